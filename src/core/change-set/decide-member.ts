@@ -1,4 +1,4 @@
-import { type Config, defaultConfig } from '../config/config.js';
+import { type Config, defaultConfig, type ParsedConfig } from '../config/config.js';
 import type { Action } from '../context/action.js';
 import { decide } from '../decide/decide.js';
 import type { Plan } from '../plan/plan.js';
@@ -18,6 +18,8 @@ export interface MemberDecision {
   /** Its notices, posted on the set's issue under its repository's keys. */
   notices: Action[];
   view: StatusView;
+  /** The configuration its rules read (`memberConfig`): what a later look at it alone decides by. */
+  config: ParsedConfig;
 }
 
 /** Notices the set says itself, once for every repository: the budget, the final pull requests. */
@@ -48,7 +50,8 @@ export function decideMember({
   const facts = set.repositories.find((one) => one.name === member.repository);
   const own = facts?.config ?? { ok: true as const, config: defaultConfig() };
   const snapshot = memberSnapshot({ set, member, plan, changeSet });
-  const decided = decide({ snapshot, config: memberConfig(own, config), now });
+  const settings = memberConfig(own, config);
+  const decided = decide({ snapshot, config: settings, now });
   const last = decided.at(-1);
   if (last?.kind !== 'render-status') throw new Error('decide ends with the status');
   const actions: Action[] = [];
@@ -59,7 +62,14 @@ export function decideMember({
       actions.push({ ...action, request: { ...action.request, views: true } });
     else if (!ISSUE_ONLY.has(action.kind)) actions.push(action);
   }
-  return { repository: member.repository, snapshot, actions, notices, view: last.view };
+  return {
+    repository: member.repository,
+    snapshot,
+    actions,
+    notices,
+    view: last.view,
+    config: settings,
+  };
 }
 
 /** What a member would do to the issue itself: the set's, whose sub-issues a set does not mirror. */

@@ -40,8 +40,16 @@ import { plannedSetView, runningSetView, setPhase, setProgress } from './set-vie
 
 /** What each build of the set does in its repository, what links them, and the one status. */
 export interface SetDecision {
-  /** The set build first (its status last of its actions), then the members in landing order. */
-  builds: { repository: string; snapshot: BuildSnapshot; actions: Action[] }[];
+  /**
+   * The set build first (its status last of its actions), then the members in
+   * landing order, each with the configuration its own rules read.
+   */
+  builds: {
+    repository: string;
+    snapshot: BuildSnapshot;
+    actions: Action[];
+    config?: ParsedConfig;
+  }[];
   links: SetAction[];
   view: StatusView;
 }
@@ -136,6 +144,7 @@ export function decideSet({
         repository: one.repository,
         snapshot: one.snapshot,
         actions: one.actions,
+        config: one.config,
       })),
     ],
     links,

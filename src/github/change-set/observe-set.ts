@@ -14,8 +14,10 @@ import { isChangeSetPlan, planRepositories } from '../../core/plan/set-plan.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
 import { conditionalReads } from '../client/conditional-reads.js';
-import { contextOf, type RepoContext } from '../client/types.js';
+import { buildKey, contextOf, type RepoContext } from '../client/types.js';
+import type { GraphMember } from '../observe/build-query.js';
 import { hasWriteAccess } from '../observe/permissions.js';
+import { membersSeen } from './members-seen.js';
 import { type MemberRepository, readMembers } from './read-members.js';
 
 /** A repository as the installation lists it. */
@@ -35,12 +37,15 @@ export async function observeSet(
     config,
     since,
     freshFrom,
+    read,
   }: {
     home: BuildSnapshot;
     config: ParsedConfig;
     /** When the set's issue was opened: every member's runs are listed from that day. */
     since: string;
     freshFrom?: number;
+    /** Members read already, in the set build's own call (`BatonSet`), by node id. */
+    read?: ReadonlyMap<string, GraphMember | null>;
   },
 ): Promise<SetSnapshot> {
   const homeRepository = `${ctx.owner}/${ctx.repo}`.toLowerCase();
@@ -52,20 +57,24 @@ export async function observeSet(
     const found = listed.get(name);
     return found ? [found] : [];
   });
+  const repositories = reachable.map(
+    (repo): MemberRepository => ({
+      name: repo.name,
+      nodeId: repo.nodeId,
+      defaultBranch: repo.defaultBranch,
+    }),
+  );
+  // The next read of the set build takes them in its own call.
+  membersSeen.note(buildKey(ctx, home.build), repositories);
   const members = await readMembers(ctx, {
     member: memberBuildId(home.build, homeRepository),
     issue: home.issue.number,
     since,
-    repositories: reachable.map(
-      (repo): MemberRepository => ({
-        name: repo.name,
-        nodeId: repo.nodeId,
-        defaultBranch: repo.defaultBranch,
-      }),
-    ),
+    repositories,
     ...(freshFrom === undefined ? {} : { freshFrom }),
+    ...(read ? { read } : {}),
   });
-  const repositories = await Promise.all(
+  const facts = await Promise.all(
     names.map((name) =>
       factsOf(ctx, {
         name,
@@ -83,7 +92,13 @@ export async function observeSet(
         merged: members.filter((m) => m.final?.state === 'merged').map((m) => m.repository),
       })
     : new Map<string, Set<string>>();
-  return { home, homeRepository, repositories, members, writers: await readWriters(ctx, asked) };
+  return {
+    home,
+    homeRepository,
+    repositories: facts,
+    members,
+    writers: await readWriters(ctx, asked),
+  };
 }
 
 /**
@@ -94,7 +109,8 @@ async function installationRepositories(ctx: RepoContext): Promise<Map<string, L
   const listed = await conditionalReads.paginate(ctx.octokit, {
     route: 'GET /installation/repositories',
     params: { per_page: 100 },
-    scope: `installation ${ctx.installationId ?? ctx.owner}`,
+    // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.
+    scope: `installation ${ctx.installationId ?? ctx.owner} change-set`,
     pick: (data) =>
       ((data as { repositories?: ListedRepository[] } | null)?.repositories ?? []).map(
         (repo): Listed => ({

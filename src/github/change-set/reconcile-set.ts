@@ -15,11 +15,13 @@ import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { withDispatchedRuns } from '../act/dispatch-session.js';
 import { ensureNote } from '../act/ensure-note.js';
 import type { StatusEditKind } from '../act/status-pacer.js';
 import { withReason } from '../client/request-reason.js';
 import { contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
+import type { GraphMember } from '../observe/build-query.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
 import { readDaySpend } from '../observe/read-day-spend.js';
 import { actSet, type LinkOutcome } from './act-set.js';
@@ -37,6 +39,10 @@ export interface SetReconcile {
   installationDailyUsd?: number | null;
   /** Commands just taken on the set's issue (by comment), answered when they cannot apply. */
   answers?: { commentId: number; number: number; commands: Command[] }[];
+  /** Members read in the set build's own call (`BatonSet`), by node id: the first pass's. */
+  read?: ReadonlyMap<string, GraphMember | null>;
+  /** A second pass's: what the first did in each member's repository, its dispatches put in sight. */
+  dispatched?: ReadonlyMap<string, ActOutcome[]>;
 }
 
 /**
@@ -59,8 +65,10 @@ export async function reconcileSet(
   const unlocks =
     first.outcomes.some((o) => o.action.kind === 'merge-pull' && o.result === 'done') ||
     first.links.some((o) => o.link.kind === 'deliver-report' && o.result === 'done');
-  // The second pass lists the runs afresh, so the first pass's dispatches are in sight.
-  const last = unlocks ? await setPass(ctx, { ...request, freshFrom: Date.now() }) : first;
+  // The second pass reads the members again but not their runs: the first pass's listings,
+  // with the runs it dispatched as GitHub will list them a moment later.
+  const { read: _first, ...again } = request;
+  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
   const passes = last === first ? [first] : [first, last];
   const outcomes = passes.flatMap((pass) => pass.outcomes);
   const links = passes.flatMap((pass) => pass.links);
@@ -89,9 +97,11 @@ export async function reconcileSet(
   return {
     outcomes: [...outcomes, ...failedLinks(links), ...rendered],
     builds: decision.builds.map((build) => ({
+      repository: build.repository,
       snapshot: build.snapshot,
       actions: build.actions,
       outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      ...(build.config ? { config: build.config } : {}),
     })),
   };
 }
@@ -99,7 +109,14 @@ export async function reconcileSet(
 /** What a set's reconcile did, and each build's last pass, for the caller to time the next look by. */
 export interface SetReconciled {
   outcomes: ActOutcome[];
-  builds: { snapshot: BuildSnapshot; actions: Action[]; outcomes: ActOutcome[] }[];
+  /** The set build, then each member with the configuration its rules read. */
+  builds: {
+    repository: string;
+    snapshot: BuildSnapshot;
+    actions: Action[];
+    outcomes: ActOutcome[];
+    config?: ParsedConfig;
+  }[];
 }
 
 /** One pass: the set read, decided, and every build's writes and the links made. */
@@ -110,6 +127,8 @@ async function setPass(
   set: SetSnapshot;
   decision: SetDecision;
   outcomes: ActOutcome[];
+  /** What the pass did in each member's repository. */
+  byRepository: Map<string, ActOutcome[]>;
   links: LinkOutcome[];
 }> {
   const { observed, config, now, log } = request;
@@ -118,21 +137,40 @@ async function setPass(
     config,
     since: observed.runsSince,
     freshFrom: request.freshFrom,
+    ...(request.read ? { read: request.read } : {}),
   });
-  const set = await withDaySpend(ctx, read, request);
+  const set = await withDaySpend(ctx, withDispatched(read, request), request);
   const decision = decideSet({ set, config, now });
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
   const outcomes: ActOutcome[] = [];
+  const byRepository = new Map<string, ActOutcome[]>();
   for (const build of decision.builds) {
     const there = await contextOf(ctx, build.repository);
     const writes = build.actions.filter((action) => action.kind !== 'render-status');
-    if (writes.length > 0)
-      outcomes.push(
-        ...(await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget })),
-      );
+    if (writes.length === 0) continue;
+    const done = await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget });
+    outcomes.push(...done);
+    byRepository.set(build.repository, [...(byRepository.get(build.repository) ?? []), ...done]);
   }
   const links = await actSet(ctx, { links: decision.links, build: set.home.build, log });
-  return { set, decision, outcomes, links };
+  return { set, decision, outcomes, byRepository, links };
+}
+
+/** The set with what a first pass dispatched in each member put in its runs (a second pass's). */
+function withDispatched(set: SetSnapshot, request: SetReconcile): SetSnapshot {
+  const { dispatched } = request;
+  if (!dispatched) return set;
+  return {
+    ...set,
+    members: set.members.map((member) => ({
+      ...member,
+      snapshot: withDispatchedRuns(
+        member.snapshot,
+        dispatched.get(member.repository) ?? [],
+        request.now,
+      ),
+    })),
+  };
 }
 
 /** Replies once to each comment on the set's issue whose commands cannot apply, as the set judges them. */

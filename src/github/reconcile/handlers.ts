@@ -19,6 +19,7 @@ import {
   type StatusEditKind,
   type StatusPacer,
 } from '../act/status-pacer.js';
+import { setLookNoNews } from '../change-set/set-look.js';
 import type { BuildQueue } from '../client/build-queue.js';
 import { writeBudgetOf } from '../client/pace-requests.js';
 import { withReason } from '../client/request-reason.js';
@@ -31,7 +32,7 @@ import type { SetupPullHook } from '../setup/onboarding.js';
 import type { LookSchedule } from '../store/look-schedule.js';
 import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
-import type { LastReads } from './last-reads.js';
+import { type LastReads, MAX_AGE_MS } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './locate-build.js';
 import { leaveNextLook, lookOf } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
@@ -187,8 +188,28 @@ export function scheduleReconcile(
         : 0;
     return pacer?.admit(key, least, kind) ?? 0;
   };
-  const again = (asStart = false) =>
-    scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
+  const again = (asStart = false, news?: NoNews) =>
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch,
+      deps,
+      log,
+      deliveryId,
+      start: asStart,
+      ...(news ? { noNews: news } : {}),
+    });
+  // A change set's look is judged by its members' runs first (`setLookNoNews`).
+  const lookAgain = (asStart: boolean) => () =>
+    again(
+      asStart,
+      deps.lastReads &&
+        setLookNoNews(ctx, {
+          build: ref.build,
+          reads: deps.lastReads,
+          now: deps.now,
+          withinMs: MAX_AGE_MS,
+        }),
+    );
   const held = deps.heldEdits;
   // A held status edit is made when its time comes, without reading the build again; in the
   // queue under a key of its own, so a reconcile's place is never taken by it.
@@ -244,7 +265,7 @@ export function scheduleReconcile(
         const readAt = deps.recent?.now();
         // The installation's budget as every replica left it (at once in one process).
         await budget?.sync();
-        const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        const look = lookOf(ctx, ref, defaultBranch, lookAgain(starting));
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
           reconcileBuild(ctx, {

@@ -166,6 +166,24 @@ export class LastReads {
     return read !== null && this.#takesIn(key, read, runs, now);
   }
 
+  /**
+   * Whether build `key`, as last read (within `withinMs`), waits on GitHub for
+   * nothing but its runs: no open pull request whose CI is under way or whose
+   * mergeability GitHub is still computing. Its runs alone then say whether a
+   * look at it would find news (`runsChangeNothing`).
+   */
+  awaitsOnlyRuns(key: string, withinMs: number): boolean {
+    const read = this.#fresh(key, withinMs);
+    return (
+      read !== null &&
+      !read.snapshot.pulls.some(
+        (pull) =>
+          pull.state === 'open' &&
+          (pull.mergeState === 'unknown' || pull.checks.state === 'pending'),
+      )
+    );
+  }
+
   /** Whether the last read of build `key` saw its final pull request `number` (its `pull_request.opened` is then no news). */
   finalPullSeen(key: string, number: number): boolean {
     return this.#fresh(key)?.snapshot.finalPull?.number === number;

@@ -1,7 +1,12 @@
 import type { Context } from 'probot';
 import { parseRunName } from '../../core/sessions/session.js';
 import type { RunInfo } from '../../core/snapshot/snapshot.js';
-import { parseBatonBranch, parseBuildId, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
+import {
+  memberBuildId,
+  parseBatonBranch,
+  parseBuildId,
+  WORKFLOW_FILE,
+} from '../../core/vocabulary/ids.js';
 import { buildKey, contextOf } from '../client/types.js';
 import { defaultBranchOf } from '../observe/default-branch.js';
 import { type RunFields, runInfoOf } from '../observe/read-runs.js';
@@ -89,7 +94,8 @@ export async function onBuildEvent(
   const defaultBranch = home ? await defaultBranchOf(ctx) : eventDefault;
   // An event whose news the last read holds already starts no read (`LastReads`): judged
   // when its reconcile would start, after any reconcile of the build under way.
-  const key = buildKey(ctx, ref.build);
+  // A member's event is judged by the member's own last read, in its own repository.
+  const key = home ? buildKey(here, memberBuildId(ref.build, home)) : buildKey(ctx, ref.build);
   const noNews = deps.lastReads && noNewsOf(hints, deps.lastReads, key, deps.now);
   scheduleReconcile(ctx, {
     ref,
