@@ -19,13 +19,13 @@ import {
   type StatusEditKind,
   type StatusPacer,
 } from '../act/status-pacer.js';
+import { defaultBranchOf } from '../change-set/default-branch.js';
 import { setLookNoNews } from '../change-set/set-look.js';
 import type { BuildQueue } from '../client/build-queue.js';
 import { writeBudgetOf } from '../client/pace-requests.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import { defaultBranchOf } from '../observe/default-branch.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';

@@ -7,8 +7,8 @@ import {
   parseBuildId,
   WORKFLOW_FILE,
 } from '../../core/vocabulary/ids.js';
+import { defaultBranchOf } from '../change-set/default-branch.js';
 import { buildKey, contextOf } from '../client/types.js';
-import { defaultBranchOf } from '../observe/default-branch.js';
 import { type RunFields, runInfoOf } from '../observe/read-runs.js';
 import {
   type EventContext,
