@@ -10,14 +10,13 @@ import { measureInChild } from './in-child.js';
 import { type Breakdown, breakdownOf } from './scale-breakdown.js';
 import {
   createScaleRepo,
+  criticalPathMinutes,
   finalPullAt,
   playSessions,
   type ScaleBuild,
   type ScaleRepo,
-  SESSION_MINUTES,
   startBuild,
   wavesAndChain,
-  workMinutes,
 } from './scale-world.js';
 
 /**
@@ -100,18 +99,7 @@ export function crossCriticalPath(
   workers: ReturnType<typeof setWorkers>,
 ): number {
   // Every member build has the set's name: its sessions' minutes are drawn by it.
-  const member = memberBuildId(setBuild, home);
-  const finish = new Map<string, number>();
-  const finishOf = (id: string): number => {
-    const known = finish.get(id);
-    if (known !== undefined) return known;
-    const worker = workers.find((w) => w.id === id);
-    const start = Math.max(0, ...(worker?.depends_on ?? []).map(finishOf));
-    const end = start + workMinutes(member, id) + SESSION_MINUTES.review;
-    finish.set(id, end);
-    return end;
-  };
-  return Math.max(...workers.map((w) => finishOf(w.id)));
+  return criticalPathMinutes(memberBuildId(setBuild, home), workers);
 }
 
 /** The run itself, on the fast clock (`--child`). */
