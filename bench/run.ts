@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
-import type { ContextReport } from './context.js';
 import { type ChangeSetReport, measureChangeSet } from './change-set.js';
+import type { ContextReport } from './context.js';
 import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { measureInChild } from './in-child.js';
