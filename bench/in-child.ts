@@ -44,3 +44,51 @@ export function measureInChild<T>(
     });
   });
 }
+
+/**
+ * Runs `bench/<file>` in a child on the fast clock (bench/fast-clock.mjs, `k` times faster),
+ * handing it `options` as JSON in `BENCH_OPTIONS`; resolves with the report it prints.
+ */
+export function measureOnFastClock<T>(
+  file: string,
+  { k, options, timeoutMs }: { k: number; options: unknown; timeoutMs: number },
+): Promise<T> {
+  return measureInChild<T>(file, timeoutMs, {
+    nodeArgs: ['--import', new URL('./fast-clock.mjs', import.meta.url).href],
+    args: ['--child'],
+    env: {
+      ...process.env,
+      FAST_CLOCK_K: String(k),
+      FAST_CLOCK_EPOCH: String(Date.now()),
+      BENCH_OPTIONS: JSON.stringify(options),
+    },
+  });
+}
+
+/**
+ * The command line of a part measured on the fast clock: `--child` runs it with the options
+ * its parent handed over and prints its report as JSON; otherwise it is measured with
+ * `defaults` and any `--options '{…}'` over them, and printed (`--json`: one line).
+ */
+export async function fastClockMain<O, R>({
+  defaults,
+  run,
+  measure,
+  print,
+}: {
+  defaults: O;
+  run: (options: O) => Promise<R>;
+  measure: (options: O) => Promise<R>;
+  print: (report: R) => void;
+}): Promise<void> {
+  if (process.argv.includes('--child')) {
+    const report = await run(JSON.parse(process.env.BENCH_OPTIONS ?? '') as O);
+    console.log(JSON.stringify(report));
+    return;
+  }
+  const at = process.argv.indexOf('--options');
+  const more = at > 0 ? (JSON.parse(process.argv[at + 1] ?? '{}') as Partial<O>) : {};
+  const report = await measure({ ...defaults, ...more });
+  if (process.argv.includes('--json')) console.log(JSON.stringify(report));
+  else print(report);
+}

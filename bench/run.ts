@@ -7,11 +7,14 @@ import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
+import { measureReplicas, replicasRows } from './replicas.js';
 import { measureScale, type ScaleReport } from './scale.js';
 import { renderScaleSection, type ScaleBaseline, scaleRows } from './scale-report.js';
 import { measureScheduling } from './scheduling.js';
 import type { ServerlessReport } from './serverless.js';
+import { measureServerlessScale, serverlessScaleRows } from './serverless-scale.js';
 import type { StartupReport } from './startup.js';
+import type { SteerReport } from './steer.js';
 import type { TokenReport } from './tokens.js';
 import type { WebhookReport } from './webhooks.js';
 
@@ -79,6 +82,9 @@ async function main(): Promise<void> {
   // The same figures at scale, through the real app process on the fast clock (bench/scale.ts).
   const scale = await measureScale();
   rows.push(...scaleRows(scale, api.perWorker));
+  // Replicas on one Redis, and nothing hosted, at the same scale (bench/replicas.ts, serverless-scale.ts).
+  rows.push(...replicasRows(await measureReplicas()));
+  rows.push(...serverlessScaleRows(await measureServerlessScale()));
 
   const scheduling = measureScheduling({ plans: 40 });
   rows.push(
@@ -130,6 +136,8 @@ async function main(): Promise<void> {
   const serverless = await measureInChild<ServerlessReport>('serverless.ts', 600_000);
   rows.push(...serverlessRows(serverless));
   rows.push(...changeSetRows(await measureChangeSet()));
+  const steer = await measureInChild<SteerReport>('steer.ts', 600_000);
+  rows.push(...steerRows(steer));
 
   const unmeasurable = egressUnmeasurable();
   const egress = unmeasurable
@@ -318,6 +326,15 @@ function serverlessRows(report: ServerlessReport): Row[] {
   const ms = (value: number) => `${(value / 1000).toFixed(1)} s`;
   return [
     {
+      figure: `GitHub requests per worker, every one GitHub answered, counted the same way in both modes: all = the reconciles (the app, or the conductor's jobs) + the app's logins and token mints (its JWT, for itself and for publish, wherever made) + the sessions' own, /label to final PR (${build})`,
+      measured: both(
+        ({ counted: c }) =>
+          `${c.all.toFixed(1)} = ${c.reconciles.toFixed(1)} + ${c.auth.toFixed(1)} + ${c.sessions.toFixed(1)}`,
+      ),
+      target: 'reported',
+      met: null,
+    },
+    {
       figure: `GitHub requests / REST writes per worker of the conductor (the app, or the conductor workflow's jobs), /label to final PR (${build})`,
       measured: both((m) => `${m.requestsPerWorker.toFixed(1)} / ${m.writesPerWorker.toFixed(1)}`),
       target: 'comparison',
@@ -352,6 +369,36 @@ function serverlessRows(report: ServerlessReport): Row[] {
       measured: both((m) => `${m.seconds.toFixed(0)} s`),
       target: 'comparison',
       met: null,
+    },
+  ];
+}
+
+/** Messages to a running session and the wind-down (bench/steer.ts). */
+function steerRows(report: SteerReport): Row[] {
+  const { latencyMs, requests, windDown } = report;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const usd = (value: number) => `$${value.toFixed(3)}`;
+  const { quiet, steered } = requests;
+  return [
+    {
+      figure: `Steer latency: a writer's \`/steer\` comment to the first model request of W1.1's running session that carries it, median / max of ${report.steers} (Baton's loop on the simulator; the session looks for messages every ${report.pollSeconds} s, as in Actions, and takes a turn a second)`,
+      measured: `${seconds(latencyMs.median)} / ${seconds(latencyMs.max)}`,
+      target: 'max < 60 s',
+      met: latencyMs.max < 60_000,
+    },
+    {
+      figure:
+        "GitHub requests a running session adds per minute for its messages, with none / while steered (listings of its message refs, all but a changed one answered 304, which GitHub's rate limit does not count; and each new message's comment and reactions)",
+      measured: `${quiet.perMinute.toFixed(1)} (${quiet.listings} listings, ${quiet.unchanged} answered 304) / ${steered.perMinute.toFixed(1)} (${steered.listings} listings, ${steered.unchanged} answered 304, ${steered.reads} reads for ${report.steers} messages)`,
+      target: 'reported',
+      met: null,
+    },
+    {
+      figure:
+        "Spend kept by a wind-down: dollars of W1.1's coding sessions whose work was published ÷ dollars they spent (test/e2e/build-talk's build on Baton's loop: its work session winds down before the build's budget into a draft, `/continue` finishes it)",
+      measured: `${usd(windDown.publishedUsd)} ÷ ${usd(windDown.spentUsd)} = ${(windDown.kept * 100).toFixed(0)}% (the partial session's ${usd(windDown.partialUsd)} included)`,
+      target: '100%',
+      met: windDown.kept >= 0.999,
     },
   ];
 }

@@ -1,8 +1,13 @@
+import { checkInvariants } from '../sim/chaos/invariants.js';
 import { installBaton, MAINTAINER } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import type { SimRun } from '../sim/github/records.js';
 import { buildIdFor, integrationBranch } from '../src/core/vocabulary/ids.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
+import { isWrite } from './scale-breakdown.js';
+
+export { peakInWindow } from '../sim/github/secondary-limit.js';
+
 import { playSession, type SessionScript } from '../test/support/scripted-sessions.js';
 
 /**
@@ -59,6 +64,8 @@ export function createScaleRepo(gh: FakeGitHub): ScaleRepo {
   gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'maxParallel: 20\n' }, 'Baton config');
   // GitHub's default: no "up to date before merging" rule on the build branch.
   gh.requireUpToDate = false;
+  // GitHub refuses content-creating requests past 80 a minute and 500 an hour.
+  gh.secondaryLimit.enforce = true;
   const repo: ScaleRepo = { gh, stamps: [], sessionWrites: [] };
   const handle = gh.handle.bind(gh);
   gh.handle = (request) => {
@@ -141,7 +148,11 @@ function play(build: ScaleBuild, run: SimRun): void {
     delete (gh as Partial<Pick<FakeGitHub, 'finishRun'>>).finishRun;
   }
   const made = gh.pulls.size + gh.reviews.length - before;
-  if (made > 0) build.repo.sessionWrites.push({ at: Date.now(), count: made });
+  if (made > 0) {
+    build.repo.sessionWrites.push({ at: Date.now(), count: made });
+    // Publish writes them with the installation's token: GitHub counts them with the app's.
+    gh.secondaryLimit.note(Date.now(), made);
+  }
   if (run.inputs.role === 'plan' && build.approvedAt === null) {
     setTimeout(() => {
       build.approvedAt = Date.now();
@@ -199,16 +210,87 @@ export function wavesAndChain(widths: number[], chain = 0): PlanWorkerSpec[] {
   return [...waves, ...links];
 }
 
-/** Most writes in any window of `windowMs` (sliding), from stamped counts. */
-export function peakInWindow(stamps: Stamped[], windowMs: number): number {
-  const sorted = [...stamps].sort((a, b) => a.at - b.at);
-  let best = 0;
-  let sum = 0;
-  let from = 0;
-  for (const stamp of sorted) {
-    sum += stamp.count;
-    while ((sorted[from]?.at ?? 0) <= stamp.at - windowMs) sum -= sorted[from++]?.count ?? 0;
-    best = Math.max(best, sum);
+/** Waits (simulated seconds) until every build has its final pull request, or `hours` pass. */
+export async function untilFinished(
+  builds: ScaleBuild[],
+  { from, hours }: { from: number; hours: number },
+): Promise<boolean> {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    for (const build of builds) build.finalAt ??= finalPullAt(build);
+    if (builds.every((b) => b.finalAt !== null)) return true;
+    if (Date.now() - from > hours * 3_600_000) return false;
   }
-  return best;
+}
+
+/**
+ * The chaos runs' invariants of one build (sim/chaos/invariants.ts) that say something was
+ * done twice or not at all, but the one that finds each merged head's approving review among
+ * the REST requests: scripted sessions add their reviews to the simulator directly.
+ */
+export function madeTwice(build: ScaleBuild, completed: boolean): string[] {
+  return checkInvariants({
+    gh: build.repo.gh,
+    issue: build.issue,
+    build: build.script.build,
+    completed,
+    personComments: ['/approve'],
+  })
+    .filter((violation) => !violation.includes('merged after an approve verdict'))
+    .map((violation) => `${build.script.build}: ${violation}`);
+}
+
+/** The app's writes in the simulator's log by route, most first (token minting left out). */
+export function writesByRoute(gh: FakeGitHub): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of gh.log)
+    if (isWrite(entry) && !entry.route.includes('/access_tokens'))
+      counts.set(entry.route, (counts.get(entry.route) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+}
+
+/** What GitHub shows of builds played at once in one repository (bench/replicas.ts, serverless-scale.ts). */
+export interface BuildsOutcome {
+  /** Whether every build opened its final pull request in time. */
+  finished: boolean;
+  /** Simulated minutes: the first `/approve` to the last final pull request. */
+  makespanMinutes: number;
+  /** Each build's final pull request, simulated minutes after the first `/approve` (NaN: none). */
+  buildEndMinutes: number[];
+  /** The installation's most writes (the app's and the sessions') in any simulated minute and hour. */
+  peakWrites: { perMinute: number; perHour: number };
+  /** Writes GitHub refused past its secondary limits. */
+  secondaryRefusals: number;
+  /** The app's writes by route, most first. */
+  writesByRoute: Record<string, number>;
+  /** What GitHub shows done twice (or not at all), per build; empty: nothing. */
+  twice: string[];
+}
+
+export function outcomeOf(repo: ScaleRepo, builds: ScaleBuild[], finished: boolean): BuildsOutcome {
+  const { gh } = repo;
+  const ends = builds.map((b) =>
+    b.finalAt === null ? Number.NaN : (b.finalAt - firstApprovalOf(builds)) / 60_000,
+  );
+  return {
+    finished,
+    makespanMinutes: finished ? Math.max(...ends) : Number.NaN,
+    buildEndMinutes: ends,
+    peakWrites: gh.secondaryLimit.peaks(),
+    secondaryRefusals: gh.secondaryLimit.refusals.length,
+    writesByRoute: writesByRoute(gh),
+    twice: builds.flatMap((b) => madeTwice(b, finished)),
+  };
+}
+
+/** When the first of the builds was approved. */
+export function firstApprovalOf(builds: ScaleBuild[]): number {
+  return Math.min(...builds.map((b) => b.approvedAt ?? Number.POSITIVE_INFINITY));
+}
+
+/** An outcome read back from JSON, which carries NaN as null. */
+export function readOutcome<T extends BuildsOutcome>(outcome: T): T {
+  outcome.makespanMinutes ??= Number.NaN;
+  outcome.buildEndMinutes = outcome.buildEndMinutes.map((m) => m ?? Number.NaN);
+  return outcome;
 }

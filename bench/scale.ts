@@ -391,7 +391,7 @@ async function runScenario({
   if (process.env.BENCH_SIM_LOG)
     appendFileSync(
       process.env.BENCH_SIM_LOG,
-      calls.map((e) => `${e.status} ${e.method} ${e.path}`).join('\n') + '\n',
+      `${calls.map((e) => `${e.status} ${e.method} ${e.path}`).join('\n')}\n`,
     );
   const sessionWritesOf = (r: ScaleRepo) =>
     r.sessionWrites

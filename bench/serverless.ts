@@ -8,7 +8,9 @@
  *
  * - requests and REST writes per worker made by the conductor (the hosted
  *   app, or the conductor workflow's jobs, its token minting included), and
- *   by the sessions;
+ *   by the sessions; and every request GitHub answered, counted the same way
+ *   in both modes by what it was for (`counted`: the reconciles, the app's
+ *   logins and token mints wherever made, the sessions' own work);
  * - the delay from an event to its reconcile's first write: with nothing
  *   hosted, for each `conduct` job that wrote, from its run's creation (the
  *   event) to its first write; hosted, for each webhook delivery followed by
@@ -34,6 +36,16 @@ const WORKERS = 3;
 export interface ModeReport {
   mode: SimulationMode;
   seconds: number;
+  /**
+   * Every request GitHub answered from the label to the final PR, per worker, counted the
+   * same way in both modes, by what it was for, whoever made it: the reconciles (the app, or
+   * the conductor's jobs), the app's logins and token mints (its JWT: the installation's
+   * lookup and each token minted, by the app for itself and for publish, by a conduct job, or
+   * by publish with nothing hosted), and the sessions' own work.
+   */
+  counted: { all: number; reconciles: number; auth: number; sessions: number };
+  /** The reconciles' requests per worker by route, most first. */
+  reconcileRoutes: Record<string, number>;
   /** The conductor's side (the hosted app, or the conductor's jobs) per worker. */
   requestsPerWorker: number;
   writesPerWorker: number;
@@ -76,6 +88,11 @@ async function measureMode(mode: SimulationMode): Promise<ModeReport> {
 
 const isSession = (userAgent: string) => /^baton-(session|doctor)/.test(userAgent);
 const isWrite = (method: string, path: string) => method !== 'GET' && path !== '/graphql';
+/** A request made with the app's JWT: the installation's lookup, a token minted. */
+const isAuth = (path: string) => /^\/app(\/|$)|^\/repos\/[^/]+\/[^/]+\/installation$/.test(path);
+/** A path as its route: numbers and hexadecimal ids stand for their parameter. */
+const routeOf = (method: string, path: string) =>
+  `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/{n}').replace(/\/[0-9a-f]{40}(?=\/|$)/g, '/{sha}')}`;
 
 function report(sim: Simulation, mode: SimulationMode, seconds: number): ModeReport {
   const requests = sim.server.requests;
@@ -91,9 +108,22 @@ function report(sim: Simulation, mode: SimulationMode, seconds: number): ModeRep
         0,
       );
   const conductorRuns = sim.gh.runs.filter((run) => run.workflow === 'baton-conductor.yml');
+  const reconciles = conductor.filter((r) => !isAuth(r.path));
+  const routes = new Map<string, number>();
+  for (const r of reconciles) {
+    const route = routeOf(r.method, r.path.split('?')[0] ?? r.path);
+    routes.set(route, (routes.get(route) ?? 0) + 1 / WORKERS);
+  }
   return {
     mode,
     seconds,
+    counted: {
+      all: requests.length / WORKERS,
+      reconciles: reconciles.length / WORKERS,
+      auth: requests.filter((r) => isAuth(r.path)).length / WORKERS,
+      sessions: requests.filter((r) => isSession(r.userAgent) && !isAuth(r.path)).length / WORKERS,
+    },
+    reconcileRoutes: Object.fromEntries([...routes].sort((a, b) => b[1] - a[1])),
     requestsPerWorker: conductor.length / WORKERS,
     writesPerWorker: writes.length / WORKERS,
     sessionRequestsPerWorker: (requests.length - conductor.length) / WORKERS,

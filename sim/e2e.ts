@@ -57,6 +57,8 @@ export interface SimulationOptions {
   appEnv?: Record<string, string>;
   /** More variables for every job of every run. */
   jobEnv?: Record<string, string>;
+  /** How long a job may run before the runner ends it as cancelled; default two minutes. */
+  jobTimeoutMs?: number;
   /**
    * The simulated repository's `owner/name`; default `octo-org/widgets`.
    */
@@ -305,6 +307,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         ...(options.parallel ? { parallel: options.parallel } : {}),
         ...(options.keepFolders ? { keepFolders: true } : {}),
         ...(options.logLevel ? { conductorLogLevel: options.logLevel } : {}),
+        ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
       });
     for (const peer of peers)
       if (hosted && !peer.gh.variables.has('BATON_APP_URL'))

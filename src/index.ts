@@ -44,6 +44,7 @@ import {
   type LookTarget,
 } from './github/store/look-schedule.js';
 import type { BatonStore } from './github/store/store.js';
+import { appBotLogin } from './server/app-login.js';
 import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
@@ -170,7 +171,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
-      botLogin: botLoginOf(app),
+      botLogin: appBotLogin(app, 'baton'),
       answers: new Map(),
       recent: options.recentReconciles ?? createRecentReconciles(),
       known: new KnownBuilds(),
@@ -335,22 +336,6 @@ async function checkPinAtStart(app: Probot, templates: SetupTemplates): Promise<
   } catch (error) {
     app.log.warn({ err: error }, 'baton: could not check the pinned commit at start-up');
   }
-}
-
-/** The app's bot login, `<slug>[bot]`, asked once. */
-function botLoginOf(app: Probot): () => Promise<string> {
-  let login: Promise<string> | null = null;
-  return () => {
-    login ??= app
-      .auth()
-      .then((octokit) => octokit.rest.apps.getAuthenticated())
-      .then(({ data }) => `${data?.slug ?? 'baton'}[bot]`)
-      .catch((error: unknown) => {
-        login = null;
-        throw error;
-      });
-    return login;
-  };
 }
 
 export default createBaton();

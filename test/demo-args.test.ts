@@ -10,6 +10,18 @@ import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
 const RUN = join(tmpdir(), 'baton-demo', 'code-abc123');
 
+/** `npm run demo -- <args>`, to its end: its exit code and what it printed. */
+function runDemo(...args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [...tsxArgs('scripts/demo.ts'), ...args],
+      { cwd: REPO_ROOT },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    );
+  });
+}
+
 describe('npm run demo: where the transcript goes', () => {
   it.each([
     {
@@ -72,32 +84,14 @@ describe('npm run demo: where the transcript goes', () => {
 
   it('refuses an option it does not know, before it starts anything or writes', async () => {
     const before = readFileSync(join(DOCS, 'demo-transcript.md'), 'utf8');
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>(
-      (resolve) => {
-        const child = execFile(
-          process.execPath,
-          [...tsxArgs('scripts/demo.ts'), '--write-transcipt'],
-          { cwd: REPO_ROOT },
-          (_e, _o, stderr) => resolve({ code: child.exitCode, stderr }),
-        );
-      },
-    );
+    const { code, stderr } = await runDemo('--write-transcipt');
     expect(code).toBe(2);
     expect(stderr).toContain('Unknown option --write-transcipt');
     expect(readFileSync(join(DOCS, 'demo-transcript.md'), 'utf8')).toBe(before);
   });
 
   it('prints its usage for --help, every kind of demo named, doctor among them', async () => {
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>(
-      (resolve) => {
-        const child = execFile(
-          process.execPath,
-          [...tsxArgs('scripts/demo.ts'), '--help'],
-          { cwd: REPO_ROOT },
-          (_e, stdout) => resolve({ code: child.exitCode, stdout }),
-        );
-      },
-    );
+    const { code, stdout } = await runDemo('--help');
     expect(code).toBe(0);
     expect(stdout).toBe(`${DEMO_USAGE}\n`);
     for (const kind of ['code', 'research', 'improve', 'doctor'])

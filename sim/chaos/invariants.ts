@@ -45,15 +45,19 @@ export function checkInvariants(played: PlayedChaos): string[] {
     if (!ok) failed.push(what);
   };
 
+  // The build's own: a repository may hold several builds at once.
   const statusPosts = done.filter(
-    (e) => e.route === COMMENTS && String(bodyOf(e).body ?? '').includes('<!-- baton:status'),
+    (e) =>
+      e.route === COMMENTS &&
+      e.path.endsWith(`/issues/${issue}/comments`) &&
+      String(bodyOf(e).body ?? '').includes('<!-- baton:status'),
   );
   check(statusPosts.length === 1, `one status comment (created ${statusPosts.length})`);
 
   const workers = readPlan(gh, build);
   check(workers.length > 0, 'a plan on the build branch');
-  const dispatches = done.filter((e) => e.route === DISPATCH);
   const inputsOf = (e: SimRequestLog) => (bodyOf(e).inputs ?? {}) as Record<string, string>;
+  const dispatches = done.filter((e) => e.route === DISPATCH && inputsOf(e).build === build);
   const merges = done.filter((e) => e.route === MERGE);
   const pullOf = (worker: string) =>
     [...gh.pulls.values()].find((pull) => pull.head === workerBranch(build, worker));

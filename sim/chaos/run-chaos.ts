@@ -27,7 +27,8 @@ export interface ChaosResult {
 
 /**
  * The faults of a chaos run: on the app's and the sessions' GitHub traffic,
- * webhooks duplicated, shuffled and delivered to both replicas.
+ * webhooks duplicated, shuffled, delivered to every replica, and one in fifty
+ * of those the build's own work causes lost.
  */
 export const CHAOS_FAULTS: Partial<FaultSettings> = {
   duplicateWebhooks: true,
@@ -37,6 +38,7 @@ export const CHAOS_FAULTS: Partial<FaultSettings> = {
   resetRate: 0.02,
   restFaultScope: 'all',
   fanOut: true,
+  dropWebhookRate: 0.02,
 };
 
 /** The fraction of model requests answered 529. */
@@ -107,6 +109,7 @@ export async function runChaos({
     for (const { fault } of sim.server.requests) {
       if (fault) faults[fault] = (faults[fault] ?? 0) + 1;
     }
+    faults['lost-webhook'] = sim.server.deliveries.filter((d) => d.status === 'dropped').length;
     return {
       seed,
       completed,

@@ -19,7 +19,7 @@ import { registerProbeRoutes } from './routes/routes-probes.js';
 import { registerPullRoutes } from './routes/routes-pulls.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
-import { installationOfToken } from './tokens.js';
+import { installationOfToken, isReadOnlyToken } from './tokens.js';
 
 /** Something the app did, as a test wants to assert it. */
 export interface SimRequestLog {
@@ -29,6 +29,10 @@ export interface SimRequestLog {
   method: string;
   path: string;
   body: unknown;
+  /** The run whose agent job's read-only `GITHUB_TOKEN` made it, if one did. */
+  agentRun?: number;
+  /** When GitHub answered it (the simulated clock). */
+  at?: string;
 }
 
 /**
@@ -82,7 +86,9 @@ export class FakeGitHub extends GitHubState {
           refuseLongBody(matched.template, request.body) ??
           (admitted && !admitted.allowed
             ? { ...rateLimited(this.installationId), headers: admitted.headers }
-            : matched.run()))
+            : null) ??
+          this.#secondaryLimit(request, route) ??
+          matched.run())
         : null;
     const response = fault
       ? fault.response
@@ -107,13 +113,26 @@ export class FakeGitHub extends GitHubState {
         'x-github-enterprise-version': `${this.enterpriseVersion}.0`,
       };
     }
-    const answer = limited && admitted?.allowed ? this.#conditional(request, response) : response;
+    // Every token's reads are tagged and answered 304 when unchanged; only the installation's count.
+    const answer = limited
+      ? admitted?.allowed
+        ? this.#conditional(request, response, { counted: true })
+        : response
+      : matched && !fault
+        ? this.#conditional(request, response, { counted: false })
+        : response;
+    const credential = credentialIn(request.headers);
+    const agentRun = isReadOnlyToken(credential)
+      ? Number(credential?.slice(credential.lastIndexOf('_') + 1))
+      : undefined;
     this.log.push({
       route,
       status: answer.status,
       method: request.method,
       path: request.path,
       body: request.body,
+      ...(agentRun ? { agentRun } : {}),
+      at: this.now(),
     });
     return answer;
   }
@@ -129,26 +148,46 @@ export class FakeGitHub extends GitHubState {
   }
 
   /**
+   * GitHub's refusal of a content-creating request of the installation past its
+   * secondary limits, where a test asks for it (`secondaryLimit.enforce`); the
+   * write is counted otherwise.
+   */
+  #secondaryLimit(request: ApiRequest, route: string): ApiResponse | null {
+    const write =
+      route === 'POST /graphql'
+        ? /^\s*mutation\b/.test(String((request.body as { query?: unknown } | null)?.query ?? ''))
+        : request.method !== 'GET' && request.method !== 'HEAD';
+    if (!write) return null;
+    if (installationOfToken(credentialIn(request.headers)) !== this.installationId) return null;
+    return this.secondaryLimit.admit(Date.parse(this.now()));
+  }
+
+  /**
    * An answer with its entity tag, or, for a read whose `If-None-Match` names
    * it, 304 Not Modified with no body; every answer but a 304 is counted. A
    * write's answer (200 or 201 with a body) is tagged as a read of the same
    * representation would be (`editTagAnswersRead`): what `baton doctor` asks
    * of GitHub (`edit-tag-answers-read`), which no documentation settles.
    */
-  #conditional(request: ApiRequest, response: ApiResponse): ApiResponse {
+  #conditional(
+    request: ApiRequest,
+    response: ApiResponse,
+    { counted }: { counted: boolean },
+  ): ApiResponse {
     const now = Date.parse(this.now());
+    const charge = (notModified = false) =>
+      counted ? this.restBudget.charge(now, { notModified }) : {};
     const read = request.method === 'GET' || request.method === 'HEAD';
     const tagged = read
       ? response.status === 200
       : this.editTagAnswersRead && (response.status === 200 || response.status === 201);
     if (!tagged || response.body === undefined)
-      return { ...response, headers: { ...response.headers, ...this.restBudget.charge(now) } };
+      return { ...response, headers: { ...response.headers, ...charge() } };
     const etag = etagOf(response.body, response.headers?.link);
     if (read && matchesEtag(request.headers['if-none-match'], etag)) {
-      const headers = this.restBudget.charge(now, { notModified: true });
-      return { status: 304, headers: { ...headers, etag } };
+      return { status: 304, headers: { ...charge(true), etag } };
     }
-    return { ...response, headers: { ...response.headers, ...this.restBudget.charge(now), etag } };
+    return { ...response, headers: { ...response.headers, ...charge(), etag } };
   }
 
   /**

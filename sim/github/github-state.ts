@@ -34,6 +34,7 @@ import type {
 } from './records.js';
 import { RestBudget } from './rest-limit.js';
 import type { ApiRequest } from './router.js';
+import { SecondaryLimit } from './secondary-limit.js';
 import { GitStore } from './store.js';
 import { installationToken } from './tokens.js';
 
@@ -67,6 +68,8 @@ export interface FakeGitHubOptions {
    * requests made with its tokens; repositories of one installation share it.
    */
   restBudget?: RestBudget;
+  /** The installation's content-creating requests (80 a minute, 500 an hour); repositories of one installation share it. */
+  secondaryLimit?: SecondaryLimit;
 }
 
 /**
@@ -221,6 +224,8 @@ export abstract class GitHubState {
   readonly graphqlBudget: GraphqlBudget;
   /** The installation's hourly REST requests, counted per request; a 304 is not (rest-limit.ts). */
   readonly restBudget: RestBudget;
+  /** The installation's writes in GitHub's secondary windows, refused past them where a test says (secondary-limit.ts). */
+  readonly secondaryLimit: SecondaryLimit;
   #ids = 1000;
   #narrowed = 0;
 
@@ -234,6 +239,7 @@ export abstract class GitHubState {
     this.now = options.now ?? (() => new Date().toISOString());
     this.graphqlBudget = options.graphqlBudget ?? new GraphqlBudget();
     this.restBudget = options.restBudget ?? new RestBudget({ installationId: this.installationId });
+    this.secondaryLimit = options.secondaryLimit ?? new SecondaryLimit();
     this.git = options.git ?? new GitStore();
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
   }
@@ -367,16 +373,24 @@ export abstract class GitHubState {
     user?: string;
     labels?: string[];
   }): number {
+    return this.#fileIssue({ title, body, labels, user, createdAt: this.now(), pull: false });
+  }
+
+  /** Files a new open issue, as GitHub does for an issue or a pull request (a pull request is an issue too). */
+  #fileIssue(
+    issue: Pick<SimIssue, 'title' | 'body' | 'labels' | 'createdAt' | 'pull'> & { user: string },
+  ): number {
     const number = this.nextIssueNumber();
+    const { title, body, labels, createdAt, pull } = issue;
     this.issues.set(number, {
       number,
       title,
       body,
       state: 'open',
       labels,
-      user: this.user(user),
-      createdAt: this.now(),
-      pull: false,
+      user: this.user(issue.user),
+      createdAt,
+      pull,
     });
     return number;
   }
@@ -486,25 +500,17 @@ export abstract class GitHubState {
     head,
     base,
     user,
+    draft = false,
   }: {
     title: string;
     body: string;
     head: string;
     base: string;
     user: string;
+    draft?: boolean;
   }): SimPull {
-    const number = this.nextIssueNumber();
     const at = this.now();
-    this.issues.set(number, {
-      number,
-      title,
-      body,
-      state: 'open',
-      labels: [],
-      user: this.user(user),
-      createdAt: at,
-      pull: true,
-    });
+    const number = this.#fileIssue({ title, body, labels: [], user, createdAt: at, pull: true });
     const pull: SimPull = {
       number,
       title,
@@ -516,6 +522,7 @@ export abstract class GitHubState {
       user: this.user(user),
       createdAt: at,
       autoMerge: false,
+      ...(draft ? { draft: true } : {}),
     };
     this.pulls.set(number, pull);
     this.events.pull('opened', pull, user);

@@ -68,6 +68,8 @@ export interface SimPull {
   user: SimUser;
   createdAt: string;
   autoMerge: boolean;
+  /** A draft: GitHub refuses to merge it until it is marked ready for review. */
+  draft?: boolean;
   /** Logins asked to review (`POST …/requested_reviewers`). */
   requestedReviewers?: string[];
   /** A fork's pull request: the fork (`owner/name`) and its head commit; `head` is its branch there. */

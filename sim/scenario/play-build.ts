@@ -1,3 +1,4 @@
+import { parseUsageMessage, type UsageRecord } from '../../src/core/plan/usage.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { Simulation } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
@@ -165,4 +166,17 @@ export function watchStatus(
       }
     },
   };
+}
+
+/** The usage records a build's publish jobs pushed to its hidden refs, by run. */
+export function usageRecordsOf(gh: FakeGitHub, build: string): UsageRecord[] {
+  const prefix = `refs/baton/${build}/usage/`;
+  return [...gh.git.refs]
+    .filter(([ref]) => ref.startsWith(prefix))
+    .flatMap(([, sha]) => {
+      const commit = gh.git.objects.get(sha);
+      const record = commit?.type === 'commit' ? parseUsageMessage(commit.message) : null;
+      return record ? [record] : [];
+    })
+    .sort((a, b) => a.run_id - b.run_id);
 }

@@ -2,7 +2,14 @@ import { SESSION_ROLES, type SessionRole } from '../../src/core/sessions/session
 import type { MessagesRequest } from '../fake-anthropic.js';
 
 /** What a fix session answers, as its first message tells it. */
-export type FixTrigger = 'review' | 'comment' | 'checks' | 'conflict' | 'merged' | 'none';
+export type FixTrigger =
+  | 'review'
+  | 'comment'
+  | 'checks'
+  | 'conflict'
+  | 'merged'
+  | 'continue'
+  | 'none';
 
 /** One tool call of an earlier turn and what the session answered. */
 export interface ToolExchange {
@@ -52,6 +59,11 @@ export interface SessionRequest {
   last: ToolExchange[];
   /** Every call of the session so far with its result, oldest first. */
   all: ToolExchange[];
+  /**
+   * Everything the session's side said, joined: its prompt, its tool results
+   * and what it was told between turns (a person's message, Baton's wind-down).
+   */
+  said: string;
 }
 
 /** A content block of a Messages API request, with the fields a session's requests carry. */
@@ -116,6 +128,10 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
     all: body.messages.flatMap((message, index) =>
       message.role === 'assistant' ? exchangesAt(body.messages, index) : [],
     ),
+    said: body.messages
+      .filter((message) => message.role === 'user')
+      .map((message) => saidIn(message.content))
+      .join('\n'),
   };
 }
 
@@ -136,6 +152,7 @@ function triggerOf(first: string): FixTrigger {
   if (/asked for another attempt \(comment \d+\)/.test(first)) return 'comment';
   if (first.includes('these files conflict:')) return 'conflict';
   if (first.includes('into this branch without conflicts')) return 'merged';
+  if (first.includes('stopped short of the brief')) return 'continue';
   if (/These checks failed on/.test(first)) return 'checks';
   return 'none';
 }
@@ -160,6 +177,14 @@ function presentPath(match: RegExpExecArray | null): string | null {
 
 function numberOf(text: string | undefined): number | null {
   return text === undefined ? null : Number(text);
+}
+
+/** The text of a message's blocks and of the tool results in it. */
+function saidIn(content: unknown): string {
+  if (!Array.isArray(content)) return textOf(content);
+  return (content as Block[])
+    .map((block) => (block.type === 'tool_result' ? textOf(block.content) : (block.text ?? '')))
+    .join('\n');
 }
 
 /** The text of a system prompt, a message or a tool result: a string, or its text blocks joined. */

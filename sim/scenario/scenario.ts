@@ -102,6 +102,32 @@ export interface ScenarioWorker {
   failures?: AttemptFailure[];
   /** Round n (from 1) of Baton's review of this worker's PR; rounds not listed approve. */
   reviews?: ReviewRound[];
+  /**
+   * A worker people talk to while it works (sim/scenario/turns/talk-turns.ts):
+   * its work session writes its first file, waits for a `/steer` and does what
+   * it asks, then works on until told to wind down and hands in partial work;
+   * the continuation writes the rest and what a `/queue` asked.
+   */
+  talk?: TalkScript;
+}
+
+/** How a talked-to worker's sessions go, and what the test holds them on. */
+export interface TalkScript {
+  /** The file a `/steer` asks for: its text says `<steered> saying: <content>`. */
+  steered: string;
+  /** The file a `/queue` asks for, the same way. */
+  queued: string;
+  /** Resolves once the session has read the `/steer`: the work session's first waiting turn answers then. */
+  held: () => Promise<void>;
+  /** Told when the work session first waits (the test posts its messages then). */
+  waiting?: () => void;
+  /**
+   * A paced session instead (the bench's): each turn runs `sleep 1`, as a real
+   * session's turns take time, no turn is held and no wind-down awaited; each
+   * `/steer` asks for `<n>-<steered>`, which it writes when it reads it, and it
+   * hands in `complete` once it has written `steers` of them.
+   */
+  paced?: { steers: number };
 }
 
 /**

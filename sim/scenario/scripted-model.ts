@@ -8,6 +8,7 @@ import { researchTurn, summaryTurn } from './turns/loop-turns.js';
 import { planTurn } from './turns/plan-turns.js';
 import { reviewTurn } from './turns/review-turns.js';
 import { synthesisTurn } from './turns/synthesis-turns.js';
+import { waitsForSteer } from './turns/talk-turns.js';
 import type { TurnAnswer, TurnInput } from './turns/turn.js';
 import { workTurn } from './turns/work-turns.js';
 
@@ -58,10 +59,11 @@ export function createScriptedModel(scenario: Scenario): ScriptedModel {
     name,
     input,
   });
-  const respond = (captured: CapturedRequest): FakeReply => {
+  const respond = async (captured: CapturedRequest): Promise<FakeReply> => {
     const request = readSessionRequest(captured.body);
     if (typeof request === 'string') return refuse(problems, request);
     const session = book.sessionOf(request);
+    await heldForSteer(scenario, request);
     const { role, worker, turn } = request;
     if (!overloadSpent && isOverloadTarget(scenario, request)) {
       overloadSpent = true;
@@ -153,6 +155,18 @@ function playTurn(input: TurnInput): TurnAnswer {
       return _exhaustive;
     }
   }
+}
+
+/**
+ * A talked-to worker's work session waiting for its `/steer` answers once the
+ * test says the session has read it (`TalkScript.held`), having said it waits.
+ */
+async function heldForSteer(scenario: Scenario, request: SessionRequest): Promise<void> {
+  if (request.role !== 'work' || !request.worker) return;
+  const talk = scenario.workers.find((worker) => worker.id === request.worker)?.talk;
+  if (!talk || talk.paced || !waitsForSteer({ request }, talk)) return;
+  talk.waiting?.();
+  await talk.held();
 }
 
 function isOverloadTarget(scenario: Scenario, request: SessionRequest): boolean {

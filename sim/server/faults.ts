@@ -1,4 +1,5 @@
 import type { ApiResponse } from '../github/router.js';
+import { secondaryLimitRefusal } from '../github/secondary-limit.js';
 
 /** What the simulator does wrong on purpose; every knob can change while it runs. */
 export interface FaultSettings {
@@ -16,6 +17,12 @@ export interface FaultSettings {
   restFaultScope: 'app' | 'all';
   /** Deliver every webhook to each replica of the app at once (when there are several). */
   fanOut: boolean;
+  /**
+   * The fraction (0..1) of webhooks GitHub never delivers, to any replica: those its own
+   * work and the app's caused (runs, pushes, pull requests, the app's comments). A person's
+   * action is always delivered: nothing but its event (or the resync) can tell of it.
+   */
+  dropWebhookRate: number;
 }
 
 /** A secondary rate limit armed for the next matching request. */
@@ -41,20 +48,12 @@ export const NO_FAULTS: FaultSettings = {
   resetRate: 0,
   restFaultScope: 'app',
   fanOut: true,
+  dropWebhookRate: 0,
 };
 
-/** GitHub's answer to too many content-creating requests. */
+/** GitHub's answer to too many content-creating requests, to be retried after a second. */
 export function secondaryRateLimit(status: 403 | 429): ApiResponse {
-  return {
-    status,
-    body: {
-      message:
-        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-      documentation_url:
-        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-    },
-    headers: { 'retry-after': '1' },
-  };
+  return secondaryLimitRefusal(status, 1);
 }
 
 const BAD_GATEWAY: ApiResponse = {
@@ -102,6 +101,12 @@ export class Faults {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Whether GitHub loses a webhook that `sender` caused. */
+  dropsWebhook(sender: { type?: unknown } | undefined): boolean {
+    const { dropWebhookRate } = this.settings;
+    return dropWebhookRate > 0 && sender?.type !== 'User' && this.random() < dropWebhookRate;
   }
 
   /** Shuffles in place (Fisher–Yates with the seeded source). */

@@ -8,7 +8,7 @@ export interface WebhookRecord {
   id: string;
   /** `issues.labeled`, `push`, … */
   event: string;
-  /** The HTTP status the app answered, or the network error. */
+  /** The HTTP status the app answered, the network error, or `dropped` (a fault: never sent). */
   status: number | string;
   /** The repository it came from (`owner/repo`). */
   repository: string;
@@ -95,12 +95,34 @@ export class WebhookSender {
       if (reorderWindow > 1) this.#faults.shuffle(batch);
       for (const event of batch) {
         const id = randomUUID();
-        // Several replicas behind one webhook URL: each delivery reaches one of
-        // them, and a duplicate may reach another at the same moment.
-        const urls = this.#faults.settings.fanOut ? this.#urls : [this.#pick()];
-        await Promise.all(urls.map((url) => this.#deliver(event, id, url)));
+        if (this.#faults.dropsWebhook(event.payload.sender as { type?: unknown } | undefined)) {
+          this.deliveries.push({ ...this.#recordOf(event, id), status: 'dropped' });
+          continue;
+        }
+        // Several replicas behind one webhook URL: each delivery reaches all of them
+        // (fan-out), or one, as a load balancer spreads them; a duplicate may reach another.
+        if (this.#faults.settings.fanOut)
+          await Promise.all(this.#urls.map((url) => this.#deliver(event, id, url)));
+        else await this.#spread(event, id);
         if (duplicateWebhooks) await this.#deliver(event, id, this.#pick());
       }
+    }
+  }
+
+  /**
+   * One replica, picked at random; one that cannot be reached (a replica that died) is
+   * passed over for the next, as a load balancer retries another upstream on a refused
+   * connection (nginx's `proxy_next_upstream error`).
+   */
+  async #spread(event: SimEvent, id: string): Promise<void> {
+    const first = this.#urls.indexOf(this.#pick());
+    for (let i = 0; i < this.#urls.length; i++) {
+      const record = await this.#deliver(
+        event,
+        id,
+        this.#urls[(first + i) % this.#urls.length] ?? '',
+      );
+      if (typeof record.status === 'number') return;
     }
   }
 
@@ -109,16 +131,20 @@ export class WebhookSender {
     return this.#urls[index] ?? '';
   }
 
-  async #deliver(event: SimEvent, id: string, url: string): Promise<void> {
-    const body = JSON.stringify(event.payload);
+  #recordOf(event: SimEvent, id: string): WebhookRecord {
     const action = typeof event.payload.action === 'string' ? `.${event.payload.action}` : '';
-    const record: WebhookRecord = {
+    return {
       id,
       event: `${event.name}${action}`,
       status: 'pending',
       repository: this.#gh.fullName,
       sentAt: Date.now(),
     };
+  }
+
+  async #deliver(event: SimEvent, id: string, url: string): Promise<WebhookRecord> {
+    const body = JSON.stringify(event.payload);
+    const record = this.#recordOf(event, id);
     this.deliveries.push(record);
     try {
       const response = await fetch(url, {
@@ -141,5 +167,6 @@ export class WebhookSender {
     } catch (error) {
       record.status = error instanceof Error ? error.message : String(error);
     }
+    return record;
   }
 }

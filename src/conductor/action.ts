@@ -42,7 +42,7 @@ async function route(
   event: { name: string; payload: Record<string, unknown> },
   env: Record<string, string | undefined>,
 ): Promise<number> {
-  const found = await routeEvent(event, readsWith(env));
+  const found = await routeEvent(event, routeReadsWith(env));
   process.stdout.write(
     `baton: ${found.group ? `reconcile in ${found.group}` : 'nothing to reconcile'}: ${found.reason}\n`,
   );
@@ -51,7 +51,7 @@ async function route(
 }
 
 /** The route's reads, with the job's read-only GITHUB_TOKEN. */
-function readsWith(env: Record<string, string | undefined>): RouteReads {
+export function routeReadsWith(env: Record<string, string | undefined>): RouteReads {
   const repository = env.GITHUB_REPOSITORY ?? '';
   const octokit = createSessionOctokit({
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',

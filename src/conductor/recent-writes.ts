@@ -16,6 +16,13 @@ const HOUR = 3_600_000;
  */
 export const WRITES_AROUND_A_SESSION = 3;
 
+/**
+ * How long a job reads its installation's runs from one listing: its reconciles and first
+ * dispatches ask for the budget several times within seconds, and the writes the job makes
+ * meanwhile it counts itself.
+ */
+export const RUNS_FRESH_MS = 30_000;
+
 /** A session run of the repository, as the listing shows it: when it was made, and its role. */
 export interface ListedRun {
   createdAt: string;
@@ -32,12 +39,20 @@ export interface ListedRun {
  * it), so that repository's runs are all its sessions. Nothing is written
  * anywhere: a count kept for the next job would itself be a write, and runs
  * are what the next job can always read. What each build owes is set again by
- * each reconcile, as in the hosted app; a job waits for no one.
+ * each reconcile, as in the hosted app; a job waits for no one. One listing
+ * serves the job `RUNS_FRESH_MS`, with the writes the job made since it was read.
  */
-export function createRunsBudget(list: () => Promise<ListedRun[]>): SharedBudget {
+export function createRunsBudget(
+  list: () => Promise<ListedRun[]>,
+  clock: () => number = Date.now,
+): SharedBudget {
   const none = () => undefined;
+  let listed: { at: number; runs: ListedRun[] } | null = null;
+  const own: Array<[number, number]> = [];
   return {
-    note: none,
+    note(at, count) {
+      own.push([at, count]);
+    },
     owe: none,
     wait: none,
     unwait: none,
@@ -45,12 +60,17 @@ export function createRunsBudget(list: () => Promise<ListedRun[]>): SharedBudget
     unturn: none,
     wakeElsewhere: none,
     async load(): Promise<SharedBudgetState> {
-      const since = Date.now() - HOUR;
-      const log = (await list())
+      const now = clock();
+      if (!listed || now - listed.at >= RUNS_FRESH_MS) listed = { at: now, runs: await list() };
+      const since = now - HOUR;
+      const from = listed.at;
+      const log = listed.runs
         .map((run): [number, number] => [
           Date.parse(run.createdAt),
           WRITES_AROUND_A_SESSION + SESSION_WRITES[run.role],
         ])
+        // Writes the job made after the listing was read: its own runs are not in it yet.
+        .concat(own.filter(([at]) => at >= from))
         .filter(([at]) => at > since)
         .sort((a, b) => a[0] - b[0]);
       return { log, owed: new Map(), waiters: new Map(), turns: new Map() };

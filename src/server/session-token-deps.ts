@@ -13,6 +13,7 @@ import {
   templatePins,
 } from '../github/setup/setup-templates.js';
 import { findBatonSource } from '../github/setup/source-ref.js';
+import { appBotLogin } from './app-login.js';
 import type { JobView, RunFacts, RunView } from './run-binding.js';
 import type { RepositoryRequest, SessionTokenDeps } from './session-token.js';
 
@@ -38,19 +39,9 @@ export function createSessionTokenDepsFromProbot(
   env: Record<string, string | undefined> = process.env,
 ) {
   const shipped = shippedWorkflowCheck(env);
-  let login: Promise<string> | null = null;
   return {
-    appLogin(): Promise<string> {
-      login ??= app
-        .auth()
-        .then((octokit) => octokit.rest.apps.getAuthenticated())
-        .then(({ data }) => `${data?.slug ?? ''}[bot]`)
-        .catch((error: unknown) => {
-          login = null;
-          throw error;
-        });
-      return login;
-    },
+    // No slug: a login no run's actor has, so no run gets a token on it.
+    appLogin: appBotLogin(app, ''),
     async getRepository({ owner, repo, installationId }: RepositoryRequest) {
       const octokit = await app.auth(installationId);
       const { data } = await octokit.rest.repos.get({ owner, repo });

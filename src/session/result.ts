@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Completion, Usage } from '../core/plan/completion.js';
 import { Plan, WorkerId } from '../core/plan/plan.js';
+import { MessageReceipt, SessionLimit } from '../core/plan/usage.js';
 import { Engine } from '../core/sessions/engines.js';
 import { SESSION_ROLES } from '../core/sessions/session.js';
 
@@ -57,8 +58,16 @@ export const SessionResult = z.strictObject({
   build: z.string(),
   worker: z.string().nullable(),
   pr: z.number().int().positive().nullable(),
-  /** `complete`; `blocked` or `failed` with the reason. A result is written even then. */
-  status: z.enum(['complete', 'blocked', 'failed']),
+  /**
+   * `complete`; `partial` when a work or fix session stopped short of its brief
+   * and hands in what works with a hand-off note; `blocked` or `failed` with the
+   * reason. A result is written even then.
+   */
+  status: z.enum(['complete', 'partial', 'blocked', 'failed']),
+  /** The limit the session stopped at or wound down before, if one did. */
+  limit: SessionLimit.nullable().default(null),
+  /** The messages (`/steer`, `/queue` comments) the session took in, and at which turn. */
+  messages: z.array(MessageReceipt).max(500).default([]),
   reason: z.string().max(4000).nullable(),
   /** The branch the bundle fast-forwards, and the sha the session started from. */
   branch: z.string().nullable(),

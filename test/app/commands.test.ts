@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { workerBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue } from '../support/builds.js';
@@ -89,18 +89,25 @@ describe('commands in comments', () => {
     expect(fixes.map((run) => run.inputs.worker)).toEqual(['W1.2']);
   });
 
-  it('starts with /retry a worker whose branch exists but whose first dispatch never ran', async () => {
-    // The first dispatch's lock (the worker's branch) was taken and no run followed:
-    // the process died between the two, or the dispatch's answer was lost.
+  it('dispatches once a worker whose branch exists but whose first dispatch never ran, from the build branch head', async () => {
+    // The first dispatch's lock (the worker's branch) was taken and no run followed: the
+    // process died between the two (a replica killed), or the dispatch's answer was lost.
     const branch = workerBranch(BUILD, 'W1.1');
-    gh.git.refs.set(`refs/heads/${branch}`, gh.git.resolve(integrationBranch(BUILD)) ?? '');
+    const stale = gh.git.resolve(gh.defaultBranch) ?? '';
+    gh.git.refs.set(`refs/heads/${branch}`, stale);
     await say('/approve');
     const workRuns = () =>
       gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
-    // Every reconcile decides the first dispatch and stands down on the branch.
-    expect(workRuns()).toEqual([]);
-    const { comment } = await say('/retry W1.1');
-    expect(workRuns().map((run) => run.inputs.trigger)).toEqual([`comment-${comment.id}`]);
+    // The reconcile that holds the build finds no run of the lock's dispatch, and makes it.
+    expect(workRuns().map((run) => run.inputs.trigger ?? '')).toEqual(['']);
+    // Cut where its sibling of the same reconcile was, not where the dead lock left it.
+    const sibling = gh.runs.find(
+      (run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2',
+    );
+    expect(workRuns()[0]?.headSha).not.toBe(stale);
+    expect(workRuns()[0]?.headSha).toBe(sibling?.headSha);
+    await say('/status');
+    expect(workRuns()).toHaveLength(1);
   });
 
   it('says a merged worker cannot be merged again', async () => {

@@ -59,6 +59,7 @@ describe('the GraphQL documents in src', () => {
       'BatonBuild',
       'BatonBuildPulls',
       'BatonBuildRefs',
+      'BatonConvertToDraft',
       'BatonDeleteRefs',
       'BatonDoctorReaction',
       'BatonDoctorRefs',
@@ -66,7 +67,9 @@ describe('the GraphQL documents in src', () => {
       'BatonIssueStates',
       'BatonMembers',
       'BatonPullChecks',
+      'BatonReadyForReview',
       'BatonRecordCommits',
+      'BatonSessionRecords',
       'BatonSet',
     ]);
   });

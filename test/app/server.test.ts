@@ -34,6 +34,28 @@ describe('the app server', () => {
     return captured.records().filter((record) => JSON.stringify(record).includes(text));
   }
 
+  /** An `issues` webhook posted to the server, signed with `signature` if one is given. */
+  function postIssuesWebhook({
+    delivery,
+    body,
+    signature,
+  }: {
+    delivery: string;
+    body: string;
+    signature?: string;
+  }) {
+    return fetch(`${base}/api/github/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issues',
+        'x-github-delivery': delivery,
+        ...(signature ? { 'x-hub-signature-256': signature } : {}),
+      },
+      body,
+    });
+  }
+
   it('serves the session token exchange beside the webhooks and refuses a request without a token', async () => {
     const response = await fetch(`${base}/api/baton/session-token`, { method: 'POST' });
     expect(response.status).toBe(401);
@@ -59,15 +81,10 @@ describe('the app server', () => {
   });
 
   it('answers a webhook with a bad signature 400 and logs it as one line without a stack', async () => {
-    const response = await fetch(`${base}/api/github/webhooks`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'issues',
-        'x-github-delivery': 'bad-signature-delivery',
-        'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
-      },
+    const response = await postIssuesWebhook({
+      delivery: 'bad-signature-delivery',
       body: JSON.stringify({ action: 'opened' }),
+      signature: `sha256=${'0'.repeat(64)}`,
     });
     expect(response.status).toBe(400);
     const lines = await linesWith('bad-signature-delivery');
@@ -99,15 +116,7 @@ describe('the app server', () => {
   });
 
   it('refuses an unsigned webhook', async () => {
-    const response = await fetch(`${base}/api/github/webhooks`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'issues',
-        'x-github-delivery': '1',
-      },
-      body: '{}',
-    });
+    const response = await postIssuesWebhook({ delivery: '1', body: '{}' });
     expect(response.status).toBeGreaterThanOrEqual(400);
   });
 });

@@ -33,6 +33,8 @@ let time: ManualTimers;
  */
 let lookTime: ManualTimers;
 let looks: MemoryLookSchedule;
+/** GitHub's and the app's clock: ticking, and moved by `advance`. */
+let now: () => string;
 
 beforeEach(async () => {
   time = manualTimers();
@@ -43,7 +45,7 @@ beforeEach(async () => {
     takes: (next) => !next.awaited,
   });
   const ticking = tickingClock();
-  const now = () => new Date(Date.parse(ticking()) + time.now()).toISOString();
+  now = () => new Date(Date.parse(ticking()) + time.now()).toISOString();
   gh = installedRepo(now);
   const statusPacer = createStatusPacer({
     intervalMs: 5000,
@@ -162,6 +164,26 @@ describe('progress alone, gathered into fewer edits', () => {
     await advance(5000);
     expect(edits()).toBe(started + 1);
     expect(statusBody(gh, BUILD)).toContain('Paused');
+    expect(statusBody(gh, BUILD)).toContain('review run');
+    expect(app.errors).toEqual([]);
+  });
+
+  it('holds progress ten minutes from the comment’s own last edit in a process that did not make it (another replica, a restart)', async () => {
+    const issue = await plannedBuild();
+    await maintainerSays(issue, '/approve');
+    await advance(5000);
+    const started = edits();
+    // Another process takes over, with a pacer of its own that has made no edit.
+    app.stop();
+    const pacer = createStatusPacer({ intervalMs: 5000, clock: time.now, setTimer: time.setTimer });
+    app = await startApp({ gh, now, statusPacer: pacer, looks });
+    openWorkerPull('W1.1');
+    await finishWork('W1.1', 'success');
+    await advance(60_000);
+    // The comment says it shows what the new render shows a person, and was edited a minute ago.
+    expect(edits()).toBe(started);
+    await advance(PROGRESS_STATUS_EDIT_MS - 65_000);
+    expect(edits()).toBe(started + 1);
     expect(statusBody(gh, BUILD)).toContain('review run');
     expect(app.errors).toEqual([]);
   });

@@ -2,7 +2,11 @@ import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
-import { createRunsBudget, listRecentRuns } from '../../src/conductor/recent-writes.js';
+import {
+  createRunsBudget,
+  listRecentRuns,
+  RUNS_FRESH_MS,
+} from '../../src/conductor/recent-writes.js';
 import { createWriteBudget } from '../../src/github/client/write-budget.js';
 import { mountEachTest } from '../support/app-tests.js';
 
@@ -22,6 +26,29 @@ describe("a conductor job's write budget, read off the installation's session ru
     expect(budget.used()).toEqual({ minute: 80, hour: 80 });
     expect(budget.waitFor('status')).toBeGreaterThan(0);
     expect(budget.waitFor('dispatch', 'acme/shop#1-a')).toBeGreaterThan(0);
+  });
+
+  it('reads the runs once for a while, and counts the writes the job made since', async () => {
+    let at = Date.now();
+    let listings = 0;
+    const shared = createRunsBudget(
+      async () => {
+        listings++;
+        return [{ createdAt: new Date(at - 10_000).toISOString(), role: 'work' as const }];
+      },
+      () => at,
+    );
+    const budget = createWriteBudget({ shared, clock: () => at });
+    await budget.sync();
+    budget.note(2);
+    at += 1_000;
+    await budget.sync();
+    // One listing; the run it showed (3 + 1) and the job's own two writes since.
+    expect(listings).toBe(1);
+    expect(budget.used()).toEqual({ minute: 6, hour: 6 });
+    at += RUNS_FRESH_MS;
+    await budget.sync();
+    expect(listings).toBe(2);
   });
 
   it('counts only the last hour', async () => {

@@ -66,6 +66,45 @@ describe('checkCommands', () => {
       null,
     ],
     ['takes /pause at any time', { name: 'pause' }, started, null],
+    [
+      'takes /steer of a running worker',
+      { name: 'steer', worker: 'W1.1', text: 'use fetch' },
+      started,
+      null,
+    ],
+    [
+      'takes /queue of a worker not started yet',
+      { name: 'queue', worker: 'W1.1', text: 'add a test' },
+      make.snapshot(),
+      null,
+    ],
+    [
+      'refuses /steer of a merged worker',
+      { name: 'steer', worker: 'W1.1', text: 'x' },
+      make.snapshot({ pulls: [make.pull({ worker: 'W1.1', state: 'merged' })] }),
+      /merged already/,
+    ],
+    [
+      'refuses /continue of a worker still running',
+      { name: 'continue', worker: 'W1.1' },
+      started,
+      /still running; `\/steer W1\.1 <message>` talks to its session/,
+    ],
+    [
+      'refuses /continue of a worker with no partial work',
+      { name: 'continue', worker: 'W1.1' },
+      make.snapshot({ runs: started.runs, pulls: [make.pull({ worker: 'W1.1' })] }),
+      /no partial work to continue/,
+    ],
+    [
+      'takes /continue of a partial worker',
+      { name: 'continue', worker: 'W1.1' },
+      make.snapshot({
+        runs: [make.run({ id: 7002, worker: 'W1.1' })],
+        pulls: [make.pull({ worker: 'W1.1', draft: true })],
+      }),
+      null,
+    ],
   ])('%s', (_, command, snapshot, expected) => {
     const messages = check(command, snapshot);
     if (expected === null) expect(messages).toEqual([]);

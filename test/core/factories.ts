@@ -246,6 +246,7 @@ export function makeWorkerRow(overrides: Partial<WorkerRow> & { id: string }): W
     attempts: 0,
     tokens: null,
     costUsd: null,
+    sessions: 0,
     rounds: [],
     engine: 'baton',
     ...overrides,

@@ -33,7 +33,7 @@ describe('findNearest', () => {
 
 describe('settingKeysAt', () => {
   it('reads the keys Baton knows at a path off the schema, through defaults and transforms', () => {
-    expect(settingKeysAt(['budget'])).toEqual(['maxUsd', 'dailyUsd']);
+    expect(settingKeysAt(['budget'])).toEqual(['maxUsd', 'dailyUsd', 'continuePartial']);
     expect(settingKeysAt(['models', 'thinking'])).toContain('complex');
     expect(settingKeysAt(['models', 'prices', 'any-model'])).toEqual(['input', 'output']);
     expect(settingKeysAt([])).toContain('maxParallel');

@@ -42,6 +42,9 @@ describe('parseCommands', () => {
     ['/improve 2 the error messages', { name: 'improve', loops: 2 }],
     ['/improve 2 3', { name: 'improve', loops: 2 }],
     ['/replan split W2.1', { name: 'replan', feedback: 'split W2.1' }],
+    ['/steer W2.1 use the new API', { name: 'steer', worker: 'W2.1', text: 'use the new API' }],
+    ['/queue w1.2 add a test too', { name: 'queue', worker: 'W1.2', text: 'add a test too' }],
+    ['/continue W2.1', { name: 'continue', worker: 'W2.1' }],
   ])('reads %j', (body, command) => {
     expect(commandsOf(body)).toEqual([command]);
   });
@@ -89,6 +92,52 @@ describe('parseCommands', () => {
     ['after inline code with backticks', '``` not a fence ` here\n/approve'],
   ])('reads a command %s', (_name, body) => {
     expect(commandsOf(body)).toEqual([{ name: 'approve' }]);
+  });
+
+  it('takes the following lines as a message, up to the next command', () => {
+    expect(
+      commandsOf('/steer W2.1 stop here.\nUse `fetch`, not axios.\n/queue W2.1 then tidy up'),
+    ).toEqual([
+      { name: 'steer', worker: 'W2.1', text: 'stop here.\nUse `fetch`, not axios.' },
+      { name: 'queue', worker: 'W2.1', text: 'then tidy up' },
+    ]);
+  });
+
+  it('on a worker PR, takes a message without a worker id as the PR worker’s', () => {
+    expect(commandsOf('/steer use the new API', 'W1.2')).toEqual([
+      { name: 'steer', worker: 'W1.2', text: 'use the new API' },
+    ]);
+    expect(commandsOf('/continue', 'W1.2')).toEqual([{ name: 'continue', worker: 'W1.2' }]);
+    expect(commandsOf('/queue W2.1 for the other one', 'W1.2')).toEqual([
+      { name: 'queue', worker: 'W2.1', text: 'for the other one' },
+    ]);
+  });
+
+  it.each([
+    ['/steer', undefined, '/steer needs a worker id: `/steer W2.1 <message>`, then your message.'],
+    [
+      '/steer W2.1',
+      undefined,
+      '/steer needs a message after the worker id: `/steer W2.1 use the new API`.',
+    ],
+    [
+      '/queue W2 add tests',
+      undefined,
+      '`W2` is not a worker id: worker ids look like W2.1, e.g. `/queue W2.1 <message>`.',
+    ],
+    ['/continue', undefined, '/continue needs a worker id: `/continue W2.1`.'],
+    [
+      '/continue W2.1 and hurry',
+      undefined,
+      '/continue takes only a worker id: `/continue W2.1`. To tell its session something, write `/queue W2.1 <message>` first.',
+    ],
+    [
+      '/continue please',
+      'W1.2',
+      '/continue takes only a worker id: `/continue W1.2`. To tell its session something, write `/queue W1.2 <message>` first.',
+    ],
+  ])('answers %j with how to write it', (body, worker, message) => {
+    expect(errorOf(body, worker)).toBe(message);
   });
 
   it('takes the following lines as /replan feedback, up to the next command', () => {
@@ -203,7 +252,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [engine=codex] [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`, `/rollback`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [engine=codex] [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`, `/rollback`, `/steer W2.1 <message>`, `/queue W2.1 <message>`, `/continue W2.1`.'.slice(
         0,
         -1,
       ),

@@ -3,24 +3,19 @@ import type { Completion } from '../../src/core/plan/completion.js';
 import { REPORT_MAX_CHARS, renderReport } from '../../src/core/status/render-report.js';
 import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
 import { closedBy } from '../support/closing-references.js';
-import { BUILD, makeCompletion, makePlan, makeTotals } from './factories.js';
+import { BUILD, makeCompletion, makePlan, makeTotals, makeWorkerRow } from './factories.js';
 
+/** A merged worker's row: one attempt, its pull request, tokens and spend, unless told. */
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
-  return {
-    title: `Work of ${overrides.id}`,
-    dependsOn: [],
+  return makeWorkerRow({
     state: 'merged',
-    note: null,
-    hint: null,
-    run: null,
     pull: { label: '#101', url: 'https://github.com/acme/shop/pull/101' },
     attempts: 1,
     tokens: 1200,
     costUsd: 0.5,
-    rounds: [],
-    engine: 'baton',
+    sessions: 1,
     ...overrides,
-  };
+  });
 }
 
 function makeProgress(workers: WorkerRow[]): BuildProgress {

@@ -215,7 +215,7 @@ describe('config', () => {
         engine: 'baton',
         network: { allow: [], ports: [] },
       },
-      budget: { maxUsd: 50, dailyUsd: null },
+      budget: { maxUsd: 50, dailyUsd: null, continuePartial: false },
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
@@ -285,7 +285,7 @@ describe('config', () => {
         ...defaultConfig(),
         label: 'baton',
         review: { ...defaultConfig().review, maxFixRounds: 0 },
-        budget: { maxUsd: 25, dailyUsd: null },
+        budget: { maxUsd: 25, dailyUsd: null, continuePartial: false },
       },
     });
     expect(Config.parse({ approval: 'none' }).approval).toBe('none');

@@ -70,6 +70,7 @@ function runningView(commands: CommandInfo[]): StatusView {
     attempts: 5,
     tokens: 1_000_000,
     costUsd: 12,
+    sessions: 1,
     rounds: ['changes-requested', 'fixed', 'changes-requested', 'fixed', 'approved'],
     engine: 'baton',
   }));

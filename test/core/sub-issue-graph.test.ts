@@ -6,8 +6,7 @@ import {
   subIssuePlanProblems,
 } from '../../src/core/plan/sub-issue-graph.js';
 import { validatePlan } from '../../src/core/plan/validate-plan.js';
-
-const BUILD = '12-add-login';
+import { BUILD, makePlan, makeWorker } from './factories.js';
 
 function sub(number: number, blockedBy: (number | [number, 'open' | 'closed'])[] = []): SubIssue {
   return {
@@ -103,17 +102,12 @@ describe('subIssuePlanProblems', () => {
 });
 
 describe('validatePlan with sub-issues', () => {
-  const raw = {
-    version: 1,
-    build: BUILD,
-    issue: 12,
-    title: 'Login',
-    summary: 'From the sub-issues.',
+  const raw = makePlan({
     workers: [
-      { id: 'W1.1', title: 'Part 21', sub_issue: 21 },
-      { id: 'W2.1', title: 'Part 20', sub_issue: 20, depends_on: ['W1.1'] },
+      makeWorker({ id: 'W1.1', title: 'Part 21', sub_issue: 21 }),
+      makeWorker({ id: 'W2.1', title: 'Part 20', sub_issue: 20, depends_on: ['W1.1'] }),
     ],
-  };
+  });
   const briefSizes = { 'workers/W1.1.md': 10, 'workers/W2.1.md': 10 };
 
   it('accepts a plan that follows the graph', () => {
@@ -155,14 +149,7 @@ describe('validatePlan with sub-issues', () => {
 
 describe('validatePlan without sub-issues', () => {
   it('refuses a worker that names a sub-issue when the record has no sub-issues.json', () => {
-    const raw = {
-      version: 1,
-      build: BUILD,
-      issue: 12,
-      title: 'Login',
-      summary: 'Not from sub-issues.',
-      workers: [{ id: 'W1.1', title: 'Part', sub_issue: 99 }],
-    };
+    const raw = makePlan({ workers: [makeWorker({ id: 'W1.1', title: 'Part', sub_issue: 99 })] });
     expect(validatePlan({ raw, build: BUILD, briefSizes: { 'workers/W1.1.md': 10 } })).toEqual({
       ok: false,
       problems: [

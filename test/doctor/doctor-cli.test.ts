@@ -11,6 +11,7 @@ import { renderTemplates } from '../../src/templates.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { mountOnNock } from '../support/mount-nock.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
+import { templateText } from '../support/workflow-yaml.js';
 
 const APP_URL = 'https://baton.example.com';
 const WORKFLOW = '.github/workflows/baton.yml';
@@ -94,16 +95,7 @@ describe('baton doctor', () => {
   it('passes every check on a healthy installation and exits 0', async () => {
     const { code, out } = await doctor();
     expect(failures(out)).toEqual([]);
-    expect(verdicts(out)).toEqual([
-      'ok   auth',
-      'ok   installed',
-      'ok   permissions',
-      'ok   events',
-      'ok   workflow',
-      'ok   pin',
-      'ok   config',
-      'ok   app-url',
-    ]);
+    expect(verdicts(out)).toEqual(passed(...INSTALLATION_CHECKS, 'pin', 'config', 'app-url'));
     expect(code).toBe(0);
   });
 
@@ -188,11 +180,7 @@ describe('baton doctor', () => {
     [
       'the pinned commit is unknown to the source (a local commit)',
       (w) => {
-        const files = renderTemplates({
-          batonRepository: 'baton-dev/baton',
-          batonRef: 'f'.repeat(40),
-        });
-        const workflow = files.find((file) => file.path === WORKFLOW)?.content ?? '';
+        const workflow = templateText(WORKFLOW, { ref: 'f'.repeat(40) });
         w.gh.git.commitOn(w.gh.defaultBranch, { [WORKFLOW]: workflow });
       },
       /^FAIL pin: the workflow pins f{40}, which baton-dev\/baton does not have: every session would fail to fetch the action → merge Baton's "Set up Baton" update pull request, or set the pin to [0-9a-f]{40}; a commit only on the app's machine must be pushed to baton-dev\/baton first$/m,
@@ -200,11 +188,7 @@ describe('baton doctor', () => {
     [
       'the pin is all zeros',
       (w) => {
-        const files = renderTemplates({
-          batonRepository: 'baton-dev/baton',
-          batonRef: '0'.repeat(40),
-        });
-        const workflow = files.find((file) => file.path === WORKFLOW)?.content ?? '';
+        const workflow = templateText(WORKFLOW, { ref: '0'.repeat(40) });
         w.gh.git.commitOn(w.gh.defaultBranch, { [WORKFLOW]: workflow });
       },
       /^FAIL pin: the workflow pins the all-zero commit, which no runner can fetch → set BATON_SOURCE_REF on the app/m,
@@ -314,16 +298,11 @@ describe('baton doctor', () => {
 describe('baton doctor on a repository with nothing hosted', () => {
   /** The conductor installed as `baton setup --serverless` installs it, and BATON_APP_ID set. */
   function serverless(appIdVariable = '1', config?: string): void {
-    const files = renderTemplates({
-      batonRepository: 'baton-dev/baton',
-      batonRef: world.pin,
-      serverless: true,
-    });
-    const conductor = files.find((file) => file.path === '.github/workflows/baton-conductor.yml');
+    const conductor = '.github/workflows/baton-conductor.yml';
     world.gh.git.commitOn(
       world.gh.defaultBranch,
       {
-        [conductor?.path ?? '']: conductor?.content ?? '',
+        [conductor]: templateText(conductor, { ref: world.pin, serverless: true }),
         ...(config ? { '.github/baton.yml': config } : {}),
       },
       'Run Baton with nothing hosted',
@@ -335,17 +314,9 @@ describe('baton doctor on a repository with nothing hosted', () => {
   it('checks the conductor and BATON_APP_ID instead of BATON_APP_URL, and passes', async () => {
     serverless();
     const { code, out } = await doctor();
-    expect(verdicts(out)).toEqual([
-      'ok   auth',
-      'ok   installed',
-      'ok   permissions',
-      'ok   events',
-      'ok   workflow',
-      'ok   conductor',
-      'ok   pin',
-      'ok   config',
-      'ok   app-id',
-    ]);
+    expect(verdicts(out)).toEqual(
+      passed(...INSTALLATION_CHECKS, 'conductor', 'pin', 'config', 'app-id'),
+    );
     expect(code).toBe(0);
   });
 
@@ -370,6 +341,14 @@ describe('baton doctor on a repository with nothing hosted', () => {
 });
 
 /** Each line's verdict and check, without what it says: `ok   auth`. */
+/** The first checks of every run, hosted or not: the app, its installation and the workflow. */
+const INSTALLATION_CHECKS = ['auth', 'installed', 'permissions', 'events', 'workflow'];
+
+/** The verdicts of `checks`, each passed, as `verdicts` reads them. */
+function passed(...checks: string[]): string[] {
+  return checks.map((check) => `ok   ${check}`);
+}
+
 function verdicts(out: string): string[] {
   return out
     .split('\n')

@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
 import { Octokit } from '@octokit/core';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   classifyGitHubFailure,
   describeGitHubFailure,
   reachFix,
 } from '../../src/core/doctor/github-failure.js';
 import { closeServer, listenLocally } from '../support/local-server.js';
+import { nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';
 
@@ -23,11 +24,7 @@ async function failureOf(fail: (scope: nock.Interceptor) => nock.Scope): Promise
 }
 
 describe('classifyGitHubFailure', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  nockEachTest();
 
   it.each([
     [

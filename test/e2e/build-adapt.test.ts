@@ -12,6 +12,7 @@ import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { adaptationRef, parseAdaptationMessage } from '../../src/core/plan/adaptation.js';
+import { findStatusBuild } from '../../src/core/status/render-status.js';
 import { briefPath, integrationBranch } from '../../src/core/vocabulary/ids.js';
 
 let sim: Simulation | null = null;
@@ -35,7 +36,7 @@ describe('a brief that adapts, end to end', () => {
       () => status().includes('Reply `/approve` to start W2.1 with the change'),
       WHOLE_BUILD_LIMIT_MS,
     );
-    const build = /<!-- baton:status build=([\w.-]+) -->/.exec(status())?.[1] ?? '';
+    const build = findStatusBuild(status()) ?? '';
     const runs = (role: string, worker?: string) =>
       s.gh.runs.filter(
         (run) => run.inputs.role === role && (!worker || run.inputs.worker === worker),

@@ -18,10 +18,10 @@ import {
   setUpWidgets,
 } from '../../sim/scenario/builds/greeting-scenario.js';
 import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
-import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import { type PlayedBuild, playBuild, usageRecordsOf } from '../../sim/scenario/play-build.js';
 import type { Scenario } from '../../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { parseUsageMessage, tokensOfUsage, type UsageRecord } from '../../src/core/plan/usage.js';
+import { tokensOfUsage, type UsageRecord } from '../../src/core/plan/usage.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { costOf } from '../../src/core/vocabulary/pricing.js';
 
@@ -94,14 +94,7 @@ afterAll(async () => {
 
 /** The usage records the build's publish jobs pushed to its hidden refs. */
 function usageRecords({ sim, build }: Played): UsageRecord[] {
-  const prefix = `refs/baton/${build.build}/usage/`;
-  return [...sim.gh.git.refs]
-    .filter(([ref]) => ref.startsWith(prefix))
-    .flatMap(([, sha]) => {
-      const commit = sim.gh.git.objects.get(sha);
-      const record = commit?.type === 'commit' ? parseUsageMessage(commit.message) : null;
-      return record ? [record] : [];
-    });
+  return usageRecordsOf(sim.gh, build.build);
 }
 
 /** The engine each session of a role recorded, by worker. */

@@ -18,6 +18,7 @@ import {
   makeRepo,
   makeTempDir,
   removeTempDirs,
+  reviewRoutes,
   runSession,
   writeFiles,
 } from '../session/agent-fixtures.js';
@@ -71,6 +72,16 @@ async function session({
   // A failed session fails its job (exit 1); any other ends 0.
   expect(code).toBe(result.status === 'failed' ? 1 : 0);
   return { result, model };
+}
+
+/** A work session of `worker` on its branch, its brief there: the repository, the result and the model. */
+async function workSession(scenario: Scenario, worker: string) {
+  const { root } = await makeRepo({
+    branch: `baton/${BUILD}/${worker}`,
+    files: { 'package.json': PACKAGE, ...briefOf(scenario, worker) },
+  });
+  const ran = await session({ scenario, root, env: { BATON_ROLE: 'work', BATON_WORKER: worker } });
+  return { root, ...ran };
 }
 
 describe('the scripted model against the real agent', () => {
@@ -176,15 +187,7 @@ describe('the scripted model against the real agent', () => {
 
   it('works: reads the brief, writes its files with the editor, runs its test, submits', async () => {
     const scenario = diamondScenario();
-    const { root } = await makeRepo({
-      branch: `baton/${BUILD}/W1.1`,
-      files: { 'package.json': PACKAGE, ...briefOf(scenario, 'W1.1') },
-    });
-    const { result, model } = await session({
-      scenario,
-      root,
-      env: { BATON_ROLE: 'work', BATON_WORKER: 'W1.1' },
-    });
+    const { root, result, model } = await workSession(scenario, 'W1.1');
     expect(model.problems).toEqual([]);
     expect(result).toMatchObject({ status: 'complete', completion: { status: 'complete' } });
     expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
@@ -204,15 +207,7 @@ describe('the scripted model against the real agent', () => {
     'fails an attempt the scenario marks %s, keeping what was written',
     async (failure, why) => {
       const scenario = diamondScenario({ failures: { 'W1.2': [failure] } });
-      const { root } = await makeRepo({
-        branch: `baton/${BUILD}/W1.2`,
-        files: { 'package.json': PACKAGE, ...briefOf(scenario, 'W1.2') },
-      });
-      const { result, model } = await session({
-        scenario,
-        root,
-        env: { BATON_ROLE: 'work', BATON_WORKER: 'W1.2' },
-      });
+      const { result, model } = await workSession(scenario, 'W1.2');
       expect(model.problems).toEqual([]);
       expect(result.status).toBe('failed');
       expect(result.reason).toContain(why);
@@ -274,17 +269,11 @@ describe('the scripted model against the real agent', () => {
       scenario,
       root,
       env: { BATON_ROLE: 'fix', BATON_WORKER: 'W1.1', BATON_PR: '5', BATON_TRIGGER: 'review-901' },
-      github: {
-        'GET /repos/octo/demo/pulls/5/reviews/901': {
-          id: 901,
-          body: 'Changes requested.',
-          state: 'COMMENTED',
-          user: { login: 'baton[bot]' },
-        },
-        'GET /repos/octo/demo/pulls/5/reviews/901/comments': [
-          { path: 'src/greeting.js', line: 3, body: 'Trim the name.' },
-        ],
-      },
+      github: reviewRoutes({
+        body: 'Changes requested.',
+        state: 'COMMENTED',
+        comments: [{ path: 'src/greeting.js', line: 3, body: 'Trim the name.' }],
+      }),
     });
     expect(model.problems).toEqual([]);
     expect(result.completion?.summary).toBe(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation } from '../../sim/e2e.js';
 import { scripted } from '../../sim/fake-anthropic.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
 import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
 import { renderDoctor } from '../../src/core/doctor/doctor.js';
@@ -14,6 +15,11 @@ import { knownRestRoutes } from '../support/rest-routes.js';
  * app process, the probes against the simulated GitHub, and the result read
  * back. One simulation; each case changes what it needs and puts it back.
  */
+/** The simulated GitHub's switches (what GitHub does that no documentation settles, and the like). */
+type SimSwitch = {
+  [K in keyof FakeGitHub]: FakeGitHub[K] extends boolean ? K : never;
+}[keyof FakeGitHub];
+
 describe('the doctor session', () => {
   let sim: Simulation;
 
@@ -45,6 +51,17 @@ describe('the doctor session', () => {
       { timeoutMs: 60_000, pollMs: 200 },
     );
     return { checks, text: renderDoctor(checks) };
+  }
+
+  /** A row's change: the simulated GitHub's switch `name` set to `value`, and put back after. */
+  function flip(name: SimSwitch, value: boolean): () => () => void {
+    return () => {
+      const before = sim.gh[name];
+      sim.gh[name] = value;
+      return () => {
+        sim.gh[name] = before;
+      };
+    };
   }
 
   function lineOf(text: string, id: string): string {
@@ -93,56 +110,31 @@ describe('the doctor session', () => {
   it.each<[string, () => () => void, string, RegExp]>([
     [
       'GraphQL does not list hidden refs',
-      () => {
-        sim.gh.graphqlListsHiddenRefs = false;
-        return () => {
-          sim.gh.graphqlListsHiddenRefs = true;
-        };
-      },
+      flip('graphqlListsHiddenRefs', false),
       'probe graphql-hidden-refs',
       /^ok {3}probe graphql-hidden-refs: .*: no: Baton reads usage and adaptation records over REST \(git\/matching-refs\), found at run time$/,
     ],
     [
       'a push to a hidden ref starts push workflows',
-      () => {
-        sim.gh.pushToHiddenRefsStartsWorkflows = true;
-        return () => {
-          sim.gh.pushToHiddenRefsStartsWorkflows = false;
-        };
-      },
+      flip('pushToHiddenRefsStartsWorkflows', true),
       'probe push-starts-workflows',
       /^ok {3}probe push-starts-workflows: .*: yes: each usage record starts your push workflows: add `branches`/,
     ],
     [
       "viewerHasReacted is not the app's own reaction",
-      () => {
-        sim.gh.viewerHasReactedIsApp = false;
-        return () => {
-          sim.gh.viewerHasReactedIsApp = true;
-        };
-      },
+      flip('viewerHasReactedIsApp', false),
       'probe viewer-has-reacted',
       /^ok {3}probe viewer-has-reacted: .*: no: Baton reads its 👀 on commands over REST \(the comment's reactions\), found at run time$/,
     ],
     [
       "an edit's answer carries no tag a read gives",
-      () => {
-        sim.gh.editTagAnswersRead = false;
-        return () => {
-          sim.gh.editTagAnswersRead = true;
-        };
-      },
+      flip('editTagAnswersRead', false),
       'probe edit-tag-answers-read',
       /^ok {3}probe edit-tag-answers-read: .*: no: each held status edit's read of its comment is counted \(one request an edit\); nothing to set$/,
     ],
     [
       "the agent job's token may not read a collaborator's permission",
-      () => {
-        sim.gh.readOnlyTokenReadsPermissions = false;
-        return () => {
-          sim.gh.readOnlyTokenReadsPermissions = true;
-        };
-      },
+      flip('readOnlyTokenReadsPermissions', false),
       'probe collaborator-permission',
       /^ok {3}probe collaborator-permission: .*: no: publish checks who edited the issue before it writes a plan, with the app's token/,
     ],

@@ -16,6 +16,7 @@ import {
 import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { playImprove } from '../../sim/scenario/play-improve.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { findStatusBuild } from '../../src/core/status/render-status.js';
 import { integrationBranch, summaryPath } from '../../src/core/vocabulary/ids.js';
 
 let sim: Simulation;
@@ -103,7 +104,7 @@ describe('an improvement series on the simulator', () => {
   });
 
   it('keeps each loop’s summary in the build record and both loops’ work on the build branch', () => {
-    const build = /baton:status build=([\w.-]+)/.exec(sim.statusComment(issue) ?? '')?.[1] ?? '';
+    const build = findStatusBuild(sim.statusComment(issue) ?? '') ?? '';
     const files = sim.gh.git.filesOf(sim.gh.git.resolve(integrationBranch(build)) ?? '');
     expect(files.get(summaryPath(build, 1))).toContain(LOOP_MARKS.summaries[0]);
     expect(files.get(summaryPath(build, 2))).toContain(LOOP_MARKS.summaries[1]);
@@ -115,7 +116,7 @@ describe('an improvement series on the simulator', () => {
   it('ends early, says so, and delivers both loops in one final pull request', () => {
     const status = statuses.at(-1) ?? '';
     expect(status).toContain('The research of loop 3 found nothing worth doing');
-    const build = /baton:status build=([\w.-]+)/.exec(status)?.[1] ?? '';
+    const build = findStatusBuild(status) ?? '';
     const final = findFinalPull(sim.gh, build);
     expect(final?.title).toBe(`[make-widgets-friendlier] ${IMPROVE_ISSUE.title}`);
     expect(final?.body).toContain('### Improvement loops');

@@ -27,6 +27,7 @@ function verdictOf(ordinal: number, patch: string): unknown {
     turn: 1,
     last: [{ name: 'get_diff', input: { path: PATH }, result: patch, isError: false }],
     all: [],
+    said: '',
   };
   let id = 0;
   const call = (name: string, input: Record<string, unknown>): FakeBlock =>

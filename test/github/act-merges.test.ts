@@ -1,10 +1,11 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { Octokit } from '../../src/github/client/types.js';
 import { makeSnapshot } from '../core/factories.js';
+import { nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';
 const quiet: ActLog = { info: () => {}, warn: () => {}, error: () => {} };
@@ -26,11 +27,7 @@ function repo() {
 }
 
 describe('merges of one pass', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  nockEachTest();
 
   it('go in order, and stop at the first that does not go: the rest wait for the next look', async () => {
     const scope = nock(API)

@@ -43,6 +43,7 @@ async function readBack(gh: FakeGitHub, ctx: RepoContext, issue: number) {
       author: comment.user.login,
       isBot: comment.user.type === 'Bot',
       createdAt: comment.createdAt,
+      updatedAt: comment.updatedAt,
       accepted: false,
     }));
   return collectComments(ctx, {

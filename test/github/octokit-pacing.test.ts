@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/core';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import {
   createPacerRegistry,
@@ -8,6 +8,7 @@ import {
   writeBudgetOf,
 } from '../../src/github/client/pace-requests.js';
 import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
+import { nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';
 
@@ -54,12 +55,8 @@ async function settle(promise: Promise<unknown>, stepMs: number): Promise<void> 
 }
 
 describe("the app's pacing as `npm start` runs it", () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    vi.useRealTimers();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  nockEachTest();
+  afterEach(() => vi.useRealTimers());
 
   it('lets a query and a read through at once after a write, and holds the next write a second', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -87,11 +84,7 @@ describe("the app's pacing as `npm start` runs it", () => {
 });
 
 describe('paceRequests', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  nockEachTest();
 
   it('waits what the installation pacer says, per installation, and not at all when throttling is off', async () => {
     const waits: number[] = [];

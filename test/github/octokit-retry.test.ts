@@ -1,6 +1,7 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
+import { nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';
 const MERGE = '/repos/octo/widgets/pulls/7/merge';
@@ -19,11 +20,7 @@ function merge(octokit: ReturnType<typeof client>) {
 }
 
 describe("the app's retry policy", () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  nockEachTest();
 
   it.each([405, 409, 422])(
     'does not retry a %i from a merge, which cannot succeed',

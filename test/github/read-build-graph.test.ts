@@ -42,6 +42,7 @@ describe('readBuildGraph', () => {
       loopsPath: `${integration}:${buildDir(BUILD)}/loops`,
       usagePrefix: `refs/baton/${BUILD}/usage/`,
       adaptPrefix: `refs/baton/${BUILD}/adapt/`,
+      messagePrefix: `refs/baton/${BUILD}/message/`,
     };
   }
 

@@ -30,22 +30,24 @@ describe('runs listed past GitHub’s 1,000-result cap on filtered listings', ()
 
   it('the simulator, as GitHub, ends a created-filtered listing at 1,000 runs, newest first', () => {
     for (let i = 0; i < 1_050; i++) runAt(gh, '9-other', 'W1.1', T0 + i * 1_000);
-    const listed = gh.handle({
-      method: 'GET',
-      path: `/repos/${gh.fullName}/actions/workflows/${WORKFLOW_FILE}/runs`,
-      query: new URLSearchParams({ created: '>=2026-11-20', per_page: '100', page: '11' }),
-      body: undefined,
-      headers: {},
-    });
-    expect((listed.body as { workflow_runs: unknown[] }).workflow_runs).toEqual([]);
-    const capped = gh.handle({
-      method: 'GET',
-      path: `/repos/${gh.fullName}/actions/workflows/${WORKFLOW_FILE}/runs`,
-      query: new URLSearchParams({ created: '>=2026-11-20', per_page: '100', page: '10' }),
-      body: undefined,
-      headers: {},
-    });
-    expect((capped.body as { workflow_runs: unknown[] }).workflow_runs).toHaveLength(100);
+    /** The page `page` of a hundred runs created since the day began, as the simulator answers it. */
+    const listPage = (page: number) =>
+      gh.handle({
+        method: 'GET',
+        path: `/repos/${gh.fullName}/actions/workflows/${WORKFLOW_FILE}/runs`,
+        query: new URLSearchParams({
+          created: '>=2026-11-20',
+          per_page: '100',
+          page: String(page),
+        }),
+        body: undefined,
+        headers: {},
+      });
+    const runsOf = (answer: { body?: unknown }) =>
+      (answer.body as { workflow_runs: unknown[] }).workflow_runs;
+    expect(runsOf(listPage(11))).toEqual([]);
+    const capped = listPage(10);
+    expect(runsOf(capped)).toHaveLength(100);
     expect(capped.headers?.link).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
 import type { LookTarget } from '../../src/github/store/look-schedule.js';
@@ -158,6 +159,18 @@ describeWithRedis('replicas sharing a real Redis', () => {
     // spacings on at the soonest (each replica pacing alone would let it go after one). A lower
     // bound only: a slow machine spaces them more, never less.
     expect(Date.now() - begun).toBeGreaterThanOrEqual(3 * spacing);
+  });
+
+  it('paces on when Redis has forgotten a replica (unheard past the client time-out): Redis 7 words the error its library looks for with ERR', async () => {
+    const [a, b] = [replica(), replica()];
+    await a.pacing.take?.('installation-7', 'write');
+    await b.pacing.take?.('installation-7', 'write');
+    // What Bottleneck's scripts do to a client no one heard from: it is no longer registered.
+    const probe = new Redis(server.url);
+    await probe.del('b_baton-writes-installation-7_client_last_seen');
+    probe.disconnect();
+    await expect(a.pacing.take?.('installation-7', 'write')).resolves.toBeUndefined();
+    await expect(b.pacing.take?.('installation-7', 'write')).resolves.toBeUndefined();
   });
 
   it('says so when Redis does not answer, and refuses to hold a build rather than pace alone', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Requester, readPin, warnOnMissingPin } from '../../src/github/setup/source-pin.js';
-import { renderTemplates } from '../../src/templates.js';
+import { templateText } from '../support/workflow-yaml.js';
 
 const SOURCE = { repository: 'baton-dev/baton', ref: 'ab'.repeat(20) };
 
@@ -62,11 +62,8 @@ describe('the pin checked at start-up', () => {
 
 describe('readPin', () => {
   it("reads the commit the shipped workflow's steps pin", () => {
-    const workflow = renderTemplates({
-      batonRepository: SOURCE.repository,
-      batonRef: SOURCE.ref,
-    }).find((file) => file.path === '.github/workflows/baton.yml')?.content;
-    expect(readPin(workflow ?? '', SOURCE.repository)).toBe(SOURCE.ref);
-    expect(readPin(workflow ?? '', 'someone/fork')).toBeNull();
+    const workflow = templateText('.github/workflows/baton.yml', { ref: SOURCE.ref });
+    expect(readPin(workflow, SOURCE.repository)).toBe(SOURCE.ref);
+    expect(readPin(workflow, 'someone/fork')).toBeNull();
   });
 });

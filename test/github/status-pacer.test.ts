@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { statusMarker } from '../../src/core/status/render-status.js';
 import {
   createStatusPacer,
   PROGRESS_STATUS_EDIT_MS,
-  ShownAttention,
+  statusEditKind,
   statusEditSecondsFrom,
 } from '../../src/github/act/status-pacer.js';
 
@@ -58,14 +59,27 @@ describe('the status pacer', () => {
 
   it('holds an edit of progress alone for PROGRESS_STATUS_EDIT_MS, but not when it edits at once', () => {
     const { status, advance } = pacer();
-    expect(status.admit('a', 0, 'progress')).toBe(0);
+    expect(status.admit('a', 0, { kind: 'progress' })).toBe(0);
     advance(5000);
-    expect(status.admit('a', 0, 'progress')).toBe(PROGRESS_STATUS_EDIT_MS - 5000);
+    expect(status.admit('a', 0, { kind: 'progress' })).toBe(PROGRESS_STATUS_EDIT_MS - 5000);
     // An edit that answers a person keeps the usual pace.
-    expect(status.admit('a', 0, 'prompt')).toBe(0);
+    expect(status.admit('a', 0, { kind: 'prompt' })).toBe(0);
     const atOnce = pacer(0).status;
-    expect(atOnce.admit('a', 0, 'progress')).toBe(0);
-    expect(atOnce.admit('a', 0, 'progress')).toBe(0);
+    expect(atOnce.admit('a', 0, { kind: 'progress' })).toBe(0);
+    expect(atOnce.admit('a', 0, { kind: 'progress' })).toBe(0);
+  });
+
+  it('paces from the comment’s own last edit when another process made it later than this one', () => {
+    const { status, advance } = pacer();
+    // Another replica (or conductor job) edited the comment a second ago: this process never did.
+    expect(status.admit('a', 0, { kind: 'progress', editedAgoMs: 1000 })).toBe(
+      PROGRESS_STATUS_EDIT_MS - 1000,
+    );
+    expect(status.admit('a', 0, { kind: 'prompt', editedAgoMs: 1000 })).toBe(4000);
+    // Its own edit, later than the comment's as read, counts.
+    expect(status.admit('a', 0, { kind: 'prompt', editedAgoMs: 60_000 })).toBe(0);
+    advance(2000);
+    expect(status.admit('a', 0, { kind: 'prompt', editedAgoMs: 60_000 })).toBe(3000);
   });
 
   it('sets the sooner of two trailing timers for a build', () => {
@@ -133,24 +147,21 @@ describe('the status pacer', () => {
   });
 });
 
-describe('what the status bodies this process wrote show', () => {
-  it('calls an edit progress only from a body it wrote showing the same to people', () => {
-    const shown = new ShownAttention();
-    shown.note('body 1', '["paused"]');
-    expect(shown.kindOf('body 1', '["paused"]')).toBe('progress');
-    expect(shown.kindOf('body 1', '["running"]')).toBe('prompt');
-    // A body another replica wrote, or one from before a restart: not known, so prompt.
-    expect(shown.kindOf('body 2', '["paused"]')).toBe('prompt');
-    // A phase whose every change is someone's to see.
-    shown.note('body 3', null);
-    expect(shown.kindOf('body 3', null)).toBe('prompt');
-  });
+describe('how a status edit is paced, from the comments alone', () => {
+  const body = (shows: string | null) => `${statusMarker('12-x', shows)}\n**Baton** · build …`;
 
-  it('forgets the oldest bodies past its limit', () => {
-    const shown = new ShownAttention(1);
-    shown.note('body 1', 'a');
-    shown.note('body 2', 'a');
-    expect(shown.kindOf('body 1', 'a')).toBe('prompt');
-    expect(shown.kindOf('body 2', 'a')).toBe('progress');
+  it.each<[string, string | null, string | null, 'progress' | 'prompt']>([
+    ['the same mark on both: progress alone', '0badf00d', '0badf00d', 'progress'],
+    ['another mark: what asks a person changed', '0badf00d', 'deadbeef', 'prompt'],
+    ['no mark on the comment (before marks, another phase)', null, '0badf00d', 'prompt'],
+    [
+      'no mark on the new render (a phase whose every change is someone’s)',
+      '0badf00d',
+      null,
+      'prompt',
+    ],
+    ['no mark on either', null, null, 'prompt'],
+  ])('%s', (_, shown, next, kind) => {
+    expect(statusEditKind(body(shown), body(next))).toBe(kind);
   });
 });

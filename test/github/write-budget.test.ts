@@ -12,6 +12,13 @@ function budget() {
     advance(ms: number) {
       now += ms;
     },
+    /** `perMinute` writes in each of `minutes` minutes, the clock a minute on after each. */
+    spread(minutes: number, perMinute: number) {
+      for (let minute = 0; minute < minutes; minute++) {
+        writes.note(perMinute);
+        now += 60_000;
+      }
+    },
   };
 }
 
@@ -55,11 +62,8 @@ describe('the write budget of an installation', () => {
   });
 
   it('keeps to the hour: 400 writes spread over the hour hold status edits until the oldest leave it', () => {
-    const { writes, advance } = budget();
-    for (let minute = 0; minute < 40; minute++) {
-      writes.note(10);
-      advance(60_000);
-    }
+    const { writes, spread } = budget();
+    spread(40, 10);
     // 400 in the hour (80% of 500), none in this minute.
     expect(writes.used()).toEqual({ minute: 0, hour: 400 });
     expect(writes.waitFor('status')).toBe(20 * 60_000);
@@ -67,11 +71,8 @@ describe('the write budget of an installation', () => {
   });
 
   it('holds back what work under way owes: made + owed near the hour defers a first dispatch, not a status edit', () => {
-    const { writes, advance } = budget();
-    for (let minute = 0; minute < 35; minute++) {
-      writes.note(10);
-      advance(60_000);
-    }
+    const { writes, advance, spread } = budget();
+    spread(35, 10);
     // 350 made: alone they leave room for a dispatch (under 90% of 500).
     expect(writes.waitFor('dispatch')).toBe(0);
     // Two builds' workers under way owe 95 more: 350 + 95 + a new worker's 7 is over 450.

@@ -6,32 +6,17 @@ import {
   fingerprintTemplate,
   readShippedVersions,
 } from '../../src/github/setup/setup-templates.js';
-import { renderTemplates } from '../../src/templates.js';
+import { TEMPLATE_REF, templateText, type WorkflowJob } from '../support/workflow-yaml.js';
 
-const SOURCE = { repository: 'baton-dev/baton', ref: '0123456789abcdef0123456789abcdef01234567' };
+const SOURCE = { repository: 'baton-dev/baton', ref: TEMPLATE_REF };
 const EARLIER = 'fedcba9876543210fedcba9876543210fedcba98';
 const WORKFLOW = '.github/workflows/baton.yml';
 
-function workflowAt(ref: string): string {
-  const file = renderTemplates({ batonRepository: SOURCE.repository, batonRef: ref }).find(
-    (entry) => entry.path === WORKFLOW,
-  );
-  if (!file) throw new Error('no workflow template');
-  return file.content;
-}
+const workflowAt = (ref: string) => templateText(WORKFLOW, { ref });
 
-interface Step {
-  uses?: string;
-  run?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  env?: Record<string, string>;
-  steps: Step[];
-}
 const jobs = () =>
-  (yaml.load(workflowAt(SOURCE.ref)) as { jobs: { agent: Job; publish: Job } }).jobs;
+  (yaml.load(workflowAt(SOURCE.ref)) as { jobs: { agent: WorkflowJob; publish: WorkflowJob } })
+    .jobs;
 
 describe('the session workflow against a hostile worker branch', () => {
   it("runs the setup the default branch has, not the one a worker's branch wrote", () => {

@@ -7,18 +7,14 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition } from '../../sim/actions/expressions.js';
 import { type RouteReads, routeEvent } from '../../src/conductor/route.js';
-import { renderTemplates } from '../../src/templates.js';
+import { templateText } from '../support/workflow-yaml.js';
 
 const REPOSITORY = { id: 1, full_name: 'octo-org/widgets', default_branch: 'main' };
 const FORK = { id: 666, full_name: 'mallory/widgets' };
 
 const routeCondition = (() => {
-  const file = renderTemplates({
-    batonRepository: 'baton-dev/baton',
-    batonRef: '0123456789abcdef0123456789abcdef01234567',
-    serverless: true,
-  }).find((entry) => entry.path === '.github/workflows/baton-conductor.yml');
-  const workflow = yaml.load(file?.content ?? '') as { jobs: { route: { if: string } } };
+  const text = templateText('.github/workflows/baton-conductor.yml', { serverless: true });
+  const workflow = yaml.load(text) as { jobs: { route: { if: string } } };
   return workflow.jobs.route.if;
 })();
 

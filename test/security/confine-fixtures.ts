@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, afterEach, describe } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
@@ -63,6 +64,11 @@ export async function rootOnlyDir(): Promise<string> {
   const dir = await makeTempDir('baton-root-only-');
   await chmod(dir, 0o700);
   return dir;
+}
+
+/** Where a command run as root would leave proof: `name` in a fresh folder only root may write. */
+export async function rootOnlyMarker(name = 'ran'): Promise<string> {
+  return path.join(await rootOnlyDir(), name);
 }
 
 /** Whether the folder holds nothing. */

@@ -8,7 +8,7 @@ import {
   confinedSession,
   describeAsRoot,
   gitIn,
-  rootOnlyDir,
+  rootOnlyMarker,
   useThrowawayUser,
 } from './confine-fixtures.js';
 
@@ -27,8 +27,7 @@ function payload(marker: string): string {
 
 describeAsRoot(`the model's commands and git`, () => {
   it('cannot write the repository’s .git: config, hooks, attributes, includes', async () => {
-    const proof = await rootOnlyDir();
-    const marker = path.join(proof, 'ran');
+    const marker = await rootOnlyMarker();
     let before = '';
     let hooksBefore: string[] = [];
     const run = await confinedSession({
@@ -67,8 +66,7 @@ describeAsRoot(`the model's commands and git`, () => {
   });
 
   it('never runs a hook, filter, diff driver, pager or fsmonitor the repository names, whatever the tree’s attributes say', async () => {
-    const proof = await rootOnlyDir();
-    const marker = path.join(proof, 'ran');
+    const marker = await rootOnlyMarker();
     const run = await confinedSession({
       user: USER,
       // As if a filter were configured for the job (git-lfs does this): the tree decides where it applies.
@@ -97,8 +95,7 @@ describeAsRoot(`the model's commands and git`, () => {
   });
 
   it('ignores a .git, .git/commondir, .gitmodules and include.path the model writes in its own copy', async () => {
-    const proof = await rootOnlyDir();
-    const marker = path.join(proof, 'ran');
+    const marker = await rootOnlyMarker();
     const run = await confinedSession({
       user: USER,
       commands: [

@@ -54,14 +54,19 @@ function probed(seen: string, targets: Record<string, string>): Record<string, s
 }
 
 describe('a session with no sandbox asked for', () => {
-  it('stops before the model’s first turn while session.network limits the network, saying what to set', async () => {
-    const { root } = await workerRepo();
-    const { result, requests } = await runSession({
+  /** A work session with no tools user, as a session is handed it, whose model runs `command`. */
+  async function unsandboxed(command: string, config?: string) {
+    const { root } = await workerRepo(config ? { config } : {});
+    return runSession({
       root,
       env: { BATON_WORKER: 'W1.1', BATON_TOOL_USER: undefined },
-      replies: [reply(toolUse('bash', { command: 'echo ran' })), completes()],
+      replies: [reply(toolUse('bash', { command })), completes()],
       options: { unconfined: false },
     });
+  }
+
+  it('stops before the model’s first turn while session.network limits the network, saying what to set', async () => {
+    const { result, requests } = await unsandboxed('echo ran');
     expect(result.status).toBe('failed');
     expect(result.reason).toContain(
       'session.network limits what the model’s commands reach, which needs the sandbox: set BATON_TOOL_USER',
@@ -70,13 +75,10 @@ describe('a session with no sandbox asked for', () => {
   });
 
   it('runs the commands unconfined only where session.network is open', async () => {
-    const { root } = await workerRepo({ config: 'session:\n  network: open\n' });
-    const { result, requests } = await runSession({
-      root,
-      env: { BATON_WORKER: 'W1.1', BATON_TOOL_USER: undefined },
-      replies: [reply(toolUse('bash', { command: 'echo ran-unconfined' })), completes()],
-      options: { unconfined: false },
-    });
+    const { result, requests } = await unsandboxed(
+      'echo ran-unconfined',
+      'session:\n  network: open\n',
+    );
     expect(result.status).toBe('complete');
     expect(toolResultsSeen(requests)).toContain('ran-unconfined');
   });

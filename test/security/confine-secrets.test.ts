@@ -7,7 +7,7 @@ import {
   confinedSession,
   describeAsRoot,
   publicDir,
-  rootOnlyDir,
+  rootOnlyMarker,
   useThrowawayUser,
 } from './confine-fixtures.js';
 
@@ -48,8 +48,7 @@ describeAsRoot(`the model's commands and the job's secrets`, () => {
   });
 
   it('cannot gain root through sudo', async () => {
-    const proof = await rootOnlyDir();
-    const marker = path.join(proof, 'root');
+    const marker = await rootOnlyMarker('root');
     const run = await confinedSession({
       user: USER,
       commands: [

@@ -35,18 +35,16 @@ async function attempt(branch: string, stage: (world: TokenWorld) => void) {
 }
 
 describe('the token endpoint and doctor sessions', () => {
-  it('refuses a session on the default branch whose run is not a doctor session', async () => {
-    const { reply, minted } = await attempt('main', (world) => {
-      if (world.run) world.run.displayTitle = 'baton plan 12-add-login - -';
-    });
-    expect(reply.status).toBe(403);
-    expect(reply.body.message).toContain('not on a Baton branch');
-    expect(minted).toEqual([]);
-  });
-
-  it('refuses a doctor-named run on a branch other than the default', async () => {
-    const { reply, minted } = await attempt('feature/x', (world) => {
-      if (world.run) world.run.displayTitle = DOCTOR_NAME;
+  it.each([
+    [
+      'a session on the default branch whose run is not a doctor session',
+      'main',
+      'baton plan 12-add-login - -',
+    ],
+    ['a doctor-named run on a branch other than the default', 'feature/x', DOCTOR_NAME],
+  ])('refuses %s', async (_, branch, runName) => {
+    const { reply, minted } = await attempt(branch, (world) => {
+      if (world.run) world.run.displayTitle = runName;
     });
     expect(reply.status).toBe(403);
     expect(reply.body.message).toContain('not on a Baton branch');

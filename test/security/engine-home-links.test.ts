@@ -57,7 +57,7 @@ if [ ! -e "$HOME/planted" ]; then
   ls -la "$HOME" "$HOME/.baton" "$HOME/.codex" > "$HOME/planted" 2>&1
 fi
 echo '{"type":"result","is_error":false,"result":"done"}'
-echo '{"type":"turn.completed"}'
+echo '{"method":"turn/completed","params":{"turn":{"status":"completed"}}}'
 `;
 
 /** The workflow's file commands: what a step appends to them changes every later step. */
@@ -283,6 +283,10 @@ function LIMITS(): AgentLimits {
     maxTurns: 10,
     maxTokens: 1_000_000,
     maxUsd: null,
+    usdLimit: 'budget',
+    budgetUsd: null,
+    startedAt: Date.now(),
+    windDownTurns: 3,
     deadline: Date.now() + 100_000,
     maxOutputTokens: 1_000,
     maxInvalidSubmissions: 2,
@@ -300,7 +304,11 @@ function stubProxy(): ModelProxy {
     token: 'baton-session-test',
     refused: () => [],
     stopped: () => null,
+    stoppedAt: () => null,
     onStop: () => {},
+    onMetered: () => {},
+    onModelRequest: () => {},
+    interrupt: () => {},
     allowWeb: () => {},
     close: async () => {},
   };

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { BUILD, installedRepo, tickingClock } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD } from '../support/builds.js';
 import { driveBuild } from '../support/scripted-sessions.js';
 
 /**
@@ -14,17 +15,14 @@ import { driveBuild } from '../support/scripted-sessions.js';
 const WORKERS = [{ id: 'W1.1', title: 'OAuth provider' }];
 
 describe('a sub-issue of another repository', () => {
-  let apps: AppHarness[] = [];
-  afterEach(() => {
-    for (const app of apps) app.stop();
-    apps = [];
+  let gh: FakeGitHub;
+  let now: () => string;
+  let apps: AppHarness[];
+  startAppEachTest((started) => ({ gh, now, apps } = started), {
+    config: 'plan:\n  mirrorSubIssues: true\n',
   });
 
   it("never closes this repository's issue with its number", async () => {
-    const now = tickingClock();
-    const gh: FakeGitHub = installedRepo(now);
-    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'plan:\n  mirrorSubIssues: true\n' });
-    apps = [await startApp({ gh, now })];
     const parent = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
     const bystander = gh.openIssue({ title: 'Unrelated bug', labels: [], user: 'someone' });
     // In another repository where Baton is installed too: an issue numbered as the bystander,

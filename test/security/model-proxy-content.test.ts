@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeReply } from '../../sim/fake-anthropic.js';
 import type { ResponsesReply } from '../../sim/fake-openai.js';
-import { message, response, send, sleep, startHarness } from './model-proxy-fixtures.js';
+import {
+  countTokens,
+  message,
+  response,
+  send,
+  sleep,
+  startHarness,
+} from './model-proxy-fixtures.js';
 
 /**
  * The model's commands hold the session's proxy token. Here they try to make
@@ -122,11 +129,7 @@ describe('the model proxy lets no provider fetch an address or read what the req
       const { proxy, anthropic, meter } = await startHarness();
       const answer = await send(proxy, '/v1/messages', body);
       expect(answer.status, answer.text).toBe(400);
-      const counted = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${proxy.token}` },
-        body: JSON.stringify({ ...body, max_tokens: undefined }),
-      });
+      const counted = await countTokens(proxy, { ...body, max_tokens: undefined });
       expect(counted.status).toBe(400);
       expect(anthropic.requests).toEqual([]);
       expect(meter.turns).toBe(0);

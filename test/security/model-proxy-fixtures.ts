@@ -97,7 +97,7 @@ export async function startHarness({
 /** What a command would send: the session's token, the provider's headers, a JSON body. */
 export async function send(
   proxy: ModelProxy,
-  path: '/v1/messages' | '/v1/responses',
+  path: '/v1/messages' | '/v1/messages/count_tokens' | '/v1/responses',
   body: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; text: string }> {
@@ -107,6 +107,15 @@ export async function send(
     body: JSON.stringify(body),
   });
   return { status: answer.status, text: await answer.text() };
+}
+
+/** A count_tokens request through the proxy: free at the provider, of `body` (Sonnet, no messages). */
+export function countTokens(
+  proxy: ModelProxy,
+  body: Record<string, unknown> = { model: 'claude-sonnet-5-5', messages: [] },
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  return send(proxy, '/v1/messages/count_tokens', body, headers);
 }
 
 /** A request to the proxy's Messages API whose body and hang-up the test writes itself, as a command may. */

@@ -4,6 +4,7 @@ import { estimateCost } from '../../src/session/agent/model-proxy/in-flight.js';
 import { MAX_IN_FLIGHT, MAX_WAITING } from '../../src/session/agent/model-proxy/model-proxy.js';
 import {
   configOf,
+  countTokens,
   message,
   NO_WEB,
   open,
@@ -89,11 +90,7 @@ describe('the model proxy meters every answer it lets through', () => {
 
   it('counts count_tokens, which is free, as nothing, without stopping', async () => {
     const { proxy, meter, anthropic } = await startHarness();
-    const answer = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${proxy.token}` },
-      body: JSON.stringify({ model: 'claude-sonnet-5-5', messages: [] }),
-    });
+    const answer = await countTokens(proxy);
     expect(answer.status).toBe(200);
     expect(anthropic.counted).toEqual(['claude-sonnet-5-5']);
     expect(meter.turns).toBe(0);
@@ -109,13 +106,9 @@ describe('the model proxy meters every answer it lets through', () => {
       }),
     });
     expect((await send(proxy, '/v1/messages', message())).status).toBe(200);
-    const counted = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${proxy.token}` },
-      body: JSON.stringify({ model: 'claude-sonnet-5-5', messages: [] }),
-    });
+    const counted = await countTokens(proxy);
     expect(counted.status).toBe(400);
-    expect(await counted.text()).toContain('the session stops here');
+    expect(counted.text).toContain('the session stops here');
     expect(anthropic.counted).toEqual([]);
     expect(proxy.stopped()).toMatch(/budget/);
   });
@@ -259,11 +252,7 @@ describe('the model proxy lets through only the config’s models, and only thos
       expect(answer.status, model).toBe(400);
       expect(answer.text).toContain(`${model} is not one of this session's models`);
       expect(answer.text).toContain('.github/baton.yml');
-      const counted = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${proxy.token}` },
-        body: JSON.stringify({ model, messages: [] }),
-      });
+      const counted = await countTokens(proxy, { model, messages: [] });
       expect(counted.status, model).toBe(400);
     }
     // OpenAI's dated id of a priced model is another name than the config's.
@@ -417,15 +406,7 @@ describe('the model proxy refuses the long-context beta, billed past what it met
       expect(answer.status, beta).toBe(400);
       expect(answer.text).toMatch(/context-1m/i);
       expect(answer.text).toContain('200,000 tokens');
-      const counted = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${proxy.token}`,
-          'anthropic-beta': beta,
-        },
-        body: JSON.stringify({ model: 'claude-sonnet-5-5', messages: [] }),
-      });
+      const counted = await countTokens(proxy, undefined, { 'anthropic-beta': beta });
       expect(counted.status, beta).toBe(400);
     }
     expect(anthropic.requests).toEqual([]);

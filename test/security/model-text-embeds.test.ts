@@ -169,17 +169,22 @@ describe('a work session’s pull request body shows no image and no HTML of the
   });
 });
 
+/** One review comment a payload, on the added lines of the pull request's src/login.ts. */
+function commentsOnDiff(payloads: Record<string, string>) {
+  return Object.values(payloads).map((body, i) => ({
+    path: 'src/login.ts',
+    line: (i % 3) + 1,
+    side: 'RIGHT' as const,
+    body,
+  }));
+}
+
 describe('a review session’s review shows no image and no HTML of the model’s', () => {
   const h = usePublishHarness();
 
   it('in its body and every comment, on the diff or moved into the body', async () => {
     servePull(h);
-    const onDiff = Object.values(PAYLOADS).map((body, i) => ({
-      path: 'src/login.ts',
-      line: (i % 3) + 1,
-      side: 'RIGHT' as const,
-      body,
-    }));
+    const onDiff = commentsOnDiff(PAYLOADS);
     const moved = [
       { path: 'src/app.ts', line: 1, side: 'RIGHT' as const, body: ALL },
       {
@@ -214,12 +219,7 @@ describe('a review session’s review shows no fence GitHub would draw', () => {
 
   it('in its body and its comments', async () => {
     servePull(h);
-    const comments = Object.values(DRAWN).map((body, i) => ({
-      path: 'src/login.ts',
-      line: (i % 3) + 1,
-      side: 'RIGHT' as const,
-      body,
-    }));
+    const comments = commentsOnDiff(DRAWN);
     h.fixture.writeResult(reviewResult(makeReview({ body: ALL_DRAWN, comments })));
 
     expect(await h.publish(REVIEW_ENV)).toBe(PUBLISH_EXIT.published);

@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { labelledIssue } from '../support/builds.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
@@ -13,17 +15,12 @@ import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 const script = makeScript({ workers: [{ id: 'W1.1' }] });
 
 describe("a forged check's details_url", () => {
-  let apps: AppHarness[] = [];
-  afterEach(() => {
-    for (const app of apps) app.stop();
-    apps = [];
-  });
+  let gh: FakeGitHub;
+  let now: () => string;
+  let apps: AppHarness[];
+  startAppEachTest((started) => ({ gh, now, apps } = started), { config: 'approval: none\n' });
 
   it('never re-runs a run of another head (a failed deploy)', async () => {
-    const now = tickingClock();
-    const gh = installedRepo(now);
-    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'approval: none\n' });
-    apps = [await startApp({ gh, now })];
     const mainSha = gh.git.resolve(gh.defaultBranch) ?? '';
     const deploy: SimRun = {
       id: 777_001,

@@ -14,11 +14,11 @@ import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { main } from '../../src/session/cli.js';
 import { KEY_IN_SECRETS } from '../../src/session/publish/publish-session.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { renderTemplates } from '../../src/templates.js';
 import { makeTempDir, removeTempDirs } from '../session/agent-fixtures.js';
 import { APP_KEY, serveApp, serverlessEnv } from '../session/publish/app-routes.js';
 import { BUILD, makeCompletion, makeResult, WORKER } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';
+import { templateText, type WorkflowJob } from '../support/workflow-yaml.js';
 
 const BRANCH = workerBranch(BUILD, WORKER);
 /** What a workflow writes to read the key: `${{ secrets.BATON_APP_PRIVATE_KEY }}`. */
@@ -158,24 +158,10 @@ describe('the key in the environment the conduct step’s process started with',
   });
 });
 
-interface Step {
-  name?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  env?: Record<string, string>;
-  steps: Step[];
-}
-
 describe('the workflows Baton installs', () => {
-  const files = renderTemplates({
-    batonRepository: 'baton-dev/baton',
-    batonRef: '0123456789abcdef0123456789abcdef01234567',
-  });
-  const session = yaml.load(
-    files.find((file) => file.path === '.github/workflows/baton.yml')?.content ?? '',
-  ) as { jobs: Record<string, Job> };
+  const session = yaml.load(templateText('.github/workflows/baton.yml')) as {
+    jobs: Record<string, WorkflowJob>;
+  };
 
   it('give the agent job no secret but the model keys, and the app’s key to the publish step alone', () => {
     const secretsOf = (value: unknown) =>

@@ -55,36 +55,35 @@ async function plantPrograms(marker: string): Promise<string> {
   return dir;
 }
 
+/**
+ * A session that changes README.md with the programs planted first on its PATH, each leaving
+ * its name in `proof` if it runs; the session completes as if nothing happened.
+ */
+async function plantedSession(proof: string, user: string | undefined) {
+  const marker = path.join(proof, 'ran');
+  const run = await confinedSession({
+    sessionPath: `${await plantPrograms(marker)}:${process.env.PATH}`,
+    user,
+    commands: ['echo changed > README.md; echo done'],
+  });
+  expect(run.seen).toContain('done');
+  expect(run.result.status).toBe('complete');
+  expect(gitIn(run.root, 'show', 'HEAD:README.md')).toBe('changed');
+  return { run, planted: existsSync(marker) ? readFileSync(marker, 'utf8') : 'never ran' };
+}
+
 describe('programs a setup step planted first on PATH', () => {
   it('never run in a session: git is the system’s (no tools user)', async () => {
-    const proof = await makeTempDir('baton-proof-');
-    const marker = path.join(proof, 'ran');
-    const run = await confinedSession({
-      sessionPath: `${await plantPrograms(marker)}:${process.env.PATH}`,
-      user: undefined,
-      commands: ['echo changed > README.md; echo done'],
-    });
-    expect(run.seen).toContain('done');
-    expect(run.result.status).toBe('complete');
-    expect(gitIn(run.root, 'show', 'HEAD:README.md')).toBe('changed');
+    const { run, planted } = await plantedSession(await makeTempDir('baton-proof-'), undefined);
     expect(gitIn(run.root, 'cat-file', '-e', `HEAD:${COMPLETION}`)).toBe('');
-    expect(existsSync(marker) ? readFileSync(marker, 'utf8') : 'never ran').toBe('never ran');
+    expect(planted).toBe('never ran');
   });
 
   it.skipIf(NOT_ROOT)(
     `never run in a confined session: git, sudo, pkill, pgrep, id, env, timeout and bash are the system’s (${NOT_ROOT_REASON})`,
     async () => {
-      const proof = await rootOnlyDir();
-      const marker = path.join(proof, 'ran');
-      const run = await confinedSession({
-        sessionPath: `${await plantPrograms(marker)}:${process.env.PATH}`,
-        user: USER,
-        commands: ['echo changed > README.md; echo done'],
-      });
-      expect(run.seen).toContain('done');
-      expect(run.result.status).toBe('complete');
-      expect(gitIn(run.root, 'show', 'HEAD:README.md')).toBe('changed');
-      expect(existsSync(marker) ? readFileSync(marker, 'utf8') : 'never ran').toBe('never ran');
+      const { planted } = await plantedSession(await rootOnlyDir(), USER);
+      expect(planted).toBe('never ran');
     },
   );
 });

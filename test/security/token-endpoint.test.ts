@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunView } from '../../src/server/run-binding.js';
 import {
   attemptExchange,
   BRANCH_REF,
@@ -17,6 +18,13 @@ const issuer = useTestIssuer();
 
 function attempt(stage: (world: TokenWorld) => void, claims: Record<string, unknown> = {}) {
   return attemptExchange({ issuer, stage, claims });
+}
+
+/** An attack's staging: the Actions API shows the run with `fields` changed. */
+function runShows(fields: Partial<RunView>) {
+  return (world: TokenWorld) => {
+    if (world.run) Object.assign(world.run, fields);
+  };
 }
 
 describe('the token endpoint, attacked', () => {
@@ -42,9 +50,7 @@ describe('the token endpoint, attacked', () => {
     },
     {
       attack: 'a run the app did not dispatch (the API shows another triggering actor)',
-      stage: (world: TokenWorld) => {
-        if (world.run) world.run.triggeringActor = 'mallory';
-      },
+      stage: runShows({ triggeringActor: 'mallory' }),
       claims: {},
       reason: 'Baton did not dispatch it',
     },
@@ -58,9 +64,7 @@ describe('the token endpoint, attacked', () => {
     },
     {
       attack: 'a run started by push, whatever the token says',
-      stage: (world: TokenWorld) => {
-        if (world.run) world.run.event = 'push';
-      },
+      stage: runShows({ event: 'push' }),
       claims: {},
       reason: 'not by a dispatch',
     },
@@ -107,9 +111,7 @@ describe('the token endpoint, attacked', () => {
     },
     {
       attack: 'a token of an earlier attempt of the run',
-      stage: (world: TokenWorld) => {
-        if (world.run) world.run.runAttempt = 2;
-      },
+      stage: runShows({ runAttempt: 2 }),
       claims: {},
       reason: 'at attempt 2',
     },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_PATH } from '../../src/core/vocabulary/ids.js';
 import { createSessionTokenDepsFromProbot } from '../../src/server/session-token-deps.js';
-import { renderTemplates } from '../../src/templates.js';
 import { nockRunInspection } from '../server/token-fixtures.js';
 import { probotOnNock } from '../support/app-tests.js';
+import { templateText } from '../support/workflow-yaml.js';
 
 /**
  * The token endpoint accepts the session workflow Baton installed, pinned to
@@ -20,11 +20,7 @@ const env = { BATON_SOURCE_REPOSITORY: SOURCE, BATON_SOURCE_REF: RELEASE };
 const probot = probotOnNock();
 
 function workflowPinnedTo(ref: string): string {
-  const file = renderTemplates({ batonRepository: SOURCE, batonRef: ref }).find(
-    (template) => template.path === WORKFLOW_PATH,
-  );
-  if (!file) throw new Error('no session workflow template');
-  return file.content;
+  return templateText(WORKFLOW_PATH, { ref, repository: SOURCE });
 }
 
 async function shippedAtRun({ atRun, onDefault }: { atRun: string; onDefault: string }) {

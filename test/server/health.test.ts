@@ -57,6 +57,19 @@ describe('the health endpoints', () => {
     expect(answer.body).toMatch(row.body);
   });
 
+  it("is not ready while the replicas' store does not answer, and says why; ready once it does", async () => {
+    let problem: string | null = 'the store at REDIS_URL does not answer (connect ECONNREFUSED)';
+    const { get } = await serve({ checkStore: async () => problem });
+    const down = await get('/readyz');
+    expect(down.status).toBe(503);
+    expect(JSON.parse(down.body)).toEqual({
+      status: 'not ready',
+      reason: 'the store at REDIS_URL does not answer (connect ECONNREFUSED)',
+    });
+    problem = null;
+    expect((await get('/readyz')).status).toBe(200);
+  });
+
   it('refuses anything but GET', async () => {
     const { get } = await serve();
     expect((await get('/readyz', 'POST')).status).toBe(405);

@@ -10,6 +10,7 @@ import {
   makeTempDir,
   promptOf,
   removeTempDirs,
+  reviewRoutes,
   runSession,
   workerRepo,
   writeFiles,
@@ -60,17 +61,10 @@ describe('runAgent fix', () => {
   it.each([
     [
       'review-901',
-      {
-        'GET /repos/octo/demo/pulls/5/reviews/901': {
-          id: 901,
-          body: 'Please add tests. REVIEW-SENTINEL',
-          state: 'CHANGES_REQUESTED',
-          user: { login: 'baton[bot]' },
-        },
-        'GET /repos/octo/demo/pulls/5/reviews/901/comments': [
-          { path: 'shared.txt', line: 1, body: 'INLINE-SENTINEL' },
-        ],
-      },
+      reviewRoutes({
+        body: 'Please add tests. REVIEW-SENTINEL',
+        comments: [{ path: 'shared.txt', line: 1, body: 'INLINE-SENTINEL' }],
+      }),
       ['REVIEW-SENTINEL', '`shared.txt:1`: INLINE-SENTINEL'],
     ],
     [
@@ -122,15 +116,7 @@ describe('runAgent fix', () => {
     const { result } = await runSession({
       root,
       env: fixOf('review-901'),
-      routes: {
-        'GET /repos/octo/demo/pulls/5/reviews/901': {
-          id: 901,
-          body: 'Fix shared.txt.',
-          state: 'CHANGES_REQUESTED',
-          user: null,
-        },
-        'GET /repos/octo/demo/pulls/5/reviews/901/comments': [],
-      },
+      routes: reviewRoutes({ body: 'Fix shared.txt.', user: null }),
       replies: [
         reply(
           toolUse('str_replace_based_edit_tool', {

@@ -176,6 +176,25 @@ export function commentRoute(id: number, body: string, login = 'maria') {
   return { [`GET /repos/${REPOSITORY}/issues/comments/${id}`]: { id, body, user: { login } } };
 }
 
+/**
+ * The fake GitHub's answers to a fix session reading review 901 of pull request #5 (`review-901`)
+ * and its inline comments: changes requested by Baton's bot, unless told otherwise.
+ */
+export function reviewRoutes({
+  body,
+  state = 'CHANGES_REQUESTED',
+  user = { login: 'baton[bot]' },
+  comments = [],
+}: {
+  body: string;
+  state?: string;
+  user?: { login: string } | null;
+  comments?: { path: string; line: number; body: string }[];
+}) {
+  const review = `GET /repos/${REPOSITORY}/pulls/5/reviews/901`;
+  return { [review]: { id: 901, body, state, user }, [`${review}/comments`]: comments };
+}
+
 /** The model's reply that hands in the worker's completion: complete, "Done.", unless `fields` say otherwise. */
 export function completes(fields: Record<string, unknown> = {}): FakeReply {
   return reply(toolUse('submit_completion', { status: 'complete', summary: 'Done.', ...fields }));

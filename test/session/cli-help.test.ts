@@ -15,6 +15,14 @@ async function run(argv: string[], env: Record<string, string | undefined> = {})
   return { code, stdout: text(stdout), stderr: text(stderr) };
 }
 
+/** What the CLI prints on stdout for `argv`, once it has ended 0 with nothing on stderr. */
+async function printed(argv: string[]): Promise<string> {
+  const { code, stdout, stderr } = await run(argv);
+  expect(code).toBe(0);
+  expect(stderr).toBe('');
+  return stdout;
+}
+
 /** Everything a session needs but BATON_BUILD, BATON_OUT and BATON_APP_URL. */
 const BASE = {
   BATON_ROLE: 'work',
@@ -28,9 +36,7 @@ describe('baton CLI help and version', () => {
   it.each([[['--help']], [['-h']], [['help']]])(
     'prints usage on stdout with exit 0 for %j',
     async (argv) => {
-      const { code, stdout, stderr } = await run(argv);
-      expect(code).toBe(0);
-      expect(stderr).toBe('');
+      const stdout = await printed(argv);
       expect(stdout).toContain('usage: baton session agent | baton session publish');
       expect(stdout).toContain('--version');
     },
@@ -47,9 +53,7 @@ describe('baton CLI help and version', () => {
   it.each([[['session', '--help']], [['session', '-h']]])(
     'prints the session usage, with the variables it reads, for %j',
     async (argv) => {
-      const { code, stdout, stderr } = await run(argv);
-      expect(code).toBe(0);
-      expect(stderr).toBe('');
+      const stdout = await printed(argv);
       expect(stdout).toContain('BATON_BUILD');
       expect(stdout).toContain('ANTHROPIC_API_KEY');
     },

@@ -72,6 +72,27 @@ function registryOf(bytes: Buffer) {
   return { downloads, fetchImpl, registry: 'http://registry.invalid/' };
 }
 
+/** Installs the fake engine as a session does: `pinned`, from `registry`, its lines into `log`. */
+function installFake({
+  cacheDir,
+  pinned,
+  registry,
+  log,
+}: {
+  cacheDir: string;
+  pinned: PinnedPlatform;
+  registry: ReturnType<typeof registryOf>;
+  log?: string[];
+}) {
+  return ensureEngine({
+    engine: 'claude-code',
+    cacheDir,
+    pinned,
+    ...registry,
+    ...(log ? { log: (line: string) => log.push(line) } : {}),
+  });
+}
+
 describe('the engine cache', () => {
   afterEach(async () => {
     forgetInstalledEngines();
@@ -85,31 +106,17 @@ describe('the engine cache', () => {
     const cacheDir = await makeTempDir('baton-engine-cache-');
     const lines: string[] = [];
 
-    const first = await ensureEngine({
-      engine: 'claude-code',
-      cacheDir,
-      pinned,
-      ...registry,
-      log: (l) => lines.push(l),
-    });
+    const first = await installFake({ cacheDir, pinned, registry, log: lines });
     expect(first.downloaded).toBe(true);
     expect(await readFile(first.binary, 'utf8')).toBe(GENUINE);
     expect(await readdir(path.join(cacheDir, pinned.dir))).toEqual([CACHED_TARBALL]);
     // The sandbox and every conversation of the session get the same install.
-    expect(await ensureEngine({ engine: 'claude-code', cacheDir, pinned, ...registry })).toBe(
-      first,
-    );
+    expect(await installFake({ cacheDir, pinned, registry })).toBe(first);
 
     // The next session (a new process): found in the cache, checked, unpacked into a folder of its own.
     forgetInstalledEngines();
     expect(existsSync(first.root)).toBe(false);
-    const next = await ensureEngine({
-      engine: 'claude-code',
-      cacheDir,
-      pinned,
-      ...registry,
-      log: (l) => lines.push(l),
-    });
+    const next = await installFake({ cacheDir, pinned, registry, log: lines });
     expect(next.downloaded).toBe(false);
     expect(next.root).not.toBe(first.root);
     expect(next.root.startsWith(cacheDir)).toBe(false);
@@ -194,13 +201,7 @@ describe('the engine cache', () => {
       await plant(folder, { genuine, forged }, pinned.platform.integrity);
       const lines: string[] = [];
 
-      const installed = await ensureEngine({
-        engine: 'claude-code',
-        cacheDir,
-        pinned,
-        ...registry,
-        log: (l) => lines.push(l),
-      });
+      const installed = await installFake({ cacheDir, pinned, registry, log: lines });
       // The engine that runs is the pinned one, from the registry when the cache's was not it.
       expect(await readFile(installed.binary, 'utf8')).toBe(GENUINE);
       expect(execFileSync(installed.binary, { encoding: 'utf8' })).toBe('genuine engine\n');
@@ -225,11 +226,10 @@ describe('the engine cache', () => {
     );
     try {
       await writeFile(path.join(left, 'claude'), GENUINE);
-      const installed = await ensureEngine({
-        engine: 'claude-code',
+      const installed = await installFake({
         cacheDir: await makeTempDir('baton-engine-cache-'),
         pinned: pinOf(genuine),
-        ...registryOf(genuine),
+        registry: registryOf(genuine),
       });
       expect(existsSync(left)).toBe(false);
       expect(existsSync(running)).toBe(true);
@@ -247,19 +247,14 @@ describe('the engine cache', () => {
     const forged = await packageTarball(FORGED);
     const registry = registryOf(forged);
     const cacheDir = await makeTempDir('baton-engine-cache-');
-    await expect(
-      ensureEngine({ engine: 'claude-code', cacheDir, pinned: pinOf(genuine), ...registry }),
-    ).rejects.toThrow(EngineInstallError);
+    await expect(installFake({ cacheDir, pinned: pinOf(genuine), registry })).rejects.toThrow(
+      EngineInstallError,
+    );
     expect(await readdir(path.join(cacheDir, pinOf(genuine).dir))).toEqual([]);
     // A cache that could not be filled is tried again by the next call.
     await chmod(cacheDir, 0o755);
     const retried = registryOf(genuine);
-    const installed = await ensureEngine({
-      engine: 'claude-code',
-      cacheDir,
-      pinned: pinOf(genuine),
-      ...retried,
-    });
+    const installed = await installFake({ cacheDir, pinned: pinOf(genuine), registry: retried });
     expect(await readFile(installed.binary, 'utf8')).toBe(GENUINE);
   });
 

@@ -10,8 +10,7 @@ import {
   FILLED_IN_HEADING,
   type SubIssueRead,
 } from '../../src/session/agent/plan/sub-issue-plan.js';
-
-const BUILD = '12-add-login';
+import { BUILD, makePlan, makeWorker } from '../core/factories.js';
 
 const graph: SubIssueGraph = {
   version: 1,
@@ -35,35 +34,35 @@ const read: SubIssueRead = {
   opened: new Map(),
 };
 
-function submission(workers: PlanSubmission['workers']): PlanSubmission {
-  return { title: 'Login', summary: 'From the sub-issues.', workers };
+const addition = 'Output: `src/login.ts`.\n\n- [ ] `npm test` passes';
+
+type SubmittedWorker = PlanSubmission['workers'][number];
+
+/** A submitted worker for sub-issue `subIssue`: easy, depending on nothing, the additions its brief. */
+function submitted(id: string, subIssue: number, fields: Partial<SubmittedWorker> = {}) {
+  return {
+    id,
+    title: id,
+    depends_on: [],
+    complexity: 'easy',
+    sub_issue: subIssue,
+    brief: addition,
+    ...fields,
+  } satisfies SubmittedWorker;
 }
 
-const addition = 'Output: `src/login.ts`.\n\n- [ ] `npm test` passes';
+/** The plan session's submission of `workers`, checked against the issue's sub-issues. */
+function check(workers: SubmittedWorker[]) {
+  const submission = { title: 'Login', summary: 'From the sub-issues.', workers };
+  return checkPlanSubmission(submission, { build: BUILD, issue: 12, subIssues: read });
+}
 
 describe('a plan submission for an issue with sub-issues', () => {
   it('writes each brief as the sub-issue’s description with the additions below, titled as on GitHub', () => {
-    const checked = checkPlanSubmission(
-      submission([
-        {
-          id: 'W1.1',
-          title: 'anything',
-          depends_on: [],
-          complexity: 'easy',
-          sub_issue: 21,
-          brief: addition,
-        },
-        {
-          id: 'W2.1',
-          title: 'API',
-          depends_on: ['W1.1'],
-          complexity: 'normal',
-          sub_issue: 20,
-          brief: addition,
-        },
-      ]),
-      { build: BUILD, issue: 12, subIssues: read },
-    );
+    const checked = check([
+      submitted('W1.1', 21, { title: 'anything' }),
+      submitted('W2.1', 20, { title: 'API', depends_on: ['W1.1'], complexity: 'normal' }),
+    ]);
     if (!checked.ok) throw new Error(checked.problems.join('\n'));
     expect(checked.value.plan.workers.map((w) => [w.id, w.title, w.sub_issue])).toEqual([
       ['W1.1', 'Session store', 21],
@@ -76,27 +75,10 @@ describe('a plan submission for an issue with sub-issues', () => {
   });
 
   it('refuses workers that differ from the sub-issues, saying what to change', () => {
-    const checked = checkPlanSubmission(
-      submission([
-        {
-          id: 'W1.1',
-          title: 'A',
-          depends_on: [],
-          complexity: 'easy',
-          sub_issue: 21,
-          brief: addition,
-        },
-        {
-          id: 'W1.2',
-          title: 'B',
-          depends_on: [],
-          complexity: 'easy',
-          sub_issue: 20,
-          brief: addition,
-        },
-      ]),
-      { build: BUILD, issue: 12, subIssues: read },
-    );
+    const checked = check([
+      submitted('W1.1', 21, { title: 'A' }),
+      submitted('W1.2', 20, { title: 'B' }),
+    ]);
     expect(checked).toEqual({
       ok: false,
       problems: [
@@ -108,17 +90,12 @@ describe('a plan submission for an issue with sub-issues', () => {
 });
 
 describe('subIssueRecordProblems (publish)', () => {
-  const plan = {
-    version: 1,
-    build: BUILD,
-    issue: 12,
-    title: 'Login',
-    summary: 'x',
+  const plan = makePlan({
     workers: [
-      { id: 'W1.1', title: 'Session store', sub_issue: 21 },
-      { id: 'W1.2', title: 'Login API', sub_issue: 20 },
+      makeWorker({ id: 'W1.1', title: 'Session store', sub_issue: 21 }),
+      makeWorker({ id: 'W1.2', title: 'Login API', sub_issue: 20 }),
     ],
-  };
+  });
 
   it('refuses a plan whose dependencies are not the blocked-by links', () => {
     expect(subIssueRecordProblems({ plan, subIssues: graph, build: BUILD })).toEqual([

@@ -11,7 +11,7 @@ import {
   renderSynthesisMarker,
 } from '../../src/session/publish/write/post-synthesis.js';
 import type { SessionResult } from '../../src/session/result.js';
-import { BUILD, makeResult } from './publish/fixture.js';
+import { BUILD, makePlan, makeResult } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
 
 const COMMENTS = '/repos/acme/app/issues/12/comments';
@@ -112,15 +112,7 @@ describe('publish of a synthesis session', () => {
   });
 
   describe('a plan amendment with follow-up questions', () => {
-    const plan = {
-      version: 1,
-      build: BUILD,
-      issue: 12,
-      title: 'Add a login page',
-      summary: 'One worker adds the form.',
-      type: 'research',
-      workers: [{ id: 'W1.1', title: 'Add the login form', depends_on: [], complexity: 'normal' }],
-    };
+    const plan = { ...makePlan(), type: 'research' };
     const followUp = { id: 'W2.1', title: 'Microsoft accounts', depends_on: [], follow_up: 1 };
     const brief =
       '---\nworker_id: W2.1\ntitle: Microsoft accounts\nwave: 2\n---\n\n## Question\n\nHow many?\n';

@@ -182,3 +182,83 @@ describe('publish of a work session', () => {
     expect(h.summary()).toContain('$0.1234');
   });
 });
+
+describe('publish of partial work', () => {
+  const partial = makeCompletion({
+    status: 'partial',
+    summary: 'The form renders; its validation is not done.',
+    handoff: {
+      done: 'The login form renders.',
+      left: 'Validation and its tests.',
+      next: 'Validate the e-mail field.',
+    },
+  });
+
+  /** The GraphQL endpoint publish uses, under the fake's REST prefix so that it is recorded. */
+  function graphql() {
+    const calls: unknown[] = [];
+    h.github.routes.set('POST /graphql', (request) => {
+      calls.push(request.body);
+      return {
+        status: 200,
+        body: { data: { convertPullRequestToDraft: { pullRequest: { isDraft: true } } } },
+      };
+    });
+    return { calls, env: { GITHUB_GRAPHQL_URL: `${h.github.url}/api/v3/graphql` } };
+  }
+
+  it('opens a work session’s partial work as a draft pull request with its hand-off note, and records its limit and messages', async () => {
+    const head = workSession(
+      h.fixture,
+      {
+        'src/login.ts': 'export const login = true;\n',
+        [WORKER_COMPLETION]: JSON.stringify(partial),
+      },
+      {
+        result: {
+          status: 'partial',
+          reason: 'The form renders; its validation is not done.',
+          limit: 'budget',
+          messages: [{ comment: 77, turn: 3 }],
+          completion: partial,
+        },
+      },
+    );
+    const { env } = graphql();
+
+    expect(await h.publish({ ...env, GITHUB_RUN_ID: '4242' })).toBe(PUBLISH_EXIT.published);
+
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
+    const opened = h.github.api.find((call) => call.method === 'POST' && call.path === PULLS);
+    expect(opened?.body).toMatchObject({ draft: true, head: WORKER_BRANCH });
+    const body = (opened!.body as { body: string }).body;
+    expect(body).toContain('⏸️ **Partial work.**');
+    expect(body).toContain('`/continue W1.1`');
+    expect(body).toContain('- **Next:** Validate the e-mail field.');
+    const record = h.usageMessage('4242');
+    expect(record).toContain('"outcome":"partial"');
+    expect(record).toContain('"limit":"budget"');
+    expect(record).toContain('"messages":[{"comment":77,"turn":3}]');
+  });
+
+  it('makes a fix session’s pull request a draft when it hands in partial work', async () => {
+    const head = workSession(
+      h.fixture,
+      { [WORKER_COMPLETION]: JSON.stringify(partial), 'src/login.ts': 'export const login = 2;\n' },
+      { result: { role: 'fix', pr: 7, status: 'partial', reason: 'partial', completion: partial } },
+    );
+    const { calls, env } = graphql();
+
+    expect(await h.publish({ BATON_ROLE: 'fix', BATON_PR: '7', ...env })).toBe(
+      PUBLISH_EXIT.published,
+    );
+
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        variables: { id: 'PR_7' },
+        query: expect.stringContaining('convertPullRequestToDraft'),
+      }),
+    ]);
+  });
+});

@@ -1,7 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGitHubApi } from '../../src/session/publish/write/github-api.js';
 import { createGitHubReads } from '../../src/session/reads/github-reads.js';
+import { nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';
 const PULLS = '/repos/acme/app/pulls';
@@ -18,11 +19,7 @@ function api(log: string[] = []) {
 }
 
 describe("a session's GitHub client", () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  nockEachTest();
 
   it.each([405, 409, 422])('does not retry a %i from a guarded write', async (status) => {
     const scope = nock(API).post(PULLS).reply(status, { message: 'refused' });

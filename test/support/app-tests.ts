@@ -7,6 +7,7 @@ import { type AppHarness, startApp } from './app-harness.js';
 import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
 import { mountOnNock } from './mount-nock.js';
+import { nockEachTest } from './nock-each-test.js';
 
 /**
  * The usual set-up of tests on the simulated GitHub, as vitest hooks (apart from
@@ -22,16 +23,12 @@ export function mountEachTest(
   use: (gh: FakeGitHub) => void,
   repo: () => FakeGitHub = () => new FakeGitHub(),
 ): void {
+  nockEachTest();
   beforeEach(() => {
-    nock.disableNetConnect();
     forgetAll();
     const gh = repo();
     mountOnNock(gh);
     use(gh);
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 }
 
@@ -52,6 +49,11 @@ export type AppTestOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> 
   config?: string;
   /** Anything else to change on the repository before the app starts. */
   prepare?: (gh: FakeGitHub, now: () => string) => void;
+  /**
+   * The ms a test's own timers moved (`ManualTimers.now`), added to the ticking clock of
+   * GitHub and the app: ten minutes the test advances pass for GitHub's times too.
+   */
+  moved?: () => number;
 };
 
 /**
@@ -71,9 +73,11 @@ export function startAppEachTest(
       repo = installedRepo,
       config,
       prepare,
+      moved,
       ...start
     } = typeof options === 'function' ? options() : options;
-    const now = tickingClock();
+    const ticking = tickingClock();
+    const now = moved ? () => new Date(Date.parse(ticking()) + moved()).toISOString() : ticking;
     const gh = repo(now);
     if (config) gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config }, 'Configure');
     prepare?.(gh, now);

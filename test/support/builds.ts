@@ -1,5 +1,6 @@
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
+import { findStatusBuild } from '../../src/core/status/render-status.js';
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 
 export interface PlanWorkerSpec {
@@ -110,7 +111,7 @@ export function landPlan(
 
 /** The status comment of a build, as people see it. */
 export function statusBody(gh: FakeGitHub, build: string): string | undefined {
-  return gh.comments.find((c) => c.body.includes(`<!-- baton:status build=${build} -->`))?.body;
+  return gh.comments.find((c) => findStatusBuild(c.body) === build)?.body;
 }
 
 /** A test clock: every reading is one second after the last, so events have an order. */

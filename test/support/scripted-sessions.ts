@@ -20,8 +20,12 @@ export interface SessionScript {
   workers: PlanWorkerSpec[];
   /** The plan session's `plan.json` as it writes it (a change set's, with repositories); else one of `workers`. */
   plan?: unknown;
-  /** How a work attempt ends; default: it delivers. */
-  work?: (worker: string, attempt: number) => 'deliver' | 'fail';
+  /**
+   * How a work attempt ends; default: it delivers. `hold`: it stays in progress
+   * until the test ends it; `partial`: it stops at the build's budget and hands
+   * in its work so far as a draft pull request, as publish does.
+   */
+  work?: (worker: string, attempt: number) => 'deliver' | 'fail' | 'hold' | 'partial';
   /** How a worker's fix session number `round` (from 1) ends; default: it pushes its fix. */
   fix?: (worker: string, round: number) => 'deliver' | 'fail';
   /** The verdict of Baton's review number `round` (from 1) of a worker's PR; default approve. */
@@ -114,6 +118,9 @@ export function recordExchange(gh: FakeGitHub, run: SimRun): void {
 
 /** A usage record at its hidden ref, as `writeUsageRecord` pushes it. */
 function recordUsage(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  const ref = usageRef({ build: script.build, runId: run.id, attempt: run.runAttempt });
+  // A session that wrote its own record (a partial one) keeps it, as a pushed ref stays.
+  if (gh.git.refs.has(ref) || run.status !== 'completed') return;
   const role = run.inputs.role as UsageRecord['role'];
   const record: UsageRecord = {
     version: 1,
@@ -128,6 +135,31 @@ function recordUsage(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       cache_read_input_tokens: 0,
       cache_creation_input_tokens: 0,
       cost_usd: script.usageUsd?.[role as 'plan'] ?? 0,
+      turns: 5,
+      seconds: 60,
+    },
+  };
+  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
+  gh.git.refs.set(ref, sha);
+}
+
+/** The usage record of a session that stopped at the build's budget and handed in partial work. */
+function recordPartial(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  const record: UsageRecord = {
+    version: 1,
+    run_id: run.id,
+    attempt: run.runAttempt,
+    role: 'work',
+    worker: run.inputs.worker || null,
+    outcome: 'partial',
+    limit: 'budget',
+    reason: "wound down before the build's budget (budget.maxUsd)",
+    usage: {
+      input_tokens: 10_000,
+      output_tokens: 1_000,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cost_usd: script.usageUsd?.work ?? 1,
       turns: 5,
       seconds: 60,
     },
@@ -162,10 +194,13 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       return;
     case 'work': {
       const attempt = bump(count.attempts, worker);
-      if ((script.work?.(worker, attempt) ?? 'deliver') === 'fail') {
+      const outcome = script.work?.(worker, attempt) ?? 'deliver';
+      if (outcome === 'hold') return;
+      if (outcome === 'fail') {
         gh.finishRun(run.id, 'failure');
         return;
       }
+      const partial = outcome === 'partial';
       const files = script.files?.(worker) ?? {
         [`src/${worker}.ts`]: `export const done = '${worker}';\n`,
       };
@@ -181,8 +216,10 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
           head: workerBranch(script.build, worker),
           base: integrationBranch(script.build),
           user: gh.botLogin,
+          draft: partial,
         });
       }
+      if (partial) recordPartial(gh, script, run);
       gh.finishRun(run.id, 'success');
       return;
     }
@@ -234,6 +271,9 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
           changes: { [`src/${worker}.fix.ts`]: `// fix ${run.id}\n` },
         });
       }
+      // A continuation that finished partial work hands it to review, as publish does.
+      const pull = gh.pulls.get(Number(pr));
+      if (pull?.draft && run.inputs.trigger?.startsWith('continue-')) pull.draft = false;
       gh.finishRun(run.id, 'success');
       return;
     }

@@ -73,6 +73,7 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
     refs: refsNode(gh, String(variables.refPrefix)),
     usageRefs: refsNode(gh, String(variables.usagePrefix)),
     adaptRefs: refsNode(gh, String(variables.adaptPrefix)),
+    messageRefs: refsNode(gh, String(variables.messagePrefix)),
     pullRequests: pullsNode(gh, integration),
     finalPulls: {
       nodes: pulls
@@ -134,6 +135,7 @@ export function commentNode(gh: GitHubState, comment: SimComment) {
     databaseId: comment.id,
     body: comment.body,
     createdAt: comment.createdAt,
+    updatedAt: comment.updatedAt,
     author: {
       login: bot ? comment.user.login.replace(/\[bot\]$/, '') : comment.user.login,
       __typename: bot ? 'Bot' : 'User',
@@ -191,7 +193,10 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
     mergeStateStatus:
       pull.state !== 'open'
         ? 'UNKNOWN'
-        : mergeStateStatus(gh, { headSha, baseSha, base: pull.base }),
+        : pull.draft
+          ? 'DRAFT'
+          : mergeStateStatus(gh, { headSha, baseSha, base: pull.base }),
+    isDraft: pull.draft === true,
     headRepository: { nameWithOwner: headRepoOf(gh, pull) },
     labels: { nodes: (issue?.labels ?? []).map((name) => ({ name })) },
     reviews: {

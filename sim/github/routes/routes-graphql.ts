@@ -88,11 +88,7 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
     }
     const probe = answerProbeQuery(gh, query, vars);
     if (probe) return withHeaders(json(200, probe), charge.headers);
-    const data = answer(
-      gh,
-      rootFieldOf(operation) === 'enablePullRequestAutoMerge' ? 'BatonAutoMerge' : name,
-      vars,
-    );
+    const data = answer(gh, MUTATIONS[rootFieldOf(operation) ?? ''] ?? name, vars);
     if (!data)
       return withHeaders(
         json(200, { errors: [{ message: 'the simulator answers only the queries Baton sends' }] }),
@@ -104,6 +100,13 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
     );
   });
 }
+
+/** The mutations the simulator plays, by their root field, as the operations `answer` knows. */
+const MUTATIONS: Record<string, string> = {
+  enablePullRequestAutoMerge: 'BatonAutoMerge',
+  markPullRequestReadyForReview: 'BatonReadyForReview',
+  convertPullRequestToDraft: 'BatonConvertToDraft',
+};
 
 /** The first field a mutation asks for: it names what the mutation does, whatever the operation's name. */
 function rootFieldOf(operation: OperationDefinitionNode): string | null {
@@ -147,6 +150,7 @@ function answer(
       return { repository: { issue: issue ? { timelineItems: stateEventsNode(issue) } : null } };
     }
     case 'BatonBuildRefs':
+    case 'BatonSessionRecords':
       return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
     case 'BatonRecordCommits':
       return { nodes: (variables.ids as string[]).map((id) => refByNodeId(gh, id)) };
@@ -156,6 +160,24 @@ function answer(
       const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
       if (pull) pull.autoMerge = true;
       return { enablePullRequestAutoMerge: { clientMutationId: null } };
+    }
+    case 'BatonReadyForReview': {
+      const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
+      if (!pull) return null;
+      if (pull.draft) {
+        pull.draft = false;
+        gh.events.pull('ready_for_review', pull, gh.botLogin);
+      }
+      return { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } };
+    }
+    case 'BatonConvertToDraft': {
+      const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
+      if (!pull) return null;
+      if (!pull.draft) {
+        pull.draft = true;
+        gh.events.pull('converted_to_draft', pull, gh.botLogin);
+      }
+      return { convertPullRequestToDraft: { pullRequest: { isDraft: true } } };
     }
     default:
       return null;

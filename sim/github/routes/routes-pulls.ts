@@ -33,7 +33,14 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
         body = '',
         head,
         base,
-      } = request.body as { title: string; body?: string; head: string; base: string };
+        draft = false,
+      } = request.body as {
+        title: string;
+        body?: string;
+        head: string;
+        base: string;
+        draft?: boolean;
+      };
       if (!gh.git.resolve(head) || !gh.git.resolve(base))
         return unprocessable('Validation Failed: head or base does not exist');
       if (
@@ -43,7 +50,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       ) {
         return unprocessable(`A pull request already exists for ${gh.owner}:${head}.`);
       }
-      const pull = gh.openPull({ title, body, head, base, user: gh.botLogin });
+      const pull = gh.openPull({ title, body, head, base, user: gh.botLogin, draft });
       return json(201, pullBody(gh, pull));
     })
     .on('GET', `${repoPath}/pulls/{pull_number}`, ({ pull_number }) => {
@@ -84,6 +91,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       const { sha } = (request.body ?? {}) as { sha?: string };
       const head = gh.git.resolve(pull.head) ?? '';
       if (pull.state !== 'open') return json(405, { message: 'Pull Request is not mergeable' });
+      if (pull.draft) return json(405, { message: 'Pull Request is still a draft' });
       if (sha && sha !== head)
         return json(409, { message: 'Head branch was modified. Review and try the merge again.' });
       const base = gh.git.resolve(pull.base) ?? '';
@@ -244,6 +252,7 @@ export function pullBody(gh: GitHubState, pull: SimPull, { detail = false } = {}
     html_url: `${gh.htmlUrl}/pull/${pull.number}`,
     head: { ref: pull.head, sha: headSha, repo: { full_name: headRepoOf(gh, pull) } },
     auto_merge: pull.autoMerge ? { merge_method: 'merge' } : null,
+    draft: pull.draft === true,
     base: { ref: pull.base, sha: baseSha, repo: { full_name: gh.fullName } },
     ...(detail
       ? { merged: pull.mergedAt !== null, mergeable_state: mergeableState(gh, pull) }
@@ -253,6 +262,7 @@ export function pullBody(gh: GitHubState, pull: SimPull, { detail = false } = {}
 
 function mergeableState(gh: GitHubState, pull: SimPull): string {
   if (pull.state !== 'open') return 'unknown';
+  if (pull.draft) return 'draft';
   const head = gh.git.resolve(pull.head) ?? '';
   const base = gh.git.resolve(pull.base) ?? '';
   if (gh.git.conflicts(base, head).length > 0) return 'dirty';

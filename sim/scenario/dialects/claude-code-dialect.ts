@@ -37,19 +37,44 @@ export function readClaudeCodeRequest(
 ): { baton: MessagesRequest; paths: EnginePaths; handedIn: boolean } | string {
   const paths = readEnginePaths(textOf(body.system));
   if (!paths) return 'a Claude Code request whose system prompt is not a Baton session’s';
-  const messages = body.messages
-    .filter((message) => message.role !== 'system')
-    .map((message) => ({
-      role: message.role,
-      content: Array.isArray(message.content)
-        ? (message.content as Block[]).map((block) => batonBlock(block, book))
-        : message.content,
-    }));
+  const messages = withoutSystemMessages(body.messages).map((message) => ({
+    role: message.role,
+    content: Array.isArray(message.content)
+      ? (message.content as Block[]).map((block) => batonBlock(block, book))
+      : message.content,
+  }));
   const lastAssistant = messages.findLast((message) => message.role === 'assistant');
   const handedIn = ((lastAssistant?.content ?? []) as Block[]).some(
     (block) => block.type === 'tool_use' && isSubmit({ name: block.name ?? '', input: {} }),
   );
   return { baton: { ...body, messages }, paths, handedIn };
+}
+
+/**
+ * The history without Claude Code's `role: system` messages, whose text (a
+ * message a person sent while it worked, which it surfaces so) goes with the
+ * user message before it, as Baton's loop adds such a message after the tool
+ * results: turns still alternate, and the script reads the text where it is.
+ */
+function withoutSystemMessages(messages: MessagesRequest['messages']): MessagesRequest['messages'] {
+  const kept: MessagesRequest['messages'] = [];
+  let waiting: Block[] = [];
+  const blocks = (content: unknown): Block[] =>
+    Array.isArray(content) ? (content as Block[]) : [{ type: 'text', text: textOf(content) }];
+  for (const message of messages) {
+    const last = kept.at(-1);
+    if (message.role === 'system') {
+      const text: Block = { type: 'text', text: textOf(message.content) };
+      if (last?.role === 'user') last.content = [...blocks(last.content), text];
+      else waiting.push(text);
+      continue;
+    }
+    if (message.role === 'user' && waiting.length > 0) {
+      kept.push({ ...message, content: [...blocks(message.content), ...waiting] });
+      waiting = [];
+    } else kept.push({ ...message });
+  }
+  return kept;
 }
 
 function batonBlock(block: Block, book: CallBook): Block {

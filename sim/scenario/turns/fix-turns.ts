@@ -1,6 +1,8 @@
 import { requestedFix, type ScenarioWorker, scenarioWorker } from '../scenario.js';
 import { conflictBlocks, viewedLines } from '../text-reading.js';
 import { conflictNote, fixSummary, viewEarlierReport } from './fix-summary.js';
+import { submit } from './submit.js';
+import { talkContinueTurn } from './talk-turns.js';
 import {
   commandFailed,
   resultOf,
@@ -10,7 +12,6 @@ import {
   toolFailure,
   unexpected,
 } from './turn.js';
-import { submit } from './work-turns.js';
 
 const EDITOR = 'str_replace_based_edit_tool';
 const MARKERS = "'^(<<<<<<<|>>>>>>>)( |$)'";
@@ -29,6 +30,10 @@ export function fixTurn(input: TurnInput): TurnAnswer {
   if (!id) return unexpected(input, 'a fix session of no worker');
   const worker = scenarioWorker(input.scenario, id);
   switch (trigger) {
+    case 'continue':
+      return worker.talk
+        ? talkContinueTurn(input, worker, worker.talk)
+        : unexpected(input, 'a continuation of a worker that handed in no partial work');
     case 'review':
       return reviewFix(input, worker);
     case 'conflict':

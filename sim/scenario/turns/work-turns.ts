@@ -1,4 +1,6 @@
 import { type ScenarioWorker, STRAY_CODE, scenarioWorker, withBuild } from '../scenario.js';
+import { submit } from './submit.js';
+import { talkWorkTurn } from './talk-turns.js';
 import {
   commandFailed,
   resultOf,
@@ -23,6 +25,7 @@ export function workTurn(input: TurnInput): TurnAnswer {
   if (failure) return failure;
   if (!request.worker) return unexpected(input, 'a work session of no worker');
   const worker = scenarioWorker(input.scenario, request.worker);
+  if (worker.talk) return talkWorkTurn(input, worker, worker.talk);
   const planned = worker.failures?.[input.ordinal - 1];
   // A code change is no failure the model knows of: it delivers, and publish refuses.
   const fails = planned === 'code-change' ? undefined : planned;
@@ -102,25 +105,6 @@ function withWebSearch(worker: ScenarioWorker, answer: TurnAnswer): TurnAnswer {
       ...answer.blocks,
     ],
   };
-}
-
-/** `submit_completion` with the worker's report; `summary` replaces the scenario's when given. */
-export function submit(
-  input: TurnInput,
-  worker: ScenarioWorker,
-  summary = worker.summary,
-  build = input.request.build,
-): ReturnType<TurnInput['call']> {
-  return input.call('submit_completion', {
-    status: 'complete',
-    summary,
-    artifacts: Object.keys(worker.files).map((path) => withBuild(path, build)),
-    learnings: worker.learnings ?? [],
-    concerns: worker.concerns ?? [],
-    decisions: worker.decisions ?? [],
-    follow_up: worker.follow_up ?? [],
-    affects: worker.affects ?? [],
-  });
 }
 
 function submitFailed(input: TurnInput, worker: ScenarioWorker, output: string): TurnAnswer {

@@ -282,6 +282,7 @@ function startingRow(worker: PlanWorker, home: string): WorkerRow {
     attempts: 0,
     tokens: null,
     costUsd: null,
+    sessions: 0,
     rounds: [],
     engine: worker.engine ?? 'baton',
     repository: repositoryOf(worker, home),

@@ -18,7 +18,20 @@ export type Command =
   | { name: 'status' }
   | { name: 'improve'; loops: number }
   /** A change set's way back: revert pull requests where its final pull requests merged. */
-  | { name: 'rollback' };
+  | { name: 'rollback' }
+  | MessageCommand;
+
+/**
+ * A message to a worker's sessions (docs/usage.md, "Talking to a session"):
+ * `/steer W2.1 <text>` into the session running now, between two of its turns;
+ * `/queue W2.1 <text>` to its next session; `/continue W2.1` starts a session
+ * from its partial branch. `text` is kept only for the status history: a
+ * session reads the message from the comment itself, by id.
+ */
+export type MessageCommand =
+  | { name: 'steer'; worker: string; text: string }
+  | { name: 'queue'; worker: string; text: string }
+  | { name: 'continue'; worker: string };
 
 export type CommandName = Command['name'];
 

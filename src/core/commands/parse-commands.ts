@@ -8,6 +8,7 @@ import { ENGINES, parseEngine } from '../vocabulary/engine-names.js';
 import { WORKER_ID } from '../vocabulary/ids.js';
 import { code } from '../vocabulary/markdown.js';
 import type { Command, CommandName, ParsedCommands } from './command.js';
+import { isMessageWord, MESSAGE_USAGE, readMessageCommand } from './message-commands.js';
 import { ROLLBACK_USAGE, readRollback } from './rollback-command.js';
 
 /** How each command is written, for error messages and replies. */
@@ -25,6 +26,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   status: '/status',
   improve: '/improve [N] [focus]',
   rollback: ROLLBACK_USAGE,
+  ...MESSAGE_USAGE,
 };
 
 /** The most improvement loops one `/improve` may ask for. */
@@ -125,6 +127,7 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
     case 'rollback':
       return readRollback(rest);
     default:
+      if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
   }
 }

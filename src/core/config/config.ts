@@ -238,6 +238,13 @@ const Budget = z.strictObject({
     .nullable()
     .default(null)
     .transform((usd) => (usd === 0 ? null : usd)),
+  /**
+   * A worker whose session the build's budget or the daily cap stopped keeps
+   * its partial work as a draft pull request; with this on, a session goes on
+   * from it by itself once the budget or cap is raised (or the day turns),
+   * without waiting for `/continue`.
+   */
+  continuePartial: z.boolean().default(false),
 });
 
 /** A GitHub login, as `@login` mentions it. */

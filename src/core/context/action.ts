@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRequest } from '../sessions/session.js';
 import type { Verdict } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
@@ -90,6 +91,14 @@ export type Action =
    */
   | { kind: 'reopen-sub-issue'; number: number; worker: string; title: string }
   | { kind: 'delete-branch'; branch: string }
+  /**
+   * Record a message to a worker's sessions where they read it: the hidden ref
+   * `refs/baton/<build>/message/<worker>/<comment>` (src/core/sessions/messages.ts),
+   * created at `sha` (any commit of the build's: only its name is read).
+   */
+  | { kind: 'record-message'; worker: string; comment: number; sha: string }
+  /** Delete the refs of messages a session took in: its later sessions must not take them again. */
+  | { kind: 'forget-messages'; messages: MessageRef[] }
   /**
    * Reconcile this build again in `inMs`: a run that succeeded moments ago
    * without its result in sight is judged once it has settled (`SETTLE_MS`).

@@ -1,5 +1,4 @@
 import type { Command, CommandError } from '../commands/command.js';
-import type { Config } from '../config/config.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { decideAdaptations } from '../rules/decide-adapt.js';
@@ -10,6 +9,7 @@ import { parseLoopSubject } from '../vocabulary/ids.js';
 import { commandText } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
 import type { WorkerState } from '../workers/worker-state.js';
+import { type CommandsAt, messageProblem } from './check-messages.js';
 import { findSeries } from './decide-series.js';
 
 /**
@@ -28,14 +28,7 @@ export function checkCommands({
   config,
   now,
   at = now,
-}: {
-  commands: Command[];
-  snapshot: BuildSnapshot;
-  config: Config;
-  now: string;
-  /** When the comment was written; defaults to `now`. */
-  at?: string;
-}): CommandError[] {
+}: CommandsAt): CommandError[] {
   const ctx = makeContext({ snapshot, config, now });
   // Follow-up questions not approved are no workers yet.
   const { plan } = ctx.snapshot;
@@ -123,6 +116,10 @@ function problemOf({
       return workerProblem(command, workers);
     case 'rollback':
       return ROLLBACK_ONLY_IN_SETS;
+    case 'steer':
+    case 'queue':
+    case 'continue':
+      return workerProblem(command, workers) ?? messageProblem(command, workers);
     case 'pause':
     case 'resume':
     case 'cancel':

@@ -50,8 +50,19 @@ export const TestRun = z.strictObject({
 });
 export type TestRun = z.infer<typeof TestRun>;
 
-export const CompletionStatus = z.enum(['complete', 'blocked', 'failed']);
+export const CompletionStatus = z.enum(['complete', 'partial', 'blocked', 'failed']);
 export type CompletionStatus = z.infer<typeof CompletionStatus>;
+
+/**
+ * What a session that stopped short of its brief leaves the next one (status
+ * `partial`): what is done and works, what is left, and what it was about to try.
+ */
+export const HandOff = z.strictObject({
+  done: Line,
+  left: Line,
+  next: Line,
+});
+export type HandOff = z.infer<typeof HandOff>;
 
 /**
  * `completions/<id>.json`: a worker's report, committed with its work and
@@ -60,7 +71,10 @@ export type CompletionStatus = z.infer<typeof CompletionStatus>;
 export const Completion = z.strictObject({
   /** The worker this report is for. */
   worker_id: WorkerId,
-  /** `complete`, or `blocked`/`failed` with the reason in `summary`. */
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
   status: CompletionStatus,
   /** One paragraph: what was done, or why it could not be. */
   summary: z.string().trim().min(1).max(4000),
@@ -84,5 +98,7 @@ export const Completion = z.strictObject({
   usage: Usage,
   /** The repository's tests as the session last ran them (work and fix sessions). */
   tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional(),
 });
 export type Completion = z.infer<typeof Completion>;

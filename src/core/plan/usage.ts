@@ -6,6 +6,31 @@ import { Usage } from './completion.js';
 import { WorkerId } from './plan.js';
 import { parseRecordMessage, renderRecordMessage } from './record-message.js';
 
+/**
+ * The limits a session winds down before (docs/sessions.md, "Wind-down"):
+ * `session.maxTurns`, its tokens, its own dollars, its wall clock, the build's
+ * `budget.maxUsd`, or the repository's `budget.dailyUsd`.
+ */
+export const SessionLimit = z.enum(['turns', 'tokens', 'usd', 'time', 'budget', 'daily']);
+export type SessionLimit = z.infer<typeof SessionLimit>;
+
+/** Each limit, as the status and a session's wind-down name it. */
+export const LIMIT_NAMES: Record<SessionLimit, string> = {
+  turns: 'its turns (`session.maxTurns`)',
+  tokens: 'its token limit',
+  usd: 'its dollar limit',
+  time: 'its time (`session.timeoutMinutes`)',
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)",
+};
+
+/** A message a session took in: the comment that carried it, and the turn (model request, from 1) that first read it. */
+export const MessageReceipt = z.strictObject({
+  comment: z.number().int().positive(),
+  turn: z.number().int().positive(),
+});
+export type MessageReceipt = z.infer<typeof MessageReceipt>;
+
 /** The first line of a usage record's commit message; the JSON follows after a blank line. */
 const USAGE_HEADER = 'baton usage';
 /** The longest one-line reason a usage record carries. */
@@ -26,8 +51,19 @@ export const UsageRecord = z.strictObject({
   role: z.enum(SESSION_ROLES),
   /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
   worker: z.union([WorkerId, z.string().regex(LOOP_SUBJECT)]).nullable(),
-  /** How the agent ended: its result's status, or `no-result` when it left none. */
-  outcome: z.enum(['complete', 'blocked', 'failed', 'no-result']),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: z.enum(['complete', 'partial', 'blocked', 'failed', 'no-result']),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: z.array(MessageReceipt).max(500).optional(),
   usage: Usage,
   /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
   engine: Engine.optional(),

@@ -8,13 +8,20 @@ import type { DecideContext, Decision } from '../context/decide-context.js';
 import { lookAgain } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import { dependentChainLengths } from '../plan/schedule.js';
-import type { AdaptationView, BuildProgress, StatusView } from '../status/status-view.js';
+import type {
+  AdaptationView,
+  BuildProgress,
+  MessageView,
+  StatusView,
+} from '../status/status-view.js';
 import { buildProgress } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
-import type { WorkerState } from '../workers/worker-state.js';
+import { sessionMessages } from '../workers/worker-messages.js';
+import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
 import { decideMerge } from './decide-merge.js';
+import { decideMessages, messageViews } from './decide-messages.js';
 import { decideReviews } from './decide-review.js';
 import { decideSkips, decideWorkers } from './decide-workers.js';
 import { decideMirror, decideSubIssues } from './sub-issues.js';
@@ -41,10 +48,17 @@ export function decideBuild(
     ...dependentChainLengths(plan.workers),
     ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {}),
   ]);
-  const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  const messages = sessionMessages(ctx, { done });
+  const progress = withMessages(
+    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+    messageViews(ctx, messages),
+  );
   // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
   const adapting = adapt.views.some((view) => view.state === 'revising');
   const actions = [
+    // A taken message's ref goes before any session that could take it again starts.
+    ...decideMessages(ctx, messages),
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
@@ -60,6 +74,10 @@ export function decideBuild(
   ];
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return { actions, view, workers };
+}
+
+function withMessages(progress: BuildProgress, views: MessageView[]): BuildProgress {
+  return views.length > 0 ? { ...progress, messages: views } : progress;
 }
 
 function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {

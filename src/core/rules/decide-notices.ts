@@ -1,6 +1,7 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import type { PullInfo } from '../snapshot/snapshot.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView } from '../status/status-view.js';
@@ -169,6 +170,7 @@ function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
       },
     ];
   }
+  if (state.state === 'partial' && state.pull) return partialNeeds(ctx, state, state.pull);
   if (state.state === 'failed') {
     const why = state.failure
       ? failureText(ctx, state.failure, state.failureDetail)
@@ -181,6 +183,21 @@ function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
     ];
   }
   return [];
+}
+
+/** A partial worker waits for a person: once per partial head, with what it cost so far and what to do. */
+function partialNeeds(ctx: DecideContext, state: WorkerState, pull: PullInfo): Need[] {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial
+    ? ' Raise the budget and it goes on by itself (`budget.continuePartial`).'
+    : '';
+  return [
+    {
+      key: noticeKey('partial', id, pull.headSha.slice(0, 12)),
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? 'its session stopped'} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`,
+    },
+  ];
 }
 
 function statusUrl(ctx: DecideContext): string {

@@ -27,13 +27,14 @@ export type SessionRole = (typeof SESSION_ROLES)[number];
  * for changes), `checks-<sha>` (red CI on that head), `conflict-<sha>` (the build
  * branch head it conflicts with), `head-<sha>` (the PR head a review is for),
  * `adapt-<worker>` (a plan session in adapt mode, revising the briefs that
- * worker's completion named). Absent for a first plan or a first work attempt.
+ * worker's completion named), `continue-<sha>` (a fix session that goes on
+ * from the partial work at that head of the worker's draft pull request). Absent for a first plan or a first work attempt.
  */
 export type SessionTrigger =
-  `${'comment' | 'review' | 'checks' | 'conflict' | 'head' | 'adapt'}-${string}`;
+  `${'comment' | 'review' | 'checks' | 'conflict' | 'head' | 'continue' | 'adapt'}-${string}`;
 
 const TRIGGER =
-  /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
+  /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
 
 /** GitHub's hosted runner, the workflow's `runs-on` when no `runner` input is given. */
 export const DEFAULT_RUNNER = 'ubuntu-latest';

@@ -30,6 +30,10 @@ export interface CommandState {
   cancelled: CommandInfo | null;
   /** `/rollback` comments, oldest first: a change set's way back (docs/change-sets.md). */
   rollbacks: CommandInfo[];
+  /** `/steer` and `/queue` comments by worker, oldest first: messages to its sessions. */
+  messages: Map<string, CommandInfo[]>;
+  /** `/continue` comments by worker, oldest first. */
+  continues: Map<string, CommandInfo[]>;
   /** The last commands, oldest first, for the status comment. */
   history: CommandInfo[];
 }
@@ -48,6 +52,8 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
     cancelled: null,
     improves: [],
     rollbacks: [],
+    messages: new Map(),
+    continues: new Map(),
     history: commands.slice(-HISTORY_LENGTH),
   };
   for (const info of commands) applyCommand(state, info);
@@ -95,6 +101,13 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
       return;
     case 'rollback':
       state.rollbacks.push(info);
+      return;
+    case 'steer':
+    case 'queue':
+      push(state.messages, command.worker, info);
+      return;
+    case 'continue':
+      push(state.continues, command.worker, info);
       return;
     default: {
       const _exhaustive: never = command;

@@ -11,6 +11,7 @@ import type { Completion } from '../plan/completion.js';
 import type { Plan } from '../plan/plan.js';
 import type { ResearchRead } from '../plan/research.js';
 import type { UsageRecord } from '../plan/usage.js';
+import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
 import type { DatedUsage } from './daily-spend.js';
 import type { UncountedUsage } from './usage-ties.js';
@@ -50,7 +51,11 @@ export interface BuildSnapshot {
     /** Whether auto-merge is already enabled on it (absent: unknown, so it is asked for). */
     autoMerge?: boolean;
   } | null;
-  statusComment: { id: number; body: string } | null;
+  /**
+   * Baton's status comment, and when it was last edited (GitHub's `updatedAt`, where it is
+   * not when the comment was posted): absent where never edited or not read.
+   */
+  statusComment: { id: number; body: string; editedAt?: string } | null;
   /**
    * The ledger parts Baton posted when the status comment's ledger outgrew it
    * (`src/core/status/ledger-archive.ts`): the highest part's number and the comment
@@ -82,6 +87,12 @@ export interface BuildSnapshot {
    * record of every repository of the installation, dated, for the day's spend.
    */
   installationUsage?: { capUsd: number; records: DatedUsage[] };
+  /**
+   * The messages to workers' sessions the app recorded and no session has taken
+   * yet (`refs/baton/<build>/message/<worker>/<comment>`, src/core/sessions/messages.ts).
+   * Absent: none.
+   */
+  messageRefs?: MessageRef[];
   /**
    * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
    * which briefs each changed, and the commits to compare.
@@ -247,6 +258,12 @@ export interface PullInfo {
   worker: string;
   headSha: string;
   state: 'open' | 'closed' | 'merged';
+  /**
+   * A draft: Baton opens one only for partial work (a session that stopped
+   * short of its brief), so a draft worker PR waits for `/continue` rather
+   * than a review. Absent: not a draft.
+   */
+  draft?: boolean;
   /** `dirty` means it conflicts with the build branch; `unknown` while GitHub computes. */
   mergeState: 'clean' | 'behind' | 'dirty' | 'blocked' | 'unstable' | 'unknown';
   reviews: ReviewInfo[];

@@ -39,6 +39,9 @@ const LedgerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('status') }),
   z.object({ name: z.literal('improve'), loops: z.number().int() }),
   z.object({ name: z.literal('rollback') }),
+  z.object({ name: z.literal('steer'), worker: Worker, text: z.string() }),
+  z.object({ name: z.literal('queue'), worker: Worker, text: z.string() }),
+  z.object({ name: z.literal('continue'), worker: Worker }),
 ]);
 
 const On = z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]);
@@ -77,6 +80,9 @@ const ARGS: Record<Command['name'], readonly string[]> = {
   status: [],
   improve: ['loops'],
   rollback: [],
+  steer: ['worker', 'text'],
+  queue: ['worker', 'text'],
+  continue: ['worker'],
 };
 
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
@@ -162,6 +168,9 @@ function shorten(command: Command): Command {
       return { ...command, feedback: clip(command.feedback) };
     case 'retry':
       return { ...command, instructions: clip(command.instructions) };
+    case 'steer':
+    case 'queue':
+      return { ...command, text: clip(command.text) };
     default:
       return { ...command };
   }

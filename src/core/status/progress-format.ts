@@ -11,6 +11,7 @@ export const STATE_LABELS: Record<WorkerDisplayState, { emoji: string; text: str
   checks: { emoji: '🧪', text: 'checks' },
   approved: { emoji: '👍', text: 'approved' },
   'needs-human': { emoji: '🙋', text: 'needs a person' },
+  partial: { emoji: '⏸️', text: 'partial' },
   failed: { emoji: '❌', text: 'failed' },
   merged: { emoji: '✅', text: 'merged' },
   skipped: { emoji: '⏭️', text: 'skipped' },

@@ -13,6 +13,7 @@ const STATE_STYLES: Record<WorkerDisplayState, string> = {
   checks: 'fill:#e3fafc,stroke:#1098ad,color:#0b5563',
   approved: 'fill:#ebfbee,stroke:#37b24d,color:#1b5e20',
   'needs-human': 'fill:#fff0f6,stroke:#d6336c,color:#7a1238',
+  partial: 'fill:#fff5f5,stroke:#f76707,color:#7a3b00,stroke-dasharray:6 3',
   failed: 'fill:#ffe3e3,stroke:#e03131,color:#7d1111',
   merged: 'fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17',
   skipped: 'fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3',

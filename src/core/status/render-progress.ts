@@ -2,6 +2,7 @@ import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import { buildDir } from '../vocabulary/ids.js';
 import { code, escapeText } from '../vocabulary/markdown.js';
 import { formatTime, formatTokens, formatUsd } from './progress-format.js';
+import { renderMessages } from './render-messages.js';
 import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
@@ -93,6 +94,7 @@ function progressBlocks(
     ...notes,
     ...(graph ? [renderProgressGraph(progress.workers)] : []),
     renderWorkerTable(progress.workers, { finishedRows }),
+    ...renderMessages(progress.messages),
     renderStateLegend(),
     totalsLine(progress),
     ...renderCommandHistory(progress.history),

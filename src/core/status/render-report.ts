@@ -78,7 +78,9 @@ function usageTable(progress: BuildProgress): string {
     const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : '—';
     const title = reportText(row.title).replace(/\|/g, '\\|');
     const engine = engines ? ` ${row.engine} |` : '';
-    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} |${engine} ${row.tokens === null ? '—' : formatTokens(row.tokens)} | ${row.costUsd === null ? '—' : formatUsd(row.costUsd)} |`;
+    // Every session of a worker is counted: its work, reviews, fixes and continuations.
+    const sessions = row.sessions > 1 ? ` (${row.sessions} sessions)` : '';
+    return `| ${row.id} | ${title} | ${stateLabel(row.state)}${sessions} | ${pull} |${engine} ${row.tokens === null ? '—' : formatTokens(row.tokens)} | ${row.costUsd === null ? '—' : formatUsd(row.costUsd)} |`;
   });
   const { merged, skipped, tokens, costUsd } = progress.totals;
   return [

@@ -19,22 +19,31 @@ import {
 import { dailyCapLine, renderProgress } from './render-progress.js';
 import { fitBlocks } from './render-report.js';
 import { renderSeries } from './render-series.js';
-import type { IgnoredClose, Link, StatusView } from './status-view.js';
+import { attentionMark, type IgnoredClose, type Link, type StatusView } from './status-view.js';
 
 /** GitHub refuses a comment body over 65,536 characters (422 "Body is too long"). */
 export const STATUS_MAX_CHARS = 65_536;
 
-const STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+) -->/;
+const STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+)(?: shows=([0-9a-f]{8}))? -->/;
 
-/** The hidden first line that finds a build's status comment again. */
-export function statusMarker(build: string): string {
+/**
+ * The hidden first line that finds a build's status comment again, with what
+ * the comment shows a person (`attentionMark`), when the phase has such a mark.
+ */
+export function statusMarker(build: string, shows: string | null = null): string {
   // Build ids are `<issue>-<slug>`; anything else is dropped so the marker stays one comment.
-  return `<!-- baton:status build=${build.replace(/[^\w.-]/g, '')} -->`;
+  const mark = shows && /^[0-9a-f]{8}$/.test(shows) ? ` shows=${shows}` : '';
+  return `<!-- baton:status build=${build.replace(/[^\w.-]/g, '')}${mark} -->`;
 }
 
 /** The build a status comment belongs to, or null if the body is not one. */
 export function findStatusBuild(body: string): string | null {
   return STATUS_MARKER.exec(body)?.[1] ?? null;
+}
+
+/** What a status comment's marker says it shows a person (`attentionMark`), or null. */
+export function findStatusShows(body: string): string | null {
+  return STATUS_MARKER.exec(body)?.[2] ?? null;
 }
 
 /** What the status comment says while `session.network: open` is set. */
@@ -74,7 +83,7 @@ export function renderStatus(
   { maxChars = STATUS_MAX_CHARS }: { maxChars?: number } = {},
 ): string {
   const head = [
-    statusMarker(view.build),
+    statusMarker(view.build, attentionMark(view)),
     `**Baton** · build ${code(view.build)}`,
     // A change set's repositories come first: they say where everything below happens.
     ...(view.changeSet ? ['', renderChangeSet(view.changeSet)] : []),

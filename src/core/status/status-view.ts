@@ -124,6 +124,8 @@ export type WorkerDisplayState =
   | 'checks'
   | 'approved'
   | 'needs-human'
+  /** Its session stopped short of the brief and handed in what works as a draft PR: `/continue` goes on. */
+  | 'partial'
   | 'failed'
   | 'merged'
   | 'skipped';
@@ -147,6 +149,8 @@ export interface WorkerRow {
   tokens: number | null;
   /** What its sessions cost, from the same ledger; null before any. */
   costUsd: number | null;
+  /** Its sessions of every role the ledger counts (work, review, fix, continuations): 0 before any. */
+  sessions: number;
   /** Its PR's review history, oldest first. */
   rounds: ReviewRound[];
   /** The engine of its latest work or fix session, or the one its next would run on. */
@@ -218,6 +222,27 @@ export interface BuildProgress {
   links: RepoLinks;
   /** Briefs revised (or being revised) after a merged worker's learnings, by source worker. */
   adaptations?: AdaptationView[];
+  /** The newest messages to workers' sessions (`/steer`, `/queue`) and where each stands; absent when none. */
+  messages?: MessageView[];
+}
+
+/**
+ * A message to a worker's sessions: `sent` to the session running (no receipt
+ * yet), `queued` for its next session, `taken` in by a session at `turn`, or
+ * `unread` (its worker merged or was skipped first).
+ */
+export interface MessageView {
+  worker: string;
+  kind: 'steer' | 'queue';
+  author: string;
+  /** The comment that carries it. */
+  url: string;
+  state: 'sent' | 'queued' | 'taken' | 'unread';
+  /** `taken`: the turn (model request, from 1) that first read it, and the session's run. */
+  turn?: number;
+  run?: Link;
+  /** A `/steer` kept for the next session: no session of its worker ran, or the one running ended first. */
+  queuedSteer?: 'no-session' | 'session-ended';
 }
 
 /**
@@ -333,13 +358,15 @@ export function attentionOf(view: StatusView): string | null {
     progress.budget.reached,
     progress.budget.daily ?? [],
     progress.workers
-      .filter((worker) => worker.state === 'needs-human' || worker.state === 'failed')
+      .filter((worker) => ['needs-human', 'failed', 'partial'].includes(worker.state))
       .map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,
     progress.history,
     progress.followUps ?? null,
     progress.synthesis?.state ?? null,
     (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
+    // A message's receipt is what its writer waits for.
+    (progress.messages ?? []).map((message) => [message.url, message.state, message.turn ?? null]),
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
     view.series?.ended ?? null,
     // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
@@ -355,4 +382,21 @@ export function attentionOf(view: StatusView): string | null {
     ]),
     view.changeSet?.rollback ?? null,
   ]);
+}
+
+/**
+ * `attentionOf` as the status comment's marker carries it: eight hex digits
+ * (FNV-1a), so any replica, a conductor job or a restarted process tells from
+ * the comment alone whether a new render changes what asks or answers a
+ * person. Null where every change is: phases other than running.
+ */
+export function attentionMark(view: StatusView): string | null {
+  const attention = attentionOf(view);
+  if (attention === null) return null;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < attention.length; i++) {
+    hash ^= attention.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
 }

@@ -71,6 +71,7 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     attempts: state.attempts,
     tokens: spent ? spent.tokens : null,
     costUsd: spent ? spent.costUsd : null,
+    sessions: spent?.sessions ?? 0,
     rounds: reviewRounds(pull),
     engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: 'work', worker: worker.id }),
   };
@@ -99,6 +100,8 @@ export function reviewRounds(pull: PullInfo | null): ReviewRound[] {
 function hintFor(state: WorkerState): string | null {
   const id = state.worker.id;
   if (state.state === 'failed') return `/retry ${id}`;
+  if (state.state === 'partial')
+    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
   if (state.state === 'needs-human')
     return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
   return null;
@@ -129,6 +132,11 @@ function commandWords(command: Command): string[] {
       return [`/${command.name}`, command.worker];
     case 'improve':
       return ['/improve', String(command.loops)];
+    case 'steer':
+    case 'queue':
+      return [`/${command.name}`, command.worker, command.text];
+    case 'continue':
+      return ['/continue', command.worker];
     case 'approve':
     case 'pause':
     case 'resume':

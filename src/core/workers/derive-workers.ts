@@ -6,8 +6,9 @@ import type { DecideContext } from '../context/decide-context.js';
 import { findRun, type JudgedRun } from '../context/runs.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
+import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
+import { latestCodingRun, recordOf } from './partial-work.js';
 import { assessPull, type PullAssessment } from './pull-state.js';
 import { workerNote } from './worker-note.js';
 import { type FailReason, isDone, type WorkerState } from './worker-state.js';
@@ -57,7 +58,17 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (pull?.state === 'open') {
     const assessment = assessPull({ ctx, pull });
     const settles = assessment.need.kind === 'wait' ? (assessment.need.settlesInMs ?? null) : null;
-    return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles };
+    const state = stateOfPull(assessment);
+    // A partial worker shows why its newest session stopped short.
+    const latest = state === 'partial' ? latestCodingRun(ctx, base.worker.id) : null;
+    const detail = latest ? sessionReason(ctx, latest) : null;
+    return {
+      ...base,
+      state,
+      assessment,
+      settlesInMs: settles,
+      ...(detail ? { failureDetail: detail } : {}),
+    };
   }
   if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
   const outcome = latestWork.outcome;
@@ -114,13 +125,8 @@ function failureOf(ctx: DecideContext, run: JudgedRun): FailReason {
 }
 
 /** The reason the run's newest attempt recorded with its usage, if any. */
-function sessionReason(ctx: DecideContext, run: JudgedRun): string | null {
-  const records = (ctx.snapshot.usage ?? []).filter((record) => record.run_id === run.id);
-  const newest = records.reduce<(typeof records)[number] | null>(
-    (found, record) => (found && found.attempt > record.attempt ? found : record),
-    null,
-  );
-  return newest?.reason ?? null;
+function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
+  return recordOf(ctx, run)?.reason ?? null;
 }
 
 /** Whether the run's usage record (written by publish before its checks) says the agent finished its work. */

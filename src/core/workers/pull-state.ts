@@ -4,6 +4,7 @@ import type { SessionTrigger } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
 import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
+import { continueAsked } from './partial-work.js';
 
 /** Why a worker PR waits for a person. */
 export type NeedsHumanReason =
@@ -11,12 +12,13 @@ export type NeedsHumanReason =
   | 'fix-failed'
   | 'review-failed'
   | 'conflict'
-  | 'checks-failed';
+  | 'checks-failed'
+  | 'continue-failed';
 
 /** The one next step an open worker PR needs. */
 export type PullNeed =
   /** `settlesInMs`: a session that succeeded moments ago, whose result is not in sight yet. */
-  | { kind: 'wait'; state: 'reviewing' | 'fixing' | 'checks'; settlesInMs?: number }
+  | { kind: 'wait'; state: 'reviewing' | 'fixing' | 'checks' | 'partial'; settlesInMs?: number }
   | { kind: 'dispatch'; role: 'review' | 'fix'; trigger: SessionTrigger }
   | { kind: 'needs-human'; reason: NeedsHumanReason }
   /** Approved (or `/merge`d) and green: it may merge when GitHub calls it clean. */
@@ -67,6 +69,7 @@ function nextNeed(facts: PullFacts): PullNeed {
   if (fixes.some((run) => run.outcome === 'active')) return { kind: 'wait', state: 'fixing' };
   const retry = pendingRetry(facts);
   if (retry) return { kind: 'dispatch', role: 'fix', trigger: `comment-${retry.commentId}` };
+  if (pull.draft) return partialNeed(facts);
   if (pull.mergeState === 'dirty') return conflictNeed(facts);
   if (!facts.forced) {
     const need = verdictNeed(facts);
@@ -87,6 +90,20 @@ function pendingRetry(facts: PullFacts): CommandInfo | null {
 /** The newest fix session of this PR's worker that `trigger` started. */
 function fixRun({ runs }: PullFacts, trigger: SessionTrigger): JudgedRun | null {
   return runs.filter((run) => run.role === 'fix' && run.trigger === trigger).at(-1) ?? null;
+}
+
+/**
+ * A draft pull request is partial work (publish opens one for a session that
+ * stopped short of its brief): it waits for a person, and goes on from its
+ * head, once per head, when a `/continue` asks or `budget.continuePartial`
+ * does. A continuation that left the head as it was did not help.
+ */
+function partialNeed(facts: PullFacts): PullNeed {
+  const trigger: SessionTrigger = `continue-${facts.pull.headSha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, 'continue-failed');
+  if (!continueAsked(facts.ctx, facts.pull.worker)) return { kind: 'wait', state: 'partial' };
+  return { kind: 'dispatch', role: 'fix', trigger };
 }
 
 /** A conflict with the build branch gets one fix session per build-branch head. */

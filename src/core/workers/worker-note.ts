@@ -1,5 +1,7 @@
 import type { DecideContext } from '../context/decide-context.js';
+import { LIMIT_NAMES } from '../plan/usage.js';
 import { code } from '../vocabulary/markdown.js';
+import { stoppedAt } from './partial-work.js';
 import type { NeedsHumanReason } from './pull-state.js';
 import type { FailReason, WorkerState } from './worker-state.js';
 
@@ -30,6 +32,8 @@ export function workerNote({
       return state.assessment?.need.kind === 'needs-human'
         ? needsHumanText(ctx, state.assessment.need.reason)
         : null;
+    case 'partial':
+      return partialText(ctx, state);
     case 'reviewing':
       return reviewingText(ctx, state);
     case 'checks':
@@ -90,8 +94,18 @@ export function needsHumanText(ctx: DecideContext, reason: NeedsHumanReason): st
     'review-failed': 'the review session ended without a review',
     conflict: 'it conflicts with the build branch and the fix session did not resolve it',
     'checks-failed': 'checks still fail after a fix session',
+    'continue-failed':
+      'the session that went on from its partial work did not change the pull request',
   };
   return texts[reason];
+}
+
+/** What stopped a partial worker's session, and that its hand-off note is on the draft PR. */
+function partialText(ctx: DecideContext, state: WorkerState): string {
+  const limit = stoppedAt(ctx, state.worker.id);
+  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : 'its session stopped short';
+  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, ' '))}` : '';
+  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
 }
 
 function reviewingText(ctx: DecideContext, state: WorkerState): string | null {

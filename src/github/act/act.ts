@@ -2,7 +2,7 @@ import type { Action } from '../../core/context/action.js';
 import { WRITES_OWED_PER_WORKER, writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
-import { attentionOf, firstShowsFinalPull } from '../../core/status/status-view.js';
+import { firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import { reasonOf, withReason } from '../client/request-reason.js';
 import type { RepoContext } from '../client/types.js';
@@ -25,9 +25,9 @@ import {
   setReviewCheck,
   updatePullBranch,
 } from './pulls.js';
-import { isAnswerLost, RefRefusedError } from './refs.js';
+import { forgetMessages, isAnswerLost, RefRefusedError, recordMessage } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
-import type { StatusEditKind } from './status-pacer.js';
+import type { StatusEditWait } from './status-pacer.js';
 
 export interface ActLog {
   info(details: object, message: string): void;
@@ -77,7 +77,7 @@ export async function act(
     actions: Action[];
     log: ActLog;
     /** Paces status comment edits (`StatusPacer`), by kind; none: edit at once. */
-    statusEditWait?: (kind: StatusEditKind) => number;
+    statusEditWait?: StatusEditWait;
     /**
      * The installation's writes: near its budget, a worker's first dispatch waits. It is told
      * first what the build owes as `snapshot` shows it (`writesOwed`): each pass of a reconcile
@@ -127,7 +127,7 @@ interface ActPass {
   /** The outcomes of the pass's earlier actions, in order. */
   outcomes: ActOutcome[];
   created: CreatedMirrors;
-  statusEditWait: ((kind: StatusEditKind) => number) | undefined;
+  statusEditWait: StatusEditWait | undefined;
   writeBudget: WriteBudget | undefined;
   log: ActLog;
 }
@@ -175,7 +175,6 @@ async function actOne(
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
-        attention: attentionOf(action.view),
         mayCreate,
         ...(paced ? { editWait: statusEditWait } : {}),
       });
@@ -264,6 +263,13 @@ async function actOne(
           log,
         })),
       };
+    case 'record-message':
+      return {
+        action,
+        result: (await recordMessage(ctx, { snapshot, action })) ? 'done' : 'unchanged',
+      };
+    case 'forget-messages':
+      return { action, ...(await forgetMessages(ctx, { snapshot, action })) };
     case 'look-again':
       // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
       return { action, result: 'deferred', retryInMs: action.inMs };

@@ -26,10 +26,11 @@ export type DispatchOutcome =
  * dispatch the workflow on the session's branch. If GitHub refuses the
  * dispatch the lock is released, so the next reconcile can try again; if its
  * answer is lost (a 5xx), the run may exist, and is looked for by its name
- * (`runOfLostAnswer`) before anything is sent again. Found, it is the
+ * (`findRunOf`) before anything is sent again. Found, it is the
  * dispatch's; not found, the request never reached GitHub and is sent again,
  * at most `DISPATCH_SENDS` times in all, and then the lock is released as
  * for a refusal. A review takes no lock: the run guards itself (`lockFor`).
+ * A lock an earlier reconcile took without a run to show for it is taken over.
  */
 export async function dispatchSession(
   ctx: RepoContext,
@@ -52,7 +53,9 @@ export async function dispatchSession(
           : null;
       } catch (error) {
         if (!(error instanceof AnswerLostError)) throw error;
-        const run = await runOfLostAnswer(ctx, request, error);
+        const run = await findRunOf(ctx, request).catch(() => {
+          throw error;
+        });
         if (run) return run;
         // A plain error: the lock is released, and the next reconcile dispatches again.
         if (send >= DISPATCH_SENDS) {
@@ -67,7 +70,16 @@ export async function dispatchSession(
   const lockRef = lockRefOf(lock, request.build);
   if (!lockRef) return { result: 'dispatched', run: await start() };
   const held = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
-  return held.taken ? { result: 'stood-down' } : { result: 'dispatched', run: held.value };
+  if (!held.taken) return { result: 'dispatched', run: held.value };
+  // An earlier reconcile took the lock. This one holds the build (the replicas' lease, the
+  // process's queue, the conductor's group), so that one has ended, and a run it dispatched is
+  // listed. None: its process ended between lock and dispatch (a replica killed, a job
+  // cancelled), or its answer was lost and never found: the dispatch is this reconcile's.
+  const run = await findRunOf(ctx, request).catch(() => undefined);
+  if (run !== null) return { result: 'stood-down' };
+  // The worker starts from the build branch head as it is now, as a first dispatch would.
+  if (lock.kind === 'worker-branch') await resetBranch(ctx, { branch: lock.branch, sha: base });
+  return { result: 'dispatched', run: await start() };
 }
 
 /** How long a dispatch whose answer was lost waits before it looks for its run a second time. */
@@ -76,32 +88,26 @@ export const LOST_ANSWER_LOOK_AGAIN_MS = 2_000;
 const DISPATCH_SENDS = 3;
 
 /**
- * The run of a dispatch whose answer was lost, found by its name among the
- * workflow's newest dispatched runs: GitHub makes the run before it answers
- * (its answer can carry the run's id), so a run it made is listed at once or
- * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart. Not
- * found (null), the dispatch never reached GitHub. The listing itself
- * failing leaves the answer lost, and the lock held (`/retry` heals a worker's).
+ * The run of a dispatch, found by its name among the workflow's newest
+ * dispatched runs on its branch: GitHub makes the run before it answers (its
+ * answer can carry the run's id), so a run it made is listed at once or
+ * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart. Null:
+ * the dispatch never reached GitHub. A listing that fails rejects.
  */
-async function runOfLostAnswer(
+async function findRunOf(
   ctx: RepoContext,
   request: SessionRequest,
-  lost: AnswerLostError,
 ): Promise<{ id: number; url: string } | null> {
   const name = renderRunName(request);
   const look = async () => {
-    const { data } = await ctx.octokit.rest.actions
-      .listWorkflowRuns({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        workflow_id: WORKFLOW_FILE,
-        branch: sessionRef(request),
-        event: 'workflow_dispatch',
-        per_page: 20,
-      })
-      .catch(() => {
-        throw lost;
-      });
+    const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      branch: sessionRef(request),
+      event: 'workflow_dispatch',
+      per_page: 20,
+    });
     const run = data.workflow_runs.find((listed) => listed.display_title === name);
     return run ? { id: run.id, url: run.html_url } : null;
   };

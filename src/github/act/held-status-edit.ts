@@ -1,7 +1,7 @@
 import { bodyHash, commentTags } from '../client/comment-tags.js';
 import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
-import { noteStatusWritten, type StatusEditKind } from './status-pacer.js';
+import { noteStatusWritten, type StatusEdit, type StatusEditKind } from './status-pacer.js';
 
 /**
  * A status comment edit the pacer or the write budget deferred: the body a
@@ -14,8 +14,8 @@ export interface HeldStatusEdit {
   seen: string;
   /** Whether the edit changes what asks or answers a person (`prompt`), or only progress. */
   kind: StatusEditKind;
-  /** What `body` shows of `attentionOf`, noted once it is written. */
-  attention: string | null;
+  /** When the comment was last written as the reconcile read it, null where not read. */
+  editedAt: string | null;
 }
 
 /** What became of a held edit when its time came. */
@@ -53,8 +53,9 @@ export class HeldStatusEdits {
   }
 
   /** How build `key`'s held edit is paced; `prompt` when none is held. */
-  kindOf(key: string): StatusEditKind {
-    return this.#held.get(key)?.kind ?? 'prompt';
+  paceOf(key: string): StatusEdit {
+    const held = this.#held.get(key);
+    return { kind: held?.kind ?? 'prompt', editedAt: held?.editedAt ?? null };
   }
 
   /** Makes build `key`'s held edit, if it still holds one once the comment is read. */
@@ -80,12 +81,7 @@ export class HeldStatusEdits {
       comment_id: edit.commentId,
       body: edit.body,
     });
-    noteStatusWritten(ctx, {
-      id: edit.commentId,
-      etag: written.headers.etag,
-      body: edit.body,
-      attention: edit.attention,
-    });
+    noteStatusWritten(ctx, { id: edit.commentId, etag: written.headers.etag, body: edit.body });
     return 'edited';
   }
 

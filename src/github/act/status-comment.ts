@@ -2,7 +2,7 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { writeOnceByRef } from './refs.js';
-import { noteStatusWritten, type StatusEditKind, shownAttention } from './status-pacer.js';
+import { noteStatusWritten, type StatusEditWait, statusEditKind } from './status-pacer.js';
 
 /**
  * The lock for creating a build's status comment: a hidden ref, created once.
@@ -32,31 +32,29 @@ export async function ensureStatusComment(
   {
     snapshot,
     body,
-    attention = null,
     mayCreate,
     editWait = () => 0,
   }: {
     snapshot: BuildSnapshot;
     body: string;
-    /** What `body` shows of `attentionOf` (src/core/status/status-view.ts); null: every change is prompt. */
-    attention?: string | null;
     mayCreate: boolean;
-    /** 0 when the comment may be edited now, for an edit of this kind; else the ms until it may. */
-    editWait?: (kind: StatusEditKind) => number;
+    /** 0 when the comment may be edited now; else the ms until it may. */
+    editWait?: StatusEditWait;
   },
 ): Promise<StatusOutcome> {
   const existing = snapshot.statusComment;
   if (existing?.body === body) return { result: 'unchanged' };
   let deleted = false;
   if (existing) {
-    // Only progress since the comment this process wrote: a longer pace (`PROGRESS_STATUS_EDIT_MS`).
-    const kind = shownAttention.kindOf(existing.body, attention);
-    const wait = editWait(kind);
+    // Only progress since the comment as it stands: a longer pace (`PROGRESS_STATUS_EDIT_MS`).
+    const kind = statusEditKind(existing.body, body);
+    const editedAt = existing.editedAt ?? null;
+    const wait = editWait({ kind, editedAt });
     if (wait > 0)
       return {
         result: 'deferred',
         waitMs: wait,
-        held: { commentId: existing.id, body, seen: existing.body, kind, attention },
+        held: { commentId: existing.id, body, seen: existing.body, kind, editedAt },
       };
     try {
       const written = await ctx.octokit.rest.issues.updateComment({
@@ -65,7 +63,7 @@ export async function ensureStatusComment(
         comment_id: existing.id,
         body,
       });
-      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body, attention });
+      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body });
       return { result: 'updated' };
     } catch (error) {
       if (statusOf(error) !== 404) throw error; // Someone deleted it: post it again below.
@@ -80,7 +78,7 @@ export async function ensureStatusComment(
       issue_number: snapshot.issue.number,
       body,
     });
-    noteStatusWritten(ctx, { id: posted.data.id, etag: posted.headers.etag, body, attention });
+    noteStatusWritten(ctx, { id: posted.data.id, etag: posted.headers.etag, body });
     return posted;
   };
   if (deleted) {

@@ -1,6 +1,5 @@
-import { remembered } from '../../process-memory.js';
-import { BoundedMap } from '../client/bounded-map.js';
-import { bodyHash, commentTags } from '../client/comment-tags.js';
+import { findStatusShows } from '../../core/status/render-status.js';
+import { commentTags } from '../client/comment-tags.js';
 
 /**
  * At most one edit of a build's status comment every `intervalMs`, with a
@@ -10,16 +9,24 @@ import { bodyHash, commentTags } from '../client/comment-tags.js';
  * busy build changes its status many times a second.
  *
  * This is pacing, not state: a lost timer (a restart) costs a status that is
- * a little behind until the next event or the periodic resync renders it.
+ * a little behind until the next event or the periodic resync renders it, and
+ * the last edit is also read off the comment itself (`StatusEdit.editedAt`).
  */
 export interface StatusPacer {
   /**
    * 0 if the status of `key` may be edited now (the edit is counted); else the
    * ms to wait. `leastMs` lengthens the interval for this ask (a strained write
    * budget); a `progress` edit waits `PROGRESS_STATUS_EDIT_MS` at least, unless
-   * the pacer edits at once (an interval of 0).
+   * the pacer edits at once (an interval of 0). The interval runs from this
+   * process's last edit or the comment's (`editedAgoMs` before now: the app's
+   * clock and GitHub's times, not the pacer's), whichever is later: replicas
+   * and conductor jobs pace one comment together.
    */
-  admit(key: string, leastMs?: number, kind?: StatusEditKind): number;
+  admit(
+    key: string,
+    leastMs?: number,
+    edit?: { kind?: StatusEditKind; editedAgoMs?: number | null },
+  ): number;
   /**
    * Schedules `run` once for `key` after `ms`; a timer already set for `key`
    * stands for it, unless it would fire later (then the sooner one replaces it).
@@ -89,13 +96,14 @@ export function createStatusPacer({
   const lastEdit = new Map<string, number>();
   const timers = new Map<string, { at: number; cancel: () => void }>();
   return {
-    admit(key, leastMs = 0, kind = 'prompt') {
+    admit(key, leastMs = 0, { kind = 'prompt', editedAgoMs = null } = {}) {
       const progress = kind === 'progress' && intervalMs > 0 ? PROGRESS_STATUS_EDIT_MS : 0;
       const interval = Math.max(intervalMs, leastMs, progress);
       if (interval <= 0) return 0;
       const now = clock();
-      const last = lastEdit.get(key);
-      if (last !== undefined && now - last < interval) return last + interval - now;
+      const edited = editedAgoMs === null ? -Infinity : now - Math.max(0, editedAgoMs);
+      const last = Math.max(lastEdit.get(key) ?? -Infinity, edited);
+      if (now - last < interval) return last + interval - now;
       lastEdit.set(key, now);
       forgetOld(
         lastEdit,
@@ -127,55 +135,34 @@ function forgetOld(lastEdit: Map<string, number>, before: number): void {
   for (const [key, at] of lastEdit) if (at < before) lastEdit.delete(key);
 }
 
+/** What a status edit waits for: 0 when it may be made now, else the ms until then. */
+export type StatusEditWait = (edit: StatusEdit) => number;
+
 /**
- * What the status bodies this process wrote show of `attentionOf`
- * (src/core/status/status-view.ts), by a hash of the body. An edit whose
- * render shows the same as the comment it replaces is progress; a comment
- * this process did not write (another replica's, or one from before a
- * restart) is not known here, and its next edit is made at the pace of every
- * edit. Pacing, not state: forgetting costs an edit made sooner.
+ * A status edit as its pace is judged: whether it changes what asks or answers
+ * a person, and when the comment was last edited (GitHub's `updatedAt`), by
+ * any replica, conductor job or earlier process. Null where never edited.
  */
-export class ShownAttention {
-  readonly #byBody: BoundedMap<string | null>;
-
-  constructor(limit = 2_000) {
-    this.#byBody = new BoundedMap(limit);
-  }
-
-  /** A body was written showing `attention`. */
-  note(body: string, attention: string | null): void {
-    this.#byBody.set(bodyHash(body), attention);
-  }
-
-  /** How an edit from `shown` to a render showing `attention` is paced. */
-  kindOf(shown: string | undefined, attention: string | null): StatusEditKind {
-    if (shown === undefined || attention === null) return 'prompt';
-    const key = bodyHash(shown);
-    return this.#byBody.has(key) && this.#byBody.get(key) === attention ? 'progress' : 'prompt';
-  }
-
-  clear(): void {
-    this.#byBody.clear();
-  }
+export interface StatusEdit {
+  kind: StatusEditKind;
+  editedAt: string | null;
 }
 
-/** This process's memory of the status bodies it wrote (replicas in one process share it). */
-export const shownAttention = remembered(new ShownAttention());
-
 /**
- * What this process remembers of a status body it wrote: what it shows of
- * `attentionOf` (`shownAttention`, the pace of the next edit) and the tag
- * GitHub answered with (`commentTags`, the next held edit's conditional read).
+ * How an edit from `shown` to `body` is paced, from the comments alone: both
+ * markers carry what they show a person (`attentionMark`); the same mark on
+ * both is progress, anything else prompt. Every replica, conductor job and a
+ * restarted process judges it alike.
  */
+export function statusEditKind(shown: string, body: string): StatusEditKind {
+  const before = findStatusShows(shown);
+  return before !== null && before === findStatusShows(body) ? 'progress' : 'prompt';
+}
+
+/** Notes the tag GitHub answered a status body with (`commentTags`), for the next held edit's conditional read. */
 export function noteStatusWritten(
   ctx: { owner: string; repo: string },
-  {
-    id,
-    etag,
-    body,
-    attention,
-  }: { id: number; etag: unknown; body: string; attention: string | null },
+  { id, etag, body }: { id: number; etag: unknown; body: string },
 ): void {
   commentTags.note(ctx, id, etag, body);
-  shownAttention.note(body, attention);
 }

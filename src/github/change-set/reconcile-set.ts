@@ -17,7 +17,7 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { withDispatchedRuns } from '../act/dispatch-session.js';
 import { ensureNote } from '../act/ensure-note.js';
-import type { StatusEditKind } from '../act/status-pacer.js';
+import type { StatusEditWait } from '../act/status-pacer.js';
 import { withReason } from '../client/request-reason.js';
 import { contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
@@ -34,7 +34,7 @@ export interface SetReconcile {
   now: string;
   log: ActLog;
   freshFrom: number;
-  statusEditWait?: (kind: StatusEditKind) => number;
+  statusEditWait?: StatusEditWait;
   writeBudget?: WriteBudget;
   installationDailyUsd?: number | null;
   /** Commands just taken on the set's issue (by comment), answered when they cannot apply. */

@@ -8,6 +8,15 @@ import {
   paceRulesFrom,
 } from './pace-requests.js';
 
+/**
+ * The first wait before a request GitHub answered 5xx (or not at all) is sent
+ * again; then four and nine times it (plugin-retry waits base × try²). Octokit's
+ * default of a second made a pass with two such answers hold its build's lease
+ * five seconds; a moment's 502 is over in less, and what lasts is left to the
+ * next reconcile's retry (src/github/reconcile/look-again.ts).
+ */
+const RETRY_BASE_MS = 250;
+
 /** Retries after a rate limit, at most this many times, each wait at most this long. */
 const MAX_LIMIT_RETRIES = 2;
 const MAX_WAIT_SECONDS = 120;
@@ -96,7 +105,7 @@ function withBatonDefaults(options: Record<string, unknown>) {
     ...options,
     // The default policy retries a 405 from a merge or a 409 from a guarded
     // write about three times, though neither can succeed (DO_NOT_RETRY).
-    retry: { doNotRetry: [...DO_NOT_RETRY], ...retry },
+    retry: { doNotRetry: [...DO_NOT_RETRY], retryAfterBaseValue: RETRY_BASE_MS, ...retry },
     throttle: {
       ...throttle,
       // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.

@@ -58,35 +58,24 @@ export function createPacerRegistry(
     take?: PacerRegistry['take'];
   } = {},
 ): PacerRegistry {
-  const pacers = new Map<string, InstallationPacer>();
-  const budgets = new Map<string, WriteBudget>();
-  const allowances = new Map<string, GraphqlAllowance>();
   return {
     ...(take ? { take } : {}),
-    allowanceForId(id) {
-      let allowance = allowances.get(id);
-      if (!allowance) {
-        allowance = createGraphqlAllowance();
-        allowances.set(id, allowance);
-      }
-      return allowance;
-    },
-    forId(id) {
-      let pacer = pacers.get(id);
-      if (!pacer) {
-        pacer = createInstallationPacer(rules);
-        pacers.set(id, pacer);
-      }
-      return pacer;
-    },
-    budgetForId(id) {
-      let budget = budgets.get(id);
-      if (!budget) {
-        budget = makeBudget(id);
-        budgets.set(id, budget);
-      }
-      return budget;
-    },
+    allowanceForId: perId(() => createGraphqlAllowance()),
+    forId: perId(() => createInstallationPacer(rules)),
+    budgetForId: perId(makeBudget),
+  };
+}
+
+/** One value per installation id, made the first time the id is asked for. */
+function perId<T>(make: (id: string) => T): (id: string) => T {
+  const made = new Map<string, T>();
+  return (id) => {
+    let value = made.get(id);
+    if (value === undefined) {
+      value = make(id);
+      made.set(id, value);
+    }
+    return value;
   };
 }
 

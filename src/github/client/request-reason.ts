@@ -35,6 +35,8 @@ export type RequestReason =
   | 'final-pull'
   /** Labels, sub-issues, closed pull requests, deleted branches and refs. */
   | 'housekeeping'
+  /** A message to a worker's sessions (`/steer`, `/queue`): its ref recorded, or deleted once taken. */
+  | 'message'
   /** The periodic resync's listings of installations, repositories and open builds. */
   | 'resync'
   /** Onboarding: the "Set up Baton" pull request, labels, templates. */
@@ -77,6 +79,9 @@ export function reasonOf(action: Action): RequestReason {
     case 'clean-up-refs':
     case 'look-again':
       return 'housekeeping';
+    case 'record-message':
+    case 'forget-messages':
+      return 'message';
     default: {
       const _exhaustive: never = action;
       return _exhaustive;

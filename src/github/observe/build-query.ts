@@ -53,6 +53,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $loopsPath: String!
     $usagePrefix: String!
     $adaptPrefix: String!
+    $messagePrefix: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
   }
@@ -127,6 +128,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $loopsPath: String!
     $usagePrefix: String!
     $adaptPrefix: String!
+    $messagePrefix: String!
     $ids: [ID!]!
     $memberIntegration: String!
     $memberRefPrefix: String!
@@ -161,6 +163,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     refs(refPrefix: $refPrefix, first: 100) { ...Refs }
     usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -247,6 +250,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     headRefName
     headRefOid
     mergeStateStatus
+    isDraft
     headRepository { nameWithOwner }
     labels(first: 20) { nodes { name } }
     reviews(last: 100) {
@@ -280,6 +284,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     databaseId
     body
     createdAt
+    updatedAt
     author { login __typename }
     reactionGroups { content createdAt viewerHasReacted }
   }
@@ -366,6 +371,7 @@ export interface GraphComment {
   databaseId: number;
   body: string;
   createdAt: string;
+  updatedAt: string;
   author: { login: string; __typename: string } | null;
   /**
    * Which reactions the viewer (the app) gave: its 👀 marks a command it accepted.
@@ -450,6 +456,8 @@ export interface GraphPull {
   headRefName: string;
   headRefOid: string;
   mergeStateStatus: string;
+  /** Absent from answers of a query without it (a test's); read as not a draft. */
+  isDraft?: boolean;
   headRepository: { nameWithOwner: string } | null;
   labels: { nodes: { name: string }[] };
   reviews: {
@@ -523,6 +531,8 @@ export interface BuildQueryResult {
     usageRefs: GraphRefs;
     /** Adapt sessions' records: hidden refs whose commit message is the record. */
     adaptRefs?: GraphRefs;
+    /** Messages to workers' sessions not taken yet: hidden refs named for their comments. */
+    messageRefs?: GraphRefs;
     pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
     /**
      * Pull requests from the build branch's name into the default branch,

@@ -1,5 +1,10 @@
 import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import {
+  type MessageRef,
+  messageRefPrefix,
+  parseMessageRef,
+} from '../../core/sessions/messages.js';
 import type { ListedUsage } from '../../core/snapshot/usage-ties.js';
 import { remembered } from '../../process-memory.js';
 import { conditionalReads } from '../client/conditional-reads.js';
@@ -69,15 +74,27 @@ export async function readHiddenRecords(
     usage,
     adapt,
     reading = 'auto',
-  }: { build: string; usage: ListedRecord[]; adapt: ListedRecord[]; reading?: HiddenRefReading },
-): Promise<{ usage: ListedUsage[]; adapt: string[] }> {
+    messages = [],
+  }: {
+    build: string;
+    usage: ListedRecord[];
+    adapt: ListedRecord[];
+    /** The build's message refs the build query listed (their names under the prefix). */
+    messages?: ListedRecord[];
+    reading?: HiddenRefReading;
+  },
+): Promise<{ usage: ListedUsage[]; adapt: string[]; messages: MessageRef[] }> {
   const usageName = (name: string) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
   const listed = {
     usage: usage.map((node) => ({ ref: usageName(node.name), message: node.target.message ?? '' })),
     adapt: messagesOf(adapt),
+    messages: messageRefsOf(
+      build,
+      messages.map((node) => `${messageRefPrefix(build)}${node.name}`),
+    ),
   };
   if (reading === 'graphql') return listed;
-  if (reading === 'auto' && (usage.length > 0 || adapt.length > 0)) {
+  if (reading === 'auto' && (usage.length > 0 || adapt.length > 0 || messages.length > 0)) {
     graphqlLists.learn(ctx, true);
     return listed;
   }
@@ -88,22 +105,35 @@ export async function readHiddenRecords(
   const records = refs.filter(
     (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix),
   );
-  if (records.length === 0) return listed;
+  const found = messageRefsOf(
+    build,
+    refs.map((ref) => ref.ref),
+  );
+  if (records.length === 0 && found.length === 0) return listed;
   if (reading === 'auto') graphqlLists.learn(ctx, false);
-  const found = await recordCommits(
+  const commits = await recordCommits(
     ctx,
     records.map((ref) => ({ sha: ref.object.sha, nodeId: ref.node_id })),
   );
   const read = records.map((ref) => ({
     ref: ref.ref,
-    message: found.get(ref.object.sha)?.message ?? '',
+    message: commits.get(ref.object.sha)?.message ?? '',
   }));
   return {
+    messages: found,
     usage: read
       .filter((r) => r.ref.startsWith(usagePrefix))
       .map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
   };
+}
+
+/** The message refs among full ref names (src/core/sessions/messages.ts). */
+function messageRefsOf(build: string, refs: string[]): MessageRef[] {
+  return refs.flatMap((ref) => {
+    const message = parseMessageRef(build, ref);
+    return message ? [message] : [];
+  });
 }
 
 function messagesOf(nodes: ListedRecord[]): string[] {

@@ -1,5 +1,6 @@
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
 import {
@@ -75,6 +76,7 @@ export async function observeBuild(
       loopsPath: `${integration}:${buildDir(build)}/loops`,
       usagePrefix: usageRefPrefix(build),
       adaptPrefix: adaptationRefPrefix(build),
+      messagePrefix: messageRefPrefix(build),
     },
     alongside,
   );
@@ -100,6 +102,7 @@ export async function observeBuild(
     build,
     usage: repository.usageRefs?.nodes ?? [],
     adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env),
   });
   const record = branches.integration
@@ -140,6 +143,7 @@ export async function observeBuild(
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
+    ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
   };
   return {
     snapshot,

@@ -48,6 +48,7 @@ export interface BuildGraphVariables {
   loopsPath: string;
   usagePrefix: string;
   adaptPrefix: string;
+  messagePrefix: string;
 }
 
 /**
@@ -77,12 +78,15 @@ export async function readBuildGraph(
         })),
         nodes: undefined,
       };
-  const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
     restOfPulls(ctx, variables, repository.pullRequests),
     restOfRefs(ctx, variables.refPrefix, repository.refs),
     restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
     repository.adaptRefs
       ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs)
+      : Promise.resolve(undefined),
+    repository.messageRefs
+      ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs)
       : Promise.resolve(undefined),
   ]);
   return {
@@ -92,6 +96,7 @@ export async function readBuildGraph(
       refs,
       usageRefs,
       ...(adaptRefs ? { adaptRefs } : {}),
+      ...(messageRefs ? { messageRefs } : {}),
     },
     ...(nodes ? { alongside: nodes } : {}),
   };

@@ -40,6 +40,8 @@ export interface PlainComment {
   author: string;
   isBot: boolean;
   createdAt: string;
+  /** When it was last written: a status comment's last edit paces the next (`StatusPacer`). */
+  updatedAt: string;
   /** Baton reacted 👀: it took this comment's commands when it was written (see `onIssueComment`). */
   accepted: boolean;
 }
@@ -68,6 +70,7 @@ export async function fetchComments(
         author: c.user?.login ?? '',
         isBot: c.user?.type === 'Bot',
         createdAt: c.created_at,
+        updatedAt: c.updated_at,
         accepted: false,
         eyes: c.reactions?.eyes,
       }));
@@ -130,6 +133,7 @@ export async function commentLists(
             author: loginOf(node.author),
             isBot: node.author?.__typename === 'Bot',
             createdAt: node.createdAt,
+            updatedAt: node.updatedAt,
           };
           // The query runs as the app, so "the viewer reacted 👀" is Baton's acceptance
           // where GitHub means the app by the viewer (`hasBatonEyesInWindow` finds out).
@@ -162,7 +166,7 @@ export async function collectComments(
   ctx: RepoContext,
   { build, lists }: { build: string; lists: CommentList[] },
 ): Promise<CommentsRead> {
-  const statuses: { id: number; body: string; createdAt: string }[] = [];
+  const statuses: { id: number; body: string; createdAt: string; updatedAt: string }[] = [];
   const notices: string[] = [];
   const live: CommandInfo[] = [];
   const parts: { part: number; commands: CommandInfo[] }[] = [];
@@ -171,7 +175,8 @@ export async function collectComments(
       const { body, author } = comment;
       if (author === ctx.botLogin) {
         if (source.source.kind === 'issue' && findStatusBuild(body) === build) {
-          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
+          const { createdAt, updatedAt } = comment;
+          statuses.push({ id: comment.id, body, createdAt, updatedAt });
         }
         const part = source.source.kind === 'issue' ? findLedgerPart(body) : null;
         if (part?.build === build)
@@ -200,7 +205,7 @@ export async function collectComments(
   const commands = mergeLedger(ledgers, live);
   commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   return {
-    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
+    statusComment: oldest ? statusCommentOf(oldest) : null,
     duplicateStatusIds: rest.map((status) => status.id),
     commands,
     ...(parts.length > 0
@@ -230,4 +235,15 @@ function mergeLedger(ledgers: CommandInfo[][], live: CommandInfo[]): CommandInfo
     for (const info of ledger) recorded.add(info.commentId);
   }
   return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+
+/** The status comment as the snapshot holds it: when it was last edited, if ever. */
+function statusCommentOf(comment: {
+  id: number;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}) {
+  const { id, body, createdAt, updatedAt } = comment;
+  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
 }

@@ -58,6 +58,7 @@ async function toPullInfo(
     headSha: pull.headRefOid,
     state,
     mergeState: open ? mergeStateOf(pull.mergeStateStatus) : 'unknown',
+    ...(open && pull.isDraft ? { draft: true } : {}),
     reviews: await reviewsOf(ctx, pull),
     checks: open
       ? await rollUp(ctx, {

@@ -5,8 +5,9 @@
  * that one is lost, the periodic resync reconciles the build as for any lost
  * event. Decided from the payload alone, so no request is spent to skip one.
  *
- * - A worker's pull request opened, or a review submitted, by Baton's bot:
- *   only a session's publish job writes those as the app, inside a run whose
+ * - A worker's pull request opened or made ready for review (a partial
+ *   worker's continuation that finished), or a review submitted, by Baton's
+ *   bot: only a session's publish job writes those as the app, inside a run whose
  *   `workflow_run.completed` follows. A person's pull request or review is
  *   news, and so is the final pull request Baton opens, unless the reconcile
  *   that opened it told the labeller already (`actOnOpenedFinal`, judged by
@@ -42,7 +43,7 @@ export interface PullEventSummary {
 export function isPullEcho(event: PullEventSummary, botLogin: string): boolean {
   if (event.sender !== botLogin) return false;
   const worker = parseBatonBranch(event.head)?.kind === 'worker';
-  if (event.action === 'opened') return worker;
+  if (event.action === 'opened' || event.action === 'ready_for_review') return worker;
   return event.action === 'closed' && event.merged && worker;
 }
 

@@ -16,7 +16,7 @@ import type { HeldStatusEdits } from '../act/held-status-edit.js';
 import {
   SATURATED_STATUS_EDIT_MS,
   STRAINED_STATUS_EDIT_MS,
-  type StatusEditKind,
+  type StatusEditWait,
   type StatusPacer,
 } from '../act/status-pacer.js';
 import { defaultBranchOf } from '../change-set/default-branch.js';
@@ -178,16 +178,21 @@ export function scheduleReconcile(
   // Near the installation's write budget a status edit waits first; else the pacer decides,
   // gathering a minute of changes into one edit while the hour is mostly made or owed, and ten
   // while a worker waits for room to start (each edit would take its room).
-  const statusEditWait = (kind: StatusEditKind) => {
-    const wait = budget?.waitFor('status') ?? 0;
-    if (wait > 0) return wait;
-    const least = budget?.waiting()
-      ? SATURATED_STATUS_EDIT_MS
-      : budget?.strained()
-        ? STRAINED_STATUS_EDIT_MS
-        : 0;
-    return pacer?.admit(key, least, kind) ?? 0;
-  };
+  // `now`: the app's time of the ask, against which the comment's last edit is dated.
+  const statusEditWait =
+    (now: string): StatusEditWait =>
+    ({ kind, editedAt }) => {
+      const wait = budget?.waitFor('status') ?? 0;
+      if (wait > 0) return wait;
+      const least = budget?.waiting()
+        ? SATURATED_STATUS_EDIT_MS
+        : budget?.strained()
+          ? STRAINED_STATUS_EDIT_MS
+          : 0;
+      // How long ago the comment was written, on the app's clock and GitHub's times alike.
+      const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
+      return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
+    };
   const again = (asStart = false, news?: NoNews) =>
     scheduleReconcile(ctx, {
       ref,
@@ -218,9 +223,16 @@ export function scheduleReconcile(
       `${key} status`,
       async () => {
         if (!held.has(key)) return;
-        const wait = statusEditWait(held.kindOf(key));
+        const wait = statusEditWait(deps.now())(held.paceOf(key));
         if (wait > 0) {
           pacer?.trail(`${key} status`, wait, makeHeld);
+          return;
+        }
+        // One replica edits a build's status at a time (two held edits falling due together both
+        // found the comment as they saw it, and both edited): held elsewhere, the holder renders it.
+        const hold = await (deps.holdBuild?.(key) ?? HELD);
+        if (!hold) {
+          held.drop(key);
           return;
         }
         try {
@@ -228,6 +240,8 @@ export function scheduleReconcile(
         } catch (err) {
           buildLog.warn({ err }, 'baton: held status edit failed; reconciling the build instead');
           again();
+        } finally {
+          await hold.release();
         }
       },
       buildLog,
@@ -266,17 +280,18 @@ export function scheduleReconcile(
         // The installation's budget as every replica left it (at once in one process).
         await budget?.sync();
         const look = lookOf(ctx, ref, defaultBranch, lookAgain(starting));
+        const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
           reconcileBuild(ctx, {
             ...ref,
             defaultBranch,
-            now: deps.now(),
+            now,
             log: buildLog,
             answers,
             start: starting,
             ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-            ...(pacer || budget ? { statusEditWait } : {}),
+            ...(pacer || budget ? { statusEditWait: statusEditWait(now) } : {}),
             ...(budget ? { writeBudget: budget } : {}),
             ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
             ...(deps.installationDailyUsd

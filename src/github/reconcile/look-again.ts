@@ -24,7 +24,7 @@ export function leaveNextLook(
     log: Pick<ActLog, 'info'>;
   },
 ): void {
-  const retry = failedWriteRetryMs(deps, key, outcomes === null || outcomes.some(isRetriedFailure));
+  const retry = failedWriteRetryMs(deps, key, passOf(outcomes));
   const failure = retry === null ? [] : [{ ms: retry, why: 'GitHub failed a write or a read' }];
   const times = [
     ...(outcomes ?? []).flatMap((outcome): LookTime[] =>
@@ -47,25 +47,42 @@ export const FAILED_WRITE_RETRY_MS = 5_000;
 const FAILED_WRITE_RETRY_MAX_MS = 10 * 60_000;
 
 /**
+ * How a pass went, for its retry: `clean` (nothing GitHub failed), `progress`
+ * (a write GitHub failed beside others it made: a fault of the moment), or
+ * `stuck` (the read failed, or every write it tried failed: GitHub may be down).
+ */
+type Pass = 'clean' | 'progress' | 'stuck';
+
+function passOf(outcomes: ActOutcome[] | null): Pass {
+  if (outcomes === null) return 'stuck';
+  const failed = outcomes.filter(isRetriedFailure);
+  if (failed.length === 0) return 'clean';
+  return outcomes.some((outcome) => outcome.result === 'done') ? 'progress' : 'stuck';
+}
+
+/**
  * When to reconcile again after a pass GitHub failed (a write answered 5xx
- * or not at all, a merge refused, the read itself), or null: 5 s after the
- * first such pass of a build, then 20 s, 80 s … up to ten minutes, until a
- * pass has no such failure. No event may follow a write that did not happen,
- * so without this the build would wait for the resync. Pacing, not state: the
- * count is this process's, and forgotten past 1,000 builds.
+ * or not at all, a merge refused, the read itself), or null: 5 s after it,
+ * and, while passes in a row are stuck (nothing GitHub failed went through
+ * beside it), 20 s, 80 s … up to ten minutes. A pass that made progress
+ * beside its failure waits 5 s and starts the count again: a sporadic 502 is
+ * no outage, and one in twenty requests failing made a build wait 80 s now
+ * and then. No event may follow a write that did not happen, so without this
+ * the build would wait for the resync. Pacing, not state: the count is this
+ * process's, and forgotten past 1,000 builds.
  */
 function failedWriteRetryMs(
   deps: { failedPasses?: Map<string, number> | undefined },
   key: string,
-  failedPass: boolean,
+  pass: Pass,
 ): number | null {
   deps.failedPasses ??= new Map();
   const failed = deps.failedPasses;
-  if (!failedPass) {
+  if (pass === 'clean') {
     failed.delete(key);
     return null;
   }
-  const passes = failed.get(key) ?? 0;
+  const passes = pass === 'stuck' ? (failed.get(key) ?? 0) : 0;
   failed.delete(key);
   if (failed.size >= 1_000) failed.delete(failed.keys().next().value ?? '');
   failed.set(key, passes + 1);

@@ -1,17 +1,19 @@
 import { loadConfigAt } from '../../config.js';
 import { isSetBuild } from '../../core/change-set/set-commands.js';
 import type { Command } from '../../core/commands/command.js';
+import { renderSteersQueued } from '../../core/commands/render-message-replies.js';
 import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { Config, ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { checkCommands } from '../../core/decide/check-commands.js';
+import { queuedSteers } from '../../core/decide/check-messages.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
-import type { StatusEditKind } from '../act/status-pacer.js';
+import type { StatusEditWait } from '../act/status-pacer.js';
 import { membersSeen } from '../change-set/members-seen.js';
 import { reconcileSet, type SetReconciled } from '../change-set/reconcile-set.js';
 import { withReason } from '../client/request-reason.js';
@@ -40,7 +42,7 @@ export interface ReconcileRequest {
   /** Onboarding, when on: finds or opens the setup PR that the missing-workflow status links. */
   setupPull?: SetupPullHook;
   /** Paces status comment edits of a kind: 0 when one may be made now, else the ms until then. */
-  statusEditWait?: (kind: StatusEditKind) => number;
+  statusEditWait?: StatusEditWait;
   /** The installation's write budget (`WriteBudget`): near it, what can wait is deferred. */
   writeBudget?: WriteBudget;
   /**
@@ -381,13 +383,18 @@ async function answerCommands(
   for (const answer of answers) {
     // Judged as the build stood when the comment was written, not when this reconcile runs.
     const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
-    const problems = checkCommands({
-      commands: answer.commands,
-      snapshot,
-      config,
-      now,
-      ...(at ? { at } : {}),
-    });
+    const judged = { commands: answer.commands, snapshot, config, now, ...(at ? { at } : {}) };
+    const problems = checkCommands(judged);
+    const queued = queuedSteers(judged).filter(
+      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`)),
+    );
+    if (queued.length > 0) {
+      await ensureNote(ctx, {
+        number: answer.number,
+        key: `queued-${answer.commentId}`,
+        body: renderSteersQueued(queued),
+      });
+    }
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,

@@ -31,6 +31,9 @@ export function wireBuildEvents(app: Pick<Probot, 'on'>, deps: HandlerDeps): voi
       'pull_request.closed',
       'pull_request.reopened',
       'pull_request.synchronize',
+      // A partial worker's draft made ready by a person goes to review; one made a draft waits.
+      'pull_request.ready_for_review',
+      'pull_request.converted_to_draft',
     ],
     async (context) => {
       const { action, pull_request: pull, sender, repository } = context.payload;

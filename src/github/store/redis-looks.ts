@@ -63,12 +63,15 @@ export function createRedisLooks({
   redis,
   pollMs,
   leaseMs,
+  redisMs = (ms) => ms,
   onError,
 }: {
   redis: Redis;
   pollMs: number;
   /** How long a taken look waits before another replica may take it again. */
   leaseMs: number;
+  /** A span of this process's clock as Redis times it (`clockRate` of the store). */
+  redisMs?: (ms: number) => number;
   onError: (error: unknown) => void;
 }): RedisLooks {
   let timer: ReturnType<typeof setInterval> | null = null;
@@ -80,7 +83,7 @@ export function createRedisLooks({
         LOOKS,
         LOOK_TARGETS,
         key,
-        String(Math.round(ms)),
+        String(ms < 0 ? -1 : Math.round(redisMs(ms))),
         replace ? '1' : '0',
         JSON.stringify(target),
       )
@@ -103,7 +106,9 @@ export function createRedisLooks({
         if (taking) return;
         taking = true;
         void (
-          redis.eval(TAKE_DUE, 2, LOOKS, LOOK_TARGETS, '20', String(leaseMs)) as Promise<string[]>
+          redis.eval(TAKE_DUE, 2, LOOKS, LOOK_TARGETS, '20', String(redisMs(leaseMs))) as Promise<
+            string[]
+          >
         )
           .then((taken) => {
             for (let i = 0; i + 1 < taken.length; i += 2) {

@@ -33,6 +33,13 @@ export interface RedisStoreOptions {
   leaseMs?: number;
   /** How often each replica looks for due looks. */
   pollMs?: number;
+  /**
+   * How many milliseconds of this process's clock pass in one of Redis's: 1 (the default) but
+   * in a simulation whose app runs on a faster clock (bench/fast-clock.mjs), where the
+   * leases and looks Redis times must pass as fast as the app's own, and the waits that
+   * stand for Redis's answering (a command's time-out, Bottleneck's heartbeat) must not.
+   */
+  clockRate?: number;
   log: { error(details: object, message: string): void };
 }
 
@@ -49,9 +56,16 @@ export function createRedisStore({
   rules,
   leaseMs = LEASE_MS,
   pollMs = 250,
+  clockRate = 1,
   log,
 }: RedisStoreOptions): BatonStore {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
+  /** A span of this process's clock as Redis times it (`clockRate`). */
+  const redisMs = (ms: number) => Math.max(1, Math.round(ms / clockRate));
+  // Its own timers run on this process's clock: the command's wait is Redis's 2 s.
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS * clockRate,
+  });
   const me = `${process.pid}-${randomUUID()}`;
   let lastError = '';
   const onError = (error: unknown) => {
@@ -64,8 +78,8 @@ export function createRedisStore({
   redis.on('ready', () => {
     lastError = '';
   });
-  const looks = createRedisLooks({ redis, pollMs, leaseMs, onError });
-  const pacing = createRedisPacing({ redis, rules });
+  const looks = createRedisLooks({ redis, pollMs, leaseMs, redisMs, onError });
+  const pacing = createRedisPacing({ redis, rules, clockRate });
   const registry = createPacerRegistry(rules, {
     take: (id, kind) => pacing.take(id, kind),
     makeBudget: (installation) =>
@@ -86,13 +100,13 @@ export function createRedisStore({
     takeLooks: (run) => looks.start(run),
     async holdBuild(key, look): Promise<BuildHold | null> {
       const lease = `baton:lease:${key}`;
-      const held = await redis.set(lease, me, 'PX', leaseMs, 'NX');
+      const held = await redis.set(lease, me, 'PX', redisMs(leaseMs), 'NX');
       // Should the replica that reconciles it die, the build is looked at once its lease lapses.
-      looks.within(key, { ms: leaseMs, why: 'a reconcile under way' }, look);
+      if (look) looks.within(key, { ms: leaseMs, why: 'a reconcile under way' }, look);
       if (held !== 'OK') return null;
       // Renewed while the reconcile runs; a replica that dies lets it lapse after `leaseMs`.
       const renewal = setInterval(
-        () => void redis.eval(RENEW, 1, lease, me, String(leaseMs)).catch(onError),
+        () => void redis.eval(RENEW, 1, lease, me, String(redisMs(leaseMs))).catch(onError),
         Math.floor(leaseMs / 3),
       );
       renewal.unref();
@@ -106,10 +120,12 @@ export function createRedisStore({
       };
     },
     async claimDelivery(id) {
-      return (await redis.set(`baton:delivery:${id}`, me, 'PX', DELIVERY_MS, 'NX')) === 'OK';
+      return (
+        (await redis.set(`baton:delivery:${id}`, me, 'PX', redisMs(DELIVERY_MS), 'NX')) === 'OK'
+      );
     },
     async lead(forMs) {
-      return (await redis.eval(RENEW, 1, 'baton:leader', me, String(forMs))) === 1;
+      return (await redis.eval(RENEW, 1, 'baton:leader', me, String(redisMs(forMs)))) === 1;
     },
     async problem() {
       try {

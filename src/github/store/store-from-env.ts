@@ -8,7 +8,8 @@ import { type BatonStore, createMemoryStore } from './store.js';
  * replicas of the app share; unset, this process alone, as one process needs
  * nothing else. `BATON_LEASE_SECONDS` sets how long a replica holds a build,
  * a look it took, or the lead (default 30): a replica that dies delays a build
- * by that much at most.
+ * by that much at most. `BATON_CLOCK_RATE` is for a simulation only: an app on a clock
+ * that runs that many times faster than Redis's (bench/fast-clock.mjs).
  */
 export function createStoreFromEnv(
   env: Record<string, string | undefined>,
@@ -23,6 +24,15 @@ export function createStoreFromEnv(
       `BATON_LEASE_SECONDS must be a number of seconds, 1 or more, not "${lease}": how long a replica holds a build before another may take it`,
     );
   }
+  const rate = Number(env.BATON_CLOCK_RATE || 1);
+  if (!(rate >= 1))
+    throw new Error(`BATON_CLOCK_RATE must be 1 or more, not "${env.BATON_CLOCK_RATE}"`);
   log.info('baton: replicas share their pacing, leases and looks through REDIS_URL');
-  return createRedisStore({ url, rules: paceRulesFrom(env), leaseMs: seconds * 1000, log });
+  return createRedisStore({
+    url,
+    rules: paceRulesFrom(env),
+    leaseMs: seconds * 1000,
+    clockRate: rate,
+    log,
+  });
 }

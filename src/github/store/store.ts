@@ -32,9 +32,10 @@ export interface BatonStore {
   /**
    * Holds build `key` for one reconcile, across replicas; null when another replica holds
    * it (ask again shortly). Either way `look` is kept for the build, so that a replica
-   * that dies mid-reconcile delays it by the lease at most.
+   * that dies mid-reconcile delays it by the lease at most. Without `look` (a held status
+   * edit, which leaves nothing to look at should it die), no look is kept.
    */
-  holdBuild(key: string, look: Look): Promise<BuildHold | null>;
+  holdBuild(key: string, look?: Look): Promise<BuildHold | null>;
   /** Whether this replica handles the webhook delivery `id` (`X-GitHub-Delivery`): the first to ask does. */
   claimDelivery(id: string): Promise<boolean>;
   /** Whether this replica leads (runs the periodic resync) for the next `forMs`; asked at each resync. */

@@ -19,6 +19,7 @@ import {
 } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
+import { readBuildSpend } from '../reads/build-spend.js';
 import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
 import { loadConfig } from '../reads/load-config.js';
 import { readRepositoryVisibility } from '../reads/repository-visibility.js';
@@ -65,6 +66,12 @@ export interface RunAgentOptions {
    * `session.network` says: tests of the agent's own logic. The CLI never sets it.
    */
   unconfined?: boolean;
+  /** How often a running work or fix session looks for new messages (default `MESSAGE_POLL_MS`). */
+  messagePollMs?: number;
+  /** Where the session's cancel listeners go (`runAgent` calls them when the run is cancelled). */
+  cancellation?: (() => void | Promise<void>)[];
+  /** Stands for the run's cancel (SIGINT, SIGTERM) in tests: the process's signals are left alone then. */
+  cancelSignal?: AbortSignal;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -97,6 +104,8 @@ export interface AgentContext {
   egressHosts?: Readonly<Record<string, string>>;
   /** See RunAgentOptions. */
   unconfined?: boolean;
+  /** See RunAgentOptions. */
+  messagePollMs?: number;
   /** The repository's visibility from the run's event payload; null when it does not say. */
   visibility: RepositoryVisibility | null;
   /**
@@ -104,6 +113,8 @@ export interface AgentContext {
    * of its network): the default branch, never the branch under review.
    */
   steering: SteeringSource;
+  /** Told when the run is being cancelled: each listener stops what it runs, so the work is kept. */
+  onCancel(listener: () => void | Promise<void>): void;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -147,7 +158,21 @@ export async function openContext({
   meter.prices = config.models.prices;
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => process.stderr.write(`baton: ${line}\n`));
-  const limits = resolveLimits({ config, startedAt, overrides: options.limits ?? {} });
+  const github = createGitHubReads({
+    apiUrl: env.GITHUB_API_URL,
+    ...(env.GITHUB_GRAPHQL_URL ? { graphqlUrl: env.GITHUB_GRAPHQL_URL } : {}),
+    repository: env.GITHUB_REPOSITORY,
+    token: env.GITHUB_TOKEN,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.github ? { options: options.github } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const limits = resolveLimits({
+    config,
+    startedAt,
+    buildSpentUsd: await buildSpentSoFar({ env, config, github, log }),
+    overrides: options.limits ?? {},
+  });
   const engine = await sessionEngine({ env, config, root });
   const upstreams = sessionUpstreams(env);
   const provider = ENGINE_PROVIDER[engine];
@@ -175,15 +200,6 @@ export async function openContext({
       : {}),
     ...(options.anthropic?.timeoutMs !== undefined ? { timeout: options.anthropic.timeoutMs } : {}),
   });
-  const github = createGitHubReads({
-    apiUrl: env.GITHUB_API_URL,
-    ...(env.GITHUB_GRAPHQL_URL ? { graphqlUrl: env.GITHUB_GRAPHQL_URL } : {}),
-    repository: env.GITHUB_REPOSITORY,
-    token: env.GITHUB_TOKEN,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.github ? { options: options.github } : {}),
-    ...(options.log ? { log: options.log } : {}),
-  });
   return {
     env,
     root,
@@ -203,9 +219,36 @@ export async function openContext({
     log,
     ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
     ...(options.unconfined ? { unconfined: true } : {}),
+    ...(options.messagePollMs ? { messagePollMs: options.messagePollMs } : {}),
     visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH),
     steering,
+    onCancel: (listener) => void options.cancellation?.push(listener),
   };
+}
+
+/**
+ * What the build spent before this session, in a run of Actions (its read
+ * token and run); null elsewhere, or without a budget to count it against.
+ */
+async function buildSpentSoFar({
+  env,
+  config,
+  github,
+  log,
+}: {
+  env: SessionEnv;
+  config: Config;
+  github: GitHubReads;
+  log: (line: string) => void;
+}): Promise<number | null> {
+  if (config.budget.maxUsd === null || !env.GITHUB_RUN_ID || !env.GITHUB_ACTOR) return null;
+  if (!env.GITHUB_TOKEN) return null;
+  const spent = await readBuildSpend(github, { build: env.BATON_BUILD, log });
+  if (spent !== null)
+    log(
+      `the build has spent $${spent.toFixed(2)} of its budget of $${config.budget.maxUsd}; this session winds down before the rest`,
+    );
+  return spent;
 }
 
 /**

@@ -13,6 +13,7 @@ import { confinementOf, engineSandboxOptions } from './engines/confinement.js';
 import type { CodingEngine } from './engines/engine-commands.js';
 import { engineCacheDir, ensureEngine, type InstalledEngine } from './engines/install-engine.js';
 import { runEngineConversation } from './engines/run-engine.js';
+import type { Interjections } from './model/interjection.js';
 import type { AgentLimits } from './model/limits.js';
 import type { ModelFeatures } from './model/model-features.js';
 import type { LoopOutcome } from './model/model-loop.js';
@@ -41,6 +42,8 @@ export interface ConversationParts<T> {
   verify?: (value: T) => Promise<string | null>;
   /** Work and fix: the sandbox whose copy the model changes; read-only roles get one of their own on an engine. */
   sandbox?: Sandbox;
+  /** What the model is told between two turns (work and fix: a person's `/steer`, the wind-down). */
+  interjections?: Interjections;
   /** Files an engine reads in place of one of Baton's tools (a review's patches), and what to tell it of them. */
   engineFiles?: { files: { name: string; content: string }[]; describe: (dir: string) => string };
 }
@@ -99,6 +102,7 @@ export async function converseOnEngine<T>(
         web: (parts.features?.serverTools?.length ?? 0) > 0,
         extra: parts.engineFiles ?? null,
         env: { ...ctx.toolEnv, ...sandbox.env },
+        interjections: parts.interjections,
       },
       {
         installed,

@@ -1,3 +1,4 @@
+import { LIMIT_NAMES } from '../../core/plan/usage.js';
 import { code } from '../../core/vocabulary/markdown.js';
 import type { SessionResult } from '../result.js';
 import type { UsageMeter } from './model/usage-meter.js';
@@ -24,7 +25,12 @@ export function renderJobSummary({
 }): string {
   const { usage } = result;
   const subject = [result.role, result.build, result.worker].filter(Boolean).join(' ');
-  const outcome = result.status === 'complete' ? '✅ complete' : `❌ ${result.status}`;
+  const outcome =
+    result.status === 'complete'
+      ? '✅ complete'
+      : result.status === 'partial'
+        ? '⏸️ partial: its work so far and a hand-off note go to a draft pull request'
+        : `❌ ${result.status}`;
   const tools = [...meter.tools].map(([name, n]) => `${name} × ${n}`).join(', ') || 'none';
   const web =
     usage.web_search_requests || usage.web_fetch_requests
@@ -38,6 +44,12 @@ export function renderJobSummary({
     '| --- | --- |',
     `| Outcome | ${outcome} |`,
     ...(result.reason ? [`| Reason | ${cell(result.reason)} |`] : []),
+    ...(result.limit ? [`| Limit | ${LIMIT_NAMES[result.limit]} |`] : []),
+    ...(result.messages.length > 0
+      ? [
+          `| Messages taken in | ${result.messages.map((m) => `comment ${m.comment} at turn ${m.turn}`).join(', ')} |`,
+        ]
+      : []),
     `| Engine | ${result.engine === 'baton' ? "baton (Baton's own loop)" : result.engine} |`,
     `| Turns | ${usage.turns} |`,
     `| Tokens | ${usage.input_tokens} input, ${usage.cache_read_input_tokens} read from cache, ${usage.cache_creation_input_tokens} written to cache, ${usage.output_tokens} output (${usage.thinking_tokens ?? 0} thinking) |`,

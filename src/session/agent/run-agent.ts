@@ -35,23 +35,57 @@ const MAX_REASON = 4000;
  */
 export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): Promise<number> {
   const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => process.stderr.write(`baton: ${line}\n`));
+  const session: RunningSession = { ctx: null, cancellation: [] };
+  const stopListening = onCancel(() => {
+    log('the run is being cancelled: the model stops, and what the session did is kept');
+    session.ctx?.modelProxy.interrupt('the run was cancelled before the session finished');
+    for (const listener of session.cancellation) void listener();
+  }, options.cancelSignal);
+  try {
+    return await runAndRecord({ env, options: { ...options, now, log }, session });
+  } finally {
+    stopListening();
+  }
+}
+
+/** The session under way: its context once open, and what stops its work when the run is cancelled. */
+interface RunningSession {
+  ctx: AgentContext | null;
+  cancellation: (() => void | Promise<void>)[];
+}
+
+async function runAndRecord({
+  env,
+  options,
+  session,
+}: {
+  env: SessionEnv;
+  options: RunAgentOptions & { now: () => number; log: (line: string) => void };
+  session: RunningSession;
+}): Promise<number> {
+  const { now, log } = options;
   const startedAt = now();
   const meter = createUsageMeter();
-  const log = options.log ?? ((line: string) => process.stderr.write(`baton: ${line}\n`));
-  let ctx: AgentContext | null = null;
   let outcome: RoleOutcome;
   try {
     // The roles that run commands check the sandbox first, or fail saying what the runner needs.
     const commands = env.BATON_ROLE === 'work' || env.BATON_ROLE === 'fix';
     if (commands && env.BATON_TOOL_USER)
       await ensureToolUser(env.BATON_TOOL_USER, { network: 'host' });
-    ctx = await openContext({ env, options: { ...options, now, log }, meter, startedAt });
-    outcome = await runRole(ctx);
+    session.ctx = await openContext({
+      env,
+      options: { ...options, cancellation: session.cancellation },
+      meter,
+      startedAt,
+    });
+    outcome = await runRole(session.ctx);
   } catch (error) {
     outcome = failedOutcome(describeFailure(error));
   } finally {
-    await ctx?.modelProxy.close();
+    await session.ctx?.modelProxy.close();
   }
+  const { ctx } = session;
   const result = sessionResult({ env, ctx, outcome, meter, seconds: (now() - startedAt) / 1000 });
   log(`${env.BATON_ROLE} session ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
   await writeJobSummary({ ctx, result, meter, path: options.stepSummaryPath, log });
@@ -62,6 +96,32 @@ export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): 
     log(`could not write the result to ${env.BATON_OUT}: ${describeFailure(error)}`);
     return 1;
   }
+}
+
+/**
+ * A cancelled run's step gets SIGINT, and SIGTERM 7.5 s later, before it is
+ * killed 2.5 s after that (GitHub's "Workflow cancellation reference"): the
+ * session stops its model and its commands at the first, and writes its
+ * result with what it committed, which the publish job (`if: always()`)
+ * hands in. Answers what stops the listening.
+ */
+function onCancel(cancelled: () => void, signal?: AbortSignal): () => void {
+  let once = false;
+  const handle = () => {
+    if (once) return;
+    once = true;
+    cancelled();
+  };
+  if (signal) {
+    signal.addEventListener('abort', handle, { once: true });
+    return () => signal.removeEventListener('abort', handle);
+  }
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+  return () => {
+    process.off('SIGINT', handle);
+    process.off('SIGTERM', handle);
+  };
 }
 
 /** The job's summary page; a summary that cannot be written is only logged. */
@@ -145,6 +205,8 @@ function sessionResult({
     worker: env.BATON_WORKER ?? null,
     pr: pr > 0 ? pr : null,
     status: outcome.status,
+    limit: outcome.limit ?? null,
+    messages: outcome.messages ?? [],
     reason: notes.length ? notes.join('; ').slice(0, MAX_REASON) : null,
     branch: ctx?.branch ?? null,
     base: ctx?.base ?? null,

@@ -89,6 +89,7 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
     if (refusal.length > 0) return { kind: 'refused', problems: refusal };
     const api = createGitHubApi({
       apiUrl: env.GITHUB_API_URL,
+      ...(env.GITHUB_GRAPHQL_URL ? { graphqlUrl: env.GITHUB_GRAPHQL_URL } : {}),
       token,
       fetch: io.fetch,
       ...(io.log ? { log: io.log } : {}),

@@ -35,6 +35,23 @@ export interface GitHubReads {
   getPermission(login: string): Promise<string>;
   /** The branches whose names start with `prefix` (`baton/12-add-login/`), full names. */
   listBranches(prefix: string): Promise<string[]>;
+  /**
+   * The refs under `refs/<prefix>` (full names), asked with `If-None-Match: etag`
+   * when given: null when GitHub answers 304 (nothing changed, and nothing
+   * counted against the token's limit).
+   */
+  listRefsIfChanged(
+    prefix: string,
+    etag: string | null,
+  ): Promise<{ refs: string[]; etag: string | null } | null>;
+  /** Who reacted to an issue or pull request comment with `content` (`eyes`), by login. */
+  listCommentReactions(id: number, content: string): Promise<string[]>;
+  /**
+   * The commit messages of the refs under `prefix` (`refs/baton/<build>/usage/`):
+   * one GraphQL request a hundred refs; where GraphQL lists none, the REST
+   * listing and a read of each commit, at most `restMax`.
+   */
+  listRecordMessages(prefix: string, { restMax }: { restMax: number }): Promise<string[]>;
 }
 
 const User = z.object({ login: z.string() }).nullable().optional();
@@ -71,6 +88,8 @@ export const Comment = z.object({
   body: z.string().nullable().optional(),
   user: User,
   created_at: z.string().optional(),
+  /** `…/issues/<n>`: the issue or pull request the comment is on. */
+  issue_url: z.string().optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 /** The fields of a pull request a review reads: its head above all. */
@@ -176,6 +195,29 @@ export interface IssueHistory {
   renames: IssueChange[];
   labels: (IssueChange & { label: string })[];
 }
+
+/** The messages of the hidden refs under a prefix, a hundred a page (a session's spend so far). */
+export const RECORD_MESSAGES_QUERY = /* GraphQL */ `
+  query BatonSessionRecords($owner: String!, $repo: String!, $prefix: String!, $after: String) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { target { ... on Commit { message } } }
+      }
+    }
+  }
+`;
+
+const RecordMessagesAnswer = z.object({
+  data: z.object({
+    repository: z.object({
+      refs: z.object({
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+        nodes: z.array(z.object({ target: z.object({ message: z.string().optional() }) })),
+      }),
+    }),
+  }),
+});
 
 /** A read GitHub answered 404: the thing is gone (or the account has no access). */
 async function orNullWhenGone<T>(read: Promise<T>): Promise<T | null> {
@@ -287,6 +329,73 @@ export function createGitHubReads({
   return {
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
+    async listRefsIfChanged(prefix, etag) {
+      const route = `/git/matching-refs/${prefix.replace(/\/+$/, '')}`;
+      try {
+        const response = await octokit.request(`GET /repos/${repository}${route}`, {
+          ...(etag ? { headers: { 'if-none-match': etag } } : {}),
+        });
+        const refs = z.array(z.object({ ref: z.string() })).safeParse(response.data);
+        if (!refs.success)
+          throw new GitHubReadError(
+            `GET ${route} answered an unexpected shape: ${refs.error.message}`,
+          );
+        return {
+          refs: refs.data
+            .map((entry) => entry.ref)
+            .filter((ref) => ref.startsWith(`refs/${prefix}`)),
+          etag: response.headers.etag ?? null,
+        };
+      } catch (error) {
+        if (statusOfError(error) === 304) return null;
+        if (error instanceof GitHubReadError) throw error;
+        const status = statusOfError(error);
+        if (status === null) throw error;
+        throw new GitHubReadError(
+          unreachableMessage(error, `GET ${route}`) ?? `GET ${route} answered ${status}`,
+          { cause: error },
+        );
+      }
+    },
+    async listRecordMessages(prefix, { restMax }) {
+      const [owner, repo] = repository.split('/');
+      const messages: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < LIST_PAGES_MAX; page++) {
+        const { data } = await octokit.request({
+          method: 'POST',
+          url: graphqlUrl,
+          query: RECORD_MESSAGES_QUERY,
+          variables: { owner, repo, prefix, after },
+        });
+        const parsed = RecordMessagesAnswer.safeParse(data);
+        if (!parsed.success) break;
+        const { refs } = parsed.data.data.repository;
+        messages.push(...refs.nodes.flatMap((node) => node.target.message ?? []));
+        if (!refs.pageInfo.hasNextPage) break;
+        after = refs.pageInfo.endCursor;
+      }
+      if (messages.length > 0) return messages;
+      // GraphQL may not list hidden refs (`baton doctor` probes it): REST lists and reads them.
+      const listed = await get(
+        `/git/matching-refs/${prefix.replace(/^refs\//, '').replace(/\/+$/, '')}`,
+        z.array(z.object({ ref: z.string(), object: z.object({ sha: z.string() }) })),
+      );
+      const own = listed.filter((entry) => entry.ref.startsWith(prefix)).slice(0, restMax);
+      const commits = await Promise.all(
+        own.map((entry) =>
+          get(`/git/commits/${entry.object.sha}`, z.object({ message: z.string() })),
+        ),
+      );
+      return commits.map((commit) => commit.message);
+    },
+    async listCommentReactions(id, content) {
+      const reactions = await getAll(
+        `/issues/comments/${id}/reactions?content=${encodeURIComponent(content)}`,
+        z.object({ user: z.object({ login: z.string() }).nullable().optional() }),
+      );
+      return reactions.flatMap((reaction) => (reaction.user ? [reaction.user.login] : []));
+    },
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
     async listBranches(prefix) {
       // GitHub matches the ref as a prefix; without the trailing slash, so filter here.

@@ -1,4 +1,5 @@
 import type { PullInfo, RunInfo } from '../../../src/core/snapshot/snapshot.js';
+import { makePull } from '../factories.js';
 import { chance, newSha, nowOf, openPullOf, postCommand, type World } from './world.js';
 
 /** One minute passes on the fake GitHub: sessions, CI and people move on. */
@@ -74,18 +75,16 @@ function finishSession(world: World, run: RunInfo): void {
 function openPull(world: World, worker: string): void {
   const head = newSha(world);
   world.snap.branches[worker] = head;
-  world.snap.pulls.push({
-    number: world.nextId++,
-    worker,
-    headSha: head,
-    state: 'open',
-    mergeState: 'clean',
-    reviews: [],
-    checks: { state: 'pending', failedRuns: [] },
-    labels: [],
-    url: `https://github.com/acme/shop/pull/${worker}`,
-    createdAt: nowOf(world),
-  });
+  world.snap.pulls.push(
+    makePull({
+      number: world.nextId++,
+      worker,
+      headSha: head,
+      checks: { state: 'pending', failedRuns: [] },
+      url: `https://github.com/acme/shop/pull/${worker}`,
+      createdAt: nowOf(world),
+    }),
+  );
 }
 
 function newHead(world: World, pull: PullInfo): void {

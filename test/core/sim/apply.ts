@@ -133,6 +133,17 @@ function applyAction(world: World, action: Action): void {
     case 'render-status':
       world.lastView = action.view;
       return;
+    case 'record-message':
+      snap.messageRefs = [
+        ...(snap.messageRefs ?? []),
+        { worker: action.worker, comment: action.comment },
+      ];
+      return;
+    case 'forget-messages':
+      snap.messageRefs = (snap.messageRefs ?? []).filter(
+        (ref) => !action.messages.some((gone) => gone.comment === ref.comment),
+      );
+      return;
     default: {
       const _exhaustive: never = action;
       throw new Error(`unknown action ${JSON.stringify(_exhaustive)}`);

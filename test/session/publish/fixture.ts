@@ -189,7 +189,8 @@ export function createFixture(options: FixtureOptions = {}): Fixture {
   };
 }
 
-function makePlan() {
+/** plan.json of the one-worker build the fixture's repository carries. */
+export function makePlan() {
   return {
     version: 1,
     build: BUILD,
@@ -281,6 +282,8 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     worker: WORKER,
     pr: null,
     status: 'complete',
+    limit: null,
+    messages: [],
     reason: null,
     branch: workerBranch(BUILD, WORKER),
     base: null,

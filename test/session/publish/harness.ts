@@ -46,6 +46,10 @@ export function usePublishHarness(options: FixtureOptions = {}): Harness {
       status: 200,
       body: { number: 7, html_url: PULL_URL },
     }));
+    github.routes.set(`GET ${PULLS}/7`, () => ({
+      status: 200,
+      body: { number: 7, html_url: PULL_URL, node_id: 'PR_7', draft: false },
+    }));
     const logs: string[] = [];
     const summaryPath = join(fixture.root, 'summary.md');
     Object.assign(harness, {

@@ -9,6 +9,8 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { SANDBOX_MODEL_PORT } from '../../../core/sessions/egress.js';
 import { programPath } from '../../programs.js';
@@ -24,6 +26,14 @@ export interface ConfinedProgram {
   /** Its whole environment: nothing of the session's own is passed. */
   env: Record<string, string>;
   timeoutMs: number;
+  /**
+   * Talks to the program while it runs: given its standard input, told each
+   * line of its standard output as it comes. None: it gets no input.
+   */
+  talk?: {
+    start: (stdin: Writable) => void;
+    line: (line: string) => void;
+  };
 }
 
 /** How it ended: its exit code (null when killed), the tail of its output. */
@@ -105,10 +115,25 @@ function runIn(
     argv: [program.program, ...program.args],
     env: program.env,
     timeoutMs: program.timeoutMs,
+    ...(program.talk ? { stdin: true } : {}),
   });
   const stdout = tail();
   const stderr = tail();
-  running.child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  const talk = program.talk;
+  if (talk && running.child.stdin) {
+    // A program that ends before reading all it was sent is no error of the session's.
+    running.child.stdin.on('error', () => {});
+    talk.start(running.child.stdin);
+  }
+  let partial = '';
+  const decoder = new StringDecoder('utf8');
+  running.child.stdout?.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    if (!talk) return;
+    const lines = (partial + decoder.write(chunk)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) talk.line(line);
+  });
   running.child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const abort = () => void running.stop();
   signal.addEventListener('abort', abort, { once: true });

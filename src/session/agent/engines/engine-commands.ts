@@ -65,7 +65,8 @@ function baseEnv(input: EngineRunInput): Record<string, string> {
 
 /**
  * `claude -p` (print mode: one conversation, then exit) with stream-json
- * output, acting without permission prompts; settings only from its own HOME
+ * input and output: the prompt and every later message are user messages on
+ * its standard input (engine-talk.ts); acting without permission prompts; settings only from its own HOME
  * (never the work tree's `.claude/`, which a worker branch could have
  * planted), no MCP server, no slash command; `--continue` picks up the
  * conversation of the run before (sessions are kept in HOME for that). Every
@@ -79,7 +80,8 @@ function claudeCommand(input: EngineRunInput): EngineCommand {
   return {
     args: [
       '-p',
-      input.prompt,
+      '--input-format',
+      'stream-json',
       '--output-format',
       'stream-json',
       '--verbose',
@@ -126,13 +128,16 @@ function claudeCommand(input: EngineRunInput): EngineCommand {
 }
 
 /**
- * `codex exec` with JSON events, on a model provider that is the model proxy
+ * `codex app-server` over standard input and output (engine-talk.ts speaks its
+ * JSON-RPC: a thread in the work tree, a turn with the prompt, `turn/steer` for
+ * a message while it works), on a model provider that is the model proxy
  * (Responses API), without its plugin and analytics traffic, without the
- * provider's web search unless allowed, and without its own sandbox: Codex's
+ * provider's web search unless allowed, and without its own sandbox (the
+ * thread's `sandbox: danger-full-access`, `approvalPolicy: never`): Codex's
  * bubblewrap needs user namespaces, which Baton's sandbox does not give, and
- * Baton's sandbox is the one that confines it. `exec resume --last` picks up
- * the run before. The role prompt is `AGENTS.md` in CODEX_HOME, which Codex
- * reads as the user's own instructions.
+ * Baton's sandbox is the one that confines it. A later run resumes its thread
+ * (`thread/resume`). The role prompt is `AGENTS.md` in CODEX_HOME, which
+ * Codex reads as the user's own instructions.
  */
 function codexCommand(input: EngineRunInput): EngineCommand {
   const codexHome = path.join(input.home, '.codex');
@@ -146,13 +151,9 @@ function codexCommand(input: EngineRunInput): EngineCommand {
   ].join(', ');
   return {
     args: [
-      'exec',
-      ...(input.resume ? ['resume', '--last'] : []),
-      '--json',
-      '--skip-git-repo-check',
-      ...(input.resume ? [] : ['-C', input.workDir]),
-      '-m',
-      input.model,
+      'app-server',
+      '--listen',
+      'stdio://',
       '--disable',
       'plugins',
       '-c',
@@ -163,8 +164,6 @@ function codexCommand(input: EngineRunInput): EngineCommand {
       `model_providers.baton={${provider}}`,
       '-c',
       `web_search="${input.web ? 'live' : 'disabled'}"`,
-      '--dangerously-bypass-approvals-and-sandbox',
-      input.prompt,
     ],
     env: {
       ...baseEnv(input),
@@ -183,73 +182,4 @@ export interface EngineRunReport {
   error: string | null;
   /** The engine's tool calls by name, for the job summary. */
   tools: Map<string, number>;
-}
-
-/**
- * Reads an engine's JSON lines: Claude Code's final `result` (`is_error`
- * counts, not `subtype`, which reads `success` after an API error), Codex's
- * `turn.completed`, or `turn.failed` and `error` events.
- */
-export function readEngineOutput(engine: CodingEngine, stdout: string): EngineRunReport {
-  const events = stdout
-    .split('\n')
-    .map((line) => parseLine(line))
-    .filter((event): event is Record<string, unknown> => event !== null);
-  const tools = countTools(engine, events);
-  if (engine === 'claude-code') {
-    const result = events.findLast((event) => event.type === 'result');
-    if (!result) return { finished: false, error: 'it printed no result', tools };
-    if (result.is_error !== true) return { finished: true, error: null, tools };
-    const errors = Array.isArray(result.errors) ? result.errors.map(String) : [];
-    const text = [typeof result.result === 'string' ? result.result : '', ...errors].filter(
-      Boolean,
-    );
-    const error = oneLine(text.join('; ') || String(result.subtype ?? 'error'));
-    return { finished: false, error, tools };
-  }
-  if (events.some((event) => event.type === 'turn.completed')) {
-    return { finished: true, error: null, tools };
-  }
-  const failed = events.findLast((event) => event.type === 'turn.failed' || event.type === 'error');
-  const message =
-    failed && typeof failed.message === 'string'
-      ? failed.message
-      : failed && typeof (failed.error as { message?: unknown })?.message === 'string'
-        ? String((failed.error as { message: string }).message)
-        : 'it did not complete its turn';
-  return { finished: false, error: oneLine(message), tools };
-}
-
-/** Claude Code's `tool_use` blocks by tool name; Codex's finished items by kind (commands, file changes). */
-function countTools(engine: CodingEngine, events: Record<string, unknown>[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
-  for (const event of events) {
-    if (engine === 'claude-code' && event.type === 'assistant') {
-      const content = (event.message as { content?: unknown } | undefined)?.content;
-      for (const block of Array.isArray(content) ? content : []) {
-        if (block?.type === 'tool_use' && typeof block.name === 'string') add(block.name);
-      }
-    }
-    if (engine === 'codex' && event.type === 'item.completed') {
-      const type = (event.item as { type?: unknown } | undefined)?.type;
-      if (typeof type === 'string' && type !== 'agent_message' && type !== 'reasoning') add(type);
-    }
-  }
-  return counts;
-}
-
-function parseLine(line: string): Record<string, unknown> | null {
-  if (!line.startsWith('{')) return null;
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 400 ? `${line.slice(0, 399)}…` : line;
 }

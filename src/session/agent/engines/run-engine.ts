@@ -13,6 +13,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionRole } from '../../../core/sessions/session.js';
+import type { Interjection, Interjections } from '../model/interjection.js';
 import type { AgentLimits } from '../model/limits.js';
 import type { LoopOutcome } from '../model/model-loop.js';
 import type { UsageMeter } from '../model/usage-meter.js';
@@ -20,8 +21,9 @@ import type { ModelProxy } from '../model-proxy/model-proxy.js';
 import { renderEngineSystemPrompt } from '../prompts/engine-prompt.js';
 import type { SubmitTool } from '../tools/submit-tool.js';
 import type { Confinement } from './confinement.js';
-import { type CodingEngine, engineCommand, readEngineOutput } from './engine-commands.js';
+import { type CodingEngine, engineCommand } from './engine-commands.js';
 import { EngineHomeError, prepareEngineHome, writeHomeFile } from './engine-home.js';
+import { engineTalk } from './engine-talk.js';
 import { readHandIn } from './hand-in.js';
 import type { InstalledEngine } from './install-engine.js';
 
@@ -45,6 +47,8 @@ export interface EngineConversation<T> {
    * the engine's own variables go on top.
    */
   env: Record<string, string>;
+  /** What the engine is told while it works (work and fix: a person's `/steer`, the wind-down). */
+  interjections?: Interjections | undefined;
 }
 
 /** Where and with what the conversation runs. */
@@ -88,7 +92,11 @@ export async function runEngineConversation<T>(
     extra,
   });
   proxy.allowWeb(conversation.web);
+  // The wind-down is checked as the proxy meters each answer: the engine's turns are its own.
+  proxy.onMetered(() => conversation.interjections?.checkWindDown());
+  const sent = receiptsAtProxy(conversation, seat);
   const counts = { rejected: 0, nudges: 0 };
+  const thread = { id: null as string | null };
   let prompt = conversation.prompt;
   for (let run = 0; ; run++) {
     const ended = await runOnce({
@@ -99,6 +107,8 @@ export async function runEngineConversation<T>(
       prompt,
       handIn,
       resume: run > 0,
+      thread,
+      sent,
     });
     if (ended.kind !== 'continue') return ended;
     const next = await takeHandIn({
@@ -122,6 +132,34 @@ export async function runEngineConversation<T>(
   }
 }
 
+/**
+ * The receipts of what the engine is told: the first model request the proxy
+ * forwards that carries an interjection's marker is the turn it was taken in
+ * at, whatever the engine's own wording around it (a tool result's reminder,
+ * a user message of its own). Answers what was sent and not carried yet.
+ */
+function receiptsAtProxy<T>(
+  conversation: EngineConversation<T>,
+  seat: EngineSeat,
+): Map<string, Interjection> {
+  const sent = new Map<string, Interjection>();
+  seat.proxy.onModelRequest((body, turn) => {
+    for (const [id, interjection] of sent) {
+      if (!body.includes(interjection.marker)) continue;
+      sent.delete(id);
+      seat.log(`${seat.installed.engine}: took ${id} in at turn ${turn}`);
+      conversation.interjections?.took(interjection, turn);
+    }
+  });
+  return sent;
+}
+
+/** The session stopped at the proxy: why, and the limit when one stopped it. */
+function stoppedOutcome(proxy: ModelProxy, reason: string): LoopOutcome<never> {
+  const limit = proxy.stoppedAt();
+  return { kind: 'failed', reason, ...(limit ? { limit } : {}) };
+}
+
 type RunEnd<T> =
   | LoopOutcome<T>
   | { kind: 'continue'; finished: boolean; error: string | null; code: number | null };
@@ -135,6 +173,8 @@ async function runOnce<T>({
   prompt,
   handIn,
   resume,
+  thread,
+  sent,
 }: {
   conversation: EngineConversation<T>;
   seat: EngineSeat;
@@ -143,10 +183,14 @@ async function runOnce<T>({
   prompt: string;
   handIn: string;
   resume: boolean;
+  /** Codex's thread, kept across the runs of one conversation. */
+  thread: { id: string | null };
+  /** What was sent to the engine and no model request has carried yet. */
+  sent: Map<string, Interjection>;
 }): Promise<RunEnd<T>> {
   const { installed, confinement, proxy, limits, log } = seat;
   const exceeded = proxy.stopped();
-  if (exceeded) return { kind: 'failed', reason: exceeded };
+  if (exceeded) return stoppedOutcome(proxy, exceeded);
   await rm(outside(confinement, handIn), { force: true });
   const command = engineCommand(engine, {
     binary: installed.binary,
@@ -172,25 +216,46 @@ async function runOnce<T>({
   const controller = new AbortController();
   proxy.onStop(() => controller.abort());
   const started = seat.now();
-  const run = await confinement.run(
-    {
-      program: installed.binary,
-      args: command.args,
-      env: { ...conversation.env, ...command.env },
-      timeoutMs: Math.max(1_000, limits.deadline - started),
-    },
-    controller.signal,
-  );
+  const interjections = conversation.interjections;
+  const talk = engineTalk(engine, {
+    prompt,
+    model: conversation.model,
+    workDir: confinement.workDir,
+    resume,
+    thread,
+    log,
+  });
+  const unlisten = interjections?.listen((interjection) => {
+    if (talk.send(interjection)) sent.set(interjection.id, interjection);
+    else interjections.later(interjection);
+  });
+  const run = await confinement
+    .run(
+      {
+        program: installed.binary,
+        args: command.args,
+        env: { ...conversation.env, ...command.env },
+        timeoutMs: Math.max(1_000, limits.deadline - started),
+        talk: { start: (stdin) => talk.start(stdin), line: (line) => talk.line(line) },
+      },
+      controller.signal,
+    )
+    .finally(() => {
+      unlisten?.();
+      // What the engine was sent and no request carried is told again.
+      for (const interjection of sent.values()) interjections?.later(interjection);
+      sent.clear();
+    });
   // Nothing of the engine's runs while Baton reads what it left.
   await confinement.stop();
-  const report = readEngineOutput(engine, run.stdout);
+  const report = talk.report();
   for (const [tool, count] of report.tools)
     seat.meter.tools.set(tool, (seat.meter.tools.get(tool) ?? 0) + count);
   log(
     `${engine} ${installed.version} ${resume ? 'went on' : 'ran'} for ${Math.round((seat.now() - started) / 1000)} s: exit code ${run.code ?? 'none (stopped)'}${report.error ? `, ${report.error}` : ''}`,
   );
   const stopped = proxy.stopped();
-  if (stopped) return { kind: 'failed', reason: stopped };
+  if (stopped) return stoppedOutcome(proxy, stopped);
   if (run.timedOut) {
     return {
       kind: 'failed',

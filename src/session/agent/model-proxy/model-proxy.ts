@@ -23,8 +23,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type { SessionLimit } from '../../../core/plan/usage.js';
 import type { Provider } from '../../../core/sessions/engines.js';
-import { type AgentLimits, findExceededLimit } from '../model/limits.js';
+import { type AgentLimits, exceededLimit, findExceededLimit } from '../model/limits.js';
 import type { UsageMeter } from '../model/usage-meter.js';
 import { type Estimate, estimateCost, RequestsInFlight, withReserved } from './in-flight.js';
 import { meterResponse } from './meter-response.js';
@@ -58,12 +59,27 @@ export interface ModelProxy {
   /** What a client sends as its key (`x-api-key` or `Authorization: Bearer`): good for this session only. */
   token: string;
   refused(): RefusedCall[];
-  /** The limit that stopped the session, once one did. */
+  /** Why the session was stopped, once it was. */
   stopped(): string | null;
+  /** Which of the session's limits stopped it, when one did (not a response that could not be metered). */
+  stoppedAt(): SessionLimit | null;
+  /** Called after every model response the proxy metered: the session's spend moved. */
+  onMetered(listener: () => void): void;
+  /**
+   * Called with each model request the proxy forwards and meters, as sent, and
+   * its turn (from 1): what the session's engine told the model, read where
+   * it is told (the receipt of a message handed to the engine).
+   */
+  onModelRequest(listener: (body: string, turn: number) => void): void;
   /** Called once, when a request is refused because a limit is reached. */
   onStop(listener: (reason: string) => void): void;
   /** Lets the web tools of the providers through (research sessions, held to `research.*`), or not. */
   allowWeb(web: boolean): void;
+  /**
+   * Stops the session now (its run is being cancelled): no request passes from
+   * here on, and answers under way are cut off and counted at their estimate.
+   */
+  interrupt(reason: string): void;
   /**
    * Stops serving; answers still under way are read to their end and metered
    * (for at most `closeGraceMs`; any left then is cut off and counted at its
@@ -109,7 +125,14 @@ export async function startModelProxy({
   const token = `baton-session-${randomBytes(24).toString('hex')}`;
   const refused: RefusedCall[] = [];
   const listeners: ((reason: string) => void)[] = [];
-  const state = { stopped: null as string | null, web: false, closed: false };
+  const onMetered: (() => void)[] = [];
+  const onModelRequest: ((body: string, turn: number) => void)[] = [];
+  const state = {
+    stopped: null as string | null,
+    limit: null as SessionLimit | null,
+    web: false,
+    closed: false,
+  };
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
     const path = (req.url ?? '').split('?')[0]?.slice(0, 200) ?? '';
     if (refused.length < MAX_REFUSED)
@@ -117,15 +140,21 @@ export async function startModelProxy({
     log(`model proxy: refused ${req.method} ${path}: ${reason}`);
     sendError(res, status, reason, path.startsWith('/v1/responses') ? 'openai' : 'anthropic');
   };
-  const stop = (reason: string) => {
+  const stop = (reason: string, limit: SessionLimit | null = null) => {
     if (state.stopped) return;
     state.stopped = reason;
+    state.limit = limit;
     for (const listener of listeners) listener(reason);
+  };
+  /** Stops the session at the limit it reached now, if it reached one: the reason, or null. */
+  const stopAtLimit = (): string | null => {
+    if (state.stopped) return state.stopped;
+    const reached = exceededLimit(meter, limits, now());
+    if (reached) stop(reached.reason, reached.limit);
+    return reached?.reason ?? null;
   };
   const flight = new RequestsInFlight(MAX_IN_FLIGHT, MAX_WAITING);
   const underway = new Set<{ done: Promise<unknown>; controller: AbortController }>();
-  /** The limit the session has reached (or the reason it was stopped), or null. */
-  const exceededNow = () => state.stopped ?? findExceededLimit(meter, limits, now());
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const route = findModelRoute(req.method, req.url);
     if (!route) return refuse(req, res, 404, 'not a model endpoint the proxy serves');
@@ -136,11 +165,8 @@ export async function startModelProxy({
     if (header) return refuse(req, res, 400, header);
     const metered = route.kind !== 'count_tokens';
     // `count_tokens` is free, but a session past a limit makes no request at all.
-    const exceeded = exceededNow();
-    if (exceeded) {
-      stop(exceeded);
-      return refuse(req, res, 400, `the session stops here: it ${exceeded}`);
-    }
+    const exceeded = stopAtLimit();
+    if (exceeded) return refuse(req, res, 400, `the session stops here: it ${exceeded}`);
     if (!(await flight.enter())) {
       return refuse(
         req,
@@ -179,11 +205,8 @@ export async function startModelProxy({
         // and while others run it starts only if what they may cost leaves room; one whose body
         // does not bound its cost waits until none is under way.
         for (;;) {
-          const reached = exceededNow();
-          if (reached) {
-            stop(reached);
-            return refuse(req, res, 400, `the session stops here: it ${reached}`);
-          }
+          const reached = stopAtLimit();
+          if (reached) return refuse(req, res, 400, `the session stops here: it ${reached}`);
           if (!flight.holding()) break;
           if (
             estimate.bounded &&
@@ -196,6 +219,10 @@ export async function startModelProxy({
       }
       // A client gone while it waited, or a proxy closing, sends nothing more.
       if (res.destroyed || state.closed) return;
+      if (metered) {
+        const text = sent.toString('utf8');
+        for (const listener of onModelRequest) listener(text, meter.turns + 1);
+      }
       const controller = new AbortController();
       const done = forward({
         req,
@@ -218,6 +245,7 @@ export async function startModelProxy({
       } finally {
         underway.delete(entry);
       }
+      if (ended === 'metered') for (const listener of onMetered) listener();
       if (!estimate || ended === 'metered' || ended === 'free') return;
       // Billed, or maybe billed, but not read: counted at its estimate, and the session stops.
       meter.cost_usd += estimate.usd;
@@ -253,7 +281,14 @@ export async function startModelProxy({
     token,
     refused: () => [...refused],
     stopped: () => state.stopped,
+    stoppedAt: () => state.limit,
     onStop: (listener) => void listeners.push(listener),
+    onMetered: (listener) => void onMetered.push(listener),
+    onModelRequest: (listener) => void onModelRequest.push(listener),
+    interrupt: (reason) => {
+      stop(reason);
+      for (const entry of underway) entry.controller.abort();
+    },
     allowWeb: (web) => {
       state.web = web;
     },

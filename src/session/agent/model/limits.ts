@@ -1,4 +1,5 @@
 import type { Config } from '../../../core/config/config.js';
+import type { SessionLimit } from '../../../core/plan/usage.js';
 import { totalTokens, type UsageMeter } from './usage-meter.js';
 
 /** What one session may spend before it stops and reports `failed`. */
@@ -7,8 +8,20 @@ export interface AgentLimits {
   maxTurns: number;
   /** Tokens of every kind summed over the session. */
   maxTokens: number;
-  /** US dollars for this session; the build's `budget.maxUsd` when set. */
+  /**
+   * US dollars for this session: what the build's `budget.maxUsd` has left
+   * (read when the session starts, `readBuildSpend`). The repository's
+   * `budget.dailyUsd` is not read here: it stops new sessions, not a running one.
+   */
   maxUsd: number | null;
+  /** Which limit `maxUsd` is, as the session's result names it. */
+  usdLimit: SessionLimit;
+  /** The build's `budget.maxUsd`, of which `maxUsd` is what was left (null: no budget). */
+  budgetUsd: number | null;
+  /** When the session started (epoch milliseconds): its pace per turn is read from it. */
+  startedAt: number;
+  /** Turns' worth of any limit left when the session is told to wrap up (`windDownLimit`). */
+  windDownTurns: number;
   /** Epoch milliseconds after which no new request is started. */
   deadline: number;
   /** `max_tokens` of each request; at 16000 a non-streaming request stays under 10 minutes. */
@@ -33,17 +46,24 @@ const MIN_RUN_MINUTES = 2;
 export function resolveLimits({
   config,
   startedAt,
+  buildSpentUsd = null,
   overrides = {},
 }: {
   config: Config;
   startedAt: number;
+  /** What the build's sessions spent before this one (`readBuildSpend`); null: unknown. */
+  buildSpentUsd?: number | null;
   overrides?: Partial<AgentLimits>;
 }): AgentLimits {
   const minutes = Math.max(MIN_RUN_MINUTES, config.session.timeoutMinutes - MARGIN_MINUTES);
   return {
     maxTurns: config.session.maxTurns,
     maxTokens: DEFAULT_MAX_TOKENS,
-    maxUsd: config.budget.maxUsd,
+    maxUsd: leftOf(config.budget.maxUsd, buildSpentUsd),
+    usdLimit: 'budget',
+    budgetUsd: config.budget.maxUsd,
+    startedAt,
+    windDownTurns: 3,
     deadline: startedAt + minutes * 60_000,
     maxOutputTokens: 16_000,
     maxInvalidSubmissions: 3,
@@ -54,24 +74,105 @@ export function resolveLimits({
   };
 }
 
+/** What a cap has left after `spent`, never below zero; the cap itself when the spend is unknown. */
+function leftOf(cap: number | null, spent: number | null): number | null {
+  if (cap === null || spent === null) return cap;
+  return Math.max(0, cap - spent);
+}
+
+/** A limit the session reached, and why it stops, in words a person can act on. */
+export interface Exceeded {
+  limit: SessionLimit;
+  reason: string;
+}
+
 /** Why the session must not start another request, or null while it may. */
 export function findExceededLimit(
   meter: UsageMeter,
   limits: AgentLimits,
   now: number,
 ): string | null {
+  return exceededLimit(meter, limits, now)?.reason ?? null;
+}
+
+/** The limit the session reached, with its reason, or null while it may go on. */
+export function exceededLimit(
+  meter: UsageMeter,
+  limits: AgentLimits,
+  now: number,
+): Exceeded | null {
   if (meter.turns >= limits.maxTurns) {
-    return `reached session.maxTurns (${limits.maxTurns}) before finishing; raise it in .github/baton.yml or split the task`;
+    return {
+      limit: 'turns',
+      reason: `reached session.maxTurns (${limits.maxTurns}) before finishing; raise it in .github/baton.yml or split the task`,
+    };
   }
   const tokens = totalTokens(meter);
   if (tokens >= limits.maxTokens) {
-    return `used ${tokens} tokens, the session's budget is ${limits.maxTokens}; split the task into smaller workers`;
+    return {
+      limit: 'tokens',
+      reason: `used ${tokens} tokens, the session's budget is ${limits.maxTokens}; split the task into smaller workers`,
+    };
   }
   if (limits.maxUsd !== null && meter.cost_usd >= limits.maxUsd) {
-    return `spent $${meter.cost_usd.toFixed(2)}, the budget.maxUsd of $${limits.maxUsd} in .github/baton.yml`;
+    return { limit: limits.usdLimit, reason: usdReason(meter, limits) };
   }
   if (now >= limits.deadline) {
-    return 'ran out of time (session.timeoutMinutes in .github/baton.yml, less a margin for publishing)';
+    return {
+      limit: 'time',
+      reason:
+        'ran out of time (session.timeoutMinutes in .github/baton.yml, less a margin for publishing)',
+    };
   }
+  return null;
+}
+
+function usdReason(meter: UsageMeter, limits: AgentLimits): string {
+  const spent = `$${meter.cost_usd.toFixed(2)}`;
+  switch (limits.usdLimit) {
+    case 'budget':
+      return limits.maxUsd === limits.budgetUsd
+        ? `spent ${spent}, the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml`
+        : `spent ${spent}, what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+    case 'daily':
+      return `spent ${spent}, what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+    default:
+      return `spent ${spent}, the session's dollar limit of $${(limits.maxUsd ?? 0).toFixed(2)}`;
+  }
+}
+
+/** The least time a session keeps for wrapping up: its tests, its commit, its hand-off note. */
+const WIND_DOWN_MIN_MS = 3 * 60_000;
+
+/**
+ * The limit the session is about to reach: fewer than `windDownTurns` turns'
+ * worth of it is left, at the pace of the session's turns so far (its turns,
+ * its tokens and dollars per turn, its seconds per turn, and never less than
+ * three minutes of its time). Null while every limit is further off. The
+ * session is told to wrap up then (`WindDown`), so what it did is handed in
+ * rather than lost at the limit.
+ */
+export function windDownLimit(
+  meter: UsageMeter,
+  limits: AgentLimits,
+  now: number,
+): SessionLimit | null {
+  const turns = Math.max(1, meter.turns);
+  const reserve = limits.windDownTurns;
+  // A session of very few turns keeps at least one turn of its own before it is told.
+  const turnReserve = Math.min(reserve, Math.max(1, Math.floor(limits.maxTurns / 5)));
+  if (limits.maxTurns - meter.turns <= turnReserve) return 'turns';
+  if (meter.turns === 0) return null;
+  if (limits.maxTokens - totalTokens(meter) <= (reserve * totalTokens(meter)) / turns) {
+    return 'tokens';
+  }
+  if (
+    limits.maxUsd !== null &&
+    limits.maxUsd - meter.cost_usd <= (reserve * meter.cost_usd) / turns
+  ) {
+    return limits.usdLimit;
+  }
+  const perTurn = (now - limits.startedAt) / turns;
+  if (limits.deadline - now <= Math.max(reserve * perTurn, WIND_DOWN_MIN_MS)) return 'time';
   return null;
 }

@@ -6,9 +6,11 @@ import type {
   BetaToolResultBlockParam as ToolResultBlockParam,
   BetaToolUseBlock as ToolUseBlock,
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
+import type { SessionLimit } from '../../../core/plan/usage.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { SubmitTool } from '../tools/submit-tool.js';
-import { findExceededLimit } from './limits.js';
+import type { Interjections } from './interjection.js';
+import { exceededLimit } from './limits.js';
 import { requestTurn, type TurnRequest } from './model-request.js';
 import type { UsageMeter } from './usage-meter.js';
 
@@ -36,11 +38,18 @@ export interface LoopRequest<T> extends TurnRequest {
    * tests): a message sends it back to the model as an error to act on; null takes it.
    */
   verify?: (value: T) => Promise<string | null>;
+  /** What to tell the model between two turns (a person's `/steer`, the wind-down); none: nothing. */
+  interjections?: Interjections;
   log: (line: string) => void;
 }
 
-/** A valid submission, or why the conversation ended without one. */
-export type LoopOutcome<T> = { kind: 'submitted'; value: T } | { kind: 'failed'; reason: string };
+/**
+ * A valid submission, or why the conversation ended without one; `limit`
+ * when one of the session's limits ended it.
+ */
+export type LoopOutcome<T> =
+  | { kind: 'submitted'; value: T }
+  | { kind: 'failed'; reason: string; limit?: SessionLimit };
 
 type TurnAnswer<T> = LoopOutcome<T> | { kind: 'continue'; content: ContentBlockParam[] };
 
@@ -58,8 +67,9 @@ export async function runModelLoop<T>(request: LoopRequest<T>): Promise<LoopOutc
   ];
   const state: LoopState = { nudges: 0, rejected: 0 };
   for (;;) {
-    const exceeded = findExceededLimit(request.meter, request.limits, request.now());
-    if (exceeded) return { kind: 'failed', reason: exceeded };
+    const exceeded = exceededLimit(request.meter, request.limits, request.now());
+    if (exceeded) return { kind: 'failed', reason: exceeded.reason, limit: exceeded.limit };
+    await interject(request, messages);
     const response = await requestTurn(request, messages);
     if ('reason' in response) return { kind: 'failed', reason: response.reason };
     // The API refuses an empty assistant turn in the history; an empty reply becomes a placeholder.
@@ -72,6 +82,27 @@ export async function runModelLoop<T>(request: LoopRequest<T>): Promise<LoopOutc
     if (answer.kind !== 'continue') return answer;
     messages.push({ role: 'user', content: answer.content });
   }
+}
+
+/**
+ * Adds what the model is told between two turns (a person's message, the
+ * wind-down) to the newest user message, after its tool results: the next
+ * request carries it, and is its receipt's turn.
+ */
+async function interject<T>(request: LoopRequest<T>, messages: MessageParam[]): Promise<void> {
+  const told = (await request.interjections?.take()) ?? [];
+  const last = messages.at(-1);
+  if (told.length === 0 || !last || last.role !== 'user') return;
+  const content = typeof last.content === 'string' ? [textBlock(last.content)] : last.content;
+  last.content = [...content, ...told.map((interjection) => textBlock(interjection.text))];
+  for (const interjection of told) {
+    request.log(`turn ${request.meter.turns + 1}: told the model ${interjection.id}`);
+    request.interjections?.took(interjection, request.meter.turns + 1);
+  }
+}
+
+function textBlock(text: string): TextBlockParam {
+  return { type: 'text', text };
 }
 
 async function answerTurn<T>(

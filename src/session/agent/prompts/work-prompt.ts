@@ -10,6 +10,7 @@ export function renderWorkPrompt({
   dependencies,
   fix,
   retry = null,
+  messages = null,
   scope = [],
 }: {
   worker: string;
@@ -22,6 +23,8 @@ export function renderWorkPrompt({
   fix: { pr: number; completion: string | null; feedback: string } | null;
   /** A new attempt after a failed one: the `/retry` comment, quoted. */
   retry?: string | null;
+  /** The messages people left this worker (`/queue`, a `/steer` no session took), quoted. */
+  messages?: string | null;
   /** What a research or content worker may write (`scopeLines`); empty in a code build. */
   scope?: readonly string[];
 }): string {
@@ -57,10 +60,12 @@ export function renderWorkPrompt({
       retry,
     );
   }
+  if (messages) lines.push('', messages);
   lines.push(
     '',
     'When the success criteria are met (run the checks the brief and the repository name), call submit_completion.',
     'If you cannot finish, call it with status "blocked" (you need something from people) or "failed", and say why in the summary.',
+    'If Baton tells you a limit is near, call it with status "partial" and a handoff (what is done, what is left, what you were about to try): your work is kept and the next session starts from it.',
     'If what you learned changes what a later worker of the plan must do (a different API, a pitfall, a moved file), put the learning in learnings and name that worker in affects: its brief is revised before it starts.',
   );
   return lines.join('\n');

@@ -28,10 +28,19 @@ export function createCompletionTool(
   return createSubmitTool({
     name: 'submit_completion',
     description:
-      'Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. ' +
-      'In affects, name the later workers of the plan (ids like W2.1) whose briefs your learnings should change before they start; leave it empty when none.',
+      'Hand in your report: status (complete, partial, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. ' +
+      'In affects, name the later workers of the plan (ids like W2.1) whose briefs your learnings should change before they start; leave it empty when none. ' +
+      'Status partial (when Baton tells you a limit is near) hands in what works so far with a handoff: what is done, what is left, and what you were about to try next.',
     schema: CompletionSubmission,
     check(value) {
+      if (value.status === 'partial' && !value.handoff) {
+        return {
+          ok: false,
+          problems: [
+            'status partial needs a handoff: done (what works now), left (what the brief still asks), next (what you were about to try)',
+          ],
+        };
+      }
       const wrong = affectsProblems(worker, value.affects, planWorkers);
       if (wrong.length > 0) return { ok: false, problems: wrong };
       const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;

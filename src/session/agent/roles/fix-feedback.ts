@@ -48,6 +48,8 @@ export async function gatherFixFeedback(ctx: AgentContext, pr: number): Promise<
       return { text: await checksFeedback(ctx, id), conflicts: [] };
     case 'conflict':
       return mergeBuildBranch(ctx);
+    case 'continue':
+      return { text: CONTINUE_FEEDBACK, conflicts: [] };
     default:
       return {
         text: `Answer ${trigger}: check the pull request against the brief and improve it.`,
@@ -55,6 +57,14 @@ export async function gatherFixFeedback(ctx: AgentContext, pr: number): Promise<
       };
   }
 }
+
+/**
+ * A continuation (`/continue`, or `budget.continuePartial`): the session before
+ * stopped short of the brief and handed in partial work with its note, which
+ * is the earlier report the prompt names by path.
+ */
+const CONTINUE_FEEDBACK =
+  "The session before this one stopped short of the brief (a limit, or an error) and handed in partial work: the commits on this branch, and a hand-off note in your earlier report's `handoff` (what is done, what is left, what it was about to try). Read the note and the diff against the build branch first, then finish the brief from there; do not start over.";
 
 /** People's and checks' text enters the prompt as fenced data (see `quoteUntrusted`). */
 function quote(intro: string, body: string): string {

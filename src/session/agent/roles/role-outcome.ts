@@ -2,12 +2,13 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Completion } from '../../../core/plan/completion.js';
 import type { Plan } from '../../../core/plan/plan.js';
+import type { MessageReceipt, SessionLimit } from '../../../core/plan/usage.js';
 import type { BlockedConnections } from '../../../core/sessions/egress.js';
 import type { ReviewResult, SynthesisResult } from '../../result.js';
 
 /** What a role hands back to runAgent, which adds the session's frame and usage. */
 export interface RoleOutcome {
-  status: 'complete' | 'blocked' | 'failed';
+  status: 'complete' | 'partial' | 'blocked' | 'failed';
   reason: string | null;
   /** The new head inside the bundle, or null when nothing was committed. */
   head: string | null;
@@ -17,6 +18,10 @@ export interface RoleOutcome {
   /** A review session that found Baton's review of the head posted already. */
   existingReview?: { id: number; commit_sha: string } | null;
   synthesis?: SynthesisResult | null;
+  /** The limit the session stopped at or wound down before, if one did. */
+  limit?: SessionLimit | null;
+  /** The messages (`/steer`, `/queue` comments) the session took in, at which turn. */
+  messages?: MessageReceipt[];
   /** Connections of the model's commands the egress proxy refused. */
   blocked?: BlockedConnections[];
 }

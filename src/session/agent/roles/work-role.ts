@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BriefFrontMatter, parseBrief } from '../../../core/plan/brief.js';
-import type { Completion } from '../../../core/plan/completion.js';
+import type { Completion, Usage } from '../../../core/plan/completion.js';
 import { Plan } from '../../../core/plan/plan.js';
 import { egressAllowlist } from '../../../core/sessions/egress.js';
 import {
@@ -15,10 +15,10 @@ import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
 import { sandboxOptionsForEngine } from '../engine-session.js';
-import { gitRaw } from '../git/git.js';
+import { git, gitRaw } from '../git/git.js';
 import { webTools } from '../model/model-features.js';
 import type { LoopOutcome } from '../model/model-loop.js';
-import { toUsage } from '../model/usage-meter.js';
+import { addUsage, toUsage } from '../model/usage-meter.js';
 import { renderSystemPrompt, withWebRule } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
 import {
@@ -45,8 +45,10 @@ import {
   findConflictMarkers,
   gatherFixFeedback,
 } from './fix-feedback.js';
+import { changesWork, stoppedCompletion } from './partial-work.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { createTestGate } from './test-gate.js';
+import { openWorkMessages, type WorkMessages } from './work-messages.js';
 
 /**
  * `work` and `fix`: the model works in the session's copy of the checkout
@@ -83,6 +85,15 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
     egress: await egressOptions(ctx),
     ...forEngine,
   });
+  // A cancelled run stops the model's commands at once: the session then commits what it did.
+  ctx.onCancel(() => sandbox.stopAll());
+  const messages = await openWorkMessages(ctx, {
+    worker,
+    submit:
+      ctx.engine === 'baton'
+        ? 'call submit_completion'
+        : 'write your hand-in (the JSON file your instructions name)',
+  });
   try {
     const outcome = await converseAndCommit({
       ctx,
@@ -94,10 +105,13 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
       feedback,
       previous,
       retry,
+      messages,
     });
     const blocked = sandbox.blocked();
-    return blocked.length > 0 ? { ...outcome, blocked } : outcome;
+    const taken = { ...outcome, messages: messages.receipts() };
+    return blocked.length > 0 ? { ...taken, blocked } : taken;
   } finally {
+    messages.interjections.stop();
     await sandbox.close();
   }
 }
@@ -173,6 +187,7 @@ async function converseAndCommit({
   feedback,
   previous,
   retry,
+  messages,
 }: {
   ctx: AgentContext;
   kind: 'work' | 'fix';
@@ -183,6 +198,7 @@ async function converseAndCommit({
   feedback: FixFeedback | null;
   previous: Completion | null;
   retry: string | null;
+  messages: WorkMessages;
 }): Promise<RoleOutcome> {
   const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
   const tests = createTestGate({
@@ -217,11 +233,13 @@ async function converseAndCommit({
       frontMatter: brief,
       fix: feedback && { pr, feedback, previous },
       retry,
+      messages: messages.waiting,
     }),
     tools: workTools(ctx, sandbox),
     submit: createCompletionTool(worker, await readPlanWorkers(ctx)),
     verify: tests.verify,
     sandbox,
+    interjections: messages.interjections,
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
   const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
@@ -229,7 +247,7 @@ async function converseAndCommit({
     kind === 'work'
       ? `${worker}: ${brief.title}`
       : `${worker}: answer ${ctx.env.BATON_TRIGGER ?? 'feedback'}`;
-  return finishWork({
+  const finished = await finishWork({
     ctx,
     sandbox,
     completion,
@@ -237,6 +255,63 @@ async function converseAndCommit({
     outcome,
     conflicts: feedback?.conflicts ?? [],
   });
+  const woundDown = messages.interjections.woundDown();
+  const limit = (outcome.kind === 'failed' ? outcome.limit : null) ?? woundDown;
+  const kept = await keepPartialWork({
+    ctx,
+    sandbox,
+    finished,
+    outcome,
+    worker,
+    message,
+    total: previous ? addUsage(previous.usage, usage) : usage,
+  });
+  return limit && (kept.status === 'partial' || kept.status === 'failed')
+    ? { ...kept, limit }
+    : kept;
+}
+
+/**
+ * A session that failed (a limit reached, a model or engine error) after
+ * changing files hands in `partial` instead, with Baton's hand-off note: its
+ * tree is committed again on the base with that report, so publish opens a
+ * draft pull request of it rather than only pushing the branch.
+ */
+async function keepPartialWork({
+  ctx,
+  sandbox,
+  finished,
+  outcome,
+  worker,
+  message,
+  total,
+}: {
+  ctx: AgentContext;
+  sandbox: Sandbox;
+  finished: RoleOutcome;
+  outcome: LoopOutcome<CompletionSubmission>;
+  worker: string;
+  message: string;
+  /** The worker's usage so far, this session's included, as its report counts it. */
+  total: Usage;
+}): Promise<RoleOutcome> {
+  if (outcome.kind !== 'failed' || finished.status !== 'failed' || !finished.head) return finished;
+  if (!finished.completion || !(await changesWork(ctx, { head: finished.head, worker })))
+    return finished;
+  const completion = {
+    ...stoppedCompletion({ worker, reason: outcome.reason, usage: total }),
+    ...(finished.completion.tests ? { tests: finished.completion.tests } : {}),
+  };
+  // The work tree is as it was committed (nothing of the model's runs since): only the report changes.
+  await git({ root: ctx.root, env: ctx.toolEnv }, ['reset', '--soft', ctx.base]);
+  const commit = await commitSession(ctx, message, {
+    workDir: sandbox.workDir,
+    batonFiles: [
+      { path: completionPath(ctx.env.BATON_BUILD, worker), content: completionText(completion) },
+    ],
+  });
+  if (!commit.ok) return finished;
+  return { status: 'partial', reason: outcome.reason, head: commit.head, completion };
 }
 
 function workTools(ctx: AgentContext, sandbox: Sandbox): AgentTool[] {
@@ -315,12 +390,14 @@ async function workPrompt({
   frontMatter,
   fix,
   retry,
+  messages,
 }: {
   ctx: AgentContext;
   worker: string;
   frontMatter: BriefFrontMatter;
   fix: { pr: number; feedback: FixFeedback; previous: Completion | null } | null;
   retry: string | null;
+  messages: string | null;
 }): Promise<string> {
   const build = ctx.env.BATON_BUILD;
   const scope = await readBuildScope(ctx.root, build, worker);
@@ -344,6 +421,7 @@ async function workPrompt({
       feedback: fix.feedback.text,
     },
     retry,
+    messages,
     scope: scopeLines({
       scope,
       build,

@@ -73,6 +73,8 @@ export interface SandboxRun {
   env: Readonly<Record<string, string>>;
   /** After this long the run's pid 1 kills everything in it, whatever happened outside. */
   timeoutMs: number;
+  /** Give the run a pipe for its standard input (an engine that takes messages while it runs); default none. */
+  stdin?: boolean;
 }
 
 /**

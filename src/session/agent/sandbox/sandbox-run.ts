@@ -32,7 +32,7 @@ export function startRun(layout: SandboxLayout, run: SandboxRun): SandboxProcess
     cwd: '/',
     env: { PATH: SYSTEM_PATH },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [run.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -68,7 +68,7 @@ export function startUnconfined(root: string, run: SandboxRun): SandboxProcess {
     cwd: root,
     env: { ...run.env },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [run.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());

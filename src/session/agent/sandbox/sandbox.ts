@@ -263,14 +263,23 @@ async function probe(sandbox: Sandbox): Promise<void> {
 
 /** The checkout itself, as the job's own user: local runs with the network open. */
 function unconfined(root: string): Sandbox {
+  const live = new Set<SandboxProcess>();
+  const stopAll = async () => {
+    await Promise.all([...live].map((run) => run.stop()));
+  };
   return {
     user: null,
     workDir: root,
     home: null,
     env: {},
-    spawn: (run) => startUnconfined(root, run),
+    spawn(run) {
+      const started = startUnconfined(root, run);
+      live.add(started);
+      started.child.once('exit', () => live.delete(started));
+      return started;
+    },
     blocked: () => [],
-    stopAll: async () => {},
-    close: async () => {},
+    stopAll,
+    close: stopAll,
   };
 }

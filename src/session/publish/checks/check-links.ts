@@ -1,9 +1,13 @@
 import type { ScratchRepo } from '../git.js';
-import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
+import {
+  EMPTY_TREE,
+  type PushedRange,
+  readPushedCommits,
+  readRawDiff,
+} from './read-pushed-commits.js';
 
 const SYMLINK = '120000';
 const GITLINK = '160000';
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 /** Linux follows at most 40 links in one lookup; a longer chain is refused, not guessed at. */
 const HOPS_MAX = 40;
 /** The longest target a link can hold (PATH_MAX less its NUL); a longer one is refused unread. */
@@ -31,23 +35,13 @@ const STEPS_MAX = 10_000;
  * branch's), so a change that makes an existing link escape is refused too.
  * A merge is held to what it brings itself, as the path rules hold it.
  */
-export async function checkLinks({
-  repo,
-  base,
-}: {
-  repo: ScratchRepo;
-  base: string;
-}): Promise<string[]> {
-  const build = await fetchedBuildRef(repo);
-  const listed = await repo.must({
-    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(build ? [`^${build}`] : [])],
-  });
+export async function checkLinks(range: PushedRange): Promise<string[]> {
+  const { repo } = range;
   const trees = treeLinks(repo);
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const line of listed.split('\n').filter(Boolean)) {
-    const [commit = '', ...parents] = line.split(' ');
-    for (const found of await checkCommit(repo, trees, commit, parents)) {
+  for (const { commit, sides } of await readPushedCommits(range)) {
+    for (const found of await checkCommit(repo, trees, commit, sides)) {
       // The same link or submodule in several commits is reported once, at the newest.
       if (!seen.has(found.key)) problems.push(found.problem);
       seen.add(found.key);
@@ -65,10 +59,11 @@ async function checkCommit(
   repo: ScratchRepo,
   trees: TreeLinks,
   commit: string,
-  parents: string[],
+  sides: string[],
 ): Promise<Found[]> {
-  const sides = parents.length > 0 ? parents : [EMPTY_TREE];
-  const perParent = await Promise.all(sides.map((parent) => rawDiff(repo, parent, commit)));
+  const perParent = await Promise.all(
+    sides.map((parent) => readRawDiff(repo, { from: parent, to: commit })),
+  );
   const [first = [], ...others] = perParent;
   const inEvery = others.map((list) => new Set(list.map((entry) => entry.path)));
   const found: Found[] = first
@@ -144,27 +139,6 @@ function describeUnsafe({ why, via }: Unsafe): string {
 /** A model-written target in one line, quoted, cut short. */
 function quoted(target: string): string {
   return JSON.stringify(target.length > 100 ? `${target.slice(0, 100)}…` : target);
-}
-
-interface RawEntry {
-  path: string;
-  oldMode: string;
-  newMode: string;
-  newSha: string;
-}
-
-/** Every path that differs between `from` and `to`, with its modes. */
-async function rawDiff(repo: ScratchRepo, from: string, to: string): Promise<RawEntry[]> {
-  const raw = await repo.must({
-    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, to],
-  });
-  const fields = raw.split('\0');
-  const entries: RawEntry[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const [oldMode = '', newMode = '', , newSha = ''] = (fields[i] ?? '').slice(1).split(' ');
-    entries.push({ path: fields[i + 1] ?? '', oldMode, newMode, newSha });
-  }
-  return entries;
 }
 
 /** A link of a tree: its blob, and its target (null when longer than a link can be). */

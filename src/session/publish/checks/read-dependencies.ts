@@ -3,7 +3,7 @@ import {
   findAddedDependencies,
   isDependencyFile,
 } from '../../../core/sessions/dependencies.js';
-import type { ScratchRepo } from '../git.js';
+import type { PushedRange } from './read-pushed-commits.js';
 import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
 
 /**
@@ -15,10 +15,7 @@ import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
 export async function readDependencyChanges({
   repo,
   base,
-}: {
-  repo: ScratchRepo;
-  base: string;
-}): Promise<DependencyChange[]> {
+}: PushedRange): Promise<DependencyChange[]> {
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ['diff', '--name-only', '-z', '--no-renames', range] });

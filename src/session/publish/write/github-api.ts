@@ -7,6 +7,7 @@ import {
   triesOf,
   unreachableMessage,
 } from '../../octokit.js';
+import { graphqlUrlOf } from '../../reads/github-reads.js';
 
 /**
  * A REST call GitHub answered with an error status, or that never reached
@@ -30,6 +31,8 @@ export class GitHubApiError extends Error {
 /** The few REST calls `publish` makes, as the app's installation. */
 export interface GitHubApi {
   request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  /** A GraphQL mutation (a pull request made a draft, or ready for review): its `data`. */
+  graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
   /**
    * A POST that must not land twice and that GitHub has no guard for: it is
    * tried without the client's retries, and before each further try `find`
@@ -50,12 +53,15 @@ export interface GitHubApi {
  */
 export function createGitHubApi({
   apiUrl,
+  graphqlUrl = graphqlUrlOf(apiUrl),
   token,
   fetch,
   log,
   options,
 }: {
   apiUrl: string;
+  /** Actions' `GITHUB_GRAPHQL_URL`; derived from `apiUrl` when absent. */
+  graphqlUrl?: string;
   token: string;
   fetch: typeof globalThis.fetch;
   log?: SessionLog;
@@ -101,6 +107,15 @@ export function createGitHubApi({
   };
   return {
     request: (method, path, body) => send(method, path, body, false),
+    async graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+      const { data } = await octokit.request({ method: 'POST', url: graphqlUrl, query, variables });
+      const answer = data as { data?: T; errors?: { message?: string }[] };
+      if (answer.errors?.length || !answer.data) {
+        const message = answer.errors?.map((error) => error.message).join('; ') || 'no data';
+        throw new GitHubApiError({ method: 'POST', path: '/graphql', status: 200, message });
+      }
+      return answer.data;
+    },
     async postOnce<T>({
       path,
       body,

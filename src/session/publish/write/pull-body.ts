@@ -107,6 +107,7 @@ export function renderPullBody({
   const network = renderBlocked(blocked);
   const worker = completion.worker_id;
   const sections = [
+    renderHandOff(completion),
     neutralizeModelText(completion.summary),
     list('Decisions', completion.decisions),
     list('Concerns', completion.concerns),
@@ -127,6 +128,30 @@ export function renderPullBody({
     neutralizeClosingKeywords(sections.filter(Boolean).join('\n\n')),
     `${note}\n\n${renderWorkerMarker({ build, worker })}`,
   );
+}
+
+/**
+ * A partial worker's draft: what it is, what to do with it, and the hand-off
+ * note the session wrote (model text, neutralized), which the next session
+ * starts from. Empty for any other report.
+ */
+function renderHandOff(completion: Completion): string {
+  if (completion.status !== 'partial') return '';
+  const worker = completion.worker_id;
+  const note = completion.handoff;
+  return [
+    `> ⏸️ **Partial work.** ${worker}'s session stopped short of its brief and handed in what works so far, so nothing paid for is lost. Reply \`/continue ${worker}\` to start a session from this branch and its hand-off note, \`/retry ${worker} <instructions>\` to steer that session, or mark this pull request ready for review to take it as it is.`,
+    ...(note
+      ? [
+          '',
+          '### Hand-off',
+          '',
+          `- **Done:** ${neutralizeModelText(note.done)}`,
+          `- **Left:** ${neutralizeModelText(note.left)}`,
+          `- **Next:** ${neutralizeModelText(note.next)}`,
+        ]
+      : []),
+  ].join('\n');
 }
 
 /** The tests as Baton ran them in the session: the result, and a failure's tail in a fence. */

@@ -8,7 +8,12 @@ import {
 } from '../../../core/vocabulary/ids.js';
 import { type GitHubApi, GitHubApiError, repoPath } from './github-api.js';
 
-const Pull = z.object({ number: z.number(), html_url: z.string() });
+const Pull = z.object({
+  number: z.number(),
+  html_url: z.string(),
+  node_id: z.string().optional(),
+  draft: z.boolean().optional(),
+});
 
 /**
  * `[<slug>] W1.1: <title>`, the worker PR's title (DESIGN §4). A squash merge
@@ -39,7 +44,8 @@ export interface WorkerPull {
 
 /**
  * Opens the worker's PR (head: worker branch, base: build branch), or updates
- * the body of the one already open, so a re-run never opens a second PR.
+ * the body of the one already open, so a re-run never opens a second PR. A
+ * `draft` is partial work (docs/sessions.md, "Wind-down").
  */
 export async function ensureWorkerPull({
   api,
@@ -48,6 +54,7 @@ export async function ensureWorkerPull({
   worker,
   title,
   body,
+  draft = false,
 }: {
   api: GitHubApi;
   repository: string;
@@ -55,6 +62,7 @@ export async function ensureWorkerPull({
   worker: string;
   title: string;
   body: string;
+  draft?: boolean;
 }): Promise<WorkerPull> {
   const open = await findOpenPull({ api, repository, build, worker });
   if (open) return updatePullBody({ api, repository, pr: open.number, body });
@@ -63,6 +71,7 @@ export async function ensureWorkerPull({
     head: workerBranch(build, worker),
     base: integrationBranch(build),
     body,
+    ...(draft ? { draft: true } : {}),
   };
   try {
     const created = Pull.parse(await api.request('POST', `${repoPath(repository)}/pulls`, request));
@@ -99,6 +108,40 @@ async function findOpenPull({
     .parse(await api.request('GET', `${repoPath(repository)}/pulls?${query}`));
   return pulls[0] ?? null;
 }
+
+/**
+ * Makes a worker's pull request a draft (partial work) or ready for review
+ * (work a continuation finished): GitHub offers only GraphQL mutations for
+ * either (REST's `draft` is read-only once opened). Nothing when it is so already.
+ */
+export async function setPullDraft({
+  api,
+  repository,
+  pr,
+  draft,
+}: {
+  api: GitHubApi;
+  repository: string;
+  pr: number;
+  draft: boolean;
+}): Promise<'changed' | 'unchanged'> {
+  const pull = Pull.parse(await api.request('GET', `${repoPath(repository)}/pulls/${pr}`));
+  if ((pull.draft ?? false) === draft || !pull.node_id) return 'unchanged';
+  await api.graphql(draft ? TO_DRAFT : READY_FOR_REVIEW, { id: pull.node_id });
+  return 'changed';
+}
+
+const TO_DRAFT = /* GraphQL */ `
+  mutation BatonConvertToDraft($id: ID!) {
+    convertPullRequestToDraft(input: { pullRequestId: $id }) { pullRequest { isDraft } }
+  }
+`;
+
+const READY_FOR_REVIEW = /* GraphQL */ `
+  mutation BatonReadyForReview($id: ID!) {
+    markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } }
+  }
+`;
 
 /** Replaces a pull request's body; its title and state stay as they are. */
 export async function updatePullBody({

@@ -12,7 +12,7 @@ import { postReview } from './post-review.js';
 import { postSynthesisSummary } from './post-synthesis.js';
 import { renderPullBody } from './pull-body.js';
 import { pushBranch } from './push-branch.js';
-import { ensureWorkerPull, renderPullTitle, updatePullBody } from './worker-pull.js';
+import { ensureWorkerPull, renderPullTitle, setPullDraft, updatePullBody } from './worker-pull.js';
 
 /** What publish reaches the world through; tests replace the parts. */
 export interface PublishIo {
@@ -50,6 +50,13 @@ export interface CheckedSession extends ReadSession {
  */
 export async function writeSession(checked: CheckedSession): Promise<PublishOutcome> {
   const { target, result } = checked;
+  const worker = target.role === 'work' || target.role === 'fix';
+  if (result.status === 'partial' && worker && result.completion && hasCommits(result)) {
+    return {
+      kind: 'published',
+      lines: [...(await push(checked)), ...(await partialPull(checked))],
+    };
+  }
   if (result.status !== 'complete') {
     // The worker's own branch keeps what was done; the shared build branch
     // gets no half plan, which the app would read as the plan.
@@ -108,14 +115,10 @@ async function push({
     : [`${target.branch} is at ${result.head}: the push landed though git reported a failure.`];
 }
 
-async function openPull({
-  env,
-  target,
-  result,
-  repo,
-  api,
-  dependencies = [],
-}: CheckedSession): Promise<string[]> {
+async function openPull(
+  { env, target, result, repo, api, dependencies = [] }: CheckedSession,
+  { draft = false }: { draft?: boolean } = {},
+): Promise<string[]> {
   const worker = target.worker ?? '';
   if (!result.completion || !result.base) return [];
   const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
@@ -131,7 +134,12 @@ async function openPull({
       blocked: result.blocked,
       dependencies,
     }),
+    draft,
   });
+  // An open pull request a later attempt updates with partial work becomes a draft too.
+  if (draft && !pull.created) {
+    await setPullDraft({ api, repository: env.GITHUB_REPOSITORY, pr: pull.number, draft: true });
+  }
   return [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`];
 }
 
@@ -155,7 +163,41 @@ async function updatePull({
     pr: target.pr,
     body,
   });
-  return [`Updated pull request #${pull.number}: ${pull.url}`];
+  // A continuation that finished the partial work hands it to review.
+  const ready = await setPullDraft({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    pr: target.pr,
+    draft: false,
+  });
+  return [
+    `Updated pull request #${pull.number}: ${pull.url}`,
+    ...(ready === 'changed' ? [`Marked #${pull.number} ready for review.`] : []),
+  ];
+}
+
+/**
+ * Partial work (docs/sessions.md, "Wind-down"): a work session's opens its
+ * pull request as a draft; a fix session's updates its pull request and makes
+ * it a draft, so no review takes half a change for a whole one.
+ */
+async function partialPull(checked: CheckedSession): Promise<string[]> {
+  const { env, target, result, api } = checked;
+  const repository = env.GITHUB_REPOSITORY;
+  if (target.role === 'work') {
+    const opened = await openPull(checked, { draft: true });
+    return opened.map((line) => `${line} (a draft: partial work)`);
+  }
+  if (!result.completion || target.pr === null) return [];
+  const body = renderPullBody({
+    build: target.build,
+    completion: result.completion,
+    blocked: result.blocked,
+    dependencies: checked.dependencies ?? [],
+  });
+  const pull = await updatePullBody({ api, repository, pr: target.pr, body });
+  await setPullDraft({ api, repository, pr: target.pr, draft: true });
+  return [`Updated pull request #${pull.number} with partial work, as a draft: ${pull.url}`];
 }
 
 async function review({ env, target, result, api }: CheckedSession): Promise<PublishOutcome> {

@@ -47,6 +47,8 @@ export async function writeUsageRecord({
     outcome: result.status,
     usage: result.usage,
     engine: result.engine,
+    ...(result.limit ? { limit: result.limit } : {}),
+    ...(result.messages.length > 0 ? { messages: result.messages } : {}),
   };
   const reason = refusal
     ? oneLineReason(`publish refused: ${refusal}`)

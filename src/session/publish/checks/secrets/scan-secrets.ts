@@ -1,5 +1,5 @@
 import type { ScratchRepo } from '../../git.js';
-import { fetchedBuildRef, HEAD_REF } from '../verify-commits.js';
+import { type PushedRange, readPushedCommits, readRawDiff } from '../read-pushed-commits.js';
 import { fileText, InflatedTooLarge } from './encoded-text.js';
 import { findSecretsIn, maskSecret } from './secret-rules.js';
 
@@ -24,8 +24,6 @@ export interface SecretHit {
   masked: string;
 }
 
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-
 /**
  * Looks through every commit publish would push (the bundle's head back to the
  * dispatched base, the build branch's own commits left out) for secrets: its
@@ -37,21 +35,10 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
  * from every parent). Binary files are refused by kind and by size, and looked
  * through as text below that.
  */
-export async function scanCommits({
-  repo,
-  base,
-}: {
-  repo: ScratchRepo;
-  base: string;
-}): Promise<SecretHit[]> {
-  const build = await fetchedBuildRef(repo);
-  const listed = await repo.must({
-    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(build ? [`^${build}`] : [])],
-  });
+export async function scanCommits(range: PushedRange): Promise<SecretHit[]> {
   const hits: SecretHit[] = [];
-  for (const line of listed.split('\n').filter(Boolean)) {
-    const [commit = '', ...parents] = line.split(' ');
-    hits.push(...(await scanCommit(repo, commit, parents.length > 0 ? parents : [EMPTY_TREE])));
+  for (const { commit, sides } of await readPushedCommits(range)) {
+    hits.push(...(await scanCommit(range.repo, commit, sides)));
   }
   return dedupe(hits);
 }
@@ -65,9 +52,9 @@ interface Changed {
 async function scanCommit(
   repo: ScratchRepo,
   commit: string,
-  parents: string[],
+  sides: string[],
 ): Promise<SecretHit[]> {
-  const perParent = await Promise.all(parents.map((parent) => changedBlobs(repo, parent, commit)));
+  const perParent = await Promise.all(sides.map((side) => changedBlobs(repo, side, commit)));
   const [first = [], ...others] = perParent;
   const inEvery = others.map((list) => new Set(list.map((change) => change.path)));
   const own = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
@@ -143,24 +130,16 @@ async function scanChange(
 
 /** Paths a commit adds or changes against one parent, with their blobs (renames as adds). */
 async function changedBlobs(repo: ScratchRepo, parent: string, commit: string): Promise<Changed[]> {
-  const raw = await repo.must({
-    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', parent, commit],
-  });
-  const fields = raw.split('\0');
-  const changes: Changed[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const [oldMode = '', newMode = '', oldSha = '', newSha = ''] = (fields[i] ?? '')
-      .slice(1)
-      .split(' ');
-    // Deleted paths and submodules carry no content of the session's.
-    if (newMode === '000000' || newMode === '160000') continue;
-    changes.push({
-      path: fields[i + 1] ?? '',
-      oldSha: oldMode === '000000' ? null : oldSha,
-      newSha,
-    });
-  }
-  return changes;
+  return (
+    (await readRawDiff(repo, { from: parent, to: commit }))
+      // Deleted paths and submodules carry no content of the session's.
+      .filter(({ newMode }) => newMode !== '000000' && newMode !== '160000')
+      .map(({ path, oldMode, oldSha, newSha }) => ({
+        path,
+        oldSha: oldMode === '000000' ? null : oldSha,
+        newSha,
+      }))
+  );
 }
 
 /** The new blob's line numbers that its change adds (a zero-context diff of the two blobs). */

@@ -1,0 +1,474 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { SIM_BATON_SOURCE } from '../sim/e2e.js';
+import { FakeGitHub } from '../sim/github/fake-github.js';
+import { type RedisServer, startRedisServer } from '../sim/redis-server.js';
+import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
+import { type AppProcess, freePort, startAppProcessOnFreePort } from '../sim/start-app.js';
+import { fastClockMain, measureOnFastClock } from './in-child.js';
+import {
+  type BuildsOutcome,
+  createScaleRepo,
+  firstApprovalOf,
+  outcomeOf,
+  playSessions,
+  readOutcome,
+  type ScaleBuild,
+  type ScaleRepo,
+  startBuild,
+  untilFinished,
+  wavesAndChain,
+} from './scale-world.js';
+
+/**
+ * Replicas at scale (#44): builds in one installation on the simulator, with
+ * the app as one process (the default, nothing else to run), and as three
+ * processes behind one webhook address (each delivery to one of them, as a
+ * load balancer spreads them, passing over one that does not answer) sharing
+ * one real Redis (`REDIS_URL`); then three again, one of them killed
+ * (SIGKILL) mid-build while it holds a build's lease.
+ *
+ * The world is bench/scale.ts's (scale-world.ts: scripted sessions of
+ * simulated minutes, the maintainer's `/approve` a minute after each plan),
+ * and the clock its fast clock (bench/fast-clock.mjs, K times faster) in the
+ * app processes and here; Redis keeps real time, so the apps are told
+ * `BATON_CLOCK_RATE=K` and hand it the leases, looks and request spacing in
+ * its time. The simulated GitHub refuses writes past its secondary limits (80
+ * a minute, 500 an hour: sim/github/secondary-limit.ts), counting the app's
+ * writes (every replica's) and the sessions' pull requests and reviews.
+ *
+ * Per run: every build's end (its final pull request) from the first
+ * `/approve`, the makespan (first `/approve` to the last final pull request);
+ * the installation's most writes in any simulated minute and hour; the
+ * secondary-limit refusals; what was made twice (per build, the chaos runs'
+ * invariants: one status comment, one dispatch per attempt, one branch, one
+ * merge, one review per head, one final pull request); Redis commands per
+ * reconcile (every command Redis counted, less what the replicas send while
+ * idle, ÷ the reconciles the replicas logged); and, for the killed run, the
+ * builds the dead replica held and how long after its death a live replica
+ * finished a reconcile of each, against the lease.
+ *
+ * `npx tsx bench/replicas.ts [--options '{"k":120,"builds":3}']` prints the report; `--json` one line.
+ */
+export type RunKind = 'one' | 'replicas' | 'replicas-killed';
+
+export interface ReplicaRun extends BuildsOutcome {
+  kind: RunKind;
+  replicas: number;
+  reconciles: number;
+  /** Redis's commands per reconcile, the idle replicas' polling left out; by command. */
+  redis: { perReconcile: number; byCommand: Record<string, number> } | null;
+  kill: {
+    atMinutes: number;
+    /** The builds the dead replica held, each with the simulated ms until a live replica reconciled it. */
+    held: { build: string; afterMs: number }[];
+    leaseMs: number;
+  } | null;
+  realSeconds: number;
+}
+
+export interface ReplicasReport {
+  k: number;
+  builds: number;
+  workersPerBuild: number;
+  leaseSeconds: number;
+  runs: ReplicaRun[];
+}
+
+export interface ReplicasOptions {
+  k: number;
+  builds: number;
+  /** Each build's plan: waves of these widths (`wavesAndChain`). */
+  widths: number[];
+  leaseSeconds: number;
+  runs: RunKind[];
+}
+
+/** The bench's size: ten builds of ten workers (waves of 4, 3, 2, 1), each run the three ways. */
+export const FULL: ReplicasOptions = {
+  k: 60,
+  builds: 10,
+  widths: [4, 3, 2, 1],
+  leaseSeconds: 30,
+  runs: ['one', 'replicas', 'replicas-killed'],
+};
+
+const SECRET = 'replicas-bench-secret';
+/** Simulated hours a run may take before it is reported unfinished. */
+const RUN_HOURS = 4;
+
+/** Runs the replicas bench in a child process on the fast clock; resolves with its report. */
+export async function measureReplicas(
+  options: ReplicasOptions = FULL,
+  timeoutMs = 900_000,
+): Promise<ReplicasReport> {
+  const report = await measureOnFastClock<ReplicasReport>('replicas.ts', {
+    k: options.k,
+    options,
+    timeoutMs,
+  });
+  report.runs.forEach(readOutcome);
+  return report;
+}
+
+/** The runs, on the fast clock (`--child`). */
+async function runReplicas(options: ReplicasOptions): Promise<ReplicasReport> {
+  const runs: ReplicaRun[] = [];
+  for (const kind of options.runs) runs.push(await runOnce(kind, options));
+  return {
+    k: options.k,
+    builds: options.builds,
+    workersPerBuild: wavesAndChain(options.widths).length,
+    leaseSeconds: options.leaseSeconds,
+    runs,
+  };
+}
+
+/** The world of one run: the simulator, Redis when replicated, and the app processes. */
+interface World {
+  gh: FakeGitHub;
+  server: GitHubServer;
+  redis: RedisServer | null;
+  apps: AppProcess[];
+  stop(): Promise<void>;
+}
+
+async function startWorld(kind: RunKind, options: ReplicasOptions): Promise<World> {
+  const gh = new FakeGitHub({ owner: 'org', repo: 'ten-builds' });
+  const replicas = kind === 'one' ? 1 : 3;
+  const redis = replicas > 1 ? await startRedisServer() : null;
+  const ports = await Promise.all(Array.from({ length: replicas }, () => freePort()));
+  const hook = (port: number) => `http://127.0.0.1:${port}/api/github/webhooks`;
+  const [first, ...rest] = ports.map(hook);
+  const server = await startGitHubServer({
+    gh,
+    appWebhookUrl: first ?? null,
+    replicaWebhookUrls: rest,
+    webhookSecret: SECRET,
+    // One webhook address in front of the replicas: each delivery reaches one of them.
+    faults: { fanOut: false },
+  });
+  const k = options.k;
+  const apps = await Promise.all(
+    ports.map((port, index) =>
+      startAppProcessOnFreePort(
+        {
+          gheHost: server.host,
+          webhookSecret: SECRET,
+          oidcIssuer: 'http://127.0.0.1:9/unused',
+          logLevel: 'info',
+          resyncMinutes: 10,
+          startTimeoutMs: 60_000 * k,
+          env: {
+            NODE_OPTIONS: `--import ${new URL('./fast-clock.mjs', import.meta.url).href}`,
+            FAST_CLOCK_K: String(k),
+            FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
+            BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+            BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+            ...(redis
+              ? {
+                  REDIS_URL: redis.url,
+                  BATON_CLOCK_RATE: String(k),
+                  BATON_LEASE_SECONDS: String(options.leaseSeconds),
+                }
+              : {}),
+          },
+        },
+        { first: port, onPort: (moved) => server.setWebhookUrl(index, hook(moved)) },
+      ),
+    ),
+  );
+  return {
+    gh,
+    server,
+    redis,
+    apps,
+    async stop() {
+      await Promise.all(apps.map((app) => app.stop()));
+      // `BENCH_APP_LOG=prefix`: each app's log lines in `prefix-<kind>-<n>`, to see what it did.
+      if (process.env.BENCH_APP_LOG)
+        for (const [n, app] of apps.entries())
+          writeFileSync(`${process.env.BENCH_APP_LOG}-${kind}-${n}`, app.output());
+      await server.close();
+      await redis?.stop();
+    },
+  };
+}
+
+async function runOnce(kind: RunKind, options: ReplicasOptions): Promise<ReplicaRun> {
+  const realFrom = process.hrtime.bigint();
+  const world = await startWorld(kind, options);
+  const { gh, apps } = world;
+  const counter = world.redis ? new Redis(world.redis.url) : null;
+  try {
+    const repo = createScaleRepo(gh);
+    const builds: ScaleBuild[] = [];
+    playSessions(() => builds, [repo]);
+    const workers = wavesAndChain(options.widths);
+    const startedAt = Date.now();
+    const before = counter ? await commandStats(counter) : null;
+    for (let i = 0; i < options.builds; i++)
+      builds.push(startBuild(repo, { title: `Ten workers ${i + 1}`, workers }));
+    let ended = false;
+    const killing =
+      kind === 'replicas-killed' && counter
+        ? killMidBuild({ builds, apps, redis: counter, ended: () => ended })
+        : null;
+    const finished = await untilFinished(builds, { from: startedAt, hours: RUN_HOURS });
+    ended = true;
+    const endedAt = Date.now();
+    const kill = killing ? await killing : null;
+    const after = counter ? await commandStats(counter) : null;
+    // What the idle replicas send (their looks' polls, Bottleneck's heartbeats): a simulated minute.
+    const idle = counter ? await commandsOver(counter, 60_000) : null;
+    const reconciles = apps.reduce((sum, app) => sum + reconciledLines(app).length, 0);
+    return {
+      kind,
+      replicas: apps.length,
+      ...outcomeOf(repo, builds, finished),
+      reconciles,
+      redis:
+        before && after && idle !== null
+          ? perReconcile({
+              before,
+              after,
+              idlePerMs: idle,
+              ms: endedAt - startedAt,
+              reconciles,
+            })
+          : null,
+      kill: kill && {
+        atMinutes: (kill.at - firstApprovalOf(builds)) / 60_000,
+        held: kill.held.map((build) => ({
+          build,
+          afterMs: readAfter(repo, builds, { build, at: kill.at }) - kill.at,
+        })),
+        leaseMs: options.leaseSeconds * 1000,
+      },
+      realSeconds: Number(process.hrtime.bigint() - realFrom) / 1e9,
+    };
+  } finally {
+    counter?.disconnect();
+    await world.stop();
+  }
+}
+
+/**
+ * Once every build is approved and has a worker under way, kills with SIGKILL the first
+ * replica seen holding a build's lease (its value names its pid), and answers when, the
+ * builds it held and which it was; null if the builds ended first.
+ */
+async function killMidBuild({
+  builds,
+  apps,
+  redis,
+  ended,
+}: {
+  builds: ScaleBuild[];
+  apps: AppProcess[];
+  redis: Redis;
+  ended: () => boolean;
+}): Promise<{ at: number; held: string[]; victim: AppProcess } | null> {
+  const underWay = (b: ScaleBuild) =>
+    b.approvedAt !== null &&
+    b.repo.gh.runs.some((r) => r.inputs.build === b.script.build && r.inputs.role === 'work');
+  while (!ended()) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (!builds.every(underWay)) continue;
+    const keys = await redis.keys('baton:lease:*');
+    const values = keys.length > 0 ? await redis.mget(keys) : [];
+    const victim = apps.find((app) => values.some((value) => value?.startsWith(`${app.pid}-`)));
+    if (!victim) continue;
+    process.kill(victim.pid, 'SIGKILL');
+    const at = Date.now();
+    await victim.exited;
+    // `baton:lease:<owner>/<repo>#<build>`: the build.
+    const held = keys.filter((_, i) => values[i]?.startsWith(`${victim.pid}-`));
+    return { at, held: held.map((key) => key.slice(key.indexOf('#') + 1)), victim };
+  }
+  return null;
+}
+
+/**
+ * When a reconcile of `build` began after `at`, simulated ms (NaN if none): the first read of
+ * the build (its GraphQL query names its issue) GitHub answered after then. After a replica's
+ * death, only the living read.
+ */
+function readAfter(
+  repo: ScaleRepo,
+  builds: ScaleBuild[],
+  { build, at }: { build: string; at: number },
+): number {
+  const issue = builds.find((b) => b.script.build === build)?.issue;
+  const index = repo.gh.log.findIndex(
+    (entry, i) =>
+      (repo.stamps[i] ?? 0) > at &&
+      entry.route === 'POST /graphql' &&
+      (entry.body as { variables?: { issue?: unknown } } | null)?.variables?.issue === issue,
+  );
+  return index >= 0 ? (repo.stamps[index] ?? Number.NaN) : Number.NaN;
+}
+
+/** The app's `baton: reconciled` lines: the build and when. */
+function reconciledLines(app: AppProcess): { buildId: string; at: number }[] {
+  return app
+    .output()
+    .split('\n')
+    .flatMap((line) => {
+      if (!line.includes('baton: reconciled')) return [];
+      try {
+        const entry = JSON.parse(line) as { buildId?: unknown; time?: unknown };
+        const at = typeof entry.time === 'number' ? entry.time : Date.parse(String(entry.time));
+        return [{ buildId: String(entry.buildId ?? ''), at }];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Redis's count of the commands it ran, in all and by command. */
+async function commandStats(
+  redis: Redis,
+): Promise<{ total: number; byCommand: Map<string, number> }> {
+  const text = await redis.info('commandstats');
+  const byCommand = new Map<string, number>();
+  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    byCommand.set(match[1] ?? '', Number(match[2]));
+  const total = [...byCommand.values()].reduce((sum, n) => sum + n, 0);
+  return { total, byCommand };
+}
+
+/** Commands Redis runs per simulated ms over `ms` while nothing happens (its `info` calls left out). */
+async function commandsOver(redis: Redis, ms: number): Promise<number> {
+  const from = await commandStats(redis);
+  const start = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const to = await commandStats(redis);
+  return (to.total - from.total - 1) / (Date.now() - start);
+}
+
+function perReconcile({
+  before,
+  after,
+  idlePerMs,
+  ms,
+  reconciles,
+}: {
+  before: { total: number; byCommand: Map<string, number> };
+  after: { total: number; byCommand: Map<string, number> };
+  idlePerMs: number;
+  ms: number;
+  reconciles: number;
+}): NonNullable<ReplicaRun['redis']> {
+  const byCommand: Record<string, number> = {};
+  for (const [command, calls] of after.byCommand) {
+    const made = calls - (before.byCommand.get(command) ?? 0);
+    if (made > 0 && command !== 'info') byCommand[command] = made;
+  }
+  const made = Object.values(byCommand).reduce((sum, n) => sum + n, 0);
+  return { perReconcile: (made - idlePerMs * ms) / Math.max(1, reconciles), byCommand };
+}
+
+function printRun(run: ReplicaRun): void {
+  const held = run.kill?.held.map((h) => `${h.build} after ${(h.afterMs / 1000).toFixed(0)} s`);
+  console.log(
+    [
+      `${run.kind} (${run.replicas} process${run.replicas > 1 ? 'es' : ''}): ${run.finished ? 'finished' : 'NOT FINISHED'} in ${run.realSeconds.toFixed(0)} real s`,
+      `  makespan ${run.makespanMinutes.toFixed(1)} min; each build's end ${run.buildEndMinutes.map((m) => m.toFixed(1)).join(' ')}`,
+      `  peak writes ${run.peakWrites.perMinute} a minute, ${run.peakWrites.perHour} an hour; secondary-limit refusals ${run.secondaryRefusals}`,
+      `  writes by route: ${Object.entries(run.writesByRoute)
+        .map(([route, n]) => `${n} ${route}`)
+        .join(', ')}`,
+      `  made twice: ${run.twice.length === 0 ? 'nothing' : run.twice.join('; ')}`,
+      `  reconciles ${run.reconciles}${
+        run.redis
+          ? `; Redis commands per reconcile ${run.redis.perReconcile.toFixed(1)} (${Object.entries(
+              run.redis.byCommand,
+            )
+              .map(([c, n]) => `${c} ${n}`)
+              .join(', ')})`
+          : ''
+      }`,
+      ...(run.kill
+        ? [
+            `  killed at ${run.kill.atMinutes.toFixed(1)} min holding ${held?.join(', ')} (lease ${run.kill.leaseMs / 1000} s)`,
+          ]
+        : []),
+    ].join('\n'),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await fastClockMain({
+    defaults: FULL,
+    run: runReplicas,
+    measure: measureReplicas,
+    print: (report) => {
+      for (const run of report.runs) printRun(run);
+    },
+  });
+}
+
+/** A row of `npm run bench`'s table (bench/run.ts). */
+export interface BenchRow {
+  figure: string;
+  measured: string;
+  target: string;
+  met: boolean | null;
+}
+
+/** The replicas part's rows: limits across replicas, makespan against one process, the kill, Redis. */
+export function replicasRows(report: ReplicasReport): BenchRow[] {
+  const size = `${report.builds} builds of ${report.workersPerBuild} workers in one installation`;
+  const one = report.runs.find((run) => run.kind === 'one');
+  const three = report.runs.find((run) => run.kind === 'replicas');
+  const killed = report.runs.find((run) => run.kind === 'replicas-killed');
+  const replicated = [three, killed].filter((run): run is ReplicaRun => run !== undefined);
+  const peaks = (run: ReplicaRun) =>
+    `${run.peakWrites.perMinute} / ${run.peakWrites.perHour}, ${run.secondaryRefusals} refused`;
+  const rows: BenchRow[] = replicated.map((run) => ({
+    figure: `Replicas: peak writes of the app (every replica) and its sessions per simulated minute / hour, and GitHub's secondary-limit refusals (${run.replicas} app processes behind one webhook address on one Redis${run.kill ? ', one killed mid-build' : ''}; ${size})`,
+    measured: peaks(run),
+    target: '< 80 / < 500, 0 refused',
+    met:
+      run.finished &&
+      run.peakWrites.perMinute < 80 &&
+      run.peakWrites.perHour < 500 &&
+      run.secondaryRefusals === 0,
+  }));
+  if (one && three) {
+    const ratio = three.makespanMinutes / one.makespanMinutes;
+    rows.push({
+      figure: `Replicas: makespan, three replicas ÷ one process on the same builds, simulated minutes from the first /approve (${size}; one process's peaks ${peaks(one)})`,
+      measured: `${three.makespanMinutes.toFixed(1)} ÷ ${one.makespanMinutes.toFixed(1)} = ${ratio.toFixed(3)}`,
+      target: '≤ 1.1',
+      met: ratio <= 1.1,
+    });
+  }
+  rows.push({
+    figure: `Replicas: what GitHub shows made twice (status comments, dispatches, branches, merges, reviews per head, final pull requests), every run (${size})`,
+    measured: String(report.runs.reduce((sum, run) => sum + run.twice.length, 0)),
+    target: '0',
+    met: report.runs.every((run) => run.twice.length === 0),
+  });
+  if (killed?.kill) {
+    const { held, leaseMs, atMinutes } = killed.kill;
+    const worst = Math.max(...held.map((h) => h.afterMs));
+    rows.push({
+      figure: `Replicas: a replica killed (SIGKILL) ${atMinutes.toFixed(1)} simulated minutes after the first /approve while it held ${held.length} build(s): every build completed; the longest from the kill to a live replica's next read of a held build, simulated s, against the lease (BATON_LEASE_SECONDS)`,
+      measured: `${killed.finished ? 'completed' : 'NOT completed'}; ${(worst / 1000).toFixed(1)} s (lease ${leaseMs / 1000} s); makespan ${killed.makespanMinutes.toFixed(1)} min${one ? ` (${(killed.makespanMinutes / one.makespanMinutes).toFixed(3)} × one process's)` : ''}`,
+      target: '≤ the lease (+ the start of a reconcile)',
+      met: killed.finished && worst <= leaseMs + 6_000,
+    });
+  }
+  if (three?.redis)
+    rows.push({
+      figure:
+        'Replicas: Redis commands a reconcile adds (its hold and release, the budget read back and written through, the looks, Bottleneck spacing its writes), the replicas’ idle polling left out',
+      measured: `${three.redis.perReconcile.toFixed(1)} (${three.reconciles} reconciles)`,
+      target: 'reported',
+      met: null,
+    });
+  return rows;
+}

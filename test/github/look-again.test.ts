@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { ActOutcome } from '../../src/github/act/act.js';
+import { leaveNextLook } from '../../src/github/reconcile/look-again.js';
+import type { Look, LookSchedule, LookTime } from '../../src/github/store/look-schedule.js';
+
+const look: Look = {
+  target: {
+    installationId: 1,
+    owner: 'o',
+    repo: 'r',
+    build: '1-b',
+    issue: 1,
+    defaultBranch: 'main',
+  },
+  again: () => undefined,
+};
+const merged: ActOutcome = { action: { kind: 'merge-pull', pull: 7 } as never, result: 'done' };
+const failed502: ActOutcome = {
+  action: { kind: 'post-comment' } as never,
+  result: 'failed',
+  transient: true,
+};
+
+/** The waits a build's passes leave, one pass after another: what `set` and `within` were given. */
+function waitsOf(passes: (ActOutcome[] | null)[]): (number | null)[] {
+  const given: (number | null)[] = [];
+  const looks: LookSchedule = {
+    set: (_key, times: LookTime[]) => given.push(times[0]?.ms ?? null),
+    within: (_key, next: LookTime) => given.push(next.ms),
+    stop: () => undefined,
+  };
+  const deps = { looks, failedPasses: new Map<string, number>() };
+  for (const outcomes of passes)
+    leaveNextLook(deps, { key: 'o/r#1-b', outcomes, look, log: { info: () => undefined } });
+  return given;
+}
+
+describe('leaveNextLook after a write GitHub failed', () => {
+  it('backs off while passes are stuck: the read failed or every write failed', () => {
+    expect(waitsOf([null, [failed502], null, [failed502]])).toEqual([
+      5_000, 20_000, 80_000, 320_000,
+    ]);
+  });
+
+  it('waits 5 s and starts the count again when a pass made progress beside its failure', () => {
+    expect(waitsOf([[failed502], [failed502], [merged, failed502], [failed502]])).toEqual([
+      5_000, 20_000, 5_000, 20_000,
+    ]);
+  });
+
+  it('leaves no retry after a clean pass, and counts from 5 s again after it', () => {
+    expect(waitsOf([[failed502], [failed502], [merged], [failed502]])).toEqual([
+      5_000,
+      20_000,
+      null,
+      5_000,
+    ]);
+  });
+});
