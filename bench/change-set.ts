@@ -24,7 +24,8 @@ import {
  * (docs/change-sets.md), through the REAL app process on the simulator over
  * HTTP, on the fast clock, as bench/scale.ts plays its builds: sessions are
  * scripted (bench/scale-world.ts: 3 minutes to plan, 8–16 to work, 3 to
- * review; a member's slice session plays as a plan session), CI passes at once.
+ * review; a member's slice session, which calls no model, a minute), CI
+ * passes at once.
  *
  * The plan: six waves of 6, 4, 6, 6, 5 and 3 workers, the first two in the
  * library, the next two in the service (the issue's repository), the last two
