@@ -225,6 +225,7 @@ describe('the session workflow', () => {
       issues: 'read',
       'pull-requests': 'read',
       checks: 'read',
+      actions: 'read',
     });
     expect(jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
   });

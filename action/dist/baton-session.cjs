@@ -77733,6 +77733,18 @@ function parseTrigger(trigger) {
   const match = TRIGGER.exec(trigger);
   return { kind: match?.[1] ?? match?.[3] ?? "", id: match?.[2] ?? match?.[4] ?? "" };
 }
+function parseRunName(title) {
+  const [baton, role, build, worker, trigger, ...rest] = title.trim().split(/\s+/);
+  if (baton !== "baton" || rest.length > 0 || !build || !worker || !trigger) return null;
+  if (!SESSION_ROLES.includes(role)) return null;
+  if (trigger !== "-" && !isSessionTrigger(trigger)) return null;
+  return {
+    role,
+    build,
+    worker: worker === "-" ? null : worker,
+    trigger: trigger === "-" ? null : trigger
+  };
+}
 
 // src/core/sessions/engines.ts
 var Engine = external_exports.enum(ENGINES);
@@ -77869,6 +77881,7 @@ function skillPath(role) {
   return `.baton/skills/${role}.md`;
 }
 var STYLE_GUIDE_PATH = ".baton/style.md";
+var WORKFLOW_FILE = "baton.yml";
 var CONFIG_FILE = "baton.yml";
 
 // src/core/plan/plan.ts
@@ -77932,195 +77945,6 @@ function waveOf(id) {
 }
 function buildTypeOf(plan) {
   return plan.type ?? "code";
-}
-
-// src/core/plan/completion.ts
-var COMPLETION_MAX_BYTES = 64 * 1024;
-var Line = external_exports.string().max(2e3);
-var Lines = external_exports.array(Line).max(50).default([]);
-var Usage2 = external_exports.strictObject({
-  /** Uncached input tokens. */
-  input_tokens: external_exports.number().int().nonnegative(),
-  /** Output tokens, thinking included. */
-  output_tokens: external_exports.number().int().nonnegative(),
-  /** Input tokens read from the prompt cache. */
-  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Input tokens written to the prompt cache. */
-  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Estimated cost in US dollars at list prices. */
-  cost_usd: external_exports.number().nonnegative(),
-  /** Model requests made. */
-  turns: external_exports.number().int().nonnegative(),
-  /** Wall-clock seconds of the agent loop. */
-  seconds: external_exports.number().nonnegative(),
-  /** Of `output_tokens`, those the model spent thinking (billed as output). */
-  thinking_tokens: external_exports.number().int().nonnegative().optional(),
-  /** Web searches the provider ran for the session (billed per search). */
-  web_search_requests: external_exports.number().int().nonnegative().optional(),
-  /** Web pages the provider fetched for the session (billed as tokens only). */
-  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
-  /** Input tokens the API's context management cleared from old tool results. */
-  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
-});
-var TestRun = external_exports.strictObject({
-  status: external_exports.enum(["passed", "failed", "not-run"]),
-  /** The command, as configured (`session.test`) or found in the repository. */
-  command: external_exports.string().max(500).nullable(),
-  /** `failed`: the last lines of the output; `not-run`: why. */
-  detail: external_exports.string().max(4e3).default("")
-});
-var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
-var HandOff = external_exports.strictObject({
-  done: Line,
-  left: Line,
-  next: Line
-});
-var Completion = external_exports.strictObject({
-  /** The worker this report is for. */
-  worker_id: WorkerId,
-  /**
-   * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
-   */
-  status: CompletionStatus,
-  /** One paragraph: what was done, or why it could not be. */
-  summary: external_exports.string().trim().min(1).max(4e3),
-  /** Files created or changed, relative to the repository root. */
-  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
-  /** What the worker found out that later workers should know. */
-  learnings: Lines,
-  /** Risks and doubts a reviewer should look at. */
-  concerns: Lines,
-  /** Choices made where the brief left room. */
-  decisions: Lines,
-  /** Work suggested for later. */
-  follow_up: Lines,
-  /**
-   * Workers of the plan, not started yet, whose briefs the learnings should
-   * change: once this worker merges, a plan session in adapt mode revises
-   * those briefs before they start. Ids only; Baton never reads the prose.
-   */
-  affects: external_exports.array(WorkerId).max(60).default([]),
-  /** What the session cost. */
-  usage: Usage2,
-  /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional(),
-  /** `partial`: the hand-off note the next session starts from. */
-  handoff: HandOff.optional()
-});
-
-// src/core/plan/record-message.ts
-var RECORD_MAX_BYTES = 4096;
-function renderRecordMessage(header, record2) {
-  return `${header}
-
-${JSON.stringify(record2)}
-`;
-}
-function parseRecordMessage(message2, { header, schema: schema2 }) {
-  if (message2.length > RECORD_MAX_BYTES) return null;
-  const [first, ...rest] = message2.split("\n");
-  if (first?.trim() !== header) return null;
-  try {
-    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-// src/core/plan/usage.ts
-var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
-var LIMIT_NAMES = {
-  turns: "its turns (`session.maxTurns`)",
-  tokens: "its token limit",
-  usd: "its dollar limit",
-  time: "its time (`session.timeoutMinutes`)",
-  budget: "the build's budget (`budget.maxUsd`)",
-  daily: "the repository's daily cap (`budget.dailyUsd`)"
-};
-var MessageReceipt = external_exports.strictObject({
-  comment: external_exports.number().int().positive(),
-  turn: external_exports.number().int().positive()
-});
-var USAGE_HEADER = "baton usage";
-var REASON_MAX_CHARS = 240;
-var UsageRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The workflow run of the session. */
-  run_id: external_exports.number().int().positive(),
-  /** The run's attempt: a re-run is a session of its own. */
-  attempt: external_exports.number().int().positive().default(1),
-  role: external_exports.enum(SESSION_ROLES),
-  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
-  /**
-   * How the agent ended: its result's status, or `no-result` when it left none.
-   * `partial`: it stopped short of its brief and handed in what works, with a
-   * hand-off note (docs/sessions.md, "Wind-down").
-   */
-  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
-  /** The limit a session stopped at (or wound down before), when one did. */
-  limit: SessionLimit.optional(),
-  /**
-   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
-   * with the turn it took it in at: the model request that first carried it.
-   */
-  messages: external_exports.array(MessageReceipt).max(500).optional(),
-  usage: Usage2,
-  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
-  engine: Engine.optional(),
-  /**
-   * Why the session did not deliver, in one line (a model error with its
-   * status, a limit, the context window, failing tests, a publish refusal with
-   * its rule and path). May quote model text: the app shows it only inside a
-   * code span (`failureText`), never as markup.
-   */
-  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text4) => ![...text4].some(isControl), "must be one line").nullable().optional()
-});
-function usageRef({
-  build,
-  runId,
-  attempt
-}) {
-  return `${usageRefPrefix(build)}${runId}-${attempt}`;
-}
-function usageRefPrefix(build) {
-  return `refs/baton/${build}/usage/`;
-}
-function renderUsageMessage(record2) {
-  return renderRecordMessage(USAGE_HEADER, record2);
-}
-function parseUsageMessage(message2) {
-  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
-}
-function isControl(char) {
-  const point = char.codePointAt(0) ?? 0;
-  return point < 32 || point === 127;
-}
-function oneLineReason(text4) {
-  const line = [...text4 ?? ""].map((char) => isControl(char) ? " " : char).join("").replace(/\s+/g, " ").trim();
-  if (!line) return null;
-  return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
-}
-
-// src/session/reads/build-spend.ts
-var REST_RECORDS_MAX = 200;
-async function readBuildSpend(reads, { build, log: log2 }) {
-  try {
-    const messages2 = await reads.listRecordMessages(usageRefPrefix(build), {
-      restMax: REST_RECORDS_MAX
-    });
-    return messages2.reduce(
-      (sum, message2) => sum + (parseUsageMessage(message2)?.usage.cost_usd ?? 0),
-      0
-    );
-  } catch (error62) {
-    log2(
-      `could not read what the build spent so far: ${error62 instanceof Error ? error62.message : String(error62)}`
-    );
-    return null;
-  }
 }
 
 // src/core/sessions/verdict-marker.ts
@@ -79954,6 +79778,14 @@ function triesOf(error62) {
 }
 
 // src/session/reads/github-reads.ts
+var WorkflowRun = external_exports.object({
+  id: external_exports.number(),
+  display_title: external_exports.string(),
+  created_at: external_exports.string(),
+  run_attempt: external_exports.number().nullable().optional(),
+  actor: external_exports.object({ login: external_exports.string() }).nullable().optional()
+});
+var RUNS_LISTED_MAX = 1e3;
 var User = external_exports.object({ login: external_exports.string() }).nullable().optional();
 var Issue = external_exports.object({
   number: external_exports.number(),
@@ -80064,7 +79896,7 @@ var RECORD_MESSAGES_QUERY = (
     repository(owner: $owner, name: $repo) {
       refs(refPrefix: $prefix, first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
-        nodes { target { ... on Commit { message } } }
+        nodes { name target { ... on Commit { message } } }
       }
     }
   }
@@ -80075,7 +79907,9 @@ var RecordMessagesAnswer = external_exports.object({
     repository: external_exports.object({
       refs: external_exports.object({
         pageInfo: external_exports.object({ hasNextPage: external_exports.boolean(), endCursor: external_exports.string().nullable() }),
-        nodes: external_exports.array(external_exports.object({ target: external_exports.object({ message: external_exports.string().optional() }) }))
+        nodes: external_exports.array(
+          external_exports.object({ name: external_exports.string(), target: external_exports.object({ message: external_exports.string().optional() }) })
+        )
       })
     })
   })
@@ -80184,9 +80018,9 @@ function createGitHubReads({
         );
       }
     },
-    async listRecordMessages(prefix, { restMax }) {
+    async listRecords(prefix, { restMax, keep = () => true }) {
       const [owner, repo] = repository.split("/");
-      const messages2 = [];
+      const records = [];
       let after = null;
       for (let page = 0; page < LIST_PAGES_MAX; page++) {
         const { data } = await octokit.request({
@@ -80198,22 +80032,37 @@ function createGitHubReads({
         const parsed = RecordMessagesAnswer.safeParse(data);
         if (!parsed.success) break;
         const { refs } = parsed.data.data.repository;
-        messages2.push(...refs.nodes.flatMap((node3) => node3.target.message ?? []));
+        for (const node3 of refs.nodes)
+          if (node3.target.message !== void 0)
+            records.push({ ref: `${prefix}${node3.name}`, message: node3.target.message });
         if (!refs.pageInfo.hasNextPage) break;
         after = refs.pageInfo.endCursor;
       }
-      if (messages2.length > 0) return messages2;
+      if (records.length > 0) return records;
       const listed = await get(
         `/git/matching-refs/${prefix.replace(/^refs\//, "").replace(/\/+$/, "")}`,
         external_exports.array(external_exports.object({ ref: external_exports.string(), object: external_exports.object({ sha: external_exports.string() }) }))
       );
-      const own3 = listed.filter((entry) => entry.ref.startsWith(prefix)).slice(0, restMax);
-      const commits = await Promise.all(
-        own3.map(
-          (entry) => get(`/git/commits/${entry.object.sha}`, external_exports.object({ message: external_exports.string() }))
-        )
+      const own3 = listed.filter((entry) => entry.ref.startsWith(prefix) && keep(entry.ref)).slice(0, restMax);
+      return Promise.all(
+        own3.map(async (entry) => ({
+          ref: entry.ref,
+          message: (await get(`/git/commits/${entry.object.sha}`, external_exports.object({ message: external_exports.string() }))).message
+        }))
       );
-      return commits.map((commit) => commit.message);
+    },
+    async listWorkflowRuns(workflow, createdFrom) {
+      const created = encodeURIComponent(`>=${createdFrom}`);
+      const runs = [];
+      for (let page = 1; page <= RUNS_LISTED_MAX / 100; page++) {
+        const route = `/actions/workflows/${workflow}/runs?event=workflow_dispatch&created=${created}&per_page=100&page=${page}`;
+        const batch = (await get(route, external_exports.object({ workflow_runs: external_exports.array(WorkflowRun) }))).workflow_runs;
+        runs.push(...batch);
+        if (batch.length < 100) return runs;
+      }
+      throw new GitHubReadError(
+        `more than ${RUNS_LISTED_MAX} runs of ${workflow} since ${createdFrom}: GitHub does not list them all`
+      );
     },
     async listCommentReactions(id, content3) {
       const reactions = await getAll(
@@ -84131,6 +83980,350 @@ async function readRepositoryVisibility(eventPath) {
   return hidden === void 0 ? null : hidden ? "private" : "public";
 }
 
+// src/core/plan/completion.ts
+var COMPLETION_MAX_BYTES = 64 * 1024;
+var Line = external_exports.string().max(2e3);
+var Lines = external_exports.array(Line).max(50).default([]);
+var Usage2 = external_exports.strictObject({
+  /** Uncached input tokens. */
+  input_tokens: external_exports.number().int().nonnegative(),
+  /** Output tokens, thinking included. */
+  output_tokens: external_exports.number().int().nonnegative(),
+  /** Input tokens read from the prompt cache. */
+  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Input tokens written to the prompt cache. */
+  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Estimated cost in US dollars at list prices. */
+  cost_usd: external_exports.number().nonnegative(),
+  /** Model requests made. */
+  turns: external_exports.number().int().nonnegative(),
+  /** Wall-clock seconds of the agent loop. */
+  seconds: external_exports.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: external_exports.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: external_exports.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
+});
+var TestRun = external_exports.strictObject({
+  status: external_exports.enum(["passed", "failed", "not-run"]),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: external_exports.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: external_exports.string().max(4e3).default("")
+});
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var HandOff = external_exports.strictObject({
+  done: Line,
+  left: Line,
+  next: Line
+});
+var Completion = external_exports.strictObject({
+  /** The worker this report is for. */
+  worker_id: WorkerId,
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
+  status: CompletionStatus,
+  /** One paragraph: what was done, or why it could not be. */
+  summary: external_exports.string().trim().min(1).max(4e3),
+  /** Files created or changed, relative to the repository root. */
+  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
+  /** What the worker found out that later workers should know. */
+  learnings: Lines,
+  /** Risks and doubts a reviewer should look at. */
+  concerns: Lines,
+  /** Choices made where the brief left room. */
+  decisions: Lines,
+  /** Work suggested for later. */
+  follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
+  /** What the session cost. */
+  usage: Usage2,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional()
+});
+
+// src/core/plan/record-message.ts
+var RECORD_MAX_BYTES = 4096;
+function renderRecordMessage(header, record2) {
+  return `${header}
+
+${JSON.stringify(record2)}
+`;
+}
+function parseRecordMessage(message2, { header, schema: schema2 }) {
+  if (message2.length > RECORD_MAX_BYTES) return null;
+  const [first, ...rest] = message2.split("\n");
+  if (first?.trim() !== header) return null;
+  try {
+    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/core/plan/usage.ts
+var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
+var LIMIT_NAMES = {
+  turns: "its turns (`session.maxTurns`)",
+  tokens: "its token limit",
+  usd: "its dollar limit",
+  time: "its time (`session.timeoutMinutes`)",
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)"
+};
+var MessageReceipt = external_exports.strictObject({
+  comment: external_exports.number().int().positive(),
+  turn: external_exports.number().int().positive()
+});
+var USAGE_HEADER = "baton usage";
+var REASON_MAX_CHARS = 240;
+var UsageRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The workflow run of the session. */
+  run_id: external_exports.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: external_exports.number().int().positive().default(1),
+  role: external_exports.enum(SESSION_ROLES),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: external_exports.array(MessageReceipt).max(500).optional(),
+  usage: Usage2,
+  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
+  engine: Engine.optional(),
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text4) => ![...text4].some(isControl), "must be one line").nullable().optional()
+});
+function usageRef({
+  build,
+  runId,
+  attempt
+}) {
+  return `${usageRefPrefix(build)}${runId}-${attempt}`;
+}
+function usageRefPrefix(build) {
+  return `refs/baton/${build}/usage/`;
+}
+function renderUsageMessage(record2) {
+  return renderRecordMessage(USAGE_HEADER, record2);
+}
+function parseUsageMessage(message2) {
+  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
+}
+function isControl(char) {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 32 || point === 127;
+}
+function oneLineReason(text4) {
+  const line = [...text4 ?? ""].map((char) => isControl(char) ? " " : char).join("").replace(/\s+/g, " ").trim();
+  if (!line) return null;
+  return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
+}
+
+// src/session/reads/build-spend.ts
+var REST_RECORDS_MAX = 200;
+async function readBuildSpend(reads, { build, log: log2 }) {
+  try {
+    const records = await reads.listRecords(usageRefPrefix(build), { restMax: REST_RECORDS_MAX });
+    return records.reduce(
+      (sum, { message: message2 }) => sum + (parseUsageMessage(message2)?.usage.cost_usd ?? 0),
+      0
+    );
+  } catch (error62) {
+    log2(
+      `could not read what the build spent so far: ${error62 instanceof Error ? error62.message : String(error62)}`
+    );
+    return null;
+  }
+}
+
+// src/core/snapshot/usage-ties.ts
+function dispatchedRunOf(run4, botLogin) {
+  const name = parseRunName(run4.display_title);
+  if (!name || run4.actor?.login !== botLogin) return null;
+  return {
+    id: run4.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run4.run_attempt ?? 1,
+    createdAt: run4.created_at
+  };
+}
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+function runOfUsageRef(ref, runs) {
+  const named2 = NAME.exec(ref);
+  if (!named2) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named2;
+  const run4 = runs.get(Number(id));
+  if (!run4) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run4.build !== build) return { run: null, reason: `run ${id} is of build ${run4.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run4.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run: run4, attempt: Number(attempt) };
+}
+function usageRecordProblem(record2, run4, attempt) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run4.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.role !== run4.role || record2.worker !== run4.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named2 = runOfUsageRef(ref, runs);
+    if (named2.run === null) {
+      uncounted.push({ ref, reason: named2.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named2.run, named2.attempt);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named2.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+
+// src/core/snapshot/daily-spend.ts
+function datedUsageOf({
+  repository,
+  listed,
+  runs
+}) {
+  return tieUsage(listed, runs).counted.map(({ ref, run: run4, record: record2 }) => ({
+    repository,
+    ref,
+    at: run4.createdAt,
+    record: record2
+  }));
+}
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
+}
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+
+// src/session/reads/day-spend.ts
+var REST_RECORDS_MAX2 = 200;
+var BATON_REFS = "refs/baton/";
+var REFUSED_HINT = " (the agent job's token lists runs only with actions: read, as Baton's workflow template gives it; this session keeps the build's limit)";
+async function readDaySpend(reads, {
+  repository,
+  botLogin,
+  now,
+  log: log2
+}) {
+  try {
+    const listed = await reads.listWorkflowRuns(WORKFLOW_FILE, dayStart(now));
+    const runs = new Map(
+      listed.flatMap((run4) => {
+        const dispatched = dispatchedRunOf(run4, botLogin);
+        return dispatched ? [[dispatched.id, dispatched]] : [];
+      })
+    );
+    const builds = [...new Set([...runs.values()].map((run4) => run4.build))];
+    const records = [];
+    for (const build of builds) {
+      const found = await reads.listRecords(usageRefPrefix(build), {
+        restMax: REST_RECORDS_MAX2,
+        // Over REST each record is a read: only those named for a run of the day are worth it.
+        keep: (ref) => runOfUsageRef(ref.slice(BATON_REFS.length), runs).run !== null
+      });
+      const named2 = found.map(({ ref, message: message2 }) => ({
+        ref: ref.slice(BATON_REFS.length),
+        message: message2
+      }));
+      records.push(...datedUsageOf({ repository, listed: named2, runs }));
+    }
+    return spentOnDay(records, now);
+  } catch (error62) {
+    const refused = error62 instanceof GitHubReadError && statusOfError(error62.cause) === 403;
+    log2(
+      `could not read what the repository spent today: ${error62 instanceof Error ? error62.message : String(error62)}${refused ? REFUSED_HINT : ""}`
+    );
+    return null;
+  }
+}
+
+// src/session/reads/spent-so-far.ts
+async function readSpentSoFar({
+  env,
+  config: config2,
+  github,
+  now,
+  log: log2
+}) {
+  if (!env.GITHUB_RUN_ID || !env.GITHUB_ACTOR || !env.GITHUB_TOKEN)
+    return { buildSpentUsd: null, daySpentUsd: null };
+  const { maxUsd, dailyUsd } = config2.budget;
+  const botLogin = env.GITHUB_ACTOR;
+  const [buildSpentUsd, daySpentUsd] = await Promise.all([
+    maxUsd === null ? null : readBuildSpend(github, { build: env.BATON_BUILD, log: log2 }),
+    dailyUsd === null ? null : readDaySpend(github, {
+      repository: env.GITHUB_REPOSITORY,
+      botLogin,
+      now: new Date(now).toISOString(),
+      log: log2
+    })
+  ]);
+  if (buildSpentUsd !== null)
+    log2(
+      `the build has spent $${buildSpentUsd.toFixed(2)} of its budget of $${maxUsd}; this session winds down before the rest`
+    );
+  if (daySpentUsd !== null)
+    log2(
+      `the repository's sessions have spent $${daySpentUsd.toFixed(2)} today of budget.dailyUsd $${dailyUsd}; this session winds down before the rest`
+    );
+  return { buildSpentUsd, daySpentUsd };
+}
+
 // src/session/agent/engines/confinement.ts
 var import_node_child_process = require("node:child_process");
 var import_node_path2 = __toESM(require("node:path"), 1);
@@ -87200,14 +87393,14 @@ function resolveLimits({
   config: config2,
   startedAt,
   buildSpentUsd = null,
+  daySpentUsd = null,
   overrides = {}
 }) {
   const minutes = Math.max(MIN_RUN_MINUTES, config2.session.timeoutMinutes - MARGIN_MINUTES);
   return {
     maxTurns: config2.session.maxTurns,
     maxTokens: DEFAULT_MAX_TOKENS,
-    maxUsd: leftOf(config2.budget.maxUsd, buildSpentUsd),
-    usdLimit: "budget",
+    ...usdLimitOf({ budget: config2.budget, buildSpentUsd, daySpentUsd }),
     budgetUsd: config2.budget.maxUsd,
     startedAt,
     windDownTurns: 3,
@@ -87219,6 +87412,16 @@ function resolveLimits({
     maxToolOutputChars: 3e4,
     ...overrides
   };
+}
+function usdLimitOf({
+  budget,
+  buildSpentUsd,
+  daySpentUsd
+}) {
+  const build = leftOf(budget.maxUsd, buildSpentUsd);
+  const day = daySpentUsd === null ? null : leftOf(budget.dailyUsd, daySpentUsd);
+  if (day !== null && (build === null || day < build)) return { maxUsd: day, usdLimit: "daily" };
+  return { maxUsd: build, usdLimit: "budget" };
 }
 function leftOf(cap, spent) {
   if (cap === null || spent === null) return cap;
@@ -88675,7 +88878,7 @@ async function openContext({
   const limits = resolveLimits({
     config: config2,
     startedAt,
-    buildSpentUsd: await buildSpentSoFar({ env, config: config2, github, log: log2 }),
+    ...await readSpentSoFar({ env, config: config2, github, now: startedAt, log: log2 }),
     overrides: options2.limits ?? {}
   });
   const engine = await sessionEngine({ env, config: config2, root });
@@ -88726,21 +88929,6 @@ async function openContext({
     steering,
     onCancel: (listener) => void options2.cancellation?.push(listener)
   };
-}
-async function buildSpentSoFar({
-  env,
-  config: config2,
-  github,
-  log: log2
-}) {
-  if (config2.budget.maxUsd === null || !env.GITHUB_RUN_ID || !env.GITHUB_ACTOR) return null;
-  if (!env.GITHUB_TOKEN) return null;
-  const spent = await readBuildSpend(github, { build: env.BATON_BUILD, log: log2 });
-  if (spent !== null)
-    log2(
-      `the build has spent $${spent.toFixed(2)} of its budget of $${config2.budget.maxUsd}; this session winds down before the rest`
-    );
-  return spent;
 }
 async function sessionEngine({
   env,

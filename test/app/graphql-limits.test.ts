@@ -50,7 +50,7 @@ const documents = sourceFiles(join(ROOT, 'src')).flatMap((file) =>
 );
 
 describe('the GraphQL documents in src', () => {
-  it('are found (the build query and its pages, an issue’s older closes and reopens, record commits, the issue history, the auto-merge and ref-deleting mutations, the doctor probes)', () => {
+  it('are found (the build query and its pages, an issue’s older closes and reopens, record commits, the issue history, a session’s records, the auto-merge, ref-deleting and draft mutations, the doctor probes)', () => {
     const names = documents.flatMap((doc) =>
       graphqlCost(doc.text.replace(/\$\{[^}]*\}/g, '')).map((cost) => cost.name),
     );

@@ -4,7 +4,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CapturedRequest, reply, text, toolUse } from '../../sim/fake-anthropic.js';
+import {
+  type CapturedRequest,
+  type FakeBlock,
+  type FakeReply,
+  reply,
+  text,
+  toolUse,
+} from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
@@ -16,9 +23,21 @@ import {
   startFakeGitHub,
   workerRepo,
 } from './agent-fixtures.js';
-import { LISTING, listing, messageRoutes, RUN_ENV, until, userText } from './message-fixtures.js';
+import {
+  daySpentRoutes,
+  LISTING,
+  listing,
+  messageRoutes,
+  RUN_ENV,
+  until,
+  userText,
+} from './message-fixtures.js';
 
 afterEach(removeTempDirs);
+
+/** The model's call that creates `path` (holding `x`) in the worker's checkout. */
+const createFile = (path: string) =>
+  toolUse('str_replace_based_edit_tool', { command: 'create', path, file_text: 'x\n' });
 
 describe('a work session’s messages on Baton’s loop', () => {
   it('takes a /steer in between two turns, quoted, and records the turn that read it', async () => {
@@ -97,24 +116,30 @@ describe('a work session’s messages on Baton’s loop', () => {
 
 describe('a work session’s wind-down on Baton’s loop', () => {
   const config = 'session:\n  maxTurns: 10\n';
-  const write = (path: string) =>
-    reply(toolUse('str_replace_based_edit_tool', { command: 'create', path, file_text: 'x\n' }));
+  const write = (path: string) => reply(createFile(path));
+  /**
+   * A model that writes src/half.ts, keeps busy until told it is about to reach `limit`, then
+   * hands in partial work with its note; `turn` makes each reply (what it costs).
+   */
+  const handsInWhenTold =
+    (limit: string, turn: (...content: FakeBlock[]) => FakeReply = reply) =>
+    (request: CapturedRequest, index: number) => {
+      if (index === 0) return turn(createFile('src/half.ts'));
+      if (!userText(request).includes(`about to reach ${limit}`))
+        return turn(toolUse('bash', { command: 'true' }));
+      return completes({
+        status: 'partial',
+        summary: 'The parser is done; the printer is not.',
+        handoff: { done: 'src/half.ts parses.', left: 'The printer.', next: 'Print the tree.' },
+      });
+    };
 
   it('is told to wrap up before session.maxTurns, and hands in its work as partial with its note', async () => {
     const { root } = await workerRepo({ config });
     const run = await runSession({
       root,
       env: { BATON_WORKER: 'W1.1' },
-      respond: (request, index) => {
-        if (index === 0) return write('src/half.ts');
-        if (!userText(request).includes('about to reach its turns'))
-          return reply(toolUse('bash', { command: 'true' }));
-        return completes({
-          status: 'partial',
-          summary: 'The parser is done; the printer is not.',
-          handoff: { done: 'src/half.ts parses.', left: 'The printer.', next: 'Print the tree.' },
-        });
-      },
+      respond: handsInWhenTold('its turns'),
     });
     expect(run.result.status).toBe('partial');
     expect(run.result.limit).toBe('turns');
@@ -126,6 +151,31 @@ describe('a work session’s wind-down on Baton’s loop', () => {
     });
     expect(gitIn(root, 'show', 'HEAD:src/half.ts')).toBe('x');
     expect(run.code).toBe(0);
+  });
+
+  it("is told to wrap up before what the repository's day (budget.dailyUsd) had left, and says so", async () => {
+    const { root } = await workerRepo({ config: 'budget:\n  dailyUsd: 20\n' });
+    // Another session of the day spent $14: $6 of the day is left, less than the build's $36.
+    const github = await startFakeGitHub({ [LISTING]: [], ...daySpentRoutes(14) });
+    const costly = (...content: FakeBlock[]) => ({
+      message: { content, usage: { input_tokens: 1, output_tokens: 50_000 } },
+    });
+    let run: SessionRun | undefined;
+    try {
+      run = await runSession({
+        root,
+        env: { ...RUN_ENV, GITHUB_API_URL: github.url },
+        respond: handsInWhenTold("the repository's daily cap", costly),
+      });
+    } finally {
+      await github.close();
+    }
+    expect(run.result.status).toBe('partial');
+    expect(run.result.limit).toBe('daily');
+    // $0.75 a turn: told after turn 5, when $2.25 of the day's $6 was left.
+    expect(run.result.usage.turns).toBe(6);
+    expect(run.result.usage.cost_usd).toBeCloseTo(3.75, 1);
+    expect(gitIn(root, 'show', 'HEAD:src/half.ts')).toBe('x');
   });
 
   it('hands in the work of a session that reached the limit anyway as partial, with Baton’s note', async () => {
@@ -172,14 +222,7 @@ describe('a work session whose run is cancelled', () => {
       env: { BATON_WORKER: 'W1.1' },
       options: { cancelSignal: cancel.signal },
       respond: (_request, index) => {
-        if (index === 0)
-          return reply(
-            toolUse('str_replace_based_edit_tool', {
-              command: 'create',
-              path: 'src/half.ts',
-              file_text: 'x\n',
-            }),
-          );
+        if (index === 0) return reply(createFile('src/half.ts'));
         if (index === 1) {
           // The run is cancelled while the model's command runs.
           void until(() => existsSync(started)).then(() => cancel.abort());

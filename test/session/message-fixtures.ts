@@ -3,7 +3,9 @@
  * listing of its message refs, and each comment with its reactions.
  */
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
+import { renderUsageMessage } from '../../src/core/plan/usage.js';
 import { messageRef } from '../../src/core/sessions/messages.js';
+import { usageRecordOf } from '../support/builds.js';
 import { BUILD, REPOSITORY } from './agent-fixtures.js';
 
 /** Baton's bot: the run's actor, whose 👀 on a comment says the app took it. */
@@ -15,6 +17,38 @@ export const RUN_ENV = {
   GITHUB_RUN_ID: '4242',
   GITHUB_ACTOR: BOT,
 };
+/**
+ * GitHub's answers for a day on which one other session of the build (W1.2's, run 4000)
+ * spent `usd` before this one (run 4242), both dispatched by Baton's bot today: the
+ * listing of the day's runs and the build's usage records (one GraphQL answer for any query).
+ */
+export function daySpentRoutes(usd: number): Record<string, unknown> {
+  const today = new Date().toISOString();
+  const run = (id: number, worker: string) => ({
+    id,
+    display_title: `baton work ${BUILD} ${worker} -`,
+    created_at: today,
+    run_attempt: 1,
+    actor: { login: BOT },
+  });
+  const record = renderUsageMessage(usageRecordOf({ usd, run_id: 4000, worker: 'W1.2' }));
+  return {
+    [`GET /repos/${REPOSITORY}/actions/workflows/baton.yml/runs`]: {
+      workflow_runs: [run(4242, 'W1.1'), run(4000, 'W1.2')],
+    },
+    'POST /graphql': {
+      data: {
+        repository: {
+          refs: {
+            pageInfo: { hasNextPage: false, endCursor: null },
+            nodes: [{ name: '4000-1', target: { message: record } }],
+          },
+        },
+      },
+    },
+  };
+}
+
 /** The listing of W1.1's message refs, as a session asks for it. */
 export const LISTING = `GET /repos/${REPOSITORY}/git/matching-refs/baton/${BUILD}/message/W1.1`;
 

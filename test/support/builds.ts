@@ -134,20 +134,12 @@ export function manualClock(start = Date.parse('2026-01-01T00:00:00Z')) {
   };
 }
 
-/**
- * A usage record at `ref`, as publish or any writer pushes it: a work session of W1.1 that spent
- * `usd`, unless `fields` say otherwise, committed at `at` when given. Returns its commit.
- */
-export function pushUsageRecord(
-  gh: FakeGitHub,
-  {
-    ref,
-    usd,
-    at,
-    ...fields
-  }: Partial<UsageRecord> & { ref: string; usd: number; at?: string | undefined },
-): string {
-  const record: UsageRecord = {
+/** A usage record of a work session of W1.1 that spent `usd`, unless `fields` say otherwise. */
+export function usageRecordOf({
+  usd,
+  ...fields
+}: Partial<UsageRecord> & { usd: number }): UsageRecord {
+  return {
     version: 1,
     run_id: 1,
     attempt: 1,
@@ -165,6 +157,22 @@ export function pushUsageRecord(
     },
     ...fields,
   };
+}
+
+/**
+ * A usage record at `ref`, as publish or any writer pushes it: a work session of W1.1 that spent
+ * `usd`, unless `fields` say otherwise, committed at `at` when given. Returns its commit.
+ */
+export function pushUsageRecord(
+  gh: FakeGitHub,
+  {
+    ref,
+    usd,
+    at,
+    ...fields
+  }: Partial<UsageRecord> & { ref: string; usd: number; at?: string | undefined },
+): string {
+  const record = usageRecordOf({ usd, ...fields });
   const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
   const commit = gh.git.objects.get(sha);
   if (at && commit?.type === 'commit') commit.committedAt = at;

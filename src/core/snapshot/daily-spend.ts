@@ -1,4 +1,5 @@
 import type { UsageRecord } from '../plan/usage.js';
+import { type ListedUsage, tieUsage, type UsageRun } from './usage-ties.js';
 
 /**
  * A usage record of any build, tied to the run Baton dispatched that it names
@@ -12,6 +13,27 @@ export interface DatedUsage {
   /** When its run was created (ISO 8601): the day the session's spend counts on. */
   at: string;
   record: UsageRecord;
+}
+
+/**
+ * The records of one repository that are tied to its runs (`tieUsage`), each
+ * dated by its run: those that name no run in `runs`, or lie about it, are left out.
+ */
+export function datedUsageOf({
+  repository,
+  listed,
+  runs,
+}: {
+  repository: string;
+  listed: readonly ListedUsage[];
+  runs: ReadonlyMap<number, UsageRun>;
+}): DatedUsage[] {
+  return tieUsage(listed, runs).counted.map(({ ref, run, record }) => ({
+    repository,
+    ref,
+    at: run.createdAt,
+    record,
+  }));
 }
 
 /** The UTC day of an ISO 8601 time, `YYYY-MM-DD`. */

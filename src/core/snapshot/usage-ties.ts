@@ -1,5 +1,5 @@
 import { parseUsageMessage, type UsageRecord } from '../plan/usage.js';
-import type { SessionRole } from '../sessions/session.js';
+import { parseRunName, type SessionRole } from '../sessions/session.js';
 
 /**
  * Usage records are hidden refs any writer of a repository can push, and
@@ -21,6 +21,33 @@ export interface UsageRun {
   /** The attempts the run reached. */
   attempt: number;
   createdAt: string;
+}
+
+/** A run of the Baton workflow as GitHub's REST listing gives it, as far as a record is tied to it. */
+export interface ListedWorkflowRun {
+  id: number;
+  display_title: string;
+  created_at: string;
+  run_attempt?: number | null | undefined;
+  actor?: { login: string } | null | undefined;
+}
+
+/**
+ * The run as usage records are tied to it when Baton dispatched it (its actor
+ * is Baton's bot `botLogin`, its name a Baton run name); null for any other run.
+ * The app's reads and a session's read of the day's spend list runs alike.
+ */
+export function dispatchedRunOf(run: ListedWorkflowRun, botLogin: string): UsageRun | null {
+  const name = parseRunName(run.display_title);
+  if (!name || run.actor?.login !== botLogin) return null;
+  return {
+    id: run.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run.run_attempt ?? 1,
+    createdAt: run.created_at,
+  };
 }
 
 /** A record's ref (its name under `refs/baton/`) and its commit's message. */

@@ -1,6 +1,6 @@
 import { parseRunName, type RunName } from '../../core/sessions/session.js';
 import type { RunConclusion, RunInfo, RunStatus } from '../../core/snapshot/snapshot.js';
-import type { UsageRun } from '../../core/snapshot/usage-ties.js';
+import { dispatchedRunOf, type UsageRun } from '../../core/snapshot/usage-ties.js';
 import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import type { RepoContext } from '../client/types.js';
@@ -87,20 +87,7 @@ export async function readDispatchedRuns(
     throw error;
   }
   const unique = [...new Map(runs.map((run) => [run.id, run])).values()];
-  return unique.flatMap((run): UsageRun[] => {
-    const name = parseRunName(run.display_title);
-    if (!name || run.actor?.login !== ctx.botLogin) return [];
-    return [
-      {
-        id: run.id,
-        build: name.build,
-        role: name.role,
-        worker: name.worker,
-        attempt: run.run_attempt ?? 1,
-        createdAt: run.created_at,
-      },
-    ];
-  });
+  return unique.flatMap((run) => dispatchedRunOf(run, ctx.botLogin) ?? []);
 }
 
 /** What Baton reads of a run in the REST listing: the rest of each is left, not kept. */

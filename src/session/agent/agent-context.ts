@@ -19,10 +19,10 @@ import {
 } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
-import { readBuildSpend } from '../reads/build-spend.js';
 import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
 import { loadConfig } from '../reads/load-config.js';
 import { readRepositoryVisibility } from '../reads/repository-visibility.js';
+import { readSpentSoFar } from '../reads/spent-so-far.js';
 import { type ConversationParts, converseOnEngine, type ModelKind } from './engine-session.js';
 import {
   findSteeringSource,
@@ -170,7 +170,7 @@ export async function openContext({
   const limits = resolveLimits({
     config,
     startedAt,
-    buildSpentUsd: await buildSpentSoFar({ env, config, github, log }),
+    ...(await readSpentSoFar({ env, config, github, now: startedAt, log })),
     overrides: options.limits ?? {},
   });
   const engine = await sessionEngine({ env, config, root });
@@ -224,31 +224,6 @@ export async function openContext({
     steering,
     onCancel: (listener) => void options.cancellation?.push(listener),
   };
-}
-
-/**
- * What the build spent before this session, in a run of Actions (its read
- * token and run); null elsewhere, or without a budget to count it against.
- */
-async function buildSpentSoFar({
-  env,
-  config,
-  github,
-  log,
-}: {
-  env: SessionEnv;
-  config: Config;
-  github: GitHubReads;
-  log: (line: string) => void;
-}): Promise<number | null> {
-  if (config.budget.maxUsd === null || !env.GITHUB_RUN_ID || !env.GITHUB_ACTOR) return null;
-  if (!env.GITHUB_TOKEN) return null;
-  const spent = await readBuildSpend(github, { build: env.BATON_BUILD, log });
-  if (spent !== null)
-    log(
-      `the build has spent $${spent.toFixed(2)} of its budget of $${config.budget.maxUsd}; this session winds down before the rest`,
-    );
-  return spent;
 }
 
 /**

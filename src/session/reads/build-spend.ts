@@ -18,11 +18,9 @@ export async function readBuildSpend(
   { build, log }: { build: string; log: (line: string) => void },
 ): Promise<number | null> {
   try {
-    const messages = await reads.listRecordMessages(usageRefPrefix(build), {
-      restMax: REST_RECORDS_MAX,
-    });
-    return messages.reduce(
-      (sum, message) => sum + (parseUsageMessage(message)?.usage.cost_usd ?? 0),
+    const records = await reads.listRecords(usageRefPrefix(build), { restMax: REST_RECORDS_MAX });
+    return records.reduce(
+      (sum, { message }) => sum + (parseUsageMessage(message)?.usage.cost_usd ?? 0),
       0,
     );
   } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ListedWorkflowRun } from '../../core/snapshot/usage-ties.js';
 import { ListedReview, REVIEW_PAGES_MAX } from '../baton-review.js';
 import {
   createSessionOctokit,
@@ -47,12 +48,38 @@ export interface GitHubReads {
   /** Who reacted to an issue or pull request comment with `content` (`eyes`), by login. */
   listCommentReactions(id: number, content: string): Promise<string[]>;
   /**
-   * The commit messages of the refs under `prefix` (`refs/baton/<build>/usage/`):
-   * one GraphQL request a hundred refs; where GraphQL lists none, the REST
-   * listing and a read of each commit, at most `restMax`.
+   * The refs under `prefix` (`refs/baton/<build>/usage/`, full names) with their
+   * commits' messages: one GraphQL request a hundred refs; where GraphQL lists
+   * none, the REST listing and a read of each commit `keep` keeps, at most `restMax`.
    */
-  listRecordMessages(prefix: string, { restMax }: { restMax: number }): Promise<string[]>;
+  listRecords(
+    prefix: string,
+    options: { restMax: number; keep?: (ref: string) => boolean },
+  ): Promise<ListedRecord[]>;
+  /**
+   * The runs of `workflow` dispatched (`workflow_dispatch`) at or after
+   * `createdFrom` (ISO 8601, whole seconds), a hundred a page; more than GitHub
+   * lists for such a filter (1,000) is an error, not a short list. Needs `actions: read`.
+   */
+  listWorkflowRuns(workflow: string, createdFrom: string): Promise<ListedWorkflowRun[]>;
 }
+
+/** A hidden ref (its full name) and its commit's message. */
+export interface ListedRecord {
+  ref: string;
+  message: string;
+}
+
+/** A run as the listing gives it, with what ties a usage record to it. */
+const WorkflowRun = z.object({
+  id: z.number(),
+  display_title: z.string(),
+  created_at: z.string(),
+  run_attempt: z.number().nullable().optional(),
+  actor: z.object({ login: z.string() }).nullable().optional(),
+});
+/** GitHub lists at most this many runs for a listing filtered by `created` or `event`. */
+const RUNS_LISTED_MAX = 1000;
 
 const User = z.object({ login: z.string() }).nullable().optional();
 /** The fields of an issue a plan session reads. */
@@ -202,7 +229,7 @@ export const RECORD_MESSAGES_QUERY = /* GraphQL */ `
     repository(owner: $owner, name: $repo) {
       refs(refPrefix: $prefix, first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
-        nodes { target { ... on Commit { message } } }
+        nodes { name target { ... on Commit { message } } }
       }
     }
   }
@@ -213,7 +240,9 @@ const RecordMessagesAnswer = z.object({
     repository: z.object({
       refs: z.object({
         pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
-        nodes: z.array(z.object({ target: z.object({ message: z.string().optional() }) })),
+        nodes: z.array(
+          z.object({ name: z.string(), target: z.object({ message: z.string().optional() }) }),
+        ),
       }),
     }),
   }),
@@ -357,9 +386,9 @@ export function createGitHubReads({
         );
       }
     },
-    async listRecordMessages(prefix, { restMax }) {
+    async listRecords(prefix, { restMax, keep = () => true }) {
       const [owner, repo] = repository.split('/');
-      const messages: string[] = [];
+      const records: ListedRecord[] = [];
       let after: string | null = null;
       for (let page = 0; page < LIST_PAGES_MAX; page++) {
         const { data } = await octokit.request({
@@ -371,23 +400,43 @@ export function createGitHubReads({
         const parsed = RecordMessagesAnswer.safeParse(data);
         if (!parsed.success) break;
         const { refs } = parsed.data.data.repository;
-        messages.push(...refs.nodes.flatMap((node) => node.target.message ?? []));
+        for (const node of refs.nodes)
+          if (node.target.message !== undefined)
+            records.push({ ref: `${prefix}${node.name}`, message: node.target.message });
         if (!refs.pageInfo.hasNextPage) break;
         after = refs.pageInfo.endCursor;
       }
-      if (messages.length > 0) return messages;
+      if (records.length > 0) return records;
       // GraphQL may not list hidden refs (`baton doctor` probes it): REST lists and reads them.
       const listed = await get(
         `/git/matching-refs/${prefix.replace(/^refs\//, '').replace(/\/+$/, '')}`,
         z.array(z.object({ ref: z.string(), object: z.object({ sha: z.string() }) })),
       );
-      const own = listed.filter((entry) => entry.ref.startsWith(prefix)).slice(0, restMax);
-      const commits = await Promise.all(
-        own.map((entry) =>
-          get(`/git/commits/${entry.object.sha}`, z.object({ message: z.string() })),
-        ),
+      const own = listed
+        .filter((entry) => entry.ref.startsWith(prefix) && keep(entry.ref))
+        .slice(0, restMax);
+      return Promise.all(
+        own.map(async (entry) => ({
+          ref: entry.ref,
+          message: (
+            await get(`/git/commits/${entry.object.sha}`, z.object({ message: z.string() }))
+          ).message,
+        })),
       );
-      return commits.map((commit) => commit.message);
+    },
+    async listWorkflowRuns(workflow, createdFrom) {
+      const created = encodeURIComponent(`>=${createdFrom}`);
+      const runs: ListedWorkflowRun[] = [];
+      for (let page = 1; page <= RUNS_LISTED_MAX / 100; page++) {
+        const route = `/actions/workflows/${workflow}/runs?event=workflow_dispatch&created=${created}&per_page=100&page=${page}`;
+        const batch = (await get(route, z.object({ workflow_runs: z.array(WorkflowRun) })))
+          .workflow_runs;
+        runs.push(...batch);
+        if (batch.length < 100) return runs;
+      }
+      throw new GitHubReadError(
+        `more than ${RUNS_LISTED_MAX} runs of ${workflow} since ${createdFrom}: GitHub does not list them all`,
+      );
     },
     async listCommentReactions(id, content) {
       const reactions = await getAll(

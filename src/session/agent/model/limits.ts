@@ -9,9 +9,9 @@ export interface AgentLimits {
   /** Tokens of every kind summed over the session. */
   maxTokens: number;
   /**
-   * US dollars for this session: what the build's `budget.maxUsd` has left
-   * (read when the session starts, `readBuildSpend`). The repository's
-   * `budget.dailyUsd` is not read here: it stops new sessions, not a running one.
+   * US dollars for this session: the smaller of what the build's
+   * `budget.maxUsd` and the repository's `budget.dailyUsd` have left, read when
+   * the session starts (`readBuildSpend`, `readDaySpend`).
    */
   maxUsd: number | null;
   /** Which limit `maxUsd` is, as the session's result names it. */
@@ -47,20 +47,22 @@ export function resolveLimits({
   config,
   startedAt,
   buildSpentUsd = null,
+  daySpentUsd = null,
   overrides = {},
 }: {
   config: Config;
   startedAt: number;
   /** What the build's sessions spent before this one (`readBuildSpend`); null: unknown. */
   buildSpentUsd?: number | null;
+  /** What the repository's sessions spent today before this one (`readDaySpend`); null: unknown. */
+  daySpentUsd?: number | null;
   overrides?: Partial<AgentLimits>;
 }): AgentLimits {
   const minutes = Math.max(MIN_RUN_MINUTES, config.session.timeoutMinutes - MARGIN_MINUTES);
   return {
     maxTurns: config.session.maxTurns,
     maxTokens: DEFAULT_MAX_TOKENS,
-    maxUsd: leftOf(config.budget.maxUsd, buildSpentUsd),
-    usdLimit: 'budget',
+    ...usdLimitOf({ budget: config.budget, buildSpentUsd, daySpentUsd }),
     budgetUsd: config.budget.maxUsd,
     startedAt,
     windDownTurns: 3,
@@ -72,6 +74,27 @@ export function resolveLimits({
     maxToolOutputChars: 30_000,
     ...overrides,
   };
+}
+
+/**
+ * The session's dollar limit and which it is: what the build's budget has left,
+ * or what the repository's day has left when that is less. A day whose spend
+ * could not be read leaves the build's limit alone (the app still stops new
+ * sessions at the cap); a build's unknown spend leaves its whole budget.
+ */
+export function usdLimitOf({
+  budget,
+  buildSpentUsd,
+  daySpentUsd,
+}: {
+  budget: Pick<Config['budget'], 'maxUsd' | 'dailyUsd'>;
+  buildSpentUsd: number | null;
+  daySpentUsd: number | null;
+}): Pick<AgentLimits, 'maxUsd' | 'usdLimit'> {
+  const build = leftOf(budget.maxUsd, buildSpentUsd);
+  const day = daySpentUsd === null ? null : leftOf(budget.dailyUsd, daySpentUsd);
+  if (day !== null && (build === null || day < build)) return { maxUsd: day, usdLimit: 'daily' };
+  return { maxUsd: build, usdLimit: 'budget' };
 }
 
 /** What a cap has left after `spent`, never below zero; the cap itself when the spend is unknown. */
