@@ -5,6 +5,9 @@
 // issue's bound: 1.2), then a summary line with the seeds past it. Exit code 1
 // when any run violated an invariant, did not complete, or took over 1.2 times
 // the fault-free build.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type ChaosResult, runChaos } from '../sim/chaos/run-chaos.js';
 
 function option(name: string, fallback: number): number {
@@ -19,8 +22,14 @@ const from = option('from', 1);
 const concurrency = option('concurrency', 2);
 const replicas = option('replicas', 2);
 const verbose = process.argv.includes('--verbose');
-// The demo's pace: a simulation only (never against GitHub).
-const appEnv = { BATON_WRITE_SPACING_MS: process.env.BATON_WRITE_SPACING_MS ?? '100' };
+// The demo's pace: a simulation only (never against GitHub); the app's log at info, so a seed
+// that breaks an invariant leaves every reconcile and look of its replicas to read.
+const appEnv = {
+  BATON_WRITE_SPACING_MS: process.env.BATON_WRITE_SPACING_MS ?? '100',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+};
+/** Where a seed that broke an invariant leaves its diagnostics (the app's and the jobs' output). */
+const kept = join(tmpdir(), 'baton-chaos');
 
 /** A seed's build may take this many times the fault-free build's time. */
 const SLOWEST = 1.2;
@@ -52,7 +61,13 @@ async function worker(): Promise<void> {
     console.log(
       `seed ${result.seed}: ${verdict} [${faults}] ${result.seconds}s = ${ratio.toFixed(2)} × fault-free${ratio > SLOWEST ? ` (over ${SLOWEST})` : ''}`,
     );
-    if (verbose && result.violations.length > 0) console.log(result.diagnostics.slice(-20_000));
+    if (result.violations.length > 0) {
+      mkdirSync(kept, { recursive: true });
+      const file = join(kept, `seed-${result.seed}-${replicas}-replicas.txt`);
+      writeFileSync(file, result.diagnostics);
+      console.log(`  its diagnostics: ${file}`);
+      if (verbose) console.log(result.diagnostics.slice(-20_000));
+    }
   }
 }
 

@@ -200,7 +200,9 @@ describe.each(MODES)(
       for (const worker of diamondScenario().workers) {
         expect(finalPull.body).toContain(`### ${worker.id}: ${worker.title}\n\n${worker.summary}`);
         const row = finalPull.body.split('\n').find((line) => line.startsWith(`| ${worker.id} |`));
-        expect(row).toMatch(/\| ✅ merged \| .* \| [1-9][\d,]* \| \$\d+\.\d\d \|$/);
+        expect(row).toMatch(
+          /\| ✅ merged( \(\d+ sessions\))? \| .* \| [1-9][\d,]* \| \$\d+\.\d\d \|$/,
+        );
       }
       // The review's fix is W1.1's; the conflict falls on whichever sibling merges second.
       expect(finalPull.body).toMatch(

@@ -92,6 +92,46 @@ describe('the chaos invariants', () => {
     expect(check(gh, people)).toContain(broken);
   });
 
+  it.each([
+    { released: true, broken: false },
+    { released: false, broken: true },
+  ])(
+    'count a worker branch taken again after its lock was released as one creation (released: $released)',
+    ({ released, broken }) => {
+      const gh = installedRepo(tickingClock());
+      const base = gh.git.resolve(gh.defaultBranch) ?? '';
+      gh.setBranch(integrationBranch(BUILD), base);
+      gh.git.commitOn(integrationBranch(BUILD), {
+        [planPath(BUILD)]: JSON.stringify({ workers: [{ id: 'W1.1', depends_on: [] }] }),
+      });
+      const branch = workerBranch(BUILD, 'W1.1');
+      const log = (route: string, path: string, body: Record<string, unknown> = {}) =>
+        gh.log.push({ route, status: 201, method: route.split(' ')[0] ?? 'POST', path, body });
+      const create = () =>
+        log('POST /repos/{owner}/{repo}/git/refs', `/repos/${gh.fullName}/git/refs`, {
+          ref: `refs/heads/${branch}`,
+          sha: base,
+        });
+      // The first dispatch refused, its lock released; the next reconcile takes it and dispatches.
+      create();
+      if (released)
+        log(
+          'DELETE /repos/{owner}/{repo}/git/refs/{ref}',
+          `/repos/${gh.fullName}/git/refs/${encodeURIComponent(`heads/${branch}`)}`,
+        );
+      create();
+      log(
+        'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+        `/repos/${gh.fullName}/actions/workflows/baton.yml/dispatches`,
+        { inputs: { build: BUILD, role: 'work', worker: 'W1.1', trigger: '' } },
+      );
+      const created = check(gh).filter((rule) => rule.startsWith('W1.1: branch created once'));
+      expect(created).toEqual(
+        broken ? ['W1.1: branch created once per attempt (2 for 1, 0 released)'] : [],
+      );
+    },
+  );
+
   /**
    * W1.1 reviewed and approved at one head, then merged at a merge of the
    * build branch into it: GitHub's update-branch merge for the app carries the

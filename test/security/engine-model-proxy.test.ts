@@ -196,9 +196,12 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       expect(run.result.status).toBe('failed');
       expect(run.result.reason).toMatch(/budget/);
       // The engine's first request, then only what the spend so far and those under way left room
-      // for: three more after Claude Code's $0.30, two after Codex's $0.60.
+      // for: three more after Claude Code's $0.30, two after Codex's $0.60 (or one: told to wind
+      // down after its first answer, Codex may have a request of its own under way, holding its
+      // reservation while the twenty come, which the wind-down's turn/steer then cuts off).
       const served = run.anthropic.length + run.openai.length;
-      expect(served).toBe(engine === 'claude-code' ? 4 : 3);
+      if (engine === 'claude-code') expect(served).toBe(4);
+      else expect([2, 3]).toContain(served);
       expect(served).toBeLessThanOrEqual(1 + MAX_IN_FLIGHT);
       expect(run.result.usage.cost_usd).toBeLessThan(1 + 0.61);
       expect(run.seen).not.toContain('still going');

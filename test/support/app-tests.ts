@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { forgetAll } from '../../src/process-memory.js';
 import { type AppHarness, startApp } from './app-harness.js';
@@ -90,7 +90,8 @@ export function startAppEachTest(
 /**
  * A Probot of the app for tests that answer its requests with nock scopes of their own:
  * retries and throttling off, no network. After each test every scope must be done; then
- * they are cleared.
+ * they are cleared, and after the file the network is open again (the next file may run
+ * in the same worker, and serve on 127.0.0.1).
  */
 export function probotOnNock(): Probot {
   beforeAll(() => nock.disableNetConnect());
@@ -98,6 +99,7 @@ export function probotOnNock(): Probot {
     expect(nock.isDone()).toBe(true);
     nock.cleanAll();
   });
+  afterAll(() => nock.enableNetConnect());
   return new Probot({
     appId: 1,
     privateKey: TEST_PRIVATE_KEY,
