@@ -15,6 +15,7 @@ import {
   setRepos,
   setScripts,
 } from '../support/change-sets.js';
+import { dropping } from '../support/scripted-sessions.js';
 
 async function started(): Promise<{ repos: SetRepos; app: AppHarness; now: () => string }> {
   const now = tickingClock();
@@ -101,6 +102,33 @@ describe('a change set across three repositories, on the simulated GitHub', () =
       expect(
         repos.client.git.filesOf(repos.client.git.resolve('main') ?? '').has('src/W3.1.ts'),
       ).toBe(false);
+      expect(app.errors).toEqual([]);
+    } finally {
+      app.stop();
+    }
+  });
+
+  it('releases the next final pull request on the push of a merge whose pull request event it never hears', async () => {
+    // The conductor runs on no pull request event a bot sent (an auto-merge Baton enabled
+    // merges as the app), and a webhook may be lost: the default branch's push is then all.
+    const { repos, app } = await started();
+    try {
+      const scripts = setScripts(repos);
+      const issue = repos.service.openIssue({
+        title: 'Rename fetch to get',
+        labels: ['orchestrate'],
+      });
+      repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
+      await driveSet({ repos, apps: [app], scripts });
+      repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
+      await driveSet({ repos, apps: [app], scripts });
+      const [service = 0, lib = 0] = repos.all.map((gh) => finalPullOf(gh)?.number ?? 0);
+      expect(changeSetCheck(repos.service, service)).toBe('in_progress');
+
+      expect(mergeAsPerson(repos.lib, lib).status).toBe(200);
+      await driveSet({ repos, apps: [app], scripts, delivery: dropping('pull_request') });
+
+      expect(changeSetCheck(repos.service, service)).toBe('success');
       expect(app.errors).toEqual([]);
     } finally {
       app.stop();

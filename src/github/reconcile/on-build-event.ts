@@ -19,7 +19,7 @@ import {
 } from './handlers.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, setOfMember } from './locate-build.js';
-import { findOpenBuilds } from './resync.js';
+import { findBranchBuilds } from './resync.js';
 
 /** The few payload fields that say which build an event may concern. */
 export interface BuildEventHints {
@@ -107,7 +107,15 @@ export async function onBuildEvent(
   });
 }
 
-/** A push to the default branch: every open build of the repository merges it in. */
+/**
+ * A push to the default branch: every open build of the repository merges it
+ * in; and every change set with a member build here is reconciled where it
+ * lives, for a final pull request merged here may release the next
+ * repository's. That merge's `pull_request.closed` says so too, unless it is
+ * lost, or its sender is a bot (an auto-merge Baton enabled), whose pull
+ * request events the conductor does not run on (docs/serverless.md): the push
+ * is then the only event, and no process waits for a look.
+ */
 export async function onDefaultBranchPush(
   context: EventContext & {
     log: Context['log'];
@@ -117,8 +125,19 @@ export async function onDefaultBranchPush(
 ): Promise<void> {
   const ctx = await repoContext(context, deps);
   const defaultBranch = context.payload.repository.default_branch;
-  for (const ref of await findOpenBuilds(ctx)) {
+  const { builds, sets } = await findBranchBuilds(ctx);
+  for (const ref of builds) {
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
+  }
+  for (const { home, ...ref } of sets) {
+    const there = await contextOf(ctx, home);
+    scheduleReconcile(there, {
+      ref,
+      defaultBranch: await defaultBranchOf(there),
+      deps,
+      log: context.log,
+      deliveryId: context.id,
+    });
   }
 }
 
