@@ -25,6 +25,7 @@ export function memberNode(gh: GitHubState, id: string, variables: Record<string
     refs: refsNode(one, String(variables.memberRefPrefix)),
     usageRefs: refsNode(one, String(variables.memberUsagePrefix)),
     adaptRefs: refsNode(one, String(variables.memberAdaptPrefix)),
+    messageRefs: refsNode(one, String(variables.memberMessagePrefix)),
     pullRequests: pullsNode(one, integration),
     finalPulls: { nodes: pulls.filter((p) => p.head === integration).map((p) => gated(one, p)) },
     revertPulls: { nodes: pulls.filter((p) => p.head === revert).map((p) => gated(one, p)) },

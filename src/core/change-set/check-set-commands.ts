@@ -5,6 +5,7 @@ import type { Plan } from '../plan/plan.js';
 import { repositoryOf } from '../plan/set-plan.js';
 import { code } from '../vocabulary/markdown.js';
 import { commandText } from '../workers/build-progress.js';
+import { messageReaches } from './member-snapshot.js';
 import { plansAcross, repositoriesOf } from './set-commands.js';
 import { canWrite, type SetSnapshot } from './set-snapshot.js';
 
@@ -49,6 +50,15 @@ export function checkSetCommands({
   });
 }
 
+/**
+ * Why a `/steer` or `/queue` on the set's issue does not reach a worker of
+ * another repository: its sessions read their messages with that repository's
+ * token, which cannot read this issue (`messageReaches`).
+ */
+function messageElsewhere(worker: string, repository: string): string {
+  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
+}
+
 function setProblem({
   set,
   command,
@@ -69,9 +79,12 @@ function setProblem({
     const worker = plan?.workers.find((one) => one.id === command.worker);
     if (!worker) return null;
     const repository = repositoryOf(worker, home);
-    return canWrite(set, repository, author)
-      ? null
-      : `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+    if (!canWrite(set, repository, author))
+      return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+    const message = command.name === 'steer' || command.name === 'queue';
+    return message && !messageReaches(repository, home)
+      ? messageElsewhere(command.worker, repository)
+      : null;
   }
   const repositories = repositoriesOf(set, { name: command.name, config, across });
   const cannot = repositories.filter((repository) => !canWrite(set, repository, author));

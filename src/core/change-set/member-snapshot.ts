@@ -1,7 +1,7 @@
 import type { Command } from '../commands/command.js';
 import type { Config, ParsedConfig } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
-import { sliceOf } from '../plan/set-plan.js';
+import { repositoryOf, sliceOf } from '../plan/set-plan.js';
 import type {
   BuildSnapshot,
   IssueInfo,
@@ -19,6 +19,36 @@ const MEMBER_COMMANDS: ReadonlySet<Command['name']> = new Set([
   'resume',
   'cancel',
 ]);
+
+/** Messages to a worker's sessions (`/steer`, `/queue`). */
+const MESSAGE_COMMANDS: ReadonlySet<Command['name']> = new Set(['steer', 'queue']);
+
+/**
+ * Whether a message on the set's issue reaches a worker of `repository`: a
+ * session reads the comment its message names with its own repository's
+ * read-only token, so only the workers of the issue's repository take one
+ * given there; a worker elsewhere takes its messages on its pull request
+ * (`checkSetCommands` answers one given on the issue).
+ */
+export function messageReaches(repository: string, home: string): boolean {
+  return repository.toLowerCase() === home.toLowerCase();
+}
+
+/** Whether a member build of `repository` takes a command given on the set's issue. */
+function takesFromSetIssue(
+  command: Command,
+  { repository, set, plan }: { repository: string; set: SetSnapshot; plan: Plan },
+): boolean {
+  if (MEMBER_COMMANDS.has(command.name)) return true;
+  if (!MESSAGE_COMMANDS.has(command.name) || !('worker' in command)) return false;
+  const worker = plan.workers.find((one) => one.id === command.worker);
+  const home = set.homeRepository;
+  return (
+    worker !== undefined &&
+    messageReaches(repository, home) &&
+    messageReaches(repositoryOf(worker, home), home)
+  );
+}
 
 /**
  * One member build as its own rules read it: its repository's truth, with the
@@ -47,7 +77,9 @@ export function memberSnapshot({
     issue: memberIssue(home.issue, writes),
     commands: [
       ...home.commands.filter(
-        (info) => MEMBER_COMMANDS.has(info.command.name) && writes(info.author),
+        (info) =>
+          takesFromSetIssue(info.command, { repository: repo, set, plan: plan.plan }) &&
+          writes(info.author),
       ),
       ...member.snapshot.commands,
     ],

@@ -1,6 +1,7 @@
 import type { GatedPull, SetCheckState, SetMember } from '../../core/change-set/set-snapshot.js';
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
 import {
@@ -29,7 +30,7 @@ import { completionsOf } from '../observe/read-record.js';
 import { readRuns } from '../observe/read-runs.js';
 
 /**
- * How many repositories one `BatonMembers` call reads: each is about 7,800
+ * How many repositories one `BatonMembers` call reads: each is about 7,900
  * possible nodes and 1.5 points, so five stay under 40,000 nodes and eight
  * points, within what every document of Baton is held to.
  */
@@ -106,6 +107,7 @@ export function memberVariables(member: string) {
     workflowPath: `HEAD:${WORKFLOW_PATH}`,
     memberUsagePrefix: usageRefPrefix(member),
     memberAdaptPrefix: adaptationRefPrefix(member),
+    memberMessagePrefix: messageRefPrefix(member),
     revertBranch: revertBranch(member),
   };
 }
@@ -146,6 +148,7 @@ async function observeMember(
     build: member,
     usage: graph.usageRefs.nodes,
     adapt: graph.adaptRefs?.nodes ?? [],
+    messages: graph.messageRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env),
   });
   const defaultSha = node?.defaultBranchRef?.target.oid ?? '';
@@ -174,6 +177,7 @@ async function observeMember(
     statusComment: null,
     ...usageOf(member, hidden.usage, runs),
     adaptations: adaptationsOf(hidden.adapt),
+    ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
   };
   const own = (pull: GraphGatedPull) =>
     !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
@@ -194,12 +198,15 @@ async function withLaterPages(
 ): Promise<GraphMember | null> {
   if (!node) return null;
   const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs] = await Promise.all([
+  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
     restOfPulls(ctx, { integration: variables.memberIntegration }, node.pullRequests),
     restOfRefs(ctx, variables.memberRefPrefix, node.refs),
     restOfRefs(ctx, variables.memberUsagePrefix, node.usageRefs),
+    node.messageRefs
+      ? restOfRefs(ctx, variables.memberMessagePrefix, node.messageRefs)
+      : Promise.resolve(undefined),
   ]);
-  return { ...node, pullRequests, refs, usageRefs };
+  return { ...node, pullRequests, refs, usageRefs, ...(messageRefs ? { messageRefs } : {}) };
 }
 
 /**
@@ -219,6 +226,7 @@ function asBuildRepository(
     refs: node?.refs ?? empty,
     usageRefs: node?.usageRefs ?? empty,
     adaptRefs: node?.adaptRefs ?? empty,
+    messageRefs: node?.messageRefs ?? empty,
     pullRequests: node?.pullRequests ?? empty,
     finalPulls: {
       nodes: (node?.finalPulls.nodes ?? [])

@@ -109,6 +109,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $workflowPath: String!
     $memberUsagePrefix: String!
     $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
     $revertBranch: String!
   ) {
     nodes(ids: $ids) { ...MemberRepository }
@@ -137,6 +138,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $workflowPath: String!
     $memberUsagePrefix: String!
     $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
     $revertBranch: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
@@ -199,6 +201,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
     usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -347,6 +350,8 @@ export interface GraphMember {
   refs: GraphRefs;
   usageRefs: GraphRefs;
   adaptRefs?: GraphRefs;
+  /** The messages recorded for its workers' sessions (`/steer`, `/queue`). */
+  messageRefs?: GraphRefs;
   pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
   finalPulls: { pageInfo?: { hasNextPage: boolean }; nodes: GraphGatedPull[] };
   revertPulls: { nodes: GraphGatedPull[] };

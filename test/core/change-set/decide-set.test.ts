@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkSetCommands } from '../../../src/core/change-set/check-set-commands.js';
 import { decideSet } from '../../../src/core/change-set/decide-set.js';
 import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
 import { renderStatus } from '../../../src/core/status/render-status.js';
@@ -243,6 +244,55 @@ describe('a change set once approved', () => {
       }),
     );
     expect(setDispatches(byMaintainer)).toEqual([`${LIB} work W1.1`]);
+  });
+
+  it('sends /steer and /queue on the issue to the sessions of its own repository, and says where a worker elsewhere takes them', () => {
+    const running = (worker: string) =>
+      memberRun(worker, { status: 'in_progress', conclusion: null, createdAt: ago(20) });
+    const message = (name: 'steer' | 'queue', worker: string, commentId: number) =>
+      make.command(
+        { name, worker, text: 'Keep the old name as an alias' },
+        { author: MAINTAINER, createdAt: ago(5), commentId },
+      );
+    const commands = [message('steer', 'W2.1', 960), message('queue', 'W3.1', 961)];
+    const set = approved(
+      [
+        lib(),
+        service({ snapshot: { runs: [planRun({ id: 7012 }), running('W2.1')] } }),
+        client({ snapshot: { runs: [planRun({ id: 7011 }), running('W3.1')] } }),
+      ],
+      { home: { commands: [approval(), ...commands] } },
+    );
+    const decision = decideOn(set);
+    const recorded = (repository: string) =>
+      decision.builds
+        .filter((build) => build.repository === repository)
+        .flatMap((build) => build.actions)
+        .flatMap((action) =>
+          action.kind === 'record-message' ? [`${action.worker} ${action.comment}`] : [],
+        );
+    expect(recorded(HOME)).toEqual(['W2.1 960']);
+    expect(recorded(CLIENT)).toEqual([]);
+    const config = setConfig();
+    if (!config.ok) throw new Error('the set’s configuration');
+    const answer = ({ command }: (typeof commands)[number]) =>
+      checkSetCommands({
+        set,
+        commands: [command],
+        author: MAINTAINER,
+        config: config.config,
+        now: NOW,
+      });
+    const [steer, queue] = commands as [(typeof commands)[number], (typeof commands)[number]];
+    expect(answer(steer)).toEqual([]);
+    expect(answer(queue)).toEqual([
+      {
+        line: '/queue W3.1 Keep the old name as an alias',
+        message: expect.stringContaining(
+          "W3.1 runs in `acme/client`, whose sessions cannot read this issue's comments: send its messages on its pull request there",
+        ),
+      },
+    ]);
   });
 
   it('posts a repository’s notices on the set’s issue under that repository’s keys', () => {
