@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { type CodingEngine, engineCommand } from '../src/session/agent/engines/engine-commands.js';
+import { engineTalk } from '../src/session/agent/engines/engine-talk.js';
 import { engineCacheDir, ensureEngine } from '../src/session/agent/engines/install-engine.js';
 import { SYSTEM_PATH } from '../src/session/programs.js';
 import { listenLocally } from '../test/support/local-server.js';
@@ -12,7 +14,8 @@ import { stopAtFirstRequest } from './first-request.js';
 /**
  * Each engine's own start-up, beside Baton's loop (bench/startup.ts): from
  * the spawn of the pinned binary, with the command line and environment a
- * session gives it (engines/engine-commands.ts), to its first request to the
+ * session gives it (engines/engine-commands.ts) and its prompt on its input
+ * (engines/engine-talk.ts), to its first request to the
  * model, here one local server that notes the time and answers 503 (each
  * engine then stops at once: no retry is allowed). The engine is found in the
  * tool cache, or installed into it first (that install is timed too). Not in
@@ -64,6 +67,7 @@ async function firstRequestMs(
     res.end('{"error":{"type":"overloaded_error","message":"bench"}}');
   });
   const url = await listenLocally(server);
+  const model = engine === 'codex' ? 'gpt-5.5' : 'claude-sonnet-5-5';
   const root = await mkdtemp(join(tmpdir(), 'baton-bench-engine-'));
   try {
     const work = join(root, 'work');
@@ -75,7 +79,7 @@ async function firstRequestMs(
       pathDirs: installed.pathDirs,
       basePath: SYSTEM_PATH,
       prompt: 'Say hello.',
-      model: engine === 'codex' ? 'gpt-5.5' : 'claude-sonnet-5-5',
+      model,
       system: 'You are a bench.',
       workDir: work,
       home,
@@ -99,8 +103,20 @@ async function firstRequestMs(
     const child = spawn(installed.binary, command.args, {
       cwd: work,
       env,
-      stdio: process.env.BENCH_DEBUG ? 'inherit' : 'ignore',
+      stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'],
     });
+    // The prompt goes in as a session gives it: on the engine's input (engine-talk.ts).
+    const talk = engineTalk(engine, {
+      prompt: 'Say hello.',
+      model,
+      workDir: work,
+      resume: false,
+      thread: { id: null },
+      log: () => undefined,
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => talk.line(line));
+    child.stdin.on('error', () => undefined);
+    talk.start(child.stdin);
     await stopAtFirstRequest(child, () => first !== null);
     if (first === null) throw new Error(`${engine} made no request`);
     return (first as number) - started;

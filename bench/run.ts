@@ -527,7 +527,22 @@ function renderResults({
     '',
     'How each figure is measured: see the comment at the top of each file in `bench/`.',
     '',
+    ...keptChaosSection(),
   ].join('\n');
+}
+
+/** The heading of the chaos campaigns' section, which `npm run chaos` fills and this run keeps. */
+const CHAOS_HEADING = '## Chaos runs';
+
+/**
+ * The chaos campaigns' section of bench/results.md as it stands: `npm run chaos` takes
+ * half an hour a hundred seeds, so the bench does not run it and keeps what was pasted.
+ */
+function keptChaosSection(): string[] {
+  const file = new URL('./results.md', import.meta.url);
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = text.indexOf(`\n${CHAOS_HEADING}\n`);
+  return at < 0 ? [] : [text.slice(at + 1).trimEnd(), ''];
 }
 
 await main();

@@ -15,11 +15,7 @@ import {
   installationCapProblem,
   installationDailyUsdFrom,
 } from './github/observe/installation-usage.js';
-import {
-  type HandlerDeps,
-  scheduleReconcile,
-  scheduleResync,
-} from './github/reconcile/handlers.js';
+import { type HandlerDeps, scheduleResync, timedLook } from './github/reconcile/handlers.js';
 import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { LastReads } from './github/reconcile/last-reads.js';
 import { oncePerDelivery } from './github/reconcile/once-per-delivery.js';
@@ -312,13 +308,12 @@ async function lookAt(app: Probot, deps: HandlerDeps, target: LookTarget): Promi
       botLogin: await deps.botLogin(),
       installationId: target.installationId,
     };
-    scheduleReconcile(ctx, {
+    timedLook(ctx, {
       ref: { build: target.build, issue: target.issue },
       defaultBranch: target.defaultBranch,
       deps,
       log: app.log,
-      deliveryId: null,
-    });
+    }).again();
   } catch (err) {
     app.log.warn(
       { err, build: target.build },

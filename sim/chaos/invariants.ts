@@ -76,11 +76,13 @@ export function checkInvariants(played: PlayedChaos): string[] {
     }
     const twice = [...attempts].filter(([, n]) => n > 1).map(([t]) => t || 'first');
     check(twice.length === 0, `${id}: one dispatch per attempt (twice: ${twice.join(', ')})`);
+    const merged = mergeOf(id);
+    const merge = merged[0];
     const branch = `refs/heads/${workerBranch(build, id)}`;
     const created = done.filter((e) => e.route === REFS && bodyOf(e).ref === branch);
     // A lock released after a dispatch GitHub refused is taken again by the next reconcile;
     // a branch made again after its merge (and its deletion) still counts twice.
-    const mergedAt = mergeOf(id)[0]?.index ?? Number.POSITIVE_INFINITY;
+    const mergedAt = merge?.index ?? Number.POSITIVE_INFINITY;
     const released = done.filter(
       (e) =>
         e.route === UNREF &&
@@ -91,9 +93,7 @@ export function checkInvariants(played: PlayedChaos): string[] {
       created.length <= Math.max(1, attempts.size) + released.length,
       `${id}: branch created once per attempt (${created.length} for ${attempts.size}, ${released.length} released)`,
     );
-    const merged = mergeOf(id);
     check(merged.length === 1, `${id}: PR merged once (${merged.length})`);
-    const merge = merged[0];
     if (merge) {
       const sha = String(bodyOf(merge).sha ?? '');
       // A head that only merged the build branch in (update-branch) keeps the verdict of the head before it.

@@ -194,3 +194,54 @@ describe('a build left by the events to another replica', () => {
     );
   });
 });
+
+/**
+ * A look without an event at a build whose session is under way asks
+ * GitHub's run listing first (conditionally: a 304 is not counted) and reads
+ * the build whole only when the runs changed what it needs.
+ */
+describe('a look at a build whose session is under way', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  let looks: ManualLooks;
+
+  startAppEachTest(
+    (started) => ({ gh, app } = started),
+    () => {
+      looks = manualLooks();
+      return { looks: looks.schedule };
+    },
+  );
+
+  const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
+  const listings = () =>
+    gh.log.filter((entry) => entry.route.endsWith('/actions/workflows/{workflow_id}/runs')).length;
+
+  /** Takes the soonest look and waits for what it queued. */
+  async function takeLook(): Promise<void> {
+    expect(looks.next()).toBe(true);
+    await app.idle();
+  }
+
+  it('lists the runs alone while they change nothing, looks again, and reads the build once its run completed', async () => {
+    labelledIssue(gh);
+    await app.deliverAll(gh.outbox.splice(0));
+    const plan = gh.runs.at(-1);
+    if (!plan) throw new Error('no plan run');
+    const read = queries();
+    const listed = listings();
+    // The plan session is still under way: one listing, no read, and the next look is set.
+    await takeLook();
+    await takeLook();
+    expect(listings()).toBe(listed + 2);
+    expect(queries()).toBe(read);
+    expect(looks.schedule.pending()).toHaveLength(1);
+    // Its run completes and GitHub loses the webhook: the look reads the build.
+    gh.finishRun(plan.id, 'failure');
+    gh.outbox.splice(0);
+    await takeLook();
+    expect(queries()).toBe(read + 1);
+    expect(statusBody(gh, BUILD)).toMatch(/fail/i);
+    expect(app.errors).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { type CapturedLog, captureLog } from '../support/captured-log.js';
-import { closeServer, listenLocally } from '../support/local-server.js';
+import { closeServer, freePort, listenLocally } from '../support/local-server.js';
 
 /** The app's readiness probe against a GitHub that takes the connection and never answers. */
 describe('/readyz while GitHub hangs', () => {
@@ -29,7 +29,7 @@ describe('/readyz while GitHub hangs', () => {
     const githubUrl = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
     server = new Server({
       host: '127.0.0.1',
-      port: 0,
+      port: await freePort(),
       log: captureLog('info').log,
       Probot: Probot.defaults({
         appId: 1,
@@ -68,7 +68,7 @@ describe('/readyz while GitHub hangs', () => {
 async function startApp(githubUrl: string, log: CapturedLog) {
   const server = new Server({
     host: '127.0.0.1',
-    port: 0,
+    port: await freePort(),
     log: log.log,
     Probot: Probot.defaults({
       appId: 1,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { type CapturedLog, captureLog } from '../support/captured-log.js';
+import { freePort } from '../support/local-server.js';
 
 describe('the app server', () => {
   let server: Server;
@@ -15,7 +16,7 @@ describe('the app server', () => {
     captured = captureLog('info');
     server = new Server({
       host: '127.0.0.1',
-      port: 0,
+      port: await freePort(),
       log: captured.log,
       Probot: Probot.defaults({ appId: 1, privateKey, secret: 'test-secret' }),
     });

@@ -256,9 +256,11 @@ describe("LastReads: whether a build waits on GitHub for its runs alone (a chang
   ) => ({
     ...read,
     snapshot: { ...read.snapshot, pulls: [pull] },
+    // Its reconcile's look awaits a session run (`awaitsRun`).
+    awaitsRun: true,
   });
 
-  it('waits on its runs alone when no open pull request awaits CI or its mergeability', () => {
+  it('waits on its runs alone when its look awaits a run and no open pull request awaits CI or its mergeability', () => {
     const reads = new LastReads();
     const green = make.pull({
       number: 101,
@@ -269,6 +271,9 @@ describe("LastReads: whether a build waits on GitHub for its runs alone (a chang
     expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(true);
     reads.note(KEY, withPull(readAfterW11(), { ...green, state: 'merged', mergeState: 'unknown' }));
     expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(true);
+    // A look for anything else (a session settling, none at all) is not a run's.
+    reads.note(KEY, { ...withPull(readAfterW11(), green), awaitsRun: false });
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(false);
   });
 
   it('waits on more where a pull request’s CI is under way or its mergeability unknown, with no read, or one too old', () => {

@@ -24,6 +24,8 @@ export interface AwaitedWork {
   inMs: number;
   /** What is awaited, for the log: `review run 42`, `checks on #7`. */
   why: string;
+  /** A session run: its completion shows in the run listing, with nothing else to read. */
+  run?: true;
 }
 
 /** The soonest a build is looked at again for work under way. */
@@ -51,7 +53,7 @@ export function awaitedWork({
     const due = expectedEnd({ started, typical, nowMs });
     const overdue = overdueAtMs(run);
     const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
-    waits.push({ inMs: at - nowMs, why: `${run.role} run ${run.id}` });
+    waits.push({ inMs: at - nowMs, why: `${run.role} run ${run.id}`, run: true });
   }
   for (const pull of snapshot.pulls) {
     if (pull.state !== 'open') continue;

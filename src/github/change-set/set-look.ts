@@ -1,5 +1,6 @@
 import type { RunInfo } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
+import type { ActOutcome } from '../act/act.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import { readRuns } from '../observe/read-runs.js';
 import { membersSeen } from './members-seen.js';
@@ -9,6 +10,7 @@ export interface MemberReads {
   runsSince(key: string, withinMs: number): string | null;
   awaitsOnlyRuns(key: string, withinMs: number): boolean;
   runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean;
+  nextLook(key: string, now: string): ActOutcome | null;
 }
 
 /**
@@ -26,12 +28,15 @@ export function setLookNoNews(
     reads,
     now,
     withinMs,
+    rearm,
   }: {
     build: string;
     reads: MemberReads;
     now: () => string;
     /** How old a member's last read may be and still stand for it. */
     withinMs: number;
+    /** Sets the set's next look. */
+    rearm: (next: ActOutcome) => void;
   },
 ): { judge: () => Promise<boolean>; why: string } | undefined {
   const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
@@ -41,6 +46,7 @@ export function setLookNoNews(
   return {
     judge: async () => {
       const freshFrom = Date.now();
+      const keys: string[] = [];
       for (const repository of members) {
         const there = await contextOf(ctx, repository.name);
         const key = buildKey(there, member);
@@ -49,7 +55,16 @@ export function setLookNoNews(
         const listed = await readRuns(there, { build: member, since, freshFrom });
         if (!listed.installed || !reads.runsChangeNothing(key, listed.runs, now(), withinMs))
           return false;
+        keys.push(key);
       }
+      const soonest = keys
+        .map((key) => reads.nextLook(key, now()))
+        .reduce<ActOutcome | null>(
+          (first, next) =>
+            next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
+          null,
+        );
+      if (soonest) rearm(soonest);
       return true;
     },
     why: "every member's runs are as the last read saw them",

@@ -29,12 +29,12 @@ import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
-import type { LookSchedule } from '../store/look-schedule.js';
+import type { Look, LookSchedule, LookTime } from '../store/look-schedule.js';
 import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
 import { type LastReads, MAX_AGE_MS } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './locate-build.js';
-import { leaveNextLook, lookOf } from './look-again.js';
+import { leaveNextLook, lookOf, lookTimeOf, timedLookNoNews } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 
@@ -203,18 +203,6 @@ export function scheduleReconcile(
       start: asStart,
       ...(news ? { noNews: news } : {}),
     });
-  // A change set's look is judged by its members' runs first (`setLookNoNews`).
-  const lookAgain = (asStart: boolean) => () =>
-    again(
-      asStart,
-      deps.lastReads &&
-        setLookNoNews(ctx, {
-          build: ref.build,
-          reads: deps.lastReads,
-          now: deps.now,
-          withinMs: MAX_AGE_MS,
-        }),
-    );
   const held = deps.heldEdits;
   // A held status edit is made when its time comes, without reading the build again; in the
   // queue under a key of its own, so a reconcile's place is never taken by it.
@@ -279,7 +267,7 @@ export function scheduleReconcile(
         const readAt = deps.recent?.now();
         // The installation's budget as every replica left it (at once in one process).
         await budget?.sync();
-        const look = lookOf(ctx, ref, defaultBranch, lookAgain(starting));
+        const look = timedLook(ctx, { ref, defaultBranch, deps, log, start: starting });
         const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
@@ -338,6 +326,55 @@ export function scheduleReconcile(
     },
     buildLog,
   );
+}
+
+/**
+ * A build's look without an event (`LookSchedule`), on this replica or any:
+ * its reconcile is judged first by the build's runs (`timedLookNoNews`), and
+ * one that finds no news leaves the next look in its place.
+ */
+export function timedLook(
+  ctx: RepoContext,
+  {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    start = false,
+  }: {
+    ref: BuildRef;
+    defaultBranch: string;
+    deps: HandlerDeps;
+    log: BuildLog;
+    /** A build being started is looked at again as it was asked for (`scheduleReconcile`'s `start`). */
+    start?: boolean;
+  },
+): Look {
+  const key = buildKey(ctx, ref.build);
+  return lookOf(ctx, ref, defaultBranch, () => {
+    const reads = deps.lastReads;
+    const rearm = (next: LookTime) =>
+      deps.looks?.set(key, [next], timedLook(ctx, { ref, defaultBranch, deps, log, start }));
+    // A change set's look is judged by its members' runs (`setLookNoNews`), a build's by its own.
+    const noNews = reads
+      ? (setLookNoNews(ctx, {
+          build: ref.build,
+          reads,
+          now: deps.now,
+          withinMs: MAX_AGE_MS,
+          rearm: (next) => rearm(lookTimeOf(next)),
+        }) ?? timedLookNoNews(ctx, { key, build: ref.build, reads, now: deps.now, rearm }))
+      : undefined;
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch,
+      deps,
+      log,
+      deliveryId: null,
+      start,
+      ...(noNews ? { noNews } : {}),
+    });
+  });
 }
 
 /** How soon a replica asks again for a build another replica reconciles. */

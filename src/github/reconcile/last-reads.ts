@@ -2,6 +2,8 @@ import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
+import type { ActOutcome } from '../act/act.js';
+import { nextLook } from './next-look.js';
 
 /**
  * What this process last read of each build, so that the completion of one
@@ -50,6 +52,12 @@ export interface LastRead {
   settled?: string[];
   /** When the build's issue was opened: where a listing of its runs starts (`readRuns`). */
   runsSince?: string;
+  /**
+   * The look the read's reconcile left awaits a session run, whose end the run
+   * listing shows (`awaitsOnlyRuns`): not a branch GitHub updates, CI, or a
+   * session settling.
+   */
+  awaitsRun?: boolean;
 }
 
 /**
@@ -168,20 +176,32 @@ export class LastReads {
 
   /**
    * Whether build `key`, as last read (within `withinMs`), waits on GitHub for
-   * nothing but its runs: no open pull request whose CI is under way or whose
-   * mergeability GitHub is still computing. Its runs alone then say whether a
-   * look at it would find news (`runsChangeNothing`).
+   * nothing but its runs: its reconcile's look awaits a run (`awaitsRun`), and
+   * no open pull request's CI is under way or its mergeability computed. Its
+   * runs alone then say whether a look at it would find news (`runsChangeNothing`).
    */
   awaitsOnlyRuns(key: string, withinMs: number): boolean {
     const read = this.#fresh(key, withinMs);
     return (
-      read !== null &&
+      read?.awaitsRun === true &&
       !read.snapshot.pulls.some(
         (pull) =>
           pull.state === 'open' &&
           (pull.mergeState === 'unknown' || pull.checks.state === 'pending'),
       )
     );
+  }
+
+  /**
+   * The look build `key` as last read awaits at `now` (`nextLook`): what a
+   * look that found no news leaves for the next one; null when it awaits
+   * nothing of GitHub's, or the read stands for nothing.
+   */
+  nextLook(key: string, now: string): ActOutcome | null {
+    const read = this.#fresh(key);
+    return read
+      ? nextLook({ snapshot: read.snapshot, config: read.config, outcomes: [], now })
+      : null;
   }
 
   /** Whether the last read of build `key` saw its final pull request `number` (its `pull_request.opened` is then no news). */

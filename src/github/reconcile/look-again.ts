@@ -1,6 +1,8 @@
 import type { ActLog, ActOutcome } from '../act/act.js';
 import type { RepoContext } from '../client/types.js';
+import { readRuns } from '../observe/read-runs.js';
 import { type Look, type LookSchedule, type LookTime, soonest } from '../store/look-schedule.js';
+import { type LastReads, MAX_AGE_MS } from './last-reads.js';
 import type { BuildRef } from './locate-build.js';
 
 /**
@@ -98,7 +100,7 @@ function isRetriedFailure(outcome: ActOutcome): boolean {
 }
 
 /** A `look-again` outcome's look: work GitHub is finishing (`nextLook`), else a session settling. */
-function lookTimeOf(outcome: ActOutcome): LookTime {
+export function lookTimeOf(outcome: ActOutcome): LookTime {
   const ms = outcome.retryInMs ?? 0;
   return outcome.detail
     ? { ms, why: outcome.detail, awaited: true }
@@ -122,5 +124,48 @@ export function lookOf(
       defaultBranch,
     },
     again,
+  };
+}
+
+/**
+ * A look that falls due without an event, judged before its read. When the
+ * build as this process last read it waits on GitHub for its runs alone
+ * (`LastReads.awaitsOnlyRuns`: a session under way, no pull request's CI or
+ * mergeability), and its runs as the repository lists them now (asked
+ * conditionally: an unchanged listing is a 304, which GitHub does not count)
+ * change nothing of it (`LastReads.runsChangeNothing`), the look finds no news
+ * and reads nothing more. It then leaves the build's next look by the read
+ * (`LastReads.nextLook`, as the reconcile would have), so no build is left
+ * waiting on an event. A read older than ten minutes, or none, is read whole.
+ */
+export function timedLookNoNews(
+  ctx: RepoContext,
+  {
+    key,
+    build,
+    reads,
+    now,
+    rearm,
+  }: {
+    key: string;
+    build: string;
+    reads: LastReads;
+    now: () => string;
+    /** Sets the build's next look. */
+    rearm: (next: LookTime) => void;
+  },
+): { judge: () => Promise<boolean>; why: string } {
+  return {
+    judge: async () => {
+      const since = reads.runsSince(key, MAX_AGE_MS);
+      if (!since || !reads.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
+      const listed = await readRuns(ctx, { build, since, freshFrom: Date.now() });
+      if (!listed.installed || !reads.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
+        return false;
+      const next = reads.nextLook(key, now());
+      if (next) rearm(lookTimeOf(next));
+      return true;
+    },
+    why: 'a look found the runs as the last read saw them',
   };
 }

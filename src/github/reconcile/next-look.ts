@@ -19,17 +19,31 @@ import type { ActOutcome } from '../act/act.js';
  * awaited from GitHub. A look is a `look-again` outcome, deferred, so it is
  * scheduled like the one `decide` asks for a run to settle.
  */
-export function nextLook({
-  snapshot,
-  config,
-  outcomes,
-  now,
-}: {
+export function nextLook(asked: LookAsked): ActOutcome | null {
+  const soonest = awaitedNext(asked);
+  return soonest ? lookAgainOf(soonest) : null;
+}
+
+/** The `look-again` outcome that looks at the build when `soonest` should be done. */
+export function lookAgainOf(soonest: AwaitedWork): ActOutcome {
+  const inMs = Math.max(1, Math.round(soonest.inMs));
+  return {
+    action: { kind: 'look-again', inMs },
+    result: 'deferred',
+    retryInMs: inMs,
+    detail: soonest.why,
+  };
+}
+
+interface LookAsked {
   snapshot: BuildSnapshot;
   config: ParsedConfig;
   outcomes: ActOutcome[];
   now: string;
-}): ActOutcome | null {
+}
+
+/** The soonest work GitHub is finishing that `nextLook` looks again for; null: none. */
+export function awaitedNext({ snapshot, config, outcomes, now }: LookAsked): AwaitedWork | null {
   const nowMs = timeOf(now) ?? 0;
   const session = config.ok ? config.config.session : null;
   const waits: AwaitedWork[] = [];
@@ -44,21 +58,17 @@ export function nextLook({
     if (action.kind === 'dispatch') {
       const typical = typicalRunMs(snapshot.runs, action.request.role);
       const at = expectedEnd({ started: nowMs, typical, nowMs });
-      waits.push({ inMs: at - nowMs, why: `the ${action.request.role} run just dispatched` });
+      waits.push({
+        inMs: at - nowMs,
+        why: `the ${action.request.role} run just dispatched`,
+        run: true,
+      });
     }
     if (action.kind === 'update-pull-branch')
       waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
   }
-  const soonest = waits.reduce<AwaitedWork | null>(
+  return waits.reduce<AwaitedWork | null>(
     (first, wait) => (first && first.inMs <= wait.inMs ? first : wait),
     null,
   );
-  if (!soonest) return null;
-  const inMs = Math.max(1, Math.round(soonest.inMs));
-  return {
-    action: { kind: 'look-again', inMs },
-    result: 'deferred',
-    retryInMs: inMs,
-    detail: soonest.why,
-  };
 }

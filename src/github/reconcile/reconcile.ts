@@ -27,7 +27,7 @@ import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
-import { nextLook } from './next-look.js';
+import { awaitedNext, lookAgainOf, nextLook } from './next-look.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
@@ -232,12 +232,13 @@ export async function reconcileBuild(
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   // What GitHub is finishing for the build sets its next look: no build waits on an event.
-  const look = nextLook({
+  const awaited = awaitedNext({
     snapshot: seen,
     config,
     outcomes: [...outcomes, ...renderOutcomes],
     now,
   });
+  const look = awaited ? lookAgainOf(awaited) : null;
   const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
   // A read whose writes all went stands for the build, for a run's completion to be judged by.
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
@@ -251,6 +252,8 @@ export async function reconcileBuild(
           view: JSON.stringify(view),
           settled: later.settled,
           runsSince: observed.runsSince,
+          // A session settling (decide's own look) is no run the listing shows.
+          awaitsRun: awaited?.run === true && !all.some(isSettling),
           // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
           asked: after.flatMap((action) =>
             action.kind === 'render-status' ? [] : [JSON.stringify(action)],
@@ -402,6 +405,11 @@ async function answerCommands(
       body: renderCommandErrors(problems),
     });
   }
+}
+
+/** A look `decide` asked for a session's writes to settle (a `nextLook` names what it awaits). */
+function isSettling(outcome: ActOutcome): boolean {
+  return outcome.result === 'deferred' && outcome.action.kind === 'look-again' && !outcome.detail;
 }
 
 function summarize(outcomes: ActOutcome[]): string[] {
