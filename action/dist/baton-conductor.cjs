@@ -54788,6 +54788,7 @@ var BUILD_QUERY = (
     $workflowPath: String!
     $memberUsagePrefix: String!
     $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
     $revertBranch: String!
   ) {
     nodes(ids: $ids) { ...MemberRepository }
@@ -54816,6 +54817,7 @@ var BUILD_QUERY = (
     $workflowPath: String!
     $memberUsagePrefix: String!
     $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
     $revertBranch: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
@@ -54878,6 +54880,7 @@ var BUILD_QUERY = (
     refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
     usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -56461,6 +56464,7 @@ function memberVariables(member) {
     workflowPath: `HEAD:${WORKFLOW_PATH}`,
     memberUsagePrefix: usageRefPrefix(member),
     memberAdaptPrefix: adaptationRefPrefix(member),
+    memberMessagePrefix: messageRefPrefix(member),
     revertBranch: revertBranch(member)
   };
 }
@@ -56489,6 +56493,7 @@ async function observeMember(ctx, {
     build: member,
     usage: graph.usageRefs.nodes,
     adapt: graph.adaptRefs?.nodes ?? [],
+    messages: graph.messageRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env)
   });
   const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
@@ -56514,7 +56519,8 @@ async function observeMember(ctx, {
     }),
     statusComment: null,
     ...usageOf(member, hidden.usage, runs),
-    adaptations: adaptationsOf(hidden.adapt)
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
   };
   const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
   return {
@@ -56528,12 +56534,13 @@ async function observeMember(ctx, {
 async function withLaterPages(ctx, member, node2) {
   if (!node2) return null;
   const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs] = await Promise.all([
+  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
     restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
     restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
-    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs)
+    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
+    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
   ]);
-  return { ...node2, pullRequests, refs, usageRefs };
+  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
 }
 function asBuildRepository(node2, repository) {
   const empty = { nodes: [] };
@@ -56544,6 +56551,7 @@ function asBuildRepository(node2, repository) {
     refs: node2?.refs ?? empty,
     usageRefs: node2?.usageRefs ?? empty,
     adaptRefs: node2?.adaptRefs ?? empty,
+    messageRefs: node2?.messageRefs ?? empty,
     pullRequests: node2?.pullRequests ?? empty,
     finalPulls: {
       nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
@@ -56604,7 +56612,8 @@ function setLookNoNews(ctx, {
   build,
   reads: reads2,
   now,
-  withinMs
+  withinMs,
+  rearm
 }) {
   const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
   const members2 = membersSeen.members(buildKey(ctx, build));
@@ -56613,6 +56622,7 @@ function setLookNoNews(ctx, {
   return {
     judge: async () => {
       const freshFrom = Date.now();
+      const keys = [];
       for (const repository of members2) {
         const there = await contextOf(ctx, repository.name);
         const key = buildKey(there, member);
@@ -56621,7 +56631,13 @@ function setLookNoNews(ctx, {
         const listed = await readRuns(there, { build: member, since, freshFrom });
         if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
           return false;
+        keys.push(key);
       }
+      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
+        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
+        null
+      );
+      if (soonest3) rearm(soonest3);
       return true;
     },
     why: "every member's runs are as the last read saw them"
@@ -58617,6 +58633,106 @@ function unique(actions) {
   });
 }
 
+// src/core/snapshot/awaited-work.ts
+var LOOK_MIN_MS = 5e3;
+var LOOK_MAX_MS = 10 * 6e4;
+function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null
+}) {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits = [];
+  for (const run2 of snapshot.runs) {
+    if (run2.status === "completed") continue;
+    const started = timeOf(run2.createdAt) ?? nowMs;
+    const typical = typicalRunMs(snapshot.runs, run2.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run2);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== "open") continue;
+    const computing = pull.mergeState === "unknown";
+    if (!computing && pull.checks.state !== "pending") continue;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
+    });
+  }
+  return waits.reduce(
+    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
+    null
+  );
+}
+function expectedEnd({
+  started,
+  typical,
+  nowMs
+}) {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
+  }
+  const half = (nowMs - started) / 2;
+  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+function typicalRunMs(runs, role) {
+  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => (timeOf(run2.updatedAt) ?? 0) - (timeOf(run2.createdAt) ?? 0)).filter((ms) => ms > 0).sort((a, b) => a - b);
+  if (lengths.length === 0) return null;
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+function headPushedAt(runs, worker) {
+  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => timeOf(run2.updatedAt) ?? 0);
+  return ended2.length > 0 ? Math.max(...ended2) : null;
+}
+
+// src/github/reconcile/next-look.ts
+function nextLook(asked) {
+  const soonest3 = awaitedNext(asked);
+  return soonest3 ? lookAgainOf(soonest3) : null;
+}
+function lookAgainOf(soonest3) {
+  const inMs = Math.max(1, Math.round(soonest3.inMs));
+  return {
+    action: { kind: "look-again", inMs },
+    result: "deferred",
+    retryInMs: inMs,
+    detail: soonest3.why
+  };
+}
+function awaitedNext({ snapshot, config: config3, outcomes, now }) {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config3.ok ? config3.config.session : null;
+  const waits = [];
+  const seen = awaitedWork({
+    snapshot,
+    now,
+    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== "done") continue;
+    if (action.kind === "dispatch") {
+      const typical = typicalRunMs(snapshot.runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({
+        inMs: at - nowMs,
+        why: `the ${action.request.role} run just dispatched`,
+        run: true
+      });
+    }
+    if (action.kind === "update-pull-branch")
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+  }
+  return waits.reduce(
+    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
+    null
+  );
+}
+
 // src/github/reconcile/last-reads.ts
 var MAX_AGE_MS = 10 * 6e4;
 
@@ -58750,6 +58866,27 @@ function lookOf(ctx, ref, defaultBranch, again) {
       defaultBranch
     },
     again
+  };
+}
+function timedLookNoNews(ctx, {
+  key,
+  build,
+  reads: reads2,
+  now,
+  rearm
+}) {
+  return {
+    judge: async () => {
+      const since = reads2.runsSince(key, MAX_AGE_MS);
+      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
+      const listed = await readRuns(ctx, { build, since, freshFrom: Date.now() });
+      if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
+        return false;
+      const next = reads2.nextLook(key, now());
+      if (next) rearm(lookTimeOf(next));
+      return true;
+    },
+    why: "a look found the runs as the last read saw them"
   };
 }
 
@@ -59909,63 +60046,6 @@ function refusedReadBody(build, key, refusal) {
   ].join("\n");
 }
 
-// src/core/change-set/check-set-commands.ts
-function checkSetCommands({
-  set: set4,
-  commands,
-  author,
-  config: config3,
-  now,
-  at
-}) {
-  const across = plansAcross(set4, config3);
-  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
-  return commands.flatMap((command) => {
-    const line = commandText(command);
-    const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
-    if (message2) return [{ line, message: message2 }];
-    if (command.name === "rollback") return [];
-    if ("worker" in command && plan?.workers.some((w) => w.id === command.worker)) return [];
-    return checkCommands({
-      commands: [command],
-      snapshot: set4.home,
-      config: config3,
-      now,
-      ...at ? { at } : {}
-    });
-  });
-}
-function setProblem({
-  set: set4,
-  command,
-  author,
-  config: config3,
-  across,
-  plan
-}) {
-  const home = set4.homeRepository;
-  if ("worker" in command) {
-    const worker = plan?.workers.find((one) => one.id === command.worker);
-    if (!worker) return null;
-    const repository = repositoryOf(worker, home);
-    return canWrite(set4, repository, author) ? null : `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
-  }
-  const repositories = repositoriesOf(set4, { name: command.name, config: config3, across });
-  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
-  if (command.name === "rollback" && repositories.length <= 1)
-    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
-  if (cannot.length === 0) return null;
-  const names2 = cannot.map((repository) => code(repository)).join(", ");
-  switch (command.name) {
-    case "approve":
-    case "replan":
-    case "rollback":
-      return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
-    default:
-      return `it applies only in the repositories ${author} can write; not in ${names2}.`;
-  }
-}
-
 // src/core/change-set/member-snapshot.ts
 var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
   "retry",
@@ -59975,6 +60055,17 @@ var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
   "resume",
   "cancel"
 ]);
+var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
+function messageReaches(repository, home) {
+  return repository.toLowerCase() === home.toLowerCase();
+}
+function takesFromSetIssue(command, { repository, set: set4, plan }) {
+  if (MEMBER_COMMANDS.has(command.name)) return true;
+  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
+  const worker = plan.workers.find((one) => one.id === command.worker);
+  const home = set4.homeRepository;
+  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+}
 function memberSnapshot({
   set: set4,
   member,
@@ -59989,7 +60080,7 @@ function memberSnapshot({
     issue: memberIssue(home.issue, writes),
     commands: [
       ...home.commands.filter(
-        (info) => MEMBER_COMMANDS.has(info.command.name) && writes(info.author)
+        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
       ),
       ...member.snapshot.commands
     ],
@@ -60053,6 +60144,69 @@ function memberIssue(issue2, writes) {
       }))
     } : {}
   };
+}
+
+// src/core/change-set/check-set-commands.ts
+function checkSetCommands({
+  set: set4,
+  commands,
+  author,
+  config: config3,
+  now,
+  at
+}) {
+  const across = plansAcross(set4, config3);
+  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
+  return commands.flatMap((command) => {
+    const line = commandText(command);
+    const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
+    if (message2) return [{ line, message: message2 }];
+    if (command.name === "rollback") return [];
+    if ("worker" in command && plan?.workers.some((w) => w.id === command.worker)) return [];
+    return checkCommands({
+      commands: [command],
+      snapshot: set4.home,
+      config: config3,
+      now,
+      ...at ? { at } : {}
+    });
+  });
+}
+function messageElsewhere(worker, repository) {
+  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
+}
+function setProblem({
+  set: set4,
+  command,
+  author,
+  config: config3,
+  across,
+  plan
+}) {
+  const home = set4.homeRepository;
+  if ("worker" in command) {
+    const worker = plan?.workers.find((one) => one.id === command.worker);
+    if (!worker) return null;
+    const repository = repositoryOf(worker, home);
+    if (!canWrite(set4, repository, author))
+      return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+    const message2 = command.name === "steer" || command.name === "queue";
+    return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
+  }
+  const repositories = repositoriesOf(set4, { name: command.name, config: config3, across });
+  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
+  if (command.name === "rollback" && repositories.length <= 1)
+    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
+  if (cannot.length === 0) return null;
+  const names2 = cannot.map((repository) => code(repository)).join(", ");
+  switch (command.name) {
+    case "approve":
+    case "replan":
+    case "rollback":
+      return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
+    default:
+      return `it applies only in the repositories ${author} can write; not in ${names2}.`;
+  }
 }
 
 // src/core/change-set/decide-links.ts
@@ -61389,102 +61543,6 @@ async function actOnOpenedFinal(ctx, pass) {
   return { snapshot: build, outcomes: done };
 }
 
-// src/core/snapshot/awaited-work.ts
-var LOOK_MIN_MS = 5e3;
-var LOOK_MAX_MS = 10 * 6e4;
-function awaitedWork({
-  snapshot,
-  now,
-  overdueAtMs = () => null
-}) {
-  const nowMs = timeOf(now);
-  if (nowMs === null) return null;
-  const waits = [];
-  for (const run2 of snapshot.runs) {
-    if (run2.status === "completed") continue;
-    const started = timeOf(run2.createdAt) ?? nowMs;
-    const typical = typicalRunMs(snapshot.runs, run2.role);
-    const due = expectedEnd({ started, typical, nowMs });
-    const overdue = overdueAtMs(run2);
-    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
-    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}` });
-  }
-  for (const pull of snapshot.pulls) {
-    if (pull.state !== "open") continue;
-    const computing = pull.mergeState === "unknown";
-    if (!computing && pull.checks.state !== "pending") continue;
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
-    waits.push({
-      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
-      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
-    });
-  }
-  return waits.reduce(
-    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
-    null
-  );
-}
-function expectedEnd({
-  started,
-  typical,
-  nowMs
-}) {
-  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
-  }
-  const half = (nowMs - started) / 2;
-  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
-}
-function typicalRunMs(runs, role) {
-  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => (timeOf(run2.updatedAt) ?? 0) - (timeOf(run2.createdAt) ?? 0)).filter((ms) => ms > 0).sort((a, b) => a - b);
-  if (lengths.length === 0) return null;
-  return lengths[Math.floor(lengths.length / 2)] ?? null;
-}
-function headPushedAt(runs, worker) {
-  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => timeOf(run2.updatedAt) ?? 0);
-  return ended2.length > 0 ? Math.max(...ended2) : null;
-}
-
-// src/github/reconcile/next-look.ts
-function nextLook({
-  snapshot,
-  config: config3,
-  outcomes,
-  now
-}) {
-  const nowMs = timeOf(now) ?? 0;
-  const session = config3.ok ? config3.config.session : null;
-  const waits = [];
-  const seen = awaitedWork({
-    snapshot,
-    now,
-    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
-  });
-  if (seen) waits.push(seen);
-  for (const { action, result } of outcomes) {
-    if (result !== "done") continue;
-    if (action.kind === "dispatch") {
-      const typical = typicalRunMs(snapshot.runs, action.request.role);
-      const at = expectedEnd({ started: nowMs, typical, nowMs });
-      waits.push({ inMs: at - nowMs, why: `the ${action.request.role} run just dispatched` });
-    }
-    if (action.kind === "update-pull-branch")
-      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
-  }
-  const soonest3 = waits.reduce(
-    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
-    null
-  );
-  if (!soonest3) return null;
-  const inMs = Math.max(1, Math.round(soonest3.inMs));
-  return {
-    action: { kind: "look-again", inMs },
-    result: "deferred",
-    retryInMs: inMs,
-    detail: soonest3.why
-  };
-}
-
 // src/github/reconcile/uncounted-usage.ts
 var said = remembered(/* @__PURE__ */ new Set());
 var SAID_MAX = 1e4;
@@ -61638,12 +61696,13 @@ async function reconcileBuild(ctx, request2) {
     ...budget,
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
-  const look = nextLook({
+  const awaited = awaitedNext({
     snapshot: seen,
     config: config3,
     outcomes: [...outcomes, ...renderOutcomes],
     now
   });
+  const look = awaited ? lookAgainOf(awaited) : null;
   const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some((outcome) => outcome.result === "failed");
@@ -61655,6 +61714,8 @@ async function reconcileBuild(ctx, request2) {
       view: JSON.stringify(view),
       settled: later.settled,
       runsSince: observed.runsSince,
+      // A session settling (decide's own look) is no run the listing shows.
+      awaitsRun: awaited?.run === true && !all.some(isSettling),
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
         (action) => action.kind === "render-status" ? [] : [JSON.stringify(action)]
@@ -61766,6 +61827,9 @@ async function answerCommands(ctx, {
     });
   }
 }
+function isSettling(outcome) {
+  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
+}
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
 }
@@ -61835,15 +61899,6 @@ function scheduleReconcile(ctx, {
     start: asStart,
     ...news ? { noNews: news } : {}
   });
-  const lookAgain2 = (asStart) => () => again(
-    asStart,
-    deps.lastReads && setLookNoNews(ctx, {
-      build: ref.build,
-      reads: deps.lastReads,
-      now: deps.now,
-      withinMs: MAX_AGE_MS
-    })
-  );
   const held2 = deps.heldEdits;
   const makeHeld = () => {
     void deps.queue.enqueue(
@@ -61900,7 +61955,7 @@ function scheduleReconcile(ctx, {
         held2.drop(key);
         const readAt = deps.recent?.now();
         await budget?.sync();
-        const look = lookOf(ctx, ref, defaultBranch, lookAgain2(starting));
+        const look = timedLook(ctx, { ref, defaultBranch, deps, log, start: starting });
         const now = deps.now();
         const outcomes = await withReason(
           "reconcile-read",
@@ -61948,6 +62003,35 @@ function scheduleReconcile(ctx, {
     },
     buildLog
   );
+}
+function timedLook(ctx, {
+  ref,
+  defaultBranch,
+  deps,
+  log,
+  start = false
+}) {
+  const key = buildKey(ctx, ref.build);
+  return lookOf(ctx, ref, defaultBranch, () => {
+    const reads2 = deps.lastReads;
+    const rearm = (next) => deps.looks?.set(key, [next], timedLook(ctx, { ref, defaultBranch, deps, log, start }));
+    const noNews = reads2 ? setLookNoNews(ctx, {
+      build: ref.build,
+      reads: reads2,
+      now: deps.now,
+      withinMs: MAX_AGE_MS,
+      rearm: (next) => rearm(lookTimeOf(next))
+    }) ?? timedLookNoNews(ctx, { key, build: ref.build, reads: reads2, now: deps.now, rearm }) : void 0;
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch,
+      deps,
+      log,
+      deliveryId: null,
+      start,
+      ...noNews ? { noNews } : {}
+    });
+  });
 }
 var HELD_RETRY_MS = 1e3;
 var HELD = { release: async () => void 0 };
@@ -62100,12 +62184,25 @@ async function readPullHead(ctx, number4) {
 
 // src/github/reconcile/resync.ts
 async function findOpenBuilds(ctx) {
+  return (await findBranchBuilds(ctx)).builds;
+}
+async function findBranchBuilds(ctx) {
   const refs = await listMatchingRefs(ctx, "heads/baton/");
-  return refs.flatMap((ref) => {
+  const here = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const builds = [];
+  const sets = /* @__PURE__ */ new Map();
+  for (const ref of refs) {
     const branch = parseBatonBranch(ref.ref);
-    const issue2 = branch?.kind === "integration" ? parseBuildId(branch.build)?.issue : void 0;
-    return branch && issue2 ? [{ build: branch.build, issue: issue2 }] : [];
-  }).sort((a, b) => b.issue - a.issue);
+    if (branch?.kind !== "integration") continue;
+    const issue2 = parseBuildId(branch.build)?.issue;
+    if (issue2) builds.push({ build: branch.build, issue: issue2 });
+    const set4 = setOfMember(branch.build);
+    if (set4 && set4.home.toLowerCase() !== here) sets.set(`${set4.home} ${set4.build}`, set4);
+  }
+  return {
+    builds: builds.sort((a, b) => b.issue - a.issue),
+    sets: [...sets.values()].sort((a, b) => b.issue - a.issue)
+  };
 }
 
 // src/github/reconcile/echoes.ts
@@ -62170,8 +62267,19 @@ async function onBuildEvent(context, { hints, deps }) {
 async function onDefaultBranchPush(context, deps) {
   const ctx = await repoContext(context, deps);
   const defaultBranch = context.payload.repository.default_branch;
-  for (const ref of await findOpenBuilds(ctx)) {
+  const { builds, sets } = await findBranchBuilds(ctx);
+  for (const ref of builds) {
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
+  }
+  for (const { home, ...ref } of sets) {
+    const there = await contextOf(ctx, home);
+    scheduleReconcile(there, {
+      ref,
+      defaultBranch: await defaultBranchOf(there),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
   }
 }
 function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
