@@ -24,17 +24,20 @@ async function started(): Promise<{ repos: SetRepos; app: AppHarness; now: () =>
   return { repos, app, now };
 }
 
+/** The set's issue labelled by the maintainer, and driven until its plan waits for `/approve`. */
+async function plannedSet(repos: SetRepos, app: AppHarness) {
+  const scripts = setScripts(repos);
+  const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
+  repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
+  await driveSet({ repos, apps: [app], scripts });
+  return { scripts, issue };
+}
+
 describe('a change set across three repositories, on the simulated GitHub', () => {
   it('plans across them, runs each repository’s workers there, and lands the final pull requests in order', async () => {
     const { repos, app } = await started();
     try {
-      const scripts = setScripts(repos);
-      const issue = repos.service.openIssue({
-        title: 'Rename fetch to get',
-        labels: ['orchestrate'],
-      });
-      repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-      await driveSet({ repos, apps: [app], scripts });
+      const { scripts, issue } = await plannedSet(repos, app);
       const plan = statusBody(repos.service, SET_BUILD) ?? '';
       expect(plan).toContain('landing in this order: `acme/lib` → `acme/service` → `acme/client`');
       expect(repos.lib.git.resolve(integrationBranch(SET_MEMBER))).toBeNull();
@@ -113,13 +116,7 @@ describe('a change set across three repositories, on the simulated GitHub', () =
     // merges as the app), and a webhook may be lost: the default branch's push is then all.
     const { repos, app } = await started();
     try {
-      const scripts = setScripts(repos);
-      const issue = repos.service.openIssue({
-        title: 'Rename fetch to get',
-        labels: ['orchestrate'],
-      });
-      repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-      await driveSet({ repos, apps: [app], scripts });
+      const { scripts, issue } = await plannedSet(repos, app);
       repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
       await driveSet({ repos, apps: [app], scripts });
       const [service = 0, lib = 0] = repos.all.map((gh) => finalPullOf(gh)?.number ?? 0);

@@ -1,11 +1,10 @@
-import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { messageRef } from '../../src/core/sessions/messages.js';
 import { integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 import { readMembers } from '../../src/github/change-set/read-members.js';
 import type { RepoContext } from '../../src/github/client/types.js';
-import { mountEachTest } from '../support/app-tests.js';
+import { mountEachTest, repoContextOf } from '../support/app-tests.js';
 
 /**
  * A change set's member read (`readMembers`): what each member build's own
@@ -21,12 +20,7 @@ describe('readMembers', () => {
   let ctx: RepoContext;
   mountEachTest((repo) => {
     gh = repo;
-    ctx = {
-      octokit: new Octokit({ auth: 'ghs_test' }) as unknown as RepoContext['octokit'],
-      owner: gh.owner,
-      repo: gh.repo,
-      botLogin: gh.botLogin,
-    };
+    ctx = repoContextOf(gh);
   });
 
   it('reads the message refs of a member’s workers, past the first hundred', async () => {

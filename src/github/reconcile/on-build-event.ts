@@ -112,9 +112,9 @@ export async function onBuildEvent(
  * in; and every change set with a member build here is reconciled where it
  * lives, for a final pull request merged here may release the next
  * repository's. That merge's `pull_request.closed` says so too, unless it is
- * lost, or its sender is a bot (an auto-merge Baton enabled), whose pull
- * request events the conductor does not run on (docs/serverless.md): the push
- * is then the only event, and no process waits for a look.
+ * lost or its sender is a bot, whose pull request events the conductor does
+ * not run on (docs/serverless.md): the push is then the only event, and with
+ * nothing hosted no process waits for a look.
  */
 export async function onDefaultBranchPush(
   context: EventContext & {
