@@ -158,7 +158,7 @@ function play(build: ScaleBuild, run: SimRun): void {
   if (made > 0) {
     build.repo.sessionWrites.push({ at: Date.now(), count: made });
     // Publish writes them with the installation's token: GitHub counts them with the app's.
-    gh.secondaryLimit.note(Date.now(), made);
+    gh.secondaryLimit.note(Date.now(), made, `${run.inputs.role} session's publish`);
   }
   if (run.inputs.role === 'plan' && build.approvedAt === null) {
     setTimeout(() => {
@@ -266,6 +266,8 @@ export interface BuildsOutcome {
   buildEndMinutes: number[];
   /** The installation's most writes (the app's and the sessions') in any simulated minute and hour. */
   peakWrites: { perMinute: number; perHour: number };
+  /** The busiest simulated minute's writes, by route (or the session whose publish made them). */
+  busiestMinute: Record<string, number>;
   /** Writes GitHub refused past its secondary limits. */
   secondaryRefusals: number;
   /** The app's writes by route, most first. */
@@ -284,6 +286,7 @@ export function outcomeOf(repo: ScaleRepo, builds: ScaleBuild[], finished: boole
     makespanMinutes: finished ? Math.max(...ends) : Number.NaN,
     buildEndMinutes: ends,
     peakWrites: gh.secondaryLimit.peaks(),
+    busiestMinute: gh.secondaryLimit.busiestMinute().writes,
     secondaryRefusals: gh.secondaryLimit.refusals.length,
     writesByRoute: writesByRoute(gh),
     twice: builds.flatMap((b) => madeTwice(b, finished)),

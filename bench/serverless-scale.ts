@@ -117,6 +117,9 @@ function print(report: ServerlessScaleReport): void {
       `nothing hosted, ${report.builds} builds of ${report.workersPerBuild} workers: ${report.finished ? 'finished' : 'NOT FINISHED'} in ${report.realSeconds.toFixed(0)} real s`,
       `  makespan ${report.makespanMinutes.toFixed(1)} min; each build's end ${report.buildEndMinutes.map((m) => m.toFixed(1)).join(' ')}`,
       `  peak writes ${report.peakWrites.perMinute} a minute, ${report.peakWrites.perHour} an hour; secondary-limit refusals ${report.secondaryRefusals}`,
+      `  the busiest minute: ${Object.entries(report.busiestMinute)
+        .map(([what, n]) => `${n} ${what}`)
+        .join(', ')}`,
       `  writes by route: ${Object.entries(report.writesByRoute)
         .map(([route, n]) => `${n} ${route}`)
         .join(', ')}`,

@@ -15,7 +15,11 @@ import {
   installationCapProblem,
   installationDailyUsdFrom,
 } from './github/observe/installation-usage.js';
-import { type HandlerDeps, scheduleResync, timedLook } from './github/reconcile/handlers.js';
+import {
+  type HandlerDeps,
+  scheduleReconcile,
+  scheduleResync,
+} from './github/reconcile/handlers.js';
 import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { LastReads } from './github/reconcile/last-reads.js';
 import { oncePerDelivery } from './github/reconcile/once-per-delivery.js';
@@ -308,12 +312,14 @@ async function lookAt(app: Probot, deps: HandlerDeps, target: LookTarget): Promi
       botLogin: await deps.botLogin(),
       installationId: target.installationId,
     };
-    timedLook(ctx, {
+    // Read whole: the replica that set the look may have read what this one's last read lacks.
+    scheduleReconcile(ctx, {
       ref: { build: target.build, issue: target.issue },
       defaultBranch: target.defaultBranch,
       deps,
       log: app.log,
-    }).again();
+      deliveryId: null,
+    });
   } catch (err) {
     app.log.warn(
       { err, build: target.build },

@@ -159,7 +159,7 @@ export class FakeGitHub extends GitHubState {
         : request.method !== 'GET' && request.method !== 'HEAD';
     if (!write) return null;
     if (installationOfToken(credentialIn(request.headers)) !== this.installationId) return null;
-    return this.secondaryLimit.admit(Date.parse(this.now()));
+    return this.secondaryLimit.admit(Date.parse(this.now()), route);
   }
 
   /**

@@ -27,22 +27,40 @@ export class SecondaryLimit {
   enforce = false;
   /** Writes refused, by when. */
   readonly refusals: number[] = [];
-  /** Each counted write: when, and how many. */
-  readonly writes: { at: number; count: number }[] = [];
+  /** Each counted write: when, how many, and what (a route, or what a test names). */
+  readonly writes: { at: number; count: number; what: string }[] = [];
 
-  /** Counts `count` writes at `now` (ms) without asking. */
-  note(now: number, count = 1): void {
-    this.writes.push({ at: now, count });
+  /** Counts `count` writes of `what` at `now` (ms) without asking. */
+  note(now: number, count = 1, what = 'noted'): void {
+    this.writes.push({ at: now, count, what });
   }
 
-  /** GitHub's refusal of a write at `now` when a window is full and refusals are on; else counts it. */
-  admit(now: number): ApiResponse | null {
+  /** GitHub's refusal of a write (`what`: its route) at `now` when a window is full and refusals are on; else counts it. */
+  admit(now: number, what = 'write'): ApiResponse | null {
     if (this.enforce && this.#full(now)) {
       this.refusals.push(now);
       return secondaryLimitRefusal();
     }
-    this.note(now);
+    this.note(now, 1, what);
     return null;
+  }
+
+  /** The writes of the busiest minute (sliding), by what they were, most first. */
+  busiestMinute(): { from: number; writes: Record<string, number> } {
+    const sorted = [...this.writes].sort((a, b) => a.at - b.at);
+    let best = { sum: 0, from: 0, to: 0 };
+    let sum = 0;
+    let from = 0;
+    for (const [to, stamp] of sorted.entries()) {
+      sum += stamp.count;
+      while ((sorted[from]?.at ?? 0) <= stamp.at - MINUTE) sum -= sorted[from++]?.count ?? 0;
+      if (sum > best.sum) best = { sum, from, to };
+    }
+    const writes: Record<string, number> = {};
+    for (const stamp of sorted.slice(best.from, best.to + 1))
+      writes[stamp.what] = (writes[stamp.what] ?? 0) + stamp.count;
+    const most = Object.entries(writes).sort((a, b) => b[1] - a[1]);
+    return { from: sorted[best.from]?.at ?? 0, writes: Object.fromEntries(most) };
   }
 
   /** The most writes any minute and any hour held (sliding windows). */

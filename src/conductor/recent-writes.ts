@@ -1,5 +1,6 @@
 import { parseRunName, type SessionRole } from '../core/sessions/session.js';
 import { WORKFLOW_FILE } from '../core/vocabulary/ids.js';
+import { conditionalReads } from '../github/client/conditional-reads.js';
 import type { Octokit } from '../github/client/types.js';
 import {
   SESSION_WRITES,
@@ -17,11 +18,13 @@ const HOUR = 3_600_000;
 export const WRITES_AROUND_A_SESSION = 3;
 
 /**
- * How long a job reads its installation's runs from one listing: its reconciles and first
- * dispatches ask for the budget several times within seconds, and the writes the job makes
- * meanwhile it counts itself.
+ * How long a job reads its installation's runs from one listing: the first dispatches of one
+ * pass, which the job counts itself. Past it the runs are listed again before a first dispatch
+ * (conditionally: unchanged, a 304, which GitHub does not count), so that jobs of several builds
+ * started together see the sessions each other dispatched, not only those made before they began:
+ * ten jobs reading one listing thirty seconds old made 80 writes in a minute between them.
  */
-export const RUNS_FRESH_MS = 30_000;
+export const RUNS_FRESH_MS = 1_000;
 
 /** A session run of the repository, as the listing shows it: when it was made, and its role. */
 export interface ListedRun {
@@ -78,21 +81,41 @@ export function createRunsBudget(
   };
 }
 
-/** The session runs of `owner/repo` made in the last hour (the session workflow's listing, paged). */
+/** Where a listing of the last hour's runs starts: on a ten-minute mark, so its URL stays one for ten minutes. */
+const LISTED_FROM_MS = 10 * 60_000;
+
+/**
+ * The session runs of `owner/repo` made in the last hour (the session
+ * workflow's listing, paged, asked conditionally: the listing starts on a
+ * ten-minute mark, so the job asks one URL again, and the runs before the
+ * hour are left out here).
+ */
 export async function listRecentRuns(
-  octokit: Pick<Octokit, 'paginate' | 'rest'>,
+  octokit: Octokit,
   { owner, repo }: { owner: string; repo: string },
 ): Promise<ListedRun[]> {
-  const since = new Date(Date.now() - HOUR).toISOString();
-  const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
-    owner,
-    repo,
-    workflow_id: WORKFLOW_FILE,
-    created: `>=${since}`,
-    per_page: 100,
+  const hourAgo = Date.now() - HOUR;
+  const from = Math.floor(hourAgo / LISTED_FROM_MS) * LISTED_FROM_MS;
+  const runs = await conditionalReads.paginate(octokit, {
+    route: 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+    params: {
+      owner,
+      repo,
+      workflow_id: WORKFLOW_FILE,
+      created: `>=${new Date(from).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+      per_page: 100,
+    },
+    pick: (data) =>
+      (
+        (data as { workflow_runs?: { display_title?: string; created_at: string }[] } | null)
+          ?.workflow_runs ?? []
+      ).map((run) => ({
+        title: run.display_title ?? '',
+        createdAt: run.created_at,
+      })),
   });
-  return runs.flatMap((run) => {
-    const name = parseRunName(run.display_title ?? '');
-    return name ? [{ createdAt: run.created_at, role: name.role }] : [];
+  return runs.flatMap(({ title, createdAt }) => {
+    const name = parseRunName(title);
+    return name && Date.parse(createdAt) > hourAgo ? [{ createdAt, role: name.role }] : [];
   });
 }

@@ -41,7 +41,7 @@ describe("a conductor job's write budget, read off the installation's session ru
     const budget = createWriteBudget({ shared, clock: () => at });
     await budget.sync();
     budget.note(2);
-    at += 1_000;
+    at += RUNS_FRESH_MS / 2;
     await budget.sync();
     // One listing; the run it showed (3 + 1) and the job's own two writes since.
     expect(listings).toBe(1);
@@ -94,5 +94,12 @@ describe('the session runs of the last hour, as GitHub lists them', () => {
     const octokit = new Octokit({ auth: installationToken(gh.installationId) });
     const listed = await listRecentRuns(octokit as never, { owner: gh.owner, repo: gh.repo });
     expect(listed.map((one) => one.role).sort()).toEqual(['review', 'work']);
+    // Asked again before the next first dispatch: unchanged, GitHub answers 304, which it does not count.
+    const again = await listRecentRuns(octokit as never, { owner: gh.owner, repo: gh.repo });
+    expect(again).toEqual(listed);
+    const listings = gh.log.filter((entry) =>
+      entry.route.endsWith('/workflows/{workflow_id}/runs'),
+    );
+    expect(listings.map((entry) => entry.status)).toEqual([200, 304]);
   });
 });

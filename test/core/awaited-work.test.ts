@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { awaitedWork, LOOK_MAX_MS, LOOK_MIN_MS } from '../../src/core/snapshot/awaited-work.js';
+import {
+  awaitedWork,
+  LOOK_GRACE_MS,
+  LOOK_MAX_MS,
+  LOOK_MIN_MS,
+} from '../../src/core/snapshot/awaited-work.js';
 import type { RunInfo } from '../../src/core/snapshot/snapshot.js';
-import { ago, makePull, makeRun, makeSnapshot, NOW, planRun } from './factories.js';
+import { ago, makeNormalSnapshot, makePull, makeRun, NOW, planRun } from './factories.js';
 
 const MINUTE = 60_000;
 
@@ -19,11 +24,17 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       LOOK_MIN_MS,
     ],
     [
+      'a review 4 minutes in, none before it',
+      [makeRun({ role: 'review', status: 'in_progress', conclusion: null, createdAt: ago(4) })],
+      4 * MINUTE,
+    ],
+    [
       'a review 30 minutes in, none before it',
       [makeRun({ role: 'review', status: 'in_progress', conclusion: null, createdAt: ago(30) })],
       LOOK_MAX_MS,
     ],
-    // The build's reviews took 8 minutes (the median of 6, 8 and 20): one 2 minutes in is looked at 6 minutes on.
+    // The build's reviews took 8 minutes (the median of 6, 8 and 20): one 2 minutes in is looked
+    // at 6 minutes on, and the grace its completion has to come first.
     [
       'a review 2 minutes in, its role taking 8',
       [
@@ -38,9 +49,9 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
           createdAt: ago(2),
         }),
       ],
-      6 * MINUTE,
+      6 * MINUTE + LOOK_GRACE_MS,
     ],
-    // Past the usual length: half its age from now.
+    // Past the usual length: once its age has doubled.
     [
       'a review 12 minutes in, its role taking 8',
       [
@@ -53,10 +64,12 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
           createdAt: ago(12),
         }),
       ],
-      6 * MINUTE,
+      LOOK_MAX_MS,
     ],
   ])('%s', (_, runs, inMs) => {
-    expect(awaitedWork({ snapshot: makeSnapshot({ runs }), now: NOW })?.inMs ?? null).toBe(inMs);
+    expect(awaitedWork({ snapshot: makeNormalSnapshot({ runs }), now: NOW })?.inMs ?? null).toBe(
+      inMs,
+    );
   });
 
   it('looks no later than when the run would be given up on', () => {
@@ -67,12 +80,17 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       createdAt: ago(100),
     });
     const overdueAtMs = () => Date.parse(ago(-1));
-    expect(awaitedWork({ snapshot: makeSnapshot({ runs: [run] }), now: NOW, overdueAtMs })).toEqual(
-      {
-        inMs: MINUTE,
-        why: `work run ${run.id}`,
-      },
-    );
+    expect(
+      awaitedWork({
+        snapshot: makeNormalSnapshot({ runs: [run] }),
+        now: NOW,
+        overdueAtMs,
+      }),
+    ).toEqual({
+      inMs: MINUTE,
+      why: `work run ${run.id}`,
+      run: true,
+    });
   });
 
   it.each<[string, Parameters<typeof makePull>[0], string | null]>([
@@ -89,7 +107,7 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       null,
     ],
   ])('%s', (_, pull, why) => {
-    const snapshot = makeSnapshot({ runs: [], pulls: [makePull(pull)] });
+    const snapshot = makeNormalSnapshot({ runs: [], pulls: [makePull(pull)] });
     expect(awaitedWork({ snapshot, now: NOW })?.why ?? null).toBe(why);
   });
 });

@@ -3,10 +3,12 @@ import { type Config, type ParsedConfig, parseConfig } from '../../src/core/conf
 import type { Completion } from '../../src/core/plan/completion.js';
 import type { Plan, PlanWorker } from '../../src/core/plan/plan.js';
 import type { UsageRecord } from '../../src/core/plan/usage.js';
+import { normalizeSnapshot } from '../../src/core/snapshot/normalize-snapshot.js';
 import type {
   BuildSnapshot,
   CommandInfo,
   IssueStateChange,
+  NormalSnapshot,
   PullInfo,
   ReviewInfo,
   RunInfo,
@@ -189,6 +191,11 @@ export function makeSnapshot(overrides: Partial<BuildSnapshot> = {}): BuildSnaps
   };
 }
 
+/** A snapshot as `normalizeSnapshot` leaves it for the rules: in canonical order, its times parsed. */
+export function makeNormalSnapshot(overrides: Partial<BuildSnapshot> = {}): NormalSnapshot {
+  return normalizeSnapshot(makeSnapshot(overrides));
+}
+
 /**
  * A close or reopen of the build's issue, `minutes` ago, as observe reads it off the timeline:
  * by a writer (`maySteer`) unless told.
@@ -336,6 +343,7 @@ export const make = {
   review: makeReview,
   run: makeRun,
   snapshot: makeSnapshot,
+  normalSnapshot: makeNormalSnapshot,
   stateChange: makeStateChange,
   usageRecord: makeUsageRecord,
   worker: makeWorker,

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/core/plan/plan.js';
 import { validatePlan } from '../../src/core/plan/validate-plan.js';
 import { foldFollowUps, followUpAmendmentProblems } from '../../src/core/snapshot/follow-ups.js';
-import { ago, BUILD, makeCommand, makePlan, makeRun, makeWorker } from './factories.js';
+import {
+  ago,
+  BUILD,
+  makeCommand,
+  makeNormalSnapshot,
+  makePlan,
+  makeRun,
+  makeWorker,
+} from './factories.js';
 
 const research = makePlan({ type: 'research' });
 const followUp = makeWorker({ id: 'W3.1', title: 'Microsoft accounts', follow_up: 1 });
@@ -138,7 +146,20 @@ describe('foldFollowUps: proposed, approved, skipped', () => {
     succeeded: ReturnType<typeof synthesis>[],
     approvals: ReturnType<typeof approve>[] = [],
     declines: ReturnType<typeof skip>[] = [],
-  ) => foldFollowUps({ plan, succeeded, approvals, declines });
+  ) => {
+    // The rules read them as the snapshot's normalisation leaves them: timed.
+    const { runs, commands } = makeNormalSnapshot({
+      runs: succeeded,
+      commands: [...approvals, ...declines],
+    });
+    const named = (name: string) => commands.filter((info) => info.command.name === name);
+    return foldFollowUps({
+      plan,
+      succeeded: runs,
+      approvals: named('approve'),
+      declines: named('skip-follow-ups'),
+    });
+  };
 
   it('proposes nothing before the synthesis that wrote the round has succeeded', () => {
     expect(fold(withRound(followUp), [])).toEqual({

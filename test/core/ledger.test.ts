@@ -76,7 +76,7 @@ describe('buildLedger: every session counted once, where it happened', () => {
       { total: 0.5, work: 0.5, estimated: 0 },
     ],
   ])('counts %s', (_name, overrides, expected) => {
-    const ledger = buildLedger(make.snapshot({ runs: [], ...overrides }));
+    const ledger = buildLedger(make.normalSnapshot({ runs: [], ...overrides }));
     expect(ledger.total.costUsd).toBeCloseTo(expected.total, 10);
     expect(ledger.byRole.work.costUsd).toBeCloseTo(expected.work, 10);
     expect(ledger.total.estimated).toBe(expected.estimated);
@@ -84,9 +84,11 @@ describe('buildLedger: every session counted once, where it happened', () => {
 
   it('adds a legacy review marker only for workers without review records', () => {
     const pulls = [make.pull({ reviews: [make.review({ id: 1, costUsd: 0.3 })] })];
-    expect(buildLedger(make.snapshot({ pulls })).byRole.review.costUsd).toBeCloseTo(0.3);
+    expect(buildLedger(make.normalSnapshot({ pulls })).byRole.review.costUsd).toBeCloseTo(0.3);
     const usage = [record(7100, { role: 'review', cost: 0.2 })];
-    expect(buildLedger(make.snapshot({ pulls, usage })).byRole.review.costUsd).toBeCloseTo(0.2);
+    expect(buildLedger(make.normalSnapshot({ pulls, usage })).byRole.review.costUsd).toBeCloseTo(
+      0.2,
+    );
   });
 });
 

@@ -16,6 +16,7 @@ import type { Plan } from '../plan/plan.js';
 import { isChangeSetPlan, repositoryOrder } from '../plan/set-plan.js';
 import { notified } from '../rules/decide-notices.js';
 import { buildLedger } from '../snapshot/ledger.js';
+import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot, CommandInfo } from '../snapshot/snapshot.js';
 import type { ChangeSetView, CommandEntry, StatusView } from '../status/status-view.js';
 import { commandText } from '../workers/build-progress.js';
@@ -169,7 +170,10 @@ function decideMembers({
   now: string;
 }): MemberDecision[] {
   const spent = new Map(
-    set.members.map((member) => [member.repository, buildLedger(member.snapshot).total.costUsd]),
+    set.members.map((member) => [
+      member.repository,
+      buildLedger(normalizeSnapshot(member.snapshot)).total.costUsd,
+    ]),
   );
   const total = ctx.ledger.total.costUsd + [...spent.values()].reduce((a, b) => a + b, 0);
   const decisions: MemberDecision[] = [];

@@ -6,16 +6,17 @@
  * ask for are framed once, at the end of `decide`.
  */
 import type { Config } from '../config/config.js';
+import type { UsageRecord } from '../plan/usage.js';
 import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
 import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { type DailyCapHold, dailyCapsReached } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, followUpsOf } from '../snapshot/follow-ups.js';
-import { closeCancels } from '../snapshot/issue-close.js';
+import { cancellingClose } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
-import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
+import { normalizeSnapshot, timeOf } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
-import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import type { BuildSnapshot, IssueClose, NormalSnapshot } from '../snapshot/snapshot.js';
 import type { RepoLinks, StatusView } from '../status/status-view.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
@@ -30,7 +31,7 @@ export interface Decision<A extends RuleAction = RuleAction> {
 }
 
 /** A build's truth as the rules read it: in canonical order, each run judged once. */
-export interface DecidedSnapshot extends Omit<BuildSnapshot, 'runs'> {
+export interface DecidedSnapshot extends Omit<NormalSnapshot, 'runs'> {
   runs: JudgedRun[];
 }
 
@@ -45,6 +46,8 @@ export interface DecideContext {
   overdue: Map<number, OverdueReason>;
   /** Every session's spend so far: the one count status, report and budget read. */
   ledger: Ledger;
+  /** The usage record of each run's newest attempt that wrote one, by run id. */
+  records: Map<number, UsageRecord>;
   /** What the build's sessions have cost so far, in US dollars (`ledger.total.costUsd`). */
   spentUsd: number;
   budgetReached: boolean;
@@ -57,8 +60,11 @@ export interface DecideContext {
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
   canDispatchWork: boolean;
-  /** The issue is closed by someone whose close cancels the build (`closeCancels`). */
-  closeCancels: boolean;
+  /**
+   * The close of the issue that cancels the build (`cancellingClose`): by someone
+   * who steers builds, and not undone by a reopen. Null: no close cancels it.
+   */
+  cancellingClose: IssueClose | null;
   /** The engine each session of the build runs on (`sessionEngines`). */
   engineOf: EngineOf;
   /**
@@ -88,8 +94,9 @@ export function makeContext({
   config: Config;
   now: string;
 }): DecideContext {
-  // 1. The truth in one canonical order, without repeats.
+  // 1. The truth in one canonical order, without repeats, its times and now's parsed.
   const normal = normalizeSnapshot(snapshot);
+  const nowMs = timeOf(now);
   // 2. What people asked for, folded in the order they asked; a `/retry` that names an
   //    engine the config does not allow is not taken (checkCommands answers it why).
   const engines = readEngineSettings(config.session.engine);
@@ -101,8 +108,8 @@ export function makeContext({
     ),
   );
   // 3. Every run judged once: those overdue are given up on.
-  const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
-  const runs = judgeRuns({ runs: normal.runs, overdue, now });
+  const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
   // 4. A research build's approved follow-up rounds join its plan, and its synthesis is judged.
   const followUps = followUpsOf(normal.plan, runs, commands);
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
@@ -122,9 +129,10 @@ export function makeContext({
     now,
   });
   const daily = dailyHolds.length > 0;
-  // 6. Whether the issue's close, if it is closed, cancels the build.
-  const cancelsByClose = closeCancels(truth, config);
+  // 6. The issue's close that cancels the build, if it is closed and one does.
+  const cancelledByClose = cancellingClose(truth, config);
   const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
   // 7. The engine each session runs on, from the settings read once.
   const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
   return {
@@ -134,6 +142,7 @@ export function makeContext({
     commands,
     overdue,
     ledger,
+    records,
     followUps,
     synthesis,
     spentUsd,
@@ -141,7 +150,7 @@ export function makeContext({
     dailyHolds,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
-    closeCancels: cancelsByClose,
+    cancellingClose: cancelledByClose,
     engineOf,
     links,
   };
@@ -157,6 +166,16 @@ function repoLinks(snapshot: BuildSnapshot): RepoLinks {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
   const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
   return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+
+/** Each run's usage record of its newest attempt, by run id. */
+function newestRecords(usage: UsageRecord[]): Map<number, UsageRecord> {
+  const newest = new Map<number, UsageRecord>();
+  for (const record of usage) {
+    const found = newest.get(record.run_id);
+    if (!found || found.attempt <= record.attempt) newest.set(record.run_id, record);
+  }
+  return newest;
 }
 
 /** Which engine a session of this build runs on, given its role and worker. */

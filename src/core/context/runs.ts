@@ -5,9 +5,8 @@
  */
 
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
-import { timeOf } from '../snapshot/normalize-snapshot.js';
 import type { OverdueReason } from '../snapshot/overdue-runs.js';
-import type { RunInfo } from '../snapshot/snapshot.js';
+import type { RunInfo, TimedRun } from '../snapshot/snapshot.js';
 import type { Link } from '../status/status-view.js';
 import type { Action } from './action.js';
 
@@ -15,7 +14,7 @@ import type { Action } from './action.js';
 export type RunOutcome = 'active' | 'succeeded' | 'failed';
 
 /** A run of the build, judged. */
-export interface JudgedRun extends RunInfo {
+export interface JudgedRun extends TimedRun {
   /** Where it stands; an overdue run counts as failed already. */
   outcome: RunOutcome;
   /**
@@ -48,19 +47,19 @@ export const SETTLE_MS = 30_000;
 export function judgeRuns({
   runs,
   overdue,
-  now,
+  nowMs,
 }: {
-  runs: RunInfo[];
+  runs: TimedRun[];
   overdue: Map<number, OverdueReason>;
-  now: string;
+  /** The time now, in ms; null when it cannot be read. */
+  nowMs: number | null;
 }): JudgedRun[] {
-  const nowMs = timeOf(now);
   return runs.map((run) => {
     if (overdue.has(run.id)) return { ...run, outcome: 'failed', settlesInMs: null };
     if (run.status !== 'completed') return { ...run, outcome: 'active', settlesInMs: null };
     if (run.conclusion !== 'success') return { ...run, outcome: 'failed', settlesInMs: null };
-    const ended = timeOf(run.updatedAt);
-    const left = ended === null || nowMs === null ? 0 : ended + SETTLE_MS - nowMs;
+    const ended = run.updatedMs;
+    const left = !Number.isFinite(ended) || nowMs === null ? 0 : ended + SETTLE_MS - nowMs;
     return { ...run, outcome: 'succeeded', settlesInMs: left > 0 ? left : null };
   });
 }

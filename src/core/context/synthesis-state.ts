@@ -1,6 +1,5 @@
 import type { CommandState } from '../snapshot/command-state.js';
 import type { FollowUps } from '../snapshot/follow-ups.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { CommandInfo } from '../snapshot/snapshot.js';
 import type { JudgedRun, RunOutcome } from './runs.js';
 
@@ -36,12 +35,12 @@ export function synthesisState({
   followUps: FollowUps | null;
   commands: CommandState;
 }): SynthesisState {
-  const since = followUps?.since?.createdAt;
+  const since = followUps?.since?.createdMs;
   const runs = all.filter(
     (run) =>
       run.role === 'synthesis' &&
       run.worker === null &&
-      (since === undefined || compareTimes(run.createdAt, since) > 0),
+      (since === undefined || run.createdMs > since),
   );
   const latest = runs.at(-1) ?? null;
   if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
@@ -61,7 +60,7 @@ function pendingRetry(
 ): CommandInfo | null {
   if (latest.outcome !== 'failed') return null;
   const retry = commands.synthesisRetries.at(-1);
-  if (!retry || compareTimes(retry.createdAt, latest.updatedAt) <= 0) return null;
+  if (!retry || retry.createdMs <= latest.updatedMs) return null;
   const answered = runs.some((run) => run.trigger === `comment-${retry.commentId}`);
   return answered ? null : retry;
 }

@@ -3,8 +3,8 @@ import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { decideAdaptations } from '../rules/decide-adapt.js';
 import { engineProblem, readEngineSettings } from '../sessions/engines.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import { instantOf } from '../snapshot/normalize-snapshot.js';
+import type { TimedRun } from '../snapshot/snapshot.js';
 import { parseLoopSubject } from '../vocabulary/ids.js';
 import { commandText } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
@@ -30,24 +30,24 @@ export function checkCommands({
   at = now,
 }: CommandsAt): CommandError[] {
   const ctx = makeContext({ snapshot, config, now });
+  const atMs = instantOf(at);
+  const { runs } = ctx.snapshot;
   // Follow-up questions not approved are no workers yet.
   const { plan } = ctx.snapshot;
   // In an improvement series `/approve` and `/replan` are about the loop under way when written.
-  const loop = findSeries(ctx) ? loopAt(snapshot, at) : null;
+  const loop = findSeries(ctx) ? loopAt(runs, atMs) : null;
   const mine =
     plan.kind !== 'valid' || loop === null
       ? null
       : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
-  const workStarted = snapshot.runs.some(
+  const workStarted = runs.some(
     (run) =>
-      run.role === 'work' &&
-      compareTimes(run.createdAt, at) < 0 &&
-      (mine === null || mine.has(run.worker ?? '')),
+      run.role === 'work' && run.createdMs < atMs && (mine === null || mine.has(run.worker ?? '')),
   );
   const all = plan.kind === 'valid' ? deriveWorkers(ctx, plan.plan) : null;
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
-  const started = snapshot.runs.some((run) => compareTimes(run.createdAt, at) < 0);
-  const improving = ctx.commands.improves.some((info) => compareTimes(info.createdAt, at) < 0);
+  const started = runs.some((run) => run.createdMs < atMs);
+  const improving = ctx.commands.improves.some((info) => info.createdMs < atMs);
   // A revised brief waiting for `/approve` makes a running build's `/approve` apply.
   const adaptWaits =
     all !== null &&
@@ -59,11 +59,13 @@ export function checkCommands({
     }
     if (command.name === 'retry-synthesis' || command.name === 'skip-follow-ups') {
       const message =
-        command.name === 'retry-synthesis' ? synthesisProblem(ctx, at) : followUpProblem(ctx, at);
+        command.name === 'retry-synthesis'
+          ? synthesisProblem(ctx, atMs)
+          : followUpProblem(ctx, atMs);
       return message ? [{ line: commandText(command), message }] : [];
     }
     // An `/approve` of proposed follow-up questions, or the one that started them, applies.
-    if (command.name === 'approve' && answersFollowUps(ctx, at)) return [];
+    if (command.name === 'approve' && answersFollowUps(ctx, atMs)) return [];
     const engine = command.name === 'retry' && command.engine;
     const message =
       (engine ? engineProblem(readEngineSettings(config.session.engine), engine) : null) ??
@@ -82,9 +84,9 @@ export const ROLLBACK_ONLY_IN_SETS =
   "`/rollback` backs out a change set across repositories (docs/change-sets.md); this build's final pull request can be reverted with GitHub's Revert button.";
 
 /** The loop of a series under way at `at`: the newest with a research run by then. */
-function loopAt(snapshot: BuildSnapshot, at: string): number {
-  const loops = snapshot.runs
-    .filter((run) => run.role === 'research' && compareTimes(run.createdAt, at) <= 0)
+function loopAt(runs: TimedRun[], atMs: number): number {
+  const loops = runs
+    .filter((run) => run.role === 'research' && run.createdMs <= atMs)
     .map((run) => parseLoopSubject(run.worker) ?? 0);
   return Math.max(1, ...loops);
 }
@@ -139,19 +141,19 @@ function problemOf({
  * `/retry synthesis` runs a research build's synthesis again only once its
  * newest attempt, as it stood when the comment was written, has failed.
  */
-function synthesisProblem(ctx: DecideContext, at: string): string | null {
+function synthesisProblem(ctx: DecideContext, atMs: number): string | null {
   const { plan } = ctx.snapshot;
   if (plan.kind !== 'valid' || buildTypeOf(plan.plan) !== 'research')
     return 'only a research build has a synthesis to run again; steer a worker with `/retry W1.2 <instructions>`.';
   if (ctx.snapshot.finalPull) return 'the synthesis has succeeded: the final pull request is open.';
   const before = ctx.snapshot.runs.filter(
-    (run) => run.role === 'synthesis' && run.worker === null && compareTimes(run.createdAt, at) < 0,
+    (run) => run.role === 'synthesis' && run.worker === null && run.createdMs < atMs,
   );
   const latest = before.at(-1);
   if (!latest)
     return 'the synthesis has not run yet: it starts once every worker is merged or skipped.';
   const outcome = latest.outcome;
-  if (outcome === 'active' || compareTimes(at, latest.updatedAt) <= 0)
+  if (outcome === 'active' || atMs <= latest.updatedMs)
     return 'the synthesis is still running; `/retry synthesis` runs it again once it has failed.';
   if (outcome === 'succeeded')
     return 'the synthesis has succeeded; the final pull request opens with its report.';
@@ -159,23 +161,21 @@ function synthesisProblem(ctx: DecideContext, at: string): string | null {
 }
 
 /** Whether an `/approve` written at `at` answers follow-up questions: proposed, or approved by it. */
-function answersFollowUps(ctx: DecideContext, at: string): boolean {
+function answersFollowUps(ctx: DecideContext, atMs: number): boolean {
   const followUps = ctx.followUps;
   if (!followUps) return false;
-  if (followUps.since && followUps.since.createdAt === at) return true;
+  if (followUps.since && followUps.since.createdMs === atMs) return true;
   const proposed = followUps.proposed;
-  return (
-    proposed !== null && (!proposed.declined || compareTimes(proposed.declined.createdAt, at) >= 0)
-  );
+  return proposed !== null && (!proposed.declined || proposed.declined.createdMs >= atMs);
 }
 
 /** `/skip follow-ups` answers follow-up questions a synthesis proposed, once. */
-function followUpProblem(ctx: DecideContext, at: string): string | null {
+function followUpProblem(ctx: DecideContext, atMs: number): string | null {
   const proposed = ctx.followUps?.proposed;
   if (!proposed)
     return "no follow-up questions wait for an answer; a research build's synthesis proposes them, and the status comment lists them.";
   const declined = proposed.declined;
-  if (declined && compareTimes(declined.createdAt, at) < 0)
+  if (declined && declined.createdMs < atMs)
     return 'the follow-up questions were skipped already; the final pull request goes out without them.';
   return null;
 }

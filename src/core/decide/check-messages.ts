@@ -1,6 +1,7 @@
 import type { Command, MessageCommand } from '../commands/command.js';
 import type { Config } from '../config/config.js';
 import { makeContext } from '../context/decide-context.js';
+import { instantOf } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { sessionAt } from '../workers/worker-messages.js';
 import type { WorkerState } from '../workers/worker-state.js';
@@ -53,7 +54,7 @@ export function queuedSteers({ commands, snapshot, config, now, at = now }: Comm
   if (steered.length === 0) return [];
   const ctx = makeContext({ snapshot, config, now });
   return [...new Set(steered)].filter((worker) => {
-    const running = sessionAt(ctx, worker, at);
+    const running = sessionAt(ctx, worker, instantOf(at));
     return !running || running.status === 'completed';
   });
 }

@@ -5,7 +5,6 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
-import { cancellingClose } from '../snapshot/issue-close.js';
 import type { IgnoredClose } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
@@ -19,13 +18,13 @@ import { snapshotProgress } from '../workers/build-progress.js';
  * reopen undoes a writer's close (`cancellingClose`).
  */
 export function isCancelled(ctx: DecideContext): boolean {
-  return ctx.commands.cancelled !== null || ctx.closeCancels;
+  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
 }
 
 /** The issue is closed, and the close cancels nothing: what the status says of it. */
 export function ignoredCloseOf(ctx: DecideContext): IgnoredClose | null {
   const { snapshot } = ctx;
-  if (snapshot.issue.state !== 'closed' || ctx.closeCancels) return null;
+  if (snapshot.issue.state !== 'closed' || ctx.cancellingClose) return null;
   // A delivered build is done: whoever closes its issue afterwards changes nothing.
   if (snapshot.finalPull?.state === 'merged') return null;
   return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
@@ -58,7 +57,7 @@ export function decideCancelled(ctx: DecideContext): Decision {
   ];
   const cancel = commands.cancelled;
   // The close that cancels: not always the latest (someone else may have closed it since).
-  const closed = cancellingClose(snapshot, ctx.config);
+  const closed = ctx.cancellingClose;
   return {
     actions,
     view: {

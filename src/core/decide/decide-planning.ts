@@ -4,7 +4,6 @@ import { findRun, type JudgedRun, lookAgain, runLink } from '../context/runs.js'
 import type { Plan } from '../plan/plan.js';
 import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
 import { estimateBuild } from '../snapshot/estimate.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { CommandInfo, PlanRead } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 
@@ -95,9 +94,7 @@ function missingPlan(ctx: DecideContext, latest: JudgedRun): PlanningOutcome {
 function isApproved(ctx: DecideContext, planRuns: JudgedRun[]): boolean {
   if (ctx.config.approval === 'none') return true;
   const producer = planRuns.filter((run) => run.outcome === 'succeeded').at(-1);
-  return ctx.commands.approvals.some(
-    (info) => !producer || compareTimes(info.createdAt, producer.createdAt) > 0,
-  );
+  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
 }
 
 /** The newest `/replan`, unless a plan session answers it already. */

@@ -78,7 +78,7 @@ export function decideSeries(ctx: DecideContext, start: SeriesStart): PhaseDecis
     // Earlier loops' work still goes out in the final PR; with none, the series just ends.
     return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
   }
-  const scoped = loopContext(ctx, { loop, since: research.createdAt });
+  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
   const planning = decidePlanning(scoped);
   if (planning.kind === 'decided' || !plan) {
     const planRun = runs.plan ?? research;
@@ -213,7 +213,7 @@ function lastRun(ctx: DecideContext, role: SessionRole, subject: string): Judged
  */
 function loopContext(
   ctx: DecideContext,
-  { loop, since }: { loop: number; since: string },
+  { loop, sinceMs }: { loop: number; sinceMs: number },
 ): DecideContext {
   const subject = loopSubject(loop);
   const plan = ctx.snapshot.plan;
@@ -237,7 +237,7 @@ function loopContext(
     config: unapproved ? { ...ctx.config, approval: 'none' } : ctx.config,
     commands: {
       ...ctx.commands,
-      replans: ctx.commands.replans.filter((info) => compareTimes(info.createdAt, since) > 0),
+      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs),
     },
     subject,
   };

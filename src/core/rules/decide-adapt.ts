@@ -1,7 +1,6 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { findRun, type JudgedRun, runLink } from '../context/runs.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { AdaptationView } from '../status/status-view.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
@@ -106,7 +105,7 @@ function stateOf(
 /** With `approval: plan`, a revision counts once an `/approve` comes after its session began. */
 function isAwaitingApproval(ctx: DecideContext, run: JudgedRun): boolean {
   if (ctx.config.approval === 'none') return false;
-  return !ctx.commands.approvals.some((info) => compareTimes(info.createdAt, run.createdAt) > 0);
+  return !ctx.commands.approvals.some((info) => info.createdMs > run.createdMs);
 }
 
 /** A plan worker with no branch, no run and no pull request yet. */

@@ -6,12 +6,11 @@ import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView } from '../status/status-view.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
-import { failureText, needsHumanText } from '../workers/worker-note.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
-/** What a notice is about; the key makes it once per need. */
+/** What a notice is about, part by part: its key (`noticeKey`) makes it once per need. */
 interface Need {
-  key: string;
+  about: (string | number)[];
   text: string;
   /** The final PR, whose review is requested from the people notified. */
   reviewPull?: number;
@@ -32,6 +31,7 @@ export function decideNotices(
   const posted = new Set(ctx.snapshot.notices ?? []);
   const people = notified(ctx);
   return needsOf(ctx, { view, workers })
+    .map((need) => ({ ...need, key: noticeKey(...need.about) }))
     .filter((need) => !posted.has(need.key))
     .map((need): Action => {
       const body = [
@@ -69,7 +69,7 @@ function needsOf(
   if (view.phase === 'plan-ready' && ctx.config.approval === 'plan') {
     const sha = ctx.snapshot.plan.kind === 'valid' ? ctx.snapshot.plan.sha.slice(0, 12) : 'plan';
     needs.push({
-      key: noticeKey('plan-ready', sha),
+      about: ['plan-ready', sha],
       text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? 'worker' : 'workers'}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
     });
   }
@@ -80,11 +80,11 @@ function needsOf(
     needs.push(
       daily.scope === 'repository'
         ? {
-            key: noticeKey('daily-budget', daily.day),
+            about: ['daily-budget', daily.day],
             text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
           }
         : {
-            key: noticeKey('installation-daily-budget', daily.day),
+            about: ['installation-daily-budget', daily.day],
             text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`,
           },
     );
@@ -94,7 +94,7 @@ function needsOf(
     if (adaptation.state !== 'awaiting-approval') continue;
     const names = adaptation.workers.join(', ');
     needs.push({
-      key: noticeKey('adapted', adaptation.source),
+      about: ['adapted', adaptation.source],
       text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? 'see the build branch'}. Reply \`/approve\` to start ${names} with the change.`,
     });
   }
@@ -102,28 +102,28 @@ function needsOf(
   const followUps = view.progress.followUps;
   if (followUps?.state === 'proposed' && view.progress.synthesis?.state === 'succeeded') {
     needs.push({
-      key: noticeKey('follow-ups', followUps.round),
+      about: ['follow-ups', followUps.round],
       text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`,
     });
   }
   const synthesis = view.progress.synthesis;
   if (synthesis?.state === 'failed') {
     needs.push({
-      key: noticeKey('synthesis-failed', synthesis.attempts),
+      about: ['synthesis-failed', synthesis.attempts],
       text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`,
     });
   }
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({
-      key: noticeKey('budget', maxUsd),
+      about: ['budget', maxUsd],
       text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`,
     });
   }
   const final = ctx.snapshot.finalPull;
   if (final?.state === 'open') {
     needs.push({
-      key: noticeKey('final-pull', final.number),
+      about: ['final-pull', final.number],
       text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
       reviewPull: final.number,
     });
@@ -138,7 +138,7 @@ function seriesNeeds(view: StatusView): Need[] {
   if (view.phase === 'improving' && view.series?.ended === 'nothing-worth-doing') {
     return [
       {
-        key: noticeKey('series-ended', last.loop),
+        about: ['series-ended', last.loop],
         text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`,
       },
     ];
@@ -151,7 +151,7 @@ function seriesNeeds(view: StatusView): Need[] {
         : 'No further loop starts; what is merged goes out in the final pull request.';
     return [
       {
-        key: noticeKey(last.stage, last.loop),
+        about: [last.stage, last.loop],
         text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ''}. ${next}`,
       },
     ];
@@ -165,19 +165,17 @@ function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
   if (state.state === 'needs-human' && need?.kind === 'needs-human' && state.pull) {
     return [
       {
-        key: noticeKey('needs-human', id, need.reason, state.pull.headSha.slice(0, 12)),
-        text: `🙋 ${id} needs a person: ${needsHumanText(ctx, need.reason)}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
+        about: ['needs-human', id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
       },
     ];
   }
   if (state.state === 'partial' && state.pull) return partialNeeds(ctx, state, state.pull);
   if (state.state === 'failed') {
-    const why = state.failure
-      ? failureText(ctx, state.failure, state.failureDetail)
-      : 'its session failed';
+    const why = state.note ?? 'its session failed';
     return [
       {
-        key: noticeKey('failed', id, state.attempts),
+        about: ['failed', id, state.attempts],
         text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`,
       },
     ];
@@ -194,7 +192,7 @@ function partialNeeds(ctx: DecideContext, state: WorkerState, pull: PullInfo): N
     : '';
   return [
     {
-      key: noticeKey('partial', id, pull.headSha.slice(0, 12)),
+      about: ['partial', id, pull.headSha.slice(0, 12)],
       text: `⏸️ ${id} stopped short of its brief: ${state.note ?? 'its session stopped'} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`,
     },
   ];

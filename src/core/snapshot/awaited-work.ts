@@ -1,6 +1,6 @@
 import type { SessionRole } from '../sessions/session.js';
 import { timeOf } from './normalize-snapshot.js';
-import type { BuildSnapshot, RunInfo } from './snapshot.js';
+import type { NormalSnapshot, TimedRun } from './snapshot.js';
 
 /**
  * When a build should be looked at again for work GitHub is finishing on its
@@ -11,10 +11,13 @@ import type { BuildSnapshot, RunInfo } from './snapshot.js';
  * an event only makes it sooner (the work queue's "requeue after").
  *
  * A run should be done after as long as the build's runs of its role took
- * (the median of those that succeeded); once past that, or with none to go
- * by, it is looked at again after half the time it has run so far, between
- * `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost completion is found within half a
- * run's length, and a long run costs a dozen looks, not one a minute. A run
+ * (the median of those that succeeded), and is looked at `LOOK_GRACE_MS`
+ * later, so that its completion, which usually comes, comes first; once
+ * past that, or with none to go by, it is looked at again when it has run as
+ * long again as so far, between `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost
+ * completion is found within the run's length, and a ten-minute run costs
+ * seven looks, not one a minute (each a conditional listing of the runs,
+ * free while nothing changed: src/github/reconcile/look-again.ts). A run
  * is never looked at later than when `session.timeoutMinutes` would give it
  * up (`overdueAtMs`). What waits on a person (an `/approve`, a pull request
  * that needs a person) is no work of GitHub's: a lost event of those heals at
@@ -32,23 +35,30 @@ export interface AwaitedWork {
 export const LOOK_MIN_MS = 5_000;
 /** The latest: the periodic resync's default interval. */
 export const LOOK_MAX_MS = 10 * 60_000;
+/**
+ * How long after work of a typical length should end its look falls: its
+ * event, which usually comes, comes first and sets the next look, and a look
+ * then finds nothing the event's reconcile did not read. A lost event is
+ * found this much later.
+ */
+export const LOOK_GRACE_MS = 30_000;
 
 export function awaitedWork({
   snapshot,
   now,
   overdueAtMs = () => null,
 }: {
-  snapshot: BuildSnapshot;
+  snapshot: Pick<NormalSnapshot, 'runs' | 'pulls'>;
   now: string;
   /** When a run under way would be given up on (`findOverdueRuns`), in ms; null: never. */
-  overdueAtMs?: (run: RunInfo) => number | null;
+  overdueAtMs?: (run: TimedRun) => number | null;
 }): AwaitedWork | null {
   const nowMs = timeOf(now);
   if (nowMs === null) return null;
   const waits: AwaitedWork[] = [];
   for (const run of snapshot.runs) {
     if (run.status === 'completed') continue;
-    const started = timeOf(run.createdAt) ?? nowMs;
+    const started = Number.isFinite(run.createdMs) ? run.createdMs : nowMs;
     const typical = typicalRunMs(snapshot.runs, run.role);
     const due = expectedEnd({ started, typical, nowMs });
     const overdue = overdueAtMs(run);
@@ -60,7 +70,8 @@ export function awaitedWork({
     const computing = pull.mergeState === 'unknown';
     if (!computing && pull.checks.state !== 'pending') continue;
     // Neither says when it began: it is timed from the head's push, which a session's end follows.
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
+    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
     waits.push({
       inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
       why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`,
@@ -73,9 +84,9 @@ export function awaitedWork({
 }
 
 /**
- * When work started at `started` should be looked at: when it typically
- * ends, and past that (or with no typical length) after half its age so far,
- * within `LOOK_MIN_MS` and `LOOK_MAX_MS` of now.
+ * When work started at `started` should be looked at: `LOOK_GRACE_MS` after
+ * it typically ends, and past that (or with no typical length) once its age
+ * has doubled, within `LOOK_MIN_MS` and `LOOK_MAX_MS` of now.
  */
 export function expectedEnd({
   started,
@@ -87,17 +98,16 @@ export function expectedEnd({
   nowMs: number;
 }): number {
   if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
+    return Math.min(started + typical + LOOK_GRACE_MS, nowMs + LOOK_MAX_MS);
   }
-  const half = (nowMs - started) / 2;
-  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
+  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
 }
 
 /** How long the build's successful runs of `role` took, the median; null when none has ended. */
-export function typicalRunMs(runs: RunInfo[], role: SessionRole): number | null {
+export function typicalRunMs(runs: TimedRun[], role: SessionRole): number | null {
   const lengths = runs
     .filter((run) => run.role === role && run.conclusion === 'success')
-    .map((run) => (timeOf(run.updatedAt) ?? 0) - (timeOf(run.createdAt) ?? 0))
+    .map((run) => run.updatedMs - run.createdMs)
     .filter((ms) => ms > 0)
     .sort((a, b) => a - b);
   if (lengths.length === 0) return null;
@@ -105,9 +115,9 @@ export function typicalRunMs(runs: RunInfo[], role: SessionRole): number | null 
 }
 
 /** When the newest session run of a worker ended (a push of its head comes just before). */
-function headPushedAt(runs: RunInfo[], worker: string): number | null {
+function headPushedAt(runs: TimedRun[], worker: string): number | null {
   const ended = runs
     .filter((run) => run.worker === worker && run.status === 'completed')
-    .map((run) => timeOf(run.updatedAt) ?? 0);
+    .map((run) => Math.max(run.updatedMs, 0));
   return ended.length > 0 ? Math.max(...ended) : null;
 }

@@ -1,46 +1,47 @@
 import type { Command } from '../commands/command.js';
-import type { CommandInfo } from './snapshot.js';
+import type { CommandInfo, TimedCommand } from './snapshot.js';
 
 /** How many commands the status comment lists. */
 export const HISTORY_LENGTH = 10;
 
 /**
  * The accepted commands of a build, folded into what they mean for it now.
- * Everything stays a `CommandInfo`, so rules can compare a command's time and
- * comment id with the runs it should have started.
+ * Everything stays a `CommandInfo` (timed, as `normalizeSnapshot` leaves it),
+ * so rules can compare a command's time and comment id with the runs it should
+ * have started.
  */
-export interface CommandState {
-  approvals: CommandInfo[];
-  replans: CommandInfo[];
+export interface CommandState<C extends CommandInfo = TimedCommand> {
+  approvals: C[];
+  replans: C[];
   /** `/retry` comments by worker, oldest first. */
-  retries: Map<string, CommandInfo[]>;
+  retries: Map<string, C[]>;
   /** `/retry synthesis` comments, oldest first. */
-  synthesisRetries: CommandInfo[];
+  synthesisRetries: C[];
   /** `/skip follow-ups` comments, oldest first. */
-  followUpSkips: CommandInfo[];
+  followUpSkips: C[];
   /** The first `/skip` of each worker. */
-  skips: Map<string, CommandInfo>;
+  skips: Map<string, C>;
   /** `/merge` comments by worker, oldest first. */
-  merges: Map<string, CommandInfo[]>;
+  merges: Map<string, C[]>;
   /** The `/pause` in force (not followed by a `/resume`), if any. */
-  paused: CommandInfo | null;
+  paused: C | null;
   /** `/improve` comments, oldest first; the first one before any session makes a build a series of loops. */
-  improves: CommandInfo[];
+  improves: C[];
   /** The first `/cancel`; a cancelled build stays cancelled. */
-  cancelled: CommandInfo | null;
+  cancelled: C | null;
   /** `/rollback` comments, oldest first: a change set's way back (docs/change-sets.md). */
-  rollbacks: CommandInfo[];
+  rollbacks: C[];
   /** `/steer` and `/queue` comments by worker, oldest first: messages to its sessions. */
-  messages: Map<string, CommandInfo[]>;
+  messages: Map<string, C[]>;
   /** `/continue` comments by worker, oldest first. */
-  continues: Map<string, CommandInfo[]>;
+  continues: Map<string, C[]>;
   /** The last commands, oldest first, for the status comment. */
-  history: CommandInfo[];
+  history: C[];
 }
 
 /** Folds commands, already in order (oldest first), into a build's command state. */
-export function foldCommands(commands: CommandInfo[]): CommandState {
-  const state: CommandState = {
+export function foldCommands<C extends CommandInfo>(commands: C[]): CommandState<C> {
+  const state: CommandState<C> = {
     approvals: [],
     replans: [],
     retries: new Map(),
@@ -60,7 +61,7 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
   return state;
 }
 
-function applyCommand(state: CommandState, info: CommandInfo): void {
+function applyCommand<C extends CommandInfo>(state: CommandState<C>, info: C): void {
   const command: Command = info.command;
   switch (command.name) {
     case 'approve':
@@ -116,6 +117,6 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
   }
 }
 
-function push(map: Map<string, CommandInfo[]>, key: string, info: CommandInfo): void {
+function push<C>(map: Map<string, C[]>, key: string, info: C): void {
   map.set(key, [...(map.get(key) ?? []), info]);
 }

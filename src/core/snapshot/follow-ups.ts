@@ -2,8 +2,7 @@ import { buildTypeOf, MAX_FOLLOW_UP_ROUNDS, Plan } from '../plan/plan.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { briefPath } from '../vocabulary/ids.js';
 import type { CommandState } from './command-state.js';
-import { compareTimes } from './normalize-snapshot.js';
-import type { CommandInfo, PlanRead, RunInfo } from './snapshot.js';
+import type { PlanRead, TimedCommand, TimedRun } from './snapshot.js';
 
 /**
  * Follow-up questions of a research build (docs/build-types.md): a synthesis
@@ -16,19 +15,19 @@ export interface FollowUps {
   /** Rounds approved so far: their workers run as any other. */
   approvedRounds: number;
   /** The `/approve` of the newest approved round: the synthesis after its workers answers it. */
-  since: CommandInfo | null;
+  since: TimedCommand | null;
   /**
    * The round the newest synthesis proposed, waiting for a person's answer,
    * or `declined` by a `/skip follow-ups`; null when nothing is proposed.
    */
-  proposed: { round: number; workers: string[]; declined: CommandInfo | null } | null;
+  proposed: { round: number; workers: string[]; declined: TimedCommand | null } | null;
 }
 
 /** The follow-up rounds of a research build with a valid plan; null for any other. */
 export function followUpsOf(
   read: PlanRead,
   /** The build's runs, each with how it ended (`judgeRuns`). */
-  runs: readonly (RunInfo & { outcome: string })[],
+  runs: readonly (TimedRun & { outcome: string })[],
   commands: Pick<CommandState, 'approvals' | 'followUpSkips'>,
 ): FollowUps | null {
   if (read.kind !== 'valid' || buildTypeOf(read.plan) !== 'research') return null;
@@ -57,21 +56,21 @@ export function foldFollowUps({
 }: {
   plan: Plan;
   /** The build's synthesis runs that succeeded, oldest first. */
-  succeeded: RunInfo[];
+  succeeded: TimedRun[];
   /** `/approve` comments, oldest first. */
-  approvals: CommandInfo[];
+  approvals: TimedCommand[];
   /** `/skip follow-ups` comments, oldest first. */
-  declines: CommandInfo[];
+  declines: TimedCommand[];
 }): FollowUps {
-  let since = null as CommandInfo | null;
+  let since = null as TimedCommand | null;
   for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
     const workers = plan.workers.filter((w) => w.follow_up === round).map((w) => w.id);
-    const synthesis: RunInfo | undefined = succeeded.find(after(since?.createdAt));
+    const synthesis: TimedRun | undefined = succeeded.find(after(since?.createdMs));
     if (!synthesis || workers.length === 0)
       return { approvedRounds: round - 1, since, proposed: null };
-    const approve: CommandInfo | undefined = approvals.find(after(synthesis.updatedAt));
-    const decline = declines.find(after(synthesis.updatedAt)) ?? null;
-    if (!approve || (decline && compareTimes(decline.createdAt, approve.createdAt) < 0)) {
+    const approve: TimedCommand | undefined = approvals.find(after(synthesis.updatedMs));
+    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
+    if (!approve || (decline && decline.createdMs < approve.createdMs)) {
       return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
     }
     since = approve;
@@ -80,8 +79,8 @@ export function foldFollowUps({
 }
 
 /** Whether something happened after `time` (anything does when there is no time yet). */
-function after(time: string | undefined): (info: { createdAt: string }) => boolean {
-  return (info) => time === undefined || compareTimes(info.createdAt, time) > 0;
+function after(time: number | undefined): (info: { createdMs: number }) => boolean {
+  return (info) => time === undefined || info.createdMs > time;
 }
 
 /** The plan without the follow-up rounds not approved: what the build runs. */

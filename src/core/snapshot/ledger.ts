@@ -3,8 +3,7 @@ import { tokensOfUsage } from '../plan/usage.js';
 import { SESSION_ROLES, type SessionRole } from '../sessions/session.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
-import { compareTimes } from './normalize-snapshot.js';
-import type { BuildSnapshot, RunInfo } from './snapshot.js';
+import type { BuildSnapshot, NormalSnapshot, RunInfo, TimedRun } from './snapshot.js';
 
 /** What a group of sessions spent. */
 export interface Tally {
@@ -40,7 +39,7 @@ const ESTIMATED_CONCLUSIONS: ReadonlySet<string> = new Set(['failure', 'cancelle
  * as estimated. Records from before usage records existed are read from
  * completion reports and review markers, for workers with no record of that role.
  */
-export function buildLedger(snapshot: BuildSnapshot): Ledger {
+export function buildLedger(snapshot: NormalSnapshot): Ledger {
   const ledger = emptyLedger();
   const records = [...(snapshot.usage ?? [])].sort(
     (a, b) => a.run_id - b.run_id || a.attempt - b.attempt,
@@ -166,8 +165,7 @@ function isUnreported(run: RunInfo): boolean {
   return run.status === 'completed' && ESTIMATED_CONCLUSIONS.has(run.conclusion ?? '');
 }
 
-function durationSeconds(run: RunInfo): number {
-  const start = run.startedAt ?? run.createdAt;
-  if (compareTimes(run.updatedAt, start) <= 0) return 0;
-  return (Date.parse(run.updatedAt) - Date.parse(start)) / 1000;
+function durationSeconds(run: TimedRun): number {
+  const ms = run.updatedMs - run.startedMs;
+  return Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0;
 }

@@ -1,16 +1,29 @@
-import type { BuildSnapshot, CommandInfo, PullInfo, ReviewInfo, RunInfo } from './snapshot.js';
+import type {
+  BuildSnapshot,
+  CommandInfo,
+  NormalSnapshot,
+  PullInfo,
+  ReviewInfo,
+  RunInfo,
+  TimedPull,
+  TimedRun,
+} from './snapshot.js';
 
 /**
  * The snapshot with every list in one canonical order and without repeats, so
  * that `decide` sees the same truth however the adapter happened to list it
- * (pages in another order, a run seen twice across pages, a redelivery).
+ * (pages in another order, a run seen twice across pages, a redelivery); and
+ * with the times the rules compare parsed, here and nowhere else.
  */
-export function normalizeSnapshot(snapshot: BuildSnapshot): BuildSnapshot {
+export function normalizeSnapshot(snapshot: BuildSnapshot): NormalSnapshot {
   return {
     ...snapshot,
-    runs: uniqueSorted(snapshot.runs, (run) => run.id, compareRuns),
+    runs: uniqueSorted(snapshot.runs, (run) => run.id, compareRuns).map(timedRun),
     // A comment may carry several commands: each counts, a comment listed twice once.
-    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands),
+    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands).map((info) => ({
+      ...info,
+      createdMs: instantOf(info.createdAt),
+    })),
     pulls: uniqueSorted(
       snapshot.pulls,
       (pull) => pull.number,
@@ -19,9 +32,19 @@ export function normalizeSnapshot(snapshot: BuildSnapshot): BuildSnapshot {
   };
 }
 
-function normalizePull(pull: PullInfo): PullInfo {
+function timedRun(run: RunInfo): TimedRun {
+  return {
+    ...run,
+    createdMs: instantOf(run.createdAt),
+    updatedMs: instantOf(run.updatedAt),
+    startedMs: instantOf(run.startedAt ?? run.createdAt),
+  };
+}
+
+function normalizePull(pull: PullInfo): TimedPull {
   return {
     ...pull,
+    createdMs: instantOf(pull.createdAt),
     reviews: uniqueSorted(pull.reviews, (review) => review.id, compareReviews),
     checks: {
       ...pull.checks,
@@ -59,6 +82,11 @@ export function compareTimes(a: string, b: string): number {
 export function timeOf(iso: string): number | null {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** A time as the snapshot's are compared (`NormalSnapshot`): unreadable, it comes before every other. */
+export function instantOf(iso: string): number {
+  return timeOf(iso) ?? Number.NEGATIVE_INFINITY;
 }
 
 /** One command of one comment: the comment, and what the command says. */

@@ -1,6 +1,5 @@
 import type { Config } from '../config/config.js';
-import { timeOf } from './normalize-snapshot.js';
-import type { RunInfo } from './snapshot.js';
+import type { TimedRun } from './snapshot.js';
 
 /** Why a session run that has not finished is given up on. */
 export type OverdueReason = 'run-timeout' | 'queued-too-long';
@@ -14,14 +13,14 @@ const MINUTE = 60_000;
 export function findOverdueRuns({
   runs,
   session,
-  now,
+  nowMs,
 }: {
-  runs: RunInfo[];
+  runs: TimedRun[];
   session: Config['session'];
-  now: string;
+  /** The time now, in ms; null when it cannot be read (then none is overdue). */
+  nowMs: number | null;
 }): Map<number, OverdueReason> {
   const overdue = new Map<number, OverdueReason>();
-  const nowMs = timeOf(now);
   if (nowMs === null) return overdue;
   for (const run of runs) {
     const reason = overdueReason({ run, session, nowMs });
@@ -35,7 +34,7 @@ function overdueReason({
   session,
   nowMs,
 }: {
-  run: RunInfo;
+  run: TimedRun;
   session: Config['session'];
   nowMs: number;
 }): OverdueReason | null {
@@ -49,14 +48,13 @@ function overdueReason({
  * `session.queuedMinutes` since it was made, or running past
  * `session.timeoutMinutes` since it started; null for a finished run.
  */
-export function overdueAt(run: RunInfo, session: Config['session']): number | null {
-  if (run.status === 'queued') {
-    const queued = timeOf(run.createdAt);
-    return queued === null ? null : queued + session.queuedMinutes * MINUTE;
-  }
-  if (run.status === 'in_progress') {
-    const started = timeOf(run.startedAt ?? run.createdAt);
-    return started === null ? null : started + session.timeoutMinutes * MINUTE;
-  }
+export function overdueAt(run: TimedRun, session: Config['session']): number | null {
+  if (run.status === 'queued') return minutesAfter(run.createdMs, session.queuedMinutes);
+  if (run.status === 'in_progress') return minutesAfter(run.startedMs, session.timeoutMinutes);
   return null;
+}
+
+/** `minutes` after `since` (ms), or null when `since` could not be read. */
+function minutesAfter(since: number, minutes: number): number | null {
+  return Number.isFinite(since) ? since + minutes * MINUTE : null;
 }

@@ -19,7 +19,8 @@ import type { UncountedUsage } from './usage-ties.js';
 /**
  * One build as GitHub shows it at one moment: everything `decide()` may look
  * at. `observeBuild` (src/github) fills it; the core never sees an Octokit shape.
- * Times are ISO 8601 strings; `now` is passed to `decide` separately.
+ * Times are ISO 8601 strings, as GitHub gives them; `normalizeSnapshot` parses
+ * once those the rules compare (`NormalSnapshot`). `now` is passed to `decide` separately.
  */
 export interface BuildSnapshot {
   build: string;
@@ -290,6 +291,33 @@ export interface CommandInfo {
   /** Where it was written: the issue, or a worker's PR. */
   source: { kind: 'issue' } | { kind: 'pull'; number: number; worker: string };
   command: Command;
+}
+
+/**
+ * The snapshot as `normalizeSnapshot` leaves it: every list in canonical order,
+ * and the times of its runs, pull requests and commands parsed once into
+ * milliseconds since the epoch, so that rules compare and subtract numbers.
+ * A time GitHub's text does not give is `-Infinity`: it sorts first.
+ */
+export interface NormalSnapshot extends Omit<BuildSnapshot, 'runs' | 'pulls' | 'commands'> {
+  runs: TimedRun[];
+  pulls: TimedPull[];
+  commands: TimedCommand[];
+}
+
+export interface TimedRun extends RunInfo {
+  createdMs: number;
+  updatedMs: number;
+  /** When it left the queue: `startedAt`, else `createdAt`. */
+  startedMs: number;
+}
+
+export interface TimedPull extends PullInfo {
+  createdMs: number;
+}
+
+export interface TimedCommand extends CommandInfo {
+  createdMs: number;
 }
 
 export type { ConfigProblem };

@@ -5,11 +5,9 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { findRun, type JudgedRun } from '../context/runs.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
-import { latestCodingRun, recordOf } from './partial-work.js';
-import { assessPull, type PullAssessment } from './pull-state.js';
+import { assessPull, type CodingSession, type PullAssessment } from './pull-state.js';
 import { workerNote } from './worker-note.js';
 import { type FailReason, isDone, type WorkerState } from './worker-state.js';
 
@@ -42,6 +40,7 @@ function baseState(ctx: DecideContext, worker: PlanWorker): WorkerState {
     attempts: workRuns.length,
     latestWork: workRuns.at(-1) ?? null,
     latestRun: runs.at(-1) ?? null,
+    coding: latestCodingSession(ctx, worker.id),
     pull,
     assessment: null,
     retry: null,
@@ -56,12 +55,11 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (pull?.state === 'merged') return { ...base, state: 'merged' };
   if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: 'skipped' };
   if (pull?.state === 'open') {
-    const assessment = assessPull({ ctx, pull });
+    const assessment = assessPull({ ctx, pull, coding: base.coding });
     const settles = assessment.need.kind === 'wait' ? (assessment.need.settlesInMs ?? null) : null;
     const state = stateOfPull(assessment);
     // A partial worker shows why its newest session stopped short.
-    const latest = state === 'partial' ? latestCodingRun(ctx, base.worker.id) : null;
-    const detail = latest ? sessionReason(ctx, latest) : null;
+    const detail = state === 'partial' ? (base.coding?.record?.reason ?? null) : null;
     return {
       ...base,
       state,
@@ -75,7 +73,7 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (outcome === 'active') {
     return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
   }
-  const closedSince = pull !== null && compareTimes(pull.createdAt, latestWork.createdAt) >= 0;
+  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
   // Its PR may have been opened after this reconcile read the pull requests: it settles first.
   const settles = closedSince ? null : latestWork.settlesInMs;
   if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
@@ -124,9 +122,17 @@ function failureOf(ctx: DecideContext, run: JudgedRun): FailReason {
   }
 }
 
+/** The worker's newest session that changes its branch, if any, with its usage record. */
+function latestCodingSession(ctx: DecideContext, worker: string): CodingSession | null {
+  const run = ctx.snapshot.runs
+    .filter((run) => run.worker === worker && (run.role === 'work' || run.role === 'fix'))
+    .at(-1);
+  return run ? { run, record: ctx.records.get(run.id) ?? null } : null;
+}
+
 /** The reason the run's newest attempt recorded with its usage, if any. */
-function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
-  return recordOf(ctx, run)?.reason ?? null;
+function sessionReason(ctx: DecideContext, run: TimedRun): string | null {
+  return ctx.records.get(run.id)?.reason ?? null;
 }
 
 /** Whether the run's usage record (written by publish before its checks) says the agent finished its work. */
@@ -141,9 +147,9 @@ function pendingWorkRetry(
   ctx: DecideContext,
   worker: string,
   latest: JudgedRun,
-): CommandInfo | null {
+): TimedCommand | null {
   const retry = (ctx.commands.retries.get(worker) ?? []).at(-1);
-  if (!retry || compareTimes(retry.createdAt, latest.createdAt) <= 0) return null;
+  if (!retry || retry.createdMs <= latest.createdMs) return null;
   const answered = findRun(ctx.snapshot.runs, {
     role: 'work',
     worker,
@@ -160,13 +166,13 @@ function pendingWorkRetry(
  * retry's dispatch takes a lock of its own and resets the branch, as for a
  * failed attempt. A worker with no branch yet starts as usual.
  */
-function retryOfLockedFirst(ctx: DecideContext, worker: string): CommandInfo | null {
+function retryOfLockedFirst(ctx: DecideContext, worker: string): TimedCommand | null {
   if (ctx.snapshot.branches[worker] === undefined) return null;
   return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
 }
 
 /** The PR that speaks for a worker: merged, else open, else the newest. */
-function pickPull(pulls: PullInfo[]): PullInfo | null {
+function pickPull(pulls: TimedPull[]): TimedPull | null {
   return (
     pulls.find((pull) => pull.state === 'merged') ??
     pulls.filter((pull) => pull.state === 'open').at(-1) ??

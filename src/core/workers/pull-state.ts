@@ -1,10 +1,18 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
+import type { SessionLimit, UsageRecord } from '../plan/usage.js';
 import type { SessionTrigger } from '../sessions/session.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
-import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
-import { continueAsked } from './partial-work.js';
+import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
+
+/**
+ * A worker's newest session that changes its branch (work or fix), and the usage
+ * record it left: what stopped it short, when it handed in partial work.
+ */
+export interface CodingSession {
+  run: TimedRun;
+  record: UsageRecord | null;
+}
 
 /** Why a worker PR waits for a person. */
 export type NeedsHumanReason =
@@ -36,7 +44,9 @@ export interface PullAssessment {
 
 interface PullFacts {
   ctx: DecideContext;
-  pull: PullInfo;
+  pull: TimedPull;
+  /** The worker's newest session that changed its branch. */
+  coding: CodingSession | null;
   /** Runs of this PR's worker. */
   runs: JudgedRun[];
   forced: boolean;
@@ -45,21 +55,29 @@ interface PullFacts {
 }
 
 /** Works out what an open worker PR needs next: a session, a person, or nothing yet. */
-export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: PullInfo }): PullAssessment {
+export function assessPull({
+  ctx,
+  pull,
+  coding,
+}: {
+  ctx: DecideContext;
+  pull: TimedPull;
+  coding: CodingSession | null;
+}): PullAssessment {
   const runs = ctx.snapshot.runs.filter((run) => run.worker === pull.worker);
   // `/merge` takes the pull request as it stands: code a fix session pushes after it (a conflict
   // or red checks fixed) is a head no one has seen, and is reviewed again.
   const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
     (info) =>
-      compareTimes(info.createdAt, pull.createdAt) >= 0 &&
-      !runs.some((run) => run.role === 'fix' && compareTimes(run.createdAt, info.createdAt) > 0),
+      info.createdMs >= pull.createdMs &&
+      !runs.some((run) => run.role === 'fix' && run.createdMs > info.createdMs),
   );
   const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
   const rerun =
     pull.checks.state === 'failure'
       ? pull.checks.failedRuns.filter((run) => run.attempt <= 1).map((run) => run.id)
       : [];
-  const facts: PullFacts = { ctx, pull, runs, forced, verdict, rerun };
+  const facts: PullFacts = { ctx, pull, coding, runs, forced, verdict, rerun };
   return { need: nextNeed(facts), verdict, forced, rerun };
 }
 
@@ -79,10 +97,10 @@ function nextNeed(facts: PullFacts): PullNeed {
 }
 
 /** The newest `/retry` given since the PR opened, unless a fix session answered it. */
-function pendingRetry(facts: PullFacts): CommandInfo | null {
+function pendingRetry(facts: PullFacts): TimedCommand | null {
   const { ctx, pull } = facts;
   const retries = ctx.commands.retries.get(pull.worker) ?? [];
-  const latest = retries.filter((info) => compareTimes(info.createdAt, pull.createdAt) >= 0).at(-1);
+  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
   if (!latest) return null;
   return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
 }
@@ -102,8 +120,26 @@ function partialNeed(facts: PullFacts): PullNeed {
   const trigger: SessionTrigger = `continue-${facts.pull.headSha}`;
   const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, 'continue-failed');
-  if (!continueAsked(facts.ctx, facts.pull.worker)) return { kind: 'wait', state: 'partial' };
+  if (!continueAsked(facts)) return { kind: 'wait', state: 'partial' };
   return { kind: 'dispatch', role: 'fix', trigger };
+}
+
+/** The limits a raised budget or cap lifts: a continuation may start by itself (`budget.continuePartial`). */
+const LIFTED_BY_RAISE: ReadonlySet<SessionLimit> = new Set(['budget', 'daily']);
+
+/**
+ * Whether a session should go on from the worker's partial work: a
+ * `/continue` given after its newest session began, or, where
+ * `budget.continuePartial` is on, a budget or daily cap that stopped it (the
+ * rules start the session only once the budget lets sessions start again).
+ */
+function continueAsked({ ctx, pull, coding }: PullFacts): boolean {
+  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
+    (info) => !coding || info.createdMs > coding.run.createdMs,
+  );
+  if (asked) return true;
+  const limit = coding?.record?.limit ?? null;
+  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
 }
 
 /** A conflict with the build branch gets one fix session per build-branch head. */
@@ -193,7 +229,7 @@ function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanRe
     (run) =>
       run.role === 'fix' &&
       /^(review|checks)-/.test(run.trigger ?? '') &&
-      compareTimes(run.createdAt, pull.createdAt) >= 0,
+      run.createdMs >= pull.createdMs,
   ).length;
   if (rounds >= ctx.config.review.maxFixRounds)
     return { kind: 'needs-human', reason: 'fix-rounds' };

@@ -7,19 +7,18 @@
  * a message its worker merged or was skipped without taking is `unread`.
  */
 import type { DecideContext } from '../context/decide-context.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { CommandInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { TimedCommand, TimedRun } from '../snapshot/snapshot.js';
 
 export type MessageState = 'sent' | 'queued' | 'taken' | 'unread';
 
 /** One `/steer` or `/queue`, as the rules and the status read it. */
 export interface SessionMessage {
-  info: CommandInfo;
+  info: TimedCommand;
   kind: 'steer' | 'queue';
   worker: string;
   state: MessageState;
   /** `taken`: the session's run, and the turn (model request, from 1) that first read it. */
-  taken: { run: RunInfo; turn: number } | null;
+  taken: { run: TimedRun; turn: number } | null;
   /** A `/steer` kept for the next session: none of its worker's ran when it came, or the one running ended first. */
   queuedSteer: 'no-session' | 'session-ended' | null;
 }
@@ -32,7 +31,7 @@ export function sessionMessages(
   const receipts = takenMessages(ctx);
   return [...ctx.commands.messages.values()]
     .flat()
-    .sort((a, b) => compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId)
+    .sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId)
     .flatMap((info) => {
       const message = messageOf(ctx, { info, receipts, done });
       return message ? [message] : [];
@@ -46,8 +45,8 @@ function messageOf(
     receipts,
     done,
   }: {
-    info: CommandInfo;
-    receipts: Map<number, { run: RunInfo; turn: number }>;
+    info: TimedCommand;
+    receipts: Map<number, { run: TimedRun; turn: number }>;
     done: ReadonlySet<string>;
   },
 ): SessionMessage | null {
@@ -65,36 +64,36 @@ function messageOf(
   if (message.taken) return { ...message, state: 'taken' };
   if (done.has(worker)) return { ...message, state: 'unread' };
   if (command.name === 'queue') return message;
-  const running = sessionAt(ctx, worker, info.createdAt);
+  const running = sessionAt(ctx, worker, info.createdMs);
   if (running && running.status !== 'completed') return { ...message, state: 'sent' };
   return { ...message, queuedSteer: running ? 'session-ended' : 'no-session' };
 }
 
-/** The work or fix session of `worker` that was running at `at`, if one was. */
-export function sessionAt(ctx: DecideContext, worker: string, at: string): RunInfo | null {
+/** The work or fix session of `worker` that was running at `atMs`, if one was. */
+export function sessionAt(ctx: DecideContext, worker: string, atMs: number): TimedRun | null {
   return (
     ctx.snapshot.runs
       .filter(
         (run) =>
           run.worker === worker &&
           (run.role === 'work' || run.role === 'fix') &&
-          compareTimes(run.createdAt, at) <= 0 &&
-          (run.status !== 'completed' || compareTimes(run.updatedAt, at) > 0),
+          run.createdMs <= atMs &&
+          (run.status !== 'completed' || run.updatedMs > atMs),
       )
       .at(-1) ?? null
   );
 }
 
 /** What sessions' usage records say they took in, by comment id: the first session that did. */
-function takenMessages(ctx: DecideContext): Map<number, { run: RunInfo; turn: number }> {
+function takenMessages(ctx: DecideContext): Map<number, { run: TimedRun; turn: number }> {
   const runs = new Map(ctx.snapshot.runs.map((run) => [run.id, run]));
-  const taken = new Map<number, { run: RunInfo; turn: number }>();
+  const taken = new Map<number, { run: TimedRun; turn: number }>();
   for (const record of ctx.snapshot.usage ?? []) {
     const run = runs.get(record.run_id);
     if (!run) continue;
     for (const { comment, turn } of record.messages ?? []) {
       const known = taken.get(comment);
-      if (!known || compareTimes(run.createdAt, known.run.createdAt) < 0) {
+      if (!known || run.createdMs < known.run.createdMs) {
         taken.set(comment, { run, turn });
       }
     }

@@ -1,7 +1,6 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { LIMIT_NAMES } from '../plan/usage.js';
 import { code } from '../vocabulary/markdown.js';
-import { stoppedAt } from './partial-work.js';
 import type { NeedsHumanReason } from './pull-state.js';
 import type { FailReason, WorkerState } from './worker-state.js';
 
@@ -33,7 +32,7 @@ export function workerNote({
         ? needsHumanText(ctx, state.assessment.need.reason)
         : null;
     case 'partial':
-      return partialText(ctx, state);
+      return partialText(state);
     case 'reviewing':
       return reviewingText(ctx, state);
     case 'checks':
@@ -59,7 +58,7 @@ export function workerNote({
  * reason may quote a model, so it is shown only as a code span: no markup, no
  * mention, no link of its own.
  */
-export function failureText(ctx: DecideContext, reason: FailReason, detail?: string): string {
+function failureText(ctx: DecideContext, reason: FailReason, detail?: string): string {
   if (!detail) return conclusionText(ctx, reason);
   // The detail names publish's rule: the base need not send the reader to the job for it.
   const refused = reason === 'not-published';
@@ -101,8 +100,8 @@ export function needsHumanText(ctx: DecideContext, reason: NeedsHumanReason): st
 }
 
 /** What stopped a partial worker's session, and that its hand-off note is on the draft PR. */
-function partialText(ctx: DecideContext, state: WorkerState): string {
-  const limit = stoppedAt(ctx, state.worker.id);
+function partialText(state: WorkerState): string {
+  const limit = state.coding?.record?.limit ?? null;
   const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : 'its session stopped short';
   const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, ' '))}` : '';
   return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;

@@ -1,9 +1,9 @@
 import type { JudgedRun } from '../context/runs.js';
 import type { Completion } from '../plan/completion.js';
 import type { PlanWorker } from '../plan/plan.js';
-import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
+import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
-import type { PullAssessment } from './pull-state.js';
+import type { CodingSession, PullAssessment } from './pull-state.js';
 
 /** Why a worker's attempt ended without a pull request to go on with. */
 export type FailReason =
@@ -35,12 +35,14 @@ export interface WorkerState {
   latestWork: JudgedRun | null;
   /** Its newest run of any role. */
   latestRun: JudgedRun | null;
+  /** Its newest session that changed its branch (work or fix), with its usage record. */
+  coding: CodingSession | null;
   /** Its merged PR, else its open one, else its newest closed one. */
-  pull: PullInfo | null;
+  pull: TimedPull | null;
   /** Set while its PR is open. */
   assessment: PullAssessment | null;
   /** A `/retry` of a failed attempt that no work session has answered yet. */
-  retry: CommandInfo | null;
+  retry: TimedCommand | null;
   completion: Completion | null;
   /**
    * A session of it succeeded moments ago without its result in sight (the PR,

@@ -37,6 +37,8 @@ export type RequestReason =
   | 'housekeeping'
   /** A message to a worker's sessions (`/steer`, `/queue`): its ref recorded, or deleted once taken. */
   | 'message'
+  /** A look at a build without an event: its run listing, asked before reading it whole. */
+  | 'look'
   /** The periodic resync's listings of installations, repositories and open builds. */
   | 'resync'
   /** Onboarding: the "Set up Baton" pull request, labels, templates. */

@@ -267,7 +267,14 @@ export function scheduleReconcile(
         const readAt = deps.recent?.now();
         // The installation's budget as every replica left it (at once in one process).
         await budget?.sync();
-        const look = timedLook(ctx, { ref, defaultBranch, deps, log, start: starting });
+        const look = timedLook(ctx, {
+          ref,
+          defaultBranch,
+          deps,
+          log,
+          deliveryId,
+          start: starting,
+        });
         const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
@@ -329,9 +336,12 @@ export function scheduleReconcile(
 }
 
 /**
- * A build's look without an event (`LookSchedule`), on this replica or any:
- * its reconcile is judged first by the build's runs (`timedLookNoNews`), and
- * one that finds no news leaves the next look in its place.
+ * A build's look without an event, as this process takes it (`LookSchedule`
+ * in one process): its reconcile is judged first by the build's runs
+ * (`timedLookNoNews`), and one that finds no news leaves the next look in its
+ * place. A look kept in Redis is taken by whichever replica is alive, whose
+ * last read may lack what the replica that set it did: it reads the build
+ * whole (src/index.ts, `lookAt`).
  */
 export function timedLook(
   ctx: RepoContext,
@@ -340,12 +350,15 @@ export function timedLook(
     defaultBranch,
     deps,
     log,
+    deliveryId = null,
     start = false,
   }: {
     ref: BuildRef;
     defaultBranch: string;
     deps: HandlerDeps;
     log: BuildLog;
+    /** The delivery whose reconcile set the look, for the log; null: none (a look another replica set). */
+    deliveryId?: string | null;
     /** A build being started is looked at again as it was asked for (`scheduleReconcile`'s `start`). */
     start?: boolean;
   },
@@ -354,7 +367,11 @@ export function timedLook(
   return lookOf(ctx, ref, defaultBranch, () => {
     const reads = deps.lastReads;
     const rearm = (next: LookTime) =>
-      deps.looks?.set(key, [next], timedLook(ctx, { ref, defaultBranch, deps, log, start }));
+      deps.looks?.set(
+        key,
+        [next],
+        timedLook(ctx, { ref, defaultBranch, deps, log, deliveryId, start }),
+      );
     // A change set's look is judged by its members' runs (`setLookNoNews`), a build's by its own.
     const noNews = reads
       ? (setLookNoNews(ctx, {
@@ -370,7 +387,7 @@ export function timedLook(
       defaultBranch,
       deps,
       log,
-      deliveryId: null,
+      deliveryId,
       start,
       ...(noNews ? { noNews } : {}),
     });

@@ -1,4 +1,5 @@
 import type { ActLog, ActOutcome } from '../act/act.js';
+import { withReason } from '../client/request-reason.js';
 import type { RepoContext } from '../client/types.js';
 import { readRuns } from '../observe/read-runs.js';
 import { type Look, type LookSchedule, type LookTime, soonest } from '../store/look-schedule.js';
@@ -159,7 +160,8 @@ export function timedLookNoNews(
     judge: async () => {
       const since = reads.runsSince(key, MAX_AGE_MS);
       if (!since || !reads.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
-      const listed = await readRuns(ctx, { build, since, freshFrom: Date.now() });
+      const freshFrom = Date.now();
+      const listed = await withReason('look', () => readRuns(ctx, { build, since, freshFrom }));
       if (!listed.installed || !reads.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
         return false;
       const next = reads.nextLook(key, now());

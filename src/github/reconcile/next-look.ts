@@ -6,7 +6,7 @@ import {
   LOOK_MIN_MS,
   typicalRunMs,
 } from '../../core/snapshot/awaited-work.js';
-import { timeOf } from '../../core/snapshot/normalize-snapshot.js';
+import { normalizeSnapshot, timeOf } from '../../core/snapshot/normalize-snapshot.js';
 import { overdueAt } from '../../core/snapshot/overdue-runs.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from '../act/act.js';
@@ -47,8 +47,9 @@ export function awaitedNext({ snapshot, config, outcomes, now }: LookAsked): Awa
   const nowMs = timeOf(now) ?? 0;
   const session = config.ok ? config.config.session : null;
   const waits: AwaitedWork[] = [];
+  const { runs, pulls } = normalizeSnapshot(snapshot);
   const seen = awaitedWork({
-    snapshot,
+    snapshot: { runs, pulls },
     now,
     ...(session ? { overdueAtMs: (run) => overdueAt(run, session) } : {}),
   });
@@ -56,7 +57,7 @@ export function awaitedNext({ snapshot, config, outcomes, now }: LookAsked): Awa
   for (const { action, result } of outcomes) {
     if (result !== 'done') continue;
     if (action.kind === 'dispatch') {
-      const typical = typicalRunMs(snapshot.runs, action.request.role);
+      const typical = typicalRunMs(runs, action.request.role);
       const at = expectedEnd({ started: nowMs, typical, nowMs });
       waits.push({
         inMs: at - nowMs,
