@@ -1940,9 +1940,9 @@ var require_cjs = __commonJS({
         clone2[property] = descriptor.get ? descriptor.get() : descriptor.value;
       }
     }
-    function copyOwnPropertiesStrict(value, clone2, state, names, start) {
-      for (let index = start; index < names.length; ++index) {
-        copyOwnDescriptor(value, clone2, names[index], state);
+    function copyOwnPropertiesStrict(value, clone2, state, names2, start) {
+      for (let index = start; index < names2.length; ++index) {
+        copyOwnDescriptor(value, clone2, names2[index], state);
       }
       for (const symbol2 of Object.getOwnPropertySymbols(value)) {
         copyOwnDescriptor(value, clone2, symbol2, state);
@@ -2079,9 +2079,9 @@ var require_cjs = __commonJS({
       const clone2 = copyPrimitiveWrapper(string4, state);
       state.cache.set(string4, clone2);
       const { length } = string4;
-      const names = Object.getOwnPropertyNames(string4);
-      const start = names[length] === "length" ? length + 1 : length;
-      return copyOwnPropertiesStrict(string4, clone2, state, names, start);
+      const names2 = Object.getOwnPropertyNames(string4);
+      const start = names2[length] === "length" ? length + 1 : length;
+      return copyOwnPropertiesStrict(string4, clone2, state, names2, start);
     }
     var DEFAULT_MAX_DEPTH = 1e3;
     function createDefaultCache() {
@@ -21312,9 +21312,9 @@ function requireLoader() {
     const transactions = state.anchorMapTransactions;
     if (transactions.length === 0) return;
     const parent = transactions[transactions.length - 1];
-    const names = Object.keys(transaction);
-    for (let index = 0, length = names.length; index < length; index += 1) {
-      const name = names[index];
+    const names2 = Object.keys(transaction);
+    for (let index = 0, length = names2.length; index < length; index += 1) {
+      const name = names2[index];
       if (!_hasOwnProperty.call(parent, name)) {
         parent[name] = transaction[name];
       }
@@ -21322,13 +21322,13 @@ function requireLoader() {
   }
   function rollbackAnchorTransaction(state) {
     const transaction = state.anchorMapTransactions.pop();
-    const names = Object.keys(transaction);
-    for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
+    const names2 = Object.keys(transaction);
+    for (let index = names2.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names2[index]];
       if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
+        state.anchorMap[names2[index]] = entry.value;
       } else {
-        delete state.anchorMap[names[index]];
+        delete state.anchorMap[names2[index]];
       }
     }
   }
@@ -39862,12 +39862,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -42937,6 +42937,7 @@ function parseEngine(word) {
 
 // src/core/vocabulary/ids.ts
 var WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
+var REPOSITORY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 var BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 var SLUG_MAX = 40;
 function parseWorkerId(id) {
@@ -42968,6 +42969,21 @@ function parseBuildId(build) {
   if (!match) return null;
   return { issue: Number(match[1]), slug: match[2] ?? "" };
 }
+var MEMBER_BUILD_ID = /^([1-9]\d*-[a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9](?:[a-z0-9-]{0,38}))\.([a-z0-9._-]{1,100})$/;
+function memberBuildId(build, home) {
+  const [owner = "", repo = ""] = home.toLowerCase().split("/");
+  return `${build}.${owner}.${repo}`;
+}
+function parseMemberBuildId(id) {
+  const match = MEMBER_BUILD_ID.exec(id);
+  const build = match?.[1];
+  const parsed = build ? parseBuildId(build) : null;
+  if (!match || !build || !parsed) return null;
+  return { build, issue: parsed.issue, home: `${match[2]}/${match[3]}` };
+}
+function isAnyBuildId(id) {
+  return BUILD_ID.test(id) || MEMBER_BUILD_ID.test(id);
+}
 var BRANCH_PREFIX = "baton/";
 function integrationBranch(build) {
   return `${BRANCH_PREFIX}${build}/integration`;
@@ -42978,13 +42994,17 @@ function workerBranch(build, worker) {
 function issueBranchPrefix(issue2) {
   return `${BRANCH_PREFIX}${issue2}-`;
 }
+function revertBranch(member) {
+  return `${BRANCH_PREFIX}${member}/revert`;
+}
 function parseBatonBranch(ref) {
   const name = ref.replace(/^refs\/heads\//, "");
   if (!name.startsWith(BRANCH_PREFIX)) return null;
   const [build, leaf, ...rest] = name.slice(BRANCH_PREFIX.length).split("/");
-  if (!build || !leaf || rest.length > 0 || !BUILD_ID.test(build)) return null;
+  if (!build || !leaf || rest.length > 0 || !isAnyBuildId(build)) return null;
   if (leaf === "integration") return { kind: "integration", build };
   if (WORKER_ID.test(leaf)) return { kind: "worker", build, worker: leaf };
+  if (leaf === "revert" && MEMBER_BUILD_ID.test(build)) return { kind: "revert", build };
   return null;
 }
 function buildDir(build) {
@@ -43026,6 +43046,7 @@ var WORKFLOW_PATH = ".github/workflows/baton.yml";
 var WORKFLOW_FILE = "baton.yml";
 var CONFIG_FILE = "baton.yml";
 var REVIEW_CHECK_NAME = "baton/review";
+var CHANGE_SET_CHECK_NAME = "baton/change-set";
 
 // src/core/vocabulary/markdown.ts
 var NEWLINES = /\s*[\r\n]+\s*/g;
@@ -43092,24 +43113,30 @@ function readMessageCommand({
 }) {
   const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
   const id = token.toUpperCase();
-  const named2 = WORKER_ID.test(id);
-  if (!named2 && /^w?\d+(\.\d*)?$/i.test(token)) {
+  const named3 = WORKER_ID.test(id);
+  if (!named3 && /^w?\d+(\.\d*)?$/i.test(token)) {
     return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(MESSAGE_USAGE[word])}.`;
   }
-  const target = named2 ? id : worker;
+  const target = named3 ? id : worker;
   if (!target) {
     return `/${word} needs a worker id: ${code(MESSAGE_USAGE[word])}${word === "continue" ? "" : ", then your message"}.`;
   }
   if (word === "continue") {
-    const extra = named2 ? words : [token, ...words].filter(Boolean);
+    const extra = named3 ? words : [token, ...words].filter(Boolean);
     return extra.length === 0 ? { name: "continue", worker: target } : `/continue takes only a worker id: ${code(`/continue ${target}`)}. To tell its session something, write ${code(`/queue ${target} <message>`)} first.`;
   }
-  const firstLine = named2 ? rest.trim().slice(token.length) : rest;
+  const firstLine = named3 ? rest.trim().slice(token.length) : rest;
   const text = [firstLine, ...following].join("\n").trim();
   if (!text) {
     return `/${word} needs a message after the worker id: ${code(`/${word} ${target} use the new API`)}.`;
   }
   return { name: word, worker: target, text };
+}
+
+// src/core/commands/rollback-command.ts
+var ROLLBACK_USAGE = "/rollback";
+function readRollback(rest) {
+  return rest ? `/rollback takes nothing after it: write ${code(ROLLBACK_USAGE)} alone on its line.` : { name: "rollback" };
 }
 
 // src/core/commands/parse-commands.ts
@@ -43126,6 +43153,7 @@ var COMMAND_USAGE = {
   cancel: "/cancel",
   status: "/status",
   improve: "/improve [N] [focus]",
+  rollback: ROLLBACK_USAGE,
   ...MESSAGE_USAGE
 };
 var MAX_IMPROVE_LOOPS = 10;
@@ -43193,6 +43221,8 @@ function readCommand({ word, rest, following, worker }) {
       return readWorkerOnly(word, rest, worker);
     case "improve":
       return readImprove(rest);
+    case "rollback":
+      return readRollback(rest);
     default:
       if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
@@ -43230,9 +43260,9 @@ function readRetry(rest, worker) {
 var ENGINE_WORD = /^engine=(.*)$/i;
 function withEngine(worker, words) {
   const [first = "", ...others] = words;
-  const named2 = ENGINE_WORD.exec(first);
-  if (!named2) return { name: "retry", worker, instructions: words.join(" ") };
-  const engine = parseEngine(named2[1] ?? "");
+  const named3 = ENGINE_WORD.exec(first);
+  if (!named3) return { name: "retry", worker, instructions: words.join(" ") };
+  const engine = parseEngine(named3[1] ?? "");
   if (!engine) {
     return `${code(first)} names no engine: the engines are ${ENGINES.map((e) => code(e)).join(", ")}, e.g. ${code(`/retry ${worker} engine=codex`)}.`;
   }
@@ -43258,20 +43288,6 @@ function readImprove(rest) {
   if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { name: "improve", loops };
   return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code("/improve 3 the error messages")}.`;
 }
-
-// src/core/sessions/egress.ts
-function normalizeHost(host) {
-  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
-}
-var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-function isIpLiteral(host) {
-  const h = normalizeHost(host);
-  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
-  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
-}
-var SANDBOX_PROXY_PORT = 3128;
-var SANDBOX_MODEL_PORT = 3129;
-var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 // src/core/sessions/session.ts
 var SESSION_ROLES = [
@@ -43317,7 +43333,9 @@ function renderDispatchInputs(request2) {
     // Likewise: the workflow's agent job times out AGENT_JOB_MARGIN_MINUTES after the app would cancel it.
     ...request2.timeoutMinutes ? { timeout: String(request2.timeoutMinutes + AGENT_JOB_MARGIN_MINUTES) } : {},
     // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
-    ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {}
+    ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {},
+    // Likewise: only a change set's plan sessions ask for the `views` job.
+    ...request2.views ? { views: "1" } : {}
   };
 }
 
@@ -43373,6 +43391,92 @@ function engineProblem(settings, engine) {
   if (settings.allow.includes(engine)) return null;
   return `the engine ${engine} is not allowed by session.engine in .github/baton.yml (allowed: ${settings.allow.join(", ")}); add it to session.engine.allow, or choose one of those`;
 }
+
+// src/core/plan/plan.ts
+var Complexity = external_exports.enum(["easy", "normal", "complex"]);
+var MAX_WORKERS = 60;
+var MAX_FOLLOW_UP_ROUNDS = 5;
+var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
+var BuildType = external_exports.enum(["code", "research", "content"]);
+var OutputPath = external_exports.string().trim().min(1).max(300).refine(
+  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
+  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
+);
+var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").transform((name) => name.toLowerCase());
+var PlanWorker = external_exports.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: external_exports.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default("normal"),
+  /**
+   * The coding engine of this worker's work and fix sessions, when not the
+   * one `session.engine` gives the role: one the configuration allows.
+   */
+  engine: Engine.optional(),
+  /**
+   * In a change set (docs/change-sets.md): the repository this worker changes,
+   * one `changeSets.repositories` lists; absent, the issue's own.
+   */
+  repository: RepositoryName.optional(),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: external_exports.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: external_exports.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: external_exports.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
+});
+var Plan = external_exports.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: external_exports.literal(1),
+  /**
+   * The build id, `<issue>-<slug>` (a change set's member builds copy the set's
+   * plan under their own, `<issue>-<slug>.<owner>.<repo>`); must match the branch it lies on.
+   */
+  build: external_exports.string().min(1).max(200),
+  /** The issue the build answers. */
+  issue: external_exports.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: external_exports.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: external_exports.string().trim().min(1).max(3e3),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: external_exports.array(PlanWorker).min(1).max(500)
+});
+function waveOf(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function buildTypeOf(plan) {
+  return plan.type ?? "code";
+}
+
+// src/core/sessions/egress.ts
+function normalizeHost(host) {
+  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIpLiteral(host) {
+  const h = normalizeHost(host);
+  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
+  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
+}
+var SANDBOX_PROXY_PORT = 3128;
+var SANDBOX_MODEL_PORT = 3129;
+var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 // src/core/vocabulary/nearest.ts
 function findNearest(word, candidates) {
@@ -43687,6 +43791,22 @@ var Research = external_exports.strictObject({
 }).refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
   message: "set allowedDomains or blockedDomains, not both (the API accepts one)"
 });
+var MAX_CHANGE_SET_REPOSITORIES = 10;
+var ChangeSets = external_exports.strictObject({
+  /**
+   * The repositories a build of this repository may change besides this one,
+   * each installed in the same installation and set up for Baton. Listing a
+   * repository also lets this repository's text (the plan's briefs, its
+   * workers' reports) reach it.
+   */
+  repositories: external_exports.array(RepositoryName).max(MAX_CHANGE_SET_REPOSITORIES).default([]).refine((names2) => new Set(names2).size === names2.length, "lists a repository twice"),
+  /**
+   * The repositories that may see this repository's text through a change set
+   * (the plan's read of it, its workers' reports): needed where this repository
+   * is private or internal; a public one's text is anyone's.
+   */
+  shareWith: external_exports.array(RepositoryName).max(50).default([])
+});
 var Config = external_exports.strictObject({
   /** The issue label that starts a build. */
   label: LabelName.default("orchestrate"),
@@ -43710,10 +43830,11 @@ var Config = external_exports.strictObject({
   final: Final.prefault({}),
   plan: PlanSettings.prefault({}),
   improve: Improve.prefault({}),
-  research: Research.prefault({})
+  research: Research.prefault({}),
+  changeSets: ChangeSets.prefault({})
 }).superRefine((config3, ctx) => {
   const codex = readEngineSettings(config3.session.engine).allow.includes("codex");
-  const named2 = [
+  const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
     // OpenAI's models are priced only where Codex may run.
     ...codex ? MODEL_KINDS.map((kind) => ({
@@ -43721,7 +43842,7 @@ var Config = external_exports.strictObject({
       path: ["models", "openai", kind]
     })) : []
   ];
-  for (const { model, path: path2 } of named2) {
+  for (const { model, path: path2 } of named3) {
     if (findModelPrice(model, config3.models.prices)) continue;
     ctx.addIssue({
       code: "custom",
@@ -44428,11 +44549,11 @@ function merge3(defaults2, route2, options2) {
 }
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
+  return url2 + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -45920,7 +46041,7 @@ function takeProcessSecrets(given) {
   }
   return source;
 }
-function eraseInitialEnvironment(names) {
+function eraseInitialEnvironment(names2) {
   let fd = null;
   try {
     const stat = (0, import_node_fs.readFileSync)("/proc/self/stat", "utf8");
@@ -45931,7 +46052,7 @@ function eraseInitialEnvironment(names) {
     fd = (0, import_node_fs.openSync)("/proc/self/mem", "r+");
     const block = Buffer.alloc(end - start);
     (0, import_node_fs.readSync)(fd, block, 0, block.length, start);
-    for (const [offset, length] of valuesOf(block, names)) {
+    for (const [offset, length] of valuesOf(block, names2)) {
       (0, import_node_fs.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
     }
     return null;
@@ -45941,13 +46062,13 @@ function eraseInitialEnvironment(names) {
     if (fd !== null) (0, import_node_fs.closeSync)(fd);
   }
 }
-function valuesOf(block, names) {
+function valuesOf(block, names2) {
   const found = [];
   let at = 0;
   while (at < block.length) {
     const next = block.indexOf(0, at);
     const entryEnd = next === -1 ? block.length : next;
-    for (const name of names) {
+    for (const name of names2) {
       const prefix = Buffer.from(`${name}=`);
       if (entryEnd - at >= prefix.length && block.subarray(at, at + prefix.length).equals(prefix)) {
         found.push([at + prefix.length, entryEnd - at - prefix.length]);
@@ -51744,6 +51865,12 @@ function keyOf(ctx, id) {
 var commentTags = remembered(new CommentTags());
 
 // src/github/client/types.ts
+async function contextOf(ctx, repository) {
+  const [owner = "", repo = ""] = repository.split("/");
+  if (`${ctx.owner}/${ctx.repo}`.toLowerCase() === repository.toLowerCase()) return ctx;
+  const octokit = ctx.octokitFor ? await ctx.octokitFor(repository) : ctx.octokit;
+  return { ...ctx, octokit, owner, repo };
+}
 function buildKey(ctx, build) {
   return `${ctx.owner}/${ctx.repo}#${build}`;
 }
@@ -51789,6 +51916,7 @@ var LedgerCommand = external_exports.discriminatedUnion("name", [
   external_exports.object({ name: external_exports.literal("cancel") }),
   external_exports.object({ name: external_exports.literal("status") }),
   external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
+  external_exports.object({ name: external_exports.literal("rollback") }),
   external_exports.object({ name: external_exports.literal("steer"), worker: Worker, text: external_exports.string() }),
   external_exports.object({ name: external_exports.literal("queue"), worker: Worker, text: external_exports.string() }),
   external_exports.object({ name: external_exports.literal("continue"), worker: Worker })
@@ -51822,6 +51950,7 @@ var ARGS = {
   cancel: [],
   status: [],
   improve: ["loops"],
+  rollback: [],
   steer: ["worker", "text"],
   queue: ["worker", "text"],
   continue: ["worker"]
@@ -51929,67 +52058,269 @@ function formatTime(iso) {
   return match ? `${match[1]} ${match[2]} UTC` : iso;
 }
 
-// src/core/plan/plan.ts
-var Complexity = external_exports.enum(["easy", "normal", "complex"]);
-var MAX_WORKERS = 60;
-var MAX_FOLLOW_UP_ROUNDS = 5;
-var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
-var BuildType = external_exports.enum(["code", "research", "content"]);
-var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
-  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
-);
-var PlanWorker = external_exports.strictObject({
-  /** `W<wave>.<seq>`; the wave is the first number. */
-  id: WorkerId,
-  /** What the worker delivers, in a few words; it becomes the PR title. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** Workers whose merged work this one builds on; only earlier waves. */
-  depends_on: external_exports.array(WorkerId).max(60).default([]),
-  /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal"),
-  /**
-   * The coding engine of this worker's work and fix sessions, when not the
-   * one `session.engine` gives the role: one the configuration allows.
-   */
-  engine: Engine.optional(),
-  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
-  outputs: external_exports.array(OutputPath).max(50).optional(),
-  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
-  sub_issue: external_exports.number().int().positive().optional(),
-  /**
-   * The improvement loop that planned this worker (docs/improve.md); set by the
-   * plan session's own code, absent outside loops.
-   */
-  loop: external_exports.number().int().min(1).max(99).optional(),
-  /**
-   * In a research build: the follow-up round whose synthesis proposed this
-   * worker (1 for the first synthesis). Set by the synthesis session's own
-   * code; it runs only after a person's `/approve` (docs/build-types.md).
-   */
-  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
-});
-var Plan = external_exports.strictObject({
-  /** Schema version, so that later plans can be told apart. */
-  version: external_exports.literal(1),
-  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
-  build: external_exports.string().min(1).max(80),
-  /** The issue the build answers. */
-  issue: external_exports.number().int().positive(),
-  /** One line: what the build delivers. */
-  title: external_exports.string().trim().min(1).max(200),
-  /** `code` when absent; a `research` or `content` build changes what workers may write. */
-  type: BuildType.optional(),
-  /** One paragraph for people: the approach, and what is left out. */
-  summary: external_exports.string().trim().min(1).max(3e3),
-  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
-  workers: external_exports.array(PlanWorker).min(1).max(500)
-});
-function waveOf(id) {
-  return Number(id.slice(1, id.indexOf(".")));
+// src/core/plan/plan-graph.ts
+function findCycles(nodes) {
+  const edges = /* @__PURE__ */ new Map();
+  for (const { id, dependsOn } of nodes) edges.set(id, [...edges.get(id) ?? [], ...dependsOn]);
+  const state = /* @__PURE__ */ new Map();
+  const stack = [];
+  const cycles = /* @__PURE__ */ new Map();
+  function visit2(id) {
+    state.set(id, "active");
+    stack.push(id);
+    for (const dep of edges.get(id) ?? []) {
+      if (dep === id || !edges.has(dep)) continue;
+      const seen = state.get(dep);
+      if (seen === "active") {
+        const cycle = rotateToLowest(stack.slice(stack.indexOf(dep)));
+        cycles.set(cycle.join(" "), cycle);
+      } else if (!seen) {
+        visit2(dep);
+      }
+    }
+    stack.pop();
+    state.set(id, "done");
+  }
+  for (const id of [...edges.keys()].sort(compareWorkerIds)) {
+    if (!state.has(id)) visit2(id);
+  }
+  return [...cycles.values()];
 }
-function buildTypeOf(plan) {
-  return plan.type ?? "code";
+function rotateToLowest(cycle) {
+  const lowest = [...cycle].sort(compareWorkerIds)[0];
+  const start = lowest === void 0 ? 0 : cycle.indexOf(lowest);
+  return [...cycle.slice(start), ...cycle.slice(0, start)];
+}
+
+// src/core/plan/set-plan.ts
+function repositoryOf(worker, home) {
+  return worker.repository ?? home.toLowerCase();
+}
+function isChangeSetPlan(plan, home) {
+  return plan.workers.some((worker) => repositoryOf(worker, home) !== home.toLowerCase());
+}
+function planRepositories(plan, home) {
+  return [...new Set(plan.workers.map((worker) => repositoryOf(worker, home)))];
+}
+function repositoryGraph(plan, home) {
+  const where = new Map(plan.workers.map((worker) => [worker.id, repositoryOf(worker, home)]));
+  const graph = new Map(planRepositories(plan, home).map((repo) => [repo, []]));
+  for (const worker of plan.workers) {
+    const repo = repositoryOf(worker, home);
+    const after2 = graph.get(repo) ?? [];
+    for (const dep of worker.depends_on) {
+      const other = where.get(dep);
+      if (other && other !== repo && !after2.includes(other)) after2.push(other);
+    }
+    graph.set(repo, after2);
+  }
+  return graph;
+}
+function repositoryOrder(plan, home) {
+  const after2 = repositoryGraph(plan, home);
+  const [cycle] = findCycles([...after2].map(([id, dependsOn]) => ({ id, dependsOn })));
+  if (cycle) return { ok: false, cycle };
+  const order = [];
+  const placed = /* @__PURE__ */ new Set();
+  while (order.length < after2.size) {
+    const next = [...after2].find(
+      ([repo, deps]) => !placed.has(repo) && deps.every((dep) => placed.has(dep))
+    );
+    if (!next) break;
+    order.push(next[0]);
+    placed.add(next[0]);
+  }
+  return { ok: true, order, after: after2 };
+}
+function landsAfter(after2, repository) {
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (repo) => {
+    for (const [other, deps] of after2)
+      if (deps.includes(repo) && !found.has(other)) {
+        found.add(other);
+        visit2(other);
+      }
+  };
+  visit2(repository);
+  return [...found];
+}
+function sliceOf(plan, repository, home) {
+  return { ...plan, workers: plan.workers.filter((w) => repositoryOf(w, home) === repository) };
+}
+function outsideDependencies(plan, repository, home) {
+  const where = new Map(plan.workers.map((worker) => [worker.id, repositoryOf(worker, home)]));
+  const outside = /* @__PURE__ */ new Map();
+  for (const worker of plan.workers) {
+    if (repositoryOf(worker, home) !== repository) continue;
+    for (const dep of worker.depends_on) {
+      const other = where.get(dep);
+      if (other && other !== repository) outside.set(dep, other);
+    }
+  }
+  return outside;
+}
+
+// src/core/status/render-spend.ts
+var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
+var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
+function renderSpendByRole(totals) {
+  const parts = ROLES.filter(
+    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
+  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
+  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
+  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
+  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
+  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
+}
+function renderTally(tally) {
+  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
+}
+function renderStateLegend() {
+  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
+  return `<sub>${entries.join(" · ")}</sub>`;
+}
+var ROUND_TEXT = {
+  "changes-requested": "changes requested",
+  fixed: "fixed",
+  approved: "approved"
+};
+function renderRounds(rounds) {
+  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
+}
+
+// src/core/status/render-progress-table.ts
+var TITLE_MAX = 60;
+function showsEngines(rows) {
+  return rows.some((row) => row.engine !== "baton");
+}
+function renderWorkerTable(rows, { finishedRows }) {
+  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
+  const hidden = rows.length - shown.length;
+  const engines = showsEngines(rows);
+  const repos = rows.some((row) => row.repository !== void 0);
+  const more = `${engines ? " |" : ""}${repos ? " |" : ""}`;
+  const extra = (row) => `${engines ? ` ${row.engine} |` : ""}${repos ? ` ${code(row.repository ?? "")} |` : ""}`;
+  return [
+    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}${repos ? " Repository |" : ""}`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}${repos ? " --- |" : ""}`,
+    ...shown.map((row) => `${workerLine(row)}${extra(row)}`),
+    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
+  ].join("\n");
+}
+function workerLine(row) {
+  const label = STATE_LABELS[row.state];
+  const note = row.note ? `: ${escapeCell(row.note)}` : "";
+  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
+  const rounds = renderRounds(row.rounds);
+  const review = rounds ? `<br>🔁 ${rounds}` : "";
+  const cells = [
+    label.emoji,
+    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
+    `${label.text}${note}${hint}${review}`,
+    row.run ? linkTo(row.run) : "—",
+    row.pull ? linkTo(row.pull) : "—",
+    String(row.attempts),
+    row.tokens === null ? "—" : formatTokens(row.tokens),
+    row.costUsd === null ? "—" : formatUsd(row.costUsd)
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+function renderCommandHistory(entries) {
+  if (entries.length === 0) return [];
+  return [
+    [
+      "<details><summary>Recent commands</summary>",
+      "",
+      "| When | Who | Command |",
+      "| --- | --- | --- |",
+      ...entries.map(
+        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
+      ),
+      "",
+      "</details>"
+    ].join("\n")
+  ];
+}
+function shorten2(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function linkTo(target) {
+  return link(target.url, target.label);
+}
+function link(url2, label) {
+  return `[${escapeLinkText(label)}](${url2})`;
+}
+
+// src/core/status/render-change-set.ts
+var STATE_TEXT = {
+  planned: "📋 planned",
+  starting: "⏳ starting",
+  running: "🔨 running",
+  held: "⛔ held",
+  attention: "🙋 needs a person",
+  landing: "📦 landing",
+  merged: "✅ merged",
+  cancelled: "🛑 cancelled"
+};
+function renderChangeSet(view) {
+  if (view.repositories.length === 0) return planningLine(view);
+  const lines = [
+    `**Change set** across ${view.repositories.length} repositories, landing in this order: ${view.repositories.map((repo) => code(repo.name)).join(" → ")}.`
+  ];
+  if (view.planning && !view.planning.across && view.planning.why) {
+    lines.push("", `ℹ️ ${escapeText(view.planning.why)}`);
+  }
+  lines.push(
+    "",
+    "| Repository | Workers | Build branch | Final pull request | State |",
+    "| --- | --- | --- | --- | --- |",
+    ...view.repositories.map(repositoryLine)
+  );
+  if (view.rollback) {
+    lines.push(
+      "",
+      `↩️ **Rolled back** by ${escapeText(view.rollback.by)} (${formatTime(view.rollback.at)}): a revert pull request in every repository whose final pull request merged, released in reverse order.`
+    );
+  }
+  return lines.join("\n");
+}
+function planningLine({ planning, home }) {
+  if (!planning) return "";
+  if (!planning.across) return `ℹ️ ${escapeText(planning.why ?? `Planned for ${home} alone.`)}`;
+  return `🔭 **Change set:** the plan session reads ${planning.repositories.map((repo) => code(repo)).join(", ")} too (read-only), and may give workers to them.`;
+}
+function repositoryLine(repo) {
+  const workers = repo.estimateUsd === void 0 ? `${repo.done} of ${repo.workers} done` : `${repo.workers} (about ${formatUsd(repo.estimateUsd)})`;
+  const final = repo.final ? `${link(repo.final.url, `#${repo.final.number}`)} ${repo.final.state}${repo.final.state === "open" ? repo.released ? ", released" : ", waiting" : ""}` : "—";
+  const revert = repo.revert ? `<br>↩️ revert ${link(repo.revert.url, `#${repo.revert.number}`)} ${repo.revert.state}` : "";
+  const note = repo.note ? `: ${escapeCell(repo.note)}` : "";
+  const cells = [
+    link(repo.url, repo.name),
+    workers,
+    repo.branch ? link(repo.branch.url, repo.branch.label) : "—",
+    `${final}${revert}`,
+    `${STATE_TEXT[repo.state]}${note}`
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+function nodeId(worker) {
+  return worker.replace(".", "_");
+}
+function renderSetGraph(plan, home) {
+  const lines = ["```mermaid", "graph LR"];
+  const repositories = [...new Set(plan.workers.map((worker) => repositoryOf(worker, home)))];
+  for (const [index, repo] of repositories.entries()) {
+    lines.push(`  subgraph repo${index}["${escapeMermaidLabel(repo)}"]`);
+    for (const worker of plan.workers.filter((one) => repositoryOf(one, home) === repo))
+      lines.push(
+        `    ${nodeId(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
+      );
+    lines.push("  end");
+  }
+  for (const worker of plan.workers)
+    for (const dep of worker.depends_on) lines.push(`  ${nodeId(dep)} --> ${nodeId(worker.id)}`);
+  lines.push("```");
+  return lines.join("\n\n");
 }
 
 // src/core/status/render-plan.ts
@@ -52007,21 +52338,23 @@ function renderPlanTable({
   config: config3,
   links
 }) {
+  const repos = plan.workers.some((worker) => worker.repository !== void 0);
   const rows = byWave(plan).flatMap(
     ([wave, workers]) => workers.map((worker) => {
       const deps = worker.depends_on.length > 0 ? worker.depends_on.join(", ") : "—";
       const model = `${worker.complexity} → ${code(config3.models[worker.complexity])}`;
       const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
+      const repo = repos ? ` ${worker.repository ?? "this repository"} |` : "";
+      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} |${repo} ${deps} | ${model} | ${brief} |`;
     })
   );
   return [
-    "| Wave | Worker | Title | Depends on | Model | Brief |",
-    "| --- | --- | --- | --- | --- | --- |",
+    `| Wave | Worker | Title |${repos ? " Repository |" : ""} Depends on | Model | Brief |`,
+    `| --- | --- | --- |${repos ? " --- |" : ""} --- | --- | --- |`,
     ...rows
   ].join("\n");
 }
-function nodeId(worker) {
+function nodeId2(worker) {
   return worker.replace(".", "_");
 }
 function renderPlanGraph(plan) {
@@ -52030,14 +52363,14 @@ function renderPlanGraph(plan) {
     lines.push(`  subgraph wave${wave}["Wave ${wave}"]`);
     for (const worker of workers) {
       lines.push(
-        `    ${nodeId(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
+        `    ${nodeId2(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
       );
     }
     lines.push("  end");
   }
   for (const [, workers] of byWave(plan)) {
     for (const worker of workers) {
-      for (const dep of worker.depends_on) lines.push(`  ${nodeId(dep)} --> ${nodeId(worker.id)}`);
+      for (const dep of worker.depends_on) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(worker.id)}`);
     }
   }
   lines.push("```");
@@ -52084,95 +52417,6 @@ function renderPlanEstimate({
     );
   }
   return lines.join("\n\n");
-}
-
-// src/core/status/render-spend.ts
-var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
-var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
-function renderSpendByRole(totals) {
-  const parts = ROLES.filter(
-    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
-  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
-  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
-  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
-  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
-  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
-}
-function renderTally(tally) {
-  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
-}
-function renderStateLegend() {
-  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
-  return `<sub>${entries.join(" · ")}</sub>`;
-}
-var ROUND_TEXT = {
-  "changes-requested": "changes requested",
-  fixed: "fixed",
-  approved: "approved"
-};
-function renderRounds(rounds) {
-  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
-}
-
-// src/core/status/render-progress-table.ts
-var TITLE_MAX = 60;
-function showsEngines(rows) {
-  return rows.some((row) => row.engine !== "baton");
-}
-function renderWorkerTable(rows, { finishedRows }) {
-  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
-  const hidden = rows.length - shown.length;
-  const engines = showsEngines(rows);
-  const more = engines ? " |" : "";
-  return [
-    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}`,
-    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ""}`),
-    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
-  ].join("\n");
-}
-function workerLine(row) {
-  const label = STATE_LABELS[row.state];
-  const note = row.note ? `: ${escapeCell(row.note)}` : "";
-  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
-  const rounds = renderRounds(row.rounds);
-  const review = rounds ? `<br>🔁 ${rounds}` : "";
-  const cells = [
-    label.emoji,
-    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
-    `${label.text}${note}${hint}${review}`,
-    row.run ? linkTo(row.run) : "—",
-    row.pull ? linkTo(row.pull) : "—",
-    String(row.attempts),
-    row.tokens === null ? "—" : formatTokens(row.tokens),
-    row.costUsd === null ? "—" : formatUsd(row.costUsd)
-  ];
-  return `| ${cells.join(" | ")} |`;
-}
-function renderCommandHistory(entries) {
-  if (entries.length === 0) return [];
-  return [
-    [
-      "<details><summary>Recent commands</summary>",
-      "",
-      "| When | Who | Command |",
-      "| --- | --- | --- |",
-      ...entries.map(
-        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
-      ),
-      "",
-      "</details>"
-    ].join("\n")
-  ];
-}
-function shorten2(text, max) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-function linkTo(target) {
-  return link(target.url, target.label);
-}
-function link(url2, label) {
-  return `[${escapeLinkText(label)}](${url2})`;
 }
 
 // src/core/status/render-messages.ts
@@ -52232,11 +52476,11 @@ function renderProgressGraph(rows) {
     const title = row.title.length > TITLE_MAX2 ? `${row.title.slice(0, TITLE_MAX2 - 1)}…` : row.title;
     const { emoji: emoji3, text } = STATE_LABELS[row.state];
     lines.push(
-      `  ${nodeId2(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
+      `  ${nodeId3(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
     );
   }
   for (const row of rows) {
-    for (const dep of row.dependsOn) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(row.id)}`);
+    for (const dep of row.dependsOn) lines.push(`  ${nodeId3(dep)} --> ${nodeId3(row.id)}`);
   }
   const used = new Set(rows.map((row) => row.state));
   for (const state of Object.keys(STATE_STYLES)) {
@@ -52245,7 +52489,7 @@ function renderProgressGraph(rows) {
   lines.push("```");
   return lines.join("\n");
 }
-function nodeId2(worker) {
+function nodeId3(worker) {
   return worker.replace(".", "_");
 }
 function className(state) {
@@ -52268,11 +52512,12 @@ function renderReport({
   plan,
   progress,
   completions,
-  seriesReport
+  seriesReport,
+  changeSet
 }) {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
-    header(plan, progress),
+    header(plan, progress, changeSet),
     ...seriesReport ? [seriesReport] : [],
     usageTable(progress),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
@@ -52282,15 +52527,21 @@ The build record — plan, briefs and every completion report — is in [${escap
   const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;
   return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
 }
-function header(plan, progress) {
+function header(plan, progress, changeSet) {
   const { merged, skipped, tokens, costUsd } = progress.totals;
   return [
-    `Closes #${progress.issue}`,
+    changeSet ? partOfSet(changeSet) : `Closes #${progress.issue}`,
     "",
     `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
     "",
     reportText(plan.summary)
   ].join("\n");
+}
+function partOfSet({ issue: issue2, repositories, after: after2 }) {
+  const set4 = `[${escapeLinkText(`${issue2.repository}#${issue2.number}`)}](${issue2.url})`;
+  const order = repositories.map((repo) => code(repo)).join(" → ");
+  const waits = after2.length > 0 ? ` It merges after the final pull requests of ${after2.map((repo) => code(repo)).join(", ")} (the check \`baton/change-set\` waits for them).` : "";
+  return `Part of the change set ${set4}, which lands in this order: ${order}.${waits}`;
 }
 function usageTable(progress) {
   const engines = showsEngines(progress.workers);
@@ -52360,12 +52611,13 @@ var PROGRESS_MAX_CHARS = 6e4;
 var BAR_WIDTH = 20;
 function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
   const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
+  const set4 = view.changeSet !== void 0;
   switch (view.phase) {
     case "running":
-      return fitProgress(view.progress, notices(view.progress), limit);
+      return fitProgress(view.progress, notices(view.progress, set4), limit);
     case "done": {
       const final = view.progress?.finalPull;
-      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
+      const lead = set4 ? "🎉 **Delivered.** Every repository's final pull request was merged, in order." : `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
       return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
     }
     case "cancelled": {
@@ -52425,7 +52677,7 @@ function dailyCapLine(hold) {
   const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
   return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
 }
-function notices(progress) {
+function notices(progress, set4 = false) {
   const lines = [...(progress.adaptations ?? []).map(adaptationLine)];
   if (progress.paused) {
     lines.push(
@@ -52448,7 +52700,9 @@ function notices(progress) {
       `⚠️ The final pull request ${link(final.url, `#${final.number}`)} was closed without merging. Reopen it to deliver the build.`
     );
   } else if (!final && progress.totals.total > 0 && progress.totals.merged + progress.totals.skipped === progress.totals.total) {
-    lines.push(doneLine(progress));
+    lines.push(
+      set4 ? "📦 Every worker is done: each repository's final pull request lands in the order above." : doneLine(progress)
+    );
   }
   return lines;
 }
@@ -52478,24 +52732,24 @@ function them(workers) {
   return workers.length === 1 ? "it" : "them";
 }
 function adaptationLine(view) {
-  const names = view.workers.join(", ");
-  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names}`;
+  const names2 = view.workers.join(", ");
+  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names2}`;
   const diff = view.diff ? ` (${link(view.diff, "diff")})` : "";
   const run2 = view.run ? ` (${link(view.run.url, view.run.label)})` : "";
   const after2 = `after ${view.source}'s learnings`;
   switch (view.state) {
     case "pending":
-      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names2} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
     case "revising":
-      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names2} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
     case "awaiting-approval":
-      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names} with the change.`;
+      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names2} with the change.`;
     case "applied":
       return `✏️ Revised the ${briefs} ${after2}${diff}.`;
     case "unchanged":
       return `✏️ The adapt session after ${view.source} changed no brief${run2}.`;
     case "failed":
-      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
+      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names2} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
     default: {
       const _exhaustive = view.state;
       return _exhaustive;
@@ -52601,7 +52855,17 @@ function attentionOf(view) {
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
     view.series?.ended ?? null,
     // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
-    view.ignoredClose ?? null
+    view.ignoredClose ?? null,
+    // A change set's repositories: what holds each, its final pull request, its revert.
+    (view.changeSet?.repositories ?? []).map((repo) => [
+      repo.name,
+      repo.state,
+      repo.note,
+      repo.final,
+      repo.released,
+      repo.revert
+    ]),
+    view.changeSet?.rollback ?? null
   ]);
 }
 function attentionMark(view) {
@@ -52641,8 +52905,12 @@ function renderStatusComment({
   return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
 }
 function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
-  const marker = statusMarker(view.build, attentionMark(view));
-  const head = [marker, `**Baton** · build ${code(view.build)}`].join("\n");
+  const head = [
+    statusMarker(view.build, attentionMark(view)),
+    `**Baton** · build ${code(view.build)}`,
+    // A change set's repositories come first: they say where everything below happens.
+    ...view.changeSet ? ["", renderChangeSet(view.changeSet)] : []
+  ].join("\n");
   const series = [
     ...view.series ? [renderSeries(view.series)] : [],
     ...view.networkOpen ? [NETWORK_OPEN] : [],
@@ -52712,11 +52980,9 @@ The plan will appear here when the session has written it.`;
 }
 function renderPlanReady(view, room) {
   const ask = view.config.approval === "none" ? "Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it." : "Reply `/approve` to start, or `/replan <what to change>`.";
-  const shapes = [
-    [renderPlanTable(view), renderPlanGraph(view.plan)],
-    [renderPlanTable(view)],
-    [renderWaveLines(view)]
-  ];
+  const set4 = view.changeSet;
+  const graph = set4 ? renderSetGraph(view.plan, set4.home) : renderPlanGraph(view.plan);
+  const shapes = [[renderPlanTable(view), graph], [renderPlanTable(view)], [renderWaveLines(view)]];
   let body = "";
   for (const middle of shapes) {
     body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join("\n\n");
@@ -53079,6 +53345,7 @@ function foldCommands(commands) {
     paused: null,
     cancelled: null,
     improves: [],
+    rollbacks: [],
     messages: /* @__PURE__ */ new Map(),
     continues: /* @__PURE__ */ new Map(),
     history: commands.slice(-HISTORY_LENGTH)
@@ -53123,6 +53390,9 @@ function applyCommand(state, info) {
       state.improves.push(info);
       return;
     case "status":
+      return;
+    case "rollback":
+      state.rollbacks.push(info);
       return;
     case "steer":
     case "queue":
@@ -53216,13 +53486,13 @@ function commandKey(info) {
 }
 function uniqueSorted(items, key, compare) {
   const seen = /* @__PURE__ */ new Set();
-  const unique2 = [];
+  const unique3 = [];
   for (const item of [...items].sort(compare)) {
     if (seen.has(key(item))) continue;
     seen.add(key(item));
-    unique2.push(item);
+    unique3.push(item);
   }
-  return unique2;
+  return unique3;
 }
 
 // src/core/snapshot/issue-close.ts
@@ -53305,7 +53575,7 @@ function writesOwed(snapshot) {
   const { workers } = snapshot.plan.plan;
   const { skips } = foldCommands(snapshot.commands);
   const started = (id) => snapshot.branches[id] !== void 0 || snapshot.runs.some((run2) => run2.role === "work" && run2.worker === id);
-  const ended = (id) => snapshot.pulls.some(
+  const ended2 = (id) => snapshot.pulls.some(
     (pull) => pull.worker === id && (pull.state === "merged" || pull.state === "closed")
   );
   const chains = dependentChainLengths(workers);
@@ -53314,11 +53584,11 @@ function writesOwed(snapshot) {
   for (const { id, depends_on } of workers) {
     if (!started(id)) {
       if (!skips.has(id)) waiting = true;
-      const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended);
+      const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended2);
       if (next) owed += WRITES_PER_STARTED_WORKER;
       continue;
     }
-    if (ended(id)) continue;
+    if (ended2(id)) continue;
     owed += WRITES_OWED_PER_WORKER;
     const runs = snapshot.runs.filter((run2) => run2.worker === id);
     const pull = snapshot.pulls.find(
@@ -54021,77 +54291,94 @@ ${body}`
   return !posted.taken;
 }
 
-// src/github/client/request-reason.ts
-var import_node_async_hooks = require("node:async_hooks");
-function reasonOf(action) {
-  switch (action.kind) {
-    case "dispatch":
-    case "rerun-failed-jobs":
-    case "cancel-run":
-      return "session";
-    case "render-status":
-      return "status-edit";
-    case "merge-pull":
-      return "merge";
-    case "update-pull-branch":
-    case "sync-build-branch":
-      return "sync";
-    case "set-review-check":
-      return "review-check";
-    case "comment":
-    case "notice":
-      return "notice";
-    case "open-final-pull":
-    case "enable-auto-merge":
-      return "final-pull";
-    case "add-label":
-    case "remove-label":
-    case "close-pull":
-    case "delete-branch":
-    case "create-mirror":
-    case "retitle-issue":
-    case "close-sub-issue":
-    case "reopen-sub-issue":
-    case "clean-up-refs":
-    case "look-again":
-      return "housekeeping";
-    case "record-message":
-    case "forget-messages":
-      return "message";
-    default: {
-      const _exhaustive = action;
-      return _exhaustive;
+// src/github/client/conditional-reads.ts
+var PAGES_KEPT = 500;
+var SHARE_MS = 6e4;
+function createConditionalReads({
+  now = Date.now,
+  limit = PAGES_KEPT
+} = {}) {
+  const pages = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const keep = (url2, page) => {
+    pages.delete(url2);
+    pages.set(url2, page);
+    if (pages.size > limit) {
+      const oldest = pages.keys().next().value;
+      if (oldest !== void 0) pages.delete(oldest);
+    }
+  };
+  async function readPage(octokit, { url: url2, key }, pick2) {
+    const kept2 = pages.get(key);
+    try {
+      const answer = await octokit.request({
+        method: "GET",
+        url: url2,
+        ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
+      });
+      const page = {
+        etag: String(answer.headers.etag ?? ""),
+        items: pick2(answer.data),
+        next: nextOf(answer.headers.link)
+      };
+      if (page.etag) keep(key, page);
+      else pages.delete(key);
+      return page;
+    } catch (error62) {
+      if (statusOf(error62) !== 304 || !kept2) throw error62;
+      keep(key, kept2);
+      return kept2;
     }
   }
-}
-var current = new import_node_async_hooks.AsyncLocalStorage();
-function withReason(reason, work) {
-  return current.run(reason, work);
-}
-
-// src/github/observe/permissions.ts
-var TTL_MS = 6e4;
-var cache = remembered(/* @__PURE__ */ new Map());
-async function hasWriteAccess({ octokit, owner, repo }, login, {
-  now = Date.now(),
-  ttlMs = TTL_MS
-} = {}) {
-  const key = `${owner}/${repo}:${login.toLowerCase()}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) return hit.allowed;
-  let allowed = false;
-  try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
-      owner,
-      repo,
-      username: login
-    });
-    allowed = data.permission === "admin" || data.permission === "write";
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
+  async function readAll2(octokit, { first, scope }, pick2) {
+    const items = [];
+    for (let url2 = first; url2; ) {
+      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
+      items.push(...page.items);
+      url2 = page.next;
+    }
+    return items;
   }
-  cache.set(key, { allowed, at: now });
-  return allowed;
+  return {
+    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "" }) {
+      const url2 = octokit.request.endpoint(route2, params).url;
+      const first = `${scope} ${url2}`;
+      const shared = listings.get(first);
+      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
+      const startedAt = now();
+      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope }, pick2) };
+      listings.delete(first);
+      listings.set(first, listing);
+      listing.items.catch(() => {
+        if (listings.get(first) === listing) listings.delete(first);
+      });
+      for (const [key, old] of listings) {
+        if (old.startedAt >= startedAt - SHARE_MS) break;
+        listings.delete(key);
+      }
+      return listing.items;
+    },
+    clear() {
+      pages.clear();
+      listings.clear();
+    }
+  };
+}
+function nextOf(link2) {
+  if (typeof link2 !== "string") return null;
+  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
+}
+var conditionalReads = remembered(createConditionalReads());
+
+// src/github/change-set/default-branch.ts
+async function defaultBranchOf(ctx) {
+  const [repository] = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}",
+    params: { owner: ctx.owner, repo: ctx.repo },
+    pick: (data) => [data]
+  });
+  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
+  return repository.default_branch;
 }
 
 // src/core/plan/completion.ts
@@ -54261,9 +54548,9 @@ function dispatchedRunOf(run2, botLogin) {
 }
 var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
 function runOfUsageRef(ref, runs) {
-  const named2 = NAME.exec(ref);
-  if (!named2) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named2;
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named3;
   const run2 = runs.get(Number(id));
   if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
   if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
@@ -54283,15 +54570,15 @@ function tieUsage(listed, runs) {
   const counted = [];
   const uncounted = [];
   for (const { ref, message: message2 } of listed) {
-    const named2 = runOfUsageRef(ref, runs);
-    if (named2.run === null) {
-      uncounted.push({ ref, reason: named2.reason });
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
       continue;
     }
     const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named2.run, named2.attempt);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
     if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named2.run, record: record2 });
+    else counted.push({ ref, run: named3.run, record: record2 });
   }
   return { counted, uncounted };
 }
@@ -54315,85 +54602,6 @@ function usageOf(build, listed, runs) {
     ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
   };
 }
-
-// src/github/client/conditional-reads.ts
-var PAGES_KEPT = 500;
-var SHARE_MS = 6e4;
-function createConditionalReads({
-  now = Date.now,
-  limit = PAGES_KEPT
-} = {}) {
-  const pages = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  const keep = (url2, page) => {
-    pages.delete(url2);
-    pages.set(url2, page);
-    if (pages.size > limit) {
-      const oldest = pages.keys().next().value;
-      if (oldest !== void 0) pages.delete(oldest);
-    }
-  };
-  async function readPage(octokit, { url: url2, key }, pick2) {
-    const kept2 = pages.get(key);
-    try {
-      const answer = await octokit.request({
-        method: "GET",
-        url: url2,
-        ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
-      });
-      const page = {
-        etag: String(answer.headers.etag ?? ""),
-        items: pick2(answer.data),
-        next: nextOf(answer.headers.link)
-      };
-      if (page.etag) keep(key, page);
-      else pages.delete(key);
-      return page;
-    } catch (error62) {
-      if (statusOf(error62) !== 304 || !kept2) throw error62;
-      keep(key, kept2);
-      return kept2;
-    }
-  }
-  async function readAll2(octokit, { first, scope }, pick2) {
-    const items = [];
-    for (let url2 = first; url2; ) {
-      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
-      items.push(...page.items);
-      url2 = page.next;
-    }
-    return items;
-  }
-  return {
-    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "" }) {
-      const url2 = octokit.request.endpoint(route2, params).url;
-      const first = `${scope} ${url2}`;
-      const shared = listings.get(first);
-      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
-      const startedAt = now();
-      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope }, pick2) };
-      listings.delete(first);
-      listings.set(first, listing);
-      listing.items.catch(() => {
-        if (listings.get(first) === listing) listings.delete(first);
-      });
-      for (const [key, old] of listings) {
-        if (old.startedAt >= startedAt - SHARE_MS) break;
-        listings.delete(key);
-      }
-      return listing.items;
-    },
-    clear() {
-      pages.clear();
-      listings.clear();
-    }
-  };
-}
-function nextOf(link2) {
-  if (typeof link2 !== "string") return null;
-  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
-}
-var conditionalReads = remembered(createConditionalReads());
 
 // src/github/observe/read-runs.ts
 async function readRuns(ctx, { build, since, freshFrom }) {
@@ -54437,8 +54645,8 @@ async function readDispatchedRuns(ctx, since) {
     if (statusOf(error62) === 404) return null;
     throw error62;
   }
-  const unique2 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique2.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+  const unique3 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique3.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
 }
 function listedRuns(data) {
   const runs = data?.workflow_runs ?? [];
@@ -54519,6 +54727,287 @@ function adaptationsOf(messages) {
     const record2 = parseAdaptationMessage(message2);
     return record2 ? [record2] : [];
   });
+}
+
+// src/github/observe/build-query.ts
+var BUILD_QUERY = (
+  /* GraphQL */
+  `
+  query BatonBuild(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+  }
+
+  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequests(
+        baseRefName: $integration
+        first: 50
+        after: $after
+        orderBy: { field: CREATED_AT, direction: ASC }
+      ) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...Pull }
+      }
+    }
+  }
+
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
+  query BatonMembers(
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  query BatonSet(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  fragment BuildRepository on Repository {
+    issue(number: $issue) {
+      title
+      state
+      createdAt
+      url
+      labels(first: 50) { nodes { name } }
+      comments(last: 100) { totalCount nodes { ...Comment } }
+      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
+        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
+      }
+      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+        ...StateEvents
+      }
+    }
+    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
+    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
+    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $integration
+      baseRefName: $defaultBranch
+      first: 20
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+    }
+    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    workers: object(expression: $workersPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
+    }
+    subIssueGraph: object(expression: $subIssuesPath) {
+      ... on Blob { byteSize isTruncated text }
+    }
+    completions: object(expression: $completionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+    loops: object(expression: $loopsPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
+    }
+  }
+
+  fragment MemberRepository on Repository {
+    nameWithOwner
+    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
+    workflow: object(expression: $workflowPath) { oid }
+    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $memberIntegration
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { ...GatedPull }
+    }
+    revertPulls: pullRequests(
+      headRefName: $revertBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      nodes { ...GatedPull }
+    }
+    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    completions: object(expression: $memberCompletionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+  }
+
+  fragment GatedPull on PullRequest {
+    number
+    state
+    merged
+    url
+    isCrossRepository
+    baseRefName
+    headRefOid
+    autoMergeRequest { enabledAt }
+    mergeCommit { oid }
+    commits(last: 1) {
+      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
+    }
+  }
+
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    isDraft
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
+        }
+      }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl }
+      ... on StatusContext { context state targetUrl }
+    }
+  }
+
+  fragment Comment on IssueComment {
+    databaseId
+    body
+    createdAt
+    updatedAt
+    author { login __typename }
+    reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`
+);
+function loginOf(author) {
+  if (!author) return "";
+  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
 }
 
 // src/github/client/immutable-cache.ts
@@ -54675,12 +55164,12 @@ async function recordCommits(ctx, refs) {
     const hit = commits.peek(keyOf3(sha));
     if (hit) found.set(sha, hit);
   }
-  const unknown2 = refs.filter(({ sha, nodeId: nodeId3 }) => nodeId3 && !found.has(sha));
+  const unknown2 = refs.filter(({ sha, nodeId: nodeId4 }) => nodeId4 && !found.has(sha));
   for (let i = 0; i < unknown2.length; i += IDS_PER_REQUEST) {
     const batch = unknown2.slice(i, i + IDS_PER_REQUEST);
     const nodes = await graphqlNodes(
       ctx,
-      batch.map(({ nodeId: nodeId3 }) => nodeId3)
+      batch.map(({ nodeId: nodeId4 }) => nodeId4)
     );
     batch.forEach(({ sha }, index) => {
       const target = nodes[index]?.target;
@@ -54710,147 +55199,628 @@ async function graphqlNodes(ctx, ids) {
   }
 }
 
-// src/github/reconcile/locate-build.ts
-async function findBuildForIssue(ctx, issue2) {
-  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
-  for (const ref of refs) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
-      return { build: branch.build, issue: issue2 };
-    }
-  }
-  return null;
+// src/github/observe/read-build-graph.ts
+function readBuildPage(ctx, operationName, variables) {
+  return ctx.octokit.graphql(BUILD_QUERY, {
+    operationName,
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ...variables
+  });
 }
-function buildOfBranch(ref) {
-  const branch = parseBatonBranch(ref ?? "");
-  if (!branch) return null;
-  const parsed = parseBuildId(branch.build);
-  return parsed ? { build: branch.build, issue: parsed.issue } : null;
+async function readBuildGraph(ctx, variables, alongside) {
+  const { repository, nodes } = alongside ? await ctx.octokit.graphql(BUILD_QUERY, {
+    operationName: "BatonSet",
+    ...variables,
+    ...alongside.variables,
+    ids: alongside.ids
+  }) : {
+    ...await ctx.octokit.graphql(BUILD_QUERY, {
+      operationName: "BatonBuild",
+      ...variables
+    }),
+    nodes: void 0
+  };
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
+    restOfPulls(ctx, variables, repository.pullRequests),
+    restOfRefs(ctx, variables.refPrefix, repository.refs),
+    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
+    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
+    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
+  ]);
+  return {
+    repository: {
+      ...repository,
+      pullRequests: pulls,
+      refs,
+      usageRefs,
+      ...adaptRefs ? { adaptRefs } : {},
+      ...messageRefs ? { messageRefs } : {}
+    },
+    ...nodes ? { alongside: nodes } : {}
+  };
+}
+async function restOfPulls(ctx, variables, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
+      integration: variables.integration,
+      after: page.endCursor
+    });
+    nodes.push(...repository.pullRequests.nodes);
+    page = repository.pullRequests.pageInfo;
+  }
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+async function restOfChecks(ctx, pull) {
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts;
+  if (pull.state !== "OPEN" || !head || !contexts) return;
+  let page = contexts.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
+      number: pull.number,
+      after: page.endCursor
+    });
+    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
+    const more = commit?.statusCheckRollup?.contexts;
+    if (!commit || commit.oid !== head.oid || !more) return;
+    contexts.nodes.push(...more.nodes);
+    contexts.pageInfo = more.pageInfo;
+    page = more.pageInfo;
+  }
+}
+async function restOfRefs(ctx, prefix, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
+      prefix,
+      after: page.endCursor
+    });
+    nodes.push(...repository.refs.nodes);
+    page = repository.refs.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
 }
 
-// src/github/store/look-schedule.ts
-function soonest(times) {
-  return times.reduce(
-    (first, time3) => first && first.ms <= time3.ms ? first : time3,
-    null
+// src/core/status/ledger-archive.ts
+var LEDGER_KEEP_CHARS = 3e4;
+var LEDGER_PART_CHARS = 6e4;
+var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
+function ledgerPartMarker(build, part) {
+  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
+}
+function findLedgerPart(body) {
+  const found = PART_MARKER.exec(body);
+  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
+}
+function renderLedgerPart({
+  build,
+  part,
+  commands
+}) {
+  return [
+    ledgerPartMarker(build, part),
+    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
+    renderCommandLedger(commands)
+  ].join("\n");
+}
+function ledgerSpill(commands) {
+  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
+  let size = 0;
+  let count = 0;
+  for (const info of commands) {
+    const entry = renderCommandLedger([info]).length;
+    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
+    size += entry;
+    count += 1;
+  }
+  const first = count;
+  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
+  if (count > 0) return commands.slice(0, count);
+  count = first;
+  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
+  return commands.slice(0, count);
+}
+
+// src/github/observe/permissions.ts
+var TTL_MS = 6e4;
+var cache = remembered(/* @__PURE__ */ new Map());
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
+  let allowed = false;
+  try {
+    const [permission] = await conditionalReads.paginate(octokit, {
+      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      params: { owner, repo, username: login },
+      pick: (data) => [String(data?.permission ?? "")]
+    });
+    allowed = permission === "admin" || permission === "write";
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
+}
+
+// src/github/observe/reactions.ts
+function reactionReadingFrom(env) {
+  return readingFrom(env.BATON_REACTIONS);
+}
+var viewerIsApp = remembered(new LearnedReading());
+var taken = remembered(/* @__PURE__ */ new Set());
+var TAKEN_MAX = 1e4;
+async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
+  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
+  if (!eyes) return false;
+  if (reading === "graphql") return eyes.viewerHasReacted;
+  const known = viewerIsApp.known(ctx);
+  if (reading === "auto" && known !== false) {
+    if (eyes.viewerHasReacted) {
+      viewerIsApp.learn(ctx, true);
+      return true;
+    }
+    if (known === true) return false;
+  }
+  if (eyes.createdAt === null) return false;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
+  if (taken.has(key)) return true;
+  const { worker, ...rest } = comment;
+  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
+    return false;
+  if (!await hasBatonEyes(ctx, comment.id)) return false;
+  if (taken.size >= TAKEN_MAX) taken.clear();
+  taken.add(key);
+  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
+  return true;
+}
+async function mayHaveBatonEyes(ctx, comment) {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+async function hasBatonEyes(ctx, id) {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: "eyes",
+    per_page: 100
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+
+// src/github/observe/read-comments.ts
+async function fetchComments(ctx, sources) {
+  return Promise.all(
+    sources.map(async (source) => {
+      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100
+      });
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? "",
+        author: c.user?.login ?? "",
+        isBot: c.user?.type === "Bot",
+        createdAt: c.created_at,
+        updatedAt: c.updated_at,
+        accepted: false,
+        eyes: c.reactions?.eyes
+      }));
+      for (const comment of plain) {
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
+    })
   );
 }
-var unrefTimer = (run2, ms) => {
-  const timer = setTimeout(run2, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-function createLookSchedule({
-  clock = Date.now,
-  setTimer = unrefTimer,
-  takes = () => true
-} = {}) {
-  const looks = /* @__PURE__ */ new Map();
-  const arm = (key, { ms, why }, look) => {
-    looks.get(key)?.cancel();
-    const wait2 = Math.max(0, ms);
-    const cancel = setTimer(() => {
-      looks.delete(key);
-      look.again();
-    }, wait2);
-    looks.set(key, { key, at: clock() + wait2, why, cancel });
-  };
-  return {
-    set(key, times, look) {
-      looks.get(key)?.cancel();
-      looks.delete(key);
-      const next = soonest(times.filter(takes));
-      if (next) arm(key, next, look);
-    },
-    within(key, next, look) {
-      const set4 = looks.get(key);
-      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
-      arm(key, next, look);
-    },
-    pending() {
-      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
-    },
-    stop() {
-      for (const { cancel } of looks.values()) cancel();
-      looks.clear();
+async function commentLists(ctx, { issue: issue2, repository }) {
+  const issueNode = repository.issue;
+  const sources = [
+    {
+      source: { number: issue2, source: { kind: "issue" } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
     }
-  };
-}
-
-// src/core/snapshot/daily-spend.ts
-function utcDay(iso) {
-  return new Date(iso).toISOString().slice(0, 10);
-}
-function dayStart(now) {
-  return `${utcDay(now)}T00:00:00Z`;
-}
-function spentOnDay(records, now) {
-  const day = utcDay(now);
-  const seen = /* @__PURE__ */ new Set();
-  let usd = 0;
-  for (const { repository, record: record2, at } of records) {
-    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    usd += record2.usage.cost_usd;
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: "pull", number: pull.number, worker: worker.worker }
+      },
+      window: pull.comments
+    });
   }
-  return usd;
+  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
+  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial2.map(({ source }) => source)
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window: window2 }) => ({
+      source,
+      comments: await Promise.all(
+        window2.nodes.map(async (node2) => {
+          const comment = {
+            id: node2.databaseId,
+            body: node2.body,
+            author: loginOf(node2.author),
+            isBot: node2.author?.__typename === "Bot",
+            createdAt: node2.createdAt,
+            updatedAt: node2.updatedAt
+          };
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node2.reactionGroups,
+              ...source.worker ? { worker: source.worker } : {}
+            },
+            reading
+          );
+          return { ...comment, accepted };
+        })
+      )
+    }))
+  );
+  return [...read, ...fetched];
 }
-function dailyCapsReached({
-  repoCapUsd,
-  repoUsage = [],
-  installationUsage,
-  now
-}) {
-  const holds = [];
-  const day = utcDay(now);
-  if (repoCapUsd !== null && repoCapUsd > 0) {
-    const spent = spentOnDay(repoUsage, now);
-    if (spent >= repoCapUsd)
-      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
-  }
-  if (installationUsage && installationUsage.capUsd > 0) {
-    const spent = spentOnDay(installationUsage.records, now);
-    if (spent >= installationUsage.capUsd)
-      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-
-// src/core/plan/plan-graph.ts
-function findCycles(nodes) {
-  const edges = /* @__PURE__ */ new Map();
-  for (const { id, dependsOn } of nodes) edges.set(id, [...edges.get(id) ?? [], ...dependsOn]);
-  const state = /* @__PURE__ */ new Map();
-  const stack = [];
-  const cycles = /* @__PURE__ */ new Map();
-  function visit2(id) {
-    state.set(id, "active");
-    stack.push(id);
-    for (const dep of edges.get(id) ?? []) {
-      if (dep === id || !edges.has(dep)) continue;
-      const seen = state.get(dep);
-      if (seen === "active") {
-        const cycle = rotateToLowest(stack.slice(stack.indexOf(dep)));
-        cycles.set(cycle.join(" "), cycle);
-      } else if (!seen) {
-        visit2(dep);
+async function collectComments(ctx, { build, lists }) {
+  const statuses = [];
+  const notices2 = [];
+  const live = [];
+  const parts = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const { body, author } = comment;
+      if (author === ctx.botLogin) {
+        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
+          const { createdAt, updatedAt } = comment;
+          statuses.push({ id: comment.id, body, createdAt, updatedAt });
+        }
+        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
+        const notice = source.source.kind === "issue" ? findNotice(body) : null;
+        if (notice?.build === build) notices2.push(notice.key);
+        continue;
+      }
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      for (const command of parsed.commands) {
+        live.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.createdAt,
+          source: source.source,
+          command
+        });
       }
     }
-    stack.pop();
-    state.set(id, "done");
   }
-  for (const id of [...edges.keys()].sort(compareWorkerIds)) {
-    if (!state.has(id)) visit2(id);
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const [oldest, ...rest] = statuses;
+  const archived = parts.flatMap((part) => part.commands);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
+  const commands = mergeLedger(ledgers, live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  return {
+    statusComment: oldest ? statusCommentOf(oldest) : null,
+    duplicateStatusIds: rest.map((status2) => status2.id),
+    commands,
+    ...parts.length > 0 ? {
+      ledgerParts: {
+        last: Math.max(...parts.map((part) => part.part)),
+        commandIds: archived.map((info) => info.commentId)
+      }
+    } : {},
+    notices: [...new Set(notices2)].sort()
+  };
+}
+function mergeLedger(ledgers, live) {
+  const recorded = /* @__PURE__ */ new Set();
+  const kept2 = [];
+  for (const ledger of ledgers) {
+    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
   }
-  return [...cycles.values()];
+  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
 }
-function rotateToLowest(cycle) {
-  const lowest = [...cycle].sort(compareWorkerIds)[0];
-  const start = lowest === void 0 ? 0 : cycle.indexOf(lowest);
-  return [...cycle.slice(start), ...cycle.slice(0, start)];
+function statusCommentOf(comment) {
+  const { id, body, createdAt, updatedAt } = comment;
+  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
 }
+
+// src/github/observe/read-issue-state.ts
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function readLabelEvents(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept2 = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept2.push(event);
+  }
+  return kept2;
+}
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+async function readFinalPull(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null
+  });
+}
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
+  });
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === "open",
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null
+  });
+}
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
+}
+
+// src/core/sessions/verdict-marker.ts
+var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
+function parseVerdictMarker(body) {
+  const match = [...body.matchAll(MARKER)].at(-1);
+  if (!match) return null;
+  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
+}
+
+// src/github/observe/read-pulls.ts
+function isBatonCheck(name) {
+  return name.startsWith("baton");
+}
+async function readPulls(ctx, { build, pulls }) {
+  const mine = pulls.flatMap((pull) => {
+    const branch = parseBatonBranch(pull.headRefName);
+    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
+    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
+  });
+  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
+}
+async function toPullInfo(ctx, { build, pull, worker }) {
+  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
+  const runs = contexts.filter((c) => c.__typename === "CheckRun");
+  const statuses = contexts.filter(
+    (c) => c.__typename === "StatusContext"
+  );
+  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
+  const open2 = state === "open";
+  return {
+    number: pull.number,
+    worker,
+    headSha: pull.headRefOid,
+    state,
+    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
+    ...open2 && pull.isDraft ? { draft: true } : {},
+    reviews: await reviewsOf(ctx, pull),
+    checks: open2 ? await rollUp(ctx, {
+      head: pull.headRefOid,
+      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
+      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
+    }) : { state: "none", failedRuns: [] },
+    labels: pull.labels.nodes.map((label) => label.name),
+    url: pull.url,
+    createdAt: pull.createdAt,
+    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
+    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
+  };
+}
+function mergeStateOf(status2) {
+  switch (status2) {
+    case "CLEAN":
+    case "HAS_HOOKS":
+      return "clean";
+    case "BEHIND":
+    case "DIRTY":
+    case "BLOCKED":
+    case "UNSTABLE":
+      return status2.toLowerCase();
+    case "DRAFT":
+      return "blocked";
+    default:
+      return "unknown";
+  }
+}
+async function reviewsOf(ctx, pull) {
+  const permitted = await permittedReviewers(ctx, pull);
+  return pull.reviews.nodes.flatMap((review) => {
+    const author = loginOf(review.author);
+    const byBaton = author === ctx.botLogin;
+    const marker = byBaton ? parseVerdictMarker(review.body) : null;
+    const stated = marker ? marker.verdict : humanVerdict(review.state);
+    if (!stated || !review.commit || byBaton && !marker) return [];
+    const verdict = byBaton || permitted.has(author) ? stated : "comment";
+    return [
+      {
+        id: review.databaseId,
+        author,
+        byBaton,
+        verdict,
+        commitSha: review.commit.oid,
+        submittedAt: review.submittedAt ?? "",
+        ...marker ? { costUsd: marker.costUsd } : {}
+      }
+    ];
+  });
+}
+async function permittedReviewers(ctx, pull) {
+  const authors = new Set(
+    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
+  );
+  const permitted = /* @__PURE__ */ new Set();
+  for (const author of authors) {
+    if (await hasWriteAccess(ctx, author)) permitted.add(author);
+  }
+  return permitted;
+}
+function humanVerdict(state) {
+  if (state === "APPROVED") return "approve";
+  if (state === "CHANGES_REQUESTED") return "changes-requested";
+  if (state === "COMMENTED") return "comment";
+  return null;
+}
+function verdictOfCheck(conclusion) {
+  if (conclusion === "SUCCESS") return "approve";
+  if (conclusion === "FAILURE") return "changes-requested";
+  return "comment";
+}
+var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
+var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
+var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
+async function rollUp(ctx, {
+  head,
+  runs: theirs,
+  statuses
+}) {
+  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
+  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
+  if (pending) return { state: "pending", failedRuns: [] };
+  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
+  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
+  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
+  const jobs = /* @__PURE__ */ new Map();
+  for (const run2 of failed) {
+    const id = actionsRunId(run2.detailsUrl);
+    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
+  }
+  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
+  const failedRuns = read.flatMap(
+    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
+  );
+  return { state: "failure", failedRuns };
+}
+var actionsRuns = remembered(new ImmutableCache());
+function actionsRun(ctx, { id, job }) {
+  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
+    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
+      (answer) => answer.data,
+      (error62) => {
+        if (statusOf(error62) === 404) return null;
+        throw error62;
+      }
+    );
+    if (!data) return null;
+    return {
+      id: data.id,
+      attempt: data.run_attempt ?? 1,
+      headSha: data.head_sha,
+      repository: data.head_repository?.full_name ?? ""
+    };
+  });
+}
+function baseMergeOf({ build, botLogin }, head) {
+  const [first, second] = head.parents.nodes;
+  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
+  if (head.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+}
+function isAppAuthor(email3, botLogin) {
+  if (!email3) return false;
+  const address = email3.toLowerCase();
+  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
+  const plus = address.indexOf("+");
+  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
+}
+function actionsRunId(detailsUrl) {
+  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+// src/core/plan/research.ts
+var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
+var ResearchResult = external_exports.strictObject({
+  /** The loop this research was for. */
+  loop: external_exports.number().int().min(1).max(99),
+  /** True when the research found nothing worth a loop: no plan, the series ends. */
+  nothing_worth_doing: external_exports.boolean()
+});
 
 // src/core/plan/plan-schema-problems.ts
 function planSchemaProblems(raw, issues) {
@@ -55044,7 +56014,8 @@ function validatePlan({
   build,
   briefSizes,
   subIssues,
-  engines
+  engines,
+  member
 }) {
   const parsed = Plan.safeParse(raw);
   const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
@@ -55057,7 +56028,10 @@ function validatePlan({
     ...findCycles(workers).map(
       (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
     ),
-    ...briefProblems(workers, briefSizes),
+    ...briefProblems(
+      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
+      briefSizes
+    ),
     ...followUpProblems(raw),
     ...engines ? engineProblems(raw, engines) : [],
     ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
@@ -55157,7 +56131,9 @@ function looseWorkers(raw) {
     if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
     const deps = valueAt(item, ["depends_on"]);
     const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
-    return [{ index, id, dependsOn }];
+    const named3 = valueAt(item, ["repository"]);
+    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
+    return [{ index, id, dependsOn, repository }];
   });
 }
 function buildProblems(raw, build) {
@@ -55227,6 +56203,549 @@ function briefProblems(workers, briefSizes) {
       `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
+}
+
+// src/github/observe/read-record.ts
+var PLAN_MAX_BYTES = 256 * 1024;
+function readRecord({
+  build,
+  repository
+}) {
+  return {
+    plan: planOf(build, repository),
+    completions: completionsOf(repository),
+    research: researchOf(repository)
+  };
+}
+var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
+function planOf(build, repository) {
+  const { plan, workers } = repository;
+  const graph = graphOf(repository);
+  if (!plan) {
+    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
+    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
+  }
+  const sha = plan.oid;
+  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
+    return {
+      kind: "invalid",
+      sha,
+      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
+    };
+  }
+  const raw = parseJson2(plan.text);
+  if (!raw.ok)
+    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
+  const briefSizes = Object.fromEntries(
+    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
+  );
+  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
+  const checked = validatePlan({
+    raw: raw.value,
+    build,
+    briefSizes,
+    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
+  });
+  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
+}
+function graphOf({
+  subIssueGraph
+}) {
+  if (!subIssueGraph) return { ok: true, raw: void 0 };
+  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
+      ]
+    };
+  }
+  const raw = parseJson2(subIssueGraph.text);
+  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
+  return { ok: true, raw: raw.value };
+}
+function completionsOf({
+  completions
+}) {
+  const reads2 = {};
+  for (const entry of completions?.entries ?? []) {
+    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
+    if (!match?.[1] || !entry.object) continue;
+    reads2[match[1]] = completionOf(entry.name, entry.object);
+  }
+  return reads2;
+}
+function completionOf(name, blob) {
+  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
+    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
+  }
+  const raw = parseJson2(blob.text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = Completion.safeParse(raw.value);
+  if (!parsed.success) {
+    return {
+      kind: "invalid",
+      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+    };
+  }
+  return { kind: "valid", completion: parsed.data };
+}
+function researchOf({ loops }) {
+  const reads2 = {};
+  for (const entry of loops?.entries ?? []) {
+    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
+    const text = entry.object?.text;
+    if (!match || typeof text !== "string") continue;
+    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
+  }
+  return reads2;
+}
+function researchResultOf(name, text, byteSize) {
+  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
+    return {
+      kind: "invalid",
+      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
+    };
+  const raw = parseJson2(text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = ResearchResult.safeParse(raw.value);
+  return parsed.success ? { kind: "valid", result: parsed.data } : {
+    kind: "invalid",
+    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+  };
+}
+function parseJson2(text) {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error62) {
+    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
+  }
+}
+
+// src/github/observe/observe-build.ts
+async function observeBuild(ctx, {
+  build,
+  issue: issue2,
+  defaultBranch,
+  freshFrom,
+  alongside
+}) {
+  const integration = integrationBranch(build);
+  const read = await readBuildGraph(
+    ctx,
+    {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue: issue2,
+      integration,
+      defaultBranch,
+      refPrefix: `refs/heads/baton/${build}/`,
+      planPath: `${integration}:${buildDir(build)}/plan.json`,
+      workersPath: `${integration}:${buildDir(build)}/workers`,
+      completionsPath: `${integration}:${buildDir(build)}/completions`,
+      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+      loopsPath: `${integration}:${buildDir(build)}/loops`,
+      usagePrefix: usageRefPrefix(build),
+      adaptPrefix: adaptationRefPrefix(build),
+      messagePrefix: messageRefPrefix(build)
+    },
+    alongside
+  );
+  const { repository } = read;
+  const issueNode = repository.issue;
+  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
+  const branches = branchesOf(build, repository);
+  const defaultSha = repository.defaultRef?.target.oid ?? "";
+  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const [runsRead, pulls] = await Promise.all([
+    readRuns(ctx, {
+      build,
+      since: issueNode.createdAt,
+      ...freshFrom === void 0 ? {} : { freshFrom }
+    }),
+    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
+  ]);
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue: issue2, repository })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build,
+    usage: repository.usageRefs?.nodes ?? [],
+    adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
+  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
+  const states = await readStateChanges(ctx, {
+    issue: issue2,
+    events: issueNode.stateEvents,
+    finalPull: finalPull2?.number ?? null
+  });
+  const snapshot = {
+    build,
+    issue: {
+      number: issue2,
+      title: issueNode.title,
+      state: issueNode.state === "CLOSED" ? "closed" : "open",
+      labels: issueNode.labels.nodes.map((label) => label.name),
+      url: issueNode.url,
+      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
+      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
+      ...states.cut ? { stateChangesCut: true } : {}
+    },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed,
+    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
+    plan: record2.plan,
+    completions: record2.completions,
+    research: record2.research,
+    branches: branches.workers,
+    pulls,
+    runs: runsRead.installed ? runsRead.runs : [],
+    commands: comments.commands,
+    finalPull: finalPull2,
+    statusComment: comments.statusComment,
+    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
+    notices: comments.notices,
+    labelledBy: await readLabelEvents(ctx, issueNode),
+    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+  };
+  return {
+    snapshot,
+    runsSince: issueNode.createdAt,
+    duplicateStatusIds: comments.duplicateStatusIds,
+    ...read.alongside ? { alongside: read.alongside } : {}
+  };
+}
+function branchesOf(build, repository) {
+  let integration = null;
+  const workers = {};
+  for (const ref of repository.refs.nodes) {
+    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
+    if (branch?.kind === "integration") integration = ref.target.oid;
+    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
+  }
+  return { integration, workers };
+}
+
+// src/github/change-set/read-members.ts
+var MEMBERS_PER_CALL = 5;
+async function readMembers(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repositories,
+  freshFrom,
+  read = /* @__PURE__ */ new Map()
+}) {
+  const nodes = new Map(read);
+  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
+    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
+    const answer = await ctx.octokit.graphql(BUILD_QUERY, {
+      operationName: "BatonMembers",
+      ids: batch.map((repo) => repo.nodeId),
+      ...memberVariables(member)
+    });
+    for (const [index, repo] of batch.entries())
+      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
+  }
+  return Promise.all(
+    repositories.map(async (repository) => {
+      const node2 = nodes.get(repository.nodeId) ?? null;
+      const there = await contextOf(ctx, repository.name);
+      return observeMember(there, {
+        member,
+        issue: issue2,
+        since,
+        repository,
+        node: node2,
+        ...freshFrom === void 0 ? {} : { freshFrom }
+      });
+    })
+  );
+}
+function memberVariables(member) {
+  const integration = integrationBranch(member);
+  return {
+    memberIntegration: integration,
+    memberRefPrefix: `refs/heads/baton/${member}/`,
+    memberPlanPath: `${integration}:${planPath(member)}`,
+    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
+    workflowPath: `HEAD:${WORKFLOW_PATH}`,
+    memberUsagePrefix: usageRefPrefix(member),
+    memberAdaptPrefix: adaptationRefPrefix(member),
+    memberMessagePrefix: messageRefPrefix(member),
+    revertBranch: revertBranch(member)
+  };
+}
+async function observeMember(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repository,
+  node: node2,
+  freshFrom
+}) {
+  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
+  const branches = branchesOf(member, graph);
+  const runsRead = await readRuns(ctx, {
+    build: member,
+    since,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+  const runs = runsRead.installed ? runsRead.runs : [];
+  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
+  const comments = await collectComments(ctx, {
+    build: member,
+    lists: await commentLists(ctx, { issue: issue2, repository: graph })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build: member,
+    usage: graph.usageRefs.nodes,
+    adapt: graph.adaptRefs?.nodes ?? [],
+    messages: graph.messageRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
+  const snapshot = {
+    build: member,
+    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed && node2?.workflow !== null,
+    integration: branches.integration ? {
+      sha: branches.integration,
+      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
+    } : null,
+    plan: { kind: "missing" },
+    completions: branches.integration ? completionsOf(graph) : {},
+    branches: branches.workers,
+    pulls,
+    runs,
+    commands: comments.commands,
+    finalPull: await readFinalPull(ctx, {
+      build: member,
+      defaultBranch: repository.defaultBranch,
+      repository: graph
+    }),
+    statusComment: null,
+    ...usageOf(member, hidden.usage, runs),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+  };
+  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
+  return {
+    repository: repository.name,
+    snapshot,
+    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
+    final: gatedOf(node2?.finalPulls.nodes.find(own2)),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2))
+  };
+}
+async function withLaterPages(ctx, member, node2) {
+  if (!node2) return null;
+  const variables = memberVariables(member);
+  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
+    restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
+    restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
+    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
+    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
+  ]);
+  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
+}
+function asBuildRepository(node2, repository) {
+  const empty = { nodes: [] };
+  return {
+    issue: null,
+    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
+    integrationRef: null,
+    refs: node2?.refs ?? empty,
+    usageRefs: node2?.usageRefs ?? empty,
+    adaptRefs: node2?.adaptRefs ?? empty,
+    messageRefs: node2?.messageRefs ?? empty,
+    pullRequests: node2?.pullRequests ?? empty,
+    finalPulls: {
+      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
+    },
+    plan: null,
+    workers: null,
+    subIssueGraph: null,
+    completions: node2?.completions ?? null
+  };
+}
+function gatedOf(pull) {
+  if (!pull) return null;
+  const head = pull.commits.nodes[0]?.commit;
+  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME
+  );
+  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
+  return {
+    number: pull.number,
+    url: pull.url,
+    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
+    sha: pull.headRefOid,
+    check: head?.oid === pull.headRefOid ? state : null,
+    mergeCommit: pull.mergeCommit?.oid ?? null
+  };
+}
+
+// src/github/change-set/members-seen.ts
+var LIMIT = 500;
+var MembersSeen = class {
+  #seen = /* @__PURE__ */ new Map();
+  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
+  alongside(key, { build, home }) {
+    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
+    if (members2.length === 0) return null;
+    return {
+      ids: members2.map((member) => member.nodeId),
+      variables: memberVariables(memberBuildId(build, home))
+    };
+  }
+  /** The members the set `key` was last read with; none where unknown. */
+  members(key) {
+    return this.#seen.get(key) ?? [];
+  }
+  note(key, members2) {
+    this.#seen.delete(key);
+    this.#seen.set(key, members2);
+    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
+  }
+  clear() {
+    this.#seen.clear();
+  }
+};
+var membersSeen = remembered(new MembersSeen());
+
+// src/github/change-set/set-look.ts
+function setLookNoNews(ctx, {
+  build,
+  reads: reads2,
+  now,
+  withinMs,
+  rearm
+}) {
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const members2 = membersSeen.members(buildKey(ctx, build));
+  if (members2.length === 0) return void 0;
+  const member = memberBuildId(build, home);
+  return {
+    judge: async () => {
+      const freshFrom = Date.now();
+      const keys = [];
+      for (const repository of members2) {
+        const there = await contextOf(ctx, repository.name);
+        const key = buildKey(there, member);
+        const since = reads2.runsSince(key, withinMs);
+        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
+        const listed = await readRuns(there, { build: member, since, freshFrom });
+        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
+          return false;
+        keys.push(key);
+      }
+      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
+        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
+        null
+      );
+      if (soonest3) rearm(soonest3);
+      return true;
+    },
+    why: "every member's runs are as the last read saw them"
+  };
+}
+
+// src/github/client/request-reason.ts
+var import_node_async_hooks = require("node:async_hooks");
+function reasonOf(action) {
+  switch (action.kind) {
+    case "dispatch":
+    case "rerun-failed-jobs":
+    case "cancel-run":
+      return "session";
+    case "render-status":
+      return "status-edit";
+    case "merge-pull":
+      return "merge";
+    case "update-pull-branch":
+    case "sync-build-branch":
+      return "sync";
+    case "set-review-check":
+      return "review-check";
+    case "comment":
+    case "notice":
+      return "notice";
+    case "open-final-pull":
+    case "enable-auto-merge":
+      return "final-pull";
+    case "add-label":
+    case "remove-label":
+    case "close-pull":
+    case "delete-branch":
+    case "create-mirror":
+    case "retitle-issue":
+    case "close-sub-issue":
+    case "reopen-sub-issue":
+    case "clean-up-refs":
+    case "look-again":
+      return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
+    default: {
+      const _exhaustive = action;
+      return _exhaustive;
+    }
+  }
+}
+var current = new import_node_async_hooks.AsyncLocalStorage();
+function withReason(reason, work) {
+  return current.run(reason, work);
+}
+
+// src/core/snapshot/daily-spend.ts
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
+}
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
 }
 
 // src/core/snapshot/follow-ups.ts
@@ -55426,8 +56945,8 @@ function judgeRuns({
     if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
     if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
     if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
-    const ended = run2.updatedMs;
-    const left = !Number.isFinite(ended) || nowMs === null ? 0 : ended + SETTLE_MS - nowMs;
+    const ended2 = run2.updatedMs;
+    const left = !Number.isFinite(ended2) || nowMs === null ? 0 : ended2 + SETTLE_MS - nowMs;
     return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
   });
 }
@@ -55440,12 +56959,12 @@ function findRun(runs, key) {
 function runLink(run2) {
   return { label: `${run2.role} run`, url: run2.url };
 }
-function soonest2(times) {
+function soonest(times) {
   const set4 = times.filter((ms) => ms !== null);
   return set4.length > 0 ? Math.min(...set4) : null;
 }
 function lookAgain(times) {
-  const inMs = soonest2(times);
+  const inMs = soonest(times);
   return inMs === null ? [] : [{ kind: "look-again", inMs }];
 }
 
@@ -55496,7 +57015,8 @@ function makeContext({
   const ledger = buildLedger(truth);
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config3.budget;
-  const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
+  const elsewhere = truth.changeSet?.spentElsewhereUsd ?? 0;
+  const budgetReached = maxUsd !== null && spentUsd + elsewhere >= maxUsd;
   const dailyHolds = dailyCapsReached({
     repoCapUsd: config3.budget.dailyUsd,
     repoUsage: truth.repoUsage,
@@ -55598,10 +57118,10 @@ function needsOf(ctx, { view, workers }) {
   if (view.phase !== "running") return needs;
   for (const adaptation of view.progress.adaptations ?? []) {
     if (adaptation.state !== "awaiting-approval") continue;
-    const names = adaptation.workers.join(", ");
+    const names2 = adaptation.workers.join(", ");
     needs.push({
       about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names} with the change.`
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
@@ -55901,7 +57421,7 @@ function reviewNeed({ ctx, pull, runs }) {
   if (reviews.some((run2) => run2.outcome === "active")) {
     return { kind: "wait", state: "reviewing" };
   }
-  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
+  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
   if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
   return { kind: "needs-human", reason: "review-failed" };
 }
@@ -55936,6 +57456,10 @@ function fixNeed(facts, trigger, failed) {
 }
 
 // src/core/workers/worker-note.ts
+function named2(ctx) {
+  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
+  return (id) => elsewhere[id] ? `${id} (${elsewhere[id]})` : id;
+}
 function workerNote({
   ctx,
   state,
@@ -55943,7 +57467,7 @@ function workerNote({
 }) {
   switch (state.state) {
     case "waiting":
-      return waitsFor.length > 0 ? `waits for ${waitsFor.join(", ")}` : null;
+      return waitsFor.length > 0 ? `waits for ${waitsFor.map(named2(ctx)).join(", ")}` : null;
     case "ready":
       return state.retry ? `retry asked by ${state.retry.author}` : null;
     case "failed":
@@ -56048,7 +57572,10 @@ function isDone(state) {
 // src/core/workers/derive-workers.ts
 function deriveWorkers(ctx, plan) {
   const states = plan.workers.map((worker) => baseState(ctx, worker));
-  const done = new Set(states.filter(isDone).map((state) => state.worker.id));
+  const done = /* @__PURE__ */ new Set([
+    ...states.filter(isDone).map((state) => state.worker.id),
+    ...ctx.snapshot.changeSet?.outside.done ?? []
+  ]);
   return states.map((state) => {
     const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
     const ready = state.state === "waiting" && waitsFor.length === 0;
@@ -56289,6 +57816,7 @@ function commandWords(command) {
     case "resume":
     case "cancel":
     case "status":
+    case "rollback":
       return [`/${command.name}`];
     default: {
       const _exhaustive = command;
@@ -56437,8 +57965,8 @@ function decideAdaptations(ctx, workers) {
       trigger: `adapt-${source}`
     });
     if (!run2 && targets.length === 0) continue;
-    const named2 = state.completion.affects.filter((id) => id !== source && byId.has(id));
-    adaptOne({ ctx, decision, source, targets, named: named2, run: run2 });
+    const named3 = state.completion.affects.filter((id) => id !== source && byId.has(id));
+    adaptOne({ ctx, decision, source, targets, named: named3, run: run2 });
   }
   return decision;
 }
@@ -56447,7 +57975,7 @@ function adaptOne({
   decision,
   source,
   targets,
-  named: named2,
+  named: named3,
   run: run2
 }) {
   if (!run2 && ctx.canDispatchSessions) {
@@ -56458,7 +57986,7 @@ function adaptOne({
   }
   const {
     state,
-    workers = targets.length > 0 ? targets : named2,
+    workers = targets.length > 0 ? targets : named3,
     diff = null,
     hold = null
   } = stateOf(ctx, source, run2);
@@ -56545,7 +58073,8 @@ function decideFinal({
             plan,
             progress,
             completions,
-            ...seriesReport ? { seriesReport } : {}
+            ...seriesReport ? { seriesReport } : {},
+            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}
           }),
           ctx,
           plan
@@ -56557,7 +58086,8 @@ function decideFinal({
   return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
 }
 function finalTitle(build, plan) {
-  return `[${parseBuildId(build)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
+  const own2 = parseMemberBuildId(build)?.build ?? build;
+  return `[${parseBuildId(own2)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
 }
 function withReportLine(body, ctx, plan) {
   if (buildTypeOf(plan) !== "research") return body;
@@ -56727,7 +58257,10 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const derived2 = deriveWorkers(ctx, plan);
   const adapt = decideAdaptations(ctx, derived2);
   const workers = applyHolds(derived2, adapt.holds);
-  const chains = dependentChainLengths(plan.workers);
+  const chains = new Map([
+    ...dependentChainLengths(plan.workers),
+    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
+  ]);
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   const messages = sessionMessages(ctx, { done });
   const progress = withMessages(
@@ -56877,7 +58410,7 @@ function decideSeries(ctx, start) {
   const loop = currentLoop(ctx);
   const subject = loopSubject(loop);
   const plan = ctx.snapshot.plan.kind === "valid" ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
-  const step = (stage, run2, ended = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended });
+  const step = (stage, run2, ended2 = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended: ended2 });
   const runs = loopRunsOf(ctx, subject);
   const { research } = runs;
   if (!research) {
@@ -57000,7 +58533,7 @@ function seriesView({
   start,
   plan,
   current: current2,
-  ended
+  ended: ended2
 }) {
   const { build } = ctx.snapshot;
   const loops = [];
@@ -57023,7 +58556,7 @@ function seriesView({
     asked: start.loops,
     by: start.by,
     loops,
-    ended,
+    ended: ended2,
     paused: ctx.commands.paused !== null,
     budgetReached: ctx.budgetReached,
     links: ctx.links
@@ -57163,11 +58696,15 @@ function typicalRunMs(runs, role) {
   return lengths[Math.floor(lengths.length / 2)] ?? null;
 }
 function headPushedAt(runs, worker) {
-  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
-  return ended.length > 0 ? Math.max(...ended) : null;
+  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
+  return ended2.length > 0 ? Math.max(...ended2) : null;
 }
 
 // src/github/reconcile/next-look.ts
+function nextLook(asked) {
+  const soonest3 = awaitedNext(asked);
+  return soonest3 ? lookAgainOf(soonest3) : null;
+}
 function lookAgainOf(soonest3) {
   const inMs = Math.max(1, Math.round(soonest3.inMs));
   return {
@@ -57211,6 +58748,77 @@ function awaitedNext({ snapshot, config: config3, outcomes, now }) {
 // src/github/reconcile/last-reads.ts
 var MAX_AGE_MS = 10 * 6e4;
 
+// src/github/reconcile/locate-build.ts
+async function findBuildForIssue(ctx, issue2) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
+      return { build: branch.build, issue: issue2 };
+    }
+  }
+  return null;
+}
+function buildOfBranch(ref) {
+  const branch = parseBatonBranch(ref ?? "");
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+function setOfMember(build) {
+  const member = parseMemberBuildId(build ?? "");
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
+}
+
+// src/github/store/look-schedule.ts
+function soonest2(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest2(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
 // src/github/reconcile/look-again.ts
 function leaveNextLook(deps, {
   key,
@@ -57228,7 +58836,7 @@ function leaveNextLook(deps, {
   ];
   if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
   else deps.looks?.set(key, times, look);
-  const next = soonest(times);
+  const next = soonest2(times);
   if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
 }
 var FAILED_WRITE_RETRY_MS = 5e3;
@@ -57295,13 +58903,122 @@ function timedLookNoNews(ctx, {
   };
 }
 
+// src/core/change-set/set-snapshot.ts
+function canWrite(set4, repository, login) {
+  return set4.writers[repository]?.[login.toLowerCase()] === true;
+}
+function canWriteAll(set4, repositories, login) {
+  return repositories.every((repository) => canWrite(set4, repository, login));
+}
+
+// src/core/change-set/set-commands.ts
+function plansAcross(set4, config3) {
+  const listed = config3.changeSets.repositories;
+  if (listed.length === 0) return false;
+  const labeller = (set4.home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1)?.login;
+  return labeller !== void 0 && canWriteAll(set4, listed, labeller);
+}
+function repositoriesOf(set4, { name, config: config3, across }) {
+  const home = set4.homeRepository;
+  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
+  const plan = set4.home.plan;
+  switch (name) {
+    case "approve":
+      return plan.kind === "valid" ? planRepositories(plan.plan, home) : listed;
+    case "replan":
+      return listed;
+    case "rollback":
+      return [
+        home,
+        ...set4.members.filter((member) => member.final?.state === "merged").map((member) => member.repository)
+      ];
+    default:
+      return [home];
+  }
+}
+function setCommands(set4, { config: config3, across }) {
+  const guarded = /* @__PURE__ */ new Set(["approve", "replan", "rollback"]);
+  const allowed = set4.home.commands.filter(
+    (info) => !guarded.has(info.command.name) || canWriteAll(
+      set4,
+      repositoriesOf(set4, { name: info.command.name, config: config3, across }),
+      info.author
+    )
+  );
+  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
+  return allowed.filter(
+    (info) => info.command.name !== "replan" || began === void 0 || compareTimes(info.createdAt, began) < 0
+  );
+}
+function setHome(set4, { commands, problems }) {
+  const { home } = set4;
+  const plan = problems.length > 0 && home.plan.kind === "valid" ? { kind: "invalid", problems, sha: home.plan.sha } : home.plan;
+  return { ...home, commands, plan };
+}
+function isSetBuild({
+  snapshot,
+  config: config3,
+  home
+}) {
+  const plan = snapshot.plan;
+  if (plan.kind === "valid" && isChangeSetPlan(plan.plan, home)) return true;
+  if (config3.changeSets.repositories.length === 0) return false;
+  return !snapshot.runs.some((run2) => run2.role === "work");
+}
+function writersAsked({
+  home,
+  config: config3,
+  homeRepository,
+  merged
+}) {
+  const plan = home.plan.kind === "valid" ? home.plan.plan : null;
+  const listed = [homeRepository, ...config3.changeSets.repositories];
+  const touched = plan ? planRepositories(plan, homeRepository) : listed;
+  const asked = /* @__PURE__ */ new Map();
+  const ask = (login, repositories) => {
+    if (!login || login.endsWith("[bot]")) return;
+    const key = login.toLowerCase();
+    asked.set(key, /* @__PURE__ */ new Set([...asked.get(key) ?? [], ...repositories]));
+  };
+  const labeller = (home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1);
+  ask(labeller?.login, listed);
+  for (const info of home.commands)
+    ask(info.author, concerned(info, { plan, homeRepository, listed, touched, merged }));
+  for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
+  ask(home.issue.closed?.by, touched);
+  return asked;
+}
+function concerned(info, {
+  plan,
+  homeRepository,
+  listed,
+  touched,
+  merged
+}) {
+  const { command } = info;
+  switch (command.name) {
+    case "replan":
+      return listed;
+    case "rollback":
+      return [homeRepository, ...merged];
+    case "retry":
+    case "skip":
+    case "merge": {
+      const worker = plan?.workers.find((one) => one.id === command.worker);
+      return worker ? [repositoryOf(worker, homeRepository)] : [];
+    }
+    default:
+      return touched;
+  }
+}
+
 // src/core/commands/render-message-replies.ts
 function renderSteersQueued(workers) {
-  const named2 = workers.join(", ");
+  const named3 = workers.join(", ");
   const one = workers.length === 1;
   return [
     BATON_REPLY_MARKER,
-    `No session of ${named2} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
+    `No session of ${named3} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
     ""
   ].join("\n");
 }
@@ -57376,6 +59093,7 @@ function checkCommands({
     return message2 ? [{ line: commandText(command), message: message2 }] : [];
   });
 }
+var ROLLBACK_ONLY_IN_SETS = "`/rollback` backs out a change set across repositories (docs/change-sets.md); this build's final pull request can be reverted with GitHub's Revert button.";
 function loopAt(runs, atMs) {
   const loops = runs.filter((run2) => run2.role === "research" && run2.createdMs <= atMs).map((run2) => parseLoopSubject(run2.worker) ?? 0);
   return Math.max(1, ...loops);
@@ -57397,6 +59115,8 @@ function problemOf({
     case "skip":
     case "merge":
       return workerProblem(command, workers);
+    case "rollback":
+      return ROLLBACK_ONLY_IN_SETS;
     case "steer":
     case "queue":
     case "continue":
@@ -57716,45 +59436,32 @@ function lockRefOf(lock, build) {
 function sessionRef(request2) {
   return request2.worker && parseLoopSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
 }
-
-// src/core/status/ledger-archive.ts
-var LEDGER_KEEP_CHARS = 3e4;
-var LEDGER_PART_CHARS = 6e4;
-var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
-function ledgerPartMarker(build, part) {
-  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
-}
-function findLedgerPart(body) {
-  const found = PART_MARKER.exec(body);
-  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
-}
-function renderLedgerPart({
-  build,
-  part,
-  commands
-}) {
-  return [
-    ledgerPartMarker(build, part),
-    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
-    renderCommandLedger(commands)
-  ].join("\n");
-}
-function ledgerSpill(commands) {
-  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
-  let size = 0;
-  let count = 0;
-  for (const info of commands) {
-    const entry = renderCommandLedger([info]).length;
-    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
-    size += entry;
-    count += 1;
-  }
-  const first = count;
-  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
-  if (count > 0) return commands.slice(0, count);
-  count = first;
-  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
-  return commands.slice(0, count);
+function withDispatchedRuns(snapshot, outcomes, now) {
+  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
+  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
+    if (action.kind !== "dispatch" || result !== "done") return [];
+    const { role, worker, trigger } = action.request;
+    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
+    if (known) return [];
+    return [
+      {
+        id: run2?.id ?? --unknownId,
+        role,
+        worker: worker ?? null,
+        trigger: trigger ?? null,
+        status: "queued",
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        url: run2?.url ?? ""
+      }
+    ];
+  });
+  const created = outcomes.some(
+    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
+  );
+  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
+  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }
 
 // src/github/act/ensure-ledger-part.ts
@@ -58354,957 +60061,862 @@ function refusedReadBody(build, key, refusal) {
   ].join("\n");
 }
 
-// src/github/observe/build-query.ts
-var BUILD_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-  ) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        title
-        state
-        createdAt
-        url
-        labels(first: 50) { nodes { name } }
-        comments(last: 100) { totalCount nodes { ...Comment } }
-        timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-          nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-        }
-        stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-          ...StateEvents
-        }
-      }
-      defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-      integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
-      refs(refPrefix: $refPrefix, first: 100) { ...Refs }
-      usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
-      adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
-      messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
-      pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
-      finalPulls: pullRequests(
-        headRefName: $integration
-        baseRefName: $defaultBranch
-        first: 20
-        orderBy: { field: CREATED_AT, direction: DESC }
-      ) {
-        pageInfo { hasNextPage }
-        nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
-      }
-      plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
-      workers: object(expression: $workersPath) {
-        ... on Tree { entries { name object { ... on Blob { byteSize } } } }
-      }
-      subIssueGraph: object(expression: $subIssuesPath) {
-        ... on Blob { byteSize isTruncated text }
-      }
-      completions: object(expression: $completionsPath) {
-        ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-      }
-      loops: object(expression: $loopsPath) {
-        ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
-      }
-    }
-  }
-
-  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequests(
-        baseRefName: $integration
-        first: 50
-        after: $after
-        orderBy: { field: CREATED_AT, direction: ASC }
-      ) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
-    }
-  }
-
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
-          }
-        }
-      }
-    }
-  }
-
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-
-  fragment Pull on PullRequest {
-    databaseId
-    number
-    state
-    merged
-    url
-    createdAt
-    updatedAt
-    headRefName
-    headRefOid
-    mergeStateStatus
-    isDraft
-    headRepository { nameWithOwner }
-    labels(first: 20) { nodes { name } }
-    reviews(last: 100) {
-      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-    }
-    comments(last: 100) { totalCount nodes { ...Comment } }
-    commits(last: 1) {
-      nodes {
-        commit {
-          oid
-          message
-          parents(first: 2) { nodes { oid } }
-          author { email }
-          signature { wasSignedByGitHub }
-          statusCheckRollup { contexts(first: 100) { ...Contexts } }
-        }
-      }
-    }
-  }
-
-  fragment Contexts on StatusCheckRollupContextConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      __typename
-      ... on CheckRun { name status conclusion detailsUrl }
-      ... on StatusContext { context state targetUrl }
-    }
-  }
-
-  fragment Comment on IssueComment {
-    databaseId
-    body
-    createdAt
-    updatedAt
-    author { login __typename }
-    reactionGroups { content createdAt viewerHasReacted }
-  }
-
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-function loginOf(author) {
-  if (!author) return "";
-  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
+// src/core/change-set/member-snapshot.ts
+var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
+  "retry",
+  "skip",
+  "merge",
+  "pause",
+  "resume",
+  "cancel"
+]);
+var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
+function messageReaches(repository, home) {
+  return repository.toLowerCase() === home.toLowerCase();
 }
-
-// src/github/observe/read-build-graph.ts
-function readBuildPage(ctx, operationName, variables) {
-  return ctx.octokit.graphql(BUILD_QUERY, {
-    operationName,
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ...variables
-  });
+function takesFromSetIssue(command, { repository, set: set4, plan }) {
+  if (MEMBER_COMMANDS.has(command.name)) return true;
+  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
+  const worker = plan.workers.find((one) => one.id === command.worker);
+  const home = set4.homeRepository;
+  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
 }
-async function readBuildGraph(ctx, variables) {
-  const { repository } = await ctx.octokit.graphql(BUILD_QUERY, {
-    operationName: "BatonBuild",
-    ...variables
-  });
-  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
-    restOfPulls(ctx, variables, repository.pullRequests),
-    restOfRefs(ctx, variables.refPrefix, repository.refs),
-    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
-    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
-  ]);
+function memberSnapshot({
+  set: set4,
+  member,
+  plan,
+  changeSet
+}) {
+  const { home } = set4;
+  const repo = member.repository;
+  const writes = (login) => login !== null && canWrite(set4, repo, login);
   return {
-    repository: {
-      ...repository,
-      pullRequests: pulls,
-      refs,
-      usageRefs,
-      ...adaptRefs ? { adaptRefs } : {},
-      ...messageRefs ? { messageRefs } : {}
+    ...member.snapshot,
+    issue: memberIssue(home.issue, writes),
+    commands: [
+      ...home.commands.filter(
+        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
+      ),
+      ...member.snapshot.commands
+    ],
+    statusComment: home.statusComment,
+    notices: noticesOf(home.notices ?? [], repo),
+    labelledBy: home.labelledBy ?? [],
+    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
+    changeSet
+  };
+}
+function memberConfig(own2, set4) {
+  if (!own2.ok) return own2;
+  return {
+    ok: true,
+    config: {
+      ...own2.config,
+      approval: "none",
+      notify: set4.notify,
+      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
+      plan: { ...own2.config.plan, mirrorSubIssues: false }
     }
   };
 }
-async function restOfPulls(ctx, variables, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
-      integration: variables.integration,
-      after: page.endCursor
-    });
-    nodes.push(...repository.pullRequests.nodes);
-    page = repository.pullRequests.pageInfo;
-  }
-  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+function memberOfSet({
+  set: set4,
+  order,
+  after: after2,
+  outside,
+  spentElsewhereUsd
+}) {
+  return {
+    issue: {
+      repository: set4.homeRepository,
+      number: set4.home.issue.number,
+      url: set4.home.issue.url
+    },
+    repositories: order,
+    after: after2,
+    outside,
+    spentElsewhereUsd
+  };
 }
-async function restOfChecks(ctx, pull) {
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts;
-  if (pull.state !== "OPEN" || !head || !contexts) return;
-  let page = contexts.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
-      number: pull.number,
-      after: page.endCursor
-    });
-    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
-    const more = commit?.statusCheckRollup?.contexts;
-    if (!commit || commit.oid !== head.oid || !more) return;
-    contexts.nodes.push(...more.nodes);
-    contexts.pageInfo = more.pageInfo;
-    page = more.pageInfo;
-  }
+function noticesOf(keys, repository) {
+  const prefix = `${noticePrefix(repository)}/`;
+  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
 }
-async function restOfRefs(ctx, prefix, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
-      prefix,
-      after: page.endCursor
-    });
-    nodes.push(...repository.refs.nodes);
-    page = repository.refs.pageInfo;
-  }
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+function noticePrefix(repository) {
+  return repository.replace("/", ".");
+}
+function memberIssue(issue2, writes) {
+  const { subIssues: _subIssues, ...rest } = issue2;
+  return {
+    ...rest,
+    // The set's issue is closed by no member's final pull request: each lands without closing it.
+    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
+    ...issue2.stateChanges ? {
+      stateChanges: issue2.stateChanges.map((change) => ({
+        ...change,
+        byPull: null,
+        maySteer: writes(change.by)
+      }))
+    } : {}
+  };
 }
 
-// src/github/observe/reactions.ts
-function reactionReadingFrom(env) {
-  return readingFrom(env.BATON_REACTIONS);
-}
-var viewerIsApp = remembered(new LearnedReading());
-var taken = remembered(/* @__PURE__ */ new Set());
-var TAKEN_MAX = 1e4;
-async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
-  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
-  if (!eyes) return false;
-  if (reading === "graphql") return eyes.viewerHasReacted;
-  const known = viewerIsApp.known(ctx);
-  if (reading === "auto" && known !== false) {
-    if (eyes.viewerHasReacted) {
-      viewerIsApp.learn(ctx, true);
-      return true;
-    }
-    if (known === true) return false;
-  }
-  if (eyes.createdAt === null) return false;
-  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
-  if (taken.has(key)) return true;
-  const { worker, ...rest } = comment;
-  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
-    return false;
-  if (!await hasBatonEyes(ctx, comment.id)) return false;
-  if (taken.size >= TAKEN_MAX) taken.clear();
-  taken.add(key);
-  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
-  return true;
-}
-async function mayHaveBatonEyes(ctx, comment) {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-async function hasBatonEyes(ctx, id) {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: "eyes",
-    per_page: 100
+// src/core/change-set/check-set-commands.ts
+function checkSetCommands({
+  set: set4,
+  commands,
+  author,
+  config: config3,
+  now,
+  at
+}) {
+  const across = plansAcross(set4, config3);
+  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
+  return commands.flatMap((command) => {
+    const line = commandText(command);
+    const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
+    if (message2) return [{ line, message: message2 }];
+    if (command.name === "rollback") return [];
+    if ("worker" in command && plan?.workers.some((w) => w.id === command.worker)) return [];
+    return checkCommands({
+      commands: [command],
+      snapshot: set4.home,
+      config: config3,
+      now,
+      ...at ? { at } : {}
+    });
   });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+function messageElsewhere(worker, repository) {
+  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
+}
+function setProblem({
+  set: set4,
+  command,
+  author,
+  config: config3,
+  across,
+  plan
+}) {
+  const home = set4.homeRepository;
+  if ("worker" in command) {
+    const worker = plan?.workers.find((one) => one.id === command.worker);
+    if (!worker) return null;
+    const repository = repositoryOf(worker, home);
+    if (!canWrite(set4, repository, author))
+      return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+    const message2 = command.name === "steer" || command.name === "queue";
+    return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
+  }
+  const repositories = repositoriesOf(set4, { name: command.name, config: config3, across });
+  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
+  if (command.name === "rollback" && repositories.length <= 1)
+    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
+  if (cannot.length === 0) return null;
+  const names2 = cannot.map((repository) => code(repository)).join(", ");
+  switch (command.name) {
+    case "approve":
+    case "replan":
+    case "rollback":
+      return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
+    default:
+      return `it applies only in the repositories ${author} can write; not in ${names2}.`;
+  }
 }
 
-// src/github/observe/read-comments.ts
-async function fetchComments(ctx, sources) {
-  return Promise.all(
-    sources.map(async (source) => {
-      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issue_number: source.number,
-        per_page: 100
-      });
-      const plain = comments.map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        author: c.user?.login ?? "",
-        isBot: c.user?.type === "Bot",
-        createdAt: c.created_at,
-        updatedAt: c.updated_at,
-        accepted: false,
-        eyes: c.reactions?.eyes
-      }));
-      for (const comment of plain) {
-        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
-        if (await mayHaveBatonEyes(ctx, asked))
-          comment.accepted = await hasBatonEyes(ctx, comment.id);
-      }
-      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
-    })
+// src/core/change-set/decide-links.ts
+function decideDeliveries(decisions) {
+  return decisions.flatMap((decision) => {
+    const { snapshot } = decision;
+    const outside = snapshot.changeSet?.outside.repositories ?? {};
+    if (!snapshot.integration || snapshot.plan.kind !== "valid") return [];
+    return Object.entries(outside).flatMap(([worker, from]) => {
+      if (snapshot.completions[worker]) return [];
+      const source = decisions.find((one) => one.repository === from);
+      const merged = source?.snapshot.pulls.some(
+        (p) => p.worker === worker && p.state === "merged"
+      );
+      const read = source?.snapshot.completions[worker];
+      if (!merged || read?.kind !== "valid") return [];
+      return [
+        {
+          kind: "deliver-report",
+          repository: decision.repository,
+          from,
+          worker,
+          completion: read.completion
+        }
+      ];
+    });
+  });
+}
+function releasedFinals(set4, after2) {
+  const merged = (repo) => memberOf(set4, repo)?.final?.state === "merged";
+  const rolledBack = rollbackOf(set4) !== null;
+  return new Set(
+    set4.members.filter((member) => !rolledBack && (after2.get(member.repository) ?? []).every(merged)).map((member) => member.repository)
   );
 }
-async function commentLists(ctx, { issue: issue2, repository }) {
-  const issueNode = repository.issue;
-  const sources = [
+function decideChecks(set4, { after: after2, released }) {
+  return set4.members.flatMap((member) => {
+    const repo = member.repository;
+    const waitsOn = (after2.get(repo) ?? []).filter(
+      (other) => memberOf(set4, other)?.final?.state !== "merged"
+    );
+    const finals = checkOf(member, member.final, released.has(repo), {
+      released: "Everything this change set lands before it has merged: merge it.",
+      pending: rollbackOf(set4) ? "The change set was rolled back: this pull request must not merge." : `Waits for the final pull requests of ${waitsOn.join(", ")} to merge first.`
+    });
+    const dependents = landsAfter(after2, repo).filter(
+      (other) => (after2.get(other) ?? []).includes(repo)
+    );
+    const revertReleased = dependents.every((other) => {
+      const them2 = memberOf(set4, other);
+      return them2?.final?.state !== "merged" || them2.revert?.state === "merged";
+    });
+    const reverts = checkOf(member, member.revert, revertReleased, {
+      released: "Every repository that built on this one is reverted: merge it.",
+      pending: `Waits for the reverts of ${dependents.join(", ")} to merge first.`
+    });
+    return [...finals, ...reverts];
+  });
+}
+function checkOf(member, pull, released, summaries) {
+  if (pull?.state !== "open") return [];
+  const state = released ? "success" : "pending";
+  if (pull.check === state) return [];
+  return [
     {
-      source: { number: issue2, source: { kind: "issue" } },
-      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
+      kind: "set-change-set-check",
+      repository: member.repository,
+      pull: pull.number,
+      sha: pull.sha,
+      state,
+      summary: summaries[state === "success" ? "released" : "pending"]
     }
   ];
-  for (const pull of repository.pullRequests.nodes) {
-    const worker = parseBatonBranch(pull.headRefName);
-    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
-    sources.push({
-      source: {
-        number: pull.number,
-        worker: worker.worker,
-        source: { kind: "pull", number: pull.number, worker: worker.worker }
-      },
-      window: pull.comments
-    });
-  }
-  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
-  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
-  const fetched = await fetchComments(
-    ctx,
-    partial2.map(({ source }) => source)
-  );
-  const reading = reactionReadingFrom(process.env);
-  const read = await Promise.all(
-    complete.map(async ({ source, window: window2 }) => ({
-      source,
-      comments: await Promise.all(
-        window2.nodes.map(async (node2) => {
-          const comment = {
-            id: node2.databaseId,
-            body: node2.body,
-            author: loginOf(node2.author),
-            isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt,
-            updatedAt: node2.updatedAt
-          };
-          const accepted = await hasBatonEyesInWindow(
-            ctx,
-            {
-              ...comment,
-              groups: node2.reactionGroups,
-              ...source.worker ? { worker: source.worker } : {}
-            },
-            reading
-          );
-          return { ...comment, accepted };
-        })
-      )
-    }))
-  );
-  return [...read, ...fetched];
 }
-async function collectComments(ctx, { build, lists }) {
-  const statuses = [];
-  const notices2 = [];
-  const live = [];
-  const parts = [];
-  for (const { source, comments } of lists) {
-    for (const comment of comments) {
-      const { body, author } = comment;
-      if (author === ctx.botLogin) {
-        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          const { createdAt, updatedAt } = comment;
-          statuses.push({ id: comment.id, body, createdAt, updatedAt });
-        }
-        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
-        if (part?.build === build)
-          parts.push({ part: part.part, commands: parseCommandLedger(body) });
-        const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
-        continue;
-      }
-      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
-      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command of parsed.commands) {
-        live.push({
-          commentId: comment.id,
-          author,
-          createdAt: comment.createdAt,
-          source: source.source,
-          command
-        });
-      }
-    }
-  }
-  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  const [oldest, ...rest] = statuses;
-  const archived = parts.flatMap((part) => part.commands);
-  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
-  const commands = mergeLedger(ledgers, live);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
-  return {
-    statusComment: oldest ? statusCommentOf(oldest) : null,
-    duplicateStatusIds: rest.map((status2) => status2.id),
-    commands,
-    ...parts.length > 0 ? {
-      ledgerParts: {
-        last: Math.max(...parts.map((part) => part.part)),
-        commandIds: archived.map((info) => info.commentId)
-      }
-    } : {},
-    notices: [...new Set(notices2)].sort()
-  };
+function holdAutoMerge(actions, released) {
+  return released ? actions : actions.filter((action) => action.kind !== "enable-auto-merge");
 }
-function mergeLedger(ledgers, live) {
-  const recorded = /* @__PURE__ */ new Set();
-  const kept2 = [];
-  for (const ledger of ledgers) {
-    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
-    for (const info of ledger) recorded.add(info.commentId);
-  }
-  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
+function rollbackOf(set4) {
+  return set4.home.commands.find((info) => info.command.name === "rollback") ?? null;
 }
-function statusCommentOf(comment) {
-  const { id, body, createdAt, updatedAt } = comment;
-  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
-}
-
-// src/github/observe/read-issue-state.ts
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function readLabelEvents(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept2 = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept2.push(event);
-  }
-  return kept2;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
+function decideRollback({
+  set: set4,
+  plan,
+  order
 }) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-async function readFinalPull(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found = data[0];
-  if (!found) return null;
-  return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
-}
-
-// src/core/sessions/verdict-marker.ts
-var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
-function parseVerdictMarker(body) {
-  const match = [...body.matchAll(MARKER)].at(-1);
-  if (!match) return null;
-  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
-}
-
-// src/github/observe/read-pulls.ts
-function isBatonCheck(name) {
-  return name.startsWith("baton");
-}
-async function readPulls(ctx, { build, pulls }) {
-  const mine = pulls.flatMap((pull) => {
-    const branch = parseBatonBranch(pull.headRefName);
-    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
-    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
-  });
-  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
-}
-async function toPullInfo(ctx, { build, pull, worker }) {
-  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
-  const runs = contexts.filter((c) => c.__typename === "CheckRun");
-  const statuses = contexts.filter(
-    (c) => c.__typename === "StatusContext"
-  );
-  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
-  const open2 = state === "open";
-  return {
-    number: pull.number,
-    worker,
-    headSha: pull.headRefOid,
-    state,
-    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
-    ...open2 && pull.isDraft ? { draft: true } : {},
-    reviews: await reviewsOf(ctx, pull),
-    checks: open2 ? await rollUp(ctx, {
-      head: pull.headRefOid,
-      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
-      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
-    }) : { state: "none", failedRuns: [] },
-    labels: pull.labels.nodes.map((label) => label.name),
-    url: pull.url,
-    createdAt: pull.createdAt,
-    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
-    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
-  };
-}
-function mergeStateOf(status2) {
-  switch (status2) {
-    case "CLEAN":
-    case "HAS_HOOKS":
-      return "clean";
-    case "BEHIND":
-    case "DIRTY":
-    case "BLOCKED":
-    case "UNSTABLE":
-      return status2.toLowerCase();
-    case "DRAFT":
-      return "blocked";
-    default:
-      return "unknown";
-  }
-}
-async function reviewsOf(ctx, pull) {
-  const permitted = await permittedReviewers(ctx, pull);
-  return pull.reviews.nodes.flatMap((review) => {
-    const author = loginOf(review.author);
-    const byBaton = author === ctx.botLogin;
-    const marker = byBaton ? parseVerdictMarker(review.body) : null;
-    const stated = marker ? marker.verdict : humanVerdict(review.state);
-    if (!stated || !review.commit || byBaton && !marker) return [];
-    const verdict = byBaton || permitted.has(author) ? stated : "comment";
+  const rollback = rollbackOf(set4);
+  if (!rollback) return [];
+  return [...order].reverse().flatMap((repo) => {
+    const member = memberOf(set4, repo);
+    const final = member?.final;
+    if (!member || member.revert || final?.state !== "merged" || !final.mergeCommit) return [];
     return [
       {
-        id: review.databaseId,
-        author,
-        byBaton,
-        verdict,
-        commitSha: review.commit.oid,
-        submittedAt: review.submittedAt ?? "",
-        ...marker ? { costUsd: marker.costUsd } : {}
+        kind: "open-revert",
+        repository: repo,
+        pull: final.number,
+        mergeCommit: final.mergeCommit,
+        title: `Revert [${set4.home.build}] ${neutralizeClosingKeywords(plan.title)}`,
+        body: [
+          `Reverts #${final.number}: the change set ${set4.homeRepository}#${set4.home.issue.number} is rolled back by @${rollback.author}'s \`/rollback\`.`,
+          "",
+          "The reverts land in the reverse order of the final pull requests: the check `baton/change-set` holds this one until every repository that built on this one is reverted."
+        ].join("\n")
       }
     ];
   });
 }
-async function permittedReviewers(ctx, pull) {
-  const authors = new Set(
-    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
-  );
-  const permitted = /* @__PURE__ */ new Set();
-  for (const author of authors) {
-    if (await hasWriteAccess(ctx, author)) permitted.add(author);
-  }
-  return permitted;
+function decideClose(set4) {
+  const all = set4.members.length > 0 && set4.members.every((m) => m.final?.state === "merged");
+  return all && set4.home.issue.state === "open" && !rollbackOf(set4) ? [{ kind: "close-set-issue" }] : [];
 }
-function humanVerdict(state) {
-  if (state === "APPROVED") return "approve";
-  if (state === "CHANGES_REQUESTED") return "changes-requested";
-  if (state === "COMMENTED") return "comment";
+function setNotices(set4, {
+  released,
+  people,
+  budget
+}) {
+  const needs = set4.members.flatMap((member) => {
+    const final = member.final;
+    if (final?.state !== "open" || !released.has(member.repository)) return [];
+    return [
+      {
+        key: noticeKey(noticePrefix(member.repository), "final-pull", final.number),
+        text: `📦 ${member.repository}'s final pull request ${final.url} is ready to merge: every repository it lands after has merged.`
+      }
+    ];
+  });
+  if (budget)
+    needs.push({
+      key: noticeKey("budget", budget.maxUsd),
+      text: `💸 The change set is paused: its sessions, in every repository, have cost ${formatUsd(budget.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(budget.maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in this repository's \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  const posted = new Set(set4.home.notices ?? []);
+  return needs.filter((need) => !posted.has(need.key)).map((need) => ({
+    kind: "notice",
+    key: need.key,
+    body: [noticeMarker(set4.home.build, need.key), `${mentions(people)}${need.text}`].join("\n"),
+    reviewers: null
+  }));
+}
+function memberOf(set4, repository) {
+  return set4.members.find((member) => member.repository === repository);
+}
+
+// src/core/change-set/decide-member.ts
+var SET_NEEDS = /^(budget|final-pull|plan-ready)\//;
+function decideMember({
+  set: set4,
+  member,
+  plan,
+  changeSet,
+  config: config3,
+  now
+}) {
+  const facts = set4.repositories.find((one) => one.name === member.repository);
+  const own2 = facts?.config ?? { ok: true, config: defaultConfig() };
+  const snapshot = memberSnapshot({ set: set4, member, plan, changeSet });
+  const settings = memberConfig(own2, config3);
+  const decided2 = decide({ snapshot, config: settings, now });
+  const last = decided2.at(-1);
+  if (last?.kind !== "render-status") throw new Error("decide ends with the status");
+  const actions = [];
+  const notices2 = [];
+  for (const action of decided2.slice(0, -1)) {
+    if (action.kind === "notice") notices2.push(...routeNotice(action, set4, member.repository));
+    else if (action.kind === "dispatch" && action.request.role === "plan")
+      actions.push({ ...action, request: { ...action.request, views: true } });
+    else if (!ISSUE_ONLY.has(action.kind)) actions.push(action);
+  }
+  return {
+    repository: member.repository,
+    snapshot,
+    actions,
+    notices: notices2,
+    view: last.view,
+    config: settings
+  };
+}
+var ISSUE_ONLY = /* @__PURE__ */ new Set([
+  "create-mirror",
+  "retitle-issue",
+  "close-sub-issue",
+  "reopen-sub-issue"
+]);
+function routeNotice(action, set4, repository) {
+  if (SET_NEEDS.test(action.key)) return [];
+  const shared = action.key.startsWith("installation-daily-budget/");
+  const key = shared ? action.key : `${noticePrefix(repository)}/${action.key}`;
+  const [first = "", ...rest] = action.body.split("\n");
+  const body = findNotice(first) ? [noticeMarker(set4.home.build, key), ...rest].join("\n") : action.body;
+  return [{ kind: "notice", key, body, reviewers: null }];
+}
+
+// src/core/change-set/outside.ts
+function outsideOf({
+  plan,
+  home,
+  member,
+  decided: decided2
+}) {
+  const elsewhere = outsideDependencies(plan, member.repository, home);
+  const done = [...elsewhere].flatMap(([worker, repository]) => {
+    const row = rowOf(decided2, repository, worker);
+    const merged = row?.state === "merged" && member.snapshot.completions[worker] !== void 0;
+    return merged || row?.state === "skipped" ? [worker] : [];
+  });
+  const chains = dependentChainLengths(plan.workers);
+  const mine = plan.workers.filter((worker) => !elsewhere.has(worker.id)).map((w) => w.id);
+  return {
+    done,
+    repositories: Object.fromEntries(elsewhere),
+    chains: Object.fromEntries(mine.map((id) => [id, chains.get(id) ?? 1]))
+  };
+}
+function rowOf(decided2, repository, worker) {
+  const view = decided2.find((one) => one.repository === repository)?.view;
+  const progress = view?.phase === "running" || view?.phase === "done" || view?.phase === "cancelled" ? view.progress : null;
+  return progress?.workers.find((row) => row.id === worker) ?? null;
+}
+
+// src/core/change-set/set-problems.ts
+function setProblems({
+  set: set4,
+  plan,
+  config: config3,
+  across
+}) {
+  const home = set4.homeRepository;
+  const listed = new Set(config3.changeSets.repositories);
+  const touched = planRepositories(plan, home);
+  const outside = touched.filter((repo) => repo !== home);
+  if (!across)
+    return outside.length > 0 ? [
+      `The plan names ${names(outside)}, but this build is planned for ${home} alone: whoever labelled the issue cannot write every repository of \`changeSets.repositories\`. A person who can write them all adds the label again, or \`/replan\` keeps the workers in ${home}.`
+    ] : [];
+  const problems = [];
+  for (const worker of plan.workers) {
+    const repo = repositoryOf(worker, home);
+    if (repo !== home && !listed.has(repo))
+      problems.push(
+        `${worker.id} names ${repo}, which \`changeSets.repositories\` in .github/${CONFIG_FILE} does not list; list it there, or give the worker a repository that is listed.`
+      );
+  }
+  for (const repo of outside.filter((name) => listed.has(name)))
+    problems.push(
+      ...repositoryProblems(
+        set4.repositories.find((one) => one.name === repo),
+        repo
+      )
+    );
+  const order = repositoryOrder(plan, home);
+  if (!order.ok)
+    problems.push(
+      `The repositories depend on each other in a circle (${[...order.cycle, order.cycle[0]].join(" → ")}), so no order can land their final pull requests; move the workers so that one repository only builds on the other.`
+    );
+  problems.push(...consentProblems(set4, touched));
+  if (buildTypeOf(plan) !== "code")
+    problems.push(
+      `A change set is a code build; a ${buildTypeOf(plan)} build runs in one repository: keep its workers in ${home}.`
+    );
+  if (plan.workers.some((worker) => worker.sub_issue !== void 0 || worker.loop !== void 0))
+    problems.push(
+      "A change set does not run plans of sub-issues or improvement loops; keep those workers in one repository."
+    );
+  return problems;
+}
+function repositoryProblems(facts, name) {
+  if (!facts?.installed)
+    return [
+      `${name} is not in this app's installation: install the app on it (the same installation as this repository), or move its workers.`
+    ];
+  if (!facts.workflow)
+    return [
+      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx baton setup --repo ${name}\`).`
+    ];
+  if (facts.config && !facts.config.ok)
+    return [
+      `${name}'s .github/${CONFIG_FILE} has problems (${facts.config.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}); fix them on its default branch.`
+    ];
+  return [];
+}
+function consentProblems(set4, touched) {
+  const home = set4.homeRepository;
+  return touched.flatMap((repo) => {
+    const facts = set4.repositories.find((one) => one.name === repo);
+    if (repo === home || !facts?.installed || facts.visibility === "public") return [];
+    const shares = new Set(facts.config?.ok ? facts.config.config.changeSets.shareWith : []);
+    const missing = touched.filter((other) => other !== repo && !shares.has(other));
+    if (missing.length === 0) return [];
+    return [
+      `${repo} is ${facts.visibility ?? "not public"}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+    ];
+  });
+}
+function names(repositories) {
+  return repositories.join(", ");
+}
+
+// src/core/change-set/set-view.ts
+function plannedSetView({
+  set: set4,
+  plan,
+  order,
+  after: after2,
+  config: config3,
+  planning
+}) {
+  return {
+    home: set4.homeRepository,
+    repositories: order.map((name) => {
+      const slice = sliceOf(plan, name, set4.homeRepository);
+      return {
+        ...lineBase(set4, name, after2),
+        workers: slice.workers.length,
+        done: 0,
+        estimateUsd: estimateBuild({ plan: slice, config: configOf(set4, name, config3) }).usd,
+        state: "planned",
+        note: null
+      };
+    }),
+    ...planning ? { planning } : {}
+  };
+}
+function runningSetView({
+  set: set4,
+  order,
+  after: after2,
+  decisions,
+  released,
+  rollback
+}) {
+  const repositories = order.map((name) => {
+    const member = set4.members.find((one) => one.repository === name);
+    const decision = decisions.find((one) => one.repository === name);
+    const rows = decision ? rowsOf(decision.view) : [];
+    const { state, note } = lineState({ set: set4, member, decision, after: after2.get(name) ?? [] });
+    return {
+      ...lineBase(set4, name, after2),
+      workers: rows.length,
+      done: rows.filter((row) => row.state === "merged" || row.state === "skipped").length,
+      branch: member?.snapshot.integration ? {
+        label: integrationBranch(member.snapshot.build),
+        url: `${urlOf(set4, name)}/tree/${integrationBranch(member.snapshot.build)}`
+      } : null,
+      state,
+      note,
+      final: member?.final ? gated(member.final) : null,
+      released: released.has(name),
+      revert: member?.revert ? gated(member.revert) : null
+    };
+  });
+  return { home: set4.homeRepository, repositories, rollback: rollback ?? null };
+}
+function setProgress({
+  set: set4,
+  plan,
+  decisions,
+  home,
+  config: config3
+}) {
+  const progresses = decisions.flatMap((one) => {
+    const progress = progressOf(one.view);
+    return progress ? [{ repository: one.repository, progress }] : [];
+  });
+  const shown = /* @__PURE__ */ new Map();
+  for (const { repository, progress } of progresses)
+    for (const row of progress.workers) shown.set(row.id, relabel(row, repository));
+  const rows = plan.workers.map((worker) => shown.get(worker.id) ?? startingRow(worker, set4.homeRepository)).sort((a, b) => compareWorkerIds(a.id, b.id));
+  const totals = sumTotals([home.ledger.total, ...progresses.map((one) => one.progress.totals)]);
+  const maxUsd = config3.budget.maxUsd;
+  const daily = progresses.flatMap((one) => one.progress.budget.daily ?? []);
+  return {
+    build: set4.home.build,
+    issue: set4.home.issue.number,
+    title: plan.title,
+    workers: rows,
+    totals: {
+      ...totals,
+      merged: rows.filter((row) => row.state === "merged").length,
+      skipped: rows.filter((row) => row.state === "skipped").length,
+      total: rows.length,
+      byRole: sumRoles([
+        home.ledger.byRole,
+        ...progresses.map((one) => one.progress.totals.byRole)
+      ])
+    },
+    paused: progresses.find((one) => one.progress.paused)?.progress.paused ?? null,
+    budget: {
+      maxUsd,
+      reached: maxUsd !== null && totals.costUsd >= maxUsd,
+      ...daily.length > 0 ? { daily } : {}
+    },
+    finalPull: null,
+    history: home.history,
+    links: home.links
+  };
+}
+function setPhase(decisions) {
+  const phases = decisions.map((one) => one.view.phase);
+  if (phases.length > 0 && phases.every((phase) => phase === "done")) return "done";
+  if (phases.some((phase) => phase === "cancelled") && phases.every(ended)) return "cancelled";
+  return "running";
+}
+function ended(phase) {
+  return phase === "done" || phase === "cancelled";
+}
+function lineBase(set4, name, after2) {
+  return {
+    name,
+    url: urlOf(set4, name),
+    after: after2.get(name) ?? [],
+    branch: null,
+    final: null,
+    released: false,
+    revert: null
+  };
+}
+function urlOf(set4, name) {
+  return set4.repositories.find((one) => one.name === name)?.url ?? `https://github.com/${name}`;
+}
+function configOf(set4, name, fallback) {
+  const read = set4.repositories.find((one) => one.name === name)?.config;
+  return read?.ok ? read.config : fallback;
+}
+function gated(pull) {
+  return { number: pull.number, url: pull.url, state: pull.state };
+}
+function lineState({
+  set: set4,
+  member,
+  decision,
+  after: after2
+}) {
+  const view = decision?.view;
+  if (member?.final?.state === "merged" || view?.phase === "done")
+    return { state: "merged", note: null };
+  if (!view) return { state: "starting", note: null };
+  switch (view.phase) {
+    case "cancelled":
+      return { state: "cancelled", note: null };
+    case "planning":
+      return { state: "starting", note: "its part of the plan is being copied over" };
+    case "plan-failed":
+      return { state: "attention", note: "copying its part of the plan failed: re-run its run" };
+    case "config-invalid":
+      return { state: "attention", note: "its .github/baton.yml has problems" };
+    case "missing-workflow":
+      return { state: "attention", note: "Baton's workflow is missing there" };
+    default:
+      break;
+  }
+  const final = member?.final;
+  if (final?.state === "open") {
+    const waiting = after2.filter(
+      (repo) => set4.members.find((one) => one.repository === repo)?.final?.state !== "merged"
+    );
+    return {
+      state: "landing",
+      note: waiting.length > 0 ? `waits for ${waiting.join(", ")}` : "ready to merge"
+    };
+  }
+  const rows = rowsOf(view);
+  const stuck = rows.find((row) => row.state === "failed" || row.state === "needs-human");
+  if (stuck)
+    return {
+      state: "attention",
+      note: `${stuck.id} ${stuck.state === "failed" ? "failed" : "needs a person"}`
+    };
+  const waitsOutside = rows.length > 0 && rows.every(
+    (row) => row.state === "waiting" || row.state === "merged" || row.state === "skipped"
+  );
+  const holders = waitsOutside ? after2.filter((repo) => isHeld(set4, repo)) : [];
+  if (holders.length > 0) return { state: "held", note: `held by ${holders.join(", ")}` };
+  return { state: "running", note: null };
+}
+function isHeld(set4, repo) {
+  const member = set4.members.find((one) => one.repository === repo);
+  return member?.final?.state === "closed" || member?.snapshot.finalPull?.state === "closed";
+}
+function progressOf(view) {
+  if (view.phase === "running") return view.progress;
+  if (view.phase === "done" || view.phase === "cancelled") return view.progress;
   return null;
 }
-function verdictOfCheck(conclusion) {
-  if (conclusion === "SUCCESS") return "approve";
-  if (conclusion === "FAILURE") return "changes-requested";
-  return "comment";
+function rowsOf(view) {
+  return progressOf(view)?.workers ?? [];
 }
-var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
-var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
-var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
-async function rollUp(ctx, {
-  head,
-  runs: theirs,
-  statuses
-}) {
-  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
-  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
-  if (pending) return { state: "pending", failedRuns: [] };
-  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
-  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
-  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
-  const jobs = /* @__PURE__ */ new Map();
-  for (const run2 of failed) {
-    const id = actionsRunId(run2.detailsUrl);
-    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
-  }
-  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
-  const failedRuns = read.flatMap(
-    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
-  );
-  return { state: "failure", failedRuns };
-}
-var actionsRuns = remembered(new ImmutableCache());
-function actionsRun(ctx, { id, job }) {
-  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
-    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
-      (answer) => answer.data,
-      (error62) => {
-        if (statusOf(error62) === 404) return null;
-        throw error62;
-      }
-    );
-    if (!data) return null;
-    return {
-      id: data.id,
-      attempt: data.run_attempt ?? 1,
-      headSha: data.head_sha,
-      repository: data.head_repository?.full_name ?? ""
-    };
-  });
-}
-function baseMergeOf({ build, botLogin }, head) {
-  const [first, second] = head.parents.nodes;
-  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
-  if (head.signature?.wasSignedByGitHub !== true) return null;
-  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
-}
-function isAppAuthor(email3, botLogin) {
-  if (!email3) return false;
-  const address = email3.toLowerCase();
-  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
-  const plus = address.indexOf("+");
-  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
-}
-function actionsRunId(detailsUrl) {
-  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-// src/core/plan/research.ts
-var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
-var ResearchResult = external_exports.strictObject({
-  /** The loop this research was for. */
-  loop: external_exports.number().int().min(1).max(99),
-  /** True when the research found nothing worth a loop: no plan, the series ends. */
-  nothing_worth_doing: external_exports.boolean()
-});
-
-// src/github/observe/read-record.ts
-var PLAN_MAX_BYTES = 256 * 1024;
-function readRecord({
-  build,
-  repository
-}) {
+function relabel(row, repository) {
   return {
-    plan: planOf(build, repository),
-    completions: completionsOf(repository),
-    research: researchOf(repository)
+    ...row,
+    repository,
+    ...row.pull ? { pull: { ...row.pull, label: `${repository}${row.pull.label}` } } : {}
   };
 }
-var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
-function planOf(build, repository) {
-  const { plan, workers } = repository;
-  const graph = graphOf(repository);
-  if (!plan) {
-    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
-    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
-  }
-  const sha = plan.oid;
-  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
-    return {
-      kind: "invalid",
-      sha,
-      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
-    };
-  }
-  const raw = parseJson2(plan.text);
-  if (!raw.ok)
-    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
-  const briefSizes = Object.fromEntries(
-    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
-  );
-  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
-  const checked = validatePlan({
-    raw: raw.value,
-    build,
-    briefSizes,
-    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
-  });
-  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
-}
-function graphOf({
-  subIssueGraph
-}) {
-  if (!subIssueGraph) return { ok: true, raw: void 0 };
-  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
-      ]
-    };
-  }
-  const raw = parseJson2(subIssueGraph.text);
-  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
-  return { ok: true, raw: raw.value };
-}
-function completionsOf({ completions }) {
-  const reads2 = {};
-  for (const entry of completions?.entries ?? []) {
-    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
-    if (!match?.[1] || !entry.object) continue;
-    reads2[match[1]] = completionOf(entry.name, entry.object);
-  }
-  return reads2;
-}
-function completionOf(name, blob) {
-  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
-    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
-  }
-  const raw = parseJson2(blob.text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = Completion.safeParse(raw.value);
-  if (!parsed.success) {
-    return {
-      kind: "invalid",
-      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
-    };
-  }
-  return { kind: "valid", completion: parsed.data };
-}
-function researchOf({ loops }) {
-  const reads2 = {};
-  for (const entry of loops?.entries ?? []) {
-    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
-    const text = entry.object?.text;
-    if (!match || typeof text !== "string") continue;
-    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
-  }
-  return reads2;
-}
-function researchResultOf(name, text, byteSize) {
-  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
-    return {
-      kind: "invalid",
-      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
-    };
-  const raw = parseJson2(text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = ResearchResult.safeParse(raw.value);
-  return parsed.success ? { kind: "valid", result: parsed.data } : {
-    kind: "invalid",
-    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+function startingRow(worker, home) {
+  return {
+    id: worker.id,
+    title: worker.title,
+    dependsOn: worker.depends_on,
+    state: "waiting",
+    note: null,
+    hint: null,
+    run: null,
+    pull: null,
+    attempts: 0,
+    tokens: null,
+    costUsd: null,
+    sessions: 0,
+    rounds: [],
+    engine: worker.engine ?? "baton",
+    repository: repositoryOf(worker, home)
   };
 }
-function parseJson2(text) {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error62) {
-    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
-  }
-}
-
-// src/github/observe/observe-build.ts
-async function observeBuild(ctx, {
-  build,
-  issue: issue2,
-  defaultBranch,
-  freshFrom
-}) {
-  const integration = integrationBranch(build);
-  const { repository } = await readBuildGraph(ctx, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue: issue2,
-    integration,
-    defaultBranch,
-    refPrefix: `refs/heads/baton/${build}/`,
-    planPath: `${integration}:${buildDir(build)}/plan.json`,
-    workersPath: `${integration}:${buildDir(build)}/workers`,
-    completionsPath: `${integration}:${buildDir(build)}/completions`,
-    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-    loopsPath: `${integration}:${buildDir(build)}/loops`,
-    usagePrefix: usageRefPrefix(build),
-    adaptPrefix: adaptationRefPrefix(build),
-    messagePrefix: messageRefPrefix(build)
-  });
-  const issueNode = repository.issue;
-  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
-  const branches = branchesOf(build, repository);
-  const defaultSha = repository.defaultRef?.target.oid ?? "";
-  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
-  const [runsRead, pulls] = await Promise.all([
-    readRuns(ctx, {
-      build,
-      since: issueNode.createdAt,
-      ...freshFrom === void 0 ? {} : { freshFrom }
+function sumTotals(tallies) {
+  return tallies.reduce(
+    (sum, one) => ({
+      tokens: sum.tokens + one.tokens,
+      costUsd: sum.costUsd + one.costUsd,
+      sessions: sum.sessions + one.sessions,
+      estimated: sum.estimated + one.estimated
     }),
-    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
-  ]);
-  const comments = await collectComments(ctx, {
-    build,
-    lists: await commentLists(ctx, { issue: issue2, repository })
+    { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 }
+  );
+}
+function sumRoles(all) {
+  const [first, ...rest] = all;
+  if (!first) throw new Error("no ledger");
+  const roles = Object.keys(first);
+  return Object.fromEntries(
+    roles.map((role) => [role, sumTotals([first[role], ...rest.map((one) => one[role])])])
+  );
+}
+
+// src/core/change-set/decide-set.ts
+function decideSet({
+  set: set4,
+  config: config3,
+  now
+}) {
+  if (!config3.ok) return alone(set4, set4.home, decide({ snapshot: set4.home, config: config3, now }));
+  const settings = config3.config;
+  const across = plansAcross(set4, settings);
+  const read = set4.home.plan;
+  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, set4.homeRepository) ? setProblems({ set: set4, plan: read.plan, config: settings, across }) : [];
+  const home = setHome(set4, { commands: setCommands(set4, { config: settings, across }), problems });
+  const ctx = makeContext({ snapshot: home, config: settings, now });
+  const order = read.kind === "valid" ? repositoryOrder(read.plan, set4.homeRepository) : null;
+  const approved = decidePlanning(ctx).kind === "build" && home.workflowInstalled;
+  const isSet = read.kind === "valid" && isChangeSetPlan(read.plan, set4.homeRepository);
+  if (!isSet || !approved || read.kind !== "valid" || !order?.ok) {
+    const actions = decide({ snapshot: home, config: config3, now }).map(
+      (action) => action.kind === "dispatch" && action.request.role === "plan" && across ? { ...action, request: { ...action.request, views: true } } : action
+    );
+    const planned = isSet && read.kind === "valid" && order?.ok && problems.length === 0 ? plannedSetView({ set: set4, plan: read.plan, ...order, config: settings }) : null;
+    const planning = planningLine2(set4, settings, across);
+    return alone(set4, home, withPlanned(actions, { planned, planning, home: set4.homeRepository }));
+  }
+  const plan = { plan: read.plan, sha: read.sha };
+  const released = releasedFinals(set4, order.after);
+  const decisions = decideMembers({ set: set4, plan, order: order.order, after: order.after, ctx, now });
+  for (const decision of decisions)
+    decision.actions = holdAutoMerge(decision.actions, released.has(decision.repository));
+  const links = [
+    ...decideDeliveries(decisions),
+    ...decideChecks(set4, { after: order.after, released }),
+    ...decideRollback({ set: set4, plan: read.plan, order: order.order }),
+    ...decideClose(set4)
+  ];
+  const progress = setProgress({
+    set: set4,
+    plan: read.plan,
+    decisions,
+    home: { ledger: ctx.ledger, history: ctx.commands.history.map(entryOf), links: ctx.links },
+    config: settings
   });
-  const hidden = await readHiddenRecords(ctx, {
-    build,
-    usage: repository.usageRefs?.nodes ?? [],
-    adapt: repository.adaptRefs?.nodes ?? [],
-    messages: repository.messageRefs?.nodes ?? [],
-    reading: hiddenRefReadingFrom(process.env)
+  const rollback = rollbackOf(set4);
+  const changeSet = runningSetView({
+    set: set4,
+    ...order,
+    decisions,
+    released,
+    rollback: rollback ? { by: rollback.author, at: rollback.createdAt } : null
   });
-  const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
-  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
-  const states = await readStateChanges(ctx, {
-    issue: issue2,
-    events: issueNode.stateEvents,
-    finalPull: finalPull2?.number ?? null
-  });
-  const snapshot = {
-    build,
-    issue: {
-      number: issue2,
-      title: issueNode.title,
-      state: issueNode.state === "CLOSED" ? "closed" : "open",
-      labels: issueNode.labels.nodes.map((label) => label.name),
-      url: issueNode.url,
-      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
-      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
-      ...states.cut ? { stateChangesCut: true } : {}
-    },
-    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
-    workflowInstalled: runsRead.installed,
-    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
-    plan: record2.plan,
-    completions: record2.completions,
-    research: record2.research,
-    branches: branches.workers,
-    pulls,
-    runs: runsRead.installed ? runsRead.runs : [],
-    commands: comments.commands,
-    finalPull: finalPull2,
-    statusComment: comments.statusComment,
-    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
-    notices: comments.notices,
-    labelledBy: await readLabelEvents(ctx, issueNode),
-    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
-    adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
-  };
+  const phase = setPhase(decisions);
+  const view = setViewOf({ set: set4, phase, progress, decisions, changeSet });
+  const maxUsd = settings.budget.maxUsd;
+  const notices2 = [
+    ...decisions.flatMap((decision) => decision.notices),
+    ...setNotices(set4, {
+      released,
+      people: notified(ctx),
+      budget: maxUsd !== null && progress.totals.costUsd >= maxUsd ? { maxUsd, spentUsd: progress.totals.costUsd } : null
+    })
+  ];
+  const ended2 = phase !== "running" ? withCleanUp(ctx, { actions: [], view }).actions : [];
+  const homeActions = [...unique2(notices2), ...ended2, { kind: "render-status", view }];
   return {
-    snapshot,
-    runsSince: issueNode.createdAt,
-    duplicateStatusIds: comments.duplicateStatusIds
+    builds: [
+      { repository: set4.homeRepository, snapshot: home, actions: homeActions },
+      ...decisions.map((one) => ({
+        repository: one.repository,
+        snapshot: one.snapshot,
+        actions: one.actions,
+        config: one.config
+      }))
+    ],
+    links,
+    view
   };
 }
-function branchesOf(build, repository) {
-  let integration = null;
-  const workers = {};
-  for (const ref of repository.refs.nodes) {
-    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
-    if (branch?.kind === "integration") integration = ref.target.oid;
-    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
+function decideMembers({
+  set: set4,
+  plan,
+  order,
+  after: after2,
+  ctx,
+  now
+}) {
+  const spent = new Map(
+    set4.members.map((member) => [
+      member.repository,
+      buildLedger(normalizeSnapshot(member.snapshot)).total.costUsd
+    ])
+  );
+  const total = ctx.ledger.total.costUsd + [...spent.values()].reduce((a, b) => a + b, 0);
+  const decisions = [];
+  for (const repository of order) {
+    const member = set4.members.find((one) => one.repository === repository);
+    if (!member) continue;
+    const changeSet = memberOfSet({
+      set: set4,
+      order,
+      after: after2.get(repository) ?? [],
+      outside: outsideOf({ plan: plan.plan, home: set4.homeRepository, member, decided: decisions }),
+      spentElsewhereUsd: total - (spent.get(repository) ?? 0)
+    });
+    decisions.push(decideMember({ set: set4, member, plan, changeSet, config: ctx.config, now }));
   }
-  return { integration, workers };
+  return decisions;
+}
+function setViewOf({
+  set: set4,
+  phase,
+  progress,
+  decisions,
+  changeSet
+}) {
+  const build = set4.home.build;
+  if (phase === "done") return { phase, build, progress, changeSet };
+  if (phase === "cancelled") {
+    const cancelled = decisions.find((one) => one.view.phase === "cancelled")?.view;
+    const cancelledBy = cancelled?.phase === "cancelled" ? cancelled.cancelledBy : null;
+    return { phase, build, progress, cancelledBy, changeSet };
+  }
+  return { phase, build, progress, changeSet };
+}
+function alone(set4, snapshot, actions) {
+  const last = actions.at(-1);
+  if (last?.kind !== "render-status") throw new Error("decide ends with the status");
+  return {
+    builds: [{ repository: set4.homeRepository, snapshot, actions }],
+    links: [],
+    view: last.view
+  };
+}
+function withPlanned(actions, {
+  planned,
+  planning,
+  home
+}) {
+  const last = actions.at(-1);
+  if (last?.kind !== "render-status") return actions;
+  const listed = planning.repositories.length > 0;
+  const changeSet = planned ? { ...planned, planning } : listed && (last.view.phase === "planning" || !planning.across) ? { home, repositories: [], planning } : null;
+  const view = changeSet ? { ...last.view, changeSet } : last.view;
+  return [...actions.slice(0, -1), { kind: "render-status", view }];
+}
+function planningLine2(set4, config3, across) {
+  const repositories = config3.changeSets.repositories;
+  return across ? { across, repositories } : {
+    across,
+    repositories,
+    why: `Planned for ${set4.homeRepository} alone: whoever labelled the issue cannot write every repository of changeSets.repositories (${repositories.join(", ")}).`
+  };
+}
+function entryOf(info) {
+  return { author: info.author, text: commandText(info.command), at: info.createdAt };
+}
+function unique2(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // src/github/observe/read-repo-usage.ts
@@ -59405,6 +61017,392 @@ async function readDaySpend(ctx, {
     spend.forged.push(...day.forged);
   }
   return spend;
+}
+
+// src/github/change-set/act-set.ts
+async function actSet(ctx, { links, build, log }) {
+  const outcomes = [];
+  for (const link2 of links) {
+    try {
+      outcomes.push(await withReason("change-set", () => actLink(ctx, { link: link2, build })));
+    } catch (error62) {
+      log.error({ err: error62, link: link2.kind, buildId: build }, `baton: ${link2.kind} failed`);
+      outcomes.push({
+        link: link2,
+        result: "failed",
+        detail: `${statusOf(error62) ?? ""} ${messageOf(error62)}`.trim()
+      });
+    }
+  }
+  return outcomes;
+}
+async function actLink(ctx, { link: link2, build }) {
+  const member = memberBuildId(build, `${ctx.owner}/${ctx.repo}`);
+  switch (link2.kind) {
+    case "deliver-report":
+      return deliverReport(await contextOf(ctx, link2.repository), { link: link2, member });
+    case "set-change-set-check": {
+      const there = await contextOf(ctx, link2.repository);
+      await there.octokit.rest.checks.create({
+        owner: there.owner,
+        repo: there.repo,
+        name: CHANGE_SET_CHECK_NAME,
+        head_sha: link2.sha,
+        ...link2.state === "success" ? { status: "completed", conclusion: "success" } : { status: "in_progress" },
+        output: { title: link2.state === "success" ? "Released" : "Waiting", summary: link2.summary }
+      });
+      return { link: link2, result: "done" };
+    }
+    case "open-revert":
+      return openRevert(await contextOf(ctx, link2.repository), { link: link2, member });
+    case "close-set-issue":
+      await ctx.octokit.rest.issues.update({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: Number(build.slice(0, build.indexOf("-"))),
+        state: "closed",
+        state_reason: "completed"
+      });
+      return { link: link2, result: "done" };
+    default: {
+      const _exhaustive = link2;
+      return _exhaustive;
+    }
+  }
+}
+async function deliverReport(ctx, { link: link2, member }) {
+  const text = `${JSON.stringify(link2.completion, null, 2)}
+`;
+  try {
+    const { data } = await ctx.octokit.rest.repos.createOrUpdateFileContents({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      path: completionPath(member, link2.worker),
+      branch: integrationBranch(member),
+      message: `${link2.worker} merged in ${link2.from}: its report, for the workers here that build on it`,
+      content: Buffer.from(text).toString("base64")
+    });
+    return { link: link2, result: "done", ...data.commit.sha ? { commit: data.commit.sha } : {} };
+  } catch (error62) {
+    if (statusOf(error62) === 422) return { link: link2, result: "unchanged", detail: messageOf(error62) };
+    throw error62;
+  }
+}
+async function openRevert(ctx, { link: link2, member }) {
+  const { owner, repo } = ctx;
+  const branch = revertBranch(member);
+  const { data: merge5 } = await ctx.octokit.rest.git.getCommit({
+    owner,
+    repo,
+    commit_sha: link2.mergeCommit
+  });
+  const parent = merge5.parents[0]?.sha;
+  if (!parent) return { link: link2, result: "failed", detail: "the merge has no parent" };
+  const { data: before } = await ctx.octokit.rest.git.getCommit({
+    owner,
+    repo,
+    commit_sha: parent
+  });
+  const { data: revert } = await ctx.octokit.rest.git.createCommit({
+    owner,
+    repo,
+    message: `Revert "${link2.title.replace(/^Revert /, "")}"
+
+This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
+    tree: before.tree.sha,
+    parents: [link2.mergeCommit]
+  });
+  try {
+    await ctx.octokit.rest.git.createRef({
+      owner,
+      repo,
+      ref: `refs/heads/${branch}`,
+      sha: revert.sha
+    });
+  } catch (error62) {
+    if (statusOf(error62) !== 422) throw error62;
+  }
+  const { data: repository } = await ctx.octokit.rest.repos.get({ owner, repo });
+  let conflict = false;
+  try {
+    await ctx.octokit.rest.repos.merge({
+      owner,
+      repo,
+      base: branch,
+      head: repository.default_branch
+    });
+  } catch (error62) {
+    if (statusOf(error62) !== 409) throw error62;
+    conflict = true;
+  }
+  const body = conflict ? `${link2.body}
+
+⚠️ The default branch moved since, and merging it into this revert conflicts: a person resolves it on \`${branch}\`.` : link2.body;
+  try {
+    await ctx.octokit.rest.pulls.create({
+      owner,
+      repo,
+      title: link2.title,
+      body,
+      head: branch,
+      base: repository.default_branch
+    });
+  } catch (error62) {
+    if (statusOf(error62) === 422) return { link: link2, result: "unchanged", detail: "already open" };
+    throw error62;
+  }
+  return { link: link2, result: "done" };
+}
+
+// src/github/change-set/observe-set.ts
+async function observeSet(ctx, {
+  home,
+  config: config3,
+  since,
+  freshFrom,
+  read
+}) {
+  const homeRepository = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const plan = home.plan.kind === "valid" ? home.plan.plan : null;
+  const names2 = plan && isChangeSetPlan(plan, homeRepository) ? planRepositories(plan, homeRepository) : [];
+  const listed = names2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
+  const reachable = names2.flatMap((name) => {
+    const found = listed.get(name);
+    return found ? [found] : [];
+  });
+  const repositories = reachable.map(
+    (repo) => ({
+      name: repo.name,
+      nodeId: repo.nodeId,
+      defaultBranch: repo.defaultBranch
+    })
+  );
+  membersSeen.note(buildKey(ctx, home.build), repositories);
+  const members2 = await readMembers(ctx, {
+    member: memberBuildId(home.build, homeRepository),
+    issue: home.issue.number,
+    since,
+    repositories,
+    ...freshFrom === void 0 ? {} : { freshFrom },
+    ...read ? { read } : {}
+  });
+  const facts = await Promise.all(
+    names2.map(
+      (name) => factsOf(ctx, {
+        name,
+        listed: listed.get(name),
+        member: members2.find((one) => one.repository === name),
+        home: name === homeRepository ? config3 : null
+      })
+    )
+  );
+  const asked = config3.ok ? writersAsked({
+    home,
+    config: config3.config,
+    homeRepository,
+    merged: members2.filter((m) => m.final?.state === "merged").map((m) => m.repository)
+  }) : /* @__PURE__ */ new Map();
+  return {
+    home,
+    homeRepository,
+    repositories: facts,
+    members: members2,
+    writers: await readWriters(ctx, asked)
+  };
+}
+async function installationRepositories(ctx) {
+  const listed = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /installation/repositories",
+    params: { per_page: 100 },
+    // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.
+    scope: `installation ${ctx.installationId ?? ctx.owner} change-set`,
+    pick: (data) => (data?.repositories ?? []).map(
+      (repo) => ({
+        name: repo.full_name.toLowerCase(),
+        nodeId: repo.node_id,
+        defaultBranch: repo.default_branch,
+        visibility: repo.visibility ?? (repo.private ? "private" : "public"),
+        url: repo.html_url
+      })
+    )
+  });
+  return new Map(listed.map((repo) => [repo.name, repo]));
+}
+async function factsOf(ctx, {
+  name,
+  listed,
+  member,
+  home
+}) {
+  const url2 = listed?.url ?? `https://github.com/${name}`;
+  if (!listed || !member)
+    return { name, url: url2, installed: false, workflow: false, visibility: null, config: null };
+  const there = await contextOf(ctx, name);
+  const sha = member.snapshot.repo.defaultSha;
+  return {
+    name,
+    url: url2,
+    installed: true,
+    workflow: member.snapshot.workflowInstalled,
+    visibility: listed.visibility,
+    config: home ?? (sha ? await loadConfigAt(there, sha) : null)
+  };
+}
+var SET_PERMISSION_TTL_MS = 30 * 6e4;
+async function readWriters(ctx, asked) {
+  const writers = {};
+  for (const [login, repositories] of asked) {
+    for (const repository of repositories) {
+      const there = await contextOf(ctx, repository);
+      const allowed = await hasWriteAccess(there, login, { ttlMs: SET_PERMISSION_TTL_MS });
+      writers[repository] = { ...writers[repository], [login]: allowed };
+    }
+  }
+  return writers;
+}
+
+// src/github/change-set/reconcile-set.ts
+async function reconcileSet(ctx, request2) {
+  const { log } = request2;
+  const first = await setPass(ctx, request2);
+  if (request2.config.ok)
+    await withReason(
+      "notice",
+      () => answerSetCommands(ctx, { set: first.set, config: request2.config, request: request2 })
+    );
+  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
+  const { read: _first, ...again } = request2;
+  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
+  const passes = last === first ? [first] : [first, last];
+  const outcomes = passes.flatMap((pass) => pass.outcomes);
+  const links = passes.flatMap((pass) => pass.links);
+  const { set: set4, decision } = last;
+  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
+  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const rendered = await act(ctx, {
+    snapshot: set4.home,
+    actions: lostRace && !set4.home.statusComment ? [] : render,
+    log,
+    ...budget,
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
+  });
+  log.info(
+    {
+      buildId: set4.home.build,
+      repositories: set4.members.map((member) => member.repository),
+      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
+      links: links.map(describeLink)
+    },
+    "baton: reconciled the change set"
+  );
+  return {
+    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
+    builds: decision.builds.map((build) => ({
+      repository: build.repository,
+      snapshot: build.snapshot,
+      actions: build.actions,
+      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      ...build.config ? { config: build.config } : {}
+    }))
+  };
+}
+async function setPass(ctx, request2) {
+  const { observed, config: config3, now, log } = request2;
+  const read = await observeSet(ctx, {
+    home: observed.snapshot,
+    config: config3,
+    since: observed.runsSince,
+    freshFrom: request2.freshFrom,
+    ...request2.read ? { read: request2.read } : {}
+  });
+  const set4 = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const decision = decideSet({ set: set4, config: config3, now });
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const outcomes = [];
+  const byRepository = /* @__PURE__ */ new Map();
+  for (const build of decision.builds) {
+    const there = await contextOf(ctx, build.repository);
+    const writes = build.actions.filter((action) => action.kind !== "render-status");
+    if (writes.length === 0) continue;
+    const done = await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget });
+    outcomes.push(...done);
+    byRepository.set(build.repository, [...byRepository.get(build.repository) ?? [], ...done]);
+  }
+  const links = await actSet(ctx, { links: decision.links, build: set4.home.build, log });
+  return { set: set4, decision, outcomes, byRepository, links };
+}
+function withDispatched(set4, request2) {
+  const { dispatched } = request2;
+  if (!dispatched) return set4;
+  return {
+    ...set4,
+    members: set4.members.map((member) => ({
+      ...member,
+      snapshot: withDispatchedRuns(
+        member.snapshot,
+        dispatched.get(member.repository) ?? [],
+        request2.now
+      )
+    }))
+  };
+}
+async function answerSetCommands(ctx, { set: set4, config: config3, request: request2 }) {
+  if (!config3.ok) return;
+  for (const answer of request2.answers ?? []) {
+    const info = set4.home.commands.find((one) => one.commentId === answer.commentId);
+    if (!info) continue;
+    const problems = checkSetCommands({
+      set: set4,
+      commands: answer.commands,
+      author: info.author,
+      config: config3.config,
+      now: request2.now,
+      at: info.createdAt
+    });
+    if (problems.length === 0) continue;
+    await ensureNote(ctx, {
+      number: answer.number,
+      key: `answer-${answer.commentId}`,
+      body: renderCommandErrors(problems)
+    });
+  }
+}
+async function withDaySpend(ctx, set4, request2) {
+  const members2 = await Promise.all(
+    set4.members.map(async (member) => {
+      const facts = set4.repositories.find((one) => one.name === member.repository);
+      const repoCap = facts?.config?.ok === true && facts.config.config.budget.dailyUsd !== null;
+      if (!repoCap && !request2.installationDailyUsd) return member;
+      const there = await contextOf(ctx, member.repository);
+      const { forged: _forged, ...spend } = await withReason(
+        "reconcile-read",
+        () => readDaySpend(there, {
+          now: request2.now,
+          repoCap,
+          installationCapUsd: request2.installationDailyUsd
+        })
+      );
+      return { ...member, snapshot: { ...member.snapshot, ...spend } };
+    })
+  );
+  return { ...set4, members: members2 };
+}
+function failedLinks(links) {
+  return links.flatMap(
+    ({ result, detail }) => result === "failed" ? [
+      {
+        action: { kind: "look-again", inMs: 0 },
+        result: "failed",
+        transient: true,
+        ...detail ? { detail } : {}
+      }
+    ] : []
+  );
+}
+function describeLink({ link: link2, result }) {
+  const where = "repository" in link2 ? ` ${link2.repository}` : "";
+  return `${link2.kind}${where}: ${result}`;
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -59562,33 +61560,6 @@ async function actOnOpenedFinal(ctx, pass) {
   const done = await actLater(ctx, pass, build, next);
   return { snapshot: build, outcomes: done };
 }
-function withDispatchedRuns(snapshot, outcomes, now) {
-  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
-  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
-    if (action.kind !== "dispatch" || result !== "done") return [];
-    const { role, worker, trigger } = action.request;
-    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
-    if (known) return [];
-    return [
-      {
-        id: run2?.id ?? --unknownId,
-        role,
-        worker: worker ?? null,
-        trigger: trigger ?? null,
-        status: "queued",
-        conclusion: null,
-        createdAt: now,
-        updatedAt: now,
-        url: run2?.url ?? ""
-      }
-    ];
-  });
-  const created = outcomes.some(
-    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
-  );
-  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
-  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
-}
 
 // src/github/reconcile/uncounted-usage.ts
 var said = remembered(/* @__PURE__ */ new Set());
@@ -59620,11 +61591,18 @@ async function observeOrSay(ctx, {
   build,
   issue: issue2,
   defaultBranch,
-  log
+  log,
+  freshFrom,
+  alongside
 }) {
-  const freshFrom = Date.now();
   try {
-    return await observeBuild(ctx, { build, issue: issue2, defaultBranch, freshFrom });
+    return await observeBuild(ctx, {
+      build,
+      issue: issue2,
+      defaultBranch,
+      freshFrom,
+      ...alongside ? { alongside } : {}
+    });
   } catch (error62) {
     const refusal = lastingRefusal(error62);
     if (!refusal) throw error62;
@@ -59645,7 +61623,17 @@ async function observeOrSay(ctx, {
 }
 async function reconcileBuild(ctx, request2) {
   const { build, issue: issue2, defaultBranch, now, log } = request2;
-  const observed = await observeOrSay(ctx, { build, issue: issue2, defaultBranch, log });
+  const freshFrom = Date.now();
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const alongside = membersSeen.alongside(buildKey(ctx, build), { build, home });
+  const observed = await observeOrSay(ctx, {
+    build,
+    issue: issue2,
+    defaultBranch,
+    log,
+    freshFrom,
+    ...alongside ? { alongside } : {}
+  });
   if (!request2.start && !existsOnGitHub(observed.snapshot)) {
     log.info(
       { buildId: build },
@@ -59654,6 +61642,12 @@ async function reconcileBuild(ctx, request2) {
     return [];
   }
   const config3 = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
+    const read = new Map(
+      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null])
+    );
+    return reconcileChangeSet(ctx, { request: request2, observed, config: config3, freshFrom, read });
+  }
   const subIssues = await readSubIssues(ctx, {
     issue: issue2,
     build,
@@ -59749,6 +61743,77 @@ async function reconcileBuild(ctx, request2) {
   log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
   return all;
 }
+async function reconcileChangeSet(ctx, {
+  request: request2,
+  observed,
+  config: config3,
+  freshFrom,
+  read
+}) {
+  const { now, log } = request2;
+  await withReason(
+    "status-edit",
+    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
+  );
+  const done = await reconcileSet(ctx, {
+    observed,
+    config: config3,
+    now,
+    log,
+    freshFrom,
+    read,
+    answers: request2.answers ?? [],
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
+    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
+    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
+  });
+  const ended2 = done.builds.flatMap(
+    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
+  );
+  const looks = done.builds.flatMap((build) => {
+    const runs = [
+      ...build.snapshot.runs,
+      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
+    ];
+    const snapshot = { ...build.snapshot, runs };
+    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap(
+      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
+    );
+    return [...look ? [look] : [], ...asked];
+  });
+  const soonest3 = looks.reduce(
+    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
+    null
+  );
+  if (request2.lastReads) noteMembers({ done, request: request2, runsSince: observed.runsSince });
+  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
+}
+function noteMembers({
+  done,
+  request: request2,
+  runsSince
+}) {
+  const clean = !done.outcomes.some((outcome) => outcome.result === "failed");
+  for (const build of done.builds) {
+    if (!build.config) continue;
+    const [owner = "", repo = ""] = build.repository.split("/");
+    const key = buildKey({ owner, repo }, build.snapshot.build);
+    const config3 = build.config;
+    const decided2 = decide({ snapshot: build.snapshot, config: config3, now: request2.now });
+    const view = decided2.at(-1);
+    request2.lastReads?.note(
+      key,
+      clean && view?.kind === "render-status" ? {
+        snapshot: build.snapshot,
+        config: config3,
+        view: JSON.stringify(view.view),
+        runsSince,
+        asked: decided2.slice(0, -1).map((action) => JSON.stringify(action))
+      } : null
+    );
+  }
+}
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
 }
@@ -59810,7 +61875,8 @@ async function repoContext(context, deps) {
     owner,
     repo,
     botLogin: await deps.botLogin(),
-    ...installationId ? { installationId } : {}
+    ...installationId ? { installationId } : {},
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
   };
 }
 function scheduleReconcile(ctx, {
@@ -59842,7 +61908,15 @@ function scheduleReconcile(ctx, {
     const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
     return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
   };
-  const again = (asStart = false) => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
+  const again = (asStart = false, news) => scheduleReconcile(ctx, {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    deliveryId,
+    start: asStart,
+    ...news ? { noNews: news } : {}
+  });
   const held2 = deps.heldEdits;
   const makeHeld = () => {
     void deps.queue.enqueue(
@@ -59971,7 +62045,13 @@ function timedLook(ctx, {
       [next],
       timedLook(ctx, { ref, defaultBranch, deps, log, deliveryId, start })
     );
-    const noNews = reads2 ? timedLookNoNews(ctx, { key, build: ref.build, reads: reads2, now: deps.now, rearm }) : void 0;
+    const noNews = reads2 ? setLookNoNews(ctx, {
+      build: ref.build,
+      reads: reads2,
+      now: deps.now,
+      withinMs: MAX_AGE_MS,
+      rearm: (next) => rearm(lookTimeOf(next))
+    }) ?? timedLookNoNews(ctx, { key, build: ref.build, reads: reads2, now: deps.now, rearm }) : void 0;
     scheduleReconcile(ctx, {
       ref,
       defaultBranch,
@@ -60055,6 +62135,7 @@ async function onIssueComment(context, deps) {
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
   const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
+  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
   const improves = !pull && parsed.commands.some((command) => command.name === "improve");
   const ref = found ?? (improves ? { build: buildIdFor(issue2.number, issue2.title), issue: issue2.number } : null);
   if (!ref) return;
@@ -60098,7 +62179,15 @@ async function onIssueComment(context, deps) {
       })
     );
   }
-  if (parsed.commands.length > 0) {
+  if (parsed.commands.length > 0 && set4) {
+    scheduleReconcile(set4, {
+      ref,
+      defaultBranch: await defaultBranchOf(set4),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
+  } else if (parsed.commands.length > 0) {
     scheduleFromDelivery(ctx, context, {
       ref,
       deps,
@@ -60114,20 +62203,36 @@ async function readPullHead(ctx, number4) {
     pull_number: number4
   });
   if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
-  const ref = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref);
-  if (!ref) return null;
+  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
+  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found) return null;
+  const { home, ...ref } = { home: void 0, ...found };
   const worker = data.head.ref.split("/").at(-1);
-  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker } : { ref };
+  const on = home ? { home } : {};
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/resync.ts
 async function findOpenBuilds(ctx) {
+  return (await findBranchBuilds(ctx)).builds;
+}
+async function findBranchBuilds(ctx) {
   const refs = await listMatchingRefs(ctx, "heads/baton/");
-  return refs.flatMap((ref) => {
+  const here = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const builds = [];
+  const sets = /* @__PURE__ */ new Map();
+  for (const ref of refs) {
     const branch = parseBatonBranch(ref.ref);
-    const issue2 = branch?.kind === "integration" ? parseBuildId(branch.build)?.issue : void 0;
-    return branch && issue2 ? [{ build: branch.build, issue: issue2 }] : [];
-  }).sort((a, b) => b.issue - a.issue);
+    if (branch?.kind !== "integration") continue;
+    const issue2 = parseBuildId(branch.build)?.issue;
+    if (issue2) builds.push({ build: branch.build, issue: issue2 });
+    const set4 = setOfMember(branch.build);
+    if (set4 && set4.home.toLowerCase() !== here) sets.set(`${set4.home} ${set4.build}`, set4);
+  }
+  return {
+    builds: builds.sort((a, b) => b.issue - a.issue),
+    sets: [...sets.values()].sort((a, b) => b.issue - a.issue)
+  };
 }
 
 // src/github/reconcile/echoes.ts
@@ -60152,22 +62257,33 @@ function runOfPayload(run2) {
   if (!name || run2.status !== "completed" || !run2.path?.endsWith(`/${WORKFLOW_FILE}`)) return null;
   return runInfoOf(run2, name);
 }
-function buildOfHints({ branches, runName }) {
+function buildOfHints({
+  branches,
+  runName
+}) {
   const fromRun = runName ? parseRunName(runName) : null;
   const issue2 = fromRun ? parseBuildId(fromRun.build)?.issue : void 0;
   if (fromRun && issue2) return { build: fromRun.build, issue: issue2 };
+  const setOfRun = setOfMember(fromRun?.build);
+  if (setOfRun) return setOfRun;
   for (const branch of branches) {
     const ref = buildOfBranch(branch);
     if (ref) return ref;
+    const member = parseBatonBranch(branch ?? "");
+    const set4 = setOfMember(member?.build);
+    if (set4) return set4;
   }
   return null;
 }
 async function onBuildEvent(context, { hints, deps }) {
-  const ref = buildOfHints(hints);
-  const defaultBranch = context.payload.repository?.default_branch;
-  if (!ref || !defaultBranch) return;
-  const ctx = await repoContext(context, deps);
-  const key = buildKey(ctx, ref.build);
+  const found = buildOfHints(hints);
+  const eventDefault = context.payload.repository?.default_branch;
+  if (!found || !eventDefault) return;
+  const here = await repoContext(context, deps);
+  const { home, ...ref } = found;
+  const ctx = home ? await contextOf(here, home) : here;
+  const defaultBranch = home ? await defaultBranchOf(ctx) : eventDefault;
+  const key = home ? buildKey(here, memberBuildId(ref.build, home)) : buildKey(ctx, ref.build);
   const noNews = deps.lastReads && noNewsOf(hints, deps.lastReads, key, deps.now);
   scheduleReconcile(ctx, {
     ref,
@@ -60181,8 +62297,19 @@ async function onBuildEvent(context, { hints, deps }) {
 async function onDefaultBranchPush(context, deps) {
   const ctx = await repoContext(context, deps);
   const defaultBranch = context.payload.repository.default_branch;
-  for (const ref of await findOpenBuilds(ctx)) {
+  const { builds, sets } = await findBranchBuilds(ctx);
+  for (const ref of builds) {
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
+  }
+  for (const { home, ...ref } of sets) {
+    const there = await contextOf(ctx, home);
+    scheduleReconcile(there, {
+      ref,
+      defaultBranch: await defaultBranchOf(there),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
   }
 }
 function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
@@ -60850,14 +62977,11 @@ async function createAppClient({
         throw error62;
       }
     },
-    async mintToken({ installationId, repositoryId, repository, permissions }) {
+    async mintToken({ installationId, repositoryId, repository, permissions, repositories }) {
+      const scope = repositories ? repositories.length > 0 ? { repositories } : {} : repositoryId === null ? { repositories: [repository.split("/")[1] ?? repository] } : { repository_ids: [repositoryId] };
       const { data } = await octokit.request(
         "POST /app/installations/{installation_id}/access_tokens",
-        {
-          installation_id: installationId,
-          ...repositoryId === null ? { repositories: [repository.split("/")[1] ?? repository] } : { repository_ids: [repositoryId] },
-          ...permissions ? { permissions } : {}
-        }
+        { installation_id: installationId, ...scope, ...permissions ? { permissions } : {} }
       );
       mask(data.token);
       return {
@@ -60981,7 +63105,32 @@ async function conduct({
     log
   });
   const [owner = "", repo = ""] = repository.split("/");
-  listRuns = async () => listRecentRuns(await probot.auth(), { owner, repo });
+  const others = /* @__PURE__ */ new Map();
+  deps.octokitFor = (name) => {
+    const key = name.toLowerCase();
+    const known = others.get(key);
+    if (known) return known;
+    const made = credentials.mint(name).then(
+      (token) => new Probot({
+        githubToken: token,
+        Octokit: Octokit2 ?? batonOctokitWith(pacing),
+        baseUrl: apiUrl,
+        log
+      }).auth()
+    );
+    others.set(key, made);
+    return made;
+  };
+  listRuns = async () => {
+    const here = await listRecentRuns(await probot.auth(), { owner, repo });
+    const there = await Promise.all(
+      [...others].map(async ([name, octokit]) => {
+        const [o = "", r = ""] = name.split("/");
+        return listRecentRuns(await octokit, { owner: o, repo: r });
+      })
+    );
+    return [...here, ...there.flat()];
+  };
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);
@@ -61001,7 +63150,8 @@ async function dispatch({
       octokit: await probot.auth(),
       owner,
       repo,
-      botLogin: await deps.botLogin()
+      botLogin: await deps.botLogin(),
+      ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue2 = Number(event.payload.inputs?.issue);
@@ -61089,7 +63239,12 @@ async function mintConductorToken({
     }
     const repositoryId = /^\d+$/.test(env.GITHUB_REPOSITORY_ID ?? "") ? Number(env.GITHUB_REPOSITORY_ID) : null;
     const minted = await app.mintToken({ installationId, repositoryId, repository });
-    return { ok: true, token: minted.token, botLogin: await app.botLogin() };
+    return {
+      ok: true,
+      token: minted.token,
+      botLogin: await app.botLogin(),
+      mint: async (other) => (await app.mintToken({ installationId, repositoryId: null, repository: other })).token
+    };
   } catch (error62) {
     return {
       ok: false,
@@ -61100,19 +63255,25 @@ async function mintConductorToken({
 
 // src/conductor/route.ts
 var RESYNC_GROUP = "baton-conductor-resync";
-function buildGroup(issue2) {
-  return `baton-conductor-${issue2}`;
+function buildGroup(issue2, home) {
+  return home ? `baton-conductor-${issue2}.${home.replace("/", ".")}` : `baton-conductor-${issue2}`;
+}
+function buildOfBranchOrSet(branch) {
+  return buildOfHints({ branches: [branch] });
 }
 async function routeEvent({ name, payload }, reads2) {
   const repository = payload.repository ?? { id: -1 };
   const none = (reason) => ({ group: null, reason });
-  const build = (issue2, reason) => ({ group: buildGroup(issue2), reason });
+  const build = (ref, reason) => ({
+    group: buildGroup(ref.issue, ref.home),
+    reason
+  });
   switch (name) {
     case "schedule":
       return { group: RESYNC_GROUP, reason: "the hourly look at every open build" };
     case "workflow_dispatch": {
       const issue2 = Number(payload.inputs?.issue);
-      return Number.isInteger(issue2) && issue2 > 0 ? build(issue2, `a look at issue #${issue2}'s build, asked by hand`) : { group: RESYNC_GROUP, reason: "a look at every open build, asked by hand" };
+      return Number.isInteger(issue2) && issue2 > 0 ? build({ issue: issue2 }, `a look at issue #${issue2}'s build, asked by hand`) : { group: RESYNC_GROUP, reason: "a look at every open build, asked by hand" };
     }
     case "issues":
       return routeIssue(payload, reads2);
@@ -61123,31 +63284,31 @@ async function routeEvent({ name, payload }, reads2) {
       const pull = payload.pull_request;
       if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
       const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
-      return ref ? build(ref.issue, `build ${ref.build}'s pull request`) : none("no Baton branch");
+      return ref ? build(ref, `build ${ref.build}'s pull request`) : none("no Baton branch");
     }
     case "workflow_run": {
       const run2 = payload.workflow_run;
       if (isFromFork(run2.head_repository, repository)) return none("a fork's run");
       const ref = buildOfHints({ runName: run2.display_title, branches: [run2.head_branch] });
-      return ref ? build(ref.issue, `a run of build ${ref.build}`) : none("no build run");
+      return ref ? build(ref, `a run of build ${ref.build}`) : none("no build run");
     }
     case "check_suite": {
       const suite = payload.check_suite;
-      const ref = buildOfBranch(suite.head_branch);
-      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none("no Baton branch");
+      const ref = buildOfBranchOrSet(suite.head_branch);
+      return ref ? build(ref, `CI of build ${ref.build}`) : none("no Baton branch");
     }
     case "status": {
       const branches = payload.branches ?? [];
       const ref = buildOfHints({ branches: branches.map((branch) => branch.name) });
-      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none("no Baton branch");
+      return ref ? build(ref, `CI of build ${ref.build}`) : none("no Baton branch");
     }
     case "push": {
       const branch = String(payload.ref ?? "").replace(/^refs\/heads\//, "");
       if (branch === repository.default_branch) {
         return { group: RESYNC_GROUP, reason: "the default branch moved: every open build" };
       }
-      const ref = buildOfBranch(branch);
-      return ref && !/\/W\d+\.\d+$/.test(branch) ? build(ref.issue, `build ${ref.build}'s branch moved`) : none("no build branch");
+      const ref = buildOfBranchOrSet(branch);
+      return ref && !/\/W\d+\.\d+$/.test(branch) ? build(ref, `build ${ref.build}'s branch moved`) : none("no build branch");
     }
     default:
       return none(`the conductor does not handle ${name}`);
@@ -61187,8 +63348,11 @@ async function routeComment(payload, reads2) {
   }
   const pull = await reads2.pull(issue2.number);
   if (pull.fork) return { group: null, reason: "a command on a fork's pull request" };
-  const ref = buildOfBranch(pull.head) ?? buildOfBranch(pull.base);
-  return ref ? { group: buildGroup(ref.issue), reason: `a command on build ${ref.build}'s pull request` } : { group: null, reason: "a command on a pull request of no build" };
+  const ref = buildOfBranchOrSet(pull.head) ?? buildOfBranchOrSet(pull.base);
+  return ref ? {
+    group: buildGroup(ref.issue, ref.home),
+    reason: `a command on build ${ref.build}'s pull request`
+  } : { group: null, reason: "a command on a pull request of no build" };
 }
 
 // src/conductor/action.ts
