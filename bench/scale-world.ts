@@ -2,7 +2,7 @@ import { checkInvariants } from '../sim/chaos/invariants.js';
 import { installBaton, MAINTAINER } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import type { SimRun } from '../sim/github/records.js';
-import { buildIdFor, integrationBranch } from '../src/core/vocabulary/ids.js';
+import { buildIdFor, integrationBranch, parseMemberBuildId } from '../src/core/vocabulary/ids.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
 import { isWrite } from './scale-breakdown.js';
 
@@ -18,7 +18,12 @@ import { playSession, type SessionScript } from '../test/support/scripted-sessio
  */
 
 /** Minutes each session takes, on the simulated clock. */
-export const SESSION_MINUTES = { plan: 3, review: 3, workFrom: 8, workTo: 16 } as const;
+/**
+ * Minutes each session takes. A change set member's slice session (a plan run
+ * of a member build, docs/change-sets.md) calls no model: its jobs fetch the
+ * set's branch and copy its part, a minute of runner start-ups.
+ */
+export const SESSION_MINUTES = { plan: 3, slice: 1, review: 3, workFrom: 8, workTo: 16 } as const;
 /**
  * What each session's usage record says it cost, by role: small round figures, so that a
  * 60-worker build stays well within `budget.maxUsd`'s default of 50 USD (a spent budget pauses it).
@@ -130,7 +135,9 @@ function sessionMs(build: ScaleBuild, run: SimRun): number {
     run.inputs.role === 'work' || run.inputs.role === 'fix'
       ? workMinutes(build.script.build, run.inputs.worker ?? '')
       : run.inputs.role === 'plan'
-        ? SESSION_MINUTES.plan
+        ? parseMemberBuildId(build.script.build)
+          ? SESSION_MINUTES.slice
+          : SESSION_MINUTES.plan
         : SESSION_MINUTES.review;
   return minutes * 60_000;
 }

@@ -60,6 +60,17 @@ export interface SimulationOptions {
   /** How long a job may run before the runner ends it as cancelled; default two minutes. */
   jobTimeoutMs?: number;
   /**
+   * The simulated repository's `owner/name`; default `octo-org/widgets`.
+   */
+  name?: string;
+  /**
+   * More repositories of the same installation, served beside it (a change
+   * set's, docs/change-sets.md): each on a git repository of its own, set up by
+   * its `setup` (default `installBaton`, and the conductor with nothing hosted),
+   * with its own webhooks, runner and conductor.
+   */
+  peers?: PeerRepository[];
+  /**
    * The app's public https URL, as a deployment behind a proxy has one: the
    * repository variable `BATON_APP_URL` holds it, and jobs that read it reach
    * the app process, as the proxy would send them (`baton doctor` checks the
@@ -68,9 +79,20 @@ export interface SimulationOptions {
   publicAppUrl?: string;
 }
 
+/** Another repository of the simulation's installation. */
+export interface PeerRepository {
+  /** `owner/name`. */
+  name: string;
+  setup?: (gh: FakeGitHub) => void;
+}
+
 /** Everything of one simulation, started and wired together. */
 export interface Simulation {
   gh: FakeGitHub;
+  /** The installation's other repositories (`peers`), in the order asked. */
+  peers: FakeGitHub[];
+  /** Each peer's runner, in the same order (`runner` is `gh`'s). */
+  peerRunners: ActionsRunner[];
   server: GitHubServer;
   issuer: OidcIssuer;
   model: FakeAnthropic;
@@ -180,17 +202,25 @@ export function installBaton(gh: FakeGitHub): void {
  */
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
   const store = new GitRepoStore();
-  const gh = new FakeGitHub({ git: store });
-  // What the workflow reads as secrets.ANTHROPIC_API_KEY; a setup or test may change or delete it.
-  gh.secrets.set('ANTHROPIC_API_KEY', SIM_ANTHROPIC_KEY);
-  gh.secrets.set('OPENAI_API_KEY', SIM_OPENAI_KEY);
-  (options.setup ?? installBaton)(gh);
+  const gh = new FakeGitHub({ git: store, ...ownerAndRepo(options.name) });
   const mode = options.mode ?? 'hosted';
   const appPrivateKey = options.appEnv?.PRIVATE_KEY ?? generateAppKey();
-  // GitHub knows the app by its key: its JWT is checked on the app's own routes.
-  gh.appPublicKey = createPublicKey(appPrivateKey);
-  if (mode === 'serverless') installConductor(gh, appPrivateKey);
-  const started: { stop(): Promise<void> | void }[] = [{ stop: () => store.dispose() }];
+  const prepare = (one: FakeGitHub, setup = installBaton) => {
+    // What the workflow reads as secrets.ANTHROPIC_API_KEY; a setup or test may change or delete it.
+    one.secrets.set('ANTHROPIC_API_KEY', SIM_ANTHROPIC_KEY);
+    one.secrets.set('OPENAI_API_KEY', SIM_OPENAI_KEY);
+    setup(one);
+    // GitHub knows the app by its key: its JWT is checked on the app's own routes.
+    one.appPublicKey = createPublicKey(appPrivateKey);
+    if (mode === 'serverless') installConductor(one, appPrivateKey);
+  };
+  prepare(gh, options.setup);
+  const peers = makePeers(gh, options.peers ?? []);
+  for (const [index, peer] of peers.entries()) prepare(peer.gh, options.peers?.[index]?.setup);
+  const started: { stop(): Promise<void> | void }[] = [
+    { stop: () => store.dispose() },
+    ...peers.map((peer) => ({ stop: () => peer.store.dispose() })),
+  ];
   const stopAll = async () => {
     for (const part of started.splice(0).reverse()) await part.stop();
   };
@@ -207,6 +237,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     started.push({ stop: () => openai.close() });
     const server = await startGitHubServer({
       gh,
+      repositories: peers.map((peer) => peer.gh),
       appWebhookUrl: mode === 'serverless' ? null : hookUrl(appPort),
       replicaWebhookUrls: replicaPorts.map(hookUrl),
       webhookSecret: WEBHOOK_SECRET,
@@ -243,46 +274,58 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     const hosted = apps[0];
     if (hosted && !gh.variables.has('BATON_APP_URL'))
       gh.variables.set('BATON_APP_URL', options.publicAppUrl ?? hosted.url);
-    const runner = startActionsRunner({
-      gh,
-      issuer,
-      gitUrl: server.gitUrl,
-      world: {
-        serverUrl: server.url,
-        apiUrl: server.apiUrl,
-        // Read per job, as the workflow reads vars.* and secrets.* when a run starts.
-        get appUrl() {
-          const url = gh.variables.get('BATON_APP_URL') ?? '';
-          return url && url === options.publicAppUrl && hosted ? hosted.url : url;
+    const runnerOf = (one: FakeGitHub) =>
+      startActionsRunner({
+        gh: one,
+        issuer,
+        gitUrl: `${server.url}/${one.fullName}.git`,
+        world: {
+          serverUrl: server.url,
+          apiUrl: server.apiUrl,
+          // Read per job, as the workflow reads vars.* and secrets.* when a run starts.
+          get appUrl() {
+            const url = one.variables.get('BATON_APP_URL') ?? '';
+            return url && url === options.publicAppUrl && hosted ? hosted.url : url;
+          },
+          get appId() {
+            return one.variables.get('BATON_APP_ID') ?? '';
+          },
+          get appPrivateKey() {
+            return one.secrets.get('BATON_APP_PRIVATE_KEY') ?? '';
+          },
+          anthropicUrl: model.url,
+          get anthropicKey() {
+            return one.secrets.get('ANTHROPIC_API_KEY') ?? '';
+          },
+          openaiUrl: openai.url,
+          get openaiKey() {
+            return one.secrets.get('OPENAI_API_KEY') ?? '';
+          },
+          ...(options.jobEnv ? { extraEnv: options.jobEnv } : {}),
         },
-        get appId() {
-          return gh.variables.get('BATON_APP_ID') ?? '';
-        },
-        get appPrivateKey() {
-          return gh.secrets.get('BATON_APP_PRIVATE_KEY') ?? '';
-        },
-        anthropicUrl: model.url,
-        get anthropicKey() {
-          return gh.secrets.get('ANTHROPIC_API_KEY') ?? '';
-        },
-        openaiUrl: openai.url,
-        get openaiKey() {
-          return gh.secrets.get('OPENAI_API_KEY') ?? '';
-        },
-        ...(options.jobEnv ? { extraEnv: options.jobEnv } : {}),
-      },
-      ...(options.code ? { code: options.code } : {}),
-      ...(options.parallel ? { parallel: options.parallel } : {}),
-      ...(options.keepFolders ? { keepFolders: true } : {}),
-      ...(options.logLevel ? { conductorLogLevel: options.logLevel } : {}),
-      ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
-    });
+        ...(options.code ? { code: options.code } : {}),
+        ...(options.parallel ? { parallel: options.parallel } : {}),
+        ...(options.keepFolders ? { keepFolders: true } : {}),
+        ...(options.logLevel ? { conductorLogLevel: options.logLevel } : {}),
+        ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
+      });
+    for (const peer of peers)
+      if (hosted && !peer.gh.variables.has('BATON_APP_URL'))
+        peer.gh.variables.set('BATON_APP_URL', options.publicAppUrl ?? hosted.url);
+    const runner = runnerOf(gh);
     started.push({ stop: () => runner.close() });
+    const peerRunners = peers.map((peer) => runnerOf(peer.gh));
+    for (const one of peerRunners) started.push({ stop: () => one.close() });
     const conductor = mode === 'serverless' ? startConductorTrigger({ gh }) : null;
     if (conductor) started.push({ stop: () => conductor.close() });
-    const app = hosted ?? conductorAsApp(runner);
+    const peerConductors =
+      mode === 'serverless' ? peers.map((peer) => startConductorTrigger({ gh: peer.gh })) : [];
+    for (const one of peerConductors) started.push({ stop: () => one.close() });
+    const app = hosted ?? conductorAsApp([runner, ...peerRunners]);
     return simulation({
       gh,
+      peers: peers.map((peer) => peer.gh),
+      peerRunners,
       server,
       issuer,
       model,
@@ -313,10 +356,12 @@ function simulation(
       '--- app output ---',
       ...parts.apps.map((one) => one.output()),
       '--- jobs ---',
-      ...runner.jobs.map(
-        (job) =>
-          `run ${job.runId} ${job.job} exit ${job.code}${job.stopped ? ` (${job.stopped})` : ''}\n${job.stderr}\n${job.stdout}\n${job.summary}`,
-      ),
+      ...[runner, ...parts.peerRunners]
+        .flatMap((one) => one.jobs)
+        .map(
+          (job) =>
+            `run ${job.runId} ${job.job} exit ${job.code}${job.stopped ? ` (${job.stopped})` : ''}\n${job.stderr}\n${job.stdout}\n${job.summary}`,
+        ),
       '--- webhooks ---',
       ...server.deliveries.map((d) => `${d.event} ${d.status}`),
       ...(parts.conductor
@@ -326,9 +371,11 @@ function simulation(
           ]
         : []),
       '--- runs ---',
-      ...gh.runs.map(
-        (run) =>
-          `${run.id} ${isConductorRun(run) ? `conductor (${run.event})` : run.displayTitle} ${run.status} ${run.conclusion ?? ''}`,
+      ...[gh, ...parts.peers].flatMap((one) =>
+        one.runs.map(
+          (run) =>
+            `${one.repo} ${run.id} ${isConductorRun(run) ? `conductor (${run.event})` : run.displayTitle} ${run.status} ${run.conclusion ?? ''}`,
+        ),
       ),
     ].join('\n');
   const statusComment = (issue: number) =>
@@ -399,17 +446,51 @@ export function installConductor(gh: FakeGitHub, appPrivateKey: string): void {
  * What stands for the app in a simulation with nothing hosted: the conductor's jobs, whose
  * output is the app's (the reconciles' log lines), and no process of its own.
  */
-function conductorAsApp(runner: ActionsRunner): AppProcess {
+function conductorAsApp(runners: ActionsRunner[]): AppProcess {
   return {
     url: '',
     webhookUrl: '',
     pid: 0,
     output: () =>
-      runner.jobs
+      runners
+        .flatMap((runner) => runner.jobs)
         .filter((job) => job.job === 'route' || job.job === 'conduct')
         .map((job) => `${job.stdout}${job.stderr}`)
         .join(''),
     exited: new Promise(() => {}),
     stop: async () => {},
   };
+}
+
+/** `{ owner, repo }` of `owner/name`; none for the default repository. */
+function ownerAndRepo(name: string | undefined): { owner?: string; repo?: string } {
+  if (!name) return {};
+  const [owner = '', repo = ''] = name.split('/');
+  return { owner, repo };
+}
+
+/**
+ * The installation's other repositories: each a FakeGitHub on a git repository
+ * of its own, with the installation's id and budgets and an id of its own;
+ * every one lists the others as its installation's (`installationPeers`).
+ */
+function makePeers(
+  gh: FakeGitHub,
+  asked: PeerRepository[],
+): { gh: FakeGitHub; store: GitRepoStore }[] {
+  const peers = asked.map((peer, index) => {
+    const store = new GitRepoStore();
+    const one = new FakeGitHub({
+      git: store,
+      ...ownerAndRepo(peer.name),
+      installationId: gh.installationId,
+      repositoryId: gh.repositoryId + index + 1,
+      graphqlBudget: gh.graphqlBudget,
+      restBudget: gh.restBudget,
+    });
+    return { gh: one, store };
+  });
+  const all = [gh, ...peers.map((peer) => peer.gh)];
+  for (const one of all) one.installationPeers.push(...all.filter((other) => other !== one));
+  return peers;
 }

@@ -45,7 +45,7 @@ interface Workflow {
   'run-name': string;
   permissions: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: { agent: Job; publish: Job };
+  jobs: { views: Job; agent: Job; publish: Job };
 }
 
 const workflowText = () => file('.github/workflows/baton.yml');
@@ -82,8 +82,12 @@ describe('renderTemplates', () => {
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
     ]);
-    const { agent, publish } = workflow().jobs;
+    const { agent, publish, views } = workflow().jobs;
+    expect(views?.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
+      command: 'views',
+    });
     expect(agent.steps.filter((s) => s.uses?.includes('/action@')).map((s) => s.with)).toEqual([
       { command: 'engine' },
       { command: 'agent' },
@@ -126,7 +130,9 @@ describe('renderTemplates', () => {
         key: expr('steps.engine.outputs.cache-key'),
       },
     });
-    expect(steps[fetch + 5]?.with).toEqual({ command: 'agent' });
+    // A change set's plan session reads the views its views job fetched (docs/change-sets.md).
+    expect(steps[fetch + 5]?.with).toMatchObject({ name: 'baton-views' });
+    expect(steps[fetch + 6]?.with).toEqual({ command: 'agent' });
   });
 
   it('installs the sandbox where the runner lacks it, before the session, widening nothing', () => {
@@ -170,7 +176,7 @@ describe('the session workflow', () => {
 
   it('names its jobs baton*, so their check runs are not taken for a PR’s CI', () => {
     const jobs = Object.values(workflow().jobs);
-    expect(jobs.map((job) => job.name)).toEqual(['baton agent', 'baton publish']);
+    expect(jobs.map((job) => job.name)).toEqual(['baton views', 'baton agent', 'baton publish']);
   });
 
   it('takes the dispatch inputs, with role and build required', () => {
@@ -185,6 +191,7 @@ describe('the session workflow', () => {
       'runner',
       'timeout',
       'engine',
+      'views',
     ]);
     expect(Object.values(inputs).every((input) => input.type === 'string')).toBe(true);
     expect(

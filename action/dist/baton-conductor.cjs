@@ -1940,9 +1940,9 @@ var require_cjs = __commonJS({
         clone2[property] = descriptor.get ? descriptor.get() : descriptor.value;
       }
     }
-    function copyOwnPropertiesStrict(value, clone2, state, names, start) {
-      for (let index = start; index < names.length; ++index) {
-        copyOwnDescriptor(value, clone2, names[index], state);
+    function copyOwnPropertiesStrict(value, clone2, state, names2, start) {
+      for (let index = start; index < names2.length; ++index) {
+        copyOwnDescriptor(value, clone2, names2[index], state);
       }
       for (const symbol2 of Object.getOwnPropertySymbols(value)) {
         copyOwnDescriptor(value, clone2, symbol2, state);
@@ -2079,9 +2079,9 @@ var require_cjs = __commonJS({
       const clone2 = copyPrimitiveWrapper(string4, state);
       state.cache.set(string4, clone2);
       const { length } = string4;
-      const names = Object.getOwnPropertyNames(string4);
-      const start = names[length] === "length" ? length + 1 : length;
-      return copyOwnPropertiesStrict(string4, clone2, state, names, start);
+      const names2 = Object.getOwnPropertyNames(string4);
+      const start = names2[length] === "length" ? length + 1 : length;
+      return copyOwnPropertiesStrict(string4, clone2, state, names2, start);
     }
     var DEFAULT_MAX_DEPTH = 1e3;
     function createDefaultCache() {
@@ -21312,9 +21312,9 @@ function requireLoader() {
     const transactions = state.anchorMapTransactions;
     if (transactions.length === 0) return;
     const parent = transactions[transactions.length - 1];
-    const names = Object.keys(transaction);
-    for (let index = 0, length = names.length; index < length; index += 1) {
-      const name = names[index];
+    const names2 = Object.keys(transaction);
+    for (let index = 0, length = names2.length; index < length; index += 1) {
+      const name = names2[index];
       if (!_hasOwnProperty.call(parent, name)) {
         parent[name] = transaction[name];
       }
@@ -21322,13 +21322,13 @@ function requireLoader() {
   }
   function rollbackAnchorTransaction(state) {
     const transaction = state.anchorMapTransactions.pop();
-    const names = Object.keys(transaction);
-    for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
+    const names2 = Object.keys(transaction);
+    for (let index = names2.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names2[index]];
       if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
+        state.anchorMap[names2[index]] = entry.value;
       } else {
-        delete state.anchorMap[names[index]];
+        delete state.anchorMap[names2[index]];
       }
     }
   }
@@ -39862,12 +39862,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -42937,6 +42937,7 @@ function parseEngine(word) {
 
 // src/core/vocabulary/ids.ts
 var WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
+var REPOSITORY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 var BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 var SLUG_MAX = 40;
 function parseWorkerId(id) {
@@ -42968,6 +42969,21 @@ function parseBuildId(build) {
   if (!match) return null;
   return { issue: Number(match[1]), slug: match[2] ?? "" };
 }
+var MEMBER_BUILD_ID = /^([1-9]\d*-[a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9](?:[a-z0-9-]{0,38}))\.([a-z0-9._-]{1,100})$/;
+function memberBuildId(build, home) {
+  const [owner = "", repo = ""] = home.toLowerCase().split("/");
+  return `${build}.${owner}.${repo}`;
+}
+function parseMemberBuildId(id) {
+  const match = MEMBER_BUILD_ID.exec(id);
+  const build = match?.[1];
+  const parsed = build ? parseBuildId(build) : null;
+  if (!match || !build || !parsed) return null;
+  return { build, issue: parsed.issue, home: `${match[2]}/${match[3]}` };
+}
+function isAnyBuildId(id) {
+  return BUILD_ID.test(id) || MEMBER_BUILD_ID.test(id);
+}
 var BRANCH_PREFIX = "baton/";
 function integrationBranch(build) {
   return `${BRANCH_PREFIX}${build}/integration`;
@@ -42978,13 +42994,17 @@ function workerBranch(build, worker) {
 function issueBranchPrefix(issue2) {
   return `${BRANCH_PREFIX}${issue2}-`;
 }
+function revertBranch(member) {
+  return `${BRANCH_PREFIX}${member}/revert`;
+}
 function parseBatonBranch(ref) {
   const name = ref.replace(/^refs\/heads\//, "");
   if (!name.startsWith(BRANCH_PREFIX)) return null;
   const [build, leaf, ...rest] = name.slice(BRANCH_PREFIX.length).split("/");
-  if (!build || !leaf || rest.length > 0 || !BUILD_ID.test(build)) return null;
+  if (!build || !leaf || rest.length > 0 || !isAnyBuildId(build)) return null;
   if (leaf === "integration") return { kind: "integration", build };
   if (WORKER_ID.test(leaf)) return { kind: "worker", build, worker: leaf };
+  if (leaf === "revert" && MEMBER_BUILD_ID.test(build)) return { kind: "revert", build };
   return null;
 }
 function buildDir(build) {
@@ -43026,6 +43046,7 @@ var WORKFLOW_PATH = ".github/workflows/baton.yml";
 var WORKFLOW_FILE = "baton.yml";
 var CONFIG_FILE = "baton.yml";
 var REVIEW_CHECK_NAME = "baton/review";
+var CHANGE_SET_CHECK_NAME = "baton/change-set";
 
 // src/core/vocabulary/markdown.ts
 var NEWLINES = /\s*[\r\n]+\s*/g;
@@ -43092,24 +43113,30 @@ function readMessageCommand({
 }) {
   const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
   const id = token.toUpperCase();
-  const named2 = WORKER_ID.test(id);
-  if (!named2 && /^w?\d+(\.\d*)?$/i.test(token)) {
+  const named3 = WORKER_ID.test(id);
+  if (!named3 && /^w?\d+(\.\d*)?$/i.test(token)) {
     return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(MESSAGE_USAGE[word])}.`;
   }
-  const target = named2 ? id : worker;
+  const target = named3 ? id : worker;
   if (!target) {
     return `/${word} needs a worker id: ${code(MESSAGE_USAGE[word])}${word === "continue" ? "" : ", then your message"}.`;
   }
   if (word === "continue") {
-    const extra = named2 ? words : [token, ...words].filter(Boolean);
+    const extra = named3 ? words : [token, ...words].filter(Boolean);
     return extra.length === 0 ? { name: "continue", worker: target } : `/continue takes only a worker id: ${code(`/continue ${target}`)}. To tell its session something, write ${code(`/queue ${target} <message>`)} first.`;
   }
-  const firstLine = named2 ? rest.trim().slice(token.length) : rest;
+  const firstLine = named3 ? rest.trim().slice(token.length) : rest;
   const text = [firstLine, ...following].join("\n").trim();
   if (!text) {
     return `/${word} needs a message after the worker id: ${code(`/${word} ${target} use the new API`)}.`;
   }
   return { name: word, worker: target, text };
+}
+
+// src/core/commands/rollback-command.ts
+var ROLLBACK_USAGE = "/rollback";
+function readRollback(rest) {
+  return rest ? `/rollback takes nothing after it: write ${code(ROLLBACK_USAGE)} alone on its line.` : { name: "rollback" };
 }
 
 // src/core/commands/parse-commands.ts
@@ -43126,6 +43153,7 @@ var COMMAND_USAGE = {
   cancel: "/cancel",
   status: "/status",
   improve: "/improve [N] [focus]",
+  rollback: ROLLBACK_USAGE,
   ...MESSAGE_USAGE
 };
 var MAX_IMPROVE_LOOPS = 10;
@@ -43193,6 +43221,8 @@ function readCommand({ word, rest, following, worker }) {
       return readWorkerOnly(word, rest, worker);
     case "improve":
       return readImprove(rest);
+    case "rollback":
+      return readRollback(rest);
     default:
       if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
@@ -43230,9 +43260,9 @@ function readRetry(rest, worker) {
 var ENGINE_WORD = /^engine=(.*)$/i;
 function withEngine(worker, words) {
   const [first = "", ...others] = words;
-  const named2 = ENGINE_WORD.exec(first);
-  if (!named2) return { name: "retry", worker, instructions: words.join(" ") };
-  const engine = parseEngine(named2[1] ?? "");
+  const named3 = ENGINE_WORD.exec(first);
+  if (!named3) return { name: "retry", worker, instructions: words.join(" ") };
+  const engine = parseEngine(named3[1] ?? "");
   if (!engine) {
     return `${code(first)} names no engine: the engines are ${ENGINES.map((e) => code(e)).join(", ")}, e.g. ${code(`/retry ${worker} engine=codex`)}.`;
   }
@@ -43258,20 +43288,6 @@ function readImprove(rest) {
   if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { name: "improve", loops };
   return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code("/improve 3 the error messages")}.`;
 }
-
-// src/core/sessions/egress.ts
-function normalizeHost(host) {
-  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
-}
-var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-function isIpLiteral(host) {
-  const h = normalizeHost(host);
-  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
-  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
-}
-var SANDBOX_PROXY_PORT = 3128;
-var SANDBOX_MODEL_PORT = 3129;
-var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 // src/core/sessions/session.ts
 var SESSION_ROLES = [
@@ -43317,7 +43333,9 @@ function renderDispatchInputs(request2) {
     // Likewise: the workflow's agent job times out AGENT_JOB_MARGIN_MINUTES after the app would cancel it.
     ...request2.timeoutMinutes ? { timeout: String(request2.timeoutMinutes + AGENT_JOB_MARGIN_MINUTES) } : {},
     // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
-    ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {}
+    ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {},
+    // Likewise: only a change set's plan sessions ask for the `views` job.
+    ...request2.views ? { views: "1" } : {}
   };
 }
 
@@ -43373,6 +43391,92 @@ function engineProblem(settings, engine) {
   if (settings.allow.includes(engine)) return null;
   return `the engine ${engine} is not allowed by session.engine in .github/baton.yml (allowed: ${settings.allow.join(", ")}); add it to session.engine.allow, or choose one of those`;
 }
+
+// src/core/plan/plan.ts
+var Complexity = external_exports.enum(["easy", "normal", "complex"]);
+var MAX_WORKERS = 60;
+var MAX_FOLLOW_UP_ROUNDS = 5;
+var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
+var BuildType = external_exports.enum(["code", "research", "content"]);
+var OutputPath = external_exports.string().trim().min(1).max(300).refine(
+  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
+  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
+);
+var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").transform((name) => name.toLowerCase());
+var PlanWorker = external_exports.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: external_exports.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default("normal"),
+  /**
+   * The coding engine of this worker's work and fix sessions, when not the
+   * one `session.engine` gives the role: one the configuration allows.
+   */
+  engine: Engine.optional(),
+  /**
+   * In a change set (docs/change-sets.md): the repository this worker changes,
+   * one `changeSets.repositories` lists; absent, the issue's own.
+   */
+  repository: RepositoryName.optional(),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: external_exports.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: external_exports.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: external_exports.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
+});
+var Plan = external_exports.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: external_exports.literal(1),
+  /**
+   * The build id, `<issue>-<slug>` (a change set's member builds copy the set's
+   * plan under their own, `<issue>-<slug>.<owner>.<repo>`); must match the branch it lies on.
+   */
+  build: external_exports.string().min(1).max(200),
+  /** The issue the build answers. */
+  issue: external_exports.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: external_exports.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: external_exports.string().trim().min(1).max(3e3),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: external_exports.array(PlanWorker).min(1).max(500)
+});
+function waveOf(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function buildTypeOf(plan) {
+  return plan.type ?? "code";
+}
+
+// src/core/sessions/egress.ts
+function normalizeHost(host) {
+  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIpLiteral(host) {
+  const h = normalizeHost(host);
+  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
+  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
+}
+var SANDBOX_PROXY_PORT = 3128;
+var SANDBOX_MODEL_PORT = 3129;
+var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 // src/core/vocabulary/nearest.ts
 function findNearest(word, candidates) {
@@ -43687,6 +43791,22 @@ var Research = external_exports.strictObject({
 }).refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
   message: "set allowedDomains or blockedDomains, not both (the API accepts one)"
 });
+var MAX_CHANGE_SET_REPOSITORIES = 10;
+var ChangeSets = external_exports.strictObject({
+  /**
+   * The repositories a build of this repository may change besides this one,
+   * each installed in the same installation and set up for Baton. Listing a
+   * repository also lets this repository's text (the plan's briefs, its
+   * workers' reports) reach it.
+   */
+  repositories: external_exports.array(RepositoryName).max(MAX_CHANGE_SET_REPOSITORIES).default([]).refine((names2) => new Set(names2).size === names2.length, "lists a repository twice"),
+  /**
+   * The repositories that may see this repository's text through a change set
+   * (the plan's read of it, its workers' reports): needed where this repository
+   * is private or internal; a public one's text is anyone's.
+   */
+  shareWith: external_exports.array(RepositoryName).max(50).default([])
+});
 var Config = external_exports.strictObject({
   /** The issue label that starts a build. */
   label: LabelName.default("orchestrate"),
@@ -43710,10 +43830,11 @@ var Config = external_exports.strictObject({
   final: Final.prefault({}),
   plan: PlanSettings.prefault({}),
   improve: Improve.prefault({}),
-  research: Research.prefault({})
+  research: Research.prefault({}),
+  changeSets: ChangeSets.prefault({})
 }).superRefine((config3, ctx) => {
   const codex = readEngineSettings(config3.session.engine).allow.includes("codex");
-  const named2 = [
+  const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
     // OpenAI's models are priced only where Codex may run.
     ...codex ? MODEL_KINDS.map((kind) => ({
@@ -43721,7 +43842,7 @@ var Config = external_exports.strictObject({
       path: ["models", "openai", kind]
     })) : []
   ];
-  for (const { model, path: path2 } of named2) {
+  for (const { model, path: path2 } of named3) {
     if (findModelPrice(model, config3.models.prices)) continue;
     ctx.addIssue({
       code: "custom",
@@ -44428,11 +44549,11 @@ function merge3(defaults2, route2, options2) {
 }
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
+  return url2 + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -45920,7 +46041,7 @@ function takeProcessSecrets(given) {
   }
   return source;
 }
-function eraseInitialEnvironment(names) {
+function eraseInitialEnvironment(names2) {
   let fd = null;
   try {
     const stat = (0, import_node_fs.readFileSync)("/proc/self/stat", "utf8");
@@ -45931,7 +46052,7 @@ function eraseInitialEnvironment(names) {
     fd = (0, import_node_fs.openSync)("/proc/self/mem", "r+");
     const block = Buffer.alloc(end - start);
     (0, import_node_fs.readSync)(fd, block, 0, block.length, start);
-    for (const [offset, length] of valuesOf(block, names)) {
+    for (const [offset, length] of valuesOf(block, names2)) {
       (0, import_node_fs.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
     }
     return null;
@@ -45941,13 +46062,13 @@ function eraseInitialEnvironment(names) {
     if (fd !== null) (0, import_node_fs.closeSync)(fd);
   }
 }
-function valuesOf(block, names) {
+function valuesOf(block, names2) {
   const found = [];
   let at = 0;
   while (at < block.length) {
     const next = block.indexOf(0, at);
     const entryEnd = next === -1 ? block.length : next;
-    for (const name of names) {
+    for (const name of names2) {
       const prefix = Buffer.from(`${name}=`);
       if (entryEnd - at >= prefix.length && block.subarray(at, at + prefix.length).equals(prefix)) {
         found.push([at + prefix.length, entryEnd - at - prefix.length]);
@@ -51744,6 +51865,12 @@ function keyOf(ctx, id) {
 var commentTags = remembered(new CommentTags());
 
 // src/github/client/types.ts
+async function contextOf(ctx, repository) {
+  const [owner = "", repo = ""] = repository.split("/");
+  if (`${ctx.owner}/${ctx.repo}`.toLowerCase() === repository.toLowerCase()) return ctx;
+  const octokit = ctx.octokitFor ? await ctx.octokitFor(repository) : ctx.octokit;
+  return { ...ctx, octokit, owner, repo };
+}
 function buildKey(ctx, build) {
   return `${ctx.owner}/${ctx.repo}#${build}`;
 }
@@ -51789,6 +51916,7 @@ var LedgerCommand = external_exports.discriminatedUnion("name", [
   external_exports.object({ name: external_exports.literal("cancel") }),
   external_exports.object({ name: external_exports.literal("status") }),
   external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
+  external_exports.object({ name: external_exports.literal("rollback") }),
   external_exports.object({ name: external_exports.literal("steer"), worker: Worker, text: external_exports.string() }),
   external_exports.object({ name: external_exports.literal("queue"), worker: Worker, text: external_exports.string() }),
   external_exports.object({ name: external_exports.literal("continue"), worker: Worker })
@@ -51822,6 +51950,7 @@ var ARGS = {
   cancel: [],
   status: [],
   improve: ["loops"],
+  rollback: [],
   steer: ["worker", "text"],
   queue: ["worker", "text"],
   continue: ["worker"]
@@ -51929,67 +52058,269 @@ function formatTime(iso) {
   return match ? `${match[1]} ${match[2]} UTC` : iso;
 }
 
-// src/core/plan/plan.ts
-var Complexity = external_exports.enum(["easy", "normal", "complex"]);
-var MAX_WORKERS = 60;
-var MAX_FOLLOW_UP_ROUNDS = 5;
-var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
-var BuildType = external_exports.enum(["code", "research", "content"]);
-var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
-  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
-);
-var PlanWorker = external_exports.strictObject({
-  /** `W<wave>.<seq>`; the wave is the first number. */
-  id: WorkerId,
-  /** What the worker delivers, in a few words; it becomes the PR title. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** Workers whose merged work this one builds on; only earlier waves. */
-  depends_on: external_exports.array(WorkerId).max(60).default([]),
-  /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal"),
-  /**
-   * The coding engine of this worker's work and fix sessions, when not the
-   * one `session.engine` gives the role: one the configuration allows.
-   */
-  engine: Engine.optional(),
-  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
-  outputs: external_exports.array(OutputPath).max(50).optional(),
-  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
-  sub_issue: external_exports.number().int().positive().optional(),
-  /**
-   * The improvement loop that planned this worker (docs/improve.md); set by the
-   * plan session's own code, absent outside loops.
-   */
-  loop: external_exports.number().int().min(1).max(99).optional(),
-  /**
-   * In a research build: the follow-up round whose synthesis proposed this
-   * worker (1 for the first synthesis). Set by the synthesis session's own
-   * code; it runs only after a person's `/approve` (docs/build-types.md).
-   */
-  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
-});
-var Plan = external_exports.strictObject({
-  /** Schema version, so that later plans can be told apart. */
-  version: external_exports.literal(1),
-  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
-  build: external_exports.string().min(1).max(80),
-  /** The issue the build answers. */
-  issue: external_exports.number().int().positive(),
-  /** One line: what the build delivers. */
-  title: external_exports.string().trim().min(1).max(200),
-  /** `code` when absent; a `research` or `content` build changes what workers may write. */
-  type: BuildType.optional(),
-  /** One paragraph for people: the approach, and what is left out. */
-  summary: external_exports.string().trim().min(1).max(3e3),
-  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
-  workers: external_exports.array(PlanWorker).min(1).max(500)
-});
-function waveOf(id) {
-  return Number(id.slice(1, id.indexOf(".")));
+// src/core/plan/plan-graph.ts
+function findCycles(nodes) {
+  const edges = /* @__PURE__ */ new Map();
+  for (const { id, dependsOn } of nodes) edges.set(id, [...edges.get(id) ?? [], ...dependsOn]);
+  const state = /* @__PURE__ */ new Map();
+  const stack = [];
+  const cycles = /* @__PURE__ */ new Map();
+  function visit2(id) {
+    state.set(id, "active");
+    stack.push(id);
+    for (const dep of edges.get(id) ?? []) {
+      if (dep === id || !edges.has(dep)) continue;
+      const seen = state.get(dep);
+      if (seen === "active") {
+        const cycle = rotateToLowest(stack.slice(stack.indexOf(dep)));
+        cycles.set(cycle.join(" "), cycle);
+      } else if (!seen) {
+        visit2(dep);
+      }
+    }
+    stack.pop();
+    state.set(id, "done");
+  }
+  for (const id of [...edges.keys()].sort(compareWorkerIds)) {
+    if (!state.has(id)) visit2(id);
+  }
+  return [...cycles.values()];
 }
-function buildTypeOf(plan) {
-  return plan.type ?? "code";
+function rotateToLowest(cycle) {
+  const lowest = [...cycle].sort(compareWorkerIds)[0];
+  const start = lowest === void 0 ? 0 : cycle.indexOf(lowest);
+  return [...cycle.slice(start), ...cycle.slice(0, start)];
+}
+
+// src/core/plan/set-plan.ts
+function repositoryOf(worker, home) {
+  return worker.repository ?? home.toLowerCase();
+}
+function isChangeSetPlan(plan, home) {
+  return plan.workers.some((worker) => repositoryOf(worker, home) !== home.toLowerCase());
+}
+function planRepositories(plan, home) {
+  return [...new Set(plan.workers.map((worker) => repositoryOf(worker, home)))];
+}
+function repositoryGraph(plan, home) {
+  const where = new Map(plan.workers.map((worker) => [worker.id, repositoryOf(worker, home)]));
+  const graph = new Map(planRepositories(plan, home).map((repo) => [repo, []]));
+  for (const worker of plan.workers) {
+    const repo = repositoryOf(worker, home);
+    const after2 = graph.get(repo) ?? [];
+    for (const dep of worker.depends_on) {
+      const other = where.get(dep);
+      if (other && other !== repo && !after2.includes(other)) after2.push(other);
+    }
+    graph.set(repo, after2);
+  }
+  return graph;
+}
+function repositoryOrder(plan, home) {
+  const after2 = repositoryGraph(plan, home);
+  const [cycle] = findCycles([...after2].map(([id, dependsOn]) => ({ id, dependsOn })));
+  if (cycle) return { ok: false, cycle };
+  const order = [];
+  const placed = /* @__PURE__ */ new Set();
+  while (order.length < after2.size) {
+    const next = [...after2].find(
+      ([repo, deps]) => !placed.has(repo) && deps.every((dep) => placed.has(dep))
+    );
+    if (!next) break;
+    order.push(next[0]);
+    placed.add(next[0]);
+  }
+  return { ok: true, order, after: after2 };
+}
+function landsAfter(after2, repository) {
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (repo) => {
+    for (const [other, deps] of after2)
+      if (deps.includes(repo) && !found.has(other)) {
+        found.add(other);
+        visit2(other);
+      }
+  };
+  visit2(repository);
+  return [...found];
+}
+function sliceOf(plan, repository, home) {
+  return { ...plan, workers: plan.workers.filter((w) => repositoryOf(w, home) === repository) };
+}
+function outsideDependencies(plan, repository, home) {
+  const where = new Map(plan.workers.map((worker) => [worker.id, repositoryOf(worker, home)]));
+  const outside = /* @__PURE__ */ new Map();
+  for (const worker of plan.workers) {
+    if (repositoryOf(worker, home) !== repository) continue;
+    for (const dep of worker.depends_on) {
+      const other = where.get(dep);
+      if (other && other !== repository) outside.set(dep, other);
+    }
+  }
+  return outside;
+}
+
+// src/core/status/render-spend.ts
+var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
+var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
+function renderSpendByRole(totals) {
+  const parts = ROLES.filter(
+    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
+  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
+  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
+  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
+  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
+  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
+}
+function renderTally(tally) {
+  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
+}
+function renderStateLegend() {
+  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
+  return `<sub>${entries.join(" · ")}</sub>`;
+}
+var ROUND_TEXT = {
+  "changes-requested": "changes requested",
+  fixed: "fixed",
+  approved: "approved"
+};
+function renderRounds(rounds) {
+  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
+}
+
+// src/core/status/render-progress-table.ts
+var TITLE_MAX = 60;
+function showsEngines(rows) {
+  return rows.some((row) => row.engine !== "baton");
+}
+function renderWorkerTable(rows, { finishedRows }) {
+  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
+  const hidden = rows.length - shown.length;
+  const engines = showsEngines(rows);
+  const repos = rows.some((row) => row.repository !== void 0);
+  const more = `${engines ? " |" : ""}${repos ? " |" : ""}`;
+  const extra = (row) => `${engines ? ` ${row.engine} |` : ""}${repos ? ` ${code(row.repository ?? "")} |` : ""}`;
+  return [
+    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}${repos ? " Repository |" : ""}`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}${repos ? " --- |" : ""}`,
+    ...shown.map((row) => `${workerLine(row)}${extra(row)}`),
+    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
+  ].join("\n");
+}
+function workerLine(row) {
+  const label = STATE_LABELS[row.state];
+  const note = row.note ? `: ${escapeCell(row.note)}` : "";
+  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
+  const rounds = renderRounds(row.rounds);
+  const review = rounds ? `<br>🔁 ${rounds}` : "";
+  const cells = [
+    label.emoji,
+    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
+    `${label.text}${note}${hint}${review}`,
+    row.run ? linkTo(row.run) : "—",
+    row.pull ? linkTo(row.pull) : "—",
+    String(row.attempts),
+    row.tokens === null ? "—" : formatTokens(row.tokens),
+    row.costUsd === null ? "—" : formatUsd(row.costUsd)
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+function renderCommandHistory(entries) {
+  if (entries.length === 0) return [];
+  return [
+    [
+      "<details><summary>Recent commands</summary>",
+      "",
+      "| When | Who | Command |",
+      "| --- | --- | --- |",
+      ...entries.map(
+        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
+      ),
+      "",
+      "</details>"
+    ].join("\n")
+  ];
+}
+function shorten2(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function linkTo(target) {
+  return link(target.url, target.label);
+}
+function link(url2, label) {
+  return `[${escapeLinkText(label)}](${url2})`;
+}
+
+// src/core/status/render-change-set.ts
+var STATE_TEXT = {
+  planned: "📋 planned",
+  starting: "⏳ starting",
+  running: "🔨 running",
+  held: "⛔ held",
+  attention: "🙋 needs a person",
+  landing: "📦 landing",
+  merged: "✅ merged",
+  cancelled: "🛑 cancelled"
+};
+function renderChangeSet(view) {
+  if (view.repositories.length === 0) return planningLine(view);
+  const lines = [
+    `**Change set** across ${view.repositories.length} repositories, landing in this order: ${view.repositories.map((repo) => code(repo.name)).join(" → ")}.`
+  ];
+  if (view.planning && !view.planning.across && view.planning.why) {
+    lines.push("", `ℹ️ ${escapeText(view.planning.why)}`);
+  }
+  lines.push(
+    "",
+    "| Repository | Workers | Build branch | Final pull request | State |",
+    "| --- | --- | --- | --- | --- |",
+    ...view.repositories.map(repositoryLine)
+  );
+  if (view.rollback) {
+    lines.push(
+      "",
+      `↩️ **Rolled back** by ${escapeText(view.rollback.by)} (${formatTime(view.rollback.at)}): a revert pull request in every repository whose final pull request merged, released in reverse order.`
+    );
+  }
+  return lines.join("\n");
+}
+function planningLine({ planning, home }) {
+  if (!planning) return "";
+  if (!planning.across) return `ℹ️ ${escapeText(planning.why ?? `Planned for ${home} alone.`)}`;
+  return `🔭 **Change set:** the plan session reads ${planning.repositories.map((repo) => code(repo)).join(", ")} too (read-only), and may give workers to them.`;
+}
+function repositoryLine(repo) {
+  const workers = repo.estimateUsd === void 0 ? `${repo.done} of ${repo.workers} done` : `${repo.workers} (about ${formatUsd(repo.estimateUsd)})`;
+  const final = repo.final ? `${link(repo.final.url, `#${repo.final.number}`)} ${repo.final.state}${repo.final.state === "open" ? repo.released ? ", released" : ", waiting" : ""}` : "—";
+  const revert = repo.revert ? `<br>↩️ revert ${link(repo.revert.url, `#${repo.revert.number}`)} ${repo.revert.state}` : "";
+  const note = repo.note ? `: ${escapeCell(repo.note)}` : "";
+  const cells = [
+    link(repo.url, repo.name),
+    workers,
+    repo.branch ? link(repo.branch.url, repo.branch.label) : "—",
+    `${final}${revert}`,
+    `${STATE_TEXT[repo.state]}${note}`
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+function nodeId(worker) {
+  return worker.replace(".", "_");
+}
+function renderSetGraph(plan, home) {
+  const lines = ["```mermaid", "graph LR"];
+  const repositories = [...new Set(plan.workers.map((worker) => repositoryOf(worker, home)))];
+  for (const [index, repo] of repositories.entries()) {
+    lines.push(`  subgraph repo${index}["${escapeMermaidLabel(repo)}"]`);
+    for (const worker of plan.workers.filter((one) => repositoryOf(one, home) === repo))
+      lines.push(
+        `    ${nodeId(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
+      );
+    lines.push("  end");
+  }
+  for (const worker of plan.workers)
+    for (const dep of worker.depends_on) lines.push(`  ${nodeId(dep)} --> ${nodeId(worker.id)}`);
+  lines.push("```");
+  return lines.join("\n\n");
 }
 
 // src/core/status/render-plan.ts
@@ -52007,21 +52338,23 @@ function renderPlanTable({
   config: config3,
   links
 }) {
+  const repos = plan.workers.some((worker) => worker.repository !== void 0);
   const rows = byWave(plan).flatMap(
     ([wave, workers]) => workers.map((worker) => {
       const deps = worker.depends_on.length > 0 ? worker.depends_on.join(", ") : "—";
       const model = `${worker.complexity} → ${code(config3.models[worker.complexity])}`;
       const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
+      const repo = repos ? ` ${worker.repository ?? "this repository"} |` : "";
+      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} |${repo} ${deps} | ${model} | ${brief} |`;
     })
   );
   return [
-    "| Wave | Worker | Title | Depends on | Model | Brief |",
-    "| --- | --- | --- | --- | --- | --- |",
+    `| Wave | Worker | Title |${repos ? " Repository |" : ""} Depends on | Model | Brief |`,
+    `| --- | --- | --- |${repos ? " --- |" : ""} --- | --- | --- |`,
     ...rows
   ].join("\n");
 }
-function nodeId(worker) {
+function nodeId2(worker) {
   return worker.replace(".", "_");
 }
 function renderPlanGraph(plan) {
@@ -52030,14 +52363,14 @@ function renderPlanGraph(plan) {
     lines.push(`  subgraph wave${wave}["Wave ${wave}"]`);
     for (const worker of workers) {
       lines.push(
-        `    ${nodeId(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
+        `    ${nodeId2(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
       );
     }
     lines.push("  end");
   }
   for (const [, workers] of byWave(plan)) {
     for (const worker of workers) {
-      for (const dep of worker.depends_on) lines.push(`  ${nodeId(dep)} --> ${nodeId(worker.id)}`);
+      for (const dep of worker.depends_on) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(worker.id)}`);
     }
   }
   lines.push("```");
@@ -52084,95 +52417,6 @@ function renderPlanEstimate({
     );
   }
   return lines.join("\n\n");
-}
-
-// src/core/status/render-spend.ts
-var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
-var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
-function renderSpendByRole(totals) {
-  const parts = ROLES.filter(
-    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
-  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
-  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
-  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
-  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
-  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
-}
-function renderTally(tally) {
-  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
-}
-function renderStateLegend() {
-  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
-  return `<sub>${entries.join(" · ")}</sub>`;
-}
-var ROUND_TEXT = {
-  "changes-requested": "changes requested",
-  fixed: "fixed",
-  approved: "approved"
-};
-function renderRounds(rounds) {
-  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
-}
-
-// src/core/status/render-progress-table.ts
-var TITLE_MAX = 60;
-function showsEngines(rows) {
-  return rows.some((row) => row.engine !== "baton");
-}
-function renderWorkerTable(rows, { finishedRows }) {
-  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
-  const hidden = rows.length - shown.length;
-  const engines = showsEngines(rows);
-  const more = engines ? " |" : "";
-  return [
-    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}`,
-    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ""}`),
-    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
-  ].join("\n");
-}
-function workerLine(row) {
-  const label = STATE_LABELS[row.state];
-  const note = row.note ? `: ${escapeCell(row.note)}` : "";
-  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
-  const rounds = renderRounds(row.rounds);
-  const review = rounds ? `<br>🔁 ${rounds}` : "";
-  const cells = [
-    label.emoji,
-    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
-    `${label.text}${note}${hint}${review}`,
-    row.run ? linkTo(row.run) : "—",
-    row.pull ? linkTo(row.pull) : "—",
-    String(row.attempts),
-    row.tokens === null ? "—" : formatTokens(row.tokens),
-    row.costUsd === null ? "—" : formatUsd(row.costUsd)
-  ];
-  return `| ${cells.join(" | ")} |`;
-}
-function renderCommandHistory(entries) {
-  if (entries.length === 0) return [];
-  return [
-    [
-      "<details><summary>Recent commands</summary>",
-      "",
-      "| When | Who | Command |",
-      "| --- | --- | --- |",
-      ...entries.map(
-        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
-      ),
-      "",
-      "</details>"
-    ].join("\n")
-  ];
-}
-function shorten2(text, max) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-function linkTo(target) {
-  return link(target.url, target.label);
-}
-function link(url2, label) {
-  return `[${escapeLinkText(label)}](${url2})`;
 }
 
 // src/core/status/render-messages.ts
@@ -52232,11 +52476,11 @@ function renderProgressGraph(rows) {
     const title = row.title.length > TITLE_MAX2 ? `${row.title.slice(0, TITLE_MAX2 - 1)}…` : row.title;
     const { emoji: emoji3, text } = STATE_LABELS[row.state];
     lines.push(
-      `  ${nodeId2(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
+      `  ${nodeId3(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
     );
   }
   for (const row of rows) {
-    for (const dep of row.dependsOn) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(row.id)}`);
+    for (const dep of row.dependsOn) lines.push(`  ${nodeId3(dep)} --> ${nodeId3(row.id)}`);
   }
   const used = new Set(rows.map((row) => row.state));
   for (const state of Object.keys(STATE_STYLES)) {
@@ -52245,7 +52489,7 @@ function renderProgressGraph(rows) {
   lines.push("```");
   return lines.join("\n");
 }
-function nodeId2(worker) {
+function nodeId3(worker) {
   return worker.replace(".", "_");
 }
 function className(state) {
@@ -52268,11 +52512,12 @@ function renderReport({
   plan,
   progress,
   completions,
-  seriesReport
+  seriesReport,
+  changeSet
 }) {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
-    header(plan, progress),
+    header(plan, progress, changeSet),
     ...seriesReport ? [seriesReport] : [],
     usageTable(progress),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
@@ -52282,15 +52527,21 @@ The build record — plan, briefs and every completion report — is in [${escap
   const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;
   return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
 }
-function header(plan, progress) {
+function header(plan, progress, changeSet) {
   const { merged, skipped, tokens, costUsd } = progress.totals;
   return [
-    `Closes #${progress.issue}`,
+    changeSet ? partOfSet(changeSet) : `Closes #${progress.issue}`,
     "",
     `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
     "",
     reportText(plan.summary)
   ].join("\n");
+}
+function partOfSet({ issue: issue2, repositories, after: after2 }) {
+  const set4 = `[${escapeLinkText(`${issue2.repository}#${issue2.number}`)}](${issue2.url})`;
+  const order = repositories.map((repo) => code(repo)).join(" → ");
+  const waits = after2.length > 0 ? ` It merges after the final pull requests of ${after2.map((repo) => code(repo)).join(", ")} (the check \`baton/change-set\` waits for them).` : "";
+  return `Part of the change set ${set4}, which lands in this order: ${order}.${waits}`;
 }
 function usageTable(progress) {
   const engines = showsEngines(progress.workers);
@@ -52360,12 +52611,13 @@ var PROGRESS_MAX_CHARS = 6e4;
 var BAR_WIDTH = 20;
 function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
   const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
+  const set4 = view.changeSet !== void 0;
   switch (view.phase) {
     case "running":
-      return fitProgress(view.progress, notices(view.progress), limit);
+      return fitProgress(view.progress, notices(view.progress, set4), limit);
     case "done": {
       const final = view.progress?.finalPull;
-      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
+      const lead = set4 ? "🎉 **Delivered.** Every repository's final pull request was merged, in order." : `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
       return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
     }
     case "cancelled": {
@@ -52425,7 +52677,7 @@ function dailyCapLine(hold) {
   const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
   return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
 }
-function notices(progress) {
+function notices(progress, set4 = false) {
   const lines = [...(progress.adaptations ?? []).map(adaptationLine)];
   if (progress.paused) {
     lines.push(
@@ -52448,7 +52700,9 @@ function notices(progress) {
       `⚠️ The final pull request ${link(final.url, `#${final.number}`)} was closed without merging. Reopen it to deliver the build.`
     );
   } else if (!final && progress.totals.total > 0 && progress.totals.merged + progress.totals.skipped === progress.totals.total) {
-    lines.push(doneLine(progress));
+    lines.push(
+      set4 ? "📦 Every worker is done: each repository's final pull request lands in the order above." : doneLine(progress)
+    );
   }
   return lines;
 }
@@ -52478,24 +52732,24 @@ function them(workers) {
   return workers.length === 1 ? "it" : "them";
 }
 function adaptationLine(view) {
-  const names = view.workers.join(", ");
-  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names}`;
+  const names2 = view.workers.join(", ");
+  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names2}`;
   const diff = view.diff ? ` (${link(view.diff, "diff")})` : "";
   const run2 = view.run ? ` (${link(view.run.url, view.run.label)})` : "";
   const after2 = `after ${view.source}'s learnings`;
   switch (view.state) {
     case "pending":
-      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names2} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
     case "revising":
-      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names2} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
     case "awaiting-approval":
-      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names} with the change.`;
+      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names2} with the change.`;
     case "applied":
       return `✏️ Revised the ${briefs} ${after2}${diff}.`;
     case "unchanged":
       return `✏️ The adapt session after ${view.source} changed no brief${run2}.`;
     case "failed":
-      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
+      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names2} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
     default: {
       const _exhaustive = view.state;
       return _exhaustive;
@@ -52601,7 +52855,17 @@ function attentionOf(view) {
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
     view.series?.ended ?? null,
     // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
-    view.ignoredClose ?? null
+    view.ignoredClose ?? null,
+    // A change set's repositories: what holds each, its final pull request, its revert.
+    (view.changeSet?.repositories ?? []).map((repo) => [
+      repo.name,
+      repo.state,
+      repo.note,
+      repo.final,
+      repo.released,
+      repo.revert
+    ]),
+    view.changeSet?.rollback ?? null
   ]);
 }
 function attentionMark(view) {
@@ -52641,8 +52905,12 @@ function renderStatusComment({
   return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
 }
 function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
-  const marker = statusMarker(view.build, attentionMark(view));
-  const head = [marker, `**Baton** · build ${code(view.build)}`].join("\n");
+  const head = [
+    statusMarker(view.build, attentionMark(view)),
+    `**Baton** · build ${code(view.build)}`,
+    // A change set's repositories come first: they say where everything below happens.
+    ...view.changeSet ? ["", renderChangeSet(view.changeSet)] : []
+  ].join("\n");
   const series = [
     ...view.series ? [renderSeries(view.series)] : [],
     ...view.networkOpen ? [NETWORK_OPEN] : [],
@@ -52712,11 +52980,9 @@ The plan will appear here when the session has written it.`;
 }
 function renderPlanReady(view, room) {
   const ask = view.config.approval === "none" ? "Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it." : "Reply `/approve` to start, or `/replan <what to change>`.";
-  const shapes = [
-    [renderPlanTable(view), renderPlanGraph(view.plan)],
-    [renderPlanTable(view)],
-    [renderWaveLines(view)]
-  ];
+  const set4 = view.changeSet;
+  const graph = set4 ? renderSetGraph(view.plan, set4.home) : renderPlanGraph(view.plan);
+  const shapes = [[renderPlanTable(view), graph], [renderPlanTable(view)], [renderWaveLines(view)]];
   let body = "";
   for (const middle of shapes) {
     body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join("\n\n");
@@ -53079,6 +53345,7 @@ function foldCommands(commands) {
     paused: null,
     cancelled: null,
     improves: [],
+    rollbacks: [],
     messages: /* @__PURE__ */ new Map(),
     continues: /* @__PURE__ */ new Map(),
     history: commands.slice(-HISTORY_LENGTH)
@@ -53123,6 +53390,9 @@ function applyCommand(state, info) {
       state.improves.push(info);
       return;
     case "status":
+      return;
+    case "rollback":
+      state.rollbacks.push(info);
       return;
     case "steer":
     case "queue":
@@ -53216,13 +53486,13 @@ function commandKey(info) {
 }
 function uniqueSorted(items, key, compare) {
   const seen = /* @__PURE__ */ new Set();
-  const unique2 = [];
+  const unique3 = [];
   for (const item of [...items].sort(compare)) {
     if (seen.has(key(item))) continue;
     seen.add(key(item));
-    unique2.push(item);
+    unique3.push(item);
   }
-  return unique2;
+  return unique3;
 }
 
 // src/core/snapshot/issue-close.ts
@@ -53305,7 +53575,7 @@ function writesOwed(snapshot) {
   const { workers } = snapshot.plan.plan;
   const { skips } = foldCommands(snapshot.commands);
   const started = (id) => snapshot.branches[id] !== void 0 || snapshot.runs.some((run2) => run2.role === "work" && run2.worker === id);
-  const ended = (id) => snapshot.pulls.some(
+  const ended2 = (id) => snapshot.pulls.some(
     (pull) => pull.worker === id && (pull.state === "merged" || pull.state === "closed")
   );
   const chains = dependentChainLengths(workers);
@@ -53314,11 +53584,11 @@ function writesOwed(snapshot) {
   for (const { id, depends_on } of workers) {
     if (!started(id)) {
       if (!skips.has(id)) waiting = true;
-      const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended);
+      const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended2);
       if (next) owed += WRITES_PER_STARTED_WORKER;
       continue;
     }
-    if (ended(id)) continue;
+    if (ended2(id)) continue;
     owed += WRITES_OWED_PER_WORKER;
     const runs = snapshot.runs.filter((run2) => run2.worker === id);
     const pull = snapshot.pulls.find(
@@ -54020,130 +54290,95 @@ ${body}`
   const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
   return !posted.taken;
 }
-function noticeLockRef(build, key) {
-  return `refs/baton/${build}/notice/${key}`;
-}
-async function ensureNotice(ctx, {
-  snapshot,
-  key,
-  body,
-  reviewers
-}) {
-  const ref = noticeLockRef(snapshot.build, key);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    if (reviewers) await requestReviewers(ctx, reviewers);
-    await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-  });
-  return posted.taken ? "taken" : "posted";
-}
-async function requestReviewers(ctx, { pull, logins }) {
-  await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.pulls.requestReviewers({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      reviewers: logins
-    })
-  );
-}
-async function noticeRefRefused(ctx, {
-  snapshot,
-  error: error62,
-  log
-}) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
-}
 
-// src/github/client/request-reason.ts
-var import_node_async_hooks = require("node:async_hooks");
-function reasonOf(action) {
-  switch (action.kind) {
-    case "dispatch":
-    case "rerun-failed-jobs":
-    case "cancel-run":
-      return "session";
-    case "render-status":
-      return "status-edit";
-    case "merge-pull":
-      return "merge";
-    case "update-pull-branch":
-    case "sync-build-branch":
-      return "sync";
-    case "set-review-check":
-      return "review-check";
-    case "comment":
-    case "notice":
-      return "notice";
-    case "open-final-pull":
-    case "enable-auto-merge":
-      return "final-pull";
-    case "add-label":
-    case "remove-label":
-    case "close-pull":
-    case "delete-branch":
-    case "create-mirror":
-    case "retitle-issue":
-    case "close-sub-issue":
-    case "reopen-sub-issue":
-    case "clean-up-refs":
-    case "look-again":
-      return "housekeeping";
-    case "record-message":
-    case "forget-messages":
-      return "message";
-    default: {
-      const _exhaustive = action;
-      return _exhaustive;
+// src/github/client/conditional-reads.ts
+var PAGES_KEPT = 500;
+var SHARE_MS = 6e4;
+function createConditionalReads({
+  now = Date.now,
+  limit = PAGES_KEPT
+} = {}) {
+  const pages = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const keep = (url2, page) => {
+    pages.delete(url2);
+    pages.set(url2, page);
+    if (pages.size > limit) {
+      const oldest = pages.keys().next().value;
+      if (oldest !== void 0) pages.delete(oldest);
+    }
+  };
+  async function readPage(octokit, { url: url2, key }, pick2) {
+    const kept2 = pages.get(key);
+    try {
+      const answer = await octokit.request({
+        method: "GET",
+        url: url2,
+        ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
+      });
+      const page = {
+        etag: String(answer.headers.etag ?? ""),
+        items: pick2(answer.data),
+        next: nextOf(answer.headers.link)
+      };
+      if (page.etag) keep(key, page);
+      else pages.delete(key);
+      return page;
+    } catch (error62) {
+      if (statusOf(error62) !== 304 || !kept2) throw error62;
+      keep(key, kept2);
+      return kept2;
     }
   }
-}
-var current = new import_node_async_hooks.AsyncLocalStorage();
-function withReason(reason, work) {
-  return current.run(reason, work);
-}
-
-// src/github/observe/permissions.ts
-var TTL_MS = 6e4;
-var cache = remembered(/* @__PURE__ */ new Map());
-async function hasWriteAccess({ octokit, owner, repo }, login, {
-  now = Date.now(),
-  ttlMs = TTL_MS
-} = {}) {
-  const key = `${owner}/${repo}:${login.toLowerCase()}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) return hit.allowed;
-  let allowed = false;
-  try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
-      owner,
-      repo,
-      username: login
-    });
-    allowed = data.permission === "admin" || data.permission === "write";
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
+  async function readAll2(octokit, { first, scope }, pick2) {
+    const items = [];
+    for (let url2 = first; url2; ) {
+      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
+      items.push(...page.items);
+      url2 = page.next;
+    }
+    return items;
   }
-  cache.set(key, { allowed, at: now });
-  return allowed;
+  return {
+    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "" }) {
+      const url2 = octokit.request.endpoint(route2, params).url;
+      const first = `${scope} ${url2}`;
+      const shared = listings.get(first);
+      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
+      const startedAt = now();
+      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope }, pick2) };
+      listings.delete(first);
+      listings.set(first, listing);
+      listing.items.catch(() => {
+        if (listings.get(first) === listing) listings.delete(first);
+      });
+      for (const [key, old] of listings) {
+        if (old.startedAt >= startedAt - SHARE_MS) break;
+        listings.delete(key);
+      }
+      return listing.items;
+    },
+    clear() {
+      pages.clear();
+      listings.clear();
+    }
+  };
+}
+function nextOf(link2) {
+  if (typeof link2 !== "string") return null;
+  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
+}
+var conditionalReads = remembered(createConditionalReads());
+
+// src/github/change-set/default-branch.ts
+async function defaultBranchOf(ctx) {
+  const [repository] = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}",
+    params: { owner: ctx.owner, repo: ctx.repo },
+    pick: (data) => [data]
+  });
+  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
+  return repository.default_branch;
 }
 
 // src/core/plan/completion.ts
@@ -54294,6 +54529,9 @@ function isControl(char) {
   const point = char.codePointAt(0) ?? 0;
   return point < 32 || point === 127;
 }
+function tokensOfUsage(usage) {
+  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
+}
 
 // src/core/snapshot/usage-ties.ts
 function dispatchedRunOf(run2, botLogin) {
@@ -54310,9 +54548,9 @@ function dispatchedRunOf(run2, botLogin) {
 }
 var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
 function runOfUsageRef(ref, runs) {
-  const named2 = NAME.exec(ref);
-  if (!named2) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named2;
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named3;
   const run2 = runs.get(Number(id));
   if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
   if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
@@ -54332,15 +54570,15 @@ function tieUsage(listed, runs) {
   const counted = [];
   const uncounted = [];
   for (const { ref, message: message2 } of listed) {
-    const named2 = runOfUsageRef(ref, runs);
-    if (named2.run === null) {
-      uncounted.push({ ref, reason: named2.reason });
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
       continue;
     }
     const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named2.run, named2.attempt);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
     if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named2.run, record: record2 });
+    else counted.push({ ref, run: named3.run, record: record2 });
   }
   return { counted, uncounted };
 }
@@ -54364,85 +54602,6 @@ function usageOf(build, listed, runs) {
     ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
   };
 }
-
-// src/github/client/conditional-reads.ts
-var PAGES_KEPT = 500;
-var SHARE_MS = 6e4;
-function createConditionalReads({
-  now = Date.now,
-  limit = PAGES_KEPT
-} = {}) {
-  const pages = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  const keep = (url2, page) => {
-    pages.delete(url2);
-    pages.set(url2, page);
-    if (pages.size > limit) {
-      const oldest = pages.keys().next().value;
-      if (oldest !== void 0) pages.delete(oldest);
-    }
-  };
-  async function readPage(octokit, { url: url2, key }, pick2) {
-    const kept2 = pages.get(key);
-    try {
-      const answer = await octokit.request({
-        method: "GET",
-        url: url2,
-        ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
-      });
-      const page = {
-        etag: String(answer.headers.etag ?? ""),
-        items: pick2(answer.data),
-        next: nextOf(answer.headers.link)
-      };
-      if (page.etag) keep(key, page);
-      else pages.delete(key);
-      return page;
-    } catch (error62) {
-      if (statusOf(error62) !== 304 || !kept2) throw error62;
-      keep(key, kept2);
-      return kept2;
-    }
-  }
-  async function readAll2(octokit, { first, scope }, pick2) {
-    const items = [];
-    for (let url2 = first; url2; ) {
-      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
-      items.push(...page.items);
-      url2 = page.next;
-    }
-    return items;
-  }
-  return {
-    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "" }) {
-      const url2 = octokit.request.endpoint(route2, params).url;
-      const first = `${scope} ${url2}`;
-      const shared = listings.get(first);
-      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
-      const startedAt = now();
-      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope }, pick2) };
-      listings.delete(first);
-      listings.set(first, listing);
-      listing.items.catch(() => {
-        if (listings.get(first) === listing) listings.delete(first);
-      });
-      for (const [key, old] of listings) {
-        if (old.startedAt >= startedAt - SHARE_MS) break;
-        listings.delete(key);
-      }
-      return listing.items;
-    },
-    clear() {
-      pages.clear();
-      listings.clear();
-    }
-  };
-}
-function nextOf(link2) {
-  if (typeof link2 !== "string") return null;
-  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
-}
-var conditionalReads = remembered(createConditionalReads());
 
 // src/github/observe/read-runs.ts
 async function readRuns(ctx, { build, since, freshFrom }) {
@@ -54486,8 +54645,8 @@ async function readDispatchedRuns(ctx, since) {
     if (statusOf(error62) === 404) return null;
     throw error62;
   }
-  const unique2 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique2.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+  const unique3 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique3.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
 }
 function listedRuns(data) {
   const runs = data?.workflow_runs ?? [];
@@ -54568,6 +54727,287 @@ function adaptationsOf(messages) {
     const record2 = parseAdaptationMessage(message2);
     return record2 ? [record2] : [];
   });
+}
+
+// src/github/observe/build-query.ts
+var BUILD_QUERY = (
+  /* GraphQL */
+  `
+  query BatonBuild(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+  }
+
+  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequests(
+        baseRefName: $integration
+        first: 50
+        after: $after
+        orderBy: { field: CREATED_AT, direction: ASC }
+      ) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...Pull }
+      }
+    }
+  }
+
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
+  query BatonMembers(
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  query BatonSet(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  fragment BuildRepository on Repository {
+    issue(number: $issue) {
+      title
+      state
+      createdAt
+      url
+      labels(first: 50) { nodes { name } }
+      comments(last: 100) { totalCount nodes { ...Comment } }
+      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
+        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
+      }
+      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+        ...StateEvents
+      }
+    }
+    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
+    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
+    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $integration
+      baseRefName: $defaultBranch
+      first: 20
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+    }
+    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    workers: object(expression: $workersPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
+    }
+    subIssueGraph: object(expression: $subIssuesPath) {
+      ... on Blob { byteSize isTruncated text }
+    }
+    completions: object(expression: $completionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+    loops: object(expression: $loopsPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
+    }
+  }
+
+  fragment MemberRepository on Repository {
+    nameWithOwner
+    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
+    workflow: object(expression: $workflowPath) { oid }
+    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $memberIntegration
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { ...GatedPull }
+    }
+    revertPulls: pullRequests(
+      headRefName: $revertBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      nodes { ...GatedPull }
+    }
+    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    completions: object(expression: $memberCompletionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+  }
+
+  fragment GatedPull on PullRequest {
+    number
+    state
+    merged
+    url
+    isCrossRepository
+    baseRefName
+    headRefOid
+    autoMergeRequest { enabledAt }
+    mergeCommit { oid }
+    commits(last: 1) {
+      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
+    }
+  }
+
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    isDraft
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
+        }
+      }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl }
+      ... on StatusContext { context state targetUrl }
+    }
+  }
+
+  fragment Comment on IssueComment {
+    databaseId
+    body
+    createdAt
+    updatedAt
+    author { login __typename }
+    reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`
+);
+function loginOf(author) {
+  if (!author) return "";
+  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
 }
 
 // src/github/client/immutable-cache.ts
@@ -54724,12 +55164,12 @@ async function recordCommits(ctx, refs) {
     const hit = commits.peek(keyOf3(sha));
     if (hit) found.set(sha, hit);
   }
-  const unknown2 = refs.filter(({ sha, nodeId: nodeId3 }) => nodeId3 && !found.has(sha));
+  const unknown2 = refs.filter(({ sha, nodeId: nodeId4 }) => nodeId4 && !found.has(sha));
   for (let i = 0; i < unknown2.length; i += IDS_PER_REQUEST) {
     const batch = unknown2.slice(i, i + IDS_PER_REQUEST);
     const nodes = await graphqlNodes(
       ctx,
-      batch.map(({ nodeId: nodeId3 }) => nodeId3)
+      batch.map(({ nodeId: nodeId4 }) => nodeId4)
     );
     batch.forEach(({ sha }, index) => {
       const target = nodes[index]?.target;
@@ -54759,3785 +55199,6 @@ async function graphqlNodes(ctx, ids) {
   }
 }
 
-// src/github/reconcile/locate-build.ts
-async function findBuildForIssue(ctx, issue2) {
-  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
-  for (const ref of refs) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
-      return { build: branch.build, issue: issue2 };
-    }
-  }
-  return null;
-}
-function buildOfBranch(ref) {
-  const branch = parseBatonBranch(ref ?? "");
-  if (!branch) return null;
-  const parsed = parseBuildId(branch.build);
-  return parsed ? { build: branch.build, issue: parsed.issue } : null;
-}
-
-// src/github/store/look-schedule.ts
-function soonest(times) {
-  return times.reduce(
-    (first, time3) => first && first.ms <= time3.ms ? first : time3,
-    null
-  );
-}
-var unrefTimer = (run2, ms) => {
-  const timer = setTimeout(run2, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-function createLookSchedule({
-  clock = Date.now,
-  setTimer = unrefTimer,
-  takes = () => true
-} = {}) {
-  const looks = /* @__PURE__ */ new Map();
-  const arm = (key, { ms, why }, look) => {
-    looks.get(key)?.cancel();
-    const wait2 = Math.max(0, ms);
-    const cancel = setTimer(() => {
-      looks.delete(key);
-      look.again();
-    }, wait2);
-    looks.set(key, { key, at: clock() + wait2, why, cancel });
-  };
-  return {
-    set(key, times, look) {
-      looks.get(key)?.cancel();
-      looks.delete(key);
-      const next = soonest(times.filter(takes));
-      if (next) arm(key, next, look);
-    },
-    within(key, next, look) {
-      const set4 = looks.get(key);
-      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
-      arm(key, next, look);
-    },
-    pending() {
-      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
-    },
-    stop() {
-      for (const { cancel } of looks.values()) cancel();
-      looks.clear();
-    }
-  };
-}
-
-// src/core/snapshot/daily-spend.ts
-function utcDay(iso) {
-  return new Date(iso).toISOString().slice(0, 10);
-}
-function dayStart(now) {
-  return `${utcDay(now)}T00:00:00Z`;
-}
-function spentOnDay(records, now) {
-  const day = utcDay(now);
-  const seen = /* @__PURE__ */ new Set();
-  let usd = 0;
-  for (const { repository, record: record2, at } of records) {
-    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    usd += record2.usage.cost_usd;
-  }
-  return usd;
-}
-function dailyCapsReached({
-  repoCapUsd,
-  repoUsage = [],
-  installationUsage,
-  now
-}) {
-  const holds = [];
-  const day = utcDay(now);
-  if (repoCapUsd !== null && repoCapUsd > 0) {
-    const spent = spentOnDay(repoUsage, now);
-    if (spent >= repoCapUsd)
-      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
-  }
-  if (installationUsage && installationUsage.capUsd > 0) {
-    const spent = spentOnDay(installationUsage.records, now);
-    if (spent >= installationUsage.capUsd)
-      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-
-// src/core/plan/plan-graph.ts
-function findCycles(nodes) {
-  const edges = /* @__PURE__ */ new Map();
-  for (const { id, dependsOn } of nodes) edges.set(id, [...edges.get(id) ?? [], ...dependsOn]);
-  const state = /* @__PURE__ */ new Map();
-  const stack = [];
-  const cycles = /* @__PURE__ */ new Map();
-  function visit2(id) {
-    state.set(id, "active");
-    stack.push(id);
-    for (const dep of edges.get(id) ?? []) {
-      if (dep === id || !edges.has(dep)) continue;
-      const seen = state.get(dep);
-      if (seen === "active") {
-        const cycle = rotateToLowest(stack.slice(stack.indexOf(dep)));
-        cycles.set(cycle.join(" "), cycle);
-      } else if (!seen) {
-        visit2(dep);
-      }
-    }
-    stack.pop();
-    state.set(id, "done");
-  }
-  for (const id of [...edges.keys()].sort(compareWorkerIds)) {
-    if (!state.has(id)) visit2(id);
-  }
-  return [...cycles.values()];
-}
-function rotateToLowest(cycle) {
-  const lowest = [...cycle].sort(compareWorkerIds)[0];
-  const start = lowest === void 0 ? 0 : cycle.indexOf(lowest);
-  return [...cycle.slice(start), ...cycle.slice(0, start)];
-}
-
-// src/core/plan/plan-schema-problems.ts
-function planSchemaProblems(raw, issues) {
-  return issues.flatMap((issue2) => {
-    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
-    const where = renderPath(issue2.path);
-    const worker = workerNameAt(raw, issue2.path);
-    const place = `plan.json ${where || "(the whole file)"}${worker}`;
-    if (issue2.code === "unrecognized_keys") {
-      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
-      return [
-        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
-      ];
-    }
-    const value = valueAt(raw, issue2.path);
-    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
-    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
-    return [`${place}: ${issue2.message}${got}.`];
-  });
-}
-function renderPath(path2) {
-  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
-}
-function workerNameAt(raw, path2) {
-  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path2[1], "id"]);
-  return typeof id === "string" ? ` (worker ${id})` : "";
-}
-function valueAt(raw, path2) {
-  let value = raw;
-  for (const key of path2) {
-    if (typeof value !== "object" || value === null) return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function shorten3(text) {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-
-// src/core/plan/sub-issue-graph.ts
-var LinkedIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  state: external_exports.enum(["open", "closed"])
-});
-var SubIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  title: external_exports.string().trim().min(1).max(256),
-  state: external_exports.enum(["open", "closed"]),
-  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
-});
-var SubIssueGraph = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The build's issue, whose sub-issues these are. */
-  parent: external_exports.number().int().positive(),
-  /** In GitHub's order (the parent's sub-issue list). */
-  sub_issues: external_exports.array(SubIssue).min(1).max(100)
-});
-function planFromSubIssues(graph) {
-  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
-  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
-  const problems = [];
-  if (open2.length === 0) {
-    problems.push(
-      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
-    );
-  }
-  if (open2.length > MAX_WORKERS) {
-    problems.push(
-      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
-    );
-  }
-  for (const sub of open2) {
-    for (const blocker of sub.blocked_by) {
-      if (blocker.state === "open" && !siblings.has(blocker.number)) {
-        problems.push(
-          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
-        );
-      }
-    }
-  }
-  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
-  const cycles = findCycles(
-    open2.map((sub) => ({
-      id: `#${sub.number}`,
-      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
-    }))
-  );
-  for (const cycle of cycles) {
-    const first = cycle[0] ?? "";
-    problems.push(
-      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
-    );
-  }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, workers: numberWorkers(open2, deps) };
-}
-function openSiblingBlockers(sub, open2) {
-  const openNumbers = new Set(open2.map((s) => s.number));
-  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
-  return [...new Set(numbers)];
-}
-function numberWorkers(open2, deps) {
-  const waves = /* @__PURE__ */ new Map();
-  const waveOf2 = (n) => {
-    const known = waves.get(n);
-    if (known !== void 0) return known;
-    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
-    waves.set(n, wave);
-    return wave;
-  };
-  const ids = /* @__PURE__ */ new Map();
-  const seqs = /* @__PURE__ */ new Map();
-  for (const sub of open2) {
-    const wave = waveOf2(sub.number);
-    const seq2 = (seqs.get(wave) ?? 0) + 1;
-    seqs.set(wave, seq2);
-    ids.set(sub.number, `W${wave}.${seq2}`);
-  }
-  return open2.map((sub) => ({
-    id: ids.get(sub.number) ?? "",
-    sub_issue: sub.number,
-    title: sub.title.slice(0, 120),
-    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
-  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
-}
-function waveOfId(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function seqOfId(id) {
-  return Number(id.slice(id.indexOf(".") + 1));
-}
-function subIssuePlanProblems(workers, expected) {
-  const problems = [];
-  const byId = new Map(workers.map((w) => [w.id, w]));
-  for (const want of expected) {
-    const got = byId.get(want.id);
-    if (!got) {
-      problems.push(
-        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
-      );
-      continue;
-    }
-    if (got.sub_issue !== want.sub_issue) {
-      problems.push(
-        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
-      );
-    }
-    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
-    if (!same) {
-      problems.push(
-        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
-      );
-    }
-  }
-  const wanted = new Set(expected.map((w) => w.id));
-  for (const worker of workers) {
-    if (!wanted.has(worker.id)) {
-      problems.push(
-        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
-      );
-    }
-  }
-  return problems;
-}
-function parseSubIssueGraph(raw, issue2) {
-  const parsed = SubIssueGraph.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
-      )
-    };
-  }
-  if (parsed.data.parent !== issue2) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
-      ]
-    };
-  }
-  return { ok: true, graph: parsed.data };
-}
-
-// src/core/plan/validate-plan.ts
-var BRIEF_MAX_BYTES = 32 * 1024;
-function validatePlan({
-  raw,
-  build,
-  briefSizes,
-  subIssues,
-  engines
-}) {
-  const parsed = Plan.safeParse(raw);
-  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
-  const workers = looseWorkers(raw);
-  problems.push(
-    ...buildProblems(raw, build),
-    ...countProblems(raw),
-    ...duplicateProblems(workers),
-    ...dependencyProblems(workers),
-    ...findCycles(workers).map(
-      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
-    ),
-    ...briefProblems(workers, briefSizes),
-    ...followUpProblems(raw),
-    ...engines ? engineProblems(raw, engines) : [],
-    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
-  );
-  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
-  return { ok: false, problems };
-}
-function subIssueGraphProblems(subIssues, build) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  return expected.ok ? [] : expected.problems;
-}
-function engineProblems(raw, engines) {
-  const list2 = valueAt(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const engine = valueAt(item, ["engine"]);
-    if (typeof engine !== "string" || engines.includes(engine)) return [];
-    const id = String(valueAt(item, ["id"]));
-    return [
-      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
-    ];
-  });
-}
-function strayProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const sub = valueAt(item, ["sub_issue"]);
-    if (sub === void 0) return [];
-    const id = String(valueAt(item, ["id"]));
-    return [
-      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
-    ];
-  });
-}
-function subIssueProblems(raw, build, subIssues) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  if (!expected.ok) return expected.problems;
-  const list2 = valueAt(raw, ["workers"]);
-  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt(item, ["id"]);
-    if (typeof id !== "string") return [];
-    const sub = valueAt(item, ["sub_issue"]);
-    const deps = valueAt(item, ["depends_on"]);
-    return [
-      {
-        id,
-        sub_issue: typeof sub === "number" ? sub : void 0,
-        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
-      }
-    ];
-  });
-  return subIssuePlanProblems(loose, expected.workers);
-}
-function followUpProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt(item, ["id"]);
-    const round = valueAt(item, ["follow_up"]);
-    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
-  });
-  const followUps = items.filter((entry) => entry.round > 0);
-  if (followUps.length === 0) return [];
-  const problems = [];
-  if (valueAt(raw, ["type"]) !== "research") {
-    problems.push(
-      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
-    );
-  }
-  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
-  for (const [i, round] of rounds.entries()) {
-    if (round !== i + 1)
-      problems.push(
-        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
-      );
-  }
-  for (const { item, id, round } of followUps) {
-    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
-    const last = Math.max(0, ...earlier);
-    if (waveOf(id) <= last)
-      problems.push(
-        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
-      );
-    for (const field of ["outputs", "sub_issue", "loop"])
-      if (valueAt(item, [field]) !== void 0)
-        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
-  }
-  return problems;
-}
-function looseWorkers(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  if (!Array.isArray(list2)) return [];
-  return list2.flatMap((item, index) => {
-    const id = valueAt(item, ["id"]);
-    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
-    const deps = valueAt(item, ["depends_on"]);
-    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
-    return [{ index, id, dependsOn }];
-  });
-}
-function buildProblems(raw, build) {
-  const problems = [];
-  const planBuild = valueAt(raw, ["build"]);
-  if (typeof planBuild === "string" && planBuild !== build) {
-    problems.push(
-      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
-    );
-  }
-  const issue2 = valueAt(raw, ["issue"]);
-  const expected = parseBuildId(build)?.issue;
-  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
-    problems.push(
-      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
-    );
-  }
-  return problems;
-}
-function countProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
-  return [
-    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
-  ];
-}
-function duplicateProblems(workers) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
-  return [...byId].flatMap(
-    ([id, same]) => same.length < 2 ? [] : [
-      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
-    ]
-  );
-}
-function dependencyProblems(workers) {
-  const known = new Set(workers.map((worker) => worker.id));
-  const problems = [];
-  for (const { id, dependsOn } of workers) {
-    for (const [i, dep] of dependsOn.entries()) {
-      if (dependsOn.indexOf(dep) !== i) {
-        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
-      } else if (dep === id) {
-        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
-      } else if (!known.has(dep)) {
-        problems.push(
-          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
-        );
-      } else if (waveOf(dep) >= waveOf(id)) {
-        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
-        problems.push(
-          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
-        );
-      }
-    }
-  }
-  return problems;
-}
-function briefProblems(workers, briefSizes) {
-  const ids = [...new Set(workers.map((worker) => worker.id))];
-  return ids.flatMap((id) => {
-    const path2 = `workers/${id}.md`;
-    const size = briefSizes[path2];
-    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
-    if (size <= BRIEF_MAX_BYTES) return [];
-    return [
-      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
-    ];
-  });
-}
-
-// src/core/snapshot/follow-ups.ts
-function followUpsOf(read, runs, commands) {
-  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
-  const succeeded = runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
-  );
-  return foldFollowUps({
-    plan: read.plan,
-    succeeded,
-    approvals: commands.approvals,
-    declines: commands.followUpSkips
-  });
-}
-function foldFollowUps({
-  plan,
-  succeeded,
-  approvals,
-  declines
-}) {
-  let since = null;
-  for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
-    const workers = plan.workers.filter((w) => w.follow_up === round).map((w) => w.id);
-    const synthesis = succeeded.find(after(since?.createdMs));
-    if (!synthesis || workers.length === 0)
-      return { approvedRounds: round - 1, since, proposed: null };
-    const approve = approvals.find(after(synthesis.updatedMs));
-    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
-    if (!approve || decline && decline.createdMs < approve.createdMs) {
-      return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
-    }
-    since = approve;
-  }
-  return { approvedRounds: MAX_FOLLOW_UP_ROUNDS, since, proposed: null };
-}
-function after(time3) {
-  return (info) => time3 === void 0 || info.createdMs > time3;
-}
-function effectivePlan(plan, approvedRounds) {
-  if (!plan.workers.some((w) => (w.follow_up ?? 0) > approvedRounds)) return plan;
-  return { ...plan, workers: plan.workers.filter((w) => (w.follow_up ?? 0) <= approvedRounds) };
-}
-function effectivePlanRead(read, approvedRounds) {
-  return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
-}
-
-// src/core/snapshot/ledger.ts
-var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
-function buildLedger(snapshot) {
-  const ledger = emptyLedger();
-  const records = [...snapshot.usage ?? []].sort(
-    (a, b) => a.run_id - b.run_id || a.attempt - b.attempt
-  );
-  const seen = /* @__PURE__ */ new Set();
-  const attempts = /* @__PURE__ */ new Set();
-  for (const record2 of records) {
-    const attempt = `${record2.run_id}-${record2.attempt}`;
-    if (attempts.has(attempt)) continue;
-    attempts.add(attempt);
-    seen.add(record2.run_id);
-    add(ledger, { role: record2.role, worker: record2.worker, ...spendOf(record2.usage) });
-    if (record2.engine && record2.worker && (record2.role === "work" || record2.role === "fix")) {
-      ledger.engines[record2.worker] = record2.engine;
-    }
-  }
-  addLegacy(ledger, snapshot, records);
-  const rates = ratesOf(records);
-  for (const run2 of snapshot.runs) {
-    if (seen.has(run2.id) || !isUnreported(run2)) continue;
-    const rate = rates.get(run2.role) ?? rates.get(null);
-    const seconds = durationSeconds(run2);
-    add(ledger, {
-      role: run2.role,
-      worker: run2.worker,
-      tokens: Math.round((rate?.tokens ?? 0) * seconds),
-      costUsd: (rate?.costUsd ?? 0) * seconds,
-      estimated: true
-    });
-  }
-  return ledger;
-}
-function emptyTally() {
-  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
-}
-function emptyLedger() {
-  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
-  return {
-    total: emptyTally(),
-    byRole,
-    byWorker: {},
-    engines: {}
-  };
-}
-function tokensOfUsage(usage) {
-  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
-}
-function spendOf(usage) {
-  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
-}
-function add(ledger, spend) {
-  const tallies = [ledger.total, ledger.byRole[spend.role]];
-  if (spend.worker) {
-    ledger.byWorker[spend.worker] ??= emptyTally();
-    tallies.push(ledger.byWorker[spend.worker]);
-  }
-  for (const tally of tallies) {
-    tally.tokens += spend.tokens;
-    tally.costUsd += spend.costUsd;
-    tally.sessions += 1;
-    if (spend.estimated) tally.estimated += 1;
-  }
-}
-function addLegacy(ledger, snapshot, records) {
-  const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
-  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
-    const read = snapshot.completions[worker];
-    if (read?.kind !== "valid" || has("work", worker)) continue;
-    add(ledger, { role: "work", worker, ...spendOf(read.completion.usage) });
-  }
-  const reviews = /* @__PURE__ */ new Map();
-  for (const pull of snapshot.pulls) {
-    if (has("review", pull.worker)) continue;
-    for (const review of pull.reviews) {
-      if (review.byBaton && review.costUsd)
-        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
-    }
-  }
-  for (const [, review] of [...reviews].sort(([a], [b]) => a - b)) {
-    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
-  }
-}
-function ratesOf(records) {
-  const sums = /* @__PURE__ */ new Map();
-  for (const record2 of records) {
-    for (const key of [record2.role, null]) {
-      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
-      sum.tokens += tokensOfUsage(record2.usage);
-      sum.costUsd += record2.usage.cost_usd;
-      sum.seconds += record2.usage.seconds;
-      sums.set(key, sum);
-    }
-  }
-  const rates = /* @__PURE__ */ new Map();
-  for (const [key, sum] of sums) {
-    if (sum.seconds > 0)
-      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
-  }
-  return rates;
-}
-function isUnreported(run2) {
-  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
-}
-function durationSeconds(run2) {
-  const ms = run2.updatedMs - run2.startedMs;
-  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
-}
-
-// src/core/snapshot/overdue-runs.ts
-var MINUTE2 = 6e4;
-function findOverdueRuns({
-  runs,
-  session,
-  nowMs
-}) {
-  const overdue = /* @__PURE__ */ new Map();
-  if (nowMs === null) return overdue;
-  for (const run2 of runs) {
-    const reason = overdueReason({ run: run2, session, nowMs });
-    if (reason) overdue.set(run2.id, reason);
-  }
-  return overdue;
-}
-function overdueReason({
-  run: run2,
-  session,
-  nowMs
-}) {
-  const at = overdueAt(run2, session);
-  if (at === null || nowMs <= at) return null;
-  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
-}
-function overdueAt(run2, session) {
-  if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
-  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
-  return null;
-}
-function minutesAfter(since, minutes) {
-  return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
-}
-
-// src/core/context/runs.ts
-var SETTLE_MS = 3e4;
-function judgeRuns({
-  runs,
-  overdue,
-  nowMs
-}) {
-  return runs.map((run2) => {
-    if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
-    if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
-    if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
-    const ended = run2.updatedMs;
-    const left = !Number.isFinite(ended) || nowMs === null ? 0 : ended + SETTLE_MS - nowMs;
-    return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
-  });
-}
-function findRun(runs, key) {
-  const match = runs.filter(
-    (run2) => run2.role === key.role && run2.worker === key.worker && run2.trigger === key.trigger
-  );
-  return match.at(-1) ?? null;
-}
-function runLink(run2) {
-  return { label: `${run2.role} run`, url: run2.url };
-}
-function soonest2(times) {
-  const set4 = times.filter((ms) => ms !== null);
-  return set4.length > 0 ? Math.min(...set4) : null;
-}
-function lookAgain(times) {
-  const inMs = soonest2(times);
-  return inMs === null ? [] : [{ kind: "look-again", inMs }];
-}
-
-// src/core/context/synthesis-state.ts
-function synthesisState({
-  runs: all,
-  followUps,
-  commands
-}) {
-  const since = followUps?.since?.createdMs;
-  const runs = all.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || run2.createdMs > since)
-  );
-  const latest = runs.at(-1) ?? null;
-  if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
-  const outcome = latest.outcome;
-  return { latest, outcome, attempts: runs.length, retry: pendingRetry(commands, runs, latest) };
-}
-function pendingRetry(commands, runs, latest) {
-  if (latest.outcome !== "failed") return null;
-  const retry2 = commands.synthesisRetries.at(-1);
-  if (!retry2 || retry2.createdMs <= latest.updatedMs) return null;
-  const answered = runs.some((run2) => run2.trigger === `comment-${retry2.commentId}`);
-  return answered ? null : retry2;
-}
-
-// src/core/context/decide-context.ts
-function makeContext({
-  snapshot,
-  config: config3,
-  now
-}) {
-  const normal = normalizeSnapshot(snapshot);
-  const nowMs = timeOf(now);
-  const engines = readEngineSettings(config3.session.engine);
-  const allowed = engines.allow;
-  const commands = foldCommands(
-    normal.commands.filter(
-      ({ command }) => command.name !== "retry" || !command.engine || allowed.includes(command.engine)
-    )
-  );
-  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
-  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
-  const followUps = followUpsOf(normal.plan, runs, commands);
-  const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
-  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
-  const truth = { ...normal, runs, plan };
-  const ledger = buildLedger(truth);
-  const spentUsd = ledger.total.costUsd;
-  const { maxUsd } = config3.budget;
-  const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
-  const dailyHolds = dailyCapsReached({
-    repoCapUsd: config3.budget.dailyUsd,
-    repoUsage: truth.repoUsage,
-    installationUsage: truth.installationUsage,
-    now
-  });
-  const daily = dailyHolds.length > 0;
-  const cancelledByClose = cancellingClose(truth, config3);
-  const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
-  const links = repoLinks(truth);
-  const records = newestRecords(truth.usage ?? []);
-  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
-  return {
-    snapshot: truth,
-    config: config3,
-    now,
-    commands,
-    overdue,
-    ledger,
-    records,
-    followUps,
-    synthesis,
-    spentUsd,
-    budgetReached,
-    dailyHolds,
-    canDispatchSessions: !budgetReached && !daily,
-    canDispatchWork: !budgetReached && !daily && commands.paused === null,
-    cancellingClose: cancelledByClose,
-    ignoredClose,
-    engineOf,
-    links
-  };
-}
-function ignoredCloseOf(snapshot, cancelling) {
-  if (snapshot.issue.state !== "closed" || cancelling) return null;
-  if (snapshot.finalPull?.state === "merged") return null;
-  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
-}
-function repoLinks(snapshot) {
-  const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
-  const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
-  return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
-}
-function newestRecords(usage) {
-  const newest = /* @__PURE__ */ new Map();
-  for (const record2 of usage) {
-    const found = newest.get(record2.run_id);
-    if (!found || found.attempt <= record2.attempt) newest.set(record2.run_id, record2);
-  }
-  return newest;
-}
-function sessionEngines(read) {
-  const { settings } = read;
-  const { plan } = read.snapshot;
-  return ({ role, worker }) => {
-    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
-    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
-    const retried = latest?.name === "retry" ? latest.engine : void 0;
-    return engineFor({ settings, role, planned, retried });
-  };
-}
-
-// src/core/rules/decide-notices.ts
-function decideNotices(ctx, { view, workers }) {
-  const posted = new Set(ctx.snapshot.notices ?? []);
-  const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
-    const body = [
-      noticeMarker(ctx.snapshot.build, need.key),
-      `${mentions(people)}${need.text}`,
-      ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
-    ].join("\n");
-    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
-    return { kind: "notice", key: need.key, body, reviewers };
-  });
-}
-function notified(ctx) {
-  if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
-  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
-  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
-  return asked && !asked.endsWith("[bot]") ? [asked] : [];
-}
-function needsOf(ctx, { view, workers }) {
-  const needs = [];
-  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
-    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
-    needs.push({
-      about: ["plan-ready", sha],
-      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
-    });
-  }
-  needs.push(...seriesNeeds(view));
-  for (const daily of ctx.dailyHolds) {
-    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
-    needs.push(
-      daily.scope === "repository" ? {
-        about: ["daily-budget", daily.day],
-        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
-      } : {
-        about: ["installation-daily-budget", daily.day],
-        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
-      }
-    );
-  }
-  if (view.phase !== "running") return needs;
-  for (const adaptation of view.progress.adaptations ?? []) {
-    if (adaptation.state !== "awaiting-approval") continue;
-    const names = adaptation.workers.join(", ");
-    needs.push({
-      about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names} with the change.`
-    });
-  }
-  for (const state of workers) needs.push(...workerNeeds(ctx, state));
-  const followUps = view.progress.followUps;
-  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
-    needs.push({
-      about: ["follow-ups", followUps.round],
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
-    });
-  }
-  const synthesis = view.progress.synthesis;
-  if (synthesis?.state === "failed") {
-    needs.push({
-      about: ["synthesis-failed", synthesis.attempts],
-      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
-    });
-  }
-  const { maxUsd } = ctx.config.budget;
-  if (ctx.budgetReached && maxUsd !== null) {
-    needs.push({
-      about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
-    });
-  }
-  const final = ctx.snapshot.finalPull;
-  if (final?.state === "open") {
-    needs.push({
-      about: ["final-pull", final.number],
-      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
-      reviewPull: final.number
-    });
-  }
-  return needs;
-}
-function seriesNeeds(view) {
-  const last = view.series?.loops.at(-1);
-  if (!last) return [];
-  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
-    return [
-      {
-        about: ["series-ended", last.loop],
-        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
-      }
-    ];
-  }
-  if (last.stage === "research-failed" || last.stage === "summary-failed") {
-    const session = last.stage === "research-failed" ? "research" : "summary";
-    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
-    return [
-      {
-        about: [last.stage, last.loop],
-        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
-      }
-    ];
-  }
-  return [];
-}
-function workerNeeds(ctx, state) {
-  const id = state.worker.id;
-  const need = state.assessment?.need;
-  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
-    return [
-      {
-        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
-      }
-    ];
-  }
-  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
-  if (state.state === "failed") {
-    const why = state.note ?? "its session failed";
-    return [
-      {
-        about: ["failed", id, state.attempts],
-        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
-      }
-    ];
-  }
-  return [];
-}
-function partialNeeds(ctx, state, pull) {
-  const id = state.worker.id;
-  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
-  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
-  return [
-    {
-      about: ["partial", id, pull.headSha.slice(0, 12)],
-      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
-    }
-  ];
-}
-function statusUrl(ctx) {
-  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
-}
-
-// src/core/rules/sub-issues.ts
-function renderMirrorMarker(build, worker) {
-  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
-}
-function parseMirrorMarker(body, build) {
-  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
-  return match && match[1] === build ? match[2] ?? null : null;
-}
-function mirrorTitle(worker) {
-  return `${worker.id}: ${worker.title}`;
-}
-function renderMirrorBody({
-  build,
-  worker,
-  briefPath: briefPath2
-}) {
-  return [
-    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
-    "",
-    renderMirrorMarker(build, worker)
-  ].join("\n");
-}
-function decideMirror({
-  snapshot,
-  config: config3,
-  plan,
-  workers
-}) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
-  const mirrors = mirrorsOf(snapshot.issue.subIssues);
-  const planned = workers.flatMap(({ worker, state }) => {
-    const title = mirrorTitle(worker);
-    const mirror = mirrors.get(worker.id);
-    if (!mirror) {
-      if (state === "skipped") return [];
-      const body = renderMirrorBody({
-        build: snapshot.build,
-        worker: worker.id,
-        briefPath: briefPath(snapshot.build, worker.id)
-      });
-      const dependsOn = worker.depends_on.map((dep) => {
-        const id = mirrors.get(dep)?.id;
-        return id === void 0 ? { worker: dep } : { worker: dep, id };
-      });
-      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
-    }
-    if (mirror.state === "closed") {
-      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
-      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
-    }
-    if (state === "skipped") {
-      return [
-        {
-          kind: "close-sub-issue",
-          number: mirror.number,
-          worker: worker.id,
-          reason: "not_planned"
-        }
-      ];
-    }
-    if (mirror.title !== void 0 && mirror.title !== title) {
-      return [{ kind: "retitle-issue", number: mirror.number, title }];
-    }
-    return [];
-  });
-  const ids = new Set(plan.workers.map((worker) => worker.id));
-  const dropped = closeOpenMirrors(
-    [...mirrors].filter(([worker]) => !ids.has(worker)),
-    () => "not_planned"
-  );
-  return [...planned, ...dropped];
-}
-function decideCancelledMirrors(snapshot, config3) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  const merged = new Set(
-    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
-  );
-  return closeOpenMirrors(
-    [...mirrorsOf(snapshot.issue.subIssues)],
-    (worker) => merged.has(worker) ? "completed" : "not_planned"
-  );
-}
-function closeOpenMirrors(mirrors, reasonOf2) {
-  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b]) => compareWorkerIds(a, b)).map(([worker, mirror]) => ({
-    kind: "close-sub-issue",
-    number: mirror.number,
-    worker,
-    reason: reasonOf2(worker)
-  }));
-}
-function mirrorsOf(subIssues) {
-  const mirrors = /* @__PURE__ */ new Map();
-  for (const sub of subIssues) {
-    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
-  }
-  return mirrors;
-}
-function decideSubIssues(snapshot, workers) {
-  const subIssues = snapshot.issue.subIssues ?? [];
-  const open2 = new Set(subIssues.filter((s) => s.state === "open").map((s) => s.number));
-  const mirrors = mirrorsOf(subIssues);
-  return workers.flatMap(({ worker, state }) => {
-    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
-    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
-    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
-  });
-}
-
-// src/core/workers/pull-state.ts
-function assessPull({
-  ctx,
-  pull,
-  coding
-}) {
-  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
-  const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
-    (info) => info.createdMs >= pull.createdMs && !runs.some((run2) => run2.role === "fix" && run2.createdMs > info.createdMs)
-  );
-  const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
-  const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
-  const facts = { ctx, pull, coding, runs, forced, verdict, rerun };
-  return { need: nextNeed(facts), verdict, forced, rerun };
-}
-function nextNeed(facts) {
-  const { pull, runs } = facts;
-  const fixes = runs.filter((run2) => run2.role === "fix");
-  if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
-  const retry2 = pendingRetry2(facts);
-  if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
-  if (pull.draft) return partialNeed(facts);
-  if (pull.mergeState === "dirty") return conflictNeed(facts);
-  if (!facts.forced) {
-    const need = verdictNeed(facts);
-    if (need) return need;
-  }
-  return checksNeed(facts);
-}
-function pendingRetry2(facts) {
-  const { ctx, pull } = facts;
-  const retries = ctx.commands.retries.get(pull.worker) ?? [];
-  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
-  if (!latest) return null;
-  return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
-}
-function fixRun({ runs }, trigger) {
-  return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
-}
-function partialNeed(facts) {
-  const trigger = `continue-${facts.pull.headSha}`;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, "continue-failed");
-  if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
-  return { kind: "dispatch", role: "fix", trigger };
-}
-var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
-function continueAsked({ ctx, pull, coding }) {
-  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
-    (info) => !coding || info.createdMs > coding.run.createdMs
-  );
-  if (asked) return true;
-  const limit = coding?.record?.limit ?? null;
-  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
-}
-function conflictNeed(facts) {
-  const sha = facts.ctx.snapshot.integration?.sha;
-  if (!sha) return { kind: "needs-human", reason: "conflict" };
-  const trigger = `conflict-${sha}`;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, "conflict");
-  return { kind: "dispatch", role: "fix", trigger };
-}
-function fixedOrNot(fix, failed) {
-  const settles = fix.settlesInMs;
-  if (settles !== null) return { kind: "wait", state: "fixing", settlesInMs: settles };
-  return { kind: "needs-human", reason: failed };
-}
-function verdictNeed(facts) {
-  const { verdict } = facts;
-  switch (verdict.kind) {
-    case "approve":
-      return null;
-    case "awaiting-human":
-      return { kind: "wait", state: "reviewing" };
-    case "changes-requested":
-      return fixNeed(facts, `review-${verdict.review.id}`, "fix-failed");
-    case "none":
-      return reviewNeed(facts);
-    default: {
-      const _exhaustive = verdict;
-      return _exhaustive;
-    }
-  }
-}
-function reviewNeed({ ctx, pull, runs }) {
-  if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
-  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
-  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
-  if (reviews.length === 0) {
-    return { kind: "dispatch", role: "review", trigger: `head-${pull.headSha}` };
-  }
-  if (reviews.some((run2) => run2.outcome === "active")) {
-    return { kind: "wait", state: "reviewing" };
-  }
-  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
-  if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
-  return { kind: "needs-human", reason: "review-failed" };
-}
-function checksNeed(facts) {
-  const { ctx, pull } = facts;
-  if (!ctx.config.merge.requireChecks) return { kind: "merge-ready" };
-  switch (pull.checks.state) {
-    case "success":
-    case "none":
-      return { kind: "merge-ready" };
-    case "pending":
-      return { kind: "wait", state: "checks" };
-    case "failure":
-      if (facts.rerun.length > 0) return { kind: "wait", state: "checks" };
-      return fixNeed(facts, `checks-${pull.headSha}`, "checks-failed");
-    default: {
-      const _exhaustive = pull.checks.state;
-      return _exhaustive;
-    }
-  }
-}
-function fixNeed(facts, trigger, failed) {
-  const { ctx, pull, runs } = facts;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, failed);
-  const rounds = runs.filter(
-    (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
-  ).length;
-  if (rounds >= ctx.config.review.maxFixRounds)
-    return { kind: "needs-human", reason: "fix-rounds" };
-  return { kind: "dispatch", role: "fix", trigger };
-}
-
-// src/core/workers/worker-note.ts
-function workerNote({
-  ctx,
-  state,
-  waitsFor
-}) {
-  switch (state.state) {
-    case "waiting":
-      return waitsFor.length > 0 ? `waits for ${waitsFor.join(", ")}` : null;
-    case "ready":
-      return state.retry ? `retry asked by ${state.retry.author}` : null;
-    case "failed":
-      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
-    case "needs-human":
-      return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
-    case "partial":
-      return partialText(state);
-    case "reviewing":
-      return reviewingText(ctx, state);
-    case "checks":
-      return state.assessment?.rerun.length ? "re-running failed checks" : "waiting for checks";
-    case "approved":
-      return approvedText(state);
-    case "queued":
-    case "working":
-    case "fixing":
-    case "merged":
-    case "skipped":
-      return null;
-    default: {
-      const _exhaustive = state.state;
-      return _exhaustive;
-    }
-  }
-}
-function failureText(ctx, reason, detail) {
-  if (!detail) return conclusionText(ctx, reason);
-  const refused = reason === "not-published";
-  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
-  const shown = refused ? detail.replace(/^publish refused:\s*/, "") : detail;
-  return `${base}: ${code(shown.replace(/[<>]/g, " "))}`;
-}
-function conclusionText(ctx, reason) {
-  const { session } = ctx.config;
-  const texts = {
-    failure: "the session failed",
-    cancelled: "the session was cancelled",
-    timed_out: "the session timed out",
-    startup_failure: "the workflow could not start",
-    "run-timeout": `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
-    "queued-too-long": `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
-    "no-pull-request": "the session ended without a pull request",
-    "not-published": "publish refused the session's changes (or could not write them); the run's publish job says which rule",
-    "pull-closed": "its pull request was closed without merging"
-  };
-  return texts[reason];
-}
-function needsHumanText(ctx, reason) {
-  const texts = {
-    "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
-    "fix-failed": "the fix session did not change the pull request",
-    "review-failed": "the review session ended without a review",
-    conflict: "it conflicts with the build branch and the fix session did not resolve it",
-    "checks-failed": "checks still fail after a fix session",
-    "continue-failed": "the session that went on from its partial work did not change the pull request"
-  };
-  return texts[reason];
-}
-function partialText(state) {
-  const limit = state.coding?.record?.limit ?? null;
-  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
-  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
-  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
-}
-function reviewingText(ctx, state) {
-  if (state.assessment?.verdict.kind === "awaiting-human") {
-    return "Baton approved; waiting for a person's approval (review.requireHuman)";
-  }
-  return ctx.config.review.enabled ? null : "waiting for a review";
-}
-function approvedText(state) {
-  switch (state.pull?.mergeState) {
-    case "behind":
-      return "behind the build branch; updated when next in line";
-    case "blocked":
-      return "waiting for branch protection";
-    case "unknown":
-      return "waiting for GitHub to check mergeability";
-    default:
-      return null;
-  }
-}
-
-// src/core/workers/worker-state.ts
-var RUNNING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved",
-  "needs-human"
-]);
-function isRunning(state) {
-  return RUNNING.has(state.state);
-}
-function isDone(state) {
-  return state.state === "merged" || state.state === "skipped";
-}
-
-// src/core/workers/derive-workers.ts
-function deriveWorkers(ctx, plan) {
-  const states = plan.workers.map((worker) => baseState(ctx, worker));
-  const done = new Set(states.filter(isDone).map((state) => state.worker.id));
-  return states.map((state) => {
-    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
-    const ready = state.state === "waiting" && waitsFor.length === 0;
-    const settled = ready ? { ...state, state: "ready" } : state;
-    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
-  });
-}
-function baseState(ctx, worker) {
-  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === worker.id);
-  const workRuns = runs.filter((run2) => run2.role === "work");
-  const read = ctx.snapshot.completions[worker.id];
-  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
-  const base = {
-    worker,
-    state: "waiting",
-    failure: null,
-    note: null,
-    attempts: workRuns.length,
-    latestWork: workRuns.at(-1) ?? null,
-    latestRun: runs.at(-1) ?? null,
-    coding: latestCodingSession(ctx, worker.id),
-    pull,
-    assessment: null,
-    retry: null,
-    completion: read?.kind === "valid" ? read.completion : null,
-    settlesInMs: null
-  };
-  return classify(ctx, base);
-}
-function classify(ctx, base) {
-  const { pull, latestWork } = base;
-  if (pull?.state === "merged") return { ...base, state: "merged" };
-  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
-  if (pull?.state === "open") {
-    const assessment = assessPull({ ctx, pull, coding: base.coding });
-    const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
-    const state = stateOfPull(assessment);
-    const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
-    return {
-      ...base,
-      state,
-      assessment,
-      settlesInMs: settles2,
-      ...detail2 ? { failureDetail: detail2 } : {}
-    };
-  }
-  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
-  const outcome = latestWork.outcome;
-  if (outcome === "active") {
-    return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
-  }
-  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
-  const settles = closedSince ? null : latestWork.settlesInMs;
-  if (settles !== null) return { ...base, state: "working", settlesInMs: settles };
-  const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
-  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
-  const detail = closedSince ? null : sessionReason(ctx, latestWork);
-  return {
-    ...base,
-    state: retry2 ? "ready" : "failed",
-    failure: failure2,
-    retry: retry2,
-    ...detail ? { failureDetail: detail } : {}
-  };
-}
-function stateOfPull(assessment) {
-  const { need } = assessment;
-  switch (need.kind) {
-    case "wait":
-      return need.state;
-    case "dispatch":
-      return need.role === "review" ? "reviewing" : "fixing";
-    case "needs-human":
-      return "needs-human";
-    case "merge-ready":
-      return "approved";
-    default: {
-      const _exhaustive = need;
-      return _exhaustive;
-    }
-  }
-}
-function failureOf(ctx, run2) {
-  const overdue = ctx.overdue.get(run2.id);
-  if (overdue) return overdue;
-  switch (run2.conclusion) {
-    case "cancelled":
-    case "timed_out":
-    case "startup_failure":
-      return run2.conclusion;
-    case "success":
-      return "no-pull-request";
-    default:
-      return agentCompleted(ctx, run2) ? "not-published" : "failure";
-  }
-}
-function latestCodingSession(ctx, worker) {
-  const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (run3.role === "work" || run3.role === "fix")).at(-1);
-  return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
-}
-function sessionReason(ctx, run2) {
-  return ctx.records.get(run2.id)?.reason ?? null;
-}
-function agentCompleted(ctx, run2) {
-  return (ctx.snapshot.usage ?? []).some(
-    (record2) => record2.run_id === run2.id && record2.outcome === "complete"
-  );
-}
-function pendingWorkRetry(ctx, worker, latest) {
-  const retry2 = (ctx.commands.retries.get(worker) ?? []).at(-1);
-  if (!retry2 || retry2.createdMs <= latest.createdMs) return null;
-  const answered = findRun(ctx.snapshot.runs, {
-    role: "work",
-    worker,
-    trigger: `comment-${retry2.commentId}`
-  });
-  return answered ? null : retry2;
-}
-function retryOfLockedFirst(ctx, worker) {
-  if (ctx.snapshot.branches[worker] === void 0) return null;
-  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
-}
-function pickPull(pulls) {
-  return pulls.find((pull) => pull.state === "merged") ?? pulls.filter((pull) => pull.state === "open").at(-1) ?? pulls.at(-1) ?? null;
-}
-
-// src/core/workers/build-progress.ts
-var COMMAND_TEXT_MAX = 80;
-function buildProgress({
-  ctx,
-  plan,
-  workers
-}) {
-  const rows = workers.map((state) => workerRow(ctx, state));
-  const { snapshot, commands } = ctx;
-  const final = snapshot.finalPull;
-  return {
-    build: snapshot.build,
-    issue: snapshot.issue.number,
-    title: plan.title,
-    workers: rows,
-    totals: {
-      merged: rows.filter((row) => row.state === "merged").length,
-      skipped: rows.filter((row) => row.state === "skipped").length,
-      total: rows.length,
-      tokens: ctx.ledger.total.tokens,
-      costUsd: ctx.spentUsd,
-      sessions: ctx.ledger.total.sessions,
-      estimated: ctx.ledger.total.estimated,
-      byRole: ctx.ledger.byRole,
-      ...snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}
-    },
-    paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
-    budget: {
-      maxUsd: ctx.config.budget.maxUsd,
-      reached: ctx.budgetReached,
-      ...ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
-    },
-    finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
-    ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
-    history: commands.history.map(commandEntry),
-    links: ctx.links
-  };
-}
-function workerRow(ctx, state) {
-  const { worker, pull } = state;
-  const run2 = state.state === "merged" ? null : state.state === "failed" ? state.latestWork : state.latestRun;
-  const spent = ctx.ledger.byWorker[worker.id];
-  return {
-    id: worker.id,
-    title: worker.title,
-    dependsOn: worker.depends_on,
-    state: state.state,
-    note: state.note,
-    hint: hintFor(state),
-    run: run2 ? runLink(run2) : null,
-    pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
-    attempts: state.attempts,
-    tokens: spent ? spent.tokens : null,
-    costUsd: spent ? spent.costUsd : null,
-    sessions: spent?.sessions ?? 0,
-    rounds: reviewRounds(pull),
-    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
-  };
-}
-function reviewRounds(pull) {
-  if (!pull) return [];
-  const rounds = [];
-  let lastSha = null;
-  for (const review of pull.reviews) {
-    if (review.verdict === "comment") continue;
-    const round = review.verdict === "approve" ? "approved" : "changes-requested";
-    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
-    if (rounds.at(-1) === "changes-requested" && review.commitSha !== lastSha) rounds.push("fixed");
-    rounds.push(round);
-    lastSha = review.commitSha;
-  }
-  return rounds;
-}
-function hintFor(state) {
-  const id = state.worker.id;
-  if (state.state === "failed") return `/retry ${id}`;
-  if (state.state === "partial")
-    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
-  if (state.state === "needs-human")
-    return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
-  return null;
-}
-function commandEntry(info) {
-  return { author: info.author, text: commandText(info.command), at: info.createdAt };
-}
-function commandText(command) {
-  const text = commandWords(command).filter(Boolean).join(" ");
-  return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
-}
-function commandWords(command) {
-  switch (command.name) {
-    case "replan":
-      return ["/replan", command.feedback];
-    case "retry":
-      return ["/retry", command.worker, command.instructions];
-    case "retry-synthesis":
-      return ["/retry", "synthesis"];
-    case "skip-follow-ups":
-      return ["/skip", "follow-ups"];
-    case "skip":
-    case "merge":
-      return [`/${command.name}`, command.worker];
-    case "improve":
-      return ["/improve", String(command.loops)];
-    case "steer":
-    case "queue":
-      return [`/${command.name}`, command.worker, command.text];
-    case "continue":
-      return ["/continue", command.worker];
-    case "approve":
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-      return [`/${command.name}`];
-    default: {
-      const _exhaustive = command;
-      return _exhaustive;
-    }
-  }
-}
-function snapshotProgress(ctx) {
-  const read = ctx.snapshot.plan;
-  if (read.kind !== "valid") return null;
-  return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
-}
-function followUpsOf2(ctx) {
-  const proposed = ctx.followUps?.proposed;
-  if (!proposed) return null;
-  const state = proposed.declined ? "skipped" : "proposed";
-  return { round: proposed.round, workers: proposed.workers, state };
-}
-function synthesisOf(ctx) {
-  if (!ctx.synthesis) return null;
-  const { latest, outcome, attempts, retry: retry2 } = ctx.synthesis;
-  if (!latest || !outcome) return null;
-  const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
-  return { state, url: latest.url, attempts };
-}
-
-// src/core/decide/decide-ended.ts
-function isCancelled(ctx) {
-  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
-}
-function decideEnded(ctx) {
-  const delivered = ctx.snapshot.finalPull?.state === "merged";
-  if (!delivered && !isCancelled(ctx)) return null;
-  const { build } = ctx.snapshot;
-  const ended = delivered ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
-  return withCleanUp(ctx, {
-    actions: delivered ? [] : cancelActions(ctx),
-    view: { ...ended, progress: snapshotProgress(ctx) }
-  });
-}
-function cancelledBy(ctx) {
-  const cancel = ctx.commands.cancelled;
-  const closed = ctx.cancellingClose;
-  if (cancel) return { by: cancel.author, at: cancel.createdAt };
-  return closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null;
-}
-function cancelActions(ctx) {
-  const { snapshot } = ctx;
-  return [
-    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
-    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
-      (worker) => ({
-        kind: "delete-branch",
-        branch: workerBranch(snapshot.build, worker)
-      })
-    ),
-    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
-    ...decideCancelledMirrors(snapshot, ctx.config)
-  ];
-}
-function withCleanUp(ctx, decision) {
-  const { snapshot } = ctx;
-  if (!snapshot.statusComment) return decision;
-  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
-  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
-  const cleanUp = {
-    kind: "clean-up-refs",
-    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
-    locks: completed.length === snapshot.runs.length
-  };
-  return { ...decision, actions: [...decision.actions, cleanUp] };
-}
-
-// src/core/rules/decide-adapt.ts
-function decideAdaptations(ctx, workers) {
-  const byId = new Map(workers.map((state) => [state.worker.id, state]));
-  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
-  for (const state of workers) {
-    if (state.state !== "merged" || !state.completion) continue;
-    const source = state.worker.id;
-    const targets = state.completion.affects.filter(
-      (id) => id !== source && isUnstarted(ctx, byId.get(id))
-    );
-    const run2 = findRun(ctx.snapshot.runs, {
-      role: "plan",
-      worker: null,
-      trigger: `adapt-${source}`
-    });
-    if (!run2 && targets.length === 0) continue;
-    const named2 = state.completion.affects.filter((id) => id !== source && byId.has(id));
-    adaptOne({ ctx, decision, source, targets, named: named2, run: run2 });
-  }
-  return decision;
-}
-function adaptOne({
-  ctx,
-  decision,
-  source,
-  targets,
-  named: named2,
-  run: run2
-}) {
-  if (!run2 && ctx.canDispatchSessions) {
-    decision.actions.push({
-      kind: "dispatch",
-      request: { role: "plan", trigger: `adapt-${source}` }
-    });
-  }
-  const {
-    state,
-    workers = targets.length > 0 ? targets : named2,
-    diff = null,
-    hold = null
-  } = stateOf(ctx, source, run2);
-  if (hold) {
-    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
-  }
-  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
-}
-function stateOf(ctx, source, run2) {
-  if (!run2 && !ctx.canDispatchSessions) {
-    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
-  }
-  const outcome = run2 ? run2.outcome : "active";
-  if (outcome === "active") {
-    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
-  }
-  if (outcome === "failed" || !run2) return { state: "failed" };
-  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
-  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
-  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
-  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
-  return {
-    state: "awaiting-approval",
-    workers: record2.workers,
-    diff,
-    hold: "its revised brief waits for `/approve`"
-  };
-}
-function isAwaitingApproval(ctx, run2) {
-  if (ctx.config.approval === "none") return false;
-  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
-}
-function isUnstarted(ctx, state) {
-  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
-  const id = state.worker.id;
-  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
-}
-function applyHolds(workers, holds) {
-  return workers.map((state) => {
-    const note = holds.get(state.worker.id);
-    if (note === void 0 || state.state !== "ready") return state;
-    return { ...state, state: "waiting", note };
-  });
-}
-
-// src/core/rules/decide-final.ts
-function decideFinal({
-  ctx,
-  plan,
-  workers,
-  progress,
-  seriesReport
-}) {
-  if (!workers.every(isDone)) return [];
-  const final = ctx.snapshot.finalPull;
-  const { synthesis } = ctx;
-  if (!final && buildTypeOf(plan) === "research" && synthesis) {
-    if (!synthesis.latest) {
-      const since = ctx.followUps?.since;
-      const first = {
-        kind: "dispatch",
-        request: since ? { role: "synthesis", trigger: `comment-${since.commentId}` } : { role: "synthesis" }
-      };
-      return ctx.canDispatchWork ? [first] : [];
-    }
-    if (synthesis.retry) {
-      const trigger = `comment-${synthesis.retry.commentId}`;
-      return ctx.canDispatchWork ? [{ kind: "dispatch", request: { role: "synthesis", trigger } }] : [];
-    }
-    if (synthesis.outcome !== "succeeded") return [];
-    const proposed = ctx.followUps?.proposed;
-    if (proposed && !proposed.declined) return [];
-  }
-  if (!final) {
-    const completions = {};
-    for (const state of workers)
-      if (state.completion) completions[state.worker.id] = state.completion;
-    return [
-      {
-        kind: "open-final-pull",
-        title: finalTitle(ctx.snapshot.build, plan),
-        body: withReportLine(
-          renderReport({
-            plan,
-            progress,
-            completions,
-            ...seriesReport ? { seriesReport } : {}
-          }),
-          ctx,
-          plan
-        )
-      }
-    ];
-  }
-  const wantsAutoMerge = ctx.config.final.autoMerge && final.autoMerge !== true;
-  return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
-}
-function finalTitle(build, plan) {
-  return `[${parseBuildId(build)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
-}
-function withReportLine(body, ctx, plan) {
-  if (buildTypeOf(plan) !== "research") return body;
-  return `${body}
-
-**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
-}
-
-// src/core/rules/decide-messages.ts
-var MESSAGES_SHOWN = 10;
-function decideMessages(ctx, { done }) {
-  const messages = sessionMessages(ctx, { done });
-  return { actions: messageActions(ctx, messages), views: messageViews(ctx, messages) };
-}
-function messageActions(ctx, messages) {
-  const refs = ctx.snapshot.messageRefs ?? [];
-  const recorded = new Set(refs.map((ref) => ref.comment));
-  const sha = ctx.snapshot.integration?.sha;
-  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
-  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
-  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
-  const spent = refs.filter((ref) => taken2.has(ref.comment));
-  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
-  return [...record2, ...forget];
-}
-function messageViews(ctx, messages) {
-  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
-    const { info, taken: taken2 } = message2;
-    const { source } = info;
-    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
-    const page = pull?.url ?? ctx.snapshot.issue.url;
-    return {
-      worker: message2.worker,
-      kind: message2.kind,
-      author: info.author,
-      url: `${page}#issuecomment-${info.commentId}`,
-      state: message2.state,
-      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
-      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
-    };
-  });
-}
-function sessionMessages(ctx, { done }) {
-  const receipts = takenMessages(ctx);
-  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
-    const message2 = messageOf2(ctx, { info, receipts, done });
-    return message2 ? [message2] : [];
-  });
-}
-function messageOf2(ctx, {
-  info,
-  receipts,
-  done
-}) {
-  const { command } = info;
-  if (command.name !== "steer" && command.name !== "queue") return null;
-  const worker = command.worker;
-  const message2 = {
-    info,
-    kind: command.name,
-    worker,
-    state: "queued",
-    taken: receipts.get(info.commentId) ?? null,
-    queuedSteer: null
-  };
-  if (message2.taken) return { ...message2, state: "taken" };
-  if (done.has(worker)) return { ...message2, state: "unread" };
-  if (command.name === "queue") return message2;
-  const running = sessionAt(ctx, worker, info.createdMs);
-  if (running && running.status !== "completed") return { ...message2, state: "sent" };
-  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
-}
-function sessionAt(ctx, worker, atMs) {
-  return ctx.snapshot.runs.filter(
-    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
-  ).at(-1) ?? null;
-}
-function takenMessages(ctx) {
-  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
-  const taken2 = /* @__PURE__ */ new Map();
-  for (const record2 of ctx.snapshot.usage ?? []) {
-    const run2 = runs.get(record2.run_id);
-    if (!run2) continue;
-    for (const { comment, turn } of record2.messages ?? []) {
-      const known = taken2.get(comment);
-      if (!known || run2.createdMs < known.run.createdMs) {
-        taken2.set(comment, { run: run2, turn });
-      }
-    }
-  }
-  return taken2;
-}
-
-// src/core/config/labels.ts
-var NEEDS_HUMAN_LABEL = "baton:needs-human";
-
-// src/core/rules/decide-review.ts
-function decideReviews(ctx, workers) {
-  return workers.flatMap((state) => {
-    const { pull, assessment } = state;
-    if (pull?.state !== "open" || !assessment) return [];
-    return [
-      ...labelActions(ctx, state, pull, assessment),
-      ...reviewCheckActions(pull, assessment),
-      ...rerunActions(assessment),
-      ...sessionActions(ctx, pull, assessment)
-    ];
-  });
-}
-function labelActions(ctx, state, pull, { need }) {
-  const labelled = pull.labels.includes(NEEDS_HUMAN_LABEL);
-  if (need.kind !== "needs-human") {
-    return labelled ? [{ kind: "remove-label", number: pull.number, label: NEEDS_HUMAN_LABEL }] : [];
-  }
-  if (labelled) return [];
-  const id = state.worker.id;
-  const body = [
-    `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
-    "",
-    "You can:",
-    "- push a fix to this branch; Baton reviews the new head,",
-    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
-    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
-    `- reply \`/skip ${id}\` to close it and let the build go on without it.`
-  ].join("\n");
-  const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
-  return [
-    { kind: "comment", number: pull.number, key, body },
-    { kind: "add-label", number: pull.number, label: NEEDS_HUMAN_LABEL }
-  ];
-}
-function reviewCheckActions(pull, assessment) {
-  const verdict = checkVerdict(assessment);
-  if (!verdict) return [];
-  const current2 = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck : null;
-  if (current2?.verdict === verdict) return [];
-  if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
-  return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
-}
-function awaitsReviewCheck(pull) {
-  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
-  const check2 = pull.reviewCheck;
-  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
-}
-function checkVerdict({ verdict, forced }) {
-  if (forced || verdict.kind === "approve") return "approve";
-  if (verdict.kind === "changes-requested") return "changes-requested";
-  return null;
-}
-function rerunActions({ need, rerun }) {
-  if (need.kind === "wait" && need.state === "fixing") return [];
-  return rerun.map((runId) => ({ kind: "rerun-failed-jobs", runId }));
-}
-function sessionActions(ctx, pull, { need }) {
-  if (need.kind !== "dispatch" || !ctx.canDispatchSessions) return [];
-  const { role, trigger } = need;
-  return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
-}
-
-// src/core/rules/decide-workers.ts
-function decideWorkers({ ctx, workers, chains }) {
-  if (!ctx.canDispatchWork) return [];
-  const ready = new Map(
-    workers.filter((state) => state.state === "ready").map((state) => [state.worker.id, state])
-  );
-  const picked = pickDispatches({
-    ready: [...ready.keys()],
-    running: workers.filter(isRunning).length,
-    maxParallel: ctx.config.maxParallel,
-    chains
-  });
-  return picked.map((id) => {
-    const retry2 = ready.get(id)?.retry;
-    const request2 = retry2 ? { role: "work", worker: id, trigger: `comment-${retry2.commentId}` } : { role: "work", worker: id };
-    return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
-  });
-}
-function decideSkips(ctx, workers) {
-  return workers.filter((state) => state.state === "skipped").flatMap((state) => {
-    const id = state.worker.id;
-    const pulls = ctx.snapshot.pulls.filter(
-      (pull) => pull.worker === id && pull.state === "open"
-    );
-    const runs = ctx.snapshot.runs.filter(
-      (run2) => run2.worker === id && run2.status !== "completed"
-    );
-    return [
-      ...pulls.map((pull) => ({ kind: "close-pull", pull: pull.number })),
-      ...runs.map((run2) => ({ kind: "cancel-run", runId: run2.id }))
-    ];
-  });
-}
-function decideMerge({ ctx, workers, chains }) {
-  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
-  const upToDateRule = workers.some(
-    (state) => state.pull?.state === "open" && state.pull.mergeState === "behind"
-  );
-  const ready = line.filter((pull) => canMergeNow(ctx, pull));
-  if (ready.length > 0) {
-    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
-      kind: "merge-pull",
-      pull: pull.number,
-      worker: pull.worker,
-      sha: pull.headSha,
-      method: ctx.config.merge.method
-    }));
-  }
-  const behind = line.find((pull) => pull.mergeState === "behind");
-  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
-}
-function canMergeNow(ctx, pull) {
-  if (pull.mergeState === "clean") return true;
-  if (awaitsReviewCheck(pull)) return true;
-  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
-}
-
-// src/core/rules/decide-build.ts
-function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
-  const derived2 = deriveWorkers(ctx, plan);
-  const adapt = decideAdaptations(ctx, derived2);
-  const workers = applyHolds(derived2, adapt.holds);
-  const chains = dependentChainLengths(plan.workers);
-  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  const messages = decideMessages(ctx, { done });
-  const progress = withMessages(
-    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-    messages.views
-  );
-  const adapting = adapt.views.some((view2) => view2.state === "revising");
-  const actions = [
-    // A taken message's ref goes before any session that could take it again starts.
-    ...messages.actions,
-    ...adapt.actions,
-    ...decideSkips(ctx, workers),
-    ...decideReviews(ctx, workers),
-    ...adapting ? [] : decideMerge({ ctx, workers, chains }),
-    ...decideWorkers({ ctx, workers, chains }),
-    ...final ? decideFinal({ ctx, plan, workers, progress, ...seriesReport ? { seriesReport } : {} }) : [],
-    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
-    ...decideSubIssues(ctx.snapshot, workers),
-    // A session that succeeded without its result in sight is judged once it has settled.
-    ...lookAgain(workers.map((state) => state.settlesInMs))
-  ];
-  const view = { phase: "running", build: ctx.snapshot.build, progress };
-  return { actions, view, workers };
-}
-function withMessages(progress, views) {
-  return views.length > 0 ? { ...progress, messages: views } : progress;
-}
-function withAdaptations(progress, views) {
-  return views.length > 0 ? { ...progress, adaptations: views } : progress;
-}
-
-// src/core/decide/decide-planning.ts
-function decideSingle(ctx) {
-  const planning = decidePlanning(ctx);
-  return planning.kind === "decided" ? { ...planning.decision, workers: [] } : decideBuild(ctx, planning.plan);
-}
-function decidePlanning(ctx) {
-  const { plan, runs } = ctx.snapshot;
-  const workStarted = runs.some((run2) => run2.role === "work");
-  if (workStarted && plan.kind === "valid") return { kind: "build", plan: plan.plan };
-  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
-  if (replan) {
-    const action = planSession(ctx, { role: "plan", trigger: `comment-${replan.commentId}` });
-    return decided([action], planningView(ctx, null, true));
-  }
-  const planRuns = runs.filter((run2) => run2.role === "plan");
-  const latest = planRuns.at(-1) ?? null;
-  if (latest && latest.outcome === "active") {
-    return decided([], planningView(ctx, latest, latest.trigger !== null));
-  }
-  return settledPlan(ctx, plan, planRuns);
-}
-function settledPlan(ctx, plan, planRuns) {
-  const { build } = ctx.snapshot;
-  const latest = planRuns.at(-1);
-  switch (plan.kind) {
-    case "missing":
-      if (!latest)
-        return decided(
-          ctx.dailyHolds.length > 0 ? [] : [planSession(ctx, { role: "plan" })],
-          planningView(ctx, null, false)
-        );
-      return missingPlan(ctx, latest);
-    case "invalid":
-      return decided([], {
-        phase: "plan-invalid",
-        build,
-        problems: plan.problems,
-        links: ctx.links
-      });
-    case "valid":
-      if (isApproved(ctx, planRuns)) return { kind: "build", plan: plan.plan };
-      return decided([], {
-        phase: "plan-ready",
-        build,
-        plan: plan.plan,
-        config: ctx.config,
-        links: ctx.links,
-        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
-        spent: ctx.ledger.total
-      });
-    default: {
-      const _exhaustive = plan;
-      return _exhaustive;
-    }
-  }
-}
-function missingPlan(ctx, latest) {
-  const settles = latest.settlesInMs;
-  if (settles !== null) {
-    return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
-  }
-  return decided([], { phase: "plan-failed", build: ctx.snapshot.build, run: runLink(latest) });
-}
-function isApproved(ctx, planRuns) {
-  if (ctx.config.approval === "none") return true;
-  const producer = planRuns.filter((run2) => run2.outcome === "succeeded").at(-1);
-  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
-}
-function pendingReplan(ctx) {
-  const latest = ctx.commands.replans.at(-1);
-  if (!latest) return null;
-  const run2 = findRun(ctx.snapshot.runs, {
-    role: "plan",
-    worker: ctx.subject ?? null,
-    trigger: `comment-${latest.commentId}`
-  });
-  return run2 ? null : latest;
-}
-function planningView(ctx, run2, replan) {
-  return {
-    phase: "planning",
-    build: ctx.snapshot.build,
-    run: run2 ? runLink(run2) : null,
-    replan,
-    ...run2 === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
-  };
-}
-function planSession(ctx, ask) {
-  const request2 = ctx.subject ? { worker: ctx.subject, ...ask } : ask;
-  return { kind: "dispatch", request: request2 };
-}
-function decided(actions, view) {
-  return { kind: "decided", decision: { actions, view } };
-}
-
-// src/core/decide/decide-series.ts
-function findSeries(ctx) {
-  const starts = [];
-  const command = ctx.commands.improves[0];
-  if (command?.command.name === "improve") {
-    const { loops } = command.command;
-    starts.push({ loops, by: command.author, at: command.createdAt, commentId: command.commentId });
-  }
-  const label = ctx.config.improve.label;
-  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
-  if (label && labelled?.at) {
-    const { loops } = ctx.config.improve;
-    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
-  }
-  const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
-  if (!first) return null;
-  const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
-  return earlier ? null : first;
-}
-function decideSeries(ctx, start) {
-  const loop = currentLoop(ctx);
-  const subject = loopSubject(loop);
-  const plan = ctx.snapshot.plan.kind === "valid" ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
-  const step = (stage, run2, ended = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended });
-  const runs = loopRunsOf(ctx, subject);
-  const { research } = runs;
-  if (!research) {
-    const first = researchSession(start, loop);
-    return improving(ctx, ctx.canDispatchWork ? [first] : [], step("researching", null));
-  }
-  const researched = research.outcome;
-  const result = ctx.snapshot.research?.[loop];
-  if (researched === "failed" || result?.kind === "invalid") {
-    return improving(ctx, [], step("research-failed", research));
-  }
-  if (researched === "active" || !result) return improving(ctx, [], step("researching", research));
-  if (result.result.nothing_worth_doing) {
-    const series = step("nothing-worth-doing", research, "nothing-worth-doing");
-    return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
-  }
-  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
-  const planning = decidePlanning(scoped);
-  if (planning.kind === "decided" || !plan) {
-    const planRun = runs.plan ?? research;
-    const decision = planning.kind === "decided" ? held(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
-    return attach({ ...decision, workers: [] }, step("planning", planRun));
-  }
-  return decideLoopWork({ ctx, plan, loop, runs, start, step });
-}
-function decideLoopWork({
-  ctx,
-  plan,
-  loop,
-  runs,
-  start,
-  step
-}) {
-  const subject = loopSubject(loop);
-  const built = decideBuild(ctx, plan, { final: false });
-  if (!built.workers.every(isDone)) return attach(built, step("working", runs.plan));
-  const { summary } = runs;
-  if (!summary) {
-    const summarize2 = {
-      kind: "dispatch",
-      request: { role: "summary", worker: subject }
-    };
-    const actions2 = ctx.canDispatchWork ? [summarize2] : [];
-    return attach({ ...built, actions: [...built.actions, ...actions2] }, step("summarizing", null));
-  }
-  const summarized = summary.outcome;
-  if (summarized === "active") return attach(built, step("summarizing", summary));
-  if (summarized === "failed")
-    return finish(ctx, plan, step("summary-failed", summary, "all-loops"));
-  if (loop >= start.loops) return finish(ctx, plan, step("done", summary, "all-loops"));
-  const next = researchSession(start, loop + 1);
-  const actions = ctx.canDispatchWork ? [next] : [];
-  return attach({ ...built, actions: [...built.actions, ...actions] }, step("done", summary));
-}
-function seriesPlan(ctx, plan) {
-  return {
-    ...plan,
-    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
-    summary: "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left."
-  };
-}
-function held(ctx, decision) {
-  if (ctx.canDispatchWork) return decision;
-  return { ...decision, actions: decision.actions.filter((action) => action.kind !== "dispatch") };
-}
-function researchSession(start, loop) {
-  const worker = loopSubject(loop);
-  const request2 = start.commentId === null ? { role: "research", worker } : { role: "research", worker, trigger: `comment-${start.commentId}` };
-  return { kind: "dispatch", request: request2 };
-}
-function finish(ctx, plan, series) {
-  const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
-  return attach(built, series);
-}
-function improving(ctx, actions, series) {
-  return { actions, view: { phase: "improving", build: ctx.snapshot.build, series }, workers: [] };
-}
-function attach(decision, series) {
-  return { ...decision, view: { ...decision.view, series } };
-}
-function currentLoop(ctx) {
-  const loops = ctx.snapshot.runs.filter((run2) => run2.role === "research").map((run2) => parseLoopSubject(run2.worker) ?? 0);
-  return Math.max(1, ...loops);
-}
-function loopRunsOf(ctx, subject) {
-  return {
-    research: lastRun(ctx, "research", subject),
-    plan: lastRun(ctx, "plan", subject),
-    summary: lastRun(ctx, "summary", subject)
-  };
-}
-function lastRun(ctx, role, subject) {
-  return ctx.snapshot.runs.filter((run2) => run2.role === role && run2.worker === subject).at(-1) ?? null;
-}
-function loopContext(ctx, { loop, sinceMs }) {
-  const subject = loopSubject(loop);
-  const plan = ctx.snapshot.plan;
-  const mine = plan.kind === "valid" ? plan.plan.workers.filter((w) => w.loop === loop) : [];
-  const ids = new Set(mine.map((worker) => worker.id));
-  const loopPlan = plan.kind !== "valid" ? plan : mine.length > 0 ? { ...plan, plan: { ...plan.plan, workers: mine } } : { kind: "missing" };
-  const runs = ctx.snapshot.runs.filter((run2) => {
-    if (run2.role === "plan") return run2.worker === subject;
-    if (run2.role === "work") return ids.has(run2.worker ?? "");
-    return true;
-  });
-  const unapproved = loop > 1 && ctx.config.improve.approval === "first-loop";
-  return {
-    ...ctx,
-    snapshot: { ...ctx.snapshot, plan: loopPlan, runs },
-    config: unapproved ? { ...ctx.config, approval: "none" } : ctx.config,
-    commands: {
-      ...ctx.commands,
-      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs)
-    },
-    subject
-  };
-}
-function seriesView({
-  ctx,
-  start,
-  plan,
-  current: current2,
-  ended
-}) {
-  const { build } = ctx.snapshot;
-  const loops = [];
-  for (let loop = 1; loop <= current2.loop; loop++) {
-    const now = loop === current2.loop;
-    const stage = now ? current2.stage : "done";
-    const run2 = now ? current2.run : lastRun(ctx, "summary", loopSubject(loop));
-    const researched = !["researching", "research-failed"].includes(stage);
-    const summarized = stage === "done";
-    loops.push({
-      loop,
-      stage,
-      run: run2 ? runLink(run2) : null,
-      findings: researched ? findingsPath(build, loop) : null,
-      summary: summarized ? summaryPath(build, loop) : null,
-      workers: (plan?.workers ?? []).filter((w) => w.loop === loop).map((w) => w.id)
-    });
-  }
-  return {
-    asked: start.loops,
-    by: start.by,
-    loops,
-    ended,
-    paused: ctx.commands.paused !== null,
-    budgetReached: ctx.budgetReached,
-    links: ctx.links
-  };
-}
-
-// src/core/decide/decide.ts
-function decide({
-  snapshot,
-  config: config3,
-  now
-}) {
-  const { build } = snapshot;
-  if (!config3.ok) {
-    const file2 = `.github/${CONFIG_FILE}`;
-    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems })];
-  }
-  if (!snapshot.workflowInstalled) {
-    const setup = snapshot.setupPull;
-    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
-    return [status({ phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull })];
-  }
-  const ctx = makeContext({ snapshot, config: config3.config, now });
-  const { actions, view } = decidePhase(ctx);
-  const open2 = config3.config.session.network === "open";
-  const { ignoredClose } = ctx;
-  return [
-    ...unique(frameSessions(ctx, actions)),
-    status({
-      ...view,
-      ...open2 ? { networkOpen: true } : {},
-      ...ignoredClose ? { ignoredClose } : {}
-    })
-  ];
-}
-function decidePhase(ctx) {
-  const ended = decideEnded(ctx);
-  if (ended) return ended;
-  const series = findSeries(ctx);
-  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
-  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
-  const notices2 = decideNotices(ctx, phase);
-  const decided2 = { actions: [...upkept, ...phase.actions, ...notices2], view: phase.view };
-  return ctx.snapshot.finalPull?.state === "closed" ? withCleanUp(ctx, decided2) : decided2;
-}
-function isAdapting(view) {
-  if (view.phase !== "running") return false;
-  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
-}
-function upkeep(ctx) {
-  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
-  const stale = ctx.snapshot.integration?.containsDefault === false;
-  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
-}
-function frameSessions(ctx, actions) {
-  const { session } = ctx.config;
-  const frame = {
-    build: ctx.snapshot.build,
-    issue: ctx.snapshot.issue.number,
-    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
-    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
-  };
-  return actions.map((action) => {
-    if (action.kind !== "dispatch") return action;
-    const engine = ctx.engineOf(action.request);
-    return {
-      kind: "dispatch",
-      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
-      ...action.chain === void 0 ? {} : { chain: action.chain }
-    };
-  });
-}
-function status(view) {
-  return { kind: "render-status", view };
-}
-function unique(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-// src/core/snapshot/awaited-work.ts
-var LOOK_MIN_MS = 5e3;
-var LOOK_MAX_MS = 10 * 6e4;
-var LOOK_GRACE_MS = 3e4;
-function awaitedWork({
-  snapshot,
-  now,
-  overdueAtMs = () => null
-}) {
-  const nowMs = timeOf(now);
-  if (nowMs === null) return null;
-  const waits = [];
-  for (const run2 of snapshot.runs) {
-    if (run2.status === "completed") continue;
-    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
-    const typical = typicalRunMs(snapshot.runs, run2.role);
-    const due = expectedEnd({ started, typical, nowMs });
-    const overdue = overdueAtMs(run2);
-    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
-    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
-  }
-  for (const pull of snapshot.pulls) {
-    if (pull.state !== "open") continue;
-    const computing = pull.mergeState === "unknown";
-    if (!computing && pull.checks.state !== "pending") continue;
-    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
-    waits.push({
-      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
-      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
-    });
-  }
-  return waits.reduce(
-    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
-    null
-  );
-}
-function expectedEnd({
-  started,
-  typical,
-  nowMs
-}) {
-  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    return Math.min(started + typical + LOOK_GRACE_MS, nowMs + LOOK_MAX_MS);
-  }
-  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
-}
-function typicalRunMs(runs, role) {
-  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
-  if (lengths.length === 0) return null;
-  return lengths[Math.floor(lengths.length / 2)] ?? null;
-}
-function headPushedAt(runs, worker) {
-  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
-  return ended.length > 0 ? Math.max(...ended) : null;
-}
-
-// src/github/reconcile/next-look.ts
-function lookAgainOf(soonest3) {
-  const inMs = Math.max(1, Math.round(soonest3.inMs));
-  return {
-    action: { kind: "look-again", inMs },
-    result: "deferred",
-    retryInMs: inMs,
-    detail: soonest3.why
-  };
-}
-function awaitedNext({ snapshot, config: config3, outcomes, now }) {
-  const nowMs = timeOf(now) ?? 0;
-  const session = config3.ok ? config3.config.session : null;
-  const waits = [];
-  const { runs, pulls } = normalizeSnapshot(snapshot);
-  const seen = awaitedWork({
-    snapshot: { runs, pulls },
-    now,
-    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
-  });
-  if (seen) waits.push(seen);
-  for (const { action, result } of outcomes) {
-    if (result !== "done") continue;
-    if (action.kind === "dispatch") {
-      const typical = typicalRunMs(runs, action.request.role);
-      const at = expectedEnd({ started: nowMs, typical, nowMs });
-      waits.push({
-        inMs: at - nowMs,
-        why: `the ${action.request.role} run just dispatched`,
-        run: true
-      });
-    }
-    if (action.kind === "update-pull-branch")
-      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
-  }
-  return waits.reduce(
-    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
-    null
-  );
-}
-
-// src/github/reconcile/last-reads.ts
-var MAX_AGE_MS = 10 * 6e4;
-
-// src/github/reconcile/look-again.ts
-function leaveNextLook(deps, {
-  key,
-  outcomes,
-  look,
-  log
-}) {
-  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
-  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
-  const times = [
-    ...(outcomes ?? []).flatMap(
-      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
-    ),
-    ...failure2
-  ];
-  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
-  else deps.looks?.set(key, times, look);
-  const next = soonest(times);
-  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
-}
-var FAILED_WRITE_RETRY_MS = 5e3;
-var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function passOf(outcomes) {
-  if (outcomes === null) return "stuck";
-  const failed = outcomes.filter(isRetriedFailure);
-  if (failed.length === 0) return "clean";
-  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
-}
-function failedWriteRetryMs(deps, key, pass) {
-  deps.failedPasses ??= /* @__PURE__ */ new Map();
-  const failed = deps.failedPasses;
-  if (pass === "clean") {
-    failed.delete(key);
-    return null;
-  }
-  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
-  failed.delete(key);
-  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
-}
-function isRetriedFailure(outcome) {
-  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
-}
-function lookTimeOf(outcome) {
-  const ms = outcome.retryInMs ?? 0;
-  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
-}
-function lookOf(ctx, ref, defaultBranch, again) {
-  return {
-    target: {
-      installationId: ctx.installationId ?? null,
-      owner: ctx.owner,
-      repo: ctx.repo,
-      build: ref.build,
-      issue: ref.issue,
-      defaultBranch
-    },
-    again
-  };
-}
-function timedLookNoNews(ctx, {
-  key,
-  build,
-  reads: reads2,
-  now,
-  rearm
-}) {
-  return {
-    judge: async () => {
-      const since = reads2.runsSince(key, MAX_AGE_MS);
-      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
-      const freshFrom = Date.now();
-      const listed = await withReason("look", () => readRuns(ctx, { build, since, freshFrom }));
-      if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
-        return false;
-      const next = reads2.nextLook(key, now());
-      if (next) rearm(lookTimeOf(next));
-      return true;
-    },
-    why: "a look found the runs as the last read saw them"
-  };
-}
-
-// src/core/commands/render-message-replies.ts
-function renderSteersQueued(workers) {
-  const named2 = workers.join(", ");
-  const one = workers.length === 1;
-  return [
-    BATON_REPLY_MARKER,
-    `No session of ${named2} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
-    ""
-  ].join("\n");
-}
-
-// src/core/decide/check-messages.ts
-function messageProblem(command, workers) {
-  if (command.name !== "continue") return null;
-  const found = workers?.find((state) => state.worker.id === command.worker);
-  if (!found || found.state === "partial") return null;
-  const id = command.worker;
-  switch (found.state) {
-    case "fixing":
-      return `${id} is being continued already.`;
-    case "queued":
-    case "working":
-      return `${id} is still running; \`/steer ${id} <message>\` talks to its session.`;
-    case "failed":
-      return `${id} has no partial work to continue: its last session handed in nothing. \`/retry ${id}\` starts it again.`;
-    default:
-      return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
-  }
-}
-function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
-  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
-  if (steered.length === 0) return [];
-  const ctx = makeContext({ snapshot, config: config3, now });
-  return [...new Set(steered)].filter((worker) => {
-    const running = sessionAt(ctx, worker, instantOf(at));
-    return !running || running.status === "completed";
-  });
-}
-
-// src/core/decide/check-commands.ts
-function checkCommands({
-  commands,
-  snapshot,
-  config: config3,
-  now,
-  at = now
-}) {
-  const ctx = makeContext({ snapshot, config: config3, now });
-  const atMs = instantOf(at);
-  const { runs } = ctx.snapshot;
-  const { plan } = ctx.snapshot;
-  const loop = findSeries(ctx) ? loopAt(runs, atMs) : null;
-  const mine = plan.kind !== "valid" || loop === null ? null : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
-  const workStarted = runs.some(
-    (run2) => run2.role === "work" && run2.createdMs < atMs && (mine === null || mine.has(run2.worker ?? ""))
-  );
-  const all = plan.kind === "valid" ? deriveWorkers(ctx, plan.plan) : null;
-  const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
-  const started = runs.some((run2) => run2.createdMs < atMs);
-  const improving2 = ctx.commands.improves.some((info) => info.createdMs < atMs);
-  const adaptWaits = all !== null && decideAdaptations(ctx, all).views.some((view) => view.state === "awaiting-approval");
-  return commands.flatMap((command) => {
-    if (command.name === "improve") {
-      const message3 = improveProblem({ started, improving: improving2 });
-      return message3 ? [{ line: commandText(command), message: message3 }] : [];
-    }
-    if (command.name === "retry-synthesis" || command.name === "skip-follow-ups") {
-      const message3 = command.name === "retry-synthesis" ? synthesisProblem(ctx, atMs) : followUpProblem(ctx, atMs);
-      return message3 ? [{ line: commandText(command), message: message3 }] : [];
-    }
-    if (command.name === "approve" && answersFollowUps(ctx, atMs)) return [];
-    const engine = command.name === "retry" && command.engine;
-    const message2 = (engine ? engineProblem(readEngineSettings(config3.session.engine), engine) : null) ?? problemOf({
-      command,
-      workers: all,
-      planned,
-      workStarted: workStarted && !adaptWaits
-    });
-    return message2 ? [{ line: commandText(command), message: message2 }] : [];
-  });
-}
-function loopAt(runs, atMs) {
-  const loops = runs.filter((run2) => run2.role === "research" && run2.createdMs <= atMs).map((run2) => parseLoopSubject(run2.worker) ?? 0);
-  return Math.max(1, ...loops);
-}
-function problemOf({
-  command,
-  workers,
-  planned,
-  workStarted
-}) {
-  switch (command.name) {
-    case "approve":
-      if (!planned)
-        return "there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.";
-      return workStarted ? "the build is already running." : null;
-    case "replan":
-      return workStarted ? "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`." : null;
-    case "retry":
-    case "skip":
-    case "merge":
-      return workerProblem(command, workers);
-    case "steer":
-    case "queue":
-    case "continue":
-      return workerProblem(command, workers) ?? messageProblem(command, workers);
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-    case "improve":
-    case "retry-synthesis":
-    case "skip-follow-ups":
-      return null;
-    default: {
-      const _exhaustive = command;
-      return _exhaustive;
-    }
-  }
-}
-function synthesisProblem(ctx, atMs) {
-  const { plan } = ctx.snapshot;
-  if (plan.kind !== "valid" || buildTypeOf(plan.plan) !== "research")
-    return "only a research build has a synthesis to run again; steer a worker with `/retry W1.2 <instructions>`.";
-  if (ctx.snapshot.finalPull) return "the synthesis has succeeded: the final pull request is open.";
-  const before = ctx.snapshot.runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && run2.createdMs < atMs
-  );
-  const latest = before.at(-1);
-  if (!latest)
-    return "the synthesis has not run yet: it starts once every worker is merged or skipped.";
-  const outcome = latest.outcome;
-  if (outcome === "active" || atMs <= latest.updatedMs)
-    return "the synthesis is still running; `/retry synthesis` runs it again once it has failed.";
-  if (outcome === "succeeded")
-    return "the synthesis has succeeded; the final pull request opens with its report.";
-  return null;
-}
-function answersFollowUps(ctx, atMs) {
-  const followUps = ctx.followUps;
-  if (!followUps) return false;
-  if (followUps.since && followUps.since.createdMs === atMs) return true;
-  const proposed = followUps.proposed;
-  return proposed !== null && (!proposed.declined || proposed.declined.createdMs >= atMs);
-}
-function followUpProblem(ctx, atMs) {
-  const proposed = ctx.followUps?.proposed;
-  if (!proposed)
-    return "no follow-up questions wait for an answer; a research build's synthesis proposes them, and the status comment lists them.";
-  const declined = proposed.declined;
-  if (declined && declined.createdMs < atMs)
-    return "the follow-up questions were skipped already; the final pull request goes out without them.";
-  return null;
-}
-function improveProblem({
-  started,
-  improving: improving2
-}) {
-  if (improving2)
-    return "improvement loops are already running on this issue; `/cancel` stops them.";
-  if (started)
-    return "improvement loops start on an issue with no build: write `/improve N <focus>` on a new issue.";
-  return null;
-}
-function workerProblem(command, workers) {
-  if (!workers) return "there is no valid plan yet, so no workers to steer.";
-  const found = workers.find((state2) => state2.worker.id === command.worker);
-  if (!found) {
-    const ids = workers.map((state2) => state2.worker.id).join(", ");
-    return `${command.worker} is not a worker of this build; its workers are ${ids}.`;
-  }
-  const { state } = found;
-  const openPull = found.pull?.state === "open";
-  if (state === "merged") return `${command.worker} is merged already.`;
-  if (state === "skipped" && command.name !== "skip") return `${command.worker} was skipped.`;
-  if (command.name === "merge" && !openPull)
-    return `${command.worker} has no open pull request to merge.`;
-  const active = state === "queued" || state === "working";
-  if (command.name === "retry" && active && !openPull) {
-    return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
-  }
-  return null;
-}
-
-// src/github/act/clean-up-refs.ts
-var NO_OBJECT = "0".repeat(40);
-var REFS_PER_MUTATION = 100;
-var DELETE_REFS = (
-  /* GraphQL */
-  `
-  mutation BatonDeleteRefs($repositoryId: ID!, $refUpdates: [RefUpdate!]!) {
-    updateRefs(input: { repositoryId: $repositoryId, refUpdates: $refUpdates }) { clientMutationId }
-  }
-`
-);
-var refusedIn = remembered(/* @__PURE__ */ new Set());
-async function cleanUpRefs(ctx, {
-  build,
-  runs,
-  locks,
-  log
-}) {
-  const outcome = await deleteSpentRefs(ctx, { build, runs, locks });
-  switch (outcome.result) {
-    case "deleted":
-      return { result: "done", detail: `${outcome.deleted} refs deleted` };
-    case "raced":
-      return { result: "unchanged", detail: "another reconcile was deleting them" };
-    case "refused":
-      log.warn(
-        {
-          buildId: build,
-          reason: outcome.reason,
-          refs: outcome.left,
-          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
-        },
-        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
-      );
-      return { result: "unchanged", detail: "GitHub refused to delete them" };
-    case "passed-over":
-      return { result: "unchanged", detail: "GitHub refused before" };
-    case "nothing":
-      return { result: "unchanged" };
-    default: {
-      const _exhaustive = outcome;
-      return _exhaustive;
-    }
-  }
-}
-async function deleteSpentRefs(ctx, {
-  build,
-  runs,
-  locks
-}) {
-  const key = `${ctx.owner}/${ctx.repo}`;
-  if (refusedIn.has(key)) return { result: "passed-over" };
-  const own2 = await listMatchingRefs(ctx, `baton/${build}/`);
-  const lockRefs = own2.filter((ref) => !isRecord(build, ref.ref));
-  if (lockRefs.length === 0) return { result: "nothing" };
-  const reached = new Map(runs.map((run2) => [run2.id, run2.attempt]));
-  const exchanges = (await listMatchingRefs(ctx, "baton-exchanges/")).filter(
-    (ref) => isFinishedExchange(ref.ref, reached)
-  );
-  const targets = [...exchanges, ...locks ? lockRefs : []];
-  if (targets.length === 0) return { result: "nothing" };
-  const repositoryId = await repositoryNodeId(ctx);
-  let deleted = 0;
-  for (let start = 0; start < targets.length; start += REFS_PER_MUTATION) {
-    const batch = targets.slice(start, start + REFS_PER_MUTATION);
-    try {
-      await ctx.octokit.graphql(DELETE_REFS, {
-        repositoryId,
-        refUpdates: batch.map((ref) => ({
-          name: ref.ref,
-          beforeOid: ref.object.sha,
-          afterOid: NO_OBJECT
-        }))
-      });
-      deleted += batch.length;
-    } catch (error62) {
-      if (!isErrorAnswer(error62)) throw error62;
-      if (await anyMoved(ctx, { build, batch })) return { result: "raced", deleted };
-      refusedIn.add(key);
-      return {
-        result: "refused",
-        left: targets.slice(start).map((ref) => ref.ref),
-        reason: messageOf(error62)
-      };
-    }
-  }
-  return { result: "deleted", deleted };
-}
-function isRecord(build, ref) {
-  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build));
-}
-function isFinishedExchange(ref, reached) {
-  const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
-  if (!found) return false;
-  const attempt = reached.get(Number(found[1]));
-  return attempt !== void 0 && Number(found[2]) <= attempt;
-}
-async function repositoryNodeId(ctx) {
-  const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
-  return data.node_id;
-}
-function isErrorAnswer(error62) {
-  if (typeof error62 !== "object" || error62 === null || !("errors" in error62)) return false;
-  const errors = error62.errors;
-  if (!Array.isArray(errors)) return false;
-  return !errors.some(
-    (e) => e?.type === "RATE_LIMITED" || e?.type === "RATE_LIMIT"
-  );
-}
-async function anyMoved(ctx, { build, batch }) {
-  const now = /* @__PURE__ */ new Map();
-  const prefixes = [`baton/${build}/`, "baton-exchanges/"].filter(
-    (prefix) => batch.some((ref) => ref.ref.startsWith(`refs/${prefix}`))
-  );
-  for (const prefix of prefixes) {
-    for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
-  }
-  return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
-}
-
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-
-// src/github/act/dispatch-session.ts
-async function dispatchSession(ctx, { snapshot, request: request2 }) {
-  const lock = lockFor(request2);
-  const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const start = async () => {
-    if (lock.kind === "lock-ref" && lock.resetBranch) {
-      await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
-    }
-    for (let send = 1; ; send++) {
-      try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request2));
-        const details = data;
-        return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
-      } catch (error62) {
-        if (!(error62 instanceof AnswerLostError)) throw error62;
-        const run3 = await findRunOf(ctx, request2).catch(() => {
-          throw error62;
-        });
-        if (run3) return run3;
-        if (send >= DISPATCH_SENDS) {
-          throw new Error(
-            `${messageOf(error62.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
-            { cause: error62.cause }
-          );
-        }
-      }
-    }
-  };
-  const lockRef = lockRefOf(lock, request2.build);
-  if (!lockRef) return { result: "dispatched", run: await start() };
-  const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
-  if (!held2.taken) return { result: "dispatched", run: held2.value };
-  const run2 = await findRunOf(ctx, request2).catch(() => void 0);
-  if (run2 !== null) return { result: "stood-down" };
-  if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
-  return { result: "dispatched", run: await start() };
-}
-var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
-var DISPATCH_SENDS = 3;
-async function findRunOf(ctx, request2) {
-  const name = renderRunName(request2);
-  const look = async () => {
-    const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      branch: sessionRef(request2),
-      event: "workflow_dispatch",
-      per_page: 20
-    });
-    const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
-    return run2 ? { id: run2.id, url: run2.html_url } : null;
-  };
-  return await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
-}
-var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
-async function dispatchWorkflow(ctx, request2) {
-  const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
-  const send = async (details) => (await ctx.octokit.request(
-    "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
-    {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      ref: sessionRef(request2),
-      inputs: renderDispatchInputs(request2),
-      ...details ? { return_run_details: true } : {}
-    }
-  )).data;
-  if (withoutRunDetails.has(apiUrl)) return send(false);
-  try {
-    return await send(true);
-  } catch (error62) {
-    if (!refusesRunDetails(error62)) throw error62;
-    withoutRunDetails.add(apiUrl);
-    return send(false);
-  }
-}
-function refusesRunDetails(error62) {
-  const status2 = statusOf(error62);
-  if (status2 !== 400 && status2 !== 422) return false;
-  const message2 = error62.response?.data?.message;
-  return typeof message2 === "string" && message2.includes("return_run_details");
-}
-function lockRefOf(lock, build) {
-  switch (lock.kind) {
-    case "build-branch":
-      return `refs/heads/${integrationBranch(build)}`;
-    case "worker-branch":
-      return `refs/heads/${lock.branch}`;
-    case "lock-ref":
-      return lock.ref;
-    case "review-run":
-      return null;
-    default: {
-      const _exhaustive = lock;
-      return _exhaustive;
-    }
-  }
-}
-function sessionRef(request2) {
-  return request2.worker && parseLoopSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
-}
-
-// src/core/status/ledger-archive.ts
-var LEDGER_KEEP_CHARS = 3e4;
-var LEDGER_PART_CHARS = 6e4;
-var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
-function ledgerPartMarker(build, part) {
-  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
-}
-function findLedgerPart(body) {
-  const found = PART_MARKER.exec(body);
-  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
-}
-function renderLedgerPart({
-  build,
-  part,
-  commands
-}) {
-  return [
-    ledgerPartMarker(build, part),
-    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
-    renderCommandLedger(commands)
-  ].join("\n");
-}
-function ledgerSpill(commands) {
-  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
-  let size = 0;
-  let count = 0;
-  for (const info of commands) {
-    const entry = renderCommandLedger([info]).length;
-    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
-    size += entry;
-    count += 1;
-  }
-  const first = count;
-  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
-  if (count > 0) return commands.slice(0, count);
-  count = first;
-  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
-  return commands.slice(0, count);
-}
-
-// src/github/act/ensure-ledger-part.ts
-function ledgerPartLockRef(build, part) {
-  return `refs/baton/${build}/build/ledger-${part}`;
-}
-async function ensureLedgerPart(ctx, snapshot) {
-  const archived = new Set(snapshot.ledgerParts?.commandIds ?? []);
-  let own2 = snapshot.commands.filter((info) => !archived.has(info.commentId));
-  let part = snapshot.ledgerParts?.last ?? 0;
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  for (let spill = ledgerSpill(own2); spill.length > 0; spill = ledgerSpill(own2)) {
-    part += 1;
-    const body = renderLedgerPart({ build: snapshot.build, part, commands: spill });
-    const lock = ledgerPartLockRef(snapshot.build, part);
-    const posted = await writeOnceByRef(
-      ctx,
-      { ref: lock, sha },
-      () => ctx.octokit.rest.issues.createComment({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issue_number: snapshot.issue.number,
-        body
-      })
-    );
-    if (posted.taken) return renderCommandLedger(own2).length <= LEDGER_PART_CHARS ? own2 : null;
-    own2 = own2.slice(spill.length);
-  }
-  return own2;
-}
-
-// src/github/act/ensure-mirror.ts
-function mirrorLockRef(build, worker) {
-  return `refs/baton/${build}/mirror/${worker}`;
-}
-async function ensureMirror(ctx, {
-  snapshot,
-  action,
-  created
-}) {
-  const { owner, repo } = ctx;
-  const ref = mirrorLockRef(snapshot.build, action.worker);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const opened = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    const { data } = await sendOnce(
-      () => ctx.octokit.rest.issues.create({
-        owner,
-        repo,
-        title: action.title,
-        body: action.body
-      })
-    );
-    return { id: data.id, number: data.number };
-  });
-  if (opened.taken) return "taken";
-  const issue2 = opened.value;
-  created.set(action.worker, issue2);
-  await ctx.octokit.rest.issues.addSubIssue({
-    owner,
-    repo,
-    issue_number: snapshot.issue.number,
-    sub_issue_id: issue2.id
-  });
-  for (const dep of action.dependsOn) {
-    const blocker = created.get(dep.worker)?.id ?? dep.id;
-    if (blocker === void 0) continue;
-    try {
-      await ctx.octokit.rest.issues.addBlockedByDependency({
-        owner,
-        repo,
-        issue_number: issue2.number,
-        issue_id: blocker
-      });
-    } catch (error62) {
-      if (statusOf(error62) !== 422) throw error62;
-    }
-  }
-  return "created";
-}
-
-// src/github/act/issues.ts
-function issueOf(ctx, number4) {
-  return { owner: ctx.owner, repo: ctx.repo, issue_number: number4 };
-}
-async function addLabel(ctx, { number: number4, label }) {
-  await ctx.octokit.rest.issues.addLabels({ ...issueOf(ctx, number4), labels: [label] });
-}
-async function removeLabel(ctx, { number: number4, label }) {
-  await ignoreStatus(
-    [404],
-    () => ctx.octokit.rest.issues.removeLabel({ ...issueOf(ctx, number4), name: label })
-  );
-}
-async function retitleIssue(ctx, { number: number4, title }) {
-  await ctx.octokit.rest.issues.update({ ...issueOf(ctx, number4), title });
-}
-async function closeSubIssue(ctx, { number: number4, reason }) {
-  const issue2 = issueOf(ctx, number4);
-  const { data } = await ctx.octokit.rest.issues.get(issue2);
-  if (data.state === "closed") return false;
-  await ctx.octokit.rest.issues.update({ ...issue2, state: "closed", state_reason: reason });
-  return true;
-}
-async function reopenMirror(ctx, { number: number4, title }) {
-  const issue2 = issueOf(ctx, number4);
-  const { data } = await ctx.octokit.rest.issues.get(issue2);
-  if (data.state !== "closed" || data.state_reason !== "not_planned") return false;
-  await ctx.octokit.rest.issues.update({
-    ...issue2,
-    state: "open",
-    state_reason: "reopened",
-    title
-  });
-  return true;
-}
-
-// src/github/act/merge.ts
-var import_promises = require("node:timers/promises");
-var MERGE_ATTEMPTS = 3;
-async function mergePull(ctx, { pull, sha, method }) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const { data } = await ctx.octokit.rest.pulls.merge({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        pull_number: pull,
-        sha,
-        merge_method: method
-      });
-      return { result: "done", merged: data.sha };
-    } catch (error62) {
-      const status2 = statusOf(error62);
-      if (status2 === 409)
-        return { result: "unchanged", detail: "the head moved since it was reviewed" };
-      const baseMoved = status2 === 405 && /base branch was modified/i.test(messageOf(error62));
-      if (!baseMoved || attempt >= MERGE_ATTEMPTS) {
-        return { result: "failed", detail: `${status2 ?? ""} ${messageOf(error62)}`.trim() };
-      }
-      await (0, import_promises.setTimeout)(500 * attempt);
-    }
-  }
-}
-async function syncBuildBranch(ctx, { snapshot }) {
-  const { defaultBranch, defaultSha } = snapshot.repo;
-  try {
-    const response = await ctx.octokit.rest.repos.merge({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      base: integrationBranch(snapshot.build),
-      head: defaultSha,
-      commit_message: `Merge ${defaultBranch} into the build branch`
-    });
-    return { result: response.status === 204 ? "unchanged" : "done" };
-  } catch (error62) {
-    if (statusOf(error62) !== 409) throw error62;
-    await ensureNote(ctx, {
-      number: snapshot.issue.number,
-      key: `base-conflict-${defaultSha}`,
-      guard: { build: snapshot.build, sha: snapshot.integration?.sha ?? defaultSha },
-      body: [
-        `⚠️ \`${defaultBranch}\` moved on and now conflicts with the build branch \`${integrationBranch(snapshot.build)}\`.`,
-        "",
-        `Merge \`${defaultBranch}\` into \`${integrationBranch(snapshot.build)}\` by hand and resolve the conflict;`,
-        "Baton goes on from the resolved branch. Workers keep running meanwhile."
-      ].join("\n")
-    });
-    return { result: "failed", detail: "conflict with the default branch" };
-  }
-}
-
-// src/github/act/pulls.ts
-async function setReviewCheck(ctx, { sha, verdict }) {
-  const conclusion = verdict === "approve" ? "success" : verdict === "changes-requested" ? "failure" : "neutral";
-  const title = verdict === "approve" ? "Approved" : verdict === "changes-requested" ? "Changes requested" : "Commented";
-  await ctx.octokit.rest.checks.create({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    name: REVIEW_CHECK_NAME,
-    head_sha: sha,
-    status: "completed",
-    conclusion,
-    output: { title, summary: `The review verdict on ${sha.slice(0, 7)}: ${title.toLowerCase()}.` }
-  });
-}
-async function openFinalPull(ctx, { title, body, head, base }) {
-  try {
-    const { data } = await ctx.octokit.rest.pulls.create({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      title,
-      body,
-      head,
-      base
-    });
-    return { number: data.number, url: data.html_url };
-  } catch (error62) {
-    if (statusOf(error62) === 422) return null;
-    throw error62;
-  }
-}
-async function updatePullBranch(ctx, { pull, expectedHeadSha }) {
-  await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.pulls.updateBranch({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      expected_head_sha: expectedHeadSha
-    })
-  );
-}
-var ENABLE_AUTO_MERGE = (
-  /* GraphQL */
-  `
-  mutation BatonAutoMerge($id: ID!) {
-    enablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId }
-  }
-`
-);
-async function enableAutoMerge(ctx, pull) {
-  const { data } = await ctx.octokit.rest.pulls.get({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    pull_number: pull
-  });
-  await ctx.octokit.graphql(ENABLE_AUTO_MERGE, { id: data.node_id });
-}
-async function closePull(ctx, pull) {
-  await ctx.octokit.rest.pulls.update({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    pull_number: pull,
-    state: "closed"
-  });
-}
-function deleteBranch(ctx, branch) {
-  return deleteRef(ctx, `refs/heads/${branch}`);
-}
-
-// src/github/act/status-comment.ts
-function statusLockRef(build) {
-  return `refs/baton/${build}/build/status-comment`;
-}
-async function ensureStatusComment(ctx, {
-  snapshot,
-  body,
-  mayCreate,
-  editWait = () => 0
-}) {
-  const existing = snapshot.statusComment;
-  if (existing?.body === body) return { result: "unchanged" };
-  let deleted = false;
-  if (existing) {
-    const kind = statusEditKind(existing.body, body);
-    const editedAt = existing.editedAt ?? null;
-    const wait2 = editWait({ kind, editedAt });
-    if (wait2 > 0)
-      return {
-        result: "deferred",
-        waitMs: wait2,
-        held: { commentId: existing.id, body, seen: existing.body, kind, editedAt }
-      };
-    try {
-      const written = await ctx.octokit.rest.issues.updateComment({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        comment_id: existing.id,
-        body
-      });
-      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body });
-      return { result: "updated" };
-    } catch (error62) {
-      if (statusOf(error62) !== 404) throw error62;
-      deleted = true;
-    }
-  }
-  if (!mayCreate) return { result: "skipped" };
-  const post = async () => {
-    const posted2 = await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-    noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body });
-    return posted2;
-  };
-  if (deleted) {
-    await post();
-    return { result: "created" };
-  }
-  const lock = statusLockRef(snapshot.build);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
-  return { result: posted.taken ? "skipped" : "created" };
-}
-async function removeDuplicateStatusComments(ctx, ids) {
-  for (const id of ids) {
-    await ignoreStatus(
-      [404],
-      () => ctx.octokit.rest.issues.deleteComment({ owner: ctx.owner, repo: ctx.repo, comment_id: id })
-    );
-  }
-}
-
-// src/github/act/act.ts
-async function act(ctx, {
-  snapshot,
-  actions,
-  log,
-  statusEditWait,
-  writeBudget
-}) {
-  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
-  const outcomes = [];
-  const pass = { outcomes, created: /* @__PURE__ */ new Map(), statusEditWait, writeBudget, log };
-  for (const action of actions) {
-    if (action.kind === "merge-pull" && outcomes.some(isHeldMerge)) {
-      outcomes.push({ action, result: "unchanged", detail: "an earlier merge did not go" });
-      continue;
-    }
-    try {
-      outcomes.push(
-        await withReason(reasonOf(action), () => actOne(ctx, { snapshot, action, pass }))
-      );
-    } catch (error62) {
-      log.error(
-        { err: error62, action: action.kind, buildId: snapshot.build },
-        `baton: ${action.kind} failed`
-      );
-      const status2 = statusOf(error62);
-      outcomes.push({
-        action,
-        result: "failed",
-        detail: `${status2 ?? ""} ${messageOf(error62)}`.trim(),
-        ...isAnswerLost(error62) ? { transient: true } : {}
-      });
-      if (error62 instanceof RefRefusedError)
-        await withReason("notice", () => noticeRefRefused(ctx, { snapshot, error: error62, log }));
-    }
-  }
-  return outcomes;
-}
-var isHeldMerge = (outcome) => outcome.action.kind === "merge-pull" && outcome.result !== "done";
-async function actOne(ctx, { snapshot, action, pass }) {
-  const { owner, repo } = ctx;
-  const { outcomes, created, statusEditWait, writeBudget, log } = pass;
-  switch (action.kind) {
-    case "dispatch": {
-      const { role, trigger } = action.request;
-      const first = role === "work" && !trigger;
-      const key = buildKey(ctx, snapshot.build);
-      if (first) await writeBudget?.sync();
-      const wait2 = first ? writeBudget?.waitFor("dispatch", key) ?? 0 : 0;
-      if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
-      const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
-      if (outcome.result === "stood-down") return { action, result: "stood-down" };
-      const sessionWrites = SESSION_WRITES[role];
-      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
-      if (first && writeBudget) {
-        writeBudget.dispatched(key);
-        writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
-      }
-      return { action, result: "done", ...outcome.run ? { run: outcome.run } : {} };
-    }
-    // What a worker's running sessions read: the messages given to them, until they took them in.
-    case "record-message":
-      return {
-        action,
-        result: await recordMessage(ctx, { snapshot, action }) ? "done" : "unchanged"
-      };
-    case "forget-messages":
-      return { action, ...await forgetMessages(ctx, { snapshot, action }) };
-    case "render-status": {
-      const mayCreate = !outcomes.some((o) => o.result === "stood-down");
-      const commands = await ensureLedgerPart(ctx, snapshot);
-      if (!commands)
-        return { action, result: "stood-down", detail: "a ledger part is being posted" };
-      const body = renderStatusComment({ view: action.view, commands });
-      const paced = statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
-      const outcome = await ensureStatusComment(ctx, {
-        snapshot,
-        body,
-        mayCreate,
-        ...paced ? { editWait: statusEditWait } : {}
-      });
-      if (outcome.result === "deferred")
-        return { action, result: "deferred", retryInMs: outcome.waitMs, held: outcome.held };
-      const done = outcome.result === "updated" || outcome.result === "created";
-      return { action, result: done ? "done" : "unchanged" };
-    }
-    case "merge-pull":
-      return { action, ...await mergePull(ctx, action) };
-    case "update-pull-branch":
-      await updatePullBranch(ctx, action);
-      return { action, result: "done" };
-    case "rerun-failed-jobs":
-      await ignoreStatus(
-        [403, 409],
-        () => ctx.octokit.rest.actions.reRunWorkflowFailedJobs({ owner, repo, run_id: action.runId })
-      );
-      return { action, result: "done" };
-    case "cancel-run":
-      await ignoreStatus(
-        [409],
-        () => ctx.octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: action.runId })
-      );
-      return { action, result: "done" };
-    case "set-review-check":
-      await setReviewCheck(ctx, action);
-      return { action, result: "done" };
-    case "add-label":
-      await addLabel(ctx, action);
-      return { action, result: "done" };
-    case "remove-label":
-      await removeLabel(ctx, action);
-      return { action, result: "done" };
-    case "comment": {
-      const guard = {
-        build: snapshot.build,
-        sha: snapshot.integration?.sha ?? snapshot.repo.defaultSha
-      };
-      const posted = await ensureNote(ctx, { ...action, guard });
-      return { action, result: posted ? "done" : "unchanged" };
-    }
-    case "notice": {
-      const posted = await ensureNotice(ctx, { snapshot, ...action });
-      return { action, result: posted === "posted" ? "done" : "unchanged" };
-    }
-    case "sync-build-branch":
-      return { action, ...await syncBuildBranch(ctx, { snapshot }) };
-    case "open-final-pull": {
-      const opened = await openFinalPull(ctx, {
-        title: action.title,
-        body: action.body,
-        head: integrationBranch(snapshot.build),
-        base: snapshot.repo.defaultBranch
-      });
-      return opened ? { action, result: "done", opened } : { action, result: "unchanged" };
-    }
-    case "enable-auto-merge":
-      await enableAutoMerge(ctx, action.pull);
-      return { action, result: "done" };
-    case "close-pull":
-      await closePull(ctx, action.pull);
-      return { action, result: "done" };
-    case "delete-branch":
-      await deleteBranch(ctx, action.branch);
-      return { action, result: "done" };
-    case "create-mirror": {
-      const made = await ensureMirror(ctx, { snapshot, action, created });
-      return { action, result: made === "created" ? "done" : "unchanged" };
-    }
-    case "retitle-issue":
-      await retitleIssue(ctx, action);
-      return { action, result: "done" };
-    case "close-sub-issue":
-      return { action, result: await closeSubIssue(ctx, action) ? "done" : "unchanged" };
-    case "reopen-sub-issue":
-      return { action, result: await reopenMirror(ctx, action) ? "done" : "unchanged" };
-    case "clean-up-refs":
-      return {
-        action,
-        ...await cleanUpRefs(ctx, {
-          build: snapshot.build,
-          runs: action.runs,
-          locks: action.locks,
-          log
-        })
-      };
-    case "look-again":
-      return { action, result: "deferred", retryInMs: action.inMs };
-    default: {
-      const _exhaustive = action;
-      return _exhaustive;
-    }
-  }
-}
-
-// src/github/act/refused-read.ts
-var QUERY_REFUSALS = /* @__PURE__ */ new Set([
-  "MAX_NODE_LIMIT_EXCEEDED",
-  "EXCESSIVE_PAGINATION",
-  "MISSING_PAGINATION_BOUNDARIES",
-  "undefinedField",
-  "argumentLiteralsIncompatible",
-  "missingRequiredArguments",
-  "variableMismatch"
-]);
-var LASTING_STATUSES = /* @__PURE__ */ new Set([400, 413, 414, 422]);
-function lastingRefusal(error62) {
-  const errors = graphqlErrors(error62);
-  if (errors) {
-    if (errors.some((e) => e.type === "RATE_LIMITED" || e.type === "RATE_LIMIT")) return null;
-    const refused = errors.find((e) => e.type && QUERY_REFUSALS.has(e.type));
-    return refused ? { code: refused.type ?? "graphql", reason: refused.message } : null;
-  }
-  const status2 = statusOf(error62);
-  if (status2 !== void 0 && LASTING_STATUSES.has(status2))
-    return { code: String(status2), reason: messageOf(error62) };
-  return null;
-}
-function graphqlErrors(error62) {
-  if (typeof error62 !== "object" || error62 === null || !("errors" in error62)) return null;
-  const errors = error62.errors;
-  if (!Array.isArray(errors)) return null;
-  return errors.map((e) => ({
-    ...typeof e?.type === "string" ? { type: e.type } : {},
-    message: typeof e?.message === "string" ? e.message : String(e)
-  }));
-}
-async function noticeRefusedRead(ctx, {
-  build,
-  issue: issue2,
-  defaultBranch,
-  refusal
-}) {
-  const key = noticeKey("read-refused", refusal.code);
-  const ref = noticeLockRef(build, key);
-  const { data } = await ctx.octokit.rest.git.getRef({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: `heads/${defaultBranch}`
-  });
-  const posted = await writeOnceByRef(
-    ctx,
-    { ref, sha: data.object.sha },
-    () => ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: issue2,
-      body: refusedReadBody(build, key, refusal)
-    })
-  );
-  return posted.taken ? "taken" : "posted";
-}
-function refusedReadBody(build, key, refusal) {
-  const reason = refusal.reason.replace(/[`\r\n]+/g, " ").replace(/@/g, "@​").slice(0, 500);
-  return [
-    noticeMarker(build, key),
-    `⛔ **Baton cannot read this build:** GitHub refuses the request Baton reads it with (\`${refusal.code}\`: ${reason}).`,
-    "",
-    "This will not pass by itself, so the build stays where it is. Whoever runs Baton should update it or report this with the app’s log, which has the error; once a newer Baton can read the build, it goes on by itself."
-  ].join("\n");
-}
-
-// src/github/observe/build-query.ts
-var BUILD_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-  ) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        title
-        state
-        createdAt
-        url
-        labels(first: 50) { nodes { name } }
-        comments(last: 100) { totalCount nodes { ...Comment } }
-        timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-          nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-        }
-        stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-          ...StateEvents
-        }
-      }
-      defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-      integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
-      refs(refPrefix: $refPrefix, first: 100) { ...Refs }
-      usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
-      adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
-      messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
-      pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
-      finalPulls: pullRequests(
-        headRefName: $integration
-        baseRefName: $defaultBranch
-        first: 20
-        orderBy: { field: CREATED_AT, direction: DESC }
-      ) {
-        pageInfo { hasNextPage }
-        nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
-      }
-      plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
-      workers: object(expression: $workersPath) {
-        ... on Tree { entries { name object { ... on Blob { byteSize } } } }
-      }
-      subIssueGraph: object(expression: $subIssuesPath) {
-        ... on Blob { byteSize isTruncated text }
-      }
-      completions: object(expression: $completionsPath) {
-        ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-      }
-      loops: object(expression: $loopsPath) {
-        ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
-      }
-    }
-  }
-
-  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequests(
-        baseRefName: $integration
-        first: 50
-        after: $after
-        orderBy: { field: CREATED_AT, direction: ASC }
-      ) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
-    }
-  }
-
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
-          }
-        }
-      }
-    }
-  }
-
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-
-  fragment Pull on PullRequest {
-    databaseId
-    number
-    state
-    merged
-    url
-    createdAt
-    updatedAt
-    headRefName
-    headRefOid
-    mergeStateStatus
-    isDraft
-    headRepository { nameWithOwner }
-    labels(first: 20) { nodes { name } }
-    reviews(last: 100) {
-      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-    }
-    comments(last: 100) { totalCount nodes { ...Comment } }
-    commits(last: 1) {
-      nodes {
-        commit {
-          oid
-          message
-          parents(first: 2) { nodes { oid } }
-          author { email }
-          signature { wasSignedByGitHub }
-          statusCheckRollup { contexts(first: 100) { ...Contexts } }
-        }
-      }
-    }
-  }
-
-  fragment Contexts on StatusCheckRollupContextConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      __typename
-      ... on CheckRun { name status conclusion detailsUrl }
-      ... on StatusContext { context state targetUrl }
-    }
-  }
-
-  fragment Comment on IssueComment {
-    databaseId
-    body
-    createdAt
-    updatedAt
-    author { login __typename }
-    reactionGroups { content createdAt viewerHasReacted }
-  }
-
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-function loginOf(author) {
-  if (!author) return "";
-  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
-}
-
 // src/github/observe/read-build-graph.ts
 function readBuildPage(ctx, operationName, variables) {
   return ctx.octokit.graphql(BUILD_QUERY, {
@@ -58547,11 +55208,19 @@ function readBuildPage(ctx, operationName, variables) {
     ...variables
   });
 }
-async function readBuildGraph(ctx, variables) {
-  const { repository } = await ctx.octokit.graphql(BUILD_QUERY, {
-    operationName: "BatonBuild",
-    ...variables
-  });
+async function readBuildGraph(ctx, variables, alongside) {
+  const { repository, nodes } = alongside ? await ctx.octokit.graphql(BUILD_QUERY, {
+    operationName: "BatonSet",
+    ...variables,
+    ...alongside.variables,
+    ids: alongside.ids
+  }) : {
+    ...await ctx.octokit.graphql(BUILD_QUERY, {
+      operationName: "BatonBuild",
+      ...variables
+    }),
+    nodes: void 0
+  };
   const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
     restOfPulls(ctx, variables, repository.pullRequests),
     restOfRefs(ctx, variables.refPrefix, repository.refs),
@@ -58567,7 +55236,8 @@ async function readBuildGraph(ctx, variables) {
       usageRefs,
       ...adaptRefs ? { adaptRefs } : {},
       ...messageRefs ? { messageRefs } : {}
-    }
+    },
+    ...nodes ? { alongside: nodes } : {}
   };
 }
 async function restOfPulls(ctx, variables, first) {
@@ -58614,6 +55284,71 @@ async function restOfRefs(ctx, prefix, first) {
     page = repository.refs.pageInfo;
   }
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/core/status/ledger-archive.ts
+var LEDGER_KEEP_CHARS = 3e4;
+var LEDGER_PART_CHARS = 6e4;
+var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
+function ledgerPartMarker(build, part) {
+  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
+}
+function findLedgerPart(body) {
+  const found = PART_MARKER.exec(body);
+  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
+}
+function renderLedgerPart({
+  build,
+  part,
+  commands
+}) {
+  return [
+    ledgerPartMarker(build, part),
+    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
+    renderCommandLedger(commands)
+  ].join("\n");
+}
+function ledgerSpill(commands) {
+  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
+  let size = 0;
+  let count = 0;
+  for (const info of commands) {
+    const entry = renderCommandLedger([info]).length;
+    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
+    size += entry;
+    count += 1;
+  }
+  const first = count;
+  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
+  if (count > 0) return commands.slice(0, count);
+  count = first;
+  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
+  return commands.slice(0, count);
+}
+
+// src/github/observe/permissions.ts
+var TTL_MS = 6e4;
+var cache = remembered(/* @__PURE__ */ new Map());
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
+  let allowed = false;
+  try {
+    const [permission] = await conditionalReads.paginate(octokit, {
+      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      params: { owner, repo, username: login },
+      pick: (data) => [String(data?.permission ?? "")]
+    });
+    allowed = permission === "admin" || permission === "write";
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
 }
 
 // src/github/observe/reactions.ts
@@ -59087,6 +55822,389 @@ var ResearchResult = external_exports.strictObject({
   nothing_worth_doing: external_exports.boolean()
 });
 
+// src/core/plan/plan-schema-problems.ts
+function planSchemaProblems(raw, issues) {
+  return issues.flatMap((issue2) => {
+    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
+    const where = renderPath(issue2.path);
+    const worker = workerNameAt(raw, issue2.path);
+    const place = `plan.json ${where || "(the whole file)"}${worker}`;
+    if (issue2.code === "unrecognized_keys") {
+      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
+      return [
+        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
+      ];
+    }
+    const value = valueAt(raw, issue2.path);
+    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
+    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
+    return [`${place}: ${issue2.message}${got}.`];
+  });
+}
+function renderPath(path2) {
+  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+}
+function workerNameAt(raw, path2) {
+  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path2[1], "id"]);
+  return typeof id === "string" ? ` (worker ${id})` : "";
+}
+function valueAt(raw, path2) {
+  let value = raw;
+  for (const key of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function shorten3(text) {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+// src/core/plan/sub-issue-graph.ts
+var LinkedIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  state: external_exports.enum(["open", "closed"])
+});
+var SubIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  title: external_exports.string().trim().min(1).max(256),
+  state: external_exports.enum(["open", "closed"]),
+  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
+});
+var SubIssueGraph = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The build's issue, whose sub-issues these are. */
+  parent: external_exports.number().int().positive(),
+  /** In GitHub's order (the parent's sub-issue list). */
+  sub_issues: external_exports.array(SubIssue).min(1).max(100)
+});
+function planFromSubIssues(graph) {
+  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
+  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
+  const problems = [];
+  if (open2.length === 0) {
+    problems.push(
+      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
+    );
+  }
+  if (open2.length > MAX_WORKERS) {
+    problems.push(
+      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
+    );
+  }
+  for (const sub of open2) {
+    for (const blocker of sub.blocked_by) {
+      if (blocker.state === "open" && !siblings.has(blocker.number)) {
+        problems.push(
+          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
+        );
+      }
+    }
+  }
+  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
+  const cycles = findCycles(
+    open2.map((sub) => ({
+      id: `#${sub.number}`,
+      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
+    }))
+  );
+  for (const cycle of cycles) {
+    const first = cycle[0] ?? "";
+    problems.push(
+      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, workers: numberWorkers(open2, deps) };
+}
+function openSiblingBlockers(sub, open2) {
+  const openNumbers = new Set(open2.map((s) => s.number));
+  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
+  return [...new Set(numbers)];
+}
+function numberWorkers(open2, deps) {
+  const waves = /* @__PURE__ */ new Map();
+  const waveOf2 = (n) => {
+    const known = waves.get(n);
+    if (known !== void 0) return known;
+    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
+    waves.set(n, wave);
+    return wave;
+  };
+  const ids = /* @__PURE__ */ new Map();
+  const seqs = /* @__PURE__ */ new Map();
+  for (const sub of open2) {
+    const wave = waveOf2(sub.number);
+    const seq2 = (seqs.get(wave) ?? 0) + 1;
+    seqs.set(wave, seq2);
+    ids.set(sub.number, `W${wave}.${seq2}`);
+  }
+  return open2.map((sub) => ({
+    id: ids.get(sub.number) ?? "",
+    sub_issue: sub.number,
+    title: sub.title.slice(0, 120),
+    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
+  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
+}
+function waveOfId(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function seqOfId(id) {
+  return Number(id.slice(id.indexOf(".") + 1));
+}
+function subIssuePlanProblems(workers, expected) {
+  const problems = [];
+  const byId = new Map(workers.map((w) => [w.id, w]));
+  for (const want of expected) {
+    const got = byId.get(want.id);
+    if (!got) {
+      problems.push(
+        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
+      );
+      continue;
+    }
+    if (got.sub_issue !== want.sub_issue) {
+      problems.push(
+        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
+      );
+    }
+    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
+    if (!same) {
+      problems.push(
+        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
+      );
+    }
+  }
+  const wanted = new Set(expected.map((w) => w.id));
+  for (const worker of workers) {
+    if (!wanted.has(worker.id)) {
+      problems.push(
+        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
+      );
+    }
+  }
+  return problems;
+}
+function parseSubIssueGraph(raw, issue2) {
+  const parsed = SubIssueGraph.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
+      )
+    };
+  }
+  if (parsed.data.parent !== issue2) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
+      ]
+    };
+  }
+  return { ok: true, graph: parsed.data };
+}
+
+// src/core/plan/validate-plan.ts
+var BRIEF_MAX_BYTES = 32 * 1024;
+function validatePlan({
+  raw,
+  build,
+  briefSizes,
+  subIssues,
+  engines,
+  member
+}) {
+  const parsed = Plan.safeParse(raw);
+  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
+  const workers = looseWorkers(raw);
+  problems.push(
+    ...buildProblems(raw, build),
+    ...countProblems(raw),
+    ...duplicateProblems(workers),
+    ...dependencyProblems(workers),
+    ...findCycles(workers).map(
+      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
+    ),
+    ...briefProblems(
+      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
+      briefSizes
+    ),
+    ...followUpProblems(raw),
+    ...engines ? engineProblems(raw, engines) : [],
+    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
+  );
+  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
+  return { ok: false, problems };
+}
+function subIssueGraphProblems(subIssues, build) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  return expected.ok ? [] : expected.problems;
+}
+function engineProblems(raw, engines) {
+  const list2 = valueAt(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const engine = valueAt(item, ["engine"]);
+    if (typeof engine !== "string" || engines.includes(engine)) return [];
+    const id = String(valueAt(item, ["id"]));
+    return [
+      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
+    ];
+  });
+}
+function strayProblems(raw) {
+  const list2 = valueAt(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const sub = valueAt(item, ["sub_issue"]);
+    if (sub === void 0) return [];
+    const id = String(valueAt(item, ["id"]));
+    return [
+      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
+    ];
+  });
+}
+function subIssueProblems(raw, build, subIssues) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  if (!expected.ok) return expected.problems;
+  const list2 = valueAt(raw, ["workers"]);
+  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt(item, ["id"]);
+    if (typeof id !== "string") return [];
+    const sub = valueAt(item, ["sub_issue"]);
+    const deps = valueAt(item, ["depends_on"]);
+    return [
+      {
+        id,
+        sub_issue: typeof sub === "number" ? sub : void 0,
+        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
+      }
+    ];
+  });
+  return subIssuePlanProblems(loose, expected.workers);
+}
+function followUpProblems(raw) {
+  const list2 = valueAt(raw, ["workers"]);
+  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt(item, ["id"]);
+    const round = valueAt(item, ["follow_up"]);
+    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
+  });
+  const followUps = items.filter((entry) => entry.round > 0);
+  if (followUps.length === 0) return [];
+  const problems = [];
+  if (valueAt(raw, ["type"]) !== "research") {
+    problems.push(
+      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
+    );
+  }
+  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
+  for (const [i, round] of rounds.entries()) {
+    if (round !== i + 1)
+      problems.push(
+        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
+      );
+  }
+  for (const { item, id, round } of followUps) {
+    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
+    const last = Math.max(0, ...earlier);
+    if (waveOf(id) <= last)
+      problems.push(
+        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
+      );
+    for (const field of ["outputs", "sub_issue", "loop"])
+      if (valueAt(item, [field]) !== void 0)
+        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
+  }
+  return problems;
+}
+function looseWorkers(raw) {
+  const list2 = valueAt(raw, ["workers"]);
+  if (!Array.isArray(list2)) return [];
+  return list2.flatMap((item, index) => {
+    const id = valueAt(item, ["id"]);
+    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
+    const deps = valueAt(item, ["depends_on"]);
+    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
+    const named3 = valueAt(item, ["repository"]);
+    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
+    return [{ index, id, dependsOn, repository }];
+  });
+}
+function buildProblems(raw, build) {
+  const problems = [];
+  const planBuild = valueAt(raw, ["build"]);
+  if (typeof planBuild === "string" && planBuild !== build) {
+    problems.push(
+      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
+    );
+  }
+  const issue2 = valueAt(raw, ["issue"]);
+  const expected = parseBuildId(build)?.issue;
+  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
+    problems.push(
+      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
+    );
+  }
+  return problems;
+}
+function countProblems(raw) {
+  const list2 = valueAt(raw, ["workers"]);
+  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
+  return [
+    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
+  ];
+}
+function duplicateProblems(workers) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
+  return [...byId].flatMap(
+    ([id, same]) => same.length < 2 ? [] : [
+      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
+    ]
+  );
+}
+function dependencyProblems(workers) {
+  const known = new Set(workers.map((worker) => worker.id));
+  const problems = [];
+  for (const { id, dependsOn } of workers) {
+    for (const [i, dep] of dependsOn.entries()) {
+      if (dependsOn.indexOf(dep) !== i) {
+        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
+      } else if (dep === id) {
+        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
+      } else if (!known.has(dep)) {
+        problems.push(
+          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
+        );
+      } else if (waveOf(dep) >= waveOf(id)) {
+        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
+        problems.push(
+          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
+        );
+      }
+    }
+  }
+  return problems;
+}
+function briefProblems(workers, briefSizes) {
+  const ids = [...new Set(workers.map((worker) => worker.id))];
+  return ids.flatMap((id) => {
+    const path2 = `workers/${id}.md`;
+    const size = briefSizes[path2];
+    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
+    if (size <= BRIEF_MAX_BYTES) return [];
+    return [
+      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+    ];
+  });
+}
+
 // src/github/observe/read-record.ts
 var PLAN_MAX_BYTES = 256 * 1024;
 function readRecord({
@@ -59146,7 +56264,9 @@ function graphOf({
   if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
   return { ok: true, raw: raw.value };
 }
-function completionsOf({ completions }) {
+function completionsOf({
+  completions
+}) {
   const reads2 = {};
   for (const entry of completions?.entries ?? []) {
     const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
@@ -59207,25 +56327,31 @@ async function observeBuild(ctx, {
   build,
   issue: issue2,
   defaultBranch,
-  freshFrom
+  freshFrom,
+  alongside
 }) {
   const integration = integrationBranch(build);
-  const { repository } = await readBuildGraph(ctx, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue: issue2,
-    integration,
-    defaultBranch,
-    refPrefix: `refs/heads/baton/${build}/`,
-    planPath: `${integration}:${buildDir(build)}/plan.json`,
-    workersPath: `${integration}:${buildDir(build)}/workers`,
-    completionsPath: `${integration}:${buildDir(build)}/completions`,
-    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-    loopsPath: `${integration}:${buildDir(build)}/loops`,
-    usagePrefix: usageRefPrefix(build),
-    adaptPrefix: adaptationRefPrefix(build),
-    messagePrefix: messageRefPrefix(build)
-  });
+  const read = await readBuildGraph(
+    ctx,
+    {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue: issue2,
+      integration,
+      defaultBranch,
+      refPrefix: `refs/heads/baton/${build}/`,
+      planPath: `${integration}:${buildDir(build)}/plan.json`,
+      workersPath: `${integration}:${buildDir(build)}/workers`,
+      completionsPath: `${integration}:${buildDir(build)}/completions`,
+      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+      loopsPath: `${integration}:${buildDir(build)}/loops`,
+      usagePrefix: usageRefPrefix(build),
+      adaptPrefix: adaptationRefPrefix(build),
+      messagePrefix: messageRefPrefix(build)
+    },
+    alongside
+  );
+  const { repository } = read;
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
   const branches = branchesOf(build, repository);
@@ -59291,7 +56417,8 @@ async function observeBuild(ctx, {
   return {
     snapshot,
     runsSince: issueNode.createdAt,
-    duplicateStatusIds: comments.duplicateStatusIds
+    duplicateStatusIds: comments.duplicateStatusIds,
+    ...read.alongside ? { alongside: read.alongside } : {}
   };
 }
 function branchesOf(build, repository) {
@@ -59303,6 +56430,4493 @@ function branchesOf(build, repository) {
     else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
   }
   return { integration, workers };
+}
+
+// src/github/change-set/read-members.ts
+var MEMBERS_PER_CALL = 5;
+async function readMembers(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repositories,
+  freshFrom,
+  read = /* @__PURE__ */ new Map()
+}) {
+  const nodes = new Map(read);
+  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
+    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
+    const answer = await ctx.octokit.graphql(BUILD_QUERY, {
+      operationName: "BatonMembers",
+      ids: batch.map((repo) => repo.nodeId),
+      ...memberVariables(member)
+    });
+    for (const [index, repo] of batch.entries())
+      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
+  }
+  return Promise.all(
+    repositories.map(async (repository) => {
+      const node2 = nodes.get(repository.nodeId) ?? null;
+      const there = await contextOf(ctx, repository.name);
+      return observeMember(there, {
+        member,
+        issue: issue2,
+        since,
+        repository,
+        node: node2,
+        ...freshFrom === void 0 ? {} : { freshFrom }
+      });
+    })
+  );
+}
+function memberVariables(member) {
+  const integration = integrationBranch(member);
+  return {
+    memberIntegration: integration,
+    memberRefPrefix: `refs/heads/baton/${member}/`,
+    memberPlanPath: `${integration}:${planPath(member)}`,
+    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
+    workflowPath: `HEAD:${WORKFLOW_PATH}`,
+    memberUsagePrefix: usageRefPrefix(member),
+    memberAdaptPrefix: adaptationRefPrefix(member),
+    memberMessagePrefix: messageRefPrefix(member),
+    revertBranch: revertBranch(member)
+  };
+}
+async function observeMember(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repository,
+  node: node2,
+  freshFrom
+}) {
+  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
+  const branches = branchesOf(member, graph);
+  const runsRead = await readRuns(ctx, {
+    build: member,
+    since,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+  const runs = runsRead.installed ? runsRead.runs : [];
+  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
+  const comments = await collectComments(ctx, {
+    build: member,
+    lists: await commentLists(ctx, { issue: issue2, repository: graph })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build: member,
+    usage: graph.usageRefs.nodes,
+    adapt: graph.adaptRefs?.nodes ?? [],
+    messages: graph.messageRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
+  const snapshot = {
+    build: member,
+    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed && node2?.workflow !== null,
+    integration: branches.integration ? {
+      sha: branches.integration,
+      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
+    } : null,
+    plan: { kind: "missing" },
+    completions: branches.integration ? completionsOf(graph) : {},
+    branches: branches.workers,
+    pulls,
+    runs,
+    commands: comments.commands,
+    finalPull: await readFinalPull(ctx, {
+      build: member,
+      defaultBranch: repository.defaultBranch,
+      repository: graph
+    }),
+    statusComment: null,
+    ...usageOf(member, hidden.usage, runs),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+  };
+  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
+  return {
+    repository: repository.name,
+    snapshot,
+    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
+    final: gatedOf(node2?.finalPulls.nodes.find(own2)),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2))
+  };
+}
+async function withLaterPages(ctx, member, node2) {
+  if (!node2) return null;
+  const variables = memberVariables(member);
+  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
+    restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
+    restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
+    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
+    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
+  ]);
+  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
+}
+function asBuildRepository(node2, repository) {
+  const empty = { nodes: [] };
+  return {
+    issue: null,
+    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
+    integrationRef: null,
+    refs: node2?.refs ?? empty,
+    usageRefs: node2?.usageRefs ?? empty,
+    adaptRefs: node2?.adaptRefs ?? empty,
+    messageRefs: node2?.messageRefs ?? empty,
+    pullRequests: node2?.pullRequests ?? empty,
+    finalPulls: {
+      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
+    },
+    plan: null,
+    workers: null,
+    subIssueGraph: null,
+    completions: node2?.completions ?? null
+  };
+}
+function gatedOf(pull) {
+  if (!pull) return null;
+  const head = pull.commits.nodes[0]?.commit;
+  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME
+  );
+  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
+  return {
+    number: pull.number,
+    url: pull.url,
+    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
+    sha: pull.headRefOid,
+    check: head?.oid === pull.headRefOid ? state : null,
+    mergeCommit: pull.mergeCommit?.oid ?? null
+  };
+}
+
+// src/github/change-set/members-seen.ts
+var LIMIT = 500;
+var MembersSeen = class {
+  #seen = /* @__PURE__ */ new Map();
+  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
+  alongside(key, { build, home }) {
+    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
+    if (members2.length === 0) return null;
+    return {
+      ids: members2.map((member) => member.nodeId),
+      variables: memberVariables(memberBuildId(build, home))
+    };
+  }
+  /** The members the set `key` was last read with; none where unknown. */
+  members(key) {
+    return this.#seen.get(key) ?? [];
+  }
+  note(key, members2) {
+    this.#seen.delete(key);
+    this.#seen.set(key, members2);
+    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
+  }
+  clear() {
+    this.#seen.clear();
+  }
+};
+var membersSeen = remembered(new MembersSeen());
+
+// src/github/change-set/set-look.ts
+function setLookNoNews(ctx, {
+  build,
+  reads: reads2,
+  now,
+  withinMs,
+  rearm
+}) {
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const members2 = membersSeen.members(buildKey(ctx, build));
+  if (members2.length === 0) return void 0;
+  const member = memberBuildId(build, home);
+  return {
+    judge: async () => {
+      const freshFrom = Date.now();
+      const keys = [];
+      for (const repository of members2) {
+        const there = await contextOf(ctx, repository.name);
+        const key = buildKey(there, member);
+        const since = reads2.runsSince(key, withinMs);
+        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
+        const listed = await readRuns(there, { build: member, since, freshFrom });
+        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
+          return false;
+        keys.push(key);
+      }
+      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
+        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
+        null
+      );
+      if (soonest3) rearm(soonest3);
+      return true;
+    },
+    why: "every member's runs are as the last read saw them"
+  };
+}
+
+// src/github/client/request-reason.ts
+var import_node_async_hooks = require("node:async_hooks");
+function reasonOf(action) {
+  switch (action.kind) {
+    case "dispatch":
+    case "rerun-failed-jobs":
+    case "cancel-run":
+      return "session";
+    case "render-status":
+      return "status-edit";
+    case "merge-pull":
+      return "merge";
+    case "update-pull-branch":
+    case "sync-build-branch":
+      return "sync";
+    case "set-review-check":
+      return "review-check";
+    case "comment":
+    case "notice":
+      return "notice";
+    case "open-final-pull":
+    case "enable-auto-merge":
+      return "final-pull";
+    case "add-label":
+    case "remove-label":
+    case "close-pull":
+    case "delete-branch":
+    case "create-mirror":
+    case "retitle-issue":
+    case "close-sub-issue":
+    case "reopen-sub-issue":
+    case "clean-up-refs":
+    case "look-again":
+      return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
+    default: {
+      const _exhaustive = action;
+      return _exhaustive;
+    }
+  }
+}
+var current = new import_node_async_hooks.AsyncLocalStorage();
+function withReason(reason, work) {
+  return current.run(reason, work);
+}
+
+// src/core/snapshot/daily-spend.ts
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
+}
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
+}
+
+// src/core/snapshot/follow-ups.ts
+function followUpsOf(read, runs, commands) {
+  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
+  const succeeded = runs.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips
+  });
+}
+function foldFollowUps({
+  plan,
+  succeeded,
+  approvals,
+  declines
+}) {
+  let since = null;
+  for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
+    const workers = plan.workers.filter((w) => w.follow_up === round).map((w) => w.id);
+    const synthesis = succeeded.find(after(since?.createdMs));
+    if (!synthesis || workers.length === 0)
+      return { approvedRounds: round - 1, since, proposed: null };
+    const approve = approvals.find(after(synthesis.updatedMs));
+    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
+    if (!approve || decline && decline.createdMs < approve.createdMs) {
+      return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
+    }
+    since = approve;
+  }
+  return { approvedRounds: MAX_FOLLOW_UP_ROUNDS, since, proposed: null };
+}
+function after(time3) {
+  return (info) => time3 === void 0 || info.createdMs > time3;
+}
+function effectivePlan(plan, approvedRounds) {
+  if (!plan.workers.some((w) => (w.follow_up ?? 0) > approvedRounds)) return plan;
+  return { ...plan, workers: plan.workers.filter((w) => (w.follow_up ?? 0) <= approvedRounds) };
+}
+function effectivePlanRead(read, approvedRounds) {
+  return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
+}
+
+// src/core/snapshot/ledger.ts
+var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
+function buildLedger(snapshot) {
+  const ledger = emptyLedger();
+  const records = [...snapshot.usage ?? []].sort(
+    (a, b) => a.run_id - b.run_id || a.attempt - b.attempt
+  );
+  const seen = /* @__PURE__ */ new Set();
+  const attempts = /* @__PURE__ */ new Set();
+  for (const record2 of records) {
+    const attempt = `${record2.run_id}-${record2.attempt}`;
+    if (attempts.has(attempt)) continue;
+    attempts.add(attempt);
+    seen.add(record2.run_id);
+    add(ledger, { role: record2.role, worker: record2.worker, ...spendOf(record2.usage) });
+    if (record2.engine && record2.worker && (record2.role === "work" || record2.role === "fix")) {
+      ledger.engines[record2.worker] = record2.engine;
+    }
+  }
+  addLegacy(ledger, snapshot, records);
+  const rates = ratesOf(records);
+  for (const run2 of snapshot.runs) {
+    if (seen.has(run2.id) || !isUnreported(run2)) continue;
+    const rate = rates.get(run2.role) ?? rates.get(null);
+    const seconds = durationSeconds(run2);
+    add(ledger, {
+      role: run2.role,
+      worker: run2.worker,
+      tokens: Math.round((rate?.tokens ?? 0) * seconds),
+      costUsd: (rate?.costUsd ?? 0) * seconds,
+      estimated: true
+    });
+  }
+  return ledger;
+}
+function emptyTally() {
+  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
+}
+function emptyLedger() {
+  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
+  return {
+    total: emptyTally(),
+    byRole,
+    byWorker: {},
+    engines: {}
+  };
+}
+function spendOf(usage) {
+  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
+}
+function add(ledger, spend) {
+  const tallies = [ledger.total, ledger.byRole[spend.role]];
+  if (spend.worker) {
+    ledger.byWorker[spend.worker] ??= emptyTally();
+    tallies.push(ledger.byWorker[spend.worker]);
+  }
+  for (const tally of tallies) {
+    tally.tokens += spend.tokens;
+    tally.costUsd += spend.costUsd;
+    tally.sessions += 1;
+    if (spend.estimated) tally.estimated += 1;
+  }
+}
+function addLegacy(ledger, snapshot, records) {
+  const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
+  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
+    const read = snapshot.completions[worker];
+    if (read?.kind !== "valid" || has("work", worker)) continue;
+    add(ledger, { role: "work", worker, ...spendOf(read.completion.usage) });
+  }
+  const reviews = /* @__PURE__ */ new Map();
+  for (const pull of snapshot.pulls) {
+    if (has("review", pull.worker)) continue;
+    for (const review of pull.reviews) {
+      if (review.byBaton && review.costUsd)
+        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
+    }
+  }
+  for (const [, review] of [...reviews].sort(([a], [b]) => a - b)) {
+    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
+  }
+}
+function ratesOf(records) {
+  const sums = /* @__PURE__ */ new Map();
+  for (const record2 of records) {
+    for (const key of [record2.role, null]) {
+      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
+      sum.tokens += tokensOfUsage(record2.usage);
+      sum.costUsd += record2.usage.cost_usd;
+      sum.seconds += record2.usage.seconds;
+      sums.set(key, sum);
+    }
+  }
+  const rates = /* @__PURE__ */ new Map();
+  for (const [key, sum] of sums) {
+    if (sum.seconds > 0)
+      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
+  }
+  return rates;
+}
+function isUnreported(run2) {
+  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
+}
+function durationSeconds(run2) {
+  const ms = run2.updatedMs - run2.startedMs;
+  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
+}
+
+// src/core/snapshot/overdue-runs.ts
+var MINUTE2 = 6e4;
+function findOverdueRuns({
+  runs,
+  session,
+  nowMs
+}) {
+  const overdue = /* @__PURE__ */ new Map();
+  if (nowMs === null) return overdue;
+  for (const run2 of runs) {
+    const reason = overdueReason({ run: run2, session, nowMs });
+    if (reason) overdue.set(run2.id, reason);
+  }
+  return overdue;
+}
+function overdueReason({
+  run: run2,
+  session,
+  nowMs
+}) {
+  const at = overdueAt(run2, session);
+  if (at === null || nowMs <= at) return null;
+  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
+}
+function overdueAt(run2, session) {
+  if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
+  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
+  return null;
+}
+function minutesAfter(since, minutes) {
+  return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
+}
+
+// src/core/context/runs.ts
+var SETTLE_MS = 3e4;
+function judgeRuns({
+  runs,
+  overdue,
+  nowMs
+}) {
+  return runs.map((run2) => {
+    if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
+    if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
+    if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
+    const ended2 = run2.updatedMs;
+    const left = !Number.isFinite(ended2) || nowMs === null ? 0 : ended2 + SETTLE_MS - nowMs;
+    return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
+  });
+}
+function findRun(runs, key) {
+  const match = runs.filter(
+    (run2) => run2.role === key.role && run2.worker === key.worker && run2.trigger === key.trigger
+  );
+  return match.at(-1) ?? null;
+}
+function runLink(run2) {
+  return { label: `${run2.role} run`, url: run2.url };
+}
+function soonest(times) {
+  const set4 = times.filter((ms) => ms !== null);
+  return set4.length > 0 ? Math.min(...set4) : null;
+}
+function lookAgain(times) {
+  const inMs = soonest(times);
+  return inMs === null ? [] : [{ kind: "look-again", inMs }];
+}
+
+// src/core/context/synthesis-state.ts
+function synthesisState({
+  runs: all,
+  followUps,
+  commands
+}) {
+  const since = followUps?.since?.createdMs;
+  const runs = all.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || run2.createdMs > since)
+  );
+  const latest = runs.at(-1) ?? null;
+  if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
+  const outcome = latest.outcome;
+  return { latest, outcome, attempts: runs.length, retry: pendingRetry(commands, runs, latest) };
+}
+function pendingRetry(commands, runs, latest) {
+  if (latest.outcome !== "failed") return null;
+  const retry2 = commands.synthesisRetries.at(-1);
+  if (!retry2 || retry2.createdMs <= latest.updatedMs) return null;
+  const answered = runs.some((run2) => run2.trigger === `comment-${retry2.commentId}`);
+  return answered ? null : retry2;
+}
+
+// src/core/context/decide-context.ts
+function makeContext({
+  snapshot,
+  config: config3,
+  now
+}) {
+  const normal = normalizeSnapshot(snapshot);
+  const nowMs = timeOf(now);
+  const engines = readEngineSettings(config3.session.engine);
+  const allowed = engines.allow;
+  const commands = foldCommands(
+    normal.commands.filter(
+      ({ command }) => command.name !== "retry" || !command.engine || allowed.includes(command.engine)
+    )
+  );
+  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
+  const followUps = followUpsOf(normal.plan, runs, commands);
+  const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
+  const truth = { ...normal, runs, plan };
+  const ledger = buildLedger(truth);
+  const spentUsd = ledger.total.costUsd;
+  const { maxUsd } = config3.budget;
+  const elsewhere = truth.changeSet?.spentElsewhereUsd ?? 0;
+  const budgetReached = maxUsd !== null && spentUsd + elsewhere >= maxUsd;
+  const dailyHolds = dailyCapsReached({
+    repoCapUsd: config3.budget.dailyUsd,
+    repoUsage: truth.repoUsage,
+    installationUsage: truth.installationUsage,
+    now
+  });
+  const daily = dailyHolds.length > 0;
+  const cancelledByClose = cancellingClose(truth, config3);
+  const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
+  return {
+    snapshot: truth,
+    config: config3,
+    now,
+    commands,
+    overdue,
+    ledger,
+    records,
+    followUps,
+    synthesis,
+    spentUsd,
+    budgetReached,
+    dailyHolds,
+    canDispatchSessions: !budgetReached && !daily,
+    canDispatchWork: !budgetReached && !daily && commands.paused === null,
+    cancellingClose: cancelledByClose,
+    engineOf,
+    links
+  };
+}
+function repoLinks(snapshot) {
+  const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
+  const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
+  return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+function newestRecords(usage) {
+  const newest = /* @__PURE__ */ new Map();
+  for (const record2 of usage) {
+    const found = newest.get(record2.run_id);
+    if (!found || found.attempt <= record2.attempt) newest.set(record2.run_id, record2);
+  }
+  return newest;
+}
+function sessionEngines(read) {
+  const { settings } = read;
+  const { plan } = read.snapshot;
+  return ({ role, worker }) => {
+    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
+    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
+    const retried = latest?.name === "retry" ? latest.engine : void 0;
+    return engineFor({ settings, role, planned, retried });
+  };
+}
+
+// src/core/rules/decide-notices.ts
+function decideNotices(ctx, { view, workers }) {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
+    const body = [
+      noticeMarker(ctx.snapshot.build, need.key),
+      `${mentions(people)}${need.text}`,
+      ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
+    ].join("\n");
+    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
+    return { kind: "notice", key: need.key, body, reviewers };
+  });
+}
+function notified(ctx) {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
+  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function needsOf(ctx, { view, workers }) {
+  const needs = [];
+  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
+    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
+    needs.push({
+      about: ["plan-ready", sha],
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === "repository" ? {
+        about: ["daily-budget", daily.day],
+        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
+      } : {
+        about: ["installation-daily-budget", daily.day],
+        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
+      }
+    );
+  }
+  if (view.phase !== "running") return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== "awaiting-approval") continue;
+    const names2 = adaptation.workers.join(", ");
+    needs.push({
+      about: ["adapted", adaptation.source],
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
+    });
+  }
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const followUps = view.progress.followUps;
+  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
+    needs.push({
+      about: ["follow-ups", followUps.round],
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "failed") {
+    needs.push({
+      about: ["synthesis-failed", synthesis.attempts],
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
+    });
+  }
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      about: ["budget", maxUsd],
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === "open") {
+    needs.push({
+      about: ["final-pull", final.number],
+      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
+      reviewPull: final.number
+    });
+  }
+  return needs;
+}
+function seriesNeeds(view) {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
+    return [
+      {
+        about: ["series-ended", last.loop],
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-failed" || last.stage === "summary-failed") {
+    const session = last.stage === "research-failed" ? "research" : "summary";
+    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
+    return [
+      {
+        about: [last.stage, last.loop],
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
+      }
+    ];
+  }
+  return [];
+}
+function workerNeeds(ctx, state) {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
+    return [
+      {
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+      }
+    ];
+  }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "failed") {
+    const why = state.note ?? "its session failed";
+    return [
+      {
+        about: ["failed", id, state.attempts],
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
+      }
+    ];
+  }
+  return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      about: ["partial", id, pull.headSha.slice(0, 12)],
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
+}
+function statusUrl(ctx) {
+  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
+}
+
+// src/core/rules/sub-issues.ts
+function renderMirrorMarker(build, worker) {
+  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
+}
+function parseMirrorMarker(body, build) {
+  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
+  return match && match[1] === build ? match[2] ?? null : null;
+}
+function mirrorTitle(worker) {
+  return `${worker.id}: ${worker.title}`;
+}
+function renderMirrorBody({
+  build,
+  worker,
+  briefPath: briefPath2
+}) {
+  return [
+    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
+    "",
+    renderMirrorMarker(build, worker)
+  ].join("\n");
+}
+function decideMirror({
+  snapshot,
+  config: config3,
+  plan,
+  workers
+}) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
+  const mirrors = mirrorsOf(snapshot.issue.subIssues);
+  const planned = workers.flatMap(({ worker, state }) => {
+    const title = mirrorTitle(worker);
+    const mirror = mirrors.get(worker.id);
+    if (!mirror) {
+      if (state === "skipped") return [];
+      const body = renderMirrorBody({
+        build: snapshot.build,
+        worker: worker.id,
+        briefPath: briefPath(snapshot.build, worker.id)
+      });
+      const dependsOn = worker.depends_on.map((dep) => {
+        const id = mirrors.get(dep)?.id;
+        return id === void 0 ? { worker: dep } : { worker: dep, id };
+      });
+      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
+    }
+    if (mirror.state === "closed") {
+      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
+      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
+    }
+    if (state === "skipped") {
+      return [
+        {
+          kind: "close-sub-issue",
+          number: mirror.number,
+          worker: worker.id,
+          reason: "not_planned"
+        }
+      ];
+    }
+    if (mirror.title !== void 0 && mirror.title !== title) {
+      return [{ kind: "retitle-issue", number: mirror.number, title }];
+    }
+    return [];
+  });
+  const ids = new Set(plan.workers.map((worker) => worker.id));
+  const dropped = closeOpenMirrors(
+    [...mirrors].filter(([worker]) => !ids.has(worker)),
+    () => "not_planned"
+  );
+  return [...planned, ...dropped];
+}
+function decideCancelledMirrors(snapshot, config3) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  const merged = new Set(
+    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
+  );
+  return closeOpenMirrors(
+    [...mirrorsOf(snapshot.issue.subIssues)],
+    (worker) => merged.has(worker) ? "completed" : "not_planned"
+  );
+}
+function closeOpenMirrors(mirrors, reasonOf2) {
+  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b]) => compareWorkerIds(a, b)).map(([worker, mirror]) => ({
+    kind: "close-sub-issue",
+    number: mirror.number,
+    worker,
+    reason: reasonOf2(worker)
+  }));
+}
+function mirrorsOf(subIssues) {
+  const mirrors = /* @__PURE__ */ new Map();
+  for (const sub of subIssues) {
+    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
+  }
+  return mirrors;
+}
+function decideSubIssues(snapshot, workers) {
+  const subIssues = snapshot.issue.subIssues ?? [];
+  const open2 = new Set(subIssues.filter((s) => s.state === "open").map((s) => s.number));
+  const mirrors = mirrorsOf(subIssues);
+  return workers.flatMap(({ worker, state }) => {
+    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
+    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
+    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
+  });
+}
+
+// src/core/workers/pull-state.ts
+function assessPull({
+  ctx,
+  pull,
+  coding
+}) {
+  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
+  const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
+    (info) => info.createdMs >= pull.createdMs && !runs.some((run2) => run2.role === "fix" && run2.createdMs > info.createdMs)
+  );
+  const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
+  const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
+  const facts = { ctx, pull, coding, runs, forced, verdict, rerun };
+  return { need: nextNeed(facts), verdict, forced, rerun };
+}
+function nextNeed(facts) {
+  const { pull, runs } = facts;
+  const fixes = runs.filter((run2) => run2.role === "fix");
+  if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
+  const retry2 = pendingRetry2(facts);
+  if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
+  if (pull.draft) return partialNeed(facts);
+  if (pull.mergeState === "dirty") return conflictNeed(facts);
+  if (!facts.forced) {
+    const need = verdictNeed(facts);
+    if (need) return need;
+  }
+  return checksNeed(facts);
+}
+function pendingRetry2(facts) {
+  const { ctx, pull } = facts;
+  const retries = ctx.commands.retries.get(pull.worker) ?? [];
+  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
+  if (!latest) return null;
+  return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
+}
+function fixRun({ runs }, trigger) {
+  return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
+}
+function partialNeed(facts) {
+  const trigger = `continue-${facts.pull.headSha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, "continue-failed");
+  if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
+  return { kind: "dispatch", role: "fix", trigger };
+}
+var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
+function continueAsked({ ctx, pull, coding }) {
+  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
+    (info) => !coding || info.createdMs > coding.run.createdMs
+  );
+  if (asked) return true;
+  const limit = coding?.record?.limit ?? null;
+  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
+}
+function conflictNeed(facts) {
+  const sha = facts.ctx.snapshot.integration?.sha;
+  if (!sha) return { kind: "needs-human", reason: "conflict" };
+  const trigger = `conflict-${sha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, "conflict");
+  return { kind: "dispatch", role: "fix", trigger };
+}
+function fixedOrNot(fix, failed) {
+  const settles = fix.settlesInMs;
+  if (settles !== null) return { kind: "wait", state: "fixing", settlesInMs: settles };
+  return { kind: "needs-human", reason: failed };
+}
+function verdictNeed(facts) {
+  const { verdict } = facts;
+  switch (verdict.kind) {
+    case "approve":
+      return null;
+    case "awaiting-human":
+      return { kind: "wait", state: "reviewing" };
+    case "changes-requested":
+      return fixNeed(facts, `review-${verdict.review.id}`, "fix-failed");
+    case "none":
+      return reviewNeed(facts);
+    default: {
+      const _exhaustive = verdict;
+      return _exhaustive;
+    }
+  }
+}
+function reviewNeed({ ctx, pull, runs }) {
+  if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
+  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
+  if (reviews.length === 0) {
+    return { kind: "dispatch", role: "review", trigger: `head-${pull.headSha}` };
+  }
+  if (reviews.some((run2) => run2.outcome === "active")) {
+    return { kind: "wait", state: "reviewing" };
+  }
+  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
+  if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
+  return { kind: "needs-human", reason: "review-failed" };
+}
+function checksNeed(facts) {
+  const { ctx, pull } = facts;
+  if (!ctx.config.merge.requireChecks) return { kind: "merge-ready" };
+  switch (pull.checks.state) {
+    case "success":
+    case "none":
+      return { kind: "merge-ready" };
+    case "pending":
+      return { kind: "wait", state: "checks" };
+    case "failure":
+      if (facts.rerun.length > 0) return { kind: "wait", state: "checks" };
+      return fixNeed(facts, `checks-${pull.headSha}`, "checks-failed");
+    default: {
+      const _exhaustive = pull.checks.state;
+      return _exhaustive;
+    }
+  }
+}
+function fixNeed(facts, trigger, failed) {
+  const { ctx, pull, runs } = facts;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, failed);
+  const rounds = runs.filter(
+    (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
+  ).length;
+  if (rounds >= ctx.config.review.maxFixRounds)
+    return { kind: "needs-human", reason: "fix-rounds" };
+  return { kind: "dispatch", role: "fix", trigger };
+}
+
+// src/core/workers/worker-note.ts
+function named2(ctx) {
+  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
+  return (id) => elsewhere[id] ? `${id} (${elsewhere[id]})` : id;
+}
+function workerNote({
+  ctx,
+  state,
+  waitsFor
+}) {
+  switch (state.state) {
+    case "waiting":
+      return waitsFor.length > 0 ? `waits for ${waitsFor.map(named2(ctx)).join(", ")}` : null;
+    case "ready":
+      return state.retry ? `retry asked by ${state.retry.author}` : null;
+    case "failed":
+      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
+    case "needs-human":
+      return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
+    case "partial":
+      return partialText(state);
+    case "reviewing":
+      return reviewingText(ctx, state);
+    case "checks":
+      return state.assessment?.rerun.length ? "re-running failed checks" : "waiting for checks";
+    case "approved":
+      return approvedText(state);
+    case "queued":
+    case "working":
+    case "fixing":
+    case "merged":
+    case "skipped":
+      return null;
+    default: {
+      const _exhaustive = state.state;
+      return _exhaustive;
+    }
+  }
+}
+function failureText(ctx, reason, detail) {
+  if (!detail) return conclusionText(ctx, reason);
+  const refused = reason === "not-published";
+  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
+  const shown = refused ? detail.replace(/^publish refused:\s*/, "") : detail;
+  return `${base}: ${code(shown.replace(/[<>]/g, " "))}`;
+}
+function conclusionText(ctx, reason) {
+  const { session } = ctx.config;
+  const texts = {
+    failure: "the session failed",
+    cancelled: "the session was cancelled",
+    timed_out: "the session timed out",
+    startup_failure: "the workflow could not start",
+    "run-timeout": `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
+    "queued-too-long": `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
+    "no-pull-request": "the session ended without a pull request",
+    "not-published": "publish refused the session's changes (or could not write them); the run's publish job says which rule",
+    "pull-closed": "its pull request was closed without merging"
+  };
+  return texts[reason];
+}
+function needsHumanText(ctx, reason) {
+  const texts = {
+    "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
+    "fix-failed": "the fix session did not change the pull request",
+    "review-failed": "the review session ended without a review",
+    conflict: "it conflicts with the build branch and the fix session did not resolve it",
+    "checks-failed": "checks still fail after a fix session",
+    "continue-failed": "the session that went on from its partial work did not change the pull request"
+  };
+  return texts[reason];
+}
+function partialText(state) {
+  const limit = state.coding?.record?.limit ?? null;
+  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
+  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
+  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
+}
+function reviewingText(ctx, state) {
+  if (state.assessment?.verdict.kind === "awaiting-human") {
+    return "Baton approved; waiting for a person's approval (review.requireHuman)";
+  }
+  return ctx.config.review.enabled ? null : "waiting for a review";
+}
+function approvedText(state) {
+  switch (state.pull?.mergeState) {
+    case "behind":
+      return "behind the build branch; updated when next in line";
+    case "blocked":
+      return "waiting for branch protection";
+    case "unknown":
+      return "waiting for GitHub to check mergeability";
+    default:
+      return null;
+  }
+}
+
+// src/core/workers/worker-state.ts
+var RUNNING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved",
+  "needs-human"
+]);
+function isRunning(state) {
+  return RUNNING.has(state.state);
+}
+function isDone(state) {
+  return state.state === "merged" || state.state === "skipped";
+}
+
+// src/core/workers/derive-workers.ts
+function deriveWorkers(ctx, plan) {
+  const states = plan.workers.map((worker) => baseState(ctx, worker));
+  const done = /* @__PURE__ */ new Set([
+    ...states.filter(isDone).map((state) => state.worker.id),
+    ...ctx.snapshot.changeSet?.outside.done ?? []
+  ]);
+  return states.map((state) => {
+    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
+    const ready = state.state === "waiting" && waitsFor.length === 0;
+    const settled = ready ? { ...state, state: "ready" } : state;
+    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
+  });
+}
+function baseState(ctx, worker) {
+  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === worker.id);
+  const workRuns = runs.filter((run2) => run2.role === "work");
+  const read = ctx.snapshot.completions[worker.id];
+  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
+  const base = {
+    worker,
+    state: "waiting",
+    failure: null,
+    note: null,
+    attempts: workRuns.length,
+    latestWork: workRuns.at(-1) ?? null,
+    latestRun: runs.at(-1) ?? null,
+    coding: latestCodingSession(ctx, worker.id),
+    pull,
+    assessment: null,
+    retry: null,
+    completion: read?.kind === "valid" ? read.completion : null,
+    settlesInMs: null
+  };
+  return classify(ctx, base);
+}
+function classify(ctx, base) {
+  const { pull, latestWork } = base;
+  if (pull?.state === "merged") return { ...base, state: "merged" };
+  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
+  if (pull?.state === "open") {
+    const assessment = assessPull({ ctx, pull, coding: base.coding });
+    const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
+    const state = stateOfPull(assessment);
+    const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
+    return {
+      ...base,
+      state,
+      assessment,
+      settlesInMs: settles2,
+      ...detail2 ? { failureDetail: detail2 } : {}
+    };
+  }
+  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
+  const outcome = latestWork.outcome;
+  if (outcome === "active") {
+    return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
+  }
+  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
+  const settles = closedSince ? null : latestWork.settlesInMs;
+  if (settles !== null) return { ...base, state: "working", settlesInMs: settles };
+  const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
+  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  const detail = closedSince ? null : sessionReason(ctx, latestWork);
+  return {
+    ...base,
+    state: retry2 ? "ready" : "failed",
+    failure: failure2,
+    retry: retry2,
+    ...detail ? { failureDetail: detail } : {}
+  };
+}
+function stateOfPull(assessment) {
+  const { need } = assessment;
+  switch (need.kind) {
+    case "wait":
+      return need.state;
+    case "dispatch":
+      return need.role === "review" ? "reviewing" : "fixing";
+    case "needs-human":
+      return "needs-human";
+    case "merge-ready":
+      return "approved";
+    default: {
+      const _exhaustive = need;
+      return _exhaustive;
+    }
+  }
+}
+function failureOf(ctx, run2) {
+  const overdue = ctx.overdue.get(run2.id);
+  if (overdue) return overdue;
+  switch (run2.conclusion) {
+    case "cancelled":
+    case "timed_out":
+    case "startup_failure":
+      return run2.conclusion;
+    case "success":
+      return "no-pull-request";
+    default:
+      return agentCompleted(ctx, run2) ? "not-published" : "failure";
+  }
+}
+function latestCodingSession(ctx, worker) {
+  const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (run3.role === "work" || run3.role === "fix")).at(-1);
+  return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
+}
+function sessionReason(ctx, run2) {
+  return ctx.records.get(run2.id)?.reason ?? null;
+}
+function agentCompleted(ctx, run2) {
+  return (ctx.snapshot.usage ?? []).some(
+    (record2) => record2.run_id === run2.id && record2.outcome === "complete"
+  );
+}
+function pendingWorkRetry(ctx, worker, latest) {
+  const retry2 = (ctx.commands.retries.get(worker) ?? []).at(-1);
+  if (!retry2 || retry2.createdMs <= latest.createdMs) return null;
+  const answered = findRun(ctx.snapshot.runs, {
+    role: "work",
+    worker,
+    trigger: `comment-${retry2.commentId}`
+  });
+  return answered ? null : retry2;
+}
+function retryOfLockedFirst(ctx, worker) {
+  if (ctx.snapshot.branches[worker] === void 0) return null;
+  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
+}
+function pickPull(pulls) {
+  return pulls.find((pull) => pull.state === "merged") ?? pulls.filter((pull) => pull.state === "open").at(-1) ?? pulls.at(-1) ?? null;
+}
+
+// src/core/workers/build-progress.ts
+var COMMAND_TEXT_MAX = 80;
+function buildProgress({
+  ctx,
+  plan,
+  workers
+}) {
+  const rows = workers.map((state) => workerRow(ctx, state));
+  const { snapshot, commands } = ctx;
+  const final = snapshot.finalPull;
+  return {
+    build: snapshot.build,
+    issue: snapshot.issue.number,
+    title: plan.title,
+    workers: rows,
+    totals: {
+      merged: rows.filter((row) => row.state === "merged").length,
+      skipped: rows.filter((row) => row.state === "skipped").length,
+      total: rows.length,
+      tokens: ctx.ledger.total.tokens,
+      costUsd: ctx.spentUsd,
+      sessions: ctx.ledger.total.sessions,
+      estimated: ctx.ledger.total.estimated,
+      byRole: ctx.ledger.byRole,
+      ...snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}
+    },
+    paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
+    budget: {
+      maxUsd: ctx.config.budget.maxUsd,
+      reached: ctx.budgetReached,
+      ...ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
+    },
+    finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
+    ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
+    history: commands.history.map(commandEntry),
+    links: ctx.links
+  };
+}
+function workerRow(ctx, state) {
+  const { worker, pull } = state;
+  const run2 = state.state === "merged" ? null : state.state === "failed" ? state.latestWork : state.latestRun;
+  const spent = ctx.ledger.byWorker[worker.id];
+  return {
+    id: worker.id,
+    title: worker.title,
+    dependsOn: worker.depends_on,
+    state: state.state,
+    note: state.note,
+    hint: hintFor(state),
+    run: run2 ? runLink(run2) : null,
+    pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
+    attempts: state.attempts,
+    tokens: spent ? spent.tokens : null,
+    costUsd: spent ? spent.costUsd : null,
+    sessions: spent?.sessions ?? 0,
+    rounds: reviewRounds(pull),
+    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
+  };
+}
+function reviewRounds(pull) {
+  if (!pull) return [];
+  const rounds = [];
+  let lastSha = null;
+  for (const review of pull.reviews) {
+    if (review.verdict === "comment") continue;
+    const round = review.verdict === "approve" ? "approved" : "changes-requested";
+    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
+    if (rounds.at(-1) === "changes-requested" && review.commitSha !== lastSha) rounds.push("fixed");
+    rounds.push(round);
+    lastSha = review.commitSha;
+  }
+  return rounds;
+}
+function hintFor(state) {
+  const id = state.worker.id;
+  if (state.state === "failed") return `/retry ${id}`;
+  if (state.state === "partial")
+    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
+  if (state.state === "needs-human")
+    return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
+  return null;
+}
+function commandEntry(info) {
+  return { author: info.author, text: commandText(info.command), at: info.createdAt };
+}
+function commandText(command) {
+  const text = commandWords(command).filter(Boolean).join(" ");
+  return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
+}
+function commandWords(command) {
+  switch (command.name) {
+    case "replan":
+      return ["/replan", command.feedback];
+    case "retry":
+      return ["/retry", command.worker, command.instructions];
+    case "retry-synthesis":
+      return ["/retry", "synthesis"];
+    case "skip-follow-ups":
+      return ["/skip", "follow-ups"];
+    case "skip":
+    case "merge":
+      return [`/${command.name}`, command.worker];
+    case "improve":
+      return ["/improve", String(command.loops)];
+    case "steer":
+    case "queue":
+      return [`/${command.name}`, command.worker, command.text];
+    case "continue":
+      return ["/continue", command.worker];
+    case "approve":
+    case "pause":
+    case "resume":
+    case "cancel":
+    case "status":
+    case "rollback":
+      return [`/${command.name}`];
+    default: {
+      const _exhaustive = command;
+      return _exhaustive;
+    }
+  }
+}
+function snapshotProgress(ctx) {
+  const read = ctx.snapshot.plan;
+  if (read.kind !== "valid") return null;
+  return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
+}
+function followUpsOf2(ctx) {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed) return null;
+  const state = proposed.declined ? "skipped" : "proposed";
+  return { round: proposed.round, workers: proposed.workers, state };
+}
+function synthesisOf(ctx) {
+  if (!ctx.synthesis) return null;
+  const { latest, outcome, attempts, retry: retry2 } = ctx.synthesis;
+  if (!latest || !outcome) return null;
+  const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
+  return { state, url: latest.url, attempts };
+}
+
+// src/core/decide/decide-ended.ts
+function isCancelled(ctx) {
+  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
+}
+function ignoredCloseOf(ctx) {
+  const { snapshot } = ctx;
+  if (snapshot.issue.state !== "closed" || ctx.cancellingClose) return null;
+  if (snapshot.finalPull?.state === "merged") return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
+}
+function decideCancelled(ctx) {
+  const { snapshot, commands } = ctx;
+  const actions = [
+    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
+    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
+      (worker) => ({
+        kind: "delete-branch",
+        branch: workerBranch(snapshot.build, worker)
+      })
+    ),
+    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
+    ...decideCancelledMirrors(snapshot, ctx.config)
+  ];
+  const cancel = commands.cancelled;
+  const closed = ctx.cancellingClose;
+  return {
+    actions,
+    view: {
+      phase: "cancelled",
+      build: snapshot.build,
+      progress: snapshotProgress(ctx),
+      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null
+    }
+  };
+}
+function decideDone(ctx) {
+  return {
+    actions: [],
+    view: { phase: "done", build: ctx.snapshot.build, progress: snapshotProgress(ctx) }
+  };
+}
+function withCleanUp(ctx, decision) {
+  const { snapshot } = ctx;
+  if (!snapshot.statusComment) return decision;
+  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
+  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
+  const cleanUp = {
+    kind: "clean-up-refs",
+    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
+    locks: completed.length === snapshot.runs.length
+  };
+  return { ...decision, actions: [...decision.actions, cleanUp] };
+}
+
+// src/core/workers/worker-messages.ts
+function sessionMessages(ctx, { done }) {
+  const receipts = takenMessages(ctx);
+  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
+    const message2 = messageOf2(ctx, { info, receipts, done });
+    return message2 ? [message2] : [];
+  });
+}
+function messageOf2(ctx, {
+  info,
+  receipts,
+  done
+}) {
+  const { command } = info;
+  if (command.name !== "steer" && command.name !== "queue") return null;
+  const worker = command.worker;
+  const message2 = {
+    info,
+    kind: command.name,
+    worker,
+    state: "queued",
+    taken: receipts.get(info.commentId) ?? null,
+    queuedSteer: null
+  };
+  if (message2.taken) return { ...message2, state: "taken" };
+  if (done.has(worker)) return { ...message2, state: "unread" };
+  if (command.name === "queue") return message2;
+  const running = sessionAt(ctx, worker, info.createdMs);
+  if (running && running.status !== "completed") return { ...message2, state: "sent" };
+  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
+}
+function sessionAt(ctx, worker, atMs) {
+  return ctx.snapshot.runs.filter(
+    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
+  ).at(-1) ?? null;
+}
+function takenMessages(ctx) {
+  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
+  const taken2 = /* @__PURE__ */ new Map();
+  for (const record2 of ctx.snapshot.usage ?? []) {
+    const run2 = runs.get(record2.run_id);
+    if (!run2) continue;
+    for (const { comment, turn } of record2.messages ?? []) {
+      const known = taken2.get(comment);
+      if (!known || run2.createdMs < known.run.createdMs) {
+        taken2.set(comment, { run: run2, turn });
+      }
+    }
+  }
+  return taken2;
+}
+
+// src/core/rules/decide-adapt.ts
+function decideAdaptations(ctx, workers) {
+  const byId = new Map(workers.map((state) => [state.worker.id, state]));
+  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
+  for (const state of workers) {
+    if (state.state !== "merged" || !state.completion) continue;
+    const source = state.worker.id;
+    const targets = state.completion.affects.filter(
+      (id) => id !== source && isUnstarted(ctx, byId.get(id))
+    );
+    const run2 = findRun(ctx.snapshot.runs, {
+      role: "plan",
+      worker: null,
+      trigger: `adapt-${source}`
+    });
+    if (!run2 && targets.length === 0) continue;
+    const named3 = state.completion.affects.filter((id) => id !== source && byId.has(id));
+    adaptOne({ ctx, decision, source, targets, named: named3, run: run2 });
+  }
+  return decision;
+}
+function adaptOne({
+  ctx,
+  decision,
+  source,
+  targets,
+  named: named3,
+  run: run2
+}) {
+  if (!run2 && ctx.canDispatchSessions) {
+    decision.actions.push({
+      kind: "dispatch",
+      request: { role: "plan", trigger: `adapt-${source}` }
+    });
+  }
+  const {
+    state,
+    workers = targets.length > 0 ? targets : named3,
+    diff = null,
+    hold = null
+  } = stateOf(ctx, source, run2);
+  if (hold) {
+    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
+  }
+  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
+}
+function stateOf(ctx, source, run2) {
+  if (!run2 && !ctx.canDispatchSessions) {
+    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
+  }
+  const outcome = run2 ? run2.outcome : "active";
+  if (outcome === "active") {
+    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
+  }
+  if (outcome === "failed" || !run2) return { state: "failed" };
+  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
+  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
+  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
+  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
+  return {
+    state: "awaiting-approval",
+    workers: record2.workers,
+    diff,
+    hold: "its revised brief waits for `/approve`"
+  };
+}
+function isAwaitingApproval(ctx, run2) {
+  if (ctx.config.approval === "none") return false;
+  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
+}
+function isUnstarted(ctx, state) {
+  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
+  const id = state.worker.id;
+  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
+}
+function applyHolds(workers, holds) {
+  return workers.map((state) => {
+    const note = holds.get(state.worker.id);
+    if (note === void 0 || state.state !== "ready") return state;
+    return { ...state, state: "waiting", note };
+  });
+}
+
+// src/core/rules/decide-final.ts
+function decideFinal({
+  ctx,
+  plan,
+  workers,
+  progress,
+  seriesReport
+}) {
+  if (!workers.every(isDone)) return [];
+  const final = ctx.snapshot.finalPull;
+  const { synthesis } = ctx;
+  if (!final && buildTypeOf(plan) === "research" && synthesis) {
+    if (!synthesis.latest) {
+      const since = ctx.followUps?.since;
+      const first = {
+        kind: "dispatch",
+        request: since ? { role: "synthesis", trigger: `comment-${since.commentId}` } : { role: "synthesis" }
+      };
+      return ctx.canDispatchWork ? [first] : [];
+    }
+    if (synthesis.retry) {
+      const trigger = `comment-${synthesis.retry.commentId}`;
+      return ctx.canDispatchWork ? [{ kind: "dispatch", request: { role: "synthesis", trigger } }] : [];
+    }
+    if (synthesis.outcome !== "succeeded") return [];
+    const proposed = ctx.followUps?.proposed;
+    if (proposed && !proposed.declined) return [];
+  }
+  if (!final) {
+    const completions = {};
+    for (const state of workers)
+      if (state.completion) completions[state.worker.id] = state.completion;
+    return [
+      {
+        kind: "open-final-pull",
+        title: finalTitle(ctx.snapshot.build, plan),
+        body: withReportLine(
+          renderReport({
+            plan,
+            progress,
+            completions,
+            ...seriesReport ? { seriesReport } : {},
+            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}
+          }),
+          ctx,
+          plan
+        )
+      }
+    ];
+  }
+  const wantsAutoMerge = ctx.config.final.autoMerge && final.autoMerge !== true;
+  return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
+}
+function finalTitle(build, plan) {
+  const own2 = parseMemberBuildId(build)?.build ?? build;
+  return `[${parseBuildId(own2)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
+}
+function withReportLine(body, ctx, plan) {
+  if (buildTypeOf(plan) !== "research") return body;
+  return `${body}
+
+**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
+}
+
+// src/core/config/labels.ts
+var NEEDS_HUMAN_LABEL = "baton:needs-human";
+
+// src/core/rules/decide-review.ts
+function decideReviews(ctx, workers) {
+  return workers.flatMap((state) => {
+    const { pull, assessment } = state;
+    if (pull?.state !== "open" || !assessment) return [];
+    return [
+      ...labelActions(ctx, state, pull, assessment),
+      ...reviewCheckActions(pull, assessment),
+      ...rerunActions(assessment),
+      ...sessionActions(ctx, pull, assessment)
+    ];
+  });
+}
+function labelActions(ctx, state, pull, { need }) {
+  const labelled = pull.labels.includes(NEEDS_HUMAN_LABEL);
+  if (need.kind !== "needs-human") {
+    return labelled ? [{ kind: "remove-label", number: pull.number, label: NEEDS_HUMAN_LABEL }] : [];
+  }
+  if (labelled) return [];
+  const id = state.worker.id;
+  const body = [
+    `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
+    "",
+    "You can:",
+    "- push a fix to this branch; Baton reviews the new head,",
+    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
+    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
+    `- reply \`/skip ${id}\` to close it and let the build go on without it.`
+  ].join("\n");
+  const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
+  return [
+    { kind: "comment", number: pull.number, key, body },
+    { kind: "add-label", number: pull.number, label: NEEDS_HUMAN_LABEL }
+  ];
+}
+function reviewCheckActions(pull, assessment) {
+  const verdict = checkVerdict(assessment);
+  if (!verdict) return [];
+  const current2 = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck : null;
+  if (current2?.verdict === verdict) return [];
+  if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
+  return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
+}
+function awaitsReviewCheck(pull) {
+  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
+  const check2 = pull.reviewCheck;
+  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
+}
+function checkVerdict({ verdict, forced }) {
+  if (forced || verdict.kind === "approve") return "approve";
+  if (verdict.kind === "changes-requested") return "changes-requested";
+  return null;
+}
+function rerunActions({ need, rerun }) {
+  if (need.kind === "wait" && need.state === "fixing") return [];
+  return rerun.map((runId) => ({ kind: "rerun-failed-jobs", runId }));
+}
+function sessionActions(ctx, pull, { need }) {
+  if (need.kind !== "dispatch" || !ctx.canDispatchSessions) return [];
+  const { role, trigger } = need;
+  return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
+}
+
+// src/core/rules/decide-merge.ts
+function decideMerge({ ctx, workers, chains }) {
+  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
+  const upToDateRule = workers.some(
+    (state) => state.pull?.state === "open" && state.pull.mergeState === "behind"
+  );
+  const ready = line.filter((pull) => canMergeNow(ctx, pull));
+  if (ready.length > 0) {
+    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
+      kind: "merge-pull",
+      pull: pull.number,
+      worker: pull.worker,
+      sha: pull.headSha,
+      method: ctx.config.merge.method
+    }));
+  }
+  const behind = line.find((pull) => pull.mergeState === "behind");
+  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
+}
+function canMergeNow(ctx, pull) {
+  if (pull.mergeState === "clean") return true;
+  if (awaitsReviewCheck(pull)) return true;
+  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
+}
+
+// src/core/rules/decide-messages.ts
+var MESSAGES_SHOWN = 10;
+function decideMessages(ctx, messages) {
+  const refs = ctx.snapshot.messageRefs ?? [];
+  const recorded = new Set(refs.map((ref) => ref.comment));
+  const sha = ctx.snapshot.integration?.sha;
+  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
+  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
+  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
+  const spent = refs.filter((ref) => taken2.has(ref.comment));
+  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
+  return [...record2, ...forget];
+}
+function messageViews(ctx, messages) {
+  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
+    const { info, taken: taken2 } = message2;
+    const { source } = info;
+    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
+    const page = pull?.url ?? ctx.snapshot.issue.url;
+    return {
+      worker: message2.worker,
+      kind: message2.kind,
+      author: info.author,
+      url: `${page}#issuecomment-${info.commentId}`,
+      state: message2.state,
+      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
+      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
+    };
+  });
+}
+
+// src/core/rules/decide-workers.ts
+function decideWorkers({ ctx, workers, chains }) {
+  if (!ctx.canDispatchWork) return [];
+  const ready = new Map(
+    workers.filter((state) => state.state === "ready").map((state) => [state.worker.id, state])
+  );
+  const picked = pickDispatches({
+    ready: [...ready.keys()],
+    running: workers.filter(isRunning).length,
+    maxParallel: ctx.config.maxParallel,
+    chains
+  });
+  return picked.map((id) => {
+    const retry2 = ready.get(id)?.retry;
+    const request2 = retry2 ? { role: "work", worker: id, trigger: `comment-${retry2.commentId}` } : { role: "work", worker: id };
+    return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
+  });
+}
+function decideSkips(ctx, workers) {
+  return workers.filter((state) => state.state === "skipped").flatMap((state) => {
+    const id = state.worker.id;
+    const pulls = ctx.snapshot.pulls.filter(
+      (pull) => pull.worker === id && pull.state === "open"
+    );
+    const runs = ctx.snapshot.runs.filter(
+      (run2) => run2.worker === id && run2.status !== "completed"
+    );
+    return [
+      ...pulls.map((pull) => ({ kind: "close-pull", pull: pull.number })),
+      ...runs.map((run2) => ({ kind: "cancel-run", runId: run2.id }))
+    ];
+  });
+}
+
+// src/core/rules/decide-build.ts
+function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
+  const derived2 = deriveWorkers(ctx, plan);
+  const adapt = decideAdaptations(ctx, derived2);
+  const workers = applyHolds(derived2, adapt.holds);
+  const chains = new Map([
+    ...dependentChainLengths(plan.workers),
+    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
+  ]);
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  const messages = sessionMessages(ctx, { done });
+  const progress = withMessages(
+    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+    messageViews(ctx, messages)
+  );
+  const adapting = adapt.views.some((view2) => view2.state === "revising");
+  const actions = [
+    // A taken message's ref goes before any session that could take it again starts.
+    ...decideMessages(ctx, messages),
+    ...adapt.actions,
+    ...decideSkips(ctx, workers),
+    ...decideReviews(ctx, workers),
+    ...adapting ? [] : decideMerge({ ctx, workers, chains }),
+    ...decideWorkers({ ctx, workers, chains }),
+    ...final ? decideFinal({ ctx, plan, workers, progress, ...seriesReport ? { seriesReport } : {} }) : [],
+    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
+    ...decideSubIssues(ctx.snapshot, workers),
+    // A session that succeeded without its result in sight is judged once it has settled.
+    ...lookAgain(workers.map((state) => state.settlesInMs))
+  ];
+  const view = { phase: "running", build: ctx.snapshot.build, progress };
+  return { actions, view, workers };
+}
+function withMessages(progress, views) {
+  return views.length > 0 ? { ...progress, messages: views } : progress;
+}
+function withAdaptations(progress, views) {
+  return views.length > 0 ? { ...progress, adaptations: views } : progress;
+}
+
+// src/core/decide/decide-planning.ts
+function decideSingle(ctx) {
+  const planning = decidePlanning(ctx);
+  return planning.kind === "decided" ? { ...planning.decision, workers: [] } : decideBuild(ctx, planning.plan);
+}
+function decidePlanning(ctx) {
+  const { plan, runs } = ctx.snapshot;
+  const workStarted = runs.some((run2) => run2.role === "work");
+  if (workStarted && plan.kind === "valid") return { kind: "build", plan: plan.plan };
+  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
+  if (replan) {
+    const action = planSession(ctx, { role: "plan", trigger: `comment-${replan.commentId}` });
+    return decided([action], planningView(ctx, null, true));
+  }
+  const planRuns = runs.filter((run2) => run2.role === "plan");
+  const latest = planRuns.at(-1) ?? null;
+  if (latest && latest.outcome === "active") {
+    return decided([], planningView(ctx, latest, latest.trigger !== null));
+  }
+  return settledPlan(ctx, plan, planRuns);
+}
+function settledPlan(ctx, plan, planRuns) {
+  const { build } = ctx.snapshot;
+  const latest = planRuns.at(-1);
+  switch (plan.kind) {
+    case "missing":
+      if (!latest)
+        return decided(
+          ctx.dailyHolds.length > 0 ? [] : [planSession(ctx, { role: "plan" })],
+          planningView(ctx, null, false)
+        );
+      return missingPlan(ctx, latest);
+    case "invalid":
+      return decided([], {
+        phase: "plan-invalid",
+        build,
+        problems: plan.problems,
+        links: ctx.links
+      });
+    case "valid":
+      if (isApproved(ctx, planRuns)) return { kind: "build", plan: plan.plan };
+      return decided([], {
+        phase: "plan-ready",
+        build,
+        plan: plan.plan,
+        config: ctx.config,
+        links: ctx.links,
+        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
+        spent: ctx.ledger.total
+      });
+    default: {
+      const _exhaustive = plan;
+      return _exhaustive;
+    }
+  }
+}
+function missingPlan(ctx, latest) {
+  const settles = latest.settlesInMs;
+  if (settles !== null) {
+    return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
+  }
+  return decided([], { phase: "plan-failed", build: ctx.snapshot.build, run: runLink(latest) });
+}
+function isApproved(ctx, planRuns) {
+  if (ctx.config.approval === "none") return true;
+  const producer = planRuns.filter((run2) => run2.outcome === "succeeded").at(-1);
+  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
+}
+function pendingReplan(ctx) {
+  const latest = ctx.commands.replans.at(-1);
+  if (!latest) return null;
+  const run2 = findRun(ctx.snapshot.runs, {
+    role: "plan",
+    worker: ctx.subject ?? null,
+    trigger: `comment-${latest.commentId}`
+  });
+  return run2 ? null : latest;
+}
+function planningView(ctx, run2, replan) {
+  return {
+    phase: "planning",
+    build: ctx.snapshot.build,
+    run: run2 ? runLink(run2) : null,
+    replan,
+    ...run2 === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
+  };
+}
+function planSession(ctx, ask) {
+  const request2 = ctx.subject ? { worker: ctx.subject, ...ask } : ask;
+  return { kind: "dispatch", request: request2 };
+}
+function decided(actions, view) {
+  return { kind: "decided", decision: { actions, view } };
+}
+
+// src/core/decide/decide-series.ts
+function findSeries(ctx) {
+  const starts = [];
+  const command = ctx.commands.improves[0];
+  if (command?.command.name === "improve") {
+    const { loops } = command.command;
+    starts.push({ loops, by: command.author, at: command.createdAt, commentId: command.commentId });
+  }
+  const label = ctx.config.improve.label;
+  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
+  if (label && labelled?.at) {
+    const { loops } = ctx.config.improve;
+    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
+  }
+  const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
+  if (!first) return null;
+  const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
+  return earlier ? null : first;
+}
+function decideSeries(ctx, start) {
+  const loop = currentLoop(ctx);
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan.kind === "valid" ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
+  const step = (stage, run2, ended2 = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended: ended2 });
+  const runs = loopRunsOf(ctx, subject);
+  const { research } = runs;
+  if (!research) {
+    const first = researchSession(start, loop);
+    return improving(ctx, ctx.canDispatchWork ? [first] : [], step("researching", null));
+  }
+  const researched = research.outcome;
+  const result = ctx.snapshot.research?.[loop];
+  if (researched === "failed" || result?.kind === "invalid") {
+    return improving(ctx, [], step("research-failed", research));
+  }
+  if (researched === "active" || !result) return improving(ctx, [], step("researching", research));
+  if (result.result.nothing_worth_doing) {
+    const series = step("nothing-worth-doing", research, "nothing-worth-doing");
+    return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
+  }
+  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
+  const planning = decidePlanning(scoped);
+  if (planning.kind === "decided" || !plan) {
+    const planRun = runs.plan ?? research;
+    const decision = planning.kind === "decided" ? held(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
+    return attach({ ...decision, workers: [] }, step("planning", planRun));
+  }
+  return decideLoopWork({ ctx, plan, loop, runs, start, step });
+}
+function decideLoopWork({
+  ctx,
+  plan,
+  loop,
+  runs,
+  start,
+  step
+}) {
+  const subject = loopSubject(loop);
+  const built = decideBuild(ctx, plan, { final: false });
+  if (!built.workers.every(isDone)) return attach(built, step("working", runs.plan));
+  const { summary } = runs;
+  if (!summary) {
+    const summarize2 = {
+      kind: "dispatch",
+      request: { role: "summary", worker: subject }
+    };
+    const actions2 = ctx.canDispatchWork ? [summarize2] : [];
+    return attach({ ...built, actions: [...built.actions, ...actions2] }, step("summarizing", null));
+  }
+  const summarized = summary.outcome;
+  if (summarized === "active") return attach(built, step("summarizing", summary));
+  if (summarized === "failed")
+    return finish(ctx, plan, step("summary-failed", summary, "all-loops"));
+  if (loop >= start.loops) return finish(ctx, plan, step("done", summary, "all-loops"));
+  const next = researchSession(start, loop + 1);
+  const actions = ctx.canDispatchWork ? [next] : [];
+  return attach({ ...built, actions: [...built.actions, ...actions] }, step("done", summary));
+}
+function seriesPlan(ctx, plan) {
+  return {
+    ...plan,
+    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
+    summary: "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left."
+  };
+}
+function held(ctx, decision) {
+  if (ctx.canDispatchWork) return decision;
+  return { ...decision, actions: decision.actions.filter((action) => action.kind !== "dispatch") };
+}
+function researchSession(start, loop) {
+  const worker = loopSubject(loop);
+  const request2 = start.commentId === null ? { role: "research", worker } : { role: "research", worker, trigger: `comment-${start.commentId}` };
+  return { kind: "dispatch", request: request2 };
+}
+function finish(ctx, plan, series) {
+  const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
+  return attach(built, series);
+}
+function improving(ctx, actions, series) {
+  return { actions, view: { phase: "improving", build: ctx.snapshot.build, series }, workers: [] };
+}
+function attach(decision, series) {
+  return { ...decision, view: { ...decision.view, series } };
+}
+function currentLoop(ctx) {
+  const loops = ctx.snapshot.runs.filter((run2) => run2.role === "research").map((run2) => parseLoopSubject(run2.worker) ?? 0);
+  return Math.max(1, ...loops);
+}
+function loopRunsOf(ctx, subject) {
+  return {
+    research: lastRun(ctx, "research", subject),
+    plan: lastRun(ctx, "plan", subject),
+    summary: lastRun(ctx, "summary", subject)
+  };
+}
+function lastRun(ctx, role, subject) {
+  return ctx.snapshot.runs.filter((run2) => run2.role === role && run2.worker === subject).at(-1) ?? null;
+}
+function loopContext(ctx, { loop, sinceMs }) {
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan;
+  const mine = plan.kind === "valid" ? plan.plan.workers.filter((w) => w.loop === loop) : [];
+  const ids = new Set(mine.map((worker) => worker.id));
+  const loopPlan = plan.kind !== "valid" ? plan : mine.length > 0 ? { ...plan, plan: { ...plan.plan, workers: mine } } : { kind: "missing" };
+  const runs = ctx.snapshot.runs.filter((run2) => {
+    if (run2.role === "plan") return run2.worker === subject;
+    if (run2.role === "work") return ids.has(run2.worker ?? "");
+    return true;
+  });
+  const unapproved = loop > 1 && ctx.config.improve.approval === "first-loop";
+  return {
+    ...ctx,
+    snapshot: { ...ctx.snapshot, plan: loopPlan, runs },
+    config: unapproved ? { ...ctx.config, approval: "none" } : ctx.config,
+    commands: {
+      ...ctx.commands,
+      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs)
+    },
+    subject
+  };
+}
+function seriesView({
+  ctx,
+  start,
+  plan,
+  current: current2,
+  ended: ended2
+}) {
+  const { build } = ctx.snapshot;
+  const loops = [];
+  for (let loop = 1; loop <= current2.loop; loop++) {
+    const now = loop === current2.loop;
+    const stage = now ? current2.stage : "done";
+    const run2 = now ? current2.run : lastRun(ctx, "summary", loopSubject(loop));
+    const researched = !["researching", "research-failed"].includes(stage);
+    const summarized = stage === "done";
+    loops.push({
+      loop,
+      stage,
+      run: run2 ? runLink(run2) : null,
+      findings: researched ? findingsPath(build, loop) : null,
+      summary: summarized ? summaryPath(build, loop) : null,
+      workers: (plan?.workers ?? []).filter((w) => w.loop === loop).map((w) => w.id)
+    });
+  }
+  return {
+    asked: start.loops,
+    by: start.by,
+    loops,
+    ended: ended2,
+    paused: ctx.commands.paused !== null,
+    budgetReached: ctx.budgetReached,
+    links: ctx.links
+  };
+}
+
+// src/core/decide/decide.ts
+function decide({
+  snapshot,
+  config: config3,
+  now
+}) {
+  const { build } = snapshot;
+  if (!config3.ok) {
+    const file2 = `.github/${CONFIG_FILE}`;
+    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems })];
+  }
+  if (!snapshot.workflowInstalled) {
+    const setup = snapshot.setupPull;
+    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
+    return [status({ phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull })];
+  }
+  const ctx = makeContext({ snapshot, config: config3.config, now });
+  const { actions, view } = decidePhase(ctx);
+  const open2 = config3.config.session.network === "open";
+  const ignoredClose = ignoredCloseOf(ctx);
+  return [
+    ...unique(frameSessions(ctx, actions)),
+    status({
+      ...view,
+      ...open2 ? { networkOpen: true } : {},
+      ...ignoredClose ? { ignoredClose } : {}
+    })
+  ];
+}
+function decidePhase(ctx) {
+  if (ctx.snapshot.finalPull?.state === "merged") return withCleanUp(ctx, decideDone(ctx));
+  if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
+  const series = findSeries(ctx);
+  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
+  const notices2 = decideNotices(ctx, phase);
+  const decided2 = { actions: [...upkept, ...phase.actions, ...notices2], view: phase.view };
+  return ctx.snapshot.finalPull?.state === "closed" ? withCleanUp(ctx, decided2) : decided2;
+}
+function isAdapting(view) {
+  if (view.phase !== "running") return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
+}
+function upkeep(ctx) {
+  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
+  const stale = ctx.snapshot.integration?.containsDefault === false;
+  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
+}
+function frameSessions(ctx, actions) {
+  const { session } = ctx.config;
+  const frame = {
+    build: ctx.snapshot.build,
+    issue: ctx.snapshot.issue.number,
+    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
+    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
+  };
+  return actions.map((action) => {
+    if (action.kind !== "dispatch") return action;
+    const engine = ctx.engineOf(action.request);
+    return {
+      kind: "dispatch",
+      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
+      ...action.chain === void 0 ? {} : { chain: action.chain }
+    };
+  });
+}
+function status(view) {
+  return { kind: "render-status", view };
+}
+function unique(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// src/core/snapshot/awaited-work.ts
+var LOOK_MIN_MS = 5e3;
+var LOOK_MAX_MS = 10 * 6e4;
+var LOOK_GRACE_SHARE = 0.25;
+function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null
+}) {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits = [];
+  for (const run2 of snapshot.runs) {
+    if (run2.status === "completed") continue;
+    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
+    const typical = typicalRunMs(snapshot.runs, run2.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run2);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== "open") continue;
+    const computing = pull.mergeState === "unknown";
+    if (!computing && pull.checks.state !== "pending") continue;
+    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
+    });
+  }
+  return waits.reduce(
+    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
+    null
+  );
+}
+function expectedEnd({
+  started,
+  typical,
+  nowMs
+}) {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    const grace = Math.max(typical * LOOK_GRACE_SHARE, LOOK_MIN_MS);
+    return Math.min(started + typical + grace, nowMs + LOOK_MAX_MS);
+  }
+  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+function typicalRunMs(runs, role) {
+  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
+  if (lengths.length === 0) return null;
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+function headPushedAt(runs, worker) {
+  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
+  return ended2.length > 0 ? Math.max(...ended2) : null;
+}
+
+// src/github/reconcile/next-look.ts
+function nextLook(asked) {
+  const soonest3 = awaitedNext(asked);
+  return soonest3 ? lookAgainOf(soonest3) : null;
+}
+function lookAgainOf(soonest3) {
+  const inMs = Math.max(1, Math.round(soonest3.inMs));
+  return {
+    action: { kind: "look-again", inMs },
+    result: "deferred",
+    retryInMs: inMs,
+    detail: soonest3.why
+  };
+}
+function awaitedNext({ snapshot, config: config3, outcomes, now }) {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config3.ok ? config3.config.session : null;
+  const waits = [];
+  const { runs, pulls } = normalizeSnapshot(snapshot);
+  const seen = awaitedWork({
+    snapshot: { runs, pulls },
+    now,
+    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== "done") continue;
+    if (action.kind === "dispatch") {
+      const typical = typicalRunMs(runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({
+        inMs: at - nowMs,
+        why: `the ${action.request.role} run just dispatched`,
+        run: true
+      });
+    }
+    if (action.kind === "update-pull-branch")
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+  }
+  return waits.reduce(
+    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
+    null
+  );
+}
+
+// src/github/reconcile/last-reads.ts
+var MAX_AGE_MS = 10 * 6e4;
+
+// src/github/reconcile/locate-build.ts
+async function findBuildForIssue(ctx, issue2) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
+      return { build: branch.build, issue: issue2 };
+    }
+  }
+  return null;
+}
+function buildOfBranch(ref) {
+  const branch = parseBatonBranch(ref ?? "");
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+function setOfMember(build) {
+  const member = parseMemberBuildId(build ?? "");
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
+}
+
+// src/github/store/look-schedule.ts
+function soonest2(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest2(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
+// src/github/reconcile/look-again.ts
+function leaveNextLook(deps, {
+  key,
+  outcomes,
+  look,
+  log
+}) {
+  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
+  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
+  const times = [
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
+    ),
+    ...failure2
+  ];
+  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else deps.looks?.set(key, times, look);
+  const next = soonest2(times);
+  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
+}
+var FAILED_WRITE_RETRY_MS = 5e3;
+var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
+function passOf(outcomes) {
+  if (outcomes === null) return "stuck";
+  const failed = outcomes.filter(isRetriedFailure);
+  if (failed.length === 0) return "clean";
+  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
+}
+function failedWriteRetryMs(deps, key, pass) {
+  deps.failedPasses ??= /* @__PURE__ */ new Map();
+  const failed = deps.failedPasses;
+  if (pass === "clean") {
+    failed.delete(key);
+    return null;
+  }
+  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
+  failed.delete(key);
+  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
+}
+function isRetriedFailure(outcome) {
+  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
+}
+function lookTimeOf(outcome) {
+  const ms = outcome.retryInMs ?? 0;
+  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
+}
+function lookOf(ctx, ref, defaultBranch, again) {
+  return {
+    target: {
+      installationId: ctx.installationId ?? null,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      build: ref.build,
+      issue: ref.issue,
+      defaultBranch
+    },
+    again
+  };
+}
+function timedLookNoNews(ctx, {
+  key,
+  build,
+  reads: reads2,
+  now,
+  rearm
+}) {
+  return {
+    judge: async () => {
+      const since = reads2.runsSince(key, MAX_AGE_MS);
+      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
+      const freshFrom = Date.now();
+      const listed = await withReason("look", () => readRuns(ctx, { build, since, freshFrom }));
+      if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
+        return false;
+      const next = reads2.nextLook(key, now());
+      if (next) rearm(lookTimeOf(next));
+      return true;
+    },
+    why: "a look found the runs as the last read saw them"
+  };
+}
+
+// src/core/change-set/set-snapshot.ts
+function canWrite(set4, repository, login) {
+  return set4.writers[repository]?.[login.toLowerCase()] === true;
+}
+function canWriteAll(set4, repositories, login) {
+  return repositories.every((repository) => canWrite(set4, repository, login));
+}
+
+// src/core/change-set/set-commands.ts
+function plansAcross(set4, config3) {
+  const listed = config3.changeSets.repositories;
+  if (listed.length === 0) return false;
+  const labeller = (set4.home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1)?.login;
+  return labeller !== void 0 && canWriteAll(set4, listed, labeller);
+}
+function repositoriesOf(set4, { name, config: config3, across }) {
+  const home = set4.homeRepository;
+  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
+  const plan = set4.home.plan;
+  switch (name) {
+    case "approve":
+      return plan.kind === "valid" ? planRepositories(plan.plan, home) : listed;
+    case "replan":
+      return listed;
+    case "rollback":
+      return [
+        home,
+        ...set4.members.filter((member) => member.final?.state === "merged").map((member) => member.repository)
+      ];
+    default:
+      return [home];
+  }
+}
+function setCommands(set4, { config: config3, across }) {
+  const guarded = /* @__PURE__ */ new Set(["approve", "replan", "rollback"]);
+  const allowed = set4.home.commands.filter(
+    (info) => !guarded.has(info.command.name) || canWriteAll(
+      set4,
+      repositoriesOf(set4, { name: info.command.name, config: config3, across }),
+      info.author
+    )
+  );
+  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
+  return allowed.filter(
+    (info) => info.command.name !== "replan" || began === void 0 || compareTimes(info.createdAt, began) < 0
+  );
+}
+function setHome(set4, { commands, problems }) {
+  const { home } = set4;
+  const plan = problems.length > 0 && home.plan.kind === "valid" ? { kind: "invalid", problems, sha: home.plan.sha } : home.plan;
+  return { ...home, commands, plan };
+}
+function isSetBuild({
+  snapshot,
+  config: config3,
+  home
+}) {
+  const plan = snapshot.plan;
+  if (plan.kind === "valid" && isChangeSetPlan(plan.plan, home)) return true;
+  if (config3.changeSets.repositories.length === 0) return false;
+  return !snapshot.runs.some((run2) => run2.role === "work");
+}
+function writersAsked({
+  home,
+  config: config3,
+  homeRepository,
+  merged
+}) {
+  const plan = home.plan.kind === "valid" ? home.plan.plan : null;
+  const listed = [homeRepository, ...config3.changeSets.repositories];
+  const touched = plan ? planRepositories(plan, homeRepository) : listed;
+  const asked = /* @__PURE__ */ new Map();
+  const ask = (login, repositories) => {
+    if (!login || login.endsWith("[bot]")) return;
+    const key = login.toLowerCase();
+    asked.set(key, /* @__PURE__ */ new Set([...asked.get(key) ?? [], ...repositories]));
+  };
+  const labeller = (home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1);
+  ask(labeller?.login, listed);
+  for (const info of home.commands)
+    ask(info.author, concerned(info, { plan, homeRepository, listed, touched, merged }));
+  for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
+  ask(home.issue.closed?.by, touched);
+  return asked;
+}
+function concerned(info, {
+  plan,
+  homeRepository,
+  listed,
+  touched,
+  merged
+}) {
+  const { command } = info;
+  switch (command.name) {
+    case "replan":
+      return listed;
+    case "rollback":
+      return [homeRepository, ...merged];
+    case "retry":
+    case "skip":
+    case "merge": {
+      const worker = plan?.workers.find((one) => one.id === command.worker);
+      return worker ? [repositoryOf(worker, homeRepository)] : [];
+    }
+    default:
+      return touched;
+  }
+}
+
+// src/core/commands/render-message-replies.ts
+function renderSteersQueued(workers) {
+  const named3 = workers.join(", ");
+  const one = workers.length === 1;
+  return [
+    BATON_REPLY_MARKER,
+    `No session of ${named3} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
+    ""
+  ].join("\n");
+}
+
+// src/core/decide/check-messages.ts
+function messageProblem(command, workers) {
+  if (command.name !== "continue") return null;
+  const found = workers?.find((state) => state.worker.id === command.worker);
+  if (!found || found.state === "partial") return null;
+  const id = command.worker;
+  switch (found.state) {
+    case "fixing":
+      return `${id} is being continued already.`;
+    case "queued":
+    case "working":
+      return `${id} is still running; \`/steer ${id} <message>\` talks to its session.`;
+    case "failed":
+      return `${id} has no partial work to continue: its last session handed in nothing. \`/retry ${id}\` starts it again.`;
+    default:
+      return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
+  }
+}
+function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
+  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
+  if (steered.length === 0) return [];
+  const ctx = makeContext({ snapshot, config: config3, now });
+  return [...new Set(steered)].filter((worker) => {
+    const running = sessionAt(ctx, worker, instantOf(at));
+    return !running || running.status === "completed";
+  });
+}
+
+// src/core/decide/check-commands.ts
+function checkCommands({
+  commands,
+  snapshot,
+  config: config3,
+  now,
+  at = now
+}) {
+  const ctx = makeContext({ snapshot, config: config3, now });
+  const atMs = instantOf(at);
+  const { runs } = ctx.snapshot;
+  const { plan } = ctx.snapshot;
+  const loop = findSeries(ctx) ? loopAt(runs, atMs) : null;
+  const mine = plan.kind !== "valid" || loop === null ? null : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
+  const workStarted = runs.some(
+    (run2) => run2.role === "work" && run2.createdMs < atMs && (mine === null || mine.has(run2.worker ?? ""))
+  );
+  const all = plan.kind === "valid" ? deriveWorkers(ctx, plan.plan) : null;
+  const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
+  const started = runs.some((run2) => run2.createdMs < atMs);
+  const improving2 = ctx.commands.improves.some((info) => info.createdMs < atMs);
+  const adaptWaits = all !== null && decideAdaptations(ctx, all).views.some((view) => view.state === "awaiting-approval");
+  return commands.flatMap((command) => {
+    if (command.name === "improve") {
+      const message3 = improveProblem({ started, improving: improving2 });
+      return message3 ? [{ line: commandText(command), message: message3 }] : [];
+    }
+    if (command.name === "retry-synthesis" || command.name === "skip-follow-ups") {
+      const message3 = command.name === "retry-synthesis" ? synthesisProblem(ctx, atMs) : followUpProblem(ctx, atMs);
+      return message3 ? [{ line: commandText(command), message: message3 }] : [];
+    }
+    if (command.name === "approve" && answersFollowUps(ctx, atMs)) return [];
+    const engine = command.name === "retry" && command.engine;
+    const message2 = (engine ? engineProblem(readEngineSettings(config3.session.engine), engine) : null) ?? problemOf({
+      command,
+      workers: all,
+      planned,
+      workStarted: workStarted && !adaptWaits
+    });
+    return message2 ? [{ line: commandText(command), message: message2 }] : [];
+  });
+}
+var ROLLBACK_ONLY_IN_SETS = "`/rollback` backs out a change set across repositories (docs/change-sets.md); this build's final pull request can be reverted with GitHub's Revert button.";
+function loopAt(runs, atMs) {
+  const loops = runs.filter((run2) => run2.role === "research" && run2.createdMs <= atMs).map((run2) => parseLoopSubject(run2.worker) ?? 0);
+  return Math.max(1, ...loops);
+}
+function problemOf({
+  command,
+  workers,
+  planned,
+  workStarted
+}) {
+  switch (command.name) {
+    case "approve":
+      if (!planned)
+        return "there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.";
+      return workStarted ? "the build is already running." : null;
+    case "replan":
+      return workStarted ? "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`." : null;
+    case "retry":
+    case "skip":
+    case "merge":
+      return workerProblem(command, workers);
+    case "rollback":
+      return ROLLBACK_ONLY_IN_SETS;
+    case "steer":
+    case "queue":
+    case "continue":
+      return workerProblem(command, workers) ?? messageProblem(command, workers);
+    case "pause":
+    case "resume":
+    case "cancel":
+    case "status":
+    case "improve":
+    case "retry-synthesis":
+    case "skip-follow-ups":
+      return null;
+    default: {
+      const _exhaustive = command;
+      return _exhaustive;
+    }
+  }
+}
+function synthesisProblem(ctx, atMs) {
+  const { plan } = ctx.snapshot;
+  if (plan.kind !== "valid" || buildTypeOf(plan.plan) !== "research")
+    return "only a research build has a synthesis to run again; steer a worker with `/retry W1.2 <instructions>`.";
+  if (ctx.snapshot.finalPull) return "the synthesis has succeeded: the final pull request is open.";
+  const before = ctx.snapshot.runs.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.createdMs < atMs
+  );
+  const latest = before.at(-1);
+  if (!latest)
+    return "the synthesis has not run yet: it starts once every worker is merged or skipped.";
+  const outcome = latest.outcome;
+  if (outcome === "active" || atMs <= latest.updatedMs)
+    return "the synthesis is still running; `/retry synthesis` runs it again once it has failed.";
+  if (outcome === "succeeded")
+    return "the synthesis has succeeded; the final pull request opens with its report.";
+  return null;
+}
+function answersFollowUps(ctx, atMs) {
+  const followUps = ctx.followUps;
+  if (!followUps) return false;
+  if (followUps.since && followUps.since.createdMs === atMs) return true;
+  const proposed = followUps.proposed;
+  return proposed !== null && (!proposed.declined || proposed.declined.createdMs >= atMs);
+}
+function followUpProblem(ctx, atMs) {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed)
+    return "no follow-up questions wait for an answer; a research build's synthesis proposes them, and the status comment lists them.";
+  const declined = proposed.declined;
+  if (declined && declined.createdMs < atMs)
+    return "the follow-up questions were skipped already; the final pull request goes out without them.";
+  return null;
+}
+function improveProblem({
+  started,
+  improving: improving2
+}) {
+  if (improving2)
+    return "improvement loops are already running on this issue; `/cancel` stops them.";
+  if (started)
+    return "improvement loops start on an issue with no build: write `/improve N <focus>` on a new issue.";
+  return null;
+}
+function workerProblem(command, workers) {
+  if (!workers) return "there is no valid plan yet, so no workers to steer.";
+  const found = workers.find((state2) => state2.worker.id === command.worker);
+  if (!found) {
+    const ids = workers.map((state2) => state2.worker.id).join(", ");
+    return `${command.worker} is not a worker of this build; its workers are ${ids}.`;
+  }
+  const { state } = found;
+  const openPull = found.pull?.state === "open";
+  if (state === "merged") return `${command.worker} is merged already.`;
+  if (state === "skipped" && command.name !== "skip") return `${command.worker} was skipped.`;
+  if (command.name === "merge" && !openPull)
+    return `${command.worker} has no open pull request to merge.`;
+  const active = state === "queued" || state === "working";
+  if (command.name === "retry" && active && !openPull) {
+    return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
+  }
+  return null;
+}
+
+// src/github/act/clean-up-refs.ts
+var NO_OBJECT = "0".repeat(40);
+var REFS_PER_MUTATION = 100;
+var DELETE_REFS = (
+  /* GraphQL */
+  `
+  mutation BatonDeleteRefs($repositoryId: ID!, $refUpdates: [RefUpdate!]!) {
+    updateRefs(input: { repositoryId: $repositoryId, refUpdates: $refUpdates }) { clientMutationId }
+  }
+`
+);
+var refusedIn = remembered(/* @__PURE__ */ new Set());
+async function cleanUpRefs(ctx, {
+  build,
+  runs,
+  locks,
+  log
+}) {
+  const outcome = await deleteSpentRefs(ctx, { build, runs, locks });
+  switch (outcome.result) {
+    case "deleted":
+      return { result: "done", detail: `${outcome.deleted} refs deleted` };
+    case "raced":
+      return { result: "unchanged", detail: "another reconcile was deleting them" };
+    case "refused":
+      log.warn(
+        {
+          buildId: build,
+          reason: outcome.reason,
+          refs: outcome.left,
+          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
+        },
+        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
+      );
+      return { result: "unchanged", detail: "GitHub refused to delete them" };
+    case "passed-over":
+      return { result: "unchanged", detail: "GitHub refused before" };
+    case "nothing":
+      return { result: "unchanged" };
+    default: {
+      const _exhaustive = outcome;
+      return _exhaustive;
+    }
+  }
+}
+async function deleteSpentRefs(ctx, {
+  build,
+  runs,
+  locks
+}) {
+  const key = `${ctx.owner}/${ctx.repo}`;
+  if (refusedIn.has(key)) return { result: "passed-over" };
+  const own2 = await listMatchingRefs(ctx, `baton/${build}/`);
+  const lockRefs = own2.filter((ref) => !isRecord(build, ref.ref));
+  if (lockRefs.length === 0) return { result: "nothing" };
+  const reached = new Map(runs.map((run2) => [run2.id, run2.attempt]));
+  const exchanges = (await listMatchingRefs(ctx, "baton-exchanges/")).filter(
+    (ref) => isFinishedExchange(ref.ref, reached)
+  );
+  const targets = [...exchanges, ...locks ? lockRefs : []];
+  if (targets.length === 0) return { result: "nothing" };
+  const repositoryId = await repositoryNodeId(ctx);
+  let deleted = 0;
+  for (let start = 0; start < targets.length; start += REFS_PER_MUTATION) {
+    const batch = targets.slice(start, start + REFS_PER_MUTATION);
+    try {
+      await ctx.octokit.graphql(DELETE_REFS, {
+        repositoryId,
+        refUpdates: batch.map((ref) => ({
+          name: ref.ref,
+          beforeOid: ref.object.sha,
+          afterOid: NO_OBJECT
+        }))
+      });
+      deleted += batch.length;
+    } catch (error62) {
+      if (!isErrorAnswer(error62)) throw error62;
+      if (await anyMoved(ctx, { build, batch })) return { result: "raced", deleted };
+      refusedIn.add(key);
+      return {
+        result: "refused",
+        left: targets.slice(start).map((ref) => ref.ref),
+        reason: messageOf(error62)
+      };
+    }
+  }
+  return { result: "deleted", deleted };
+}
+function isRecord(build, ref) {
+  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build));
+}
+function isFinishedExchange(ref, reached) {
+  const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
+  if (!found) return false;
+  const attempt = reached.get(Number(found[1]));
+  return attempt !== void 0 && Number(found[2]) <= attempt;
+}
+async function repositoryNodeId(ctx) {
+  const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
+  return data.node_id;
+}
+function isErrorAnswer(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("errors" in error62)) return false;
+  const errors = error62.errors;
+  if (!Array.isArray(errors)) return false;
+  return !errors.some(
+    (e) => e?.type === "RATE_LIMITED" || e?.type === "RATE_LIMIT"
+  );
+}
+async function anyMoved(ctx, { build, batch }) {
+  const now = /* @__PURE__ */ new Map();
+  const prefixes = [`baton/${build}/`, "baton-exchanges/"].filter(
+    (prefix) => batch.some((ref) => ref.ref.startsWith(`refs/${prefix}`))
+  );
+  for (const prefix of prefixes) {
+    for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
+  }
+  return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
+}
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+
+// src/github/act/dispatch-session.ts
+async function dispatchSession(ctx, { snapshot, request: request2 }) {
+  const lock = lockFor(request2);
+  const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const start = async () => {
+    if (lock.kind === "lock-ref" && lock.resetBranch) {
+      await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
+    }
+    for (let send = 1; ; send++) {
+      try {
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request2));
+        const details = data;
+        return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+      } catch (error62) {
+        if (!(error62 instanceof AnswerLostError)) throw error62;
+        const run3 = await findRunOf(ctx, request2).catch(() => {
+          throw error62;
+        });
+        if (run3) return run3;
+        if (send >= DISPATCH_SENDS) {
+          throw new Error(
+            `${messageOf(error62.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
+            { cause: error62.cause }
+          );
+        }
+      }
+    }
+  };
+  const lockRef = lockRefOf(lock, request2.build);
+  if (!lockRef) return { result: "dispatched", run: await start() };
+  const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
+  if (!held2.taken) return { result: "dispatched", run: held2.value };
+  const run2 = await findRunOf(ctx, request2).catch(() => void 0);
+  if (run2 !== null) return { result: "stood-down" };
+  if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
+  return { result: "dispatched", run: await start() };
+}
+var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
+var DISPATCH_SENDS = 3;
+async function findRunOf(ctx, request2) {
+  const name = renderRunName(request2);
+  const look = async () => {
+    const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      branch: sessionRef(request2),
+      event: "workflow_dispatch",
+      per_page: 20
+    });
+    const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
+    return run2 ? { id: run2.id, url: run2.html_url } : null;
+  };
+  return await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
+}
+var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
+async function dispatchWorkflow(ctx, request2) {
+  const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
+  const send = async (details) => (await ctx.octokit.request(
+    "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      ref: sessionRef(request2),
+      inputs: renderDispatchInputs(request2),
+      ...details ? { return_run_details: true } : {}
+    }
+  )).data;
+  if (withoutRunDetails.has(apiUrl)) return send(false);
+  try {
+    return await send(true);
+  } catch (error62) {
+    if (!refusesRunDetails(error62)) throw error62;
+    withoutRunDetails.add(apiUrl);
+    return send(false);
+  }
+}
+function refusesRunDetails(error62) {
+  const status2 = statusOf(error62);
+  if (status2 !== 400 && status2 !== 422) return false;
+  const message2 = error62.response?.data?.message;
+  return typeof message2 === "string" && message2.includes("return_run_details");
+}
+function lockRefOf(lock, build) {
+  switch (lock.kind) {
+    case "build-branch":
+      return `refs/heads/${integrationBranch(build)}`;
+    case "worker-branch":
+      return `refs/heads/${lock.branch}`;
+    case "lock-ref":
+      return lock.ref;
+    case "review-run":
+      return null;
+    default: {
+      const _exhaustive = lock;
+      return _exhaustive;
+    }
+  }
+}
+function sessionRef(request2) {
+  return request2.worker && parseLoopSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
+}
+function withDispatchedRuns(snapshot, outcomes, now) {
+  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
+  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
+    if (action.kind !== "dispatch" || result !== "done") return [];
+    const { role, worker, trigger } = action.request;
+    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
+    if (known) return [];
+    return [
+      {
+        id: run2?.id ?? --unknownId,
+        role,
+        worker: worker ?? null,
+        trigger: trigger ?? null,
+        status: "queued",
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        url: run2?.url ?? ""
+      }
+    ];
+  });
+  const created = outcomes.some(
+    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
+  );
+  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
+  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
+}
+
+// src/github/act/ensure-ledger-part.ts
+function ledgerPartLockRef(build, part) {
+  return `refs/baton/${build}/build/ledger-${part}`;
+}
+async function ensureLedgerPart(ctx, snapshot) {
+  const archived = new Set(snapshot.ledgerParts?.commandIds ?? []);
+  let own2 = snapshot.commands.filter((info) => !archived.has(info.commentId));
+  let part = snapshot.ledgerParts?.last ?? 0;
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  for (let spill = ledgerSpill(own2); spill.length > 0; spill = ledgerSpill(own2)) {
+    part += 1;
+    const body = renderLedgerPart({ build: snapshot.build, part, commands: spill });
+    const lock = ledgerPartLockRef(snapshot.build, part);
+    const posted = await writeOnceByRef(
+      ctx,
+      { ref: lock, sha },
+      () => ctx.octokit.rest.issues.createComment({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: snapshot.issue.number,
+        body
+      })
+    );
+    if (posted.taken) return renderCommandLedger(own2).length <= LEDGER_PART_CHARS ? own2 : null;
+    own2 = own2.slice(spill.length);
+  }
+  return own2;
+}
+
+// src/github/act/ensure-mirror.ts
+function mirrorLockRef(build, worker) {
+  return `refs/baton/${build}/mirror/${worker}`;
+}
+async function ensureMirror(ctx, {
+  snapshot,
+  action,
+  created
+}) {
+  const { owner, repo } = ctx;
+  const ref = mirrorLockRef(snapshot.build, action.worker);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const opened = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    const { data } = await sendOnce(
+      () => ctx.octokit.rest.issues.create({
+        owner,
+        repo,
+        title: action.title,
+        body: action.body
+      })
+    );
+    return { id: data.id, number: data.number };
+  });
+  if (opened.taken) return "taken";
+  const issue2 = opened.value;
+  created.set(action.worker, issue2);
+  await ctx.octokit.rest.issues.addSubIssue({
+    owner,
+    repo,
+    issue_number: snapshot.issue.number,
+    sub_issue_id: issue2.id
+  });
+  for (const dep of action.dependsOn) {
+    const blocker = created.get(dep.worker)?.id ?? dep.id;
+    if (blocker === void 0) continue;
+    try {
+      await ctx.octokit.rest.issues.addBlockedByDependency({
+        owner,
+        repo,
+        issue_number: issue2.number,
+        issue_id: blocker
+      });
+    } catch (error62) {
+      if (statusOf(error62) !== 422) throw error62;
+    }
+  }
+  return "created";
+}
+
+// src/github/act/ensure-notice.ts
+function noticeLockRef(build, key) {
+  return `refs/baton/${build}/notice/${key}`;
+}
+async function ensureNotice(ctx, {
+  snapshot,
+  key,
+  body,
+  reviewers
+}) {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    if (reviewers) await requestReviewers(ctx, reviewers);
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+  });
+  return posted.taken ? "taken" : "posted";
+}
+async function requestReviewers(ctx, { pull, logins }) {
+  await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins
+    })
+  );
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
+}
+
+// src/github/act/issues.ts
+function issueOf(ctx, number4) {
+  return { owner: ctx.owner, repo: ctx.repo, issue_number: number4 };
+}
+async function addLabel(ctx, { number: number4, label }) {
+  await ctx.octokit.rest.issues.addLabels({ ...issueOf(ctx, number4), labels: [label] });
+}
+async function removeLabel(ctx, { number: number4, label }) {
+  await ignoreStatus(
+    [404],
+    () => ctx.octokit.rest.issues.removeLabel({ ...issueOf(ctx, number4), name: label })
+  );
+}
+async function retitleIssue(ctx, { number: number4, title }) {
+  await ctx.octokit.rest.issues.update({ ...issueOf(ctx, number4), title });
+}
+async function closeSubIssue(ctx, { number: number4, reason }) {
+  const issue2 = issueOf(ctx, number4);
+  const { data } = await ctx.octokit.rest.issues.get(issue2);
+  if (data.state === "closed") return false;
+  await ctx.octokit.rest.issues.update({ ...issue2, state: "closed", state_reason: reason });
+  return true;
+}
+async function reopenMirror(ctx, { number: number4, title }) {
+  const issue2 = issueOf(ctx, number4);
+  const { data } = await ctx.octokit.rest.issues.get(issue2);
+  if (data.state !== "closed" || data.state_reason !== "not_planned") return false;
+  await ctx.octokit.rest.issues.update({
+    ...issue2,
+    state: "open",
+    state_reason: "reopened",
+    title
+  });
+  return true;
+}
+
+// src/github/act/merge.ts
+var import_promises = require("node:timers/promises");
+var MERGE_ATTEMPTS = 3;
+async function mergePull(ctx, { pull, sha, method }) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { data } = await ctx.octokit.rest.pulls.merge({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        pull_number: pull,
+        sha,
+        merge_method: method
+      });
+      return { result: "done", merged: data.sha };
+    } catch (error62) {
+      const status2 = statusOf(error62);
+      if (status2 === 409)
+        return { result: "unchanged", detail: "the head moved since it was reviewed" };
+      const baseMoved = status2 === 405 && /base branch was modified/i.test(messageOf(error62));
+      if (!baseMoved || attempt >= MERGE_ATTEMPTS) {
+        return { result: "failed", detail: `${status2 ?? ""} ${messageOf(error62)}`.trim() };
+      }
+      await (0, import_promises.setTimeout)(500 * attempt);
+    }
+  }
+}
+async function syncBuildBranch(ctx, { snapshot }) {
+  const { defaultBranch, defaultSha } = snapshot.repo;
+  try {
+    const response = await ctx.octokit.rest.repos.merge({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      base: integrationBranch(snapshot.build),
+      head: defaultSha,
+      commit_message: `Merge ${defaultBranch} into the build branch`
+    });
+    return { result: response.status === 204 ? "unchanged" : "done" };
+  } catch (error62) {
+    if (statusOf(error62) !== 409) throw error62;
+    await ensureNote(ctx, {
+      number: snapshot.issue.number,
+      key: `base-conflict-${defaultSha}`,
+      guard: { build: snapshot.build, sha: snapshot.integration?.sha ?? defaultSha },
+      body: [
+        `⚠️ \`${defaultBranch}\` moved on and now conflicts with the build branch \`${integrationBranch(snapshot.build)}\`.`,
+        "",
+        `Merge \`${defaultBranch}\` into \`${integrationBranch(snapshot.build)}\` by hand and resolve the conflict;`,
+        "Baton goes on from the resolved branch. Workers keep running meanwhile."
+      ].join("\n")
+    });
+    return { result: "failed", detail: "conflict with the default branch" };
+  }
+}
+
+// src/github/act/pulls.ts
+async function setReviewCheck(ctx, { sha, verdict }) {
+  const conclusion = verdict === "approve" ? "success" : verdict === "changes-requested" ? "failure" : "neutral";
+  const title = verdict === "approve" ? "Approved" : verdict === "changes-requested" ? "Changes requested" : "Commented";
+  await ctx.octokit.rest.checks.create({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    name: REVIEW_CHECK_NAME,
+    head_sha: sha,
+    status: "completed",
+    conclusion,
+    output: { title, summary: `The review verdict on ${sha.slice(0, 7)}: ${title.toLowerCase()}.` }
+  });
+}
+async function openFinalPull(ctx, { title, body, head, base }) {
+  try {
+    const { data } = await ctx.octokit.rest.pulls.create({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      title,
+      body,
+      head,
+      base
+    });
+    return { number: data.number, url: data.html_url };
+  } catch (error62) {
+    if (statusOf(error62) === 422) return null;
+    throw error62;
+  }
+}
+async function updatePullBranch(ctx, { pull, expectedHeadSha }) {
+  await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.pulls.updateBranch({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      expected_head_sha: expectedHeadSha
+    })
+  );
+}
+var ENABLE_AUTO_MERGE = (
+  /* GraphQL */
+  `
+  mutation BatonAutoMerge($id: ID!) {
+    enablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId }
+  }
+`
+);
+async function enableAutoMerge(ctx, pull) {
+  const { data } = await ctx.octokit.rest.pulls.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: pull
+  });
+  await ctx.octokit.graphql(ENABLE_AUTO_MERGE, { id: data.node_id });
+}
+async function closePull(ctx, pull) {
+  await ctx.octokit.rest.pulls.update({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: pull,
+    state: "closed"
+  });
+}
+function deleteBranch(ctx, branch) {
+  return deleteRef(ctx, `refs/heads/${branch}`);
+}
+
+// src/github/act/status-comment.ts
+function statusLockRef(build) {
+  return `refs/baton/${build}/build/status-comment`;
+}
+async function ensureStatusComment(ctx, {
+  snapshot,
+  body,
+  mayCreate,
+  editWait = () => 0
+}) {
+  const existing = snapshot.statusComment;
+  if (existing?.body === body) return { result: "unchanged" };
+  let deleted = false;
+  if (existing) {
+    const kind = statusEditKind(existing.body, body);
+    const editedAt = existing.editedAt ?? null;
+    const wait2 = editWait({ kind, editedAt });
+    if (wait2 > 0)
+      return {
+        result: "deferred",
+        waitMs: wait2,
+        held: { commentId: existing.id, body, seen: existing.body, kind, editedAt }
+      };
+    try {
+      const written = await ctx.octokit.rest.issues.updateComment({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        comment_id: existing.id,
+        body
+      });
+      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body });
+      return { result: "updated" };
+    } catch (error62) {
+      if (statusOf(error62) !== 404) throw error62;
+      deleted = true;
+    }
+  }
+  if (!mayCreate) return { result: "skipped" };
+  const post = async () => {
+    const posted2 = await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+    noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body });
+    return posted2;
+  };
+  if (deleted) {
+    await post();
+    return { result: "created" };
+  }
+  const lock = statusLockRef(snapshot.build);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
+  return { result: posted.taken ? "skipped" : "created" };
+}
+async function removeDuplicateStatusComments(ctx, ids) {
+  for (const id of ids) {
+    await ignoreStatus(
+      [404],
+      () => ctx.octokit.rest.issues.deleteComment({ owner: ctx.owner, repo: ctx.repo, comment_id: id })
+    );
+  }
+}
+
+// src/github/act/act.ts
+async function act(ctx, {
+  snapshot,
+  actions,
+  log,
+  statusEditWait,
+  writeBudget
+}) {
+  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
+  const outcomes = [];
+  const pass = { outcomes, created: /* @__PURE__ */ new Map(), statusEditWait, writeBudget, log };
+  for (const action of actions) {
+    if (action.kind === "merge-pull" && outcomes.some(isHeldMerge)) {
+      outcomes.push({ action, result: "unchanged", detail: "an earlier merge did not go" });
+      continue;
+    }
+    try {
+      outcomes.push(
+        await withReason(reasonOf(action), () => actOne(ctx, { snapshot, action, pass }))
+      );
+    } catch (error62) {
+      log.error(
+        { err: error62, action: action.kind, buildId: snapshot.build },
+        `baton: ${action.kind} failed`
+      );
+      const status2 = statusOf(error62);
+      outcomes.push({
+        action,
+        result: "failed",
+        detail: `${status2 ?? ""} ${messageOf(error62)}`.trim(),
+        ...isAnswerLost(error62) ? { transient: true } : {}
+      });
+      if (error62 instanceof RefRefusedError)
+        await withReason("notice", () => noticeRefRefused(ctx, { snapshot, error: error62, log }));
+    }
+  }
+  return outcomes;
+}
+var isHeldMerge = (outcome) => outcome.action.kind === "merge-pull" && outcome.result !== "done";
+async function actOne(ctx, { snapshot, action, pass }) {
+  const { owner, repo } = ctx;
+  const { outcomes, created, statusEditWait, writeBudget, log } = pass;
+  switch (action.kind) {
+    case "dispatch": {
+      const { role, trigger } = action.request;
+      const first = role === "work" && !trigger;
+      const key = buildKey(ctx, snapshot.build);
+      if (first) await writeBudget?.sync();
+      const wait2 = first ? writeBudget?.waitFor("dispatch", key) ?? 0 : 0;
+      if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
+      const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
+      if (outcome.result === "stood-down") return { action, result: "stood-down" };
+      const sessionWrites = SESSION_WRITES[role];
+      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
+      if (first && writeBudget) {
+        writeBudget.dispatched(key);
+        writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
+      }
+      return { action, result: "done", ...outcome.run ? { run: outcome.run } : {} };
+    }
+    case "render-status": {
+      const mayCreate = !outcomes.some((o) => o.result === "stood-down");
+      const commands = await ensureLedgerPart(ctx, snapshot);
+      if (!commands)
+        return { action, result: "stood-down", detail: "a ledger part is being posted" };
+      const body = renderStatusComment({ view: action.view, commands });
+      const paced = statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
+      const outcome = await ensureStatusComment(ctx, {
+        snapshot,
+        body,
+        mayCreate,
+        ...paced ? { editWait: statusEditWait } : {}
+      });
+      if (outcome.result === "deferred")
+        return { action, result: "deferred", retryInMs: outcome.waitMs, held: outcome.held };
+      const done = outcome.result === "updated" || outcome.result === "created";
+      return { action, result: done ? "done" : "unchanged" };
+    }
+    case "merge-pull":
+      return { action, ...await mergePull(ctx, action) };
+    case "update-pull-branch":
+      await updatePullBranch(ctx, action);
+      return { action, result: "done" };
+    case "rerun-failed-jobs":
+      await ignoreStatus(
+        [403, 409],
+        () => ctx.octokit.rest.actions.reRunWorkflowFailedJobs({ owner, repo, run_id: action.runId })
+      );
+      return { action, result: "done" };
+    case "cancel-run":
+      await ignoreStatus(
+        [409],
+        () => ctx.octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: action.runId })
+      );
+      return { action, result: "done" };
+    case "set-review-check":
+      await setReviewCheck(ctx, action);
+      return { action, result: "done" };
+    case "add-label":
+      await addLabel(ctx, action);
+      return { action, result: "done" };
+    case "remove-label":
+      await removeLabel(ctx, action);
+      return { action, result: "done" };
+    case "comment": {
+      const guard = {
+        build: snapshot.build,
+        sha: snapshot.integration?.sha ?? snapshot.repo.defaultSha
+      };
+      const posted = await ensureNote(ctx, { ...action, guard });
+      return { action, result: posted ? "done" : "unchanged" };
+    }
+    case "notice": {
+      const posted = await ensureNotice(ctx, { snapshot, ...action });
+      return { action, result: posted === "posted" ? "done" : "unchanged" };
+    }
+    case "sync-build-branch":
+      return { action, ...await syncBuildBranch(ctx, { snapshot }) };
+    case "open-final-pull": {
+      const opened = await openFinalPull(ctx, {
+        title: action.title,
+        body: action.body,
+        head: integrationBranch(snapshot.build),
+        base: snapshot.repo.defaultBranch
+      });
+      return opened ? { action, result: "done", opened } : { action, result: "unchanged" };
+    }
+    case "enable-auto-merge":
+      await enableAutoMerge(ctx, action.pull);
+      return { action, result: "done" };
+    case "close-pull":
+      await closePull(ctx, action.pull);
+      return { action, result: "done" };
+    case "delete-branch":
+      await deleteBranch(ctx, action.branch);
+      return { action, result: "done" };
+    case "create-mirror": {
+      const made = await ensureMirror(ctx, { snapshot, action, created });
+      return { action, result: made === "created" ? "done" : "unchanged" };
+    }
+    case "retitle-issue":
+      await retitleIssue(ctx, action);
+      return { action, result: "done" };
+    case "close-sub-issue":
+      return { action, result: await closeSubIssue(ctx, action) ? "done" : "unchanged" };
+    case "reopen-sub-issue":
+      return { action, result: await reopenMirror(ctx, action) ? "done" : "unchanged" };
+    case "clean-up-refs":
+      return {
+        action,
+        ...await cleanUpRefs(ctx, {
+          build: snapshot.build,
+          runs: action.runs,
+          locks: action.locks,
+          log
+        })
+      };
+    case "record-message":
+      return {
+        action,
+        result: await recordMessage(ctx, { snapshot, action }) ? "done" : "unchanged"
+      };
+    case "forget-messages":
+      return { action, ...await forgetMessages(ctx, { snapshot, action }) };
+    case "look-again":
+      return { action, result: "deferred", retryInMs: action.inMs };
+    default: {
+      const _exhaustive = action;
+      return _exhaustive;
+    }
+  }
+}
+
+// src/github/act/refused-read.ts
+var QUERY_REFUSALS = /* @__PURE__ */ new Set([
+  "MAX_NODE_LIMIT_EXCEEDED",
+  "EXCESSIVE_PAGINATION",
+  "MISSING_PAGINATION_BOUNDARIES",
+  "undefinedField",
+  "argumentLiteralsIncompatible",
+  "missingRequiredArguments",
+  "variableMismatch"
+]);
+var LASTING_STATUSES = /* @__PURE__ */ new Set([400, 413, 414, 422]);
+function lastingRefusal(error62) {
+  const errors = graphqlErrors(error62);
+  if (errors) {
+    if (errors.some((e) => e.type === "RATE_LIMITED" || e.type === "RATE_LIMIT")) return null;
+    const refused = errors.find((e) => e.type && QUERY_REFUSALS.has(e.type));
+    return refused ? { code: refused.type ?? "graphql", reason: refused.message } : null;
+  }
+  const status2 = statusOf(error62);
+  if (status2 !== void 0 && LASTING_STATUSES.has(status2))
+    return { code: String(status2), reason: messageOf(error62) };
+  return null;
+}
+function graphqlErrors(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("errors" in error62)) return null;
+  const errors = error62.errors;
+  if (!Array.isArray(errors)) return null;
+  return errors.map((e) => ({
+    ...typeof e?.type === "string" ? { type: e.type } : {},
+    message: typeof e?.message === "string" ? e.message : String(e)
+  }));
+}
+async function noticeRefusedRead(ctx, {
+  build,
+  issue: issue2,
+  defaultBranch,
+  refusal
+}) {
+  const key = noticeKey("read-refused", refusal.code);
+  const ref = noticeLockRef(build, key);
+  const { data } = await ctx.octokit.rest.git.getRef({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: `heads/${defaultBranch}`
+  });
+  const posted = await writeOnceByRef(
+    ctx,
+    { ref, sha: data.object.sha },
+    () => ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: issue2,
+      body: refusedReadBody(build, key, refusal)
+    })
+  );
+  return posted.taken ? "taken" : "posted";
+}
+function refusedReadBody(build, key, refusal) {
+  const reason = refusal.reason.replace(/[`\r\n]+/g, " ").replace(/@/g, "@​").slice(0, 500);
+  return [
+    noticeMarker(build, key),
+    `⛔ **Baton cannot read this build:** GitHub refuses the request Baton reads it with (\`${refusal.code}\`: ${reason}).`,
+    "",
+    "This will not pass by itself, so the build stays where it is. Whoever runs Baton should update it or report this with the app’s log, which has the error; once a newer Baton can read the build, it goes on by itself."
+  ].join("\n");
+}
+
+// src/core/change-set/member-snapshot.ts
+var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
+  "retry",
+  "skip",
+  "merge",
+  "pause",
+  "resume",
+  "cancel"
+]);
+var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
+function messageReaches(repository, home) {
+  return repository.toLowerCase() === home.toLowerCase();
+}
+function takesFromSetIssue(command, { repository, set: set4, plan }) {
+  if (MEMBER_COMMANDS.has(command.name)) return true;
+  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
+  const worker = plan.workers.find((one) => one.id === command.worker);
+  const home = set4.homeRepository;
+  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+}
+function memberSnapshot({
+  set: set4,
+  member,
+  plan,
+  changeSet
+}) {
+  const { home } = set4;
+  const repo = member.repository;
+  const writes = (login) => login !== null && canWrite(set4, repo, login);
+  return {
+    ...member.snapshot,
+    issue: memberIssue(home.issue, writes),
+    commands: [
+      ...home.commands.filter(
+        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
+      ),
+      ...member.snapshot.commands
+    ],
+    statusComment: home.statusComment,
+    notices: noticesOf(home.notices ?? [], repo),
+    labelledBy: home.labelledBy ?? [],
+    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
+    changeSet
+  };
+}
+function memberConfig(own2, set4) {
+  if (!own2.ok) return own2;
+  return {
+    ok: true,
+    config: {
+      ...own2.config,
+      approval: "none",
+      notify: set4.notify,
+      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
+      plan: { ...own2.config.plan, mirrorSubIssues: false }
+    }
+  };
+}
+function memberOfSet({
+  set: set4,
+  order,
+  after: after2,
+  outside,
+  spentElsewhereUsd
+}) {
+  return {
+    issue: {
+      repository: set4.homeRepository,
+      number: set4.home.issue.number,
+      url: set4.home.issue.url
+    },
+    repositories: order,
+    after: after2,
+    outside,
+    spentElsewhereUsd
+  };
+}
+function noticesOf(keys, repository) {
+  const prefix = `${noticePrefix(repository)}/`;
+  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+function noticePrefix(repository) {
+  return repository.replace("/", ".");
+}
+function memberIssue(issue2, writes) {
+  const { subIssues: _subIssues, ...rest } = issue2;
+  return {
+    ...rest,
+    // The set's issue is closed by no member's final pull request: each lands without closing it.
+    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
+    ...issue2.stateChanges ? {
+      stateChanges: issue2.stateChanges.map((change) => ({
+        ...change,
+        byPull: null,
+        maySteer: writes(change.by)
+      }))
+    } : {}
+  };
+}
+
+// src/core/change-set/check-set-commands.ts
+function checkSetCommands({
+  set: set4,
+  commands,
+  author,
+  config: config3,
+  now,
+  at
+}) {
+  const across = plansAcross(set4, config3);
+  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
+  return commands.flatMap((command) => {
+    const line = commandText(command);
+    const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
+    if (message2) return [{ line, message: message2 }];
+    if (command.name === "rollback") return [];
+    if ("worker" in command && plan?.workers.some((w) => w.id === command.worker)) return [];
+    return checkCommands({
+      commands: [command],
+      snapshot: set4.home,
+      config: config3,
+      now,
+      ...at ? { at } : {}
+    });
+  });
+}
+function messageElsewhere(worker, repository) {
+  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
+}
+function setProblem({
+  set: set4,
+  command,
+  author,
+  config: config3,
+  across,
+  plan
+}) {
+  const home = set4.homeRepository;
+  if ("worker" in command) {
+    const worker = plan?.workers.find((one) => one.id === command.worker);
+    if (!worker) return null;
+    const repository = repositoryOf(worker, home);
+    if (!canWrite(set4, repository, author))
+      return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+    const message2 = command.name === "steer" || command.name === "queue";
+    return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
+  }
+  const repositories = repositoriesOf(set4, { name: command.name, config: config3, across });
+  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
+  if (command.name === "rollback" && repositories.length <= 1)
+    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
+  if (cannot.length === 0) return null;
+  const names2 = cannot.map((repository) => code(repository)).join(", ");
+  switch (command.name) {
+    case "approve":
+    case "replan":
+    case "rollback":
+      return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
+    default:
+      return `it applies only in the repositories ${author} can write; not in ${names2}.`;
+  }
+}
+
+// src/core/change-set/decide-links.ts
+function decideDeliveries(decisions) {
+  return decisions.flatMap((decision) => {
+    const { snapshot } = decision;
+    const outside = snapshot.changeSet?.outside.repositories ?? {};
+    if (!snapshot.integration || snapshot.plan.kind !== "valid") return [];
+    return Object.entries(outside).flatMap(([worker, from]) => {
+      if (snapshot.completions[worker]) return [];
+      const source = decisions.find((one) => one.repository === from);
+      const merged = source?.snapshot.pulls.some(
+        (p) => p.worker === worker && p.state === "merged"
+      );
+      const read = source?.snapshot.completions[worker];
+      if (!merged || read?.kind !== "valid") return [];
+      return [
+        {
+          kind: "deliver-report",
+          repository: decision.repository,
+          from,
+          worker,
+          completion: read.completion
+        }
+      ];
+    });
+  });
+}
+function releasedFinals(set4, after2) {
+  const merged = (repo) => memberOf(set4, repo)?.final?.state === "merged";
+  const rolledBack = rollbackOf(set4) !== null;
+  return new Set(
+    set4.members.filter((member) => !rolledBack && (after2.get(member.repository) ?? []).every(merged)).map((member) => member.repository)
+  );
+}
+function decideChecks(set4, { after: after2, released }) {
+  return set4.members.flatMap((member) => {
+    const repo = member.repository;
+    const waitsOn = (after2.get(repo) ?? []).filter(
+      (other) => memberOf(set4, other)?.final?.state !== "merged"
+    );
+    const finals = checkOf(member, member.final, released.has(repo), {
+      released: "Everything this change set lands before it has merged: merge it.",
+      pending: rollbackOf(set4) ? "The change set was rolled back: this pull request must not merge." : `Waits for the final pull requests of ${waitsOn.join(", ")} to merge first.`
+    });
+    const dependents = landsAfter(after2, repo).filter(
+      (other) => (after2.get(other) ?? []).includes(repo)
+    );
+    const revertReleased = dependents.every((other) => {
+      const them2 = memberOf(set4, other);
+      return them2?.final?.state !== "merged" || them2.revert?.state === "merged";
+    });
+    const reverts = checkOf(member, member.revert, revertReleased, {
+      released: "Every repository that built on this one is reverted: merge it.",
+      pending: `Waits for the reverts of ${dependents.join(", ")} to merge first.`
+    });
+    return [...finals, ...reverts];
+  });
+}
+function checkOf(member, pull, released, summaries) {
+  if (pull?.state !== "open") return [];
+  const state = released ? "success" : "pending";
+  if (pull.check === state) return [];
+  return [
+    {
+      kind: "set-change-set-check",
+      repository: member.repository,
+      pull: pull.number,
+      sha: pull.sha,
+      state,
+      summary: summaries[state === "success" ? "released" : "pending"]
+    }
+  ];
+}
+function holdAutoMerge(actions, released) {
+  return released ? actions : actions.filter((action) => action.kind !== "enable-auto-merge");
+}
+function rollbackOf(set4) {
+  return set4.home.commands.find((info) => info.command.name === "rollback") ?? null;
+}
+function decideRollback({
+  set: set4,
+  plan,
+  order
+}) {
+  const rollback = rollbackOf(set4);
+  if (!rollback) return [];
+  return [...order].reverse().flatMap((repo) => {
+    const member = memberOf(set4, repo);
+    const final = member?.final;
+    if (!member || member.revert || final?.state !== "merged" || !final.mergeCommit) return [];
+    return [
+      {
+        kind: "open-revert",
+        repository: repo,
+        pull: final.number,
+        mergeCommit: final.mergeCommit,
+        title: `Revert [${set4.home.build}] ${neutralizeClosingKeywords(plan.title)}`,
+        body: [
+          `Reverts #${final.number}: the change set ${set4.homeRepository}#${set4.home.issue.number} is rolled back by @${rollback.author}'s \`/rollback\`.`,
+          "",
+          "The reverts land in the reverse order of the final pull requests: the check `baton/change-set` holds this one until every repository that built on this one is reverted."
+        ].join("\n")
+      }
+    ];
+  });
+}
+function decideClose(set4) {
+  const all = set4.members.length > 0 && set4.members.every((m) => m.final?.state === "merged");
+  return all && set4.home.issue.state === "open" && !rollbackOf(set4) ? [{ kind: "close-set-issue" }] : [];
+}
+function setNotices(set4, {
+  released,
+  people,
+  budget
+}) {
+  const needs = set4.members.flatMap((member) => {
+    const final = member.final;
+    if (final?.state !== "open" || !released.has(member.repository)) return [];
+    return [
+      {
+        key: noticeKey(noticePrefix(member.repository), "final-pull", final.number),
+        text: `📦 ${member.repository}'s final pull request ${final.url} is ready to merge: every repository it lands after has merged.`
+      }
+    ];
+  });
+  if (budget)
+    needs.push({
+      key: noticeKey("budget", budget.maxUsd),
+      text: `💸 The change set is paused: its sessions, in every repository, have cost ${formatUsd(budget.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(budget.maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in this repository's \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  const posted = new Set(set4.home.notices ?? []);
+  return needs.filter((need) => !posted.has(need.key)).map((need) => ({
+    kind: "notice",
+    key: need.key,
+    body: [noticeMarker(set4.home.build, need.key), `${mentions(people)}${need.text}`].join("\n"),
+    reviewers: null
+  }));
+}
+function memberOf(set4, repository) {
+  return set4.members.find((member) => member.repository === repository);
+}
+
+// src/core/change-set/decide-member.ts
+var SET_NEEDS = /^(budget|final-pull|plan-ready)\//;
+function decideMember({
+  set: set4,
+  member,
+  plan,
+  changeSet,
+  config: config3,
+  now
+}) {
+  const facts = set4.repositories.find((one) => one.name === member.repository);
+  const own2 = facts?.config ?? { ok: true, config: defaultConfig() };
+  const snapshot = memberSnapshot({ set: set4, member, plan, changeSet });
+  const settings = memberConfig(own2, config3);
+  const decided2 = decide({ snapshot, config: settings, now });
+  const last = decided2.at(-1);
+  if (last?.kind !== "render-status") throw new Error("decide ends with the status");
+  const actions = [];
+  const notices2 = [];
+  for (const action of decided2.slice(0, -1)) {
+    if (action.kind === "notice") notices2.push(...routeNotice(action, set4, member.repository));
+    else if (action.kind === "dispatch" && action.request.role === "plan")
+      actions.push({ ...action, request: { ...action.request, views: true } });
+    else if (!ISSUE_ONLY.has(action.kind)) actions.push(action);
+  }
+  return {
+    repository: member.repository,
+    snapshot,
+    actions,
+    notices: notices2,
+    view: last.view,
+    config: settings
+  };
+}
+var ISSUE_ONLY = /* @__PURE__ */ new Set([
+  "create-mirror",
+  "retitle-issue",
+  "close-sub-issue",
+  "reopen-sub-issue"
+]);
+function routeNotice(action, set4, repository) {
+  if (SET_NEEDS.test(action.key)) return [];
+  const shared = action.key.startsWith("installation-daily-budget/");
+  const key = shared ? action.key : `${noticePrefix(repository)}/${action.key}`;
+  const [first = "", ...rest] = action.body.split("\n");
+  const body = findNotice(first) ? [noticeMarker(set4.home.build, key), ...rest].join("\n") : action.body;
+  return [{ kind: "notice", key, body, reviewers: null }];
+}
+
+// src/core/change-set/outside.ts
+function outsideOf({
+  plan,
+  home,
+  member,
+  decided: decided2
+}) {
+  const elsewhere = outsideDependencies(plan, member.repository, home);
+  const done = [...elsewhere].flatMap(([worker, repository]) => {
+    const row = rowOf(decided2, repository, worker);
+    const merged = row?.state === "merged" && member.snapshot.completions[worker] !== void 0;
+    return merged || row?.state === "skipped" ? [worker] : [];
+  });
+  const chains = dependentChainLengths(plan.workers);
+  const mine = plan.workers.filter((worker) => !elsewhere.has(worker.id)).map((w) => w.id);
+  return {
+    done,
+    repositories: Object.fromEntries(elsewhere),
+    chains: Object.fromEntries(mine.map((id) => [id, chains.get(id) ?? 1]))
+  };
+}
+function rowOf(decided2, repository, worker) {
+  const view = decided2.find((one) => one.repository === repository)?.view;
+  const progress = view?.phase === "running" || view?.phase === "done" || view?.phase === "cancelled" ? view.progress : null;
+  return progress?.workers.find((row) => row.id === worker) ?? null;
+}
+
+// src/core/change-set/set-problems.ts
+function setProblems({
+  set: set4,
+  plan,
+  config: config3,
+  across
+}) {
+  const home = set4.homeRepository;
+  const listed = new Set(config3.changeSets.repositories);
+  const touched = planRepositories(plan, home);
+  const outside = touched.filter((repo) => repo !== home);
+  if (!across)
+    return outside.length > 0 ? [
+      `The plan names ${names(outside)}, but this build is planned for ${home} alone: whoever labelled the issue cannot write every repository of \`changeSets.repositories\`. A person who can write them all adds the label again, or \`/replan\` keeps the workers in ${home}.`
+    ] : [];
+  const problems = [];
+  for (const worker of plan.workers) {
+    const repo = repositoryOf(worker, home);
+    if (repo !== home && !listed.has(repo))
+      problems.push(
+        `${worker.id} names ${repo}, which \`changeSets.repositories\` in .github/${CONFIG_FILE} does not list; list it there, or give the worker a repository that is listed.`
+      );
+  }
+  for (const repo of outside.filter((name) => listed.has(name)))
+    problems.push(
+      ...repositoryProblems(
+        set4.repositories.find((one) => one.name === repo),
+        repo
+      )
+    );
+  const order = repositoryOrder(plan, home);
+  if (!order.ok)
+    problems.push(
+      `The repositories depend on each other in a circle (${[...order.cycle, order.cycle[0]].join(" → ")}), so no order can land their final pull requests; move the workers so that one repository only builds on the other.`
+    );
+  problems.push(...consentProblems(set4, touched));
+  if (buildTypeOf(plan) !== "code")
+    problems.push(
+      `A change set is a code build; a ${buildTypeOf(plan)} build runs in one repository: keep its workers in ${home}.`
+    );
+  if (plan.workers.some((worker) => worker.sub_issue !== void 0 || worker.loop !== void 0))
+    problems.push(
+      "A change set does not run plans of sub-issues or improvement loops; keep those workers in one repository."
+    );
+  return problems;
+}
+function repositoryProblems(facts, name) {
+  if (!facts?.installed)
+    return [
+      `${name} is not in this app's installation: install the app on it (the same installation as this repository), or move its workers.`
+    ];
+  if (!facts.workflow)
+    return [
+      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx baton setup --repo ${name}\`).`
+    ];
+  if (facts.config && !facts.config.ok)
+    return [
+      `${name}'s .github/${CONFIG_FILE} has problems (${facts.config.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}); fix them on its default branch.`
+    ];
+  return [];
+}
+function consentProblems(set4, touched) {
+  const home = set4.homeRepository;
+  return touched.flatMap((repo) => {
+    const facts = set4.repositories.find((one) => one.name === repo);
+    if (repo === home || !facts?.installed || facts.visibility === "public") return [];
+    const shares = new Set(facts.config?.ok ? facts.config.config.changeSets.shareWith : []);
+    const missing = touched.filter((other) => other !== repo && !shares.has(other));
+    if (missing.length === 0) return [];
+    return [
+      `${repo} is ${facts.visibility ?? "not public"}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+    ];
+  });
+}
+function names(repositories) {
+  return repositories.join(", ");
+}
+
+// src/core/change-set/set-view.ts
+function plannedSetView({
+  set: set4,
+  plan,
+  order,
+  after: after2,
+  config: config3,
+  planning
+}) {
+  return {
+    home: set4.homeRepository,
+    repositories: order.map((name) => {
+      const slice = sliceOf(plan, name, set4.homeRepository);
+      return {
+        ...lineBase(set4, name, after2),
+        workers: slice.workers.length,
+        done: 0,
+        estimateUsd: estimateBuild({ plan: slice, config: configOf(set4, name, config3) }).usd,
+        state: "planned",
+        note: null
+      };
+    }),
+    ...planning ? { planning } : {}
+  };
+}
+function runningSetView({
+  set: set4,
+  order,
+  after: after2,
+  decisions,
+  released,
+  rollback
+}) {
+  const repositories = order.map((name) => {
+    const member = set4.members.find((one) => one.repository === name);
+    const decision = decisions.find((one) => one.repository === name);
+    const rows = decision ? rowsOf(decision.view) : [];
+    const { state, note } = lineState({ set: set4, member, decision, after: after2.get(name) ?? [] });
+    return {
+      ...lineBase(set4, name, after2),
+      workers: rows.length,
+      done: rows.filter((row) => row.state === "merged" || row.state === "skipped").length,
+      branch: member?.snapshot.integration ? {
+        label: integrationBranch(member.snapshot.build),
+        url: `${urlOf(set4, name)}/tree/${integrationBranch(member.snapshot.build)}`
+      } : null,
+      state,
+      note,
+      final: member?.final ? gated(member.final) : null,
+      released: released.has(name),
+      revert: member?.revert ? gated(member.revert) : null
+    };
+  });
+  return { home: set4.homeRepository, repositories, rollback: rollback ?? null };
+}
+function setProgress({
+  set: set4,
+  plan,
+  decisions,
+  home,
+  config: config3
+}) {
+  const progresses = decisions.flatMap((one) => {
+    const progress = progressOf(one.view);
+    return progress ? [{ repository: one.repository, progress }] : [];
+  });
+  const shown = /* @__PURE__ */ new Map();
+  for (const { repository, progress } of progresses)
+    for (const row of progress.workers) shown.set(row.id, relabel(row, repository));
+  const rows = plan.workers.map((worker) => shown.get(worker.id) ?? startingRow(worker, set4.homeRepository)).sort((a, b) => compareWorkerIds(a.id, b.id));
+  const totals = sumTotals([home.ledger.total, ...progresses.map((one) => one.progress.totals)]);
+  const maxUsd = config3.budget.maxUsd;
+  const daily = progresses.flatMap((one) => one.progress.budget.daily ?? []);
+  return {
+    build: set4.home.build,
+    issue: set4.home.issue.number,
+    title: plan.title,
+    workers: rows,
+    totals: {
+      ...totals,
+      merged: rows.filter((row) => row.state === "merged").length,
+      skipped: rows.filter((row) => row.state === "skipped").length,
+      total: rows.length,
+      byRole: sumRoles([
+        home.ledger.byRole,
+        ...progresses.map((one) => one.progress.totals.byRole)
+      ])
+    },
+    paused: progresses.find((one) => one.progress.paused)?.progress.paused ?? null,
+    budget: {
+      maxUsd,
+      reached: maxUsd !== null && totals.costUsd >= maxUsd,
+      ...daily.length > 0 ? { daily } : {}
+    },
+    finalPull: null,
+    history: home.history,
+    links: home.links
+  };
+}
+function setPhase(decisions) {
+  const phases = decisions.map((one) => one.view.phase);
+  if (phases.length > 0 && phases.every((phase) => phase === "done")) return "done";
+  if (phases.some((phase) => phase === "cancelled") && phases.every(ended)) return "cancelled";
+  return "running";
+}
+function ended(phase) {
+  return phase === "done" || phase === "cancelled";
+}
+function lineBase(set4, name, after2) {
+  return {
+    name,
+    url: urlOf(set4, name),
+    after: after2.get(name) ?? [],
+    branch: null,
+    final: null,
+    released: false,
+    revert: null
+  };
+}
+function urlOf(set4, name) {
+  return set4.repositories.find((one) => one.name === name)?.url ?? `https://github.com/${name}`;
+}
+function configOf(set4, name, fallback) {
+  const read = set4.repositories.find((one) => one.name === name)?.config;
+  return read?.ok ? read.config : fallback;
+}
+function gated(pull) {
+  return { number: pull.number, url: pull.url, state: pull.state };
+}
+function lineState({
+  set: set4,
+  member,
+  decision,
+  after: after2
+}) {
+  const view = decision?.view;
+  if (member?.final?.state === "merged" || view?.phase === "done")
+    return { state: "merged", note: null };
+  if (!view) return { state: "starting", note: null };
+  switch (view.phase) {
+    case "cancelled":
+      return { state: "cancelled", note: null };
+    case "planning":
+      return { state: "starting", note: "its part of the plan is being copied over" };
+    case "plan-failed":
+      return { state: "attention", note: "copying its part of the plan failed: re-run its run" };
+    case "config-invalid":
+      return { state: "attention", note: "its .github/baton.yml has problems" };
+    case "missing-workflow":
+      return { state: "attention", note: "Baton's workflow is missing there" };
+    default:
+      break;
+  }
+  const final = member?.final;
+  if (final?.state === "open") {
+    const waiting = after2.filter(
+      (repo) => set4.members.find((one) => one.repository === repo)?.final?.state !== "merged"
+    );
+    return {
+      state: "landing",
+      note: waiting.length > 0 ? `waits for ${waiting.join(", ")}` : "ready to merge"
+    };
+  }
+  const rows = rowsOf(view);
+  const stuck = rows.find((row) => row.state === "failed" || row.state === "needs-human");
+  if (stuck)
+    return {
+      state: "attention",
+      note: `${stuck.id} ${stuck.state === "failed" ? "failed" : "needs a person"}`
+    };
+  const waitsOutside = rows.length > 0 && rows.every(
+    (row) => row.state === "waiting" || row.state === "merged" || row.state === "skipped"
+  );
+  const holders = waitsOutside ? after2.filter((repo) => isHeld(set4, repo)) : [];
+  if (holders.length > 0) return { state: "held", note: `held by ${holders.join(", ")}` };
+  return { state: "running", note: null };
+}
+function isHeld(set4, repo) {
+  const member = set4.members.find((one) => one.repository === repo);
+  return member?.final?.state === "closed" || member?.snapshot.finalPull?.state === "closed";
+}
+function progressOf(view) {
+  if (view.phase === "running") return view.progress;
+  if (view.phase === "done" || view.phase === "cancelled") return view.progress;
+  return null;
+}
+function rowsOf(view) {
+  return progressOf(view)?.workers ?? [];
+}
+function relabel(row, repository) {
+  return {
+    ...row,
+    repository,
+    ...row.pull ? { pull: { ...row.pull, label: `${repository}${row.pull.label}` } } : {}
+  };
+}
+function startingRow(worker, home) {
+  return {
+    id: worker.id,
+    title: worker.title,
+    dependsOn: worker.depends_on,
+    state: "waiting",
+    note: null,
+    hint: null,
+    run: null,
+    pull: null,
+    attempts: 0,
+    tokens: null,
+    costUsd: null,
+    sessions: 0,
+    rounds: [],
+    engine: worker.engine ?? "baton",
+    repository: repositoryOf(worker, home)
+  };
+}
+function sumTotals(tallies) {
+  return tallies.reduce(
+    (sum, one) => ({
+      tokens: sum.tokens + one.tokens,
+      costUsd: sum.costUsd + one.costUsd,
+      sessions: sum.sessions + one.sessions,
+      estimated: sum.estimated + one.estimated
+    }),
+    { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 }
+  );
+}
+function sumRoles(all) {
+  const [first, ...rest] = all;
+  if (!first) throw new Error("no ledger");
+  const roles = Object.keys(first);
+  return Object.fromEntries(
+    roles.map((role) => [role, sumTotals([first[role], ...rest.map((one) => one[role])])])
+  );
+}
+
+// src/core/change-set/decide-set.ts
+function decideSet({
+  set: set4,
+  config: config3,
+  now
+}) {
+  if (!config3.ok) return alone(set4, set4.home, decide({ snapshot: set4.home, config: config3, now }));
+  const settings = config3.config;
+  const across = plansAcross(set4, settings);
+  const read = set4.home.plan;
+  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, set4.homeRepository) ? setProblems({ set: set4, plan: read.plan, config: settings, across }) : [];
+  const home = setHome(set4, { commands: setCommands(set4, { config: settings, across }), problems });
+  const ctx = makeContext({ snapshot: home, config: settings, now });
+  const order = read.kind === "valid" ? repositoryOrder(read.plan, set4.homeRepository) : null;
+  const approved = decidePlanning(ctx).kind === "build" && home.workflowInstalled;
+  const isSet = read.kind === "valid" && isChangeSetPlan(read.plan, set4.homeRepository);
+  if (!isSet || !approved || read.kind !== "valid" || !order?.ok) {
+    const actions = decide({ snapshot: home, config: config3, now }).map(
+      (action) => action.kind === "dispatch" && action.request.role === "plan" && across ? { ...action, request: { ...action.request, views: true } } : action
+    );
+    const planned = isSet && read.kind === "valid" && order?.ok && problems.length === 0 ? plannedSetView({ set: set4, plan: read.plan, ...order, config: settings }) : null;
+    const planning = planningLine2(set4, settings, across);
+    return alone(set4, home, withPlanned(actions, { planned, planning, home: set4.homeRepository }));
+  }
+  const plan = { plan: read.plan, sha: read.sha };
+  const released = releasedFinals(set4, order.after);
+  const decisions = decideMembers({ set: set4, plan, order: order.order, after: order.after, ctx, now });
+  for (const decision of decisions)
+    decision.actions = holdAutoMerge(decision.actions, released.has(decision.repository));
+  const links = [
+    ...decideDeliveries(decisions),
+    ...decideChecks(set4, { after: order.after, released }),
+    ...decideRollback({ set: set4, plan: read.plan, order: order.order }),
+    ...decideClose(set4)
+  ];
+  const progress = setProgress({
+    set: set4,
+    plan: read.plan,
+    decisions,
+    home: { ledger: ctx.ledger, history: ctx.commands.history.map(entryOf), links: ctx.links },
+    config: settings
+  });
+  const rollback = rollbackOf(set4);
+  const changeSet = runningSetView({
+    set: set4,
+    ...order,
+    decisions,
+    released,
+    rollback: rollback ? { by: rollback.author, at: rollback.createdAt } : null
+  });
+  const phase = setPhase(decisions);
+  const view = setViewOf({ set: set4, phase, progress, decisions, changeSet });
+  const maxUsd = settings.budget.maxUsd;
+  const notices2 = [
+    ...decisions.flatMap((decision) => decision.notices),
+    ...setNotices(set4, {
+      released,
+      people: notified(ctx),
+      budget: maxUsd !== null && progress.totals.costUsd >= maxUsd ? { maxUsd, spentUsd: progress.totals.costUsd } : null
+    })
+  ];
+  const ended2 = phase !== "running" ? withCleanUp(ctx, { actions: [], view }).actions : [];
+  const homeActions = [...unique2(notices2), ...ended2, { kind: "render-status", view }];
+  return {
+    builds: [
+      { repository: set4.homeRepository, snapshot: home, actions: homeActions },
+      ...decisions.map((one) => ({
+        repository: one.repository,
+        snapshot: one.snapshot,
+        actions: one.actions,
+        config: one.config
+      }))
+    ],
+    links,
+    view
+  };
+}
+function decideMembers({
+  set: set4,
+  plan,
+  order,
+  after: after2,
+  ctx,
+  now
+}) {
+  const spent = new Map(
+    set4.members.map((member) => [
+      member.repository,
+      buildLedger(normalizeSnapshot(member.snapshot)).total.costUsd
+    ])
+  );
+  const total = ctx.ledger.total.costUsd + [...spent.values()].reduce((a, b) => a + b, 0);
+  const decisions = [];
+  for (const repository of order) {
+    const member = set4.members.find((one) => one.repository === repository);
+    if (!member) continue;
+    const changeSet = memberOfSet({
+      set: set4,
+      order,
+      after: after2.get(repository) ?? [],
+      outside: outsideOf({ plan: plan.plan, home: set4.homeRepository, member, decided: decisions }),
+      spentElsewhereUsd: total - (spent.get(repository) ?? 0)
+    });
+    decisions.push(decideMember({ set: set4, member, plan, changeSet, config: ctx.config, now }));
+  }
+  return decisions;
+}
+function setViewOf({
+  set: set4,
+  phase,
+  progress,
+  decisions,
+  changeSet
+}) {
+  const build = set4.home.build;
+  if (phase === "done") return { phase, build, progress, changeSet };
+  if (phase === "cancelled") {
+    const cancelled = decisions.find((one) => one.view.phase === "cancelled")?.view;
+    const cancelledBy = cancelled?.phase === "cancelled" ? cancelled.cancelledBy : null;
+    return { phase, build, progress, cancelledBy, changeSet };
+  }
+  return { phase, build, progress, changeSet };
+}
+function alone(set4, snapshot, actions) {
+  const last = actions.at(-1);
+  if (last?.kind !== "render-status") throw new Error("decide ends with the status");
+  return {
+    builds: [{ repository: set4.homeRepository, snapshot, actions }],
+    links: [],
+    view: last.view
+  };
+}
+function withPlanned(actions, {
+  planned,
+  planning,
+  home
+}) {
+  const last = actions.at(-1);
+  if (last?.kind !== "render-status") return actions;
+  const listed = planning.repositories.length > 0;
+  const changeSet = planned ? { ...planned, planning } : listed && (last.view.phase === "planning" || !planning.across) ? { home, repositories: [], planning } : null;
+  const view = changeSet ? { ...last.view, changeSet } : last.view;
+  return [...actions.slice(0, -1), { kind: "render-status", view }];
+}
+function planningLine2(set4, config3, across) {
+  const repositories = config3.changeSets.repositories;
+  return across ? { across, repositories } : {
+    across,
+    repositories,
+    why: `Planned for ${set4.homeRepository} alone: whoever labelled the issue cannot write every repository of changeSets.repositories (${repositories.join(", ")}).`
+  };
+}
+function entryOf(info) {
+  return { author: info.author, text: commandText(info.command), at: info.createdAt };
+}
+function unique2(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // src/github/observe/read-repo-usage.ts
@@ -59403,6 +61017,392 @@ async function readDaySpend(ctx, {
     spend.forged.push(...day.forged);
   }
   return spend;
+}
+
+// src/github/change-set/act-set.ts
+async function actSet(ctx, { links, build, log }) {
+  const outcomes = [];
+  for (const link2 of links) {
+    try {
+      outcomes.push(await withReason("change-set", () => actLink(ctx, { link: link2, build })));
+    } catch (error62) {
+      log.error({ err: error62, link: link2.kind, buildId: build }, `baton: ${link2.kind} failed`);
+      outcomes.push({
+        link: link2,
+        result: "failed",
+        detail: `${statusOf(error62) ?? ""} ${messageOf(error62)}`.trim()
+      });
+    }
+  }
+  return outcomes;
+}
+async function actLink(ctx, { link: link2, build }) {
+  const member = memberBuildId(build, `${ctx.owner}/${ctx.repo}`);
+  switch (link2.kind) {
+    case "deliver-report":
+      return deliverReport(await contextOf(ctx, link2.repository), { link: link2, member });
+    case "set-change-set-check": {
+      const there = await contextOf(ctx, link2.repository);
+      await there.octokit.rest.checks.create({
+        owner: there.owner,
+        repo: there.repo,
+        name: CHANGE_SET_CHECK_NAME,
+        head_sha: link2.sha,
+        ...link2.state === "success" ? { status: "completed", conclusion: "success" } : { status: "in_progress" },
+        output: { title: link2.state === "success" ? "Released" : "Waiting", summary: link2.summary }
+      });
+      return { link: link2, result: "done" };
+    }
+    case "open-revert":
+      return openRevert(await contextOf(ctx, link2.repository), { link: link2, member });
+    case "close-set-issue":
+      await ctx.octokit.rest.issues.update({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: Number(build.slice(0, build.indexOf("-"))),
+        state: "closed",
+        state_reason: "completed"
+      });
+      return { link: link2, result: "done" };
+    default: {
+      const _exhaustive = link2;
+      return _exhaustive;
+    }
+  }
+}
+async function deliverReport(ctx, { link: link2, member }) {
+  const text = `${JSON.stringify(link2.completion, null, 2)}
+`;
+  try {
+    const { data } = await ctx.octokit.rest.repos.createOrUpdateFileContents({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      path: completionPath(member, link2.worker),
+      branch: integrationBranch(member),
+      message: `${link2.worker} merged in ${link2.from}: its report, for the workers here that build on it`,
+      content: Buffer.from(text).toString("base64")
+    });
+    return { link: link2, result: "done", ...data.commit.sha ? { commit: data.commit.sha } : {} };
+  } catch (error62) {
+    if (statusOf(error62) === 422) return { link: link2, result: "unchanged", detail: messageOf(error62) };
+    throw error62;
+  }
+}
+async function openRevert(ctx, { link: link2, member }) {
+  const { owner, repo } = ctx;
+  const branch = revertBranch(member);
+  const { data: merge5 } = await ctx.octokit.rest.git.getCommit({
+    owner,
+    repo,
+    commit_sha: link2.mergeCommit
+  });
+  const parent = merge5.parents[0]?.sha;
+  if (!parent) return { link: link2, result: "failed", detail: "the merge has no parent" };
+  const { data: before } = await ctx.octokit.rest.git.getCommit({
+    owner,
+    repo,
+    commit_sha: parent
+  });
+  const { data: revert } = await ctx.octokit.rest.git.createCommit({
+    owner,
+    repo,
+    message: `Revert "${link2.title.replace(/^Revert /, "")}"
+
+This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
+    tree: before.tree.sha,
+    parents: [link2.mergeCommit]
+  });
+  try {
+    await ctx.octokit.rest.git.createRef({
+      owner,
+      repo,
+      ref: `refs/heads/${branch}`,
+      sha: revert.sha
+    });
+  } catch (error62) {
+    if (statusOf(error62) !== 422) throw error62;
+  }
+  const { data: repository } = await ctx.octokit.rest.repos.get({ owner, repo });
+  let conflict = false;
+  try {
+    await ctx.octokit.rest.repos.merge({
+      owner,
+      repo,
+      base: branch,
+      head: repository.default_branch
+    });
+  } catch (error62) {
+    if (statusOf(error62) !== 409) throw error62;
+    conflict = true;
+  }
+  const body = conflict ? `${link2.body}
+
+⚠️ The default branch moved since, and merging it into this revert conflicts: a person resolves it on \`${branch}\`.` : link2.body;
+  try {
+    await ctx.octokit.rest.pulls.create({
+      owner,
+      repo,
+      title: link2.title,
+      body,
+      head: branch,
+      base: repository.default_branch
+    });
+  } catch (error62) {
+    if (statusOf(error62) === 422) return { link: link2, result: "unchanged", detail: "already open" };
+    throw error62;
+  }
+  return { link: link2, result: "done" };
+}
+
+// src/github/change-set/observe-set.ts
+async function observeSet(ctx, {
+  home,
+  config: config3,
+  since,
+  freshFrom,
+  read
+}) {
+  const homeRepository = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const plan = home.plan.kind === "valid" ? home.plan.plan : null;
+  const names2 = plan && isChangeSetPlan(plan, homeRepository) ? planRepositories(plan, homeRepository) : [];
+  const listed = names2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
+  const reachable = names2.flatMap((name) => {
+    const found = listed.get(name);
+    return found ? [found] : [];
+  });
+  const repositories = reachable.map(
+    (repo) => ({
+      name: repo.name,
+      nodeId: repo.nodeId,
+      defaultBranch: repo.defaultBranch
+    })
+  );
+  membersSeen.note(buildKey(ctx, home.build), repositories);
+  const members2 = await readMembers(ctx, {
+    member: memberBuildId(home.build, homeRepository),
+    issue: home.issue.number,
+    since,
+    repositories,
+    ...freshFrom === void 0 ? {} : { freshFrom },
+    ...read ? { read } : {}
+  });
+  const facts = await Promise.all(
+    names2.map(
+      (name) => factsOf(ctx, {
+        name,
+        listed: listed.get(name),
+        member: members2.find((one) => one.repository === name),
+        home: name === homeRepository ? config3 : null
+      })
+    )
+  );
+  const asked = config3.ok ? writersAsked({
+    home,
+    config: config3.config,
+    homeRepository,
+    merged: members2.filter((m) => m.final?.state === "merged").map((m) => m.repository)
+  }) : /* @__PURE__ */ new Map();
+  return {
+    home,
+    homeRepository,
+    repositories: facts,
+    members: members2,
+    writers: await readWriters(ctx, asked)
+  };
+}
+async function installationRepositories(ctx) {
+  const listed = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /installation/repositories",
+    params: { per_page: 100 },
+    // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.
+    scope: `installation ${ctx.installationId ?? ctx.owner} change-set`,
+    pick: (data) => (data?.repositories ?? []).map(
+      (repo) => ({
+        name: repo.full_name.toLowerCase(),
+        nodeId: repo.node_id,
+        defaultBranch: repo.default_branch,
+        visibility: repo.visibility ?? (repo.private ? "private" : "public"),
+        url: repo.html_url
+      })
+    )
+  });
+  return new Map(listed.map((repo) => [repo.name, repo]));
+}
+async function factsOf(ctx, {
+  name,
+  listed,
+  member,
+  home
+}) {
+  const url2 = listed?.url ?? `https://github.com/${name}`;
+  if (!listed || !member)
+    return { name, url: url2, installed: false, workflow: false, visibility: null, config: null };
+  const there = await contextOf(ctx, name);
+  const sha = member.snapshot.repo.defaultSha;
+  return {
+    name,
+    url: url2,
+    installed: true,
+    workflow: member.snapshot.workflowInstalled,
+    visibility: listed.visibility,
+    config: home ?? (sha ? await loadConfigAt(there, sha) : null)
+  };
+}
+var SET_PERMISSION_TTL_MS = 30 * 6e4;
+async function readWriters(ctx, asked) {
+  const writers = {};
+  for (const [login, repositories] of asked) {
+    for (const repository of repositories) {
+      const there = await contextOf(ctx, repository);
+      const allowed = await hasWriteAccess(there, login, { ttlMs: SET_PERMISSION_TTL_MS });
+      writers[repository] = { ...writers[repository], [login]: allowed };
+    }
+  }
+  return writers;
+}
+
+// src/github/change-set/reconcile-set.ts
+async function reconcileSet(ctx, request2) {
+  const { log } = request2;
+  const first = await setPass(ctx, request2);
+  if (request2.config.ok)
+    await withReason(
+      "notice",
+      () => answerSetCommands(ctx, { set: first.set, config: request2.config, request: request2 })
+    );
+  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
+  const { read: _first, ...again } = request2;
+  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
+  const passes = last === first ? [first] : [first, last];
+  const outcomes = passes.flatMap((pass) => pass.outcomes);
+  const links = passes.flatMap((pass) => pass.links);
+  const { set: set4, decision } = last;
+  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
+  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const rendered = await act(ctx, {
+    snapshot: set4.home,
+    actions: lostRace && !set4.home.statusComment ? [] : render,
+    log,
+    ...budget,
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
+  });
+  log.info(
+    {
+      buildId: set4.home.build,
+      repositories: set4.members.map((member) => member.repository),
+      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
+      links: links.map(describeLink)
+    },
+    "baton: reconciled the change set"
+  );
+  return {
+    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
+    builds: decision.builds.map((build) => ({
+      repository: build.repository,
+      snapshot: build.snapshot,
+      actions: build.actions,
+      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      ...build.config ? { config: build.config } : {}
+    }))
+  };
+}
+async function setPass(ctx, request2) {
+  const { observed, config: config3, now, log } = request2;
+  const read = await observeSet(ctx, {
+    home: observed.snapshot,
+    config: config3,
+    since: observed.runsSince,
+    freshFrom: request2.freshFrom,
+    ...request2.read ? { read: request2.read } : {}
+  });
+  const set4 = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const decision = decideSet({ set: set4, config: config3, now });
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const outcomes = [];
+  const byRepository = /* @__PURE__ */ new Map();
+  for (const build of decision.builds) {
+    const there = await contextOf(ctx, build.repository);
+    const writes = build.actions.filter((action) => action.kind !== "render-status");
+    if (writes.length === 0) continue;
+    const done = await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget });
+    outcomes.push(...done);
+    byRepository.set(build.repository, [...byRepository.get(build.repository) ?? [], ...done]);
+  }
+  const links = await actSet(ctx, { links: decision.links, build: set4.home.build, log });
+  return { set: set4, decision, outcomes, byRepository, links };
+}
+function withDispatched(set4, request2) {
+  const { dispatched } = request2;
+  if (!dispatched) return set4;
+  return {
+    ...set4,
+    members: set4.members.map((member) => ({
+      ...member,
+      snapshot: withDispatchedRuns(
+        member.snapshot,
+        dispatched.get(member.repository) ?? [],
+        request2.now
+      )
+    }))
+  };
+}
+async function answerSetCommands(ctx, { set: set4, config: config3, request: request2 }) {
+  if (!config3.ok) return;
+  for (const answer of request2.answers ?? []) {
+    const info = set4.home.commands.find((one) => one.commentId === answer.commentId);
+    if (!info) continue;
+    const problems = checkSetCommands({
+      set: set4,
+      commands: answer.commands,
+      author: info.author,
+      config: config3.config,
+      now: request2.now,
+      at: info.createdAt
+    });
+    if (problems.length === 0) continue;
+    await ensureNote(ctx, {
+      number: answer.number,
+      key: `answer-${answer.commentId}`,
+      body: renderCommandErrors(problems)
+    });
+  }
+}
+async function withDaySpend(ctx, set4, request2) {
+  const members2 = await Promise.all(
+    set4.members.map(async (member) => {
+      const facts = set4.repositories.find((one) => one.name === member.repository);
+      const repoCap = facts?.config?.ok === true && facts.config.config.budget.dailyUsd !== null;
+      if (!repoCap && !request2.installationDailyUsd) return member;
+      const there = await contextOf(ctx, member.repository);
+      const { forged: _forged, ...spend } = await withReason(
+        "reconcile-read",
+        () => readDaySpend(there, {
+          now: request2.now,
+          repoCap,
+          installationCapUsd: request2.installationDailyUsd
+        })
+      );
+      return { ...member, snapshot: { ...member.snapshot, ...spend } };
+    })
+  );
+  return { ...set4, members: members2 };
+}
+function failedLinks(links) {
+  return links.flatMap(
+    ({ result, detail }) => result === "failed" ? [
+      {
+        action: { kind: "look-again", inMs: 0 },
+        result: "failed",
+        transient: true,
+        ...detail ? { detail } : {}
+      }
+    ] : []
+  );
+}
+function describeLink({ link: link2, result }) {
+  const where = "repository" in link2 ? ` ${link2.repository}` : "";
+  return `${link2.kind}${where}: ${result}`;
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -59560,33 +61560,6 @@ async function actOnOpenedFinal(ctx, pass) {
   const done = await actLater(ctx, pass, build, next);
   return { snapshot: build, outcomes: done };
 }
-function withDispatchedRuns(snapshot, outcomes, now) {
-  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
-  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
-    if (action.kind !== "dispatch" || result !== "done") return [];
-    const { role, worker, trigger } = action.request;
-    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
-    if (known) return [];
-    return [
-      {
-        id: run2?.id ?? --unknownId,
-        role,
-        worker: worker ?? null,
-        trigger: trigger ?? null,
-        status: "queued",
-        conclusion: null,
-        createdAt: now,
-        updatedAt: now,
-        url: run2?.url ?? ""
-      }
-    ];
-  });
-  const created = outcomes.some(
-    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
-  );
-  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
-  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
-}
 
 // src/github/reconcile/uncounted-usage.ts
 var said = remembered(/* @__PURE__ */ new Set());
@@ -59618,11 +61591,18 @@ async function observeOrSay(ctx, {
   build,
   issue: issue2,
   defaultBranch,
-  log
+  log,
+  freshFrom,
+  alongside
 }) {
-  const freshFrom = Date.now();
   try {
-    return await observeBuild(ctx, { build, issue: issue2, defaultBranch, freshFrom });
+    return await observeBuild(ctx, {
+      build,
+      issue: issue2,
+      defaultBranch,
+      freshFrom,
+      ...alongside ? { alongside } : {}
+    });
   } catch (error62) {
     const refusal = lastingRefusal(error62);
     if (!refusal) throw error62;
@@ -59643,7 +61623,17 @@ async function observeOrSay(ctx, {
 }
 async function reconcileBuild(ctx, request2) {
   const { build, issue: issue2, defaultBranch, now, log } = request2;
-  const observed = await observeOrSay(ctx, { build, issue: issue2, defaultBranch, log });
+  const freshFrom = Date.now();
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const alongside = membersSeen.alongside(buildKey(ctx, build), { build, home });
+  const observed = await observeOrSay(ctx, {
+    build,
+    issue: issue2,
+    defaultBranch,
+    log,
+    freshFrom,
+    ...alongside ? { alongside } : {}
+  });
   if (!request2.start && !existsOnGitHub(observed.snapshot)) {
     log.info(
       { buildId: build },
@@ -59652,6 +61642,12 @@ async function reconcileBuild(ctx, request2) {
     return [];
   }
   const config3 = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
+    const read = new Map(
+      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null])
+    );
+    return reconcileChangeSet(ctx, { request: request2, observed, config: config3, freshFrom, read });
+  }
   const subIssues = await readSubIssues(ctx, {
     issue: issue2,
     build,
@@ -59747,6 +61743,77 @@ async function reconcileBuild(ctx, request2) {
   log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
   return all;
 }
+async function reconcileChangeSet(ctx, {
+  request: request2,
+  observed,
+  config: config3,
+  freshFrom,
+  read
+}) {
+  const { now, log } = request2;
+  await withReason(
+    "status-edit",
+    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
+  );
+  const done = await reconcileSet(ctx, {
+    observed,
+    config: config3,
+    now,
+    log,
+    freshFrom,
+    read,
+    answers: request2.answers ?? [],
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
+    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
+    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
+  });
+  const ended2 = done.builds.flatMap(
+    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
+  );
+  const looks = done.builds.flatMap((build) => {
+    const runs = [
+      ...build.snapshot.runs,
+      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
+    ];
+    const snapshot = { ...build.snapshot, runs };
+    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap(
+      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
+    );
+    return [...look ? [look] : [], ...asked];
+  });
+  const soonest3 = looks.reduce(
+    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
+    null
+  );
+  if (request2.lastReads) noteMembers({ done, request: request2, runsSince: observed.runsSince });
+  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
+}
+function noteMembers({
+  done,
+  request: request2,
+  runsSince
+}) {
+  const clean = !done.outcomes.some((outcome) => outcome.result === "failed");
+  for (const build of done.builds) {
+    if (!build.config) continue;
+    const [owner = "", repo = ""] = build.repository.split("/");
+    const key = buildKey({ owner, repo }, build.snapshot.build);
+    const config3 = build.config;
+    const decided2 = decide({ snapshot: build.snapshot, config: config3, now: request2.now });
+    const view = decided2.at(-1);
+    request2.lastReads?.note(
+      key,
+      clean && view?.kind === "render-status" ? {
+        snapshot: build.snapshot,
+        config: config3,
+        view: JSON.stringify(view.view),
+        runsSince,
+        asked: decided2.slice(0, -1).map((action) => JSON.stringify(action))
+      } : null
+    );
+  }
+}
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
 }
@@ -59808,7 +61875,8 @@ async function repoContext(context, deps) {
     owner,
     repo,
     botLogin: await deps.botLogin(),
-    ...installationId ? { installationId } : {}
+    ...installationId ? { installationId } : {},
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
   };
 }
 function scheduleReconcile(ctx, {
@@ -59840,7 +61908,15 @@ function scheduleReconcile(ctx, {
     const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
     return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
   };
-  const again = (asStart = false) => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
+  const again = (asStart = false, news) => scheduleReconcile(ctx, {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    deliveryId,
+    start: asStart,
+    ...news ? { noNews: news } : {}
+  });
   const held2 = deps.heldEdits;
   const makeHeld = () => {
     void deps.queue.enqueue(
@@ -59969,7 +62045,13 @@ function timedLook(ctx, {
       [next],
       timedLook(ctx, { ref, defaultBranch, deps, log, deliveryId, start })
     );
-    const noNews = reads2 ? timedLookNoNews(ctx, { key, build: ref.build, reads: reads2, now: deps.now, rearm }) : void 0;
+    const noNews = reads2 ? setLookNoNews(ctx, {
+      build: ref.build,
+      reads: reads2,
+      now: deps.now,
+      withinMs: MAX_AGE_MS,
+      rearm: (next) => rearm(lookTimeOf(next))
+    }) ?? timedLookNoNews(ctx, { key, build: ref.build, reads: reads2, now: deps.now, rearm }) : void 0;
     scheduleReconcile(ctx, {
       ref,
       defaultBranch,
@@ -60053,6 +62135,7 @@ async function onIssueComment(context, deps) {
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
   const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
+  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
   const improves = !pull && parsed.commands.some((command) => command.name === "improve");
   const ref = found ?? (improves ? { build: buildIdFor(issue2.number, issue2.title), issue: issue2.number } : null);
   if (!ref) return;
@@ -60096,7 +62179,15 @@ async function onIssueComment(context, deps) {
       })
     );
   }
-  if (parsed.commands.length > 0) {
+  if (parsed.commands.length > 0 && set4) {
+    scheduleReconcile(set4, {
+      ref,
+      defaultBranch: await defaultBranchOf(set4),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
+  } else if (parsed.commands.length > 0) {
     scheduleFromDelivery(ctx, context, {
       ref,
       deps,
@@ -60112,20 +62203,36 @@ async function readPullHead(ctx, number4) {
     pull_number: number4
   });
   if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
-  const ref = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref);
-  if (!ref) return null;
+  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
+  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found) return null;
+  const { home, ...ref } = { home: void 0, ...found };
   const worker = data.head.ref.split("/").at(-1);
-  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker } : { ref };
+  const on = home ? { home } : {};
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/resync.ts
 async function findOpenBuilds(ctx) {
+  return (await findBranchBuilds(ctx)).builds;
+}
+async function findBranchBuilds(ctx) {
   const refs = await listMatchingRefs(ctx, "heads/baton/");
-  return refs.flatMap((ref) => {
+  const here = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const builds = [];
+  const sets = /* @__PURE__ */ new Map();
+  for (const ref of refs) {
     const branch = parseBatonBranch(ref.ref);
-    const issue2 = branch?.kind === "integration" ? parseBuildId(branch.build)?.issue : void 0;
-    return branch && issue2 ? [{ build: branch.build, issue: issue2 }] : [];
-  }).sort((a, b) => b.issue - a.issue);
+    if (branch?.kind !== "integration") continue;
+    const issue2 = parseBuildId(branch.build)?.issue;
+    if (issue2) builds.push({ build: branch.build, issue: issue2 });
+    const set4 = setOfMember(branch.build);
+    if (set4 && set4.home.toLowerCase() !== here) sets.set(`${set4.home} ${set4.build}`, set4);
+  }
+  return {
+    builds: builds.sort((a, b) => b.issue - a.issue),
+    sets: [...sets.values()].sort((a, b) => b.issue - a.issue)
+  };
 }
 
 // src/github/reconcile/echoes.ts
@@ -60150,22 +62257,33 @@ function runOfPayload(run2) {
   if (!name || run2.status !== "completed" || !run2.path?.endsWith(`/${WORKFLOW_FILE}`)) return null;
   return runInfoOf(run2, name);
 }
-function buildOfHints({ branches, runName }) {
+function buildOfHints({
+  branches,
+  runName
+}) {
   const fromRun = runName ? parseRunName(runName) : null;
   const issue2 = fromRun ? parseBuildId(fromRun.build)?.issue : void 0;
   if (fromRun && issue2) return { build: fromRun.build, issue: issue2 };
+  const setOfRun = setOfMember(fromRun?.build);
+  if (setOfRun) return setOfRun;
   for (const branch of branches) {
     const ref = buildOfBranch(branch);
     if (ref) return ref;
+    const member = parseBatonBranch(branch ?? "");
+    const set4 = setOfMember(member?.build);
+    if (set4) return set4;
   }
   return null;
 }
 async function onBuildEvent(context, { hints, deps }) {
-  const ref = buildOfHints(hints);
-  const defaultBranch = context.payload.repository?.default_branch;
-  if (!ref || !defaultBranch) return;
-  const ctx = await repoContext(context, deps);
-  const key = buildKey(ctx, ref.build);
+  const found = buildOfHints(hints);
+  const eventDefault = context.payload.repository?.default_branch;
+  if (!found || !eventDefault) return;
+  const here = await repoContext(context, deps);
+  const { home, ...ref } = found;
+  const ctx = home ? await contextOf(here, home) : here;
+  const defaultBranch = home ? await defaultBranchOf(ctx) : eventDefault;
+  const key = home ? buildKey(here, memberBuildId(ref.build, home)) : buildKey(ctx, ref.build);
   const noNews = deps.lastReads && noNewsOf(hints, deps.lastReads, key, deps.now);
   scheduleReconcile(ctx, {
     ref,
@@ -60179,8 +62297,19 @@ async function onBuildEvent(context, { hints, deps }) {
 async function onDefaultBranchPush(context, deps) {
   const ctx = await repoContext(context, deps);
   const defaultBranch = context.payload.repository.default_branch;
-  for (const ref of await findOpenBuilds(ctx)) {
+  const { builds, sets } = await findBranchBuilds(ctx);
+  for (const ref of builds) {
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
+  }
+  for (const { home, ...ref } of sets) {
+    const there = await contextOf(ctx, home);
+    scheduleReconcile(there, {
+      ref,
+      defaultBranch: await defaultBranchOf(there),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
   }
 }
 function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
@@ -60848,14 +62977,11 @@ async function createAppClient({
         throw error62;
       }
     },
-    async mintToken({ installationId, repositoryId, repository, permissions }) {
+    async mintToken({ installationId, repositoryId, repository, permissions, repositories }) {
+      const scope = repositories ? repositories.length > 0 ? { repositories } : {} : repositoryId === null ? { repositories: [repository.split("/")[1] ?? repository] } : { repository_ids: [repositoryId] };
       const { data } = await octokit.request(
         "POST /app/installations/{installation_id}/access_tokens",
-        {
-          installation_id: installationId,
-          ...repositoryId === null ? { repositories: [repository.split("/")[1] ?? repository] } : { repository_ids: [repositoryId] },
-          ...permissions ? { permissions } : {}
-        }
+        { installation_id: installationId, ...scope, ...permissions ? { permissions } : {} }
       );
       mask(data.token);
       return {
@@ -60979,7 +63105,32 @@ async function conduct({
     log
   });
   const [owner = "", repo = ""] = repository.split("/");
-  listRuns = async () => listRecentRuns(await probot.auth(), { owner, repo });
+  const others = /* @__PURE__ */ new Map();
+  deps.octokitFor = (name) => {
+    const key = name.toLowerCase();
+    const known = others.get(key);
+    if (known) return known;
+    const made = credentials.mint(name).then(
+      (token) => new Probot({
+        githubToken: token,
+        Octokit: Octokit2 ?? batonOctokitWith(pacing),
+        baseUrl: apiUrl,
+        log
+      }).auth()
+    );
+    others.set(key, made);
+    return made;
+  };
+  listRuns = async () => {
+    const here = await listRecentRuns(await probot.auth(), { owner, repo });
+    const there = await Promise.all(
+      [...others].map(async ([name, octokit]) => {
+        const [o = "", r = ""] = name.split("/");
+        return listRecentRuns(await octokit, { owner: o, repo: r });
+      })
+    );
+    return [...here, ...there.flat()];
+  };
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);
@@ -60999,7 +63150,8 @@ async function dispatch({
       octokit: await probot.auth(),
       owner,
       repo,
-      botLogin: await deps.botLogin()
+      botLogin: await deps.botLogin(),
+      ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue2 = Number(event.payload.inputs?.issue);
@@ -61087,7 +63239,12 @@ async function mintConductorToken({
     }
     const repositoryId = /^\d+$/.test(env.GITHUB_REPOSITORY_ID ?? "") ? Number(env.GITHUB_REPOSITORY_ID) : null;
     const minted = await app.mintToken({ installationId, repositoryId, repository });
-    return { ok: true, token: minted.token, botLogin: await app.botLogin() };
+    return {
+      ok: true,
+      token: minted.token,
+      botLogin: await app.botLogin(),
+      mint: async (other) => (await app.mintToken({ installationId, repositoryId: null, repository: other })).token
+    };
   } catch (error62) {
     return {
       ok: false,
@@ -61098,19 +63255,25 @@ async function mintConductorToken({
 
 // src/conductor/route.ts
 var RESYNC_GROUP = "baton-conductor-resync";
-function buildGroup(issue2) {
-  return `baton-conductor-${issue2}`;
+function buildGroup(issue2, home) {
+  return home ? `baton-conductor-${issue2}.${home.replace("/", ".")}` : `baton-conductor-${issue2}`;
+}
+function buildOfBranchOrSet(branch) {
+  return buildOfHints({ branches: [branch] });
 }
 async function routeEvent({ name, payload }, reads2) {
   const repository = payload.repository ?? { id: -1 };
   const none = (reason) => ({ group: null, reason });
-  const build = (issue2, reason) => ({ group: buildGroup(issue2), reason });
+  const build = (ref, reason) => ({
+    group: buildGroup(ref.issue, ref.home),
+    reason
+  });
   switch (name) {
     case "schedule":
       return { group: RESYNC_GROUP, reason: "the hourly look at every open build" };
     case "workflow_dispatch": {
       const issue2 = Number(payload.inputs?.issue);
-      return Number.isInteger(issue2) && issue2 > 0 ? build(issue2, `a look at issue #${issue2}'s build, asked by hand`) : { group: RESYNC_GROUP, reason: "a look at every open build, asked by hand" };
+      return Number.isInteger(issue2) && issue2 > 0 ? build({ issue: issue2 }, `a look at issue #${issue2}'s build, asked by hand`) : { group: RESYNC_GROUP, reason: "a look at every open build, asked by hand" };
     }
     case "issues":
       return routeIssue(payload, reads2);
@@ -61121,31 +63284,31 @@ async function routeEvent({ name, payload }, reads2) {
       const pull = payload.pull_request;
       if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
       const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
-      return ref ? build(ref.issue, `build ${ref.build}'s pull request`) : none("no Baton branch");
+      return ref ? build(ref, `build ${ref.build}'s pull request`) : none("no Baton branch");
     }
     case "workflow_run": {
       const run2 = payload.workflow_run;
       if (isFromFork(run2.head_repository, repository)) return none("a fork's run");
       const ref = buildOfHints({ runName: run2.display_title, branches: [run2.head_branch] });
-      return ref ? build(ref.issue, `a run of build ${ref.build}`) : none("no build run");
+      return ref ? build(ref, `a run of build ${ref.build}`) : none("no build run");
     }
     case "check_suite": {
       const suite = payload.check_suite;
-      const ref = buildOfBranch(suite.head_branch);
-      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none("no Baton branch");
+      const ref = buildOfBranchOrSet(suite.head_branch);
+      return ref ? build(ref, `CI of build ${ref.build}`) : none("no Baton branch");
     }
     case "status": {
       const branches = payload.branches ?? [];
       const ref = buildOfHints({ branches: branches.map((branch) => branch.name) });
-      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none("no Baton branch");
+      return ref ? build(ref, `CI of build ${ref.build}`) : none("no Baton branch");
     }
     case "push": {
       const branch = String(payload.ref ?? "").replace(/^refs\/heads\//, "");
       if (branch === repository.default_branch) {
         return { group: RESYNC_GROUP, reason: "the default branch moved: every open build" };
       }
-      const ref = buildOfBranch(branch);
-      return ref && !/\/W\d+\.\d+$/.test(branch) ? build(ref.issue, `build ${ref.build}'s branch moved`) : none("no build branch");
+      const ref = buildOfBranchOrSet(branch);
+      return ref && !/\/W\d+\.\d+$/.test(branch) ? build(ref, `build ${ref.build}'s branch moved`) : none("no build branch");
     }
     default:
       return none(`the conductor does not handle ${name}`);
@@ -61185,8 +63348,11 @@ async function routeComment(payload, reads2) {
   }
   const pull = await reads2.pull(issue2.number);
   if (pull.fork) return { group: null, reason: "a command on a fork's pull request" };
-  const ref = buildOfBranch(pull.head) ?? buildOfBranch(pull.base);
-  return ref ? { group: buildGroup(ref.issue), reason: `a command on build ${ref.build}'s pull request` } : { group: null, reason: "a command on a pull request of no build" };
+  const ref = buildOfBranchOrSet(pull.head) ?? buildOfBranchOrSet(pull.base);
+  return ref ? {
+    group: buildGroup(ref.issue, ref.home),
+    reason: `a command on build ${ref.build}'s pull request`
+  } : { group: null, reason: "a command on a pull request of no build" };
 }
 
 // src/conductor/action.ts

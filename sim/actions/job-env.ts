@@ -3,8 +3,8 @@ import type { SimRun } from '../github/records.js';
 import { readOnlyToken } from '../github/tokens.js';
 import type { TokenRequestGrant } from '../oidc/issuer.js';
 
-/** The two jobs of the Baton workflow. */
-export type JobName = 'agent' | 'publish';
+/** The jobs of the Baton workflow: a change set's plan session has `views` first. */
+export type JobName = 'views' | 'agent' | 'publish';
 
 /** The folders a job has on its simulated runner. */
 export interface JobDirs {
@@ -103,6 +103,8 @@ export function jobEnv({
     return {
       ...common,
       GITHUB_TOKEN: readOnlyToken(run.id),
+      // Where the workflow downloads what the views job fetched (a change set's plan session).
+      BATON_VIEWS: join(dirs.temp, 'baton-views'),
       ANTHROPIC_API_KEY: world.anthropicKey,
       ANTHROPIC_BASE_URL: world.anthropicUrl,
       ...(world.openaiKey ? { OPENAI_API_KEY: world.openaiKey } : {}),
@@ -110,6 +112,22 @@ export function jobEnv({
       // The engine cache a runner keeps between jobs (the workflow's cache step), warmed once per machine.
       ...(process.env.BATON_ENGINE_CACHE
         ? { BATON_ENGINE_CACHE: process.env.BATON_ENGINE_CACHE }
+        : {}),
+    };
+  }
+  if (job === 'views') {
+    return {
+      ...common,
+      BATON_OUT: join(dirs.temp, 'baton-views'),
+      BATON_APP_URL: world.appUrl,
+      BATON_OIDC_AUDIENCE: world.audience,
+      BATON_APP_ID: world.appId ?? '',
+      BATON_APP_PRIVATE_KEY: world.appPrivateKey ?? '',
+      ...(grant
+        ? {
+            ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
+          }
         : {}),
     };
   }

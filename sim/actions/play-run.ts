@@ -37,12 +37,19 @@ export async function playRun({
   gh.events.run('in_progress', run);
   const root = await mkdtemp(join(tmpdir(), `baton-sim-run-${run.id}-`));
   const cancelled = () => closing() || run.status === 'completed' || run.runAttempt !== attempt;
-  // The attempt's jobs as the API lists them; `needs: agent` keeps publish queued until agent ends.
-  const agentJob: SimJob = { id: gh.nextId(), name: 'baton agent', status: 'in_progress' };
+  // The attempt's jobs as the API lists them; `needs: agent` keeps publish queued until agent ends,
+  // and a change set's plan session's views job (input `views`) comes first.
+  const views = Boolean(run.inputs.views);
+  const viewsJob: SimJob = { id: gh.nextId(), name: 'baton views', status: 'in_progress' };
+  const agentJob: SimJob = {
+    id: gh.nextId(),
+    name: 'baton agent',
+    status: views ? 'queued' : 'in_progress',
+  };
   const publishJob: SimJob = { id: gh.nextId(), name: 'baton publish', status: 'queued' };
-  run.jobs = [agentJob, publishJob];
+  run.jobs = views ? [viewsJob, agentJob, publishJob] : [agentJob, publishJob];
   // Plays one job to its end, and lists it as the API would.
-  const play = async (job: 'agent' | 'publish', listed: SimJob) => {
+  const play = async (job: JobName, listed: SimJob) => {
     listed.status = 'in_progress';
     const record = await playJob({ options, run, job, root, cancelled, checkRunId: listed.id });
     listed.status = 'completed';
@@ -51,6 +58,20 @@ export async function playRun({
     return record;
   };
   try {
+    if (views) {
+      const fetched = await play('views', viewsJob);
+      if (cancelled()) return;
+      // `needs: views` with `if: !cancelled() && needs.views.result != 'failure'`.
+      if (fetched.code !== 0) {
+        agentJob.status = 'completed';
+        agentJob.conclusion = 'skipped';
+        await handOver(root);
+        await play('publish', publishJob);
+        gh.finishRun(run.id, 'failure');
+        return;
+      }
+      await handViews(root);
+    }
     const agent = await play('agent', agentJob);
     if (cancelled()) return;
     await handOver(root);
@@ -110,14 +131,15 @@ async function playJob({
     return { ...record, code: 1, stdout: '', stderr: `checkout failed: ${String(error)}` };
   }
   if (job === 'publish') await download(root, dirs.temp);
+  if (job === 'agent') await downloadViews(root, dirs.temp);
   const world: JobWorld = {
     ...options.world,
     repository: options.gh.fullName,
-    repositoryId: 1,
+    repositoryId: options.gh.repositoryId,
     audience: options.world.audience ?? 'baton',
   };
   const grant =
-    job === 'publish'
+    job === 'publish' || job === 'views'
       ? options.issuer.grant({
           repository: world.repository,
           repositoryId: world.repositoryId,
@@ -184,6 +206,25 @@ async function download(root: string, temp: string): Promise<void> {
     () => false,
   );
   if (present) await cp(artifact, join(temp, 'baton-out'), { recursive: true });
+}
+
+const VIEWS_ARTIFACT = 'views-artifact';
+
+/** `upload-artifact` of the views job's `baton-views`, for the agent job. */
+async function handViews(root: string): Promise<void> {
+  const out = join(root, 'views', 'temp', 'baton-views');
+  const files = await readdir(out).catch(() => []);
+  if (files.length > 0) await cp(out, join(root, VIEWS_ARTIFACT), { recursive: true });
+}
+
+/** `download-artifact` of `baton-views` with `continue-on-error`: none leaves BATON_VIEWS missing. */
+async function downloadViews(root: string, temp: string): Promise<void> {
+  const artifact = join(root, VIEWS_ARTIFACT);
+  const present = await readdir(artifact).then(
+    () => true,
+    () => false,
+  );
+  if (present) await cp(artifact, join(temp, 'baton-views'), { recursive: true });
 }
 
 /** What a run that broke inside the runner itself leaves in the jobs log. */

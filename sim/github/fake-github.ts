@@ -208,6 +208,9 @@ export class FakeGitHub extends GitHubState {
       if (refused)
         return json(401, { message: refused, documentation_url: 'https://docs.github.com/rest' });
     }
+    // GitHub shows a repository a token was not minted for as it shows one that does not exist.
+    if (this.outOfScope(request))
+      return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
     const grants = this.grantsOfRequest(request);
     if (!grants) return null;
     const missing = missingPermission({

@@ -123,6 +123,13 @@ export abstract class GitHubState {
    */
   readonly requiredChecks = new Set<string>();
   /**
+   * A rule of the default branch that requires status checks, by check name: a
+   * pull request into it whose head lacks a successful run of each (one in
+   * progress counts as not there) is `blocked`, and its merge refused with 405,
+   * a person's as much as the app's. None by default.
+   */
+  readonly defaultBranchRequiredChecks = new Set<string>();
+  /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
    * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
    * node ids. No documentation says; false plays a GitHub that does neither
@@ -201,6 +208,11 @@ export abstract class GitHubState {
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
   /**
+   * The repositories a narrowed token was minted for (`repositories` or
+   * `repository_ids`), by token; none recorded: every repository of the installation.
+   */
+  readonly tokenScopes = new Map<string, { names?: string[]; ids?: number[] }>();
+  /**
    * The app's public key: set, the app's routes (`GET /app`, minting tokens, …)
    * refuse any credential but a JWT signed with its private key (sim/github/app-jwt.ts).
    */
@@ -234,12 +246,12 @@ export abstract class GitHubState {
 
   /** The required checks (`requiredChecks`) a pull request's head lacks for a merge into `base`. */
   missingChecks({ base, headSha }: { base: string; headSha: string }): string[] {
-    if (base === this.defaultBranch) return [];
-    return [...this.requiredChecks].filter(
+    const required =
+      base === this.defaultBranch ? this.defaultBranchRequiredChecks : this.requiredChecks;
+    return [...required].filter(
       (name) =>
-        !this.checkRuns.some(
-          (run) => run.headSha === headSha && run.name === name && run.conclusion === 'success',
-        ),
+        this.checkRuns.filter((run) => run.headSha === headSha && run.name === name).at(-1)
+          ?.conclusion !== 'success',
     );
   }
 
@@ -269,16 +281,48 @@ export abstract class GitHubState {
    * does: with the app's permissions when none are asked, else with those
    * asked, which must be within the app's (GitHub answers 422 otherwise).
    */
-  mintToken(asked?: Grants): { token: string; permissions: Grants } | { exceeding: string[] } {
-    if (asked === undefined) {
+  mintToken(
+    asked?: Grants,
+    scope?: { names?: string[]; ids?: number[] },
+  ): { token: string; permissions: Grants } | { exceeding: string[] } {
+    if (asked === undefined && scope === undefined) {
       return { token: installationToken(this.installationId), permissions: this.appPermissions };
     }
-    const over = exceeding(asked, this.appPermissions);
+    const over = exceeding(asked ?? {}, this.appPermissions);
     if (over.length > 0) return { exceeding: over };
     const token = installationToken(this.installationId, ++this.#narrowed);
-    const permissions = { metadata: 'read' as Access, ...asked };
+    const permissions = asked ? { metadata: 'read' as Access, ...asked } : this.appPermissions;
     this.tokens.set(token, permissions);
+    if (scope) this.tokenScopes.set(token, scope);
     return { token, permissions };
+  }
+
+  /**
+   * A narrowed token of this installation, minted through this repository or
+   * another of the installation, as it stands here: its permissions where its
+   * repositories include this one, none where they do not (GitHub answers such a
+   * token as it answers a stranger); undefined for no such token.
+   */
+  #narrowedHere(credential: string): Grants | undefined {
+    for (const one of [this, ...this.installationPeers]) {
+      const grants = one.tokens.get(credential);
+      if (!grants) continue;
+      const scope = one.tokenScopes.get(credential);
+      const here =
+        !scope ||
+        (scope.names ?? []).some((name) => name.toLowerCase() === this.repo.toLowerCase()) ||
+        (scope.ids ?? []).includes(this.repositoryId);
+      return here ? grants : {};
+    }
+    return undefined;
+  }
+
+  /** Whether a request's token is a narrowed one of the installation minted for other repositories only. */
+  outOfScope(request: ApiRequest): boolean {
+    if (!this.checkPermissions) return false;
+    const credential = credentialIn(request.headers);
+    const grants = credential === null ? undefined : this.#narrowedHere(credential);
+    return grants !== undefined && Object.keys(grants).length === 0;
   }
 
   /**
@@ -288,7 +332,7 @@ export abstract class GitHubState {
    */
   grantsOf(credential: string | null): Grants | null {
     if (credential === null) return null;
-    const narrowed = this.tokens.get(credential);
+    const narrowed = this.#narrowedHere(credential);
     if (narrowed) return narrowed;
     if (credential === installationToken(this.installationId)) return this.appPermissions;
     if (READ_ONLY_TOKEN.test(credential)) return this.agentJobPermissions;

@@ -61,6 +61,8 @@ export interface SimPull {
   base: string;
   state: 'open' | 'closed';
   mergedAt: string | null;
+  /** The commit its merge made on the base branch, once merged through the API. */
+  mergeCommitSha?: string;
   /** When it was closed (merged or not); tests that close one set it. */
   closedAt?: string | null;
   user: SimUser;

@@ -38,13 +38,18 @@ export class GitStore implements GitData {
     return commitOnBranch(this, { branch, changes, message });
   }
 
-  /** A merge commit of two heads: files of `theirs` over `ours` (conflicts are the caller's to detect). */
+  /** A merge commit of two heads: what `theirs` changed since their base over `ours` (conflicts are the caller's to detect). */
   merge({ ours, theirs, message, author, signed }: MergeRequest): string {
     const files = new Map(this.filesOf(ours));
     const base = this.mergeBase(ours, theirs);
     const baseFiles = base ? this.filesOf(base) : new Map<string, string>();
-    for (const [path, content] of this.filesOf(theirs)) {
+    const theirFiles = this.filesOf(theirs);
+    for (const [path, content] of theirFiles) {
       if (baseFiles.get(path) !== content) files.set(path, content);
+    }
+    // A file `theirs` deleted since the base goes too, where `ours` left it as it was (a revert).
+    for (const [path, content] of baseFiles) {
+      if (!theirFiles.has(path) && files.get(path) === content) files.delete(path);
     }
     const sha = hash(`merge ${this.#clock++} ${ours} ${theirs}`);
     this.objects.set(sha, {

@@ -73,6 +73,8 @@ export interface ScenarioWorker {
   complexity?: Complexity;
   /** The coding engine the plan names for it (`engine` in plan.json); none: the role's. */
   engine?: Engine;
+  /** A change set's worker: the repository it changes (`owner/name`); none: the plan's own. */
+  repository?: string;
   /** The brief's parts. */
   mission: string;
   context: string;

@@ -24,7 +24,7 @@ export interface GitHubServerOptions {
    * installation (`installationId`): requests are routed to the repository
    * they name (the path, GraphQL's `owner`/`repo` variables, the installation
    * in the path or the installation token), and each one's webhooks are
-   * delivered as they come. Git over HTTP serves `gh` only.
+   * delivered as they come. Git over HTTP serves each that lives in a GitRepoStore.
    */
   repositories?: FakeGitHub[];
   /**
@@ -162,11 +162,11 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 
   function routeGit(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): void {
     const [, owner = '', repo = '', pathInfo = ''] = match;
-    const store = gh.git;
-    if (
-      `${owner}/${repo}`.toLowerCase() !== gh.fullName.toLowerCase() ||
-      !(store instanceof GitRepoStore)
-    ) {
+    const named = served.find(
+      (one) => one.fullName.toLowerCase() === `${owner}/${repo}`.toLowerCase(),
+    );
+    const store = named?.git;
+    if (!named || !(store instanceof GitRepoStore)) {
       res.writeHead(404).end('Repository not found.\n');
       return;
     }
@@ -175,21 +175,23 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       res,
       gitDir: store.gitDir,
       pathInfo,
-      refuseHiddenRefs: gh.hiddenRefPushNeedsWorkflows,
+      refuseHiddenRefs: named.hiddenRefPushNeedsWorkflows,
       grantsOf: (credential) =>
-        gh.checkPermissions ? gh.grantsOf(credential) : { contents: 'write', workflows: 'write' },
-      defaultBranch: gh.defaultBranch,
+        named.checkPermissions
+          ? named.grantsOf(credential)
+          : { contents: 'write', workflows: 'write' },
+      defaultBranch: named.defaultBranch,
       onPushed: () => {
         for (const change of store.syncRefs()) {
           if (change.ref.startsWith('refs/baton/') && change.after && !change.before)
-            startPushRun(gh, change.after);
+            startPushRun(named, change.after);
           if (!change.ref.startsWith('refs/heads/')) continue;
           const branch = change.ref.slice('refs/heads/'.length);
-          gh.announcePush({
+          named.announcePush({
             branch,
             before: change.before,
             after: change.after,
-            sender: gh.botLogin,
+            sender: named.botLogin,
           });
         }
         pumpAll();

@@ -109,7 +109,34 @@ export async function conduct({
     log,
   });
   const [owner = '', repo = ''] = repository.split('/');
-  listRuns = async () => listRecentRuns(await probot.auth(), { owner, repo });
+  // A change set acts in several repositories: a token for each, minted when first needed.
+  const others = new Map<string, Promise<RepoContext['octokit']>>();
+  deps.octokitFor = (name) => {
+    const key = name.toLowerCase();
+    const known = others.get(key);
+    if (known) return known;
+    const made = credentials.mint(name).then((token) =>
+      new Probot({
+        githubToken: token,
+        Octokit: Octokit ?? batonOctokitWith(pacing),
+        baseUrl: apiUrl,
+        log,
+      }).auth(),
+    );
+    others.set(key, made);
+    return made;
+  };
+  // The installation's writes: the runs of this repository and of every other one the job acted in.
+  listRuns = async () => {
+    const here = await listRecentRuns(await probot.auth(), { owner, repo });
+    const there = await Promise.all(
+      [...others].map(async ([name, octokit]) => {
+        const [o = '', r = ''] = name.split('/');
+        return listRecentRuns(await octokit, { owner: o, repo: r });
+      }),
+    );
+    return [...here, ...there.flat()];
+  };
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);
@@ -139,6 +166,7 @@ async function dispatch({
       owner,
       repo,
       botLogin: await deps.botLogin(),
+      ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue = Number((event.payload.inputs as { issue?: unknown } | undefined)?.issue);
@@ -196,7 +224,15 @@ function trackTimer(timers: Set<Promise<void>>, run: () => void, ms: number): ()
   };
 }
 
-type Credentials = { ok: true; token: string; botLogin: string } | { ok: false; message: string };
+type Credentials =
+  | {
+      ok: true;
+      token: string;
+      botLogin: string;
+      /** A token for another repository of the same installation (a change set's). */
+      mint(repository: string): Promise<string>;
+    }
+  | { ok: false; message: string };
 
 /**
  * The installation token the conductor writes with: the app's own
@@ -249,7 +285,13 @@ async function mintConductorToken({
       ? Number(env.GITHUB_REPOSITORY_ID)
       : null;
     const minted = await app.mintToken({ installationId, repositoryId, repository });
-    return { ok: true, token: minted.token, botLogin: await app.botLogin() };
+    return {
+      ok: true,
+      token: minted.token,
+      botLogin: await app.botLogin(),
+      mint: async (other) =>
+        (await app.mintToken({ installationId, repositoryId: null, repository: other })).token,
+    };
   } catch (error) {
     return {
       ok: false,

@@ -12,7 +12,6 @@ import { parseCommands } from '../core/commands/parse-commands.js';
 import { isBatonComment } from '../core/commands/render-replies.js';
 import { isBuildLabel } from '../core/config/build-labels.js';
 import type { Config } from '../core/config/config.js';
-import { buildOfBranch } from '../github/reconcile/locate-build.js';
 import { buildOfHints } from '../github/reconcile/on-build-event.js';
 import { isFromFork } from '../github/reconcile/wire-events.js';
 
@@ -22,9 +21,18 @@ export type Route = { group: string; reason: string } | { group: null; reason: s
 /** The group of every open build's reconcile at once (the hourly run, a dispatch without an issue). */
 export const RESYNC_GROUP = 'baton-conductor-resync';
 
-/** The group of one build's reconciles, by its issue: the same for every event of the build. */
-export function buildGroup(issue: number): string {
-  return `baton-conductor-${issue}`;
+/**
+ * The group of one build's reconciles, by its issue: the same for every event
+ * of the build. A change set's member build (docs/change-sets.md) is grouped
+ * by its set, whose issue is in another repository.
+ */
+export function buildGroup(issue: number, home?: string): string {
+  return home ? `baton-conductor-${issue}.${home.replace('/', '.')}` : `baton-conductor-${issue}`;
+}
+
+/** The build a branch belongs to: its own, or a change set's that its member build names. */
+function buildOfBranchOrSet(branch: string | null | undefined) {
+  return buildOfHints({ branches: [branch] });
 }
 
 /** What the route may read beyond the event, with the job's read-only token. */
@@ -51,14 +59,17 @@ export async function routeEvent(
 ): Promise<Route> {
   const repository = payload.repository ?? { id: -1 };
   const none = (reason: string): Route => ({ group: null, reason });
-  const build = (issue: number, reason: string): Route => ({ group: buildGroup(issue), reason });
+  const build = (ref: { issue: number; home?: string }, reason: string): Route => ({
+    group: buildGroup(ref.issue, ref.home),
+    reason,
+  });
   switch (name) {
     case 'schedule':
       return { group: RESYNC_GROUP, reason: 'the hourly look at every open build' };
     case 'workflow_dispatch': {
       const issue = Number((payload.inputs as { issue?: unknown } | undefined)?.issue);
       return Number.isInteger(issue) && issue > 0
-        ? build(issue, `a look at issue #${issue}'s build, asked by hand`)
+        ? build({ issue }, `a look at issue #${issue}'s build, asked by hand`)
         : { group: RESYNC_GROUP, reason: 'a look at every open build, asked by hand' };
     }
     case 'issues':
@@ -73,7 +84,7 @@ export async function routeEvent(
       };
       if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
       const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
-      return ref ? build(ref.issue, `build ${ref.build}'s pull request`) : none('no Baton branch');
+      return ref ? build(ref, `build ${ref.build}'s pull request`) : none('no Baton branch');
     }
     case 'workflow_run': {
       const run = payload.workflow_run as {
@@ -83,26 +94,26 @@ export async function routeEvent(
       };
       if (isFromFork(run.head_repository, repository)) return none("a fork's run");
       const ref = buildOfHints({ runName: run.display_title, branches: [run.head_branch] });
-      return ref ? build(ref.issue, `a run of build ${ref.build}`) : none('no build run');
+      return ref ? build(ref, `a run of build ${ref.build}`) : none('no build run');
     }
     case 'check_suite': {
       const suite = payload.check_suite as { head_branch?: string | null };
-      const ref = buildOfBranch(suite.head_branch);
-      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none('no Baton branch');
+      const ref = buildOfBranchOrSet(suite.head_branch);
+      return ref ? build(ref, `CI of build ${ref.build}`) : none('no Baton branch');
     }
     case 'status': {
       const branches = (payload.branches as { name: string }[] | undefined) ?? [];
       const ref = buildOfHints({ branches: branches.map((branch) => branch.name) });
-      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none('no Baton branch');
+      return ref ? build(ref, `CI of build ${ref.build}`) : none('no Baton branch');
     }
     case 'push': {
       const branch = String(payload.ref ?? '').replace(/^refs\/heads\//, '');
       if (branch === repository.default_branch) {
         return { group: RESYNC_GROUP, reason: 'the default branch moved: every open build' };
       }
-      const ref = buildOfBranch(branch);
+      const ref = buildOfBranchOrSet(branch);
       return ref && !/\/W\d+\.\d+$/.test(branch)
-        ? build(ref.issue, `build ${ref.build}'s branch moved`)
+        ? build(ref, `build ${ref.build}'s branch moved`)
         : none('no build branch');
     }
     default:
@@ -149,8 +160,11 @@ async function routeComment(payload: Payload, reads: RouteReads): Promise<Route>
   }
   const pull = await reads.pull(issue.number);
   if (pull.fork) return { group: null, reason: "a command on a fork's pull request" };
-  const ref = buildOfBranch(pull.head) ?? buildOfBranch(pull.base);
+  const ref = buildOfBranchOrSet(pull.head) ?? buildOfBranchOrSet(pull.base);
   return ref
-    ? { group: buildGroup(ref.issue), reason: `a command on build ${ref.build}'s pull request` }
+    ? {
+        group: buildGroup(ref.issue, ref.home),
+        reason: `a command on build ${ref.build}'s pull request`,
+      }
     : { group: null, reason: 'a command on a pull request of no build' };
 }

@@ -5,6 +5,11 @@ import type { ActionsClaims } from './verify-session-request.js';
 export const PUBLISH_JOB = 'baton publish';
 /** The job that runs the model; it must have ended before publish is answered. */
 export const AGENT_JOB = 'baton agent';
+/**
+ * A change set's plan session's first job (docs/change-sets.md): it fetches, with a
+ * read-only token, what the session may read of other repositories, before the agent.
+ */
+export const VIEWS_JOB = 'baton views';
 
 /** The run as GitHub's API shows it (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). */
 export interface RunView {
@@ -56,10 +61,13 @@ export function checkRunFacts({
   claims,
   facts,
   appLogin,
+  job = PUBLISH_JOB,
 }: {
   claims: ActionsClaims;
   facts: RunFacts;
   appLogin: string;
+  /** The job the token must come from: publish (a write token), or a change set's views job. */
+  job?: typeof PUBLISH_JOB | typeof VIEWS_JOB;
 }): string | null {
   const { run, jobs, workflowAtRun, workflowOnDefault } = facts;
   if (!run) return `Run ${claims.run_id} does not exist in ${claims.repository}.`;
@@ -68,7 +76,7 @@ export function checkRunFacts({
   if (runProblem) return runProblem;
   const workflowProblem = checkWorkflow(workflowAtRun, workflowOnDefault, claims.workflow_sha);
   if (workflowProblem) return workflowProblem;
-  return checkJobs(jobs, claims);
+  return checkJobs(jobs, claims, job);
 }
 
 function checkRunView(
@@ -102,26 +110,35 @@ function checkWorkflow(
   return `${WORKFLOW_PATH} at ${sha} is neither a version Baton shipped nor the default branch's: a changed workflow gets no token.`;
 }
 
-function checkJobs(jobs: JobView[], claims: ActionsClaims): string | null {
-  const publish = jobs.filter((job) => job.name === PUBLISH_JOB);
-  const [job] = publish;
-  if (publish.length !== 1 || !job) {
-    return `Run ${claims.run_id} attempt ${claims.run_attempt} has ${publish.length} jobs named "${PUBLISH_JOB}"; exactly one is expected.`;
+function checkJobs(
+  jobs: JobView[],
+  claims: ActionsClaims,
+  name: typeof PUBLISH_JOB | typeof VIEWS_JOB,
+): string | null {
+  const named = jobs.filter((job) => job.name === name);
+  const [job] = named;
+  if (named.length !== 1 || !job) {
+    return `Run ${claims.run_id} attempt ${claims.run_attempt} has ${named.length} jobs named "${name}"; exactly one is expected.`;
   }
   if (job.status !== 'in_progress') {
-    return `The "${PUBLISH_JOB}" job of run ${claims.run_id} is ${job.status}, not in progress.`;
+    return `The "${name}" job of run ${claims.run_id} is ${job.status}, not in progress.`;
   }
   // Without the job's id a token of the agent job (which may request OIDC
   // tokens for the model key) could be kept and shown while publish runs.
   if (claims.check_run_id === undefined) {
-    return `The token names no job (check_run_id): only a token of the "${PUBLISH_JOB}" job itself gets a write token.`;
+    return `The token names no job (check_run_id): only a token of the "${name}" job itself gets a token.`;
   }
   if (claims.check_run_id !== String(job.id)) {
-    return `The token is of job ${claims.check_run_id}, not of the "${PUBLISH_JOB}" job (${job.id}).`;
+    return `The token is of job ${claims.check_run_id}, not of the "${name}" job (${job.id}).`;
   }
-  const running = jobs.filter((other) => other.id !== job.id && other.status !== 'completed');
+  // Publish comes after the agent has ended; the views job before it has begun.
+  const running = jobs.filter(
+    (other) =>
+      other.id !== job.id &&
+      (name === VIEWS_JOB ? other.status === 'in_progress' : other.status !== 'completed'),
+  );
   if (running.length > 0) {
-    return `Run ${claims.run_id} still runs ${running.map((other) => `"${other.name}"`).join(', ')}; only the publish job, after the agent, gets a token.`;
+    return `Run ${claims.run_id} still runs ${running.map((other) => `"${other.name}"`).join(', ')}; only the ${name === VIEWS_JOB ? 'views job, before the agent' : 'publish job, after the agent'}, gets a token.`;
   }
   return null;
 }

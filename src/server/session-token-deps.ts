@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import type { Probot } from 'probot';
-import { parseConfig } from '../core/config/config.js';
+import type { ViewFacts } from '../core/change-set/views.js';
+import { defaultConfig, type ParsedConfig, parseConfig } from '../core/config/config.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { postRef } from '../github/act/refs.js';
 import { repositoryInstallationId } from '../github/client/installation.js';
@@ -14,14 +15,17 @@ import {
 import { findBatonSource } from '../github/setup/source-ref.js';
 import { appBotLogin } from './app-login.js';
 import type { JobView, RunFacts, RunView } from './run-binding.js';
-import type { RepositoryRequest } from './session-token.js';
+import type { RepositoryRequest, SessionTokenDeps } from './session-token.js';
 
 /** Where GitHub Actions workflows live; a change there needs the `workflows` permission. */
 const WORKFLOWS_DIR = '.github/workflows';
 
-/** Where a run attempt's one exchange is recorded: a ref GitHub keeps, created atomically. */
-export function exchangeMarkerRef(runId: number, attempt: number): string {
-  return `refs/baton-exchanges/${runId}/${attempt}`;
+/**
+ * Where a run attempt's one exchange is recorded: a ref GitHub keeps, created
+ * atomically. A change set's views job has one of its own beside publish's.
+ */
+export function exchangeMarkerRef(runId: number, attempt: number, purpose?: 'views'): string {
+  return `refs/baton-exchanges/${runId}/${purpose ? `${purpose}-` : ''}${attempt}`;
 }
 
 /**
@@ -113,12 +117,20 @@ export function createSessionTokenDepsFromProbot(
       runId,
       attempt,
       sha,
-    }: RepositoryRequest & { runId: number; attempt: number; sha: string }): Promise<boolean> {
+      purpose,
+    }: RepositoryRequest & {
+      runId: number;
+      attempt: number;
+      sha: string;
+      purpose?: 'views';
+    }): Promise<boolean> {
       const octokit = await app.auth(installationId);
       // GitHub answers 422 "Reference already exists": another exchange took it. Any other
       // refusal (an invalid name, a missing commit) is an error, never "taken" (`postRef`).
-      return postRef(octokit, { owner, repo, ref: exchangeMarkerRef(runId, attempt), sha });
+      const ref = exchangeMarkerRef(runId, attempt, purpose);
+      return postRef(octokit, { owner, repo, ref, sha });
     },
+    views: viewsDeps(app),
     async getRepositoryInstallation(owner: string, repo: string): Promise<number | null> {
       return repositoryInstallationId(await app.auth(), { owner, repo });
     },
@@ -176,20 +188,75 @@ export function createSessionTokenDepsFromProbot(
       repo: string;
       installationId: number;
     }): Promise<boolean> {
+      const parsed = await readOwnConfig(await app.auth(installationId), { owner, repo });
+      return parsed?.ok === true && parsed.config.session.allowWorkflowChanges;
+    },
+  };
+}
+
+/** A repository's own `.github/baton.yml` on its default branch, parsed; null where there is none. */
+async function readOwnConfig(
+  octokit: Awaited<ReturnType<Probot['auth']>>,
+  { owner, repo }: { owner: string; repo: string },
+): Promise<ParsedConfig | null> {
+  try {
+    const { data } = await octokit.rest.repos.getContent({
+      owner,
+      repo,
+      path: '.github/baton.yml',
+    });
+    if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return null;
+    return parseConfig(yaml.load(Buffer.from(data.content, 'base64').toString('utf8')));
+  } catch (error) {
+    if (statusOf(error) === 404 || error instanceof yaml.YAMLException) return null;
+    throw error;
+  }
+}
+
+/**
+ * A change set's views, through the installation: the asking repository's
+ * configuration, each repository's facts (listed by the installation, its
+ * visibility, its own configuration), and a read-only token for those named.
+ */
+function viewsDeps(app: Probot): NonNullable<SessionTokenDeps['views']> {
+  return {
+    async config({ owner, repo, installationId }) {
+      const parsed = await readOwnConfig(await app.auth(installationId), { owner, repo });
+      return parsed?.ok ? parsed.config : defaultConfig();
+    },
+    async facts({ installationId, names }) {
       const octokit = await app.auth(installationId);
-      try {
-        const { data } = await octokit.rest.repos.getContent({
-          owner,
-          repo,
-          path: '.github/baton.yml',
-        });
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return false;
-        const parsed = parseConfig(yaml.load(Buffer.from(data.content, 'base64').toString('utf8')));
-        return parsed.ok && parsed.config.session.allowWorkflowChanges;
-      } catch (error) {
-        if (statusOf(error) === 404 || error instanceof yaml.YAMLException) return false;
-        throw error;
-      }
+      const listed = await octokit.paginate('GET /installation/repositories', { per_page: 100 });
+      return Promise.all(
+        names.map(async (name): Promise<ViewFacts> => {
+          const found = listed.find((one) => one.full_name.toLowerCase() === name);
+          if (!found)
+            return { name, installed: false, visibility: null, shareWith: null, lists: null };
+          const parsed = await readOwnConfig(octokit, {
+            owner: found.owner.login,
+            repo: found.name,
+          });
+          const config = parsed?.ok ? parsed.config : null;
+          return {
+            name,
+            installed: true,
+            visibility:
+              (found.visibility as ViewFacts['visibility']) ??
+              (found.private ? 'private' : 'public'),
+            shareWith: config?.changeSets.shareWith ?? null,
+            lists: config?.changeSets.repositories ?? null,
+          };
+        }),
+      );
+    },
+    async mint({ installationId, names }) {
+      const octokit = await app.auth();
+      const { data } = await octokit.rest.apps.createInstallationAccessToken({
+        installation_id: installationId,
+        repositories: names,
+        permissions: { contents: 'read' },
+      });
+      return { token: data.token, expires_at: data.expires_at };
     },
   };
 }

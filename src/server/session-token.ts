@@ -1,5 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
+import {
+  type ViewFacts,
+  viewsAllowed,
+  viewsAsked,
+  viewsFactsNeeded,
+} from '../core/change-set/views.js';
+import type { Config } from '../core/config/config.js';
 import { parseDoctorRunName } from '../core/doctor/doctor-session.js';
 import { parseRunName } from '../core/sessions/session.js';
 import {
@@ -10,7 +17,7 @@ import {
 import { integrationBranch, parseBatonBranch } from '../core/vocabulary/ids.js';
 import { statusOf } from '../github/client/types.js';
 import { createKeyResolver } from './oidc-keys.js';
-import { checkRunFacts, type RunFacts } from './run-binding.js';
+import { checkRunFacts, PUBLISH_JOB, type RunFacts, VIEWS_JOB } from './run-binding.js';
 import {
   type ActionsClaims,
   notOnBatonBranch,
@@ -82,7 +89,13 @@ export interface SessionTokenDeps {
    * (a ref), atomically. False when the attempt's marker exists already.
    */
   claimExchange(
-    request: RepositoryRequest & { runId: number; attempt: number; sha: string },
+    request: RepositoryRequest & {
+      runId: number;
+      attempt: number;
+      sha: string;
+      /** A views job's exchange, recorded apart from publish's (each has one). */
+      purpose?: 'views';
+    },
   ): Promise<boolean>;
   /** Mints an installation token limited to one repository and the given permissions. */
   createInstallationToken(request: {
@@ -90,6 +103,20 @@ export interface SessionTokenDeps {
     repositoryId: number;
     permissions: SessionTokenPermissions;
   }): Promise<{ token: string; expires_at: string }>;
+  /**
+   * A change set's views (docs/change-sets.md): the asking repository's
+   * configuration, what decides each other repository's view, and a read-only
+   * token for the repositories named (by name, in the installation's account).
+   * Absent: no views are given.
+   */
+  views?: {
+    config(request: RepositoryRequest): Promise<Config>;
+    facts(request: { installationId: number; names: string[] }): Promise<ViewFacts[]>;
+    mint(request: {
+      installationId: number;
+      names: string[];
+    }): Promise<{ token: string; expires_at: string }>;
+  };
   /**
    * Whether a file under `.github/workflows/` differs between branch `from`
    * and branch `to` (a fix's merge of the build branch would bring it).
@@ -141,7 +168,7 @@ export function createSessionTokenHandler(deps: SessionTokenDeps): Handler {
 async function issue(
   claims: ActionsClaims,
   deps: SessionTokenDeps,
-): Promise<{ status: number; body: Record<string, string> }> {
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const [owner = '', repo = ''] = claims.repository.split('/');
   try {
     const refused = await bindToRun(claims, deps, { owner, repo });
@@ -149,6 +176,7 @@ async function issue(
       deps.log?.warn(`session token refused (403): ${refused}`);
       return { status: 403, body: { message: refused } };
     }
+    if (refused.views) return await issueViews({ claims, deps, owner, repo, bound: refused });
     const permissions = refused.doctor
       ? { ...DOCTOR_TOKEN_PERMISSIONS }
       : await permissionsFor({ claims, deps, owner, repo, bound: refused });
@@ -244,7 +272,9 @@ async function bindToRun(
   claims: ActionsClaims,
   deps: SessionTokenDeps,
   { owner, repo }: { owner: string; repo: string },
-): Promise<string | { installationId: number; displayTitle: string | null; doctor: boolean }> {
+): Promise<
+  string | { installationId: number; displayTitle: string | null; doctor: boolean; views: boolean }
+> {
   const appLogin = await deps.appLogin();
   if (claims.actor !== appLogin) {
     return `The run was started by ${claims.actor}; only runs the app (${appLogin}) dispatched get a token.`;
@@ -273,16 +303,78 @@ async function bindToRun(
   ) {
     return notOnBatonBranch(claims.ref);
   }
-  const problem = checkRunFacts({ claims, facts, appLogin });
+  // A change set's plan session asks from its views job first, for a read-only token.
+  const asking = facts.jobs.find((job) => String(job.id) === claims.check_run_id)?.name;
+  const views = asking === VIEWS_JOB && deps.views !== undefined && !doctor;
+  const problem = checkRunFacts({ claims, facts, appLogin, job: views ? VIEWS_JOB : PUBLISH_JOB });
   if (problem) return problem;
-  const claimed = await deps.claimExchange({ ...where, runId, attempt, sha: claims.workflow_sha });
+  const claimed = await deps.claimExchange({
+    ...where,
+    runId,
+    attempt,
+    sha: claims.workflow_sha,
+    ...(views ? { purpose: 'views' as const } : {}),
+  });
   if (!claimed) {
     return `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
   }
-  return { installationId, displayTitle: facts.run?.displayTitle ?? null, doctor };
+  return { installationId, displayTitle: facts.run?.displayTitle ?? null, doctor, views };
 }
 
-function send(res: ServerResponse, status: number, body: Record<string, string>): void {
+/**
+ * A change set's views (docs/change-sets.md): a read-only token (`contents:
+ * read`) for exactly the repositories the session may read (`viewsAllowed`),
+ * and which branch of each; none at all when it may read none.
+ */
+async function issueViews({
+  claims,
+  deps,
+  owner,
+  repo,
+  bound,
+}: {
+  claims: ActionsClaims;
+  deps: SessionTokenDeps;
+  owner: string;
+  repo: string;
+  bound: { installationId: number; displayTitle: string | null };
+}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const views = deps.views;
+  const name = bound.displayTitle === null ? null : parseRunName(bound.displayTitle);
+  if (!views || name?.role !== 'plan') {
+    return { status: 403, body: { message: "Only a change set's plan session has views." } };
+  }
+  const { installationId } = bound;
+  const config = await views.config({ owner, repo, installationId });
+  const asked = viewsAsked({ build: name.build, config });
+  if (!asked) {
+    return {
+      status: 403,
+      body: {
+        message: `Build ${name.build} of ${claims.repository} is no change set's: it has no views.`,
+      },
+    };
+  }
+  const repository = claims.repository.toLowerCase();
+  const facts = await views.facts({ installationId, names: viewsFactsNeeded(asked) });
+  const allowed = viewsAllowed({ asked, repository, facts });
+  deps.log?.info(
+    `views for ${claims.repository} (run ${claims.run_id}): ${allowed.map((v) => v.repository).join(', ') || 'none'}`,
+  );
+  if (allowed.length === 0) return { status: 200, body: { views: [] } };
+  const minted = await mintRetryingFaults(() =>
+    views.mint({
+      installationId,
+      names: allowed.map((view) => view.repository.split('/')[1] ?? view.repository),
+    }),
+  );
+  return {
+    status: 200,
+    body: { token: minted.token, expires_at: minted.expires_at, views: allowed },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',

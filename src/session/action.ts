@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { main } from './cli.js';
 
 /** The session's commands, and the conductor's (a bundle of its own, beside this one). */
-const SESSION_COMMANDS = ['agent', 'publish', 'engine'] as const;
+const SESSION_COMMANDS = ['agent', 'publish', 'engine', 'views'] as const;
 const CONDUCTOR_COMMANDS = ['route', 'conduct'] as const;
 /** The conductor's bundle, next to the session's in action/dist/ (scripts/bundle.ts). */
 export const CONDUCTOR_BUNDLE = 'baton-conductor.cjs';

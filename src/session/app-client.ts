@@ -15,12 +15,18 @@ export interface AppClient {
   botLogin(): Promise<string>;
   /** The app's installation on `owner/name`; null when it is not installed there. */
   installationOf(repository: string): Promise<number | null>;
-  /** An installation token for one repository with `permissions` (none: the installation's own). */
+  /**
+   * An installation token for one repository with `permissions` (none: the
+   * installation's own); with `repositories`, for those repositories of the
+   * installation's account by name instead (a change set's views; none named:
+   * every repository of the installation).
+   */
   mintToken(request: {
     installationId: number;
     repositoryId: number | null;
     repository: string;
     permissions?: Record<string, 'read' | 'write'>;
+    repositories?: string[];
   }): Promise<{ token: string; expiresAt: string; permissions: Record<string, string> }>;
 }
 
@@ -111,16 +117,18 @@ export async function createAppClient({
         throw error;
       }
     },
-    async mintToken({ installationId, repositoryId, repository, permissions }) {
+    async mintToken({ installationId, repositoryId, repository, permissions, repositories }) {
+      // No repository named: the installation's every repository (a views job's first look).
+      const scope = repositories
+        ? repositories.length > 0
+          ? { repositories }
+          : {}
+        : repositoryId === null
+          ? { repositories: [repository.split('/')[1] ?? repository] }
+          : { repository_ids: [repositoryId] };
       const { data } = await octokit.request(
         'POST /app/installations/{installation_id}/access_tokens',
-        {
-          installation_id: installationId,
-          ...(repositoryId === null
-            ? { repositories: [repository.split('/')[1] ?? repository] }
-            : { repository_ids: [repositoryId] }),
-          ...(permissions ? { permissions } : {}),
-        },
+        { installation_id: installationId, ...scope, ...(permissions ? { permissions } : {}) },
       );
       mask(data.token);
       return {

@@ -9,6 +9,7 @@ import { runDoctorPublish } from './doctor/doctor-publish.js';
 import { parseSessionEnv } from './env.js';
 import { takeProcessSecrets } from './process-secrets.js';
 import { runPublish } from './publish/run-publish.js';
+import { runViews } from './views/run-views.js';
 
 const USAGE = `usage: baton session agent | baton session publish | baton session engine
        baton doctor --repo owner/name [--json]
@@ -25,6 +26,7 @@ Outside Baton's checkout the command is \`npx @baton-dev/baton …\`.
 Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
   session publish   check the agent's result and write it to GitHub as the Baton app
+  session views     fetch what a change set's plan session may read of other repositories
   session engine    the engine cache's folder and key for the session's engine (step outputs)
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
@@ -45,6 +47,8 @@ const SESSION_USAGE = `usage: baton session agent | baton session publish | bato
             with no write credential; the result goes to $BATON_OUT
   publish   check the result in $BATON_OUT and write it to GitHub as the app,
             with a token from $BATON_APP_URL/api/baton/session-token
+  views     a change set's plan session: fetch, read-only, the other repositories
+            it may read into $BATON_OUT, with a token it revokes (docs/change-sets.md)
   engine    where the engine of $BATON_ENGINE (claude-code, codex) is cached,
             as the step outputs cache-key and path for the workflow's cache step
 
@@ -80,12 +84,14 @@ export async function main(
   if (group === 'session' && command === 'engine' && rest.length === 0) {
     return writeEngineCacheOutputs(source);
   }
-  if (group !== 'session' || (command !== 'agent' && command !== 'publish') || rest.length > 0) {
+  const known = command === 'agent' || command === 'publish' || command === 'views';
+  if (group !== 'session' || !known || rest.length > 0) {
     process.stderr.write(`${describeUnknown(argv)}${USAGE}\n`);
     return 2;
   }
   // A doctor session belongs to no build: its own environment and jobs (docs/doctor.md).
-  if (source.BATON_ROLE === DOCTOR_ROLE) return runDoctorSession(command, source);
+  if (source.BATON_ROLE === DOCTOR_ROLE && command !== 'views')
+    return runDoctorSession(command, source);
   const parsed = parseSessionEnv(source);
   if (!parsed.ok) {
     process.stderr.write(
@@ -93,6 +99,7 @@ export async function main(
     );
     return 2;
   }
+  if (command === 'views') return runViews(parsed.env);
   return command === 'agent' ? runAgent(parsed.env) : runPublish(parsed.env);
 }
 
@@ -112,7 +119,7 @@ async function runDoctorSession(
 
 /** The commands `baton` knows (bin/baton.js sends doctor, setup and check to their own CLIs). */
 const COMMANDS = ['session', 'doctor', 'setup', 'check'];
-const SESSION_COMMANDS = ['agent', 'publish'];
+const SESSION_COMMANDS = ['agent', 'publish', 'views'];
 
 /** The line that names an unknown command and the nearest known one, before the usage. */
 function describeUnknown(argv: readonly string[]): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SESSION_ROLES } from '../core/sessions/session.js';
 import { isEngine } from '../core/vocabulary/engine-names.js';
-import { BUILD_ID, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
+import { isAnyBuildId, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
 import { optionalVar as optional, parseEnvWith } from './env-sources.js';
 
 /**
@@ -10,7 +10,12 @@ import { optionalVar as optional, parseEnvWith } from './env-sources.js';
  */
 export const SessionEnv = z.object({
   BATON_ROLE: z.enum(SESSION_ROLES),
-  BATON_BUILD: z.string().regex(BUILD_ID, 'BATON_BUILD is <issue>-<slug>'),
+  BATON_BUILD: z
+    .string()
+    .refine(
+      isAnyBuildId,
+      'BATON_BUILD is <issue>-<slug> (a change set member: <issue>-<slug>.<owner>.<repo>)',
+    ),
   BATON_ISSUE: optional,
   BATON_WORKER: optional.refine(
     (w) => w === undefined || WORKER_ID.test(w) || LOOP_SUBJECT.test(w),
@@ -23,8 +28,13 @@ export const SessionEnv = z.object({
     (e) => e === undefined || isEngine(e),
     'BATON_ENGINE is baton, claude-code or codex',
   ),
-  /** The folder the agent job leaves for the publish job. */
+  /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
   BATON_OUT: z.string().min(1),
+  /**
+   * A change set's plan session (docs/change-sets.md): where the `views` job left
+   * the other repositories it may read, read-only; unset in every other session.
+   */
+  BATON_VIEWS: optional,
   /** Where the app serves `POST /api/baton/session-token`. */
   BATON_APP_URL: optional,
   /**

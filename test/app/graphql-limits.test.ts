@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphqlCost } from '../../sim/github/graphql/graphql-cost.js';
+import { MEMBERS_PER_CALL } from '../../src/github/change-set/read-members.js';
 import { BUILD_QUERY } from '../../src/github/observe/build-query.js';
 
 /**
@@ -64,10 +65,12 @@ describe('the GraphQL documents in src', () => {
       'BatonDoctorRefs',
       'BatonIssueHistory',
       'BatonIssueStates',
+      'BatonMembers',
       'BatonPullChecks',
       'BatonReadyForReview',
       'BatonRecordCommits',
       'BatonSessionRecords',
+      'BatonSet',
     ]);
   });
 
@@ -83,20 +86,55 @@ describe('the GraphQL documents in src', () => {
     expect(cost.connections.filter((c) => c.value === null || c.value > 100)).toEqual([]);
   });
 
+  it("reads a change set's members within the limits even were each repository of a call counted (GitHub's documented method counts `nodes(ids:)` as no connection)", () => {
+    const costs = graphqlCost(BUILD_QUERY);
+    const cost = (name: string) => costs.find((one) => one.name === name);
+    const [members, build] = [cost('BatonMembers'), cost('BatonBuild')];
+    expect(members && build).toBeDefined();
+    expect((members?.nodes ?? 0) * MEMBERS_PER_CALL).toBeLessThanOrEqual(MAX_NODES);
+    expect(Math.round(((members?.requests ?? 0) * MEMBERS_PER_CALL) / 100)).toBeLessThanOrEqual(
+      MAX_POINTS,
+    );
+    // `BatonSet`: the set build with as many members in its one call.
+    const nodes = (build?.nodes ?? 0) + (members?.nodes ?? 0) * MEMBERS_PER_CALL;
+    const requests = (build?.requests ?? 0) + (members?.requests ?? 0) * MEMBERS_PER_CALL;
+    expect(nodes).toBeLessThanOrEqual(MAX_NODES);
+    expect(Math.round(requests / 100)).toBeLessThanOrEqual(MAX_POINTS);
+  });
+
   it('read every worker PR the same way on every page: both operations spread the one Pull fragment', () => {
     const definitions = parse(BUILD_QUERY).definitions;
-    const spreads = (name: string) => {
-      const operation = definitions.find(
-        (def) => def.kind === Kind.OPERATION_DEFINITION && def.name?.value === name,
+    const direct = (name: string) => {
+      const definition = definitions.find(
+        (def) =>
+          (def.kind === Kind.OPERATION_DEFINITION || def.kind === Kind.FRAGMENT_DEFINITION) &&
+          def.name?.value === name,
       );
       return (
-        JSON.stringify(operation).match(
+        JSON.stringify(definition).match(
           /"kind":"FragmentSpread","name":\{"kind":"Name","value":"(\w+)"/g,
         ) ?? []
-      ).map((spread) => /"value":"(\w+)"$/.exec(spread)?.[1]);
+      ).map((spread) => /"value":"(\w+)"$/.exec(spread)?.[1] ?? '');
+    };
+    // Every fragment an operation spreads, through the fragments it spreads.
+    const spreads = (name: string): string[] => {
+      const seen = new Set<string>();
+      const visit = (from: string) => {
+        for (const one of direct(from))
+          if (!seen.has(one)) {
+            seen.add(one);
+            visit(one);
+          }
+      };
+      visit(name);
+      return [...seen];
     };
     expect(spreads('BatonBuild')).toContain('Pull');
-    expect(spreads('BatonBuildPulls')).toEqual(['Pull']);
+    expect(direct('BatonBuildPulls')).toEqual(['Pull']);
+    expect(spreads('BatonMembers')).toContain('Pull');
+    expect(spreads('BatonSet')).toEqual(
+      expect.arrayContaining(['BuildRepository', 'MemberRepository']),
+    );
     expect(
       definitions.filter(
         (def) => def.kind === Kind.FRAGMENT_DEFINITION && def.name.value === 'Pull',

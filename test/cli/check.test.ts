@@ -66,6 +66,20 @@ describe('baton check', () => {
     ]);
   });
 
+  it('checks changeSets: each repository as owner/name, at most ten', async () => {
+    const eleven = Array.from({ length: 11 }, (_, i) => `acme/r${i}`).join(', ');
+    await config(`changeSets:\n  repositories: [acme/lib, client]\n  sharewith: []\n`);
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 2 problems',
+      '  line 2: changeSets.repositories.1 must be a repository as owner/name, like acme/lib',
+      '  line 3: changeSets.sharewith is not a Baton setting; did you mean `shareWith`?',
+    ]);
+    await config(`changeSets:\n  repositories: [${eleven}]\n`);
+    expect((await check([])).out).toContain('changeSets.repositories');
+    await config('changeSets:\n  repositories: [acme/lib]\n  shareWith: [acme/app]\n');
+    expect((await check([])).code).toBe(0);
+  });
+
   it('checks the file it is given, and says where invalid YAML breaks', async () => {
     await config('budget: [1, 2\n', '.github/other.yml');
     const { code, out } = await check(['.github/other.yml']);

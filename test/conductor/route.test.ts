@@ -132,6 +132,30 @@ describe('the conductor route', () => {
     ],
     ['a dispatch for all', 'workflow_dispatch', { inputs: { issue: '' } }, RESYNC_GROUP],
     ['an event it does not handle', 'release', {}, null],
+    [
+      'a change set member’s run, by its set',
+      'workflow_run',
+      {
+        workflow_run: {
+          display_title: 'baton work 12-add-login.octo-org.hub W1.1 -',
+          head_branch: 'baton/12-add-login.octo-org.hub/W1.1',
+          head_repository: OWN,
+        },
+      },
+      'baton-conductor-12.octo-org.hub',
+    ],
+    [
+      'CI on a change set member’s worker branch',
+      'check_suite',
+      { check_suite: { head_branch: 'baton/12-add-login.octo-org.hub/W1.1' } },
+      'baton-conductor-12.octo-org.hub',
+    ],
+    [
+      'a change set member’s build branch moving',
+      'push',
+      { ref: 'refs/heads/baton/12-add-login.octo-org.hub/integration' },
+      'baton-conductor-12.octo-org.hub',
+    ],
   ])('routes %s', async (_, name, payload, group) => {
     expect(await route(name, payload)).toBe(group);
   });

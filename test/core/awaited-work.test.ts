@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   awaitedWork,
-  LOOK_GRACE_MS,
+  LOOK_GRACE_SHARE,
   LOOK_MAX_MS,
   LOOK_MIN_MS,
 } from '../../src/core/snapshot/awaited-work.js';
@@ -49,7 +49,7 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
           createdAt: ago(2),
         }),
       ],
-      6 * MINUTE + LOOK_GRACE_MS,
+      6 * MINUTE + 8 * MINUTE * LOOK_GRACE_SHARE,
     ],
     // Past the usual length: once its age has doubled.
     [

@@ -252,7 +252,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [engine=codex] [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`, `/steer W2.1 <message>`, `/queue W2.1 <message>`, `/continue W2.1`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [engine=codex] [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`, `/rollback`, `/steer W2.1 <message>`, `/queue W2.1 <message>`, `/continue W2.1`.'.slice(
         0,
         -1,
       ),

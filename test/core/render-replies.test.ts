@@ -40,7 +40,7 @@ describe('replies', () => {
 
       - \`/skip\`: /skip needs a worker id: \`/skip W2.1\`.
 
-      Commands: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [engine=codex] [instructions]\`, \`/retry synthesis\`, \`/skip W2.1\`, \`/skip follow-ups\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N] [focus]\`, \`/steer W2.1 <message>\`, \`/queue W2.1 <message>\`, \`/continue W2.1\`.
+      Commands: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [engine=codex] [instructions]\`, \`/retry synthesis\`, \`/skip W2.1\`, \`/skip follow-ups\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N] [focus]\`, \`/rollback\`, \`/steer W2.1 <message>\`, \`/queue W2.1 <message>\`, \`/continue W2.1\`.
 
       On a worker's pull request the worker id may be left out.
       "
@@ -53,7 +53,7 @@ describe('replies', () => {
       "<!-- baton:reply -->
       Baton could not run these commands:
 
-      - \`/aprove\`: \`/aprove\` is not a Baton command. The commands are: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [engine=codex] [instructions]\`, \`/retry synthesis\`, \`/skip W2.1\`, \`/skip follow-ups\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N] [focus]\`, \`/steer W2.1 <message>\`, \`/queue W2.1 <message>\`, \`/continue W2.1\`.
+      - \`/aprove\`: \`/aprove\` is not a Baton command. The commands are: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [engine=codex] [instructions]\`, \`/retry synthesis\`, \`/skip W2.1\`, \`/skip follow-ups\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N] [focus]\`, \`/rollback\`, \`/steer W2.1 <message>\`, \`/queue W2.1 <message>\`, \`/continue W2.1\`.
       - \`/improve 20\`: /improve takes a number of loops from 1 to 10 first, then an optional focus: \`/improve 3 the error messages\`.
       - \`/retry W2 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\`: \`W2\` is not a worker id: worker ids look like W2.1, e.g. \`/retry W2.1 [engine=codex] [instructions]\`.
 

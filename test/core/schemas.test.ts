@@ -220,6 +220,33 @@ describe('config', () => {
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
       research: { web: 'auto', allowedDomains: [], blockedDomains: [], maxUses: 10 },
+      changeSets: { repositories: [], shareWith: [] },
+    });
+  });
+
+  it('reads changeSets as repositories in lower case, and refuses a name that is none or a repeat', () => {
+    expect(
+      parseConfig({
+        changeSets: { repositories: ['Acme/Lib', 'acme/client'], shareWith: ['acme/app'] },
+      }),
+    ).toMatchObject({
+      ok: true,
+      config: {
+        changeSets: { repositories: ['acme/lib', 'acme/client'], shareWith: ['acme/app'] },
+      },
+    });
+    expect(parseConfig({ changeSets: { repositories: ['lib', 'acme/lib'] } })).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: 'changeSets.repositories.0',
+          message: 'must be a repository as owner/name, like acme/lib',
+        },
+      ],
+    });
+    expect(parseConfig({ changeSets: { repositories: ['acme/lib', 'ACME/lib'] } })).toEqual({
+      ok: false,
+      problems: [{ field: 'changeSets.repositories', message: 'lists a repository twice' }],
     });
   });
 

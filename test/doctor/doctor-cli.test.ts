@@ -355,3 +355,86 @@ function verdicts(out: string): string[] {
     .filter(Boolean)
     .map((line) => line.split(':')[0] ?? '');
 }
+
+describe("baton doctor on a change set's repositories", () => {
+  let lib: FakeGitHub;
+
+  /** octo-org/widgets lists octo-org/lib, set up as widgets is; both require baton/change-set. */
+  beforeEach(() => {
+    lib = new FakeGitHub({ owner: 'octo-org', repo: 'lib', repositoryId: 2 });
+    const files = renderTemplates({ batonRepository: 'baton-dev/baton', batonRef: world.pin });
+    lib.git.commitOn(
+      lib.defaultBranch,
+      Object.fromEntries(files.map((file) => [file.path, file.content])),
+      'Set up Baton',
+    );
+    lib.variables.set('BATON_APP_URL', APP_URL);
+    world.gh.git.commitOn(
+      world.gh.defaultBranch,
+      { '.github/baton.yml': 'changeSets:\n  repositories: [octo-org/lib]\n' },
+      'A change set with the library',
+    );
+    for (const one of [world.gh, lib]) one.defaultBranchRequiredChecks.add('baton/change-set');
+    nock.cleanAll();
+    mountOnNock((path) =>
+      path.startsWith('/repos/baton-dev/baton/')
+        ? world.source
+        : path.startsWith('/repos/octo-org/lib/') || path === '/repos/octo-org/lib'
+          ? lib
+          : world.gh,
+    );
+  });
+
+  it('checks each listed repository: installed in the same installation, set up, requiring the order', async () => {
+    const { code, out } = await doctor();
+    expect(failures(out)).toEqual([]);
+    expect(verdicts(out).slice(8)).toEqual([
+      'ok   octo-org/widgets order',
+      'ok   octo-org/lib installed',
+      'ok   octo-org/lib workflow',
+      'ok   octo-org/lib pin',
+      'ok   octo-org/lib config',
+      'ok   octo-org/lib app-url',
+      'ok   octo-org/lib order',
+    ]);
+    expect(code).toBe(0);
+    const known = await knownRestRoutes();
+    expect(lib.log.map((entry) => entry.route).filter((route) => !known.has(route))).toEqual([]);
+  });
+
+  it.each<[string, (lib: FakeGitHub) => void, RegExp]>([
+    [
+      'a listed repository is not installed',
+      (one) => {
+        one.installed = false;
+      },
+      /^FAIL octo-org\/lib installed: the app is not installed on octo-org\/lib.* → add octo-org\/lib to the app's installation/m,
+    ],
+    [
+      'a listed repository is in another installation',
+      (one) => {
+        Object.assign(one, { installationId: 7 });
+      },
+      /^FAIL octo-org\/lib installed: octo-org\/lib is in the app's installation 7, not in 1/m,
+    ],
+    [
+      'a listed repository has no workflow',
+      (one) => {
+        one.git.commitOn(one.defaultBranch, { '.github/workflows/baton.yml': null }, 'Remove');
+      },
+      /^FAIL octo-org\/lib workflow: \.github\/workflows\/baton\.yml is not on the default branch/m,
+    ],
+    [
+      'a listed repository does not require baton/change-set',
+      (one) => {
+        one.defaultBranchRequiredChecks.clear();
+      },
+      /^FAIL octo-org\/lib order: main does not require baton\/change-set.* → add a ruleset on octo-org\/lib's main/m,
+    ],
+  ])('fails when %s, and names the fix', async (_, breakIt, expected) => {
+    breakIt(lib);
+    const { code, out } = await doctor();
+    expect(out).toMatch(expected);
+    expect(code).toBe(1);
+  });
+});

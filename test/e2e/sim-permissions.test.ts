@@ -269,3 +269,24 @@ describe('pushes over git HTTP that create or update a workflow need workflows',
     expect(gh.git.resolve('sneaky')).toBeNull();
   });
 });
+
+describe('a token minted for some repositories of an installation', () => {
+  it('reads those and finds no other repository of the installation, as GitHub shows one it may not see', () => {
+    const gh = new FakeGitHub();
+    const lib = new FakeGitHub({ repo: 'lib', repositoryId: 2 });
+    const vault = new FakeGitHub({ repo: 'vault', repositoryId: 3 });
+    gh.installationPeers.push(lib, vault);
+    lib.installationPeers.push(gh, vault);
+    vault.installationPeers.push(gh, lib);
+    const minted = gh.mintToken({ contents: 'read' }, { names: ['lib'] });
+    if (!('token' in minted)) throw new Error('not minted');
+    const read = (one: FakeGitHub) =>
+      call(one, {
+        method: 'GET',
+        path: `/repos/octo-org/${one.repo}/contents/README.md`,
+        token: minted.token,
+      }).status;
+
+    expect([read(lib), read(vault), read(gh)]).toEqual([200, 404, 404]);
+  });
+});

@@ -249,6 +249,55 @@ describe('LastReads: a push of the build branch judged by the build as last read
   });
 });
 
+describe("LastReads: whether a build waits on GitHub for its runs alone (a change set's look)", () => {
+  const withPull = (
+    read: ReturnType<typeof readAfterW11>,
+    pull: BuildSnapshot['pulls'][number],
+  ) => ({
+    ...read,
+    snapshot: { ...read.snapshot, pulls: [pull] },
+    // Its reconcile's look awaits a session run (`awaitsRun`).
+    awaitsRun: true,
+  });
+
+  it('waits on its runs alone when its look awaits a run and no open pull request awaits CI or its mergeability', () => {
+    const reads = new LastReads();
+    const green = make.pull({
+      number: 101,
+      worker: 'W1.1',
+      checks: { state: 'success', failedRuns: [] },
+    });
+    reads.note(KEY, withPull(readAfterW11(), green));
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(true);
+    reads.note(KEY, withPull(readAfterW11(), { ...green, state: 'merged', mergeState: 'unknown' }));
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(true);
+    // A look for anything else (a session settling, none at all) is not a run's.
+    reads.note(KEY, { ...withPull(readAfterW11(), green), awaitsRun: false });
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(false);
+  });
+
+  it('waits on more where a pull request’s CI is under way or its mergeability unknown, with no read, or one too old', () => {
+    let now = 0;
+    const reads = new LastReads({ clock: () => now });
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(false);
+    const green = make.pull({
+      number: 101,
+      worker: 'W1.1',
+      checks: { state: 'success', failedRuns: [] },
+    });
+    reads.note(
+      KEY,
+      withPull(readAfterW11(), { ...green, checks: { state: 'pending', failedRuns: [] } }),
+    );
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(false);
+    reads.note(KEY, withPull(readAfterW11(), { ...green, mergeState: 'unknown' }));
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(false);
+    reads.note(KEY, withPull(readAfterW11(), green));
+    now = MAX_AGE_MS + 1;
+    expect(reads.awaitsOnlyRuns(KEY, MAX_AGE_MS)).toBe(false);
+  });
+});
+
 describe('runOfPayload', () => {
   const payload = {
     id: 7011,

@@ -1,10 +1,9 @@
-import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { buildDir, integrationBranch, subIssueGraphPath } from '../../src/core/vocabulary/ids.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { readBuildGraph } from '../../src/github/observe/read-build-graph.js';
-import { mountEachTest } from '../support/app-tests.js';
+import { mountEachTest, repoContextOf } from '../support/app-tests.js';
 
 /**
  * The build query's lists read whole against a simulator that, like GitHub,
@@ -18,12 +17,7 @@ describe('readBuildGraph', () => {
   let ctx: RepoContext;
   mountEachTest((repo) => {
     gh = repo;
-    ctx = {
-      octokit: new Octokit({ auth: 'ghs_test' }) as unknown as RepoContext['octokit'],
-      owner: gh.owner,
-      repo: gh.repo,
-      botLogin: gh.botLogin,
-    };
+    ctx = repoContextOf(gh);
   });
 
   function variables() {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import nock from 'nock';
 import { afterAll, beforeAll } from 'vitest';
+import { parseConfig } from '../../src/core/config/config.js';
 import type { JobView, RunFacts, RunView } from '../../src/server/run-binding.js';
 import {
   createSessionTokenHandler,
@@ -202,9 +203,9 @@ export async function startEndpoint({
         workflowOnDefault: world.workflowOnDefault,
       };
     },
-    claimExchange: async ({ runId, attempt }) => {
+    claimExchange: async ({ runId, attempt, purpose }) => {
       calls.push('claimExchange');
-      const key = `${runId}/${attempt}`;
+      const key = `${runId}/${purpose ? `${purpose}-` : ''}${attempt}`;
       if (world.markers.has(key)) return false;
       world.markers.add(key);
       return true;
@@ -321,4 +322,90 @@ export function nockRunInspection({
     .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
     .query({ ref: 'main' })
     .reply(200, contentFile(onDefault));
+}
+
+/** The integration branch of the set's plan run the views tests dispatch. */
+export const PLAN_REF = 'refs/heads/baton/12-add-login/integration';
+
+/**
+ * A change set's plan run in acme/app, in its views job (9000) before the
+ * agent: `views` is what GitHub says of the repositories it may ask for.
+ */
+export function viewsRunWorld(): TokenWorld {
+  const world = dispatchedRunWorld();
+  if (world.run) {
+    world.run.headBranch = 'baton/12-add-login/integration';
+    world.run.displayTitle = 'baton plan 12-add-login - -';
+  }
+  world.jobs = [
+    { id: 9000, name: 'baton views', status: 'in_progress' },
+    { id: 9001, name: 'baton agent', status: 'queued' },
+    { id: 9002, name: 'baton publish', status: 'queued' },
+  ];
+  return world;
+}
+
+/** The claims of the views job of `viewsRunWorld`'s run (on `ref`), then `overrides`. */
+export function viewsClaims(
+  overrides: Record<string, unknown> = {},
+  ref: string = PLAN_REF,
+): JWTPayload {
+  const workflowRef = `acme/app/.github/workflows/baton.yml@${ref}`;
+  return makeClaims({
+    sub: `repo:acme/app:ref:${ref}`,
+    ref,
+    workflow_ref: workflowRef,
+    job_workflow_ref: workflowRef,
+    check_run_id: '9000',
+    ...overrides,
+  });
+}
+
+/** A repository of the installation as the views deps see it, with its own configuration. */
+export interface ViewsRepo {
+  name: string;
+  visibility: 'public' | 'private';
+  changeSets?: { repositories?: string[]; shareWith?: string[] };
+}
+
+/**
+ * The endpoint's views deps over `repos` (acme/app's `changeSets` is its
+ * configuration); `minted` collects each read-only token asked for.
+ */
+export function viewsDeps(repos: ViewsRepo[]): {
+  views: NonNullable<SessionTokenDeps['views']>;
+  minted: { installationId: number; names: string[] }[];
+} {
+  const minted: { installationId: number; names: string[] }[] = [];
+  const configOf = (name: string) => {
+    const parsed = parseConfig({
+      changeSets: repos.find((repo) => repo.name === name)?.changeSets ?? {},
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    return parsed.config;
+  };
+  return {
+    minted,
+    views: {
+      config: async ({ owner, repo }) => configOf(`${owner}/${repo}`),
+      facts: async ({ names }) =>
+        names.map((name) => {
+          const repo = repos.find((one) => one.name === name);
+          if (!repo)
+            return { name, installed: false, visibility: null, shareWith: null, lists: null };
+          const config = configOf(name);
+          return {
+            name,
+            installed: true,
+            visibility: repo.visibility,
+            shareWith: config.changeSets.shareWith,
+            lists: config.changeSets.repositories,
+          };
+        }),
+      mint: async (request) => {
+        minted.push(request);
+        return { token: MINTED, expires_at: '2030-01-01T00:00:00Z' };
+      },
+    },
+  };
 }

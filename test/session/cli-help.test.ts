@@ -123,7 +123,7 @@ describe('baton CLI environment errors', () => {
     [
       'BATON_BUILD (malformed)',
       { BATON_BUILD: 'oauth', BATON_OUT: '/tmp/out' },
-      'BATON_BUILD is not valid (BATON_BUILD is <issue>-<slug>): the Baton workflow sets it from the dispatch input `build`',
+      'BATON_BUILD is not valid (BATON_BUILD is <issue>-<slug> (a change set member: <issue>-<slug>.<owner>.<repo>)): the Baton workflow sets it from the dispatch input `build`',
     ],
     [
       'BATON_WORKER (malformed)',

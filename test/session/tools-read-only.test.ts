@@ -66,3 +66,39 @@ describe('read-only tools', () => {
     expect((await tools[name]!.run(input)).isError).toBe(true);
   });
 });
+
+describe('read-only tools with a change set’s views mounted', () => {
+  let mounted: Record<string, AgentTool>;
+  beforeEach(async () => {
+    const views = await realpath(await makeTempDir('baton-views-'));
+    await writeFiles(views, { 'octo/lib/src/fetch.ts': 'export const greeting = 1;\n' });
+    mounted = Object.fromEntries(
+      createReadOnlyTools({
+        root,
+        maxOutputChars: 10_000,
+        mounts: [{ at: '/views', dir: views }],
+      }).map((t) => [t.definition.name, t]),
+    );
+  });
+
+  it('reads, lists and searches a view under its mount, and the workspace as before', async () => {
+    expect((await mounted.read_file!.run({ path: '/views/octo/lib/src/fetch.ts' })).content).toBe(
+      '     1\texport const greeting = 1;',
+    );
+    expect((await mounted.list_files!.run({ path: '/views/octo', depth: 3 })).content).toContain(
+      'lib/src/fetch.ts',
+    );
+    expect((await mounted.search!.run({ pattern: 'greeting', path: '/views' })).content).toBe(
+      '/views/octo/lib/src/fetch.ts:1: export const greeting = 1;',
+    );
+    expect((await mounted.read_file!.run({ path: 'src/a.ts' })).isError).toBe(false);
+  });
+
+  it.each([
+    ['read_file', { path: '/views/../secret.txt' }],
+    ['read_file', { path: '/views/octo/../../x' }],
+    ['list_files', { path: '/viewsx' }],
+  ])('%s refuses %j', async (name, input) => {
+    expect((await mounted[name]!.run(input)).isError).toBe(true);
+  });
+});

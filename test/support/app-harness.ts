@@ -59,7 +59,7 @@ export async function startApp({
   const scope = mountOnNock(
     served.length === 1
       ? gh
-      : (path) => served.find((one) => `${path}/`.startsWith(`/repos/${one.fullName}/`)) ?? gh,
+      : (path, body) => served.find((one) => servesRequest(one, path, body)) ?? gh,
   );
   const app = await startReplica({ now, ...(log ? { log } : {}), ...pacing });
   return {
@@ -70,6 +70,18 @@ export async function startApp({
       nock.enableNetConnect();
     },
   };
+}
+
+/**
+ * Whether a request is one repository's of several: its REST path names it, or a GraphQL
+ * query's `owner`/`repo` variables do (a query that names none goes to the first).
+ */
+function servesRequest(gh: FakeGitHub, path: string, body: unknown): boolean {
+  if (path === '/graphql') {
+    const variables = (body as { variables?: { owner?: string; repo?: string } } | null)?.variables;
+    return `${variables?.owner}/${variables?.repo}`.toLowerCase() === gh.fullName.toLowerCase();
+  }
+  return `${path}/`.toLowerCase().startsWith(`/repos/${gh.fullName.toLowerCase()}/`);
 }
 
 /**

@@ -1,7 +1,9 @@
+import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { RepoContext } from '../../src/github/client/types.js';
 import { forgetAll } from '../../src/process-memory.js';
 import { type AppHarness, startApp } from './app-harness.js';
 import { TEST_PRIVATE_KEY } from './app-key.js';
@@ -30,6 +32,16 @@ export function mountEachTest(
     mountOnNock(gh);
     use(gh);
   });
+}
+
+/** What a reader of the app is handed for a repository mounted on nock: a plain Octokit with an installation token. */
+export function repoContextOf(gh: FakeGitHub): RepoContext {
+  return {
+    octokit: new Octokit({ auth: 'ghs_test' }) as unknown as RepoContext['octokit'],
+    owner: gh.owner,
+    repo: gh.repo,
+    botLogin: gh.botLogin,
+  };
 }
 
 /** What each app test gets: the clock, the simulated repository, the app started on it. */

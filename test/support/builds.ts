@@ -32,7 +32,7 @@ const WORKFLOW_STUB = `name: Baton
 on:
   workflow_dispatch:
     inputs:
-${['role', 'build', 'issue', 'worker', 'pr', 'trigger', 'runner', 'timeout', 'engine']
+${['role', 'build', 'issue', 'worker', 'pr', 'trigger', 'runner', 'timeout', 'engine', 'views']
   .map((input) => `      ${input}:\n        type: string\n`)
   .join('')}`;
 
@@ -41,8 +41,11 @@ ${['role', 'build', 'issue', 'worker', 'pr', 'trigger', 'runner', 'timeout', 'en
  * and a triager (triage permission: it labels, closes and reopens issues; REST's `permission`
  * reads it as `read`).
  */
-export function installedRepo(now: () => string): FakeGitHub {
-  const gh = new FakeGitHub({ now });
+export function installedRepo(
+  now: () => string,
+  named: { owner?: string; repo?: string; repositoryId?: number } = {},
+): FakeGitHub {
+  const gh = new FakeGitHub({ now, ...named });
   gh.git.commitOn(
     gh.defaultBranch,
     { '.github/workflows/baton.yml': WORKFLOW_STUB },

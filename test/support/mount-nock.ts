@@ -12,7 +12,7 @@ export const API = 'https://api.github.com';
  * `served` may pick the simulated repository by the request's path (several repositories).
  */
 export function mountOnNock(
-  served: FakeGitHub | ((path: string) => FakeGitHub),
+  served: FakeGitHub | ((path: string, body: unknown) => FakeGitHub),
   base = API,
 ): nock.Scope {
   const scope = nock(base).persist();
@@ -24,7 +24,7 @@ export function mountOnNock(
       );
       const body =
         typeof requestBody === 'string' && requestBody ? safeJson(requestBody) : requestBody;
-      const gh = typeof served === 'function' ? served(url.pathname) : served;
+      const gh = typeof served === 'function' ? served(url.pathname, body) : served;
       const response = gh.handle({
         method,
         path: url.pathname,

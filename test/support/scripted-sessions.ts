@@ -18,6 +18,8 @@ export interface SessionScript {
   build: string;
   issue: number;
   workers: PlanWorkerSpec[];
+  /** The plan session's `plan.json` as it writes it (a change set's, with repositories); else one of `workers`. */
+  plan?: unknown;
   /**
    * How a work attempt ends; default: it delivers. `hold`: it stays in progress
    * until the test ends it; `partial`: it stops at the build's budget and hands
@@ -72,9 +74,13 @@ interface Counters {
 
 const counters = new WeakMap<FakeGitHub, Counters>();
 
-/** Plays every queued run; returns how many ran. */
-export function runQueuedSessions(gh: FakeGitHub, script: SessionScript): number {
-  const queued = gh.runs.filter((run) => run.status === 'queued');
+/** Plays every queued run (`only` those it takes); returns how many ran. */
+export function runQueuedSessions(
+  gh: FakeGitHub,
+  script: SessionScript,
+  only: (run: SimRun) => boolean = () => true,
+): number {
+  const queued = gh.runs.filter((run) => run.status === 'queued' && only(run));
   for (const run of queued) {
     if (run.workflow === 'ci.yml') rerunCi(gh, script, run);
     else playSession(gh, script, run);
@@ -174,7 +180,12 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
   const count = countersOf(gh);
   switch (role) {
     case 'plan':
-      landPlan(gh, { build: script.build, issue: script.issue, workers: script.workers });
+      landPlan(gh, {
+        build: script.build,
+        issue: script.issue,
+        workers: script.workers,
+        ...(script.plan ? { raw: script.plan } : {}),
+      });
       gh.setBranch(
         integrationBranch(script.build),
         gh.git.resolve(integrationBranch(script.build)) ?? '',

@@ -78,6 +78,32 @@ export function registerContentRoutes(router: Router, gh: GitHubState): void {
       const sha = gh.git.commit({ parent, changes: changesBetween(before, files), message });
       return json(201, commitBody(gh, pending, sha));
     })
+    // One file written on a branch in one commit, as the contents API does: a file that
+    // exists is changed only with its blob's sha (GitHub's 422 otherwise).
+    .on('PUT', `${repoPath}/contents/{path}`, ({ path = '' }, request) => {
+      const { message, content, branch, sha } = request.body as {
+        message?: string;
+        content?: string;
+        branch?: string;
+        sha?: string;
+      };
+      if (typeof message !== 'string' || typeof content !== 'string')
+        return unprocessable('Invalid request: message and content are required');
+      const name = branch ?? gh.defaultBranch;
+      const head = gh.git.resolve(name);
+      if (!head) return notFound();
+      const existing = gh.git.entryAt(head, path);
+      if (existing && existing.sha !== sha)
+        return unprocessable(`Invalid request.\n\n"sha" wasn't supplied.`);
+      const text = Buffer.from(content, 'base64').toString('utf8');
+      const commit = gh.git.commit({ parent: head, changes: { [path]: text }, message });
+      gh.setBranch(name, commit);
+      const blob = gh.git.entryAt(commit, path);
+      return json(existing ? 200 : 201, {
+        content: { name: path.split('/').at(-1), path, sha: blob?.sha ?? '' },
+        commit: commitBody(gh, pending, commit),
+      });
+    })
     .on('GET', `${repoPath}/git/commits/{commit_sha}`, ({ commit_sha = '' }) =>
       gh.git.objects.get(commit_sha)?.type === 'commit'
         ? json(200, commitBody(gh, pending, commit_sha))

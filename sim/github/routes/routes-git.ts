@@ -18,19 +18,34 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
     )
     // The installation's repositories: this one and its peers, in GitHub's pages.
     .on('GET', '/installation/repositories', (_, request) => {
-      const repositories = [gh, ...gh.installationPeers].map((one) => ({
-        id: one.repositoryId,
-        name: one.repo,
-        full_name: one.fullName,
-        default_branch: one.defaultBranch,
-        owner: { login: one.owner },
-      }));
+      const repositories = [gh, ...gh.installationPeers]
+        .filter((one) => one.installed)
+        .map((one) => ({
+          id: one.repositoryId,
+          node_id: one.nodeId,
+          name: one.repo,
+          full_name: one.fullName,
+          default_branch: one.defaultBranch,
+          owner: { login: one.owner },
+          private: one.visibility !== 'public',
+          visibility: one.visibility,
+          html_url: one.htmlUrl,
+        }));
       const listed = page(repositories, request.query);
       return { ...listed, body: { total_count: repositories.length, repositories: listed.body } };
     })
     .on('POST', '/app/installations/{installation_id}/access_tokens', (_, request) => {
-      const asked = (request.body as { permissions?: Grants } | undefined)?.permissions;
-      const minted = gh.mintToken(asked);
+      const body = request.body as
+        | { permissions?: Grants; repositories?: string[]; repository_ids?: number[] }
+        | undefined;
+      const scope =
+        body?.repositories || body?.repository_ids
+          ? {
+              ...(body.repositories ? { names: body.repositories } : {}),
+              ...(body.repository_ids ? { ids: body.repository_ids } : {}),
+            }
+          : undefined;
+      const minted = gh.mintToken(body?.permissions, scope);
       if ('exceeding' in minted) {
         return unprocessable(
           `The permissions requested are not granted to this installation: ${minted.exceeding.join(', ')}`,

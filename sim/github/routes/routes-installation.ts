@@ -4,7 +4,9 @@ import { json, notFound, type Router } from '../router.js';
 /**
  * The app's installation on the repository (`GET /repos/{owner}/{repo}/installation`,
  * with its permissions and events as GitHub lists them; 404 when the app is not
- * installed) and the repository's Actions variables.
+ * installed), the repository's Actions variables, and the rules of a branch
+ * (`GET /repos/{owner}/{repo}/rules/branches/{branch}`: a ruleset requiring
+ * `defaultBranchRequiredChecks` on the default branch, none elsewhere).
  */
 export function registerInstallationRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
@@ -18,7 +20,10 @@ export function registerInstallationRoutes(router: Router, gh: GitHubState): voi
       if (value === undefined) return notFound();
       const at = gh.now();
       return json(200, { name: name.toUpperCase(), value, created_at: at, updated_at: at });
-    });
+    })
+    .on('GET', `${repoPath}/rules/branches/{branch}`, ({ branch = '' }) =>
+      json(200, branch === gh.defaultBranch ? requiredChecksRules(gh) : []),
+    );
 }
 
 export function installationBody(gh: GitHubState) {
@@ -32,4 +37,21 @@ export function installationBody(gh: GitHubState) {
     permissions: { ...gh.installationGrants.permissions },
     events: [...gh.installationGrants.events],
   };
+}
+
+/** The default branch's ruleset rule that requires its checks, as GitHub lists it; none without. */
+function requiredChecksRules(gh: GitHubState) {
+  if (gh.defaultBranchRequiredChecks.size === 0) return [];
+  return [
+    {
+      type: 'required_status_checks',
+      ruleset_source_type: 'Repository',
+      ruleset_source: gh.fullName,
+      ruleset_id: 1,
+      parameters: {
+        strict_required_status_checks_policy: false,
+        required_status_checks: [...gh.defaultBranchRequiredChecks].map((context) => ({ context })),
+      },
+    },
+  ];
 }

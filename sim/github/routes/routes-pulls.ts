@@ -111,6 +111,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       });
       pull.state = 'closed';
       pull.mergedAt = gh.now();
+      pull.mergeCommitSha = merged;
       pull.closedAt = pull.mergedAt;
       gh.events.pull('closed', pull, gh.botLogin);
       gh.setBranch(pull.base, merged);

@@ -44,6 +44,7 @@ export function planTurn(input: TurnInput): TurnAnswer {
             depends_on: (worker.depends_on ?? []).map(local),
             complexity: worker.complexity ?? 'normal',
             ...(worker.engine ? { engine: worker.engine } : {}),
+            ...(worker.repository ? { repository: worker.repository } : {}),
             ...(request.subIssues[worker.id] ? { sub_issue: request.subIssues[worker.id] } : {}),
             brief: renderBriefBody(worker, request.build),
             ...(scenario.plan.type === 'content' ? { outputs: Object.keys(worker.files) } : {}),

@@ -17,6 +17,8 @@ export type Command =
   | { name: 'cancel' }
   | { name: 'status' }
   | { name: 'improve'; loops: number }
+  /** A change set's way back: revert pull requests where its final pull requests merged. */
+  | { name: 'rollback' }
   | MessageCommand;
 
 /**

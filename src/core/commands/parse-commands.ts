@@ -9,6 +9,7 @@ import { WORKER_ID } from '../vocabulary/ids.js';
 import { code } from '../vocabulary/markdown.js';
 import type { Command, CommandName, ParsedCommands } from './command.js';
 import { isMessageWord, MESSAGE_USAGE, readMessageCommand } from './message-commands.js';
+import { ROLLBACK_USAGE, readRollback } from './rollback-command.js';
 
 /** How each command is written, for error messages and replies. */
 export const COMMAND_USAGE: Record<CommandName, string> = {
@@ -24,6 +25,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   cancel: '/cancel',
   status: '/status',
   improve: '/improve [N] [focus]',
+  rollback: ROLLBACK_USAGE,
   ...MESSAGE_USAGE,
 };
 
@@ -122,6 +124,8 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
       return readWorkerOnly(word, rest, worker);
     case 'improve':
       return readImprove(rest);
+    case 'rollback':
+      return readRollback(rest);
     default:
       if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;

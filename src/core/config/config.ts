@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
+import { RepositoryName } from '../plan/plan.js';
 import {
   HOST_PATTERN,
   isIpLiteral,
@@ -338,6 +339,33 @@ const Research = z
     message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
   });
 
+/** The most repositories one change set may list besides the issue's own (docs/change-sets.md). */
+export const MAX_CHANGE_SET_REPOSITORIES = 10;
+
+/**
+ * Change sets (docs/change-sets.md): one build whose workers live in several
+ * repositories of the app's installation.
+ */
+const ChangeSets = z.strictObject({
+  /**
+   * The repositories a build of this repository may change besides this one,
+   * each installed in the same installation and set up for Baton. Listing a
+   * repository also lets this repository's text (the plan's briefs, its
+   * workers' reports) reach it.
+   */
+  repositories: z
+    .array(RepositoryName)
+    .max(MAX_CHANGE_SET_REPOSITORIES)
+    .default([])
+    .refine((names) => new Set(names).size === names.length, 'lists a repository twice'),
+  /**
+   * The repositories that may see this repository's text through a change set
+   * (the plan's read of it, its workers' reports): needed where this repository
+   * is private or internal; a public one's text is anyone's.
+   */
+  shareWith: z.array(RepositoryName).max(50).default([]),
+});
+
 /** A repository's visibility, as GitHub names it (`repository.visibility`). */
 export type RepositoryVisibility = 'public' | 'private' | 'internal';
 
@@ -378,6 +406,7 @@ export const Config = z
     plan: PlanSettings.prefault({}),
     improve: Improve.prefault({}),
     research: Research.prefault({}),
+    changeSets: ChangeSets.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codex = readEngineSettings(config.session.engine).allow.includes('codex');

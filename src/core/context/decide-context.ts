@@ -121,7 +121,9 @@ export function makeContext({
   const ledger = buildLedger(truth);
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config.budget;
-  const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
+  // A change set has one budget: a member build counts what the set's other builds spent too.
+  const elsewhere = truth.changeSet?.spentElsewhereUsd ?? 0;
+  const budgetReached = maxUsd !== null && spentUsd + elsewhere >= maxUsd;
   const dailyHolds = dailyCapsReached({
     repoCapUsd: config.budget.dailyUsd,
     repoUsage: truth.repoUsage,

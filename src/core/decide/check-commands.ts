@@ -79,6 +79,10 @@ export function checkCommands({
   });
 }
 
+/** What `/rollback` is told on a build of one repository (a change set answers it itself). */
+export const ROLLBACK_ONLY_IN_SETS =
+  "`/rollback` backs out a change set across repositories (docs/change-sets.md); this build's final pull request can be reverted with GitHub's Revert button.";
+
 /** The loop of a series under way at `at`: the newest with a research run by then. */
 function loopAt(runs: TimedRun[], atMs: number): number {
   const loops = runs
@@ -112,6 +116,8 @@ function problemOf({
     case 'skip':
     case 'merge':
       return workerProblem(command, workers);
+    case 'rollback':
+      return ROLLBACK_ONLY_IN_SETS;
     case 'steer':
     case 'queue':
     case 'continue':

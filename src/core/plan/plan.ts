@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { Engine } from '../sessions/engines.js';
-import { WORKER_ID } from '../vocabulary/ids.js';
+import { REPOSITORY_NAME, WORKER_ID } from '../vocabulary/ids.js';
 
 /** How hard a worker's task is; it picks the model from `models` in the config. */
 export const Complexity = z.enum(['easy', 'normal', 'complex']);
@@ -47,6 +47,16 @@ export const OutputPath = z
     'an output is a file path relative to the repository root, without .., outside .baton/ and .github/',
   );
 
+/**
+ * A repository as `owner/name`, compared as GitHub compares names (without
+ * regard to case): kept in lower case.
+ */
+export const RepositoryName = z
+  .string()
+  .trim()
+  .regex(REPOSITORY_NAME, 'must be a repository as owner/name, like acme/lib')
+  .transform((name) => name.toLowerCase());
+
 /** One worker of a plan. Its brief is always `workers/<id>.md` beside `plan.json`. */
 export const PlanWorker = z.strictObject({
   /** `W<wave>.<seq>`; the wave is the first number. */
@@ -62,6 +72,11 @@ export const PlanWorker = z.strictObject({
    * one `session.engine` gives the role: one the configuration allows.
    */
   engine: Engine.optional(),
+  /**
+   * In a change set (docs/change-sets.md): the repository this worker changes,
+   * one `changeSets.repositories` lists; absent, the issue's own.
+   */
+  repository: RepositoryName.optional(),
   /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
   outputs: z.array(OutputPath).max(50).optional(),
   /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
@@ -87,8 +102,11 @@ export type PlanWorker = z.infer<typeof PlanWorker>;
 export const Plan = z.strictObject({
   /** Schema version, so that later plans can be told apart. */
   version: z.literal(1),
-  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
-  build: z.string().min(1).max(80),
+  /**
+   * The build id, `<issue>-<slug>` (a change set's member builds copy the set's
+   * plan under their own, `<issue>-<slug>.<owner>.<repo>`); must match the branch it lies on.
+   */
+  build: z.string().min(1).max(200),
   /** The issue the build answers. */
   issue: z.number().int().positive(),
   /** One line: what the build delivers. */

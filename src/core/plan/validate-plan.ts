@@ -29,6 +29,12 @@ export interface ValidatePlanInput {
    * the session then refuses an engine it may not run, saying why.
    */
   engines?: readonly Engine[];
+  /**
+   * A change set's member record (docs/change-sets.md): it holds the set's plan
+   * and the briefs of the workers of `repository` alone (`home`: the issue's
+   * repository, a worker's without one). Absent: every worker's brief is here.
+   */
+  member?: { repository: string; home: string };
 }
 
 /** A usable plan, or every reason it is not one. */
@@ -39,6 +45,8 @@ interface LooseWorker {
   index: number;
   id: string;
   dependsOn: string[];
+  /** Its repository in a change set, the issue's (`home`) when it names none. */
+  repository(home: string): string;
 }
 
 /**
@@ -52,6 +60,7 @@ export function validatePlan({
   briefSizes,
   subIssues,
   engines,
+  member,
 }: ValidatePlanInput): PlanValidation {
   const parsed = Plan.safeParse(raw);
   const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
@@ -65,7 +74,10 @@ export function validatePlan({
       (cycle) =>
         `Dependencies form a cycle: ${[...cycle, cycle[0]].join(', which depends on ')}; remove one of these dependencies.`,
     ),
-    ...briefProblems(workers, briefSizes),
+    ...briefProblems(
+      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
+      briefSizes,
+    ),
     ...followUpProblems(raw),
     ...(engines ? engineProblems(raw, engines) : []),
     ...(subIssues === undefined ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)),
@@ -211,7 +223,10 @@ function looseWorkers(raw: unknown): LooseWorker[] {
     const dependsOn = Array.isArray(deps)
       ? deps.filter((dep): dep is string => typeof dep === 'string' && WORKER_ID.test(dep))
       : [];
-    return [{ index, id, dependsOn }];
+    const named = valueAt(item, ['repository']);
+    const repository = (home: string) =>
+      typeof named === 'string' ? named.trim().toLowerCase() : home;
+    return [{ index, id, dependsOn, repository }];
   });
 }
 

@@ -41,7 +41,11 @@ export function decideBuild(
   const derived = deriveWorkers(ctx, plan);
   const adapt = decideAdaptations(ctx, derived);
   const workers = applyHolds(derived, adapt.holds);
-  const chains = dependentChainLengths(plan.workers);
+  // In a change set a worker's chain runs on through the other repositories' workers.
+  const chains = new Map([
+    ...dependentChainLengths(plan.workers),
+    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {}),
+  ]);
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   const messages = decideMessages(ctx, { done });
   const progress = withMessages(

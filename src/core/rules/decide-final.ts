@@ -5,7 +5,7 @@ import { buildTypeOf, type Plan } from '../plan/plan.js';
 import { renderReport } from '../status/render-report.js';
 import type { BuildProgress } from '../status/status-view.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
-import { parseBuildId, reportPath } from '../vocabulary/ids.js';
+import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 
 /**
@@ -71,6 +71,7 @@ export function decideFinal({
             progress,
             completions,
             ...(seriesReport ? { seriesReport } : {}),
+            ...(ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}),
           }),
           ctx,
           plan,
@@ -89,7 +90,8 @@ export function decideFinal({
  * branch, and the plan's title is a model's: it may close no issue.
  */
 export function finalTitle(build: string, plan: Plan): string {
-  return `[${parseBuildId(build)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
+  const own = parseMemberBuildId(build)?.build ?? build;
+  return `[${parseBuildId(own)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
 }
 
 /** A research build's final PR names the report it delivers. */

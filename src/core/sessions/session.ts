@@ -55,6 +55,11 @@ export interface SessionRequest {
   timeoutMinutes?: number;
   /** The coding engine (`engineFor`), when not Baton's own loop. */
   engine?: Engine;
+  /**
+   * A change set's plan session (docs/change-sets.md): the workflow's `views` job
+   * first fetches, read-only, the repositories the session may read.
+   */
+  views?: true;
 }
 
 export function isSessionTrigger(value: string): value is SessionTrigger {
@@ -119,5 +124,7 @@ export function renderDispatchInputs(request: SessionRequest): Record<string, st
       : {}),
     // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
     ...(request.engine && request.engine !== 'baton' ? { engine: request.engine } : {}),
+    // Likewise: only a change set's plan sessions ask for the `views` job.
+    ...(request.views ? { views: '1' } : {}),
   };
 }

@@ -11,8 +11,8 @@ import type { NormalSnapshot, TimedRun } from './snapshot.js';
  * an event only makes it sooner (the work queue's "requeue after").
  *
  * A run should be done after as long as the build's runs of its role took
- * (the median of those that succeeded), and is looked at `LOOK_GRACE_MS`
- * later, so that its completion, which usually comes, comes first; once
+ * (the median of those that succeeded), and is looked at a grace later
+ * (`LOOK_GRACE_SHARE`), so that its completion, which usually comes, comes first; once
  * past that, or with none to go by, it is looked at again when it has run as
  * long again as so far, between `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost
  * completion is found within the run's length, and a ten-minute run costs
@@ -36,12 +36,14 @@ export const LOOK_MIN_MS = 5_000;
 /** The latest: the periodic resync's default interval. */
 export const LOOK_MAX_MS = 10 * 60_000;
 /**
- * How long after work of a typical length should end its look falls: its
- * event, which usually comes, comes first and sets the next look, and a look
- * then finds nothing the event's reconcile did not read. A lost event is
- * found this much later.
+ * How long after work of a typical length should end its look falls, as a
+ * share of that length (at least `LOOK_MIN_MS`): runs of one role differ by
+ * about as much, so the event of one a little longer than usual, which
+ * usually comes, comes first and sets the next look, and the look finds
+ * nothing its reconcile did not read. A lost event is found this much later:
+ * 2.5 minutes for a ten-minute session, 5 s for one of seconds.
  */
-export const LOOK_GRACE_MS = 30_000;
+export const LOOK_GRACE_SHARE = 0.25;
 
 export function awaitedWork({
   snapshot,
@@ -84,8 +86,8 @@ export function awaitedWork({
 }
 
 /**
- * When work started at `started` should be looked at: `LOOK_GRACE_MS` after
- * it typically ends, and past that (or with no typical length) once its age
+ * When work started at `started` should be looked at: a grace after it
+ * typically ends (`LOOK_GRACE_SHARE`), and past that (or with no typical length) once its age
  * has doubled, within `LOOK_MIN_MS` and `LOOK_MAX_MS` of now.
  */
 export function expectedEnd({
@@ -98,7 +100,8 @@ export function expectedEnd({
   nowMs: number;
 }): number {
   if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    return Math.min(started + typical + LOOK_GRACE_MS, nowMs + LOOK_MAX_MS);
+    const grace = Math.max(typical * LOOK_GRACE_SHARE, LOOK_MIN_MS);
+    return Math.min(started + typical + grace, nowMs + LOOK_MAX_MS);
   }
   return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
 }

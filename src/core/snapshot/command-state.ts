@@ -29,6 +29,8 @@ export interface CommandState<C extends CommandInfo = TimedCommand> {
   improves: C[];
   /** The first `/cancel`; a cancelled build stays cancelled. */
   cancelled: C | null;
+  /** `/rollback` comments, oldest first: a change set's way back (docs/change-sets.md). */
+  rollbacks: C[];
   /** `/steer` and `/queue` comments by worker, oldest first: messages to its sessions. */
   messages: Map<string, C[]>;
   /** `/continue` comments by worker, oldest first. */
@@ -50,6 +52,7 @@ export function foldCommands<C extends CommandInfo>(commands: C[]): CommandState
     paused: null,
     cancelled: null,
     improves: [],
+    rollbacks: [],
     messages: new Map(),
     continues: new Map(),
     history: commands.slice(-HISTORY_LENGTH),
@@ -96,6 +99,9 @@ function applyCommand<C extends CommandInfo>(state: CommandState<C>, info: C): v
       return;
     case 'status':
       // `/status` only asks for this very reconciliation.
+      return;
+    case 'rollback':
+      state.rollbacks.push(info);
       return;
     case 'steer':
     case 'queue':

@@ -99,6 +99,38 @@ export interface BuildSnapshot {
    * which briefs each changed, and the commits to compare.
    */
   adaptations?: AdaptationRecord[];
+  /**
+   * A change set's member build (docs/change-sets.md): its set, and what its
+   * workers depend on in the set's other repositories. Absent in any other build.
+   */
+  changeSet?: MemberOfSet;
+}
+
+/** What a member build of a change set knows of its set, as the set read it. */
+export interface MemberOfSet {
+  /** The set's issue, in the repository the set lives in. */
+  issue: { repository: string; number: number; url: string };
+  /** Every repository of the set, in the order their final pull requests land. */
+  repositories: string[];
+  /** The repositories this one lands after. */
+  after: string[];
+  /** What its workers depend on in other repositories. */
+  outside: OutsideWorkers;
+  /**
+   * What the set's other builds (its plan's, the other repositories') spent, in
+   * US dollars: the set has one budget, the issue's repository's `budget.maxUsd`.
+   */
+  spentElsewhereUsd: number;
+}
+
+/** A member build's view of the workers it depends on in other repositories of its change set. */
+export interface OutsideWorkers {
+  /** Those done for this build: merged there with their report on this build branch, or skipped. */
+  done: string[];
+  /** Each one's repository, `owner/name`. */
+  repositories: Record<string, string>;
+  /** Each worker's longest chain of dependents across the whole set, itself included. */
+  chains: Record<string, number>;
 }
 
 export interface IssueInfo {

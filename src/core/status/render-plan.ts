@@ -36,17 +36,20 @@ export function renderPlanTable({
   config: Config;
   links: RepoLinks;
 }): string {
+  // A change set's plan names each worker's repository (docs/change-sets.md).
+  const repos = plan.workers.some((worker) => worker.repository !== undefined);
   const rows = byWave(plan).flatMap(([wave, workers]) =>
     workers.map((worker) => {
       const deps = worker.depends_on.length > 0 ? worker.depends_on.join(', ') : '—';
       const model = `${worker.complexity} → ${code(config.models[worker.complexity])}`;
       const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
+      const repo = repos ? ` ${worker.repository ?? 'this repository'} |` : '';
+      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} |${repo} ${deps} | ${model} | ${brief} |`;
     }),
   );
   return [
-    '| Wave | Worker | Title | Depends on | Model | Brief |',
-    '| --- | --- | --- | --- | --- | --- |',
+    `| Wave | Worker | Title |${repos ? ' Repository |' : ''} Depends on | Model | Brief |`,
+    `| --- | --- | --- |${repos ? ' --- |' : ''} --- | --- | --- |`,
     ...rows,
   ].join('\n');
 }

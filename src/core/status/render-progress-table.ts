@@ -21,11 +21,15 @@ export function renderWorkerTable(
     : rows.filter((row) => row.state !== 'merged' && row.state !== 'skipped');
   const hidden = rows.length - shown.length;
   const engines = showsEngines(rows);
-  const more = engines ? ' |' : '';
+  // A change set's rows name each worker's repository (docs/change-sets.md).
+  const repos = rows.some((row) => row.repository !== undefined);
+  const more = `${engines ? ' |' : ''}${repos ? ' |' : ''}`;
+  const extra = (row: WorkerRow) =>
+    `${engines ? ` ${row.engine} |` : ''}${repos ? ` ${code(row.repository ?? '')} |` : ''}`;
   return [
-    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? ' Engine |' : ''}`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? ' --- |' : ''}`,
-    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ''}`),
+    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? ' Engine |' : ''}${repos ? ' Repository |' : ''}`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? ' --- |' : ''}${repos ? ' --- |' : ''}`,
+    ...shown.map((row) => `${workerLine(row)}${extra(row)}`),
     ...(hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []),
   ].join('\n');
 }

@@ -7,7 +7,12 @@ import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
 import { renderSpendByRole, renderStateLegend } from './render-spend.js';
-import type { AdaptationView, BuildProgress, ProgressStatusView } from './status-view.js';
+import type {
+  AdaptationView,
+  BuildProgress,
+  ProgressStatusView,
+  StatusView,
+} from './status-view.js';
 
 /** A status comment must stay under GitHub's 65,536 characters, header, marker and ledger included. */
 export const PROGRESS_MAX_CHARS = 60_000;
@@ -19,16 +24,20 @@ const BAR_WIDTH = 20;
  * `cancelled`); `renderStatus` adds the marker and the heading.
  */
 export function renderProgress(
-  view: ProgressStatusView,
+  view: ProgressStatusView & Pick<StatusView, 'changeSet'>,
   { maxChars = PROGRESS_MAX_CHARS }: { maxChars?: number } = {},
 ): string {
   const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
+  // A change set's final pull requests are its repositories', listed above the progress.
+  const set = view.changeSet !== undefined;
   switch (view.phase) {
     case 'running':
-      return fitProgress(view.progress, notices(view.progress), limit);
+      return fitProgress(view.progress, notices(view.progress, set), limit);
     case 'done': {
       const final = view.progress?.finalPull;
-      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ''} was merged.`;
+      const lead = set
+        ? "🎉 **Delivered.** Every repository's final pull request was merged, in order."
+        : `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ''} was merged.`;
       return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
     }
     case 'cancelled': {
@@ -108,7 +117,7 @@ export function dailyCapLine(hold: DailyCapHold): string {
     : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
 }
 
-function notices(progress: BuildProgress): string[] {
+function notices(progress: BuildProgress, set = false): string[] {
   const lines: string[] = [...(progress.adaptations ?? []).map(adaptationLine)];
   if (progress.paused) {
     lines.push(
@@ -135,7 +144,11 @@ function notices(progress: BuildProgress): string[] {
     progress.totals.total > 0 &&
     progress.totals.merged + progress.totals.skipped === progress.totals.total
   ) {
-    lines.push(doneLine(progress));
+    lines.push(
+      set
+        ? "📦 Every worker is done: each repository's final pull request lands in the order above."
+        : doneLine(progress),
+    );
   }
   return lines;
 }

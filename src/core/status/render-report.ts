@@ -1,5 +1,6 @@
 import type { Completion } from '../plan/completion.js';
 import type { Plan } from '../plan/plan.js';
+import type { MemberOfSet } from '../snapshot/snapshot.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { buildDir } from '../vocabulary/ids.js';
 import { code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
@@ -22,16 +23,19 @@ export function renderReport({
   progress,
   completions,
   seriesReport,
+  changeSet,
 }: {
   plan: Plan;
   progress: BuildProgress;
   completions: Record<string, Completion>;
   /** An improvement series: one section per loop, with its findings and summary by path. */
   seriesReport?: string;
+  /** A change set's member build: its final PR names the set instead of closing the issue. */
+  changeSet?: MemberOfSet;
 }): string {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
-    header(plan, progress),
+    header(plan, progress, changeSet),
     ...(seriesReport ? [seriesReport] : []),
     usageTable(progress),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
@@ -41,15 +45,30 @@ export function renderReport({
   return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
 }
 
-function header(plan: Plan, progress: BuildProgress): string {
+function header(plan: Plan, progress: BuildProgress, changeSet?: MemberOfSet): string {
   const { merged, skipped, tokens, costUsd } = progress.totals;
   return [
-    `Closes #${progress.issue}`,
+    changeSet ? partOfSet(changeSet) : `Closes #${progress.issue}`,
     '',
     `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
     '',
     reportText(plan.summary),
   ].join('\n');
+}
+
+/**
+ * A member's final PR closes no issue (the set's issue is in another repository,
+ * and is closed when every repository's final PR has merged): it names the set,
+ * its repositories in the order they land, and the ones it lands after.
+ */
+function partOfSet({ issue, repositories, after }: MemberOfSet): string {
+  const set = `[${escapeLinkText(`${issue.repository}#${issue.number}`)}](${issue.url})`;
+  const order = repositories.map((repo) => code(repo)).join(' → ');
+  const waits =
+    after.length > 0
+      ? ` It merges after the final pull requests of ${after.map((repo) => code(repo)).join(', ')} (the check \`baton/change-set\` waits for them).`
+      : '';
+  return `Part of the change set ${set}, which lands in this order: ${order}.${waits}`;
 }
 
 /** Per worker its result, PR and spend; and which engine did it, when any worker's was not Baton's own loop. */

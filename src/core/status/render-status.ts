@@ -9,6 +9,7 @@ import { buildDir, planPath } from '../vocabulary/ids.js';
 import { blobUrl, code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
 import { renderCommandLedger } from './command-ledger.js';
 import { formatTime } from './progress-format.js';
+import { renderChangeSet, renderSetGraph } from './render-change-set.js';
 import {
   renderPlanEstimate,
   renderPlanGraph,
@@ -81,8 +82,12 @@ export function renderStatus(
   view: StatusView,
   { maxChars = STATUS_MAX_CHARS }: { maxChars?: number } = {},
 ): string {
-  const marker = statusMarker(view.build, attentionMark(view));
-  const head = [marker, `**Baton** · build ${code(view.build)}`].join('\n');
+  const head = [
+    statusMarker(view.build, attentionMark(view)),
+    `**Baton** · build ${code(view.build)}`,
+    // A change set's repositories come first: they say where everything below happens.
+    ...(view.changeSet ? ['', renderChangeSet(view.changeSet)] : []),
+  ].join('\n');
   const series = [
     ...(view.series ? [renderSeries(view.series)] : []),
     ...(view.networkOpen ? [NETWORK_OPEN] : []),
@@ -158,11 +163,10 @@ function renderPlanReady(view: Extract<StatusView, { phase: 'plan-ready' }>, roo
     view.config.approval === 'none'
       ? 'Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it.'
       : 'Reply `/approve` to start, or `/replan <what to change>`.';
-  const shapes = [
-    [renderPlanTable(view), renderPlanGraph(view.plan)],
-    [renderPlanTable(view)],
-    [renderWaveLines(view)],
-  ];
+  // A change set's graph groups its workers by repository (docs/change-sets.md).
+  const set = view.changeSet;
+  const graph = set ? renderSetGraph(view.plan, set.home) : renderPlanGraph(view.plan);
+  const shapes = [[renderPlanTable(view), graph], [renderPlanTable(view)], [renderWaveLines(view)]];
   let body = '';
   for (const middle of shapes) {
     body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join('\n\n');

@@ -30,7 +30,60 @@ export type StatusView = PhaseView & {
   networkOpen?: boolean;
   /** The issue is closed, but not by anyone who steers the build: it goes on, and the comment says why. */
   ignoredClose?: IgnoredClose;
+  /** A change set (docs/change-sets.md): its repositories, one line each, under the phase. */
+  changeSet?: ChangeSetView;
 };
+
+/** A change set's repositories, as the set's status shows them (docs/change-sets.md). */
+export interface ChangeSetView {
+  /** The repository of the set's issue, `owner/name`. */
+  home: string;
+  /** Every repository of the set, in the order their final pull requests land. */
+  repositories: SetRepositoryLine[];
+  /** Planning reads the other repositories; false: the issue's repository alone, and why. */
+  planning?: { across: boolean; repositories: string[]; why?: string };
+  /** `/rollback` taken: by whom, and when. */
+  rollback?: { by: string; at: string } | null;
+}
+
+/** One repository of a change set, one line of the status. */
+export interface SetRepositoryLine {
+  /** `owner/name`. */
+  name: string;
+  url: string;
+  /** Its workers, and how many are merged or skipped. */
+  workers: number;
+  done: number;
+  /** What its workers will likely cost (the plan's estimate), before the set runs. */
+  estimateUsd?: number;
+  /** The repositories it lands after. */
+  after: string[];
+  /** Its member build's branch, once made. */
+  branch: Link | null;
+  /** Where it stands, in a word (`SetRepositoryState`), and why, in a few. */
+  state: SetRepositoryState;
+  note: string | null;
+  final: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
+  /** `baton/change-set` released its final pull request. */
+  released: boolean;
+  revert: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
+}
+
+/**
+ * `planned`: before the set is approved; `starting`: its part is being copied
+ * over; `running`: its workers are at work; `held`: what it depends on
+ * elsewhere failed or is cancelled; `attention`: a worker needs a person or
+ * failed; `landing`: its final pull request is open; `merged`; `cancelled`.
+ */
+export type SetRepositoryState =
+  | 'planned'
+  | 'starting'
+  | 'running'
+  | 'held'
+  | 'attention'
+  | 'landing'
+  | 'merged'
+  | 'cancelled';
 
 /** One variant per phase of a build. */
 export type PhaseView =
@@ -102,6 +155,8 @@ export interface WorkerRow {
   rounds: ReviewRound[];
   /** The engine of its latest work or fix session, or the one its next would run on. */
   engine: Engine;
+  /** In a change set, the repository it changes (`owner/name`). */
+  repository?: string;
 }
 
 /** One step of a worker PR's review: a verdict, or a new head that answered a request. */
@@ -316,6 +371,16 @@ export function attentionOf(view: StatusView): string | null {
     view.series?.ended ?? null,
     // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
     view.ignoredClose ?? null,
+    // A change set's repositories: what holds each, its final pull request, its revert.
+    (view.changeSet?.repositories ?? []).map((repo) => [
+      repo.name,
+      repo.state,
+      repo.note,
+      repo.final,
+      repo.released,
+      repo.revert,
+    ]),
+    view.changeSet?.rollback ?? null,
   ]);
 }
 

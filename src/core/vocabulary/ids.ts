@@ -6,6 +6,10 @@
 /** `W<wave>.<seq>`, both from 1: `W1.1`, `W2.3`. */
 export const WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
 
+/** A repository as `owner/name`: GitHub's rules for both, `..` and `.` not being names. */
+export const REPOSITORY_NAME =
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+
 /** `<issue>-<slug>`: `12-add-oauth-login`. */
 export const BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
@@ -60,6 +64,43 @@ export function parseBuildId(build: string): { issue: number; slug: string } | n
   return { issue: Number(match[1]), slug: match[2] ?? '' };
 }
 
+/**
+ * A member build of a change set (docs/change-sets.md): the set's build id, then
+ * the repository the set lives in, `<issue>-<slug>.<owner>.<repo>` in lower case
+ * (`12-rename-fetch.acme.app`). A slug has no dot and an owner none, so the id
+ * names its set without a read; every repository of the set has the same one.
+ */
+export const MEMBER_BUILD_ID =
+  /^([1-9]\d*-[a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9](?:[a-z0-9-]{0,38}))\.([a-z0-9._-]{1,100})$/;
+
+/** The member builds of the set `build` of `home` (`owner/name`) are all named this. */
+export function memberBuildId(build: string, home: string): string {
+  const [owner = '', repo = ''] = home.toLowerCase().split('/');
+  return `${build}.${owner}.${repo}`;
+}
+
+/** What a member build's id says: the set's build, its issue, and the repository it lives in. */
+export interface MemberBuild {
+  /** The set's build id, `<issue>-<slug>`. */
+  build: string;
+  issue: number;
+  /** The repository of the set's issue, `owner/name`. */
+  home: string;
+}
+
+export function parseMemberBuildId(id: string): MemberBuild | null {
+  const match = MEMBER_BUILD_ID.exec(id);
+  const build = match?.[1];
+  const parsed = build ? parseBuildId(build) : null;
+  if (!match || !build || !parsed) return null;
+  return { build, issue: parsed.issue, home: `${match[2]}/${match[3]}` };
+}
+
+/** A build's own id or a member build's: what a branch, a run or a record may be named after. */
+export function isAnyBuildId(id: string): boolean {
+  return BUILD_ID.test(id) || MEMBER_BUILD_ID.test(id);
+}
+
 export const BRANCH_PREFIX = 'baton/';
 
 /** The build branch: every worker branch is cut from it and merges into it. */
@@ -76,18 +117,28 @@ export function issueBranchPrefix(issue: number): string {
   return `${BRANCH_PREFIX}${issue}-`;
 }
 
+/**
+ * The branch of a member build's revert (`/rollback`, docs/change-sets.md): made
+ * from its merged final pull request, opened as a pull request into the default branch.
+ */
+export function revertBranch(member: string): string {
+  return `${BRANCH_PREFIX}${member}/revert`;
+}
+
 export type BatonBranch =
   | { kind: 'integration'; build: string }
-  | { kind: 'worker'; build: string; worker: string };
+  | { kind: 'worker'; build: string; worker: string }
+  | { kind: 'revert'; build: string };
 
-/** Reads a branch name (with or without `refs/heads/`) as one of Baton's. */
+/** Reads a branch name (with or without `refs/heads/`) as one of Baton's, a member build's too. */
 export function parseBatonBranch(ref: string): BatonBranch | null {
   const name = ref.replace(/^refs\/heads\//, '');
   if (!name.startsWith(BRANCH_PREFIX)) return null;
   const [build, leaf, ...rest] = name.slice(BRANCH_PREFIX.length).split('/');
-  if (!build || !leaf || rest.length > 0 || !BUILD_ID.test(build)) return null;
+  if (!build || !leaf || rest.length > 0 || !isAnyBuildId(build)) return null;
   if (leaf === 'integration') return { kind: 'integration', build };
   if (WORKER_ID.test(leaf)) return { kind: 'worker', build, worker: leaf };
+  if (leaf === 'revert' && MEMBER_BUILD_ID.test(build)) return { kind: 'revert', build };
   return null;
 }
 
@@ -198,3 +249,9 @@ export const SETUP_ACTION_PATH = '.github/actions/baton-setup/action.yml';
 
 /** The check run that carries a Baton review's verdict, so branch protection can require it. */
 export const REVIEW_CHECK_NAME = 'baton/review';
+
+/**
+ * The check run that holds a change set's final (and revert) pull requests in
+ * their order (docs/change-sets.md): the default branch's rules require it.
+ */
+export const CHANGE_SET_CHECK_NAME = 'baton/change-set';

@@ -142,6 +142,7 @@ function commandWords(command: Command): string[] {
     case 'resume':
     case 'cancel':
     case 'status':
+    case 'rollback':
       return [`/${command.name}`];
     default: {
       const _exhaustive: never = command;

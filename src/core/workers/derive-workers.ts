@@ -14,7 +14,11 @@ import { type FailReason, isDone, type WorkerState } from './worker-state.js';
 /** Every worker's state, in plan order. */
 export function deriveWorkers(ctx: DecideContext, plan: Plan): WorkerState[] {
   const states = plan.workers.map((worker) => baseState(ctx, worker));
-  const done = new Set(states.filter(isDone).map((state) => state.worker.id));
+  // In a change set, what a worker depends on in another repository counts once the set says it is done.
+  const done = new Set([
+    ...states.filter(isDone).map((state) => state.worker.id),
+    ...(ctx.snapshot.changeSet?.outside.done ?? []),
+  ]);
   return states.map((state) => {
     const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
     const ready = state.state === 'waiting' && waitsFor.length === 0;

@@ -4,6 +4,12 @@ import { code } from '../vocabulary/markdown.js';
 import type { NeedsHumanReason } from './pull-state.js';
 import type { FailReason, WorkerState } from './worker-state.js';
 
+/** A worker as a note names it: in a change set, one of another repository with that repository. */
+function named(ctx: DecideContext): (id: string) => string {
+  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
+  return (id) => (elsewhere[id] ? `${id} (${elsewhere[id]})` : id);
+}
+
 /** Why a worker waits, failed or needs a person, in a few words for the status table. */
 export function workerNote({
   ctx,
@@ -16,7 +22,7 @@ export function workerNote({
 }): string | null {
   switch (state.state) {
     case 'waiting':
-      return waitsFor.length > 0 ? `waits for ${waitsFor.join(', ')}` : null;
+      return waitsFor.length > 0 ? `waits for ${waitsFor.map(named(ctx)).join(', ')}` : null;
     case 'ready':
       return state.retry ? `retry asked by ${state.retry.author}` : null;
     case 'failed':

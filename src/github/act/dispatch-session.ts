@@ -1,10 +1,10 @@
-import { type DispatchLock, lockFor } from '../../core/context/action.js';
+import { type Action, type DispatchLock, lockFor } from '../../core/context/action.js';
 import {
   renderDispatchInputs,
   renderRunName,
   type SessionRequest,
 } from '../../core/sessions/session.js';
-import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
 import {
   integrationBranch,
   parseLoopSubject,
@@ -184,4 +184,54 @@ function sessionRef(request: SessionRequest): string {
   return request.worker && parseLoopSubject(request.worker) === null
     ? workerBranch(request.build, request.worker)
     : integrationBranch(request.build);
+}
+
+/**
+ * The build with the runs `outcomes` dispatched, as GitHub will list them a
+ * moment later, and the build branch a first session's dispatch created.
+ */
+export function withDispatchedRuns(
+  snapshot: BuildSnapshot,
+  outcomes: readonly {
+    action: Action;
+    result: string;
+    run?: { id: number; url: string } | null | undefined;
+  }[],
+  now: string,
+): BuildSnapshot {
+  // A run GitHub did not give an id for yet gets a distinct negative one.
+  let unknownId = Math.min(0, ...snapshot.runs.map((run) => run.id));
+  const runs: RunInfo[] = outcomes.flatMap(({ action, result, run }) => {
+    if (action.kind !== 'dispatch' || result !== 'done') return [];
+    const { role, worker, trigger } = action.request;
+    const known = run && snapshot.runs.some((existing) => existing.id === run.id);
+    if (known) return [];
+    return [
+      {
+        id: run?.id ?? --unknownId,
+        role,
+        worker: worker ?? null,
+        trigger: trigger ?? null,
+        status: 'queued',
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        url: run?.url ?? '',
+      },
+    ];
+  });
+  // A build's first session took the build branch as its lock, at the default branch's head.
+  const created = outcomes.some(
+    ({ action, result }) =>
+      action.kind === 'dispatch' &&
+      result === 'done' &&
+      lockFor(action.request).kind === 'build-branch',
+  );
+  const integration =
+    created && !snapshot.integration
+      ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } }
+      : {};
+  return runs.length === 0 && !created
+    ? snapshot
+    : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }

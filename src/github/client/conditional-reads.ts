@@ -57,7 +57,7 @@ export interface ConditionalReads {
       params: Record<string, unknown>;
       pick: (data: unknown) => T[];
       freshFrom?: number;
-      /** Whose listing a URL that names no repository is (`installation 12`: its repositories). */
+      /** Whose listing a URL that names no repository is (`installation 12`: its repositories). A kept page holds what its reader picked: readers that pick differently need scopes of their own. */
       scope?: string;
     },
   ): Promise<T[]>;

@@ -44,7 +44,9 @@ export type RequestReason =
   /** Onboarding: the "Set up Baton" pull request, labels, templates. */
   | 'setup'
   /** A session's token exchange at the app. */
-  | 'session-token';
+  | 'session-token'
+  /** What links a change set's builds: reports delivered, `baton/change-set`, reverts (docs/change-sets.md). */
+  | 'change-set';
 
 /** Why an action's requests are made (`RequestReason`), as the bench counts them. */
 export function reasonOf(action: Action): RequestReason {

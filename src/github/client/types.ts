@@ -12,6 +12,20 @@ export interface RepoContext {
   botLogin: string;
   /** The app's installation the client acts as, where known: a look another replica takes needs it. */
   installationId?: number;
+  /**
+   * The installation's client for another of its repositories (`owner/name`), where
+   * this one's token covers only its own (the conductor's, with nothing hosted). Absent:
+   * this client, which as the app's installation token covers every repository of it.
+   */
+  octokitFor?: (repository: string) => Promise<Octokit>;
+}
+
+/** The context of another repository of the same installation (a change set's, docs/change-sets.md). */
+export async function contextOf(ctx: RepoContext, repository: string): Promise<RepoContext> {
+  const [owner = '', repo = ''] = repository.split('/');
+  if (`${ctx.owner}/${ctx.repo}`.toLowerCase() === repository.toLowerCase()) return ctx;
+  const octokit = ctx.octokitFor ? await ctx.octokitFor(repository) : ctx.octokit;
+  return { ...ctx, octokit, owner, repo };
 }
 
 /**

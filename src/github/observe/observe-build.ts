@@ -10,9 +10,9 @@ import {
   subIssueGraphPath,
 } from '../../core/vocabulary/ids.js';
 import type { RepoContext } from '../client/types.js';
-import type { BuildQueryResult } from './build-query.js';
+import type { BuildQueryResult, GraphMember } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
-import { readBuildGraph } from './read-build-graph.js';
+import { type ReadAlongside, readBuildGraph } from './read-build-graph.js';
 import { collectComments, commentLists } from './read-comments.js';
 import {
   latestClose,
@@ -30,6 +30,8 @@ export interface ObservedBuild {
   runsSince: string;
   /** Status comments of this build beyond the oldest, left by a race between replicas. */
   duplicateStatusIds: number[];
+  /** What was read alongside the build in its call (`ReadAlongside`), in the order asked. */
+  alongside?: (GraphMember | null)[];
 }
 
 /**
@@ -46,31 +48,39 @@ export async function observeBuild(
     issue,
     defaultBranch,
     freshFrom,
+    alongside,
   }: {
     build: string;
     issue: number;
     defaultBranch: string;
     /** When the reconcile began (ms): a listing of the repository's runs begun since shows it all. */
     freshFrom?: number;
+    /** Other repositories to read in the build's own call (a change set's members). */
+    alongside?: ReadAlongside;
   },
 ): Promise<ObservedBuild> {
   const integration = integrationBranch(build);
-  const { repository } = await readBuildGraph(ctx, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue,
-    integration,
-    defaultBranch,
-    refPrefix: `refs/heads/baton/${build}/`,
-    planPath: `${integration}:${buildDir(build)}/plan.json`,
-    workersPath: `${integration}:${buildDir(build)}/workers`,
-    completionsPath: `${integration}:${buildDir(build)}/completions`,
-    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-    loopsPath: `${integration}:${buildDir(build)}/loops`,
-    usagePrefix: usageRefPrefix(build),
-    adaptPrefix: adaptationRefPrefix(build),
-    messagePrefix: messageRefPrefix(build),
-  });
+  const read = await readBuildGraph(
+    ctx,
+    {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue,
+      integration,
+      defaultBranch,
+      refPrefix: `refs/heads/baton/${build}/`,
+      planPath: `${integration}:${buildDir(build)}/plan.json`,
+      workersPath: `${integration}:${buildDir(build)}/workers`,
+      completionsPath: `${integration}:${buildDir(build)}/completions`,
+      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+      loopsPath: `${integration}:${buildDir(build)}/loops`,
+      usagePrefix: usageRefPrefix(build),
+      adaptPrefix: adaptationRefPrefix(build),
+      messagePrefix: messageRefPrefix(build),
+    },
+    alongside,
+  );
+  const { repository } = read;
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
   const branches = branchesOf(build, repository);
@@ -139,12 +149,14 @@ export async function observeBuild(
     snapshot,
     runsSince: issueNode.createdAt,
     duplicateStatusIds: comments.duplicateStatusIds,
+    ...(read.alongside ? { alongside: read.alongside } : {}),
   };
 }
 
 type Repository = BuildQueryResult['repository'];
 
-function branchesOf(build: string, repository: Repository) {
+/** The build branch's head and each worker branch's, from the refs under `baton/<build>/`. */
+export function branchesOf(build: string, repository: Pick<Repository, 'refs'>) {
   let integration: string | null = null;
   const workers: Record<string, string> = {};
   for (const ref of repository.refs.nodes) {

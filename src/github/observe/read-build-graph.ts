@@ -4,10 +4,12 @@ import {
   type BuildPullsResult,
   type BuildQueryResult,
   type BuildRefsResult,
+  type GraphMember,
   type GraphPull,
   type GraphRefs,
   type IssueStatesResult,
   type PullChecksResult,
+  type SetQueryResult,
 } from './build-query.js';
 
 /** What each later page of the build query's lists answers, by its operation. */
@@ -59,11 +61,23 @@ export interface BuildGraphVariables {
 export async function readBuildGraph(
   ctx: RepoContext,
   variables: BuildGraphVariables,
-): Promise<BuildQueryResult> {
-  const { repository } = await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
-    operationName: 'BatonBuild',
-    ...variables,
-  });
+  alongside?: ReadAlongside,
+): Promise<BuildQueryResult & { alongside?: (GraphMember | null)[] }> {
+  // A change set's members ride along in the same call (`BatonSet`): their first pages only.
+  const { repository, nodes } = alongside
+    ? await ctx.octokit.graphql<SetQueryResult>(BUILD_QUERY, {
+        operationName: 'BatonSet',
+        ...variables,
+        ...alongside.variables,
+        ids: alongside.ids,
+      })
+    : {
+        ...(await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
+          operationName: 'BatonBuild',
+          ...variables,
+        })),
+        nodes: undefined,
+      };
   const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
     restOfPulls(ctx, variables, repository.pullRequests),
     restOfRefs(ctx, variables.refPrefix, repository.refs),
@@ -84,12 +98,24 @@ export async function readBuildGraph(
       ...(adaptRefs ? { adaptRefs } : {}),
       ...(messageRefs ? { messageRefs } : {}),
     },
+    ...(nodes ? { alongside: nodes } : {}),
   };
 }
 
-async function restOfPulls(
+/**
+ * Repositories read in the build's own call, by their node ids, with the
+ * variables of the fragment that reads them (a change set's members, whose
+ * build read is `readMembers`'): what the caller makes of them is its own.
+ */
+export interface ReadAlongside {
+  ids: string[];
+  variables: Record<string, string>;
+}
+
+/** The worker PRs past the first page, and each open one's CI past its first hundred, in `ctx`'s repository. */
+export async function restOfPulls(
   ctx: RepoContext,
-  variables: BuildGraphVariables,
+  variables: { integration: string },
   first: BuildQueryResult['repository']['pullRequests'],
 ): Promise<BuildQueryResult['repository']['pullRequests']> {
   const nodes = [...first.nodes];
@@ -126,7 +152,12 @@ async function restOfChecks(ctx: RepoContext, pull: GraphPull): Promise<void> {
   }
 }
 
-async function restOfRefs(ctx: RepoContext, prefix: string, first: GraphRefs): Promise<GraphRefs> {
+/** The refs under `prefix` past the first hundred, in `ctx`'s repository. */
+export async function restOfRefs(
+  ctx: RepoContext,
+  prefix: string,
+  first: GraphRefs,
+): Promise<GraphRefs> {
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {

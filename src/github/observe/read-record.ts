@@ -103,7 +103,10 @@ function graphOf({
   return { ok: true, raw: raw.value };
 }
 
-function completionsOf({ completions }: Repository): Record<string, CompletionRead> {
+/** The completion reports under the record's `completions/`, by worker id. */
+export function completionsOf({
+  completions,
+}: Pick<Repository, 'completions'>): Record<string, CompletionRead> {
   const reads: Record<string, CompletionRead> = {};
   for (const entry of completions?.entries ?? []) {
     const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);

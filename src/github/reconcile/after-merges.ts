@@ -1,9 +1,10 @@
 import type { ParsedConfig } from '../../core/config/config.js';
-import { type Action, lockFor } from '../../core/context/action.js';
+import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
 import { pullVerdict } from '../../core/snapshot/pull-verdict.js';
-import type { BuildSnapshot, CompletionRead, RunInfo } from '../../core/snapshot/snapshot.js';
+import type { BuildSnapshot, CompletionRead } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { withDispatchedRuns } from '../act/dispatch-session.js';
 import type { RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { readCompletionAt } from '../observe/read-completion.js';
@@ -198,50 +199,4 @@ export async function actOnOpenedFinal(
   if (next.some((action) => !FOLLOWS_FINAL.has(action.kind))) return unchanged;
   const done = await actLater(ctx, pass, build, next);
   return { snapshot: build, outcomes: done };
-}
-
-/**
- * The build with the runs `outcomes` dispatched, as GitHub will list them a
- * moment later, and the build branch a first session's dispatch created.
- */
-function withDispatchedRuns(
-  snapshot: BuildSnapshot,
-  outcomes: ActOutcome[],
-  now: string,
-): BuildSnapshot {
-  // A run GitHub did not give an id for yet gets a distinct negative one.
-  let unknownId = Math.min(0, ...snapshot.runs.map((run) => run.id));
-  const runs: RunInfo[] = outcomes.flatMap(({ action, result, run }) => {
-    if (action.kind !== 'dispatch' || result !== 'done') return [];
-    const { role, worker, trigger } = action.request;
-    const known = run && snapshot.runs.some((existing) => existing.id === run.id);
-    if (known) return [];
-    return [
-      {
-        id: run?.id ?? --unknownId,
-        role,
-        worker: worker ?? null,
-        trigger: trigger ?? null,
-        status: 'queued',
-        conclusion: null,
-        createdAt: now,
-        updatedAt: now,
-        url: run?.url ?? '',
-      },
-    ];
-  });
-  // A build's first session took the build branch as its lock, at the default branch's head.
-  const created = outcomes.some(
-    ({ action, result }) =>
-      action.kind === 'dispatch' &&
-      result === 'done' &&
-      lockFor(action.request).kind === 'build-branch',
-  );
-  const integration =
-    created && !snapshot.integration
-      ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } }
-      : {};
-  return runs.length === 0 && !created
-    ? snapshot
-    : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }

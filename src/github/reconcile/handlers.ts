@@ -9,7 +9,7 @@ import {
 } from '../../core/commands/render-replies.js';
 import { isBuildLabel } from '../../core/config/build-labels.js';
 import { defaultConfig } from '../../core/config/config.js';
-import { buildIdFor } from '../../core/vocabulary/ids.js';
+import { buildIdFor, parseBatonBranch } from '../../core/vocabulary/ids.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
 import type { HeldStatusEdits } from '../act/held-status-edit.js';
@@ -19,10 +19,12 @@ import {
   type StatusEditWait,
   type StatusPacer,
 } from '../act/status-pacer.js';
+import { defaultBranchOf } from '../change-set/default-branch.js';
+import { setLookNoNews } from '../change-set/set-look.js';
 import type { BuildQueue } from '../client/build-queue.js';
 import { writeBudgetOf } from '../client/pace-requests.js';
 import { withReason } from '../client/request-reason.js';
-import { buildKey, type RepoContext } from '../client/types.js';
+import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
@@ -30,9 +32,9 @@ import type { SetupPullHook } from '../setup/onboarding.js';
 import type { Look, LookSchedule, LookTime } from '../store/look-schedule.js';
 import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
-import type { LastReads } from './last-reads.js';
-import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
-import { leaveNextLook, lookOf, timedLookNoNews } from './look-again.js';
+import { type LastReads, MAX_AGE_MS } from './last-reads.js';
+import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './locate-build.js';
+import { leaveNextLook, lookOf, lookTimeOf, timedLookNoNews } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 
@@ -86,6 +88,11 @@ export interface HandlerDeps {
   holdBuild?: BatonStore['holdBuild'];
   /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
   failedPasses?: Map<string, number>;
+  /**
+   * The installation's client for another of its repositories, where an event's client covers
+   * only its own (the conductor's, docs/serverless.md): a change set acts in several.
+   */
+  octokitFor?: RepoContext['octokitFor'];
 }
 
 /**
@@ -121,6 +128,7 @@ export async function repoContext(context: EventContext, deps: HandlerDeps): Pro
     repo,
     botLogin: await deps.botLogin(),
     ...(installationId ? { installationId } : {}),
+    ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
   };
 }
 
@@ -185,8 +193,16 @@ export function scheduleReconcile(
       const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
       return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
     };
-  const again = (asStart = false) =>
-    scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
+  const again = (asStart = false, news?: NoNews) =>
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch,
+      deps,
+      log,
+      deliveryId,
+      start: asStart,
+      ...(news ? { noNews: news } : {}),
+    });
   const held = deps.heldEdits;
   // A held status edit is made when its time comes, without reading the build again; in the
   // queue under a key of its own, so a reconcile's place is never taken by it.
@@ -356,8 +372,15 @@ export function timedLook(
         [next],
         timedLook(ctx, { ref, defaultBranch, deps, log, deliveryId, start }),
       );
+    // A change set's look is judged by its members' runs (`setLookNoNews`), a build's by its own.
     const noNews = reads
-      ? timedLookNoNews(ctx, { key, build: ref.build, reads, now: deps.now, rearm })
+      ? (setLookNoNews(ctx, {
+          build: ref.build,
+          reads,
+          now: deps.now,
+          withinMs: MAX_AGE_MS,
+          rearm: (next) => rearm(lookTimeOf(next)),
+        }) ?? timedLookNoNews(ctx, { key, build: ref.build, reads, now: deps.now, rearm }))
       : undefined;
     scheduleReconcile(ctx, {
       ref,
@@ -546,6 +569,9 @@ export async function onIssueComment(
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
   const found = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  // A command on a change set's member pull request: taken here (this repository's writers
+  // steer its workers), reconciled where the set lives (docs/change-sets.md).
+  const set = pull?.home ? await contextOf(ctx, pull.home) : null;
   // `/improve` on an issue with no build starts one: a series of improvement loops.
   const improves = !pull && parsed.commands.some((command) => command.name === 'improve');
   const ref =
@@ -591,7 +617,15 @@ export async function onIssueComment(
       }),
     );
   }
-  if (parsed.commands.length > 0) {
+  if (parsed.commands.length > 0 && set) {
+    scheduleReconcile(set, {
+      ref,
+      defaultBranch: await defaultBranchOf(set),
+      deps,
+      log: context.log,
+      deliveryId: context.id,
+    });
+  } else if (parsed.commands.length > 0) {
     scheduleFromDelivery(ctx, context, {
       ref,
       deps,
@@ -604,7 +638,7 @@ export async function onIssueComment(
 async function readPullHead(
   ctx: RepoContext,
   number: number,
-): Promise<{ ref: BuildRef; worker?: string } | null> {
+): Promise<{ ref: BuildRef; worker?: string; home?: string } | null> {
   const { data } = await ctx.octokit.rest.pulls.get({
     owner: ctx.owner,
     repo: ctx.repo,
@@ -612,8 +646,11 @@ async function readPullHead(
   });
   // A fork's branch name is whatever its author typed: its pull request belongs to no build.
   if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
-  const ref = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref);
-  if (!ref) return null;
+  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
+  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found) return null;
+  const { home, ...ref } = { home: undefined, ...found };
   const worker = data.head.ref.split('/').at(-1);
-  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker } : { ref };
+  const on = home ? { home } : {};
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }

@@ -1,4 +1,9 @@
-import { issueBranchPrefix, parseBatonBranch, parseBuildId } from '../../core/vocabulary/ids.js';
+import {
+  issueBranchPrefix,
+  parseBatonBranch,
+  parseBuildId,
+  parseMemberBuildId,
+} from '../../core/vocabulary/ids.js';
 import type { RepoContext } from '../client/types.js';
 import { listMatchingRefs } from '../observe/hidden-records.js';
 
@@ -26,4 +31,17 @@ export function buildOfBranch(ref: string | null | undefined): BuildRef | null {
   if (!branch) return null;
   const parsed = parseBuildId(branch.build);
   return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+
+/**
+ * A change set's build that a member build's id names (docs/change-sets.md):
+ * the set's build, its issue and the repository it lives in, read off the id
+ * alone. Only a hint, as every branch or run name: the set's read takes a
+ * member only where the set's plan names its repository.
+ */
+export function setOfMember(
+  build: string | null | undefined,
+): (BuildRef & { home: string }) | null {
+  const member = parseMemberBuildId(build ?? '');
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
 }

@@ -101,7 +101,7 @@ function isRetriedFailure(outcome: ActOutcome): boolean {
 }
 
 /** A `look-again` outcome's look: work GitHub is finishing (`nextLook`), else a session settling. */
-function lookTimeOf(outcome: ActOutcome): LookTime {
+export function lookTimeOf(outcome: ActOutcome): LookTime {
   const ms = outcome.retryInMs ?? 0;
   return outcome.detail
     ? { ms, why: outcome.detail, awaited: true }

@@ -1,8 +1,14 @@
 import type { Context } from 'probot';
 import { parseRunName } from '../../core/sessions/session.js';
 import type { RunInfo } from '../../core/snapshot/snapshot.js';
-import { parseBuildId, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
-import { buildKey } from '../client/types.js';
+import {
+  memberBuildId,
+  parseBatonBranch,
+  parseBuildId,
+  WORKFLOW_FILE,
+} from '../../core/vocabulary/ids.js';
+import { defaultBranchOf } from '../change-set/default-branch.js';
+import { buildKey, contextOf } from '../client/types.js';
 import { type RunFields, runInfoOf } from '../observe/read-runs.js';
 import {
   type EventContext,
@@ -12,8 +18,8 @@ import {
   scheduleReconcile,
 } from './handlers.js';
 import type { LastReads } from './last-reads.js';
-import { type BuildRef, buildOfBranch } from './locate-build.js';
-import { findOpenBuilds } from './resync.js';
+import { type BuildRef, buildOfBranch, setOfMember } from './locate-build.js';
+import { findBranchBuilds } from './resync.js';
 
 /** The few payload fields that say which build an event may concern. */
 export interface BuildEventHints {
@@ -42,14 +48,26 @@ export function runOfPayload(run: PayloadRun): RunInfo | null {
   return runInfoOf(run, name);
 }
 
-/** Finds the build from the hints, without a request. */
-export function buildOfHints({ branches, runName }: BuildEventHints): BuildRef | null {
+/**
+ * Finds the build from the hints, without a request: a build of this
+ * repository, or a change set's whose member build the hints name (`home`:
+ * the repository the set lives in).
+ */
+export function buildOfHints({
+  branches,
+  runName,
+}: BuildEventHints): (BuildRef & { home?: string }) | null {
   const fromRun = runName ? parseRunName(runName) : null;
   const issue = fromRun ? parseBuildId(fromRun.build)?.issue : undefined;
   if (fromRun && issue) return { build: fromRun.build, issue };
+  const setOfRun = setOfMember(fromRun?.build);
+  if (setOfRun) return setOfRun;
   for (const branch of branches) {
     const ref = buildOfBranch(branch);
     if (ref) return ref;
+    const member = parseBatonBranch(branch ?? '');
+    const set = setOfMember(member?.build);
+    if (set) return set;
   }
   return null;
 }
@@ -66,13 +84,18 @@ export async function onBuildEvent(
   },
   { hints, deps }: { hints: BuildEventHints; deps: HandlerDeps },
 ): Promise<void> {
-  const ref = buildOfHints(hints);
-  const defaultBranch = context.payload.repository?.default_branch;
-  if (!ref || !defaultBranch) return;
-  const ctx = await repoContext(context, deps);
+  const found = buildOfHints(hints);
+  const eventDefault = context.payload.repository?.default_branch;
+  if (!found || !eventDefault) return;
+  const here = await repoContext(context, deps);
+  // A member build's event is its change set's: reconciled where the set lives.
+  const { home, ...ref } = found;
+  const ctx = home ? await contextOf(here, home) : here;
+  const defaultBranch = home ? await defaultBranchOf(ctx) : eventDefault;
   // An event whose news the last read holds already starts no read (`LastReads`): judged
   // when its reconcile would start, after any reconcile of the build under way.
-  const key = buildKey(ctx, ref.build);
+  // A member's event is judged by the member's own last read, in its own repository.
+  const key = home ? buildKey(here, memberBuildId(ref.build, home)) : buildKey(ctx, ref.build);
   const noNews = deps.lastReads && noNewsOf(hints, deps.lastReads, key, deps.now);
   scheduleReconcile(ctx, {
     ref,
@@ -84,7 +107,15 @@ export async function onBuildEvent(
   });
 }
 
-/** A push to the default branch: every open build of the repository merges it in. */
+/**
+ * A push to the default branch: every open build of the repository merges it
+ * in; and every change set with a member build here is reconciled where it
+ * lives, for a final pull request merged here may release the next
+ * repository's. That merge's `pull_request.closed` says so too, unless it is
+ * lost or its sender is a bot, whose pull request events the conductor does
+ * not run on (docs/serverless.md): the push is then the only event, and with
+ * nothing hosted no process waits for a look.
+ */
 export async function onDefaultBranchPush(
   context: EventContext & {
     log: Context['log'];
@@ -94,8 +125,19 @@ export async function onDefaultBranchPush(
 ): Promise<void> {
   const ctx = await repoContext(context, deps);
   const defaultBranch = context.payload.repository.default_branch;
-  for (const ref of await findOpenBuilds(ctx)) {
+  const { builds, sets } = await findBranchBuilds(ctx);
+  for (const ref of builds) {
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
+  }
+  for (const { home, ...ref } of sets) {
+    const there = await contextOf(ctx, home);
+    scheduleReconcile(there, {
+      ref,
+      defaultBranch: await defaultBranchOf(there),
+      deps,
+      log: context.log,
+      deliveryId: context.id,
+    });
   }
 }
 

@@ -1,8 +1,9 @@
 import { loadConfigAt } from '../../config.js';
+import { isSetBuild } from '../../core/change-set/set-commands.js';
 import type { Command } from '../../core/commands/command.js';
 import { renderSteersQueued } from '../../core/commands/render-message-replies.js';
 import { renderCommandErrors } from '../../core/commands/render-replies.js';
-import type { Config } from '../../core/config/config.js';
+import type { Config, ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { checkCommands } from '../../core/decide/check-commands.js';
 import { queuedSteers } from '../../core/decide/check-messages.js';
@@ -13,16 +14,20 @@ import { ensureNote } from '../act/ensure-note.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
+import { membersSeen } from '../change-set/members-seen.js';
+import { reconcileSet, type SetReconciled } from '../change-set/reconcile-set.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
+import type { GraphMember } from '../observe/build-query.js';
 import { type ObservedBuild, observeBuild } from '../observe/observe-build.js';
+import type { ReadAlongside } from '../observe/read-build-graph.js';
 import { readDaySpend } from '../observe/read-day-spend.js';
 import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
-import { awaitedNext, lookAgainOf } from './next-look.js';
+import { awaitedNext, lookAgainOf, nextLook } from './next-look.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
@@ -76,12 +81,25 @@ async function observeOrSay(
     issue,
     defaultBranch,
     log,
-  }: { build: string; issue: number; defaultBranch: string; log: ActLog },
+    freshFrom,
+    alongside,
+  }: {
+    build: string;
+    issue: number;
+    defaultBranch: string;
+    log: ActLog;
+    freshFrom: number;
+    alongside?: ReadAlongside;
+  },
 ): Promise<ObservedBuild> {
-  // Any read of the repository begun from now on shows every event this reconcile is for.
-  const freshFrom = Date.now();
   try {
-    return await observeBuild(ctx, { build, issue, defaultBranch, freshFrom });
+    return await observeBuild(ctx, {
+      build,
+      issue,
+      defaultBranch,
+      freshFrom,
+      ...(alongside ? { alongside } : {}),
+    });
   } catch (error) {
     const refusal = lastingRefusal(error);
     if (!refusal) throw error;
@@ -111,7 +129,19 @@ export async function reconcileBuild(
   request: ReconcileRequest,
 ): Promise<ActOutcome[]> {
   const { build, issue, defaultBranch, now, log } = request;
-  const observed = await observeOrSay(ctx, { build, issue, defaultBranch, log });
+  // Any read of the repository begun from now on shows every event this reconcile is for.
+  const freshFrom = Date.now();
+  // A change set's members, as its last read found them, are read in the build's own call.
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const alongside = membersSeen.alongside(buildKey(ctx, build), { build, home });
+  const observed = await observeOrSay(ctx, {
+    build,
+    issue,
+    defaultBranch,
+    log,
+    freshFrom,
+    ...(alongside ? { alongside } : {}),
+  });
   if (!request.start && !existsOnGitHub(observed.snapshot)) {
     log.info(
       { buildId: build },
@@ -120,6 +150,13 @@ export async function reconcileBuild(
     return [];
   }
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  // A change set's build (docs/change-sets.md) reads and acts across its repositories.
+  if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
+    const read = new Map(
+      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null]),
+    );
+    return reconcileChangeSet(ctx, { request, observed, config, freshFrom, read });
+  }
   const subIssues = await readSubIssues(ctx, {
     issue,
     build,
@@ -226,6 +263,105 @@ export async function reconcileBuild(
   );
   log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
+}
+
+/**
+ * A change set's reconcile (`reconcileSet`): its commands answered as the set
+ * judges them, its passes, and its next look, the soonest any of its builds waits for.
+ */
+async function reconcileChangeSet(
+  ctx: RepoContext,
+  {
+    request,
+    observed,
+    config,
+    freshFrom,
+    read,
+  }: {
+    request: ReconcileRequest;
+    observed: ObservedBuild;
+    config: ParsedConfig;
+    freshFrom: number;
+    /** Members read in the set build's own call, by node id. */
+    read: ReadonlyMap<string, GraphMember | null>;
+  },
+): Promise<ActOutcome[]> {
+  const { now, log } = request;
+  await withReason('status-edit', () =>
+    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
+  );
+  const done = await reconcileSet(ctx, {
+    observed,
+    config,
+    now,
+    log,
+    freshFrom,
+    read,
+    answers: request.answers ?? [],
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
+    ...(request.writeBudget ? { writeBudget: request.writeBudget } : {}),
+    ...(request.installationDailyUsd ? { installationDailyUsd: request.installationDailyUsd } : {}),
+  });
+  // How long a session typically runs is the set's: every member's sessions are of one kind.
+  const ended = done.builds.flatMap((build) =>
+    build.snapshot.runs.filter((run) => run.status === 'completed'),
+  );
+  const looks = done.builds.flatMap((build) => {
+    const runs = [
+      ...build.snapshot.runs,
+      ...ended.filter((run) => !build.snapshot.runs.includes(run)),
+    ];
+    const snapshot = { ...build.snapshot, runs };
+    const look = nextLook({ snapshot, config, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap((action): ActOutcome[] =>
+      action.kind === 'look-again' ? [{ action, result: 'deferred', retryInMs: action.inMs }] : [],
+    );
+    return [...(look ? [look] : []), ...asked];
+  });
+  const soonest = looks.reduce<ActOutcome | null>(
+    (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
+    null,
+  );
+  if (request.lastReads) noteMembers({ done, request, runsSince: observed.runsSince });
+  return [...done.outcomes, ...(soonest ? [soonest] : [])];
+}
+
+/**
+ * Each member build as the set's reconcile last read it, under its own key in
+ * its repository (`LastReads`): an event of a member (a run's completion, its
+ * build branch's push) is then judged as one of a build's is, by its own rules
+ * on its own snapshot. A pass with a failed write notes none.
+ */
+function noteMembers({
+  done,
+  request,
+  runsSince,
+}: {
+  done: SetReconciled;
+  request: ReconcileRequest;
+  runsSince: string;
+}): void {
+  const clean = !done.outcomes.some((outcome) => outcome.result === 'failed');
+  for (const build of done.builds) {
+    if (!build.config) continue;
+    const [owner = '', repo = ''] = build.repository.split('/');
+    const key = buildKey({ owner, repo }, build.snapshot.build);
+    const config = build.config;
+    const decided = decide({ snapshot: build.snapshot, config, now: request.now });
+    const view = decided.at(-1);
+    request.lastReads?.note(
+      key,
+      clean && view?.kind === 'render-status'
+        ? {
+            snapshot: build.snapshot,
+            config,
+            view: JSON.stringify(view.view),
+            runsSince,
+            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
+          }
+        : null,
+    );
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { graphqlAllowanceOf } from '../client/pace-requests.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import { listMatchingRefs } from '../observe/hidden-records.js';
 import type { KnownBuilds } from './known-builds.js';
-import type { BuildRef } from './locate-build.js';
+import { type BuildRef, setOfMember } from './locate-build.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 
 /** What the resync reads of each repository the installation lists. */
@@ -19,14 +19,34 @@ export const RESYNC_MAX_BUILDS = 20;
 
 /** The builds of a repository that have a build branch, newest issue first. */
 export async function findOpenBuilds(ctx: RepoContext): Promise<BuildRef[]> {
+  return (await findBranchBuilds(ctx)).builds;
+}
+
+/**
+ * What a repository's build branches say, from one listing: its own builds
+ * (`findOpenBuilds`), and the change sets of other repositories whose member
+ * builds live here (docs/change-sets.md), each once, by the set's build and
+ * the repository it lives in.
+ */
+export async function findBranchBuilds(
+  ctx: RepoContext,
+): Promise<{ builds: BuildRef[]; sets: (BuildRef & { home: string })[] }> {
   const refs = await listMatchingRefs(ctx, 'heads/baton/');
-  return refs
-    .flatMap((ref): BuildRef[] => {
-      const branch = parseBatonBranch(ref.ref);
-      const issue = branch?.kind === 'integration' ? parseBuildId(branch.build)?.issue : undefined;
-      return branch && issue ? [{ build: branch.build, issue }] : [];
-    })
-    .sort((a, b) => b.issue - a.issue);
+  const here = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const builds: BuildRef[] = [];
+  const sets = new Map<string, BuildRef & { home: string }>();
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind !== 'integration') continue;
+    const issue = parseBuildId(branch.build)?.issue;
+    if (issue) builds.push({ build: branch.build, issue });
+    const set = setOfMember(branch.build);
+    if (set && set.home.toLowerCase() !== here) sets.set(`${set.home} ${set.build}`, set);
+  }
+  return {
+    builds: builds.sort((a, b) => b.issue - a.issue),
+    sets: [...sets.values()].sort((a, b) => b.issue - a.issue),
+  };
 }
 
 /**

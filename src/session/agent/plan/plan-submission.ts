@@ -37,6 +37,13 @@ const SubmittedWorker = z.strictObject({
     .positive()
     .optional()
     .describe('Only when the issue has sub-issues: the sub-issue this worker carries out.'),
+  repository: z
+    .string()
+    .trim()
+    .optional()
+    .describe(
+      'Only when the prompt lists other repositories: the one this worker changes (owner/name); left out, this repository.',
+    ),
   brief: z
     .string()
     .min(1)
@@ -82,10 +89,16 @@ export function checkPlanSubmission(
     subIssues,
     labelled = 'code',
     engines,
+    repositories,
   }: {
     build: string;
     issue: number;
     subIssues?: SubIssueRead | null;
+    /**
+     * A change set: this repository and the others a worker may name (lower case),
+     * this one first. Absent: no worker names a repository.
+     */
+    repositories?: { home: string; others: string[] };
     /** The engines `session.engine` allows a worker to name. */
     engines?: readonly Engine[];
     /** The type the issue's label asks for; `code` (the plain label) leaves it to the plan. */
@@ -104,6 +117,7 @@ export function checkPlanSubmission(
       `the issue's label asks for a ${labelled} build, not ${submission.type}: leave type out or set it to ${labelled}`,
     );
   }
+  problems.push(...repositoryProblems(workers, repositories));
   for (const worker of workers) {
     const text = renderBriefFile(worker, briefBody(worker, subIssues));
     briefs.set(worker.id, text);
@@ -118,15 +132,20 @@ export function checkPlanSubmission(
     summary: submission.summary,
     // Only a build that is not code says its type: a code build's plan.json stays as it was.
     ...(type === 'code' ? {} : { type }),
-    workers: workers.map(({ id, title, depends_on, complexity, engine, outputs, sub_issue }) => ({
-      id,
-      title,
-      depends_on,
-      complexity,
-      ...(engine ? { engine } : {}),
-      ...(outputs && outputs.length > 0 ? { outputs } : {}),
-      ...(sub_issue === undefined ? {} : { sub_issue }),
-    })),
+    workers: workers.map(
+      ({ id, title, depends_on, complexity, engine, outputs, sub_issue, repository }) => ({
+        id,
+        title,
+        depends_on,
+        complexity,
+        ...(engine ? { engine } : {}),
+        ...(repository && repository.toLowerCase() !== repositories?.home
+          ? { repository: repository.toLowerCase() }
+          : {}),
+        ...(outputs && outputs.length > 0 ? { outputs } : {}),
+        ...(sub_issue === undefined ? {} : { sub_issue }),
+      }),
+    ),
   };
   const validation = validatePlan({
     raw,
@@ -168,6 +187,23 @@ function checkBrief(id: string, text: string): string[] {
     return [`the brief of ${id} has no success criteria: list them as "- [ ] …" checkboxes`];
   }
   return [];
+}
+
+/** A worker may name only a repository the prompt listed (or this one). */
+function repositoryProblems(
+  workers: { id: string; repository?: string | undefined }[],
+  repositories: { home: string; others: string[] } | undefined,
+): string[] {
+  const allowed = new Set(repositories ? [repositories.home, ...repositories.others] : []);
+  return workers.flatMap((worker) => {
+    const named = worker.repository?.toLowerCase();
+    if (named === undefined || allowed.has(named)) return [];
+    return [
+      repositories
+        ? `${worker.id} names ${named}, which this plan may not give work to: name one of ${[...allowed].join(', ')}, or leave "repository" out`
+        : `${worker.id} names a repository, but this build changes only this one: leave "repository" out`,
+    ];
+  });
 }
 
 /** A content worker with nowhere to write could deliver nothing. */

@@ -52,6 +52,7 @@ export function renderPlanPrompt({
   subIssues = null,
   loop = null,
   engines = null,
+  repositories = [],
 }: {
   build: string;
   repository: string;
@@ -68,6 +69,11 @@ export function renderPlanPrompt({
   loop?: { loop: number; findings: string; earlier: boolean } | null;
   /** When the configuration allows more than one engine: the workers' default, and what a worker may ask for. */
   engines?: { work: string; allow: readonly string[] } | null;
+  /**
+   * A change set (docs/change-sets.md): the other repositories this plan may give
+   * workers to, each with where its read-only copy is.
+   */
+  repositories?: { repository: string; at: string }[];
 }): string {
   const lines = [
     `Plan build \`${build}\` of ${repository}, for issue #${issue.number}.`,
@@ -99,6 +105,7 @@ export function renderPlanPrompt({
     lines.push('', `A previous plan is at \`${previousPlan}\`; this one replaces it.`);
   }
   if (subIssues) lines.push('', ...subIssueLines(subIssues));
+  if (repositories.length > 0) lines.push('', ...repositoryLines(repository, repositories));
   lines.push(
     '',
     'Then call submit_plan with the title, a summary, and every worker with its brief body.',
@@ -113,6 +120,21 @@ export function renderPlanPrompt({
     ...typeLines(build, labelled),
   );
   return lines.join('\n');
+}
+
+/**
+ * A change set's other repositories: read-only copies to explore, and a
+ * worker's `repository` for work that belongs there.
+ */
+function repositoryLines(
+  home: string,
+  repositories: { repository: string; at: string }[],
+): string[] {
+  return [
+    `This build may change other repositories besides ${home}: a change set, one build across them. Each is readable here (read-only, its default branch):`,
+    ...repositories.map(({ repository, at }) => `- ${repository} at \`${at}\``),
+    `Give a worker \`repository\` (owner/name, one listed above) when its work belongs in that repository; left out, it works in ${home}. A worker runs in its repository's Actions and sees only that repository and its brief: its brief must stand alone there. A worker may depend on a worker of another repository; it then starts once that one is merged in its own repository, and reads its report. Keep the repositories' dependencies one way (a library before the services that use it): their final pull requests land in that order.`,
+  ];
 }
 
 /** What the build type asks of the plan. */

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTypeOfLabels } from '../../../core/config/build-labels.js';
 import { planFromSubIssues } from '../../../core/plan/sub-issue-graph.js';
@@ -10,6 +10,7 @@ import {
   findingsPath,
   parseBuildId,
   parseLoopSubject,
+  parseMemberBuildId,
   planPath,
   skillPath,
   subIssueGraphPath,
@@ -17,6 +18,7 @@ import {
 import { labelNames, PermissionReadRefused } from '../../reads/github-reads.js';
 import { issueTextProblem } from '../../reads/issue-text.js';
 import { feedbackCommentId, planRequestOf } from '../../reads/plan-text.js';
+import { readViews } from '../../views/read-views.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';
 import { appendLoopPlan, readPlan } from '../plan/loop-files.js';
@@ -29,6 +31,7 @@ import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { runAdaptRole } from './adapt-role.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
+import { runSliceRole } from './slice-role.js';
 
 /**
  * What a loop's plan is told in place of the issue's description: it plans
@@ -43,6 +46,13 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const build = ctx.env.BATON_BUILD;
   const adapt = adaptSource(ctx.env.BATON_TRIGGER);
   if (adapt) return runAdaptRole(ctx, adapt);
+  // A change set's member build copies its part of the set's plan (docs/change-sets.md).
+  const member = parseMemberBuildId(build);
+  if (member) return runSliceRole(ctx, member);
+  const views = await readViews(ctx.env.BATON_VIEWS);
+  const mounts =
+    views.views.length > 0 ? [{ at: VIEWS_MOUNT, dir: await realpath(views.dir) }] : [];
+  const home = ctx.env.GITHUB_REPOSITORY.toLowerCase();
   const issueNumber = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome('BATON_ISSUE is not an issue number');
@@ -89,6 +99,9 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
         subIssues,
         labelled,
         engines: readEngineSettings(ctx.config.session.engine).allow,
+        ...(mounts.length > 0
+          ? { repositories: { home, others: views.views.map((view) => view.repository) } }
+          : {}),
       }),
   });
   const outcome = await converse(ctx, {
@@ -118,8 +131,16 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
         loop === null
           ? null
           : { loop, findings: findingsPath(build, loop), earlier: earlier !== null },
+      repositories: views.views.map((view) => ({
+        repository: view.repository,
+        at: `${VIEWS_MOUNT}/${view.path}`,
+      })),
     }),
-    tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
+    tools: createReadOnlyTools({
+      root: ctx.root,
+      maxOutputChars: ctx.limits.maxToolOutputChars,
+      mounts,
+    }),
     submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
@@ -136,6 +157,9 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   if (!commit.ok) return failedOutcome(commit.reason);
   return { status: 'complete', reason: null, head: commit.head, plan: files.plan };
 }
+
+/** Where a change set's plan session reads the other repositories (docs/change-sets.md). */
+const VIEWS_MOUNT = '/views';
 
 /** The merged worker an adapt-mode plan session answers (`adapt-W1.1`), or null. */
 function adaptSource(trigger: string | undefined): string | null {

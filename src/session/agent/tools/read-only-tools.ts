@@ -10,6 +10,12 @@ import { resolveInWorkspace } from './workspace-path.js';
 export interface ReadOnlyToolOptions {
   root: string;
   maxOutputChars: number;
+  /**
+   * Folders shown beside the workspace under a path of their own (`/views`: a
+   * change set's other repositories, read-only, docs/change-sets.md), confined
+   * like the workspace.
+   */
+  mounts?: { at: string; dir: string }[];
 }
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -55,8 +61,8 @@ export function createReadOnlyTools(options: ReadOnlyToolOptions): AgentTool[] {
         input_schema: toInputSchema(ListInput),
       },
       run: (input) =>
-        guarded(options, ListInput, input, async (args, file) =>
-          toolOk(await listTree(options.root, file, args.depth)),
+        guarded(options, ListInput, input, async (args, file, root) =>
+          toolOk(await listTree(root, file, args.depth)),
         ),
     },
     {
@@ -67,7 +73,9 @@ export function createReadOnlyTools(options: ReadOnlyToolOptions): AgentTool[] {
         input_schema: toInputSchema(SearchInput),
       },
       run: (input) =>
-        guarded(options, SearchInput, input, (args, file) => search(options.root, file, args)),
+        guarded(options, SearchInput, input, (args, file, root, shown) =>
+          search(root, file, args, shown),
+        ),
     },
   ];
 }
@@ -76,17 +84,34 @@ async function guarded<S extends z.ZodType<{ path: string }>>(
   options: ReadOnlyToolOptions,
   schema: S,
   input: unknown,
-  act: (args: z.infer<S>, file: string) => Promise<ToolResult>,
+  act: (args: z.infer<S>, file: string, root: string, shown: string) => Promise<ToolResult>,
 ): Promise<ToolResult> {
   const parsed = schema.safeParse(input);
   if (!parsed.success)
     return toolError(
       `invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  const target = await resolveInWorkspace(options.root, parsed.data.path);
+  const { root, rest, shown } = placeOf(options, parsed.data.path);
+  const target = await resolveInWorkspace(root, rest);
   if (!target.ok) return toolError(target.problem);
-  const result = await act(parsed.data, target.absolute);
+  const result = await act(parsed.data, target.absolute, root, shown);
   return { ...result, content: capOutput(result.content, options.maxOutputChars) };
+}
+
+/** Which folder a path is in: a mount (`/views/acme/lib/…`), else the workspace. */
+function placeOf(
+  options: ReadOnlyToolOptions,
+  input: string,
+): { root: string; rest: string; shown: string } {
+  for (const mount of options.mounts ?? []) {
+    if (input === mount.at || input.startsWith(`${mount.at}/`))
+      return {
+        root: mount.dir,
+        rest: input.slice(mount.at.length + 1) || '.',
+        shown: `${mount.at}/`,
+      };
+  }
+  return { root: options.root, rest: input, shown: '' };
 }
 
 async function readText(args: z.infer<typeof ReadInput>, file: string): Promise<ToolResult> {
@@ -104,6 +129,7 @@ async function search(
   root: string,
   start: string,
   args: z.infer<typeof SearchInput>,
+  shown = '',
 ): Promise<ToolResult> {
   let matcher: (line: string) => boolean;
   try {
@@ -124,7 +150,7 @@ async function search(
     if (text.includes('\0')) continue;
     text.split('\n').forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
-        hits.push(`${path.relative(root, file)}:${i + 1}: ${line.slice(0, 300)}`);
+        hits.push(`${shown}${path.relative(root, file)}:${i + 1}: ${line.slice(0, 300)}`);
       }
     });
   }

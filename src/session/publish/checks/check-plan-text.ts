@@ -1,4 +1,8 @@
-import { parseBuildId, parseLoopSubject } from '../../../core/vocabulary/ids.js';
+import {
+  parseBuildId,
+  parseLoopSubject,
+  parseMemberBuildId,
+} from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
 import type { SessionClientOptions, SessionLog } from '../../octokit.js';
 import { createGitHubReads } from '../../reads/github-reads.js';
@@ -34,6 +38,8 @@ export async function checkPlanText({
   github?: SessionClientOptions;
 }): Promise<string[]> {
   if (parseLoopSubject(env.BATON_WORKER) !== null) return [];
+  // A change set's member copies the set's plan, read when the set planned; its issue is elsewhere.
+  if (parseMemberBuildId(env.BATON_BUILD)) return [];
   const issue = Number(env.BATON_ISSUE ?? parseBuildId(env.BATON_BUILD)?.issue);
   if (!Number.isInteger(issue) || issue < 1) return ['BATON_ISSUE is not an issue number'];
   // The labels that start builds, as the agent read them: the default branch's config.

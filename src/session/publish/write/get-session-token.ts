@@ -38,13 +38,37 @@ export async function getSessionToken({
   fetch: typeof globalThis.fetch;
   mask: (secret: string) => void;
 }): Promise<SessionToken> {
+  const jwt = await requestIdToken({ env, fetch, mask });
+  if (!jwt.ok) return jwt;
+  return exchange({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, mask });
+}
+
+/**
+ * This job's OIDC token from the Actions runtime, for the app's endpoint at
+ * BATON_APP_URL (masked the moment it is known); or why there is none.
+ */
+export async function requestIdToken({
+  env,
+  fetch,
+  mask,
+}: {
+  env: Pick<
+    SessionEnv,
+    | 'ACTIONS_ID_TOKEN_REQUEST_URL'
+    | 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+    | 'BATON_APP_URL'
+    | 'BATON_OIDC_AUDIENCE'
+  >;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+}): Promise<{ ok: true; value: string; appUrl: string } | { ok: false; message: string }> {
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!requestUrl || !requestToken) {
     return {
       ok: false,
       message:
-        'This job cannot request an OIDC token: give the publish job `permissions: id-token: write`.',
+        'This job cannot request an OIDC token: give the job `permissions: id-token: write`.',
     };
   }
   if (!env.BATON_APP_URL) {
@@ -70,7 +94,7 @@ export async function getSessionToken({
     };
   }
   mask(idToken.data.value);
-  return exchange({ appUrl: env.BATON_APP_URL, jwt: idToken.data.value, fetch, mask });
+  return { ok: true, value: idToken.data.value, appUrl: env.BATON_APP_URL };
 }
 
 async function exchange({
@@ -112,7 +136,7 @@ async function exchange({
 }
 
 /** `cannot reach <host> (DNS: …); check … (the runner's network)`: a request that got no answer at all. */
-function unreachable(error: unknown, host: string, from: string): string {
+export function unreachable(error: unknown, host: string, from: string): string {
   const failure = classifyGitHubFailure(error);
   if (failure.kind === 'unreachable') {
     return `${describeGitHubFailure(failure, host)}; ${reachFix(failure.layer)} (${from}'s network)`;
@@ -120,7 +144,7 @@ function unreachable(error: unknown, host: string, from: string): string {
   return `cannot reach ${host}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-async function jsonOf(response: Response): Promise<unknown> {
+export async function jsonOf(response: Response): Promise<unknown> {
   try {
     return await response.json();
   } catch {

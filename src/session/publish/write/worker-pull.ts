@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
-import { integrationBranch, parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
+import {
+  integrationBranch,
+  parseBuildId,
+  parseMemberBuildId,
+  workerBranch,
+} from '../../../core/vocabulary/ids.js';
 import { type GitHubApi, GitHubApiError, repoPath } from './github-api.js';
 
 const Pull = z.object({
@@ -24,7 +29,9 @@ export function renderPullTitle({
   worker: string;
   title: string;
 }): string {
-  const slug = parseBuildId(build)?.slug ?? build;
+  // A change set's member build is titled as its set is (docs/change-sets.md).
+  const own = parseMemberBuildId(build)?.build ?? build;
+  const slug = parseBuildId(own)?.slug ?? build;
   return `[${slug}] ${worker}: ${neutralizeClosingKeywords(title)}`;
 }
 

@@ -1,0 +1,71 @@
+import { CHANGE_SET_CHECK_NAME } from '../vocabulary/ids.js';
+import type { DoctorCheck } from './doctor.js';
+
+/**
+ * `baton doctor` on a repository whose `.github/baton.yml` lists
+ * `changeSets.repositories` (docs/change-sets.md): each listed repository is
+ * installed in the same installation as the issue's, and every repository of
+ * the set requires Baton's `baton/change-set` check on its default branch, so
+ * a final pull request waits for the ones before it. A listed repository's
+ * own checks are the repository's (`workflow`, `pin`, `config`, …), each
+ * named after it.
+ */
+
+/** A listed repository's installation beside the issue repository's. */
+export function checkSetInstallation({
+  repository,
+  installation,
+  home,
+  installUrl,
+}: {
+  repository: string;
+  /** Its installation's id; null when the app is not installed on it. */
+  installation: number | null;
+  home: number;
+  installUrl: string;
+}): DoctorCheck {
+  const id = `${repository} installed`;
+  if (installation === null) {
+    return {
+      id,
+      ok: false,
+      message: `the app is not installed on ${repository}, which changeSets.repositories lists: a plan naming it is refused`,
+      fix: `add ${repository} to the app's installation (${installUrl}), or remove it from changeSets.repositories`,
+    };
+  }
+  if (installation !== home) {
+    return {
+      id,
+      ok: false,
+      message: `${repository} is in the app's installation ${installation}, not in ${home} with this repository: a change set's repositories share one installation`,
+      fix: `install the app on ${repository} from the installation ${home}, or remove it from changeSets.repositories`,
+    };
+  }
+  return { id, ok: true, message: `installed in the same installation (${home})` };
+}
+
+/** Whether the rules of a repository's default branch require `baton/change-set`. */
+export function checkSetOrder({
+  repository,
+  branch,
+  required,
+}: {
+  repository: string;
+  branch: string;
+  /** The status checks its rulesets require there; null when they could not be read. */
+  required: readonly string[] | null;
+}): DoctorCheck {
+  const id = `${repository} order`;
+  const fix = `add a ruleset on ${repository}'s ${branch} that requires the status check ${CHANGE_SET_CHECK_NAME} (Settings → Rules → Rulesets → "Require status checks to pass")`;
+  if (required === null)
+    return { id, ok: false, message: `could not read the rules of ${repository}'s ${branch}`, fix };
+  if (!required.includes(CHANGE_SET_CHECK_NAME)) {
+    return {
+      id,
+      ok: false,
+      message: `${branch} does not require ${CHANGE_SET_CHECK_NAME}: a person could merge this repository's final pull request before the ones it depends on`,
+      fix,
+    };
+  }
+  return { id, ok: true, message: `${branch} requires ${CHANGE_SET_CHECK_NAME}` };
+}

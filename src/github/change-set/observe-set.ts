@@ -1,0 +1,190 @@
+/**
+ * A change set's read (docs/change-sets.md): beside the set build's own read
+ * (`observeBuild`), the repositories its plan touches as the installation
+ * lists them, their member builds in one GraphQL call per five, each one's
+ * configuration, and who may write where among the people the set's labels,
+ * commands and closes name. Nothing here writes.
+ */
+
+import { loadConfigAt } from '../../config.js';
+import { writersAsked } from '../../core/change-set/set-commands.js';
+import type { SetMember, SetRepository, SetSnapshot } from '../../core/change-set/set-snapshot.js';
+import type { ParsedConfig, RepositoryVisibility } from '../../core/config/config.js';
+import { isChangeSetPlan, planRepositories } from '../../core/plan/set-plan.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { memberBuildId } from '../../core/vocabulary/ids.js';
+import { conditionalReads } from '../client/conditional-reads.js';
+import { buildKey, contextOf, type RepoContext } from '../client/types.js';
+import type { GraphMember } from '../observe/build-query.js';
+import { hasWriteAccess } from '../observe/permissions.js';
+import { membersSeen } from './members-seen.js';
+import { type MemberRepository, readMembers } from './read-members.js';
+
+/** A repository as the installation lists it. */
+interface Listed {
+  name: string;
+  nodeId: string;
+  defaultBranch: string;
+  visibility: RepositoryVisibility;
+  url: string;
+}
+
+/** The set, read around the set build's own snapshot and configuration. */
+export async function observeSet(
+  ctx: RepoContext,
+  {
+    home,
+    config,
+    since,
+    freshFrom,
+    read,
+  }: {
+    home: BuildSnapshot;
+    config: ParsedConfig;
+    /** When the set's issue was opened: every member's runs are listed from that day. */
+    since: string;
+    freshFrom?: number;
+    /** Members read already, in the set build's own call (`BatonSet`), by node id. */
+    read?: ReadonlyMap<string, GraphMember | null>;
+  },
+): Promise<SetSnapshot> {
+  const homeRepository = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const plan = home.plan.kind === 'valid' ? home.plan.plan : null;
+  const names =
+    plan && isChangeSetPlan(plan, homeRepository) ? planRepositories(plan, homeRepository) : [];
+  const listed = names.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
+  const reachable = names.flatMap((name) => {
+    const found = listed.get(name);
+    return found ? [found] : [];
+  });
+  const repositories = reachable.map(
+    (repo): MemberRepository => ({
+      name: repo.name,
+      nodeId: repo.nodeId,
+      defaultBranch: repo.defaultBranch,
+    }),
+  );
+  // The next read of the set build takes them in its own call.
+  membersSeen.note(buildKey(ctx, home.build), repositories);
+  const members = await readMembers(ctx, {
+    member: memberBuildId(home.build, homeRepository),
+    issue: home.issue.number,
+    since,
+    repositories,
+    ...(freshFrom === undefined ? {} : { freshFrom }),
+    ...(read ? { read } : {}),
+  });
+  const facts = await Promise.all(
+    names.map((name) =>
+      factsOf(ctx, {
+        name,
+        listed: listed.get(name),
+        member: members.find((one) => one.repository === name),
+        home: name === homeRepository ? config : null,
+      }),
+    ),
+  );
+  const asked = config.ok
+    ? writersAsked({
+        home,
+        config: config.config,
+        homeRepository,
+        merged: members.filter((m) => m.final?.state === 'merged').map((m) => m.repository),
+      })
+    : new Map<string, Set<string>>();
+  return {
+    home,
+    homeRepository,
+    repositories: facts,
+    members,
+    writers: await readWriters(ctx, asked),
+  };
+}
+
+/**
+ * The installation's repositories, by lower-case name, asked conditionally
+ * (a 304 is not counted): what it lists is what the app is installed on.
+ */
+async function installationRepositories(ctx: RepoContext): Promise<Map<string, Listed>> {
+  const listed = await conditionalReads.paginate(ctx.octokit, {
+    route: 'GET /installation/repositories',
+    params: { per_page: 100 },
+    // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.
+    scope: `installation ${ctx.installationId ?? ctx.owner} change-set`,
+    pick: (data) =>
+      ((data as { repositories?: ListedRepository[] } | null)?.repositories ?? []).map(
+        (repo): Listed => ({
+          name: repo.full_name.toLowerCase(),
+          nodeId: repo.node_id,
+          defaultBranch: repo.default_branch,
+          visibility: repo.visibility ?? (repo.private ? 'private' : 'public'),
+          url: repo.html_url,
+        }),
+      ),
+  });
+  return new Map(listed.map((repo) => [repo.name, repo]));
+}
+
+interface ListedRepository {
+  full_name: string;
+  node_id: string;
+  default_branch: string;
+  private: boolean;
+  visibility?: RepositoryVisibility;
+  html_url: string;
+}
+
+/** What the set needs to know of one repository: installed, set up, visible to whom, configured how. */
+async function factsOf(
+  ctx: RepoContext,
+  {
+    name,
+    listed,
+    member,
+    home,
+  }: {
+    name: string;
+    listed: Listed | undefined;
+    member: SetMember | undefined;
+    /** The issue's repository's configuration, already read. */
+    home: ParsedConfig | null;
+  },
+): Promise<SetRepository> {
+  const url = listed?.url ?? `https://github.com/${name}`;
+  if (!listed || !member)
+    return { name, url, installed: false, workflow: false, visibility: null, config: null };
+  const there = await contextOf(ctx, name);
+  const sha = member.snapshot.repo.defaultSha;
+  return {
+    name,
+    url,
+    installed: true,
+    workflow: member.snapshot.workflowInstalled,
+    visibility: listed.visibility,
+    config: home ?? (sha ? await loadConfigAt(there, sha) : null),
+  };
+}
+
+/**
+ * How long the set keeps a person's write access to another repository: a
+ * change of it counts within this time. Each command of the set's issue is
+ * judged again at every reconcile (a member counts it only for its writers),
+ * so a minute, as for the handler's acceptance, would ask again every minute.
+ */
+export const SET_PERMISSION_TTL_MS = 30 * 60_000;
+
+/** Who may write where, of the people and repositories the set asks about (`writersAsked`). */
+async function readWriters(
+  ctx: RepoContext,
+  asked: Map<string, Set<string>>,
+): Promise<SetSnapshot['writers']> {
+  const writers: SetSnapshot['writers'] = {};
+  for (const [login, repositories] of asked) {
+    for (const repository of repositories) {
+      const there = await contextOf(ctx, repository);
+      const allowed = await hasWriteAccess(there, login, { ttlMs: SET_PERMISSION_TTL_MS });
+      writers[repository] = { ...writers[repository], [login]: allowed };
+    }
+  }
+  return writers;
+}

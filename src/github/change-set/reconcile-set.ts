@@ -1,0 +1,249 @@
+/**
+ * A change set's reconcile (docs/change-sets.md): the set build's read, the
+ * set's around it (`observeSet`), `decideSet`, then each build's actions in
+ * its own repository, the links between them, and the one status on the
+ * set's issue. `reconcileBuild` hands a build here once it is a set's.
+ */
+
+import { checkSetCommands } from '../../core/change-set/check-set-commands.js';
+import type { SetDecision } from '../../core/change-set/decide-set.js';
+import { decideSet } from '../../core/change-set/decide-set.js';
+import type { SetMember, SetSnapshot } from '../../core/change-set/set-snapshot.js';
+import type { Command } from '../../core/commands/command.js';
+import { renderCommandErrors } from '../../core/commands/render-replies.js';
+import type { ParsedConfig } from '../../core/config/config.js';
+import type { Action } from '../../core/context/action.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { withDispatchedRuns } from '../act/dispatch-session.js';
+import { ensureNote } from '../act/ensure-note.js';
+import type { StatusEditWait } from '../act/status-pacer.js';
+import { withReason } from '../client/request-reason.js';
+import { contextOf, type RepoContext } from '../client/types.js';
+import type { WriteBudget } from '../client/write-budget.js';
+import type { GraphMember } from '../observe/build-query.js';
+import type { ObservedBuild } from '../observe/observe-build.js';
+import { readDaySpend } from '../observe/read-day-spend.js';
+import { actSet, type LinkOutcome } from './act-set.js';
+import { observeSet } from './observe-set.js';
+
+/** What the set's reconcile is handed by `reconcileBuild`: its read of the set build, and its settings. */
+export interface SetReconcile {
+  observed: ObservedBuild;
+  config: ParsedConfig;
+  now: string;
+  log: ActLog;
+  freshFrom: number;
+  statusEditWait?: StatusEditWait;
+  writeBudget?: WriteBudget;
+  installationDailyUsd?: number | null;
+  /** Commands just taken on the set's issue (by comment), answered when they cannot apply. */
+  answers?: { commentId: number; number: number; commands: Command[] }[];
+  /** Members read in the set build's own call (`BatonSet`), by node id: the first pass's. */
+  read?: ReadonlyMap<string, GraphMember | null>;
+  /** A second pass's: what the first did in each member's repository, its dispatches put in sight. */
+  dispatched?: ReadonlyMap<string, ActOutcome[]>;
+}
+
+/**
+ * One reconcile of a change set: a pass, and when it merged a worker or put a
+ * report on a member's build branch, a second pass on the set read again, so
+ * what that unlocked across repositories starts now and not at the next event
+ * (as `actLaterPasses` does within one build). The status of the last pass is
+ * rendered.
+ */
+export async function reconcileSet(
+  ctx: RepoContext,
+  request: SetReconcile,
+): Promise<SetReconciled> {
+  const { log } = request;
+  const first = await setPass(ctx, request);
+  if (request.config.ok)
+    await withReason('notice', () =>
+      answerSetCommands(ctx, { set: first.set, config: request.config, request }),
+    );
+  const unlocks =
+    first.outcomes.some((o) => o.action.kind === 'merge-pull' && o.result === 'done') ||
+    first.links.some((o) => o.link.kind === 'deliver-report' && o.result === 'done');
+  // The second pass reads the members again but not their runs: the first pass's listings,
+  // with the runs it dispatched as GitHub will list them a moment later.
+  const { read: _first, ...again } = request;
+  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
+  const passes = last === first ? [first] : [first, last];
+  const outcomes = passes.flatMap((pass) => pass.outcomes);
+  const links = passes.flatMap((pass) => pass.links);
+  const { set, decision } = last;
+  // The status is the set's, on the set's issue, with every command it accepted in its ledger.
+  const render =
+    decision.builds[0]?.actions.filter((action) => action.kind === 'render-status') ?? [];
+  const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const rendered = await act(ctx, {
+    snapshot: set.home,
+    actions: lostRace && !set.home.statusComment ? [] : render,
+    log,
+    ...budget,
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
+  });
+  log.info(
+    {
+      buildId: set.home.build,
+      repositories: set.members.map((member) => member.repository),
+      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
+      links: links.map(describeLink),
+    },
+    'baton: reconciled the change set',
+  );
+  return {
+    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
+    builds: decision.builds.map((build) => ({
+      repository: build.repository,
+      snapshot: build.snapshot,
+      actions: build.actions,
+      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      ...(build.config ? { config: build.config } : {}),
+    })),
+  };
+}
+
+/** What a set's reconcile did, and each build's last pass, for the caller to time the next look by. */
+export interface SetReconciled {
+  outcomes: ActOutcome[];
+  /** The set build, then each member with the configuration its rules read. */
+  builds: {
+    repository: string;
+    snapshot: BuildSnapshot;
+    actions: Action[];
+    outcomes: ActOutcome[];
+    config?: ParsedConfig;
+  }[];
+}
+
+/** One pass: the set read, decided, and every build's writes and the links made. */
+async function setPass(
+  ctx: RepoContext,
+  request: SetReconcile,
+): Promise<{
+  set: SetSnapshot;
+  decision: SetDecision;
+  outcomes: ActOutcome[];
+  /** What the pass did in each member's repository. */
+  byRepository: Map<string, ActOutcome[]>;
+  links: LinkOutcome[];
+}> {
+  const { observed, config, now, log } = request;
+  const read = await observeSet(ctx, {
+    home: observed.snapshot,
+    config,
+    since: observed.runsSince,
+    freshFrom: request.freshFrom,
+    ...(request.read ? { read: request.read } : {}),
+  });
+  const set = await withDaySpend(ctx, withDispatched(read, request), request);
+  const decision = decideSet({ set, config, now });
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const outcomes: ActOutcome[] = [];
+  const byRepository = new Map<string, ActOutcome[]>();
+  for (const build of decision.builds) {
+    const there = await contextOf(ctx, build.repository);
+    const writes = build.actions.filter((action) => action.kind !== 'render-status');
+    if (writes.length === 0) continue;
+    const done = await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget });
+    outcomes.push(...done);
+    byRepository.set(build.repository, [...(byRepository.get(build.repository) ?? []), ...done]);
+  }
+  const links = await actSet(ctx, { links: decision.links, build: set.home.build, log });
+  return { set, decision, outcomes, byRepository, links };
+}
+
+/** The set with what a first pass dispatched in each member put in its runs (a second pass's). */
+function withDispatched(set: SetSnapshot, request: SetReconcile): SetSnapshot {
+  const { dispatched } = request;
+  if (!dispatched) return set;
+  return {
+    ...set,
+    members: set.members.map((member) => ({
+      ...member,
+      snapshot: withDispatchedRuns(
+        member.snapshot,
+        dispatched.get(member.repository) ?? [],
+        request.now,
+      ),
+    })),
+  };
+}
+
+/** Replies once to each comment on the set's issue whose commands cannot apply, as the set judges them. */
+async function answerSetCommands(
+  ctx: RepoContext,
+  { set, config, request }: { set: SetSnapshot; config: ParsedConfig; request: SetReconcile },
+): Promise<void> {
+  if (!config.ok) return;
+  for (const answer of request.answers ?? []) {
+    const info = set.home.commands.find((one) => one.commentId === answer.commentId);
+    if (!info) continue;
+    const problems = checkSetCommands({
+      set,
+      commands: answer.commands,
+      author: info.author,
+      config: config.config,
+      now: request.now,
+      at: info.createdAt,
+    });
+    if (problems.length === 0) continue;
+    await ensureNote(ctx, {
+      number: answer.number,
+      key: `answer-${answer.commentId}`,
+      body: renderCommandErrors(problems),
+    });
+  }
+}
+
+/** Each member's day, where its repository (or the app) caps what a day may spend. */
+async function withDaySpend(
+  ctx: RepoContext,
+  set: SetSnapshot,
+  request: SetReconcile,
+): Promise<SetSnapshot> {
+  const members = await Promise.all(
+    set.members.map(async (member): Promise<SetMember> => {
+      const facts = set.repositories.find((one) => one.name === member.repository);
+      const repoCap = facts?.config?.ok === true && facts.config.config.budget.dailyUsd !== null;
+      if (!repoCap && !request.installationDailyUsd) return member;
+      const there = await contextOf(ctx, member.repository);
+      const { forged: _forged, ...spend } = await withReason('reconcile-read', () =>
+        readDaySpend(there, {
+          now: request.now,
+          repoCap,
+          installationCapUsd: request.installationDailyUsd,
+        }),
+      );
+      return { ...member, snapshot: { ...member.snapshot, ...spend } };
+    }),
+  );
+  return { ...set, members };
+}
+
+/**
+ * A link GitHub failed, as a failed write of the build (a later reconcile
+ * tries again, 5 s on, then longer); the others need nothing of the caller.
+ */
+function failedLinks(links: LinkOutcome[]): ActOutcome[] {
+  return links.flatMap(({ result, detail }): ActOutcome[] =>
+    result === 'failed'
+      ? [
+          {
+            action: { kind: 'look-again', inMs: 0 },
+            result: 'failed',
+            transient: true,
+            ...(detail ? { detail } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+function describeLink({ link, result }: LinkOutcome): string {
+  const where = 'repository' in link ? ` ${link.repository}` : '';
+  return `${link.kind}${where}: ${result}`;
+}

@@ -1,0 +1,341 @@
+import { describe, expect, it } from 'vitest';
+import { checkSetCommands } from '../../../src/core/change-set/check-set-commands.js';
+import { decideSet } from '../../../src/core/change-set/decide-set.js';
+import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
+import { renderStatus } from '../../../src/core/status/render-status.js';
+import { ago, make, NOW, planRun } from '../factories.js';
+import {
+  actionsIn,
+  approval,
+  CLIENT,
+  gatedPull,
+  HOME,
+  LIB,
+  MAINTAINER,
+  makeMember,
+  makeRepository,
+  makeSet,
+  memberPull,
+  memberRun,
+  recordedMember,
+  setConfig,
+  setDispatches,
+} from './set-factories.js';
+
+const decideOn = (set: SetSnapshot, config = setConfig()) => decideSet({ set, config, now: NOW });
+
+/** A set approved by the maintainer, with its members as given. */
+function approved(members: SetSnapshot['members'], home: Parameters<typeof makeSet>[0] = {}) {
+  return makeSet({ ...home, home: { commands: [approval()], ...home.home }, members });
+}
+
+describe('a change set while it plans', () => {
+  it('reads every listed repository when whoever labelled the issue can write them all', () => {
+    const decision = decideOn(makeSet({ home: { plan: { kind: 'missing' }, runs: [] } }));
+    expect(setDispatches(decision)).toEqual([`${HOME} plan - views`]);
+    expect(renderStatus(decision.view)).toContain(
+      'the plan session reads `acme/lib`, `acme/client` too (read-only)',
+    );
+  });
+
+  it('plans for the issue’s repository alone, saying why, when the labeller cannot write one of them', () => {
+    const set = makeSet({
+      home: {
+        plan: { kind: 'missing' },
+        runs: [],
+        labelledBy: [{ label: 'orchestrate', login: 'carol' }],
+      },
+    });
+    const decision = decideOn(set);
+    expect(setDispatches(decision)).toEqual([`${HOME} plan -`]);
+    expect(renderStatus(decision.view)).toContain(`Planned for ${HOME} alone`);
+  });
+
+  it.each([
+    [
+      'a repository not listed',
+      { changeSets: { repositories: [CLIENT] } },
+      {},
+      'W1.1 names acme/lib, which `changeSets.repositories` in .github/baton.yml does not list',
+    ],
+    [
+      'a repository the app is not installed on',
+      {},
+      {
+        repositories: [
+          makeRepository(LIB, { installed: false }),
+          makeRepository(HOME),
+          makeRepository(CLIENT),
+        ],
+      },
+      'acme/lib is not in this app’s installation'.replace('’', "'"),
+    ],
+    [
+      'a repository not set up for Baton',
+      {},
+      {
+        repositories: [
+          makeRepository(LIB, { workflow: false }),
+          makeRepository(HOME),
+          makeRepository(CLIENT),
+        ],
+      },
+      'acme/lib is not set up for Baton',
+    ],
+    [
+      'a private repository that does not share with the others',
+      {},
+      {
+        repositories: [
+          makeRepository(LIB, {
+            visibility: 'private',
+            config: make.config({ changeSets: { shareWith: [HOME] } }),
+          }),
+          makeRepository(HOME),
+          makeRepository(CLIENT),
+        ],
+      },
+      'acme/lib is private, and its .github/baton.yml does not share its text with acme/client',
+    ],
+  ])('refuses a plan with %s, saying what to do', (_name, config, set, problem) => {
+    const listed = 'changeSets' in config ? config.changeSets : {};
+    const decision = decideOn(makeSet(set), setConfig(listed));
+    expect(decision.view).toMatchObject({
+      phase: 'plan-invalid',
+      problems: [expect.stringContaining(problem)],
+    });
+    expect(setDispatches(decision)).toEqual([]);
+  });
+
+  it('shows the plan with its repositories, in the order they land, and an estimate for each', () => {
+    const body = renderStatus(decideOn(makeSet()).view);
+    expect(body).toContain('| Wave | Worker | Title | Repository | Depends on |');
+    expect(body).toContain('landing in this order: `acme/lib` → `acme/service` → `acme/client`');
+    expect(body).toMatch(/\| \[acme\/lib\]\(https:\/\/github.com\/acme\/lib\) \| 1 \(about \$\d/);
+    expect(body).toContain('subgraph repo0["acme/lib"]');
+  });
+
+  it('starts only on the /approve of someone who can write every repository the plan touches', () => {
+    const carol = decideOn(makeSet({ home: { commands: [approval('carol')] }, members: [] }));
+    expect(carol.view.phase).toBe('plan-ready');
+    const members = [makeMember(LIB), makeMember(HOME), makeMember(CLIENT)];
+    expect(setDispatches(decideOn(approved(members)))).toEqual([
+      `${LIB} plan - views`,
+      `${HOME} plan - views`,
+      `${CLIENT} plan - views`,
+    ]);
+  });
+});
+
+describe('a change set once approved', () => {
+  const lib = (overrides = {}) => recordedMember(LIB, overrides);
+  const service = (overrides = {}) => recordedMember(HOME, overrides);
+  const client = (overrides = {}) => recordedMember(CLIENT, overrides);
+
+  it('starts each repository’s ready workers there, and holds those that wait on another repository', () => {
+    const decision = decideOn(approved([lib(), service(), client()]));
+    expect(setDispatches(decision)).toEqual([`${LIB} work W1.1`]);
+    const body = renderStatus(decision.view);
+    expect(body).toContain('waits for W1.1 (acme/lib)');
+    expect(body).toContain('| Repository |');
+  });
+
+  it('puts a merged worker’s report on the build branch of each repository that waits on it', () => {
+    const completion = make.completion({ worker_id: 'W1.1' });
+    const merged = lib({
+      snapshot: {
+        runs: [planRun({ id: 7008 }), memberRun('W1.1')],
+        pulls: [memberPull('W1.1', 41)],
+        completions: { 'W1.1': { kind: 'valid', completion } },
+      },
+    });
+    const decision = decideOn(approved([merged, service(), client()]));
+    expect(decision.links).toEqual([
+      { kind: 'deliver-report', repository: HOME, from: LIB, worker: 'W1.1', completion },
+    ]);
+    expect(setDispatches(decision)).toEqual([]);
+    const delivered = service({
+      snapshot: { completions: { 'W1.1': { kind: 'valid', completion } } },
+    });
+    const next = decideOn(approved([merged, delivered, client()]));
+    expect(next.links).toEqual([]);
+    expect(setDispatches(next)).toEqual([`${HOME} work W2.1`, `${HOME} work W2.2`]);
+  });
+
+  it('releases each final pull request once the repositories it lands after have merged theirs', () => {
+    const finals = (libState: 'open' | 'merged') =>
+      approved([
+        lib({ final: gatedPull(45, { state: libState, check: 'success' }) }),
+        service({ final: gatedPull(50) }),
+        client(),
+      ]);
+    const waiting = decideOn(finals('open'));
+    expect(waiting.links).toContainEqual(
+      expect.objectContaining({
+        kind: 'set-change-set-check',
+        repository: HOME,
+        pull: 50,
+        state: 'pending',
+      }),
+    );
+    expect(renderStatus(waiting.view)).toContain('waits for acme/lib');
+    const released = decideOn(finals('merged'));
+    expect(released.links).toContainEqual(
+      expect.objectContaining({
+        kind: 'set-change-set-check',
+        repository: HOME,
+        pull: 50,
+        state: 'success',
+      }),
+    );
+    expect(actionsIn(released, HOME).map((action) => action.kind)).toContain('notice');
+  });
+
+  it('opens the reverts on /rollback in reverse order, each held until those built on it are reverted', () => {
+    const rollback = make.command(
+      { name: 'rollback' },
+      { author: MAINTAINER, createdAt: ago(1), commentId: 990 },
+    );
+    const merged = (n: number) => gatedPull(n, { state: 'merged', mergeCommit: `m${n}` });
+    const set = approved(
+      [lib({ final: merged(45) }), service({ final: merged(50) }), client({ final: merged(60) })],
+      { home: { commands: [approval(), rollback] } },
+    );
+    const decision = decideOn(set);
+    expect(
+      decision.links.flatMap((link) => (link.kind === 'open-revert' ? [link.repository] : [])),
+    ).toEqual([CLIENT, HOME, LIB]);
+    const reverting = decideOn(
+      approved(
+        [
+          lib({ final: merged(45), revert: gatedPull(46) }),
+          service({ final: merged(50), revert: gatedPull(51) }),
+          client({ final: merged(60), revert: gatedPull(61, { state: 'merged' }) }),
+        ],
+        { home: { commands: [approval(), rollback] } },
+      ),
+    );
+    expect(
+      reverting.links.flatMap((link) =>
+        link.kind === 'set-change-set-check'
+          ? [`${link.repository} #${link.pull} ${link.state}`]
+          : [],
+      ),
+    ).toEqual([`${LIB} #46 pending`, `${HOME} #51 success`]);
+  });
+
+  it('takes a command on the issue in a repository only from someone who can write it', () => {
+    const failed = memberRun('W1.1', { conclusion: 'failure' });
+    const retry = (author: string) =>
+      make.command(
+        { name: 'retry', worker: 'W1.1', instructions: '' },
+        { author, createdAt: ago(5), commentId: 950 },
+      );
+    const failedLib = () => lib({ snapshot: { runs: [planRun({ id: 7008 }), failed] } });
+    const byCarol = decideOn(
+      approved([failedLib(), service(), client()], {
+        home: { commands: [approval(), retry('carol')] },
+      }),
+    );
+    expect(setDispatches(byCarol)).toEqual([]);
+    const byMaintainer = decideOn(
+      approved([failedLib(), service(), client()], {
+        home: { commands: [approval(), retry(MAINTAINER)] },
+      }),
+    );
+    expect(setDispatches(byMaintainer)).toEqual([`${LIB} work W1.1`]);
+  });
+
+  it('sends /steer and /queue on the issue to the sessions of its own repository, and says where a worker elsewhere takes them', () => {
+    const running = (worker: string) =>
+      memberRun(worker, { status: 'in_progress', conclusion: null, createdAt: ago(20) });
+    const message = (name: 'steer' | 'queue', worker: string, commentId: number) =>
+      make.command(
+        { name, worker, text: 'Keep the old name as an alias' },
+        { author: MAINTAINER, createdAt: ago(5), commentId },
+      );
+    const commands = [message('steer', 'W2.1', 960), message('queue', 'W3.1', 961)];
+    const set = approved(
+      [
+        lib(),
+        service({ snapshot: { runs: [planRun({ id: 7012 }), running('W2.1')] } }),
+        client({ snapshot: { runs: [planRun({ id: 7011 }), running('W3.1')] } }),
+      ],
+      { home: { commands: [approval(), ...commands] } },
+    );
+    const decision = decideOn(set);
+    const recorded = (repository: string) =>
+      decision.builds
+        .filter((build) => build.repository === repository)
+        .flatMap((build) => build.actions)
+        .flatMap((action) =>
+          action.kind === 'record-message' ? [`${action.worker} ${action.comment}`] : [],
+        );
+    expect(recorded(HOME)).toEqual(['W2.1 960']);
+    expect(recorded(CLIENT)).toEqual([]);
+    const config = setConfig();
+    if (!config.ok) throw new Error('the set’s configuration');
+    const answer = ({ command }: (typeof commands)[number]) =>
+      checkSetCommands({
+        set,
+        commands: [command],
+        author: MAINTAINER,
+        config: config.config,
+        now: NOW,
+      });
+    const [steer, queue] = commands as [(typeof commands)[number], (typeof commands)[number]];
+    expect(answer(steer)).toEqual([]);
+    expect(answer(queue)).toEqual([
+      {
+        line: '/queue W3.1 Keep the old name as an alias',
+        message: expect.stringContaining(
+          "W3.1 runs in `acme/client`, whose sessions cannot read this issue's comments: send its messages on its pull request there",
+        ),
+      },
+    ]);
+  });
+
+  it('posts a repository’s notices on the set’s issue under that repository’s keys', () => {
+    const failed = memberRun('W1.1', { conclusion: 'failure' });
+    const decision = decideOn(
+      approved([lib({ snapshot: { runs: [planRun({ id: 7008 }), failed] } }), service(), client()]),
+    );
+    const notices = actionsIn(decision, HOME).flatMap((action) =>
+      action.kind === 'notice' ? [action.key] : [],
+    );
+    expect(notices).toEqual(['acme.lib/failed/W1.1/1']);
+  });
+
+  it('counts every repository’s spend against the set’s one budget', () => {
+    const usage = make.usageRecord({ run_id: 7101, role: 'work', worker: 'W1.1', cost: 30 });
+    const spent = lib({
+      snapshot: {
+        runs: [
+          planRun({ id: 7008 }),
+          memberRun('W1.1', { status: 'in_progress', conclusion: null }),
+        ],
+        usage: [usage],
+      },
+    });
+    const decision = decideOn(
+      approved([
+        spent,
+        service({
+          snapshot: {
+            usage: [make.usageRecord({ run_id: 7300, cost: 25 })],
+            runs: [planRun({ id: 7300 })],
+          },
+        }),
+        client(),
+      ]),
+      setConfig({}, { budget: { maxUsd: 50 } }),
+    );
+    expect(decision.view).toMatchObject({
+      phase: 'running',
+      progress: { budget: { maxUsd: 50, reached: true } },
+    });
+    expect(actionsIn(decision, HOME).flatMap((a) => (a.kind === 'notice' ? [a.key] : []))).toEqual([
+      'budget/50',
+    ]);
+  });
+});

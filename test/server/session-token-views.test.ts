@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { closeServer } from '../support/local-server.js';
+import {
+  exchange,
+  MINTED,
+  startEndpoint,
+  type TokenWorld,
+  useTestIssuer,
+  type ViewsRepo,
+  viewsClaims,
+  viewsDeps,
+  viewsRunWorld,
+} from './token-fixtures.js';
+
+/**
+ * A change set's views job (docs/change-sets.md "Read-only views"): the
+ * endpoint answers the repositories its plan session may read and a token of
+ * `contents: read` for them alone.
+ */
+const issuer = useTestIssuer();
+
+const SET: ViewsRepo[] = [
+  {
+    name: 'acme/app',
+    visibility: 'private',
+    changeSets: { repositories: ['acme/app', 'acme/lib', 'acme/client'] },
+  },
+  { name: 'acme/lib', visibility: 'public' },
+  { name: 'acme/client', visibility: 'private', changeSets: { shareWith: ['acme/app'] } },
+];
+
+async function askViews({
+  repos = SET,
+  stage = () => {},
+  claims = {},
+  ref,
+  times = 1,
+}: {
+  repos?: ViewsRepo[];
+  stage?: (world: TokenWorld) => void;
+  claims?: Record<string, unknown>;
+  ref?: string;
+  times?: number;
+} = {}) {
+  const world = viewsRunWorld();
+  stage(world);
+  const { views, minted } = viewsDeps(repos);
+  const endpoint = await startEndpoint({ issuer: issuer.url, world, overrides: { views } });
+  try {
+    const replies = [];
+    for (let i = 0; i < times; i++)
+      replies.push(
+        await exchange(
+          endpoint,
+          `Bearer ${await issuer.sign({ claims: viewsClaims(claims, ref) })}`,
+        ),
+      );
+    return { replies, reply: replies[0], minted, writeTokens: endpoint.minted };
+  } finally {
+    await closeServer(endpoint.server);
+  }
+}
+
+describe('the views of a change set’s plan session', () => {
+  it('gives the views job a read-only token for each listed repository it may read, and no write token', async () => {
+    const { reply, minted, writeTokens } = await askViews();
+
+    expect(reply).toEqual({
+      status: 200,
+      body: {
+        token: MINTED,
+        expires_at: '2030-01-01T00:00:00Z',
+        views: [
+          { repository: 'acme/lib', ref: null },
+          { repository: 'acme/client', ref: null },
+        ],
+      },
+    });
+    expect(minted).toEqual([{ installationId: 42, names: ['lib', 'client'] }]);
+    expect(writeTokens).toEqual([]);
+  });
+
+  it('answers no token and no views where the session may read no other repository', async () => {
+    const { reply, minted } = await askViews({
+      repos: [
+        { name: 'acme/app', visibility: 'private', changeSets: { repositories: ['acme/app'] } },
+      ],
+    });
+
+    expect(reply).toEqual({ status: 200, body: { views: [] } });
+    expect(minted).toEqual([]);
+  });
+
+  it('gives a member’s slice session its set’s build branch, where the set’s repository lists it', async () => {
+    const member = 'baton/12-add-login.acme.hub/integration';
+    const { reply } = await askViews({
+      repos: [
+        { name: 'acme/app', visibility: 'private' },
+        {
+          name: 'acme/hub',
+          visibility: 'private',
+          changeSets: { repositories: ['acme/hub', 'acme/app'] },
+        },
+      ],
+      stage: (world) => {
+        if (world.run) {
+          world.run.headBranch = member;
+          world.run.displayTitle = 'baton plan 12-add-login.acme.hub - -';
+        }
+      },
+      ref: `refs/heads/${member}`,
+    });
+
+    expect(reply?.body).toMatchObject({
+      views: [{ repository: 'acme/hub', ref: 'baton/12-add-login/integration' }],
+    });
+  });
+
+  it('gives the set’s repository’s own member its set’s build branch, which it does not list', async () => {
+    const member = 'baton/12-add-login.acme.app/integration';
+    const { reply } = await askViews({
+      stage: (world) => {
+        if (world.run) {
+          world.run.headBranch = member;
+          world.run.displayTitle = 'baton plan 12-add-login.acme.app - -';
+        }
+      },
+      ref: `refs/heads/${member}`,
+    });
+
+    expect(reply?.body).toMatchObject({
+      views: [{ repository: 'acme/app', ref: 'baton/12-add-login/integration' }],
+    });
+  });
+
+  it('gives a run attempt its views once, apart from its publish job’s token', async () => {
+    const { replies } = await askViews({ times: 2 });
+
+    expect(replies.map((one) => one.status)).toEqual([200, 403]);
+    expect(replies[1]?.body.message).toContain('has had its token already');
+  });
+
+  it('refuses the views of a session that is not a plan’s', async () => {
+    const { reply, minted } = await askViews({
+      stage: (world) => {
+        if (world.run) world.run.displayTitle = 'baton work 12-add-login W1.1 -';
+      },
+    });
+
+    expect(reply?.status).toBe(403);
+    expect(reply?.body.message).toContain("Only a change set's plan session has views");
+    expect(minted).toEqual([]);
+  });
+});
