@@ -4,7 +4,7 @@ import type { SimRun } from '../../sim/github/records.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { clearRefCleanUp, REFS_PER_MUTATION } from '../../src/github/act/clean-up-refs.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
-import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
+import { reconcile } from '../../src/github/reconcile/reconcile.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
@@ -137,7 +137,7 @@ describe('the hidden refs of a finished build', () => {
       app.probot,
       (ctx, ref, defaultBranch) =>
         void queue.enqueue(ref.build, async () => {
-          await reconcileBuild(ctx, { ...ref, defaultBranch, now: now(), log: app.probot.log });
+          await reconcile(ctx, { ...ref, defaultBranch, now: now(), log: app.probot.log });
         }),
       async () => gh.botLogin,
     );

@@ -7,7 +7,7 @@ import { type HandlerDeps, scheduleResync } from '../../src/github/reconcile/han
 import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/known-builds.js';
 import { LastReads } from '../../src/github/reconcile/last-reads.js';
 import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
-import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
+import { reconcile } from '../../src/github/reconcile/reconcile.js';
 import { RESYNC_MAX_BUILDS, resyncAll } from '../../src/github/reconcile/resync.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
@@ -39,7 +39,7 @@ describe('resync', () => {
         app.probot,
         (ctx, ref, defaultBranch) =>
           void queue.enqueue(ref.build, async () => {
-            await reconcileBuild(ctx, { ...ref, defaultBranch, now: now(), log: app.probot.log });
+            await reconcile(ctx, { ...ref, defaultBranch, now: now(), log: app.probot.log });
           }),
         async () => gh.botLogin,
       );

@@ -2,7 +2,7 @@
  * A change set's reconcile (docs/change-sets.md): the set build's read, the
  * set's around it (`observeSet`), `decideSet`, then each build's actions in
  * its own repository, the links between them, and the one status on the
- * set's issue. `reconcileBuild` hands a build here once it is a set's.
+ * set's issue. `reconcile` hands a build here once it is a set's.
  */
 
 import { checkSetCommands } from '../../core/change-set/check-set-commands.js';
@@ -27,7 +27,7 @@ import { readDaySpend } from '../observe/read-day-spend.js';
 import { actSet, type LinkOutcome } from './act-set.js';
 import { observeSet } from './observe-set.js';
 
-/** What the set's reconcile is handed by `reconcileBuild`: its read of the set build, and its settings. */
+/** What the set's reconcile is handed by `reconcile`: its read of the set build, and its settings. */
 export interface SetReconcile {
   observed: ObservedBuild;
   config: ParsedConfig;

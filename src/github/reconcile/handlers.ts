@@ -36,7 +36,7 @@ import { type LastReads, MAX_AGE_MS } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './locate-build.js';
 import { leaveNextLook, lookOf, lookTimeOf, timedLookNoNews } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
-import { type CommandAnswer, reconcileBuild } from './reconcile.js';
+import { type CommandAnswer, reconcile } from './reconcile.js';
 
 export interface HandlerDeps {
   queue: BuildQueue;
@@ -278,7 +278,7 @@ export function scheduleReconcile(
         const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
-          reconcileBuild(ctx, {
+          reconcile(ctx, {
             ...ref,
             defaultBranch,
             now,

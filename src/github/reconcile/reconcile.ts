@@ -119,16 +119,17 @@ async function observeOrSay(
 }
 
 /**
- * One pass of DESIGN §3: observe one build's truth, decide, act. Writes go
- * first; then the status is rendered from the same truth plus the runs just
- * dispatched (GitHub lists a new run only a moment later), so the comment
- * links the run at once.
+ * One pass of DESIGN §3 over the build an issue names: read its truth, then
+ * reconcile it as one build (`reconcileBuild`) or, where it is a change set's,
+ * as the set above the builds it links (`reconcileChangeSet`,
+ * docs/change-sets.md). What it is can only be told once it is read: its plan
+ * and the configuration at its default branch say.
  */
-export async function reconcileBuild(
+export async function reconcile(
   ctx: RepoContext,
   request: ReconcileRequest,
 ): Promise<ActOutcome[]> {
-  const { build, issue, defaultBranch, now, log } = request;
+  const { build, issue, defaultBranch, log } = request;
   // Any read of the repository begun from now on shows every event this reconcile is for.
   const freshFrom = Date.now();
   // A change set's members, as its last read found them, are read in the build's own call.
@@ -157,6 +158,26 @@ export async function reconcileBuild(
     );
     return reconcileChangeSet(ctx, { request, observed, config, freshFrom, read });
   }
+  return reconcileBuild(ctx, { ...request, observed, config });
+}
+
+/** What one build's reconcile is handed: the request, with the build as `reconcile` read it. */
+interface BuildReconcile extends ReconcileRequest {
+  observed: ObservedBuild;
+  config: ParsedConfig;
+}
+
+/**
+ * One build's pass, once its query and configuration are read: the rest of
+ * its truth read, decide, act. Writes go first; then the status is rendered
+ * from the same truth plus the runs just dispatched (GitHub lists a new run
+ * only a moment later), so the comment links the run at once.
+ */
+export async function reconcileBuild(
+  ctx: RepoContext,
+  request: BuildReconcile,
+): Promise<ActOutcome[]> {
+  const { build, issue, defaultBranch, now, log, observed, config } = request;
   const subIssues = await readSubIssues(ctx, {
     issue,
     build,
