@@ -54290,6 +54290,58 @@ ${body}`
   const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
   return !posted.taken;
 }
+function noticeLockRef(build, key) {
+  return `refs/baton/${build}/notice/${key}`;
+}
+async function ensureNotice(ctx, {
+  snapshot,
+  key,
+  body,
+  reviewers
+}) {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    if (reviewers) await requestReviewers(ctx, reviewers);
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+  });
+  return posted.taken ? "taken" : "posted";
+}
+async function requestReviewers(ctx, { pull, logins }) {
+  await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins
+    })
+  );
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
+}
 
 // src/github/client/conditional-reads.ts
 var PAGES_KEPT = 500;
@@ -54528,9 +54580,6 @@ function parseUsageMessage(message2) {
 function isControl(char) {
   const point = char.codePointAt(0) ?? 0;
   return point < 32 || point === 127;
-}
-function tokensOfUsage(usage) {
-  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
 }
 
 // src/core/snapshot/usage-ties.ts
@@ -56840,6 +56889,9 @@ function emptyLedger() {
     engines: {}
   };
 }
+function tokensOfUsage(usage) {
+  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
+}
 function spendOf(usage) {
   return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
 }
@@ -57025,6 +57077,7 @@ function makeContext({
   });
   const daily = dailyHolds.length > 0;
   const cancelledByClose = cancellingClose(truth, config3);
+  const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
   const links = repoLinks(truth);
   const records = newestRecords(truth.usage ?? []);
   const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
@@ -57044,9 +57097,15 @@ function makeContext({
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
     cancellingClose: cancelledByClose,
+    ignoredClose,
     engineOf,
     links
   };
+}
+function ignoredCloseOf(snapshot, cancelling) {
+  if (snapshot.issue.state !== "closed" || cancelling) return null;
+  if (snapshot.finalPull?.state === "merged") return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
 }
 function repoLinks(snapshot) {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
@@ -57847,15 +57906,25 @@ function synthesisOf(ctx) {
 function isCancelled(ctx) {
   return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
 }
-function ignoredCloseOf(ctx) {
-  const { snapshot } = ctx;
-  if (snapshot.issue.state !== "closed" || ctx.cancellingClose) return null;
-  if (snapshot.finalPull?.state === "merged") return null;
-  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
+function decideEnded(ctx) {
+  const delivered = ctx.snapshot.finalPull?.state === "merged";
+  if (!delivered && !isCancelled(ctx)) return null;
+  const { build } = ctx.snapshot;
+  const ended2 = delivered ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
+  return withCleanUp(ctx, {
+    actions: delivered ? [] : cancelActions(ctx),
+    view: { ...ended2, progress: snapshotProgress(ctx) }
+  });
 }
-function decideCancelled(ctx) {
-  const { snapshot, commands } = ctx;
-  const actions = [
+function cancelledBy(ctx) {
+  const cancel = ctx.commands.cancelled;
+  const closed = ctx.cancellingClose;
+  if (cancel) return { by: cancel.author, at: cancel.createdAt };
+  return closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null;
+}
+function cancelActions(ctx) {
+  const { snapshot } = ctx;
+  return [
     ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
     ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
       (worker) => ({
@@ -57866,23 +57935,6 @@ function decideCancelled(ctx) {
     ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
     ...decideCancelledMirrors(snapshot, ctx.config)
   ];
-  const cancel = commands.cancelled;
-  const closed = ctx.cancellingClose;
-  return {
-    actions,
-    view: {
-      phase: "cancelled",
-      build: snapshot.build,
-      progress: snapshotProgress(ctx),
-      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null
-    }
-  };
-}
-function decideDone(ctx) {
-  return {
-    actions: [],
-    view: { phase: "done", build: ctx.snapshot.build, progress: snapshotProgress(ctx) }
-  };
 }
 function withCleanUp(ctx, decision) {
   const { snapshot } = ctx;
@@ -57895,58 +57947,6 @@ function withCleanUp(ctx, decision) {
     locks: completed.length === snapshot.runs.length
   };
   return { ...decision, actions: [...decision.actions, cleanUp] };
-}
-
-// src/core/workers/worker-messages.ts
-function sessionMessages(ctx, { done }) {
-  const receipts = takenMessages(ctx);
-  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
-    const message2 = messageOf2(ctx, { info, receipts, done });
-    return message2 ? [message2] : [];
-  });
-}
-function messageOf2(ctx, {
-  info,
-  receipts,
-  done
-}) {
-  const { command } = info;
-  if (command.name !== "steer" && command.name !== "queue") return null;
-  const worker = command.worker;
-  const message2 = {
-    info,
-    kind: command.name,
-    worker,
-    state: "queued",
-    taken: receipts.get(info.commentId) ?? null,
-    queuedSteer: null
-  };
-  if (message2.taken) return { ...message2, state: "taken" };
-  if (done.has(worker)) return { ...message2, state: "unread" };
-  if (command.name === "queue") return message2;
-  const running = sessionAt(ctx, worker, info.createdMs);
-  if (running && running.status !== "completed") return { ...message2, state: "sent" };
-  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
-}
-function sessionAt(ctx, worker, atMs) {
-  return ctx.snapshot.runs.filter(
-    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
-  ).at(-1) ?? null;
-}
-function takenMessages(ctx) {
-  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
-  const taken2 = /* @__PURE__ */ new Map();
-  for (const record2 of ctx.snapshot.usage ?? []) {
-    const run2 = runs.get(record2.run_id);
-    if (!run2) continue;
-    for (const { comment, turn } of record2.messages ?? []) {
-      const known = taken2.get(comment);
-      if (!known || run2.createdMs < known.run.createdMs) {
-        taken2.set(comment, { run: run2, turn });
-      }
-    }
-  }
-  return taken2;
 }
 
 // src/core/rules/decide-adapt.ts
@@ -58096,6 +58096,91 @@ function withReportLine(body, ctx, plan) {
 **The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
 }
 
+// src/core/rules/decide-messages.ts
+var MESSAGES_SHOWN = 10;
+function decideMessages(ctx, { done }) {
+  const messages = sessionMessages(ctx, { done });
+  return { actions: messageActions(ctx, messages), views: messageViews(ctx, messages) };
+}
+function messageActions(ctx, messages) {
+  const refs = ctx.snapshot.messageRefs ?? [];
+  const recorded = new Set(refs.map((ref) => ref.comment));
+  const sha = ctx.snapshot.integration?.sha;
+  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
+  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
+  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
+  const spent = refs.filter((ref) => taken2.has(ref.comment));
+  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
+  return [...record2, ...forget];
+}
+function messageViews(ctx, messages) {
+  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
+    const { info, taken: taken2 } = message2;
+    const { source } = info;
+    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
+    const page = pull?.url ?? ctx.snapshot.issue.url;
+    return {
+      worker: message2.worker,
+      kind: message2.kind,
+      author: info.author,
+      url: `${page}#issuecomment-${info.commentId}`,
+      state: message2.state,
+      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
+      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
+    };
+  });
+}
+function sessionMessages(ctx, { done }) {
+  const receipts = takenMessages(ctx);
+  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
+    const message2 = messageOf2(ctx, { info, receipts, done });
+    return message2 ? [message2] : [];
+  });
+}
+function messageOf2(ctx, {
+  info,
+  receipts,
+  done
+}) {
+  const { command } = info;
+  if (command.name !== "steer" && command.name !== "queue") return null;
+  const worker = command.worker;
+  const message2 = {
+    info,
+    kind: command.name,
+    worker,
+    state: "queued",
+    taken: receipts.get(info.commentId) ?? null,
+    queuedSteer: null
+  };
+  if (message2.taken) return { ...message2, state: "taken" };
+  if (done.has(worker)) return { ...message2, state: "unread" };
+  if (command.name === "queue") return message2;
+  const running = sessionAt(ctx, worker, info.createdMs);
+  if (running && running.status !== "completed") return { ...message2, state: "sent" };
+  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
+}
+function sessionAt(ctx, worker, atMs) {
+  return ctx.snapshot.runs.filter(
+    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
+  ).at(-1) ?? null;
+}
+function takenMessages(ctx) {
+  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
+  const taken2 = /* @__PURE__ */ new Map();
+  for (const record2 of ctx.snapshot.usage ?? []) {
+    const run2 = runs.get(record2.run_id);
+    if (!run2) continue;
+    for (const { comment, turn } of record2.messages ?? []) {
+      const known = taken2.get(comment);
+      if (!known || run2.createdMs < known.run.createdMs) {
+        taken2.set(comment, { run: run2, turn });
+      }
+    }
+  }
+  return taken2;
+}
+
 // src/core/config/labels.ts
 var NEEDS_HUMAN_LABEL = "baton:needs-human";
 
@@ -58162,62 +58247,6 @@ function sessionActions(ctx, pull, { need }) {
   return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
 }
 
-// src/core/rules/decide-merge.ts
-function decideMerge({ ctx, workers, chains }) {
-  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
-  const upToDateRule = workers.some(
-    (state) => state.pull?.state === "open" && state.pull.mergeState === "behind"
-  );
-  const ready = line.filter((pull) => canMergeNow(ctx, pull));
-  if (ready.length > 0) {
-    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
-      kind: "merge-pull",
-      pull: pull.number,
-      worker: pull.worker,
-      sha: pull.headSha,
-      method: ctx.config.merge.method
-    }));
-  }
-  const behind = line.find((pull) => pull.mergeState === "behind");
-  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
-}
-function canMergeNow(ctx, pull) {
-  if (pull.mergeState === "clean") return true;
-  if (awaitsReviewCheck(pull)) return true;
-  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
-}
-
-// src/core/rules/decide-messages.ts
-var MESSAGES_SHOWN = 10;
-function decideMessages(ctx, messages) {
-  const refs = ctx.snapshot.messageRefs ?? [];
-  const recorded = new Set(refs.map((ref) => ref.comment));
-  const sha = ctx.snapshot.integration?.sha;
-  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
-  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
-  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
-  const spent = refs.filter((ref) => taken2.has(ref.comment));
-  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
-  return [...record2, ...forget];
-}
-function messageViews(ctx, messages) {
-  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
-    const { info, taken: taken2 } = message2;
-    const { source } = info;
-    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
-    const page = pull?.url ?? ctx.snapshot.issue.url;
-    return {
-      worker: message2.worker,
-      kind: message2.kind,
-      author: info.author,
-      url: `${page}#issuecomment-${info.commentId}`,
-      state: message2.state,
-      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
-      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
-    };
-  });
-}
-
 // src/core/rules/decide-workers.ts
 function decideWorkers({ ctx, workers, chains }) {
   if (!ctx.canDispatchWork) return [];
@@ -58251,6 +58280,29 @@ function decideSkips(ctx, workers) {
     ];
   });
 }
+function decideMerge({ ctx, workers, chains }) {
+  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
+  const upToDateRule = workers.some(
+    (state) => state.pull?.state === "open" && state.pull.mergeState === "behind"
+  );
+  const ready = line.filter((pull) => canMergeNow(ctx, pull));
+  if (ready.length > 0) {
+    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
+      kind: "merge-pull",
+      pull: pull.number,
+      worker: pull.worker,
+      sha: pull.headSha,
+      method: ctx.config.merge.method
+    }));
+  }
+  const behind = line.find((pull) => pull.mergeState === "behind");
+  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
+}
+function canMergeNow(ctx, pull) {
+  if (pull.mergeState === "clean") return true;
+  if (awaitsReviewCheck(pull)) return true;
+  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
+}
 
 // src/core/rules/decide-build.ts
 function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
@@ -58262,15 +58314,15 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
     ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
   ]);
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  const messages = sessionMessages(ctx, { done });
+  const messages = decideMessages(ctx, { done });
   const progress = withMessages(
     withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-    messageViews(ctx, messages)
+    messages.views
   );
   const adapting = adapt.views.some((view2) => view2.state === "revising");
   const actions = [
     // A taken message's ref goes before any session that could take it again starts.
-    ...decideMessages(ctx, messages),
+    ...messages.actions,
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
@@ -58582,7 +58634,7 @@ function decide({
   const ctx = makeContext({ snapshot, config: config3.config, now });
   const { actions, view } = decidePhase(ctx);
   const open2 = config3.config.session.network === "open";
-  const ignoredClose = ignoredCloseOf(ctx);
+  const { ignoredClose } = ctx;
   return [
     ...unique(frameSessions(ctx, actions)),
     status({
@@ -58593,8 +58645,8 @@ function decide({
   ];
 }
 function decidePhase(ctx) {
-  if (ctx.snapshot.finalPull?.state === "merged") return withCleanUp(ctx, decideDone(ctx));
-  if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
+  const ended2 = decideEnded(ctx);
+  if (ended2) return ended2;
   const series = findSeries(ctx);
   const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
   const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
@@ -59542,60 +59594,6 @@ async function ensureMirror(ctx, {
   return "created";
 }
 
-// src/github/act/ensure-notice.ts
-function noticeLockRef(build, key) {
-  return `refs/baton/${build}/notice/${key}`;
-}
-async function ensureNotice(ctx, {
-  snapshot,
-  key,
-  body,
-  reviewers
-}) {
-  const ref = noticeLockRef(snapshot.build, key);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    if (reviewers) await requestReviewers(ctx, reviewers);
-    await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-  });
-  return posted.taken ? "taken" : "posted";
-}
-async function requestReviewers(ctx, { pull, logins }) {
-  await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.pulls.requestReviewers({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      reviewers: logins
-    })
-  );
-}
-async function noticeRefRefused(ctx, {
-  snapshot,
-  error: error62,
-  log
-}) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
-}
-
 // src/github/act/issues.ts
 function issueOf(ctx, number4) {
   return { owner: ctx.owner, repo: ctx.repo, issue_number: number4 };
@@ -59881,6 +59879,14 @@ async function actOne(ctx, { snapshot, action, pass }) {
       }
       return { action, result: "done", ...outcome.run ? { run: outcome.run } : {} };
     }
+    // What a worker's running sessions read: the messages given to them, until they took them in.
+    case "record-message":
+      return {
+        action,
+        result: await recordMessage(ctx, { snapshot, action }) ? "done" : "unchanged"
+      };
+    case "forget-messages":
+      return { action, ...await forgetMessages(ctx, { snapshot, action }) };
     case "render-status": {
       const mayCreate = !outcomes.some((o) => o.result === "stood-down");
       const commands = await ensureLedgerPart(ctx, snapshot);
@@ -59978,13 +59984,6 @@ async function actOne(ctx, { snapshot, action, pass }) {
           log
         })
       };
-    case "record-message":
-      return {
-        action,
-        result: await recordMessage(ctx, { snapshot, action }) ? "done" : "unchanged"
-      };
-    case "forget-messages":
-      return { action, ...await forgetMessages(ctx, { snapshot, action }) };
     case "look-again":
       return { action, result: "deferred", retryInMs: action.inMs };
     default: {
@@ -60872,8 +60871,8 @@ function setViewOf({
   if (phase === "done") return { phase, build, progress, changeSet };
   if (phase === "cancelled") {
     const cancelled = decisions.find((one) => one.view.phase === "cancelled")?.view;
-    const cancelledBy = cancelled?.phase === "cancelled" ? cancelled.cancelledBy : null;
-    return { phase, build, progress, cancelledBy, changeSet };
+    const cancelledBy2 = cancelled?.phase === "cancelled" ? cancelled.cancelledBy : null;
+    return { phase, build, progress, cancelledBy: cancelledBy2, changeSet };
   }
   return { phase, build, progress, changeSet };
 }
@@ -61621,8 +61620,8 @@ async function observeOrSay(ctx, {
     throw error62;
   }
 }
-async function reconcileBuild(ctx, request2) {
-  const { build, issue: issue2, defaultBranch, now, log } = request2;
+async function reconcile(ctx, request2) {
+  const { build, issue: issue2, defaultBranch, log } = request2;
   const freshFrom = Date.now();
   const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
   const alongside = membersSeen.alongside(buildKey(ctx, build), { build, home });
@@ -61648,6 +61647,10 @@ async function reconcileBuild(ctx, request2) {
     );
     return reconcileChangeSet(ctx, { request: request2, observed, config: config3, freshFrom, read });
   }
+  return reconcileBuild(ctx, { ...request2, observed, config: config3 });
+}
+async function reconcileBuild(ctx, request2) {
+  const { build, issue: issue2, defaultBranch, now, log, observed, config: config3 } = request2;
   const subIssues = await readSubIssues(ctx, {
     issue: issue2,
     build,
@@ -61984,7 +61987,7 @@ function scheduleReconcile(ctx, {
         const now = deps.now();
         const outcomes = await withReason(
           "reconcile-read",
-          () => reconcileBuild(ctx, {
+          () => reconcile(ctx, {
             ...ref,
             defaultBranch,
             now,
