@@ -246,6 +246,26 @@ describe('a change set once approved', () => {
     expect(setDispatches(byMaintainer)).toEqual([`${LIB} work W1.1`]);
   });
 
+  it('goes on from a worker’s partial work in its repository on /continue on the issue', () => {
+    const stopped = memberRun('W1.1', { createdAt: ago(30) });
+    const partial = memberPull('W1.1', 40, { state: 'open', draft: true });
+    const partialLib = () =>
+      lib({ snapshot: { runs: [planRun({ id: 7008 }), stopped], pulls: [partial] } });
+    const proceed = (author: string) =>
+      make.command(
+        { name: 'continue', worker: 'W1.1' },
+        { author, createdAt: ago(5), commentId: 955 },
+      );
+    const asked = (author: string) =>
+      decideOn(
+        approved([partialLib(), service(), client()], {
+          home: { commands: [approval(), proceed(author)] },
+        }),
+      );
+    expect(setDispatches(asked(MAINTAINER))).toEqual([`${LIB} fix W1.1`]);
+    expect(setDispatches(asked('carol'))).toEqual([]);
+  });
+
   it('sends /steer and /queue on the issue to the sessions of its own repository, and says where a worker elsewhere takes them', () => {
     const running = (worker: string) =>
       memberRun(worker, { status: 'in_progress', conclusion: null, createdAt: ago(20) });
