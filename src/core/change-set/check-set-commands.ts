@@ -2,7 +2,8 @@ import type { Command, CommandError } from '../commands/command.js';
 import type { Config } from '../config/config.js';
 import { checkCommands } from '../decide/check-commands.js';
 import type { Plan } from '../plan/plan.js';
-import { repositoryOf } from '../plan/set-plan.js';
+import { repositoryOf, sliceOf } from '../plan/set-plan.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { code } from '../vocabulary/markdown.js';
 import { commandText } from '../workers/build-progress.js';
 import { messageReaches } from './member-snapshot.js';
@@ -38,6 +39,8 @@ export function checkSetCommands({
     const message = setProblem({ set, command, author, config, across, plan });
     if (message) return [{ line, message }];
     if (command.name === 'rollback') return [];
+    if (command.name === 'continue' && plan?.workers.some((w) => w.id === command.worker))
+      return continueProblems({ set, command, config, now, ...(at ? { at } : {}) });
     // A worker's command is its repository's member build's to judge, once it runs.
     if ('worker' in command && plan?.workers.some((w) => w.id === command.worker)) return [];
     return checkCommands({
@@ -48,6 +51,40 @@ export function checkSetCommands({
       ...(at ? { at } : {}),
     });
   });
+}
+
+/**
+ * What a `/continue` of a worker of the set is told, judged as its
+ * repository's member build would: it needs the worker's partial work, which
+ * a repository whose member has not begun has none of yet.
+ */
+function continueProblems({
+  set,
+  command,
+  config,
+  now,
+  at,
+}: {
+  set: SetSnapshot;
+  command: Extract<Command, { name: 'continue' }>;
+  config: Config;
+  now: string;
+  at?: string;
+}): CommandError[] {
+  const read = set.home.plan;
+  const home = set.homeRepository;
+  const worker =
+    read.kind === 'valid' ? read.plan.workers.find((one) => one.id === command.worker) : undefined;
+  if (read.kind !== 'valid' || !worker) return [];
+  const repository = repositoryOf(worker, home);
+  const member = set.members.find(
+    (one) => one.repository.toLowerCase() === repository.toLowerCase(),
+  );
+  const snapshot: BuildSnapshot = {
+    ...(member?.snapshot ?? { ...set.home, runs: [], pulls: [], commands: [] }),
+    plan: { kind: 'valid', plan: sliceOf(read.plan, repository, home), sha: read.sha },
+  };
+  return checkCommands({ commands: [command], snapshot, config, now, ...(at ? { at } : {}) });
 }
 
 /**

@@ -10,11 +10,17 @@ import type {
 } from '../snapshot/snapshot.js';
 import { canWrite, type SetMember, type SetSnapshot } from './set-snapshot.js';
 
-/** The commands of the set's issue a member build takes: those that steer its workers or its run. */
+/**
+ * The commands of the set's issue a member build takes: those that steer its
+ * workers or its run. A `/continue` is one: the session it starts reads no
+ * comment (its trigger names the draft's head), so it reaches a worker of any
+ * repository.
+ */
 const MEMBER_COMMANDS: ReadonlySet<Command['name']> = new Set([
   'retry',
   'skip',
   'merge',
+  'continue',
   'pause',
   'resume',
   'cancel',

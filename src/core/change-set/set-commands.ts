@@ -172,7 +172,8 @@ function concerned(
       return [homeRepository, ...merged];
     case 'retry':
     case 'skip':
-    case 'merge': {
+    case 'merge':
+    case 'continue': {
       const worker = plan?.workers.find((one) => one.id === command.worker);
       return worker ? [repositoryOf(worker, homeRepository)] : [];
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSetCommands } from '../../../src/core/change-set/check-set-commands.js';
 import { decideSet } from '../../../src/core/change-set/decide-set.js';
 import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
+import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../../src/core/status/render-status.js';
 import { ago, make, NOW, planRun } from '../factories.js';
 import {
@@ -244,6 +245,50 @@ describe('a change set once approved', () => {
       }),
     );
     expect(setDispatches(byMaintainer)).toEqual([`${LIB} work W1.1`]);
+  });
+
+  it('goes on from a worker’s partial work in its repository on /continue on the issue', () => {
+    const stopped = memberRun('W1.1', { createdAt: ago(30) });
+    const partial = memberPull('W1.1', 40, { state: 'open', draft: true });
+    const partialLib = () =>
+      lib({ snapshot: { runs: [planRun({ id: 7008 }), stopped], pulls: [partial] } });
+    const proceed = (author: string) =>
+      make.command(
+        { name: 'continue', worker: 'W1.1' },
+        { author, createdAt: ago(5), commentId: 955 },
+      );
+    const asked = (author: string) =>
+      decideOn(
+        approved([partialLib(), service(), client()], {
+          home: { commands: [approval(), proceed(author)] },
+        }),
+      );
+    expect(setDispatches(asked(MAINTAINER))).toEqual([`${LIB} fix W1.1`]);
+    expect(setDispatches(asked('carol'))).toEqual([]);
+  });
+
+  it('answers a /continue on the issue of a worker with no partial work in its repository', () => {
+    const config = setConfig();
+    if (!config.ok) throw new Error('the set’s configuration');
+    const answer = (worker: string, members: SetSnapshot['members']) =>
+      checkSetCommands({
+        set: approved(members),
+        commands: [{ name: 'continue', worker }],
+        author: MAINTAINER,
+        config: config.config,
+        now: NOW,
+      }).map((problem) => problem.message);
+    const running = memberRun('W1.1', { status: 'in_progress', conclusion: null });
+    const partial = memberPull('W1.1', 40, { state: 'open', draft: true });
+    const libWith = (snapshot: Partial<BuildSnapshot>) =>
+      lib({ snapshot: { runs: [planRun({ id: 7008 }), memberRun('W1.1')], ...snapshot } });
+    expect(answer('W1.1', [libWith({ pulls: [partial] }), service()])).toEqual([]);
+    expect(
+      answer('W1.1', [libWith({ runs: [planRun({ id: 7008 }), running] }), service()]),
+    ).toEqual([expect.stringContaining('W1.1 is still running')]);
+    expect(answer('W3.1', [libWith({ pulls: [partial] }), service()])).toEqual([
+      expect.stringContaining('W3.1 has no partial work to continue'),
+    ]);
   });
 
   it('sends /steer and /queue on the issue to the sessions of its own repository, and says where a worker elsewhere takes them', () => {
