@@ -59055,7 +59055,8 @@ function concerned(info, {
       return [homeRepository, ...merged];
     case "retry":
     case "skip":
-    case "merge": {
+    case "merge":
+    case "continue": {
       const worker = plan?.workers.find((one) => one.id === command.worker);
       return worker ? [repositoryOf(worker, homeRepository)] : [];
     }
@@ -60065,6 +60066,7 @@ var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
   "retry",
   "skip",
   "merge",
+  "continue",
   "pause",
   "resume",
   "cancel"
@@ -60176,6 +60178,8 @@ function checkSetCommands({
     const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
     if (message2) return [{ line, message: message2 }];
     if (command.name === "rollback") return [];
+    if (command.name === "continue" && plan?.workers.some((w) => w.id === command.worker))
+      return continueProblems({ set: set4, command, config: config3, now, ...at ? { at } : {} });
     if ("worker" in command && plan?.workers.some((w) => w.id === command.worker)) return [];
     return checkCommands({
       commands: [command],
@@ -60185,6 +60189,27 @@ function checkSetCommands({
       ...at ? { at } : {}
     });
   });
+}
+function continueProblems({
+  set: set4,
+  command,
+  config: config3,
+  now,
+  at
+}) {
+  const read = set4.home.plan;
+  const home = set4.homeRepository;
+  const worker = read.kind === "valid" ? read.plan.workers.find((one) => one.id === command.worker) : void 0;
+  if (read.kind !== "valid" || !worker) return [];
+  const repository = repositoryOf(worker, home);
+  const member = set4.members.find(
+    (one) => one.repository.toLowerCase() === repository.toLowerCase()
+  );
+  const snapshot = {
+    ...member?.snapshot ?? { ...set4.home, runs: [], pulls: [], commands: [] },
+    plan: { kind: "valid", plan: sliceOf(read.plan, repository, home), sha: read.sha }
+  };
+  return checkCommands({ commands: [command], snapshot, config: config3, now, ...at ? { at } : {} });
 }
 function messageElsewhere(worker, repository) {
   return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
