@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { startGitHubServer } from '../sim/server/github-server.js';
 import { freePort, startAppProcess } from '../sim/start-app.js';
 import { CHANGE_SET_CHECK_NAME, memberBuildId } from '../src/core/vocabulary/ids.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
-import { measureInChild } from './in-child.js';
+import { fastClockApp, measureInChild } from './in-child.js';
 import { type Breakdown, breakdownOf } from './scale-breakdown.js';
 import {
   createScaleRepo,
@@ -133,21 +132,10 @@ async function runChangeSet(): Promise<ChangeSetReport> {
     webhookSecret: SECRET,
   });
   const app = await startAppProcess({
-    gheHost: server.host,
-    webhookSecret: SECRET,
-    oidcIssuer: 'http://127.0.0.1:9/unused',
+    ...fastClockApp({ gheHost: server.host, webhookSecret: SECRET, k }),
     port,
-    logLevel: 'info',
-    resyncMinutes: 10,
-    startTimeoutMs: 60_000 * k,
-    env: {
-      NODE_OPTIONS: `--import ${new URL('./fast-clock.mjs', import.meta.url).href}`,
-      FAST_CLOCK_K: String(k),
-      FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
-      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-    },
   });
+
   const workers = setWorkers();
   const builds: ScaleBuild[] = [];
   playSessions(() => builds, repos);

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { tsxArgs } from '../sim/actions/run-step.js';
+import { SIM_BATON_SOURCE } from '../sim/e2e.js';
+import type { AppProcessOptions } from '../sim/start-app.js';
 
 /**
  * Runs `bench/<file> … --json` in its own process (its own process group) and
@@ -91,4 +93,44 @@ export async function fastClockMain<O, R>({
   const report = await measure({ ...defaults, ...more });
   if (process.argv.includes('--json')) console.log(JSON.stringify(report));
   else print(report);
+}
+
+/**
+ * An app process on the fast clock (`k` times real time) against the simulator
+ * at `gheHost`: no session asks it for a token (the scripted sessions write
+ * through the simulator's store), it resyncs every ten minutes, and the waits
+ * of the harness are on the fast clock too. `preload`: more modules of bench/
+ * to load before it (`./heap-probe.mjs`); `env`: more variables.
+ */
+export function fastClockApp({
+  gheHost,
+  webhookSecret,
+  k,
+  preload = [],
+  env = {},
+}: {
+  gheHost: string;
+  webhookSecret: string;
+  k: number;
+  preload?: string[];
+  env?: Record<string, string>;
+}): AppProcessOptions {
+  return {
+    gheHost,
+    webhookSecret,
+    oidcIssuer: 'http://127.0.0.1:9/unused',
+    logLevel: 'info',
+    resyncMinutes: 10,
+    startTimeoutMs: 60_000 * k,
+    env: {
+      NODE_OPTIONS: ['./fast-clock.mjs', ...preload]
+        .map((file) => `--import ${new URL(file, import.meta.url).href}`)
+        .join(' '),
+      FAST_CLOCK_K: String(k),
+      FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
+      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+      ...env,
+    },
+  };
 }

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
-import { measureInChild } from './in-child.js';
+import { fastClockApp, measureInChild } from './in-child.js';
 import {
   type Breakdown,
   breakdownOf,
@@ -280,25 +279,15 @@ async function runScale(): Promise<ScaleReport> {
     webhookSecret: SECRET,
   });
   const app = await startAppProcess({
-    gheHost: server.host,
-    webhookSecret: SECRET,
-    // No session asks for a token: the scripted sessions write through the simulator's store.
-    oidcIssuer: 'http://127.0.0.1:9/unused',
+    ...fastClockApp({
+      gheHost: server.host,
+      webhookSecret: SECRET,
+      k,
+      preload: ['./heap-probe.mjs'],
+    }),
     port,
-    logLevel: 'info',
-    resyncMinutes: 10,
-    // The waits of the harness are on the fast clock too.
-    startTimeoutMs: 60_000 * k,
-    env: {
-      NODE_OPTIONS: ['./fast-clock.mjs', './heap-probe.mjs']
-        .map((file) => `--import ${new URL(file, import.meta.url).href}`)
-        .join(' '),
-      FAST_CLOCK_K: String(k),
-      FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
-      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-    },
   });
+
   const running: ScaleBuild[] = [];
   playSessions(() => running, repos);
   const rssStart = rssMiB(app.pid);
