@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tsxArgs } from '../sim/actions/run-step.js';
 import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import type { AppProcessOptions } from '../sim/start-app.js';
@@ -133,4 +134,35 @@ export function fastClockApp({
       ...env,
     },
   };
+}
+
+/** Whether the module at `moduleUrl` is the script node was started with, not an import of it. */
+export function isMainModule(moduleUrl: string): boolean {
+  return moduleUrl === `file://${process.argv[1]}` || process.argv[1] === fileURLToPath(moduleUrl);
+}
+
+/** The value after the flag `name` on the command line, if it is there. */
+export function flagValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+/**
+ * The command line of a part measured in a child of its own (`measureInChild`):
+ * `--child` runs it there, otherwise it is measured; `--json` prints the report
+ * as one line, else the parent prints it for a reader.
+ */
+export async function childMain<R>({
+  run,
+  measure,
+  print,
+}: {
+  run: () => Promise<R>;
+  measure: () => Promise<R>;
+  print: (report: R) => void;
+}): Promise<void> {
+  const child = process.argv.includes('--child');
+  const report = child ? await run() : await measure();
+  if (process.argv.includes('--json')) console.log(JSON.stringify(report));
+  else if (!child) print(report);
 }

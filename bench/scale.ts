@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
-import { fastClockApp, measureInChild } from './in-child.js';
+import { childMain, fastClockApp, flagValue, isMainModule, measureInChild } from './in-child.js';
 import {
   type Breakdown,
   breakdownOf,
@@ -81,20 +80,14 @@ import {
  * scenarios, by index); `--json` one line; `BENCH_APP_LOG=file` keeps the
  * app's log (each reconcile's actions) in `file`.
  */
-export interface ScenarioFigures {
+/** Its requests: those GitHub counts (a 304 is not), by route and by the app's reason (`Breakdown`). */
+export interface ScenarioFigures extends Breakdown {
   name: string;
   builds: number;
   installations: number;
   workers: number;
   /** Whether every build opened its final pull request within the real time limit. */
   finished: boolean;
-  /** Requests GitHub counts (a 304 is not), by route and by the app's reason (bench/scale-breakdown.ts). */
-  requests: number;
-  writes: number;
-  /** Answers of 304 Not Modified: conditional reads GitHub does not count. */
-  notModified: number;
-  byRoute: Breakdown['byRoute'];
-  byReason: Breakdown['byReason'];
   sessionWrites: number;
   cpuSecondsPerWorker: number;
   peakWrites: { perMinute: number; perHour: number };
@@ -685,25 +678,14 @@ function printScenario(s: ScenarioFigures): void {
   );
 }
 
-if (
-  import.meta.url === `file://${process.argv[1]}` ||
-  process.argv[1] === fileURLToPath(import.meta.url)
-) {
-  if (process.argv.includes('--child')) {
-    const report = await runScale();
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-  } else {
-    const option = (name: string) => {
-      const at = process.argv.indexOf(name);
-      return at > 0 ? process.argv[at + 1] : undefined;
-    };
-    const k = option('--k');
-    const only = option('--only');
-    const report = await measureScale({
-      ...(k ? { k: Number(k) } : {}),
-      ...(only ? { only } : {}),
-    });
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-    else for (const s of report.scenarios) printScenario(s);
-  }
+if (isMainModule(import.meta.url)) {
+  const k = flagValue('--k');
+  const only = flagValue('--only');
+  await childMain({
+    run: runScale,
+    measure: () => measureScale({ ...(k ? { k: Number(k) } : {}), ...(only ? { only } : {}) }),
+    print: (report) => {
+      for (const s of report.scenarios) printScenario(s);
+    },
+  });
 }
