@@ -1,12 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { startGitHubServer } from '../sim/server/github-server.js';
 import { freePort, startAppProcess } from '../sim/start-app.js';
 import { CHANGE_SET_CHECK_NAME, memberBuildId } from '../src/core/vocabulary/ids.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
-import { measureInChild } from './in-child.js';
+import { childMain, fastClockApp, flagValue, isMainModule, measureInChild } from './in-child.js';
 import { type Breakdown, breakdownOf } from './scale-breakdown.js';
 import {
   createScaleRepo,
@@ -43,14 +41,10 @@ import {
  *
  * `npx tsx bench/change-set.ts [--k 60]` prints the figures; `--json` one line.
  */
-export interface ChangeSetReport {
+export interface ChangeSetReport extends Omit<Breakdown, 'byReason'> {
   k: number;
   workers: number;
   finished: boolean;
-  requests: number;
-  writes: number;
-  notModified: number;
-  byRoute: Breakdown['byRoute'];
   makespanMinutes: number;
   criticalPathMinutes: number;
   realSeconds: number;
@@ -133,21 +127,10 @@ async function runChangeSet(): Promise<ChangeSetReport> {
     webhookSecret: SECRET,
   });
   const app = await startAppProcess({
-    gheHost: server.host,
-    webhookSecret: SECRET,
-    oidcIssuer: 'http://127.0.0.1:9/unused',
+    ...fastClockApp({ gheHost: server.host, webhookSecret: SECRET, k }),
     port,
-    logLevel: 'info',
-    resyncMinutes: 10,
-    startTimeoutMs: 60_000 * k,
-    env: {
-      NODE_OPTIONS: `--import ${new URL('./fast-clock.mjs', import.meta.url).href}`,
-      FAST_CLOCK_K: String(k),
-      FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
-      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-    },
   });
+
   const workers = setWorkers();
   const builds: ScaleBuild[] = [];
   playSessions(() => builds, repos);
@@ -274,17 +257,11 @@ export function printChangeSet(r: ChangeSetReport): void {
   );
 }
 
-if (
-  import.meta.url === `file://${process.argv[1]}` ||
-  process.argv[1] === fileURLToPath(import.meta.url)
-) {
-  if (process.argv.includes('--child')) {
-    const report = await runChangeSet();
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-  } else {
-    const at = process.argv.indexOf('--k');
-    const report = await measureChangeSet(at > 0 ? { k: Number(process.argv[at + 1]) } : {});
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-    else printChangeSet(report);
-  }
+if (isMainModule(import.meta.url)) {
+  const k = flagValue('--k');
+  await childMain({
+    run: runChangeSet,
+    measure: () => measureChangeSet(k ? { k: Number(k) } : {}),
+    print: printChangeSet,
+  });
 }

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tsxArgs } from '../sim/actions/run-step.js';
+import { SIM_BATON_SOURCE } from '../sim/e2e.js';
+import type { AppProcessOptions } from '../sim/start-app.js';
 
 /**
  * Runs `bench/<file> … --json` in its own process (its own process group) and
@@ -91,4 +94,75 @@ export async function fastClockMain<O, R>({
   const report = await measure({ ...defaults, ...more });
   if (process.argv.includes('--json')) console.log(JSON.stringify(report));
   else print(report);
+}
+
+/**
+ * An app process on the fast clock (`k` times real time) against the simulator
+ * at `gheHost`: no session asks it for a token (the scripted sessions write
+ * through the simulator's store), it resyncs every ten minutes, and the waits
+ * of the harness are on the fast clock too. `preload`: more modules of bench/
+ * to load before it (`./heap-probe.mjs`); `env`: more variables.
+ */
+export function fastClockApp({
+  gheHost,
+  webhookSecret,
+  k,
+  preload = [],
+  env = {},
+}: {
+  gheHost: string;
+  webhookSecret: string;
+  k: number;
+  preload?: string[];
+  env?: Record<string, string>;
+}): AppProcessOptions {
+  return {
+    gheHost,
+    webhookSecret,
+    oidcIssuer: 'http://127.0.0.1:9/unused',
+    logLevel: 'info',
+    resyncMinutes: 10,
+    startTimeoutMs: 60_000 * k,
+    env: {
+      NODE_OPTIONS: ['./fast-clock.mjs', ...preload]
+        .map((file) => `--import ${new URL(file, import.meta.url).href}`)
+        .join(' '),
+      FAST_CLOCK_K: String(k),
+      FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
+      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+      ...env,
+    },
+  };
+}
+
+/** Whether the module at `moduleUrl` is the script node was started with, not an import of it. */
+export function isMainModule(moduleUrl: string): boolean {
+  return moduleUrl === `file://${process.argv[1]}` || process.argv[1] === fileURLToPath(moduleUrl);
+}
+
+/** The value after the flag `name` on the command line, if it is there. */
+export function flagValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+/**
+ * The command line of a part measured in a child of its own (`measureInChild`):
+ * `--child` runs it there, otherwise it is measured; `--json` prints the report
+ * as one line, else the parent prints it for a reader.
+ */
+export async function childMain<R>({
+  run,
+  measure,
+  print,
+}: {
+  run: () => Promise<R>;
+  measure: () => Promise<R>;
+  print: (report: R) => void;
+}): Promise<void> {
+  const child = process.argv.includes('--child');
+  const report = child ? await run() : await measure();
+  if (process.argv.includes('--json')) console.log(JSON.stringify(report));
+  else if (!child) print(report);
 }

@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type RedisServer, startRedisServer } from '../sim/redis-server.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcessOnFreePort } from '../sim/start-app.js';
-import { fastClockMain, measureOnFastClock } from './in-child.js';
+import { fastClockApp, fastClockMain, measureOnFastClock } from './in-child.js';
 import {
   type BuildsOutcome,
   createScaleRepo,
@@ -153,28 +152,18 @@ async function startWorld(kind: RunKind, options: ReplicasOptions): Promise<Worl
   const apps = await Promise.all(
     ports.map((port, index) =>
       startAppProcessOnFreePort(
-        {
+        fastClockApp({
           gheHost: server.host,
           webhookSecret: SECRET,
-          oidcIssuer: 'http://127.0.0.1:9/unused',
-          logLevel: 'info',
-          resyncMinutes: 10,
-          startTimeoutMs: 60_000 * k,
-          env: {
-            NODE_OPTIONS: `--import ${new URL('./fast-clock.mjs', import.meta.url).href}`,
-            FAST_CLOCK_K: String(k),
-            FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
-            BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-            BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-            ...(redis
-              ? {
-                  REDIS_URL: redis.url,
-                  BATON_CLOCK_RATE: String(k),
-                  BATON_LEASE_SECONDS: String(options.leaseSeconds),
-                }
-              : {}),
-          },
-        },
+          k,
+          env: redis
+            ? {
+                REDIS_URL: redis.url,
+                BATON_CLOCK_RATE: String(k),
+                BATON_LEASE_SECONDS: String(options.leaseSeconds),
+              }
+            : {},
+        }),
         { first: port, onPort: (moved) => server.setWebhookUrl(index, hook(moved)) },
       ),
     ),

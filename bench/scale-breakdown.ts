@@ -16,8 +16,10 @@ import type { SimRequestLog } from '../sim/github/fake-github.js';
  * only `enablePullRequestAutoMerge` and `updateRefs`, at a build's end).
  */
 export interface Breakdown {
+  /** Requests GitHub counts (a 304 is not). */
   requests: number;
   writes: number;
+  /** Answers of 304 Not Modified: conditional reads GitHub does not count. */
   notModified: number;
   byRoute: BreakdownRow[];
   byReason: BreakdownRow[];

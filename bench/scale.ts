@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
-import { measureInChild } from './in-child.js';
+import { childMain, fastClockApp, flagValue, isMainModule, measureInChild } from './in-child.js';
 import {
   type Breakdown,
   breakdownOf,
@@ -82,20 +80,14 @@ import {
  * scenarios, by index); `--json` one line; `BENCH_APP_LOG=file` keeps the
  * app's log (each reconcile's actions) in `file`.
  */
-export interface ScenarioFigures {
+/** Its requests: those GitHub counts (a 304 is not), by route and by the app's reason (`Breakdown`). */
+export interface ScenarioFigures extends Breakdown {
   name: string;
   builds: number;
   installations: number;
   workers: number;
   /** Whether every build opened its final pull request within the real time limit. */
   finished: boolean;
-  /** Requests GitHub counts (a 304 is not), by route and by the app's reason (bench/scale-breakdown.ts). */
-  requests: number;
-  writes: number;
-  /** Answers of 304 Not Modified: conditional reads GitHub does not count. */
-  notModified: number;
-  byRoute: Breakdown['byRoute'];
-  byReason: Breakdown['byReason'];
   sessionWrites: number;
   cpuSecondsPerWorker: number;
   peakWrites: { perMinute: number; perHour: number };
@@ -280,25 +272,15 @@ async function runScale(): Promise<ScaleReport> {
     webhookSecret: SECRET,
   });
   const app = await startAppProcess({
-    gheHost: server.host,
-    webhookSecret: SECRET,
-    // No session asks for a token: the scripted sessions write through the simulator's store.
-    oidcIssuer: 'http://127.0.0.1:9/unused',
+    ...fastClockApp({
+      gheHost: server.host,
+      webhookSecret: SECRET,
+      k,
+      preload: ['./heap-probe.mjs'],
+    }),
     port,
-    logLevel: 'info',
-    resyncMinutes: 10,
-    // The waits of the harness are on the fast clock too.
-    startTimeoutMs: 60_000 * k,
-    env: {
-      NODE_OPTIONS: ['./fast-clock.mjs', './heap-probe.mjs']
-        .map((file) => `--import ${new URL(file, import.meta.url).href}`)
-        .join(' '),
-      FAST_CLOCK_K: String(k),
-      FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
-      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-    },
   });
+
   const running: ScaleBuild[] = [];
   playSessions(() => running, repos);
   const rssStart = rssMiB(app.pid);
@@ -696,25 +678,14 @@ function printScenario(s: ScenarioFigures): void {
   );
 }
 
-if (
-  import.meta.url === `file://${process.argv[1]}` ||
-  process.argv[1] === fileURLToPath(import.meta.url)
-) {
-  if (process.argv.includes('--child')) {
-    const report = await runScale();
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-  } else {
-    const option = (name: string) => {
-      const at = process.argv.indexOf(name);
-      return at > 0 ? process.argv[at + 1] : undefined;
-    };
-    const k = option('--k');
-    const only = option('--only');
-    const report = await measureScale({
-      ...(k ? { k: Number(k) } : {}),
-      ...(only ? { only } : {}),
-    });
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-    else for (const s of report.scenarios) printScenario(s);
-  }
+if (isMainModule(import.meta.url)) {
+  const k = flagValue('--k');
+  const only = flagValue('--only');
+  await childMain({
+    run: runScale,
+    measure: () => measureScale({ ...(k ? { k: Number(k) } : {}), ...(only ? { only } : {}) }),
+    print: (report) => {
+      for (const s of report.scenarios) printScenario(s);
+    },
+  });
 }

@@ -125,18 +125,19 @@ function portOf(sim: Simulation | undefined): number {
   return sim ? Number(new URL(sim.model.url).port) : 0;
 }
 
+/** What the observed script keeps of each model request, by its index: its usage and its source. */
+interface Traced {
+  usages: Map<number, FakeUsage>;
+  sources: Map<number, Source>;
+}
+
 /** The script, with each request's source traced and its usage made explicit and kept. */
 function observed({
   respond,
   usages,
   sources,
   port,
-}: {
-  respond: Respond;
-  usages: Map<number, FakeUsage>;
-  sources: Map<number, Source>;
-  port: () => number;
-}): Respond {
+}: Traced & { respond: Respond; port: () => number }): Respond {
   return async (request, index) => {
     sources.set(index, await traceSource(port()));
     const reply = await respond(request, index);
@@ -213,13 +214,7 @@ function tally({
   sources,
   appModelVariables,
   started,
-}: {
-  sim: Simulation;
-  usages: Map<number, FakeUsage>;
-  sources: Map<number, Source>;
-  appModelVariables: string[];
-  started: number;
-}): TokenReport {
+}: Traced & { sim: Simulation; appModelVariables: string[]; started: number }): TokenReport {
   const roles = new Map<string, RoleTokens & { runs: Set<string> }>();
   const trace: RequestTrace[] = [];
   for (const { index, body } of sim.model.requests) {

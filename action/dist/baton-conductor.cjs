@@ -52832,6 +52832,29 @@ function reportLine(series, loop) {
 }
 
 // src/core/status/status-view.ts
+function waitingWorkerRow({
+  id,
+  title,
+  dependsOn,
+  engine
+}) {
+  return {
+    id,
+    title,
+    dependsOn,
+    state: "waiting",
+    note: null,
+    hint: null,
+    run: null,
+    pull: null,
+    attempts: 0,
+    tokens: null,
+    costUsd: null,
+    sessions: 0,
+    rounds: [],
+    engine
+  };
+}
 function firstShowsFinalPull(view, shownBody) {
   if (view.phase !== "running") return false;
   const final = view.progress.finalPull;
@@ -53486,13 +53509,13 @@ function commandKey(info) {
 }
 function uniqueSorted(items, key, compare) {
   const seen = /* @__PURE__ */ new Set();
-  const unique3 = [];
+  const unique = [];
   for (const item of [...items].sort(compare)) {
     if (seen.has(key(item))) continue;
     seen.add(key(item));
-    unique3.push(item);
+    unique.push(item);
   }
-  return unique3;
+  return unique;
 }
 
 // src/core/snapshot/issue-close.ts
@@ -54694,8 +54717,8 @@ async function readDispatchedRuns(ctx, since) {
     if (statusOf(error62) === 404) return null;
     throw error62;
   }
-  const unique3 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique3.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
 }
 function listedRuns(data) {
   const runs = data?.workflow_runs ?? [];
@@ -56756,6 +56779,29 @@ function withReason(reason, work) {
   return current.run(reason, work);
 }
 
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+function uniqueActions(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 // src/core/snapshot/daily-spend.ts
 function utcDay(iso) {
   return new Date(iso).toISOString().slice(0, 10);
@@ -58636,7 +58682,7 @@ function decide({
   const open2 = config3.config.session.network === "open";
   const { ignoredClose } = ctx;
   return [
-    ...unique(frameSessions(ctx, actions)),
+    ...uniqueActions(frameSessions(ctx, actions)),
     status({
       ...view,
       ...open2 ? { networkOpen: true } : {},
@@ -58683,15 +58729,6 @@ function frameSessions(ctx, actions) {
 }
 function status(view) {
   return { kind: "render-status", view };
-}
-function unique(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // src/core/snapshot/awaited-work.ts
@@ -59370,20 +59407,6 @@ async function anyMoved(ctx, { build, batch }) {
     for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
   }
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
-}
-
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
 }
 
 // src/github/act/dispatch-session.ts
@@ -60741,20 +60764,12 @@ function relabel(row, repository) {
 }
 function startingRow(worker, home) {
   return {
-    id: worker.id,
-    title: worker.title,
-    dependsOn: worker.depends_on,
-    state: "waiting",
-    note: null,
-    hint: null,
-    run: null,
-    pull: null,
-    attempts: 0,
-    tokens: null,
-    costUsd: null,
-    sessions: 0,
-    rounds: [],
-    engine: worker.engine ?? "baton",
+    ...waitingWorkerRow({
+      id: worker.id,
+      title: worker.title,
+      dependsOn: worker.depends_on,
+      engine: worker.engine ?? "baton"
+    }),
     repository: repositoryOf(worker, home)
   };
 }
@@ -60840,7 +60855,11 @@ function decideSet({
     })
   ];
   const ended2 = phase !== "running" ? withCleanUp(ctx, { actions: [], view }).actions : [];
-  const homeActions = [...unique2(notices2), ...ended2, { kind: "render-status", view }];
+  const homeActions = [
+    ...uniqueActions(notices2),
+    ...ended2,
+    { kind: "render-status", view }
+  ];
   return {
     builds: [
       { repository: set4.homeRepository, snapshot: home, actions: homeActions },
@@ -60932,15 +60951,6 @@ function planningLine2(set4, config3, across) {
 }
 function entryOf(info) {
   return { author: info.author, text: commandText(info.command), at: info.createdAt };
-}
-function unique2(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // src/github/observe/read-repo-usage.ts

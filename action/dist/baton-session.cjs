@@ -79819,22 +79819,20 @@ var Issue = external_exports.object({
 function labelNames(issue2) {
   return (issue2.labels ?? []).map((label) => typeof label === "string" ? label : label.name);
 }
-var LinkedIssueBody = external_exports.object({
+var Authored = external_exports.object({
+  body: external_exports.string().nullable().optional(),
+  user: User,
+  created_at: external_exports.string().optional()
+});
+var LinkedIssueBody = Authored.extend({
   number: external_exports.number(),
   title: external_exports.string(),
   state: external_exports.enum(["open", "closed"]),
-  body: external_exports.string().nullable().optional(),
-  /** Who opened it and when: an outsider's issue made a sub-issue after the request is refused. */
-  user: User,
-  created_at: external_exports.string().optional(),
   /** `https://api.github.com/repos/<owner>/<repo>`: a sub-issue may live in another repository. */
   repository_url: external_exports.string().optional()
 });
-var Comment = external_exports.object({
+var Comment = Authored.extend({
   id: external_exports.number(),
-  body: external_exports.string().nullable().optional(),
-  user: User,
-  created_at: external_exports.string().optional(),
   /** `…/issues/<n>`: the issue or pull request the comment is on. */
   issue_url: external_exports.string().optional()
 });
@@ -90670,11 +90668,7 @@ var IdToken = external_exports.object({ value: external_exports.string().min(1) 
 var Issued = external_exports.object({ token: external_exports.string().min(1), expires_at: external_exports.string() });
 var Refusal = external_exports.object({ message: external_exports.string() });
 var SESSION_TOKEN_PATH = "/api/baton/session-token";
-async function getSessionToken({
-  env,
-  fetch: fetch2,
-  mask
-}) {
+async function getSessionToken({ env, fetch: fetch2, mask }) {
   const jwt2 = await requestIdToken({ env, fetch: fetch2, mask });
   if (!jwt2.ok) return jwt2;
   return exchange({ appUrl: jwt2.appUrl, jwt: jwt2.value, fetch: fetch2, mask });
@@ -90787,11 +90781,7 @@ var Answer2 = external_exports.object({
   token: external_exports.string().min(1).optional(),
   views: external_exports.array(external_exports.object({ repository: external_exports.string(), ref: external_exports.string().nullable() }))
 });
-async function askViews({
-  env,
-  fetch: fetch2,
-  mask
-}) {
+async function askViews({ env, fetch: fetch2, mask }) {
   const jwt2 = await requestIdToken({ env, fetch: fetch2, mask });
   if (!jwt2.ok) return jwt2;
   const endpoint2 = `${jwt2.appUrl.replace(/\/+$/, "")}${SESSION_TOKEN_PATH}`;
@@ -91423,11 +91413,7 @@ async function createAppClient({
 }
 
 // src/session/views/mint-views.ts
-async function mintViews({
-  env,
-  fetch: fetch2,
-  mask
-}) {
+async function mintViews({ env, fetch: fetch2, mask }) {
   if (env.GITHUB_EVENT_NAME !== "workflow_dispatch")
     return {
       ok: false,

@@ -115,27 +115,11 @@ export function jobEnv({
         : {}),
     };
   }
-  if (job === 'views') {
-    return {
-      ...common,
-      BATON_OUT: join(dirs.temp, 'baton-views'),
-      BATON_APP_URL: world.appUrl,
-      BATON_OIDC_AUDIENCE: world.audience,
-      BATON_APP_ID: world.appId ?? '',
-      BATON_APP_PRIVATE_KEY: world.appPrivateKey ?? '',
-      ...(grant
-        ? {
-            ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,
-            ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
-          }
-        : {}),
-    };
-  }
-  return {
-    ...common,
+  // The views and publish jobs reach the app's endpoint with the job's OIDC token; as the
+  // template's steps: `vars.BATON_APP_ID`, `secrets.BATON_APP_PRIVATE_KEY` ('' when unset).
+  const asTheApp = {
     BATON_APP_URL: world.appUrl,
     BATON_OIDC_AUDIENCE: world.audience,
-    // As the template's publish step: `vars.BATON_APP_ID`, `secrets.BATON_APP_PRIVATE_KEY` ('' when unset).
     BATON_APP_ID: world.appId ?? '',
     BATON_APP_PRIVATE_KEY: world.appPrivateKey ?? '',
     ...(grant
@@ -144,5 +128,16 @@ export function jobEnv({
           ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
         }
       : {}),
+  };
+  if (job === 'views') {
+    return {
+      ...common,
+      BATON_OUT: join(dirs.temp, 'baton-views'),
+      ...asTheApp,
+    };
+  }
+  return {
+    ...common,
+    ...asTheApp,
   };
 }

@@ -65,16 +65,16 @@ export async function playRun({
       if (fetched.code !== 0) {
         agentJob.status = 'completed';
         agentJob.conclusion = 'skipped';
-        await handOver(root);
+        await upload(root, 'out');
         await play('publish', publishJob);
         gh.finishRun(run.id, 'failure');
         return;
       }
-      await handViews(root);
+      await upload(root, 'views');
     }
     const agent = await play('agent', agentJob);
     if (cancelled()) return;
-    await handOver(root);
+    await upload(root, 'out');
     const publish = await play('publish', publishJob);
     if (cancelled()) return;
     gh.finishRun(run.id, agent.code === 0 && publish.code === 0 ? 'success' : 'failure');
@@ -130,8 +130,8 @@ async function playJob({
   } catch (error) {
     return { ...record, code: 1, stdout: '', stderr: `checkout failed: ${String(error)}` };
   }
-  if (job === 'publish') await download(root, dirs.temp);
-  if (job === 'agent') await downloadViews(root, dirs.temp);
+  if (job === 'publish') await download(root, { kind: 'out', temp: dirs.temp });
+  if (job === 'agent') await download(root, { kind: 'views', temp: dirs.temp });
   const world: JobWorld = {
     ...options.world,
     repository: options.gh.fullName,
@@ -189,42 +189,36 @@ async function playJob({
   return { ...record, ...outcome, summary };
 }
 
-const ARTIFACT = 'artifact';
+/**
+ * The artifacts a run's jobs hand on, each as its workflow names it: the agent
+ * job's `baton-out` for the publish job, the views job's `baton-views` for the
+ * agent job.
+ */
+const ARTIFACTS = {
+  out: { name: 'artifact', job: 'agent', folder: 'baton-out' },
+  views: { name: 'views-artifact', job: 'views', folder: 'baton-views' },
+} as const;
 
-/** `upload-artifact` with `if-no-files-found: warn`: an empty or missing BATON_OUT uploads nothing. */
-async function handOver(root: string): Promise<void> {
-  const out = join(root, 'agent', 'temp', 'baton-out');
+/** `upload-artifact` with `if-no-files-found: warn`: an empty or missing folder uploads nothing. */
+async function upload(root: string, kind: keyof typeof ARTIFACTS): Promise<void> {
+  const { name, job, folder } = ARTIFACTS[kind];
+  const out = join(root, job, 'temp', folder);
   const files = await readdir(out).catch(() => []);
-  if (files.length > 0) await cp(out, join(root, ARTIFACT), { recursive: true });
+  if (files.length > 0) await cp(out, join(root, name), { recursive: true });
 }
 
-/** `download-artifact` with `continue-on-error`: no artifact leaves BATON_OUT missing. */
-async function download(root: string, temp: string): Promise<void> {
-  const artifact = join(root, ARTIFACT);
+/** `download-artifact` with `continue-on-error`: no artifact leaves BATON_OUT (BATON_VIEWS) missing. */
+async function download(
+  root: string,
+  { kind, temp }: { kind: keyof typeof ARTIFACTS; temp: string },
+): Promise<void> {
+  const { name, folder } = ARTIFACTS[kind];
+  const artifact = join(root, name);
   const present = await readdir(artifact).then(
     () => true,
     () => false,
   );
-  if (present) await cp(artifact, join(temp, 'baton-out'), { recursive: true });
-}
-
-const VIEWS_ARTIFACT = 'views-artifact';
-
-/** `upload-artifact` of the views job's `baton-views`, for the agent job. */
-async function handViews(root: string): Promise<void> {
-  const out = join(root, 'views', 'temp', 'baton-views');
-  const files = await readdir(out).catch(() => []);
-  if (files.length > 0) await cp(out, join(root, VIEWS_ARTIFACT), { recursive: true });
-}
-
-/** `download-artifact` of `baton-views` with `continue-on-error`: none leaves BATON_VIEWS missing. */
-async function downloadViews(root: string, temp: string): Promise<void> {
-  const artifact = join(root, VIEWS_ARTIFACT);
-  const present = await readdir(artifact).then(
-    () => true,
-    () => false,
-  );
-  if (present) await cp(artifact, join(temp, 'baton-views'), { recursive: true });
+  if (present) await cp(artifact, join(temp, folder), { recursive: true });
 }
 
 /** What a run that broke inside the runner itself leaves in the jobs log. */

@@ -24,20 +24,30 @@ const CAPPED: Record<string, { resource: string; code: string; field: string; me
 };
 
 function commentError() {
-  return {
-    resource: 'IssueComment',
-    code: 'unprocessable',
-    field: 'data',
-    message: `Body is too long (maximum is ${MAX_BODY_CHARS} characters)`,
-  };
+  return tooLong({ resource: 'IssueComment', code: 'unprocessable', field: 'data', noun: 'Body' });
 }
 
 function issueError() {
+  return tooLong({ resource: 'Issue', code: 'custom', field: 'body', noun: 'body' });
+}
+
+/** One of GitHub's errors for a body over the cap, its message naming the body as `noun`. */
+function tooLong({
+  resource,
+  code,
+  field,
+  noun,
+}: {
+  resource: string;
+  code: string;
+  field: string;
+  noun: string;
+}): { resource: string; code: string; field: string; message: string } {
   return {
-    resource: 'Issue',
-    code: 'custom',
-    field: 'body',
-    message: `body is too long (maximum is ${MAX_BODY_CHARS} characters)`,
+    resource,
+    code,
+    field,
+    message: `${noun} is too long (maximum is ${MAX_BODY_CHARS} characters)`,
   };
 }
 

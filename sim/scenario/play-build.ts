@@ -57,16 +57,7 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
     options.onComment?.(body, new Date());
   };
   const timeoutMs = options.timeoutMs ?? 180_000;
-  const deadline = Date.now() + timeoutMs;
-  const wait = <T>(what: string, check: () => T | null | undefined | false) =>
-    sim.waitFor(
-      what,
-      () => {
-        watch.poll();
-        return check();
-      },
-      Math.max(1, deadline - Date.now()),
-    );
+  const wait = waitWatching({ sim, watch, deadline: Date.now() + timeoutMs });
   await wait('the plan in the status comment', () =>
     sim.statusComment(issue)?.includes('Reply `/approve`'),
   );
@@ -133,6 +124,30 @@ function answerFailures({
     retried.set(worker, done.add(attempts));
     say(`/retry ${worker}`);
   }
+}
+
+/**
+ * A wait on the simulation that reads every status comment written meanwhile
+ * (`watch`) before each check, all of its waits ending by `deadline`.
+ */
+export function waitWatching({
+  sim,
+  watch,
+  deadline,
+}: {
+  sim: Simulation;
+  watch: { poll(): void };
+  deadline: number;
+}): <T>(what: string, check: () => T | null | undefined | false) => Promise<T> {
+  return (what, check) =>
+    sim.waitFor(
+      what,
+      () => {
+        watch.poll();
+        return check();
+      },
+      Math.max(1, deadline - Date.now()),
+    );
 }
 
 /**

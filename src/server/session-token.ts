@@ -138,6 +138,15 @@ export interface RepositoryRequest {
   installationId: number;
 }
 
+/** A verified run's request, bound to its installation and the run's name (`displayTitle`). */
+interface BoundRequest {
+  claims: ActionsClaims;
+  deps: SessionTokenDeps;
+  owner: string;
+  repo: string;
+  bound: { installationId: number; displayTitle: string | null };
+}
+
 /**
  * `POST /api/baton/session-token`: trades the OIDC token of a Baton workflow
  * run for a short-lived installation token for that run's repository. Any
@@ -212,13 +221,7 @@ async function permissionsFor({
   owner,
   repo,
   bound,
-}: {
-  claims: ActionsClaims;
-  deps: SessionTokenDeps;
-  owner: string;
-  repo: string;
-  bound: { installationId: number; displayTitle: string | null };
-}): Promise<SessionTokenPermissions> {
+}: BoundRequest): Promise<SessionTokenPermissions> {
   const { installationId } = bound;
   const name = bound.displayTitle === null ? null : parseRunName(bound.displayTitle);
   const allowWorkflowChanges =
@@ -332,13 +335,7 @@ async function issueViews({
   owner,
   repo,
   bound,
-}: {
-  claims: ActionsClaims;
-  deps: SessionTokenDeps;
-  owner: string;
-  repo: string;
-  bound: { installationId: number; displayTitle: string | null };
-}): Promise<{ status: number; body: Record<string, unknown> }> {
+}: BoundRequest): Promise<{ status: number; body: Record<string, unknown> }> {
   const views = deps.views;
   const name = bound.displayTitle === null ? null : parseRunName(bound.displayTitle);
   if (!views || name?.role !== 'plan') {

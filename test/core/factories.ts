@@ -13,7 +13,12 @@ import type {
   ReviewInfo,
   RunInfo,
 } from '../../src/core/snapshot/snapshot.js';
-import type { BuildProgress, StatusView, WorkerRow } from '../../src/core/status/status-view.js';
+import {
+  type BuildProgress,
+  type StatusView,
+  type WorkerRow,
+  waitingWorkerRow,
+} from '../../src/core/status/status-view.js';
 
 export const BUILD = '12-add-login';
 export const ISSUE = 12;
@@ -243,19 +248,12 @@ export function deliveredSnapshot(overrides: Partial<BuildSnapshot> = {}): Build
 /** A worker's row in the status table: waiting, nothing run or spent, unless told. */
 export function makeWorkerRow(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
   return {
-    title: `Work of ${overrides.id}`,
-    dependsOn: [],
-    state: 'waiting',
-    note: null,
-    hint: null,
-    run: null,
-    pull: null,
-    attempts: 0,
-    tokens: null,
-    costUsd: null,
-    sessions: 0,
-    rounds: [],
-    engine: 'baton',
+    ...waitingWorkerRow({
+      id: overrides.id,
+      title: `Work of ${overrides.id}`,
+      dependsOn: [],
+      engine: 'baton',
+    }),
     ...overrides,
   };
 }

@@ -27,7 +27,7 @@ import {
   setUpLib,
   setUpService,
 } from '../../sim/scenario/builds/change-set-scenario.js';
-import { findFinalPull, watchStatus } from '../../sim/scenario/play-build.js';
+import { findFinalPull, waitWatching, watchStatus } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import {
   CHANGE_SET_CHECK_NAME,
@@ -90,16 +90,7 @@ async function play(mode: SimulationMode): Promise<Played> {
   const [lib, client] = sim.peers as [FakeGitHub, FakeGitHub];
   const repos = { service: sim.gh, lib, client };
   const watch = watchStatus(sim.gh);
-  const deadline = Date.now() + WHOLE_BUILD_LIMIT_MS;
-  const wait = <T>(what: string, check: () => T | null | undefined | false) =>
-    sim.waitFor(
-      what,
-      () => {
-        watch.poll();
-        return check();
-      },
-      Math.max(1, deadline - Date.now()),
-    );
+  const wait = waitWatching({ sim, watch, deadline: Date.now() + WHOLE_BUILD_LIMIT_MS });
   const issue = sim.labelIssue(CHANGE_SET_ISSUE);
   await wait('the set’s plan', () => sim.statusComment(issue)?.includes('Reply `/approve`'));
   const build = await wait(

@@ -61,6 +61,16 @@ function touched(gh: FakeGitHub): { branch: boolean; runs: number; writes: strin
 
 const untouched = { branch: false, runs: 0, writes: [] };
 
+/** The set was refused for `problem` before Baton made anything of it in `outside` or the library. */
+function expectRefused(
+  repos: SetRepos,
+  { outside, problem }: { outside: FakeGitHub; problem: string },
+) {
+  expect(touched(outside)).toEqual(untouched);
+  expect(touched(repos.lib)).toEqual(untouched);
+  expect(statusBody(repos.service, SET_BUILD)).toContain(problem);
+}
+
 describe('a change set reaches only the repositories it may', () => {
   it('refuses a plan that names a repository the issue’s repository does not list, and writes nothing there', async () => {
     const { repos, app } = await runSet({
@@ -69,11 +79,11 @@ describe('a change set reaches only the repositories it may', () => {
     try {
       const other = repos.all.find((gh) => gh.fullName === OTHER);
       if (!other) throw new Error('no fourth repository');
-      expect(touched(other)).toEqual(untouched);
-      expect(touched(repos.lib)).toEqual(untouched);
-      expect(statusBody(repos.service, SET_BUILD)).toContain(
-        'W3.1 names acme/other, which `changeSets.repositories` in .github/baton.yml does not list',
-      );
+      expectRefused(repos, {
+        outside: other,
+        problem:
+          'W3.1 names acme/other, which `changeSets.repositories` in .github/baton.yml does not list',
+      });
     } finally {
       app.stop();
     }
@@ -86,11 +96,10 @@ describe('a change set reaches only the repositories it may', () => {
       },
     });
     try {
-      expect(touched(repos.client)).toEqual(untouched);
-      expect(touched(repos.lib)).toEqual(untouched);
-      expect(statusBody(repos.service, SET_BUILD)).toContain(
-        "acme/client is not in this app's installation",
-      );
+      expectRefused(repos, {
+        outside: repos.client,
+        problem: "acme/client is not in this app's installation",
+      });
     } finally {
       app.stop();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
+import { startApp } from '../support/app-harness.js';
 import { statusBody, tickingClock } from '../support/builds.js';
 import {
   driveSet,
@@ -31,14 +31,40 @@ async function started(script: Partial<SessionScript> = {}) {
     repos.service.addComment({ issue, body, user });
     await drive();
   };
-  return { repos, app, issue, drive, say };
+  const label = async (user: string) => {
+    repos.service.events.labeled(issue, 'orchestrate', user);
+    await drive();
+  };
+  return { repos, app, issue, drive, say, label };
 }
+
+type Started = Awaited<ReturnType<typeof started>>;
+
+/** Runs `body` on a set started with `script`; the app stops whatever happens. */
+async function withSet(script: Partial<SessionScript>, body: (run: Started) => Promise<void>) {
+  const run = await started(script);
+  try {
+    await body(run);
+  } finally {
+    run.app.stop();
+  }
+}
+
+/** The library's first attempt fails: a /retry would start it again. */
+const LIB_FAILS_FIRST: Partial<SessionScript> = {
+  work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? 'fail' : 'deliver'),
+};
 
 /** Every run of the set in a repository, as `role worker`. */
 function runs(repos: SetRepos, gh = repos.lib): string[] {
   return gh.runs
     .filter((run) => run.inputs.build === SET_MEMBER)
     .map((run) => `${run.inputs.role} ${run.inputs.worker || '-'}`);
+}
+
+/** The library worker's pull request, once there is one. */
+function libPull(lib: SetRepos['lib']) {
+  return [...lib.pulls.values()].find((p) => p.head === workerBranch(SET_MEMBER, 'W1.1'));
 }
 
 function replies(repos: SetRepos): string[] {
@@ -48,14 +74,9 @@ function replies(repos: SetRepos): string[] {
 }
 
 describe('a change set is steered only by writers of the repositories it concerns', () => {
-  let app: AppHarness | undefined;
-
-  it('plans for the issue’s repository alone when the labeller cannot write every listed one', async () => {
-    const run = await started();
-    app = run.app;
-    try {
-      run.repos.service.events.labeled(run.issue, 'orchestrate', 'carol');
-      await run.drive();
+  it('plans for the issue’s repository alone when the labeller cannot write every listed one', () =>
+    withSet({}, async (run) => {
+      await run.label('carol');
       const plan = run.repos.service.runs.find((r) => r.inputs.role === 'plan');
       expect(plan?.inputs.views).toBeUndefined();
       await run.say('/approve', 'maintainer');
@@ -64,35 +85,20 @@ describe('a change set is steered only by writers of the repositories it concern
       expect(statusBody(run.repos.service, SET_BUILD)).toContain(
         'this build is planned for acme/service alone',
       );
-    } finally {
-      app.stop();
-    }
-  });
+    }));
 
-  it('takes /approve only from someone who can write every repository the plan touches', async () => {
-    const run = await started();
-    app = run.app;
-    try {
-      run.repos.service.events.labeled(run.issue, 'orchestrate', 'maintainer');
-      await run.drive();
+  it('takes /approve only from someone who can write every repository the plan touches', () =>
+    withSet({}, async (run) => {
+      await run.label('maintainer');
       await run.say('/approve', 'carol');
       expect(run.repos.lib.git.resolve(integrationBranch(SET_MEMBER))).toBeNull();
       expect(runs(run.repos)).toEqual([]);
       expect(replies(run.repos).join('\n')).toContain('carol cannot write `acme/lib`');
-    } finally {
-      app.stop();
-    }
-  });
+    }));
 
-  it('takes a command on the issue for a library worker only from a writer of the library', async () => {
-    // The library's first attempt fails: a /retry would start it again.
-    const run = await started({
-      work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? 'fail' : 'deliver'),
-    });
-    app = run.app;
-    try {
-      run.repos.service.events.labeled(run.issue, 'orchestrate', 'maintainer');
-      await run.drive();
+  it('takes a command on the issue for a library worker only from a writer of the library', () =>
+    withSet(LIB_FAILS_FIRST, async (run) => {
+      await run.label('maintainer');
       await run.say('/approve', 'maintainer');
       expect(runs(run.repos)).toEqual(['plan -', 'work W1.1']);
       await run.say('/retry W1.1', 'carol');
@@ -104,25 +110,17 @@ describe('a change set is steered only by writers of the repositories it concern
       );
       await run.say('/retry W1.1', 'maintainer');
       expect(runs(run.repos)).toContain('review W1.1');
-    } finally {
-      app.stop();
-    }
-  });
+    }));
 
-  it('counts no review of a library pull request by someone who cannot write the library', async () => {
-    const run = await started();
-    app = run.app;
-    try {
-      run.repos.service.events.labeled(run.issue, 'orchestrate', 'maintainer');
-      await run.drive();
+  it('counts no review of a library pull request by someone who cannot write the library', () =>
+    withSet({}, async (run) => {
+      await run.label('maintainer');
       // carol asks for changes on the library's worker before Baton's review lands.
       const lib = run.repos.lib;
       const unreviewed = setScripts(run.repos, { review: () => 'approve' });
       run.repos.service.addComment({ issue: run.issue, body: '/approve', user: 'maintainer' });
       for (let round = 0; round < 6; round++) {
-        const pull = [...lib.pulls.values()].find(
-          (p) => p.head === workerBranch(SET_MEMBER, 'W1.1'),
-        );
+        const pull = libPull(lib);
         if (pull && !lib.reviews.some((r) => r.user.login === 'carol')) {
           lib.addReview({
             pull: pull.number,
@@ -141,28 +139,20 @@ describe('a change set is steered only by writers of the repositories it concern
         }).catch(() => {});
       }
       await run.drive();
-      const pull = [...lib.pulls.values()].find((p) => p.head === workerBranch(SET_MEMBER, 'W1.1'));
+      const pull = libPull(lib);
       expect(lib.reviews.some((r) => r.user.login === 'carol')).toBe(true);
       // Her request for changes started no fix: Baton's approval merged the worker as it was.
       expect(runs(run.repos).filter((r) => r.startsWith('fix'))).toEqual([]);
       expect(pull?.mergedAt).not.toBeNull();
-    } finally {
-      app.stop();
-    }
-  });
+    }));
 
-  it('refuses a command on a library pull request from someone who cannot write the library', async () => {
-    const run = await started({
-      work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? 'fail' : 'deliver'),
-    });
-    app = run.app;
-    try {
-      run.repos.service.events.labeled(run.issue, 'orchestrate', 'maintainer');
-      await run.drive();
+  it('refuses a command on a library pull request from someone who cannot write the library', () =>
+    withSet(LIB_FAILS_FIRST, async (run) => {
+      await run.label('maintainer');
       await run.say('/approve', 'maintainer');
       await run.say('/retry W1.1', 'maintainer');
       const lib = run.repos.lib;
-      const pull = [...lib.pulls.values()].find((p) => p.head === workerBranch(SET_MEMBER, 'W1.1'));
+      const pull = libPull(lib);
       if (!pull) throw new Error('no pull request of W1.1');
       const skip = lib.addComment({ issue: pull.number, body: '/skip', user: 'carol' });
       await run.drive();
@@ -172,8 +162,5 @@ describe('a change set is steered only by writers of the repositories it concern
         lib.comments.some((c) => c.body.includes('carol') && c.user.login === lib.botLogin),
       ).toBe(true);
       expect(LIB).toBe(lib.fullName);
-    } finally {
-      app.stop();
-    }
-  });
+    }));
 });

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  exchange,
-  startEndpoint,
-  type TokenWorld,
-  useTestIssuer,
-  type ViewsRepo,
-  viewsClaims,
-  viewsDeps,
-  viewsRunWorld,
-} from '../server/token-fixtures.js';
-import { closeServer } from '../support/local-server.js';
+import { exchangeForViews, memberPlanRun, useTestIssuer } from '../server/token-fixtures.js';
 
 /**
  * Attacks on a change set's views (docs/security.md "Change sets"): what the
@@ -19,30 +9,8 @@ import { closeServer } from '../support/local-server.js';
  */
 const issuer = useTestIssuer();
 
-async function attempt({
-  repos,
-  stage = () => {},
-  claims = {},
-  ref,
-}: {
-  repos: ViewsRepo[];
-  stage?: (world: TokenWorld) => void;
-  claims?: Record<string, unknown>;
-  ref?: string;
-}) {
-  const world = viewsRunWorld();
-  stage(world);
-  const { views, minted } = viewsDeps(repos);
-  const endpoint = await startEndpoint({ issuer: issuer.url, world, overrides: { views } });
-  try {
-    const reply = await exchange(
-      endpoint,
-      `Bearer ${await issuer.sign({ claims: viewsClaims(claims, ref) })}`,
-    );
-    return { reply, minted, writeTokens: endpoint.minted };
-  } finally {
-    await closeServer(endpoint.server);
-  }
+function attempt(options: Omit<Parameters<typeof exchangeForViews>[0], 'issuer'>) {
+  return exchangeForViews({ issuer, ...options });
 }
 
 describe('a change set’s views, attacked', () => {
@@ -66,7 +34,6 @@ describe('a change set’s views, attacked', () => {
 
   it('gives a set’s build branch to no repository the set does not list, whatever its build is named', async () => {
     // acme/app dispatched a plan for a build named after acme/vault's set: it is no member.
-    const member = 'baton/12-add-login.acme.vault/integration';
     const { reply, minted } = await attempt({
       repos: [
         { name: 'acme/app', visibility: 'public' },
@@ -76,13 +43,7 @@ describe('a change set’s views, attacked', () => {
           changeSets: { repositories: ['acme/vault', 'acme/lib'] },
         },
       ],
-      stage: (world) => {
-        if (world.run) {
-          world.run.headBranch = member;
-          world.run.displayTitle = 'baton plan 12-add-login.acme.vault - -';
-        }
-      },
-      ref: `refs/heads/${member}`,
+      ...memberPlanRun('12-add-login.acme.vault'),
     });
 
     expect(reply).toEqual({ status: 200, body: { views: [] } });

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { closeServer } from '../support/local-server.js';
 import {
-  exchange,
+  exchangeForViews,
   MINTED,
-  startEndpoint,
-  type TokenWorld,
+  memberPlanRun,
   useTestIssuer,
   type ViewsRepo,
-  viewsClaims,
-  viewsDeps,
-  viewsRunWorld,
 } from './token-fixtures.js';
 
 /**
@@ -29,36 +24,8 @@ const SET: ViewsRepo[] = [
   { name: 'acme/client', visibility: 'private', changeSets: { shareWith: ['acme/app'] } },
 ];
 
-async function askViews({
-  repos = SET,
-  stage = () => {},
-  claims = {},
-  ref,
-  times = 1,
-}: {
-  repos?: ViewsRepo[];
-  stage?: (world: TokenWorld) => void;
-  claims?: Record<string, unknown>;
-  ref?: string;
-  times?: number;
-} = {}) {
-  const world = viewsRunWorld();
-  stage(world);
-  const { views, minted } = viewsDeps(repos);
-  const endpoint = await startEndpoint({ issuer: issuer.url, world, overrides: { views } });
-  try {
-    const replies = [];
-    for (let i = 0; i < times; i++)
-      replies.push(
-        await exchange(
-          endpoint,
-          `Bearer ${await issuer.sign({ claims: viewsClaims(claims, ref) })}`,
-        ),
-      );
-    return { replies, reply: replies[0], minted, writeTokens: endpoint.minted };
-  } finally {
-    await closeServer(endpoint.server);
-  }
+function askViews(options: Partial<Parameters<typeof exchangeForViews>[0]> = {}) {
+  return exchangeForViews({ issuer, repos: SET, ...options });
 }
 
 describe('the views of a change set’s plan session', () => {
@@ -92,7 +59,6 @@ describe('the views of a change set’s plan session', () => {
   });
 
   it('gives a member’s slice session its set’s build branch, where the set’s repository lists it', async () => {
-    const member = 'baton/12-add-login.acme.hub/integration';
     const { reply } = await askViews({
       repos: [
         { name: 'acme/app', visibility: 'private' },
@@ -102,13 +68,7 @@ describe('the views of a change set’s plan session', () => {
           changeSets: { repositories: ['acme/hub', 'acme/app'] },
         },
       ],
-      stage: (world) => {
-        if (world.run) {
-          world.run.headBranch = member;
-          world.run.displayTitle = 'baton plan 12-add-login.acme.hub - -';
-        }
-      },
-      ref: `refs/heads/${member}`,
+      ...memberPlanRun('12-add-login.acme.hub'),
     });
 
     expect(reply?.body).toMatchObject({
@@ -117,15 +77,8 @@ describe('the views of a change set’s plan session', () => {
   });
 
   it('gives the set’s repository’s own member its set’s build branch, which it does not list', async () => {
-    const member = 'baton/12-add-login.acme.app/integration';
     const { reply } = await askViews({
-      stage: (world) => {
-        if (world.run) {
-          world.run.headBranch = member;
-          world.run.displayTitle = 'baton plan 12-add-login.acme.app - -';
-        }
-      },
-      ref: `refs/heads/${member}`,
+      ...memberPlanRun('12-add-login.acme.app'),
     });
 
     expect(reply?.body).toMatchObject({

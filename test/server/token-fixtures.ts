@@ -409,3 +409,58 @@ export function viewsDeps(repos: ViewsRepo[]): {
     },
   };
 }
+
+/**
+ * The views job of a set's plan run asks the endpoint over `repos`, `times`
+ * times (its run staged by `stage`, its claims on `ref` then `claims`).
+ */
+export async function exchangeForViews({
+  issuer,
+  repos,
+  stage = () => {},
+  claims = {},
+  ref,
+  times = 1,
+}: {
+  issuer: TestIssuer;
+  repos: ViewsRepo[];
+  stage?: (world: TokenWorld) => void;
+  claims?: Record<string, unknown>;
+  ref?: string;
+  times?: number;
+}) {
+  const world = viewsRunWorld();
+  stage(world);
+  const { views, minted } = viewsDeps(repos);
+  const endpoint = await startEndpoint({ issuer: issuer.url, world, overrides: { views } });
+  try {
+    const ask = async () =>
+      exchange(endpoint, `Bearer ${await issuer.sign({ claims: viewsClaims(claims, ref) })}`);
+    const replies = [await ask()];
+    while (replies.length < times) replies.push(await ask());
+    const [reply] = replies as [Awaited<ReturnType<typeof ask>>];
+    return { replies, reply, minted, writeTokens: endpoint.minted };
+  } finally {
+    await closeServer(endpoint.server);
+  }
+}
+
+/**
+ * The plan run of a set's member build `build` (`12-add-login.acme.hub`): its
+ * build branch and the name the app gave the run, and the ref its job runs on.
+ */
+export function memberPlanRun(build: string): {
+  stage: (world: TokenWorld) => void;
+  ref: string;
+} {
+  const branch = `baton/${build}/integration`;
+  return {
+    stage: (world) => {
+      if (world.run) {
+        world.run.headBranch = branch;
+        world.run.displayTitle = `baton plan ${build} - -`;
+      }
+    },
+    ref: `refs/heads/${branch}`,
+  };
+}

@@ -7,7 +7,7 @@
  * order, `/rollback`'s reverts, one status.
  */
 import type { Config, ParsedConfig } from '../config/config.js';
-import type { Action } from '../context/action.js';
+import { type Action, uniqueActions } from '../context/action.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { decide } from '../decide/decide.js';
 import { withCleanUp } from '../decide/decide-ended.js';
@@ -137,7 +137,11 @@ export function decideSet({
     }),
   ];
   const ended = phase !== 'running' ? withCleanUp(ctx, { actions: [], view }).actions : [];
-  const homeActions: Action[] = [...unique(notices), ...ended, { kind: 'render-status', view }];
+  const homeActions: Action[] = [
+    ...uniqueActions(notices),
+    ...ended,
+    { kind: 'render-status', view },
+  ];
   return {
     builds: [
       { repository: set.homeRepository, snapshot: home, actions: homeActions },
@@ -272,14 +276,4 @@ function planningLine(
 
 function entryOf(info: CommandInfo): CommandEntry {
   return { author: info.author, text: commandText(info.command), at: info.createdAt };
-}
-
-function unique(actions: Action[]): Action[] {
-  const seen = new Set<string>();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -3,13 +3,14 @@ import type { Plan, PlanWorker } from '../plan/plan.js';
 import { repositoryOf, sliceOf } from '../plan/set-plan.js';
 import { estimateBuild } from '../snapshot/estimate.js';
 import type { Ledger, Tally } from '../snapshot/ledger.js';
-import type {
-  BuildProgress,
-  ChangeSetView,
-  SetRepositoryLine,
-  SetRepositoryState,
-  StatusView,
-  WorkerRow,
+import {
+  type BuildProgress,
+  type ChangeSetView,
+  type SetRepositoryLine,
+  type SetRepositoryState,
+  type StatusView,
+  type WorkerRow,
+  waitingWorkerRow,
 } from '../status/status-view.js';
 import { compareWorkerIds, integrationBranch } from '../vocabulary/ids.js';
 import type { MemberDecision } from './decide-member.js';
@@ -271,20 +272,12 @@ function relabel(row: WorkerRow, repository: string): WorkerRow {
 /** A worker of a repository whose part is not copied over yet. */
 function startingRow(worker: PlanWorker, home: string): WorkerRow {
   return {
-    id: worker.id,
-    title: worker.title,
-    dependsOn: worker.depends_on,
-    state: 'waiting',
-    note: null,
-    hint: null,
-    run: null,
-    pull: null,
-    attempts: 0,
-    tokens: null,
-    costUsd: null,
-    sessions: 0,
-    rounds: [],
-    engine: worker.engine ?? 'baton',
+    ...waitingWorkerRow({
+      id: worker.id,
+      title: worker.title,
+      dependsOn: worker.depends_on,
+      engine: worker.engine ?? 'baton',
+    }),
     repository: repositoryOf(worker, home),
   };
 }

@@ -161,3 +161,14 @@ export function lockFor(request: SessionRequest): DispatchLock {
   const resetBranch = role === 'work' && worker ? workerBranch(build, worker) : null;
   return { kind: 'lock-ref', ref, resetBranch };
 }
+
+/** Two rules may ask for the same thing (a skipped worker's overdue run); it is done once. */
+export function uniqueActions(actions: Action[]): Action[] {
+  const seen = new Set<string>();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

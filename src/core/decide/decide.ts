@@ -4,7 +4,7 @@
  * phase; `check-commands.ts` answers the commands the rules cannot take.
  */
 import { DEFAULT_SESSION_TIMEOUT_MINUTES, type ParsedConfig } from '../config/config.js';
-import type { Action, RuleAction } from '../context/action.js';
+import { type Action, type RuleAction, uniqueActions } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
 import { decideNotices } from '../rules/decide-notices.js';
 import { DEFAULT_RUNNER } from '../sessions/session.js';
@@ -45,7 +45,7 @@ export function decide({
   const open = config.config.session.network === 'open';
   const { ignoredClose } = ctx;
   return [
-    ...unique(frameSessions(ctx, actions)),
+    ...uniqueActions(frameSessions(ctx, actions)),
     status({
       ...view,
       ...(open ? { networkOpen: true } : {}),
@@ -113,15 +113,4 @@ function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
 
 function status(view: StatusView): Action {
   return { kind: 'render-status', view };
-}
-
-/** Two rules may ask for the same thing (a skipped worker's overdue run); it is done once. */
-function unique(actions: Action[]): Action[] {
-  const seen = new Set<string>();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -159,6 +159,31 @@ export interface WorkerRow {
   repository?: string;
 }
 
+/** A worker's row before anything has run for it: waiting, nothing run or spent. */
+export function waitingWorkerRow({
+  id,
+  title,
+  dependsOn,
+  engine,
+}: Pick<WorkerRow, 'id' | 'title' | 'dependsOn' | 'engine'>): WorkerRow {
+  return {
+    id,
+    title,
+    dependsOn,
+    state: 'waiting',
+    note: null,
+    hint: null,
+    run: null,
+    pull: null,
+    attempts: 0,
+    tokens: null,
+    costUsd: null,
+    sessions: 0,
+    rounds: [],
+    engine,
+  };
+}
+
 /** One step of a worker PR's review: a verdict, or a new head that answered a request. */
 export type ReviewRound = 'changes-requested' | 'fixed' | 'approved';
 

@@ -96,25 +96,28 @@ export type Issue = z.infer<typeof Issue>;
 export function labelNames(issue: Issue): string[] {
   return (issue.labels ?? []).map((label) => (typeof label === 'string' ? label : label.name));
 }
-/** A sub-issue or a blocker: a plan of sub-issues reads their titles, states and bodies. */
-export const LinkedIssueBody = z.object({
+/** What a person wrote on GitHub: its text, who wrote it and when. */
+const Authored = z.object({
+  body: z.string().nullable().optional(),
+  user: User,
+  created_at: z.string().optional(),
+});
+/**
+ * A sub-issue or a blocker: a plan of sub-issues reads their titles, states
+ * and bodies, and who opened it and when (an outsider's issue made a
+ * sub-issue after the request is refused).
+ */
+export const LinkedIssueBody = Authored.extend({
   number: z.number(),
   title: z.string(),
   state: z.enum(['open', 'closed']),
-  body: z.string().nullable().optional(),
-  /** Who opened it and when: an outsider's issue made a sub-issue after the request is refused. */
-  user: User,
-  created_at: z.string().optional(),
   /** `https://api.github.com/repos/<owner>/<repo>`: a sub-issue may live in another repository. */
   repository_url: z.string().optional(),
 });
 export type LinkedIssueBody = z.infer<typeof LinkedIssueBody>;
 /** An issue comment: a `/replan` or `/retry` with its feedback. */
-export const Comment = z.object({
+export const Comment = Authored.extend({
   id: z.number(),
-  body: z.string().nullable().optional(),
-  user: User,
-  created_at: z.string().optional(),
   /** `…/issues/<n>`: the issue or pull request the comment is on. */
   issue_url: z.string().optional(),
 });

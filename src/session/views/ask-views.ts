@@ -18,20 +18,19 @@ const Answer = z.object({
   views: z.array(z.object({ repository: z.string(), ref: z.string().nullable() })),
 });
 
+/** What asking for or minting the views needs: the job's environment, fetch, and the log's mask. */
+export interface ViewsRequest {
+  env: SessionEnv;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+}
+
 /**
  * The views of a hosted app: this job's OIDC token traded at the app's
  * endpoint, which answers the repositories the session may read and a token
  * of `contents: read` for them alone (`issueViews` in src/server).
  */
-export async function askViews({
-  env,
-  fetch,
-  mask,
-}: {
-  env: SessionEnv;
-  fetch: typeof globalThis.fetch;
-  mask: (secret: string) => void;
-}): Promise<GivenViews> {
+export async function askViews({ env, fetch, mask }: ViewsRequest): Promise<GivenViews> {
   const jwt = await requestIdToken({ env, fetch, mask });
   if (!jwt.ok) return jwt;
   const endpoint = `${jwt.appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;

@@ -7,10 +7,9 @@ import {
 } from '../../core/change-set/views.js';
 import { type Config, defaultConfig, parseConfig } from '../../core/config/config.js';
 import { type AppClient, createAppClient } from '../app-client.js';
-import type { SessionEnv } from '../env.js';
 import { createSessionOctokit, type SessionOctokit } from '../octokit.js';
 import { revokeSessionToken } from '../publish/write/get-session-token.js';
-import type { GivenViews } from './ask-views.js';
+import type { GivenViews, ViewsRequest } from './ask-views.js';
 
 /**
  * The views with nothing hosted (docs/serverless.md): the views step holds
@@ -19,15 +18,7 @@ import type { GivenViews } from './ask-views.js';
  * installation, which it revokes once it has minted one for the allowed
  * repositories alone. Only for a run the app dispatched.
  */
-export async function mintViews({
-  env,
-  fetch,
-  mask,
-}: {
-  env: SessionEnv;
-  fetch: typeof globalThis.fetch;
-  mask: (secret: string) => void;
-}): Promise<GivenViews> {
+export async function mintViews({ env, fetch, mask }: ViewsRequest): Promise<GivenViews> {
   if (env.GITHUB_EVENT_NAME !== 'workflow_dispatch')
     return {
       ok: false,

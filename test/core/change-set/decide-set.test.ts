@@ -164,6 +164,9 @@ describe('a change set once approved', () => {
   });
 
   it('releases each final pull request once the repositories it lands after have merged theirs', () => {
+    // The set's check on the home repository's final pull request.
+    const homeCheck = (state: 'pending' | 'success') =>
+      expect.objectContaining({ kind: 'set-change-set-check', repository: HOME, pull: 50, state });
     const finals = (libState: 'open' | 'merged') =>
       approved([
         lib({ final: gatedPull(45, { state: libState, check: 'success' }) }),
@@ -171,24 +174,10 @@ describe('a change set once approved', () => {
         client(),
       ]);
     const waiting = decideOn(finals('open'));
-    expect(waiting.links).toContainEqual(
-      expect.objectContaining({
-        kind: 'set-change-set-check',
-        repository: HOME,
-        pull: 50,
-        state: 'pending',
-      }),
-    );
+    expect(waiting.links).toContainEqual(homeCheck('pending'));
     expect(renderStatus(waiting.view)).toContain('waits for acme/lib');
     const released = decideOn(finals('merged'));
-    expect(released.links).toContainEqual(
-      expect.objectContaining({
-        kind: 'set-change-set-check',
-        repository: HOME,
-        pull: 50,
-        state: 'success',
-      }),
-    );
+    expect(released.links).toContainEqual(homeCheck('success'));
     expect(actionsIn(released, HOME).map((action) => action.kind)).toContain('notice');
   });
 

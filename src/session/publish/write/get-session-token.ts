@@ -18,16 +18,8 @@ const Refusal = z.object({ message: z.string() });
 /** The app's token exchange endpoint (DESIGN §9). */
 export const SESSION_TOKEN_PATH = '/api/baton/session-token';
 
-/**
- * Gets this run's OIDC token from the Actions runtime and exchanges it at the
- * app for an installation token scoped to this repository. Both tokens are
- * masked in the run's log the moment they are known.
- */
-export async function getSessionToken({
-  env,
-  fetch,
-  mask,
-}: {
+/** What reading this job's OIDC token needs: the runtime's variables, fetch, and the log's mask. */
+interface IdTokenRequest {
   env: Pick<
     SessionEnv,
     | 'ACTIONS_ID_TOKEN_REQUEST_URL'
@@ -37,7 +29,14 @@ export async function getSessionToken({
   >;
   fetch: typeof globalThis.fetch;
   mask: (secret: string) => void;
-}): Promise<SessionToken> {
+}
+
+/**
+ * Gets this run's OIDC token from the Actions runtime and exchanges it at the
+ * app for an installation token scoped to this repository. Both tokens are
+ * masked in the run's log the moment they are known.
+ */
+export async function getSessionToken({ env, fetch, mask }: IdTokenRequest): Promise<SessionToken> {
   const jwt = await requestIdToken({ env, fetch, mask });
   if (!jwt.ok) return jwt;
   return exchange({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, mask });
@@ -51,17 +50,9 @@ export async function requestIdToken({
   env,
   fetch,
   mask,
-}: {
-  env: Pick<
-    SessionEnv,
-    | 'ACTIONS_ID_TOKEN_REQUEST_URL'
-    | 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
-    | 'BATON_APP_URL'
-    | 'BATON_OIDC_AUDIENCE'
-  >;
-  fetch: typeof globalThis.fetch;
-  mask: (secret: string) => void;
-}): Promise<{ ok: true; value: string; appUrl: string } | { ok: false; message: string }> {
+}: IdTokenRequest): Promise<
+  { ok: true; value: string; appUrl: string } | { ok: false; message: string }
+> {
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!requestUrl || !requestToken) {
