@@ -54,7 +54,7 @@ describe("Baton's session action", () => {
     );
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toContain(
-      `the action's command input must be agent, publish, engine, route, conduct, not "${command}"`,
+      `the action's command input must be agent, publish, engine, views, route, conduct, not "${command}"`,
     );
   });
 
