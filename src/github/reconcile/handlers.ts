@@ -27,14 +27,19 @@ import { withReason } from '../client/request-reason.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
-import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import type { Look, LookSchedule, LookTime } from '../store/look-schedule.js';
 import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
 import { type LastReads, MAX_AGE_MS } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './locate-build.js';
-import { leaveNextLook, lookOf, lookTimeOf, timedLookNoNews } from './look-again.js';
+import {
+  leaveNextLook,
+  listedRunsChangeNothing,
+  lookOf,
+  lookTimeOf,
+  timedLookNoNews,
+} from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcile } from './reconcile.js';
 
@@ -452,13 +457,16 @@ export function scheduleResync(
   const noNews =
     reads && since
       ? {
-          judge: async () => {
-            const listed = await readRuns(ctx, { build: ref.build, since, freshFrom: resyncFrom });
-            return (
-              listed.installed &&
-              reads.runsChangeNothing(key, listed.runs, deps.now(), probeWithinMs)
-            );
-          },
+          judge: () =>
+            listedRunsChangeNothing(ctx, {
+              key,
+              build: ref.build,
+              since,
+              freshFrom: resyncFrom,
+              reads,
+              now: deps.now,
+              withinMs: probeWithinMs,
+            }),
           why: 'the runs are as the last read saw them',
         }
       : undefined;

@@ -160,14 +160,42 @@ export function timedLookNoNews(
     judge: async () => {
       const since = reads.runsSince(key, MAX_AGE_MS);
       if (!since || !reads.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
-      const freshFrom = Date.now();
-      const listed = await withReason('look', () => readRuns(ctx, { build, since, freshFrom }));
-      if (!listed.installed || !reads.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
-        return false;
+      const seen = { key, build, since, freshFrom: Date.now(), reads, now, withinMs: MAX_AGE_MS };
+      if (!(await withReason('look', () => listedRunsChangeNothing(ctx, seen)))) return false;
       const next = reads.nextLook(key, now());
       if (next) rearm(lookTimeOf(next));
       return true;
     },
     why: 'a look found the runs as the last read saw them',
   };
+}
+
+/**
+ * Whether build `key`'s runs as its repository lists them now (conditionally,
+ * from `since`; a listing begun at `freshFrom` or later is shared) change
+ * nothing of its last read within `withinMs` (`LastReads.runsChangeNothing`,
+ * which then takes them in): the judgement of a timed look and of the resync.
+ */
+export async function listedRunsChangeNothing(
+  ctx: RepoContext,
+  {
+    key,
+    build,
+    since,
+    freshFrom,
+    reads,
+    now,
+    withinMs,
+  }: {
+    key: string;
+    build: string;
+    since: string;
+    freshFrom: number;
+    reads: Pick<LastReads, 'runsChangeNothing'>;
+    now: () => string;
+    withinMs: number;
+  },
+): Promise<boolean> {
+  const listed = await readRuns(ctx, { build, since, freshFrom });
+  return listed.installed && reads.runsChangeNothing(key, listed.runs, now(), withinMs);
 }
