@@ -58980,16 +58980,26 @@ function timedLookNoNews(ctx, {
     judge: async () => {
       const since = reads2.runsSince(key, MAX_AGE_MS);
       if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
-      const freshFrom = Date.now();
-      const listed = await withReason("look", () => readRuns(ctx, { build, since, freshFrom }));
-      if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
-        return false;
+      const seen = { key, build, since, freshFrom: Date.now(), reads: reads2, now, withinMs: MAX_AGE_MS };
+      if (!await withReason("look", () => listedRunsChangeNothing(ctx, seen))) return false;
       const next = reads2.nextLook(key, now());
       if (next) rearm(lookTimeOf(next));
       return true;
     },
     why: "a look found the runs as the last read saw them"
   };
+}
+async function listedRunsChangeNothing(ctx, {
+  key,
+  build,
+  since,
+  freshFrom,
+  reads: reads2,
+  now,
+  withinMs
+}) {
+  const listed = await readRuns(ctx, { build, since, freshFrom });
+  return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
 }
 
 // src/core/change-set/set-snapshot.ts
