@@ -11,10 +11,7 @@ import { BuildQueue } from './github/client/build-queue.js';
 import { withReason } from './github/client/request-reason.js';
 import type { RepoContext } from './github/client/types.js';
 import type { WriteBudget } from './github/client/write-budget.js';
-import {
-  installationCapProblem,
-  installationDailyUsdFrom,
-} from './github/observe/installation-usage.js';
+import { installationCapProblem, installationDailyUsdFrom } from './github/observe/day-spend.js';
 import {
   type HandlerDeps,
   scheduleReconcile,

@@ -22,8 +22,8 @@ import { withReason } from '../client/request-reason.js';
 import { contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import type { GraphMember } from '../observe/build-query.js';
+import { readDaySpend } from '../observe/day-spend.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
-import { readDaySpend } from '../observe/read-day-spend.js';
 import { actSet, type LinkOutcome } from './act-set.js';
 import { observeSet } from './observe-set.js';
 

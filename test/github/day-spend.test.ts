@@ -8,7 +8,7 @@ import {
   installationCapProblem,
   installationDailyUsdFrom,
   readInstallationUsage,
-} from '../../src/github/observe/installation-usage.js';
+} from '../../src/github/observe/day-spend.js';
 import { sessionSpent } from '../support/builds.js';
 import { mountOnNock } from '../support/mount-nock.js';
 
