@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/core/commands/command.js';
-import { checkCommands } from '../../src/core/decide/check-commands.js';
+import { checkCommands, commandAnswers } from '../../src/core/decide/check-commands.js';
 import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { ago, make, NOW, sha } from './factories.js';
 
@@ -231,5 +231,29 @@ describe('checkCommands: answers to follow-up questions', () => {
     expect(check({ name: 'skip-follow-ups' })).toEqual([
       expect.stringMatching(/no follow-up questions wait for an answer/),
     ]);
+  });
+});
+
+describe('commandAnswers', () => {
+  const answer = (commands: Command[]) => ({ commentId: 42, number: 7, commands });
+  const answers = (commands: Command[], snapshot = make.snapshot()) =>
+    commandAnswers({ answers: [answer(commands)], snapshot, config, now: NOW });
+
+  it('replies once to a comment whose command cannot apply, on the thread it was written in', () => {
+    const [reply, ...rest] = answers([{ name: 'skip', worker: 'W9.9' }]);
+    expect(rest).toEqual([]);
+    expect(reply).toMatchObject({ kind: 'comment', number: 7, key: 'answer-42' });
+    expect(reply?.kind === 'comment' && reply.body).toMatch(/W9\.9 is not a worker/);
+  });
+
+  it('says a /steer is kept when its worker has no session running', () => {
+    expect(answers([{ name: 'steer', worker: 'W1.1', text: 'use fetch' }])).toEqual([
+      expect.objectContaining({ kind: 'comment', number: 7, key: 'queued-42' }),
+    ]);
+  });
+
+  it('asks nothing of a comment whose commands apply', () => {
+    expect(answers([{ name: 'approve' }])).toEqual([]);
+    expect(answers([{ name: 'steer', worker: 'W1.1', text: 'use fetch' }], started)).toEqual([]);
   });
 });

@@ -1,16 +1,65 @@
 import type { Command, CommandError } from '../commands/command.js';
+import { renderSteersQueued } from '../commands/render-message-replies.js';
+import { renderCommandErrors } from '../commands/render-replies.js';
+import type { Config } from '../config/config.js';
+import type { Action } from '../context/action.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { decideAdaptations } from '../rules/decide-adapt.js';
 import { engineProblem, readEngineSettings } from '../sessions/engines.js';
 import { instantOf } from '../snapshot/normalize-snapshot.js';
-import type { TimedRun } from '../snapshot/snapshot.js';
+import type { BuildSnapshot, TimedRun } from '../snapshot/snapshot.js';
 import { parseLoopSubject } from '../vocabulary/ids.js';
 import { commandText } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
 import type { WorkerState } from '../workers/worker-state.js';
-import { type CommandsAt, messageProblem } from './check-messages.js';
+import { type CommandsAt, messageProblem, queuedSteers } from './check-messages.js';
 import { findSeries } from './decide-series.js';
+
+/** A comment's commands, taken from an event, to be answered if they cannot apply. */
+export interface CommandAnswer {
+  commentId: number;
+  /** The issue or PR the comment is on. */
+  number: number;
+  commands: Command[];
+}
+
+/**
+ * The replies a build owes the comments whose commands it took (each once, by
+ * its key): the commands that cannot apply, each with how to do it right, and
+ * the `/steer`s kept for a session not running yet. Each comment is judged as
+ * the build stood when it was written, not when this reconcile runs.
+ */
+export function commandAnswers({
+  answers,
+  snapshot,
+  config,
+  now,
+}: {
+  answers: readonly CommandAnswer[];
+  snapshot: BuildSnapshot;
+  config: Config;
+  now: string;
+}): Action[] {
+  return answers.flatMap((answer): Action[] => {
+    const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
+    const judged = { commands: answer.commands, snapshot, config, now, ...(at ? { at } : {}) };
+    const problems = checkCommands(judged);
+    const queued = queuedSteers(judged).filter(
+      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`)),
+    );
+    const reply = (kind: 'queued' | 'answer', body: string): Action => ({
+      kind: 'comment',
+      number: answer.number,
+      key: `${kind}-${answer.commentId}`,
+      body,
+    });
+    return [
+      ...(queued.length > 0 ? [reply('queued', renderSteersQueued(queued))] : []),
+      ...(problems.length > 0 ? [reply('answer', renderCommandErrors(problems))] : []),
+    ];
+  });
+}
 
 /**
  * Commands that parsed but cannot apply to the build as it stands: an unknown

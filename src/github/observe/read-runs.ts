@@ -125,13 +125,38 @@ function listedRuns(data: unknown): ListedRun[] {
  * `event` ("List workflow runs for a repository"): the rest are silently left
  * out, newest first, so a build's oldest runs would vanish once the repository
  * has more since its issue was opened. A window that fills to the cap is split
- * in two by time and each half listed, down to one second.
+ * in two by time and each half listed, down to one second; the windows of one
+ * round are listed at once.
  */
 async function listWindow(
   ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
-  { from, to, freshFrom }: { from: number; to: number | null; freshFrom?: number | undefined },
+  first: RunsWindow,
 ): Promise<ListedRun[]> {
-  const runs = await conditionalReads.paginate(ctx.octokit, {
+  const listed: ListedRun[] = [];
+  for (let windows = [first]; windows.length > 0; ) {
+    const lists = await Promise.all(windows.map((window) => listOnce(ctx, window)));
+    windows = windows.flatMap((window, index) => {
+      const runs = lists[index] ?? [];
+      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window, runs);
+      listed.push(...runs);
+      return [];
+    });
+  }
+  return listed;
+}
+
+interface RunsWindow {
+  from: number;
+  /** null: up to now. */
+  to: number | null;
+  freshFrom?: number | undefined;
+}
+
+function listOnce(
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
+  { from, to, freshFrom }: RunsWindow,
+): Promise<ListedRun[]> {
+  return conditionalReads.paginate(ctx.octokit, {
     route: 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
     params: {
       owner: ctx.owner,
@@ -144,7 +169,10 @@ async function listWindow(
     pick: listedRuns,
     ...(freshFrom === undefined ? {} : { freshFrom }),
   });
-  if (runs.length < RUNS_SEARCH_MAX) return runs;
+}
+
+/** A full window's two halves by time, split on a second; one of two seconds or less cannot be split. */
+function halvesOf({ from, to }: RunsWindow, runs: ListedRun[]): RunsWindow[] {
   const end = to ?? Math.max(from, ...runs.map((run) => Date.parse(run.created_at)));
   if (end - from < 2_000) {
     throw new Error(
@@ -152,11 +180,10 @@ async function listWindow(
     );
   }
   const middle = from + Math.floor((end - from) / 2_000) * 1_000;
-  const halves = await Promise.all([
-    listWindow(ctx, { from, to: middle }),
-    listWindow(ctx, { from: middle + 1_000, to: to === null ? null : end }),
-  ]);
-  return halves.flat();
+  return [
+    { from, to: middle },
+    { from: middle + 1_000, to: to === null ? null : end },
+  ];
 }
 
 const RUNS_SEARCH_MAX = 1000;

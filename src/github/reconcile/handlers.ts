@@ -9,6 +9,7 @@ import {
 } from '../../core/commands/render-replies.js';
 import { isBuildLabel } from '../../core/config/build-labels.js';
 import { defaultConfig } from '../../core/config/config.js';
+import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { buildIdFor, parseBatonBranch } from '../../core/vocabulary/ids.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
@@ -41,7 +42,7 @@ import {
   timedLookNoNews,
 } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
-import { type CommandAnswer, reconcile } from './reconcile.js';
+import { reconcile } from './reconcile.js';
 
 export interface HandlerDeps {
   queue: BuildQueue;

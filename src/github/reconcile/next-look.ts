@@ -20,12 +20,29 @@ import type { ActOutcome } from '../act/act.js';
  * scheduled like the one `decide` asks for a run to settle.
  */
 export function nextLook(asked: LookAsked): ActOutcome | null {
+  return lookAfter(asked).look;
+}
+
+/**
+ * The look a reconcile leaves its build with (`nextLook`), and whether the
+ * run listing alone can tell when it has news: it awaits a session run, and
+ * no session's writes settling, the look `decide` asks for, which no listing shows.
+ */
+export function lookAfter(asked: LookAsked): { look: ActOutcome | null; byRuns: boolean } {
   const soonest = awaitedNext(asked);
-  return soonest ? lookAgainOf(soonest) : null;
+  return {
+    look: soonest ? lookAgainOf(soonest) : null,
+    byRuns: soonest?.run === true && !asked.outcomes.some(isSettling),
+  };
+}
+
+/** A look `decide` asked for a session's writes to settle (a `nextLook` names what it awaits). */
+function isSettling(outcome: ActOutcome): boolean {
+  return outcome.result === 'deferred' && outcome.action.kind === 'look-again' && !outcome.detail;
 }
 
 /** The `look-again` outcome that looks at the build when `soonest` should be done. */
-export function lookAgainOf(soonest: AwaitedWork): ActOutcome {
+function lookAgainOf(soonest: AwaitedWork): ActOutcome {
   const inMs = Math.max(1, Math.round(soonest.inMs));
   return {
     action: { kind: 'look-again', inMs },
@@ -43,7 +60,7 @@ interface LookAsked {
 }
 
 /** The soonest work GitHub is finishing that `nextLook` looks again for; null: none. */
-export function awaitedNext({ snapshot, config, outcomes, now }: LookAsked): AwaitedWork | null {
+function awaitedNext({ snapshot, config, outcomes, now }: LookAsked): AwaitedWork | null {
   const nowMs = timeOf(now) ?? 0;
   const session = config.ok ? config.config.session : null;
   const waits: AwaitedWork[] = [];

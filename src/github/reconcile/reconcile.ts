@@ -1,16 +1,11 @@
 import { loadConfigAt } from '../../config.js';
 import { isSetBuild } from '../../core/change-set/set-commands.js';
-import type { Command } from '../../core/commands/command.js';
-import { renderSteersQueued } from '../../core/commands/render-message-replies.js';
-import { renderCommandErrors } from '../../core/commands/render-replies.js';
-import type { Config, ParsedConfig } from '../../core/config/config.js';
+import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
-import { checkCommands } from '../../core/decide/check-commands.js';
-import { queuedSteers } from '../../core/decide/check-messages.js';
+import { type CommandAnswer, commandAnswers } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
-import { ensureNote } from '../act/ensure-note.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
@@ -27,7 +22,7 @@ import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
-import { awaitedNext, lookAgainOf, nextLook } from './next-look.js';
+import { lookAfter, nextLook } from './next-look.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
@@ -59,13 +54,6 @@ export interface ReconcileRequest {
    * spent today (`readInstallationUsage`, cached a minute) before it may dispatch.
    */
   installationDailyUsd?: number | null;
-}
-
-export interface CommandAnswer {
-  commentId: number;
-  /** The issue or PR the comment is on. */
-  number: number;
-  commands: Command[];
 }
 
 /**
@@ -203,27 +191,27 @@ export async function reconcileBuild(
       ? observed.snapshot
       : {
           ...observed.snapshot,
-          setupPull: await withReason('setup', async () => {
-            const label = config.ok ? config.config.label : 'orchestrate';
-            const labelledAt = labelledAtByWriter({ snapshot: observed.snapshot, label });
-            return setupPull(ctx, defaultBranch, labelledAt, log);
-          }),
+          setupPull: await setupPull(
+            ctx,
+            defaultBranch,
+            labelledAtByWriter({
+              snapshot: observed.snapshot,
+              label: config.ok ? config.config.label : 'orchestrate',
+            }),
+            log,
+          ),
         };
   await withReason('status-edit', () =>
     removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
   );
-  if (config.ok)
-    await withReason('notice', () =>
-      answerCommands(ctx, {
-        snapshot,
-        config: config.config,
-        now,
-        answers: request.answers ?? [],
-      }),
-    );
-  const writes = decide({ snapshot, config, now }).filter(
-    (action) => action.kind !== 'render-status',
-  );
+  // The comments whose commands this reconcile took are answered first, where they cannot apply.
+  const answers = config.ok
+    ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })
+    : [];
+  const writes = [
+    ...answers,
+    ...decide({ snapshot, config, now }).filter((action) => action.kind !== 'render-status'),
+  ];
   // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
   // each `act` tells the budget, from the build it acts on.
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
@@ -253,13 +241,12 @@ export async function reconcileBuild(
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   // What GitHub is finishing for the build sets its next look: no build waits on an event.
-  const awaited = awaitedNext({
+  const { look, byRuns } = lookAfter({
     snapshot: seen,
     config,
     outcomes: [...outcomes, ...renderOutcomes],
     now,
   });
-  const look = awaited ? lookAgainOf(awaited) : null;
   const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
   // A read whose writes all went stands for the build, for a run's completion to be judged by.
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
@@ -273,8 +260,7 @@ export async function reconcileBuild(
           view: JSON.stringify(view),
           settled: later.settled,
           runsSince: observed.runsSince,
-          // A session settling (decide's own look) is no run the listing shows.
-          awaitsRun: awaited?.run === true && !all.some(isSettling),
+          awaitsRun: byRuns,
           // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
           asked: after.flatMap((action) =>
             action.kind === 'render-status' ? [] : [JSON.stringify(action)],
@@ -392,45 +378,6 @@ function noteMembers({
  */
 export function existsOnGitHub(snapshot: BuildSnapshot): boolean {
   return snapshot.integration !== null || snapshot.statusComment !== null;
-}
-
-/** Replies once to each comment whose commands cannot apply to the build as it stands. */
-async function answerCommands(
-  ctx: RepoContext,
-  {
-    snapshot,
-    config,
-    now,
-    answers,
-  }: { snapshot: BuildSnapshot; config: Config; now: string; answers: CommandAnswer[] },
-): Promise<void> {
-  for (const answer of answers) {
-    // Judged as the build stood when the comment was written, not when this reconcile runs.
-    const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
-    const judged = { commands: answer.commands, snapshot, config, now, ...(at ? { at } : {}) };
-    const problems = checkCommands(judged);
-    const queued = queuedSteers(judged).filter(
-      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`)),
-    );
-    if (queued.length > 0) {
-      await ensureNote(ctx, {
-        number: answer.number,
-        key: `queued-${answer.commentId}`,
-        body: renderSteersQueued(queued),
-      });
-    }
-    if (problems.length === 0) continue;
-    await ensureNote(ctx, {
-      number: answer.number,
-      key: `answer-${answer.commentId}`,
-      body: renderCommandErrors(problems),
-    });
-  }
-}
-
-/** A look `decide` asked for a session's writes to settle (a `nextLook` names what it awaits). */
-function isSettling(outcome: ActOutcome): boolean {
-  return outcome.result === 'deferred' && outcome.action.kind === 'look-again' && !outcome.detail;
 }
 
 function summarize(outcomes: ActOutcome[]): string[] {

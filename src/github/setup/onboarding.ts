@@ -46,14 +46,17 @@ export function startOnboarding(
 }
 
 /**
- * For the reconciler, when a build's workflow is missing. A failure here must
+ * For the reconciler, when a build's workflow is missing (its requests counted
+ * as onboarding's, 'setup'). A failure here must
  * not keep the status comment from saying what is missing, so it is logged
  * and the status goes without the link.
  */
 export function setupPullHook(templates: SetupTemplates, log: OnboardingLog): SetupPullHook {
   return async (ctx, defaultBranch, labelledAt = null, reconcileLog = log) => {
     try {
-      return await ensureSetupPull(ctx, { defaultBranch, templates, labelledAt });
+      return await withReason('setup', () =>
+        ensureSetupPull(ctx, { defaultBranch, templates, labelledAt }),
+      );
     } catch (error) {
       reconcileLog.warn(
         { err: error, repository: `${ctx.owner}/${ctx.repo}` },
