@@ -54735,8 +54735,21 @@ function listedRuns(data) {
     ...run2.actor ? { actor: { login: run2.actor.login } } : {}
   }));
 }
-async function listWindow(ctx, { from, to, freshFrom }) {
-  const runs = await conditionalReads.paginate(ctx.octokit, {
+async function listWindow(ctx, first) {
+  const listed = [];
+  for (let windows = [first]; windows.length > 0; ) {
+    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
+    windows = windows.flatMap((window2, index) => {
+      const runs = lists[index] ?? [];
+      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
+      listed.push(...runs);
+      return [];
+    });
+  }
+  return listed;
+}
+function listOnce(ctx, { from, to, freshFrom }) {
+  return conditionalReads.paginate(ctx.octokit, {
     route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
     params: {
       owner: ctx.owner,
@@ -54749,7 +54762,8 @@ async function listWindow(ctx, { from, to, freshFrom }) {
     pick: listedRuns,
     ...freshFrom === void 0 ? {} : { freshFrom }
   });
-  if (runs.length < RUNS_SEARCH_MAX) return runs;
+}
+function halvesOf({ from, to }, runs) {
   const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
   if (end - from < 2e3) {
     throw new Error(
@@ -54757,11 +54771,10 @@ async function listWindow(ctx, { from, to, freshFrom }) {
     );
   }
   const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  const halves = await Promise.all([
-    listWindow(ctx, { from, to: middle }),
-    listWindow(ctx, { from: middle + 1e3, to: to === null ? null : end })
-  ]);
-  return halves.flat();
+  return [
+    { from, to: middle },
+    { from: middle + 1e3, to: to === null ? null : end }
+  ];
 }
 var RUNS_SEARCH_MAX = 1e3;
 function isoSecond(ms) {
@@ -58791,8 +58804,17 @@ function headPushedAt(runs, worker) {
 
 // src/github/reconcile/next-look.ts
 function nextLook(asked) {
+  return lookAfter(asked).look;
+}
+function lookAfter(asked) {
   const soonest3 = awaitedNext(asked);
-  return soonest3 ? lookAgainOf(soonest3) : null;
+  return {
+    look: soonest3 ? lookAgainOf(soonest3) : null,
+    byRuns: soonest3?.run === true && !asked.outcomes.some(isSettling)
+  };
+}
+function isSettling(outcome) {
+  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
 }
 function lookAgainOf(soonest3) {
   const inMs = Math.max(1, Math.round(soonest3.inMs));
@@ -59152,6 +59174,31 @@ function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
 }
 
 // src/core/decide/check-commands.ts
+function commandAnswers({
+  answers,
+  snapshot,
+  config: config3,
+  now
+}) {
+  return answers.flatMap((answer) => {
+    const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
+    const judged = { commands: answer.commands, snapshot, config: config3, now, ...at ? { at } : {} };
+    const problems = checkCommands(judged);
+    const queued = queuedSteers(judged).filter(
+      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`))
+    );
+    const reply2 = (kind, body) => ({
+      kind: "comment",
+      number: answer.number,
+      key: `${kind}-${answer.commentId}`,
+      body
+    });
+    return [
+      ...queued.length > 0 ? [reply2("queued", renderSteersQueued(queued))] : [],
+      ...problems.length > 0 ? [reply2("answer", renderCommandErrors(problems))] : []
+    ];
+  });
+}
 function checkCommands({
   commands,
   snapshot,
@@ -60963,7 +61010,25 @@ function entryOf(info) {
   return { author: info.author, text: commandText(info.command), at: info.createdAt };
 }
 
-// src/github/observe/read-repo-usage.ts
+// src/github/observe/day-spend.ts
+async function readDaySpend(ctx, {
+  now,
+  repoCap,
+  installationCapUsd
+}) {
+  const spend = { forged: [] };
+  if (repoCap) {
+    const day = await readRepoUsage(ctx, now);
+    spend.repoUsage = day.records;
+    spend.forged.push(...day.forged);
+  }
+  if (installationCapUsd) {
+    const day = await readInstallationUsage(ctx, now);
+    spend.installationUsage = { capUsd: installationCapUsd, records: day.records };
+    spend.forged.push(...day.forged);
+  }
+  return spend;
+}
 var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
 async function readRepoUsage(ctx, now) {
   const repository = `${ctx.owner}/${ctx.repo}`;
@@ -60992,8 +61057,6 @@ async function readRepoUsage(ctx, now) {
 function runIdOf(name) {
   return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
 }
-
-// src/github/observe/installation-usage.ts
 var INSTALLATION_DAY_TTL_MS = 6e4;
 var REPOS_AT_ONCE = 4;
 var reads = remembered(/* @__PURE__ */ new Map());
@@ -61041,26 +61104,6 @@ async function readAll(ctx, now) {
     }
   }
   return all;
-}
-
-// src/github/observe/read-day-spend.ts
-async function readDaySpend(ctx, {
-  now,
-  repoCap,
-  installationCapUsd
-}) {
-  const spend = { forged: [] };
-  if (repoCap) {
-    const day = await readRepoUsage(ctx, now);
-    spend.repoUsage = day.records;
-    spend.forged.push(...day.forged);
-  }
-  if (installationCapUsd) {
-    const day = await readInstallationUsage(ctx, now);
-    spend.installationUsage = { capUsd: installationCapUsd, records: day.records };
-    spend.forged.push(...day.forged);
-  }
-  return spend;
 }
 
 // src/github/change-set/act-set.ts
@@ -61715,29 +61758,25 @@ async function reconcileBuild(ctx, request2) {
   const setupPull = request2.setupPull;
   const snapshot = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
     ...observed.snapshot,
-    setupPull: await withReason("setup", async () => {
-      const label = config3.ok ? config3.config.label : "orchestrate";
-      const labelledAt = labelledAtByWriter({ snapshot: observed.snapshot, label });
-      return setupPull(ctx, defaultBranch, labelledAt, log);
-    })
+    setupPull: await setupPull(
+      ctx,
+      defaultBranch,
+      labelledAtByWriter({
+        snapshot: observed.snapshot,
+        label: config3.ok ? config3.config.label : "orchestrate"
+      }),
+      log
+    )
   };
   await withReason(
     "status-edit",
     () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
   );
-  if (config3.ok)
-    await withReason(
-      "notice",
-      () => answerCommands(ctx, {
-        snapshot,
-        config: config3.config,
-        now,
-        answers: request2.answers ?? []
-      })
-    );
-  const writes = decide({ snapshot, config: config3, now }).filter(
-    (action) => action.kind !== "render-status"
-  );
+  const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
+  const writes = [
+    ...answers,
+    ...decide({ snapshot, config: config3, now }).filter((action) => action.kind !== "render-status")
+  ];
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const key = buildKey(ctx, build);
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
@@ -61762,13 +61801,12 @@ async function reconcileBuild(ctx, request2) {
     ...budget,
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
-  const awaited = awaitedNext({
+  const { look, byRuns } = lookAfter({
     snapshot: seen,
     config: config3,
     outcomes: [...outcomes, ...renderOutcomes],
     now
   });
-  const look = awaited ? lookAgainOf(awaited) : null;
   const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some((outcome) => outcome.result === "failed");
@@ -61780,8 +61818,7 @@ async function reconcileBuild(ctx, request2) {
       view: JSON.stringify(view),
       settled: later.settled,
       runsSince: observed.runsSince,
-      // A session settling (decide's own look) is no run the listing shows.
-      awaitsRun: awaited?.run === true && !all.some(isSettling),
+      awaitsRun: byRuns,
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
         (action) => action.kind === "render-status" ? [] : [JSON.stringify(action)]
@@ -61864,37 +61901,6 @@ function noteMembers({
 }
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
-}
-async function answerCommands(ctx, {
-  snapshot,
-  config: config3,
-  now,
-  answers
-}) {
-  for (const answer of answers) {
-    const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
-    const judged = { commands: answer.commands, snapshot, config: config3, now, ...at ? { at } : {} };
-    const problems = checkCommands(judged);
-    const queued = queuedSteers(judged).filter(
-      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`))
-    );
-    if (queued.length > 0) {
-      await ensureNote(ctx, {
-        number: answer.number,
-        key: `queued-${answer.commentId}`,
-        body: renderSteersQueued(queued)
-      });
-    }
-    if (problems.length === 0) continue;
-    await ensureNote(ctx, {
-      number: answer.number,
-      key: `answer-${answer.commentId}`,
-      body: renderCommandErrors(problems)
-    });
-  }
-}
-function isSettling(outcome) {
-  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
 }
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
