@@ -1,19 +1,21 @@
-// `npm run chaos -- --runs 100 [--from 1] [--concurrency 2] [--replicas 2]`: plays
+// `npm run chaos -- --runs 100 [--from 1] [--concurrency 2] [--replicas 2] [--model-ms 0]`: plays
 // the diamond build under seeded faults (sim/chaos/run-chaos.ts), once per seed,
 // with that many app processes sharing one Redis, and prints per seed the
 // invariants that failed and its time ÷ the same build's without faults (the
 // issue's bound: 1.2), then a summary line with the seeds past it. Exit code 1
 // when any run violated an invariant, did not complete, or took over 1.2 times
-// the fault-free build.
+// the fault-free build. `--model-ms` makes each model request take that long
+// (a turn's length), so the build's sessions take time as real ones do.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChaosResult, runChaos } from '../sim/chaos/run-chaos.js';
 
-function option(name: string, fallback: number): number {
+function option(name: string, fallback: number, least = 1): number {
   const index = process.argv.indexOf(`--${name}`);
   const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive integer`);
+  if (!Number.isInteger(value) || value < least)
+    throw new Error(`--${name} takes a whole number of at least ${least}`);
   return value;
 }
 
@@ -21,6 +23,7 @@ const runs = option('runs', 10);
 const from = option('from', 1);
 const concurrency = option('concurrency', 2);
 const replicas = option('replicas', 2);
+const modelMs = option('model-ms', 0, 0);
 const verbose = process.argv.includes('--verbose');
 // The demo's pace: a simulation only (never against GitHub); the app's log at info, so a seed
 // that breaks an invariant leaves every reconcile and look of its replicas to read.
@@ -42,7 +45,7 @@ let faultFree = 0;
 
 async function worker(): Promise<void> {
   for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
-    const result = await runChaos({ seed, appEnv, replicas }).catch(
+    const result = await runChaos({ seed, appEnv, replicas, modelMs }).catch(
       (error: unknown): ChaosResult => ({
         seed: seed as number,
         completed: false,
@@ -74,7 +77,7 @@ async function worker(): Promise<void> {
 // The same build without faults, once, at the same concurrency: what each seed's time is against.
 const clean = await Promise.all(
   Array.from({ length: concurrency }, (_, i) =>
-    runChaos({ seed: i + 1, appEnv, replicas, faults: false }),
+    runChaos({ seed: i + 1, appEnv, replicas, modelMs, faults: false }),
   ),
 );
 faultFree = Math.max(...clean.map((one) => one.seconds));

@@ -400,6 +400,19 @@ export function lastToolResults(
  * script sees them (the SDK retries them), as Anthropic does on a busy day.
  * `random` is a seeded source in [0, 1), such as the simulator's `Faults`.
  */
+/**
+ * Answers each request `ms` later than `respond` would: the length of a
+ * model's turn, so that a scripted session takes about as long as its turns
+ * would on the API (the chaos campaign's `--model-ms`).
+ */
+export function slowly(respond: Respond, ms: number): Respond {
+  if (ms <= 0) return respond;
+  return async (request, index) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return respond(request, index);
+  };
+}
+
 export function overloadSome(
   respond: Respond,
   { rate, random }: { rate: number; random: () => number },

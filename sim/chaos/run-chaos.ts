@@ -1,6 +1,6 @@
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { MAINTAINER, type Simulation, startSimulation } from '../e2e.js';
-import { overloadSome } from '../fake-anthropic.js';
+import { overloadSome, slowly } from '../fake-anthropic.js';
 import { startRedisServer } from '../redis-server.js';
 import {
   diamondScenario,
@@ -57,6 +57,7 @@ export async function runChaos({
   prepare,
   replicas = 2,
   faults = true,
+  modelMs = 0,
 }: {
   seed: number;
   timeoutMs?: number;
@@ -65,19 +66,22 @@ export async function runChaos({
   replicas?: number;
   /** With faults (the default); without, the same build's fault-free time to compare with. */
   faults?: boolean;
+  /** How long each model request takes to answer (a turn's length); default 0, at once. */
+  modelMs?: number;
   /** Arms targeted faults once the simulation runs. */
   prepare?: (sim: Simulation) => void;
 }): Promise<ChaosResult> {
   const started = Date.now();
   const modelFaults = new Faults({ seed: seed * 7919 + 1 });
-  const model = overloadSome(createScriptedModel(diamondScenario({})), {
+  const scripted = () => slowly(createScriptedModel(diamondScenario({})), modelMs);
+  const model = overloadSome(scripted(), {
     rate: OVERLOAD_RATE,
     random: () => modelFaults.random(),
   });
   // The replicas share GitHub's limits, their leases and looks through one Redis (REDIS_URL).
   const redis = replicas > 1 ? await startRedisServer() : null;
   const sim = await startSimulation({
-    respond: faults ? model : createScriptedModel(diamondScenario({})),
+    respond: faults ? model : scripted(),
     setup: setUpWidgets,
     parallel: 2,
     replicas,
@@ -90,7 +94,12 @@ export async function runChaos({
   let diagnostics = '';
   try {
     try {
-      await playBuild({ sim, issue: GREETING_ISSUE, retries: 0, timeoutMs });
+      await playBuild({
+        sim,
+        issue: GREETING_ISSUE,
+        retries: 0,
+        timeoutMs: timeoutMs + 60 * modelMs,
+      });
       completed = true;
     } catch (error) {
       diagnostics = error instanceof Error ? error.message : String(error);
