@@ -23,6 +23,15 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       [makeRun({ role: 'review', status: 'queued', conclusion: null, createdAt: ago(0) })],
       LOOK_MIN_MS,
     ],
+    // None of its role has ended, a plan has (in 3 minutes): the quickest role's length and its grace.
+    [
+      'a review just dispatched, none before it, after a plan of 3 minutes',
+      [
+        planRun({ createdAt: ago(103), updatedAt: ago(100) }),
+        makeRun({ role: 'review', status: 'queued', conclusion: null, createdAt: ago(0) }),
+      ],
+      3 * MINUTE + 3 * MINUTE * LOOK_GRACE_SHARE,
+    ],
     [
       'a review 4 minutes in, none before it',
       [makeRun({ role: 'review', status: 'in_progress', conclusion: null, createdAt: ago(4) })],

@@ -11,7 +11,8 @@ import type { NormalSnapshot, TimedRun } from './snapshot.js';
  * an event only makes it sooner (the work queue's "requeue after").
  *
  * A run should be done after as long as the build's runs of its role took
- * (the median of those that succeeded), and is looked at a grace later
+ * (the median of those that succeeded; before any has ended, the quickest
+ * role's: `typicalRunMs`), and is looked at a grace later
  * (`LOOK_GRACE_SHARE`), so that its completion, which usually comes, comes first; once
  * past that, or with none to go by, it is looked at again when it has run as
  * long again as so far, between `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost
@@ -106,14 +107,32 @@ export function expectedEnd({
   return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
 }
 
-/** How long the build's successful runs of `role` took, the median; null when none has ended. */
+/**
+ * How long a run of `role` is expected to take: the median of the build's
+ * successful runs of that role; before any has ended, the shortest such median
+ * of another role (every session pays for its runner, its checkout and its
+ * publish, so none is expected sooner than the quickest role's); null when no
+ * run of the build has ended. A role's first run is so looked at after the
+ * quickest role's length and its grace, not from its first seconds on, when
+ * each look would find only that GitHub created and started it.
+ */
 export function typicalRunMs(runs: TimedRun[], role: SessionRole): number | null {
+  const own = medianLength(runs.filter((run) => run.role === role));
+  if (own !== null) return own;
+  const others = [...new Set(runs.map((run) => run.role))].flatMap((other) => {
+    const length = medianLength(runs.filter((run) => run.role === other));
+    return length === null ? [] : [length];
+  });
+  return others.length > 0 ? Math.min(...others) : null;
+}
+
+/** The median length of `runs` that succeeded; null when none has. */
+function medianLength(runs: TimedRun[]): number | null {
   const lengths = runs
-    .filter((run) => run.role === role && run.conclusion === 'success')
+    .filter((run) => run.conclusion === 'success')
     .map((run) => run.updatedMs - run.createdMs)
     .filter((ms) => ms > 0)
     .sort((a, b) => a - b);
-  if (lengths.length === 0) return null;
   return lengths[Math.floor(lengths.length / 2)] ?? null;
 }
 
