@@ -58793,8 +58793,16 @@ function expectedEnd({
   return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
 }
 function typicalRunMs(runs, role) {
-  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
-  if (lengths.length === 0) return null;
+  const own2 = medianLength(runs.filter((run2) => run2.role === role));
+  if (own2 !== null) return own2;
+  const others = [...new Set(runs.map((run2) => run2.role))].flatMap((other) => {
+    const length = medianLength(runs.filter((run2) => run2.role === other));
+    return length === null ? [] : [length];
+  });
+  return others.length > 0 ? Math.min(...others) : null;
+}
+function medianLength(runs) {
+  const lengths = runs.filter((run2) => run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
   return lengths[Math.floor(lengths.length / 2)] ?? null;
 }
 function headPushedAt(runs, worker) {
