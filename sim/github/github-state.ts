@@ -279,22 +279,65 @@ export abstract class GitHubState {
   /**
    * Mints an installation token, as `POST /app/installations/{id}/access_tokens`
    * does: with the app's permissions when none are asked, else with those
-   * asked, which must be within the app's (GitHub answers 422 otherwise).
+   * asked, which must be within the app's; for the repositories named, which
+   * must all be the installation's. GitHub answers 422 to either refusal: "The
+   * installation access token cannot be granted access to repositories that the
+   * installation was not granted access to", nor "permissions that the app was
+   * not granted" (https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app,
+   * whose responses list 422), with the messages below.
    */
   mintToken(
     asked?: Grants,
     scope?: { names?: string[]; ids?: number[] },
-  ): { token: string; permissions: Grants } | { exceeding: string[] } {
+  ): { token: string; permissions: Grants } | { refused: string } {
     if (asked === undefined && scope === undefined) {
       return { token: installationToken(this.installationId), permissions: this.appPermissions };
     }
     const over = exceeding(asked ?? {}, this.appPermissions);
-    if (over.length > 0) return { exceeding: over };
+    if (over.length > 0)
+      return {
+        refused: `The permissions requested are not granted to this installation: ${over.join(', ')}`,
+      };
+    if (scope && !this.#coversInstallation(scope))
+      return {
+        refused:
+          'There is at least one repository that does not exist or is not accessible to the parent installation.',
+      };
     const token = installationToken(this.installationId, ++this.#narrowed);
     const permissions = asked ? { metadata: 'read' as Access, ...asked } : this.appPermissions;
     this.tokens.set(token, permissions);
     if (scope) this.tokenScopes.set(token, scope);
     return { token, permissions };
+  }
+
+  /** The repositories the app is installed on in this installation: this one and its peers. */
+  get installationRepositories(): GitHubState[] {
+    return [this, ...this.installationPeers].filter((one) => one.installed);
+  }
+
+  /** Whether every repository a mint names (by name in the account, or by id) is the installation's. */
+  #coversInstallation(scope: { names?: string[]; ids?: number[] }): boolean {
+    const installed = this.installationRepositories;
+    return (
+      (scope.names ?? []).every((name) =>
+        installed.some((one) => one.repo.toLowerCase() === name.toLowerCase()),
+      ) && (scope.ids ?? []).every((id) => installed.some((one) => one.repositoryId === id))
+    );
+  }
+
+  /**
+   * The repositories of the installation a request's token may see: those a
+   * token was minted for, when it was minted for some; every one otherwise (the
+   * app's own installation token, a token minted with no repository named).
+   */
+  repositoriesOfRequest(request: ApiRequest): GitHubState[] {
+    const credential = credentialIn(request.headers);
+    const installed = this.installationRepositories;
+    for (const one of [this, ...this.installationPeers]) {
+      const scope = credential === null ? undefined : one.tokenScopes.get(credential);
+      if (scope) return installed.filter((repo) => inScope(repo, scope));
+    }
+    return installed;
   }
 
   /**
@@ -308,18 +351,18 @@ export abstract class GitHubState {
       const grants = one.tokens.get(credential);
       if (!grants) continue;
       const scope = one.tokenScopes.get(credential);
-      const here =
-        !scope ||
-        (scope.names ?? []).some((name) => name.toLowerCase() === this.repo.toLowerCase()) ||
-        (scope.ids ?? []).includes(this.repositoryId);
-      return here ? grants : {};
+      return !scope || inScope(this, scope) ? grants : {};
     }
     return undefined;
   }
 
-  /** Whether a request's token is a narrowed one of the installation minted for other repositories only. */
+  /**
+   * Whether a request's token is a narrowed one of the installation minted for
+   * other repositories only. The token's own routes (`/installation/…`: its
+   * repositories, its revocation) name no repository.
+   */
   outOfScope(request: ApiRequest): boolean {
-    if (!this.checkPermissions) return false;
+    if (!this.checkPermissions || request.path.startsWith('/installation/')) return false;
     const credential = credentialIn(request.headers);
     const grants = credential === null ? undefined : this.#narrowedHere(credential);
     return grants !== undefined && Object.keys(grants).length === 0;
@@ -716,4 +759,12 @@ export abstract class GitHubState {
 export function credentialIn(headers: Record<string, string>): string | null {
   const [scheme = '', value = ''] = (headers.authorization ?? '').trim().split(/\s+/, 2);
   return /^(token|bearer)$/i.test(scheme) && value ? value : null;
+}
+
+/** Whether a narrowed token's repositories (by name in the account, or by id) include `repo`. */
+function inScope(repo: GitHubState, scope: { names?: string[]; ids?: number[] }): boolean {
+  return (
+    (scope.names ?? []).some((name) => name.toLowerCase() === repo.repo.toLowerCase()) ||
+    (scope.ids ?? []).includes(repo.repositoryId)
+  );
 }
