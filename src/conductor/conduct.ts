@@ -53,6 +53,7 @@ export async function conduct({
   fetch = globalThis.fetch,
   mask,
   Octokit,
+  patienceMs = PATIENCE_MS,
 }: {
   env: ConductEnv;
   event: { name: string; payload: Record<string, unknown> };
@@ -61,6 +62,8 @@ export async function conduct({
   mask: (secret: string) => void;
   /** The app's Octokit class (tests turn its retries and pacing off); default Baton's, paced by runs. */
   Octokit?: typeof BatonOctokit;
+  /** How long the job waits for a reconcile it scheduled; default `PATIENCE_MS`. */
+  patienceMs?: number;
 }): Promise<number> {
   const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
   const repository = env.GITHUB_REPOSITORY ?? '';
@@ -87,13 +90,16 @@ export async function conduct({
     statusPacer: createStatusPacer({
       intervalMs: 0,
       // The job waits for what it scheduled, as a process that lives on would let it run.
-      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
+      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, patienceMs)),
     }),
-    // The job waits for a session to settle or a failed write's next try, within its patience;
-    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    // The job waits for a session to settle or a failed write's next try, when it falls within
+    // its patience; work GitHub is finishing comes with its own event, which starts a job of its
+    // own, and a reconcile GitHub keeps failing (5, 20, 80 s apart, then 320) is left to the next
+    // event or the hourly run once its next try is further off, rather than tried every 90 s for
+    // as long as the job may run.
     looks: createLookSchedule({
-      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
-      takes: (next) => !next.awaited,
+      setTimer: (run, ms) => trackTimer(timers, run, ms),
+      takes: (next) => !next.awaited && next.ms <= patienceMs,
     }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: new Map() },
   };

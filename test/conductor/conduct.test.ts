@@ -26,7 +26,7 @@ mountEachTest((mounted) => {
 /** Runs the conduct job for one event, as the conductor workflow does; answers its exit code and log. */
 async function run(
   event: { name: string; payload: Record<string, unknown> },
-  key = KEY,
+  { key = KEY, patienceMs }: { key?: string; patienceMs?: number } = {},
 ): Promise<{ code: number; log: string }> {
   const log = captureLog('info');
   const code = await conduct({
@@ -42,6 +42,7 @@ async function run(
     log: log.log,
     mask: () => {},
     Octokit: testOctokit(),
+    ...(patienceMs === undefined ? {} : { patienceMs }),
   });
   return { code, log: log.text() };
 }
@@ -77,13 +78,30 @@ describe('the conduct job', () => {
   it('says which secret to fix when GitHub refuses the key, and writes nothing', async () => {
     const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
 
-    const { code, log } = await run(labelled(issue), generateAppKey());
+    const { code, log } = await run(labelled(issue), { key: generateAppKey() });
 
     expect(code).toBe(2);
     expect(log).toContain('could not act as the app');
     expect(log).toContain('A JSON web token could not be decoded');
     expect(gh.runs).toEqual([]);
     expect(gh.comments).toEqual([]);
+  });
+
+  it('ends when the next try of a reconcile GitHub failed is further off than its patience', async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+    // GitHub fails every read of the build for a while; a retry is 5 s away, past a patience of 1 s.
+    for (let i = 0; i < 20; i++)
+      gh.faults.push({
+        route: 'POST /graphql',
+        response: { status: 502, body: { message: 'Bad' } },
+      });
+
+    const { code, log } = await run(labelled(issue), { patienceMs: 1_000 });
+
+    expect(code).toBe(1);
+    expect(log).toContain('reconcile failed; the next event or the hourly run tries again');
+    expect(gh.log.filter((entry) => entry.route === 'POST /graphql')).toHaveLength(1);
+    expect(gh.runs).toEqual([]);
   });
 
   it('looks at every open build on the hourly run', async () => {
