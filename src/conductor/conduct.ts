@@ -24,7 +24,7 @@ import { findOpenBuilds } from '../github/reconcile/resync.js';
 import { wireBuildEvents } from '../github/reconcile/wire-events.js';
 import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';
-import { createRunsBudget, type ListedRun, listRecentRuns } from './recent-writes.js';
+import { createRunsBudget, type ListedRun, listInstallationRuns } from './recent-writes.js';
 
 /** What the conduct job reads: Actions' own variables, and the app's id and key. */
 export interface ConductEnv {
@@ -114,35 +114,32 @@ export async function conduct({
     baseUrl: apiUrl,
     log,
   });
-  const [owner = '', repo = ''] = repository.split('/');
+  const client = (token: string) =>
+    new Probot({
+      githubToken: token,
+      Octokit: Octokit ?? batonOctokitWith(pacing),
+      baseUrl: apiUrl,
+      log,
+    }).auth();
   // A change set acts in several repositories: a token for each, minted when first needed.
   const others = new Map<string, Promise<RepoContext['octokit']>>();
   deps.octokitFor = (name) => {
     const key = name.toLowerCase();
     const known = others.get(key);
     if (known) return known;
-    const made = credentials.mint(name).then((token) =>
-      new Probot({
-        githubToken: token,
-        Octokit: Octokit ?? batonOctokitWith(pacing),
-        baseUrl: apiUrl,
-        log,
-      }).auth(),
-    );
+    const made = credentials.mint(name).then(client);
     others.set(key, made);
     return made;
   };
-  // The installation's writes: the runs of this repository and of every other one the job acted in.
-  listRuns = async () => {
-    const here = await listRecentRuns(await probot.auth(), { owner, repo });
-    const there = await Promise.all(
-      [...others].map(async ([name, octokit]) => {
-        const [o = '', r = ''] = name.split('/');
-        return listRecentRuns(await octokit, { owner: o, repo: r });
-      }),
-    );
-    return [...here, ...there.flat()];
+  // What sees the whole installation, read-only: its repositories (a change set's), and their runs.
+  let reader: Promise<RepoContext['octokit']> | null = null;
+  const installationReader = () => {
+    reader ??= credentials.mintReader().then(client);
+    return reader;
   };
+  deps.installationReader = installationReader;
+  // The installation's writes: the session runs of every one of its repositories.
+  listRuns = async () => listInstallationRuns(await installationReader());
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);
@@ -173,6 +170,7 @@ async function dispatch({
       repo,
       botLogin: await deps.botLogin(),
       ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
+      ...(deps.installationReader ? { installationReader: deps.installationReader } : {}),
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue = Number((event.payload.inputs as { issue?: unknown } | undefined)?.issue);
@@ -230,6 +228,16 @@ function trackTimer(timers: Set<Promise<void>>, run: () => void, ms: number): ()
   };
 }
 
+/**
+ * The installation reader's permissions. A token minted with no repository
+ * named reaches every repository the installation was granted
+ * (https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app),
+ * and lists them all, where the job's own token, minted for its repository,
+ * lists that one alone; so it holds no more than it reads with: `metadata`
+ * (the list) and `actions: read` (each one's session runs, for the pacing).
+ */
+const READER_PERMISSIONS = { metadata: 'read', actions: 'read' } as const;
+
 type Credentials =
   | {
       ok: true;
@@ -237,6 +245,8 @@ type Credentials =
       botLogin: string;
       /** A token for another repository of the same installation (a change set's). */
       mint(repository: string): Promise<string>;
+      /** A read-only token on every repository of the installation (`READER_PERMISSIONS`). */
+      mintReader(): Promise<string>;
     }
   | { ok: false; message: string };
 
@@ -297,6 +307,16 @@ async function mintConductorToken({
       botLogin: await app.botLogin(),
       mint: async (other) =>
         (await app.mintToken({ installationId, repositoryId: null, repository: other })).token,
+      mintReader: async () =>
+        (
+          await app.mintToken({
+            installationId,
+            repositoryId: null,
+            repository,
+            permissions: READER_PERMISSIONS,
+            repositories: [],
+          })
+        ).token,
     };
   } catch (error) {
     return {

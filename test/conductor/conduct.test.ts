@@ -11,14 +11,21 @@ import { captureLog } from '../support/captured-log.js';
 
 const KEY = generateAppKey();
 
-/** A repository with Baton set up, whose GitHub knows the app by KEY. */
+/**
+ * A repository with Baton set up, whose GitHub knows the app by KEY, and
+ * another of its installation with Baton too (`lib`).
+ */
 function repo(): FakeGitHub {
-  const gh = installedRepo(tickingClock());
+  const now = tickingClock();
+  const gh = installedRepo(now);
   gh.appPublicKey = createPublicKey(KEY);
+  lib = installedRepo(now, { repo: 'lib', repositoryId: 2 });
+  gh.installationPeers.push(lib);
   return gh;
 }
 
 let gh: FakeGitHub;
+let lib: FakeGitHub;
 mountEachTest((mounted) => {
   gh = mounted;
 }, repo);
@@ -26,9 +33,20 @@ mountEachTest((mounted) => {
 /** Runs the conduct job for one event, as the conductor workflow does; answers its exit code and log. */
 async function run(
   event: { name: string; payload: Record<string, unknown> },
-  { key = KEY, patienceMs }: { key?: string; patienceMs?: number } = {},
+  {
+    key = KEY,
+    patienceMs,
+    paced = false,
+  }: {
+    key?: string;
+    patienceMs?: number;
+    /** With Baton's own Octokit, paced by the installation's runs (writes not spaced here). */
+    paced?: boolean;
+  } = {},
 ): Promise<{ code: number; log: string }> {
   const log = captureLog('info');
+  const spacing = process.env.BATON_WRITE_SPACING_MS;
+  if (paced) process.env.BATON_WRITE_SPACING_MS = '0';
   const code = await conduct({
     env: {
       BATON_APP_ID: '1',
@@ -41,8 +59,11 @@ async function run(
     event,
     log: log.log,
     mask: () => {},
-    Octokit: testOctokit(),
+    ...(paced ? {} : { Octokit: testOctokit() }),
     ...(patienceMs === undefined ? {} : { patienceMs }),
+  }).finally(() => {
+    if (spacing === undefined) delete process.env.BATON_WRITE_SPACING_MS;
+    else process.env.BATON_WRITE_SPACING_MS = spacing;
   });
   return { code, log: log.text() };
 }
@@ -73,6 +94,26 @@ describe('the conduct job', () => {
     const minted = gh.log.filter((entry) => entry.route.endsWith('/access_tokens'));
     expect(minted.map((entry) => entry.body)).toEqual([{ repository_ids: [gh.repositoryId] }]);
     expect(minted.map((entry) => entry.status)).toEqual([201]);
+  });
+
+  it("paces by the session runs of every repository of the installation, read with a read-only token of the installation's", async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+
+    const { code } = await run(labelled(issue), { paced: true });
+
+    expect(code).toBe(0);
+    const minted = gh.log.filter((entry) => entry.route.endsWith('/access_tokens'));
+    expect(minted.map((entry) => entry.body)).toEqual([
+      { repository_ids: [gh.repositoryId] },
+      { permissions: { metadata: 'read', actions: 'read' } },
+    ]);
+    // The other repository's runs were listed too, though the job did nothing there.
+    const listings = (one: FakeGitHub) =>
+      one.log
+        .filter((entry) => entry.route.endsWith('/workflows/{workflow_id}/runs'))
+        .map((entry) => entry.status);
+    expect(listings(gh)).toContain(200);
+    expect(listings(lib)).toContain(200);
   });
 
   it('says which secret to fix when GitHub refuses the key, and writes nothing', async () => {

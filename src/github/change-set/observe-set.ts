@@ -103,10 +103,17 @@ export async function observeSet(
 
 /**
  * The installation's repositories, by lower-case name, asked conditionally
- * (a 304 is not counted): what it lists is what the app is installed on.
+ * (a 304 is not counted): what it lists is what the app is installed on. A
+ * token minted for some repositories lists those alone (GitHub's "List
+ * repositories accessible to the app installation" lists the token's, and a
+ * token minted with `repositories` can access those only:
+ * https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app),
+ * so it is asked with the installation's reader where this context's token is
+ * one repository's (the conductor's).
  */
 async function installationRepositories(ctx: RepoContext): Promise<Map<string, Listed>> {
-  const listed = await conditionalReads.paginate(ctx.octokit, {
+  const octokit = ctx.installationReader ? await ctx.installationReader() : ctx.octokit;
+  const listed = await conditionalReads.paginate(octokit, {
     route: 'GET /installation/repositories',
     params: { per_page: 100 },
     // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.

@@ -18,6 +18,13 @@ export interface RepoContext {
    * this client, which as the app's installation token covers every repository of it.
    */
   octokitFor?: (repository: string) => Promise<Octokit>;
+  /**
+   * A read-only client that sees every repository of the installation (lists
+   * them and their runs), where this one's token was minted for its own
+   * repository alone (the conductor's). Absent: this client, which as the
+   * app's installation token sees them all.
+   */
+  installationReader?: () => Promise<Octokit>;
 }
 
 /** The context of another repository of the same installation (a change set's, docs/change-sets.md). */

@@ -99,6 +99,8 @@ export interface HandlerDeps {
    * only its own (the conductor's, docs/serverless.md): a change set acts in several.
    */
   octokitFor?: RepoContext['octokitFor'];
+  /** The installation's read-only client, where an event's client sees only its own repository. */
+  installationReader?: RepoContext['installationReader'];
 }
 
 /**
@@ -135,6 +137,7 @@ export async function repoContext(context: EventContext, deps: HandlerDeps): Pro
     botLogin: await deps.botLogin(),
     ...(installationId ? { installationId } : {}),
     ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
+    ...(deps.installationReader ? { installationReader: deps.installationReader } : {}),
   };
 }
 
