@@ -7,7 +7,10 @@
 // cross-repository dependencies whose reports the app carries across. The
 // maintainer then merges the final pull requests; the client's, pressed too
 // early, is refused by its pending `baton/change-set`. `/rollback` opens the
-// reverts, the client's first.
+// reverts, the client's first. With nothing hosted, GitHub lists an
+// installation's repositories to a token as those it was minted for; and a
+// set that lists a repository the app is not installed on says so on the
+// issue and ends its conductor's job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import {
@@ -22,10 +25,13 @@ import type { SimPull } from '../../sim/github/records.js';
 import {
   CHANGE_SET_ISSUE,
   changeSetScenario,
+  NOT_INSTALLED,
   SET_REPOSITORIES,
   setUpClient,
   setUpLib,
   setUpService,
+  setUpServiceListingUninstalled,
+  setUpUninstalled,
 } from '../../sim/scenario/builds/change-set-scenario.js';
 import { findFinalPull, waitWatching, watchStatus } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
@@ -157,15 +163,82 @@ async function play(mode: SimulationMode): Promise<Played> {
   };
 }
 
+/** What the set that lists a repository the app is not installed on came to. */
+interface Refused {
+  sim: Simulation;
+  model: ScriptedModel;
+  /** The lines of its status comment that name a problem. */
+  problems: string[];
+}
+
+/** With nothing hosted, the service lists a repository the app is not installed on; its owner labels the issue. */
+async function playUninstalled(): Promise<Refused> {
+  const model = createScriptedModel(changeSetScenario());
+  const sim = await startSimulation({
+    respond: model,
+    name: SET_REPOSITORIES.service,
+    setup: setUpServiceListingUninstalled,
+    peers: [
+      { name: SET_REPOSITORIES.lib, setup: setUpLib },
+      { name: SET_REPOSITORIES.client, setup: setUpClient },
+      { name: NOT_INSTALLED, setup: setUpUninstalled },
+    ],
+    mode: 'serverless',
+  });
+  started.push(sim);
+  const issue = sim.labelIssue(CHANGE_SET_ISSUE);
+  const status = await sim.waitForStatus(
+    issue,
+    `${NOT_INSTALLED} is not in this app's installation`,
+  );
+  // No job left running: every event taken, every run it started ended (a runner waits for its jobs).
+  const ended = async () => {
+    await sim.conductor?.idle();
+    await Promise.all([sim.runner, ...sim.peerRunners].map((runner) => runner.idle()));
+    return [sim.gh, ...sim.peers].every((gh) => gh.runs.every((run) => run.status === 'completed'));
+  };
+  while (!(await ended()));
+  return { sim, model, problems: status.split('\n').filter((line) => line.startsWith('- ')) };
+}
+
 let runs: Record<SimulationMode, Promise<Played>>;
+let uninstalled: Promise<Refused>;
 
 beforeAll(() => {
   runs = { hosted: play('hosted'), serverless: play('serverless') };
-  for (const run of Object.values(runs)) run.catch(() => undefined);
+  uninstalled = playUninstalled();
+  for (const run of [...Object.values(runs), uninstalled]) run.catch(() => undefined);
 });
 afterAll(async () => {
-  await Promise.allSettled(Object.values(runs));
+  await Promise.allSettled([...Object.values(runs), uninstalled]);
   await Promise.all(started.map((sim) => sim.stop()));
+});
+
+describe('a change set that lists a repository the app is not installed on (nothing hosted)', () => {
+  let refused: Refused;
+  beforeAll(async () => {
+    refused = await uninstalled;
+  }, WHOLE_BUILD_LIMIT_MS);
+
+  it('says so on the issue in one line, and plans nothing', () => {
+    expect(refused.problems).toEqual([
+      `- \`changeSets.repositories\`: ${NOT_INSTALLED} is not in this app's installation (or does not exist): install the app on it, in the same installation as ${SET_REPOSITORIES.service}, or take it out of the list.`,
+    ]);
+    expect(refused.model.sessions).toEqual([]);
+    const { sim } = refused;
+    expect([sim.gh, ...sim.peers].flatMap((gh) => sessionRuns(gh.runs))).toEqual([]);
+  });
+
+  it('ends its conductor job, having asked GitHub for no token it refuses', () => {
+    const { sim } = refused;
+    const conducts = [sim.runner, ...sim.peerRunners]
+      .flatMap((runner) => runner.jobs)
+      .filter((job) => job.job === 'conduct');
+    expect(conducts.length).toBeGreaterThan(0);
+    expect(conducts.map((job) => job.code)).toEqual(conducts.map(() => 0));
+    const mints = sim.server.requests.filter((one) => one.path.endsWith('/access_tokens'));
+    expect(mints.filter((one) => one.status !== 201)).toEqual([]);
+  });
 });
 
 describe.each(['hosted', 'serverless'] as const)(

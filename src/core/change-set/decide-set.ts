@@ -6,7 +6,7 @@
  * reports delivered across repositories, final pull requests released in
  * order, `/rollback`'s reverts, one status.
  */
-import type { Config, ParsedConfig } from '../config/config.js';
+import type { Config, ConfigProblem, ParsedConfig } from '../config/config.js';
 import { type Action, uniqueActions } from '../context/action.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { decide } from '../decide/decide.js';
@@ -70,6 +70,12 @@ export function decideSet({
 }): SetDecision {
   if (!config.ok) return alone(set, set.home, decide({ snapshot: set.home, config, now }));
   const settings = config.config;
+  // A listed repository the app cannot reach is the configuration's problem: nothing starts.
+  const unreachable = unreachableListed(set, settings);
+  if (unreachable.length > 0) {
+    const broken = { ok: false as const, problems: unreachable };
+    return alone(set, set.home, decide({ snapshot: set.home, config: broken, now }));
+  }
   const across = plansAcross(set, settings);
   const read = set.home.plan;
   const problems =
@@ -257,6 +263,20 @@ function withPlanned(
       : null;
   const view = changeSet ? { ...last.view, changeSet } : last.view;
   return [...actions.slice(0, -1), { kind: 'render-status', view }];
+}
+
+/**
+ * What the set's configuration asks that cannot be: `changeSets.repositories`
+ * listing a repository outside the installation, where GitHub refuses the
+ * app's every read (the plan session's, each member's).
+ */
+function unreachableListed(set: SetSnapshot, config: Config): ConfigProblem[] {
+  return config.changeSets.repositories
+    .filter((name) => set.outsideInstallation.includes(name))
+    .map((name) => ({
+      field: 'changeSets.repositories',
+      message: `${name} is not in this app's installation (or does not exist): install the app on it, in the same installation as ${set.homeRepository}, or take it out of the list.`,
+    }));
 }
 
 function planningLine(

@@ -52,7 +52,12 @@ export async function observeSet(
   const plan = home.plan.kind === 'valid' ? home.plan.plan : null;
   const names =
     plan && isChangeSetPlan(plan, homeRepository) ? planRepositories(plan, homeRepository) : [];
-  const listed = names.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
+  const concerned = [
+    ...new Set([...names, ...(config.ok ? config.config.changeSets.repositories : [])]),
+  ].filter((name) => name !== homeRepository);
+  const listed =
+    concerned.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
+  const outsideInstallation = concerned.filter((name) => !listed.has(name));
   const reachable = names.flatMap((name) => {
     const found = listed.get(name);
     return found ? [found] : [];
@@ -97,7 +102,8 @@ export async function observeSet(
     homeRepository,
     repositories: facts,
     members,
-    writers: await readWriters(ctx, asked),
+    outsideInstallation,
+    writers: await readWriters(ctx, asked, outsideInstallation),
   };
 }
 
@@ -180,16 +186,26 @@ async function factsOf(
  */
 export const SET_PERMISSION_TTL_MS = 30 * 60_000;
 
-/** Who may write where, of the people and repositories the set asks about (`writersAsked`). */
+/**
+ * Who may write where, of the people and repositories the set asks about
+ * (`writersAsked`). No one, as far as the app can tell, where the installation
+ * does not reach: GitHub answers the app there as for no repository (the
+ * hosted app's permission read, 404), and refuses the conductor a token for it
+ * (422), which would fail every reconcile of the set.
+ */
 async function readWriters(
   ctx: RepoContext,
   asked: Map<string, Set<string>>,
+  outside: string[],
 ): Promise<SetSnapshot['writers']> {
   const writers: SetSnapshot['writers'] = {};
   for (const [login, repositories] of asked) {
     for (const repository of repositories) {
-      const there = await contextOf(ctx, repository);
-      const allowed = await hasWriteAccess(there, login, { ttlMs: SET_PERMISSION_TTL_MS });
+      const allowed =
+        !outside.includes(repository) &&
+        (await hasWriteAccess(await contextOf(ctx, repository), login, {
+          ttlMs: SET_PERMISSION_TTL_MS,
+        }));
       writers[repository] = { ...writers[repository], [login]: allowed };
     }
   }

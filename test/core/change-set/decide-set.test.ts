@@ -52,6 +52,22 @@ describe('a change set while it plans', () => {
     expect(renderStatus(decision.view)).toContain(`Planned for ${HOME} alone`);
   });
 
+  it('plans nothing while a listed repository is outside the installation, and says so in one line', () => {
+    const set = makeSet({
+      home: { plan: { kind: 'missing' }, runs: [] },
+      outsideInstallation: [CLIENT],
+    });
+    const decision = decideOn(set);
+    expect(setDispatches(decision)).toEqual([]);
+    expect(decision.view).toMatchObject({ phase: 'config-invalid' });
+    const lines = renderStatus(decision.view)
+      .split('\n')
+      .filter((line) => line.startsWith('- '));
+    expect(lines).toEqual([
+      "- `changeSets.repositories`: acme/client is not in this app's installation (or does not exist): install the app on it, in the same installation as acme/service, or take it out of the list.",
+    ]);
+  });
+
   it.each([
     [
       'a repository not listed',
