@@ -84,8 +84,7 @@ async function ownConfig(octokit: SessionOctokit, repository: string): Promise<C
 }
 
 async function readFacts(octokit: SessionOctokit, names: string[]): Promise<ViewFacts[]> {
-  const { data } = await octokit.request('GET /installation/repositories', { per_page: 100 });
-  const listed = (data as { repositories?: ListedRepository[] }).repositories ?? [];
+  const listed = await installationRepositories(octokit);
   return Promise.all(
     names.map(async (name): Promise<ViewFacts> => {
       const found = listed.find((one) => one.full_name.toLowerCase() === name);
@@ -102,6 +101,24 @@ async function readFacts(octokit: SessionOctokit, names: string[]): Promise<View
       };
     }),
   );
+}
+
+/** The most pages of the installation's repositories read: 5,000 repositories. */
+const LISTED_PAGES_MAX = 50;
+
+/** Every repository the token sees, page after page: GitHub gives at most 100 a page. */
+async function installationRepositories(octokit: SessionOctokit): Promise<ListedRepository[]> {
+  const listed: ListedRepository[] = [];
+  for (let page = 1; page <= LISTED_PAGES_MAX; page++) {
+    const { data } = await octokit.request('GET /installation/repositories', {
+      per_page: 100,
+      page,
+    });
+    const batch = (data as { repositories?: ListedRepository[] }).repositories ?? [];
+    listed.push(...batch);
+    if (batch.length < 100) break;
+  }
+  return listed;
 }
 
 interface ListedRepository {
