@@ -24,7 +24,7 @@ import { findOpenBuilds } from '../github/reconcile/resync.js';
 import { wireBuildEvents } from '../github/reconcile/wire-events.js';
 import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';
-import { createRunsBudget, type ListedRun, listInstallationRuns } from './recent-writes.js';
+import { createRunsBudget, installationRuns, type ListedRun } from './recent-writes.js';
 
 /** What the conduct job reads: Actions' own variables, and the app's id and key. */
 export interface ConductEnv {
@@ -139,7 +139,7 @@ export async function conduct({
   };
   deps.installationReader = installationReader;
   // The installation's writes: the session runs of every one of its repositories.
-  listRuns = async () => listInstallationRuns(await installationReader());
+  listRuns = installationRuns(installationReader);
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);

@@ -38,7 +38,7 @@ export interface ListedRun {
  * reads what the installation wrote in the last hour off the session runs
  * made in it, each counted at its creation as what its dispatch and its
  * session write as the app (`WRITES_AROUND_A_SESSION` + `SESSION_WRITES`),
- * the runs of every repository of the installation (`listInstallationRuns`):
+ * the runs of every repository of the installation (`installationRuns`):
  * GitHub counts its limits per installation, and the conductors of several
  * repositories (a change set's, or one app's key in each) spend them
  * together. Nothing is written anywhere: a count kept for the next job would
@@ -123,31 +123,38 @@ export async function listRecentRuns(
 }
 
 /**
- * The session runs of the last hour of every repository of the installation
- * (its repositories listed whole, conditionally, then each one's runs as
- * `listRecentRuns` lists them), with a client that sees them all: the
- * conductor's installation reader. A repository without Baton's workflow has
- * none (GitHub answers its listing 404).
+ * The session runs of the last hour of every repository of the installation,
+ * with a client that sees them all (the conductor's installation reader):
+ * the repositories are listed once for the job (they seldom change while it
+ * runs; a failed listing is asked again), each one's runs every time, as
+ * `listRecentRuns` lists them. A repository without Baton's workflow has none
+ * (GitHub answers its listing 404).
  */
-export async function listInstallationRuns(octokit: Octokit): Promise<ListedRun[]> {
-  const repositories = await conditionalReads.paginate(octokit, {
-    route: 'GET /installation/repositories',
-    params: { per_page: 100 },
-    scope: 'installation runs',
-    pick: (data) =>
-      ((data as { repositories?: { full_name: string }[] } | null)?.repositories ?? []).map(
-        (repository) => repository.full_name,
-      ),
-  });
-  // One repository after another: an installation of many would otherwise ask them all at once.
-  const runs: ListedRun[] = [];
-  for (const name of repositories) {
-    const [owner = '', repo = ''] = name.split('/');
-    try {
-      runs.push(...(await listRecentRuns(octokit, { owner, repo })));
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+export function installationRuns(reader: () => Promise<Octokit>): () => Promise<ListedRun[]> {
+  let names: Promise<string[]> | null = null;
+  return async () => {
+    const octokit = await reader();
+    names ??= installationRepositories(octokit).catch((error: unknown) => {
+      names = null;
+      throw error;
+    });
+    // One repository after another: an installation of many would otherwise ask them all at once.
+    const runs: ListedRun[] = [];
+    for (const name of await names) {
+      const [owner = '', repo = ''] = name.split('/');
+      try {
+        runs.push(...(await listRecentRuns(octokit, { owner, repo })));
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+      }
     }
-  }
-  return runs;
+    return runs;
+  };
+}
+
+/** The installation's repositories as `owner/name`, every page. */
+function installationRepositories(octokit: Octokit): Promise<string[]> {
+  return octokit.paginate('GET /installation/repositories', { per_page: 100 }, (response) =>
+    response.data.map((repository) => repository.full_name),
+  );
 }

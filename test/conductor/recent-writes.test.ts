@@ -4,7 +4,7 @@ import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
 import {
   createRunsBudget,
-  listInstallationRuns,
+  installationRuns,
   listRecentRuns,
   RUNS_FRESH_MS,
 } from '../../src/conductor/recent-writes.js';
@@ -135,13 +135,20 @@ describe("the session runs of the last hour of the installation's every reposito
       runOf(3, 'baton.yml', 'baton review 4-y W1.1 head-abc'),
     );
     const octokit = new Octokit({ auth: installationToken(gh.installationId) });
+    const list = installationRuns(async () => octokit as never);
 
-    const listed = await listInstallationRuns(octokit as never);
+    const listed = await list();
 
     expect(listed.map((one) => one.role).sort()).toEqual(['review', 'work', 'work']);
     const budget = createWriteBudget({ shared: createRunsBudget(async () => listed) });
     await budget.sync();
     // Three sessions, each 3 writes around it and its own: 4 + 4 + 4.
     expect(budget.used()).toEqual({ minute: 12, hour: 12 });
+    // Listed again: each repository's runs afresh, the repositories as the job first listed them.
+    lib.runs.push(runOf(4, 'baton.yml', 'baton fix 4-y W1.1 review-5'));
+    expect(await list()).toHaveLength(4);
+    expect(gh.log.filter((entry) => entry.route === 'GET /installation/repositories')).toHaveLength(
+      1,
+    );
   });
 });
