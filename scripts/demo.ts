@@ -7,6 +7,8 @@
 // improvement loops (`/improve 3`; docs/demo-improve-transcript.md);
 // `npm run demo -- doctor` runs `baton doctor` against the simulator.
 // Each run writes to a folder of its own under $TMPDIR/baton-demo/.
+// First, before anything else runs: an older Node is refused in one line.
+import '../src/refuse-old-node.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
