@@ -13,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../sim/actions/run-step.js';
 import { type Simulation, startSimulation } from '../sim/e2e.js';
 import type { FakeGitHub } from '../sim/github/fake-github.js';
 import {
@@ -34,7 +35,14 @@ import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
 import { playImprove } from '../sim/scenario/play-improve.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
-import { DEMO_USAGE, makeRunFolder, readDemoArgs, transcriptPath } from './demo-args.js';
+import {
+  DEMO_USAGE,
+  dotEnvNotice,
+  failureLines,
+  makeRunFolder,
+  readDemoArgs,
+  transcriptPath,
+} from './demo-args.js';
 import { runDoctorDemo } from './demo-doctor.js';
 
 const TIME_LIMIT_MS = 180_000;
@@ -127,6 +135,8 @@ async function main(): Promise<number> {
     console.log(DEMO_USAGE);
     return 0;
   }
+  const notice = dotEnvNotice(REPO_ROOT);
+  if (notice) console.log(notice);
   if (KIND === 'doctor' && !ARGS.writeTranscript) {
     return runDoctorDemo(await makeRunFolder({ temp: tmpdir(), kind: KIND }));
   }
@@ -185,13 +195,10 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const [headline = message] = message.split('\n');
     await writeFile(DIAGNOSTICS, `${message}\n\n${sim?.diagnostics() ?? ''}`).catch(
       () => undefined,
     );
-    console.error(
-      `\nThe demo failed: ${headline}\nWhat the app, the jobs and the model saw: ${DIAGNOSTICS}`,
-    );
+    console.error(failureLines({ error, diagnostics: DIAGNOSTICS }));
     return 1;
   } finally {
     await sim?.stop();
