@@ -52,7 +52,8 @@ export async function main(
   for (const problem of problems) {
     const where = problem.line === undefined ? '' : `line ${problem.line}: `;
     const field = problem.field === '(file)' ? 'the file' : problem.field;
-    out(`  ${where}${field} ${problem.message}`);
+    const value = problem.value === undefined ? '' : ` (${problem.value})`;
+    out(`  ${where}${field}${value} ${problem.message}`);
   }
   return 1;
 }

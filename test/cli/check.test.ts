@@ -53,7 +53,7 @@ describe('baton check', () => {
     expect(out.split('\n')).toEqual([
       '.github/baton.yml: 3 problems',
       expect.stringMatching(/^ {2}line 2: models\.complex acme-1 has no price, so /),
-      '  line 4: session.engine must be one of: baton, claude-code, codex',
+      '  line 4: session.engine ("claude") must be one of: baton, claude-code, codex',
       '  line 6: budget.maxUSD is not a Baton setting; did you mean `maxUsd`?',
     ]);
   });
@@ -62,7 +62,7 @@ describe('baton check', () => {
     await config('session:\n  engine:\n    default: baton\n    work: codx\n');
     expect((await check([])).out.split('\n')).toEqual([
       '.github/baton.yml: 1 problem',
-      '  line 4: session.engine.work must be one of: baton, claude-code, codex',
+      '  line 4: session.engine.work ("codx") must be one of: baton, claude-code, codex',
     ]);
   });
 
@@ -71,11 +71,26 @@ describe('baton check', () => {
     await config(`changeSets:\n  repositories: [acme/lib, client]\n  sharewith: []\n`);
     expect((await check([])).out.split('\n')).toEqual([
       '.github/baton.yml: 2 problems',
-      '  line 2: changeSets.repositories.1 must be a repository as owner/name, like acme/lib',
+      '  line 2: changeSets.repositories, item 2 ("client") must be a repository as owner/name, like acme/lib',
       '  line 3: changeSets.sharewith is not a Baton setting; did you mean `shareWith`?',
     ]);
     await config(`changeSets:\n  repositories: [${eleven}]\n`);
-    expect((await check([])).out).toContain('changeSets.repositories');
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 2: changeSets.repositories lists 11 items; at most 10 may be listed',
+    ]);
+    await config('changeSets:\n  repositories: acme/lib\n');
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 2: changeSets.repositories must be a list, not "acme/lib"',
+    ]);
+    await config(
+      'changeSets:\n  repositories:\n    - acme/lib\n    - acme/client\n    - acme/app.git\n',
+    );
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 5: changeSets.repositories, item 3 ("acme/app.git") must be owner/name without .git, like acme/lib',
+    ]);
     await config('changeSets:\n  repositories: [acme/lib]\n  shareWith: [acme/app]\n');
     expect((await check([])).code).toBe(0);
   });
