@@ -10,6 +10,10 @@ prints it as it goes. KIND is one of:
   code       a whole build (the default): plan, workers, reviews, the final PR
   research   a research build: findings, a refused code change, the synthesis
   improve    improvement loops (/improve 3)
+  change-set a change set across three repositories: the order of their final
+             pull requests, an early merge refused, /rollback
+  steer      talking to a running session: /queue, /steer, a wind-down to a
+             partial draft, /continue
   doctor     \`baton doctor\` against the simulator, every check and probe passing
 
 Options:
@@ -19,7 +23,7 @@ Options:
 
 /** What `npm run demo -- …` asked for. */
 export interface DemoArgs {
-  /** `code` (the default), `research`, `improve` or `doctor`. */
+  /** `code` (the default), `research`, `improve`, `change-set`, `steer` or `doctor`. */
   kind: string;
   /** `--write-transcript`: write the committed transcript under docs/. */
   writeTranscript: boolean;
