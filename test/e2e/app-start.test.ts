@@ -70,6 +70,25 @@ describe('the app process at start', () => {
     expect(answer.status).toBe(200);
   });
 
+  it('waits for the app’s readiness, and says in one line why it never came', async () => {
+    const failed = await startAppProcess({
+      gheHost: '127.0.0.1:1',
+      webhookSecret: 'secret',
+      oidcIssuer: 'http://127.0.0.1:1',
+      waitFor: 'ready',
+      startTimeoutMs: 8_000,
+    }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    const [headline = '', ...rest] = (failed ?? '').split('\n');
+    // Before it listens (a busy machine) or once it says why: one line either way, the log below it.
+    expect(headline).toMatch(
+      /^the app was not ready within 8 s \((it did not answer|\/readyz answered \{"status":"not ready","reason":"cannot reach GitHub \([^)]*\)"\})\)(; it last said: .*)?$/,
+    );
+    expect(rest[0]).toBe('--- app output ---');
+  });
+
   it('reads the PRIVATE_KEY of the .env Probot setup writes, as docker run --env-file passes it', async () => {
     const { privateKey: pem, publicKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
