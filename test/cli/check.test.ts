@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,69 @@ describe('baton check', () => {
     ]);
     await config('changeSets:\n  repositories: [acme/lib]\n  shareWith: [acme/app]\n');
     expect((await check([])).code).toBe(0);
+  });
+
+  it('finds change-set lists that come back round across several repositories’ files', async () => {
+    await config('changeSets:\n  repositories: [acme/service]\n', '.github/lib.yml');
+    await config('changeSets:\n  repositories: [acme/client]\n', '.github/service.yml');
+    await config('changeSets:\n  repositories: [Acme/Lib]\n', '.github/client.yml');
+    const files = ['--repo', 'acme/lib', '.github/lib.yml', '--repo', 'acme/service'];
+    const round = await check([
+      ...files,
+      '.github/service.yml',
+      '--repo',
+      'acme/client',
+      '.github/client.yml',
+    ]);
+    expect(round.code).toBe(1);
+    expect(round.out.split('\n')).toEqual([
+      '.github/lib.yml: a valid Baton config',
+      '.github/service.yml: a valid Baton config',
+      '.github/client.yml: a valid Baton config',
+      expect.stringMatching(
+        /^changeSets\.repositories come back round: acme\/client → acme\/lib → acme\/service → acme\/client\. /,
+      ),
+    ]);
+    await config('changeSets:\n  repositories: []\n', '.github/client.yml');
+    const line = await check([
+      ...files,
+      '.github/service.yml',
+      '--repo',
+      'acme/client',
+      '.github/client.yml',
+    ]);
+    expect(line).toMatchObject({ code: 0, err: '' });
+    expect(line.out).not.toContain('come back round');
+  });
+
+  it('reads a file’s repository from its checkout’s origin, and says when it cannot', async () => {
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd } });
+    for (const [name, lists] of [
+      ['lib', 'acme/service'],
+      ['service', 'acme/lib'],
+    ] as const) {
+      await mkdir(join(dir, name, '.github'), { recursive: true });
+      await writeFile(
+        join(dir, name, '.github/baton.yml'),
+        `changeSets:\n  repositories: [${lists}]\n`,
+      );
+      git(join(dir, name), 'init', '--quiet');
+      git(join(dir, name), 'remote', 'add', 'origin', `git@github.com:acme/${name}.git`);
+    }
+    const { code, out } = await check(['lib/.github/baton.yml', 'service/.github/baton.yml']);
+    expect(code).toBe(1);
+    expect(out).toContain('come back round: acme/lib → acme/service → acme/lib.');
+    await config('maxParallel: 2\n', '.github/loose.yml');
+    const unknown = await check(['lib/.github/baton.yml', '.github/loose.yml']);
+    expect(unknown.out).toContain('.github/loose.yml: its repository is unknown');
+  });
+
+  it('refuses --repo that is not owner/name, or with no file after it', async () => {
+    expect((await check(['--repo', 'acme/lib.git', 'x.yml'])).err).toMatch(
+      /^baton check: --repo must be owner\/name, not "acme\/lib\.git"/,
+    );
+    expect((await check(['--repo', 'acme/lib'])).err).toMatch(/give the file/);
   });
 
   it('checks the file it is given, and says where invalid YAML breaks', async () => {
