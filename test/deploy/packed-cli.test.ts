@@ -151,6 +151,8 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
   it('holds the built CLI and no dev dependency', () => {
     const installed = join(project, 'node_modules', manifest.name);
     expect(existsSync(join(installed, 'dist/src/cli/check.js'))).toBe(true);
+    // The configuration's JSON Schema, which the set-up file names for editors.
+    expect(existsSync(join(installed, 'schema/baton.schema.json'))).toBe(true);
     expect(existsSync(join(installed, 'src'))).toBe(false);
     for (const name of Object.keys(manifest.devDependencies))
       expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
