@@ -14,7 +14,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import {
-  MAINTAINER,
   type Simulation,
   type SimulationMode,
   startSimulation,
@@ -29,138 +28,19 @@ import {
   SET_REPOSITORIES,
   setUpClient,
   setUpLib,
-  setUpService,
   setUpServiceListingUninstalled,
   setUpUninstalled,
 } from '../../sim/scenario/builds/change-set-scenario.js';
-import { findFinalPull, waitWatching, watchStatus } from '../../sim/scenario/play-build.js';
+import { type PlayedChangeSet, playChangeSet } from '../../sim/scenario/play-change-set.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import {
-  CHANGE_SET_CHECK_NAME,
-  completionPath,
-  integrationBranch,
-  memberBuildId,
-  revertBranch,
-} from '../../src/core/vocabulary/ids.js';
+import { completionPath, integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 
-interface Played {
-  sim: Simulation;
-  model: ScriptedModel;
-  issue: number;
-  build: string;
-  repos: { service: FakeGitHub; lib: FakeGitHub; client: FakeGitHub };
-  finals: { service: SimPull; lib: SimPull; client: SimPull };
-  /** The answers to the maintainer's merges, in order: `repo status`. */
-  merges: string[];
-  /** The repositories whose revert pull request was opened, in the order they were. */
-  revertsOpened: string[];
-  statuses: string[];
-}
+type Played = PlayedChangeSet;
 
 const started: Simulation[] = [];
 
-/** A person presses merge on a pull request, through the simulated GitHub's REST API. */
-async function merge(sim: Simulation, gh: FakeGitHub, number: number): Promise<number> {
-  const response = await fetch(`${sim.server.apiUrl}/repos/${gh.fullName}/pulls/${number}/merge`, {
-    method: 'PUT',
-    headers: { authorization: `token ghu_${MAINTAINER}`, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  return response.status;
-}
-
-/** The newest `baton/change-set` on a pull request's head: its conclusion, or its status. */
-function changeSetCheck(gh: FakeGitHub, pull: SimPull): string | null {
-  const head = gh.git.resolve(pull.head);
-  const run = gh.checkRuns
-    .filter((one) => one.headSha === head && one.name === CHANGE_SET_CHECK_NAME)
-    .at(-1);
-  return run ? (run.conclusion ?? run.status) : null;
-}
-
-async function play(mode: SimulationMode): Promise<Played> {
-  const scenario = changeSetScenario();
-  const model = createScriptedModel(scenario);
-  const sim = await startSimulation({
-    respond: model,
-    name: SET_REPOSITORIES.service,
-    setup: setUpService,
-    peers: [
-      { name: SET_REPOSITORIES.lib, setup: setUpLib },
-      { name: SET_REPOSITORIES.client, setup: setUpClient },
-    ],
-    mode,
-    parallel: 2,
-  });
-  started.push(sim);
-  const [lib, client] = sim.peers as [FakeGitHub, FakeGitHub];
-  const repos = { service: sim.gh, lib, client };
-  const watch = watchStatus(sim.gh);
-  const wait = waitWatching({ sim, watch, deadline: Date.now() + WHOLE_BUILD_LIMIT_MS });
-  const issue = sim.labelIssue(CHANGE_SET_ISSUE);
-  await wait('the set’s plan', () => sim.statusComment(issue)?.includes('Reply `/approve`'));
-  const build = await wait(
-    'the build id',
-    () => /<!-- baton:status build=([\w.-]+) -->/.exec(sim.statusComment(issue) ?? '')?.[1],
-  );
-  sim.comment({ issue, body: '/approve' });
-  const member = memberBuildId(build, SET_REPOSITORIES.service);
-  const finalOf = (gh: FakeGitHub) => findFinalPull(gh, member);
-  const finals = {
-    lib: await wait('lib’s final pull request', () => finalOf(lib)),
-    service: await wait('the service’s final pull request', () => finalOf(sim.gh)),
-    client: await wait('the client’s final pull request', () => finalOf(client)),
-  };
-  await wait(
-    'lib’s final pull request released',
-    () => changeSetCheck(lib, finals.lib) === 'success',
-  );
-  const merges: string[] = [];
-  const press = async (name: keyof typeof repos) => {
-    merges.push(`${name} ${await merge(sim, repos[name], finals[name].number)}`);
-  };
-  await press('client');
-  await press('lib');
-  await wait('the service’s final pull request released', () =>
-    changeSetCheck(sim.gh, finals.service) === 'success' ? true : null,
-  );
-  await press('service');
-  await wait('the client’s final pull request released', () =>
-    changeSetCheck(client, finals.client) === 'success' ? true : null,
-  );
-  await press('client');
-  await wait('the set’s issue closed', () => sim.gh.issues.get(issue)?.state === 'closed');
-  const rollbackAt = sim.server.requests.length;
-  sim.comment({ issue, body: '/rollback' });
-  const revertOf = (gh: FakeGitHub) =>
-    [...gh.pulls.values()].find((pull) => pull.head === revertBranch(member));
-  await wait('every revert pull request', () =>
-    [lib, sim.gh, client].every((gh) => revertOf(gh)) ? true : null,
-  );
-  const revertsOpened = sim.server.requests
-    .slice(rollbackAt)
-    .filter(
-      (request) =>
-        request.method === 'POST' &&
-        /^\/repos\/[^/]+\/[^/]+\/pulls$/.test(request.path) &&
-        request.status === 201,
-    )
-    .map((request) => request.path.split('/')[3] ?? '');
-  await sim.runner.idle();
-  await Promise.all(sim.peerRunners.map((runner) => runner.idle()));
-  await sim.server.idle();
-  watch.poll();
-  return {
-    sim,
-    model,
-    issue,
-    build,
-    repos,
-    finals,
-    merges,
-    revertsOpened,
-    statuses: watch.statuses,
-  };
+function play(mode: SimulationMode): Promise<Played> {
+  return playChangeSet({ mode, started });
 }
 
 /** What the set that lists a repository the app is not installed on came to. */
