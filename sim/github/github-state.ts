@@ -7,6 +7,7 @@
  * puts them behind GitHub's route templates.
  */
 import type { KeyObject } from 'node:crypto';
+import type { ArchiveLink } from './archive.js';
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git/git-data.js';
 import { GraphqlBudget } from './graphql/graphql-budget.js';
@@ -205,6 +206,10 @@ export abstract class GitHubState {
   enterpriseVersion: string | null = null;
   /** The repository's visibility, as a run's event payload carries it (`repository.visibility`). */
   visibility: 'public' | 'private' | 'internal' = 'public';
+  /** Where archive links point (`GET …/tarball/{ref}`'s redirect): GitHub's codeload host, or the server's. */
+  codeloadUrl = 'https://codeload.github.com';
+  /** The archive links made for this repository while private, by their token (sim/github/archive.ts). */
+  readonly archiveLinks = new Map<string, ArchiveLink>();
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
   /**
