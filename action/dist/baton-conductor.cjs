@@ -55057,7 +55057,7 @@ var BUILD_QUERY = (
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
-      ... on CheckRun { name status conclusion detailsUrl }
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
       ... on StatusContext { context state targetUrl }
     }
   }
@@ -56627,8 +56627,8 @@ async function observeMember(ctx, {
     repository: repository.name,
     snapshot,
     recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2)),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2))
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
   };
 }
 async function withLaterPages(ctx, member, node2) {
@@ -56662,11 +56662,12 @@ function asBuildRepository(node2, repository) {
     completions: node2?.completions ?? null
   };
 }
-function gatedOf(pull) {
+function gatedOf(pull, botLogin) {
   if (!pull) return null;
   const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
   const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
   );
   const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
   return {
