@@ -81,10 +81,15 @@ export async function mintViews({ env, fetch, mask }: ViewsRequest): Promise<Giv
       fetch,
     });
     const archives: ViewArchive[] = [];
-    for (const view of views) {
-      const archive = await archiveLink(reader, view);
-      maskArchive(archive, mask);
-      archives.push({ ...view, archive });
+    try {
+      for (const view of views) {
+        const archive = await archiveLink(reader, view);
+        maskArchive(archive, mask);
+        archives.push({ ...view, archive });
+      }
+    } catch (error) {
+      await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: minted.token, fetch });
+      throw error;
     }
     return { ok: true, token: minted.token, views: archives };
   } finally {
