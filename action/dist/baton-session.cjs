@@ -91402,10 +91402,15 @@ async function mintViews({ env, fetch: fetch2, mask }) {
       fetch: fetch2
     });
     const archives = [];
-    for (const view2 of views) {
-      const archive = await archiveLink(reader, view2);
-      maskArchive(archive, mask);
-      archives.push({ ...view2, archive });
+    try {
+      for (const view2 of views) {
+        const archive = await archiveLink(reader, view2);
+        maskArchive(archive, mask);
+        archives.push({ ...view2, archive });
+      }
+    } catch (error62) {
+      await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: minted.token, fetch: fetch2 });
+      throw error62;
     }
     return { ok: true, token: minted.token, views: archives };
   } finally {
