@@ -3369,7 +3369,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse5(text, reviver, options2) {
+    function parse6(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -3391,9 +3391,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse5;
-    module2.exports.default = parse5;
-    module2.exports.parse = parse5;
+    module2.exports = parse6;
+    module2.exports.default = parse6;
+    module2.exports.parse = parse6;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -8125,7 +8125,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -8152,7 +8152,7 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse5(header2, options2) {
+    function parse6(header2, options2) {
       const stopChar = options2?.comma === true ? COMMA : 65536;
       const len = header2.length;
       let index = skipOWS(header2, options2?.start ?? 0, len);
@@ -19783,7 +19783,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options2) {
+    function parse6(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -19824,7 +19824,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -25065,18 +25065,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse5(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -26571,7 +26571,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -26585,7 +26585,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -55166,7 +55166,7 @@ var BUILD_QUERY = (
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
-      ... on CheckRun { name status conclusion detailsUrl }
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
       ... on StatusContext { context state targetUrl }
     }
   }
@@ -56736,8 +56736,8 @@ async function observeMember(ctx, {
     repository: repository.name,
     snapshot,
     recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2)),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2))
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
   };
 }
 async function withLaterPages(ctx, member, node2) {
@@ -56771,11 +56771,12 @@ function asBuildRepository(node2, repository) {
     completions: node2?.completions ?? null
   };
 }
-function gatedOf(pull) {
+function gatedOf(pull, botLogin) {
   if (!pull) return null;
   const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
   const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
   );
   const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
   return {
@@ -60662,6 +60663,26 @@ function rowOf(decided2, repository, worker) {
   return progress?.workers.find((row) => row.id === worker) ?? null;
 }
 
+// src/core/change-set/views.ts
+function viewsAllowed({
+  asked,
+  repository,
+  facts
+}) {
+  const of = (name) => facts.find((one) => one.name === name);
+  if (asked.kind === "slice") {
+    const home = of(asked.home);
+    const listed = asked.home === repository || home?.lists?.includes(repository);
+    return home?.installed && listed ? [{ repository: asked.home, ref: asked.branch }] : [];
+  }
+  return asked.repositories.flatMap((name) => {
+    const one = of(name);
+    if (!one?.installed || name === repository) return [];
+    const shares = one.visibility === "public" || (one.shareWith ?? []).includes(repository);
+    return shares ? [{ repository: name, ref: null }] : [];
+  });
+}
+
 // src/core/change-set/set-problems.ts
 function setProblems({
   set: set4,
@@ -60697,7 +60718,7 @@ function setProblems({
     problems.push(
       `The repositories depend on each other in a circle (${[...order.cycle, order.cycle[0]].join(" → ")}), so no order can land their final pull requests; move the workers so that one repository only builds on the other.`
     );
-  problems.push(...consentProblems(set4, touched));
+  problems.push(...consentProblems(set4, { touched, read: readByPlan(set4, [...listed]) }));
   if (buildTypeOf(plan) !== "code")
     problems.push(
       `A change set is a code build; a ${buildTypeOf(plan)} build runs in one repository: keep its workers in ${home}.`
@@ -60723,18 +60744,39 @@ function repositoryProblems(facts, name) {
     ];
   return [];
 }
-function consentProblems(set4, touched) {
+function consentProblems(set4, { touched, read }) {
   const home = set4.homeRepository;
-  return touched.flatMap((repo) => {
+  return [.../* @__PURE__ */ new Set([...touched, ...read])].flatMap((repo) => {
     const facts = set4.repositories.find((one) => one.name === repo);
     if (repo === home || !facts?.installed || facts.visibility === "public") return [];
     const shares = new Set(facts.config?.ok ? facts.config.config.changeSets.shareWith : []);
     const missing = touched.filter((other) => other !== repo && !shares.has(other));
     if (missing.length === 0) return [];
+    const visibility = facts.visibility ?? "not public";
+    if (touched.includes(repo))
+      return [
+        `${repo} is ${visibility}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      ];
     return [
-      `${repo} is ${facts.visibility ?? "not public"}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      `The plan session read ${repo}, which is ${visibility}: its .github/${CONFIG_FILE} shares its text with ${home}, not with ${names(missing)}, where this plan's workers would carry what the plan read (their titles and briefs). Add them under \`changeSets.shareWith\` there, plan no workers in them (\`/replan\`), or take ${repo} out of \`changeSets.repositories\` so that no plan reads it.`
     ];
   });
+}
+function readByPlan(set4, listed) {
+  const facts = set4.repositories.map(
+    (repo) => ({
+      name: repo.name,
+      installed: repo.installed,
+      visibility: repo.visibility,
+      shareWith: repo.config?.ok ? repo.config.config.changeSets.shareWith : null,
+      lists: repo.config?.ok ? repo.config.config.changeSets.repositories : null
+    })
+  );
+  return viewsAllowed({
+    asked: { kind: "set", repositories: listed },
+    repository: set4.homeRepository,
+    facts
+  }).map((view) => view.repository);
 }
 function names(repositories) {
   return repositories.join(", ");
@@ -61369,6 +61411,49 @@ This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
   return { link: link2, result: "done" };
 }
 
+// src/github/change-set/listed-facts.ts
+var import_yaml4 = __toESM(require_dist2(), 1);
+async function listedFacts(ctx, { name, listed }) {
+  if (!listed)
+    return {
+      name,
+      url: `https://github.com/${name}`,
+      installed: false,
+      workflow: false,
+      visibility: null,
+      config: null
+    };
+  const config3 = listed.visibility === "public" ? null : await ownConfig(await contextOf(ctx, name));
+  return {
+    name,
+    url: listed.url,
+    installed: true,
+    workflow: false,
+    visibility: listed.visibility,
+    config: config3
+  };
+}
+async function ownConfig(ctx) {
+  let text;
+  try {
+    const [content] = await conditionalReads.paginate(ctx.octokit, {
+      route: "GET /repos/{owner}/{repo}/contents/{path}",
+      params: { owner: ctx.owner, repo: ctx.repo, path: CONFIG_PATH },
+      pick: (data) => [data?.content ?? ""]
+    });
+    text = Buffer.from(content ?? "", "base64").toString("utf8");
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+    text = null;
+  }
+  if (text === null) return parseConfig({});
+  try {
+    return parseConfig((0, import_yaml4.parse)(text));
+  } catch {
+    return { ok: false, problems: [{ field: "(file)", message: "is not valid YAML" }] };
+  }
+}
+
 // src/github/change-set/observe-set.ts
 async function observeSet(ctx, {
   home,
@@ -61415,6 +61500,10 @@ async function observeSet(ctx, {
       })
     )
   );
+  const unplanned = names2.length > 0 && config3.ok ? config3.config.changeSets.repositories.filter((name) => !names2.includes(name)) : [];
+  const readable = await Promise.all(
+    unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) }))
+  );
   const asked = config3.ok ? writersAsked({
     home,
     config: config3.config,
@@ -61424,7 +61513,7 @@ async function observeSet(ctx, {
   return {
     home,
     homeRepository,
-    repositories: facts,
+    repositories: [...facts, ...readable],
     members: members2,
     outsideInstallation,
     writers: await readWriters(ctx, asked, outsideInstallation)

@@ -4,7 +4,7 @@ import { decideSet } from '../../../src/core/change-set/decide-set.js';
 import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../../src/core/status/render-status.js';
-import { ago, make, NOW, planRun } from '../factories.js';
+import { ago, make, NOW, planRun, sha } from '../factories.js';
 import {
   actionsIn,
   approval,
@@ -19,6 +19,7 @@ import {
   memberPull,
   memberRun,
   recordedMember,
+  SET_BUILD,
   setConfig,
   setDispatches,
 } from './set-factories.js';
@@ -123,6 +124,46 @@ describe('a change set while it plans', () => {
     });
     expect(setDispatches(decision)).toEqual([]);
   });
+
+  it.each([
+    ['shares with the issue’s repository alone', [HOME], false],
+    ['shares with every repository the plan gives workers', [HOME, CLIENT], true],
+    ['shares with no one, so the plan never read it', [], true],
+  ])(
+    'judges a private repository the plan read and gave no worker: one that %s',
+    (_name, shareWith, runs) => {
+      const plan = make.plan({
+        build: SET_BUILD,
+        workers: [
+          make.worker({ id: 'W2.1', title: 'Call get' }),
+          make.worker({ id: 'W3.1', depends_on: ['W2.1'], repository: CLIENT }),
+        ],
+      });
+      const set = makeSet({
+        home: { plan: { kind: 'valid', plan, sha: sha('p2') } },
+        repositories: [
+          makeRepository(HOME),
+          makeRepository(CLIENT),
+          makeRepository(LIB, {
+            visibility: 'private',
+            workflow: false,
+            config: make.config({ changeSets: { shareWith } }),
+          }),
+        ],
+      });
+      const { view } = decideOn(set);
+      if (runs) expect(view.phase).toBe('plan-ready');
+      else
+        expect(view).toMatchObject({
+          phase: 'plan-invalid',
+          problems: [
+            expect.stringContaining(
+              'The plan session read acme/lib, which is private: its .github/baton.yml shares its text with acme/service, not with acme/client',
+            ),
+          ],
+        });
+    },
+  );
 
   it('shows the plan with its repositories, in the order they land, and an estimate for each', () => {
     const body = renderStatus(decideOn(makeSet()).view);
