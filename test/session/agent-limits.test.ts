@@ -99,7 +99,8 @@ describe('runAgent limits', () => {
     expect(result.usage.turns).toBe(1);
   });
 
-  it('stops when budget.maxUsd is spent', async () => {
+  it('stops at budget.maxUsd, not past it: the model proxy refuses the request that could cross it', async () => {
+    // Every reply writes all the output it may (max_tokens, 16,000 tokens of Sonnet): $0.24.
     const expensive = () => ({
       message: {
         content: [toolUse('bash', { command: 'true' })],
@@ -108,8 +109,12 @@ describe('runAgent limits', () => {
     });
     const { result } = await runWork({ respond: expensive, config: 'budget:\n  maxUsd: 1\n' });
     expect(result.status).toBe('failed');
-    expect(result.reason).toContain('spent $15.00, the budget.maxUsd of $1');
-    expect(result.usage.cost_usd).toBeGreaterThanOrEqual(15);
+    expect(result.limit).toBe('budget');
+    expect(result.reason).toMatch(
+      /spent \$0\.9\d, and its next model request could cost up to \$0\.\d\d, past the budget\.maxUsd of \$1/,
+    );
+    expect(result.usage.cost_usd).toBeLessThanOrEqual(1);
+    expect(result.usage.cost_usd).toBeGreaterThan(0.9);
   });
 
   it('stops at the deadline that session.timeoutMinutes sets, less a margin', async () => {

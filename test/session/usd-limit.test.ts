@@ -67,20 +67,25 @@ describe("a session near the day's cap", () => {
     buildSpentUsd: 10,
     daySpentUsd: 17,
   });
-  const meter = (usd: number, turns: number) => ({
+  const meter = (usd: number, turns: number, handIn = 0) => ({
     ...createUsageMeter(),
     cost_usd: usd,
     turns,
+    hand_in_request_usd: handIn,
   });
 
   it.each([
     // $3 left of the day: $2 after two turns at $0.50 is four turns more; $0.60 after three at $0.80, not one.
-    { usd: 1, turns: 2, told: null },
-    { usd: 2.4, turns: 3, told: 'daily' },
+    { usd: 1, turns: 2, handIn: 0, told: null },
+    { usd: 2.4, turns: 3, handIn: 0, told: 'daily' },
+    // The same $2 left, but a request like its latest may cost $0.70 at worst with a hand-in's
+    // output: three of those are more than is left, so the model proxy's cap keeps room for them.
+    { usd: 1, turns: 2, handIn: 0.7, told: 'daily' },
+    { usd: 1, turns: 2, handIn: 0.6, told: null },
   ])(
-    'after $turns turns costing $usd USD, is told to wind down before: $told',
-    ({ usd, turns, told }) => {
-      expect(windDownLimit(meter(usd, turns), limits, STARTED + 60_000)).toBe(told);
+    'after $turns turns costing $usd USD, requests of $handIn at worst, is told to wind down before: $told',
+    ({ usd, turns, handIn, told }) => {
+      expect(windDownLimit(meter(usd, turns, handIn), limits, STARTED + 60_000)).toBe(told);
     },
   );
 

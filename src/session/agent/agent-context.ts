@@ -315,7 +315,7 @@ export function sessionBranch(env: SessionEnv): string | null {
  * One model conversation with the session's client, meter and limits: Baton's
  * own loop, or the session's engine (engine-session.ts) under the same contract.
  */
-export function converse<T>(
+export async function converse<T>(
   ctx: AgentContext,
   parts: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
@@ -329,7 +329,7 @@ export function converse<T>(
   ctx.log(
     `${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns${thinking}${web}`,
   );
-  return runModelLoop({
+  const outcome = await runModelLoop({
     ...rest,
     features,
     client: ctx.client,
@@ -338,6 +338,12 @@ export function converse<T>(
     now: ctx.now,
     log: ctx.log,
   });
+  // A request the model proxy refused at a limit (its cap) ended the loop: the limit is the reason.
+  const stopped = ctx.modelProxy.stopped();
+  const limit = ctx.modelProxy.stoppedAt();
+  if (outcome.kind === 'failed' && !outcome.limit && stopped && limit)
+    return { kind: 'failed', reason: stopped, limit };
+  return outcome;
 }
 
 /**

@@ -151,18 +151,48 @@ export function exceededLimit(
 }
 
 function usdReason(meter: UsageMeter, limits: AgentLimits): string {
-  const spent = `$${meter.cost_usd.toFixed(2)}`;
+  return `spent $${meter.cost_usd.toFixed(2)}, ${usdLimitText(limits)}`;
+}
+
+/**
+ * Why the session stops before a model request that could cost `worstUsd`
+ * (`estimateCost`): with what it spent and what requests under way may cost
+ * (`heldUsd`), that would be past its dollar limit (the model proxy's cap,
+ * docs/costs.md).
+ */
+export function crossingLimit(
+  meter: UsageMeter,
+  limits: AgentLimits,
+  { worstUsd, heldUsd }: { worstUsd: number; heldUsd: number },
+): Exceeded {
+  const held = heldUsd > 0 ? ` (and $${heldUsd.toFixed(2)} held for requests under way)` : '';
+  return {
+    limit: limits.usdLimit,
+    reason: `spent $${meter.cost_usd.toFixed(2)}${held}, and its next model request could cost up to $${worstUsd.toFixed(2)}, past ${usdLimitText(limits)}`,
+  };
+}
+
+/** The session's dollar limit in words: which it is, and how much. */
+function usdLimitText(limits: AgentLimits): string {
+  const left = `$${(limits.maxUsd ?? 0).toFixed(2)}`;
   switch (limits.usdLimit) {
     case 'budget':
       return limits.maxUsd === limits.budgetUsd
-        ? `spent ${spent}, the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml`
-        : `spent ${spent}, what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+        ? `the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml`
+        : `what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started (${left})`;
     case 'daily':
-      return `spent ${spent}, what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+      return `what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started (${left})`;
     default:
-      return `spent ${spent}, the session's dollar limit of $${(limits.maxUsd ?? 0).toFixed(2)}`;
+      return `the session's dollar limit of ${left}`;
   }
 }
+
+/**
+ * Output tokens a hand-in takes at most (the `submit_*` call, or an engine's
+ * hand-in file and last words): what the wind-down keeps room for in each of
+ * the requests that follow it (`UsageMeter.hand_in_request_usd`).
+ */
+export const HAND_IN_OUTPUT_TOKENS = 4_096;
 
 /** The least time a session keeps for wrapping up: its tests, its commit, its hand-off note. */
 const WIND_DOWN_MIN_MS = 3 * 60_000;
@@ -171,7 +201,8 @@ const WIND_DOWN_MIN_MS = 3 * 60_000;
  * The limit the session is about to reach: fewer than `windDownTurns` turns'
  * worth of it is left, at the pace of the session's turns so far (its turns,
  * its tokens and dollars per turn, its seconds per turn, and never less than
- * three minutes of its time). Null while every limit is further off. The
+ * three minutes of its time); a turn's dollars are never less than what the
+ * model proxy's cap would hold for a hand-in request like the latest. Null while every limit is further off. The
  * session is told to wrap up then (`WindDown`), so what it did is handed in
  * rather than lost at the limit.
  */
@@ -189,10 +220,10 @@ export function windDownLimit(
   if (limits.maxTokens - totalTokens(meter) <= (reserve * totalTokens(meter)) / turns) {
     return 'tokens';
   }
-  if (
-    limits.maxUsd !== null &&
-    limits.maxUsd - meter.cost_usd <= (reserve * meter.cost_usd) / turns
-  ) {
+  // Dollars: a turn's worth is the dearer of the session's turns so far and the most a request
+  // like its latest may cost with a hand-in's output, which the model proxy's cap must let through.
+  const usdPerTurn = Math.max(meter.cost_usd / turns, meter.hand_in_request_usd);
+  if (limits.maxUsd !== null && limits.maxUsd - meter.cost_usd <= reserve * usdPerTurn) {
     return limits.usdLimit;
   }
   const perTurn = (now - limits.startedAt) / turns;

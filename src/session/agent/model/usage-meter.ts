@@ -22,6 +22,13 @@ export interface UsageMeter {
   unpriced: Set<string>;
   /** The config's own prices (`models.prices`), set once the config is read. */
   prices: ModelPrices;
+  /**
+   * The most a request like the latest would cost with the few output tokens
+   * of a hand-in (`HAND_IN_OUTPUT_TOKENS`): its input at its worst, from its
+   * bytes (the model proxy sets it as it forwards each request). The
+   * wind-down keeps room for three such requests (`windDownLimit`).
+   */
+  hand_in_request_usd: number;
 }
 
 /** The usage block of a response; the cache fields may be missing or null. */
@@ -64,6 +71,7 @@ export function createUsageMeter(): UsageMeter {
     tools: new Map(),
     unpriced: new Set(),
     prices: {},
+    hand_in_request_usd: 0,
   };
 }
 
