@@ -117,6 +117,29 @@ describe('runAgent limits', () => {
     expect(result.usage.cost_usd).toBeGreaterThan(0.9);
   });
 
+  it('spends no more in a change set’s session than the set’s budget had left when it was dispatched, though its repository allows more', async () => {
+    const expensive = () => ({
+      message: {
+        content: [toolUse('bash', { command: 'true' })],
+        usage: { output_tokens: 1_000_000 },
+      },
+    });
+    for (const budget of ['maxUsd: 50', 'maxUsd: null']) {
+      const { result } = await runWork({
+        respond: expensive,
+        config: `session:\n  maxTurns: 12\nbudget:\n  ${budget}\n`,
+        // The dispatch input `budget`: the set had $0.60 left.
+        env: { BATON_SET_BUDGET_USD: '0.60' },
+      });
+      expect(result.status).toBe('failed');
+      expect(result.limit).toBe('budget');
+      expect(result.reason).toContain(
+        "past what the change set's budget.maxUsd (in its issue's repository's .github/baton.yml) had left when Baton dispatched the session ($0.60)",
+      );
+      expect(result.usage.cost_usd).toBeLessThanOrEqual(0.6);
+    }
+  });
+
   it('stops at the deadline that session.timeoutMinutes sets, less a margin', async () => {
     let clock = 0;
     const now = () => {

@@ -173,10 +173,11 @@ describe('a work session’s wind-down on Baton’s loop', () => {
     }
     expect(run.result.status).toBe('partial');
     expect(run.result.limit).toBe('daily');
-    // $0.24 a turn: told after turn 4, when $0.54 of the day's $1.50 was left (three turns'
-    // worth is $0.72), and it hands in within the day's cap.
-    expect(run.result.usage.turns).toBe(5);
-    expect(run.result.usage.cost_usd).toBeCloseTo(0.96, 1);
+    // $0.24 a turn: told after turn 3, when $0.78 of the day's $1.50 was left (three turns'
+    // worth is $0.72, and a hand-in's request may cost some $0.08 at worst beside them), and it
+    // hands in within the day's cap.
+    expect(run.result.usage.turns).toBe(4);
+    expect(run.result.usage.cost_usd).toBeCloseTo(0.72, 1);
     expect(run.result.usage.cost_usd).toBeLessThanOrEqual(1.5);
     expect(gitIn(root, 'show', 'HEAD:src/half.ts')).toBe('x');
   });

@@ -167,10 +167,17 @@ export async function openContext({
     ...(options.github ? { options: options.github } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  const setLeftUsd =
+    env.BATON_SET_BUDGET_USD === undefined ? null : Number(env.BATON_SET_BUDGET_USD);
+  if (setLeftUsd !== null)
+    log(
+      `the change set's budget had $${setLeftUsd.toFixed(2)} left when this session was dispatched; it spends no more`,
+    );
   const limits = resolveLimits({
     config,
     startedAt,
     ...(await readSpentSoFar({ env, config, github, now: startedAt, log })),
+    setLeftUsd,
     overrides: options.limits ?? {},
   });
   const engine = await sessionEngine({ env, config, root });

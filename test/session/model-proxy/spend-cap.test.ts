@@ -77,6 +77,6 @@ describe('fitToRoom', () => {
       0.06,
     ],
   ])('refuses a request when %s', (_, body, bytes, roomUsd) => {
-    expect(capped('anthropic', body, bytes, roomUsd)).toEqual({ kind: 'over' });
+    expect(capped('anthropic', body, bytes, roomUsd)).toMatchObject({ kind: 'over' });
   });
 });

@@ -237,7 +237,7 @@ export async function startModelProxy({
           const fit = fitToRoom({ provider: route.provider, body: forwarded, estimate, roomUsd });
           if (fit.kind === 'fits') break;
           if (fit.kind === 'over') {
-            const crossed = crossingLimit(meter, limits, { worstUsd: estimate.usd, heldUsd });
+            const crossed = crossingLimit(meter, limits, { worstUsd: fit.leastUsd, heldUsd });
             stop(crossed.reason, crossed.limit);
             return refuse(req, res, 400, `the session stops here: it ${crossed.reason}`);
           }

@@ -23,8 +23,8 @@ export type CapFit =
   | { kind: 'fits' }
   /** It fits with its output cap lowered to `outputTokens`: `body` is what to send. */
   | { kind: 'lowered'; body: Record<string, unknown>; outputTokens: number }
-  /** Nothing worth sending fits: refused. */
-  | { kind: 'over' };
+  /** Nothing worth sending fits: refused; `leastUsd` is the least it could be sent at. */
+  | { kind: 'over'; leastUsd: number };
 
 /**
  * Whether a request whose worst case is `estimate` fits in `roomUsd`, and
@@ -45,18 +45,22 @@ export function fitToRoom({
 }): CapFit {
   if (estimate.usd <= roomUsd) return { kind: 'fits' };
   const perToken = estimate.outputUsdPerToken;
+  const over = {
+    kind: 'over' as const,
+    leastUsd: Math.min(estimate.usd, estimate.inputUsd + MIN_OUTPUT_TOKENS * perToken),
+  };
   // A request whose output costs nothing (a model the config prices at 0) fits or never will.
-  if (!(perToken > 0)) return { kind: 'over' };
+  if (!(perToken > 0)) return over;
   const inputTokens = Math.max(1, estimate.tokens - estimate.outputTokens);
   const slack = CAP_BYTES_SLACK * (estimate.inputUsd / inputTokens);
   const fits = Math.floor((roomUsd - estimate.inputUsd - slack) / perToken);
   const outputTokens = Math.min(fits, estimate.outputTokens - 1);
-  if (outputTokens < MIN_OUTPUT_TOKENS) return { kind: 'over' };
+  if (outputTokens < MIN_OUTPUT_TOKENS) return over;
   if (provider === 'openai') {
     return { kind: 'lowered', body: { ...body, max_output_tokens: outputTokens }, outputTokens };
   }
   const thinking = thinkingBelow(body.thinking, outputTokens);
-  if (thinking === null) return { kind: 'over' };
+  if (thinking === null) return over;
   return {
     kind: 'lowered',
     body: { ...body, max_tokens: outputTokens, ...(thinking ? { thinking } : {}) },

@@ -29,6 +29,12 @@ export interface UsageMeter {
    * wind-down keeps room for three such requests (`windDownLimit`).
    */
   hand_in_request_usd: number;
+  /**
+   * What the dearest answer so far cost: turns grow dearer as the context
+   * grows, so the wind-down reads it beside their average (an engine's small
+   * side requests, a title or a quota check, leave it alone).
+   */
+  dearest_turn_usd: number;
 }
 
 /** The usage block of a response; the cache fields may be missing or null. */
@@ -72,6 +78,7 @@ export function createUsageMeter(): UsageMeter {
     unpriced: new Set(),
     prices: {},
     hand_in_request_usd: 0,
+    dearest_turn_usd: 0,
   };
 }
 
@@ -111,6 +118,7 @@ export function recordResponse(
   const cost = costOf(model, tokens, meter.prices);
   if (cost === null) meter.unpriced.add(model);
   else meter.cost_usd += cost;
+  meter.dearest_turn_usd = Math.max(meter.dearest_turn_usd, cost ?? 0);
 }
 
 /** Every token the session has sent or received, cached or not. */
