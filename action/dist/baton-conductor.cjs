@@ -43335,7 +43335,9 @@ function renderDispatchInputs(request2) {
     // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
     ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {},
     // Likewise: only a change set's plan sessions ask for the `views` job.
-    ...request2.views ? { views: "1" } : {}
+    ...request2.views ? { views: "1" } : {},
+    // Likewise: only a change set's sessions carry what its budget has left.
+    ...request2.setBudgetUsd === void 0 ? {} : { budget: request2.setBudgetUsd.toFixed(2) }
   };
 }
 
@@ -58834,9 +58836,11 @@ function upkeep(ctx) {
 }
 function frameSessions(ctx, actions) {
   const { session } = ctx.config;
+  const setLeft = setBudgetLeft(ctx);
   const frame = {
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,
+    ...setLeft === null ? {} : { setBudgetUsd: setLeft },
     ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
     ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
   };
@@ -58849,6 +58853,13 @@ function frameSessions(ctx, actions) {
       ...action.chain === void 0 ? {} : { chain: action.chain }
     };
   });
+}
+function setBudgetLeft(ctx) {
+  const { maxUsd } = ctx.config.budget;
+  const member = ctx.snapshot.changeSet;
+  if (!member || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
 function status(view) {
   return { kind: "render-status", view };

@@ -87466,7 +87466,9 @@ function createUsageMeter() {
     context_edits: 0,
     tools: /* @__PURE__ */ new Map(),
     unpriced: /* @__PURE__ */ new Set(),
-    prices: {}
+    prices: {},
+    hand_in_request_usd: 0,
+    dearest_turn_usd: 0
   };
 }
 function recordResponse(meter, model, usage, edits) {
@@ -87499,6 +87501,7 @@ function recordResponse(meter, model, usage, edits) {
   const cost = costOf(model, tokens, meter.prices);
   if (cost === null) meter.unpriced.add(model);
   else meter.cost_usd += cost;
+  meter.dearest_turn_usd = Math.max(meter.dearest_turn_usd, cost ?? 0);
 }
 function totalTokens(meter) {
   return meter.input_tokens + meter.output_tokens + meter.cache_read_input_tokens + meter.cache_creation_input_tokens;
@@ -87549,13 +87552,14 @@ function resolveLimits({
   startedAt,
   buildSpentUsd = null,
   daySpentUsd = null,
+  setLeftUsd = null,
   overrides = {}
 }) {
   const minutes = Math.max(MIN_RUN_MINUTES, config2.session.timeoutMinutes - MARGIN_MINUTES);
   return {
     maxTurns: config2.session.maxTurns,
     maxTokens: DEFAULT_MAX_TOKENS,
-    ...usdLimitOf({ budget: config2.budget, buildSpentUsd, daySpentUsd }),
+    ...usdLimitOf({ budget: config2.budget, buildSpentUsd, daySpentUsd, setLeftUsd }),
     budgetUsd: config2.budget.maxUsd,
     startedAt,
     windDownTurns: 3,
@@ -87571,12 +87575,15 @@ function resolveLimits({
 function usdLimitOf({
   budget,
   buildSpentUsd,
-  daySpentUsd
+  daySpentUsd,
+  setLeftUsd = null
 }) {
   const build = leftOf(budget.maxUsd, buildSpentUsd);
   const day = daySpentUsd === null ? null : leftOf(budget.dailyUsd, daySpentUsd);
-  if (day !== null && (build === null || day < build)) return { maxUsd: day, usdLimit: "daily" };
-  return { maxUsd: build, usdLimit: "budget" };
+  const own3 = day !== null && (build === null || day < build) ? { maxUsd: day, usdLimit: "daily", budgetOf: "build" } : { maxUsd: build, usdLimit: "budget", budgetOf: "build" };
+  if (setLeftUsd !== null && (own3.maxUsd === null || setLeftUsd < own3.maxUsd))
+    return { maxUsd: Math.max(0, setLeftUsd), usdLimit: "budget", budgetOf: "set" };
+  return own3;
 }
 function leftOf(cap, spent) {
   if (cap === null || spent === null) return cap;
@@ -87611,16 +87618,29 @@ function exceededLimit(meter, limits, now) {
   return null;
 }
 function usdReason(meter, limits) {
-  const spent = `$${meter.cost_usd.toFixed(2)}`;
+  return `spent $${meter.cost_usd.toFixed(2)}, ${usdLimitText(limits)}`;
+}
+function crossingLimit(meter, limits, { worstUsd, heldUsd }) {
+  const held = heldUsd > 0 ? ` (and $${heldUsd.toFixed(2)} held for requests under way)` : "";
+  return {
+    limit: limits.usdLimit,
+    reason: `spent $${meter.cost_usd.toFixed(2)}${held}, and its next model request could cost up to $${worstUsd.toFixed(2)}, past ${usdLimitText(limits)}`
+  };
+}
+function usdLimitText(limits) {
+  const left = `$${(limits.maxUsd ?? 0).toFixed(2)}`;
   switch (limits.usdLimit) {
     case "budget":
-      return limits.maxUsd === limits.budgetUsd ? `spent ${spent}, the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml` : `spent ${spent}, what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+      if (limits.budgetOf === "set")
+        return `what the change set's budget.maxUsd (in its issue's repository's .github/baton.yml) had left when Baton dispatched the session (${left})`;
+      return limits.maxUsd === limits.budgetUsd ? `the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml` : `what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started (${left})`;
     case "daily":
-      return `spent ${spent}, what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+      return `what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started (${left})`;
     default:
-      return `spent ${spent}, the session's dollar limit of $${(limits.maxUsd ?? 0).toFixed(2)}`;
+      return `the session's dollar limit of ${left}`;
   }
 }
+var HAND_IN_OUTPUT_TOKENS = 4096;
 var WIND_DOWN_MIN_MS = 3 * 6e4;
 function windDownLimit(meter, limits, now) {
   const turns = Math.max(1, meter.turns);
@@ -87631,7 +87651,8 @@ function windDownLimit(meter, limits, now) {
   if (limits.maxTokens - totalTokens(meter) <= reserve * totalTokens(meter) / turns) {
     return "tokens";
   }
-  if (limits.maxUsd !== null && limits.maxUsd - meter.cost_usd <= reserve * meter.cost_usd / turns) {
+  const usdPerTurn = Math.max(meter.cost_usd / turns, meter.dearest_turn_usd);
+  if (limits.maxUsd !== null && limits.maxUsd - meter.cost_usd <= reserve * usdPerTurn + meter.hand_in_request_usd) {
     return limits.usdLimit;
   }
   const perTurn = (now - limits.startedAt) / turns;
@@ -88297,7 +88318,8 @@ function toolProblem(provider, listed, web) {
   }
   return null;
 }
-function asksLongCache(body) {
+function cacheAsked(body) {
+  let asked = "none";
   const pending = [body];
   while (pending.length > 0) {
     const next = pending.pop();
@@ -88308,11 +88330,12 @@ function asksLongCache(body) {
     if (!isObject2(next)) continue;
     for (const [key, value] of Object.entries(next)) {
       if (key === "cache_control" && isObject2(value)) {
-        if (value.ttl !== void 0 && value.ttl !== "5m") return true;
+        if (value.ttl !== void 0 && value.ttl !== "5m") return "long";
+        asked = "5m";
       } else if (typeof value === "object" && value !== null) pending.push(value);
     }
   }
-  return false;
+  return asked;
 }
 function isWebTool(provider, type2) {
   return provider === "anthropic" ? ANTHROPIC_WEB_TOOL.test(type2) : type2 === "web_search";
@@ -88432,19 +88455,30 @@ function estimateCost(provider, body, bytes, prices, content3 = { images: 0, doc
   const model = typeof body.model === "string" ? body.model : "";
   const bounded = content3.documents === 0;
   const input2 = bounded ? bytes + content3.images * IMAGE_TOKENS[provider] : Math.max(bytes, MAX_CONTEXT_TOKENS);
-  const written = provider === "anthropic" && asksLongCache(body) ? input2 : 0;
-  const usd = costOf(
+  const cache2 = provider === "anthropic" ? cacheAsked(body) : "none";
+  const written = cache2 === "none" ? 0 : input2;
+  const priced = (outputTokens) => costOf(
     model,
     {
       input_tokens: input2 - written,
-      output_tokens: output2,
+      output_tokens: outputTokens,
       cache_read_input_tokens: 0,
       cache_creation_input_tokens: written,
-      cache_creation_1h_input_tokens: written
+      cache_creation_1h_input_tokens: cache2 === "long" ? written : 0
     },
     prices
   ) ?? 0;
-  return { usd, tokens: input2 + output2, turns: 1, bounded };
+  const usd = priced(output2);
+  const inputUsd = priced(0);
+  return {
+    usd,
+    tokens: input2 + output2,
+    turns: 1,
+    bounded,
+    inputUsd,
+    outputUsdPerToken: (usd - inputUsd) / output2,
+    outputTokens: output2
+  };
 }
 
 // src/session/agent/model-proxy/meter-response.ts
@@ -88607,6 +88641,48 @@ function count3(value) {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
+// src/session/agent/model-proxy/spend-cap.ts
+var MIN_OUTPUT_TOKENS = 1024;
+var MIN_THINKING_TOKENS = 1024;
+var CAP_BYTES_SLACK = 40;
+function fitToRoom({
+  provider,
+  body,
+  estimate,
+  roomUsd
+}) {
+  if (estimate.usd <= roomUsd) return { kind: "fits" };
+  const perToken = estimate.outputUsdPerToken;
+  const over = {
+    kind: "over",
+    leastUsd: Math.min(estimate.usd, estimate.inputUsd + MIN_OUTPUT_TOKENS * perToken)
+  };
+  if (!(perToken > 0)) return over;
+  const inputTokens2 = Math.max(1, estimate.tokens - estimate.outputTokens);
+  const slack = CAP_BYTES_SLACK * (estimate.inputUsd / inputTokens2);
+  const fits = Math.floor((roomUsd - estimate.inputUsd - slack) / perToken);
+  const outputTokens = Math.min(fits, estimate.outputTokens - 1);
+  if (outputTokens < MIN_OUTPUT_TOKENS) return over;
+  if (provider === "openai") {
+    return { kind: "lowered", body: { ...body, max_output_tokens: outputTokens }, outputTokens };
+  }
+  const thinking = thinkingBelow(body.thinking, outputTokens);
+  if (thinking === null) return over;
+  return {
+    kind: "lowered",
+    body: { ...body, max_tokens: outputTokens, ...thinking ? { thinking } : {} },
+    outputTokens
+  };
+}
+function thinkingBelow(thinking, cap) {
+  if (typeof thinking !== "object" || thinking === null) return void 0;
+  const fields = thinking;
+  const budget = fields.budget_tokens;
+  if (fields.type !== "enabled" || typeof budget !== "number" || budget < cap) return void 0;
+  const lowered = Math.min(budget, cap - MIN_OUTPUT_TOKENS);
+  return lowered >= MIN_THINKING_TOKENS ? { ...fields, budget_tokens: lowered } : null;
+}
+
 // src/session/agent/model-proxy/upstreams.ts
 init_token_cache();
 var ANTHROPIC_API = "https://api.anthropic.com";
@@ -88742,13 +88818,14 @@ async function startModelProxy({
       if (judged.problem !== null) return refuse2(req, res, 400, judged.problem);
       const fields = parsed;
       const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
-      const sent = held ? Buffer.from(JSON.stringify(held)) : body;
+      let sent = held ? Buffer.from(JSON.stringify(held)) : body;
       const model = typeof fields.model === "string" ? fields.model : "";
       let estimate = null;
       if (metered) {
+        let forwarded = held ?? fields;
         estimate = estimateCost(
           route.provider,
-          held ?? fields,
+          forwarded,
           sent.length,
           meter.prices,
           judged.content
@@ -88756,11 +88833,36 @@ async function startModelProxy({
         for (; ; ) {
           const reached = stopAtLimit();
           if (reached) return refuse2(req, res, 400, `the session stops here: it ${reached}`);
-          if (!flight.holding()) break;
-          if (estimate.bounded && !findExceededLimit(withReserved(meter, flight.reserved), limits, now()))
-            break;
-          await flight.next();
+          const heldUsd = flight.reserved.usd;
+          const roomUsd = limits.maxUsd === null ? Number.POSITIVE_INFINITY : limits.maxUsd - meter.cost_usd - heldUsd;
+          if (flight.holding()) {
+            if (estimate.bounded && estimate.usd <= roomUsd && !findExceededLimit(withReserved(meter, flight.reserved), limits, now()))
+              break;
+            await flight.next();
+            continue;
+          }
+          const fit = fitToRoom({ provider: route.provider, body: forwarded, estimate, roomUsd });
+          if (fit.kind === "fits") break;
+          if (fit.kind === "over") {
+            const crossed = crossingLimit(meter, limits, { worstUsd: fit.leastUsd, heldUsd });
+            stop(crossed.reason, crossed.limit);
+            return refuse2(req, res, 400, `the session stops here: it ${crossed.reason}`);
+          }
+          forwarded = fit.body;
+          sent = Buffer.from(JSON.stringify(forwarded));
+          estimate = estimateCost(
+            route.provider,
+            forwarded,
+            sent.length,
+            meter.prices,
+            judged.content
+          );
+          log2(
+            `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the $${roomUsd.toFixed(2)} left of the session's dollar limit`
+          );
+          break;
         }
+        meter.hand_in_request_usd = estimate.inputUsd + HAND_IN_OUTPUT_TOKENS * estimate.outputUsdPerToken;
         release = flight.reserve(estimate);
       }
       if (res.destroyed || state.closed) return;
@@ -89030,10 +89132,16 @@ async function openContext({
     ...options2.github ? { options: options2.github } : {},
     ...options2.log ? { log: options2.log } : {}
   });
+  const setLeftUsd = env.BATON_SET_BUDGET_USD === void 0 ? null : Number(env.BATON_SET_BUDGET_USD);
+  if (setLeftUsd !== null)
+    log2(
+      `the change set's budget had $${setLeftUsd.toFixed(2)} left when this session was dispatched; it spends no more`
+    );
   const limits = resolveLimits({
     config: config2,
     startedAt,
     ...await readSpentSoFar({ env, config: config2, github, now: startedAt, log: log2 }),
+    setLeftUsd,
     overrides: options2.limits ?? {}
   });
   const engine = await sessionEngine({ env, config: config2, root });
@@ -89139,7 +89247,7 @@ function sessionBranch(env) {
     }
   }
 }
-function converse(ctx, parts) {
+async function converse(ctx, parts) {
   if (ctx.engine !== "baton") return converseOnEngine(ctx, parts);
   const { features: asked, kind: _kind, sandbox: _sandbox, engineFiles: _files, ...rest } = parts;
   const features = { ...plainFeatures(), ...asked };
@@ -89149,7 +89257,7 @@ function converse(ctx, parts) {
   ctx.log(
     `${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns${thinking}${web}`
   );
-  return runModelLoop({
+  const outcome = await runModelLoop({
     ...rest,
     features,
     client: ctx.client,
@@ -89158,6 +89266,11 @@ function converse(ctx, parts) {
     now: ctx.now,
     log: ctx.log
   });
+  const stopped = ctx.modelProxy.stopped();
+  const limit2 = ctx.modelProxy.stoppedAt();
+  if (outcome.kind === "failed" && !outcome.limit && stopped && limit2)
+    return { kind: "failed", reason: stopped, limit: limit2 };
+  return outcome;
 }
 function readOnlyParts(ctx, { models, role, submit }) {
   return {
@@ -94239,7 +94352,8 @@ var DISPATCH_INPUTS = {
   BATON_WORKER: "worker",
   BATON_PR: "pr",
   BATON_TRIGGER: "trigger",
-  BATON_ENGINE: "engine"
+  BATON_ENGINE: "engine",
+  BATON_SET_BUDGET_USD: "budget"
 };
 var OTHER_SOURCES = {
   BATON_OUT: `the Baton workflow sets it on the "Run the session" and "Publish the session" steps (env: BATON_OUT: \${{ runner.temp }}/baton-out)`,
@@ -95104,6 +95218,15 @@ var SessionEnv = external_exports.object({
   BATON_ENGINE: optionalVar.refine(
     (e) => e === void 0 || isEngine(e),
     "BATON_ENGINE is baton, claude-code or codex"
+  ),
+  /**
+   * A change set's session (dispatch input `budget`): the dollars the set's
+   * budget had left when the app dispatched it; the session's dollar limit is
+   * at most this (docs/change-sets.md). Unset outside a change set.
+   */
+  BATON_SET_BUDGET_USD: optionalVar.refine(
+    (usd) => usd === void 0 || /^\d{1,9}(\.\d{1,2})?$/.test(usd),
+    "BATON_SET_BUDGET_USD is a number of dollars, such as 9.90"
   ),
   /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
   BATON_OUT: external_exports.string().min(1),
@@ -96051,6 +96174,11 @@ function checkResult(result, target) {
     if (result.base === null) problems.push("result.head is set but result.base is not");
   }
   if (result.status === "complete") problems.push(...checkDeliverable(result, target));
+  else if (result.status === "partial" && result.completion && result.completion.worker_id !== target.worker) {
+    problems.push(
+      `the completion is for ${result.completion.worker_id}, not ${target.worker ?? "-"}`
+    );
+  }
   return problems;
 }
 function checkDeliverable(result, target) {
@@ -106250,6 +106378,7 @@ Variables (the Baton workflow sets them):
   BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
   BATON_ENGINE      the dispatch inputs role, build, issue, worker, pr, trigger, engine
                     (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
+  BATON_SET_BUDGET_USD the dispatch input budget: a change set's session spends no more
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent; only its model proxy holds it)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSetCommands } from '../../../src/core/change-set/check-set-commands.js';
 import { decideSet } from '../../../src/core/change-set/decide-set.js';
 import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
+import { renderDispatchInputs } from '../../../src/core/sessions/session.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../../src/core/status/render-status.js';
 import { ago, make, NOW, planRun, sha } from '../factories.js';
@@ -428,5 +429,37 @@ describe('a change set once approved', () => {
     expect(actionsIn(decision, HOME).flatMap((a) => (a.kind === 'notice' ? [a.key] : []))).toEqual([
       'budget/50',
     ]);
+  });
+
+  it('tells each session of a member what the set’s one budget has left, which its own repository cannot raise', () => {
+    // acme/service's sessions spent $6.10 of the set's $10: W1.1 starts in acme/lib with $3.90.
+    const decision = decideOn(
+      approved([
+        lib(),
+        service({
+          snapshot: {
+            usage: [make.usageRecord({ run_id: 7300, cost: 6.1 })],
+            runs: [planRun({ id: 7300 })],
+          },
+        }),
+        client(),
+      ]),
+      setConfig({}, { budget: { maxUsd: 10 } }),
+    );
+    const dispatched = actionsIn(decision, LIB).flatMap((action) =>
+      action.kind === 'dispatch' ? [action.request] : [],
+    );
+    expect(dispatched).toMatchObject([{ role: 'work', worker: 'W1.1', setBudgetUsd: 3.9 }]);
+    expect(renderDispatchInputs(dispatched[0]!)).toMatchObject({ budget: '3.90' });
+    // With no budget for the set, its sessions carry none.
+    const unbounded = decideOn(
+      approved([lib(), service(), client()]),
+      setConfig({}, { budget: { maxUsd: null } }),
+    );
+    expect(
+      actionsIn(unbounded, LIB).flatMap((action) =>
+        action.kind === 'dispatch' ? [renderDispatchInputs(action.request)] : [],
+      ),
+    ).toEqual([expect.not.objectContaining({ budget: expect.anything() })]);
   });
 });
