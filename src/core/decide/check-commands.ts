@@ -22,6 +22,13 @@ export interface CommandAnswer {
   /** The issue or PR the comment is on. */
   number: number;
   commands: Command[];
+  /**
+   * The comment still waits for Baton's 👀 (a command on the issue of a
+   * repository that lists change sets): the reconcile judges it on its read
+   * and gives the 👀 only if it takes it (`takeComments`). Its author and
+   * time, as the read of an accepted comment would give them.
+   */
+  awaiting?: { author: string; createdAt: string };
 }
 
 /**
