@@ -38408,7 +38408,7 @@ function requireUtil() {
       util$1.cores = 2;
       return callback(null, util$1.cores);
     }
-    var blobUrl = URL.createObjectURL(new Blob([
+    var blobUrl2 = URL.createObjectURL(new Blob([
       "(",
       function() {
         self.addEventListener("message", function(e) {
@@ -38426,7 +38426,7 @@ function requireUtil() {
           return avg2 + x;
         }, 0) / max.length);
         util$1.cores = Math.max(1, avg);
-        URL.revokeObjectURL(blobUrl);
+        URL.revokeObjectURL(blobUrl2);
         return callback(null, util$1.cores);
       }
       map3(numWorkers, function(err, results) {
@@ -38438,7 +38438,7 @@ function requireUtil() {
       var workers = [];
       var results = [];
       for (var i = 0; i < numWorkers; ++i) {
-        var worker = new Worker(blobUrl);
+        var worker = new Worker(blobUrl2);
         worker.addEventListener("message", function(e) {
           results.push(e.data);
           if (results.length === numWorkers) {
@@ -79629,10 +79629,10 @@ function classifyGitHubFailure(error62) {
   if (response && typeof status === "number") {
     return { kind: "refused", status, message: refusalMessage(error62, response) };
   }
-  for (const link of causeChain(error62)) {
-    const code3 = String(field(link, "code") ?? "");
-    const detail = String(field(link, "message") ?? code3);
-    const layer = layerOf(code3, detail, String(field(link, "name") ?? ""));
+  for (const link2 of causeChain(error62)) {
+    const code3 = String(field(link2, "code") ?? "");
+    const detail = String(field(link2, "message") ?? code3);
+    const layer = layerOf(code3, detail, String(field(link2, "name") ?? ""));
     if (layer) return { kind: "unreachable", layer, code: code3 || layer, detail };
   }
   if (typeof status === "number" && status !== 500) {
@@ -80012,6 +80012,7 @@ function createGitHubReads({
   return {
     getIssue: (issue2) => get(`/issues/${issue2}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
+    listIssueComments: (issue2, page) => get(`/issues/${issue2}/comments?per_page=100&page=${page}`, external_exports.array(Comment)),
     async listRefsIfChanged(prefix, etag) {
       const route = `/git/matching-refs/${prefix.replace(/\/+$/, "")}`;
       try {
@@ -90953,9 +90954,9 @@ async function askViews({ env, fetch: fetch2, mask }) {
   for (const view2 of answer.data.views) maskArchive(view2.archive, mask);
   return { ok: true, token: null, views: answer.data.views };
 }
-function maskArchive(link, mask) {
-  mask(link);
-  const token = new URL(link).searchParams.get("token");
+function maskArchive(link2, mask) {
+  mask(link2);
+  const token = new URL(link2).searchParams.get("token");
   if (token) mask(token);
 }
 
@@ -93745,12 +93746,165 @@ function parseMessageRef(build, ref) {
   return { worker, comment: Number(comment) };
 }
 
+// src/core/status/command-ledger.ts
+var LEDGER_START = "<!-- baton:commands ";
+var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
+var Worker3 = external_exports.string().regex(/^W\d+\.\d+$/);
+var LedgerCommand = external_exports.discriminatedUnion("name", [
+  external_exports.object({ name: external_exports.literal("approve") }),
+  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry"), worker: Worker3, instructions: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
+  external_exports.object({ name: external_exports.literal("skip"), worker: Worker3 }),
+  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
+  external_exports.object({ name: external_exports.literal("merge"), worker: Worker3 }),
+  external_exports.object({ name: external_exports.literal("pause") }),
+  external_exports.object({ name: external_exports.literal("resume") }),
+  external_exports.object({ name: external_exports.literal("cancel") }),
+  external_exports.object({ name: external_exports.literal("status") }),
+  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
+  external_exports.object({ name: external_exports.literal("rollback") }),
+  external_exports.object({ name: external_exports.literal("steer"), worker: Worker3, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("queue"), worker: Worker3, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("continue"), worker: Worker3 })
+]);
+var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
+var ObjectEntry = external_exports.object({
+  id: external_exports.number().int(),
+  author: external_exports.string(),
+  at: external_exports.string(),
+  on: On,
+  command: LedgerCommand
+});
+var TupleEntry = external_exports.tuple([
+  external_exports.number().int(),
+  external_exports.string(),
+  external_exports.string(),
+  external_exports.union([external_exports.literal(0), external_exports.tuple([external_exports.number().int(), external_exports.string()])]),
+  external_exports.string()
+]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
+var Entry = external_exports.union([TupleEntry, ObjectEntry]);
+var ARGS = {
+  approve: [],
+  replan: ["feedback"],
+  retry: ["worker", "instructions"],
+  "retry-synthesis": [],
+  skip: ["worker"],
+  "skip-follow-ups": [],
+  merge: ["worker"],
+  pause: [],
+  resume: [],
+  cancel: [],
+  status: [],
+  improve: ["loops"],
+  rollback: [],
+  steer: ["worker", "text"],
+  queue: ["worker", "text"],
+  continue: ["worker"]
+};
+function parseCommandLedger(body) {
+  const start = body.lastIndexOf(LEDGER_START);
+  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
+  if (!match?.[1]) return [];
+  const raw = parseJson4(match[1]);
+  return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
+}
+function readEntry(raw) {
+  const parsed = Entry.safeParse(raw);
+  if (!parsed.success) return [];
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  if (!entry) return [];
+  return [
+    {
+      commentId: entry.id,
+      author: entry.author,
+      createdAt: entry.at,
+      source: entry.on === "issue" ? { kind: "issue" } : { kind: "pull", number: entry.on.pull, worker: entry.on.worker },
+      command: entry.command
+    }
+  ];
+}
+function fromTuple([id, author, at, on, name, ...args]) {
+  const keys = ARGS[name];
+  if (!keys || keys.length !== args.length) return null;
+  const command = LedgerCommand.safeParse(
+    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
+  );
+  if (!command.success) return null;
+  return {
+    id,
+    author,
+    at,
+    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
+    command: command.data
+  };
+}
+function parseJson4(text4) {
+  try {
+    return JSON.parse(text4);
+  } catch {
+    return null;
+  }
+}
+
+// src/core/status/render-status.ts
+var STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+)(?: shows=([0-9a-f]{8}))? -->/;
+function findStatusBuild(body) {
+  return STATUS_MARKER.exec(body)?.[1] ?? null;
+}
+
+// src/session/agent/inbox/app-messages.ts
+var STATUS_PAGES_MAX = 10;
+function createAppMessages({
+  reads,
+  owner,
+  repository,
+  log: log2
+}) {
+  const issue2 = owner.issue;
+  const here = owner.issueRepository.toLowerCase() === repository.toLowerCase();
+  const build = parseMemberBuildId(owner.build)?.build ?? owner.build;
+  const isStatus2 = (comment) => comment.user?.login === owner.actor && findStatusBuild(comment.body ?? "") === build;
+  let statusId = null;
+  const status = async () => {
+    if (issue2 === null) return null;
+    if (statusId !== null) {
+      const comment = await reads.getIssueComment(String(statusId));
+      if (comment && isStatus2(comment)) return comment.body ?? "";
+    }
+    for (let page = 1; page <= STATUS_PAGES_MAX; page++) {
+      const comments = await reads.listIssueComments(issue2, page);
+      const found = comments.find(isStatus2);
+      if (found) {
+        statusId = found.id;
+        return found.body ?? "";
+      }
+      if (comments.length < 100) return null;
+    }
+    return null;
+  };
+  return {
+    async listed() {
+      if (!here) return [];
+      const body = await status().catch((error62) => {
+        log2(`inbox: could not read Baton's status comment: ${String(error62)}`);
+        return null;
+      });
+      if (body === null) return [];
+      return parseCommandLedger(body).flatMap(
+        ({ command, commentId }) => (command.name === "steer" || command.name === "queue") && command.worker === owner.worker ? [commentId] : []
+      );
+    }
+  };
+}
+
 // src/session/agent/inbox/read-message.ts
 async function readMessage(reads, { comment: id, owner }) {
   const comment = await reads.getIssueComment(String(id));
   if (!comment) return { ok: false, why: `comment ${id} is gone` };
-  const on = Number(/\/issues\/(\d+)$/.exec(comment.issue_url ?? "")?.[1]);
-  const place = await placeOf2(reads, { on, owner });
+  const issueUrl = comment.issue_url ?? "";
+  const on = Number(/\/issues\/(\d+)$/.exec(issueUrl)?.[1]);
+  const place = await placeOf2(reads, { on, issueUrl, owner });
   if (!place.ok) return { ok: false, why: `comment ${id} ${place.why}` };
   const commands = parseCommands(comment.body ?? "", place.worker ? { worker: place.worker } : {});
   const mine = commands.commands.flatMap(
@@ -93770,9 +93924,9 @@ async function readMessage(reads, { comment: id, owner }) {
     }
   };
 }
-async function placeOf2(reads, { on, owner }) {
+async function placeOf2(reads, { on, issueUrl, owner }) {
   if (!(on > 0)) return { ok: false, why: "is on no issue" };
-  if (on === owner.issue) return { ok: true };
+  if (on === owner.issue && sameRepository(issueUrl, owner.issueRepository)) return { ok: true };
   const pull = await reads.getPull(on).catch(() => null);
   const branch = pull ? parseBatonBranch(pull.head.ref) : null;
   if (branch?.kind === "worker" && branch.build === owner.build) {
@@ -93783,61 +93937,84 @@ async function placeOf2(reads, { on, owner }) {
     why: `is on #${on}, neither the build's issue nor one of its workers' pull requests`
   };
 }
+function sameRepository(issueUrl, repository) {
+  const named2 = /\/repos\/([^/]+\/[^/]+)\/issues\/\d+$/.exec(issueUrl)?.[1];
+  return named2 !== void 0 && named2.toLowerCase() === repository.toLowerCase();
+}
 
 // src/session/agent/inbox/session-inbox.ts
 var MESSAGE_POLL_MS = 15e3;
 var MAX_MESSAGES = 100;
+var MAX_LEFT_ASIDE = 100;
 function createSessionInbox({
   reads,
   owner,
+  repository,
   log: log2,
   intervalMs = MESSAGE_POLL_MS
 }) {
   const prefix = messageRefPrefix(owner.build, owner.worker).replace(/^refs\//, "");
+  const app = createAppMessages({ reads, owner, repository, log: log2 });
   const seen = /* @__PURE__ */ new Set();
   const receipts = /* @__PURE__ */ new Map();
   const counts = { listings: 0, unchanged: 0, comments: 0 };
+  const spent = { taken: 0, leftAside: 0 };
+  let unread = [];
   let etag = null;
   let timer = null;
   let underway = Promise.resolve();
-  const newComments = async () => {
+  const listRefs = async () => {
     counts.listings += 1;
     const listed = await reads.listRefsIfChanged(prefix, etag);
     if (!listed) {
       counts.unchanged += 1;
-      return null;
+      return false;
     }
     etag = listed.etag;
-    return listed.refs.map((ref) => parseMessageRef(owner.build, ref)).flatMap(
+    unread = listed.refs.map((ref) => parseMessageRef(owner.build, ref)).flatMap(
       (ref) => ref && ref.worker === owner.worker && !seen.has(ref.comment) ? [ref.comment] : []
     ).sort((a, b) => a - b);
+    return true;
   };
-  const read = async (comments) => {
+  const read = async () => {
+    if (unread.length === 0 || spent.taken >= MAX_MESSAGES) return [];
+    const bounded = spent.leftAside + unread.length > MAX_LEFT_ASIDE;
+    const listed = new Set(bounded ? await app.listed() : unread);
+    const order = [
+      ...unread.filter((comment) => listed.has(comment)),
+      ...unread.filter((comment) => !listed.has(comment))
+    ];
     const messages2 = [];
-    for (const comment of comments) {
-      if (seen.size >= MAX_MESSAGES) break;
+    for (const comment of order) {
+      if (spent.taken >= MAX_MESSAGES) break;
+      if (!listed.has(comment) && spent.leftAside >= MAX_LEFT_ASIDE) continue;
       seen.add(comment);
       counts.comments += 1;
       const found = await readMessage(reads, { comment, owner });
-      if (found.ok) messages2.push(found.message);
-      else log2(`inbox: left a message ref aside: ${found.why}`);
+      if (found.ok) {
+        spent.taken += 1;
+        messages2.push(found.message);
+      } else {
+        spent.leftAside += 1;
+        log2(`inbox: left a message ref aside: ${found.why}`);
+      }
     }
+    unread = unread.filter((comment) => !seen.has(comment));
     return messages2;
   };
   const look = async (deliver) => {
-    const comments = await newComments();
-    if (!comments || comments.length === 0) return;
-    for (const message2 of await read(comments)) {
+    if (!await listRefs() && unread.length === 0) return;
+    for (const message2 of await read()) {
       if (message2.kind === "steer") deliver(message2);
     }
   };
   return {
     async waiting() {
-      const comments = await newComments().catch((error62) => {
+      const listed = await listRefs().catch((error62) => {
         log2(`inbox: could not list the worker's messages: ${String(error62)}`);
-        return null;
+        return false;
       });
-      return comments ? read(comments) : [];
+      return listed ? read() : [];
     },
     watch(deliver) {
       const tick = () => {
@@ -93868,9 +94045,12 @@ async function openWorkMessages(ctx, { worker, submit }) {
     owner: {
       build: ctx.env.BATON_BUILD,
       issue: Number(ctx.env.BATON_ISSUE) || null,
+      // A change set's member build names the set's repository, where its issue is.
+      issueRepository: parseMemberBuildId(ctx.env.BATON_BUILD)?.home ?? ctx.env.GITHUB_REPOSITORY,
       worker,
       actor
     },
+    repository: ctx.env.GITHUB_REPOSITORY,
     log: ctx.log,
     intervalMs: ctx.messagePollMs ?? pollInterval(process.env.BATON_MESSAGE_POLL_SECONDS)
   }) : null;
@@ -95834,19 +96014,19 @@ async function checkCommit(repo, trees, commit, sides) {
   );
   if (!linksMoved) return found;
   const links = await trees.read(commit);
-  for (const [path40, link] of links.byPath) {
+  for (const [path40, link2] of links.byPath) {
     const unsafe = judgeLink(path40, links);
     if (unsafe === null) continue;
     let inherited = false;
     for (const parent of sides) {
       const before = await trees.read(parent);
-      if (before.byPath.get(path40)?.sha !== link.sha) continue;
+      if (before.byPath.get(path40)?.sha !== link2.sha) continue;
       if (judgeLink(path40, before) !== null) inherited = true;
     }
     if (inherited) continue;
     found.push({
-      key: `symlink ${path40} ${link.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
-      problem: symlinkProblem(path40, link.target, unsafe, commit)
+      key: `symlink ${path40} ${link2.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
+      problem: symlinkProblem(path40, link2.target, unsafe, commit)
     });
   }
   return found;
@@ -95897,7 +96077,7 @@ function treeLinks(repo) {
     }
     await readTargets(
       repo,
-      found.map((link) => link.sha).filter((sha) => !targets.has(sha)),
+      found.map((link2) => link2.sha).filter((sha) => !targets.has(sha)),
       targets
     );
     for (const { path: path40, sha } of found) {
@@ -96233,7 +96413,7 @@ async function readWorkerTitle({
   build,
   worker
 }) {
-  const plan = Plan.safeParse(parseJson4(await readAt(repo, `${base}:${planPath(build)}`)));
+  const plan = Plan.safeParse(parseJson5(await readAt(repo, `${base}:${planPath(build)}`)));
   const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
   if (planned) return planned.title;
   const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
@@ -96246,7 +96426,7 @@ async function readAt(repo, spec) {
   const shown = await repo.run({ args: ["show", spec] });
   return shown.code === 0 ? shown.stdout : null;
 }
-function parseJson4(text4) {
+function parseJson5(text4) {
   if (text4 === null) return null;
   try {
     return JSON.parse(text4);
@@ -96264,7 +96444,7 @@ async function readWorkerScope({
 }) {
   const text4 = await readAt(repo, `${commit}:${planPath(build)}`);
   if (text4 === null) return { ok: true, scope: { type: "code", outputs: [] } };
-  const plan = Plan.safeParse(parseJson4(text4));
+  const plan = Plan.safeParse(parseJson5(text4));
   if (!plan.success) {
     return {
       ok: false,
@@ -97450,7 +97630,7 @@ async function readPlanWorkers2({
   commit,
   build
 }) {
-  const plan = Plan.safeParse(parseJson4(await readAt(repo, `${commit}:${planPath(build)}`)));
+  const plan = Plan.safeParse(parseJson5(await readAt(repo, `${commit}:${planPath(build)}`)));
   return plan.success ? plan.data.workers.map((worker) => worker.id) : null;
 }
 async function findAdaptable({
@@ -97462,7 +97642,7 @@ async function findAdaptable({
   base
 }) {
   const read = await readAt(repo, `${base}:${completionPath(build, source)}`);
-  const completion = Completion.safeParse(parseJson4(read));
+  const completion = Completion.safeParse(parseJson5(read));
   const workers = await readPlanWorkers2({ repo, commit: base, build });
   if (!completion.success || !workers) return [];
   const listed = await repo.must({

@@ -99,12 +99,7 @@ export async function observeSet(
     unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) })),
   );
   const asked = config.ok
-    ? writersAsked({
-        home,
-        config: config.config,
-        homeRepository,
-        merged: members.filter((m) => m.final?.state === 'merged').map((m) => m.repository),
-      })
+    ? writersAsked({ home, config: config.config, homeRepository })
     : new Map<string, Set<string>>();
   return {
     home,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSetCommands } from '../../../src/core/change-set/check-set-commands.js';
 import { decideSet } from '../../../src/core/change-set/decide-set.js';
+import { takesComment } from '../../../src/core/change-set/set-refusal.js';
 import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
 import { renderDispatchInputs } from '../../../src/core/sessions/session.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
@@ -270,6 +271,83 @@ describe('a change set once approved', () => {
           : [],
       ),
     ).toEqual([`${LIB} #46 pending`, `${HOME} #51 success`]);
+  });
+
+  it.each<[string, ('open' | 'merged')[]]>([
+    ['before the last final pull request merges', ['merged', 'merged', 'open']],
+    ['after every final pull request merged', ['merged', 'merged', 'merged']],
+  ])(
+    'takes no /rollback of someone who cannot write every repository of the set, given %s',
+    (_when, states) => {
+      // dana writes the library and the service, and only reads the client.
+      const writers = {
+        [LIB]: { [MAINTAINER]: true, dana: true },
+        [HOME]: { [MAINTAINER]: true, dana: true },
+        [CLIENT]: { [MAINTAINER]: true, dana: false },
+      };
+      const final = (n: number, state: 'open' | 'merged' = 'open') =>
+        gatedPull(n, { state, check: 'success', mergeCommit: state === 'merged' ? `m${n}` : null });
+      const [libState, homeState, clientState] = states;
+      const members = [
+        lib({ final: final(45, libState) }),
+        service({ final: final(50, homeState) }),
+        client({ final: final(60, clientState) }),
+      ];
+      const rollback = (author: string) =>
+        make.command({ name: 'rollback' }, { author, createdAt: ago(1), commentId: 990 });
+      const byDana = approved(members, {
+        home: { commands: [approval(), rollback('dana')] },
+        writers,
+      });
+      const decision = decideOn(byDana);
+      // Read with its 👀 (given by an older release, or by hand), it still changes nothing.
+      expect(decision.links.filter((link) => link.kind === 'open-revert')).toEqual([]);
+      expect(decision.links.filter((link) => link.kind === 'set-change-set-check')).toEqual([]);
+      expect(decision.view.changeSet?.rollback).toBeNull();
+      expect(renderStatus(decision.view)).not.toContain('Rolled back');
+      const config = setConfig();
+      if (!config.ok) throw new Error('the set’s configuration');
+      const judging = { config: config.config, across: true };
+      expect(takesComment(byDana, [rollback('dana')], judging)).toBe(false);
+      expect(
+        checkSetCommands({
+          set: byDana,
+          commands: [{ name: 'rollback' }],
+          author: 'dana',
+          config: config.config,
+          now: NOW,
+        }).map((problem) => problem.message),
+      ).toEqual([expect.stringContaining('dana cannot write `acme/client`')]);
+      // The maintainer, who writes every repository, is taken and reverts what merged.
+      const byMaintainer = approved(members, {
+        home: { commands: [approval(), rollback(MAINTAINER)] },
+        writers,
+      });
+      expect(takesComment(byMaintainer, [rollback(MAINTAINER)], judging)).toBe(true);
+      expect(
+        decideOn(byMaintainer).links.flatMap((link) =>
+          link.kind === 'open-revert' ? [link.repository] : [],
+        ),
+      ).toEqual(states[2] === 'merged' ? [CLIENT, HOME, LIB] : [HOME, LIB]);
+    },
+  );
+
+  it('takes no /rollback while nothing has merged, and says so', () => {
+    const rollback = make.command(
+      { name: 'rollback' },
+      { author: MAINTAINER, createdAt: ago(1), commentId: 990 },
+    );
+    const set = approved([lib({ final: gatedPull(45) }), service(), client()], {
+      home: { commands: [approval(), rollback] },
+    });
+    const decision = decideOn(set);
+    expect(decision.view.changeSet?.rollback).toBeNull();
+    expect(decision.links.filter((link) => link.kind === 'set-change-set-check')).toEqual([
+      expect.objectContaining({ repository: LIB, pull: 45, state: 'success' }),
+    ]);
+    const config = setConfig();
+    if (!config.ok) throw new Error('the set’s configuration');
+    expect(takesComment(set, [rollback], { config: config.config, across: true })).toBe(false);
   });
 
   it('takes a command on the issue in a repository only from someone who can write it', () => {
