@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Command } from '../commands/command.js';
 import type { CommandInfo } from '../snapshot/snapshot.js';
+import { ENGINES } from '../vocabulary/engine-names.js';
 
 /**
  * The commands Baton accepted, carried in its status comment (hidden), so what
@@ -28,7 +29,12 @@ const Worker = z.string().regex(/^W\d+\.\d+$/);
 const LedgerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('approve') }),
   z.object({ name: z.literal('replan'), feedback: z.string() }),
-  z.object({ name: z.literal('retry'), worker: Worker, instructions: z.string() }),
+  z.object({
+    name: z.literal('retry'),
+    worker: Worker,
+    instructions: z.string(),
+    engine: z.enum(ENGINES).exactOptional(),
+  }),
   z.object({ name: z.literal('retry-synthesis') }),
   z.object({ name: z.literal('skip'), worker: Worker }),
   z.object({ name: z.literal('skip-follow-ups') }),
@@ -85,6 +91,14 @@ const ARGS: Record<Command['name'], readonly string[]> = {
   continue: ['worker'],
 };
 
+/**
+ * Arguments after those of `ARGS`, in tuple order, that a command may lack:
+ * the tuple ends at the last one it has (older entries have none).
+ */
+const OPTIONAL_ARGS: Partial<Record<Command['name'], readonly string[]>> = {
+  retry: ['engine'],
+};
+
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
 export function renderCommandLedger(commands: CommandInfo[]): string {
   if (commands.length === 0) return '';
@@ -135,14 +149,20 @@ function toTuple(info: CommandInfo): TupleEntry {
   const on: TupleEntry[3] =
     info.source.kind === 'issue' ? 0 : [info.source.number, info.source.worker];
   const args = ARGS[info.command.name].map((key) => command[key] ?? '');
-  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
+  const optional = (OPTIONAL_ARGS[info.command.name] ?? []).map((key) => command[key]);
+  const more = optional
+    .slice(0, optional.findLastIndex((arg) => arg !== undefined) + 1)
+    .map((arg) => arg ?? '');
+  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args, ...more];
 }
 
 function fromTuple([id, author, at, on, name, ...args]: TupleEntry): ObjectEntry | null {
-  const keys = ARGS[name as Command['name']];
-  if (!keys || keys.length !== args.length) return null;
+  const required = ARGS[name as Command['name']];
+  if (!required) return null;
+  const keys = [...required, ...(OPTIONAL_ARGS[name as Command['name']] ?? [])];
+  if (args.length < required.length || args.length > keys.length) return null;
   const command = LedgerCommand.safeParse(
-    Object.fromEntries([['name', name], ...keys.map((key, i) => [key, args[i]])]),
+    Object.fromEntries([['name', name], ...args.map((arg, i) => [keys[i], arg])]),
   );
   if (!command.success) return null;
   return {

@@ -122,7 +122,12 @@ function commandWords(command: Command): string[] {
     case 'replan':
       return ['/replan', command.feedback];
     case 'retry':
-      return ['/retry', command.worker, command.instructions];
+      return [
+        '/retry',
+        command.worker,
+        command.engine ? `engine=${command.engine}` : '',
+        command.instructions,
+      ];
     case 'retry-synthesis':
       return ['/retry', 'synthesis'];
     case 'skip-follow-ups':
