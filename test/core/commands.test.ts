@@ -63,7 +63,7 @@ function throughLedger(info: CommandInfo): CommandInfo[] {
   return parseCommandLedger(`Status\n\n${renderCommandLedger([info])}`);
 }
 
-describe('a command goes through parse → ledger → read back → the same command', () => {
+describe('every command of the table goes through parse → ledger → read back → the same command', () => {
   it.each(WRITTEN)('%s (on the pull request of %s)', (text, worker, command) => {
     const parsed = parseCommands(text, worker ? { worker } : {});
     expect(parsed).toEqual({ commands: [command], errors: [] });

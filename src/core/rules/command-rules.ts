@@ -1,0 +1,25 @@
+/**
+ * The rules of commands that hold a build's workers back (AGENTS.md, "How to
+ * add a command"). Each reads its own commands from the snapshot, oldest
+ * first (`ctx.commands.accepted`, `commandsNamed`), and names the workers it
+ * holds with the note their rows show; `decideBuild` holds them as it holds
+ * the workers an adaptation waits for (`worker-holds.ts`): no session starts
+ * for one and its pull request does not merge.
+ */
+import type { DecideContext } from '../context/decide-context.js';
+import type { Holds } from './worker-holds.js';
+
+/** A command's rule: the workers its commands hold now. */
+type CommandHolds = (ctx: DecideContext) => Holds;
+
+/** Every command's rule that holds workers. */
+const RULES: readonly CommandHolds[] = [];
+
+/** The workers the commands hold now, each with its note (the first rule's, when two hold one). */
+export function commandHolds(ctx: DecideContext): Holds {
+  const holds: Holds = new Map();
+  for (const rule of RULES) {
+    for (const [worker, note] of rule(ctx)) if (!holds.has(worker)) holds.set(worker, note);
+  }
+  return holds;
+}
