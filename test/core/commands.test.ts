@@ -2,10 +2,28 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/core/commands/command.js';
 import { COMMAND_USAGE, parseCommands } from '../../src/core/commands/parse-commands.js';
 import { makeContext } from '../../src/core/context/decide-context.js';
-import type { CommandInfo } from '../../src/core/snapshot/snapshot.js';
+import { checkCommands } from '../../src/core/decide/check-commands.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { CommandInfo, PullInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { parseCommandLedger, renderCommandLedger } from '../../src/core/status/command-ledger.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 import { commandText } from '../../src/core/workers/build-progress.js';
-import { makeCommand, makeConfig, makeSnapshot, NOW } from './factories.js';
+import { dispatched, kinds, rowsOf, viewOf } from './decide-helpers.js';
+import {
+  ago,
+  makeCommand,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeReview,
+  makeRun,
+  makeSnapshot,
+  NOW,
+  planRun,
+  sha,
+  validPlan,
+  workers,
+} from './factories.js';
 
 /**
  * Every command and every option as a writer gives it: the comment, the pull
@@ -45,6 +63,9 @@ const WRITTEN: [string, string | null, Command][] = [
   ['/skip', 'W1.2', { name: 'skip', worker: 'W1.2' }],
   ['/skip follow-ups', null, { name: 'skip-follow-ups' }],
   ['/merge W2.1', null, { name: 'merge', worker: 'W2.1' }],
+  ['/hold W2.1', null, { name: 'hold', worker: 'W2.1' }],
+  ['/hold', 'W1.2', { name: 'hold', worker: 'W1.2' }],
+  ['/release w2.1', null, { name: 'release', worker: 'W2.1' }],
   ['/pause', null, { name: 'pause' }],
   ['/resume', null, { name: 'resume' }],
   ['/cancel', null, { name: 'cancel' }],
@@ -96,5 +117,118 @@ describe('a /retry that names an engine, read back from the ledger', () => {
     });
     expect(ctx.engineOf({ role: 'fix', worker: 'W1.1' })).toBe('codex');
     expect(ctx.engineOf({ role: 'work', worker: 'W1.1' })).toBe('codex');
+  });
+});
+
+/** W1.1 and W1.2, both free to start, with what has run and been said about them. */
+function decideHeld({
+  runs = [],
+  pulls = [],
+  commands = [],
+}: {
+  runs?: RunInfo[];
+  pulls?: PullInfo[];
+  commands?: CommandInfo[];
+}) {
+  return decide({
+    snapshot: makeSnapshot({
+      plan: validPlan(makePlan({ workers: workers('W1.1', 'W1.2') })),
+      runs: [planRun(), ...runs],
+      pulls,
+      commands,
+    }),
+    config: makeConfig({ approval: 'none' }),
+    now: NOW,
+  });
+}
+
+const hold = (minutes: number, worker = 'W1.1') =>
+  makeCommand({ name: 'hold', worker }, { commentId: 910 + minutes, createdAt: ago(minutes) });
+const release = (minutes: number) =>
+  makeCommand(
+    { name: 'release', worker: 'W1.1' },
+    { commentId: 930 + minutes, createdAt: ago(minutes) },
+  );
+const retry = (minutes: number) =>
+  makeCommand(
+    { name: 'retry', worker: 'W1.1', instructions: '' },
+    { commentId: 950 + minutes, createdAt: ago(minutes), author: 'bob' },
+  );
+const failedWork = makeRun({ id: 7011, worker: 'W1.1', createdAt: ago(60), conclusion: 'failure' });
+const workRun = makeRun({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
+/** W1.1's pull request, approved on its head and clean: it merges unless held. */
+const approvedPull = makePull({ reviews: [makeReview({ commitSha: sha('a1') })] });
+const changesPull = makePull({
+  reviews: [makeReview({ id: 9, commitSha: sha('a1'), verdict: 'changes-requested' })],
+});
+const HELD_NOTE = 'held by alice: `/release W1.1` lets it go on';
+
+describe('/hold W2.1: no new session for the worker and no merge of its pull request', () => {
+  it('keeps a worker from its first session while the others start; its row says who held it', () => {
+    const actions = decideHeld({ commands: [hold(5)] });
+    expect(dispatched(actions)).toEqual(['work W1.2 -']);
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'waiting', note: HELD_NOTE });
+    expect(renderStatus(viewOf(actions))).toContain('held by alice');
+  });
+
+  it('keeps a failed worker from the retry a /retry before it asked for', () => {
+    const runs = [failedWork];
+    expect(dispatched(decideHeld({ runs, commands: [retry(10)] }))).toContain(
+      'work W1.1 comment-960',
+    );
+    const held = decideHeld({ runs, commands: [retry(10), hold(5)] });
+    expect(dispatched(held)).not.toContain('work W1.1 comment-960');
+    expect(rowsOf(held)['W1.1']?.note).toBe(HELD_NOTE);
+  });
+
+  it('keeps its pull request from a fix session and from merging', () => {
+    expect(dispatched(decideHeld({ runs: [workRun], pulls: [changesPull] }))).toEqual([
+      'fix W1.1 review-9',
+      'work W1.2 -',
+    ]);
+    const unfixed = decideHeld({ runs: [workRun], pulls: [changesPull], commands: [hold(5)] });
+    expect(dispatched(unfixed)).toEqual(['work W1.2 -']);
+    expect(kinds(decideHeld({ runs: [workRun], pulls: [approvedPull] }))).toContain('merge-pull');
+    const unmerged = decideHeld({ runs: [workRun], pulls: [approvedPull], commands: [hold(5)] });
+    expect(kinds(unmerged)).not.toContain('merge-pull');
+    expect(rowsOf(unmerged)['W1.1']).toEqual({ state: 'approved', note: HELD_NOTE });
+  });
+
+  it('lets it go on from where it stood at a /release given after the /hold, not before', () => {
+    const pulls = [approvedPull];
+    const released = decideHeld({ runs: [workRun], pulls, commands: [hold(10), release(5)] });
+    expect(kinds(released)).toContain('merge-pull');
+    expect(dispatched(released)).toEqual(['work W1.2 -']);
+    const heldAgain = decideHeld({ runs: [workRun], pulls, commands: [release(10), hold(5)] });
+    expect(kinds(heldAgain)).not.toContain('merge-pull');
+  });
+
+  it('lets a /retry given after the /hold release it, and retry it', () => {
+    const actions = decideHeld({ runs: [failedWork], commands: [hold(10), retry(5)] });
+    expect(dispatched(actions)).toContain('work W1.1 comment-955');
+    expect(rowsOf(actions)['W1.1']?.note).not.toBe(HELD_NOTE);
+  });
+
+  it('is answered when it names a worker it cannot hold', () => {
+    const snapshot = makeSnapshot({
+      plan: validPlan(makePlan({ workers: workers('W1.1') })),
+      runs: [planRun(), workRun],
+      pulls: [makePull({ state: 'merged' })],
+    });
+    const config = makeConfig({ approval: 'none' });
+    if (!config.ok) throw new Error('bad config');
+    const answers = checkCommands({
+      commands: [
+        { name: 'hold', worker: 'W1.1' },
+        { name: 'hold', worker: 'W9.9' },
+      ],
+      snapshot,
+      config: config.config,
+      now: NOW,
+    });
+    expect(answers.map((answer) => answer.message)).toEqual([
+      'W1.1 is merged already.',
+      'W9.9 is not a worker of this build; its workers are W1.1.',
+    ]);
   });
 });

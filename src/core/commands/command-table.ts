@@ -233,6 +233,16 @@ export const COMMANDS = {
       'merge despite the review verdict (checks still required); code a fix session pushes after it (a conflict or red checks fixed) is reviewed again',
     applies: 'an-open-pull',
   }),
+  /** No new session for the worker and no merge of its pull request, until a `/release` or a `/retry` of it. */
+  hold: ofWorker('/hold', {
+    effect:
+      'start no new session for W2.1 (no first one, no fix, no retry) and do not merge its pull request, until `/release W2.1` or `/retry W2.1`; its row says who held it',
+    applies: 'a-worker',
+  }),
+  release: ofWorker('/release', {
+    effect: 'let a held W2.1 go on from where it stood',
+    applies: 'a-worker',
+  }),
   pause: alone('/pause', {
     effect: 'stop dispatching: sessions running go on, no new one starts',
     writers: 'home',

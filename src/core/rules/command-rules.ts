@@ -12,8 +12,24 @@ import type { Holds } from './worker-holds.js';
 /** A command's rule: the workers its commands hold now. */
 type CommandHolds = (ctx: DecideContext) => Holds;
 
+/**
+ * `/hold W2.1`: the worker is held from its newest `/hold` until a `/release`
+ * or a `/retry` of it given after; its row names who held it.
+ */
+function held(ctx: DecideContext): Holds {
+  const holds: Holds = new Map();
+  for (const { command, author } of ctx.commands.accepted) {
+    if (command.name === 'hold') {
+      holds.set(command.worker, `held by ${author}: \`/release ${command.worker}\` lets it go on`);
+    } else if (command.name === 'release' || command.name === 'retry') {
+      holds.delete(command.worker);
+    }
+  }
+  return holds;
+}
+
 /** Every command's rule that holds workers. */
-const RULES: readonly CommandHolds[] = [];
+const RULES: readonly CommandHolds[] = [held];
 
 /** The workers the commands hold now, each with its note (the first rule's, when two hold one). */
 export function commandHolds(ctx: DecideContext): Holds {
