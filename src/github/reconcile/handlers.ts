@@ -37,7 +37,6 @@ import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './
 import {
   leaveNextLook,
   listedRunsChangeNothing,
-  lookOf,
   lookTimeOf,
   timedLookNoNews,
 } from './look-again.js';
@@ -255,10 +254,7 @@ export function scheduleReconcile(
         return;
       }
       // One replica reconciles a build at a time; held elsewhere, this one asks again shortly.
-      const hold = await (deps.holdBuild?.(
-        key,
-        lookOf(ctx, ref, defaultBranch, () => again()),
-      ) ?? HELD);
+      const hold = await (deps.holdBuild?.(key, { again: () => again() }) ?? HELD);
       if (!hold) {
         buildLog.info({}, 'baton: another replica reconciles the build; asking again shortly');
         setTimeout(() => again(), HELD_RETRY_MS).unref();
@@ -370,7 +366,7 @@ export function timedLook(
   },
 ): Look {
   const key = buildKey(ctx, ref.build);
-  return lookOf(ctx, ref, defaultBranch, () => {
+  const again = () => {
     const reads = deps.lastReads;
     const rearm = (next: LookTime) =>
       deps.looks?.set(
@@ -397,7 +393,8 @@ export function timedLook(
       start,
       ...(noNews ? { noNews } : {}),
     });
-  });
+  };
+  return { again };
 }
 
 /** How soon a replica asks again for a build another replica reconciles. */

@@ -4,7 +4,6 @@ import type { RepoContext } from '../client/types.js';
 import { readRuns } from '../observe/read-runs.js';
 import { type Look, type LookSchedule, type LookTime, soonest } from '../store/look-schedule.js';
 import { type LastReads, MAX_AGE_MS } from './last-reads.js';
-import type { BuildRef } from './locate-build.js';
 
 /**
  * What a reconcile leaves for its build's next look without an event
@@ -106,26 +105,6 @@ export function lookTimeOf(outcome: ActOutcome): LookTime {
   return outcome.detail
     ? { ms, why: outcome.detail, awaited: true }
     : { ms, why: 'a session settling' };
-}
-
-/** A look at a build: whom to reconcile on any replica, and how this process queues it. */
-export function lookOf(
-  ctx: RepoContext,
-  ref: BuildRef,
-  defaultBranch: string,
-  again: () => void,
-): Look {
-  return {
-    target: {
-      installationId: ctx.installationId ?? null,
-      owner: ctx.owner,
-      repo: ctx.repo,
-      build: ref.build,
-      issue: ref.issue,
-      defaultBranch,
-    },
-    again,
-  };
 }
 
 /**
