@@ -9,6 +9,7 @@ import {
 } from './github/act/status-pacer.js';
 import { BuildQueue } from './github/client/build-queue.js';
 import { withReason } from './github/client/request-reason.js';
+import { SoloProcess } from './github/client/solo-process.js';
 import type { RepoContext } from './github/client/types.js';
 import type { WriteBudget } from './github/client/write-budget.js';
 import { installationCapProblem, installationDailyUsdFrom } from './github/observe/day-spend.js';
@@ -83,6 +84,11 @@ export interface BatonOptions {
   recentReconciles?: RecentReconciles;
   /** What this process last read of each build, instead of its own (tests look at it). */
   lastReads?: LastReads;
+  /**
+   * How this process dispatches beside others it shares no store with, instead of its own
+   * (tests pass a clock and deadlines); unused with a Redis store.
+   */
+  solo?: SoloProcess;
   /**
    * The installation's daily cap in US dollars, instead of `BATON_INSTALLATION_DAILY_USD`
    * (tests); null: none.
@@ -173,7 +179,10 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       lastReads: options.lastReads ?? new LastReads({ keepMs: probeWithinMsOf(resyncMinutes) }),
       heldEdits: new HeldStatusEdits(),
       looks: store?.looks ?? options.looks ?? createLookSchedule(),
-      ...(store?.kind === 'redis' ? { holdBuild: store.holdBuild } : {}),
+      // With Redis a replica holds each build it reconciles; without, other processes may run unseen.
+      ...(store?.kind === 'redis'
+        ? { holdBuild: store.holdBuild }
+        : { solo: options.solo ?? new SoloProcess() }),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
         options.statusPacer ??

@@ -248,10 +248,61 @@ export abstract class GitHubState {
   missingChecks({ base, headSha }: { base: string; headSha: string }): string[] {
     const required =
       base === this.defaultBranch ? this.defaultBranchRequiredChecks : this.requiredChecks;
+    const checks = this.checksOn(headSha);
     return [...required].filter(
-      (name) =>
-        this.checkRuns.filter((run) => run.headSha === headSha && run.name === name).at(-1)
-          ?.conclusion !== 'success',
+      (name) => checks.filter((run) => run.name === name).at(-1)?.conclusion !== 'success',
+    );
+  }
+
+  /**
+   * The check runs on a commit, oldest first: those apps created, and one for each job of
+   * an Actions run on it, as GitHub makes them (a job's `check_run_url`,
+   * https://docs.github.com/en/rest/actions/workflow-jobs): a session's `baton agent` and
+   * `baton publish` are check runs on the head its run was dispatched on, in progress while
+   * the job runs.
+   */
+  checksOn(sha: string): SimCheckRun[] {
+    const jobs = this.runs
+      .filter((run) => run.headSha === sha)
+      .flatMap((run) =>
+        (run.jobs ?? []).map(
+          (job): SimCheckRun => ({
+            id: job.id,
+            headSha: sha,
+            name: job.name,
+            status: job.status,
+            conclusion: job.conclusion ?? null,
+            detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${job.id}`,
+          }),
+        ),
+      );
+    return [...this.checkRuns.filter((run) => run.headSha === sha), ...jobs].sort(
+      (a, b) => a.id - b.id,
+    );
+  }
+
+  /**
+   * Whether every check on a commit (the newest of each name) and every commit status (the
+   * newest of each context) passed. GitHub calls a pull request whose head has one that did
+   * not, pending included, `UNSTABLE` ("Mergeable with non-passing commit status",
+   * https://docs.github.com/en/graphql/reference/enums#mergestatestatus), when nothing
+   * required holds it: a session's jobs still running on the head make it so.
+   */
+  checksPassOn(sha: string): boolean {
+    const newest = <T>(items: T[], key: (item: T) => string) => [
+      ...new Map(items.map((item) => [key(item), item])).values(),
+    ];
+    const runs = newest(this.checksOn(sha), (run) => run.name);
+    const statuses = newest(
+      this.statuses.filter((status) => status.sha === sha),
+      (status) => status.context,
+    );
+    return (
+      runs.every(
+        (run) =>
+          run.status === 'completed' &&
+          ['success', 'neutral', 'skipped'].includes(run.conclusion ?? ''),
+      ) && statuses.every((status) => status.state === 'success')
     );
   }
 
@@ -632,9 +683,33 @@ export abstract class GitHubState {
     return run;
   }
 
+  /**
+   * A queued run leaves the queue (its concurrency group's turn came): in progress, with
+   * its first job running, a check run on its head (`checksOn`), as the runner plays it.
+   */
+  beginRun(id: number, jobs: string[] = ['baton agent']): SimRun {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) throw new Error(`no run ${id}`);
+    run.status = 'in_progress';
+    run.updatedAt = this.now();
+    run.jobs = jobs.map((name, index) => ({
+      id: this.nextId(),
+      name,
+      status: index === 0 ? 'in_progress' : 'queued',
+    }));
+    return run;
+  }
+
   finishRun(id: number, conclusion: string): void {
     const run = this.runs.find((r) => r.id === id);
     if (!run) throw new Error(`no run ${id}`);
+    // A run ends with its jobs: none is left running (a cancelled run's are cancelled).
+    for (const job of run.jobs ?? []) {
+      if (job.status === 'completed') continue;
+      job.status = 'completed';
+      job.conclusion =
+        conclusion === 'success' || conclusion === 'cancelled' ? conclusion : 'failure';
+    }
     run.status = 'completed';
     run.conclusion = conclusion;
     run.updatedAt = this.now();

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from 'probot';
 import { parseBuildId, REPOSITORY_NAME } from '../../core/vocabulary/ids.js';
+import type { SoloProcess } from './solo-process.js';
 
 /** The app's Octokit, authenticated as one installation. */
 export type Octokit = ProbotOctokit;
@@ -19,6 +20,13 @@ export interface RepoContext {
    * this client, which as the app's installation token covers every repository of it.
    */
   octokitFor?: (repository: string) => Promise<Octokit>;
+  /**
+   * This process shares no store with other processes of the app (`SoloProcess`): its
+   * dispatches are sent within a deadline of their locks, and a lock with no run is taken
+   * over only after a grace. Absent: whatever reconciles a build holds it alone (one
+   * process's queue with Redis's lease, the conductor's concurrency group).
+   */
+  solo?: SoloProcess;
 }
 
 /** The context of another repository of the same installation (a change set's, docs/change-sets.md). */

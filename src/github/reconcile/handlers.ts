@@ -25,6 +25,7 @@ import { setLookNoNews } from '../change-set/set-look.js';
 import type { BuildQueue } from '../client/build-queue.js';
 import { writeBudgetOf } from '../client/pace-requests.js';
 import { withReason } from '../client/request-reason.js';
+import type { SoloProcess } from '../client/solo-process.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
@@ -91,6 +92,12 @@ export interface HandlerDeps {
   looks?: LookSchedule;
   /** Holds a build for one reconcile across replicas (`BatonStore.holdBuild`); none: this process's queue alone. */
   holdBuild?: BatonStore['holdBuild'];
+  /**
+   * This process shares no store with other processes of the app, which may run all the same
+   * (`SoloProcess`: how it dispatches beside them, and says it sees them); none: whatever
+   * reconciles a build holds it alone (Redis's lease, the conductor's concurrency group).
+   */
+  solo?: SoloProcess;
   /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
   failedPasses?: Map<string, number>;
   /**
@@ -280,7 +287,7 @@ export function scheduleReconcile(
         const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
-          reconcile(ctx, {
+          reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
             ...ref,
             defaultBranch,
             now,

@@ -34,6 +34,12 @@ export function leaveNextLook(
         ? [lookTimeOf(outcome)]
         : [],
     ),
+    // A dispatch whose lock another process may still be sending for is looked at past its grace.
+    ...(outcomes ?? []).flatMap((outcome): LookTime[] =>
+      outcome.result === 'stood-down' && outcome.retryInMs !== undefined
+        ? [{ ms: outcome.retryInMs, why: 'a dispatch another process locked' }]
+        : [],
+    ),
     ...failure,
   ];
   // A reconcile that failed as a whole leaves what the last one awaited, unless it retries sooner.
