@@ -256,6 +256,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
           gheHost: server.host,
           webhookSecret: WEBHOOK_SECRET,
           oidcIssuer: issuer.url,
+          // Ready: authenticated to the simulated GitHub as the app, so a webhook finds it able to act.
+          waitFor: 'ready',
           ...(options.logLevel ? { logLevel: options.logLevel } : {}),
           ...(options.code ? { code: options.code } : {}),
           env: {

@@ -3369,7 +3369,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse5(text, reviver, options2) {
+    function parse6(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -3391,9 +3391,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse5;
-    module2.exports.default = parse5;
-    module2.exports.parse = parse5;
+    module2.exports = parse6;
+    module2.exports.default = parse6;
+    module2.exports.parse = parse6;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -8125,7 +8125,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -8152,7 +8152,7 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse5(header2, options2) {
+    function parse6(header2, options2) {
       const stopChar = options2?.comma === true ? COMMA : 65536;
       const len = header2.length;
       let index = skipOWS(header2, options2?.start ?? 0, len);
@@ -19783,7 +19783,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options2) {
+    function parse6(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -19824,7 +19824,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -25065,18 +25065,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse5(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -26571,7 +26571,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -26585,7 +26585,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -43335,7 +43335,9 @@ function renderDispatchInputs(request2) {
     // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
     ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {},
     // Likewise: only a change set's plan sessions ask for the `views` job.
-    ...request2.views ? { views: "1" } : {}
+    ...request2.views ? { views: "1" } : {},
+    // Likewise: only a change set's sessions carry what its budget has left.
+    ...request2.setBudgetUsd === void 0 ? {} : { budget: request2.setBudgetUsd.toFixed(2) }
   };
 }
 
@@ -43402,7 +43404,7 @@ var OutputPath = external_exports.string().trim().min(1).max(300).refine(
   (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
-var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").transform((name) => name.toLowerCase());
+var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").refine((name) => !/\.git$/i.test(name), "must be owner/name without .git, like acme/lib").transform((name) => name.toLowerCase());
 var PlanWorker = external_exports.strictObject({
   /** `W<wave>.<seq>`; the wave is the first number. */
   id: WorkerId,
@@ -43857,41 +43859,150 @@ function defaultConfig() {
 function parseConfig(raw) {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, []));
+  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw));
   const sound = withoutBrokenSections(raw, parsed.error.issues);
   const across = sound ? Config.safeParse(sound) : null;
   if (across && !across.success) {
     const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
-    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [])))
+    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw)))
       if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
   }
   return { ok: false, problems };
 }
-function problemsOf(issue2, at) {
-  const path2 = [...at, ...issue2.path].map(String);
-  const field = path2.join(".");
+function renderConfigPath(path2) {
+  const parts = [];
+  let keys = [];
+  for (const segment of path2) {
+    if (typeof segment === "number") {
+      if (keys.length > 0) parts.push(keys.join("."));
+      keys = [];
+      parts.push(`item ${segment + 1}`);
+    } else keys.push(segment);
+  }
+  if (keys.length > 0) parts.push(keys.join("."));
+  return parts.join(", ");
+}
+function valueAt(raw, path2) {
+  let value = raw;
+  for (const segment of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[segment];
+  }
+  return value;
+}
+function describeValue(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === void 0) return "nothing";
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
+  return "a table of settings";
+}
+function quotedScalar(value) {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
+}
+function countOf(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+function typeWord(expected) {
+  switch (expected) {
+    case "string":
+      return "text";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+    case "map":
+      return "a table of settings";
+    default:
+      return expected;
+  }
+}
+function isZodsOwnWording(message2) {
+  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
+}
+function rewordIssue(issue2, value) {
+  if (!isZodsOwnWording(issue2.message)) return issue2.message;
+  switch (issue2.code) {
+    case "invalid_type":
+      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
+    case "too_big":
+    case "too_small": {
+      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
+      const inclusive = issue2.inclusive !== false;
+      const limit = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
+      if (Array.isArray(value))
+        return `lists ${countOf(value.length, "item")}; ${limit} ${String(bound)} may be listed`;
+      if (typeof value === "string")
+        return `is ${countOf(value.length, "character")} long; ${limit} ${String(bound)}`;
+      return `must be ${limit === "fewer than" ? "less than" : limit} ${String(bound)}`;
+    }
+    case "invalid_format":
+      return `is not a valid ${issue2.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue2.divisor)}`;
+    default:
+      return issue2.message;
+  }
+}
+function problemsOf(issue2, at, raw) {
+  const path2 = [...at, ...issue2.path].map(
+    (segment) => typeof segment === "number" ? segment : String(segment)
+  );
+  const field = renderConfigPath(path2) || "(file)";
+  const value = valueAt(raw, path2);
+  const quoted = quotedScalar(value);
+  const problem = (message2) => ({
+    field,
+    message: message2,
+    path: path2,
+    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
+    ...quoted !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted) ? { value: quoted } : {}
+  });
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const known = settingKeysAt(path2);
+      const known = settingKeysAt(path2.map(String));
       return issue2.keys.map((key) => ({
-        field: field ? `${field}.${key}` : key,
-        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`
+        field: renderConfigPath([...path2, key]),
+        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
+        path: [...path2, key]
       }));
     }
     case "invalid_value": {
-      const own2 = !issue2.message.startsWith("Invalid option");
-      const message2 = own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`;
-      return [{ field: field || "(file)", message: message2 }];
+      const own2 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
+      return [problem(own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
     }
     case "invalid_union": {
       const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
       const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
-      if (shaped.length === 1) return (shaped[0] ?? []).flatMap((inner) => problemsOf(inner, path2));
-      return [{ field: field || "(file)", message: issue2.message }];
+      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
+      const [first] = only;
+      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
+      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path2, raw));
+      const words = unionWords(issue2.errors);
+      return [
+        problem(quoted ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
+      ];
     }
     default:
-      return [{ field: field || "(file)", message: issue2.message }];
+      return [problem(rewordIssue(issue2, value))];
   }
+}
+function unionWords(options2) {
+  const words = options2.flatMap(
+    (option) => option.flatMap((inner) => {
+      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
+      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
+      return [];
+    })
+  );
+  return [...new Set(words)].join(", or ") || "another kind of value";
 }
 function isWrongType(issue2) {
   return issue2.code === "invalid_type" && issue2.path.length === 0;
@@ -54061,7 +54172,7 @@ function withLines(text, problems) {
   const lineCounter = new import_yaml3.LineCounter();
   const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
   return problems.map((problem) => {
-    const path2 = problem.field === "(file)" ? [] : problem.field.split(".");
+    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
     const line = lineOfPath(doc, path2, lineCounter);
     return line ? { ...problem, line } : problem;
   });
@@ -55057,7 +55168,7 @@ var BUILD_QUERY = (
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
-      ... on CheckRun { name status conclusion detailsUrl }
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
       ... on StatusContext { context state targetUrl }
     }
   }
@@ -55920,7 +56031,7 @@ function planSchemaProblems(raw, issues) {
         `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
       ];
     }
-    const value = valueAt(raw, issue2.path);
+    const value = valueAt2(raw, issue2.path);
     if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
     const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
     return [`${place}: ${issue2.message}${got}.`];
@@ -55931,10 +56042,10 @@ function renderPath(path2) {
 }
 function workerNameAt(raw, path2) {
   if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path2[1], "id"]);
+  const id = valueAt2(raw, ["workers", path2[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path2) {
+function valueAt2(raw, path2) {
   let value = raw;
   for (const key of path2) {
     if (typeof value !== "object" || value === null) return void 0;
@@ -56131,22 +56242,22 @@ function subIssueGraphProblems(subIssues, build) {
   return expected.ok ? [] : expected.problems;
 }
 function engineProblems(raw, engines) {
-  const list2 = valueAt(raw, ["workers"]);
+  const list2 = valueAt2(raw, ["workers"]);
   return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const engine = valueAt(item, ["engine"]);
+    const engine = valueAt2(item, ["engine"]);
     if (typeof engine !== "string" || engines.includes(engine)) return [];
-    const id = String(valueAt(item, ["id"]));
+    const id = String(valueAt2(item, ["id"]));
     return [
       `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
     ];
   });
 }
 function strayProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
+  const list2 = valueAt2(raw, ["workers"]);
   return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const sub = valueAt(item, ["sub_issue"]);
+    const sub = valueAt2(item, ["sub_issue"]);
     if (sub === void 0) return [];
-    const id = String(valueAt(item, ["id"]));
+    const id = String(valueAt2(item, ["id"]));
     return [
       `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
     ];
@@ -56157,12 +56268,12 @@ function subIssueProblems(raw, build, subIssues) {
   if (!graph.ok) return graph.problems;
   const expected = planFromSubIssues(graph.graph);
   if (!expected.ok) return expected.problems;
-  const list2 = valueAt(raw, ["workers"]);
+  const list2 = valueAt2(raw, ["workers"]);
   const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt(item, ["id"]);
+    const id = valueAt2(item, ["id"]);
     if (typeof id !== "string") return [];
-    const sub = valueAt(item, ["sub_issue"]);
-    const deps = valueAt(item, ["depends_on"]);
+    const sub = valueAt2(item, ["sub_issue"]);
+    const deps = valueAt2(item, ["depends_on"]);
     return [
       {
         id,
@@ -56174,16 +56285,16 @@ function subIssueProblems(raw, build, subIssues) {
   return subIssuePlanProblems(loose, expected.workers);
 }
 function followUpProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
+  const list2 = valueAt2(raw, ["workers"]);
   const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt(item, ["id"]);
-    const round = valueAt(item, ["follow_up"]);
+    const id = valueAt2(item, ["id"]);
+    const round = valueAt2(item, ["follow_up"]);
     return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
   });
   const followUps = items.filter((entry) => entry.round > 0);
   if (followUps.length === 0) return [];
   const problems = [];
-  if (valueAt(raw, ["type"]) !== "research") {
+  if (valueAt2(raw, ["type"]) !== "research") {
     problems.push(
       `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
     );
@@ -56203,33 +56314,33 @@ function followUpProblems(raw) {
         `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
       );
     for (const field of ["outputs", "sub_issue", "loop"])
-      if (valueAt(item, [field]) !== void 0)
+      if (valueAt2(item, [field]) !== void 0)
         problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
   }
   return problems;
 }
 function looseWorkers(raw) {
-  const list2 = valueAt(raw, ["workers"]);
+  const list2 = valueAt2(raw, ["workers"]);
   if (!Array.isArray(list2)) return [];
   return list2.flatMap((item, index) => {
-    const id = valueAt(item, ["id"]);
+    const id = valueAt2(item, ["id"]);
     if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
-    const deps = valueAt(item, ["depends_on"]);
+    const deps = valueAt2(item, ["depends_on"]);
     const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
-    const named3 = valueAt(item, ["repository"]);
+    const named3 = valueAt2(item, ["repository"]);
     const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
     return [{ index, id, dependsOn, repository }];
   });
 }
 function buildProblems(raw, build) {
   const problems = [];
-  const planBuild = valueAt(raw, ["build"]);
+  const planBuild = valueAt2(raw, ["build"]);
   if (typeof planBuild === "string" && planBuild !== build) {
     problems.push(
       `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
     );
   }
-  const issue2 = valueAt(raw, ["issue"]);
+  const issue2 = valueAt2(raw, ["issue"]);
   const expected = parseBuildId(build)?.issue;
   if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
     problems.push(
@@ -56239,7 +56350,7 @@ function buildProblems(raw, build) {
   return problems;
 }
 function countProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
+  const list2 = valueAt2(raw, ["workers"]);
   if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
   return [
     `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
@@ -56627,8 +56738,8 @@ async function observeMember(ctx, {
     repository: repository.name,
     snapshot,
     recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2)),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2))
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
   };
 }
 async function withLaterPages(ctx, member, node2) {
@@ -56662,11 +56773,12 @@ function asBuildRepository(node2, repository) {
     completions: node2?.completions ?? null
   };
 }
-function gatedOf(pull) {
+function gatedOf(pull, botLogin) {
   if (!pull) return null;
   const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
   const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
   );
   const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
   return {
@@ -58204,12 +58316,16 @@ function messageOf2(ctx, {
   const { command } = info;
   if (command.name !== "steer" && command.name !== "queue") return null;
   const worker = command.worker;
+  const kind = command.name;
+  const taker = (receipts.get(info.commentId) ?? []).find(
+    ({ run: run2 }) => couldTake(run2, { worker, kind, atMs: info.createdMs })
+  );
   const message2 = {
     info,
-    kind: command.name,
+    kind,
     worker,
     state: "queued",
-    taken: receipts.get(info.commentId) ?? null,
+    taken: taker ?? null,
     queuedSteer: null
   };
   if (message2.taken) return { ...message2, state: "taken" };
@@ -58230,14 +58346,16 @@ function takenMessages(ctx) {
   for (const record2 of ctx.snapshot.usage ?? []) {
     const run2 = runs.get(record2.run_id);
     if (!run2) continue;
-    for (const { comment, turn } of record2.messages ?? []) {
-      const known = taken2.get(comment);
-      if (!known || run2.createdMs < known.run.createdMs) {
-        taken2.set(comment, { run: run2, turn });
-      }
-    }
+    for (const { comment, turn } of record2.messages ?? [])
+      taken2.set(comment, [...taken2.get(comment) ?? [], { run: run2, turn }]);
   }
+  for (const receipts of taken2.values()) receipts.sort((a, b) => a.run.createdMs - b.run.createdMs);
   return taken2;
+}
+function couldTake(run2, { worker, kind, atMs }) {
+  if (run2.worker !== worker || run2.role !== "work" && run2.role !== "fix") return false;
+  if (kind === "queue") return run2.startedMs >= atMs;
+  return run2.status !== "completed" || run2.updatedMs >= atMs;
 }
 
 // src/core/config/labels.ts
@@ -58724,9 +58842,11 @@ function upkeep(ctx) {
 }
 function frameSessions(ctx, actions) {
   const { session } = ctx.config;
+  const setLeft = setBudgetLeft(ctx);
   const frame = {
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,
+    ...setLeft === null ? {} : { setBudgetUsd: setLeft },
     ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
     ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
   };
@@ -58739,6 +58859,13 @@ function frameSessions(ctx, actions) {
       ...action.chain === void 0 ? {} : { chain: action.chain }
     };
   });
+}
+function setBudgetLeft(ctx) {
+  const { maxUsd } = ctx.config.budget;
+  const member = ctx.snapshot.changeSet;
+  if (!member || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
 function status(view) {
   return { kind: "render-status", view };
@@ -59031,6 +59158,160 @@ function canWriteAll(set4, repositories, login) {
   return repositories.every((repository) => canWrite(set4, repository, login));
 }
 
+// src/core/change-set/member-snapshot.ts
+var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
+  "retry",
+  "skip",
+  "merge",
+  "continue",
+  "pause",
+  "resume",
+  "cancel"
+]);
+var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
+function messageReaches(repository, home) {
+  return repository.toLowerCase() === home.toLowerCase();
+}
+function takesFromSetIssue(command, { repository, set: set4, plan }) {
+  if (MEMBER_COMMANDS.has(command.name)) return true;
+  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
+  const worker = plan.workers.find((one) => one.id === command.worker);
+  const home = set4.homeRepository;
+  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+}
+function memberSnapshot({
+  set: set4,
+  member,
+  plan,
+  changeSet
+}) {
+  const { home } = set4;
+  const repo = member.repository;
+  const writes = (login) => login !== null && canWrite(set4, repo, login);
+  return {
+    ...member.snapshot,
+    issue: memberIssue(home.issue, writes),
+    commands: [
+      ...home.commands.filter(
+        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
+      ),
+      ...member.snapshot.commands
+    ],
+    statusComment: home.statusComment,
+    notices: noticesOf(home.notices ?? [], repo),
+    labelledBy: home.labelledBy ?? [],
+    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
+    changeSet
+  };
+}
+function memberConfig(own2, set4) {
+  if (!own2.ok) return own2;
+  return {
+    ok: true,
+    config: {
+      ...own2.config,
+      approval: "none",
+      notify: set4.notify,
+      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
+      plan: { ...own2.config.plan, mirrorSubIssues: false }
+    }
+  };
+}
+function memberOfSet({
+  set: set4,
+  order,
+  after: after2,
+  outside,
+  spentElsewhereUsd
+}) {
+  return {
+    issue: {
+      repository: set4.homeRepository,
+      number: set4.home.issue.number,
+      url: set4.home.issue.url
+    },
+    repositories: order,
+    after: after2,
+    outside,
+    spentElsewhereUsd
+  };
+}
+function noticesOf(keys, repository) {
+  const prefix = `${noticePrefix(repository)}/`;
+  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+function noticePrefix(repository) {
+  return repository.replace("/", ".");
+}
+function memberIssue(issue2, writes) {
+  const { subIssues: _subIssues, ...rest } = issue2;
+  return {
+    ...rest,
+    // The set's issue is closed by no member's final pull request: each lands without closing it.
+    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
+    ...issue2.stateChanges ? {
+      stateChanges: issue2.stateChanges.map((change) => ({
+        ...change,
+        byPull: null,
+        maySteer: writes(change.by)
+      }))
+    } : {}
+  };
+}
+
+// src/core/change-set/set-refusal.ts
+function repositoriesOf(set4, { name, config: config3, across }) {
+  const home = set4.homeRepository;
+  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
+  const plan = set4.home.plan;
+  switch (name) {
+    case "approve":
+    case "rollback":
+      return plan.kind === "valid" ? [.../* @__PURE__ */ new Set([home, ...planRepositories(plan.plan, home)])] : listed;
+    case "replan":
+      return listed;
+    default:
+      return [home];
+  }
+}
+function setRefusal(set4, { command, author, createdAt }, judging) {
+  if ("worker" in command) return workerRefusal(set4, { command, author });
+  if (command.name !== "approve" && command.name !== "replan" && command.name !== "rollback")
+    return null;
+  const repositories = repositoriesOf(set4, { ...judging, name: command.name });
+  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
+  if (cannot.length > 0) {
+    const names2 = cannot.map((repository) => code(repository)).join(", ");
+    return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
+  }
+  if (command.name === "rollback" && !set4.members.some((m) => m.final?.state === "merged"))
+    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
+  if (command.name === "replan" && begunBefore(set4, createdAt))
+    return "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`.";
+  return null;
+}
+function takesComment(set4, commands, judging) {
+  return commands.every((command) => setRefusal(set4, command, judging) === null);
+}
+function workerRefusal(set4, { command, author }) {
+  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
+  const worker = plan?.workers.find((one) => one.id === command.worker);
+  if (!worker) return null;
+  const home = set4.homeRepository;
+  const repository = repositoryOf(worker, home);
+  if (!canWrite(set4, repository, author))
+    return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+  const message2 = command.name === "steer" || command.name === "queue";
+  return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
+}
+function messageElsewhere(worker, repository) {
+  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
+}
+function begunBefore(set4, at) {
+  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
+  return began !== void 0 && compareTimes(at, began) >= 0;
+}
+
 // src/core/change-set/set-commands.ts
 function plansAcross(set4, config3) {
   const listed = config3.changeSets.repositories;
@@ -59038,37 +59319,8 @@ function plansAcross(set4, config3) {
   const labeller = (set4.home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1)?.login;
   return labeller !== void 0 && canWriteAll(set4, listed, labeller);
 }
-function repositoriesOf(set4, { name, config: config3, across }) {
-  const home = set4.homeRepository;
-  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
-  const plan = set4.home.plan;
-  switch (name) {
-    case "approve":
-      return plan.kind === "valid" ? planRepositories(plan.plan, home) : listed;
-    case "replan":
-      return listed;
-    case "rollback":
-      return [
-        home,
-        ...set4.members.filter((member) => member.final?.state === "merged").map((member) => member.repository)
-      ];
-    default:
-      return [home];
-  }
-}
 function setCommands(set4, { config: config3, across }) {
-  const guarded = /* @__PURE__ */ new Set(["approve", "replan", "rollback"]);
-  const allowed = set4.home.commands.filter(
-    (info) => !guarded.has(info.command.name) || canWriteAll(
-      set4,
-      repositoriesOf(set4, { name: info.command.name, config: config3, across }),
-      info.author
-    )
-  );
-  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
-  return allowed.filter(
-    (info) => info.command.name !== "replan" || began === void 0 || compareTimes(info.createdAt, began) < 0
-  );
+  return set4.home.commands.filter((info) => setRefusal(set4, info, { config: config3, across }) === null);
 }
 function setHome(set4, { commands, problems }) {
   const { home } = set4;
@@ -59088,8 +59340,7 @@ function isSetBuild({
 function writersAsked({
   home,
   config: config3,
-  homeRepository,
-  merged
+  homeRepository
 }) {
   const plan = home.plan.kind === "valid" ? home.plan.plan : null;
   const listed = [homeRepository, ...config3.changeSets.repositories];
@@ -59103,7 +59354,7 @@ function writersAsked({
   const labeller = (home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1);
   ask(labeller?.login, listed);
   for (const info of home.commands)
-    ask(info.author, concerned(info, { plan, homeRepository, listed, touched, merged }));
+    ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
   ask(home.issue.closed?.by, touched);
   return asked;
@@ -59112,15 +59363,12 @@ function concerned(info, {
   plan,
   homeRepository,
   listed,
-  touched,
-  merged
+  touched
 }) {
   const { command } = info;
   switch (command.name) {
     case "replan":
       return listed;
-    case "rollback":
-      return [homeRepository, ...merged];
     case "retry":
     case "skip":
     case "merge":
@@ -59129,7 +59377,7 @@ function concerned(info, {
       return worker ? [repositoryOf(worker, homeRepository)] : [];
     }
     default:
-      return touched;
+      return [homeRepository, ...touched];
   }
 }
 
@@ -59214,11 +59462,12 @@ function checkCommands({
   const workStarted = runs.some(
     (run2) => run2.role === "work" && run2.createdMs < atMs && (mine === null || mine.has(run2.worker ?? ""))
   );
-  const all = plan.kind === "valid" ? deriveWorkers(ctx, plan.plan) : null;
+  const written = makeContext({ snapshot: asWritten(snapshot, atMs), config: config3, now });
+  const all = plan.kind === "valid" ? deriveWorkers(written, plan.plan) : null;
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
   const started = runs.some((run2) => run2.createdMs < atMs);
   const improving2 = ctx.commands.improves.some((info) => info.createdMs < atMs);
-  const adaptWaits = all !== null && decideAdaptations(ctx, all).views.some((view) => view.state === "awaiting-approval");
+  const adaptWaits = all !== null && decideAdaptations(written, all).views.some((view) => view.state === "awaiting-approval");
   return commands.flatMap((command) => {
     if (command.name === "improve") {
       const message3 = improveProblem({ started, improving: improving2 });
@@ -59238,6 +59487,13 @@ function checkCommands({
     });
     return message2 ? [{ line: commandText(command), message: message2 }] : [];
   });
+}
+function asWritten(snapshot, atMs) {
+  return {
+    ...snapshot,
+    commands: snapshot.commands.filter((info) => instantOf(info.createdAt) < atMs),
+    runs: snapshot.runs.filter((run2) => instantOf(run2.createdAt) <= atMs)
+  };
 }
 var ROLLBACK_ONLY_IN_SETS = "`/rollback` backs out a change set across repositories (docs/change-sets.md); this build's final pull request can be reverted with GitHub's Revert button.";
 function loopAt(runs, atMs) {
@@ -60201,105 +60457,44 @@ function refusedReadBody(build, key, refusal) {
   ].join("\n");
 }
 
-// src/core/change-set/member-snapshot.ts
-var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
-  "retry",
-  "skip",
-  "merge",
-  "continue",
-  "pause",
-  "resume",
-  "cancel"
-]);
-var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
-function messageReaches(repository, home) {
-  return repository.toLowerCase() === home.toLowerCase();
+// src/core/decide/awaiting-comments.ts
+function awaitedCommands(answer) {
+  const { awaiting } = answer;
+  if (!awaiting) return [];
+  return answer.commands.map((command) => ({
+    commentId: answer.commentId,
+    author: awaiting.author,
+    createdAt: awaiting.createdAt,
+    source: { kind: "issue" },
+    command
+  }));
 }
-function takesFromSetIssue(command, { repository, set: set4, plan }) {
-  if (MEMBER_COMMANDS.has(command.name)) return true;
-  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
-  const worker = plan.workers.find((one) => one.id === command.worker);
-  const home = set4.homeRepository;
-  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+function withTakenCommands(snapshot, taken2) {
+  const read = new Set(snapshot.commands.map((info) => info.commentId));
+  const added = taken2.filter((info) => !read.has(info.commentId));
+  return added.length === 0 ? snapshot : { ...snapshot, commands: [...snapshot.commands, ...added] };
 }
-function memberSnapshot({
-  set: set4,
-  member,
-  plan,
-  changeSet
-}) {
-  const { home } = set4;
-  const repo = member.repository;
-  const writes = (login) => login !== null && canWrite(set4, repo, login);
-  return {
-    ...member.snapshot,
-    issue: memberIssue(home.issue, writes),
-    commands: [
-      ...home.commands.filter(
-        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
-      ),
-      ...member.snapshot.commands
-    ],
-    statusComment: home.statusComment,
-    notices: noticesOf(home.notices ?? [], repo),
-    labelledBy: home.labelledBy ?? [],
-    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
-    changeSet
-  };
+
+// src/github/act/take-comments.ts
+async function giveEyes(ctx, comment) {
+  await withReason(
+    "reaction",
+    () => ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: comment,
+      content: "eyes"
+    })
+  );
 }
-function memberConfig(own2, set4) {
-  if (!own2.ok) return own2;
-  return {
-    ok: true,
-    config: {
-      ...own2.config,
-      approval: "none",
-      notify: set4.notify,
-      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
-      plan: { ...own2.config.plan, mirrorSubIssues: false }
-    }
-  };
-}
-function memberOfSet({
-  set: set4,
-  order,
-  after: after2,
-  outside,
-  spentElsewhereUsd
-}) {
-  return {
-    issue: {
-      repository: set4.homeRepository,
-      number: set4.home.issue.number,
-      url: set4.home.issue.url
-    },
-    repositories: order,
-    after: after2,
-    outside,
-    spentElsewhereUsd
-  };
-}
-function noticesOf(keys, repository) {
-  const prefix = `${noticePrefix(repository)}/`;
-  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-}
-function noticePrefix(repository) {
-  return repository.replace("/", ".");
-}
-function memberIssue(issue2, writes) {
-  const { subIssues: _subIssues, ...rest } = issue2;
-  return {
-    ...rest,
-    // The set's issue is closed by no member's final pull request: each lands without closing it.
-    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
-    ...issue2.stateChanges ? {
-      stateChanges: issue2.stateChanges.map((change) => ({
-        ...change,
-        byPull: null,
-        maySteer: writes(change.by)
-      }))
-    } : {}
-  };
+async function takeComments(ctx, { snapshot, answers }) {
+  const taken2 = [];
+  for (const answer of answers) {
+    if (!answer.awaiting) continue;
+    await giveEyes(ctx, answer.commentId);
+    taken2.push(...awaitedCommands(answer));
+  }
+  return withTakenCommands(snapshot, taken2);
 }
 
 // src/core/change-set/check-set-commands.ts
@@ -60315,7 +60510,8 @@ function checkSetCommands({
   const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
   return commands.flatMap((command) => {
     const line = commandText(command);
-    const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
+    const judged = { command, author, createdAt: at ?? now };
+    const message2 = setRefusal(set4, judged, { config: config3, across });
     if (message2) return [{ line, message: message2 }];
     if (command.name === "rollback") return [];
     if (command.name === "continue" && plan?.workers.some((w) => w.id === command.worker))
@@ -60350,42 +60546,6 @@ function continueProblems({
     plan: { kind: "valid", plan: sliceOf(read.plan, repository, home), sha: read.sha }
   };
   return checkCommands({ commands: [command], snapshot, config: config3, now, ...at ? { at } : {} });
-}
-function messageElsewhere(worker, repository) {
-  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
-}
-function setProblem({
-  set: set4,
-  command,
-  author,
-  config: config3,
-  across,
-  plan
-}) {
-  const home = set4.homeRepository;
-  if ("worker" in command) {
-    const worker = plan?.workers.find((one) => one.id === command.worker);
-    if (!worker) return null;
-    const repository = repositoryOf(worker, home);
-    if (!canWrite(set4, repository, author))
-      return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
-    const message2 = command.name === "steer" || command.name === "queue";
-    return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
-  }
-  const repositories = repositoriesOf(set4, { name: command.name, config: config3, across });
-  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
-  if (command.name === "rollback" && repositories.length <= 1)
-    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
-  if (cannot.length === 0) return null;
-  const names2 = cannot.map((repository) => code(repository)).join(", ");
-  switch (command.name) {
-    case "approve":
-    case "replan":
-    case "rollback":
-      return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
-    default:
-      return `it applies only in the repositories ${author} can write; not in ${names2}.`;
-  }
 }
 
 // src/core/change-set/decide-links.ts
@@ -60605,6 +60765,26 @@ function rowOf(decided2, repository, worker) {
   return progress?.workers.find((row) => row.id === worker) ?? null;
 }
 
+// src/core/change-set/views.ts
+function viewsAllowed({
+  asked,
+  repository,
+  facts
+}) {
+  const of = (name) => facts.find((one) => one.name === name);
+  if (asked.kind === "slice") {
+    const home = of(asked.home);
+    const listed = asked.home === repository || home?.lists?.includes(repository);
+    return home?.installed && listed ? [{ repository: asked.home, ref: asked.branch }] : [];
+  }
+  return asked.repositories.flatMap((name) => {
+    const one = of(name);
+    if (!one?.installed || name === repository) return [];
+    const shares = one.visibility === "public" || (one.shareWith ?? []).includes(repository);
+    return shares ? [{ repository: name, ref: null }] : [];
+  });
+}
+
 // src/core/change-set/set-problems.ts
 function setProblems({
   set: set4,
@@ -60640,7 +60820,7 @@ function setProblems({
     problems.push(
       `The repositories depend on each other in a circle (${[...order.cycle, order.cycle[0]].join(" → ")}), so no order can land their final pull requests; move the workers so that one repository only builds on the other.`
     );
-  problems.push(...consentProblems(set4, touched));
+  problems.push(...consentProblems(set4, { touched, read: readByPlan(set4, [...listed]) }));
   if (buildTypeOf(plan) !== "code")
     problems.push(
       `A change set is a code build; a ${buildTypeOf(plan)} build runs in one repository: keep its workers in ${home}.`
@@ -60666,18 +60846,39 @@ function repositoryProblems(facts, name) {
     ];
   return [];
 }
-function consentProblems(set4, touched) {
+function consentProblems(set4, { touched, read }) {
   const home = set4.homeRepository;
-  return touched.flatMap((repo) => {
+  return [.../* @__PURE__ */ new Set([...touched, ...read])].flatMap((repo) => {
     const facts = set4.repositories.find((one) => one.name === repo);
     if (repo === home || !facts?.installed || facts.visibility === "public") return [];
     const shares = new Set(facts.config?.ok ? facts.config.config.changeSets.shareWith : []);
     const missing = touched.filter((other) => other !== repo && !shares.has(other));
     if (missing.length === 0) return [];
+    const visibility = facts.visibility ?? "not public";
+    if (touched.includes(repo))
+      return [
+        `${repo} is ${visibility}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      ];
     return [
-      `${repo} is ${facts.visibility ?? "not public"}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      `The plan session read ${repo}, which is ${visibility}: its .github/${CONFIG_FILE} shares its text with ${home}, not with ${names(missing)}, where this plan's workers would carry what the plan read (their titles and briefs). Add them under \`changeSets.shareWith\` there, plan no workers in them (\`/replan\`), or take ${repo} out of \`changeSets.repositories\` so that no plan reads it.`
     ];
   });
+}
+function readByPlan(set4, listed) {
+  const facts = set4.repositories.map(
+    (repo) => ({
+      name: repo.name,
+      installed: repo.installed,
+      visibility: repo.visibility,
+      shareWith: repo.config?.ok ? repo.config.config.changeSets.shareWith : null,
+      lists: repo.config?.ok ? repo.config.config.changeSets.repositories : null
+    })
+  );
+  return viewsAllowed({
+    asked: { kind: "set", repositories: listed },
+    repository: set4.homeRepository,
+    facts
+  }).map((view) => view.repository);
 }
 function names(repositories) {
   return repositories.join(", ");
@@ -60912,16 +61113,23 @@ function sumRoles(all) {
 
 // src/core/change-set/decide-set.ts
 function decideSet({
-  set: set4,
+  set: whole,
   config: config3,
   now
 }) {
-  if (!config3.ok) return alone(set4, set4.home, decide({ snapshot: set4.home, config: config3, now }));
+  if (!config3.ok) return alone(whole, whole.home, decide({ snapshot: whole.home, config: config3, now }));
   const settings = config3.config;
-  const across = plansAcross(set4, settings);
-  const read = set4.home.plan;
-  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, set4.homeRepository) ? setProblems({ set: set4, plan: read.plan, config: settings, across }) : [];
-  const home = setHome(set4, { commands: setCommands(set4, { config: settings, across }), problems });
+  const unreachable = unreachableListed(whole, settings);
+  if (unreachable.length > 0) {
+    const broken = { ok: false, problems: unreachable };
+    return alone(whole, whole.home, decide({ snapshot: whole.home, config: broken, now }));
+  }
+  const across = plansAcross(whole, settings);
+  const read = whole.home.plan;
+  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, whole.homeRepository) ? setProblems({ set: whole, plan: read.plan, config: settings, across }) : [];
+  const commands = setCommands(whole, { config: settings, across });
+  const home = setHome(whole, { commands, problems });
+  const set4 = { ...whole, home };
   const ctx = makeContext({ snapshot: home, config: settings, now });
   const order = read.kind === "valid" ? repositoryOrder(read.plan, set4.homeRepository) : null;
   const approved = decidePlanning(ctx).kind === "build" && home.workflowInstalled;
@@ -61057,6 +61265,12 @@ function withPlanned(actions, {
   const changeSet = planned ? { ...planned, planning } : listed && (last.view.phase === "planning" || !planning.across) ? { home, repositories: [], planning } : null;
   const view = changeSet ? { ...last.view, changeSet } : last.view;
   return [...actions.slice(0, -1), { kind: "render-status", view }];
+}
+function unreachableListed(set4, config3) {
+  return config3.changeSets.repositories.filter((name) => set4.outsideInstallation.includes(name)).map((name) => ({
+    field: "changeSets.repositories",
+    message: `${name} is not in this app's installation (or does not exist): install the app on it, in the same installation as ${set4.homeRepository}, or take it out of the list.`
+  }));
 }
 function planningLine2(set4, config3, across) {
   const repositories = config3.changeSets.repositories;
@@ -61301,6 +61515,49 @@ This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
   return { link: link2, result: "done" };
 }
 
+// src/github/change-set/listed-facts.ts
+var import_yaml4 = __toESM(require_dist2(), 1);
+async function listedFacts(ctx, { name, listed }) {
+  if (!listed)
+    return {
+      name,
+      url: `https://github.com/${name}`,
+      installed: false,
+      workflow: false,
+      visibility: null,
+      config: null
+    };
+  const config3 = listed.visibility === "public" ? null : await ownConfig(await contextOf(ctx, name));
+  return {
+    name,
+    url: listed.url,
+    installed: true,
+    workflow: false,
+    visibility: listed.visibility,
+    config: config3
+  };
+}
+async function ownConfig(ctx) {
+  let text;
+  try {
+    const [content] = await conditionalReads.paginate(ctx.octokit, {
+      route: "GET /repos/{owner}/{repo}/contents/{path}",
+      params: { owner: ctx.owner, repo: ctx.repo, path: CONFIG_PATH },
+      pick: (data) => [data?.content ?? ""]
+    });
+    text = Buffer.from(content ?? "", "base64").toString("utf8");
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+    text = null;
+  }
+  if (text === null) return parseConfig({});
+  try {
+    return parseConfig((0, import_yaml4.parse)(text));
+  } catch {
+    return { ok: false, problems: [{ field: "(file)", message: "is not valid YAML" }] };
+  }
+}
+
 // src/github/change-set/observe-set.ts
 async function observeSet(ctx, {
   home,
@@ -61312,7 +61569,11 @@ async function observeSet(ctx, {
   const homeRepository = `${ctx.owner}/${ctx.repo}`.toLowerCase();
   const plan = home.plan.kind === "valid" ? home.plan.plan : null;
   const names2 = plan && isChangeSetPlan(plan, homeRepository) ? planRepositories(plan, homeRepository) : [];
-  const listed = names2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
+  const concerned2 = [
+    .../* @__PURE__ */ new Set([...names2, ...config3.ok ? config3.config.changeSets.repositories : []])
+  ].filter((name) => name !== homeRepository);
+  const listed = concerned2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
+  const outsideInstallation = concerned2.filter((name) => !listed.has(name));
   const reachable = names2.flatMap((name) => {
     const found = listed.get(name);
     return found ? [found] : [];
@@ -61343,22 +61604,23 @@ async function observeSet(ctx, {
       })
     )
   );
-  const asked = config3.ok ? writersAsked({
-    home,
-    config: config3.config,
-    homeRepository,
-    merged: members2.filter((m) => m.final?.state === "merged").map((m) => m.repository)
-  }) : /* @__PURE__ */ new Map();
+  const unplanned = names2.length > 0 && config3.ok ? config3.config.changeSets.repositories.filter((name) => !names2.includes(name)) : [];
+  const readable = await Promise.all(
+    unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) }))
+  );
+  const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
   return {
     home,
     homeRepository,
-    repositories: facts,
+    repositories: [...facts, ...readable],
     members: members2,
-    writers: await readWriters(ctx, asked)
+    outsideInstallation,
+    writers: await readWriters(ctx, asked, outsideInstallation)
   };
 }
 async function installationRepositories(ctx) {
-  const listed = await conditionalReads.paginate(ctx.octokit, {
+  const octokit = ctx.installationReader ? await ctx.installationReader() : ctx.octokit;
+  const listed = await conditionalReads.paginate(octokit, {
     route: "GET /installation/repositories",
     params: { per_page: 100 },
     // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.
@@ -61396,16 +61658,51 @@ async function factsOf(ctx, {
   };
 }
 var SET_PERMISSION_TTL_MS = 30 * 6e4;
-async function readWriters(ctx, asked) {
+async function readWriters(ctx, asked, outside) {
   const writers = {};
   for (const [login, repositories] of asked) {
     for (const repository of repositories) {
-      const there = await contextOf(ctx, repository);
-      const allowed = await hasWriteAccess(there, login, { ttlMs: SET_PERMISSION_TTL_MS });
+      const allowed = !outside.includes(repository) && await hasWriteAccess(await contextOf(ctx, repository), login, {
+        ttlMs: SET_PERMISSION_TTL_MS
+      });
       writers[repository] = { ...writers[repository], [login]: allowed };
     }
   }
   return writers;
+}
+
+// src/github/change-set/take-set-comments.ts
+async function takeSetComments(ctx, {
+  set: set4,
+  awaiting,
+  read,
+  config: config3
+}) {
+  const taken2 = /* @__PURE__ */ new Set();
+  if (awaiting.length === 0 || !config3.ok) return { set: set4, taken: taken2 };
+  const judging = { config: config3.config, across: plansAcross(set4, config3.config) };
+  for (const answer of awaiting) {
+    if (!takesComment(set4, awaitedCommands(answer), judging)) continue;
+    await giveEyes(ctx, answer.commentId);
+    taken2.add(answer.commentId);
+  }
+  const held2 = new Set(read.commands.map((info) => info.commentId));
+  const refused = new Set(
+    awaiting.map((answer) => answer.commentId).filter((id) => !taken2.has(id) && !held2.has(id))
+  );
+  const kept2 = (info) => !refused.has(info.commentId);
+  return {
+    set: { ...set4, home: { ...set4.home, commands: set4.home.commands.filter(kept2) } },
+    taken: taken2
+  };
+}
+function notRun(commands, refused) {
+  const lines = new Set(refused.map((problem) => problem.line));
+  const others = commands.map((command) => commandText(command)).filter((line) => !lines.has(line)).map((line) => ({
+    line,
+    message: "not run either: Baton takes a comment whole, and another command in it cannot apply; write this one again on its own."
+  }));
+  return [...refused, ...others];
 }
 
 // src/github/change-set/reconcile-set.ts
@@ -61415,10 +61712,15 @@ async function reconcileSet(ctx, request2) {
   if (request2.config.ok)
     await withReason(
       "notice",
-      () => answerSetCommands(ctx, { set: first.set, config: request2.config, request: request2 })
+      () => answerSetCommands(ctx, {
+        set: first.set,
+        config: request2.config,
+        request: request2,
+        taken: first.taken
+      })
     );
   const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
-  const { read: _first, ...again } = request2;
+  const { read: _first, answers: _taken, ...again } = request2;
   const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
   const passes = last === first ? [first] : [first, last];
   const outcomes = passes.flatMap((pass) => pass.outcomes);
@@ -61456,14 +61758,21 @@ async function reconcileSet(ctx, request2) {
 }
 async function setPass(ctx, request2) {
   const { observed, config: config3, now, log } = request2;
+  const awaiting = (request2.answers ?? []).filter((answer) => answer.awaiting);
   const read = await observeSet(ctx, {
-    home: observed.snapshot,
+    home: withTakenCommands(observed.snapshot, awaiting.flatMap(awaitedCommands)),
     config: config3,
     since: observed.runsSince,
     freshFrom: request2.freshFrom,
     ...request2.read ? { read: request2.read } : {}
   });
-  const set4 = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const spent = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const { set: set4, taken: taken2 } = await takeSetComments(ctx, {
+    set: spent,
+    awaiting,
+    read: observed.snapshot,
+    config: config3
+  });
   const decision = decideSet({ set: set4, config: config3, now });
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const outcomes = [];
@@ -61477,7 +61786,7 @@ async function setPass(ctx, request2) {
     byRepository.set(build.repository, [...byRepository.get(build.repository) ?? [], ...done]);
   }
   const links = await actSet(ctx, { links: decision.links, build: set4.home.build, log });
-  return { set: set4, decision, outcomes, byRepository, links };
+  return { set: set4, decision, outcomes, byRepository, links, taken: taken2 };
 }
 function withDispatched(set4, request2) {
   const { dispatched } = request2;
@@ -61494,12 +61803,17 @@ function withDispatched(set4, request2) {
     }))
   };
 }
-async function answerSetCommands(ctx, { set: set4, config: config3, request: request2 }) {
+async function answerSetCommands(ctx, {
+  set: set4,
+  config: config3,
+  request: request2,
+  taken: taken2
+}) {
   if (!config3.ok) return;
   for (const answer of request2.answers ?? []) {
-    const info = set4.home.commands.find((one) => one.commentId === answer.commentId);
+    const info = answer.awaiting ?? set4.home.commands.find((one) => one.commentId === answer.commentId);
     if (!info) continue;
-    const problems = checkSetCommands({
+    const refused = checkSetCommands({
       set: set4,
       commands: answer.commands,
       author: info.author,
@@ -61507,6 +61821,7 @@ async function answerSetCommands(ctx, { set: set4, config: config3, request: req
       now: request2.now,
       at: info.createdAt
     });
+    const problems = answer.awaiting && !taken2.has(answer.commentId) ? notRun(answer.commands, refused) : refused;
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,
@@ -61817,7 +62132,7 @@ async function reconcileBuild(ctx, request2) {
   const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
   sayUncountedUsage(log, [...uncounted, ...forged]);
   const setupPull = request2.setupPull;
-  const snapshot = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
+  const read = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
     ...observed.snapshot,
     setupPull: await setupPull(
       ctx,
@@ -61833,6 +62148,7 @@ async function reconcileBuild(ctx, request2) {
     "status-edit",
     () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
   );
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
   const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
   const writes = [
     ...answers,
@@ -61994,7 +62310,8 @@ async function repoContext(context, deps) {
     repo,
     botLogin: await deps.botLogin(),
     ...installationId ? { installationId } : {},
-    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
   };
 }
 function scheduleReconcile(ctx, {
@@ -62113,6 +62430,9 @@ function scheduleReconcile(ctx, {
             ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
           })
         ).catch((error62) => {
+          const awaiting = answers.filter((answer2) => answer2.awaiting);
+          if (awaiting.length > 0)
+            deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
           leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
           throw error62;
         });
@@ -62275,6 +62595,19 @@ async function onIssueComment(context, deps) {
     );
     return;
   }
+  const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
+  if (!pull && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
+    if (parsed.errors.length > 0)
+      await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
+    const awaiting = { author: sender.login, createdAt: comment.created_at };
+    scheduleFromDelivery(ctx, context, {
+      ref,
+      deps,
+      answer: { ...answer, awaiting },
+      start: !found && improves
+    });
+    return;
+  }
   const reaction = await withReason(
     "reaction",
     () => ctx.octokit.rest.reactions.createForIssueComment({
@@ -62285,16 +62618,8 @@ async function onIssueComment(context, deps) {
     })
   );
   if (reaction.status !== 201) return;
-  if (parsed.errors.length > 0) {
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `reply-${comment.id}`,
-        body: renderCommandErrors(parsed.errors)
-      })
-    );
-  }
+  if (parsed.errors.length > 0)
+    await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
   if (parsed.commands.length > 0 && set4) {
     scheduleReconcile(set4, {
       ref,
@@ -62304,13 +62629,18 @@ async function onIssueComment(context, deps) {
       deliveryId: context.id
     });
   } else if (parsed.commands.length > 0) {
-    scheduleFromDelivery(ctx, context, {
-      ref,
-      deps,
-      answer: { commentId: comment.id, number: issue2.number, commands: parsed.commands },
-      start: !found && improves
-    });
+    scheduleFromDelivery(ctx, context, { ref, deps, answer, start: !found && improves });
   }
+}
+function replyErrors(ctx, { number: number4, comment, errors }) {
+  return withReason(
+    "notice",
+    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
+  );
+}
+async function listsChangeSets(ctx) {
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  return config3.ok && config3.config.changeSets.repositories.length > 0;
 }
 async function readPullHead(ctx, number4) {
   const { data } = await ctx.octokit.rest.pulls.get({
@@ -63163,6 +63493,33 @@ async function listRecentRuns(octokit, { owner, repo }) {
     return name && Date.parse(createdAt) > hourAgo ? [{ createdAt, role: name.role }] : [];
   });
 }
+function installationRuns(reader) {
+  let names2 = null;
+  return async () => {
+    const octokit = await reader();
+    names2 ??= installationRepositories2(octokit).catch((error62) => {
+      names2 = null;
+      throw error62;
+    });
+    const runs = [];
+    for (const name of await names2) {
+      const [owner = "", repo = ""] = name.split("/");
+      try {
+        runs.push(...await listRecentRuns(octokit, { owner, repo }));
+      } catch (error62) {
+        if (statusOf(error62) !== 404) throw error62;
+      }
+    }
+    return runs;
+  };
+}
+function installationRepositories2(octokit) {
+  return octokit.paginate(
+    "GET /installation/repositories",
+    { per_page: 100 },
+    (response) => response.data.map((repository) => repository.full_name)
+  );
+}
 
 // src/conductor/conduct.ts
 var PASSES_AFTER_WRITES = 5;
@@ -63173,7 +63530,8 @@ async function conduct({
   log,
   fetch = globalThis.fetch,
   mask,
-  Octokit: Octokit2
+  Octokit: Octokit2,
+  patienceMs = PATIENCE_MS
 }) {
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
   const repository = env.GITHUB_REPOSITORY ?? "";
@@ -63200,13 +63558,16 @@ async function conduct({
     statusPacer: createStatusPacer({
       intervalMs: 0,
       // The job waits for what it scheduled, as a process that lives on would let it run.
-      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS))
+      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, patienceMs))
     }),
-    // The job waits for a session to settle or a failed write's next try, within its patience;
-    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    // The job waits for a session to settle or a failed write's next try, when it falls within
+    // its patience; work GitHub is finishing comes with its own event, which starts a job of its
+    // own, and a reconcile GitHub keeps failing (5, 20, 80 s apart, then 320) is left to the next
+    // event or the hourly run once its next try is further off, rather than tried every 90 s for
+    // as long as the job may run.
     looks: createLookSchedule({
-      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS)),
-      takes: (next) => !next.awaited
+      setTimer: (run2, ms) => trackTimer(timers, run2, ms),
+      takes: (next) => !next.awaited && next.ms <= patienceMs
     }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: /* @__PURE__ */ new Map() }
   };
@@ -63220,33 +63581,28 @@ async function conduct({
     baseUrl: apiUrl,
     log
   });
-  const [owner = "", repo = ""] = repository.split("/");
+  const client = (token) => new Probot({
+    githubToken: token,
+    Octokit: Octokit2 ?? batonOctokitWith(pacing),
+    baseUrl: apiUrl,
+    log
+  }).auth();
   const others = /* @__PURE__ */ new Map();
   deps.octokitFor = (name) => {
     const key = name.toLowerCase();
     const known = others.get(key);
     if (known) return known;
-    const made = credentials.mint(name).then(
-      (token) => new Probot({
-        githubToken: token,
-        Octokit: Octokit2 ?? batonOctokitWith(pacing),
-        baseUrl: apiUrl,
-        log
-      }).auth()
-    );
+    const made = credentials.mint(name).then(client);
     others.set(key, made);
     return made;
   };
-  listRuns = async () => {
-    const here = await listRecentRuns(await probot.auth(), { owner, repo });
-    const there = await Promise.all(
-      [...others].map(async ([name, octokit]) => {
-        const [o = "", r = ""] = name.split("/");
-        return listRecentRuns(await octokit, { owner: o, repo: r });
-      })
-    );
-    return [...here, ...there.flat()];
+  let reader = null;
+  const installationReader = () => {
+    reader ??= credentials.mintReader().then(client);
+    return reader;
   };
+  deps.installationReader = installationReader;
+  listRuns = installationRuns(installationReader);
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);
@@ -63267,7 +63623,8 @@ async function dispatch({
       owner,
       repo,
       botLogin: await deps.botLogin(),
-      ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
+      ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+      ...deps.installationReader ? { installationReader: deps.installationReader } : {}
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue2 = Number(event.payload.inputs?.issue);
@@ -63318,6 +63675,7 @@ function trackTimer(timers, run2, ms) {
     settle2();
   };
 }
+var READER_PERMISSIONS = { metadata: "read", actions: "read" };
 async function mintConductorToken({
   env,
   apiUrl,
@@ -63359,7 +63717,14 @@ async function mintConductorToken({
       ok: true,
       token: minted.token,
       botLogin: await app.botLogin(),
-      mint: async (other) => (await app.mintToken({ installationId, repositoryId: null, repository: other })).token
+      mint: async (other) => (await app.mintToken({ installationId, repositoryId: null, repository: other })).token,
+      mintReader: async () => (await app.mintToken({
+        installationId,
+        repositoryId: null,
+        repository,
+        permissions: READER_PERMISSIONS,
+        repositories: []
+      })).token
     };
   } catch (error62) {
     return {

@@ -55,13 +55,7 @@ export async function startApp({
   nock.disableNetConnect();
   // A new simulated GitHub: the app starts knowing nothing of it, as a new process would.
   forgetAll();
-  // The installation's other repositories (`gh.installationPeers`) answer requests under their path.
-  const served = [gh, ...gh.installationPeers];
-  const scope = mountOnNock(
-    served.length === 1
-      ? gh
-      : (path, body) => served.find((one) => servesRequest(one, path, body)) ?? gh,
-  );
+  const scope = mountOnNock(installationServed(gh));
   const app = await startReplica({ now, ...(log ? { log } : {}), ...pacing });
   return {
     ...app,
@@ -71,6 +65,20 @@ export async function startApp({
       nock.enableNetConnect();
     },
   };
+}
+
+/**
+ * What serves a request on nock: `gh`, or, where it has peers, the
+ * installation's repository its path names (`gh.installationPeers` answer
+ * requests under their path; any other request is `gh`'s).
+ */
+export function installationServed(
+  gh: FakeGitHub,
+): FakeGitHub | ((path: string, body: unknown) => FakeGitHub) {
+  const served = [gh, ...gh.installationPeers];
+  return served.length === 1
+    ? gh
+    : (path, body) => served.find((one) => servesRequest(one, path, body)) ?? gh;
 }
 
 /**

@@ -21,6 +21,13 @@ export interface RepoContext {
    */
   octokitFor?: (repository: string) => Promise<Octokit>;
   /**
+   * A read-only client that sees every repository of the installation (lists
+   * them and their runs), where this one's token was minted for its own
+   * repository alone (the conductor's). Absent: this client, which as the
+   * app's installation token sees them all.
+   */
+  installationReader?: () => Promise<Octokit>;
+  /**
    * This process shares no store with other processes of the app (`SoloProcess`): its
    * dispatches are sent within a deadline of their locks, and a lock with no run is taken
    * over only after a grace. Absent: whatever reconciles a build holds it alone (one
