@@ -21,7 +21,7 @@ export interface AppProcessOptions {
   code?: CodeSource;
   /** More variables for the app (they win). */
   env?: Record<string, string>;
-  /** How long to wait for `/ping`; default 30 s. */
+  /** How long to wait for `/ping`; default `APP_START_LIMIT_MS`. */
   startTimeoutMs?: number;
 }
 
@@ -38,6 +38,14 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
+
+/**
+ * How long an app process may take to answer `/ping` before it counts as
+ * never listening: a guard, not a measure. Started through tsx on two cores
+ * beside two busy loops and other engineers' tests (load 24), an app answered
+ * after 14 s; a hook's own limit is 180 s.
+ */
+export const APP_START_LIMIT_MS = 120_000;
 
 /** A free TCP port on 127.0.0.1, for a process that must be told its port before it starts. */
 export async function freePort(): Promise<number> {
@@ -129,7 +137,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     stop: () => stopProcess(child),
   };
   try {
-    await waitForPing({ url, child, timeoutMs: options.startTimeoutMs ?? 30_000 });
+    await waitForPing({ url, child, timeoutMs: options.startTimeoutMs ?? APP_START_LIMIT_MS });
   } catch (error) {
     await app.stop();
     throw new Error(`${(error as Error).message}\n--- app output ---\n${app.output()}`);
