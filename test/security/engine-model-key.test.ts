@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { API_KEY, makeTempDir } from '../session/agent-fixtures.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
-import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
+import { ENGINE_CASE_LIMIT_MS, engineSession, OPENAI_KEY } from './engine-fixtures.js';
 
 /**
  * A whole engine (Claude Code, Codex) runs the model's commands, so the
@@ -92,6 +92,6 @@ describeAsRoot('an engine never holds the model key', () => {
       expect(sent).toContain(engine === 'codex' ? `Bearer ${OPENAI_KEY}` : API_KEY);
       expect(run.result.status).toBe('complete');
     },
-    60_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 });

@@ -3,7 +3,7 @@ import { findModelPrice } from '../../src/core/vocabulary/pricing.js';
 import { MAX_IN_FLIGHT } from '../../src/session/agent/model-proxy/model-proxy.js';
 import { API_KEY } from '../session/agent-fixtures.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
-import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
+import { ENGINE_CASE_LIMIT_MS, engineSession, OPENAI_KEY } from './engine-fixtures.js';
 
 /**
  * A whole engine (Claude Code, Codex) runs the model's commands, so they can
@@ -125,7 +125,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       }
       expect(run.anthropic.length + run.openai.length).toBeGreaterThanOrEqual(5);
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
@@ -152,7 +152,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
         REACHING_OUT.length,
       );
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
@@ -173,7 +173,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       expect(run.anthropic.length + run.openai.length).toBe(1);
       expect(run.seen).not.toContain('still going');
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
@@ -206,7 +206,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       expect(run.result.usage.cost_usd).toBeLessThan(1 + 0.61);
       expect(run.seen).not.toContain('still going');
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
@@ -223,7 +223,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       for (const model of models) expect(findModelPrice(model), model).not.toBeNull();
       expect(run.result.usage.cost_usd).toBeGreaterThan(0);
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 });
 

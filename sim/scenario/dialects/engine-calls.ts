@@ -13,6 +13,11 @@ import path from 'node:path';
 export interface BatonCall {
   name: string;
   input: Record<string, unknown>;
+  /**
+   * Set on an engine call that stands for none of Baton's: it waits for more
+   * of the command the call of this id started (Codex's `write_stdin`).
+   */
+  waitsOn?: string;
 }
 
 /** Engine call ids → the Baton call each stands for, across every session of a build. */

@@ -6,7 +6,7 @@ import {
   readClaudeCodeRequest,
   toClaudeCodeBlocks,
 } from './claude-code-dialect.js';
-import { readCodexRequest, toCodexItems } from './codex-dialect.js';
+import { readCodexRequest, toCodexItems, waitOnCodexCommand } from './codex-dialect.js';
 import type { CallBook } from './engine-calls.js';
 
 /**
@@ -15,7 +15,8 @@ import type { CallBook } from './engine-calls.js';
  * they declare), and the Responses API's for Codex, each playing the same
  * scenario (scripted-model.ts) in its own dialect. After a session writes its
  * hand-in, the engine's next request is answered with a closing sentence, as
- * a model ends its turn; the scenario never sees it.
+ * a model ends its turn; the scenario never sees it. Nor does it see Codex
+ * waited on while a command still runs: it reads the command's whole output.
  */
 export interface EngineModels {
   anthropic: Respond;
@@ -43,6 +44,7 @@ export function speakEngines(model: ScriptedModel): EngineModels {
     if (typeof read === 'string')
       return { error: { status: 400, type: 'invalid_request_error', message: read } };
     if (read.handedIn) return { output: [{ type: 'message', text: 'Handed in.' }] };
+    if (read.running) return { output: waitOnCodexCommand(read.running, book) };
     const asked: CapturedRequest = {
       index: captured.index,
       body: read.baton,
