@@ -12,6 +12,7 @@ import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import { fileOn, type PlayedTalk, playTalk } from '../../sim/scenario/play-talk.js';
 import type { UsageRecord } from '../../src/core/plan/usage.js';
+import { providerOf } from '../../src/core/sessions/engines.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 
@@ -70,7 +71,7 @@ function usageRecords({ sim, build }: Played): UsageRecord[] {
  */
 function steerTurn({ sim, steer, engine }: Played): number {
   const bodies =
-    engine === 'codex'
+    providerOf(engine) === 'openai'
       ? sim.openai.requests.map((request) => JSON.stringify(request.body.input))
       : sim.model.requests.map((request) => JSON.stringify(request.body.messages));
   const work = bodies.filter(

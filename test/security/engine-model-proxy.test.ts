@@ -1,18 +1,32 @@
 import { expect, it } from 'vitest';
+import type { CodingEngine } from '../../src/core/sessions/engines.js';
 import { findModelPrice } from '../../src/core/vocabulary/pricing.js';
+import { ENGINE_KITS } from '../../src/session/agent/engines/engine-registry.js';
 import { MAX_IN_FLIGHT } from '../../src/session/agent/model-proxy/model-proxy.js';
 import { API_KEY } from '../session/agent-fixtures.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
 import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
 
 /**
- * A whole engine (Claude Code, Codex) runs the model's commands, so they can
+ * A whole engine (each of engine-registry.ts) runs the model's commands, so they can
  * do whatever the engine's process could: here they try to reach a model
  * without the model proxy (the provider directly, by name, by address, on
  * any port), to use the proxy for more than the model endpoints, and to
  * spend past the session's budget through it.
  */
-const ENGINES = ['claude-code', 'codex'] as const;
+const ENGINES = Object.keys(ENGINE_KITS) as CodingEngine[];
+
+/**
+ * How many of the twenty requests fired at once just under the budget (below)
+ * a provider serves, the engine's first request included: three more after
+ * Claude Code's $0.30, two after Codex's $0.60 (or one: told to wind down after
+ * its first answer, Codex may have a request of its own under way, holding its
+ * reservation while the twenty come, which the wind-down's turn/steer then cuts off).
+ */
+const SERVED_JUST_UNDER_BUDGET: Record<CodingEngine, readonly number[]> = {
+  'claude-code': [4],
+  codex: [2, 3],
+};
 
 /** Every TCP port of 127.0.0.1 that answers, as the sandbox sees it (a socket that met itself does not count). */
 const OPEN_PORTS = `node -e '
@@ -195,13 +209,9 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       });
       expect(run.result.status).toBe('failed');
       expect(run.result.reason).toMatch(/budget/);
-      // The engine's first request, then only what the spend so far and those under way left room
-      // for: three more after Claude Code's $0.30, two after Codex's $0.60 (or one: told to wind
-      // down after its first answer, Codex may have a request of its own under way, holding its
-      // reservation while the twenty come, which the wind-down's turn/steer then cuts off).
+      // The engine's first request, then only what the spend so far and those under way left room for.
       const served = run.anthropic.length + run.openai.length;
-      if (engine === 'claude-code') expect(served).toBe(4);
-      else expect([2, 3]).toContain(served);
+      expect(SERVED_JUST_UNDER_BUDGET[engine]).toContain(served);
       expect(served).toBeLessThanOrEqual(1 + MAX_IN_FLIGHT);
       expect(run.result.usage.cost_usd).toBeLessThan(1 + 0.61);
       expect(run.seen).not.toContain('still going');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineCommand } from '../../src/session/agent/engines/engine-commands.js';
+import { engineKit } from '../../src/session/agent/engines/engine-registry.js';
 
 const input = {
   binary: '/opt/engine/bin/claude',
@@ -19,7 +19,7 @@ const input = {
 
 describe("Claude Code's command", () => {
   it("names no model but the session's: every alias, the small model of its side tasks and its subagents are pinned to it", () => {
-    const { args, env } = engineCommand('claude-code', input);
+    const { args, env } = engineKit('claude-code').command(input);
     expect(args[args.indexOf('--model') + 1]).toBe(input.model);
     const chosen = Object.entries(env).filter(([name]) => /MODEL/.test(name));
     expect(Object.fromEntries(chosen)).toEqual({

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { engineTalk, type TalkSeat } from '../../src/session/agent/engines/engine-talk.js';
+import { engineKit } from '../../src/session/agent/engines/engine-registry.js';
+import type { TalkSeat } from '../../src/session/agent/engines/engine-talk.js';
 import type { Interjection } from '../../src/session/agent/model/interjection.js';
 
 /** A standard input that keeps what it was sent, a JSON value a line, and whether it was closed. */
@@ -36,7 +37,7 @@ const steer: Interjection = {
 
 describe("Claude Code's talk", () => {
   it('sends the prompt and a message as user messages, and closes its input at the result', () => {
-    const talk = engineTalk('claude-code', seat());
+    const talk = engineKit('claude-code').talk(seat());
     const stdin = input();
     talk.start(stdin.stream);
     expect(talk.send(steer)).toBe(true);
@@ -58,7 +59,7 @@ describe("Claude Code's talk", () => {
 
 describe("Codex's talk (app-server)", () => {
   it('starts a thread and a turn, steers a message into the turn, and closes its input at turn/completed', () => {
-    const talk = engineTalk('codex', seat());
+    const talk = engineKit('codex').talk(seat());
     const stdin = input();
     talk.start(stdin.stream);
     // A message before the turn has an id waits for it.
@@ -104,7 +105,7 @@ describe("Codex's talk (app-server)", () => {
   });
 
   it('resumes the thread of the run before, and sends no message once its turn is over', () => {
-    const talk = engineTalk('codex', {
+    const talk = engineKit('codex').talk({
       ...seat(),
       resume: true,
       thread: { id: 'thread-1' },
