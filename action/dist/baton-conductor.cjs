@@ -43341,6 +43341,17 @@ function renderDispatchInputs(request2) {
 
 // src/core/sessions/engines.ts
 var Engine = external_exports.enum(ENGINES);
+var ENGINE_TRAITS = {
+  baton: { title: "Baton’s loop", provider: "anthropic" },
+  "claude-code": { title: "Claude Code", provider: "anthropic" },
+  codex: { title: "Codex", provider: "openai" }
+};
+function providerOf(engine) {
+  return ENGINE_TRAITS[engine].provider;
+}
+function callsProvider(engines, provider) {
+  return engines.some((engine) => isEngine(engine) && providerOf(engine) === provider);
+}
 function named(engines) {
   const set4 = new Set(engines);
   return ENGINES.filter((engine) => set4.has(engine));
@@ -43833,11 +43844,11 @@ var Config = external_exports.strictObject({
   research: Research.prefault({}),
   changeSets: ChangeSets.prefault({})
 }).superRefine((config3, ctx) => {
-  const codex = readEngineSettings(config3.session.engine).allow.includes("codex");
+  const openai = callsProvider(readEngineSettings(config3.session.engine).allow, "openai");
   const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
-    // OpenAI's models are priced only where Codex may run.
-    ...codex ? MODEL_KINDS.map((kind) => ({
+    // OpenAI's models are priced only where an engine that calls OpenAI may run.
+    ...openai ? MODEL_KINDS.map((kind) => ({
       model: config3.models.openai[kind],
       path: ["models", "openai", kind]
     })) : []
