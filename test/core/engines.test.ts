@@ -62,7 +62,7 @@ describe('session.engine', () => {
   });
 
   it('refuses an engine it does not know, and a role that is not one', () => {
-    expect(parseConfig({ session: { engine: 'copilot' } })).toMatchObject({ ok: false });
+    expect(parseConfig({ session: { engine: 'gemini' } })).toMatchObject({ ok: false });
     expect(parseConfig({ session: { engine: { deploy: 'codex' } } })).toMatchObject({
       ok: false,
       problems: [
@@ -131,7 +131,7 @@ describe('/retry … engine=', () => {
       {
         line: '/retry W2.1 engine=gemini',
         message:
-          '`engine=gemini` names no engine: the engines are `baton`, `claude-code`, `codex`, e.g. `/retry W2.1 engine=codex`.',
+          '`engine=gemini` names no engine: the engines are `baton`, `claude-code`, `codex`, `copilot`, e.g. `/retry W2.1 engine=codex`.',
       },
     ]);
   });
@@ -283,13 +283,14 @@ describe('what the core knows of each engine', () => {
       ['baton', 'anthropic'],
       ['claude-code', 'anthropic'],
       ['codex', 'openai'],
+      ['copilot', 'anthropic'],
     ]);
-    expect(enginesCalling('anthropic')).toBe('Baton’s loop and Claude Code');
+    expect(enginesCalling('anthropic')).toBe('Baton’s loop, Claude Code and GitHub Copilot CLI');
     expect(enginesCalling('openai')).toBe('Codex');
     expect(callsProvider(['baton', 'codex'], 'openai')).toBe(true);
     expect(callsProvider(['claude-code'], 'openai')).toBe(false);
     // A report of a newer session may name an engine this version does not know: it calls no one here.
     expect(callsProvider(['someday'], 'anthropic')).toBe(false);
-    expect(listEngines()).toBe('baton, claude-code or codex');
+    expect(listEngines()).toBe('baton, claude-code, codex or copilot');
   });
 });

@@ -16,10 +16,15 @@ import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
  */
 const ENGINES = Object.keys(ENGINE_KITS) as CodingEngine[];
 
-/** What an engine's commands see in their environment of where the model proxy is, or of its token. */
-const PROXY_SEEN: Record<CodingEngine, string> = {
-  'claude-code': 'ANTHROPIC_BASE_URL=http://127.0.0.1:3129',
-  codex: 'BATON_MODEL_TOKEN=baton-session-',
+/**
+ * What an engine's commands see in their environment: a variable of the
+ * engine's, and whether the session's proxy token is among them (Copilot
+ * takes its provider's variables out of its shell's environment).
+ */
+const ENVIRONMENT_SEEN: Record<CodingEngine, { listed: string; token: boolean }> = {
+  'claude-code': { listed: 'ANTHROPIC_BASE_URL=http://127.0.0.1:3129', token: true },
+  codex: { listed: 'BATON_MODEL_TOKEN=baton-session-', token: true },
+  copilot: { listed: 'COPILOT_CLI=1', token: false },
 };
 
 /** The prefixes travel reversed, so that only the key itself (never the command's text) matches. */
@@ -82,12 +87,12 @@ describeAsRoot('an engine never holds the model key', () => {
         ],
       });
       // The commands ran and looked: the environment listed, processes scanned, files tried.
-      expect(run.seen).toContain(PROXY_SEEN[engine]);
+      expect(run.seen).toContain(ENVIRONMENT_SEEN[engine].listed);
       expect(run.seen).toMatch(/environ read: \d+; found: none/);
       expect(run.seen).toContain('searched');
       for (const key of [API_KEY, OPENAI_KEY]) expect(run.seen).not.toContain(key);
       // What the engine holds instead: the session's proxy token, which the provider never sees.
-      expect(run.seen).toMatch(/baton-session-[0-9a-f]{48}/);
+      if (ENVIRONMENT_SEEN[engine].token) expect(run.seen).toMatch(/baton-session-[0-9a-f]{48}/);
       const sent = JSON.stringify([
         ...run.anthropic.map((r) => r.headers),
         ...run.openai.map((r) => r.headers),

@@ -32,3 +32,36 @@ describe("Claude Code's command", () => {
     });
   });
 });
+
+describe("Copilot's command", () => {
+  it('runs offline on the model proxy as an Anthropic provider of the user’s own: the proxy token, the session’s model as it is, no tool of its own beyond the shell and the files', () => {
+    const { args, env, files } = engineKit('copilot').command({ ...input, binary: '/opt/copilot' });
+    expect(args.slice(0, 4)).toEqual(['--acp', '--stdio', '--model', input.model]);
+    expect(env).toMatchObject({
+      HOME: '/work/home',
+      COPILOT_OFFLINE: 'true',
+      COPILOT_PROVIDER_TYPE: 'anthropic',
+      COPILOT_PROVIDER_BASE_URL: input.modelUrl,
+      COPILOT_PROVIDER_API_KEY: input.token,
+      COPILOT_PROVIDER_WIRE_MODEL: input.model,
+    });
+    const tools = args
+      .find((arg) => arg.startsWith('--available-tools='))
+      ?.split('=')[1]
+      ?.split(',');
+    expect(tools).toEqual([
+      'bash',
+      'read_bash',
+      'stop_bash',
+      'view',
+      'create',
+      'edit',
+      'grep',
+      'glob',
+    ]);
+    expect(args).toEqual(expect.arrayContaining(['--disable-builtin-mcps', '--no-auto-update']));
+    expect(files).toEqual([
+      { path: '/work/home/.copilot/copilot-instructions.md', content: input.system },
+    ]);
+  });
+});

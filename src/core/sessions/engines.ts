@@ -40,6 +40,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, { title: string; provider: P
   baton: { title: 'Baton’s loop', provider: 'anthropic' },
   'claude-code': { title: 'Claude Code', provider: 'anthropic' },
   codex: { title: 'Codex', provider: 'openai' },
+  copilot: { title: 'GitHub Copilot CLI', provider: 'anthropic' },
 };
 
 /**

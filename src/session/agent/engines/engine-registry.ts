@@ -8,12 +8,14 @@
 import type { CodingEngine } from '../../../core/sessions/engines.js';
 import { CLAUDE_CODE } from './claude-code/claude-code-engine.js';
 import { CODEX } from './codex/codex-engine.js';
+import { COPILOT } from './copilot/copilot-engine.js';
 import type { EngineKit } from './engine-kit.js';
 import type { EnginePin } from './engine-pins.js';
 
 export const ENGINE_KITS: Readonly<Record<CodingEngine, EngineKit>> = {
   'claude-code': CLAUDE_CODE,
   codex: CODEX,
+  copilot: COPILOT,
 };
 
 /** The kit of one engine. */

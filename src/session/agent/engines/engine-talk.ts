@@ -18,7 +18,7 @@ export interface TalkSeat {
   prompt: string;
   model: string;
   workDir: string;
-  /** A later run of the same conversation (Codex: its thread, kept here across runs). */
+  /** A later run of the same conversation (its thread or session id, Codex's and Copilot's, kept here across runs). */
   resume: boolean;
   thread: { id: string | null };
   log: (line: string) => void;

@@ -183,7 +183,7 @@ async function runOnce<T>({
   prompt: string;
   handIn: string;
   resume: boolean;
-  /** Codex's thread, kept across the runs of one conversation. */
+  /** The engine's thread or session (Codex's, Copilot's), kept across the runs of one conversation. */
   thread: { id: string | null };
   /** What was sent to the engine and no model request has carried yet. */
   sent: Map<string, Interjection>;
