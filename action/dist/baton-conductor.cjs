@@ -42925,7 +42925,7 @@ function date4(params) {
 }
 
 // src/core/vocabulary/engine-names.ts
-var ENGINES = ["baton", "claude-code", "codex"];
+var ENGINES = ["baton", "claude-code", "codex", "copilot"];
 var DEFAULT_ENGINE = "baton";
 function isEngine(value) {
   return ENGINES.includes(value);
@@ -43344,7 +43344,8 @@ var Engine = external_exports.enum(ENGINES);
 var ENGINE_TRAITS = {
   baton: { title: "Baton’s loop", provider: "anthropic" },
   "claude-code": { title: "Claude Code", provider: "anthropic" },
-  codex: { title: "Codex", provider: "openai" }
+  codex: { title: "Codex", provider: "openai" },
+  copilot: { title: "GitHub Copilot CLI", provider: "anthropic" }
 };
 function providerOf(engine) {
   return ENGINE_TRAITS[engine].provider;

@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table2.constants };
-  for (const [attribute, path42, type2] of table2.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path42), type2));
+  for (const [attribute, path43, type2] of table2.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path43), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path42, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path43, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path42), type2);
+      const value = attributeValue(dig(data, path43), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path42) {
+function dig(data, path43) {
   let value = data;
-  for (const name of path42) {
+  for (const name of path43) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message2, usage };
           if (!complete) {
-            for (const path42 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path42);
+            for (const path43 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path43);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path42) {
-  const [name, ...rest] = path42;
+function without(data, path43) {
+  const [name, ...rest] = path43;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path42(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path43(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path43 = statics.reduce((previousValue, currentValue, index2) => {
+      const path44 = statics.reduce((previousValue, currentValue, index2) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index2 === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path43.split(/[?#]/, 1)[0];
+      const pathOnly = path44.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path43}
+${path44}
 ${underline}`);
       }
-      return path43;
+      return path44;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path42, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path43, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved2 = path42;
+  let resolved2 = path43;
   let st;
   try {
-    resolved2 = await fs5.promises.realpath(path42);
+    resolved2 = await fs5.promises.realpath(path43);
     st = await fs5.promises.stat(resolved2);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path42, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path42 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path42.dirname(targetPath);
+  const { fs: fs5, path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path43.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path42 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path42.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path43.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path42 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path42.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path43.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path42 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path42.join(appData, "Anthropic");
+          return path43.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path42.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path43.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path42.join(xdgConfigHome, "anthropic");
+        return path43.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path42.join(home, ".config", "anthropic");
+        return path43.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path42 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path42.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path43.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path42) {
-  if (!path42) {
+function identityTokenFromFile(path43) {
+  if (!path43) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content3;
     try {
-      content3 = await fs5.promises.readFile(path42, "utf-8");
+      content3 = await fs5.promises.readFile(path43, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path42}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path43}: ${err}`);
     }
     const token = content3.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path42} is empty`);
+      throw new AnthropicError(`Identity token file at ${path43} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message2, headers);
         }
-        buildURL(path42, query, defaultBaseURL) {
+        buildURL(path43, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path42) ? new URL(path42) : new URL(baseURL + (baseURL.endsWith("/") && path42.startsWith("/") ? path42.slice(1) : path42));
+          const url2 = isAbsoluteURL(path43) ? new URL(path43) : new URL(baseURL + (baseURL.endsWith("/") && path43.startsWith("/") ? path43.slice(1) : path43));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path42, opts) {
-          return this.methodRequest("get", path42, opts);
+        get(path43, opts) {
+          return this.methodRequest("get", path43, opts);
         }
-        post(path42, opts) {
-          return this.methodRequest("post", path42, opts);
+        post(path43, opts) {
+          return this.methodRequest("post", path43, opts);
         }
-        patch(path42, opts) {
-          return this.methodRequest("patch", path42, opts);
+        patch(path43, opts) {
+          return this.methodRequest("patch", path43, opts);
         }
-        put(path42, opts) {
-          return this.methodRequest("put", path42, opts);
+        put(path43, opts) {
+          return this.methodRequest("put", path43, opts);
         }
-        delete(path42, opts) {
-          return this.methodRequest("delete", path42, opts);
+        delete(path43, opts) {
+          return this.methodRequest("delete", path43, opts);
         }
-        methodRequest(method, path42, opts) {
+        methodRequest(method, path43, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path42, ...opts2 };
+            return { method, path: path43, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime: startTime2 };
         }
-        getAPIList(path42, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path42, ...opts2 })) : { method: "get", path: path42, ...opts });
+        getAPIList(path43, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path43, ...opts2 })) : { method: "get", path: path43, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path42, query, defaultBaseURL } = options2;
+          const { method, path: path43, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path42, query, defaultBaseURL);
+          const url2 = this.buildURL(path43, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -55739,11 +55739,11 @@ function requireLodash_sortby() {
     function baseForOwn(object2, iteratee) {
       return object2 && baseFor(object2, iteratee, keys);
     }
-    function baseGet(object2, path42) {
-      path42 = isKey(path42, object2) ? [path42] : castPath(path42);
-      var index2 = 0, length = path42.length;
+    function baseGet(object2, path43) {
+      path43 = isKey(path43, object2) ? [path43] : castPath(path43);
+      var index2 = 0, length = path43.length;
       while (object2 != null && index2 < length) {
-        object2 = object2[toKey(path42[index2++])];
+        object2 = object2[toKey(path43[index2++])];
       }
       return index2 && index2 == length ? object2 : void 0;
     }
@@ -55870,13 +55870,13 @@ function requireLodash_sortby() {
         return object2 === source || baseIsMatch(object2, source, matchData);
       };
     }
-    function baseMatchesProperty(path42, srcValue) {
-      if (isKey(path42) && isStrictComparable(srcValue)) {
-        return matchesStrictComparable(toKey(path42), srcValue);
+    function baseMatchesProperty(path43, srcValue) {
+      if (isKey(path43) && isStrictComparable(srcValue)) {
+        return matchesStrictComparable(toKey(path43), srcValue);
       }
       return function(object2) {
-        var objValue = get(object2, path42);
-        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path42) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+        var objValue = get(object2, path43);
+        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path43) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
       };
     }
     function baseOrderBy(collection, iteratees, orders) {
@@ -55892,9 +55892,9 @@ function requireLodash_sortby() {
         return compareMultiple(object2, other, orders);
       });
     }
-    function basePropertyDeep(path42) {
+    function basePropertyDeep(path43) {
       return function(object2) {
-        return baseGet(object2, path42);
+        return baseGet(object2, path43);
       };
     }
     function baseRest(func, start) {
@@ -56149,11 +56149,11 @@ function requireLodash_sortby() {
         return result;
       };
     }
-    function hasPath(object2, path42, hasFunc) {
-      path42 = isKey(path42, object2) ? [path42] : castPath(path42);
-      var result, index2 = -1, length = path42.length;
+    function hasPath(object2, path43, hasFunc) {
+      path43 = isKey(path43, object2) ? [path43] : castPath(path43);
+      var result, index2 = -1, length = path43.length;
       while (++index2 < length) {
-        var key = toKey(path42[index2]);
+        var key = toKey(path43[index2]);
         if (!(result = object2 != null && hasFunc(object2, key))) {
           break;
         }
@@ -56308,12 +56308,12 @@ function requireLodash_sortby() {
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    function get(object2, path42, defaultValue) {
-      var result = object2 == null ? void 0 : baseGet(object2, path42);
+    function get(object2, path43, defaultValue) {
+      var result = object2 == null ? void 0 : baseGet(object2, path43);
       return result === void 0 ? defaultValue : result;
     }
-    function hasIn(object2, path42) {
-      return object2 != null && hasPath(object2, path42, baseHasIn);
+    function hasIn(object2, path43) {
+      return object2 != null && hasPath(object2, path43, baseHasIn);
     }
     function keys(object2) {
       return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
@@ -56321,8 +56321,8 @@ function requireLodash_sortby() {
     function identity(value) {
       return value;
     }
-    function property(path42) {
-      return isKey(path42) ? baseProperty(toKey(path42)) : basePropertyDeep(path42);
+    function property(path43) {
+      return isKey(path43) ? baseProperty(toKey(path43)) : basePropertyDeep(path43);
     }
     module2.exports = sortBy;
   })(lodash_sortby, lodash_sortby.exports);
@@ -56437,7 +56437,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
   }
   try {
     const fs5 = await import("node:fs");
-    const path42 = await import("node:path");
+    const path43 = await import("node:path");
     const p12String = fs5.readFileSync(source.filePath).toString("base64");
     const forge2 = (await Promise.resolve().then(() => (init_index_BDnqZat0(), index_BDnqZat0_exports)).then(function(n) {
       return n.i;
@@ -56447,7 +56447,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
     forge2.pkcs12.pkcs12FromAsn1(p12Asn1, "notasecret");
     context2.report({
       message: t("PrivateKeyP12", {
-        FILE_NAME: source.filePath ? path42.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? path43.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56464,7 +56464,7 @@ function reportIfFoundPrivateKeyJSONFormat({ source, context: context2, t }) {
     }
     context2.report({
       message: t("PrivateKeyJSON", {
-        FILE_NAME: source.filePath ? import_node_path41.default.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? import_node_path42.default.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56844,10 +56844,10 @@ function parseComment(options2) {
   const ruleIdString = commentStart === -1 ? options2 : options2.slice(0, commentStart);
   return ruleIdString.split(/,/).map((arg) => arg.trim()).filter((arg) => arg !== "") ?? [];
 }
-var import_node_path41, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
+var import_node_path42, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
 var init_index_Cq_34xZU = __esm({
   "node_modules/@secretlint/secretlint-rule-preset-recommend/module/index-Cq-34xZU.js"() {
-    import_node_path41 = __toESM(require("node:path"), 1);
+    import_node_path42 = __toESM(require("node:path"), 1);
     commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
     regexpStringMatcher = {};
     lodash_sortby = { exports: {} };
@@ -57711,7 +57711,7 @@ var init_index_Cq_34xZU = __esm({
 });
 
 // src/session/action.ts
-var import_node_path43 = require("node:path");
+var import_node_path44 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/session/cli.ts
@@ -58534,10 +58534,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path42) {
-  if (!path42)
+function getElementAtPath(obj, path43) {
+  if (!path43)
     return obj;
-  return path42.reduce((acc, key) => acc?.[key], obj);
+  return path43.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -58877,11 +58877,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path42, issues) {
+function prefixIssues(path43, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path42);
+    iss.path.unshift(path43);
     return iss;
   });
 }
@@ -59343,16 +59343,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path42 = []) => {
+  const processError = (error63, path43 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path42, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path43, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path42, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path42, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else {
-        const fullpath = [...path42, ...issue2.path];
+        const fullpath = [...path43, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -59391,17 +59391,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path42 = []) => {
+  const processError = (error63, path43 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path42, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path43, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path42, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path42, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else {
-        const fullpath = [...path42, ...issue2.path];
+        const fullpath = [...path43, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -59440,8 +59440,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path42 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path42) {
+  const path43 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path43) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -76579,13 +76579,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path42 = ref.slice(1).split("/").filter(Boolean);
-  if (path42.length === 0) {
+  const path43 = ref.slice(1).split("/").filter(Boolean);
+  if (path43.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path42[0] === defsKey) {
-    const key = path42[1] === void 0 ? void 0 : decodeJSONPointerSegment(path42[1]);
+  if (path43[0] === defsKey) {
+    const key = path43[1] === void 0 ? void 0 : decodeJSONPointerSegment(path43[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -77435,7 +77435,7 @@ function date4(params) {
 }
 
 // src/core/vocabulary/engine-names.ts
-var ENGINES = ["baton", "claude-code", "codex"];
+var ENGINES = ["baton", "claude-code", "codex", "copilot"];
 var DEFAULT_ENGINE = "baton";
 function listEngines() {
   return `${ENGINES.slice(0, -1).join(", ")} or ${ENGINES.at(-1)}`;
@@ -77487,7 +77487,8 @@ function isCodingEngine(engine) {
 var ENGINE_TRAITS = {
   baton: { title: "Baton’s loop", provider: "anthropic" },
   "claude-code": { title: "Claude Code", provider: "anthropic" },
-  codex: { title: "Codex", provider: "openai" }
+  codex: { title: "Codex", provider: "openai" },
+  copilot: { title: "GitHub Copilot CLI", provider: "anthropic" }
 };
 var PROVIDER_TRAITS = {
   anthropic: { secret: "ANTHROPIC_API_KEY", models: "models.*" },
@@ -77810,16 +77811,16 @@ async function writeEngineCacheOutputs(source) {
 
 // src/session/step-summary.ts
 var import_promises2 = require("node:fs/promises");
-async function appendStepSummary(path42, markdown) {
-  if (!path42) return;
-  await (0, import_promises2.appendFile)(path42, `${markdown.trimEnd()}
+async function appendStepSummary(path43, markdown) {
+  if (!path43) return;
+  await (0, import_promises2.appendFile)(path43, `${markdown.trimEnd()}
 
 `);
 }
 
 // src/session/agent/agent-context.ts
 var import_promises16 = require("node:fs/promises");
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_path16 = __toESM(require("node:path"), 1);
 init_sdk();
 
 // src/core/vocabulary/ids.ts
@@ -77922,7 +77923,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path42) => !path42.startsWith("/") && !path42.split("/").some((part) => part === ".." || part === "." || part === "") && !path42.startsWith(".baton/") && !path42.startsWith(".github/"),
+  (path43) => !path43.startsWith("/") && !path43.split("/").some((part) => part === ".." || part === "." || part === "") && !path43.startsWith(".baton/") && !path43.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").refine((name) => !/\.git$/i.test(name), "must be owner/name without .git, like acme/lib").transform((name) => name.toLowerCase());
@@ -79441,7 +79442,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path42) => path42.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path43) => path43.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -83912,11 +83913,11 @@ var Config = external_exports.strictObject({
       path: ["models", "openai", kind]
     })) : []
   ];
-  for (const { model, path: path42 } of named2) {
+  for (const { model, path: path43 } of named2) {
     if (findModelPrice(model, config2.models.prices)) continue;
     ctx.addIssue({
       code: "custom",
-      path: path42,
+      path: path43,
       message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`
     });
   }
@@ -83937,10 +83938,10 @@ function parseConfig(raw) {
   }
   return { ok: false, problems };
 }
-function renderConfigPath(path42) {
+function renderConfigPath(path43) {
   const parts = [];
   let keys = [];
-  for (const segment of path42) {
+  for (const segment of path43) {
     if (typeof segment === "number") {
       if (keys.length > 0) parts.push(keys.join("."));
       keys = [];
@@ -83950,9 +83951,9 @@ function renderConfigPath(path42) {
   if (keys.length > 0) parts.push(keys.join("."));
   return parts.join(", ");
 }
-function valueAt(raw, path42) {
+function valueAt(raw, path43) {
   let value = raw;
-  for (const segment of path42) {
+  for (const segment of path43) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[segment];
   }
@@ -84020,26 +84021,26 @@ function rewordIssue(issue2, value) {
   }
 }
 function problemsOf(issue2, at, raw) {
-  const path42 = [...at, ...issue2.path].map(
+  const path43 = [...at, ...issue2.path].map(
     (segment) => typeof segment === "number" ? segment : String(segment)
   );
-  const field2 = renderConfigPath(path42) || "(file)";
-  const value = valueAt(raw, path42);
+  const field2 = renderConfigPath(path43) || "(file)";
+  const value = valueAt(raw, path43);
   const quoted3 = quotedScalar(value);
   const problem = (message2) => ({
     field: field2,
     message: message2,
-    path: path42,
+    path: path43,
     // Quoted beside the field unless the message already says it (`acme-1 has no price`).
     ...quoted3 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted3) ? { value: quoted3 } : {}
   });
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const known = settingKeysAt(path42.map(String));
+      const known = settingKeysAt(path43.map(String));
       return issue2.keys.map((key) => ({
-        field: renderConfigPath([...path42, key]),
+        field: renderConfigPath([...path43, key]),
         message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
-        path: [...path42, key]
+        path: [...path43, key]
       }));
     }
     case "invalid_value": {
@@ -84052,7 +84053,7 @@ function problemsOf(issue2, at, raw) {
       const only = shaped.length === 1 ? shaped[0] ?? [] : [];
       const [first] = only;
       const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
-      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path42, raw));
+      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path43, raw));
       const words = unionWords(issue2.errors);
       return [
         problem(quoted3 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
@@ -84087,9 +84088,9 @@ function withoutBrokenSections(raw, issues) {
   const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
   return Object.keys(sound).length > 0 ? sound : null;
 }
-function settingKeysAt(path42) {
+function settingKeysAt(path43) {
   let schema2 = Config;
-  for (const segment of [...path42, null]) {
+  for (const segment of [...path43, null]) {
     let def = defOf(schema2);
     while (def && def.type !== "object" && def.type !== "record") {
       const inner = def.innerType ?? def.in;
@@ -84630,7 +84631,7 @@ var import_node_crypto = require("node:crypto");
 var import_node_fs2 = require("node:fs");
 var import_promises4 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path6 = __toESM(require("node:path"), 1);
+var import_node_path7 = __toESM(require("node:path"), 1);
 var import_node_stream = require("node:stream");
 var import_promises5 = require("node:stream/promises");
 var import_node_util2 = require("node:util");
@@ -85012,10 +85013,216 @@ var CODEX = {
   talk: codexTalk
 };
 
+// src/session/agent/engines/copilot/copilot-command.ts
+var import_node_path6 = __toESM(require("node:path"), 1);
+var COPILOT_TOOLS = [
+  "bash",
+  "read_bash",
+  "stop_bash",
+  "view",
+  "create",
+  "edit",
+  "grep",
+  "glob"
+];
+function copilotCommand(input2) {
+  const instructions = import_node_path6.default.join(input2.home, ".copilot", "copilot-instructions.md");
+  return {
+    args: [
+      "--acp",
+      "--stdio",
+      "--model",
+      input2.model,
+      "--allow-all-tools",
+      "--allow-all-paths",
+      "--no-ask-user",
+      "--no-auto-update",
+      "--disable-builtin-mcps",
+      "--disable-client-telemetry",
+      "--no-color",
+      `--available-tools=${COPILOT_TOOLS.join(",")}`
+    ],
+    env: {
+      ...baseEnv(input2),
+      COPILOT_OFFLINE: "true",
+      COPILOT_AUTO_UPDATE: "false",
+      COPILOT_PROVIDER_TYPE: "anthropic",
+      COPILOT_PROVIDER_BASE_URL: input2.modelUrl,
+      COPILOT_PROVIDER_API_KEY: input2.token,
+      COPILOT_MODEL: input2.model,
+      COPILOT_PROVIDER_WIRE_MODEL: input2.model,
+      NO_COLOR: "1"
+    },
+    files: [{ path: instructions, content: input2.system }]
+  };
+}
+
+// src/session/agent/engines/copilot/copilot-talk.ts
+var INITIALIZE2 = 1;
+var SESSION = 2;
+var PROMPT = 3;
+var RUNNING = /* @__PURE__ */ new Set(["pending", "in_progress"]);
+function copilotTalk(seat) {
+  let stdin = null;
+  let live = false;
+  let latest = PROMPT;
+  const waiting = [];
+  const running = /* @__PURE__ */ new Set();
+  const tools = /* @__PURE__ */ new Map();
+  const state = { finished: false, error: null };
+  const send = (message2) => stdin?.write(`${JSON.stringify({ jsonrpc: "2.0", ...message2 })}
+`);
+  const end = () => {
+    stdin?.end();
+    stdin = null;
+  };
+  const prompt = (id, texts) => send({
+    id,
+    method: "session/prompt",
+    params: { sessionId: seat.thread.id, prompt: texts.map((text4) => ({ type: "text", text: text4 })) }
+  });
+  const flush = () => {
+    if (!live || running.size > 0 || waiting.length === 0) return;
+    latest += 1;
+    prompt(
+      latest,
+      waiting.splice(0).map((interjection) => interjection.text)
+    );
+  };
+  const answered = (message2) => {
+    const id = message2.id;
+    if (message2.error) {
+      const error62 = oneLine2(String(message2.error.message ?? "error"));
+      if (id > PROMPT && id < latest)
+        return void seat.log(`copilot: a message's prompt failed: ${error62}`);
+      state.error = `${id === INITIALIZE2 ? "initialize" : id === SESSION ? seat.resume ? "session/load" : "session/new" : "session/prompt"} failed: ${error62}`;
+      return end();
+    }
+    const result = message2.result ?? {};
+    if (id === INITIALIZE2) {
+      const where = { cwd: seat.workDir, mcpServers: [] };
+      if (seat.resume && seat.thread.id)
+        return void send({
+          id: SESSION,
+          method: "session/load",
+          params: { sessionId: seat.thread.id, ...where }
+        });
+      return void send({ id: SESSION, method: "session/new", params: where });
+    }
+    if (id === SESSION) {
+      if (typeof result.sessionId === "string") seat.thread.id = result.sessionId;
+      running.clear();
+      live = true;
+      return void prompt(PROMPT, [
+        seat.prompt,
+        ...waiting.splice(0).map((interjection) => interjection.text)
+      ]);
+    }
+    if (id !== latest) return;
+    const reason = String(result.stopReason ?? "none");
+    state.finished = reason === "end_turn";
+    if (!state.finished) state.error = `its turn ended: ${reason}`;
+    end();
+  };
+  const updated = (update) => {
+    const kind = update.sessionUpdate;
+    const id = typeof update.toolCallId === "string" ? update.toolCallId : null;
+    if (!id || kind !== "tool_call" && kind !== "tool_call_update") return;
+    if (kind === "tool_call" && live) {
+      const name = typeof update.kind === "string" ? update.kind : "other";
+      tools.set(name, (tools.get(name) ?? 0) + 1);
+    }
+    const status = update.status;
+    if (typeof status !== "string") return;
+    if (RUNNING.has(status)) return void running.add(id);
+    if (running.delete(id)) flush();
+  };
+  const asked = (message2) => {
+    if (message2.method === "session/request_permission") {
+      const options2 = message2.params?.options ?? [];
+      const reject = options2.find((option) => option.kind === "reject_once");
+      return void send({
+        id: message2.id,
+        result: {
+          outcome: reject ? { outcome: "selected", optionId: reject.optionId } : { outcome: "cancelled" }
+        }
+      });
+    }
+    send({ id: message2.id, error: { code: -32601, message: "Baton answers no requests" } });
+  };
+  return {
+    start(input2) {
+      stdin = input2;
+      send({
+        id: INITIALIZE2,
+        method: "initialize",
+        params: {
+          protocolVersion: 1,
+          clientCapabilities: {
+            fs: { readTextFile: false, writeTextFile: false },
+            terminal: false
+          },
+          clientInfo: { name: "baton", title: "Baton", version: "1" }
+        }
+      });
+    },
+    line(line) {
+      const message2 = parseLine(line);
+      if (!message2) return;
+      if ("id" in message2 && ("result" in message2 || "error" in message2)) return answered(message2);
+      if ("id" in message2 && typeof message2.method === "string") return asked(message2);
+      if (message2.method === "session/update") {
+        const update = message2.params?.update;
+        if (typeof update === "object" && update !== null)
+          updated(update);
+      }
+    },
+    send(interjection) {
+      if (!stdin) return false;
+      waiting.push(interjection);
+      return true;
+    },
+    report: () => ({
+      finished: state.finished,
+      error: state.finished ? null : state.error ?? "it did not end its turn",
+      tools
+    })
+  };
+}
+
+// src/session/agent/engines/copilot/copilot-engine.ts
+var COPILOT = {
+  engine: "copilot",
+  pin: {
+    engine: "copilot",
+    package: "@github/copilot",
+    version: "1.0.102",
+    platforms: {
+      "linux-x64": {
+        tarball: "@github/copilot-linux-x64/-/copilot-linux-x64-1.0.102.tgz",
+        integrity: "sha512-eGHPbsP0p2QgfVZCjtbGBFZPBOJQ0DN7xIbBRAo7oG8b1zfLirQIdfI4h8Iy68Dv2cKJGJZg2/EO7W7KpIMJOw==",
+        binary: "copilot",
+        path: []
+      },
+      "linux-arm64": {
+        tarball: "@github/copilot-linux-arm64/-/copilot-linux-arm64-1.0.102.tgz",
+        integrity: "sha512-5rO0B2/AduCekrE+aUzipySKZxZY2b/tVRZ8Suy8ymPFNC0Q7HQiQ8DZhxj+3RhHR8rU2Z8KOJVAbtMlROX6+A==",
+        binary: "copilot",
+        path: []
+      }
+    }
+  },
+  // COPILOT_HOME: its instructions file is Baton's; its sessions, logs and state are its own.
+  homeFolders: [".copilot"],
+  command: copilotCommand,
+  talk: copilotTalk
+};
+
 // src/session/agent/engines/engine-registry.ts
 var ENGINE_KITS = {
   "claude-code": CLAUDE_CODE,
-  codex: CODEX
+  codex: CODEX,
+  copilot: COPILOT
 };
 function engineKit(engine) {
   return ENGINE_KITS[engine];
@@ -85034,8 +85241,8 @@ var REGISTRY = "https://registry.npmjs.org/";
 var CACHED_TARBALL = "package.tgz";
 function engineCacheDir(env = process.env) {
   if (env.BATON_ENGINE_CACHE) return env.BATON_ENGINE_CACHE;
-  if (env.RUNNER_TOOL_CACHE) return import_node_path6.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
-  return import_node_path6.default.join((0, import_node_os.tmpdir)(), "baton-engines");
+  if (env.RUNNER_TOOL_CACHE) return import_node_path7.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
+  return import_node_path7.default.join((0, import_node_os.tmpdir)(), "baton-engines");
 }
 function platformPin(engine) {
   const pin = engineKit(engine).pin;
@@ -85052,7 +85259,7 @@ var installs = /* @__PURE__ */ new Map();
 var removedAtExit = false;
 function ensureEngine(options2) {
   const pinned = options2.pinned ?? platformPin(options2.engine);
-  const key = `${import_node_path6.default.resolve(options2.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
+  const key = `${import_node_path7.default.resolve(options2.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
   const known = installs.get(key);
   if (known) return known.installed;
   const unpacked = { folder: null };
@@ -85084,8 +85291,8 @@ async function install({
 }, unpacked) {
   const { pin, platform, dir } = pinned;
   const started = performance.now();
-  const folder = import_node_path6.default.join(cacheDir, dir);
-  const cached2 = import_node_path6.default.join(folder, CACHED_TARBALL);
+  const folder = import_node_path7.default.join(cacheDir, dir);
+  const cached2 = import_node_path7.default.join(folder, CACHED_TARBALL);
   const found = await hashOf(cached2, platform.integrity);
   const downloaded = found !== "matches";
   if (downloaded) {
@@ -85096,9 +85303,9 @@ async function install({
     }
     await (0, import_promises4.rm)(folder, { recursive: true, force: true });
     await (0, import_promises4.mkdir)(folder, { recursive: true, mode: 493 });
-    const work = await (0, import_promises4.mkdtemp)(import_node_path6.default.join(cacheDir, `.${dir}-`));
+    const work = await (0, import_promises4.mkdtemp)(import_node_path7.default.join(cacheDir, `.${dir}-`));
     try {
-      const tarball = import_node_path6.default.join(work, CACHED_TARBALL);
+      const tarball = import_node_path7.default.join(work, CACHED_TARBALL);
       await download({
         url: new URL(platform.tarball, withSlash(registry3)),
         to: tarball,
@@ -85112,7 +85319,7 @@ async function install({
     }
   }
   await removeLeftUnpacked();
-  const into = await (0, import_promises4.mkdtemp)(import_node_path6.default.join((0, import_node_os.tmpdir)(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
+  const into = await (0, import_promises4.mkdtemp)(import_node_path7.default.join((0, import_node_os.tmpdir)(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
   unpacked.folder = into;
   await (0, import_promises4.chmod)(into, 493);
   await run2(programPath("tar"), [
@@ -85123,9 +85330,9 @@ async function install({
     "--no-same-owner",
     "--no-same-permissions"
   ]);
-  const root = import_node_path6.default.join(into, "package");
+  const root = import_node_path7.default.join(into, "package");
   await run2(programPath("chmod"), ["-R", "u+rwX,go+rX,go-w", "--", root]);
-  const binary2 = import_node_path6.default.join(root, platform.binary);
+  const binary2 = import_node_path7.default.join(root, platform.binary);
   try {
     await (0, import_promises4.access)(binary2, import_promises4.constants.X_OK);
   } catch {
@@ -85141,7 +85348,7 @@ async function install({
     version: pin.version,
     root,
     binary: binary2,
-    pathDirs: platform.path.map((dir2) => import_node_path6.default.join(root, dir2)),
+    pathDirs: platform.path.map((dir2) => import_node_path7.default.join(root, dir2)),
     downloaded
   };
 }
@@ -85153,7 +85360,7 @@ async function removeLeftUnpacked() {
   for (const name of names) {
     const pid = Number(UNPACKED_NAME.exec(name)?.[1] ?? Number.NaN);
     if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
-    const folder = import_node_path6.default.join(temp, name);
+    const folder = import_node_path7.default.join(temp, name);
     const stats = await (0, import_promises4.lstat)(folder).catch(() => null);
     if (stats?.isDirectory() && stats.uid === process.getuid?.())
       await (0, import_promises4.rm)(folder, { recursive: true, force: true }).catch(() => {
@@ -85223,7 +85430,7 @@ function withSlash(url2) {
 
 // src/session/agent/engines/run-engine.ts
 var import_promises8 = require("node:fs/promises");
-var import_node_path8 = __toESM(require("node:path"), 1);
+var import_node_path9 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/quote-untrusted.ts
 var import_node_crypto2 = require("node:crypto");
@@ -85424,8 +85631,8 @@ function withWebRule(system, serverTools) {
   return serverTools.length > 0 ? `${system}
 - ${WEB_TEXT_RULE}` : system;
 }
-function pathLine(path42, present2) {
-  return present2 ? `\`${path42}\`` : `\`${path42}\` (absent in this checkout; go on without it)`;
+function pathLine(path43, present2) {
+  return present2 ? `\`${path43}\`` : `\`${path43}\` (absent in this checkout; go on without it)`;
 }
 function renderReadOnlySystemPrompt(ctx, { role, submit }) {
   return renderSystemPrompt({
@@ -85475,7 +85682,7 @@ function renderEngineSystemPrompt({
 // src/session/agent/engines/engine-home.ts
 var import_node_fs3 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_path7 = __toESM(require("node:path"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 var EngineHomeError = class extends Error {
   constructor(message2) {
     super(message2);
@@ -85498,7 +85705,7 @@ async function writeHomeFile(home, { relative, content: content3 }) {
   const parts = inside(relative);
   const name = parts.pop();
   const dir = await ownFolder(home, parts.join("/"));
-  const file2 = import_node_path7.default.join(dir, name);
+  const file2 = import_node_path8.default.join(dir, name);
   await (0, import_promises6.unlink)(file2).catch((error62) => {
     if (error62.code === "ENOENT") return;
     throw new EngineHomeError(
@@ -85526,7 +85733,7 @@ async function ownFolder(home, relative) {
   checkOwn(home, await (0, import_promises6.lstat)(home), ".");
   let dir = home;
   for (const [index2, part] of parts.entries()) {
-    dir = import_node_path7.default.join(dir, part);
+    dir = import_node_path8.default.join(dir, part);
     const name = parts.slice(0, index2 + 1).join("/");
     const mode = HOME_FOLDERS[name] ?? 493;
     let stats = await (0, import_promises6.lstat)(dir).catch((error62) => {
@@ -85554,7 +85761,7 @@ function checkOwn(dir, stats, name) {
 }
 function inside(relative) {
   const parts = relative.split("/");
-  if (import_node_path7.default.isAbsolute(relative) || parts.some((part) => part === "" || part === "." || part === ".."))
+  if (import_node_path8.default.isAbsolute(relative) || parts.some((part) => part === "" || part === "." || part === ".."))
     throw new Error(`${relative} is not a path inside the engine's HOME`);
   return parts;
 }
@@ -85612,7 +85819,7 @@ var HAND_IN = "baton-hand-in.json";
 async function runEngineConversation(conversation, seat) {
   const { installed, confinement, proxy, limits, log: log2 } = seat;
   const engine = installed.engine;
-  const handIn = import_node_path8.default.join(confinement.home, HAND_IN);
+  const handIn = import_node_path9.default.join(confinement.home, HAND_IN);
   let extra;
   try {
     extra = await writeExtraFiles(confinement, conversation.extra ?? null);
@@ -85823,11 +86030,11 @@ Correct all of these and write \`${handIn}\` again.`
   return { kind: "continue", why: "the tests failed", prompt: sentBack };
 }
 function outside(confinement, inside2) {
-  return import_node_path8.default.join(confinement.homeOutside, inHome(confinement, inside2));
+  return import_node_path9.default.join(confinement.homeOutside, inHome(confinement, inside2));
 }
 function inHome(confinement, inside2) {
-  const relative = import_node_path8.default.relative(confinement.home, inside2);
-  if (relative === "" || relative.startsWith("..") || import_node_path8.default.isAbsolute(relative))
+  const relative = import_node_path9.default.relative(confinement.home, inside2);
+  if (relative === "" || relative.startsWith("..") || import_node_path9.default.isAbsolute(relative))
     throw new Error(`${inside2} is not in the engine's HOME ${confinement.home}`);
   return relative;
 }
@@ -85839,10 +86046,10 @@ async function prepareHome(confinement, files) {
 }
 async function writeExtraFiles(confinement, extra) {
   if (!extra) return null;
-  const dir = import_node_path8.default.join(confinement.home, ".baton", "files");
+  const dir = import_node_path9.default.join(confinement.home, ".baton", "files");
   for (const file2 of extra.files) {
     await writeHomeFile(confinement.homeOutside, {
-      relative: inHome(confinement, import_node_path8.default.join(dir, file2.name)),
+      relative: inHome(confinement, import_node_path9.default.join(dir, file2.name)),
       content: file2.content
     });
   }
@@ -85854,12 +86061,12 @@ var import_node_child_process7 = require("node:child_process");
 var import_node_fs6 = require("node:fs");
 var import_promises13 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_node_path12 = __toESM(require("node:path"), 1);
 
 // src/session/agent/sandbox/loopback-ports.ts
 var import_promises9 = require("node:fs/promises");
 var import_node_net = require("node:net");
-var import_node_path9 = __toESM(require("node:path"), 1);
+var import_node_path10 = __toESM(require("node:path"), 1);
 async function openLoopbackPorts({
   ports,
   dir
@@ -85873,7 +86080,7 @@ async function openLoopbackPorts({
   };
   const forwards = [];
   for (const port of new Set(ports)) {
-    const socket = import_node_path9.default.join(dir, `port-${port}.sock`);
+    const socket = import_node_path10.default.join(dir, `port-${port}.sock`);
     const server = (0, import_node_net.createServer)((client) => {
       const service = (0, import_node_net.connect)({ host: "127.0.0.1", port });
       track2(client);
@@ -86451,7 +86658,7 @@ var import_node_fs5 = require("node:fs");
 var import_promises12 = require("node:fs/promises");
 
 // src/session/agent/sandbox/sandbox-command.ts
-var import_node_path10 = __toESM(require("node:path"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 var HIDDEN_ROOTS = [
   "/home",
   "/root",
@@ -86585,15 +86792,15 @@ function bwrapArgs(layout, run4) {
 }
 function parents(target, hidden) {
   const made = [];
-  for (let dir = import_node_path10.default.dirname(target); dir !== import_node_path10.default.dirname(dir); dir = import_node_path10.default.dirname(dir)) {
+  for (let dir = import_node_path11.default.dirname(target); dir !== import_node_path11.default.dirname(dir); dir = import_node_path11.default.dirname(dir)) {
     if (hidden.some((root) => dir !== root && isUnder(dir, root)))
       made.unshift("--perms", "0755", "--dir", dir);
   }
   return made;
 }
 function isUnder(dir, root) {
-  const relative = import_node_path10.default.relative(root, dir);
-  return relative === "" || !relative.startsWith("..") && !import_node_path10.default.isAbsolute(relative);
+  const relative = import_node_path11.default.relative(root, dir);
+  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
 }
 
 // src/session/agent/sandbox/sandbox-setup.ts
@@ -86966,7 +87173,7 @@ async function openSessionNetwork({
   forwards,
   root = runAsRoot
 }) {
-  const path42 = `/run/netns/${name}`;
+  const path43 = `/run/netns/${name}`;
   const added = await root("ip", ["netns", "add", name]);
   if (!added.ok)
     throw new SandboxSetupError(`\`ip netns add ${name}\` failed: ${added.stderr.trim()}`);
@@ -86976,9 +87183,9 @@ async function openSessionNetwork({
   try {
     const up = await root("ip", ["-n", name, "link", "set", "lo", "up"]);
     if (!up.ok) throw new SandboxSetupError(`loopback of ${name} stays down: ${up.stderr.trim()}`);
-    const forwarder = forwards.length > 0 ? await startForwarder(path42, forwards) : null;
+    const forwarder = forwards.length > 0 ? await startForwarder(path43, forwards) : null;
     return {
-      path: path42,
+      path: path43,
       close: async () => {
         if (forwarder) await stopForwarder(forwarder);
         await remove();
@@ -86989,9 +87196,9 @@ async function openSessionNetwork({
     throw error62;
   }
 }
-async function startForwarder(path42, forwards) {
+async function startForwarder(path43, forwards) {
   const { file: file2, args } = asRoot(programPath("nsenter"), [
-    `--net=${path42}`,
+    `--net=${path43}`,
     "--",
     programPath("setpriv"),
     `--reuid=${process.getuid?.() ?? 0}`,
@@ -87062,7 +87269,7 @@ async function openSandbox({
       `the sandbox has no seccomp filter for ${process.arch}; run on x64 or arm64`
     );
   const tools = await ensureToolUser(user, { network: egress ? "own" : "host" });
-  const base = await (0, import_promises13.mkdtemp)(import_node_path11.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
+  const base = await (0, import_promises13.mkdtemp)(import_node_path12.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
   const opened = [];
   const removeAll = async () => {
     for (const part of opened.splice(0).reverse()) await part.close().catch(() => {
@@ -87077,7 +87284,7 @@ async function openSandbox({
     let network = null;
     if (egress) {
       proxy = await openEgress({
-        socket: import_node_path11.default.join(base, "run", "egress.sock"),
+        socket: import_node_path12.default.join(base, "run", "egress.sock"),
         allow: egress.allow,
         log: egress.log,
         ...egress.hosts ? { hosts: egress.hosts } : {}
@@ -87085,7 +87292,7 @@ async function openSandbox({
       opened.push(proxy);
       const services = await openLoopbackPorts({
         ports: egress.ports ?? [],
-        dir: import_node_path11.default.join(base, "run")
+        dir: import_node_path12.default.join(base, "run")
       });
       opened.push(services);
       networksMade += 1;
@@ -87116,9 +87323,9 @@ async function prepare({
   env,
   readOnly: readOnly2
 }) {
-  const workDir = import_node_path11.default.join(base, "work");
-  const home = import_node_path11.default.join(base, "home");
-  const run4 = import_node_path11.default.join(base, "run");
+  const workDir = import_node_path12.default.join(base, "work");
+  const home = import_node_path12.default.join(base, "home");
+  const run4 = import_node_path12.default.join(base, "run");
   await (0, import_promises13.mkdir)(run4, { mode: 448 });
   await (0, import_promises13.mkdir)(home, { mode: 1023 });
   await (0, import_promises13.chmod)(home, 1023);
@@ -87131,10 +87338,10 @@ async function prepare({
       (code3) => code3 === 0 ? resolve2() : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`))
     );
   });
-  const seccompFile = import_node_path11.default.join(run4, "seccomp.bpf");
+  const seccompFile = import_node_path12.default.join(run4, "seccomp.bpf");
   await (0, import_promises13.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
-  const runnerWork = env.RUNNER_WORKSPACE ? import_node_path11.default.dirname(env.RUNNER_WORKSPACE) : void 0;
-  const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path11.default.isAbsolute(dir));
+  const runnerWork = env.RUNNER_WORKSPACE ? import_node_path12.default.dirname(env.RUNNER_WORKSPACE) : void 0;
+  const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path12.default.isAbsolute(dir));
   return {
     user: tools,
     workDir,
@@ -87172,7 +87379,7 @@ function confined({
     env: proxy?.env ?? {},
     spawn(run4) {
       runs += 1;
-      const files = import_node_path11.default.join(base, "run", `run-${runs}`);
+      const files = import_node_path12.default.join(base, "run", `run-${runs}`);
       const started = startRun(
         { ...layout, infoFile: `${files}.json`, envFile: `${files}.env` },
         run4
@@ -87313,11 +87520,11 @@ async function sandboxOptionsForEngine(ctx) {
 
 // src/session/agent/git/default-branch.ts
 var import_promises14 = require("node:fs/promises");
-var import_node_path13 = __toESM(require("node:path"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/git.ts
 var import_node_child_process8 = require("node:child_process");
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 var import_node_util3 = require("node:util");
 var run3 = (0, import_node_util3.promisify)(import_node_child_process8.execFile);
 var BATON_AUTHOR = { name: "Baton", email: "baton@users.noreply.github.com" };
@@ -87342,7 +87549,7 @@ function safeGitEnv(env, root) {
   return {
     ...clean,
     PATH: SYSTEM_PATH,
-    GIT_DIR: import_node_path12.default.join(root, ".git"),
+    GIT_DIR: import_node_path13.default.join(root, ".git"),
     GIT_WORK_TREE: root,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
@@ -87472,7 +87679,7 @@ async function findSteeringSource(options2, eventPath) {
 }
 async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises14.readFile)(import_node_path13.default.join(options2.root, file2), "utf8").catch(() => null);
+    return (0, import_promises14.readFile)(import_node_path14.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
   if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
@@ -87483,21 +87690,21 @@ async function installDefaultSkills(options2, source) {
   if (source.kind === "checkout") return;
   for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
     const text4 = await readSteeringFile(options2, source, file2);
-    const target = import_node_path13.default.join(options2.root, file2);
+    const target = import_node_path14.default.join(options2.root, file2);
     const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
     if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
     else if (text4 !== null) await excludeFromCommits(options2, file2);
     if (text4 === null) await (0, import_promises14.rm)(target, { force: true });
     else {
-      await (0, import_promises14.mkdir)(import_node_path13.default.dirname(target), { recursive: true });
+      await (0, import_promises14.mkdir)(import_node_path14.default.dirname(target), { recursive: true });
       await (0, import_promises14.writeFile)(target, text4);
     }
   }
 }
 async function excludeFromCommits(options2, file2) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises14.mkdir)(import_node_path13.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises14.appendFile)(import_node_path13.default.join(gitDir, "info", "exclude"), `/${file2}
+  await (0, import_promises14.mkdir)(import_node_path14.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises14.appendFile)(import_node_path14.default.join(gitDir, "info", "exclude"), `/${file2}
 `);
 }
 
@@ -87971,7 +88178,7 @@ var import_node_crypto3 = require("node:crypto");
 var import_promises15 = require("node:fs/promises");
 var import_node_http2 = require("node:http");
 var import_node_os3 = require("node:os");
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_node_path15 = __toESM(require("node:path"), 1);
 var import_node_stream2 = require("node:stream");
 
 // src/session/agent/model-proxy/request-content.ts
@@ -88238,9 +88445,9 @@ var ROUTES = {
 };
 function findModelRoute(method, url2) {
   if (method !== "POST" || !url2) return null;
-  const [path42 = "", query, ...rest] = url2.split("?");
+  const [path43 = "", query, ...rest] = url2.split("?");
   if (rest.length > 0 || query !== void 0 && query !== "beta=true") return null;
-  return Object.hasOwn(ROUTES, path42) ? ROUTES[path42] ?? null : null;
+  return Object.hasOwn(ROUTES, path43) ? ROUTES[path43] ?? null : null;
 }
 function upstreamUrl(base, route, url2) {
   const query = url2.includes("?") ? `?${url2.split("?")[1]}` : "";
@@ -88738,11 +88945,11 @@ async function startModelProxy({
     closed: false
   };
   const refuse2 = (req, res, status, reason) => {
-    const path42 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
+    const path43 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
     if (refused.length < MAX_REFUSED)
-      refused.push({ method: req.method ?? "", path: path42, status, reason });
-    log2(`model proxy: refused ${req.method} ${path42}: ${reason}`);
-    sendError(res, status, reason, path42.startsWith("/v1/responses") ? "openai" : "anthropic");
+      refused.push({ method: req.method ?? "", path: path43, status, reason });
+    log2(`model proxy: refused ${req.method} ${path43}: ${reason}`);
+    sendError(res, status, reason, path43.startsWith("/v1/responses") ? "openai" : "anthropic");
   };
   const stop = (reason, limit2 = null) => {
     if (state.stopped) return;
@@ -88861,8 +89068,8 @@ async function startModelProxy({
       else res.destroy();
     });
   };
-  const dir = await (0, import_promises15.mkdtemp)(import_node_path14.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
-  const socket = import_node_path14.default.join(dir, "model.sock");
+  const dir = await (0, import_promises15.mkdtemp)(import_node_path15.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
+  const socket = import_node_path15.default.join(dir, "model.sock");
   const tcp = await listen((0, import_node_http2.createServer)(onRequest), { port: 0, host: "127.0.0.1" });
   const unix = await listen((0, import_node_http2.createServer)(onRequest), { path: socket });
   const port = tcp.address().port;
@@ -89153,7 +89360,7 @@ async function sessionEngine({
 }
 async function plannedEngine(root, build, worker) {
   if (!worker) return void 0;
-  const text4 = await (0, import_promises16.readFile)(import_node_path15.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises16.readFile)(import_node_path16.default.join(root, planPath(build)), "utf8").catch(() => null);
   try {
     const plan = Plan.safeParse(JSON.parse(text4 ?? ""));
     return plan.success ? plan.data.workers.find((entry) => entry.id === worker)?.engine : void 0;
@@ -89403,7 +89610,7 @@ async function issueTextProblem(github, {
 
 // src/session/agent/plan/loop-files.ts
 var import_promises17 = require("node:fs/promises");
-var import_node_path16 = __toESM(require("node:path"), 1);
+var import_node_path17 = __toESM(require("node:path"), 1);
 
 // src/core/plan/brief.ts
 var BriefFrontMatter = external_exports.object({
@@ -89490,17 +89697,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path42) {
-  return path42.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path43) {
+  return path43.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path42) {
-  if (path42[0] !== "workers" || typeof path42[1] !== "number" || path42[2] === "id") return "";
-  const id = valueAt2(raw, ["workers", path42[1], "id"]);
+function workerNameAt(raw, path43) {
+  if (path43[0] !== "workers" || typeof path43[1] !== "number" || path43[2] === "id") return "";
+  const id = valueAt2(raw, ["workers", path43[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt2(raw, path42) {
+function valueAt2(raw, path43) {
   let value = raw;
-  for (const key of path42) {
+  for (const key of path43) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -89847,12 +90054,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path42 = `workers/${id}.md`;
-    const size = briefSizes[path42];
-    if (size === void 0) return [`${id} has no brief: commit ${path42} beside plan.json.`];
+    const path43 = `workers/${id}.md`;
+    const size = briefSizes[path43];
+    if (size === void 0) return [`${id} has no brief: commit ${path43} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path42}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path43}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -89917,11 +90124,11 @@ function renderPlanMarkdown(plan) {
 
 // src/session/agent/plan/loop-files.ts
 async function readIfPresent(root, relative) {
-  return (0, import_promises17.readFile)(import_node_path16.default.join(root, relative), "utf8").catch(() => null);
+  return (0, import_promises17.readFile)(import_node_path17.default.join(root, relative), "utf8").catch(() => null);
 }
 async function writeRecordFile(root, relative, text4) {
-  await (0, import_promises17.mkdir)(import_node_path16.default.dirname(import_node_path16.default.join(root, relative)), { recursive: true });
-  await (0, import_promises17.writeFile)(import_node_path16.default.join(root, relative), text4);
+  await (0, import_promises17.mkdir)(import_node_path17.default.dirname(import_node_path17.default.join(root, relative)), { recursive: true });
+  await (0, import_promises17.writeFile)(import_node_path17.default.join(root, relative), text4);
 }
 async function readPlan(root, build) {
   const text4 = await readIfPresent(root, planPath(build));
@@ -90022,7 +90229,7 @@ function renderSummaryPrompt({
 
 // src/session/agent/session-output.ts
 var import_promises20 = require("node:fs/promises");
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/core/vocabulary/closing-keywords.ts
 var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
@@ -90120,11 +90327,11 @@ var SessionResult = external_exports.strictObject({
 
 // src/session/agent/git/commit-all.ts
 var import_promises19 = require("node:fs/promises");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/work-tree.ts
 var import_promises18 = require("node:fs/promises");
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_node_path18 = __toESM(require("node:path"), 1);
 async function listWorkTree(options2, workDir) {
   const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
   const listed = await git(tree, [
@@ -90141,7 +90348,7 @@ async function listWorkTree(options2, workDir) {
   for (const relative of new Set(listed)) {
     if (!isCommittable(relative)) continue;
     if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
-    const absolute = import_node_path17.default.join(workDir, relative);
+    const absolute = import_node_path18.default.join(workDir, relative);
     const stat5 = await (0, import_promises18.lstat)(absolute).catch(() => null);
     if (stat5 === null) continue;
     const gitlink = submodules.get(relative);
@@ -90175,7 +90382,7 @@ async function parentsAreDirectories(workDir, relative, known) {
     const dir = parts.slice(0, i).join("/");
     let ok = known.get(dir);
     if (ok === void 0) {
-      const stat5 = await (0, import_promises18.lstat)(import_node_path17.default.join(workDir, dir)).catch(() => null);
+      const stat5 = await (0, import_promises18.lstat)(import_node_path18.default.join(workDir, dir)).catch(() => null);
       ok = stat5?.isDirectory() ?? false;
       known.set(dir, ok);
     }
@@ -90229,7 +90436,7 @@ async function commitAll(options2, message2, source = { workDir: options2.root }
   return true;
 }
 async function writeTree(options2, entries) {
-  const index2 = import_node_path18.default.join(options2.root, ".git", "baton-commit-index");
+  const index2 = import_node_path19.default.join(options2.root, ".git", "baton-commit-index");
   const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index2 } };
   await git(withIndex, ["read-tree", "--empty"]);
   const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
@@ -90256,7 +90463,7 @@ async function commitSession(ctx, message2, source = { workDir: ctx.root }) {
   await git(options2, [
     "bundle",
     "create",
-    import_node_path19.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
+    import_node_path20.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
     `${ctx.base}..HEAD`
   ]);
   return { ok: true, head };
@@ -90280,13 +90487,13 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises20.writeFile)(import_node_path19.default.join(out, RESULT_FILE), `${text4}
+  await (0, import_promises20.writeFile)(import_node_path20.default.join(out, RESULT_FILE), `${text4}
 `);
 }
 
 // src/session/agent/tools/read-only-tools.ts
 var import_promises23 = require("node:fs/promises");
-var import_node_path22 = __toESM(require("node:path"), 1);
+var import_node_path23 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/agent-tool.ts
 function toolError(content3) {
@@ -90302,7 +90509,7 @@ function toInputSchema(schema2) {
 
 // src/session/agent/tools/file-views.ts
 var import_promises21 = require("node:fs/promises");
-var import_node_path20 = __toESM(require("node:path"), 1);
+var import_node_path21 = __toESM(require("node:path"), 1);
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function numberLines(lines, first) {
   return lines.map((line, i) => `${String(first + i).padStart(6)}	${line}`).join("\n");
@@ -90320,10 +90527,10 @@ async function walk3(root, dir, depth, lines, max) {
   for (const name of entries) {
     if (lines.length >= max) return;
     if (SKIPPED_DIRS.has(name)) continue;
-    const full = import_node_path20.default.join(dir, name);
+    const full = import_node_path21.default.join(dir, name);
     const info = await (0, import_promises21.lstat)(full).catch(() => null);
     if (!info) continue;
-    const relative = import_node_path20.default.relative(root, full);
+    const relative = import_node_path21.default.relative(root, full);
     if (info.isSymbolicLink()) lines.push(`${relative}@`);
     else if (info.isDirectory()) {
       lines.push(`${relative}/`);
@@ -90334,23 +90541,23 @@ async function walk3(root, dir, depth, lines, max) {
 
 // src/session/agent/tools/workspace-path.ts
 var import_promises22 = require("node:fs/promises");
-var import_node_path21 = __toESM(require("node:path"), 1);
+var import_node_path22 = __toESM(require("node:path"), 1);
 async function resolveInWorkspace(root, input2) {
   if (!input2.trim()) return { ok: false, problem: "the path is empty" };
-  const absolute = import_node_path21.default.resolve(root, input2);
+  const absolute = import_node_path22.default.resolve(root, input2);
   if (!isInside(root, absolute)) return outside2(input2);
   const real = await realpathOfLongestExisting(absolute);
   if (real === null) return { ok: false, problem: `${input2} goes through a broken symlink` };
   if (!isInside(root, real)) return outside2(input2);
-  const relative = import_node_path21.default.relative(root, real);
-  if (relative.split(import_node_path21.default.sep)[0] === ".git") {
+  const relative = import_node_path22.default.relative(root, real);
+  if (relative.split(import_node_path22.default.sep)[0] === ".git") {
     return { ok: false, problem: `${input2} is inside .git, which the session may not touch` };
   }
   return { ok: true, absolute: real, relative: relative || "." };
 }
 function isInside(root, candidate) {
-  const relative = import_node_path21.default.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !import_node_path21.default.isAbsolute(relative);
+  const relative = import_node_path22.default.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !import_node_path22.default.isAbsolute(relative);
 }
 function outside2(input2) {
   return {
@@ -90365,11 +90572,11 @@ async function realpathOfLongestExisting(absolute) {
     try {
       await (0, import_promises22.lstat)(current);
       const real = await (0, import_promises22.realpath)(current).catch(() => null);
-      return real === null ? null : import_node_path21.default.join(real, ...missing.reverse());
+      return real === null ? null : import_node_path22.default.join(real, ...missing.reverse());
     } catch {
-      const parent = import_node_path21.default.dirname(current);
+      const parent = import_node_path22.default.dirname(current);
       if (parent === current) return absolute;
-      missing.push(import_node_path21.default.basename(current));
+      missing.push(import_node_path22.default.basename(current));
       current = parent;
     }
   }
@@ -90485,7 +90692,7 @@ async function search(root, start, args, shown = "") {
     if (text4.includes("\0")) continue;
     text4.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
-        hits.push(`${shown}${import_node_path22.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
+        hits.push(`${shown}${import_node_path23.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
       }
     });
   }
@@ -90501,7 +90708,7 @@ async function collectFiles(start) {
     const entries = (await (0, import_promises23.readdir)(dir).catch(() => [])).sort();
     for (const name of entries) {
       if (SKIPPED_DIRS.has(name)) continue;
-      const full = import_node_path22.default.join(dir, name);
+      const full = import_node_path23.default.join(dir, name);
       const entry = await (0, import_promises23.lstat)(full).catch(() => null);
       if (entry?.isDirectory()) pending.push(full);
       else if (entry?.isFile() && entry.size <= MAX_SEARCH_FILE_BYTES) files.push(full);
@@ -90536,12 +90743,12 @@ function createSubmitTool({
 
 // src/session/agent/roles/role-outcome.ts
 var import_promises24 = require("node:fs/promises");
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_node_path24 = __toESM(require("node:path"), 1);
 function failedOutcome(reason) {
   return { status: "failed", reason, head: null };
 }
 async function existsIn(root, relative) {
-  return (0, import_promises24.access)(import_node_path23.default.join(root, relative)).then(
+  return (0, import_promises24.access)(import_node_path24.default.join(root, relative)).then(
     () => true,
     () => false
   );
@@ -90636,8 +90843,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path42 = completionPath(build, id);
-      return { worker: id, path: path42, present: await existsIn(ctx.root, path42) };
+      const path43 = completionPath(build, id);
+      return { worker: id, path: path43, present: await existsIn(ctx.root, path43) };
     })
   );
   const outcome = await converse(ctx, {
@@ -90677,8 +90884,8 @@ async function readFocus(ctx) {
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
 async function skill(ctx, role) {
-  const path42 = skillPath(role);
-  return { path: path42, present: await existsIn(ctx.root, path42) };
+  const path43 = skillPath(role);
+  return { path: path43, present: await existsIn(ctx.root, path43) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
@@ -90686,7 +90893,7 @@ function readOnly(ctx) {
 
 // src/session/agent/roles/plan-role.ts
 var import_promises31 = require("node:fs/promises");
-var import_node_path30 = __toESM(require("node:path"), 1);
+var import_node_path31 = __toESM(require("node:path"), 1);
 
 // src/core/config/build-labels.ts
 function labelOfType(config2, type2) {
@@ -90734,18 +90941,18 @@ async function planTextProblem(github, {
 
 // src/session/views/read-views.ts
 var import_promises27 = require("node:fs/promises");
-var import_node_path26 = __toESM(require("node:path"), 1);
+var import_node_path27 = __toESM(require("node:path"), 1);
 
 // src/session/views/run-views.ts
 var import_promises26 = require("node:fs/promises");
-var import_node_path25 = __toESM(require("node:path"), 1);
+var import_node_path26 = __toESM(require("node:path"), 1);
 
 // src/session/publish/git.ts
 var import_node_child_process9 = require("node:child_process");
 var import_node_fs7 = require("node:fs");
 var import_promises25 = require("node:fs/promises");
 var import_node_os4 = require("node:os");
-var import_node_path24 = require("node:path");
+var import_node_path25 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -90761,12 +90968,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises25.mkdtemp)((0, import_node_path24.join)((0, import_node_os4.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises25.mkdtemp)((0, import_node_path25.join)((0, import_node_os4.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path24.join)(workspace, ".git", "objects") : null;
+  const objects = workspace ? (0, import_node_path25.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs7.existsSync)(objects)) {
-    await (0, import_promises25.writeFile)((0, import_node_path24.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises25.writeFile)((0, import_node_path25.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -91668,9 +91875,9 @@ async function installationRepositories(octokit) {
   }
   return listed;
 }
-async function fileText(octokit, repository, path42) {
+async function fileText(octokit, repository, path43) {
   try {
-    const { data } = await octokit.request(`GET /repos/${repository}/contents/${path42}`);
+    const { data } = await octokit.request(`GET /repos/${repository}/contents/${path43}`);
     const content3 = data.content;
     return content3 === void 0 ? null : Buffer.from(content3, "base64").toString("utf8");
   } catch (error62) {
@@ -91704,7 +91911,7 @@ async function runViews(env, {
   try {
     for (const view2 of given.views) {
       const folder = view2.repository;
-      await fetchView({ env, view: view2, token: given.token, into: import_node_path25.default.join(env.BATON_OUT, folder) });
+      await fetchView({ env, view: view2, token: given.token, into: import_node_path26.default.join(env.BATON_OUT, folder) });
       read.push({ ...view2, path: folder });
       log2(`baton: read ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}, read-only`);
     }
@@ -91713,7 +91920,7 @@ async function runViews(env, {
       await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: given.token, fetch: fetch2 });
   }
   await (0, import_promises26.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises26.writeFile)(import_node_path25.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
+  await (0, import_promises26.writeFile)(import_node_path26.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
 `);
   if (read.length === 0) log2("baton: this session may read no other repository");
   return 0;
@@ -91751,7 +91958,7 @@ var Manifest = external_exports.array(
 );
 async function readViews(dir) {
   if (!dir) return { dir: "", views: [] };
-  const text4 = await (0, import_promises27.readFile)(import_node_path26.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
+  const text4 = await (0, import_promises27.readFile)(import_node_path27.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
   if (text4 === null) return { dir, views: [] };
   try {
     const parsed = Manifest.safeParse(JSON.parse(text4));
@@ -92048,7 +92255,7 @@ function typeLines(build, labelled) {
 
 // src/session/agent/roles/adapt-role.ts
 var import_promises29 = require("node:fs/promises");
-var import_node_path28 = __toESM(require("node:path"), 1);
+var import_node_path29 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
 function renderAdaptPrompt({
@@ -92123,7 +92330,7 @@ function checkBrief2(worker, text4) {
 
 // src/session/agent/roles/completion-submission.ts
 var import_promises28 = require("node:fs/promises");
-var import_node_path27 = __toESM(require("node:path"), 1);
+var import_node_path28 = __toESM(require("node:path"), 1);
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker, planWorkers) {
@@ -92182,7 +92389,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text4 = await (0, import_promises28.readFile)(import_node_path27.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises28.readFile)(import_node_path28.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text4 === null || Buffer.byteLength(text4) > COMPLETION_MAX_BYTES) return null;
@@ -92215,7 +92422,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises29.readFile)(import_node_path28.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises29.readFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -92244,7 +92451,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text4] of outcome.value) {
-    await (0, import_promises29.writeFile)(import_node_path28.default.join(ctx.root, briefPath(build, worker)), text4);
+    await (0, import_promises29.writeFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker)), text4);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -92260,7 +92467,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises29.readFile)(import_node_path28.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises29.readFile)(import_node_path29.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson3(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -92280,7 +92487,7 @@ function parseJson3(text4) {
 
 // src/session/agent/roles/slice-role.ts
 var import_promises30 = require("node:fs/promises");
-var import_node_path29 = __toESM(require("node:path"), 1);
+var import_node_path30 = __toESM(require("node:path"), 1);
 
 // src/core/plan/set-plan.ts
 function repositoryOf(worker, home) {
@@ -92296,9 +92503,9 @@ async function runSliceRole(ctx, member) {
     return failedOutcome(
       `the change set's plan is out of reach: the views job fetched nothing of ${member.home} (does its .github/baton.yml list this repository under changeSets.repositories?)`
     );
-  const copy = import_node_path29.default.join(dir, home.path);
+  const copy = import_node_path30.default.join(dir, home.path);
   const from = buildDir(member.build);
-  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path29.default.join(from, "plan.json"))));
+  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path30.default.join(from, "plan.json"))));
   if (!parsed.success)
     return failedOutcome(`the change set's plan.json on ${member.home} is missing or not a plan`);
   const repository = ctx.env.GITHUB_REPOSITORY.toLowerCase();
@@ -92306,16 +92513,16 @@ async function runSliceRole(ctx, member) {
   if (mine.length === 0)
     return failedOutcome(`the change set's plan gives ${repository} no worker`);
   const plan = { ...parsed.data, build };
-  const record2 = import_node_path29.default.join(ctx.root, buildDir(build));
+  const record2 = import_node_path30.default.join(ctx.root, buildDir(build));
   await (0, import_promises30.rm)(record2, { recursive: true, force: true });
-  await (0, import_promises30.mkdir)(import_node_path29.default.join(record2, "workers"), { recursive: true });
-  await (0, import_promises30.writeFile)(import_node_path29.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
+  await (0, import_promises30.mkdir)(import_node_path30.default.join(record2, "workers"), { recursive: true });
+  await (0, import_promises30.writeFile)(import_node_path30.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
 `);
   for (const worker of mine) {
-    const brief = await fileIn(copy, import_node_path29.default.join(from, "workers", `${worker.id}.md`));
+    const brief = await fileIn(copy, import_node_path30.default.join(from, "workers", `${worker.id}.md`));
     if (brief === null)
       return failedOutcome(`the change set's brief of ${worker.id} is missing on ${member.home}`);
-    await (0, import_promises30.writeFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker.id)), brief);
+    await (0, import_promises30.writeFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker.id)), brief);
   }
   const commit = await commitSession(
     ctx,
@@ -92325,11 +92532,11 @@ async function runSliceRole(ctx, member) {
   return { status: "complete", reason: null, head: commit.head, plan };
 }
 async function fileIn(copy, name) {
-  const file2 = import_node_path29.default.join(copy, name);
+  const file2 = import_node_path30.default.join(copy, name);
   const info = await (0, import_promises30.lstat)(file2).catch(() => null);
   if (!info?.isFile()) return null;
   const [real, root] = await Promise.all([(0, import_promises30.realpath)(file2), (0, import_promises30.realpath)(copy)]);
-  return real === import_node_path29.default.join(root, name) ? (0, import_promises30.readFile)(file2, "utf8") : null;
+  return real === import_node_path30.default.join(root, name) ? (0, import_promises30.readFile)(file2, "utf8") : null;
 }
 function safeJson(text4) {
   try {
@@ -92457,9 +92664,9 @@ async function readFeedback(ctx) {
 }
 async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
-  const dir = import_node_path30.default.join(ctx.root, buildDir(build));
+  const dir = import_node_path31.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises31.rm)(import_node_path30.default.join(dir, name), { recursive: true, force: true });
+    await (0, import_promises31.rm)(import_node_path31.default.join(dir, name), { recursive: true, force: true });
   await (0, import_promises31.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
@@ -92472,7 +92679,7 @@ async function commitGraphOnly(ctx, subIssues) {
 }
 async function writeGraph(root, build, subIssues) {
   await (0, import_promises31.writeFile)(
-    import_node_path30.default.join(root, subIssueGraphPath(build)),
+    import_node_path31.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
   );
@@ -92482,17 +92689,17 @@ async function writePlanFiles(root, build, files, {
   dropped = [],
   subIssues
 }) {
-  const dir = import_node_path30.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises31.rm)(import_node_path30.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises31.rm)(import_node_path30.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises31.rm)(import_node_path30.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises31.mkdir)(import_node_path30.default.join(dir, "workers"), { recursive: true });
+  const dir = import_node_path31.default.join(root, buildDir(build));
+  if (!keepBriefs) await (0, import_promises31.rm)(import_node_path31.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises31.rm)(import_node_path31.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises31.rm)(import_node_path31.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises31.mkdir)(import_node_path31.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises31.writeFile)(import_node_path30.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises31.writeFile)(import_node_path31.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises31.writeFile)(import_node_path30.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises31.writeFile)(import_node_path31.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text4] of files.briefs)
-    await (0, import_promises31.writeFile)(import_node_path30.default.join(root, briefPath(build, id)), text4);
+    await (0, import_promises31.writeFile)(import_node_path31.default.join(root, briefPath(build, id)), text4);
 }
 function workerEngines(settings) {
   return { work: settings.roles.work ?? settings.default, allow: settings.allow };
@@ -92500,9 +92707,9 @@ function workerEngines(settings) {
 
 // src/session/agent/build-scope.ts
 var import_promises32 = require("node:fs/promises");
-var import_node_path31 = __toESM(require("node:path"), 1);
+var import_node_path32 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text4 = await (0, import_promises32.readFile)(import_node_path31.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises32.readFile)(import_node_path32.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text4 === null ? null : JSON.parse(text4);
@@ -92688,26 +92895,26 @@ var READERS = [
   [/(?:^|\/)pom\.xml$/, pom],
   [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
 ];
-function isDependencyFile(path42) {
-  return READERS.some(([pattern]) => pattern.test(path42));
+function isDependencyFile(path43) {
+  return READERS.some(([pattern]) => pattern.test(path43));
 }
 var NAMES_MAX = 50;
 function findAddedDependencies(files) {
   const changes = [];
-  for (const { path: path42, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const reader = READERS.find(([pattern]) => pattern.test(path42))?.[1];
+  for (const { path: path43, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path43))?.[1];
     if (!reader) continue;
     const names = [...new Set(added.map(reader).filter((name) => name !== null))];
-    changes.push({ path: path42, names });
+    changes.push({ path: path43, names });
   }
   return changes;
 }
 function renderDependencyLines(changes) {
-  return changes.map(({ path: path42, names }) => {
-    if (names.length === 0) return `${path42}: changed, no new entry recognised`;
+  return changes.map(({ path: path43, names }) => {
+    if (names.length === 0) return `${path43}: changed, no new entry recognised`;
     const shown = names.slice(0, NAMES_MAX).join(", ");
     const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
-    return `${path42}: ${shown}${more}`;
+    return `${path43}: ${shown}${more}`;
   });
 }
 function addedLinesOf(patch) {
@@ -92725,10 +92932,10 @@ function visibleName(name) {
     (char) => [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")
   );
 }
-function findChangedFile(files, path42) {
+function findChangedFile(files, path43) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path42 === f.filename || path42 === shown || path42 === shown.slice(1, -1);
+    return path43 === f.filename || path43 === shown || path43 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -92924,7 +93131,7 @@ function createDiffTool(files, maxChars) {
 
 // src/session/agent/roles/synthesis-role.ts
 var import_promises33 = require("node:fs/promises");
-var import_node_path32 = __toESM(require("node:path"), 1);
+var import_node_path33 = __toESM(require("node:path"), 1);
 
 // src/session/agent/plan/follow-up-plan.ts
 var ROUND_MAX = 10;
@@ -93058,8 +93265,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises33.mkdir)(import_node_path32.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises33.writeFile)(import_node_path32.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises33.mkdir)(import_node_path33.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises33.writeFile)(import_node_path33.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -93074,7 +93281,7 @@ async function runSynthesisRole(ctx) {
 
 // src/session/agent/roles/work-role.ts
 var import_promises37 = require("node:fs/promises");
-var import_node_path36 = __toESM(require("node:path"), 1);
+var import_node_path37 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -93132,13 +93339,13 @@ function renderWorkPrompt({
 
 // src/session/agent/test-command.ts
 var import_promises34 = require("node:fs/promises");
-var import_node_path33 = __toESM(require("node:path"), 1);
+var import_node_path34 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises34.readFile)(import_node_path33.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises34.readFile)(import_node_path34.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -93261,7 +93468,7 @@ function runBashCommand({
 
 // src/session/agent/tools/text-editor-tool.ts
 var import_promises35 = require("node:fs/promises");
-var import_node_path34 = __toESM(require("node:path"), 1);
+var import_node_path35 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -93307,7 +93514,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path34.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path35.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -93319,16 +93526,16 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text4, options2) {
-  const made = await (0, import_promises35.mkdir)(import_node_path34.default.dirname(file2), { recursive: true });
+  const made = await (0, import_promises35.mkdir)(import_node_path35.default.dirname(file2), { recursive: true });
   await (0, import_promises35.writeFile)(file2, text4);
   if (!options2.shared) return;
   await (0, import_promises35.chmod)(file2, 438);
-  for (let dir = import_node_path34.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path34.default.dirname(dir))
+  for (let dir = import_node_path35.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path35.default.dirname(dir))
     await (0, import_promises35.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
   const info = await (0, import_promises35.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path34.default.relative(root, file2)} does not exist`);
+  if (!info) return toolError(`${import_node_path35.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
@@ -93370,7 +93577,7 @@ async function insert(file2, line, insertText) {
 
 // src/session/agent/roles/fix-feedback.ts
 var import_promises36 = require("node:fs/promises");
-var import_node_path35 = __toESM(require("node:path"), 1);
+var import_node_path36 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -93480,9 +93687,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises36.lstat)(import_node_path35.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises36.lstat)(import_node_path36.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text4 = await (0, import_promises36.readFile)(import_node_path35.default.join(root, file2), "utf8").catch(() => "");
+    const text4 = await (0, import_promises36.readFile)(import_node_path36.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text4)) left.push(file2);
   }
   return left;
@@ -93860,7 +94067,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text4 = await (0, import_promises37.readFile)(import_node_path36.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises37.readFile)(import_node_path37.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text4);
@@ -94089,7 +94296,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text4 = await (0, import_promises37.readFile)(import_node_path36.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text4 = await (0, import_promises37.readFile)(import_node_path37.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -94216,7 +94423,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path42,
+  path: path43,
   log: log2
 }) {
   try {
@@ -94229,7 +94436,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path42 ?? process.env.GITHUB_STEP_SUMMARY,
+      path43 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files, refused: ctx?.modelProxy.refused() ?? [] })
     );
   } catch (error62) {
@@ -94300,7 +94507,7 @@ function describeFailure(error62) {
 // src/session/doctor/doctor-agent.ts
 var import_node_fs8 = require("node:fs");
 var import_promises39 = require("node:fs/promises");
-var import_node_path38 = require("node:path");
+var import_node_path39 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -94401,7 +94608,7 @@ var DOCTOR_REPORT_FILE = "doctor.json";
 // src/session/doctor/sandbox-probe.ts
 var import_promises38 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path37 = __toESM(require("node:path"), 1);
+var import_node_path38 = __toESM(require("node:path"), 1);
 var INSIDE = /^uid (\d+)\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/;
 async function probeSandbox({
   user,
@@ -94416,9 +94623,9 @@ async function probeSandbox({
       detail: "the workflow sets no BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools)"
     };
   }
-  const root = await (0, import_promises38.mkdtemp)(import_node_path37.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
+  const root = await (0, import_promises38.mkdtemp)(import_node_path38.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
   try {
-    await (0, import_promises38.writeFile)(import_node_path37.default.join(root, "README.md"), "doctor\n");
+    await (0, import_promises38.writeFile)(import_node_path38.default.join(root, "README.md"), "doctor\n");
     const sandbox = await openSandbox({ root, user, egress: { allow: [], log: () => {
     } } });
     try {
@@ -94492,7 +94699,7 @@ async function runDoctorAgent(env, {
     })
   };
   await (0, import_promises39.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises39.writeFile)((0, import_node_path38.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises39.writeFile)((0, import_node_path39.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   const asked = [...report.models, ...report.openai?.models ?? []];
   log2(
     `doctor: key ${report.key}${report.openai ? `, OpenAI key ${report.openai.key}` : ""}; ${asked.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
@@ -94500,8 +94707,8 @@ async function runDoctorAgent(env, {
   return 0;
 }
 async function configOf(env) {
-  const path42 = (0, import_node_path38.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text4 = (0, import_node_fs8.existsSync)(path42) ? await (0, import_promises39.readFile)(path42, "utf8") : null;
+  const path43 = (0, import_node_path39.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text4 = (0, import_node_fs8.existsSync)(path43) ? await (0, import_promises39.readFile)(path43, "utf8") : null;
   return loadConfig(text4).config;
 }
 async function askModels(env, fetch2, { models: named2 }) {
@@ -94596,7 +94803,7 @@ function messageOf(error62) {
 
 // src/session/doctor/doctor-publish.ts
 var import_promises40 = require("node:fs/promises");
-var import_node_path39 = require("node:path");
+var import_node_path40 = require("node:path");
 
 // src/core/doctor/doctor.ts
 function renderDoctor(checks) {
@@ -94744,7 +94951,7 @@ async function workflowFilesDiffer({
     }
   };
   const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
-  return [...theirs].some(([path42, sha]) => ours.get(path42) !== sha);
+  return [...theirs].some(([path43, sha]) => ours.get(path43) !== sha);
 }
 async function revoke(apiUrl, token, fetch2) {
   await fetch2(`${apiUrl.replace(/\/+$/, "")}/installation/token`, {
@@ -95062,7 +95269,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises40.readFile)((0, import_node_path39.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises40.readFile)((0, import_node_path40.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -95213,7 +95420,7 @@ function valuesOf(block, names) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path42 = require("node:path");
+var import_node_path43 = require("node:path");
 
 // src/session/publish/checks/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -95246,86 +95453,86 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path42, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path43, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path42} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path43} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path42 === CONFIG_PATH) {
-    return `${path42} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path43 === CONFIG_PATH) {
+    return `${path43} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path42.toLowerCase() === SUBMODULES_FILE) {
-    return `${path42} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
+  if (path43.toLowerCase() === SUBMODULES_FILE) {
+    return `${path43} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
   }
-  if (path42.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path42} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path43.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path43} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path42, record2) ? null : `${path42} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path43, record2) ? null : `${path43} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path42, size, target.build);
+      return checkSynthesisFile(path43, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path42, target);
+      return checkLoopFile(path43, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path42, target, scope);
+      return checkWorkerPath(path43, target, scope);
     case "review":
-      return `${path42}: a review session must not commit`;
+      return `${path43}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path42, size }, target, adaptable) {
+function checkAdapted({ path: path43, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path42} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path43} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list3 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path42)) {
-    return `${path42} is not a brief this adapt session may revise (${list3}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path43)) {
+    return `${path43} is not a brief this adapt session may revise (${list3}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path42} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path43} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path42, size, build) {
+function checkSynthesisFile(path43, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path42.startsWith(record2) ? path42.slice(record2.length) : "";
-  const allowed = path42 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path43.startsWith(record2) ? path43.slice(record2.length) : "";
+  const allowed = path43 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path42}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path42} is deleted; a synthesis session removes nothing` : null;
+    return `${path43}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path43} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path42, record2) {
-  if (!path42.startsWith(record2)) return false;
-  const rest = path42.slice(record2.length);
+function isPlanFile(path43, record2) {
+  if (!path43.startsWith(record2)) return false;
+  const rest = path43.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path42, target) {
+function checkLoopFile(path43, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path42}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path43}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path42) ? null : `${path42}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path43) ? null : `${path43}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path42, target, scope) {
+function checkWorkerPath(path43, target, scope) {
   const worker = target.worker ?? "-";
   const own3 = completionPath(target.build, worker);
-  if (path42 === own3) return null;
+  if (path43 === own3) return null;
   switch (scope.type) {
     case "code":
-      if (!path42.startsWith(BATON_DIR)) return null;
-      return `${path42} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own3})`;
+      if (!path43.startsWith(BATON_DIR)) return null;
+      return `${path43} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own3})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path42 === findings) return null;
-      return `${path42}: a research worker writes only its findings (${findings}) and its completion (${own3}); code and other files are refused in a research build`;
+      if (path43 === findings) return null;
+      return `${path43}: a research worker writes only its findings (${findings}) and its completion (${own3}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path42)) return null;
-      return `${path42} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own3})`;
+      if (scope.outputs.includes(path43)) return null;
+      return `${path43} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own3})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -95406,7 +95613,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path42) => path42.startsWith(workersDir)).map((path42) => path42.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path43) => path43.startsWith(workersDir)).map((path43) => path43.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -95454,10 +95661,10 @@ async function sizesUnder(repo, commit, dir) {
 
 // src/session/publish/checks/read-result.ts
 var import_promises41 = require("node:fs/promises");
-var import_node_path40 = require("node:path");
+var import_node_path41 = require("node:path");
 async function readResult(outDir) {
-  const path42 = (0, import_node_path40.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path42);
+  const path43 = (0, import_node_path41.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path43);
   if (size === null) {
     return {
       ok: false,
@@ -95474,7 +95681,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises41.readFile)(path42, "utf8"));
+    raw = JSON.parse(await (0, import_promises41.readFile)(path43, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -95490,9 +95697,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path42) {
+async function sizeOf(path43) {
   try {
-    const info = await (0, import_promises41.stat)(path42);
+    const info = await (0, import_promises41.stat)(path43);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -95699,29 +95906,29 @@ async function checkCommit(repo, trees, commit, sides) {
   );
   if (!linksMoved) return found;
   const links = await trees.read(commit);
-  for (const [path42, link] of links.byPath) {
-    const unsafe = judgeLink(path42, links);
+  for (const [path43, link] of links.byPath) {
+    const unsafe = judgeLink(path43, links);
     if (unsafe === null) continue;
     let inherited = false;
     for (const parent of sides) {
       const before = await trees.read(parent);
-      if (before.byPath.get(path42)?.sha !== link.sha) continue;
-      if (judgeLink(path42, before) !== null) inherited = true;
+      if (before.byPath.get(path43)?.sha !== link.sha) continue;
+      if (judgeLink(path43, before) !== null) inherited = true;
     }
     if (inherited) continue;
     found.push({
-      key: `symlink ${path42} ${link.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
-      problem: symlinkProblem(path42, link.target, unsafe, commit)
+      key: `symlink ${path43} ${link.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
+      problem: symlinkProblem(path43, link.target, unsafe, commit)
     });
   }
   return found;
 }
-function gitlinkProblem(path42, sha, commit) {
-  return `${path42} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
+function gitlinkProblem(path43, sha, commit) {
+  return `${path43} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
 }
-function symlinkProblem(path42, target, unsafe, commit) {
+function symlinkProblem(path43, target, unsafe, commit) {
   const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted2(target);
-  return `${path42} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
+  return `${path43} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
 }
 function describeUnsafe({ why, via }) {
   const through = via.length > 0 ? ` through ${via.join(", ")}` : "";
@@ -95765,10 +95972,10 @@ function treeLinks(repo) {
       found.map((link) => link.sha).filter((sha) => !targets.has(sha)),
       targets
     );
-    for (const { path: path42, sha } of found) {
-      links.byPath.set(path42, { sha, target: targets.get(sha) ?? null });
-      const folded = fold(path42);
-      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path42]);
+    for (const { path: path43, sha } of found) {
+      links.byPath.set(path43, { sha, target: targets.get(sha) ?? null });
+      const folded = fold(path43);
+      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path43]);
     }
     return links;
   };
@@ -95811,9 +96018,9 @@ async function readTargets(repo, shas, targets) {
     at = end + 1 + Number(size) + 1;
   }
 }
-function judgeLink(path42, links) {
-  const start = { dir: path42.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
-  const begun = follow(path42, start, links);
+function judgeLink(path43, links) {
+  const start = { dir: path43.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
+  const begun = follow(path43, start, links);
   if ("why" in begun) return { ...begun, via: [] };
   const todo = [begun];
   let steps = 0;
@@ -95852,9 +96059,9 @@ function judgeLink(path42, links) {
   }
   return null;
 }
-function follow(path42, walk4, links) {
-  const via = [...walk4.via, path42];
-  const target = links.byPath.get(path42)?.target ?? null;
+function follow(path43, walk4, links) {
+  const via = [...walk4.via, path43];
+  const target = links.byPath.get(path43)?.target ?? null;
   if (walk4.hops + 1 > HOPS_MAX) return { why: "loop", via };
   if (target === null) return { why: "long", via };
   if (/^(?:[\\/]|[A-Za-z]:)/.test(target)) return { why: "absolute", via };
@@ -96073,14 +96280,14 @@ async function readDependencyChanges({
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path42) => path42 && isDependencyFile(path42));
+  const paths = names.split("\0").filter((path43) => path43 && isDependencyFile(path43));
   const files = [];
-  for (const path42 of paths) {
+  for (const path43 of paths) {
     const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path42]
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path43]
     });
     const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path42, added });
+    files.push({ path: path43, added });
   }
   return findAddedDependencies(files);
 }
@@ -96139,15 +96346,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path42 = workerFindingsPath(build, worker);
-  const text4 = await readAt(repo, `${HEAD_REF}:${path42}`);
+  const path43 = workerFindingsPath(build, worker);
+  const text4 = await readAt(repo, `${HEAD_REF}:${path43}`);
   if (text4 === null) {
     return [
-      `a research worker delivers its findings in ${path42} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path43} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text4, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path42}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path43}: ${problem}`);
 }
 
 // node_modules/@secretlint/core/module/SecretLintSourceCodeImpl.js
@@ -97050,9 +97257,9 @@ function isPlaceholder(value) {
   const body = value.replace(/^(?:gh[pousr]_|github_pat_|sk-ant-api\d\d-|AKIA|ASIA|AIza)/, "");
   return new Set(body.replace(/[^A-Za-z0-9]/g, "")).size < 5 || /\$\{|<[^>]*>|\{\{/.test(value);
 }
-async function findSecrets(path42, content3) {
+async function findSecrets(path43, content3) {
   const result = await lintSource({
-    source: { filePath: path42, content: content3, contentType: "text", ext: extOf(path42) },
+    source: { filePath: path43, content: content3, contentType: "text", ext: extOf(path43) },
     options: {
       config: {
         rules: [
@@ -97082,8 +97289,8 @@ async function findSecrets(path42, content3) {
   }
   return findings.filter((finding) => !isPlaceholder(finding.value));
 }
-async function findSecretsIn(path42, content3) {
-  const direct = await findSecrets(path42, content3);
+async function findSecretsIn(path43, content3) {
+  const direct = await findSecrets(path43, content3);
   const runs = decodeRuns(content3);
   if (runs.length === 0) return direct;
   const starts = [];
@@ -97092,7 +97299,7 @@ async function findSecretsIn(path42, content3) {
     starts.push(line);
     line += run4.text.split("\n").length;
   }
-  const decoded = await findSecrets(path42, runs.map((run4) => run4.text).join("\n"));
+  const decoded = await findSecrets(path43, runs.map((run4) => run4.text).join("\n"));
   const found = decoded.flatMap((finding) => {
     const at = starts.findLastIndex((start) => start <= finding.line);
     const run4 = runs[at];
@@ -97118,26 +97325,26 @@ function lineAt(content3, index2) {
     line += 1;
   return line;
 }
-function extOf(path42) {
-  const dot = path42.lastIndexOf(".");
-  return dot > path42.lastIndexOf("/") ? path42.slice(dot) : "";
+function extOf(path43) {
+  const dot = path43.lastIndexOf(".");
+  return dot > path43.lastIndexOf("/") ? path43.slice(dot) : "";
 }
 
 // src/session/publish/checks/secrets/mask-texts.ts
 var SHORTEST_SECRET = 16;
 async function maskResultSecrets(result) {
   const masked = [];
-  const walk4 = async (value, path42) => {
-    if (typeof value === "string") return maskText(value, path42, masked);
+  const walk4 = async (value, path43) => {
+    if (typeof value === "string") return maskText(value, path43, masked);
     if (Array.isArray(value)) {
       const out = [];
-      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path42}[${i}]`));
+      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path43}[${i}]`));
       return out;
     }
     if (value !== null && typeof value === "object") {
       const out = {};
       for (const [key, item] of Object.entries(value)) {
-        out[key] = await walk4(item, path42 ? `${path42}.${key}` : key);
+        out[key] = await walk4(item, path43 ? `${path43}.${key}` : key);
       }
       return out;
     }
@@ -97146,7 +97353,7 @@ async function maskResultSecrets(result) {
   const walked = await walk4(result, "");
   return { result: masked.length > 0 ? walked : result, masked };
 }
-async function maskText(text4, path42, masked) {
+async function maskText(text4, path43, masked) {
   if (text4.length < SHORTEST_SECRET) return text4;
   const findings = await findSecretsIn("result.md", text4);
   let out = text4;
@@ -97154,7 +97361,7 @@ async function maskText(text4, path42, masked) {
     const mask = maskSecret(finding.value);
     out = out.split(finding.encoded ?? finding.value).join(mask);
     masked.push(
-      `Masked a secret in the session's ${path42} (rule ${finding.rule}, ${mask}): it is not posted.`
+      `Masked a secret in the session's ${path43} (rule ${finding.rule}, ${mask}): it is not posted.`
     );
   }
   return out;
@@ -97193,9 +97400,9 @@ async function scanMessage(repo, commit) {
     masked: maskSecret(finding.value)
   }));
 }
-async function scanName(commit, path42) {
-  const findings = await findSecretsIn("name.txt", path42.split("/").join("\n"));
-  const folder = path42.includes("/") ? path42.slice(0, path42.lastIndexOf("/") + 1) : "";
+async function scanName(commit, path43) {
+  const findings = await findSecretsIn("name.txt", path43.split("/").join("\n"));
+  const folder = path43.includes("/") ? path43.slice(0, path43.lastIndexOf("/") + 1) : "";
   return findings.map((finding) => ({
     commit,
     path: `${folder}(a file name)`,
@@ -97205,9 +97412,9 @@ async function scanName(commit, path42) {
   }));
 }
 async function scanChange(repo, commit, change) {
-  const { path: path42 } = change;
-  const at = { commit, path: path42 };
-  if (KEY_FILE.test(path42)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
+  const { path: path43 } = change;
+  const at = { commit, path: path43 };
+  if (KEY_FILE.test(path43)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
   const blob = await repo.run({ args: ["cat-file", "blob", change.newSha] });
   if (blob.code !== 0) throw new Error(`git cat-file blob ${change.newSha} failed: ${blob.stderr}`);
   const bytes = blob.bytes ?? Buffer.from(blob.stdout);
@@ -97223,7 +97430,7 @@ async function scanChange(repo, commit, change) {
   }
   const asIs = !read.binary && read.how.length === 0;
   const added = !asIs || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecretsIn(path42, read.text);
+  const findings = await findSecretsIn(path43, read.text);
   const how = read.how.length > 0 ? ` (${read.how.join(", ")})` : "";
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
@@ -97233,8 +97440,8 @@ async function scanChange(repo, commit, change) {
   }));
 }
 async function changedBlobs(repo, parent, commit) {
-  return (await readRawDiff(repo, { from: parent, to: commit })).filter(({ newMode }) => newMode !== "000000" && newMode !== "160000").map(({ path: path42, oldMode, oldSha, newSha }) => ({
-    path: path42,
+  return (await readRawDiff(repo, { from: parent, to: commit })).filter(({ newMode }) => newMode !== "000000" && newMode !== "160000").map(({ path: path43, oldMode, oldSha, newSha }) => ({
+    path: path43,
     oldSha: oldMode === "000000" ? null : oldSha,
     newSha
   }));
@@ -97381,12 +97588,12 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path42,
+    path: path43,
     status,
     message: message2,
     unreachable: unreachable2
   }) {
-    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path42}: ${message2}`);
+    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path43}: ${message2}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -97409,9 +97616,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path42, body, once2) => {
+  const send = async (method, path43, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path42}`, {
+      const response = await octokit.request(`${method} ${path43}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -97422,10 +97629,10 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message2 = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      const unreachable2 = unreachableMessage(error62, `${method} ${path42}`);
+      const unreachable2 = unreachableMessage(error62, `${method} ${path43}`);
       throw new GitHubApiError({
         method,
-        path: path42,
+        path: path43,
         status,
         message: message2,
         ...unreachable2 ? { unreachable: unreachable2 } : {}
@@ -97433,7 +97640,7 @@ function createGitHubApi({
     }
   };
   return {
-    request: (method, path42, body) => send(method, path42, body, false),
+    request: (method, path43, body) => send(method, path43, body, false),
     async graphql(query, variables) {
       const { data } = await octokit.request({ method: "POST", url: graphqlUrl, query, variables });
       const answer = data;
@@ -97444,7 +97651,7 @@ function createGitHubApi({
       return answer.data;
     },
     async postOnce({
-      path: path42,
+      path: path43,
       body,
       find
     }) {
@@ -97455,7 +97662,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path42, body, true), found: false };
+          return { value: await send("POST", path43, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -103731,7 +103938,7 @@ var domain2 = {
   tokenize: tokenizeDomain,
   partial: true
 };
-var path41 = {
+var path42 = {
   tokenize: tokenizePath,
   partial: true
 };
@@ -103837,7 +104044,7 @@ function tokenizeWwwAutolink(effects, ok, nok) {
     }
     effects.enter("literalAutolink");
     effects.enter("literalAutolinkWww");
-    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path41, wwwAfter), nok), nok)(code3);
+    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path42, wwwAfter), nok), nok)(code3);
   }
   function wwwAfter(code3) {
     effects.exit("literalAutolinkWww");
@@ -103887,7 +104094,7 @@ function tokenizeProtocolAutolink(effects, ok, nok) {
     return nok(code3);
   }
   function afterProtocol(code3) {
-    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path41, protocolAfter), nok)(code3);
+    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path42, protocolAfter), nok)(code3);
   }
   function protocolAfter(code3) {
     effects.exit("literalAutolinkHttp");
@@ -105265,7 +105472,7 @@ function renderPullBody({
     list2("Follow-ups", completion.follow_up),
     list2(
       "Artifacts",
-      completion.artifacts.map((path42) => `\`${path42.replaceAll("`", "")}\``)
+      completion.artifacts.map((path43) => `\`${path43.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -105467,8 +105674,8 @@ function isInDiff(comment, diff) {
 function renderMoved(comments) {
   if (comments.length === 0) return "";
   const items = comments.map((comment) => {
-    const path42 = neutralizeModelText(code(comment.path));
-    const where = `${path42} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
+    const path43 = neutralizeModelText(code(comment.path));
+    const where = `${path43} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
     const quoted3 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
     return `**${where}**
 
@@ -106012,7 +106219,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path42.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path43.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return unjudgedCommits(verified.problems);
   const secrets = await scanCommits({ repo, base: result.base });
@@ -106347,8 +106554,8 @@ async function runAction(source) {
   return 2;
 }
 async function loadConductor() {
-  const path42 = (0, import_node_path43.join)((0, import_node_path43.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
-  const loaded = await import((0, import_node_url.pathToFileURL)(path42).href);
+  const path43 = (0, import_node_path44.join)((0, import_node_path44.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
+  const loaded = await import((0, import_node_url.pathToFileURL)(path43).href);
   return loaded.default?.runConductorAction ? loaded.default : loaded;
 }
 
