@@ -190,6 +190,15 @@ describe('the doctor checks the key of every engine the configuration allows', (
         /^(?![\s\S]*openai-key)/,
       ],
     },
+    {
+      // Before the registry, any engine but Codex was taken to call Anthropic; now its provider says.
+      name: 'copilot alone: Anthropic’s key is needed (its provider), OpenAI’s not asked',
+      agent: { ...agent, key: 'missing' as const, models: [], engines: ['copilot'] },
+      lines: [
+        /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop, Claude Code and GitHub Copilot CLI would fail/m,
+        /^(?![\s\S]*openai-key)/,
+      ],
+    },
   ])('$name', ({ agent: given, lines }) => {
     const report = { ...REPORT, agent: given };
     expect(parseDoctorReport(JSON.stringify(report))).toEqual(report);
