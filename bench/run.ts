@@ -400,6 +400,13 @@ function steerRows(report: SteerReport): Row[] {
       target: '100%',
       met: windDown.kept >= 0.999,
     },
+    {
+      figure:
+        "A wind-down's spend against its limit: what the build's sessions spent before its budget was raised (the plan, and W1.1's work session that wound down) ÷ that budget (the same build)",
+      measured: `${usd(windDown.beforeRaiseUsd)} ÷ ${usd(windDown.budgetUsd)} = ${((windDown.beforeRaiseUsd / windDown.budgetUsd) * 100).toFixed(1)}%`,
+      target: '≤ 100%',
+      met: windDown.beforeRaiseUsd <= windDown.budgetUsd,
+    },
   ];
 }
 

@@ -3369,7 +3369,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse5(text, reviver, options2) {
+    function parse6(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -3391,9 +3391,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse5;
-    module2.exports.default = parse5;
-    module2.exports.parse = parse5;
+    module2.exports = parse6;
+    module2.exports.default = parse6;
+    module2.exports.parse = parse6;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -8125,7 +8125,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -8152,7 +8152,7 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse5(header2, options2) {
+    function parse6(header2, options2) {
       const stopChar = options2?.comma === true ? COMMA : 65536;
       const len = header2.length;
       let index = skipOWS(header2, options2?.start ?? 0, len);
@@ -19783,7 +19783,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options2) {
+    function parse6(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -19824,7 +19824,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -25065,18 +25065,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse5(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -26571,7 +26571,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -26585,7 +26585,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -43335,7 +43335,9 @@ function renderDispatchInputs(request2) {
     // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
     ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {},
     // Likewise: only a change set's plan sessions ask for the `views` job.
-    ...request2.views ? { views: "1" } : {}
+    ...request2.views ? { views: "1" } : {},
+    // Likewise: only a change set's sessions carry what its budget has left.
+    ...request2.setBudgetUsd === void 0 ? {} : { budget: request2.setBudgetUsd.toFixed(2) }
   };
 }
 
@@ -55178,7 +55180,7 @@ var BUILD_QUERY = (
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
-      ... on CheckRun { name status conclusion detailsUrl }
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
       ... on StatusContext { context state targetUrl }
     }
   }
@@ -56748,8 +56750,8 @@ async function observeMember(ctx, {
     repository: repository.name,
     snapshot,
     recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2)),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2))
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
   };
 }
 async function withLaterPages(ctx, member, node2) {
@@ -56783,11 +56785,12 @@ function asBuildRepository(node2, repository) {
     completions: node2?.completions ?? null
   };
 }
-function gatedOf(pull) {
+function gatedOf(pull, botLogin) {
   if (!pull) return null;
   const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
   const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
   );
   const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
   return {
@@ -58325,12 +58328,16 @@ function messageOf2(ctx, {
   const { command } = info;
   if (command.name !== "steer" && command.name !== "queue") return null;
   const worker = command.worker;
+  const kind = command.name;
+  const taker = (receipts.get(info.commentId) ?? []).find(
+    ({ run: run2 }) => couldTake(run2, { worker, kind, atMs: info.createdMs })
+  );
   const message2 = {
     info,
-    kind: command.name,
+    kind,
     worker,
     state: "queued",
-    taken: receipts.get(info.commentId) ?? null,
+    taken: taker ?? null,
     queuedSteer: null
   };
   if (message2.taken) return { ...message2, state: "taken" };
@@ -58351,14 +58358,16 @@ function takenMessages(ctx) {
   for (const record2 of ctx.snapshot.usage ?? []) {
     const run2 = runs.get(record2.run_id);
     if (!run2) continue;
-    for (const { comment, turn } of record2.messages ?? []) {
-      const known = taken2.get(comment);
-      if (!known || run2.createdMs < known.run.createdMs) {
-        taken2.set(comment, { run: run2, turn });
-      }
-    }
+    for (const { comment, turn } of record2.messages ?? [])
+      taken2.set(comment, [...taken2.get(comment) ?? [], { run: run2, turn }]);
   }
+  for (const receipts of taken2.values()) receipts.sort((a, b) => a.run.createdMs - b.run.createdMs);
   return taken2;
+}
+function couldTake(run2, { worker, kind, atMs }) {
+  if (run2.worker !== worker || run2.role !== "work" && run2.role !== "fix") return false;
+  if (kind === "queue") return run2.startedMs >= atMs;
+  return run2.status !== "completed" || run2.updatedMs >= atMs;
 }
 
 // src/core/config/labels.ts
@@ -58845,9 +58854,11 @@ function upkeep(ctx) {
 }
 function frameSessions(ctx, actions) {
   const { session } = ctx.config;
+  const setLeft = setBudgetLeft(ctx);
   const frame = {
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,
+    ...setLeft === null ? {} : { setBudgetUsd: setLeft },
     ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
     ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
   };
@@ -58860,6 +58871,13 @@ function frameSessions(ctx, actions) {
       ...action.chain === void 0 ? {} : { chain: action.chain }
     };
   });
+}
+function setBudgetLeft(ctx) {
+  const { maxUsd } = ctx.config.budget;
+  const member = ctx.snapshot.changeSet;
+  if (!member || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
 function status(view) {
   return { kind: "render-status", view };
@@ -59161,6 +59179,160 @@ function canWriteAll(set4, repositories, login) {
   return repositories.every((repository) => canWrite(set4, repository, login));
 }
 
+// src/core/change-set/member-snapshot.ts
+var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
+  "retry",
+  "skip",
+  "merge",
+  "continue",
+  "pause",
+  "resume",
+  "cancel"
+]);
+var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
+function messageReaches(repository, home) {
+  return repository.toLowerCase() === home.toLowerCase();
+}
+function takesFromSetIssue(command, { repository, set: set4, plan }) {
+  if (MEMBER_COMMANDS.has(command.name)) return true;
+  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
+  const worker = plan.workers.find((one) => one.id === command.worker);
+  const home = set4.homeRepository;
+  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+}
+function memberSnapshot({
+  set: set4,
+  member,
+  plan,
+  changeSet
+}) {
+  const { home } = set4;
+  const repo = member.repository;
+  const writes = (login) => login !== null && canWrite(set4, repo, login);
+  return {
+    ...member.snapshot,
+    issue: memberIssue(home.issue, writes),
+    commands: [
+      ...home.commands.filter(
+        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
+      ),
+      ...member.snapshot.commands
+    ],
+    statusComment: home.statusComment,
+    notices: noticesOf(home.notices ?? [], repo),
+    labelledBy: home.labelledBy ?? [],
+    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
+    changeSet
+  };
+}
+function memberConfig(own2, set4) {
+  if (!own2.ok) return own2;
+  return {
+    ok: true,
+    config: {
+      ...own2.config,
+      approval: "none",
+      notify: set4.notify,
+      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
+      plan: { ...own2.config.plan, mirrorSubIssues: false }
+    }
+  };
+}
+function memberOfSet({
+  set: set4,
+  order,
+  after: after2,
+  outside,
+  spentElsewhereUsd
+}) {
+  return {
+    issue: {
+      repository: set4.homeRepository,
+      number: set4.home.issue.number,
+      url: set4.home.issue.url
+    },
+    repositories: order,
+    after: after2,
+    outside,
+    spentElsewhereUsd
+  };
+}
+function noticesOf(keys, repository) {
+  const prefix = `${noticePrefix(repository)}/`;
+  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+function noticePrefix(repository) {
+  return repository.replace("/", ".");
+}
+function memberIssue(issue2, writes) {
+  const { subIssues: _subIssues, ...rest } = issue2;
+  return {
+    ...rest,
+    // The set's issue is closed by no member's final pull request: each lands without closing it.
+    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
+    ...issue2.stateChanges ? {
+      stateChanges: issue2.stateChanges.map((change) => ({
+        ...change,
+        byPull: null,
+        maySteer: writes(change.by)
+      }))
+    } : {}
+  };
+}
+
+// src/core/change-set/set-refusal.ts
+function repositoriesOf(set4, { name, config: config3, across }) {
+  const home = set4.homeRepository;
+  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
+  const plan = set4.home.plan;
+  switch (name) {
+    case "approve":
+    case "rollback":
+      return plan.kind === "valid" ? [.../* @__PURE__ */ new Set([home, ...planRepositories(plan.plan, home)])] : listed;
+    case "replan":
+      return listed;
+    default:
+      return [home];
+  }
+}
+function setRefusal(set4, { command, author, createdAt }, judging) {
+  if ("worker" in command) return workerRefusal(set4, { command, author });
+  if (command.name !== "approve" && command.name !== "replan" && command.name !== "rollback")
+    return null;
+  const repositories = repositoriesOf(set4, { ...judging, name: command.name });
+  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
+  if (cannot.length > 0) {
+    const names2 = cannot.map((repository) => code(repository)).join(", ");
+    return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
+  }
+  if (command.name === "rollback" && !set4.members.some((m) => m.final?.state === "merged"))
+    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
+  if (command.name === "replan" && begunBefore(set4, createdAt))
+    return "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`.";
+  return null;
+}
+function takesComment(set4, commands, judging) {
+  return commands.every((command) => setRefusal(set4, command, judging) === null);
+}
+function workerRefusal(set4, { command, author }) {
+  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
+  const worker = plan?.workers.find((one) => one.id === command.worker);
+  if (!worker) return null;
+  const home = set4.homeRepository;
+  const repository = repositoryOf(worker, home);
+  if (!canWrite(set4, repository, author))
+    return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+  const message2 = command.name === "steer" || command.name === "queue";
+  return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
+}
+function messageElsewhere(worker, repository) {
+  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
+}
+function begunBefore(set4, at) {
+  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
+  return began !== void 0 && compareTimes(at, began) >= 0;
+}
+
 // src/core/change-set/set-commands.ts
 function plansAcross(set4, config3) {
   const listed = config3.changeSets.repositories;
@@ -59168,37 +59340,8 @@ function plansAcross(set4, config3) {
   const labeller = (set4.home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1)?.login;
   return labeller !== void 0 && canWriteAll(set4, listed, labeller);
 }
-function repositoriesOf(set4, { name, config: config3, across }) {
-  const home = set4.homeRepository;
-  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
-  const plan = set4.home.plan;
-  switch (name) {
-    case "approve":
-      return plan.kind === "valid" ? planRepositories(plan.plan, home) : listed;
-    case "replan":
-      return listed;
-    case "rollback":
-      return [
-        home,
-        ...set4.members.filter((member) => member.final?.state === "merged").map((member) => member.repository)
-      ];
-    default:
-      return [home];
-  }
-}
 function setCommands(set4, { config: config3, across }) {
-  const guarded = /* @__PURE__ */ new Set(["approve", "replan", "rollback"]);
-  const allowed = set4.home.commands.filter(
-    (info) => !guarded.has(info.command.name) || canWriteAll(
-      set4,
-      repositoriesOf(set4, { name: info.command.name, config: config3, across }),
-      info.author
-    )
-  );
-  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
-  return allowed.filter(
-    (info) => info.command.name !== "replan" || began === void 0 || compareTimes(info.createdAt, began) < 0
-  );
+  return set4.home.commands.filter((info) => setRefusal(set4, info, { config: config3, across }) === null);
 }
 function setHome(set4, { commands, problems }) {
   const { home } = set4;
@@ -59218,8 +59361,7 @@ function isSetBuild({
 function writersAsked({
   home,
   config: config3,
-  homeRepository,
-  merged
+  homeRepository
 }) {
   const plan = home.plan.kind === "valid" ? home.plan.plan : null;
   const listed = [homeRepository, ...config3.changeSets.repositories];
@@ -59233,7 +59375,7 @@ function writersAsked({
   const labeller = (home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1);
   ask(labeller?.login, listed);
   for (const info of home.commands)
-    ask(info.author, concerned(info, { plan, homeRepository, listed, touched, merged }));
+    ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
   ask(home.issue.closed?.by, touched);
   return asked;
@@ -59242,15 +59384,12 @@ function concerned(info, {
   plan,
   homeRepository,
   listed,
-  touched,
-  merged
+  touched
 }) {
   const { command } = info;
   switch (command.name) {
     case "replan":
       return listed;
-    case "rollback":
-      return [homeRepository, ...merged];
     case "retry":
     case "skip":
     case "merge":
@@ -59259,7 +59398,7 @@ function concerned(info, {
       return worker ? [repositoryOf(worker, homeRepository)] : [];
     }
     default:
-      return touched;
+      return [homeRepository, ...touched];
   }
 }
 
@@ -59344,11 +59483,12 @@ function checkCommands({
   const workStarted = runs.some(
     (run2) => run2.role === "work" && run2.createdMs < atMs && (mine === null || mine.has(run2.worker ?? ""))
   );
-  const all = plan.kind === "valid" ? deriveWorkers(ctx, plan.plan) : null;
+  const written = makeContext({ snapshot: asWritten(snapshot, atMs), config: config3, now });
+  const all = plan.kind === "valid" ? deriveWorkers(written, plan.plan) : null;
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
   const started = runs.some((run2) => run2.createdMs < atMs);
   const improving2 = ctx.commands.improves.some((info) => info.createdMs < atMs);
-  const adaptWaits = all !== null && decideAdaptations(ctx, all).views.some((view) => view.state === "awaiting-approval");
+  const adaptWaits = all !== null && decideAdaptations(written, all).views.some((view) => view.state === "awaiting-approval");
   return commands.flatMap((command) => {
     if (command.name === "improve") {
       const message3 = improveProblem({ started, improving: improving2 });
@@ -59368,6 +59508,13 @@ function checkCommands({
     });
     return message2 ? [{ line: commandText(command), message: message2 }] : [];
   });
+}
+function asWritten(snapshot, atMs) {
+  return {
+    ...snapshot,
+    commands: snapshot.commands.filter((info) => instantOf(info.createdAt) < atMs),
+    runs: snapshot.runs.filter((run2) => instantOf(run2.createdAt) <= atMs)
+  };
 }
 var ROLLBACK_ONLY_IN_SETS = "`/rollback` backs out a change set across repositories (docs/change-sets.md); this build's final pull request can be reverted with GitHub's Revert button.";
 function loopAt(runs, atMs) {
@@ -60270,105 +60417,44 @@ function refusedReadBody(build, key, refusal) {
   ].join("\n");
 }
 
-// src/core/change-set/member-snapshot.ts
-var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
-  "retry",
-  "skip",
-  "merge",
-  "continue",
-  "pause",
-  "resume",
-  "cancel"
-]);
-var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
-function messageReaches(repository, home) {
-  return repository.toLowerCase() === home.toLowerCase();
+// src/core/decide/awaiting-comments.ts
+function awaitedCommands(answer) {
+  const { awaiting } = answer;
+  if (!awaiting) return [];
+  return answer.commands.map((command) => ({
+    commentId: answer.commentId,
+    author: awaiting.author,
+    createdAt: awaiting.createdAt,
+    source: { kind: "issue" },
+    command
+  }));
 }
-function takesFromSetIssue(command, { repository, set: set4, plan }) {
-  if (MEMBER_COMMANDS.has(command.name)) return true;
-  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
-  const worker = plan.workers.find((one) => one.id === command.worker);
-  const home = set4.homeRepository;
-  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+function withTakenCommands(snapshot, taken2) {
+  const read = new Set(snapshot.commands.map((info) => info.commentId));
+  const added = taken2.filter((info) => !read.has(info.commentId));
+  return added.length === 0 ? snapshot : { ...snapshot, commands: [...snapshot.commands, ...added] };
 }
-function memberSnapshot({
-  set: set4,
-  member,
-  plan,
-  changeSet
-}) {
-  const { home } = set4;
-  const repo = member.repository;
-  const writes = (login) => login !== null && canWrite(set4, repo, login);
-  return {
-    ...member.snapshot,
-    issue: memberIssue(home.issue, writes),
-    commands: [
-      ...home.commands.filter(
-        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
-      ),
-      ...member.snapshot.commands
-    ],
-    statusComment: home.statusComment,
-    notices: noticesOf(home.notices ?? [], repo),
-    labelledBy: home.labelledBy ?? [],
-    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
-    changeSet
-  };
+
+// src/github/act/take-comments.ts
+async function giveEyes(ctx, comment) {
+  await withReason(
+    "reaction",
+    () => ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: comment,
+      content: "eyes"
+    })
+  );
 }
-function memberConfig(own2, set4) {
-  if (!own2.ok) return own2;
-  return {
-    ok: true,
-    config: {
-      ...own2.config,
-      approval: "none",
-      notify: set4.notify,
-      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
-      plan: { ...own2.config.plan, mirrorSubIssues: false }
-    }
-  };
-}
-function memberOfSet({
-  set: set4,
-  order,
-  after: after2,
-  outside,
-  spentElsewhereUsd
-}) {
-  return {
-    issue: {
-      repository: set4.homeRepository,
-      number: set4.home.issue.number,
-      url: set4.home.issue.url
-    },
-    repositories: order,
-    after: after2,
-    outside,
-    spentElsewhereUsd
-  };
-}
-function noticesOf(keys, repository) {
-  const prefix = `${noticePrefix(repository)}/`;
-  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-}
-function noticePrefix(repository) {
-  return repository.replace("/", ".");
-}
-function memberIssue(issue2, writes) {
-  const { subIssues: _subIssues, ...rest } = issue2;
-  return {
-    ...rest,
-    // The set's issue is closed by no member's final pull request: each lands without closing it.
-    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
-    ...issue2.stateChanges ? {
-      stateChanges: issue2.stateChanges.map((change) => ({
-        ...change,
-        byPull: null,
-        maySteer: writes(change.by)
-      }))
-    } : {}
-  };
+async function takeComments(ctx, { snapshot, answers }) {
+  const taken2 = [];
+  for (const answer of answers) {
+    if (!answer.awaiting) continue;
+    await giveEyes(ctx, answer.commentId);
+    taken2.push(...awaitedCommands(answer));
+  }
+  return withTakenCommands(snapshot, taken2);
 }
 
 // src/core/change-set/check-set-commands.ts
@@ -60384,7 +60470,8 @@ function checkSetCommands({
   const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
   return commands.flatMap((command) => {
     const line = commandText(command);
-    const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
+    const judged = { command, author, createdAt: at ?? now };
+    const message2 = setRefusal(set4, judged, { config: config3, across });
     if (message2) return [{ line, message: message2 }];
     if (command.name === "rollback") return [];
     if (command.name === "continue" && plan?.workers.some((w) => w.id === command.worker))
@@ -60419,42 +60506,6 @@ function continueProblems({
     plan: { kind: "valid", plan: sliceOf(read.plan, repository, home), sha: read.sha }
   };
   return checkCommands({ commands: [command], snapshot, config: config3, now, ...at ? { at } : {} });
-}
-function messageElsewhere(worker, repository) {
-  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
-}
-function setProblem({
-  set: set4,
-  command,
-  author,
-  config: config3,
-  across,
-  plan
-}) {
-  const home = set4.homeRepository;
-  if ("worker" in command) {
-    const worker = plan?.workers.find((one) => one.id === command.worker);
-    if (!worker) return null;
-    const repository = repositoryOf(worker, home);
-    if (!canWrite(set4, repository, author))
-      return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
-    const message2 = command.name === "steer" || command.name === "queue";
-    return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
-  }
-  const repositories = repositoriesOf(set4, { name: command.name, config: config3, across });
-  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
-  if (command.name === "rollback" && repositories.length <= 1)
-    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
-  if (cannot.length === 0) return null;
-  const names2 = cannot.map((repository) => code(repository)).join(", ");
-  switch (command.name) {
-    case "approve":
-    case "replan":
-    case "rollback":
-      return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
-    default:
-      return `it applies only in the repositories ${author} can write; not in ${names2}.`;
-  }
 }
 
 // src/core/change-set/decide-links.ts
@@ -60674,6 +60725,26 @@ function rowOf(decided2, repository, worker) {
   return progress?.workers.find((row) => row.id === worker) ?? null;
 }
 
+// src/core/change-set/views.ts
+function viewsAllowed({
+  asked,
+  repository,
+  facts
+}) {
+  const of = (name) => facts.find((one) => one.name === name);
+  if (asked.kind === "slice") {
+    const home = of(asked.home);
+    const listed = asked.home === repository || home?.lists?.includes(repository);
+    return home?.installed && listed ? [{ repository: asked.home, ref: asked.branch }] : [];
+  }
+  return asked.repositories.flatMap((name) => {
+    const one = of(name);
+    if (!one?.installed || name === repository) return [];
+    const shares = one.visibility === "public" || (one.shareWith ?? []).includes(repository);
+    return shares ? [{ repository: name, ref: null }] : [];
+  });
+}
+
 // src/core/change-set/set-problems.ts
 function setProblems({
   set: set4,
@@ -60709,7 +60780,7 @@ function setProblems({
     problems.push(
       `The repositories depend on each other in a circle (${[...order.cycle, order.cycle[0]].join(" → ")}), so no order can land their final pull requests; move the workers so that one repository only builds on the other.`
     );
-  problems.push(...consentProblems(set4, touched));
+  problems.push(...consentProblems(set4, { touched, read: readByPlan(set4, [...listed]) }));
   if (buildTypeOf(plan) !== "code")
     problems.push(
       `A change set is a code build; a ${buildTypeOf(plan)} build runs in one repository: keep its workers in ${home}.`
@@ -60735,18 +60806,39 @@ function repositoryProblems(facts, name) {
     ];
   return [];
 }
-function consentProblems(set4, touched) {
+function consentProblems(set4, { touched, read }) {
   const home = set4.homeRepository;
-  return touched.flatMap((repo) => {
+  return [.../* @__PURE__ */ new Set([...touched, ...read])].flatMap((repo) => {
     const facts = set4.repositories.find((one) => one.name === repo);
     if (repo === home || !facts?.installed || facts.visibility === "public") return [];
     const shares = new Set(facts.config?.ok ? facts.config.config.changeSets.shareWith : []);
     const missing = touched.filter((other) => other !== repo && !shares.has(other));
     if (missing.length === 0) return [];
+    const visibility = facts.visibility ?? "not public";
+    if (touched.includes(repo))
+      return [
+        `${repo} is ${visibility}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      ];
     return [
-      `${repo} is ${facts.visibility ?? "not public"}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      `The plan session read ${repo}, which is ${visibility}: its .github/${CONFIG_FILE} shares its text with ${home}, not with ${names(missing)}, where this plan's workers would carry what the plan read (their titles and briefs). Add them under \`changeSets.shareWith\` there, plan no workers in them (\`/replan\`), or take ${repo} out of \`changeSets.repositories\` so that no plan reads it.`
     ];
   });
+}
+function readByPlan(set4, listed) {
+  const facts = set4.repositories.map(
+    (repo) => ({
+      name: repo.name,
+      installed: repo.installed,
+      visibility: repo.visibility,
+      shareWith: repo.config?.ok ? repo.config.config.changeSets.shareWith : null,
+      lists: repo.config?.ok ? repo.config.config.changeSets.repositories : null
+    })
+  );
+  return viewsAllowed({
+    asked: { kind: "set", repositories: listed },
+    repository: set4.homeRepository,
+    facts
+  }).map((view) => view.repository);
 }
 function names(repositories) {
   return repositories.join(", ");
@@ -60981,21 +61073,23 @@ function sumRoles(all) {
 
 // src/core/change-set/decide-set.ts
 function decideSet({
-  set: set4,
+  set: whole,
   config: config3,
   now
 }) {
-  if (!config3.ok) return alone(set4, set4.home, decide({ snapshot: set4.home, config: config3, now }));
+  if (!config3.ok) return alone(whole, whole.home, decide({ snapshot: whole.home, config: config3, now }));
   const settings = config3.config;
-  const unreachable = unreachableListed(set4, settings);
+  const unreachable = unreachableListed(whole, settings);
   if (unreachable.length > 0) {
     const broken = { ok: false, problems: unreachable };
-    return alone(set4, set4.home, decide({ snapshot: set4.home, config: broken, now }));
+    return alone(whole, whole.home, decide({ snapshot: whole.home, config: broken, now }));
   }
-  const across = plansAcross(set4, settings);
-  const read = set4.home.plan;
-  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, set4.homeRepository) ? setProblems({ set: set4, plan: read.plan, config: settings, across }) : [];
-  const home = setHome(set4, { commands: setCommands(set4, { config: settings, across }), problems });
+  const across = plansAcross(whole, settings);
+  const read = whole.home.plan;
+  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, whole.homeRepository) ? setProblems({ set: whole, plan: read.plan, config: settings, across }) : [];
+  const commands = setCommands(whole, { config: settings, across });
+  const home = setHome(whole, { commands, problems });
+  const set4 = { ...whole, home };
   const ctx = makeContext({ snapshot: home, config: settings, now });
   const order = read.kind === "valid" ? repositoryOrder(read.plan, set4.homeRepository) : null;
   const approved = decidePlanning(ctx).kind === "build" && home.workflowInstalled;
@@ -61381,6 +61475,49 @@ This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
   return { link: link2, result: "done" };
 }
 
+// src/github/change-set/listed-facts.ts
+var import_yaml4 = __toESM(require_dist2(), 1);
+async function listedFacts(ctx, { name, listed }) {
+  if (!listed)
+    return {
+      name,
+      url: `https://github.com/${name}`,
+      installed: false,
+      workflow: false,
+      visibility: null,
+      config: null
+    };
+  const config3 = listed.visibility === "public" ? null : await ownConfig(await contextOf(ctx, name));
+  return {
+    name,
+    url: listed.url,
+    installed: true,
+    workflow: false,
+    visibility: listed.visibility,
+    config: config3
+  };
+}
+async function ownConfig(ctx) {
+  let text;
+  try {
+    const [content] = await conditionalReads.paginate(ctx.octokit, {
+      route: "GET /repos/{owner}/{repo}/contents/{path}",
+      params: { owner: ctx.owner, repo: ctx.repo, path: CONFIG_PATH },
+      pick: (data) => [data?.content ?? ""]
+    });
+    text = Buffer.from(content ?? "", "base64").toString("utf8");
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+    text = null;
+  }
+  if (text === null) return parseConfig({});
+  try {
+    return parseConfig((0, import_yaml4.parse)(text));
+  } catch {
+    return { ok: false, problems: [{ field: "(file)", message: "is not valid YAML" }] };
+  }
+}
+
 // src/github/change-set/observe-set.ts
 async function observeSet(ctx, {
   home,
@@ -61427,16 +61564,15 @@ async function observeSet(ctx, {
       })
     )
   );
-  const asked = config3.ok ? writersAsked({
-    home,
-    config: config3.config,
-    homeRepository,
-    merged: members2.filter((m) => m.final?.state === "merged").map((m) => m.repository)
-  }) : /* @__PURE__ */ new Map();
+  const unplanned = names2.length > 0 && config3.ok ? config3.config.changeSets.repositories.filter((name) => !names2.includes(name)) : [];
+  const readable = await Promise.all(
+    unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) }))
+  );
+  const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
   return {
     home,
     homeRepository,
-    repositories: facts,
+    repositories: [...facts, ...readable],
     members: members2,
     outsideInstallation,
     writers: await readWriters(ctx, asked, outsideInstallation)
@@ -61495,6 +61631,40 @@ async function readWriters(ctx, asked, outside) {
   return writers;
 }
 
+// src/github/change-set/take-set-comments.ts
+async function takeSetComments(ctx, {
+  set: set4,
+  awaiting,
+  read,
+  config: config3
+}) {
+  const taken2 = /* @__PURE__ */ new Set();
+  if (awaiting.length === 0 || !config3.ok) return { set: set4, taken: taken2 };
+  const judging = { config: config3.config, across: plansAcross(set4, config3.config) };
+  for (const answer of awaiting) {
+    if (!takesComment(set4, awaitedCommands(answer), judging)) continue;
+    await giveEyes(ctx, answer.commentId);
+    taken2.add(answer.commentId);
+  }
+  const held2 = new Set(read.commands.map((info) => info.commentId));
+  const refused = new Set(
+    awaiting.map((answer) => answer.commentId).filter((id) => !taken2.has(id) && !held2.has(id))
+  );
+  const kept2 = (info) => !refused.has(info.commentId);
+  return {
+    set: { ...set4, home: { ...set4.home, commands: set4.home.commands.filter(kept2) } },
+    taken: taken2
+  };
+}
+function notRun(commands, refused) {
+  const lines = new Set(refused.map((problem) => problem.line));
+  const others = commands.map((command) => commandText(command)).filter((line) => !lines.has(line)).map((line) => ({
+    line,
+    message: "not run either: Baton takes a comment whole, and another command in it cannot apply; write this one again on its own."
+  }));
+  return [...refused, ...others];
+}
+
 // src/github/change-set/reconcile-set.ts
 async function reconcileSet(ctx, request2) {
   const { log } = request2;
@@ -61502,10 +61672,15 @@ async function reconcileSet(ctx, request2) {
   if (request2.config.ok)
     await withReason(
       "notice",
-      () => answerSetCommands(ctx, { set: first.set, config: request2.config, request: request2 })
+      () => answerSetCommands(ctx, {
+        set: first.set,
+        config: request2.config,
+        request: request2,
+        taken: first.taken
+      })
     );
   const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
-  const { read: _first, ...again } = request2;
+  const { read: _first, answers: _taken, ...again } = request2;
   const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
   const passes = last === first ? [first] : [first, last];
   const outcomes = passes.flatMap((pass) => pass.outcomes);
@@ -61543,14 +61718,21 @@ async function reconcileSet(ctx, request2) {
 }
 async function setPass(ctx, request2) {
   const { observed, config: config3, now, log } = request2;
+  const awaiting = (request2.answers ?? []).filter((answer) => answer.awaiting);
   const read = await observeSet(ctx, {
-    home: observed.snapshot,
+    home: withTakenCommands(observed.snapshot, awaiting.flatMap(awaitedCommands)),
     config: config3,
     since: observed.runsSince,
     freshFrom: request2.freshFrom,
     ...request2.read ? { read: request2.read } : {}
   });
-  const set4 = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const spent = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const { set: set4, taken: taken2 } = await takeSetComments(ctx, {
+    set: spent,
+    awaiting,
+    read: observed.snapshot,
+    config: config3
+  });
   const decision = decideSet({ set: set4, config: config3, now });
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const outcomes = [];
@@ -61564,7 +61746,7 @@ async function setPass(ctx, request2) {
     byRepository.set(build.repository, [...byRepository.get(build.repository) ?? [], ...done]);
   }
   const links = await actSet(ctx, { links: decision.links, build: set4.home.build, log });
-  return { set: set4, decision, outcomes, byRepository, links };
+  return { set: set4, decision, outcomes, byRepository, links, taken: taken2 };
 }
 function withDispatched(set4, request2) {
   const { dispatched } = request2;
@@ -61581,12 +61763,17 @@ function withDispatched(set4, request2) {
     }))
   };
 }
-async function answerSetCommands(ctx, { set: set4, config: config3, request: request2 }) {
+async function answerSetCommands(ctx, {
+  set: set4,
+  config: config3,
+  request: request2,
+  taken: taken2
+}) {
   if (!config3.ok) return;
   for (const answer of request2.answers ?? []) {
-    const info = set4.home.commands.find((one) => one.commentId === answer.commentId);
+    const info = answer.awaiting ?? set4.home.commands.find((one) => one.commentId === answer.commentId);
     if (!info) continue;
-    const problems = checkSetCommands({
+    const refused = checkSetCommands({
       set: set4,
       commands: answer.commands,
       author: info.author,
@@ -61594,6 +61781,7 @@ async function answerSetCommands(ctx, { set: set4, config: config3, request: req
       now: request2.now,
       at: info.createdAt
     });
+    const problems = answer.awaiting && !taken2.has(answer.commentId) ? notRun(answer.commands, refused) : refused;
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,
@@ -61903,7 +62091,7 @@ async function reconcileBuild(ctx, request2) {
   const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
   sayUncountedUsage(log, [...uncounted, ...forged]);
   const setupPull = request2.setupPull;
-  const snapshot = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
+  const read = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
     ...observed.snapshot,
     setupPull: await setupPull(
       ctx,
@@ -61919,6 +62107,7 @@ async function reconcileBuild(ctx, request2) {
     "status-edit",
     () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
   );
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
   const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
   const writes = [
     ...answers,
@@ -62200,6 +62389,9 @@ function scheduleReconcile(ctx, {
             ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
           })
         ).catch((error62) => {
+          const awaiting = answers.filter((answer2) => answer2.awaiting);
+          if (awaiting.length > 0)
+            deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
           leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
           throw error62;
         });
@@ -62361,6 +62553,19 @@ async function onIssueComment(context, deps) {
     );
     return;
   }
+  const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
+  if (!pull && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
+    if (parsed.errors.length > 0)
+      await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
+    const awaiting = { author: sender.login, createdAt: comment.created_at };
+    scheduleFromDelivery(ctx, context, {
+      ref,
+      deps,
+      answer: { ...answer, awaiting },
+      start: !found && improves
+    });
+    return;
+  }
   const reaction = await withReason(
     "reaction",
     () => ctx.octokit.rest.reactions.createForIssueComment({
@@ -62371,16 +62576,8 @@ async function onIssueComment(context, deps) {
     })
   );
   if (reaction.status !== 201) return;
-  if (parsed.errors.length > 0) {
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `reply-${comment.id}`,
-        body: renderCommandErrors(parsed.errors)
-      })
-    );
-  }
+  if (parsed.errors.length > 0)
+    await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
   if (parsed.commands.length > 0 && set4) {
     scheduleReconcile(set4, {
       ref,
@@ -62390,13 +62587,18 @@ async function onIssueComment(context, deps) {
       deliveryId: context.id
     });
   } else if (parsed.commands.length > 0) {
-    scheduleFromDelivery(ctx, context, {
-      ref,
-      deps,
-      answer: { commentId: comment.id, number: issue2.number, commands: parsed.commands },
-      start: !found && improves
-    });
+    scheduleFromDelivery(ctx, context, { ref, deps, answer, start: !found && improves });
   }
+}
+function replyErrors(ctx, { number: number4, comment, errors }) {
+  return withReason(
+    "notice",
+    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
+  );
+}
+async function listsChangeSets(ctx) {
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  return config3.ok && config3.config.changeSets.repositories.length > 0;
 }
 async function readPullHead(ctx, number4) {
   const { data } = await ctx.octokit.rest.pulls.get({

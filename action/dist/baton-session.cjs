@@ -4053,10 +4053,10 @@ function startToolRunnerSpan(client, params, conversationId) {
     }
   });
 }
-async function withToolUseSpan(client, tool, toolUse, options2, run4) {
+async function withToolUseSpan(client, tool, toolUse, options2, run5) {
   const tracer = client._tracer;
   if (!tracer)
-    return run4();
+    return run5();
   const { signal, conversationId, sessionID, parentContext = context.active() } = options2;
   const description = "description" in tool ? tool.description : void 0;
   const attributes = {
@@ -4076,10 +4076,10 @@ async function withToolUseSpan(client, tool, toolUse, options2, run4) {
   const operation = toolUse.type === "agent.tool_use" ? "anthropic.tool_use" : wasCreatedByStainlessHelper(tool) && tool[SDK_HELPER_SYMBOL] === "mcpTool" ? "anthropic.mcp_tool_use" : "anthropic.custom_tool_use";
   const span = guardTracing(client, () => tracer.startSpan(`${operation} ${toolUse.name}`, { kind: SpanKind.INTERNAL, attributes }, parentContext));
   if (!span)
-    return run4();
+    return run5();
   let result;
   try {
-    result = await context.with(trace.setSpan(parentContext, span), run4);
+    result = await context.with(trace.setSpan(parentContext, span), run5);
     return result;
   } finally {
     const succeeded = result !== void 0 && !result.isError;
@@ -7829,7 +7829,7 @@ var init_utils3 = __esm({
 
 // node_modules/@anthropic-ai/sdk/helpers/beta/json-schema.mjs
 function betaTool(options2) {
-  const { name, inputSchema, description, run: run4, ...extraProps } = options2;
+  const { name, inputSchema, description, run: run5, ...extraProps } = options2;
   if (inputSchema.type !== "object") {
     throw new Error(`JSON schema for tool "${name}" must be an object, but got ${inputSchema.type}`);
   }
@@ -7839,7 +7839,7 @@ function betaTool(options2) {
     name,
     input_schema: inputSchema,
     description,
-    run: run4,
+    run: run5,
     parse: (content3) => content3
   };
 }
@@ -23256,15 +23256,15 @@ async function generateToolResponse(params, runnable, available, lastMessage, re
       const sequence = sequences.get(family) ?? { tail: Promise.resolve(), failed: false };
       sequences.set(family, sequence);
       const registered = params.tools.some((t) => isRunnableToolset(t) && toolsetFamily(t) === family);
-      const run4 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
-      sequence.tail = run4.then(({ is_error }) => {
+      const run5 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
+      sequence.tail = run5.then(({ is_error }) => {
         if (is_error && registered)
           sequence.failed = true;
       }, () => {
         sequence.failed = true;
       });
-      calls?.set(toolUse.id, { status: "started", result: run4 });
-      return run4;
+      calls?.set(toolUse.id, { status: "started", result: run5 });
+      return run5;
     }
     if (started) {
       return started;
@@ -32210,7 +32210,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run4, free) {
+        async doExecute(chained, clearGlobalState, run5, free) {
           var error62, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -32230,10 +32230,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return this._onFailure(error62, eventInfo, clearGlobalState, run4, free);
+            return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
           }
         }
-        doExpire(clearGlobalState, run4, free) {
+        doExpire(clearGlobalState, run5, free) {
           var error62, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -32241,9 +32241,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error62 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error62, eventInfo, clearGlobalState, run4, free);
+          return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
         }
-        async _onFailure(error62, eventInfo, clearGlobalState, run4, free) {
+        async _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error62, eventInfo);
@@ -32251,7 +32251,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run4(retryAfter);
+              return run5(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -32889,17 +32889,17 @@ var require_light = __commonJS({
             }
           }
           _run(index2, job, wait) {
-            var clearGlobalState, free, run4;
+            var clearGlobalState, free, run5;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index2);
-            run4 = this._run.bind(this, index2, job);
+            run5 = this._run.bind(this, index2, job);
             free = this._free.bind(this, index2, job);
             return this._scheduled[index2] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run4, free);
+                return job.doExecute(this._limiter, clearGlobalState, run5, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run4, free);
+                return job.doExpire(clearGlobalState, run5, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -33649,7 +33649,7 @@ var require_Job = __commonJS({
           options: this.options
         });
       }
-      doExecute(chained, clearGlobalState, run4, free) {
+      doExecute(chained, clearGlobalState, run5, free) {
         var _this = this;
         return _asyncToGenerator2(function* () {
           var error62, eventInfo, passed;
@@ -33675,11 +33675,11 @@ var require_Job = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return _this._onFailure(error62, eventInfo, clearGlobalState, run4, free);
+            return _this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
           }
         })();
       }
-      doExpire(clearGlobalState, run4, free) {
+      doExpire(clearGlobalState, run5, free) {
         var error62, eventInfo;
         if (this._states.jobStatus(this.options.id === "RUNNING")) {
           this._states.next(this.options.id);
@@ -33691,9 +33691,9 @@ var require_Job = __commonJS({
           retryCount: this.retryCount
         };
         error62 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
-        return this._onFailure(error62, eventInfo, clearGlobalState, run4, free);
+        return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
       }
-      _onFailure(error62, eventInfo, clearGlobalState, run4, free) {
+      _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
           var retry2, retryAfter;
@@ -33703,7 +33703,7 @@ var require_Job = __commonJS({
               retryAfter = ~~retry2;
               _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
               _this2.retryCount++;
-              return run4(retryAfter);
+              return run5(retryAfter);
             } else {
               _this2.doDone(eventInfo);
               yield free(_this2.options, eventInfo);
@@ -35716,17 +35716,17 @@ var require_Bottleneck = __commonJS({
           })();
         }
         _run(index2, job, wait) {
-          var clearGlobalState, free, run4;
+          var clearGlobalState, free, run5;
           job.doRun();
           clearGlobalState = this._clearGlobalState.bind(this, index2);
-          run4 = this._run.bind(this, index2, job);
+          run5 = this._run.bind(this, index2, job);
           free = this._free.bind(this, index2, job);
           return this._scheduled[index2] = {
             timeout: setTimeout(() => {
-              return job.doExecute(this._limiter, clearGlobalState, run4, free);
+              return job.doExecute(this._limiter, clearGlobalState, run5, free);
             }, wait),
             expiration: job.options.expiration != null ? setTimeout(function() {
-              return job.doExpire(clearGlobalState, run4, free);
+              return job.doExpire(clearGlobalState, run5, free);
             }, wait + job.options.expiration) : void 0,
             job
           };
@@ -38408,7 +38408,7 @@ function requireUtil() {
       util$1.cores = 2;
       return callback(null, util$1.cores);
     }
-    var blobUrl = URL.createObjectURL(new Blob([
+    var blobUrl2 = URL.createObjectURL(new Blob([
       "(",
       function() {
         self.addEventListener("message", function(e) {
@@ -38426,7 +38426,7 @@ function requireUtil() {
           return avg2 + x;
         }, 0) / max.length);
         util$1.cores = Math.max(1, avg);
-        URL.revokeObjectURL(blobUrl);
+        URL.revokeObjectURL(blobUrl2);
         return callback(null, util$1.cores);
       }
       map3(numWorkers, function(err, results) {
@@ -38438,7 +38438,7 @@ function requireUtil() {
       var workers = [];
       var results = [];
       for (var i = 0; i < numWorkers; ++i) {
-        var worker = new Worker(blobUrl);
+        var worker = new Worker(blobUrl2);
         worker.addEventListener("message", function(e) {
           results.push(e.data);
           if (results.length === numWorkers) {
@@ -57715,7 +57715,7 @@ var import_node_path44 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/session/cli.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -77220,7 +77220,7 @@ function visit(schema2, fnOrHandlers) {
     return h ? h(node3, rewritten) : node3;
   };
   const cache2 = /* @__PURE__ */ new Map();
-  function run4(s) {
+  function run5(s) {
     const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -77246,21 +77246,21 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run4(oldShape[k]);
+          const mapped = run5(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run4(def.catchall);
+          newCatchall = run5(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run4(def.element);
+        const mapped = run5(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -77268,14 +77268,14 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run4(item);
+          const mapped = run5(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run4(def.rest);
+          newRest = run5(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -77283,12 +77283,12 @@ function visit(schema2, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run4(def.keyType);
-        const newVal = run4(def.valueType);
+        const newKey = run5(def.keyType);
+        const newVal = run5(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run4(def.valueType);
+        const newVal = run5(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -77296,7 +77296,7 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run4(opt);
+          const mapped = run5(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -77304,8 +77304,8 @@ function visit(schema2, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run4(def.left);
-        const newRight = run4(def.right);
+        const newLeft = run5(def.left);
+        const newRight = run5(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -77317,23 +77317,23 @@ function visit(schema2, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run4(def.innerType);
+        const newInner = run5(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run4(def.in);
-        const newOut = run4(def.out);
+        const newIn = run5(def.in);
+        const newOut = run5(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run4(def.input);
-        const newOutput = run4(def.output);
+        const newInput = run5(def.input);
+        const newOutput = run5(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run4(original()) });
+        return clone(s, { ...rest, getter: () => run5(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -77364,7 +77364,7 @@ function visit(schema2, fnOrHandlers) {
       }
     }
   }
-  return run4(schema2);
+  return run5(schema2);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -79648,10 +79648,10 @@ function classifyGitHubFailure(error62) {
   if (response && typeof status === "number") {
     return { kind: "refused", status, message: refusalMessage(error62, response) };
   }
-  for (const link of causeChain(error62)) {
-    const code3 = String(field(link, "code") ?? "");
-    const detail = String(field(link, "message") ?? code3);
-    const layer = layerOf(code3, detail, String(field(link, "name") ?? ""));
+  for (const link2 of causeChain(error62)) {
+    const code3 = String(field(link2, "code") ?? "");
+    const detail = String(field(link2, "message") ?? code3);
+    const layer = layerOf(code3, detail, String(field(link2, "name") ?? ""));
     if (layer) return { kind: "unreachable", layer, code: code3 || layer, detail };
   }
   if (typeof status === "number" && status !== 500) {
@@ -80031,6 +80031,7 @@ function createGitHubReads({
   return {
     getIssue: (issue2) => get(`/issues/${issue2}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
+    listIssueComments: (issue2, page) => get(`/issues/${issue2}/comments?per_page=100&page=${page}`, external_exports.array(Comment)),
     async listRefsIfChanged(prefix, etag) {
       const route = `/git/matching-refs/${prefix.replace(/\/+$/, "")}`;
       try {
@@ -83277,7 +83278,7 @@ function neutralizeMentionsIn(text4, joiner = "​") {
 }
 function code(text4) {
   const flat = text4.replace(NEWLINES, " ");
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run4) => run4.length));
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run5) => run5.length));
   const fence = "`".repeat(longest + 1);
   const pad = /^`|`$/.test(flat) ? " " : "";
   const inner = flat === "" ? " " : `${pad}${flat}${pad}`;
@@ -84342,16 +84343,16 @@ async function readBuildSpend(reads, { build, log: log2 }) {
 }
 
 // src/core/snapshot/usage-ties.ts
-function dispatchedRunOf(run4, botLogin) {
-  const name = parseRunName(run4.display_title);
-  if (!name || run4.actor?.login !== botLogin) return null;
+function dispatchedRunOf(run5, botLogin) {
+  const name = parseRunName(run5.display_title);
+  if (!name || run5.actor?.login !== botLogin) return null;
   return {
-    id: run4.id,
+    id: run5.id,
     build: name.build,
     role: name.role,
     worker: name.worker,
-    attempt: run4.run_attempt ?? 1,
-    createdAt: run4.created_at
+    attempt: run5.run_attempt ?? 1,
+    createdAt: run5.created_at
   };
 }
 var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
@@ -84359,18 +84360,18 @@ function runOfUsageRef(ref, runs) {
   const named2 = NAME.exec(ref);
   if (!named2) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
   const [, build, id, attempt] = named2;
-  const run4 = runs.get(Number(id));
-  if (!run4) return { run: null, reason: `no run ${id} Baton dispatched here` };
-  if (run4.build !== build) return { run: null, reason: `run ${id} is of build ${run4.build}` };
-  if (Number(attempt) < 1 || Number(attempt) > run4.attempt)
+  const run5 = runs.get(Number(id));
+  if (!run5) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run5.build !== build) return { run: null, reason: `run ${id} is of build ${run5.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run5.attempt)
     return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run: run4, attempt: Number(attempt) };
+  return { run: run5, attempt: Number(attempt) };
 }
-function usageRecordProblem(record2, run4, attempt) {
+function usageRecordProblem(record2, run5, attempt) {
   if (!record2) return "its message is not a usage record";
-  if (record2.run_id !== run4.id || record2.attempt !== attempt)
+  if (record2.run_id !== run5.id || record2.attempt !== attempt)
     return `it names run ${record2.run_id} attempt ${record2.attempt}`;
-  if (record2.role !== run4.role || record2.worker !== run4.worker)
+  if (record2.role !== run5.role || record2.worker !== run5.worker)
     return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
   return null;
 }
@@ -84397,10 +84398,10 @@ function datedUsageOf({
   listed,
   runs
 }) {
-  return tieUsage(listed, runs).counted.map(({ ref, run: run4, record: record2 }) => ({
+  return tieUsage(listed, runs).counted.map(({ ref, run: run5, record: record2 }) => ({
     repository,
     ref,
-    at: run4.createdAt,
+    at: run5.createdAt,
     record: record2
   }));
 }
@@ -84437,12 +84438,12 @@ async function readDaySpend(reads, {
   try {
     const listed = await reads.listWorkflowRuns(WORKFLOW_FILE, dayStart(now));
     const runs = new Map(
-      listed.flatMap((run4) => {
-        const dispatched = dispatchedRunOf(run4, botLogin);
+      listed.flatMap((run5) => {
+        const dispatched = dispatchedRunOf(run5, botLogin);
         return dispatched ? [[dispatched.id, dispatched]] : [];
       })
     );
-    const builds = [...new Set([...runs.values()].map((run4) => run4.build))];
+    const builds = [...new Set([...runs.values()].map((run5) => run5.build))];
     const records = [];
     for (const build of builds) {
       const found = await reads.listRecords(usageRefPrefix(build), {
@@ -85844,7 +85845,7 @@ async function runEngineConversation(conversation, seat) {
   const counts = { rejected: 0, nudges: 0 };
   const thread = { id: null };
   let prompt = conversation.prompt;
-  for (let run4 = 0; ; run4++) {
+  for (let run5 = 0; ; run5++) {
     const ended = await runOnce({
       conversation,
       seat,
@@ -85852,7 +85853,7 @@ async function runEngineConversation(conversation, seat) {
       system,
       prompt,
       handIn,
-      resume: run4 > 0,
+      resume: run5 > 0,
       thread,
       sent
     });
@@ -85944,7 +85945,7 @@ async function runOnce({
     if (talk.send(interjection)) sent.set(interjection.id, interjection);
     else interjections.later(interjection);
   });
-  const run4 = await confinement.run(
+  const run5 = await confinement.run(
     {
       program: installed.binary,
       args: command.args,
@@ -85963,17 +85964,17 @@ async function runOnce({
   for (const [tool, count4] of report.tools)
     seat.meter.tools.set(tool, (seat.meter.tools.get(tool) ?? 0) + count4);
   log2(
-    `${engine} ${installed.version} ${resume ? "went on" : "ran"} for ${Math.round((seat.now() - started) / 1e3)} s: exit code ${run4.code ?? "none (stopped)"}${report.error ? `, ${report.error}` : ""}`
+    `${engine} ${installed.version} ${resume ? "went on" : "ran"} for ${Math.round((seat.now() - started) / 1e3)} s: exit code ${run5.code ?? "none (stopped)"}${report.error ? `, ${report.error}` : ""}`
   );
   const stopped = proxy.stopped();
   if (stopped) return stoppedOutcome(proxy, stopped);
-  if (run4.timedOut) {
+  if (run5.timedOut) {
     return {
       kind: "failed",
       reason: "ran out of time (session.timeoutMinutes in .github/baton.yml, less a margin for publishing)"
     };
   }
-  return { kind: "continue", finished: report.finished, error: report.error, code: run4.code };
+  return { kind: "continue", finished: report.finished, error: report.error, code: run5.code };
 }
 async function takeHandIn({
   conversation,
@@ -86688,7 +86689,7 @@ var OPEN_FILES = [
   "shift 3",
   'exec "$@"'
 ].join("; ");
-function sandboxCommand(layout, run4) {
+function sandboxCommand(layout, run5) {
   const enter = layout.network ? [programPath("nsenter"), `--net=${layout.network}`, "--"] : [];
   const line = asRoot(programPath("bash"), [
     "-c",
@@ -86699,14 +86700,14 @@ function sandboxCommand(layout, run4) {
     layout.envFile,
     ...enter,
     programPath("bwrap"),
-    ...bwrapArgs(layout, run4)
+    ...bwrapArgs(layout, run5)
   ]);
-  const environment = environmentArgs(layout, run4).map((arg) => `${arg}\0`).join("");
+  const environment = environmentArgs(layout, run5).map((arg) => `${arg}\0`).join("");
   return { ...line, environment };
 }
-function environmentArgs(layout, run4) {
+function environmentArgs(layout, run5) {
   const { user } = layout;
-  const passed = Object.entries(run4.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
+  const passed = Object.entries(run5.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
   const env = {
     ...Object.fromEntries(passed),
     HOME: `/home/${user.name}`,
@@ -86716,7 +86717,7 @@ function environmentArgs(layout, run4) {
   };
   return Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value]);
 }
-function bwrapArgs(layout, run4) {
+function bwrapArgs(layout, run5) {
   const { user } = layout;
   const home = `/home/${user.name}`;
   const args = [
@@ -86773,7 +86774,7 @@ function bwrapArgs(layout, run4) {
     "--",
     programPath("timeout"),
     "--signal=KILL",
-    String(Math.max(1, Math.ceil(run4.timeoutMs / 1e3))),
+    String(Math.max(1, Math.ceil(run5.timeoutMs / 1e3))),
     programPath("prlimit"),
     `--nproc=${MAX_PROCESSES}:${MAX_PROCESSES}`,
     "--",
@@ -86786,7 +86787,7 @@ function bwrapArgs(layout, run4) {
     "--bounding-set=-all",
     "--no-new-privs",
     "--",
-    ...run4.argv
+    ...run5.argv
   );
   return args;
 }
@@ -86832,7 +86833,7 @@ var PACKAGES = {
 var INSTALL = "sudo apt-get update && sudo apt-get install -y bubblewrap (GitHub-hosted Ubuntu runners lack only bubblewrap; the Baton workflow installs it)";
 async function ensureToolUser(user, {
   network = "own",
-  run: run4 = exec,
+  run: run5 = exec,
   root = runAsRoot,
   installed = has2
 } = {}) {
@@ -86851,7 +86852,7 @@ async function ensureToolUser(user, {
       "the sandbox of the model's commands is opened as root: the agent job needs root or passwordless sudo (`sudo -n true`), as GitHub-hosted runners give it; on a self-hosted runner add a sudoers rule for the runner's user (`runner ALL=(ALL) NOPASSWD: ALL`)"
     );
   }
-  let ids = await idsOf(user, run4);
+  let ids = await idsOf(user, run5);
   if (!ids) {
     const created = installed("useradd") ? await root("useradd", [
       "--system",
@@ -86861,7 +86862,7 @@ async function ensureToolUser(user, {
       "/usr/sbin/nologin",
       user
     ]) : null;
-    ids = await idsOf(user, run4);
+    ids = await idsOf(user, run5);
     if (!ids) {
       throw new SandboxSetupError(
         `BATON_TOOL_USER ${user} does not exist and could not be created${created ? `: ${created.stderr.trim()}` : " (no useradd)"}; on a self-hosted runner create it once (\`useradd --system --user-group ${user}\`)`
@@ -86882,10 +86883,10 @@ function has2(program) {
     throw error62;
   }
 }
-async function idsOf(user, run4) {
+async function idsOf(user, run5) {
   const [uid, gid] = await Promise.all([
-    run4("id", ["-u", "--", user]),
-    run4("id", ["-g", "--", user])
+    run5("id", ["-u", "--", user]),
+    run5("id", ["-g", "--", user])
   ]);
   const numbers = [uid, gid].map(
     (answer) => answer.ok ? Number(answer.stdout.trim()) : Number.NaN
@@ -86898,14 +86899,14 @@ async function idsOf(user, run4) {
 var POLL_MS = 10;
 var START_MS = 1e4;
 var END_MS = 3e4;
-function startRun(layout, run4) {
-  const { file: file2, args, environment } = sandboxCommand(layout, run4);
+function startRun(layout, run5) {
+  const { file: file2, args, environment } = sandboxCommand(layout, run5);
   (0, import_node_fs5.writeFileSync)(layout.envFile, environment, { mode: 384, flag: "wx" });
   const child = (0, import_node_child_process5.spawn)(file2, args, {
     cwd: "/",
     env: { PATH: SYSTEM_PATH },
     detached: true,
-    stdio: [run4.stdin ? "pipe" : "ignore", "pipe", "pipe"]
+    stdio: [run5.stdin ? "pipe" : "ignore", "pipe", "pipe"]
   });
   const exited = new Promise((resolve2) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve2();
@@ -86928,13 +86929,13 @@ function startRun(layout, run4) {
     }
   };
 }
-function startUnconfined(root, run4) {
-  const [file2 = programPath("true"), ...args] = run4.argv;
+function startUnconfined(root, run5) {
+  const [file2 = programPath("true"), ...args] = run5.argv;
   const child = (0, import_node_child_process5.spawn)(file2, args, {
     cwd: root,
-    env: { ...run4.env },
+    env: { ...run5.env },
     detached: true,
-    stdio: [run4.stdin ? "pipe" : "ignore", "pipe", "pipe"]
+    stdio: [run5.stdin ? "pipe" : "ignore", "pipe", "pipe"]
   });
   const exited = new Promise((resolve2) => {
     child.once("exit", () => resolve2());
@@ -87325,8 +87326,8 @@ async function prepare({
 }) {
   const workDir = import_node_path12.default.join(base, "work");
   const home = import_node_path12.default.join(base, "home");
-  const run4 = import_node_path12.default.join(base, "run");
-  await (0, import_promises13.mkdir)(run4, { mode: 448 });
+  const run5 = import_node_path12.default.join(base, "run");
+  await (0, import_promises13.mkdir)(run5, { mode: 448 });
   await (0, import_promises13.mkdir)(home, { mode: 1023 });
   await (0, import_promises13.chmod)(home, 1023);
   await (0, import_promises13.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
@@ -87338,7 +87339,7 @@ async function prepare({
       (code3) => code3 === 0 ? resolve2() : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`))
     );
   });
-  const seccompFile = import_node_path12.default.join(run4, "seccomp.bpf");
+  const seccompFile = import_node_path12.default.join(run5, "seccomp.bpf");
   await (0, import_promises13.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
   const runnerWork = env.RUNNER_WORKSPACE ? import_node_path12.default.dirname(env.RUNNER_WORKSPACE) : void 0;
   const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path12.default.isAbsolute(dir));
@@ -87370,19 +87371,19 @@ function confined({
   const live = /* @__PURE__ */ new Set();
   let runs = 0;
   const stopAll = async () => {
-    await Promise.all([...live].map((run4) => run4.stop()));
+    await Promise.all([...live].map((run5) => run5.stop()));
   };
   return {
     user: tools.name,
     workDir: layout.workDir,
     home: layout.home,
     env: proxy?.env ?? {},
-    spawn(run4) {
+    spawn(run5) {
       runs += 1;
       const files = import_node_path12.default.join(base, "run", `run-${runs}`);
       const started = startRun(
         { ...layout, infoFile: `${files}.json`, envFile: `${files}.env` },
-        run4
+        run5
       );
       live.add(started);
       started.child.once("exit", () => live.delete(started));
@@ -87397,15 +87398,15 @@ function confined({
   };
 }
 async function probe(sandbox) {
-  const run4 = sandbox.spawn({ argv: [programPath("true")], env: {}, timeoutMs: 3e4 });
+  const run5 = sandbox.spawn({ argv: [programPath("true")], env: {}, timeoutMs: 3e4 });
   let output2 = "";
-  run4.child.stderr?.setEncoding("utf8").on("data", (chunk) => {
+  run5.child.stderr?.setEncoding("utf8").on("data", (chunk) => {
     output2 += chunk;
   });
-  run4.child.stdout?.resume();
+  run5.child.stdout?.resume();
   const code3 = await new Promise((resolve2) => {
-    run4.child.once("exit", (exitCode) => resolve2(exitCode));
-    run4.child.once("error", () => resolve2(null));
+    run5.child.once("exit", (exitCode) => resolve2(exitCode));
+    run5.child.once("error", () => resolve2(null));
   });
   if (code3 !== 0) {
     throw new SandboxSetupError(
@@ -87416,15 +87417,15 @@ async function probe(sandbox) {
 function unconfined(root) {
   const live = /* @__PURE__ */ new Set();
   const stopAll = async () => {
-    await Promise.all([...live].map((run4) => run4.stop()));
+    await Promise.all([...live].map((run5) => run5.stop()));
   };
   return {
     user: null,
     workDir: root,
     home: null,
     env: {},
-    spawn(run4) {
-      const started = startUnconfined(root, run4);
+    spawn(run5) {
+      const started = startUnconfined(root, run5);
       live.add(started);
       started.child.once("exit", () => live.delete(started));
       return started;
@@ -87724,7 +87725,9 @@ function createUsageMeter() {
     context_edits: 0,
     tools: /* @__PURE__ */ new Map(),
     unpriced: /* @__PURE__ */ new Set(),
-    prices: {}
+    prices: {},
+    hand_in_request_usd: 0,
+    dearest_turn_usd: 0
   };
 }
 function recordResponse(meter, model, usage, edits) {
@@ -87757,6 +87760,7 @@ function recordResponse(meter, model, usage, edits) {
   const cost = costOf(model, tokens, meter.prices);
   if (cost === null) meter.unpriced.add(model);
   else meter.cost_usd += cost;
+  meter.dearest_turn_usd = Math.max(meter.dearest_turn_usd, cost ?? 0);
 }
 function totalTokens(meter) {
   return meter.input_tokens + meter.output_tokens + meter.cache_read_input_tokens + meter.cache_creation_input_tokens;
@@ -87807,13 +87811,14 @@ function resolveLimits({
   startedAt,
   buildSpentUsd = null,
   daySpentUsd = null,
+  setLeftUsd = null,
   overrides = {}
 }) {
   const minutes = Math.max(MIN_RUN_MINUTES, config2.session.timeoutMinutes - MARGIN_MINUTES);
   return {
     maxTurns: config2.session.maxTurns,
     maxTokens: DEFAULT_MAX_TOKENS,
-    ...usdLimitOf({ budget: config2.budget, buildSpentUsd, daySpentUsd }),
+    ...usdLimitOf({ budget: config2.budget, buildSpentUsd, daySpentUsd, setLeftUsd }),
     budgetUsd: config2.budget.maxUsd,
     startedAt,
     windDownTurns: 3,
@@ -87829,12 +87834,15 @@ function resolveLimits({
 function usdLimitOf({
   budget,
   buildSpentUsd,
-  daySpentUsd
+  daySpentUsd,
+  setLeftUsd = null
 }) {
   const build = leftOf(budget.maxUsd, buildSpentUsd);
   const day = daySpentUsd === null ? null : leftOf(budget.dailyUsd, daySpentUsd);
-  if (day !== null && (build === null || day < build)) return { maxUsd: day, usdLimit: "daily" };
-  return { maxUsd: build, usdLimit: "budget" };
+  const own3 = day !== null && (build === null || day < build) ? { maxUsd: day, usdLimit: "daily", budgetOf: "build" } : { maxUsd: build, usdLimit: "budget", budgetOf: "build" };
+  if (setLeftUsd !== null && (own3.maxUsd === null || setLeftUsd < own3.maxUsd))
+    return { maxUsd: Math.max(0, setLeftUsd), usdLimit: "budget", budgetOf: "set" };
+  return own3;
 }
 function leftOf(cap, spent) {
   if (cap === null || spent === null) return cap;
@@ -87869,16 +87877,29 @@ function exceededLimit(meter, limits, now) {
   return null;
 }
 function usdReason(meter, limits) {
-  const spent = `$${meter.cost_usd.toFixed(2)}`;
+  return `spent $${meter.cost_usd.toFixed(2)}, ${usdLimitText(limits)}`;
+}
+function crossingLimit(meter, limits, { worstUsd, heldUsd }) {
+  const held = heldUsd > 0 ? ` (and $${heldUsd.toFixed(2)} held for requests under way)` : "";
+  return {
+    limit: limits.usdLimit,
+    reason: `spent $${meter.cost_usd.toFixed(2)}${held}, and its next model request could cost up to $${worstUsd.toFixed(2)}, past ${usdLimitText(limits)}`
+  };
+}
+function usdLimitText(limits) {
+  const left = `$${(limits.maxUsd ?? 0).toFixed(2)}`;
   switch (limits.usdLimit) {
     case "budget":
-      return limits.maxUsd === limits.budgetUsd ? `spent ${spent}, the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml` : `spent ${spent}, what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+      if (limits.budgetOf === "set")
+        return `what the change set's budget.maxUsd (in its issue's repository's .github/baton.yml) had left when Baton dispatched the session (${left})`;
+      return limits.maxUsd === limits.budgetUsd ? `the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml` : `what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started (${left})`;
     case "daily":
-      return `spent ${spent}, what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+      return `what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started (${left})`;
     default:
-      return `spent ${spent}, the session's dollar limit of $${(limits.maxUsd ?? 0).toFixed(2)}`;
+      return `the session's dollar limit of ${left}`;
   }
 }
+var HAND_IN_OUTPUT_TOKENS = 4096;
 var WIND_DOWN_MIN_MS = 3 * 6e4;
 function windDownLimit(meter, limits, now) {
   const turns = Math.max(1, meter.turns);
@@ -87889,7 +87910,8 @@ function windDownLimit(meter, limits, now) {
   if (limits.maxTokens - totalTokens(meter) <= reserve * totalTokens(meter) / turns) {
     return "tokens";
   }
-  if (limits.maxUsd !== null && limits.maxUsd - meter.cost_usd <= reserve * meter.cost_usd / turns) {
+  const usdPerTurn = Math.max(meter.cost_usd / turns, meter.dearest_turn_usd);
+  if (limits.maxUsd !== null && limits.maxUsd - meter.cost_usd <= reserve * usdPerTurn + meter.hand_in_request_usd) {
     return limits.usdLimit;
   }
   const perTurn = (now - limits.startedAt) / turns;
@@ -88555,7 +88577,8 @@ function toolProblem(provider, listed, web) {
   }
   return null;
 }
-function asksLongCache(body) {
+function cacheAsked(body) {
+  let asked = "none";
   const pending = [body];
   while (pending.length > 0) {
     const next = pending.pop();
@@ -88566,11 +88589,12 @@ function asksLongCache(body) {
     if (!isObject2(next)) continue;
     for (const [key, value] of Object.entries(next)) {
       if (key === "cache_control" && isObject2(value)) {
-        if (value.ttl !== void 0 && value.ttl !== "5m") return true;
+        if (value.ttl !== void 0 && value.ttl !== "5m") return "long";
+        asked = "5m";
       } else if (typeof value === "object" && value !== null) pending.push(value);
     }
   }
-  return false;
+  return asked;
 }
 function isWebTool(provider, type2) {
   return provider === "anthropic" ? ANTHROPIC_WEB_TOOL.test(type2) : type2 === "web_search";
@@ -88690,19 +88714,30 @@ function estimateCost(provider, body, bytes, prices, content3 = { images: 0, doc
   const model = typeof body.model === "string" ? body.model : "";
   const bounded = content3.documents === 0;
   const input2 = bounded ? bytes + content3.images * IMAGE_TOKENS[provider] : Math.max(bytes, MAX_CONTEXT_TOKENS);
-  const written = provider === "anthropic" && asksLongCache(body) ? input2 : 0;
-  const usd = costOf(
+  const cache2 = provider === "anthropic" ? cacheAsked(body) : "none";
+  const written = cache2 === "none" ? 0 : input2;
+  const priced = (outputTokens) => costOf(
     model,
     {
       input_tokens: input2 - written,
-      output_tokens: output2,
+      output_tokens: outputTokens,
       cache_read_input_tokens: 0,
       cache_creation_input_tokens: written,
-      cache_creation_1h_input_tokens: written
+      cache_creation_1h_input_tokens: cache2 === "long" ? written : 0
     },
     prices
   ) ?? 0;
-  return { usd, tokens: input2 + output2, turns: 1, bounded };
+  const usd = priced(output2);
+  const inputUsd = priced(0);
+  return {
+    usd,
+    tokens: input2 + output2,
+    turns: 1,
+    bounded,
+    inputUsd,
+    outputUsdPerToken: (usd - inputUsd) / output2,
+    outputTokens: output2
+  };
 }
 
 // src/session/agent/model-proxy/meter-response.ts
@@ -88865,6 +88900,48 @@ function count3(value) {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
+// src/session/agent/model-proxy/spend-cap.ts
+var MIN_OUTPUT_TOKENS = 1024;
+var MIN_THINKING_TOKENS = 1024;
+var CAP_BYTES_SLACK = 40;
+function fitToRoom({
+  provider,
+  body,
+  estimate,
+  roomUsd
+}) {
+  if (estimate.usd <= roomUsd) return { kind: "fits" };
+  const perToken = estimate.outputUsdPerToken;
+  const over = {
+    kind: "over",
+    leastUsd: Math.min(estimate.usd, estimate.inputUsd + MIN_OUTPUT_TOKENS * perToken)
+  };
+  if (!(perToken > 0)) return over;
+  const inputTokens2 = Math.max(1, estimate.tokens - estimate.outputTokens);
+  const slack = CAP_BYTES_SLACK * (estimate.inputUsd / inputTokens2);
+  const fits = Math.floor((roomUsd - estimate.inputUsd - slack) / perToken);
+  const outputTokens = Math.min(fits, estimate.outputTokens - 1);
+  if (outputTokens < MIN_OUTPUT_TOKENS) return over;
+  if (provider === "openai") {
+    return { kind: "lowered", body: { ...body, max_output_tokens: outputTokens }, outputTokens };
+  }
+  const thinking = thinkingBelow(body.thinking, outputTokens);
+  if (thinking === null) return over;
+  return {
+    kind: "lowered",
+    body: { ...body, max_tokens: outputTokens, ...thinking ? { thinking } : {} },
+    outputTokens
+  };
+}
+function thinkingBelow(thinking, cap) {
+  if (typeof thinking !== "object" || thinking === null) return void 0;
+  const fields = thinking;
+  const budget = fields.budget_tokens;
+  if (fields.type !== "enabled" || typeof budget !== "number" || budget < cap) return void 0;
+  const lowered = Math.min(budget, cap - MIN_OUTPUT_TOKENS);
+  return lowered >= MIN_THINKING_TOKENS ? { ...fields, budget_tokens: lowered } : null;
+}
+
 // src/session/agent/model-proxy/upstreams.ts
 init_token_cache();
 var ANTHROPIC_API = "https://api.anthropic.com";
@@ -89000,13 +89077,14 @@ async function startModelProxy({
       if (judged.problem !== null) return refuse2(req, res, 400, judged.problem);
       const fields = parsed;
       const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
-      const sent = held ? Buffer.from(JSON.stringify(held)) : body;
+      let sent = held ? Buffer.from(JSON.stringify(held)) : body;
       const model = typeof fields.model === "string" ? fields.model : "";
       let estimate = null;
       if (metered) {
+        let forwarded = held ?? fields;
         estimate = estimateCost(
           route.provider,
-          held ?? fields,
+          forwarded,
           sent.length,
           meter.prices,
           judged.content
@@ -89014,11 +89092,36 @@ async function startModelProxy({
         for (; ; ) {
           const reached = stopAtLimit();
           if (reached) return refuse2(req, res, 400, `the session stops here: it ${reached}`);
-          if (!flight.holding()) break;
-          if (estimate.bounded && !findExceededLimit(withReserved(meter, flight.reserved), limits, now()))
-            break;
-          await flight.next();
+          const heldUsd = flight.reserved.usd;
+          const roomUsd = limits.maxUsd === null ? Number.POSITIVE_INFINITY : limits.maxUsd - meter.cost_usd - heldUsd;
+          if (flight.holding()) {
+            if (estimate.bounded && estimate.usd <= roomUsd && !findExceededLimit(withReserved(meter, flight.reserved), limits, now()))
+              break;
+            await flight.next();
+            continue;
+          }
+          const fit = fitToRoom({ provider: route.provider, body: forwarded, estimate, roomUsd });
+          if (fit.kind === "fits") break;
+          if (fit.kind === "over") {
+            const crossed = crossingLimit(meter, limits, { worstUsd: fit.leastUsd, heldUsd });
+            stop(crossed.reason, crossed.limit);
+            return refuse2(req, res, 400, `the session stops here: it ${crossed.reason}`);
+          }
+          forwarded = fit.body;
+          sent = Buffer.from(JSON.stringify(forwarded));
+          estimate = estimateCost(
+            route.provider,
+            forwarded,
+            sent.length,
+            meter.prices,
+            judged.content
+          );
+          log2(
+            `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the $${roomUsd.toFixed(2)} left of the session's dollar limit`
+          );
+          break;
         }
+        meter.hand_in_request_usd = estimate.inputUsd + HAND_IN_OUTPUT_TOKENS * estimate.outputUsdPerToken;
         release = flight.reserve(estimate);
       }
       if (res.destroyed || state.closed) return;
@@ -89288,10 +89391,16 @@ async function openContext({
     ...options2.github ? { options: options2.github } : {},
     ...options2.log ? { log: options2.log } : {}
   });
+  const setLeftUsd = env.BATON_SET_BUDGET_USD === void 0 ? null : Number(env.BATON_SET_BUDGET_USD);
+  if (setLeftUsd !== null)
+    log2(
+      `the change set's budget had $${setLeftUsd.toFixed(2)} left when this session was dispatched; it spends no more`
+    );
   const limits = resolveLimits({
     config: config2,
     startedAt,
     ...await readSpentSoFar({ env, config: config2, github, now: startedAt, log: log2 }),
+    setLeftUsd,
     overrides: options2.limits ?? {}
   });
   const engine = await sessionEngine({ env, config: config2, root });
@@ -89397,7 +89506,7 @@ function sessionBranch(env) {
     }
   }
 }
-function converse(ctx, parts) {
+async function converse(ctx, parts) {
   if (ctx.engine !== "baton") return converseOnEngine(ctx, parts);
   const { features: asked, kind: _kind, sandbox: _sandbox, engineFiles: _files, ...rest } = parts;
   const features = { ...plainFeatures(), ...asked };
@@ -89407,7 +89516,7 @@ function converse(ctx, parts) {
   ctx.log(
     `${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns${thinking}${web}`
   );
-  return runModelLoop({
+  const outcome = await runModelLoop({
     ...rest,
     features,
     client: ctx.client,
@@ -89416,6 +89525,11 @@ function converse(ctx, parts) {
     now: ctx.now,
     log: ctx.log
   });
+  const stopped = ctx.modelProxy.stopped();
+  const limit2 = ctx.modelProxy.stoppedAt();
+  if (outcome.kind === "failed" && !outcome.limit && stopped && limit2)
+    return { kind: "failed", reason: stopped, limit: limit2 };
+  return outcome;
 }
 function readOnlyParts(ctx, { models, role, submit }) {
   return {
@@ -90893,7 +91007,7 @@ function readOnly(ctx) {
 
 // src/session/agent/roles/plan-role.ts
 var import_promises31 = require("node:fs/promises");
-var import_node_path31 = __toESM(require("node:path"), 1);
+var import_node_path30 = __toESM(require("node:path"), 1);
 
 // src/core/config/build-labels.ts
 function labelOfType(config2, type2) {
@@ -90941,94 +91055,18 @@ async function planTextProblem(github, {
 
 // src/session/views/read-views.ts
 var import_promises27 = require("node:fs/promises");
-var import_node_path27 = __toESM(require("node:path"), 1);
-
-// src/session/views/run-views.ts
-var import_promises26 = require("node:fs/promises");
 var import_node_path26 = __toESM(require("node:path"), 1);
 
-// src/session/publish/git.ts
+// src/session/views/run-views.ts
 var import_node_child_process9 = require("node:child_process");
 var import_node_fs7 = require("node:fs");
 var import_promises25 = require("node:fs/promises");
 var import_node_os4 = require("node:os");
-var import_node_path25 = require("node:path");
-var GitError2 = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
-    this.name = "GitError";
-  }
-};
-function gitAuthEnv(token) {
-  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: "http.extraheader",
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
-}
-async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises25.mkdtemp)((0, import_node_path25.join)((0, import_node_os4.tmpdir)(), "baton-publish-"));
-  const repo = makeRepo(gitDir);
-  await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path25.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs7.existsSync)(objects)) {
-    await (0, import_promises25.writeFile)((0, import_node_path25.join)(gitDir, "objects", "info", "alternates"), `${objects}
-`);
-  }
-  return repo;
-}
-function makeRepo(gitDir) {
-  const run4 = (call) => runGit(gitDir, call);
-  return {
-    gitDir,
-    run: run4,
-    async must(call) {
-      const output2 = await run4(call);
-      if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
-      return output2.stdout;
-    },
-    dispose: () => (0, import_promises25.rm)(gitDir, { recursive: true, force: true })
-  };
-}
-function runGit(gitDir, call) {
-  const env = {
-    ...cleanEnv(),
-    PATH: SYSTEM_PATH,
-    GIT_DIR: gitDir,
-    GIT_TERMINAL_PROMPT: "0"
-  };
-  Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
-  return new Promise((resolve2, reject) => {
-    const stdin = call.input === void 0 ? "ignore" : "pipe";
-    const child = (0, import_node_child_process9.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
-    const stdout = [];
-    const stderr = [];
-    child.stdout?.on("data", (chunk) => stdout.push(chunk));
-    child.stderr?.on("data", (chunk) => stderr.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code3) => {
-      const bytes = Buffer.concat(stdout);
-      resolve2({
-        code: code3 ?? 1,
-        stdout: bytes.toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8"),
-        bytes
-      });
-    });
-    child.stdin?.on("error", () => {
-    });
-    child.stdin?.end(call.input);
-  });
-}
-var REPO_VARIABLES = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/;
-function cleanEnv() {
-  const env = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!REPO_VARIABLES.test(key)) env[key] = value;
-  }
-  return env;
-}
+var import_node_path25 = __toESM(require("node:path"), 1);
+var import_node_stream3 = require("node:stream");
+var import_promises26 = require("node:stream/promises");
+var import_node_util4 = require("node:util");
+var import_node_zlib = require("node:zlib");
 
 // src/session/publish/write/get-session-token.ts
 var IdToken = external_exports.object({ value: external_exports.string().min(1) });
@@ -91145,8 +91183,9 @@ async function revokeSessionToken({
 
 // src/session/views/ask-views.ts
 var Answer2 = external_exports.object({
-  token: external_exports.string().min(1).optional(),
-  views: external_exports.array(external_exports.object({ repository: external_exports.string(), ref: external_exports.string().nullable() }))
+  views: external_exports.array(
+    external_exports.object({ repository: external_exports.string(), ref: external_exports.string().nullable(), archive: external_exports.url() })
+  )
 });
 async function askViews({ env, fetch: fetch2, mask }) {
   const jwt2 = await requestIdToken({ env, fetch: fetch2, mask });
@@ -91170,8 +91209,13 @@ async function askViews({ env, fetch: fetch2, mask }) {
       message: `The app refused this run its views (${response.status}): ${typeof reason === "string" ? reason : "no reason given"}`
     };
   }
-  if (answer.data.token) mask(answer.data.token);
-  return { ok: true, token: answer.data.token ?? null, views: answer.data.views };
+  for (const view2 of answer.data.views) maskArchive(view2.archive, mask);
+  return { ok: true, token: null, views: answer.data.views };
+}
+function maskArchive(link2, mask) {
+  mask(link2);
+  const token = new URL(link2).searchParams.get("token");
+  if (token) mask(token);
 }
 
 // src/core/change-set/views.ts
@@ -91826,16 +91870,49 @@ async function mintViews({ env, fetch: fetch2, mask }) {
     if (!asked) return { ok: false, message: `build ${env.BATON_BUILD} is no change set's` };
     const facts = await readFacts(octokit, viewsFactsNeeded(asked));
     const views = viewsAllowed({ asked, repository, facts });
-    if (views.length === 0) return { ok: true, token: null, views };
+    if (views.length === 0) return { ok: true, token: null, views: [] };
     const minted = await app.mintToken({
       ...scope,
       permissions: { contents: "read" },
       repositories: views.map((view2) => view2.repository.split("/")[1] ?? view2.repository)
     });
-    return { ok: true, token: minted.token, views };
+    const reader = createSessionOctokit({
+      apiUrl: env.GITHUB_API_URL,
+      token: minted.token,
+      userAgent: "baton-session",
+      fetch: fetch2
+    });
+    const archives = [];
+    try {
+      for (const view2 of views) {
+        const archive = await archiveLink(reader, view2);
+        maskArchive(archive, mask);
+        archives.push({ ...view2, archive });
+      }
+    } catch (error62) {
+      await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: minted.token, fetch: fetch2 });
+      throw error62;
+    }
+    return { ok: true, token: minted.token, views: archives };
   } finally {
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: broad.token, fetch: fetch2 });
   }
+}
+async function archiveLink(octokit, view2) {
+  const [owner = "", repo = ""] = view2.repository.split("/");
+  const ref = view2.ref ?? (await octokit.request("GET /repos/{owner}/{repo}", { owner, repo })).data.default_branch;
+  const answer = await octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+    owner,
+    repo,
+    ref,
+    request: { redirect: "manual" }
+  });
+  const location = answer.headers.location;
+  if (typeof location !== "string" || location === "")
+    throw new Error(
+      `GitHub answered ${answer.status} with no archive link for ${view2.repository} (${ref})`
+    );
+  return location;
 }
 async function ownConfig(octokit, repository) {
   const text4 = await fileText(octokit, repository, ".github/baton.yml");
@@ -91895,6 +91972,7 @@ function safeYaml(text4) {
 
 // src/session/views/run-views.ts
 var VIEWS_MANIFEST = "views.json";
+var run4 = (0, import_node_util4.promisify)(import_node_child_process9.execFile);
 async function runViews(env, {
   fetch: fetch2 = globalThis.fetch,
   mask = (secret) => process.stdout.write(`::add-mask::${secret}
@@ -91911,40 +91989,56 @@ async function runViews(env, {
   try {
     for (const view2 of given.views) {
       const folder = view2.repository;
-      await fetchView({ env, view: view2, token: given.token, into: import_node_path26.default.join(env.BATON_OUT, folder) });
-      read.push({ ...view2, path: folder });
-      log2(`baton: read ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}, read-only`);
+      await downloadView({ view: view2, into: import_node_path25.default.join(env.BATON_OUT, folder), fetch: fetch2 });
+      read.push({ repository: view2.repository, ref: view2.ref, path: folder });
+      log2(
+        `baton: read ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}: its files, no history`
+      );
     }
   } finally {
     if (given.token)
       await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: given.token, fetch: fetch2 });
   }
-  await (0, import_promises26.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises26.writeFile)(import_node_path26.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
+  await (0, import_promises25.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises25.writeFile)(import_node_path25.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
 `);
   if (read.length === 0) log2("baton: this session may read no other repository");
   return 0;
 }
-async function fetchView({
-  env,
+async function downloadView({
   view: view2,
-  token,
-  into
+  into,
+  fetch: fetch2
 }) {
-  const repo = await createScratchRepo(void 0);
+  const response = await fetch2(view2.archive);
+  if (!response.ok || !response.body)
+    throw new Error(
+      `GitHub answered ${response.status} for the archive of ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}`
+    );
+  const work = await (0, import_promises25.mkdtemp)(import_node_path25.default.join((0, import_node_os4.tmpdir)(), "baton-view-"));
   try {
-    const remote = `${env.GITHUB_SERVER_URL.replace(/\/+$/, "")}/${view2.repository}.git`;
-    const ref = view2.ref ? `refs/heads/${view2.ref}` : "HEAD";
-    await repo.must({
-      args: ["fetch", "--quiet", "--depth", "1", remote, ref],
-      ...token ? { token } : {}
-    });
-    await (0, import_promises26.mkdir)(into, { recursive: true });
-    await repo.must({
-      args: ["--work-tree", into, "checkout", "--quiet", "FETCH_HEAD", "--", "."]
-    });
+    const tarball = import_node_path25.default.join(work, "view.tar");
+    await (0, import_promises26.pipeline)(
+      import_node_stream3.Readable.fromWeb(response.body),
+      (0, import_node_zlib.createGunzip)(),
+      (0, import_node_fs7.createWriteStream)(tarball)
+    );
+    await (0, import_promises25.mkdir)(into, { recursive: true });
+    await run4(
+      programPath("tar"),
+      [
+        "-xf",
+        tarball,
+        "-C",
+        into,
+        "--strip-components=1",
+        "--no-same-owner",
+        "--no-same-permissions"
+      ],
+      { env: { PATH: SYSTEM_PATH } }
+    );
   } finally {
-    await repo.dispose();
+    await (0, import_promises25.rm)(work, { recursive: true, force: true });
   }
 }
 
@@ -91958,7 +92052,7 @@ var Manifest = external_exports.array(
 );
 async function readViews(dir) {
   if (!dir) return { dir: "", views: [] };
-  const text4 = await (0, import_promises27.readFile)(import_node_path27.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
+  const text4 = await (0, import_promises27.readFile)(import_node_path26.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
   if (text4 === null) return { dir, views: [] };
   try {
     const parsed = Manifest.safeParse(JSON.parse(text4));
@@ -92255,7 +92349,7 @@ function typeLines(build, labelled) {
 
 // src/session/agent/roles/adapt-role.ts
 var import_promises29 = require("node:fs/promises");
-var import_node_path29 = __toESM(require("node:path"), 1);
+var import_node_path28 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
 function renderAdaptPrompt({
@@ -92330,7 +92424,7 @@ function checkBrief2(worker, text4) {
 
 // src/session/agent/roles/completion-submission.ts
 var import_promises28 = require("node:fs/promises");
-var import_node_path28 = __toESM(require("node:path"), 1);
+var import_node_path27 = __toESM(require("node:path"), 1);
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker, planWorkers) {
@@ -92389,7 +92483,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text4 = await (0, import_promises28.readFile)(import_node_path28.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises28.readFile)(import_node_path27.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text4 === null || Buffer.byteLength(text4) > COMPLETION_MAX_BYTES) return null;
@@ -92422,7 +92516,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises29.readFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises29.readFile)(import_node_path28.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -92451,7 +92545,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text4] of outcome.value) {
-    await (0, import_promises29.writeFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker)), text4);
+    await (0, import_promises29.writeFile)(import_node_path28.default.join(ctx.root, briefPath(build, worker)), text4);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -92467,7 +92561,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises29.readFile)(import_node_path29.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises29.readFile)(import_node_path28.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson3(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -92487,7 +92581,7 @@ function parseJson3(text4) {
 
 // src/session/agent/roles/slice-role.ts
 var import_promises30 = require("node:fs/promises");
-var import_node_path30 = __toESM(require("node:path"), 1);
+var import_node_path29 = __toESM(require("node:path"), 1);
 
 // src/core/plan/set-plan.ts
 function repositoryOf(worker, home) {
@@ -92503,9 +92597,9 @@ async function runSliceRole(ctx, member) {
     return failedOutcome(
       `the change set's plan is out of reach: the views job fetched nothing of ${member.home} (does its .github/baton.yml list this repository under changeSets.repositories?)`
     );
-  const copy = import_node_path30.default.join(dir, home.path);
+  const copy = import_node_path29.default.join(dir, home.path);
   const from = buildDir(member.build);
-  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path30.default.join(from, "plan.json"))));
+  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path29.default.join(from, "plan.json"))));
   if (!parsed.success)
     return failedOutcome(`the change set's plan.json on ${member.home} is missing or not a plan`);
   const repository = ctx.env.GITHUB_REPOSITORY.toLowerCase();
@@ -92513,16 +92607,16 @@ async function runSliceRole(ctx, member) {
   if (mine.length === 0)
     return failedOutcome(`the change set's plan gives ${repository} no worker`);
   const plan = { ...parsed.data, build };
-  const record2 = import_node_path30.default.join(ctx.root, buildDir(build));
+  const record2 = import_node_path29.default.join(ctx.root, buildDir(build));
   await (0, import_promises30.rm)(record2, { recursive: true, force: true });
-  await (0, import_promises30.mkdir)(import_node_path30.default.join(record2, "workers"), { recursive: true });
-  await (0, import_promises30.writeFile)(import_node_path30.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
+  await (0, import_promises30.mkdir)(import_node_path29.default.join(record2, "workers"), { recursive: true });
+  await (0, import_promises30.writeFile)(import_node_path29.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
 `);
   for (const worker of mine) {
-    const brief = await fileIn(copy, import_node_path30.default.join(from, "workers", `${worker.id}.md`));
+    const brief = await fileIn(copy, import_node_path29.default.join(from, "workers", `${worker.id}.md`));
     if (brief === null)
       return failedOutcome(`the change set's brief of ${worker.id} is missing on ${member.home}`);
-    await (0, import_promises30.writeFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker.id)), brief);
+    await (0, import_promises30.writeFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker.id)), brief);
   }
   const commit = await commitSession(
     ctx,
@@ -92532,11 +92626,11 @@ async function runSliceRole(ctx, member) {
   return { status: "complete", reason: null, head: commit.head, plan };
 }
 async function fileIn(copy, name) {
-  const file2 = import_node_path30.default.join(copy, name);
+  const file2 = import_node_path29.default.join(copy, name);
   const info = await (0, import_promises30.lstat)(file2).catch(() => null);
   if (!info?.isFile()) return null;
   const [real, root] = await Promise.all([(0, import_promises30.realpath)(file2), (0, import_promises30.realpath)(copy)]);
-  return real === import_node_path30.default.join(root, name) ? (0, import_promises30.readFile)(file2, "utf8") : null;
+  return real === import_node_path29.default.join(root, name) ? (0, import_promises30.readFile)(file2, "utf8") : null;
 }
 function safeJson(text4) {
   try {
@@ -92664,9 +92758,9 @@ async function readFeedback(ctx) {
 }
 async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
-  const dir = import_node_path31.default.join(ctx.root, buildDir(build));
+  const dir = import_node_path30.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises31.rm)(import_node_path31.default.join(dir, name), { recursive: true, force: true });
+    await (0, import_promises31.rm)(import_node_path30.default.join(dir, name), { recursive: true, force: true });
   await (0, import_promises31.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
@@ -92679,7 +92773,7 @@ async function commitGraphOnly(ctx, subIssues) {
 }
 async function writeGraph(root, build, subIssues) {
   await (0, import_promises31.writeFile)(
-    import_node_path31.default.join(root, subIssueGraphPath(build)),
+    import_node_path30.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
   );
@@ -92689,17 +92783,17 @@ async function writePlanFiles(root, build, files, {
   dropped = [],
   subIssues
 }) {
-  const dir = import_node_path31.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises31.rm)(import_node_path31.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises31.rm)(import_node_path31.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises31.rm)(import_node_path31.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises31.mkdir)(import_node_path31.default.join(dir, "workers"), { recursive: true });
+  const dir = import_node_path30.default.join(root, buildDir(build));
+  if (!keepBriefs) await (0, import_promises31.rm)(import_node_path30.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises31.rm)(import_node_path30.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises31.rm)(import_node_path30.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises31.mkdir)(import_node_path30.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises31.writeFile)(import_node_path31.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises31.writeFile)(import_node_path30.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises31.writeFile)(import_node_path31.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises31.writeFile)(import_node_path30.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text4] of files.briefs)
-    await (0, import_promises31.writeFile)(import_node_path31.default.join(root, briefPath(build, id)), text4);
+    await (0, import_promises31.writeFile)(import_node_path30.default.join(root, briefPath(build, id)), text4);
 }
 function workerEngines(settings) {
   return { work: settings.roles.work ?? settings.default, allow: settings.allow };
@@ -92707,9 +92801,9 @@ function workerEngines(settings) {
 
 // src/session/agent/build-scope.ts
 var import_promises32 = require("node:fs/promises");
-var import_node_path32 = __toESM(require("node:path"), 1);
+var import_node_path31 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text4 = await (0, import_promises32.readFile)(import_node_path32.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises32.readFile)(import_node_path31.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text4 === null ? null : JSON.parse(text4);
@@ -92974,11 +93068,11 @@ function renderReviewPrompt({
     "Comments on lines outside the diff are moved into the body."
   ].join("\n");
 }
-function testsLine({ run: run4, report }) {
-  if (!run4)
+function testsLine({ run: run5, report }) {
+  if (!run5)
     return `Tests: the worker's report \`${report}\` says nothing of them; run none yourself, judge by reading.`;
-  const command = run4.command ? `\`${run4.command.replaceAll("`", "")}\`` : "no command";
-  switch (run4.status) {
+  const command = run5.command ? `\`${run5.command.replaceAll("`", "")}\`` : "no command";
+  switch (run5.status) {
     case "passed":
       return `Tests: the work session ran ${command} before handing in, and they passed.`;
     case "failed":
@@ -92986,7 +93080,7 @@ function testsLine({ run: run4, report }) {
     case "not-run":
       return `Tests: not run by the work session (the reason is under \`tests.detail\` in \`${report}\`).`;
     default: {
-      const _exhaustive = run4.status;
+      const _exhaustive = run5.status;
       return _exhaustive;
     }
   }
@@ -93131,7 +93225,7 @@ function createDiffTool(files, maxChars) {
 
 // src/session/agent/roles/synthesis-role.ts
 var import_promises33 = require("node:fs/promises");
-var import_node_path33 = __toESM(require("node:path"), 1);
+var import_node_path32 = __toESM(require("node:path"), 1);
 
 // src/session/agent/plan/follow-up-plan.ts
 var ROUND_MAX = 10;
@@ -93265,8 +93359,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises33.mkdir)(import_node_path33.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises33.writeFile)(import_node_path33.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises33.mkdir)(import_node_path32.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises33.writeFile)(import_node_path32.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -93281,7 +93375,7 @@ async function runSynthesisRole(ctx) {
 
 // src/session/agent/roles/work-role.ts
 var import_promises37 = require("node:fs/promises");
-var import_node_path37 = __toESM(require("node:path"), 1);
+var import_node_path36 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -93339,13 +93433,13 @@ function renderWorkPrompt({
 
 // src/session/agent/test-command.ts
 var import_promises34 = require("node:fs/promises");
-var import_node_path34 = __toESM(require("node:path"), 1);
+var import_node_path33 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises34.readFile)(import_node_path34.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises34.readFile)(import_node_path33.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -93396,23 +93490,23 @@ function createBashTool(options2) {
       if (!command?.trim()) return toolError("Give a command to run.");
       const remaining = options2.remainingMs?.() ?? options2.timeoutMs;
       const timeoutMs = Math.min(options2.timeoutMs, Math.max(1e3, remaining));
-      const run4 = await runBashCommand({ ...options2, command, timeoutMs });
-      return renderRun(run4, timeoutMs);
+      const run5 = await runBashCommand({ ...options2, command, timeoutMs });
+      return renderRun(run5, timeoutMs);
     }
   };
 }
-function renderRun(run4, timeoutMs) {
-  const output2 = run4.output || "(no output)";
-  if (run4.timedOut) {
+function renderRun(run5, timeoutMs) {
+  const output2 = run5.output || "(no output)";
+  if (run5.timedOut) {
     return toolError(
       `${output2}
 
 [killed after ${Math.round(timeoutMs / 1e3)} s; run long jobs in smaller steps]`
     );
   }
-  return toolOk(run4.exitCode === 0 ? output2 : `${output2}
+  return toolOk(run5.exitCode === 0 ? output2 : `${output2}
 
-[exit code ${run4.exitCode ?? "none"}]`);
+[exit code ${run5.exitCode ?? "none"}]`);
 }
 function runBashCommand({
   command,
@@ -93423,12 +93517,12 @@ function runBashCommand({
 }) {
   return new Promise((resolve2) => {
     const collector = createOutputCollector(maxOutputChars);
-    const run4 = sandbox.spawn({
+    const run5 = sandbox.spawn({
       argv: [programPath("bash"), "-c", command],
       env,
       timeoutMs: timeoutMs + BACKSTOP_MS
     });
-    const { child } = run4;
+    const { child } = run5;
     let timedOut = false;
     let exitCode = null;
     let settled = false;
@@ -93437,7 +93531,7 @@ function runBashCommand({
       settled = true;
       clearTimeout(timer);
       const result = () => ({ output: collector.text(), exitCode, timedOut });
-      run4.stop().then(
+      run5.stop().then(
         () => resolve2(result()),
         (error62) => resolve2({
           ...result(),
@@ -93468,7 +93562,7 @@ function runBashCommand({
 
 // src/session/agent/tools/text-editor-tool.ts
 var import_promises35 = require("node:fs/promises");
-var import_node_path35 = __toESM(require("node:path"), 1);
+var import_node_path34 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -93514,7 +93608,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path35.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path34.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -93526,16 +93620,16 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text4, options2) {
-  const made = await (0, import_promises35.mkdir)(import_node_path35.default.dirname(file2), { recursive: true });
+  const made = await (0, import_promises35.mkdir)(import_node_path34.default.dirname(file2), { recursive: true });
   await (0, import_promises35.writeFile)(file2, text4);
   if (!options2.shared) return;
   await (0, import_promises35.chmod)(file2, 438);
-  for (let dir = import_node_path35.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path35.default.dirname(dir))
+  for (let dir = import_node_path34.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path34.default.dirname(dir))
     await (0, import_promises35.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
   const info = await (0, import_promises35.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path35.default.relative(root, file2)} does not exist`);
+  if (!info) return toolError(`${import_node_path34.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
@@ -93577,7 +93671,7 @@ async function insert(file2, line, insertText) {
 
 // src/session/agent/roles/fix-feedback.ts
 var import_promises36 = require("node:fs/promises");
-var import_node_path36 = __toESM(require("node:path"), 1);
+var import_node_path35 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -93687,9 +93781,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises36.lstat)(import_node_path36.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises36.lstat)(import_node_path35.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text4 = await (0, import_promises36.readFile)(import_node_path36.default.join(root, file2), "utf8").catch(() => "");
+    const text4 = await (0, import_promises36.readFile)(import_node_path35.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text4)) left.push(file2);
   }
   return left;
@@ -93745,16 +93839,16 @@ async function runTestCommand({
   env,
   timeoutMs
 }) {
-  const run4 = await runBashCommand({
+  const run5 = await runBashCommand({
     command,
     sandbox,
     env: { ...env, ...sandbox.env },
     timeoutMs,
     maxOutputChars: 2e4
   });
-  if (run4.exitCode === 0 && !run4.timedOut) return { status: "passed", command, detail: "" };
-  const ending = run4.timedOut ? `[killed after ${Math.round(timeoutMs / 1e3)} s]` : `[exit code ${run4.exitCode ?? "none"}]`;
-  return { status: "failed", command, detail: tailOf(`${run4.output}
+  if (run5.exitCode === 0 && !run5.timedOut) return { status: "passed", command, detail: "" };
+  const ending = run5.timedOut ? `[killed after ${Math.round(timeoutMs / 1e3)} s]` : `[exit code ${run5.exitCode ?? "none"}]`;
+  return { status: "failed", command, detail: tailOf(`${run5.output}
 ${ending}`) };
 }
 function tailOf(output2) {
@@ -93910,12 +94004,165 @@ function parseMessageRef(build, ref) {
   return { worker, comment: Number(comment) };
 }
 
+// src/core/status/command-ledger.ts
+var LEDGER_START = "<!-- baton:commands ";
+var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
+var Worker3 = external_exports.string().regex(/^W\d+\.\d+$/);
+var LedgerCommand = external_exports.discriminatedUnion("name", [
+  external_exports.object({ name: external_exports.literal("approve") }),
+  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry"), worker: Worker3, instructions: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
+  external_exports.object({ name: external_exports.literal("skip"), worker: Worker3 }),
+  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
+  external_exports.object({ name: external_exports.literal("merge"), worker: Worker3 }),
+  external_exports.object({ name: external_exports.literal("pause") }),
+  external_exports.object({ name: external_exports.literal("resume") }),
+  external_exports.object({ name: external_exports.literal("cancel") }),
+  external_exports.object({ name: external_exports.literal("status") }),
+  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
+  external_exports.object({ name: external_exports.literal("rollback") }),
+  external_exports.object({ name: external_exports.literal("steer"), worker: Worker3, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("queue"), worker: Worker3, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("continue"), worker: Worker3 })
+]);
+var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
+var ObjectEntry = external_exports.object({
+  id: external_exports.number().int(),
+  author: external_exports.string(),
+  at: external_exports.string(),
+  on: On,
+  command: LedgerCommand
+});
+var TupleEntry = external_exports.tuple([
+  external_exports.number().int(),
+  external_exports.string(),
+  external_exports.string(),
+  external_exports.union([external_exports.literal(0), external_exports.tuple([external_exports.number().int(), external_exports.string()])]),
+  external_exports.string()
+]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
+var Entry = external_exports.union([TupleEntry, ObjectEntry]);
+var ARGS = {
+  approve: [],
+  replan: ["feedback"],
+  retry: ["worker", "instructions"],
+  "retry-synthesis": [],
+  skip: ["worker"],
+  "skip-follow-ups": [],
+  merge: ["worker"],
+  pause: [],
+  resume: [],
+  cancel: [],
+  status: [],
+  improve: ["loops"],
+  rollback: [],
+  steer: ["worker", "text"],
+  queue: ["worker", "text"],
+  continue: ["worker"]
+};
+function parseCommandLedger(body) {
+  const start = body.lastIndexOf(LEDGER_START);
+  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
+  if (!match?.[1]) return [];
+  const raw = parseJson4(match[1]);
+  return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
+}
+function readEntry(raw) {
+  const parsed = Entry.safeParse(raw);
+  if (!parsed.success) return [];
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  if (!entry) return [];
+  return [
+    {
+      commentId: entry.id,
+      author: entry.author,
+      createdAt: entry.at,
+      source: entry.on === "issue" ? { kind: "issue" } : { kind: "pull", number: entry.on.pull, worker: entry.on.worker },
+      command: entry.command
+    }
+  ];
+}
+function fromTuple([id, author, at, on, name, ...args]) {
+  const keys = ARGS[name];
+  if (!keys || keys.length !== args.length) return null;
+  const command = LedgerCommand.safeParse(
+    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
+  );
+  if (!command.success) return null;
+  return {
+    id,
+    author,
+    at,
+    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
+    command: command.data
+  };
+}
+function parseJson4(text4) {
+  try {
+    return JSON.parse(text4);
+  } catch {
+    return null;
+  }
+}
+
+// src/core/status/render-status.ts
+var STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+)(?: shows=([0-9a-f]{8}))? -->/;
+function findStatusBuild(body) {
+  return STATUS_MARKER.exec(body)?.[1] ?? null;
+}
+
+// src/session/agent/inbox/app-messages.ts
+var STATUS_PAGES_MAX = 10;
+function createAppMessages({
+  reads,
+  owner,
+  repository,
+  log: log2
+}) {
+  const issue2 = owner.issue;
+  const here = owner.issueRepository.toLowerCase() === repository.toLowerCase();
+  const build = parseMemberBuildId(owner.build)?.build ?? owner.build;
+  const isStatus2 = (comment) => comment.user?.login === owner.actor && findStatusBuild(comment.body ?? "") === build;
+  let statusId = null;
+  const status = async () => {
+    if (issue2 === null) return null;
+    if (statusId !== null) {
+      const comment = await reads.getIssueComment(String(statusId));
+      if (comment && isStatus2(comment)) return comment.body ?? "";
+    }
+    for (let page = 1; page <= STATUS_PAGES_MAX; page++) {
+      const comments = await reads.listIssueComments(issue2, page);
+      const found = comments.find(isStatus2);
+      if (found) {
+        statusId = found.id;
+        return found.body ?? "";
+      }
+      if (comments.length < 100) return null;
+    }
+    return null;
+  };
+  return {
+    async listed() {
+      if (!here) return [];
+      const body = await status().catch((error62) => {
+        log2(`inbox: could not read Baton's status comment: ${String(error62)}`);
+        return null;
+      });
+      if (body === null) return [];
+      return parseCommandLedger(body).flatMap(
+        ({ command, commentId }) => (command.name === "steer" || command.name === "queue") && command.worker === owner.worker ? [commentId] : []
+      );
+    }
+  };
+}
+
 // src/session/agent/inbox/read-message.ts
 async function readMessage(reads, { comment: id, owner }) {
   const comment = await reads.getIssueComment(String(id));
   if (!comment) return { ok: false, why: `comment ${id} is gone` };
-  const on = Number(/\/issues\/(\d+)$/.exec(comment.issue_url ?? "")?.[1]);
-  const place = await placeOf2(reads, { on, owner });
+  const issueUrl = comment.issue_url ?? "";
+  const on = Number(/\/issues\/(\d+)$/.exec(issueUrl)?.[1]);
+  const place = await placeOf2(reads, { on, issueUrl, owner });
   if (!place.ok) return { ok: false, why: `comment ${id} ${place.why}` };
   const commands = parseCommands(comment.body ?? "", place.worker ? { worker: place.worker } : {});
   const mine = commands.commands.flatMap(
@@ -93935,9 +94182,9 @@ async function readMessage(reads, { comment: id, owner }) {
     }
   };
 }
-async function placeOf2(reads, { on, owner }) {
+async function placeOf2(reads, { on, issueUrl, owner }) {
   if (!(on > 0)) return { ok: false, why: "is on no issue" };
-  if (on === owner.issue) return { ok: true };
+  if (on === owner.issue && sameRepository(issueUrl, owner.issueRepository)) return { ok: true };
   const pull = await reads.getPull(on).catch(() => null);
   const branch = pull ? parseBatonBranch(pull.head.ref) : null;
   if (branch?.kind === "worker" && branch.build === owner.build) {
@@ -93948,61 +94195,84 @@ async function placeOf2(reads, { on, owner }) {
     why: `is on #${on}, neither the build's issue nor one of its workers' pull requests`
   };
 }
+function sameRepository(issueUrl, repository) {
+  const named2 = /\/repos\/([^/]+\/[^/]+)\/issues\/\d+$/.exec(issueUrl)?.[1];
+  return named2 !== void 0 && named2.toLowerCase() === repository.toLowerCase();
+}
 
 // src/session/agent/inbox/session-inbox.ts
 var MESSAGE_POLL_MS = 15e3;
 var MAX_MESSAGES = 100;
+var MAX_LEFT_ASIDE = 100;
 function createSessionInbox({
   reads,
   owner,
+  repository,
   log: log2,
   intervalMs = MESSAGE_POLL_MS
 }) {
   const prefix = messageRefPrefix(owner.build, owner.worker).replace(/^refs\//, "");
+  const app = createAppMessages({ reads, owner, repository, log: log2 });
   const seen = /* @__PURE__ */ new Set();
   const receipts = /* @__PURE__ */ new Map();
   const counts = { listings: 0, unchanged: 0, comments: 0 };
+  const spent = { taken: 0, leftAside: 0 };
+  let unread = [];
   let etag = null;
   let timer = null;
   let underway = Promise.resolve();
-  const newComments = async () => {
+  const listRefs = async () => {
     counts.listings += 1;
     const listed = await reads.listRefsIfChanged(prefix, etag);
     if (!listed) {
       counts.unchanged += 1;
-      return null;
+      return false;
     }
     etag = listed.etag;
-    return listed.refs.map((ref) => parseMessageRef(owner.build, ref)).flatMap(
+    unread = listed.refs.map((ref) => parseMessageRef(owner.build, ref)).flatMap(
       (ref) => ref && ref.worker === owner.worker && !seen.has(ref.comment) ? [ref.comment] : []
     ).sort((a, b) => a - b);
+    return true;
   };
-  const read = async (comments) => {
+  const read = async () => {
+    if (unread.length === 0 || spent.taken >= MAX_MESSAGES) return [];
+    const bounded = spent.leftAside + unread.length > MAX_LEFT_ASIDE;
+    const listed = new Set(bounded ? await app.listed() : unread);
+    const order = [
+      ...unread.filter((comment) => listed.has(comment)),
+      ...unread.filter((comment) => !listed.has(comment))
+    ];
     const messages2 = [];
-    for (const comment of comments) {
-      if (seen.size >= MAX_MESSAGES) break;
+    for (const comment of order) {
+      if (spent.taken >= MAX_MESSAGES) break;
+      if (!listed.has(comment) && spent.leftAside >= MAX_LEFT_ASIDE) continue;
       seen.add(comment);
       counts.comments += 1;
       const found = await readMessage(reads, { comment, owner });
-      if (found.ok) messages2.push(found.message);
-      else log2(`inbox: left a message ref aside: ${found.why}`);
+      if (found.ok) {
+        spent.taken += 1;
+        messages2.push(found.message);
+      } else {
+        spent.leftAside += 1;
+        log2(`inbox: left a message ref aside: ${found.why}`);
+      }
     }
+    unread = unread.filter((comment) => !seen.has(comment));
     return messages2;
   };
   const look = async (deliver) => {
-    const comments = await newComments();
-    if (!comments || comments.length === 0) return;
-    for (const message2 of await read(comments)) {
+    if (!await listRefs() && unread.length === 0) return;
+    for (const message2 of await read()) {
       if (message2.kind === "steer") deliver(message2);
     }
   };
   return {
     async waiting() {
-      const comments = await newComments().catch((error62) => {
+      const listed = await listRefs().catch((error62) => {
         log2(`inbox: could not list the worker's messages: ${String(error62)}`);
-        return null;
+        return false;
       });
-      return comments ? read(comments) : [];
+      return listed ? read() : [];
     },
     watch(deliver) {
       const tick = () => {
@@ -94033,9 +94303,12 @@ async function openWorkMessages(ctx, { worker, submit }) {
     owner: {
       build: ctx.env.BATON_BUILD,
       issue: Number(ctx.env.BATON_ISSUE) || null,
+      // A change set's member build names the set's repository, where its issue is.
+      issueRepository: parseMemberBuildId(ctx.env.BATON_BUILD)?.home ?? ctx.env.GITHUB_REPOSITORY,
       worker,
       actor
     },
+    repository: ctx.env.GITHUB_REPOSITORY,
     log: ctx.log,
     intervalMs: ctx.messagePollMs ?? pollInterval(process.env.BATON_MESSAGE_POLL_SECONDS)
   }) : null;
@@ -94067,7 +94340,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text4 = await (0, import_promises37.readFile)(import_node_path37.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises37.readFile)(import_node_path36.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text4);
@@ -94296,7 +94569,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text4 = await (0, import_promises37.readFile)(import_node_path37.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text4 = await (0, import_promises37.readFile)(import_node_path36.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -94507,7 +94780,7 @@ function describeFailure(error62) {
 // src/session/doctor/doctor-agent.ts
 var import_node_fs8 = require("node:fs");
 var import_promises39 = require("node:fs/promises");
-var import_node_path39 = require("node:path");
+var import_node_path38 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -94517,7 +94790,8 @@ var DISPATCH_INPUTS = {
   BATON_WORKER: "worker",
   BATON_PR: "pr",
   BATON_TRIGGER: "trigger",
-  BATON_ENGINE: "engine"
+  BATON_ENGINE: "engine",
+  BATON_SET_BUDGET_USD: "budget"
 };
 var OTHER_SOURCES = {
   BATON_OUT: `the Baton workflow sets it on the "Run the session" and "Publish the session" steps (env: BATON_OUT: \${{ runner.temp }}/baton-out)`,
@@ -94608,7 +94882,7 @@ var DOCTOR_REPORT_FILE = "doctor.json";
 // src/session/doctor/sandbox-probe.ts
 var import_promises38 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path38 = __toESM(require("node:path"), 1);
+var import_node_path37 = __toESM(require("node:path"), 1);
 var INSIDE = /^uid (\d+)\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/;
 async function probeSandbox({
   user,
@@ -94623,9 +94897,9 @@ async function probeSandbox({
       detail: "the workflow sets no BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools)"
     };
   }
-  const root = await (0, import_promises38.mkdtemp)(import_node_path38.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
+  const root = await (0, import_promises38.mkdtemp)(import_node_path37.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
   try {
-    await (0, import_promises38.writeFile)(import_node_path38.default.join(root, "README.md"), "doctor\n");
+    await (0, import_promises38.writeFile)(import_node_path37.default.join(root, "README.md"), "doctor\n");
     const sandbox = await openSandbox({ root, user, egress: { allow: [], log: () => {
     } } });
     try {
@@ -94655,19 +94929,19 @@ async function probeSandbox({
 }
 async function runInside(sandbox) {
   const script = 'echo "uid $(id -u)"; grep -E "^(CapEff|CapBnd|NoNewPrivs):" /proc/self/status';
-  const run4 = sandbox.spawn({
+  const run5 = sandbox.spawn({
     argv: [programPath("sh"), "-c", script],
     env: { PATH: "/usr/bin:/bin" },
     timeoutMs: 3e4
   });
   let output2 = "";
-  run4.child.stdout?.setEncoding("utf8").on("data", (chunk) => {
+  run5.child.stdout?.setEncoding("utf8").on("data", (chunk) => {
     output2 += chunk;
   });
-  run4.child.stderr?.setEncoding("utf8").on("data", (chunk) => {
+  run5.child.stderr?.setEncoding("utf8").on("data", (chunk) => {
     output2 += chunk;
   });
-  await new Promise((resolve2) => run4.child.once("close", resolve2));
+  await new Promise((resolve2) => run5.child.once("close", resolve2));
   return output2;
 }
 
@@ -94699,7 +94973,7 @@ async function runDoctorAgent(env, {
     })
   };
   await (0, import_promises39.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises39.writeFile)((0, import_node_path39.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises39.writeFile)((0, import_node_path38.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   const asked = [...report.models, ...report.openai?.models ?? []];
   log2(
     `doctor: key ${report.key}${report.openai ? `, OpenAI key ${report.openai.key}` : ""}; ${asked.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
@@ -94707,7 +94981,7 @@ async function runDoctorAgent(env, {
   return 0;
 }
 async function configOf(env) {
-  const path43 = (0, import_node_path39.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const path43 = (0, import_node_path38.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
   const text4 = (0, import_node_fs8.existsSync)(path43) ? await (0, import_promises39.readFile)(path43, "utf8") : null;
   return loadConfig(text4).config;
 }
@@ -94802,7 +95076,7 @@ function messageOf(error62) {
 }
 
 // src/session/doctor/doctor-publish.ts
-var import_promises40 = require("node:fs/promises");
+var import_promises41 = require("node:fs/promises");
 var import_node_path40 = require("node:path");
 
 // src/core/doctor/doctor.ts
@@ -94810,6 +95084,89 @@ function renderDoctor(checks) {
   return checks.map(
     (check2) => check2.ok ? `ok   ${check2.id}: ${check2.message}` : `FAIL ${check2.id}: ${check2.message}${check2.fix ? ` → ${check2.fix}` : ""}`
   ).join("\n");
+}
+
+// src/session/publish/git.ts
+var import_node_child_process10 = require("node:child_process");
+var import_node_fs9 = require("node:fs");
+var import_promises40 = require("node:fs/promises");
+var import_node_os6 = require("node:os");
+var import_node_path39 = require("node:path");
+var GitError2 = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
+    this.name = "GitError";
+  }
+};
+function gitAuthEnv(token) {
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "http.extraheader",
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
+  };
+}
+async function createScratchRepo(workspace) {
+  const gitDir = await (0, import_promises40.mkdtemp)((0, import_node_path39.join)((0, import_node_os6.tmpdir)(), "baton-publish-"));
+  const repo = makeRepo(gitDir);
+  await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
+  const objects = workspace ? (0, import_node_path39.join)(workspace, ".git", "objects") : null;
+  if (objects && (0, import_node_fs9.existsSync)(objects)) {
+    await (0, import_promises40.writeFile)((0, import_node_path39.join)(gitDir, "objects", "info", "alternates"), `${objects}
+`);
+  }
+  return repo;
+}
+function makeRepo(gitDir) {
+  const run5 = (call) => runGit(gitDir, call);
+  return {
+    gitDir,
+    run: run5,
+    async must(call) {
+      const output2 = await run5(call);
+      if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
+      return output2.stdout;
+    },
+    dispose: () => (0, import_promises40.rm)(gitDir, { recursive: true, force: true })
+  };
+}
+function runGit(gitDir, call) {
+  const env = {
+    ...cleanEnv(),
+    PATH: SYSTEM_PATH,
+    GIT_DIR: gitDir,
+    GIT_TERMINAL_PROMPT: "0"
+  };
+  Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
+  return new Promise((resolve2, reject) => {
+    const stdin = call.input === void 0 ? "ignore" : "pipe";
+    const child = (0, import_node_child_process10.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
+    const stdout = [];
+    const stderr = [];
+    child.stdout?.on("data", (chunk) => stdout.push(chunk));
+    child.stderr?.on("data", (chunk) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code3) => {
+      const bytes = Buffer.concat(stdout);
+      resolve2({
+        code: code3 ?? 1,
+        stdout: bytes.toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        bytes
+      });
+    });
+    child.stdin?.on("error", () => {
+    });
+    child.stdin?.end(call.input);
+  });
+}
+var REPO_VARIABLES = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/;
+function cleanEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!REPO_VARIABLES.test(key)) env[key] = value;
+  }
+  return env;
 }
 
 // src/core/sessions/token-permissions.ts
@@ -95269,7 +95626,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises40.readFile)((0, import_node_path40.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises41.readFile)((0, import_node_path40.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -95299,6 +95656,15 @@ var SessionEnv = external_exports.object({
   BATON_ENGINE: optionalVar.refine(
     (e) => e === void 0 || isEngine(e),
     `BATON_ENGINE is ${listEngines()}`
+  ),
+  /**
+   * A change set's session (dispatch input `budget`): the dollars the set's
+   * budget had left when the app dispatched it; the session's dollar limit is
+   * at most this (docs/change-sets.md). Unset outside a change set.
+   */
+  BATON_SET_BUDGET_USD: optionalVar.refine(
+    (usd) => usd === void 0 || /^\d{1,9}(\.\d{1,2})?$/.test(usd),
+    "BATON_SET_BUDGET_USD is a number of dollars, such as 9.90"
   ),
   /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
   BATON_OUT: external_exports.string().min(1),
@@ -95364,7 +95730,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/process-secrets.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
 function takeProcessSecrets(given) {
   const source = { ...given };
@@ -95384,22 +95750,22 @@ function takeProcessSecrets(given) {
 function eraseInitialEnvironment(names) {
   let fd = null;
   try {
-    const stat5 = (0, import_node_fs9.readFileSync)("/proc/self/stat", "utf8");
+    const stat5 = (0, import_node_fs10.readFileSync)("/proc/self/stat", "utf8");
     const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
     const start = Number(fields[50 - 3]);
     const end = Number(fields[51 - 3]);
     if (!Number.isSafeInteger(start) || !(end > start)) return "no environment in /proc/self/stat";
-    fd = (0, import_node_fs9.openSync)("/proc/self/mem", "r+");
+    fd = (0, import_node_fs10.openSync)("/proc/self/mem", "r+");
     const block = Buffer.alloc(end - start);
-    (0, import_node_fs9.readSync)(fd, block, 0, block.length, start);
+    (0, import_node_fs10.readSync)(fd, block, 0, block.length, start);
     for (const [offset, length] of valuesOf(block, names)) {
-      (0, import_node_fs9.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
+      (0, import_node_fs10.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
     }
     return null;
   } catch (error62) {
     return error62 instanceof Error ? error62.message : String(error62);
   } finally {
-    if (fd !== null) (0, import_node_fs9.closeSync)(fd);
+    if (fd !== null) (0, import_node_fs10.closeSync)(fd);
   }
 }
 function valuesOf(block, names) {
@@ -95660,7 +96026,7 @@ async function sizesUnder(repo, commit, dir) {
 }
 
 // src/session/publish/checks/read-result.ts
-var import_promises41 = require("node:fs/promises");
+var import_promises42 = require("node:fs/promises");
 var import_node_path41 = require("node:path");
 async function readResult(outDir) {
   const path43 = (0, import_node_path41.join)(outDir, RESULT_FILE);
@@ -95681,7 +96047,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises41.readFile)(path43, "utf8"));
+    raw = JSON.parse(await (0, import_promises42.readFile)(path43, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -95699,7 +96065,7 @@ async function readResult(outDir) {
 }
 async function sizeOf(path43) {
   try {
-    const info = await (0, import_promises41.stat)(path43);
+    const info = await (0, import_promises42.stat)(path43);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -95906,19 +96272,19 @@ async function checkCommit(repo, trees, commit, sides) {
   );
   if (!linksMoved) return found;
   const links = await trees.read(commit);
-  for (const [path43, link] of links.byPath) {
+  for (const [path43, link2] of links.byPath) {
     const unsafe = judgeLink(path43, links);
     if (unsafe === null) continue;
     let inherited = false;
     for (const parent of sides) {
       const before = await trees.read(parent);
-      if (before.byPath.get(path43)?.sha !== link.sha) continue;
+      if (before.byPath.get(path43)?.sha !== link2.sha) continue;
       if (judgeLink(path43, before) !== null) inherited = true;
     }
     if (inherited) continue;
     found.push({
-      key: `symlink ${path43} ${link.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
-      problem: symlinkProblem(path43, link.target, unsafe, commit)
+      key: `symlink ${path43} ${link2.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
+      problem: symlinkProblem(path43, link2.target, unsafe, commit)
     });
   }
   return found;
@@ -95969,7 +96335,7 @@ function treeLinks(repo) {
     }
     await readTargets(
       repo,
-      found.map((link) => link.sha).filter((sha) => !targets.has(sha)),
+      found.map((link2) => link2.sha).filter((sha) => !targets.has(sha)),
       targets
     );
     for (const { path: path43, sha } of found) {
@@ -96246,6 +96612,11 @@ function checkResult(result, target) {
     if (result.base === null) problems.push("result.head is set but result.base is not");
   }
   if (result.status === "complete") problems.push(...checkDeliverable(result, target));
+  else if (result.status === "partial" && result.completion && result.completion.worker_id !== target.worker) {
+    problems.push(
+      `the completion is for ${result.completion.worker_id}, not ${target.worker ?? "-"}`
+    );
+  }
   return problems;
 }
 function checkDeliverable(result, target) {
@@ -96300,7 +96671,7 @@ async function readWorkerTitle({
   build,
   worker
 }) {
-  const plan = Plan.safeParse(parseJson4(await readAt(repo, `${base}:${planPath(build)}`)));
+  const plan = Plan.safeParse(parseJson5(await readAt(repo, `${base}:${planPath(build)}`)));
   const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
   if (planned) return planned.title;
   const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
@@ -96313,7 +96684,7 @@ async function readAt(repo, spec) {
   const shown = await repo.run({ args: ["show", spec] });
   return shown.code === 0 ? shown.stdout : null;
 }
-function parseJson4(text4) {
+function parseJson5(text4) {
   if (text4 === null) return null;
   try {
     return JSON.parse(text4);
@@ -96331,7 +96702,7 @@ async function readWorkerScope({
 }) {
   const text4 = await readAt(repo, `${commit}:${planPath(build)}`);
   if (text4 === null) return { ok: true, scope: { type: "code", outputs: [] } };
-  const plan = Plan.safeParse(parseJson4(text4));
+  const plan = Plan.safeParse(parseJson5(text4));
   if (!plan.success) {
     return {
       ok: false,
@@ -97135,7 +97506,7 @@ var registerRule = ({ sourceCode, config: config2, descriptorRule, contextEvents
 init_index_Cq_34xZU();
 
 // src/session/publish/checks/secrets/encoded-text.ts
-var import_node_zlib = require("node:zlib");
+var import_node_zlib2 = require("node:zlib");
 var BASE64 = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
 var HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
 var RUNS_MAX = 2e3;
@@ -97185,7 +97556,7 @@ function fileText2(bytes) {
   let content3 = bytes;
   if (content3[0] === 31 && content3[1] === 139) {
     try {
-      content3 = (0, import_node_zlib.gunzipSync)(content3, { maxOutputLength: GUNZIP_MAX_BYTES });
+      content3 = (0, import_node_zlib2.gunzipSync)(content3, { maxOutputLength: GUNZIP_MAX_BYTES });
       how.push("gzip");
     } catch (error62) {
       if (error62 instanceof RangeError) throw new InflatedTooLarge("inflates past the limit");
@@ -97198,7 +97569,7 @@ function fileText2(bytes) {
   const latin = content3.toString("latin1");
   const runs = [
     ...latin.match(/[\x20-\x7e]{8,}/g) ?? [],
-    ...(latin.match(/(?:[\x20-\x7e]\0){8,}/g) ?? []).map((run4) => run4.replace(/\0/g, ""))
+    ...(latin.match(/(?:[\x20-\x7e]\0){8,}/g) ?? []).map((run5) => run5.replace(/\0/g, ""))
   ];
   return { text: runs.join("\n"), binary: true, how };
 }
@@ -97295,21 +97666,21 @@ async function findSecretsIn(path43, content3) {
   if (runs.length === 0) return direct;
   const starts = [];
   let line = 1;
-  for (const run4 of runs) {
+  for (const run5 of runs) {
     starts.push(line);
-    line += run4.text.split("\n").length;
+    line += run5.text.split("\n").length;
   }
-  const decoded = await findSecrets(path43, runs.map((run4) => run4.text).join("\n"));
+  const decoded = await findSecrets(path43, runs.map((run5) => run5.text).join("\n"));
   const found = decoded.flatMap((finding) => {
     const at = starts.findLastIndex((start) => start <= finding.line);
-    const run4 = runs[at];
-    if (!run4) return [];
+    const run5 = runs[at];
+    if (!run5) return [];
     return [
       {
-        line: lineAt(content3, run4.index),
-        rule: `${finding.rule} (${run4.how})`,
+        line: lineAt(content3, run5.index),
+        rule: `${finding.rule} (${run5.how})`,
         value: finding.value,
-        encoded: run4.encoded
+        encoded: run5.encoded
       }
     ];
   });
@@ -97517,7 +97888,7 @@ async function readPlanWorkers2({
   commit,
   build
 }) {
-  const plan = Plan.safeParse(parseJson4(await readAt(repo, `${commit}:${planPath(build)}`)));
+  const plan = Plan.safeParse(parseJson5(await readAt(repo, `${commit}:${planPath(build)}`)));
   return plan.success ? plan.data.workers.map((worker) => worker.id) : null;
 }
 async function findAdaptable({
@@ -97529,7 +97900,7 @@ async function findAdaptable({
   base
 }) {
   const read = await readAt(repo, `${base}:${completionPath(build, source)}`);
-  const completion = Completion.safeParse(parseJson4(read));
+  const completion = Completion.safeParse(parseJson5(read));
   const workers = await readPlanWorkers2({ repo, commit: base, build });
   if (!completion.success || !workers) return [];
   const listed = await repo.must({
@@ -105241,7 +105612,7 @@ function withoutEmbeds(text4, { window: window2 = WINDOW } = {}) {
 function everyEmbedEscaped(text4) {
   return text4.replace(/</g, "&lt;").replace(/!\[/g, "!\\[").replace(
     FENCE_RUN,
-    (run4, fence, space, word) => isDrawnFence(word) ? `${fence}${space}text ${word}` : run4
+    (run5, fence, space, word) => isDrawnFence(word) ? `${fence}${space}text ${word}` : run5
   );
 }
 var FENCE3 = /```|~~~/;
@@ -105518,7 +105889,7 @@ function renderTests(tests) {
   if (tests.status !== "failed") return `### Tests
 
 ${head}`;
-  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run4) => run4.length));
+  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run5) => run5.length));
   const fence = "`".repeat(longest + 1);
   return `### Tests
 
@@ -105552,10 +105923,10 @@ function oneLine3(text4) {
 }
 function longestRun(text4, char) {
   let longest = 0;
-  let run4 = 0;
+  let run5 = 0;
   for (const c of text4) {
-    run4 = c === char ? run4 + 1 : 0;
-    longest = Math.max(longest, run4);
+    run5 = c === char ? run5 + 1 : 0;
+    longest = Math.max(longest, run5);
   }
   return longest;
 }
@@ -106445,6 +106816,7 @@ Variables (the Baton workflow sets them):
   BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
   BATON_ENGINE      the dispatch inputs role, build, issue, worker, pr, trigger, engine
                     (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
+  BATON_SET_BUDGET_USD the dispatch input budget: a change set's session spends no more
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent; only its model proxy holds it)
@@ -106526,8 +106898,8 @@ var PACKAGE_NAME = "@baton-dev/baton";
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs10.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs10.readFileSync)(url2, "utf8"));
+    if (!(0, import_node_fs11.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs11.readFileSync)(url2, "utf8"));
     if (name === PACKAGE_NAME && version2) return version2;
   }
   return "unknown";

@@ -7,6 +7,7 @@
  * puts them behind GitHub's route templates.
  */
 import type { KeyObject } from 'node:crypto';
+import type { ArchiveLink } from './archive.js';
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git/git-data.js';
 import { GraphqlBudget } from './graphql/graphql-budget.js';
@@ -19,18 +20,20 @@ import {
   type InstallationGrants,
   workflowChanges,
 } from './permissions.js';
-import type {
-  BranchMove,
-  SimCheckRun,
-  SimComment,
-  SimCommitComment,
-  SimIssue,
-  SimLabel,
-  SimPull,
-  SimReview,
-  SimRun,
-  SimStatus,
-  SimUser,
+import {
+  type BranchMove,
+  GITHUB_ACTIONS_APP,
+  type SimApp,
+  type SimCheckRun,
+  type SimComment,
+  type SimCommitComment,
+  type SimIssue,
+  type SimLabel,
+  type SimPull,
+  type SimReview,
+  type SimRun,
+  type SimStatus,
+  type SimUser,
 } from './records.js';
 import { RestBudget } from './rest-limit.js';
 import type { ApiRequest } from './router.js';
@@ -130,6 +133,18 @@ export abstract class GitHubState {
    */
   readonly defaultBranchRequiredChecks = new Set<string>();
   /**
+   * The app a required check of the default branch must come from, by check
+   * name: a ruleset's `integration_id` (branch protection's `app_id`), "the
+   * optional integration ID that this status check must originate from"
+   * (https://docs.github.com/rest/repos/rules). A pinned check counts only as
+   * that app's check run; one not pinned, as every check run and commit status
+   * of its name, from any app or person ("If a check and a commit status have
+   * the same name, both must pass", and "Anyone with write permissions to a
+   * repository can set the state for any status check":
+   * https://docs.github.com/pull-requests/reference/status-checks).
+   */
+  readonly requiredCheckSources = new Map<string, number>();
+  /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
    * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
    * node ids. No documentation says; false plays a GitHub that does neither
@@ -205,6 +220,10 @@ export abstract class GitHubState {
   enterpriseVersion: string | null = null;
   /** The repository's visibility, as a run's event payload carries it (`repository.visibility`). */
   visibility: 'public' | 'private' | 'internal' = 'public';
+  /** Where archive links point (`GET …/tarball/{ref}`'s redirect): GitHub's codeload host, or the server's. */
+  codeloadUrl = 'https://codeload.github.com';
+  /** The archive links made for this repository while private, by their token (sim/github/archive.ts). */
+  readonly archiveLinks = new Map<string, ArchiveLink>();
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
   /**
@@ -244,15 +263,32 @@ export abstract class GitHubState {
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
   }
 
+  /** The app as a check suite names it: what its installation tokens create check runs as. */
+  get app(): SimApp {
+    return { id: this.appId, slug: this.botLogin.replace(/\[bot\]$/, '') };
+  }
+
   /** The required checks (`requiredChecks`) a pull request's head lacks for a merge into `base`. */
   missingChecks({ base, headSha }: { base: string; headSha: string }): string[] {
-    const required =
-      base === this.defaultBranch ? this.defaultBranchRequiredChecks : this.requiredChecks;
-    return [...required].filter(
-      (name) =>
-        this.checkRuns.filter((run) => run.headSha === headSha && run.name === name).at(-1)
-          ?.conclusion !== 'success',
-    );
+    const onDefault = base === this.defaultBranch;
+    const required = onDefault ? this.defaultBranchRequiredChecks : this.requiredChecks;
+    return [...required].filter((name) => {
+      const source = onDefault ? this.requiredCheckSources.get(name) : undefined;
+      const runs = this.checkRuns.filter(
+        (run) =>
+          run.headSha === headSha &&
+          run.name === name &&
+          (source === undefined || run.app.id === source),
+      );
+      // The newest run of each app, and (where no app is required) the newest status of the name.
+      const newest = new Map(runs.map((run) => [run.app.id, run.conclusion === 'success']));
+      const status =
+        source === undefined
+          ? this.statuses.filter((one) => one.sha === headSha && one.context === name).at(-1)
+          : undefined;
+      const passes = [...newest.values(), ...(status ? [status.state === 'success'] : [])];
+      return passes.length === 0 || passes.includes(false);
+    });
   }
 
   nextId(): number {
@@ -738,7 +774,10 @@ export abstract class GitHubState {
   ): void {
     Object.assign(run, { status: 'completed', conclusion, updatedAt: this.now() });
     const stale = this.checkRuns.findIndex(
-      (check) => check.headSha === run.headSha && check.name === name,
+      (check) =>
+        check.headSha === run.headSha &&
+        check.name === name &&
+        check.app.id === GITHUB_ACTIONS_APP.id,
     );
     if (stale >= 0) this.checkRuns.splice(stale, 1);
     this.checkRuns.push({
@@ -748,6 +787,7 @@ export abstract class GitHubState {
       status: 'completed',
       conclusion,
       detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${this.nextId()}`,
+      app: GITHUB_ACTIONS_APP,
     });
     // GitHub sends both for an Actions run: the run's completion and its check suite's.
     this.events.run('completed', run);

@@ -66,9 +66,11 @@ export async function runDoctor(
 ): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   let slug: string;
+  let appId: number;
   try {
     const { data } = await deps.app.request('GET /app');
     slug = data?.slug ?? 'baton';
+    appId = data?.id ?? 0;
     checks.push({ id: 'auth', ok: true, message: `authenticated as the app ${slug}` });
   } catch (error) {
     checks.push(authFailure(error));
@@ -101,6 +103,7 @@ export async function runDoctor(
     ...(await checkSetRepositories(
       {
         app: deps.app,
+        self: { id: appId, slug },
         octokit,
         env: deps.env,
         installUrl: installationSettingsUrl({

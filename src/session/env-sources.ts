@@ -13,6 +13,7 @@ const DISPATCH_INPUTS: Record<string, string> = {
   BATON_PR: 'pr',
   BATON_TRIGGER: 'trigger',
   BATON_ENGINE: 'engine',
+  BATON_SET_BUDGET_USD: 'budget',
 };
 
 const OTHER_SOURCES: Record<string, string> = {

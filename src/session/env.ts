@@ -28,6 +28,15 @@ export const SessionEnv = z.object({
     (e) => e === undefined || isEngine(e),
     `BATON_ENGINE is ${listEngines()}`,
   ),
+  /**
+   * A change set's session (dispatch input `budget`): the dollars the set's
+   * budget had left when the app dispatched it; the session's dollar limit is
+   * at most this (docs/change-sets.md). Unset outside a change set.
+   */
+  BATON_SET_BUDGET_USD: optional.refine(
+    (usd) => usd === undefined || /^\d{1,9}(\.\d{1,2})?$/.test(usd),
+    'BATON_SET_BUDGET_USD is a number of dollars, such as 9.90',
+  ),
   /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
   BATON_OUT: z.string().min(1),
   /**

@@ -17,15 +17,16 @@ import { ENGINES, type Engine } from '../../src/core/vocabulary/engine-names.js'
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 
 /**
- * The build's budget on each engine: its plan session's cost and about fifteen of the
- * work session's turns (the engines' requests are larger than the loop's), so the work
- * session is told to wind down some turns after the /steer.
+ * The build's budget on each engine: its plan session's cost, about fifteen of the
+ * work session's turns and the wind-down's reserve (three turns, and a hand-in's request
+ * at its worst: every byte of the engines' requests as a token, larger than the loop's),
+ * so the work session is told to wind down some turns after the /steer.
  */
 const BUDGETS: Record<Engine, number> = {
-  baton: 0.25,
-  'claude-code': 0.45,
-  codex: 0.5,
-  copilot: 0.45,
+  baton: 0.35,
+  'claude-code': 0.9,
+  codex: 1,
+  copilot: 0.9,
 };
 const STEER = '/steer W1.1 Also write STEERED.md saying: heard while it worked';
 const QUEUE = '/queue W1.1 Also write QUEUED.md saying: kept for the next session';
@@ -152,5 +153,17 @@ describe.each(ENGINES)('talking to a session on %s', (engine) => {
     );
     expect((opened?.body as { body?: string } | undefined)?.body).toContain('⏸️ **Partial work.**');
     expect(build.finalPull.body).toMatch(/\| W1\.1 \| [^\n]* \| ✅ merged \(3 sessions\) \|/);
+  });
+
+  it('ends the work session that winds down at or under its dollar limit, what the budget had left', () => {
+    const records = usageRecords(played);
+    const work = records.find((record) => record.role === 'work' && record.worker === 'W1.1');
+    // Every session before the budget was raised: the plan, and the work session that wound down.
+    const before = records.filter(
+      (record) => !(record.worker === 'W1.1' && ['fix', 'review'].includes(record.role)),
+    );
+    expect(work?.limit).toBe('budget');
+    const spent = before.reduce((sum, record) => sum + record.usage.cost_usd, 0);
+    expect(spent).toBeLessThanOrEqual(BUDGETS[played.engine]);
   });
 });

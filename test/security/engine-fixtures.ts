@@ -9,6 +9,7 @@ import { type CapturedResponsesRequest, startFakeOpenAi } from '../../sim/fake-o
 import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
+import { WIND_DOWN_MARKER } from '../../src/session/agent/inbox/interjections.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { runSession, workerRepo } from '../session/agent-fixtures.js';
 
@@ -45,6 +46,7 @@ export async function engineSession({
   files = {},
   prepare,
   handIn = { status: 'complete', summary: 'Done.', artifacts: [], decisions: [] },
+  windDown,
   budgetUsd,
   usage,
   answerDelayMs = 0,
@@ -60,9 +62,15 @@ export async function engineSession({
   files?: Record<string, string>;
   prepare?: (root: string) => Promise<void> | void;
   handIn?: Record<string, unknown> | false;
+  /**
+   * What the model hands in once it is told to wind down, after `turns` more
+   * of its commands (keeping what works, as a model told does), the rest left
+   * undone; unset: it goes on.
+   */
+  windDown?: { handIn: Record<string, unknown>; turns: number };
   budgetUsd?: number;
-  /** What each model answer reports it used (the fakes' own count otherwise). */
-  usage?: Partial<FakeUsage>;
+  /** What each model answer reports it used, or used at each turn (the fakes' own count otherwise). */
+  usage?: Partial<FakeUsage> | ((turn: number) => Partial<FakeUsage>);
   /** How long the fake providers take over each answer, so that requests sent together overlap. */
   answerDelayMs?: number;
 }): Promise<EngineRun> {
@@ -73,7 +81,7 @@ export async function engineSession({
   await prepare?.(root);
   execFileSync('chmod', ['-R', 'a+rX,go-w', '--', root]);
   const lines: string[] = [];
-  const model = commandsModel(lines, handIn, usage);
+  const model = commandsModel(lines, { handIn, windDown, usage });
   const engines = speakEngines(model);
   const slowly = async () => {
     if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
@@ -131,8 +139,15 @@ export async function engineSession({
  */
 function commandsModel(
   commands: readonly string[],
-  handIn: Record<string, unknown> | false,
-  usage: Partial<FakeUsage> | undefined,
+  {
+    handIn,
+    windDown,
+    usage,
+  }: {
+    handIn: Record<string, unknown> | false;
+    windDown: { handIn: Record<string, unknown>; turns: number } | undefined;
+    usage: Partial<FakeUsage> | ((turn: number) => Partial<FakeUsage>) | undefined;
+  },
 ): ScriptedModel & { seen: string[] } {
   const seen: string[] = [];
   let nextId = 1;
@@ -151,7 +166,14 @@ function commandsModel(
       name,
       input,
     });
-    const used = usage ? { usage } : {};
+    // Told to wind down, it runs `turns` commands more, then hands in: a short answer (the fakes' own count).
+    const told = messages.findIndex((message) =>
+      JSON.stringify(message).includes(WIND_DOWN_MARKER),
+    );
+    const since = messages.slice(told).filter((message) => message.role === 'assistant').length;
+    if (windDown && told >= 0 && since >= windDown.turns)
+      return { message: { content: [call('submit_completion', windDown.handIn)] } };
+    const used = usage ? { usage: typeof usage === 'function' ? usage(turn) : usage } : {};
     const command = commands[turn];
     if (command !== undefined)
       return { message: { content: [call('bash', { command })], ...used } };

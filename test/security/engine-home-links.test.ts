@@ -292,6 +292,7 @@ function LIMITS(): AgentLimits {
     maxUsd: null,
     usdLimit: 'budget',
     budgetUsd: null,
+    budgetOf: 'build',
     startedAt: Date.now(),
     windDownTurns: 3,
     deadline: Date.now() + 100_000,

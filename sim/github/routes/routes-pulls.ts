@@ -216,6 +216,8 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
         conclusion: body.conclusion ?? null,
         detailsUrl: '',
         output: body.output,
+        // Only an app creates check runs; through the REST API here, the app's installation.
+        app: gh.app,
       };
       gh.checkRuns.push(run);
       return json(201, {

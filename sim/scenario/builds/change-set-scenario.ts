@@ -38,6 +38,7 @@ function setUpProject(gh: FakeGitHub, name: string, more: Record<string, string>
     'Describe the project',
   );
   gh.defaultBranchRequiredChecks.add(CHANGE_SET_CHECK_NAME);
+  gh.requiredCheckSources.set(CHANGE_SET_CHECK_NAME, gh.appId);
 }
 
 /** Appends `text` to the repository's `.github/baton.yml` on its default branch. */

@@ -60,7 +60,7 @@ export interface SetDecision {
  * the same truth gives the same actions in the same order.
  */
 export function decideSet({
-  set,
+  set: whole,
   config,
   now,
 }: {
@@ -68,21 +68,24 @@ export function decideSet({
   config: ParsedConfig;
   now: string;
 }): SetDecision {
-  if (!config.ok) return alone(set, set.home, decide({ snapshot: set.home, config, now }));
+  if (!config.ok) return alone(whole, whole.home, decide({ snapshot: whole.home, config, now }));
   const settings = config.config;
   // A listed repository the app cannot reach is the configuration's problem: nothing starts.
-  const unreachable = unreachableListed(set, settings);
+  const unreachable = unreachableListed(whole, settings);
   if (unreachable.length > 0) {
     const broken = { ok: false as const, problems: unreachable };
-    return alone(set, set.home, decide({ snapshot: set.home, config: broken, now }));
+    return alone(whole, whole.home, decide({ snapshot: whole.home, config: broken, now }));
   }
-  const across = plansAcross(set, settings);
-  const read = set.home.plan;
+  const across = plansAcross(whole, settings);
+  const read = whole.home.plan;
   const problems =
-    read.kind === 'valid' && isChangeSetPlan(read.plan, set.homeRepository)
-      ? setProblems({ set, plan: read.plan, config: settings, across })
+    read.kind === 'valid' && isChangeSetPlan(read.plan, whole.homeRepository)
+      ? setProblems({ set: whole, plan: read.plan, config: settings, across })
       : [];
-  const home = setHome(set, { commands: setCommands(set, { config: settings, across }), problems });
+  const commands = setCommands(whole, { config: settings, across });
+  const home = setHome(whole, { commands, problems });
+  // Everything the set decides (its members, reverts, checks, status) reads the commands it took.
+  const set: SetSnapshot = { ...whole, home };
   const ctx = makeContext({ snapshot: home, config: settings, now });
   const order = read.kind === 'valid' ? repositoryOrder(read.plan, set.homeRepository) : null;
   const approved = decidePlanning(ctx).kind === 'build' && home.workflowInstalled;

@@ -22,6 +22,13 @@ export interface CommandAnswer {
   /** The issue or PR the comment is on. */
   number: number;
   commands: Command[];
+  /**
+   * The comment still waits for Baton's 👀 (a command on the issue of a
+   * repository that lists change sets): the reconcile judges it on its read
+   * and gives the 👀 only if it takes it (`takeComments`). Its author and
+   * time, as the read of an accepted comment would give them.
+   */
+  awaiting?: { author: string; createdAt: string };
 }
 
 /**
@@ -93,14 +100,16 @@ export function checkCommands({
     (run) =>
       run.role === 'work' && run.createdMs < atMs && (mine === null || mine.has(run.worker ?? '')),
   );
-  const all = plan.kind === 'valid' ? deriveWorkers(ctx, plan.plan) : null;
+  // Workers as they stood when it was written: not yet asked by it, nor moved by what it started.
+  const written = makeContext({ snapshot: asWritten(snapshot, atMs), config, now });
+  const all = plan.kind === 'valid' ? deriveWorkers(written, plan.plan) : null;
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
   const started = runs.some((run) => run.createdMs < atMs);
   const improving = ctx.commands.improves.some((info) => info.createdMs < atMs);
   // A revised brief waiting for `/approve` makes a running build's `/approve` apply.
   const adaptWaits =
     all !== null &&
-    decideAdaptations(ctx, all).views.some((view) => view.state === 'awaiting-approval');
+    decideAdaptations(written, all).views.some((view) => view.state === 'awaiting-approval');
   return commands.flatMap((command): CommandError[] => {
     if (command.name === 'improve') {
       const message = improveProblem({ started, improving });
@@ -126,6 +135,20 @@ export function checkCommands({
       });
     return message ? [{ line: commandText(command), message }] : [];
   });
+}
+
+/**
+ * The build as it stood when a comment was written at `atMs`: the commands
+ * written before it (not itself, nor any later one) and the runs created by
+ * then. What it asks is not yet in it, so an accepted `/continue` is not
+ * judged "being continued already" by the continuation it asked for.
+ */
+function asWritten(snapshot: BuildSnapshot, atMs: number): BuildSnapshot {
+  return {
+    ...snapshot,
+    commands: snapshot.commands.filter((info) => instantOf(info.createdAt) < atMs),
+    runs: snapshot.runs.filter((run) => instantOf(run.createdAt) <= atMs),
+  };
 }
 
 /** What `/rollback` is told on a build of one repository (a change set answers it itself). */

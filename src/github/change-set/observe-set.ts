@@ -17,6 +17,7 @@ import { conditionalReads } from '../client/conditional-reads.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import type { GraphMember } from '../observe/build-query.js';
 import { hasWriteAccess } from '../observe/permissions.js';
+import { listedFacts } from './listed-facts.js';
 import { membersSeen } from './members-seen.js';
 import { type MemberRepository, readMembers } from './read-members.js';
 
@@ -89,18 +90,21 @@ export async function observeSet(
       }),
     ),
   );
+  // The plan session may have read a listed repository it gives no worker: its consent is judged too.
+  const unplanned =
+    names.length > 0 && config.ok
+      ? config.config.changeSets.repositories.filter((name) => !names.includes(name))
+      : [];
+  const readable = await Promise.all(
+    unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) })),
+  );
   const asked = config.ok
-    ? writersAsked({
-        home,
-        config: config.config,
-        homeRepository,
-        merged: members.filter((m) => m.final?.state === 'merged').map((m) => m.repository),
-      })
+    ? writersAsked({ home, config: config.config, homeRepository })
     : new Map<string, Set<string>>();
   return {
     home,
     homeRepository,
-    repositories: facts,
+    repositories: [...facts, ...readable],
     members,
     outsideInstallation,
     writers: await readWriters(ctx, asked, outsideInstallation),

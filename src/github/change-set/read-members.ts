@@ -185,8 +185,8 @@ async function observeMember(
     repository: repository.name,
     snapshot,
     recorded: branches.integration !== null && node?.plan !== null && node?.plan !== undefined,
-    final: gatedOf(node?.finalPulls.nodes.find(own)),
-    revert: gatedOf(node?.revertPulls.nodes.find(own)),
+    final: gatedOf(node?.finalPulls.nodes.find(own), ctx.botLogin),
+    revert: gatedOf(node?.revertPulls.nodes.find(own), ctx.botLogin),
   };
 }
 
@@ -240,12 +240,21 @@ function asBuildRepository(
   };
 }
 
-/** A gated pull request as the set reads it, with `baton/change-set` on its head. */
-function gatedOf(pull: GraphGatedPull | undefined): GatedPull | null {
+/**
+ * A gated pull request as the set reads it, with the app's own
+ * `baton/change-set` on its head: a check run of that name another app made
+ * (a workflow's job of that name, as GitHub Actions) is not Baton's, released
+ * or not.
+ */
+function gatedOf(pull: GraphGatedPull | undefined, botLogin: string): GatedPull | null {
   if (!pull) return null;
   const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, '');
   const check = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === 'CheckRun' && context.name === CHANGE_SET_CHECK_NAME,
+    (context) =>
+      context.__typename === 'CheckRun' &&
+      context.name === CHANGE_SET_CHECK_NAME &&
+      context.checkSuite?.app?.slug === slug,
   );
   const state: SetCheckState =
     check?.__typename !== 'CheckRun'

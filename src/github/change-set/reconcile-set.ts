@@ -9,10 +9,11 @@ import { checkSetCommands } from '../../core/change-set/check-set-commands.js';
 import type { SetDecision } from '../../core/change-set/decide-set.js';
 import { decideSet } from '../../core/change-set/decide-set.js';
 import type { SetMember, SetSnapshot } from '../../core/change-set/set-snapshot.js';
-import type { Command } from '../../core/commands/command.js';
 import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
+import { awaitedCommands, withTakenCommands } from '../../core/decide/awaiting-comments.js';
+import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { withDispatchedRuns } from '../act/dispatch-session.js';
@@ -26,6 +27,7 @@ import { readDaySpend } from '../observe/day-spend.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
 import { actSet, type LinkOutcome } from './act-set.js';
 import { observeSet } from './observe-set.js';
+import { notRun, takeSetComments } from './take-set-comments.js';
 
 /** What the set's reconcile is handed by `reconcile`: its read of the set build, and its settings. */
 export interface SetReconcile {
@@ -37,8 +39,8 @@ export interface SetReconcile {
   statusEditWait?: StatusEditWait;
   writeBudget?: WriteBudget;
   installationDailyUsd?: number | null;
-  /** Commands just taken on the set's issue (by comment), answered when they cannot apply. */
-  answers?: { commentId: number; number: number; commands: Command[] }[];
+  /** Commands just given on the set's issue (by comment), answered when they cannot apply; some await the 👀. */
+  answers?: CommandAnswer[];
   /** Members read in the set build's own call (`BatonSet`), by node id: the first pass's. */
   read?: ReadonlyMap<string, GraphMember | null>;
   /** A second pass's: what the first did in each member's repository, its dispatches put in sight. */
@@ -60,14 +62,19 @@ export async function reconcileSet(
   const first = await setPass(ctx, request);
   if (request.config.ok)
     await withReason('notice', () =>
-      answerSetCommands(ctx, { set: first.set, config: request.config, request }),
+      answerSetCommands(ctx, {
+        set: first.set,
+        config: request.config,
+        request,
+        taken: first.taken,
+      }),
     );
   const unlocks =
     first.outcomes.some((o) => o.action.kind === 'merge-pull' && o.result === 'done') ||
     first.links.some((o) => o.link.kind === 'deliver-report' && o.result === 'done');
   // The second pass reads the members again but not their runs: the first pass's listings,
   // with the runs it dispatched as GitHub will list them a moment later.
-  const { read: _first, ...again } = request;
+  const { read: _first, answers: _taken, ...again } = request;
   const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
   const passes = last === first ? [first] : [first, last];
   const outcomes = passes.flatMap((pass) => pass.outcomes);
@@ -130,16 +137,27 @@ async function setPass(
   /** What the pass did in each member's repository. */
   byRepository: Map<string, ActOutcome[]>;
   links: LinkOutcome[];
+  /** The comments awaiting Baton's 👀 that it took (gave the 👀) on this pass's read. */
+  taken: ReadonlySet<number>;
 }> {
   const { observed, config, now, log } = request;
+  // Comments awaiting the 👀 are read as if taken, so the set asks where their authors may write.
+  const awaiting = (request.answers ?? []).filter((answer) => answer.awaiting);
   const read = await observeSet(ctx, {
-    home: observed.snapshot,
+    home: withTakenCommands(observed.snapshot, awaiting.flatMap(awaitedCommands)),
     config,
     since: observed.runsSince,
     freshFrom: request.freshFrom,
     ...(request.read ? { read: request.read } : {}),
   });
-  const set = await withDaySpend(ctx, withDispatched(read, request), request);
+  const spent = await withDaySpend(ctx, withDispatched(read, request), request);
+  // Judged on the read the set acts on: the 👀 only where the set takes every command.
+  const { set, taken } = await takeSetComments(ctx, {
+    set: spent,
+    awaiting,
+    read: observed.snapshot,
+    config,
+  });
   const decision = decideSet({ set, config, now });
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
   const outcomes: ActOutcome[] = [];
@@ -153,7 +171,7 @@ async function setPass(
     byRepository.set(build.repository, [...(byRepository.get(build.repository) ?? []), ...done]);
   }
   const links = await actSet(ctx, { links: decision.links, build: set.home.build, log });
-  return { set, decision, outcomes, byRepository, links };
+  return { set, decision, outcomes, byRepository, links, taken };
 }
 
 /** The set with what a first pass dispatched in each member put in its runs (a second pass's). */
@@ -173,16 +191,31 @@ function withDispatched(set: SetSnapshot, request: SetReconcile): SetSnapshot {
   };
 }
 
-/** Replies once to each comment on the set's issue whose commands cannot apply, as the set judges them. */
+/**
+ * Replies once to each comment on the set's issue whose commands cannot apply,
+ * as the set judges them; of a comment it did not take, the commands that
+ * could have applied are said not run too.
+ */
 async function answerSetCommands(
   ctx: RepoContext,
-  { set, config, request }: { set: SetSnapshot; config: ParsedConfig; request: SetReconcile },
+  {
+    set,
+    config,
+    request,
+    taken,
+  }: {
+    set: SetSnapshot;
+    config: ParsedConfig;
+    request: SetReconcile;
+    taken: ReadonlySet<number>;
+  },
 ): Promise<void> {
   if (!config.ok) return;
   for (const answer of request.answers ?? []) {
-    const info = set.home.commands.find((one) => one.commentId === answer.commentId);
+    const info =
+      answer.awaiting ?? set.home.commands.find((one) => one.commentId === answer.commentId);
     if (!info) continue;
-    const problems = checkSetCommands({
+    const refused = checkSetCommands({
       set,
       commands: answer.commands,
       author: info.author,
@@ -190,6 +223,8 @@ async function answerSetCommands(
       now: request.now,
       at: info.createdAt,
     });
+    const problems =
+      answer.awaiting && !taken.has(answer.commentId) ? notRun(answer.commands, refused) : refused;
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,

@@ -278,7 +278,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
-      ... on CheckRun { name status conclusion detailsUrl }
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
       ... on StatusContext { context state targetUrl }
     }
   }
@@ -391,6 +391,8 @@ export interface GraphCheckRun {
   status: string;
   conclusion: string | null;
   detailsUrl: string | null;
+  /** The app that created it: two apps' runs of one name are two runs (absent in older fixtures). */
+  checkSuite?: { app: { slug: string } | null } | null;
 }
 
 /** A commit status (the newest per context), as CI that predates checks reports. */

@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import { loadConfig } from '../../config.js';
+import type { CommandError } from '../../core/commands/command.js';
 import { commandWord, parseCommands } from '../../core/commands/parse-commands.js';
 import {
   isBatonComment,
@@ -303,7 +304,11 @@ export function scheduleReconcile(
               : {}),
           }),
         ).catch((error: unknown) => {
-          // A reconcile GitHub failed (a read answered 5xx, a limit) is tried again like a write.
+          // A reconcile GitHub failed (a read answered 5xx, a limit) is tried again like a write,
+          // with the comments still awaiting Baton's 👀: no other read would take them.
+          const awaiting = answers.filter((answer) => answer.awaiting);
+          if (awaiting.length > 0)
+            deps.answers.set(key, [...awaiting, ...(deps.answers.get(key) ?? [])]);
           leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
           throw error;
         });
@@ -611,6 +616,21 @@ export async function onIssueComment(
     );
     return;
   }
+  const answer = { commentId: comment.id, number: issue.number, commands: parsed.commands };
+  // On the issue of a repository that lists change sets, what a command needs depends on the
+  // build: its reconcile judges it on the read it acts on, and gives the 👀 if it takes it.
+  if (!pull && parsed.commands.length > 0 && (await listsChangeSets(ctx))) {
+    if (parsed.errors.length > 0)
+      await replyErrors(ctx, { number: issue.number, comment: comment.id, errors: parsed.errors });
+    const awaiting = { author: sender.login, createdAt: comment.created_at };
+    scheduleFromDelivery(ctx, context, {
+      ref,
+      deps,
+      answer: { ...answer, awaiting },
+      start: !found && improves,
+    });
+    return;
+  }
   const reaction = await withReason('reaction', () =>
     ctx.octokit.rest.reactions.createForIssueComment({
       owner: ctx.owner,
@@ -620,15 +640,8 @@ export async function onIssueComment(
     }),
   );
   if ((reaction.status as number) !== 201) return; // Another replica took this comment.
-  if (parsed.errors.length > 0) {
-    await withReason('notice', () =>
-      ensureNote(ctx, {
-        number: issue.number,
-        key: `reply-${comment.id}`,
-        body: renderCommandErrors(parsed.errors),
-      }),
-    );
-  }
+  if (parsed.errors.length > 0)
+    await replyErrors(ctx, { number: issue.number, comment: comment.id, errors: parsed.errors });
   if (parsed.commands.length > 0 && set) {
     scheduleReconcile(set, {
       ref,
@@ -638,13 +651,29 @@ export async function onIssueComment(
       deliveryId: context.id,
     });
   } else if (parsed.commands.length > 0) {
-    scheduleFromDelivery(ctx, context, {
-      ref,
-      deps,
-      answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
-      start: !found && improves,
-    });
+    scheduleFromDelivery(ctx, context, { ref, deps, answer, start: !found && improves });
   }
+}
+
+/** What a comment's lines that are no command are told, once (a note guarded by its key). */
+function replyErrors(
+  ctx: RepoContext,
+  { number, comment, errors }: { number: number; comment: number; errors: CommandError[] },
+): Promise<unknown> {
+  return withReason('notice', () =>
+    ensureNote(ctx, { number, key: `reply-${comment}`, body: renderCommandErrors(errors) }),
+  );
+}
+
+/**
+ * Whether the repository's configuration lists change sets
+ * (`changeSets.repositories`): only then may a build of its issues be a
+ * change set's (docs/change-sets.md), whose commands need more than write
+ * access to this repository.
+ */
+async function listsChangeSets(ctx: RepoContext): Promise<boolean> {
+  const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  return config.ok && config.config.changeSets.repositories.length > 0;
 }
 
 async function readPullHead(

@@ -9,6 +9,7 @@ import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
+import { takeComments } from '../act/take-comments.js';
 import { membersSeen } from '../change-set/members-seen.js';
 import { reconcileSet, type SetReconciled } from '../change-set/reconcile-set.js';
 import { withReason } from '../client/request-reason.js';
@@ -186,7 +187,7 @@ export async function reconcileBuild(
   sayUncountedUsage(log, [...uncounted, ...forged]);
   // Only a build whose workflow is missing pays for onboarding's reads.
   const setupPull = request.setupPull;
-  const snapshot =
+  const read =
     observed.snapshot.workflowInstalled || !setupPull
       ? observed.snapshot
       : {
@@ -204,6 +205,8 @@ export async function reconcileBuild(
   await withReason('status-edit', () =>
     removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
   );
+  // Comments that wait for Baton's 👀 get it: this build is no change set's, and their authors write it.
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request.answers ?? [] });
   // The comments whose commands this reconcile took are answered first, where they cannot apply.
   const answers = config.ok
     ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })
