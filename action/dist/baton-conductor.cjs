@@ -42925,7 +42925,7 @@ function date4(params) {
 }
 
 // src/core/vocabulary/engine-names.ts
-var ENGINES = ["baton", "claude-code", "codex"];
+var ENGINES = ["baton", "claude-code", "codex", "copilot"];
 var DEFAULT_ENGINE = "baton";
 function isEngine(value) {
   return ENGINES.includes(value);
@@ -43343,6 +43343,18 @@ function renderDispatchInputs(request2) {
 
 // src/core/sessions/engines.ts
 var Engine = external_exports.enum(ENGINES);
+var ENGINE_TRAITS = {
+  baton: { title: "Baton’s loop", provider: "anthropic" },
+  "claude-code": { title: "Claude Code", provider: "anthropic" },
+  codex: { title: "Codex", provider: "openai" },
+  copilot: { title: "GitHub Copilot CLI", provider: "anthropic" }
+};
+function providerOf(engine) {
+  return ENGINE_TRAITS[engine].provider;
+}
+function callsProvider(engines, provider) {
+  return engines.some((engine) => isEngine(engine) && providerOf(engine) === provider);
+}
 function named(engines) {
   const set4 = new Set(engines);
   return ENGINES.filter((engine) => set4.has(engine));
@@ -43835,11 +43847,11 @@ var Config = external_exports.strictObject({
   research: Research.prefault({}),
   changeSets: ChangeSets.prefault({})
 }).superRefine((config3, ctx) => {
-  const codex = readEngineSettings(config3.session.engine).allow.includes("codex");
+  const openai = callsProvider(readEngineSettings(config3.session.engine).allow, "openai");
   const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
-    // OpenAI's models are priced only where Codex may run.
-    ...codex ? MODEL_KINDS.map((kind) => ({
+    // OpenAI's models are priced only where an engine that calls OpenAI may run.
+    ...openai ? MODEL_KINDS.map((kind) => ({
       model: config3.models.openai[kind],
       path: ["models", "openai", kind]
     })) : []

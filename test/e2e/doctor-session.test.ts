@@ -174,7 +174,7 @@ describe('the doctor session', { timeout: STEP_LIMIT_MS + 30_000 }, () => {
         return () => sim.gh.secrets.set('ANTHROPIC_API_KEY', 'sk-ant-simulated-key');
       },
       'model-key',
-      /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop and Claude Code would fail → add it in Settings → Secrets and variables → Actions → Secrets/,
+      /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop, Claude Code and GitHub Copilot CLI would fail → add it in Settings → Secrets and variables → Actions → Secrets/,
     ],
     [
       'a configured model does not answer',

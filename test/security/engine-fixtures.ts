@@ -42,7 +42,7 @@ export const ENGINE_CASE_LIMIT_MS = 600_000;
 export const OPENAI_KEY = 'sk-proj-engine-test-key-5f3a9c';
 
 /**
- * A work session of W1.1 on `engine` (Claude Code or Codex, the real
+ * A work session of W1.1 on `engine` (any of engine-registry.ts, the real
  * binaries), confined as `user`: the model runs each command of `commands`
  * through the engine's shell tool, then hands in `complete` unless
  * `handIn` says what to answer instead (false: never). The checkout is
