@@ -31,8 +31,8 @@ export interface AppProcessOptions {
   waitFor?: 'ping' | 'ready';
   /**
    * How long the app may take to start before it counts as hung: a guard, not
-   * a measure (the wait ends as soon as it answers, or it exits). Default 30 s
-   * for `ping`, READY_LIMIT_MS for `ready`.
+   * a measure (the wait ends as soon as it answers, or it exits). Default
+   * APP_START_LIMIT_MS for `ping`, READY_LIMIT_MS for `ready`.
    */
   startTimeoutMs?: number;
 }
@@ -56,6 +56,14 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
+
+/**
+ * How long an app process may take to answer `/ping` before it counts as
+ * never listening: a guard, not a measure. Started through tsx on two cores
+ * beside two busy loops and other engineers' tests (load 24), an app answered
+ * after 14 s; a hook's own limit is 180 s.
+ */
+export const APP_START_LIMIT_MS = 120_000;
 
 /** A free TCP port on 127.0.0.1, for a process that must be told its port before it starts. */
 export async function freePort(): Promise<number> {
@@ -159,7 +167,8 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       url,
       child,
       waitFor,
-      timeoutMs: options.startTimeoutMs ?? (waitFor === 'ready' ? READY_LIMIT_MS : 30_000),
+      timeoutMs:
+        options.startTimeoutMs ?? (waitFor === 'ready' ? READY_LIMIT_MS : APP_START_LIMIT_MS),
     });
   } catch (error) {
     await app.stop();

@@ -42925,7 +42925,7 @@ function date4(params) {
 }
 
 // src/core/vocabulary/engine-names.ts
-var ENGINES = ["baton", "claude-code", "codex"];
+var ENGINES = ["baton", "claude-code", "codex", "copilot"];
 var DEFAULT_ENGINE = "baton";
 function isEngine(value) {
   return ENGINES.includes(value);
@@ -43216,6 +43216,18 @@ function renderDispatchInputs(request2) {
 
 // src/core/sessions/engines.ts
 var Engine = external_exports.enum(ENGINES);
+var ENGINE_TRAITS = {
+  baton: { title: "Baton’s loop", provider: "anthropic" },
+  "claude-code": { title: "Claude Code", provider: "anthropic" },
+  codex: { title: "Codex", provider: "openai" },
+  copilot: { title: "GitHub Copilot CLI", provider: "anthropic" }
+};
+function providerOf(engine) {
+  return ENGINE_TRAITS[engine].provider;
+}
+function callsProvider(engines, provider) {
+  return engines.some((engine) => isEngine(engine) && providerOf(engine) === provider);
+}
 function named(engines) {
   const set4 = new Set(engines);
   return ENGINES.filter((engine) => set4.has(engine));
@@ -43708,11 +43720,11 @@ var Config = external_exports.strictObject({
   research: Research.prefault({}),
   changeSets: ChangeSets.prefault({})
 }).superRefine((config3, ctx) => {
-  const codex = readEngineSettings(config3.session.engine).allow.includes("codex");
+  const openai = callsProvider(readEngineSettings(config3.session.engine).allow, "openai");
   const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
-    // OpenAI's models are priced only where Codex may run.
-    ...codex ? MODEL_KINDS.map((kind) => ({
+    // OpenAI's models are priced only where an engine that calls OpenAI may run.
+    ...openai ? MODEL_KINDS.map((kind) => ({
       model: config3.models.openai[kind],
       path: ["models", "openai", kind]
     })) : []
@@ -59219,6 +59231,10 @@ function leaveNextLook(deps, {
     ...(outcomes ?? []).flatMap(
       (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
     ),
+    // A dispatch whose lock another process may still be sending for is looked at past its grace.
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "stood-down" && outcome.retryInMs !== void 0 ? [{ ms: outcome.retryInMs, why: "a dispatch another process locked" }] : []
+    ),
     ...failure2
   ];
   if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
@@ -59253,19 +59269,6 @@ function isRetriedFailure(outcome) {
 function lookTimeOf(outcome) {
   const ms = outcome.retryInMs ?? 0;
   return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
-}
-function lookOf(ctx, ref, defaultBranch, again) {
-  return {
-    target: {
-      installationId: ctx.installationId ?? null,
-      owner: ctx.owner,
-      repo: ctx.repo,
-      build: ref.build,
-      issue: ref.issue,
-      defaultBranch
-    },
-    again
-  };
 }
 function timedLookNoNews(ctx, {
   key,
@@ -59840,17 +59843,24 @@ async function anyMoved(ctx, { build, batch }) {
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const { solo } = ctx;
   const start = async () => {
+    const signal = solo?.deadline();
     if (lock.kind === "lock-ref" && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
     for (let send = 1; ; send++) {
+      if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0);
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request2));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request2, signal));
         const details = data;
-        return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+        const run3 = details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+        solo?.dispatched(request2, run3);
+        return run3;
       } catch (error62) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
+        solo?.dispatched(request2, null);
+        if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0, error62.cause);
         const run3 = await findRunOf(ctx, request2).catch(() => {
           throw error62;
         });
@@ -59866,16 +59876,58 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   };
   const lockRef = lockRefOf(lock, request2.build);
   if (!lockRef) return { result: "dispatched", run: await start() };
-  const held3 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
+  const held3 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, () => {
+    solo?.forget(lockRef);
+    return start();
+  });
   if (!held3.taken) return { result: "dispatched", run: held3.value };
-  const run2 = await findRunOf(ctx, request2).catch(() => void 0);
-  if (run2 !== null) return { result: "stood-down" };
-  if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
-  return { result: "dispatched", run: await start() };
+  const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
+  const run2 = await findRunOf(ctx, request2, { again: !waiting }).catch(() => void 0);
+  if (run2 === void 0)
+    return solo ? { result: "stood-down", retryInMs: LISTING_FAILED_RETRY_MS } : { result: "stood-down" };
+  if (run2 !== null) {
+    solo?.forget(lockRef);
+    return { result: "stood-down" };
+  }
+  const takeOver = async () => {
+    if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
+    return start();
+  };
+  if (!solo) return { result: "dispatched", run: await takeOver() };
+  return takeOverAlone(ctx, { solo, request: request2, lockRef, base, takeOver });
 }
+async function takeOverAlone(ctx, {
+  solo,
+  request: request2,
+  lockRef,
+  base,
+  takeOver
+}) {
+  for (let n = 0; ; n++) {
+    const ref = n === 0 ? lockRef : takeoverRef(request2, n);
+    const waited = solo.orphanFor(ref);
+    if (waited < solo.graceMs) return { result: "stood-down", retryInMs: solo.graceMs - waited };
+    const next = takeoverRef(request2, n + 1);
+    if (solo.sawTaken(next)) continue;
+    const held3 = await writeOnceByRef(ctx, { ref: next, sha: base }, takeOver);
+    if (!held3.taken) return { result: "dispatched", run: held3.value };
+  }
+}
+function takeoverRef(request2, n) {
+  const { build, worker, role, trigger } = request2;
+  return `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}-takeover-${n}`;
+}
+var DispatchLateError = class extends AnswerLostError {
+  constructor(withinMs, cause) {
+    super(cause);
+    this.name = "DispatchLateError";
+    this.message = `the dispatch was not sent within ${Math.round(withinMs / 1e3)} s of taking its lock (a rate limit held it back), so it is not sent: its lock stays, and the dispatch is taken over once the lock has stood with no run for the grace`;
+  }
+};
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
+var LISTING_FAILED_RETRY_MS = 5e3;
 var DISPATCH_SENDS = 3;
-async function findRunOf(ctx, request2) {
+async function findRunOf(ctx, request2, { again = true } = {}) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
@@ -59889,10 +59941,12 @@ async function findRunOf(ctx, request2) {
     const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
     return run2 ? { id: run2.id, url: run2.html_url } : null;
   };
-  return await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
+  const found = await look();
+  if (found || !again) return found;
+  return new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
-async function dispatchWorkflow(ctx, request2) {
+async function dispatchWorkflow(ctx, request2, signal) {
   const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
   const send = async (details) => (await ctx.octokit.request(
     "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
@@ -59902,7 +59956,9 @@ async function dispatchWorkflow(ctx, request2) {
       workflow_id: WORKFLOW_FILE,
       ref: sessionRef(request2),
       inputs: renderDispatchInputs(request2),
-      ...details ? { return_run_details: true } : {}
+      ...details ? { return_run_details: true } : {},
+      // Not sent once the signal ends its time: a request a rate limit holds back waits in the client.
+      ...signal ? { request: { signal } } : {}
     }
   )).data;
   if (withoutRunDetails.has(apiUrl)) return send(false);
@@ -60321,7 +60377,15 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const wait2 = first ? writeBudget?.waitFor("dispatch", key) ?? 0 : 0;
       if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
-      if (outcome.result === "stood-down") return { action, result: "stood-down" };
+      if (outcome.result === "stood-down") {
+        const { retryInMs } = outcome;
+        return retryInMs === void 0 ? { action, result: "stood-down" } : {
+          action,
+          result: "stood-down",
+          retryInMs,
+          detail: "another process may be sending it"
+        };
+      }
       const sessionWrites = SESSION_WRITES[role];
       if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       if (first && writeBudget) {
@@ -62157,6 +62221,7 @@ async function reconcile(ctx, request2) {
     );
     return [];
   }
+  ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const config3 = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
     const read = new Map(
@@ -62239,7 +62304,7 @@ async function reconcileBuild(ctx, request2) {
   });
   const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
-  const clean = view && !all.some((outcome) => outcome.result === "failed");
+  const clean = view && !all.some(standsForNothing);
   request2.lastReads?.note(
     key,
     clean ? {
@@ -62309,7 +62374,7 @@ function noteMembers({
   request: request2,
   runsSince
 }) {
-  const clean = !done.outcomes.some((outcome) => outcome.result === "failed");
+  const clean = !done.outcomes.some(standsForNothing);
   for (const build of done.builds) {
     if (!build.config) continue;
     const [owner = "", repo = ""] = build.repository.split("/");
@@ -62331,6 +62396,9 @@ function noteMembers({
 }
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
+}
+function standsForNothing(outcome) {
+  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
 }
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
@@ -62442,10 +62510,7 @@ function scheduleReconcile(ctx, {
         );
         return;
       }
-      const hold = await (deps.holdBuild?.(
-        key,
-        lookOf(ctx, ref, defaultBranch, () => again())
-      ) ?? HELD);
+      const hold = await (deps.holdBuild?.(key, { again: () => again() }) ?? HELD);
       if (!hold) {
         buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
         setTimeout(() => again(), HELD_RETRY_MS).unref();
@@ -62469,7 +62534,7 @@ function scheduleReconcile(ctx, {
         const now = deps.now();
         const outcomes = await withReason(
           "reconcile-read",
-          () => reconcile(ctx, {
+          () => reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
             ...ref,
             defaultBranch,
             now,
@@ -62526,7 +62591,7 @@ function timedLook(ctx, {
   start = false
 }) {
   const key = buildKey(ctx, ref.build);
-  return lookOf(ctx, ref, defaultBranch, () => {
+  const again = () => {
     const reads2 = deps.lastReads;
     const rearm = (next) => deps.looks?.set(
       key,
@@ -62549,7 +62614,8 @@ function timedLook(ctx, {
       start,
       ...noNews ? { noNews } : {}
     });
-  });
+  };
+  return { again };
 }
 var HELD_RETRY_MS = 1e3;
 var HELD = { release: async () => void 0 };

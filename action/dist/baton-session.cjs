@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table2.constants };
-  for (const [attribute, path40, type2] of table2.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path40), type2));
+  for (const [attribute, path43, type2] of table2.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path43), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path40, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path43, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path40), type2);
+      const value = attributeValue(dig(data, path43), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path40) {
+function dig(data, path43) {
   let value = data;
-  for (const name of path40) {
+  for (const name of path43) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message2, usage };
           if (!complete) {
-            for (const path40 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path40);
+            for (const path43 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path43);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path40) {
-  const [name, ...rest] = path40;
+function without(data, path43) {
+  const [name, ...rest] = path43;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "../../main/node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path40(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path43(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path41 = statics.reduce((previousValue, currentValue, index2) => {
+      const path44 = statics.reduce((previousValue, currentValue, index2) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index2 === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path41.split(/[?#]/, 1)[0];
+      const pathOnly = path44.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path41}
+${path44}
 ${underline}`);
       }
-      return path41;
+      return path44;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path40, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path43, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved2 = path40;
+  let resolved2 = path43;
   let st;
   try {
-    resolved2 = await fs5.promises.realpath(path40);
+    resolved2 = await fs5.promises.realpath(path43);
     st = await fs5.promises.stat(resolved2);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path40, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path40 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path40.dirname(targetPath);
+  const { fs: fs5, path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path43.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path40 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path40.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path43.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path40 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path40.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path43.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path40 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path40.join(appData, "Anthropic");
+          return path43.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path40.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path43.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path40.join(xdgConfigHome, "anthropic");
+        return path43.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path40.join(home, ".config", "anthropic");
+        return path43.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path40 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path40.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path43 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path43.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // ../../main/node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path40) {
-  if (!path40) {
+function identityTokenFromFile(path43) {
+  if (!path43) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content3;
     try {
-      content3 = await fs5.promises.readFile(path40, "utf-8");
+      content3 = await fs5.promises.readFile(path43, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path40}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path43}: ${err}`);
     }
     const token = content3.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path40} is empty`);
+      throw new AnthropicError(`Identity token file at ${path43} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message2, headers);
         }
-        buildURL(path40, query, defaultBaseURL) {
+        buildURL(path43, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path40) ? new URL(path40) : new URL(baseURL + (baseURL.endsWith("/") && path40.startsWith("/") ? path40.slice(1) : path40));
+          const url2 = isAbsoluteURL(path43) ? new URL(path43) : new URL(baseURL + (baseURL.endsWith("/") && path43.startsWith("/") ? path43.slice(1) : path43));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path40, opts) {
-          return this.methodRequest("get", path40, opts);
+        get(path43, opts) {
+          return this.methodRequest("get", path43, opts);
         }
-        post(path40, opts) {
-          return this.methodRequest("post", path40, opts);
+        post(path43, opts) {
+          return this.methodRequest("post", path43, opts);
         }
-        patch(path40, opts) {
-          return this.methodRequest("patch", path40, opts);
+        patch(path43, opts) {
+          return this.methodRequest("patch", path43, opts);
         }
-        put(path40, opts) {
-          return this.methodRequest("put", path40, opts);
+        put(path43, opts) {
+          return this.methodRequest("put", path43, opts);
         }
-        delete(path40, opts) {
-          return this.methodRequest("delete", path40, opts);
+        delete(path43, opts) {
+          return this.methodRequest("delete", path43, opts);
         }
-        methodRequest(method, path40, opts) {
+        methodRequest(method, path43, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path40, ...opts2 };
+            return { method, path: path43, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime: startTime2 };
         }
-        getAPIList(path40, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path40, ...opts2 })) : { method: "get", path: path40, ...opts });
+        getAPIList(path43, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path43, ...opts2 })) : { method: "get", path: path43, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path40, query, defaultBaseURL } = options2;
+          const { method, path: path43, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path40, query, defaultBaseURL);
+          const url2 = this.buildURL(path43, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -55739,11 +55739,11 @@ function requireLodash_sortby() {
     function baseForOwn(object2, iteratee) {
       return object2 && baseFor(object2, iteratee, keys);
     }
-    function baseGet(object2, path40) {
-      path40 = isKey(path40, object2) ? [path40] : castPath(path40);
-      var index2 = 0, length = path40.length;
+    function baseGet(object2, path43) {
+      path43 = isKey(path43, object2) ? [path43] : castPath(path43);
+      var index2 = 0, length = path43.length;
       while (object2 != null && index2 < length) {
-        object2 = object2[toKey(path40[index2++])];
+        object2 = object2[toKey(path43[index2++])];
       }
       return index2 && index2 == length ? object2 : void 0;
     }
@@ -55870,13 +55870,13 @@ function requireLodash_sortby() {
         return object2 === source || baseIsMatch(object2, source, matchData);
       };
     }
-    function baseMatchesProperty(path40, srcValue) {
-      if (isKey(path40) && isStrictComparable(srcValue)) {
-        return matchesStrictComparable(toKey(path40), srcValue);
+    function baseMatchesProperty(path43, srcValue) {
+      if (isKey(path43) && isStrictComparable(srcValue)) {
+        return matchesStrictComparable(toKey(path43), srcValue);
       }
       return function(object2) {
-        var objValue = get(object2, path40);
-        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path40) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+        var objValue = get(object2, path43);
+        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path43) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
       };
     }
     function baseOrderBy(collection, iteratees, orders) {
@@ -55892,9 +55892,9 @@ function requireLodash_sortby() {
         return compareMultiple(object2, other, orders);
       });
     }
-    function basePropertyDeep(path40) {
+    function basePropertyDeep(path43) {
       return function(object2) {
-        return baseGet(object2, path40);
+        return baseGet(object2, path43);
       };
     }
     function baseRest(func, start) {
@@ -56149,11 +56149,11 @@ function requireLodash_sortby() {
         return result;
       };
     }
-    function hasPath(object2, path40, hasFunc) {
-      path40 = isKey(path40, object2) ? [path40] : castPath(path40);
-      var result, index2 = -1, length = path40.length;
+    function hasPath(object2, path43, hasFunc) {
+      path43 = isKey(path43, object2) ? [path43] : castPath(path43);
+      var result, index2 = -1, length = path43.length;
       while (++index2 < length) {
-        var key = toKey(path40[index2]);
+        var key = toKey(path43[index2]);
         if (!(result = object2 != null && hasFunc(object2, key))) {
           break;
         }
@@ -56308,12 +56308,12 @@ function requireLodash_sortby() {
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    function get(object2, path40, defaultValue) {
-      var result = object2 == null ? void 0 : baseGet(object2, path40);
+    function get(object2, path43, defaultValue) {
+      var result = object2 == null ? void 0 : baseGet(object2, path43);
       return result === void 0 ? defaultValue : result;
     }
-    function hasIn(object2, path40) {
-      return object2 != null && hasPath(object2, path40, baseHasIn);
+    function hasIn(object2, path43) {
+      return object2 != null && hasPath(object2, path43, baseHasIn);
     }
     function keys(object2) {
       return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
@@ -56321,8 +56321,8 @@ function requireLodash_sortby() {
     function identity(value) {
       return value;
     }
-    function property(path40) {
-      return isKey(path40) ? baseProperty(toKey(path40)) : basePropertyDeep(path40);
+    function property(path43) {
+      return isKey(path43) ? baseProperty(toKey(path43)) : basePropertyDeep(path43);
     }
     module2.exports = sortBy;
   })(lodash_sortby, lodash_sortby.exports);
@@ -56437,7 +56437,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
   }
   try {
     const fs5 = await import("node:fs");
-    const path40 = await import("node:path");
+    const path43 = await import("node:path");
     const p12String = fs5.readFileSync(source.filePath).toString("base64");
     const forge2 = (await Promise.resolve().then(() => (init_index_BDnqZat0(), index_BDnqZat0_exports)).then(function(n) {
       return n.i;
@@ -56447,7 +56447,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
     forge2.pkcs12.pkcs12FromAsn1(p12Asn1, "notasecret");
     context2.report({
       message: t("PrivateKeyP12", {
-        FILE_NAME: source.filePath ? path40.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? path43.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56464,7 +56464,7 @@ function reportIfFoundPrivateKeyJSONFormat({ source, context: context2, t }) {
     }
     context2.report({
       message: t("PrivateKeyJSON", {
-        FILE_NAME: source.filePath ? import_node_path39.default.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? import_node_path42.default.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56844,10 +56844,10 @@ function parseComment(options2) {
   const ruleIdString = commentStart === -1 ? options2 : options2.slice(0, commentStart);
   return ruleIdString.split(/,/).map((arg) => arg.trim()).filter((arg) => arg !== "") ?? [];
 }
-var import_node_path39, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
+var import_node_path42, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
 var init_index_Cq_34xZU = __esm({
   "../../main/node_modules/@secretlint/secretlint-rule-preset-recommend/module/index-Cq-34xZU.js"() {
-    import_node_path39 = __toESM(require("node:path"), 1);
+    import_node_path42 = __toESM(require("node:path"), 1);
     commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
     regexpStringMatcher = {};
     lodash_sortby = { exports: {} };
@@ -57711,7 +57711,7 @@ var init_index_Cq_34xZU = __esm({
 });
 
 // src/session/action.ts
-var import_node_path41 = require("node:path");
+var import_node_path44 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/session/cli.ts
@@ -58534,10 +58534,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path40) {
-  if (!path40)
+function getElementAtPath(obj, path43) {
+  if (!path43)
     return obj;
-  return path40.reduce((acc, key) => acc?.[key], obj);
+  return path43.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -58877,11 +58877,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path40, issues) {
+function prefixIssues(path43, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path40);
+    iss.path.unshift(path43);
     return iss;
   });
 }
@@ -59343,16 +59343,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path40 = []) => {
+  const processError = (error63, path43 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path40, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path43, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else {
-        const fullpath = [...path40, ...issue2.path];
+        const fullpath = [...path43, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -59391,17 +59391,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path40 = []) => {
+  const processError = (error63, path43 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path40, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path43, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path43, ...issue2.path]);
       } else {
-        const fullpath = [...path40, ...issue2.path];
+        const fullpath = [...path43, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -59440,8 +59440,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path40 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path40) {
+  const path43 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path43) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -76579,13 +76579,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path40 = ref.slice(1).split("/").filter(Boolean);
-  if (path40.length === 0) {
+  const path43 = ref.slice(1).split("/").filter(Boolean);
+  if (path43.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path40[0] === defsKey) {
-    const key = path40[1] === void 0 ? void 0 : decodeJSONPointerSegment(path40[1]);
+  if (path43[0] === defsKey) {
+    const key = path43[1] === void 0 ? void 0 : decodeJSONPointerSegment(path43[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -77434,6 +77434,129 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/vocabulary/engine-names.ts
+var ENGINES = ["baton", "claude-code", "codex", "copilot"];
+var DEFAULT_ENGINE = "baton";
+function listEngines() {
+  return `${ENGINES.slice(0, -1).join(", ")} or ${ENGINES.at(-1)}`;
+}
+function isEngine(value) {
+  return ENGINES.includes(value);
+}
+function parseEngine(word) {
+  const name = word.trim().toLowerCase();
+  return isEngine(name) ? name : null;
+}
+
+// src/core/sessions/session.ts
+var SESSION_ROLES = [
+  "plan",
+  "work",
+  "review",
+  "fix",
+  "research",
+  "summary",
+  "synthesis"
+];
+var TRIGGER = /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
+function isSessionTrigger(value) {
+  return TRIGGER.test(value);
+}
+function parseTrigger(trigger) {
+  const match = TRIGGER.exec(trigger);
+  return { kind: match?.[1] ?? match?.[3] ?? "", id: match?.[2] ?? match?.[4] ?? "" };
+}
+function parseRunName(title) {
+  const [baton, role, build, worker, trigger, ...rest] = title.trim().split(/\s+/);
+  if (baton !== "baton" || rest.length > 0 || !build || !worker || !trigger) return null;
+  if (!SESSION_ROLES.includes(role)) return null;
+  if (trigger !== "-" && !isSessionTrigger(trigger)) return null;
+  return {
+    role,
+    build,
+    worker: worker === "-" ? null : worker,
+    trigger: trigger === "-" ? null : trigger
+  };
+}
+
+// src/core/sessions/engines.ts
+var Engine = external_exports.enum(ENGINES);
+function isCodingEngine(engine) {
+  return engine !== "baton";
+}
+var ENGINE_TRAITS = {
+  baton: { title: "Baton’s loop", provider: "anthropic" },
+  "claude-code": { title: "Claude Code", provider: "anthropic" },
+  codex: { title: "Codex", provider: "openai" },
+  copilot: { title: "GitHub Copilot CLI", provider: "anthropic" }
+};
+var PROVIDER_TRAITS = {
+  anthropic: { secret: "ANTHROPIC_API_KEY", models: "models.*" },
+  openai: { secret: "OPENAI_API_KEY", models: "models.openai.*" }
+};
+function providerOf(engine) {
+  return ENGINE_TRAITS[engine].provider;
+}
+function callsProvider(engines, provider) {
+  return engines.some((engine) => isEngine(engine) && providerOf(engine) === provider);
+}
+function enginesCalling(provider) {
+  const titles = ENGINES.filter((engine) => providerOf(engine) === provider).map(
+    (engine) => ENGINE_TRAITS[engine].title
+  );
+  return titles.length > 1 ? `${titles.slice(0, -1).join(", ")} and ${titles.at(-1)}` : titles.join("");
+}
+function named(engines) {
+  const set3 = new Set(engines);
+  return ENGINES.filter((engine) => set3.has(engine));
+}
+var EngineTable = external_exports.strictObject({
+  /** Roles not named below. */
+  default: Engine.default(DEFAULT_ENGINE),
+  /** Plan sessions (adapt mode included). */
+  plan: Engine.optional(),
+  /** A worker's work sessions, unless its plan entry or a `/retry` names another engine. */
+  work: Engine.optional(),
+  /** Reviews of worker pull requests. */
+  review: Engine.optional(),
+  /** Fix sessions, unless the worker's plan entry or a `/retry` names another engine. */
+  fix: Engine.optional(),
+  /** An improvement loop's research. */
+  research: Engine.optional(),
+  /** An improvement loop's summary. */
+  summary: Engine.optional(),
+  /** A research build's synthesis. */
+  synthesis: Engine.optional(),
+  /** What a plan's worker (`engine` in plan.json) or `/retry W2.1 engine=…` may choose besides the engines named here. */
+  allow: external_exports.array(Engine).min(1).optional()
+});
+var EngineSetting = external_exports.union([Engine, EngineTable]).default(DEFAULT_ENGINE);
+function readEngineSettings(setting) {
+  if (typeof setting === "string") return { default: setting, roles: {}, allow: [setting] };
+  const roles = {};
+  for (const role of SESSION_ROLES) {
+    const engine = setting[role];
+    if (engine) roles[role] = engine;
+  }
+  const allow = named([setting.default, ...Object.values(roles), ...setting.allow ?? []]);
+  return { default: setting.default, roles, allow };
+}
+function engineFor({
+  settings,
+  role,
+  planned,
+  retried
+}) {
+  const own3 = role === "work" || role === "fix";
+  if (own3 && retried) return retried;
+  if (own3 && planned) return planned;
+  return settings.roles[role] ?? settings.default;
+}
+function engineProblem(settings, engine) {
+  if (settings.allow.includes(engine)) return null;
+  return `the engine ${engine} is not allowed by session.engine in .github/baton.yml (allowed: ${settings.allow.join(", ")}); add it to session.engine.allow, or choose one of those`;
+}
+
 // src/core/doctor/doctor-session.ts
 var DOCTOR_ROLE = "doctor";
 var DOCTOR_ID = /^doctor-[a-z0-9]{6,20}$/;
@@ -77542,27 +77665,27 @@ function renderDoctorReport(report) {
     });
     return [...checks, ...probeChecks(report)];
   }
-  const anthropic = (agent.engines ?? ["baton"]).some((engine) => engine !== "codex");
+  const anthropic = callsProvider(agent.engines ?? ["baton"], "anthropic");
   checks.push(
     ...keyChecks({
       id: "model-key",
-      secret: "ANTHROPIC_API_KEY",
+      secret: PROVIDER_TRAITS.anthropic.secret,
       key: agent.key,
       needed: anthropic,
-      engines: "Baton’s loop and Claude Code"
+      engines: enginesCalling("anthropic")
     }),
-    ...modelChecks(agent.models, "models.*")
+    ...modelChecks(agent.models, PROVIDER_TRAITS.anthropic.models)
   );
   if (agent.openai) {
     checks.push(
       ...keyChecks({
         id: "openai-key",
-        secret: "OPENAI_API_KEY",
+        secret: PROVIDER_TRAITS.openai.secret,
         key: agent.openai.key,
         needed: true,
-        engines: "Codex"
+        engines: enginesCalling("openai")
       }),
-      ...modelChecks(agent.openai.models, "models.openai.*")
+      ...modelChecks(agent.openai.models, PROVIDER_TRAITS.openai.models)
     );
   }
   return [...checks, ...probeChecks(report)];
@@ -77672,26 +77795,11 @@ function editDistance(a, b) {
 
 // src/session/agent/engines/engine-cache.ts
 var import_promises = require("node:fs/promises");
-
-// src/core/vocabulary/engine-names.ts
-var ENGINES = ["baton", "claude-code", "codex"];
-var DEFAULT_ENGINE = "baton";
-function isEngine(value) {
-  return ENGINES.includes(value);
-}
-function parseEngine(word) {
-  const name = word.trim().toLowerCase();
-  return isEngine(name) ? name : null;
-}
-
-// src/session/agent/engines/engine-cache.ts
 async function writeEngineCacheOutputs(source) {
   const engine = source.BATON_ENGINE ?? "";
   if (engine && !isEngine(engine)) {
-    process.stderr.write(
-      `baton: BATON_ENGINE ${engine} is no engine: baton, claude-code or codex
-`
-    );
+    process.stderr.write(`baton: BATON_ENGINE ${engine} is no engine: ${listEngines()}
+`);
     return 2;
   }
   const lines = "cache-key=\npath=\n";
@@ -77703,106 +77811,17 @@ async function writeEngineCacheOutputs(source) {
 
 // src/session/step-summary.ts
 var import_promises2 = require("node:fs/promises");
-async function appendStepSummary(path40, markdown) {
-  if (!path40) return;
-  await (0, import_promises2.appendFile)(path40, `${markdown.trimEnd()}
+async function appendStepSummary(path43, markdown) {
+  if (!path43) return;
+  await (0, import_promises2.appendFile)(path43, `${markdown.trimEnd()}
 
 `);
 }
 
 // src/session/agent/agent-context.ts
 var import_promises16 = require("node:fs/promises");
-var import_node_path13 = __toESM(require("node:path"), 1);
+var import_node_path16 = __toESM(require("node:path"), 1);
 init_sdk();
-
-// src/core/sessions/session.ts
-var SESSION_ROLES = [
-  "plan",
-  "work",
-  "review",
-  "fix",
-  "research",
-  "summary",
-  "synthesis"
-];
-var TRIGGER = /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
-function isSessionTrigger(value) {
-  return TRIGGER.test(value);
-}
-function parseTrigger(trigger) {
-  const match = TRIGGER.exec(trigger);
-  return { kind: match?.[1] ?? match?.[3] ?? "", id: match?.[2] ?? match?.[4] ?? "" };
-}
-function parseRunName(title) {
-  const [baton, role, build, worker, trigger, ...rest] = title.trim().split(/\s+/);
-  if (baton !== "baton" || rest.length > 0 || !build || !worker || !trigger) return null;
-  if (!SESSION_ROLES.includes(role)) return null;
-  if (trigger !== "-" && !isSessionTrigger(trigger)) return null;
-  return {
-    role,
-    build,
-    worker: worker === "-" ? null : worker,
-    trigger: trigger === "-" ? null : trigger
-  };
-}
-
-// src/core/sessions/engines.ts
-var Engine = external_exports.enum(ENGINES);
-var ENGINE_PROVIDER = {
-  baton: "anthropic",
-  "claude-code": "anthropic",
-  codex: "openai"
-};
-function named(engines) {
-  const set3 = new Set(engines);
-  return ENGINES.filter((engine) => set3.has(engine));
-}
-var EngineTable = external_exports.strictObject({
-  /** Roles not named below. */
-  default: Engine.default(DEFAULT_ENGINE),
-  /** Plan sessions (adapt mode included). */
-  plan: Engine.optional(),
-  /** A worker's work sessions, unless its plan entry or a `/retry` names another engine. */
-  work: Engine.optional(),
-  /** Reviews of worker pull requests. */
-  review: Engine.optional(),
-  /** Fix sessions, unless the worker's plan entry or a `/retry` names another engine. */
-  fix: Engine.optional(),
-  /** An improvement loop's research. */
-  research: Engine.optional(),
-  /** An improvement loop's summary. */
-  summary: Engine.optional(),
-  /** A research build's synthesis. */
-  synthesis: Engine.optional(),
-  /** What a plan's worker (`engine` in plan.json) or `/retry W2.1 engine=…` may choose besides the engines named here. */
-  allow: external_exports.array(Engine).min(1).optional()
-});
-var EngineSetting = external_exports.union([Engine, EngineTable]).default(DEFAULT_ENGINE);
-function readEngineSettings(setting) {
-  if (typeof setting === "string") return { default: setting, roles: {}, allow: [setting] };
-  const roles = {};
-  for (const role of SESSION_ROLES) {
-    const engine = setting[role];
-    if (engine) roles[role] = engine;
-  }
-  const allow = named([setting.default, ...Object.values(roles), ...setting.allow ?? []]);
-  return { default: setting.default, roles, allow };
-}
-function engineFor({
-  settings,
-  role,
-  planned,
-  retried
-}) {
-  const own3 = role === "work" || role === "fix";
-  if (own3 && retried) return retried;
-  if (own3 && planned) return planned;
-  return settings.roles[role] ?? settings.default;
-}
-function engineProblem(settings, engine) {
-  if (settings.allow.includes(engine)) return null;
-  return `the engine ${engine} is not allowed by session.engine in .github/baton.yml (allowed: ${settings.allow.join(", ")}); add it to session.engine.allow, or choose one of those`;
-}
 
 // src/core/vocabulary/ids.ts
 var WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
@@ -77904,7 +77923,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path40) => !path40.startsWith("/") && !path40.split("/").some((part) => part === ".." || part === "." || part === "") && !path40.startsWith(".baton/") && !path40.startsWith(".github/"),
+  (path43) => !path43.startsWith("/") && !path43.split("/").some((part) => part === ".." || part === "." || part === "") && !path43.startsWith(".baton/") && !path43.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").refine((name) => !/\.git$/i.test(name), "must be owner/name without .git, like acme/lib").transform((name) => name.toLowerCase());
@@ -79423,7 +79442,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path40) => path40.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path43) => path43.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -83764,20 +83783,20 @@ var Config = external_exports.strictObject({
   research: Research.prefault({}),
   changeSets: ChangeSets.prefault({})
 }).superRefine((config2, ctx) => {
-  const codex = readEngineSettings(config2.session.engine).allow.includes("codex");
+  const openai = callsProvider(readEngineSettings(config2.session.engine).allow, "openai");
   const named2 = [
     ...MODEL_KINDS.map((kind) => ({ model: config2.models[kind], path: ["models", kind] })),
-    // OpenAI's models are priced only where Codex may run.
-    ...codex ? MODEL_KINDS.map((kind) => ({
+    // OpenAI's models are priced only where an engine that calls OpenAI may run.
+    ...openai ? MODEL_KINDS.map((kind) => ({
       model: config2.models.openai[kind],
       path: ["models", "openai", kind]
     })) : []
   ];
-  for (const { model, path: path40 } of named2) {
+  for (const { model, path: path43 } of named2) {
     if (findModelPrice(model, config2.models.prices)) continue;
     ctx.addIssue({
       code: "custom",
-      path: path40,
+      path: path43,
       message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`
     });
   }
@@ -83798,10 +83817,10 @@ function parseConfig(raw) {
   }
   return { ok: false, problems };
 }
-function renderConfigPath(path40) {
+function renderConfigPath(path43) {
   const parts = [];
   let keys = [];
-  for (const segment of path40) {
+  for (const segment of path43) {
     if (typeof segment === "number") {
       if (keys.length > 0) parts.push(keys.join("."));
       keys = [];
@@ -83811,9 +83830,9 @@ function renderConfigPath(path40) {
   if (keys.length > 0) parts.push(keys.join("."));
   return parts.join(", ");
 }
-function valueAt(raw, path40) {
+function valueAt(raw, path43) {
   let value = raw;
-  for (const segment of path40) {
+  for (const segment of path43) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[segment];
   }
@@ -83881,26 +83900,26 @@ function rewordIssue(issue2, value) {
   }
 }
 function problemsOf(issue2, at, raw) {
-  const path40 = [...at, ...issue2.path].map(
+  const path43 = [...at, ...issue2.path].map(
     (segment) => typeof segment === "number" ? segment : String(segment)
   );
-  const field2 = renderConfigPath(path40) || "(file)";
-  const value = valueAt(raw, path40);
+  const field2 = renderConfigPath(path43) || "(file)";
+  const value = valueAt(raw, path43);
   const quoted3 = quotedScalar(value);
   const problem = (message2) => ({
     field: field2,
     message: message2,
-    path: path40,
+    path: path43,
     // Quoted beside the field unless the message already says it (`acme-1 has no price`).
     ...quoted3 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted3) ? { value: quoted3 } : {}
   });
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const known = settingKeysAt(path40.map(String));
+      const known = settingKeysAt(path43.map(String));
       return issue2.keys.map((key) => ({
-        field: renderConfigPath([...path40, key]),
+        field: renderConfigPath([...path43, key]),
         message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
-        path: [...path40, key]
+        path: [...path43, key]
       }));
     }
     case "invalid_value": {
@@ -83913,7 +83932,7 @@ function problemsOf(issue2, at, raw) {
       const only = shaped.length === 1 ? shaped[0] ?? [] : [];
       const [first] = only;
       const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
-      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path40, raw));
+      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path43, raw));
       const words = unionWords(issue2.errors);
       return [
         problem(quoted3 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
@@ -83948,9 +83967,9 @@ function withoutBrokenSections(raw, issues) {
   const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
   return Object.keys(sound).length > 0 ? sound : null;
 }
-function settingKeysAt(path40) {
+function settingKeysAt(path43) {
   let schema2 = Config;
-  for (const segment of [...path40, null]) {
+  for (const segment of [...path43, null]) {
     let def = defOf(schema2);
     while (def && def.type !== "object" && def.type !== "record") {
       const inner = def.innerType ?? def.in;
@@ -84491,14 +84510,168 @@ var import_node_crypto = require("node:crypto");
 var import_node_fs2 = require("node:fs");
 var import_promises4 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path3 = __toESM(require("node:path"), 1);
+var import_node_path7 = __toESM(require("node:path"), 1);
 var import_node_stream = require("node:stream");
 var import_promises5 = require("node:stream/promises");
 var import_node_util2 = require("node:util");
 
 // src/session/agent/engines/engine-pins.ts
-var ENGINE_PINS = {
-  "claude-code": {
+function enginePlatform(platform = process.platform, arch = process.arch) {
+  if (platform !== "linux") return null;
+  if (arch === "x64") return "linux-x64";
+  if (arch === "arm64") return "linux-arm64";
+  return null;
+}
+function installName(pin, platform) {
+  return `${pin.engine}-${pin.version}-${platform}`;
+}
+
+// src/session/agent/engines/claude-code/claude-code-command.ts
+var import_node_path4 = __toESM(require("node:path"), 1);
+
+// src/session/agent/engines/engine-commands.ts
+var import_node_path3 = __toESM(require("node:path"), 1);
+function baseEnv(input2) {
+  return {
+    HOME: input2.home,
+    PATH: [...input2.pathDirs, input2.basePath || SYSTEM_PATH].join(":"),
+    LANG: "C.UTF-8",
+    TMPDIR: import_node_path3.default.join(input2.home, "tmp")
+  };
+}
+
+// src/session/agent/engines/claude-code/claude-code-command.ts
+var CLAUDE_TOOLS = ["Bash", "Read", "Edit", "Write", "Glob", "Grep"];
+var CLAUDE_WEB_TOOLS = ["WebSearch", "WebFetch"];
+function claudeCommand(input2) {
+  const tools = [...CLAUDE_TOOLS, ...input2.web ? CLAUDE_WEB_TOOLS : []];
+  const systemFile = import_node_path4.default.join(input2.home, ".baton", "system-prompt.md");
+  return {
+    args: [
+      "-p",
+      "--input-format",
+      "stream-json",
+      "--output-format",
+      "stream-json",
+      "--verbose",
+      "--permission-mode",
+      "bypassPermissions",
+      "--model",
+      input2.model,
+      "--append-system-prompt-file",
+      systemFile,
+      "--tools",
+      tools.join(","),
+      "--setting-sources",
+      "user",
+      "--strict-mcp-config",
+      "--disable-slash-commands",
+      "--max-turns",
+      String(input2.maxTurns),
+      ...input2.resume ? ["--continue"] : []
+    ],
+    env: {
+      ...baseEnv(input2),
+      ANTHROPIC_BASE_URL: input2.modelUrl,
+      ANTHROPIC_API_KEY: input2.token,
+      // No update check, telemetry, error reports or side requests: only the model's own calls.
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      DISABLE_AUTOUPDATER: "1",
+      DISABLE_TELEMETRY: "1",
+      DISABLE_ERROR_REPORTING: "1",
+      // A model id is sent as configured, never swapped for a newer one of its family.
+      CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: "1",
+      // Its side work (the small, fast model's tasks), subagents and every model alias run on
+      // the session's model: the model proxy lets through only the config's models.
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: input2.model,
+      ANTHROPIC_DEFAULT_SONNET_MODEL: input2.model,
+      ANTHROPIC_DEFAULT_OPUS_MODEL: input2.model,
+      ANTHROPIC_DEFAULT_FABLE_MODEL: input2.model,
+      CLAUDE_CODE_SUBAGENT_MODEL: input2.model,
+      // Its temp files (task outputs, sockets) stay in this run's folder.
+      CLAUDE_CODE_TMPDIR: import_node_path4.default.join(input2.home, "tmp"),
+      CLAUDE_CODE_MAX_RETRIES: "2"
+    },
+    files: [{ path: systemFile, content: input2.system }]
+  };
+}
+
+// src/session/agent/engines/engine-talk.ts
+function parseLine(line) {
+  if (!line.startsWith("{")) return null;
+  try {
+    const value = JSON.parse(line);
+    return typeof value === "object" && value !== null ? value : null;
+  } catch {
+    return null;
+  }
+}
+function oneLine2(text4) {
+  const line = text4.replace(/\s+/g, " ").trim();
+  return line.length > 400 ? `${line.slice(0, 399)}…` : line;
+}
+
+// src/session/agent/engines/claude-code/claude-code-talk.ts
+function claudeTalk(seat) {
+  let stdin = null;
+  const tools = /* @__PURE__ */ new Map();
+  let result = null;
+  let count4 = 0;
+  const write = (text4, uuid3) => stdin?.write(
+    `${JSON.stringify({ type: "user", message: { role: "user", content: [{ type: "text", text: text4 }] }, uuid: uuid3, parent_tool_use_id: null, session_id: "" })}
+`
+  );
+  return {
+    start(input2) {
+      stdin = input2;
+      write(seat.prompt, uuidOf("prompt", 0));
+    },
+    line(line) {
+      const event = parseLine(line);
+      if (!event) return;
+      if (event.type === "assistant") countClaudeTools(event, tools);
+      if (event.type === "result") {
+        result = event;
+        stdin?.end();
+        stdin = null;
+      }
+    },
+    send(interjection) {
+      if (!stdin) return false;
+      count4 += 1;
+      write(interjection.text, uuidOf(interjection.id, count4));
+      return true;
+    },
+    report: () => claudeReport(result, tools)
+  };
+}
+function uuidOf(id, n) {
+  const hex4 = Buffer.from(`${id}:${n}`).toString("hex").padEnd(32, "0").slice(0, 32);
+  return `${hex4.slice(0, 8)}-${hex4.slice(8, 12)}-4${hex4.slice(13, 16)}-8${hex4.slice(17, 20)}-${hex4.slice(20, 32)}`;
+}
+function countClaudeTools(event, tools) {
+  const content3 = event.message?.content;
+  for (const block of Array.isArray(content3) ? content3 : []) {
+    if (block?.type === "tool_use" && typeof block.name === "string")
+      tools.set(block.name, (tools.get(block.name) ?? 0) + 1);
+  }
+}
+function claudeReport(result, tools) {
+  if (!result) return { finished: false, error: "it printed no result", tools };
+  if (result.is_error !== true) return { finished: true, error: null, tools };
+  const errors = Array.isArray(result.errors) ? result.errors.map(String) : [];
+  const text4 = [typeof result.result === "string" ? result.result : "", ...errors].filter(Boolean);
+  return {
+    finished: false,
+    error: oneLine2(text4.join("; ") || String(result.subtype ?? "error")),
+    tools
+  };
+}
+
+// src/session/agent/engines/claude-code/claude-code-engine.ts
+var CLAUDE_CODE = {
+  engine: "claude-code",
+  pin: {
     engine: "claude-code",
     package: "@anthropic-ai/claude-code",
     version: "2.1.330",
@@ -84517,7 +84690,184 @@ var ENGINE_PINS = {
       }
     }
   },
-  codex: {
+  homeFolders: [],
+  command: claudeCommand,
+  talk: claudeTalk
+};
+
+// src/session/agent/engines/codex/codex-command.ts
+var import_node_path5 = __toESM(require("node:path"), 1);
+function codexCommand(input2) {
+  const codexHome = import_node_path5.default.join(input2.home, ".codex");
+  const provider = [
+    'name="baton"',
+    `base_url="${input2.modelUrl}/v1"`,
+    'env_key="BATON_MODEL_TOKEN"',
+    'wire_api="responses"',
+    "request_max_retries=2",
+    "stream_max_retries=2"
+  ].join(", ");
+  return {
+    args: [
+      "app-server",
+      "--listen",
+      "stdio://",
+      "--disable",
+      "plugins",
+      "-c",
+      "analytics.enabled=false",
+      "-c",
+      'model_provider="baton"',
+      "-c",
+      `model_providers.baton={${provider}}`,
+      "-c",
+      `web_search="${input2.web ? "live" : "disabled"}"`
+    ],
+    env: {
+      ...baseEnv(input2),
+      CODEX_HOME: codexHome,
+      BATON_MODEL_TOKEN: input2.token
+    },
+    files: [{ path: import_node_path5.default.join(codexHome, "AGENTS.md"), content: input2.system }]
+  };
+}
+
+// src/session/agent/engines/codex/codex-talk.ts
+var INITIALIZE = 1;
+var THREAD = 2;
+var TURN = 3;
+function codexTalk(seat) {
+  let stdin = null;
+  let turnId = null;
+  let nextId = 100;
+  const waiting = [];
+  const steers = /* @__PURE__ */ new Set();
+  const tools = /* @__PURE__ */ new Map();
+  const state = { finished: false, error: null };
+  const send = (message2) => stdin?.write(`${JSON.stringify(message2)}
+`);
+  const end = () => {
+    stdin?.end();
+    stdin = null;
+  };
+  const steer = (interjection) => {
+    const id = nextId++;
+    steers.add(id);
+    send({
+      id,
+      method: "turn/steer",
+      params: {
+        threadId: seat.thread.id,
+        expectedTurnId: turnId,
+        input: [{ type: "text", text: interjection.text }],
+        clientUserMessageId: interjection.id
+      }
+    });
+  };
+  const answered = (message2) => {
+    const id = message2.id;
+    if (message2.error) {
+      const error62 = oneLine2(String(message2.error.message ?? "error"));
+      if (steers.has(id)) return void seat.log(`codex: a message missed the turn: ${error62}`);
+      state.error = `${id === TURN ? "turn/start" : id === THREAD ? "thread/start" : "initialize"} failed: ${error62}`;
+      return end();
+    }
+    const result = message2.result ?? {};
+    if (id === INITIALIZE) {
+      send({ method: "initialized" });
+      return void send(threadRequest(seat));
+    }
+    if (id === THREAD) {
+      seat.thread.id = String(
+        result.thread?.id ?? seat.thread.id
+      );
+      return void send({
+        id: TURN,
+        method: "turn/start",
+        params: { threadId: seat.thread.id, input: [{ type: "text", text: seat.prompt }] }
+      });
+    }
+    if (id === TURN) {
+      turnId = String(result.turn?.id ?? "");
+      for (const interjection of waiting.splice(0)) steer(interjection);
+    }
+  };
+  const notified = (method, params) => {
+    const item = params.item ?? {};
+    if (method === "item/completed" && typeof item.type === "string") {
+      if (!["agentMessage", "reasoning", "userMessage"].includes(item.type))
+        tools.set(item.type, (tools.get(item.type) ?? 0) + 1);
+    }
+    if (method === "error") {
+      const error62 = params.error?.message;
+      if (typeof error62 === "string") state.error = oneLine2(error62);
+    }
+    if (method === "turn/completed") {
+      const turn = params.turn ?? {};
+      state.finished = turn.status === "completed";
+      if (!state.finished)
+        state.error = oneLine2(
+          String(turn.error?.message ?? `its turn ended ${String(turn.status)}`)
+        );
+      end();
+    }
+  };
+  return {
+    start(input2) {
+      stdin = input2;
+      send({
+        id: INITIALIZE,
+        method: "initialize",
+        params: { clientInfo: { name: "baton", title: "Baton", version: "1" } }
+      });
+    },
+    line(line) {
+      const message2 = parseLine(line);
+      if (!message2) return;
+      if ("id" in message2 && ("result" in message2 || "error" in message2)) return answered(message2);
+      if ("id" in message2 && typeof message2.method === "string") {
+        return void send({
+          id: message2.id,
+          error: { code: -32601, message: "Baton answers no requests" }
+        });
+      }
+      if (typeof message2.method === "string")
+        notified(message2.method, message2.params ?? {});
+    },
+    send(interjection) {
+      if (!stdin) return false;
+      if (turnId === null) waiting.push(interjection);
+      else steer(interjection);
+      return true;
+    },
+    report: () => ({
+      finished: state.finished,
+      error: state.finished ? null : state.error ?? "it did not complete its turn",
+      tools
+    })
+  };
+}
+function threadRequest(seat) {
+  const settings = {
+    model: seat.model,
+    cwd: seat.workDir,
+    approvalPolicy: "never",
+    sandbox: "danger-full-access"
+  };
+  if (seat.resume && seat.thread.id) {
+    return {
+      id: THREAD,
+      method: "thread/resume",
+      params: { threadId: seat.thread.id, ...settings }
+    };
+  }
+  return { id: THREAD, method: "thread/start", params: settings };
+}
+
+// src/session/agent/engines/codex/codex-engine.ts
+var CODEX = {
+  engine: "codex",
+  pin: {
     engine: "codex",
     package: "@openai/codex",
     version: "0.169.0",
@@ -84535,17 +84885,228 @@ var ENGINE_PINS = {
         path: ["vendor/aarch64-unknown-linux-musl/codex-path"]
       }
     }
-  }
+  },
+  // CODEX_HOME: its AGENTS.md is Baton's; its sessions and state are its own.
+  homeFolders: [".codex"],
+  command: codexCommand,
+  talk: codexTalk
 };
-function enginePlatform(platform = process.platform, arch = process.arch) {
-  if (platform !== "linux") return null;
-  if (arch === "x64") return "linux-x64";
-  if (arch === "arm64") return "linux-arm64";
-  return null;
+
+// src/session/agent/engines/copilot/copilot-command.ts
+var import_node_path6 = __toESM(require("node:path"), 1);
+var COPILOT_TOOLS = [
+  "bash",
+  "read_bash",
+  "stop_bash",
+  "view",
+  "create",
+  "edit",
+  "grep",
+  "glob"
+];
+function copilotCommand(input2) {
+  const instructions = import_node_path6.default.join(input2.home, ".copilot", "copilot-instructions.md");
+  return {
+    args: [
+      "--acp",
+      "--stdio",
+      "--model",
+      input2.model,
+      "--allow-all-tools",
+      "--allow-all-paths",
+      "--no-ask-user",
+      "--no-auto-update",
+      "--disable-builtin-mcps",
+      "--disable-client-telemetry",
+      "--no-color",
+      `--available-tools=${COPILOT_TOOLS.join(",")}`
+    ],
+    env: {
+      ...baseEnv(input2),
+      COPILOT_OFFLINE: "true",
+      COPILOT_AUTO_UPDATE: "false",
+      COPILOT_PROVIDER_TYPE: "anthropic",
+      COPILOT_PROVIDER_BASE_URL: input2.modelUrl,
+      COPILOT_PROVIDER_API_KEY: input2.token,
+      COPILOT_MODEL: input2.model,
+      COPILOT_PROVIDER_WIRE_MODEL: input2.model,
+      NO_COLOR: "1"
+    },
+    files: [{ path: instructions, content: input2.system }]
+  };
 }
-function installName(pin, platform) {
-  return `${pin.engine}-${pin.version}-${platform}`;
+
+// src/session/agent/engines/copilot/copilot-talk.ts
+var INITIALIZE2 = 1;
+var SESSION = 2;
+var PROMPT = 3;
+var RUNNING = /* @__PURE__ */ new Set(["pending", "in_progress"]);
+function copilotTalk(seat) {
+  let stdin = null;
+  let live = false;
+  let latest = PROMPT;
+  const waiting = [];
+  const running = /* @__PURE__ */ new Set();
+  const tools = /* @__PURE__ */ new Map();
+  const state = { finished: false, error: null };
+  const send = (message2) => stdin?.write(`${JSON.stringify({ jsonrpc: "2.0", ...message2 })}
+`);
+  const end = () => {
+    stdin?.end();
+    stdin = null;
+  };
+  const prompt = (id, texts) => send({
+    id,
+    method: "session/prompt",
+    params: { sessionId: seat.thread.id, prompt: texts.map((text4) => ({ type: "text", text: text4 })) }
+  });
+  const flush = () => {
+    if (!live || running.size > 0 || waiting.length === 0) return;
+    latest += 1;
+    prompt(
+      latest,
+      waiting.splice(0).map((interjection) => interjection.text)
+    );
+  };
+  const answered = (message2) => {
+    const id = message2.id;
+    if (message2.error) {
+      const error62 = oneLine2(String(message2.error.message ?? "error"));
+      if (id > PROMPT && id < latest)
+        return void seat.log(`copilot: a message's prompt failed: ${error62}`);
+      state.error = `${id === INITIALIZE2 ? "initialize" : id === SESSION ? seat.resume ? "session/load" : "session/new" : "session/prompt"} failed: ${error62}`;
+      return end();
+    }
+    const result = message2.result ?? {};
+    if (id === INITIALIZE2) {
+      const where = { cwd: seat.workDir, mcpServers: [] };
+      if (seat.resume && seat.thread.id)
+        return void send({
+          id: SESSION,
+          method: "session/load",
+          params: { sessionId: seat.thread.id, ...where }
+        });
+      return void send({ id: SESSION, method: "session/new", params: where });
+    }
+    if (id === SESSION) {
+      if (typeof result.sessionId === "string") seat.thread.id = result.sessionId;
+      running.clear();
+      live = true;
+      return void prompt(PROMPT, [
+        seat.prompt,
+        ...waiting.splice(0).map((interjection) => interjection.text)
+      ]);
+    }
+    if (id !== latest) return;
+    const reason = String(result.stopReason ?? "none");
+    state.finished = reason === "end_turn";
+    if (!state.finished) state.error = `its turn ended: ${reason}`;
+    end();
+  };
+  const updated = (update) => {
+    const kind = update.sessionUpdate;
+    const id = typeof update.toolCallId === "string" ? update.toolCallId : null;
+    if (!id || kind !== "tool_call" && kind !== "tool_call_update") return;
+    if (kind === "tool_call" && live) {
+      const name = typeof update.kind === "string" ? update.kind : "other";
+      tools.set(name, (tools.get(name) ?? 0) + 1);
+    }
+    const status = update.status;
+    if (typeof status !== "string") return;
+    if (RUNNING.has(status)) return void running.add(id);
+    if (running.delete(id)) flush();
+  };
+  const asked = (message2) => {
+    if (message2.method === "session/request_permission") {
+      const options2 = message2.params?.options ?? [];
+      const reject = options2.find((option) => option.kind === "reject_once");
+      return void send({
+        id: message2.id,
+        result: {
+          outcome: reject ? { outcome: "selected", optionId: reject.optionId } : { outcome: "cancelled" }
+        }
+      });
+    }
+    send({ id: message2.id, error: { code: -32601, message: "Baton answers no requests" } });
+  };
+  return {
+    start(input2) {
+      stdin = input2;
+      send({
+        id: INITIALIZE2,
+        method: "initialize",
+        params: {
+          protocolVersion: 1,
+          clientCapabilities: {
+            fs: { readTextFile: false, writeTextFile: false },
+            terminal: false
+          },
+          clientInfo: { name: "baton", title: "Baton", version: "1" }
+        }
+      });
+    },
+    line(line) {
+      const message2 = parseLine(line);
+      if (!message2) return;
+      if ("id" in message2 && ("result" in message2 || "error" in message2)) return answered(message2);
+      if ("id" in message2 && typeof message2.method === "string") return asked(message2);
+      if (message2.method === "session/update") {
+        const update = message2.params?.update;
+        if (typeof update === "object" && update !== null)
+          updated(update);
+      }
+    },
+    send(interjection) {
+      if (!stdin) return false;
+      waiting.push(interjection);
+      return true;
+    },
+    report: () => ({
+      finished: state.finished,
+      error: state.finished ? null : state.error ?? "it did not end its turn",
+      tools
+    })
+  };
 }
+
+// src/session/agent/engines/copilot/copilot-engine.ts
+var COPILOT = {
+  engine: "copilot",
+  pin: {
+    engine: "copilot",
+    package: "@github/copilot",
+    version: "1.0.102",
+    platforms: {
+      "linux-x64": {
+        tarball: "@github/copilot-linux-x64/-/copilot-linux-x64-1.0.102.tgz",
+        integrity: "sha512-eGHPbsP0p2QgfVZCjtbGBFZPBOJQ0DN7xIbBRAo7oG8b1zfLirQIdfI4h8Iy68Dv2cKJGJZg2/EO7W7KpIMJOw==",
+        binary: "copilot",
+        path: []
+      },
+      "linux-arm64": {
+        tarball: "@github/copilot-linux-arm64/-/copilot-linux-arm64-1.0.102.tgz",
+        integrity: "sha512-5rO0B2/AduCekrE+aUzipySKZxZY2b/tVRZ8Suy8ymPFNC0Q7HQiQ8DZhxj+3RhHR8rU2Z8KOJVAbtMlROX6+A==",
+        binary: "copilot",
+        path: []
+      }
+    }
+  },
+  // COPILOT_HOME: its instructions file is Baton's; its sessions, logs and state are its own.
+  homeFolders: [".copilot"],
+  command: copilotCommand,
+  talk: copilotTalk
+};
+
+// src/session/agent/engines/engine-registry.ts
+var ENGINE_KITS = {
+  "claude-code": CLAUDE_CODE,
+  codex: CODEX,
+  copilot: COPILOT
+};
+function engineKit(engine) {
+  return ENGINE_KITS[engine];
+}
+var ENGINE_PINS = Object.values(ENGINE_KITS).map((kit) => kit.pin);
 
 // src/session/agent/engines/install-engine.ts
 var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
@@ -84559,11 +85120,11 @@ var REGISTRY = "https://registry.npmjs.org/";
 var CACHED_TARBALL = "package.tgz";
 function engineCacheDir(env = process.env) {
   if (env.BATON_ENGINE_CACHE) return env.BATON_ENGINE_CACHE;
-  if (env.RUNNER_TOOL_CACHE) return import_node_path3.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
-  return import_node_path3.default.join((0, import_node_os.tmpdir)(), "baton-engines");
+  if (env.RUNNER_TOOL_CACHE) return import_node_path7.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
+  return import_node_path7.default.join((0, import_node_os.tmpdir)(), "baton-engines");
 }
 function platformPin(engine) {
-  const pin = ENGINE_PINS[engine];
+  const pin = engineKit(engine).pin;
   const platform = enginePlatform();
   const pinned = platform ? pin.platforms[platform] : void 0;
   if (!platform || !pinned) {
@@ -84577,7 +85138,7 @@ var installs = /* @__PURE__ */ new Map();
 var removedAtExit = false;
 function ensureEngine(options2) {
   const pinned = options2.pinned ?? platformPin(options2.engine);
-  const key = `${import_node_path3.default.resolve(options2.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
+  const key = `${import_node_path7.default.resolve(options2.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
   const known = installs.get(key);
   if (known) return known.installed;
   const unpacked = { folder: null };
@@ -84609,8 +85170,8 @@ async function install({
 }, unpacked) {
   const { pin, platform, dir } = pinned;
   const started = performance.now();
-  const folder = import_node_path3.default.join(cacheDir, dir);
-  const cached2 = import_node_path3.default.join(folder, CACHED_TARBALL);
+  const folder = import_node_path7.default.join(cacheDir, dir);
+  const cached2 = import_node_path7.default.join(folder, CACHED_TARBALL);
   const found = await hashOf(cached2, platform.integrity);
   const downloaded = found !== "matches";
   if (downloaded) {
@@ -84621,9 +85182,9 @@ async function install({
     }
     await (0, import_promises4.rm)(folder, { recursive: true, force: true });
     await (0, import_promises4.mkdir)(folder, { recursive: true, mode: 493 });
-    const work = await (0, import_promises4.mkdtemp)(import_node_path3.default.join(cacheDir, `.${dir}-`));
+    const work = await (0, import_promises4.mkdtemp)(import_node_path7.default.join(cacheDir, `.${dir}-`));
     try {
-      const tarball = import_node_path3.default.join(work, CACHED_TARBALL);
+      const tarball = import_node_path7.default.join(work, CACHED_TARBALL);
       await download({
         url: new URL(platform.tarball, withSlash(registry3)),
         to: tarball,
@@ -84637,7 +85198,7 @@ async function install({
     }
   }
   await removeLeftUnpacked();
-  const into = await (0, import_promises4.mkdtemp)(import_node_path3.default.join((0, import_node_os.tmpdir)(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
+  const into = await (0, import_promises4.mkdtemp)(import_node_path7.default.join((0, import_node_os.tmpdir)(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
   unpacked.folder = into;
   await (0, import_promises4.chmod)(into, 493);
   await run2(programPath("tar"), [
@@ -84648,9 +85209,9 @@ async function install({
     "--no-same-owner",
     "--no-same-permissions"
   ]);
-  const root = import_node_path3.default.join(into, "package");
+  const root = import_node_path7.default.join(into, "package");
   await run2(programPath("chmod"), ["-R", "u+rwX,go+rX,go-w", "--", root]);
-  const binary2 = import_node_path3.default.join(root, platform.binary);
+  const binary2 = import_node_path7.default.join(root, platform.binary);
   try {
     await (0, import_promises4.access)(binary2, import_promises4.constants.X_OK);
   } catch {
@@ -84666,7 +85227,7 @@ async function install({
     version: pin.version,
     root,
     binary: binary2,
-    pathDirs: platform.path.map((dir2) => import_node_path3.default.join(root, dir2)),
+    pathDirs: platform.path.map((dir2) => import_node_path7.default.join(root, dir2)),
     downloaded
   };
 }
@@ -84678,7 +85239,7 @@ async function removeLeftUnpacked() {
   for (const name of names) {
     const pid = Number(UNPACKED_NAME.exec(name)?.[1] ?? Number.NaN);
     if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
-    const folder = import_node_path3.default.join(temp, name);
+    const folder = import_node_path7.default.join(temp, name);
     const stats = await (0, import_promises4.lstat)(folder).catch(() => null);
     if (stats?.isDirectory() && stats.uid === process.getuid?.())
       await (0, import_promises4.rm)(folder, { recursive: true, force: true }).catch(() => {
@@ -84748,7 +85309,7 @@ function withSlash(url2) {
 
 // src/session/agent/engines/run-engine.ts
 var import_promises8 = require("node:fs/promises");
-var import_node_path6 = __toESM(require("node:path"), 1);
+var import_node_path9 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/quote-untrusted.ts
 var import_node_crypto2 = require("node:crypto");
@@ -84949,8 +85510,8 @@ function withWebRule(system, serverTools) {
   return serverTools.length > 0 ? `${system}
 - ${WEB_TEXT_RULE}` : system;
 }
-function pathLine(path40, present2) {
-  return present2 ? `\`${path40}\`` : `\`${path40}\` (absent in this checkout; go on without it)`;
+function pathLine(path43, present2) {
+  return present2 ? `\`${path43}\`` : `\`${path43}\` (absent in this checkout; go on without it)`;
 }
 function renderReadOnlySystemPrompt(ctx, { role, submit }) {
   return renderSystemPrompt({
@@ -84964,7 +85525,6 @@ function renderReadOnlySystemPrompt(ctx, { role, submit }) {
 }
 
 // src/session/agent/prompts/engine-prompt.ts
-var ENGINE_NAMES = { "claude-code": "Claude Code", codex: "Codex" };
 function renderEngineSystemPrompt({
   engine,
   role,
@@ -84982,7 +85542,7 @@ function renderEngineSystemPrompt({
     ROLE_LINES[role],
     "",
     "Rules:",
-    `- You run as ${ENGINE_NAMES[engine]} inside Baton's sandbox: your commands and your file tools reach this checkout and your own home, and the network only through Baton's proxies.`,
+    `- You run as ${ENGINE_TRAITS[engine].title} inside Baton's sandbox: your commands and your file tools reach this checkout and your own home, and the network only through Baton's proxies.`,
     "- Paths in the first message are relative to the checkout.",
     changes,
     "- Where the first message names Baton's own tools (bash, str_replace_based_edit_tool, read_file, list_files, search, get_diff), use your own tools for the same.",
@@ -84998,112 +85558,10 @@ function renderEngineSystemPrompt({
   ].join("\n");
 }
 
-// src/session/agent/engines/engine-commands.ts
-var import_node_path4 = __toESM(require("node:path"), 1);
-var CLAUDE_TOOLS = ["Bash", "Read", "Edit", "Write", "Glob", "Grep"];
-var CLAUDE_WEB_TOOLS = ["WebSearch", "WebFetch"];
-function engineCommand(engine, input2) {
-  return engine === "claude-code" ? claudeCommand(input2) : codexCommand(input2);
-}
-function baseEnv(input2) {
-  return {
-    HOME: input2.home,
-    PATH: [...input2.pathDirs, input2.basePath || SYSTEM_PATH].join(":"),
-    LANG: "C.UTF-8",
-    TMPDIR: import_node_path4.default.join(input2.home, "tmp")
-  };
-}
-function claudeCommand(input2) {
-  const tools = [...CLAUDE_TOOLS, ...input2.web ? CLAUDE_WEB_TOOLS : []];
-  const systemFile = import_node_path4.default.join(input2.home, ".baton", "system-prompt.md");
-  return {
-    args: [
-      "-p",
-      "--input-format",
-      "stream-json",
-      "--output-format",
-      "stream-json",
-      "--verbose",
-      "--permission-mode",
-      "bypassPermissions",
-      "--model",
-      input2.model,
-      "--append-system-prompt-file",
-      systemFile,
-      "--tools",
-      tools.join(","),
-      "--setting-sources",
-      "user",
-      "--strict-mcp-config",
-      "--disable-slash-commands",
-      "--max-turns",
-      String(input2.maxTurns),
-      ...input2.resume ? ["--continue"] : []
-    ],
-    env: {
-      ...baseEnv(input2),
-      ANTHROPIC_BASE_URL: input2.modelUrl,
-      ANTHROPIC_API_KEY: input2.token,
-      // No update check, telemetry, error reports or side requests: only the model's own calls.
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      DISABLE_AUTOUPDATER: "1",
-      DISABLE_TELEMETRY: "1",
-      DISABLE_ERROR_REPORTING: "1",
-      // A model id is sent as configured, never swapped for a newer one of its family.
-      CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: "1",
-      // Its side work (the small, fast model's tasks), subagents and every model alias run on
-      // the session's model: the model proxy lets through only the config's models.
-      ANTHROPIC_DEFAULT_HAIKU_MODEL: input2.model,
-      ANTHROPIC_DEFAULT_SONNET_MODEL: input2.model,
-      ANTHROPIC_DEFAULT_OPUS_MODEL: input2.model,
-      ANTHROPIC_DEFAULT_FABLE_MODEL: input2.model,
-      CLAUDE_CODE_SUBAGENT_MODEL: input2.model,
-      // Its temp files (task outputs, sockets) stay in this run's folder.
-      CLAUDE_CODE_TMPDIR: import_node_path4.default.join(input2.home, "tmp"),
-      CLAUDE_CODE_MAX_RETRIES: "2"
-    },
-    files: [{ path: systemFile, content: input2.system }]
-  };
-}
-function codexCommand(input2) {
-  const codexHome = import_node_path4.default.join(input2.home, ".codex");
-  const provider = [
-    'name="baton"',
-    `base_url="${input2.modelUrl}/v1"`,
-    'env_key="BATON_MODEL_TOKEN"',
-    'wire_api="responses"',
-    "request_max_retries=2",
-    "stream_max_retries=2"
-  ].join(", ");
-  return {
-    args: [
-      "app-server",
-      "--listen",
-      "stdio://",
-      "--disable",
-      "plugins",
-      "-c",
-      "analytics.enabled=false",
-      "-c",
-      'model_provider="baton"',
-      "-c",
-      `model_providers.baton={${provider}}`,
-      "-c",
-      `web_search="${input2.web ? "live" : "disabled"}"`
-    ],
-    env: {
-      ...baseEnv(input2),
-      CODEX_HOME: codexHome,
-      BATON_MODEL_TOKEN: input2.token
-    },
-    files: [{ path: import_node_path4.default.join(codexHome, "AGENTS.md"), content: input2.system }]
-  };
-}
-
 // src/session/agent/engines/engine-home.ts
 var import_node_fs3 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_path5 = __toESM(require("node:path"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 var EngineHomeError = class extends Error {
   constructor(message2) {
     super(message2);
@@ -85112,7 +85570,9 @@ var EngineHomeError = class extends Error {
 };
 var HOME_FOLDERS = {
   tmp: 1023,
-  ".codex": 1023,
+  ...Object.fromEntries(
+    Object.values(ENGINE_KITS).flatMap((kit) => kit.homeFolders.map((folder) => [folder, 1023]))
+  ),
   ".baton": 493
 };
 var FILE_MODE = 420;
@@ -85124,7 +85584,7 @@ async function writeHomeFile(home, { relative, content: content3 }) {
   const parts = inside(relative);
   const name = parts.pop();
   const dir = await ownFolder(home, parts.join("/"));
-  const file2 = import_node_path5.default.join(dir, name);
+  const file2 = import_node_path8.default.join(dir, name);
   await (0, import_promises6.unlink)(file2).catch((error62) => {
     if (error62.code === "ENOENT") return;
     throw new EngineHomeError(
@@ -85152,7 +85612,7 @@ async function ownFolder(home, relative) {
   checkOwn(home, await (0, import_promises6.lstat)(home), ".");
   let dir = home;
   for (const [index2, part] of parts.entries()) {
-    dir = import_node_path5.default.join(dir, part);
+    dir = import_node_path8.default.join(dir, part);
     const name = parts.slice(0, index2 + 1).join("/");
     const mode = HOME_FOLDERS[name] ?? 493;
     let stats = await (0, import_promises6.lstat)(dir).catch((error62) => {
@@ -85180,212 +85640,9 @@ function checkOwn(dir, stats, name) {
 }
 function inside(relative) {
   const parts = relative.split("/");
-  if (import_node_path5.default.isAbsolute(relative) || parts.some((part) => part === "" || part === "." || part === ".."))
+  if (import_node_path8.default.isAbsolute(relative) || parts.some((part) => part === "" || part === "." || part === ".."))
     throw new Error(`${relative} is not a path inside the engine's HOME`);
   return parts;
-}
-
-// src/session/agent/engines/engine-talk.ts
-function engineTalk(engine, seat) {
-  return engine === "claude-code" ? claudeTalk(seat) : codexTalk(seat);
-}
-function claudeTalk(seat) {
-  let stdin = null;
-  const tools = /* @__PURE__ */ new Map();
-  let result = null;
-  let count4 = 0;
-  const write = (text4, uuid3) => stdin?.write(
-    `${JSON.stringify({ type: "user", message: { role: "user", content: [{ type: "text", text: text4 }] }, uuid: uuid3, parent_tool_use_id: null, session_id: "" })}
-`
-  );
-  return {
-    start(input2) {
-      stdin = input2;
-      write(seat.prompt, uuidOf("prompt", 0));
-    },
-    line(line) {
-      const event = parseLine(line);
-      if (!event) return;
-      if (event.type === "assistant") countClaudeTools(event, tools);
-      if (event.type === "result") {
-        result = event;
-        stdin?.end();
-        stdin = null;
-      }
-    },
-    send(interjection) {
-      if (!stdin) return false;
-      count4 += 1;
-      write(interjection.text, uuidOf(interjection.id, count4));
-      return true;
-    },
-    report: () => claudeReport(result, tools)
-  };
-}
-function uuidOf(id, n) {
-  const hex4 = Buffer.from(`${id}:${n}`).toString("hex").padEnd(32, "0").slice(0, 32);
-  return `${hex4.slice(0, 8)}-${hex4.slice(8, 12)}-4${hex4.slice(13, 16)}-8${hex4.slice(17, 20)}-${hex4.slice(20, 32)}`;
-}
-function countClaudeTools(event, tools) {
-  const content3 = event.message?.content;
-  for (const block of Array.isArray(content3) ? content3 : []) {
-    if (block?.type === "tool_use" && typeof block.name === "string")
-      tools.set(block.name, (tools.get(block.name) ?? 0) + 1);
-  }
-}
-function claudeReport(result, tools) {
-  if (!result) return { finished: false, error: "it printed no result", tools };
-  if (result.is_error !== true) return { finished: true, error: null, tools };
-  const errors = Array.isArray(result.errors) ? result.errors.map(String) : [];
-  const text4 = [typeof result.result === "string" ? result.result : "", ...errors].filter(Boolean);
-  return {
-    finished: false,
-    error: oneLine2(text4.join("; ") || String(result.subtype ?? "error")),
-    tools
-  };
-}
-var INITIALIZE = 1;
-var THREAD = 2;
-var TURN = 3;
-function codexTalk(seat) {
-  let stdin = null;
-  let turnId = null;
-  let nextId = 100;
-  const waiting = [];
-  const steers = /* @__PURE__ */ new Set();
-  const tools = /* @__PURE__ */ new Map();
-  const state = { finished: false, error: null };
-  const send = (message2) => stdin?.write(`${JSON.stringify(message2)}
-`);
-  const end = () => {
-    stdin?.end();
-    stdin = null;
-  };
-  const steer = (interjection) => {
-    const id = nextId++;
-    steers.add(id);
-    send({
-      id,
-      method: "turn/steer",
-      params: {
-        threadId: seat.thread.id,
-        expectedTurnId: turnId,
-        input: [{ type: "text", text: interjection.text }],
-        clientUserMessageId: interjection.id
-      }
-    });
-  };
-  const answered = (message2) => {
-    const id = message2.id;
-    if (message2.error) {
-      const error62 = oneLine2(String(message2.error.message ?? "error"));
-      if (steers.has(id)) return void seat.log(`codex: a message missed the turn: ${error62}`);
-      state.error = `${id === TURN ? "turn/start" : id === THREAD ? "thread/start" : "initialize"} failed: ${error62}`;
-      return end();
-    }
-    const result = message2.result ?? {};
-    if (id === INITIALIZE) {
-      send({ method: "initialized" });
-      return void send(threadRequest(seat));
-    }
-    if (id === THREAD) {
-      seat.thread.id = String(
-        result.thread?.id ?? seat.thread.id
-      );
-      return void send({
-        id: TURN,
-        method: "turn/start",
-        params: { threadId: seat.thread.id, input: [{ type: "text", text: seat.prompt }] }
-      });
-    }
-    if (id === TURN) {
-      turnId = String(result.turn?.id ?? "");
-      for (const interjection of waiting.splice(0)) steer(interjection);
-    }
-  };
-  const notified = (method, params) => {
-    const item = params.item ?? {};
-    if (method === "item/completed" && typeof item.type === "string") {
-      if (!["agentMessage", "reasoning", "userMessage"].includes(item.type))
-        tools.set(item.type, (tools.get(item.type) ?? 0) + 1);
-    }
-    if (method === "error") {
-      const error62 = params.error?.message;
-      if (typeof error62 === "string") state.error = oneLine2(error62);
-    }
-    if (method === "turn/completed") {
-      const turn = params.turn ?? {};
-      state.finished = turn.status === "completed";
-      if (!state.finished)
-        state.error = oneLine2(
-          String(turn.error?.message ?? `its turn ended ${String(turn.status)}`)
-        );
-      end();
-    }
-  };
-  return {
-    start(input2) {
-      stdin = input2;
-      send({
-        id: INITIALIZE,
-        method: "initialize",
-        params: { clientInfo: { name: "baton", title: "Baton", version: "1" } }
-      });
-    },
-    line(line) {
-      const message2 = parseLine(line);
-      if (!message2) return;
-      if ("id" in message2 && ("result" in message2 || "error" in message2)) return answered(message2);
-      if ("id" in message2 && typeof message2.method === "string") {
-        return void send({
-          id: message2.id,
-          error: { code: -32601, message: "Baton answers no requests" }
-        });
-      }
-      if (typeof message2.method === "string")
-        notified(message2.method, message2.params ?? {});
-    },
-    send(interjection) {
-      if (!stdin) return false;
-      if (turnId === null) waiting.push(interjection);
-      else steer(interjection);
-      return true;
-    },
-    report: () => ({
-      finished: state.finished,
-      error: state.finished ? null : state.error ?? "it did not complete its turn",
-      tools
-    })
-  };
-}
-function threadRequest(seat) {
-  const settings = {
-    model: seat.model,
-    cwd: seat.workDir,
-    approvalPolicy: "never",
-    sandbox: "danger-full-access"
-  };
-  if (seat.resume && seat.thread.id) {
-    return {
-      id: THREAD,
-      method: "thread/resume",
-      params: { threadId: seat.thread.id, ...settings }
-    };
-  }
-  return { id: THREAD, method: "thread/start", params: settings };
-}
-function parseLine(line) {
-  if (!line.startsWith("{")) return null;
-  try {
-    const value = JSON.parse(line);
-    return typeof value === "object" && value !== null ? value : null;
-  } catch {
-    return null;
-  }
-}
-function oneLine2(text4) {
-  const line = text4.replace(/\s+/g, " ").trim();
-  return line.length > 400 ? `${line.slice(0, 399)}…` : line;
 }
 
 // src/session/agent/engines/hand-in.ts
@@ -85441,7 +85698,7 @@ var HAND_IN = "baton-hand-in.json";
 async function runEngineConversation(conversation, seat) {
   const { installed, confinement, proxy, limits, log: log2 } = seat;
   const engine = installed.engine;
-  const handIn = import_node_path6.default.join(confinement.home, HAND_IN);
+  const handIn = import_node_path9.default.join(confinement.home, HAND_IN);
   let extra;
   try {
     extra = await writeExtraFiles(confinement, conversation.extra ?? null);
@@ -85529,7 +85786,7 @@ async function runOnce({
   const exceeded = proxy.stopped();
   if (exceeded) return stoppedOutcome(proxy, exceeded);
   await (0, import_promises8.rm)(outside(confinement, handIn), { force: true });
-  const command2 = engineCommand(engine, {
+  const command2 = engineKit(engine).command({
     binary: installed.binary,
     pathDirs: installed.pathDirs,
     basePath: conversation.env.PATH ?? "",
@@ -85554,7 +85811,7 @@ async function runOnce({
   proxy.onStop(() => controller.abort());
   const started = seat.now();
   const interjections = conversation.interjections;
-  const talk = engineTalk(engine, {
+  const talk = engineKit(engine).talk({
     prompt,
     model: conversation.model,
     workDir: confinement.workDir,
@@ -85652,11 +85909,11 @@ Correct all of these and write \`${handIn}\` again.`
   return { kind: "continue", why: "the tests failed", prompt: sentBack };
 }
 function outside(confinement, inside2) {
-  return import_node_path6.default.join(confinement.homeOutside, inHome(confinement, inside2));
+  return import_node_path9.default.join(confinement.homeOutside, inHome(confinement, inside2));
 }
 function inHome(confinement, inside2) {
-  const relative = import_node_path6.default.relative(confinement.home, inside2);
-  if (relative === "" || relative.startsWith("..") || import_node_path6.default.isAbsolute(relative))
+  const relative = import_node_path9.default.relative(confinement.home, inside2);
+  if (relative === "" || relative.startsWith("..") || import_node_path9.default.isAbsolute(relative))
     throw new Error(`${inside2} is not in the engine's HOME ${confinement.home}`);
   return relative;
 }
@@ -85668,10 +85925,10 @@ async function prepareHome(confinement, files) {
 }
 async function writeExtraFiles(confinement, extra) {
   if (!extra) return null;
-  const dir = import_node_path6.default.join(confinement.home, ".baton", "files");
+  const dir = import_node_path9.default.join(confinement.home, ".baton", "files");
   for (const file2 of extra.files) {
     await writeHomeFile(confinement.homeOutside, {
-      relative: inHome(confinement, import_node_path6.default.join(dir, file2.name)),
+      relative: inHome(confinement, import_node_path9.default.join(dir, file2.name)),
       content: file2.content
     });
   }
@@ -85683,12 +85940,12 @@ var import_node_child_process7 = require("node:child_process");
 var import_node_fs6 = require("node:fs");
 var import_promises13 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path9 = __toESM(require("node:path"), 1);
+var import_node_path12 = __toESM(require("node:path"), 1);
 
 // src/session/agent/sandbox/loopback-ports.ts
 var import_promises9 = require("node:fs/promises");
 var import_node_net = require("node:net");
-var import_node_path7 = __toESM(require("node:path"), 1);
+var import_node_path10 = __toESM(require("node:path"), 1);
 async function openLoopbackPorts({
   ports,
   dir
@@ -85702,7 +85959,7 @@ async function openLoopbackPorts({
   };
   const forwards = [];
   for (const port of new Set(ports)) {
-    const socket = import_node_path7.default.join(dir, `port-${port}.sock`);
+    const socket = import_node_path10.default.join(dir, `port-${port}.sock`);
     const server = (0, import_node_net.createServer)((client) => {
       const service = (0, import_node_net.connect)({ host: "127.0.0.1", port });
       track2(client);
@@ -86280,7 +86537,7 @@ var import_node_fs5 = require("node:fs");
 var import_promises12 = require("node:fs/promises");
 
 // src/session/agent/sandbox/sandbox-command.ts
-var import_node_path8 = __toESM(require("node:path"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 var HIDDEN_ROOTS = [
   "/home",
   "/root",
@@ -86414,15 +86671,15 @@ function bwrapArgs(layout, run5) {
 }
 function parents(target, hidden) {
   const made = [];
-  for (let dir = import_node_path8.default.dirname(target); dir !== import_node_path8.default.dirname(dir); dir = import_node_path8.default.dirname(dir)) {
+  for (let dir = import_node_path11.default.dirname(target); dir !== import_node_path11.default.dirname(dir); dir = import_node_path11.default.dirname(dir)) {
     if (hidden.some((root) => dir !== root && isUnder(dir, root)))
       made.unshift("--perms", "0755", "--dir", dir);
   }
   return made;
 }
 function isUnder(dir, root) {
-  const relative = import_node_path8.default.relative(root, dir);
-  return relative === "" || !relative.startsWith("..") && !import_node_path8.default.isAbsolute(relative);
+  const relative = import_node_path11.default.relative(root, dir);
+  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
 }
 
 // src/session/agent/sandbox/sandbox-setup.ts
@@ -86795,7 +87052,7 @@ async function openSessionNetwork({
   forwards,
   root = runAsRoot
 }) {
-  const path40 = `/run/netns/${name}`;
+  const path43 = `/run/netns/${name}`;
   const added = await root("ip", ["netns", "add", name]);
   if (!added.ok)
     throw new SandboxSetupError(`\`ip netns add ${name}\` failed: ${added.stderr.trim()}`);
@@ -86805,9 +87062,9 @@ async function openSessionNetwork({
   try {
     const up = await root("ip", ["-n", name, "link", "set", "lo", "up"]);
     if (!up.ok) throw new SandboxSetupError(`loopback of ${name} stays down: ${up.stderr.trim()}`);
-    const forwarder = forwards.length > 0 ? await startForwarder(path40, forwards) : null;
+    const forwarder = forwards.length > 0 ? await startForwarder(path43, forwards) : null;
     return {
-      path: path40,
+      path: path43,
       close: async () => {
         if (forwarder) await stopForwarder(forwarder);
         await remove();
@@ -86818,9 +87075,9 @@ async function openSessionNetwork({
     throw error62;
   }
 }
-async function startForwarder(path40, forwards) {
+async function startForwarder(path43, forwards) {
   const { file: file2, args } = asRoot(programPath("nsenter"), [
-    `--net=${path40}`,
+    `--net=${path43}`,
     "--",
     programPath("setpriv"),
     `--reuid=${process.getuid?.() ?? 0}`,
@@ -86891,7 +87148,7 @@ async function openSandbox({
       `the sandbox has no seccomp filter for ${process.arch}; run on x64 or arm64`
     );
   const tools = await ensureToolUser(user, { network: egress ? "own" : "host" });
-  const base = await (0, import_promises13.mkdtemp)(import_node_path9.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
+  const base = await (0, import_promises13.mkdtemp)(import_node_path12.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
   const opened = [];
   const removeAll = async () => {
     for (const part of opened.splice(0).reverse()) await part.close().catch(() => {
@@ -86906,7 +87163,7 @@ async function openSandbox({
     let network = null;
     if (egress) {
       proxy = await openEgress({
-        socket: import_node_path9.default.join(base, "run", "egress.sock"),
+        socket: import_node_path12.default.join(base, "run", "egress.sock"),
         allow: egress.allow,
         log: egress.log,
         ...egress.hosts ? { hosts: egress.hosts } : {}
@@ -86914,7 +87171,7 @@ async function openSandbox({
       opened.push(proxy);
       const services = await openLoopbackPorts({
         ports: egress.ports ?? [],
-        dir: import_node_path9.default.join(base, "run")
+        dir: import_node_path12.default.join(base, "run")
       });
       opened.push(services);
       networksMade += 1;
@@ -86945,9 +87202,9 @@ async function prepare({
   env,
   readOnly: readOnly2
 }) {
-  const workDir = import_node_path9.default.join(base, "work");
-  const home = import_node_path9.default.join(base, "home");
-  const run5 = import_node_path9.default.join(base, "run");
+  const workDir = import_node_path12.default.join(base, "work");
+  const home = import_node_path12.default.join(base, "home");
+  const run5 = import_node_path12.default.join(base, "run");
   await (0, import_promises13.mkdir)(run5, { mode: 448 });
   await (0, import_promises13.mkdir)(home, { mode: 1023 });
   await (0, import_promises13.chmod)(home, 1023);
@@ -86960,10 +87217,10 @@ async function prepare({
       (code3) => code3 === 0 ? resolve2() : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`))
     );
   });
-  const seccompFile = import_node_path9.default.join(run5, "seccomp.bpf");
+  const seccompFile = import_node_path12.default.join(run5, "seccomp.bpf");
   await (0, import_promises13.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
-  const runnerWork = env.RUNNER_WORKSPACE ? import_node_path9.default.dirname(env.RUNNER_WORKSPACE) : void 0;
-  const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path9.default.isAbsolute(dir));
+  const runnerWork = env.RUNNER_WORKSPACE ? import_node_path12.default.dirname(env.RUNNER_WORKSPACE) : void 0;
+  const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path12.default.isAbsolute(dir));
   return {
     user: tools,
     workDir,
@@ -87001,7 +87258,7 @@ function confined({
     env: proxy?.env ?? {},
     spawn(run5) {
       runs += 1;
-      const files = import_node_path9.default.join(base, "run", `run-${runs}`);
+      const files = import_node_path12.default.join(base, "run", `run-${runs}`);
       const started = startRun(
         { ...layout, infoFile: `${files}.json`, envFile: `${files}.env` },
         run5
@@ -87060,7 +87317,8 @@ function unconfined(root) {
 // src/session/agent/engine-session.ts
 async function converseOnEngine(ctx, parts) {
   const engine = ctx.engine;
-  const installed = await installEngine(ctx);
+  if (!isCodingEngine(engine)) return { kind: "failed", reason: "Baton’s loop runs no engine" };
+  const installed = await installEngine(ctx, engine);
   if (installed instanceof Error) return { kind: "failed", reason: installed.message };
   const writes = parts.sandbox !== void 0;
   const sandbox = parts.sandbox ?? await openReadOnlySandbox(ctx, installed);
@@ -87075,7 +87333,7 @@ async function converseOnEngine(ctx, parts) {
         reason: `the ${engine} engine runs only confined, as the tools user (BATON_TOOL_USER, which the Baton workflow sets); it is never run as the job's own user`
       };
     }
-    const model = ENGINE_PROVIDER[engine] === "openai" ? ctx.config.models.openai[parts.kind] : parts.model;
+    const model = providerOf(engine) === "openai" ? ctx.config.models.openai[parts.kind] : parts.model;
     ctx.log(
       `${ctx.env.BATON_ROLE} session on ${engine} ${installed.version} (${model}), at most ${ctx.limits.maxTurns} model requests`
     );
@@ -87121,16 +87379,16 @@ function openReadOnlySandbox(ctx, installed) {
     readOnly: readOnly2
   });
 }
-function installEngine(ctx) {
+function installEngine(ctx, engine) {
   return ensureEngine({
-    engine: ctx.engine,
+    engine,
     cacheDir: engineCacheDir(),
     log: ctx.log
   }).catch((error62) => error62 instanceof Error ? error62 : new Error(String(error62)));
 }
 async function sandboxOptionsForEngine(ctx) {
-  if (ctx.engine === "baton") return {};
-  const installed = await installEngine(ctx);
+  if (!isCodingEngine(ctx.engine)) return {};
+  const installed = await installEngine(ctx, ctx.engine);
   if (installed instanceof Error) return installed;
   const { forwards, readOnly: readOnly2 } = engineSandboxOptions({
     modelSocket: ctx.modelProxy.socket,
@@ -87141,11 +87399,11 @@ async function sandboxOptionsForEngine(ctx) {
 
 // src/session/agent/git/default-branch.ts
 var import_promises14 = require("node:fs/promises");
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/git.ts
 var import_node_child_process8 = require("node:child_process");
-var import_node_path10 = __toESM(require("node:path"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 var import_node_util3 = require("node:util");
 var run3 = (0, import_node_util3.promisify)(import_node_child_process8.execFile);
 var BATON_AUTHOR = { name: "Baton", email: "baton@users.noreply.github.com" };
@@ -87170,7 +87428,7 @@ function safeGitEnv(env, root) {
   return {
     ...clean,
     PATH: SYSTEM_PATH,
-    GIT_DIR: import_node_path10.default.join(root, ".git"),
+    GIT_DIR: import_node_path13.default.join(root, ".git"),
     GIT_WORK_TREE: root,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
@@ -87300,7 +87558,7 @@ async function findSteeringSource(options2, eventPath) {
 }
 async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises14.readFile)(import_node_path11.default.join(options2.root, file2), "utf8").catch(() => null);
+    return (0, import_promises14.readFile)(import_node_path14.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
   if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
@@ -87311,21 +87569,21 @@ async function installDefaultSkills(options2, source) {
   if (source.kind === "checkout") return;
   for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
     const text4 = await readSteeringFile(options2, source, file2);
-    const target = import_node_path11.default.join(options2.root, file2);
+    const target = import_node_path14.default.join(options2.root, file2);
     const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
     if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
     else if (text4 !== null) await excludeFromCommits(options2, file2);
     if (text4 === null) await (0, import_promises14.rm)(target, { force: true });
     else {
-      await (0, import_promises14.mkdir)(import_node_path11.default.dirname(target), { recursive: true });
+      await (0, import_promises14.mkdir)(import_node_path14.default.dirname(target), { recursive: true });
       await (0, import_promises14.writeFile)(target, text4);
     }
   }
 }
 async function excludeFromCommits(options2, file2) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises14.mkdir)(import_node_path11.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises14.appendFile)(import_node_path11.default.join(gitDir, "info", "exclude"), `/${file2}
+  await (0, import_promises14.mkdir)(import_node_path14.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises14.appendFile)(import_node_path14.default.join(gitDir, "info", "exclude"), `/${file2}
 `);
 }
 
@@ -87820,7 +88078,7 @@ var import_node_crypto3 = require("node:crypto");
 var import_promises15 = require("node:fs/promises");
 var import_node_http2 = require("node:http");
 var import_node_os3 = require("node:os");
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_node_path15 = __toESM(require("node:path"), 1);
 var import_node_stream2 = require("node:stream");
 
 // src/session/agent/model-proxy/request-content.ts
@@ -88087,9 +88345,9 @@ var ROUTES = {
 };
 function findModelRoute(method, url2) {
   if (method !== "POST" || !url2) return null;
-  const [path40 = "", query, ...rest] = url2.split("?");
+  const [path43 = "", query, ...rest] = url2.split("?");
   if (rest.length > 0 || query !== void 0 && query !== "beta=true") return null;
-  return Object.hasOwn(ROUTES, path40) ? ROUTES[path40] ?? null : null;
+  return Object.hasOwn(ROUTES, path43) ? ROUTES[path43] ?? null : null;
 }
 function upstreamUrl(base, route, url2) {
   const query = url2.includes("?") ? `?${url2.split("?")[1]}` : "";
@@ -88610,7 +88868,7 @@ function anthropicUpstream(env, fetchImpl) {
   };
 }
 function missingCredential(provider) {
-  return provider === "anthropic" ? 'no Anthropic credential: set the repository secret ANTHROPIC_API_KEY and pass it to the agent job, or use workload identity federation (docs/security.md, "The model key")' : "no OpenAI credential: set the repository secret OPENAI_API_KEY, which the Baton workflow passes to the session step, for sessions on the codex engine";
+  return provider === "anthropic" ? 'no Anthropic credential: set the repository secret ANTHROPIC_API_KEY and pass it to the agent job, or use workload identity federation (docs/security.md, "The model key")' : "no OpenAI credential: set the repository secret OPENAI_API_KEY, which the Baton workflow passes to the session step, for sessions on an engine that calls OpenAI (Codex)";
 }
 
 // src/session/agent/model-proxy/model-proxy.ts
@@ -88642,11 +88900,11 @@ async function startModelProxy({
     closed: false
   };
   const refuse2 = (req, res, status, reason) => {
-    const path40 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
+    const path43 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
     if (refused.length < MAX_REFUSED)
-      refused.push({ method: req.method ?? "", path: path40, status, reason });
-    log2(`model proxy: refused ${req.method} ${path40}: ${reason}`);
-    sendError(res, status, reason, path40.startsWith("/v1/responses") ? "openai" : "anthropic");
+      refused.push({ method: req.method ?? "", path: path43, status, reason });
+    log2(`model proxy: refused ${req.method} ${path43}: ${reason}`);
+    sendError(res, status, reason, path43.startsWith("/v1/responses") ? "openai" : "anthropic");
   };
   const stop = (reason, limit2 = null) => {
     if (state.stopped) return;
@@ -88791,8 +89049,8 @@ async function startModelProxy({
       else res.destroy();
     });
   };
-  const dir = await (0, import_promises15.mkdtemp)(import_node_path12.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
-  const socket = import_node_path12.default.join(dir, "model.sock");
+  const dir = await (0, import_promises15.mkdtemp)(import_node_path15.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
+  const socket = import_node_path15.default.join(dir, "model.sock");
   const tcp = await listen((0, import_node_http2.createServer)(onRequest), { port: 0, host: "127.0.0.1" });
   const unix = await listen((0, import_node_http2.createServer)(onRequest), { path: socket });
   const port = tcp.address().port;
@@ -89025,7 +89283,7 @@ async function openContext({
   });
   const engine = await sessionEngine({ env, config: config2, root });
   const upstreams2 = sessionUpstreams(env);
-  const provider = ENGINE_PROVIDER[engine];
+  const provider = providerOf(engine);
   if (!upstreams2[provider]) {
     if (provider === "anthropic") modelAuth(env);
     throw new ModelAuthError(missingCredential(provider));
@@ -89089,7 +89347,7 @@ async function sessionEngine({
 }
 async function plannedEngine(root, build, worker) {
   if (!worker) return void 0;
-  const text4 = await (0, import_promises16.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises16.readFile)(import_node_path16.default.join(root, planPath(build)), "utf8").catch(() => null);
   try {
     const plan = Plan.safeParse(JSON.parse(text4 ?? ""));
     return plan.success ? plan.data.workers.find((entry) => entry.id === worker)?.engine : void 0;
@@ -89344,7 +89602,7 @@ async function issueTextProblem(github, {
 
 // src/session/agent/plan/loop-files.ts
 var import_promises17 = require("node:fs/promises");
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_node_path17 = __toESM(require("node:path"), 1);
 
 // src/core/plan/brief.ts
 var BriefFrontMatter = external_exports.object({
@@ -89431,17 +89689,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path40) {
-  return path40.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path43) {
+  return path43.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path40) {
-  if (path40[0] !== "workers" || typeof path40[1] !== "number" || path40[2] === "id") return "";
-  const id = valueAt2(raw, ["workers", path40[1], "id"]);
+function workerNameAt(raw, path43) {
+  if (path43[0] !== "workers" || typeof path43[1] !== "number" || path43[2] === "id") return "";
+  const id = valueAt2(raw, ["workers", path43[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt2(raw, path40) {
+function valueAt2(raw, path43) {
   let value = raw;
-  for (const key of path40) {
+  for (const key of path43) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -89788,12 +90046,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path40 = `workers/${id}.md`;
-    const size = briefSizes[path40];
-    if (size === void 0) return [`${id} has no brief: commit ${path40} beside plan.json.`];
+    const path43 = `workers/${id}.md`;
+    const size = briefSizes[path43];
+    if (size === void 0) return [`${id} has no brief: commit ${path43} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path40}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path43}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -89858,11 +90116,11 @@ function renderPlanMarkdown(plan) {
 
 // src/session/agent/plan/loop-files.ts
 async function readIfPresent(root, relative) {
-  return (0, import_promises17.readFile)(import_node_path14.default.join(root, relative), "utf8").catch(() => null);
+  return (0, import_promises17.readFile)(import_node_path17.default.join(root, relative), "utf8").catch(() => null);
 }
 async function writeRecordFile(root, relative, text4) {
-  await (0, import_promises17.mkdir)(import_node_path14.default.dirname(import_node_path14.default.join(root, relative)), { recursive: true });
-  await (0, import_promises17.writeFile)(import_node_path14.default.join(root, relative), text4);
+  await (0, import_promises17.mkdir)(import_node_path17.default.dirname(import_node_path17.default.join(root, relative)), { recursive: true });
+  await (0, import_promises17.writeFile)(import_node_path17.default.join(root, relative), text4);
 }
 async function readPlan(root, build) {
   const text4 = await readIfPresent(root, planPath(build));
@@ -89963,7 +90221,7 @@ function renderSummaryPrompt({
 
 // src/session/agent/session-output.ts
 var import_promises20 = require("node:fs/promises");
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/core/vocabulary/closing-keywords.ts
 var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
@@ -90061,11 +90319,11 @@ var SessionResult = external_exports.strictObject({
 
 // src/session/agent/git/commit-all.ts
 var import_promises19 = require("node:fs/promises");
-var import_node_path16 = __toESM(require("node:path"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/work-tree.ts
 var import_promises18 = require("node:fs/promises");
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_path18 = __toESM(require("node:path"), 1);
 async function listWorkTree(options2, workDir) {
   const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
   const listed = await git(tree, [
@@ -90082,7 +90340,7 @@ async function listWorkTree(options2, workDir) {
   for (const relative of new Set(listed)) {
     if (!isCommittable(relative)) continue;
     if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
-    const absolute = import_node_path15.default.join(workDir, relative);
+    const absolute = import_node_path18.default.join(workDir, relative);
     const stat5 = await (0, import_promises18.lstat)(absolute).catch(() => null);
     if (stat5 === null) continue;
     const gitlink = submodules.get(relative);
@@ -90116,7 +90374,7 @@ async function parentsAreDirectories(workDir, relative, known) {
     const dir = parts.slice(0, i).join("/");
     let ok = known.get(dir);
     if (ok === void 0) {
-      const stat5 = await (0, import_promises18.lstat)(import_node_path15.default.join(workDir, dir)).catch(() => null);
+      const stat5 = await (0, import_promises18.lstat)(import_node_path18.default.join(workDir, dir)).catch(() => null);
       ok = stat5?.isDirectory() ?? false;
       known.set(dir, ok);
     }
@@ -90170,7 +90428,7 @@ async function commitAll(options2, message2, source = { workDir: options2.root }
   return true;
 }
 async function writeTree(options2, entries) {
-  const index2 = import_node_path16.default.join(options2.root, ".git", "baton-commit-index");
+  const index2 = import_node_path19.default.join(options2.root, ".git", "baton-commit-index");
   const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index2 } };
   await git(withIndex, ["read-tree", "--empty"]);
   const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
@@ -90197,7 +90455,7 @@ async function commitSession(ctx, message2, source = { workDir: ctx.root }) {
   await git(options2, [
     "bundle",
     "create",
-    import_node_path17.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
+    import_node_path20.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
     `${ctx.base}..HEAD`
   ]);
   return { ok: true, head };
@@ -90221,13 +90479,13 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises20.writeFile)(import_node_path17.default.join(out, RESULT_FILE), `${text4}
+  await (0, import_promises20.writeFile)(import_node_path20.default.join(out, RESULT_FILE), `${text4}
 `);
 }
 
 // src/session/agent/tools/read-only-tools.ts
 var import_promises23 = require("node:fs/promises");
-var import_node_path20 = __toESM(require("node:path"), 1);
+var import_node_path23 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/agent-tool.ts
 function toolError(content3) {
@@ -90243,7 +90501,7 @@ function toInputSchema(schema2) {
 
 // src/session/agent/tools/file-views.ts
 var import_promises21 = require("node:fs/promises");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_path21 = __toESM(require("node:path"), 1);
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function numberLines(lines, first) {
   return lines.map((line, i) => `${String(first + i).padStart(6)}	${line}`).join("\n");
@@ -90261,10 +90519,10 @@ async function walk3(root, dir, depth, lines, max) {
   for (const name of entries) {
     if (lines.length >= max) return;
     if (SKIPPED_DIRS.has(name)) continue;
-    const full = import_node_path18.default.join(dir, name);
+    const full = import_node_path21.default.join(dir, name);
     const info = await (0, import_promises21.lstat)(full).catch(() => null);
     if (!info) continue;
-    const relative = import_node_path18.default.relative(root, full);
+    const relative = import_node_path21.default.relative(root, full);
     if (info.isSymbolicLink()) lines.push(`${relative}@`);
     else if (info.isDirectory()) {
       lines.push(`${relative}/`);
@@ -90275,23 +90533,23 @@ async function walk3(root, dir, depth, lines, max) {
 
 // src/session/agent/tools/workspace-path.ts
 var import_promises22 = require("node:fs/promises");
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_path22 = __toESM(require("node:path"), 1);
 async function resolveInWorkspace(root, input2) {
   if (!input2.trim()) return { ok: false, problem: "the path is empty" };
-  const absolute = import_node_path19.default.resolve(root, input2);
+  const absolute = import_node_path22.default.resolve(root, input2);
   if (!isInside(root, absolute)) return outside2(input2);
   const real = await realpathOfLongestExisting(absolute);
   if (real === null) return { ok: false, problem: `${input2} goes through a broken symlink` };
   if (!isInside(root, real)) return outside2(input2);
-  const relative = import_node_path19.default.relative(root, real);
-  if (relative.split(import_node_path19.default.sep)[0] === ".git") {
+  const relative = import_node_path22.default.relative(root, real);
+  if (relative.split(import_node_path22.default.sep)[0] === ".git") {
     return { ok: false, problem: `${input2} is inside .git, which the session may not touch` };
   }
   return { ok: true, absolute: real, relative: relative || "." };
 }
 function isInside(root, candidate) {
-  const relative = import_node_path19.default.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !import_node_path19.default.isAbsolute(relative);
+  const relative = import_node_path22.default.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !import_node_path22.default.isAbsolute(relative);
 }
 function outside2(input2) {
   return {
@@ -90306,11 +90564,11 @@ async function realpathOfLongestExisting(absolute) {
     try {
       await (0, import_promises22.lstat)(current);
       const real = await (0, import_promises22.realpath)(current).catch(() => null);
-      return real === null ? null : import_node_path19.default.join(real, ...missing.reverse());
+      return real === null ? null : import_node_path22.default.join(real, ...missing.reverse());
     } catch {
-      const parent = import_node_path19.default.dirname(current);
+      const parent = import_node_path22.default.dirname(current);
       if (parent === current) return absolute;
-      missing.push(import_node_path19.default.basename(current));
+      missing.push(import_node_path22.default.basename(current));
       current = parent;
     }
   }
@@ -90426,7 +90684,7 @@ async function search(root, start, args, shown = "") {
     if (text4.includes("\0")) continue;
     text4.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
-        hits.push(`${shown}${import_node_path20.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
+        hits.push(`${shown}${import_node_path23.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
       }
     });
   }
@@ -90442,7 +90700,7 @@ async function collectFiles(start) {
     const entries = (await (0, import_promises23.readdir)(dir).catch(() => [])).sort();
     for (const name of entries) {
       if (SKIPPED_DIRS.has(name)) continue;
-      const full = import_node_path20.default.join(dir, name);
+      const full = import_node_path23.default.join(dir, name);
       const entry = await (0, import_promises23.lstat)(full).catch(() => null);
       if (entry?.isDirectory()) pending.push(full);
       else if (entry?.isFile() && entry.size <= MAX_SEARCH_FILE_BYTES) files.push(full);
@@ -90477,12 +90735,12 @@ function createSubmitTool({
 
 // src/session/agent/roles/role-outcome.ts
 var import_promises24 = require("node:fs/promises");
-var import_node_path21 = __toESM(require("node:path"), 1);
+var import_node_path24 = __toESM(require("node:path"), 1);
 function failedOutcome(reason) {
   return { status: "failed", reason, head: null };
 }
 async function existsIn(root, relative) {
-  return (0, import_promises24.access)(import_node_path21.default.join(root, relative)).then(
+  return (0, import_promises24.access)(import_node_path24.default.join(root, relative)).then(
     () => true,
     () => false
   );
@@ -90577,8 +90835,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path40 = completionPath(build, id);
-      return { worker: id, path: path40, present: await existsIn(ctx.root, path40) };
+      const path43 = completionPath(build, id);
+      return { worker: id, path: path43, present: await existsIn(ctx.root, path43) };
     })
   );
   const outcome = await converse(ctx, {
@@ -90618,8 +90876,8 @@ async function readFocus(ctx) {
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
 async function skill(ctx, role) {
-  const path40 = skillPath(role);
-  return { path: path40, present: await existsIn(ctx.root, path40) };
+  const path43 = skillPath(role);
+  return { path: path43, present: await existsIn(ctx.root, path43) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
@@ -90627,7 +90885,7 @@ function readOnly(ctx) {
 
 // src/session/agent/roles/plan-role.ts
 var import_promises31 = require("node:fs/promises");
-var import_node_path27 = __toESM(require("node:path"), 1);
+var import_node_path30 = __toESM(require("node:path"), 1);
 
 // src/core/config/build-labels.ts
 function labelOfType(config2, type2) {
@@ -90675,14 +90933,14 @@ async function planTextProblem(github, {
 
 // src/session/views/read-views.ts
 var import_promises27 = require("node:fs/promises");
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_node_path26 = __toESM(require("node:path"), 1);
 
 // src/session/views/run-views.ts
 var import_node_child_process9 = require("node:child_process");
 var import_node_fs7 = require("node:fs");
 var import_promises25 = require("node:fs/promises");
 var import_node_os4 = require("node:os");
-var import_node_path22 = __toESM(require("node:path"), 1);
+var import_node_path25 = __toESM(require("node:path"), 1);
 var import_node_stream3 = require("node:stream");
 var import_promises26 = require("node:stream/promises");
 var import_node_util4 = require("node:util");
@@ -91572,9 +91830,9 @@ async function installationRepositories(octokit) {
   }
   return listed;
 }
-async function fileText(octokit, repository, path40) {
+async function fileText(octokit, repository, path43) {
   try {
-    const { data } = await octokit.request(`GET /repos/${repository}/contents/${path40}`);
+    const { data } = await octokit.request(`GET /repos/${repository}/contents/${path43}`);
     const content3 = data.content;
     return content3 === void 0 ? null : Buffer.from(content3, "base64").toString("utf8");
   } catch (error62) {
@@ -91609,7 +91867,7 @@ async function runViews(env, {
   try {
     for (const view2 of given.views) {
       const folder = view2.repository;
-      await downloadView({ view: view2, into: import_node_path22.default.join(env.BATON_OUT, folder), fetch: fetch2 });
+      await downloadView({ view: view2, into: import_node_path25.default.join(env.BATON_OUT, folder), fetch: fetch2 });
       read.push({ repository: view2.repository, ref: view2.ref, path: folder });
       log2(
         `baton: read ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}: its files, no history`
@@ -91620,7 +91878,7 @@ async function runViews(env, {
       await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: given.token, fetch: fetch2 });
   }
   await (0, import_promises25.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises25.writeFile)(import_node_path22.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
+  await (0, import_promises25.writeFile)(import_node_path25.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
 `);
   if (read.length === 0) log2("baton: this session may read no other repository");
   return 0;
@@ -91635,9 +91893,9 @@ async function downloadView({
     throw new Error(
       `GitHub answered ${response.status} for the archive of ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}`
     );
-  const work = await (0, import_promises25.mkdtemp)(import_node_path22.default.join((0, import_node_os4.tmpdir)(), "baton-view-"));
+  const work = await (0, import_promises25.mkdtemp)(import_node_path25.default.join((0, import_node_os4.tmpdir)(), "baton-view-"));
   try {
-    const tarball = import_node_path22.default.join(work, "view.tar");
+    const tarball = import_node_path25.default.join(work, "view.tar");
     await (0, import_promises26.pipeline)(
       import_node_stream3.Readable.fromWeb(response.body),
       (0, import_node_zlib.createGunzip)(),
@@ -91672,7 +91930,7 @@ var Manifest = external_exports.array(
 );
 async function readViews(dir) {
   if (!dir) return { dir: "", views: [] };
-  const text4 = await (0, import_promises27.readFile)(import_node_path23.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
+  const text4 = await (0, import_promises27.readFile)(import_node_path26.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
   if (text4 === null) return { dir, views: [] };
   try {
     const parsed = Manifest.safeParse(JSON.parse(text4));
@@ -91741,7 +91999,7 @@ var SubmittedWorker = external_exports.strictObject({
   depends_on: external_exports.array(WorkerId).default([]).describe("Workers of earlier waves whose merged work this one needs."),
   complexity: Complexity.default("normal").describe("Picks the model: easy, normal or complex."),
   engine: Engine.optional().describe(
-    "Only when the prompt lists more than one engine: the coding engine of this worker (baton, claude-code or codex), one the prompt allows; left out, the configured default."
+    `Only when the prompt lists more than one engine: the coding engine of this worker (${listEngines()}), one the prompt allows; left out, the configured default.`
   ),
   outputs: external_exports.array(OutputPath).max(50).optional().describe(
     "Content builds only: the files this worker writes, relative to the repository root; it may change no others."
@@ -91969,7 +92227,7 @@ function typeLines(build, labelled) {
 
 // src/session/agent/roles/adapt-role.ts
 var import_promises29 = require("node:fs/promises");
-var import_node_path25 = __toESM(require("node:path"), 1);
+var import_node_path28 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
 function renderAdaptPrompt({
@@ -92044,7 +92302,7 @@ function checkBrief2(worker, text4) {
 
 // src/session/agent/roles/completion-submission.ts
 var import_promises28 = require("node:fs/promises");
-var import_node_path24 = __toESM(require("node:path"), 1);
+var import_node_path27 = __toESM(require("node:path"), 1);
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker, planWorkers) {
@@ -92103,7 +92361,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text4 = await (0, import_promises28.readFile)(import_node_path24.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises28.readFile)(import_node_path27.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text4 === null || Buffer.byteLength(text4) > COMPLETION_MAX_BYTES) return null;
@@ -92136,7 +92394,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises29.readFile)(import_node_path25.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises29.readFile)(import_node_path28.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -92165,7 +92423,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text4] of outcome.value) {
-    await (0, import_promises29.writeFile)(import_node_path25.default.join(ctx.root, briefPath(build, worker)), text4);
+    await (0, import_promises29.writeFile)(import_node_path28.default.join(ctx.root, briefPath(build, worker)), text4);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -92181,7 +92439,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises29.readFile)(import_node_path25.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises29.readFile)(import_node_path28.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson3(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -92201,7 +92459,7 @@ function parseJson3(text4) {
 
 // src/session/agent/roles/slice-role.ts
 var import_promises30 = require("node:fs/promises");
-var import_node_path26 = __toESM(require("node:path"), 1);
+var import_node_path29 = __toESM(require("node:path"), 1);
 
 // src/core/plan/set-plan.ts
 function repositoryOf(worker, home) {
@@ -92217,9 +92475,9 @@ async function runSliceRole(ctx, member) {
     return failedOutcome(
       `the change set's plan is out of reach: the views job fetched nothing of ${member.home} (does its .github/baton.yml list this repository under changeSets.repositories?)`
     );
-  const copy = import_node_path26.default.join(dir, home.path);
+  const copy = import_node_path29.default.join(dir, home.path);
   const from = buildDir(member.build);
-  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path26.default.join(from, "plan.json"))));
+  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path29.default.join(from, "plan.json"))));
   if (!parsed.success)
     return failedOutcome(`the change set's plan.json on ${member.home} is missing or not a plan`);
   const repository = ctx.env.GITHUB_REPOSITORY.toLowerCase();
@@ -92227,16 +92485,16 @@ async function runSliceRole(ctx, member) {
   if (mine.length === 0)
     return failedOutcome(`the change set's plan gives ${repository} no worker`);
   const plan = { ...parsed.data, build };
-  const record2 = import_node_path26.default.join(ctx.root, buildDir(build));
+  const record2 = import_node_path29.default.join(ctx.root, buildDir(build));
   await (0, import_promises30.rm)(record2, { recursive: true, force: true });
-  await (0, import_promises30.mkdir)(import_node_path26.default.join(record2, "workers"), { recursive: true });
-  await (0, import_promises30.writeFile)(import_node_path26.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
+  await (0, import_promises30.mkdir)(import_node_path29.default.join(record2, "workers"), { recursive: true });
+  await (0, import_promises30.writeFile)(import_node_path29.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
 `);
   for (const worker of mine) {
-    const brief = await fileIn(copy, import_node_path26.default.join(from, "workers", `${worker.id}.md`));
+    const brief = await fileIn(copy, import_node_path29.default.join(from, "workers", `${worker.id}.md`));
     if (brief === null)
       return failedOutcome(`the change set's brief of ${worker.id} is missing on ${member.home}`);
-    await (0, import_promises30.writeFile)(import_node_path26.default.join(ctx.root, briefPath(build, worker.id)), brief);
+    await (0, import_promises30.writeFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker.id)), brief);
   }
   const commit = await commitSession(
     ctx,
@@ -92246,11 +92504,11 @@ async function runSliceRole(ctx, member) {
   return { status: "complete", reason: null, head: commit.head, plan };
 }
 async function fileIn(copy, name) {
-  const file2 = import_node_path26.default.join(copy, name);
+  const file2 = import_node_path29.default.join(copy, name);
   const info = await (0, import_promises30.lstat)(file2).catch(() => null);
   if (!info?.isFile()) return null;
   const [real, root] = await Promise.all([(0, import_promises30.realpath)(file2), (0, import_promises30.realpath)(copy)]);
-  return real === import_node_path26.default.join(root, name) ? (0, import_promises30.readFile)(file2, "utf8") : null;
+  return real === import_node_path29.default.join(root, name) ? (0, import_promises30.readFile)(file2, "utf8") : null;
 }
 function safeJson(text4) {
   try {
@@ -92378,9 +92636,9 @@ async function readFeedback(ctx) {
 }
 async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
-  const dir = import_node_path27.default.join(ctx.root, buildDir(build));
+  const dir = import_node_path30.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises31.rm)(import_node_path27.default.join(dir, name), { recursive: true, force: true });
+    await (0, import_promises31.rm)(import_node_path30.default.join(dir, name), { recursive: true, force: true });
   await (0, import_promises31.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
@@ -92393,7 +92651,7 @@ async function commitGraphOnly(ctx, subIssues) {
 }
 async function writeGraph(root, build, subIssues) {
   await (0, import_promises31.writeFile)(
-    import_node_path27.default.join(root, subIssueGraphPath(build)),
+    import_node_path30.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
   );
@@ -92403,17 +92661,17 @@ async function writePlanFiles(root, build, files, {
   dropped = [],
   subIssues
 }) {
-  const dir = import_node_path27.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises31.rm)(import_node_path27.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises31.rm)(import_node_path27.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises31.rm)(import_node_path27.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises31.mkdir)(import_node_path27.default.join(dir, "workers"), { recursive: true });
+  const dir = import_node_path30.default.join(root, buildDir(build));
+  if (!keepBriefs) await (0, import_promises31.rm)(import_node_path30.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises31.rm)(import_node_path30.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises31.rm)(import_node_path30.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises31.mkdir)(import_node_path30.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises31.writeFile)(import_node_path27.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises31.writeFile)(import_node_path30.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises31.writeFile)(import_node_path27.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises31.writeFile)(import_node_path30.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text4] of files.briefs)
-    await (0, import_promises31.writeFile)(import_node_path27.default.join(root, briefPath(build, id)), text4);
+    await (0, import_promises31.writeFile)(import_node_path30.default.join(root, briefPath(build, id)), text4);
 }
 function workerEngines(settings) {
   return { work: settings.roles.work ?? settings.default, allow: settings.allow };
@@ -92421,9 +92679,9 @@ function workerEngines(settings) {
 
 // src/session/agent/build-scope.ts
 var import_promises32 = require("node:fs/promises");
-var import_node_path28 = __toESM(require("node:path"), 1);
+var import_node_path31 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text4 = await (0, import_promises32.readFile)(import_node_path28.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises32.readFile)(import_node_path31.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text4 === null ? null : JSON.parse(text4);
@@ -92609,26 +92867,26 @@ var READERS = [
   [/(?:^|\/)pom\.xml$/, pom],
   [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
 ];
-function isDependencyFile(path40) {
-  return READERS.some(([pattern]) => pattern.test(path40));
+function isDependencyFile(path43) {
+  return READERS.some(([pattern]) => pattern.test(path43));
 }
 var NAMES_MAX = 50;
 function findAddedDependencies(files) {
   const changes = [];
-  for (const { path: path40, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const reader = READERS.find(([pattern]) => pattern.test(path40))?.[1];
+  for (const { path: path43, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path43))?.[1];
     if (!reader) continue;
     const names = [...new Set(added.map(reader).filter((name) => name !== null))];
-    changes.push({ path: path40, names });
+    changes.push({ path: path43, names });
   }
   return changes;
 }
 function renderDependencyLines(changes) {
-  return changes.map(({ path: path40, names }) => {
-    if (names.length === 0) return `${path40}: changed, no new entry recognised`;
+  return changes.map(({ path: path43, names }) => {
+    if (names.length === 0) return `${path43}: changed, no new entry recognised`;
     const shown = names.slice(0, NAMES_MAX).join(", ");
     const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
-    return `${path40}: ${shown}${more}`;
+    return `${path43}: ${shown}${more}`;
   });
 }
 function addedLinesOf(patch) {
@@ -92646,10 +92904,10 @@ function visibleName(name) {
     (char) => [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")
   );
 }
-function findChangedFile(files, path40) {
+function findChangedFile(files, path43) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path40 === f.filename || path40 === shown || path40 === shown.slice(1, -1);
+    return path43 === f.filename || path43 === shown || path43 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -92845,7 +93103,7 @@ function createDiffTool(files, maxChars) {
 
 // src/session/agent/roles/synthesis-role.ts
 var import_promises33 = require("node:fs/promises");
-var import_node_path29 = __toESM(require("node:path"), 1);
+var import_node_path32 = __toESM(require("node:path"), 1);
 
 // src/session/agent/plan/follow-up-plan.ts
 var ROUND_MAX = 10;
@@ -92979,8 +93237,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises33.mkdir)(import_node_path29.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises33.writeFile)(import_node_path29.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises33.mkdir)(import_node_path32.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises33.writeFile)(import_node_path32.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -92995,7 +93253,7 @@ async function runSynthesisRole(ctx) {
 
 // src/session/agent/roles/work-role.ts
 var import_promises37 = require("node:fs/promises");
-var import_node_path33 = __toESM(require("node:path"), 1);
+var import_node_path36 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -93053,13 +93311,13 @@ function renderWorkPrompt({
 
 // src/session/agent/test-command.ts
 var import_promises34 = require("node:fs/promises");
-var import_node_path30 = __toESM(require("node:path"), 1);
+var import_node_path33 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises34.readFile)(import_node_path30.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises34.readFile)(import_node_path33.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -93182,7 +93440,7 @@ function runBashCommand({
 
 // src/session/agent/tools/text-editor-tool.ts
 var import_promises35 = require("node:fs/promises");
-var import_node_path31 = __toESM(require("node:path"), 1);
+var import_node_path34 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -93228,7 +93486,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path31.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path34.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -93240,16 +93498,16 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text4, options2) {
-  const made = await (0, import_promises35.mkdir)(import_node_path31.default.dirname(file2), { recursive: true });
+  const made = await (0, import_promises35.mkdir)(import_node_path34.default.dirname(file2), { recursive: true });
   await (0, import_promises35.writeFile)(file2, text4);
   if (!options2.shared) return;
   await (0, import_promises35.chmod)(file2, 438);
-  for (let dir = import_node_path31.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path31.default.dirname(dir))
+  for (let dir = import_node_path34.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path34.default.dirname(dir))
     await (0, import_promises35.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
   const info = await (0, import_promises35.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path31.default.relative(root, file2)} does not exist`);
+  if (!info) return toolError(`${import_node_path34.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
@@ -93291,7 +93549,7 @@ async function insert(file2, line, insertText) {
 
 // src/session/agent/roles/fix-feedback.ts
 var import_promises36 = require("node:fs/promises");
-var import_node_path32 = __toESM(require("node:path"), 1);
+var import_node_path35 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -93401,9 +93659,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises36.lstat)(import_node_path32.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises36.lstat)(import_node_path35.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text4 = await (0, import_promises36.readFile)(import_node_path32.default.join(root, file2), "utf8").catch(() => "");
+    const text4 = await (0, import_promises36.readFile)(import_node_path35.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text4)) left.push(file2);
   }
   return left;
@@ -94222,7 +94480,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text4 = await (0, import_promises37.readFile)(import_node_path33.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises37.readFile)(import_node_path36.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text4);
@@ -94451,7 +94709,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text4 = await (0, import_promises37.readFile)(import_node_path33.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text4 = await (0, import_promises37.readFile)(import_node_path36.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -94578,7 +94836,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path40,
+  path: path43,
   log: log2
 }) {
   try {
@@ -94591,7 +94849,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path40 ?? process.env.GITHUB_STEP_SUMMARY,
+      path43 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files, refused: ctx?.modelProxy.refused() ?? [] })
     );
   } catch (error62) {
@@ -94662,7 +94920,7 @@ function describeFailure(error62) {
 // src/session/doctor/doctor-agent.ts
 var import_node_fs8 = require("node:fs");
 var import_promises39 = require("node:fs/promises");
-var import_node_path35 = require("node:path");
+var import_node_path38 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -94683,7 +94941,7 @@ var OTHER_SOURCES = {
   BATON_OIDC_AUDIENCE: `the Baton workflow sets it from the repository variable BATON_OIDC_AUDIENCE (env: BATON_OIDC_AUDIENCE: \${{ vars.BATON_OIDC_AUDIENCE || 'baton' }})`,
   BATON_TOOL_USER: 'the Baton workflow sets it on the "Run the session" step (env: BATON_TOOL_USER: baton-tools)',
   ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
-  OPENAI_API_KEY: `the Baton workflow sets it from the repository secret OPENAI_API_KEY (env: OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}), for sessions on the codex engine`,
+  OPENAI_API_KEY: `the Baton workflow sets it from the repository secret OPENAI_API_KEY (env: OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}), for sessions on an engine that calls OpenAI (Codex)`,
   GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`
 };
 var optionalVar = external_exports.string().optional().transform((value) => value ? value : void 0);
@@ -94764,7 +95022,7 @@ var DOCTOR_REPORT_FILE = "doctor.json";
 // src/session/doctor/sandbox-probe.ts
 var import_promises38 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path34 = __toESM(require("node:path"), 1);
+var import_node_path37 = __toESM(require("node:path"), 1);
 var INSIDE = /^uid (\d+)\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/;
 async function probeSandbox({
   user,
@@ -94779,9 +95037,9 @@ async function probeSandbox({
       detail: "the workflow sets no BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools)"
     };
   }
-  const root = await (0, import_promises38.mkdtemp)(import_node_path34.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
+  const root = await (0, import_promises38.mkdtemp)(import_node_path37.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
   try {
-    await (0, import_promises38.writeFile)(import_node_path34.default.join(root, "README.md"), "doctor\n");
+    await (0, import_promises38.writeFile)(import_node_path37.default.join(root, "README.md"), "doctor\n");
     const sandbox = await openSandbox({ root, user, egress: { allow: [], log: () => {
     } } });
     try {
@@ -94836,13 +95094,13 @@ async function runDoctorAgent(env, {
 } = {}) {
   const config2 = await configOf(env);
   const engines = readEngineSettings(config2.session.engine).allow;
-  const anthropic = engines.some((engine) => engine !== "codex");
+  const anthropic = callsProvider(engines, "anthropic");
   const report = {
     version: 1,
     key: env.ANTHROPIC_API_KEY ? "present" : "missing",
     models: env.ANTHROPIC_API_KEY && anthropic ? await askModels(env, fetch2, config2) : [],
     engines: [...engines],
-    ...engines.includes("codex") ? {
+    ...callsProvider(engines, "openai") ? {
       openai: {
         key: env.OPENAI_API_KEY ? "present" : "missing",
         models: env.OPENAI_API_KEY ? await askOpenAiModels(env, fetch2, config2) : []
@@ -94855,7 +95113,7 @@ async function runDoctorAgent(env, {
     })
   };
   await (0, import_promises39.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises39.writeFile)((0, import_node_path35.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises39.writeFile)((0, import_node_path38.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   const asked = [...report.models, ...report.openai?.models ?? []];
   log2(
     `doctor: key ${report.key}${report.openai ? `, OpenAI key ${report.openai.key}` : ""}; ${asked.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
@@ -94863,8 +95121,8 @@ async function runDoctorAgent(env, {
   return 0;
 }
 async function configOf(env) {
-  const path40 = (0, import_node_path35.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text4 = (0, import_node_fs8.existsSync)(path40) ? await (0, import_promises39.readFile)(path40, "utf8") : null;
+  const path43 = (0, import_node_path38.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text4 = (0, import_node_fs8.existsSync)(path43) ? await (0, import_promises39.readFile)(path43, "utf8") : null;
   return loadConfig(text4).config;
 }
 async function askModels(env, fetch2, { models: named2 }) {
@@ -94959,7 +95217,7 @@ function messageOf(error62) {
 
 // src/session/doctor/doctor-publish.ts
 var import_promises41 = require("node:fs/promises");
-var import_node_path37 = require("node:path");
+var import_node_path40 = require("node:path");
 
 // src/core/doctor/doctor.ts
 function renderDoctor(checks) {
@@ -94973,7 +95231,7 @@ var import_node_child_process10 = require("node:child_process");
 var import_node_fs9 = require("node:fs");
 var import_promises40 = require("node:fs/promises");
 var import_node_os6 = require("node:os");
-var import_node_path36 = require("node:path");
+var import_node_path39 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -94989,12 +95247,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises40.mkdtemp)((0, import_node_path36.join)((0, import_node_os6.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises40.mkdtemp)((0, import_node_path39.join)((0, import_node_os6.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path36.join)(workspace, ".git", "objects") : null;
+  const objects = workspace ? (0, import_node_path39.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs9.existsSync)(objects)) {
-    await (0, import_promises40.writeFile)((0, import_node_path36.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises40.writeFile)((0, import_node_path39.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -95190,7 +95448,7 @@ async function workflowFilesDiffer({
     }
   };
   const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
-  return [...theirs].some(([path40, sha]) => ours.get(path40) !== sha);
+  return [...theirs].some(([path43, sha]) => ours.get(path43) !== sha);
 }
 async function revoke(apiUrl, token, fetch2) {
   await fetch2(`${apiUrl.replace(/\/+$/, "")}/installation/token`, {
@@ -95508,7 +95766,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises41.readFile)((0, import_node_path37.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises41.readFile)((0, import_node_path40.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -95537,7 +95795,7 @@ var SessionEnv = external_exports.object({
   /** The coding engine the app chose (dispatch input `engine`); unset: the session works it out from the config. */
   BATON_ENGINE: optionalVar.refine(
     (e) => e === void 0 || isEngine(e),
-    "BATON_ENGINE is baton, claude-code or codex"
+    `BATON_ENGINE is ${listEngines()}`
   ),
   /**
    * A change set's session (dispatch input `budget`): the dollars the set's
@@ -95668,7 +95926,7 @@ function valuesOf(block, names) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path40 = require("node:path");
+var import_node_path43 = require("node:path");
 
 // src/session/publish/checks/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -95701,86 +95959,86 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path40, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path43, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path40} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path43} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path40 === CONFIG_PATH) {
-    return `${path40} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path43 === CONFIG_PATH) {
+    return `${path43} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path40.toLowerCase() === SUBMODULES_FILE) {
-    return `${path40} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
+  if (path43.toLowerCase() === SUBMODULES_FILE) {
+    return `${path43} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
   }
-  if (path40.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path40} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path43.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path43} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path40, record2) ? null : `${path40} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path43, record2) ? null : `${path43} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path40, size, target.build);
+      return checkSynthesisFile(path43, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path40, target);
+      return checkLoopFile(path43, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path40, target, scope);
+      return checkWorkerPath(path43, target, scope);
     case "review":
-      return `${path40}: a review session must not commit`;
+      return `${path43}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path40, size }, target, adaptable) {
+function checkAdapted({ path: path43, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path40} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path43} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list3 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path40)) {
-    return `${path40} is not a brief this adapt session may revise (${list3}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path43)) {
+    return `${path43} is not a brief this adapt session may revise (${list3}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path40} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path43} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path40, size, build) {
+function checkSynthesisFile(path43, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path40.startsWith(record2) ? path40.slice(record2.length) : "";
-  const allowed = path40 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path43.startsWith(record2) ? path43.slice(record2.length) : "";
+  const allowed = path43 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path40}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path40} is deleted; a synthesis session removes nothing` : null;
+    return `${path43}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path43} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path40, record2) {
-  if (!path40.startsWith(record2)) return false;
-  const rest = path40.slice(record2.length);
+function isPlanFile(path43, record2) {
+  if (!path43.startsWith(record2)) return false;
+  const rest = path43.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path40, target) {
+function checkLoopFile(path43, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path40}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path43}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path40) ? null : `${path40}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path43) ? null : `${path43}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path40, target, scope) {
+function checkWorkerPath(path43, target, scope) {
   const worker = target.worker ?? "-";
   const own3 = completionPath(target.build, worker);
-  if (path40 === own3) return null;
+  if (path43 === own3) return null;
   switch (scope.type) {
     case "code":
-      if (!path40.startsWith(BATON_DIR)) return null;
-      return `${path40} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own3})`;
+      if (!path43.startsWith(BATON_DIR)) return null;
+      return `${path43} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own3})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path40 === findings) return null;
-      return `${path40}: a research worker writes only its findings (${findings}) and its completion (${own3}); code and other files are refused in a research build`;
+      if (path43 === findings) return null;
+      return `${path43}: a research worker writes only its findings (${findings}) and its completion (${own3}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path40)) return null;
-      return `${path40} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own3})`;
+      if (scope.outputs.includes(path43)) return null;
+      return `${path43} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own3})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -95861,7 +96119,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path40) => path40.startsWith(workersDir)).map((path40) => path40.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path43) => path43.startsWith(workersDir)).map((path43) => path43.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -95909,10 +96167,10 @@ async function sizesUnder(repo, commit, dir) {
 
 // src/session/publish/checks/read-result.ts
 var import_promises42 = require("node:fs/promises");
-var import_node_path38 = require("node:path");
+var import_node_path41 = require("node:path");
 async function readResult(outDir) {
-  const path40 = (0, import_node_path38.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path40);
+  const path43 = (0, import_node_path41.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path43);
   if (size === null) {
     return {
       ok: false,
@@ -95929,7 +96187,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises42.readFile)(path40, "utf8"));
+    raw = JSON.parse(await (0, import_promises42.readFile)(path43, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -95945,9 +96203,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path40) {
+async function sizeOf(path43) {
   try {
-    const info = await (0, import_promises42.stat)(path40);
+    const info = await (0, import_promises42.stat)(path43);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -96154,29 +96412,29 @@ async function checkCommit(repo, trees, commit, sides) {
   );
   if (!linksMoved) return found;
   const links = await trees.read(commit);
-  for (const [path40, link2] of links.byPath) {
-    const unsafe = judgeLink(path40, links);
+  for (const [path43, link2] of links.byPath) {
+    const unsafe = judgeLink(path43, links);
     if (unsafe === null) continue;
     let inherited = false;
     for (const parent of sides) {
       const before = await trees.read(parent);
-      if (before.byPath.get(path40)?.sha !== link2.sha) continue;
-      if (judgeLink(path40, before) !== null) inherited = true;
+      if (before.byPath.get(path43)?.sha !== link2.sha) continue;
+      if (judgeLink(path43, before) !== null) inherited = true;
     }
     if (inherited) continue;
     found.push({
-      key: `symlink ${path40} ${link2.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
-      problem: symlinkProblem(path40, link2.target, unsafe, commit)
+      key: `symlink ${path43} ${link2.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
+      problem: symlinkProblem(path43, link2.target, unsafe, commit)
     });
   }
   return found;
 }
-function gitlinkProblem(path40, sha, commit) {
-  return `${path40} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
+function gitlinkProblem(path43, sha, commit) {
+  return `${path43} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
 }
-function symlinkProblem(path40, target, unsafe, commit) {
+function symlinkProblem(path43, target, unsafe, commit) {
   const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted2(target);
-  return `${path40} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
+  return `${path43} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
 }
 function describeUnsafe({ why, via }) {
   const through = via.length > 0 ? ` through ${via.join(", ")}` : "";
@@ -96220,10 +96478,10 @@ function treeLinks(repo) {
       found.map((link2) => link2.sha).filter((sha) => !targets.has(sha)),
       targets
     );
-    for (const { path: path40, sha } of found) {
-      links.byPath.set(path40, { sha, target: targets.get(sha) ?? null });
-      const folded = fold(path40);
-      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path40]);
+    for (const { path: path43, sha } of found) {
+      links.byPath.set(path43, { sha, target: targets.get(sha) ?? null });
+      const folded = fold(path43);
+      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path43]);
     }
     return links;
   };
@@ -96266,9 +96524,9 @@ async function readTargets(repo, shas, targets) {
     at = end + 1 + Number(size) + 1;
   }
 }
-function judgeLink(path40, links) {
-  const start = { dir: path40.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
-  const begun = follow(path40, start, links);
+function judgeLink(path43, links) {
+  const start = { dir: path43.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
+  const begun = follow(path43, start, links);
   if ("why" in begun) return { ...begun, via: [] };
   const todo = [begun];
   let steps = 0;
@@ -96307,9 +96565,9 @@ function judgeLink(path40, links) {
   }
   return null;
 }
-function follow(path40, walk4, links) {
-  const via = [...walk4.via, path40];
-  const target = links.byPath.get(path40)?.target ?? null;
+function follow(path43, walk4, links) {
+  const via = [...walk4.via, path43];
+  const target = links.byPath.get(path43)?.target ?? null;
   if (walk4.hops + 1 > HOPS_MAX) return { why: "loop", via };
   if (target === null) return { why: "long", via };
   if (/^(?:[\\/]|[A-Za-z]:)/.test(target)) return { why: "absolute", via };
@@ -96533,14 +96791,14 @@ async function readDependencyChanges({
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path40) => path40 && isDependencyFile(path40));
+  const paths = names.split("\0").filter((path43) => path43 && isDependencyFile(path43));
   const files = [];
-  for (const path40 of paths) {
+  for (const path43 of paths) {
     const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path40]
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path43]
     });
     const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path40, added });
+    files.push({ path: path43, added });
   }
   return findAddedDependencies(files);
 }
@@ -96599,15 +96857,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path40 = workerFindingsPath(build, worker);
-  const text4 = await readAt(repo, `${HEAD_REF}:${path40}`);
+  const path43 = workerFindingsPath(build, worker);
+  const text4 = await readAt(repo, `${HEAD_REF}:${path43}`);
   if (text4 === null) {
     return [
-      `a research worker delivers its findings in ${path40} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path43} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text4, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path40}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path43}: ${problem}`);
 }
 
 // ../../main/node_modules/@secretlint/core/module/SecretLintSourceCodeImpl.js
@@ -97510,9 +97768,9 @@ function isPlaceholder(value) {
   const body = value.replace(/^(?:gh[pousr]_|github_pat_|sk-ant-api\d\d-|AKIA|ASIA|AIza)/, "");
   return new Set(body.replace(/[^A-Za-z0-9]/g, "")).size < 5 || /\$\{|<[^>]*>|\{\{/.test(value);
 }
-async function findSecrets(path40, content3) {
+async function findSecrets(path43, content3) {
   const result = await lintSource({
-    source: { filePath: path40, content: content3, contentType: "text", ext: extOf(path40) },
+    source: { filePath: path43, content: content3, contentType: "text", ext: extOf(path43) },
     options: {
       config: {
         rules: [
@@ -97542,8 +97800,8 @@ async function findSecrets(path40, content3) {
   }
   return findings.filter((finding) => !isPlaceholder(finding.value));
 }
-async function findSecretsIn(path40, content3) {
-  const direct = await findSecrets(path40, content3);
+async function findSecretsIn(path43, content3) {
+  const direct = await findSecrets(path43, content3);
   const runs = decodeRuns(content3);
   if (runs.length === 0) return direct;
   const starts = [];
@@ -97552,7 +97810,7 @@ async function findSecretsIn(path40, content3) {
     starts.push(line);
     line += run5.text.split("\n").length;
   }
-  const decoded = await findSecrets(path40, runs.map((run5) => run5.text).join("\n"));
+  const decoded = await findSecrets(path43, runs.map((run5) => run5.text).join("\n"));
   const found = decoded.flatMap((finding) => {
     const at = starts.findLastIndex((start) => start <= finding.line);
     const run5 = runs[at];
@@ -97578,26 +97836,26 @@ function lineAt(content3, index2) {
     line += 1;
   return line;
 }
-function extOf(path40) {
-  const dot = path40.lastIndexOf(".");
-  return dot > path40.lastIndexOf("/") ? path40.slice(dot) : "";
+function extOf(path43) {
+  const dot = path43.lastIndexOf(".");
+  return dot > path43.lastIndexOf("/") ? path43.slice(dot) : "";
 }
 
 // src/session/publish/checks/secrets/mask-texts.ts
 var SHORTEST_SECRET = 16;
 async function maskResultSecrets(result) {
   const masked = [];
-  const walk4 = async (value, path40) => {
-    if (typeof value === "string") return maskText(value, path40, masked);
+  const walk4 = async (value, path43) => {
+    if (typeof value === "string") return maskText(value, path43, masked);
     if (Array.isArray(value)) {
       const out = [];
-      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path40}[${i}]`));
+      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path43}[${i}]`));
       return out;
     }
     if (value !== null && typeof value === "object") {
       const out = {};
       for (const [key, item] of Object.entries(value)) {
-        out[key] = await walk4(item, path40 ? `${path40}.${key}` : key);
+        out[key] = await walk4(item, path43 ? `${path43}.${key}` : key);
       }
       return out;
     }
@@ -97606,7 +97864,7 @@ async function maskResultSecrets(result) {
   const walked = await walk4(result, "");
   return { result: masked.length > 0 ? walked : result, masked };
 }
-async function maskText(text4, path40, masked) {
+async function maskText(text4, path43, masked) {
   if (text4.length < SHORTEST_SECRET) return text4;
   const findings = await findSecretsIn("result.md", text4);
   let out = text4;
@@ -97614,7 +97872,7 @@ async function maskText(text4, path40, masked) {
     const mask = maskSecret(finding.value);
     out = out.split(finding.encoded ?? finding.value).join(mask);
     masked.push(
-      `Masked a secret in the session's ${path40} (rule ${finding.rule}, ${mask}): it is not posted.`
+      `Masked a secret in the session's ${path43} (rule ${finding.rule}, ${mask}): it is not posted.`
     );
   }
   return out;
@@ -97653,9 +97911,9 @@ async function scanMessage(repo, commit) {
     masked: maskSecret(finding.value)
   }));
 }
-async function scanName(commit, path40) {
-  const findings = await findSecretsIn("name.txt", path40.split("/").join("\n"));
-  const folder = path40.includes("/") ? path40.slice(0, path40.lastIndexOf("/") + 1) : "";
+async function scanName(commit, path43) {
+  const findings = await findSecretsIn("name.txt", path43.split("/").join("\n"));
+  const folder = path43.includes("/") ? path43.slice(0, path43.lastIndexOf("/") + 1) : "";
   return findings.map((finding) => ({
     commit,
     path: `${folder}(a file name)`,
@@ -97665,9 +97923,9 @@ async function scanName(commit, path40) {
   }));
 }
 async function scanChange(repo, commit, change) {
-  const { path: path40 } = change;
-  const at = { commit, path: path40 };
-  if (KEY_FILE.test(path40)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
+  const { path: path43 } = change;
+  const at = { commit, path: path43 };
+  if (KEY_FILE.test(path43)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
   const blob = await repo.run({ args: ["cat-file", "blob", change.newSha] });
   if (blob.code !== 0) throw new Error(`git cat-file blob ${change.newSha} failed: ${blob.stderr}`);
   const bytes = blob.bytes ?? Buffer.from(blob.stdout);
@@ -97683,7 +97941,7 @@ async function scanChange(repo, commit, change) {
   }
   const asIs = !read.binary && read.how.length === 0;
   const added = !asIs || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecretsIn(path40, read.text);
+  const findings = await findSecretsIn(path43, read.text);
   const how = read.how.length > 0 ? ` (${read.how.join(", ")})` : "";
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
@@ -97693,8 +97951,8 @@ async function scanChange(repo, commit, change) {
   }));
 }
 async function changedBlobs(repo, parent, commit) {
-  return (await readRawDiff(repo, { from: parent, to: commit })).filter(({ newMode }) => newMode !== "000000" && newMode !== "160000").map(({ path: path40, oldMode, oldSha, newSha }) => ({
-    path: path40,
+  return (await readRawDiff(repo, { from: parent, to: commit })).filter(({ newMode }) => newMode !== "000000" && newMode !== "160000").map(({ path: path43, oldMode, oldSha, newSha }) => ({
+    path: path43,
     oldSha: oldMode === "000000" ? null : oldSha,
     newSha
   }));
@@ -97841,12 +98099,12 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path40,
+    path: path43,
     status,
     message: message2,
     unreachable: unreachable2
   }) {
-    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path40}: ${message2}`);
+    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path43}: ${message2}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -97869,9 +98127,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path40, body, once2) => {
+  const send = async (method, path43, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path40}`, {
+      const response = await octokit.request(`${method} ${path43}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -97882,10 +98140,10 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message2 = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      const unreachable2 = unreachableMessage(error62, `${method} ${path40}`);
+      const unreachable2 = unreachableMessage(error62, `${method} ${path43}`);
       throw new GitHubApiError({
         method,
-        path: path40,
+        path: path43,
         status,
         message: message2,
         ...unreachable2 ? { unreachable: unreachable2 } : {}
@@ -97893,7 +98151,7 @@ function createGitHubApi({
     }
   };
   return {
-    request: (method, path40, body) => send(method, path40, body, false),
+    request: (method, path43, body) => send(method, path43, body, false),
     async graphql(query, variables) {
       const { data } = await octokit.request({ method: "POST", url: graphqlUrl, query, variables });
       const answer = data;
@@ -97904,7 +98162,7 @@ function createGitHubApi({
       return answer.data;
     },
     async postOnce({
-      path: path40,
+      path: path43,
       body,
       find
     }) {
@@ -97915,7 +98173,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path40, body, true), found: false };
+          return { value: await send("POST", path43, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -104191,7 +104449,7 @@ var domain2 = {
   tokenize: tokenizeDomain,
   partial: true
 };
-var path39 = {
+var path42 = {
   tokenize: tokenizePath,
   partial: true
 };
@@ -104297,7 +104555,7 @@ function tokenizeWwwAutolink(effects, ok, nok) {
     }
     effects.enter("literalAutolink");
     effects.enter("literalAutolinkWww");
-    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path39, wwwAfter), nok), nok)(code3);
+    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path42, wwwAfter), nok), nok)(code3);
   }
   function wwwAfter(code3) {
     effects.exit("literalAutolinkWww");
@@ -104347,7 +104605,7 @@ function tokenizeProtocolAutolink(effects, ok, nok) {
     return nok(code3);
   }
   function afterProtocol(code3) {
-    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path39, protocolAfter), nok)(code3);
+    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path42, protocolAfter), nok)(code3);
   }
   function protocolAfter(code3) {
     effects.exit("literalAutolinkHttp");
@@ -105725,7 +105983,7 @@ function renderPullBody({
     list2("Follow-ups", completion.follow_up),
     list2(
       "Artifacts",
-      completion.artifacts.map((path40) => `\`${path40.replaceAll("`", "")}\``)
+      completion.artifacts.map((path43) => `\`${path43.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -105927,8 +106185,8 @@ function isInDiff(comment, diff) {
 function renderMoved(comments) {
   if (comments.length === 0) return "";
   const items = comments.map((comment) => {
-    const path40 = neutralizeModelText(code(comment.path));
-    const where = `${path40} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
+    const path43 = neutralizeModelText(code(comment.path));
+    const where = `${path43} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
     const quoted3 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
     return `**${where}**
 
@@ -106472,7 +106730,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path40.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path43.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return unjudgedCommits(verified.problems);
   const secrets = await scanCommits({ repo, base: result.base });
@@ -106691,7 +106949,7 @@ var SESSION_USAGE = `usage: baton session agent | baton session publish | baton 
             with a token from $BATON_APP_URL/api/baton/session-token
   views     a change set's plan session: fetch, read-only, the other repositories
             it may read into $BATON_OUT, with a token it revokes (docs/change-sets.md)
-  engine    where the engine of $BATON_ENGINE (claude-code, codex) is cached,
+  engine    where the engine of $BATON_ENGINE (any but baton) is cached,
             as the step outputs cache-key and path for the workflow's cache step
 
 Variables (the Baton workflow sets them):
@@ -106702,7 +106960,7 @@ Variables (the Baton workflow sets them):
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent; only its model proxy holds it)
-  OPENAI_API_KEY    the repository secret OPENAI_API_KEY (agent, codex engine)
+  OPENAI_API_KEY    the repository secret OPENAI_API_KEY (agent, engines on OpenAI's models)
   BATON_ENGINE_CACHE where engines are installed (default: $RUNNER_TOOL_CACHE/baton-engines)
   GITHUB_*          GitHub Actions' own`;
 var HELP = /* @__PURE__ */ new Set(["-h", "--help", "help"]);
@@ -106808,8 +107066,8 @@ async function runAction(source) {
   return 2;
 }
 async function loadConductor() {
-  const path40 = (0, import_node_path41.join)((0, import_node_path41.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
-  const loaded = await import((0, import_node_url.pathToFileURL)(path40).href);
+  const path43 = (0, import_node_path44.join)((0, import_node_path44.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
+  const loaded = await import((0, import_node_url.pathToFileURL)(path43).href);
   return loaded.default?.runConductorAction ? loaded.default : loaded;
 }
 

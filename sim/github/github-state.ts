@@ -272,13 +272,11 @@ export abstract class GitHubState {
   missingChecks({ base, headSha }: { base: string; headSha: string }): string[] {
     const onDefault = base === this.defaultBranch;
     const required = onDefault ? this.defaultBranchRequiredChecks : this.requiredChecks;
+    const checks = this.checksOn(headSha);
     return [...required].filter((name) => {
       const source = onDefault ? this.requiredCheckSources.get(name) : undefined;
-      const runs = this.checkRuns.filter(
-        (run) =>
-          run.headSha === headSha &&
-          run.name === name &&
-          (source === undefined || run.app.id === source),
+      const runs = checks.filter(
+        (run) => run.name === name && (source === undefined || run.app.id === source),
       );
       // The newest run of each app, and (where no app is required) the newest status of the name.
       const newest = new Map(runs.map((run) => [run.app.id, run.conclusion === 'success']));
@@ -289,6 +287,59 @@ export abstract class GitHubState {
       const passes = [...newest.values(), ...(status ? [status.state === 'success'] : [])];
       return passes.length === 0 || passes.includes(false);
     });
+  }
+
+  /**
+   * The check runs on a commit, oldest first: those apps created, and one for each job of
+   * an Actions run on it, as GitHub makes them (a job's `check_run_url`,
+   * https://docs.github.com/en/rest/actions/workflow-jobs): a session's `baton agent` and
+   * `baton publish` are check runs on the head its run was dispatched on, in progress while
+   * the job runs.
+   */
+  checksOn(sha: string): SimCheckRun[] {
+    const jobs = this.runs
+      .filter((run) => run.headSha === sha)
+      .flatMap((run) =>
+        (run.jobs ?? []).map(
+          (job): SimCheckRun => ({
+            id: job.id,
+            headSha: sha,
+            name: job.name,
+            status: job.status,
+            conclusion: job.conclusion ?? null,
+            detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${job.id}`,
+            app: GITHUB_ACTIONS_APP,
+          }),
+        ),
+      );
+    return [...this.checkRuns.filter((run) => run.headSha === sha), ...jobs].sort(
+      (a, b) => a.id - b.id,
+    );
+  }
+
+  /**
+   * Whether every check on a commit (the newest of each app's name) and every commit status (the
+   * newest of each context) passed. GitHub calls a pull request whose head has one that did
+   * not, pending included, `UNSTABLE` ("Mergeable with non-passing commit status",
+   * https://docs.github.com/en/graphql/reference/enums#mergestatestatus), when nothing
+   * required holds it: a session's jobs still running on the head make it so.
+   */
+  checksPassOn(sha: string): boolean {
+    const newest = <T>(items: T[], key: (item: T) => string) => [
+      ...new Map(items.map((item) => [key(item), item])).values(),
+    ];
+    const runs = newest(this.checksOn(sha), (run) => `${run.app.id} ${run.name}`);
+    const statuses = newest(
+      this.statuses.filter((status) => status.sha === sha),
+      (status) => status.context,
+    );
+    return (
+      runs.every(
+        (run) =>
+          run.status === 'completed' &&
+          ['success', 'neutral', 'skipped'].includes(run.conclusion ?? ''),
+      ) && statuses.every((status) => status.state === 'success')
+    );
   }
 
   nextId(): number {
@@ -711,9 +762,33 @@ export abstract class GitHubState {
     return run;
   }
 
+  /**
+   * A queued run leaves the queue (its concurrency group's turn came): in progress, with
+   * its first job running, a check run on its head (`checksOn`), as the runner plays it.
+   */
+  beginRun(id: number, jobs: string[] = ['baton agent']): SimRun {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) throw new Error(`no run ${id}`);
+    run.status = 'in_progress';
+    run.updatedAt = this.now();
+    run.jobs = jobs.map((name, index) => ({
+      id: this.nextId(),
+      name,
+      status: index === 0 ? 'in_progress' : 'queued',
+    }));
+    return run;
+  }
+
   finishRun(id: number, conclusion: string): void {
     const run = this.runs.find((r) => r.id === id);
     if (!run) throw new Error(`no run ${id}`);
+    // A run ends with its jobs: none is left running (a cancelled run's are cancelled).
+    for (const job of run.jobs ?? []) {
+      if (job.status === 'completed') continue;
+      job.status = 'completed';
+      job.conclusion =
+        conclusion === 'success' || conclusion === 'cancelled' ? conclusion : 'failure';
+    }
     run.status = 'completed';
     run.conclusion = conclusion;
     run.updatedAt = this.now();

@@ -151,7 +151,7 @@ export interface SimJob {
   id: number;
   name: string;
   status: 'queued' | 'in_progress' | 'completed';
-  conclusion?: 'success' | 'failure' | 'skipped' | null;
+  conclusion?: 'success' | 'failure' | 'skipped' | 'cancelled' | null;
 }
 
 /** A push's effect on one branch; `after` null for a deleted branch. */

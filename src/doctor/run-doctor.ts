@@ -78,7 +78,7 @@ export async function runDoctor(
   }
   // Replicas share a Redis; one process has no store to check.
   const redisUrl = deps.env.REDIS_URL?.trim();
-  if (redisUrl) checks.push(await checkStore(redisUrl));
+  if (redisUrl) checks.push(await checkStore(redisUrl, deps.env.REDIS_PASSWORD?.trim()));
   const installation = await findInstallation(deps.app, { owner, repo });
   if (!installation) {
     checks.push({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SESSION_ROLES } from '../core/sessions/session.js';
-import { isEngine } from '../core/vocabulary/engine-names.js';
+import { isEngine, listEngines } from '../core/vocabulary/engine-names.js';
 import { isAnyBuildId, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
 import { optionalVar as optional, parseEnvWith } from './env-sources.js';
 
@@ -26,7 +26,7 @@ export const SessionEnv = z.object({
   /** The coding engine the app chose (dispatch input `engine`); unset: the session works it out from the config. */
   BATON_ENGINE: optional.refine(
     (e) => e === undefined || isEngine(e),
-    'BATON_ENGINE is baton, claude-code or codex',
+    `BATON_ENGINE is ${listEngines()}`,
   ),
   /**
    * A change set's session (dispatch input `budget`): the dollars the set's

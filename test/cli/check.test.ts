@@ -54,7 +54,7 @@ describe('baton check', () => {
     expect(out.split('\n')).toEqual([
       '.github/baton.yml: 3 problems',
       expect.stringMatching(/^ {2}line 2: models\.complex acme-1 has no price, so /),
-      '  line 4: session.engine ("claude") must be one of: baton, claude-code, codex',
+      '  line 4: session.engine ("claude") must be one of: baton, claude-code, codex, copilot',
       '  line 6: budget.maxUSD is not a Baton setting; did you mean `maxUsd`?',
     ]);
   });
@@ -63,7 +63,7 @@ describe('baton check', () => {
     await config('session:\n  engine:\n    default: baton\n    work: codx\n');
     expect((await check([])).out.split('\n')).toEqual([
       '.github/baton.yml: 1 problem',
-      '  line 4: session.engine.work ("codx") must be one of: baton, claude-code, codex',
+      '  line 4: session.engine.work ("codx") must be one of: baton, claude-code, codex, copilot',
     ]);
   });
 

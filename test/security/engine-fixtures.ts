@@ -28,11 +28,21 @@ export interface EngineRun {
   logs: string[];
 }
 
+/**
+ * How long a case of engine sessions may take before it counts as hung: a
+ * guard, not a measure. A session unpacks its engine (Claude Code's 175 MB
+ * tarball into a 380 MB binary, once a file), opens the sandbox and runs the
+ * engine confined, each CPU-bound: Claude Code's first case took 40 s at a
+ * load of 22 on two cores, and past 180 s at 30, and only hangs past ten
+ * minutes.
+ */
+export const ENGINE_CASE_LIMIT_MS = 600_000;
+
 /** The OpenAI key of these tests' jobs: the model proxy holds it, and nothing else should. */
 export const OPENAI_KEY = 'sk-proj-engine-test-key-5f3a9c';
 
 /**
- * A work session of W1.1 on `engine` (Claude Code or Codex, the real
+ * A work session of W1.1 on `engine` (any of engine-registry.ts, the real
  * binaries), confined as `user`: the model runs each command of `commands`
  * through the engine's shell tool, then hands in `complete` unless
  * `handIn` says what to answer instead (false: never). The checkout is

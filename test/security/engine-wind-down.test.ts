@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { expect, it } from 'vitest';
+import type { CodingEngine } from '../../src/core/sessions/engines.js';
+import { ENGINE_KITS } from '../../src/session/agent/engines/engine-registry.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
 import { engineSession } from './engine-fixtures.js';
 
 /**
  * The dollar limit is a cap on every engine (docs/costs.md): a work session
- * on Claude Code and on Codex (the real binaries, against the fake
+ * on each engine of engine-registry.ts (the real binaries, against the fake
  * providers) works turn after turn, each answer writing more output than the
  * last as a real session's turns grow dearer, until it is told to wind down;
  * it then goes on for a turn or two more (keeping what works) and hands in
@@ -15,6 +17,7 @@ import { engineSession } from './engine-fixtures.js';
  * loop: test/session/agent-messages.test.ts and agent-limits.test.ts.
  */
 const BUDGET_USD = 3;
+const ENGINES = Object.keys(ENGINE_KITS) as CodingEngine[];
 const HAND_IN = {
   status: 'partial',
   summary: 'HALF.md is written; the rest is not.',
@@ -29,12 +32,10 @@ describeAsRoot('a session told to wind down ends within its dollar limit', () =>
   it.each([
     // One turn more after it is told, each answer 1,000 output tokens more than the last
     // ($0.015 on Sonnet, $0.03 on gpt-5.5): it hands in its own note within the reserve.
-    { engine: 'claude-code', after: 1, growth: 1_000, own: true },
-    { engine: 'codex', after: 1, growth: 1_000, own: true },
+    ...ENGINES.map((engine) => ({ engine, after: 1, growth: 1_000, own: true })),
     // Two turns more, each 2,000 tokens more: the reserve may not hold them, and the cap stops it.
-    { engine: 'claude-code', after: 2, growth: 2_000, own: false },
-    { engine: 'codex', after: 2, growth: 2_000, own: false },
-  ] as const)(
+    ...ENGINES.map((engine) => ({ engine, after: 2, growth: 2_000, own: false })),
+  ])(
     '$engine, $after turn(s) more after it is told, answers growing by $growth tokens: at or under the budget, its work kept',
     async ({ engine, after, growth, own }) => {
       const run = await engineSession({

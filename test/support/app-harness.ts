@@ -9,6 +9,7 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { StatusPacer } from '../../src/github/act/status-pacer.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
+import type { SoloProcess } from '../../src/github/client/solo-process.js';
 import type { WriteBudget } from '../../src/github/client/write-budget.js';
 import type { LastReads } from '../../src/github/reconcile/last-reads.js';
 import type { RecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
@@ -114,6 +115,8 @@ interface StatusPacing {
   looks?: LookSchedule;
   /** What replicas share (a Redis store); none: this app alone. */
   store?: BatonStore;
+  /** How the app dispatches beside processes it shares no store with (a clock, deadlines); its own unless given. */
+  solo?: SoloProcess;
 }
 
 export async function startReplica({
@@ -128,6 +131,7 @@ export async function startReplica({
   retries = false,
   looks = createLookSchedule({ setTimer: () => () => {} }),
   store,
+  solo,
 }: {
   now: () => string;
   log?: Logger;
@@ -163,6 +167,7 @@ export async function startReplica({
       installationDailyUsd: installationDailyUsd ?? null,
       looks,
       ...(store ? { store } : {}),
+      ...(solo ? { solo } : {}),
     }),
   );
   let delivery = 0;

@@ -249,8 +249,7 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
  */
 export function rollupOn(gh: GitHubState, sha: string) {
   const runs = new Map<string, (typeof gh.checkRuns)[number]>();
-  for (const run of gh.checkRuns)
-    if (run.headSha === sha) runs.set(`${run.app.id} ${run.name}`, run);
+  for (const run of gh.checksOn(sha)) runs.set(`${run.app.id} ${run.name}`, run);
   const statuses = new Map<string, (typeof gh.statuses)[number]>();
   for (const status of gh.statuses) if (status.sha === sha) statuses.set(status.context, status);
   if (runs.size === 0 && statuses.size === 0) return null;
@@ -283,7 +282,7 @@ function mergeStateStatus(
   if (gh.git.conflicts(baseSha, headSha).length > 0) return 'DIRTY';
   if (gh.missingChecks({ base, headSha }).length > 0) return 'BLOCKED';
   if (gh.requireUpToDate && !gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
-  return 'CLEAN';
+  return gh.checksPassOn(headSha) ? 'CLEAN' : 'UNSTABLE';
 }
 
 /** `<branch>:<path>` as GitHub's `object(expression:)` reads it. */

@@ -12,7 +12,7 @@ import {
   SANDBOX_MODEL_PORT,
   SANDBOX_PROXY_PORT,
 } from '../sessions/egress.js';
-import { EngineSetting, readEngineSettings } from '../sessions/engines.js';
+import { callsProvider, EngineSetting, readEngineSettings } from '../sessions/engines.js';
 import { renderDidYouMean } from '../vocabulary/nearest.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 
@@ -409,11 +409,11 @@ export const Config = z
     changeSets: ChangeSets.prefault({}),
   })
   .superRefine((config, ctx) => {
-    const codex = readEngineSettings(config.session.engine).allow.includes('codex');
+    const openai = callsProvider(readEngineSettings(config.session.engine).allow, 'openai');
     const named = [
       ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
-      // OpenAI's models are priced only where Codex may run.
-      ...(codex
+      // OpenAI's models are priced only where an engine that calls OpenAI may run.
+      ...(openai
         ? MODEL_KINDS.map((kind) => ({
             model: config.models.openai[kind],
             path: ['models', 'openai', kind],

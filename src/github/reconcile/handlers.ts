@@ -26,6 +26,7 @@ import { setLookNoNews } from '../change-set/set-look.js';
 import type { BuildQueue } from '../client/build-queue.js';
 import { writeBudgetOf } from '../client/pace-requests.js';
 import { withReason } from '../client/request-reason.js';
+import type { SoloProcess } from '../client/solo-process.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
@@ -38,7 +39,6 @@ import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './
 import {
   leaveNextLook,
   listedRunsChangeNothing,
-  lookOf,
   lookTimeOf,
   timedLookNoNews,
 } from './look-again.js';
@@ -93,6 +93,12 @@ export interface HandlerDeps {
   looks?: LookSchedule;
   /** Holds a build for one reconcile across replicas (`BatonStore.holdBuild`); none: this process's queue alone. */
   holdBuild?: BatonStore['holdBuild'];
+  /**
+   * This process shares no store with other processes of the app, which may run all the same
+   * (`SoloProcess`: how it dispatches beside them, and says it sees them); none: whatever
+   * reconciles a build holds it alone (Redis's lease, the conductor's concurrency group).
+   */
+  solo?: SoloProcess;
   /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
   failedPasses?: Map<string, number>;
   /**
@@ -259,10 +265,7 @@ export function scheduleReconcile(
         return;
       }
       // One replica reconciles a build at a time; held elsewhere, this one asks again shortly.
-      const hold = await (deps.holdBuild?.(
-        key,
-        lookOf(ctx, ref, defaultBranch, () => again()),
-      ) ?? HELD);
+      const hold = await (deps.holdBuild?.(key, { again: () => again() }) ?? HELD);
       if (!hold) {
         buildLog.info({}, 'baton: another replica reconciles the build; asking again shortly');
         setTimeout(() => again(), HELD_RETRY_MS).unref();
@@ -288,7 +291,7 @@ export function scheduleReconcile(
         const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
-          reconcile(ctx, {
+          reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
             ...ref,
             defaultBranch,
             now,
@@ -378,7 +381,7 @@ export function timedLook(
   },
 ): Look {
   const key = buildKey(ctx, ref.build);
-  return lookOf(ctx, ref, defaultBranch, () => {
+  const again = () => {
     const reads = deps.lastReads;
     const rearm = (next: LookTime) =>
       deps.looks?.set(
@@ -405,7 +408,8 @@ export function timedLook(
       start,
       ...(noNews ? { noNews } : {}),
     });
-  });
+  };
+  return { again };
 }
 
 /** How soon a replica asks again for a build another replica reconciles. */

@@ -139,6 +139,8 @@ export async function reconcile(
     );
     return [];
   }
+  // A process that shares no store says so when it sees another process's dispatches.
+  ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
@@ -251,9 +253,10 @@ export async function reconcileBuild(
     now,
   });
   const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
-  // A read whose writes all went stands for the build, for a run's completion to be judged by.
+  // A read whose writes all went stands for the build, for a run's completion to be judged by;
+  // not one whose dispatch waits on another process's lock, which its next look must read again.
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
-  const clean = view && !all.some((outcome) => outcome.result === 'failed');
+  const clean = view && !all.some(standsForNothing);
   request.lastReads?.note(
     key,
     clean
@@ -351,7 +354,7 @@ function noteMembers({
   request: ReconcileRequest;
   runsSince: string;
 }): void {
-  const clean = !done.outcomes.some((outcome) => outcome.result === 'failed');
+  const clean = !done.outcomes.some(standsForNothing);
   for (const build of done.builds) {
     if (!build.config) continue;
     const [owner = '', repo = ''] = build.repository.split('/');
@@ -381,6 +384,18 @@ function noteMembers({
  */
 export function existsOnGitHub(snapshot: BuildSnapshot): boolean {
   return snapshot.integration !== null || snapshot.statusComment !== null;
+}
+
+/**
+ * An outcome that keeps its pass's read from standing for the build (`LastReads`): a write
+ * GitHub failed, or a dispatch that waits on another process's lock (`SoloProcess`), which
+ * the next look must read again rather than judge by the runs.
+ */
+function standsForNothing(outcome: ActOutcome): boolean {
+  return (
+    outcome.result === 'failed' ||
+    (outcome.result === 'stood-down' && outcome.retryInMs !== undefined)
+  );
 }
 
 function summarize(outcomes: ActOutcome[]): string[] {

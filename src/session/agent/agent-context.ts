@@ -4,9 +4,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Config, RepositoryVisibility } from '../../core/config/config.js';
 import { Plan } from '../../core/plan/plan.js';
 import {
-  ENGINE_PROVIDER,
   engineFor,
   engineProblem,
+  providerOf,
   readEngineSettings,
 } from '../../core/sessions/engines.js';
 import type { SessionRole } from '../../core/sessions/session.js';
@@ -182,7 +182,7 @@ export async function openContext({
   });
   const engine = await sessionEngine({ env, config, root });
   const upstreams = sessionUpstreams(env);
-  const provider = ENGINE_PROVIDER[engine];
+  const provider = providerOf(engine);
   if (!upstreams[provider]) {
     // The same words as the key's own check, before any model call.
     if (provider === 'anthropic') modelAuth(env);
