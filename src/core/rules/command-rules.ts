@@ -1,7 +1,7 @@
 /**
  * The rules of commands that hold a build's workers back (AGENTS.md, "How to
  * add a command"). Each reads its own commands from the snapshot, oldest
- * first (`ctx.commands.accepted`, `commandsNamed`), and names the workers it
+ * first (`ctx.commands.accepted`), and names the workers it
  * holds with the note their rows show; `decideBuild` holds them as it holds
  * the workers an adaptation waits for (`worker-holds.ts`): no session starts
  * for one and its pull request does not merge.

@@ -1,4 +1,4 @@
-import type { Command, CommandName } from '../commands/command.js';
+import type { Command } from '../commands/command.js';
 import type { CommandInfo, TimedCommand } from './snapshot.js';
 
 /** How many commands the status comment lists. */
@@ -37,18 +37,8 @@ export interface CommandState<C extends CommandInfo = TimedCommand> {
   continues: Map<string, C[]>;
   /** The last commands, oldest first, for the status comment. */
   history: C[];
-  /** Every command, oldest first: a rule reads its own command's from it (`commandsNamed`). */
+  /** Every command, oldest first: a command folded nowhere above is read from here by its rule. */
   accepted: C[];
-}
-
-/** The commands of one name, oldest first, typed as that command. */
-export function commandsNamed<C extends CommandInfo, N extends CommandName>(
-  state: Pick<CommandState<C>, 'accepted'>,
-  name: N,
-): (C & { command: Extract<Command, { name: N }> })[] {
-  return state.accepted.filter(
-    (info): info is C & { command: Extract<Command, { name: N }> } => info.command.name === name,
-  );
 }
 
 /** Folds commands, already in order (oldest first), into a build's command state. */
@@ -124,7 +114,7 @@ function applyCommand<C extends CommandInfo>(state: CommandState<C>, info: C): v
       push(state.continues, command.worker, info);
       return;
     default:
-      // Any other command's rule reads it from `accepted` (`commandsNamed`).
+      // Any other command's rule reads it from `accepted`.
       return;
   }
 }
