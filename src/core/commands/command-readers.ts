@@ -131,3 +131,49 @@ export function readImprove({ rest }: CommandText): Read<{ loops: number }> {
   if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { loops };
   return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code('/improve 3 the error messages')}.`;
 }
+
+/** The worker a line names (or its pull request's), with the words after it. */
+interface Target {
+  id: string;
+  /** The line names it (its first word), rather than its pull request. */
+  named: boolean;
+  token: string;
+  words: string[];
+}
+
+/**
+ * The worker of a command that talks to its sessions: the line's first word,
+ * or, left out on the worker's pull request, that pull request's worker.
+ */
+function findTarget({ word, rest, worker, usage }: CommandText, then: string): Target | string {
+  const [token = '', ...words] = rest.split(/\s+/).filter(Boolean);
+  const read = readWorkerId(token);
+  if ('attempt' in read && read.attempt) return badWorkerId(usage, token);
+  const target = 'id' in read ? read.id : worker;
+  if (!target) return `/${word} needs a worker id: ${code(usage)}${then}.`;
+  return { id: target, named: 'id' in read, token, words };
+}
+
+/** `/steer W2.1 <text>` or `/queue W2.1 <text>`: the text runs to the next command line, as `/replan`'s feedback does. */
+export function readMessage(line: CommandText): Read<{ worker: string; text: string }> {
+  const found = findTarget(line, ', then your message');
+  if (typeof found === 'string') return found;
+  const { id, named, token } = found;
+  const firstLine = named ? line.rest.trim().slice(token.length) : line.rest;
+  const text = [firstLine, ...line.following].join('\n').trim();
+  if (!text) {
+    return `/${line.word} needs a message after the worker id: ${code(`/${line.word} ${id} use the new API`)}.`;
+  }
+  return { worker: id, text };
+}
+
+/** `/continue W2.1`: a session goes on from the worker's partial work. */
+export function readContinue(line: CommandText): Read<{ worker: string }> {
+  const found = findTarget(line, '');
+  if (typeof found === 'string') return found;
+  const { id, named, token, words } = found;
+  const extra = named ? words : [token, ...words].filter(Boolean);
+  return extra.length === 0
+    ? { worker: id }
+    : `/continue takes only a worker id: ${code(`/continue ${id}`)}. To tell its session something, write ${code(`/queue ${id} <message>`)} first.`;
+}

@@ -14,14 +14,15 @@ import {
   type CommandText,
   type Read,
   readAlone,
+  readContinue,
   readImprove,
+  readMessage,
   readReplan,
   readRetry,
   readRetrySynthesis,
   readSkipFollowUps,
   readWorkerAlone,
 } from './command-readers.js';
-import { readContinue, readMessage } from './message-commands.js';
 
 /** A worker id as the record keeps it. */
 const WorkerId = z.string().regex(/^W\d+\.\d+$/);
