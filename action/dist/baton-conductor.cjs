@@ -43161,6 +43161,32 @@ function readImprove({ rest }) {
   if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { loops };
   return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code("/improve 3 the error messages")}.`;
 }
+function findTarget({ word, rest, worker, usage }, then) {
+  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
+  const read = readWorkerId(token);
+  if ("attempt" in read && read.attempt) return badWorkerId(usage, token);
+  const target = "id" in read ? read.id : worker;
+  if (!target) return `/${word} needs a worker id: ${code(usage)}${then}.`;
+  return { id: target, named: "id" in read, token, words };
+}
+function readMessage(line) {
+  const found = findTarget(line, ", then your message");
+  if (typeof found === "string") return found;
+  const { id, named: named3, token } = found;
+  const firstLine = named3 ? line.rest.trim().slice(token.length) : line.rest;
+  const text = [firstLine, ...line.following].join("\n").trim();
+  if (!text) {
+    return `/${line.word} needs a message after the worker id: ${code(`/${line.word} ${id} use the new API`)}.`;
+  }
+  return { worker: id, text };
+}
+function readContinue(line) {
+  const found = findTarget(line, "");
+  if (typeof found === "string") return found;
+  const { id, named: named3, token, words } = found;
+  const extra = named3 ? words : [token, ...words].filter(Boolean);
+  return extra.length === 0 ? { worker: id } : `/continue takes only a worker id: ${code(`/continue ${id}`)}. To tell its session something, write ${code(`/queue ${id} <message>`)} first.`;
+}
 
 // src/core/sessions/session.ts
 var SESSION_ROLES = [
@@ -51892,37 +51918,6 @@ async function ignoreStatus(statuses, write) {
     if (status2 !== void 0 && statuses.includes(status2)) return null;
     throw error62;
   }
-}
-
-// src/core/commands/message-commands.ts
-function findTarget({ word, rest, worker, usage }, then) {
-  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
-  const id = token.toUpperCase();
-  const named3 = WORKER_ID.test(id);
-  if (!named3 && /^w?\d+(\.\d*)?$/i.test(token)) {
-    return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(usage)}.`;
-  }
-  const target = named3 ? id : worker;
-  if (!target) return `/${word} needs a worker id: ${code(usage)}${then}.`;
-  return { id: target, named: named3, token, words };
-}
-function readMessage(line) {
-  const found = findTarget(line, ", then your message");
-  if (typeof found === "string") return found;
-  const { id, named: named3, token } = found;
-  const firstLine = named3 ? line.rest.trim().slice(token.length) : line.rest;
-  const text = [firstLine, ...line.following].join("\n").trim();
-  if (!text) {
-    return `/${line.word} needs a message after the worker id: ${code(`/${line.word} ${id} use the new API`)}.`;
-  }
-  return { worker: id, text };
-}
-function readContinue(line) {
-  const found = findTarget(line, "");
-  if (typeof found === "string") return found;
-  const { id, named: named3, token, words } = found;
-  const extra = named3 ? words : [token, ...words].filter(Boolean);
-  return extra.length === 0 ? { worker: id } : `/continue takes only a worker id: ${code(`/continue ${id}`)}. To tell its session something, write ${code(`/queue ${id} <message>`)} first.`;
 }
 
 // src/core/commands/command-table.ts
