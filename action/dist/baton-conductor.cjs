@@ -35,9 +35,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/colorette/index.cjs
+// ../../main/node_modules/colorette/index.cjs
 var require_colorette = __commonJS({
-  "node_modules/colorette/index.cjs"(exports2) {
+  "../../main/node_modules/colorette/index.cjs"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var tty = require("tty");
@@ -219,9 +219,9 @@ var require_colorette = __commonJS({
   }
 });
 
-// node_modules/wrappy/wrappy.js
+// ../../main/node_modules/wrappy/wrappy.js
 var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports2, module2) {
+  "../../main/node_modules/wrappy/wrappy.js"(exports2, module2) {
     module2.exports = wrappy;
     function wrappy(fn, cb) {
       if (fn && cb) return wrappy(fn)(cb);
@@ -249,9 +249,9 @@ var require_wrappy = __commonJS({
   }
 });
 
-// node_modules/once/once.js
+// ../../main/node_modules/once/once.js
 var require_once = __commonJS({
-  "node_modules/once/once.js"(exports2, module2) {
+  "../../main/node_modules/once/once.js"(exports2, module2) {
     var wrappy = require_wrappy();
     module2.exports = wrappy(once);
     module2.exports.strict = wrappy(onceStrict);
@@ -293,9 +293,9 @@ var require_once = __commonJS({
   }
 });
 
-// node_modules/end-of-stream/index.js
+// ../../main/node_modules/end-of-stream/index.js
 var require_end_of_stream = __commonJS({
-  "node_modules/end-of-stream/index.js"(exports2, module2) {
+  "../../main/node_modules/end-of-stream/index.js"(exports2, module2) {
     var once = require_once();
     var noop4 = function() {
     };
@@ -376,9 +376,9 @@ var require_end_of_stream = __commonJS({
   }
 });
 
-// node_modules/pump/index.js
+// ../../main/node_modules/pump/index.js
 var require_pump = __commonJS({
-  "node_modules/pump/index.js"(exports2, module2) {
+  "../../main/node_modules/pump/index.js"(exports2, module2) {
     var once = require_once();
     var eos = require_end_of_stream();
     var fs;
@@ -451,9 +451,9 @@ var require_pump = __commonJS({
   }
 });
 
-// node_modules/split2/index.js
+// ../../main/node_modules/split2/index.js
 var require_split2 = __commonJS({
-  "node_modules/split2/index.js"(exports2, module2) {
+  "../../main/node_modules/split2/index.js"(exports2, module2) {
     "use strict";
     var { Transform: Transform2 } = require("stream");
     var { StringDecoder } = require("string_decoder");
@@ -552,9 +552,9 @@ var require_split2 = __commonJS({
   }
 });
 
-// node_modules/pino-abstract-transport/index.js
+// ../../main/node_modules/pino-abstract-transport/index.js
 var require_pino_abstract_transport = __commonJS({
-  "node_modules/pino-abstract-transport/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-abstract-transport/index.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var split = require_split2();
@@ -670,9 +670,9 @@ var require_pino_abstract_transport = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/constants.js
+// ../../main/node_modules/pino-pretty/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       DATE_FORMAT: "yyyy-mm-dd HH:MM:ss.l o",
@@ -716,9 +716,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/get-level-label-data.js
+// ../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js
 var require_get_level_label_data = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
     "use strict";
     module2.exports = getLevelLabelData;
     var { LEVELS, LEVEL_NAMES } = require_constants();
@@ -738,9 +738,9 @@ var require_get_level_label_data = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/colors.js
+// ../../main/node_modules/pino-pretty/lib/colors.js
 var require_colors = __commonJS({
-  "node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
     "use strict";
     var nocolor = (input2) => input2;
     var plain = {
@@ -832,9 +832,9 @@ var require_colors = __commonJS({
   }
 });
 
-// node_modules/atomic-sleep/index.js
+// ../../main/node_modules/atomic-sleep/index.js
 var require_atomic_sleep = __commonJS({
-  "node_modules/atomic-sleep/index.js"(exports2, module2) {
+  "../../main/node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
       let sleep2 = function(ms) {
@@ -867,9 +867,9 @@ var require_atomic_sleep = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/node_modules/sonic-boom/index.js
+// ../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js
 var require_sonic_boom = __commonJS({
-  "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs = require("node:fs");
     var EventEmitter = require("node:events");
@@ -1629,18 +1629,18 @@ var require_sonic_boom = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/noop.js
+// ../../main/node_modules/pino-pretty/lib/utils/noop.js
 var require_noop = __commonJS({
-  "node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
     "use strict";
     module2.exports = function noop4() {
     };
   }
 });
 
-// node_modules/on-exit-leak-free/index.js
+// ../../main/node_modules/on-exit-leak-free/index.js
 var require_on_exit_leak_free = __commonJS({
-  "node_modules/on-exit-leak-free/index.js"(exports2, module2) {
+  "../../main/node_modules/on-exit-leak-free/index.js"(exports2, module2) {
     "use strict";
     var refs = {
       exit: [],
@@ -1732,9 +1732,9 @@ var require_on_exit_leak_free = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
+// ../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
 var require_build_safe_sonic_boom = __commonJS({
-  "node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
     "use strict";
     module2.exports = buildSafeSonicBoom;
     var { isMainThread } = require("node:worker_threads");
@@ -1783,9 +1783,9 @@ var require_build_safe_sonic_boom = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/is-valid-date.js
+// ../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js
 var require_is_valid_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
     "use strict";
     module2.exports = isValidDate;
     function isValidDate(date5) {
@@ -1794,9 +1794,9 @@ var require_is_valid_date = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/create-date.js
+// ../../main/node_modules/pino-pretty/lib/utils/create-date.js
 var require_create_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
     "use strict";
     module2.exports = createDate;
     var isValidDate = require_is_valid_date();
@@ -1811,9 +1811,9 @@ var require_create_date = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/split-property-key.js
+// ../../main/node_modules/pino-pretty/lib/utils/split-property-key.js
 var require_split_property_key = __commonJS({
-  "node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
     "use strict";
     module2.exports = splitPropertyKey;
     function splitPropertyKey(key) {
@@ -1846,9 +1846,9 @@ var require_split_property_key = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/get-property-value.js
+// ../../main/node_modules/pino-pretty/lib/utils/get-property-value.js
 var require_get_property_value = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
     "use strict";
     module2.exports = getPropertyValue;
     var splitPropertyKey = require_split_property_key();
@@ -1865,9 +1865,9 @@ var require_get_property_value = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/delete-log-property.js
+// ../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js
 var require_delete_log_property = __commonJS({
-  "node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
     "use strict";
     module2.exports = deleteLogProperty;
     var getPropertyValue = require_get_property_value();
@@ -1883,9 +1883,9 @@ var require_delete_log_property = __commonJS({
   }
 });
 
-// node_modules/fast-copy/dist/cjs/index.cjs
+// ../../main/node_modules/fast-copy/dist/cjs/index.cjs
 var require_cjs = __commonJS({
-  "node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
+  "../../main/node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
     "use strict";
     var MaxDepthExceededError = class extends RangeError {
       constructor(maxDepth) {
@@ -2203,9 +2203,9 @@ var require_cjs = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/filter-log.js
+// ../../main/node_modules/pino-pretty/lib/utils/filter-log.js
 var require_filter_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
     "use strict";
     module2.exports = filterLog;
     var { createCopier } = require_cjs();
@@ -2259,9 +2259,9 @@ var require_filter_log = __commonJS({
   }
 });
 
-// node_modules/dateformat/lib/dateformat.js
+// ../../main/node_modules/dateformat/lib/dateformat.js
 var require_dateformat = __commonJS({
-  "node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
+  "../../main/node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
     "use strict";
     function _typeof(obj) {
       "@babel/helpers - typeof";
@@ -2512,9 +2512,9 @@ var require_dateformat = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/format-time.js
+// ../../main/node_modules/pino-pretty/lib/utils/format-time.js
 var require_format_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
     "use strict";
     module2.exports = formatTime2;
     var {
@@ -2551,9 +2551,9 @@ var require_format_time = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
+// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
 var require_handle_custom_levels_names_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsNamesOpts;
     function handleCustomLevelsNamesOpts(cLevels) {
@@ -2576,9 +2576,9 @@ var require_handle_custom_levels_names_opts = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
+// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
 var require_handle_custom_levels_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsOpts;
     function handleCustomLevelsOpts(cLevels) {
@@ -2604,9 +2604,9 @@ var require_handle_custom_levels_opts = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/interpret-conditionals.js
+// ../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js
 var require_interpret_conditionals = __commonJS({
-  "node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
     "use strict";
     module2.exports = interpretConditionals;
     var getPropertyValue = require_get_property_value();
@@ -2629,9 +2629,9 @@ var require_interpret_conditionals = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/is-object.js
+// ../../main/node_modules/pino-pretty/lib/utils/is-object.js
 var require_is_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
     "use strict";
     module2.exports = isObject3;
     function isObject3(input2) {
@@ -2640,9 +2640,9 @@ var require_is_object = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
+// ../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
 var require_join_lines_with_indentation = __commonJS({
-  "node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
     "use strict";
     module2.exports = joinLinesWithIndentation;
     function joinLinesWithIndentation({ input: input2, ident = "    ", eol = "\n" }) {
@@ -2655,9 +2655,9 @@ var require_join_lines_with_indentation = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/parse-factory-options.js
+// ../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js
 var require_parse_factory_options = __commonJS({
-  "node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
     "use strict";
     module2.exports = parseFactoryOptions;
     var {
@@ -2753,9 +2753,9 @@ var require_parse_factory_options = __commonJS({
   }
 });
 
-// node_modules/fast-safe-stringify/index.js
+// ../../main/node_modules/fast-safe-stringify/index.js
 var require_fast_safe_stringify = __commonJS({
-  "node_modules/fast-safe-stringify/index.js"(exports2, module2) {
+  "../../main/node_modules/fast-safe-stringify/index.js"(exports2, module2) {
     module2.exports = stringify;
     stringify.default = stringify;
     stringify.stable = deterministicStringify;
@@ -2947,9 +2947,9 @@ var require_fast_safe_stringify = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
+// ../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
 var require_strip_unsafe_control_chars = __commonJS({
-  "node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
     "use strict";
     module2.exports = stripUnsafeControlChars;
     var unsafeControlChars = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -2959,9 +2959,9 @@ var require_strip_unsafe_control_chars = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-error.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-error.js
 var require_prettify_error = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyError2;
     var joinLinesWithIndentation = require_join_lines_with_indentation();
@@ -2995,9 +2995,9 @@ var require_prettify_error = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-object.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-object.js
 var require_prettify_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyObject;
     var {
@@ -3063,9 +3063,9 @@ var require_prettify_object = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-error-log.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js
 var require_prettify_error_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyErrorLog;
     var {
@@ -3118,9 +3118,9 @@ var require_prettify_error_log = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-level.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-level.js
 var require_prettify_level = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyLevel;
     var getPropertyValue = require_get_property_value();
@@ -3145,9 +3145,9 @@ var require_prettify_level = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-message.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-message.js
 var require_prettify_message = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMessage;
     var {
@@ -3193,9 +3193,9 @@ var require_prettify_message = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-metadata.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js
 var require_prettify_metadata = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMetadata;
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
@@ -3234,9 +3234,9 @@ var require_prettify_metadata = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-time.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-time.js
 var require_prettify_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyTime;
     var formatTime2 = require_format_time();
@@ -3260,9 +3260,9 @@ var require_prettify_time = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/index.js
+// ../../main/node_modules/pino-pretty/lib/utils/index.js
 var require_utils = __commonJS({
-  "node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       buildSafeSonicBoom: require_build_safe_sonic_boom(),
@@ -3293,9 +3293,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/secure-json-parse/index.js
+// ../../main/node_modules/secure-json-parse/index.js
 var require_secure_json_parse = __commonJS({
-  "node_modules/secure-json-parse/index.js"(exports2, module2) {
+  "../../main/node_modules/secure-json-parse/index.js"(exports2, module2) {
     "use strict";
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
@@ -3399,9 +3399,9 @@ var require_secure_json_parse = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/pretty.js
+// ../../main/node_modules/pino-pretty/lib/pretty.js
 var require_pretty = __commonJS({
-  "node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
     "use strict";
     module2.exports = pretty;
     var sjs = require_secure_json_parse();
@@ -3534,9 +3534,9 @@ var require_pretty = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/index.js
+// ../../main/node_modules/pino-pretty/index.js
 var require_pino_pretty = __commonJS({
-  "node_modules/pino-pretty/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/index.js"(exports2, module2) {
     "use strict";
     var { isColorSupported } = require_colorette();
     var pump = require_pump();
@@ -3667,9 +3667,9 @@ var require_pino_pretty = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-helpers.js
+// ../../main/node_modules/pino-std-serializers/lib/err-helpers.js
 var require_err_helpers = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
     "use strict";
     var isErrorLike = (err) => {
       return err && typeof err.message === "string";
@@ -3724,9 +3724,9 @@ var require_err_helpers = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-proto.js
+// ../../main/node_modules/pino-std-serializers/lib/err-proto.js
 var require_err_proto = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
     "use strict";
     var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
     var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
@@ -3775,9 +3775,9 @@ var require_err_proto = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err.js
+// ../../main/node_modules/pino-std-serializers/lib/err.js
 var require_err = __commonJS({
-  "node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
     "use strict";
     module2.exports = errSerializer;
     var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
@@ -3815,9 +3815,9 @@ var require_err = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-with-cause.js
+// ../../main/node_modules/pino-std-serializers/lib/err-with-cause.js
 var require_err_with_cause = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
     "use strict";
     module2.exports = errWithCauseSerializer;
     var { isErrorLike } = require_err_helpers();
@@ -3858,9 +3858,9 @@ var require_err_with_cause = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/req.js
+// ../../main/node_modules/pino-std-serializers/lib/req.js
 var require_req = __commonJS({
-  "node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpRequest,
@@ -3953,9 +3953,9 @@ var require_req = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/res.js
+// ../../main/node_modules/pino-std-serializers/lib/res.js
 var require_res = __commonJS({
-  "node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpResponse,
@@ -4002,9 +4002,9 @@ var require_res = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/index.js
+// ../../main/node_modules/pino-std-serializers/index.js
 var require_pino_std_serializers = __commonJS({
-  "node_modules/pino-std-serializers/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/index.js"(exports2, module2) {
     "use strict";
     var errSerializer = require_err();
     var errWithCauseSerializer = require_err_with_cause();
@@ -4039,9 +4039,9 @@ var require_pino_std_serializers = __commonJS({
   }
 });
 
-// node_modules/pino/lib/caller.js
+// ../../main/node_modules/pino/lib/caller.js
 var require_caller = __commonJS({
-  "node_modules/pino/lib/caller.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/caller.js"(exports2, module2) {
     "use strict";
     var util = require("node:util");
     var getCallSites = util.getCallSites ?? util.getCallSite;
@@ -4072,9 +4072,9 @@ var require_caller = __commonJS({
   }
 });
 
-// node_modules/@pinojs/redact/index.js
+// ../../main/node_modules/@pinojs/redact/index.js
 var require_redact = __commonJS({
-  "node_modules/@pinojs/redact/index.js"(exports2, module2) {
+  "../../main/node_modules/@pinojs/redact/index.js"(exports2, module2) {
     "use strict";
     function deepClone(obj) {
       if (obj === null || typeof obj !== "object") {
@@ -4505,9 +4505,9 @@ var require_redact = __commonJS({
   }
 });
 
-// node_modules/pino/lib/symbols.js
+// ../../main/node_modules/pino/lib/symbols.js
 var require_symbols = __commonJS({
-  "node_modules/pino/lib/symbols.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/symbols.js"(exports2, module2) {
     "use strict";
     var setLevelSym = /* @__PURE__ */ Symbol("pino.setLevel");
     var getLevelSym = /* @__PURE__ */ Symbol("pino.getLevel");
@@ -4578,9 +4578,9 @@ var require_symbols = __commonJS({
   }
 });
 
-// node_modules/pino/lib/redaction.js
+// ../../main/node_modules/pino/lib/redaction.js
 var require_redaction = __commonJS({
-  "node_modules/pino/lib/redaction.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/redaction.js"(exports2, module2) {
     "use strict";
     var Redact = require_redact();
     var { redactFmtSym, wildcardFirstSym } = require_symbols();
@@ -4660,9 +4660,9 @@ var require_redaction = __commonJS({
   }
 });
 
-// node_modules/pino/lib/time.js
+// ../../main/node_modules/pino/lib/time.js
 var require_time = __commonJS({
-  "node_modules/pino/lib/time.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/time.js"(exports2, module2) {
     "use strict";
     var nullTime = () => "";
     var epochTime = () => `,"time":${Date.now()}`;
@@ -4691,9 +4691,9 @@ var require_time = __commonJS({
   }
 });
 
-// node_modules/quick-format-unescaped/index.js
+// ../../main/node_modules/quick-format-unescaped/index.js
 var require_quick_format_unescaped = __commonJS({
-  "node_modules/quick-format-unescaped/index.js"(exports2, module2) {
+  "../../main/node_modules/quick-format-unescaped/index.js"(exports2, module2) {
     "use strict";
     function tryStringify(o) {
       try {
@@ -4810,9 +4810,9 @@ var require_quick_format_unescaped = __commonJS({
   }
 });
 
-// node_modules/sonic-boom/index.js
+// ../../main/node_modules/sonic-boom/index.js
 var require_sonic_boom2 = __commonJS({
-  "node_modules/sonic-boom/index.js"(exports2, module2) {
+  "../../main/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs = require("fs");
     var EventEmitter = require("events");
@@ -5397,9 +5397,9 @@ var require_sonic_boom2 = __commonJS({
   }
 });
 
-// node_modules/thread-stream/package.json
+// ../../main/node_modules/thread-stream/package.json
 var require_package = __commonJS({
-  "node_modules/thread-stream/package.json"(exports2, module2) {
+  "../../main/node_modules/thread-stream/package.json"(exports2, module2) {
     module2.exports = {
       name: "thread-stream",
       version: "4.2.1",
@@ -5458,9 +5458,9 @@ var require_package = __commonJS({
   }
 });
 
-// node_modules/thread-stream/lib/wait.js
+// ../../main/node_modules/thread-stream/lib/wait.js
 var require_wait = __commonJS({
-  "node_modules/thread-stream/lib/wait.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/lib/wait.js"(exports2, module2) {
     "use strict";
     var WAIT_MS = 1e4;
     function wait2(state, index, expected, timeout, done) {
@@ -5528,9 +5528,9 @@ var require_wait = __commonJS({
   }
 });
 
-// node_modules/thread-stream/lib/indexes.js
+// ../../main/node_modules/thread-stream/lib/indexes.js
 var require_indexes = __commonJS({
-  "node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
     "use strict";
     var SEQ_INDEX = 2;
     var WRITE_INDEX = 4;
@@ -5543,13 +5543,13 @@ var require_indexes = __commonJS({
   }
 });
 
-// node_modules/thread-stream/index.js
+// ../../main/node_modules/thread-stream/index.js
 var require_thread_stream = __commonJS({
-  "node_modules/thread-stream/index.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/index.js"(exports2, module2) {
     "use strict";
     var { version: version2 } = require_package();
     var { EventEmitter } = require("events");
-    var { Worker: Worker2 } = require("worker_threads");
+    var { Worker } = require("worker_threads");
     var { join } = require("path");
     var { pathToFileURL: pathToFileURL2 } = require("url");
     var { wait: wait2 } = require_wait();
@@ -5603,7 +5603,7 @@ var require_thread_stream = __commonJS({
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
       const toExecute = bundlerOverrides["thread-stream-worker"] || join(__dirname, "lib", "worker.js");
-      const worker = new Worker2(toExecute, {
+      const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
@@ -6108,9 +6108,9 @@ var require_thread_stream = __commonJS({
   }
 });
 
-// node_modules/pino/lib/transport.js
+// ../../main/node_modules/pino/lib/transport.js
 var require_transport = __commonJS({
-  "node_modules/pino/lib/transport.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = require("module");
     var { existsSync } = require("node:fs");
@@ -6340,9 +6340,9 @@ var require_transport = __commonJS({
   }
 });
 
-// node_modules/pino/lib/tools.js
+// ../../main/node_modules/pino/lib/tools.js
 var require_tools = __commonJS({
-  "node_modules/pino/lib/tools.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/tools.js"(exports2, module2) {
     "use strict";
     var diagChan = require("node:diagnostics_channel");
     var format = require_quick_format_unescaped();
@@ -6669,9 +6669,9 @@ var require_tools = __commonJS({
   }
 });
 
-// node_modules/pino/lib/constants.js
+// ../../main/node_modules/pino/lib/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/pino/lib/constants.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/constants.js"(exports2, module2) {
     var DEFAULT_LEVELS = {
       trace: 10,
       debug: 20,
@@ -6691,9 +6691,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// node_modules/pino/lib/levels.js
+// ../../main/node_modules/pino/lib/levels.js
 var require_levels = __commonJS({
-  "node_modules/pino/lib/levels.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/levels.js"(exports2, module2) {
     "use strict";
     var {
       lsCacheSym,
@@ -6884,17 +6884,17 @@ var require_levels = __commonJS({
   }
 });
 
-// node_modules/pino/lib/meta.js
+// ../../main/node_modules/pino/lib/meta.js
 var require_meta = __commonJS({
-  "node_modules/pino/lib/meta.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/meta.js"(exports2, module2) {
     "use strict";
     module2.exports = { version: "10.4.0" };
   }
 });
 
-// node_modules/pino/lib/proto.js
+// ../../main/node_modules/pino/lib/proto.js
 var require_proto = __commonJS({
-  "node_modules/pino/lib/proto.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/proto.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = require("node:events");
     var {
@@ -7122,9 +7122,9 @@ var require_proto = __commonJS({
   }
 });
 
-// node_modules/safe-stable-stringify/index.js
+// ../../main/node_modules/safe-stable-stringify/index.js
 var require_safe_stable_stringify = __commonJS({
-  "node_modules/safe-stable-stringify/index.js"(exports2, module2) {
+  "../../main/node_modules/safe-stable-stringify/index.js"(exports2, module2) {
     "use strict";
     var { hasOwnProperty } = Object.prototype;
     var stringify = configure();
@@ -7718,9 +7718,9 @@ ${originalIndentation}`;
   }
 });
 
-// node_modules/pino/lib/multistream.js
+// ../../main/node_modules/pino/lib/multistream.js
 var require_multistream = __commonJS({
-  "node_modules/pino/lib/multistream.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/multistream.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var { DEFAULT_LEVELS } = require_constants2();
@@ -7888,9 +7888,9 @@ var require_multistream = __commonJS({
   }
 });
 
-// node_modules/pino/pino.js
+// ../../main/node_modules/pino/pino.js
 var require_pino = __commonJS({
-  "node_modules/pino/pino.js"(exports2, module2) {
+  "../../main/node_modules/pino/pino.js"(exports2, module2) {
     "use strict";
     var os = require("node:os");
     var stdSerializers = require_pino_std_serializers();
@@ -8119,9 +8119,9 @@ var require_pino = __commonJS({
   }
 });
 
-// node_modules/content-type/dist/index.js
+// ../../main/node_modules/content-type/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/content-type/dist/index.js"(exports2) {
+  "../../main/node_modules/content-type/dist/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
@@ -8258,9 +8258,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/bottleneck/light.js
+// ../../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/light.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports2, (function() {
@@ -9577,9 +9577,9 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/parser.js
+// ../../main/node_modules/bottleneck/lib/parser.js
 var require_parser = __commonJS({
-  "node_modules/bottleneck/lib/parser.js"(exports2) {
+  "../../main/node_modules/bottleneck/lib/parser.js"(exports2) {
     "use strict";
     exports2.load = function(received, defaults2, onto = {}) {
       var k, ref, v;
@@ -9602,9 +9602,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/DLList.js
+// ../../main/node_modules/bottleneck/lib/DLList.js
 var require_DLList = __commonJS({
-  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
     "use strict";
     var DLList;
     DLList = class DLList {
@@ -9692,9 +9692,9 @@ var require_DLList = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Events.js
+// ../../main/node_modules/bottleneck/lib/Events.js
 var require_Events = __commonJS({
-  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -9826,9 +9826,9 @@ var require_Events = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Queues.js
+// ../../main/node_modules/bottleneck/lib/Queues.js
 var require_Queues = __commonJS({
-  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
     "use strict";
     var DLList;
     var Events2;
@@ -9896,9 +9896,9 @@ var require_Queues = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/BottleneckError.js
+// ../../main/node_modules/bottleneck/lib/BottleneckError.js
 var require_BottleneckError = __commonJS({
-  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     BottleneckError = class BottleneckError extends Error {
@@ -9907,9 +9907,9 @@ var require_BottleneckError = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Job.js
+// ../../main/node_modules/bottleneck/lib/Job.js
 var require_Job = __commonJS({
-  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -10111,9 +10111,9 @@ var require_Job = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/LocalDatastore.js
+// ../../main/node_modules/bottleneck/lib/LocalDatastore.js
 var require_LocalDatastore = __commonJS({
-  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -10373,9 +10373,9 @@ var require_LocalDatastore = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/lua.json
+// ../../main/node_modules/bottleneck/lib/lua.json
 var require_lua = __commonJS({
-  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/lua.json"(exports2, module2) {
     module2.exports = {
       "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
       "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
@@ -10508,9 +10508,9 @@ return {}
   }
 });
 
-// node_modules/bottleneck/lib/Scripts.js
+// ../../main/node_modules/bottleneck/lib/Scripts.js
 var require_Scripts = __commonJS({
-  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
+  "../../main/node_modules/bottleneck/lib/Scripts.js"(exports2) {
     "use strict";
     var headers;
     var lua;
@@ -10674,9 +10674,9 @@ var require_Scripts = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/RedisConnection.js
+// ../../main/node_modules/bottleneck/lib/RedisConnection.js
 var require_RedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
+  "../../main/node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
     function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -10870,9 +10870,9 @@ var require_RedisConnection = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/IORedisConnection.js
+// ../../main/node_modules/bottleneck/lib/IORedisConnection.js
 var require_IORedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
+  "../../main/node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
     "use strict";
     function _slicedToArray(arr, i) {
       return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest();
@@ -11079,9 +11079,9 @@ var require_IORedisConnection = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/RedisDatastore.js
+// ../../main/node_modules/bottleneck/lib/RedisDatastore.js
 var require_RedisDatastore = __commonJS({
-  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -11430,9 +11430,9 @@ var require_RedisDatastore = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/States.js
+// ../../main/node_modules/bottleneck/lib/States.js
 var require_States = __commonJS({
-  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/States.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     var States;
@@ -11508,9 +11508,9 @@ var require_States = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Sync.js
+// ../../main/node_modules/bottleneck/lib/Sync.js
 var require_Sync = __commonJS({
-  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -11606,16 +11606,16 @@ var require_Sync = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/version.json
+// ../../main/node_modules/bottleneck/lib/version.json
 var require_version = __commonJS({
-  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/version.json"(exports2, module2) {
     module2.exports = { version: "2.19.5" };
   }
 });
 
-// node_modules/bottleneck/lib/Group.js
+// ../../main/node_modules/bottleneck/lib/Group.js
 var require_Group = __commonJS({
-  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Group.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -11835,9 +11835,9 @@ var require_Group = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Batcher.js
+// ../../main/node_modules/bottleneck/lib/Batcher.js
 var require_Batcher = __commonJS({
-  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
     "use strict";
     var Batcher;
     var Events2;
@@ -11893,9 +11893,9 @@ var require_Batcher = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Bottleneck.js
+// ../../main/node_modules/bottleneck/lib/Bottleneck.js
 var require_Bottleneck = __commonJS({
-  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -12442,17 +12442,17 @@ var require_Bottleneck = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/index.js
+// ../../main/node_modules/bottleneck/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_Bottleneck();
   }
 });
 
-// node_modules/deepmerge/dist/cjs.js
+// ../../main/node_modules/deepmerge/dist/cjs.js
 var require_cjs2 = __commonJS({
-  "node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
+  "../../main/node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
     "use strict";
     var isMergeableObject = function isMergeableObject2(value) {
       return isNonNullObject(value) && !isSpecial(value);
@@ -12553,9 +12553,9 @@ var require_cjs2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -12610,9 +12610,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -12768,9 +12768,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -12939,9 +12939,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -13009,9 +13009,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -13059,9 +13059,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -13089,9 +13089,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -13130,9 +13130,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -13248,9 +13248,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -13278,9 +13278,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -13353,9 +13353,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -13496,9 +13496,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -13513,9 +13513,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -13649,9 +13649,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -13932,9 +13932,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -14056,9 +14056,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -14189,9 +14189,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -14211,9 +14211,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -14271,9 +14271,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge5 = require_merge();
@@ -14335,9 +14335,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -14375,9 +14375,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -14526,9 +14526,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -14670,9 +14670,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -14692,9 +14692,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -14808,9 +14808,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -14830,9 +14830,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -14849,9 +14849,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null2 = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -14867,9 +14867,9 @@ var require_null2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -14891,9 +14891,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag: tag2, value }) {
       if (typeof value === "bigint")
@@ -14918,9 +14918,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14964,9 +14964,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -15009,9 +15009,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map3 = require_map();
     var _null5 = require_null2();
@@ -15037,9 +15037,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var map3 = require_map();
@@ -15104,9 +15104,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar = require_Scalar();
@@ -15170,9 +15170,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -15248,9 +15248,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -15326,9 +15326,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -15358,9 +15358,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -15407,9 +15407,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -15486,9 +15486,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -15575,9 +15575,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
@@ -15663,9 +15663,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map3 = require_map();
     var _null5 = require_null2();
@@ -15707,9 +15707,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map3 = require_map();
     var _null5 = require_null2();
@@ -15801,9 +15801,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var map3 = require_map();
@@ -15833,9 +15833,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -15913,9 +15913,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -16222,9 +16222,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code2, message2) {
@@ -16287,9 +16287,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -16421,9 +16421,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -16463,9 +16463,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -16481,9 +16481,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -16497,9 +16497,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -16605,9 +16605,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -16656,9 +16656,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -16699,9 +16699,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -16893,9 +16893,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -16958,9 +16958,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -17141,9 +17141,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -17362,9 +17362,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -17443,9 +17443,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -17473,9 +17473,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -17579,9 +17579,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -17622,9 +17622,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -17830,9 +17830,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -18015,9 +18015,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -18076,9 +18076,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -18138,9 +18138,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -18240,9 +18240,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -18829,9 +18829,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -18860,9 +18860,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser2 = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -19734,9 +19734,9 @@ var require_parser2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -19831,9 +19831,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist2 = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -19883,9 +19883,9 @@ var require_dist2 = __commonJS({
   }
 });
 
-// node_modules/get-caller-file/index.js
+// ../../main/node_modules/get-caller-file/index.js
 var require_get_caller_file = __commonJS({
-  "node_modules/get-caller-file/index.js"(exports2, module2) {
+  "../../main/node_modules/get-caller-file/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function getCallerFile(position) {
       if (position === void 0) {
@@ -19907,9 +19907,9 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// node_modules/pino-http/logger.js
+// ../../main/node_modules/pino-http/logger.js
 var require_logger = __commonJS({
-  "node_modules/pino-http/logger.js"(exports2, module2) {
+  "../../main/node_modules/pino-http/logger.js"(exports2, module2) {
     "use strict";
     var { pino: pino3, symbols: { stringifySym, chindingsSym } } = require_pino();
     var serializers = require_pino_std_serializers();
@@ -20141,7 +20141,7 @@ module.exports = __toCommonJS(conductor_entry_exports);
 // src/conductor/action.ts
 var import_promises2 = require("node:fs/promises");
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
 }
@@ -23207,7 +23207,7 @@ var {
   safeDump
 } = yaml;
 
-// node_modules/zod/v4/classic/external.js
+// ../../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -23470,7 +23470,7 @@ __export(external_exports, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/core/index.js
+// ../../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -23787,7 +23787,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 
-// node_modules/zod/v4/core/util.js
+// ../../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -24643,7 +24643,7 @@ function constantCatch(value) {
   return fn;
 }
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -24765,7 +24765,7 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// node_modules/zod/v4/core/errors.js
+// ../../main/node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -24957,7 +24957,7 @@ function prettifyError(error62) {
   return lines.join("\n");
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -25117,7 +25117,7 @@ var _safeDecodeAsync = (_Err) => async (schema2, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// node_modules/zod/v4/core/regexes.js
+// ../../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -25289,7 +25289,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -25765,7 +25765,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../../main/node_modules/zod/v4/core/doc.js
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -25806,14 +25806,14 @@ ${content.join("\n")}
   }
 };
 
-// node_modules/zod/v4/core/versions.js
+// ../../main/node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -28255,7 +28255,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// node_modules/zod/v4/core/memoizer.js
+// ../../main/node_modules/zod/v4/core/memoizer.js
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -28532,7 +28532,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// node_modules/zod/v4/locales/index.js
+// ../../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -28600,7 +28600,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 
-// node_modules/zod/v4/locales/ar.js
+// ../../main/node_modules/zod/v4/locales/ar.js
 var error = () => {
   const Sizable = {
     string: { unit: "حرف", verb: "أن يحوي" },
@@ -28712,7 +28712,7 @@ function ar_default() {
   };
 }
 
-// node_modules/zod/v4/locales/az.js
+// ../../main/node_modules/zod/v4/locales/az.js
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmalıdır" },
@@ -28823,7 +28823,7 @@ function az_default() {
   };
 }
 
-// node_modules/zod/v4/locales/be.js
+// ../../main/node_modules/zod/v4/locales/be.js
 function getBelarusianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -28992,7 +28992,7 @@ function be_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bg.js
+// ../../main/node_modules/zod/v4/locales/bg.js
 var error4 = () => {
   const Sizable = {
     string: { unit: "символа", verb: "да съдържа" },
@@ -29118,7 +29118,7 @@ function bg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bn.js
+// ../../main/node_modules/zod/v4/locales/bn.js
 var error5 = () => {
   const Sizable = {
     string: { unit: "অক্ষর", verb: "থাকতে হবে" },
@@ -29232,7 +29232,7 @@ function bn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ca.js
+// ../../main/node_modules/zod/v4/locales/ca.js
 var error6 = () => {
   const Sizable = {
     string: { unit: "caràcters", verb: "contenir" },
@@ -29346,7 +29346,7 @@ function ca_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ckb.js
+// ../../main/node_modules/zod/v4/locales/ckb.js
 var error7 = () => {
   const Sizable = {
     string: { unit: "پیت", verb: "بێت" },
@@ -29479,7 +29479,7 @@ function ckb_default() {
   };
 }
 
-// node_modules/zod/v4/locales/cs.js
+// ../../main/node_modules/zod/v4/locales/cs.js
 var error8 = () => {
   const Sizable = {
     string: { unit: "znaků", verb: "mít" },
@@ -29596,7 +29596,7 @@ function cs_default() {
   };
 }
 
-// node_modules/zod/v4/locales/da.js
+// ../../main/node_modules/zod/v4/locales/da.js
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -29717,7 +29717,7 @@ function da_default() {
   };
 }
 
-// node_modules/zod/v4/locales/de.js
+// ../../main/node_modules/zod/v4/locales/de.js
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -29831,7 +29831,7 @@ function de_default() {
   };
 }
 
-// node_modules/zod/v4/locales/el.js
+// ../../main/node_modules/zod/v4/locales/el.js
 var error11 = () => {
   const Sizable = {
     string: { unit: "χαρακτήρες", verb: "να έχει" },
@@ -29944,7 +29944,7 @@ function el_default() {
   };
 }
 
-// node_modules/zod/v4/locales/en.js
+// ../../main/node_modules/zod/v4/locales/en.js
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -30069,7 +30069,7 @@ function en_default() {
   };
 }
 
-// node_modules/zod/v4/locales/eo.js
+// ../../main/node_modules/zod/v4/locales/eo.js
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -30184,7 +30184,7 @@ function eo_default() {
   };
 }
 
-// node_modules/zod/v4/locales/es.js
+// ../../main/node_modules/zod/v4/locales/es.js
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -30321,7 +30321,7 @@ function es_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fa.js
+// ../../main/node_modules/zod/v4/locales/fa.js
 var error15 = () => {
   const Sizable = {
     string: { unit: "کاراکتر", verb: "داشته باشد" },
@@ -30441,7 +30441,7 @@ function fa_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fi.js
+// ../../main/node_modules/zod/v4/locales/fi.js
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkkiä", subject: "merkkijonon" },
@@ -30559,7 +30559,7 @@ function fi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr.js
+// ../../main/node_modules/zod/v4/locales/fr.js
 var error17 = () => {
   const Sizable = {
     string: { unit: "caractères", verb: "avoir" },
@@ -30689,7 +30689,7 @@ function fr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../../main/node_modules/zod/v4/locales/fr-CA.js
 var error18 = () => {
   const Sizable = {
     string: { unit: "caractères", verb: "avoir" },
@@ -30802,7 +30802,7 @@ function fr_CA_default() {
   };
 }
 
-// node_modules/zod/v4/locales/gu.js
+// ../../main/node_modules/zod/v4/locales/gu.js
 var error19 = () => {
   const Sizable = {
     string: { unit: "અક્ષર", verb: "હોવા જોઈએ" },
@@ -30916,7 +30916,7 @@ function gu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/he.js
+// ../../main/node_modules/zod/v4/locales/he.js
 var error20 = () => {
   const TypeNames = {
     string: { label: "מחרוזת", gender: "f" },
@@ -31118,7 +31118,7 @@ function he_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hi.js
+// ../../main/node_modules/zod/v4/locales/hi.js
 var error21 = () => {
   const Sizable = {
     string: { unit: "अक्षर", verb: "रखने के लिए" },
@@ -31230,7 +31230,7 @@ function hi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hr.js
+// ../../main/node_modules/zod/v4/locales/hr.js
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -31357,7 +31357,7 @@ function hr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hu.js
+// ../../main/node_modules/zod/v4/locales/hu.js
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -31471,7 +31471,7 @@ function hu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hy.js
+// ../../main/node_modules/zod/v4/locales/hy.js
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
@@ -31630,7 +31630,7 @@ function hy_default() {
   };
 }
 
-// node_modules/zod/v4/locales/id.js
+// ../../main/node_modules/zod/v4/locales/id.js
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -31742,7 +31742,7 @@ function id_default() {
   };
 }
 
-// node_modules/zod/v4/locales/is.js
+// ../../main/node_modules/zod/v4/locales/is.js
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "að hafa" },
@@ -31857,7 +31857,7 @@ function is_default() {
   };
 }
 
-// node_modules/zod/v4/locales/it.js
+// ../../main/node_modules/zod/v4/locales/it.js
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -31971,7 +31971,7 @@ function it_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ja.js
+// ../../main/node_modules/zod/v4/locales/ja.js
 var error28 = () => {
   const Sizable = {
     string: { unit: "文字", verb: "である" },
@@ -32084,7 +32084,7 @@ function ja_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ka.js
+// ../../main/node_modules/zod/v4/locales/ka.js
 var error29 = () => {
   const Sizable = {
     string: { unit: "სიმბოლო", verb: "უნდა შეიცავდეს" },
@@ -32202,7 +32202,7 @@ function ka_default() {
   };
 }
 
-// node_modules/zod/v4/locales/km.js
+// ../../main/node_modules/zod/v4/locales/km.js
 var error30 = () => {
   const Sizable = {
     string: { unit: "តួអក្សរ", verb: "គួរមាន" },
@@ -32318,12 +32318,12 @@ function km_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// node_modules/zod/v4/locales/kn.js
+// ../../main/node_modules/zod/v4/locales/kn.js
 var error31 = () => {
   const Sizable = {
     string: { unit: "ಅಕ್ಷರಗಳು", verb: "ಹೊಂದಲು" },
@@ -32439,7 +32439,7 @@ function kn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ko.js
+// ../../main/node_modules/zod/v4/locales/ko.js
 var error32 = () => {
   const Sizable = {
     string: { unit: "문자", verb: "to have" },
@@ -32556,7 +32556,7 @@ function ko_default() {
   };
 }
 
-// node_modules/zod/v4/locales/lt.js
+// ../../main/node_modules/zod/v4/locales/lt.js
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
@@ -32764,7 +32764,7 @@ function lt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/mk.js
+// ../../main/node_modules/zod/v4/locales/mk.js
 var error34 = () => {
   const Sizable = {
     string: { unit: "знаци", verb: "да имаат" },
@@ -32879,7 +32879,7 @@ function mk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ms.js
+// ../../main/node_modules/zod/v4/locales/ms.js
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -32992,7 +32992,7 @@ function ms_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ne.js
+// ../../main/node_modules/zod/v4/locales/ne.js
 var error36 = () => {
   const Sizable = {
     string: { unit: "अक्षर", verb: "हुनुपर्छ" },
@@ -33104,7 +33104,7 @@ function ne_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nl.js
+// ../../main/node_modules/zod/v4/locales/nl.js
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -33220,7 +33220,7 @@ function nl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nn.js
+// ../../main/node_modules/zod/v4/locales/nn.js
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "å ha" },
@@ -33334,7 +33334,7 @@ function nn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/no.js
+// ../../main/node_modules/zod/v4/locales/no.js
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "å ha" },
@@ -33448,7 +33448,7 @@ function no_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ota.js
+// ../../main/node_modules/zod/v4/locales/ota.js
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmalıdır" },
@@ -33563,7 +33563,7 @@ function ota_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ps.js
+// ../../main/node_modules/zod/v4/locales/ps.js
 var error41 = () => {
   const Sizable = {
     string: { unit: "توکي", verb: "ولري" },
@@ -33683,7 +33683,7 @@ function ps_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pl.js
+// ../../main/node_modules/zod/v4/locales/pl.js
 var error42 = () => {
   const Sizable = {
     string: { unit: "znaków", verb: "mieć" },
@@ -33798,7 +33798,7 @@ function pl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt.js
+// ../../main/node_modules/zod/v4/locales/pt.js
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -33942,7 +33942,7 @@ function pt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../../main/node_modules/zod/v4/locales/pt-BR.js
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -34087,7 +34087,7 @@ function pt_BR_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ro.js
+// ../../main/node_modules/zod/v4/locales/ro.js
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "să aibă" },
@@ -34210,7 +34210,7 @@ function ro_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ru.js
+// ../../main/node_modules/zod/v4/locales/ru.js
 function getRussianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -34379,7 +34379,7 @@ function ru_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sk.js
+// ../../main/node_modules/zod/v4/locales/sk.js
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "mať" },
@@ -34496,7 +34496,7 @@ function sk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sl.js
+// ../../main/node_modules/zod/v4/locales/sl.js
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -34611,7 +34611,7 @@ function sl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sv.js
+// ../../main/node_modules/zod/v4/locales/sv.js
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -34727,7 +34727,7 @@ function sv_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ta.js
+// ../../main/node_modules/zod/v4/locales/ta.js
 var error50 = () => {
   const Sizable = {
     string: { unit: "எழுத்துக்கள்", verb: "கொண்டிருக்க வேண்டும்" },
@@ -34843,7 +34843,7 @@ function ta_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tg.js
+// ../../main/node_modules/zod/v4/locales/tg.js
 var error51 = () => {
   const Sizable = {
     string: { unit: "аломат", verb: "дошта бошад" },
@@ -34960,7 +34960,7 @@ function tg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/th.js
+// ../../main/node_modules/zod/v4/locales/th.js
 var error52 = () => {
   const Sizable = {
     string: { unit: "ตัวอักษร", verb: "ควรมี" },
@@ -35076,7 +35076,7 @@ function th_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tk.js
+// ../../main/node_modules/zod/v4/locales/tk.js
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -35184,7 +35184,7 @@ function tk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tr.js
+// ../../main/node_modules/zod/v4/locales/tr.js
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmalı" },
@@ -35295,7 +35295,7 @@ function tr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uk.js
+// ../../main/node_modules/zod/v4/locales/uk.js
 var error55 = () => {
   const Sizable = {
     string: { unit: "символів", verb: "матиме" },
@@ -35409,12 +35409,12 @@ function uk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// node_modules/zod/v4/locales/ur.js
+// ../../main/node_modules/zod/v4/locales/ur.js
 var error56 = () => {
   const Sizable = {
     string: { unit: "حروف", verb: "ہونا" },
@@ -35530,7 +35530,7 @@ function ur_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uz.js
+// ../../main/node_modules/zod/v4/locales/uz.js
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo‘lishi kerak" },
@@ -35644,7 +35644,7 @@ function uz_default() {
   };
 }
 
-// node_modules/zod/v4/locales/vi.js
+// ../../main/node_modules/zod/v4/locales/vi.js
 var error58 = () => {
   const Sizable = {
     string: { unit: "ký tự", verb: "có" },
@@ -35758,7 +35758,7 @@ function vi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../../main/node_modules/zod/v4/locales/zh-CN.js
 var error59 = () => {
   const Sizable = {
     string: { unit: "字符", verb: "包含" },
@@ -35873,7 +35873,7 @@ function zh_CN_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../../main/node_modules/zod/v4/locales/zh-TW.js
 var error60 = () => {
   const Sizable = {
     string: { unit: "字元", verb: "擁有" },
@@ -35986,7 +35986,7 @@ function zh_TW_default() {
   };
 }
 
-// node_modules/zod/v4/locales/yo.js
+// ../../main/node_modules/zod/v4/locales/yo.js
 var error61 = () => {
   const Sizable = {
     string: { unit: "àmi", verb: "ní" },
@@ -36099,7 +36099,7 @@ function yo_default() {
   };
 }
 
-// node_modules/zod/v4/core/registries.js
+// ../../main/node_modules/zod/v4/core/registries.js
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -36149,7 +36149,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// node_modules/zod/v4/core/compile.js
+// ../../main/node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
@@ -37759,7 +37759,7 @@ function generateTransformCheck(doc, ctx, schema2, accessor) {
   return accessor;
 }
 
-// node_modules/zod/v4/core/api.js
+// ../../main/node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -38818,7 +38818,7 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../../main/node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -39348,7 +39348,7 @@ var createStandardJSONSchemaMethod = (schema2, io, processors = {}) => (params) 
   return finalize(ctx, schema2);
 };
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../../main/node_modules/zod/v4/core/json-schema-processors.js
 var narrowMin = (agg, key, value) => {
   if (agg[key] === void 0 || value > agg[key])
     agg[key] = value;
@@ -40096,7 +40096,7 @@ function toJSONSchema(input2, params) {
   return finalize(ctx, input2);
 }
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../../main/node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -40174,10 +40174,10 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// node_modules/zod/v4/core/json-schema.js
+// ../../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -40358,7 +40358,7 @@ __export(schemas_exports2, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/classic/checks.js
+// ../../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -40393,7 +40393,7 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 
-// node_modules/zod/v4/classic/errors.js
+// ../../main/node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
@@ -40439,7 +40439,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -40453,7 +40453,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -41918,7 +41918,7 @@ function preprocess(fn, schema2) {
   });
 }
 
-// node_modules/zod/v4/classic/compat.js
+// ../../main/node_modules/zod/v4/classic/compat.js
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -41944,7 +41944,7 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// node_modules/zod/v4/classic/iso.js
+// ../../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -41969,7 +41969,7 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -42702,7 +42702,7 @@ function fromJSONSchema(schema2, params) {
   return convertSchema(normalized, ctx);
 }
 
-// node_modules/zod/v4/core/visit.js
+// ../../main/node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema2, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -42857,7 +42857,7 @@ function visit(schema2, fnOrHandlers) {
   return run2(schema2);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema2) {
   return visit(schema2, {
     object: (s) => s.partial(),
@@ -42869,7 +42869,7 @@ function deepPartial(schema2) {
   });
 }
 
-// node_modules/zod/v4/classic/in-out.js
+// ../../main/node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -42899,7 +42899,7 @@ function output(schema2) {
   });
 }
 
-// node_modules/zod/v4/classic/coerce.js
+// ../../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -43096,164 +43096,33 @@ function blobUrl({
   return `${repoUrl.replace(/\/+$/, "")}/blob/${branch}/${path2}`;
 }
 
-// src/core/commands/message-commands.ts
-var MESSAGE_USAGE = {
-  steer: "/steer W2.1 <message>",
-  queue: "/queue W2.1 <message>",
-  continue: "/continue W2.1"
-};
-function isMessageWord(word) {
-  return Object.hasOwn(MESSAGE_USAGE, word);
+// src/core/commands/command-readers.ts
+function readAlone({ word, rest }) {
+  return rest ? `/${word} takes nothing after it: write ${code(`/${word}`)} alone on its line.` : {};
 }
-function readMessageCommand({
-  word,
-  rest,
-  following,
-  worker
-}) {
-  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
-  const id = token.toUpperCase();
-  const named3 = WORKER_ID.test(id);
-  if (!named3 && /^w?\d+(\.\d*)?$/i.test(token)) {
-    return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(MESSAGE_USAGE[word])}.`;
-  }
-  const target = named3 ? id : worker;
-  if (!target) {
-    return `/${word} needs a worker id: ${code(MESSAGE_USAGE[word])}${word === "continue" ? "" : ", then your message"}.`;
-  }
-  if (word === "continue") {
-    const extra = named3 ? words : [token, ...words].filter(Boolean);
-    return extra.length === 0 ? { name: "continue", worker: target } : `/continue takes only a worker id: ${code(`/continue ${target}`)}. To tell its session something, write ${code(`/queue ${target} <message>`)} first.`;
-  }
-  const firstLine = named3 ? rest.trim().slice(token.length) : rest;
-  const text = [firstLine, ...following].join("\n").trim();
-  if (!text) {
-    return `/${word} needs a message after the worker id: ${code(`/${word} ${target} use the new API`)}.`;
-  }
-  return { name: word, worker: target, text };
-}
-
-// src/core/commands/rollback-command.ts
-var ROLLBACK_USAGE = "/rollback";
-function readRollback(rest) {
-  return rest ? `/rollback takes nothing after it: write ${code(ROLLBACK_USAGE)} alone on its line.` : { name: "rollback" };
-}
-
-// src/core/commands/parse-commands.ts
-var COMMAND_USAGE = {
-  approve: "/approve",
-  replan: "/replan <what to change>",
-  retry: "/retry W2.1 [engine=codex] [instructions]",
-  "retry-synthesis": "/retry synthesis",
-  skip: "/skip W2.1",
-  "skip-follow-ups": "/skip follow-ups",
-  merge: "/merge W2.1",
-  pause: "/pause",
-  resume: "/resume",
-  cancel: "/cancel",
-  status: "/status",
-  improve: "/improve [N] [focus]",
-  rollback: ROLLBACK_USAGE,
-  ...MESSAGE_USAGE
-};
-var MAX_IMPROVE_LOOPS = 10;
-var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function leavesCommentOpen(line) {
-  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
-}
-function proseLines(lines) {
-  const prose = /* @__PURE__ */ new Set();
-  let fence = null;
-  let inHtmlComment = false;
-  for (const [i, line] of lines.entries()) {
-    const opener = FENCE.exec(line);
-    if (fence !== null) {
-      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
-    } else if (inHtmlComment) {
-      const end = line.indexOf("-->");
-      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
-    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
-    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
-      fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
-      inHtmlComment = true;
-    } else {
-      prose.add(i);
-      inHtmlComment = leavesCommentOpen(line);
-    }
-  }
-  return prose;
-}
-function parseCommands(body, context = {}) {
-  const lines = body.split(/\r\n|\r|\n/);
-  const prose = proseLines(lines);
-  const starts = lines.flatMap((line, i) => {
-    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
-    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
-  });
-  const result = { commands: [], errors: [] };
-  for (const [n, { i, word, rest }] of starts.entries()) {
-    const line = (lines[i] ?? "").trim();
-    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
-    const outcome = readCommand({ word, rest, following, worker: context.worker });
-    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
-    else result.commands.push(outcome);
-  }
-  return result;
-}
-function readCommand({ word, rest, following, worker }) {
-  switch (word) {
-    case "approve":
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-      return rest ? `/${word} takes nothing after it: write ${code(`/${word}`)} alone on its line.` : { name: word };
-    case "replan": {
-      const feedback = [rest, ...following].join("\n").trim();
-      return feedback ? { name: "replan", feedback } : `/replan needs feedback: describe what should change, e.g. ${code("/replan split W2.1 into an API worker and a UI worker")}.`;
-    }
-    case "retry":
-      return readRetry(rest, worker);
-    case "skip":
-    case "merge":
-      return readWorkerOnly(word, rest, worker);
-    case "improve":
-      return readImprove(rest);
-    case "rollback":
-      return readRollback(rest);
-    default:
-      if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
-      return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
-  }
-}
-function commandWord(command) {
-  if (command.name === "retry-synthesis") return "/retry synthesis";
-  if (command.name === "skip-follow-ups") return "/skip follow-ups";
-  return `/${command.name}`;
-}
-function listCommands() {
-  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+function readReplan({ rest, following }) {
+  const feedback = [rest, ...following].join("\n").trim();
+  return feedback ? { feedback } : `/replan needs feedback: describe what should change, e.g. ${code("/replan split W2.1 into an API worker and a UI worker")}.`;
 }
 function readWorkerId(token) {
   const id = token.toUpperCase();
   if (WORKER_ID.test(id)) return { id };
   return { attempt: /^w?\d+(\.\d*)?$/i.test(token) };
 }
-function badWorkerId(word, token) {
-  return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(COMMAND_USAGE[word])}.`;
+function badWorkerId(usage, token) {
+  return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(usage)}.`;
 }
-var FOLLOW_UPS = /^follow-?ups?$/i;
 var SYNTHESIS = "synthesis";
-function readRetry(rest, worker) {
+function readRetrySynthesis({ rest }) {
   const [token = "", ...words] = rest.split(/\s+/);
-  if (token.toLowerCase() === SYNTHESIS) {
-    return words.length === 0 ? { name: "retry-synthesis" } : `/retry synthesis takes nothing after it: write ${code("/retry synthesis")} alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: ${code("/retry W2.1 <instructions>")}.`;
-  }
+  if (token.toLowerCase() !== SYNTHESIS) return null;
+  return words.length === 0 ? {} : `/retry synthesis takes nothing after it: write ${code("/retry synthesis")} alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: ${code("/retry W2.1 <instructions>")}.`;
+}
+function readRetry({ rest, worker, usage }) {
+  const [token = "", ...words] = rest.split(/\s+/);
   const read = readWorkerId(token);
   if ("id" in read) return withEngine(read.id, words);
-  if (read.attempt) return badWorkerId("retry", token);
+  if (read.attempt) return badWorkerId(usage, token);
   if (worker) return withEngine(worker, rest.split(/\s+/).filter(Boolean));
   return `/retry needs a worker id: ${code("/retry W2.1")}, optionally followed by instructions.`;
 }
@@ -43261,32 +43130,62 @@ var ENGINE_WORD = /^engine=(.*)$/i;
 function withEngine(worker, words) {
   const [first = "", ...others] = words;
   const named3 = ENGINE_WORD.exec(first);
-  if (!named3) return { name: "retry", worker, instructions: words.join(" ") };
+  if (!named3) return { worker, instructions: words.join(" ") };
   const engine = parseEngine(named3[1] ?? "");
   if (!engine) {
     return `${code(first)} names no engine: the engines are ${ENGINES.map((e) => code(e)).join(", ")}, e.g. ${code(`/retry ${worker} engine=codex`)}.`;
   }
-  return { name: "retry", worker, instructions: others.join(" "), engine };
+  return { worker, instructions: others.join(" "), engine };
 }
-function readWorkerOnly(word, rest, worker) {
+var FOLLOW_UPS = /^follow-?ups?$/i;
+function readSkipFollowUps({ rest }) {
   const [token = "", ...extra] = rest.split(/\s+/).filter(Boolean);
-  if (word === "skip" && FOLLOW_UPS.test(token)) {
-    return extra.length === 0 ? { name: "skip-follow-ups" } : `/skip follow-ups takes nothing after it: write ${code("/skip follow-ups")} alone on its line.`;
-  }
+  if (!FOLLOW_UPS.test(token)) return null;
+  return extra.length === 0 ? {} : `/skip follow-ups takes nothing after it: write ${code("/skip follow-ups")} alone on its line.`;
+}
+function readWorkerAlone({ word, rest, worker, usage }) {
+  const [token = "", ...extra] = rest.split(/\s+/).filter(Boolean);
   if (!token) {
-    return worker ? { name: word, worker } : `/${word} needs a worker id: ${code(`/${word} W2.1`)}.`;
+    return worker ? { worker } : `/${word} needs a worker id: ${code(`/${word} W2.1`)}.`;
   }
   const read = readWorkerId(token);
-  if (!("id" in read)) return badWorkerId(word, token);
+  if (!("id" in read)) return badWorkerId(usage, token);
   if (extra.length > 0) return `/${word} takes only a worker id: ${code(`/${word} ${read.id}`)}.`;
-  return { name: word, worker: read.id };
+  return { worker: read.id };
 }
-function readImprove(rest) {
-  if (!rest) return { name: "improve", loops: 1 };
+var MAX_IMPROVE_LOOPS = 10;
+function readImprove({ rest }) {
+  if (!rest) return { loops: 1 };
   const [token = ""] = rest.split(/\s+/);
   const loops = /^\d+$/.test(token) ? Number(token) : Number.NaN;
-  if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { name: "improve", loops };
+  if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { loops };
   return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code("/improve 3 the error messages")}.`;
+}
+function findTarget({ word, rest, worker, usage }, then) {
+  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
+  const read = readWorkerId(token);
+  if ("attempt" in read && read.attempt) return badWorkerId(usage, token);
+  const target = "id" in read ? read.id : worker;
+  if (!target) return `/${word} needs a worker id: ${code(usage)}${then}.`;
+  return { id: target, named: "id" in read, token, words };
+}
+function readMessage(line) {
+  const found = findTarget(line, ", then your message");
+  if (typeof found === "string") return found;
+  const { id, named: named3, token } = found;
+  const firstLine = named3 ? line.rest.trim().slice(token.length) : line.rest;
+  const text = [firstLine, ...line.following].join("\n").trim();
+  if (!text) {
+    return `/${line.word} needs a message after the worker id: ${code(`/${line.word} ${id} use the new API`)}.`;
+  }
+  return { worker: id, text };
+}
+function readContinue(line) {
+  const found = findTarget(line, "");
+  if (typeof found === "string") return found;
+  const { id, named: named3, token, words } = found;
+  const extra = named3 ? words : [token, ...words].filter(Boolean);
+  return extra.length === 0 ? { worker: id } : `/continue takes only a worker id: ${code(`/continue ${id}`)}. To tell its session something, write ${code(`/queue ${id} <message>`)} first.`;
 }
 
 // src/core/sessions/session.ts
@@ -44051,10 +43950,10 @@ function defOf(schema2) {
   return schema2?._zod?.def;
 }
 
-// node_modules/@probot/pino/index.js
+// ../../main/node_modules/@probot/pino/index.js
 var import_node_stream = require("node:stream");
 
-// node_modules/npx-import-light/index.js
+// ../../main/node_modules/npx-import-light/index.js
 var import_node_child_process = require("node:child_process");
 var import_node_module = require("node:module");
 var import_node_os = require("node:os");
@@ -44256,7 +44155,7 @@ function isRunningInPackageRunner() {
   return process.env.npm_lifecycle_event === "npx" || process.env.npm_lifecycle_event === "bunx";
 }
 
-// node_modules/@probot/pino/index.js
+// ../../main/node_modules/@probot/pino/index.js
 var import_pino_pretty = __toESM(require_pino_pretty(), 1);
 var LEVEL_MAP = {
   10: "trace",
@@ -44481,7 +44380,7 @@ function signatureVerdict(first, refused) {
   };
 }
 
-// node_modules/universal-user-agent/index.js
+// ../../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -44492,7 +44391,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/lib/register.js
+// ../../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -44515,7 +44414,7 @@ function register(state, name, method, options2) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
@@ -44550,7 +44449,7 @@ function addHook(state, kind, name, hook7) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -44564,7 +44463,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook7, state, name) {
@@ -44598,7 +44497,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -44911,10 +44810,10 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var import_content_type = __toESM(require_dist(), 1);
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -45249,7 +45148,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -45288,7 +45187,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION2 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -45470,7 +45369,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -45580,7 +45479,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -45625,10 +45524,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION4 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -45762,7 +45661,7 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION5 = "0.0.0-development";
 function isRequestError(error62) {
@@ -45836,7 +45735,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION5;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION6 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
@@ -46202,7 +46101,7 @@ function valuesOf(block, names2) {
   return found;
 }
 
-// node_modules/probot/lib/context.js
+// ../../main/node_modules/probot/lib/context.js
 var import_node_path2 = __toESM(require("node:path"), 1);
 var import_deepmerge = __toESM(require_cjs2(), 1);
 var kOctokitRequestHookAdded = /* @__PURE__ */ Symbol("octokit request hook added");
@@ -46365,7 +46264,7 @@ var Context = class {
   }
 };
 
-// node_modules/@octokit/webhooks-methods/dist-node/index.js
+// ../../main/node_modules/@octokit/webhooks-methods/dist-node/index.js
 var import_node_crypto = require("node:crypto");
 var import_node_crypto2 = require("node:crypto");
 var import_node_buffer = require("node:buffer");
@@ -46418,7 +46317,7 @@ async function verifyWithFallback(secret, payload, signature, additionalSecrets)
   return false;
 }
 
-// node_modules/@octokit/webhooks/dist-bundle/index.js
+// ../../main/node_modules/@octokit/webhooks/dist-bundle/index.js
 var createLogger2 = (logger = {}) => {
   if (typeof logger.debug !== "function") {
     logger.debug = () => {
@@ -47208,7 +47107,7 @@ var Webhooks = class {
   }
 };
 
-// node_modules/toad-cache/dist/toad-cache.mjs
+// ../../main/node_modules/toad-cache/dist/toad-cache.mjs
 function validateCacheParams(max, ttlInMsecs) {
   if (typeof max !== "number" || !Number.isInteger(max) || max < 0) {
     throw new Error("Invalid max value");
@@ -47346,7 +47245,7 @@ var LruObject = class {
   }
 };
 
-// node_modules/probot/lib/helpers/create-deferred-promise.js
+// ../../main/node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
   let resolve;
   let reject;
@@ -47357,7 +47256,7 @@ function createDeferredPromise() {
   return { promise: promise2, resolve, reject };
 }
 
-// node_modules/probot/lib/octokit/get-authenticated-octokit.js
+// ../../main/node_modules/probot/lib/octokit/get-authenticated-octokit.js
 async function getAuthenticatedOctokit(options2) {
   const { octokit, log, installationId } = options2;
   if (!installationId)
@@ -47385,7 +47284,7 @@ async function getAuthenticatedOctokit(options2) {
   });
 }
 
-// node_modules/probot/lib/helpers/get-log.js
+// ../../main/node_modules/probot/lib/helpers/get-log.js
 var import_pino3 = __toESM(require_pino(), 1);
 async function getLog(options2 = {}) {
   const { level, logMessageKey, ...getTransformStreamOptions } = options2;
@@ -47399,10 +47298,10 @@ async function getLog(options2 = {}) {
   return (0, import_pino3.default)(pinoOptions, transform2);
 }
 
-// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
 var VERSION8 = "6.0.3";
 
-// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
 function enterpriseCompatibility(octokit) {
   octokit.hook.wrap("request", async (request2, options2) => {
     if (/\/orgs\/[^/]+\/teams/.test(options2.url)) {
@@ -47433,7 +47332,7 @@ function enterpriseCompatibility(octokit) {
 }
 enterpriseCompatibility.VERSION = VERSION8;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION9 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -47549,10 +47448,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION9;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION10 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -49844,7 +49743,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -49967,7 +49866,7 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -49984,10 +49883,10 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION10;
 
-// node_modules/@probot/octokit-plugin-config/dist-src/version.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/version.js
 var VERSION11 = "4.1.0";
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
 var import_yaml = __toESM(require_dist2(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
 async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
@@ -50064,7 +49963,7 @@ async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
 var EXTENDS_REGEX = new RegExp(
   "^(?:([a-z\\d](?:[a-z\\d]|-(?=[a-z\\d])){0,38})/)?([-_.\\w\\d]+)(?::([-_./\\w\\d]+\\.ya?ml))?$",
   "i"
@@ -50095,7 +49994,7 @@ function extendsToGetContentParams({
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
 async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   const requestedRepoFile = await getConfigFile(octokit, {
     owner,
@@ -50150,7 +50049,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   } while (true);
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
 async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path2, branch }) {
   const files = await getConfigFiles(octokit, {
     owner,
@@ -50165,7 +50064,7 @@ async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, pat
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/index.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/index.js
 function config2(octokit) {
   return {
     config: {
@@ -50177,7 +50076,7 @@ function config2(octokit) {
 }
 config2.VERSION = VERSION11;
 
-// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-unauthenticated/dist-node/index.js
 async function auth2(reason) {
   return {
     type: "unauthenticated",
@@ -50242,7 +50141,7 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options2) {
   });
 };
 
-// node_modules/@octokit/oauth-methods/dist-bundle/index.js
+// ../../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
@@ -50474,7 +50373,7 @@ async function deleteAuthorization(options2) {
   );
 }
 
-// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 async function getOAuthAccessToken(state, options2) {
   const cachedAuthentication = getCachedAuthentication(state, options2.auth);
   if (cachedAuthentication) return cachedAuthentication;
@@ -50597,7 +50496,7 @@ function createOAuthDeviceAuth(options2) {
   });
 }
 
-// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 var VERSION13 = "0.0.0-development";
 async function getAuthentication(state) {
   if ("code" in state.strategyOptions) {
@@ -50779,7 +50678,7 @@ function createOAuthUserAuth({
 }
 createOAuthUserAuth.VERSION = VERSION13;
 
-// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 async function auth5(state, authOptions) {
   if (authOptions.type === "oauth-app") {
     return {
@@ -50857,7 +50756,7 @@ function createOAuthAppAuth(options2) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/utils.js
+// ../../main/node_modules/universal-github-app-jwt/lib/utils.js
 function isPkcs1(privateKey) {
   return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
 }
@@ -50896,7 +50795,7 @@ function base64encodeJSON(obj) {
   return fromBase64(btoa(JSON.stringify(obj)));
 }
 
-// node_modules/universal-github-app-jwt/lib/crypto-node.js
+// ../../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
 var import_node_crypto3 = require("node:crypto");
 var import_node_crypto4 = require("node:crypto");
 function convertPrivateKey(privateKey) {
@@ -50907,7 +50806,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/get-token.js
+// ../../main/node_modules/universal-github-app-jwt/lib/get-token.js
 async function getToken({ privateKey, payload }) {
   const convertedPrivateKey = convertPrivateKey(privateKey);
   if (isPkcs1(convertedPrivateKey)) {
@@ -50944,7 +50843,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-// node_modules/universal-github-app-jwt/index.js
+// ../../main/node_modules/universal-github-app-jwt/index.js
 async function githubAppJwt({
   id,
   privateKey,
@@ -50970,7 +50869,7 @@ async function githubAppJwt({
   };
 }
 
-// node_modules/@octokit/auth-app/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-app/dist-node/index.js
 async function getAppAuthentication({
   appId,
   privateKey,
@@ -51429,7 +51328,7 @@ function createAppAuth(options2) {
   });
 }
 
-// node_modules/octokit-auth-probot/dist-node/index.js
+// ../../main/node_modules/octokit-auth-probot/dist-node/index.js
 async function auth7(state, options2) {
   if (options2.type !== "event-octokit") {
     if (state.type === "token" && options2.type === "installation" && options2.factory) {
@@ -51520,7 +51419,7 @@ function createProbotAuthFn(options2) {
 createProbotAuthFn.VERSION = VERSION16;
 var createProbotAuth = createProbotAuthFn;
 
-// node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
+// ../../main/node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
 function probotRequestLogging(octokit) {
   octokit.hook.error("request", (error62, options2) => {
     if ("status" in error62) {
@@ -51537,10 +51436,10 @@ function probotRequestLogging(octokit) {
   });
 }
 
-// node_modules/probot/lib/version.js
+// ../../main/node_modules/probot/lib/version.js
 var VERSION17 = "14.3.2";
 
-// node_modules/probot/lib/octokit/probot-octokit.js
+// ../../main/node_modules/probot/lib/octokit/probot-octokit.js
 var defaultOptions = {
   authStrategy: createProbotAuth,
   throttle: {
@@ -51567,7 +51466,7 @@ var ProbotOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpoint
   return options2;
 });
 
-// node_modules/probot/lib/octokit/get-octokit-throttle-options.js
+// ../../main/node_modules/probot/lib/octokit/get-octokit-throttle-options.js
 var import_bottleneck2 = __toESM(require_lib(), 1);
 async function getOctokitThrottleOptions(options2) {
   const { log, redisConfig } = options2;
@@ -51603,7 +51502,7 @@ async function getRedisClient({ redisConfig }) {
     return new Redis(redisConfig);
 }
 
-// node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
+// ../../main/node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
 async function getProbotOctokitWithDefaults(options2) {
   const authOptions = options2.githubToken ? {
     token: options2.githubToken,
@@ -51651,7 +51550,7 @@ async function getProbotOctokitWithDefaults(options2) {
   });
 }
 
-// node_modules/probot/lib/helpers/get-error-handler.js
+// ../../main/node_modules/probot/lib/helpers/get-error-handler.js
 function getErrorHandler(log) {
   return (error62) => {
     const errors = error62 instanceof AggregateError ? error62.errors : [error62];
@@ -51674,7 +51573,7 @@ function getErrorHandler(log) {
   };
 }
 
-// node_modules/probot/lib/octokit/octokit-webhooks-transform.js
+// ../../main/node_modules/probot/lib/octokit/octokit-webhooks-transform.js
 async function webhookTransform(options2, event) {
   const octokit = await options2.octokit.auth({
     type: "event-octokit",
@@ -51684,7 +51583,7 @@ async function webhookTransform(options2, event) {
   return new Context(event, octokit, log);
 }
 
-// node_modules/probot/lib/octokit/get-webhooks.js
+// ../../main/node_modules/probot/lib/octokit/get-webhooks.js
 function getWebhooks(options2) {
   const webhooks = new Webhooks({
     log: options2.log,
@@ -51695,14 +51594,14 @@ function getWebhooks(options2) {
   return webhooks;
 }
 
-// node_modules/probot/lib/server/handlers/http-logger.js
+// ../../main/node_modules/probot/lib/server/handlers/http-logger.js
 var import_pino_http = __toESM(require_logger(), 1);
 
-// node_modules/probot/lib/server/server.js
+// ../../main/node_modules/probot/lib/server/server.js
 var defaultWebhookPath = "/api/github/webhooks";
 var defaultWebhookSecret = "development";
 
-// node_modules/probot/lib/probot.js
+// ../../main/node_modules/probot/lib/probot.js
 var UNINITIALIZED = 0;
 var INITIALIZING = 1;
 var INITIALIZED = 2;
@@ -51911,10 +51810,10 @@ var Probot = class {
   }
 };
 
-// node_modules/probot/lib/manifest-creation.js
+// ../../main/node_modules/probot/lib/manifest-creation.js
 var import_yaml2 = __toESM(require_dist2(), 1);
 
-// node_modules/probot/lib/helpers/get-payload.js
+// ../../main/node_modules/probot/lib/helpers/get-payload.js
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode4 = textDecoder2.decode.bind(textDecoder2);
 
@@ -52021,36 +51920,212 @@ async function ignoreStatus(statuses, write) {
   }
 }
 
+// src/core/commands/command-table.ts
+var WorkerId2 = external_exports.string().regex(/^W\d+\.\d+$/);
+function command(spec) {
+  return spec;
+}
+function alone(head, more) {
+  return command({ usage: head, head, fields: {}, read: readAlone, words: () => [head], ...more });
+}
+function ofWorker(head, more) {
+  return command({
+    usage: `${head} W2.1`,
+    head,
+    fields: { worker: WorkerId2 },
+    read: readWorkerAlone,
+    words: ({ worker }) => [head, worker],
+    writers: "worker",
+    inSet: "members",
+    ...more
+  });
+}
+function toSessions(head, effect) {
+  return command({
+    usage: `${head} W2.1 <message>`,
+    effect,
+    head,
+    fields: { worker: WorkerId2, text: external_exports.string() },
+    clip: ["text"],
+    read: readMessage,
+    words: ({ worker, text }) => [head, worker, text],
+    writers: "worker",
+    inSet: "home-workers",
+    applies: "a-worker"
+  });
+}
+var COMMANDS = {
+  approve: alone("/approve", {
+    effect: "start the planned build; later, start the workers whose briefs an adaptation revised, or a research build's proposed follow-up questions",
+    writers: "plan",
+    inSet: "set",
+    applies: "a-plan-to-approve"
+  }),
+  replan: command({
+    usage: "/replan <what to change>",
+    effect: "a new plan session that reads your comment",
+    head: "/replan",
+    fields: { feedback: external_exports.string() },
+    clip: ["feedback"],
+    read: readReplan,
+    words: ({ feedback }) => ["/replan", feedback],
+    writers: "listed",
+    inSet: "set",
+    applies: "before-work"
+  }),
+  retry: command({
+    usage: "/retry W2.1 [engine=codex] [instructions]",
+    effect: "a new attempt; on an open PR, a fix session on it; `engine=` runs the worker's sessions from then on on that engine (one `session.engine` allows)",
+    head: "/retry",
+    /** `engine`: the coding engine of the worker's sessions from this retry on. */
+    fields: { worker: WorkerId2, instructions: external_exports.string(), engine: external_exports.enum(ENGINES).exactOptional() },
+    clip: ["instructions"],
+    read: readRetry,
+    words: ({ worker, engine, instructions }) => [
+      "/retry",
+      worker,
+      ...engine ? [`engine=${engine}`] : [],
+      instructions
+    ],
+    writers: "worker",
+    inSet: "members",
+    applies: "a-stopped-worker"
+  }),
+  /** A research build's failed synthesis runs again (docs/build-types.md). */
+  "retry-synthesis": command({
+    usage: "/retry synthesis",
+    effect: "a research build: run its failed synthesis again",
+    head: "/retry synthesis",
+    fields: {},
+    read: readRetrySynthesis,
+    words: () => ["/retry", "synthesis"],
+    writers: "home",
+    inSet: "set",
+    applies: "a-failed-synthesis"
+  }),
+  skip: ofWorker("/skip", {
+    effect: "treat as done without merging; dependents go on",
+    applies: "an-unmerged-worker"
+  }),
+  /** A research build goes on without the follow-up questions its synthesis proposed. */
+  "skip-follow-ups": command({
+    usage: "/skip follow-ups",
+    effect: "a research build: deliver the report without the follow-up questions its synthesis proposed (`/approve` runs them)",
+    head: "/skip follow-ups",
+    fields: {},
+    read: readSkipFollowUps,
+    words: () => ["/skip", "follow-ups"],
+    writers: "home",
+    inSet: "set",
+    applies: "proposed-follow-ups"
+  }),
+  merge: ofWorker("/merge", {
+    effect: "merge despite the review verdict (checks still required); code a fix session pushes after it (a conflict or red checks fixed) is reviewed again",
+    applies: "an-open-pull"
+  }),
+  /** No new session for the worker and no merge of its pull request, until a `/release` or a `/retry` of it. */
+  hold: ofWorker("/hold", {
+    effect: "start no new session for W2.1 (no first one, no fix, no retry) and do not merge its pull request, until `/release W2.1` or `/retry W2.1`; its row says who held it",
+    applies: "a-worker"
+  }),
+  release: ofWorker("/release", {
+    effect: "let a held W2.1 go on from where it stood",
+    applies: "a-worker"
+  }),
+  pause: alone("/pause", {
+    effect: "stop dispatching: sessions running go on, no new one starts",
+    writers: "home",
+    inSet: "members",
+    applies: "anytime"
+  }),
+  resume: alone("/resume", {
+    effect: "go on after a `/pause`",
+    writers: "home",
+    inSet: "members",
+    applies: "anytime"
+  }),
+  cancel: alone("/cancel", {
+    effect: "close the build's PRs and branches (a writer closing the issue cancels too; anyone else's close changes nothing)",
+    writers: "home",
+    inSet: "members",
+    applies: "anytime"
+  }),
+  status: alone("/status", {
+    effect: "look again now and refresh the status comment",
+    writers: "home",
+    inSet: "set",
+    applies: "anytime"
+  }),
+  improve: command({
+    usage: "/improve [N] [focus]",
+    effect: "on an issue with no build: N improvement loops (research → plan → workers → summary)",
+    head: "/improve",
+    fields: { loops: external_exports.number().int() },
+    read: readImprove,
+    words: ({ loops }) => ["/improve", String(loops)],
+    writers: "home",
+    inSet: "set",
+    applies: "a-new-issue"
+  }),
+  /** A change set's way back: revert pull requests where its final pull requests merged. */
+  rollback: alone("/rollback", {
+    effect: "a change set ([change-sets.md](change-sets.md)): open a revert pull request in every repository whose final pull request merged, in reverse landing order, with the same checks; nothing is force-pushed",
+    writers: "plan",
+    inSet: "set",
+    applies: "a-change-set"
+  }),
+  /** A message into the worker's session running now, between two of its turns. */
+  steer: toSessions(
+    "/steer",
+    "tell W2.1's running session something: it takes the message in between two turns, and the status says at which turn; with no session running, the message is queued (and the reply says so)"
+  ),
+  /** A message to the worker's next session. */
+  queue: toSessions(
+    "/queue",
+    "keep a message for W2.1's next session (its fix, retry or continuation), given with its first prompt"
+  ),
+  /** A session starts from the worker's partial branch. */
+  continue: command({
+    usage: "/continue W2.1",
+    effect: "start a session from W2.1's partial work (its draft pull request and hand-off note) instead of from nothing",
+    head: "/continue",
+    fields: { worker: WorkerId2 },
+    read: readContinue,
+    words: ({ worker }) => ["/continue", worker],
+    writers: "worker",
+    inSet: "members",
+    applies: "partial-work"
+  })
+};
+var COMMAND_NAMES = Object.keys(COMMANDS);
+function specOf(name) {
+  return COMMANDS[name];
+}
+function forEveryCommand(make) {
+  return Object.fromEntries(COMMAND_NAMES.map((name) => [name, make(name)]));
+}
+
 // src/core/status/command-ledger.ts
 var LEDGER_START = "<!-- baton:commands ";
 var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
 var FREE_TEXT_MAX = 80;
-var Worker = external_exports.string().regex(/^W\d+\.\d+$/);
-var LedgerCommand = external_exports.discriminatedUnion("name", [
-  external_exports.object({ name: external_exports.literal("approve") }),
-  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry"), worker: Worker, instructions: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
-  external_exports.object({ name: external_exports.literal("skip"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
-  external_exports.object({ name: external_exports.literal("merge"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("pause") }),
-  external_exports.object({ name: external_exports.literal("resume") }),
-  external_exports.object({ name: external_exports.literal("cancel") }),
-  external_exports.object({ name: external_exports.literal("status") }),
-  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
-  external_exports.object({ name: external_exports.literal("rollback") }),
-  external_exports.object({ name: external_exports.literal("steer"), worker: Worker, text: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("queue"), worker: Worker, text: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("continue"), worker: Worker })
-]);
+var Name = external_exports.enum(COMMAND_NAMES);
+var SCHEMAS = forEveryCommand(
+  (name) => external_exports.object({ name: external_exports.literal(name), ...specOf(name).fields })
+);
+function readLedgerCommand(raw) {
+  const name = external_exports.object({ name: Name }).safeParse(raw);
+  if (!name.success) return null;
+  const command2 = SCHEMAS[name.data.name].safeParse(raw);
+  return command2.success ? command2.data : null;
+}
 var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
 var ObjectEntry = external_exports.object({
   id: external_exports.number().int(),
   author: external_exports.string(),
   at: external_exports.string(),
   on: On,
-  command: LedgerCommand
+  command: external_exports.unknown()
 });
 var TupleEntry = external_exports.tuple([
   external_exports.number().int(),
@@ -52060,24 +52135,13 @@ var TupleEntry = external_exports.tuple([
   external_exports.string()
 ]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
 var Entry = external_exports.union([TupleEntry, ObjectEntry]);
-var ARGS = {
-  approve: [],
-  replan: ["feedback"],
-  retry: ["worker", "instructions"],
-  "retry-synthesis": [],
-  skip: ["worker"],
-  "skip-follow-ups": [],
-  merge: ["worker"],
-  pause: [],
-  resume: [],
-  cancel: [],
-  status: [],
-  improve: ["loops"],
-  rollback: [],
-  steer: ["worker", "text"],
-  queue: ["worker", "text"],
-  continue: ["worker"]
-};
+var ARGS = forEveryCommand((name) => {
+  const fields = Object.entries(specOf(name).fields);
+  const optional2 = fields.findIndex(
+    ([key, schema2]) => external_exports.object({ [key]: schema2 }).safeParse({}).success
+  );
+  return { keys: fields.map(([key]) => key), required: optional2 < 0 ? fields.length : optional2 };
+});
 function renderCommandLedger(commands) {
   if (commands.length === 0) return "";
   const json3 = JSON.stringify(commands.map(toTuple)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
@@ -52093,7 +52157,7 @@ function parseCommandLedger(body) {
 function readEntry(raw) {
   const parsed = Entry.safeParse(raw);
   if (!parsed.success) return [];
-  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : fromObject(parsed.data);
   if (!entry) return [];
   return [
     {
@@ -52106,25 +52170,27 @@ function readEntry(raw) {
   ];
 }
 function toTuple(info) {
-  const command = shorten(info.command);
+  const command2 = shorten(info.command);
   const on = info.source.kind === "issue" ? 0 : [info.source.number, info.source.worker];
-  const args = ARGS[info.command.name].map((key) => command[key] ?? "");
+  const { keys, required: required2 } = ARGS[info.command.name];
+  const given = keys.findLastIndex((key) => command2[key] !== void 0) + 1;
+  const args = keys.slice(0, Math.max(required2, given)).map((key) => command2[key] ?? "");
   return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
 }
 function fromTuple([id, author, at, on, name, ...args]) {
-  const keys = ARGS[name];
-  if (!keys || keys.length !== args.length) return null;
-  const command = LedgerCommand.safeParse(
-    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
+  const known = Name.safeParse(name);
+  if (!known.success) return null;
+  const { keys, required: required2 } = ARGS[known.data];
+  if (args.length < required2 || args.length > keys.length) return null;
+  const command2 = readLedgerCommand(
+    Object.fromEntries([["name", name], ...args.map((arg, i) => [keys[i], arg])])
   );
-  if (!command.success) return null;
-  return {
-    id,
-    author,
-    at,
-    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
-    command: command.data
-  };
+  if (!command2) return null;
+  return { id, author, at, on: on === 0 ? "issue" : { pull: on[0], worker: on[1] }, command: command2 };
+}
+function fromObject(entry) {
+  const command2 = readLedgerCommand(entry.command);
+  return command2 ? { ...entry, command: command2 } : null;
 }
 function parseJson(text) {
   try {
@@ -52133,18 +52199,12 @@ function parseJson(text) {
     return null;
   }
 }
-function shorten(command) {
-  switch (command.name) {
-    case "replan":
-      return { ...command, feedback: clip(command.feedback) };
-    case "retry":
-      return { ...command, instructions: clip(command.instructions) };
-    case "steer":
-    case "queue":
-      return { ...command, text: clip(command.text) };
-    default:
-      return { ...command };
-  }
+function shorten(command2) {
+  const clipped = (specOf(command2.name).clip ?? []).flatMap((key) => {
+    const text = command2[key];
+    return typeof text === "string" ? [[key, clip(text)]] : [];
+  });
+  return { ...command2, ...Object.fromEntries(clipped) };
 }
 function clip(text) {
   return Array.from(text).slice(0, FREE_TEXT_MAX).join("");
@@ -53243,8 +53303,8 @@ var HeldStatusEdits = class {
   }
   /** How build `key`'s held edit is paced; `prompt` when none is held. */
   paceOf(key) {
-    const held2 = this.#held.get(key);
-    return { kind: held2?.kind ?? "prompt", editedAt: held2?.editedAt ?? null };
+    const held3 = this.#held.get(key);
+    return { kind: held3?.kind ?? "prompt", editedAt: held3?.editedAt ?? null };
   }
   /** Makes build `key`'s held edit, if it still holds one once the comment is read. */
   async make(ctx, key) {
@@ -53494,14 +53554,15 @@ function foldCommands(commands) {
     rollbacks: [],
     messages: /* @__PURE__ */ new Map(),
     continues: /* @__PURE__ */ new Map(),
-    history: commands.slice(-HISTORY_LENGTH)
+    history: commands.slice(-HISTORY_LENGTH),
+    accepted: commands
   };
   for (const info of commands) applyCommand(state, info);
   return state;
 }
 function applyCommand(state, info) {
-  const command = info.command;
-  switch (command.name) {
+  const command2 = info.command;
+  switch (command2.name) {
     case "approve":
       state.approvals.push(info);
       return;
@@ -53509,7 +53570,7 @@ function applyCommand(state, info) {
       state.replans.push(info);
       return;
     case "retry":
-      push(state.retries, command.worker, info);
+      push(state.retries, command2.worker, info);
       return;
     case "retry-synthesis":
       state.synthesisRetries.push(info);
@@ -53518,10 +53579,10 @@ function applyCommand(state, info) {
       state.followUpSkips.push(info);
       return;
     case "skip":
-      if (!state.skips.has(command.worker)) state.skips.set(command.worker, info);
+      if (!state.skips.has(command2.worker)) state.skips.set(command2.worker, info);
       return;
     case "merge":
-      push(state.merges, command.worker, info);
+      push(state.merges, command2.worker, info);
       return;
     case "pause":
       state.paused ??= info;
@@ -53542,15 +53603,13 @@ function applyCommand(state, info) {
       return;
     case "steer":
     case "queue":
-      push(state.messages, command.worker, info);
+      push(state.messages, command2.worker, info);
       return;
     case "continue":
-      push(state.continues, command.worker, info);
+      push(state.continues, command2.worker, info);
       return;
-    default: {
-      const _exhaustive = command;
-      throw new Error(`unknown command ${String(_exhaustive)}`);
-    }
+    default:
+      return;
   }
 }
 function push(map3, key, info) {
@@ -53847,8 +53906,8 @@ function createWriteBudget({
     const now = clock();
     prune(now);
     const share = DEFER_AT[kind];
-    const held2 = kind === "dispatch" ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
-    const hourAllowed = Math.floor(limits.perHour * share - held2);
+    const held3 = kind === "dispatch" ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
+    const hourAllowed = Math.floor(limits.perHour * share - held3);
     if (hourAllowed <= 0) return OWED_RETRY_MS;
     return Math.max(
       roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
@@ -54208,6 +54267,78 @@ function isPlainObject4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// src/core/commands/parse-commands.ts
+var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
+var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
+function proseLines(lines) {
+  const prose = /* @__PURE__ */ new Set();
+  let fence = null;
+  let inHtmlComment = false;
+  for (const [i, line] of lines.entries()) {
+    const opener = FENCE.exec(line);
+    if (fence !== null) {
+      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
+    } else if (inHtmlComment) {
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
+    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
+    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
+      fence = opener[1] ?? null;
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
+      inHtmlComment = true;
+    } else {
+      prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
+    }
+  }
+  return prose;
+}
+function parseCommands(body, context = {}) {
+  const lines = body.split(/\r\n|\r|\n/);
+  const prose = proseLines(lines);
+  const starts = lines.flatMap((line, i) => {
+    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
+    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
+  });
+  const result = { commands: [], errors: [] };
+  for (const [n, { i, word, rest }] of starts.entries()) {
+    const line = (lines[i] ?? "").trim();
+    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
+    const outcome = readCommand({ word, rest, following, worker: context.worker });
+    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
+    else result.commands.push(outcome);
+  }
+  return result;
+}
+function commandsOfWord(word) {
+  const heads = (name) => COMMANDS[name].head.split(" ");
+  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
+    (a, b) => heads(b).length - heads(a).length
+  );
+}
+function readCommand(line) {
+  for (const name of commandsOfWord(line.word)) {
+    const spec = specOf(name);
+    const read = spec.read({ ...line, usage: spec.usage });
+    if (typeof read === "string") return read;
+    if (read !== null) return { name, ...read };
+  }
+  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
+}
+function commandWord(command2) {
+  return COMMANDS[command2.name].head;
+}
+function writeCommand(command2) {
+  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
+}
+function listCommands() {
+  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+}
+
 // src/core/commands/render-replies.ts
 var BATON_REPLY_MARKER = "<!-- baton:reply -->";
 var QUOTE_MAX = 100;
@@ -54227,9 +54358,9 @@ function renderLabelRefusal({ user, label }) {
     "A maintainer can add the label to start it."
   ]);
 }
-function renderCommandRefusal({ user, command }) {
+function renderCommandRefusal({ user, command: command2 }) {
   return reply([
-    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command))} was not run.`,
+    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
     "",
     "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
   ]);
@@ -55714,13 +55845,13 @@ async function collectComments(ctx, { build, lists }) {
       }
       if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
       const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command of parsed.commands) {
+      for (const command2 of parsed.commands) {
         live.push({
           commentId: comment.id,
           author,
           createdAt: comment.createdAt,
           source: source.source,
-          command
+          command: command2
         });
       }
     }
@@ -57238,7 +57369,7 @@ function makeContext({
   const allowed = engines.allow;
   const commands = foldCommands(
     normal.commands.filter(
-      ({ command }) => command.name !== "retry" || !command.engine || allowed.includes(command.engine)
+      ({ command: command2 }) => command2.name !== "retry" || !command2.engine || allowed.includes(command2.engine)
     )
   );
   const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
@@ -58029,42 +58160,9 @@ function hintFor(state) {
 function commandEntry(info) {
   return { author: info.author, text: commandText(info.command), at: info.createdAt };
 }
-function commandText(command) {
-  const text = commandWords(command).filter(Boolean).join(" ");
+function commandText(command2) {
+  const text = writeCommand(command2);
   return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
-}
-function commandWords(command) {
-  switch (command.name) {
-    case "replan":
-      return ["/replan", command.feedback];
-    case "retry":
-      return ["/retry", command.worker, command.instructions];
-    case "retry-synthesis":
-      return ["/retry", "synthesis"];
-    case "skip-follow-ups":
-      return ["/skip", "follow-ups"];
-    case "skip":
-    case "merge":
-      return [`/${command.name}`, command.worker];
-    case "improve":
-      return ["/improve", String(command.loops)];
-    case "steer":
-    case "queue":
-      return [`/${command.name}`, command.worker, command.text];
-    case "continue":
-      return ["/continue", command.worker];
-    case "approve":
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-    case "rollback":
-      return [`/${command.name}`];
-    default: {
-      const _exhaustive = command;
-      return _exhaustive;
-    }
-  }
 }
 function snapshotProgress(ctx) {
   const read = ctx.snapshot.plan;
@@ -58130,6 +58228,27 @@ function withCleanUp(ctx, decision) {
     locks: completed.length === snapshot.runs.length
   };
   return { ...decision, actions: [...decision.actions, cleanUp] };
+}
+
+// src/core/rules/command-rules.ts
+function held(ctx) {
+  const holds = /* @__PURE__ */ new Map();
+  for (const { command: command2, author } of ctx.commands.accepted) {
+    if (command2.name === "hold") {
+      holds.set(command2.worker, `held by ${author}: \`/release ${command2.worker}\` lets it go on`);
+    } else if (command2.name === "release" || command2.name === "retry") {
+      holds.delete(command2.worker);
+    }
+  }
+  return holds;
+}
+var RULES = [held];
+function commandHolds(ctx) {
+  const holds = /* @__PURE__ */ new Map();
+  for (const rule of RULES) {
+    for (const [worker, note] of rule(ctx)) if (!holds.has(worker)) holds.set(worker, note);
+  }
+  return holds;
 }
 
 // src/core/rules/decide-adapt.ts
@@ -58206,13 +58325,6 @@ function isUnstarted(ctx, state) {
   if (!state || state.state !== "waiting" && state.state !== "ready") return false;
   const id = state.worker.id;
   return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
-}
-function applyHolds(workers, holds) {
-  return workers.map((state) => {
-    const note = holds.get(state.worker.id);
-    if (note === void 0 || state.state !== "ready") return state;
-    return { ...state, state: "waiting", note };
-  });
 }
 
 // src/core/rules/decide-final.ts
@@ -58325,10 +58437,10 @@ function messageOf2(ctx, {
   receipts,
   done
 }) {
-  const { command } = info;
-  if (command.name !== "steer" && command.name !== "queue") return null;
-  const worker = command.worker;
-  const kind = command.name;
+  const { command: command2 } = info;
+  if (command2.name !== "steer" && command2.name !== "queue") return null;
+  const worker = command2.worker;
+  const kind = command2.name;
   const taker = (receipts.get(info.commentId) ?? []).find(
     ({ run: run2 }) => couldTake(run2, { worker, kind, atMs: info.createdMs })
   );
@@ -58342,7 +58454,7 @@ function messageOf2(ctx, {
   };
   if (message2.taken) return { ...message2, state: "taken" };
   if (done.has(worker)) return { ...message2, state: "unread" };
-  if (command.name === "queue") return message2;
+  if (command2.name === "queue") return message2;
   const running = sessionAt(ctx, worker, info.createdMs);
   if (running && running.status !== "completed") return { ...message2, state: "sent" };
   return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
@@ -58493,11 +58605,35 @@ function canMergeNow(ctx, pull) {
   return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
 }
 
+// src/core/rules/worker-holds.ts
+function applyHolds(workers, holds) {
+  return workers.map((state) => {
+    const note = holds.get(state.worker.id);
+    if (note === void 0 || isDone(state)) return state;
+    return state.state === "ready" ? { ...state, state: "waiting", note } : { ...state, note };
+  });
+}
+function withoutHeld(holds, actions) {
+  return actions.filter((action) => {
+    switch (action.kind) {
+      case "dispatch": {
+        const { worker } = action.request;
+        return !(worker && holds.has(worker));
+      }
+      case "merge-pull":
+        return !holds.has(action.worker);
+      default:
+        return true;
+    }
+  });
+}
+
 // src/core/rules/decide-build.ts
 function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const derived2 = deriveWorkers(ctx, plan);
   const adapt = decideAdaptations(ctx, derived2);
-  const workers = applyHolds(derived2, adapt.holds);
+  const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
+  const workers = applyHolds(derived2, holds);
   const chains = new Map([
     ...dependentChainLengths(plan.workers),
     ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
@@ -58509,7 +58645,7 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
     messages.views
   );
   const adapting = adapt.views.some((view2) => view2.state === "revising");
-  const actions = [
+  const actions = withoutHeld(holds, [
     // A taken message's ref goes before any session that could take it again starts.
     ...messages.actions,
     ...adapt.actions,
@@ -58522,7 +58658,7 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
     ...decideSubIssues(ctx.snapshot, workers),
     // A session that succeeded without its result in sight is judged once it has settled.
     ...lookAgain(workers.map((state) => state.settlesInMs))
-  ];
+  ]);
   const view = { phase: "running", build: ctx.snapshot.build, progress };
   return { actions, view, workers };
 }
@@ -58631,10 +58767,10 @@ function decided(actions, view) {
 // src/core/decide/decide-series.ts
 function findSeries(ctx) {
   const starts = [];
-  const command = ctx.commands.improves[0];
-  if (command?.command.name === "improve") {
-    const { loops } = command.command;
-    starts.push({ loops, by: command.author, at: command.createdAt, commentId: command.commentId });
+  const command2 = ctx.commands.improves[0];
+  if (command2?.command.name === "improve") {
+    const { loops } = command2.command;
+    starts.push({ loops, by: command2.author, at: command2.createdAt, commentId: command2.commentId });
   }
   const label = ctx.config.improve.label;
   const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
@@ -58672,7 +58808,7 @@ function decideSeries(ctx, start) {
   const planning = decidePlanning(scoped);
   if (planning.kind === "decided" || !plan) {
     const planRun = runs.plan ?? research;
-    const decision = planning.kind === "decided" ? held(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
+    const decision = planning.kind === "decided" ? held2(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
     return attach({ ...decision, workers: [] }, step("planning", planRun));
   }
   return decideLoopWork({ ctx, plan, loop, runs, start, step });
@@ -58713,7 +58849,7 @@ function seriesPlan(ctx, plan) {
     summary: "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left."
   };
 }
-function held(ctx, decision) {
+function held2(ctx, decision) {
   if (ctx.canDispatchWork) return decision;
   return { ...decision, actions: decision.actions.filter((action) => action.kind !== "dispatch") };
 }
@@ -59171,23 +59307,14 @@ function canWriteAll(set4, repositories, login) {
 }
 
 // src/core/change-set/member-snapshot.ts
-var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
-  "retry",
-  "skip",
-  "merge",
-  "continue",
-  "pause",
-  "resume",
-  "cancel"
-]);
-var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
 function messageReaches(repository, home) {
   return repository.toLowerCase() === home.toLowerCase();
 }
-function takesFromSetIssue(command, { repository, set: set4, plan }) {
-  if (MEMBER_COMMANDS.has(command.name)) return true;
-  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
-  const worker = plan.workers.find((one) => one.id === command.worker);
+function takesFromSetIssue(command2, { repository, set: set4, plan }) {
+  const { inSet } = COMMANDS[command2.name];
+  if (inSet === "members") return true;
+  if (inSet !== "home-workers" || !("worker" in command2)) return false;
+  const worker = plan.workers.find((one) => one.id === command2.worker);
   const home = set4.homeRepository;
   return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
 }
@@ -59272,49 +59399,43 @@ function memberIssue(issue2, writes) {
 }
 
 // src/core/change-set/set-refusal.ts
-function repositoriesOf(set4, { name, config: config3, across }) {
+function repositoriesOf(set4, { writers, config: config3, across }) {
   const home = set4.homeRepository;
   const listed = across ? [home, ...config3.changeSets.repositories] : [home];
   const plan = set4.home.plan;
-  switch (name) {
-    case "approve":
-    case "rollback":
-      return plan.kind === "valid" ? [.../* @__PURE__ */ new Set([home, ...planRepositories(plan.plan, home)])] : listed;
-    case "replan":
-      return listed;
-    default:
-      return [home];
-  }
+  if (writers === "listed" || plan.kind !== "valid") return listed;
+  return [.../* @__PURE__ */ new Set([home, ...planRepositories(plan.plan, home)])];
 }
-function setRefusal(set4, { command, author, createdAt }, judging) {
-  if ("worker" in command) return workerRefusal(set4, { command, author });
-  if (command.name !== "approve" && command.name !== "replan" && command.name !== "rollback")
-    return null;
-  const repositories = repositoriesOf(set4, { ...judging, name: command.name });
+function setRefusal(set4, { command: command2, author, createdAt }, judging) {
+  const { writers } = COMMANDS[command2.name];
+  if (writers === "worker")
+    return "worker" in command2 ? workerRefusal(set4, { command: command2, author }) : null;
+  if (writers === "home") return null;
+  const repositories = repositoriesOf(set4, { ...judging, writers });
   const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
   if (cannot.length > 0) {
     const names2 = cannot.map((repository) => code(repository)).join(", ");
     return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
   }
-  if (command.name === "rollback" && !set4.members.some((m) => m.final?.state === "merged"))
+  if (command2.name === "rollback" && !set4.members.some((m) => m.final?.state === "merged"))
     return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
-  if (command.name === "replan" && begunBefore(set4, createdAt))
+  if (command2.name === "replan" && begunBefore(set4, createdAt))
     return "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`.";
   return null;
 }
 function takesComment(set4, commands, judging) {
-  return commands.every((command) => setRefusal(set4, command, judging) === null);
+  return commands.every((command2) => setRefusal(set4, command2, judging) === null);
 }
-function workerRefusal(set4, { command, author }) {
+function workerRefusal(set4, { command: command2, author }) {
   const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
-  const worker = plan?.workers.find((one) => one.id === command.worker);
+  const worker = plan?.workers.find((one) => one.id === command2.worker);
   if (!worker) return null;
   const home = set4.homeRepository;
   const repository = repositoryOf(worker, home);
   if (!canWrite(set4, repository, author))
-    return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
-  const message2 = command.name === "steer" || command.name === "queue";
-  return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
+    return `${command2.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+  const message2 = COMMANDS[command2.name].inSet === "home-workers";
+  return message2 && !messageReaches(repository, home) ? messageElsewhere(command2.worker, repository) : null;
 }
 function messageElsewhere(worker, repository) {
   return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
@@ -59377,20 +59498,14 @@ function concerned(info, {
   listed,
   touched
 }) {
-  const { command } = info;
-  switch (command.name) {
-    case "replan":
-      return listed;
-    case "retry":
-    case "skip":
-    case "merge":
-    case "continue": {
-      const worker = plan?.workers.find((one) => one.id === command.worker);
-      return worker ? [repositoryOf(worker, homeRepository)] : [];
-    }
-    default:
-      return [homeRepository, ...touched];
+  const { command: command2 } = info;
+  const { writers } = COMMANDS[command2.name];
+  if (writers === "listed") return listed;
+  if (writers === "worker" && "worker" in command2) {
+    const worker = plan?.workers.find((one) => one.id === command2.worker);
+    return worker ? [repositoryOf(worker, homeRepository)] : [];
   }
+  return [homeRepository, ...touched];
 }
 
 // src/core/commands/render-message-replies.ts
@@ -59405,11 +59520,9 @@ function renderSteersQueued(workers) {
 }
 
 // src/core/decide/check-messages.ts
-function messageProblem(command, workers) {
-  if (command.name !== "continue") return null;
-  const found = workers?.find((state) => state.worker.id === command.worker);
+function partialProblem(id, workers) {
+  const found = workers?.find((state) => state.worker.id === id);
   if (!found || found.state === "partial") return null;
-  const id = command.worker;
   switch (found.state) {
     case "fixing":
       return `${id} is being continued already.`;
@@ -59423,7 +59536,7 @@ function messageProblem(command, workers) {
   }
 }
 function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
-  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
+  const steered = commands.flatMap((command2) => command2.name === "steer" ? [command2.worker] : []);
   if (steered.length === 0) return [];
   const ctx = makeContext({ snapshot, config: config3, now });
   return [...new Set(steered)].filter((worker) => {
@@ -59480,24 +59593,19 @@ function checkCommands({
   const started = runs.some((run2) => run2.createdMs < atMs);
   const improving2 = ctx.commands.improves.some((info) => info.createdMs < atMs);
   const adaptWaits = all !== null && decideAdaptations(written, all).views.some((view) => view.state === "awaiting-approval");
-  return commands.flatMap((command) => {
-    if (command.name === "improve") {
-      const message3 = improveProblem({ started, improving: improving2 });
-      return message3 ? [{ line: commandText(command), message: message3 }] : [];
-    }
-    if (command.name === "retry-synthesis" || command.name === "skip-follow-ups") {
-      const message3 = command.name === "retry-synthesis" ? synthesisProblem(ctx, atMs) : followUpProblem(ctx, atMs);
-      return message3 ? [{ line: commandText(command), message: message3 }] : [];
-    }
-    if (command.name === "approve" && answersFollowUps(ctx, atMs)) return [];
-    const engine = command.name === "retry" && command.engine;
-    const message2 = (engine ? engineProblem(readEngineSettings(config3.session.engine), engine) : null) ?? problemOf({
-      command,
-      workers: all,
-      planned,
-      workStarted: workStarted && !adaptWaits
-    });
-    return message2 ? [{ line: commandText(command), message: message2 }] : [];
+  const judging = {
+    ctx,
+    atMs,
+    workers: all,
+    planned,
+    workStarted: workStarted && !adaptWaits,
+    started,
+    improving: improving2
+  };
+  return commands.flatMap((command2) => {
+    const engine = "engine" in command2 ? command2.engine : void 0;
+    const message2 = (engine ? engineProblem(readEngineSettings(config3.session.engine), engine) : null) ?? problemOf(command2, judging);
+    return message2 ? [{ line: commandText(command2), message: message2 }] : [];
   });
 }
 function asWritten(snapshot, atMs) {
@@ -59512,39 +59620,36 @@ function loopAt(runs, atMs) {
   const loops = runs.filter((run2) => run2.role === "research" && run2.createdMs <= atMs).map((run2) => parseLoopSubject(run2.worker) ?? 0);
   return Math.max(1, ...loops);
 }
-function problemOf({
-  command,
-  workers,
-  planned,
-  workStarted
-}) {
-  switch (command.name) {
-    case "approve":
+function problemOf(command2, judging) {
+  const { ctx, atMs, workers, planned, workStarted } = judging;
+  const applies = COMMANDS[command2.name].applies;
+  switch (applies) {
+    case "anytime":
+      return null;
+    case "a-plan-to-approve":
+      if (answersFollowUps(ctx, atMs)) return null;
       if (!planned)
         return "there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.";
       return workStarted ? "the build is already running." : null;
-    case "replan":
+    case "before-work":
       return workStarted ? "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`." : null;
-    case "retry":
-    case "skip":
-    case "merge":
-      return workerProblem(command, workers);
-    case "rollback":
+    case "a-new-issue":
+      return improveProblem(judging);
+    case "a-failed-synthesis":
+      return synthesisProblem(ctx, atMs);
+    case "proposed-follow-ups":
+      return followUpProblem(ctx, atMs);
+    case "a-change-set":
       return ROLLBACK_ONLY_IN_SETS;
-    case "steer":
-    case "queue":
-    case "continue":
-      return workerProblem(command, workers) ?? messageProblem(command, workers);
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-    case "improve":
-    case "retry-synthesis":
-    case "skip-follow-ups":
-      return null;
+    case "a-worker":
+    case "an-unmerged-worker":
+    case "an-open-pull":
+    case "a-stopped-worker":
+      return "worker" in command2 ? workerProblem(command2.worker, applies, workers) : null;
+    case "partial-work":
+      return "worker" in command2 ? workerProblem(command2.worker, applies, workers) ?? partialProblem(command2.worker, workers) : null;
     default: {
-      const _exhaustive = command;
+      const _exhaustive = applies;
       return _exhaustive;
     }
   }
@@ -59583,32 +59688,28 @@ function followUpProblem(ctx, atMs) {
     return "the follow-up questions were skipped already; the final pull request goes out without them.";
   return null;
 }
-function improveProblem({
-  started,
-  improving: improving2
-}) {
+function improveProblem({ started, improving: improving2 }) {
   if (improving2)
     return "improvement loops are already running on this issue; `/cancel` stops them.";
   if (started)
     return "improvement loops start on an issue with no build: write `/improve N <focus>` on a new issue.";
   return null;
 }
-function workerProblem(command, workers) {
+function workerProblem(id, applies, workers) {
   if (!workers) return "there is no valid plan yet, so no workers to steer.";
-  const found = workers.find((state2) => state2.worker.id === command.worker);
+  const found = workers.find((state2) => state2.worker.id === id);
   if (!found) {
     const ids = workers.map((state2) => state2.worker.id).join(", ");
-    return `${command.worker} is not a worker of this build; its workers are ${ids}.`;
+    return `${id} is not a worker of this build; its workers are ${ids}.`;
   }
   const { state } = found;
   const openPull = found.pull?.state === "open";
-  if (state === "merged") return `${command.worker} is merged already.`;
-  if (state === "skipped" && command.name !== "skip") return `${command.worker} was skipped.`;
-  if (command.name === "merge" && !openPull)
-    return `${command.worker} has no open pull request to merge.`;
+  if (state === "merged") return `${id} is merged already.`;
+  if (state === "skipped" && applies !== "an-unmerged-worker") return `${id} was skipped.`;
+  if (applies === "an-open-pull" && !openPull) return `${id} has no open pull request to merge.`;
   const active = state === "queued" || state === "working";
-  if (command.name === "retry" && active && !openPull) {
-    return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
+  if (applies === "a-stopped-worker" && active && !openPull) {
+    return `${id} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
   }
   return null;
 }
@@ -59770,11 +59871,11 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   };
   const lockRef = lockRefOf(lock, request2.build);
   if (!lockRef) return { result: "dispatched", run: await start() };
-  const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, () => {
+  const held3 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, () => {
     solo?.forget(lockRef);
     return start();
   });
-  if (!held2.taken) return { result: "dispatched", run: held2.value };
+  if (!held3.taken) return { result: "dispatched", run: held3.value };
   const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
   const run2 = await findRunOf(ctx, request2, { again: !waiting }).catch(() => void 0);
   if (run2 === void 0)
@@ -59803,8 +59904,8 @@ async function takeOverAlone(ctx, {
     if (waited < solo.graceMs) return { result: "stood-down", retryInMs: solo.graceMs - waited };
     const next = takeoverRef(request2, n + 1);
     if (solo.sawTaken(next)) continue;
-    const held2 = await writeOnceByRef(ctx, { ref: next, sha: base }, takeOver);
-    if (!held2.taken) return { result: "dispatched", run: held2.value };
+    const held3 = await writeOnceByRef(ctx, { ref: next, sha: base }, takeOver);
+    if (!held3.taken) return { result: "dispatched", run: held3.value };
   }
 }
 function takeoverRef(request2, n) {
@@ -60473,12 +60574,12 @@ function refusedReadBody(build, key, refusal) {
 function awaitedCommands(answer) {
   const { awaiting } = answer;
   if (!awaiting) return [];
-  return answer.commands.map((command) => ({
+  return answer.commands.map((command2) => ({
     commentId: answer.commentId,
     author: awaiting.author,
     createdAt: awaiting.createdAt,
     source: { kind: "issue" },
-    command
+    command: command2
   }));
 }
 function withTakenCommands(snapshot, taken2) {
@@ -60520,17 +60621,17 @@ function checkSetCommands({
 }) {
   const across = plansAcross(set4, config3);
   const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
-  return commands.flatMap((command) => {
-    const line = commandText(command);
-    const judged = { command, author, createdAt: at ?? now };
+  return commands.flatMap((command2) => {
+    const line = commandText(command2);
+    const judged = { command: command2, author, createdAt: at ?? now };
     const message2 = setRefusal(set4, judged, { config: config3, across });
     if (message2) return [{ line, message: message2 }];
-    if (command.name === "rollback") return [];
-    if (command.name === "continue" && plan?.workers.some((w) => w.id === command.worker))
-      return continueProblems({ set: set4, command, config: config3, now, ...at ? { at } : {} });
-    if ("worker" in command && plan?.workers.some((w) => w.id === command.worker)) return [];
+    if (command2.name === "rollback") return [];
+    if (command2.name === "continue" && plan?.workers.some((w) => w.id === command2.worker))
+      return continueProblems({ set: set4, command: command2, config: config3, now, ...at ? { at } : {} });
+    if ("worker" in command2 && plan?.workers.some((w) => w.id === command2.worker)) return [];
     return checkCommands({
-      commands: [command],
+      commands: [command2],
       snapshot: set4.home,
       config: config3,
       now,
@@ -60540,14 +60641,14 @@ function checkSetCommands({
 }
 function continueProblems({
   set: set4,
-  command,
+  command: command2,
   config: config3,
   now,
   at
 }) {
   const read = set4.home.plan;
   const home = set4.homeRepository;
-  const worker = read.kind === "valid" ? read.plan.workers.find((one) => one.id === command.worker) : void 0;
+  const worker = read.kind === "valid" ? read.plan.workers.find((one) => one.id === command2.worker) : void 0;
   if (read.kind !== "valid" || !worker) return [];
   const repository = repositoryOf(worker, home);
   const member = set4.members.find(
@@ -60557,7 +60658,7 @@ function continueProblems({
     ...member?.snapshot ?? { ...set4.home, runs: [], pulls: [], commands: [] },
     plan: { kind: "valid", plan: sliceOf(read.plan, repository, home), sha: read.sha }
   };
-  return checkCommands({ commands: [command], snapshot, config: config3, now, ...at ? { at } : {} });
+  return checkCommands({ commands: [command2], snapshot, config: config3, now, ...at ? { at } : {} });
 }
 
 // src/core/change-set/decide-links.ts
@@ -61129,12 +61230,12 @@ function decideSet({
   config: config3,
   now
 }) {
-  if (!config3.ok) return alone(whole, whole.home, decide({ snapshot: whole.home, config: config3, now }));
+  if (!config3.ok) return alone2(whole, whole.home, decide({ snapshot: whole.home, config: config3, now }));
   const settings = config3.config;
   const unreachable = unreachableListed(whole, settings);
   if (unreachable.length > 0) {
     const broken = { ok: false, problems: unreachable };
-    return alone(whole, whole.home, decide({ snapshot: whole.home, config: broken, now }));
+    return alone2(whole, whole.home, decide({ snapshot: whole.home, config: broken, now }));
   }
   const across = plansAcross(whole, settings);
   const read = whole.home.plan;
@@ -61152,7 +61253,7 @@ function decideSet({
     );
     const planned = isSet && read.kind === "valid" && order?.ok && problems.length === 0 ? plannedSetView({ set: set4, plan: read.plan, ...order, config: settings }) : null;
     const planning = planningLine2(set4, settings, across);
-    return alone(set4, home, withPlanned(actions, { planned, planning, home: set4.homeRepository }));
+    return alone2(set4, home, withPlanned(actions, { planned, planning, home: set4.homeRepository }));
   }
   const plan = { plan: read.plan, sha: read.sha };
   const released = releasedFinals(set4, order.after);
@@ -61257,7 +61358,7 @@ function setViewOf({
   }
   return { phase, build, progress, changeSet };
 }
-function alone(set4, snapshot, actions) {
+function alone2(set4, snapshot, actions) {
   const last = actions.at(-1);
   if (last?.kind !== "render-status") throw new Error("decide ends with the status");
   return {
@@ -61698,9 +61799,9 @@ async function takeSetComments(ctx, {
     await giveEyes(ctx, answer.commentId);
     taken2.add(answer.commentId);
   }
-  const held2 = new Set(read.commands.map((info) => info.commentId));
+  const held3 = new Set(read.commands.map((info) => info.commentId));
   const refused = new Set(
-    awaiting.map((answer) => answer.commentId).filter((id) => !taken2.has(id) && !held2.has(id))
+    awaiting.map((answer) => answer.commentId).filter((id) => !taken2.has(id) && !held3.has(id))
   );
   const kept2 = (info) => !refused.has(info.commentId);
   return {
@@ -61710,7 +61811,7 @@ async function takeSetComments(ctx, {
 }
 function notRun(commands, refused) {
   const lines = new Set(refused.map((problem) => problem.line));
-  const others = commands.map((command) => commandText(command)).filter((line) => !lines.has(line)).map((line) => ({
+  const others = commands.map((command2) => commandText(command2)).filter((line) => !lines.has(line)).map((line) => ({
     line,
     message: "not run either: Baton takes a comment whole, and another command in it cannot apply; write this one again on its own."
   }));
@@ -62364,24 +62465,24 @@ function scheduleReconcile(ctx, {
     start: asStart,
     ...news ? { noNews: news } : {}
   });
-  const held2 = deps.heldEdits;
+  const held3 = deps.heldEdits;
   const makeHeld = () => {
     void deps.queue.enqueue(
       `${key} status`,
       async () => {
-        if (!held2.has(key)) return;
-        const wait2 = statusEditWait(deps.now())(held2.paceOf(key));
+        if (!held3.has(key)) return;
+        const wait2 = statusEditWait(deps.now())(held3.paceOf(key));
         if (wait2 > 0) {
           pacer?.trail(`${key} status`, wait2, makeHeld);
           return;
         }
         const hold = await (deps.holdBuild?.(key) ?? HELD);
         if (!hold) {
-          held2.drop(key);
+          held3.drop(key);
           return;
         }
         try {
-          if (await withReason("status-edit", () => held2.make(ctx, key)) === "moved-on") again();
+          if (await withReason("status-edit", () => held3.make(ctx, key)) === "moved-on") again();
         } catch (err) {
           buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
           again();
@@ -62414,7 +62515,7 @@ function scheduleReconcile(ctx, {
         const answers = deps.answers.get(key) ?? [];
         deps.answers.delete(key);
         const starting = deps.starts?.delete(key) ?? false;
-        held2.drop(key);
+        held3.drop(key);
         const readAt = deps.recent?.now();
         await budget?.sync();
         const look = timedLook(ctx, {
@@ -62459,7 +62560,7 @@ function scheduleReconcile(ctx, {
           deps.recent?.note(key, readAt);
         const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
         if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
-          held2.hold(key, render.held);
+          held3.hold(key, render.held);
           pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
         }
         leaveNextLook(deps, { key, outcomes, look, log: buildLog });
@@ -62584,7 +62685,7 @@ async function onIssueComment(context, deps) {
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
   const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
   const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
-  const improves = !pull && parsed.commands.some((command) => command.name === "improve");
+  const improves = !pull && parsed.commands.some((command2) => command2.name === "improve");
   const ref = found ?? (improves ? { build: buildIdFor(issue2.number, issue2.title), issue: issue2.number } : null);
   if (!ref) return;
   if (!await hasWriteAccess(ctx, sender.login)) {
@@ -62592,8 +62693,8 @@ async function onIssueComment(context, deps) {
     deps.refused ??= /* @__PURE__ */ new Set();
     if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
     deps.refused.add(refusedKey);
-    const command = parsed.commands[0];
-    const first = command ? commandWord(command) : parsed.errors[0]?.line ?? "";
+    const command2 = parsed.commands[0];
+    const first = command2 ? commandWord(command2) : parsed.errors[0]?.line ?? "";
     await withReason(
       "notice",
       () => ensureNote(ctx, {
@@ -62881,7 +62982,7 @@ function isFromFork(head, repository) {
 // src/session/app-client.ts
 var import_node_crypto6 = require("node:crypto");
 
-// node_modules/jose/dist/webapi/lib/buffer_utils.js
+// ../../main/node_modules/jose/dist/webapi/lib/buffer_utils.js
 var encoder = new TextEncoder();
 var decoder = new TextDecoder();
 var strictDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -62932,7 +63033,7 @@ function decodeBase64(encoded, url2 = false) {
   return bytes;
 }
 
-// node_modules/jose/dist/webapi/util/errors.js
+// ../../main/node_modules/jose/dist/webapi/util/errors.js
 var JOSEError = class extends Error {
   static code = "ERR_JOSE_GENERIC";
   code = "ERR_JOSE_GENERIC";
@@ -62953,7 +63054,7 @@ var JWTInvalid = class extends JOSEError {
   code = "ERR_JWT_INVALID";
 };
 
-// node_modules/jose/dist/webapi/util/base64url.js
+// ../../main/node_modules/jose/dist/webapi/util/base64url.js
 var invalid = "The input to be decoded is not correctly encoded.";
 function decode5(input2) {
   try {
@@ -62966,7 +63067,7 @@ function encode4(input2) {
   return encodeBase64(typeof input2 == "string" ? encoder.encode(input2) : input2, true);
 }
 
-// node_modules/jose/dist/webapi/lib/validate.js
+// ../../main/node_modules/jose/dist/webapi/lib/validate.js
 function isObject2(input2) {
   if (typeof input2 != "object" || input2 === null || Object.prototype.toString.call(input2) !== "[object Object]")
     return false;
@@ -63033,7 +63134,7 @@ function serializeJoseHeader(Err, header2) {
   return [parsed, serialized];
 }
 
-// node_modules/jose/dist/webapi/lib/key.js
+// ../../main/node_modules/jose/dist/webapi/lib/key.js
 var tag = (key) => key[Symbol.toStringTag];
 var jwkMatchesOp = (entry, key, usage) => {
   const { alg } = entry;
@@ -63164,7 +63265,7 @@ async function rawKey(key, expected, usage, extractable = false) {
   return key instanceof Uint8Array && (key = await crypto.subtle.importKey("raw", key, expected, extractable, [usage])), checkCryptoKey(key, expected, usage), key;
 }
 
-// node_modules/jose/dist/webapi/lib/key_descriptor.js
+// ../../main/node_modules/jose/dist/webapi/lib/key_descriptor.js
 function table(entries) {
   const out = { __proto__: null };
   for (const alg in entries)
@@ -63172,7 +63273,7 @@ function table(entries) {
   return out;
 }
 
-// node_modules/jose/dist/webapi/lib/jws_algorithms.js
+// ../../main/node_modules/jose/dist/webapi/lib/jws_algorithms.js
 var sig = [["verify"], ["sign"]];
 function hmac(bits) {
   const subtle2 = { name: "HMAC", hash: `SHA-${bits}` };
@@ -63242,7 +63343,7 @@ function jwsAlgorithm(alg) {
   return entry;
 }
 
-// node_modules/jose/dist/webapi/lib/jwt_claims_set.js
+// ../../main/node_modules/jose/dist/webapi/lib/jwt_claims_set.js
 var epoch = (date5) => Math.floor(date5.getTime() / 1e3);
 var multipliers = {
   s: 1,
@@ -63322,7 +63423,7 @@ var JWTClaimsBuilder = class {
   }
 };
 
-// node_modules/jose/dist/webapi/lib/jws_sign.js
+// ../../main/node_modules/jose/dist/webapi/lib/jws_sign.js
 async function createSignature(input2, key, rejectUnencoded) {
   let [payload, protectedHeader, unprotectedHeader, crit] = input2, encodedProtectedHeader = "";
   if (protectedHeader !== void 0) {
@@ -63360,7 +63461,7 @@ async function createCompactSignature(payload, protectedHeader, crit, key, rejec
   return `${jws.protected}.${jws.payload}.${jws.signature}`;
 }
 
-// node_modules/jose/dist/webapi/jwt/sign.js
+// ../../main/node_modules/jose/dist/webapi/jwt/sign.js
 var SignJWT_base = JWTClaimsBuilder;
 var SignJWT = class extends SignJWT_base {
   #protectedHeader;
@@ -63833,7 +63934,7 @@ async function routeComment(payload, reads2) {
     return { group: null, reason: "no command in the comment" };
   }
   if (!issue2.pull_request) {
-    const improves = shaped.commands.some((command) => command.name === "improve");
+    const improves = shaped.commands.some((command2) => command2.name === "improve");
     if (!improves && !await reads2.hasBuild(issue2.number)) {
       return { group: null, reason: `a command on issue #${issue2.number}, which has no build` };
     }
@@ -63849,7 +63950,7 @@ async function routeComment(payload, reads2) {
 }
 
 // src/conductor/action.ts
-async function runConductorAction(command, given) {
+async function runConductorAction(command2, given) {
   const env = takeProcessSecrets(given);
   const event = await readEvent(env);
   if (!event) {
@@ -63858,7 +63959,7 @@ async function runConductorAction(command, given) {
     );
     return 2;
   }
-  if (command === "route") return route(event, env);
+  if (command2 === "route") return route(event, env);
   const log = await createLog({ LOG_LEVEL: "info", ...env });
   return conduct({ env, event, log, mask: maskInLog(env) });
 }

@@ -242,7 +242,7 @@ describe('dispatching on an engine', () => {
       }),
     ).toEqual([
       {
-        line: '/retry W1.2',
+        line: '/retry W1.2 engine=claude-code',
         message:
           'the engine claude-code is not allowed by session.engine in .github/baton.yml (allowed: baton, codex); add it to session.engine.allow, or choose one of those',
       },

@@ -1,3 +1,4 @@
+import { COMMANDS } from '../commands/command-table.js';
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
@@ -115,17 +116,12 @@ function concerned(
   },
 ): string[] {
   const { command } = info;
-  switch (command.name) {
-    case 'replan':
-      return listed;
-    case 'retry':
-    case 'skip':
-    case 'merge':
-    case 'continue': {
-      const worker = plan?.workers.find((one) => one.id === command.worker);
-      return worker ? [repositoryOf(worker, homeRepository)] : [];
-    }
-    default:
-      return [homeRepository, ...touched];
+  const { writers } = COMMANDS[command.name];
+  if (writers === 'listed') return listed;
+  if (writers === 'worker' && 'worker' in command) {
+    const worker = plan?.workers.find((one) => one.id === command.worker);
+    return worker ? [repositoryOf(worker, homeRepository)] : [];
   }
+  // Every member build takes it from those who can write its repository.
+  return [homeRepository, ...touched];
 }

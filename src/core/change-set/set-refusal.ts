@@ -1,4 +1,5 @@
 import type { Command } from '../commands/command.js';
+import { COMMANDS } from '../commands/command-table.js';
 import type { Config } from '../config/config.js';
 import { planRepositories, repositoryOf } from '../plan/set-plan.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
@@ -17,31 +18,23 @@ export interface SetJudging {
 }
 
 /**
- * The repositories a command of the set's issue must be able to write to
- * count for the set. `/approve` and `/rollback` concern every repository the
- * plan touches: the one starts each, the other reverts each that merged and
- * holds every final pull request that did not, so it acts in all of them
- * whenever it is given (a judgement that does not move with the moment the
- * last final pull request merges).
+ * The repositories a command of the set's issue whose writers are `plan` or
+ * `listed` (its table entry's `writers`) must be able to write to count for
+ * the set. `/approve` and `/rollback` concern every repository the plan
+ * touches: the one starts each, the other reverts each that merged and holds
+ * every final pull request that did not, so it acts in all of them whenever
+ * it is given (a judgement that does not move with the moment the last final
+ * pull request merges).
  */
 export function repositoriesOf(
   set: SetSnapshot,
-  { name, config, across }: SetJudging & { name: string },
+  { writers, config, across }: SetJudging & { writers: 'plan' | 'listed' },
 ): string[] {
   const home = set.homeRepository;
   const listed = across ? [home, ...config.changeSets.repositories] : [home];
   const plan = set.home.plan;
-  switch (name) {
-    case 'approve':
-    case 'rollback':
-      return plan.kind === 'valid'
-        ? [...new Set([home, ...planRepositories(plan.plan, home)])]
-        : listed;
-    case 'replan':
-      return listed;
-    default:
-      return [home];
-  }
+  if (writers === 'listed' || plan.kind !== 'valid') return listed;
+  return [...new Set([home, ...planRepositories(plan.plan, home)])];
 }
 
 /**
@@ -60,10 +53,12 @@ export function setRefusal(
   { command, author, createdAt }: JudgedCommand,
   judging: SetJudging,
 ): string | null {
-  if ('worker' in command) return workerRefusal(set, { command, author });
-  if (command.name !== 'approve' && command.name !== 'replan' && command.name !== 'rollback')
-    return null;
-  const repositories = repositoriesOf(set, { ...judging, name: command.name });
+  const { writers } = COMMANDS[command.name];
+  if (writers === 'worker')
+    return 'worker' in command ? workerRefusal(set, { command, author }) : null;
+  // Only the issue's repository's writers give commands on it at all (`onIssueComment` asks).
+  if (writers === 'home') return null;
+  const repositories = repositoriesOf(set, { ...judging, writers });
   const cannot = repositories.filter((repository) => !canWrite(set, repository, author));
   if (cannot.length > 0) {
     const names = cannot.map((repository) => code(repository)).join(', ');
@@ -101,7 +96,7 @@ function workerRefusal(
   const repository = repositoryOf(worker, home);
   if (!canWrite(set, repository, author))
     return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
-  const message = command.name === 'steer' || command.name === 'queue';
+  const message = COMMANDS[command.name].inSet === 'home-workers';
   return message && !messageReaches(repository, home)
     ? messageElsewhere(command.worker, repository)
     : null;

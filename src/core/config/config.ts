@@ -4,7 +4,7 @@
  * labels Baton uses follow from it (`labels.ts`, `build-labels.ts`).
  */
 import { z } from 'zod';
-import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
+import { MAX_IMPROVE_LOOPS } from '../commands/command-readers.js';
 import { RepositoryName } from '../plan/plan.js';
 import {
   HOST_PATTERN,
