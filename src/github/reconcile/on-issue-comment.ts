@@ -8,12 +8,13 @@ import {
   renderCommandRefusal,
 } from '../../core/commands/render-replies.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
-import { buildIdFor, parseBatonBranch } from '../../core/vocabulary/ids.js';
+import { parseBatonBranch } from '../../core/vocabulary/ids.js';
 import { ensureNote } from '../act/ensure-note.js';
 import { defaultBranchOf } from '../change-set/default-branch.js';
 import { withReason } from '../client/request-reason.js';
 import { contextOf, type RepoContext } from '../client/types.js';
 import { hasWriteAccess } from '../observe/permissions.js';
+import { askForBuild, startFromDelivery } from './ask-for-build.js';
 import {
   type CommentDeps,
   type ContextDeps,
@@ -32,7 +33,8 @@ const MAX_REFUSED = 10_000;
 /**
  * `issue_comment.created`: commands on a build's issue or one of its worker PRs.
  * The 👀 reaction is the lock: GitHub answers 201 to the first replica that adds
- * it and 200 to any other, which stands down.
+ * it and 200 to any other, which stands down. `/improve` on an issue with no
+ * build asks for one (`askForBuild`): a series of improvement loops.
  */
 export async function onIssueComment(
   context: CommentContext,
@@ -57,12 +59,17 @@ export async function onIssueComment(
     // Not a Baton build: the command may be another tool's, unless it is `/improve`.
     if (!parsed.commands.some((command) => command.name === 'improve')) return;
     // An outsider's `/improve` on an issue with no build is no Baton command: no answer.
-    if (!(await hasWriteAccess(ctx, sender.login))) return;
-    // `/improve` on an issue with no build starts one: a series of improvement loops.
-    const taken = await takeComment(ctx, { context, parsed, onIssue: true });
-    if (!taken) return;
-    const ref = { build: buildIdFor(issue.number, issue.title), issue: issue.number };
-    scheduleFromDelivery(ctx, context, { ref, deps, answer: taken.answer, start: true });
+    await askForBuild(
+      ctx,
+      {
+        asker: sender.login,
+        issue: { number: issue.number, title: issue.title },
+        what: { kind: 'improve' },
+        found: null,
+        take: () => takeComment(ctx, { context, parsed, onIssue: true }),
+      },
+      startFromDelivery(ctx, context, deps),
+    );
     return;
   }
   // A command on a change set's member pull request: taken here (this repository's writers
