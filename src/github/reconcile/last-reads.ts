@@ -3,7 +3,7 @@ import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot, PullInfo, RunInfo } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from '../act/act.js';
-import { nextLook } from './next-look.js';
+import { nextLook } from '../act/next-look.js';
 
 /**
  * What this process last read of each build, so that the completion of one

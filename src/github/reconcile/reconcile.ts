@@ -6,16 +6,16 @@ import { type CommandAnswer, commandAnswers } from '../../core/decide/check-comm
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { lookAfter, standsForNothing } from '../act/next-look.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
 import { takeComments } from '../act/take-comments.js';
 import { membersSeen } from '../change-set/members-seen.js';
-import { reconcileSet, type SetReconciled } from '../change-set/reconcile-set.js';
+import { reconcileSet } from '../change-set/reconcile-set.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import type { GraphMember } from '../observe/build-query.js';
 import { readDaySpend } from '../observe/day-spend.js';
 import { type ObservedBuild, observeBuild } from '../observe/observe-build.js';
 import type { ReadAlongside } from '../observe/read-build-graph.js';
@@ -23,7 +23,6 @@ import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
-import { lookAfter, nextLook } from './next-look.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
@@ -110,7 +109,7 @@ async function observeOrSay(
 /**
  * One pass of DESIGN §3 over the build an issue names: read its truth, then
  * reconcile it as one build (`reconcileBuild`) or, where it is a change set's,
- * as the set above the builds it links (`reconcileChangeSet`,
+ * as the set above the builds it links (`reconcileSet`,
  * docs/change-sets.md). What it is can only be told once it is read: its plan
  * and the configuration at its default branch say.
  */
@@ -144,10 +143,7 @@ export async function reconcile(
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
-    const read = new Map(
-      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null]),
-    );
-    return reconcileChangeSet(ctx, { request, observed, config, freshFrom, read });
+    return reconcileSet(ctx, { request, observed, config, freshFrom, alongside });
   }
   return reconcileBuild(ctx, { ...request, observed, config });
 }
@@ -279,123 +275,12 @@ export async function reconcileBuild(
 }
 
 /**
- * A change set's reconcile (`reconcileSet`): its commands answered as the set
- * judges them, its passes, and its next look, the soonest any of its builds waits for.
- */
-async function reconcileChangeSet(
-  ctx: RepoContext,
-  {
-    request,
-    observed,
-    config,
-    freshFrom,
-    read,
-  }: {
-    request: ReconcileRequest;
-    observed: ObservedBuild;
-    config: ParsedConfig;
-    freshFrom: number;
-    /** Members read in the set build's own call, by node id. */
-    read: ReadonlyMap<string, GraphMember | null>;
-  },
-): Promise<ActOutcome[]> {
-  const { now, log } = request;
-  await withReason('status-edit', () =>
-    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
-  );
-  const done = await reconcileSet(ctx, {
-    observed,
-    config,
-    now,
-    log,
-    freshFrom,
-    read,
-    answers: request.answers ?? [],
-    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
-    ...(request.writeBudget ? { writeBudget: request.writeBudget } : {}),
-    ...(request.installationDailyUsd ? { installationDailyUsd: request.installationDailyUsd } : {}),
-  });
-  // How long a session typically runs is the set's: every member's sessions are of one kind.
-  const ended = done.builds.flatMap((build) =>
-    build.snapshot.runs.filter((run) => run.status === 'completed'),
-  );
-  const looks = done.builds.flatMap((build) => {
-    const runs = [
-      ...build.snapshot.runs,
-      ...ended.filter((run) => !build.snapshot.runs.includes(run)),
-    ];
-    const snapshot = { ...build.snapshot, runs };
-    const look = nextLook({ snapshot, config, outcomes: build.outcomes, now });
-    const asked = build.actions.flatMap((action): ActOutcome[] =>
-      action.kind === 'look-again' ? [{ action, result: 'deferred', retryInMs: action.inMs }] : [],
-    );
-    return [...(look ? [look] : []), ...asked];
-  });
-  const soonest = looks.reduce<ActOutcome | null>(
-    (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
-    null,
-  );
-  if (request.lastReads) noteMembers({ done, request, runsSince: observed.runsSince });
-  return [...done.outcomes, ...(soonest ? [soonest] : [])];
-}
-
-/**
- * Each member build as the set's reconcile last read it, under its own key in
- * its repository (`LastReads`): an event of a member (a run's completion, its
- * build branch's push) is then judged as one of a build's is, by its own rules
- * on its own snapshot. A pass with a failed write notes none.
- */
-function noteMembers({
-  done,
-  request,
-  runsSince,
-}: {
-  done: SetReconciled;
-  request: ReconcileRequest;
-  runsSince: string;
-}): void {
-  const clean = !done.outcomes.some(standsForNothing);
-  for (const build of done.builds) {
-    if (!build.config) continue;
-    const [owner = '', repo = ''] = build.repository.split('/');
-    const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config = build.config;
-    const decided = decide({ snapshot: build.snapshot, config, now: request.now });
-    const view = decided.at(-1);
-    request.lastReads?.note(
-      key,
-      clean && view?.kind === 'render-status'
-        ? {
-            snapshot: build.snapshot,
-            config,
-            view: JSON.stringify(view.view),
-            runsSince,
-            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
-          }
-        : null,
-    );
-  }
-}
-
-/**
  * Whether Baton made this build: its build branch exists (only Baton and writers can push it;
  * the first plan's dispatch is guarded by creating it) or the issue carries Baton's status
  * comment for it (only the app writes as the app).
  */
 export function existsOnGitHub(snapshot: BuildSnapshot): boolean {
   return snapshot.integration !== null || snapshot.statusComment !== null;
-}
-
-/**
- * An outcome that keeps its pass's read from standing for the build (`LastReads`): a write
- * GitHub failed, or a dispatch that waits on another process's lock (`SoloProcess`), which
- * the next look must read again rather than judge by the runs.
- */
-function standsForNothing(outcome: ActOutcome): boolean {
-  return (
-    outcome.result === 'failed' ||
-    (outcome.result === 'stood-down' && outcome.retryInMs !== undefined)
-  );
 }
 
 function summarize(outcomes: ActOutcome[]): string[] {
