@@ -15,11 +15,11 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
-import type { GraphMember } from '../observe/build-query.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { listedFacts } from './listed-facts.js';
 import { membersSeen } from './members-seen.js';
 import { type MemberRepository, readMembers } from './read-members.js';
+import type { GraphMember } from './set-query.js';
 
 /** A repository as the installation lists it. */
 interface Listed {

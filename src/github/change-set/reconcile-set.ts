@@ -18,7 +18,6 @@ import type { StatusEditWait } from '../act/status-pacer.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import type { GraphMember } from '../observe/build-query.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
 import type { MemberReads } from './set-look.js';
 import {
@@ -28,6 +27,7 @@ import {
   type SetPassRequest,
   setPass,
 } from './set-pass.js';
+import type { GraphMember } from './set-query.js';
 
 /** The reconcile's request, as much of it as the set's reads (`ReconcileRequest`). */
 export interface SetRequest {
@@ -69,7 +69,10 @@ export async function reconcileSet(
     removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
   );
   const read = new Map<string, GraphMember | null>(
-    (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null]),
+    (alongside?.ids ?? []).map((id, index) => [
+      id,
+      (observed.alongside?.[index] as GraphMember | null | undefined) ?? null,
+    ]),
   );
   const done = await setPasses(ctx, {
     observed,

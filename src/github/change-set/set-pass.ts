@@ -12,11 +12,11 @@ import type { StatusEditWait } from '../act/status-pacer.js';
 import { withReason } from '../client/request-reason.js';
 import { contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import type { GraphMember } from '../observe/build-query.js';
 import { readDaySpend } from '../observe/day-spend.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
 import { actSet, type LinkOutcome } from './act-set.js';
 import { observeSet } from './observe-set.js';
+import type { GraphMember } from './set-query.js';
 import { notRun, takeSetComments } from './take-set-comments.js';
 
 /** What one pass over a change set is handed: the set build's read, its settings, and what came before. */
