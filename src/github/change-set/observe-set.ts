@@ -56,6 +56,10 @@ export async function observeSet(
   const concerned = [
     ...new Set([...names, ...(config.ok ? config.config.changeSets.repositories : [])]),
   ].filter((name) => name !== homeRepository);
+  // Who asked for what in each repository (the set's commands), whose permissions are read below.
+  const asked = config.ok
+    ? writersAsked({ home, config: config.config, homeRepository })
+    : new Map<string, Set<string>>();
   const listed =
     concerned.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
   const outsideInstallation = concerned.filter((name) => !listed.has(name));
@@ -98,9 +102,6 @@ export async function observeSet(
   const readable = await Promise.all(
     unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) })),
   );
-  const asked = config.ok
-    ? writersAsked({ home, config: config.config, homeRepository })
-    : new Map<string, Set<string>>();
   return {
     home,
     homeRepository,

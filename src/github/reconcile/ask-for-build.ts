@@ -7,7 +7,7 @@ import type { RepoContext } from '../client/types.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import type { BuildLog, ScheduleDeps } from './handler-deps.js';
 import { type BuildRef, findBuildForIssue } from './locate-build.js';
-import { scheduleReconcile } from './schedule-reconcile.js';
+import { scheduleFromDelivery } from './schedule-reconcile.js';
 
 /**
  * What is asked for: a build of a type (the build label, or a type's label), or
@@ -101,14 +101,6 @@ export function startFromDelivery(
         { asker: ask.asker, what: ask.what, buildId: ref.build },
         'baton: a writer asks for a build',
       );
-    scheduleReconcile(ctx, {
-      ref,
-      defaultBranch: delivery.payload.repository.default_branch,
-      deps,
-      log: delivery.log,
-      deliveryId: delivery.id,
-      start: true,
-      ...(answer ? { answer } : {}),
-    });
+    scheduleFromDelivery(ctx, delivery, { ref, deps, start: true, ...(answer ? { answer } : {}) });
   };
 }
