@@ -35,9 +35,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/colorette/index.cjs
+// ../../main/node_modules/colorette/index.cjs
 var require_colorette = __commonJS({
-  "node_modules/colorette/index.cjs"(exports2) {
+  "../../main/node_modules/colorette/index.cjs"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var tty = require("tty");
@@ -219,9 +219,9 @@ var require_colorette = __commonJS({
   }
 });
 
-// node_modules/wrappy/wrappy.js
+// ../../main/node_modules/wrappy/wrappy.js
 var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports2, module2) {
+  "../../main/node_modules/wrappy/wrappy.js"(exports2, module2) {
     module2.exports = wrappy;
     function wrappy(fn, cb) {
       if (fn && cb) return wrappy(fn)(cb);
@@ -249,9 +249,9 @@ var require_wrappy = __commonJS({
   }
 });
 
-// node_modules/once/once.js
+// ../../main/node_modules/once/once.js
 var require_once = __commonJS({
-  "node_modules/once/once.js"(exports2, module2) {
+  "../../main/node_modules/once/once.js"(exports2, module2) {
     var wrappy = require_wrappy();
     module2.exports = wrappy(once);
     module2.exports.strict = wrappy(onceStrict);
@@ -293,9 +293,9 @@ var require_once = __commonJS({
   }
 });
 
-// node_modules/end-of-stream/index.js
+// ../../main/node_modules/end-of-stream/index.js
 var require_end_of_stream = __commonJS({
-  "node_modules/end-of-stream/index.js"(exports2, module2) {
+  "../../main/node_modules/end-of-stream/index.js"(exports2, module2) {
     var once = require_once();
     var noop4 = function() {
     };
@@ -376,9 +376,9 @@ var require_end_of_stream = __commonJS({
   }
 });
 
-// node_modules/pump/index.js
+// ../../main/node_modules/pump/index.js
 var require_pump = __commonJS({
-  "node_modules/pump/index.js"(exports2, module2) {
+  "../../main/node_modules/pump/index.js"(exports2, module2) {
     var once = require_once();
     var eos = require_end_of_stream();
     var fs;
@@ -451,9 +451,9 @@ var require_pump = __commonJS({
   }
 });
 
-// node_modules/split2/index.js
+// ../../main/node_modules/split2/index.js
 var require_split2 = __commonJS({
-  "node_modules/split2/index.js"(exports2, module2) {
+  "../../main/node_modules/split2/index.js"(exports2, module2) {
     "use strict";
     var { Transform: Transform2 } = require("stream");
     var { StringDecoder } = require("string_decoder");
@@ -552,9 +552,9 @@ var require_split2 = __commonJS({
   }
 });
 
-// node_modules/pino-abstract-transport/index.js
+// ../../main/node_modules/pino-abstract-transport/index.js
 var require_pino_abstract_transport = __commonJS({
-  "node_modules/pino-abstract-transport/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-abstract-transport/index.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var split = require_split2();
@@ -670,9 +670,9 @@ var require_pino_abstract_transport = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/constants.js
+// ../../main/node_modules/pino-pretty/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/constants.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       DATE_FORMAT: "yyyy-mm-dd HH:MM:ss.l o",
@@ -716,9 +716,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/get-level-label-data.js
+// ../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js
 var require_get_level_label_data = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/get-level-label-data.js"(exports2, module2) {
     "use strict";
     module2.exports = getLevelLabelData;
     var { LEVELS, LEVEL_NAMES } = require_constants();
@@ -738,9 +738,9 @@ var require_get_level_label_data = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/colors.js
+// ../../main/node_modules/pino-pretty/lib/colors.js
 var require_colors = __commonJS({
-  "node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
     "use strict";
     var nocolor = (input2) => input2;
     var plain = {
@@ -832,9 +832,9 @@ var require_colors = __commonJS({
   }
 });
 
-// node_modules/atomic-sleep/index.js
+// ../../main/node_modules/atomic-sleep/index.js
 var require_atomic_sleep = __commonJS({
-  "node_modules/atomic-sleep/index.js"(exports2, module2) {
+  "../../main/node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
       let sleep2 = function(ms) {
@@ -867,9 +867,9 @@ var require_atomic_sleep = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/node_modules/sonic-boom/index.js
+// ../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js
 var require_sonic_boom = __commonJS({
-  "node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs = require("node:fs");
     var EventEmitter = require("node:events");
@@ -1629,18 +1629,18 @@ var require_sonic_boom = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/noop.js
+// ../../main/node_modules/pino-pretty/lib/utils/noop.js
 var require_noop = __commonJS({
-  "node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/noop.js"(exports2, module2) {
     "use strict";
     module2.exports = function noop4() {
     };
   }
 });
 
-// node_modules/on-exit-leak-free/index.js
+// ../../main/node_modules/on-exit-leak-free/index.js
 var require_on_exit_leak_free = __commonJS({
-  "node_modules/on-exit-leak-free/index.js"(exports2, module2) {
+  "../../main/node_modules/on-exit-leak-free/index.js"(exports2, module2) {
     "use strict";
     var refs = {
       exit: [],
@@ -1732,9 +1732,9 @@ var require_on_exit_leak_free = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
+// ../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js
 var require_build_safe_sonic_boom = __commonJS({
-  "node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/build-safe-sonic-boom.js"(exports2, module2) {
     "use strict";
     module2.exports = buildSafeSonicBoom;
     var { isMainThread } = require("node:worker_threads");
@@ -1783,9 +1783,9 @@ var require_build_safe_sonic_boom = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/is-valid-date.js
+// ../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js
 var require_is_valid_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/is-valid-date.js"(exports2, module2) {
     "use strict";
     module2.exports = isValidDate;
     function isValidDate(date5) {
@@ -1794,9 +1794,9 @@ var require_is_valid_date = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/create-date.js
+// ../../main/node_modules/pino-pretty/lib/utils/create-date.js
 var require_create_date = __commonJS({
-  "node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/create-date.js"(exports2, module2) {
     "use strict";
     module2.exports = createDate;
     var isValidDate = require_is_valid_date();
@@ -1811,9 +1811,9 @@ var require_create_date = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/split-property-key.js
+// ../../main/node_modules/pino-pretty/lib/utils/split-property-key.js
 var require_split_property_key = __commonJS({
-  "node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/split-property-key.js"(exports2, module2) {
     "use strict";
     module2.exports = splitPropertyKey;
     function splitPropertyKey(key) {
@@ -1846,9 +1846,9 @@ var require_split_property_key = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/get-property-value.js
+// ../../main/node_modules/pino-pretty/lib/utils/get-property-value.js
 var require_get_property_value = __commonJS({
-  "node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/get-property-value.js"(exports2, module2) {
     "use strict";
     module2.exports = getPropertyValue;
     var splitPropertyKey = require_split_property_key();
@@ -1865,9 +1865,9 @@ var require_get_property_value = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/delete-log-property.js
+// ../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js
 var require_delete_log_property = __commonJS({
-  "node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/delete-log-property.js"(exports2, module2) {
     "use strict";
     module2.exports = deleteLogProperty;
     var getPropertyValue = require_get_property_value();
@@ -1883,9 +1883,9 @@ var require_delete_log_property = __commonJS({
   }
 });
 
-// node_modules/fast-copy/dist/cjs/index.cjs
+// ../../main/node_modules/fast-copy/dist/cjs/index.cjs
 var require_cjs = __commonJS({
-  "node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
+  "../../main/node_modules/fast-copy/dist/cjs/index.cjs"(exports2) {
     "use strict";
     var MaxDepthExceededError = class extends RangeError {
       constructor(maxDepth) {
@@ -2203,9 +2203,9 @@ var require_cjs = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/filter-log.js
+// ../../main/node_modules/pino-pretty/lib/utils/filter-log.js
 var require_filter_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/filter-log.js"(exports2, module2) {
     "use strict";
     module2.exports = filterLog;
     var { createCopier } = require_cjs();
@@ -2259,9 +2259,9 @@ var require_filter_log = __commonJS({
   }
 });
 
-// node_modules/dateformat/lib/dateformat.js
+// ../../main/node_modules/dateformat/lib/dateformat.js
 var require_dateformat = __commonJS({
-  "node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
+  "../../main/node_modules/dateformat/lib/dateformat.js"(exports2, module2) {
     "use strict";
     function _typeof(obj) {
       "@babel/helpers - typeof";
@@ -2512,9 +2512,9 @@ var require_dateformat = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/format-time.js
+// ../../main/node_modules/pino-pretty/lib/utils/format-time.js
 var require_format_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
     "use strict";
     module2.exports = formatTime2;
     var {
@@ -2551,9 +2551,9 @@ var require_format_time = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
+// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js
 var require_handle_custom_levels_names_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-names-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsNamesOpts;
     function handleCustomLevelsNamesOpts(cLevels) {
@@ -2576,9 +2576,9 @@ var require_handle_custom_levels_names_opts = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
+// ../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js
 var require_handle_custom_levels_opts = __commonJS({
-  "node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/handle-custom-levels-opts.js"(exports2, module2) {
     "use strict";
     module2.exports = handleCustomLevelsOpts;
     function handleCustomLevelsOpts(cLevels) {
@@ -2604,9 +2604,9 @@ var require_handle_custom_levels_opts = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/interpret-conditionals.js
+// ../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js
 var require_interpret_conditionals = __commonJS({
-  "node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/interpret-conditionals.js"(exports2, module2) {
     "use strict";
     module2.exports = interpretConditionals;
     var getPropertyValue = require_get_property_value();
@@ -2629,9 +2629,9 @@ var require_interpret_conditionals = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/is-object.js
+// ../../main/node_modules/pino-pretty/lib/utils/is-object.js
 var require_is_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
     "use strict";
     module2.exports = isObject3;
     function isObject3(input2) {
@@ -2640,9 +2640,9 @@ var require_is_object = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
+// ../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js
 var require_join_lines_with_indentation = __commonJS({
-  "node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/join-lines-with-indentation.js"(exports2, module2) {
     "use strict";
     module2.exports = joinLinesWithIndentation;
     function joinLinesWithIndentation({ input: input2, ident = "    ", eol = "\n" }) {
@@ -2655,9 +2655,9 @@ var require_join_lines_with_indentation = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/parse-factory-options.js
+// ../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js
 var require_parse_factory_options = __commonJS({
-  "node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/parse-factory-options.js"(exports2, module2) {
     "use strict";
     module2.exports = parseFactoryOptions;
     var {
@@ -2753,9 +2753,9 @@ var require_parse_factory_options = __commonJS({
   }
 });
 
-// node_modules/fast-safe-stringify/index.js
+// ../../main/node_modules/fast-safe-stringify/index.js
 var require_fast_safe_stringify = __commonJS({
-  "node_modules/fast-safe-stringify/index.js"(exports2, module2) {
+  "../../main/node_modules/fast-safe-stringify/index.js"(exports2, module2) {
     module2.exports = stringify;
     stringify.default = stringify;
     stringify.stable = deterministicStringify;
@@ -2947,9 +2947,9 @@ var require_fast_safe_stringify = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
+// ../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js
 var require_strip_unsafe_control_chars = __commonJS({
-  "node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/strip-unsafe-control-chars.js"(exports2, module2) {
     "use strict";
     module2.exports = stripUnsafeControlChars;
     var unsafeControlChars = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -2959,9 +2959,9 @@ var require_strip_unsafe_control_chars = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-error.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-error.js
 var require_prettify_error = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-error.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyError2;
     var joinLinesWithIndentation = require_join_lines_with_indentation();
@@ -2995,9 +2995,9 @@ var require_prettify_error = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-object.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-object.js
 var require_prettify_object = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-object.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyObject;
     var {
@@ -3063,9 +3063,9 @@ var require_prettify_object = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-error-log.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js
 var require_prettify_error_log = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-error-log.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyErrorLog;
     var {
@@ -3118,9 +3118,9 @@ var require_prettify_error_log = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-level.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-level.js
 var require_prettify_level = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-level.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyLevel;
     var getPropertyValue = require_get_property_value();
@@ -3145,9 +3145,9 @@ var require_prettify_level = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-message.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-message.js
 var require_prettify_message = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-message.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMessage;
     var {
@@ -3193,9 +3193,9 @@ var require_prettify_message = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-metadata.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js
 var require_prettify_metadata = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-metadata.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyMetadata;
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
@@ -3234,9 +3234,9 @@ var require_prettify_metadata = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/prettify-time.js
+// ../../main/node_modules/pino-pretty/lib/utils/prettify-time.js
 var require_prettify_time = __commonJS({
-  "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyTime;
     var formatTime2 = require_format_time();
@@ -3260,9 +3260,9 @@ var require_prettify_time = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/utils/index.js
+// ../../main/node_modules/pino-pretty/lib/utils/index.js
 var require_utils = __commonJS({
-  "node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/utils/index.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       buildSafeSonicBoom: require_build_safe_sonic_boom(),
@@ -3293,9 +3293,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/secure-json-parse/index.js
+// ../../main/node_modules/secure-json-parse/index.js
 var require_secure_json_parse = __commonJS({
-  "node_modules/secure-json-parse/index.js"(exports2, module2) {
+  "../../main/node_modules/secure-json-parse/index.js"(exports2, module2) {
     "use strict";
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
@@ -3399,9 +3399,9 @@ var require_secure_json_parse = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/lib/pretty.js
+// ../../main/node_modules/pino-pretty/lib/pretty.js
 var require_pretty = __commonJS({
-  "node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/lib/pretty.js"(exports2, module2) {
     "use strict";
     module2.exports = pretty;
     var sjs = require_secure_json_parse();
@@ -3534,9 +3534,9 @@ var require_pretty = __commonJS({
   }
 });
 
-// node_modules/pino-pretty/index.js
+// ../../main/node_modules/pino-pretty/index.js
 var require_pino_pretty = __commonJS({
-  "node_modules/pino-pretty/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-pretty/index.js"(exports2, module2) {
     "use strict";
     var { isColorSupported } = require_colorette();
     var pump = require_pump();
@@ -3667,9 +3667,9 @@ var require_pino_pretty = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-helpers.js
+// ../../main/node_modules/pino-std-serializers/lib/err-helpers.js
 var require_err_helpers = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-helpers.js"(exports2, module2) {
     "use strict";
     var isErrorLike = (err) => {
       return err && typeof err.message === "string";
@@ -3724,9 +3724,9 @@ var require_err_helpers = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-proto.js
+// ../../main/node_modules/pino-std-serializers/lib/err-proto.js
 var require_err_proto = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
     "use strict";
     var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
     var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
@@ -3775,9 +3775,9 @@ var require_err_proto = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err.js
+// ../../main/node_modules/pino-std-serializers/lib/err.js
 var require_err = __commonJS({
-  "node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err.js"(exports2, module2) {
     "use strict";
     module2.exports = errSerializer;
     var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
@@ -3815,9 +3815,9 @@ var require_err = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/err-with-cause.js
+// ../../main/node_modules/pino-std-serializers/lib/err-with-cause.js
 var require_err_with_cause = __commonJS({
-  "node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/err-with-cause.js"(exports2, module2) {
     "use strict";
     module2.exports = errWithCauseSerializer;
     var { isErrorLike } = require_err_helpers();
@@ -3858,9 +3858,9 @@ var require_err_with_cause = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/req.js
+// ../../main/node_modules/pino-std-serializers/lib/req.js
 var require_req = __commonJS({
-  "node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/req.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpRequest,
@@ -3953,9 +3953,9 @@ var require_req = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/lib/res.js
+// ../../main/node_modules/pino-std-serializers/lib/res.js
 var require_res = __commonJS({
-  "node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/lib/res.js"(exports2, module2) {
     "use strict";
     module2.exports = {
       mapHttpResponse,
@@ -4002,9 +4002,9 @@ var require_res = __commonJS({
   }
 });
 
-// node_modules/pino-std-serializers/index.js
+// ../../main/node_modules/pino-std-serializers/index.js
 var require_pino_std_serializers = __commonJS({
-  "node_modules/pino-std-serializers/index.js"(exports2, module2) {
+  "../../main/node_modules/pino-std-serializers/index.js"(exports2, module2) {
     "use strict";
     var errSerializer = require_err();
     var errWithCauseSerializer = require_err_with_cause();
@@ -4039,9 +4039,9 @@ var require_pino_std_serializers = __commonJS({
   }
 });
 
-// node_modules/pino/lib/caller.js
+// ../../main/node_modules/pino/lib/caller.js
 var require_caller = __commonJS({
-  "node_modules/pino/lib/caller.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/caller.js"(exports2, module2) {
     "use strict";
     var util = require("node:util");
     var getCallSites = util.getCallSites ?? util.getCallSite;
@@ -4072,9 +4072,9 @@ var require_caller = __commonJS({
   }
 });
 
-// node_modules/@pinojs/redact/index.js
+// ../../main/node_modules/@pinojs/redact/index.js
 var require_redact = __commonJS({
-  "node_modules/@pinojs/redact/index.js"(exports2, module2) {
+  "../../main/node_modules/@pinojs/redact/index.js"(exports2, module2) {
     "use strict";
     function deepClone(obj) {
       if (obj === null || typeof obj !== "object") {
@@ -4505,9 +4505,9 @@ var require_redact = __commonJS({
   }
 });
 
-// node_modules/pino/lib/symbols.js
+// ../../main/node_modules/pino/lib/symbols.js
 var require_symbols = __commonJS({
-  "node_modules/pino/lib/symbols.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/symbols.js"(exports2, module2) {
     "use strict";
     var setLevelSym = /* @__PURE__ */ Symbol("pino.setLevel");
     var getLevelSym = /* @__PURE__ */ Symbol("pino.getLevel");
@@ -4578,9 +4578,9 @@ var require_symbols = __commonJS({
   }
 });
 
-// node_modules/pino/lib/redaction.js
+// ../../main/node_modules/pino/lib/redaction.js
 var require_redaction = __commonJS({
-  "node_modules/pino/lib/redaction.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/redaction.js"(exports2, module2) {
     "use strict";
     var Redact = require_redact();
     var { redactFmtSym, wildcardFirstSym } = require_symbols();
@@ -4660,9 +4660,9 @@ var require_redaction = __commonJS({
   }
 });
 
-// node_modules/pino/lib/time.js
+// ../../main/node_modules/pino/lib/time.js
 var require_time = __commonJS({
-  "node_modules/pino/lib/time.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/time.js"(exports2, module2) {
     "use strict";
     var nullTime = () => "";
     var epochTime = () => `,"time":${Date.now()}`;
@@ -4691,9 +4691,9 @@ var require_time = __commonJS({
   }
 });
 
-// node_modules/quick-format-unescaped/index.js
+// ../../main/node_modules/quick-format-unescaped/index.js
 var require_quick_format_unescaped = __commonJS({
-  "node_modules/quick-format-unescaped/index.js"(exports2, module2) {
+  "../../main/node_modules/quick-format-unescaped/index.js"(exports2, module2) {
     "use strict";
     function tryStringify(o) {
       try {
@@ -4810,9 +4810,9 @@ var require_quick_format_unescaped = __commonJS({
   }
 });
 
-// node_modules/sonic-boom/index.js
+// ../../main/node_modules/sonic-boom/index.js
 var require_sonic_boom2 = __commonJS({
-  "node_modules/sonic-boom/index.js"(exports2, module2) {
+  "../../main/node_modules/sonic-boom/index.js"(exports2, module2) {
     "use strict";
     var fs = require("fs");
     var EventEmitter = require("events");
@@ -5397,9 +5397,9 @@ var require_sonic_boom2 = __commonJS({
   }
 });
 
-// node_modules/thread-stream/package.json
+// ../../main/node_modules/thread-stream/package.json
 var require_package = __commonJS({
-  "node_modules/thread-stream/package.json"(exports2, module2) {
+  "../../main/node_modules/thread-stream/package.json"(exports2, module2) {
     module2.exports = {
       name: "thread-stream",
       version: "4.2.1",
@@ -5458,9 +5458,9 @@ var require_package = __commonJS({
   }
 });
 
-// node_modules/thread-stream/lib/wait.js
+// ../../main/node_modules/thread-stream/lib/wait.js
 var require_wait = __commonJS({
-  "node_modules/thread-stream/lib/wait.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/lib/wait.js"(exports2, module2) {
     "use strict";
     var WAIT_MS = 1e4;
     function wait2(state, index, expected, timeout, done) {
@@ -5528,9 +5528,9 @@ var require_wait = __commonJS({
   }
 });
 
-// node_modules/thread-stream/lib/indexes.js
+// ../../main/node_modules/thread-stream/lib/indexes.js
 var require_indexes = __commonJS({
-  "node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/lib/indexes.js"(exports2, module2) {
     "use strict";
     var SEQ_INDEX = 2;
     var WRITE_INDEX = 4;
@@ -5543,9 +5543,9 @@ var require_indexes = __commonJS({
   }
 });
 
-// node_modules/thread-stream/index.js
+// ../../main/node_modules/thread-stream/index.js
 var require_thread_stream = __commonJS({
-  "node_modules/thread-stream/index.js"(exports2, module2) {
+  "../../main/node_modules/thread-stream/index.js"(exports2, module2) {
     "use strict";
     var { version: version2 } = require_package();
     var { EventEmitter } = require("events");
@@ -6108,9 +6108,9 @@ var require_thread_stream = __commonJS({
   }
 });
 
-// node_modules/pino/lib/transport.js
+// ../../main/node_modules/pino/lib/transport.js
 var require_transport = __commonJS({
-  "node_modules/pino/lib/transport.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = require("module");
     var { existsSync } = require("node:fs");
@@ -6340,9 +6340,9 @@ var require_transport = __commonJS({
   }
 });
 
-// node_modules/pino/lib/tools.js
+// ../../main/node_modules/pino/lib/tools.js
 var require_tools = __commonJS({
-  "node_modules/pino/lib/tools.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/tools.js"(exports2, module2) {
     "use strict";
     var diagChan = require("node:diagnostics_channel");
     var format = require_quick_format_unescaped();
@@ -6669,9 +6669,9 @@ var require_tools = __commonJS({
   }
 });
 
-// node_modules/pino/lib/constants.js
+// ../../main/node_modules/pino/lib/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/pino/lib/constants.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/constants.js"(exports2, module2) {
     var DEFAULT_LEVELS = {
       trace: 10,
       debug: 20,
@@ -6691,9 +6691,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// node_modules/pino/lib/levels.js
+// ../../main/node_modules/pino/lib/levels.js
 var require_levels = __commonJS({
-  "node_modules/pino/lib/levels.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/levels.js"(exports2, module2) {
     "use strict";
     var {
       lsCacheSym,
@@ -6884,17 +6884,17 @@ var require_levels = __commonJS({
   }
 });
 
-// node_modules/pino/lib/meta.js
+// ../../main/node_modules/pino/lib/meta.js
 var require_meta = __commonJS({
-  "node_modules/pino/lib/meta.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/meta.js"(exports2, module2) {
     "use strict";
     module2.exports = { version: "10.4.0" };
   }
 });
 
-// node_modules/pino/lib/proto.js
+// ../../main/node_modules/pino/lib/proto.js
 var require_proto = __commonJS({
-  "node_modules/pino/lib/proto.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/proto.js"(exports2, module2) {
     "use strict";
     var { EventEmitter } = require("node:events");
     var {
@@ -7122,9 +7122,9 @@ var require_proto = __commonJS({
   }
 });
 
-// node_modules/safe-stable-stringify/index.js
+// ../../main/node_modules/safe-stable-stringify/index.js
 var require_safe_stable_stringify = __commonJS({
-  "node_modules/safe-stable-stringify/index.js"(exports2, module2) {
+  "../../main/node_modules/safe-stable-stringify/index.js"(exports2, module2) {
     "use strict";
     var { hasOwnProperty } = Object.prototype;
     var stringify = configure();
@@ -7718,9 +7718,9 @@ ${originalIndentation}`;
   }
 });
 
-// node_modules/pino/lib/multistream.js
+// ../../main/node_modules/pino/lib/multistream.js
 var require_multistream = __commonJS({
-  "node_modules/pino/lib/multistream.js"(exports2, module2) {
+  "../../main/node_modules/pino/lib/multistream.js"(exports2, module2) {
     "use strict";
     var metadata = /* @__PURE__ */ Symbol.for("pino.metadata");
     var { DEFAULT_LEVELS } = require_constants2();
@@ -7888,9 +7888,9 @@ var require_multistream = __commonJS({
   }
 });
 
-// node_modules/pino/pino.js
+// ../../main/node_modules/pino/pino.js
 var require_pino = __commonJS({
-  "node_modules/pino/pino.js"(exports2, module2) {
+  "../../main/node_modules/pino/pino.js"(exports2, module2) {
     "use strict";
     var os = require("node:os");
     var stdSerializers = require_pino_std_serializers();
@@ -8119,9 +8119,9 @@ var require_pino = __commonJS({
   }
 });
 
-// node_modules/content-type/dist/index.js
+// ../../main/node_modules/content-type/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/content-type/dist/index.js"(exports2) {
+  "../../main/node_modules/content-type/dist/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
@@ -8258,9 +8258,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/bottleneck/light.js
+// ../../main/node_modules/bottleneck/light.js
 var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/light.js"(exports2, module2) {
     (function(global2, factory) {
       typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
     })(exports2, (function() {
@@ -9577,9 +9577,9 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/parser.js
+// ../../main/node_modules/bottleneck/lib/parser.js
 var require_parser = __commonJS({
-  "node_modules/bottleneck/lib/parser.js"(exports2) {
+  "../../main/node_modules/bottleneck/lib/parser.js"(exports2) {
     "use strict";
     exports2.load = function(received, defaults2, onto = {}) {
       var k, ref, v;
@@ -9602,9 +9602,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/DLList.js
+// ../../main/node_modules/bottleneck/lib/DLList.js
 var require_DLList = __commonJS({
-  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
     "use strict";
     var DLList;
     DLList = class DLList {
@@ -9692,9 +9692,9 @@ var require_DLList = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Events.js
+// ../../main/node_modules/bottleneck/lib/Events.js
 var require_Events = __commonJS({
-  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -9826,9 +9826,9 @@ var require_Events = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Queues.js
+// ../../main/node_modules/bottleneck/lib/Queues.js
 var require_Queues = __commonJS({
-  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
     "use strict";
     var DLList;
     var Events2;
@@ -9896,9 +9896,9 @@ var require_Queues = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/BottleneckError.js
+// ../../main/node_modules/bottleneck/lib/BottleneckError.js
 var require_BottleneckError = __commonJS({
-  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     BottleneckError = class BottleneckError extends Error {
@@ -9907,9 +9907,9 @@ var require_BottleneckError = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Job.js
+// ../../main/node_modules/bottleneck/lib/Job.js
 var require_Job = __commonJS({
-  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -10111,9 +10111,9 @@ var require_Job = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/LocalDatastore.js
+// ../../main/node_modules/bottleneck/lib/LocalDatastore.js
 var require_LocalDatastore = __commonJS({
-  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -10373,9 +10373,9 @@ var require_LocalDatastore = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/lua.json
+// ../../main/node_modules/bottleneck/lib/lua.json
 var require_lua = __commonJS({
-  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/lua.json"(exports2, module2) {
     module2.exports = {
       "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
       "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
@@ -10508,9 +10508,9 @@ return {}
   }
 });
 
-// node_modules/bottleneck/lib/Scripts.js
+// ../../main/node_modules/bottleneck/lib/Scripts.js
 var require_Scripts = __commonJS({
-  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
+  "../../main/node_modules/bottleneck/lib/Scripts.js"(exports2) {
     "use strict";
     var headers;
     var lua;
@@ -10674,9 +10674,9 @@ var require_Scripts = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/RedisConnection.js
+// ../../main/node_modules/bottleneck/lib/RedisConnection.js
 var require_RedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
+  "../../main/node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
     function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -10870,9 +10870,9 @@ var require_RedisConnection = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/IORedisConnection.js
+// ../../main/node_modules/bottleneck/lib/IORedisConnection.js
 var require_IORedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
+  "../../main/node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
     "use strict";
     function _slicedToArray(arr, i) {
       return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest();
@@ -11079,9 +11079,9 @@ var require_IORedisConnection = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/RedisDatastore.js
+// ../../main/node_modules/bottleneck/lib/RedisDatastore.js
 var require_RedisDatastore = __commonJS({
-  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -11430,9 +11430,9 @@ var require_RedisDatastore = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/States.js
+// ../../main/node_modules/bottleneck/lib/States.js
 var require_States = __commonJS({
-  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/States.js"(exports2, module2) {
     "use strict";
     var BottleneckError;
     var States;
@@ -11508,9 +11508,9 @@ var require_States = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Sync.js
+// ../../main/node_modules/bottleneck/lib/Sync.js
 var require_Sync = __commonJS({
-  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
     function asyncGeneratorStep2(gen, resolve, reject, _next, _throw, key, arg) {
       try {
@@ -11606,16 +11606,16 @@ var require_Sync = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/version.json
+// ../../main/node_modules/bottleneck/lib/version.json
 var require_version = __commonJS({
-  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/version.json"(exports2, module2) {
     module2.exports = { version: "2.19.5" };
   }
 });
 
-// node_modules/bottleneck/lib/Group.js
+// ../../main/node_modules/bottleneck/lib/Group.js
 var require_Group = __commonJS({
-  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Group.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -11835,9 +11835,9 @@ var require_Group = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Batcher.js
+// ../../main/node_modules/bottleneck/lib/Batcher.js
 var require_Batcher = __commonJS({
-  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
     "use strict";
     var Batcher;
     var Events2;
@@ -11893,9 +11893,9 @@ var require_Batcher = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/Bottleneck.js
+// ../../main/node_modules/bottleneck/lib/Bottleneck.js
 var require_Bottleneck = __commonJS({
-  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
     "use strict";
     function _slicedToArray2(arr, i) {
       return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
@@ -12442,17 +12442,17 @@ var require_Bottleneck = __commonJS({
   }
 });
 
-// node_modules/bottleneck/lib/index.js
+// ../../main/node_modules/bottleneck/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
+  "../../main/node_modules/bottleneck/lib/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_Bottleneck();
   }
 });
 
-// node_modules/deepmerge/dist/cjs.js
+// ../../main/node_modules/deepmerge/dist/cjs.js
 var require_cjs2 = __commonJS({
-  "node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
+  "../../main/node_modules/deepmerge/dist/cjs.js"(exports2, module2) {
     "use strict";
     var isMergeableObject = function isMergeableObject2(value) {
       return isNonNullObject(value) && !isSpecial(value);
@@ -12553,9 +12553,9 @@ var require_cjs2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -12610,9 +12610,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -12768,9 +12768,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -12939,9 +12939,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -13009,9 +13009,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -13059,9 +13059,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -13089,9 +13089,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -13130,9 +13130,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -13248,9 +13248,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -13278,9 +13278,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -13353,9 +13353,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -13496,9 +13496,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -13513,9 +13513,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -13649,9 +13649,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -13932,9 +13932,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -14056,9 +14056,9 @@ ${ctx.indent}${str2}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -14189,9 +14189,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -14211,9 +14211,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -14271,9 +14271,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge5 = require_merge();
@@ -14335,9 +14335,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -14375,9 +14375,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -14526,9 +14526,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -14670,9 +14670,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -14692,9 +14692,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -14808,9 +14808,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -14830,9 +14830,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -14849,9 +14849,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../main/node_modules/yaml/dist/schema/common/null.js
 var require_null2 = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -14867,9 +14867,9 @@ var require_null2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -14891,9 +14891,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag: tag2, value }) {
       if (typeof value === "bigint")
@@ -14918,9 +14918,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14964,9 +14964,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -15009,9 +15009,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map3 = require_map();
     var _null5 = require_null2();
@@ -15037,9 +15037,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var map3 = require_map();
@@ -15104,9 +15104,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar = require_Scalar();
@@ -15170,9 +15170,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -15248,9 +15248,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -15326,9 +15326,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -15358,9 +15358,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -15407,9 +15407,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -15486,9 +15486,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -15575,9 +15575,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
@@ -15663,9 +15663,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map3 = require_map();
     var _null5 = require_null2();
@@ -15707,9 +15707,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map3 = require_map();
     var _null5 = require_null2();
@@ -15801,9 +15801,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var map3 = require_map();
@@ -15833,9 +15833,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -15913,9 +15913,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
@@ -16222,9 +16222,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code2, message2) {
@@ -16287,9 +16287,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -16421,9 +16421,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -16463,9 +16463,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -16481,9 +16481,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -16497,9 +16497,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -16605,9 +16605,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -16656,9 +16656,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -16699,9 +16699,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -16893,9 +16893,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -16958,9 +16958,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -17141,9 +17141,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -17362,9 +17362,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -17443,9 +17443,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -17473,9 +17473,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -17579,9 +17579,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -17622,9 +17622,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -17830,9 +17830,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -18015,9 +18015,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -18076,9 +18076,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -18138,9 +18138,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -18240,9 +18240,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -18829,9 +18829,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -18860,9 +18860,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../main/node_modules/yaml/dist/parse/parser.js
 var require_parser2 = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -19734,9 +19734,9 @@ var require_parser2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -19831,9 +19831,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../main/node_modules/yaml/dist/index.js
 var require_dist2 = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -19883,9 +19883,9 @@ var require_dist2 = __commonJS({
   }
 });
 
-// node_modules/get-caller-file/index.js
+// ../../main/node_modules/get-caller-file/index.js
 var require_get_caller_file = __commonJS({
-  "node_modules/get-caller-file/index.js"(exports2, module2) {
+  "../../main/node_modules/get-caller-file/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function getCallerFile(position) {
       if (position === void 0) {
@@ -19907,9 +19907,9 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// node_modules/pino-http/logger.js
+// ../../main/node_modules/pino-http/logger.js
 var require_logger = __commonJS({
-  "node_modules/pino-http/logger.js"(exports2, module2) {
+  "../../main/node_modules/pino-http/logger.js"(exports2, module2) {
     "use strict";
     var { pino: pino3, symbols: { stringifySym, chindingsSym } } = require_pino();
     var serializers = require_pino_std_serializers();
@@ -20141,7 +20141,7 @@ module.exports = __toCommonJS(conductor_entry_exports);
 // src/conductor/action.ts
 var import_promises2 = require("node:fs/promises");
 
-// node_modules/js-yaml/dist/js-yaml.mjs
+// ../../main/node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
 }
@@ -23207,7 +23207,7 @@ var {
   safeDump
 } = yaml;
 
-// node_modules/zod/v4/classic/external.js
+// ../../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -23470,7 +23470,7 @@ __export(external_exports, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/core/index.js
+// ../../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -23787,7 +23787,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 
-// node_modules/zod/v4/core/util.js
+// ../../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -24643,7 +24643,7 @@ function constantCatch(value) {
   return fn;
 }
 
-// node_modules/zod/v4/core/core.js
+// ../../main/node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -24765,7 +24765,7 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// node_modules/zod/v4/core/errors.js
+// ../../main/node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -24957,7 +24957,7 @@ function prettifyError(error62) {
   return lines.join("\n");
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -25117,7 +25117,7 @@ var _safeDecodeAsync = (_Err) => async (schema2, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// node_modules/zod/v4/core/regexes.js
+// ../../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -25289,7 +25289,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// node_modules/zod/v4/core/checks.js
+// ../../main/node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -25765,7 +25765,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../../main/node_modules/zod/v4/core/doc.js
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -25806,14 +25806,14 @@ ${content.join("\n")}
   }
 };
 
-// node_modules/zod/v4/core/versions.js
+// ../../main/node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// node_modules/zod/v4/core/schemas.js
+// ../../main/node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -28255,7 +28255,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// node_modules/zod/v4/core/memoizer.js
+// ../../main/node_modules/zod/v4/core/memoizer.js
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -28532,7 +28532,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// node_modules/zod/v4/locales/index.js
+// ../../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -28600,7 +28600,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 
-// node_modules/zod/v4/locales/ar.js
+// ../../main/node_modules/zod/v4/locales/ar.js
 var error = () => {
   const Sizable = {
     string: { unit: "حرف", verb: "أن يحوي" },
@@ -28712,7 +28712,7 @@ function ar_default() {
   };
 }
 
-// node_modules/zod/v4/locales/az.js
+// ../../main/node_modules/zod/v4/locales/az.js
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmalıdır" },
@@ -28823,7 +28823,7 @@ function az_default() {
   };
 }
 
-// node_modules/zod/v4/locales/be.js
+// ../../main/node_modules/zod/v4/locales/be.js
 function getBelarusianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -28992,7 +28992,7 @@ function be_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bg.js
+// ../../main/node_modules/zod/v4/locales/bg.js
 var error4 = () => {
   const Sizable = {
     string: { unit: "символа", verb: "да съдържа" },
@@ -29118,7 +29118,7 @@ function bg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bn.js
+// ../../main/node_modules/zod/v4/locales/bn.js
 var error5 = () => {
   const Sizable = {
     string: { unit: "অক্ষর", verb: "থাকতে হবে" },
@@ -29232,7 +29232,7 @@ function bn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ca.js
+// ../../main/node_modules/zod/v4/locales/ca.js
 var error6 = () => {
   const Sizable = {
     string: { unit: "caràcters", verb: "contenir" },
@@ -29346,7 +29346,7 @@ function ca_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ckb.js
+// ../../main/node_modules/zod/v4/locales/ckb.js
 var error7 = () => {
   const Sizable = {
     string: { unit: "پیت", verb: "بێت" },
@@ -29479,7 +29479,7 @@ function ckb_default() {
   };
 }
 
-// node_modules/zod/v4/locales/cs.js
+// ../../main/node_modules/zod/v4/locales/cs.js
 var error8 = () => {
   const Sizable = {
     string: { unit: "znaků", verb: "mít" },
@@ -29596,7 +29596,7 @@ function cs_default() {
   };
 }
 
-// node_modules/zod/v4/locales/da.js
+// ../../main/node_modules/zod/v4/locales/da.js
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -29717,7 +29717,7 @@ function da_default() {
   };
 }
 
-// node_modules/zod/v4/locales/de.js
+// ../../main/node_modules/zod/v4/locales/de.js
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -29831,7 +29831,7 @@ function de_default() {
   };
 }
 
-// node_modules/zod/v4/locales/el.js
+// ../../main/node_modules/zod/v4/locales/el.js
 var error11 = () => {
   const Sizable = {
     string: { unit: "χαρακτήρες", verb: "να έχει" },
@@ -29944,7 +29944,7 @@ function el_default() {
   };
 }
 
-// node_modules/zod/v4/locales/en.js
+// ../../main/node_modules/zod/v4/locales/en.js
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -30069,7 +30069,7 @@ function en_default() {
   };
 }
 
-// node_modules/zod/v4/locales/eo.js
+// ../../main/node_modules/zod/v4/locales/eo.js
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -30184,7 +30184,7 @@ function eo_default() {
   };
 }
 
-// node_modules/zod/v4/locales/es.js
+// ../../main/node_modules/zod/v4/locales/es.js
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -30321,7 +30321,7 @@ function es_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fa.js
+// ../../main/node_modules/zod/v4/locales/fa.js
 var error15 = () => {
   const Sizable = {
     string: { unit: "کاراکتر", verb: "داشته باشد" },
@@ -30441,7 +30441,7 @@ function fa_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fi.js
+// ../../main/node_modules/zod/v4/locales/fi.js
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkkiä", subject: "merkkijonon" },
@@ -30559,7 +30559,7 @@ function fi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr.js
+// ../../main/node_modules/zod/v4/locales/fr.js
 var error17 = () => {
   const Sizable = {
     string: { unit: "caractères", verb: "avoir" },
@@ -30689,7 +30689,7 @@ function fr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../../main/node_modules/zod/v4/locales/fr-CA.js
 var error18 = () => {
   const Sizable = {
     string: { unit: "caractères", verb: "avoir" },
@@ -30802,7 +30802,7 @@ function fr_CA_default() {
   };
 }
 
-// node_modules/zod/v4/locales/gu.js
+// ../../main/node_modules/zod/v4/locales/gu.js
 var error19 = () => {
   const Sizable = {
     string: { unit: "અક્ષર", verb: "હોવા જોઈએ" },
@@ -30916,7 +30916,7 @@ function gu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/he.js
+// ../../main/node_modules/zod/v4/locales/he.js
 var error20 = () => {
   const TypeNames = {
     string: { label: "מחרוזת", gender: "f" },
@@ -31118,7 +31118,7 @@ function he_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hi.js
+// ../../main/node_modules/zod/v4/locales/hi.js
 var error21 = () => {
   const Sizable = {
     string: { unit: "अक्षर", verb: "रखने के लिए" },
@@ -31230,7 +31230,7 @@ function hi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hr.js
+// ../../main/node_modules/zod/v4/locales/hr.js
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -31357,7 +31357,7 @@ function hr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hu.js
+// ../../main/node_modules/zod/v4/locales/hu.js
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -31471,7 +31471,7 @@ function hu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hy.js
+// ../../main/node_modules/zod/v4/locales/hy.js
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
@@ -31630,7 +31630,7 @@ function hy_default() {
   };
 }
 
-// node_modules/zod/v4/locales/id.js
+// ../../main/node_modules/zod/v4/locales/id.js
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -31742,7 +31742,7 @@ function id_default() {
   };
 }
 
-// node_modules/zod/v4/locales/is.js
+// ../../main/node_modules/zod/v4/locales/is.js
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "að hafa" },
@@ -31857,7 +31857,7 @@ function is_default() {
   };
 }
 
-// node_modules/zod/v4/locales/it.js
+// ../../main/node_modules/zod/v4/locales/it.js
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -31971,7 +31971,7 @@ function it_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ja.js
+// ../../main/node_modules/zod/v4/locales/ja.js
 var error28 = () => {
   const Sizable = {
     string: { unit: "文字", verb: "である" },
@@ -32084,7 +32084,7 @@ function ja_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ka.js
+// ../../main/node_modules/zod/v4/locales/ka.js
 var error29 = () => {
   const Sizable = {
     string: { unit: "სიმბოლო", verb: "უნდა შეიცავდეს" },
@@ -32202,7 +32202,7 @@ function ka_default() {
   };
 }
 
-// node_modules/zod/v4/locales/km.js
+// ../../main/node_modules/zod/v4/locales/km.js
 var error30 = () => {
   const Sizable = {
     string: { unit: "តួអក្សរ", verb: "គួរមាន" },
@@ -32318,12 +32318,12 @@ function km_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// node_modules/zod/v4/locales/kn.js
+// ../../main/node_modules/zod/v4/locales/kn.js
 var error31 = () => {
   const Sizable = {
     string: { unit: "ಅಕ್ಷರಗಳು", verb: "ಹೊಂದಲು" },
@@ -32439,7 +32439,7 @@ function kn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ko.js
+// ../../main/node_modules/zod/v4/locales/ko.js
 var error32 = () => {
   const Sizable = {
     string: { unit: "문자", verb: "to have" },
@@ -32556,7 +32556,7 @@ function ko_default() {
   };
 }
 
-// node_modules/zod/v4/locales/lt.js
+// ../../main/node_modules/zod/v4/locales/lt.js
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
@@ -32764,7 +32764,7 @@ function lt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/mk.js
+// ../../main/node_modules/zod/v4/locales/mk.js
 var error34 = () => {
   const Sizable = {
     string: { unit: "знаци", verb: "да имаат" },
@@ -32879,7 +32879,7 @@ function mk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ms.js
+// ../../main/node_modules/zod/v4/locales/ms.js
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -32992,7 +32992,7 @@ function ms_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ne.js
+// ../../main/node_modules/zod/v4/locales/ne.js
 var error36 = () => {
   const Sizable = {
     string: { unit: "अक्षर", verb: "हुनुपर्छ" },
@@ -33104,7 +33104,7 @@ function ne_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nl.js
+// ../../main/node_modules/zod/v4/locales/nl.js
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -33220,7 +33220,7 @@ function nl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nn.js
+// ../../main/node_modules/zod/v4/locales/nn.js
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "å ha" },
@@ -33334,7 +33334,7 @@ function nn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/no.js
+// ../../main/node_modules/zod/v4/locales/no.js
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "å ha" },
@@ -33448,7 +33448,7 @@ function no_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ota.js
+// ../../main/node_modules/zod/v4/locales/ota.js
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmalıdır" },
@@ -33563,7 +33563,7 @@ function ota_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ps.js
+// ../../main/node_modules/zod/v4/locales/ps.js
 var error41 = () => {
   const Sizable = {
     string: { unit: "توکي", verb: "ولري" },
@@ -33683,7 +33683,7 @@ function ps_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pl.js
+// ../../main/node_modules/zod/v4/locales/pl.js
 var error42 = () => {
   const Sizable = {
     string: { unit: "znaków", verb: "mieć" },
@@ -33798,7 +33798,7 @@ function pl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt.js
+// ../../main/node_modules/zod/v4/locales/pt.js
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -33942,7 +33942,7 @@ function pt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../../main/node_modules/zod/v4/locales/pt-BR.js
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -34087,7 +34087,7 @@ function pt_BR_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ro.js
+// ../../main/node_modules/zod/v4/locales/ro.js
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "să aibă" },
@@ -34210,7 +34210,7 @@ function ro_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ru.js
+// ../../main/node_modules/zod/v4/locales/ru.js
 function getRussianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -34379,7 +34379,7 @@ function ru_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sk.js
+// ../../main/node_modules/zod/v4/locales/sk.js
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "mať" },
@@ -34496,7 +34496,7 @@ function sk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sl.js
+// ../../main/node_modules/zod/v4/locales/sl.js
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -34611,7 +34611,7 @@ function sl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sv.js
+// ../../main/node_modules/zod/v4/locales/sv.js
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -34727,7 +34727,7 @@ function sv_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ta.js
+// ../../main/node_modules/zod/v4/locales/ta.js
 var error50 = () => {
   const Sizable = {
     string: { unit: "எழுத்துக்கள்", verb: "கொண்டிருக்க வேண்டும்" },
@@ -34843,7 +34843,7 @@ function ta_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tg.js
+// ../../main/node_modules/zod/v4/locales/tg.js
 var error51 = () => {
   const Sizable = {
     string: { unit: "аломат", verb: "дошта бошад" },
@@ -34960,7 +34960,7 @@ function tg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/th.js
+// ../../main/node_modules/zod/v4/locales/th.js
 var error52 = () => {
   const Sizable = {
     string: { unit: "ตัวอักษร", verb: "ควรมี" },
@@ -35076,7 +35076,7 @@ function th_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tk.js
+// ../../main/node_modules/zod/v4/locales/tk.js
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -35184,7 +35184,7 @@ function tk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tr.js
+// ../../main/node_modules/zod/v4/locales/tr.js
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmalı" },
@@ -35295,7 +35295,7 @@ function tr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uk.js
+// ../../main/node_modules/zod/v4/locales/uk.js
 var error55 = () => {
   const Sizable = {
     string: { unit: "символів", verb: "матиме" },
@@ -35409,12 +35409,12 @@ function uk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// node_modules/zod/v4/locales/ur.js
+// ../../main/node_modules/zod/v4/locales/ur.js
 var error56 = () => {
   const Sizable = {
     string: { unit: "حروف", verb: "ہونا" },
@@ -35530,7 +35530,7 @@ function ur_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uz.js
+// ../../main/node_modules/zod/v4/locales/uz.js
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo‘lishi kerak" },
@@ -35644,7 +35644,7 @@ function uz_default() {
   };
 }
 
-// node_modules/zod/v4/locales/vi.js
+// ../../main/node_modules/zod/v4/locales/vi.js
 var error58 = () => {
   const Sizable = {
     string: { unit: "ký tự", verb: "có" },
@@ -35758,7 +35758,7 @@ function vi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../../main/node_modules/zod/v4/locales/zh-CN.js
 var error59 = () => {
   const Sizable = {
     string: { unit: "字符", verb: "包含" },
@@ -35873,7 +35873,7 @@ function zh_CN_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../../main/node_modules/zod/v4/locales/zh-TW.js
 var error60 = () => {
   const Sizable = {
     string: { unit: "字元", verb: "擁有" },
@@ -35986,7 +35986,7 @@ function zh_TW_default() {
   };
 }
 
-// node_modules/zod/v4/locales/yo.js
+// ../../main/node_modules/zod/v4/locales/yo.js
 var error61 = () => {
   const Sizable = {
     string: { unit: "àmi", verb: "ní" },
@@ -36099,7 +36099,7 @@ function yo_default() {
   };
 }
 
-// node_modules/zod/v4/core/registries.js
+// ../../main/node_modules/zod/v4/core/registries.js
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -36149,7 +36149,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// node_modules/zod/v4/core/compile.js
+// ../../main/node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
@@ -37759,7 +37759,7 @@ function generateTransformCheck(doc, ctx, schema2, accessor) {
   return accessor;
 }
 
-// node_modules/zod/v4/core/api.js
+// ../../main/node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -38818,7 +38818,7 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../../main/node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -39348,7 +39348,7 @@ var createStandardJSONSchemaMethod = (schema2, io, processors = {}) => (params) 
   return finalize(ctx, schema2);
 };
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../../main/node_modules/zod/v4/core/json-schema-processors.js
 var narrowMin = (agg, key, value) => {
   if (agg[key] === void 0 || value > agg[key])
     agg[key] = value;
@@ -40096,7 +40096,7 @@ function toJSONSchema(input2, params) {
   return finalize(ctx, input2);
 }
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../../main/node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -40174,10 +40174,10 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// node_modules/zod/v4/core/json-schema.js
+// ../../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -40358,7 +40358,7 @@ __export(schemas_exports2, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/classic/checks.js
+// ../../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -40393,7 +40393,7 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 
-// node_modules/zod/v4/classic/errors.js
+// ../../main/node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
@@ -40439,7 +40439,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../../main/node_modules/zod/v4/classic/parse.js
 var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -40453,7 +40453,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// node_modules/zod/v4/classic/schemas.js
+// ../../main/node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -41918,7 +41918,7 @@ function preprocess(fn, schema2) {
   });
 }
 
-// node_modules/zod/v4/classic/compat.js
+// ../../main/node_modules/zod/v4/classic/compat.js
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -41944,7 +41944,7 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// node_modules/zod/v4/classic/iso.js
+// ../../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -41969,7 +41969,7 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../../main/node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -42702,7 +42702,7 @@ function fromJSONSchema(schema2, params) {
   return convertSchema(normalized, ctx);
 }
 
-// node_modules/zod/v4/core/visit.js
+// ../../main/node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema2, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -42857,7 +42857,7 @@ function visit(schema2, fnOrHandlers) {
   return run2(schema2);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema2) {
   return visit(schema2, {
     object: (s) => s.partial(),
@@ -42869,7 +42869,7 @@ function deepPartial(schema2) {
   });
 }
 
-// node_modules/zod/v4/classic/in-out.js
+// ../../main/node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -42899,7 +42899,7 @@ function output(schema2) {
   });
 }
 
-// node_modules/zod/v4/classic/coerce.js
+// ../../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -44051,10 +44051,10 @@ function defOf(schema2) {
   return schema2?._zod?.def;
 }
 
-// node_modules/@probot/pino/index.js
+// ../../main/node_modules/@probot/pino/index.js
 var import_node_stream = require("node:stream");
 
-// node_modules/npx-import-light/index.js
+// ../../main/node_modules/npx-import-light/index.js
 var import_node_child_process = require("node:child_process");
 var import_node_module = require("node:module");
 var import_node_os = require("node:os");
@@ -44256,7 +44256,7 @@ function isRunningInPackageRunner() {
   return process.env.npm_lifecycle_event === "npx" || process.env.npm_lifecycle_event === "bunx";
 }
 
-// node_modules/@probot/pino/index.js
+// ../../main/node_modules/@probot/pino/index.js
 var import_pino_pretty = __toESM(require_pino_pretty(), 1);
 var LEVEL_MAP = {
   10: "trace",
@@ -44481,7 +44481,7 @@ function signatureVerdict(first, refused) {
   };
 }
 
-// node_modules/universal-user-agent/index.js
+// ../../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -44492,7 +44492,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-// node_modules/before-after-hook/lib/register.js
+// ../../main/node_modules/before-after-hook/lib/register.js
 function register(state, name, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
@@ -44515,7 +44515,7 @@ function register(state, name, method, options2) {
   });
 }
 
-// node_modules/before-after-hook/lib/add.js
+// ../../main/node_modules/before-after-hook/lib/add.js
 function addHook(state, kind, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
@@ -44550,7 +44550,7 @@ function addHook(state, kind, name, hook7) {
   });
 }
 
-// node_modules/before-after-hook/lib/remove.js
+// ../../main/node_modules/before-after-hook/lib/remove.js
 function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
@@ -44564,7 +44564,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-// node_modules/before-after-hook/index.js
+// ../../main/node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
 function bindApi(hook7, state, name) {
@@ -44598,7 +44598,7 @@ function Collection() {
 }
 var before_after_hook_default = { Singular, Collection };
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
+// ../../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
@@ -44911,10 +44911,10 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var import_content_type = __toESM(require_dist(), 1);
 
-// node_modules/json-with-bigint/json-with-bigint.js
+// ../../main/node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
 var noiseValue = /^-?\d+n+$/;
 var originalStringify = JSON.stringify;
@@ -45249,7 +45249,7 @@ var JSONParse = (text, reviver) => {
   }
 };
 
-// node_modules/@octokit/request-error/dist-src/index.js
+// ../../main/node_modules/@octokit/request-error/dist-src/index.js
 var RequestError = class extends Error {
   name;
   /**
@@ -45288,7 +45288,7 @@ var RequestError = class extends Error {
   }
 };
 
-// node_modules/@octokit/request/dist-bundle/index.js
+// ../../main/node_modules/@octokit/request/dist-bundle/index.js
 var VERSION2 = "10.0.16";
 var defaults_default = {
   headers: {
@@ -45470,7 +45470,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 }
 var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
+// ../../main/node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
@@ -45580,7 +45580,7 @@ function withCustomRequest(customRequest) {
   });
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
 var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
@@ -45625,10 +45625,10 @@ var createTokenAuth = function createTokenAuth2(token) {
   });
 };
 
-// node_modules/@octokit/core/dist-src/version.js
+// ../../main/node_modules/@octokit/core/dist-src/version.js
 var VERSION4 = "7.0.8";
 
-// node_modules/@octokit/core/dist-src/index.js
+// ../../main/node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
@@ -45762,7 +45762,7 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION5 = "0.0.0-development";
 function isRequestError(error62) {
@@ -45836,7 +45836,7 @@ function retry(octokit, octokitOptions) {
 }
 retry.VERSION = VERSION5;
 
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light2 = __toESM(require_light(), 1);
 var VERSION6 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
@@ -46202,7 +46202,7 @@ function valuesOf(block, names2) {
   return found;
 }
 
-// node_modules/probot/lib/context.js
+// ../../main/node_modules/probot/lib/context.js
 var import_node_path2 = __toESM(require("node:path"), 1);
 var import_deepmerge = __toESM(require_cjs2(), 1);
 var kOctokitRequestHookAdded = /* @__PURE__ */ Symbol("octokit request hook added");
@@ -46365,7 +46365,7 @@ var Context = class {
   }
 };
 
-// node_modules/@octokit/webhooks-methods/dist-node/index.js
+// ../../main/node_modules/@octokit/webhooks-methods/dist-node/index.js
 var import_node_crypto = require("node:crypto");
 var import_node_crypto2 = require("node:crypto");
 var import_node_buffer = require("node:buffer");
@@ -46418,7 +46418,7 @@ async function verifyWithFallback(secret, payload, signature, additionalSecrets)
   return false;
 }
 
-// node_modules/@octokit/webhooks/dist-bundle/index.js
+// ../../main/node_modules/@octokit/webhooks/dist-bundle/index.js
 var createLogger2 = (logger = {}) => {
   if (typeof logger.debug !== "function") {
     logger.debug = () => {
@@ -47208,7 +47208,7 @@ var Webhooks = class {
   }
 };
 
-// node_modules/toad-cache/dist/toad-cache.mjs
+// ../../main/node_modules/toad-cache/dist/toad-cache.mjs
 function validateCacheParams(max, ttlInMsecs) {
   if (typeof max !== "number" || !Number.isInteger(max) || max < 0) {
     throw new Error("Invalid max value");
@@ -47346,7 +47346,7 @@ var LruObject = class {
   }
 };
 
-// node_modules/probot/lib/helpers/create-deferred-promise.js
+// ../../main/node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
   let resolve;
   let reject;
@@ -47357,7 +47357,7 @@ function createDeferredPromise() {
   return { promise: promise2, resolve, reject };
 }
 
-// node_modules/probot/lib/octokit/get-authenticated-octokit.js
+// ../../main/node_modules/probot/lib/octokit/get-authenticated-octokit.js
 async function getAuthenticatedOctokit(options2) {
   const { octokit, log, installationId } = options2;
   if (!installationId)
@@ -47385,7 +47385,7 @@ async function getAuthenticatedOctokit(options2) {
   });
 }
 
-// node_modules/probot/lib/helpers/get-log.js
+// ../../main/node_modules/probot/lib/helpers/get-log.js
 var import_pino3 = __toESM(require_pino(), 1);
 async function getLog(options2 = {}) {
   const { level, logMessageKey, ...getTransformStreamOptions } = options2;
@@ -47399,10 +47399,10 @@ async function getLog(options2 = {}) {
   return (0, import_pino3.default)(pinoOptions, transform2);
 }
 
-// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/version.js
 var VERSION8 = "6.0.3";
 
-// node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-enterprise-compatibility/dist-src/index.js
 function enterpriseCompatibility(octokit) {
   octokit.hook.wrap("request", async (request2, options2) => {
     if (/\/orgs\/[^/]+\/teams/.test(options2.url)) {
@@ -47433,7 +47433,7 @@ function enterpriseCompatibility(octokit) {
 }
 enterpriseCompatibility.VERSION = VERSION8;
 
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// ../../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION9 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
@@ -47549,10 +47549,10 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION9;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 var VERSION10 = "17.0.0";
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -49844,7 +49844,7 @@ var Endpoints = {
 };
 var endpoints_default = Endpoints;
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
@@ -49967,7 +49967,7 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
   return Object.assign(withDecorations, requestWithDefaults);
 }
 
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+// ../../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 function restEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -49984,10 +49984,10 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION10;
 
-// node_modules/@probot/octokit-plugin-config/dist-src/version.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/version.js
 var VERSION11 = "4.1.0";
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
 var import_yaml = __toESM(require_dist2(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
 async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
@@ -50064,7 +50064,7 @@ async function getConfigFile(octokit, { owner, repo, path: path2, ref }) {
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/extends-to-get-content-params.js
 var EXTENDS_REGEX = new RegExp(
   "^(?:([a-z\\d](?:[a-z\\d]|-(?=[a-z\\d])){0,38})/)?([-_.\\w\\d]+)(?::([-_./\\w\\d]+\\.ya?ml))?$",
   "i"
@@ -50095,7 +50095,7 @@ function extendsToGetContentParams({
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-files.js
 async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   const requestedRepoFile = await getConfigFile(octokit, {
     owner,
@@ -50150,7 +50150,7 @@ async function getConfigFiles(octokit, { owner, repo, path: path2, branch }) {
   } while (true);
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/compose-config-get.js
 async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, path: path2, branch }) {
   const files = await getConfigFiles(octokit, {
     owner,
@@ -50165,7 +50165,7 @@ async function composeConfigGet(octokit, { owner, repo, defaults: defaults2, pat
   };
 }
 
-// node_modules/@probot/octokit-plugin-config/dist-src/index.js
+// ../../main/node_modules/@probot/octokit-plugin-config/dist-src/index.js
 function config2(octokit) {
   return {
     config: {
@@ -50177,7 +50177,7 @@ function config2(octokit) {
 }
 config2.VERSION = VERSION11;
 
-// node_modules/@octokit/auth-unauthenticated/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-unauthenticated/dist-node/index.js
 async function auth2(reason) {
   return {
     type: "unauthenticated",
@@ -50242,7 +50242,7 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options2) {
   });
 };
 
-// node_modules/@octokit/oauth-methods/dist-bundle/index.js
+// ../../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
@@ -50474,7 +50474,7 @@ async function deleteAuthorization(options2) {
   );
 }
 
-// node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 async function getOAuthAccessToken(state, options2) {
   const cachedAuthentication = getCachedAuthentication(state, options2.auth);
   if (cachedAuthentication) return cachedAuthentication;
@@ -50597,7 +50597,7 @@ function createOAuthDeviceAuth(options2) {
   });
 }
 
-// node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 var VERSION13 = "0.0.0-development";
 async function getAuthentication(state) {
   if ("code" in state.strategyOptions) {
@@ -50779,7 +50779,7 @@ function createOAuthUserAuth({
 }
 createOAuthUserAuth.VERSION = VERSION13;
 
-// node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+// ../../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 async function auth5(state, authOptions) {
   if (authOptions.type === "oauth-app") {
     return {
@@ -50857,7 +50857,7 @@ function createOAuthAppAuth(options2) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/utils.js
+// ../../main/node_modules/universal-github-app-jwt/lib/utils.js
 function isPkcs1(privateKey) {
   return privateKey.includes("-----BEGIN RSA PRIVATE KEY-----");
 }
@@ -50896,7 +50896,7 @@ function base64encodeJSON(obj) {
   return fromBase64(btoa(JSON.stringify(obj)));
 }
 
-// node_modules/universal-github-app-jwt/lib/crypto-node.js
+// ../../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
 var import_node_crypto3 = require("node:crypto");
 var import_node_crypto4 = require("node:crypto");
 function convertPrivateKey(privateKey) {
@@ -50907,7 +50907,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-// node_modules/universal-github-app-jwt/lib/get-token.js
+// ../../main/node_modules/universal-github-app-jwt/lib/get-token.js
 async function getToken({ privateKey, payload }) {
   const convertedPrivateKey = convertPrivateKey(privateKey);
   if (isPkcs1(convertedPrivateKey)) {
@@ -50944,7 +50944,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-// node_modules/universal-github-app-jwt/index.js
+// ../../main/node_modules/universal-github-app-jwt/index.js
 async function githubAppJwt({
   id,
   privateKey,
@@ -50970,7 +50970,7 @@ async function githubAppJwt({
   };
 }
 
-// node_modules/@octokit/auth-app/dist-node/index.js
+// ../../main/node_modules/@octokit/auth-app/dist-node/index.js
 async function getAppAuthentication({
   appId,
   privateKey,
@@ -51429,7 +51429,7 @@ function createAppAuth(options2) {
   });
 }
 
-// node_modules/octokit-auth-probot/dist-node/index.js
+// ../../main/node_modules/octokit-auth-probot/dist-node/index.js
 async function auth7(state, options2) {
   if (options2.type !== "event-octokit") {
     if (state.type === "token" && options2.type === "installation" && options2.factory) {
@@ -51520,7 +51520,7 @@ function createProbotAuthFn(options2) {
 createProbotAuthFn.VERSION = VERSION16;
 var createProbotAuth = createProbotAuthFn;
 
-// node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
+// ../../main/node_modules/probot/lib/octokit/octokit-plugin-probot-request-logging.js
 function probotRequestLogging(octokit) {
   octokit.hook.error("request", (error62, options2) => {
     if ("status" in error62) {
@@ -51537,10 +51537,10 @@ function probotRequestLogging(octokit) {
   });
 }
 
-// node_modules/probot/lib/version.js
+// ../../main/node_modules/probot/lib/version.js
 var VERSION17 = "14.3.2";
 
-// node_modules/probot/lib/octokit/probot-octokit.js
+// ../../main/node_modules/probot/lib/octokit/probot-octokit.js
 var defaultOptions = {
   authStrategy: createProbotAuth,
   throttle: {
@@ -51567,7 +51567,7 @@ var ProbotOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpoint
   return options2;
 });
 
-// node_modules/probot/lib/octokit/get-octokit-throttle-options.js
+// ../../main/node_modules/probot/lib/octokit/get-octokit-throttle-options.js
 var import_bottleneck2 = __toESM(require_lib(), 1);
 async function getOctokitThrottleOptions(options2) {
   const { log, redisConfig } = options2;
@@ -51603,7 +51603,7 @@ async function getRedisClient({ redisConfig }) {
     return new Redis(redisConfig);
 }
 
-// node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
+// ../../main/node_modules/probot/lib/octokit/get-probot-octokit-with-defaults.js
 async function getProbotOctokitWithDefaults(options2) {
   const authOptions = options2.githubToken ? {
     token: options2.githubToken,
@@ -51651,7 +51651,7 @@ async function getProbotOctokitWithDefaults(options2) {
   });
 }
 
-// node_modules/probot/lib/helpers/get-error-handler.js
+// ../../main/node_modules/probot/lib/helpers/get-error-handler.js
 function getErrorHandler(log) {
   return (error62) => {
     const errors = error62 instanceof AggregateError ? error62.errors : [error62];
@@ -51674,7 +51674,7 @@ function getErrorHandler(log) {
   };
 }
 
-// node_modules/probot/lib/octokit/octokit-webhooks-transform.js
+// ../../main/node_modules/probot/lib/octokit/octokit-webhooks-transform.js
 async function webhookTransform(options2, event) {
   const octokit = await options2.octokit.auth({
     type: "event-octokit",
@@ -51684,7 +51684,7 @@ async function webhookTransform(options2, event) {
   return new Context(event, octokit, log);
 }
 
-// node_modules/probot/lib/octokit/get-webhooks.js
+// ../../main/node_modules/probot/lib/octokit/get-webhooks.js
 function getWebhooks(options2) {
   const webhooks = new Webhooks({
     log: options2.log,
@@ -51695,14 +51695,14 @@ function getWebhooks(options2) {
   return webhooks;
 }
 
-// node_modules/probot/lib/server/handlers/http-logger.js
+// ../../main/node_modules/probot/lib/server/handlers/http-logger.js
 var import_pino_http = __toESM(require_logger(), 1);
 
-// node_modules/probot/lib/server/server.js
+// ../../main/node_modules/probot/lib/server/server.js
 var defaultWebhookPath = "/api/github/webhooks";
 var defaultWebhookSecret = "development";
 
-// node_modules/probot/lib/probot.js
+// ../../main/node_modules/probot/lib/probot.js
 var UNINITIALIZED = 0;
 var INITIALIZING = 1;
 var INITIALIZED = 2;
@@ -51911,10 +51911,10 @@ var Probot = class {
   }
 };
 
-// node_modules/probot/lib/manifest-creation.js
+// ../../main/node_modules/probot/lib/manifest-creation.js
 var import_yaml2 = __toESM(require_dist2(), 1);
 
-// node_modules/probot/lib/helpers/get-payload.js
+// ../../main/node_modules/probot/lib/helpers/get-payload.js
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode4 = textDecoder2.decode.bind(textDecoder2);
 
@@ -53564,6 +53564,11 @@ function buildLabels(config3) {
 function isBuildLabel(config3, label) {
   return buildLabels(config3).includes(label);
 }
+function buildTypeOfLabels(config3, labels) {
+  if (labels.includes(config3.types.research)) return "research";
+  if (labels.includes(config3.types.content)) return "content";
+  return "code";
+}
 
 // src/core/snapshot/normalize-snapshot.ts
 function normalizeSnapshot(snapshot) {
@@ -54113,159 +54118,181 @@ function onLimit(kind) {
   };
 }
 
-// src/config.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-var CONFIG_PATH = `.github/${CONFIG_FILE}`;
-async function loadConfig(octokit, { owner, repo }) {
-  return (await readConfig(octokit, { owner, repo })).config;
-}
-async function readConfig(octokit, { owner, repo }) {
-  let merged;
-  let ownFileOnly = false;
+// src/core/plan/record-message.ts
+var RECORD_MAX_BYTES = 4096;
+function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
+  if (message2.length > RECORD_MAX_BYTES) return null;
+  const [first, ...rest] = message2.split("\n");
+  if (first?.trim() !== header2) return null;
   try {
-    const { config: config3, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
-    });
-    merged = config3;
-    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
-  } catch (error62) {
-    const problem = yamlProblem(error62);
-    if (!problem) throw error62;
-    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
-  }
-  const parsed = parseConfig(merged);
-  if (parsed.ok) return { config: parsed, ownFileOnly };
-  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { config: { ok: false, problems: lines }, ownFileOnly };
-}
-var CONFIG_TTL_MS = 10 * 6e4;
-var configs = remembered(
-  /* @__PURE__ */ new Map()
-);
-async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
-  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
-  const hit = configs.get(key);
-  if (hit) {
-    const { config: config3, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
-  }
-  const read = readConfig(ctx.octokit, ctx);
-  configs.set(key, { at: now, read });
-  read.catch(() => configs.delete(key));
-  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return (await read).config;
-}
-function yamlProblem(error62) {
-  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
-  const cause = error62.cause;
-  const line = cause?.linePos?.[0]?.line;
-  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
-  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
-}
-async function findFieldLines(octokit, { owner, repo }, problems) {
-  let text;
-  try {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      mediaType: { format: "raw" }
-    });
-    text = String(response.data);
+    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
+    return parsed.success ? parsed.data : null;
   } catch {
-    return problems;
+    return null;
   }
-  return withLines(text, problems);
 }
-function withLines(text, problems) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
-  return problems.map((problem) => {
-    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
-    const line = lineOfPath(doc, path2, lineCounter);
-    return line ? { ...problem, line } : problem;
+
+// src/core/plan/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function parseAdaptationMessage(message2) {
+  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
+}
+function adaptationsOf(messages) {
+  return messages.flatMap((message2) => {
+    const record2 = parseAdaptationMessage(message2);
+    return record2 ? [record2] : [];
   });
 }
-function lineOfPath(doc, path2, lineCounter) {
-  for (let depth = path2.length; depth > 0; depth--) {
-    const node2 = doc.getIn(path2.slice(0, depth), true);
-    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
-  }
-  return void 0;
-}
-function deepMerge(base, override) {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current2 = out[key];
-    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
-  }
-  return out;
-}
-function isPlainObject4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
-// src/core/commands/render-replies.ts
-var BATON_REPLY_MARKER = "<!-- baton:reply -->";
-var QUOTE_MAX = 100;
-function isBatonComment(body) {
-  return body.includes("<!-- baton:");
-}
-function mention(user) {
-  return `@${user.replace(/[^\w[\]-]/g, "")}`;
-}
-function reply(lines) {
-  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
-}
-function renderLabelRefusal({ user, label }) {
-  return reply([
-    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
-    "",
-    "A maintainer can add the label to start it."
-  ]);
-}
-function renderCommandRefusal({ user, command }) {
-  return reply([
-    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command))} was not run.`,
-    "",
-    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
-  ]);
-}
-function renderCommandErrors(errors) {
-  const commands = listCommands();
-  const listed = errors.some((error62) => error62.message.includes(commands));
-  return reply([
-    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
-    "",
-    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
-    ...listed ? [] : ["", `Commands: ${commands}.`],
-    "",
-    "On a worker's pull request the worker id may be left out."
-  ]);
-}
-function truncate(line) {
-  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
-}
+// src/core/plan/completion.ts
+var COMPLETION_MAX_BYTES = 64 * 1024;
+var Line = external_exports.string().max(2e3);
+var Lines = external_exports.array(Line).max(50).default([]);
+var Usage = external_exports.strictObject({
+  /** Uncached input tokens. */
+  input_tokens: external_exports.number().int().nonnegative(),
+  /** Output tokens, thinking included. */
+  output_tokens: external_exports.number().int().nonnegative(),
+  /** Input tokens read from the prompt cache. */
+  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Input tokens written to the prompt cache. */
+  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Estimated cost in US dollars at list prices. */
+  cost_usd: external_exports.number().nonnegative(),
+  /** Model requests made. */
+  turns: external_exports.number().int().nonnegative(),
+  /** Wall-clock seconds of the agent loop. */
+  seconds: external_exports.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: external_exports.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: external_exports.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
+});
+var TestRun = external_exports.strictObject({
+  status: external_exports.enum(["passed", "failed", "not-run"]),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: external_exports.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: external_exports.string().max(4e3).default("")
+});
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var HandOff = external_exports.strictObject({
+  done: Line,
+  left: Line,
+  next: Line
+});
+var Completion = external_exports.strictObject({
+  /** The worker this report is for. */
+  worker_id: WorkerId,
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
+  status: CompletionStatus,
+  /** One paragraph: what was done, or why it could not be. */
+  summary: external_exports.string().trim().min(1).max(4e3),
+  /** Files created or changed, relative to the repository root. */
+  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
+  /** What the worker found out that later workers should know. */
+  learnings: Lines,
+  /** Risks and doubts a reviewer should look at. */
+  concerns: Lines,
+  /** Choices made where the brief left room. */
+  decisions: Lines,
+  /** Work suggested for later. */
+  follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
+  /** What the session cost. */
+  usage: Usage,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional()
+});
 
-// src/core/vocabulary/notice.ts
-var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
-function noticeMarker(build, key) {
-  return `<!-- baton:notice ${build} ${key} -->`;
+// src/core/plan/usage.ts
+var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
+var LIMIT_NAMES = {
+  turns: "its turns (`session.maxTurns`)",
+  tokens: "its token limit",
+  usd: "its dollar limit",
+  time: "its time (`session.timeoutMinutes`)",
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)"
+};
+var MessageReceipt = external_exports.strictObject({
+  comment: external_exports.number().int().positive(),
+  turn: external_exports.number().int().positive()
+});
+var USAGE_HEADER = "baton usage";
+var REASON_MAX_CHARS = 240;
+var UsageRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The workflow run of the session. */
+  run_id: external_exports.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: external_exports.number().int().positive().default(1),
+  role: external_exports.enum(SESSION_ROLES),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: external_exports.array(MessageReceipt).max(500).optional(),
+  usage: Usage,
+  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
+  engine: Engine.optional(),
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
+});
+function usageRefPrefix(build) {
+  return `refs/baton/${build}/usage/`;
 }
-function findNotice(body) {
-  const match = NOTICE_MARKER.exec(body);
-  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+function parseUsageMessage(message2) {
+  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
 }
-function noticeKey(...parts) {
-  return parts.map(
-    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
-  ).join("/");
-}
-function mentions(logins) {
-  return logins.map((login) => `@${login} `).join("");
+function isControl(char) {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 32 || point === 127;
 }
 
 // src/core/sessions/messages.ts
@@ -54281,212 +54308,6 @@ function parseMessageRef(build, ref) {
   const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
   if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
   return { worker, comment: Number(comment) };
-}
-
-// src/github/act/refs.ts
-function isRefTaken(error62) {
-  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
-}
-var RefRefusedError = class extends Error {
-  ref;
-  constructor(ref, cause) {
-    super(
-      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
-      { cause }
-    );
-    this.name = "RefRefusedError";
-    this.ref = ref;
-  }
-};
-async function createRef(ctx, { ref, sha }) {
-  try {
-    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
-  } catch (error62) {
-    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
-    throw error62;
-  }
-}
-var REF_SENDS = 4;
-async function postRef(octokit, params) {
-  for (let send = 1; ; send++) {
-    try {
-      await octokit.rest.git.createRef(params);
-      return true;
-    } catch (error62) {
-      if (isRefTaken(error62)) return false;
-      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
-        throw error62;
-    }
-  }
-}
-async function refMaybeMade(octokit, { owner, repo, ref }) {
-  try {
-    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
-    return true;
-  } catch (error62) {
-    return statusOf(error62) !== 404;
-  }
-}
-function isAnswerLost(error62) {
-  const status2 = statusOf(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-var AnswerLostError = class extends Error {
-  status;
-  constructor(cause) {
-    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
-      cause
-    });
-    this.name = "AnswerLostError";
-    this.status = statusOf(cause);
-  }
-};
-async function sendOnce(write) {
-  try {
-    return await write();
-  } catch (error62) {
-    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
-  }
-}
-async function writeOnceByRef(ctx, { ref, sha }, write) {
-  if (!await createRef(ctx, { ref, sha })) return { taken: true };
-  try {
-    return { taken: false, value: await write() };
-  } catch (error62) {
-    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
-    throw error62;
-  }
-}
-async function deleteRef(ctx, ref) {
-  await ignoreStatus(
-    [422, 404],
-    () => ctx.octokit.rest.git.deleteRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: ref.replace(/^refs\//, "")
-    })
-  );
-}
-async function moveBranch(ctx, { branch, sha, force }) {
-  const moved = await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force
-    })
-  );
-  return moved !== null;
-}
-async function resetBranch(ctx, { branch, sha }) {
-  if (await moveBranch(ctx, { branch, sha, force: true })) return;
-  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
-}
-function recordMessage(ctx, {
-  snapshot,
-  action
-}) {
-  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
-  return createRef(ctx, { ref, sha: action.sha });
-}
-async function forgetMessages(ctx, {
-  snapshot,
-  action
-}) {
-  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
-  return { result: "done", detail: `${action.messages.length} taken` };
-}
-
-// src/github/act/ensure-note.ts
-function noteMarker(key) {
-  return `<!-- baton:note key=${key} -->`;
-}
-function noteLockRef(build, key) {
-  return `refs/baton/${build}/note/${noticeKey(key)}`;
-}
-async function ensureNote(ctx, {
-  number: number4,
-  key,
-  body,
-  guard
-}) {
-  const marker = noteMarker(key);
-  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    per_page: 100
-  });
-  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
-    return false;
-  const post = () => ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    body: `${marker}
-${body}`
-  });
-  if (!guard) {
-    await post();
-    return true;
-  }
-  const ref = noteLockRef(guard.build, key);
-  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
-  return !posted.taken;
-}
-function noticeLockRef(build, key) {
-  return `refs/baton/${build}/notice/${key}`;
-}
-async function ensureNotice(ctx, {
-  snapshot,
-  key,
-  body,
-  reviewers
-}) {
-  const ref = noticeLockRef(snapshot.build, key);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    if (reviewers) await requestReviewers(ctx, reviewers);
-    await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-  });
-  return posted.taken ? "taken" : "posted";
-}
-async function requestReviewers(ctx, { pull, logins }) {
-  await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.pulls.requestReviewers({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      reviewers: logins
-    })
-  );
-}
-async function noticeRefRefused(ctx, {
-  snapshot,
-  error: error62,
-  log
-}) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
 }
 
 // src/github/client/conditional-reads.ts
@@ -54567,656 +54388,6 @@ function nextOf(link2) {
   return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
 }
 var conditionalReads = remembered(createConditionalReads());
-
-// src/github/change-set/default-branch.ts
-async function defaultBranchOf(ctx) {
-  const [repository] = await conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}",
-    params: { owner: ctx.owner, repo: ctx.repo },
-    pick: (data) => [data]
-  });
-  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
-  return repository.default_branch;
-}
-
-// src/core/plan/completion.ts
-var COMPLETION_MAX_BYTES = 64 * 1024;
-var Line = external_exports.string().max(2e3);
-var Lines = external_exports.array(Line).max(50).default([]);
-var Usage = external_exports.strictObject({
-  /** Uncached input tokens. */
-  input_tokens: external_exports.number().int().nonnegative(),
-  /** Output tokens, thinking included. */
-  output_tokens: external_exports.number().int().nonnegative(),
-  /** Input tokens read from the prompt cache. */
-  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Input tokens written to the prompt cache. */
-  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Estimated cost in US dollars at list prices. */
-  cost_usd: external_exports.number().nonnegative(),
-  /** Model requests made. */
-  turns: external_exports.number().int().nonnegative(),
-  /** Wall-clock seconds of the agent loop. */
-  seconds: external_exports.number().nonnegative(),
-  /** Of `output_tokens`, those the model spent thinking (billed as output). */
-  thinking_tokens: external_exports.number().int().nonnegative().optional(),
-  /** Web searches the provider ran for the session (billed per search). */
-  web_search_requests: external_exports.number().int().nonnegative().optional(),
-  /** Web pages the provider fetched for the session (billed as tokens only). */
-  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
-  /** Input tokens the API's context management cleared from old tool results. */
-  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
-});
-var TestRun = external_exports.strictObject({
-  status: external_exports.enum(["passed", "failed", "not-run"]),
-  /** The command, as configured (`session.test`) or found in the repository. */
-  command: external_exports.string().max(500).nullable(),
-  /** `failed`: the last lines of the output; `not-run`: why. */
-  detail: external_exports.string().max(4e3).default("")
-});
-var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
-var HandOff = external_exports.strictObject({
-  done: Line,
-  left: Line,
-  next: Line
-});
-var Completion = external_exports.strictObject({
-  /** The worker this report is for. */
-  worker_id: WorkerId,
-  /**
-   * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
-   */
-  status: CompletionStatus,
-  /** One paragraph: what was done, or why it could not be. */
-  summary: external_exports.string().trim().min(1).max(4e3),
-  /** Files created or changed, relative to the repository root. */
-  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
-  /** What the worker found out that later workers should know. */
-  learnings: Lines,
-  /** Risks and doubts a reviewer should look at. */
-  concerns: Lines,
-  /** Choices made where the brief left room. */
-  decisions: Lines,
-  /** Work suggested for later. */
-  follow_up: Lines,
-  /**
-   * Workers of the plan, not started yet, whose briefs the learnings should
-   * change: once this worker merges, a plan session in adapt mode revises
-   * those briefs before they start. Ids only; Baton never reads the prose.
-   */
-  affects: external_exports.array(WorkerId).max(60).default([]),
-  /** What the session cost. */
-  usage: Usage,
-  /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional(),
-  /** `partial`: the hand-off note the next session starts from. */
-  handoff: HandOff.optional()
-});
-
-// src/core/plan/record-message.ts
-var RECORD_MAX_BYTES = 4096;
-function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
-  if (message2.length > RECORD_MAX_BYTES) return null;
-  const [first, ...rest] = message2.split("\n");
-  if (first?.trim() !== header2) return null;
-  try {
-    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-// src/core/plan/usage.ts
-var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
-var LIMIT_NAMES = {
-  turns: "its turns (`session.maxTurns`)",
-  tokens: "its token limit",
-  usd: "its dollar limit",
-  time: "its time (`session.timeoutMinutes`)",
-  budget: "the build's budget (`budget.maxUsd`)",
-  daily: "the repository's daily cap (`budget.dailyUsd`)"
-};
-var MessageReceipt = external_exports.strictObject({
-  comment: external_exports.number().int().positive(),
-  turn: external_exports.number().int().positive()
-});
-var USAGE_HEADER = "baton usage";
-var REASON_MAX_CHARS = 240;
-var UsageRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The workflow run of the session. */
-  run_id: external_exports.number().int().positive(),
-  /** The run's attempt: a re-run is a session of its own. */
-  attempt: external_exports.number().int().positive().default(1),
-  role: external_exports.enum(SESSION_ROLES),
-  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
-  /**
-   * How the agent ended: its result's status, or `no-result` when it left none.
-   * `partial`: it stopped short of its brief and handed in what works, with a
-   * hand-off note (docs/sessions.md, "Wind-down").
-   */
-  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
-  /** The limit a session stopped at (or wound down before), when one did. */
-  limit: SessionLimit.optional(),
-  /**
-   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
-   * with the turn it took it in at: the model request that first carried it.
-   */
-  messages: external_exports.array(MessageReceipt).max(500).optional(),
-  usage: Usage,
-  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
-  engine: Engine.optional(),
-  /**
-   * Why the session did not deliver, in one line (a model error with its
-   * status, a limit, the context window, failing tests, a publish refusal with
-   * its rule and path). May quote model text: the app shows it only inside a
-   * code span (`failureText`), never as markup.
-   */
-  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
-});
-function usageRefPrefix(build) {
-  return `refs/baton/${build}/usage/`;
-}
-function parseUsageMessage(message2) {
-  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
-}
-function isControl(char) {
-  const point = char.codePointAt(0) ?? 0;
-  return point < 32 || point === 127;
-}
-
-// src/core/snapshot/usage-ties.ts
-function dispatchedRunOf(run2, botLogin) {
-  const name = parseRunName(run2.display_title);
-  if (!name || run2.actor?.login !== botLogin) return null;
-  return {
-    id: run2.id,
-    build: name.build,
-    role: name.role,
-    worker: name.worker,
-    attempt: run2.run_attempt ?? 1,
-    createdAt: run2.created_at
-  };
-}
-var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
-function runOfUsageRef(ref, runs) {
-  const named3 = NAME.exec(ref);
-  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named3;
-  const run2 = runs.get(Number(id));
-  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
-  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
-  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
-    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run: run2, attempt: Number(attempt) };
-}
-function usageRecordProblem(record2, run2, attempt) {
-  if (!record2) return "its message is not a usage record";
-  if (record2.run_id !== run2.id || record2.attempt !== attempt)
-    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
-  if (record2.role !== run2.role || record2.worker !== run2.worker)
-    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
-  return null;
-}
-function tieUsage(listed, runs) {
-  const counted = [];
-  const uncounted = [];
-  for (const { ref, message: message2 } of listed) {
-    const named3 = runOfUsageRef(ref, runs);
-    if (named3.run === null) {
-      uncounted.push({ ref, reason: named3.reason });
-      continue;
-    }
-    const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
-    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named3.run, record: record2 });
-  }
-  return { counted, uncounted };
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
-}
-
-// src/github/observe/read-runs.ts
-async function readRuns(ctx, { build, since, freshFrom }) {
-  try {
-    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null, freshFrom });
-    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
-      (run2) => {
-        const name = parseRunName(run2.display_title);
-        if (!name || name.build !== build) return [];
-        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
-      }
-    );
-    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    return { installed: true, runs: mine };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { installed: false };
-    throw error62;
-  }
-}
-function runInfoOf(run2, name) {
-  return {
-    id: run2.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: runStatus(run2.status),
-    conclusion: run2.conclusion ?? null,
-    createdAt: run2.created_at,
-    updatedAt: run2.updated_at,
-    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-    url: run2.html_url
-  };
-}
-async function readDispatchedRuns(ctx, since) {
-  let runs;
-  try {
-    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
-  } catch (error62) {
-    if (statusOf(error62) === 404) return null;
-    throw error62;
-  }
-  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
-}
-function listedRuns(data) {
-  const runs = data?.workflow_runs ?? [];
-  return runs.map((run2) => ({
-    id: run2.id,
-    display_title: run2.display_title,
-    status: run2.status,
-    conclusion: run2.conclusion,
-    created_at: run2.created_at,
-    updated_at: run2.updated_at,
-    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
-    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
-    html_url: run2.html_url,
-    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
-  }));
-}
-async function listWindow(ctx, first) {
-  const listed = [];
-  for (let windows = [first]; windows.length > 0; ) {
-    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
-    windows = windows.flatMap((window2, index) => {
-      const runs = lists[index] ?? [];
-      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
-      listed.push(...runs);
-      return [];
-    });
-  }
-  return listed;
-}
-function listOnce(ctx, { from, to, freshFrom }) {
-  return conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-    params: {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      event: "workflow_dispatch",
-      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-      per_page: 100
-    },
-    pick: listedRuns,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-}
-function halvesOf({ from, to }, runs) {
-  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
-  if (end - from < 2e3) {
-    throw new Error(
-      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
-    );
-  }
-  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  return [
-    { from, to: middle },
-    { from: middle + 1e3, to: to === null ? null : end }
-  ];
-}
-var RUNS_SEARCH_MAX = 1e3;
-function isoSecond(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function runStatus(status2) {
-  if (status2 === "completed") return "completed";
-  if (status2 === "in_progress") return "in_progress";
-  return "queued";
-}
-
-// src/core/plan/adaptation.ts
-var ADAPTATION_HEADER = "baton adaptation";
-var AdaptationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The merged worker whose completion named the workers to adapt. */
-  source: WorkerId,
-  /** The workflow run of the adapt session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the session started from. */
-  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The commit with the revised briefs, pushed onto the build branch. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The workers whose briefs the commit changed. */
-  workers: external_exports.array(WorkerId).max(60)
-});
-function adaptationRefPrefix(build) {
-  return `refs/baton/${build}/adapt/`;
-}
-function parseAdaptationMessage(message2) {
-  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
-}
-function adaptationsOf(messages) {
-  return messages.flatMap((message2) => {
-    const record2 = parseAdaptationMessage(message2);
-    return record2 ? [record2] : [];
-  });
-}
-
-// src/github/observe/build-query.ts
-var BUILD_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-  }
-
-  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequests(
-        baseRefName: $integration
-        first: 50
-        after: $after
-        orderBy: { field: CREATED_AT, direction: ASC }
-      ) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
-    }
-  }
-
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
-          }
-        }
-      }
-    }
-  }
-
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-
-  query BatonMembers(
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  query BatonSet(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  fragment BuildRepository on Repository {
-    issue(number: $issue) {
-      title
-      state
-      createdAt
-      url
-      labels(first: 50) { nodes { name } }
-      comments(last: 100) { totalCount nodes { ...Comment } }
-      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-      }
-      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-        ...StateEvents
-      }
-    }
-    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
-    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
-    finalPulls: pullRequests(
-      headRefName: $integration
-      baseRefName: $defaultBranch
-      first: 20
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
-    }
-    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
-    workers: object(expression: $workersPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
-    }
-    subIssueGraph: object(expression: $subIssuesPath) {
-      ... on Blob { byteSize isTruncated text }
-    }
-    completions: object(expression: $completionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-    loops: object(expression: $loopsPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
-    }
-  }
-
-  fragment MemberRepository on Repository {
-    nameWithOwner
-    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
-    workflow: object(expression: $workflowPath) { oid }
-    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
-    finalPulls: pullRequests(
-      headRefName: $memberIntegration
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { ...GatedPull }
-    }
-    revertPulls: pullRequests(
-      headRefName: $revertBranch
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      nodes { ...GatedPull }
-    }
-    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
-    completions: object(expression: $memberCompletionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-  }
-
-  fragment GatedPull on PullRequest {
-    number
-    state
-    merged
-    url
-    isCrossRepository
-    baseRefName
-    headRefOid
-    autoMergeRequest { enabledAt }
-    mergeCommit { oid }
-    commits(last: 1) {
-      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
-    }
-  }
-
-  fragment Pull on PullRequest {
-    databaseId
-    number
-    state
-    merged
-    url
-    createdAt
-    updatedAt
-    headRefName
-    headRefOid
-    mergeStateStatus
-    isDraft
-    headRepository { nameWithOwner }
-    labels(first: 20) { nodes { name } }
-    reviews(last: 100) {
-      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-    }
-    comments(last: 100) { totalCount nodes { ...Comment } }
-    commits(last: 1) {
-      nodes {
-        commit {
-          oid
-          message
-          parents(first: 2) { nodes { oid } }
-          author { email }
-          signature { wasSignedByGitHub }
-          statusCheckRollup { contexts(first: 100) { ...Contexts } }
-        }
-      }
-    }
-  }
-
-  fragment Contexts on StatusCheckRollupContextConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      __typename
-      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
-      ... on StatusContext { context state targetUrl }
-    }
-  }
-
-  fragment Comment on IssueComment {
-    databaseId
-    body
-    createdAt
-    updatedAt
-    author { login __typename }
-    reactionGroups { content createdAt viewerHasReacted }
-  }
-
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-function loginOf(author) {
-  if (!author) return "";
-  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
-}
 
 // src/github/client/immutable-cache.ts
 var ImmutableCache = class {
@@ -55407,628 +54578,369 @@ async function graphqlNodes(ctx, ids) {
   }
 }
 
-// src/github/observe/read-build-graph.ts
-function readBuildPage(ctx, operationName, variables) {
-  return ctx.octokit.graphql(BUILD_QUERY, {
-    operationName,
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ...variables
-  });
-}
-async function readBuildGraph(ctx, variables, alongside) {
-  const { repository, nodes } = alongside ? await ctx.octokit.graphql(BUILD_QUERY, {
-    operationName: "BatonSet",
-    ...variables,
-    ...alongside.variables,
-    ids: alongside.ids
-  }) : {
-    ...await ctx.octokit.graphql(BUILD_QUERY, {
-      operationName: "BatonBuild",
-      ...variables
-    }),
-    nodes: void 0
-  };
-  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
-    restOfPulls(ctx, variables, repository.pullRequests),
-    restOfRefs(ctx, variables.refPrefix, repository.refs),
-    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
-    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
-  ]);
-  return {
-    repository: {
-      ...repository,
-      pullRequests: pulls,
-      refs,
-      usageRefs,
-      ...adaptRefs ? { adaptRefs } : {},
-      ...messageRefs ? { messageRefs } : {}
-    },
-    ...nodes ? { alongside: nodes } : {}
-  };
-}
-async function restOfPulls(ctx, variables, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
-      integration: variables.integration,
-      after: page.endCursor
-    });
-    nodes.push(...repository.pullRequests.nodes);
-    page = repository.pullRequests.pageInfo;
-  }
-  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
-}
-async function restOfChecks(ctx, pull) {
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts;
-  if (pull.state !== "OPEN" || !head || !contexts) return;
-  let page = contexts.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
-      number: pull.number,
-      after: page.endCursor
-    });
-    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
-    const more = commit?.statusCheckRollup?.contexts;
-    if (!commit || commit.oid !== head.oid || !more) return;
-    contexts.nodes.push(...more.nodes);
-    contexts.pageInfo = more.pageInfo;
-    page = more.pageInfo;
-  }
-}
-async function restOfRefs(ctx, prefix, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
-      prefix,
-      after: page.endCursor
-    });
-    nodes.push(...repository.refs.nodes);
-    page = repository.refs.pageInfo;
-  }
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
-}
-
-// src/core/status/ledger-archive.ts
-var LEDGER_KEEP_CHARS = 3e4;
-var LEDGER_PART_CHARS = 6e4;
-var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
-function ledgerPartMarker(build, part) {
-  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
-}
-function findLedgerPart(body) {
-  const found = PART_MARKER.exec(body);
-  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
-}
-function renderLedgerPart({
-  build,
-  part,
-  commands
-}) {
-  return [
-    ledgerPartMarker(build, part),
-    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
-    renderCommandLedger(commands)
-  ].join("\n");
-}
-function ledgerSpill(commands) {
-  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
-  let size = 0;
-  let count = 0;
-  for (const info of commands) {
-    const entry = renderCommandLedger([info]).length;
-    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
-    size += entry;
-    count += 1;
-  }
-  const first = count;
-  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
-  if (count > 0) return commands.slice(0, count);
-  count = first;
-  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
-  return commands.slice(0, count);
-}
-
-// src/github/observe/permissions.ts
-var TTL_MS = 6e4;
-var cache = remembered(/* @__PURE__ */ new Map());
-async function hasWriteAccess({ octokit, owner, repo }, login, {
-  now = Date.now(),
-  ttlMs = TTL_MS
-} = {}) {
-  const key = `${owner}/${repo}:${login.toLowerCase()}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) return hit.allowed;
-  let allowed = false;
-  try {
-    const [permission] = await conditionalReads.paginate(octokit, {
-      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-      params: { owner, repo, username: login },
-      pick: (data) => [String(data?.permission ?? "")]
-    });
-    allowed = permission === "admin" || permission === "write";
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
-  }
-  cache.set(key, { allowed, at: now });
-  return allowed;
-}
-
-// src/github/observe/reactions.ts
-function reactionReadingFrom(env) {
-  return readingFrom(env.BATON_REACTIONS);
-}
-var viewerIsApp = remembered(new LearnedReading());
-var taken = remembered(/* @__PURE__ */ new Set());
-var TAKEN_MAX = 1e4;
-async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
-  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
-  if (!eyes) return false;
-  if (reading === "graphql") return eyes.viewerHasReacted;
-  const known = viewerIsApp.known(ctx);
-  if (reading === "auto" && known !== false) {
-    if (eyes.viewerHasReacted) {
-      viewerIsApp.learn(ctx, true);
-      return true;
-    }
-    if (known === true) return false;
-  }
-  if (eyes.createdAt === null) return false;
-  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
-  if (taken.has(key)) return true;
-  const { worker, ...rest } = comment;
-  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
-    return false;
-  if (!await hasBatonEyes(ctx, comment.id)) return false;
-  if (taken.size >= TAKEN_MAX) taken.clear();
-  taken.add(key);
-  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
-  return true;
-}
-async function mayHaveBatonEyes(ctx, comment) {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-async function hasBatonEyes(ctx, id) {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: "eyes",
-    per_page: 100
-  });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
-}
-
-// src/github/observe/read-comments.ts
-async function fetchComments(ctx, sources) {
-  return Promise.all(
-    sources.map(async (source) => {
-      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issue_number: source.number,
-        per_page: 100
-      });
-      const plain = comments.map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        author: c.user?.login ?? "",
-        isBot: c.user?.type === "Bot",
-        createdAt: c.created_at,
-        updatedAt: c.updated_at,
-        accepted: false,
-        eyes: c.reactions?.eyes
-      }));
-      for (const comment of plain) {
-        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
-        if (await mayHaveBatonEyes(ctx, asked))
-          comment.accepted = await hasBatonEyes(ctx, comment.id);
-      }
-      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
-    })
-  );
-}
-async function commentLists(ctx, { issue: issue2, repository }) {
-  const issueNode = repository.issue;
-  const sources = [
-    {
-      source: { number: issue2, source: { kind: "issue" } },
-      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
-    }
-  ];
-  for (const pull of repository.pullRequests.nodes) {
-    const worker = parseBatonBranch(pull.headRefName);
-    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
-    sources.push({
-      source: {
-        number: pull.number,
-        worker: worker.worker,
-        source: { kind: "pull", number: pull.number, worker: worker.worker }
-      },
-      window: pull.comments
-    });
-  }
-  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
-  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
-  const fetched = await fetchComments(
-    ctx,
-    partial2.map(({ source }) => source)
-  );
-  const reading = reactionReadingFrom(process.env);
-  const read = await Promise.all(
-    complete.map(async ({ source, window: window2 }) => ({
-      source,
-      comments: await Promise.all(
-        window2.nodes.map(async (node2) => {
-          const comment = {
-            id: node2.databaseId,
-            body: node2.body,
-            author: loginOf(node2.author),
-            isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt,
-            updatedAt: node2.updatedAt
-          };
-          const accepted = await hasBatonEyesInWindow(
-            ctx,
-            {
-              ...comment,
-              groups: node2.reactionGroups,
-              ...source.worker ? { worker: source.worker } : {}
-            },
-            reading
-          );
-          return { ...comment, accepted };
-        })
-      )
-    }))
-  );
-  return [...read, ...fetched];
-}
-async function collectComments(ctx, { build, lists }) {
-  const statuses = [];
-  const notices2 = [];
-  const live = [];
-  const parts = [];
-  for (const { source, comments } of lists) {
-    for (const comment of comments) {
-      const { body, author } = comment;
-      if (author === ctx.botLogin) {
-        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          const { createdAt, updatedAt } = comment;
-          statuses.push({ id: comment.id, body, createdAt, updatedAt });
-        }
-        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
-        if (part?.build === build)
-          parts.push({ part: part.part, commands: parseCommandLedger(body) });
-        const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
-        continue;
-      }
-      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
-      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command of parsed.commands) {
-        live.push({
-          commentId: comment.id,
-          author,
-          createdAt: comment.createdAt,
-          source: source.source,
-          command
-        });
-      }
+// src/github/reconcile/locate-build.ts
+async function findBuildForIssue(ctx, issue2) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
+      return { build: branch.build, issue: issue2 };
     }
   }
-  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  const [oldest, ...rest] = statuses;
-  const archived = parts.flatMap((part) => part.commands);
-  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
-  const commands = mergeLedger(ledgers, live);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
-  return {
-    statusComment: oldest ? statusCommentOf(oldest) : null,
-    duplicateStatusIds: rest.map((status2) => status2.id),
-    commands,
-    ...parts.length > 0 ? {
-      ledgerParts: {
-        last: Math.max(...parts.map((part) => part.part)),
-        commandIds: archived.map((info) => info.commentId)
-      }
-    } : {},
-    notices: [...new Set(notices2)].sort()
-  };
-}
-function mergeLedger(ledgers, live) {
-  const recorded = /* @__PURE__ */ new Set();
-  const kept2 = [];
-  for (const ledger of ledgers) {
-    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
-    for (const info of ledger) recorded.add(info.commentId);
-  }
-  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
-}
-function statusCommentOf(comment) {
-  const { id, body, createdAt, updatedAt } = comment;
-  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
-}
-
-// src/github/observe/read-issue-state.ts
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function readLabelEvents(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept2 = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept2.push(event);
-  }
-  return kept2;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
-}) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-async function readFinalPull(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found = data[0];
-  if (!found) return null;
-  return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
-}
-
-// src/core/sessions/verdict-marker.ts
-var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
-function parseVerdictMarker(body) {
-  const match = [...body.matchAll(MARKER)].at(-1);
-  if (!match) return null;
-  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
-}
-
-// src/github/observe/read-pulls.ts
-function isBatonCheck(name) {
-  return name.startsWith("baton");
-}
-async function readPulls(ctx, { build, pulls }) {
-  const mine = pulls.flatMap((pull) => {
-    const branch = parseBatonBranch(pull.headRefName);
-    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
-    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
-  });
-  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
-}
-async function toPullInfo(ctx, { build, pull, worker }) {
-  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
-  const runs = contexts.filter((c) => c.__typename === "CheckRun");
-  const statuses = contexts.filter(
-    (c) => c.__typename === "StatusContext"
-  );
-  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
-  const open2 = state === "open";
-  return {
-    number: pull.number,
-    worker,
-    headSha: pull.headRefOid,
-    state,
-    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
-    ...open2 && pull.isDraft ? { draft: true } : {},
-    reviews: await reviewsOf(ctx, pull),
-    checks: open2 ? await rollUp(ctx, {
-      head: pull.headRefOid,
-      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
-      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
-    }) : { state: "none", failedRuns: [] },
-    labels: pull.labels.nodes.map((label) => label.name),
-    url: pull.url,
-    createdAt: pull.createdAt,
-    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
-    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
-  };
-}
-function mergeStateOf(status2) {
-  switch (status2) {
-    case "CLEAN":
-    case "HAS_HOOKS":
-      return "clean";
-    case "BEHIND":
-    case "DIRTY":
-    case "BLOCKED":
-    case "UNSTABLE":
-      return status2.toLowerCase();
-    case "DRAFT":
-      return "blocked";
-    default:
-      return "unknown";
-  }
-}
-async function reviewsOf(ctx, pull) {
-  const permitted = await permittedReviewers(ctx, pull);
-  return pull.reviews.nodes.flatMap((review) => {
-    const author = loginOf(review.author);
-    const byBaton = author === ctx.botLogin;
-    const marker = byBaton ? parseVerdictMarker(review.body) : null;
-    const stated = marker ? marker.verdict : humanVerdict(review.state);
-    if (!stated || !review.commit || byBaton && !marker) return [];
-    const verdict = byBaton || permitted.has(author) ? stated : "comment";
-    return [
-      {
-        id: review.databaseId,
-        author,
-        byBaton,
-        verdict,
-        commitSha: review.commit.oid,
-        submittedAt: review.submittedAt ?? "",
-        ...marker ? { costUsd: marker.costUsd } : {}
-      }
-    ];
-  });
-}
-async function permittedReviewers(ctx, pull) {
-  const authors = new Set(
-    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
-  );
-  const permitted = /* @__PURE__ */ new Set();
-  for (const author of authors) {
-    if (await hasWriteAccess(ctx, author)) permitted.add(author);
-  }
-  return permitted;
-}
-function humanVerdict(state) {
-  if (state === "APPROVED") return "approve";
-  if (state === "CHANGES_REQUESTED") return "changes-requested";
-  if (state === "COMMENTED") return "comment";
   return null;
 }
-function verdictOfCheck(conclusion) {
-  if (conclusion === "SUCCESS") return "approve";
-  if (conclusion === "FAILURE") return "changes-requested";
-  return "comment";
+function buildOfBranch(ref) {
+  const branch = parseBatonBranch(ref ?? "");
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
 }
-var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
-var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
-var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
-async function rollUp(ctx, {
-  head,
-  runs: theirs,
-  statuses
-}) {
-  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
-  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
-  if (pending) return { state: "pending", failedRuns: [] };
-  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
-  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
-  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
-  const jobs = /* @__PURE__ */ new Map();
-  for (const run2 of failed) {
-    const id = actionsRunId(run2.detailsUrl);
-    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
-  }
-  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
-  const failedRuns = read.flatMap(
-    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
-  );
-  return { state: "failure", failedRuns };
-}
-var actionsRuns = remembered(new ImmutableCache());
-function actionsRun(ctx, { id, job }) {
-  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
-    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
-      (answer) => answer.data,
-      (error62) => {
-        if (statusOf(error62) === 404) return null;
-        throw error62;
-      }
-    );
-    if (!data) return null;
-    return {
-      id: data.id,
-      attempt: data.run_attempt ?? 1,
-      headSha: data.head_sha,
-      repository: data.head_repository?.full_name ?? ""
-    };
-  });
-}
-function baseMergeOf({ build, botLogin }, head) {
-  const [first, second] = head.parents.nodes;
-  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
-  if (head.signature?.wasSignedByGitHub !== true) return null;
-  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
-}
-function isAppAuthor(email3, botLogin) {
-  if (!email3) return false;
-  const address = email3.toLowerCase();
-  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
-  const plus = address.indexOf("+");
-  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
-}
-function actionsRunId(detailsUrl) {
-  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
-  return match ? Number(match[1]) : null;
+function setOfMember(build) {
+  const member = parseMemberBuildId(build ?? "");
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
 }
 
-// src/core/plan/research.ts
-var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
-var ResearchResult = external_exports.strictObject({
-  /** The loop this research was for. */
-  loop: external_exports.number().int().min(1).max(99),
-  /** True when the research found nothing worth a loop: no plan, the series ends. */
-  nothing_worth_doing: external_exports.boolean()
-});
+// src/github/client/request-reason.ts
+var import_node_async_hooks = require("node:async_hooks");
+function reasonOf(action) {
+  switch (action.kind) {
+    case "dispatch":
+    case "rerun-failed-jobs":
+    case "cancel-run":
+      return "session";
+    case "render-status":
+      return "status-edit";
+    case "merge-pull":
+      return "merge";
+    case "update-pull-branch":
+    case "sync-build-branch":
+      return "sync";
+    case "set-review-check":
+      return "review-check";
+    case "comment":
+    case "notice":
+      return "notice";
+    case "open-final-pull":
+    case "enable-auto-merge":
+      return "final-pull";
+    case "add-label":
+    case "remove-label":
+    case "close-pull":
+    case "delete-branch":
+    case "create-mirror":
+    case "retitle-issue":
+    case "close-sub-issue":
+    case "reopen-sub-issue":
+    case "clean-up-refs":
+    case "look-again":
+      return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
+    default: {
+      const _exhaustive = action;
+      return _exhaustive;
+    }
+  }
+}
+var current = new import_node_async_hooks.AsyncLocalStorage();
+function withReason(reason, work) {
+  return current.run(reason, work);
+}
+
+// src/core/snapshot/usage-ties.ts
+function dispatchedRunOf(run2, botLogin) {
+  const name = parseRunName(run2.display_title);
+  if (!name || run2.actor?.login !== botLogin) return null;
+  return {
+    id: run2.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run2.run_attempt ?? 1,
+    createdAt: run2.created_at
+  };
+}
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+function runOfUsageRef(ref, runs) {
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named3;
+  const run2 = runs.get(Number(id));
+  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run: run2, attempt: Number(attempt) };
+}
+function usageRecordProblem(record2, run2, attempt) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run2.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.role !== run2.role || record2.worker !== run2.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named3.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
+}
+
+// src/github/observe/read-runs.ts
+async function readRuns(ctx, { build, since, freshFrom }) {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null, freshFrom });
+    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
+      (run2) => {
+        const name = parseRunName(run2.display_title);
+        if (!name || name.build !== build) return [];
+        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
+      }
+    );
+    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    return { installed: true, runs: mine };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { installed: false };
+    throw error62;
+  }
+}
+function runInfoOf(run2, name) {
+  return {
+    id: run2.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run2.status),
+    conclusion: run2.conclusion ?? null,
+    createdAt: run2.created_at,
+    updatedAt: run2.updated_at,
+    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+    url: run2.html_url
+  };
+}
+async function readDispatchedRuns(ctx, since) {
+  let runs;
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return null;
+    throw error62;
+  }
+  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+}
+function listedRuns(data) {
+  const runs = data?.workflow_runs ?? [];
+  return runs.map((run2) => ({
+    id: run2.id,
+    display_title: run2.display_title,
+    status: run2.status,
+    conclusion: run2.conclusion,
+    created_at: run2.created_at,
+    updated_at: run2.updated_at,
+    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
+    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
+    html_url: run2.html_url,
+    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
+  }));
+}
+async function listWindow(ctx, first) {
+  const listed = [];
+  for (let windows = [first]; windows.length > 0; ) {
+    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
+    windows = windows.flatMap((window2, index) => {
+      const runs = lists[index] ?? [];
+      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
+      listed.push(...runs);
+      return [];
+    });
+  }
+  return listed;
+}
+function listOnce(ctx, { from, to, freshFrom }) {
+  return conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      event: "workflow_dispatch",
+      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+      per_page: 100
+    },
+    pick: listedRuns,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+}
+function halvesOf({ from, to }, runs) {
+  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
+  if (end - from < 2e3) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
+  return [
+    { from, to: middle },
+    { from: middle + 1e3, to: to === null ? null : end }
+  ];
+}
+var RUNS_SEARCH_MAX = 1e3;
+function isoSecond(ms) {
+  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function runStatus(status2) {
+  if (status2 === "completed") return "completed";
+  if (status2 === "in_progress") return "in_progress";
+  return "queued";
+}
+
+// src/github/store/look-schedule.ts
+function soonest(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+function uniqueActions(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// src/core/snapshot/daily-spend.ts
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
+}
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
+}
 
 // src/core/plan/plan-schema-problems.ts
 function planSchemaProblems(raw, issues) {
@@ -56413,573 +55325,6 @@ function briefProblems(workers, briefSizes) {
   });
 }
 
-// src/github/observe/read-record.ts
-var PLAN_MAX_BYTES = 256 * 1024;
-function readRecord({
-  build,
-  repository
-}) {
-  return {
-    plan: planOf(build, repository),
-    completions: completionsOf(repository),
-    research: researchOf(repository)
-  };
-}
-var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
-function planOf(build, repository) {
-  const { plan, workers } = repository;
-  const graph = graphOf(repository);
-  if (!plan) {
-    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
-    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
-  }
-  const sha = plan.oid;
-  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
-    return {
-      kind: "invalid",
-      sha,
-      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
-    };
-  }
-  const raw = parseJson2(plan.text);
-  if (!raw.ok)
-    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
-  const briefSizes = Object.fromEntries(
-    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
-  );
-  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
-  const checked = validatePlan({
-    raw: raw.value,
-    build,
-    briefSizes,
-    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
-  });
-  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
-}
-function graphOf({
-  subIssueGraph
-}) {
-  if (!subIssueGraph) return { ok: true, raw: void 0 };
-  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
-      ]
-    };
-  }
-  const raw = parseJson2(subIssueGraph.text);
-  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
-  return { ok: true, raw: raw.value };
-}
-function completionsOf({
-  completions
-}) {
-  const reads2 = {};
-  for (const entry of completions?.entries ?? []) {
-    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
-    if (!match?.[1] || !entry.object) continue;
-    reads2[match[1]] = completionOf(entry.name, entry.object);
-  }
-  return reads2;
-}
-function completionOf(name, blob) {
-  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
-    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
-  }
-  const raw = parseJson2(blob.text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = Completion.safeParse(raw.value);
-  if (!parsed.success) {
-    return {
-      kind: "invalid",
-      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
-    };
-  }
-  return { kind: "valid", completion: parsed.data };
-}
-function researchOf({ loops }) {
-  const reads2 = {};
-  for (const entry of loops?.entries ?? []) {
-    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
-    const text = entry.object?.text;
-    if (!match || typeof text !== "string") continue;
-    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
-  }
-  return reads2;
-}
-function researchResultOf(name, text, byteSize) {
-  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
-    return {
-      kind: "invalid",
-      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
-    };
-  const raw = parseJson2(text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = ResearchResult.safeParse(raw.value);
-  return parsed.success ? { kind: "valid", result: parsed.data } : {
-    kind: "invalid",
-    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
-  };
-}
-function parseJson2(text) {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error62) {
-    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
-  }
-}
-
-// src/github/observe/observe-build.ts
-async function observeBuild(ctx, {
-  build,
-  issue: issue2,
-  defaultBranch,
-  freshFrom,
-  alongside
-}) {
-  const integration = integrationBranch(build);
-  const read = await readBuildGraph(
-    ctx,
-    {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue: issue2,
-      integration,
-      defaultBranch,
-      refPrefix: `refs/heads/baton/${build}/`,
-      planPath: `${integration}:${buildDir(build)}/plan.json`,
-      workersPath: `${integration}:${buildDir(build)}/workers`,
-      completionsPath: `${integration}:${buildDir(build)}/completions`,
-      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-      loopsPath: `${integration}:${buildDir(build)}/loops`,
-      usagePrefix: usageRefPrefix(build),
-      adaptPrefix: adaptationRefPrefix(build),
-      messagePrefix: messageRefPrefix(build)
-    },
-    alongside
-  );
-  const { repository } = read;
-  const issueNode = repository.issue;
-  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
-  const branches = branchesOf(build, repository);
-  const defaultSha = repository.defaultRef?.target.oid ?? "";
-  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
-  const [runsRead, pulls] = await Promise.all([
-    readRuns(ctx, {
-      build,
-      since: issueNode.createdAt,
-      ...freshFrom === void 0 ? {} : { freshFrom }
-    }),
-    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
-  ]);
-  const comments = await collectComments(ctx, {
-    build,
-    lists: await commentLists(ctx, { issue: issue2, repository })
-  });
-  const hidden = await readHiddenRecords(ctx, {
-    build,
-    usage: repository.usageRefs?.nodes ?? [],
-    adapt: repository.adaptRefs?.nodes ?? [],
-    messages: repository.messageRefs?.nodes ?? [],
-    reading: hiddenRefReadingFrom(process.env)
-  });
-  const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
-  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
-  const states = await readStateChanges(ctx, {
-    issue: issue2,
-    events: issueNode.stateEvents,
-    finalPull: finalPull2?.number ?? null
-  });
-  const snapshot = {
-    build,
-    issue: {
-      number: issue2,
-      title: issueNode.title,
-      state: issueNode.state === "CLOSED" ? "closed" : "open",
-      labels: issueNode.labels.nodes.map((label) => label.name),
-      url: issueNode.url,
-      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
-      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
-      ...states.cut ? { stateChangesCut: true } : {}
-    },
-    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
-    workflowInstalled: runsRead.installed,
-    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
-    plan: record2.plan,
-    completions: record2.completions,
-    research: record2.research,
-    branches: branches.workers,
-    pulls,
-    runs: runsRead.installed ? runsRead.runs : [],
-    commands: comments.commands,
-    finalPull: finalPull2,
-    statusComment: comments.statusComment,
-    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
-    notices: comments.notices,
-    labelledBy: await readLabelEvents(ctx, issueNode),
-    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
-    adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
-  };
-  return {
-    snapshot,
-    runsSince: issueNode.createdAt,
-    duplicateStatusIds: comments.duplicateStatusIds,
-    ...read.alongside ? { alongside: read.alongside } : {}
-  };
-}
-function branchesOf(build, repository) {
-  let integration = null;
-  const workers = {};
-  for (const ref of repository.refs.nodes) {
-    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
-    if (branch?.kind === "integration") integration = ref.target.oid;
-    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
-  }
-  return { integration, workers };
-}
-
-// src/github/change-set/read-members.ts
-var MEMBERS_PER_CALL = 5;
-async function readMembers(ctx, {
-  member,
-  issue: issue2,
-  since,
-  repositories,
-  freshFrom,
-  read = /* @__PURE__ */ new Map()
-}) {
-  const nodes = new Map(read);
-  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
-  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
-    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
-    const answer = await ctx.octokit.graphql(BUILD_QUERY, {
-      operationName: "BatonMembers",
-      ids: batch.map((repo) => repo.nodeId),
-      ...memberVariables(member)
-    });
-    for (const [index, repo] of batch.entries())
-      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
-  }
-  return Promise.all(
-    repositories.map(async (repository) => {
-      const node2 = nodes.get(repository.nodeId) ?? null;
-      const there = await contextOf(ctx, repository.name);
-      return observeMember(there, {
-        member,
-        issue: issue2,
-        since,
-        repository,
-        node: node2,
-        ...freshFrom === void 0 ? {} : { freshFrom }
-      });
-    })
-  );
-}
-function memberVariables(member) {
-  const integration = integrationBranch(member);
-  return {
-    memberIntegration: integration,
-    memberRefPrefix: `refs/heads/baton/${member}/`,
-    memberPlanPath: `${integration}:${planPath(member)}`,
-    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
-    workflowPath: `HEAD:${WORKFLOW_PATH}`,
-    memberUsagePrefix: usageRefPrefix(member),
-    memberAdaptPrefix: adaptationRefPrefix(member),
-    memberMessagePrefix: messageRefPrefix(member),
-    revertBranch: revertBranch(member)
-  };
-}
-async function observeMember(ctx, {
-  member,
-  issue: issue2,
-  since,
-  repository,
-  node: node2,
-  freshFrom
-}) {
-  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
-  const branches = branchesOf(member, graph);
-  const runsRead = await readRuns(ctx, {
-    build: member,
-    since,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-  const runs = runsRead.installed ? runsRead.runs : [];
-  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
-  const comments = await collectComments(ctx, {
-    build: member,
-    lists: await commentLists(ctx, { issue: issue2, repository: graph })
-  });
-  const hidden = await readHiddenRecords(ctx, {
-    build: member,
-    usage: graph.usageRefs.nodes,
-    adapt: graph.adaptRefs?.nodes ?? [],
-    messages: graph.messageRefs?.nodes ?? [],
-    reading: hiddenRefReadingFrom(process.env)
-  });
-  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
-  const snapshot = {
-    build: member,
-    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
-    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
-    workflowInstalled: runsRead.installed && node2?.workflow !== null,
-    integration: branches.integration ? {
-      sha: branches.integration,
-      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
-    } : null,
-    plan: { kind: "missing" },
-    completions: branches.integration ? completionsOf(graph) : {},
-    branches: branches.workers,
-    pulls,
-    runs,
-    commands: comments.commands,
-    finalPull: await readFinalPull(ctx, {
-      build: member,
-      defaultBranch: repository.defaultBranch,
-      repository: graph
-    }),
-    statusComment: null,
-    ...usageOf(member, hidden.usage, runs),
-    adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
-  };
-  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
-  return {
-    repository: repository.name,
-    snapshot,
-    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
-  };
-}
-async function withLaterPages(ctx, member, node2) {
-  if (!node2) return null;
-  const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
-    restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
-    restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
-    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
-    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
-  ]);
-  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
-}
-function asBuildRepository(node2, repository) {
-  const empty = { nodes: [] };
-  return {
-    issue: null,
-    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
-    integrationRef: null,
-    refs: node2?.refs ?? empty,
-    usageRefs: node2?.usageRefs ?? empty,
-    adaptRefs: node2?.adaptRefs ?? empty,
-    messageRefs: node2?.messageRefs ?? empty,
-    pullRequests: node2?.pullRequests ?? empty,
-    finalPulls: {
-      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
-    },
-    plan: null,
-    workers: null,
-    subIssueGraph: null,
-    completions: node2?.completions ?? null
-  };
-}
-function gatedOf(pull, botLogin) {
-  if (!pull) return null;
-  const head = pull.commits.nodes[0]?.commit;
-  const slug = botLogin.replace(/\[bot\]$/, "");
-  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
-  );
-  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
-  return {
-    number: pull.number,
-    url: pull.url,
-    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
-    sha: pull.headRefOid,
-    check: head?.oid === pull.headRefOid ? state : null,
-    mergeCommit: pull.mergeCommit?.oid ?? null
-  };
-}
-
-// src/github/change-set/members-seen.ts
-var LIMIT = 500;
-var MembersSeen = class {
-  #seen = /* @__PURE__ */ new Map();
-  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
-  alongside(key, { build, home }) {
-    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
-    if (members2.length === 0) return null;
-    return {
-      ids: members2.map((member) => member.nodeId),
-      variables: memberVariables(memberBuildId(build, home))
-    };
-  }
-  /** The members the set `key` was last read with; none where unknown. */
-  members(key) {
-    return this.#seen.get(key) ?? [];
-  }
-  note(key, members2) {
-    this.#seen.delete(key);
-    this.#seen.set(key, members2);
-    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
-  }
-  clear() {
-    this.#seen.clear();
-  }
-};
-var membersSeen = remembered(new MembersSeen());
-
-// src/github/change-set/set-look.ts
-function setLookNoNews(ctx, {
-  build,
-  reads: reads2,
-  now,
-  withinMs,
-  rearm
-}) {
-  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
-  const members2 = membersSeen.members(buildKey(ctx, build));
-  if (members2.length === 0) return void 0;
-  const member = memberBuildId(build, home);
-  return {
-    judge: async () => {
-      const freshFrom = Date.now();
-      const keys = [];
-      for (const repository of members2) {
-        const there = await contextOf(ctx, repository.name);
-        const key = buildKey(there, member);
-        const since = reads2.runsSince(key, withinMs);
-        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
-        const listed = await readRuns(there, { build: member, since, freshFrom });
-        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
-          return false;
-        keys.push(key);
-      }
-      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
-        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
-        null
-      );
-      if (soonest3) rearm(soonest3);
-      return true;
-    },
-    why: "every member's runs are as the last read saw them"
-  };
-}
-
-// src/github/client/request-reason.ts
-var import_node_async_hooks = require("node:async_hooks");
-function reasonOf(action) {
-  switch (action.kind) {
-    case "dispatch":
-    case "rerun-failed-jobs":
-    case "cancel-run":
-      return "session";
-    case "render-status":
-      return "status-edit";
-    case "merge-pull":
-      return "merge";
-    case "update-pull-branch":
-    case "sync-build-branch":
-      return "sync";
-    case "set-review-check":
-      return "review-check";
-    case "comment":
-    case "notice":
-      return "notice";
-    case "open-final-pull":
-    case "enable-auto-merge":
-      return "final-pull";
-    case "add-label":
-    case "remove-label":
-    case "close-pull":
-    case "delete-branch":
-    case "create-mirror":
-    case "retitle-issue":
-    case "close-sub-issue":
-    case "reopen-sub-issue":
-    case "clean-up-refs":
-    case "look-again":
-      return "housekeeping";
-    case "record-message":
-    case "forget-messages":
-      return "message";
-    default: {
-      const _exhaustive = action;
-      return _exhaustive;
-    }
-  }
-}
-var current = new import_node_async_hooks.AsyncLocalStorage();
-function withReason(reason, work) {
-  return current.run(reason, work);
-}
-
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-function uniqueActions(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-// src/core/snapshot/daily-spend.ts
-function utcDay(iso) {
-  return new Date(iso).toISOString().slice(0, 10);
-}
-function dayStart(now) {
-  return `${utcDay(now)}T00:00:00Z`;
-}
-function spentOnDay(records, now) {
-  const day = utcDay(now);
-  const seen = /* @__PURE__ */ new Set();
-  let usd = 0;
-  for (const { repository, record: record2, at } of records) {
-    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    usd += record2.usage.cost_usd;
-  }
-  return usd;
-}
-function dailyCapsReached({
-  repoCapUsd,
-  repoUsage = [],
-  installationUsage,
-  now
-}) {
-  const holds = [];
-  const day = utcDay(now);
-  if (repoCapUsd !== null && repoCapUsd > 0) {
-    const spent = spentOnDay(repoUsage, now);
-    if (spent >= repoCapUsd)
-      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
-  }
-  if (installationUsage && installationUsage.capUsd > 0) {
-    const spent = spentOnDay(installationUsage.records, now);
-    if (spent >= installationUsage.capUsd)
-      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-
 // src/core/snapshot/follow-ups.ts
 function followUpsOf(read, runs, commands) {
   if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
@@ -57194,12 +55539,12 @@ function findRun(runs, key) {
 function runLink(run2) {
   return { label: `${run2.role} run`, url: run2.url };
 }
-function soonest(times) {
+function soonest2(times) {
   const set4 = times.filter((ms) => ms !== null);
   return set4.length > 0 ? Math.min(...set4) : null;
 }
 function lookAgain(times) {
-  const inMs = soonest(times);
+  const inMs = soonest2(times);
   return inMs === null ? [] : [{ kind: "look-again", inMs }];
 }
 
@@ -57312,6 +55657,24 @@ function sessionEngines(read) {
     const retried = latest?.name === "retry" ? latest.engine : void 0;
     return engineFor({ settings, role, planned, retried });
   };
+}
+
+// src/core/vocabulary/notice.ts
+var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+function noticeMarker(build, key) {
+  return `<!-- baton:notice ${build} ${key} -->`;
+}
+function findNotice(body) {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+function noticeKey(...parts) {
+  return parts.map(
+    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
+  ).join("/");
+}
+function mentions(logins) {
+  return logins.map((login) => `@${login} `).join("");
 }
 
 // src/core/rules/decide-notices.ts
@@ -57663,7 +56026,7 @@ function reviewNeed({ ctx, pull, runs }) {
   if (reviews.some((run2) => run2.outcome === "active")) {
     return { kind: "wait", state: "reviewing" };
   }
-  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
+  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
   if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
   return { kind: "needs-human", reason: "review-failed" };
 }
@@ -58949,7 +57312,7 @@ function headPushedAt(runs, worker) {
   return ended2.length > 0 ? Math.max(...ended2) : null;
 }
 
-// src/github/reconcile/next-look.ts
+// src/github/act/next-look.ts
 function nextLook(asked) {
   return lookAfter(asked).look;
 }
@@ -59002,80 +57365,12 @@ function awaitedNext({ snapshot, config: config3, outcomes, now }) {
     null
   );
 }
+function standsForNothing(outcome) {
+  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
+}
 
 // src/github/reconcile/last-reads.ts
 var MAX_AGE_MS = 10 * 6e4;
-
-// src/github/reconcile/locate-build.ts
-async function findBuildForIssue(ctx, issue2) {
-  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
-  for (const ref of refs) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
-      return { build: branch.build, issue: issue2 };
-    }
-  }
-  return null;
-}
-function buildOfBranch(ref) {
-  const branch = parseBatonBranch(ref ?? "");
-  if (!branch) return null;
-  const parsed = parseBuildId(branch.build);
-  return parsed ? { build: branch.build, issue: parsed.issue } : null;
-}
-function setOfMember(build) {
-  const member = parseMemberBuildId(build ?? "");
-  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
-}
-
-// src/github/store/look-schedule.ts
-function soonest2(times) {
-  return times.reduce(
-    (first, time3) => first && first.ms <= time3.ms ? first : time3,
-    null
-  );
-}
-var unrefTimer = (run2, ms) => {
-  const timer = setTimeout(run2, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-function createLookSchedule({
-  clock = Date.now,
-  setTimer = unrefTimer,
-  takes = () => true
-} = {}) {
-  const looks = /* @__PURE__ */ new Map();
-  const arm = (key, { ms, why }, look) => {
-    looks.get(key)?.cancel();
-    const wait2 = Math.max(0, ms);
-    const cancel = setTimer(() => {
-      looks.delete(key);
-      look.again();
-    }, wait2);
-    looks.set(key, { key, at: clock() + wait2, why, cancel });
-  };
-  return {
-    set(key, times, look) {
-      looks.get(key)?.cancel();
-      looks.delete(key);
-      const next = soonest2(times.filter(takes));
-      if (next) arm(key, next, look);
-    },
-    within(key, next, look) {
-      const set4 = looks.get(key);
-      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
-      arm(key, next, look);
-    },
-    pending() {
-      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
-    },
-    stop() {
-      for (const { cancel } of looks.values()) cancel();
-      looks.clear();
-    }
-  };
-}
 
 // src/github/reconcile/look-again.ts
 function leaveNextLook(deps, {
@@ -59098,7 +57393,7 @@ function leaveNextLook(deps, {
   ];
   if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
   else deps.looks?.set(key, times, look);
-  const next = soonest2(times);
+  const next = soonest(times);
   if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
 }
 var FAILED_WRITE_RETRY_MS = 5e3;
@@ -59160,6 +57455,1511 @@ async function listedRunsChangeNothing(ctx, {
 }) {
   const listed = await readRuns(ctx, { build, since, freshFrom });
   return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
+}
+
+// src/github/observe/build-query.ts
+var BUILD_QUERY = (
+  /* GraphQL */
+  `
+  query BatonBuild(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+  }
+
+  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequests(
+        baseRefName: $integration
+        first: 50
+        after: $after
+        orderBy: { field: CREATED_AT, direction: ASC }
+      ) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...Pull }
+      }
+    }
+  }
+
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
+  fragment BuildRepository on Repository {
+    issue(number: $issue) {
+      title
+      state
+      createdAt
+      url
+      labels(first: 50) { nodes { name } }
+      comments(last: 100) { totalCount nodes { ...Comment } }
+      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
+        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
+      }
+      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+        ...StateEvents
+      }
+    }
+    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
+    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
+    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $integration
+      baseRefName: $defaultBranch
+      first: 20
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+    }
+    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    workers: object(expression: $workersPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
+    }
+    subIssueGraph: object(expression: $subIssuesPath) {
+      ... on Blob { byteSize isTruncated text }
+    }
+    completions: object(expression: $completionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+    loops: object(expression: $loopsPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
+    }
+  }
+
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    isDraft
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
+        }
+      }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
+      ... on StatusContext { context state targetUrl }
+    }
+  }
+
+  fragment Comment on IssueComment {
+    databaseId
+    body
+    createdAt
+    updatedAt
+    author { login __typename }
+    reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`
+);
+function loginOf(author) {
+  if (!author) return "";
+  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
+}
+
+// src/github/observe/read-build-graph.ts
+function readBuildPage(ctx, operationName, variables) {
+  return ctx.octokit.graphql(BUILD_QUERY, {
+    operationName,
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ...variables
+  });
+}
+async function readBuildGraph(ctx, variables, alongside) {
+  const { repository, nodes } = alongside ? await ctx.octokit.graphql(alongside.document, {
+    operationName: alongside.operationName,
+    ...variables,
+    ...alongside.variables,
+    ids: alongside.ids
+  }) : {
+    ...await ctx.octokit.graphql(BUILD_QUERY, {
+      operationName: "BatonBuild",
+      ...variables
+    }),
+    nodes: void 0
+  };
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
+    restOfPulls(ctx, variables, repository.pullRequests),
+    restOfRefs(ctx, variables.refPrefix, repository.refs),
+    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
+    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
+    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
+  ]);
+  return {
+    repository: {
+      ...repository,
+      pullRequests: pulls,
+      refs,
+      usageRefs,
+      ...adaptRefs ? { adaptRefs } : {},
+      ...messageRefs ? { messageRefs } : {}
+    },
+    ...nodes ? { alongside: nodes } : {}
+  };
+}
+async function restOfPulls(ctx, variables, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
+      integration: variables.integration,
+      after: page.endCursor
+    });
+    nodes.push(...repository.pullRequests.nodes);
+    page = repository.pullRequests.pageInfo;
+  }
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+async function restOfChecks(ctx, pull) {
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts;
+  if (pull.state !== "OPEN" || !head || !contexts) return;
+  let page = contexts.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
+      number: pull.number,
+      after: page.endCursor
+    });
+    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
+    const more = commit?.statusCheckRollup?.contexts;
+    if (!commit || commit.oid !== head.oid || !more) return;
+    contexts.nodes.push(...more.nodes);
+    contexts.pageInfo = more.pageInfo;
+    page = more.pageInfo;
+  }
+}
+async function restOfRefs(ctx, prefix, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
+      prefix,
+      after: page.endCursor
+    });
+    nodes.push(...repository.refs.nodes);
+    page = repository.refs.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/core/commands/render-replies.ts
+var BATON_REPLY_MARKER = "<!-- baton:reply -->";
+var QUOTE_MAX = 100;
+function isBatonComment(body) {
+  return body.includes("<!-- baton:");
+}
+function mention(user) {
+  return `@${user.replace(/[^\w[\]-]/g, "")}`;
+}
+function reply(lines) {
+  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
+}
+function renderLabelRefusal({ user, label }) {
+  return reply([
+    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
+    "",
+    "A maintainer can add the label to start it."
+  ]);
+}
+function renderCommandRefusal({ user, command }) {
+  return reply([
+    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command))} was not run.`,
+    "",
+    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
+  ]);
+}
+function renderCommandErrors(errors) {
+  const commands = listCommands();
+  const listed = errors.some((error62) => error62.message.includes(commands));
+  return reply([
+    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
+    "",
+    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
+    ...listed ? [] : ["", `Commands: ${commands}.`],
+    "",
+    "On a worker's pull request the worker id may be left out."
+  ]);
+}
+function truncate(line) {
+  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
+}
+
+// src/core/status/ledger-archive.ts
+var LEDGER_KEEP_CHARS = 3e4;
+var LEDGER_PART_CHARS = 6e4;
+var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
+function ledgerPartMarker(build, part) {
+  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
+}
+function findLedgerPart(body) {
+  const found = PART_MARKER.exec(body);
+  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
+}
+function renderLedgerPart({
+  build,
+  part,
+  commands
+}) {
+  return [
+    ledgerPartMarker(build, part),
+    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
+    renderCommandLedger(commands)
+  ].join("\n");
+}
+function ledgerSpill(commands) {
+  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
+  let size = 0;
+  let count = 0;
+  for (const info of commands) {
+    const entry = renderCommandLedger([info]).length;
+    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
+    size += entry;
+    count += 1;
+  }
+  const first = count;
+  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
+  if (count > 0) return commands.slice(0, count);
+  count = first;
+  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
+  return commands.slice(0, count);
+}
+
+// src/github/observe/permissions.ts
+var TTL_MS = 6e4;
+var cache = remembered(/* @__PURE__ */ new Map());
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
+  let allowed = false;
+  try {
+    const [permission] = await conditionalReads.paginate(octokit, {
+      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      params: { owner, repo, username: login },
+      pick: (data) => [String(data?.permission ?? "")]
+    });
+    allowed = permission === "admin" || permission === "write";
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
+}
+
+// src/github/observe/reactions.ts
+function reactionReadingFrom(env) {
+  return readingFrom(env.BATON_REACTIONS);
+}
+var viewerIsApp = remembered(new LearnedReading());
+var taken = remembered(/* @__PURE__ */ new Set());
+var TAKEN_MAX = 1e4;
+async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
+  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
+  if (!eyes) return false;
+  if (reading === "graphql") return eyes.viewerHasReacted;
+  const known = viewerIsApp.known(ctx);
+  if (reading === "auto" && known !== false) {
+    if (eyes.viewerHasReacted) {
+      viewerIsApp.learn(ctx, true);
+      return true;
+    }
+    if (known === true) return false;
+  }
+  if (eyes.createdAt === null) return false;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
+  if (taken.has(key)) return true;
+  const { worker, ...rest } = comment;
+  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
+    return false;
+  if (!await hasBatonEyes(ctx, comment.id)) return false;
+  if (taken.size >= TAKEN_MAX) taken.clear();
+  taken.add(key);
+  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
+  return true;
+}
+async function mayHaveBatonEyes(ctx, comment) {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+async function hasBatonEyes(ctx, id) {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: "eyes",
+    per_page: 100
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+
+// src/github/observe/read-comments.ts
+async function fetchComments(ctx, sources) {
+  return Promise.all(
+    sources.map(async (source) => {
+      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100
+      });
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? "",
+        author: c.user?.login ?? "",
+        isBot: c.user?.type === "Bot",
+        createdAt: c.created_at,
+        updatedAt: c.updated_at,
+        accepted: false,
+        eyes: c.reactions?.eyes
+      }));
+      for (const comment of plain) {
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
+    })
+  );
+}
+async function commentLists(ctx, { issue: issue2, repository }) {
+  const issueNode = repository.issue;
+  const sources = [
+    {
+      source: { number: issue2, source: { kind: "issue" } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
+    }
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: "pull", number: pull.number, worker: worker.worker }
+      },
+      window: pull.comments
+    });
+  }
+  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
+  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial2.map(({ source }) => source)
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window: window2 }) => ({
+      source,
+      comments: await Promise.all(
+        window2.nodes.map(async (node2) => {
+          const comment = {
+            id: node2.databaseId,
+            body: node2.body,
+            author: loginOf(node2.author),
+            isBot: node2.author?.__typename === "Bot",
+            createdAt: node2.createdAt,
+            updatedAt: node2.updatedAt
+          };
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node2.reactionGroups,
+              ...source.worker ? { worker: source.worker } : {}
+            },
+            reading
+          );
+          return { ...comment, accepted };
+        })
+      )
+    }))
+  );
+  return [...read, ...fetched];
+}
+async function collectComments(ctx, { build, lists }) {
+  const statuses = [];
+  const notices2 = [];
+  const live = [];
+  const parts = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const { body, author } = comment;
+      if (author === ctx.botLogin) {
+        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
+          const { createdAt, updatedAt } = comment;
+          statuses.push({ id: comment.id, body, createdAt, updatedAt });
+        }
+        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
+        const notice = source.source.kind === "issue" ? findNotice(body) : null;
+        if (notice?.build === build) notices2.push(notice.key);
+        continue;
+      }
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      for (const command of parsed.commands) {
+        live.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.createdAt,
+          source: source.source,
+          command
+        });
+      }
+    }
+  }
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const [oldest, ...rest] = statuses;
+  const archived = parts.flatMap((part) => part.commands);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
+  const commands = mergeLedger(ledgers, live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  return {
+    statusComment: oldest ? statusCommentOf(oldest) : null,
+    duplicateStatusIds: rest.map((status2) => status2.id),
+    commands,
+    ...parts.length > 0 ? {
+      ledgerParts: {
+        last: Math.max(...parts.map((part) => part.part)),
+        commandIds: archived.map((info) => info.commentId)
+      }
+    } : {},
+    notices: [...new Set(notices2)].sort()
+  };
+}
+function mergeLedger(ledgers, live) {
+  const recorded = /* @__PURE__ */ new Set();
+  const kept2 = [];
+  for (const ledger of ledgers) {
+    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
+  }
+  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+function statusCommentOf(comment) {
+  const { id, body, createdAt, updatedAt } = comment;
+  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
+}
+
+// src/github/observe/read-issue-state.ts
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function readLabelEvents(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept2 = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept2.push(event);
+  }
+  return kept2;
+}
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+async function readFinalPull(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null
+  });
+}
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
+  });
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === "open",
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null
+  });
+}
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
+}
+
+// src/core/sessions/verdict-marker.ts
+var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
+function parseVerdictMarker(body) {
+  const match = [...body.matchAll(MARKER)].at(-1);
+  if (!match) return null;
+  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
+}
+
+// src/github/observe/read-pulls.ts
+function isBatonCheck(name) {
+  return name.startsWith("baton");
+}
+async function readPulls(ctx, { build, pulls }) {
+  const mine = pulls.flatMap((pull) => {
+    const branch = parseBatonBranch(pull.headRefName);
+    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
+    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
+  });
+  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
+}
+async function toPullInfo(ctx, { build, pull, worker }) {
+  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
+  const runs = contexts.filter((c) => c.__typename === "CheckRun");
+  const statuses = contexts.filter(
+    (c) => c.__typename === "StatusContext"
+  );
+  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
+  const open2 = state === "open";
+  return {
+    number: pull.number,
+    worker,
+    headSha: pull.headRefOid,
+    state,
+    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
+    ...open2 && pull.isDraft ? { draft: true } : {},
+    reviews: await reviewsOf(ctx, pull),
+    checks: open2 ? await rollUp(ctx, {
+      head: pull.headRefOid,
+      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
+      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
+    }) : { state: "none", failedRuns: [] },
+    labels: pull.labels.nodes.map((label) => label.name),
+    url: pull.url,
+    createdAt: pull.createdAt,
+    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
+    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
+  };
+}
+function mergeStateOf(status2) {
+  switch (status2) {
+    case "CLEAN":
+    case "HAS_HOOKS":
+      return "clean";
+    case "BEHIND":
+    case "DIRTY":
+    case "BLOCKED":
+    case "UNSTABLE":
+      return status2.toLowerCase();
+    case "DRAFT":
+      return "blocked";
+    default:
+      return "unknown";
+  }
+}
+async function reviewsOf(ctx, pull) {
+  const permitted = await permittedReviewers(ctx, pull);
+  return pull.reviews.nodes.flatMap((review) => {
+    const author = loginOf(review.author);
+    const byBaton = author === ctx.botLogin;
+    const marker = byBaton ? parseVerdictMarker(review.body) : null;
+    const stated = marker ? marker.verdict : humanVerdict(review.state);
+    if (!stated || !review.commit || byBaton && !marker) return [];
+    const verdict = byBaton || permitted.has(author) ? stated : "comment";
+    return [
+      {
+        id: review.databaseId,
+        author,
+        byBaton,
+        verdict,
+        commitSha: review.commit.oid,
+        submittedAt: review.submittedAt ?? "",
+        ...marker ? { costUsd: marker.costUsd } : {}
+      }
+    ];
+  });
+}
+async function permittedReviewers(ctx, pull) {
+  const authors = new Set(
+    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
+  );
+  const permitted = /* @__PURE__ */ new Set();
+  for (const author of authors) {
+    if (await hasWriteAccess(ctx, author)) permitted.add(author);
+  }
+  return permitted;
+}
+function humanVerdict(state) {
+  if (state === "APPROVED") return "approve";
+  if (state === "CHANGES_REQUESTED") return "changes-requested";
+  if (state === "COMMENTED") return "comment";
+  return null;
+}
+function verdictOfCheck(conclusion) {
+  if (conclusion === "SUCCESS") return "approve";
+  if (conclusion === "FAILURE") return "changes-requested";
+  return "comment";
+}
+var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
+var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
+var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
+async function rollUp(ctx, {
+  head,
+  runs: theirs,
+  statuses
+}) {
+  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
+  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
+  if (pending) return { state: "pending", failedRuns: [] };
+  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
+  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
+  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
+  const jobs = /* @__PURE__ */ new Map();
+  for (const run2 of failed) {
+    const id = actionsRunId(run2.detailsUrl);
+    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
+  }
+  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
+  const failedRuns = read.flatMap(
+    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
+  );
+  return { state: "failure", failedRuns };
+}
+var actionsRuns = remembered(new ImmutableCache());
+function actionsRun(ctx, { id, job }) {
+  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
+    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
+      (answer) => answer.data,
+      (error62) => {
+        if (statusOf(error62) === 404) return null;
+        throw error62;
+      }
+    );
+    if (!data) return null;
+    return {
+      id: data.id,
+      attempt: data.run_attempt ?? 1,
+      headSha: data.head_sha,
+      repository: data.head_repository?.full_name ?? ""
+    };
+  });
+}
+function baseMergeOf({ build, botLogin }, head) {
+  const [first, second] = head.parents.nodes;
+  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
+  if (head.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+}
+function isAppAuthor(email3, botLogin) {
+  if (!email3) return false;
+  const address = email3.toLowerCase();
+  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
+  const plus = address.indexOf("+");
+  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
+}
+function actionsRunId(detailsUrl) {
+  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+// src/core/plan/research.ts
+var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
+var ResearchResult = external_exports.strictObject({
+  /** The loop this research was for. */
+  loop: external_exports.number().int().min(1).max(99),
+  /** True when the research found nothing worth a loop: no plan, the series ends. */
+  nothing_worth_doing: external_exports.boolean()
+});
+
+// src/github/observe/read-record.ts
+var PLAN_MAX_BYTES = 256 * 1024;
+function readRecord({
+  build,
+  repository
+}) {
+  return {
+    plan: planOf(build, repository),
+    completions: completionsOf(repository),
+    research: researchOf(repository)
+  };
+}
+var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
+function planOf(build, repository) {
+  const { plan, workers } = repository;
+  const graph = graphOf(repository);
+  if (!plan) {
+    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
+    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
+  }
+  const sha = plan.oid;
+  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
+    return {
+      kind: "invalid",
+      sha,
+      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
+    };
+  }
+  const raw = parseJson2(plan.text);
+  if (!raw.ok)
+    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
+  const briefSizes = Object.fromEntries(
+    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
+  );
+  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
+  const checked = validatePlan({
+    raw: raw.value,
+    build,
+    briefSizes,
+    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
+  });
+  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
+}
+function graphOf({
+  subIssueGraph
+}) {
+  if (!subIssueGraph) return { ok: true, raw: void 0 };
+  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
+      ]
+    };
+  }
+  const raw = parseJson2(subIssueGraph.text);
+  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
+  return { ok: true, raw: raw.value };
+}
+function completionsOf({
+  completions
+}) {
+  const reads2 = {};
+  for (const entry of completions?.entries ?? []) {
+    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
+    if (!match?.[1] || !entry.object) continue;
+    reads2[match[1]] = completionOf(entry.name, entry.object);
+  }
+  return reads2;
+}
+function completionOf(name, blob) {
+  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
+    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
+  }
+  const raw = parseJson2(blob.text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = Completion.safeParse(raw.value);
+  if (!parsed.success) {
+    return {
+      kind: "invalid",
+      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+    };
+  }
+  return { kind: "valid", completion: parsed.data };
+}
+function researchOf({ loops }) {
+  const reads2 = {};
+  for (const entry of loops?.entries ?? []) {
+    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
+    const text = entry.object?.text;
+    if (!match || typeof text !== "string") continue;
+    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
+  }
+  return reads2;
+}
+function researchResultOf(name, text, byteSize) {
+  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
+    return {
+      kind: "invalid",
+      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
+    };
+  const raw = parseJson2(text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = ResearchResult.safeParse(raw.value);
+  return parsed.success ? { kind: "valid", result: parsed.data } : {
+    kind: "invalid",
+    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+  };
+}
+function parseJson2(text) {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error62) {
+    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
+  }
+}
+
+// src/github/observe/observe-build.ts
+async function observeBuild(ctx, {
+  build,
+  issue: issue2,
+  defaultBranch,
+  freshFrom,
+  alongside
+}) {
+  const integration = integrationBranch(build);
+  const read = await readBuildGraph(
+    ctx,
+    {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue: issue2,
+      integration,
+      defaultBranch,
+      refPrefix: `refs/heads/baton/${build}/`,
+      planPath: `${integration}:${buildDir(build)}/plan.json`,
+      workersPath: `${integration}:${buildDir(build)}/workers`,
+      completionsPath: `${integration}:${buildDir(build)}/completions`,
+      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+      loopsPath: `${integration}:${buildDir(build)}/loops`,
+      usagePrefix: usageRefPrefix(build),
+      adaptPrefix: adaptationRefPrefix(build),
+      messagePrefix: messageRefPrefix(build)
+    },
+    alongside
+  );
+  const { repository } = read;
+  const issueNode = repository.issue;
+  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
+  const branches = branchesOf(build, repository);
+  const defaultSha = repository.defaultRef?.target.oid ?? "";
+  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const [runsRead, pulls] = await Promise.all([
+    readRuns(ctx, {
+      build,
+      since: issueNode.createdAt,
+      ...freshFrom === void 0 ? {} : { freshFrom }
+    }),
+    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
+  ]);
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue: issue2, repository })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build,
+    usage: repository.usageRefs?.nodes ?? [],
+    adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
+  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
+  const states = await readStateChanges(ctx, {
+    issue: issue2,
+    events: issueNode.stateEvents,
+    finalPull: finalPull2?.number ?? null
+  });
+  const snapshot = {
+    build,
+    issue: {
+      number: issue2,
+      title: issueNode.title,
+      state: issueNode.state === "CLOSED" ? "closed" : "open",
+      labels: issueNode.labels.nodes.map((label) => label.name),
+      url: issueNode.url,
+      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
+      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
+      ...states.cut ? { stateChangesCut: true } : {}
+    },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed,
+    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
+    plan: record2.plan,
+    completions: record2.completions,
+    research: record2.research,
+    branches: branches.workers,
+    pulls,
+    runs: runsRead.installed ? runsRead.runs : [],
+    commands: comments.commands,
+    finalPull: finalPull2,
+    statusComment: comments.statusComment,
+    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
+    notices: comments.notices,
+    labelledBy: await readLabelEvents(ctx, issueNode),
+    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+  };
+  return {
+    snapshot,
+    runsSince: issueNode.createdAt,
+    duplicateStatusIds: comments.duplicateStatusIds,
+    ...read.alongside ? { alongside: read.alongside } : {}
+  };
+}
+function branchesOf(build, repository) {
+  let integration = null;
+  const workers = {};
+  for (const ref of repository.refs.nodes) {
+    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
+    if (branch?.kind === "integration") integration = ref.target.oid;
+    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
+  }
+  return { integration, workers };
+}
+
+// src/github/change-set/set-query.ts
+var SET_OPERATIONS = (
+  /* GraphQL */
+  `
+  query BatonMembers(
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  query BatonSet(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  fragment MemberRepository on Repository {
+    nameWithOwner
+    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
+    workflow: object(expression: $workflowPath) { oid }
+    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $memberIntegration
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { ...GatedPull }
+    }
+    revertPulls: pullRequests(
+      headRefName: $revertBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      nodes { ...GatedPull }
+    }
+    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    completions: object(expression: $memberCompletionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+  }
+
+  fragment GatedPull on PullRequest {
+    number
+    state
+    merged
+    url
+    isCrossRepository
+    baseRefName
+    headRefOid
+    autoMergeRequest { enabledAt }
+    mergeCommit { oid }
+    commits(last: 1) {
+      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
+    }
+  }
+`
+);
+var SET_QUERY = BUILD_QUERY + SET_OPERATIONS;
+
+// src/github/change-set/read-members.ts
+var MEMBERS_PER_CALL = 5;
+async function readMembers(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repositories,
+  freshFrom,
+  read = /* @__PURE__ */ new Map()
+}) {
+  const nodes = new Map(read);
+  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
+    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
+    const answer = await ctx.octokit.graphql(SET_QUERY, {
+      operationName: "BatonMembers",
+      ids: batch.map((repo) => repo.nodeId),
+      ...memberVariables(member)
+    });
+    for (const [index, repo] of batch.entries())
+      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
+  }
+  return Promise.all(
+    repositories.map(async (repository) => {
+      const node2 = nodes.get(repository.nodeId) ?? null;
+      const there = await contextOf(ctx, repository.name);
+      return observeMember(there, {
+        member,
+        issue: issue2,
+        since,
+        repository,
+        node: node2,
+        ...freshFrom === void 0 ? {} : { freshFrom }
+      });
+    })
+  );
+}
+function memberVariables(member) {
+  const integration = integrationBranch(member);
+  return {
+    memberIntegration: integration,
+    memberRefPrefix: `refs/heads/baton/${member}/`,
+    memberPlanPath: `${integration}:${planPath(member)}`,
+    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
+    workflowPath: `HEAD:${WORKFLOW_PATH}`,
+    memberUsagePrefix: usageRefPrefix(member),
+    memberAdaptPrefix: adaptationRefPrefix(member),
+    memberMessagePrefix: messageRefPrefix(member),
+    revertBranch: revertBranch(member)
+  };
+}
+async function observeMember(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repository,
+  node: node2,
+  freshFrom
+}) {
+  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
+  const branches = branchesOf(member, graph);
+  const runsRead = await readRuns(ctx, {
+    build: member,
+    since,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+  const runs = runsRead.installed ? runsRead.runs : [];
+  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
+  const comments = await collectComments(ctx, {
+    build: member,
+    lists: await commentLists(ctx, { issue: issue2, repository: graph })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build: member,
+    usage: graph.usageRefs.nodes,
+    adapt: graph.adaptRefs?.nodes ?? [],
+    messages: graph.messageRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
+  const snapshot = {
+    build: member,
+    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed && node2?.workflow !== null,
+    integration: branches.integration ? {
+      sha: branches.integration,
+      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
+    } : null,
+    plan: { kind: "missing" },
+    completions: branches.integration ? completionsOf(graph) : {},
+    branches: branches.workers,
+    pulls,
+    runs,
+    commands: comments.commands,
+    finalPull: await readFinalPull(ctx, {
+      build: member,
+      defaultBranch: repository.defaultBranch,
+      repository: graph
+    }),
+    statusComment: null,
+    ...usageOf(member, hidden.usage, runs),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+  };
+  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
+  return {
+    repository: repository.name,
+    snapshot,
+    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
+  };
+}
+async function withLaterPages(ctx, member, node2) {
+  if (!node2) return null;
+  const variables = memberVariables(member);
+  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
+    restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
+    restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
+    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
+    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
+  ]);
+  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
+}
+function asBuildRepository(node2, repository) {
+  const empty = { nodes: [] };
+  return {
+    issue: null,
+    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
+    integrationRef: null,
+    refs: node2?.refs ?? empty,
+    usageRefs: node2?.usageRefs ?? empty,
+    adaptRefs: node2?.adaptRefs ?? empty,
+    messageRefs: node2?.messageRefs ?? empty,
+    pullRequests: node2?.pullRequests ?? empty,
+    finalPulls: {
+      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
+    },
+    plan: null,
+    workers: null,
+    subIssueGraph: null,
+    completions: node2?.completions ?? null
+  };
+}
+function gatedOf(pull, botLogin) {
+  if (!pull) return null;
+  const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
+  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
+  );
+  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
+  return {
+    number: pull.number,
+    url: pull.url,
+    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
+    sha: pull.headRefOid,
+    check: head?.oid === pull.headRefOid ? state : null,
+    mergeCommit: pull.mergeCommit?.oid ?? null
+  };
+}
+
+// src/github/change-set/members-seen.ts
+var LIMIT = 500;
+var MembersSeen = class {
+  #seen = /* @__PURE__ */ new Map();
+  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
+  alongside(key, { build, home }) {
+    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
+    if (members2.length === 0) return null;
+    return {
+      document: SET_QUERY,
+      operationName: "BatonSet",
+      ids: members2.map((member) => member.nodeId),
+      variables: memberVariables(memberBuildId(build, home))
+    };
+  }
+  /** The members the set `key` was last read with; none where unknown. */
+  members(key) {
+    return this.#seen.get(key) ?? [];
+  }
+  note(key, members2) {
+    this.#seen.delete(key);
+    this.#seen.set(key, members2);
+    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
+  }
+  clear() {
+    this.#seen.clear();
+  }
+};
+var membersSeen = remembered(new MembersSeen());
+
+// src/github/change-set/set-look.ts
+function setLookNoNews(ctx, {
+  build,
+  reads: reads2,
+  now,
+  withinMs,
+  rearm
+}) {
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const members2 = membersSeen.members(buildKey(ctx, build));
+  if (members2.length === 0) return void 0;
+  const member = memberBuildId(build, home);
+  return {
+    judge: async () => {
+      const freshFrom = Date.now();
+      const keys = [];
+      for (const repository of members2) {
+        const there = await contextOf(ctx, repository.name);
+        const key = buildKey(there, member);
+        const since = reads2.runsSince(key, withinMs);
+        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
+        const listed = await readRuns(there, { build: member, since, freshFrom });
+        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
+          return false;
+        keys.push(key);
+      }
+      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
+        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
+        null
+      );
+      if (soonest3) rearm(soonest3);
+      return true;
+    },
+    why: "every member's runs are as the last read saw them"
+  };
+}
+
+// src/config.ts
+var import_yaml3 = __toESM(require_dist2(), 1);
+var CONFIG_PATH = `.github/${CONFIG_FILE}`;
+async function loadConfig(octokit, { owner, repo }) {
+  return (await readConfig(octokit, { owner, repo })).config;
+}
+async function readConfig(octokit, { owner, repo }) {
+  let merged;
+  let ownFileOnly = false;
+  try {
+    const { config: config3, files } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
+    });
+    merged = config3;
+    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
+  } catch (error62) {
+    const problem = yamlProblem(error62);
+    if (!problem) throw error62;
+    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
+  }
+  const parsed = parseConfig(merged);
+  if (parsed.ok) return { config: parsed, ownFileOnly };
+  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
+  return { config: { ok: false, problems: lines }, ownFileOnly };
+}
+var CONFIG_TTL_MS = 10 * 6e4;
+var configs = remembered(
+  /* @__PURE__ */ new Map()
+);
+async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
+  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const hit = configs.get(key);
+  if (hit) {
+    const { config: config3, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
+  }
+  const read = readConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, read });
+  read.catch(() => configs.delete(key));
+  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
+  return (await read).config;
+}
+function yamlProblem(error62) {
+  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
+  const cause = error62.cause;
+  const line = cause?.linePos?.[0]?.line;
+  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
+  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
+}
+async function findFieldLines(octokit, { owner, repo }, problems) {
+  let text;
+  try {
+    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      mediaType: { format: "raw" }
+    });
+    text = String(response.data);
+  } catch {
+    return problems;
+  }
+  return withLines(text, problems);
+}
+function withLines(text, problems) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  return problems.map((problem) => {
+    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
+    const line = lineOfPath(doc, path2, lineCounter);
+    return line ? { ...problem, line } : problem;
+  });
+}
+function lineOfPath(doc, path2, lineCounter) {
+  for (let depth = path2.length; depth > 0; depth--) {
+    const node2 = doc.getIn(path2.slice(0, depth), true);
+    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
+  }
+  return void 0;
+}
+function deepMerge(base, override) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current2 = out[key];
+    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
+  }
+  return out;
+}
+function isPlainObject4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/core/change-set/set-snapshot.ts
@@ -59733,6 +59533,122 @@ async function anyMoved(ctx, { build, batch }) {
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
 }
 
+// src/github/act/refs.ts
+function isRefTaken(error62) {
+  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
+}
+var RefRefusedError = class extends Error {
+  ref;
+  constructor(ref, cause) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause }
+    );
+    this.name = "RefRefusedError";
+    this.ref = ref;
+  }
+};
+async function createRef(ctx, { ref, sha }) {
+  try {
+    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
+  } catch (error62) {
+    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
+    throw error62;
+  }
+}
+var REF_SENDS = 4;
+async function postRef(octokit, params) {
+  for (let send = 1; ; send++) {
+    try {
+      await octokit.rest.git.createRef(params);
+      return true;
+    } catch (error62) {
+      if (isRefTaken(error62)) return false;
+      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
+        throw error62;
+    }
+  }
+}
+async function refMaybeMade(octokit, { owner, repo, ref }) {
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
+    return true;
+  } catch (error62) {
+    return statusOf(error62) !== 404;
+  }
+}
+function isAnswerLost(error62) {
+  const status2 = statusOf(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+var AnswerLostError = class extends Error {
+  status;
+  constructor(cause) {
+    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
+      cause
+    });
+    this.name = "AnswerLostError";
+    this.status = statusOf(cause);
+  }
+};
+async function sendOnce(write) {
+  try {
+    return await write();
+  } catch (error62) {
+    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
+  }
+}
+async function writeOnceByRef(ctx, { ref, sha }, write) {
+  if (!await createRef(ctx, { ref, sha })) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error62) {
+    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
+    throw error62;
+  }
+}
+async function deleteRef(ctx, ref) {
+  await ignoreStatus(
+    [422, 404],
+    () => ctx.octokit.rest.git.deleteRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: ref.replace(/^refs\//, "")
+    })
+  );
+}
+async function moveBranch(ctx, { branch, sha, force }) {
+  const moved = await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force
+    })
+  );
+  return moved !== null;
+}
+async function resetBranch(ctx, { branch, sha }) {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
+}
+function recordMessage(ctx, {
+  snapshot,
+  action
+}) {
+  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
+  return createRef(ctx, { ref, sha: action.sha });
+}
+async function forgetMessages(ctx, {
+  snapshot,
+  action
+}) {
+  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
+  return { result: "done", detail: `${action.messages.length} taken` };
+}
+
 // src/github/act/dispatch-session.ts
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
@@ -59993,6 +59909,96 @@ async function ensureMirror(ctx, {
     }
   }
   return "created";
+}
+
+// src/github/act/ensure-note.ts
+function noteMarker(key) {
+  return `<!-- baton:note key=${key} -->`;
+}
+function noteLockRef(build, key) {
+  return `refs/baton/${build}/note/${noticeKey(key)}`;
+}
+async function ensureNote(ctx, {
+  number: number4,
+  key,
+  body,
+  guard
+}) {
+  const marker = noteMarker(key);
+  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    per_page: 100
+  });
+  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
+    return false;
+  const post = () => ctx.octokit.rest.issues.createComment({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    body: `${marker}
+${body}`
+  });
+  if (!guard) {
+    await post();
+    return true;
+  }
+  const ref = noteLockRef(guard.build, key);
+  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
+  return !posted.taken;
+}
+function noticeLockRef(build, key) {
+  return `refs/baton/${build}/notice/${key}`;
+}
+async function ensureNotice(ctx, {
+  snapshot,
+  key,
+  body,
+  reviewers
+}) {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    if (reviewers) await requestReviewers(ctx, reviewers);
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+  });
+  return posted.taken ? "taken" : "posted";
+}
+async function requestReviewers(ctx, { pull, logins }) {
+  await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins
+    })
+  );
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
 }
 
 // src/github/act/issues.ts
@@ -61584,6 +61590,7 @@ async function observeSet(ctx, {
   const concerned2 = [
     .../* @__PURE__ */ new Set([...names2, ...config3.ok ? config3.config.changeSets.repositories : []])
   ].filter((name) => name !== homeRepository);
+  const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
   const listed = concerned2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
   const outsideInstallation = concerned2.filter((name) => !listed.has(name));
   const reachable = names2.flatMap((name) => {
@@ -61620,7 +61627,6 @@ async function observeSet(ctx, {
   const readable = await Promise.all(
     unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) }))
   );
-  const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
   return {
     home,
     homeRepository,
@@ -61717,57 +61723,7 @@ function notRun(commands, refused) {
   return [...refused, ...others];
 }
 
-// src/github/change-set/reconcile-set.ts
-async function reconcileSet(ctx, request2) {
-  const { log } = request2;
-  const first = await setPass(ctx, request2);
-  if (request2.config.ok)
-    await withReason(
-      "notice",
-      () => answerSetCommands(ctx, {
-        set: first.set,
-        config: request2.config,
-        request: request2,
-        taken: first.taken
-      })
-    );
-  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
-  const { read: _first, answers: _taken, ...again } = request2;
-  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
-  const passes = last === first ? [first] : [first, last];
-  const outcomes = passes.flatMap((pass) => pass.outcomes);
-  const links = passes.flatMap((pass) => pass.links);
-  const { set: set4, decision } = last;
-  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
-  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
-  const rendered = await act(ctx, {
-    snapshot: set4.home,
-    actions: lostRace && !set4.home.statusComment ? [] : render,
-    log,
-    ...budget,
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
-  });
-  log.info(
-    {
-      buildId: set4.home.build,
-      repositories: set4.members.map((member) => member.repository),
-      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
-      links: links.map(describeLink)
-    },
-    "baton: reconciled the change set"
-  );
-  return {
-    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
-    builds: decision.builds.map((build) => ({
-      repository: build.repository,
-      snapshot: build.snapshot,
-      actions: build.actions,
-      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
-      ...build.config ? { config: build.config } : {}
-    }))
-  };
-}
+// src/github/change-set/set-pass.ts
 async function setPass(ctx, request2) {
   const { observed, config: config3, now, log } = request2;
   const awaiting = (request2.answers ?? []).filter((answer) => answer.awaiting);
@@ -61877,6 +61833,137 @@ function failedLinks(links) {
 function describeLink({ link: link2, result }) {
   const where = "repository" in link2 ? ` ${link2.repository}` : "";
   return `${link2.kind}${where}: ${result}`;
+}
+
+// src/github/change-set/reconcile-set.ts
+async function reconcileSet(ctx, {
+  request: request2,
+  observed,
+  config: config3,
+  freshFrom,
+  alongside
+}) {
+  const { now, log } = request2;
+  await withReason(
+    "status-edit",
+    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
+  );
+  const read = new Map(
+    (alongside?.ids ?? []).map((id, index) => [
+      id,
+      observed.alongside?.[index] ?? null
+    ])
+  );
+  const done = await setPasses(ctx, {
+    observed,
+    config: config3,
+    now,
+    log,
+    freshFrom,
+    read,
+    answers: request2.answers ?? [],
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
+    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
+    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
+  });
+  const ended2 = done.builds.flatMap(
+    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
+  );
+  const looks = done.builds.flatMap((build) => {
+    const runs = [
+      ...build.snapshot.runs,
+      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
+    ];
+    const snapshot = { ...build.snapshot, runs };
+    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap(
+      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
+    );
+    return [...look ? [look] : [], ...asked];
+  });
+  const soonest3 = looks.reduce(
+    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
+    null
+  );
+  if (request2.lastReads)
+    noteMembers({ done, reads: request2.lastReads, now, runsSince: observed.runsSince });
+  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
+}
+async function setPasses(ctx, request2) {
+  const { log } = request2;
+  const first = await setPass(ctx, request2);
+  if (request2.config.ok)
+    await withReason(
+      "notice",
+      () => answerSetCommands(ctx, {
+        set: first.set,
+        config: request2.config,
+        request: request2,
+        taken: first.taken
+      })
+    );
+  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
+  const { read: _first, answers: _taken, ...again } = request2;
+  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
+  const passes = last === first ? [first] : [first, last];
+  const outcomes = passes.flatMap((pass) => pass.outcomes);
+  const links = passes.flatMap((pass) => pass.links);
+  const { set: set4, decision } = last;
+  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
+  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const rendered = await act(ctx, {
+    snapshot: set4.home,
+    actions: lostRace && !set4.home.statusComment ? [] : render,
+    log,
+    ...budget,
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
+  });
+  log.info(
+    {
+      buildId: set4.home.build,
+      repositories: set4.members.map((member) => member.repository),
+      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
+      links: links.map(describeLink)
+    },
+    "baton: reconciled the change set"
+  );
+  return {
+    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
+    builds: decision.builds.map((build) => ({
+      repository: build.repository,
+      snapshot: build.snapshot,
+      actions: build.actions,
+      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      ...build.config ? { config: build.config } : {}
+    }))
+  };
+}
+function noteMembers({
+  done,
+  reads: reads2,
+  now,
+  runsSince
+}) {
+  const clean = !done.outcomes.some(standsForNothing);
+  for (const build of done.builds) {
+    if (!build.config) continue;
+    const [owner = "", repo = ""] = build.repository.split("/");
+    const key = buildKey({ owner, repo }, build.snapshot.build);
+    const config3 = build.config;
+    const decided2 = decide({ snapshot: build.snapshot, config: config3, now });
+    const view = decided2.at(-1);
+    reads2.note(
+      key,
+      clean && view?.kind === "render-status" ? {
+        snapshot: build.snapshot,
+        config: config3,
+        view: JSON.stringify(view.view),
+        runsSince,
+        asked: decided2.slice(0, -1).map((action) => JSON.stringify(action))
+      } : null
+    );
+  }
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -62118,10 +62205,7 @@ async function reconcile(ctx, request2) {
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const config3 = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
-    const read = new Map(
-      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null])
-    );
-    return reconcileChangeSet(ctx, { request: request2, observed, config: config3, freshFrom, read });
+    return reconcileSet(ctx, { request: request2, observed, config: config3, freshFrom, alongside });
   }
   return reconcileBuild(ctx, { ...request2, observed, config: config3 });
 }
@@ -62217,82 +62301,8 @@ async function reconcileBuild(ctx, request2) {
   log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
   return all;
 }
-async function reconcileChangeSet(ctx, {
-  request: request2,
-  observed,
-  config: config3,
-  freshFrom,
-  read
-}) {
-  const { now, log } = request2;
-  await withReason(
-    "status-edit",
-    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
-  );
-  const done = await reconcileSet(ctx, {
-    observed,
-    config: config3,
-    now,
-    log,
-    freshFrom,
-    read,
-    answers: request2.answers ?? [],
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
-    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
-    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
-  });
-  const ended2 = done.builds.flatMap(
-    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
-  );
-  const looks = done.builds.flatMap((build) => {
-    const runs = [
-      ...build.snapshot.runs,
-      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
-    ];
-    const snapshot = { ...build.snapshot, runs };
-    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
-    const asked = build.actions.flatMap(
-      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
-    );
-    return [...look ? [look] : [], ...asked];
-  });
-  const soonest3 = looks.reduce(
-    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
-    null
-  );
-  if (request2.lastReads) noteMembers({ done, request: request2, runsSince: observed.runsSince });
-  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
-}
-function noteMembers({
-  done,
-  request: request2,
-  runsSince
-}) {
-  const clean = !done.outcomes.some(standsForNothing);
-  for (const build of done.builds) {
-    if (!build.config) continue;
-    const [owner = "", repo = ""] = build.repository.split("/");
-    const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config3 = build.config;
-    const decided2 = decide({ snapshot: build.snapshot, config: config3, now: request2.now });
-    const view = decided2.at(-1);
-    request2.lastReads?.note(
-      key,
-      clean && view?.kind === "render-status" ? {
-        snapshot: build.snapshot,
-        config: config3,
-        view: JSON.stringify(view.view),
-        runsSince,
-        asked: decided2.slice(0, -1).map((action) => JSON.stringify(action))
-      } : null
-    );
-  }
-}
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
-}
-function standsForNothing(outcome) {
-  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
 }
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
@@ -62312,33 +62322,53 @@ function labelledAtByWriter({
   return events.at(-1)?.at ?? null;
 }
 
-// src/github/reconcile/handlers.ts
-async function repoContext(context, deps) {
-  const { owner, repo } = context.repo();
-  const installationId = context.payload?.installation?.id;
-  return {
-    octokit: context.octokit,
-    owner,
-    repo,
-    botLogin: await deps.botLogin(),
-    ...installationId ? { installationId } : {},
-    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
-    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+// src/github/reconcile/status-edit-queue.ts
+function statusEditWaitOf(key, deps, budget) {
+  return (now) => ({ kind, editedAt }) => {
+    const wait2 = budget?.waitFor("status") ?? 0;
+    if (wait2 > 0) return wait2;
+    const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
+    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
+    return deps.statusPacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
   };
 }
-function scheduleReconcile(ctx, {
-  ref,
-  defaultBranch,
-  deps,
-  log,
-  deliveryId,
-  answer,
-  start,
-  noNews
-}) {
+function queueHeldEdit(queued) {
+  const { ctx, deps, key, buildLog } = queued;
+  const held2 = deps.heldEdits;
+  void deps.queue.enqueue(
+    `${key} status`,
+    async () => {
+      if (!held2.has(key)) return;
+      const wait2 = queued.statusEditWait(deps.now())(held2.paceOf(key));
+      if (wait2 > 0) {
+        deps.statusPacer?.trail(`${key} status`, wait2, () => queueHeldEdit(queued));
+        return;
+      }
+      const hold = await (deps.holdBuild?.(key) ?? HELD);
+      if (!hold) {
+        held2.drop(key);
+        return;
+      }
+      try {
+        if (await withReason("status-edit", () => held2.make(ctx, key)) === "moved-on")
+          queued.again();
+      } catch (err) {
+        buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
+        queued.again();
+      } finally {
+        await hold.release();
+      }
+    },
+    buildLog
+  );
+}
+var HELD = { release: async () => void 0 };
+
+// src/github/reconcile/schedule-reconcile.ts
+function scheduleReconcile(ctx, request2) {
+  const { ref, deps, log, deliveryId, answer, start, noNews } = request2;
   const key = buildKey(ctx, ref.build);
   deps.known?.saw(ctx, ref);
-  const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   deps.asked ??= /* @__PURE__ */ new Map();
   deps.asked.set(key, [...deps.asked.get(key) ?? [], noNews ?? null]);
   if (answer) deps.answers.set(key, [...deps.answers.get(key) ?? [], answer]);
@@ -62346,135 +62376,111 @@ function scheduleReconcile(ctx, {
     deps.starts ??= /* @__PURE__ */ new Set();
     deps.starts.add(key);
   }
-  const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
-  const statusEditWait = (now) => ({ kind, editedAt }) => {
-    const wait2 = budget?.waitFor("status") ?? 0;
-    if (wait2 > 0) return wait2;
-    const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
-    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
-    return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
-  };
-  const again = (asStart = false, news) => scheduleReconcile(ctx, {
-    ref,
-    defaultBranch,
+  const queued = {
+    ctx,
+    request: request2,
     deps,
-    log,
-    deliveryId,
-    start: asStart,
-    ...news ? { noNews: news } : {}
-  });
-  const held2 = deps.heldEdits;
-  const makeHeld = () => {
-    void deps.queue.enqueue(
-      `${key} status`,
-      async () => {
-        if (!held2.has(key)) return;
-        const wait2 = statusEditWait(deps.now())(held2.paceOf(key));
-        if (wait2 > 0) {
-          pacer?.trail(`${key} status`, wait2, makeHeld);
-          return;
-        }
-        const hold = await (deps.holdBuild?.(key) ?? HELD);
-        if (!hold) {
-          held2.drop(key);
-          return;
-        }
-        try {
-          if (await withReason("status-edit", () => held2.make(ctx, key)) === "moved-on") again();
-        } catch (err) {
-          buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
-          again();
-        } finally {
-          await hold.release();
-        }
-      },
-      buildLog
-    );
-  };
-  void deps.queue.enqueue(
     key,
-    async () => {
-      const asked = deps.asked?.get(key) ?? [null];
-      deps.asked?.delete(key);
-      if (await noNewsIn(asked)) {
-        buildLog.info(
-          { ...asked.length === 1 ? {} : { events: asked.length } },
-          `baton: ${asked.map((one) => one?.why).join("; ")}; no reconcile`
-        );
-        return;
-      }
-      const hold = await (deps.holdBuild?.(key, { again: () => again() }) ?? HELD);
-      if (!hold) {
-        buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
-        setTimeout(() => again(), HELD_RETRY_MS).unref();
-        return;
-      }
-      try {
-        const answers = deps.answers.get(key) ?? [];
-        deps.answers.delete(key);
-        const starting = deps.starts?.delete(key) ?? false;
-        held2.drop(key);
-        const readAt = deps.recent?.now();
-        await budget?.sync();
-        const look = timedLook(ctx, {
-          ref,
-          defaultBranch,
-          deps,
-          log,
-          deliveryId,
-          start: starting
-        });
-        const now = deps.now();
-        const outcomes = await withReason(
-          "reconcile-read",
-          () => reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
-            ...ref,
-            defaultBranch,
-            now,
-            log: buildLog,
-            answers,
-            start: starting,
-            ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-            ...pacer || budget ? { statusEditWait: statusEditWait(now) } : {},
-            ...budget ? { writeBudget: budget } : {},
-            ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-            ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
-          })
-        ).catch((error62) => {
-          const awaiting = answers.filter((answer2) => answer2.awaiting);
-          if (awaiting.length > 0)
-            deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
-          leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
-          throw error62;
-        });
-        deps.onReconciled?.(key, outcomes);
-        const after2 = deps.againAfterWrites;
-        if (after2 && wroteSomething(outcomes)) {
-          const passes = after2.passes.get(key) ?? 0;
-          after2.passes.set(key, passes + 1);
-          if (passes < after2.limit) again(starting);
-        }
-        if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
-          deps.recent?.note(key, readAt);
-        const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
-        if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
-          held2.hold(key, render.held);
-          pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
-        }
-        leaveNextLook(deps, { key, outcomes, look, log: buildLog });
-        const waitingChains = outcomes.flatMap(
-          (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
-        );
-        if (budget && waitingChains.length > 0)
-          budget.wake(key, () => again(starting), Math.max(...waitingChains));
-        budget?.settled(key);
-      } finally {
-        await hold.release();
-      }
-    },
-    buildLog
+    buildLog: log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }),
+    budget,
+    statusEditWait: statusEditWaitOf(key, deps, budget),
+    again: (asStart = false, news) => scheduleReconcile(ctx, {
+      ref,
+      defaultBranch: request2.defaultBranch,
+      deps,
+      log,
+      deliveryId,
+      start: asStart,
+      ...news ? { noNews: news } : {}
+    })
+  };
+  void deps.queue.enqueue(key, () => runQueued(queued), queued.buildLog);
+}
+async function runQueued(queued) {
+  const { deps, key, buildLog } = queued;
+  const asked = deps.asked?.get(key) ?? [null];
+  deps.asked?.delete(key);
+  if (await noNewsIn(asked)) {
+    buildLog.info(
+      { ...asked.length === 1 ? {} : { events: asked.length } },
+      `baton: ${asked.map((one) => one?.why).join("; ")}; no reconcile`
+    );
+    return;
+  }
+  const hold = await (deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD2);
+  if (!hold) {
+    buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
+    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    return;
+  }
+  try {
+    await reconcileQueued(queued);
+  } finally {
+    await hold.release();
+  }
+}
+async function reconcileQueued(queued) {
+  const { ctx, request: request2, deps, key, buildLog, budget } = queued;
+  const answers = deps.answers.get(key) ?? [];
+  deps.answers.delete(key);
+  const starting = deps.starts?.delete(key) ?? false;
+  deps.heldEdits.drop(key);
+  const readAt = deps.recent?.now();
+  await budget?.sync();
+  const look = timedLook(ctx, { ...request2, deliveryId: request2.deliveryId, start: starting });
+  const now = deps.now();
+  const outcomes = await withReason(
+    "reconcile-read",
+    () => reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
+      ...request2.ref,
+      defaultBranch: request2.defaultBranch,
+      now,
+      log: buildLog,
+      answers,
+      start: starting,
+      ...deps.setupPull ? { setupPull: deps.setupPull } : {},
+      ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
+      ...budget ? { writeBudget: budget } : {},
+      ...deps.lastReads ? { lastReads: deps.lastReads } : {},
+      ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
+    })
+  ).catch((error62) => {
+    const awaiting = answers.filter((answer) => answer.awaiting);
+    if (awaiting.length > 0) deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
+    leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+    throw error62;
+  });
+  afterReconcile(queued, { outcomes, starting, readAt, look });
+}
+function afterReconcile(queued, {
+  outcomes,
+  starting,
+  readAt,
+  look
+}) {
+  const { deps, key, buildLog, budget } = queued;
+  deps.onReconciled?.(key, outcomes);
+  const after2 = deps.againAfterWrites;
+  if (after2 && wroteSomething(outcomes)) {
+    const passes = after2.passes.get(key) ?? 0;
+    after2.passes.set(key, passes + 1);
+    if (passes < after2.limit) queued.again(starting);
+  }
+  if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
+    deps.recent?.note(key, readAt);
+  const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
+  if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
+    deps.heldEdits.hold(key, render.held);
+    deps.statusPacer?.trail(`${key} status`, render.retryInMs, () => queueHeldEdit(queued));
+  }
+  leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+  const waitingChains = outcomes.flatMap(
+    (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
   );
+  if (budget && waitingChains.length > 0)
+    budget.wake(key, () => queued.again(starting), Math.max(...waitingChains));
+  budget?.settled(key);
 }
 function timedLook(ctx, {
   ref,
@@ -62512,7 +62518,7 @@ function timedLook(ctx, {
   return { again };
 }
 var HELD_RETRY_MS = 1e3;
-var HELD = { release: async () => void 0 };
+var HELD2 = { release: async () => void 0 };
 function wroteSomething(outcomes) {
   return outcomes.some(
     (outcome) => outcome.result === "done" && outcome.action.kind !== "render-status" && outcome.action.kind !== "look-again"
@@ -62535,139 +62541,6 @@ function scheduleFromDelivery(ctx, delivery, {
     deliveryId: delivery.id,
     ...asked
   });
-}
-async function onIssueLabeled(context, deps) {
-  const { issue: issue2, label, sender } = context.payload;
-  if (issue2.pull_request || !label) return;
-  const ctx = await repoContext(context, deps);
-  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  const settings = config3.ok ? config3.config : defaultConfig();
-  const improve = settings.improve.label;
-  if (!isBuildLabel(settings, label.name) && label.name !== improve) return;
-  if (!await hasWriteAccess(ctx, sender.login)) {
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `label-refused-${sender.login}`,
-        body: renderLabelRefusal({ user: sender.login, label: label.name })
-      })
-    );
-    return;
-  }
-  const ref = await findBuildForIssue(ctx, issue2.number) ?? {
-    build: buildIdFor(issue2.number, issue2.title),
-    issue: issue2.number
-  };
-  scheduleFromDelivery(ctx, context, { ref, deps, start: true });
-}
-async function onIssueStateChange(context, deps) {
-  const { issue: issue2 } = context.payload;
-  if (issue2.pull_request) return;
-  const ctx = await repoContext(context, deps);
-  const ref = await findBuildForIssue(ctx, issue2.number);
-  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
-}
-var MAX_REFUSED = 1e4;
-async function onIssueComment(context, deps) {
-  const { comment, issue: issue2, sender } = context.payload;
-  const body = comment.body ?? "";
-  if (sender.type === "Bot" || isBatonComment(body)) return;
-  const shaped = parseCommands(body, { worker: "W1.1" });
-  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
-  const ctx = await repoContext(context, deps);
-  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue2.number} ${sender.login}`;
-  if (deps.refused?.has(refusedKey) && !await hasWriteAccess(ctx, sender.login)) return;
-  const pull = issue2.pull_request ? await readPullHead(ctx, issue2.number) : null;
-  const worker = pull?.worker;
-  const parsed = parseCommands(body, worker ? { worker } : {});
-  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
-  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
-  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
-  const improves = !pull && parsed.commands.some((command) => command.name === "improve");
-  const ref = found ?? (improves ? { build: buildIdFor(issue2.number, issue2.title), issue: issue2.number } : null);
-  if (!ref) return;
-  if (!await hasWriteAccess(ctx, sender.login)) {
-    if (!found) return;
-    deps.refused ??= /* @__PURE__ */ new Set();
-    if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
-    deps.refused.add(refusedKey);
-    const command = parsed.commands[0];
-    const first = command ? commandWord(command) : parsed.errors[0]?.line ?? "";
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `refused-${sender.login}`,
-        body: renderCommandRefusal({
-          user: sender.login,
-          command: first.startsWith("/") ? first : `/${first}`
-        })
-      })
-    );
-    return;
-  }
-  const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
-  if (!pull && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
-    if (parsed.errors.length > 0)
-      await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
-    const awaiting = { author: sender.login, createdAt: comment.created_at };
-    scheduleFromDelivery(ctx, context, {
-      ref,
-      deps,
-      answer: { ...answer, awaiting },
-      start: !found && improves
-    });
-    return;
-  }
-  const reaction = await withReason(
-    "reaction",
-    () => ctx.octokit.rest.reactions.createForIssueComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      comment_id: comment.id,
-      content: "eyes"
-    })
-  );
-  if (reaction.status !== 201) return;
-  if (parsed.errors.length > 0)
-    await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
-  if (parsed.commands.length > 0 && set4) {
-    scheduleReconcile(set4, {
-      ref,
-      defaultBranch: await defaultBranchOf(set4),
-      deps,
-      log: context.log,
-      deliveryId: context.id
-    });
-  } else if (parsed.commands.length > 0) {
-    scheduleFromDelivery(ctx, context, { ref, deps, answer, start: !found && improves });
-  }
-}
-function replyErrors(ctx, { number: number4, comment, errors }) {
-  return withReason(
-    "notice",
-    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
-  );
-}
-async function listsChangeSets(ctx) {
-  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  return config3.ok && config3.config.changeSets.repositories.length > 0;
-}
-async function readPullHead(ctx, number4) {
-  const { data } = await ctx.octokit.rest.pulls.get({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    pull_number: number4
-  });
-  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
-  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
-  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
-  if (!found) return null;
-  const { home, ...ref } = { home: void 0, ...found };
-  const worker = data.head.ref.split("/").at(-1);
-  const on = home ? { home } : {};
-  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/resync.ts
@@ -62707,6 +62580,32 @@ function isReviewEcho(event, botLogin) {
 function isSuiteEcho(appSlug, botLogin) {
   if (!appSlug) return false;
   return appSlug === ACTIONS_APP_SLUG || `${appSlug}[bot]` === botLogin;
+}
+
+// src/github/change-set/default-branch.ts
+async function defaultBranchOf(ctx) {
+  const [repository] = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}",
+    params: { owner: ctx.owner, repo: ctx.repo },
+    pick: (data) => [data]
+  });
+  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
+  return repository.default_branch;
+}
+
+// src/github/reconcile/handler-deps.ts
+async function repoContext(context, deps) {
+  const { owner, repo } = context.repo();
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...installationId ? { installationId } : {},
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+  };
 }
 
 // src/github/reconcile/on-build-event.ts
@@ -62787,6 +62686,192 @@ function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
       why: "the last read saw the final pull request open"
     };
   return void 0;
+}
+
+// src/github/reconcile/ask-for-build.ts
+async function askForBuild(ctx, ask, start) {
+  if (!await hasWriteAccess(ctx, ask.asker)) {
+    const refusal = ask.refusal;
+    if (refusal)
+      await withReason("notice", () => ensureNote(ctx, { number: ask.issue.number, ...refusal }));
+    return { result: "refused", why: "no-write-access" };
+  }
+  const found = ask.found === void 0 ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
+  const taken2 = ask.take ? await ask.take() : {};
+  if (!taken2) return { result: "taken-elsewhere" };
+  const ref = found ?? {
+    build: buildIdFor(ask.issue.number, ask.issue.title),
+    issue: ask.issue.number
+  };
+  start(ref, { ask, answer: taken2.answer });
+  return found ? { result: "running", ref } : { result: "started", ref };
+}
+function startFromDelivery(ctx, delivery, deps) {
+  return (ref, { ask, answer }) => {
+    delivery.log.child({ deliveryId: delivery.id, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
+      { asker: ask.asker, what: ask.what, buildId: ref.build },
+      "baton: a writer asks for a build"
+    );
+    scheduleFromDelivery(ctx, delivery, { ref, deps, start: true, ...answer ? { answer } : {} });
+  };
+}
+
+// src/github/reconcile/on-issue.ts
+async function onIssueLabeled(context, deps) {
+  const { issue: issue2, label, sender } = context.payload;
+  if (issue2.pull_request || !label) return;
+  const ctx = await repoContext(context, deps);
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const what = askedByLabel(config3.ok ? config3.config : defaultConfig(), label.name);
+  if (!what) return;
+  await askForBuild(
+    ctx,
+    {
+      asker: sender.login,
+      issue: { number: issue2.number, title: issue2.title },
+      what,
+      refusal: {
+        key: `label-refused-${sender.login}`,
+        body: renderLabelRefusal({ user: sender.login, label: label.name })
+      }
+    },
+    startFromDelivery(ctx, context, deps)
+  );
+}
+function askedByLabel(settings, label) {
+  if (isBuildLabel(settings, label))
+    return { kind: "build", type: buildTypeOfLabels(settings, [label]) };
+  if (label === settings.improve.label) return { kind: "improve" };
+  return null;
+}
+async function onIssueStateChange(context, deps) {
+  const { issue: issue2 } = context.payload;
+  if (issue2.pull_request) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, issue2.number);
+  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
+}
+
+// src/github/reconcile/on-issue-comment.ts
+var MAX_REFUSED = 1e4;
+async function onIssueComment(context, deps) {
+  const { comment, issue: issue2, sender } = context.payload;
+  const body = comment.body ?? "";
+  if (sender.type === "Bot" || isBatonComment(body)) return;
+  const shaped = parseCommands(body, { worker: "W1.1" });
+  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
+  const ctx = await repoContext(context, deps);
+  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue2.number} ${sender.login}`;
+  if (deps.refused?.has(refusedKey) && !await hasWriteAccess(ctx, sender.login)) return;
+  const pull = issue2.pull_request ? await readPullHead(ctx, issue2.number) : null;
+  const worker = pull?.worker;
+  const parsed = parseCommands(body, worker ? { worker } : {});
+  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
+  if (!found) {
+    if (!parsed.commands.some((command) => command.name === "improve")) return;
+    await askForBuild(
+      ctx,
+      {
+        asker: sender.login,
+        issue: { number: issue2.number, title: issue2.title },
+        what: { kind: "improve" },
+        found: null,
+        take: () => takeComment(ctx, { context, parsed, onIssue: true })
+      },
+      startFromDelivery(ctx, context, deps)
+    );
+    return;
+  }
+  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
+  if (!await hasWriteAccess(ctx, sender.login)) {
+    await refuseCommand(ctx, { context, parsed, refusedKey, deps });
+    return;
+  }
+  const taken2 = await takeComment(ctx, { context, parsed, onIssue: !pull });
+  if (!taken2 || parsed.commands.length === 0) return;
+  if (set4) {
+    scheduleReconcile(set4, {
+      ref: found,
+      defaultBranch: await defaultBranchOf(set4),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
+  } else {
+    scheduleFromDelivery(ctx, context, { ref: found, deps, answer: taken2.answer });
+  }
+}
+async function takeComment(ctx, { context, parsed, onIssue }) {
+  const { comment, issue: issue2, sender } = context.payload;
+  const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
+  const errors = () => parsed.errors.length > 0 ? replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors }) : void 0;
+  if (onIssue && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
+    await errors();
+    const awaiting = { author: sender.login, createdAt: comment.created_at };
+    return { answer: { ...answer, awaiting } };
+  }
+  const reaction = await withReason(
+    "reaction",
+    () => ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: comment.id,
+      content: "eyes"
+    })
+  );
+  if (reaction.status !== 201) return null;
+  await errors();
+  return { answer };
+}
+async function refuseCommand(ctx, {
+  context,
+  parsed,
+  refusedKey,
+  deps
+}) {
+  const { issue: issue2, sender } = context.payload;
+  deps.refused ??= /* @__PURE__ */ new Set();
+  if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+  deps.refused.add(refusedKey);
+  const command = parsed.commands[0];
+  const first = command ? commandWord(command) : parsed.errors[0]?.line ?? "";
+  await withReason(
+    "notice",
+    () => ensureNote(ctx, {
+      number: issue2.number,
+      key: `refused-${sender.login}`,
+      body: renderCommandRefusal({
+        user: sender.login,
+        command: first.startsWith("/") ? first : `/${first}`
+      })
+    })
+  );
+}
+function replyErrors(ctx, { number: number4, comment, errors }) {
+  return withReason(
+    "notice",
+    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
+  );
+}
+async function listsChangeSets(ctx) {
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  return config3.ok && config3.config.changeSets.repositories.length > 0;
+}
+async function readPullHead(ctx, number4) {
+  const { data } = await ctx.octokit.rest.pulls.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number4
+  });
+  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
+  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
+  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found) return null;
+  const { home, ...ref } = { home: void 0, ...found };
+  const worker = data.head.ref.split("/").at(-1);
+  const on = home ? { home } : {};
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/wire-events.ts
@@ -62881,7 +62966,7 @@ function isFromFork(head, repository) {
 // src/session/app-client.ts
 var import_node_crypto6 = require("node:crypto");
 
-// node_modules/jose/dist/webapi/lib/buffer_utils.js
+// ../../main/node_modules/jose/dist/webapi/lib/buffer_utils.js
 var encoder = new TextEncoder();
 var decoder = new TextDecoder();
 var strictDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -62932,7 +63017,7 @@ function decodeBase64(encoded, url2 = false) {
   return bytes;
 }
 
-// node_modules/jose/dist/webapi/util/errors.js
+// ../../main/node_modules/jose/dist/webapi/util/errors.js
 var JOSEError = class extends Error {
   static code = "ERR_JOSE_GENERIC";
   code = "ERR_JOSE_GENERIC";
@@ -62953,7 +63038,7 @@ var JWTInvalid = class extends JOSEError {
   code = "ERR_JWT_INVALID";
 };
 
-// node_modules/jose/dist/webapi/util/base64url.js
+// ../../main/node_modules/jose/dist/webapi/util/base64url.js
 var invalid = "The input to be decoded is not correctly encoded.";
 function decode5(input2) {
   try {
@@ -62966,7 +63051,7 @@ function encode4(input2) {
   return encodeBase64(typeof input2 == "string" ? encoder.encode(input2) : input2, true);
 }
 
-// node_modules/jose/dist/webapi/lib/validate.js
+// ../../main/node_modules/jose/dist/webapi/lib/validate.js
 function isObject2(input2) {
   if (typeof input2 != "object" || input2 === null || Object.prototype.toString.call(input2) !== "[object Object]")
     return false;
@@ -63033,7 +63118,7 @@ function serializeJoseHeader(Err, header2) {
   return [parsed, serialized];
 }
 
-// node_modules/jose/dist/webapi/lib/key.js
+// ../../main/node_modules/jose/dist/webapi/lib/key.js
 var tag = (key) => key[Symbol.toStringTag];
 var jwkMatchesOp = (entry, key, usage) => {
   const { alg } = entry;
@@ -63164,7 +63249,7 @@ async function rawKey(key, expected, usage, extractable = false) {
   return key instanceof Uint8Array && (key = await crypto.subtle.importKey("raw", key, expected, extractable, [usage])), checkCryptoKey(key, expected, usage), key;
 }
 
-// node_modules/jose/dist/webapi/lib/key_descriptor.js
+// ../../main/node_modules/jose/dist/webapi/lib/key_descriptor.js
 function table(entries) {
   const out = { __proto__: null };
   for (const alg in entries)
@@ -63172,7 +63257,7 @@ function table(entries) {
   return out;
 }
 
-// node_modules/jose/dist/webapi/lib/jws_algorithms.js
+// ../../main/node_modules/jose/dist/webapi/lib/jws_algorithms.js
 var sig = [["verify"], ["sign"]];
 function hmac(bits) {
   const subtle2 = { name: "HMAC", hash: `SHA-${bits}` };
@@ -63242,7 +63327,7 @@ function jwsAlgorithm(alg) {
   return entry;
 }
 
-// node_modules/jose/dist/webapi/lib/jwt_claims_set.js
+// ../../main/node_modules/jose/dist/webapi/lib/jwt_claims_set.js
 var epoch = (date5) => Math.floor(date5.getTime() / 1e3);
 var multipliers = {
   s: 1,
@@ -63322,7 +63407,7 @@ var JWTClaimsBuilder = class {
   }
 };
 
-// node_modules/jose/dist/webapi/lib/jws_sign.js
+// ../../main/node_modules/jose/dist/webapi/lib/jws_sign.js
 async function createSignature(input2, key, rejectUnencoded) {
   let [payload, protectedHeader, unprotectedHeader, crit] = input2, encodedProtectedHeader = "";
   if (protectedHeader !== void 0) {
@@ -63360,7 +63445,7 @@ async function createCompactSignature(payload, protectedHeader, crit, key, rejec
   return `${jws.protected}.${jws.payload}.${jws.signature}`;
 }
 
-// node_modules/jose/dist/webapi/jwt/sign.js
+// ../../main/node_modules/jose/dist/webapi/jwt/sign.js
 var SignJWT_base = JWTClaimsBuilder;
 var SignJWT = class extends SignJWT_base {
   #protectedHeader;
