@@ -164,6 +164,75 @@ export async function reconcileBuild(
   ctx: RepoContext,
   request: BuildReconcile,
 ): Promise<ActOutcome[]> {
+  const { build, now, log, observed, config } = request;
+  const read = await readRestOfBuild(ctx, request);
+  await withReason('status-edit', () =>
+    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
+  );
+  // Comments that wait for Baton's 👀 get it: this build is no change set's, and their authors write it.
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request.answers ?? [] });
+  // The comments whose commands this reconcile took are answered first, where they cannot apply.
+  const answers = config.ok
+    ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })
+    : [];
+  const writes = [
+    ...answers,
+    ...decide({ snapshot, config, now }).filter((action) => action.kind !== 'render-status'),
+  ];
+  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
+  // each `act` tells the budget, from the build it acts on.
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  // What its merges unlock and what follows a final pull request it opened are done now.
+  const later = await actLaterPasses(ctx, {
+    snapshot,
+    outcomes: first,
+    config,
+    now,
+    log,
+    ...budget,
+  });
+  const outcomes = [...first, ...later.outcomes];
+  const seen = later.snapshot;
+  const after = decide({ snapshot: seen, config, now });
+  const render = after.filter((action) => action.kind === 'render-status');
+  const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
+  // A replica that lost a dispatch race must not create a second status comment.
+  const renderOutcomes = await act(ctx, {
+    snapshot: seen,
+    actions: lostRace && !seen.statusComment ? [] : render,
+    log,
+    // What the build owes once every pass is done, for the builds waiting on the budget.
+    ...budget,
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
+  });
+  // What GitHub is finishing for the build sets its next look: no build waits on an event.
+  const { look, byRuns } = lookAfter({
+    snapshot: seen,
+    config,
+    outcomes: [...outcomes, ...renderOutcomes],
+    now,
+  });
+  const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
+  noteRead(request, {
+    key: buildKey(ctx, build),
+    seen,
+    render,
+    after,
+    all,
+    settled: later.settled,
+    byRuns,
+  });
+  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
+  return all;
+}
+
+/**
+ * The rest of one build's truth, once its query and configuration are read:
+ * its sub-issues, the day's spend where a cap asks for it, and, for a build
+ * whose workflow is missing, onboarding's setup pull request.
+ */
+async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promise<BuildSnapshot> {
   const { build, issue, defaultBranch, now, log, observed, config } = request;
   const subIssues = await readSubIssues(ctx, {
     issue,
@@ -200,57 +269,34 @@ export async function reconcileBuild(
             log,
           ),
         };
-  await withReason('status-edit', () =>
-    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
-  );
-  // Comments that wait for Baton's 👀 get it: this build is no change set's, and their authors write it.
-  const snapshot = await takeComments(ctx, { snapshot: read, answers: request.answers ?? [] });
-  // The comments whose commands this reconcile took are answered first, where they cannot apply.
-  const answers = config.ok
-    ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })
-    : [];
-  const writes = [
-    ...answers,
-    ...decide({ snapshot, config, now }).filter((action) => action.kind !== 'render-status'),
-  ];
-  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
-  // each `act` tells the budget, from the build it acts on.
-  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
-  const key = buildKey(ctx, build);
-  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  // What its merges unlock and what follows a final pull request it opened are done now.
-  const later = await actLaterPasses(ctx, {
-    snapshot,
-    outcomes: first,
-    config,
-    now,
-    log,
-    ...budget,
-  });
-  const outcomes = [...first, ...later.outcomes];
-  const seen = later.snapshot;
-  const after = decide({ snapshot: seen, config, now });
-  const render = after.filter((action) => action.kind === 'render-status');
-  const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
-  // A replica that lost a dispatch race must not create a second status comment.
-  const renderOutcomes = await act(ctx, {
-    snapshot: seen,
-    actions: lostRace && !seen.statusComment ? [] : render,
-    log,
-    // What the build owes once every pass is done, for the builds waiting on the budget.
-    ...budget,
-    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
-  });
-  // What GitHub is finishing for the build sets its next look: no build waits on an event.
-  const { look, byRuns } = lookAfter({
-    snapshot: seen,
-    config,
-    outcomes: [...outcomes, ...renderOutcomes],
-    now,
-  });
-  const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
-  // A read whose writes all went stands for the build, for a run's completion to be judged by;
-  // not one whose dispatch waits on another process's lock, which its next look must read again.
+  return read;
+}
+
+/**
+ * A read whose writes all went stands for the build, for a run's completion to be judged by
+ * (`LastReads`); not one whose dispatch waits on another process's lock, which its next look
+ * must read again.
+ */
+function noteRead(
+  request: BuildReconcile,
+  {
+    key,
+    seen,
+    render,
+    after,
+    all,
+    settled,
+    byRuns,
+  }: {
+    key: string;
+    seen: BuildSnapshot;
+    render: Action[];
+    after: Action[];
+    all: ActOutcome[];
+    settled: string[];
+    byRuns: boolean;
+  },
+): void {
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
   request.lastReads?.note(
@@ -258,10 +304,10 @@ export async function reconcileBuild(
     clean
       ? {
           snapshot: seen,
-          config,
+          config: request.config,
           view: JSON.stringify(view),
-          settled: later.settled,
-          runsSince: observed.runsSince,
+          settled,
+          runsSince: request.observed.runsSince,
           awaitsRun: byRuns,
           // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
           asked: after.flatMap((action) =>
@@ -270,8 +316,6 @@ export async function reconcileBuild(
         }
       : null,
   );
-  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
-  return all;
 }
 
 /**
