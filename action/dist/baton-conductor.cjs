@@ -62210,6 +62210,61 @@ async function reconcile(ctx, request2) {
   return reconcileBuild(ctx, { ...request2, observed, config: config3 });
 }
 async function reconcileBuild(ctx, request2) {
+  const { build, now, log, observed, config: config3 } = request2;
+  const read = await readRestOfBuild(ctx, request2);
+  await withReason(
+    "status-edit",
+    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
+  );
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
+  const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
+  const writes = [
+    ...answers,
+    ...decide({ snapshot, config: config3, now }).filter((action) => action.kind !== "render-status")
+  ];
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  const later = await actLaterPasses(ctx, {
+    snapshot,
+    outcomes: first,
+    config: config3,
+    now,
+    log,
+    ...budget
+  });
+  const outcomes = [...first, ...later.outcomes];
+  const seen = later.snapshot;
+  const after2 = decide({ snapshot: seen, config: config3, now });
+  const render = after2.filter((action) => action.kind === "render-status");
+  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
+  const renderOutcomes = await act(ctx, {
+    snapshot: seen,
+    actions: lostRace && !seen.statusComment ? [] : render,
+    log,
+    // What the build owes once every pass is done, for the builds waiting on the budget.
+    ...budget,
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
+  });
+  const { look, byRuns } = lookAfter({
+    snapshot: seen,
+    config: config3,
+    outcomes: [...outcomes, ...renderOutcomes],
+    now
+  });
+  const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
+  noteRead(request2, {
+    key: buildKey(ctx, build),
+    seen,
+    render,
+    after: after2,
+    all,
+    settled: later.settled,
+    byRuns
+  });
+  log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
+  return all;
+}
+async function readRestOfBuild(ctx, request2) {
   const { build, issue: issue2, defaultBranch, now, log, observed, config: config3 } = request2;
   const subIssues = await readSubIssues(ctx, {
     issue: issue2,
@@ -62240,57 +62295,27 @@ async function reconcileBuild(ctx, request2) {
       log
     )
   };
-  await withReason(
-    "status-edit",
-    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
-  );
-  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
-  const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
-  const writes = [
-    ...answers,
-    ...decide({ snapshot, config: config3, now }).filter((action) => action.kind !== "render-status")
-  ];
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
-  const key = buildKey(ctx, build);
-  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  const later = await actLaterPasses(ctx, {
-    snapshot,
-    outcomes: first,
-    config: config3,
-    now,
-    log,
-    ...budget
-  });
-  const outcomes = [...first, ...later.outcomes];
-  const seen = later.snapshot;
-  const after2 = decide({ snapshot: seen, config: config3, now });
-  const render = after2.filter((action) => action.kind === "render-status");
-  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
-  const renderOutcomes = await act(ctx, {
-    snapshot: seen,
-    actions: lostRace && !seen.statusComment ? [] : render,
-    log,
-    // What the build owes once every pass is done, for the builds waiting on the budget.
-    ...budget,
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
-  });
-  const { look, byRuns } = lookAfter({
-    snapshot: seen,
-    config: config3,
-    outcomes: [...outcomes, ...renderOutcomes],
-    now
-  });
-  const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
+  return read;
+}
+function noteRead(request2, {
+  key,
+  seen,
+  render,
+  after: after2,
+  all,
+  settled,
+  byRuns
+}) {
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
   request2.lastReads?.note(
     key,
     clean ? {
       snapshot: seen,
-      config: config3,
+      config: request2.config,
       view: JSON.stringify(view),
-      settled: later.settled,
-      runsSince: observed.runsSince,
+      settled,
+      runsSince: request2.observed.runsSince,
       awaitsRun: byRuns,
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
@@ -62298,8 +62323,6 @@ async function reconcileBuild(ctx, request2) {
       )
     } : null
   );
-  log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
-  return all;
 }
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
