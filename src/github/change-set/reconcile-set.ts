@@ -9,7 +9,6 @@
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
-import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { nextLook, standsForNothing } from '../act/next-look.js';
@@ -209,20 +208,9 @@ function noteMembers({
     if (!build.config) continue;
     const [owner = '', repo = ''] = build.repository.split('/');
     const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config = build.config;
-    const decided = decide({ snapshot: build.snapshot, config, now });
-    const view = decided.at(-1);
-    reads.note(
+    reads.noteDecided(
       key,
-      clean && view?.kind === 'render-status'
-        ? {
-            snapshot: build.snapshot,
-            config,
-            view: JSON.stringify(view.view),
-            runsSince,
-            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
-          }
-        : null,
+      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null,
     );
   }
 }

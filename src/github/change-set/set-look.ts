@@ -12,19 +12,11 @@ export interface MemberReads {
   awaitsOnlyRuns(key: string, withinMs: number): boolean;
   runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean;
   nextLook(key: string, now: string): ActOutcome | null;
-  /** Notes a member's read after the set's reconcile (null: none stands for it). */
-  note(key: string, read: MemberRead | null): void;
-}
-
-/** A member build as the set's reconcile last read it (the reconcile's `LastRead`, but its time). */
-export interface MemberRead {
-  snapshot: BuildSnapshot;
-  config: ParsedConfig;
-  /** The status view its rules render (JSON). */
-  view: string;
-  runsSince: string;
-  /** What its rules still asked for (JSON). */
-  asked: string[];
+  /** Notes a member's read after the set's reconcile, as `decide` renders it (null: none stands for it). */
+  noteDecided(
+    key: string,
+    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
+  ): void;
 }
 
 /**

@@ -176,6 +176,33 @@ export class LastReads {
   }
 
   /**
+   * Build `key` was read whole and acted on by another's reconcile (a change set's member,
+   * by its set's): noted as `decide` renders it, its status view and what it still asks
+   * for, as its own reconcile would; null forgets it.
+   */
+  noteDecided(
+    key: string,
+    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
+  ): void {
+    const decided = read
+      ? decide({ snapshot: read.snapshot, config: read.config, now: read.now })
+      : [];
+    const view = decided.at(-1);
+    this.note(
+      key,
+      read && view?.kind === 'render-status'
+        ? {
+            snapshot: read.snapshot,
+            config: read.config,
+            view: JSON.stringify(view.view),
+            runsSince: read.runsSince,
+            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
+          }
+        : null,
+    );
+  }
+
+  /**
    * Whether a push that moved build `key`'s build branch to `after` is no
    * news: the last read saw the branch there already, or the read's reconcile
    * made that commit by a merge and decided what it unlocks. The read was of
