@@ -59598,15 +59598,6 @@ async function sendOnce(write) {
     throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
   }
 }
-async function writeOnceByRef(ctx, { ref, sha }, write) {
-  if (!await createRef(ctx, { ref, sha })) return { taken: true };
-  try {
-    return { taken: false, value: await write() };
-  } catch (error62) {
-    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
-    throw error62;
-  }
-}
 async function deleteRef(ctx, ref) {
   await ignoreStatus(
     [422, 404],
@@ -59647,6 +59638,17 @@ async function forgetMessages(ctx, {
 }) {
   for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
   return { result: "done", detail: `${action.messages.length} taken` };
+}
+
+// src/github/act/write-once.ts
+async function writeOnceByRef(ctx, { ref, sha }, write) {
+  if (!await createRef(ctx, { ref, sha })) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error62) {
+    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
+    throw error62;
+  }
 }
 
 // src/github/act/dispatch-session.ts
@@ -61950,18 +61952,9 @@ function noteMembers({
     if (!build.config) continue;
     const [owner = "", repo = ""] = build.repository.split("/");
     const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config3 = build.config;
-    const decided2 = decide({ snapshot: build.snapshot, config: config3, now });
-    const view = decided2.at(-1);
-    reads2.note(
+    reads2.noteDecided(
       key,
-      clean && view?.kind === "render-status" ? {
-        snapshot: build.snapshot,
-        config: config3,
-        view: JSON.stringify(view.view),
-        runsSince,
-        asked: decided2.slice(0, -1).map((action) => JSON.stringify(action))
-      } : null
+      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null
     );
   }
 }
