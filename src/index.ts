@@ -13,11 +13,7 @@ import { SoloProcess } from './github/client/solo-process.js';
 import type { RepoContext } from './github/client/types.js';
 import type { WriteBudget } from './github/client/write-budget.js';
 import { installationCapProblem, installationDailyUsdFrom } from './github/observe/day-spend.js';
-import {
-  type HandlerDeps,
-  scheduleReconcile,
-  scheduleResync,
-} from './github/reconcile/handlers.js';
+import type { HandlerDeps } from './github/reconcile/handler-deps.js';
 import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { LastReads } from './github/reconcile/last-reads.js';
 import { findLookTarget } from './github/reconcile/look-target.js';
@@ -26,7 +22,8 @@ import {
   createRecentReconciles,
   type RecentReconciles,
 } from './github/reconcile/recent-reconciles.js';
-import { resyncAll } from './github/reconcile/resync.js';
+import { resyncAll, scheduleResync } from './github/reconcile/resync.js';
+import { scheduleReconcile } from './github/reconcile/schedule-reconcile.js';
 import { wireBuildEvents } from './github/reconcile/wire-events.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
 import {

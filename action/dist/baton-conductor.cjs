@@ -53623,6 +53623,11 @@ function buildLabels(config3) {
 function isBuildLabel(config3, label) {
   return buildLabels(config3).includes(label);
 }
+function buildTypeOfLabels(config3, labels) {
+  if (labels.includes(config3.types.research)) return "research";
+  if (labels.includes(config3.types.content)) return "content";
+  return "code";
+}
 
 // src/core/snapshot/normalize-snapshot.ts
 function normalizeSnapshot(snapshot) {
@@ -54172,231 +54177,181 @@ function onLimit(kind) {
   };
 }
 
-// src/config.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-var CONFIG_PATH = `.github/${CONFIG_FILE}`;
-async function loadConfig(octokit, { owner, repo }) {
-  return (await readConfig(octokit, { owner, repo })).config;
-}
-async function readConfig(octokit, { owner, repo }) {
-  let merged;
-  let ownFileOnly = false;
+// src/core/plan/record-message.ts
+var RECORD_MAX_BYTES = 4096;
+function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
+  if (message2.length > RECORD_MAX_BYTES) return null;
+  const [first, ...rest] = message2.split("\n");
+  if (first?.trim() !== header2) return null;
   try {
-    const { config: config3, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
-    });
-    merged = config3;
-    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
-  } catch (error62) {
-    const problem = yamlProblem(error62);
-    if (!problem) throw error62;
-    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
-  }
-  const parsed = parseConfig(merged);
-  if (parsed.ok) return { config: parsed, ownFileOnly };
-  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { config: { ok: false, problems: lines }, ownFileOnly };
-}
-var CONFIG_TTL_MS = 10 * 6e4;
-var configs = remembered(
-  /* @__PURE__ */ new Map()
-);
-async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
-  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
-  const hit = configs.get(key);
-  if (hit) {
-    const { config: config3, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
-  }
-  const read = readConfig(ctx.octokit, ctx);
-  configs.set(key, { at: now, read });
-  read.catch(() => configs.delete(key));
-  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return (await read).config;
-}
-function yamlProblem(error62) {
-  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
-  const cause = error62.cause;
-  const line = cause?.linePos?.[0]?.line;
-  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
-  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
-}
-async function findFieldLines(octokit, { owner, repo }, problems) {
-  let text;
-  try {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      mediaType: { format: "raw" }
-    });
-    text = String(response.data);
+    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
+    return parsed.success ? parsed.data : null;
   } catch {
-    return problems;
+    return null;
   }
-  return withLines(text, problems);
 }
-function withLines(text, problems) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
-  return problems.map((problem) => {
-    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
-    const line = lineOfPath(doc, path2, lineCounter);
-    return line ? { ...problem, line } : problem;
+
+// src/core/plan/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function parseAdaptationMessage(message2) {
+  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
+}
+function adaptationsOf(messages) {
+  return messages.flatMap((message2) => {
+    const record2 = parseAdaptationMessage(message2);
+    return record2 ? [record2] : [];
   });
 }
-function lineOfPath(doc, path2, lineCounter) {
-  for (let depth = path2.length; depth > 0; depth--) {
-    const node2 = doc.getIn(path2.slice(0, depth), true);
-    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
-  }
-  return void 0;
-}
-function deepMerge(base, override) {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current2 = out[key];
-    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
-  }
-  return out;
-}
-function isPlainObject4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
-// src/core/commands/parse-commands.ts
-var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
-var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function leavesCommentOpen(line) {
-  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
-}
-function proseLines(lines) {
-  const prose = /* @__PURE__ */ new Set();
-  let fence = null;
-  let inHtmlComment = false;
-  for (const [i, line] of lines.entries()) {
-    const opener = FENCE.exec(line);
-    if (fence !== null) {
-      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
-    } else if (inHtmlComment) {
-      const end = line.indexOf("-->");
-      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
-    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
-    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
-      fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
-      inHtmlComment = true;
-    } else {
-      prose.add(i);
-      inHtmlComment = leavesCommentOpen(line);
-    }
-  }
-  return prose;
-}
-function parseCommands(body, context = {}) {
-  const lines = body.split(/\r\n|\r|\n/);
-  const prose = proseLines(lines);
-  const starts = lines.flatMap((line, i) => {
-    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
-    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
-  });
-  const result = { commands: [], errors: [] };
-  for (const [n, { i, word, rest }] of starts.entries()) {
-    const line = (lines[i] ?? "").trim();
-    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
-    const outcome = readCommand({ word, rest, following, worker: context.worker });
-    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
-    else result.commands.push(outcome);
-  }
-  return result;
-}
-function commandsOfWord(word) {
-  const heads = (name) => COMMANDS[name].head.split(" ");
-  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
-    (a, b) => heads(b).length - heads(a).length
-  );
-}
-function readCommand(line) {
-  for (const name of commandsOfWord(line.word)) {
-    const spec = specOf(name);
-    const read = spec.read({ ...line, usage: spec.usage });
-    if (typeof read === "string") return read;
-    if (read !== null) return { name, ...read };
-  }
-  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
-}
-function commandWord(command2) {
-  return COMMANDS[command2.name].head;
-}
-function writeCommand(command2) {
-  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
-}
-function listCommands() {
-  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
-}
+// src/core/plan/completion.ts
+var COMPLETION_MAX_BYTES = 64 * 1024;
+var Line = external_exports.string().max(2e3);
+var Lines = external_exports.array(Line).max(50).default([]);
+var Usage = external_exports.strictObject({
+  /** Uncached input tokens. */
+  input_tokens: external_exports.number().int().nonnegative(),
+  /** Output tokens, thinking included. */
+  output_tokens: external_exports.number().int().nonnegative(),
+  /** Input tokens read from the prompt cache. */
+  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Input tokens written to the prompt cache. */
+  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Estimated cost in US dollars at list prices. */
+  cost_usd: external_exports.number().nonnegative(),
+  /** Model requests made. */
+  turns: external_exports.number().int().nonnegative(),
+  /** Wall-clock seconds of the agent loop. */
+  seconds: external_exports.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: external_exports.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: external_exports.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
+});
+var TestRun = external_exports.strictObject({
+  status: external_exports.enum(["passed", "failed", "not-run"]),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: external_exports.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: external_exports.string().max(4e3).default("")
+});
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var HandOff = external_exports.strictObject({
+  done: Line,
+  left: Line,
+  next: Line
+});
+var Completion = external_exports.strictObject({
+  /** The worker this report is for. */
+  worker_id: WorkerId,
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
+  status: CompletionStatus,
+  /** One paragraph: what was done, or why it could not be. */
+  summary: external_exports.string().trim().min(1).max(4e3),
+  /** Files created or changed, relative to the repository root. */
+  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
+  /** What the worker found out that later workers should know. */
+  learnings: Lines,
+  /** Risks and doubts a reviewer should look at. */
+  concerns: Lines,
+  /** Choices made where the brief left room. */
+  decisions: Lines,
+  /** Work suggested for later. */
+  follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
+  /** What the session cost. */
+  usage: Usage,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional()
+});
 
-// src/core/commands/render-replies.ts
-var BATON_REPLY_MARKER = "<!-- baton:reply -->";
-var QUOTE_MAX = 100;
-function isBatonComment(body) {
-  return body.includes("<!-- baton:");
+// src/core/plan/usage.ts
+var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
+var LIMIT_NAMES = {
+  turns: "its turns (`session.maxTurns`)",
+  tokens: "its token limit",
+  usd: "its dollar limit",
+  time: "its time (`session.timeoutMinutes`)",
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)"
+};
+var MessageReceipt = external_exports.strictObject({
+  comment: external_exports.number().int().positive(),
+  turn: external_exports.number().int().positive()
+});
+var USAGE_HEADER = "baton usage";
+var REASON_MAX_CHARS = 240;
+var UsageRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The workflow run of the session. */
+  run_id: external_exports.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: external_exports.number().int().positive().default(1),
+  role: external_exports.enum(SESSION_ROLES),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: external_exports.array(MessageReceipt).max(500).optional(),
+  usage: Usage,
+  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
+  engine: Engine.optional(),
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
+});
+function usageRefPrefix(build) {
+  return `refs/baton/${build}/usage/`;
 }
-function mention(user) {
-  return `@${user.replace(/[^\w[\]-]/g, "")}`;
+function parseUsageMessage(message2) {
+  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
 }
-function reply(lines) {
-  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
-}
-function renderLabelRefusal({ user, label }) {
-  return reply([
-    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
-    "",
-    "A maintainer can add the label to start it."
-  ]);
-}
-function renderCommandRefusal({ user, command: command2 }) {
-  return reply([
-    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
-    "",
-    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
-  ]);
-}
-function renderCommandErrors(errors) {
-  const commands = listCommands();
-  const listed = errors.some((error62) => error62.message.includes(commands));
-  return reply([
-    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
-    "",
-    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
-    ...listed ? [] : ["", `Commands: ${commands}.`],
-    "",
-    "On a worker's pull request the worker id may be left out."
-  ]);
-}
-function truncate(line) {
-  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
-}
-
-// src/core/vocabulary/notice.ts
-var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
-function noticeMarker(build, key) {
-  return `<!-- baton:notice ${build} ${key} -->`;
-}
-function findNotice(body) {
-  const match = NOTICE_MARKER.exec(body);
-  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
-}
-function noticeKey(...parts) {
-  return parts.map(
-    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
-  ).join("/");
-}
-function mentions(logins) {
-  return logins.map((login) => `@${login} `).join("");
+function isControl(char) {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 32 || point === 127;
 }
 
 // src/core/sessions/messages.ts
@@ -54412,212 +54367,6 @@ function parseMessageRef(build, ref) {
   const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
   if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
   return { worker, comment: Number(comment) };
-}
-
-// src/github/act/refs.ts
-function isRefTaken(error62) {
-  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
-}
-var RefRefusedError = class extends Error {
-  ref;
-  constructor(ref, cause) {
-    super(
-      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
-      { cause }
-    );
-    this.name = "RefRefusedError";
-    this.ref = ref;
-  }
-};
-async function createRef(ctx, { ref, sha }) {
-  try {
-    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
-  } catch (error62) {
-    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
-    throw error62;
-  }
-}
-var REF_SENDS = 4;
-async function postRef(octokit, params) {
-  for (let send = 1; ; send++) {
-    try {
-      await octokit.rest.git.createRef(params);
-      return true;
-    } catch (error62) {
-      if (isRefTaken(error62)) return false;
-      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
-        throw error62;
-    }
-  }
-}
-async function refMaybeMade(octokit, { owner, repo, ref }) {
-  try {
-    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
-    return true;
-  } catch (error62) {
-    return statusOf(error62) !== 404;
-  }
-}
-function isAnswerLost(error62) {
-  const status2 = statusOf(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-var AnswerLostError = class extends Error {
-  status;
-  constructor(cause) {
-    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
-      cause
-    });
-    this.name = "AnswerLostError";
-    this.status = statusOf(cause);
-  }
-};
-async function sendOnce(write) {
-  try {
-    return await write();
-  } catch (error62) {
-    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
-  }
-}
-async function writeOnceByRef(ctx, { ref, sha }, write) {
-  if (!await createRef(ctx, { ref, sha })) return { taken: true };
-  try {
-    return { taken: false, value: await write() };
-  } catch (error62) {
-    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
-    throw error62;
-  }
-}
-async function deleteRef(ctx, ref) {
-  await ignoreStatus(
-    [422, 404],
-    () => ctx.octokit.rest.git.deleteRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: ref.replace(/^refs\//, "")
-    })
-  );
-}
-async function moveBranch(ctx, { branch, sha, force }) {
-  const moved = await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force
-    })
-  );
-  return moved !== null;
-}
-async function resetBranch(ctx, { branch, sha }) {
-  if (await moveBranch(ctx, { branch, sha, force: true })) return;
-  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
-}
-function recordMessage(ctx, {
-  snapshot,
-  action
-}) {
-  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
-  return createRef(ctx, { ref, sha: action.sha });
-}
-async function forgetMessages(ctx, {
-  snapshot,
-  action
-}) {
-  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
-  return { result: "done", detail: `${action.messages.length} taken` };
-}
-
-// src/github/act/ensure-note.ts
-function noteMarker(key) {
-  return `<!-- baton:note key=${key} -->`;
-}
-function noteLockRef(build, key) {
-  return `refs/baton/${build}/note/${noticeKey(key)}`;
-}
-async function ensureNote(ctx, {
-  number: number4,
-  key,
-  body,
-  guard
-}) {
-  const marker = noteMarker(key);
-  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    per_page: 100
-  });
-  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
-    return false;
-  const post = () => ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    body: `${marker}
-${body}`
-  });
-  if (!guard) {
-    await post();
-    return true;
-  }
-  const ref = noteLockRef(guard.build, key);
-  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
-  return !posted.taken;
-}
-function noticeLockRef(build, key) {
-  return `refs/baton/${build}/notice/${key}`;
-}
-async function ensureNotice(ctx, {
-  snapshot,
-  key,
-  body,
-  reviewers
-}) {
-  const ref = noticeLockRef(snapshot.build, key);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    if (reviewers) await requestReviewers(ctx, reviewers);
-    await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-  });
-  return posted.taken ? "taken" : "posted";
-}
-async function requestReviewers(ctx, { pull, logins }) {
-  await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.pulls.requestReviewers({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      reviewers: logins
-    })
-  );
-}
-async function noticeRefRefused(ctx, {
-  snapshot,
-  error: error62,
-  log
-}) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
 }
 
 // src/github/client/conditional-reads.ts
@@ -54698,656 +54447,6 @@ function nextOf(link2) {
   return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
 }
 var conditionalReads = remembered(createConditionalReads());
-
-// src/github/change-set/default-branch.ts
-async function defaultBranchOf(ctx) {
-  const [repository] = await conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}",
-    params: { owner: ctx.owner, repo: ctx.repo },
-    pick: (data) => [data]
-  });
-  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
-  return repository.default_branch;
-}
-
-// src/core/plan/completion.ts
-var COMPLETION_MAX_BYTES = 64 * 1024;
-var Line = external_exports.string().max(2e3);
-var Lines = external_exports.array(Line).max(50).default([]);
-var Usage = external_exports.strictObject({
-  /** Uncached input tokens. */
-  input_tokens: external_exports.number().int().nonnegative(),
-  /** Output tokens, thinking included. */
-  output_tokens: external_exports.number().int().nonnegative(),
-  /** Input tokens read from the prompt cache. */
-  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Input tokens written to the prompt cache. */
-  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Estimated cost in US dollars at list prices. */
-  cost_usd: external_exports.number().nonnegative(),
-  /** Model requests made. */
-  turns: external_exports.number().int().nonnegative(),
-  /** Wall-clock seconds of the agent loop. */
-  seconds: external_exports.number().nonnegative(),
-  /** Of `output_tokens`, those the model spent thinking (billed as output). */
-  thinking_tokens: external_exports.number().int().nonnegative().optional(),
-  /** Web searches the provider ran for the session (billed per search). */
-  web_search_requests: external_exports.number().int().nonnegative().optional(),
-  /** Web pages the provider fetched for the session (billed as tokens only). */
-  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
-  /** Input tokens the API's context management cleared from old tool results. */
-  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
-});
-var TestRun = external_exports.strictObject({
-  status: external_exports.enum(["passed", "failed", "not-run"]),
-  /** The command, as configured (`session.test`) or found in the repository. */
-  command: external_exports.string().max(500).nullable(),
-  /** `failed`: the last lines of the output; `not-run`: why. */
-  detail: external_exports.string().max(4e3).default("")
-});
-var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
-var HandOff = external_exports.strictObject({
-  done: Line,
-  left: Line,
-  next: Line
-});
-var Completion = external_exports.strictObject({
-  /** The worker this report is for. */
-  worker_id: WorkerId,
-  /**
-   * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
-   */
-  status: CompletionStatus,
-  /** One paragraph: what was done, or why it could not be. */
-  summary: external_exports.string().trim().min(1).max(4e3),
-  /** Files created or changed, relative to the repository root. */
-  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
-  /** What the worker found out that later workers should know. */
-  learnings: Lines,
-  /** Risks and doubts a reviewer should look at. */
-  concerns: Lines,
-  /** Choices made where the brief left room. */
-  decisions: Lines,
-  /** Work suggested for later. */
-  follow_up: Lines,
-  /**
-   * Workers of the plan, not started yet, whose briefs the learnings should
-   * change: once this worker merges, a plan session in adapt mode revises
-   * those briefs before they start. Ids only; Baton never reads the prose.
-   */
-  affects: external_exports.array(WorkerId).max(60).default([]),
-  /** What the session cost. */
-  usage: Usage,
-  /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional(),
-  /** `partial`: the hand-off note the next session starts from. */
-  handoff: HandOff.optional()
-});
-
-// src/core/plan/record-message.ts
-var RECORD_MAX_BYTES = 4096;
-function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
-  if (message2.length > RECORD_MAX_BYTES) return null;
-  const [first, ...rest] = message2.split("\n");
-  if (first?.trim() !== header2) return null;
-  try {
-    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-// src/core/plan/usage.ts
-var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
-var LIMIT_NAMES = {
-  turns: "its turns (`session.maxTurns`)",
-  tokens: "its token limit",
-  usd: "its dollar limit",
-  time: "its time (`session.timeoutMinutes`)",
-  budget: "the build's budget (`budget.maxUsd`)",
-  daily: "the repository's daily cap (`budget.dailyUsd`)"
-};
-var MessageReceipt = external_exports.strictObject({
-  comment: external_exports.number().int().positive(),
-  turn: external_exports.number().int().positive()
-});
-var USAGE_HEADER = "baton usage";
-var REASON_MAX_CHARS = 240;
-var UsageRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The workflow run of the session. */
-  run_id: external_exports.number().int().positive(),
-  /** The run's attempt: a re-run is a session of its own. */
-  attempt: external_exports.number().int().positive().default(1),
-  role: external_exports.enum(SESSION_ROLES),
-  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
-  /**
-   * How the agent ended: its result's status, or `no-result` when it left none.
-   * `partial`: it stopped short of its brief and handed in what works, with a
-   * hand-off note (docs/sessions.md, "Wind-down").
-   */
-  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
-  /** The limit a session stopped at (or wound down before), when one did. */
-  limit: SessionLimit.optional(),
-  /**
-   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
-   * with the turn it took it in at: the model request that first carried it.
-   */
-  messages: external_exports.array(MessageReceipt).max(500).optional(),
-  usage: Usage,
-  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
-  engine: Engine.optional(),
-  /**
-   * Why the session did not deliver, in one line (a model error with its
-   * status, a limit, the context window, failing tests, a publish refusal with
-   * its rule and path). May quote model text: the app shows it only inside a
-   * code span (`failureText`), never as markup.
-   */
-  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
-});
-function usageRefPrefix(build) {
-  return `refs/baton/${build}/usage/`;
-}
-function parseUsageMessage(message2) {
-  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
-}
-function isControl(char) {
-  const point = char.codePointAt(0) ?? 0;
-  return point < 32 || point === 127;
-}
-
-// src/core/snapshot/usage-ties.ts
-function dispatchedRunOf(run2, botLogin) {
-  const name = parseRunName(run2.display_title);
-  if (!name || run2.actor?.login !== botLogin) return null;
-  return {
-    id: run2.id,
-    build: name.build,
-    role: name.role,
-    worker: name.worker,
-    attempt: run2.run_attempt ?? 1,
-    createdAt: run2.created_at
-  };
-}
-var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
-function runOfUsageRef(ref, runs) {
-  const named3 = NAME.exec(ref);
-  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named3;
-  const run2 = runs.get(Number(id));
-  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
-  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
-  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
-    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run: run2, attempt: Number(attempt) };
-}
-function usageRecordProblem(record2, run2, attempt) {
-  if (!record2) return "its message is not a usage record";
-  if (record2.run_id !== run2.id || record2.attempt !== attempt)
-    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
-  if (record2.role !== run2.role || record2.worker !== run2.worker)
-    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
-  return null;
-}
-function tieUsage(listed, runs) {
-  const counted = [];
-  const uncounted = [];
-  for (const { ref, message: message2 } of listed) {
-    const named3 = runOfUsageRef(ref, runs);
-    if (named3.run === null) {
-      uncounted.push({ ref, reason: named3.reason });
-      continue;
-    }
-    const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
-    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named3.run, record: record2 });
-  }
-  return { counted, uncounted };
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
-}
-
-// src/github/observe/read-runs.ts
-async function readRuns(ctx, { build, since, freshFrom }) {
-  try {
-    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null, freshFrom });
-    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
-      (run2) => {
-        const name = parseRunName(run2.display_title);
-        if (!name || name.build !== build) return [];
-        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
-      }
-    );
-    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    return { installed: true, runs: mine };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { installed: false };
-    throw error62;
-  }
-}
-function runInfoOf(run2, name) {
-  return {
-    id: run2.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: runStatus(run2.status),
-    conclusion: run2.conclusion ?? null,
-    createdAt: run2.created_at,
-    updatedAt: run2.updated_at,
-    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-    url: run2.html_url
-  };
-}
-async function readDispatchedRuns(ctx, since) {
-  let runs;
-  try {
-    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
-  } catch (error62) {
-    if (statusOf(error62) === 404) return null;
-    throw error62;
-  }
-  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
-}
-function listedRuns(data) {
-  const runs = data?.workflow_runs ?? [];
-  return runs.map((run2) => ({
-    id: run2.id,
-    display_title: run2.display_title,
-    status: run2.status,
-    conclusion: run2.conclusion,
-    created_at: run2.created_at,
-    updated_at: run2.updated_at,
-    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
-    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
-    html_url: run2.html_url,
-    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
-  }));
-}
-async function listWindow(ctx, first) {
-  const listed = [];
-  for (let windows = [first]; windows.length > 0; ) {
-    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
-    windows = windows.flatMap((window2, index) => {
-      const runs = lists[index] ?? [];
-      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
-      listed.push(...runs);
-      return [];
-    });
-  }
-  return listed;
-}
-function listOnce(ctx, { from, to, freshFrom }) {
-  return conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-    params: {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      event: "workflow_dispatch",
-      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-      per_page: 100
-    },
-    pick: listedRuns,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-}
-function halvesOf({ from, to }, runs) {
-  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
-  if (end - from < 2e3) {
-    throw new Error(
-      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
-    );
-  }
-  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  return [
-    { from, to: middle },
-    { from: middle + 1e3, to: to === null ? null : end }
-  ];
-}
-var RUNS_SEARCH_MAX = 1e3;
-function isoSecond(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function runStatus(status2) {
-  if (status2 === "completed") return "completed";
-  if (status2 === "in_progress") return "in_progress";
-  return "queued";
-}
-
-// src/core/plan/adaptation.ts
-var ADAPTATION_HEADER = "baton adaptation";
-var AdaptationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The merged worker whose completion named the workers to adapt. */
-  source: WorkerId,
-  /** The workflow run of the adapt session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the session started from. */
-  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The commit with the revised briefs, pushed onto the build branch. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The workers whose briefs the commit changed. */
-  workers: external_exports.array(WorkerId).max(60)
-});
-function adaptationRefPrefix(build) {
-  return `refs/baton/${build}/adapt/`;
-}
-function parseAdaptationMessage(message2) {
-  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
-}
-function adaptationsOf(messages) {
-  return messages.flatMap((message2) => {
-    const record2 = parseAdaptationMessage(message2);
-    return record2 ? [record2] : [];
-  });
-}
-
-// src/github/observe/build-query.ts
-var BUILD_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-  }
-
-  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequests(
-        baseRefName: $integration
-        first: 50
-        after: $after
-        orderBy: { field: CREATED_AT, direction: ASC }
-      ) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
-    }
-  }
-
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
-          }
-        }
-      }
-    }
-  }
-
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-
-  query BatonMembers(
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  query BatonSet(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  fragment BuildRepository on Repository {
-    issue(number: $issue) {
-      title
-      state
-      createdAt
-      url
-      labels(first: 50) { nodes { name } }
-      comments(last: 100) { totalCount nodes { ...Comment } }
-      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-      }
-      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-        ...StateEvents
-      }
-    }
-    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
-    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
-    finalPulls: pullRequests(
-      headRefName: $integration
-      baseRefName: $defaultBranch
-      first: 20
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
-    }
-    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
-    workers: object(expression: $workersPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
-    }
-    subIssueGraph: object(expression: $subIssuesPath) {
-      ... on Blob { byteSize isTruncated text }
-    }
-    completions: object(expression: $completionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-    loops: object(expression: $loopsPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
-    }
-  }
-
-  fragment MemberRepository on Repository {
-    nameWithOwner
-    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
-    workflow: object(expression: $workflowPath) { oid }
-    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
-    finalPulls: pullRequests(
-      headRefName: $memberIntegration
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { ...GatedPull }
-    }
-    revertPulls: pullRequests(
-      headRefName: $revertBranch
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      nodes { ...GatedPull }
-    }
-    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
-    completions: object(expression: $memberCompletionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-  }
-
-  fragment GatedPull on PullRequest {
-    number
-    state
-    merged
-    url
-    isCrossRepository
-    baseRefName
-    headRefOid
-    autoMergeRequest { enabledAt }
-    mergeCommit { oid }
-    commits(last: 1) {
-      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
-    }
-  }
-
-  fragment Pull on PullRequest {
-    databaseId
-    number
-    state
-    merged
-    url
-    createdAt
-    updatedAt
-    headRefName
-    headRefOid
-    mergeStateStatus
-    isDraft
-    headRepository { nameWithOwner }
-    labels(first: 20) { nodes { name } }
-    reviews(last: 100) {
-      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-    }
-    comments(last: 100) { totalCount nodes { ...Comment } }
-    commits(last: 1) {
-      nodes {
-        commit {
-          oid
-          message
-          parents(first: 2) { nodes { oid } }
-          author { email }
-          signature { wasSignedByGitHub }
-          statusCheckRollup { contexts(first: 100) { ...Contexts } }
-        }
-      }
-    }
-  }
-
-  fragment Contexts on StatusCheckRollupContextConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      __typename
-      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
-      ... on StatusContext { context state targetUrl }
-    }
-  }
-
-  fragment Comment on IssueComment {
-    databaseId
-    body
-    createdAt
-    updatedAt
-    author { login __typename }
-    reactionGroups { content createdAt viewerHasReacted }
-  }
-
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-function loginOf(author) {
-  if (!author) return "";
-  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
-}
 
 // src/github/client/immutable-cache.ts
 var ImmutableCache = class {
@@ -55538,628 +54637,369 @@ async function graphqlNodes(ctx, ids) {
   }
 }
 
-// src/github/observe/read-build-graph.ts
-function readBuildPage(ctx, operationName, variables) {
-  return ctx.octokit.graphql(BUILD_QUERY, {
-    operationName,
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ...variables
-  });
-}
-async function readBuildGraph(ctx, variables, alongside) {
-  const { repository, nodes } = alongside ? await ctx.octokit.graphql(BUILD_QUERY, {
-    operationName: "BatonSet",
-    ...variables,
-    ...alongside.variables,
-    ids: alongside.ids
-  }) : {
-    ...await ctx.octokit.graphql(BUILD_QUERY, {
-      operationName: "BatonBuild",
-      ...variables
-    }),
-    nodes: void 0
-  };
-  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
-    restOfPulls(ctx, variables, repository.pullRequests),
-    restOfRefs(ctx, variables.refPrefix, repository.refs),
-    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
-    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
-  ]);
-  return {
-    repository: {
-      ...repository,
-      pullRequests: pulls,
-      refs,
-      usageRefs,
-      ...adaptRefs ? { adaptRefs } : {},
-      ...messageRefs ? { messageRefs } : {}
-    },
-    ...nodes ? { alongside: nodes } : {}
-  };
-}
-async function restOfPulls(ctx, variables, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
-      integration: variables.integration,
-      after: page.endCursor
-    });
-    nodes.push(...repository.pullRequests.nodes);
-    page = repository.pullRequests.pageInfo;
-  }
-  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
-}
-async function restOfChecks(ctx, pull) {
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts;
-  if (pull.state !== "OPEN" || !head || !contexts) return;
-  let page = contexts.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
-      number: pull.number,
-      after: page.endCursor
-    });
-    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
-    const more = commit?.statusCheckRollup?.contexts;
-    if (!commit || commit.oid !== head.oid || !more) return;
-    contexts.nodes.push(...more.nodes);
-    contexts.pageInfo = more.pageInfo;
-    page = more.pageInfo;
-  }
-}
-async function restOfRefs(ctx, prefix, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
-      prefix,
-      after: page.endCursor
-    });
-    nodes.push(...repository.refs.nodes);
-    page = repository.refs.pageInfo;
-  }
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
-}
-
-// src/core/status/ledger-archive.ts
-var LEDGER_KEEP_CHARS = 3e4;
-var LEDGER_PART_CHARS = 6e4;
-var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
-function ledgerPartMarker(build, part) {
-  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
-}
-function findLedgerPart(body) {
-  const found = PART_MARKER.exec(body);
-  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
-}
-function renderLedgerPart({
-  build,
-  part,
-  commands
-}) {
-  return [
-    ledgerPartMarker(build, part),
-    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
-    renderCommandLedger(commands)
-  ].join("\n");
-}
-function ledgerSpill(commands) {
-  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
-  let size = 0;
-  let count = 0;
-  for (const info of commands) {
-    const entry = renderCommandLedger([info]).length;
-    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
-    size += entry;
-    count += 1;
-  }
-  const first = count;
-  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
-  if (count > 0) return commands.slice(0, count);
-  count = first;
-  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
-  return commands.slice(0, count);
-}
-
-// src/github/observe/permissions.ts
-var TTL_MS = 6e4;
-var cache = remembered(/* @__PURE__ */ new Map());
-async function hasWriteAccess({ octokit, owner, repo }, login, {
-  now = Date.now(),
-  ttlMs = TTL_MS
-} = {}) {
-  const key = `${owner}/${repo}:${login.toLowerCase()}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) return hit.allowed;
-  let allowed = false;
-  try {
-    const [permission] = await conditionalReads.paginate(octokit, {
-      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-      params: { owner, repo, username: login },
-      pick: (data) => [String(data?.permission ?? "")]
-    });
-    allowed = permission === "admin" || permission === "write";
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
-  }
-  cache.set(key, { allowed, at: now });
-  return allowed;
-}
-
-// src/github/observe/reactions.ts
-function reactionReadingFrom(env) {
-  return readingFrom(env.BATON_REACTIONS);
-}
-var viewerIsApp = remembered(new LearnedReading());
-var taken = remembered(/* @__PURE__ */ new Set());
-var TAKEN_MAX = 1e4;
-async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
-  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
-  if (!eyes) return false;
-  if (reading === "graphql") return eyes.viewerHasReacted;
-  const known = viewerIsApp.known(ctx);
-  if (reading === "auto" && known !== false) {
-    if (eyes.viewerHasReacted) {
-      viewerIsApp.learn(ctx, true);
-      return true;
-    }
-    if (known === true) return false;
-  }
-  if (eyes.createdAt === null) return false;
-  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
-  if (taken.has(key)) return true;
-  const { worker, ...rest } = comment;
-  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
-    return false;
-  if (!await hasBatonEyes(ctx, comment.id)) return false;
-  if (taken.size >= TAKEN_MAX) taken.clear();
-  taken.add(key);
-  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
-  return true;
-}
-async function mayHaveBatonEyes(ctx, comment) {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-async function hasBatonEyes(ctx, id) {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: "eyes",
-    per_page: 100
-  });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
-}
-
-// src/github/observe/read-comments.ts
-async function fetchComments(ctx, sources) {
-  return Promise.all(
-    sources.map(async (source) => {
-      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issue_number: source.number,
-        per_page: 100
-      });
-      const plain = comments.map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        author: c.user?.login ?? "",
-        isBot: c.user?.type === "Bot",
-        createdAt: c.created_at,
-        updatedAt: c.updated_at,
-        accepted: false,
-        eyes: c.reactions?.eyes
-      }));
-      for (const comment of plain) {
-        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
-        if (await mayHaveBatonEyes(ctx, asked))
-          comment.accepted = await hasBatonEyes(ctx, comment.id);
-      }
-      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
-    })
-  );
-}
-async function commentLists(ctx, { issue: issue2, repository }) {
-  const issueNode = repository.issue;
-  const sources = [
-    {
-      source: { number: issue2, source: { kind: "issue" } },
-      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
-    }
-  ];
-  for (const pull of repository.pullRequests.nodes) {
-    const worker = parseBatonBranch(pull.headRefName);
-    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
-    sources.push({
-      source: {
-        number: pull.number,
-        worker: worker.worker,
-        source: { kind: "pull", number: pull.number, worker: worker.worker }
-      },
-      window: pull.comments
-    });
-  }
-  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
-  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
-  const fetched = await fetchComments(
-    ctx,
-    partial2.map(({ source }) => source)
-  );
-  const reading = reactionReadingFrom(process.env);
-  const read = await Promise.all(
-    complete.map(async ({ source, window: window2 }) => ({
-      source,
-      comments: await Promise.all(
-        window2.nodes.map(async (node2) => {
-          const comment = {
-            id: node2.databaseId,
-            body: node2.body,
-            author: loginOf(node2.author),
-            isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt,
-            updatedAt: node2.updatedAt
-          };
-          const accepted = await hasBatonEyesInWindow(
-            ctx,
-            {
-              ...comment,
-              groups: node2.reactionGroups,
-              ...source.worker ? { worker: source.worker } : {}
-            },
-            reading
-          );
-          return { ...comment, accepted };
-        })
-      )
-    }))
-  );
-  return [...read, ...fetched];
-}
-async function collectComments(ctx, { build, lists }) {
-  const statuses = [];
-  const notices2 = [];
-  const live = [];
-  const parts = [];
-  for (const { source, comments } of lists) {
-    for (const comment of comments) {
-      const { body, author } = comment;
-      if (author === ctx.botLogin) {
-        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          const { createdAt, updatedAt } = comment;
-          statuses.push({ id: comment.id, body, createdAt, updatedAt });
-        }
-        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
-        if (part?.build === build)
-          parts.push({ part: part.part, commands: parseCommandLedger(body) });
-        const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
-        continue;
-      }
-      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
-      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command2 of parsed.commands) {
-        live.push({
-          commentId: comment.id,
-          author,
-          createdAt: comment.createdAt,
-          source: source.source,
-          command: command2
-        });
-      }
+// src/github/reconcile/locate-build.ts
+async function findBuildForIssue(ctx, issue2) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
+      return { build: branch.build, issue: issue2 };
     }
   }
-  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  const [oldest, ...rest] = statuses;
-  const archived = parts.flatMap((part) => part.commands);
-  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
-  const commands = mergeLedger(ledgers, live);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
-  return {
-    statusComment: oldest ? statusCommentOf(oldest) : null,
-    duplicateStatusIds: rest.map((status2) => status2.id),
-    commands,
-    ...parts.length > 0 ? {
-      ledgerParts: {
-        last: Math.max(...parts.map((part) => part.part)),
-        commandIds: archived.map((info) => info.commentId)
-      }
-    } : {},
-    notices: [...new Set(notices2)].sort()
-  };
-}
-function mergeLedger(ledgers, live) {
-  const recorded = /* @__PURE__ */ new Set();
-  const kept2 = [];
-  for (const ledger of ledgers) {
-    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
-    for (const info of ledger) recorded.add(info.commentId);
-  }
-  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
-}
-function statusCommentOf(comment) {
-  const { id, body, createdAt, updatedAt } = comment;
-  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
-}
-
-// src/github/observe/read-issue-state.ts
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function readLabelEvents(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept2 = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept2.push(event);
-  }
-  return kept2;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
-}) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-async function readFinalPull(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found = data[0];
-  if (!found) return null;
-  return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
-}
-
-// src/core/sessions/verdict-marker.ts
-var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
-function parseVerdictMarker(body) {
-  const match = [...body.matchAll(MARKER)].at(-1);
-  if (!match) return null;
-  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
-}
-
-// src/github/observe/read-pulls.ts
-function isBatonCheck(name) {
-  return name.startsWith("baton");
-}
-async function readPulls(ctx, { build, pulls }) {
-  const mine = pulls.flatMap((pull) => {
-    const branch = parseBatonBranch(pull.headRefName);
-    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
-    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
-  });
-  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
-}
-async function toPullInfo(ctx, { build, pull, worker }) {
-  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
-  const runs = contexts.filter((c) => c.__typename === "CheckRun");
-  const statuses = contexts.filter(
-    (c) => c.__typename === "StatusContext"
-  );
-  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
-  const open2 = state === "open";
-  return {
-    number: pull.number,
-    worker,
-    headSha: pull.headRefOid,
-    state,
-    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
-    ...open2 && pull.isDraft ? { draft: true } : {},
-    reviews: await reviewsOf(ctx, pull),
-    checks: open2 ? await rollUp(ctx, {
-      head: pull.headRefOid,
-      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
-      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
-    }) : { state: "none", failedRuns: [] },
-    labels: pull.labels.nodes.map((label) => label.name),
-    url: pull.url,
-    createdAt: pull.createdAt,
-    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
-    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
-  };
-}
-function mergeStateOf(status2) {
-  switch (status2) {
-    case "CLEAN":
-    case "HAS_HOOKS":
-      return "clean";
-    case "BEHIND":
-    case "DIRTY":
-    case "BLOCKED":
-    case "UNSTABLE":
-      return status2.toLowerCase();
-    case "DRAFT":
-      return "blocked";
-    default:
-      return "unknown";
-  }
-}
-async function reviewsOf(ctx, pull) {
-  const permitted = await permittedReviewers(ctx, pull);
-  return pull.reviews.nodes.flatMap((review) => {
-    const author = loginOf(review.author);
-    const byBaton = author === ctx.botLogin;
-    const marker = byBaton ? parseVerdictMarker(review.body) : null;
-    const stated = marker ? marker.verdict : humanVerdict(review.state);
-    if (!stated || !review.commit || byBaton && !marker) return [];
-    const verdict = byBaton || permitted.has(author) ? stated : "comment";
-    return [
-      {
-        id: review.databaseId,
-        author,
-        byBaton,
-        verdict,
-        commitSha: review.commit.oid,
-        submittedAt: review.submittedAt ?? "",
-        ...marker ? { costUsd: marker.costUsd } : {}
-      }
-    ];
-  });
-}
-async function permittedReviewers(ctx, pull) {
-  const authors = new Set(
-    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
-  );
-  const permitted = /* @__PURE__ */ new Set();
-  for (const author of authors) {
-    if (await hasWriteAccess(ctx, author)) permitted.add(author);
-  }
-  return permitted;
-}
-function humanVerdict(state) {
-  if (state === "APPROVED") return "approve";
-  if (state === "CHANGES_REQUESTED") return "changes-requested";
-  if (state === "COMMENTED") return "comment";
   return null;
 }
-function verdictOfCheck(conclusion) {
-  if (conclusion === "SUCCESS") return "approve";
-  if (conclusion === "FAILURE") return "changes-requested";
-  return "comment";
+function buildOfBranch(ref) {
+  const branch = parseBatonBranch(ref ?? "");
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
 }
-var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
-var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
-var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
-async function rollUp(ctx, {
-  head,
-  runs: theirs,
-  statuses
-}) {
-  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
-  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
-  if (pending) return { state: "pending", failedRuns: [] };
-  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
-  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
-  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
-  const jobs = /* @__PURE__ */ new Map();
-  for (const run2 of failed) {
-    const id = actionsRunId(run2.detailsUrl);
-    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
-  }
-  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
-  const failedRuns = read.flatMap(
-    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
-  );
-  return { state: "failure", failedRuns };
-}
-var actionsRuns = remembered(new ImmutableCache());
-function actionsRun(ctx, { id, job }) {
-  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
-    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
-      (answer) => answer.data,
-      (error62) => {
-        if (statusOf(error62) === 404) return null;
-        throw error62;
-      }
-    );
-    if (!data) return null;
-    return {
-      id: data.id,
-      attempt: data.run_attempt ?? 1,
-      headSha: data.head_sha,
-      repository: data.head_repository?.full_name ?? ""
-    };
-  });
-}
-function baseMergeOf({ build, botLogin }, head) {
-  const [first, second] = head.parents.nodes;
-  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
-  if (head.signature?.wasSignedByGitHub !== true) return null;
-  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
-}
-function isAppAuthor(email3, botLogin) {
-  if (!email3) return false;
-  const address = email3.toLowerCase();
-  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
-  const plus = address.indexOf("+");
-  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
-}
-function actionsRunId(detailsUrl) {
-  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
-  return match ? Number(match[1]) : null;
+function setOfMember(build) {
+  const member = parseMemberBuildId(build ?? "");
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
 }
 
-// src/core/plan/research.ts
-var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
-var ResearchResult = external_exports.strictObject({
-  /** The loop this research was for. */
-  loop: external_exports.number().int().min(1).max(99),
-  /** True when the research found nothing worth a loop: no plan, the series ends. */
-  nothing_worth_doing: external_exports.boolean()
-});
+// src/github/client/request-reason.ts
+var import_node_async_hooks = require("node:async_hooks");
+function reasonOf(action) {
+  switch (action.kind) {
+    case "dispatch":
+    case "rerun-failed-jobs":
+    case "cancel-run":
+      return "session";
+    case "render-status":
+      return "status-edit";
+    case "merge-pull":
+      return "merge";
+    case "update-pull-branch":
+    case "sync-build-branch":
+      return "sync";
+    case "set-review-check":
+      return "review-check";
+    case "comment":
+    case "notice":
+      return "notice";
+    case "open-final-pull":
+    case "enable-auto-merge":
+      return "final-pull";
+    case "add-label":
+    case "remove-label":
+    case "close-pull":
+    case "delete-branch":
+    case "create-mirror":
+    case "retitle-issue":
+    case "close-sub-issue":
+    case "reopen-sub-issue":
+    case "clean-up-refs":
+    case "look-again":
+      return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
+    default: {
+      const _exhaustive = action;
+      return _exhaustive;
+    }
+  }
+}
+var current = new import_node_async_hooks.AsyncLocalStorage();
+function withReason(reason, work) {
+  return current.run(reason, work);
+}
+
+// src/core/snapshot/usage-ties.ts
+function dispatchedRunOf(run2, botLogin) {
+  const name = parseRunName(run2.display_title);
+  if (!name || run2.actor?.login !== botLogin) return null;
+  return {
+    id: run2.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run2.run_attempt ?? 1,
+    createdAt: run2.created_at
+  };
+}
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+function runOfUsageRef(ref, runs) {
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named3;
+  const run2 = runs.get(Number(id));
+  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run: run2, attempt: Number(attempt) };
+}
+function usageRecordProblem(record2, run2, attempt) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run2.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.role !== run2.role || record2.worker !== run2.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named3.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
+}
+
+// src/github/observe/read-runs.ts
+async function readRuns(ctx, { build, since, freshFrom }) {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null, freshFrom });
+    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
+      (run2) => {
+        const name = parseRunName(run2.display_title);
+        if (!name || name.build !== build) return [];
+        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
+      }
+    );
+    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    return { installed: true, runs: mine };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { installed: false };
+    throw error62;
+  }
+}
+function runInfoOf(run2, name) {
+  return {
+    id: run2.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run2.status),
+    conclusion: run2.conclusion ?? null,
+    createdAt: run2.created_at,
+    updatedAt: run2.updated_at,
+    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+    url: run2.html_url
+  };
+}
+async function readDispatchedRuns(ctx, since) {
+  let runs;
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return null;
+    throw error62;
+  }
+  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+}
+function listedRuns(data) {
+  const runs = data?.workflow_runs ?? [];
+  return runs.map((run2) => ({
+    id: run2.id,
+    display_title: run2.display_title,
+    status: run2.status,
+    conclusion: run2.conclusion,
+    created_at: run2.created_at,
+    updated_at: run2.updated_at,
+    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
+    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
+    html_url: run2.html_url,
+    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
+  }));
+}
+async function listWindow(ctx, first) {
+  const listed = [];
+  for (let windows = [first]; windows.length > 0; ) {
+    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
+    windows = windows.flatMap((window2, index) => {
+      const runs = lists[index] ?? [];
+      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
+      listed.push(...runs);
+      return [];
+    });
+  }
+  return listed;
+}
+function listOnce(ctx, { from, to, freshFrom }) {
+  return conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      event: "workflow_dispatch",
+      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+      per_page: 100
+    },
+    pick: listedRuns,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+}
+function halvesOf({ from, to }, runs) {
+  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
+  if (end - from < 2e3) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
+  return [
+    { from, to: middle },
+    { from: middle + 1e3, to: to === null ? null : end }
+  ];
+}
+var RUNS_SEARCH_MAX = 1e3;
+function isoSecond(ms) {
+  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function runStatus(status2) {
+  if (status2 === "completed") return "completed";
+  if (status2 === "in_progress") return "in_progress";
+  return "queued";
+}
+
+// src/github/store/look-schedule.ts
+function soonest(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+function uniqueActions(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// src/core/snapshot/daily-spend.ts
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
+}
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
+}
 
 // src/core/plan/plan-schema-problems.ts
 function planSchemaProblems(raw, issues) {
@@ -56544,573 +55384,6 @@ function briefProblems(workers, briefSizes) {
   });
 }
 
-// src/github/observe/read-record.ts
-var PLAN_MAX_BYTES = 256 * 1024;
-function readRecord({
-  build,
-  repository
-}) {
-  return {
-    plan: planOf(build, repository),
-    completions: completionsOf(repository),
-    research: researchOf(repository)
-  };
-}
-var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
-function planOf(build, repository) {
-  const { plan, workers } = repository;
-  const graph = graphOf(repository);
-  if (!plan) {
-    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
-    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
-  }
-  const sha = plan.oid;
-  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
-    return {
-      kind: "invalid",
-      sha,
-      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
-    };
-  }
-  const raw = parseJson2(plan.text);
-  if (!raw.ok)
-    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
-  const briefSizes = Object.fromEntries(
-    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
-  );
-  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
-  const checked = validatePlan({
-    raw: raw.value,
-    build,
-    briefSizes,
-    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
-  });
-  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
-}
-function graphOf({
-  subIssueGraph
-}) {
-  if (!subIssueGraph) return { ok: true, raw: void 0 };
-  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
-      ]
-    };
-  }
-  const raw = parseJson2(subIssueGraph.text);
-  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
-  return { ok: true, raw: raw.value };
-}
-function completionsOf({
-  completions
-}) {
-  const reads2 = {};
-  for (const entry of completions?.entries ?? []) {
-    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
-    if (!match?.[1] || !entry.object) continue;
-    reads2[match[1]] = completionOf(entry.name, entry.object);
-  }
-  return reads2;
-}
-function completionOf(name, blob) {
-  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
-    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
-  }
-  const raw = parseJson2(blob.text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = Completion.safeParse(raw.value);
-  if (!parsed.success) {
-    return {
-      kind: "invalid",
-      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
-    };
-  }
-  return { kind: "valid", completion: parsed.data };
-}
-function researchOf({ loops }) {
-  const reads2 = {};
-  for (const entry of loops?.entries ?? []) {
-    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
-    const text = entry.object?.text;
-    if (!match || typeof text !== "string") continue;
-    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
-  }
-  return reads2;
-}
-function researchResultOf(name, text, byteSize) {
-  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
-    return {
-      kind: "invalid",
-      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
-    };
-  const raw = parseJson2(text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = ResearchResult.safeParse(raw.value);
-  return parsed.success ? { kind: "valid", result: parsed.data } : {
-    kind: "invalid",
-    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
-  };
-}
-function parseJson2(text) {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error62) {
-    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
-  }
-}
-
-// src/github/observe/observe-build.ts
-async function observeBuild(ctx, {
-  build,
-  issue: issue2,
-  defaultBranch,
-  freshFrom,
-  alongside
-}) {
-  const integration = integrationBranch(build);
-  const read = await readBuildGraph(
-    ctx,
-    {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue: issue2,
-      integration,
-      defaultBranch,
-      refPrefix: `refs/heads/baton/${build}/`,
-      planPath: `${integration}:${buildDir(build)}/plan.json`,
-      workersPath: `${integration}:${buildDir(build)}/workers`,
-      completionsPath: `${integration}:${buildDir(build)}/completions`,
-      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-      loopsPath: `${integration}:${buildDir(build)}/loops`,
-      usagePrefix: usageRefPrefix(build),
-      adaptPrefix: adaptationRefPrefix(build),
-      messagePrefix: messageRefPrefix(build)
-    },
-    alongside
-  );
-  const { repository } = read;
-  const issueNode = repository.issue;
-  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
-  const branches = branchesOf(build, repository);
-  const defaultSha = repository.defaultRef?.target.oid ?? "";
-  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
-  const [runsRead, pulls] = await Promise.all([
-    readRuns(ctx, {
-      build,
-      since: issueNode.createdAt,
-      ...freshFrom === void 0 ? {} : { freshFrom }
-    }),
-    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
-  ]);
-  const comments = await collectComments(ctx, {
-    build,
-    lists: await commentLists(ctx, { issue: issue2, repository })
-  });
-  const hidden = await readHiddenRecords(ctx, {
-    build,
-    usage: repository.usageRefs?.nodes ?? [],
-    adapt: repository.adaptRefs?.nodes ?? [],
-    messages: repository.messageRefs?.nodes ?? [],
-    reading: hiddenRefReadingFrom(process.env)
-  });
-  const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
-  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
-  const states = await readStateChanges(ctx, {
-    issue: issue2,
-    events: issueNode.stateEvents,
-    finalPull: finalPull2?.number ?? null
-  });
-  const snapshot = {
-    build,
-    issue: {
-      number: issue2,
-      title: issueNode.title,
-      state: issueNode.state === "CLOSED" ? "closed" : "open",
-      labels: issueNode.labels.nodes.map((label) => label.name),
-      url: issueNode.url,
-      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
-      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
-      ...states.cut ? { stateChangesCut: true } : {}
-    },
-    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
-    workflowInstalled: runsRead.installed,
-    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
-    plan: record2.plan,
-    completions: record2.completions,
-    research: record2.research,
-    branches: branches.workers,
-    pulls,
-    runs: runsRead.installed ? runsRead.runs : [],
-    commands: comments.commands,
-    finalPull: finalPull2,
-    statusComment: comments.statusComment,
-    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
-    notices: comments.notices,
-    labelledBy: await readLabelEvents(ctx, issueNode),
-    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
-    adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
-  };
-  return {
-    snapshot,
-    runsSince: issueNode.createdAt,
-    duplicateStatusIds: comments.duplicateStatusIds,
-    ...read.alongside ? { alongside: read.alongside } : {}
-  };
-}
-function branchesOf(build, repository) {
-  let integration = null;
-  const workers = {};
-  for (const ref of repository.refs.nodes) {
-    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
-    if (branch?.kind === "integration") integration = ref.target.oid;
-    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
-  }
-  return { integration, workers };
-}
-
-// src/github/change-set/read-members.ts
-var MEMBERS_PER_CALL = 5;
-async function readMembers(ctx, {
-  member,
-  issue: issue2,
-  since,
-  repositories,
-  freshFrom,
-  read = /* @__PURE__ */ new Map()
-}) {
-  const nodes = new Map(read);
-  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
-  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
-    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
-    const answer = await ctx.octokit.graphql(BUILD_QUERY, {
-      operationName: "BatonMembers",
-      ids: batch.map((repo) => repo.nodeId),
-      ...memberVariables(member)
-    });
-    for (const [index, repo] of batch.entries())
-      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
-  }
-  return Promise.all(
-    repositories.map(async (repository) => {
-      const node2 = nodes.get(repository.nodeId) ?? null;
-      const there = await contextOf(ctx, repository.name);
-      return observeMember(there, {
-        member,
-        issue: issue2,
-        since,
-        repository,
-        node: node2,
-        ...freshFrom === void 0 ? {} : { freshFrom }
-      });
-    })
-  );
-}
-function memberVariables(member) {
-  const integration = integrationBranch(member);
-  return {
-    memberIntegration: integration,
-    memberRefPrefix: `refs/heads/baton/${member}/`,
-    memberPlanPath: `${integration}:${planPath(member)}`,
-    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
-    workflowPath: `HEAD:${WORKFLOW_PATH}`,
-    memberUsagePrefix: usageRefPrefix(member),
-    memberAdaptPrefix: adaptationRefPrefix(member),
-    memberMessagePrefix: messageRefPrefix(member),
-    revertBranch: revertBranch(member)
-  };
-}
-async function observeMember(ctx, {
-  member,
-  issue: issue2,
-  since,
-  repository,
-  node: node2,
-  freshFrom
-}) {
-  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
-  const branches = branchesOf(member, graph);
-  const runsRead = await readRuns(ctx, {
-    build: member,
-    since,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-  const runs = runsRead.installed ? runsRead.runs : [];
-  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
-  const comments = await collectComments(ctx, {
-    build: member,
-    lists: await commentLists(ctx, { issue: issue2, repository: graph })
-  });
-  const hidden = await readHiddenRecords(ctx, {
-    build: member,
-    usage: graph.usageRefs.nodes,
-    adapt: graph.adaptRefs?.nodes ?? [],
-    messages: graph.messageRefs?.nodes ?? [],
-    reading: hiddenRefReadingFrom(process.env)
-  });
-  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
-  const snapshot = {
-    build: member,
-    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
-    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
-    workflowInstalled: runsRead.installed && node2?.workflow !== null,
-    integration: branches.integration ? {
-      sha: branches.integration,
-      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
-    } : null,
-    plan: { kind: "missing" },
-    completions: branches.integration ? completionsOf(graph) : {},
-    branches: branches.workers,
-    pulls,
-    runs,
-    commands: comments.commands,
-    finalPull: await readFinalPull(ctx, {
-      build: member,
-      defaultBranch: repository.defaultBranch,
-      repository: graph
-    }),
-    statusComment: null,
-    ...usageOf(member, hidden.usage, runs),
-    adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
-  };
-  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
-  return {
-    repository: repository.name,
-    snapshot,
-    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
-  };
-}
-async function withLaterPages(ctx, member, node2) {
-  if (!node2) return null;
-  const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
-    restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
-    restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
-    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
-    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
-  ]);
-  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
-}
-function asBuildRepository(node2, repository) {
-  const empty = { nodes: [] };
-  return {
-    issue: null,
-    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
-    integrationRef: null,
-    refs: node2?.refs ?? empty,
-    usageRefs: node2?.usageRefs ?? empty,
-    adaptRefs: node2?.adaptRefs ?? empty,
-    messageRefs: node2?.messageRefs ?? empty,
-    pullRequests: node2?.pullRequests ?? empty,
-    finalPulls: {
-      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
-    },
-    plan: null,
-    workers: null,
-    subIssueGraph: null,
-    completions: node2?.completions ?? null
-  };
-}
-function gatedOf(pull, botLogin) {
-  if (!pull) return null;
-  const head = pull.commits.nodes[0]?.commit;
-  const slug = botLogin.replace(/\[bot\]$/, "");
-  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
-  );
-  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
-  return {
-    number: pull.number,
-    url: pull.url,
-    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
-    sha: pull.headRefOid,
-    check: head?.oid === pull.headRefOid ? state : null,
-    mergeCommit: pull.mergeCommit?.oid ?? null
-  };
-}
-
-// src/github/change-set/members-seen.ts
-var LIMIT = 500;
-var MembersSeen = class {
-  #seen = /* @__PURE__ */ new Map();
-  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
-  alongside(key, { build, home }) {
-    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
-    if (members2.length === 0) return null;
-    return {
-      ids: members2.map((member) => member.nodeId),
-      variables: memberVariables(memberBuildId(build, home))
-    };
-  }
-  /** The members the set `key` was last read with; none where unknown. */
-  members(key) {
-    return this.#seen.get(key) ?? [];
-  }
-  note(key, members2) {
-    this.#seen.delete(key);
-    this.#seen.set(key, members2);
-    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
-  }
-  clear() {
-    this.#seen.clear();
-  }
-};
-var membersSeen = remembered(new MembersSeen());
-
-// src/github/change-set/set-look.ts
-function setLookNoNews(ctx, {
-  build,
-  reads: reads2,
-  now,
-  withinMs,
-  rearm
-}) {
-  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
-  const members2 = membersSeen.members(buildKey(ctx, build));
-  if (members2.length === 0) return void 0;
-  const member = memberBuildId(build, home);
-  return {
-    judge: async () => {
-      const freshFrom = Date.now();
-      const keys = [];
-      for (const repository of members2) {
-        const there = await contextOf(ctx, repository.name);
-        const key = buildKey(there, member);
-        const since = reads2.runsSince(key, withinMs);
-        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
-        const listed = await readRuns(there, { build: member, since, freshFrom });
-        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
-          return false;
-        keys.push(key);
-      }
-      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
-        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
-        null
-      );
-      if (soonest3) rearm(soonest3);
-      return true;
-    },
-    why: "every member's runs are as the last read saw them"
-  };
-}
-
-// src/github/client/request-reason.ts
-var import_node_async_hooks = require("node:async_hooks");
-function reasonOf(action) {
-  switch (action.kind) {
-    case "dispatch":
-    case "rerun-failed-jobs":
-    case "cancel-run":
-      return "session";
-    case "render-status":
-      return "status-edit";
-    case "merge-pull":
-      return "merge";
-    case "update-pull-branch":
-    case "sync-build-branch":
-      return "sync";
-    case "set-review-check":
-      return "review-check";
-    case "comment":
-    case "notice":
-      return "notice";
-    case "open-final-pull":
-    case "enable-auto-merge":
-      return "final-pull";
-    case "add-label":
-    case "remove-label":
-    case "close-pull":
-    case "delete-branch":
-    case "create-mirror":
-    case "retitle-issue":
-    case "close-sub-issue":
-    case "reopen-sub-issue":
-    case "clean-up-refs":
-    case "look-again":
-      return "housekeeping";
-    case "record-message":
-    case "forget-messages":
-      return "message";
-    default: {
-      const _exhaustive = action;
-      return _exhaustive;
-    }
-  }
-}
-var current = new import_node_async_hooks.AsyncLocalStorage();
-function withReason(reason, work) {
-  return current.run(reason, work);
-}
-
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-function uniqueActions(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-// src/core/snapshot/daily-spend.ts
-function utcDay(iso) {
-  return new Date(iso).toISOString().slice(0, 10);
-}
-function dayStart(now) {
-  return `${utcDay(now)}T00:00:00Z`;
-}
-function spentOnDay(records, now) {
-  const day = utcDay(now);
-  const seen = /* @__PURE__ */ new Set();
-  let usd = 0;
-  for (const { repository, record: record2, at } of records) {
-    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    usd += record2.usage.cost_usd;
-  }
-  return usd;
-}
-function dailyCapsReached({
-  repoCapUsd,
-  repoUsage = [],
-  installationUsage,
-  now
-}) {
-  const holds = [];
-  const day = utcDay(now);
-  if (repoCapUsd !== null && repoCapUsd > 0) {
-    const spent = spentOnDay(repoUsage, now);
-    if (spent >= repoCapUsd)
-      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
-  }
-  if (installationUsage && installationUsage.capUsd > 0) {
-    const spent = spentOnDay(installationUsage.records, now);
-    if (spent >= installationUsage.capUsd)
-      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-
 // src/core/snapshot/follow-ups.ts
 function followUpsOf(read, runs, commands) {
   if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
@@ -57325,12 +55598,12 @@ function findRun(runs, key) {
 function runLink(run2) {
   return { label: `${run2.role} run`, url: run2.url };
 }
-function soonest(times) {
+function soonest2(times) {
   const set4 = times.filter((ms) => ms !== null);
   return set4.length > 0 ? Math.min(...set4) : null;
 }
 function lookAgain(times) {
-  const inMs = soonest(times);
+  const inMs = soonest2(times);
   return inMs === null ? [] : [{ kind: "look-again", inMs }];
 }
 
@@ -57443,6 +55716,24 @@ function sessionEngines(read) {
     const retried = latest?.name === "retry" ? latest.engine : void 0;
     return engineFor({ settings, role, planned, retried });
   };
+}
+
+// src/core/vocabulary/notice.ts
+var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+function noticeMarker(build, key) {
+  return `<!-- baton:notice ${build} ${key} -->`;
+}
+function findNotice(body) {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+function noticeKey(...parts) {
+  return parts.map(
+    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
+  ).join("/");
+}
+function mentions(logins) {
+  return logins.map((login) => `@${login} `).join("");
 }
 
 // src/core/rules/decide-notices.ts
@@ -57699,6 +55990,78 @@ function decideSubIssues(snapshot, workers) {
   });
 }
 
+// src/core/commands/parse-commands.ts
+var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
+var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
+function proseLines(lines) {
+  const prose = /* @__PURE__ */ new Set();
+  let fence = null;
+  let inHtmlComment = false;
+  for (const [i, line] of lines.entries()) {
+    const opener = FENCE.exec(line);
+    if (fence !== null) {
+      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
+    } else if (inHtmlComment) {
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
+    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
+    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
+      fence = opener[1] ?? null;
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
+      inHtmlComment = true;
+    } else {
+      prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
+    }
+  }
+  return prose;
+}
+function parseCommands(body, context = {}) {
+  const lines = body.split(/\r\n|\r|\n/);
+  const prose = proseLines(lines);
+  const starts = lines.flatMap((line, i) => {
+    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
+    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
+  });
+  const result = { commands: [], errors: [] };
+  for (const [n, { i, word, rest }] of starts.entries()) {
+    const line = (lines[i] ?? "").trim();
+    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
+    const outcome = readCommand({ word, rest, following, worker: context.worker });
+    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
+    else result.commands.push(outcome);
+  }
+  return result;
+}
+function commandsOfWord(word) {
+  const heads = (name) => COMMANDS[name].head.split(" ");
+  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
+    (a, b) => heads(b).length - heads(a).length
+  );
+}
+function readCommand(line) {
+  for (const name of commandsOfWord(line.word)) {
+    const spec = specOf(name);
+    const read = spec.read({ ...line, usage: spec.usage });
+    if (typeof read === "string") return read;
+    if (read !== null) return { name, ...read };
+  }
+  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
+}
+function commandWord(command2) {
+  return COMMANDS[command2.name].head;
+}
+function writeCommand(command2) {
+  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
+}
+function listCommands() {
+  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+}
+
 // src/core/workers/pull-state.ts
 function assessPull({
   ctx,
@@ -57794,7 +56157,7 @@ function reviewNeed({ ctx, pull, runs }) {
   if (reviews.some((run2) => run2.outcome === "active")) {
     return { kind: "wait", state: "reviewing" };
   }
-  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
+  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
   if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
   return { kind: "needs-human", reason: "review-failed" };
 }
@@ -59085,7 +57448,7 @@ function headPushedAt(runs, worker) {
   return ended2.length > 0 ? Math.max(...ended2) : null;
 }
 
-// src/github/reconcile/next-look.ts
+// src/github/act/next-look.ts
 function nextLook(asked) {
   return lookAfter(asked).look;
 }
@@ -59138,80 +57501,12 @@ function awaitedNext({ snapshot, config: config3, outcomes, now }) {
     null
   );
 }
+function standsForNothing(outcome) {
+  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
+}
 
 // src/github/reconcile/last-reads.ts
 var MAX_AGE_MS = 10 * 6e4;
-
-// src/github/reconcile/locate-build.ts
-async function findBuildForIssue(ctx, issue2) {
-  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
-  for (const ref of refs) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
-      return { build: branch.build, issue: issue2 };
-    }
-  }
-  return null;
-}
-function buildOfBranch(ref) {
-  const branch = parseBatonBranch(ref ?? "");
-  if (!branch) return null;
-  const parsed = parseBuildId(branch.build);
-  return parsed ? { build: branch.build, issue: parsed.issue } : null;
-}
-function setOfMember(build) {
-  const member = parseMemberBuildId(build ?? "");
-  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
-}
-
-// src/github/store/look-schedule.ts
-function soonest2(times) {
-  return times.reduce(
-    (first, time3) => first && first.ms <= time3.ms ? first : time3,
-    null
-  );
-}
-var unrefTimer = (run2, ms) => {
-  const timer = setTimeout(run2, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-function createLookSchedule({
-  clock = Date.now,
-  setTimer = unrefTimer,
-  takes = () => true
-} = {}) {
-  const looks = /* @__PURE__ */ new Map();
-  const arm = (key, { ms, why }, look) => {
-    looks.get(key)?.cancel();
-    const wait2 = Math.max(0, ms);
-    const cancel = setTimer(() => {
-      looks.delete(key);
-      look.again();
-    }, wait2);
-    looks.set(key, { key, at: clock() + wait2, why, cancel });
-  };
-  return {
-    set(key, times, look) {
-      looks.get(key)?.cancel();
-      looks.delete(key);
-      const next = soonest2(times.filter(takes));
-      if (next) arm(key, next, look);
-    },
-    within(key, next, look) {
-      const set4 = looks.get(key);
-      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
-      arm(key, next, look);
-    },
-    pending() {
-      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
-    },
-    stop() {
-      for (const { cancel } of looks.values()) cancel();
-      looks.clear();
-    }
-  };
-}
 
 // src/github/reconcile/look-again.ts
 function leaveNextLook(deps, {
@@ -59234,7 +57529,7 @@ function leaveNextLook(deps, {
   ];
   if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
   else deps.looks?.set(key, times, look);
-  const next = soonest2(times);
+  const next = soonest(times);
   if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
 }
 var FAILED_WRITE_RETRY_MS = 5e3;
@@ -59296,6 +57591,1511 @@ async function listedRunsChangeNothing(ctx, {
 }) {
   const listed = await readRuns(ctx, { build, since, freshFrom });
   return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
+}
+
+// src/github/observe/build-query.ts
+var BUILD_QUERY = (
+  /* GraphQL */
+  `
+  query BatonBuild(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+  }
+
+  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequests(
+        baseRefName: $integration
+        first: 50
+        after: $after
+        orderBy: { field: CREATED_AT, direction: ASC }
+      ) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...Pull }
+      }
+    }
+  }
+
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
+  fragment BuildRepository on Repository {
+    issue(number: $issue) {
+      title
+      state
+      createdAt
+      url
+      labels(first: 50) { nodes { name } }
+      comments(last: 100) { totalCount nodes { ...Comment } }
+      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
+        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
+      }
+      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+        ...StateEvents
+      }
+    }
+    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
+    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
+    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $integration
+      baseRefName: $defaultBranch
+      first: 20
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+    }
+    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    workers: object(expression: $workersPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
+    }
+    subIssueGraph: object(expression: $subIssuesPath) {
+      ... on Blob { byteSize isTruncated text }
+    }
+    completions: object(expression: $completionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+    loops: object(expression: $loopsPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
+    }
+  }
+
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    isDraft
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
+        }
+      }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
+      ... on StatusContext { context state targetUrl }
+    }
+  }
+
+  fragment Comment on IssueComment {
+    databaseId
+    body
+    createdAt
+    updatedAt
+    author { login __typename }
+    reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`
+);
+function loginOf(author) {
+  if (!author) return "";
+  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
+}
+
+// src/github/observe/read-build-graph.ts
+function readBuildPage(ctx, operationName, variables) {
+  return ctx.octokit.graphql(BUILD_QUERY, {
+    operationName,
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ...variables
+  });
+}
+async function readBuildGraph(ctx, variables, alongside) {
+  const { repository, nodes } = alongside ? await ctx.octokit.graphql(alongside.document, {
+    operationName: alongside.operationName,
+    ...variables,
+    ...alongside.variables,
+    ids: alongside.ids
+  }) : {
+    ...await ctx.octokit.graphql(BUILD_QUERY, {
+      operationName: "BatonBuild",
+      ...variables
+    }),
+    nodes: void 0
+  };
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
+    restOfPulls(ctx, variables, repository.pullRequests),
+    restOfRefs(ctx, variables.refPrefix, repository.refs),
+    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
+    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
+    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
+  ]);
+  return {
+    repository: {
+      ...repository,
+      pullRequests: pulls,
+      refs,
+      usageRefs,
+      ...adaptRefs ? { adaptRefs } : {},
+      ...messageRefs ? { messageRefs } : {}
+    },
+    ...nodes ? { alongside: nodes } : {}
+  };
+}
+async function restOfPulls(ctx, variables, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
+      integration: variables.integration,
+      after: page.endCursor
+    });
+    nodes.push(...repository.pullRequests.nodes);
+    page = repository.pullRequests.pageInfo;
+  }
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+async function restOfChecks(ctx, pull) {
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts;
+  if (pull.state !== "OPEN" || !head || !contexts) return;
+  let page = contexts.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
+      number: pull.number,
+      after: page.endCursor
+    });
+    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
+    const more = commit?.statusCheckRollup?.contexts;
+    if (!commit || commit.oid !== head.oid || !more) return;
+    contexts.nodes.push(...more.nodes);
+    contexts.pageInfo = more.pageInfo;
+    page = more.pageInfo;
+  }
+}
+async function restOfRefs(ctx, prefix, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
+      prefix,
+      after: page.endCursor
+    });
+    nodes.push(...repository.refs.nodes);
+    page = repository.refs.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/core/commands/render-replies.ts
+var BATON_REPLY_MARKER = "<!-- baton:reply -->";
+var QUOTE_MAX = 100;
+function isBatonComment(body) {
+  return body.includes("<!-- baton:");
+}
+function mention(user) {
+  return `@${user.replace(/[^\w[\]-]/g, "")}`;
+}
+function reply(lines) {
+  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
+}
+function renderLabelRefusal({ user, label }) {
+  return reply([
+    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
+    "",
+    "A maintainer can add the label to start it."
+  ]);
+}
+function renderCommandRefusal({ user, command: command2 }) {
+  return reply([
+    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
+    "",
+    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
+  ]);
+}
+function renderCommandErrors(errors) {
+  const commands = listCommands();
+  const listed = errors.some((error62) => error62.message.includes(commands));
+  return reply([
+    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
+    "",
+    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
+    ...listed ? [] : ["", `Commands: ${commands}.`],
+    "",
+    "On a worker's pull request the worker id may be left out."
+  ]);
+}
+function truncate(line) {
+  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
+}
+
+// src/core/status/ledger-archive.ts
+var LEDGER_KEEP_CHARS = 3e4;
+var LEDGER_PART_CHARS = 6e4;
+var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
+function ledgerPartMarker(build, part) {
+  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
+}
+function findLedgerPart(body) {
+  const found = PART_MARKER.exec(body);
+  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
+}
+function renderLedgerPart({
+  build,
+  part,
+  commands
+}) {
+  return [
+    ledgerPartMarker(build, part),
+    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
+    renderCommandLedger(commands)
+  ].join("\n");
+}
+function ledgerSpill(commands) {
+  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
+  let size = 0;
+  let count = 0;
+  for (const info of commands) {
+    const entry = renderCommandLedger([info]).length;
+    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
+    size += entry;
+    count += 1;
+  }
+  const first = count;
+  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
+  if (count > 0) return commands.slice(0, count);
+  count = first;
+  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
+  return commands.slice(0, count);
+}
+
+// src/github/observe/permissions.ts
+var TTL_MS = 6e4;
+var cache = remembered(/* @__PURE__ */ new Map());
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
+  let allowed = false;
+  try {
+    const [permission] = await conditionalReads.paginate(octokit, {
+      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      params: { owner, repo, username: login },
+      pick: (data) => [String(data?.permission ?? "")]
+    });
+    allowed = permission === "admin" || permission === "write";
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
+}
+
+// src/github/observe/reactions.ts
+function reactionReadingFrom(env) {
+  return readingFrom(env.BATON_REACTIONS);
+}
+var viewerIsApp = remembered(new LearnedReading());
+var taken = remembered(/* @__PURE__ */ new Set());
+var TAKEN_MAX = 1e4;
+async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
+  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
+  if (!eyes) return false;
+  if (reading === "graphql") return eyes.viewerHasReacted;
+  const known = viewerIsApp.known(ctx);
+  if (reading === "auto" && known !== false) {
+    if (eyes.viewerHasReacted) {
+      viewerIsApp.learn(ctx, true);
+      return true;
+    }
+    if (known === true) return false;
+  }
+  if (eyes.createdAt === null) return false;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
+  if (taken.has(key)) return true;
+  const { worker, ...rest } = comment;
+  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
+    return false;
+  if (!await hasBatonEyes(ctx, comment.id)) return false;
+  if (taken.size >= TAKEN_MAX) taken.clear();
+  taken.add(key);
+  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
+  return true;
+}
+async function mayHaveBatonEyes(ctx, comment) {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+async function hasBatonEyes(ctx, id) {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: "eyes",
+    per_page: 100
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+
+// src/github/observe/read-comments.ts
+async function fetchComments(ctx, sources) {
+  return Promise.all(
+    sources.map(async (source) => {
+      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100
+      });
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? "",
+        author: c.user?.login ?? "",
+        isBot: c.user?.type === "Bot",
+        createdAt: c.created_at,
+        updatedAt: c.updated_at,
+        accepted: false,
+        eyes: c.reactions?.eyes
+      }));
+      for (const comment of plain) {
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
+    })
+  );
+}
+async function commentLists(ctx, { issue: issue2, repository }) {
+  const issueNode = repository.issue;
+  const sources = [
+    {
+      source: { number: issue2, source: { kind: "issue" } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
+    }
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: "pull", number: pull.number, worker: worker.worker }
+      },
+      window: pull.comments
+    });
+  }
+  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
+  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial2.map(({ source }) => source)
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window: window2 }) => ({
+      source,
+      comments: await Promise.all(
+        window2.nodes.map(async (node2) => {
+          const comment = {
+            id: node2.databaseId,
+            body: node2.body,
+            author: loginOf(node2.author),
+            isBot: node2.author?.__typename === "Bot",
+            createdAt: node2.createdAt,
+            updatedAt: node2.updatedAt
+          };
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node2.reactionGroups,
+              ...source.worker ? { worker: source.worker } : {}
+            },
+            reading
+          );
+          return { ...comment, accepted };
+        })
+      )
+    }))
+  );
+  return [...read, ...fetched];
+}
+async function collectComments(ctx, { build, lists }) {
+  const statuses = [];
+  const notices2 = [];
+  const live = [];
+  const parts = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const { body, author } = comment;
+      if (author === ctx.botLogin) {
+        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
+          const { createdAt, updatedAt } = comment;
+          statuses.push({ id: comment.id, body, createdAt, updatedAt });
+        }
+        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
+        const notice = source.source.kind === "issue" ? findNotice(body) : null;
+        if (notice?.build === build) notices2.push(notice.key);
+        continue;
+      }
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      for (const command2 of parsed.commands) {
+        live.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.createdAt,
+          source: source.source,
+          command: command2
+        });
+      }
+    }
+  }
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const [oldest, ...rest] = statuses;
+  const archived = parts.flatMap((part) => part.commands);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
+  const commands = mergeLedger(ledgers, live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  return {
+    statusComment: oldest ? statusCommentOf(oldest) : null,
+    duplicateStatusIds: rest.map((status2) => status2.id),
+    commands,
+    ...parts.length > 0 ? {
+      ledgerParts: {
+        last: Math.max(...parts.map((part) => part.part)),
+        commandIds: archived.map((info) => info.commentId)
+      }
+    } : {},
+    notices: [...new Set(notices2)].sort()
+  };
+}
+function mergeLedger(ledgers, live) {
+  const recorded = /* @__PURE__ */ new Set();
+  const kept2 = [];
+  for (const ledger of ledgers) {
+    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
+  }
+  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+function statusCommentOf(comment) {
+  const { id, body, createdAt, updatedAt } = comment;
+  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
+}
+
+// src/github/observe/read-issue-state.ts
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function readLabelEvents(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept2 = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept2.push(event);
+  }
+  return kept2;
+}
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+async function readFinalPull(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null
+  });
+}
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
+  });
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === "open",
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null
+  });
+}
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
+}
+
+// src/core/sessions/verdict-marker.ts
+var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
+function parseVerdictMarker(body) {
+  const match = [...body.matchAll(MARKER)].at(-1);
+  if (!match) return null;
+  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
+}
+
+// src/github/observe/read-pulls.ts
+function isBatonCheck(name) {
+  return name.startsWith("baton");
+}
+async function readPulls(ctx, { build, pulls }) {
+  const mine = pulls.flatMap((pull) => {
+    const branch = parseBatonBranch(pull.headRefName);
+    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
+    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
+  });
+  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
+}
+async function toPullInfo(ctx, { build, pull, worker }) {
+  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
+  const runs = contexts.filter((c) => c.__typename === "CheckRun");
+  const statuses = contexts.filter(
+    (c) => c.__typename === "StatusContext"
+  );
+  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
+  const open2 = state === "open";
+  return {
+    number: pull.number,
+    worker,
+    headSha: pull.headRefOid,
+    state,
+    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
+    ...open2 && pull.isDraft ? { draft: true } : {},
+    reviews: await reviewsOf(ctx, pull),
+    checks: open2 ? await rollUp(ctx, {
+      head: pull.headRefOid,
+      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
+      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
+    }) : { state: "none", failedRuns: [] },
+    labels: pull.labels.nodes.map((label) => label.name),
+    url: pull.url,
+    createdAt: pull.createdAt,
+    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
+    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
+  };
+}
+function mergeStateOf(status2) {
+  switch (status2) {
+    case "CLEAN":
+    case "HAS_HOOKS":
+      return "clean";
+    case "BEHIND":
+    case "DIRTY":
+    case "BLOCKED":
+    case "UNSTABLE":
+      return status2.toLowerCase();
+    case "DRAFT":
+      return "blocked";
+    default:
+      return "unknown";
+  }
+}
+async function reviewsOf(ctx, pull) {
+  const permitted = await permittedReviewers(ctx, pull);
+  return pull.reviews.nodes.flatMap((review) => {
+    const author = loginOf(review.author);
+    const byBaton = author === ctx.botLogin;
+    const marker = byBaton ? parseVerdictMarker(review.body) : null;
+    const stated = marker ? marker.verdict : humanVerdict(review.state);
+    if (!stated || !review.commit || byBaton && !marker) return [];
+    const verdict = byBaton || permitted.has(author) ? stated : "comment";
+    return [
+      {
+        id: review.databaseId,
+        author,
+        byBaton,
+        verdict,
+        commitSha: review.commit.oid,
+        submittedAt: review.submittedAt ?? "",
+        ...marker ? { costUsd: marker.costUsd } : {}
+      }
+    ];
+  });
+}
+async function permittedReviewers(ctx, pull) {
+  const authors = new Set(
+    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
+  );
+  const permitted = /* @__PURE__ */ new Set();
+  for (const author of authors) {
+    if (await hasWriteAccess(ctx, author)) permitted.add(author);
+  }
+  return permitted;
+}
+function humanVerdict(state) {
+  if (state === "APPROVED") return "approve";
+  if (state === "CHANGES_REQUESTED") return "changes-requested";
+  if (state === "COMMENTED") return "comment";
+  return null;
+}
+function verdictOfCheck(conclusion) {
+  if (conclusion === "SUCCESS") return "approve";
+  if (conclusion === "FAILURE") return "changes-requested";
+  return "comment";
+}
+var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
+var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
+var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
+async function rollUp(ctx, {
+  head,
+  runs: theirs,
+  statuses
+}) {
+  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
+  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
+  if (pending) return { state: "pending", failedRuns: [] };
+  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
+  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
+  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
+  const jobs = /* @__PURE__ */ new Map();
+  for (const run2 of failed) {
+    const id = actionsRunId(run2.detailsUrl);
+    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
+  }
+  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
+  const failedRuns = read.flatMap(
+    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
+  );
+  return { state: "failure", failedRuns };
+}
+var actionsRuns = remembered(new ImmutableCache());
+function actionsRun(ctx, { id, job }) {
+  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
+    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
+      (answer) => answer.data,
+      (error62) => {
+        if (statusOf(error62) === 404) return null;
+        throw error62;
+      }
+    );
+    if (!data) return null;
+    return {
+      id: data.id,
+      attempt: data.run_attempt ?? 1,
+      headSha: data.head_sha,
+      repository: data.head_repository?.full_name ?? ""
+    };
+  });
+}
+function baseMergeOf({ build, botLogin }, head) {
+  const [first, second] = head.parents.nodes;
+  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
+  if (head.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+}
+function isAppAuthor(email3, botLogin) {
+  if (!email3) return false;
+  const address = email3.toLowerCase();
+  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
+  const plus = address.indexOf("+");
+  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
+}
+function actionsRunId(detailsUrl) {
+  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+// src/core/plan/research.ts
+var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
+var ResearchResult = external_exports.strictObject({
+  /** The loop this research was for. */
+  loop: external_exports.number().int().min(1).max(99),
+  /** True when the research found nothing worth a loop: no plan, the series ends. */
+  nothing_worth_doing: external_exports.boolean()
+});
+
+// src/github/observe/read-record.ts
+var PLAN_MAX_BYTES = 256 * 1024;
+function readRecord({
+  build,
+  repository
+}) {
+  return {
+    plan: planOf(build, repository),
+    completions: completionsOf(repository),
+    research: researchOf(repository)
+  };
+}
+var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
+function planOf(build, repository) {
+  const { plan, workers } = repository;
+  const graph = graphOf(repository);
+  if (!plan) {
+    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
+    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
+  }
+  const sha = plan.oid;
+  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
+    return {
+      kind: "invalid",
+      sha,
+      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
+    };
+  }
+  const raw = parseJson2(plan.text);
+  if (!raw.ok)
+    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
+  const briefSizes = Object.fromEntries(
+    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
+  );
+  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
+  const checked = validatePlan({
+    raw: raw.value,
+    build,
+    briefSizes,
+    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
+  });
+  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
+}
+function graphOf({
+  subIssueGraph
+}) {
+  if (!subIssueGraph) return { ok: true, raw: void 0 };
+  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
+      ]
+    };
+  }
+  const raw = parseJson2(subIssueGraph.text);
+  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
+  return { ok: true, raw: raw.value };
+}
+function completionsOf({
+  completions
+}) {
+  const reads2 = {};
+  for (const entry of completions?.entries ?? []) {
+    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
+    if (!match?.[1] || !entry.object) continue;
+    reads2[match[1]] = completionOf(entry.name, entry.object);
+  }
+  return reads2;
+}
+function completionOf(name, blob) {
+  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
+    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
+  }
+  const raw = parseJson2(blob.text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = Completion.safeParse(raw.value);
+  if (!parsed.success) {
+    return {
+      kind: "invalid",
+      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+    };
+  }
+  return { kind: "valid", completion: parsed.data };
+}
+function researchOf({ loops }) {
+  const reads2 = {};
+  for (const entry of loops?.entries ?? []) {
+    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
+    const text = entry.object?.text;
+    if (!match || typeof text !== "string") continue;
+    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
+  }
+  return reads2;
+}
+function researchResultOf(name, text, byteSize) {
+  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
+    return {
+      kind: "invalid",
+      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
+    };
+  const raw = parseJson2(text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = ResearchResult.safeParse(raw.value);
+  return parsed.success ? { kind: "valid", result: parsed.data } : {
+    kind: "invalid",
+    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+  };
+}
+function parseJson2(text) {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error62) {
+    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
+  }
+}
+
+// src/github/observe/observe-build.ts
+async function observeBuild(ctx, {
+  build,
+  issue: issue2,
+  defaultBranch,
+  freshFrom,
+  alongside
+}) {
+  const integration = integrationBranch(build);
+  const read = await readBuildGraph(
+    ctx,
+    {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue: issue2,
+      integration,
+      defaultBranch,
+      refPrefix: `refs/heads/baton/${build}/`,
+      planPath: `${integration}:${buildDir(build)}/plan.json`,
+      workersPath: `${integration}:${buildDir(build)}/workers`,
+      completionsPath: `${integration}:${buildDir(build)}/completions`,
+      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+      loopsPath: `${integration}:${buildDir(build)}/loops`,
+      usagePrefix: usageRefPrefix(build),
+      adaptPrefix: adaptationRefPrefix(build),
+      messagePrefix: messageRefPrefix(build)
+    },
+    alongside
+  );
+  const { repository } = read;
+  const issueNode = repository.issue;
+  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
+  const branches = branchesOf(build, repository);
+  const defaultSha = repository.defaultRef?.target.oid ?? "";
+  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const [runsRead, pulls] = await Promise.all([
+    readRuns(ctx, {
+      build,
+      since: issueNode.createdAt,
+      ...freshFrom === void 0 ? {} : { freshFrom }
+    }),
+    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
+  ]);
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue: issue2, repository })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build,
+    usage: repository.usageRefs?.nodes ?? [],
+    adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
+  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
+  const states = await readStateChanges(ctx, {
+    issue: issue2,
+    events: issueNode.stateEvents,
+    finalPull: finalPull2?.number ?? null
+  });
+  const snapshot = {
+    build,
+    issue: {
+      number: issue2,
+      title: issueNode.title,
+      state: issueNode.state === "CLOSED" ? "closed" : "open",
+      labels: issueNode.labels.nodes.map((label) => label.name),
+      url: issueNode.url,
+      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
+      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
+      ...states.cut ? { stateChangesCut: true } : {}
+    },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed,
+    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
+    plan: record2.plan,
+    completions: record2.completions,
+    research: record2.research,
+    branches: branches.workers,
+    pulls,
+    runs: runsRead.installed ? runsRead.runs : [],
+    commands: comments.commands,
+    finalPull: finalPull2,
+    statusComment: comments.statusComment,
+    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
+    notices: comments.notices,
+    labelledBy: await readLabelEvents(ctx, issueNode),
+    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+  };
+  return {
+    snapshot,
+    runsSince: issueNode.createdAt,
+    duplicateStatusIds: comments.duplicateStatusIds,
+    ...read.alongside ? { alongside: read.alongside } : {}
+  };
+}
+function branchesOf(build, repository) {
+  let integration = null;
+  const workers = {};
+  for (const ref of repository.refs.nodes) {
+    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
+    if (branch?.kind === "integration") integration = ref.target.oid;
+    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
+  }
+  return { integration, workers };
+}
+
+// src/github/change-set/set-query.ts
+var SET_OPERATIONS = (
+  /* GraphQL */
+  `
+  query BatonMembers(
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  query BatonSet(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  fragment MemberRepository on Repository {
+    nameWithOwner
+    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
+    workflow: object(expression: $workflowPath) { oid }
+    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $memberIntegration
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { ...GatedPull }
+    }
+    revertPulls: pullRequests(
+      headRefName: $revertBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      nodes { ...GatedPull }
+    }
+    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    completions: object(expression: $memberCompletionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+  }
+
+  fragment GatedPull on PullRequest {
+    number
+    state
+    merged
+    url
+    isCrossRepository
+    baseRefName
+    headRefOid
+    autoMergeRequest { enabledAt }
+    mergeCommit { oid }
+    commits(last: 1) {
+      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
+    }
+  }
+`
+);
+var SET_QUERY = BUILD_QUERY + SET_OPERATIONS;
+
+// src/github/change-set/read-members.ts
+var MEMBERS_PER_CALL = 5;
+async function readMembers(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repositories,
+  freshFrom,
+  read = /* @__PURE__ */ new Map()
+}) {
+  const nodes = new Map(read);
+  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
+    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
+    const answer = await ctx.octokit.graphql(SET_QUERY, {
+      operationName: "BatonMembers",
+      ids: batch.map((repo) => repo.nodeId),
+      ...memberVariables(member)
+    });
+    for (const [index, repo] of batch.entries())
+      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
+  }
+  return Promise.all(
+    repositories.map(async (repository) => {
+      const node2 = nodes.get(repository.nodeId) ?? null;
+      const there = await contextOf(ctx, repository.name);
+      return observeMember(there, {
+        member,
+        issue: issue2,
+        since,
+        repository,
+        node: node2,
+        ...freshFrom === void 0 ? {} : { freshFrom }
+      });
+    })
+  );
+}
+function memberVariables(member) {
+  const integration = integrationBranch(member);
+  return {
+    memberIntegration: integration,
+    memberRefPrefix: `refs/heads/baton/${member}/`,
+    memberPlanPath: `${integration}:${planPath(member)}`,
+    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
+    workflowPath: `HEAD:${WORKFLOW_PATH}`,
+    memberUsagePrefix: usageRefPrefix(member),
+    memberAdaptPrefix: adaptationRefPrefix(member),
+    memberMessagePrefix: messageRefPrefix(member),
+    revertBranch: revertBranch(member)
+  };
+}
+async function observeMember(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repository,
+  node: node2,
+  freshFrom
+}) {
+  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
+  const branches = branchesOf(member, graph);
+  const runsRead = await readRuns(ctx, {
+    build: member,
+    since,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+  const runs = runsRead.installed ? runsRead.runs : [];
+  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
+  const comments = await collectComments(ctx, {
+    build: member,
+    lists: await commentLists(ctx, { issue: issue2, repository: graph })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build: member,
+    usage: graph.usageRefs.nodes,
+    adapt: graph.adaptRefs?.nodes ?? [],
+    messages: graph.messageRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
+  const snapshot = {
+    build: member,
+    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed && node2?.workflow !== null,
+    integration: branches.integration ? {
+      sha: branches.integration,
+      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
+    } : null,
+    plan: { kind: "missing" },
+    completions: branches.integration ? completionsOf(graph) : {},
+    branches: branches.workers,
+    pulls,
+    runs,
+    commands: comments.commands,
+    finalPull: await readFinalPull(ctx, {
+      build: member,
+      defaultBranch: repository.defaultBranch,
+      repository: graph
+    }),
+    statusComment: null,
+    ...usageOf(member, hidden.usage, runs),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+  };
+  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
+  return {
+    repository: repository.name,
+    snapshot,
+    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
+  };
+}
+async function withLaterPages(ctx, member, node2) {
+  if (!node2) return null;
+  const variables = memberVariables(member);
+  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
+    restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
+    restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
+    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
+    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
+  ]);
+  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
+}
+function asBuildRepository(node2, repository) {
+  const empty = { nodes: [] };
+  return {
+    issue: null,
+    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
+    integrationRef: null,
+    refs: node2?.refs ?? empty,
+    usageRefs: node2?.usageRefs ?? empty,
+    adaptRefs: node2?.adaptRefs ?? empty,
+    messageRefs: node2?.messageRefs ?? empty,
+    pullRequests: node2?.pullRequests ?? empty,
+    finalPulls: {
+      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
+    },
+    plan: null,
+    workers: null,
+    subIssueGraph: null,
+    completions: node2?.completions ?? null
+  };
+}
+function gatedOf(pull, botLogin) {
+  if (!pull) return null;
+  const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
+  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
+  );
+  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
+  return {
+    number: pull.number,
+    url: pull.url,
+    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
+    sha: pull.headRefOid,
+    check: head?.oid === pull.headRefOid ? state : null,
+    mergeCommit: pull.mergeCommit?.oid ?? null
+  };
+}
+
+// src/github/change-set/members-seen.ts
+var LIMIT = 500;
+var MembersSeen = class {
+  #seen = /* @__PURE__ */ new Map();
+  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
+  alongside(key, { build, home }) {
+    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
+    if (members2.length === 0) return null;
+    return {
+      document: SET_QUERY,
+      operationName: "BatonSet",
+      ids: members2.map((member) => member.nodeId),
+      variables: memberVariables(memberBuildId(build, home))
+    };
+  }
+  /** The members the set `key` was last read with; none where unknown. */
+  members(key) {
+    return this.#seen.get(key) ?? [];
+  }
+  note(key, members2) {
+    this.#seen.delete(key);
+    this.#seen.set(key, members2);
+    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
+  }
+  clear() {
+    this.#seen.clear();
+  }
+};
+var membersSeen = remembered(new MembersSeen());
+
+// src/github/change-set/set-look.ts
+function setLookNoNews(ctx, {
+  build,
+  reads: reads2,
+  now,
+  withinMs,
+  rearm
+}) {
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const members2 = membersSeen.members(buildKey(ctx, build));
+  if (members2.length === 0) return void 0;
+  const member = memberBuildId(build, home);
+  return {
+    judge: async () => {
+      const freshFrom = Date.now();
+      const keys = [];
+      for (const repository of members2) {
+        const there = await contextOf(ctx, repository.name);
+        const key = buildKey(there, member);
+        const since = reads2.runsSince(key, withinMs);
+        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
+        const listed = await readRuns(there, { build: member, since, freshFrom });
+        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
+          return false;
+        keys.push(key);
+      }
+      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
+        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
+        null
+      );
+      if (soonest3) rearm(soonest3);
+      return true;
+    },
+    why: "every member's runs are as the last read saw them"
+  };
+}
+
+// src/config.ts
+var import_yaml3 = __toESM(require_dist2(), 1);
+var CONFIG_PATH = `.github/${CONFIG_FILE}`;
+async function loadConfig(octokit, { owner, repo }) {
+  return (await readConfig(octokit, { owner, repo })).config;
+}
+async function readConfig(octokit, { owner, repo }) {
+  let merged;
+  let ownFileOnly = false;
+  try {
+    const { config: config3, files } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
+    });
+    merged = config3;
+    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
+  } catch (error62) {
+    const problem = yamlProblem(error62);
+    if (!problem) throw error62;
+    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
+  }
+  const parsed = parseConfig(merged);
+  if (parsed.ok) return { config: parsed, ownFileOnly };
+  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
+  return { config: { ok: false, problems: lines }, ownFileOnly };
+}
+var CONFIG_TTL_MS = 10 * 6e4;
+var configs = remembered(
+  /* @__PURE__ */ new Map()
+);
+async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
+  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const hit = configs.get(key);
+  if (hit) {
+    const { config: config3, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
+  }
+  const read = readConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, read });
+  read.catch(() => configs.delete(key));
+  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
+  return (await read).config;
+}
+function yamlProblem(error62) {
+  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
+  const cause = error62.cause;
+  const line = cause?.linePos?.[0]?.line;
+  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
+  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
+}
+async function findFieldLines(octokit, { owner, repo }, problems) {
+  let text;
+  try {
+    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      mediaType: { format: "raw" }
+    });
+    text = String(response.data);
+  } catch {
+    return problems;
+  }
+  return withLines(text, problems);
+}
+function withLines(text, problems) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  return problems.map((problem) => {
+    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
+    const line = lineOfPath(doc, path2, lineCounter);
+    return line ? { ...problem, line } : problem;
+  });
+}
+function lineOfPath(doc, path2, lineCounter) {
+  for (let depth = path2.length; depth > 0; depth--) {
+    const node2 = doc.getIn(path2.slice(0, depth), true);
+    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
+  }
+  return void 0;
+}
+function deepMerge(base, override) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current2 = out[key];
+    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
+  }
+  return out;
+}
+function isPlainObject4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/core/change-set/set-snapshot.ts
@@ -59834,6 +59634,124 @@ async function anyMoved(ctx, { build, batch }) {
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
 }
 
+// src/github/act/refs.ts
+function isRefTaken(error62) {
+  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
+}
+var RefRefusedError = class extends Error {
+  ref;
+  constructor(ref, cause) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause }
+    );
+    this.name = "RefRefusedError";
+    this.ref = ref;
+  }
+};
+async function createRef(ctx, { ref, sha }) {
+  try {
+    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
+  } catch (error62) {
+    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
+    throw error62;
+  }
+}
+var REF_SENDS = 4;
+async function postRef(octokit, params) {
+  for (let send = 1; ; send++) {
+    try {
+      await octokit.rest.git.createRef(params);
+      return true;
+    } catch (error62) {
+      if (isRefTaken(error62)) return false;
+      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
+        throw error62;
+    }
+  }
+}
+async function refMaybeMade(octokit, { owner, repo, ref }) {
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
+    return true;
+  } catch (error62) {
+    return statusOf(error62) !== 404;
+  }
+}
+function isAnswerLost(error62) {
+  const status2 = statusOf(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+var AnswerLostError = class extends Error {
+  status;
+  constructor(cause) {
+    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
+      cause
+    });
+    this.name = "AnswerLostError";
+    this.status = statusOf(cause);
+  }
+};
+async function sendOnce(write) {
+  try {
+    return await write();
+  } catch (error62) {
+    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
+  }
+}
+async function deleteRef(ctx, ref) {
+  await ignoreStatus(
+    [422, 404],
+    () => ctx.octokit.rest.git.deleteRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: ref.replace(/^refs\//, "")
+    })
+  );
+}
+async function moveBranch(ctx, { branch, sha, force }) {
+  const moved = await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force
+    })
+  );
+  return moved !== null;
+}
+async function resetBranch(ctx, { branch, sha }) {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
+}
+function recordMessage(ctx, {
+  snapshot,
+  action
+}) {
+  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
+  return createRef(ctx, { ref, sha: action.sha });
+}
+async function forgetMessages(ctx, {
+  snapshot,
+  action
+}) {
+  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
+  return { result: "done", detail: `${action.messages.length} taken` };
+}
+
+// src/github/act/write-once.ts
+async function writeOnceByRef(ctx, { ref, sha }, write) {
+  if (!await createRef(ctx, { ref, sha })) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error62) {
+    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
+    throw error62;
+  }
+}
+
 // src/github/act/dispatch-session.ts
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
@@ -60094,6 +60012,96 @@ async function ensureMirror(ctx, {
     }
   }
   return "created";
+}
+
+// src/github/act/ensure-note.ts
+function noteMarker(key) {
+  return `<!-- baton:note key=${key} -->`;
+}
+function noteLockRef(build, key) {
+  return `refs/baton/${build}/note/${noticeKey(key)}`;
+}
+async function ensureNote(ctx, {
+  number: number4,
+  key,
+  body,
+  guard
+}) {
+  const marker = noteMarker(key);
+  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    per_page: 100
+  });
+  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
+    return false;
+  const post = () => ctx.octokit.rest.issues.createComment({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    body: `${marker}
+${body}`
+  });
+  if (!guard) {
+    await post();
+    return true;
+  }
+  const ref = noteLockRef(guard.build, key);
+  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
+  return !posted.taken;
+}
+function noticeLockRef(build, key) {
+  return `refs/baton/${build}/notice/${key}`;
+}
+async function ensureNotice(ctx, {
+  snapshot,
+  key,
+  body,
+  reviewers
+}) {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    if (reviewers) await requestReviewers(ctx, reviewers);
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+  });
+  return posted.taken ? "taken" : "posted";
+}
+async function requestReviewers(ctx, { pull, logins }) {
+  await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins
+    })
+  );
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
 }
 
 // src/github/act/issues.ts
@@ -61685,6 +61693,7 @@ async function observeSet(ctx, {
   const concerned2 = [
     .../* @__PURE__ */ new Set([...names2, ...config3.ok ? config3.config.changeSets.repositories : []])
   ].filter((name) => name !== homeRepository);
+  const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
   const listed = concerned2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
   const outsideInstallation = concerned2.filter((name) => !listed.has(name));
   const reachable = names2.flatMap((name) => {
@@ -61721,7 +61730,6 @@ async function observeSet(ctx, {
   const readable = await Promise.all(
     unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) }))
   );
-  const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
   return {
     home,
     homeRepository,
@@ -61818,57 +61826,7 @@ function notRun(commands, refused) {
   return [...refused, ...others];
 }
 
-// src/github/change-set/reconcile-set.ts
-async function reconcileSet(ctx, request2) {
-  const { log } = request2;
-  const first = await setPass(ctx, request2);
-  if (request2.config.ok)
-    await withReason(
-      "notice",
-      () => answerSetCommands(ctx, {
-        set: first.set,
-        config: request2.config,
-        request: request2,
-        taken: first.taken
-      })
-    );
-  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
-  const { read: _first, answers: _taken, ...again } = request2;
-  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
-  const passes = last === first ? [first] : [first, last];
-  const outcomes = passes.flatMap((pass) => pass.outcomes);
-  const links = passes.flatMap((pass) => pass.links);
-  const { set: set4, decision } = last;
-  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
-  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
-  const rendered = await act(ctx, {
-    snapshot: set4.home,
-    actions: lostRace && !set4.home.statusComment ? [] : render,
-    log,
-    ...budget,
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
-  });
-  log.info(
-    {
-      buildId: set4.home.build,
-      repositories: set4.members.map((member) => member.repository),
-      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
-      links: links.map(describeLink)
-    },
-    "baton: reconciled the change set"
-  );
-  return {
-    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
-    builds: decision.builds.map((build) => ({
-      repository: build.repository,
-      snapshot: build.snapshot,
-      actions: build.actions,
-      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
-      ...build.config ? { config: build.config } : {}
-    }))
-  };
-}
+// src/github/change-set/set-pass.ts
 async function setPass(ctx, request2) {
   const { observed, config: config3, now, log } = request2;
   const awaiting = (request2.answers ?? []).filter((answer) => answer.awaiting);
@@ -61978,6 +61936,128 @@ function failedLinks(links) {
 function describeLink({ link: link2, result }) {
   const where = "repository" in link2 ? ` ${link2.repository}` : "";
   return `${link2.kind}${where}: ${result}`;
+}
+
+// src/github/change-set/reconcile-set.ts
+async function reconcileSet(ctx, {
+  request: request2,
+  observed,
+  config: config3,
+  freshFrom,
+  alongside
+}) {
+  const { now, log } = request2;
+  await withReason(
+    "status-edit",
+    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
+  );
+  const read = new Map(
+    (alongside?.ids ?? []).map((id, index) => [
+      id,
+      observed.alongside?.[index] ?? null
+    ])
+  );
+  const done = await setPasses(ctx, {
+    observed,
+    config: config3,
+    now,
+    log,
+    freshFrom,
+    read,
+    answers: request2.answers ?? [],
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
+    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
+    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
+  });
+  const ended2 = done.builds.flatMap(
+    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
+  );
+  const looks = done.builds.flatMap((build) => {
+    const runs = [
+      ...build.snapshot.runs,
+      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
+    ];
+    const snapshot = { ...build.snapshot, runs };
+    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap(
+      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
+    );
+    return [...look ? [look] : [], ...asked];
+  });
+  const soonest3 = looks.reduce(
+    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
+    null
+  );
+  if (request2.lastReads)
+    noteMembers({ done, reads: request2.lastReads, now, runsSince: observed.runsSince });
+  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
+}
+async function setPasses(ctx, request2) {
+  const { log } = request2;
+  const first = await setPass(ctx, request2);
+  if (request2.config.ok)
+    await withReason(
+      "notice",
+      () => answerSetCommands(ctx, {
+        set: first.set,
+        config: request2.config,
+        request: request2,
+        taken: first.taken
+      })
+    );
+  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
+  const { read: _first, answers: _taken, ...again } = request2;
+  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
+  const passes = last === first ? [first] : [first, last];
+  const outcomes = passes.flatMap((pass) => pass.outcomes);
+  const links = passes.flatMap((pass) => pass.links);
+  const { set: set4, decision } = last;
+  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
+  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const rendered = await act(ctx, {
+    snapshot: set4.home,
+    actions: lostRace && !set4.home.statusComment ? [] : render,
+    log,
+    ...budget,
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
+  });
+  log.info(
+    {
+      buildId: set4.home.build,
+      repositories: set4.members.map((member) => member.repository),
+      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
+      links: links.map(describeLink)
+    },
+    "baton: reconciled the change set"
+  );
+  return {
+    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
+    builds: decision.builds.map((build) => ({
+      repository: build.repository,
+      snapshot: build.snapshot,
+      actions: build.actions,
+      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      ...build.config ? { config: build.config } : {}
+    }))
+  };
+}
+function noteMembers({
+  done,
+  reads: reads2,
+  now,
+  runsSince
+}) {
+  const clean = !done.outcomes.some(standsForNothing);
+  for (const build of done.builds) {
+    if (!build.config) continue;
+    const [owner = "", repo = ""] = build.repository.split("/");
+    const key = buildKey({ owner, repo }, build.snapshot.build);
+    reads2.noteDecided(
+      key,
+      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null
+    );
+  }
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -62219,14 +62299,66 @@ async function reconcile(ctx, request2) {
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const config3 = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
-    const read = new Map(
-      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null])
-    );
-    return reconcileChangeSet(ctx, { request: request2, observed, config: config3, freshFrom, read });
+    return reconcileSet(ctx, { request: request2, observed, config: config3, freshFrom, alongside });
   }
   return reconcileBuild(ctx, { ...request2, observed, config: config3 });
 }
 async function reconcileBuild(ctx, request2) {
+  const { build, now, log, observed, config: config3 } = request2;
+  const read = await readRestOfBuild(ctx, request2);
+  await withReason(
+    "status-edit",
+    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
+  );
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
+  const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
+  const writes = [
+    ...answers,
+    ...decide({ snapshot, config: config3, now }).filter((action) => action.kind !== "render-status")
+  ];
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  const later = await actLaterPasses(ctx, {
+    snapshot,
+    outcomes: first,
+    config: config3,
+    now,
+    log,
+    ...budget
+  });
+  const outcomes = [...first, ...later.outcomes];
+  const seen = later.snapshot;
+  const after2 = decide({ snapshot: seen, config: config3, now });
+  const render = after2.filter((action) => action.kind === "render-status");
+  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
+  const renderOutcomes = await act(ctx, {
+    snapshot: seen,
+    actions: lostRace && !seen.statusComment ? [] : render,
+    log,
+    // What the build owes once every pass is done, for the builds waiting on the budget.
+    ...budget,
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
+  });
+  const { look, byRuns } = lookAfter({
+    snapshot: seen,
+    config: config3,
+    outcomes: [...outcomes, ...renderOutcomes],
+    now
+  });
+  const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
+  noteRead(request2, {
+    key: buildKey(ctx, build),
+    seen,
+    render,
+    after: after2,
+    all,
+    settled: later.settled,
+    byRuns
+  });
+  log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
+  return all;
+}
+async function readRestOfBuild(ctx, request2) {
   const { build, issue: issue2, defaultBranch, now, log, observed, config: config3 } = request2;
   const subIssues = await readSubIssues(ctx, {
     issue: issue2,
@@ -62257,57 +62389,27 @@ async function reconcileBuild(ctx, request2) {
       log
     )
   };
-  await withReason(
-    "status-edit",
-    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
-  );
-  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
-  const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
-  const writes = [
-    ...answers,
-    ...decide({ snapshot, config: config3, now }).filter((action) => action.kind !== "render-status")
-  ];
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
-  const key = buildKey(ctx, build);
-  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  const later = await actLaterPasses(ctx, {
-    snapshot,
-    outcomes: first,
-    config: config3,
-    now,
-    log,
-    ...budget
-  });
-  const outcomes = [...first, ...later.outcomes];
-  const seen = later.snapshot;
-  const after2 = decide({ snapshot: seen, config: config3, now });
-  const render = after2.filter((action) => action.kind === "render-status");
-  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
-  const renderOutcomes = await act(ctx, {
-    snapshot: seen,
-    actions: lostRace && !seen.statusComment ? [] : render,
-    log,
-    // What the build owes once every pass is done, for the builds waiting on the budget.
-    ...budget,
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
-  });
-  const { look, byRuns } = lookAfter({
-    snapshot: seen,
-    config: config3,
-    outcomes: [...outcomes, ...renderOutcomes],
-    now
-  });
-  const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
+  return read;
+}
+function noteRead(request2, {
+  key,
+  seen,
+  render,
+  after: after2,
+  all,
+  settled,
+  byRuns
+}) {
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
   request2.lastReads?.note(
     key,
     clean ? {
       snapshot: seen,
-      config: config3,
+      config: request2.config,
       view: JSON.stringify(view),
-      settled: later.settled,
-      runsSince: observed.runsSince,
+      settled,
+      runsSince: request2.observed.runsSince,
       awaitsRun: byRuns,
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
@@ -62315,85 +62417,9 @@ async function reconcileBuild(ctx, request2) {
       )
     } : null
   );
-  log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
-  return all;
-}
-async function reconcileChangeSet(ctx, {
-  request: request2,
-  observed,
-  config: config3,
-  freshFrom,
-  read
-}) {
-  const { now, log } = request2;
-  await withReason(
-    "status-edit",
-    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
-  );
-  const done = await reconcileSet(ctx, {
-    observed,
-    config: config3,
-    now,
-    log,
-    freshFrom,
-    read,
-    answers: request2.answers ?? [],
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
-    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
-    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
-  });
-  const ended2 = done.builds.flatMap(
-    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
-  );
-  const looks = done.builds.flatMap((build) => {
-    const runs = [
-      ...build.snapshot.runs,
-      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
-    ];
-    const snapshot = { ...build.snapshot, runs };
-    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
-    const asked = build.actions.flatMap(
-      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
-    );
-    return [...look ? [look] : [], ...asked];
-  });
-  const soonest3 = looks.reduce(
-    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
-    null
-  );
-  if (request2.lastReads) noteMembers({ done, request: request2, runsSince: observed.runsSince });
-  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
-}
-function noteMembers({
-  done,
-  request: request2,
-  runsSince
-}) {
-  const clean = !done.outcomes.some(standsForNothing);
-  for (const build of done.builds) {
-    if (!build.config) continue;
-    const [owner = "", repo = ""] = build.repository.split("/");
-    const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config3 = build.config;
-    const decided2 = decide({ snapshot: build.snapshot, config: config3, now: request2.now });
-    const view = decided2.at(-1);
-    request2.lastReads?.note(
-      key,
-      clean && view?.kind === "render-status" ? {
-        snapshot: build.snapshot,
-        config: config3,
-        view: JSON.stringify(view.view),
-        runsSince,
-        asked: decided2.slice(0, -1).map((action) => JSON.stringify(action))
-      } : null
-    );
-  }
 }
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
-}
-function standsForNothing(outcome) {
-  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
 }
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
@@ -62413,33 +62439,53 @@ function labelledAtByWriter({
   return events.at(-1)?.at ?? null;
 }
 
-// src/github/reconcile/handlers.ts
-async function repoContext(context, deps) {
-  const { owner, repo } = context.repo();
-  const installationId = context.payload?.installation?.id;
-  return {
-    octokit: context.octokit,
-    owner,
-    repo,
-    botLogin: await deps.botLogin(),
-    ...installationId ? { installationId } : {},
-    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
-    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+// src/github/reconcile/status-edit-queue.ts
+function statusEditWaitOf(key, deps, budget) {
+  return (now) => ({ kind, editedAt }) => {
+    const wait2 = budget?.waitFor("status") ?? 0;
+    if (wait2 > 0) return wait2;
+    const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
+    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
+    return deps.statusPacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
   };
 }
-function scheduleReconcile(ctx, {
-  ref,
-  defaultBranch,
-  deps,
-  log,
-  deliveryId,
-  answer,
-  start,
-  noNews
-}) {
+function queueHeldEdit(queued) {
+  const { ctx, deps, key, buildLog } = queued;
+  const held3 = deps.heldEdits;
+  void deps.queue.enqueue(
+    `${key} status`,
+    async () => {
+      if (!held3.has(key)) return;
+      const wait2 = queued.statusEditWait(deps.now())(held3.paceOf(key));
+      if (wait2 > 0) {
+        deps.statusPacer?.trail(`${key} status`, wait2, () => queueHeldEdit(queued));
+        return;
+      }
+      const hold = await (deps.holdBuild?.(key) ?? HELD);
+      if (!hold) {
+        held3.drop(key);
+        return;
+      }
+      try {
+        if (await withReason("status-edit", () => held3.make(ctx, key)) === "moved-on")
+          queued.again();
+      } catch (err) {
+        buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
+        queued.again();
+      } finally {
+        await hold.release();
+      }
+    },
+    buildLog
+  );
+}
+var HELD = { release: async () => void 0 };
+
+// src/github/reconcile/schedule-reconcile.ts
+function scheduleReconcile(ctx, request2) {
+  const { ref, deps, log, deliveryId, answer, start, noNews } = request2;
   const key = buildKey(ctx, ref.build);
   deps.known?.saw(ctx, ref);
-  const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   deps.asked ??= /* @__PURE__ */ new Map();
   deps.asked.set(key, [...deps.asked.get(key) ?? [], noNews ?? null]);
   if (answer) deps.answers.set(key, [...deps.answers.get(key) ?? [], answer]);
@@ -62447,135 +62493,111 @@ function scheduleReconcile(ctx, {
     deps.starts ??= /* @__PURE__ */ new Set();
     deps.starts.add(key);
   }
-  const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
-  const statusEditWait = (now) => ({ kind, editedAt }) => {
-    const wait2 = budget?.waitFor("status") ?? 0;
-    if (wait2 > 0) return wait2;
-    const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
-    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
-    return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
-  };
-  const again = (asStart = false, news) => scheduleReconcile(ctx, {
-    ref,
-    defaultBranch,
+  const queued = {
+    ctx,
+    request: request2,
     deps,
-    log,
-    deliveryId,
-    start: asStart,
-    ...news ? { noNews: news } : {}
-  });
-  const held3 = deps.heldEdits;
-  const makeHeld = () => {
-    void deps.queue.enqueue(
-      `${key} status`,
-      async () => {
-        if (!held3.has(key)) return;
-        const wait2 = statusEditWait(deps.now())(held3.paceOf(key));
-        if (wait2 > 0) {
-          pacer?.trail(`${key} status`, wait2, makeHeld);
-          return;
-        }
-        const hold = await (deps.holdBuild?.(key) ?? HELD);
-        if (!hold) {
-          held3.drop(key);
-          return;
-        }
-        try {
-          if (await withReason("status-edit", () => held3.make(ctx, key)) === "moved-on") again();
-        } catch (err) {
-          buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
-          again();
-        } finally {
-          await hold.release();
-        }
-      },
-      buildLog
-    );
-  };
-  void deps.queue.enqueue(
     key,
-    async () => {
-      const asked = deps.asked?.get(key) ?? [null];
-      deps.asked?.delete(key);
-      if (await noNewsIn(asked)) {
-        buildLog.info(
-          { ...asked.length === 1 ? {} : { events: asked.length } },
-          `baton: ${asked.map((one) => one?.why).join("; ")}; no reconcile`
-        );
-        return;
-      }
-      const hold = await (deps.holdBuild?.(key, { again: () => again() }) ?? HELD);
-      if (!hold) {
-        buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
-        setTimeout(() => again(), HELD_RETRY_MS).unref();
-        return;
-      }
-      try {
-        const answers = deps.answers.get(key) ?? [];
-        deps.answers.delete(key);
-        const starting = deps.starts?.delete(key) ?? false;
-        held3.drop(key);
-        const readAt = deps.recent?.now();
-        await budget?.sync();
-        const look = timedLook(ctx, {
-          ref,
-          defaultBranch,
-          deps,
-          log,
-          deliveryId,
-          start: starting
-        });
-        const now = deps.now();
-        const outcomes = await withReason(
-          "reconcile-read",
-          () => reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
-            ...ref,
-            defaultBranch,
-            now,
-            log: buildLog,
-            answers,
-            start: starting,
-            ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-            ...pacer || budget ? { statusEditWait: statusEditWait(now) } : {},
-            ...budget ? { writeBudget: budget } : {},
-            ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-            ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
-          })
-        ).catch((error62) => {
-          const awaiting = answers.filter((answer2) => answer2.awaiting);
-          if (awaiting.length > 0)
-            deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
-          leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
-          throw error62;
-        });
-        deps.onReconciled?.(key, outcomes);
-        const after2 = deps.againAfterWrites;
-        if (after2 && wroteSomething(outcomes)) {
-          const passes = after2.passes.get(key) ?? 0;
-          after2.passes.set(key, passes + 1);
-          if (passes < after2.limit) again(starting);
-        }
-        if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
-          deps.recent?.note(key, readAt);
-        const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
-        if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
-          held3.hold(key, render.held);
-          pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
-        }
-        leaveNextLook(deps, { key, outcomes, look, log: buildLog });
-        const waitingChains = outcomes.flatMap(
-          (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
-        );
-        if (budget && waitingChains.length > 0)
-          budget.wake(key, () => again(starting), Math.max(...waitingChains));
-        budget?.settled(key);
-      } finally {
-        await hold.release();
-      }
-    },
-    buildLog
+    buildLog: log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }),
+    budget,
+    statusEditWait: statusEditWaitOf(key, deps, budget),
+    again: (asStart = false, news) => scheduleReconcile(ctx, {
+      ref,
+      defaultBranch: request2.defaultBranch,
+      deps,
+      log,
+      deliveryId,
+      start: asStart,
+      ...news ? { noNews: news } : {}
+    })
+  };
+  void deps.queue.enqueue(key, () => runQueued(queued), queued.buildLog);
+}
+async function runQueued(queued) {
+  const { deps, key, buildLog } = queued;
+  const asked = deps.asked?.get(key) ?? [null];
+  deps.asked?.delete(key);
+  if (await noNewsIn(asked)) {
+    buildLog.info(
+      { ...asked.length === 1 ? {} : { events: asked.length } },
+      `baton: ${asked.map((one) => one?.why).join("; ")}; no reconcile`
+    );
+    return;
+  }
+  const hold = await (deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD2);
+  if (!hold) {
+    buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
+    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    return;
+  }
+  try {
+    await reconcileQueued(queued);
+  } finally {
+    await hold.release();
+  }
+}
+async function reconcileQueued(queued) {
+  const { ctx, request: request2, deps, key, buildLog, budget } = queued;
+  const answers = deps.answers.get(key) ?? [];
+  deps.answers.delete(key);
+  const starting = deps.starts?.delete(key) ?? false;
+  deps.heldEdits.drop(key);
+  const readAt = deps.recent?.now();
+  await budget?.sync();
+  const look = timedLook(ctx, { ...request2, deliveryId: request2.deliveryId, start: starting });
+  const now = deps.now();
+  const outcomes = await withReason(
+    "reconcile-read",
+    () => reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
+      ...request2.ref,
+      defaultBranch: request2.defaultBranch,
+      now,
+      log: buildLog,
+      answers,
+      start: starting,
+      ...deps.setupPull ? { setupPull: deps.setupPull } : {},
+      ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
+      ...budget ? { writeBudget: budget } : {},
+      ...deps.lastReads ? { lastReads: deps.lastReads } : {},
+      ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
+    })
+  ).catch((error62) => {
+    const awaiting = answers.filter((answer) => answer.awaiting);
+    if (awaiting.length > 0) deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
+    leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+    throw error62;
+  });
+  afterReconcile(queued, { outcomes, starting, readAt, look });
+}
+function afterReconcile(queued, {
+  outcomes,
+  starting,
+  readAt,
+  look
+}) {
+  const { deps, key, buildLog, budget } = queued;
+  deps.onReconciled?.(key, outcomes);
+  const after2 = deps.againAfterWrites;
+  if (after2 && wroteSomething(outcomes)) {
+    const passes = after2.passes.get(key) ?? 0;
+    after2.passes.set(key, passes + 1);
+    if (passes < after2.limit) queued.again(starting);
+  }
+  if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
+    deps.recent?.note(key, readAt);
+  const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
+  if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
+    deps.heldEdits.hold(key, render.held);
+    deps.statusPacer?.trail(`${key} status`, render.retryInMs, () => queueHeldEdit(queued));
+  }
+  leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+  const waitingChains = outcomes.flatMap(
+    (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
   );
+  if (budget && waitingChains.length > 0)
+    budget.wake(key, () => queued.again(starting), Math.max(...waitingChains));
+  budget?.settled(key);
 }
 function timedLook(ctx, {
   ref,
@@ -62613,7 +62635,7 @@ function timedLook(ctx, {
   return { again };
 }
 var HELD_RETRY_MS = 1e3;
-var HELD = { release: async () => void 0 };
+var HELD2 = { release: async () => void 0 };
 function wroteSomething(outcomes) {
   return outcomes.some(
     (outcome) => outcome.result === "done" && outcome.action.kind !== "render-status" && outcome.action.kind !== "look-again"
@@ -62636,139 +62658,6 @@ function scheduleFromDelivery(ctx, delivery, {
     deliveryId: delivery.id,
     ...asked
   });
-}
-async function onIssueLabeled(context, deps) {
-  const { issue: issue2, label, sender } = context.payload;
-  if (issue2.pull_request || !label) return;
-  const ctx = await repoContext(context, deps);
-  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  const settings = config3.ok ? config3.config : defaultConfig();
-  const improve = settings.improve.label;
-  if (!isBuildLabel(settings, label.name) && label.name !== improve) return;
-  if (!await hasWriteAccess(ctx, sender.login)) {
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `label-refused-${sender.login}`,
-        body: renderLabelRefusal({ user: sender.login, label: label.name })
-      })
-    );
-    return;
-  }
-  const ref = await findBuildForIssue(ctx, issue2.number) ?? {
-    build: buildIdFor(issue2.number, issue2.title),
-    issue: issue2.number
-  };
-  scheduleFromDelivery(ctx, context, { ref, deps, start: true });
-}
-async function onIssueStateChange(context, deps) {
-  const { issue: issue2 } = context.payload;
-  if (issue2.pull_request) return;
-  const ctx = await repoContext(context, deps);
-  const ref = await findBuildForIssue(ctx, issue2.number);
-  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
-}
-var MAX_REFUSED = 1e4;
-async function onIssueComment(context, deps) {
-  const { comment, issue: issue2, sender } = context.payload;
-  const body = comment.body ?? "";
-  if (sender.type === "Bot" || isBatonComment(body)) return;
-  const shaped = parseCommands(body, { worker: "W1.1" });
-  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
-  const ctx = await repoContext(context, deps);
-  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue2.number} ${sender.login}`;
-  if (deps.refused?.has(refusedKey) && !await hasWriteAccess(ctx, sender.login)) return;
-  const pull = issue2.pull_request ? await readPullHead(ctx, issue2.number) : null;
-  const worker = pull?.worker;
-  const parsed = parseCommands(body, worker ? { worker } : {});
-  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
-  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
-  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
-  const improves = !pull && parsed.commands.some((command2) => command2.name === "improve");
-  const ref = found ?? (improves ? { build: buildIdFor(issue2.number, issue2.title), issue: issue2.number } : null);
-  if (!ref) return;
-  if (!await hasWriteAccess(ctx, sender.login)) {
-    if (!found) return;
-    deps.refused ??= /* @__PURE__ */ new Set();
-    if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
-    deps.refused.add(refusedKey);
-    const command2 = parsed.commands[0];
-    const first = command2 ? commandWord(command2) : parsed.errors[0]?.line ?? "";
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `refused-${sender.login}`,
-        body: renderCommandRefusal({
-          user: sender.login,
-          command: first.startsWith("/") ? first : `/${first}`
-        })
-      })
-    );
-    return;
-  }
-  const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
-  if (!pull && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
-    if (parsed.errors.length > 0)
-      await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
-    const awaiting = { author: sender.login, createdAt: comment.created_at };
-    scheduleFromDelivery(ctx, context, {
-      ref,
-      deps,
-      answer: { ...answer, awaiting },
-      start: !found && improves
-    });
-    return;
-  }
-  const reaction = await withReason(
-    "reaction",
-    () => ctx.octokit.rest.reactions.createForIssueComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      comment_id: comment.id,
-      content: "eyes"
-    })
-  );
-  if (reaction.status !== 201) return;
-  if (parsed.errors.length > 0)
-    await replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors });
-  if (parsed.commands.length > 0 && set4) {
-    scheduleReconcile(set4, {
-      ref,
-      defaultBranch: await defaultBranchOf(set4),
-      deps,
-      log: context.log,
-      deliveryId: context.id
-    });
-  } else if (parsed.commands.length > 0) {
-    scheduleFromDelivery(ctx, context, { ref, deps, answer, start: !found && improves });
-  }
-}
-function replyErrors(ctx, { number: number4, comment, errors }) {
-  return withReason(
-    "notice",
-    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
-  );
-}
-async function listsChangeSets(ctx) {
-  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  return config3.ok && config3.config.changeSets.repositories.length > 0;
-}
-async function readPullHead(ctx, number4) {
-  const { data } = await ctx.octokit.rest.pulls.get({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    pull_number: number4
-  });
-  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
-  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
-  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
-  if (!found) return null;
-  const { home, ...ref } = { home: void 0, ...found };
-  const worker = data.head.ref.split("/").at(-1);
-  const on = home ? { home } : {};
-  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/resync.ts
@@ -62808,6 +62697,32 @@ function isReviewEcho(event, botLogin) {
 function isSuiteEcho(appSlug, botLogin) {
   if (!appSlug) return false;
   return appSlug === ACTIONS_APP_SLUG || `${appSlug}[bot]` === botLogin;
+}
+
+// src/github/change-set/default-branch.ts
+async function defaultBranchOf(ctx) {
+  const [repository] = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}",
+    params: { owner: ctx.owner, repo: ctx.repo },
+    pick: (data) => [data]
+  });
+  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
+  return repository.default_branch;
+}
+
+// src/github/reconcile/handler-deps.ts
+async function repoContext(context, deps) {
+  const { owner, repo } = context.repo();
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...installationId ? { installationId } : {},
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+  };
 }
 
 // src/github/reconcile/on-build-event.ts
@@ -62888,6 +62803,192 @@ function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
       why: "the last read saw the final pull request open"
     };
   return void 0;
+}
+
+// src/github/reconcile/ask-for-build.ts
+async function askForBuild(ctx, ask, start) {
+  if (!await hasWriteAccess(ctx, ask.asker)) {
+    const refusal = ask.refusal;
+    if (refusal)
+      await withReason("notice", () => ensureNote(ctx, { number: ask.issue.number, ...refusal }));
+    return { result: "refused", why: "no-write-access" };
+  }
+  const found = ask.found === void 0 ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
+  const taken2 = ask.take ? await ask.take() : {};
+  if (!taken2) return { result: "taken-elsewhere" };
+  const ref = found ?? {
+    build: buildIdFor(ask.issue.number, ask.issue.title),
+    issue: ask.issue.number
+  };
+  start(ref, { ask, answer: taken2.answer });
+  return found ? { result: "running", ref } : { result: "started", ref };
+}
+function startFromDelivery(ctx, delivery, deps) {
+  return (ref, { ask, answer }) => {
+    delivery.log.child({ deliveryId: delivery.id, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
+      { asker: ask.asker, what: ask.what, buildId: ref.build },
+      "baton: a writer asks for a build"
+    );
+    scheduleFromDelivery(ctx, delivery, { ref, deps, start: true, ...answer ? { answer } : {} });
+  };
+}
+
+// src/github/reconcile/on-issue.ts
+async function onIssueLabeled(context, deps) {
+  const { issue: issue2, label, sender } = context.payload;
+  if (issue2.pull_request || !label) return;
+  const ctx = await repoContext(context, deps);
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const what = askedByLabel(config3.ok ? config3.config : defaultConfig(), label.name);
+  if (!what) return;
+  await askForBuild(
+    ctx,
+    {
+      asker: sender.login,
+      issue: { number: issue2.number, title: issue2.title },
+      what,
+      refusal: {
+        key: `label-refused-${sender.login}`,
+        body: renderLabelRefusal({ user: sender.login, label: label.name })
+      }
+    },
+    startFromDelivery(ctx, context, deps)
+  );
+}
+function askedByLabel(settings, label) {
+  if (isBuildLabel(settings, label))
+    return { kind: "build", type: buildTypeOfLabels(settings, [label]) };
+  if (label === settings.improve.label) return { kind: "improve" };
+  return null;
+}
+async function onIssueStateChange(context, deps) {
+  const { issue: issue2 } = context.payload;
+  if (issue2.pull_request) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, issue2.number);
+  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
+}
+
+// src/github/reconcile/on-issue-comment.ts
+var MAX_REFUSED = 1e4;
+async function onIssueComment(context, deps) {
+  const { comment, issue: issue2, sender } = context.payload;
+  const body = comment.body ?? "";
+  if (sender.type === "Bot" || isBatonComment(body)) return;
+  const shaped = parseCommands(body, { worker: "W1.1" });
+  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
+  const ctx = await repoContext(context, deps);
+  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue2.number} ${sender.login}`;
+  if (deps.refused?.has(refusedKey) && !await hasWriteAccess(ctx, sender.login)) return;
+  const pull = issue2.pull_request ? await readPullHead(ctx, issue2.number) : null;
+  const worker = pull?.worker;
+  const parsed = parseCommands(body, worker ? { worker } : {});
+  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
+  if (!found) {
+    if (!parsed.commands.some((command2) => command2.name === "improve")) return;
+    await askForBuild(
+      ctx,
+      {
+        asker: sender.login,
+        issue: { number: issue2.number, title: issue2.title },
+        what: { kind: "improve" },
+        found: null,
+        take: () => takeComment(ctx, { context, parsed, onIssue: true })
+      },
+      startFromDelivery(ctx, context, deps)
+    );
+    return;
+  }
+  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
+  if (!await hasWriteAccess(ctx, sender.login)) {
+    await refuseCommand(ctx, { context, parsed, refusedKey, deps });
+    return;
+  }
+  const taken2 = await takeComment(ctx, { context, parsed, onIssue: !pull });
+  if (!taken2 || parsed.commands.length === 0) return;
+  if (set4) {
+    scheduleReconcile(set4, {
+      ref: found,
+      defaultBranch: await defaultBranchOf(set4),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
+  } else {
+    scheduleFromDelivery(ctx, context, { ref: found, deps, answer: taken2.answer });
+  }
+}
+async function takeComment(ctx, { context, parsed, onIssue }) {
+  const { comment, issue: issue2, sender } = context.payload;
+  const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
+  const errors = () => parsed.errors.length > 0 ? replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors }) : void 0;
+  if (onIssue && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
+    await errors();
+    const awaiting = { author: sender.login, createdAt: comment.created_at };
+    return { answer: { ...answer, awaiting } };
+  }
+  const reaction = await withReason(
+    "reaction",
+    () => ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: comment.id,
+      content: "eyes"
+    })
+  );
+  if (reaction.status !== 201) return null;
+  await errors();
+  return { answer };
+}
+async function refuseCommand(ctx, {
+  context,
+  parsed,
+  refusedKey,
+  deps
+}) {
+  const { issue: issue2, sender } = context.payload;
+  deps.refused ??= /* @__PURE__ */ new Set();
+  if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+  deps.refused.add(refusedKey);
+  const command2 = parsed.commands[0];
+  const first = command2 ? commandWord(command2) : parsed.errors[0]?.line ?? "";
+  await withReason(
+    "notice",
+    () => ensureNote(ctx, {
+      number: issue2.number,
+      key: `refused-${sender.login}`,
+      body: renderCommandRefusal({
+        user: sender.login,
+        command: first.startsWith("/") ? first : `/${first}`
+      })
+    })
+  );
+}
+function replyErrors(ctx, { number: number4, comment, errors }) {
+  return withReason(
+    "notice",
+    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
+  );
+}
+async function listsChangeSets(ctx) {
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  return config3.ok && config3.config.changeSets.repositories.length > 0;
+}
+async function readPullHead(ctx, number4) {
+  const { data } = await ctx.octokit.rest.pulls.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number4
+  });
+  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
+  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
+  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found) return null;
+  const { home, ...ref } = { home: void 0, ...found };
+  const worker = data.head.ref.split("/").at(-1);
+  const on = home ? { home } : {};
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/wire-events.ts

@@ -18,9 +18,10 @@ import { type BatonOctokit, batonOctokitWith } from '../github/client/octokit.js
 import { createPacerRegistry, paceRulesFrom } from '../github/client/pace-requests.js';
 import type { RepoContext } from '../github/client/types.js';
 import { createWriteBudget } from '../github/client/write-budget.js';
-import { type HandlerDeps, scheduleReconcile } from '../github/reconcile/handlers.js';
+import type { HandlerDeps } from '../github/reconcile/handler-deps.js';
 import { findBuildForIssue } from '../github/reconcile/locate-build.js';
 import { findOpenBuilds } from '../github/reconcile/resync.js';
+import { scheduleReconcile } from '../github/reconcile/schedule-reconcile.js';
 import { wireBuildEvents } from '../github/reconcile/wire-events.js';
 import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';

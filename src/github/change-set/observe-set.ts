@@ -15,11 +15,11 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
-import type { GraphMember } from '../observe/build-query.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { listedFacts } from './listed-facts.js';
 import { membersSeen } from './members-seen.js';
 import { type MemberRepository, readMembers } from './read-members.js';
+import type { GraphMember } from './set-query.js';
 
 /** A repository as the installation lists it. */
 interface Listed {
@@ -56,6 +56,10 @@ export async function observeSet(
   const concerned = [
     ...new Set([...names, ...(config.ok ? config.config.changeSets.repositories : [])]),
   ].filter((name) => name !== homeRepository);
+  // Who asked for what in each repository (the set's commands), whose permissions are read below.
+  const asked = config.ok
+    ? writersAsked({ home, config: config.config, homeRepository })
+    : new Map<string, Set<string>>();
   const listed =
     concerned.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
   const outsideInstallation = concerned.filter((name) => !listed.has(name));
@@ -98,9 +102,6 @@ export async function observeSet(
   const readable = await Promise.all(
     unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) })),
   );
-  const asked = config.ok
-    ? writersAsked({ home, config: config.config, homeRepository })
-    : new Map<string, Set<string>>();
   return {
     home,
     homeRepository,

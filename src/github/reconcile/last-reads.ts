@@ -3,7 +3,7 @@ import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot, PullInfo, RunInfo } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from '../act/act.js';
-import { nextLook } from './next-look.js';
+import { nextLook } from '../act/next-look.js';
 
 /**
  * What this process last read of each build, so that the completion of one
@@ -173,6 +173,33 @@ export class LastReads {
       this.#reads.delete(old);
     }
     if (read) this.#reads.set(key, { ...read, at: now });
+  }
+
+  /**
+   * Build `key` was read whole and acted on by another's reconcile (a change set's member,
+   * by its set's): noted as `decide` renders it, its status view and what it still asks
+   * for, as its own reconcile would; null forgets it.
+   */
+  noteDecided(
+    key: string,
+    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
+  ): void {
+    const decided = read
+      ? decide({ snapshot: read.snapshot, config: read.config, now: read.now })
+      : [];
+    const view = decided.at(-1);
+    this.note(
+      key,
+      read && view?.kind === 'render-status'
+        ? {
+            snapshot: read.snapshot,
+            config: read.config,
+            view: JSON.stringify(view.view),
+            runsSince: read.runsSince,
+            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
+          }
+        : null,
+    );
   }
 
   /**

@@ -6,16 +6,16 @@ import { type CommandAnswer, commandAnswers } from '../../core/decide/check-comm
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { lookAfter, standsForNothing } from '../act/next-look.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
 import { takeComments } from '../act/take-comments.js';
 import { membersSeen } from '../change-set/members-seen.js';
-import { reconcileSet, type SetReconciled } from '../change-set/reconcile-set.js';
+import { reconcileSet } from '../change-set/reconcile-set.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import type { GraphMember } from '../observe/build-query.js';
 import { readDaySpend } from '../observe/day-spend.js';
 import { type ObservedBuild, observeBuild } from '../observe/observe-build.js';
 import type { ReadAlongside } from '../observe/read-build-graph.js';
@@ -23,7 +23,6 @@ import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
-import { lookAfter, nextLook } from './next-look.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
@@ -110,7 +109,7 @@ async function observeOrSay(
 /**
  * One pass of DESIGN §3 over the build an issue names: read its truth, then
  * reconcile it as one build (`reconcileBuild`) or, where it is a change set's,
- * as the set above the builds it links (`reconcileChangeSet`,
+ * as the set above the builds it links (`reconcileSet`,
  * docs/change-sets.md). What it is can only be told once it is read: its plan
  * and the configuration at its default branch say.
  */
@@ -144,10 +143,7 @@ export async function reconcile(
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
-    const read = new Map(
-      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null]),
-    );
-    return reconcileChangeSet(ctx, { request, observed, config, freshFrom, read });
+    return reconcileSet(ctx, { request, observed, config, freshFrom, alongside });
   }
   return reconcileBuild(ctx, { ...request, observed, config });
 }
@@ -168,6 +164,75 @@ export async function reconcileBuild(
   ctx: RepoContext,
   request: BuildReconcile,
 ): Promise<ActOutcome[]> {
+  const { build, now, log, observed, config } = request;
+  const read = await readRestOfBuild(ctx, request);
+  await withReason('status-edit', () =>
+    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
+  );
+  // Comments that wait for Baton's 👀 get it: this build is no change set's, and their authors write it.
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request.answers ?? [] });
+  // The comments whose commands this reconcile took are answered first, where they cannot apply.
+  const answers = config.ok
+    ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })
+    : [];
+  const writes = [
+    ...answers,
+    ...decide({ snapshot, config, now }).filter((action) => action.kind !== 'render-status'),
+  ];
+  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
+  // each `act` tells the budget, from the build it acts on.
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  // What its merges unlock and what follows a final pull request it opened are done now.
+  const later = await actLaterPasses(ctx, {
+    snapshot,
+    outcomes: first,
+    config,
+    now,
+    log,
+    ...budget,
+  });
+  const outcomes = [...first, ...later.outcomes];
+  const seen = later.snapshot;
+  const after = decide({ snapshot: seen, config, now });
+  const render = after.filter((action) => action.kind === 'render-status');
+  const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
+  // A replica that lost a dispatch race must not create a second status comment.
+  const renderOutcomes = await act(ctx, {
+    snapshot: seen,
+    actions: lostRace && !seen.statusComment ? [] : render,
+    log,
+    // What the build owes once every pass is done, for the builds waiting on the budget.
+    ...budget,
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
+  });
+  // What GitHub is finishing for the build sets its next look: no build waits on an event.
+  const { look, byRuns } = lookAfter({
+    snapshot: seen,
+    config,
+    outcomes: [...outcomes, ...renderOutcomes],
+    now,
+  });
+  const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
+  noteRead(request, {
+    key: buildKey(ctx, build),
+    seen,
+    render,
+    after,
+    all,
+    settled: later.settled,
+    byRuns,
+  });
+  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
+  return all;
+}
+
+/**
+ * The rest of one build's truth, once its query and configuration are read:
+ * its sub-issues, the day's spend where a cap asks for it, and, for a build
+ * whose workflow is missing, onboarding's setup pull request.
+ */
+async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promise<BuildSnapshot> {
   const { build, issue, defaultBranch, now, log, observed, config } = request;
   const subIssues = await readSubIssues(ctx, {
     issue,
@@ -204,57 +269,34 @@ export async function reconcileBuild(
             log,
           ),
         };
-  await withReason('status-edit', () =>
-    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
-  );
-  // Comments that wait for Baton's 👀 get it: this build is no change set's, and their authors write it.
-  const snapshot = await takeComments(ctx, { snapshot: read, answers: request.answers ?? [] });
-  // The comments whose commands this reconcile took are answered first, where they cannot apply.
-  const answers = config.ok
-    ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })
-    : [];
-  const writes = [
-    ...answers,
-    ...decide({ snapshot, config, now }).filter((action) => action.kind !== 'render-status'),
-  ];
-  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
-  // each `act` tells the budget, from the build it acts on.
-  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
-  const key = buildKey(ctx, build);
-  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  // What its merges unlock and what follows a final pull request it opened are done now.
-  const later = await actLaterPasses(ctx, {
-    snapshot,
-    outcomes: first,
-    config,
-    now,
-    log,
-    ...budget,
-  });
-  const outcomes = [...first, ...later.outcomes];
-  const seen = later.snapshot;
-  const after = decide({ snapshot: seen, config, now });
-  const render = after.filter((action) => action.kind === 'render-status');
-  const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
-  // A replica that lost a dispatch race must not create a second status comment.
-  const renderOutcomes = await act(ctx, {
-    snapshot: seen,
-    actions: lostRace && !seen.statusComment ? [] : render,
-    log,
-    // What the build owes once every pass is done, for the builds waiting on the budget.
-    ...budget,
-    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
-  });
-  // What GitHub is finishing for the build sets its next look: no build waits on an event.
-  const { look, byRuns } = lookAfter({
-    snapshot: seen,
-    config,
-    outcomes: [...outcomes, ...renderOutcomes],
-    now,
-  });
-  const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
-  // A read whose writes all went stands for the build, for a run's completion to be judged by;
-  // not one whose dispatch waits on another process's lock, which its next look must read again.
+  return read;
+}
+
+/**
+ * A read whose writes all went stands for the build, for a run's completion to be judged by
+ * (`LastReads`); not one whose dispatch waits on another process's lock, which its next look
+ * must read again.
+ */
+function noteRead(
+  request: BuildReconcile,
+  {
+    key,
+    seen,
+    render,
+    after,
+    all,
+    settled,
+    byRuns,
+  }: {
+    key: string;
+    seen: BuildSnapshot;
+    render: Action[];
+    after: Action[];
+    all: ActOutcome[];
+    settled: string[];
+    byRuns: boolean;
+  },
+): void {
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
   request.lastReads?.note(
@@ -262,10 +304,10 @@ export async function reconcileBuild(
     clean
       ? {
           snapshot: seen,
-          config,
+          config: request.config,
           view: JSON.stringify(view),
-          settled: later.settled,
-          runsSince: observed.runsSince,
+          settled,
+          runsSince: request.observed.runsSince,
           awaitsRun: byRuns,
           // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
           asked: after.flatMap((action) =>
@@ -274,107 +316,6 @@ export async function reconcileBuild(
         }
       : null,
   );
-  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
-  return all;
-}
-
-/**
- * A change set's reconcile (`reconcileSet`): its commands answered as the set
- * judges them, its passes, and its next look, the soonest any of its builds waits for.
- */
-async function reconcileChangeSet(
-  ctx: RepoContext,
-  {
-    request,
-    observed,
-    config,
-    freshFrom,
-    read,
-  }: {
-    request: ReconcileRequest;
-    observed: ObservedBuild;
-    config: ParsedConfig;
-    freshFrom: number;
-    /** Members read in the set build's own call, by node id. */
-    read: ReadonlyMap<string, GraphMember | null>;
-  },
-): Promise<ActOutcome[]> {
-  const { now, log } = request;
-  await withReason('status-edit', () =>
-    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
-  );
-  const done = await reconcileSet(ctx, {
-    observed,
-    config,
-    now,
-    log,
-    freshFrom,
-    read,
-    answers: request.answers ?? [],
-    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
-    ...(request.writeBudget ? { writeBudget: request.writeBudget } : {}),
-    ...(request.installationDailyUsd ? { installationDailyUsd: request.installationDailyUsd } : {}),
-  });
-  // How long a session typically runs is the set's: every member's sessions are of one kind.
-  const ended = done.builds.flatMap((build) =>
-    build.snapshot.runs.filter((run) => run.status === 'completed'),
-  );
-  const looks = done.builds.flatMap((build) => {
-    const runs = [
-      ...build.snapshot.runs,
-      ...ended.filter((run) => !build.snapshot.runs.includes(run)),
-    ];
-    const snapshot = { ...build.snapshot, runs };
-    const look = nextLook({ snapshot, config, outcomes: build.outcomes, now });
-    const asked = build.actions.flatMap((action): ActOutcome[] =>
-      action.kind === 'look-again' ? [{ action, result: 'deferred', retryInMs: action.inMs }] : [],
-    );
-    return [...(look ? [look] : []), ...asked];
-  });
-  const soonest = looks.reduce<ActOutcome | null>(
-    (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
-    null,
-  );
-  if (request.lastReads) noteMembers({ done, request, runsSince: observed.runsSince });
-  return [...done.outcomes, ...(soonest ? [soonest] : [])];
-}
-
-/**
- * Each member build as the set's reconcile last read it, under its own key in
- * its repository (`LastReads`): an event of a member (a run's completion, its
- * build branch's push) is then judged as one of a build's is, by its own rules
- * on its own snapshot. A pass with a failed write notes none.
- */
-function noteMembers({
-  done,
-  request,
-  runsSince,
-}: {
-  done: SetReconciled;
-  request: ReconcileRequest;
-  runsSince: string;
-}): void {
-  const clean = !done.outcomes.some(standsForNothing);
-  for (const build of done.builds) {
-    if (!build.config) continue;
-    const [owner = '', repo = ''] = build.repository.split('/');
-    const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config = build.config;
-    const decided = decide({ snapshot: build.snapshot, config, now: request.now });
-    const view = decided.at(-1);
-    request.lastReads?.note(
-      key,
-      clean && view?.kind === 'render-status'
-        ? {
-            snapshot: build.snapshot,
-            config,
-            view: JSON.stringify(view.view),
-            runsSince,
-            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
-          }
-        : null,
-    );
-  }
 }
 
 /**
@@ -384,18 +325,6 @@ function noteMembers({
  */
 export function existsOnGitHub(snapshot: BuildSnapshot): boolean {
   return snapshot.integration !== null || snapshot.statusComment !== null;
-}
-
-/**
- * An outcome that keeps its pass's read from standing for the build (`LastReads`): a write
- * GitHub failed, or a dispatch that waits on another process's lock (`SoloProcess`), which
- * the next look must read again rather than judge by the runs.
- */
-function standsForNothing(outcome: ActOutcome): boolean {
-  return (
-    outcome.result === 'failed' ||
-    (outcome.result === 'stood-down' && outcome.retryInMs !== undefined)
-  );
 }
 
 function summarize(outcomes: ActOutcome[]): string[] {
