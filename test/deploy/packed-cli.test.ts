@@ -118,6 +118,13 @@ async function npx(cwd: string, args: string[]): Promise<{ code: number; output:
   }
 }
 
+/**
+ * How long packing, building and installing may take before it counts as hung:
+ * a guard, not a measure. In a whole `.ci/run` beside a busy loop (load 12 to
+ * 25) it took past four minutes.
+ */
+const INSTALL_LIMIT_MS = 900_000;
+
 describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'baton-packed-'));
   const project = join(folder, 'project');
@@ -145,7 +152,7 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
       env: OFFLINE,
       maxBuffer: 16 * 1024 * 1024,
     });
-  }, 240_000);
+  }, INSTALL_LIMIT_MS);
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('holds the built CLI and no dev dependency', () => {
