@@ -9,7 +9,7 @@ import {
   renderLabelRefusal,
 } from '../../core/commands/render-replies.js';
 import { isBuildLabel } from '../../core/config/build-labels.js';
-import { defaultConfig } from '../../core/config/config.js';
+import { defaultConfig, type ParsedConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { buildIdFor, parseBatonBranch } from '../../core/vocabulary/ids.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
@@ -57,6 +57,8 @@ export interface HandlerDeps {
    * show (no build branch, no status comment) does nothing.
    */
   starts?: Set<string>;
+  /** The settings a handler read for a build's next reconcile, by queue key: read once an event. */
+  configs?: Map<string, ParsedConfig>;
   /** People refused on an issue already (`owner/repo#issue login`): refused once, then ignored. */
   refused?: Set<string>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
@@ -164,6 +166,7 @@ export function scheduleReconcile(
     answer,
     start,
     noNews,
+    config,
   }: {
     ref: BuildRef;
     defaultBranch: string;
@@ -176,6 +179,8 @@ export function scheduleReconcile(
     start?: boolean;
     /** The event may bring nothing the last read lacks: judged when the reconcile would start. */
     noNews?: NoNews;
+    /** The repository's settings the handler read: the reconcile takes them rather than reading them again. */
+    config?: ParsedConfig;
   },
 ): void {
   const key = buildKey(ctx, ref.build);
@@ -188,6 +193,10 @@ export function scheduleReconcile(
   if (start) {
     deps.starts ??= new Set();
     deps.starts.add(key);
+  }
+  if (config) {
+    deps.configs ??= new Map();
+    deps.configs.set(key, config);
   }
   const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
@@ -275,6 +284,8 @@ export function scheduleReconcile(
         const answers = deps.answers.get(key) ?? [];
         deps.answers.delete(key);
         const starting = deps.starts?.delete(key) ?? false;
+        const config = deps.configs?.get(key);
+        deps.configs?.delete(key);
         // This reconcile renders the status afresh: an edit held before it is moot.
         held.drop(key);
         const readAt = deps.recent?.now();
@@ -298,6 +309,7 @@ export function scheduleReconcile(
             log: buildLog,
             answers,
             start: starting,
+            ...(config ? { config } : {}),
             ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
             ...(pacer || budget ? { statusEditWait: statusEditWait(now) } : {}),
             ...(budget ? { writeBudget: budget } : {}),
@@ -502,7 +514,13 @@ function scheduleFromDelivery(
     ref,
     deps,
     ...asked
-  }: { ref: BuildRef; deps: HandlerDeps; answer?: CommandAnswer; start?: boolean },
+  }: {
+    ref: BuildRef;
+    deps: HandlerDeps;
+    answer?: CommandAnswer;
+    start?: boolean;
+    config?: ParsedConfig;
+  },
 ): void {
   scheduleReconcile(ctx, {
     ref,
@@ -542,7 +560,7 @@ export async function onIssueLabeled(
     build: buildIdFor(issue.number, issue.title),
     issue: issue.number,
   };
-  scheduleFromDelivery(ctx, context, { ref, deps, start: true });
+  scheduleFromDelivery(ctx, context, { ref, deps, start: true, config });
 }
 
 /**

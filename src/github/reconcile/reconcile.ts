@@ -55,6 +55,8 @@ export interface ReconcileRequest {
    * spent today (`readInstallationUsage`, cached a minute) before it may dispatch.
    */
   installationDailyUsd?: number | null;
+  /** The settings the event's handler read for this reconcile (as Probot's `context.config`): not read again. */
+  config?: ParsedConfig;
 }
 
 /**
@@ -141,7 +143,7 @@ export async function reconcile(
   }
   // A process that shares no store says so when it sees another process's dispatches.
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
-  const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  const config = request.config ?? (await loadConfigAt(ctx, observed.snapshot.repo.defaultSha));
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
     const read = new Map(
