@@ -5,7 +5,7 @@ import { isAnyBuildId, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js
 import { optionalVar as optional, parseEnvWith } from './env-sources.js';
 
 /**
- * The environment of `baton session agent|publish` (DESIGN §9). The workflow
+ * The environment of `baton session agent|publish` (docs/sessions.md, "Settings the workflow reads"). The workflow
  * passes the dispatch inputs as `BATON_*`; the rest is GitHub Actions' own.
  */
 export const SessionEnv = z.object({

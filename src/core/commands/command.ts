@@ -1,6 +1,6 @@
 import type { Engine } from '../vocabulary/engine-names.js';
 
-/** A steering command from a comment (DESIGN §5). */
+/** A steering command from a comment (docs/usage.md, "Commands"). */
 export type Command =
   | { name: 'approve' }
   | { name: 'replan'; feedback: string }

@@ -35,7 +35,7 @@ export interface ObservedBuild {
 }
 
 /**
- * One build's truth, read from GitHub (DESIGN §3 "observe"): one GraphQL
+ * One build's truth, read from GitHub (docs/design-notes.md, "Cost of a reconcile"): one GraphQL
  * query for the issue, branches, PRs, record and how far the build branch is
  * behind the default branch (and one more per further page of PRs or refs),
  * and one REST listing for the workflow runs.

@@ -110,7 +110,7 @@ async function observeOrSay(
 }
 
 /**
- * One pass of DESIGN §3 over the build an issue names: read its truth, then
+ * One pass of observe → decide → act over the build an issue names: read its truth, then
  * reconcile it as one build (`reconcileBuild`) or, where it is a change set's,
  * as the set above the builds it links (`reconcileChangeSet`,
  * docs/change-sets.md). What it is can only be told once it is read: its plan

@@ -281,7 +281,7 @@ async function plannedEngine(
 
 /**
  * Settings and skills come from the default branch, never from the branch
- * under review (DESIGN: a worker must not write the rules of its own review).
+ * under review (a worker must not write the rules of its own review).
  */
 async function openSteering(
   options: { root: string; env: Record<string, string> },
