@@ -1,5 +1,4 @@
 import type { Context } from 'probot';
-import { loadConfig } from '../../config.js';
 import type { CommandError } from '../../core/commands/command.js';
 import { commandWord, parseCommands } from '../../core/commands/parse-commands.js';
 import {
@@ -12,6 +11,7 @@ import { isBuildLabel } from '../../core/config/build-labels.js';
 import { defaultConfig, type ParsedConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { buildIdFor, parseBatonBranch } from '../../core/vocabulary/ids.js';
+import { loadConfig } from '../../read-config.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
 import type { HeldStatusEdits } from '../act/held-status-edit.js';

@@ -1,10 +1,10 @@
-import { loadConfigAt } from '../../config.js';
 import { isSetBuild } from '../../core/change-set/set-commands.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { type CommandAnswer, commandAnswers } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { loadConfigAt } from '../../read-config.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';

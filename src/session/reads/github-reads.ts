@@ -8,11 +8,11 @@ import {
   statusOfError,
   triesOf,
   unreachableMessage,
-} from '../octokit.js';
+} from '../session-octokit.js';
 
 /**
  * The few GitHub reads a session makes, with the job's read-only token,
- * through the session's Octokit (`src/session/octokit.ts`): a 502 or a rate
+ * through the session's Octokit (`src/session/session-octokit.ts`): a 502 or a rate
  * limit is retried, bounded and logged, instead of ending the session.
  */
 export interface GitHubReads {
