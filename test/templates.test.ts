@@ -2,11 +2,8 @@ import { createRequire } from 'node:module';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { MAX_DISPATCH_INPUTS } from '../sim/github/routes/routes-runs.js';
-import {
-  DEFAULT_SESSION_TIMEOUT_MINUTES,
-  defaultConfig,
-  parseConfig,
-} from '../src/core/config/config.js';
+import { defaultConfig, parseConfig } from '../src/core/config/config.js';
+import { DEFAULT_SESSION_TIMEOUT_MINUTES } from '../src/core/config/session-settings.js';
 import {
   AGENT_JOB_MARGIN_MINUTES,
   parseRunName,
