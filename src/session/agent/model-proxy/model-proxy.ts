@@ -199,14 +199,11 @@ export async function startModelProxy({
       const model = typeof fields.model === 'string' ? fields.model : '';
       let estimate: Estimate | null = null;
       if (metered) {
+        // What a body may cost at most, by the route's provider, the prices and what it holds.
+        const estimateOf = (body: Record<string, unknown>, bytes: number): Estimate =>
+          estimateCost(route.provider, body, bytes, meter.prices, judged.content);
         let forwarded = held ?? fields;
-        estimate = estimateCost(
-          route.provider,
-          forwarded,
-          sent.length,
-          meter.prices,
-          judged.content,
-        );
+        estimate = estimateOf(forwarded, sent.length);
         // Checked again now that the body is read: the session may have reached a limit since.
         // A request starts only if the most it may cost fits in what is left of the dollar limit
         // with what those under way may cost held aside (spend-cap.ts): while others run it waits
@@ -239,13 +236,7 @@ export async function startModelProxy({
           }
           forwarded = fit.body;
           sent = Buffer.from(JSON.stringify(forwarded));
-          estimate = estimateCost(
-            route.provider,
-            forwarded,
-            sent.length,
-            meter.prices,
-            judged.content,
-          );
+          estimate = estimateOf(forwarded, sent.length);
           log(
             `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the $${roomUsd.toFixed(2)} left of the session's dollar limit`,
           );
