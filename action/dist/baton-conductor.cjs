@@ -43478,59 +43478,6 @@ function buildTypeOf(plan) {
   return plan.type ?? "code";
 }
 
-// src/core/sessions/egress.ts
-function normalizeHost(host) {
-  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
-}
-var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-function isIpLiteral(host) {
-  const h = normalizeHost(host);
-  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
-  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
-}
-var SANDBOX_PROXY_PORT = 3128;
-var SANDBOX_MODEL_PORT = 3129;
-var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-// src/core/vocabulary/nearest.ts
-function findNearest(word, candidates) {
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  let best = null;
-  for (const name of candidates) {
-    if (name === word) continue;
-    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
-    if (distance <= limit && (best === null || distance < best.distance)) {
-      best = { name, distance };
-    }
-  }
-  return best?.name ?? null;
-}
-function renderDidYouMean(word, candidates) {
-  const nearest = findNearest(word, candidates);
-  return nearest ? `; did you mean \`${nearest}\`?` : "";
-}
-function editDistance(a, b) {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = Array.from(
-    { length: rows },
-    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, at(i - 2, j - 2) + 1);
-      }
-      const row = d[i];
-      if (row) row[j] = value;
-    }
-  }
-  return at(a.length, b.length);
-}
-
 // src/core/vocabulary/pricing.ts
 var PRICES = [
   { family: "opus", inputPerMillion: 5, outputPerMillion: 25 },
@@ -43582,7 +43529,199 @@ function costOf(model, tokens, prices = {}) {
   return (input2 * price.inputPerMillion * inputFactor + tokens.output_tokens * price.outputPerMillion * outputFactor) / 1e6 + searches;
 }
 
-// src/core/config/config.ts
+// src/core/vocabulary/nearest.ts
+function findNearest(word, candidates) {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best = null;
+  for (const name of candidates) {
+    if (name === word) continue;
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= limit && (best === null || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+  return best?.name ?? null;
+}
+function renderDidYouMean(word, candidates) {
+  const nearest = findNearest(word, candidates);
+  return nearest ? `; did you mean \`${nearest}\`?` : "";
+}
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = Array.from(
+    { length: rows },
+    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, at(i - 2, j - 2) + 1);
+      }
+      const row = d[i];
+      if (row) row[j] = value;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+// src/core/config/config-problems.ts
+function renderConfigPath(path2) {
+  const parts = [];
+  let keys = [];
+  for (const segment of path2) {
+    if (typeof segment === "number") {
+      if (keys.length > 0) parts.push(keys.join("."));
+      keys = [];
+      parts.push(`item ${segment + 1}`);
+    } else keys.push(segment);
+  }
+  if (keys.length > 0) parts.push(keys.join("."));
+  return parts.join(", ");
+}
+function valueAt(raw, path2) {
+  let value = raw;
+  for (const segment of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[segment];
+  }
+  return value;
+}
+function describeValue(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === void 0) return "nothing";
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
+  return "a table of settings";
+}
+function quotedScalar(value) {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
+}
+function countOf(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+function typeWord(expected) {
+  switch (expected) {
+    case "string":
+      return "text";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+    case "map":
+      return "a table of settings";
+    default:
+      return expected;
+  }
+}
+function isZodsOwnWording(message2) {
+  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
+}
+function rewordIssue(issue2, value) {
+  if (!isZodsOwnWording(issue2.message)) return issue2.message;
+  switch (issue2.code) {
+    case "invalid_type":
+      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
+    case "too_big":
+    case "too_small": {
+      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
+      const inclusive = issue2.inclusive !== false;
+      const limit = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
+      if (Array.isArray(value))
+        return `lists ${countOf(value.length, "item")}; ${limit} ${String(bound)} may be listed`;
+      if (typeof value === "string")
+        return `is ${countOf(value.length, "character")} long; ${limit} ${String(bound)}`;
+      return `must be ${limit === "fewer than" ? "less than" : limit} ${String(bound)}`;
+    }
+    case "invalid_format":
+      return `is not a valid ${issue2.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue2.divisor)}`;
+    default:
+      return issue2.message;
+  }
+}
+function problemsOf(issue2, { raw, keysAt, at = [] }) {
+  const path2 = [...at, ...issue2.path].map(
+    (segment) => typeof segment === "number" ? segment : String(segment)
+  );
+  const field = renderConfigPath(path2) || "(file)";
+  const value = valueAt(raw, path2);
+  const quoted = quotedScalar(value);
+  const problem = (message2) => ({
+    field,
+    message: message2,
+    path: path2,
+    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
+    ...quoted !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted) ? { value: quoted } : {}
+  });
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const known = keysAt(path2.map(String));
+      return issue2.keys.map((key) => ({
+        field: renderConfigPath([...path2, key]),
+        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
+        path: [...path2, key]
+      }));
+    }
+    case "invalid_value": {
+      const own2 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
+      return [problem(own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
+    }
+    case "invalid_union": {
+      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
+      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
+      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
+      const [first] = only;
+      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
+      if (only.length > 0 && !literal2)
+        return only.flatMap((inner) => problemsOf(inner, { raw, keysAt, at: path2 }));
+      const words = unionWords(issue2.errors);
+      return [
+        problem(quoted ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
+      ];
+    }
+    default:
+      return [problem(rewordIssue(issue2, value))];
+  }
+}
+function unionWords(options2) {
+  const words = options2.flatMap(
+    (option) => option.flatMap((inner) => {
+      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
+      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
+      return [];
+    })
+  );
+  return [...new Set(words)].join(", or ") || "another kind of value";
+}
+function isWrongType(issue2) {
+  return issue2.code === "invalid_type" && issue2.path.length === 0;
+}
+function withoutBrokenSections(raw, issues) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const broken = /* @__PURE__ */ new Set();
+  for (const issue2 of issues) {
+    const [section] = issue2.path.map(String);
+    if (section !== void 0) broken.add(section);
+    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
+    else return null;
+  }
+  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
+  return Object.keys(sound).length > 0 ? sound : null;
+}
+
+// src/core/config/model-settings.ts
 var ModelPriceSetting = external_exports.strictObject({
   input: external_exports.number().nonnegative(),
   output: external_exports.number().nonnegative()
@@ -43643,20 +43782,22 @@ var Models = external_exports.strictObject({
    */
   prices: external_exports.record(external_exports.string().min(1), ModelPriceSetting).default({})
 });
-var Review = external_exports.strictObject({
-  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
-  enabled: external_exports.boolean().default(true),
-  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
-  maxFixRounds: external_exports.number().int().min(0).max(10).default(2),
-  /** Baton's own approval never merges alone; a person must approve too. */
-  requireHuman: external_exports.boolean().default(false)
-});
-var Merge = external_exports.strictObject({
-  /** How worker PRs are merged into the build branch. */
-  method: external_exports.enum(["squash", "merge", "rebase"]).default("squash"),
-  /** Merge only when every check run and commit status on the PR's head has passed. */
-  requireChecks: external_exports.boolean().default(true)
-});
+
+// src/core/sessions/egress.ts
+function normalizeHost(host) {
+  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIpLiteral(host) {
+  const h = normalizeHost(host);
+  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
+  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
+}
+var SANDBOX_PROXY_PORT = 3128;
+var SANDBOX_MODEL_PORT = 3129;
+var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+// src/core/config/session-settings.ts
 var DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
 var Session = external_exports.strictObject({
   /** A session still running after this long is cancelled and marked failed. */
@@ -43723,6 +43864,22 @@ var Session = external_exports.strictObject({
       ).max(20).default([])
     })
   ]).default({ allow: [], ports: [] })
+});
+
+// src/core/config/config.ts
+var Review = external_exports.strictObject({
+  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
+  enabled: external_exports.boolean().default(true),
+  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
+  maxFixRounds: external_exports.number().int().min(0).max(10).default(2),
+  /** Baton's own approval never merges alone; a person must approve too. */
+  requireHuman: external_exports.boolean().default(false)
+});
+var Merge = external_exports.strictObject({
+  /** How worker PRs are merged into the build branch. */
+  method: external_exports.enum(["squash", "merge", "rebase"]).default("squash"),
+  /** Merge only when every check run and commit status on the PR's head has passed. */
+  requireChecks: external_exports.boolean().default(true)
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -43871,165 +44028,19 @@ function defaultConfig() {
 function parseConfig(raw) {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw));
+  const problems = parsed.error.issues.flatMap(
+    (issue2) => problemsOf(issue2, { raw, keysAt: settingKeysAt })
+  );
   const sound = withoutBrokenSections(raw, parsed.error.issues);
   const across = sound ? Config.safeParse(sound) : null;
   if (across && !across.success) {
     const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
-    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw)))
+    for (const problem of across.error.issues.flatMap(
+      (issue2) => problemsOf(issue2, { raw, keysAt: settingKeysAt })
+    ))
       if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
   }
   return { ok: false, problems };
-}
-function renderConfigPath(path2) {
-  const parts = [];
-  let keys = [];
-  for (const segment of path2) {
-    if (typeof segment === "number") {
-      if (keys.length > 0) parts.push(keys.join("."));
-      keys = [];
-      parts.push(`item ${segment + 1}`);
-    } else keys.push(segment);
-  }
-  if (keys.length > 0) parts.push(keys.join("."));
-  return parts.join(", ");
-}
-function valueAt(raw, path2) {
-  let value = raw;
-  for (const segment of path2) {
-    if (typeof value !== "object" || value === null) return void 0;
-    value = value[segment];
-  }
-  return value;
-}
-function describeValue(value) {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value === null || value === void 0) return "nothing";
-  if (Array.isArray(value))
-    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
-  return "a table of settings";
-}
-function quotedScalar(value) {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
-}
-function countOf(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-function typeWord(expected) {
-  switch (expected) {
-    case "string":
-      return "text";
-    case "number":
-      return "a number";
-    case "int":
-      return "a whole number";
-    case "boolean":
-      return "true or false";
-    case "array":
-      return "a list";
-    case "object":
-    case "record":
-    case "map":
-      return "a table of settings";
-    default:
-      return expected;
-  }
-}
-function isZodsOwnWording(message2) {
-  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
-}
-function rewordIssue(issue2, value) {
-  if (!isZodsOwnWording(issue2.message)) return issue2.message;
-  switch (issue2.code) {
-    case "invalid_type":
-      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
-    case "too_big":
-    case "too_small": {
-      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
-      const inclusive = issue2.inclusive !== false;
-      const limit = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
-      if (Array.isArray(value))
-        return `lists ${countOf(value.length, "item")}; ${limit} ${String(bound)} may be listed`;
-      if (typeof value === "string")
-        return `is ${countOf(value.length, "character")} long; ${limit} ${String(bound)}`;
-      return `must be ${limit === "fewer than" ? "less than" : limit} ${String(bound)}`;
-    }
-    case "invalid_format":
-      return `is not a valid ${issue2.format}`;
-    case "not_multiple_of":
-      return `must be a multiple of ${String(issue2.divisor)}`;
-    default:
-      return issue2.message;
-  }
-}
-function problemsOf(issue2, at, raw) {
-  const path2 = [...at, ...issue2.path].map(
-    (segment) => typeof segment === "number" ? segment : String(segment)
-  );
-  const field = renderConfigPath(path2) || "(file)";
-  const value = valueAt(raw, path2);
-  const quoted = quotedScalar(value);
-  const problem = (message2) => ({
-    field,
-    message: message2,
-    path: path2,
-    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
-    ...quoted !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted) ? { value: quoted } : {}
-  });
-  switch (issue2.code) {
-    case "unrecognized_keys": {
-      const known = settingKeysAt(path2.map(String));
-      return issue2.keys.map((key) => ({
-        field: renderConfigPath([...path2, key]),
-        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
-        path: [...path2, key]
-      }));
-    }
-    case "invalid_value": {
-      const own2 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
-      return [problem(own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
-    }
-    case "invalid_union": {
-      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
-      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
-      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
-      const [first] = only;
-      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
-      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path2, raw));
-      const words = unionWords(issue2.errors);
-      return [
-        problem(quoted ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
-      ];
-    }
-    default:
-      return [problem(rewordIssue(issue2, value))];
-  }
-}
-function unionWords(options2) {
-  const words = options2.flatMap(
-    (option) => option.flatMap((inner) => {
-      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
-      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
-      return [];
-    })
-  );
-  return [...new Set(words)].join(", or ") || "another kind of value";
-}
-function isWrongType(issue2) {
-  return issue2.code === "invalid_type" && issue2.path.length === 0;
-}
-function withoutBrokenSections(raw, issues) {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
-  const broken = /* @__PURE__ */ new Set();
-  for (const issue2 of issues) {
-    const [section] = issue2.path.map(String);
-    if (section !== void 0) broken.add(section);
-    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
-    else return null;
-  }
-  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
-  return Object.keys(sound).length > 0 ? sound : null;
 }
 function settingKeysAt(path2) {
   let schema2 = Config;
