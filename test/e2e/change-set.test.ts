@@ -11,7 +11,7 @@
 // installation's repositories to a token as those it was minted for; and a
 // set that lists a repository the app is not installed on says so on the
 // issue and ends its conductor's job.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import {
   type Simulation,
@@ -34,12 +34,11 @@ import {
 import { type PlayedChangeSet, playChangeSet } from '../../sim/scenario/play-change-set.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { completionPath, integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
+import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
 type Played = PlayedChangeSet;
 
-const started: Simulation[] = [];
-
-function play(mode: SimulationMode): Promise<Played> {
+function play(mode: SimulationMode, started: Simulation[]): Promise<Played> {
   return playChangeSet({ mode, started });
 }
 
@@ -52,7 +51,7 @@ interface Refused {
 }
 
 /** With nothing hosted, the service lists a repository the app is not installed on; its owner labels the issue. */
-async function playUninstalled(): Promise<Refused> {
+async function playUninstalled(started: Simulation[]): Promise<Refused> {
   const model = createScriptedModel(changeSetScenario());
   const sim = await startSimulation({
     respond: model,
@@ -81,23 +80,16 @@ async function playUninstalled(): Promise<Refused> {
   return { sim, model, problems: status.split('\n').filter((line) => line.startsWith('- ')) };
 }
 
-let runs: Record<SimulationMode, Promise<Played>>;
-let uninstalled: Promise<Refused>;
-
-beforeAll(() => {
-  runs = { hosted: play('hosted'), serverless: play('serverless') };
-  uninstalled = playUninstalled();
-  for (const run of [...Object.values(runs), uninstalled]) run.catch(() => undefined);
-});
-afterAll(async () => {
-  await Promise.allSettled([...Object.values(runs), uninstalled]);
-  await Promise.all(started.map((sim) => sim.stop()));
-});
+const runs = playBuildsAtOnce((started) => ({
+  hosted: play('hosted', started),
+  serverless: play('serverless', started),
+  uninstalled: playUninstalled(started),
+}));
 
 describe('a change set that lists a repository the app is not installed on (nothing hosted)', () => {
   let refused: Refused;
   beforeAll(async () => {
-    refused = await uninstalled;
+    refused = await runs().uninstalled;
   }, WHOLE_BUILD_LIMIT_MS);
 
   it('says so on the issue in one line, and plans nothing', () => {
@@ -126,7 +118,7 @@ describe.each(['hosted', 'serverless'] as const)(
   (mode) => {
     let played: Played;
     beforeAll(async () => {
-      played = await runs[mode];
+      played = await runs()[mode];
     }, WHOLE_BUILD_LIMIT_MS + 60_000);
 
     it('runs each worker in its repository, with no turn the scenario did not expect', () => {
