@@ -13,26 +13,22 @@
 // issue and ends its conductor's job.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import {
-  type Simulation,
-  type SimulationMode,
-  startSimulation,
-  WHOLE_BUILD_LIMIT_MS,
-} from '../../sim/e2e.js';
+import { type Simulation, type SimulationMode, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimPull } from '../../sim/github/records.js';
 import {
   CHANGE_SET_ISSUE,
-  changeSetScenario,
   NOT_INSTALLED,
   SET_REPOSITORIES,
-  setUpClient,
-  setUpLib,
   setUpServiceListingUninstalled,
   setUpUninstalled,
 } from '../../sim/scenario/builds/change-set-scenario.js';
-import { type PlayedChangeSet, playChangeSet } from '../../sim/scenario/play-change-set.js';
-import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import {
+  type PlayedChangeSet,
+  playChangeSet,
+  startChangeSet,
+} from '../../sim/scenario/play-change-set.js';
+import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { completionPath, integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
@@ -52,19 +48,12 @@ interface Refused {
 
 /** With nothing hosted, the service lists a repository the app is not installed on; its owner labels the issue. */
 async function playUninstalled(started: Simulation[]): Promise<Refused> {
-  const model = createScriptedModel(changeSetScenario());
-  const sim = await startSimulation({
-    respond: model,
-    name: SET_REPOSITORIES.service,
+  const { sim, model } = await startChangeSet({
+    started,
     setup: setUpServiceListingUninstalled,
-    peers: [
-      { name: SET_REPOSITORIES.lib, setup: setUpLib },
-      { name: SET_REPOSITORIES.client, setup: setUpClient },
-      { name: NOT_INSTALLED, setup: setUpUninstalled },
-    ],
+    more: [{ name: NOT_INSTALLED, setup: setUpUninstalled }],
     mode: 'serverless',
   });
-  started.push(sim);
   const issue = sim.labelIssue(CHANGE_SET_ISSUE);
   const status = await sim.waitForStatus(
     issue,
