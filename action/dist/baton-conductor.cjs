@@ -56549,25 +56549,9 @@ async function observeBuild(ctx, {
   freshFrom,
   alongside
 }) {
-  const integration = integrationBranch(build);
   const read = await readBuildGraph(
     ctx,
-    {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue: issue2,
-      integration,
-      defaultBranch,
-      refPrefix: `refs/heads/baton/${build}/`,
-      planPath: `${integration}:${buildDir(build)}/plan.json`,
-      workersPath: `${integration}:${buildDir(build)}/workers`,
-      completionsPath: `${integration}:${buildDir(build)}/completions`,
-      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-      loopsPath: `${integration}:${buildDir(build)}/loops`,
-      usagePrefix: usageRefPrefix(build),
-      adaptPrefix: adaptationRefPrefix(build),
-      messagePrefix: messageRefPrefix(build)
-    },
+    buildGraphVariables(ctx, { build, issue: issue2, defaultBranch }),
     alongside
   );
   const { repository } = read;
@@ -56638,6 +56622,25 @@ async function observeBuild(ctx, {
     runsSince: issueNode.createdAt,
     duplicateStatusIds: comments.duplicateStatusIds,
     ...read.alongside ? { alongside: read.alongside } : {}
+  };
+}
+function buildGraphVariables({ owner, repo }, { build, issue: issue2, defaultBranch }) {
+  const integration = integrationBranch(build);
+  return {
+    owner,
+    repo,
+    issue: issue2,
+    integration,
+    defaultBranch,
+    refPrefix: `refs/heads/baton/${build}/`,
+    planPath: `${integration}:${buildDir(build)}/plan.json`,
+    workersPath: `${integration}:${buildDir(build)}/workers`,
+    completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
+    usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
+    messagePrefix: messageRefPrefix(build)
   };
 }
 function branchesOf(build, repository) {

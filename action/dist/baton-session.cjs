@@ -89594,6 +89594,13 @@ function cell(text4) {
   return code(text4.slice(0, 500)).replace(/\|/g, "\\|");
 }
 
+// src/core/vocabulary/schema-problems.ts
+function schemaProblems(label, error62) {
+  return error62.issues.map(
+    (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+  );
+}
+
 // src/core/plan/front-matter.ts
 var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseFrontMatter(text4, { schema: schema2, document: document4, label }) {
@@ -89613,12 +89620,7 @@ function parseFrontMatter(text4, { schema: schema2, document: document4, label }
   }
   const parsed = schema2.safeParse(data);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
+    return { ok: false, problems: schemaProblems(label, parsed.error) };
   }
   return { ok: true, frontMatter: parsed.data, body: match[2] ?? "" };
 }
@@ -94843,39 +94845,51 @@ function renderEnvProblem({
   return `${what}: ${describeEnvSource(name)}.`;
 }
 
-// src/session/doctor/doctor-env.ts
-var DoctorEnv = external_exports.object({
-  BATON_BUILD: external_exports.string().regex(DOCTOR_ID, "BATON_BUILD is doctor-<nonce> for a doctor session"),
+// src/session/job-env.ts
+var JOB_ENV = {
+  /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
   BATON_OUT: external_exports.string().min(1),
+  /** Where the app serves `POST /api/baton/session-token`. */
   BATON_APP_URL: optionalVar,
-  /** Server-less mode: the app's id and key, from which publish mints its own token. */
+  /**
+   * Server-less mode (docs/serverless.md): the app's id and key, on the publish
+   * step only; publish then mints its own token instead of asking BATON_APP_URL.
+   */
   BATON_APP_ID: optionalVar,
   BATON_APP_PRIVATE_KEY: optionalVar,
   BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
+  /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
+  BATON_TOOL_USER: optionalVar.refine(
+    (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
+    "BATON_TOOL_USER is a user name"
+  ),
   GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
-  /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
-  GITHUB_GRAPHQL_URL: optionalVar,
   GITHUB_TOKEN: optionalVar,
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
   GITHUB_WORKSPACE: external_exports.string().min(1),
-  /** Who started the run: the app's bot, whose permission the agent job asks. */
-  GITHUB_ACTOR: optionalVar,
-  GITHUB_TRIGGERING_ACTOR: optionalVar,
   GITHUB_REPOSITORY_ID: optionalVar,
   GITHUB_EVENT_NAME: optionalVar,
   GITHUB_REF: optionalVar,
+  /** Who started the run: the app's bot, whose permission the agent job asks. */
+  GITHUB_ACTOR: optionalVar,
+  GITHUB_TRIGGERING_ACTOR: optionalVar,
   ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
   ANTHROPIC_API_KEY: optionalVar,
   ANTHROPIC_BASE_URL: optionalVar,
+  /** The OpenAI key, for sessions on the `codex` engine; only the model proxy uses it. */
   OPENAI_API_KEY: optionalVar,
-  OPENAI_BASE_URL: optionalVar,
-  /** The tools user the sandbox runs the model's commands as; the doctor opens it once. */
-  BATON_TOOL_USER: optionalVar.refine(
-    (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
-    "BATON_TOOL_USER is a user name"
-  )
+  /** Another Responses API endpoint than https://api.openai.com/v1. */
+  OPENAI_BASE_URL: optionalVar
+};
+
+// src/session/doctor/doctor-env.ts
+var DoctorEnv = external_exports.object({
+  BATON_BUILD: external_exports.string().regex(DOCTOR_ID, "BATON_BUILD is doctor-<nonce> for a doctor session"),
+  ...JOB_ENV,
+  /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
+  GITHUB_GRAPHQL_URL: optionalVar
 });
 function parseDoctorEnv(source) {
   return parseEnvWith(DoctorEnv, source);
@@ -95672,46 +95686,17 @@ var SessionEnv = external_exports.object({
     (usd) => usd === void 0 || /^\d{1,9}(\.\d{1,2})?$/.test(usd),
     "BATON_SET_BUDGET_USD is a number of dollars, such as 9.90"
   ),
-  /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
-  BATON_OUT: external_exports.string().min(1),
+  ...JOB_ENV,
   /**
    * A change set's plan session (docs/change-sets.md): where the `views` job left
    * the other repositories it may read, read-only; unset in every other session.
    */
   BATON_VIEWS: optionalVar,
-  /** Where the app serves `POST /api/baton/session-token`. */
-  BATON_APP_URL: optionalVar,
-  /**
-   * Server-less mode (docs/serverless.md): the app's id and key, on the publish
-   * step only; publish then mints its own token instead of asking BATON_APP_URL.
-   */
-  BATON_APP_ID: optionalVar,
-  BATON_APP_PRIVATE_KEY: optionalVar,
-  BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
-  /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
-  BATON_TOOL_USER: optionalVar.refine(
-    (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
-    "BATON_TOOL_USER is a user name"
-  ),
-  GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
-  GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
   /** Where GraphQL is (`/api/graphql` on Enterprise Server); derived from GITHUB_API_URL when unset. */
   GITHUB_GRAPHQL_URL: external_exports.string().url().optional(),
-  GITHUB_TOKEN: optionalVar,
-  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
-  GITHUB_WORKSPACE: external_exports.string().min(1),
   GITHUB_RUN_ID: optionalVar,
-  GITHUB_REPOSITORY_ID: optionalVar,
-  GITHUB_EVENT_NAME: optionalVar,
-  GITHUB_REF: optionalVar,
-  GITHUB_ACTOR: optionalVar,
-  GITHUB_TRIGGERING_ACTOR: optionalVar,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
   GITHUB_EVENT_PATH: optionalVar,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
-  ANTHROPIC_API_KEY: optionalVar,
-  ANTHROPIC_BASE_URL: optionalVar,
   /**
    * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
    * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
@@ -95724,10 +95709,6 @@ var SessionEnv = external_exports.object({
   ANTHROPIC_WORKSPACE_ID: optionalVar,
   /** The audience of the OIDC token the federation rule expects. */
   ANTHROPIC_OIDC_AUDIENCE: external_exports.string().min(1).default("https://api.anthropic.com"),
-  /** The OpenAI key, for sessions on the `codex` engine; only the model proxy uses it. */
-  OPENAI_API_KEY: optionalVar,
-  /** Another Responses API endpoint than https://api.openai.com/v1. */
-  OPENAI_BASE_URL: optionalVar,
   /** Where pinned engines are installed and found again (the workflow caches it); default under RUNNER_TOOL_CACHE. */
   BATON_ENGINE_CACHE: optionalVar
 });
@@ -96060,12 +96041,7 @@ async function readResult(outDir) {
   }
   const parsed = SessionResult.safeParse(raw);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `${RESULT_FILE} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
+    return { ok: false, problems: schemaProblems(RESULT_FILE, parsed.error) };
   }
   return { ok: true, result: parsed.data };
 }
