@@ -2,7 +2,7 @@
 // runner too old for node24 actions refuses the action before this runs, with
 // its own message ("'using: node24' is not supported"): docs/sessions.md says
 // what a self-hosted runner needs.
-import { runAction } from '../src/session/action.js';
+import { runAction } from '../src/session/session-action.js';
 
 runAction(process.env).then(
   (code) => {

@@ -20,7 +20,7 @@
  */
 import type { Simulation } from '../sim/e2e.js';
 import { startSimulation, WHOLE_BUILD_LIMIT_MS } from '../sim/e2e.js';
-import { setUpWidgets } from '../sim/scenario/builds/greeting-scenario.js';
+import { setUpWidgetsWith } from '../sim/scenario/builds/greeting-scenario.js';
 import { talkScenario } from '../sim/scenario/builds/talk-scenario.js';
 import { speakEngines } from '../sim/scenario/dialects/speak-engines.js';
 import { playBuild, usageRecordsOf } from '../sim/scenario/play-build.js';
@@ -88,15 +88,8 @@ async function measurePaced(started: Simulation[]) {
     },
     // The paced session runs some minutes: past the simulated runner's two-minute default.
     jobTimeoutMs: 600_000,
-    setup: (gh) => {
-      setUpWidgets(gh);
-      gh.git.commitOn(
-        gh.defaultBranch,
-        // A second a turn for minutes: more turns than the default 80.
-        { '.github/baton.yml': 'session:\n  maxTurns: 1000\nbudget:\n  maxUsd: 100\n' },
-        'Baton',
-      );
-    },
+    // A second a turn for minutes: more turns than the default 80.
+    setup: setUpWidgetsWith('session:\n  maxTurns: 1000\nbudget:\n  maxUsd: 100\n'),
   });
   started.push(sim);
   const build = playBuild({

@@ -18,11 +18,11 @@ async function load(entry) {
 // package.json's engines: Node 22.12 or later, said in the line `npm start` and the demos say.
 await load('refuse-old-node');
 
-const ENTRIES = { doctor: 'doctor/cli', check: 'cli/check', setup: 'cli/setup' };
+const ENTRIES = { doctor: 'doctor/doctor-cli', check: 'cli/check', setup: 'cli/setup' };
 const given = process.argv.slice(2);
 // `baton help check` is `baton check --help`, for every command.
 const args = given[0] === 'help' && given.length > 1 ? [given[1], '--help'] : given;
 const own = Object.hasOwn(ENTRIES, args[0] ?? '');
-const entry = own ? ENTRIES[args[0]] : 'session/cli';
+const entry = own ? ENTRIES[args[0]] : 'session/session-cli';
 const cli = await load(entry);
 process.exitCode = await cli.main(own ? args.slice(1) : args, process.env);

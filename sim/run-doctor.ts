@@ -6,7 +6,7 @@
  * one request for the pinned commit is answered here. Used by the end-to-end
  * test of the command and by `npm run demo -- doctor`.
  */
-import { main } from '../src/doctor/cli.js';
+import { main } from '../src/doctor/doctor-cli.js';
 import { BatonOctokit } from '../src/github/client/octokit.js';
 import { SIM_BATON_SOURCE, type Simulation } from './e2e.js';
 

@@ -99,7 +99,7 @@ export interface BatonOptions {
  */
 export function createBaton(options: BatonOptions = {}): ApplicationFunction {
   return (app: Probot, setup?: ApplicationFunctionOptions) => {
-    // The session token exchange and the probes live on the same server as the webhooks (DESIGN §9).
+    // The session token exchange and the probes live on the same server as the webhooks (docs/sessions.md, "The token exchange").
     if (options.serveTokenEndpoint !== false) {
       const tokenHandler = createSessionTokenHandler({
         ...readTokenEndpointSettings(process.env),

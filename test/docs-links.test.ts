@@ -76,6 +76,57 @@ function brokenLinks(file: string): string[] {
   return broken;
 }
 
+/** Every TypeScript file under src/, relative to the root. */
+function sourceFiles(): string[] {
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'src/*.ts'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return listed.split('\n').filter((path) => path !== '' && existsSync(join(ROOT, path)));
+}
+
+/** A source text with its comments' line breaks and leading `*` or `//` joined into one line. */
+function joinedComments(text: string): string {
+  return text.replace(/\s*\n\s*(?:\*(?!\/)|\/\/)?\s*/g, ' ');
+}
+
+/** The sections a Markdown text names: its headings and its bold lead-ins (`**The model proxy.**`). */
+function sectionsOf(text: string): Set<string> {
+  const titles = [
+    ...[...text.matchAll(/^#{1,6}\s+(.*?)\s*#*\s*$/gm)].map((m) => m[1]),
+    ...[...text.matchAll(/\*\*([^*\n]+?)[.:]?\*\*/g)].map((m) => m[1]),
+  ];
+  return new Set(titles.map((title) => (title ?? '').replace(/`/g, '').toLowerCase()));
+}
+
+/**
+ * Pointers in a source text that lead nowhere: a `docs/….md` path that does not exist,
+ * a section named after one (`docs/sessions.md, "Wind-down"`) that the file has no heading
+ * or bold lead-in for, and any "DESIGN §N", a document the repository does not have.
+ */
+function brokenPointers(file: string, text: string): string[] {
+  const broken: string[] = [];
+  const joined = joinedComments(text);
+  for (const match of joined.matchAll(
+    /\bdocs\/[\w./-]+?\.md\b(?:#([\w-]+))?(?:,?\s+"([^"]+)")?/g,
+  )) {
+    const [whole, anchor, section] = match;
+    const path = whole.replace(/(#.*|,?\s+".*)$/s, '');
+    if (!existsSync(join(ROOT, path))) {
+      broken.push(`${file}: ${path} (no such file)`);
+      continue;
+    }
+    const doc = readFileSync(join(ROOT, path), 'utf8');
+    if (anchor && !anchorsOf(doc).has(anchor))
+      broken.push(`${file}: ${path}#${anchor} (no heading)`);
+    if (section && !sectionsOf(doc).has(section.toLowerCase()))
+      broken.push(`${file}: ${path}, "${section}" (no such section)`);
+  }
+  if (/DESIGN §/.test(text)) broken.push(`${file}: DESIGN § (no such document)`);
+  return broken;
+}
+
 describe('the documentation', () => {
   it(`keeps the README to ${README_MAX_WORDS} words`, () => {
     const words = readFileSync(join(ROOT, 'README.md'), 'utf8').split(/\s+/).filter(Boolean);
@@ -95,6 +146,31 @@ describe('the documentation', () => {
     expect(anchorsOf("## Scale and GitHub's limits\n## Kinds of build\n## Kinds of build")).toEqual(
       new Set(['scale-and-githubs-limits', 'kinds-of-build', 'kinds-of-build-1']),
     );
+  });
+
+  it('is where every pointer of a source file says: its docs/ file, and the section it names', () => {
+    const files = sourceFiles();
+    expect(files).toContain('src/index.ts');
+    const broken = files.flatMap((file) =>
+      brokenPointers(file, readFileSync(join(ROOT, file), 'utf8')),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('finds a pointer to a missing file, a missing section and a DESIGN § (the check can fail)', () => {
+    const text = [
+      '/** Where (docs/no-such-file.md). */',
+      '/**',
+      ' * Read it (docs/sessions.md, "No such',
+      ' * section"), and docs/sessions.md, "The token',
+      ' * exchange", and docs/security.md, "The model proxy", and DESIGN §9.',
+      ' */',
+    ].join('\n');
+    expect(brokenPointers('src/x.ts', text)).toEqual([
+      'src/x.ts: docs/no-such-file.md (no such file)',
+      'src/x.ts: docs/sessions.md, "No such section" (no such section)',
+      'src/x.ts: DESIGN § (no such document)',
+    ]);
   });
 
   it('cites no DESIGN.md, which the repository does not have', () => {

@@ -2,11 +2,8 @@ import { createRequire } from 'node:module';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { MAX_DISPATCH_INPUTS } from '../sim/github/routes/routes-runs.js';
-import {
-  DEFAULT_SESSION_TIMEOUT_MINUTES,
-  defaultConfig,
-  parseConfig,
-} from '../src/core/config/config.js';
+import { defaultConfig, parseConfig } from '../src/core/config/config.js';
+import { DEFAULT_SESSION_TIMEOUT_MINUTES } from '../src/core/config/session-settings.js';
 import {
   AGENT_JOB_MARGIN_MINUTES,
   parseRunName,
@@ -15,6 +12,7 @@ import {
 } from '../src/core/sessions/session.js';
 import { packageVersion, renderTemplates, type TemplateFile } from '../src/templates.js';
 import { CURRENT_PINS } from './support/action-pins.js';
+import { DISPATCH_INPUTS } from './support/builds.js';
 import { TEMPLATE_REF, templateText, type WorkflowJob } from './support/workflow-yaml.js';
 
 // The package's ESM build calls require(); its CommonJS build works.
@@ -191,19 +189,7 @@ describe('the session workflow', () => {
 
   it('takes the dispatch inputs, with role and build required', () => {
     const inputs = workflow().on.workflow_dispatch.inputs;
-    expect(Object.keys(inputs)).toEqual([
-      'role',
-      'build',
-      'issue',
-      'worker',
-      'pr',
-      'trigger',
-      'runner',
-      'timeout',
-      'engine',
-      'views',
-      'budget',
-    ]);
+    expect(Object.keys(inputs)).toEqual([...DISPATCH_INPUTS]);
     expect(Object.values(inputs).every((input) => input.type === 'string')).toBe(true);
     expect(
       Object.entries(inputs)

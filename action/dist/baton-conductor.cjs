@@ -20138,7 +20138,7 @@ __export(conductor_entry_exports, {
 });
 module.exports = __toCommonJS(conductor_entry_exports);
 
-// src/conductor/action.ts
+// src/conductor/conductor-action.ts
 var import_promises2 = require("node:fs/promises");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -43377,59 +43377,6 @@ function buildTypeOf(plan) {
   return plan.type ?? "code";
 }
 
-// src/core/sessions/egress.ts
-function normalizeHost(host) {
-  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
-}
-var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-function isIpLiteral(host) {
-  const h = normalizeHost(host);
-  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
-  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
-}
-var SANDBOX_PROXY_PORT = 3128;
-var SANDBOX_MODEL_PORT = 3129;
-var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-// src/core/vocabulary/nearest.ts
-function findNearest(word, candidates) {
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  let best = null;
-  for (const name of candidates) {
-    if (name === word) continue;
-    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
-    if (distance <= limit && (best === null || distance < best.distance)) {
-      best = { name, distance };
-    }
-  }
-  return best?.name ?? null;
-}
-function renderDidYouMean(word, candidates) {
-  const nearest = findNearest(word, candidates);
-  return nearest ? `; did you mean \`${nearest}\`?` : "";
-}
-function editDistance(a, b) {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = Array.from(
-    { length: rows },
-    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, at(i - 2, j - 2) + 1);
-      }
-      const row = d[i];
-      if (row) row[j] = value;
-    }
-  }
-  return at(a.length, b.length);
-}
-
 // src/core/vocabulary/pricing.ts
 var PRICES = [
   { family: "opus", inputPerMillion: 5, outputPerMillion: 25 },
@@ -43481,7 +43428,199 @@ function costOf(model, tokens, prices = {}) {
   return (input2 * price.inputPerMillion * inputFactor + tokens.output_tokens * price.outputPerMillion * outputFactor) / 1e6 + searches;
 }
 
-// src/core/config/config.ts
+// src/core/vocabulary/nearest.ts
+function findNearest(word, candidates) {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best = null;
+  for (const name of candidates) {
+    if (name === word) continue;
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= limit && (best === null || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+  return best?.name ?? null;
+}
+function renderDidYouMean(word, candidates) {
+  const nearest = findNearest(word, candidates);
+  return nearest ? `; did you mean \`${nearest}\`?` : "";
+}
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = Array.from(
+    { length: rows },
+    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, at(i - 2, j - 2) + 1);
+      }
+      const row = d[i];
+      if (row) row[j] = value;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+// src/core/config/config-problems.ts
+function renderConfigPath(path2) {
+  const parts = [];
+  let keys = [];
+  for (const segment of path2) {
+    if (typeof segment === "number") {
+      if (keys.length > 0) parts.push(keys.join("."));
+      keys = [];
+      parts.push(`item ${segment + 1}`);
+    } else keys.push(segment);
+  }
+  if (keys.length > 0) parts.push(keys.join("."));
+  return parts.join(", ");
+}
+function valueAt(raw, path2) {
+  let value = raw;
+  for (const segment of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[segment];
+  }
+  return value;
+}
+function describeValue(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === void 0) return "nothing";
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
+  return "a table of settings";
+}
+function quotedScalar(value) {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
+}
+function countOf(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+function typeWord(expected) {
+  switch (expected) {
+    case "string":
+      return "text";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+    case "map":
+      return "a table of settings";
+    default:
+      return expected;
+  }
+}
+function isZodsOwnWording(message2) {
+  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
+}
+function rewordIssue(issue2, value) {
+  if (!isZodsOwnWording(issue2.message)) return issue2.message;
+  switch (issue2.code) {
+    case "invalid_type":
+      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
+    case "too_big":
+    case "too_small": {
+      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
+      const inclusive = issue2.inclusive !== false;
+      const limit = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
+      if (Array.isArray(value))
+        return `lists ${countOf(value.length, "item")}; ${limit} ${String(bound)} may be listed`;
+      if (typeof value === "string")
+        return `is ${countOf(value.length, "character")} long; ${limit} ${String(bound)}`;
+      return `must be ${limit === "fewer than" ? "less than" : limit} ${String(bound)}`;
+    }
+    case "invalid_format":
+      return `is not a valid ${issue2.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue2.divisor)}`;
+    default:
+      return issue2.message;
+  }
+}
+function problemsOf(issue2, { raw, keysAt, at = [] }) {
+  const path2 = [...at, ...issue2.path].map(
+    (segment) => typeof segment === "number" ? segment : String(segment)
+  );
+  const field = renderConfigPath(path2) || "(file)";
+  const value = valueAt(raw, path2);
+  const quoted = quotedScalar(value);
+  const problem = (message2) => ({
+    field,
+    message: message2,
+    path: path2,
+    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
+    ...quoted !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted) ? { value: quoted } : {}
+  });
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const known = keysAt(path2.map(String));
+      return issue2.keys.map((key) => ({
+        field: renderConfigPath([...path2, key]),
+        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
+        path: [...path2, key]
+      }));
+    }
+    case "invalid_value": {
+      const own2 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
+      return [problem(own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
+    }
+    case "invalid_union": {
+      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
+      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
+      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
+      const [first] = only;
+      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
+      if (only.length > 0 && !literal2)
+        return only.flatMap((inner) => problemsOf(inner, { raw, keysAt, at: path2 }));
+      const words = unionWords(issue2.errors);
+      return [
+        problem(quoted ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
+      ];
+    }
+    default:
+      return [problem(rewordIssue(issue2, value))];
+  }
+}
+function unionWords(options2) {
+  const words = options2.flatMap(
+    (option) => option.flatMap((inner) => {
+      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
+      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
+      return [];
+    })
+  );
+  return [...new Set(words)].join(", or ") || "another kind of value";
+}
+function isWrongType(issue2) {
+  return issue2.code === "invalid_type" && issue2.path.length === 0;
+}
+function withoutBrokenSections(raw, issues) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const broken = /* @__PURE__ */ new Set();
+  for (const issue2 of issues) {
+    const [section] = issue2.path.map(String);
+    if (section !== void 0) broken.add(section);
+    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
+    else return null;
+  }
+  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
+  return Object.keys(sound).length > 0 ? sound : null;
+}
+
+// src/core/config/model-settings.ts
 var ModelPriceSetting = external_exports.strictObject({
   input: external_exports.number().nonnegative(),
   output: external_exports.number().nonnegative()
@@ -43542,20 +43681,22 @@ var Models = external_exports.strictObject({
    */
   prices: external_exports.record(external_exports.string().min(1), ModelPriceSetting).default({})
 });
-var Review = external_exports.strictObject({
-  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
-  enabled: external_exports.boolean().default(true),
-  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
-  maxFixRounds: external_exports.number().int().min(0).max(10).default(2),
-  /** Baton's own approval never merges alone; a person must approve too. */
-  requireHuman: external_exports.boolean().default(false)
-});
-var Merge = external_exports.strictObject({
-  /** How worker PRs are merged into the build branch. */
-  method: external_exports.enum(["squash", "merge", "rebase"]).default("squash"),
-  /** Merge only when every check run and commit status on the PR's head has passed. */
-  requireChecks: external_exports.boolean().default(true)
-});
+
+// src/core/sessions/egress.ts
+function normalizeHost(host) {
+  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIpLiteral(host) {
+  const h = normalizeHost(host);
+  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
+  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
+}
+var SANDBOX_PROXY_PORT = 3128;
+var SANDBOX_MODEL_PORT = 3129;
+var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+// src/core/config/session-settings.ts
 var DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
 var Session = external_exports.strictObject({
   /** A session still running after this long is cancelled and marked failed. */
@@ -43622,6 +43763,22 @@ var Session = external_exports.strictObject({
       ).max(20).default([])
     })
   ]).default({ allow: [], ports: [] })
+});
+
+// src/core/config/config.ts
+var Review = external_exports.strictObject({
+  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
+  enabled: external_exports.boolean().default(true),
+  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
+  maxFixRounds: external_exports.number().int().min(0).max(10).default(2),
+  /** Baton's own approval never merges alone; a person must approve too. */
+  requireHuman: external_exports.boolean().default(false)
+});
+var Merge = external_exports.strictObject({
+  /** How worker PRs are merged into the build branch. */
+  method: external_exports.enum(["squash", "merge", "rebase"]).default("squash"),
+  /** Merge only when every check run and commit status on the PR's head has passed. */
+  requireChecks: external_exports.boolean().default(true)
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -43770,165 +43927,19 @@ function defaultConfig() {
 function parseConfig(raw) {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw));
+  const problems = parsed.error.issues.flatMap(
+    (issue2) => problemsOf(issue2, { raw, keysAt: settingKeysAt })
+  );
   const sound = withoutBrokenSections(raw, parsed.error.issues);
   const across = sound ? Config.safeParse(sound) : null;
   if (across && !across.success) {
     const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
-    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw)))
+    for (const problem of across.error.issues.flatMap(
+      (issue2) => problemsOf(issue2, { raw, keysAt: settingKeysAt })
+    ))
       if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
   }
   return { ok: false, problems };
-}
-function renderConfigPath(path2) {
-  const parts = [];
-  let keys = [];
-  for (const segment of path2) {
-    if (typeof segment === "number") {
-      if (keys.length > 0) parts.push(keys.join("."));
-      keys = [];
-      parts.push(`item ${segment + 1}`);
-    } else keys.push(segment);
-  }
-  if (keys.length > 0) parts.push(keys.join("."));
-  return parts.join(", ");
-}
-function valueAt(raw, path2) {
-  let value = raw;
-  for (const segment of path2) {
-    if (typeof value !== "object" || value === null) return void 0;
-    value = value[segment];
-  }
-  return value;
-}
-function describeValue(value) {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value === null || value === void 0) return "nothing";
-  if (Array.isArray(value))
-    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
-  return "a table of settings";
-}
-function quotedScalar(value) {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
-}
-function countOf(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-function typeWord(expected) {
-  switch (expected) {
-    case "string":
-      return "text";
-    case "number":
-      return "a number";
-    case "int":
-      return "a whole number";
-    case "boolean":
-      return "true or false";
-    case "array":
-      return "a list";
-    case "object":
-    case "record":
-    case "map":
-      return "a table of settings";
-    default:
-      return expected;
-  }
-}
-function isZodsOwnWording(message2) {
-  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
-}
-function rewordIssue(issue2, value) {
-  if (!isZodsOwnWording(issue2.message)) return issue2.message;
-  switch (issue2.code) {
-    case "invalid_type":
-      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
-    case "too_big":
-    case "too_small": {
-      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
-      const inclusive = issue2.inclusive !== false;
-      const limit = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
-      if (Array.isArray(value))
-        return `lists ${countOf(value.length, "item")}; ${limit} ${String(bound)} may be listed`;
-      if (typeof value === "string")
-        return `is ${countOf(value.length, "character")} long; ${limit} ${String(bound)}`;
-      return `must be ${limit === "fewer than" ? "less than" : limit} ${String(bound)}`;
-    }
-    case "invalid_format":
-      return `is not a valid ${issue2.format}`;
-    case "not_multiple_of":
-      return `must be a multiple of ${String(issue2.divisor)}`;
-    default:
-      return issue2.message;
-  }
-}
-function problemsOf(issue2, at, raw) {
-  const path2 = [...at, ...issue2.path].map(
-    (segment) => typeof segment === "number" ? segment : String(segment)
-  );
-  const field = renderConfigPath(path2) || "(file)";
-  const value = valueAt(raw, path2);
-  const quoted = quotedScalar(value);
-  const problem = (message2) => ({
-    field,
-    message: message2,
-    path: path2,
-    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
-    ...quoted !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted) ? { value: quoted } : {}
-  });
-  switch (issue2.code) {
-    case "unrecognized_keys": {
-      const known = settingKeysAt(path2.map(String));
-      return issue2.keys.map((key) => ({
-        field: renderConfigPath([...path2, key]),
-        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
-        path: [...path2, key]
-      }));
-    }
-    case "invalid_value": {
-      const own2 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
-      return [problem(own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
-    }
-    case "invalid_union": {
-      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
-      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
-      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
-      const [first] = only;
-      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
-      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path2, raw));
-      const words = unionWords(issue2.errors);
-      return [
-        problem(quoted ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
-      ];
-    }
-    default:
-      return [problem(rewordIssue(issue2, value))];
-  }
-}
-function unionWords(options2) {
-  const words = options2.flatMap(
-    (option) => option.flatMap((inner) => {
-      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
-      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
-      return [];
-    })
-  );
-  return [...new Set(words)].join(", or ") || "another kind of value";
-}
-function isWrongType(issue2) {
-  return issue2.code === "invalid_type" && issue2.path.length === 0;
-}
-function withoutBrokenSections(raw, issues) {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
-  const broken = /* @__PURE__ */ new Set();
-  for (const issue2 of issues) {
-    const [section] = issue2.path.map(String);
-    if (section !== void 0) broken.add(section);
-    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
-    else return null;
-  }
-  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
-  return Object.keys(sound).length > 0 ? sound : null;
 }
 function settingKeysAt(path2) {
   let schema2 = Config;
@@ -44378,6 +44389,62 @@ function signatureVerdict(first, refused) {
     details: { deliveryId, event: String(event?.name ?? ""), status: 400 },
     message: "baton: refused a webhook whose signature does not match WEBHOOK_SECRET; if every delivery fails, set WEBHOOK_SECRET to the webhook secret in the GitHub App settings"
   };
+}
+
+// src/session/process-secrets.ts
+var import_node_fs = require("node:fs");
+var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
+function takeProcessSecrets(given) {
+  const source = { ...given };
+  const present = PROCESS_SECRETS.filter((name) => process.env[name] !== void 0);
+  for (const name of PROCESS_SECRETS) delete process.env[name];
+  if (present.length > 0 && process.platform === "linux") {
+    const failed = eraseInitialEnvironment(present);
+    if (failed) {
+      process.stderr.write(
+        `baton: could not erase ${present.join(", ")} from this process's first environment (${failed}); any process of the job's user can read it in /proc/${process.pid}/environ while this step runs
+`
+      );
+    }
+  }
+  return source;
+}
+function eraseInitialEnvironment(names2) {
+  let fd = null;
+  try {
+    const stat = (0, import_node_fs.readFileSync)("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const start = Number(fields[50 - 3]);
+    const end = Number(fields[51 - 3]);
+    if (!Number.isSafeInteger(start) || !(end > start)) return "no environment in /proc/self/stat";
+    fd = (0, import_node_fs.openSync)("/proc/self/mem", "r+");
+    const block = Buffer.alloc(end - start);
+    (0, import_node_fs.readSync)(fd, block, 0, block.length, start);
+    for (const [offset, length] of valuesOf(block, names2)) {
+      (0, import_node_fs.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
+    }
+    return null;
+  } catch (error62) {
+    return error62 instanceof Error ? error62.message : String(error62);
+  } finally {
+    if (fd !== null) (0, import_node_fs.closeSync)(fd);
+  }
+}
+function valuesOf(block, names2) {
+  const found = [];
+  let at = 0;
+  while (at < block.length) {
+    const next = block.indexOf(0, at);
+    const entryEnd = next === -1 ? block.length : next;
+    for (const name of names2) {
+      const prefix = Buffer.from(`${name}=`);
+      if (entryEnd - at >= prefix.length && block.subarray(at, at + prefix.length).equals(prefix)) {
+        found.push([at + prefix.length, entryEnd - at - prefix.length]);
+      }
+    }
+    at = entryEnd + 1;
+  }
+  return found;
 }
 
 // node_modules/universal-user-agent/index.js
@@ -45965,13 +46032,13 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION6;
 throttling.triggersNotification = triggersNotification;
 
-// src/session/octokit.ts
+// src/session/session-octokit.ts
 var import_bottleneck = __toESM(require_lib(), 1);
 
 // src/core/vocabulary/retry-policy.ts
 var DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 451];
 
-// src/session/octokit.ts
+// src/session/session-octokit.ts
 var DEFAULT_RETRIES = 4;
 var SessionOctokitClass = Octokit.plugin(retry, throttling);
 var MAX_LIMIT_RETRIES = 3;
@@ -46043,62 +46110,6 @@ function pathOf(input2) {
   } catch {
     return url2;
   }
-}
-
-// src/session/process-secrets.ts
-var import_node_fs = require("node:fs");
-var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
-function takeProcessSecrets(given) {
-  const source = { ...given };
-  const present = PROCESS_SECRETS.filter((name) => process.env[name] !== void 0);
-  for (const name of PROCESS_SECRETS) delete process.env[name];
-  if (present.length > 0 && process.platform === "linux") {
-    const failed = eraseInitialEnvironment(present);
-    if (failed) {
-      process.stderr.write(
-        `baton: could not erase ${present.join(", ")} from this process's first environment (${failed}); any process of the job's user can read it in /proc/${process.pid}/environ while this step runs
-`
-      );
-    }
-  }
-  return source;
-}
-function eraseInitialEnvironment(names2) {
-  let fd = null;
-  try {
-    const stat = (0, import_node_fs.readFileSync)("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const start = Number(fields[50 - 3]);
-    const end = Number(fields[51 - 3]);
-    if (!Number.isSafeInteger(start) || !(end > start)) return "no environment in /proc/self/stat";
-    fd = (0, import_node_fs.openSync)("/proc/self/mem", "r+");
-    const block = Buffer.alloc(end - start);
-    (0, import_node_fs.readSync)(fd, block, 0, block.length, start);
-    for (const [offset, length] of valuesOf(block, names2)) {
-      (0, import_node_fs.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
-    }
-    return null;
-  } catch (error62) {
-    return error62 instanceof Error ? error62.message : String(error62);
-  } finally {
-    if (fd !== null) (0, import_node_fs.closeSync)(fd);
-  }
-}
-function valuesOf(block, names2) {
-  const found = [];
-  let at = 0;
-  while (at < block.length) {
-    const next = block.indexOf(0, at);
-    const entryEnd = next === -1 ? block.length : next;
-    for (const name of names2) {
-      const prefix = Buffer.from(`${name}=`);
-      if (entryEnd - at >= prefix.length && block.subarray(at, at + prefix.length).equals(prefix)) {
-        found.push([at + prefix.length, entryEnd - at - prefix.length]);
-      }
-    }
-    at = entryEnd + 1;
-  }
-  return found;
 }
 
 // node_modules/probot/lib/context.js
@@ -58571,25 +58582,9 @@ async function observeBuild(ctx, {
   freshFrom,
   alongside
 }) {
-  const integration = integrationBranch(build);
   const read = await readBuildGraph(
     ctx,
-    {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue: issue2,
-      integration,
-      defaultBranch,
-      refPrefix: `refs/heads/baton/${build}/`,
-      planPath: `${integration}:${buildDir(build)}/plan.json`,
-      workersPath: `${integration}:${buildDir(build)}/workers`,
-      completionsPath: `${integration}:${buildDir(build)}/completions`,
-      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-      loopsPath: `${integration}:${buildDir(build)}/loops`,
-      usagePrefix: usageRefPrefix(build),
-      adaptPrefix: adaptationRefPrefix(build),
-      messagePrefix: messageRefPrefix(build)
-    },
+    buildGraphVariables(ctx, { build, issue: issue2, defaultBranch }),
     alongside
   );
   const { repository } = read;
@@ -58660,6 +58655,25 @@ async function observeBuild(ctx, {
     runsSince: issueNode.createdAt,
     duplicateStatusIds: comments.duplicateStatusIds,
     ...read.alongside ? { alongside: read.alongside } : {}
+  };
+}
+function buildGraphVariables({ owner, repo }, { build, issue: issue2, defaultBranch }) {
+  const integration = integrationBranch(build);
+  return {
+    owner,
+    repo,
+    issue: issue2,
+    integration,
+    defaultBranch,
+    refPrefix: `refs/heads/baton/${build}/`,
+    planPath: `${integration}:${buildDir(build)}/plan.json`,
+    workersPath: `${integration}:${buildDir(build)}/workers`,
+    completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
+    usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
+    messagePrefix: messageRefPrefix(build)
   };
 }
 function branchesOf(build, repository) {
@@ -59001,101 +59015,6 @@ function setLookNoNews(ctx, {
     },
     why: "every member's runs are as the last read saw them"
   };
-}
-
-// src/config.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-var CONFIG_PATH = `.github/${CONFIG_FILE}`;
-async function loadConfig(octokit, { owner, repo }) {
-  return (await readConfig(octokit, { owner, repo })).config;
-}
-async function readConfig(octokit, { owner, repo }) {
-  let merged;
-  let ownFileOnly = false;
-  try {
-    const { config: config3, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
-    });
-    merged = config3;
-    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
-  } catch (error62) {
-    const problem = yamlProblem(error62);
-    if (!problem) throw error62;
-    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
-  }
-  const parsed = parseConfig(merged);
-  if (parsed.ok) return { config: parsed, ownFileOnly };
-  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { config: { ok: false, problems: lines }, ownFileOnly };
-}
-var CONFIG_TTL_MS = 10 * 6e4;
-var configs = remembered(
-  /* @__PURE__ */ new Map()
-);
-async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
-  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
-  const hit = configs.get(key);
-  if (hit) {
-    const { config: config3, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
-  }
-  const read = readConfig(ctx.octokit, ctx);
-  configs.set(key, { at: now, read });
-  read.catch(() => configs.delete(key));
-  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return (await read).config;
-}
-function yamlProblem(error62) {
-  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
-  const cause = error62.cause;
-  const line = cause?.linePos?.[0]?.line;
-  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
-  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
-}
-async function findFieldLines(octokit, { owner, repo }, problems) {
-  let text;
-  try {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      mediaType: { format: "raw" }
-    });
-    text = String(response.data);
-  } catch {
-    return problems;
-  }
-  return withLines(text, problems);
-}
-function withLines(text, problems) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
-  return problems.map((problem) => {
-    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
-    const line = lineOfPath(doc, path2, lineCounter);
-    return line ? { ...problem, line } : problem;
-  });
-}
-function lineOfPath(doc, path2, lineCounter) {
-  for (let depth = path2.length; depth > 0; depth--) {
-    const node2 = doc.getIn(path2.slice(0, depth), true);
-    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
-  }
-  return void 0;
-}
-function deepMerge(base, override) {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current2 = out[key];
-    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
-  }
-  return out;
-}
-function isPlainObject4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/core/change-set/set-snapshot.ts
@@ -59512,6 +59431,101 @@ function workerProblem(id, applies, workers) {
     return `${id} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
   }
   return null;
+}
+
+// src/read-config.ts
+var import_yaml3 = __toESM(require_dist2(), 1);
+var CONFIG_PATH = `.github/${CONFIG_FILE}`;
+async function loadConfig(octokit, { owner, repo }) {
+  return (await readConfig(octokit, { owner, repo })).config;
+}
+async function readConfig(octokit, { owner, repo }) {
+  let merged;
+  let ownFileOnly = false;
+  try {
+    const { config: config3, files } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
+    });
+    merged = config3;
+    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
+  } catch (error62) {
+    const problem = yamlProblem(error62);
+    if (!problem) throw error62;
+    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
+  }
+  const parsed = parseConfig(merged);
+  if (parsed.ok) return { config: parsed, ownFileOnly };
+  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
+  return { config: { ok: false, problems: lines }, ownFileOnly };
+}
+var CONFIG_TTL_MS = 10 * 6e4;
+var configs = remembered(
+  /* @__PURE__ */ new Map()
+);
+async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
+  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const hit = configs.get(key);
+  if (hit) {
+    const { config: config3, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
+  }
+  const read = readConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, read });
+  read.catch(() => configs.delete(key));
+  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
+  return (await read).config;
+}
+function yamlProblem(error62) {
+  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
+  const cause = error62.cause;
+  const line = cause?.linePos?.[0]?.line;
+  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
+  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
+}
+async function findFieldLines(octokit, { owner, repo }, problems) {
+  let text;
+  try {
+    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      mediaType: { format: "raw" }
+    });
+    text = String(response.data);
+  } catch {
+    return problems;
+  }
+  return withLines(text, problems);
+}
+function withLines(text, problems) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  return problems.map((problem) => {
+    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
+    const line = lineOfPath(doc, path2, lineCounter);
+    return line ? { ...problem, line } : problem;
+  });
+}
+function lineOfPath(doc, path2, lineCounter) {
+  for (let depth = path2.length; depth > 0; depth--) {
+    const node2 = doc.getIn(path2.slice(0, depth), true);
+    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
+  }
+  return void 0;
+}
+function deepMerge(base, override) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current2 = out[key];
+    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
+  }
+  return out;
+}
+function isPlainObject4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/github/act/clean-up-refs.ts
@@ -62297,7 +62311,7 @@ async function reconcile(ctx, request2) {
     return [];
   }
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
-  const config3 = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  const config3 = request2.config ?? await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
     return reconcileSet(ctx, { request: request2, observed, config: config3, freshFrom, alongside });
   }
@@ -62483,7 +62497,7 @@ var HELD = { release: async () => void 0 };
 
 // src/github/reconcile/schedule-reconcile.ts
 function scheduleReconcile(ctx, request2) {
-  const { ref, deps, log, deliveryId, answer, start, noNews } = request2;
+  const { ref, deps, log, deliveryId, answer, start, noNews, config: config3 } = request2;
   const key = buildKey(ctx, ref.build);
   deps.known?.saw(ctx, ref);
   deps.asked ??= /* @__PURE__ */ new Map();
@@ -62492,6 +62506,10 @@ function scheduleReconcile(ctx, request2) {
   if (start) {
     deps.starts ??= /* @__PURE__ */ new Set();
     deps.starts.add(key);
+  }
+  if (config3) {
+    deps.configs ??= /* @__PURE__ */ new Map();
+    deps.configs.set(key, config3);
   }
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
   const queued = {
@@ -62542,6 +62560,8 @@ async function reconcileQueued(queued) {
   const answers = deps.answers.get(key) ?? [];
   deps.answers.delete(key);
   const starting = deps.starts?.delete(key) ?? false;
+  const config3 = deps.configs?.get(key);
+  deps.configs?.delete(key);
   deps.heldEdits.drop(key);
   const readAt = deps.recent?.now();
   await budget?.sync();
@@ -62556,6 +62576,7 @@ async function reconcileQueued(queued) {
       log: buildLog,
       answers,
       start: starting,
+      ...config3 ? { config: config3 } : {},
       ...deps.setupPull ? { setupPull: deps.setupPull } : {},
       ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
       ...budget ? { writeBudget: budget } : {},
@@ -62823,13 +62844,19 @@ async function askForBuild(ctx, ask, start) {
   start(ref, { ask, answer: taken2.answer });
   return found ? { result: "running", ref } : { result: "started", ref };
 }
-function startFromDelivery(ctx, delivery, deps) {
+function startFromDelivery(ctx, delivery, deps, config3) {
   return (ref, { ask, answer }) => {
     delivery.log.child({ deliveryId: delivery.id, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
       { asker: ask.asker, what: ask.what, buildId: ref.build },
       "baton: a writer asks for a build"
     );
-    scheduleFromDelivery(ctx, delivery, { ref, deps, start: true, ...answer ? { answer } : {} });
+    scheduleFromDelivery(ctx, delivery, {
+      ref,
+      deps,
+      start: true,
+      ...answer ? { answer } : {},
+      ...config3 ? { config: config3 } : {}
+    });
   };
 }
 
@@ -62852,7 +62879,7 @@ async function onIssueLabeled(context, deps) {
         body: renderLabelRefusal({ user: sender.login, label: label.name })
       }
     },
-    startFromDelivery(ctx, context, deps)
+    startFromDelivery(ctx, context, deps, config3)
   );
 }
 function askedByLabel(settings, label) {
@@ -64050,7 +64077,7 @@ async function routeComment(payload, reads2) {
   } : { group: null, reason: "a command on a pull request of no build" };
 }
 
-// src/conductor/action.ts
+// src/conductor/conductor-action.ts
 async function runConductorAction(command2, given) {
   const env = takeProcessSecrets(given);
   const event = await readEvent(env);

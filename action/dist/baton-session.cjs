@@ -57710,11 +57710,11 @@ var init_index_Cq_34xZU = __esm({
   }
 });
 
-// src/session/action.ts
+// src/session/session-action.ts
 var import_node_path44 = require("node:path");
 var import_node_url = require("node:url");
 
-// src/session/cli.ts
+// src/session/session-cli.ts
 var import_node_fs11 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
@@ -79602,7 +79602,7 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
-// src/session/octokit.ts
+// src/session/session-octokit.ts
 var import_bottleneck = __toESM(require_lib(), 1);
 
 // src/core/doctor/github-failure.ts
@@ -79729,7 +79729,7 @@ function field(value, key) {
 // src/core/vocabulary/retry-policy.ts
 var DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 451];
 
-// src/session/octokit.ts
+// src/session/session-octokit.ts
 var DEFAULT_RETRIES = 4;
 var SessionOctokitClass = Octokit.plugin(retry, throttling);
 var MAX_LIMIT_RETRIES = 3;
@@ -79818,7 +79818,75 @@ function triesOf(error62) {
   return (request2?.request?.retryCount ?? 0) + 1;
 }
 
-// src/session/reads/github-reads.ts
+// src/session/reads/github-queries.ts
+var ISSUE_HISTORY_QUERY = (
+  /* GraphQL */
+  `
+  query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        lastEditedAt
+        editor { login }
+        timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
+          nodes {
+            __typename
+            ... on LabeledEvent { createdAt actor { login } label { name } }
+            ... on RenamedTitleEvent { createdAt actor { login } }
+          }
+        }
+      }
+    }
+  }
+`
+);
+var Login = external_exports.object({ login: external_exports.string() }).nullable().optional();
+var IssueHistoryAnswer = external_exports.object({
+  data: external_exports.object({
+    repository: external_exports.object({
+      issue: external_exports.object({
+        lastEditedAt: external_exports.string().nullable().optional(),
+        editor: Login,
+        timelineItems: external_exports.object({
+          nodes: external_exports.array(
+            external_exports.object({
+              __typename: external_exports.string(),
+              createdAt: external_exports.string().optional(),
+              actor: Login,
+              label: external_exports.object({ name: external_exports.string() }).nullable().optional()
+            })
+          )
+        })
+      }).nullable()
+    })
+  })
+});
+var RECORD_MESSAGES_QUERY = (
+  /* GraphQL */
+  `
+  query BatonSessionRecords($owner: String!, $repo: String!, $prefix: String!, $after: String) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { name target { ... on Commit { message } } }
+      }
+    }
+  }
+`
+);
+var RecordMessagesAnswer = external_exports.object({
+  data: external_exports.object({
+    repository: external_exports.object({
+      refs: external_exports.object({
+        pageInfo: external_exports.object({ hasNextPage: external_exports.boolean(), endCursor: external_exports.string().nullable() }),
+        nodes: external_exports.array(
+          external_exports.object({ name: external_exports.string(), target: external_exports.object({ message: external_exports.string().optional() }) })
+        )
+      })
+    })
+  })
+});
+
+// src/session/reads/github-shapes.ts
 var WorkflowRun = external_exports.object({
   id: external_exports.number(),
   display_title: external_exports.string(),
@@ -79887,72 +79955,8 @@ var CheckRun = external_exports.object({
   conclusion: external_exports.string().nullable(),
   output: external_exports.object({ title: external_exports.string().nullable().optional(), summary: external_exports.string().nullable().optional() }).optional()
 });
-var ISSUE_HISTORY_QUERY = (
-  /* GraphQL */
-  `
-  query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        lastEditedAt
-        editor { login }
-        timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
-          nodes {
-            __typename
-            ... on LabeledEvent { createdAt actor { login } label { name } }
-            ... on RenamedTitleEvent { createdAt actor { login } }
-          }
-        }
-      }
-    }
-  }
-`
-);
-var Login = external_exports.object({ login: external_exports.string() }).nullable().optional();
-var IssueHistoryAnswer = external_exports.object({
-  data: external_exports.object({
-    repository: external_exports.object({
-      issue: external_exports.object({
-        lastEditedAt: external_exports.string().nullable().optional(),
-        editor: Login,
-        timelineItems: external_exports.object({
-          nodes: external_exports.array(
-            external_exports.object({
-              __typename: external_exports.string(),
-              createdAt: external_exports.string().optional(),
-              actor: Login,
-              label: external_exports.object({ name: external_exports.string() }).nullable().optional()
-            })
-          )
-        })
-      }).nullable()
-    })
-  })
-});
-var RECORD_MESSAGES_QUERY = (
-  /* GraphQL */
-  `
-  query BatonSessionRecords($owner: String!, $repo: String!, $prefix: String!, $after: String) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) {
-        pageInfo { hasNextPage endCursor }
-        nodes { name target { ... on Commit { message } } }
-      }
-    }
-  }
-`
-);
-var RecordMessagesAnswer = external_exports.object({
-  data: external_exports.object({
-    repository: external_exports.object({
-      refs: external_exports.object({
-        pageInfo: external_exports.object({ hasNextPage: external_exports.boolean(), endCursor: external_exports.string().nullable() }),
-        nodes: external_exports.array(
-          external_exports.object({ name: external_exports.string(), target: external_exports.object({ message: external_exports.string().optional() }) })
-        )
-      })
-    })
-  })
-});
+
+// src/session/reads/github-reads.ts
 async function orNullWhenGone(read) {
   try {
     return await read;
@@ -83377,6 +83381,272 @@ function readContinue(line) {
   return extra.length === 0 ? { worker: id } : `/continue takes only a worker id: ${code(`/continue ${id}`)}. To tell its session something, write ${code(`/queue ${id} <message>`)} first.`;
 }
 
+// src/core/vocabulary/pricing.ts
+var PRICES = [
+  { family: "opus", inputPerMillion: 5, outputPerMillion: 25 },
+  { family: "sonnet", inputPerMillion: 3, outputPerMillion: 15 },
+  { family: "haiku", inputPerMillion: 1, outputPerMillion: 5 }
+];
+var OLDER_MODELS = [
+  { prefix: "claude-opus-4-1", inputPerMillion: 15, outputPerMillion: 75 },
+  // Opus 4: its alias, and its one dated id.
+  { prefix: "claude-opus-4-0", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-opus-4-20250514", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-3-opus", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-3-5-haiku", inputPerMillion: 0.8, outputPerMillion: 4 },
+  { prefix: "claude-3-haiku", inputPerMillion: 0.25, outputPerMillion: 1.25 }
+];
+var OPENAI_PRICES = {
+  "gpt-5.5": {
+    inputPerMillion: 5,
+    outputPerMillion: 30,
+    longContext: { aboveInputTokens: 272e3, inputFactor: 2, outputFactor: 1.5 }
+  }
+};
+var CACHE_READ_FACTOR = 0.1;
+var CACHE_WRITE_FACTOR = 1.25;
+var CACHE_WRITE_1H_FACTOR = 2;
+var WEB_SEARCH_USD_PER_THOUSAND = 10;
+function findModelPrice(model, prices = {}) {
+  const own3 = Object.hasOwn(prices, model) ? prices[model] : void 0;
+  if (own3) return { inputPerMillion: own3.input, outputPerMillion: own3.output };
+  const id = model.toLowerCase();
+  const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
+  if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
+  const older = OLDER_MODELS.find(
+    ({ prefix }) => id === prefix || id.startsWith(prefix) && /^[-@]/.test(id.slice(prefix.length))
+  );
+  if (older) return older;
+  return PRICES.find((price) => id.includes(price.family)) ?? null;
+}
+function costOf(model, tokens, prices = {}) {
+  const price = findModelPrice(model, prices);
+  if (!price) return null;
+  const writes = Math.max(0, tokens.cache_creation_input_tokens);
+  const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));
+  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + (writes - hourWrites) * CACHE_WRITE_FACTOR + hourWrites * CACHE_WRITE_1H_FACTOR;
+  const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
+  const long = price.longContext;
+  const prompt = tokens.input_tokens + tokens.cache_read_input_tokens + writes;
+  const [inputFactor, outputFactor] = long && prompt > long.aboveInputTokens ? [long.inputFactor, long.outputFactor] : [1, 1];
+  return (input2 * price.inputPerMillion * inputFactor + tokens.output_tokens * price.outputPerMillion * outputFactor) / 1e6 + searches;
+}
+
+// src/core/config/config-problems.ts
+function renderConfigPath(path43) {
+  const parts = [];
+  let keys = [];
+  for (const segment of path43) {
+    if (typeof segment === "number") {
+      if (keys.length > 0) parts.push(keys.join("."));
+      keys = [];
+      parts.push(`item ${segment + 1}`);
+    } else keys.push(segment);
+  }
+  if (keys.length > 0) parts.push(keys.join("."));
+  return parts.join(", ");
+}
+function valueAt(raw, path43) {
+  let value = raw;
+  for (const segment of path43) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[segment];
+  }
+  return value;
+}
+function describeValue(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === void 0) return "nothing";
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
+  return "a table of settings";
+}
+function quotedScalar(value) {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
+}
+function countOf(count4, noun) {
+  return `${count4} ${noun}${count4 === 1 ? "" : "s"}`;
+}
+function typeWord(expected) {
+  switch (expected) {
+    case "string":
+      return "text";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+    case "map":
+      return "a table of settings";
+    default:
+      return expected;
+  }
+}
+function isZodsOwnWording(message2) {
+  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
+}
+function rewordIssue(issue2, value) {
+  if (!isZodsOwnWording(issue2.message)) return issue2.message;
+  switch (issue2.code) {
+    case "invalid_type":
+      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
+    case "too_big":
+    case "too_small": {
+      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
+      const inclusive = issue2.inclusive !== false;
+      const limit2 = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
+      if (Array.isArray(value))
+        return `lists ${countOf(value.length, "item")}; ${limit2} ${String(bound)} may be listed`;
+      if (typeof value === "string")
+        return `is ${countOf(value.length, "character")} long; ${limit2} ${String(bound)}`;
+      return `must be ${limit2 === "fewer than" ? "less than" : limit2} ${String(bound)}`;
+    }
+    case "invalid_format":
+      return `is not a valid ${issue2.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue2.divisor)}`;
+    default:
+      return issue2.message;
+  }
+}
+function problemsOf(issue2, { raw, keysAt, at = [] }) {
+  const path43 = [...at, ...issue2.path].map(
+    (segment) => typeof segment === "number" ? segment : String(segment)
+  );
+  const field2 = renderConfigPath(path43) || "(file)";
+  const value = valueAt(raw, path43);
+  const quoted3 = quotedScalar(value);
+  const problem = (message2) => ({
+    field: field2,
+    message: message2,
+    path: path43,
+    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
+    ...quoted3 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted3) ? { value: quoted3 } : {}
+  });
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const known = keysAt(path43.map(String));
+      return issue2.keys.map((key) => ({
+        field: renderConfigPath([...path43, key]),
+        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
+        path: [...path43, key]
+      }));
+    }
+    case "invalid_value": {
+      const own3 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
+      return [problem(own3 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
+    }
+    case "invalid_union": {
+      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
+      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
+      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
+      const [first] = only;
+      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
+      if (only.length > 0 && !literal2)
+        return only.flatMap((inner) => problemsOf(inner, { raw, keysAt, at: path43 }));
+      const words = unionWords(issue2.errors);
+      return [
+        problem(quoted3 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
+      ];
+    }
+    default:
+      return [problem(rewordIssue(issue2, value))];
+  }
+}
+function unionWords(options2) {
+  const words = options2.flatMap(
+    (option) => option.flatMap((inner) => {
+      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
+      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
+      return [];
+    })
+  );
+  return [...new Set(words)].join(", or ") || "another kind of value";
+}
+function isWrongType(issue2) {
+  return issue2.code === "invalid_type" && issue2.path.length === 0;
+}
+function withoutBrokenSections(raw, issues) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const broken = /* @__PURE__ */ new Set();
+  for (const issue2 of issues) {
+    const [section] = issue2.path.map(String);
+    if (section !== void 0) broken.add(section);
+    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
+    else return null;
+  }
+  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
+  return Object.keys(sound).length > 0 ? sound : null;
+}
+
+// src/core/config/model-settings.ts
+var ModelPriceSetting = external_exports.strictObject({
+  input: external_exports.number().nonnegative(),
+  output: external_exports.number().nonnegative()
+});
+var MODEL_KINDS = ["plan", "easy", "normal", "complex", "review"];
+var ThinkingBudget = external_exports.number().int().min(0).max(15e3).refine((n) => n === 0 || n >= 1024, "must be 0 (off) or at least 1024 tokens");
+var Thinking = external_exports.strictObject({
+  /** Plan, adapt, research, summary and synthesis sessions (they run on `models.plan`). */
+  plan: ThinkingBudget.default(8e3),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: ThinkingBudget.default(8e3),
+  /** Review sessions. */
+  review: ThinkingBudget.default(0)
+});
+function modelIds(defaults2) {
+  return {
+    /** Writes the plan (and adapt, research, summary and synthesis sessions). */
+    plan: external_exports.string().min(1).default(defaults2.plan),
+    /** Workers whose brief says `complexity: easy`. */
+    easy: external_exports.string().min(1).default(defaults2.easy),
+    /** Workers whose brief says `complexity: normal`. */
+    normal: external_exports.string().min(1).default(defaults2.normal),
+    /** Workers whose brief says `complexity: complex`. */
+    complex: external_exports.string().min(1).default(defaults2.complex),
+    /** Reviews worker pull requests. */
+    review: external_exports.string().min(1).default(defaults2.review)
+  };
+}
+var OpenAiModels = external_exports.strictObject(
+  modelIds({
+    plan: "gpt-5.5",
+    easy: "gpt-5.5",
+    normal: "gpt-5.5",
+    complex: "gpt-5.5",
+    review: "gpt-5.5"
+  })
+);
+var Models3 = external_exports.strictObject({
+  ...modelIds({
+    plan: "claude-opus-5-5",
+    easy: "claude-haiku-5-5",
+    normal: "claude-sonnet-5-5",
+    complex: "claude-opus-5-5",
+    review: "claude-sonnet-5-5"
+  }),
+  /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
+  thinking: Thinking.prefault({}),
+  /** The OpenAI models of sessions on the `codex` engine: `models.openai.complex: gpt-5.5`. */
+  openai: OpenAiModels.prefault({}),
+  /**
+   * Prices of model ids the built-in table (src/core/vocabulary/pricing.ts: the opus,
+   * sonnet and haiku families) does not know. A model named above with no
+   * price here or there is refused: it would count as free, and no budget would stop it.
+   */
+  prices: external_exports.record(external_exports.string().min(1), ModelPriceSetting).default({})
+});
+
 // src/core/sessions/egress.ts
 var ECOSYSTEMS = [
   {
@@ -83490,132 +83760,7 @@ function describeBlocked(blocked) {
   return `blocked: ${parts.join(", ")}`;
 }
 
-// src/core/vocabulary/pricing.ts
-var PRICES = [
-  { family: "opus", inputPerMillion: 5, outputPerMillion: 25 },
-  { family: "sonnet", inputPerMillion: 3, outputPerMillion: 15 },
-  { family: "haiku", inputPerMillion: 1, outputPerMillion: 5 }
-];
-var OLDER_MODELS = [
-  { prefix: "claude-opus-4-1", inputPerMillion: 15, outputPerMillion: 75 },
-  // Opus 4: its alias, and its one dated id.
-  { prefix: "claude-opus-4-0", inputPerMillion: 15, outputPerMillion: 75 },
-  { prefix: "claude-opus-4-20250514", inputPerMillion: 15, outputPerMillion: 75 },
-  { prefix: "claude-3-opus", inputPerMillion: 15, outputPerMillion: 75 },
-  { prefix: "claude-3-5-haiku", inputPerMillion: 0.8, outputPerMillion: 4 },
-  { prefix: "claude-3-haiku", inputPerMillion: 0.25, outputPerMillion: 1.25 }
-];
-var OPENAI_PRICES = {
-  "gpt-5.5": {
-    inputPerMillion: 5,
-    outputPerMillion: 30,
-    longContext: { aboveInputTokens: 272e3, inputFactor: 2, outputFactor: 1.5 }
-  }
-};
-var CACHE_READ_FACTOR = 0.1;
-var CACHE_WRITE_FACTOR = 1.25;
-var CACHE_WRITE_1H_FACTOR = 2;
-var WEB_SEARCH_USD_PER_THOUSAND = 10;
-function findModelPrice(model, prices = {}) {
-  const own3 = Object.hasOwn(prices, model) ? prices[model] : void 0;
-  if (own3) return { inputPerMillion: own3.input, outputPerMillion: own3.output };
-  const id = model.toLowerCase();
-  const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
-  if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
-  const older = OLDER_MODELS.find(
-    ({ prefix }) => id === prefix || id.startsWith(prefix) && /^[-@]/.test(id.slice(prefix.length))
-  );
-  if (older) return older;
-  return PRICES.find((price) => id.includes(price.family)) ?? null;
-}
-function costOf(model, tokens, prices = {}) {
-  const price = findModelPrice(model, prices);
-  if (!price) return null;
-  const writes = Math.max(0, tokens.cache_creation_input_tokens);
-  const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));
-  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + (writes - hourWrites) * CACHE_WRITE_FACTOR + hourWrites * CACHE_WRITE_1H_FACTOR;
-  const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
-  const long = price.longContext;
-  const prompt = tokens.input_tokens + tokens.cache_read_input_tokens + writes;
-  const [inputFactor, outputFactor] = long && prompt > long.aboveInputTokens ? [long.inputFactor, long.outputFactor] : [1, 1];
-  return (input2 * price.inputPerMillion * inputFactor + tokens.output_tokens * price.outputPerMillion * outputFactor) / 1e6 + searches;
-}
-
-// src/core/config/config.ts
-var ModelPriceSetting = external_exports.strictObject({
-  input: external_exports.number().nonnegative(),
-  output: external_exports.number().nonnegative()
-});
-var MODEL_KINDS = ["plan", "easy", "normal", "complex", "review"];
-var ThinkingBudget = external_exports.number().int().min(0).max(15e3).refine((n) => n === 0 || n >= 1024, "must be 0 (off) or at least 1024 tokens");
-var Thinking = external_exports.strictObject({
-  /** Plan, adapt, research, summary and synthesis sessions (they run on `models.plan`). */
-  plan: ThinkingBudget.default(8e3),
-  /** Workers whose brief says `complexity: easy`. */
-  easy: ThinkingBudget.default(0),
-  /** Workers whose brief says `complexity: normal`. */
-  normal: ThinkingBudget.default(0),
-  /** Workers whose brief says `complexity: complex`. */
-  complex: ThinkingBudget.default(8e3),
-  /** Review sessions. */
-  review: ThinkingBudget.default(0)
-});
-function modelIds(defaults2) {
-  return {
-    /** Writes the plan (and adapt, research, summary and synthesis sessions). */
-    plan: external_exports.string().min(1).default(defaults2.plan),
-    /** Workers whose brief says `complexity: easy`. */
-    easy: external_exports.string().min(1).default(defaults2.easy),
-    /** Workers whose brief says `complexity: normal`. */
-    normal: external_exports.string().min(1).default(defaults2.normal),
-    /** Workers whose brief says `complexity: complex`. */
-    complex: external_exports.string().min(1).default(defaults2.complex),
-    /** Reviews worker pull requests. */
-    review: external_exports.string().min(1).default(defaults2.review)
-  };
-}
-var OpenAiModels = external_exports.strictObject(
-  modelIds({
-    plan: "gpt-5.5",
-    easy: "gpt-5.5",
-    normal: "gpt-5.5",
-    complex: "gpt-5.5",
-    review: "gpt-5.5"
-  })
-);
-var Models3 = external_exports.strictObject({
-  ...modelIds({
-    plan: "claude-opus-5-5",
-    easy: "claude-haiku-5-5",
-    normal: "claude-sonnet-5-5",
-    complex: "claude-opus-5-5",
-    review: "claude-sonnet-5-5"
-  }),
-  /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
-  thinking: Thinking.prefault({}),
-  /** The OpenAI models of sessions on the `codex` engine: `models.openai.complex: gpt-5.5`. */
-  openai: OpenAiModels.prefault({}),
-  /**
-   * Prices of model ids the built-in table (src/core/vocabulary/pricing.ts: the opus,
-   * sonnet and haiku families) does not know. A model named above with no
-   * price here or there is refused: it would count as free, and no budget would stop it.
-   */
-  prices: external_exports.record(external_exports.string().min(1), ModelPriceSetting).default({})
-});
-var Review2 = external_exports.strictObject({
-  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
-  enabled: external_exports.boolean().default(true),
-  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
-  maxFixRounds: external_exports.number().int().min(0).max(10).default(2),
-  /** Baton's own approval never merges alone; a person must approve too. */
-  requireHuman: external_exports.boolean().default(false)
-});
-var Merge = external_exports.strictObject({
-  /** How worker PRs are merged into the build branch. */
-  method: external_exports.enum(["squash", "merge", "rebase"]).default("squash"),
-  /** Merge only when every check run and commit status on the PR's head has passed. */
-  requireChecks: external_exports.boolean().default(true)
-});
+// src/core/config/session-settings.ts
 var DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
 var Session = external_exports.strictObject({
   /** A session still running after this long is cancelled and marked failed. */
@@ -83682,6 +83827,22 @@ var Session = external_exports.strictObject({
       ).max(20).default([])
     })
   ]).default({ allow: [], ports: [] })
+});
+
+// src/core/config/config.ts
+var Review2 = external_exports.strictObject({
+  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
+  enabled: external_exports.boolean().default(true),
+  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
+  maxFixRounds: external_exports.number().int().min(0).max(10).default(2),
+  /** Baton's own approval never merges alone; a person must approve too. */
+  requireHuman: external_exports.boolean().default(false)
+});
+var Merge = external_exports.strictObject({
+  /** How worker PRs are merged into the build branch. */
+  method: external_exports.enum(["squash", "merge", "rebase"]).default("squash"),
+  /** Merge only when every check run and commit status on the PR's head has passed. */
+  requireChecks: external_exports.boolean().default(true)
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -83833,165 +83994,19 @@ function defaultConfig() {
 function parseConfig(raw) {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw));
+  const problems = parsed.error.issues.flatMap(
+    (issue2) => problemsOf(issue2, { raw, keysAt: settingKeysAt })
+  );
   const sound = withoutBrokenSections(raw, parsed.error.issues);
   const across = sound ? Config.safeParse(sound) : null;
   if (across && !across.success) {
     const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
-    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw)))
+    for (const problem of across.error.issues.flatMap(
+      (issue2) => problemsOf(issue2, { raw, keysAt: settingKeysAt })
+    ))
       if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
   }
   return { ok: false, problems };
-}
-function renderConfigPath(path43) {
-  const parts = [];
-  let keys = [];
-  for (const segment of path43) {
-    if (typeof segment === "number") {
-      if (keys.length > 0) parts.push(keys.join("."));
-      keys = [];
-      parts.push(`item ${segment + 1}`);
-    } else keys.push(segment);
-  }
-  if (keys.length > 0) parts.push(keys.join("."));
-  return parts.join(", ");
-}
-function valueAt(raw, path43) {
-  let value = raw;
-  for (const segment of path43) {
-    if (typeof value !== "object" || value === null) return void 0;
-    value = value[segment];
-  }
-  return value;
-}
-function describeValue(value) {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value === null || value === void 0) return "nothing";
-  if (Array.isArray(value))
-    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
-  return "a table of settings";
-}
-function quotedScalar(value) {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
-}
-function countOf(count4, noun) {
-  return `${count4} ${noun}${count4 === 1 ? "" : "s"}`;
-}
-function typeWord(expected) {
-  switch (expected) {
-    case "string":
-      return "text";
-    case "number":
-      return "a number";
-    case "int":
-      return "a whole number";
-    case "boolean":
-      return "true or false";
-    case "array":
-      return "a list";
-    case "object":
-    case "record":
-    case "map":
-      return "a table of settings";
-    default:
-      return expected;
-  }
-}
-function isZodsOwnWording(message2) {
-  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
-}
-function rewordIssue(issue2, value) {
-  if (!isZodsOwnWording(issue2.message)) return issue2.message;
-  switch (issue2.code) {
-    case "invalid_type":
-      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
-    case "too_big":
-    case "too_small": {
-      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
-      const inclusive = issue2.inclusive !== false;
-      const limit2 = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
-      if (Array.isArray(value))
-        return `lists ${countOf(value.length, "item")}; ${limit2} ${String(bound)} may be listed`;
-      if (typeof value === "string")
-        return `is ${countOf(value.length, "character")} long; ${limit2} ${String(bound)}`;
-      return `must be ${limit2 === "fewer than" ? "less than" : limit2} ${String(bound)}`;
-    }
-    case "invalid_format":
-      return `is not a valid ${issue2.format}`;
-    case "not_multiple_of":
-      return `must be a multiple of ${String(issue2.divisor)}`;
-    default:
-      return issue2.message;
-  }
-}
-function problemsOf(issue2, at, raw) {
-  const path43 = [...at, ...issue2.path].map(
-    (segment) => typeof segment === "number" ? segment : String(segment)
-  );
-  const field2 = renderConfigPath(path43) || "(file)";
-  const value = valueAt(raw, path43);
-  const quoted3 = quotedScalar(value);
-  const problem = (message2) => ({
-    field: field2,
-    message: message2,
-    path: path43,
-    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
-    ...quoted3 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted3) ? { value: quoted3 } : {}
-  });
-  switch (issue2.code) {
-    case "unrecognized_keys": {
-      const known = settingKeysAt(path43.map(String));
-      return issue2.keys.map((key) => ({
-        field: renderConfigPath([...path43, key]),
-        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
-        path: [...path43, key]
-      }));
-    }
-    case "invalid_value": {
-      const own3 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
-      return [problem(own3 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
-    }
-    case "invalid_union": {
-      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
-      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
-      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
-      const [first] = only;
-      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
-      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path43, raw));
-      const words = unionWords(issue2.errors);
-      return [
-        problem(quoted3 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
-      ];
-    }
-    default:
-      return [problem(rewordIssue(issue2, value))];
-  }
-}
-function unionWords(options2) {
-  const words = options2.flatMap(
-    (option) => option.flatMap((inner) => {
-      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
-      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
-      return [];
-    })
-  );
-  return [...new Set(words)].join(", or ") || "another kind of value";
-}
-function isWrongType(issue2) {
-  return issue2.code === "invalid_type" && issue2.path.length === 0;
-}
-function withoutBrokenSections(raw, issues) {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
-  const broken = /* @__PURE__ */ new Set();
-  for (const issue2 of issues) {
-    const [section] = issue2.path.map(String);
-    if (section !== void 0) broken.add(section);
-    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
-    else return null;
-  }
-  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
-  return Object.keys(sound).length > 0 ? sound : null;
 }
 function settingKeysAt(path43) {
   let schema2 = Config;
@@ -84329,7 +84344,7 @@ function spentOnDay(records, now) {
   return usd;
 }
 
-// src/session/reads/day-spend.ts
+// src/session/reads/spent-today.ts
 var REST_RECORDS_MAX2 = 200;
 var BATON_REFS = "refs/baton/";
 var REFUSED_HINT = " (the agent job's token lists runs only with actions: read, as Baton's workflow template gives it; this session keeps the build's limit)";
@@ -87423,10 +87438,6 @@ async function sandboxOptionsForEngine(ctx) {
   return ctx.config.session.network === "open" ? { readOnly: readOnly2 } : { forwards, readOnly: readOnly2 };
 }
 
-// src/session/agent/git/default-branch.ts
-var import_promises14 = require("node:fs/promises");
-var import_node_path14 = __toESM(require("node:path"), 1);
-
 // src/session/agent/git/git.ts
 var import_node_child_process8 = require("node:child_process");
 var import_node_path13 = __toESM(require("node:path"), 1);
@@ -87546,7 +87557,9 @@ function batonIdentity(env) {
   };
 }
 
-// src/session/agent/git/default-branch.ts
+// src/session/agent/git/steering-files.ts
+var import_promises14 = require("node:fs/promises");
+var import_node_path14 = __toESM(require("node:path"), 1);
 var STEERING_FILES = [
   `.github/${CONFIG_FILE}`,
   ...[
@@ -88105,7 +88118,169 @@ var import_promises15 = require("node:fs/promises");
 var import_node_http2 = require("node:http");
 var import_node_os3 = require("node:os");
 var import_node_path15 = __toESM(require("node:path"), 1);
+
+// src/session/agent/model-proxy/forward-request.ts
 var import_node_stream2 = require("node:stream");
+
+// src/session/agent/model-proxy/meter-response.ts
+var MAX_JSON_BYTES = 32 * 1024 * 1024;
+function meterResponse({
+  provider,
+  streamed,
+  meter,
+  model: asked
+}) {
+  const read = provider === "anthropic" ? createAnthropicReading(asked) : createOpenAiReading(asked);
+  let ended = false;
+  let recorded = false;
+  const finish = () => {
+    if (ended) return recorded;
+    ended = true;
+    const found = read.result();
+    if (!found) return false;
+    recordResponse(meter, found.model, found.usage, found.edits);
+    recorded = true;
+    return true;
+  };
+  if (!streamed) {
+    const chunks = [];
+    let size = 0;
+    return {
+      push(chunk) {
+        size += chunk.length;
+        if (size <= MAX_JSON_BYTES) chunks.push(chunk);
+      },
+      end() {
+        if (!ended && size <= MAX_JSON_BYTES)
+          read.json(parseJson(Buffer.concat(chunks).toString("utf8")));
+        return finish();
+      }
+    };
+  }
+  let pending = "";
+  return {
+    push(chunk) {
+      pending += chunk.toString("utf8");
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) readLine(line, read);
+    },
+    end() {
+      if (pending) readLine(pending, read);
+      pending = "";
+      return finish();
+    }
+  };
+}
+function readLine(line, read) {
+  const text4 = line.replace(/\r$/, "");
+  if (!text4.startsWith("data:")) return;
+  const data = text4.slice(5).trim();
+  if (!data || data === "[DONE]") return;
+  read.event(parseJson(data));
+}
+function createAnthropicReading(asked) {
+  let model = asked;
+  let usage = null;
+  let edits = null;
+  const take = (message2) => {
+    if (typeof message2.model === "string") model = message2.model;
+    if (isObject2(message2.usage)) usage = { ...usage ?? {}, ...present(message2.usage) };
+    const managed = message2.context_management;
+    if (isObject2(managed) && Array.isArray(managed.applied_edits)) {
+      edits = { applied_edits: managed.applied_edits };
+    }
+  };
+  return {
+    event(data) {
+      if (!isObject2(data)) return;
+      if (data.type === "message_start" && isObject2(data.message)) take(data.message);
+      if (data.type === "message_delta") take(data);
+    },
+    json(body) {
+      if (isObject2(body) && body.type === "message") take(body);
+    },
+    result() {
+      if (!usage) return null;
+      return { model, usage: anthropicUsage(usage), edits };
+    }
+  };
+}
+function present(usage) {
+  return Object.fromEntries(
+    Object.entries(usage).filter(([, value]) => value !== null && value !== void 0)
+  );
+}
+function anthropicUsage(usage) {
+  const server = isObject2(usage.server_tool_use) ? usage.server_tool_use : {};
+  const details = isObject2(usage.output_tokens_details) ? usage.output_tokens_details : null;
+  const writes = isObject2(usage.cache_creation) ? usage.cache_creation : {};
+  const fiveMinutes = count3(writes.ephemeral_5m_input_tokens);
+  const longer = Object.entries(writes).filter(([field2]) => field2 !== "ephemeral_5m_input_tokens").reduce((sum, [, value]) => sum + count3(value), 0);
+  return {
+    input_tokens: count3(usage.input_tokens),
+    output_tokens: count3(usage.output_tokens),
+    cache_read_input_tokens: count3(usage.cache_read_input_tokens),
+    cache_creation_input_tokens: count3(usage.cache_creation_input_tokens),
+    cache_creation: { ephemeral_5m_input_tokens: fiveMinutes, ephemeral_1h_input_tokens: longer },
+    output_tokens_details: details ? { thinking_tokens: count3(details.thinking_tokens) } : null,
+    server_tool_use: {
+      web_search_requests: count3(server.web_search_requests),
+      web_fetch_requests: count3(server.web_fetch_requests)
+    }
+  };
+}
+function createOpenAiReading(asked) {
+  let found = null;
+  const take = (response) => {
+    if (!isObject2(response) || !isObject2(response.usage)) return;
+    const usage = response.usage;
+    const cached2 = count3(
+      isObject2(usage.input_tokens_details) ? usage.input_tokens_details.cached_tokens : 0
+    );
+    const reasoning = count3(
+      isObject2(usage.output_tokens_details) ? usage.output_tokens_details.reasoning_tokens : 0
+    );
+    const input2 = count3(usage.input_tokens);
+    const searches = Array.isArray(response.output) ? response.output.filter((item) => isObject2(item) && item.type === "web_search_call").length : 0;
+    found = {
+      model: typeof response.model === "string" ? response.model : asked,
+      usage: {
+        input_tokens: Math.max(0, input2 - cached2),
+        output_tokens: count3(usage.output_tokens),
+        cache_read_input_tokens: Math.min(cached2, input2),
+        cache_creation_input_tokens: 0,
+        output_tokens_details: { thinking_tokens: reasoning },
+        server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 }
+      }
+    };
+  };
+  return {
+    event(data) {
+      if (!isObject2(data) || typeof data.type !== "string") return;
+      if (/^response\.(completed|incomplete|failed)$/.test(data.type)) take(data.response);
+    },
+    json(body) {
+      take(body);
+    },
+    result() {
+      return found ? { ...found, edits: null } : null;
+    }
+  };
+}
+function parseJson(text4) {
+  try {
+    return JSON.parse(text4);
+  } catch {
+    return null;
+  }
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function count3(value) {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
 
 // src/session/agent/model-proxy/request-content.ts
 var IMAGE_TOKENS = {
@@ -88490,9 +88665,9 @@ function cacheAsked(body) {
       for (const item of next) if (typeof item === "object" && item !== null) pending.push(item);
       continue;
     }
-    if (!isObject2(next)) continue;
+    if (!isObject3(next)) continue;
     for (const [key, value] of Object.entries(next)) {
-      if (key === "cache_control" && isObject2(value)) {
+      if (key === "cache_control" && isObject3(value)) {
         if (value.ttl !== void 0 && value.ttl !== "5m") return "long";
         asked = "5m";
       } else if (typeof value === "object" && value !== null) pending.push(value);
@@ -88511,14 +88686,14 @@ function enforceWebPolicy(provider, body, policy) {
   if (!Array.isArray(body.tools)) return null;
   const tools = body.tools;
   const web = tools.filter(
-    (tool) => isObject2(tool) && typeof tool.type === "string" && isWebTool(provider, tool.type)
+    (tool) => isObject3(tool) && typeof tool.type === "string" && isWebTool(provider, tool.type)
   );
   if (web.length === 0) return null;
   const allowed = [...policy.allowedDomains];
   const blocked = [...policy.blockedDomains];
   if (provider === "anthropic") {
     const held2 = tools.map((tool) => {
-      if (!web.includes(tool) || !isObject2(tool)) return tool;
+      if (!web.includes(tool) || !isObject3(tool)) return tool;
       const { allowed_domains, blocked_domains, max_uses, ...rest } = tool;
       const uses = typeof max_uses === "number" && Number.isInteger(max_uses) && max_uses > 0 ? Math.min(max_uses, policy.maxUses) : policy.maxUses;
       const domains = allowed.length > 0 ? { allowed_domains: allowed } : blocked.length > 0 ? { blocked_domains: blocked } : {
@@ -88530,16 +88705,92 @@ function enforceWebPolicy(provider, body, policy) {
     return { ...body, tools: held2 };
   }
   const held = blocked.length > 0 ? tools.filter((tool) => !web.includes(tool)) : tools.map((tool) => {
-    if (!web.includes(tool) || !isObject2(tool) || allowed.length === 0) return tool;
-    const filters = isObject2(tool.filters) ? tool.filters : {};
+    if (!web.includes(tool) || !isObject3(tool) || allowed.length === 0) return tool;
+    const filters = isObject3(tool.filters) ? tool.filters : {};
     return { ...tool, filters: { ...filters, allowed_domains: allowed } };
   });
   const calls = body.max_tool_calls;
   const maxCalls = typeof calls === "number" && Number.isInteger(calls) && calls > 0 ? Math.min(calls, policy.maxUses) : policy.maxUses;
   return { ...body, tools: held, max_tool_calls: maxCalls };
 }
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/session/agent/model-proxy/forward-request.ts
+async function forward({
+  req,
+  res,
+  route,
+  upstream,
+  body,
+  model,
+  metered: billed,
+  meter,
+  fetchImpl,
+  log: log2,
+  signal
+}) {
+  const { headers: credential, betas } = await upstream.auth();
+  const headers = { ...forwardedHeaders(req.headers), ...credential };
+  if (betas.length > 0) {
+    const asked = headers["anthropic-beta"]?.split(",").map((b) => b.trim()) ?? [];
+    headers["anthropic-beta"] = [.../* @__PURE__ */ new Set([...asked.filter(Boolean), ...betas])].join(",");
+  }
+  let answer;
+  try {
+    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ""), {
+      method: "POST",
+      headers,
+      body,
+      signal
+    });
+  } catch (error62) {
+    if (signal.aborted) return "cut off";
+    throw error62;
+  }
+  const client = { gone: res.destroyed };
+  res.once("close", () => {
+    client.gone = true;
+  });
+  if (!client.gone) res.writeHead(answer.status, returnedHeaders(answer.headers));
+  const streamed = (answer.headers.get("content-type") ?? "").includes("text/event-stream");
+  const reading = answer.ok && billed ? meterResponse({ provider: route.provider, streamed, meter, model }) : null;
+  try {
+    if (answer.body) {
+      for await (const chunk of import_node_stream2.Readable.fromWeb(
+        answer.body
+      )) {
+        const buffer = chunk;
+        reading?.push(buffer);
+        if (client.gone) continue;
+        if (!res.write(buffer)) await drained(res);
+      }
+    }
+  } catch (error62) {
+    if (signal.aborted) {
+      res.destroy();
+      return "cut off";
+    }
+    log2(
+      `model proxy: the answer broke off: ${error62 instanceof Error ? error62.message : String(error62)}`
+    );
+  } finally {
+    if (!client.gone) res.end();
+  }
+  if (!reading) return "free";
+  return reading.end() ? "metered" : "unread";
+}
+function drained(res) {
+  return new Promise((resolve2) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve2();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
 }
 
 // src/session/agent/model-proxy/in-flight.ts
@@ -88642,166 +88893,6 @@ function estimateCost(provider, body, bytes, prices, content3 = { images: 0, doc
     outputUsdPerToken: (usd - inputUsd) / output2,
     outputTokens: output2
   };
-}
-
-// src/session/agent/model-proxy/meter-response.ts
-var MAX_JSON_BYTES = 32 * 1024 * 1024;
-function meterResponse({
-  provider,
-  streamed,
-  meter,
-  model: asked
-}) {
-  const read = provider === "anthropic" ? createAnthropicReading(asked) : createOpenAiReading(asked);
-  let ended = false;
-  let recorded = false;
-  const finish = () => {
-    if (ended) return recorded;
-    ended = true;
-    const found = read.result();
-    if (!found) return false;
-    recordResponse(meter, found.model, found.usage, found.edits);
-    recorded = true;
-    return true;
-  };
-  if (!streamed) {
-    const chunks = [];
-    let size = 0;
-    return {
-      push(chunk) {
-        size += chunk.length;
-        if (size <= MAX_JSON_BYTES) chunks.push(chunk);
-      },
-      end() {
-        if (!ended && size <= MAX_JSON_BYTES)
-          read.json(parseJson(Buffer.concat(chunks).toString("utf8")));
-        return finish();
-      }
-    };
-  }
-  let pending = "";
-  return {
-    push(chunk) {
-      pending += chunk.toString("utf8");
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) readLine(line, read);
-    },
-    end() {
-      if (pending) readLine(pending, read);
-      pending = "";
-      return finish();
-    }
-  };
-}
-function readLine(line, read) {
-  const text4 = line.replace(/\r$/, "");
-  if (!text4.startsWith("data:")) return;
-  const data = text4.slice(5).trim();
-  if (!data || data === "[DONE]") return;
-  read.event(parseJson(data));
-}
-function createAnthropicReading(asked) {
-  let model = asked;
-  let usage = null;
-  let edits = null;
-  const take = (message2) => {
-    if (typeof message2.model === "string") model = message2.model;
-    if (isObject3(message2.usage)) usage = { ...usage ?? {}, ...present(message2.usage) };
-    const managed = message2.context_management;
-    if (isObject3(managed) && Array.isArray(managed.applied_edits)) {
-      edits = { applied_edits: managed.applied_edits };
-    }
-  };
-  return {
-    event(data) {
-      if (!isObject3(data)) return;
-      if (data.type === "message_start" && isObject3(data.message)) take(data.message);
-      if (data.type === "message_delta") take(data);
-    },
-    json(body) {
-      if (isObject3(body) && body.type === "message") take(body);
-    },
-    result() {
-      if (!usage) return null;
-      return { model, usage: anthropicUsage(usage), edits };
-    }
-  };
-}
-function present(usage) {
-  return Object.fromEntries(
-    Object.entries(usage).filter(([, value]) => value !== null && value !== void 0)
-  );
-}
-function anthropicUsage(usage) {
-  const server = isObject3(usage.server_tool_use) ? usage.server_tool_use : {};
-  const details = isObject3(usage.output_tokens_details) ? usage.output_tokens_details : null;
-  const writes = isObject3(usage.cache_creation) ? usage.cache_creation : {};
-  const fiveMinutes = count3(writes.ephemeral_5m_input_tokens);
-  const longer = Object.entries(writes).filter(([field2]) => field2 !== "ephemeral_5m_input_tokens").reduce((sum, [, value]) => sum + count3(value), 0);
-  return {
-    input_tokens: count3(usage.input_tokens),
-    output_tokens: count3(usage.output_tokens),
-    cache_read_input_tokens: count3(usage.cache_read_input_tokens),
-    cache_creation_input_tokens: count3(usage.cache_creation_input_tokens),
-    cache_creation: { ephemeral_5m_input_tokens: fiveMinutes, ephemeral_1h_input_tokens: longer },
-    output_tokens_details: details ? { thinking_tokens: count3(details.thinking_tokens) } : null,
-    server_tool_use: {
-      web_search_requests: count3(server.web_search_requests),
-      web_fetch_requests: count3(server.web_fetch_requests)
-    }
-  };
-}
-function createOpenAiReading(asked) {
-  let found = null;
-  const take = (response) => {
-    if (!isObject3(response) || !isObject3(response.usage)) return;
-    const usage = response.usage;
-    const cached2 = count3(
-      isObject3(usage.input_tokens_details) ? usage.input_tokens_details.cached_tokens : 0
-    );
-    const reasoning = count3(
-      isObject3(usage.output_tokens_details) ? usage.output_tokens_details.reasoning_tokens : 0
-    );
-    const input2 = count3(usage.input_tokens);
-    const searches = Array.isArray(response.output) ? response.output.filter((item) => isObject3(item) && item.type === "web_search_call").length : 0;
-    found = {
-      model: typeof response.model === "string" ? response.model : asked,
-      usage: {
-        input_tokens: Math.max(0, input2 - cached2),
-        output_tokens: count3(usage.output_tokens),
-        cache_read_input_tokens: Math.min(cached2, input2),
-        cache_creation_input_tokens: 0,
-        output_tokens_details: { thinking_tokens: reasoning },
-        server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 }
-      }
-    };
-  };
-  return {
-    event(data) {
-      if (!isObject3(data) || typeof data.type !== "string") return;
-      if (/^response\.(completed|incomplete|failed)$/.test(data.type)) take(data.response);
-    },
-    json(body) {
-      take(body);
-    },
-    result() {
-      return found ? { ...found, edits: null } : null;
-    }
-  };
-}
-function parseJson(text4) {
-  try {
-    return JSON.parse(text4);
-  } catch {
-    return null;
-  }
-}
-function isObject3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function count3(value) {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
 // src/session/agent/model-proxy/spend-cap.ts
@@ -88985,14 +89076,9 @@ async function startModelProxy({
       const model = typeof fields.model === "string" ? fields.model : "";
       let estimate = null;
       if (metered) {
+        const estimateOf = (body2, bytes) => estimateCost(route.provider, body2, bytes, meter.prices, judged.content);
         let forwarded = held ?? fields;
-        estimate = estimateCost(
-          route.provider,
-          forwarded,
-          sent.length,
-          meter.prices,
-          judged.content
-        );
+        estimate = estimateOf(forwarded, sent.length);
         for (; ; ) {
           const reached = stopAtLimit();
           if (reached) return refuse2(req, res, 400, `the session stops here: it ${reached}`);
@@ -89013,13 +89099,7 @@ async function startModelProxy({
           }
           forwarded = fit.body;
           sent = Buffer.from(JSON.stringify(forwarded));
-          estimate = estimateCost(
-            route.provider,
-            forwarded,
-            sent.length,
-            meter.prices,
-            judged.content
-          );
+          estimate = estimateOf(forwarded, sent.length);
           log2(
             `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the $${roomUsd.toFixed(2)} left of the session's dollar limit`
           );
@@ -89114,80 +89194,6 @@ async function startModelProxy({
       await (0, import_promises15.rm)(dir, { recursive: true, force: true });
     }
   };
-}
-async function forward({
-  req,
-  res,
-  route,
-  upstream,
-  body,
-  model,
-  metered: billed,
-  meter,
-  fetchImpl,
-  log: log2,
-  signal
-}) {
-  const { headers: credential, betas } = await upstream.auth();
-  const headers = { ...forwardedHeaders(req.headers), ...credential };
-  if (betas.length > 0) {
-    const asked = headers["anthropic-beta"]?.split(",").map((b) => b.trim()) ?? [];
-    headers["anthropic-beta"] = [.../* @__PURE__ */ new Set([...asked.filter(Boolean), ...betas])].join(",");
-  }
-  let answer;
-  try {
-    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ""), {
-      method: "POST",
-      headers,
-      body,
-      signal
-    });
-  } catch (error62) {
-    if (signal.aborted) return "cut off";
-    throw error62;
-  }
-  const client = { gone: res.destroyed };
-  res.once("close", () => {
-    client.gone = true;
-  });
-  if (!client.gone) res.writeHead(answer.status, returnedHeaders(answer.headers));
-  const streamed = (answer.headers.get("content-type") ?? "").includes("text/event-stream");
-  const reading = answer.ok && billed ? meterResponse({ provider: route.provider, streamed, meter, model }) : null;
-  try {
-    if (answer.body) {
-      for await (const chunk of import_node_stream2.Readable.fromWeb(
-        answer.body
-      )) {
-        const buffer = chunk;
-        reading?.push(buffer);
-        if (client.gone) continue;
-        if (!res.write(buffer)) await drained(res);
-      }
-    }
-  } catch (error62) {
-    if (signal.aborted) {
-      res.destroy();
-      return "cut off";
-    }
-    log2(
-      `model proxy: the answer broke off: ${error62 instanceof Error ? error62.message : String(error62)}`
-    );
-  } finally {
-    if (!client.gone) res.end();
-  }
-  if (!reading) return "free";
-  return reading.end() ? "metered" : "unread";
-}
-function drained(res) {
-  return new Promise((resolve2) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve2();
-    };
-    res.once("drain", done);
-    res.once("close", done);
-  });
 }
 function hasToken(req, token) {
   const key = req.headers["x-api-key"];
@@ -89492,6 +89498,13 @@ function cell(text4) {
   return code(text4.slice(0, 500)).replace(/\|/g, "\\|");
 }
 
+// src/core/vocabulary/schema-problems.ts
+function schemaProblems(label, error62) {
+  return error62.issues.map(
+    (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+  );
+}
+
 // src/core/plan/front-matter.ts
 var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseFrontMatter(text4, { schema: schema2, document: document4, label }) {
@@ -89511,12 +89524,7 @@ function parseFrontMatter(text4, { schema: schema2, document: document4, label }
   }
   const parsed = schema2.safeParse(data);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
+    return { ok: false, problems: schemaProblems(label, parsed.error) };
   }
   return { ok: true, frontMatter: parsed.data, body: match[2] ?? "" };
 }
@@ -94972,39 +94980,51 @@ function renderEnvProblem({
   return `${what}: ${describeEnvSource(name)}.`;
 }
 
-// src/session/doctor/doctor-env.ts
-var DoctorEnv = external_exports.object({
-  BATON_BUILD: external_exports.string().regex(DOCTOR_ID, "BATON_BUILD is doctor-<nonce> for a doctor session"),
+// src/session/job-env.ts
+var JOB_ENV = {
+  /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
   BATON_OUT: external_exports.string().min(1),
+  /** Where the app serves `POST /api/baton/session-token`. */
   BATON_APP_URL: optionalVar,
-  /** Server-less mode: the app's id and key, from which publish mints its own token. */
+  /**
+   * Server-less mode (docs/serverless.md): the app's id and key, on the publish
+   * step only; publish then mints its own token instead of asking BATON_APP_URL.
+   */
   BATON_APP_ID: optionalVar,
   BATON_APP_PRIVATE_KEY: optionalVar,
   BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
+  /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
+  BATON_TOOL_USER: optionalVar.refine(
+    (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
+    "BATON_TOOL_USER is a user name"
+  ),
   GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
-  /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
-  GITHUB_GRAPHQL_URL: optionalVar,
   GITHUB_TOKEN: optionalVar,
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
   GITHUB_WORKSPACE: external_exports.string().min(1),
-  /** Who started the run: the app's bot, whose permission the agent job asks. */
-  GITHUB_ACTOR: optionalVar,
-  GITHUB_TRIGGERING_ACTOR: optionalVar,
   GITHUB_REPOSITORY_ID: optionalVar,
   GITHUB_EVENT_NAME: optionalVar,
   GITHUB_REF: optionalVar,
+  /** Who started the run: the app's bot, whose permission the agent job asks. */
+  GITHUB_ACTOR: optionalVar,
+  GITHUB_TRIGGERING_ACTOR: optionalVar,
   ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
   ANTHROPIC_API_KEY: optionalVar,
   ANTHROPIC_BASE_URL: optionalVar,
+  /** The OpenAI key, for sessions on the `codex` engine; only the model proxy uses it. */
   OPENAI_API_KEY: optionalVar,
-  OPENAI_BASE_URL: optionalVar,
-  /** The tools user the sandbox runs the model's commands as; the doctor opens it once. */
-  BATON_TOOL_USER: optionalVar.refine(
-    (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
-    "BATON_TOOL_USER is a user name"
-  )
+  /** Another Responses API endpoint than https://api.openai.com/v1. */
+  OPENAI_BASE_URL: optionalVar
+};
+
+// src/session/doctor/doctor-env.ts
+var DoctorEnv = external_exports.object({
+  BATON_BUILD: external_exports.string().regex(DOCTOR_ID, "BATON_BUILD is doctor-<nonce> for a doctor session"),
+  ...JOB_ENV,
+  /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
+  GITHUB_GRAPHQL_URL: optionalVar
 });
 function parseDoctorEnv(source) {
   return parseEnvWith(DoctorEnv, source);
@@ -95221,7 +95241,7 @@ function renderDoctor(checks) {
   ).join("\n");
 }
 
-// src/session/publish/git.ts
+// src/session/publish/scratch-repo.ts
 var import_node_child_process10 = require("node:child_process");
 var import_node_fs9 = require("node:fs");
 var import_promises40 = require("node:fs/promises");
@@ -95801,46 +95821,17 @@ var SessionEnv = external_exports.object({
     (usd) => usd === void 0 || /^\d{1,9}(\.\d{1,2})?$/.test(usd),
     "BATON_SET_BUDGET_USD is a number of dollars, such as 9.90"
   ),
-  /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
-  BATON_OUT: external_exports.string().min(1),
+  ...JOB_ENV,
   /**
    * A change set's plan session (docs/change-sets.md): where the `views` job left
    * the other repositories it may read, read-only; unset in every other session.
    */
   BATON_VIEWS: optionalVar,
-  /** Where the app serves `POST /api/baton/session-token`. */
-  BATON_APP_URL: optionalVar,
-  /**
-   * Server-less mode (docs/serverless.md): the app's id and key, on the publish
-   * step only; publish then mints its own token instead of asking BATON_APP_URL.
-   */
-  BATON_APP_ID: optionalVar,
-  BATON_APP_PRIVATE_KEY: optionalVar,
-  BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
-  /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
-  BATON_TOOL_USER: optionalVar.refine(
-    (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
-    "BATON_TOOL_USER is a user name"
-  ),
-  GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
-  GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
   /** Where GraphQL is (`/api/graphql` on Enterprise Server); derived from GITHUB_API_URL when unset. */
   GITHUB_GRAPHQL_URL: external_exports.string().url().optional(),
-  GITHUB_TOKEN: optionalVar,
-  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
-  GITHUB_WORKSPACE: external_exports.string().min(1),
   GITHUB_RUN_ID: optionalVar,
-  GITHUB_REPOSITORY_ID: optionalVar,
-  GITHUB_EVENT_NAME: optionalVar,
-  GITHUB_REF: optionalVar,
-  GITHUB_ACTOR: optionalVar,
-  GITHUB_TRIGGERING_ACTOR: optionalVar,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
   GITHUB_EVENT_PATH: optionalVar,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
-  ANTHROPIC_API_KEY: optionalVar,
-  ANTHROPIC_BASE_URL: optionalVar,
   /**
    * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
    * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
@@ -95853,10 +95844,6 @@ var SessionEnv = external_exports.object({
   ANTHROPIC_WORKSPACE_ID: optionalVar,
   /** The audience of the OIDC token the federation rule expects. */
   ANTHROPIC_OIDC_AUDIENCE: external_exports.string().min(1).default("https://api.anthropic.com"),
-  /** The OpenAI key, for sessions on the `codex` engine; only the model proxy uses it. */
-  OPENAI_API_KEY: optionalVar,
-  /** Another Responses API endpoint than https://api.openai.com/v1. */
-  OPENAI_BASE_URL: optionalVar,
   /** Where pinned engines are installed and found again (the workflow caches it); default under RUNNER_TOOL_CACHE. */
   BATON_ENGINE_CACHE: optionalVar
 });
@@ -95923,7 +95910,7 @@ function valuesOf(block, names) {
 // src/session/publish/publish-session.ts
 var import_node_path43 = require("node:path");
 
-// src/session/publish/checks/limits.ts
+// src/session/publish/checks/size-limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
 var FILE_MAX_BYTES = 10 * 1024 * 1024;
 var CHANGED_FILES_MAX = 2e3;
@@ -96189,12 +96176,7 @@ async function readResult(outDir) {
   }
   const parsed = SessionResult.safeParse(raw);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `${RESULT_FILE} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
+    return { ok: false, problems: schemaProblems(RESULT_FILE, parsed.error) };
   }
   return { ok: true, result: parsed.data };
 }
@@ -106905,7 +106887,7 @@ function maskInLog2(secret) {
 `);
 }
 
-// src/session/cli.ts
+// src/session/session-cli.ts
 var import_meta = {};
 var USAGE = `usage: baton session agent | baton session publish | baton session engine
        baton doctor --repo owner/name [--json]
@@ -107040,7 +107022,7 @@ function readVersion() {
   return "unknown";
 }
 
-// src/session/action.ts
+// src/session/session-action.ts
 var SESSION_COMMANDS2 = ["agent", "publish", "engine", "views"];
 var CONDUCTOR_COMMANDS = ["route", "conduct"];
 var CONDUCTOR_BUNDLE = "baton-conductor.cjs";

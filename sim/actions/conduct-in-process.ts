@@ -13,8 +13,8 @@
  */
 import { Writable } from 'node:stream';
 import yaml from 'js-yaml';
-import { routeReadsWith } from '../../src/conductor/action.js';
 import { conduct } from '../../src/conductor/conduct.js';
+import { routeReadsWith } from '../../src/conductor/conductor-action.js';
 import { routeEvent } from '../../src/conductor/route.js';
 import { CONDUCTOR_WORKFLOW_FILE, CONDUCTOR_WORKFLOW_PATH } from '../../src/core/vocabulary/ids.js';
 import { createLogOn } from '../../src/server/log.js';

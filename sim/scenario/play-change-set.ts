@@ -14,8 +14,10 @@ import {
 } from '../../src/core/vocabulary/ids.js';
 import {
   MAINTAINER,
+  type PeerRepository,
   type Simulation,
   type SimulationMode,
+  type SimulationOptions,
   startSimulation,
   WHOLE_BUILD_LIMIT_MS,
 } from '../e2e.js';
@@ -74,6 +76,37 @@ export function changeSetCheck(gh: FakeGitHub, pull: SimPull): string | null {
   return run ? (run.conclusion ?? run.status) : null;
 }
 
+/**
+ * A simulation of the change set's repositories, the service (set up by `setup`, default
+ * `setUpService`) with lib, client and `more` as its peers, its sessions played by the set's
+ * scripted model; pushed to `started` for the caller to stop.
+ */
+export async function startChangeSet({
+  started,
+  setup = setUpService,
+  more = [],
+  ...options
+}: Omit<SimulationOptions, 'respond' | 'name' | 'setup' | 'peers'> & {
+  started: Simulation[];
+  setup?: SimulationOptions['setup'];
+  more?: PeerRepository[];
+}): Promise<{ sim: Simulation; model: ScriptedModel }> {
+  const model = createScriptedModel(changeSetScenario());
+  const sim = await startSimulation({
+    ...options,
+    respond: model,
+    name: SET_REPOSITORIES.service,
+    setup,
+    peers: [
+      { name: SET_REPOSITORIES.lib, setup: setUpLib },
+      { name: SET_REPOSITORIES.client, setup: setUpClient },
+      ...more,
+    ],
+  });
+  started.push(sim);
+  return { sim, model };
+}
+
 export async function playChangeSet({
   mode,
   started,
@@ -90,20 +123,12 @@ export async function playChangeSet({
   appEnv?: Record<string, string>;
   watchers?: ChangeSetWatchers;
 }): Promise<PlayedChangeSet> {
-  const model = createScriptedModel(changeSetScenario());
-  const sim = await startSimulation({
-    respond: model,
-    name: SET_REPOSITORIES.service,
-    setup: setUpService,
-    peers: [
-      { name: SET_REPOSITORIES.lib, setup: setUpLib },
-      { name: SET_REPOSITORIES.client, setup: setUpClient },
-    ],
+  const { sim, model } = await startChangeSet({
+    started,
     mode,
     parallel,
     ...(appEnv ? { appEnv } : {}),
   });
-  started.push(sim);
   const [lib, client] = sim.peers as [FakeGitHub, FakeGitHub];
   const repos = { service: sim.gh, lib, client };
   const watch = watchStatus(sim.gh, watchers.onStatus, watchers.onNotice);

@@ -10,7 +10,7 @@ import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
 import type { SimComment } from '../github/records.js';
-import { setUpWidgets } from './builds/greeting-scenario.js';
+import { setUpWidgetsWith } from './builds/greeting-scenario.js';
 import { talkScenario } from './builds/talk-scenario.js';
 import { speakEngines } from './dialects/speak-engines.js';
 import { type PlayBuildOptions, type PlayedBuild, playBuild } from './play-build.js';
@@ -72,14 +72,7 @@ export async function playTalk({
   const sim = await startSimulation({
     respond: engines.anthropic,
     openai: engines.openai,
-    setup: (gh: FakeGitHub) => {
-      setUpWidgets(gh);
-      gh.git.commitOn(
-        gh.defaultBranch,
-        { '.github/baton.yml': configOf(engine, budgetUsd) },
-        'Baton',
-      );
-    },
+    setup: setUpWidgetsWith(configOf(engine, budgetUsd)),
     ...(pollSeconds ? { jobEnv: { BATON_MESSAGE_POLL_SECONDS: String(pollSeconds) } } : {}),
     ...(appEnv ? { appEnv } : {}),
   });

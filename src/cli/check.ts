@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_PATH, checkConfigText } from '../config.js';
 import { findListCircle } from '../core/config/change-set-lists.js';
 import { parseConfig } from '../core/config/config.js';
 import { parsePackageRepository } from '../github/setup/source-ref.js';
+import { CONFIG_PATH, checkConfigText } from '../read-config.js';
 import { type CliOptions, cliOutput } from './io.js';
 
 const USAGE = `usage: baton check [FILE]

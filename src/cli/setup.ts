@@ -1,4 +1,3 @@
-import { loadConfig } from '../config.js';
 import { defaultConfig } from '../core/config/config.js';
 import { batonLabels } from '../core/config/labels.js';
 import {
@@ -12,6 +11,7 @@ import { ensureLabels } from '../github/setup/ensure-labels.js';
 import { ensureSetupPull } from '../github/setup/ensure-setup-pull.js';
 import { loadSetupTemplates } from '../github/setup/setup-templates.js';
 import { findBatonSource } from '../github/setup/source-ref.js';
+import { loadConfig } from '../read-config.js';
 import { readStartEnv } from '../server/start-env.js';
 import { type AppCliOptions, type AppOctokit, appProbot } from './app-probot.js';
 import { argsOrExit, cliOutput } from './io.js';

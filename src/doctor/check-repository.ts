@@ -1,5 +1,4 @@
 import type { ProbotOctokit } from 'probot';
-import { loadConfig } from '../config.js';
 import type { ParsedConfig } from '../core/config/config.js';
 import {
   checkAppId,
@@ -14,6 +13,7 @@ import { statusOf } from '../github/client/types.js';
 import { fingerprintTemplate, readShippedVersions } from '../github/setup/setup-templates.js';
 import { readPin, sourceHasCommit } from '../github/setup/source-pin.js';
 import { findBatonSource } from '../github/setup/source-ref.js';
+import { loadConfig } from '../read-config.js';
 import { findAppUrlProblem } from '../server/app-url.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;

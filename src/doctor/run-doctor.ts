@@ -13,7 +13,7 @@ import {
 import { messageOf } from '../github/client/types.js';
 import type { AppManifest } from './app-manifest.js';
 import { checkRepository, findInstallation, type InstallationView } from './check-repository.js';
-import { type DoctorSessionOptions, runDoctorSession } from './doctor-session.js';
+import { type DoctorSessionOptions, runDoctorSession } from './run-doctor-session.js';
 import { checkSetRepositories } from './set-repositories.js';
 import { checkStore } from './store-check.js';
 

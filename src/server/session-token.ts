@@ -33,7 +33,7 @@ import {
  */
 export type Handler = Parameters<ApplicationFunctionOptions['addHandler']>[0];
 
-/** Where the endpoint listens (DESIGN §9). */
+/** Where the endpoint listens (docs/sessions.md, "The token exchange"). */
 export const SESSION_TOKEN_ROUTE = '/api/baton/session-token';
 
 export {
@@ -43,7 +43,7 @@ export {
   sessionTokenPermissions,
 } from '../core/sessions/token-permissions.js';
 
-/** The endpoint's settings, from the app's environment (DESIGN §9). */
+/** The endpoint's settings, from the app's environment (docs/sessions.md, "The token exchange"). */
 export interface TokenEndpointSettings {
   issuer: string;
   audience: string;

@@ -15,7 +15,7 @@ export type ShutdownOutcome = 'drained' | 'abandoned';
 /**
  * Stops taking webhooks, then waits a bounded time for the reconciles in
  * flight. Abandoning one is safe: GitHub is the state, and the next event or
- * resync reconciles the build again (DESIGN §3).
+ * resync reconciles the build again (docs/design-notes.md, "State without a store").
  */
 export async function shutDown(deps: ShutdownDeps): Promise<ShutdownOutcome> {
   deps.log.info('baton: stopping: no more webhooks; finishing the reconciles in flight');

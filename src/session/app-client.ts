@@ -1,6 +1,10 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { createSessionOctokit, type SessionClientOptions, type SessionLog } from './octokit.js';
+import {
+  createSessionOctokit,
+  type SessionClientOptions,
+  type SessionLog,
+} from './session-octokit.js';
 
 /**
  * The GitHub App itself, in a job that holds its key (server-less mode,

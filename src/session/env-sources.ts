@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * Where each variable of a session's environment comes from, so a missing or
- * malformed one is reported with what sets it (DESIGN §9, and
- * `templates/workflows/baton.yml`) rather than in schema words.
+ * malformed one is reported with what sets it (docs/sessions.md, "Settings
+ * the workflow reads", and `templates/workflows/baton.yml`) rather than in
+ * schema words.
  */
 const DISPATCH_INPUTS: Record<string, string> = {
   BATON_ROLE: 'role',

@@ -3,10 +3,11 @@ import { SESSION_ROLES } from '../core/sessions/session.js';
 import { isEngine, listEngines } from '../core/vocabulary/engine-names.js';
 import { isAnyBuildId, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
 import { optionalVar as optional, parseEnvWith } from './env-sources.js';
+import { JOB_ENV } from './job-env.js';
 
 /**
- * The environment of `baton session agent|publish` (DESIGN §9). The workflow
- * passes the dispatch inputs as `BATON_*`; the rest is GitHub Actions' own.
+ * The environment of `baton session agent|publish` (docs/sessions.md, "Settings the workflow reads"). The workflow
+ * passes the dispatch inputs as `BATON_*`; the rest is GitHub Actions' own (what every step reads: `JOB_ENV`).
  */
 export const SessionEnv = z.object({
   BATON_ROLE: z.enum(SESSION_ROLES),
@@ -37,46 +38,17 @@ export const SessionEnv = z.object({
     (usd) => usd === undefined || /^\d{1,9}(\.\d{1,2})?$/.test(usd),
     'BATON_SET_BUDGET_USD is a number of dollars, such as 9.90',
   ),
-  /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
-  BATON_OUT: z.string().min(1),
+  ...JOB_ENV,
   /**
    * A change set's plan session (docs/change-sets.md): where the `views` job left
    * the other repositories it may read, read-only; unset in every other session.
    */
   BATON_VIEWS: optional,
-  /** Where the app serves `POST /api/baton/session-token`. */
-  BATON_APP_URL: optional,
-  /**
-   * Server-less mode (docs/serverless.md): the app's id and key, on the publish
-   * step only; publish then mints its own token instead of asking BATON_APP_URL.
-   */
-  BATON_APP_ID: optional,
-  BATON_APP_PRIVATE_KEY: optional,
-  BATON_OIDC_AUDIENCE: z.string().min(1).default('baton'),
-  /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
-  BATON_TOOL_USER: optional.refine(
-    (u) => u === undefined || /^[a-z_][a-z0-9_-]*$/.test(u),
-    'BATON_TOOL_USER is a user name',
-  ),
-  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
-  GITHUB_SERVER_URL: z.string().url().default('https://github.com'),
   /** Where GraphQL is (`/api/graphql` on Enterprise Server); derived from GITHUB_API_URL when unset. */
   GITHUB_GRAPHQL_URL: z.string().url().optional(),
-  GITHUB_TOKEN: optional,
-  GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY is owner/name'),
-  GITHUB_WORKSPACE: z.string().min(1),
   GITHUB_RUN_ID: optional,
-  GITHUB_REPOSITORY_ID: optional,
-  GITHUB_EVENT_NAME: optional,
-  GITHUB_REF: optional,
-  GITHUB_ACTOR: optional,
-  GITHUB_TRIGGERING_ACTOR: optional,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
   GITHUB_EVENT_PATH: optional,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optional,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional,
-  ANTHROPIC_API_KEY: optional,
-  ANTHROPIC_BASE_URL: optional,
   /**
    * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
    * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
@@ -89,10 +61,6 @@ export const SessionEnv = z.object({
   ANTHROPIC_WORKSPACE_ID: optional,
   /** The audience of the OIDC token the federation rule expects. */
   ANTHROPIC_OIDC_AUDIENCE: z.string().min(1).default('https://api.anthropic.com'),
-  /** The OpenAI key, for sessions on the `codex` engine; only the model proxy uses it. */
-  OPENAI_API_KEY: optional,
-  /** Another Responses API endpoint than https://api.openai.com/v1. */
-  OPENAI_BASE_URL: optional,
   /** Where pinned engines are installed and found again (the workflow caches it); default under RUNNER_TOOL_CACHE. */
   BATON_ENGINE_CACHE: optional,
 });

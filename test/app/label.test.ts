@@ -30,6 +30,22 @@ describe('an issue labelled orchestrate', () => {
     expect(statusBody(gh, BUILD)).toContain(`actions/runs/${gh.runs[0]?.id}`);
   });
 
+  it('reads the repository settings once for the label and the reconcile it starts, as Probot reads context.config once an event', async () => {
+    gh.git.commitOn(
+      gh.defaultBranch,
+      { '.github/baton.yml': 'budget:\n  maxUsd: 40\n' },
+      'Configure Baton',
+    );
+    await app.deliver('issues', labeledPayload(gh, { issue: openLabelledIssue() }));
+
+    expect(app.errors).toEqual([]);
+    expect(gh.runs.map((run) => run.inputs.role)).toEqual(['plan']);
+    const reads = gh.log.filter((entry) => entry.path.includes('/contents/.github%2Fbaton.yml'));
+    expect(reads.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      'GET /repos/octo-org/widgets/contents/.github%2Fbaton.yml',
+    ]);
+  });
+
   it('calls only REST routes that GitHub publishes', async () => {
     const issue = openLabelledIssue();
     await app.deliver('issues', labeledPayload(gh, { issue }));

@@ -4,12 +4,10 @@ import { workerBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
-import { driveBuild, makeScript } from '../support/scripted-sessions.js';
+import { chainScript, driveBuild } from '../support/scripted-sessions.js';
 
 /** W1.1's first work session stops at the budget with its work as a draft; every other session delivers. */
-const script = makeScript({
-  workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
-  work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? 'partial' : 'deliver'),
+const script = chainScript('partial', {
   usageUsd: { plan: 0, work: 1, review: 0, fix: 0.5 },
 });
 

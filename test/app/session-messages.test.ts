@@ -5,13 +5,10 @@ import { messageRef, messageRefPrefix } from '../../src/core/sessions/messages.j
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, pushUsageRecord, statusBody } from '../support/builds.js';
-import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
+import { chainScript, driveBuild, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /** W1.1's first session stays in progress until the test ends it; the others deliver. */
-const script = makeScript({
-  workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
-  work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? 'hold' : 'deliver'),
-});
+const script = chainScript('hold');
 
 describe('messages to a worker’s sessions', () => {
   let gh: FakeGitHub;

@@ -74,6 +74,14 @@ async function plannedBuild() {
   return issue;
 }
 
+/** The planned build approved and its start shown: the issue, and the edits of the status so far. */
+async function startedBuild() {
+  const issue = await plannedBuild();
+  await maintainerSays(issue, '/approve');
+  await advance(5000);
+  return { issue, started: edits() };
+}
+
 describe('status comment edits, at most one per interval per build', () => {
   it('defers a change that comes within the interval, then edits once with the truth as it is', async () => {
     const issue = await plannedBuild();
@@ -146,11 +154,8 @@ describe('status comment edits, at most one per interval per build', () => {
 
 describe('progress alone, gathered into fewer edits', () => {
   it('edits a change of progress alone ten minutes after the last edit, and one that answers a person at the pace of every edit', async () => {
-    const issue = await plannedBuild();
-    await maintainerSays(issue, '/approve');
     // The build starts: a new phase, edited at the pace of every edit.
-    await advance(5000);
-    const started = edits();
+    const { issue, started } = await startedBuild();
     const running = statusBody(gh, BUILD);
     expect(running).toContain(`/actions/runs/${gh.runs.at(-1)?.id}`);
     // W1.1's session opens its pull request and ends: progress only, held for ten minutes.
@@ -169,10 +174,7 @@ describe('progress alone, gathered into fewer edits', () => {
   });
 
   it('holds progress ten minutes from the comment’s own last edit in a process that did not make it (another replica, a restart)', async () => {
-    const issue = await plannedBuild();
-    await maintainerSays(issue, '/approve');
-    await advance(5000);
-    const started = edits();
+    const { started } = await startedBuild();
     // Another process takes over, with a pacer of its own that has made no edit.
     app.stop();
     const pacer = createStatusPacer({ intervalMs: 5000, clock: time.now, setTimer: time.setTimer });
@@ -189,10 +191,7 @@ describe('progress alone, gathered into fewer edits', () => {
   });
 
   it('shows at once that the issue was closed by someone who cannot steer the build, as it answers a command', async () => {
-    const issue = await plannedBuild();
-    await maintainerSays(issue, '/approve');
-    await advance(5000);
-    const started = edits();
+    const { issue, started } = await startedBuild();
     // Progress alone is held for ten minutes …
     openWorkerPull('W1.1');
     await finishWork('W1.1', 'success');
@@ -210,10 +209,7 @@ describe('progress alone, gathered into fewer edits', () => {
   });
 
   it('edits progress alone once its ten minutes are up', async () => {
-    const issue = await plannedBuild();
-    await maintainerSays(issue, '/approve');
-    await advance(5000);
-    const started = edits();
+    const { started } = await startedBuild();
     await finishWork('W1.2', 'failure');
     // A failed worker asks a person: shown at the pace of every edit.
     await advance(5000);

@@ -5,7 +5,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { main } from '../../src/cli/setup.js';
-import { clearConfigCache } from '../../src/config.js';
+import { clearConfigCache } from '../../src/read-config.js';
 import { testOctokit } from '../support/app-harness.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { fakeCheckout } from '../support/fake-checkout.js';

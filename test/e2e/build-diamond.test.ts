@@ -10,7 +10,7 @@
 // The clean builds' app (or conductor) logs at debug, and no secret it or its
 // sessions hold shows in any output.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import { canConfineSimJobs } from '../../sim/actions/tool-user.js';
 import {
@@ -22,15 +22,11 @@ import {
   WHOLE_BUILD_LIMIT_MS,
 } from '../../sim/e2e.js';
 import { readOnlyToken } from '../../sim/github/tokens.js';
-import {
-  diamondScenario,
-  GREETING_ISSUE,
-  setUpWidgets,
-} from '../../sim/scenario/builds/greeting-scenario.js';
-import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
-import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { diamondScenario, setUpWidgets } from '../../sim/scenario/builds/greeting-scenario.js';
+import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { conflictNote } from '../../sim/scenario/turns/fix-summary.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { type PlayedGreeting, playBuildsAtOnce, playGreeting } from '../support/builds-at-once.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 import { type KnownSecret, maskedAsActions, secretsIn } from '../support/secrets.js';
 
@@ -45,16 +41,14 @@ const RESYNC_TOKEN = `resync-${randomBytes(16).toString('hex')}`;
 /** What the simulated GitHub mints for every installation token (sim/github/tokens.ts). */
 const INSTALLATION_TOKEN = 'ghs_simulated';
 
-interface Played {
-  sim: Simulation;
-  model: ScriptedModel;
-  build: PlayedBuild;
-}
-
-const started: Simulation[] = [];
+type Played = PlayedGreeting;
 
 /** Starts a simulation and plays the build on it; `faults` turns every knob on. */
-async function play(faults: boolean, mode: SimulationMode = 'hosted'): Promise<Played> {
+async function play(
+  started: Simulation[],
+  faults: boolean,
+  mode: SimulationMode = 'hosted',
+): Promise<Played> {
   const scenario = diamondScenario({
     reviewChanges: true,
     sharedIndex: true,
@@ -81,26 +75,14 @@ async function play(faults: boolean, mode: SimulationMode = 'hosted'): Promise<P
       match: `POST /repos/${sim.gh.fullName}/issues/`,
     });
   }
-  const build = await playBuild({
-    sim,
-    issue: GREETING_ISSUE,
-    retries: 1,
-    timeoutMs: WHOLE_BUILD_LIMIT_MS,
-  });
-  return { sim, model, build };
+  return playGreeting(sim, model);
 }
 
-let runs: { clean: Promise<Played>; faulted: Promise<Played>; serverless: Promise<Played> };
-
-beforeAll(() => {
-  runs = { clean: play(false), faulted: play(true), serverless: play(false, 'serverless') };
-  // Each describe awaits its own; neither failure may go unhandled meanwhile.
-  for (const run of Object.values(runs)) run.catch(() => undefined);
-});
-afterAll(async () => {
-  await Promise.allSettled([runs.clean, runs.faulted, runs.serverless]);
-  await Promise.all(started.map((sim) => sim.stop()));
-});
+const runs = playBuildsAtOnce((started) => ({
+  clean: play(started, false),
+  faulted: play(started, true),
+  serverless: play(started, false, 'serverless'),
+}));
 
 const runsOf = ({ sim }: Played, role: string, worker?: string) =>
   sim.gh.runs.filter(
@@ -130,8 +112,8 @@ const CONFLICT_NOTE = conflictNote(['src/index.js']);
 
 /** Each clean build, by mode: the same assertions hold for both. */
 const MODES = [
-  { mode: 'hosted', run: () => runs.clean },
-  { mode: 'serverless', run: () => runs.serverless },
+  { mode: 'hosted', run: () => runs().clean },
+  { mode: 'serverless', run: () => runs().serverless },
 ] as const;
 
 describe.each(MODES)(
@@ -303,7 +285,7 @@ describe('the same build with doubled and reordered webhooks, 502s, a rate limit
   let clean: Played;
   let faulted: Played;
   beforeAll(async () => {
-    [clean, faulted] = await Promise.all([runs.clean, runs.faulted]);
+    [clean, faulted] = await Promise.all([runs().clean, runs().faulted]);
   }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('met every fault', () => {

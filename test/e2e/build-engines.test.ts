@@ -7,30 +7,22 @@
 // scripted model plays each engine's side in its own protocol (streamed
 // Messages for Claude Code and Copilot, the Responses API for Codex) through
 // the model proxy of each session; the four builds run at the same time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import type { CapturedResponsesRequest } from '../../sim/fake-openai.js';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import {
-  diamondScenario,
-  GREETING_ISSUE,
-  setUpWidgets,
-} from '../../sim/scenario/builds/greeting-scenario.js';
+import { diamondScenario, setUpWidgetsWith } from '../../sim/scenario/builds/greeting-scenario.js';
 import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
-import { type PlayedBuild, playBuild, usageRecordsOf } from '../../sim/scenario/play-build.js';
+import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import type { Scenario } from '../../sim/scenario/scenario.js';
-import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import type { UsageRecord } from '../../src/core/plan/usage.js';
 import { tokensOfUsage } from '../../src/core/snapshot/ledger.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { costOf } from '../../src/core/vocabulary/pricing.js';
+import { type PlayedGreeting, playBuildsAtOnce, playGreeting } from '../support/builds-at-once.js';
 
-interface Played {
-  sim: Simulation;
-  model: ScriptedModel;
-  build: PlayedBuild;
-}
+type Played = PlayedGreeting;
 
 /** The mixed build: each worker on another engine, reviews on Codex. */
 function mixedScenario(): Scenario {
@@ -58,46 +50,26 @@ const BUILDS = {
 
 type BuildName = keyof typeof BUILDS;
 
-const started: Simulation[] = [];
-
-async function play(name: BuildName): Promise<Played> {
+async function play(name: BuildName, started: Simulation[]): Promise<Played> {
   const { config, scenario } = BUILDS[name];
   const model = createScriptedModel(scenario);
   const engines = speakEngines(model);
   const sim = await startSimulation({
     respond: engines.anthropic,
     openai: engines.openai,
-    setup: (gh: FakeGitHub) => {
-      setUpWidgets(gh);
-      gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config }, 'Choose the engines');
-    },
+    setup: setUpWidgetsWith(config, 'Choose the engines'),
     parallel: 3,
   });
   started.push(sim);
-  const build = await playBuild({
-    sim,
-    issue: GREETING_ISSUE,
-    retries: 1,
-    timeoutMs: WHOLE_BUILD_LIMIT_MS,
-  });
-  return { sim, model, build };
+  return playGreeting(sim, model);
 }
 
-let runs: Record<BuildName, Promise<Played>>;
-
-beforeAll(() => {
-  runs = {
-    'claude-code': play('claude-code'),
-    codex: play('codex'),
-    copilot: play('copilot'),
-    mixed: play('mixed'),
-  };
-  for (const run of Object.values(runs)) run.catch(() => undefined);
-});
-afterAll(async () => {
-  await Promise.allSettled(Object.values(runs));
-  await Promise.all(started.map((sim) => sim.stop()));
-});
+const runs = playBuildsAtOnce((started) => ({
+  'claude-code': play('claude-code', started),
+  codex: play('codex', started),
+  copilot: play('copilot', started),
+  mixed: play('mixed', started),
+}));
 
 /** The usage records the build's publish jobs pushed to its hidden refs. */
 function usageRecords({ sim, build }: Played): UsageRecord[] {
@@ -156,7 +128,7 @@ describe.each([
 ] as const)('the diamond with every session on %s', (name, expected) => {
   let played: Played;
   beforeAll(async () => {
-    played = await runs[name];
+    played = await runs()[name];
   }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('merges every worker with no turn the scenario did not expect, every session on that engine', () => {
@@ -201,7 +173,7 @@ describe.each([
 describe('a mixed build: one worker per engine, reviewed on Codex', () => {
   let played: Played;
   beforeAll(async () => {
-    played = await runs.mixed;
+    played = await runs().mixed;
   }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('runs each worker on its own engine and every review on Codex, and merges them all', () => {

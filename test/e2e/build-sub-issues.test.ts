@@ -4,7 +4,7 @@
 // commands after both merged, and closes each sub-issue as its worker merges.
 // Beside it, played at the same time, an issue whose sub-issues block each
 // other in a cycle gets no plan, and the status comment says which link to remove.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import {
@@ -20,6 +20,7 @@ import {
   subIssueGraphPath,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
+import { playBuildsAtOnce } from '../support/builds-at-once.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
 const MERGE_ROUTE = 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge';
@@ -55,9 +56,7 @@ interface Played {
   subs: SubIssues;
 }
 
-const started: Simulation[] = [];
-
-async function playSubIssues(): Promise<Played> {
+async function playSubIssues(started: Simulation[]): Promise<Played> {
   const model = createScriptedModel(diamondScenario());
   const sim = await startSimulation({ respond: model, setup: setUpWidgets, parallel: 2 });
   started.push(sim);
@@ -77,7 +76,9 @@ async function playSubIssues(): Promise<Played> {
 }
 
 /** An issue whose two sub-issues block each other: the status comment names the cycle. */
-async function playCycle(): Promise<{ sim: Simulation; status: string; issue: number }> {
+async function playCycle(
+  started: Simulation[],
+): Promise<{ sim: Simulation; status: string; issue: number }> {
   const sim = await startSimulation({
     respond: createScriptedModel(diamondScenario()),
     setup: setUpWidgets,
@@ -103,19 +104,10 @@ async function playCycle(): Promise<{ sim: Simulation; status: string; issue: nu
   return { sim, status, issue };
 }
 
-let runs: {
-  subIssues: Promise<Played>;
-  cycle: Promise<{ sim: Simulation; status: string; issue: number }>;
-};
-
-beforeAll(() => {
-  runs = { subIssues: playSubIssues(), cycle: playCycle() };
-  for (const run of Object.values(runs)) run.catch(() => undefined);
-});
-afterAll(async () => {
-  await Promise.allSettled(Object.values(runs));
-  await Promise.all(started.map((sim) => sim.stop()));
-});
+const runs = playBuildsAtOnce((started) => ({
+  subIssues: playSubIssues(started),
+  cycle: playCycle(started),
+}));
 
 const pullOf = ({ sim, build }: Played, worker: string) =>
   [...sim.gh.pulls.values()].find((p) => p.head === workerBranch(build.build, worker));
@@ -128,7 +120,7 @@ const logIndex = ({ sim }: Played, route: string, path: string) =>
 describe('an issue whose sub-issues are the plan', () => {
   let played: Played;
   beforeAll(async () => {
-    played = await runs.subIssues;
+    played = await runs().subIssues;
   }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('plans one worker per sub-issue, with the blocked-by links as dependencies', () => {
@@ -203,7 +195,7 @@ describe('an issue whose sub-issues block each other', () => {
   it(
     'gets no plan, no model turn, and a status comment that says which link to remove',
     async () => {
-      const { sim, status } = await runs.cycle;
+      const { sim, status } = await runs().cycle;
       expect(status).toMatch(
         /The "blocked by" links of #\d+'s sub-issues form a cycle: #\d+ is blocked by #\d+ is blocked by #\d+; remove one of these links\./,
       );

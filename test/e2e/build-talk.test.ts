@@ -7,7 +7,7 @@
 // limit (what the build's budget has left), is told to wind down, and hands in partial
 // work as a draft pull request with its note; the budget is raised, /continue starts a
 // session from that draft (which the /queue reaches first), and the worker merges.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import { fileOn, type PlayedTalk, playTalk } from '../../sim/scenario/play-talk.js';
@@ -15,6 +15,7 @@ import type { UsageRecord } from '../../src/core/plan/usage.js';
 import { providerOf } from '../../src/core/sessions/engines.js';
 import { ENGINES, type Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
+import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
 /**
  * The build's budget on each engine: its plan session's cost, about fifteen of the
@@ -36,9 +37,7 @@ interface Played extends PlayedTalk {
   engine: Engine;
 }
 
-const started: Simulation[] = [];
-
-async function play(engine: Engine): Promise<Played> {
+async function play(engine: Engine, started: Simulation[]): Promise<Played> {
   const played = await playTalk({
     engine,
     budgetUsd: BUDGETS[engine],
@@ -55,21 +54,14 @@ async function play(engine: Engine): Promise<Played> {
   return { ...played, engine };
 }
 
-let runs: Record<Engine, Promise<Played>>;
-
-beforeAll(() => {
-  runs = {
-    baton: play('baton'),
-    'claude-code': play('claude-code'),
-    codex: play('codex'),
-    copilot: play('copilot'),
-  };
-  for (const run of Object.values(runs)) run.catch(() => undefined);
-});
-afterAll(async () => {
-  await Promise.allSettled(Object.values(runs));
-  await Promise.all(started.map((sim) => sim.stop()));
-});
+const runs = playBuildsAtOnce(
+  (started): Record<Engine, Promise<Played>> => ({
+    baton: play('baton', started),
+    'claude-code': play('claude-code', started),
+    codex: play('codex', started),
+    copilot: play('copilot', started),
+  }),
+);
 
 function usageRecords({ sim, build }: Played): UsageRecord[] {
   return usageRecordsOf(sim.gh, build.build);
@@ -103,7 +95,7 @@ function sentToModels({ sim }: Played): string {
 describe.each(ENGINES)('talking to a session on %s', (engine) => {
   let played: Played;
   beforeAll(async () => {
-    played = await runs[engine];
+    played = await runs()[engine];
   }, WHOLE_BUILD_LIMIT_MS + 60_000);
 
   it('takes a writer’s /steer in between two turns, does what it asks, and shows the turn that took it in', () => {

@@ -11,33 +11,28 @@
 // installation's repositories to a token as those it was minted for; and a
 // set that lists a repository the app is not installed on says so on the
 // issue and ends its conductor's job.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import {
-  type Simulation,
-  type SimulationMode,
-  startSimulation,
-  WHOLE_BUILD_LIMIT_MS,
-} from '../../sim/e2e.js';
+import { type Simulation, type SimulationMode, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimPull } from '../../sim/github/records.js';
 import {
   CHANGE_SET_ISSUE,
-  changeSetScenario,
   NOT_INSTALLED,
   SET_REPOSITORIES,
-  setUpClient,
-  setUpLib,
   setUpServiceListingUninstalled,
   setUpUninstalled,
 } from '../../sim/scenario/builds/change-set-scenario.js';
-import { type PlayedChangeSet, playChangeSet } from '../../sim/scenario/play-change-set.js';
-import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import {
+  type PlayedChangeSet,
+  playChangeSet,
+  startChangeSet,
+} from '../../sim/scenario/play-change-set.js';
+import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { completionPath, integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
+import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
 type Played = PlayedChangeSet;
-
-const started: Simulation[] = [];
 
 /**
  * How long a set may take before it counts as hung: a guard, not a measure.
@@ -47,7 +42,7 @@ const started: Simulation[] = [];
  */
 const SET_LIMIT_MS = 3 * WHOLE_BUILD_LIMIT_MS;
 
-function play(mode: SimulationMode): Promise<Played> {
+function play(mode: SimulationMode, started: Simulation[]): Promise<Played> {
   return playChangeSet({ mode, started, timeoutMs: SET_LIMIT_MS });
 }
 
@@ -60,20 +55,13 @@ interface Refused {
 }
 
 /** With nothing hosted, the service lists a repository the app is not installed on; its owner labels the issue. */
-async function playUninstalled(): Promise<Refused> {
-  const model = createScriptedModel(changeSetScenario());
-  const sim = await startSimulation({
-    respond: model,
-    name: SET_REPOSITORIES.service,
+async function playUninstalled(started: Simulation[]): Promise<Refused> {
+  const { sim, model } = await startChangeSet({
+    started,
     setup: setUpServiceListingUninstalled,
-    peers: [
-      { name: SET_REPOSITORIES.lib, setup: setUpLib },
-      { name: SET_REPOSITORIES.client, setup: setUpClient },
-      { name: NOT_INSTALLED, setup: setUpUninstalled },
-    ],
+    more: [{ name: NOT_INSTALLED, setup: setUpUninstalled }],
     mode: 'serverless',
   });
-  started.push(sim);
   const issue = sim.labelIssue(CHANGE_SET_ISSUE);
   const status = await sim.waitForStatus(
     issue,
@@ -89,23 +77,16 @@ async function playUninstalled(): Promise<Refused> {
   return { sim, model, problems: status.split('\n').filter((line) => line.startsWith('- ')) };
 }
 
-let runs: Record<SimulationMode, Promise<Played>>;
-let uninstalled: Promise<Refused>;
-
-beforeAll(() => {
-  runs = { hosted: play('hosted'), serverless: play('serverless') };
-  uninstalled = playUninstalled();
-  for (const run of [...Object.values(runs), uninstalled]) run.catch(() => undefined);
-});
-afterAll(async () => {
-  await Promise.allSettled([...Object.values(runs), uninstalled]);
-  await Promise.all(started.map((sim) => sim.stop()));
-});
+const runs = playBuildsAtOnce((started) => ({
+  hosted: play('hosted', started),
+  serverless: play('serverless', started),
+  uninstalled: playUninstalled(started),
+}));
 
 describe('a change set that lists a repository the app is not installed on (nothing hosted)', () => {
   let refused: Refused;
   beforeAll(async () => {
-    refused = await uninstalled;
+    refused = await runs().uninstalled;
   }, WHOLE_BUILD_LIMIT_MS);
 
   it('says so on the issue in one line, and plans nothing', () => {
@@ -134,7 +115,7 @@ describe.each(['hosted', 'serverless'] as const)(
   (mode) => {
     let played: Played;
     beforeAll(async () => {
-      played = await runs[mode];
+      played = await runs()[mode];
     }, SET_LIMIT_MS + 60_000);
 
     it('runs each worker in its repository, with no turn the scenario did not expect', () => {

@@ -6,7 +6,7 @@ import { installationToken } from '../../sim/github/tokens.js';
 import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
 import { renderDoctor } from '../../src/core/doctor/doctor.js';
 import { parseDoctorRunName } from '../../src/core/doctor/doctor-session.js';
-import { runDoctorSession } from '../../src/doctor/doctor-session.js';
+import { runDoctorSession } from '../../src/doctor/run-doctor-session.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 

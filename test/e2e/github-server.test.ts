@@ -11,7 +11,7 @@ import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
 import { readOnlyToken } from '../../sim/github/tokens.js';
 import type { FaultSettings } from '../../sim/server/faults.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
-import { ISSUE_HISTORY_QUERY } from '../../src/session/reads/github-reads.js';
+import { ISSUE_HISTORY_QUERY } from '../../src/session/reads/github-queries.js';
 import { gitClient } from '../support/git-client.js';
 
 const SECRET = 'test-secret';

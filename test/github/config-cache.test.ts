@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { clearConfigCache, loadConfigAt } from '../../src/config.js';
+import { clearConfigCache, loadConfigAt } from '../../src/read-config.js';
 import { testOctokit } from '../support/app-harness.js';
 import { mountOnNock } from '../support/mount-nock.js';
 

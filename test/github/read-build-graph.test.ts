@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { buildDir, integrationBranch, subIssueGraphPath } from '../../src/core/vocabulary/ids.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { RepoContext } from '../../src/github/client/types.js';
+import { buildGraphVariables } from '../../src/github/observe/observe-build.js';
 import { readBuildGraph } from '../../src/github/observe/read-build-graph.js';
 import { mountEachTest, repoContextOf } from '../support/app-tests.js';
 
@@ -20,25 +21,8 @@ describe('readBuildGraph', () => {
     ctx = repoContextOf(gh);
   });
 
-  function variables() {
-    const integration = integrationBranch(BUILD);
-    return {
-      owner: gh.owner,
-      repo: gh.repo,
-      issue: 1,
-      integration,
-      defaultBranch: gh.defaultBranch,
-      refPrefix: `refs/heads/baton/${BUILD}/`,
-      planPath: `${integration}:${buildDir(BUILD)}/plan.json`,
-      workersPath: `${integration}:${buildDir(BUILD)}/workers`,
-      completionsPath: `${integration}:${buildDir(BUILD)}/completions`,
-      subIssuesPath: `${integration}:${subIssueGraphPath(BUILD)}`,
-      loopsPath: `${integration}:${buildDir(BUILD)}/loops`,
-      usagePrefix: `refs/baton/${BUILD}/usage/`,
-      adaptPrefix: `refs/baton/${BUILD}/adapt/`,
-      messagePrefix: `refs/baton/${BUILD}/message/`,
-    };
-  }
+  const variables = () =>
+    buildGraphVariables(gh, { build: BUILD, issue: 1, defaultBranch: gh.defaultBranch });
 
   it('reads every check run and status of an open PR’s head past the first hundred', async () => {
     gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });

@@ -59,6 +59,16 @@ function touched(gh: FakeGitHub): { branch: boolean; runs: number; writes: strin
   };
 }
 
+/** acme/lib made private, its settings sharing its text with the issue's repository (the service) alone. */
+function libPrivateSharedWithService(made: SetRepos): void {
+  made.lib.visibility = 'private';
+  made.lib.git.commitOn(
+    made.lib.defaultBranch,
+    { '.github/baton.yml': `changeSets:\n  shareWith: [${SERVICE}]\n` },
+    'Share with the service',
+  );
+}
+
 const untouched = { branch: false, runs: 0, writes: [] };
 
 /** The set was refused for `problem` before Baton made anything of it in `outside` or the library. */
@@ -112,15 +122,8 @@ describe('a change set reaches only the repositories it may', () => {
         { id: 'W2.1', title: 'Call get', repository: SERVICE },
         { id: 'W3.1', title: 'Follow the service', depends_on: ['W2.1'], repository: CLIENT },
       ],
-      prepare: (made) => {
-        made.lib.visibility = 'private';
-        // acme/lib lets the service read it, not the public client.
-        made.lib.git.commitOn(
-          made.lib.defaultBranch,
-          { '.github/baton.yml': `changeSets:\n  shareWith: [${SERVICE}]\n` },
-          'Share with the service',
-        );
-      },
+      // acme/lib lets the service read it, not the public client.
+      prepare: libPrivateSharedWithService,
     });
     try {
       // The plan session was given its views: the library among them, by the endpoint's rule.
@@ -143,15 +146,8 @@ describe('a change set reaches only the repositories it may', () => {
         w.id === 'W3.1' ? { ...w, depends_on: ['W1.1', 'W2.1'] } : w,
       ),
       report: (worker) => (worker === 'W1.1' ? `W1.1 is done: ${secret}.` : `${worker} is done.`),
-      prepare: (made) => {
-        made.lib.visibility = 'private';
-        // acme/lib shares with the issue's repository alone, not with acme/client.
-        made.lib.git.commitOn(
-          made.lib.defaultBranch,
-          { '.github/baton.yml': `changeSets:\n  shareWith: [${SERVICE}]\n` },
-          'Share with the service',
-        );
-      },
+      // acme/lib shares with the issue's repository alone, not with acme/client.
+      prepare: libPrivateSharedWithService,
     });
     try {
       for (const gh of [repos.service, repos.client]) {

@@ -26,6 +26,11 @@ import {
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAHnOcQAAAAABJRU5ErkJggg==';
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64');
+/** The PDF as a document block of an Anthropic message. */
+const PDF_DOCUMENT = {
+  type: 'document',
+  source: { type: 'base64', media_type: 'application/pdf', data: PDF },
+};
 const AWAY = 'https://collector.example/leak?d=c2VjcmV0';
 
 const userSays = (content: unknown[]) => message({ messages: [{ role: 'user', content }] });
@@ -298,9 +303,7 @@ describe('the model proxy does not let requests whose cost their body hides pass
     // (1.1M tokens, $3.30): the budget of $4 holds one such worst case, not two.
     const run = await fourAtOnce({
       route: '/v1/messages',
-      parts: [
-        { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF } },
-      ],
+      parts: [PDF_DOCUMENT],
       tokens: 400_000,
       maxUsd: 4,
     });
@@ -316,9 +319,7 @@ describe('the model proxy does not let requests whose cost their body hides pass
   it('Anthropic: a PDF whose worst case is past the whole budget is refused before the provider sees it', async () => {
     const run = await fourAtOnce({
       route: '/v1/messages',
-      parts: [
-        { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF } },
-      ],
+      parts: [PDF_DOCUMENT],
       tokens: 400_000,
     });
     expect(run.served).toBe(0);

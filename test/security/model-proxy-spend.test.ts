@@ -142,6 +142,21 @@ describe('the model proxy meters every answer it lets through', () => {
     expect(meter.turns).toBe(1);
   });
 
+  /** Closes the proxy while Anthropic streams its answer to a request of `maxTokens`; resolves once that request ended. */
+  async function closeWhileAnswering(
+    harness: Awaited<ReturnType<typeof startHarness>>,
+    maxTokens: number,
+  ): Promise<void> {
+    const pending = send(
+      harness.proxy,
+      '/v1/messages',
+      message({ stream: true, max_tokens: maxTokens }),
+    ).catch(() => null);
+    await expect.poll(() => harness.anthropic.requests.length).toBe(1);
+    await harness.proxy.close();
+    await pending;
+  }
+
   it('meters an answer still under way when the proxy closes, or counts it at its estimate past the grace', async () => {
     const held = await startHarness({
       anthropic: () => ({
@@ -152,14 +167,7 @@ describe('the model proxy meters every answer it lets through', () => {
         },
       }),
     });
-    const pending = send(
-      held.proxy,
-      '/v1/messages',
-      message({ stream: true, max_tokens: 1_000_000 }),
-    ).catch(() => null);
-    await expect.poll(() => held.anthropic.requests.length).toBe(1);
-    await held.proxy.close();
-    await pending;
+    await closeWhileAnswering(held, 1_000_000);
     expect(held.meter.output_tokens).toBe(1_000_000);
 
     const stuck = await startHarness({
@@ -168,14 +176,7 @@ describe('the model proxy meters every answer it lets through', () => {
       }),
       closeGraceMs: 100,
     });
-    const hanging = send(
-      stuck.proxy,
-      '/v1/messages',
-      message({ stream: true, max_tokens: 100_000 }),
-    ).catch(() => null);
-    await expect.poll(() => stuck.anthropic.requests.length).toBe(1);
-    await stuck.proxy.close();
-    await hanging;
+    await closeWhileAnswering(stuck, 100_000);
     // 100,000 output tokens of Sonnet at most: $1.50 and the body's bytes.
     expect(stuck.meter.cost_usd).toBeGreaterThanOrEqual(1.5);
     expect(stuck.meter.turns).toBe(1);

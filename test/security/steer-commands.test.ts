@@ -3,13 +3,10 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, startReplica } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue, statusBody, tickingClock } from '../support/builds.js';
-import { doubledAndShuffled, driveBuild, makeScript } from '../support/scripted-sessions.js';
+import { chainScript, doubledAndShuffled, driveBuild } from '../support/scripted-sessions.js';
 
 /** W1.1's first attempt fails, so the build waits for a person and a `/retry` would start work. */
-const script = makeScript({
-  workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
-  work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? 'fail' : 'deliver'),
-});
+const script = chainScript('fail');
 
 describe('who steers a build: a command counts once, when Baton accepts it', () => {
   let gh: FakeGitHub;

@@ -1,7 +1,7 @@
 import { validate } from '@octokit/graphql-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
-import { ISSUE_HISTORY_QUERY, type IssueHistory } from '../../src/session/reads/github-reads.js';
+import { ISSUE_HISTORY_QUERY, type IssueHistory } from '../../src/session/reads/github-queries.js';
 import { issueTextProblem } from '../../src/session/reads/issue-text.js';
 import {
   buildRepo,

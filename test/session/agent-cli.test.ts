@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/session/cli.js';
+import { main } from '../../src/session/session-cli.js';
 import { BUILD, makeRepo, makeTempDir, readResult, removeTempDirs } from './agent-fixtures.js';
 
 afterEach(async () => {

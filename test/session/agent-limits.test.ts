@@ -28,6 +28,13 @@ import {
 
 const submit = completes();
 const busy = () => reply(toolUse('bash', { command: 'true' }));
+/** A command each turn, its reply writing all the output it may (max_tokens, 16,000 tokens of Sonnet): $0.24. */
+const expensive = () => ({
+  message: {
+    content: [toolUse('bash', { command: 'true' })],
+    usage: { output_tokens: 1_000_000 },
+  },
+});
 
 /** Runs W1.1's work session with `config` against a scripted model; answers what it did. */
 async function runWork({
@@ -100,13 +107,6 @@ describe('runAgent limits', () => {
   });
 
   it('stops at budget.maxUsd, not past it: the model proxy refuses the request that could cross it', async () => {
-    // Every reply writes all the output it may (max_tokens, 16,000 tokens of Sonnet): $0.24.
-    const expensive = () => ({
-      message: {
-        content: [toolUse('bash', { command: 'true' })],
-        usage: { output_tokens: 1_000_000 },
-      },
-    });
     const { result } = await runWork({ respond: expensive, config: 'budget:\n  maxUsd: 1\n' });
     expect(result.status).toBe('failed');
     expect(result.limit).toBe('budget');
@@ -118,12 +118,6 @@ describe('runAgent limits', () => {
   });
 
   it('spends no more in a change set’s session than the set’s budget had left when it was dispatched, though its repository allows more', async () => {
-    const expensive = () => ({
-      message: {
-        content: [toolUse('bash', { command: 'true' })],
-        usage: { output_tokens: 1_000_000 },
-      },
-    });
     for (const budget of ['maxUsd: 50', 'maxUsd: null']) {
       const { result } = await runWork({
         respond: expensive,

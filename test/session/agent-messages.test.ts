@@ -8,6 +8,7 @@ import {
   type CapturedRequest,
   type FakeBlock,
   type FakeReply,
+  type Respond,
   reply,
   text,
   toolUse,
@@ -16,6 +17,7 @@ import { completionPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
   completes,
+  type FakeGitHub,
   gitIn,
   removeTempDirs,
   runSession,
@@ -29,6 +31,7 @@ import {
   listing,
   messageRoutes,
   RUN_ENV,
+  recordMessage,
   until,
   userText,
 } from './message-fixtures.js';
@@ -39,34 +42,43 @@ afterEach(removeTempDirs);
 const createFile = (path: string) =>
   toolUse('str_replace_based_edit_tool', { command: 'create', path, file_text: 'x\n' });
 
+/**
+ * W1.1's work session, looking for messages often: while its first turn is under way,
+ * Baton's app records `message`; every later turn is `then`'s.
+ */
+function runHearing(
+  {
+    github,
+    root,
+    message,
+  }: { github: FakeGitHub; root: string; message: Parameters<typeof recordMessage>[1] },
+  then: (request: CapturedRequest) => FakeReply,
+): Promise<SessionRun> {
+  return runSession({
+    root,
+    env: { ...RUN_ENV, GITHUB_API_URL: github.url },
+    options: { messagePollMs: 5 },
+    respond: async (request, index) => {
+      if (index > 0) return then(request);
+      await recordMessage(github, message);
+      return reply(toolUse('bash', { command: 'true' }));
+    },
+  });
+}
+
 describe('a work session’s messages on Baton’s loop', () => {
   it('takes a /steer in between two turns, quoted, and records the turn that read it', async () => {
     const github = await startFakeGitHub({ [LISTING]: [] });
     const { root } = await workerRepo();
     let run: SessionRun | undefined;
     try {
-      run = await runSession({
-        root,
-        env: { ...RUN_ENV, GITHUB_API_URL: github.url },
-        options: { messagePollMs: 5 },
-        respond: async (request, index) => {
-          if (index === 0) {
-            // Baton's app records the message while the session's first turn is under way.
-            Object.assign(
-              github.routes,
-              messageRoutes({ id: 77, body: '/steer W1.1 write NOTES.md too' }),
-              {
-                [LISTING]: listing([77]),
-              },
-            );
-            await until(() => github.requests.some((r) => r.endsWith('/comments/77/reactions')));
-            return reply(toolUse('bash', { command: 'true' }));
-          }
-          if (!userText(request).includes('write NOTES.md too'))
-            return reply(toolUse('bash', { command: 'true' }));
-          return completes({ summary: 'Wrote NOTES.md as asked.' });
-        },
-      });
+      run = await runHearing(
+        { github, root, message: { id: 77, body: '/steer W1.1 write NOTES.md too', listed: [77] } },
+        (request) =>
+          userText(request).includes('write NOTES.md too')
+            ? completes({ summary: 'Wrote NOTES.md as asked.' })
+            : reply(toolUse('bash', { command: 'true' })),
+      );
     } finally {
       await github.close();
     }
@@ -86,25 +98,10 @@ describe('a work session’s messages on Baton’s loop', () => {
       ...messageRoutes({ id: 80, body: '/queue W1.1 keep the old names' }),
     });
     try {
-      const run = await runSession({
-        root,
-        env: { ...RUN_ENV, GITHUB_API_URL: github.url },
-        options: { messagePollMs: 5 },
-        respond: async (_request, index) => {
-          if (index === 0) {
-            Object.assign(
-              github.routes,
-              messageRoutes({ id: 81, body: '/queue W1.1 and a test' }),
-              {
-                [LISTING]: listing([80, 81]),
-              },
-            );
-            await until(() => github.requests.some((r) => r.endsWith('/comments/81/reactions')));
-            return reply(toolUse('bash', { command: 'true' }));
-          }
-          return completes();
-        },
-      });
+      const run = await runHearing(
+        { github, root, message: { id: 81, body: '/queue W1.1 and a test', listed: [80, 81] } },
+        () => completes(),
+      );
       expect(userText(run.requests[0] as CapturedRequest)).toContain('keep the old names');
       expect(run.requests.map(userText).join('\n')).not.toContain('and a test');
       expect(run.result.messages).toEqual([{ comment: 80, turn: 1 }]);
@@ -117,6 +114,11 @@ describe('a work session’s messages on Baton’s loop', () => {
 describe('a work session’s wind-down on Baton’s loop', () => {
   const config = 'session:\n  maxTurns: 10\n';
   const write = (path: string) => reply(createFile(path));
+  /** W1.1's work session at `config`'s limit of turns, answered by `respond`. */
+  const runToTurnLimit = async (respond: Respond) => {
+    const { root } = await workerRepo({ config });
+    return { root, run: await runSession({ root, env: { BATON_WORKER: 'W1.1' }, respond }) };
+  };
   /**
    * A model that writes src/half.ts, keeps busy until told it is about to reach `limit`, then
    * hands in partial work with its note; `turn` makes each reply (what it costs).
@@ -183,15 +185,11 @@ describe('a work session’s wind-down on Baton’s loop', () => {
   });
 
   it('hands in the work of a session that reached the limit anyway as partial, with Baton’s note', async () => {
-    const { root } = await workerRepo({ config });
-    const run = await runSession({
-      root,
-      env: { BATON_WORKER: 'W1.1' },
-      respond: (_request, index) =>
-        index === 0
-          ? write('src/half.ts')
-          : reply(text('Thinking…'), toolUse('bash', { command: 'true' })),
-    });
+    const { root, run } = await runToTurnLimit((_request, index) =>
+      index === 0
+        ? write('src/half.ts')
+        : reply(text('Thinking…'), toolUse('bash', { command: 'true' })),
+    );
     expect(run.result.status).toBe('partial');
     expect(run.result.limit).toBe('turns');
     expect(run.result.reason).toContain('reached session.maxTurns (10)');
@@ -204,12 +202,7 @@ describe('a work session’s wind-down on Baton’s loop', () => {
   });
 
   it('fails a session that reached the limit without changing anything, as before', async () => {
-    const { root } = await workerRepo({ config });
-    const run = await runSession({
-      root,
-      env: { BATON_WORKER: 'W1.1' },
-      respond: () => reply(toolUse('bash', { command: 'true' })),
-    });
+    const { run } = await runToTurnLimit(() => reply(toolUse('bash', { command: 'true' })));
     expect(run.result.status).toBe('failed');
     expect(run.result.limit).toBe('turns');
     expect(run.code).toBe(1);

@@ -6,7 +6,7 @@ import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import { renderUsageMessage } from '../../src/core/plan/usage.js';
 import { messageRef } from '../../src/core/sessions/messages.js';
 import { usageRecordOf } from '../support/builds.js';
-import { BUILD, REPOSITORY } from './agent-fixtures.js';
+import { BUILD, type FakeGitHub, REPOSITORY } from './agent-fixtures.js';
 
 /** Baton's bot: the run's actor, whose 👀 on a comment says the app took it. */
 export const BOT = 'baton[bot]';
@@ -99,4 +99,16 @@ export function userText(request: CapturedRequest): string {
 /** Resolves once `check` holds, looking again after each turn of the event loop. */
 export async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Baton's app records the message in comment `id` while the session runs (its listing now
+ * names `listed`); resolves once the session has looked for the comment's 👀.
+ */
+export async function recordMessage(
+  github: FakeGitHub,
+  { id, body, listed }: { id: number; body: string; listed: number[] },
+): Promise<void> {
+  Object.assign(github.routes, messageRoutes({ id, body }), { [LISTING]: listing(listed) });
+  await until(() => github.requests.some((r) => r.endsWith(`/comments/${id}/reactions`)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GitCall, GitOutput, ScratchRepo } from '../../src/session/publish/git.js';
+import type { GitCall, GitOutput, ScratchRepo } from '../../src/session/publish/scratch-repo.js';
 import { pushBranch } from '../../src/session/publish/write/push-branch.js';
 
 const BASE = 'b'.repeat(40);

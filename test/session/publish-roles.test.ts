@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseVerdictMarker, renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { buildDir, completionPath, integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import {
-  parseVerdictMarker,
-  renderVerdictMarker,
-} from '../../src/session/publish/write/verdict-marker.js';
 import { BUILD, makeCompletion, makeResult, planSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
 import {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseVerdictMarker, renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import {
   buildDir,
   completionPath,
@@ -12,17 +13,13 @@ import {
   getSessionTarget,
   type SessionTarget,
 } from '../../src/session/publish/checks/check-result.js';
-import { FILE_MAX_BYTES } from '../../src/session/publish/checks/limits.js';
+import { FILE_MAX_BYTES } from '../../src/session/publish/checks/size-limits.js';
 import {
   neutralizeMarkers,
   parseWorkerMarker,
   renderPullBody,
   renderWorkerMarker,
 } from '../../src/session/publish/write/pull-body.js';
-import {
-  parseVerdictMarker,
-  renderVerdictMarker,
-} from '../../src/session/publish/write/verdict-marker.js';
 import { renderPullTitle } from '../../src/session/publish/write/worker-pull.js';
 import { closedBy } from '../support/closing-references.js';
 import { BUILD, makeCompletion, WORKER } from './publish/fixture.js';

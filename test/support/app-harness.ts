@@ -5,6 +5,7 @@ import { Probot } from 'probot';
 import { vi } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
+import { runBody } from '../../sim/github/run-body.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { StatusPacer } from '../../src/github/act/status-pacer.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
@@ -300,7 +301,7 @@ export function pushPayload(gh: FakeGitHub, { branch }: { branch: string }) {
   return { ...base, ref: `refs/heads/${branch}`, after };
 }
 
-/** `workflow_run.completed` for a run of the simulated repository. */
+/** `workflow_run.completed` for a run of the simulated repository, its run as the simulated GitHub shows it (`runBody`). */
 export function workflowRunPayload(gh: FakeGitHub, { runId }: { runId: number }) {
   const run = gh.runs.find((r) => r.id === runId);
   if (!run) throw new Error(`no run ${runId}`);
@@ -309,20 +310,9 @@ export function workflowRunPayload(gh: FakeGitHub, { runId }: { runId: number })
     ...base,
     workflow_run: {
       ...(base.workflow_run as object),
-      id: run.id,
-      display_title: run.displayTitle,
-      path: `.github/workflows/${run.workflow}`,
-      head_branch: run.headBranch,
-      head_sha: run.headSha,
+      ...runBody(gh, run),
       // GitHub's example is a fork's run; the simulated repository's own runs are not.
       head_repository: base.repository,
-      status: run.status,
-      conclusion: run.conclusion,
-      created_at: run.createdAt,
-      updated_at: run.updatedAt,
-      run_started_at: run.createdAt,
-      run_attempt: run.runAttempt,
-      html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
     },
   };
 }

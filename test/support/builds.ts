@@ -23,16 +23,8 @@ export const DIAMOND: PlanWorkerSpec[] = [
 /** Two workers in a chain: W2.1 on W1.1. */
 export const CHAIN: PlanWorkerSpec[] = [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }];
 
-/**
- * The workflow's name and the dispatch inputs the app may send (the shipped
- * template declares them all): the simulator refuses a dispatch with inputs
- * the workflow does not declare, as GitHub does.
- */
-const WORKFLOW_STUB = `name: Baton
-on:
-  workflow_dispatch:
-    inputs:
-${[
+/** The dispatch inputs the app may send a session's workflow, in the template's order. */
+export const DISPATCH_INPUTS = [
   'role',
   'build',
   'issue',
@@ -44,9 +36,18 @@ ${[
   'engine',
   'views',
   'budget',
-]
-  .map((input) => `      ${input}:\n        type: string\n`)
-  .join('')}`;
+] as const;
+
+/**
+ * The workflow's name and the dispatch inputs the app may send (the shipped
+ * template declares them all): the simulator refuses a dispatch with inputs
+ * the workflow does not declare, as GitHub does.
+ */
+const WORKFLOW_STUB = `name: Baton
+on:
+  workflow_dispatch:
+    inputs:
+${DISPATCH_INPUTS.map((input) => `      ${input}:\n        type: string\n`).join('')}`;
 
 /**
  * A repository with Baton set up: the workflow on the default branch, a maintainer, a reader

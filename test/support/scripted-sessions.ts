@@ -333,6 +333,22 @@ export function makeScript(overrides: Partial<SessionScript> = {}): SessionScrip
   return { build: BUILD, issue: 1, workers: DIAMOND, ...overrides };
 }
 
+/**
+ * The script of a chain W1.1 → W2.1 whose W1.1 first work attempt ends `first` (`hold`: in
+ * progress until the test ends it; `fail`; `partial`: a draft at the budget); every other
+ * session delivers.
+ */
+export function chainScript(
+  first: 'fail' | 'hold' | 'partial',
+  overrides: Partial<SessionScript> = {},
+): SessionScript {
+  return makeScript({
+    workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
+    work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? first : 'deliver'),
+    ...overrides,
+  });
+}
+
 /** How a batch of webhooks reaches the app(s): in order, or doubled and shuffled. */
 export type Delivery = (
   events: { name: string; payload: object }[],

@@ -28,6 +28,14 @@ export function setUpWidgets(gh: FakeGitHub): void {
   );
 }
 
+/** The widgets project with its `.github/baton.yml` committed after it. */
+export function setUpWidgetsWith(config: string, message = 'Baton'): (gh: FakeGitHub) => void {
+  return (gh) => {
+    setUpWidgets(gh);
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config }, message);
+  };
+}
+
 /** The knobs the tests turn on the diamond. */
 export interface DiamondOptions {
   /** W1.1's first review asks for a change (blank names), which a fix session makes. */

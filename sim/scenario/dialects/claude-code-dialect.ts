@@ -1,11 +1,11 @@
-import type { FakeBlock, MessagesRequest } from '../../fake-anthropic.js';
+import type { MessagesRequest } from '../../fake-anthropic.js';
 import { type Block, textOf } from '../read-request.js';
 import {
   absolute,
   type BatonCall,
   type CallBook,
   type EnginePaths,
-  isSubmit,
+  handedInLast,
   listCommand,
   patchFile,
   readEnginePaths,
@@ -43,10 +43,7 @@ export function readClaudeCodeRequest(
       ? (message.content as Block[]).map((block) => batonBlock(block, book))
       : message.content,
   }));
-  const lastAssistant = messages.findLast((message) => message.role === 'assistant');
-  const handedIn = ((lastAssistant?.content ?? []) as Block[]).some(
-    (block) => block.type === 'tool_use' && isSubmit({ name: block.name ?? '', input: {} }),
-  );
+  const handedIn = handedInLast(messages);
   return { baton: { ...body, messages }, paths, handedIn };
 }
 
@@ -94,24 +91,6 @@ function batonBlock(block: Block, book: CallBook): Block {
   return { ...block, content: text };
 }
 
-let nextId = 1;
-
-/** A turn of Baton's tools written in Claude Code's, each call kept in the book. */
-export function toClaudeCodeBlocks(
-  blocks: FakeBlock[],
-  paths: EnginePaths,
-  book: CallBook,
-): FakeBlock[] {
-  return blocks.map((block) => {
-    if (block.type !== 'tool_use') return block;
-    const call: BatonCall = { name: block.name, input: block.input as Record<string, unknown> };
-    const id = `toolu_engine_${String(nextId++).padStart(5, '0')}`;
-    book.set(id, call);
-    const [name, input] = claudeCall(call, paths);
-    return { type: 'tool_use', id, name, input };
-  });
-}
-
 /**
  * The longest Claude Code lets a command run before it stops it (two minutes
  * unless asked): a scripted command is given it, so that it ends on its own
@@ -119,7 +98,8 @@ export function toClaudeCodeBlocks(
  */
 const COMMAND_TIMEOUT_MS = 600_000;
 
-function claudeCall(call: BatonCall, paths: EnginePaths): [string, Record<string, unknown>] {
+/** One of Baton's tool calls as Claude Code's tool and input. */
+export function claudeCall(call: BatonCall, paths: EnginePaths): [string, Record<string, unknown>] {
   const { name, input } = call;
   if (name.startsWith('submit_')) {
     return ['Write', { file_path: paths.handIn, content: JSON.stringify(input, null, 2) }];

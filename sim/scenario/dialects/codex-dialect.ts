@@ -5,7 +5,8 @@ import {
   type BatonCall,
   type CallBook,
   type EnginePaths,
-  isSubmit,
+  handedInLast,
+  keepCall,
   listCommand,
   patchFile,
   quote,
@@ -111,10 +112,7 @@ export function readCodexRequest(
   const joined = system.filter(Boolean).join('\n');
   const paths = readEnginePaths(joined);
   if (!paths) return 'a Codex request whose instructions are not a Baton session’s';
-  const lastAssistant = messages.findLast((message) => message.role === 'assistant');
-  const handedIn = (lastAssistant?.content ?? []).some(
-    (block) => block.type === 'tool_use' && isSubmit({ name: String(block.name), input: {} }),
-  );
+  const handedIn = handedInLast(messages);
   return {
     baton: { model: body.model, max_tokens: 16_000, system: joined, messages },
     paths,
@@ -178,12 +176,13 @@ function commandOutput(
   };
 }
 
-let nextId = 1;
-
 /** Codex's call that waits for more of a command that still runs: `write_stdin` with nothing to write. */
 export function waitOnCodexCommand(running: RunningCommand, book: CallBook): ResponsesItem[] {
-  const call_id = `call_engine_${String(nextId++).padStart(5, '0')}`;
-  book.set(call_id, { name: 'write_stdin', input: {}, waitsOn: running.callId });
+  const call_id = keepCall(book, 'call_engine', {
+    name: 'write_stdin',
+    input: {},
+    waitsOn: running.callId,
+  });
   return [
     {
       type: 'function_call',
@@ -208,8 +207,7 @@ export function toCodexItems(
     if (block.type === 'text') return [{ type: 'message', text: block.text }];
     if (block.type !== 'tool_use') return [];
     const call: BatonCall = { name: block.name, input: block.input as Record<string, unknown> };
-    const call_id = `call_engine_${String(nextId++).padStart(5, '0')}`;
-    book.set(call_id, call);
+    const call_id = keepCall(book, 'call_engine', call);
     const patch = patchOf(call, paths);
     if (patch !== null)
       return [{ type: 'custom_tool_call', call_id, name: 'apply_patch', input: patch }];

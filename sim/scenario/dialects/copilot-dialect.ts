@@ -1,11 +1,11 @@
-import type { FakeBlock, MessagesRequest } from '../../fake-anthropic.js';
+import type { MessagesRequest } from '../../fake-anthropic.js';
 import { type Block, textOf } from '../read-request.js';
 import {
   absolute,
   type BatonCall,
   type CallBook,
   type EnginePaths,
-  isSubmit,
+  handedInLast,
   listCommand,
   patchFile,
   quote,
@@ -62,10 +62,7 @@ export function readCopilotRequest(
       last.content = [...(last.content as Block[]), ...content];
     else messages.push({ role: message.role, content });
   }
-  const lastAssistant = messages.findLast((message) => message.role === 'assistant');
-  const handedIn = ((lastAssistant?.content ?? []) as Block[]).some(
-    (block) => block.type === 'tool_use' && isSubmit({ name: block.name ?? '', input: {} }),
-  );
+  const handedIn = handedInLast(messages);
   return { baton: { ...body, system, messages }, paths, handedIn };
 }
 
@@ -84,24 +81,6 @@ function batonBlock(block: Block, book: CallBook): Block {
   return { ...block, content: code === 0 ? output : `${output}\n\n[exit code ${code}]` };
 }
 
-let nextId = 1;
-
-/** A turn of Baton's tools written in Copilot's, each call kept in the book. */
-export function toCopilotBlocks(
-  blocks: FakeBlock[],
-  paths: EnginePaths,
-  book: CallBook,
-): FakeBlock[] {
-  return blocks.map((block) => {
-    if (block.type !== 'tool_use') return block;
-    const call: BatonCall = { name: block.name, input: block.input as Record<string, unknown> };
-    const id = `toolu_copilot_${String(nextId++).padStart(5, '0')}`;
-    book.set(id, call);
-    const [name, input] = copilotCall(call, paths);
-    return { type: 'tool_use', id, name, input };
-  });
-}
-
 /**
  * A scripted command waits for its own end: Copilot leaves one running past
  * `initial_wait` (30 s unless given) and answers with what it wrote so far,
@@ -109,7 +88,11 @@ export function toCopilotBlocks(
  */
 const COMMAND_WAIT_S = 600;
 
-function copilotCall(call: BatonCall, paths: EnginePaths): [string, Record<string, unknown>] {
+/** One of Baton's tool calls as Copilot's tool and input. */
+export function copilotCall(
+  call: BatonCall,
+  paths: EnginePaths,
+): [string, Record<string, unknown>] {
   const { name, input } = call;
   if (name.startsWith('submit_'))
     return ['create', { path: paths.handIn, file_text: JSON.stringify(input, null, 2) }];

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { FakeBlock } from '../../fake-anthropic.js';
 
 /**
  * What the scripted model keeps and reads to play an engine's side of a
@@ -84,4 +85,50 @@ export function unnumbered(text: string): string {
     .split('\n')
     .map((line) => /^\s*\d+\t(.*)$/.exec(line)?.[1] ?? line)
     .join('\n');
+}
+
+let nextCall = 1;
+
+/** Keeps an engine's tool call in the book under a new id (`toolu_engine_00001`), and answers the id. */
+export function keepCall(book: CallBook, prefix: string, call: BatonCall): string {
+  const id = `${prefix}_${String(nextCall++).padStart(5, '0')}`;
+  book.set(id, call);
+  return id;
+}
+
+/** Whether the newest assistant turn of a conversation, as Baton's loop reads it, wrote the hand-in. */
+export function handedInLast(messages: readonly { role: string; content: unknown }[]): boolean {
+  const last = messages.findLast((message) => message.role === 'assistant');
+  const blocks = Array.isArray(last?.content)
+    ? (last.content as { type?: string; name?: unknown }[])
+    : [];
+  return blocks.some(
+    (block) => block.type === 'tool_use' && isSubmit({ name: String(block.name ?? ''), input: {} }),
+  );
+}
+
+/**
+ * A turn of Baton's tools written in the tools of an engine that speaks the
+ * Messages API (Claude Code, Copilot): each call kept in the book under an id
+ * of `prefix`, and named and shaped by `translate`.
+ */
+export function toEngineToolUses(
+  blocks: FakeBlock[],
+  {
+    book,
+    prefix,
+    translate,
+  }: {
+    book: CallBook;
+    prefix: string;
+    translate: (call: BatonCall) => [string, Record<string, unknown>];
+  },
+): FakeBlock[] {
+  return blocks.map((block) => {
+    if (block.type !== 'tool_use') return block;
+    const call: BatonCall = { name: block.name, input: block.input as Record<string, unknown> };
+    const id = keepCall(book, prefix, call);
+    const [name, input] = translate(call);
+    return { type: 'tool_use', id, name, input };
+  });
 }

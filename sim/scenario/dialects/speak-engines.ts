@@ -1,14 +1,10 @@
 import type { CapturedRequest, FakeReply, Respond } from '../../fake-anthropic.js';
 import type { RespondResponses, ResponsesReply } from '../../fake-openai.js';
 import type { ScriptedModel } from '../scripted-model.js';
-import {
-  isClaudeCodeRequest,
-  readClaudeCodeRequest,
-  toClaudeCodeBlocks,
-} from './claude-code-dialect.js';
+import { claudeCall, isClaudeCodeRequest, readClaudeCodeRequest } from './claude-code-dialect.js';
 import { readCodexRequest, toCodexItems, waitOnCodexCommand } from './codex-dialect.js';
-import { isCopilotRequest, readCopilotRequest, toCopilotBlocks } from './copilot-dialect.js';
-import type { CallBook } from './engine-calls.js';
+import { copilotCall, isCopilotRequest, readCopilotRequest } from './copilot-dialect.js';
+import { type CallBook, toEngineToolUses } from './engine-calls.js';
 
 /**
  * A scripted build's model that every engine can talk to: the Messages API's
@@ -28,9 +24,9 @@ export function speakEngines(model: ScriptedModel): EngineModels {
   const book: CallBook = new Map();
   const anthropic: Respond = async (captured, index) => {
     const engine = isClaudeCodeRequest(captured.body)
-      ? { read: readClaudeCodeRequest, write: toClaudeCodeBlocks }
+      ? { read: readClaudeCodeRequest, prefix: 'toolu_engine', translate: claudeCall }
       : isCopilotRequest(captured.body)
-        ? { read: readCopilotRequest, write: toCopilotBlocks }
+        ? { read: readCopilotRequest, prefix: 'toolu_copilot', translate: copilotCall }
         : null;
     if (!engine) return model(captured, index);
     const read = engine.read(captured.body, book);
@@ -38,9 +34,13 @@ export function speakEngines(model: ScriptedModel): EngineModels {
     if (read.handedIn) return { message: { content: [{ type: 'text', text: 'Handed in.' }] } };
     const reply = await model(asBaton(captured, read.baton), index);
     if ('error' in reply) return reply;
-    return {
-      message: { ...reply.message, content: engine.write(reply.message.content, read.paths, book) },
-    };
+    const { prefix, translate } = engine;
+    const content = toEngineToolUses(reply.message.content, {
+      book,
+      prefix,
+      translate: (call) => translate(call, read.paths),
+    });
+    return { message: { ...reply.message, content } };
   };
   const openai: RespondResponses = async (captured, index) => {
     const read = readCodexRequest(captured.body, book);

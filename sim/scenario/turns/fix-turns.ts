@@ -1,4 +1,4 @@
-import { requestedFix, type ScenarioWorker, scenarioWorker } from '../scenario.js';
+import { requestedFix, type ScenarioWorker } from '../scenario.js';
 import { conflictBlocks, viewedLines } from '../text-reading.js';
 import { conflictNote, fixSummary, viewEarlierReport } from './fix-summary.js';
 import { submit } from './submit.js';
@@ -9,7 +9,7 @@ import {
   say,
   type TurnAnswer,
   type TurnInput,
-  toolFailure,
+  turnWorker,
   unexpected,
 } from './turn.js';
 
@@ -24,12 +24,9 @@ const MARKERS = "'^(<<<<<<<|>>>>>>>)( |$)'";
  * submits. For anything else: runs the check and submits.
  */
 export function fixTurn(input: TurnInput): TurnAnswer {
-  const failure = toolFailure(input);
-  if (failure) return failure;
-  const { worker: id, trigger } = input.request;
-  if (!id) return unexpected(input, 'a fix session of no worker');
-  const worker = scenarioWorker(input.scenario, id);
-  switch (trigger) {
+  const worker = turnWorker(input, 'a fix session of no worker');
+  if (!('id' in worker)) return worker;
+  switch (input.request.trigger) {
     case 'continue':
       return worker.talk
         ? talkContinueTurn(input, worker, worker.talk)

@@ -1,12 +1,6 @@
-import {
-  type ReviewRound,
-  reviewRound,
-  type ScenarioWorker,
-  scenarioWorker,
-  withBuild,
-} from '../scenario.js';
+import { type ReviewRound, reviewRound, type ScenarioWorker, withBuild } from '../scenario.js';
 import { addedLines } from '../text-reading.js';
-import { resultOf, say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
+import { resultOf, say, type TurnAnswer, type TurnInput, turnWorker, unexpected } from './turn.js';
 
 const APPROVAL_NOTE = 'Reads well and does what the brief asks.';
 
@@ -16,10 +10,8 @@ const APPROVAL_NOTE = 'Reads well and does what the brief asks.';
  */
 export function reviewTurn(input: TurnInput): TurnAnswer {
   const { request } = input;
-  const failure = toolFailure(input);
-  if (failure) return failure;
-  if (!request.worker) return unexpected(input, 'a review of no worker');
-  const worker = scenarioWorker(input.scenario, request.worker);
+  const worker = turnWorker(input, 'a review of no worker');
+  if (!('id' in worker)) return worker;
   const scripted = reviewRound(worker, input.ordinal);
   const first = Object.keys(worker.files)[0];
   const path = reviewedPath(

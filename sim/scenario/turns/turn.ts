@@ -1,6 +1,6 @@
 import type { FakeBlock } from '../../fake-anthropic.js';
 import type { SessionRequest } from '../read-request.js';
-import type { Scenario } from '../scenario.js';
+import { type Scenario, type ScenarioWorker, scenarioWorker } from '../scenario.js';
 
 /** What one turn of a scripted session sees. */
 export interface TurnInput {
@@ -46,6 +46,17 @@ export function toolFailure(input: TurnInput): TurnAnswer | null {
     input,
     `${failed.name} ${JSON.stringify(failed.input).slice(0, 200)} answered an error: ${failed.result.slice(0, 500)}`,
   );
+}
+
+/**
+ * The scenario's worker whose session (work, review, fix) this turn is of; else the turn's
+ * answer: the newest turn's tool error, or `noWorker`'s problem for a session of no worker.
+ */
+export function turnWorker(input: TurnInput, noWorker: string): ScenarioWorker | TurnAnswer {
+  const failure = toolFailure(input);
+  if (failure) return failure;
+  if (!input.request.worker) return unexpected(input, noWorker);
+  return scenarioWorker(input.scenario, input.request.worker);
 }
 
 /** The newest turn's result of a call, by tool name and (optionally) path. */

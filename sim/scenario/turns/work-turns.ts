@@ -1,4 +1,4 @@
-import { type ScenarioWorker, STRAY_CODE, scenarioWorker, withBuild } from '../scenario.js';
+import { type ScenarioWorker, STRAY_CODE, withBuild } from '../scenario.js';
 import { submit } from './submit.js';
 import { talkWorkTurn } from './talk-turns.js';
 import {
@@ -7,7 +7,7 @@ import {
   say,
   type TurnAnswer,
   type TurnInput,
-  toolFailure,
+  turnWorker,
   unexpected,
 } from './turn.js';
 
@@ -21,10 +21,8 @@ const EDITOR = 'str_replace_based_edit_tool';
  */
 export function workTurn(input: TurnInput): TurnAnswer {
   const { request } = input;
-  const failure = toolFailure(input);
-  if (failure) return failure;
-  if (!request.worker) return unexpected(input, 'a work session of no worker');
-  const worker = scenarioWorker(input.scenario, request.worker);
+  const worker = turnWorker(input, 'a work session of no worker');
+  if (!('id' in worker)) return worker;
   if (worker.talk) return talkWorkTurn(input, worker, worker.talk);
   const planned = worker.failures?.[input.ordinal - 1];
   // A code change is no failure the model knows of: it delivers, and publish refuses.

@@ -6,7 +6,8 @@
  * reports delivered across repositories, final pull requests released in
  * order, `/rollback`'s reverts, one status.
  */
-import type { Config, ConfigProblem, ParsedConfig } from '../config/config.js';
+import type { Config, ParsedConfig } from '../config/config.js';
+import type { ConfigProblem } from '../config/config-problems.js';
 import { type Action, uniqueActions } from '../context/action.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { decide } from '../decide/decide.js';

@@ -50,7 +50,7 @@ function proseLines(lines: string[]): Set<number> {
 }
 
 /**
- * Reads the steering commands in a comment (DESIGN §5), in order. On a worker's
+ * Reads the steering commands in a comment (docs/usage.md, "Commands"), in order. On a worker's
  * pull request `context.worker` stands in for an omitted worker id.
  */
 export function parseCommands(body: string, context: { worker?: string } = {}): ParsedCommands {

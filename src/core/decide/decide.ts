@@ -3,7 +3,8 @@
  * running, an improvement series, cancelled, done) and asks the rules of that
  * phase; `check-commands.ts` answers the commands the rules cannot take.
  */
-import { DEFAULT_SESSION_TIMEOUT_MINUTES, type ParsedConfig } from '../config/config.js';
+import type { ParsedConfig } from '../config/config.js';
+import { DEFAULT_SESSION_TIMEOUT_MINUTES } from '../config/session-settings.js';
 import { type Action, type RuleAction, uniqueActions } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
 import { decideNotices } from '../rules/decide-notices.js';

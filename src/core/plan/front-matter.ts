@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import type { z } from 'zod';
+import { schemaProblems } from '../vocabulary/schema-problems.js';
 
 /** `---` lines fence the front matter; `----` or `---x` do not close it. An editor's BOM is allowed. */
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
@@ -34,12 +35,7 @@ export function parseFrontMatter<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue) => `${label} ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      ),
-    };
+    return { ok: false, problems: schemaProblems(label, parsed.error) };
   }
   return { ok: true, frontMatter: parsed.data, body: match[2] ?? '' };
 }

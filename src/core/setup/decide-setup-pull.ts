@@ -1,5 +1,5 @@
 /**
- * When a "Set up Baton" pull request may be opened (DESIGN §6 "Onboarding"):
+ * When a "Set up Baton" pull request may be opened (docs/design-notes.md, "Onboarding"):
  * the closed pull requests on `baton/setup` are the repository's answer, so
  * "no" is read from GitHub, never kept by the app.
  */

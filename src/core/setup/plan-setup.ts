@@ -1,5 +1,5 @@
 /**
- * What the "Set up Baton" pull request should change (DESIGN §6 "Onboarding"):
+ * What the "Set up Baton" pull request should change (docs/design-notes.md, "Onboarding"):
  * each file Baton ships is compared with what the default branch holds.
  * Shipped versions are recognised by fingerprint (a hash the adapter computes,
  * since the core does no hashing), so a file someone edited is never taken

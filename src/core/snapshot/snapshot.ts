@@ -5,7 +5,7 @@
  * research build's follow-up rounds.
  */
 import type { Command } from '../commands/command.js';
-import type { ConfigProblem } from '../config/config.js';
+import type { ConfigProblem } from '../config/config-problems.js';
 import type { AdaptationRecord } from '../plan/adaptation.js';
 import type { Completion } from '../plan/completion.js';
 import type { Plan } from '../plan/plan.js';

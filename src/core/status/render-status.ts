@@ -3,7 +3,7 @@
  * this folder renders it, phase by phase, within GitHub's 65,536 characters,
  * folded around the hidden ledger of accepted commands it always keeps.
  */
-import type { ConfigProblem } from '../config/config.js';
+import type { ConfigProblem } from '../config/config-problems.js';
 import type { CommandInfo } from '../snapshot/snapshot.js';
 import { buildDir, planPath } from '../vocabulary/ids.js';
 import { blobUrl, code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';

@@ -1,4 +1,5 @@
-import type { Config, ConfigProblem } from '../config/config.js';
+import type { Config } from '../config/config.js';
+import type { ConfigProblem } from '../config/config-problems.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
 import type { DailyCapHold } from '../snapshot/daily-spend.js';

@@ -59,8 +59,8 @@ export interface ActOutcome {
 }
 
 /**
- * Carries out `decide()`'s actions, one at a time and in order (DESIGN §3
- * "act"). Each write is idempotent and guarded; one that fails is logged and
+ * Carries out `decide()`'s actions, one at a time and in order (docs/design-notes.md,
+ * "State without a store"). Each write is idempotent and guarded; one that fails is logged and
  * the rest go on — the truth is observed again at the next event, which heals it.
  */
 export async function act(

@@ -43,9 +43,8 @@ export async function mergePull(
 }
 
 /**
- * Merges the moved default branch into the build branch (DESIGN §6 "base
- * sync"). A conflict is reported on the issue once per default-branch head,
- * never forced.
+ * Merges the moved default branch into the build branch. A conflict is
+ * reported on the issue once per default-branch head, never forced.
  */
 export async function syncBuildBranch(
   ctx: RepoContext,

@@ -1,11 +1,11 @@
 import { parse } from 'yaml';
-import { CONFIG_PATH } from '../../config.js';
 import type { SetRepository } from '../../core/change-set/set-snapshot.js';
 import {
   type ParsedConfig,
   parseConfig,
   type RepositoryVisibility,
 } from '../../core/config/config.js';
+import { CONFIG_PATH } from '../../read-config.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { contextOf, type RepoContext, statusOf } from '../client/types.js';
 

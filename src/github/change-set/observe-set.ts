@@ -6,13 +6,13 @@
  * commands and closes name. Nothing here writes.
  */
 
-import { loadConfigAt } from '../../config.js';
 import { writersAsked } from '../../core/change-set/set-commands.js';
 import type { SetMember, SetRepository, SetSnapshot } from '../../core/change-set/set-snapshot.js';
 import type { ParsedConfig, RepositoryVisibility } from '../../core/config/config.js';
 import { isChangeSetPlan, planRepositories } from '../../core/plan/set-plan.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
+import { loadConfigAt } from '../../read-config.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import { hasWriteAccess } from '../observe/permissions.js';

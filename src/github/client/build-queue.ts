@@ -6,7 +6,7 @@ export interface TaskLog {
 /**
  * Runs reconciles one build at a time per process, and coalesces: while one
  * runs, at most one more waits, and it will observe the latest truth anyway.
- * This is scheduling, not state: a lost queue loses nothing (DESIGN §3).
+ * This is scheduling, not state: a lost queue loses nothing (docs/design-notes.md, "State without a store").
  */
 export class BuildQueue {
   readonly #running = new Map<string, Promise<void>>();

@@ -5,7 +5,7 @@
  * has 5,000 points an hour (more for large ones); a call past them is refused
  * as rate limited until the reset. Baton reads the headers and, when little
  * is left, defers what can wait (the periodic resync) so that what a webhook
- * asks for still has points (docs/design-notes.md, "The GraphQL budget").
+ * asks for still has points (docs/design-notes.md, "The hourly GraphQL budget").
  */
 export interface GraphqlAllowance {
   /** Notes the rate-limit headers of one GraphQL answer. */

@@ -82,7 +82,7 @@ function sendOneShotWritesOnce(octokit: HookedOctokit): void {
 
 /**
  * The one Octokit class of the app: Probot's (retries 5xx, paginates, reads
- * config), with rate limits handled as DESIGN §3 asks. One-shot writes are
+ * config), with rate limits handled as docs/design-notes.md, "GitHub's limits", says. One-shot writes are
  * never retried (`ONE_SHOT_ROUTES`). Probot's default only
  * logs a secondary rate limit; Baton waits `retry-after` and retries, bounded,
  * because content-creating writes (80/minute) are exactly what a build does.

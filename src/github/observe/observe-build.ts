@@ -12,7 +12,11 @@ import {
 import type { RepoContext } from '../client/types.js';
 import type { BuildQueryResult } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
-import { type ReadAlongside, readBuildGraph } from './read-build-graph.js';
+import {
+  type BuildGraphVariables,
+  type ReadAlongside,
+  readBuildGraph,
+} from './read-build-graph.js';
 import { collectComments, commentLists } from './read-comments.js';
 import {
   latestClose,
@@ -35,7 +39,7 @@ export interface ObservedBuild {
 }
 
 /**
- * One build's truth, read from GitHub (DESIGN §3 "observe"): one GraphQL
+ * One build's truth, read from GitHub (docs/design-notes.md, "Cost of a reconcile"): one GraphQL
  * query for the issue, branches, PRs, record and how far the build branch is
  * behind the default branch (and one more per further page of PRs or refs),
  * and one REST listing for the workflow runs.
@@ -59,25 +63,9 @@ export async function observeBuild(
     alongside?: ReadAlongside;
   },
 ): Promise<ObservedBuild> {
-  const integration = integrationBranch(build);
   const read = await readBuildGraph(
     ctx,
-    {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue,
-      integration,
-      defaultBranch,
-      refPrefix: `refs/heads/baton/${build}/`,
-      planPath: `${integration}:${buildDir(build)}/plan.json`,
-      workersPath: `${integration}:${buildDir(build)}/workers`,
-      completionsPath: `${integration}:${buildDir(build)}/completions`,
-      subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-      loopsPath: `${integration}:${buildDir(build)}/loops`,
-      usagePrefix: usageRefPrefix(build),
-      adaptPrefix: adaptationRefPrefix(build),
-      messagePrefix: messageRefPrefix(build),
-    },
+    buildGraphVariables(ctx, { build, issue, defaultBranch }),
     alongside,
   );
   const { repository } = read;
@@ -156,6 +144,30 @@ export async function observeBuild(
 type Repository = BuildQueryResult['repository'];
 
 /** The build branch's head and each worker branch's, from the refs under `baton/<build>/`. */
+/** What the build query asks of one build of `ctx`'s repository: its issue, branches, record files and hidden refs. */
+export function buildGraphVariables(
+  { owner, repo }: Pick<RepoContext, 'owner' | 'repo'>,
+  { build, issue, defaultBranch }: { build: string; issue: number; defaultBranch: string },
+): BuildGraphVariables {
+  const integration = integrationBranch(build);
+  return {
+    owner,
+    repo,
+    issue,
+    integration,
+    defaultBranch,
+    refPrefix: `refs/heads/baton/${build}/`,
+    planPath: `${integration}:${buildDir(build)}/plan.json`,
+    workersPath: `${integration}:${buildDir(build)}/workers`,
+    completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
+    usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
+    messagePrefix: messageRefPrefix(build),
+  };
+}
+
 export function branchesOf(build: string, repository: Pick<Repository, 'refs'>) {
   let integration: string | null = null;
   const workers: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import type { ParsedConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import type { BuildType } from '../../core/plan/plan.js';
 import { buildIdFor } from '../../core/vocabulary/ids.js';
@@ -93,6 +94,8 @@ export function startFromDelivery(
   ctx: RepoContext,
   delivery: { id: string; log: BuildLog; payload: { repository: { default_branch: string } } },
   deps: ScheduleDeps,
+  /** The repository's settings the handler read, handed to the reconcile: read once an event. */
+  config?: ParsedConfig,
 ): StartBuild {
   return (ref, { ask, answer }) => {
     delivery.log
@@ -101,6 +104,12 @@ export function startFromDelivery(
         { asker: ask.asker, what: ask.what, buildId: ref.build },
         'baton: a writer asks for a build',
       );
-    scheduleFromDelivery(ctx, delivery, { ref, deps, start: true, ...(answer ? { answer } : {}) });
+    scheduleFromDelivery(ctx, delivery, {
+      ref,
+      deps,
+      start: true,
+      ...(answer ? { answer } : {}),
+      ...(config ? { config } : {}),
+    });
   };
 }

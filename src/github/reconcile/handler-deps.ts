@@ -1,3 +1,4 @@
+import type { ParsedConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
 import type { HeldStatusEdits } from '../act/held-status-edit.js';
@@ -37,6 +38,8 @@ export interface QueueDeps {
    * show (no build branch, no status comment) does nothing.
    */
   starts?: Set<string>;
+  /** The settings a handler read for a build's next reconcile, by queue key: read once an event. */
+  configs?: Map<string, ParsedConfig>;
   /**
    * Why each reconcile waiting in the queue was asked for, by queue key: an event the
    * last read may hold already (`NoNews`), or null for any other. Taken by the reconcile

@@ -1,5 +1,4 @@
 import type { Context } from 'probot';
-import { loadConfig } from '../../config.js';
 import type { CommandError } from '../../core/commands/command.js';
 import { commandWord, parseCommands } from '../../core/commands/parse-commands.js';
 import {
@@ -9,6 +8,7 @@ import {
 } from '../../core/commands/render-replies.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { parseBatonBranch } from '../../core/vocabulary/ids.js';
+import { loadConfig } from '../../read-config.js';
 import { ensureNote } from '../act/ensure-note.js';
 import { defaultBranchOf } from '../change-set/default-branch.js';
 import { withReason } from '../client/request-reason.js';

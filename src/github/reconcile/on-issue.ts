@@ -1,8 +1,8 @@
 import type { Context } from 'probot';
-import { loadConfig } from '../../config.js';
 import { renderLabelRefusal } from '../../core/commands/render-replies.js';
 import { buildTypeOfLabels, isBuildLabel } from '../../core/config/build-labels.js';
 import { type Config, defaultConfig } from '../../core/config/config.js';
+import { loadConfig } from '../../read-config.js';
 import { type AskedBuild, askForBuild, startFromDelivery } from './ask-for-build.js';
 import { type ContextDeps, repoContext, type ScheduleDeps } from './handler-deps.js';
 import { findBuildForIssue } from './locate-build.js';
@@ -35,7 +35,7 @@ export async function onIssueLabeled(
         body: renderLabelRefusal({ user: sender.login, label: label.name }),
       },
     },
-    startFromDelivery(ctx, context, deps),
+    startFromDelivery(ctx, context, deps, config),
   );
 }
 

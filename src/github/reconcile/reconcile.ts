@@ -1,10 +1,10 @@
-import { loadConfigAt } from '../../config.js';
 import { isSetBuild } from '../../core/change-set/set-commands.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { type CommandAnswer, commandAnswers } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { loadConfigAt } from '../../read-config.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { lookAfter, standsForNothing } from '../act/next-look.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
@@ -54,6 +54,8 @@ export interface ReconcileRequest {
    * spent today (`readInstallationUsage`, cached a minute) before it may dispatch.
    */
   installationDailyUsd?: number | null;
+  /** The settings the event's handler read for this reconcile (as Probot's `context.config`): not read again. */
+  config?: ParsedConfig;
 }
 
 /**
@@ -107,7 +109,7 @@ async function observeOrSay(
 }
 
 /**
- * One pass of DESIGN §3 over the build an issue names: read its truth, then
+ * One pass of observe → decide → act over the build an issue names: read its truth, then
  * reconcile it as one build (`reconcileBuild`) or, where it is a change set's,
  * as the set above the builds it links (`reconcileSet`,
  * docs/change-sets.md). What it is can only be told once it is read: its plan
@@ -140,7 +142,7 @@ export async function reconcile(
   }
   // A process that shares no store says so when it sees another process's dispatches.
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
-  const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  const config = request.config ?? (await loadConfigAt(ctx, observed.snapshot.repo.defaultSha));
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
     return reconcileSet(ctx, { request, observed, config, freshFrom, alongside });

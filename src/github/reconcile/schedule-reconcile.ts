@@ -1,3 +1,4 @@
+import type { ParsedConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import type { ActOutcome } from '../act/act.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
@@ -28,6 +29,8 @@ export interface ScheduleRequest {
   start?: boolean;
   /** The event may bring nothing the last read lacks: judged when the reconcile would start. */
   noNews?: NoNews;
+  /** The repository's settings the handler read: the reconcile takes them rather than reading them again. */
+  config?: ParsedConfig;
 }
 
 /** One queued reconcile of a build, as the parts of its pass share it. */
@@ -50,7 +53,7 @@ interface Queued {
  * it; null for a resync) and `build` (`owner/repo#issue`).
  */
 export function scheduleReconcile(ctx: RepoContext, request: ScheduleRequest): void {
-  const { ref, deps, log, deliveryId, answer, start, noNews } = request;
+  const { ref, deps, log, deliveryId, answer, start, noNews, config } = request;
   const key = buildKey(ctx, ref.build);
   deps.known?.saw(ctx, ref);
   deps.asked ??= new Map();
@@ -60,6 +63,10 @@ export function scheduleReconcile(ctx: RepoContext, request: ScheduleRequest): v
   if (start) {
     deps.starts ??= new Set();
     deps.starts.add(key);
+  }
+  if (config) {
+    deps.configs ??= new Map();
+    deps.configs.set(key, config);
   }
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
   const queued: Queued = {
@@ -117,6 +124,8 @@ async function reconcileQueued(queued: Queued): Promise<void> {
   const answers = deps.answers.get(key) ?? [];
   deps.answers.delete(key);
   const starting = deps.starts?.delete(key) ?? false;
+  const config = deps.configs?.get(key);
+  deps.configs?.delete(key);
   // This reconcile renders the status afresh: an edit held before it is moot.
   deps.heldEdits.drop(key);
   const readAt = deps.recent?.now();
@@ -133,6 +142,7 @@ async function reconcileQueued(queued: Queued): Promise<void> {
       log: buildLog,
       answers,
       start: starting,
+      ...(config ? { config } : {}),
       ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
       ...(deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {}),
       ...(budget ? { writeBudget: budget } : {}),
@@ -280,7 +290,13 @@ export function scheduleFromDelivery(
     ref,
     deps,
     ...asked
-  }: { ref: BuildRef; deps: ScheduleDeps; answer?: CommandAnswer; start?: boolean },
+  }: {
+    ref: BuildRef;
+    deps: ScheduleDeps;
+    answer?: CommandAnswer;
+    start?: boolean;
+    config?: ParsedConfig;
+  },
 ): void {
   scheduleReconcile(ctx, {
     ref,

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../config.js';
 import { defaultConfig } from '../../core/config/config.js';
 import { batonLabels, type LabelSpec } from '../../core/config/labels.js';
+import { loadConfig } from '../../read-config.js';
 import type { BuildQueue } from '../client/build-queue.js';
 import type { Octokit, RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';

@@ -22,7 +22,7 @@ export interface SetupPullLink {
 
 /**
  * Makes sure the repository has Baton's files or one open "Set up Baton" pull
- * request that brings them (DESIGN §6 "Onboarding"). Missing files are added,
+ * request that brings them (docs/design-notes.md, "Onboarding"). Missing files are added,
  * earlier shipped versions updated, customised ones left alone and listed.
  * Idempotent: with nothing to add or update it opens nothing (and returns the
  * open one, if any); an open one that is already current is left as it is.

@@ -4,7 +4,7 @@ import { statusOf } from '../client/types.js';
 
 /**
  * The one branch every setup pull request comes from. Its fixed name is the
- * lock: creating it succeeds for one replica only (DESIGN §3).
+ * lock: creating it succeeds for one replica only (docs/design-notes.md, "State without a store").
  */
 export const SETUP_BRANCH = 'baton/setup';
 

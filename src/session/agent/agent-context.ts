@@ -18,19 +18,19 @@ import {
   workerBranch,
 } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
-import type { SessionClientOptions } from '../octokit.js';
 import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
 import { loadConfig } from '../reads/load-config.js';
 import { readRepositoryVisibility } from '../reads/repository-visibility.js';
 import { readSpentSoFar } from '../reads/spent-so-far.js';
+import type { SessionClientOptions } from '../session-octokit.js';
 import { type ConversationParts, converseOnEngine, type ModelKind } from './engine-session.js';
+import { git } from './git/git.js';
 import {
   findSteeringSource,
   installDefaultSkills,
   readSteeringFile,
   type SteeringSource,
-} from './git/default-branch.js';
-import { git } from './git/git.js';
+} from './git/steering-files.js';
 import { type AgentLimits, resolveLimits } from './model/limits.js';
 import { ModelAuthError, modelAuth } from './model/model-credentials.js';
 import type { ModelFeatures } from './model/model-features.js';
@@ -281,7 +281,7 @@ async function plannedEngine(
 
 /**
  * Settings and skills come from the default branch, never from the branch
- * under review (DESIGN: a worker must not write the rules of its own review).
+ * under review (a worker must not write the rules of its own review).
  */
 async function openSteering(
   options: { root: string; env: Record<string, string> },

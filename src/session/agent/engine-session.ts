@@ -5,7 +5,8 @@
  * changes; a copy of its own for a role that only reads), and the engine run
  * in it under the loop's contract (engines/run-engine.ts).
  */
-import type { Config, MODEL_KINDS } from '../../core/config/config.js';
+import type { Config } from '../../core/config/config.js';
+import type { MODEL_KINDS } from '../../core/config/model-settings.js';
 import { type CodingEngine, isCodingEngine, providerOf } from '../../core/sessions/engines.js';
 import type { Engine } from '../../core/vocabulary/engine-names.js';
 import type { SessionEnv } from '../env.js';

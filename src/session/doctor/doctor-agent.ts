@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MODEL_KINDS } from '../../core/config/config.js';
+import { MODEL_KINDS } from '../../core/config/model-settings.js';
 import type { DoctorAgentReport } from '../../core/doctor/doctor-session.js';
 import { callsProvider, readEngineSettings } from '../../core/sessions/engines.js';
 import { CONFIG_FILE } from '../../core/vocabulary/ids.js';

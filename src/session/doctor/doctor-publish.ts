@@ -10,11 +10,11 @@ import {
   PUBLISH_PROBES,
   renderDoctorReport,
 } from '../../core/doctor/doctor-session.js';
-import { createSessionOctokit } from '../octokit.js';
-import { createScratchRepo } from '../publish/git.js';
+import { createScratchRepo } from '../publish/scratch-repo.js';
 import { revokeSessionToken } from '../publish/write/get-session-token.js';
 import { getPublishToken } from '../publish/write/publish-token.js';
 import { pushRecordRef } from '../publish/write/record-ref.js';
+import { createSessionOctokit } from '../session-octokit.js';
 import { appendStepSummary } from '../step-summary.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
 import { runProbes } from './probes.js';

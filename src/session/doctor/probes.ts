@@ -3,9 +3,9 @@ import {
   doctorProbePrefix,
   type PublishProbe,
 } from '../../core/doctor/doctor-session.js';
-import type { SessionOctokit } from '../octokit.js';
-import type { ScratchRepo } from '../publish/git.js';
+import type { ScratchRepo } from '../publish/scratch-repo.js';
 import { pushRecordRef } from '../publish/write/record-ref.js';
+import type { SessionOctokit } from '../session-octokit.js';
 import { type DoctorEnv, doctorGraphqlUrl } from './doctor-env.js';
 
 export type ProbeAnswers = Record<PublishProbe, { answer: Answer; detail: string }>;

@@ -15,8 +15,8 @@ import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-wo
 import { maskResultSecrets } from './checks/secrets/mask-texts.js';
 import { describeHit, scanCommits, shortHit } from './checks/secrets/scan-secrets.js';
 import { fetchedBuildRef, verifyCommits } from './checks/verify-commits.js';
-import { createScratchRepo } from './git.js';
 import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
+import { createScratchRepo } from './scratch-repo.js';
 import {
   checkAffects,
   findAdaptable,

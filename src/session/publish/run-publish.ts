@@ -1,5 +1,5 @@
 import type { SessionEnv } from '../env.js';
-import type { SessionClientOptions } from '../octokit.js';
+import type { SessionClientOptions } from '../session-octokit.js';
 import { appendStepSummary } from '../step-summary.js';
 import type { PublishOutcome } from './publish-outcome.js';
 import { publishSession } from './publish-session.js';

@@ -8,11 +8,30 @@ import {
   statusOfError,
   triesOf,
   unreachableMessage,
-} from '../octokit.js';
+} from '../session-octokit.js';
+import {
+  ISSUE_HISTORY_QUERY,
+  type IssueHistory,
+  IssueHistoryAnswer,
+  RECORD_MESSAGES_QUERY,
+  RecordMessagesAnswer,
+} from './github-queries.js';
+import {
+  CheckRun,
+  Comment,
+  Issue,
+  LinkedIssueBody,
+  Pull,
+  PullFile,
+  Review,
+  ReviewThreadComment,
+  RUNS_LISTED_MAX,
+  WorkflowRun,
+} from './github-shapes.js';
 
 /**
  * The few GitHub reads a session makes, with the job's read-only token,
- * through the session's Octokit (`src/session/octokit.ts`): a 502 or a rate
+ * through the session's Octokit (`src/session/session-octokit.ts`): a 502 or a rate
  * limit is retried, bounded and logged, instead of ending the session.
  */
 export interface GitHubReads {
@@ -71,187 +90,6 @@ export interface ListedRecord {
   ref: string;
   message: string;
 }
-
-/** A run as the listing gives it, with what ties a usage record to it. */
-const WorkflowRun = z.object({
-  id: z.number(),
-  display_title: z.string(),
-  created_at: z.string(),
-  run_attempt: z.number().nullable().optional(),
-  actor: z.object({ login: z.string() }).nullable().optional(),
-});
-/** GitHub lists at most this many runs for a listing filtered by `created` or `event`. */
-const RUNS_LISTED_MAX = 1000;
-
-const User = z.object({ login: z.string() }).nullable().optional();
-/** The fields of an issue a plan session reads. */
-export const Issue = z.object({
-  number: z.number(),
-  title: z.string(),
-  body: z.string().nullable().optional(),
-  /** REST gives objects; a string is accepted as GitHub's older shape. */
-  labels: z.array(z.union([z.string(), z.object({ name: z.string() })])).optional(),
-});
-export type Issue = z.infer<typeof Issue>;
-
-/** The names of an issue's labels. */
-export function labelNames(issue: Issue): string[] {
-  return (issue.labels ?? []).map((label) => (typeof label === 'string' ? label : label.name));
-}
-/** What a person wrote on GitHub: its text, who wrote it and when. */
-const Authored = z.object({
-  body: z.string().nullable().optional(),
-  user: User,
-  created_at: z.string().optional(),
-});
-/**
- * A sub-issue or a blocker: a plan of sub-issues reads their titles, states
- * and bodies, and who opened it and when (an outsider's issue made a
- * sub-issue after the request is refused).
- */
-export const LinkedIssueBody = Authored.extend({
-  number: z.number(),
-  title: z.string(),
-  state: z.enum(['open', 'closed']),
-  /** `https://api.github.com/repos/<owner>/<repo>`: a sub-issue may live in another repository. */
-  repository_url: z.string().optional(),
-});
-export type LinkedIssueBody = z.infer<typeof LinkedIssueBody>;
-/** An issue comment: a `/replan` or `/retry` with its feedback. */
-export const Comment = Authored.extend({
-  id: z.number(),
-  /** `…/issues/<n>`: the issue or pull request the comment is on. */
-  issue_url: z.string().optional(),
-});
-export type Comment = z.infer<typeof Comment>;
-/** The fields of a pull request a review reads: its head above all. */
-export const Pull = z.object({
-  number: z.number(),
-  title: z.string(),
-  head: z.object({ sha: z.string(), ref: z.string() }),
-  base: z.object({ ref: z.string() }),
-});
-export type Pull = z.infer<typeof Pull>;
-/** One changed file of a pull request; `patch` is absent for binary or very large files. */
-export const PullFile = z.object({
-  filename: z.string(),
-  status: z.string(),
-  additions: z.number(),
-  deletions: z.number(),
-  patch: z.string().optional(),
-  previous_filename: z.string().optional(),
-});
-export type PullFile = z.infer<typeof PullFile>;
-/** A review a fix session answers. */
-export const Review = z.object({
-  id: z.number(),
-  body: z.string().nullable().optional(),
-  state: z.string(),
-  user: User,
-});
-export type Review = z.infer<typeof Review>;
-/** An inline comment of that review. */
-export const ReviewThreadComment = z.object({
-  path: z.string(),
-  line: z.number().nullable().optional(),
-  original_line: z.number().nullable().optional(),
-  body: z.string(),
-});
-export type ReviewThreadComment = z.infer<typeof ReviewThreadComment>;
-/** A check run on a head a fix session repairs. */
-export const CheckRun = z.object({
-  name: z.string(),
-  status: z.string(),
-  conclusion: z.string().nullable(),
-  output: z
-    .object({ title: z.string().nullable().optional(), summary: z.string().nullable().optional() })
-    .optional(),
-});
-export type CheckRun = z.infer<typeof CheckRun>;
-
-/**
- * The issue's last body edit, its title renames and its label events, in
- * GitHub's GraphQL: REST has no record of body edits.
- * `test/session/agent-plan-issue-edits.test.ts` validates it against GitHub's schema.
- */
-export const ISSUE_HISTORY_QUERY = /* GraphQL */ `
-  query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        lastEditedAt
-        editor { login }
-        timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
-          nodes {
-            __typename
-            ... on LabeledEvent { createdAt actor { login } label { name } }
-            ... on RenamedTitleEvent { createdAt actor { login } }
-          }
-        }
-      }
-    }
-  }
-`;
-
-const Login = z.object({ login: z.string() }).nullable().optional();
-const IssueHistoryAnswer = z.object({
-  data: z.object({
-    repository: z.object({
-      issue: z
-        .object({
-          lastEditedAt: z.string().nullable().optional(),
-          editor: Login,
-          timelineItems: z.object({
-            nodes: z.array(
-              z.object({
-                __typename: z.string(),
-                createdAt: z.string().optional(),
-                actor: Login,
-                label: z.object({ name: z.string() }).nullable().optional(),
-              }),
-            ),
-          }),
-        })
-        .nullable(),
-    }),
-  }),
-});
-
-/** A change to an issue by an account (null when GitHub names none, e.g. a deleted user). */
-export interface IssueChange {
-  at: string;
-  login: string | null;
-}
-export interface IssueHistory {
-  /** The body's last edit, if it was ever edited. */
-  lastEdit: IssueChange | null;
-  renames: IssueChange[];
-  labels: (IssueChange & { label: string })[];
-}
-
-/** The messages of the hidden refs under a prefix, a hundred a page (a session's spend so far). */
-export const RECORD_MESSAGES_QUERY = /* GraphQL */ `
-  query BatonSessionRecords($owner: String!, $repo: String!, $prefix: String!, $after: String) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) {
-        pageInfo { hasNextPage endCursor }
-        nodes { name target { ... on Commit { message } } }
-      }
-    }
-  }
-`;
-
-const RecordMessagesAnswer = z.object({
-  data: z.object({
-    repository: z.object({
-      refs: z.object({
-        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
-        nodes: z.array(
-          z.object({ name: z.string(), target: z.object({ message: z.string().optional() }) }),
-        ),
-      }),
-    }),
-  }),
-});
 
 /** A read GitHub answered 404: the thing is gone (or the account has no access). */
 async function orNullWhenGone<T>(read: Promise<T>): Promise<T | null> {

@@ -1,4 +1,5 @@
-import type { GitHubReads, IssueChange } from './github-reads.js';
+import type { IssueChange } from './github-queries.js';
+import type { GitHubReads } from './github-reads.js';
 
 /** What started this plan: a writer's label on the issue, or a writer's `/replan` comment. */
 export type PlanRequest =

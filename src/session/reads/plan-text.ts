@@ -1,7 +1,8 @@
 import { buildTypeOfLabels, labelOfType } from '../../core/config/build-labels.js';
 import type { Config } from '../../core/config/config.js';
 import { isSessionTrigger, parseTrigger } from '../../core/sessions/session.js';
-import { type GitHubReads, labelNames } from './github-reads.js';
+import type { GitHubReads } from './github-reads.js';
+import { labelNames } from './github-shapes.js';
 import { issueTextProblem, type PlanRequest } from './issue-text.js';
 
 /** The comment a plan answers (a `/replan`, trigger `comment-<id>`), or null. */

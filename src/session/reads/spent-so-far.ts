@@ -1,8 +1,8 @@
 import type { Config } from '../../core/config/config.js';
 import type { SessionEnv } from '../env.js';
 import { readBuildSpend } from './build-spend.js';
-import { readDaySpend } from './day-spend.js';
 import type { GitHubReads } from './github-reads.js';
+import { readDaySpend } from './spent-today.js';
 
 /** What was spent before a session, against the caps its dollar limit is the rest of. */
 export interface SpentSoFar {

@@ -9,8 +9,8 @@ import {
 } from '../../core/change-set/views.js';
 import { type Config, defaultConfig, parseConfig } from '../../core/config/config.js';
 import { type AppClient, createAppClient } from '../app-client.js';
-import { createSessionOctokit, type SessionOctokit } from '../octokit.js';
 import { revokeSessionToken } from '../publish/write/get-session-token.js';
+import { createSessionOctokit, type SessionOctokit } from '../session-octokit.js';
 import { type GivenViews, maskArchive, type ViewsRequest } from './ask-views.js';
 
 /**

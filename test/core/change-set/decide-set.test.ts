@@ -191,6 +191,14 @@ describe('a change set once approved', () => {
   const lib = (overrides = {}) => recordedMember(LIB, overrides);
   const service = (overrides = {}) => recordedMember(HOME, overrides);
   const client = (overrides = {}) => recordedMember(CLIENT, overrides);
+  /** acme/service once its plan session (run 7300) spent `cost` dollars. */
+  const serviceThatSpent = (cost: number) =>
+    service({
+      snapshot: {
+        usage: [make.usageRecord({ run_id: 7300, cost })],
+        runs: [planRun({ id: 7300 })],
+      },
+    });
 
   it('starts each repository’s ready workers there, and holds those that wait on another repository', () => {
     const decision = decideOn(approved([lib(), service(), client()]));
@@ -488,16 +496,7 @@ describe('a change set once approved', () => {
       },
     });
     const decision = decideOn(
-      approved([
-        spent,
-        service({
-          snapshot: {
-            usage: [make.usageRecord({ run_id: 7300, cost: 25 })],
-            runs: [planRun({ id: 7300 })],
-          },
-        }),
-        client(),
-      ]),
+      approved([spent, serviceThatSpent(25), client()]),
       setConfig({}, { budget: { maxUsd: 50 } }),
     );
     expect(decision.view).toMatchObject({
@@ -512,16 +511,7 @@ describe('a change set once approved', () => {
   it('tells each session of a member what the set’s one budget has left, which its own repository cannot raise', () => {
     // acme/service's sessions spent $6.10 of the set's $10: W1.1 starts in acme/lib with $3.90.
     const decision = decideOn(
-      approved([
-        lib(),
-        service({
-          snapshot: {
-            usage: [make.usageRecord({ run_id: 7300, cost: 6.1 })],
-            runs: [planRun({ id: 7300 })],
-          },
-        }),
-        client(),
-      ]),
+      approved([lib(), serviceThatSpent(6.1), client()]),
       setConfig({}, { budget: { maxUsd: 10 } }),
     );
     const dispatched = actionsIn(decision, LIB).flatMap((action) =>

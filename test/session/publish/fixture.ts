@@ -14,6 +14,7 @@ import type { Completion, Usage } from '../../../src/core/plan/completion.js';
 import { integrationBranch, planPath, workerBranch } from '../../../src/core/vocabulary/ids.js';
 import { parseSessionEnv, type SessionEnv } from '../../../src/session/env.js';
 import { BUNDLE_FILE, RESULT_FILE, type SessionResult } from '../../../src/session/result.js';
+import { makeCompletion as makeWorkerCompletion } from '../../core/factories.js';
 import { REQUEST_TOKEN } from './fake-github.js';
 
 export const BUILD = '12-add-login';
@@ -259,20 +260,18 @@ export function makeUsage(overrides: Partial<Usage> = {}): Usage {
   };
 }
 
+/** W1.1's report of the login form (the core's `makeCompletion`), with a concern, a decision and a follow-up. */
 export function makeCompletion(overrides: Partial<Completion> = {}): Completion {
-  return {
+  return makeWorkerCompletion({
     worker_id: WORKER,
-    status: 'complete',
     summary: 'Added the login form and its tests.',
     artifacts: ['src/login.ts'],
-    learnings: [],
     concerns: ['The form has no rate limit yet.'],
     decisions: ['Used the existing router.'],
     follow_up: ['Add a rate limit.'],
-    affects: [],
     usage: makeUsage(),
     ...overrides,
-  };
+  });
 }
 
 export function makeResult(overrides: Partial<SessionResult> = {}): SessionResult {

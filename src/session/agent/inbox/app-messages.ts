@@ -12,7 +12,8 @@
 import { parseCommandLedger } from '../../../core/status/command-ledger.js';
 import { findStatusBuild } from '../../../core/status/render-status.js';
 import { parseMemberBuildId } from '../../../core/vocabulary/ids.js';
-import type { Comment, GitHubReads } from '../../reads/github-reads.js';
+import type { GitHubReads } from '../../reads/github-reads.js';
+import type { Comment } from '../../reads/github-shapes.js';
 import type { InboxOwner } from './read-message.js';
 
 /** Pages of the comments looked through for the status comment (created early, so first). */

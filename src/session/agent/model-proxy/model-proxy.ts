@@ -6,8 +6,9 @@
  * the model endpoints each engine needs (model-routes.ts) with the real
  * credential added (upstreams.ts), for the config's models only, refuses
  * every other path, model and beta that bills past the meter, meters every
- * response into the session's usage meter (meter-response.ts), and refuses
- * every request once the session has reached one of its limits. Its fields
+ * response into the session's usage meter (forward-request.ts,
+ * meter-response.ts), and refuses every request once the session has reached
+ * one of its limits. Its fields
  * and message parts are a list of what is allowed (request-content.ts):
  * nothing the provider would fetch by address, read from its storage or run.
  * A few requests run at once (in-flight.ts), each checked against the limits
@@ -24,7 +25,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import type { SessionLimit } from '../../../core/plan/usage.js';
 import type { Provider } from '../../../core/sessions/engines.js';
 import {
@@ -35,17 +35,13 @@ import {
   HAND_IN_OUTPUT_TOKENS,
 } from '../model/limits.js';
 import type { UsageMeter } from '../model/usage-meter.js';
+import { type ForwardEnd, forward } from './forward-request.js';
 import { type Estimate, estimateCost, RequestsInFlight, withReserved } from './in-flight.js';
-import { meterResponse } from './meter-response.js';
 import {
   enforceWebPolicy,
   findModelRoute,
-  forwardedHeaders,
   headerProblem,
   judgeBody,
-  type ModelRoute,
-  returnedHeaders,
-  upstreamUrl,
   type WebPolicy,
 } from './model-routes.js';
 import { fitToRoom } from './spend-cap.js';
@@ -203,14 +199,11 @@ export async function startModelProxy({
       const model = typeof fields.model === 'string' ? fields.model : '';
       let estimate: Estimate | null = null;
       if (metered) {
+        // What a body may cost at most, by the route's provider, the prices and what it holds.
+        const estimateOf = (body: Record<string, unknown>, bytes: number): Estimate =>
+          estimateCost(route.provider, body, bytes, meter.prices, judged.content);
         let forwarded = held ?? fields;
-        estimate = estimateCost(
-          route.provider,
-          forwarded,
-          sent.length,
-          meter.prices,
-          judged.content,
-        );
+        estimate = estimateOf(forwarded, sent.length);
         // Checked again now that the body is read: the session may have reached a limit since.
         // A request starts only if the most it may cost fits in what is left of the dollar limit
         // with what those under way may cost held aside (spend-cap.ts): while others run it waits
@@ -243,13 +236,7 @@ export async function startModelProxy({
           }
           forwarded = fit.body;
           sent = Buffer.from(JSON.stringify(forwarded));
-          estimate = estimateCost(
-            route.provider,
-            forwarded,
-            sent.length,
-            meter.prices,
-            judged.content,
-          );
+          estimate = estimateOf(forwarded, sent.length);
           log(
             `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the $${roomUsd.toFixed(2)} left of the session's dollar limit`,
           );
@@ -353,114 +340,6 @@ export async function startModelProxy({
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * How a forwarded request ended: its usage metered; nothing to meter (an
- * error answer, which the providers do not bill, or `count_tokens`); a
- * successful answer with no usage that could be read; cut off when the proxy
- * closed.
- */
-type ForwardEnd = 'metered' | 'free' | 'unread' | 'cut off';
-
-/**
- * Passes one request on with the credential, and the answer back as it
- * streams, metered. A client that leaves early does not end the request: the
- * provider goes on answering and billing, so the answer is read to its end
- * and metered all the same (only `signal`, when the proxy closes, cuts it).
- */
-async function forward({
-  req,
-  res,
-  route,
-  upstream,
-  body,
-  model,
-  metered: billed,
-  meter,
-  fetchImpl,
-  log,
-  signal,
-}: {
-  req: IncomingMessage;
-  res: ServerResponse;
-  route: ModelRoute;
-  upstream: Upstream;
-  body: Buffer;
-  /** The model the request named, for an answer that does not say. */
-  model: string;
-  metered: boolean;
-  meter: UsageMeter;
-  fetchImpl: typeof globalThis.fetch;
-  log: (line: string) => void;
-  signal: AbortSignal;
-}): Promise<ForwardEnd> {
-  const { headers: credential, betas } = await upstream.auth();
-  const headers: Record<string, string> = { ...forwardedHeaders(req.headers), ...credential };
-  if (betas.length > 0) {
-    const asked = headers['anthropic-beta']?.split(',').map((b) => b.trim()) ?? [];
-    headers['anthropic-beta'] = [...new Set([...asked.filter(Boolean), ...betas])].join(',');
-  }
-  let answer: Response;
-  try {
-    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ''), {
-      method: 'POST',
-      headers,
-      body,
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) return 'cut off';
-    throw error;
-  }
-  const client = { gone: res.destroyed };
-  res.once('close', () => {
-    client.gone = true;
-  });
-  if (!client.gone) res.writeHead(answer.status, returnedHeaders(answer.headers));
-  const streamed = (answer.headers.get('content-type') ?? '').includes('text/event-stream');
-  const reading =
-    answer.ok && billed
-      ? meterResponse({ provider: route.provider, streamed, meter, model })
-      : null;
-  try {
-    if (answer.body) {
-      for await (const chunk of Readable.fromWeb(
-        answer.body as import('node:stream/web').ReadableStream,
-      )) {
-        const buffer = chunk as Buffer;
-        reading?.push(buffer);
-        if (client.gone) continue;
-        if (!res.write(buffer)) await drained(res);
-      }
-    }
-  } catch (error) {
-    if (signal.aborted) {
-      res.destroy();
-      return 'cut off';
-    }
-    log(
-      `model proxy: the answer broke off: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  } finally {
-    if (!client.gone) res.end();
-  }
-  // What arrived was served, and is billed: it is metered even when the stream broke off.
-  if (!reading) return 'free';
-  return reading.end() ? 'metered' : 'unread';
-}
-
-/** Resolves when the response can take more, or the client has gone. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
 }
 
 function hasToken(req: IncomingMessage, token: string): boolean {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Config, MODEL_KINDS } from '../../../core/config/config.js';
+import type { Config } from '../../../core/config/config.js';
+import { MODEL_KINDS } from '../../../core/config/model-settings.js';
 import type { Provider } from '../../../core/sessions/engines.js';
 import { findModelPrice, type ModelPrices } from '../../../core/vocabulary/pricing.js';
 import { type RequestContent, readRequestContent } from './request-content.js';

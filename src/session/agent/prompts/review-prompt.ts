@@ -4,7 +4,7 @@ import {
   findAddedDependencies,
   renderDependencyLines,
 } from '../../../core/sessions/dependencies.js';
-import type { PullFile } from '../../reads/github-reads.js';
+import type { PullFile } from '../../reads/github-shapes.js';
 import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';
 

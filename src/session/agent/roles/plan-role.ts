@@ -15,7 +15,8 @@ import {
   skillPath,
   subIssueGraphPath,
 } from '../../../core/vocabulary/ids.js';
-import { labelNames, PermissionReadRefused } from '../../reads/github-reads.js';
+import { PermissionReadRefused } from '../../reads/github-reads.js';
+import { labelNames } from '../../reads/github-shapes.js';
 import { issueTextProblem } from '../../reads/issue-text.js';
 import { feedbackCommentId, planRequestOf } from '../../reads/plan-text.js';
 import { readViews } from '../../views/read-views.js';

@@ -6,7 +6,7 @@ import {
   skillPath,
 } from '../../../core/vocabulary/ids.js';
 import { findBatonReviewOf } from '../../baton-review.js';
-import type { PullFile } from '../../reads/github-reads.js';
+import type { PullFile } from '../../reads/github-shapes.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';

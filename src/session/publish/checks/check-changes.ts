@@ -12,7 +12,7 @@ import {
   workerFindingsPath,
 } from '../../../core/vocabulary/ids.js';
 import type { SessionTarget } from './check-result.js';
-import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
+import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './size-limits.js';
 
 /** One path the session's commits change, between the base and the new head. */
 export interface ChangedFile {

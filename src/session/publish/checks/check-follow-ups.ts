@@ -1,6 +1,6 @@
 import { followUpAmendmentProblems } from '../../../core/snapshot/follow-ups.js';
 import { briefPath, buildDir, planPath } from '../../../core/vocabulary/ids.js';
-import type { ScratchRepo } from '../git.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 import type { ChangedFile } from './check-changes.js';
 
 /** The app reads at most 256 KB of plan.json; publish reads no more. */

@@ -1,4 +1,4 @@
-import type { ScratchRepo } from '../git.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 import {
   EMPTY_TREE,
   type PushedRange,

@@ -1,6 +1,6 @@
 import { subIssueRecordProblems } from '../../../core/plan/validate-plan.js';
 import { planPath, subIssueGraphPath } from '../../../core/vocabulary/ids.js';
-import type { ScratchRepo } from '../git.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 
 /** The app reads at most 256 KB of either file; publish reads no more. */
 const RECORD_MAX_BYTES = 256 * 1024;

@@ -4,11 +4,11 @@ import {
   parseMemberBuildId,
 } from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
-import type { SessionClientOptions, SessionLog } from '../../octokit.js';
 import { createGitHubReads } from '../../reads/github-reads.js';
 import { loadConfig } from '../../reads/load-config.js';
 import { planTextProblem } from '../../reads/plan-text.js';
-import type { ScratchRepo } from '../git.js';
+import type { SessionClientOptions, SessionLog } from '../../session-octokit.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 import { fetchDefaultBranch } from './read-allow-workflow-changes.js';
 
 /**

@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { parseConfig } from '../../../core/config/config.js';
-import type { RemoteAccess, ScratchRepo } from '../git.js';
+import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 
 /** Where the remote's default branch is fetched to. */
 const DEFAULT_REF = 'refs/baton/default';

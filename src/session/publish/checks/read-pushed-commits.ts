@@ -1,4 +1,4 @@
-import type { ScratchRepo } from '../git.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
 
 /** What publish would push: the verified bundle's head in `repo`, over the dispatched `base`. */

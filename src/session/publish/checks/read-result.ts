@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { schemaProblems } from '../../../core/vocabulary/schema-problems.js';
 import { RESULT_FILE, RESULT_MAX_BYTES, SessionResult } from '../../result.js';
 
 /** The checked result, or what is wrong with `result.json`. */
@@ -35,12 +36,7 @@ export async function readResult(outDir: string): Promise<ReadResult> {
   }
   const parsed = SessionResult.safeParse(raw);
   if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue) => `${RESULT_FILE} ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      ),
-    };
+    return { ok: false, problems: schemaProblems(RESULT_FILE, parsed.error) };
   }
   return { ok: true, result: parsed.data };
 }

@@ -1,7 +1,7 @@
 import { parseFindings } from '../../../core/plan/findings.js';
 import { buildTypeOf, Plan } from '../../../core/plan/plan.js';
 import { planPath, workerFindingsPath } from '../../../core/vocabulary/ids.js';
-import type { ScratchRepo } from '../git.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 import type { WorkerScope } from './check-changes.js';
 import { parseJson, readAt } from './read-worker-title.js';
 import { HEAD_REF } from './verify-commits.js';

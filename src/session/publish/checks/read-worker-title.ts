@@ -1,7 +1,7 @@
 import { parseBrief } from '../../../core/plan/brief.js';
 import { Plan } from '../../../core/plan/plan.js';
 import { briefPath, planPath } from '../../../core/vocabulary/ids.js';
-import type { ScratchRepo } from '../git.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 
 /** plan.json is capped where the app reads it; publish reads no more. */
 const RECORD_MAX_BYTES = 512 * 1024;

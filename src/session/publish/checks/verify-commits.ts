@@ -1,7 +1,7 @@
-import type { RemoteAccess, ScratchRepo } from '../git.js';
+import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 import type { ChangedFile } from './check-changes.js';
-import { BUNDLE_MAX_BYTES } from './limits.js';
 import { sizeOf } from './read-result.js';
+import { BUNDLE_MAX_BYTES } from './size-limits.js';
 
 /** The session's changed files once its bundle passed, or why it did not. */
 export type VerifiedCommits =

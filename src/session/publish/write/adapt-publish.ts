@@ -4,7 +4,7 @@ import { Plan } from '../../../core/plan/plan.js';
 import { buildDir, completionPath, planPath, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { ChangedFile } from '../checks/check-changes.js';
 import { parseJson, readAt } from '../checks/read-worker-title.js';
-import type { RemoteAccess, ScratchRepo } from '../git.js';
+import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 import { pushRecordRef } from './record-ref.js';
 
 /** The ids of the plan's workers at a commit; null when plan.json is absent or invalid there. */

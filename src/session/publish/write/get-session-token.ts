@@ -15,7 +15,7 @@ const IdToken = z.object({ value: z.string().min(1) });
 const Issued = z.object({ token: z.string().min(1), expires_at: z.string() });
 const Refusal = z.object({ message: z.string() });
 
-/** The app's token exchange endpoint (DESIGN §9). */
+/** The app's token exchange endpoint (docs/sessions.md, "The token exchange"). */
 export const SESSION_TOKEN_PATH = '/api/baton/session-token';
 
 /** What reading this job's OIDC token needs: the runtime's variables, fetch, and the log's mask. */

@@ -1,3 +1,4 @@
+import { graphqlUrlOf } from '../../reads/github-reads.js';
 import {
   createSessionOctokit,
   DEFAULT_RETRIES,
@@ -6,8 +7,7 @@ import {
   statusOfError,
   triesOf,
   unreachableMessage,
-} from '../../octokit.js';
-import { graphqlUrlOf } from '../../reads/github-reads.js';
+} from '../../session-octokit.js';
 
 /**
  * A REST call GitHub answered with an error status, or that never reached
@@ -46,7 +46,7 @@ export interface GitHubApi {
 }
 
 /**
- * The session's Octokit (`src/session/octokit.ts`) against `GITHUB_API_URL`
+ * The session's Octokit (`src/session/session-octokit.ts`) against `GITHUB_API_URL`
  * (which already carries `/api/v3` on GitHub Enterprise Server): 5xx,
  * connection errors and rate limits are retried, bounded and logged, so one
  * transient error does not cost a session. Refusals and lost guards are not.

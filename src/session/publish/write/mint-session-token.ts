@@ -8,7 +8,11 @@ import {
 } from '../../../core/sessions/token-permissions.js';
 import { integrationBranch, parseBatonBranch } from '../../../core/vocabulary/ids.js';
 import { type AppClient, createAppClient } from '../../app-client.js';
-import { createSessionOctokit, type SessionClientOptions, type SessionLog } from '../../octokit.js';
+import {
+  createSessionOctokit,
+  type SessionClientOptions,
+  type SessionLog,
+} from '../../session-octokit.js';
 import type { SessionToken } from './get-session-token.js';
 
 /** What publish reads to mint its own token (server-less mode, docs/serverless.md). */

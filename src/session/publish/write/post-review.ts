@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Usage } from '../../../core/plan/completion.js';
+import { renderVerdictMarker } from '../../../core/sessions/verdict-marker.js';
 import { code } from '../../../core/vocabulary/markdown.js';
 import { findBatonReviewOf, ListedReview, REVIEW_PAGES_MAX } from '../../baton-review.js';
 import { type DiffLines, parseDiffLines } from '../../diff-lines.js';
 import type { ReviewComment, ReviewResult } from '../../result.js';
 import { type GitHubApi, repoPath } from './github-api.js';
 import { fitBody, neutralizeModelText } from './pull-body.js';
-import { renderVerdictMarker } from './verdict-marker.js';
 
 const Pull = z.object({ number: z.number(), head: z.object({ sha: z.string(), ref: z.string() }) });
 const PullFile = z.object({ filename: z.string(), patch: z.string().optional() });

@@ -8,7 +8,7 @@ import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keyw
 import { withoutEmbeds } from '../../../core/vocabulary/embeds.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
 import { code, neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
-import { BODY_MAX_CHARS } from '../checks/limits.js';
+import { BODY_MAX_CHARS } from '../checks/size-limits.js';
 
 /** The hidden marker that says which worker a pull request is for. */
 export function renderWorkerMarker({ build, worker }: { build: string; worker: string }): string {

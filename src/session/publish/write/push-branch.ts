@@ -1,5 +1,5 @@
 import { HEAD_REF } from '../checks/verify-commits.js';
-import { GitError, type RemoteAccess } from '../git.js';
+import { GitError, type RemoteAccess } from '../scratch-repo.js';
 
 /** Pushes tried at most this many times when the remote is still at `base`. */
 const PUSH_TRIES = 3;

@@ -1,4 +1,4 @@
-import type { RemoteAccess } from '../git.js';
+import type { RemoteAccess } from '../scratch-repo.js';
 
 /**
  * Pushes a record to a hidden ref under `refs/baton/`: a commit of the empty

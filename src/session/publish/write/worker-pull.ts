@@ -16,7 +16,7 @@ const Pull = z.object({
 });
 
 /**
- * `[<slug>] W1.1: <title>`, the worker PR's title (DESIGN §4). A squash merge
+ * `[<slug>] W1.1: <title>`, the worker PR's title. A squash merge
  * makes it a commit title that the final pull request brings to the default
  * branch, and the plan's titles are a model's: it may close no issue.
  */

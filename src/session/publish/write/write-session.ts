@@ -1,12 +1,12 @@
 import type { DependencyChange } from '../../../core/sessions/dependencies.js';
 import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
-import type { SessionClientOptions, SessionLog } from '../../octokit.js';
 import type { SessionResult } from '../../result.js';
+import type { SessionClientOptions, SessionLog } from '../../session-octokit.js';
 import { hasCommits, type SessionTarget } from '../checks/check-result.js';
 import { readWorkerTitle } from '../checks/read-worker-title.js';
-import type { ScratchRepo } from '../git.js';
 import type { PublishOutcome } from '../publish-outcome.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 import type { GitHubApi } from './github-api.js';
 import { postReview } from './post-review.js';
 import { postSynthesisSummary } from './post-synthesis.js';

@@ -6,7 +6,7 @@ import {
 } from '../../../core/plan/usage.js';
 import type { SessionEnv } from '../../env.js';
 import type { SessionResult } from '../../result.js';
-import type { ScratchRepo } from '../git.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 import { pushRecordRef } from './record-ref.js';
 
 /**

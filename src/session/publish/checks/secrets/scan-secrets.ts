@@ -1,4 +1,4 @@
-import type { ScratchRepo } from '../../git.js';
+import type { ScratchRepo } from '../../scratch-repo.js';
 import { type PushedRange, readPushedCommits, readRawDiff } from '../read-pushed-commits.js';
 import { fileText, InflatedTooLarge } from './encoded-text.js';
 import { findSecretsIn, maskSecret } from './secret-rules.js';

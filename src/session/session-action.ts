@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { main } from './cli.js';
+import { main } from './session-cli.js';
 
 /** The session's commands, and the conductor's (a bundle of its own, beside this one). */
 const SESSION_COMMANDS = ['agent', 'publish', 'engine', 'views'] as const;

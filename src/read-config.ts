@@ -1,6 +1,7 @@
 import type { ProbotOctokit } from 'probot';
 import { LineCounter, parseDocument } from 'yaml';
-import { type ConfigProblem, type ParsedConfig, parseConfig } from './core/config/config.js';
+import { type ParsedConfig, parseConfig } from './core/config/config.js';
+import type { ConfigProblem } from './core/config/config-problems.js';
 import { CONFIG_FILE } from './core/vocabulary/ids.js';
 import { remembered } from './process-memory.js';
 

@@ -68,7 +68,7 @@ const HELP = new Set(['-h', '--help', 'help']);
 const VERSION = new Set(['-V', '--version']);
 
 /**
- * The `baton` command inside GitHub Actions (DESIGN §8): `session agent` runs
+ * The `baton` command inside GitHub Actions (docs/sessions.md): `session agent` runs
  * the model with no write credential, `session publish` checks its output and
  * writes to GitHub as the app. Answers the process exit code.
  */

@@ -10,8 +10,8 @@ import yaml from 'js-yaml';
 import { type Config, parseConfig } from '../core/config/config.js';
 import { issueBranchPrefix, parseBatonBranch, parseBuildId } from '../core/vocabulary/ids.js';
 import { createLog } from '../server/log.js';
-import { createSessionOctokit } from '../session/octokit.js';
 import { takeProcessSecrets } from '../session/process-secrets.js';
+import { createSessionOctokit } from '../session/session-octokit.js';
 import { conduct } from './conduct.js';
 import { type RouteReads, routeEvent } from './route.js';
 

@@ -2,7 +2,7 @@ import { usageRefPrefix } from '../../core/plan/usage.js';
 import { datedUsageOf, dayStart, spentOnDay } from '../../core/snapshot/daily-spend.js';
 import { dispatchedRunOf, runOfUsageRef, type UsageRun } from '../../core/snapshot/usage-ties.js';
 import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
-import { statusOfError } from '../octokit.js';
+import { statusOfError } from '../session-octokit.js';
 import { GitHubReadError, type GitHubReads } from './github-reads.js';
 
 /** The most records of one build read one by one where GraphQL does not list them. */

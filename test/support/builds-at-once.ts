@@ -1,0 +1,51 @@
+import { afterAll, beforeAll } from 'vitest';
+import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
+import { GREETING_ISSUE } from '../../sim/scenario/builds/greeting-scenario.js';
+import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
+
+/**
+ * An end-to-end file's builds, played at the same time: `play` starts them all before the
+ * file's tests (pushing each simulation it starts to `started`), and after them every build
+ * is awaited, failed or not, and every simulation stopped. Each describe awaits its own
+ * build through the function returned; a build's failure meanwhile is never left unhandled.
+ */
+export function playBuildsAtOnce<Runs extends Record<string, Promise<unknown>>>(
+  play: (started: Simulation[]) => Runs,
+): () => Runs {
+  const started: Simulation[] = [];
+  let runs: Runs | undefined;
+  beforeAll(() => {
+    runs = play(started);
+    for (const run of Object.values(runs)) run.catch(() => undefined);
+  });
+  afterAll(async () => {
+    await Promise.allSettled(Object.values(runs ?? {}));
+    await Promise.all(started.map((sim) => sim.stop()));
+  });
+  return () => {
+    if (!runs) throw new Error('the builds start before all of the file’s tests');
+    return runs;
+  };
+}
+
+/** A greeting build played whole, with the simulation and scripted model that played it. */
+export interface PlayedGreeting {
+  sim: Simulation;
+  model: ScriptedModel;
+  build: PlayedBuild;
+}
+
+/**
+ * Plays the greeting issue's build whole on a started simulation, a maintainer answering
+ * each failed worker with one `/retry`, within the time a whole build may take.
+ */
+export async function playGreeting(sim: Simulation, model: ScriptedModel): Promise<PlayedGreeting> {
+  const build = await playBuild({
+    sim,
+    issue: GREETING_ISSUE,
+    retries: 1,
+    timeoutMs: WHOLE_BUILD_LIMIT_MS,
+  });
+  return { sim, model, build };
+}
