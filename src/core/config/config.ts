@@ -3,6 +3,7 @@
  * `Config`, or into problems that name the file, the line and the field. The
  * labels Baton uses follow from it (`labels.ts`, `build-labels.ts`).
  */
+
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
 import { RepositoryName } from '../plan/plan.js';
@@ -15,6 +16,7 @@ import {
 import { EngineSetting, readEngineSettings } from '../sessions/engines.js';
 import { renderDidYouMean } from '../vocabulary/nearest.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
+import { RunawaySettings } from './runaway.js';
 
 /** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
 const ModelPriceSetting = z.strictObject({
@@ -407,6 +409,12 @@ export const Config = z
     improve: Improve.prefault({}),
     research: Research.prefault({}),
     changeSets: ChangeSets.prefault({}),
+    /**
+     * When a worker counts as a runaway, warned of on the page and in a notice on
+     * the issue: its sessions failing in a row (`runaway.failures`), or costing
+     * more than `runaway.usdPerHour` within an hour.
+     */
+    runaway: RunawaySettings.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codex = readEngineSettings(config.session.engine).allow.includes('codex');
