@@ -10,6 +10,7 @@ import {
 import { isBuildLabel } from '../../core/config/build-labels.js';
 import { defaultConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
+import type { BuildRead } from '../../core/overview/build-read.js';
 import { buildIdFor, parseBatonBranch } from '../../core/vocabulary/ids.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
@@ -80,6 +81,8 @@ export interface HandlerDeps {
   asked?: Map<string, (NoNews | null)[]>;
   /** The installation's daily cap (`BATON_INSTALLATION_DAILY_USD`); none: no such cap. */
   installationDailyUsd?: number | null;
+  /** Hears each build a reconcile read whole, as its status rendered it (the page's board, src/page/). */
+  onRead?: (read: BuildRead) => void;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
   onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
   /**
@@ -295,6 +298,7 @@ export function scheduleReconcile(
             ...(pacer || budget ? { statusEditWait: statusEditWait(now) } : {}),
             ...(budget ? { writeBudget: budget } : {}),
             ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
+            ...(deps.onRead ? { onRead: deps.onRead } : {}),
             ...(deps.installationDailyUsd
               ? { installationDailyUsd: deps.installationDailyUsd }
               : {}),

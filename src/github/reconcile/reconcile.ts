@@ -4,6 +4,7 @@ import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { type CommandAnswer, commandAnswers } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
+import type { BuildRead } from '../../core/overview/build-read.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
@@ -48,6 +49,8 @@ export interface ReconcileRequest {
   start?: boolean;
   /** What this process last read of each build: noted here, for run completions to be judged by (`LastReads`). */
   lastReads?: LastReads;
+  /** Hears each build read whole, with the status it renders (the page's board). */
+  onRead?: (read: BuildRead) => void;
   /**
    * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
    * the app): when set, the reconcile reads what every repository of the installation
@@ -251,6 +254,14 @@ export async function reconcileBuild(
   // A read whose writes all went stands for the build, for a run's completion to be judged by.
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
   const clean = view && !all.some((outcome) => outcome.result === 'failed');
+  request.onRead?.({
+    repository: `${ctx.owner}/${ctx.repo}`,
+    installationId: ctx.installationId ?? null,
+    snapshot: seen,
+    config: config.ok ? config.config : null,
+    view,
+    readAt: now,
+  });
   request.lastReads?.note(
     key,
     clean
@@ -330,6 +341,7 @@ async function reconcileChangeSet(
     null,
   );
   if (request.lastReads) noteMembers({ done, request, runsSince: observed.runsSince });
+  if (request.onRead) showBuilds({ ctx, done, request });
   return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
@@ -368,6 +380,43 @@ function noteMembers({
           }
         : null,
     );
+  }
+}
+
+/**
+ * The set build and each member as this reconcile read them, for the page:
+ * the set's status as the set rendered it (its repositories' lines), each
+ * member's as `decide` renders it for that member alone.
+ */
+function showBuilds({
+  ctx,
+  done,
+  request,
+}: {
+  ctx: RepoContext;
+  done: SetReconciled;
+  request: ReconcileRequest;
+}): void {
+  for (const [index, build] of done.builds.entries()) {
+    const rendered = build.actions.findLast((action) => action.kind === 'render-status');
+    const decided =
+      index > 0 && build.config
+        ? decide({ snapshot: build.snapshot, config: build.config, now: request.now }).at(-1)
+        : undefined;
+    const view =
+      decided?.kind === 'render-status'
+        ? decided.view
+        : rendered?.kind === 'render-status'
+          ? rendered.view
+          : null;
+    request.onRead?.({
+      repository: build.repository,
+      installationId: ctx.installationId ?? null,
+      snapshot: build.snapshot,
+      config: build.config?.ok ? build.config.config : null,
+      view,
+      readAt: request.now,
+    });
   }
 }
 
