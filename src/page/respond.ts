@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { PAGE_CSP } from './render/page-style.js';
 
-/** Headers of every answer: never cached, never framed, never sniffed; no referrer leaves the page. */
+/** Headers of every answer: never cached, never framed, never sniffed; no referrer leaves the app. */
 function commonHeaders(res: ServerResponse): void {
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-content-type-options', 'nosniff');
-  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('referrer-policy', 'same-origin');
   res.setHeader('x-frame-options', 'DENY');
   res.setHeader('cross-origin-opener-policy', 'same-origin');
 }

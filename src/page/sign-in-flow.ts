@@ -196,12 +196,11 @@ export function createSignInFlow({
 
     /**
      * `POST /sign-out`, from this app's own page only (another site's form is
-     * refused by its `Origin`; the cookie is `SameSite=Lax` besides): the user
+     * refused (`fromThisApp`); the cookie is `SameSite=Lax` besides): the user
      * token is revoked at GitHub, the session forgotten here, the cookie cleared.
      */
     async signOut(req: IncomingMessage, res: ServerResponse): Promise<true> {
-      const origin = req.headers.origin;
-      if (origin !== undefined && origin !== new URL(settings.appUrl).origin) {
+      if (!fromThisApp(req, settings.appUrl)) {
         return sendHtml(
           res,
           403,
@@ -232,6 +231,18 @@ export function createSignInFlow({
 }
 
 export type SignInFlow = ReturnType<typeof createSignInFlow>;
+
+/**
+ * Whether a form post comes from this app's own page: the browser says so in
+ * `Sec-Fetch-Site` (which no page can set), else in `Origin`. Another site's
+ * form is refused; the session cookie, `SameSite=Lax`, would not come with it anyway.
+ */
+function fromThisApp(req: IncomingMessage, appUrl: string): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.headers.origin;
+  return origin === undefined || origin === new URL(appUrl).origin;
+}
 
 /** A path of this app to return to; anything else (another host, `//host`, a scheme) is `/`. */
 function localPath(value: string | null): string {

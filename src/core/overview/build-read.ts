@@ -67,3 +67,28 @@ export function canRead(
 export function buildKeyOf(read: Pick<BuildRead, 'repository' | 'snapshot'>): string {
   return `${read.repository}/${read.snapshot.build}`;
 }
+
+/**
+ * `text` (a note of Baton's status) with the names of `hidden` repositories
+ * replaced: "waits for acme/lib" must not name a private member of a change
+ * set to someone who cannot read it.
+ */
+export function withoutNames(text: string | null, hidden: readonly string[]): string | null {
+  if (text === null) return null;
+  let scrubbed = text;
+  for (const name of hidden) {
+    const pattern = new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+    scrubbed = scrubbed.replace(pattern, 'a repository you cannot read');
+  }
+  return scrubbed;
+}
+
+/** Of `names`, the repositories `access` may not read. */
+export function hiddenOf(
+  access: Access,
+  { names, installationId }: { names: readonly string[]; installationId: number | null },
+): string[] {
+  return [...new Set(names.map((name) => name.toLowerCase()))].filter(
+    (repository) => !canRead(access, { repository, installationId }),
+  );
+}

@@ -4,7 +4,14 @@ import type { Ledger } from '../snapshot/ledger.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { Link, StatusView, WorkerDisplayState, WorkerRow } from '../status/status-view.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
-import { type Access, type BuildRead, buildKeyOf, canRead } from './build-read.js';
+import {
+  type Access,
+  type BuildRead,
+  buildKeyOf,
+  canRead,
+  hiddenOf,
+  withoutNames,
+} from './build-read.js';
 
 /** Where a build stands, in a word: its status's phase, or `unread` without one. */
 export type BuildPhase = StatusView['phase'] | 'unread';
@@ -74,11 +81,21 @@ export function buildRowOf({
   const visible = (repository: string) =>
     repository.toLowerCase() === read.repository.toLowerCase() ||
     canRead(access, { repository, installationId: read.installationId });
-  const lines = workerLines({ read, home }).filter((line) => visible(line.repository));
+  const all = workerLines({ read, home });
+  const lines = all.filter((line) => visible(line.repository));
   const shown = new Set(lines.map((line) => line.id));
-  // What a worker depends on in a repository the viewer may not read is not named either.
+  const hidden = hiddenOf(access, {
+    names: [
+      ...all.map((line) => line.repository),
+      ...(snapshot.changeSet?.repositories ?? []),
+      ...(view?.changeSet?.repositories.map((line) => line.name) ?? []),
+    ],
+    installationId: read.installationId,
+  });
+  // A repository the viewer may not read is named nowhere: not what depends on it, not in a note.
   const workers = lines.map((line) => ({
     ...line,
+    note: withoutNames(line.note, hidden),
     dependsOn: line.dependsOn.filter((id) => shown.has(id)),
   }));
   const plan = snapshot.plan.kind === 'valid' ? snapshot.plan.plan : null;

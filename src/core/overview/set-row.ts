@@ -1,6 +1,6 @@
 import type { Ledger } from '../snapshot/ledger.js';
 import type { Link, SetRepositoryState } from '../status/status-view.js';
-import { type Access, type BuildRead, canRead } from './build-read.js';
+import { type Access, type BuildRead, canRead, hiddenOf, withoutNames } from './build-read.js';
 import type { BuildPhase, BuildRow } from './build-row.js';
 
 /** One repository of a change set, as its row shows it. */
@@ -57,13 +57,18 @@ export function setRowOf({
 }): SetRow {
   const readable = (repository: string) =>
     canRead(access, { repository, installationId: home.installationId });
-  const lines = (home.view?.changeSet?.repositories ?? [])
+  const all = home.view?.changeSet?.repositories ?? [];
+  const hidden = hiddenOf(access, {
+    names: all.map((line) => line.name),
+    installationId: home.installationId,
+  });
+  const lines = all
     .filter((line) => readable(line.name))
     .map((line) => ({
       name: line.name,
       url: line.url,
       state: line.state,
-      note: line.note,
+      note: withoutNames(line.note, hidden),
       workers: line.workers,
       done: line.done,
       final: line.final ? { label: `#${line.final.number}`, url: line.final.url } : null,

@@ -30,6 +30,8 @@ export interface WaitingItem {
   key: string;
   repository: string;
   issue: number;
+  /** How the build is named: `owner/name#issue`, or a change set's member by its repository and its set's issue. */
+  label: string;
   worker: string | null;
   /** Since when it waits (ISO 8601); null where GitHub dates nothing (listed last). */
   since: string | null;
@@ -54,10 +56,20 @@ export function waitingOf({
 }): WaitingItem[] {
   const { snapshot, view } = read;
   const issue: Link = { label: `#${snapshot.issue.number}`, url: snapshot.issue.url };
-  const item = (fields: Omit<WaitingItem, 'key' | 'repository' | 'issue'>): WaitingItem => ({
+  const set = row.changeSet;
+  const label =
+    set === null
+      ? `${row.repository}#${row.issue.number}`
+      : set === 'hidden'
+        ? `${row.repository} (a change set)`
+        : `${row.repository} (change set ${set.repository}#${set.issue})`;
+  const item = (
+    fields: Omit<WaitingItem, 'key' | 'repository' | 'issue' | 'label'>,
+  ): WaitingItem => ({
     key: row.key,
     repository: row.repository,
     issue: snapshot.issue.number,
+    label,
     ...fields,
   });
   const items: WaitingItem[] = [];
@@ -101,7 +113,7 @@ function workerItem({
   worker: WorkerLine;
   snapshot: BuildSnapshot;
   issue: Link;
-}): Omit<WaitingItem, 'key' | 'repository' | 'issue'> | null {
+}): Omit<WaitingItem, 'key' | 'repository' | 'issue' | 'label'> | null {
   const since = workerSince(snapshot, worker.id);
   const base = { worker: worker.id, since };
   const note = worker.note ? `: ${worker.note}` : '';
@@ -155,11 +167,11 @@ function progressItems({
   read: BuildRead;
   row: BuildRow;
   issue: Link;
-}): Omit<WaitingItem, 'key' | 'repository' | 'issue'>[] {
+}): Omit<WaitingItem, 'key' | 'repository' | 'issue' | 'label'>[] {
   const { view, snapshot } = read;
   if (view?.phase !== 'running') return [];
   const { progress } = view;
-  const items: Omit<WaitingItem, 'key' | 'repository' | 'issue'>[] = [];
+  const items: Omit<WaitingItem, 'key' | 'repository' | 'issue' | 'label'>[] = [];
   for (const adaptation of progress.adaptations ?? []) {
     if (adaptation.state !== 'awaiting-approval') continue;
     items.push({

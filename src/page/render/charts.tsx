@@ -14,13 +14,15 @@ import { duration, safeHref, usd, when } from './format.js';
 const WIDTH = 900;
 
 /** What the sessions cost per day: a bar a day. */
-export function SpendOverTime({ days }: { days: readonly SpendGroup[] }) {
+export function SpendOverTime({ days: all }: { days: readonly SpendGroup[] }) {
+  // Spend no run dates (read from a report of before usage records) is in the totals, not on a day.
+  const days = all.filter((day) => day.key !== 'undated');
   if (days.length === 0) return <p class="muted">No spend recorded yet.</p>;
   const height = 180;
   const margin = { top: 10, right: 10, bottom: 28, left: 48 };
   const x = scaleBand<string>()
     .domain(days.map((day) => day.key))
-    .range([margin.left, WIDTH - margin.right])
+    .range([margin.left, Math.min(WIDTH - margin.right, margin.left + days.length * 70)])
     .padding(0.2);
   const top = Math.max(...days.map((day) => day.usd), 0.01);
   const y = scaleLinear()

@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { PAGE_CSP, PAGE_CSS } from './page-style.js';
+import { PAGE_CSS, PAGE_META_CSP } from './page-style.js';
 
 /** Where the views link to: the app's paths, or anchors of the one static file. */
 export interface PageLinks {
@@ -57,9 +57,10 @@ export function Layout({
     <html lang="en">
       <head>
         <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content={PAGE_CSP} />
+        <meta http-equiv="Content-Security-Policy" content={PAGE_META_CSP} />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
+        <link rel="icon" href="data:," />
         <title>{`${title} · Baton`}</title>
         <style>{raw(PAGE_CSS)}</style>
       </head>

@@ -78,3 +78,6 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
   "base-uri 'none'",
 ].join('; ');
+
+/** The policy as a `<meta>` carries it: `frame-ancestors` only works as a header (browsers ignore it there). */
+export const PAGE_META_CSP = PAGE_CSP.replace("; frame-ancestors 'none'", '');

@@ -22,7 +22,7 @@ export function SpendView({ overview, links }: { overview: Overview; links: Page
       </div>
       <h2>Spend over time</h2>
       <SpendOverTime days={spend.byDay} />
-      <h2>Today's caps</h2>
+      <h2>Caps: today's, and each running build's budget</h2>
       <CapBars caps={spend.caps} />
       <div class="cards">
         <Groups title="By repository" groups={spend.byRepository} />

@@ -29,7 +29,7 @@ export function WaitingView({ overview, links }: { overview: Overview; links: Pa
               <tr class={`waiting-${item.kind}`}>
                 <td>{ago(item.since, overview.at)}</td>
                 <td>
-                  <a href={links.build(item.key)}>{`${item.repository}#${item.issue}`}</a>
+                  <a href={links.build(item.key)}>{item.label}</a>
                 </td>
                 <td>{item.text}</td>
                 <td>

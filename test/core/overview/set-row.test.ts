@@ -47,6 +47,7 @@ const home: BuildRead = {
           title: 'Call get',
           repository: HOME,
           state: 'working',
+          note: `started after a merge in ${LIB}`,
           dependsOn: ['W1.1'],
         }),
         makeWorkerRow({
@@ -65,7 +66,11 @@ const home: BuildRead = {
     }),
     changeSet: {
       home: HOME,
-      repositories: [line(LIB, 'merged', 1), line(HOME, 'running', 1), line(CLIENT, 'planned', 0)],
+      repositories: [
+        line(LIB, 'merged', 1),
+        { ...line(HOME, 'running', 1), note: `waits for ${LIB}` },
+        line(CLIENT, 'planned', 0),
+      ],
     },
   },
   readAt: NOW,
@@ -119,6 +124,11 @@ describe('overviewOf: a change set shows only the repositories the viewer may re
   });
 
   it('names nothing of a private member: its repository, its workers, what depends on them', () => {
+    const sets = overviewOf({ reads, access: carol, now: NOW }).sets;
+    expect(sets[0]?.repositories.map((one) => one.note)).toEqual([
+      'waits for a repository you cannot read',
+      null,
+    ]);
     const overview = overviewOf({ reads, access: carol, now: NOW });
     const detail = buildDetailFor({ reads, access: carol, key: `${HOME}/${SET_BUILD}`, now: NOW });
     for (const shown of [overview, detail]) {
