@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { PAGE_CALLBACK_PATH } from '../core/doctor/page-check.js';
 
 /**
  * What the page needs to sign people in (docs/mission-control.md): the app's
@@ -29,7 +30,7 @@ export type PageSettingsRead =
   | { ok: false; problem: string };
 
 /** Where people come back from GitHub's authorize page. */
-export const CALLBACK_PATH = '/sign-in/callback';
+export const CALLBACK_PATH = PAGE_CALLBACK_PATH;
 
 export function readPageSettings(
   env: Record<string, string | undefined>,

@@ -1,9 +1,10 @@
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { SIM_APP_CLIENT_ID } from '../../sim/github/github-state.js';
 import { type SimPerson, SimUserAuth } from '../../sim/github/oauth/user-auth.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 
 /** The app's client id and secret, as the manifest flow gives them (`GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`). */
-export const CLIENT_ID = 'Iv23liSimulatedPage';
+export const CLIENT_ID = SIM_APP_CLIENT_ID;
 export const CLIENT_SECRET = 'sim-client-secret-0123456789abcdef';
 
 /**
