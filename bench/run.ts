@@ -7,6 +7,7 @@ import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
+import { type PageReport, pageRows } from './page.js';
 import { measureReplicas, replicasRows } from './replicas.js';
 import { measureScale, type ScaleReport } from './scale.js';
 import { renderScaleSection, type ScaleBaseline, scaleRows } from './scale-report.js';
@@ -138,6 +139,8 @@ async function main(): Promise<void> {
   rows.push(...changeSetRows(await measureChangeSet()));
   const steer = await measureInChild<SteerReport>('steer.ts', 600_000);
   rows.push(...steerRows(steer));
+  const page = await measureInChild<PageReport>('page.ts', 600_000);
+  rows.push(...pageRows(page));
 
   const unmeasurable = egressUnmeasurable();
   const egress = unmeasurable

@@ -20,7 +20,9 @@ import { driveBuild, type SessionScript } from './scripted-sessions.js';
  * - acme/client#2 "Dark mode", its plan waiting for /approve.
  *
  * alice writes all three repositories; bob reads acme/service and writes
- * acme/client, and cannot read acme/lib.
+ * acme/client, and cannot read acme/lib. `more` builds besides (the
+ * benchmark's hundred), in turn on acme/service, acme/client and acme/lib:
+ * each third approved, its one worker delivered; the others' plans wait for /approve.
  */
 export interface MissionWorld {
   repos: SetRepos;
@@ -35,7 +37,13 @@ export interface MissionWorld {
 /** What it costs in the world: each session's usage record, by role. */
 const USAGE = { plan: 0.42, work: 1.35, review: 0.28, fix: 0.6 };
 
-export async function buildMissionWorld({ start }: { start: string }): Promise<MissionWorld> {
+export async function buildMissionWorld({
+  start,
+  more = 0,
+}: {
+  start: string;
+  more?: number;
+}): Promise<MissionWorld> {
   const now = tickingClock(start);
   const repos = setRepos(now);
   repos.lib.visibility = 'private';
@@ -77,6 +85,14 @@ export async function buildMissionWorld({ start }: { start: string }): Promise<M
       await driveBuild({ gh: repos.client, apps: [app], script: runaway.script });
     }
     const waiting = await plannedBuild(repos.client, app, 'Dark mode');
+    const order = [repos.service, repos.client, repos.lib];
+    for (let n = 0; n < more; n++) {
+      const gh = order[n % order.length] ?? repos.service;
+      const title = `Chore ${n + 1}`;
+      if (n % 3 === 2)
+        await approvedBuild(gh, app, title, { workers: [{ id: 'W1.1', title: 'The change' }] });
+      else await plannedBuild(gh, app, title);
+    }
     if (app.errors.length > 0) throw new Error(`the app failed: ${String(app.errors[0])}`);
     return {
       repos,

@@ -110,7 +110,7 @@ export async function request(
  */
 export async function signIn(
   page: Pick<PageServer, 'url'>,
-  world: PageWorld,
+  world: { server: Pick<PageWorld['server'], 'url'> },
   login: string,
 ): Promise<string> {
   const start = await request(page, '/sign-in');

@@ -57,7 +57,7 @@ export class SimUserAuth {
   readonly callbackUrls: string[];
   readonly tokens: UserTokens;
   readonly people: SimPerson[];
-  /** Every request the API routes answered, by route, with the person it was for. */
+  /** Every request the API routes answered, by route, with the status sent (304 where unchanged) and the person it was for. */
   readonly log: { route: string; status: number; login: string | null }[] = [];
   readonly #options: UserAuthOptions;
 
@@ -155,8 +155,9 @@ export class SimUserAuth {
               documentation_url: 'https://docs.github.com/rest',
             })
           : this.#read(route, request, login);
-    this.log.push({ route, status: answer.status, login });
-    return conditional(request, answer);
+    const sent = conditional(request, answer);
+    this.log.push({ route, status: sent.status, login });
+    return sent;
   }
 
   #read(route: string, request: ApiRequest, login: string): ApiResponse {
