@@ -28,8 +28,7 @@ export function setReadsOf({
       installationId,
       snapshot: build.snapshot,
       config,
-      view:
-        index === 0 ? decision.view : decided?.kind === 'render-status' ? decided.view : null,
+      view: index === 0 ? decision.view : decided?.kind === 'render-status' ? decided.view : null,
       readAt: now,
     };
   });

@@ -108,7 +108,7 @@ describe('overviewOf: only the builds GitHub lets the viewer read', () => {
       buildDetailFor({
         reads,
         access: elsewhere,
-        key: shop.repository + '/12-add-login',
+        key: `${shop.repository}/12-add-login`,
         now: NOW,
       }),
     ).toBeNull();
