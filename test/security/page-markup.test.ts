@@ -17,7 +17,7 @@ import { type PageWorld, startPageWorld } from '../support/page-world.js';
 const TEXTS = {
   issueTitle: `<script>alert('issue')</script>`,
   planTitle: `<img src=x onerror=alert('plan')>`,
-  workerTitle: `W" onmouseover="alert('worker')" data-x="`,
+  workerTitle: `W" onmouseover="alert('worker')" data-x="><b onclick=alert('worker')>`,
   reason: `"><svg onload=alert('model')> & more`,
 };
 const MODEL = `m<iframe src="//evil.example">`;

@@ -1,7 +1,7 @@
 import { EncryptJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readPageSettings } from '../../src/page/page-settings.js';
-import { sealCookie } from '../../src/page/session-cookie.js';
+import { openCookie, sealCookie } from '../../src/page/session-cookie.js';
 import { pageReads, READ_AT } from '../support/page-builds.js';
 import { type PageServer, request, signIn, startPageServer } from '../support/page-server.js';
 import { CLIENT_ID, type PageWorld, startPageWorld } from '../support/page-world.js';
@@ -111,6 +111,27 @@ describe('a forged or changed session cookie signs no one in', () => {
     const alice = await signIn(page, world, 'alice');
     clock += 12 * 60 * 60_000 + 1;
     expect(await readsAsAlice(page, alice)).toBe(false);
+  });
+
+  it('opens a cookie only for the purpose it was sealed for, with the same key', async () => {
+    if (!page.settings.ok) throw new Error('settings');
+    const key = page.settings.settings.cookieKey;
+    const expiresAt = clock + 60_000;
+    const session = {
+      sid: 's',
+      login: 'alice',
+      token: 't',
+      tokenExpiresAt: null,
+      refreshToken: null,
+      expiresAt,
+    };
+    const pending = { state: 'st', verifier: 'v', returnTo: '/', expiresAt };
+    const sealedSession = await sealCookie(key, 'session', session);
+    const sealedSignIn = await sealCookie(key, 'sign-in', pending);
+    expect(await openCookie(key, 'session', sealedSession, clock)).toEqual(session);
+    expect(await openCookie(key, 'sign-in', sealedSignIn, clock)).toEqual(pending);
+    expect(await openCookie(key, 'sign-in', sealedSession, clock)).toBeNull();
+    expect(await openCookie(key, 'session', sealedSignIn, clock)).toBeNull();
   });
 });
 
