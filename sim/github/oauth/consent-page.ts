@@ -1,4 +1,12 @@
-import { escapeHtml, type SimPerson } from './user-auth.js';
+/** A person of the simulation, who can sign in. */
+export interface SimPerson {
+  login: string;
+  id: number;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
 
 /**
  * The simulated authorize page: on GitHub a signed-in person reads the app's

@@ -31,14 +31,10 @@
 import type { FakeGitHub } from '../fake-github.js';
 import { etagOf, matchesEtag } from '../rest-limit.js';
 import { type ApiRequest, type ApiResponse, json } from '../router.js';
-import { renderConsentPage } from './consent-page.js';
+import { escapeHtml, renderConsentPage, type SimPerson } from './consent-page.js';
 import { type TokenAnswer, type TokenRefusal, UserTokens } from './user-tokens.js';
 
-/** A person of the simulation, who can sign in. */
-export interface SimPerson {
-  login: string;
-  id: number;
-}
+export type { SimPerson };
 
 export interface UserAuthOptions {
   clientId: string;
@@ -268,8 +264,4 @@ function fieldsOf(request: ApiRequest): URLSearchParams {
 
 function html(status: number, body: string): ApiResponse {
   return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
