@@ -31,6 +31,9 @@ export default defineConfig({
     // beside the whole suite and two more), and none waits on time.
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // `expect.poll` waits for what it polls for: vitest's own second is a time
+    // a busy machine outlasts before a proxy has even been sent its request.
+    expect: { poll: { timeout: 60_000 } },
     // The whole builds spend a third of their time waiting on their sessions'
     // processes, so a file a core and never fewer than three (three on two
     // cores, where vitest's default would be one).

@@ -4,8 +4,9 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type CodingEngine, engineCommand } from '../src/session/agent/engines/engine-commands.js';
-import { engineTalk } from '../src/session/agent/engines/engine-talk.js';
+import { type CodingEngine, providerOf } from '../src/core/sessions/engines.js';
+import { HOME_FOLDERS } from '../src/session/agent/engines/engine-home.js';
+import { ENGINE_KITS, engineKit } from '../src/session/agent/engines/engine-registry.js';
 import { engineCacheDir, ensureEngine } from '../src/session/agent/engines/install-engine.js';
 import { SYSTEM_PATH } from '../src/session/programs.js';
 import { listenLocally } from '../test/support/local-server.js';
@@ -14,8 +15,8 @@ import { stopAtFirstRequest } from './first-request.js';
 /**
  * Each engine's own start-up, beside Baton's loop (bench/startup.ts): from
  * the spawn of the pinned binary, with the command line and environment a
- * session gives it (engines/engine-commands.ts) and its prompt on its input
- * (engines/engine-talk.ts), to its first request to the
+ * session gives it (its kit's command, engines/engine-registry.ts) and its
+ * prompt on its input (its kit's talk), to its first request to the
  * model, here one local server that notes the time and answers 503 (each
  * engine then stops at once: no retry is allowed). The engine is found in the
  * tool cache, or installed into it first (that install is timed too). Not in
@@ -36,7 +37,7 @@ export interface EngineReport {
 
 export async function measureEngines({ samples = 5 } = {}): Promise<EngineReport> {
   const engines: EngineReport['engines'] = [];
-  for (const engine of ['claude-code', 'codex'] as const) {
+  for (const engine of Object.keys(ENGINE_KITS) as CodingEngine[]) {
     const started = performance.now();
     const installed = await ensureEngine({ engine, cacheDir: engineCacheDir() });
     const ensureMs = performance.now() - started;
@@ -67,14 +68,14 @@ async function firstRequestMs(
     res.end('{"error":{"type":"overloaded_error","message":"bench"}}');
   });
   const url = await listenLocally(server);
-  const model = engine === 'codex' ? 'gpt-5.5' : 'claude-sonnet-5-5';
+  const model = providerOf(engine) === 'openai' ? 'gpt-5.5' : 'claude-sonnet-5-5';
   const root = await mkdtemp(join(tmpdir(), 'baton-bench-engine-'));
   try {
     const work = join(root, 'work');
     const home = join(root, 'home');
-    for (const dir of [work, join(home, 'tmp'), join(home, '.codex'), join(home, '.baton')])
+    for (const dir of [work, ...Object.keys(HOME_FOLDERS).map((folder) => join(home, folder))])
       await mkdir(dir, { recursive: true });
-    const command = engineCommand(engine, {
+    const command = engineKit(engine).command({
       binary: installed.binary,
       pathDirs: installed.pathDirs,
       basePath: SYSTEM_PATH,
@@ -105,8 +106,8 @@ async function firstRequestMs(
       env,
       stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'],
     });
-    // The prompt goes in as a session gives it: on the engine's input (engine-talk.ts).
-    const talk = engineTalk(engine, {
+    // The prompt goes in as a session gives it: on the engine's input (its kit's talk).
+    const talk = engineKit(engine).talk({
       prompt: 'Say hello.',
       model,
       workDir: work,

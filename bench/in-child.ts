@@ -8,7 +8,8 @@ import type { AppProcessOptions } from '../sim/start-app.js';
  * Runs `bench/<file> … --json` in its own process (its own process group) and
  * reads the report it prints last. Those measures start servers and processes
  * of their own: apart from this one, no HTTP interceptor of the app tests'
- * nock sits in their way. A time-out stops the whole group.
+ * nock sits in their way. A time-out stops the whole group, and the error says
+ * which it was: the time limit, or the child's own exit.
  */
 export function measureInChild<T>(
   file: string,
@@ -37,13 +38,18 @@ export function measureInChild<T>(
     );
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       const last = Buffer.concat(out).toString('utf8').trim().split('\n').at(-1) ?? '';
       if (code === 0) resolve(JSON.parse(last) as T);
-      else
-        reject(new Error(`bench/${file} exited with ${code} (time limit ${timeoutMs / 1000} s)`));
+      else if (timedOut)
+        reject(new Error(`bench/${file} ran past its time limit of ${timeoutMs / 1000} s`));
+      else reject(new Error(`bench/${file} exited with ${code}`));
     });
   });
 }

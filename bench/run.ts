@@ -6,12 +6,21 @@ import type { ContextReport } from './context.js';
 import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { measureInChild } from './in-child.js';
-import { measureMemory } from './memory.js';
+import { type MemoryReport, measureMemory } from './memory.js';
 import { type PageReport, pageRows } from './page.js';
+import {
+  type MissedPart,
+  measurePart,
+  missedLines,
+  notMeasured,
+  type Row,
+  renderTable,
+  rowsOf,
+} from './parts.js';
 import { measureReplicas, replicasRows } from './replicas.js';
 import { measureScale, type ScaleReport } from './scale.js';
 import { renderScaleSection, type ScaleBaseline, scaleRows } from './scale-report.js';
-import { measureScheduling } from './scheduling.js';
+import { measureScheduling, type SchedulingReport } from './scheduling.js';
 import type { ServerlessReport } from './serverless.js';
 import { measureServerlessScale, serverlessScaleRows } from './serverless-scale.js';
 import type { StartupReport } from './startup.js';
@@ -22,28 +31,97 @@ import type { WebhookReport } from './webhooks.js';
 /**
  * `npm run bench`: every figure measured in one run, with its target beside
  * it, printed as one table and written to bench/results.md. A missed target is
- * reported as missed.
+ * reported as missed; a part that fails or runs past its time limit is named
+ * at the top of results.md, and every other part's figures are written all
+ * the same (bench/parts.ts). The run then exits 1.
  */
-interface Row {
-  figure: string;
-  measured: string;
-  target: string;
-  met: boolean | null;
-}
-
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  const missed: MissedPart[] = [];
   const started = Date.now();
+  const part = <T>(name: string, measure: () => T | Promise<T>) =>
+    measurePart(name, missed, measure);
+  const inChild = <T>(file: string, timeoutMs: number) =>
+    part(`bench/${file}`, () => measureInChild<T>(file, timeoutMs));
 
-  const [first, ...builds] = await measureBenchBuilds();
-  if (!first) throw new Error('bench/api-calls.ts names no builds');
+  const byRoute =
+    (await part('bench/api-calls.ts', async () => {
+      const builds = await measureBenchBuilds();
+      if (builds.length === 0) throw new Error('it names no builds');
+      return builds;
+    })) ?? [];
+  const api = byRoute[0]?.report ?? null;
+  rows.push(...apiCallRows(byRoute));
+
+  // The same figures at scale, through the real app process on the fast clock (bench/scale.ts).
+  const scale = await part('bench/scale.ts', () => measureScale());
+  rows.push(...rowsOf(scale, (report) => scaleRows(report, api?.perWorker ?? Number.NaN)));
+  // Replicas on one Redis, and nothing hosted, at the same scale (bench/replicas.ts, serverless-scale.ts).
+  rows.push(...rowsOf(await part('bench/replicas.ts', () => measureReplicas()), replicasRows));
+  rows.push(
+    ...rowsOf(
+      await part('bench/serverless-scale.ts', () => measureServerlessScale()),
+      serverlessScaleRows,
+    ),
+  );
+  rows.push(
+    ...rowsOf(
+      await part('bench/scheduling.ts', () => measureScheduling({ plans: 40 })),
+      schedulingRows,
+    ),
+  );
+  rows.push(...rowsOf(await part('bench/memory.ts', () => measureMemory()), memoryRows));
+
+  const webhooks = await inChild<WebhookReport>('webhooks.ts', 180_000);
+  rows.push(...rowsOf(webhooks, webhookRows));
+  const tokens = await inChild<TokenReport>('tokens.ts', 200_000);
+  rows.push(...rowsOf(tokens, tokenRows));
+  rows.push(
+    ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [
+      contextRow(report),
+    ]),
+  );
+  rows.push(...rowsOf(await inChild<StartupReport>('startup.ts', 200_000), startupRows));
+  rows.push(...rowsOf(await inChild<EngineReport>('engines.ts', 900_000), engineRows));
+  rows.push(...rowsOf(await inChild<ServerlessReport>('serverless.ts', 600_000), serverlessRows));
+  rows.push(...rowsOf(await part('bench/change-set.ts', () => measureChangeSet()), changeSetRows));
+  rows.push(...rowsOf(await inChild<SteerReport>('steer.ts', 600_000), steerRows));
+  rows.push(...rowsOf(await inChild<PageReport>('page.ts', 600_000), pageRows));
+
+  const unmeasurable = egressUnmeasurable();
+  const egress = unmeasurable ?? (await inChild<EgressReport>('egress.ts', 120_000));
+  rows.push(...rowsOf(egress, egressRows));
+
+  const table = renderTable(rows);
+  console.log(table);
+  for (const line of missedLines(missed)) console.error(line);
+  writeFileSync(
+    new URL('./results.md', import.meta.url),
+    renderResults({
+      table,
+      missed,
+      ms: Date.now() - started,
+      byRoute,
+      webhooks,
+      tokens,
+      scale,
+    }),
+  );
+  if (missed.length > 0) process.exitCode = 1;
+}
+
+/** The builds of bench/api-calls.ts: requests (and writes) per worker, status edits, and the 60 workers' peaks. */
+function apiCallRows([first, ...builds]: MeasuredBuild[]): Row[] {
+  if (!first) return [];
   const api = first.report;
-  rows.push({
-    figure: `GitHub requests per worker, /approve to final PR (${first.name})`,
-    measured: api.perWorker.toFixed(1),
-    target: '≤ 12',
-    met: api.perWorker <= 12,
-  });
+  const rows: Row[] = [
+    {
+      figure: `GitHub requests per worker, /approve to final PR (${first.name})`,
+      measured: api.perWorker.toFixed(1),
+      target: '≤ 12',
+      met: api.perWorker <= 12,
+    },
+  ];
   for (const { name, report } of builds) {
     rows.push({
       figure: `GitHub requests / writes per worker, /approve to final PR (${name})`,
@@ -79,16 +157,12 @@ async function main(): Promise<void> {
       },
     );
   }
+  return rows;
+}
 
-  // The same figures at scale, through the real app process on the fast clock (bench/scale.ts).
-  const scale = await measureScale();
-  rows.push(...scaleRows(scale, api.perWorker));
-  // Replicas on one Redis, and nothing hosted, at the same scale (bench/replicas.ts, serverless-scale.ts).
-  rows.push(...replicasRows(await measureReplicas()));
-  rows.push(...serverlessScaleRows(await measureServerlessScale()));
-
-  const scheduling = measureScheduling({ plans: 40 });
-  rows.push(
+/** Makespan ÷ critical path of random plans (bench/scheduling.ts): Baton's, beside a wave barrier and one at a time. */
+function schedulingRows(scheduling: SchedulingReport): Row[] {
+  return [
     {
       figure: `Makespan ÷ critical path, Baton (mean / worst of ${scheduling.plans} random plans)`,
       measured: `${scheduling.baton.mean.toFixed(3)} / ${scheduling.baton.worst.toFixed(3)}`,
@@ -107,60 +181,22 @@ async function main(): Promise<void> {
       target: 'comparison',
       met: null,
     },
-  );
+  ];
+}
 
-  const memory = await measureMemory();
+/** The app's heap as events go by (bench/memory.ts). */
+function memoryRows(memory: MemoryReport): Row[] {
   const [base, ...after] = memory.readings;
   const last = after.at(-1);
   const growth = base && last ? last.heapMiB - base.heapMiB : Number.NaN;
-  rows.push({
-    figure: `App heap after ${memory.readings.map((r) => r.events.toLocaleString('en')).join(' / ')} events (MiB)`,
-    measured: memory.readings.map((r) => r.heapMiB.toFixed(1)).join(' / '),
-    target: 'flat (< 5 MiB growth)',
-    met: growth < 5,
-  });
-
-  const webhooks = await measureInChild<WebhookReport>('webhooks.ts', 180_000);
-  rows.push(...webhookRows(webhooks));
-
-  const tokens = await measureInChild<TokenReport>('tokens.ts', 200_000);
-  rows.push(...tokenRows(tokens));
-
-  const context = await measureInChild<ContextReport>('context.ts', 120_000);
-  rows.push(contextRow(context));
-
-  const startup = await measureInChild<StartupReport>('startup.ts', 200_000);
-  rows.push(...startupRows(startup));
-
-  const engines = await measureInChild<EngineReport>('engines.ts', 900_000);
-  rows.push(...engineRows(engines));
-  const serverless = await measureInChild<ServerlessReport>('serverless.ts', 600_000);
-  rows.push(...serverlessRows(serverless));
-  rows.push(...changeSetRows(await measureChangeSet()));
-  const steer = await measureInChild<SteerReport>('steer.ts', 600_000);
-  rows.push(...steerRows(steer));
-  const page = await measureInChild<PageReport>('page.ts', 600_000);
-  rows.push(...pageRows(page));
-
-  const unmeasurable = egressUnmeasurable();
-  const egress = unmeasurable
-    ? unmeasurable
-    : await measureInChild<EgressReport>('egress.ts', 120_000);
-  rows.push(...egressRows(egress));
-
-  const table = renderTable(rows);
-  console.log(table);
-  writeFileSync(
-    new URL('./results.md', import.meta.url),
-    renderResults({
-      table,
-      ms: Date.now() - started,
-      byRoute: [first, ...builds],
-      webhooks,
-      tokens,
-      scale,
-    }),
-  );
+  return [
+    {
+      figure: `App heap after ${memory.readings.map((r) => r.events.toLocaleString('en')).join(' / ')} events (MiB)`,
+      measured: memory.readings.map((r) => r.heapMiB.toFixed(1)).join(' / '),
+      target: 'flat (< 5 MiB growth)',
+      met: growth < 5,
+    },
+  ];
 }
 
 /** The long session of bench/context.ts: the prompt the model reads at its last request, with and without context management. */
@@ -403,6 +439,13 @@ function steerRows(report: SteerReport): Row[] {
       target: '100%',
       met: windDown.kept >= 0.999,
     },
+    {
+      figure:
+        "A wind-down's spend against its limit: what the build's sessions spent before its budget was raised (the plan, and W1.1's work session that wound down) ÷ that budget (the same build)",
+      measured: `${usd(windDown.beforeRaiseUsd)} ÷ ${usd(windDown.budgetUsd)} = ${((windDown.beforeRaiseUsd / windDown.budgetUsd) * 100).toFixed(1)}%`,
+      target: '≤ 100%',
+      met: windDown.beforeRaiseUsd <= windDown.budgetUsd,
+    },
   ];
 }
 
@@ -438,15 +481,6 @@ function egressRows(report: EgressReport | string): Row[] {
   });
 }
 
-function renderTable(rows: Row[]): string {
-  const lines = ['| Figure | Measured | Target | Met |', '| --- | --- | --- | --- |'];
-  for (const row of rows) {
-    const met = row.met === null ? '—' : row.met ? 'yes' : '**no**';
-    lines.push(`| ${row.figure} | ${row.measured} | ${row.target} | ${met} |`);
-  }
-  return lines.join('\n');
-}
-
 /** How to read the per-worker figures, and what the scale figures do not cover yet (issue #12). */
 const SCALE_NOTES = [
   'Baton writes per worker, dispatch to merge: its branch (the lock of its first dispatch), the work',
@@ -475,6 +509,7 @@ function readScaleBaseline(): ScaleBaseline | null {
 
 function renderResults({
   table,
+  missed,
   ms,
   byRoute,
   webhooks,
@@ -482,11 +517,12 @@ function renderResults({
   scale,
 }: {
   table: string;
+  missed: MissedPart[];
   ms: number;
   byRoute: MeasuredBuild[];
-  webhooks: WebhookReport;
-  tokens: TokenReport;
-  scale: ScaleReport;
+  webhooks: WebhookReport | null;
+  tokens: TokenReport | null;
+  scale: ScaleReport | null;
 }): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
@@ -495,6 +531,7 @@ function renderResults({
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu},`,
     `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}. The run took ${Math.round(ms / 1000)} s.`,
     '',
+    ...missedLines(missed),
     table,
     '',
     '## GitHub requests by route, per worker (the builds above)',
@@ -502,31 +539,46 @@ function renderResults({
     'Writes are every REST request but GET and HEAD; `POST /graphql` is the build query.',
     'Status comment edits are paced as in production, a round of sessions standing for a minute.',
     '',
-    ...renderRouteTable(byRoute),
+    ...(byRoute.length > 0 ? renderRouteTable(byRoute) : notMeasured('bench/api-calls.ts')),
     '',
     ...SCALE_NOTES,
     '',
-    ...renderScaleSection(scale, readScaleBaseline()),
+    ...(scale
+      ? renderScaleSection(scale, readScaleBaseline())
+      : [
+          '## At scale, through the app process (`bench/scale.ts`)',
+          '',
+          ...notMeasured('bench/scale.ts'),
+          '',
+        ]),
     '## Webhooks answered per second, each round (the apps in turn)',
     '',
-    '| App | Rounds |',
-    '| --- | --- |',
-    ...Object.entries(webhooks.throughput).map(
-      ([app, { rounds }]) =>
-        `| ${APP_NAMES[app] ?? app} | ${rounds.map((r) => Math.round(r)).join(' / ')} |`,
-    ),
+    ...(webhooks
+      ? [
+          '| App | Rounds |',
+          '| --- | --- |',
+          ...Object.entries(webhooks.throughput).map(
+            ([app, { rounds }]) =>
+              `| ${APP_NAMES[app] ?? app} | ${rounds.map((r) => Math.round(r)).join(' / ')} |`,
+          ),
+        ]
+      : notMeasured('bench/webhooks.ts')),
     '',
     '## Model requests by source (the token build above)',
     '',
     'Each request to the fake Messages API, with the process that held its connection open, read from',
     '`/proc` while the request was being answered.',
     '',
-    '| Request | Role in its system prompt | Source | Its BATON_ROLE, run | Tokens |',
-    '| ---: | --- | --- | --- | ---: |',
-    ...tokens.trace.map(
-      (t) =>
-        `| ${t.index} | ${t.role} | ${t.source} | ${t.sessionRole ? `${t.sessionRole}, ${t.run}` : '—'} | ${t.tokens.toLocaleString('en')} |`,
-    ),
+    ...(tokens
+      ? [
+          '| Request | Role in its system prompt | Source | Its BATON_ROLE, run | Tokens |',
+          '| ---: | --- | --- | --- | ---: |',
+          ...tokens.trace.map(
+            (t) =>
+              `| ${t.index} | ${t.role} | ${t.source} | ${t.sessionRole ? `${t.sessionRole}, ${t.run}` : '—'} | ${t.tokens.toLocaleString('en')} |`,
+          ),
+        ]
+      : notMeasured('bench/tokens.ts')),
     '',
     'How each figure is measured: see the comment at the top of each file in `bench/`.',
     '',

@@ -38,7 +38,15 @@ export interface SteerReport {
   latencyMs: { samples: number[]; median: number; max: number };
   /** The paced work session's reads for its messages, in its quiet minute and while steered. */
   requests: { quiet: Reads; steered: Reads };
-  windDown: { spentUsd: number; publishedUsd: number; partialUsd: number; kept: number };
+  windDown: {
+    spentUsd: number;
+    publishedUsd: number;
+    partialUsd: number;
+    kept: number;
+    /** The build's budget, and what its sessions spent before it was raised (the plan, W1.1's wound-down work). */
+    budgetUsd: number;
+    beforeRaiseUsd: number;
+  };
 }
 
 /** A stretch of the session: its minutes, its listings (of which 304) and its message reads. */
@@ -170,17 +178,22 @@ function isWork(request: { body: unknown }): boolean {
 
 /** The talked-to build on Baton's loop: what W1.1's coding sessions spent, and what of it was published. */
 async function measureWindDown(started: Simulation[]): Promise<SteerReport['windDown']> {
+  const budgetUsd = 0.35;
   const played = await playTalk({
     engine: 'baton',
-    budgetUsd: 0.25,
+    budgetUsd,
     steer: '/steer W1.1 Also write STEERED.md saying: heard while it worked',
     queue: '/queue W1.1 Also write QUEUED.md saying: kept for the next session',
     pollSeconds: 1,
     started,
   });
-  const records = usageRecordsOf(played.sim.gh, played.build.build).filter(
+  const all = usageRecordsOf(played.sim.gh, played.build.build);
+  const records = all.filter(
     (record) => record.worker === 'W1.1' && (record.role === 'work' || record.role === 'fix'),
   );
+  const beforeRaiseUsd = all
+    .filter((record) => !(record.worker === 'W1.1' && ['fix', 'review'].includes(record.role)))
+    .reduce((sum, record) => sum + record.usage.cost_usd, 0);
   const spentUsd = records.reduce((sum, record) => sum + record.usage.cost_usd, 0);
   // A coding session's work is published when its pull request was opened or updated with it.
   const published = records.filter(
@@ -190,7 +203,14 @@ async function measureWindDown(started: Simulation[]): Promise<SteerReport['wind
   const partialUsd = records
     .filter((record) => record.outcome === 'partial')
     .reduce((sum, record) => sum + record.usage.cost_usd, 0);
-  return { spentUsd, publishedUsd, partialUsd, kept: spentUsd > 0 ? publishedUsd / spentUsd : 0 };
+  return {
+    spentUsd,
+    publishedUsd,
+    partialUsd,
+    kept: spentUsd > 0 ? publishedUsd / spentUsd : 0,
+    budgetUsd,
+    beforeRaiseUsd,
+  };
 }
 
 if (process.argv[1]?.endsWith('steer.ts')) {

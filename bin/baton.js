@@ -7,14 +7,16 @@
 // `baton session …` in Actions, and any other word is answered there.
 import { existsSync } from 'node:fs';
 
-// package.json's engines: Node 22.12 or later (Node 20 reached its end of life on 2026-04-30).
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  process.stderr.write(
-    `baton: Baton needs Node 22 or 24 (22.12 or later); this is Node ${process.versions.node}: install Node 24 (https://nodejs.org)\n`,
-  );
-  process.exit(2);
+/** A module of the build, or of the sources through tsx in a checkout that was not built. */
+async function load(entry) {
+  const built = new URL(`../dist/src/${entry}.js`, import.meta.url);
+  return existsSync(built)
+    ? import(built.href)
+    : (await import('tsx/esm/api')).tsImport(`../src/${entry}.ts`, import.meta.url);
 }
+
+// package.json's engines: Node 22.12 or later, said in the line `npm start` and the demos say.
+await load('refuse-old-node');
 
 const ENTRIES = {
   doctor: 'doctor/cli',
@@ -27,8 +29,5 @@ const given = process.argv.slice(2);
 const args = given[0] === 'help' && given.length > 1 ? [given[1], '--help'] : given;
 const own = Object.hasOwn(ENTRIES, args[0] ?? '');
 const entry = own ? ENTRIES[args[0]] : 'session/cli';
-const built = new URL(`../dist/src/${entry}.js`, import.meta.url);
-const cli = existsSync(built)
-  ? await import(built.href)
-  : await (await import('tsx/esm/api')).tsImport(`../src/${entry}.ts`, import.meta.url);
+const cli = await load(entry);
 process.exitCode = await cli.main(own ? args.slice(1) : args, process.env);

@@ -1,6 +1,7 @@
-// `npm run chaos -- --runs 100 [--from 1] [--concurrency 2] [--replicas 2] [--model-ms 0]`: plays
-// the diamond build under seeded faults (sim/chaos/run-chaos.ts), once per seed,
-// with that many app processes sharing one Redis, and prints per seed the
+// `npm run chaos -- --runs 100 [--from 1] [--concurrency 2] [--replicas 2] [--model-ms 0] [--no-redis]`:
+// plays the diamond build under seeded faults (sim/chaos/run-chaos.ts), once per seed,
+// with that many app processes sharing one Redis (`--no-redis`: sharing nothing, each
+// process with its own memory, as replicas run without `REDIS_URL`), and prints per seed the
 // invariants that failed and its time ÷ the same build's without faults (the
 // issue's bound: 1.2), then a summary line with the seeds past it. Exit code 1
 // when any run violated an invariant, did not complete, or took over 1.2 times
@@ -25,6 +26,9 @@ const concurrency = option('concurrency', 2);
 const replicas = option('replicas', 2);
 const modelMs = option('model-ms', 0, 0);
 const verbose = process.argv.includes('--verbose');
+const store = process.argv.includes('--no-redis') ? 'memory' : 'redis';
+/** How the replicas share what they must, for the lines printed. */
+const sharing = replicas === 1 ? '' : store === 'redis' ? ' on one Redis' : ' without Redis';
 // The demo's pace: a simulation only (never against GitHub); the app's log at info, so a seed
 // that breaks an invariant leaves every reconcile and look of its replicas to read.
 const appEnv = {
@@ -45,7 +49,7 @@ let faultFree = 0;
 
 async function worker(): Promise<void> {
   for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
-    const result = await runChaos({ seed, appEnv, replicas, modelMs }).catch(
+    const result = await runChaos({ seed, appEnv, replicas, modelMs, store }).catch(
       (error: unknown): ChaosResult => ({
         seed: seed as number,
         completed: false,
@@ -77,12 +81,12 @@ async function worker(): Promise<void> {
 // The same build without faults, once, at the same concurrency: what each seed's time is against.
 const clean = await Promise.all(
   Array.from({ length: concurrency }, (_, i) =>
-    runChaos({ seed: i + 1, appEnv, replicas, modelMs, faults: false }),
+    runChaos({ seed: i + 1, appEnv, replicas, modelMs, store, faults: false }),
   ),
 );
 faultFree = Math.max(...clean.map((one) => one.seconds));
 console.log(
-  `fault-free: ${clean.map((one) => `${one.seconds}s`).join(', ')} (${replicas} replicas)`,
+  `fault-free: ${clean.map((one) => `${one.seconds}s`).join(', ')} (${replicas} replicas${sharing})`,
 );
 await Promise.all(Array.from({ length: concurrency }, () => worker()));
 const violated = results.filter((r) => r.violations.length > 0);
@@ -95,12 +99,12 @@ console.log(
     ` faults served: ${total('bad-gateway')} 502s, ${total('rate-limit')} rate limits,` +
     ` ${total('reset')} resets, ${total('model-529')} model 529s, ${total('lost-webhook')} webhooks lost;` +
     ` ${Math.round((Date.now() - started) / 1000)}s; slowest seed ${Math.max(...results.map((r) => r.seconds))}s` +
-    ` against ${faultFree}s without faults (${replicas} replicas);` +
+    ` against ${faultFree}s without faults (${replicas} replicas${sharing});` +
     ` ${slow.length} over ${SLOWEST} × fault-free (seeds ${slow.map((r) => r.seed).join(', ') || 'none'})`,
 );
 // The row bench/results.md keeps for this campaign (`npm run bench` does not run it).
 const slowest = Math.max(...results.map((r) => r.seconds)) / faultFree;
 console.log(
-  `bench row: | Chaos runs (\`npm run chaos -- --runs ${runs} --replicas ${replicas}\`): the diamond under seeded faults, webhooks duplicated, shuffled, one in fifty the build caused lost, and delivered to each of ${replicas} app processes on one Redis; completed / with violations / slowest seed ÷ the fault-free build (${faultFree} s) / seeds over ${SLOWEST} | ${completed} of ${results.length} / ${violated.length} / ${slowest.toFixed(2)} / ${slow.length} | ${results.length} of ${results.length} / 0 / ≤ ${SLOWEST} / 0 | ${completed === results.length && violated.length === 0 && slow.length === 0 ? 'yes' : '**no**'} |`,
+  `bench row: | Chaos runs (\`npm run chaos -- --runs ${runs} --replicas ${replicas}${store === 'memory' ? ' --no-redis' : ''}\`): the diamond under seeded faults, webhooks duplicated, shuffled, one in fifty the build caused lost, and delivered to each of ${replicas} app processes${sharing}; completed / with violations / slowest seed ÷ the fault-free build (${faultFree} s) / seeds over ${SLOWEST} | ${completed} of ${results.length} / ${violated.length} / ${slowest.toFixed(2)} / ${slow.length} | ${results.length} of ${results.length} / 0 / ≤ ${SLOWEST} / 0 | ${completed === results.length && violated.length === 0 && slow.length === 0 ? 'yes' : '**no**'} |`,
 );
 process.exitCode = violated.length > 0 || slow.length > 0 ? 1 : 0;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -9,6 +10,10 @@ prints it as it goes. KIND is one of:
   code       a whole build (the default): plan, workers, reviews, the final PR
   research   a research build: findings, a refused code change, the synthesis
   improve    improvement loops (/improve 3)
+  change-set a change set across three repositories: the order of their final
+             pull requests, an early merge refused, /rollback
+  steer      talking to a running session: /queue, /steer, a wind-down to a
+             partial draft, /continue
   doctor     \`baton doctor\` against the simulator, every check and probe passing
 
 Options:
@@ -18,7 +23,7 @@ Options:
 
 /** What `npm run demo -- …` asked for. */
 export interface DemoArgs {
-  /** `code` (the default), `research`, `improve` or `doctor`. */
+  /** `code` (the default), `research`, `improve`, `change-set`, `steer` or `doctor`. */
   kind: string;
   /** `--write-transcript`: write the committed transcript under docs/. */
   writeTranscript: boolean;
@@ -67,4 +72,28 @@ export function transcriptPath({
   runFolder: string;
 }): string {
   return write ? join(docs, name) : join(runFolder, name);
+}
+
+/**
+ * The line a demo says when the checkout has a `.env` (step 3 of the quick
+ * start writes the registered app's there): the simulated app never reads it
+ * (it runs in a folder of its own, sim/start-app.ts); null when there is none.
+ */
+export function dotEnvNotice(checkout: string): string | null {
+  return existsSync(join(checkout, '.env'))
+    ? "Found .env in the checkout (your registered app's): the demo ignores it; the simulated app runs with a key and secret of its own."
+    : null;
+}
+
+/** What a demo prints when it fails: one plain line, and where the rest is. */
+export function failureLines({
+  error,
+  diagnostics,
+}: {
+  error: unknown;
+  diagnostics: string;
+}): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const [headline = message] = message.split('\n');
+  return `\nThe demo failed: ${headline}\nWhat the app, the jobs and the model saw: ${diagnostics}`;
 }

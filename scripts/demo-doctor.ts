@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { type Simulation, startSimulation } from '../sim/e2e.js';
 import { scripted } from '../sim/fake-anthropic.js';
 import { runDoctorOnSimulation } from '../sim/run-doctor.js';
+import { failureLines } from './demo-args.js';
 
 /** The app's public URL, as a deployment behind a proxy has one (the runner's jobs reach the app). */
 const APP_URL = 'https://baton.example.com';
@@ -43,6 +44,14 @@ export async function runDoctorDemo(runFolder: string): Promise<number> {
     );
     if (code !== 0) await writeFile(join(runFolder, 'diagnostics.txt'), sim.diagnostics());
     return code;
+  } catch (error) {
+    const diagnostics = join(runFolder, 'diagnostics.txt');
+    const message = error instanceof Error ? error.message : String(error);
+    await writeFile(diagnostics, `${message}\n\n${sim?.diagnostics() ?? ''}`).catch(
+      () => undefined,
+    );
+    console.error(failureLines({ error, diagnostics }));
+    return 1;
   } finally {
     await sim?.stop();
   }

@@ -5,14 +5,22 @@
 // `npm run demo -- research` plays a research build instead
 // (docs/demo-research-transcript.md); `npm run demo -- improve` plays
 // improvement loops (`/improve 3`; docs/demo-improve-transcript.md);
-// `npm run demo -- doctor` runs `baton doctor` against the simulator.
+// `npm run demo -- doctor` runs `baton doctor` against the simulator;
+// `npm run demo -- change-set` plays a change set across three repositories
+// (docs/demo-change-set-transcript.md), and `npm run demo -- steer` a build
+// whose running session is talked to (docs/demo-steer-transcript.md).
 // Each run writes to a folder of its own under $TMPDIR/baton-demo/.
+// First, before anything else runs: an older Node is refused in one line.
+import '../src/refuse-old-node.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Simulation, startSimulation } from '../sim/e2e.js';
+import { REPO_ROOT } from '../sim/actions/run-step.js';
+import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../sim/e2e.js';
 import type { FakeGitHub } from '../sim/github/fake-github.js';
+import type { SimPull } from '../sim/github/records.js';
+import { CHANGE_SET_ISSUE, SET_REPOSITORIES } from '../sim/scenario/builds/change-set-scenario.js';
 import {
   diamondScenario,
   GREETING_ISSUE,
@@ -29,32 +37,74 @@ import {
   setUpResearchRepo,
 } from '../sim/scenario/builds/research-scenario.js';
 import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
+import { playChangeSet } from '../sim/scenario/play-change-set.js';
 import { playImprove } from '../sim/scenario/play-improve.js';
+import { playTalk } from '../sim/scenario/play-talk.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
-import { DEMO_USAGE, makeRunFolder, readDemoArgs, transcriptPath } from './demo-args.js';
+import {
+  DEMO_USAGE,
+  dotEnvNotice,
+  failureLines,
+  makeRunFolder,
+  readDemoArgs,
+  transcriptPath,
+} from './demo-args.js';
 import { runDoctorDemo } from './demo-doctor.js';
 
-const TIME_LIMIT_MS = 180_000;
+/**
+ * How long a demo's build may take before it counts as hung: a guard, not a
+ * measure (the demo goes on as soon as the build does). At a load of 25 on
+ * two cores the research build took past three minutes.
+ */
+const TIME_LIMIT_MS = WHOLE_BUILD_LIMIT_MS;
+
+/** The steer demo's budget: its plan and about fifteen of the work session's turns (test/e2e/build-talk.test.ts). */
+const STEER_BUDGET_USD = 0.25;
+const STEER = '/steer W1.1 Also write STEERED.md saying: heard while it worked';
+const QUEUE = '/queue W1.1 Also write QUEUED.md saying: kept for the next session';
 
 /** What the watchers of a played build are told. */
 interface Watchers {
   onStatus: (body: string) => void;
   onNotice: (body: string) => void;
   onComment: (body: string) => void;
+  /** What the maintainer does besides commenting: presses merge, raises the budget. */
+  onAct: (what: string) => void;
 }
 
-/** What the demo plays: the code build (default), a research build, or improvement loops. */
-interface DemoBuild {
+/** The simulator's variables for the app in every demo. */
+const DEMO_APP_ENV = {
+  // The simulated GitHub needs no second between writes; a tenth keeps their order and pace.
+  BATON_WRITE_SPACING_MS: '100',
+};
+
+/** What a demo that starts its own simulation leaves. */
+interface OwnPlay {
+  sim: Simulation;
+  model: ScriptedModel;
+  finalPull: SimPull;
+}
+
+/**
+ * What the demo plays: the code build (default), a research build, or improvement loops,
+ * on a simulation it starts with `scenario` and `setup`; or, with `own`, a play that starts
+ * the simulation it needs itself (several repositories, a held session).
+ */
+type DemoBuild = {
   transcript: string;
   heading: string;
-  scenario: () => Scenario;
-  setup: (gh: FakeGitHub) => void;
   /** What the maintainer does first, for the terminal. */
   start: string;
-  play: (sim: Simulation, watchers: Watchers) => Promise<Pick<PlayedBuild, 'finalPull'>>;
   story: string;
-}
+} & (
+  | {
+      scenario: () => Scenario;
+      setup: (gh: FakeGitHub) => void;
+      play: (sim: Simulation, watchers: Watchers) => Promise<Pick<PlayedBuild, 'finalPull'>>;
+    }
+  | { own: (watchers: Watchers, started: Simulation[]) => Promise<OwnPlay> }
+);
 
 const DEMOS: Record<string, DemoBuild> = {
   code: {
@@ -102,6 +152,46 @@ const DEMOS: Record<string, DemoBuild> = {
       }),
     story: `The series: \`${IMPROVE_COMMAND}\` on an issue with no label. Loop 1's research finds no greeting and its plan adds one (W1.1); loop 2's research, reading only loop 1's summary, finds no farewell (W2.1); loop 3's research finds nothing worth doing, which ends the series. Each loop's plan waits for \`/approve\`; one final pull request delivers both loops.`,
   },
+  'change-set': {
+    transcript: 'demo-change-set-transcript.md',
+    heading: 'a change set across three repositories, from the label to /rollback',
+    start: `Labelling issue "${CHANGE_SET_ISSUE.title}" of ${SET_REPOSITORIES.service} with \`orchestrate\`.`,
+    own: async (watchers, started) => {
+      const played = await playChangeSet({
+        mode: 'hosted',
+        started,
+        timeoutMs: WHOLE_BUILD_LIMIT_MS,
+        appEnv: DEMO_APP_ENV,
+        watchers: {
+          onStatus: watchers.onStatus,
+          onNotice: watchers.onNotice,
+          onMaintainer: watchers.onAct,
+        },
+      });
+      return { sim: played.sim, model: played.model, finalPull: played.finals.service };
+    },
+    story: `The change set: issue "${CHANGE_SET_ISSUE.title}" in ${SET_REPOSITORIES.service}, whose \`.github/baton.yml\` lists ${SET_REPOSITORIES.lib} (private, sharing its text with the other two) and ${SET_REPOSITORIES.client} under \`changeSets.repositories\`. One plan puts W1.1 in lib, W2.1 and W2.2 in the service (both after W1.1, their re-exports conflicting), and W3.1 in the client (after W2.1); each repository builds its part with its own branch, runs and reviews, and W1.1's first review asks for a change. Each repository's final pull request waits on the check \`baton/change-set\` until the ones it lands after have merged: the maintainer's merge of the client's, pressed too early, is refused; lib, the service and the client then merge in that order. \`/rollback\` opens revert pull requests in the reverse order, the client's first.`,
+  },
+  steer: {
+    transcript: 'demo-steer-transcript.md',
+    heading: 'talking to a running session: /queue, /steer, a wind-down and /continue',
+    start: 'Labelling issue "Add a greeting" with `orchestrate`.',
+    own: async (watchers, started) => {
+      const played = await playTalk({
+        engine: 'baton',
+        budgetUsd: STEER_BUDGET_USD,
+        steer: STEER,
+        queue: QUEUE,
+        // A running session looks for messages every second here, every 15 s in Actions.
+        pollSeconds: 1,
+        started,
+        appEnv: DEMO_APP_ENV,
+        watchers,
+      });
+      return { sim: played.sim, model: played.model, finalPull: played.build.finalPull };
+    },
+    story: `The build: one worker, W1.1, adds a greeting, with a budget of $${STEER_BUDGET_USD} (\`budget.maxUsd\`). While its work session runs, the maintainer comments \`${QUEUE}\`, which waits for the worker's next session, and \`${STEER}\`, which the running session takes in between two turns: it writes the file, and the status says at which turn. Nearing what the budget has left, the session is told to wind down: it commits what works, writes a hand-off note, and publish opens that partial work as a draft pull request. The maintainer raises the budget and comments \`/continue W1.1\`: a new session starts from the draft and its note, takes in the queued message first, and the worker is reviewed and merged.`,
+  },
 };
 
 const ARGS = readDemoArgs(process.argv.slice(2));
@@ -114,7 +204,8 @@ const NOTICE_MARKER = /^<!-- baton:notice [^>]*-->\n/;
 type Entry =
   | { kind: 'status'; body: string; seconds: number }
   | { kind: 'notice'; body: string; seconds: number }
-  | { kind: 'comment'; body: string; seconds: number };
+  | { kind: 'comment'; body: string; seconds: number }
+  | { kind: 'act'; body: string; seconds: number };
 
 async function main(): Promise<number> {
   if (ARGS.unknown.length > 0) {
@@ -125,12 +216,14 @@ async function main(): Promise<number> {
     console.log(DEMO_USAGE);
     return 0;
   }
+  const notice = dotEnvNotice(REPO_ROOT);
+  if (notice) console.log(notice);
   if (KIND === 'doctor' && !ARGS.writeTranscript) {
     return runDoctorDemo(await makeRunFolder({ temp: tmpdir(), kind: KIND }));
   }
   if (!DEMO) {
     console.error(
-      `No demo called "${KIND}"${KIND === 'doctor' ? ' with --write-transcript' : ''}: run \`npm run demo\`, \`npm run demo -- research\`, \`npm run demo -- improve\` or \`npm run demo -- doctor\`.`,
+      `No demo called "${KIND}"${KIND === 'doctor' ? ' with --write-transcript' : ''}: run \`npm run demo\`, or \`npm run demo -- KIND\` with KIND research, improve, change-set, steer or doctor.`,
     );
     return 2;
   }
@@ -145,29 +238,40 @@ async function main(): Promise<number> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const entries: Entry[] = [];
-  const model = createScriptedModel(DEMO.scenario());
   console.log('Starting the simulator: GitHub, the OIDC issuer, the scripted model, the app…');
   let sim: Simulation | null = null;
+  const simulations: Simulation[] = [];
+  const watchers: Watchers = {
+    onStatus: (body) =>
+      show(entries, { kind: 'status', body: body.replace(MARKER, ''), seconds: seconds() }),
+    onNotice: (body) =>
+      show(entries, {
+        kind: 'notice',
+        body: body.replace(NOTICE_MARKER, ''),
+        seconds: seconds(),
+      }),
+    onComment: (body) => show(entries, { kind: 'comment', body, seconds: seconds() }),
+    onAct: (body) => show(entries, { kind: 'act', body, seconds: seconds() }),
+  };
   try {
-    sim = await startSimulation({
-      respond: model,
-      setup: DEMO.setup,
-      parallel: 3,
-      // The simulated GitHub needs no second between writes; a tenth keeps their order and pace.
-      appEnv: { BATON_WRITE_SPACING_MS: '100' },
-    });
-    console.log(DEMO.start);
-    const played = await DEMO.play(sim, {
-      onStatus: (body) =>
-        show(entries, { kind: 'status', body: body.replace(MARKER, ''), seconds: seconds() }),
-      onNotice: (body) =>
-        show(entries, {
-          kind: 'notice',
-          body: body.replace(NOTICE_MARKER, ''),
-          seconds: seconds(),
-        }),
-      onComment: (body) => show(entries, { kind: 'comment', body, seconds: seconds() }),
-    });
+    let model: ScriptedModel;
+    let played: Pick<PlayedBuild, 'finalPull'>;
+    if ('own' in DEMO) {
+      console.log(DEMO.start);
+      const own = await DEMO.own(watchers, simulations);
+      ({ sim, model } = own);
+      played = { finalPull: own.finalPull };
+    } else {
+      model = createScriptedModel(DEMO.scenario());
+      sim = await startSimulation({
+        respond: model,
+        setup: DEMO.setup,
+        parallel: 3,
+        appEnv: DEMO_APP_ENV,
+      });
+      console.log(DEMO.start);
+      played = await DEMO.play(sim, watchers);
+    }
     if (model.problems.length > 0) {
       throw new Error(
         `the scripted model met turns it had no answer for:\n- ${model.problems.join('\n- ')}`,
@@ -183,16 +287,15 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const [headline = message] = message.split('\n');
-    await writeFile(DIAGNOSTICS, `${message}\n\n${sim?.diagnostics() ?? ''}`).catch(
+    const failed = sim ?? simulations[0];
+    await writeFile(DIAGNOSTICS, `${message}\n\n${failed?.diagnostics() ?? ''}`).catch(
       () => undefined,
     );
-    console.error(
-      `\nThe demo failed: ${headline}\nWhat the app, the jobs and the model saw: ${DIAGNOSTICS}`,
-    );
+    console.error(failureLines({ error, diagnostics: DIAGNOSTICS }));
     return 1;
   } finally {
     await sim?.stop();
+    for (const one of simulations) if (one !== sim) await one.stop();
   }
 }
 
@@ -201,6 +304,10 @@ function show(entries: Entry[], entry: Entry): void {
   const at = `${new Date().toLocaleTimeString('en-GB')} · +${entry.seconds.toFixed(1)} s`;
   if (entry.kind === 'comment') {
     console.log(`\n>>> ${at} · maintainer comments: ${entry.body}`);
+    return;
+  }
+  if (entry.kind === 'act') {
+    console.log(`\n>>> ${at} · maintainer ${entry.body}`);
     return;
   }
   if (entry.kind === 'notice') {
@@ -257,6 +364,8 @@ function renderTranscript({
     switch (entry.kind) {
       case 'comment':
         return `> **+${entry.seconds.toFixed(1)} s** · the maintainer comments \`${entry.body}\``;
+      case 'act':
+        return `> **+${entry.seconds.toFixed(1)} s** · the maintainer ${entry.body}`;
       case 'notice':
         return `### 🔔 Notice: a new comment by Baton (+${entry.seconds.toFixed(1)} s)\n\nA new comment notifies the people it mentions; an edit of the status comment notifies nobody.\n\n${entry.body
           .trim()

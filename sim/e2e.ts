@@ -57,7 +57,7 @@ export interface SimulationOptions {
   appEnv?: Record<string, string>;
   /** More variables for every job of every run. */
   jobEnv?: Record<string, string>;
-  /** How long a job may run before the runner ends it as cancelled; default two minutes. */
+  /** How long a job may run before the runner ends it as cancelled; default `JOB_LIMIT_MS` (ten minutes). */
   jobTimeoutMs?: number;
   /**
    * The simulated repository's `owner/name`; default `octo-org/widgets`.
@@ -256,6 +256,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
           gheHost: server.host,
           webhookSecret: WEBHOOK_SECRET,
           oidcIssuer: issuer.url,
+          // Ready: authenticated to the simulated GitHub as the app, so a webhook finds it able to act.
+          waitFor: 'ready',
           ...(options.logLevel ? { logLevel: options.logLevel } : {}),
           ...(options.code ? { code: options.code } : {}),
           env: {

@@ -300,20 +300,24 @@ function renderMessage(seen: SeenRequest, message: FakeMessage, index: number) {
   const thought = content[0]?.type === 'thinking' ? content[0].thinking : null;
   const serverUses = (name: string) =>
     content.filter((b) => b.type === 'server_tool_use' && b.name === name).length;
-  const usage: FakeUsage = {
+  const scripted: FakeUsage = {
     input_tokens: seen.inputTokens,
     output_tokens: Math.ceil(JSON.stringify(content).length / 4),
     cache_read_input_tokens: 0,
     cache_creation_input_tokens: 0,
     ...message.usage,
   };
+  // The API generates (and bills) no more than `max_tokens`, and stops there.
+  const cap = typeof seen.body.max_tokens === 'number' ? seen.body.max_tokens : Infinity;
+  const cut = scripted.output_tokens > cap;
+  const usage: FakeUsage = cut ? { ...scripted, output_tokens: cap } : scripted;
   return {
     id: `msg_fake_${index}`,
     type: 'message',
     role: 'assistant',
     model: String(seen.body.model),
     content,
-    stop_reason: message.stop_reason ?? (usesTool ? 'tool_use' : 'end_turn'),
+    stop_reason: cut ? 'max_tokens' : (message.stop_reason ?? (usesTool ? 'tool_use' : 'end_turn')),
     stop_sequence: null,
     context_management: seen.body.context_management ? { applied_edits: seen.appliedEdits } : null,
     usage: {

@@ -188,7 +188,10 @@ function renderResponse(
   const output = reply.output.map((item, n) => renderItem(item, `${index}_${n}`));
   const input = reply.usage?.input_tokens ?? Math.ceil(JSON.stringify(body.input).length / 4);
   const cached = reply.usage?.cached_tokens ?? 0;
-  const out = reply.usage?.output_tokens ?? Math.ceil(JSON.stringify(output).length / 4);
+  const scripted = reply.usage?.output_tokens ?? Math.ceil(JSON.stringify(output).length / 4);
+  // The API generates (and bills) no more than `max_output_tokens`, reasoning included.
+  const cap = typeof body.max_output_tokens === 'number' ? body.max_output_tokens : Infinity;
+  const out = Math.min(scripted, cap);
   const usage: ResponsesUsage | null =
     reply.usage === null
       ? null

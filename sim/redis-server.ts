@@ -8,8 +8,13 @@ import { freePort } from './start-app.js';
 /** Debian's `redis-server`, which `.ci/run` installs. */
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
-/** A Redis of its own on 127.0.0.1 for a test or a simulation, no persistence, stopped by `stop`. */
+/**
+ * A Redis of its own on 127.0.0.1 for a test or a simulation, no persistence, stopped by
+ * `stop`; with `password`, it answers only clients that give it (`requirepass`), as the
+ * Redis of deploy/k8s does.
+ */
 export interface RedisServer {
+  /** Its address, without the password. */
   url: string;
   /** Stops it (a Redis that does not answer, for the tests of an outage). */
   stop(): Promise<void>;
@@ -17,7 +22,11 @@ export interface RedisServer {
   flush(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer({
+  password,
+}: {
+  password?: string;
+} = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'baton-redis-'));
   const child: ChildProcess = spawn(
@@ -33,13 +42,14 @@ export async function startRedisServer(): Promise<RedisServer> {
       'no',
       '--dir',
       dir,
+      ...(password ? ['--requirepass', password] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
   // Connecting again every 50 ms until the server listens (or has exited).
-  const probe = new Redis(url, { retryStrategy: () => 50 });
+  const probe = new Redis(url, { retryStrategy: () => 50, ...(password ? { password } : {}) });
   probe.on('error', () => undefined);
   const started = await Promise.race([
     new Promise<boolean>((resolve) => probe.once('ready', () => resolve(true))),

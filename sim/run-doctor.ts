@@ -59,6 +59,9 @@ export function runDoctorOnSimulation({
   };
   return main(['--repo', `${sim.gh.owner}/${sim.gh.repo}`, ...args], env, {
     Octokit: DoctorOctokit,
+    // The pin names this checkout (SIM_BATON_SOURCE stands for it: the simulated
+    // jobs run its bundle), so its HEAD is no drift from what sessions run.
+    checkoutRoot: null,
     out,
     err,
     cwd,

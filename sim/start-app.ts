@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CodeSource, REPO_ROOT, tsxArgs } from './actions/run-step.js';
 
@@ -21,9 +24,24 @@ export interface AppProcessOptions {
   code?: CodeSource;
   /** More variables for the app (they win). */
   env?: Record<string, string>;
-  /** How long to wait for `/ping`; default 30 s. */
+  /**
+   * What "started" means: `ping`, the process answers HTTP (the default);
+   * `ready`, its `/readyz` answers 200: it authenticated to GitHub as the app.
+   */
+  waitFor?: 'ping' | 'ready';
+  /**
+   * How long the app may take to start before it counts as hung: a guard, not
+   * a measure (the wait ends as soon as it answers, or it exits). Default
+   * APP_START_LIMIT_MS for `ping`, READY_LIMIT_MS for `ready`.
+   */
   startTimeoutMs?: number;
 }
+
+/**
+ * How long an app may take to be ready before it counts as hung. On two
+ * cores at a load of 29 the app took past 30 s to answer at all.
+ */
+export const READY_LIMIT_MS = 180_000;
 
 /** A running app process. */
 export interface AppProcess {
@@ -38,6 +56,14 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
+
+/**
+ * How long an app process may take to answer `/ping` before it counts as
+ * never listening: a guard, not a measure. Started through tsx on two cores
+ * beside two busy loops and other engineers' tests (load 24), an app answered
+ * after 14 s; a hook's own limit is 180 s.
+ */
+export const APP_START_LIMIT_MS = 120_000;
 
 /** A free TCP port on 127.0.0.1, for a process that must be told its port before it starts. */
 export async function freePort(): Promise<number> {
@@ -75,8 +101,14 @@ export async function startAppProcessOnFreePort(
  * Starts the real Baton app as its own process with Probot's standard
  * variables (DESIGN §9): a freshly generated private key, APP_ID 1, the
  * simulator as GitHub Enterprise Server, and the simulated OIDC issuer.
- * Resolves once it answers `GET /ping`. Without `port`, on a free one
- * (`startAppProcessOnFreePort`).
+ * Resolves once it answers `GET /ping` (or `/readyz`, `waitFor: 'ready'`).
+ * Without `port`, on a free one (`startAppProcessOnFreePort`).
+ *
+ * It runs in an empty folder of its own, never the checkout: Probot's `run`
+ * (its `applyEnv`) and `readStartEnv` load `.env` from the working folder
+ * over the environment, and the `.env` that registering a real app writes
+ * into the checkout would give the simulated app the real APP_ID, key and
+ * WEBHOOK_SECRET.
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   // No port asked for: any free one will do, found again if it is taken before the app listens.
@@ -108,8 +140,9 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     BATON_RESYNC_MINUTES: String(options.resyncMinutes ?? 0),
     ...options.env,
   };
+  const cwd = mkdtempSync(join(tmpdir(), 'baton-app-'));
   const child = spawn(process.execPath, entry, {
-    cwd: REPO_ROOT,
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });
@@ -126,39 +159,70 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     pid: child.pid ?? 0,
     output: () => Buffer.concat(output).toString('utf8'),
     exited,
-    stop: () => stopProcess(child),
+    stop: () => stopProcess(child).finally(() => rmSync(cwd, { recursive: true, force: true })),
   };
+  const waitFor = options.waitFor ?? 'ping';
   try {
-    await waitForPing({ url, child, timeoutMs: options.startTimeoutMs ?? 30_000 });
+    await waitForStart({
+      url,
+      child,
+      waitFor,
+      timeoutMs:
+        options.startTimeoutMs ?? (waitFor === 'ready' ? READY_LIMIT_MS : APP_START_LIMIT_MS),
+    });
   } catch (error) {
     await app.stop();
-    throw new Error(`${(error as Error).message}\n--- app output ---\n${app.output()}`);
+    const said = lastLogLine(app.output());
+    throw new Error(
+      `${(error as Error).message}${said ? `; it last said: ${said}` : ''}\n--- app output ---\n${app.output()}`,
+    );
   }
   return app;
 }
 
-async function waitForPing({
+/** Polls `/ping` or `/readyz` until it answers 200; throws one line when the process exits or the guard passes. */
+async function waitForStart({
   url,
   child,
+  waitFor,
   timeoutMs,
 }: {
   url: string;
   child: ChildProcess;
+  waitFor: 'ping' | 'ready';
   timeoutMs: number;
 }): Promise<void> {
+  const path = waitFor === 'ready' ? '/readyz' : '/ping';
   const deadline = Date.now() + timeoutMs;
+  let why = 'it did not answer';
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
-      throw new Error(`the app exited with code ${child.exitCode} before it listened`);
-    // Bounded: whatever else holds the port may never answer.
-    const pong = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1_000) }).then(
-      (response) => response.ok,
-      () => false,
+      throw new Error(
+        `the app exited with code ${child.exitCode} before it was ${waitFor === 'ready' ? 'ready' : 'listening'}`,
+      );
+    // Bounded: whatever else holds the port may never answer; readiness waits at most 3 s for GitHub.
+    const answer = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5_000) }).then(
+      async (response) => ({ ok: response.ok, body: await response.text() }),
+      () => null,
     );
-    if (pong) return;
+    if (answer?.ok) return;
+    if (answer) why = `${path} answered ${answer.body.slice(0, 200)}`;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the app did not answer ${url}/ping within ${timeoutMs} ms`);
+  throw new Error(
+    `the app was not ${waitFor === 'ready' ? 'ready' : 'listening'} within ${Math.round(timeoutMs / 1000)} s (${why})`,
+  );
+}
+
+/** The message of the app's last JSON log line, or its last line as printed. */
+function lastLogLine(output: string): string {
+  const last = output.trim().split('\n').at(-1) ?? '';
+  try {
+    const parsed = JSON.parse(last) as { msg?: unknown };
+    return typeof parsed.msg === 'string' ? parsed.msg : last;
+  } catch {
+    return last.slice(0, 300);
+  }
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within 5 s. */

@@ -154,7 +154,7 @@ function withLines(text: string, problems: ConfigProblem[]): ConfigProblem[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   return problems.map((problem) => {
-    const path = problem.field === '(file)' ? [] : problem.field.split('.');
+    const path = problem.path ?? (problem.field === '(file)' ? [] : problem.field.split('.'));
     const line = lineOfPath(doc, path, lineCounter);
     return line ? { ...problem, line } : problem;
   });
@@ -162,7 +162,7 @@ function withLines(text: string, problems: ConfigProblem[]): ConfigProblem[] {
 
 function lineOfPath(
   doc: ReturnType<typeof parseDocument>,
-  path: string[],
+  path: (string | number)[],
   lineCounter: LineCounter,
 ): number | undefined {
   // An unknown key has no value node of its own to point at; its parent's key line is close enough.

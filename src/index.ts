@@ -9,22 +9,21 @@ import {
 } from './github/act/status-pacer.js';
 import { BuildQueue } from './github/client/build-queue.js';
 import { withReason } from './github/client/request-reason.js';
+import { SoloProcess } from './github/client/solo-process.js';
 import type { RepoContext } from './github/client/types.js';
 import type { WriteBudget } from './github/client/write-budget.js';
 import { installationCapProblem, installationDailyUsdFrom } from './github/observe/day-spend.js';
-import {
-  type HandlerDeps,
-  scheduleReconcile,
-  scheduleResync,
-} from './github/reconcile/handlers.js';
+import type { HandlerDeps } from './github/reconcile/handler-deps.js';
 import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { LastReads } from './github/reconcile/last-reads.js';
+import { findLookTarget } from './github/reconcile/look-target.js';
 import { oncePerDelivery } from './github/reconcile/once-per-delivery.js';
 import {
   createRecentReconciles,
   type RecentReconciles,
 } from './github/reconcile/recent-reconciles.js';
-import { resyncAll } from './github/reconcile/resync.js';
+import { resyncAll, scheduleResync } from './github/reconcile/resync.js';
+import { scheduleReconcile } from './github/reconcile/schedule-reconcile.js';
 import { wireBuildEvents } from './github/reconcile/wire-events.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
 import {
@@ -35,11 +34,7 @@ import {
 } from './github/setup/onboarding.js';
 import type { SetupTemplates } from './github/setup/setup-templates.js';
 import { warnOnMissingPin } from './github/setup/source-pin.js';
-import {
-  createLookSchedule,
-  type LookSchedule,
-  type LookTarget,
-} from './github/store/look-schedule.js';
+import { createLookSchedule, type LookSchedule } from './github/store/look-schedule.js';
 import type { BatonStore } from './github/store/store.js';
 import { BuildBoard } from './page/build-board.js';
 import { createPageHandler } from './page/page-handler.js';
@@ -89,6 +84,11 @@ export interface BatonOptions {
   recentReconciles?: RecentReconciles;
   /** What this process last read of each build, instead of its own (tests look at it). */
   lastReads?: LastReads;
+  /**
+   * How this process dispatches beside others it shares no store with, instead of its own
+   * (tests pass a clock and deadlines); unused with a Redis store.
+   */
+  solo?: SoloProcess;
   /**
    * The installation's daily cap in US dollars, instead of `BATON_INSTALLATION_DAILY_USD`
    * (tests); null: none.
@@ -194,7 +194,10 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       lastReads: options.lastReads ?? new LastReads({ keepMs: probeWithinMsOf(resyncMinutes) }),
       heldEdits: new HeldStatusEdits(),
       looks: store?.looks ?? options.looks ?? createLookSchedule(),
-      ...(store?.kind === 'redis' ? { holdBuild: store.holdBuild } : {}),
+      // With Redis a replica holds each build it reconciles; without, other processes may run unseen.
+      ...(store?.kind === 'redis'
+        ? { holdBuild: store.holdBuild }
+        : { solo: options.solo ?? new SoloProcess() }),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
         options.statusPacer ??
@@ -223,7 +226,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     }
     // Replicas handle each delivery once, and take the looks that fall due wherever they were set.
     wireBuildEvents(store ? oncePerDelivery(app, store.claimDelivery) : app, deps);
-    store?.takeLooks((target) => void lookAt(app, deps, target));
+    store?.takeLooks((key) => void lookAt(app, deps, key));
     startResync(app, { deps, minutes: resyncMinutes, templates, store });
     // A scheduler can drive the resync too, where no timer survives between requests.
     if (options.serveTokenEndpoint !== false) {
@@ -316,21 +319,28 @@ function startResync(
   setInterval(() => resync(), minutes * 60_000).unref();
 }
 
-/** A look that fell due on this replica (set on any): the build's reconcile, as its installation. */
-async function lookAt(app: Probot, deps: HandlerDeps, target: LookTarget): Promise<void> {
-  if (target.installationId === null) return;
+/**
+ * A look that fell due on this replica (set on any): the build's reconcile, as its
+ * installation. The store keeps the build's key alone, and GitHub says the rest
+ * (`findLookTarget`): a look names a build to look at, never how to read it.
+ */
+async function lookAt(app: Probot, deps: HandlerDeps, key: string): Promise<void> {
   try {
-    const octokit = await app.auth(target.installationId);
-    const ctx: RepoContext = {
-      octokit,
-      owner: target.owner,
-      repo: target.repo,
-      botLogin: await deps.botLogin(),
-      installationId: target.installationId,
-    };
+    const target = await withReason('look', async () =>
+      findLookTarget({ key, auth: (id) => app.auth(id), botLogin: await deps.botLogin() }),
+    );
+    if (!target) {
+      // Nothing GitHub shows the app: the look is forgotten rather than taken again each lease.
+      deps.looks?.set(key, [], { again: () => undefined });
+      app.log.warn(
+        { key },
+        'baton: a look names no build of a repository the app is installed on; forgotten',
+      );
+      return;
+    }
     // Read whole: the replica that set the look may have read what this one's last read lacks.
-    scheduleReconcile(ctx, {
-      ref: { build: target.build, issue: target.issue },
+    scheduleReconcile(target.ctx, {
+      ref: target.ref,
       defaultBranch: target.defaultBranch,
       deps,
       log: app.log,
@@ -338,7 +348,7 @@ async function lookAt(app: Probot, deps: HandlerDeps, target: LookTarget): Promi
     });
   } catch (err) {
     app.log.warn(
-      { err, build: target.build },
+      { err, key },
       'baton: a look at a build failed; the next look or event tries again',
     );
   }

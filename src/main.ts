@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before anything else runs: an older Node is refused in one line.
+import './refuse-old-node.js';
 import { type Probot, run } from 'probot';
 import type { BuildQueue } from './github/client/build-queue.js';
 import { readGitHubKind, unsupportedGitHub } from './github/client/github-kind.js';

@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEMO_USAGE, makeRunFolder, readDemoArgs, transcriptPath } from '../scripts/demo-args.js';
+import {
+  DEMO_USAGE,
+  dotEnvNotice,
+  failureLines,
+  makeRunFolder,
+  readDemoArgs,
+  transcriptPath,
+} from '../scripts/demo-args.js';
 import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
@@ -94,7 +101,31 @@ describe('npm run demo: where the transcript goes', () => {
     const { code, stdout } = await runDemo('--help');
     expect(code).toBe(0);
     expect(stdout).toBe(`${DEMO_USAGE}\n`);
-    for (const kind of ['code', 'research', 'improve', 'doctor'])
+    for (const kind of ['code', 'research', 'improve', 'change-set', 'steer', 'doctor'])
       expect(DEMO_USAGE).toMatch(new RegExp(`^  ${kind} `, 'm'));
+  });
+});
+
+describe('npm run demo: what it says of the checkout and of a failure', () => {
+  it('says it ignores a .env in the checkout, and nothing without one', () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'baton-checkout-'));
+    try {
+      expect(dotEnvNotice(checkout)).toBeNull();
+      writeFileSync(join(checkout, '.env'), 'APP_ID=424242\n');
+      expect(dotEnvNotice(checkout)).toMatch(
+        /^Found \.env in the checkout .*: the demo ignores it/,
+      );
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
+
+  it('says a failure in one plain line and where the rest is, with no app output or stack', () => {
+    const error = new Error(
+      'the app was not ready within 180 s (/readyz answered {"status":"not ready"})\n--- app output ---\n{"level":50}',
+    );
+    expect(failureLines({ error, diagnostics: '/tmp/d.txt' })).toBe(
+      '\nThe demo failed: the app was not ready within 180 s (/readyz answered {"status":"not ready"})\nWhat the app, the jobs and the model saw: /tmp/d.txt',
+    );
   });
 });

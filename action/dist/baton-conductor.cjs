@@ -3369,7 +3369,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse5(text, reviver, options2) {
+    function parse6(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -3391,9 +3391,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse5;
-    module2.exports.default = parse5;
-    module2.exports.parse = parse5;
+    module2.exports = parse6;
+    module2.exports.default = parse6;
+    module2.exports.parse = parse6;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -5549,7 +5549,7 @@ var require_thread_stream = __commonJS({
     "use strict";
     var { version: version2 } = require_package();
     var { EventEmitter } = require("events");
-    var { Worker: Worker2 } = require("worker_threads");
+    var { Worker } = require("worker_threads");
     var { join } = require("path");
     var { pathToFileURL: pathToFileURL2 } = require("url");
     var { wait: wait2 } = require_wait();
@@ -5603,7 +5603,7 @@ var require_thread_stream = __commonJS({
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
       const toExecute = bundlerOverrides["thread-stream-worker"] || join(__dirname, "lib", "worker.js");
-      const worker = new Worker2(toExecute, {
+      const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
@@ -8125,7 +8125,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -8152,7 +8152,7 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse5(header2, options2) {
+    function parse6(header2, options2) {
       const stopChar = options2?.comma === true ? COMMA : 65536;
       const len = header2.length;
       let index = skipOWS(header2, options2?.start ?? 0, len);
@@ -19783,7 +19783,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options2) {
+    function parse6(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -19824,7 +19824,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -25065,18 +25065,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse5(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -26571,7 +26571,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -26585,7 +26585,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -42925,7 +42925,7 @@ function date4(params) {
 }
 
 // src/core/vocabulary/engine-names.ts
-var ENGINES = ["baton", "claude-code", "codex"];
+var ENGINES = ["baton", "claude-code", "codex", "copilot"];
 var DEFAULT_ENGINE = "baton";
 function isEngine(value) {
   return ENGINES.includes(value);
@@ -43096,164 +43096,33 @@ function blobUrl({
   return `${repoUrl.replace(/\/+$/, "")}/blob/${branch}/${path2}`;
 }
 
-// src/core/commands/message-commands.ts
-var MESSAGE_USAGE = {
-  steer: "/steer W2.1 <message>",
-  queue: "/queue W2.1 <message>",
-  continue: "/continue W2.1"
-};
-function isMessageWord(word) {
-  return Object.hasOwn(MESSAGE_USAGE, word);
+// src/core/commands/command-readers.ts
+function readAlone({ word, rest }) {
+  return rest ? `/${word} takes nothing after it: write ${code(`/${word}`)} alone on its line.` : {};
 }
-function readMessageCommand({
-  word,
-  rest,
-  following,
-  worker
-}) {
-  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
-  const id = token.toUpperCase();
-  const named3 = WORKER_ID.test(id);
-  if (!named3 && /^w?\d+(\.\d*)?$/i.test(token)) {
-    return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(MESSAGE_USAGE[word])}.`;
-  }
-  const target = named3 ? id : worker;
-  if (!target) {
-    return `/${word} needs a worker id: ${code(MESSAGE_USAGE[word])}${word === "continue" ? "" : ", then your message"}.`;
-  }
-  if (word === "continue") {
-    const extra = named3 ? words : [token, ...words].filter(Boolean);
-    return extra.length === 0 ? { name: "continue", worker: target } : `/continue takes only a worker id: ${code(`/continue ${target}`)}. To tell its session something, write ${code(`/queue ${target} <message>`)} first.`;
-  }
-  const firstLine = named3 ? rest.trim().slice(token.length) : rest;
-  const text = [firstLine, ...following].join("\n").trim();
-  if (!text) {
-    return `/${word} needs a message after the worker id: ${code(`/${word} ${target} use the new API`)}.`;
-  }
-  return { name: word, worker: target, text };
-}
-
-// src/core/commands/rollback-command.ts
-var ROLLBACK_USAGE = "/rollback";
-function readRollback(rest) {
-  return rest ? `/rollback takes nothing after it: write ${code(ROLLBACK_USAGE)} alone on its line.` : { name: "rollback" };
-}
-
-// src/core/commands/parse-commands.ts
-var COMMAND_USAGE = {
-  approve: "/approve",
-  replan: "/replan <what to change>",
-  retry: "/retry W2.1 [engine=codex] [instructions]",
-  "retry-synthesis": "/retry synthesis",
-  skip: "/skip W2.1",
-  "skip-follow-ups": "/skip follow-ups",
-  merge: "/merge W2.1",
-  pause: "/pause",
-  resume: "/resume",
-  cancel: "/cancel",
-  status: "/status",
-  improve: "/improve [N] [focus]",
-  rollback: ROLLBACK_USAGE,
-  ...MESSAGE_USAGE
-};
-var MAX_IMPROVE_LOOPS = 10;
-var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function leavesCommentOpen(line) {
-  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
-}
-function proseLines(lines) {
-  const prose = /* @__PURE__ */ new Set();
-  let fence = null;
-  let inHtmlComment = false;
-  for (const [i, line] of lines.entries()) {
-    const opener = FENCE.exec(line);
-    if (fence !== null) {
-      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
-    } else if (inHtmlComment) {
-      const end = line.indexOf("-->");
-      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
-    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
-    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
-      fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
-      inHtmlComment = true;
-    } else {
-      prose.add(i);
-      inHtmlComment = leavesCommentOpen(line);
-    }
-  }
-  return prose;
-}
-function parseCommands(body, context = {}) {
-  const lines = body.split(/\r\n|\r|\n/);
-  const prose = proseLines(lines);
-  const starts = lines.flatMap((line, i) => {
-    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
-    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
-  });
-  const result = { commands: [], errors: [] };
-  for (const [n, { i, word, rest }] of starts.entries()) {
-    const line = (lines[i] ?? "").trim();
-    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
-    const outcome = readCommand({ word, rest, following, worker: context.worker });
-    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
-    else result.commands.push(outcome);
-  }
-  return result;
-}
-function readCommand({ word, rest, following, worker }) {
-  switch (word) {
-    case "approve":
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-      return rest ? `/${word} takes nothing after it: write ${code(`/${word}`)} alone on its line.` : { name: word };
-    case "replan": {
-      const feedback = [rest, ...following].join("\n").trim();
-      return feedback ? { name: "replan", feedback } : `/replan needs feedback: describe what should change, e.g. ${code("/replan split W2.1 into an API worker and a UI worker")}.`;
-    }
-    case "retry":
-      return readRetry(rest, worker);
-    case "skip":
-    case "merge":
-      return readWorkerOnly(word, rest, worker);
-    case "improve":
-      return readImprove(rest);
-    case "rollback":
-      return readRollback(rest);
-    default:
-      if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
-      return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
-  }
-}
-function commandWord(command) {
-  if (command.name === "retry-synthesis") return "/retry synthesis";
-  if (command.name === "skip-follow-ups") return "/skip follow-ups";
-  return `/${command.name}`;
-}
-function listCommands() {
-  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+function readReplan({ rest, following }) {
+  const feedback = [rest, ...following].join("\n").trim();
+  return feedback ? { feedback } : `/replan needs feedback: describe what should change, e.g. ${code("/replan split W2.1 into an API worker and a UI worker")}.`;
 }
 function readWorkerId(token) {
   const id = token.toUpperCase();
   if (WORKER_ID.test(id)) return { id };
   return { attempt: /^w?\d+(\.\d*)?$/i.test(token) };
 }
-function badWorkerId(word, token) {
-  return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(COMMAND_USAGE[word])}.`;
+function badWorkerId(usage, token) {
+  return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(usage)}.`;
 }
-var FOLLOW_UPS = /^follow-?ups?$/i;
 var SYNTHESIS = "synthesis";
-function readRetry(rest, worker) {
+function readRetrySynthesis({ rest }) {
   const [token = "", ...words] = rest.split(/\s+/);
-  if (token.toLowerCase() === SYNTHESIS) {
-    return words.length === 0 ? { name: "retry-synthesis" } : `/retry synthesis takes nothing after it: write ${code("/retry synthesis")} alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: ${code("/retry W2.1 <instructions>")}.`;
-  }
+  if (token.toLowerCase() !== SYNTHESIS) return null;
+  return words.length === 0 ? {} : `/retry synthesis takes nothing after it: write ${code("/retry synthesis")} alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: ${code("/retry W2.1 <instructions>")}.`;
+}
+function readRetry({ rest, worker, usage }) {
+  const [token = "", ...words] = rest.split(/\s+/);
   const read = readWorkerId(token);
   if ("id" in read) return withEngine(read.id, words);
-  if (read.attempt) return badWorkerId("retry", token);
+  if (read.attempt) return badWorkerId(usage, token);
   if (worker) return withEngine(worker, rest.split(/\s+/).filter(Boolean));
   return `/retry needs a worker id: ${code("/retry W2.1")}, optionally followed by instructions.`;
 }
@@ -43261,32 +43130,62 @@ var ENGINE_WORD = /^engine=(.*)$/i;
 function withEngine(worker, words) {
   const [first = "", ...others] = words;
   const named3 = ENGINE_WORD.exec(first);
-  if (!named3) return { name: "retry", worker, instructions: words.join(" ") };
+  if (!named3) return { worker, instructions: words.join(" ") };
   const engine = parseEngine(named3[1] ?? "");
   if (!engine) {
     return `${code(first)} names no engine: the engines are ${ENGINES.map((e) => code(e)).join(", ")}, e.g. ${code(`/retry ${worker} engine=codex`)}.`;
   }
-  return { name: "retry", worker, instructions: others.join(" "), engine };
+  return { worker, instructions: others.join(" "), engine };
 }
-function readWorkerOnly(word, rest, worker) {
+var FOLLOW_UPS = /^follow-?ups?$/i;
+function readSkipFollowUps({ rest }) {
   const [token = "", ...extra] = rest.split(/\s+/).filter(Boolean);
-  if (word === "skip" && FOLLOW_UPS.test(token)) {
-    return extra.length === 0 ? { name: "skip-follow-ups" } : `/skip follow-ups takes nothing after it: write ${code("/skip follow-ups")} alone on its line.`;
-  }
+  if (!FOLLOW_UPS.test(token)) return null;
+  return extra.length === 0 ? {} : `/skip follow-ups takes nothing after it: write ${code("/skip follow-ups")} alone on its line.`;
+}
+function readWorkerAlone({ word, rest, worker, usage }) {
+  const [token = "", ...extra] = rest.split(/\s+/).filter(Boolean);
   if (!token) {
-    return worker ? { name: word, worker } : `/${word} needs a worker id: ${code(`/${word} W2.1`)}.`;
+    return worker ? { worker } : `/${word} needs a worker id: ${code(`/${word} W2.1`)}.`;
   }
   const read = readWorkerId(token);
-  if (!("id" in read)) return badWorkerId(word, token);
+  if (!("id" in read)) return badWorkerId(usage, token);
   if (extra.length > 0) return `/${word} takes only a worker id: ${code(`/${word} ${read.id}`)}.`;
-  return { name: word, worker: read.id };
+  return { worker: read.id };
 }
-function readImprove(rest) {
-  if (!rest) return { name: "improve", loops: 1 };
+var MAX_IMPROVE_LOOPS = 10;
+function readImprove({ rest }) {
+  if (!rest) return { loops: 1 };
   const [token = ""] = rest.split(/\s+/);
   const loops = /^\d+$/.test(token) ? Number(token) : Number.NaN;
-  if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { name: "improve", loops };
+  if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { loops };
   return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code("/improve 3 the error messages")}.`;
+}
+function findTarget({ word, rest, worker, usage }, then) {
+  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
+  const read = readWorkerId(token);
+  if ("attempt" in read && read.attempt) return badWorkerId(usage, token);
+  const target = "id" in read ? read.id : worker;
+  if (!target) return `/${word} needs a worker id: ${code(usage)}${then}.`;
+  return { id: target, named: "id" in read, token, words };
+}
+function readMessage(line) {
+  const found = findTarget(line, ", then your message");
+  if (typeof found === "string") return found;
+  const { id, named: named3, token } = found;
+  const firstLine = named3 ? line.rest.trim().slice(token.length) : line.rest;
+  const text = [firstLine, ...line.following].join("\n").trim();
+  if (!text) {
+    return `/${line.word} needs a message after the worker id: ${code(`/${line.word} ${id} use the new API`)}.`;
+  }
+  return { worker: id, text };
+}
+function readContinue(line) {
+  const found = findTarget(line, "");
+  if (typeof found === "string") return found;
+  const { id, named: named3, token, words } = found;
+  const extra = named3 ? words : [token, ...words].filter(Boolean);
+  return extra.length === 0 ? { worker: id } : `/continue takes only a worker id: ${code(`/continue ${id}`)}. To tell its session something, write ${code(`/queue ${id} <message>`)} first.`;
 }
 
 // src/core/sessions/session.ts
@@ -43335,12 +43234,26 @@ function renderDispatchInputs(request2) {
     // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
     ...request2.engine && request2.engine !== "baton" ? { engine: request2.engine } : {},
     // Likewise: only a change set's plan sessions ask for the `views` job.
-    ...request2.views ? { views: "1" } : {}
+    ...request2.views ? { views: "1" } : {},
+    // Likewise: only a change set's sessions carry what its budget has left.
+    ...request2.setBudgetUsd === void 0 ? {} : { budget: request2.setBudgetUsd.toFixed(2) }
   };
 }
 
 // src/core/sessions/engines.ts
 var Engine = external_exports.enum(ENGINES);
+var ENGINE_TRAITS = {
+  baton: { title: "Baton’s loop", provider: "anthropic" },
+  "claude-code": { title: "Claude Code", provider: "anthropic" },
+  codex: { title: "Codex", provider: "openai" },
+  copilot: { title: "GitHub Copilot CLI", provider: "anthropic" }
+};
+function providerOf(engine) {
+  return ENGINE_TRAITS[engine].provider;
+}
+function callsProvider(engines, provider) {
+  return engines.some((engine) => isEngine(engine) && providerOf(engine) === provider);
+}
 function named(engines) {
   const set4 = new Set(engines);
   return ENGINES.filter((engine) => set4.has(engine));
@@ -43402,7 +43315,7 @@ var OutputPath = external_exports.string().trim().min(1).max(300).refine(
   (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
-var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").transform((name) => name.toLowerCase());
+var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").refine((name) => !/\.git$/i.test(name), "must be owner/name without .git, like acme/lib").transform((name) => name.toLowerCase());
 var PlanWorker = external_exports.strictObject({
   /** `W<wave>.<seq>`; the wave is the first number. */
   id: WorkerId,
@@ -43567,6 +43480,23 @@ function costOf(model, tokens, prices = {}) {
   const [inputFactor, outputFactor] = long && prompt > long.aboveInputTokens ? [long.inputFactor, long.outputFactor] : [1, 1];
   return (input2 * price.inputPerMillion * inputFactor + tokens.output_tokens * price.outputPerMillion * outputFactor) / 1e6 + searches;
 }
+
+// src/core/config/runaway.ts
+var RunawaySettings = external_exports.strictObject({
+  /**
+   * A worker whose newest work and fix sessions, this many in a row, each
+   * ended without delivering (failed, blocked, stopped short or left no
+   * result) is a runaway: its sessions fail or are retried in a loop. `0`
+   * turns it off.
+   */
+  failures: external_exports.number().int().min(0).max(100).default(3),
+  /**
+   * A worker whose sessions started within the last hour have cost more than
+   * this many US dollars is a runaway: it spends faster than it should. `null`
+   * or `0` turns it off.
+   */
+  usdPerHour: external_exports.number().nonnegative().nullable().default(20).transform((usd) => usd === 0 ? null : usd)
+});
 
 // src/core/config/config.ts
 var ModelPriceSetting = external_exports.strictObject({
@@ -43831,13 +43761,19 @@ var Config = external_exports.strictObject({
   plan: PlanSettings.prefault({}),
   improve: Improve.prefault({}),
   research: Research.prefault({}),
-  changeSets: ChangeSets.prefault({})
+  changeSets: ChangeSets.prefault({}),
+  /**
+   * When a worker counts as a runaway, warned of on the page and in a notice on
+   * the issue: its sessions failing in a row (`runaway.failures`), or costing
+   * more than `runaway.usdPerHour` within an hour.
+   */
+  runaway: RunawaySettings.prefault({})
 }).superRefine((config3, ctx) => {
-  const codex = readEngineSettings(config3.session.engine).allow.includes("codex");
+  const openai = callsProvider(readEngineSettings(config3.session.engine).allow, "openai");
   const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
-    // OpenAI's models are priced only where Codex may run.
-    ...codex ? MODEL_KINDS.map((kind) => ({
+    // OpenAI's models are priced only where an engine that calls OpenAI may run.
+    ...openai ? MODEL_KINDS.map((kind) => ({
       model: config3.models.openai[kind],
       path: ["models", "openai", kind]
     })) : []
@@ -43857,41 +43793,150 @@ function defaultConfig() {
 function parseConfig(raw) {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, []));
+  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw));
   const sound = withoutBrokenSections(raw, parsed.error.issues);
   const across = sound ? Config.safeParse(sound) : null;
   if (across && !across.success) {
     const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
-    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [])))
+    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [], raw)))
       if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
   }
   return { ok: false, problems };
 }
-function problemsOf(issue2, at) {
-  const path2 = [...at, ...issue2.path].map(String);
-  const field = path2.join(".");
+function renderConfigPath(path2) {
+  const parts = [];
+  let keys = [];
+  for (const segment of path2) {
+    if (typeof segment === "number") {
+      if (keys.length > 0) parts.push(keys.join("."));
+      keys = [];
+      parts.push(`item ${segment + 1}`);
+    } else keys.push(segment);
+  }
+  if (keys.length > 0) parts.push(keys.join("."));
+  return parts.join(", ");
+}
+function valueAt(raw, path2) {
+  let value = raw;
+  for (const segment of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[segment];
+  }
+  return value;
+}
+function describeValue(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === void 0) return "nothing";
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
+  return "a table of settings";
+}
+function quotedScalar(value) {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? describeValue(value) : void 0;
+}
+function countOf(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+function typeWord(expected) {
+  switch (expected) {
+    case "string":
+      return "text";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+    case "map":
+      return "a table of settings";
+    default:
+      return expected;
+  }
+}
+function isZodsOwnWording(message2) {
+  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message2);
+}
+function rewordIssue(issue2, value) {
+  if (!isZodsOwnWording(issue2.message)) return issue2.message;
+  switch (issue2.code) {
+    case "invalid_type":
+      return value === void 0 ? `must be set, to ${typeWord(issue2.expected)}` : `must be ${typeWord(issue2.expected)}, not ${describeValue(value)}`;
+    case "too_big":
+    case "too_small": {
+      const bound = issue2.code === "too_big" ? issue2.maximum : issue2.minimum;
+      const inclusive = issue2.inclusive !== false;
+      const limit = issue2.code === "too_big" ? inclusive ? "at most" : "fewer than" : inclusive ? "at least" : "more than";
+      if (Array.isArray(value))
+        return `lists ${countOf(value.length, "item")}; ${limit} ${String(bound)} may be listed`;
+      if (typeof value === "string")
+        return `is ${countOf(value.length, "character")} long; ${limit} ${String(bound)}`;
+      return `must be ${limit === "fewer than" ? "less than" : limit} ${String(bound)}`;
+    }
+    case "invalid_format":
+      return `is not a valid ${issue2.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue2.divisor)}`;
+    default:
+      return issue2.message;
+  }
+}
+function problemsOf(issue2, at, raw) {
+  const path2 = [...at, ...issue2.path].map(
+    (segment) => typeof segment === "number" ? segment : String(segment)
+  );
+  const field = renderConfigPath(path2) || "(file)";
+  const value = valueAt(raw, path2);
+  const quoted = quotedScalar(value);
+  const problem = (message2) => ({
+    field,
+    message: message2,
+    path: path2,
+    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
+    ...quoted !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted) ? { value: quoted } : {}
+  });
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const known = settingKeysAt(path2);
+      const known = settingKeysAt(path2.map(String));
       return issue2.keys.map((key) => ({
-        field: field ? `${field}.${key}` : key,
-        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`
+        field: renderConfigPath([...path2, key]),
+        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
+        path: [...path2, key]
       }));
     }
     case "invalid_value": {
-      const own2 = !issue2.message.startsWith("Invalid option");
-      const message2 = own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`;
-      return [{ field: field || "(file)", message: message2 }];
+      const own2 = !issue2.message.startsWith("Invalid option") && !issue2.message.startsWith("Invalid input");
+      return [problem(own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`)];
     }
     case "invalid_union": {
       const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
       const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
-      if (shaped.length === 1) return (shaped[0] ?? []).flatMap((inner) => problemsOf(inner, path2));
-      return [{ field: field || "(file)", message: issue2.message }];
+      const only = shaped.length === 1 ? shaped[0] ?? [] : [];
+      const [first] = only;
+      const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
+      if (only.length > 0 && !literal2) return only.flatMap((inner) => problemsOf(inner, path2, raw));
+      const words = unionWords(issue2.errors);
+      return [
+        problem(quoted ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
+      ];
     }
     default:
-      return [{ field: field || "(file)", message: issue2.message }];
+      return [problem(rewordIssue(issue2, value))];
   }
+}
+function unionWords(options2) {
+  const words = options2.flatMap(
+    (option) => option.flatMap((inner) => {
+      if (inner.code === "invalid_type") return [typeWord(inner.expected)];
+      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
+      return [];
+    })
+  );
+  return [...new Set(words)].join(", or ") || "another kind of value";
 }
 function isWrongType(issue2) {
   return issue2.code === "invalid_type" && issue2.path.length === 0;
@@ -44286,6 +44331,8 @@ var REDACTED_PATHS = [
   "req.headers.authorization",
   'req.headers["proxy-authorization"]',
   "req.headers.cookie",
+  // The page's sealed session cookie (src/page/), as its answers set it.
+  'res.headers["set-cookie"]',
   "err.request.headers.authorization",
   "err.response.headers.authorization",
   "headers.authorization"
@@ -51898,36 +51945,212 @@ async function ignoreStatus(statuses, write) {
   }
 }
 
+// src/core/commands/command-table.ts
+var WorkerId2 = external_exports.string().regex(/^W\d+\.\d+$/);
+function command(spec) {
+  return spec;
+}
+function alone(head, more) {
+  return command({ usage: head, head, fields: {}, read: readAlone, words: () => [head], ...more });
+}
+function ofWorker(head, more) {
+  return command({
+    usage: `${head} W2.1`,
+    head,
+    fields: { worker: WorkerId2 },
+    read: readWorkerAlone,
+    words: ({ worker }) => [head, worker],
+    writers: "worker",
+    inSet: "members",
+    ...more
+  });
+}
+function toSessions(head, effect) {
+  return command({
+    usage: `${head} W2.1 <message>`,
+    effect,
+    head,
+    fields: { worker: WorkerId2, text: external_exports.string() },
+    clip: ["text"],
+    read: readMessage,
+    words: ({ worker, text }) => [head, worker, text],
+    writers: "worker",
+    inSet: "home-workers",
+    applies: "a-worker"
+  });
+}
+var COMMANDS = {
+  approve: alone("/approve", {
+    effect: "start the planned build; later, start the workers whose briefs an adaptation revised, or a research build's proposed follow-up questions",
+    writers: "plan",
+    inSet: "set",
+    applies: "a-plan-to-approve"
+  }),
+  replan: command({
+    usage: "/replan <what to change>",
+    effect: "a new plan session that reads your comment",
+    head: "/replan",
+    fields: { feedback: external_exports.string() },
+    clip: ["feedback"],
+    read: readReplan,
+    words: ({ feedback }) => ["/replan", feedback],
+    writers: "listed",
+    inSet: "set",
+    applies: "before-work"
+  }),
+  retry: command({
+    usage: "/retry W2.1 [engine=codex] [instructions]",
+    effect: "a new attempt; on an open PR, a fix session on it; `engine=` runs the worker's sessions from then on on that engine (one `session.engine` allows)",
+    head: "/retry",
+    /** `engine`: the coding engine of the worker's sessions from this retry on. */
+    fields: { worker: WorkerId2, instructions: external_exports.string(), engine: external_exports.enum(ENGINES).exactOptional() },
+    clip: ["instructions"],
+    read: readRetry,
+    words: ({ worker, engine, instructions }) => [
+      "/retry",
+      worker,
+      ...engine ? [`engine=${engine}`] : [],
+      instructions
+    ],
+    writers: "worker",
+    inSet: "members",
+    applies: "a-stopped-worker"
+  }),
+  /** A research build's failed synthesis runs again (docs/build-types.md). */
+  "retry-synthesis": command({
+    usage: "/retry synthesis",
+    effect: "a research build: run its failed synthesis again",
+    head: "/retry synthesis",
+    fields: {},
+    read: readRetrySynthesis,
+    words: () => ["/retry", "synthesis"],
+    writers: "home",
+    inSet: "set",
+    applies: "a-failed-synthesis"
+  }),
+  skip: ofWorker("/skip", {
+    effect: "treat as done without merging; dependents go on",
+    applies: "an-unmerged-worker"
+  }),
+  /** A research build goes on without the follow-up questions its synthesis proposed. */
+  "skip-follow-ups": command({
+    usage: "/skip follow-ups",
+    effect: "a research build: deliver the report without the follow-up questions its synthesis proposed (`/approve` runs them)",
+    head: "/skip follow-ups",
+    fields: {},
+    read: readSkipFollowUps,
+    words: () => ["/skip", "follow-ups"],
+    writers: "home",
+    inSet: "set",
+    applies: "proposed-follow-ups"
+  }),
+  merge: ofWorker("/merge", {
+    effect: "merge despite the review verdict (checks still required); code a fix session pushes after it (a conflict or red checks fixed) is reviewed again",
+    applies: "an-open-pull"
+  }),
+  /** No new session for the worker and no merge of its pull request, until a `/release` or a `/retry` of it. */
+  hold: ofWorker("/hold", {
+    effect: "start no new session for W2.1 (no first one, no fix, no retry) and do not merge its pull request, until `/release W2.1` or `/retry W2.1`; its row says who held it",
+    applies: "a-worker"
+  }),
+  release: ofWorker("/release", {
+    effect: "let a held W2.1 go on from where it stood",
+    applies: "a-worker"
+  }),
+  pause: alone("/pause", {
+    effect: "stop dispatching: sessions running go on, no new one starts",
+    writers: "home",
+    inSet: "members",
+    applies: "anytime"
+  }),
+  resume: alone("/resume", {
+    effect: "go on after a `/pause`",
+    writers: "home",
+    inSet: "members",
+    applies: "anytime"
+  }),
+  cancel: alone("/cancel", {
+    effect: "close the build's PRs and branches (a writer closing the issue cancels too; anyone else's close changes nothing)",
+    writers: "home",
+    inSet: "members",
+    applies: "anytime"
+  }),
+  status: alone("/status", {
+    effect: "look again now and refresh the status comment",
+    writers: "home",
+    inSet: "set",
+    applies: "anytime"
+  }),
+  improve: command({
+    usage: "/improve [N] [focus]",
+    effect: "on an issue with no build: N improvement loops (research → plan → workers → summary)",
+    head: "/improve",
+    fields: { loops: external_exports.number().int() },
+    read: readImprove,
+    words: ({ loops }) => ["/improve", String(loops)],
+    writers: "home",
+    inSet: "set",
+    applies: "a-new-issue"
+  }),
+  /** A change set's way back: revert pull requests where its final pull requests merged. */
+  rollback: alone("/rollback", {
+    effect: "a change set ([change-sets.md](change-sets.md)): open a revert pull request in every repository whose final pull request merged, in reverse landing order, with the same checks; nothing is force-pushed",
+    writers: "plan",
+    inSet: "set",
+    applies: "a-change-set"
+  }),
+  /** A message into the worker's session running now, between two of its turns. */
+  steer: toSessions(
+    "/steer",
+    "tell W2.1's running session something: it takes the message in between two turns, and the status says at which turn; with no session running, the message is queued (and the reply says so)"
+  ),
+  /** A message to the worker's next session. */
+  queue: toSessions(
+    "/queue",
+    "keep a message for W2.1's next session (its fix, retry or continuation), given with its first prompt"
+  ),
+  /** A session starts from the worker's partial branch. */
+  continue: command({
+    usage: "/continue W2.1",
+    effect: "start a session from W2.1's partial work (its draft pull request and hand-off note) instead of from nothing",
+    head: "/continue",
+    fields: { worker: WorkerId2 },
+    read: readContinue,
+    words: ({ worker }) => ["/continue", worker],
+    writers: "worker",
+    inSet: "members",
+    applies: "partial-work"
+  })
+};
+var COMMAND_NAMES = Object.keys(COMMANDS);
+function specOf(name) {
+  return COMMANDS[name];
+}
+function forEveryCommand(make) {
+  return Object.fromEntries(COMMAND_NAMES.map((name) => [name, make(name)]));
+}
+
 // src/core/status/command-ledger.ts
 var LEDGER_START = "<!-- baton:commands ";
 var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
 var FREE_TEXT_MAX = 80;
-var Worker = external_exports.string().regex(/^W\d+\.\d+$/);
-var LedgerCommand = external_exports.discriminatedUnion("name", [
-  external_exports.object({ name: external_exports.literal("approve") }),
-  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry"), worker: Worker, instructions: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
-  external_exports.object({ name: external_exports.literal("skip"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
-  external_exports.object({ name: external_exports.literal("merge"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("pause") }),
-  external_exports.object({ name: external_exports.literal("resume") }),
-  external_exports.object({ name: external_exports.literal("cancel") }),
-  external_exports.object({ name: external_exports.literal("status") }),
-  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
-  external_exports.object({ name: external_exports.literal("rollback") }),
-  external_exports.object({ name: external_exports.literal("steer"), worker: Worker, text: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("queue"), worker: Worker, text: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("continue"), worker: Worker })
-]);
+var Name = external_exports.enum(COMMAND_NAMES);
+var SCHEMAS = forEveryCommand(
+  (name) => external_exports.object({ name: external_exports.literal(name), ...specOf(name).fields })
+);
+function readLedgerCommand(raw) {
+  const name = external_exports.object({ name: Name }).safeParse(raw);
+  if (!name.success) return null;
+  const command2 = SCHEMAS[name.data.name].safeParse(raw);
+  return command2.success ? command2.data : null;
+}
 var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
 var ObjectEntry = external_exports.object({
   id: external_exports.number().int(),
   author: external_exports.string(),
   at: external_exports.string(),
   on: On,
-  command: LedgerCommand
+  command: external_exports.unknown()
 });
 var TupleEntry = external_exports.tuple([
   external_exports.number().int(),
@@ -51937,24 +52160,13 @@ var TupleEntry = external_exports.tuple([
   external_exports.string()
 ]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
 var Entry = external_exports.union([TupleEntry, ObjectEntry]);
-var ARGS = {
-  approve: [],
-  replan: ["feedback"],
-  retry: ["worker", "instructions"],
-  "retry-synthesis": [],
-  skip: ["worker"],
-  "skip-follow-ups": [],
-  merge: ["worker"],
-  pause: [],
-  resume: [],
-  cancel: [],
-  status: [],
-  improve: ["loops"],
-  rollback: [],
-  steer: ["worker", "text"],
-  queue: ["worker", "text"],
-  continue: ["worker"]
-};
+var ARGS = forEveryCommand((name) => {
+  const fields = Object.entries(specOf(name).fields);
+  const optional2 = fields.findIndex(
+    ([key, schema2]) => external_exports.object({ [key]: schema2 }).safeParse({}).success
+  );
+  return { keys: fields.map(([key]) => key), required: optional2 < 0 ? fields.length : optional2 };
+});
 function renderCommandLedger(commands) {
   if (commands.length === 0) return "";
   const json3 = JSON.stringify(commands.map(toTuple)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
@@ -51970,7 +52182,7 @@ function parseCommandLedger(body) {
 function readEntry(raw) {
   const parsed = Entry.safeParse(raw);
   if (!parsed.success) return [];
-  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : fromObject(parsed.data);
   if (!entry) return [];
   return [
     {
@@ -51983,25 +52195,27 @@ function readEntry(raw) {
   ];
 }
 function toTuple(info) {
-  const command = shorten(info.command);
+  const command2 = shorten(info.command);
   const on = info.source.kind === "issue" ? 0 : [info.source.number, info.source.worker];
-  const args = ARGS[info.command.name].map((key) => command[key] ?? "");
+  const { keys, required: required2 } = ARGS[info.command.name];
+  const given = keys.findLastIndex((key) => command2[key] !== void 0) + 1;
+  const args = keys.slice(0, Math.max(required2, given)).map((key) => command2[key] ?? "");
   return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
 }
 function fromTuple([id, author, at, on, name, ...args]) {
-  const keys = ARGS[name];
-  if (!keys || keys.length !== args.length) return null;
-  const command = LedgerCommand.safeParse(
-    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
+  const known = Name.safeParse(name);
+  if (!known.success) return null;
+  const { keys, required: required2 } = ARGS[known.data];
+  if (args.length < required2 || args.length > keys.length) return null;
+  const command2 = readLedgerCommand(
+    Object.fromEntries([["name", name], ...args.map((arg, i) => [keys[i], arg])])
   );
-  if (!command.success) return null;
-  return {
-    id,
-    author,
-    at,
-    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
-    command: command.data
-  };
+  if (!command2) return null;
+  return { id, author, at, on: on === 0 ? "issue" : { pull: on[0], worker: on[1] }, command: command2 };
+}
+function fromObject(entry) {
+  const command2 = readLedgerCommand(entry.command);
+  return command2 ? { ...entry, command: command2 } : null;
 }
 function parseJson(text) {
   try {
@@ -52010,18 +52224,12 @@ function parseJson(text) {
     return null;
   }
 }
-function shorten(command) {
-  switch (command.name) {
-    case "replan":
-      return { ...command, feedback: clip(command.feedback) };
-    case "retry":
-      return { ...command, instructions: clip(command.instructions) };
-    case "steer":
-    case "queue":
-      return { ...command, text: clip(command.text) };
-    default:
-      return { ...command };
-  }
+function shorten(command2) {
+  const clipped = (specOf(command2.name).clip ?? []).flatMap((key) => {
+    const text = command2[key];
+    return typeof text === "string" ? [[key, clip(text)]] : [];
+  });
+  return { ...command2, ...Object.fromEntries(clipped) };
 }
 function clip(text) {
   return Array.from(text).slice(0, FREE_TEXT_MAX).join("");
@@ -53120,8 +53328,8 @@ var HeldStatusEdits = class {
   }
   /** How build `key`'s held edit is paced; `prompt` when none is held. */
   paceOf(key) {
-    const held2 = this.#held.get(key);
-    return { kind: held2?.kind ?? "prompt", editedAt: held2?.editedAt ?? null };
+    const held3 = this.#held.get(key);
+    return { kind: held3?.kind ?? "prompt", editedAt: held3?.editedAt ?? null };
   }
   /** Makes build `key`'s held edit, if it still holds one once the comment is read. */
   async make(ctx, key) {
@@ -53371,14 +53579,15 @@ function foldCommands(commands) {
     rollbacks: [],
     messages: /* @__PURE__ */ new Map(),
     continues: /* @__PURE__ */ new Map(),
-    history: commands.slice(-HISTORY_LENGTH)
+    history: commands.slice(-HISTORY_LENGTH),
+    accepted: commands
   };
   for (const info of commands) applyCommand(state, info);
   return state;
 }
 function applyCommand(state, info) {
-  const command = info.command;
-  switch (command.name) {
+  const command2 = info.command;
+  switch (command2.name) {
     case "approve":
       state.approvals.push(info);
       return;
@@ -53386,7 +53595,7 @@ function applyCommand(state, info) {
       state.replans.push(info);
       return;
     case "retry":
-      push(state.retries, command.worker, info);
+      push(state.retries, command2.worker, info);
       return;
     case "retry-synthesis":
       state.synthesisRetries.push(info);
@@ -53395,10 +53604,10 @@ function applyCommand(state, info) {
       state.followUpSkips.push(info);
       return;
     case "skip":
-      if (!state.skips.has(command.worker)) state.skips.set(command.worker, info);
+      if (!state.skips.has(command2.worker)) state.skips.set(command2.worker, info);
       return;
     case "merge":
-      push(state.merges, command.worker, info);
+      push(state.merges, command2.worker, info);
       return;
     case "pause":
       state.paused ??= info;
@@ -53419,15 +53628,13 @@ function applyCommand(state, info) {
       return;
     case "steer":
     case "queue":
-      push(state.messages, command.worker, info);
+      push(state.messages, command2.worker, info);
       return;
     case "continue":
-      push(state.continues, command.worker, info);
+      push(state.continues, command2.worker, info);
       return;
-    default: {
-      const _exhaustive = command;
-      throw new Error(`unknown command ${String(_exhaustive)}`);
-    }
+    default:
+      return;
   }
 }
 function push(map3, key, info) {
@@ -53440,6 +53647,11 @@ function buildLabels(config3) {
 }
 function isBuildLabel(config3, label) {
   return buildLabels(config3).includes(label);
+}
+function buildTypeOfLabels(config3, labels) {
+  if (labels.includes(config3.types.research)) return "research";
+  if (labels.includes(config3.types.content)) return "content";
+  return "code";
 }
 
 // src/core/snapshot/normalize-snapshot.ts
@@ -53724,8 +53936,8 @@ function createWriteBudget({
     const now = clock();
     prune(now);
     const share = DEFER_AT[kind];
-    const held2 = kind === "dispatch" ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
-    const hourAllowed = Math.floor(limits.perHour * share - held2);
+    const held3 = kind === "dispatch" ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
+    const hourAllowed = Math.floor(limits.perHour * share - held3);
     if (hourAllowed <= 0) return OWED_RETRY_MS;
     return Math.max(
       roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
@@ -53990,159 +54202,181 @@ function onLimit(kind) {
   };
 }
 
-// src/config.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-var CONFIG_PATH = `.github/${CONFIG_FILE}`;
-async function loadConfig(octokit, { owner, repo }) {
-  return (await readConfig(octokit, { owner, repo })).config;
-}
-async function readConfig(octokit, { owner, repo }) {
-  let merged;
-  let ownFileOnly = false;
+// src/core/plan/record-message.ts
+var RECORD_MAX_BYTES = 4096;
+function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
+  if (message2.length > RECORD_MAX_BYTES) return null;
+  const [first, ...rest] = message2.split("\n");
+  if (first?.trim() !== header2) return null;
   try {
-    const { config: config3, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
-    });
-    merged = config3;
-    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
-  } catch (error62) {
-    const problem = yamlProblem(error62);
-    if (!problem) throw error62;
-    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
-  }
-  const parsed = parseConfig(merged);
-  if (parsed.ok) return { config: parsed, ownFileOnly };
-  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { config: { ok: false, problems: lines }, ownFileOnly };
-}
-var CONFIG_TTL_MS = 10 * 6e4;
-var configs = remembered(
-  /* @__PURE__ */ new Map()
-);
-async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
-  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
-  const hit = configs.get(key);
-  if (hit) {
-    const { config: config3, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
-  }
-  const read = readConfig(ctx.octokit, ctx);
-  configs.set(key, { at: now, read });
-  read.catch(() => configs.delete(key));
-  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return (await read).config;
-}
-function yamlProblem(error62) {
-  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
-  const cause = error62.cause;
-  const line = cause?.linePos?.[0]?.line;
-  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
-  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
-}
-async function findFieldLines(octokit, { owner, repo }, problems) {
-  let text;
-  try {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      mediaType: { format: "raw" }
-    });
-    text = String(response.data);
+    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
+    return parsed.success ? parsed.data : null;
   } catch {
-    return problems;
+    return null;
   }
-  return withLines(text, problems);
 }
-function withLines(text, problems) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
-  return problems.map((problem) => {
-    const path2 = problem.field === "(file)" ? [] : problem.field.split(".");
-    const line = lineOfPath(doc, path2, lineCounter);
-    return line ? { ...problem, line } : problem;
+
+// src/core/plan/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function parseAdaptationMessage(message2) {
+  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
+}
+function adaptationsOf(messages) {
+  return messages.flatMap((message2) => {
+    const record2 = parseAdaptationMessage(message2);
+    return record2 ? [record2] : [];
   });
 }
-function lineOfPath(doc, path2, lineCounter) {
-  for (let depth = path2.length; depth > 0; depth--) {
-    const node2 = doc.getIn(path2.slice(0, depth), true);
-    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
-  }
-  return void 0;
-}
-function deepMerge(base, override) {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current2 = out[key];
-    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
-  }
-  return out;
-}
-function isPlainObject4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
-// src/core/commands/render-replies.ts
-var BATON_REPLY_MARKER = "<!-- baton:reply -->";
-var QUOTE_MAX = 100;
-function isBatonComment(body) {
-  return body.includes("<!-- baton:");
-}
-function mention(user) {
-  return `@${user.replace(/[^\w[\]-]/g, "")}`;
-}
-function reply(lines) {
-  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
-}
-function renderLabelRefusal({ user, label }) {
-  return reply([
-    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
-    "",
-    "A maintainer can add the label to start it."
-  ]);
-}
-function renderCommandRefusal({ user, command }) {
-  return reply([
-    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command))} was not run.`,
-    "",
-    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
-  ]);
-}
-function renderCommandErrors(errors) {
-  const commands = listCommands();
-  const listed = errors.some((error62) => error62.message.includes(commands));
-  return reply([
-    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
-    "",
-    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
-    ...listed ? [] : ["", `Commands: ${commands}.`],
-    "",
-    "On a worker's pull request the worker id may be left out."
-  ]);
-}
-function truncate(line) {
-  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
-}
+// src/core/plan/completion.ts
+var COMPLETION_MAX_BYTES = 64 * 1024;
+var Line = external_exports.string().max(2e3);
+var Lines = external_exports.array(Line).max(50).default([]);
+var Usage = external_exports.strictObject({
+  /** Uncached input tokens. */
+  input_tokens: external_exports.number().int().nonnegative(),
+  /** Output tokens, thinking included. */
+  output_tokens: external_exports.number().int().nonnegative(),
+  /** Input tokens read from the prompt cache. */
+  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Input tokens written to the prompt cache. */
+  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Estimated cost in US dollars at list prices. */
+  cost_usd: external_exports.number().nonnegative(),
+  /** Model requests made. */
+  turns: external_exports.number().int().nonnegative(),
+  /** Wall-clock seconds of the agent loop. */
+  seconds: external_exports.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: external_exports.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: external_exports.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
+});
+var TestRun = external_exports.strictObject({
+  status: external_exports.enum(["passed", "failed", "not-run"]),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: external_exports.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: external_exports.string().max(4e3).default("")
+});
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var HandOff = external_exports.strictObject({
+  done: Line,
+  left: Line,
+  next: Line
+});
+var Completion = external_exports.strictObject({
+  /** The worker this report is for. */
+  worker_id: WorkerId,
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
+  status: CompletionStatus,
+  /** One paragraph: what was done, or why it could not be. */
+  summary: external_exports.string().trim().min(1).max(4e3),
+  /** Files created or changed, relative to the repository root. */
+  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
+  /** What the worker found out that later workers should know. */
+  learnings: Lines,
+  /** Risks and doubts a reviewer should look at. */
+  concerns: Lines,
+  /** Choices made where the brief left room. */
+  decisions: Lines,
+  /** Work suggested for later. */
+  follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
+  /** What the session cost. */
+  usage: Usage,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional()
+});
 
-// src/core/vocabulary/notice.ts
-var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
-function noticeMarker(build, key) {
-  return `<!-- baton:notice ${build} ${key} -->`;
+// src/core/plan/usage.ts
+var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
+var LIMIT_NAMES = {
+  turns: "its turns (`session.maxTurns`)",
+  tokens: "its token limit",
+  usd: "its dollar limit",
+  time: "its time (`session.timeoutMinutes`)",
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)"
+};
+var MessageReceipt = external_exports.strictObject({
+  comment: external_exports.number().int().positive(),
+  turn: external_exports.number().int().positive()
+});
+var USAGE_HEADER = "baton usage";
+var REASON_MAX_CHARS = 240;
+var UsageRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The workflow run of the session. */
+  run_id: external_exports.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: external_exports.number().int().positive().default(1),
+  role: external_exports.enum(SESSION_ROLES),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: external_exports.array(MessageReceipt).max(500).optional(),
+  usage: Usage,
+  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
+  engine: Engine.optional(),
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
+});
+function usageRefPrefix(build) {
+  return `refs/baton/${build}/usage/`;
 }
-function findNotice(body) {
-  const match = NOTICE_MARKER.exec(body);
-  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+function parseUsageMessage(message2) {
+  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
 }
-function noticeKey(...parts) {
-  return parts.map(
-    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
-  ).join("/");
-}
-function mentions(logins) {
-  return logins.map((login) => `@${login} `).join("");
+function isControl(char) {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 32 || point === 127;
 }
 
 // src/core/sessions/messages.ts
@@ -54158,212 +54392,6 @@ function parseMessageRef(build, ref) {
   const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
   if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
   return { worker, comment: Number(comment) };
-}
-
-// src/github/act/refs.ts
-function isRefTaken(error62) {
-  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
-}
-var RefRefusedError = class extends Error {
-  ref;
-  constructor(ref, cause) {
-    super(
-      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
-      { cause }
-    );
-    this.name = "RefRefusedError";
-    this.ref = ref;
-  }
-};
-async function createRef(ctx, { ref, sha }) {
-  try {
-    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
-  } catch (error62) {
-    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
-    throw error62;
-  }
-}
-var REF_SENDS = 4;
-async function postRef(octokit, params) {
-  for (let send = 1; ; send++) {
-    try {
-      await octokit.rest.git.createRef(params);
-      return true;
-    } catch (error62) {
-      if (isRefTaken(error62)) return false;
-      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
-        throw error62;
-    }
-  }
-}
-async function refMaybeMade(octokit, { owner, repo, ref }) {
-  try {
-    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
-    return true;
-  } catch (error62) {
-    return statusOf(error62) !== 404;
-  }
-}
-function isAnswerLost(error62) {
-  const status2 = statusOf(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-var AnswerLostError = class extends Error {
-  status;
-  constructor(cause) {
-    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
-      cause
-    });
-    this.name = "AnswerLostError";
-    this.status = statusOf(cause);
-  }
-};
-async function sendOnce(write) {
-  try {
-    return await write();
-  } catch (error62) {
-    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
-  }
-}
-async function writeOnceByRef(ctx, { ref, sha }, write) {
-  if (!await createRef(ctx, { ref, sha })) return { taken: true };
-  try {
-    return { taken: false, value: await write() };
-  } catch (error62) {
-    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
-    throw error62;
-  }
-}
-async function deleteRef(ctx, ref) {
-  await ignoreStatus(
-    [422, 404],
-    () => ctx.octokit.rest.git.deleteRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: ref.replace(/^refs\//, "")
-    })
-  );
-}
-async function moveBranch(ctx, { branch, sha, force }) {
-  const moved = await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force
-    })
-  );
-  return moved !== null;
-}
-async function resetBranch(ctx, { branch, sha }) {
-  if (await moveBranch(ctx, { branch, sha, force: true })) return;
-  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
-}
-function recordMessage(ctx, {
-  snapshot,
-  action
-}) {
-  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
-  return createRef(ctx, { ref, sha: action.sha });
-}
-async function forgetMessages(ctx, {
-  snapshot,
-  action
-}) {
-  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
-  return { result: "done", detail: `${action.messages.length} taken` };
-}
-
-// src/github/act/ensure-note.ts
-function noteMarker(key) {
-  return `<!-- baton:note key=${key} -->`;
-}
-function noteLockRef(build, key) {
-  return `refs/baton/${build}/note/${noticeKey(key)}`;
-}
-async function ensureNote(ctx, {
-  number: number4,
-  key,
-  body,
-  guard
-}) {
-  const marker = noteMarker(key);
-  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    per_page: 100
-  });
-  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
-    return false;
-  const post = () => ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    body: `${marker}
-${body}`
-  });
-  if (!guard) {
-    await post();
-    return true;
-  }
-  const ref = noteLockRef(guard.build, key);
-  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
-  return !posted.taken;
-}
-function noticeLockRef(build, key) {
-  return `refs/baton/${build}/notice/${key}`;
-}
-async function ensureNotice(ctx, {
-  snapshot,
-  key,
-  body,
-  reviewers
-}) {
-  const ref = noticeLockRef(snapshot.build, key);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    if (reviewers) await requestReviewers(ctx, reviewers);
-    await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-  });
-  return posted.taken ? "taken" : "posted";
-}
-async function requestReviewers(ctx, { pull, logins }) {
-  await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.pulls.requestReviewers({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      reviewers: logins
-    })
-  );
-}
-async function noticeRefRefused(ctx, {
-  snapshot,
-  error: error62,
-  log
-}) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
 }
 
 // src/github/client/conditional-reads.ts
@@ -54444,656 +54472,6 @@ function nextOf(link2) {
   return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
 }
 var conditionalReads = remembered(createConditionalReads());
-
-// src/github/change-set/default-branch.ts
-async function defaultBranchOf(ctx) {
-  const [repository] = await conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}",
-    params: { owner: ctx.owner, repo: ctx.repo },
-    pick: (data) => [data]
-  });
-  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
-  return repository.default_branch;
-}
-
-// src/core/plan/completion.ts
-var COMPLETION_MAX_BYTES = 64 * 1024;
-var Line = external_exports.string().max(2e3);
-var Lines = external_exports.array(Line).max(50).default([]);
-var Usage = external_exports.strictObject({
-  /** Uncached input tokens. */
-  input_tokens: external_exports.number().int().nonnegative(),
-  /** Output tokens, thinking included. */
-  output_tokens: external_exports.number().int().nonnegative(),
-  /** Input tokens read from the prompt cache. */
-  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Input tokens written to the prompt cache. */
-  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Estimated cost in US dollars at list prices. */
-  cost_usd: external_exports.number().nonnegative(),
-  /** Model requests made. */
-  turns: external_exports.number().int().nonnegative(),
-  /** Wall-clock seconds of the agent loop. */
-  seconds: external_exports.number().nonnegative(),
-  /** Of `output_tokens`, those the model spent thinking (billed as output). */
-  thinking_tokens: external_exports.number().int().nonnegative().optional(),
-  /** Web searches the provider ran for the session (billed per search). */
-  web_search_requests: external_exports.number().int().nonnegative().optional(),
-  /** Web pages the provider fetched for the session (billed as tokens only). */
-  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
-  /** Input tokens the API's context management cleared from old tool results. */
-  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
-});
-var TestRun = external_exports.strictObject({
-  status: external_exports.enum(["passed", "failed", "not-run"]),
-  /** The command, as configured (`session.test`) or found in the repository. */
-  command: external_exports.string().max(500).nullable(),
-  /** `failed`: the last lines of the output; `not-run`: why. */
-  detail: external_exports.string().max(4e3).default("")
-});
-var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
-var HandOff = external_exports.strictObject({
-  done: Line,
-  left: Line,
-  next: Line
-});
-var Completion = external_exports.strictObject({
-  /** The worker this report is for. */
-  worker_id: WorkerId,
-  /**
-   * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
-   */
-  status: CompletionStatus,
-  /** One paragraph: what was done, or why it could not be. */
-  summary: external_exports.string().trim().min(1).max(4e3),
-  /** Files created or changed, relative to the repository root. */
-  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
-  /** What the worker found out that later workers should know. */
-  learnings: Lines,
-  /** Risks and doubts a reviewer should look at. */
-  concerns: Lines,
-  /** Choices made where the brief left room. */
-  decisions: Lines,
-  /** Work suggested for later. */
-  follow_up: Lines,
-  /**
-   * Workers of the plan, not started yet, whose briefs the learnings should
-   * change: once this worker merges, a plan session in adapt mode revises
-   * those briefs before they start. Ids only; Baton never reads the prose.
-   */
-  affects: external_exports.array(WorkerId).max(60).default([]),
-  /** What the session cost. */
-  usage: Usage,
-  /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional(),
-  /** `partial`: the hand-off note the next session starts from. */
-  handoff: HandOff.optional()
-});
-
-// src/core/plan/record-message.ts
-var RECORD_MAX_BYTES = 4096;
-function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
-  if (message2.length > RECORD_MAX_BYTES) return null;
-  const [first, ...rest] = message2.split("\n");
-  if (first?.trim() !== header2) return null;
-  try {
-    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-// src/core/plan/usage.ts
-var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
-var LIMIT_NAMES = {
-  turns: "its turns (`session.maxTurns`)",
-  tokens: "its token limit",
-  usd: "its dollar limit",
-  time: "its time (`session.timeoutMinutes`)",
-  budget: "the build's budget (`budget.maxUsd`)",
-  daily: "the repository's daily cap (`budget.dailyUsd`)"
-};
-var MessageReceipt = external_exports.strictObject({
-  comment: external_exports.number().int().positive(),
-  turn: external_exports.number().int().positive()
-});
-var USAGE_HEADER = "baton usage";
-var REASON_MAX_CHARS = 240;
-var UsageRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The workflow run of the session. */
-  run_id: external_exports.number().int().positive(),
-  /** The run's attempt: a re-run is a session of its own. */
-  attempt: external_exports.number().int().positive().default(1),
-  role: external_exports.enum(SESSION_ROLES),
-  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
-  /**
-   * How the agent ended: its result's status, or `no-result` when it left none.
-   * `partial`: it stopped short of its brief and handed in what works, with a
-   * hand-off note (docs/sessions.md, "Wind-down").
-   */
-  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
-  /** The limit a session stopped at (or wound down before), when one did. */
-  limit: SessionLimit.optional(),
-  /**
-   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
-   * with the turn it took it in at: the model request that first carried it.
-   */
-  messages: external_exports.array(MessageReceipt).max(500).optional(),
-  usage: Usage,
-  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
-  engine: Engine.optional(),
-  /**
-   * Why the session did not deliver, in one line (a model error with its
-   * status, a limit, the context window, failing tests, a publish refusal with
-   * its rule and path). May quote model text: the app shows it only inside a
-   * code span (`failureText`), never as markup.
-   */
-  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
-});
-function usageRefPrefix(build) {
-  return `refs/baton/${build}/usage/`;
-}
-function parseUsageMessage(message2) {
-  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
-}
-function isControl(char) {
-  const point = char.codePointAt(0) ?? 0;
-  return point < 32 || point === 127;
-}
-
-// src/core/snapshot/usage-ties.ts
-function dispatchedRunOf(run2, botLogin) {
-  const name = parseRunName(run2.display_title);
-  if (!name || run2.actor?.login !== botLogin) return null;
-  return {
-    id: run2.id,
-    build: name.build,
-    role: name.role,
-    worker: name.worker,
-    attempt: run2.run_attempt ?? 1,
-    createdAt: run2.created_at
-  };
-}
-var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
-function runOfUsageRef(ref, runs) {
-  const named3 = NAME.exec(ref);
-  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named3;
-  const run2 = runs.get(Number(id));
-  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
-  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
-  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
-    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run: run2, attempt: Number(attempt) };
-}
-function usageRecordProblem(record2, run2, attempt) {
-  if (!record2) return "its message is not a usage record";
-  if (record2.run_id !== run2.id || record2.attempt !== attempt)
-    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
-  if (record2.role !== run2.role || record2.worker !== run2.worker)
-    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
-  return null;
-}
-function tieUsage(listed, runs) {
-  const counted = [];
-  const uncounted = [];
-  for (const { ref, message: message2 } of listed) {
-    const named3 = runOfUsageRef(ref, runs);
-    if (named3.run === null) {
-      uncounted.push({ ref, reason: named3.reason });
-      continue;
-    }
-    const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
-    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named3.run, record: record2 });
-  }
-  return { counted, uncounted };
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
-}
-
-// src/github/observe/read-runs.ts
-async function readRuns(ctx, { build, since, freshFrom }) {
-  try {
-    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null, freshFrom });
-    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
-      (run2) => {
-        const name = parseRunName(run2.display_title);
-        if (!name || name.build !== build) return [];
-        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
-      }
-    );
-    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    return { installed: true, runs: mine };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { installed: false };
-    throw error62;
-  }
-}
-function runInfoOf(run2, name) {
-  return {
-    id: run2.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: runStatus(run2.status),
-    conclusion: run2.conclusion ?? null,
-    createdAt: run2.created_at,
-    updatedAt: run2.updated_at,
-    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-    url: run2.html_url
-  };
-}
-async function readDispatchedRuns(ctx, since) {
-  let runs;
-  try {
-    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
-  } catch (error62) {
-    if (statusOf(error62) === 404) return null;
-    throw error62;
-  }
-  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
-}
-function listedRuns(data) {
-  const runs = data?.workflow_runs ?? [];
-  return runs.map((run2) => ({
-    id: run2.id,
-    display_title: run2.display_title,
-    status: run2.status,
-    conclusion: run2.conclusion,
-    created_at: run2.created_at,
-    updated_at: run2.updated_at,
-    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
-    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
-    html_url: run2.html_url,
-    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
-  }));
-}
-async function listWindow(ctx, first) {
-  const listed = [];
-  for (let windows = [first]; windows.length > 0; ) {
-    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
-    windows = windows.flatMap((window2, index) => {
-      const runs = lists[index] ?? [];
-      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
-      listed.push(...runs);
-      return [];
-    });
-  }
-  return listed;
-}
-function listOnce(ctx, { from, to, freshFrom }) {
-  return conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-    params: {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      event: "workflow_dispatch",
-      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-      per_page: 100
-    },
-    pick: listedRuns,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-}
-function halvesOf({ from, to }, runs) {
-  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
-  if (end - from < 2e3) {
-    throw new Error(
-      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
-    );
-  }
-  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  return [
-    { from, to: middle },
-    { from: middle + 1e3, to: to === null ? null : end }
-  ];
-}
-var RUNS_SEARCH_MAX = 1e3;
-function isoSecond(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function runStatus(status2) {
-  if (status2 === "completed") return "completed";
-  if (status2 === "in_progress") return "in_progress";
-  return "queued";
-}
-
-// src/core/plan/adaptation.ts
-var ADAPTATION_HEADER = "baton adaptation";
-var AdaptationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The merged worker whose completion named the workers to adapt. */
-  source: WorkerId,
-  /** The workflow run of the adapt session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the session started from. */
-  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The commit with the revised briefs, pushed onto the build branch. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The workers whose briefs the commit changed. */
-  workers: external_exports.array(WorkerId).max(60)
-});
-function adaptationRefPrefix(build) {
-  return `refs/baton/${build}/adapt/`;
-}
-function parseAdaptationMessage(message2) {
-  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
-}
-function adaptationsOf(messages) {
-  return messages.flatMap((message2) => {
-    const record2 = parseAdaptationMessage(message2);
-    return record2 ? [record2] : [];
-  });
-}
-
-// src/github/observe/build-query.ts
-var BUILD_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-  }
-
-  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequests(
-        baseRefName: $integration
-        first: 50
-        after: $after
-        orderBy: { field: CREATED_AT, direction: ASC }
-      ) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
-    }
-  }
-
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
-          }
-        }
-      }
-    }
-  }
-
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-
-  query BatonMembers(
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  query BatonSet(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  fragment BuildRepository on Repository {
-    issue(number: $issue) {
-      title
-      state
-      createdAt
-      url
-      labels(first: 50) { nodes { name } }
-      comments(last: 100) { totalCount nodes { ...Comment } }
-      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-      }
-      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-        ...StateEvents
-      }
-    }
-    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
-    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
-    finalPulls: pullRequests(
-      headRefName: $integration
-      baseRefName: $defaultBranch
-      first: 20
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
-    }
-    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
-    workers: object(expression: $workersPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
-    }
-    subIssueGraph: object(expression: $subIssuesPath) {
-      ... on Blob { byteSize isTruncated text }
-    }
-    completions: object(expression: $completionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-    loops: object(expression: $loopsPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
-    }
-  }
-
-  fragment MemberRepository on Repository {
-    nameWithOwner
-    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
-    workflow: object(expression: $workflowPath) { oid }
-    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
-    finalPulls: pullRequests(
-      headRefName: $memberIntegration
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { ...GatedPull }
-    }
-    revertPulls: pullRequests(
-      headRefName: $revertBranch
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      nodes { ...GatedPull }
-    }
-    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
-    completions: object(expression: $memberCompletionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-  }
-
-  fragment GatedPull on PullRequest {
-    number
-    state
-    merged
-    url
-    isCrossRepository
-    baseRefName
-    headRefOid
-    autoMergeRequest { enabledAt }
-    mergeCommit { oid }
-    commits(last: 1) {
-      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
-    }
-  }
-
-  fragment Pull on PullRequest {
-    databaseId
-    number
-    state
-    merged
-    url
-    createdAt
-    updatedAt
-    headRefName
-    headRefOid
-    mergeStateStatus
-    isDraft
-    headRepository { nameWithOwner }
-    labels(first: 20) { nodes { name } }
-    reviews(last: 100) {
-      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-    }
-    comments(last: 100) { totalCount nodes { ...Comment } }
-    commits(last: 1) {
-      nodes {
-        commit {
-          oid
-          message
-          parents(first: 2) { nodes { oid } }
-          author { email }
-          signature { wasSignedByGitHub }
-          statusCheckRollup { contexts(first: 100) { ...Contexts } }
-        }
-      }
-    }
-  }
-
-  fragment Contexts on StatusCheckRollupContextConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      __typename
-      ... on CheckRun { name status conclusion detailsUrl }
-      ... on StatusContext { context state targetUrl }
-    }
-  }
-
-  fragment Comment on IssueComment {
-    databaseId
-    body
-    createdAt
-    updatedAt
-    author { login __typename }
-    reactionGroups { content createdAt viewerHasReacted }
-  }
-
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-function loginOf(author) {
-  if (!author) return "";
-  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
-}
 
 // src/github/client/immutable-cache.ts
 var ImmutableCache = class {
@@ -55284,6 +54662,3273 @@ async function graphqlNodes(ctx, ids) {
   }
 }
 
+// src/github/reconcile/locate-build.ts
+async function findBuildForIssue(ctx, issue2) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
+      return { build: branch.build, issue: issue2 };
+    }
+  }
+  return null;
+}
+function buildOfBranch(ref) {
+  const branch = parseBatonBranch(ref ?? "");
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+function setOfMember(build) {
+  const member = parseMemberBuildId(build ?? "");
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
+}
+
+// src/github/client/request-reason.ts
+var import_node_async_hooks = require("node:async_hooks");
+function reasonOf(action) {
+  switch (action.kind) {
+    case "dispatch":
+    case "rerun-failed-jobs":
+    case "cancel-run":
+      return "session";
+    case "render-status":
+      return "status-edit";
+    case "merge-pull":
+      return "merge";
+    case "update-pull-branch":
+    case "sync-build-branch":
+      return "sync";
+    case "set-review-check":
+      return "review-check";
+    case "comment":
+    case "notice":
+      return "notice";
+    case "open-final-pull":
+    case "enable-auto-merge":
+      return "final-pull";
+    case "add-label":
+    case "remove-label":
+    case "close-pull":
+    case "delete-branch":
+    case "create-mirror":
+    case "retitle-issue":
+    case "close-sub-issue":
+    case "reopen-sub-issue":
+    case "clean-up-refs":
+    case "look-again":
+      return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
+    default: {
+      const _exhaustive = action;
+      return _exhaustive;
+    }
+  }
+}
+var current = new import_node_async_hooks.AsyncLocalStorage();
+function withReason(reason, work) {
+  return current.run(reason, work);
+}
+
+// src/core/snapshot/usage-ties.ts
+function dispatchedRunOf(run2, botLogin) {
+  const name = parseRunName(run2.display_title);
+  if (!name || run2.actor?.login !== botLogin) return null;
+  return {
+    id: run2.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run2.run_attempt ?? 1,
+    createdAt: run2.created_at
+  };
+}
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+function runOfUsageRef(ref, runs) {
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named3;
+  const run2 = runs.get(Number(id));
+  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run: run2, attempt: Number(attempt) };
+}
+function usageRecordProblem(record2, run2, attempt) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run2.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.role !== run2.role || record2.worker !== run2.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named3.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
+}
+
+// src/github/observe/read-runs.ts
+async function readRuns(ctx, { build, since, freshFrom }) {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null, freshFrom });
+    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
+      (run2) => {
+        const name = parseRunName(run2.display_title);
+        if (!name || name.build !== build) return [];
+        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
+      }
+    );
+    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    return { installed: true, runs: mine };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { installed: false };
+    throw error62;
+  }
+}
+function runInfoOf(run2, name) {
+  return {
+    id: run2.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run2.status),
+    conclusion: run2.conclusion ?? null,
+    createdAt: run2.created_at,
+    updatedAt: run2.updated_at,
+    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+    url: run2.html_url
+  };
+}
+async function readDispatchedRuns(ctx, since) {
+  let runs;
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return null;
+    throw error62;
+  }
+  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+}
+function listedRuns(data) {
+  const runs = data?.workflow_runs ?? [];
+  return runs.map((run2) => ({
+    id: run2.id,
+    display_title: run2.display_title,
+    status: run2.status,
+    conclusion: run2.conclusion,
+    created_at: run2.created_at,
+    updated_at: run2.updated_at,
+    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
+    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
+    html_url: run2.html_url,
+    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
+  }));
+}
+async function listWindow(ctx, first) {
+  const listed = [];
+  for (let windows = [first]; windows.length > 0; ) {
+    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
+    windows = windows.flatMap((window2, index) => {
+      const runs = lists[index] ?? [];
+      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
+      listed.push(...runs);
+      return [];
+    });
+  }
+  return listed;
+}
+function listOnce(ctx, { from, to, freshFrom }) {
+  return conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      event: "workflow_dispatch",
+      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+      per_page: 100
+    },
+    pick: listedRuns,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+}
+function halvesOf({ from, to }, runs) {
+  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
+  if (end - from < 2e3) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
+  return [
+    { from, to: middle },
+    { from: middle + 1e3, to: to === null ? null : end }
+  ];
+}
+var RUNS_SEARCH_MAX = 1e3;
+function isoSecond(ms) {
+  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function runStatus(status2) {
+  if (status2 === "completed") return "completed";
+  if (status2 === "in_progress") return "in_progress";
+  return "queued";
+}
+
+// src/github/store/look-schedule.ts
+function soonest(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+function uniqueActions(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// src/core/snapshot/daily-spend.ts
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
+}
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
+}
+
+// src/core/plan/plan-schema-problems.ts
+function planSchemaProblems(raw, issues) {
+  return issues.flatMap((issue2) => {
+    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
+    const where = renderPath(issue2.path);
+    const worker = workerNameAt(raw, issue2.path);
+    const place = `plan.json ${where || "(the whole file)"}${worker}`;
+    if (issue2.code === "unrecognized_keys") {
+      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
+      return [
+        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
+      ];
+    }
+    const value = valueAt2(raw, issue2.path);
+    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
+    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
+    return [`${place}: ${issue2.message}${got}.`];
+  });
+}
+function renderPath(path2) {
+  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+}
+function workerNameAt(raw, path2) {
+  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
+  const id = valueAt2(raw, ["workers", path2[1], "id"]);
+  return typeof id === "string" ? ` (worker ${id})` : "";
+}
+function valueAt2(raw, path2) {
+  let value = raw;
+  for (const key of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function shorten3(text) {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+// src/core/plan/sub-issue-graph.ts
+var LinkedIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  state: external_exports.enum(["open", "closed"])
+});
+var SubIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  title: external_exports.string().trim().min(1).max(256),
+  state: external_exports.enum(["open", "closed"]),
+  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
+});
+var SubIssueGraph = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The build's issue, whose sub-issues these are. */
+  parent: external_exports.number().int().positive(),
+  /** In GitHub's order (the parent's sub-issue list). */
+  sub_issues: external_exports.array(SubIssue).min(1).max(100)
+});
+function planFromSubIssues(graph) {
+  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
+  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
+  const problems = [];
+  if (open2.length === 0) {
+    problems.push(
+      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
+    );
+  }
+  if (open2.length > MAX_WORKERS) {
+    problems.push(
+      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
+    );
+  }
+  for (const sub of open2) {
+    for (const blocker of sub.blocked_by) {
+      if (blocker.state === "open" && !siblings.has(blocker.number)) {
+        problems.push(
+          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
+        );
+      }
+    }
+  }
+  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
+  const cycles = findCycles(
+    open2.map((sub) => ({
+      id: `#${sub.number}`,
+      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
+    }))
+  );
+  for (const cycle of cycles) {
+    const first = cycle[0] ?? "";
+    problems.push(
+      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, workers: numberWorkers(open2, deps) };
+}
+function openSiblingBlockers(sub, open2) {
+  const openNumbers = new Set(open2.map((s) => s.number));
+  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
+  return [...new Set(numbers)];
+}
+function numberWorkers(open2, deps) {
+  const waves = /* @__PURE__ */ new Map();
+  const waveOf2 = (n) => {
+    const known = waves.get(n);
+    if (known !== void 0) return known;
+    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
+    waves.set(n, wave);
+    return wave;
+  };
+  const ids = /* @__PURE__ */ new Map();
+  const seqs = /* @__PURE__ */ new Map();
+  for (const sub of open2) {
+    const wave = waveOf2(sub.number);
+    const seq2 = (seqs.get(wave) ?? 0) + 1;
+    seqs.set(wave, seq2);
+    ids.set(sub.number, `W${wave}.${seq2}`);
+  }
+  return open2.map((sub) => ({
+    id: ids.get(sub.number) ?? "",
+    sub_issue: sub.number,
+    title: sub.title.slice(0, 120),
+    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
+  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
+}
+function waveOfId(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function seqOfId(id) {
+  return Number(id.slice(id.indexOf(".") + 1));
+}
+function subIssuePlanProblems(workers, expected) {
+  const problems = [];
+  const byId = new Map(workers.map((w) => [w.id, w]));
+  for (const want of expected) {
+    const got = byId.get(want.id);
+    if (!got) {
+      problems.push(
+        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
+      );
+      continue;
+    }
+    if (got.sub_issue !== want.sub_issue) {
+      problems.push(
+        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
+      );
+    }
+    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
+    if (!same) {
+      problems.push(
+        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
+      );
+    }
+  }
+  const wanted = new Set(expected.map((w) => w.id));
+  for (const worker of workers) {
+    if (!wanted.has(worker.id)) {
+      problems.push(
+        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
+      );
+    }
+  }
+  return problems;
+}
+function parseSubIssueGraph(raw, issue2) {
+  const parsed = SubIssueGraph.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
+      )
+    };
+  }
+  if (parsed.data.parent !== issue2) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
+      ]
+    };
+  }
+  return { ok: true, graph: parsed.data };
+}
+
+// src/core/plan/validate-plan.ts
+var BRIEF_MAX_BYTES = 32 * 1024;
+function validatePlan({
+  raw,
+  build,
+  briefSizes,
+  subIssues,
+  engines,
+  member
+}) {
+  const parsed = Plan.safeParse(raw);
+  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
+  const workers = looseWorkers(raw);
+  problems.push(
+    ...buildProblems(raw, build),
+    ...countProblems(raw),
+    ...duplicateProblems(workers),
+    ...dependencyProblems(workers),
+    ...findCycles(workers).map(
+      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
+    ),
+    ...briefProblems(
+      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
+      briefSizes
+    ),
+    ...followUpProblems(raw),
+    ...engines ? engineProblems(raw, engines) : [],
+    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
+  );
+  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
+  return { ok: false, problems };
+}
+function subIssueGraphProblems(subIssues, build) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  return expected.ok ? [] : expected.problems;
+}
+function engineProblems(raw, engines) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const engine = valueAt2(item, ["engine"]);
+    if (typeof engine !== "string" || engines.includes(engine)) return [];
+    const id = String(valueAt2(item, ["id"]));
+    return [
+      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
+    ];
+  });
+}
+function strayProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const sub = valueAt2(item, ["sub_issue"]);
+    if (sub === void 0) return [];
+    const id = String(valueAt2(item, ["id"]));
+    return [
+      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
+    ];
+  });
+}
+function subIssueProblems(raw, build, subIssues) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  if (!expected.ok) return expected.problems;
+  const list2 = valueAt2(raw, ["workers"]);
+  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string") return [];
+    const sub = valueAt2(item, ["sub_issue"]);
+    const deps = valueAt2(item, ["depends_on"]);
+    return [
+      {
+        id,
+        sub_issue: typeof sub === "number" ? sub : void 0,
+        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
+      }
+    ];
+  });
+  return subIssuePlanProblems(loose, expected.workers);
+}
+function followUpProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    const round = valueAt2(item, ["follow_up"]);
+    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
+  });
+  const followUps = items.filter((entry) => entry.round > 0);
+  if (followUps.length === 0) return [];
+  const problems = [];
+  if (valueAt2(raw, ["type"]) !== "research") {
+    problems.push(
+      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
+    );
+  }
+  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
+  for (const [i, round] of rounds.entries()) {
+    if (round !== i + 1)
+      problems.push(
+        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
+      );
+  }
+  for (const { item, id, round } of followUps) {
+    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
+    const last = Math.max(0, ...earlier);
+    if (waveOf(id) <= last)
+      problems.push(
+        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
+      );
+    for (const field of ["outputs", "sub_issue", "loop"])
+      if (valueAt2(item, [field]) !== void 0)
+        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
+  }
+  return problems;
+}
+function looseWorkers(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  if (!Array.isArray(list2)) return [];
+  return list2.flatMap((item, index) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
+    const deps = valueAt2(item, ["depends_on"]);
+    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
+    const named3 = valueAt2(item, ["repository"]);
+    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
+    return [{ index, id, dependsOn, repository }];
+  });
+}
+function buildProblems(raw, build) {
+  const problems = [];
+  const planBuild = valueAt2(raw, ["build"]);
+  if (typeof planBuild === "string" && planBuild !== build) {
+    problems.push(
+      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
+    );
+  }
+  const issue2 = valueAt2(raw, ["issue"]);
+  const expected = parseBuildId(build)?.issue;
+  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
+    problems.push(
+      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
+    );
+  }
+  return problems;
+}
+function countProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
+  return [
+    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
+  ];
+}
+function duplicateProblems(workers) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
+  return [...byId].flatMap(
+    ([id, same]) => same.length < 2 ? [] : [
+      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
+    ]
+  );
+}
+function dependencyProblems(workers) {
+  const known = new Set(workers.map((worker) => worker.id));
+  const problems = [];
+  for (const { id, dependsOn } of workers) {
+    for (const [i, dep] of dependsOn.entries()) {
+      if (dependsOn.indexOf(dep) !== i) {
+        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
+      } else if (dep === id) {
+        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
+      } else if (!known.has(dep)) {
+        problems.push(
+          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
+        );
+      } else if (waveOf(dep) >= waveOf(id)) {
+        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
+        problems.push(
+          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
+        );
+      }
+    }
+  }
+  return problems;
+}
+function briefProblems(workers, briefSizes) {
+  const ids = [...new Set(workers.map((worker) => worker.id))];
+  return ids.flatMap((id) => {
+    const path2 = `workers/${id}.md`;
+    const size = briefSizes[path2];
+    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
+    if (size <= BRIEF_MAX_BYTES) return [];
+    return [
+      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+    ];
+  });
+}
+
+// src/core/snapshot/follow-ups.ts
+function followUpsOf(read, runs, commands) {
+  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
+  const succeeded = runs.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips
+  });
+}
+function foldFollowUps({
+  plan,
+  succeeded,
+  approvals,
+  declines
+}) {
+  let since = null;
+  for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
+    const workers = plan.workers.filter((w) => w.follow_up === round).map((w) => w.id);
+    const synthesis = succeeded.find(after(since?.createdMs));
+    if (!synthesis || workers.length === 0)
+      return { approvedRounds: round - 1, since, proposed: null };
+    const approve = approvals.find(after(synthesis.updatedMs));
+    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
+    if (!approve || decline && decline.createdMs < approve.createdMs) {
+      return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
+    }
+    since = approve;
+  }
+  return { approvedRounds: MAX_FOLLOW_UP_ROUNDS, since, proposed: null };
+}
+function after(time3) {
+  return (info) => time3 === void 0 || info.createdMs > time3;
+}
+function effectivePlan(plan, approvedRounds) {
+  if (!plan.workers.some((w) => (w.follow_up ?? 0) > approvedRounds)) return plan;
+  return { ...plan, workers: plan.workers.filter((w) => (w.follow_up ?? 0) <= approvedRounds) };
+}
+function effectivePlanRead(read, approvedRounds) {
+  return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
+}
+
+// src/core/snapshot/ledger.ts
+var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
+function buildLedger(snapshot) {
+  const ledger = emptyLedger();
+  const records = [...snapshot.usage ?? []].sort(
+    (a, b) => a.run_id - b.run_id || a.attempt - b.attempt
+  );
+  const seen = /* @__PURE__ */ new Set();
+  const attempts = /* @__PURE__ */ new Set();
+  const createdAt = new Map(snapshot.runs.map((run2) => [run2.id, run2.createdAt]));
+  for (const record2 of records) {
+    const attempt = `${record2.run_id}-${record2.attempt}`;
+    if (attempts.has(attempt)) continue;
+    attempts.add(attempt);
+    seen.add(record2.run_id);
+    add(ledger, {
+      role: record2.role,
+      worker: record2.worker,
+      ...spendOf(record2.usage),
+      runId: record2.run_id,
+      attempt: record2.attempt,
+      engine: record2.engine ?? null,
+      at: createdAt.get(record2.run_id) ?? null,
+      outcome: record2.outcome
+    });
+    if (record2.engine && record2.worker && (record2.role === "work" || record2.role === "fix")) {
+      ledger.engines[record2.worker] = record2.engine;
+    }
+  }
+  addLegacy(ledger, snapshot, records);
+  const rates = ratesOf(records);
+  for (const run2 of snapshot.runs) {
+    if (seen.has(run2.id) || !isUnreported(run2)) continue;
+    const rate = rates.get(run2.role) ?? rates.get(null);
+    const seconds = durationSeconds(run2);
+    add(ledger, {
+      role: run2.role,
+      worker: run2.worker,
+      tokens: Math.round((rate?.tokens ?? 0) * seconds),
+      costUsd: (rate?.costUsd ?? 0) * seconds,
+      estimated: true,
+      runId: run2.id,
+      attempt: run2.attempt ?? 1,
+      at: run2.createdAt
+    });
+  }
+  return ledger;
+}
+function emptyTally() {
+  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
+}
+function emptyLedger() {
+  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
+  return {
+    total: emptyTally(),
+    byRole,
+    byWorker: {},
+    engines: {},
+    entries: []
+  };
+}
+function tokensOfUsage(usage) {
+  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
+}
+function spendOf(usage) {
+  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
+}
+function add(ledger, spend) {
+  const tallies = [ledger.total, ledger.byRole[spend.role]];
+  if (spend.worker) {
+    ledger.byWorker[spend.worker] ??= emptyTally();
+    tallies.push(ledger.byWorker[spend.worker]);
+  }
+  for (const tally of tallies) {
+    tally.tokens += spend.tokens;
+    tally.costUsd += spend.costUsd;
+    tally.sessions += 1;
+    if (spend.estimated) tally.estimated += 1;
+  }
+  ledger.entries.push({
+    role: spend.role,
+    worker: spend.worker,
+    runId: spend.runId ?? null,
+    attempt: spend.attempt ?? 1,
+    engine: spend.engine ?? null,
+    at: spend.at ?? null,
+    tokens: spend.tokens,
+    costUsd: spend.costUsd,
+    estimated: spend.estimated ?? false,
+    outcome: spend.outcome ?? null
+  });
+}
+function addLegacy(ledger, snapshot, records) {
+  const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
+  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
+    const read = snapshot.completions[worker];
+    if (read?.kind !== "valid" || has("work", worker)) continue;
+    add(ledger, { role: "work", worker, ...spendOf(read.completion.usage) });
+  }
+  const reviews = /* @__PURE__ */ new Map();
+  for (const pull of snapshot.pulls) {
+    if (has("review", pull.worker)) continue;
+    for (const review of pull.reviews) {
+      if (review.byBaton && review.costUsd)
+        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
+    }
+  }
+  for (const [, review] of [...reviews].sort(([a], [b]) => a - b)) {
+    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
+  }
+}
+function ratesOf(records) {
+  const sums = /* @__PURE__ */ new Map();
+  for (const record2 of records) {
+    for (const key of [record2.role, null]) {
+      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
+      sum.tokens += tokensOfUsage(record2.usage);
+      sum.costUsd += record2.usage.cost_usd;
+      sum.seconds += record2.usage.seconds;
+      sums.set(key, sum);
+    }
+  }
+  const rates = /* @__PURE__ */ new Map();
+  for (const [key, sum] of sums) {
+    if (sum.seconds > 0)
+      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
+  }
+  return rates;
+}
+function isUnreported(run2) {
+  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
+}
+function durationSeconds(run2) {
+  const ms = run2.updatedMs - run2.startedMs;
+  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
+}
+
+// src/core/snapshot/overdue-runs.ts
+var MINUTE2 = 6e4;
+function findOverdueRuns({
+  runs,
+  session,
+  nowMs
+}) {
+  const overdue = /* @__PURE__ */ new Map();
+  if (nowMs === null) return overdue;
+  for (const run2 of runs) {
+    const reason = overdueReason({ run: run2, session, nowMs });
+    if (reason) overdue.set(run2.id, reason);
+  }
+  return overdue;
+}
+function overdueReason({
+  run: run2,
+  session,
+  nowMs
+}) {
+  const at = overdueAt(run2, session);
+  if (at === null || nowMs <= at) return null;
+  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
+}
+function overdueAt(run2, session) {
+  if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
+  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
+  return null;
+}
+function minutesAfter(since, minutes) {
+  return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
+}
+
+// src/core/context/runs.ts
+var SETTLE_MS = 3e4;
+function judgeRuns({
+  runs,
+  overdue,
+  nowMs
+}) {
+  return runs.map((run2) => {
+    if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
+    if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
+    if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
+    const ended2 = run2.updatedMs;
+    const left = !Number.isFinite(ended2) || nowMs === null ? 0 : ended2 + SETTLE_MS - nowMs;
+    return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
+  });
+}
+function findRun(runs, key) {
+  const match = runs.filter(
+    (run2) => run2.role === key.role && run2.worker === key.worker && run2.trigger === key.trigger
+  );
+  return match.at(-1) ?? null;
+}
+function runLink(run2) {
+  return { label: `${run2.role} run`, url: run2.url };
+}
+function soonest2(times) {
+  const set4 = times.filter((ms) => ms !== null);
+  return set4.length > 0 ? Math.min(...set4) : null;
+}
+function lookAgain(times) {
+  const inMs = soonest2(times);
+  return inMs === null ? [] : [{ kind: "look-again", inMs }];
+}
+
+// src/core/context/synthesis-state.ts
+function synthesisState({
+  runs: all,
+  followUps,
+  commands
+}) {
+  const since = followUps?.since?.createdMs;
+  const runs = all.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || run2.createdMs > since)
+  );
+  const latest = runs.at(-1) ?? null;
+  if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
+  const outcome = latest.outcome;
+  return { latest, outcome, attempts: runs.length, retry: pendingRetry(commands, runs, latest) };
+}
+function pendingRetry(commands, runs, latest) {
+  if (latest.outcome !== "failed") return null;
+  const retry2 = commands.synthesisRetries.at(-1);
+  if (!retry2 || retry2.createdMs <= latest.updatedMs) return null;
+  const answered = runs.some((run2) => run2.trigger === `comment-${retry2.commentId}`);
+  return answered ? null : retry2;
+}
+
+// src/core/context/decide-context.ts
+function makeContext({
+  snapshot,
+  config: config3,
+  now
+}) {
+  const normal = normalizeSnapshot(snapshot);
+  const nowMs = timeOf(now);
+  const engines = readEngineSettings(config3.session.engine);
+  const allowed = engines.allow;
+  const commands = foldCommands(
+    normal.commands.filter(
+      ({ command: command2 }) => command2.name !== "retry" || !command2.engine || allowed.includes(command2.engine)
+    )
+  );
+  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
+  const followUps = followUpsOf(normal.plan, runs, commands);
+  const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
+  const truth = { ...normal, runs, plan };
+  const ledger = buildLedger(truth);
+  const spentUsd = ledger.total.costUsd;
+  const { maxUsd } = config3.budget;
+  const elsewhere = truth.changeSet?.spentElsewhereUsd ?? 0;
+  const budgetReached = maxUsd !== null && spentUsd + elsewhere >= maxUsd;
+  const dailyHolds = dailyCapsReached({
+    repoCapUsd: config3.budget.dailyUsd,
+    repoUsage: truth.repoUsage,
+    installationUsage: truth.installationUsage,
+    now
+  });
+  const daily = dailyHolds.length > 0;
+  const cancelledByClose = cancellingClose(truth, config3);
+  const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
+  const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
+  return {
+    snapshot: truth,
+    config: config3,
+    now,
+    commands,
+    overdue,
+    ledger,
+    records,
+    followUps,
+    synthesis,
+    spentUsd,
+    budgetReached,
+    dailyHolds,
+    canDispatchSessions: !budgetReached && !daily,
+    canDispatchWork: !budgetReached && !daily && commands.paused === null,
+    cancellingClose: cancelledByClose,
+    ignoredClose,
+    engineOf,
+    links
+  };
+}
+function ignoredCloseOf(snapshot, cancelling) {
+  if (snapshot.issue.state !== "closed" || cancelling) return null;
+  if (snapshot.finalPull?.state === "merged") return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
+}
+function repoLinks(snapshot) {
+  const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
+  const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
+  return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+function newestRecords(usage) {
+  const newest = /* @__PURE__ */ new Map();
+  for (const record2 of usage) {
+    const found = newest.get(record2.run_id);
+    if (!found || found.attempt <= record2.attempt) newest.set(record2.run_id, record2);
+  }
+  return newest;
+}
+function sessionEngines(read) {
+  const { settings } = read;
+  const { plan } = read.snapshot;
+  return ({ role, worker }) => {
+    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
+    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
+    const retried = latest?.name === "retry" ? latest.engine : void 0;
+    return engineFor({ settings, role, planned, retried });
+  };
+}
+
+// src/core/vocabulary/notice.ts
+var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+function noticeMarker(build, key) {
+  return `<!-- baton:notice ${build} ${key} -->`;
+}
+function findNotice(body) {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+function noticeKey(...parts) {
+  return parts.map(
+    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
+  ).join("/");
+}
+function mentions(logins) {
+  return logins.map((login) => `@${login} `).join("");
+}
+
+// src/core/workers/worker-state.ts
+var RUNNING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved",
+  "needs-human"
+]);
+function isRunning(state) {
+  return RUNNING.has(state.state);
+}
+function isDone(state) {
+  return state.state === "merged" || state.state === "skipped";
+}
+
+// src/core/rules/runaway.ts
+var HOUR_MS = 60 * 6e4;
+function findRunaways({
+  runs,
+  ledger,
+  settings,
+  done,
+  now
+}) {
+  const nowMs = Date.parse(now);
+  const byWorker = /* @__PURE__ */ new Map();
+  for (const run2 of runs) {
+    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
+      continue;
+    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
+  }
+  const found = [];
+  for (const [worker, sessions] of byWorker) {
+    const latest = sessions.at(-1);
+    if (!latest) continue;
+    const entries = ledger.entries.filter((entry) => entry.worker === worker);
+    const failing = failingStreak({ sessions, entries, least: settings.failures });
+    if (failing) found.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
+    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
+    if (spending) found.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
+  }
+  return found;
+}
+function failingStreak({
+  sessions,
+  entries,
+  least
+}) {
+  if (least <= 0) return null;
+  const streak = [];
+  for (const run2 of [...sessions].reverse()) {
+    if (run2.status !== "completed") continue;
+    if (delivered(run2, entries)) break;
+    streak.unshift(run2);
+  }
+  const first = streak[0];
+  if (!first || streak.length < least) return null;
+  const ids = new Set(streak.map((run2) => run2.id));
+  return {
+    sessions: streak.length,
+    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
+    since: { runId: first.id, at: first.createdAt }
+  };
+}
+function delivered(run2, entries) {
+  if (run2.conclusion !== "success") return false;
+  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  return !record2 || record2.outcome === "complete";
+}
+function spendingHour({
+  sessions,
+  entries,
+  usdPerHour,
+  nowMs
+}) {
+  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
+  const recent = sessions.filter(
+    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
+  );
+  const ids = new Set(recent.map((run2) => run2.id));
+  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
+  const first = recent[0];
+  if (!first || usd <= usdPerHour) return null;
+  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
+}
+function sumUsd(entries) {
+  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
+}
+function linkOf(run2) {
+  return { id: run2.id, url: run2.url };
+}
+function runawayNotice(runaway) {
+  const { worker, sessions, since } = runaway;
+  const usd = `$${runaway.usd.toFixed(2)}`;
+  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
+  return {
+    about: ["runaway", runaway.reason, worker, since.runId],
+    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
+  };
+}
+
+// src/core/rules/decide-notices.ts
+function decideNotices(ctx, { view, workers }) {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
+    const body = [
+      noticeMarker(ctx.snapshot.build, need.key),
+      `${mentions(people)}${need.text}`,
+      ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
+    ].join("\n");
+    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
+    return { kind: "notice", key: need.key, body, reviewers };
+  });
+}
+function notified(ctx) {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
+  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function needsOf(ctx, { view, workers }) {
+  const needs = [];
+  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
+    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
+    needs.push({
+      about: ["plan-ready", sha],
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === "repository" ? {
+        about: ["daily-budget", daily.day],
+        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
+      } : {
+        about: ["installation-daily-budget", daily.day],
+        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
+      }
+    );
+  }
+  if (view.phase !== "running") return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== "awaiting-approval") continue;
+    const names2 = adaptation.workers.join(", ");
+    needs.push({
+      about: ["adapted", adaptation.source],
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
+    });
+  }
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  for (const runaway of findRunaways({
+    runs: ctx.snapshot.runs,
+    ledger: ctx.ledger,
+    settings: ctx.config.runaway,
+    done,
+    now: ctx.now
+  })) {
+    needs.push(runawayNotice(runaway));
+  }
+  const followUps = view.progress.followUps;
+  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
+    needs.push({
+      about: ["follow-ups", followUps.round],
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "failed") {
+    needs.push({
+      about: ["synthesis-failed", synthesis.attempts],
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
+    });
+  }
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      about: ["budget", maxUsd],
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === "open") {
+    needs.push({
+      about: ["final-pull", final.number],
+      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
+      reviewPull: final.number
+    });
+  }
+  return needs;
+}
+function seriesNeeds(view) {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
+    return [
+      {
+        about: ["series-ended", last.loop],
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-failed" || last.stage === "summary-failed") {
+    const session = last.stage === "research-failed" ? "research" : "summary";
+    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
+    return [
+      {
+        about: [last.stage, last.loop],
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
+      }
+    ];
+  }
+  return [];
+}
+function workerNeeds(ctx, state) {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
+    return [
+      {
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+      }
+    ];
+  }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "failed") {
+    const why = state.note ?? "its session failed";
+    return [
+      {
+        about: ["failed", id, state.attempts],
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
+      }
+    ];
+  }
+  return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      about: ["partial", id, pull.headSha.slice(0, 12)],
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
+}
+function statusUrl(ctx) {
+  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
+}
+
+// src/core/rules/sub-issues.ts
+function renderMirrorMarker(build, worker) {
+  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
+}
+function parseMirrorMarker(body, build) {
+  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
+  return match && match[1] === build ? match[2] ?? null : null;
+}
+function mirrorTitle(worker) {
+  return `${worker.id}: ${worker.title}`;
+}
+function renderMirrorBody({
+  build,
+  worker,
+  briefPath: briefPath2
+}) {
+  return [
+    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
+    "",
+    renderMirrorMarker(build, worker)
+  ].join("\n");
+}
+function decideMirror({
+  snapshot,
+  config: config3,
+  plan,
+  workers
+}) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
+  const mirrors = mirrorsOf(snapshot.issue.subIssues);
+  const planned = workers.flatMap(({ worker, state }) => {
+    const title = mirrorTitle(worker);
+    const mirror = mirrors.get(worker.id);
+    if (!mirror) {
+      if (state === "skipped") return [];
+      const body = renderMirrorBody({
+        build: snapshot.build,
+        worker: worker.id,
+        briefPath: briefPath(snapshot.build, worker.id)
+      });
+      const dependsOn = worker.depends_on.map((dep) => {
+        const id = mirrors.get(dep)?.id;
+        return id === void 0 ? { worker: dep } : { worker: dep, id };
+      });
+      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
+    }
+    if (mirror.state === "closed") {
+      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
+      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
+    }
+    if (state === "skipped") {
+      return [
+        {
+          kind: "close-sub-issue",
+          number: mirror.number,
+          worker: worker.id,
+          reason: "not_planned"
+        }
+      ];
+    }
+    if (mirror.title !== void 0 && mirror.title !== title) {
+      return [{ kind: "retitle-issue", number: mirror.number, title }];
+    }
+    return [];
+  });
+  const ids = new Set(plan.workers.map((worker) => worker.id));
+  const dropped = closeOpenMirrors(
+    [...mirrors].filter(([worker]) => !ids.has(worker)),
+    () => "not_planned"
+  );
+  return [...planned, ...dropped];
+}
+function decideCancelledMirrors(snapshot, config3) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  const merged = new Set(
+    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
+  );
+  return closeOpenMirrors(
+    [...mirrorsOf(snapshot.issue.subIssues)],
+    (worker) => merged.has(worker) ? "completed" : "not_planned"
+  );
+}
+function closeOpenMirrors(mirrors, reasonOf2) {
+  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b]) => compareWorkerIds(a, b)).map(([worker, mirror]) => ({
+    kind: "close-sub-issue",
+    number: mirror.number,
+    worker,
+    reason: reasonOf2(worker)
+  }));
+}
+function mirrorsOf(subIssues) {
+  const mirrors = /* @__PURE__ */ new Map();
+  for (const sub of subIssues) {
+    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
+  }
+  return mirrors;
+}
+function decideSubIssues(snapshot, workers) {
+  const subIssues = snapshot.issue.subIssues ?? [];
+  const open2 = new Set(subIssues.filter((s) => s.state === "open").map((s) => s.number));
+  const mirrors = mirrorsOf(subIssues);
+  return workers.flatMap(({ worker, state }) => {
+    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
+    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
+    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
+  });
+}
+
+// src/core/commands/parse-commands.ts
+var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
+var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
+function proseLines(lines) {
+  const prose = /* @__PURE__ */ new Set();
+  let fence = null;
+  let inHtmlComment = false;
+  for (const [i, line] of lines.entries()) {
+    const opener = FENCE.exec(line);
+    if (fence !== null) {
+      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
+    } else if (inHtmlComment) {
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
+    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
+    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
+      fence = opener[1] ?? null;
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
+      inHtmlComment = true;
+    } else {
+      prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
+    }
+  }
+  return prose;
+}
+function parseCommands(body, context = {}) {
+  const lines = body.split(/\r\n|\r|\n/);
+  const prose = proseLines(lines);
+  const starts = lines.flatMap((line, i) => {
+    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
+    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
+  });
+  const result = { commands: [], errors: [] };
+  for (const [n, { i, word, rest }] of starts.entries()) {
+    const line = (lines[i] ?? "").trim();
+    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
+    const outcome = readCommand({ word, rest, following, worker: context.worker });
+    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
+    else result.commands.push(outcome);
+  }
+  return result;
+}
+function commandsOfWord(word) {
+  const heads = (name) => COMMANDS[name].head.split(" ");
+  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
+    (a, b) => heads(b).length - heads(a).length
+  );
+}
+function readCommand(line) {
+  for (const name of commandsOfWord(line.word)) {
+    const spec = specOf(name);
+    const read = spec.read({ ...line, usage: spec.usage });
+    if (typeof read === "string") return read;
+    if (read !== null) return { name, ...read };
+  }
+  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
+}
+function commandWord(command2) {
+  return COMMANDS[command2.name].head;
+}
+function writeCommand(command2) {
+  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
+}
+function listCommands() {
+  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+}
+
+// src/core/workers/pull-state.ts
+function assessPull({
+  ctx,
+  pull,
+  coding
+}) {
+  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
+  const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
+    (info) => info.createdMs >= pull.createdMs && !runs.some((run2) => run2.role === "fix" && run2.createdMs > info.createdMs)
+  );
+  const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
+  const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
+  const facts = { ctx, pull, coding, runs, forced, verdict, rerun };
+  return { need: nextNeed(facts), verdict, forced, rerun };
+}
+function nextNeed(facts) {
+  const { pull, runs } = facts;
+  const fixes = runs.filter((run2) => run2.role === "fix");
+  if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
+  const retry2 = pendingRetry2(facts);
+  if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
+  if (pull.draft) return partialNeed(facts);
+  if (pull.mergeState === "dirty") return conflictNeed(facts);
+  if (!facts.forced) {
+    const need = verdictNeed(facts);
+    if (need) return need;
+  }
+  return checksNeed(facts);
+}
+function pendingRetry2(facts) {
+  const { ctx, pull } = facts;
+  const retries = ctx.commands.retries.get(pull.worker) ?? [];
+  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
+  if (!latest) return null;
+  return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
+}
+function fixRun({ runs }, trigger) {
+  return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
+}
+function partialNeed(facts) {
+  const trigger = `continue-${facts.pull.headSha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, "continue-failed");
+  if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
+  return { kind: "dispatch", role: "fix", trigger };
+}
+var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
+function continueAsked({ ctx, pull, coding }) {
+  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
+    (info) => !coding || info.createdMs > coding.run.createdMs
+  );
+  if (asked) return true;
+  const limit = coding?.record?.limit ?? null;
+  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
+}
+function conflictNeed(facts) {
+  const sha = facts.ctx.snapshot.integration?.sha;
+  if (!sha) return { kind: "needs-human", reason: "conflict" };
+  const trigger = `conflict-${sha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, "conflict");
+  return { kind: "dispatch", role: "fix", trigger };
+}
+function fixedOrNot(fix, failed) {
+  const settles = fix.settlesInMs;
+  if (settles !== null) return { kind: "wait", state: "fixing", settlesInMs: settles };
+  return { kind: "needs-human", reason: failed };
+}
+function verdictNeed(facts) {
+  const { verdict } = facts;
+  switch (verdict.kind) {
+    case "approve":
+      return null;
+    case "awaiting-human":
+      return { kind: "wait", state: "reviewing" };
+    case "changes-requested":
+      return fixNeed(facts, `review-${verdict.review.id}`, "fix-failed");
+    case "none":
+      return reviewNeed(facts);
+    default: {
+      const _exhaustive = verdict;
+      return _exhaustive;
+    }
+  }
+}
+function reviewNeed({ ctx, pull, runs }) {
+  if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
+  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
+  if (reviews.length === 0) {
+    return { kind: "dispatch", role: "review", trigger: `head-${pull.headSha}` };
+  }
+  if (reviews.some((run2) => run2.outcome === "active")) {
+    return { kind: "wait", state: "reviewing" };
+  }
+  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
+  if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
+  return { kind: "needs-human", reason: "review-failed" };
+}
+function checksNeed(facts) {
+  const { ctx, pull } = facts;
+  if (!ctx.config.merge.requireChecks) return { kind: "merge-ready" };
+  switch (pull.checks.state) {
+    case "success":
+    case "none":
+      return { kind: "merge-ready" };
+    case "pending":
+      return { kind: "wait", state: "checks" };
+    case "failure":
+      if (facts.rerun.length > 0) return { kind: "wait", state: "checks" };
+      return fixNeed(facts, `checks-${pull.headSha}`, "checks-failed");
+    default: {
+      const _exhaustive = pull.checks.state;
+      return _exhaustive;
+    }
+  }
+}
+function fixNeed(facts, trigger, failed) {
+  const { ctx, pull, runs } = facts;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, failed);
+  const rounds = runs.filter(
+    (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
+  ).length;
+  if (rounds >= ctx.config.review.maxFixRounds)
+    return { kind: "needs-human", reason: "fix-rounds" };
+  return { kind: "dispatch", role: "fix", trigger };
+}
+
+// src/core/workers/worker-note.ts
+function named2(ctx) {
+  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
+  return (id) => elsewhere[id] ? `${id} (${elsewhere[id]})` : id;
+}
+function workerNote({
+  ctx,
+  state,
+  waitsFor
+}) {
+  switch (state.state) {
+    case "waiting":
+      return waitsFor.length > 0 ? `waits for ${waitsFor.map(named2(ctx)).join(", ")}` : null;
+    case "ready":
+      return state.retry ? `retry asked by ${state.retry.author}` : null;
+    case "failed":
+      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
+    case "needs-human":
+      return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
+    case "partial":
+      return partialText(state);
+    case "reviewing":
+      return reviewingText(ctx, state);
+    case "checks":
+      return state.assessment?.rerun.length ? "re-running failed checks" : "waiting for checks";
+    case "approved":
+      return approvedText(state);
+    case "queued":
+    case "working":
+    case "fixing":
+    case "merged":
+    case "skipped":
+      return null;
+    default: {
+      const _exhaustive = state.state;
+      return _exhaustive;
+    }
+  }
+}
+function failureText(ctx, reason, detail) {
+  if (!detail) return conclusionText(ctx, reason);
+  const refused = reason === "not-published";
+  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
+  const shown = refused ? detail.replace(/^publish refused:\s*/, "") : detail;
+  return `${base}: ${code(shown.replace(/[<>]/g, " "))}`;
+}
+function conclusionText(ctx, reason) {
+  const { session } = ctx.config;
+  const texts = {
+    failure: "the session failed",
+    cancelled: "the session was cancelled",
+    timed_out: "the session timed out",
+    startup_failure: "the workflow could not start",
+    "run-timeout": `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
+    "queued-too-long": `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
+    "no-pull-request": "the session ended without a pull request",
+    "not-published": "publish refused the session's changes (or could not write them); the run's publish job says which rule",
+    "pull-closed": "its pull request was closed without merging"
+  };
+  return texts[reason];
+}
+function needsHumanText(ctx, reason) {
+  const texts = {
+    "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
+    "fix-failed": "the fix session did not change the pull request",
+    "review-failed": "the review session ended without a review",
+    conflict: "it conflicts with the build branch and the fix session did not resolve it",
+    "checks-failed": "checks still fail after a fix session",
+    "continue-failed": "the session that went on from its partial work did not change the pull request"
+  };
+  return texts[reason];
+}
+function partialText(state) {
+  const limit = state.coding?.record?.limit ?? null;
+  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
+  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
+  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
+}
+function reviewingText(ctx, state) {
+  if (state.assessment?.verdict.kind === "awaiting-human") {
+    return "Baton approved; waiting for a person's approval (review.requireHuman)";
+  }
+  return ctx.config.review.enabled ? null : "waiting for a review";
+}
+function approvedText(state) {
+  switch (state.pull?.mergeState) {
+    case "behind":
+      return "behind the build branch; updated when next in line";
+    case "blocked":
+      return "waiting for branch protection";
+    case "unknown":
+      return "waiting for GitHub to check mergeability";
+    default:
+      return null;
+  }
+}
+
+// src/core/workers/derive-workers.ts
+function deriveWorkers(ctx, plan) {
+  const states = plan.workers.map((worker) => baseState(ctx, worker));
+  const done = /* @__PURE__ */ new Set([
+    ...states.filter(isDone).map((state) => state.worker.id),
+    ...ctx.snapshot.changeSet?.outside.done ?? []
+  ]);
+  return states.map((state) => {
+    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
+    const ready = state.state === "waiting" && waitsFor.length === 0;
+    const settled = ready ? { ...state, state: "ready" } : state;
+    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
+  });
+}
+function baseState(ctx, worker) {
+  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === worker.id);
+  const workRuns = runs.filter((run2) => run2.role === "work");
+  const read = ctx.snapshot.completions[worker.id];
+  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
+  const base = {
+    worker,
+    state: "waiting",
+    failure: null,
+    note: null,
+    attempts: workRuns.length,
+    latestWork: workRuns.at(-1) ?? null,
+    latestRun: runs.at(-1) ?? null,
+    coding: latestCodingSession(ctx, worker.id),
+    pull,
+    assessment: null,
+    retry: null,
+    completion: read?.kind === "valid" ? read.completion : null,
+    settlesInMs: null
+  };
+  return classify(ctx, base);
+}
+function classify(ctx, base) {
+  const { pull, latestWork } = base;
+  if (pull?.state === "merged") return { ...base, state: "merged" };
+  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
+  if (pull?.state === "open") {
+    const assessment = assessPull({ ctx, pull, coding: base.coding });
+    const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
+    const state = stateOfPull(assessment);
+    const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
+    return {
+      ...base,
+      state,
+      assessment,
+      settlesInMs: settles2,
+      ...detail2 ? { failureDetail: detail2 } : {}
+    };
+  }
+  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
+  const outcome = latestWork.outcome;
+  if (outcome === "active") {
+    return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
+  }
+  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
+  const settles = closedSince ? null : latestWork.settlesInMs;
+  if (settles !== null) return { ...base, state: "working", settlesInMs: settles };
+  const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
+  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  const detail = closedSince ? null : sessionReason(ctx, latestWork);
+  return {
+    ...base,
+    state: retry2 ? "ready" : "failed",
+    failure: failure2,
+    retry: retry2,
+    ...detail ? { failureDetail: detail } : {}
+  };
+}
+function stateOfPull(assessment) {
+  const { need } = assessment;
+  switch (need.kind) {
+    case "wait":
+      return need.state;
+    case "dispatch":
+      return need.role === "review" ? "reviewing" : "fixing";
+    case "needs-human":
+      return "needs-human";
+    case "merge-ready":
+      return "approved";
+    default: {
+      const _exhaustive = need;
+      return _exhaustive;
+    }
+  }
+}
+function failureOf(ctx, run2) {
+  const overdue = ctx.overdue.get(run2.id);
+  if (overdue) return overdue;
+  switch (run2.conclusion) {
+    case "cancelled":
+    case "timed_out":
+    case "startup_failure":
+      return run2.conclusion;
+    case "success":
+      return "no-pull-request";
+    default:
+      return agentCompleted(ctx, run2) ? "not-published" : "failure";
+  }
+}
+function latestCodingSession(ctx, worker) {
+  const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (run3.role === "work" || run3.role === "fix")).at(-1);
+  return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
+}
+function sessionReason(ctx, run2) {
+  return ctx.records.get(run2.id)?.reason ?? null;
+}
+function agentCompleted(ctx, run2) {
+  return (ctx.snapshot.usage ?? []).some(
+    (record2) => record2.run_id === run2.id && record2.outcome === "complete"
+  );
+}
+function pendingWorkRetry(ctx, worker, latest) {
+  const retry2 = (ctx.commands.retries.get(worker) ?? []).at(-1);
+  if (!retry2 || retry2.createdMs <= latest.createdMs) return null;
+  const answered = findRun(ctx.snapshot.runs, {
+    role: "work",
+    worker,
+    trigger: `comment-${retry2.commentId}`
+  });
+  return answered ? null : retry2;
+}
+function retryOfLockedFirst(ctx, worker) {
+  if (ctx.snapshot.branches[worker] === void 0) return null;
+  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
+}
+function pickPull(pulls) {
+  return pulls.find((pull) => pull.state === "merged") ?? pulls.filter((pull) => pull.state === "open").at(-1) ?? pulls.at(-1) ?? null;
+}
+
+// src/core/workers/build-progress.ts
+var COMMAND_TEXT_MAX = 80;
+function buildProgress({
+  ctx,
+  plan,
+  workers
+}) {
+  const rows = workers.map((state) => workerRow(ctx, state));
+  const { snapshot, commands } = ctx;
+  const final = snapshot.finalPull;
+  return {
+    build: snapshot.build,
+    issue: snapshot.issue.number,
+    title: plan.title,
+    workers: rows,
+    totals: {
+      merged: rows.filter((row) => row.state === "merged").length,
+      skipped: rows.filter((row) => row.state === "skipped").length,
+      total: rows.length,
+      tokens: ctx.ledger.total.tokens,
+      costUsd: ctx.spentUsd,
+      sessions: ctx.ledger.total.sessions,
+      estimated: ctx.ledger.total.estimated,
+      byRole: ctx.ledger.byRole,
+      ...snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}
+    },
+    paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
+    budget: {
+      maxUsd: ctx.config.budget.maxUsd,
+      reached: ctx.budgetReached,
+      ...ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
+    },
+    finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
+    ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
+    history: commands.history.map(commandEntry),
+    links: ctx.links
+  };
+}
+function workerRow(ctx, state) {
+  const { worker, pull } = state;
+  const run2 = state.state === "merged" ? null : state.state === "failed" ? state.latestWork : state.latestRun;
+  const spent = ctx.ledger.byWorker[worker.id];
+  return {
+    id: worker.id,
+    title: worker.title,
+    dependsOn: worker.depends_on,
+    state: state.state,
+    note: state.note,
+    hint: hintFor(state),
+    run: run2 ? runLink(run2) : null,
+    pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
+    attempts: state.attempts,
+    tokens: spent ? spent.tokens : null,
+    costUsd: spent ? spent.costUsd : null,
+    sessions: spent?.sessions ?? 0,
+    rounds: reviewRounds(pull),
+    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
+  };
+}
+function reviewRounds(pull) {
+  if (!pull) return [];
+  const rounds = [];
+  let lastSha = null;
+  for (const review of pull.reviews) {
+    if (review.verdict === "comment") continue;
+    const round = review.verdict === "approve" ? "approved" : "changes-requested";
+    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
+    if (rounds.at(-1) === "changes-requested" && review.commitSha !== lastSha) rounds.push("fixed");
+    rounds.push(round);
+    lastSha = review.commitSha;
+  }
+  return rounds;
+}
+function hintFor(state) {
+  const id = state.worker.id;
+  if (state.state === "failed") return `/retry ${id}`;
+  if (state.state === "partial")
+    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
+  if (state.state === "needs-human")
+    return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
+  return null;
+}
+function commandEntry(info) {
+  return { author: info.author, text: commandText(info.command), at: info.createdAt };
+}
+function commandText(command2) {
+  const text = writeCommand(command2);
+  return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
+}
+function snapshotProgress(ctx) {
+  const read = ctx.snapshot.plan;
+  if (read.kind !== "valid") return null;
+  return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
+}
+function followUpsOf2(ctx) {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed) return null;
+  const state = proposed.declined ? "skipped" : "proposed";
+  return { round: proposed.round, workers: proposed.workers, state };
+}
+function synthesisOf(ctx) {
+  if (!ctx.synthesis) return null;
+  const { latest, outcome, attempts, retry: retry2 } = ctx.synthesis;
+  if (!latest || !outcome) return null;
+  const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
+  return { state, url: latest.url, attempts };
+}
+
+// src/core/decide/decide-ended.ts
+function isCancelled(ctx) {
+  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
+}
+function decideEnded(ctx) {
+  const delivered2 = ctx.snapshot.finalPull?.state === "merged";
+  if (!delivered2 && !isCancelled(ctx)) return null;
+  const { build } = ctx.snapshot;
+  const ended2 = delivered2 ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
+  return withCleanUp(ctx, {
+    actions: delivered2 ? [] : cancelActions(ctx),
+    view: { ...ended2, progress: snapshotProgress(ctx) }
+  });
+}
+function cancelledBy(ctx) {
+  const cancel = ctx.commands.cancelled;
+  const closed = ctx.cancellingClose;
+  if (cancel) return { by: cancel.author, at: cancel.createdAt };
+  return closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null;
+}
+function cancelActions(ctx) {
+  const { snapshot } = ctx;
+  return [
+    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
+    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
+      (worker) => ({
+        kind: "delete-branch",
+        branch: workerBranch(snapshot.build, worker)
+      })
+    ),
+    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
+    ...decideCancelledMirrors(snapshot, ctx.config)
+  ];
+}
+function withCleanUp(ctx, decision) {
+  const { snapshot } = ctx;
+  if (!snapshot.statusComment) return decision;
+  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
+  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
+  const cleanUp = {
+    kind: "clean-up-refs",
+    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
+    locks: completed.length === snapshot.runs.length
+  };
+  return { ...decision, actions: [...decision.actions, cleanUp] };
+}
+
+// src/core/rules/command-rules.ts
+function held(ctx) {
+  const holds = /* @__PURE__ */ new Map();
+  for (const { command: command2, author } of ctx.commands.accepted) {
+    if (command2.name === "hold") {
+      holds.set(command2.worker, `held by ${author}: \`/release ${command2.worker}\` lets it go on`);
+    } else if (command2.name === "release" || command2.name === "retry") {
+      holds.delete(command2.worker);
+    }
+  }
+  return holds;
+}
+var RULES = [held];
+function commandHolds(ctx) {
+  const holds = /* @__PURE__ */ new Map();
+  for (const rule of RULES) {
+    for (const [worker, note] of rule(ctx)) if (!holds.has(worker)) holds.set(worker, note);
+  }
+  return holds;
+}
+
+// src/core/rules/decide-adapt.ts
+function decideAdaptations(ctx, workers) {
+  const byId = new Map(workers.map((state) => [state.worker.id, state]));
+  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
+  for (const state of workers) {
+    if (state.state !== "merged" || !state.completion) continue;
+    const source = state.worker.id;
+    const targets = state.completion.affects.filter(
+      (id) => id !== source && isUnstarted(ctx, byId.get(id))
+    );
+    const run2 = findRun(ctx.snapshot.runs, {
+      role: "plan",
+      worker: null,
+      trigger: `adapt-${source}`
+    });
+    if (!run2 && targets.length === 0) continue;
+    const named3 = state.completion.affects.filter((id) => id !== source && byId.has(id));
+    adaptOne({ ctx, decision, source, targets, named: named3, run: run2 });
+  }
+  return decision;
+}
+function adaptOne({
+  ctx,
+  decision,
+  source,
+  targets,
+  named: named3,
+  run: run2
+}) {
+  if (!run2 && ctx.canDispatchSessions) {
+    decision.actions.push({
+      kind: "dispatch",
+      request: { role: "plan", trigger: `adapt-${source}` }
+    });
+  }
+  const {
+    state,
+    workers = targets.length > 0 ? targets : named3,
+    diff = null,
+    hold = null
+  } = stateOf(ctx, source, run2);
+  if (hold) {
+    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
+  }
+  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
+}
+function stateOf(ctx, source, run2) {
+  if (!run2 && !ctx.canDispatchSessions) {
+    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
+  }
+  const outcome = run2 ? run2.outcome : "active";
+  if (outcome === "active") {
+    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
+  }
+  if (outcome === "failed" || !run2) return { state: "failed" };
+  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
+  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
+  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
+  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
+  return {
+    state: "awaiting-approval",
+    workers: record2.workers,
+    diff,
+    hold: "its revised brief waits for `/approve`"
+  };
+}
+function isAwaitingApproval(ctx, run2) {
+  if (ctx.config.approval === "none") return false;
+  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
+}
+function isUnstarted(ctx, state) {
+  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
+  const id = state.worker.id;
+  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
+}
+
+// src/core/rules/decide-final.ts
+function decideFinal({
+  ctx,
+  plan,
+  workers,
+  progress,
+  seriesReport
+}) {
+  if (!workers.every(isDone)) return [];
+  const final = ctx.snapshot.finalPull;
+  const { synthesis } = ctx;
+  if (!final && buildTypeOf(plan) === "research" && synthesis) {
+    if (!synthesis.latest) {
+      const since = ctx.followUps?.since;
+      const first = {
+        kind: "dispatch",
+        request: since ? { role: "synthesis", trigger: `comment-${since.commentId}` } : { role: "synthesis" }
+      };
+      return ctx.canDispatchWork ? [first] : [];
+    }
+    if (synthesis.retry) {
+      const trigger = `comment-${synthesis.retry.commentId}`;
+      return ctx.canDispatchWork ? [{ kind: "dispatch", request: { role: "synthesis", trigger } }] : [];
+    }
+    if (synthesis.outcome !== "succeeded") return [];
+    const proposed = ctx.followUps?.proposed;
+    if (proposed && !proposed.declined) return [];
+  }
+  if (!final) {
+    const completions = {};
+    for (const state of workers)
+      if (state.completion) completions[state.worker.id] = state.completion;
+    return [
+      {
+        kind: "open-final-pull",
+        title: finalTitle(ctx.snapshot.build, plan),
+        body: withReportLine(
+          renderReport({
+            plan,
+            progress,
+            completions,
+            ...seriesReport ? { seriesReport } : {},
+            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}
+          }),
+          ctx,
+          plan
+        )
+      }
+    ];
+  }
+  const wantsAutoMerge = ctx.config.final.autoMerge && final.autoMerge !== true;
+  return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
+}
+function finalTitle(build, plan) {
+  const own2 = parseMemberBuildId(build)?.build ?? build;
+  return `[${parseBuildId(own2)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
+}
+function withReportLine(body, ctx, plan) {
+  if (buildTypeOf(plan) !== "research") return body;
+  return `${body}
+
+**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
+}
+
+// src/core/rules/decide-messages.ts
+var MESSAGES_SHOWN = 10;
+function decideMessages(ctx, { done }) {
+  const messages = sessionMessages(ctx, { done });
+  return { actions: messageActions(ctx, messages), views: messageViews(ctx, messages) };
+}
+function messageActions(ctx, messages) {
+  const refs = ctx.snapshot.messageRefs ?? [];
+  const recorded = new Set(refs.map((ref) => ref.comment));
+  const sha = ctx.snapshot.integration?.sha;
+  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
+  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
+  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
+  const spent = refs.filter((ref) => taken2.has(ref.comment));
+  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
+  return [...record2, ...forget];
+}
+function messageViews(ctx, messages) {
+  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
+    const { info, taken: taken2 } = message2;
+    const { source } = info;
+    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
+    const page = pull?.url ?? ctx.snapshot.issue.url;
+    return {
+      worker: message2.worker,
+      kind: message2.kind,
+      author: info.author,
+      url: `${page}#issuecomment-${info.commentId}`,
+      state: message2.state,
+      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
+      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
+    };
+  });
+}
+function sessionMessages(ctx, { done }) {
+  const receipts = takenMessages(ctx);
+  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
+    const message2 = messageOf2(ctx, { info, receipts, done });
+    return message2 ? [message2] : [];
+  });
+}
+function messageOf2(ctx, {
+  info,
+  receipts,
+  done
+}) {
+  const { command: command2 } = info;
+  if (command2.name !== "steer" && command2.name !== "queue") return null;
+  const worker = command2.worker;
+  const kind = command2.name;
+  const taker = (receipts.get(info.commentId) ?? []).find(
+    ({ run: run2 }) => couldTake(run2, { worker, kind, atMs: info.createdMs })
+  );
+  const message2 = {
+    info,
+    kind,
+    worker,
+    state: "queued",
+    taken: taker ?? null,
+    queuedSteer: null
+  };
+  if (message2.taken) return { ...message2, state: "taken" };
+  if (done.has(worker)) return { ...message2, state: "unread" };
+  if (command2.name === "queue") return message2;
+  const running = sessionAt(ctx, worker, info.createdMs);
+  if (running && running.status !== "completed") return { ...message2, state: "sent" };
+  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
+}
+function sessionAt(ctx, worker, atMs) {
+  return ctx.snapshot.runs.filter(
+    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
+  ).at(-1) ?? null;
+}
+function takenMessages(ctx) {
+  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
+  const taken2 = /* @__PURE__ */ new Map();
+  for (const record2 of ctx.snapshot.usage ?? []) {
+    const run2 = runs.get(record2.run_id);
+    if (!run2) continue;
+    for (const { comment, turn } of record2.messages ?? [])
+      taken2.set(comment, [...taken2.get(comment) ?? [], { run: run2, turn }]);
+  }
+  for (const receipts of taken2.values()) receipts.sort((a, b) => a.run.createdMs - b.run.createdMs);
+  return taken2;
+}
+function couldTake(run2, { worker, kind, atMs }) {
+  if (run2.worker !== worker || run2.role !== "work" && run2.role !== "fix") return false;
+  if (kind === "queue") return run2.startedMs >= atMs;
+  return run2.status !== "completed" || run2.updatedMs >= atMs;
+}
+
+// src/core/config/labels.ts
+var NEEDS_HUMAN_LABEL = "baton:needs-human";
+
+// src/core/rules/decide-review.ts
+function decideReviews(ctx, workers) {
+  return workers.flatMap((state) => {
+    const { pull, assessment } = state;
+    if (pull?.state !== "open" || !assessment) return [];
+    return [
+      ...labelActions(ctx, state, pull, assessment),
+      ...reviewCheckActions(pull, assessment),
+      ...rerunActions(assessment),
+      ...sessionActions(ctx, pull, assessment)
+    ];
+  });
+}
+function labelActions(ctx, state, pull, { need }) {
+  const labelled = pull.labels.includes(NEEDS_HUMAN_LABEL);
+  if (need.kind !== "needs-human") {
+    return labelled ? [{ kind: "remove-label", number: pull.number, label: NEEDS_HUMAN_LABEL }] : [];
+  }
+  if (labelled) return [];
+  const id = state.worker.id;
+  const body = [
+    `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
+    "",
+    "You can:",
+    "- push a fix to this branch; Baton reviews the new head,",
+    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
+    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
+    `- reply \`/skip ${id}\` to close it and let the build go on without it.`
+  ].join("\n");
+  const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
+  return [
+    { kind: "comment", number: pull.number, key, body },
+    { kind: "add-label", number: pull.number, label: NEEDS_HUMAN_LABEL }
+  ];
+}
+function reviewCheckActions(pull, assessment) {
+  const verdict = checkVerdict(assessment);
+  if (!verdict) return [];
+  const current2 = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck : null;
+  if (current2?.verdict === verdict) return [];
+  if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
+  return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
+}
+function awaitsReviewCheck(pull) {
+  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
+  const check2 = pull.reviewCheck;
+  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
+}
+function checkVerdict({ verdict, forced }) {
+  if (forced || verdict.kind === "approve") return "approve";
+  if (verdict.kind === "changes-requested") return "changes-requested";
+  return null;
+}
+function rerunActions({ need, rerun }) {
+  if (need.kind === "wait" && need.state === "fixing") return [];
+  return rerun.map((runId) => ({ kind: "rerun-failed-jobs", runId }));
+}
+function sessionActions(ctx, pull, { need }) {
+  if (need.kind !== "dispatch" || !ctx.canDispatchSessions) return [];
+  const { role, trigger } = need;
+  return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
+}
+
+// src/core/rules/decide-workers.ts
+function decideWorkers({ ctx, workers, chains }) {
+  if (!ctx.canDispatchWork) return [];
+  const ready = new Map(
+    workers.filter((state) => state.state === "ready").map((state) => [state.worker.id, state])
+  );
+  const picked = pickDispatches({
+    ready: [...ready.keys()],
+    running: workers.filter(isRunning).length,
+    maxParallel: ctx.config.maxParallel,
+    chains
+  });
+  return picked.map((id) => {
+    const retry2 = ready.get(id)?.retry;
+    const request2 = retry2 ? { role: "work", worker: id, trigger: `comment-${retry2.commentId}` } : { role: "work", worker: id };
+    return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
+  });
+}
+function decideSkips(ctx, workers) {
+  return workers.filter((state) => state.state === "skipped").flatMap((state) => {
+    const id = state.worker.id;
+    const pulls = ctx.snapshot.pulls.filter(
+      (pull) => pull.worker === id && pull.state === "open"
+    );
+    const runs = ctx.snapshot.runs.filter(
+      (run2) => run2.worker === id && run2.status !== "completed"
+    );
+    return [
+      ...pulls.map((pull) => ({ kind: "close-pull", pull: pull.number })),
+      ...runs.map((run2) => ({ kind: "cancel-run", runId: run2.id }))
+    ];
+  });
+}
+function decideMerge({ ctx, workers, chains }) {
+  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
+  const upToDateRule = workers.some(
+    (state) => state.pull?.state === "open" && state.pull.mergeState === "behind"
+  );
+  const ready = line.filter((pull) => canMergeNow(ctx, pull));
+  if (ready.length > 0) {
+    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
+      kind: "merge-pull",
+      pull: pull.number,
+      worker: pull.worker,
+      sha: pull.headSha,
+      method: ctx.config.merge.method
+    }));
+  }
+  const behind = line.find((pull) => pull.mergeState === "behind");
+  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
+}
+function canMergeNow(ctx, pull) {
+  if (pull.mergeState === "clean") return true;
+  if (awaitsReviewCheck(pull)) return true;
+  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
+}
+
+// src/core/rules/worker-holds.ts
+function applyHolds(workers, holds) {
+  return workers.map((state) => {
+    const note = holds.get(state.worker.id);
+    if (note === void 0 || isDone(state)) return state;
+    return state.state === "ready" ? { ...state, state: "waiting", note } : { ...state, note };
+  });
+}
+function withoutHeld(holds, actions) {
+  return actions.filter((action) => {
+    switch (action.kind) {
+      case "dispatch": {
+        const { worker } = action.request;
+        return !(worker && holds.has(worker));
+      }
+      case "merge-pull":
+        return !holds.has(action.worker);
+      default:
+        return true;
+    }
+  });
+}
+
+// src/core/rules/decide-build.ts
+function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
+  const derived2 = deriveWorkers(ctx, plan);
+  const adapt = decideAdaptations(ctx, derived2);
+  const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
+  const workers = applyHolds(derived2, holds);
+  const chains = new Map([
+    ...dependentChainLengths(plan.workers),
+    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
+  ]);
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  const messages = decideMessages(ctx, { done });
+  const progress = withMessages(
+    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+    messages.views
+  );
+  const adapting = adapt.views.some((view2) => view2.state === "revising");
+  const actions = withoutHeld(holds, [
+    // A taken message's ref goes before any session that could take it again starts.
+    ...messages.actions,
+    ...adapt.actions,
+    ...decideSkips(ctx, workers),
+    ...decideReviews(ctx, workers),
+    ...adapting ? [] : decideMerge({ ctx, workers, chains }),
+    ...decideWorkers({ ctx, workers, chains }),
+    ...final ? decideFinal({ ctx, plan, workers, progress, ...seriesReport ? { seriesReport } : {} }) : [],
+    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
+    ...decideSubIssues(ctx.snapshot, workers),
+    // A session that succeeded without its result in sight is judged once it has settled.
+    ...lookAgain(workers.map((state) => state.settlesInMs))
+  ]);
+  const view = { phase: "running", build: ctx.snapshot.build, progress };
+  return { actions, view, workers };
+}
+function withMessages(progress, views) {
+  return views.length > 0 ? { ...progress, messages: views } : progress;
+}
+function withAdaptations(progress, views) {
+  return views.length > 0 ? { ...progress, adaptations: views } : progress;
+}
+
+// src/core/decide/decide-planning.ts
+function decideSingle(ctx) {
+  const planning = decidePlanning(ctx);
+  return planning.kind === "decided" ? { ...planning.decision, workers: [] } : decideBuild(ctx, planning.plan);
+}
+function decidePlanning(ctx) {
+  const { plan, runs } = ctx.snapshot;
+  const workStarted = runs.some((run2) => run2.role === "work");
+  if (workStarted && plan.kind === "valid") return { kind: "build", plan: plan.plan };
+  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
+  if (replan) {
+    const action = planSession(ctx, { role: "plan", trigger: `comment-${replan.commentId}` });
+    return decided([action], planningView(ctx, null, true));
+  }
+  const planRuns = runs.filter((run2) => run2.role === "plan");
+  const latest = planRuns.at(-1) ?? null;
+  if (latest && latest.outcome === "active") {
+    return decided([], planningView(ctx, latest, latest.trigger !== null));
+  }
+  return settledPlan(ctx, plan, planRuns);
+}
+function settledPlan(ctx, plan, planRuns) {
+  const { build } = ctx.snapshot;
+  const latest = planRuns.at(-1);
+  switch (plan.kind) {
+    case "missing":
+      if (!latest)
+        return decided(
+          ctx.dailyHolds.length > 0 ? [] : [planSession(ctx, { role: "plan" })],
+          planningView(ctx, null, false)
+        );
+      return missingPlan(ctx, latest);
+    case "invalid":
+      return decided([], {
+        phase: "plan-invalid",
+        build,
+        problems: plan.problems,
+        links: ctx.links
+      });
+    case "valid":
+      if (isApproved(ctx, planRuns)) return { kind: "build", plan: plan.plan };
+      return decided([], {
+        phase: "plan-ready",
+        build,
+        plan: plan.plan,
+        config: ctx.config,
+        links: ctx.links,
+        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
+        spent: ctx.ledger.total
+      });
+    default: {
+      const _exhaustive = plan;
+      return _exhaustive;
+    }
+  }
+}
+function missingPlan(ctx, latest) {
+  const settles = latest.settlesInMs;
+  if (settles !== null) {
+    return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
+  }
+  return decided([], { phase: "plan-failed", build: ctx.snapshot.build, run: runLink(latest) });
+}
+function isApproved(ctx, planRuns) {
+  if (ctx.config.approval === "none") return true;
+  const producer = planRuns.filter((run2) => run2.outcome === "succeeded").at(-1);
+  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
+}
+function pendingReplan(ctx) {
+  const latest = ctx.commands.replans.at(-1);
+  if (!latest) return null;
+  const run2 = findRun(ctx.snapshot.runs, {
+    role: "plan",
+    worker: ctx.subject ?? null,
+    trigger: `comment-${latest.commentId}`
+  });
+  return run2 ? null : latest;
+}
+function planningView(ctx, run2, replan) {
+  return {
+    phase: "planning",
+    build: ctx.snapshot.build,
+    run: run2 ? runLink(run2) : null,
+    replan,
+    ...run2 === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
+  };
+}
+function planSession(ctx, ask) {
+  const request2 = ctx.subject ? { worker: ctx.subject, ...ask } : ask;
+  return { kind: "dispatch", request: request2 };
+}
+function decided(actions, view) {
+  return { kind: "decided", decision: { actions, view } };
+}
+
+// src/core/decide/decide-series.ts
+function findSeries(ctx) {
+  const starts = [];
+  const command2 = ctx.commands.improves[0];
+  if (command2?.command.name === "improve") {
+    const { loops } = command2.command;
+    starts.push({ loops, by: command2.author, at: command2.createdAt, commentId: command2.commentId });
+  }
+  const label = ctx.config.improve.label;
+  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
+  if (label && labelled?.at) {
+    const { loops } = ctx.config.improve;
+    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
+  }
+  const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
+  if (!first) return null;
+  const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
+  return earlier ? null : first;
+}
+function decideSeries(ctx, start) {
+  const loop = currentLoop(ctx);
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan.kind === "valid" ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
+  const step = (stage, run2, ended2 = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended: ended2 });
+  const runs = loopRunsOf(ctx, subject);
+  const { research } = runs;
+  if (!research) {
+    const first = researchSession(start, loop);
+    return improving(ctx, ctx.canDispatchWork ? [first] : [], step("researching", null));
+  }
+  const researched = research.outcome;
+  const result = ctx.snapshot.research?.[loop];
+  if (researched === "failed" || result?.kind === "invalid") {
+    return improving(ctx, [], step("research-failed", research));
+  }
+  if (researched === "active" || !result) return improving(ctx, [], step("researching", research));
+  if (result.result.nothing_worth_doing) {
+    const series = step("nothing-worth-doing", research, "nothing-worth-doing");
+    return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
+  }
+  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
+  const planning = decidePlanning(scoped);
+  if (planning.kind === "decided" || !plan) {
+    const planRun = runs.plan ?? research;
+    const decision = planning.kind === "decided" ? held2(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
+    return attach({ ...decision, workers: [] }, step("planning", planRun));
+  }
+  return decideLoopWork({ ctx, plan, loop, runs, start, step });
+}
+function decideLoopWork({
+  ctx,
+  plan,
+  loop,
+  runs,
+  start,
+  step
+}) {
+  const subject = loopSubject(loop);
+  const built = decideBuild(ctx, plan, { final: false });
+  if (!built.workers.every(isDone)) return attach(built, step("working", runs.plan));
+  const { summary } = runs;
+  if (!summary) {
+    const summarize2 = {
+      kind: "dispatch",
+      request: { role: "summary", worker: subject }
+    };
+    const actions2 = ctx.canDispatchWork ? [summarize2] : [];
+    return attach({ ...built, actions: [...built.actions, ...actions2] }, step("summarizing", null));
+  }
+  const summarized = summary.outcome;
+  if (summarized === "active") return attach(built, step("summarizing", summary));
+  if (summarized === "failed")
+    return finish(ctx, plan, step("summary-failed", summary, "all-loops"));
+  if (loop >= start.loops) return finish(ctx, plan, step("done", summary, "all-loops"));
+  const next = researchSession(start, loop + 1);
+  const actions = ctx.canDispatchWork ? [next] : [];
+  return attach({ ...built, actions: [...built.actions, ...actions] }, step("done", summary));
+}
+function seriesPlan(ctx, plan) {
+  return {
+    ...plan,
+    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
+    summary: "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left."
+  };
+}
+function held2(ctx, decision) {
+  if (ctx.canDispatchWork) return decision;
+  return { ...decision, actions: decision.actions.filter((action) => action.kind !== "dispatch") };
+}
+function researchSession(start, loop) {
+  const worker = loopSubject(loop);
+  const request2 = start.commentId === null ? { role: "research", worker } : { role: "research", worker, trigger: `comment-${start.commentId}` };
+  return { kind: "dispatch", request: request2 };
+}
+function finish(ctx, plan, series) {
+  const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
+  return attach(built, series);
+}
+function improving(ctx, actions, series) {
+  return { actions, view: { phase: "improving", build: ctx.snapshot.build, series }, workers: [] };
+}
+function attach(decision, series) {
+  return { ...decision, view: { ...decision.view, series } };
+}
+function currentLoop(ctx) {
+  const loops = ctx.snapshot.runs.filter((run2) => run2.role === "research").map((run2) => parseLoopSubject(run2.worker) ?? 0);
+  return Math.max(1, ...loops);
+}
+function loopRunsOf(ctx, subject) {
+  return {
+    research: lastRun(ctx, "research", subject),
+    plan: lastRun(ctx, "plan", subject),
+    summary: lastRun(ctx, "summary", subject)
+  };
+}
+function lastRun(ctx, role, subject) {
+  return ctx.snapshot.runs.filter((run2) => run2.role === role && run2.worker === subject).at(-1) ?? null;
+}
+function loopContext(ctx, { loop, sinceMs }) {
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan;
+  const mine = plan.kind === "valid" ? plan.plan.workers.filter((w) => w.loop === loop) : [];
+  const ids = new Set(mine.map((worker) => worker.id));
+  const loopPlan = plan.kind !== "valid" ? plan : mine.length > 0 ? { ...plan, plan: { ...plan.plan, workers: mine } } : { kind: "missing" };
+  const runs = ctx.snapshot.runs.filter((run2) => {
+    if (run2.role === "plan") return run2.worker === subject;
+    if (run2.role === "work") return ids.has(run2.worker ?? "");
+    return true;
+  });
+  const unapproved = loop > 1 && ctx.config.improve.approval === "first-loop";
+  return {
+    ...ctx,
+    snapshot: { ...ctx.snapshot, plan: loopPlan, runs },
+    config: unapproved ? { ...ctx.config, approval: "none" } : ctx.config,
+    commands: {
+      ...ctx.commands,
+      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs)
+    },
+    subject
+  };
+}
+function seriesView({
+  ctx,
+  start,
+  plan,
+  current: current2,
+  ended: ended2
+}) {
+  const { build } = ctx.snapshot;
+  const loops = [];
+  for (let loop = 1; loop <= current2.loop; loop++) {
+    const now = loop === current2.loop;
+    const stage = now ? current2.stage : "done";
+    const run2 = now ? current2.run : lastRun(ctx, "summary", loopSubject(loop));
+    const researched = !["researching", "research-failed"].includes(stage);
+    const summarized = stage === "done";
+    loops.push({
+      loop,
+      stage,
+      run: run2 ? runLink(run2) : null,
+      findings: researched ? findingsPath(build, loop) : null,
+      summary: summarized ? summaryPath(build, loop) : null,
+      workers: (plan?.workers ?? []).filter((w) => w.loop === loop).map((w) => w.id)
+    });
+  }
+  return {
+    asked: start.loops,
+    by: start.by,
+    loops,
+    ended: ended2,
+    paused: ctx.commands.paused !== null,
+    budgetReached: ctx.budgetReached,
+    links: ctx.links
+  };
+}
+
+// src/core/decide/decide.ts
+function decide({
+  snapshot,
+  config: config3,
+  now
+}) {
+  const { build } = snapshot;
+  if (!config3.ok) {
+    const file2 = `.github/${CONFIG_FILE}`;
+    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems })];
+  }
+  if (!snapshot.workflowInstalled) {
+    const setup = snapshot.setupPull;
+    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
+    return [status({ phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull })];
+  }
+  const ctx = makeContext({ snapshot, config: config3.config, now });
+  const { actions, view } = decidePhase(ctx);
+  const open2 = config3.config.session.network === "open";
+  const { ignoredClose } = ctx;
+  return [
+    ...uniqueActions(frameSessions(ctx, actions)),
+    status({
+      ...view,
+      ...open2 ? { networkOpen: true } : {},
+      ...ignoredClose ? { ignoredClose } : {}
+    })
+  ];
+}
+function decidePhase(ctx) {
+  const ended2 = decideEnded(ctx);
+  if (ended2) return ended2;
+  const series = findSeries(ctx);
+  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
+  const notices2 = decideNotices(ctx, phase);
+  const decided2 = { actions: [...upkept, ...phase.actions, ...notices2], view: phase.view };
+  return ctx.snapshot.finalPull?.state === "closed" ? withCleanUp(ctx, decided2) : decided2;
+}
+function isAdapting(view) {
+  if (view.phase !== "running") return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
+}
+function upkeep(ctx) {
+  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
+  const stale = ctx.snapshot.integration?.containsDefault === false;
+  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
+}
+function frameSessions(ctx, actions) {
+  const { session } = ctx.config;
+  const setLeft = setBudgetLeft(ctx);
+  const frame = {
+    build: ctx.snapshot.build,
+    issue: ctx.snapshot.issue.number,
+    ...setLeft === null ? {} : { setBudgetUsd: setLeft },
+    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
+    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
+  };
+  return actions.map((action) => {
+    if (action.kind !== "dispatch") return action;
+    const engine = ctx.engineOf(action.request);
+    return {
+      kind: "dispatch",
+      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
+      ...action.chain === void 0 ? {} : { chain: action.chain }
+    };
+  });
+}
+function setBudgetLeft(ctx) {
+  const { maxUsd } = ctx.config.budget;
+  const member = ctx.snapshot.changeSet;
+  if (!member || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
+}
+function status(view) {
+  return { kind: "render-status", view };
+}
+
+// src/core/snapshot/awaited-work.ts
+var LOOK_MIN_MS = 5e3;
+var LOOK_MAX_MS = 10 * 6e4;
+var LOOK_GRACE_SHARE = 0.25;
+function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null
+}) {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits = [];
+  for (const run2 of snapshot.runs) {
+    if (run2.status === "completed") continue;
+    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
+    const typical = typicalRunMs(snapshot.runs, run2.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run2);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== "open") continue;
+    const computing = pull.mergeState === "unknown";
+    if (!computing && pull.checks.state !== "pending") continue;
+    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
+    });
+  }
+  return waits.reduce(
+    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
+    null
+  );
+}
+function expectedEnd({
+  started,
+  typical,
+  nowMs
+}) {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    const grace = Math.max(typical * LOOK_GRACE_SHARE, LOOK_MIN_MS);
+    return Math.min(started + typical + grace, nowMs + LOOK_MAX_MS);
+  }
+  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+function typicalRunMs(runs, role) {
+  const own2 = medianLength(runs.filter((run2) => run2.role === role));
+  if (own2 !== null) return own2;
+  const others = [...new Set(runs.map((run2) => run2.role))].flatMap((other) => {
+    const length = medianLength(runs.filter((run2) => run2.role === other));
+    return length === null ? [] : [length];
+  });
+  return others.length > 0 ? Math.min(...others) : null;
+}
+function medianLength(runs) {
+  const lengths = runs.filter((run2) => run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+function headPushedAt(runs, worker) {
+  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
+  return ended2.length > 0 ? Math.max(...ended2) : null;
+}
+
+// src/github/act/next-look.ts
+function nextLook(asked) {
+  return lookAfter(asked).look;
+}
+function lookAfter(asked) {
+  const soonest3 = awaitedNext(asked);
+  return {
+    look: soonest3 ? lookAgainOf(soonest3) : null,
+    byRuns: soonest3?.run === true && !asked.outcomes.some(isSettling)
+  };
+}
+function isSettling(outcome) {
+  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
+}
+function lookAgainOf(soonest3) {
+  const inMs = Math.max(1, Math.round(soonest3.inMs));
+  return {
+    action: { kind: "look-again", inMs },
+    result: "deferred",
+    retryInMs: inMs,
+    detail: soonest3.why
+  };
+}
+function awaitedNext({ snapshot, config: config3, outcomes, now }) {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config3.ok ? config3.config.session : null;
+  const waits = [];
+  const { runs, pulls } = normalizeSnapshot(snapshot);
+  const seen = awaitedWork({
+    snapshot: { runs, pulls },
+    now,
+    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== "done") continue;
+    if (action.kind === "dispatch") {
+      const typical = typicalRunMs(runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({
+        inMs: at - nowMs,
+        why: `the ${action.request.role} run just dispatched`,
+        run: true
+      });
+    }
+    if (action.kind === "update-pull-branch")
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+  }
+  return waits.reduce(
+    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
+    null
+  );
+}
+function standsForNothing(outcome) {
+  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
+}
+
+// src/github/reconcile/last-reads.ts
+var MAX_AGE_MS = 10 * 6e4;
+
+// src/github/reconcile/look-again.ts
+function leaveNextLook(deps, {
+  key,
+  outcomes,
+  look,
+  log
+}) {
+  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
+  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
+  const times = [
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
+    ),
+    // A dispatch whose lock another process may still be sending for is looked at past its grace.
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "stood-down" && outcome.retryInMs !== void 0 ? [{ ms: outcome.retryInMs, why: "a dispatch another process locked" }] : []
+    ),
+    ...failure2
+  ];
+  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else deps.looks?.set(key, times, look);
+  const next = soonest(times);
+  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
+}
+var FAILED_WRITE_RETRY_MS = 5e3;
+var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
+function passOf(outcomes) {
+  if (outcomes === null) return "stuck";
+  const failed = outcomes.filter(isRetriedFailure);
+  if (failed.length === 0) return "clean";
+  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
+}
+function failedWriteRetryMs(deps, key, pass) {
+  deps.failedPasses ??= /* @__PURE__ */ new Map();
+  const failed = deps.failedPasses;
+  if (pass === "clean") {
+    failed.delete(key);
+    return null;
+  }
+  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
+  failed.delete(key);
+  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
+}
+function isRetriedFailure(outcome) {
+  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
+}
+function lookTimeOf(outcome) {
+  const ms = outcome.retryInMs ?? 0;
+  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
+}
+function timedLookNoNews(ctx, {
+  key,
+  build,
+  reads: reads2,
+  now,
+  rearm
+}) {
+  return {
+    judge: async () => {
+      const since = reads2.runsSince(key, MAX_AGE_MS);
+      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
+      const seen = { key, build, since, freshFrom: Date.now(), reads: reads2, now, withinMs: MAX_AGE_MS };
+      if (!await withReason("look", () => listedRunsChangeNothing(ctx, seen))) return false;
+      const next = reads2.nextLook(key, now());
+      if (next) rearm(lookTimeOf(next));
+      return true;
+    },
+    why: "a look found the runs as the last read saw them"
+  };
+}
+async function listedRunsChangeNothing(ctx, {
+  key,
+  build,
+  since,
+  freshFrom,
+  reads: reads2,
+  now,
+  withinMs
+}) {
+  const listed = await readRuns(ctx, { build, since, freshFrom });
+  return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
+}
+
+// src/github/observe/build-query.ts
+var BUILD_QUERY = (
+  /* GraphQL */
+  `
+  query BatonBuild(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+  }
+
+  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequests(
+        baseRefName: $integration
+        first: 50
+        after: $after
+        orderBy: { field: CREATED_AT, direction: ASC }
+      ) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...Pull }
+      }
+    }
+  }
+
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
+  fragment BuildRepository on Repository {
+    issue(number: $issue) {
+      title
+      state
+      createdAt
+      url
+      labels(first: 50) { nodes { name } }
+      comments(last: 100) { totalCount nodes { ...Comment } }
+      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
+        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
+      }
+      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+        ...StateEvents
+      }
+    }
+    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
+    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
+    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $integration
+      baseRefName: $defaultBranch
+      first: 20
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+    }
+    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    workers: object(expression: $workersPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
+    }
+    subIssueGraph: object(expression: $subIssuesPath) {
+      ... on Blob { byteSize isTruncated text }
+    }
+    completions: object(expression: $completionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+    loops: object(expression: $loopsPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
+    }
+  }
+
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    mergedAt
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    isDraft
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
+        }
+      }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
+      ... on StatusContext { context state targetUrl }
+    }
+  }
+
+  fragment Comment on IssueComment {
+    databaseId
+    body
+    createdAt
+    updatedAt
+    author { login __typename }
+    reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`
+);
+function loginOf(author) {
+  if (!author) return "";
+  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
+}
+
 // src/github/observe/read-build-graph.ts
 function readBuildPage(ctx, operationName, variables) {
   return ctx.octokit.graphql(BUILD_QUERY, {
@@ -55294,8 +57939,8 @@ function readBuildPage(ctx, operationName, variables) {
   });
 }
 async function readBuildGraph(ctx, variables, alongside) {
-  const { repository, nodes } = alongside ? await ctx.octokit.graphql(BUILD_QUERY, {
-    operationName: "BatonSet",
+  const { repository, nodes } = alongside ? await ctx.octokit.graphql(alongside.document, {
+    operationName: alongside.operationName,
     ...variables,
     ...alongside.variables,
     ids: alongside.ids
@@ -55369,6 +58014,48 @@ async function restOfRefs(ctx, prefix, first) {
     page = repository.refs.pageInfo;
   }
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/core/commands/render-replies.ts
+var BATON_REPLY_MARKER = "<!-- baton:reply -->";
+var QUOTE_MAX = 100;
+function isBatonComment(body) {
+  return body.includes("<!-- baton:");
+}
+function mention(user) {
+  return `@${user.replace(/[^\w[\]-]/g, "")}`;
+}
+function reply(lines) {
+  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
+}
+function renderLabelRefusal({ user, label }) {
+  return reply([
+    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
+    "",
+    "A maintainer can add the label to start it."
+  ]);
+}
+function renderCommandRefusal({ user, command: command2 }) {
+  return reply([
+    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
+    "",
+    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
+  ]);
+}
+function renderCommandErrors(errors) {
+  const commands = listCommands();
+  const listed = errors.some((error62) => error62.message.includes(commands));
+  return reply([
+    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
+    "",
+    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
+    ...listed ? [] : ["", `Commands: ${commands}.`],
+    "",
+    "On a worker's pull request the worker id may be left out."
+  ]);
+}
+function truncate(line) {
+  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
 }
 
 // src/core/status/ledger-archive.ts
@@ -55591,13 +58278,13 @@ async function collectComments(ctx, { build, lists }) {
       }
       if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
       const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command of parsed.commands) {
+      for (const command2 of parsed.commands) {
         live.push({
           commentId: comment.id,
           author,
           createdAt: comment.createdAt,
           source: source.source,
-          command
+          command: command2
         });
       }
     }
@@ -55773,6 +58460,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
     labels: pull.labels.nodes.map((label) => label.name),
     url: pull.url,
     createdAt: pull.createdAt,
+    ...state === "merged" && pull.mergedAt ? { mergedAt: pull.mergedAt } : {},
     reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
     baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
   };
@@ -55906,389 +58594,6 @@ var ResearchResult = external_exports.strictObject({
   /** True when the research found nothing worth a loop: no plan, the series ends. */
   nothing_worth_doing: external_exports.boolean()
 });
-
-// src/core/plan/plan-schema-problems.ts
-function planSchemaProblems(raw, issues) {
-  return issues.flatMap((issue2) => {
-    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
-    const where = renderPath(issue2.path);
-    const worker = workerNameAt(raw, issue2.path);
-    const place = `plan.json ${where || "(the whole file)"}${worker}`;
-    if (issue2.code === "unrecognized_keys") {
-      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
-      return [
-        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
-      ];
-    }
-    const value = valueAt(raw, issue2.path);
-    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
-    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
-    return [`${place}: ${issue2.message}${got}.`];
-  });
-}
-function renderPath(path2) {
-  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
-}
-function workerNameAt(raw, path2) {
-  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path2[1], "id"]);
-  return typeof id === "string" ? ` (worker ${id})` : "";
-}
-function valueAt(raw, path2) {
-  let value = raw;
-  for (const key of path2) {
-    if (typeof value !== "object" || value === null) return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function shorten3(text) {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-
-// src/core/plan/sub-issue-graph.ts
-var LinkedIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  state: external_exports.enum(["open", "closed"])
-});
-var SubIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  title: external_exports.string().trim().min(1).max(256),
-  state: external_exports.enum(["open", "closed"]),
-  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
-});
-var SubIssueGraph = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The build's issue, whose sub-issues these are. */
-  parent: external_exports.number().int().positive(),
-  /** In GitHub's order (the parent's sub-issue list). */
-  sub_issues: external_exports.array(SubIssue).min(1).max(100)
-});
-function planFromSubIssues(graph) {
-  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
-  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
-  const problems = [];
-  if (open2.length === 0) {
-    problems.push(
-      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
-    );
-  }
-  if (open2.length > MAX_WORKERS) {
-    problems.push(
-      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
-    );
-  }
-  for (const sub of open2) {
-    for (const blocker of sub.blocked_by) {
-      if (blocker.state === "open" && !siblings.has(blocker.number)) {
-        problems.push(
-          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
-        );
-      }
-    }
-  }
-  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
-  const cycles = findCycles(
-    open2.map((sub) => ({
-      id: `#${sub.number}`,
-      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
-    }))
-  );
-  for (const cycle of cycles) {
-    const first = cycle[0] ?? "";
-    problems.push(
-      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
-    );
-  }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, workers: numberWorkers(open2, deps) };
-}
-function openSiblingBlockers(sub, open2) {
-  const openNumbers = new Set(open2.map((s) => s.number));
-  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
-  return [...new Set(numbers)];
-}
-function numberWorkers(open2, deps) {
-  const waves = /* @__PURE__ */ new Map();
-  const waveOf2 = (n) => {
-    const known = waves.get(n);
-    if (known !== void 0) return known;
-    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
-    waves.set(n, wave);
-    return wave;
-  };
-  const ids = /* @__PURE__ */ new Map();
-  const seqs = /* @__PURE__ */ new Map();
-  for (const sub of open2) {
-    const wave = waveOf2(sub.number);
-    const seq2 = (seqs.get(wave) ?? 0) + 1;
-    seqs.set(wave, seq2);
-    ids.set(sub.number, `W${wave}.${seq2}`);
-  }
-  return open2.map((sub) => ({
-    id: ids.get(sub.number) ?? "",
-    sub_issue: sub.number,
-    title: sub.title.slice(0, 120),
-    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
-  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
-}
-function waveOfId(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function seqOfId(id) {
-  return Number(id.slice(id.indexOf(".") + 1));
-}
-function subIssuePlanProblems(workers, expected) {
-  const problems = [];
-  const byId = new Map(workers.map((w) => [w.id, w]));
-  for (const want of expected) {
-    const got = byId.get(want.id);
-    if (!got) {
-      problems.push(
-        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
-      );
-      continue;
-    }
-    if (got.sub_issue !== want.sub_issue) {
-      problems.push(
-        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
-      );
-    }
-    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
-    if (!same) {
-      problems.push(
-        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
-      );
-    }
-  }
-  const wanted = new Set(expected.map((w) => w.id));
-  for (const worker of workers) {
-    if (!wanted.has(worker.id)) {
-      problems.push(
-        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
-      );
-    }
-  }
-  return problems;
-}
-function parseSubIssueGraph(raw, issue2) {
-  const parsed = SubIssueGraph.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
-      )
-    };
-  }
-  if (parsed.data.parent !== issue2) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
-      ]
-    };
-  }
-  return { ok: true, graph: parsed.data };
-}
-
-// src/core/plan/validate-plan.ts
-var BRIEF_MAX_BYTES = 32 * 1024;
-function validatePlan({
-  raw,
-  build,
-  briefSizes,
-  subIssues,
-  engines,
-  member
-}) {
-  const parsed = Plan.safeParse(raw);
-  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
-  const workers = looseWorkers(raw);
-  problems.push(
-    ...buildProblems(raw, build),
-    ...countProblems(raw),
-    ...duplicateProblems(workers),
-    ...dependencyProblems(workers),
-    ...findCycles(workers).map(
-      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
-    ),
-    ...briefProblems(
-      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
-      briefSizes
-    ),
-    ...followUpProblems(raw),
-    ...engines ? engineProblems(raw, engines) : [],
-    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
-  );
-  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
-  return { ok: false, problems };
-}
-function subIssueGraphProblems(subIssues, build) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  return expected.ok ? [] : expected.problems;
-}
-function engineProblems(raw, engines) {
-  const list2 = valueAt(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const engine = valueAt(item, ["engine"]);
-    if (typeof engine !== "string" || engines.includes(engine)) return [];
-    const id = String(valueAt(item, ["id"]));
-    return [
-      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
-    ];
-  });
-}
-function strayProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const sub = valueAt(item, ["sub_issue"]);
-    if (sub === void 0) return [];
-    const id = String(valueAt(item, ["id"]));
-    return [
-      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
-    ];
-  });
-}
-function subIssueProblems(raw, build, subIssues) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  if (!expected.ok) return expected.problems;
-  const list2 = valueAt(raw, ["workers"]);
-  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt(item, ["id"]);
-    if (typeof id !== "string") return [];
-    const sub = valueAt(item, ["sub_issue"]);
-    const deps = valueAt(item, ["depends_on"]);
-    return [
-      {
-        id,
-        sub_issue: typeof sub === "number" ? sub : void 0,
-        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
-      }
-    ];
-  });
-  return subIssuePlanProblems(loose, expected.workers);
-}
-function followUpProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt(item, ["id"]);
-    const round = valueAt(item, ["follow_up"]);
-    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
-  });
-  const followUps = items.filter((entry) => entry.round > 0);
-  if (followUps.length === 0) return [];
-  const problems = [];
-  if (valueAt(raw, ["type"]) !== "research") {
-    problems.push(
-      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
-    );
-  }
-  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
-  for (const [i, round] of rounds.entries()) {
-    if (round !== i + 1)
-      problems.push(
-        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
-      );
-  }
-  for (const { item, id, round } of followUps) {
-    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
-    const last = Math.max(0, ...earlier);
-    if (waveOf(id) <= last)
-      problems.push(
-        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
-      );
-    for (const field of ["outputs", "sub_issue", "loop"])
-      if (valueAt(item, [field]) !== void 0)
-        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
-  }
-  return problems;
-}
-function looseWorkers(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  if (!Array.isArray(list2)) return [];
-  return list2.flatMap((item, index) => {
-    const id = valueAt(item, ["id"]);
-    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
-    const deps = valueAt(item, ["depends_on"]);
-    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
-    const named3 = valueAt(item, ["repository"]);
-    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
-    return [{ index, id, dependsOn, repository }];
-  });
-}
-function buildProblems(raw, build) {
-  const problems = [];
-  const planBuild = valueAt(raw, ["build"]);
-  if (typeof planBuild === "string" && planBuild !== build) {
-    problems.push(
-      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
-    );
-  }
-  const issue2 = valueAt(raw, ["issue"]);
-  const expected = parseBuildId(build)?.issue;
-  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
-    problems.push(
-      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
-    );
-  }
-  return problems;
-}
-function countProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
-  return [
-    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
-  ];
-}
-function duplicateProblems(workers) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
-  return [...byId].flatMap(
-    ([id, same]) => same.length < 2 ? [] : [
-      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
-    ]
-  );
-}
-function dependencyProblems(workers) {
-  const known = new Set(workers.map((worker) => worker.id));
-  const problems = [];
-  for (const { id, dependsOn } of workers) {
-    for (const [i, dep] of dependsOn.entries()) {
-      if (dependsOn.indexOf(dep) !== i) {
-        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
-      } else if (dep === id) {
-        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
-      } else if (!known.has(dep)) {
-        problems.push(
-          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
-        );
-      } else if (waveOf(dep) >= waveOf(id)) {
-        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
-        problems.push(
-          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
-        );
-      }
-    }
-  }
-  return problems;
-}
-function briefProblems(workers, briefSizes) {
-  const ids = [...new Set(workers.map((worker) => worker.id))];
-  return ids.flatMap((id) => {
-    const path2 = `workers/${id}.md`;
-    const size = briefSizes[path2];
-    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
-    if (size <= BRIEF_MAX_BYTES) return [];
-    return [
-      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
-    ];
-  });
-}
 
 // src/github/observe/read-record.ts
 var PLAN_MAX_BYTES = 256 * 1024;
@@ -56517,6 +58822,106 @@ function branchesOf(build, repository) {
   return { integration, workers };
 }
 
+// src/github/change-set/set-query.ts
+var SET_OPERATIONS = (
+  /* GraphQL */
+  `
+  query BatonMembers(
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  query BatonSet(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $revertBranch: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  fragment MemberRepository on Repository {
+    nameWithOwner
+    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
+    workflow: object(expression: $workflowPath) { oid }
+    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...Pull }
+    }
+    finalPulls: pullRequests(
+      headRefName: $memberIntegration
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { ...GatedPull }
+    }
+    revertPulls: pullRequests(
+      headRefName: $revertBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      nodes { ...GatedPull }
+    }
+    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    completions: object(expression: $memberCompletionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+  }
+
+  fragment GatedPull on PullRequest {
+    number
+    state
+    merged
+    url
+    isCrossRepository
+    baseRefName
+    headRefOid
+    autoMergeRequest { enabledAt }
+    mergeCommit { oid }
+    commits(last: 1) {
+      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
+    }
+  }
+`
+);
+var SET_QUERY = BUILD_QUERY + SET_OPERATIONS;
+
 // src/github/change-set/read-members.ts
 var MEMBERS_PER_CALL = 5;
 async function readMembers(ctx, {
@@ -56531,7 +58936,7 @@ async function readMembers(ctx, {
   const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
   for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
     const batch = unread.slice(i, i + MEMBERS_PER_CALL);
-    const answer = await ctx.octokit.graphql(BUILD_QUERY, {
+    const answer = await ctx.octokit.graphql(SET_QUERY, {
       operationName: "BatonMembers",
       ids: batch.map((repo) => repo.nodeId),
       ...memberVariables(member)
@@ -56627,8 +59032,8 @@ async function observeMember(ctx, {
     repository: repository.name,
     snapshot,
     recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2)),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2))
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
   };
 }
 async function withLaterPages(ctx, member, node2) {
@@ -56662,11 +59067,12 @@ function asBuildRepository(node2, repository) {
     completions: node2?.completions ?? null
   };
 }
-function gatedOf(pull) {
+function gatedOf(pull, botLogin) {
   if (!pull) return null;
   const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
   const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
   );
   const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
   return {
@@ -56688,6 +59094,8 @@ var MembersSeen = class {
     const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
     if (members2.length === 0) return null;
     return {
+      document: SET_QUERY,
+      operationName: "BatonSet",
       ids: members2.map((member) => member.nodeId),
       variables: memberVariables(memberBuildId(build, home))
     };
@@ -56744,2292 +59152,99 @@ function setLookNoNews(ctx, {
   };
 }
 
-// src/github/client/request-reason.ts
-var import_node_async_hooks = require("node:async_hooks");
-function reasonOf(action) {
-  switch (action.kind) {
-    case "dispatch":
-    case "rerun-failed-jobs":
-    case "cancel-run":
-      return "session";
-    case "render-status":
-      return "status-edit";
-    case "merge-pull":
-      return "merge";
-    case "update-pull-branch":
-    case "sync-build-branch":
-      return "sync";
-    case "set-review-check":
-      return "review-check";
-    case "comment":
-    case "notice":
-      return "notice";
-    case "open-final-pull":
-    case "enable-auto-merge":
-      return "final-pull";
-    case "add-label":
-    case "remove-label":
-    case "close-pull":
-    case "delete-branch":
-    case "create-mirror":
-    case "retitle-issue":
-    case "close-sub-issue":
-    case "reopen-sub-issue":
-    case "clean-up-refs":
-    case "look-again":
-      return "housekeeping";
-    case "record-message":
-    case "forget-messages":
-      return "message";
-    default: {
-      const _exhaustive = action;
-      return _exhaustive;
-    }
-  }
+// src/config.ts
+var import_yaml3 = __toESM(require_dist2(), 1);
+var CONFIG_PATH = `.github/${CONFIG_FILE}`;
+async function loadConfig(octokit, { owner, repo }) {
+  return (await readConfig(octokit, { owner, repo })).config;
 }
-var current = new import_node_async_hooks.AsyncLocalStorage();
-function withReason(reason, work) {
-  return current.run(reason, work);
-}
-
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-function uniqueActions(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-// src/core/snapshot/daily-spend.ts
-function utcDay(iso) {
-  return new Date(iso).toISOString().slice(0, 10);
-}
-function dayStart(now) {
-  return `${utcDay(now)}T00:00:00Z`;
-}
-function spentOnDay(records, now) {
-  const day = utcDay(now);
-  const seen = /* @__PURE__ */ new Set();
-  let usd = 0;
-  for (const { repository, record: record2, at } of records) {
-    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    usd += record2.usage.cost_usd;
-  }
-  return usd;
-}
-function dailyCapsReached({
-  repoCapUsd,
-  repoUsage = [],
-  installationUsage,
-  now
-}) {
-  const holds = [];
-  const day = utcDay(now);
-  if (repoCapUsd !== null && repoCapUsd > 0) {
-    const spent = spentOnDay(repoUsage, now);
-    if (spent >= repoCapUsd)
-      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
-  }
-  if (installationUsage && installationUsage.capUsd > 0) {
-    const spent = spentOnDay(installationUsage.records, now);
-    if (spent >= installationUsage.capUsd)
-      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-
-// src/core/snapshot/follow-ups.ts
-function followUpsOf(read, runs, commands) {
-  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
-  const succeeded = runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
-  );
-  return foldFollowUps({
-    plan: read.plan,
-    succeeded,
-    approvals: commands.approvals,
-    declines: commands.followUpSkips
-  });
-}
-function foldFollowUps({
-  plan,
-  succeeded,
-  approvals,
-  declines
-}) {
-  let since = null;
-  for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
-    const workers = plan.workers.filter((w) => w.follow_up === round).map((w) => w.id);
-    const synthesis = succeeded.find(after(since?.createdMs));
-    if (!synthesis || workers.length === 0)
-      return { approvedRounds: round - 1, since, proposed: null };
-    const approve = approvals.find(after(synthesis.updatedMs));
-    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
-    if (!approve || decline && decline.createdMs < approve.createdMs) {
-      return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
-    }
-    since = approve;
-  }
-  return { approvedRounds: MAX_FOLLOW_UP_ROUNDS, since, proposed: null };
-}
-function after(time3) {
-  return (info) => time3 === void 0 || info.createdMs > time3;
-}
-function effectivePlan(plan, approvedRounds) {
-  if (!plan.workers.some((w) => (w.follow_up ?? 0) > approvedRounds)) return plan;
-  return { ...plan, workers: plan.workers.filter((w) => (w.follow_up ?? 0) <= approvedRounds) };
-}
-function effectivePlanRead(read, approvedRounds) {
-  return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
-}
-
-// src/core/snapshot/ledger.ts
-var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
-function buildLedger(snapshot) {
-  const ledger = emptyLedger();
-  const records = [...snapshot.usage ?? []].sort(
-    (a, b) => a.run_id - b.run_id || a.attempt - b.attempt
-  );
-  const seen = /* @__PURE__ */ new Set();
-  const attempts = /* @__PURE__ */ new Set();
-  for (const record2 of records) {
-    const attempt = `${record2.run_id}-${record2.attempt}`;
-    if (attempts.has(attempt)) continue;
-    attempts.add(attempt);
-    seen.add(record2.run_id);
-    add(ledger, { role: record2.role, worker: record2.worker, ...spendOf(record2.usage) });
-    if (record2.engine && record2.worker && (record2.role === "work" || record2.role === "fix")) {
-      ledger.engines[record2.worker] = record2.engine;
-    }
-  }
-  addLegacy(ledger, snapshot, records);
-  const rates = ratesOf(records);
-  for (const run2 of snapshot.runs) {
-    if (seen.has(run2.id) || !isUnreported(run2)) continue;
-    const rate = rates.get(run2.role) ?? rates.get(null);
-    const seconds = durationSeconds(run2);
-    add(ledger, {
-      role: run2.role,
-      worker: run2.worker,
-      tokens: Math.round((rate?.tokens ?? 0) * seconds),
-      costUsd: (rate?.costUsd ?? 0) * seconds,
-      estimated: true
+async function readConfig(octokit, { owner, repo }) {
+  let merged;
+  let ownFileOnly = false;
+  try {
+    const { config: config3, files } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
     });
+    merged = config3;
+    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
+  } catch (error62) {
+    const problem = yamlProblem(error62);
+    if (!problem) throw error62;
+    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
   }
-  return ledger;
+  const parsed = parseConfig(merged);
+  if (parsed.ok) return { config: parsed, ownFileOnly };
+  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
+  return { config: { ok: false, problems: lines }, ownFileOnly };
 }
-function emptyTally() {
-  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
-}
-function emptyLedger() {
-  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
-  return {
-    total: emptyTally(),
-    byRole,
-    byWorker: {},
-    engines: {}
-  };
-}
-function tokensOfUsage(usage) {
-  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
-}
-function spendOf(usage) {
-  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
-}
-function add(ledger, spend) {
-  const tallies = [ledger.total, ledger.byRole[spend.role]];
-  if (spend.worker) {
-    ledger.byWorker[spend.worker] ??= emptyTally();
-    tallies.push(ledger.byWorker[spend.worker]);
+var CONFIG_TTL_MS = 10 * 6e4;
+var configs = remembered(
+  /* @__PURE__ */ new Map()
+);
+async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
+  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const hit = configs.get(key);
+  if (hit) {
+    const { config: config3, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
   }
-  for (const tally of tallies) {
-    tally.tokens += spend.tokens;
-    tally.costUsd += spend.costUsd;
-    tally.sessions += 1;
-    if (spend.estimated) tally.estimated += 1;
-  }
+  const read = readConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, read });
+  read.catch(() => configs.delete(key));
+  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
+  return (await read).config;
 }
-function addLegacy(ledger, snapshot, records) {
-  const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
-  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
-    const read = snapshot.completions[worker];
-    if (read?.kind !== "valid" || has("work", worker)) continue;
-    add(ledger, { role: "work", worker, ...spendOf(read.completion.usage) });
-  }
-  const reviews = /* @__PURE__ */ new Map();
-  for (const pull of snapshot.pulls) {
-    if (has("review", pull.worker)) continue;
-    for (const review of pull.reviews) {
-      if (review.byBaton && review.costUsd)
-        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
-    }
-  }
-  for (const [, review] of [...reviews].sort(([a], [b]) => a - b)) {
-    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
-  }
+function yamlProblem(error62) {
+  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
+  const cause = error62.cause;
+  const line = cause?.linePos?.[0]?.line;
+  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
+  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
 }
-function ratesOf(records) {
-  const sums = /* @__PURE__ */ new Map();
-  for (const record2 of records) {
-    for (const key of [record2.role, null]) {
-      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
-      sum.tokens += tokensOfUsage(record2.usage);
-      sum.costUsd += record2.usage.cost_usd;
-      sum.seconds += record2.usage.seconds;
-      sums.set(key, sum);
-    }
-  }
-  const rates = /* @__PURE__ */ new Map();
-  for (const [key, sum] of sums) {
-    if (sum.seconds > 0)
-      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
-  }
-  return rates;
-}
-function isUnreported(run2) {
-  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
-}
-function durationSeconds(run2) {
-  const ms = run2.updatedMs - run2.startedMs;
-  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
-}
-
-// src/core/snapshot/overdue-runs.ts
-var MINUTE2 = 6e4;
-function findOverdueRuns({
-  runs,
-  session,
-  nowMs
-}) {
-  const overdue = /* @__PURE__ */ new Map();
-  if (nowMs === null) return overdue;
-  for (const run2 of runs) {
-    const reason = overdueReason({ run: run2, session, nowMs });
-    if (reason) overdue.set(run2.id, reason);
-  }
-  return overdue;
-}
-function overdueReason({
-  run: run2,
-  session,
-  nowMs
-}) {
-  const at = overdueAt(run2, session);
-  if (at === null || nowMs <= at) return null;
-  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
-}
-function overdueAt(run2, session) {
-  if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
-  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
-  return null;
-}
-function minutesAfter(since, minutes) {
-  return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
-}
-
-// src/core/context/runs.ts
-var SETTLE_MS = 3e4;
-function judgeRuns({
-  runs,
-  overdue,
-  nowMs
-}) {
-  return runs.map((run2) => {
-    if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
-    if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
-    if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
-    const ended2 = run2.updatedMs;
-    const left = !Number.isFinite(ended2) || nowMs === null ? 0 : ended2 + SETTLE_MS - nowMs;
-    return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
-  });
-}
-function findRun(runs, key) {
-  const match = runs.filter(
-    (run2) => run2.role === key.role && run2.worker === key.worker && run2.trigger === key.trigger
-  );
-  return match.at(-1) ?? null;
-}
-function runLink(run2) {
-  return { label: `${run2.role} run`, url: run2.url };
-}
-function soonest(times) {
-  const set4 = times.filter((ms) => ms !== null);
-  return set4.length > 0 ? Math.min(...set4) : null;
-}
-function lookAgain(times) {
-  const inMs = soonest(times);
-  return inMs === null ? [] : [{ kind: "look-again", inMs }];
-}
-
-// src/core/context/synthesis-state.ts
-function synthesisState({
-  runs: all,
-  followUps,
-  commands
-}) {
-  const since = followUps?.since?.createdMs;
-  const runs = all.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || run2.createdMs > since)
-  );
-  const latest = runs.at(-1) ?? null;
-  if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
-  const outcome = latest.outcome;
-  return { latest, outcome, attempts: runs.length, retry: pendingRetry(commands, runs, latest) };
-}
-function pendingRetry(commands, runs, latest) {
-  if (latest.outcome !== "failed") return null;
-  const retry2 = commands.synthesisRetries.at(-1);
-  if (!retry2 || retry2.createdMs <= latest.updatedMs) return null;
-  const answered = runs.some((run2) => run2.trigger === `comment-${retry2.commentId}`);
-  return answered ? null : retry2;
-}
-
-// src/core/context/decide-context.ts
-function makeContext({
-  snapshot,
-  config: config3,
-  now
-}) {
-  const normal = normalizeSnapshot(snapshot);
-  const nowMs = timeOf(now);
-  const engines = readEngineSettings(config3.session.engine);
-  const allowed = engines.allow;
-  const commands = foldCommands(
-    normal.commands.filter(
-      ({ command }) => command.name !== "retry" || !command.engine || allowed.includes(command.engine)
-    )
-  );
-  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
-  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
-  const followUps = followUpsOf(normal.plan, runs, commands);
-  const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
-  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
-  const truth = { ...normal, runs, plan };
-  const ledger = buildLedger(truth);
-  const spentUsd = ledger.total.costUsd;
-  const { maxUsd } = config3.budget;
-  const elsewhere = truth.changeSet?.spentElsewhereUsd ?? 0;
-  const budgetReached = maxUsd !== null && spentUsd + elsewhere >= maxUsd;
-  const dailyHolds = dailyCapsReached({
-    repoCapUsd: config3.budget.dailyUsd,
-    repoUsage: truth.repoUsage,
-    installationUsage: truth.installationUsage,
-    now
-  });
-  const daily = dailyHolds.length > 0;
-  const cancelledByClose = cancellingClose(truth, config3);
-  const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
-  const links = repoLinks(truth);
-  const records = newestRecords(truth.usage ?? []);
-  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
-  return {
-    snapshot: truth,
-    config: config3,
-    now,
-    commands,
-    overdue,
-    ledger,
-    records,
-    followUps,
-    synthesis,
-    spentUsd,
-    budgetReached,
-    dailyHolds,
-    canDispatchSessions: !budgetReached && !daily,
-    canDispatchWork: !budgetReached && !daily && commands.paused === null,
-    cancellingClose: cancelledByClose,
-    ignoredClose,
-    engineOf,
-    links
-  };
-}
-function ignoredCloseOf(snapshot, cancelling) {
-  if (snapshot.issue.state !== "closed" || cancelling) return null;
-  if (snapshot.finalPull?.state === "merged") return null;
-  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
-}
-function repoLinks(snapshot) {
-  const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
-  const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
-  return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
-}
-function newestRecords(usage) {
-  const newest = /* @__PURE__ */ new Map();
-  for (const record2 of usage) {
-    const found = newest.get(record2.run_id);
-    if (!found || found.attempt <= record2.attempt) newest.set(record2.run_id, record2);
-  }
-  return newest;
-}
-function sessionEngines(read) {
-  const { settings } = read;
-  const { plan } = read.snapshot;
-  return ({ role, worker }) => {
-    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
-    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
-    const retried = latest?.name === "retry" ? latest.engine : void 0;
-    return engineFor({ settings, role, planned, retried });
-  };
-}
-
-// src/core/rules/decide-notices.ts
-function decideNotices(ctx, { view, workers }) {
-  const posted = new Set(ctx.snapshot.notices ?? []);
-  const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
-    const body = [
-      noticeMarker(ctx.snapshot.build, need.key),
-      `${mentions(people)}${need.text}`,
-      ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
-    ].join("\n");
-    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
-    return { kind: "notice", key: need.key, body, reviewers };
-  });
-}
-function notified(ctx) {
-  if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
-  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
-  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
-  return asked && !asked.endsWith("[bot]") ? [asked] : [];
-}
-function needsOf(ctx, { view, workers }) {
-  const needs = [];
-  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
-    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
-    needs.push({
-      about: ["plan-ready", sha],
-      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+async function findFieldLines(octokit, { owner, repo }, problems) {
+  let text;
+  try {
+    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      mediaType: { format: "raw" }
     });
+    text = String(response.data);
+  } catch {
+    return problems;
   }
-  needs.push(...seriesNeeds(view));
-  for (const daily of ctx.dailyHolds) {
-    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
-    needs.push(
-      daily.scope === "repository" ? {
-        about: ["daily-budget", daily.day],
-        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
-      } : {
-        about: ["installation-daily-budget", daily.day],
-        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
-      }
-    );
-  }
-  if (view.phase !== "running") return needs;
-  for (const adaptation of view.progress.adaptations ?? []) {
-    if (adaptation.state !== "awaiting-approval") continue;
-    const names2 = adaptation.workers.join(", ");
-    needs.push({
-      about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
-    });
-  }
-  for (const state of workers) needs.push(...workerNeeds(ctx, state));
-  const followUps = view.progress.followUps;
-  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
-    needs.push({
-      about: ["follow-ups", followUps.round],
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
-    });
-  }
-  const synthesis = view.progress.synthesis;
-  if (synthesis?.state === "failed") {
-    needs.push({
-      about: ["synthesis-failed", synthesis.attempts],
-      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
-    });
-  }
-  const { maxUsd } = ctx.config.budget;
-  if (ctx.budgetReached && maxUsd !== null) {
-    needs.push({
-      about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
-    });
-  }
-  const final = ctx.snapshot.finalPull;
-  if (final?.state === "open") {
-    needs.push({
-      about: ["final-pull", final.number],
-      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
-      reviewPull: final.number
-    });
-  }
-  return needs;
+  return withLines(text, problems);
 }
-function seriesNeeds(view) {
-  const last = view.series?.loops.at(-1);
-  if (!last) return [];
-  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
-    return [
-      {
-        about: ["series-ended", last.loop],
-        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
-      }
-    ];
-  }
-  if (last.stage === "research-failed" || last.stage === "summary-failed") {
-    const session = last.stage === "research-failed" ? "research" : "summary";
-    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
-    return [
-      {
-        about: [last.stage, last.loop],
-        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
-      }
-    ];
-  }
-  return [];
-}
-function workerNeeds(ctx, state) {
-  const id = state.worker.id;
-  const need = state.assessment?.need;
-  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
-    return [
-      {
-        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
-      }
-    ];
-  }
-  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
-  if (state.state === "failed") {
-    const why = state.note ?? "its session failed";
-    return [
-      {
-        about: ["failed", id, state.attempts],
-        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
-      }
-    ];
-  }
-  return [];
-}
-function partialNeeds(ctx, state, pull) {
-  const id = state.worker.id;
-  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
-  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
-  return [
-    {
-      about: ["partial", id, pull.headSha.slice(0, 12)],
-      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
-    }
-  ];
-}
-function statusUrl(ctx) {
-  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
-}
-
-// src/core/rules/sub-issues.ts
-function renderMirrorMarker(build, worker) {
-  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
-}
-function parseMirrorMarker(body, build) {
-  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
-  return match && match[1] === build ? match[2] ?? null : null;
-}
-function mirrorTitle(worker) {
-  return `${worker.id}: ${worker.title}`;
-}
-function renderMirrorBody({
-  build,
-  worker,
-  briefPath: briefPath2
-}) {
-  return [
-    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
-    "",
-    renderMirrorMarker(build, worker)
-  ].join("\n");
-}
-function decideMirror({
-  snapshot,
-  config: config3,
-  plan,
-  workers
-}) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
-  const mirrors = mirrorsOf(snapshot.issue.subIssues);
-  const planned = workers.flatMap(({ worker, state }) => {
-    const title = mirrorTitle(worker);
-    const mirror = mirrors.get(worker.id);
-    if (!mirror) {
-      if (state === "skipped") return [];
-      const body = renderMirrorBody({
-        build: snapshot.build,
-        worker: worker.id,
-        briefPath: briefPath(snapshot.build, worker.id)
-      });
-      const dependsOn = worker.depends_on.map((dep) => {
-        const id = mirrors.get(dep)?.id;
-        return id === void 0 ? { worker: dep } : { worker: dep, id };
-      });
-      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
-    }
-    if (mirror.state === "closed") {
-      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
-      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
-    }
-    if (state === "skipped") {
-      return [
-        {
-          kind: "close-sub-issue",
-          number: mirror.number,
-          worker: worker.id,
-          reason: "not_planned"
-        }
-      ];
-    }
-    if (mirror.title !== void 0 && mirror.title !== title) {
-      return [{ kind: "retitle-issue", number: mirror.number, title }];
-    }
-    return [];
-  });
-  const ids = new Set(plan.workers.map((worker) => worker.id));
-  const dropped = closeOpenMirrors(
-    [...mirrors].filter(([worker]) => !ids.has(worker)),
-    () => "not_planned"
-  );
-  return [...planned, ...dropped];
-}
-function decideCancelledMirrors(snapshot, config3) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  const merged = new Set(
-    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
-  );
-  return closeOpenMirrors(
-    [...mirrorsOf(snapshot.issue.subIssues)],
-    (worker) => merged.has(worker) ? "completed" : "not_planned"
-  );
-}
-function closeOpenMirrors(mirrors, reasonOf2) {
-  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b]) => compareWorkerIds(a, b)).map(([worker, mirror]) => ({
-    kind: "close-sub-issue",
-    number: mirror.number,
-    worker,
-    reason: reasonOf2(worker)
-  }));
-}
-function mirrorsOf(subIssues) {
-  const mirrors = /* @__PURE__ */ new Map();
-  for (const sub of subIssues) {
-    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
-  }
-  return mirrors;
-}
-function decideSubIssues(snapshot, workers) {
-  const subIssues = snapshot.issue.subIssues ?? [];
-  const open2 = new Set(subIssues.filter((s) => s.state === "open").map((s) => s.number));
-  const mirrors = mirrorsOf(subIssues);
-  return workers.flatMap(({ worker, state }) => {
-    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
-    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
-    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
+function withLines(text, problems) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  return problems.map((problem) => {
+    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
+    const line = lineOfPath(doc, path2, lineCounter);
+    return line ? { ...problem, line } : problem;
   });
 }
-
-// src/core/workers/pull-state.ts
-function assessPull({
-  ctx,
-  pull,
-  coding
-}) {
-  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
-  const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
-    (info) => info.createdMs >= pull.createdMs && !runs.some((run2) => run2.role === "fix" && run2.createdMs > info.createdMs)
-  );
-  const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
-  const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
-  const facts = { ctx, pull, coding, runs, forced, verdict, rerun };
-  return { need: nextNeed(facts), verdict, forced, rerun };
-}
-function nextNeed(facts) {
-  const { pull, runs } = facts;
-  const fixes = runs.filter((run2) => run2.role === "fix");
-  if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
-  const retry2 = pendingRetry2(facts);
-  if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
-  if (pull.draft) return partialNeed(facts);
-  if (pull.mergeState === "dirty") return conflictNeed(facts);
-  if (!facts.forced) {
-    const need = verdictNeed(facts);
-    if (need) return need;
+function lineOfPath(doc, path2, lineCounter) {
+  for (let depth = path2.length; depth > 0; depth--) {
+    const node2 = doc.getIn(path2.slice(0, depth), true);
+    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
   }
-  return checksNeed(facts);
+  return void 0;
 }
-function pendingRetry2(facts) {
-  const { ctx, pull } = facts;
-  const retries = ctx.commands.retries.get(pull.worker) ?? [];
-  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
-  if (!latest) return null;
-  return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
-}
-function fixRun({ runs }, trigger) {
-  return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
-}
-function partialNeed(facts) {
-  const trigger = `continue-${facts.pull.headSha}`;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, "continue-failed");
-  if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
-  return { kind: "dispatch", role: "fix", trigger };
-}
-var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
-function continueAsked({ ctx, pull, coding }) {
-  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
-    (info) => !coding || info.createdMs > coding.run.createdMs
-  );
-  if (asked) return true;
-  const limit = coding?.record?.limit ?? null;
-  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
-}
-function conflictNeed(facts) {
-  const sha = facts.ctx.snapshot.integration?.sha;
-  if (!sha) return { kind: "needs-human", reason: "conflict" };
-  const trigger = `conflict-${sha}`;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, "conflict");
-  return { kind: "dispatch", role: "fix", trigger };
-}
-function fixedOrNot(fix, failed) {
-  const settles = fix.settlesInMs;
-  if (settles !== null) return { kind: "wait", state: "fixing", settlesInMs: settles };
-  return { kind: "needs-human", reason: failed };
-}
-function verdictNeed(facts) {
-  const { verdict } = facts;
-  switch (verdict.kind) {
-    case "approve":
-      return null;
-    case "awaiting-human":
-      return { kind: "wait", state: "reviewing" };
-    case "changes-requested":
-      return fixNeed(facts, `review-${verdict.review.id}`, "fix-failed");
-    case "none":
-      return reviewNeed(facts);
-    default: {
-      const _exhaustive = verdict;
-      return _exhaustive;
-    }
+function deepMerge(base, override) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current2 = out[key];
+    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
   }
+  return out;
 }
-function reviewNeed({ ctx, pull, runs }) {
-  if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
-  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
-  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
-  if (reviews.length === 0) {
-    return { kind: "dispatch", role: "review", trigger: `head-${pull.headSha}` };
-  }
-  if (reviews.some((run2) => run2.outcome === "active")) {
-    return { kind: "wait", state: "reviewing" };
-  }
-  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
-  if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
-  return { kind: "needs-human", reason: "review-failed" };
-}
-function checksNeed(facts) {
-  const { ctx, pull } = facts;
-  if (!ctx.config.merge.requireChecks) return { kind: "merge-ready" };
-  switch (pull.checks.state) {
-    case "success":
-    case "none":
-      return { kind: "merge-ready" };
-    case "pending":
-      return { kind: "wait", state: "checks" };
-    case "failure":
-      if (facts.rerun.length > 0) return { kind: "wait", state: "checks" };
-      return fixNeed(facts, `checks-${pull.headSha}`, "checks-failed");
-    default: {
-      const _exhaustive = pull.checks.state;
-      return _exhaustive;
-    }
-  }
-}
-function fixNeed(facts, trigger, failed) {
-  const { ctx, pull, runs } = facts;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, failed);
-  const rounds = runs.filter(
-    (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
-  ).length;
-  if (rounds >= ctx.config.review.maxFixRounds)
-    return { kind: "needs-human", reason: "fix-rounds" };
-  return { kind: "dispatch", role: "fix", trigger };
-}
-
-// src/core/workers/worker-note.ts
-function named2(ctx) {
-  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
-  return (id) => elsewhere[id] ? `${id} (${elsewhere[id]})` : id;
-}
-function workerNote({
-  ctx,
-  state,
-  waitsFor
-}) {
-  switch (state.state) {
-    case "waiting":
-      return waitsFor.length > 0 ? `waits for ${waitsFor.map(named2(ctx)).join(", ")}` : null;
-    case "ready":
-      return state.retry ? `retry asked by ${state.retry.author}` : null;
-    case "failed":
-      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
-    case "needs-human":
-      return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
-    case "partial":
-      return partialText(state);
-    case "reviewing":
-      return reviewingText(ctx, state);
-    case "checks":
-      return state.assessment?.rerun.length ? "re-running failed checks" : "waiting for checks";
-    case "approved":
-      return approvedText(state);
-    case "queued":
-    case "working":
-    case "fixing":
-    case "merged":
-    case "skipped":
-      return null;
-    default: {
-      const _exhaustive = state.state;
-      return _exhaustive;
-    }
-  }
-}
-function failureText(ctx, reason, detail) {
-  if (!detail) return conclusionText(ctx, reason);
-  const refused = reason === "not-published";
-  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
-  const shown = refused ? detail.replace(/^publish refused:\s*/, "") : detail;
-  return `${base}: ${code(shown.replace(/[<>]/g, " "))}`;
-}
-function conclusionText(ctx, reason) {
-  const { session } = ctx.config;
-  const texts = {
-    failure: "the session failed",
-    cancelled: "the session was cancelled",
-    timed_out: "the session timed out",
-    startup_failure: "the workflow could not start",
-    "run-timeout": `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
-    "queued-too-long": `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
-    "no-pull-request": "the session ended without a pull request",
-    "not-published": "publish refused the session's changes (or could not write them); the run's publish job says which rule",
-    "pull-closed": "its pull request was closed without merging"
-  };
-  return texts[reason];
-}
-function needsHumanText(ctx, reason) {
-  const texts = {
-    "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
-    "fix-failed": "the fix session did not change the pull request",
-    "review-failed": "the review session ended without a review",
-    conflict: "it conflicts with the build branch and the fix session did not resolve it",
-    "checks-failed": "checks still fail after a fix session",
-    "continue-failed": "the session that went on from its partial work did not change the pull request"
-  };
-  return texts[reason];
-}
-function partialText(state) {
-  const limit = state.coding?.record?.limit ?? null;
-  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
-  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
-  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
-}
-function reviewingText(ctx, state) {
-  if (state.assessment?.verdict.kind === "awaiting-human") {
-    return "Baton approved; waiting for a person's approval (review.requireHuman)";
-  }
-  return ctx.config.review.enabled ? null : "waiting for a review";
-}
-function approvedText(state) {
-  switch (state.pull?.mergeState) {
-    case "behind":
-      return "behind the build branch; updated when next in line";
-    case "blocked":
-      return "waiting for branch protection";
-    case "unknown":
-      return "waiting for GitHub to check mergeability";
-    default:
-      return null;
-  }
-}
-
-// src/core/workers/worker-state.ts
-var RUNNING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved",
-  "needs-human"
-]);
-function isRunning(state) {
-  return RUNNING.has(state.state);
-}
-function isDone(state) {
-  return state.state === "merged" || state.state === "skipped";
-}
-
-// src/core/workers/derive-workers.ts
-function deriveWorkers(ctx, plan) {
-  const states = plan.workers.map((worker) => baseState(ctx, worker));
-  const done = /* @__PURE__ */ new Set([
-    ...states.filter(isDone).map((state) => state.worker.id),
-    ...ctx.snapshot.changeSet?.outside.done ?? []
-  ]);
-  return states.map((state) => {
-    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
-    const ready = state.state === "waiting" && waitsFor.length === 0;
-    const settled = ready ? { ...state, state: "ready" } : state;
-    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
-  });
-}
-function baseState(ctx, worker) {
-  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === worker.id);
-  const workRuns = runs.filter((run2) => run2.role === "work");
-  const read = ctx.snapshot.completions[worker.id];
-  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
-  const base = {
-    worker,
-    state: "waiting",
-    failure: null,
-    note: null,
-    attempts: workRuns.length,
-    latestWork: workRuns.at(-1) ?? null,
-    latestRun: runs.at(-1) ?? null,
-    coding: latestCodingSession(ctx, worker.id),
-    pull,
-    assessment: null,
-    retry: null,
-    completion: read?.kind === "valid" ? read.completion : null,
-    settlesInMs: null
-  };
-  return classify(ctx, base);
-}
-function classify(ctx, base) {
-  const { pull, latestWork } = base;
-  if (pull?.state === "merged") return { ...base, state: "merged" };
-  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
-  if (pull?.state === "open") {
-    const assessment = assessPull({ ctx, pull, coding: base.coding });
-    const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
-    const state = stateOfPull(assessment);
-    const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
-    return {
-      ...base,
-      state,
-      assessment,
-      settlesInMs: settles2,
-      ...detail2 ? { failureDetail: detail2 } : {}
-    };
-  }
-  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
-  const outcome = latestWork.outcome;
-  if (outcome === "active") {
-    return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
-  }
-  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
-  const settles = closedSince ? null : latestWork.settlesInMs;
-  if (settles !== null) return { ...base, state: "working", settlesInMs: settles };
-  const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
-  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
-  const detail = closedSince ? null : sessionReason(ctx, latestWork);
-  return {
-    ...base,
-    state: retry2 ? "ready" : "failed",
-    failure: failure2,
-    retry: retry2,
-    ...detail ? { failureDetail: detail } : {}
-  };
-}
-function stateOfPull(assessment) {
-  const { need } = assessment;
-  switch (need.kind) {
-    case "wait":
-      return need.state;
-    case "dispatch":
-      return need.role === "review" ? "reviewing" : "fixing";
-    case "needs-human":
-      return "needs-human";
-    case "merge-ready":
-      return "approved";
-    default: {
-      const _exhaustive = need;
-      return _exhaustive;
-    }
-  }
-}
-function failureOf(ctx, run2) {
-  const overdue = ctx.overdue.get(run2.id);
-  if (overdue) return overdue;
-  switch (run2.conclusion) {
-    case "cancelled":
-    case "timed_out":
-    case "startup_failure":
-      return run2.conclusion;
-    case "success":
-      return "no-pull-request";
-    default:
-      return agentCompleted(ctx, run2) ? "not-published" : "failure";
-  }
-}
-function latestCodingSession(ctx, worker) {
-  const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (run3.role === "work" || run3.role === "fix")).at(-1);
-  return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
-}
-function sessionReason(ctx, run2) {
-  return ctx.records.get(run2.id)?.reason ?? null;
-}
-function agentCompleted(ctx, run2) {
-  return (ctx.snapshot.usage ?? []).some(
-    (record2) => record2.run_id === run2.id && record2.outcome === "complete"
-  );
-}
-function pendingWorkRetry(ctx, worker, latest) {
-  const retry2 = (ctx.commands.retries.get(worker) ?? []).at(-1);
-  if (!retry2 || retry2.createdMs <= latest.createdMs) return null;
-  const answered = findRun(ctx.snapshot.runs, {
-    role: "work",
-    worker,
-    trigger: `comment-${retry2.commentId}`
-  });
-  return answered ? null : retry2;
-}
-function retryOfLockedFirst(ctx, worker) {
-  if (ctx.snapshot.branches[worker] === void 0) return null;
-  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
-}
-function pickPull(pulls) {
-  return pulls.find((pull) => pull.state === "merged") ?? pulls.filter((pull) => pull.state === "open").at(-1) ?? pulls.at(-1) ?? null;
-}
-
-// src/core/workers/build-progress.ts
-var COMMAND_TEXT_MAX = 80;
-function buildProgress({
-  ctx,
-  plan,
-  workers
-}) {
-  const rows = workers.map((state) => workerRow(ctx, state));
-  const { snapshot, commands } = ctx;
-  const final = snapshot.finalPull;
-  return {
-    build: snapshot.build,
-    issue: snapshot.issue.number,
-    title: plan.title,
-    workers: rows,
-    totals: {
-      merged: rows.filter((row) => row.state === "merged").length,
-      skipped: rows.filter((row) => row.state === "skipped").length,
-      total: rows.length,
-      tokens: ctx.ledger.total.tokens,
-      costUsd: ctx.spentUsd,
-      sessions: ctx.ledger.total.sessions,
-      estimated: ctx.ledger.total.estimated,
-      byRole: ctx.ledger.byRole,
-      ...snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}
-    },
-    paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
-    budget: {
-      maxUsd: ctx.config.budget.maxUsd,
-      reached: ctx.budgetReached,
-      ...ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
-    },
-    finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
-    ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
-    history: commands.history.map(commandEntry),
-    links: ctx.links
-  };
-}
-function workerRow(ctx, state) {
-  const { worker, pull } = state;
-  const run2 = state.state === "merged" ? null : state.state === "failed" ? state.latestWork : state.latestRun;
-  const spent = ctx.ledger.byWorker[worker.id];
-  return {
-    id: worker.id,
-    title: worker.title,
-    dependsOn: worker.depends_on,
-    state: state.state,
-    note: state.note,
-    hint: hintFor(state),
-    run: run2 ? runLink(run2) : null,
-    pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
-    attempts: state.attempts,
-    tokens: spent ? spent.tokens : null,
-    costUsd: spent ? spent.costUsd : null,
-    sessions: spent?.sessions ?? 0,
-    rounds: reviewRounds(pull),
-    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
-  };
-}
-function reviewRounds(pull) {
-  if (!pull) return [];
-  const rounds = [];
-  let lastSha = null;
-  for (const review of pull.reviews) {
-    if (review.verdict === "comment") continue;
-    const round = review.verdict === "approve" ? "approved" : "changes-requested";
-    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
-    if (rounds.at(-1) === "changes-requested" && review.commitSha !== lastSha) rounds.push("fixed");
-    rounds.push(round);
-    lastSha = review.commitSha;
-  }
-  return rounds;
-}
-function hintFor(state) {
-  const id = state.worker.id;
-  if (state.state === "failed") return `/retry ${id}`;
-  if (state.state === "partial")
-    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
-  if (state.state === "needs-human")
-    return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
-  return null;
-}
-function commandEntry(info) {
-  return { author: info.author, text: commandText(info.command), at: info.createdAt };
-}
-function commandText(command) {
-  const text = commandWords(command).filter(Boolean).join(" ");
-  return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
-}
-function commandWords(command) {
-  switch (command.name) {
-    case "replan":
-      return ["/replan", command.feedback];
-    case "retry":
-      return ["/retry", command.worker, command.instructions];
-    case "retry-synthesis":
-      return ["/retry", "synthesis"];
-    case "skip-follow-ups":
-      return ["/skip", "follow-ups"];
-    case "skip":
-    case "merge":
-      return [`/${command.name}`, command.worker];
-    case "improve":
-      return ["/improve", String(command.loops)];
-    case "steer":
-    case "queue":
-      return [`/${command.name}`, command.worker, command.text];
-    case "continue":
-      return ["/continue", command.worker];
-    case "approve":
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-    case "rollback":
-      return [`/${command.name}`];
-    default: {
-      const _exhaustive = command;
-      return _exhaustive;
-    }
-  }
-}
-function snapshotProgress(ctx) {
-  const read = ctx.snapshot.plan;
-  if (read.kind !== "valid") return null;
-  return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
-}
-function followUpsOf2(ctx) {
-  const proposed = ctx.followUps?.proposed;
-  if (!proposed) return null;
-  const state = proposed.declined ? "skipped" : "proposed";
-  return { round: proposed.round, workers: proposed.workers, state };
-}
-function synthesisOf(ctx) {
-  if (!ctx.synthesis) return null;
-  const { latest, outcome, attempts, retry: retry2 } = ctx.synthesis;
-  if (!latest || !outcome) return null;
-  const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
-  return { state, url: latest.url, attempts };
-}
-
-// src/core/decide/decide-ended.ts
-function isCancelled(ctx) {
-  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
-}
-function decideEnded(ctx) {
-  const delivered = ctx.snapshot.finalPull?.state === "merged";
-  if (!delivered && !isCancelled(ctx)) return null;
-  const { build } = ctx.snapshot;
-  const ended2 = delivered ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
-  return withCleanUp(ctx, {
-    actions: delivered ? [] : cancelActions(ctx),
-    view: { ...ended2, progress: snapshotProgress(ctx) }
-  });
-}
-function cancelledBy(ctx) {
-  const cancel = ctx.commands.cancelled;
-  const closed = ctx.cancellingClose;
-  if (cancel) return { by: cancel.author, at: cancel.createdAt };
-  return closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null;
-}
-function cancelActions(ctx) {
-  const { snapshot } = ctx;
-  return [
-    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
-    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
-      (worker) => ({
-        kind: "delete-branch",
-        branch: workerBranch(snapshot.build, worker)
-      })
-    ),
-    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
-    ...decideCancelledMirrors(snapshot, ctx.config)
-  ];
-}
-function withCleanUp(ctx, decision) {
-  const { snapshot } = ctx;
-  if (!snapshot.statusComment) return decision;
-  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
-  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
-  const cleanUp = {
-    kind: "clean-up-refs",
-    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
-    locks: completed.length === snapshot.runs.length
-  };
-  return { ...decision, actions: [...decision.actions, cleanUp] };
-}
-
-// src/core/rules/decide-adapt.ts
-function decideAdaptations(ctx, workers) {
-  const byId = new Map(workers.map((state) => [state.worker.id, state]));
-  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
-  for (const state of workers) {
-    if (state.state !== "merged" || !state.completion) continue;
-    const source = state.worker.id;
-    const targets = state.completion.affects.filter(
-      (id) => id !== source && isUnstarted(ctx, byId.get(id))
-    );
-    const run2 = findRun(ctx.snapshot.runs, {
-      role: "plan",
-      worker: null,
-      trigger: `adapt-${source}`
-    });
-    if (!run2 && targets.length === 0) continue;
-    const named3 = state.completion.affects.filter((id) => id !== source && byId.has(id));
-    adaptOne({ ctx, decision, source, targets, named: named3, run: run2 });
-  }
-  return decision;
-}
-function adaptOne({
-  ctx,
-  decision,
-  source,
-  targets,
-  named: named3,
-  run: run2
-}) {
-  if (!run2 && ctx.canDispatchSessions) {
-    decision.actions.push({
-      kind: "dispatch",
-      request: { role: "plan", trigger: `adapt-${source}` }
-    });
-  }
-  const {
-    state,
-    workers = targets.length > 0 ? targets : named3,
-    diff = null,
-    hold = null
-  } = stateOf(ctx, source, run2);
-  if (hold) {
-    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
-  }
-  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
-}
-function stateOf(ctx, source, run2) {
-  if (!run2 && !ctx.canDispatchSessions) {
-    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
-  }
-  const outcome = run2 ? run2.outcome : "active";
-  if (outcome === "active") {
-    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
-  }
-  if (outcome === "failed" || !run2) return { state: "failed" };
-  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
-  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
-  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
-  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
-  return {
-    state: "awaiting-approval",
-    workers: record2.workers,
-    diff,
-    hold: "its revised brief waits for `/approve`"
-  };
-}
-function isAwaitingApproval(ctx, run2) {
-  if (ctx.config.approval === "none") return false;
-  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
-}
-function isUnstarted(ctx, state) {
-  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
-  const id = state.worker.id;
-  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
-}
-function applyHolds(workers, holds) {
-  return workers.map((state) => {
-    const note = holds.get(state.worker.id);
-    if (note === void 0 || state.state !== "ready") return state;
-    return { ...state, state: "waiting", note };
-  });
-}
-
-// src/core/rules/decide-final.ts
-function decideFinal({
-  ctx,
-  plan,
-  workers,
-  progress,
-  seriesReport
-}) {
-  if (!workers.every(isDone)) return [];
-  const final = ctx.snapshot.finalPull;
-  const { synthesis } = ctx;
-  if (!final && buildTypeOf(plan) === "research" && synthesis) {
-    if (!synthesis.latest) {
-      const since = ctx.followUps?.since;
-      const first = {
-        kind: "dispatch",
-        request: since ? { role: "synthesis", trigger: `comment-${since.commentId}` } : { role: "synthesis" }
-      };
-      return ctx.canDispatchWork ? [first] : [];
-    }
-    if (synthesis.retry) {
-      const trigger = `comment-${synthesis.retry.commentId}`;
-      return ctx.canDispatchWork ? [{ kind: "dispatch", request: { role: "synthesis", trigger } }] : [];
-    }
-    if (synthesis.outcome !== "succeeded") return [];
-    const proposed = ctx.followUps?.proposed;
-    if (proposed && !proposed.declined) return [];
-  }
-  if (!final) {
-    const completions = {};
-    for (const state of workers)
-      if (state.completion) completions[state.worker.id] = state.completion;
-    return [
-      {
-        kind: "open-final-pull",
-        title: finalTitle(ctx.snapshot.build, plan),
-        body: withReportLine(
-          renderReport({
-            plan,
-            progress,
-            completions,
-            ...seriesReport ? { seriesReport } : {},
-            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}
-          }),
-          ctx,
-          plan
-        )
-      }
-    ];
-  }
-  const wantsAutoMerge = ctx.config.final.autoMerge && final.autoMerge !== true;
-  return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
-}
-function finalTitle(build, plan) {
-  const own2 = parseMemberBuildId(build)?.build ?? build;
-  return `[${parseBuildId(own2)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
-}
-function withReportLine(body, ctx, plan) {
-  if (buildTypeOf(plan) !== "research") return body;
-  return `${body}
-
-**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
-}
-
-// src/core/rules/decide-messages.ts
-var MESSAGES_SHOWN = 10;
-function decideMessages(ctx, { done }) {
-  const messages = sessionMessages(ctx, { done });
-  return { actions: messageActions(ctx, messages), views: messageViews(ctx, messages) };
-}
-function messageActions(ctx, messages) {
-  const refs = ctx.snapshot.messageRefs ?? [];
-  const recorded = new Set(refs.map((ref) => ref.comment));
-  const sha = ctx.snapshot.integration?.sha;
-  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
-  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
-  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
-  const spent = refs.filter((ref) => taken2.has(ref.comment));
-  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
-  return [...record2, ...forget];
-}
-function messageViews(ctx, messages) {
-  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
-    const { info, taken: taken2 } = message2;
-    const { source } = info;
-    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
-    const page = pull?.url ?? ctx.snapshot.issue.url;
-    return {
-      worker: message2.worker,
-      kind: message2.kind,
-      author: info.author,
-      url: `${page}#issuecomment-${info.commentId}`,
-      state: message2.state,
-      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
-      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
-    };
-  });
-}
-function sessionMessages(ctx, { done }) {
-  const receipts = takenMessages(ctx);
-  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
-    const message2 = messageOf2(ctx, { info, receipts, done });
-    return message2 ? [message2] : [];
-  });
-}
-function messageOf2(ctx, {
-  info,
-  receipts,
-  done
-}) {
-  const { command } = info;
-  if (command.name !== "steer" && command.name !== "queue") return null;
-  const worker = command.worker;
-  const message2 = {
-    info,
-    kind: command.name,
-    worker,
-    state: "queued",
-    taken: receipts.get(info.commentId) ?? null,
-    queuedSteer: null
-  };
-  if (message2.taken) return { ...message2, state: "taken" };
-  if (done.has(worker)) return { ...message2, state: "unread" };
-  if (command.name === "queue") return message2;
-  const running = sessionAt(ctx, worker, info.createdMs);
-  if (running && running.status !== "completed") return { ...message2, state: "sent" };
-  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
-}
-function sessionAt(ctx, worker, atMs) {
-  return ctx.snapshot.runs.filter(
-    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
-  ).at(-1) ?? null;
-}
-function takenMessages(ctx) {
-  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
-  const taken2 = /* @__PURE__ */ new Map();
-  for (const record2 of ctx.snapshot.usage ?? []) {
-    const run2 = runs.get(record2.run_id);
-    if (!run2) continue;
-    for (const { comment, turn } of record2.messages ?? []) {
-      const known = taken2.get(comment);
-      if (!known || run2.createdMs < known.run.createdMs) {
-        taken2.set(comment, { run: run2, turn });
-      }
-    }
-  }
-  return taken2;
-}
-
-// src/core/config/labels.ts
-var NEEDS_HUMAN_LABEL = "baton:needs-human";
-
-// src/core/rules/decide-review.ts
-function decideReviews(ctx, workers) {
-  return workers.flatMap((state) => {
-    const { pull, assessment } = state;
-    if (pull?.state !== "open" || !assessment) return [];
-    return [
-      ...labelActions(ctx, state, pull, assessment),
-      ...reviewCheckActions(pull, assessment),
-      ...rerunActions(assessment),
-      ...sessionActions(ctx, pull, assessment)
-    ];
-  });
-}
-function labelActions(ctx, state, pull, { need }) {
-  const labelled = pull.labels.includes(NEEDS_HUMAN_LABEL);
-  if (need.kind !== "needs-human") {
-    return labelled ? [{ kind: "remove-label", number: pull.number, label: NEEDS_HUMAN_LABEL }] : [];
-  }
-  if (labelled) return [];
-  const id = state.worker.id;
-  const body = [
-    `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
-    "",
-    "You can:",
-    "- push a fix to this branch; Baton reviews the new head,",
-    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
-    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
-    `- reply \`/skip ${id}\` to close it and let the build go on without it.`
-  ].join("\n");
-  const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
-  return [
-    { kind: "comment", number: pull.number, key, body },
-    { kind: "add-label", number: pull.number, label: NEEDS_HUMAN_LABEL }
-  ];
-}
-function reviewCheckActions(pull, assessment) {
-  const verdict = checkVerdict(assessment);
-  if (!verdict) return [];
-  const current2 = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck : null;
-  if (current2?.verdict === verdict) return [];
-  if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
-  return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
-}
-function awaitsReviewCheck(pull) {
-  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
-  const check2 = pull.reviewCheck;
-  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
-}
-function checkVerdict({ verdict, forced }) {
-  if (forced || verdict.kind === "approve") return "approve";
-  if (verdict.kind === "changes-requested") return "changes-requested";
-  return null;
-}
-function rerunActions({ need, rerun }) {
-  if (need.kind === "wait" && need.state === "fixing") return [];
-  return rerun.map((runId) => ({ kind: "rerun-failed-jobs", runId }));
-}
-function sessionActions(ctx, pull, { need }) {
-  if (need.kind !== "dispatch" || !ctx.canDispatchSessions) return [];
-  const { role, trigger } = need;
-  return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
-}
-
-// src/core/rules/decide-workers.ts
-function decideWorkers({ ctx, workers, chains }) {
-  if (!ctx.canDispatchWork) return [];
-  const ready = new Map(
-    workers.filter((state) => state.state === "ready").map((state) => [state.worker.id, state])
-  );
-  const picked = pickDispatches({
-    ready: [...ready.keys()],
-    running: workers.filter(isRunning).length,
-    maxParallel: ctx.config.maxParallel,
-    chains
-  });
-  return picked.map((id) => {
-    const retry2 = ready.get(id)?.retry;
-    const request2 = retry2 ? { role: "work", worker: id, trigger: `comment-${retry2.commentId}` } : { role: "work", worker: id };
-    return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
-  });
-}
-function decideSkips(ctx, workers) {
-  return workers.filter((state) => state.state === "skipped").flatMap((state) => {
-    const id = state.worker.id;
-    const pulls = ctx.snapshot.pulls.filter(
-      (pull) => pull.worker === id && pull.state === "open"
-    );
-    const runs = ctx.snapshot.runs.filter(
-      (run2) => run2.worker === id && run2.status !== "completed"
-    );
-    return [
-      ...pulls.map((pull) => ({ kind: "close-pull", pull: pull.number })),
-      ...runs.map((run2) => ({ kind: "cancel-run", runId: run2.id }))
-    ];
-  });
-}
-function decideMerge({ ctx, workers, chains }) {
-  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
-  const upToDateRule = workers.some(
-    (state) => state.pull?.state === "open" && state.pull.mergeState === "behind"
-  );
-  const ready = line.filter((pull) => canMergeNow(ctx, pull));
-  if (ready.length > 0) {
-    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
-      kind: "merge-pull",
-      pull: pull.number,
-      worker: pull.worker,
-      sha: pull.headSha,
-      method: ctx.config.merge.method
-    }));
-  }
-  const behind = line.find((pull) => pull.mergeState === "behind");
-  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
-}
-function canMergeNow(ctx, pull) {
-  if (pull.mergeState === "clean") return true;
-  if (awaitsReviewCheck(pull)) return true;
-  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
-}
-
-// src/core/rules/decide-build.ts
-function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
-  const derived2 = deriveWorkers(ctx, plan);
-  const adapt = decideAdaptations(ctx, derived2);
-  const workers = applyHolds(derived2, adapt.holds);
-  const chains = new Map([
-    ...dependentChainLengths(plan.workers),
-    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
-  ]);
-  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  const messages = decideMessages(ctx, { done });
-  const progress = withMessages(
-    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-    messages.views
-  );
-  const adapting = adapt.views.some((view2) => view2.state === "revising");
-  const actions = [
-    // A taken message's ref goes before any session that could take it again starts.
-    ...messages.actions,
-    ...adapt.actions,
-    ...decideSkips(ctx, workers),
-    ...decideReviews(ctx, workers),
-    ...adapting ? [] : decideMerge({ ctx, workers, chains }),
-    ...decideWorkers({ ctx, workers, chains }),
-    ...final ? decideFinal({ ctx, plan, workers, progress, ...seriesReport ? { seriesReport } : {} }) : [],
-    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
-    ...decideSubIssues(ctx.snapshot, workers),
-    // A session that succeeded without its result in sight is judged once it has settled.
-    ...lookAgain(workers.map((state) => state.settlesInMs))
-  ];
-  const view = { phase: "running", build: ctx.snapshot.build, progress };
-  return { actions, view, workers };
-}
-function withMessages(progress, views) {
-  return views.length > 0 ? { ...progress, messages: views } : progress;
-}
-function withAdaptations(progress, views) {
-  return views.length > 0 ? { ...progress, adaptations: views } : progress;
-}
-
-// src/core/decide/decide-planning.ts
-function decideSingle(ctx) {
-  const planning = decidePlanning(ctx);
-  return planning.kind === "decided" ? { ...planning.decision, workers: [] } : decideBuild(ctx, planning.plan);
-}
-function decidePlanning(ctx) {
-  const { plan, runs } = ctx.snapshot;
-  const workStarted = runs.some((run2) => run2.role === "work");
-  if (workStarted && plan.kind === "valid") return { kind: "build", plan: plan.plan };
-  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
-  if (replan) {
-    const action = planSession(ctx, { role: "plan", trigger: `comment-${replan.commentId}` });
-    return decided([action], planningView(ctx, null, true));
-  }
-  const planRuns = runs.filter((run2) => run2.role === "plan");
-  const latest = planRuns.at(-1) ?? null;
-  if (latest && latest.outcome === "active") {
-    return decided([], planningView(ctx, latest, latest.trigger !== null));
-  }
-  return settledPlan(ctx, plan, planRuns);
-}
-function settledPlan(ctx, plan, planRuns) {
-  const { build } = ctx.snapshot;
-  const latest = planRuns.at(-1);
-  switch (plan.kind) {
-    case "missing":
-      if (!latest)
-        return decided(
-          ctx.dailyHolds.length > 0 ? [] : [planSession(ctx, { role: "plan" })],
-          planningView(ctx, null, false)
-        );
-      return missingPlan(ctx, latest);
-    case "invalid":
-      return decided([], {
-        phase: "plan-invalid",
-        build,
-        problems: plan.problems,
-        links: ctx.links
-      });
-    case "valid":
-      if (isApproved(ctx, planRuns)) return { kind: "build", plan: plan.plan };
-      return decided([], {
-        phase: "plan-ready",
-        build,
-        plan: plan.plan,
-        config: ctx.config,
-        links: ctx.links,
-        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
-        spent: ctx.ledger.total
-      });
-    default: {
-      const _exhaustive = plan;
-      return _exhaustive;
-    }
-  }
-}
-function missingPlan(ctx, latest) {
-  const settles = latest.settlesInMs;
-  if (settles !== null) {
-    return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
-  }
-  return decided([], { phase: "plan-failed", build: ctx.snapshot.build, run: runLink(latest) });
-}
-function isApproved(ctx, planRuns) {
-  if (ctx.config.approval === "none") return true;
-  const producer = planRuns.filter((run2) => run2.outcome === "succeeded").at(-1);
-  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
-}
-function pendingReplan(ctx) {
-  const latest = ctx.commands.replans.at(-1);
-  if (!latest) return null;
-  const run2 = findRun(ctx.snapshot.runs, {
-    role: "plan",
-    worker: ctx.subject ?? null,
-    trigger: `comment-${latest.commentId}`
-  });
-  return run2 ? null : latest;
-}
-function planningView(ctx, run2, replan) {
-  return {
-    phase: "planning",
-    build: ctx.snapshot.build,
-    run: run2 ? runLink(run2) : null,
-    replan,
-    ...run2 === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
-  };
-}
-function planSession(ctx, ask) {
-  const request2 = ctx.subject ? { worker: ctx.subject, ...ask } : ask;
-  return { kind: "dispatch", request: request2 };
-}
-function decided(actions, view) {
-  return { kind: "decided", decision: { actions, view } };
-}
-
-// src/core/decide/decide-series.ts
-function findSeries(ctx) {
-  const starts = [];
-  const command = ctx.commands.improves[0];
-  if (command?.command.name === "improve") {
-    const { loops } = command.command;
-    starts.push({ loops, by: command.author, at: command.createdAt, commentId: command.commentId });
-  }
-  const label = ctx.config.improve.label;
-  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
-  if (label && labelled?.at) {
-    const { loops } = ctx.config.improve;
-    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
-  }
-  const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
-  if (!first) return null;
-  const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
-  return earlier ? null : first;
-}
-function decideSeries(ctx, start) {
-  const loop = currentLoop(ctx);
-  const subject = loopSubject(loop);
-  const plan = ctx.snapshot.plan.kind === "valid" ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
-  const step = (stage, run2, ended2 = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended: ended2 });
-  const runs = loopRunsOf(ctx, subject);
-  const { research } = runs;
-  if (!research) {
-    const first = researchSession(start, loop);
-    return improving(ctx, ctx.canDispatchWork ? [first] : [], step("researching", null));
-  }
-  const researched = research.outcome;
-  const result = ctx.snapshot.research?.[loop];
-  if (researched === "failed" || result?.kind === "invalid") {
-    return improving(ctx, [], step("research-failed", research));
-  }
-  if (researched === "active" || !result) return improving(ctx, [], step("researching", research));
-  if (result.result.nothing_worth_doing) {
-    const series = step("nothing-worth-doing", research, "nothing-worth-doing");
-    return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
-  }
-  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
-  const planning = decidePlanning(scoped);
-  if (planning.kind === "decided" || !plan) {
-    const planRun = runs.plan ?? research;
-    const decision = planning.kind === "decided" ? held(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
-    return attach({ ...decision, workers: [] }, step("planning", planRun));
-  }
-  return decideLoopWork({ ctx, plan, loop, runs, start, step });
-}
-function decideLoopWork({
-  ctx,
-  plan,
-  loop,
-  runs,
-  start,
-  step
-}) {
-  const subject = loopSubject(loop);
-  const built = decideBuild(ctx, plan, { final: false });
-  if (!built.workers.every(isDone)) return attach(built, step("working", runs.plan));
-  const { summary } = runs;
-  if (!summary) {
-    const summarize2 = {
-      kind: "dispatch",
-      request: { role: "summary", worker: subject }
-    };
-    const actions2 = ctx.canDispatchWork ? [summarize2] : [];
-    return attach({ ...built, actions: [...built.actions, ...actions2] }, step("summarizing", null));
-  }
-  const summarized = summary.outcome;
-  if (summarized === "active") return attach(built, step("summarizing", summary));
-  if (summarized === "failed")
-    return finish(ctx, plan, step("summary-failed", summary, "all-loops"));
-  if (loop >= start.loops) return finish(ctx, plan, step("done", summary, "all-loops"));
-  const next = researchSession(start, loop + 1);
-  const actions = ctx.canDispatchWork ? [next] : [];
-  return attach({ ...built, actions: [...built.actions, ...actions] }, step("done", summary));
-}
-function seriesPlan(ctx, plan) {
-  return {
-    ...plan,
-    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
-    summary: "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left."
-  };
-}
-function held(ctx, decision) {
-  if (ctx.canDispatchWork) return decision;
-  return { ...decision, actions: decision.actions.filter((action) => action.kind !== "dispatch") };
-}
-function researchSession(start, loop) {
-  const worker = loopSubject(loop);
-  const request2 = start.commentId === null ? { role: "research", worker } : { role: "research", worker, trigger: `comment-${start.commentId}` };
-  return { kind: "dispatch", request: request2 };
-}
-function finish(ctx, plan, series) {
-  const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
-  return attach(built, series);
-}
-function improving(ctx, actions, series) {
-  return { actions, view: { phase: "improving", build: ctx.snapshot.build, series }, workers: [] };
-}
-function attach(decision, series) {
-  return { ...decision, view: { ...decision.view, series } };
-}
-function currentLoop(ctx) {
-  const loops = ctx.snapshot.runs.filter((run2) => run2.role === "research").map((run2) => parseLoopSubject(run2.worker) ?? 0);
-  return Math.max(1, ...loops);
-}
-function loopRunsOf(ctx, subject) {
-  return {
-    research: lastRun(ctx, "research", subject),
-    plan: lastRun(ctx, "plan", subject),
-    summary: lastRun(ctx, "summary", subject)
-  };
-}
-function lastRun(ctx, role, subject) {
-  return ctx.snapshot.runs.filter((run2) => run2.role === role && run2.worker === subject).at(-1) ?? null;
-}
-function loopContext(ctx, { loop, sinceMs }) {
-  const subject = loopSubject(loop);
-  const plan = ctx.snapshot.plan;
-  const mine = plan.kind === "valid" ? plan.plan.workers.filter((w) => w.loop === loop) : [];
-  const ids = new Set(mine.map((worker) => worker.id));
-  const loopPlan = plan.kind !== "valid" ? plan : mine.length > 0 ? { ...plan, plan: { ...plan.plan, workers: mine } } : { kind: "missing" };
-  const runs = ctx.snapshot.runs.filter((run2) => {
-    if (run2.role === "plan") return run2.worker === subject;
-    if (run2.role === "work") return ids.has(run2.worker ?? "");
-    return true;
-  });
-  const unapproved = loop > 1 && ctx.config.improve.approval === "first-loop";
-  return {
-    ...ctx,
-    snapshot: { ...ctx.snapshot, plan: loopPlan, runs },
-    config: unapproved ? { ...ctx.config, approval: "none" } : ctx.config,
-    commands: {
-      ...ctx.commands,
-      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs)
-    },
-    subject
-  };
-}
-function seriesView({
-  ctx,
-  start,
-  plan,
-  current: current2,
-  ended: ended2
-}) {
-  const { build } = ctx.snapshot;
-  const loops = [];
-  for (let loop = 1; loop <= current2.loop; loop++) {
-    const now = loop === current2.loop;
-    const stage = now ? current2.stage : "done";
-    const run2 = now ? current2.run : lastRun(ctx, "summary", loopSubject(loop));
-    const researched = !["researching", "research-failed"].includes(stage);
-    const summarized = stage === "done";
-    loops.push({
-      loop,
-      stage,
-      run: run2 ? runLink(run2) : null,
-      findings: researched ? findingsPath(build, loop) : null,
-      summary: summarized ? summaryPath(build, loop) : null,
-      workers: (plan?.workers ?? []).filter((w) => w.loop === loop).map((w) => w.id)
-    });
-  }
-  return {
-    asked: start.loops,
-    by: start.by,
-    loops,
-    ended: ended2,
-    paused: ctx.commands.paused !== null,
-    budgetReached: ctx.budgetReached,
-    links: ctx.links
-  };
-}
-
-// src/core/decide/decide.ts
-function decide({
-  snapshot,
-  config: config3,
-  now
-}) {
-  const { build } = snapshot;
-  if (!config3.ok) {
-    const file2 = `.github/${CONFIG_FILE}`;
-    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems })];
-  }
-  if (!snapshot.workflowInstalled) {
-    const setup = snapshot.setupPull;
-    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
-    return [status({ phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull })];
-  }
-  const ctx = makeContext({ snapshot, config: config3.config, now });
-  const { actions, view } = decidePhase(ctx);
-  const open2 = config3.config.session.network === "open";
-  const { ignoredClose } = ctx;
-  return [
-    ...uniqueActions(frameSessions(ctx, actions)),
-    status({
-      ...view,
-      ...open2 ? { networkOpen: true } : {},
-      ...ignoredClose ? { ignoredClose } : {}
-    })
-  ];
-}
-function decidePhase(ctx) {
-  const ended2 = decideEnded(ctx);
-  if (ended2) return ended2;
-  const series = findSeries(ctx);
-  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
-  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
-  const notices2 = decideNotices(ctx, phase);
-  const decided2 = { actions: [...upkept, ...phase.actions, ...notices2], view: phase.view };
-  return ctx.snapshot.finalPull?.state === "closed" ? withCleanUp(ctx, decided2) : decided2;
-}
-function isAdapting(view) {
-  if (view.phase !== "running") return false;
-  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
-}
-function upkeep(ctx) {
-  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
-  const stale = ctx.snapshot.integration?.containsDefault === false;
-  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
-}
-function frameSessions(ctx, actions) {
-  const { session } = ctx.config;
-  const frame = {
-    build: ctx.snapshot.build,
-    issue: ctx.snapshot.issue.number,
-    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
-    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
-  };
-  return actions.map((action) => {
-    if (action.kind !== "dispatch") return action;
-    const engine = ctx.engineOf(action.request);
-    return {
-      kind: "dispatch",
-      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
-      ...action.chain === void 0 ? {} : { chain: action.chain }
-    };
-  });
-}
-function status(view) {
-  return { kind: "render-status", view };
-}
-
-// src/core/snapshot/awaited-work.ts
-var LOOK_MIN_MS = 5e3;
-var LOOK_MAX_MS = 10 * 6e4;
-var LOOK_GRACE_SHARE = 0.25;
-function awaitedWork({
-  snapshot,
-  now,
-  overdueAtMs = () => null
-}) {
-  const nowMs = timeOf(now);
-  if (nowMs === null) return null;
-  const waits = [];
-  for (const run2 of snapshot.runs) {
-    if (run2.status === "completed") continue;
-    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
-    const typical = typicalRunMs(snapshot.runs, run2.role);
-    const due = expectedEnd({ started, typical, nowMs });
-    const overdue = overdueAtMs(run2);
-    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
-    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
-  }
-  for (const pull of snapshot.pulls) {
-    if (pull.state !== "open") continue;
-    const computing = pull.mergeState === "unknown";
-    if (!computing && pull.checks.state !== "pending") continue;
-    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
-    waits.push({
-      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
-      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
-    });
-  }
-  return waits.reduce(
-    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
-    null
-  );
-}
-function expectedEnd({
-  started,
-  typical,
-  nowMs
-}) {
-  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    const grace = Math.max(typical * LOOK_GRACE_SHARE, LOOK_MIN_MS);
-    return Math.min(started + typical + grace, nowMs + LOOK_MAX_MS);
-  }
-  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
-}
-function typicalRunMs(runs, role) {
-  const own2 = medianLength(runs.filter((run2) => run2.role === role));
-  if (own2 !== null) return own2;
-  const others = [...new Set(runs.map((run2) => run2.role))].flatMap((other) => {
-    const length = medianLength(runs.filter((run2) => run2.role === other));
-    return length === null ? [] : [length];
-  });
-  return others.length > 0 ? Math.min(...others) : null;
-}
-function medianLength(runs) {
-  const lengths = runs.filter((run2) => run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
-  return lengths[Math.floor(lengths.length / 2)] ?? null;
-}
-function headPushedAt(runs, worker) {
-  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
-  return ended2.length > 0 ? Math.max(...ended2) : null;
-}
-
-// src/github/reconcile/next-look.ts
-function nextLook(asked) {
-  return lookAfter(asked).look;
-}
-function lookAfter(asked) {
-  const soonest3 = awaitedNext(asked);
-  return {
-    look: soonest3 ? lookAgainOf(soonest3) : null,
-    byRuns: soonest3?.run === true && !asked.outcomes.some(isSettling)
-  };
-}
-function isSettling(outcome) {
-  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
-}
-function lookAgainOf(soonest3) {
-  const inMs = Math.max(1, Math.round(soonest3.inMs));
-  return {
-    action: { kind: "look-again", inMs },
-    result: "deferred",
-    retryInMs: inMs,
-    detail: soonest3.why
-  };
-}
-function awaitedNext({ snapshot, config: config3, outcomes, now }) {
-  const nowMs = timeOf(now) ?? 0;
-  const session = config3.ok ? config3.config.session : null;
-  const waits = [];
-  const { runs, pulls } = normalizeSnapshot(snapshot);
-  const seen = awaitedWork({
-    snapshot: { runs, pulls },
-    now,
-    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
-  });
-  if (seen) waits.push(seen);
-  for (const { action, result } of outcomes) {
-    if (result !== "done") continue;
-    if (action.kind === "dispatch") {
-      const typical = typicalRunMs(runs, action.request.role);
-      const at = expectedEnd({ started: nowMs, typical, nowMs });
-      waits.push({
-        inMs: at - nowMs,
-        why: `the ${action.request.role} run just dispatched`,
-        run: true
-      });
-    }
-    if (action.kind === "update-pull-branch")
-      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
-  }
-  return waits.reduce(
-    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
-    null
-  );
-}
-
-// src/github/reconcile/last-reads.ts
-var MAX_AGE_MS = 10 * 6e4;
-
-// src/github/reconcile/locate-build.ts
-async function findBuildForIssue(ctx, issue2) {
-  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
-  for (const ref of refs) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
-      return { build: branch.build, issue: issue2 };
-    }
-  }
-  return null;
-}
-function buildOfBranch(ref) {
-  const branch = parseBatonBranch(ref ?? "");
-  if (!branch) return null;
-  const parsed = parseBuildId(branch.build);
-  return parsed ? { build: branch.build, issue: parsed.issue } : null;
-}
-function setOfMember(build) {
-  const member = parseMemberBuildId(build ?? "");
-  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
-}
-
-// src/github/store/look-schedule.ts
-function soonest2(times) {
-  return times.reduce(
-    (first, time3) => first && first.ms <= time3.ms ? first : time3,
-    null
-  );
-}
-var unrefTimer = (run2, ms) => {
-  const timer = setTimeout(run2, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-function createLookSchedule({
-  clock = Date.now,
-  setTimer = unrefTimer,
-  takes = () => true
-} = {}) {
-  const looks = /* @__PURE__ */ new Map();
-  const arm = (key, { ms, why }, look) => {
-    looks.get(key)?.cancel();
-    const wait2 = Math.max(0, ms);
-    const cancel = setTimer(() => {
-      looks.delete(key);
-      look.again();
-    }, wait2);
-    looks.set(key, { key, at: clock() + wait2, why, cancel });
-  };
-  return {
-    set(key, times, look) {
-      looks.get(key)?.cancel();
-      looks.delete(key);
-      const next = soonest2(times.filter(takes));
-      if (next) arm(key, next, look);
-    },
-    within(key, next, look) {
-      const set4 = looks.get(key);
-      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
-      arm(key, next, look);
-    },
-    pending() {
-      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
-    },
-    stop() {
-      for (const { cancel } of looks.values()) cancel();
-      looks.clear();
-    }
-  };
-}
-
-// src/github/reconcile/look-again.ts
-function leaveNextLook(deps, {
-  key,
-  outcomes,
-  look,
-  log
-}) {
-  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
-  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
-  const times = [
-    ...(outcomes ?? []).flatMap(
-      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
-    ),
-    ...failure2
-  ];
-  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
-  else deps.looks?.set(key, times, look);
-  const next = soonest2(times);
-  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
-}
-var FAILED_WRITE_RETRY_MS = 5e3;
-var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function passOf(outcomes) {
-  if (outcomes === null) return "stuck";
-  const failed = outcomes.filter(isRetriedFailure);
-  if (failed.length === 0) return "clean";
-  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
-}
-function failedWriteRetryMs(deps, key, pass) {
-  deps.failedPasses ??= /* @__PURE__ */ new Map();
-  const failed = deps.failedPasses;
-  if (pass === "clean") {
-    failed.delete(key);
-    return null;
-  }
-  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
-  failed.delete(key);
-  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
-}
-function isRetriedFailure(outcome) {
-  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
-}
-function lookTimeOf(outcome) {
-  const ms = outcome.retryInMs ?? 0;
-  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
-}
-function lookOf(ctx, ref, defaultBranch, again) {
-  return {
-    target: {
-      installationId: ctx.installationId ?? null,
-      owner: ctx.owner,
-      repo: ctx.repo,
-      build: ref.build,
-      issue: ref.issue,
-      defaultBranch
-    },
-    again
-  };
-}
-function timedLookNoNews(ctx, {
-  key,
-  build,
-  reads: reads2,
-  now,
-  rearm
-}) {
-  return {
-    judge: async () => {
-      const since = reads2.runsSince(key, MAX_AGE_MS);
-      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
-      const seen = { key, build, since, freshFrom: Date.now(), reads: reads2, now, withinMs: MAX_AGE_MS };
-      if (!await withReason("look", () => listedRunsChangeNothing(ctx, seen))) return false;
-      const next = reads2.nextLook(key, now());
-      if (next) rearm(lookTimeOf(next));
-      return true;
-    },
-    why: "a look found the runs as the last read saw them"
-  };
-}
-async function listedRunsChangeNothing(ctx, {
-  key,
-  build,
-  since,
-  freshFrom,
-  reads: reads2,
-  now,
-  withinMs
-}) {
-  const listed = await readRuns(ctx, { build, since, freshFrom });
-  return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
+function isPlainObject4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/core/change-set/set-snapshot.ts
@@ -59040,6 +59255,145 @@ function canWriteAll(set4, repositories, login) {
   return repositories.every((repository) => canWrite(set4, repository, login));
 }
 
+// src/core/change-set/member-snapshot.ts
+function messageReaches(repository, home) {
+  return repository.toLowerCase() === home.toLowerCase();
+}
+function takesFromSetIssue(command2, { repository, set: set4, plan }) {
+  const { inSet } = COMMANDS[command2.name];
+  if (inSet === "members") return true;
+  if (inSet !== "home-workers" || !("worker" in command2)) return false;
+  const worker = plan.workers.find((one) => one.id === command2.worker);
+  const home = set4.homeRepository;
+  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+}
+function memberSnapshot({
+  set: set4,
+  member,
+  plan,
+  changeSet
+}) {
+  const { home } = set4;
+  const repo = member.repository;
+  const writes = (login) => login !== null && canWrite(set4, repo, login);
+  return {
+    ...member.snapshot,
+    issue: memberIssue(home.issue, writes),
+    commands: [
+      ...home.commands.filter(
+        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
+      ),
+      ...member.snapshot.commands
+    ],
+    statusComment: home.statusComment,
+    notices: noticesOf(home.notices ?? [], repo),
+    labelledBy: home.labelledBy ?? [],
+    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
+    changeSet
+  };
+}
+function memberConfig(own2, set4) {
+  if (!own2.ok) return own2;
+  return {
+    ok: true,
+    config: {
+      ...own2.config,
+      approval: "none",
+      notify: set4.notify,
+      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
+      plan: { ...own2.config.plan, mirrorSubIssues: false }
+    }
+  };
+}
+function memberOfSet({
+  set: set4,
+  order,
+  after: after2,
+  outside,
+  spentElsewhereUsd
+}) {
+  return {
+    issue: {
+      repository: set4.homeRepository,
+      number: set4.home.issue.number,
+      url: set4.home.issue.url
+    },
+    repositories: order,
+    after: after2,
+    outside,
+    spentElsewhereUsd
+  };
+}
+function noticesOf(keys, repository) {
+  const prefix = `${noticePrefix(repository)}/`;
+  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+function noticePrefix(repository) {
+  return repository.replace("/", ".");
+}
+function memberIssue(issue2, writes) {
+  const { subIssues: _subIssues, ...rest } = issue2;
+  return {
+    ...rest,
+    // The set's issue is closed by no member's final pull request: each lands without closing it.
+    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
+    ...issue2.stateChanges ? {
+      stateChanges: issue2.stateChanges.map((change) => ({
+        ...change,
+        byPull: null,
+        maySteer: writes(change.by)
+      }))
+    } : {}
+  };
+}
+
+// src/core/change-set/set-refusal.ts
+function repositoriesOf(set4, { writers, config: config3, across }) {
+  const home = set4.homeRepository;
+  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
+  const plan = set4.home.plan;
+  if (writers === "listed" || plan.kind !== "valid") return listed;
+  return [.../* @__PURE__ */ new Set([home, ...planRepositories(plan.plan, home)])];
+}
+function setRefusal(set4, { command: command2, author, createdAt }, judging) {
+  const { writers } = COMMANDS[command2.name];
+  if (writers === "worker")
+    return "worker" in command2 ? workerRefusal(set4, { command: command2, author }) : null;
+  if (writers === "home") return null;
+  const repositories = repositoriesOf(set4, { ...judging, writers });
+  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
+  if (cannot.length > 0) {
+    const names2 = cannot.map((repository) => code(repository)).join(", ");
+    return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
+  }
+  if (command2.name === "rollback" && !set4.members.some((m) => m.final?.state === "merged"))
+    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
+  if (command2.name === "replan" && begunBefore(set4, createdAt))
+    return "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`.";
+  return null;
+}
+function takesComment(set4, commands, judging) {
+  return commands.every((command2) => setRefusal(set4, command2, judging) === null);
+}
+function workerRefusal(set4, { command: command2, author }) {
+  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
+  const worker = plan?.workers.find((one) => one.id === command2.worker);
+  if (!worker) return null;
+  const home = set4.homeRepository;
+  const repository = repositoryOf(worker, home);
+  if (!canWrite(set4, repository, author))
+    return `${command2.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
+  const message2 = COMMANDS[command2.name].inSet === "home-workers";
+  return message2 && !messageReaches(repository, home) ? messageElsewhere(command2.worker, repository) : null;
+}
+function messageElsewhere(worker, repository) {
+  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
+}
+function begunBefore(set4, at) {
+  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
+  return began !== void 0 && compareTimes(at, began) >= 0;
+}
+
 // src/core/change-set/set-commands.ts
 function plansAcross(set4, config3) {
   const listed = config3.changeSets.repositories;
@@ -59047,37 +59401,8 @@ function plansAcross(set4, config3) {
   const labeller = (set4.home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1)?.login;
   return labeller !== void 0 && canWriteAll(set4, listed, labeller);
 }
-function repositoriesOf(set4, { name, config: config3, across }) {
-  const home = set4.homeRepository;
-  const listed = across ? [home, ...config3.changeSets.repositories] : [home];
-  const plan = set4.home.plan;
-  switch (name) {
-    case "approve":
-      return plan.kind === "valid" ? planRepositories(plan.plan, home) : listed;
-    case "replan":
-      return listed;
-    case "rollback":
-      return [
-        home,
-        ...set4.members.filter((member) => member.final?.state === "merged").map((member) => member.repository)
-      ];
-    default:
-      return [home];
-  }
-}
 function setCommands(set4, { config: config3, across }) {
-  const guarded = /* @__PURE__ */ new Set(["approve", "replan", "rollback"]);
-  const allowed = set4.home.commands.filter(
-    (info) => !guarded.has(info.command.name) || canWriteAll(
-      set4,
-      repositoriesOf(set4, { name: info.command.name, config: config3, across }),
-      info.author
-    )
-  );
-  const began = set4.members.flatMap((member) => member.snapshot.runs.map((run2) => run2.createdAt)).sort(compareTimes)[0];
-  return allowed.filter(
-    (info) => info.command.name !== "replan" || began === void 0 || compareTimes(info.createdAt, began) < 0
-  );
+  return set4.home.commands.filter((info) => setRefusal(set4, info, { config: config3, across }) === null);
 }
 function setHome(set4, { commands, problems }) {
   const { home } = set4;
@@ -59097,8 +59422,7 @@ function isSetBuild({
 function writersAsked({
   home,
   config: config3,
-  homeRepository,
-  merged
+  homeRepository
 }) {
   const plan = home.plan.kind === "valid" ? home.plan.plan : null;
   const listed = [homeRepository, ...config3.changeSets.repositories];
@@ -59112,7 +59436,7 @@ function writersAsked({
   const labeller = (home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1);
   ask(labeller?.login, listed);
   for (const info of home.commands)
-    ask(info.author, concerned(info, { plan, homeRepository, listed, touched, merged }));
+    ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
   ask(home.issue.closed?.by, touched);
   return asked;
@@ -59121,25 +59445,16 @@ function concerned(info, {
   plan,
   homeRepository,
   listed,
-  touched,
-  merged
+  touched
 }) {
-  const { command } = info;
-  switch (command.name) {
-    case "replan":
-      return listed;
-    case "rollback":
-      return [homeRepository, ...merged];
-    case "retry":
-    case "skip":
-    case "merge":
-    case "continue": {
-      const worker = plan?.workers.find((one) => one.id === command.worker);
-      return worker ? [repositoryOf(worker, homeRepository)] : [];
-    }
-    default:
-      return touched;
+  const { command: command2 } = info;
+  const { writers } = COMMANDS[command2.name];
+  if (writers === "listed") return listed;
+  if (writers === "worker" && "worker" in command2) {
+    const worker = plan?.workers.find((one) => one.id === command2.worker);
+    return worker ? [repositoryOf(worker, homeRepository)] : [];
   }
+  return [homeRepository, ...touched];
 }
 
 // src/core/commands/render-message-replies.ts
@@ -59154,11 +59469,9 @@ function renderSteersQueued(workers) {
 }
 
 // src/core/decide/check-messages.ts
-function messageProblem(command, workers) {
-  if (command.name !== "continue") return null;
-  const found = workers?.find((state) => state.worker.id === command.worker);
+function partialProblem(id, workers) {
+  const found = workers?.find((state) => state.worker.id === id);
   if (!found || found.state === "partial") return null;
-  const id = command.worker;
   switch (found.state) {
     case "fixing":
       return `${id} is being continued already.`;
@@ -59172,7 +59485,7 @@ function messageProblem(command, workers) {
   }
 }
 function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
-  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
+  const steered = commands.flatMap((command2) => command2.name === "steer" ? [command2.worker] : []);
   if (steered.length === 0) return [];
   const ctx = makeContext({ snapshot, config: config3, now });
   return [...new Set(steered)].filter((worker) => {
@@ -59223,69 +59536,69 @@ function checkCommands({
   const workStarted = runs.some(
     (run2) => run2.role === "work" && run2.createdMs < atMs && (mine === null || mine.has(run2.worker ?? ""))
   );
-  const all = plan.kind === "valid" ? deriveWorkers(ctx, plan.plan) : null;
+  const written = makeContext({ snapshot: asWritten(snapshot, atMs), config: config3, now });
+  const all = plan.kind === "valid" ? deriveWorkers(written, plan.plan) : null;
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
   const started = runs.some((run2) => run2.createdMs < atMs);
   const improving2 = ctx.commands.improves.some((info) => info.createdMs < atMs);
-  const adaptWaits = all !== null && decideAdaptations(ctx, all).views.some((view) => view.state === "awaiting-approval");
-  return commands.flatMap((command) => {
-    if (command.name === "improve") {
-      const message3 = improveProblem({ started, improving: improving2 });
-      return message3 ? [{ line: commandText(command), message: message3 }] : [];
-    }
-    if (command.name === "retry-synthesis" || command.name === "skip-follow-ups") {
-      const message3 = command.name === "retry-synthesis" ? synthesisProblem(ctx, atMs) : followUpProblem(ctx, atMs);
-      return message3 ? [{ line: commandText(command), message: message3 }] : [];
-    }
-    if (command.name === "approve" && answersFollowUps(ctx, atMs)) return [];
-    const engine = command.name === "retry" && command.engine;
-    const message2 = (engine ? engineProblem(readEngineSettings(config3.session.engine), engine) : null) ?? problemOf({
-      command,
-      workers: all,
-      planned,
-      workStarted: workStarted && !adaptWaits
-    });
-    return message2 ? [{ line: commandText(command), message: message2 }] : [];
+  const adaptWaits = all !== null && decideAdaptations(written, all).views.some((view) => view.state === "awaiting-approval");
+  const judging = {
+    ctx,
+    atMs,
+    workers: all,
+    planned,
+    workStarted: workStarted && !adaptWaits,
+    started,
+    improving: improving2
+  };
+  return commands.flatMap((command2) => {
+    const engine = "engine" in command2 ? command2.engine : void 0;
+    const message2 = (engine ? engineProblem(readEngineSettings(config3.session.engine), engine) : null) ?? problemOf(command2, judging);
+    return message2 ? [{ line: commandText(command2), message: message2 }] : [];
   });
+}
+function asWritten(snapshot, atMs) {
+  return {
+    ...snapshot,
+    commands: snapshot.commands.filter((info) => instantOf(info.createdAt) < atMs),
+    runs: snapshot.runs.filter((run2) => instantOf(run2.createdAt) <= atMs)
+  };
 }
 var ROLLBACK_ONLY_IN_SETS = "`/rollback` backs out a change set across repositories (docs/change-sets.md); this build's final pull request can be reverted with GitHub's Revert button.";
 function loopAt(runs, atMs) {
   const loops = runs.filter((run2) => run2.role === "research" && run2.createdMs <= atMs).map((run2) => parseLoopSubject(run2.worker) ?? 0);
   return Math.max(1, ...loops);
 }
-function problemOf({
-  command,
-  workers,
-  planned,
-  workStarted
-}) {
-  switch (command.name) {
-    case "approve":
+function problemOf(command2, judging) {
+  const { ctx, atMs, workers, planned, workStarted } = judging;
+  const applies = COMMANDS[command2.name].applies;
+  switch (applies) {
+    case "anytime":
+      return null;
+    case "a-plan-to-approve":
+      if (answersFollowUps(ctx, atMs)) return null;
       if (!planned)
         return "there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.";
       return workStarted ? "the build is already running." : null;
-    case "replan":
+    case "before-work":
       return workStarted ? "the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`." : null;
-    case "retry":
-    case "skip":
-    case "merge":
-      return workerProblem(command, workers);
-    case "rollback":
+    case "a-new-issue":
+      return improveProblem(judging);
+    case "a-failed-synthesis":
+      return synthesisProblem(ctx, atMs);
+    case "proposed-follow-ups":
+      return followUpProblem(ctx, atMs);
+    case "a-change-set":
       return ROLLBACK_ONLY_IN_SETS;
-    case "steer":
-    case "queue":
-    case "continue":
-      return workerProblem(command, workers) ?? messageProblem(command, workers);
-    case "pause":
-    case "resume":
-    case "cancel":
-    case "status":
-    case "improve":
-    case "retry-synthesis":
-    case "skip-follow-ups":
-      return null;
+    case "a-worker":
+    case "an-unmerged-worker":
+    case "an-open-pull":
+    case "a-stopped-worker":
+      return "worker" in command2 ? workerProblem(command2.worker, applies, workers) : null;
+    case "partial-work":
+      return "worker" in command2 ? workerProblem(command2.worker, applies, workers) ?? partialProblem(command2.worker, workers) : null;
     default: {
-      const _exhaustive = command;
+      const _exhaustive = applies;
       return _exhaustive;
     }
   }
@@ -59324,32 +59637,28 @@ function followUpProblem(ctx, atMs) {
     return "the follow-up questions were skipped already; the final pull request goes out without them.";
   return null;
 }
-function improveProblem({
-  started,
-  improving: improving2
-}) {
+function improveProblem({ started, improving: improving2 }) {
   if (improving2)
     return "improvement loops are already running on this issue; `/cancel` stops them.";
   if (started)
     return "improvement loops start on an issue with no build: write `/improve N <focus>` on a new issue.";
   return null;
 }
-function workerProblem(command, workers) {
+function workerProblem(id, applies, workers) {
   if (!workers) return "there is no valid plan yet, so no workers to steer.";
-  const found = workers.find((state2) => state2.worker.id === command.worker);
+  const found = workers.find((state2) => state2.worker.id === id);
   if (!found) {
     const ids = workers.map((state2) => state2.worker.id).join(", ");
-    return `${command.worker} is not a worker of this build; its workers are ${ids}.`;
+    return `${id} is not a worker of this build; its workers are ${ids}.`;
   }
   const { state } = found;
   const openPull = found.pull?.state === "open";
-  if (state === "merged") return `${command.worker} is merged already.`;
-  if (state === "skipped" && command.name !== "skip") return `${command.worker} was skipped.`;
-  if (command.name === "merge" && !openPull)
-    return `${command.worker} has no open pull request to merge.`;
+  if (state === "merged") return `${id} is merged already.`;
+  if (state === "skipped" && applies !== "an-unmerged-worker") return `${id} was skipped.`;
+  if (applies === "an-open-pull" && !openPull) return `${id} has no open pull request to merge.`;
   const active = state === "queued" || state === "working";
-  if (command.name === "retry" && active && !openPull) {
-    return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
+  if (applies === "a-stopped-worker" && active && !openPull) {
+    return `${id} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
   }
   return null;
 }
@@ -59474,21 +59783,146 @@ async function anyMoved(ctx, { build, batch }) {
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
 }
 
+// src/github/act/refs.ts
+function isRefTaken(error62) {
+  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
+}
+var RefRefusedError = class extends Error {
+  ref;
+  constructor(ref, cause) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause }
+    );
+    this.name = "RefRefusedError";
+    this.ref = ref;
+  }
+};
+async function createRef(ctx, { ref, sha }) {
+  try {
+    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
+  } catch (error62) {
+    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
+    throw error62;
+  }
+}
+var REF_SENDS = 4;
+async function postRef(octokit, params) {
+  for (let send = 1; ; send++) {
+    try {
+      await octokit.rest.git.createRef(params);
+      return true;
+    } catch (error62) {
+      if (isRefTaken(error62)) return false;
+      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
+        throw error62;
+    }
+  }
+}
+async function refMaybeMade(octokit, { owner, repo, ref }) {
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
+    return true;
+  } catch (error62) {
+    return statusOf(error62) !== 404;
+  }
+}
+function isAnswerLost(error62) {
+  const status2 = statusOf(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+var AnswerLostError = class extends Error {
+  status;
+  constructor(cause) {
+    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
+      cause
+    });
+    this.name = "AnswerLostError";
+    this.status = statusOf(cause);
+  }
+};
+async function sendOnce(write) {
+  try {
+    return await write();
+  } catch (error62) {
+    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
+  }
+}
+async function deleteRef(ctx, ref) {
+  await ignoreStatus(
+    [422, 404],
+    () => ctx.octokit.rest.git.deleteRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: ref.replace(/^refs\//, "")
+    })
+  );
+}
+async function moveBranch(ctx, { branch, sha, force }) {
+  const moved = await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force
+    })
+  );
+  return moved !== null;
+}
+async function resetBranch(ctx, { branch, sha }) {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
+}
+function recordMessage(ctx, {
+  snapshot,
+  action
+}) {
+  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
+  return createRef(ctx, { ref, sha: action.sha });
+}
+async function forgetMessages(ctx, {
+  snapshot,
+  action
+}) {
+  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
+  return { result: "done", detail: `${action.messages.length} taken` };
+}
+
+// src/github/act/write-once.ts
+async function writeOnceByRef(ctx, { ref, sha }, write) {
+  if (!await createRef(ctx, { ref, sha })) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error62) {
+    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
+    throw error62;
+  }
+}
+
 // src/github/act/dispatch-session.ts
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const { solo } = ctx;
   const start = async () => {
+    const signal = solo?.deadline();
     if (lock.kind === "lock-ref" && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
     for (let send = 1; ; send++) {
+      if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0);
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request2));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request2, signal));
         const details = data;
-        return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+        const run3 = details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+        solo?.dispatched(request2, run3);
+        return run3;
       } catch (error62) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
+        solo?.dispatched(request2, null);
+        if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0, error62.cause);
         const run3 = await findRunOf(ctx, request2).catch(() => {
           throw error62;
         });
@@ -59504,16 +59938,58 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   };
   const lockRef = lockRefOf(lock, request2.build);
   if (!lockRef) return { result: "dispatched", run: await start() };
-  const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
-  if (!held2.taken) return { result: "dispatched", run: held2.value };
-  const run2 = await findRunOf(ctx, request2).catch(() => void 0);
-  if (run2 !== null) return { result: "stood-down" };
-  if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
-  return { result: "dispatched", run: await start() };
+  const held3 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, () => {
+    solo?.forget(lockRef);
+    return start();
+  });
+  if (!held3.taken) return { result: "dispatched", run: held3.value };
+  const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
+  const run2 = await findRunOf(ctx, request2, { again: !waiting }).catch(() => void 0);
+  if (run2 === void 0)
+    return solo ? { result: "stood-down", retryInMs: LISTING_FAILED_RETRY_MS } : { result: "stood-down" };
+  if (run2 !== null) {
+    solo?.forget(lockRef);
+    return { result: "stood-down" };
+  }
+  const takeOver = async () => {
+    if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
+    return start();
+  };
+  if (!solo) return { result: "dispatched", run: await takeOver() };
+  return takeOverAlone(ctx, { solo, request: request2, lockRef, base, takeOver });
 }
+async function takeOverAlone(ctx, {
+  solo,
+  request: request2,
+  lockRef,
+  base,
+  takeOver
+}) {
+  for (let n = 0; ; n++) {
+    const ref = n === 0 ? lockRef : takeoverRef(request2, n);
+    const waited = solo.orphanFor(ref);
+    if (waited < solo.graceMs) return { result: "stood-down", retryInMs: solo.graceMs - waited };
+    const next = takeoverRef(request2, n + 1);
+    if (solo.sawTaken(next)) continue;
+    const held3 = await writeOnceByRef(ctx, { ref: next, sha: base }, takeOver);
+    if (!held3.taken) return { result: "dispatched", run: held3.value };
+  }
+}
+function takeoverRef(request2, n) {
+  const { build, worker, role, trigger } = request2;
+  return `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}-takeover-${n}`;
+}
+var DispatchLateError = class extends AnswerLostError {
+  constructor(withinMs, cause) {
+    super(cause);
+    this.name = "DispatchLateError";
+    this.message = `the dispatch was not sent within ${Math.round(withinMs / 1e3)} s of taking its lock (a rate limit held it back), so it is not sent: its lock stays, and the dispatch is taken over once the lock has stood with no run for the grace`;
+  }
+};
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
+var LISTING_FAILED_RETRY_MS = 5e3;
 var DISPATCH_SENDS = 3;
-async function findRunOf(ctx, request2) {
+async function findRunOf(ctx, request2, { again = true } = {}) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
@@ -59527,10 +60003,12 @@ async function findRunOf(ctx, request2) {
     const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
     return run2 ? { id: run2.id, url: run2.html_url } : null;
   };
-  return await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
+  const found = await look();
+  if (found || !again) return found;
+  return new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
-async function dispatchWorkflow(ctx, request2) {
+async function dispatchWorkflow(ctx, request2, signal) {
   const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
   const send = async (details) => (await ctx.octokit.request(
     "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
@@ -59540,7 +60018,9 @@ async function dispatchWorkflow(ctx, request2) {
       workflow_id: WORKFLOW_FILE,
       ref: sessionRef(request2),
       inputs: renderDispatchInputs(request2),
-      ...details ? { return_run_details: true } : {}
+      ...details ? { return_run_details: true } : {},
+      // Not sent once the signal ends its time: a request a rate limit holds back waits in the client.
+      ...signal ? { request: { signal } } : {}
     }
   )).data;
   if (withoutRunDetails.has(apiUrl)) return send(false);
@@ -59681,6 +60161,96 @@ async function ensureMirror(ctx, {
     }
   }
   return "created";
+}
+
+// src/github/act/ensure-note.ts
+function noteMarker(key) {
+  return `<!-- baton:note key=${key} -->`;
+}
+function noteLockRef(build, key) {
+  return `refs/baton/${build}/note/${noticeKey(key)}`;
+}
+async function ensureNote(ctx, {
+  number: number4,
+  key,
+  body,
+  guard
+}) {
+  const marker = noteMarker(key);
+  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    per_page: 100
+  });
+  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
+    return false;
+  const post = () => ctx.octokit.rest.issues.createComment({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    body: `${marker}
+${body}`
+  });
+  if (!guard) {
+    await post();
+    return true;
+  }
+  const ref = noteLockRef(guard.build, key);
+  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
+  return !posted.taken;
+}
+function noticeLockRef(build, key) {
+  return `refs/baton/${build}/notice/${key}`;
+}
+async function ensureNotice(ctx, {
+  snapshot,
+  key,
+  body,
+  reviewers
+}) {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    if (reviewers) await requestReviewers(ctx, reviewers);
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+  });
+  return posted.taken ? "taken" : "posted";
+}
+async function requestReviewers(ctx, { pull, logins }) {
+  await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins
+    })
+  );
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
 }
 
 // src/github/act/issues.ts
@@ -59959,7 +60529,15 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const wait2 = first ? writeBudget?.waitFor("dispatch", key) ?? 0 : 0;
       if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
-      if (outcome.result === "stood-down") return { action, result: "stood-down" };
+      if (outcome.result === "stood-down") {
+        const { retryInMs } = outcome;
+        return retryInMs === void 0 ? { action, result: "stood-down" } : {
+          action,
+          result: "stood-down",
+          retryInMs,
+          detail: "another process may be sending it"
+        };
+      }
       const sessionWrites = SESSION_WRITES[role];
       if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       if (first && writeBudget) {
@@ -60149,105 +60727,44 @@ function refusedReadBody(build, key, refusal) {
   ].join("\n");
 }
 
-// src/core/change-set/member-snapshot.ts
-var MEMBER_COMMANDS = /* @__PURE__ */ new Set([
-  "retry",
-  "skip",
-  "merge",
-  "continue",
-  "pause",
-  "resume",
-  "cancel"
-]);
-var MESSAGE_COMMANDS = /* @__PURE__ */ new Set(["steer", "queue"]);
-function messageReaches(repository, home) {
-  return repository.toLowerCase() === home.toLowerCase();
+// src/core/decide/awaiting-comments.ts
+function awaitedCommands(answer) {
+  const { awaiting } = answer;
+  if (!awaiting) return [];
+  return answer.commands.map((command2) => ({
+    commentId: answer.commentId,
+    author: awaiting.author,
+    createdAt: awaiting.createdAt,
+    source: { kind: "issue" },
+    command: command2
+  }));
 }
-function takesFromSetIssue(command, { repository, set: set4, plan }) {
-  if (MEMBER_COMMANDS.has(command.name)) return true;
-  if (!MESSAGE_COMMANDS.has(command.name) || !("worker" in command)) return false;
-  const worker = plan.workers.find((one) => one.id === command.worker);
-  const home = set4.homeRepository;
-  return worker !== void 0 && messageReaches(repository, home) && messageReaches(repositoryOf(worker, home), home);
+function withTakenCommands(snapshot, taken2) {
+  const read = new Set(snapshot.commands.map((info) => info.commentId));
+  const added = taken2.filter((info) => !read.has(info.commentId));
+  return added.length === 0 ? snapshot : { ...snapshot, commands: [...snapshot.commands, ...added] };
 }
-function memberSnapshot({
-  set: set4,
-  member,
-  plan,
-  changeSet
-}) {
-  const { home } = set4;
-  const repo = member.repository;
-  const writes = (login) => login !== null && canWrite(set4, repo, login);
-  return {
-    ...member.snapshot,
-    issue: memberIssue(home.issue, writes),
-    commands: [
-      ...home.commands.filter(
-        (info) => takesFromSetIssue(info.command, { repository: repo, set: set4, plan: plan.plan }) && writes(info.author)
-      ),
-      ...member.snapshot.commands
-    ],
-    statusComment: home.statusComment,
-    notices: noticesOf(home.notices ?? [], repo),
-    labelledBy: home.labelledBy ?? [],
-    plan: member.recorded ? { kind: "valid", plan: sliceOf(plan.plan, repo, set4.homeRepository), sha: plan.sha } : { kind: "missing" },
-    changeSet
-  };
+
+// src/github/act/take-comments.ts
+async function giveEyes(ctx, comment) {
+  await withReason(
+    "reaction",
+    () => ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: comment,
+      content: "eyes"
+    })
+  );
 }
-function memberConfig(own2, set4) {
-  if (!own2.ok) return own2;
-  return {
-    ok: true,
-    config: {
-      ...own2.config,
-      approval: "none",
-      notify: set4.notify,
-      budget: { ...own2.config.budget, maxUsd: set4.budget.maxUsd },
-      plan: { ...own2.config.plan, mirrorSubIssues: false }
-    }
-  };
-}
-function memberOfSet({
-  set: set4,
-  order,
-  after: after2,
-  outside,
-  spentElsewhereUsd
-}) {
-  return {
-    issue: {
-      repository: set4.homeRepository,
-      number: set4.home.issue.number,
-      url: set4.home.issue.url
-    },
-    repositories: order,
-    after: after2,
-    outside,
-    spentElsewhereUsd
-  };
-}
-function noticesOf(keys, repository) {
-  const prefix = `${noticePrefix(repository)}/`;
-  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-}
-function noticePrefix(repository) {
-  return repository.replace("/", ".");
-}
-function memberIssue(issue2, writes) {
-  const { subIssues: _subIssues, ...rest } = issue2;
-  return {
-    ...rest,
-    // The set's issue is closed by no member's final pull request: each lands without closing it.
-    ...issue2.closed ? { closed: { ...issue2.closed, byPull: null, maySteer: writes(issue2.closed.by) } } : {},
-    ...issue2.stateChanges ? {
-      stateChanges: issue2.stateChanges.map((change) => ({
-        ...change,
-        byPull: null,
-        maySteer: writes(change.by)
-      }))
-    } : {}
-  };
+async function takeComments(ctx, { snapshot, answers }) {
+  const taken2 = [];
+  for (const answer of answers) {
+    if (!answer.awaiting) continue;
+    await giveEyes(ctx, answer.commentId);
+    taken2.push(...awaitedCommands(answer));
+  }
+  return withTakenCommands(snapshot, taken2);
 }
 
 // src/core/change-set/check-set-commands.ts
@@ -60261,16 +60778,17 @@ function checkSetCommands({
 }) {
   const across = plansAcross(set4, config3);
   const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
-  return commands.flatMap((command) => {
-    const line = commandText(command);
-    const message2 = setProblem({ set: set4, command, author, config: config3, across, plan });
+  return commands.flatMap((command2) => {
+    const line = commandText(command2);
+    const judged = { command: command2, author, createdAt: at ?? now };
+    const message2 = setRefusal(set4, judged, { config: config3, across });
     if (message2) return [{ line, message: message2 }];
-    if (command.name === "rollback") return [];
-    if (command.name === "continue" && plan?.workers.some((w) => w.id === command.worker))
-      return continueProblems({ set: set4, command, config: config3, now, ...at ? { at } : {} });
-    if ("worker" in command && plan?.workers.some((w) => w.id === command.worker)) return [];
+    if (command2.name === "rollback") return [];
+    if (command2.name === "continue" && plan?.workers.some((w) => w.id === command2.worker))
+      return continueProblems({ set: set4, command: command2, config: config3, now, ...at ? { at } : {} });
+    if ("worker" in command2 && plan?.workers.some((w) => w.id === command2.worker)) return [];
     return checkCommands({
-      commands: [command],
+      commands: [command2],
       snapshot: set4.home,
       config: config3,
       now,
@@ -60280,14 +60798,14 @@ function checkSetCommands({
 }
 function continueProblems({
   set: set4,
-  command,
+  command: command2,
   config: config3,
   now,
   at
 }) {
   const read = set4.home.plan;
   const home = set4.homeRepository;
-  const worker = read.kind === "valid" ? read.plan.workers.find((one) => one.id === command.worker) : void 0;
+  const worker = read.kind === "valid" ? read.plan.workers.find((one) => one.id === command2.worker) : void 0;
   if (read.kind !== "valid" || !worker) return [];
   const repository = repositoryOf(worker, home);
   const member = set4.members.find(
@@ -60297,43 +60815,7 @@ function continueProblems({
     ...member?.snapshot ?? { ...set4.home, runs: [], pulls: [], commands: [] },
     plan: { kind: "valid", plan: sliceOf(read.plan, repository, home), sha: read.sha }
   };
-  return checkCommands({ commands: [command], snapshot, config: config3, now, ...at ? { at } : {} });
-}
-function messageElsewhere(worker, repository) {
-  return `${worker} runs in ${code(repository)}, whose sessions cannot read this issue's comments: send its messages on its pull request there, once its first session has opened it.`;
-}
-function setProblem({
-  set: set4,
-  command,
-  author,
-  config: config3,
-  across,
-  plan
-}) {
-  const home = set4.homeRepository;
-  if ("worker" in command) {
-    const worker = plan?.workers.find((one) => one.id === command.worker);
-    if (!worker) return null;
-    const repository = repositoryOf(worker, home);
-    if (!canWrite(set4, repository, author))
-      return `${command.worker} runs in ${code(repository)}, which ${author} cannot write: only its writers steer its workers.`;
-    const message2 = command.name === "steer" || command.name === "queue";
-    return message2 && !messageReaches(repository, home) ? messageElsewhere(command.worker, repository) : null;
-  }
-  const repositories = repositoriesOf(set4, { name: command.name, config: config3, across });
-  const cannot = repositories.filter((repository) => !canWrite(set4, repository, author));
-  if (command.name === "rollback" && repositories.length <= 1)
-    return "nothing to roll back: no repository of this change set has merged its final pull request yet.";
-  if (cannot.length === 0) return null;
-  const names2 = cannot.map((repository) => code(repository)).join(", ");
-  switch (command.name) {
-    case "approve":
-    case "replan":
-    case "rollback":
-      return `only someone who can write every repository it concerns may give it, and ${author} cannot write ${names2}.`;
-    default:
-      return `it applies only in the repositories ${author} can write; not in ${names2}.`;
-  }
+  return checkCommands({ commands: [command2], snapshot, config: config3, now, ...at ? { at } : {} });
 }
 
 // src/core/change-set/decide-links.ts
@@ -60553,6 +61035,26 @@ function rowOf(decided2, repository, worker) {
   return progress?.workers.find((row) => row.id === worker) ?? null;
 }
 
+// src/core/change-set/views.ts
+function viewsAllowed({
+  asked,
+  repository,
+  facts
+}) {
+  const of = (name) => facts.find((one) => one.name === name);
+  if (asked.kind === "slice") {
+    const home = of(asked.home);
+    const listed = asked.home === repository || home?.lists?.includes(repository);
+    return home?.installed && listed ? [{ repository: asked.home, ref: asked.branch }] : [];
+  }
+  return asked.repositories.flatMap((name) => {
+    const one = of(name);
+    if (!one?.installed || name === repository) return [];
+    const shares = one.visibility === "public" || (one.shareWith ?? []).includes(repository);
+    return shares ? [{ repository: name, ref: null }] : [];
+  });
+}
+
 // src/core/change-set/set-problems.ts
 function setProblems({
   set: set4,
@@ -60588,7 +61090,7 @@ function setProblems({
     problems.push(
       `The repositories depend on each other in a circle (${[...order.cycle, order.cycle[0]].join(" → ")}), so no order can land their final pull requests; move the workers so that one repository only builds on the other.`
     );
-  problems.push(...consentProblems(set4, touched));
+  problems.push(...consentProblems(set4, { touched, read: readByPlan(set4, [...listed]) }));
   if (buildTypeOf(plan) !== "code")
     problems.push(
       `A change set is a code build; a ${buildTypeOf(plan)} build runs in one repository: keep its workers in ${home}.`
@@ -60614,18 +61116,39 @@ function repositoryProblems(facts, name) {
     ];
   return [];
 }
-function consentProblems(set4, touched) {
+function consentProblems(set4, { touched, read }) {
   const home = set4.homeRepository;
-  return touched.flatMap((repo) => {
+  return [.../* @__PURE__ */ new Set([...touched, ...read])].flatMap((repo) => {
     const facts = set4.repositories.find((one) => one.name === repo);
     if (repo === home || !facts?.installed || facts.visibility === "public") return [];
     const shares = new Set(facts.config?.ok ? facts.config.config.changeSets.shareWith : []);
     const missing = touched.filter((other) => other !== repo && !shares.has(other));
     if (missing.length === 0) return [];
+    const visibility = facts.visibility ?? "not public";
+    if (touched.includes(repo))
+      return [
+        `${repo} is ${visibility}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      ];
     return [
-      `${repo} is ${facts.visibility ?? "not public"}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`
+      `The plan session read ${repo}, which is ${visibility}: its .github/${CONFIG_FILE} shares its text with ${home}, not with ${names(missing)}, where this plan's workers would carry what the plan read (their titles and briefs). Add them under \`changeSets.shareWith\` there, plan no workers in them (\`/replan\`), or take ${repo} out of \`changeSets.repositories\` so that no plan reads it.`
     ];
   });
+}
+function readByPlan(set4, listed) {
+  const facts = set4.repositories.map(
+    (repo) => ({
+      name: repo.name,
+      installed: repo.installed,
+      visibility: repo.visibility,
+      shareWith: repo.config?.ok ? repo.config.config.changeSets.shareWith : null,
+      lists: repo.config?.ok ? repo.config.config.changeSets.repositories : null
+    })
+  );
+  return viewsAllowed({
+    asked: { kind: "set", repositories: listed },
+    repository: set4.homeRepository,
+    facts
+  }).map((view) => view.repository);
 }
 function names(repositories) {
   return repositories.join(", ");
@@ -60860,16 +61383,23 @@ function sumRoles(all) {
 
 // src/core/change-set/decide-set.ts
 function decideSet({
-  set: set4,
+  set: whole,
   config: config3,
   now
 }) {
-  if (!config3.ok) return alone(set4, set4.home, decide({ snapshot: set4.home, config: config3, now }));
+  if (!config3.ok) return alone2(whole, whole.home, decide({ snapshot: whole.home, config: config3, now }));
   const settings = config3.config;
-  const across = plansAcross(set4, settings);
-  const read = set4.home.plan;
-  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, set4.homeRepository) ? setProblems({ set: set4, plan: read.plan, config: settings, across }) : [];
-  const home = setHome(set4, { commands: setCommands(set4, { config: settings, across }), problems });
+  const unreachable = unreachableListed(whole, settings);
+  if (unreachable.length > 0) {
+    const broken = { ok: false, problems: unreachable };
+    return alone2(whole, whole.home, decide({ snapshot: whole.home, config: broken, now }));
+  }
+  const across = plansAcross(whole, settings);
+  const read = whole.home.plan;
+  const problems = read.kind === "valid" && isChangeSetPlan(read.plan, whole.homeRepository) ? setProblems({ set: whole, plan: read.plan, config: settings, across }) : [];
+  const commands = setCommands(whole, { config: settings, across });
+  const home = setHome(whole, { commands, problems });
+  const set4 = { ...whole, home };
   const ctx = makeContext({ snapshot: home, config: settings, now });
   const order = read.kind === "valid" ? repositoryOrder(read.plan, set4.homeRepository) : null;
   const approved = decidePlanning(ctx).kind === "build" && home.workflowInstalled;
@@ -60880,7 +61410,7 @@ function decideSet({
     );
     const planned = isSet && read.kind === "valid" && order?.ok && problems.length === 0 ? plannedSetView({ set: set4, plan: read.plan, ...order, config: settings }) : null;
     const planning = planningLine2(set4, settings, across);
-    return alone(set4, home, withPlanned(actions, { planned, planning, home: set4.homeRepository }));
+    return alone2(set4, home, withPlanned(actions, { planned, planning, home: set4.homeRepository }));
   }
   const plan = { plan: read.plan, sha: read.sha };
   const released = releasedFinals(set4, order.after);
@@ -60985,7 +61515,7 @@ function setViewOf({
   }
   return { phase, build, progress, changeSet };
 }
-function alone(set4, snapshot, actions) {
+function alone2(set4, snapshot, actions) {
   const last = actions.at(-1);
   if (last?.kind !== "render-status") throw new Error("decide ends with the status");
   return {
@@ -61005,6 +61535,12 @@ function withPlanned(actions, {
   const changeSet = planned ? { ...planned, planning } : listed && (last.view.phase === "planning" || !planning.across) ? { home, repositories: [], planning } : null;
   const view = changeSet ? { ...last.view, changeSet } : last.view;
   return [...actions.slice(0, -1), { kind: "render-status", view }];
+}
+function unreachableListed(set4, config3) {
+  return config3.changeSets.repositories.filter((name) => set4.outsideInstallation.includes(name)).map((name) => ({
+    field: "changeSets.repositories",
+    message: `${name} is not in this app's installation (or does not exist): install the app on it, in the same installation as ${set4.homeRepository}, or take it out of the list.`
+  }));
 }
 function planningLine2(set4, config3, across) {
   const repositories = config3.changeSets.repositories;
@@ -61249,6 +61785,49 @@ This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
   return { link: link2, result: "done" };
 }
 
+// src/github/change-set/listed-facts.ts
+var import_yaml4 = __toESM(require_dist2(), 1);
+async function listedFacts(ctx, { name, listed }) {
+  if (!listed)
+    return {
+      name,
+      url: `https://github.com/${name}`,
+      installed: false,
+      workflow: false,
+      visibility: null,
+      config: null
+    };
+  const config3 = listed.visibility === "public" ? null : await ownConfig(await contextOf(ctx, name));
+  return {
+    name,
+    url: listed.url,
+    installed: true,
+    workflow: false,
+    visibility: listed.visibility,
+    config: config3
+  };
+}
+async function ownConfig(ctx) {
+  let text;
+  try {
+    const [content] = await conditionalReads.paginate(ctx.octokit, {
+      route: "GET /repos/{owner}/{repo}/contents/{path}",
+      params: { owner: ctx.owner, repo: ctx.repo, path: CONFIG_PATH },
+      pick: (data) => [data?.content ?? ""]
+    });
+    text = Buffer.from(content ?? "", "base64").toString("utf8");
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+    text = null;
+  }
+  if (text === null) return parseConfig({});
+  try {
+    return parseConfig((0, import_yaml4.parse)(text));
+  } catch {
+    return { ok: false, problems: [{ field: "(file)", message: "is not valid YAML" }] };
+  }
+}
+
 // src/github/change-set/observe-set.ts
 async function observeSet(ctx, {
   home,
@@ -61260,7 +61839,12 @@ async function observeSet(ctx, {
   const homeRepository = `${ctx.owner}/${ctx.repo}`.toLowerCase();
   const plan = home.plan.kind === "valid" ? home.plan.plan : null;
   const names2 = plan && isChangeSetPlan(plan, homeRepository) ? planRepositories(plan, homeRepository) : [];
-  const listed = names2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
+  const concerned2 = [
+    .../* @__PURE__ */ new Set([...names2, ...config3.ok ? config3.config.changeSets.repositories : []])
+  ].filter((name) => name !== homeRepository);
+  const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
+  const listed = concerned2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
+  const outsideInstallation = concerned2.filter((name) => !listed.has(name));
   const reachable = names2.flatMap((name) => {
     const found = listed.get(name);
     return found ? [found] : [];
@@ -61291,22 +61875,22 @@ async function observeSet(ctx, {
       })
     )
   );
-  const asked = config3.ok ? writersAsked({
-    home,
-    config: config3.config,
-    homeRepository,
-    merged: members2.filter((m) => m.final?.state === "merged").map((m) => m.repository)
-  }) : /* @__PURE__ */ new Map();
+  const unplanned = names2.length > 0 && config3.ok ? config3.config.changeSets.repositories.filter((name) => !names2.includes(name)) : [];
+  const readable = await Promise.all(
+    unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) }))
+  );
   return {
     home,
     homeRepository,
-    repositories: facts,
+    repositories: [...facts, ...readable],
     members: members2,
-    writers: await readWriters(ctx, asked)
+    outsideInstallation,
+    writers: await readWriters(ctx, asked, outsideInstallation)
   };
 }
 async function installationRepositories(ctx) {
-  const listed = await conditionalReads.paginate(ctx.octokit, {
+  const octokit = ctx.installationReader ? await ctx.installationReader() : ctx.octokit;
+  const listed = await conditionalReads.paginate(octokit, {
     route: "GET /installation/repositories",
     params: { per_page: 100 },
     // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.
@@ -61344,74 +61928,71 @@ async function factsOf(ctx, {
   };
 }
 var SET_PERMISSION_TTL_MS = 30 * 6e4;
-async function readWriters(ctx, asked) {
+async function readWriters(ctx, asked, outside) {
   const writers = {};
   for (const [login, repositories] of asked) {
     for (const repository of repositories) {
-      const there = await contextOf(ctx, repository);
-      const allowed = await hasWriteAccess(there, login, { ttlMs: SET_PERMISSION_TTL_MS });
+      const allowed = !outside.includes(repository) && await hasWriteAccess(await contextOf(ctx, repository), login, {
+        ttlMs: SET_PERMISSION_TTL_MS
+      });
       writers[repository] = { ...writers[repository], [login]: allowed };
     }
   }
   return writers;
 }
 
-// src/github/change-set/reconcile-set.ts
-async function reconcileSet(ctx, request2) {
-  const { log } = request2;
-  const first = await setPass(ctx, request2);
-  if (request2.config.ok)
-    await withReason(
-      "notice",
-      () => answerSetCommands(ctx, { set: first.set, config: request2.config, request: request2 })
-    );
-  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
-  const { read: _first, ...again } = request2;
-  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
-  const passes = last === first ? [first] : [first, last];
-  const outcomes = passes.flatMap((pass) => pass.outcomes);
-  const links = passes.flatMap((pass) => pass.links);
-  const { set: set4, decision } = last;
-  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
-  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
-  const rendered = await act(ctx, {
-    snapshot: set4.home,
-    actions: lostRace && !set4.home.statusComment ? [] : render,
-    log,
-    ...budget,
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
-  });
-  log.info(
-    {
-      buildId: set4.home.build,
-      repositories: set4.members.map((member) => member.repository),
-      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
-      links: links.map(describeLink)
-    },
-    "baton: reconciled the change set"
+// src/github/change-set/take-set-comments.ts
+async function takeSetComments(ctx, {
+  set: set4,
+  awaiting,
+  read,
+  config: config3
+}) {
+  const taken2 = /* @__PURE__ */ new Set();
+  if (awaiting.length === 0 || !config3.ok) return { set: set4, taken: taken2 };
+  const judging = { config: config3.config, across: plansAcross(set4, config3.config) };
+  for (const answer of awaiting) {
+    if (!takesComment(set4, awaitedCommands(answer), judging)) continue;
+    await giveEyes(ctx, answer.commentId);
+    taken2.add(answer.commentId);
+  }
+  const held3 = new Set(read.commands.map((info) => info.commentId));
+  const refused = new Set(
+    awaiting.map((answer) => answer.commentId).filter((id) => !taken2.has(id) && !held3.has(id))
   );
+  const kept2 = (info) => !refused.has(info.commentId);
   return {
-    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
-    builds: decision.builds.map((build) => ({
-      repository: build.repository,
-      snapshot: build.snapshot,
-      actions: build.actions,
-      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
-      ...build.config ? { config: build.config } : {}
-    }))
+    set: { ...set4, home: { ...set4.home, commands: set4.home.commands.filter(kept2) } },
+    taken: taken2
   };
 }
+function notRun(commands, refused) {
+  const lines = new Set(refused.map((problem) => problem.line));
+  const others = commands.map((command2) => commandText(command2)).filter((line) => !lines.has(line)).map((line) => ({
+    line,
+    message: "not run either: Baton takes a comment whole, and another command in it cannot apply; write this one again on its own."
+  }));
+  return [...refused, ...others];
+}
+
+// src/github/change-set/set-pass.ts
 async function setPass(ctx, request2) {
   const { observed, config: config3, now, log } = request2;
+  const awaiting = (request2.answers ?? []).filter((answer) => answer.awaiting);
   const read = await observeSet(ctx, {
-    home: observed.snapshot,
+    home: withTakenCommands(observed.snapshot, awaiting.flatMap(awaitedCommands)),
     config: config3,
     since: observed.runsSince,
     freshFrom: request2.freshFrom,
     ...request2.read ? { read: request2.read } : {}
   });
-  const set4 = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const spent = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const { set: set4, taken: taken2 } = await takeSetComments(ctx, {
+    set: spent,
+    awaiting,
+    read: observed.snapshot,
+    config: config3
+  });
   const decision = decideSet({ set: set4, config: config3, now });
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const outcomes = [];
@@ -61425,7 +62006,7 @@ async function setPass(ctx, request2) {
     byRepository.set(build.repository, [...byRepository.get(build.repository) ?? [], ...done]);
   }
   const links = await actSet(ctx, { links: decision.links, build: set4.home.build, log });
-  return { set: set4, decision, outcomes, byRepository, links };
+  return { set: set4, decision, outcomes, byRepository, links, taken: taken2 };
 }
 function withDispatched(set4, request2) {
   const { dispatched } = request2;
@@ -61442,12 +62023,17 @@ function withDispatched(set4, request2) {
     }))
   };
 }
-async function answerSetCommands(ctx, { set: set4, config: config3, request: request2 }) {
+async function answerSetCommands(ctx, {
+  set: set4,
+  config: config3,
+  request: request2,
+  taken: taken2
+}) {
   if (!config3.ok) return;
   for (const answer of request2.answers ?? []) {
-    const info = set4.home.commands.find((one) => one.commentId === answer.commentId);
+    const info = answer.awaiting ?? set4.home.commands.find((one) => one.commentId === answer.commentId);
     if (!info) continue;
-    const problems = checkSetCommands({
+    const refused = checkSetCommands({
       set: set4,
       commands: answer.commands,
       author: info.author,
@@ -61455,6 +62041,7 @@ async function answerSetCommands(ctx, { set: set4, config: config3, request: req
       now: request2.now,
       at: info.createdAt
     });
+    const problems = answer.awaiting && !taken2.has(answer.commentId) ? notRun(answer.commands, refused) : refused;
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,
@@ -61498,6 +62085,148 @@ function failedLinks(links) {
 function describeLink({ link: link2, result }) {
   const where = "repository" in link2 ? ` ${link2.repository}` : "";
   return `${link2.kind}${where}: ${result}`;
+}
+
+// src/github/change-set/reconcile-set.ts
+async function reconcileSet(ctx, {
+  request: request2,
+  observed,
+  config: config3,
+  freshFrom,
+  alongside
+}) {
+  const { now, log } = request2;
+  await withReason(
+    "status-edit",
+    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
+  );
+  const read = new Map(
+    (alongside?.ids ?? []).map((id, index) => [
+      id,
+      observed.alongside?.[index] ?? null
+    ])
+  );
+  const done = await setPasses(ctx, {
+    observed,
+    config: config3,
+    now,
+    log,
+    freshFrom,
+    read,
+    answers: request2.answers ?? [],
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
+    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
+    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
+  });
+  const ended2 = done.builds.flatMap(
+    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
+  );
+  const looks = done.builds.flatMap((build) => {
+    const runs = [
+      ...build.snapshot.runs,
+      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
+    ];
+    const snapshot = { ...build.snapshot, runs };
+    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap(
+      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
+    );
+    return [...look ? [look] : [], ...asked];
+  });
+  const soonest3 = looks.reduce(
+    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
+    null
+  );
+  if (request2.lastReads)
+    noteMembers({ done, reads: request2.lastReads, now, runsSince: observed.runsSince });
+  if (request2.onRead) showBuilds({ ctx, done, request: request2 });
+  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
+}
+async function setPasses(ctx, request2) {
+  const { log } = request2;
+  const first = await setPass(ctx, request2);
+  if (request2.config.ok)
+    await withReason(
+      "notice",
+      () => answerSetCommands(ctx, {
+        set: first.set,
+        config: request2.config,
+        request: request2,
+        taken: first.taken
+      })
+    );
+  const unlocks = first.outcomes.some((o) => o.action.kind === "merge-pull" && o.result === "done") || first.links.some((o) => o.link.kind === "deliver-report" && o.result === "done");
+  const { read: _first, answers: _taken, ...again } = request2;
+  const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
+  const passes = last === first ? [first] : [first, last];
+  const outcomes = passes.flatMap((pass) => pass.outcomes);
+  const links = passes.flatMap((pass) => pass.links);
+  const { set: set4, decision } = last;
+  const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
+  const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
+  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const rendered = await act(ctx, {
+    snapshot: set4.home,
+    actions: lostRace && !set4.home.statusComment ? [] : render,
+    log,
+    ...budget,
+    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
+  });
+  log.info(
+    {
+      buildId: set4.home.build,
+      repositories: set4.members.map((member) => member.repository),
+      actions: [...outcomes, ...rendered].map(({ action, result }) => `${action.kind}: ${result}`),
+      links: links.map(describeLink)
+    },
+    "baton: reconciled the change set"
+  );
+  return {
+    outcomes: [...outcomes, ...failedLinks(links), ...rendered],
+    builds: decision.builds.map((build) => ({
+      repository: build.repository,
+      snapshot: build.snapshot,
+      actions: build.actions,
+      outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      ...build.config ? { config: build.config } : {}
+    }))
+  };
+}
+function noteMembers({
+  done,
+  reads: reads2,
+  now,
+  runsSince
+}) {
+  const clean = !done.outcomes.some(standsForNothing);
+  for (const build of done.builds) {
+    if (!build.config) continue;
+    const [owner = "", repo = ""] = build.repository.split("/");
+    const key = buildKey({ owner, repo }, build.snapshot.build);
+    reads2.noteDecided(
+      key,
+      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null
+    );
+  }
+}
+function showBuilds({
+  ctx,
+  done,
+  request: request2
+}) {
+  for (const [index, build] of done.builds.entries()) {
+    const rendered = build.actions.findLast((action) => action.kind === "render-status");
+    const decided2 = index > 0 && build.config ? decide({ snapshot: build.snapshot, config: build.config, now: request2.now }).at(-1) : void 0;
+    const view = decided2?.kind === "render-status" ? decided2.view : rendered?.kind === "render-status" ? rendered.view : null;
+    request2.onRead?.({
+      repository: build.repository,
+      installationId: ctx.installationId ?? null,
+      snapshot: build.snapshot,
+      config: build.config?.ok ? build.config.config : null,
+      view,
+      readAt: request2.now
+    });
+  }
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -61736,57 +62465,27 @@ async function reconcile(ctx, request2) {
     );
     return [];
   }
+  ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const config3 = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
-    const read = new Map(
-      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null])
-    );
-    return reconcileChangeSet(ctx, { request: request2, observed, config: config3, freshFrom, read });
+    return reconcileSet(ctx, { request: request2, observed, config: config3, freshFrom, alongside });
   }
   return reconcileBuild(ctx, { ...request2, observed, config: config3 });
 }
 async function reconcileBuild(ctx, request2) {
-  const { build, issue: issue2, defaultBranch, now, log, observed, config: config3 } = request2;
-  const subIssues = await readSubIssues(ctx, {
-    issue: issue2,
-    build,
-    plan: observed.snapshot.plan,
-    mirror: config3.ok && config3.config.plan.mirrorSubIssues
-  });
-  if (subIssues) observed.snapshot.issue.subIssues = subIssues;
-  const { forged, ...spend } = await readDaySpend(ctx, {
-    now,
-    repoCap: config3.ok && config3.config.budget.dailyUsd !== null,
-    installationCapUsd: request2.installationDailyUsd
-  });
-  Object.assign(observed.snapshot, spend);
-  const repository = `${ctx.owner}/${ctx.repo}`;
-  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
-  sayUncountedUsage(log, [...uncounted, ...forged]);
-  const setupPull = request2.setupPull;
-  const snapshot = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
-    ...observed.snapshot,
-    setupPull: await setupPull(
-      ctx,
-      defaultBranch,
-      labelledAtByWriter({
-        snapshot: observed.snapshot,
-        label: config3.ok ? config3.config.label : "orchestrate"
-      }),
-      log
-    )
-  };
+  const { build, now, log, observed, config: config3 } = request2;
+  const read = await readRestOfBuild(ctx, request2);
   await withReason(
     "status-edit",
     () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
   );
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
   const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
   const writes = [
     ...answers,
     ...decide({ snapshot, config: config3, now }).filter((action) => action.kind !== "render-status")
   ];
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
-  const key = buildKey(ctx, build);
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const later = await actLaterPasses(ctx, {
     snapshot,
@@ -61816,16 +62515,80 @@ async function reconcileBuild(ctx, request2) {
     now
   });
   const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
+  noteRead(request2, {
+    ctx,
+    key: buildKey(ctx, build),
+    seen,
+    render,
+    after: after2,
+    all,
+    settled: later.settled,
+    byRuns
+  });
+  log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
+  return all;
+}
+async function readRestOfBuild(ctx, request2) {
+  const { build, issue: issue2, defaultBranch, now, log, observed, config: config3 } = request2;
+  const subIssues = await readSubIssues(ctx, {
+    issue: issue2,
+    build,
+    plan: observed.snapshot.plan,
+    mirror: config3.ok && config3.config.plan.mirrorSubIssues
+  });
+  if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  const { forged, ...spend } = await readDaySpend(ctx, {
+    now,
+    repoCap: config3.ok && config3.config.budget.dailyUsd !== null,
+    installationCapUsd: request2.installationDailyUsd
+  });
+  Object.assign(observed.snapshot, spend);
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
+  sayUncountedUsage(log, [...uncounted, ...forged]);
+  const setupPull = request2.setupPull;
+  const read = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
+    ...observed.snapshot,
+    setupPull: await setupPull(
+      ctx,
+      defaultBranch,
+      labelledAtByWriter({
+        snapshot: observed.snapshot,
+        label: config3.ok ? config3.config.label : "orchestrate"
+      }),
+      log
+    )
+  };
+  return read;
+}
+function noteRead(request2, {
+  ctx,
+  key,
+  seen,
+  render,
+  after: after2,
+  all,
+  settled,
+  byRuns
+}) {
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
-  const clean = view && !all.some((outcome) => outcome.result === "failed");
+  const clean = view && !all.some(standsForNothing);
+  request2.onRead?.({
+    repository: `${ctx.owner}/${ctx.repo}`,
+    installationId: ctx.installationId ?? null,
+    snapshot: seen,
+    config: request2.config.ok ? request2.config.config : null,
+    view,
+    readAt: request2.now
+  });
   request2.lastReads?.note(
     key,
     clean ? {
       snapshot: seen,
-      config: config3,
+      config: request2.config,
       view: JSON.stringify(view),
-      settled: later.settled,
-      runsSince: observed.runsSince,
+      settled,
+      runsSince: request2.observed.runsSince,
       awaitsRun: byRuns,
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
@@ -61833,79 +62596,6 @@ async function reconcileBuild(ctx, request2) {
       )
     } : null
   );
-  log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
-  return all;
-}
-async function reconcileChangeSet(ctx, {
-  request: request2,
-  observed,
-  config: config3,
-  freshFrom,
-  read
-}) {
-  const { now, log } = request2;
-  await withReason(
-    "status-edit",
-    () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
-  );
-  const done = await reconcileSet(ctx, {
-    observed,
-    config: config3,
-    now,
-    log,
-    freshFrom,
-    read,
-    answers: request2.answers ?? [],
-    ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
-    ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
-    ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
-  });
-  const ended2 = done.builds.flatMap(
-    (build) => build.snapshot.runs.filter((run2) => run2.status === "completed")
-  );
-  const looks = done.builds.flatMap((build) => {
-    const runs = [
-      ...build.snapshot.runs,
-      ...ended2.filter((run2) => !build.snapshot.runs.includes(run2))
-    ];
-    const snapshot = { ...build.snapshot, runs };
-    const look = nextLook({ snapshot, config: config3, outcomes: build.outcomes, now });
-    const asked = build.actions.flatMap(
-      (action) => action.kind === "look-again" ? [{ action, result: "deferred", retryInMs: action.inMs }] : []
-    );
-    return [...look ? [look] : [], ...asked];
-  });
-  const soonest3 = looks.reduce(
-    (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
-    null
-  );
-  if (request2.lastReads) noteMembers({ done, request: request2, runsSince: observed.runsSince });
-  return [...done.outcomes, ...soonest3 ? [soonest3] : []];
-}
-function noteMembers({
-  done,
-  request: request2,
-  runsSince
-}) {
-  const clean = !done.outcomes.some((outcome) => outcome.result === "failed");
-  for (const build of done.builds) {
-    if (!build.config) continue;
-    const [owner = "", repo = ""] = build.repository.split("/");
-    const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config3 = build.config;
-    const decided2 = decide({ snapshot: build.snapshot, config: config3, now: request2.now });
-    const view = decided2.at(-1);
-    request2.lastReads?.note(
-      key,
-      clean && view?.kind === "render-status" ? {
-        snapshot: build.snapshot,
-        config: config3,
-        view: JSON.stringify(view.view),
-        runsSince,
-        asked: decided2.slice(0, -1).map((action) => JSON.stringify(action))
-      } : null
-    );
-  }
 }
 function existsOnGitHub(snapshot) {
   return snapshot.integration !== null || snapshot.statusComment !== null;
@@ -61928,32 +62618,53 @@ function labelledAtByWriter({
   return events.at(-1)?.at ?? null;
 }
 
-// src/github/reconcile/handlers.ts
-async function repoContext(context, deps) {
-  const { owner, repo } = context.repo();
-  const installationId = context.payload?.installation?.id;
-  return {
-    octokit: context.octokit,
-    owner,
-    repo,
-    botLogin: await deps.botLogin(),
-    ...installationId ? { installationId } : {},
-    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
+// src/github/reconcile/status-edit-queue.ts
+function statusEditWaitOf(key, deps, budget) {
+  return (now) => ({ kind, editedAt }) => {
+    const wait2 = budget?.waitFor("status") ?? 0;
+    if (wait2 > 0) return wait2;
+    const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
+    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
+    return deps.statusPacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
   };
 }
-function scheduleReconcile(ctx, {
-  ref,
-  defaultBranch,
-  deps,
-  log,
-  deliveryId,
-  answer,
-  start,
-  noNews
-}) {
+function queueHeldEdit(queued) {
+  const { ctx, deps, key, buildLog } = queued;
+  const held3 = deps.heldEdits;
+  void deps.queue.enqueue(
+    `${key} status`,
+    async () => {
+      if (!held3.has(key)) return;
+      const wait2 = queued.statusEditWait(deps.now())(held3.paceOf(key));
+      if (wait2 > 0) {
+        deps.statusPacer?.trail(`${key} status`, wait2, () => queueHeldEdit(queued));
+        return;
+      }
+      const hold = await (deps.holdBuild?.(key) ?? HELD);
+      if (!hold) {
+        held3.drop(key);
+        return;
+      }
+      try {
+        if (await withReason("status-edit", () => held3.make(ctx, key)) === "moved-on")
+          queued.again();
+      } catch (err) {
+        buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
+        queued.again();
+      } finally {
+        await hold.release();
+      }
+    },
+    buildLog
+  );
+}
+var HELD = { release: async () => void 0 };
+
+// src/github/reconcile/schedule-reconcile.ts
+function scheduleReconcile(ctx, request2) {
+  const { ref, deps, log, deliveryId, answer, start, noNews } = request2;
   const key = buildKey(ctx, ref.build);
   deps.known?.saw(ctx, ref);
-  const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   deps.asked ??= /* @__PURE__ */ new Map();
   deps.asked.set(key, [...deps.asked.get(key) ?? [], noNews ?? null]);
   if (answer) deps.answers.set(key, [...deps.answers.get(key) ?? [], answer]);
@@ -61961,135 +62672,112 @@ function scheduleReconcile(ctx, {
     deps.starts ??= /* @__PURE__ */ new Set();
     deps.starts.add(key);
   }
-  const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
-  const statusEditWait = (now) => ({ kind, editedAt }) => {
-    const wait2 = budget?.waitFor("status") ?? 0;
-    if (wait2 > 0) return wait2;
-    const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
-    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
-    return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
-  };
-  const again = (asStart = false, news) => scheduleReconcile(ctx, {
-    ref,
-    defaultBranch,
+  const queued = {
+    ctx,
+    request: request2,
     deps,
-    log,
-    deliveryId,
-    start: asStart,
-    ...news ? { noNews: news } : {}
-  });
-  const held2 = deps.heldEdits;
-  const makeHeld = () => {
-    void deps.queue.enqueue(
-      `${key} status`,
-      async () => {
-        if (!held2.has(key)) return;
-        const wait2 = statusEditWait(deps.now())(held2.paceOf(key));
-        if (wait2 > 0) {
-          pacer?.trail(`${key} status`, wait2, makeHeld);
-          return;
-        }
-        const hold = await (deps.holdBuild?.(key) ?? HELD);
-        if (!hold) {
-          held2.drop(key);
-          return;
-        }
-        try {
-          if (await withReason("status-edit", () => held2.make(ctx, key)) === "moved-on") again();
-        } catch (err) {
-          buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
-          again();
-        } finally {
-          await hold.release();
-        }
-      },
-      buildLog
-    );
-  };
-  void deps.queue.enqueue(
     key,
-    async () => {
-      const asked = deps.asked?.get(key) ?? [null];
-      deps.asked?.delete(key);
-      if (await noNewsIn(asked)) {
-        buildLog.info(
-          { ...asked.length === 1 ? {} : { events: asked.length } },
-          `baton: ${asked.map((one) => one?.why).join("; ")}; no reconcile`
-        );
-        return;
-      }
-      const hold = await (deps.holdBuild?.(
-        key,
-        lookOf(ctx, ref, defaultBranch, () => again())
-      ) ?? HELD);
-      if (!hold) {
-        buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
-        setTimeout(() => again(), HELD_RETRY_MS).unref();
-        return;
-      }
-      try {
-        const answers = deps.answers.get(key) ?? [];
-        deps.answers.delete(key);
-        const starting = deps.starts?.delete(key) ?? false;
-        held2.drop(key);
-        const readAt = deps.recent?.now();
-        await budget?.sync();
-        const look = timedLook(ctx, {
-          ref,
-          defaultBranch,
-          deps,
-          log,
-          deliveryId,
-          start: starting
-        });
-        const now = deps.now();
-        const outcomes = await withReason(
-          "reconcile-read",
-          () => reconcile(ctx, {
-            ...ref,
-            defaultBranch,
-            now,
-            log: buildLog,
-            answers,
-            start: starting,
-            ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-            ...pacer || budget ? { statusEditWait: statusEditWait(now) } : {},
-            ...budget ? { writeBudget: budget } : {},
-            ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-            ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
-          })
-        ).catch((error62) => {
-          leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
-          throw error62;
-        });
-        deps.onReconciled?.(key, outcomes);
-        const after2 = deps.againAfterWrites;
-        if (after2 && wroteSomething(outcomes)) {
-          const passes = after2.passes.get(key) ?? 0;
-          after2.passes.set(key, passes + 1);
-          if (passes < after2.limit) again(starting);
-        }
-        if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
-          deps.recent?.note(key, readAt);
-        const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
-        if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
-          held2.hold(key, render.held);
-          pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
-        }
-        leaveNextLook(deps, { key, outcomes, look, log: buildLog });
-        const waitingChains = outcomes.flatMap(
-          (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
-        );
-        if (budget && waitingChains.length > 0)
-          budget.wake(key, () => again(starting), Math.max(...waitingChains));
-        budget?.settled(key);
-      } finally {
-        await hold.release();
-      }
-    },
-    buildLog
+    buildLog: log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }),
+    budget,
+    statusEditWait: statusEditWaitOf(key, deps, budget),
+    again: (asStart = false, news) => scheduleReconcile(ctx, {
+      ref,
+      defaultBranch: request2.defaultBranch,
+      deps,
+      log,
+      deliveryId,
+      start: asStart,
+      ...news ? { noNews: news } : {}
+    })
+  };
+  void deps.queue.enqueue(key, () => runQueued(queued), queued.buildLog);
+}
+async function runQueued(queued) {
+  const { deps, key, buildLog } = queued;
+  const asked = deps.asked?.get(key) ?? [null];
+  deps.asked?.delete(key);
+  if (await noNewsIn(asked)) {
+    buildLog.info(
+      { ...asked.length === 1 ? {} : { events: asked.length } },
+      `baton: ${asked.map((one) => one?.why).join("; ")}; no reconcile`
+    );
+    return;
+  }
+  const hold = await (deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD2);
+  if (!hold) {
+    buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
+    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    return;
+  }
+  try {
+    await reconcileQueued(queued);
+  } finally {
+    await hold.release();
+  }
+}
+async function reconcileQueued(queued) {
+  const { ctx, request: request2, deps, key, buildLog, budget } = queued;
+  const answers = deps.answers.get(key) ?? [];
+  deps.answers.delete(key);
+  const starting = deps.starts?.delete(key) ?? false;
+  deps.heldEdits.drop(key);
+  const readAt = deps.recent?.now();
+  await budget?.sync();
+  const look = timedLook(ctx, { ...request2, deliveryId: request2.deliveryId, start: starting });
+  const now = deps.now();
+  const outcomes = await withReason(
+    "reconcile-read",
+    () => reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
+      ...request2.ref,
+      defaultBranch: request2.defaultBranch,
+      now,
+      log: buildLog,
+      answers,
+      start: starting,
+      ...deps.setupPull ? { setupPull: deps.setupPull } : {},
+      ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
+      ...budget ? { writeBudget: budget } : {},
+      ...deps.lastReads ? { lastReads: deps.lastReads } : {},
+      ...deps.onRead ? { onRead: deps.onRead } : {},
+      ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
+    })
+  ).catch((error62) => {
+    const awaiting = answers.filter((answer) => answer.awaiting);
+    if (awaiting.length > 0) deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
+    leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+    throw error62;
+  });
+  afterReconcile(queued, { outcomes, starting, readAt, look });
+}
+function afterReconcile(queued, {
+  outcomes,
+  starting,
+  readAt,
+  look
+}) {
+  const { deps, key, buildLog, budget } = queued;
+  deps.onReconciled?.(key, outcomes);
+  const after2 = deps.againAfterWrites;
+  if (after2 && wroteSomething(outcomes)) {
+    const passes = after2.passes.get(key) ?? 0;
+    after2.passes.set(key, passes + 1);
+    if (passes < after2.limit) queued.again(starting);
+  }
+  if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
+    deps.recent?.note(key, readAt);
+  const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
+  if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
+    deps.heldEdits.hold(key, render.held);
+    deps.statusPacer?.trail(`${key} status`, render.retryInMs, () => queueHeldEdit(queued));
+  }
+  leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+  const waitingChains = outcomes.flatMap(
+    (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
   );
+  if (budget && waitingChains.length > 0)
+    budget.wake(key, () => queued.again(starting), Math.max(...waitingChains));
+  budget?.settled(key);
 }
 function timedLook(ctx, {
   ref,
@@ -62100,7 +62788,7 @@ function timedLook(ctx, {
   start = false
 }) {
   const key = buildKey(ctx, ref.build);
-  return lookOf(ctx, ref, defaultBranch, () => {
+  const again = () => {
     const reads2 = deps.lastReads;
     const rearm = (next) => deps.looks?.set(
       key,
@@ -62123,10 +62811,11 @@ function timedLook(ctx, {
       start,
       ...noNews ? { noNews } : {}
     });
-  });
+  };
+  return { again };
 }
 var HELD_RETRY_MS = 1e3;
-var HELD = { release: async () => void 0 };
+var HELD2 = { release: async () => void 0 };
 function wroteSomething(outcomes) {
   return outcomes.some(
     (outcome) => outcome.result === "done" && outcome.action.kind !== "render-status" && outcome.action.kind !== "look-again"
@@ -62149,129 +62838,6 @@ function scheduleFromDelivery(ctx, delivery, {
     deliveryId: delivery.id,
     ...asked
   });
-}
-async function onIssueLabeled(context, deps) {
-  const { issue: issue2, label, sender } = context.payload;
-  if (issue2.pull_request || !label) return;
-  const ctx = await repoContext(context, deps);
-  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  const settings = config3.ok ? config3.config : defaultConfig();
-  const improve = settings.improve.label;
-  if (!isBuildLabel(settings, label.name) && label.name !== improve) return;
-  if (!await hasWriteAccess(ctx, sender.login)) {
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `label-refused-${sender.login}`,
-        body: renderLabelRefusal({ user: sender.login, label: label.name })
-      })
-    );
-    return;
-  }
-  const ref = await findBuildForIssue(ctx, issue2.number) ?? {
-    build: buildIdFor(issue2.number, issue2.title),
-    issue: issue2.number
-  };
-  scheduleFromDelivery(ctx, context, { ref, deps, start: true });
-}
-async function onIssueStateChange(context, deps) {
-  const { issue: issue2 } = context.payload;
-  if (issue2.pull_request) return;
-  const ctx = await repoContext(context, deps);
-  const ref = await findBuildForIssue(ctx, issue2.number);
-  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
-}
-var MAX_REFUSED = 1e4;
-async function onIssueComment(context, deps) {
-  const { comment, issue: issue2, sender } = context.payload;
-  const body = comment.body ?? "";
-  if (sender.type === "Bot" || isBatonComment(body)) return;
-  const shaped = parseCommands(body, { worker: "W1.1" });
-  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
-  const ctx = await repoContext(context, deps);
-  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue2.number} ${sender.login}`;
-  if (deps.refused?.has(refusedKey) && !await hasWriteAccess(ctx, sender.login)) return;
-  const pull = issue2.pull_request ? await readPullHead(ctx, issue2.number) : null;
-  const worker = pull?.worker;
-  const parsed = parseCommands(body, worker ? { worker } : {});
-  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
-  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
-  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
-  const improves = !pull && parsed.commands.some((command) => command.name === "improve");
-  const ref = found ?? (improves ? { build: buildIdFor(issue2.number, issue2.title), issue: issue2.number } : null);
-  if (!ref) return;
-  if (!await hasWriteAccess(ctx, sender.login)) {
-    if (!found) return;
-    deps.refused ??= /* @__PURE__ */ new Set();
-    if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
-    deps.refused.add(refusedKey);
-    const command = parsed.commands[0];
-    const first = command ? commandWord(command) : parsed.errors[0]?.line ?? "";
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `refused-${sender.login}`,
-        body: renderCommandRefusal({
-          user: sender.login,
-          command: first.startsWith("/") ? first : `/${first}`
-        })
-      })
-    );
-    return;
-  }
-  const reaction = await withReason(
-    "reaction",
-    () => ctx.octokit.rest.reactions.createForIssueComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      comment_id: comment.id,
-      content: "eyes"
-    })
-  );
-  if (reaction.status !== 201) return;
-  if (parsed.errors.length > 0) {
-    await withReason(
-      "notice",
-      () => ensureNote(ctx, {
-        number: issue2.number,
-        key: `reply-${comment.id}`,
-        body: renderCommandErrors(parsed.errors)
-      })
-    );
-  }
-  if (parsed.commands.length > 0 && set4) {
-    scheduleReconcile(set4, {
-      ref,
-      defaultBranch: await defaultBranchOf(set4),
-      deps,
-      log: context.log,
-      deliveryId: context.id
-    });
-  } else if (parsed.commands.length > 0) {
-    scheduleFromDelivery(ctx, context, {
-      ref,
-      deps,
-      answer: { commentId: comment.id, number: issue2.number, commands: parsed.commands },
-      start: !found && improves
-    });
-  }
-}
-async function readPullHead(ctx, number4) {
-  const { data } = await ctx.octokit.rest.pulls.get({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    pull_number: number4
-  });
-  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
-  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
-  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
-  if (!found) return null;
-  const { home, ...ref } = { home: void 0, ...found };
-  const worker = data.head.ref.split("/").at(-1);
-  const on = home ? { home } : {};
-  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/resync.ts
@@ -62311,6 +62877,32 @@ function isReviewEcho(event, botLogin) {
 function isSuiteEcho(appSlug, botLogin) {
   if (!appSlug) return false;
   return appSlug === ACTIONS_APP_SLUG || `${appSlug}[bot]` === botLogin;
+}
+
+// src/github/change-set/default-branch.ts
+async function defaultBranchOf(ctx) {
+  const [repository] = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}",
+    params: { owner: ctx.owner, repo: ctx.repo },
+    pick: (data) => [data]
+  });
+  if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
+  return repository.default_branch;
+}
+
+// src/github/reconcile/handler-deps.ts
+async function repoContext(context, deps) {
+  const { owner, repo } = context.repo();
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...installationId ? { installationId } : {},
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+  };
 }
 
 // src/github/reconcile/on-build-event.ts
@@ -62391,6 +62983,192 @@ function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
       why: "the last read saw the final pull request open"
     };
   return void 0;
+}
+
+// src/github/reconcile/ask-for-build.ts
+async function askForBuild(ctx, ask, start) {
+  if (!await hasWriteAccess(ctx, ask.asker)) {
+    const refusal = ask.refusal;
+    if (refusal)
+      await withReason("notice", () => ensureNote(ctx, { number: ask.issue.number, ...refusal }));
+    return { result: "refused", why: "no-write-access" };
+  }
+  const found = ask.found === void 0 ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
+  const taken2 = ask.take ? await ask.take() : {};
+  if (!taken2) return { result: "taken-elsewhere" };
+  const ref = found ?? {
+    build: buildIdFor(ask.issue.number, ask.issue.title),
+    issue: ask.issue.number
+  };
+  start(ref, { ask, answer: taken2.answer });
+  return found ? { result: "running", ref } : { result: "started", ref };
+}
+function startFromDelivery(ctx, delivery, deps) {
+  return (ref, { ask, answer }) => {
+    delivery.log.child({ deliveryId: delivery.id, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
+      { asker: ask.asker, what: ask.what, buildId: ref.build },
+      "baton: a writer asks for a build"
+    );
+    scheduleFromDelivery(ctx, delivery, { ref, deps, start: true, ...answer ? { answer } : {} });
+  };
+}
+
+// src/github/reconcile/on-issue.ts
+async function onIssueLabeled(context, deps) {
+  const { issue: issue2, label, sender } = context.payload;
+  if (issue2.pull_request || !label) return;
+  const ctx = await repoContext(context, deps);
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const what = askedByLabel(config3.ok ? config3.config : defaultConfig(), label.name);
+  if (!what) return;
+  await askForBuild(
+    ctx,
+    {
+      asker: sender.login,
+      issue: { number: issue2.number, title: issue2.title },
+      what,
+      refusal: {
+        key: `label-refused-${sender.login}`,
+        body: renderLabelRefusal({ user: sender.login, label: label.name })
+      }
+    },
+    startFromDelivery(ctx, context, deps)
+  );
+}
+function askedByLabel(settings, label) {
+  if (isBuildLabel(settings, label))
+    return { kind: "build", type: buildTypeOfLabels(settings, [label]) };
+  if (label === settings.improve.label) return { kind: "improve" };
+  return null;
+}
+async function onIssueStateChange(context, deps) {
+  const { issue: issue2 } = context.payload;
+  if (issue2.pull_request) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, issue2.number);
+  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
+}
+
+// src/github/reconcile/on-issue-comment.ts
+var MAX_REFUSED = 1e4;
+async function onIssueComment(context, deps) {
+  const { comment, issue: issue2, sender } = context.payload;
+  const body = comment.body ?? "";
+  if (sender.type === "Bot" || isBatonComment(body)) return;
+  const shaped = parseCommands(body, { worker: "W1.1" });
+  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
+  const ctx = await repoContext(context, deps);
+  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue2.number} ${sender.login}`;
+  if (deps.refused?.has(refusedKey) && !await hasWriteAccess(ctx, sender.login)) return;
+  const pull = issue2.pull_request ? await readPullHead(ctx, issue2.number) : null;
+  const worker = pull?.worker;
+  const parsed = parseCommands(body, worker ? { worker } : {});
+  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
+  if (!found) {
+    if (!parsed.commands.some((command2) => command2.name === "improve")) return;
+    await askForBuild(
+      ctx,
+      {
+        asker: sender.login,
+        issue: { number: issue2.number, title: issue2.title },
+        what: { kind: "improve" },
+        found: null,
+        take: () => takeComment(ctx, { context, parsed, onIssue: true })
+      },
+      startFromDelivery(ctx, context, deps)
+    );
+    return;
+  }
+  const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
+  if (!await hasWriteAccess(ctx, sender.login)) {
+    await refuseCommand(ctx, { context, parsed, refusedKey, deps });
+    return;
+  }
+  const taken2 = await takeComment(ctx, { context, parsed, onIssue: !pull });
+  if (!taken2 || parsed.commands.length === 0) return;
+  if (set4) {
+    scheduleReconcile(set4, {
+      ref: found,
+      defaultBranch: await defaultBranchOf(set4),
+      deps,
+      log: context.log,
+      deliveryId: context.id
+    });
+  } else {
+    scheduleFromDelivery(ctx, context, { ref: found, deps, answer: taken2.answer });
+  }
+}
+async function takeComment(ctx, { context, parsed, onIssue }) {
+  const { comment, issue: issue2, sender } = context.payload;
+  const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
+  const errors = () => parsed.errors.length > 0 ? replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors }) : void 0;
+  if (onIssue && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
+    await errors();
+    const awaiting = { author: sender.login, createdAt: comment.created_at };
+    return { answer: { ...answer, awaiting } };
+  }
+  const reaction = await withReason(
+    "reaction",
+    () => ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: comment.id,
+      content: "eyes"
+    })
+  );
+  if (reaction.status !== 201) return null;
+  await errors();
+  return { answer };
+}
+async function refuseCommand(ctx, {
+  context,
+  parsed,
+  refusedKey,
+  deps
+}) {
+  const { issue: issue2, sender } = context.payload;
+  deps.refused ??= /* @__PURE__ */ new Set();
+  if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+  deps.refused.add(refusedKey);
+  const command2 = parsed.commands[0];
+  const first = command2 ? commandWord(command2) : parsed.errors[0]?.line ?? "";
+  await withReason(
+    "notice",
+    () => ensureNote(ctx, {
+      number: issue2.number,
+      key: `refused-${sender.login}`,
+      body: renderCommandRefusal({
+        user: sender.login,
+        command: first.startsWith("/") ? first : `/${first}`
+      })
+    })
+  );
+}
+function replyErrors(ctx, { number: number4, comment, errors }) {
+  return withReason(
+    "notice",
+    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
+  );
+}
+async function listsChangeSets(ctx) {
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  return config3.ok && config3.config.changeSets.repositories.length > 0;
+}
+async function readPullHead(ctx, number4) {
+  const { data } = await ctx.octokit.rest.pulls.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number4
+  });
+  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
+  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
+  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found) return null;
+  const { home, ...ref } = { home: void 0, ...found };
+  const worker = data.head.ref.split("/").at(-1);
+  const on = home ? { home } : {};
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
 // src/github/reconcile/wire-events.ts
@@ -63109,6 +63887,33 @@ async function listRecentRuns(octokit, { owner, repo }) {
     return name && Date.parse(createdAt) > hourAgo ? [{ createdAt, role: name.role }] : [];
   });
 }
+function installationRuns(reader) {
+  let names2 = null;
+  return async () => {
+    const octokit = await reader();
+    names2 ??= installationRepositories2(octokit).catch((error62) => {
+      names2 = null;
+      throw error62;
+    });
+    const runs = [];
+    for (const name of await names2) {
+      const [owner = "", repo = ""] = name.split("/");
+      try {
+        runs.push(...await listRecentRuns(octokit, { owner, repo }));
+      } catch (error62) {
+        if (statusOf(error62) !== 404) throw error62;
+      }
+    }
+    return runs;
+  };
+}
+function installationRepositories2(octokit) {
+  return octokit.paginate(
+    "GET /installation/repositories",
+    { per_page: 100 },
+    (response) => response.data.map((repository) => repository.full_name)
+  );
+}
 
 // src/conductor/conduct.ts
 var PASSES_AFTER_WRITES = 5;
@@ -63119,7 +63924,8 @@ async function conduct({
   log,
   fetch = globalThis.fetch,
   mask,
-  Octokit: Octokit2
+  Octokit: Octokit2,
+  patienceMs = PATIENCE_MS
 }) {
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
   const repository = env.GITHUB_REPOSITORY ?? "";
@@ -63146,13 +63952,16 @@ async function conduct({
     statusPacer: createStatusPacer({
       intervalMs: 0,
       // The job waits for what it scheduled, as a process that lives on would let it run.
-      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS))
+      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, patienceMs))
     }),
-    // The job waits for a session to settle or a failed write's next try, within its patience;
-    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    // The job waits for a session to settle or a failed write's next try, when it falls within
+    // its patience; work GitHub is finishing comes with its own event, which starts a job of its
+    // own, and a reconcile GitHub keeps failing (5, 20, 80 s apart, then 320) is left to the next
+    // event or the hourly run once its next try is further off, rather than tried every 90 s for
+    // as long as the job may run.
     looks: createLookSchedule({
-      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS)),
-      takes: (next) => !next.awaited
+      setTimer: (run2, ms) => trackTimer(timers, run2, ms),
+      takes: (next) => !next.awaited && next.ms <= patienceMs
     }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: /* @__PURE__ */ new Map() }
   };
@@ -63166,33 +63975,28 @@ async function conduct({
     baseUrl: apiUrl,
     log
   });
-  const [owner = "", repo = ""] = repository.split("/");
+  const client = (token) => new Probot({
+    githubToken: token,
+    Octokit: Octokit2 ?? batonOctokitWith(pacing),
+    baseUrl: apiUrl,
+    log
+  }).auth();
   const others = /* @__PURE__ */ new Map();
   deps.octokitFor = (name) => {
     const key = name.toLowerCase();
     const known = others.get(key);
     if (known) return known;
-    const made = credentials.mint(name).then(
-      (token) => new Probot({
-        githubToken: token,
-        Octokit: Octokit2 ?? batonOctokitWith(pacing),
-        baseUrl: apiUrl,
-        log
-      }).auth()
-    );
+    const made = credentials.mint(name).then(client);
     others.set(key, made);
     return made;
   };
-  listRuns = async () => {
-    const here = await listRecentRuns(await probot.auth(), { owner, repo });
-    const there = await Promise.all(
-      [...others].map(async ([name, octokit]) => {
-        const [o = "", r = ""] = name.split("/");
-        return listRecentRuns(await octokit, { owner: o, repo: r });
-      })
-    );
-    return [...here, ...there.flat()];
+  let reader = null;
+  const installationReader = () => {
+    reader ??= credentials.mintReader().then(client);
+    return reader;
   };
+  deps.installationReader = installationReader;
+  listRuns = installationRuns(installationReader);
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);
@@ -63213,7 +64017,8 @@ async function dispatch({
       owner,
       repo,
       botLogin: await deps.botLogin(),
-      ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {}
+      ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+      ...deps.installationReader ? { installationReader: deps.installationReader } : {}
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue2 = Number(event.payload.inputs?.issue);
@@ -63264,6 +64069,7 @@ function trackTimer(timers, run2, ms) {
     settle2();
   };
 }
+var READER_PERMISSIONS = { metadata: "read", actions: "read" };
 async function mintConductorToken({
   env,
   apiUrl,
@@ -63305,7 +64111,14 @@ async function mintConductorToken({
       ok: true,
       token: minted.token,
       botLogin: await app.botLogin(),
-      mint: async (other) => (await app.mintToken({ installationId, repositoryId: null, repository: other })).token
+      mint: async (other) => (await app.mintToken({ installationId, repositoryId: null, repository: other })).token,
+      mintReader: async () => (await app.mintToken({
+        installationId,
+        repositoryId: null,
+        repository,
+        permissions: READER_PERMISSIONS,
+        repositories: []
+      })).token
     };
   } catch (error62) {
     return {
@@ -63402,7 +64215,7 @@ async function routeComment(payload, reads2) {
     return { group: null, reason: "no command in the comment" };
   }
   if (!issue2.pull_request) {
-    const improves = shaped.commands.some((command) => command.name === "improve");
+    const improves = shaped.commands.some((command2) => command2.name === "improve");
     if (!improves && !await reads2.hasBuild(issue2.number)) {
       return { group: null, reason: `a command on issue #${issue2.number}, which has no build` };
     }
@@ -63418,7 +64231,7 @@ async function routeComment(payload, reads2) {
 }
 
 // src/conductor/action.ts
-async function runConductorAction(command, given) {
+async function runConductorAction(command2, given) {
   const env = takeProcessSecrets(given);
   const event = await readEvent(env);
   if (!event) {
@@ -63427,7 +64240,7 @@ async function runConductorAction(command, given) {
     );
     return 2;
   }
-  if (command === "route") return route(event, env);
+  if (command2 === "route") return route(event, env);
   const log = await createLog({ LOG_LEVEL: "info", ...env });
   return conduct({ env, event, log, mask: maskInLog(env) });
 }

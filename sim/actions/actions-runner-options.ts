@@ -26,6 +26,16 @@ export interface JobRecord {
   stopped?: StepOutcome['stopped'];
 }
 
+/**
+ * How long a job may run before the runner ends it, unless a test says: a
+ * guard against a hung job, not a measure. As long as a whole build may take
+ * (WHOLE_BUILD_LIMIT_MS of sim/e2e.ts), so that a test waiting on a step
+ * fails first, saying what it waited for, and a job a busy machine slowed is
+ * never ended as hung; a test's end stops its jobs in any case. GitHub's own
+ * limit is the workflow's `timeout-minutes` (65 minutes for an agent job).
+ */
+export const JOB_LIMIT_MS = 600_000;
+
 /** What the runner plays runs against, and how. */
 export interface ActionsRunnerOptions {
   gh: FakeGitHub;
@@ -48,7 +58,7 @@ export interface ActionsRunnerOptions {
   conductorParallel?: number;
   /** LOG_LEVEL of the conductor's jobs; default info. */
   conductorLogLevel?: string;
-  /** A job's time limit; default 2 minutes. */
+  /** A job's time limit; default `JOB_LIMIT_MS`. */
   jobTimeoutMs?: number;
   /** Keep each run's folders (workspaces, BATON_OUT) for inspection. */
   keepFolders?: boolean;

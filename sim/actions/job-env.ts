@@ -96,6 +96,7 @@ export function jobEnv({
     BATON_PR: run.inputs.pr ?? '',
     BATON_TRIGGER: run.inputs.trigger ?? '',
     BATON_ENGINE: run.inputs.engine ?? '',
+    BATON_SET_BUDGET_USD: run.inputs.budget ?? '',
     BATON_OUT: join(dirs.temp, 'baton-out'),
     ...world.extraEnv,
   };

@@ -13,7 +13,11 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { SimJob, SimRun } from '../github/records.js';
 import { readOnlyToken } from '../github/tokens.js';
-import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
+import {
+  type ActionsRunnerOptions,
+  JOB_LIMIT_MS,
+  type JobRecord,
+} from './actions-runner-options.js';
 import { evaluateCondition, interpolate } from './expressions.js';
 import { endRun } from './play-run.js';
 import { ACTION_BUNDLE, REPO_ROOT, runStep, tsxArgs } from './run-step.js';
@@ -201,7 +205,7 @@ async function playJob({
       ...options.world.extraEnv,
       ...stepEnv,
     },
-    timeoutMs: options.jobTimeoutMs ?? 120_000,
+    timeoutMs: options.jobTimeoutMs ?? JOB_LIMIT_MS,
     cancelled: () => false,
   });
   const written = await readFile(outputPath, 'utf8').catch(() => '');

@@ -6,7 +6,11 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimJob, SimRun } from '../github/records.js';
-import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
+import {
+  type ActionsRunnerOptions,
+  JOB_LIMIT_MS,
+  type JobRecord,
+} from './actions-runner-options.js';
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
 import { batonCommand, runStep, stepInputs } from './run-step.js';
@@ -180,7 +184,7 @@ async function playJob({
       ...stepInputs(job, code),
       ...(toolUser ? { BATON_TOOL_USER: toolUser } : {}),
     },
-    timeoutMs: options.jobTimeoutMs ?? 120_000,
+    timeoutMs: options.jobTimeoutMs ?? JOB_LIMIT_MS,
     cancelled,
   }).finally(() => {
     if (toolUser) removeSimToolUser(toolUser);

@@ -58,6 +58,7 @@ export async function runChaos({
   replicas = 2,
   faults = true,
   modelMs = 0,
+  store = 'redis',
 }: {
   seed: number;
   timeoutMs?: number;
@@ -68,6 +69,11 @@ export async function runChaos({
   faults?: boolean;
   /** How long each model request takes to answer (a turn's length); default 0, at once. */
   modelMs?: number;
+  /**
+   * What several replicas share: a Redis of the run's own (the default), or nothing
+   * (`memory`: each process alone, as replicas run without `REDIS_URL`).
+   */
+  store?: 'redis' | 'memory';
   /** Arms targeted faults once the simulation runs. */
   prepare?: (sim: Simulation) => void;
 }): Promise<ChaosResult> {
@@ -79,7 +85,7 @@ export async function runChaos({
     random: () => modelFaults.random(),
   });
   // The replicas share GitHub's limits, their leases and looks through one Redis (REDIS_URL).
-  const redis = replicas > 1 ? await startRedisServer() : null;
+  const redis = replicas > 1 && store === 'redis' ? await startRedisServer() : null;
   const sim = await startSimulation({
     respond: faults ? model : scripted(),
     setup: setUpWidgets,

@@ -10,6 +10,7 @@ import { credentialIn, type FakeGitHubOptions, GitHubState } from './github-stat
 import { missingPermission, notAccessible, workflowRefusal } from './permissions.js';
 import { etagOf, matchesEtag, rateLimited } from './rest-limit.js';
 import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
+import { registerArchiveRoutes } from './routes/routes-archive.js';
 import { registerContentRoutes } from './routes/routes-contents.js';
 import { registerGitRoutes } from './routes/routes-git.js';
 import { registerGraphqlRoutes } from './routes/routes-graphql.js';
@@ -67,6 +68,7 @@ export class FakeGitHub extends GitHubState {
     registerGraphqlRoutes(this.#router, this);
     registerInstallationRoutes(this.#router, this);
     registerProbeRoutes(this.#router, this);
+    registerArchiveRoutes(this.#router, this);
   }
 
   /** Handles one REST request; unknown routes answer 501 so a test sees them. */

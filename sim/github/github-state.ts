@@ -7,6 +7,7 @@
  * puts them behind GitHub's route templates.
  */
 import type { KeyObject } from 'node:crypto';
+import type { ArchiveLink } from './archive.js';
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git/git-data.js';
 import { GraphqlBudget } from './graphql/graphql-budget.js';
@@ -19,18 +20,20 @@ import {
   type InstallationGrants,
   workflowChanges,
 } from './permissions.js';
-import type {
-  BranchMove,
-  SimCheckRun,
-  SimComment,
-  SimCommitComment,
-  SimIssue,
-  SimLabel,
-  SimPull,
-  SimReview,
-  SimRun,
-  SimStatus,
-  SimUser,
+import {
+  type BranchMove,
+  GITHUB_ACTIONS_APP,
+  type SimApp,
+  type SimCheckRun,
+  type SimComment,
+  type SimCommitComment,
+  type SimIssue,
+  type SimLabel,
+  type SimPull,
+  type SimReview,
+  type SimRun,
+  type SimStatus,
+  type SimUser,
 } from './records.js';
 import { RestBudget } from './rest-limit.js';
 import type { ApiRequest } from './router.js';
@@ -133,6 +136,18 @@ export abstract class GitHubState {
    */
   readonly defaultBranchRequiredChecks = new Set<string>();
   /**
+   * The app a required check of the default branch must come from, by check
+   * name: a ruleset's `integration_id` (branch protection's `app_id`), "the
+   * optional integration ID that this status check must originate from"
+   * (https://docs.github.com/rest/repos/rules). A pinned check counts only as
+   * that app's check run; one not pinned, as every check run and commit status
+   * of its name, from any app or person ("If a check and a commit status have
+   * the same name, both must pass", and "Anyone with write permissions to a
+   * repository can set the state for any status check":
+   * https://docs.github.com/pull-requests/reference/status-checks).
+   */
+  readonly requiredCheckSources = new Map<string, number>();
+  /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
    * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
    * node ids. No documentation says; false plays a GitHub that does neither
@@ -208,6 +223,10 @@ export abstract class GitHubState {
   enterpriseVersion: string | null = null;
   /** The repository's visibility, as a run's event payload carries it (`repository.visibility`). */
   visibility: 'public' | 'private' | 'internal' = 'public';
+  /** Where archive links point (`GET …/tarball/{ref}`'s redirect): GitHub's codeload host, or the server's. */
+  codeloadUrl = 'https://codeload.github.com';
+  /** The archive links made for this repository while private, by their token (sim/github/archive.ts). */
+  readonly archiveLinks = new Map<string, ArchiveLink>();
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
   /**
@@ -253,14 +272,82 @@ export abstract class GitHubState {
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
   }
 
+  /** The app as a check suite names it: what its installation tokens create check runs as. */
+  get app(): SimApp {
+    return { id: this.appId, slug: this.botLogin.replace(/\[bot\]$/, '') };
+  }
+
   /** The required checks (`requiredChecks`) a pull request's head lacks for a merge into `base`. */
   missingChecks({ base, headSha }: { base: string; headSha: string }): string[] {
-    const required =
-      base === this.defaultBranch ? this.defaultBranchRequiredChecks : this.requiredChecks;
-    return [...required].filter(
-      (name) =>
-        this.checkRuns.filter((run) => run.headSha === headSha && run.name === name).at(-1)
-          ?.conclusion !== 'success',
+    const onDefault = base === this.defaultBranch;
+    const required = onDefault ? this.defaultBranchRequiredChecks : this.requiredChecks;
+    const checks = this.checksOn(headSha);
+    return [...required].filter((name) => {
+      const source = onDefault ? this.requiredCheckSources.get(name) : undefined;
+      const runs = checks.filter(
+        (run) => run.name === name && (source === undefined || run.app.id === source),
+      );
+      // The newest run of each app, and (where no app is required) the newest status of the name.
+      const newest = new Map(runs.map((run) => [run.app.id, run.conclusion === 'success']));
+      const status =
+        source === undefined
+          ? this.statuses.filter((one) => one.sha === headSha && one.context === name).at(-1)
+          : undefined;
+      const passes = [...newest.values(), ...(status ? [status.state === 'success'] : [])];
+      return passes.length === 0 || passes.includes(false);
+    });
+  }
+
+  /**
+   * The check runs on a commit, oldest first: those apps created, and one for each job of
+   * an Actions run on it, as GitHub makes them (a job's `check_run_url`,
+   * https://docs.github.com/en/rest/actions/workflow-jobs): a session's `baton agent` and
+   * `baton publish` are check runs on the head its run was dispatched on, in progress while
+   * the job runs.
+   */
+  checksOn(sha: string): SimCheckRun[] {
+    const jobs = this.runs
+      .filter((run) => run.headSha === sha)
+      .flatMap((run) =>
+        (run.jobs ?? []).map(
+          (job): SimCheckRun => ({
+            id: job.id,
+            headSha: sha,
+            name: job.name,
+            status: job.status,
+            conclusion: job.conclusion ?? null,
+            detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${job.id}`,
+            app: GITHUB_ACTIONS_APP,
+          }),
+        ),
+      );
+    return [...this.checkRuns.filter((run) => run.headSha === sha), ...jobs].sort(
+      (a, b) => a.id - b.id,
+    );
+  }
+
+  /**
+   * Whether every check on a commit (the newest of each app's name) and every commit status (the
+   * newest of each context) passed. GitHub calls a pull request whose head has one that did
+   * not, pending included, `UNSTABLE` ("Mergeable with non-passing commit status",
+   * https://docs.github.com/en/graphql/reference/enums#mergestatestatus), when nothing
+   * required holds it: a session's jobs still running on the head make it so.
+   */
+  checksPassOn(sha: string): boolean {
+    const newest = <T>(items: T[], key: (item: T) => string) => [
+      ...new Map(items.map((item) => [key(item), item])).values(),
+    ];
+    const runs = newest(this.checksOn(sha), (run) => `${run.app.id} ${run.name}`);
+    const statuses = newest(
+      this.statuses.filter((status) => status.sha === sha),
+      (status) => status.context,
+    );
+    return (
+      runs.every(
+        (run) =>
+          run.status === 'completed' &&
+          ['success', 'neutral', 'skipped'].includes(run.conclusion ?? ''),
+      ) && statuses.every((status) => status.state === 'success')
     );
   }
 
@@ -288,22 +375,65 @@ export abstract class GitHubState {
   /**
    * Mints an installation token, as `POST /app/installations/{id}/access_tokens`
    * does: with the app's permissions when none are asked, else with those
-   * asked, which must be within the app's (GitHub answers 422 otherwise).
+   * asked, which must be within the app's; for the repositories named, which
+   * must all be the installation's. GitHub answers 422 to either refusal: "The
+   * installation access token cannot be granted access to repositories that the
+   * installation was not granted access to", nor "permissions that the app was
+   * not granted" (https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app,
+   * whose responses list 422), with the messages below.
    */
   mintToken(
     asked?: Grants,
     scope?: { names?: string[]; ids?: number[] },
-  ): { token: string; permissions: Grants } | { exceeding: string[] } {
+  ): { token: string; permissions: Grants } | { refused: string } {
     if (asked === undefined && scope === undefined) {
       return { token: installationToken(this.installationId), permissions: this.appPermissions };
     }
     const over = exceeding(asked ?? {}, this.appPermissions);
-    if (over.length > 0) return { exceeding: over };
+    if (over.length > 0)
+      return {
+        refused: `The permissions requested are not granted to this installation: ${over.join(', ')}`,
+      };
+    if (scope && !this.#coversInstallation(scope))
+      return {
+        refused:
+          'There is at least one repository that does not exist or is not accessible to the parent installation.',
+      };
     const token = installationToken(this.installationId, ++this.#narrowed);
     const permissions = asked ? { metadata: 'read' as Access, ...asked } : this.appPermissions;
     this.tokens.set(token, permissions);
     if (scope) this.tokenScopes.set(token, scope);
     return { token, permissions };
+  }
+
+  /** The repositories the app is installed on in this installation: this one and its peers. */
+  get installationRepositories(): GitHubState[] {
+    return [this, ...this.installationPeers].filter((one) => one.installed);
+  }
+
+  /** Whether every repository a mint names (by name in the account, or by id) is the installation's. */
+  #coversInstallation(scope: { names?: string[]; ids?: number[] }): boolean {
+    const installed = this.installationRepositories;
+    return (
+      (scope.names ?? []).every((name) =>
+        installed.some((one) => one.repo.toLowerCase() === name.toLowerCase()),
+      ) && (scope.ids ?? []).every((id) => installed.some((one) => one.repositoryId === id))
+    );
+  }
+
+  /**
+   * The repositories of the installation a request's token may see: those a
+   * token was minted for, when it was minted for some; every one otherwise (the
+   * app's own installation token, a token minted with no repository named).
+   */
+  repositoriesOfRequest(request: ApiRequest): GitHubState[] {
+    const credential = credentialIn(request.headers);
+    const installed = this.installationRepositories;
+    for (const one of [this, ...this.installationPeers]) {
+      const scope = credential === null ? undefined : one.tokenScopes.get(credential);
+      if (scope) return installed.filter((repo) => inScope(repo, scope));
+    }
+    return installed;
   }
 
   /**
@@ -317,18 +447,18 @@ export abstract class GitHubState {
       const grants = one.tokens.get(credential);
       if (!grants) continue;
       const scope = one.tokenScopes.get(credential);
-      const here =
-        !scope ||
-        (scope.names ?? []).some((name) => name.toLowerCase() === this.repo.toLowerCase()) ||
-        (scope.ids ?? []).includes(this.repositoryId);
-      return here ? grants : {};
+      return !scope || inScope(this, scope) ? grants : {};
     }
     return undefined;
   }
 
-  /** Whether a request's token is a narrowed one of the installation minted for other repositories only. */
+  /**
+   * Whether a request's token is a narrowed one of the installation minted for
+   * other repositories only. The token's own routes (`/installation/…`: its
+   * repositories, its revocation) name no repository.
+   */
   outOfScope(request: ApiRequest): boolean {
-    if (!this.checkPermissions) return false;
+    if (!this.checkPermissions || request.path.startsWith('/installation/')) return false;
     const credential = credentialIn(request.headers);
     const grants = credential === null ? undefined : this.#narrowedHere(credential);
     return grants !== undefined && Object.keys(grants).length === 0;
@@ -641,9 +771,33 @@ export abstract class GitHubState {
     return run;
   }
 
+  /**
+   * A queued run leaves the queue (its concurrency group's turn came): in progress, with
+   * its first job running, a check run on its head (`checksOn`), as the runner plays it.
+   */
+  beginRun(id: number, jobs: string[] = ['baton agent']): SimRun {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) throw new Error(`no run ${id}`);
+    run.status = 'in_progress';
+    run.updatedAt = this.now();
+    run.jobs = jobs.map((name, index) => ({
+      id: this.nextId(),
+      name,
+      status: index === 0 ? 'in_progress' : 'queued',
+    }));
+    return run;
+  }
+
   finishRun(id: number, conclusion: string): void {
     const run = this.runs.find((r) => r.id === id);
     if (!run) throw new Error(`no run ${id}`);
+    // A run ends with its jobs: none is left running (a cancelled run's are cancelled).
+    for (const job of run.jobs ?? []) {
+      if (job.status === 'completed') continue;
+      job.status = 'completed';
+      job.conclusion =
+        conclusion === 'success' || conclusion === 'cancelled' ? conclusion : 'failure';
+    }
     run.status = 'completed';
     run.conclusion = conclusion;
     run.updatedAt = this.now();
@@ -704,7 +858,10 @@ export abstract class GitHubState {
   ): void {
     Object.assign(run, { status: 'completed', conclusion, updatedAt: this.now() });
     const stale = this.checkRuns.findIndex(
-      (check) => check.headSha === run.headSha && check.name === name,
+      (check) =>
+        check.headSha === run.headSha &&
+        check.name === name &&
+        check.app.id === GITHUB_ACTIONS_APP.id,
     );
     if (stale >= 0) this.checkRuns.splice(stale, 1);
     this.checkRuns.push({
@@ -714,6 +871,7 @@ export abstract class GitHubState {
       status: 'completed',
       conclusion,
       detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${this.nextId()}`,
+      app: GITHUB_ACTIONS_APP,
     });
     // GitHub sends both for an Actions run: the run's completion and its check suite's.
     this.events.run('completed', run);
@@ -725,4 +883,12 @@ export abstract class GitHubState {
 export function credentialIn(headers: Record<string, string>): string | null {
   const [scheme = '', value = ''] = (headers.authorization ?? '').trim().split(/\s+/, 2);
   return /^(token|bearer)$/i.test(scheme) && value ? value : null;
+}
+
+/** Whether a narrowed token's repositories (by name in the account, or by id) include `repo`. */
+function inScope(repo: GitHubState, scope: { names?: string[]; ids?: number[] }): boolean {
+  return (
+    (scope.names ?? []).some((name) => name.toLowerCase() === repo.repo.toLowerCase()) ||
+    (scope.ids ?? []).includes(repo.repositoryId)
+  );
 }

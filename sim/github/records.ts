@@ -95,7 +95,18 @@ export interface SimCheckRun {
   conclusion: string | null;
   detailsUrl: string;
   output?: unknown;
+  /** The GitHub App that created it (its check suite's `app`): only an app creates check runs. */
+  app: SimApp;
 }
+
+/** A GitHub App as a check suite names it. */
+export interface SimApp {
+  id: number;
+  slug: string;
+}
+
+/** The app a repository's Actions workflows report their check runs as (`GITHUB_TOKEN`). */
+export const GITHUB_ACTIONS_APP: SimApp = { id: 15368, slug: 'github-actions' };
 
 /** A repository label (`POST /repos/{owner}/{repo}/labels`). */
 export interface SimLabel {
@@ -140,7 +151,7 @@ export interface SimJob {
   id: number;
   name: string;
   status: 'queued' | 'in_progress' | 'completed';
-  conclusion?: 'success' | 'failure' | 'skipped' | null;
+  conclusion?: 'success' | 'failure' | 'skipped' | 'cancelled' | null;
 }
 
 /** A push's effect on one branch; `after` null for a deleted branch. */

@@ -13,7 +13,7 @@ import type { SimComment } from '../github/records.js';
 import { setUpWidgets } from './builds/greeting-scenario.js';
 import { talkScenario } from './builds/talk-scenario.js';
 import { speakEngines } from './dialects/speak-engines.js';
-import { type PlayedBuild, playBuild } from './play-build.js';
+import { type PlayBuildOptions, type PlayedBuild, playBuild } from './play-build.js';
 import { createScriptedModel, type ScriptedModel } from './scripted-model.js';
 
 /** What a talked-to build left, and the messages that steered it. */
@@ -35,6 +35,8 @@ export async function playTalk({
   outsider = [],
   pollSeconds,
   started,
+  watchers = {},
+  appEnv,
 }: {
   engine: Engine;
   /** The build's budget, which W1.1's work session winds down before. */
@@ -48,6 +50,13 @@ export async function playTalk({
   pollSeconds?: number;
   /** Where the simulation goes, for the caller to stop. */
   started: Simulation[];
+  /** Told of the status comment's versions, notices, and every comment the maintainer makes. */
+  watchers?: Pick<PlayBuildOptions, 'onStatus' | 'onNotice' | 'onComment'> & {
+    /** Told of what the maintainer does besides commenting (raising the budget). */
+    onAct?: (what: string, at: Date) => void;
+  };
+  /** More variables for the app process. */
+  appEnv?: Record<string, string>;
 }): Promise<PlayedTalk> {
   const waiting = deferred();
   const held = deferred();
@@ -72,6 +81,7 @@ export async function playTalk({
       );
     },
     ...(pollSeconds ? { jobEnv: { BATON_MESSAGE_POLL_SECONDS: String(pollSeconds) } } : {}),
+    ...(appEnv ? { appEnv } : {}),
   });
   started.push(sim);
   const talking = talk({
@@ -82,11 +92,16 @@ export async function playTalk({
     outsider,
     waiting: waiting.promise,
     held: held.resolve,
+    said: (body) => watchers.onComment?.(body, new Date()),
+    acted: (what) => watchers.onAct?.(what, new Date()),
   });
   const build = await playBuild({
     sim,
     issue: { title: 'Add a greeting', body: 'The `widgets greet` text, with its test.' },
     timeoutMs: WHOLE_BUILD_LIMIT_MS,
+    ...(watchers.onStatus ? { onStatus: watchers.onStatus } : {}),
+    ...(watchers.onNotice ? { onNotice: watchers.onNotice } : {}),
+    ...(watchers.onComment ? { onComment: watchers.onComment } : {}),
   });
   return { sim, model, build, ...(await talking) };
 }
@@ -99,6 +114,8 @@ async function talk({
   outsider,
   waiting,
   held,
+  said,
+  acted,
 }: {
   sim: Simulation;
   engine: Engine;
@@ -107,12 +124,17 @@ async function talk({
   outsider: string[];
   waiting: Promise<void>;
   held: () => void;
+  /** Told of each comment the maintainer makes here, and of what else they do. */
+  said: (body: string) => void;
+  acted: (what: string) => void;
 }): Promise<{ steer: SimComment; queue: SimComment }> {
   await waiting;
   const issue = [...sim.gh.issues.values()].find((one) => !one.pull)?.number ?? 0;
   for (const body of outsider) sim.comment({ issue, user: 'visitor', body });
   const queued = sim.comment({ issue, body: queue });
+  said(queue);
   const steered = sim.comment({ issue, body: steer });
+  said(steer);
   const build = buildOf(sim.gh);
   await sim.waitFor(
     'the /steer recorded and read by the session',
@@ -133,7 +155,9 @@ async function talk({
     { '.github/baton.yml': configOf(engine, RAISED_USD) },
     'Raise the budget',
   );
+  acted(`raises \`budget.maxUsd\` to ${RAISED_USD} in .github/baton.yml`);
   sim.comment({ issue, body: '/continue W1.1' });
+  said('/continue W1.1');
   return { steer: steered, queue: queued };
 }
 

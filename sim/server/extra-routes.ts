@@ -5,27 +5,15 @@ import { registerSessionReadRoutes } from './session-read-routes.js';
 
 /**
  * Routes a real app process and real sessions need beyond what app tests
- * mount: the app's installation list (the periodic resync uses it) and the reads of review and fix sessions.
+ * mount: the app's installation list and the reads of review and fix sessions.
  * Asked only when the simulated GitHub has no route for a request, and logged
  * on `gh.log` like the rest.
  */
 export function createExtraRoutes(gh: FakeGitHub): Router {
-  const router = new Router()
-    .on('GET', '/app/installations', () => json(200, [installationBody(gh)]))
-    .on('GET', '/installation/repositories', () =>
-      json(200, {
-        total_count: 1,
-        repositories: [
-          {
-            id: gh.repositoryId,
-            name: gh.repo,
-            full_name: gh.fullName,
-            default_branch: gh.defaultBranch,
-            owner: { login: gh.owner, type: 'Organization' },
-          },
-        ],
-      }),
-    );
+  // The installation's repositories are the simulated GitHub's own route (routes-git.ts), as the token sees them.
+  const router = new Router().on('GET', '/app/installations', () =>
+    json(200, [installationBody(gh)]),
+  );
   registerSessionReadRoutes(router, gh);
   return router;
 }

@@ -4,6 +4,7 @@ import type { FakeGitHub } from '../github/fake-github.js';
 import { GitRepoStore } from '../github/git/git-repo-store.js';
 import type { SimUserAuth } from '../github/oauth/user-auth.js';
 import { type ApiRequest, json } from '../github/router.js';
+import { serveArchive } from '../github/routes/routes-archive.js';
 import { credentialOf, installationOfToken } from '../github/tokens.js';
 import { createExtraRoutes } from './extra-routes.js';
 import { type FaultSettings, Faults } from './faults.js';
@@ -118,6 +119,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     if (git) return routeGit(req, res, git);
     if (options.userAuth && url.pathname.startsWith('/login/oauth/'))
       return routeWebFlow(req, res, url, options.userAuth);
+    if (url.pathname.startsWith(`${CODELOAD_PATH}/`)) return routeArchive(res, url);
     // GraphQL is at /api/graphql only, as on Enterprise Server: /api/v3/graphql is a 404 there.
     const path =
       url.pathname.startsWith('/api/v3/') && url.pathname !== '/api/v3/graphql'
@@ -205,6 +207,18 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     writeResponse(res, response, { apiUrl, path: request.path });
   }
 
+  /** An archive link (`…/tarball/{ref}`'s redirect), served as codeload serves it. */
+  function routeArchive(res: ServerResponse, url: URL): void {
+    const path = url.pathname.slice(CODELOAD_PATH.length);
+    const named = served.find((one) =>
+      path.toLowerCase().startsWith(`/${one.fullName.toLowerCase()}/`),
+    );
+    const answer = named
+      ? serveArchive(named, { path, token: url.searchParams.get('token') })
+      : { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } };
+    res.writeHead(answer.status, answer.headers).end(answer.body);
+  }
+
   function routeGit(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): void {
     const [, owner = '', repo = '', pathInfo = ''] = match;
     const named = served.find(
@@ -248,6 +262,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   apiUrl = `${url}/api/v3`;
+  for (const one of served) one.codeloadUrl = `${url}${CODELOAD_PATH}`;
   return {
     url,
     apiUrl,
@@ -269,6 +284,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     },
   };
 }
+
+/** Where the server serves archive links, in place of GitHub's codeload host. */
+const CODELOAD_PATH = '/_codeload';
 
 /**
  * The repository a request is for, among several: the one its path names

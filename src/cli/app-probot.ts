@@ -9,8 +9,11 @@ export type AppOctokit = InstanceType<typeof ProbotOctokit>;
 /** Overrides for tests of a command that acts as the app: the Octokit class, where output goes, the folder of .env. */
 export interface AppCliOptions extends CliOptions {
   Octokit?: typeof ProbotOctokit;
-  /** The Baton checkout whose code is compared with what sessions pin (tests give a temporary one); this package's by default. */
-  checkoutRoot?: string;
+  /**
+   * The Baton checkout whose code is compared with what sessions pin (tests give a temporary one);
+   * this package's by default; null for none, as an installed copy has none.
+   */
+  checkoutRoot?: string | null;
 }
 
 /**

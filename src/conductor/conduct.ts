@@ -18,13 +18,14 @@ import { type BatonOctokit, batonOctokitWith } from '../github/client/octokit.js
 import { createPacerRegistry, paceRulesFrom } from '../github/client/pace-requests.js';
 import type { RepoContext } from '../github/client/types.js';
 import { createWriteBudget } from '../github/client/write-budget.js';
-import { type HandlerDeps, scheduleReconcile } from '../github/reconcile/handlers.js';
+import type { HandlerDeps } from '../github/reconcile/handler-deps.js';
 import { findBuildForIssue } from '../github/reconcile/locate-build.js';
 import { findOpenBuilds } from '../github/reconcile/resync.js';
+import { scheduleReconcile } from '../github/reconcile/schedule-reconcile.js';
 import { wireBuildEvents } from '../github/reconcile/wire-events.js';
 import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';
-import { createRunsBudget, type ListedRun, listRecentRuns } from './recent-writes.js';
+import { createRunsBudget, installationRuns, type ListedRun } from './recent-writes.js';
 
 /** What the conduct job reads: Actions' own variables, and the app's id and key. */
 export interface ConductEnv {
@@ -53,6 +54,7 @@ export async function conduct({
   fetch = globalThis.fetch,
   mask,
   Octokit,
+  patienceMs = PATIENCE_MS,
 }: {
   env: ConductEnv;
   event: { name: string; payload: Record<string, unknown> };
@@ -61,6 +63,8 @@ export async function conduct({
   mask: (secret: string) => void;
   /** The app's Octokit class (tests turn its retries and pacing off); default Baton's, paced by runs. */
   Octokit?: typeof BatonOctokit;
+  /** How long the job waits for a reconcile it scheduled; default `PATIENCE_MS`. */
+  patienceMs?: number;
 }): Promise<number> {
   const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
   const repository = env.GITHUB_REPOSITORY ?? '';
@@ -87,13 +91,16 @@ export async function conduct({
     statusPacer: createStatusPacer({
       intervalMs: 0,
       // The job waits for what it scheduled, as a process that lives on would let it run.
-      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
+      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, patienceMs)),
     }),
-    // The job waits for a session to settle or a failed write's next try, within its patience;
-    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    // The job waits for a session to settle or a failed write's next try, when it falls within
+    // its patience; work GitHub is finishing comes with its own event, which starts a job of its
+    // own, and a reconcile GitHub keeps failing (5, 20, 80 s apart, then 320) is left to the next
+    // event or the hourly run once its next try is further off, rather than tried every 90 s for
+    // as long as the job may run.
     looks: createLookSchedule({
-      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
-      takes: (next) => !next.awaited,
+      setTimer: (run, ms) => trackTimer(timers, run, ms),
+      takes: (next) => !next.awaited && next.ms <= patienceMs,
     }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: new Map() },
   };
@@ -108,35 +115,32 @@ export async function conduct({
     baseUrl: apiUrl,
     log,
   });
-  const [owner = '', repo = ''] = repository.split('/');
+  const client = (token: string) =>
+    new Probot({
+      githubToken: token,
+      Octokit: Octokit ?? batonOctokitWith(pacing),
+      baseUrl: apiUrl,
+      log,
+    }).auth();
   // A change set acts in several repositories: a token for each, minted when first needed.
   const others = new Map<string, Promise<RepoContext['octokit']>>();
   deps.octokitFor = (name) => {
     const key = name.toLowerCase();
     const known = others.get(key);
     if (known) return known;
-    const made = credentials.mint(name).then((token) =>
-      new Probot({
-        githubToken: token,
-        Octokit: Octokit ?? batonOctokitWith(pacing),
-        baseUrl: apiUrl,
-        log,
-      }).auth(),
-    );
+    const made = credentials.mint(name).then(client);
     others.set(key, made);
     return made;
   };
-  // The installation's writes: the runs of this repository and of every other one the job acted in.
-  listRuns = async () => {
-    const here = await listRecentRuns(await probot.auth(), { owner, repo });
-    const there = await Promise.all(
-      [...others].map(async ([name, octokit]) => {
-        const [o = '', r = ''] = name.split('/');
-        return listRecentRuns(await octokit, { owner: o, repo: r });
-      }),
-    );
-    return [...here, ...there.flat()];
+  // What sees the whole installation, read-only: its repositories (a change set's), and their runs.
+  let reader: Promise<RepoContext['octokit']> | null = null;
+  const installationReader = () => {
+    reader ??= credentials.mintReader().then(client);
+    return reader;
   };
+  deps.installationReader = installationReader;
+  // The installation's writes: the session runs of every one of its repositories.
+  listRuns = installationRuns(installationReader);
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);
@@ -167,6 +171,7 @@ async function dispatch({
       repo,
       botLogin: await deps.botLogin(),
       ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
+      ...(deps.installationReader ? { installationReader: deps.installationReader } : {}),
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue = Number((event.payload.inputs as { issue?: unknown } | undefined)?.issue);
@@ -224,6 +229,16 @@ function trackTimer(timers: Set<Promise<void>>, run: () => void, ms: number): ()
   };
 }
 
+/**
+ * The installation reader's permissions. A token minted with no repository
+ * named reaches every repository the installation was granted
+ * (https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app),
+ * and lists them all, where the job's own token, minted for its repository,
+ * lists that one alone; so it holds no more than it reads with: `metadata`
+ * (the list) and `actions: read` (each one's session runs, for the pacing).
+ */
+const READER_PERMISSIONS = { metadata: 'read', actions: 'read' } as const;
+
 type Credentials =
   | {
       ok: true;
@@ -231,6 +246,8 @@ type Credentials =
       botLogin: string;
       /** A token for another repository of the same installation (a change set's). */
       mint(repository: string): Promise<string>;
+      /** A read-only token on every repository of the installation (`READER_PERMISSIONS`). */
+      mintReader(): Promise<string>;
     }
   | { ok: false; message: string };
 
@@ -291,6 +308,16 @@ async function mintConductorToken({
       botLogin: await app.botLogin(),
       mint: async (other) =>
         (await app.mintToken({ installationId, repositoryId: null, repository: other })).token,
+      mintReader: async () =>
+        (
+          await app.mintToken({
+            installationId,
+            repositoryId: null,
+            repository,
+            permissions: READER_PERMISSIONS,
+            repositories: [],
+          })
+        ).token,
     };
   } catch (error) {
     return {

@@ -1,7 +1,7 @@
 import { parseRunName, type SessionRole } from '../core/sessions/session.js';
 import { WORKFLOW_FILE } from '../core/vocabulary/ids.js';
 import { conditionalReads } from '../github/client/conditional-reads.js';
-import type { Octokit } from '../github/client/types.js';
+import { type Octokit, statusOf } from '../github/client/types.js';
 import {
   SESSION_WRITES,
   type SharedBudget,
@@ -37,13 +37,15 @@ export interface ListedRun {
  * derived from GitHub rather than kept: every job is a fresh process, so it
  * reads what the installation wrote in the last hour off the session runs
  * made in it, each counted at its creation as what its dispatch and its
- * session write as the app (`WRITES_AROUND_A_SESSION` + `SESSION_WRITES`). An
- * installation serves one repository in this mode (the app's key lives in
- * it), so that repository's runs are all its sessions. Nothing is written
- * anywhere: a count kept for the next job would itself be a write, and runs
- * are what the next job can always read. What each build owes is set again by
- * each reconcile, as in the hosted app; a job waits for no one. One listing
- * serves the job `RUNS_FRESH_MS`, with the writes the job made since it was read.
+ * session write as the app (`WRITES_AROUND_A_SESSION` + `SESSION_WRITES`),
+ * the runs of every repository of the installation (`installationRuns`):
+ * GitHub counts its limits per installation, and the conductors of several
+ * repositories (a change set's, or one app's key in each) spend them
+ * together. Nothing is written anywhere: a count kept for the next job would
+ * itself be a write, and runs are what the next job can always read. What
+ * each build owes is set again by each reconcile, as in the hosted app; a job
+ * waits for no one. One listing serves the job `RUNS_FRESH_MS`, with the
+ * writes the job made since it was read.
  */
 export function createRunsBudget(
   list: () => Promise<ListedRun[]>,
@@ -118,4 +120,41 @@ export async function listRecentRuns(
     const name = parseRunName(title);
     return name && Date.parse(createdAt) > hourAgo ? [{ createdAt, role: name.role }] : [];
   });
+}
+
+/**
+ * The session runs of the last hour of every repository of the installation,
+ * with a client that sees them all (the conductor's installation reader):
+ * the repositories are listed once for the job (they seldom change while it
+ * runs; a failed listing is asked again), each one's runs every time, as
+ * `listRecentRuns` lists them. A repository without Baton's workflow has none
+ * (GitHub answers its listing 404).
+ */
+export function installationRuns(reader: () => Promise<Octokit>): () => Promise<ListedRun[]> {
+  let names: Promise<string[]> | null = null;
+  return async () => {
+    const octokit = await reader();
+    names ??= installationRepositories(octokit).catch((error: unknown) => {
+      names = null;
+      throw error;
+    });
+    // One repository after another: an installation of many would otherwise ask them all at once.
+    const runs: ListedRun[] = [];
+    for (const name of await names) {
+      const [owner = '', repo = ''] = name.split('/');
+      try {
+        runs.push(...(await listRecentRuns(octokit, { owner, repo })));
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+      }
+    }
+    return runs;
+  };
+}
+
+/** The installation's repositories as `owner/name`, every page. */
+function installationRepositories(octokit: Octokit): Promise<string[]> {
+  return octokit.paginate('GET /installation/repositories', { per_page: 100 }, (response) =>
+    response.data.map((repository) => repository.full_name),
+  );
 }

@@ -69,10 +69,12 @@ export async function runDoctor(
   const checks: DoctorCheck[] = [];
   let slug: string;
   let clientId: string | null;
+  let appId: number;
   try {
     const { data } = await deps.app.request('GET /app');
     slug = data?.slug ?? 'baton';
     clientId = data?.client_id ?? null;
+    appId = data?.id ?? 0;
     checks.push({ id: 'auth', ok: true, message: `authenticated as the app ${slug}` });
   } catch (error) {
     checks.push(authFailure(error));
@@ -91,7 +93,7 @@ export async function runDoctor(
   );
   // Replicas share a Redis; one process has no store to check.
   const redisUrl = deps.env.REDIS_URL?.trim();
-  if (redisUrl) checks.push(await checkStore(redisUrl));
+  if (redisUrl) checks.push(await checkStore(redisUrl, deps.env.REDIS_PASSWORD?.trim()));
   const installation = await findInstallation(deps.app, { owner, repo });
   if (!installation) {
     checks.push({
@@ -116,6 +118,7 @@ export async function runDoctor(
     ...(await checkSetRepositories(
       {
         app: deps.app,
+        self: { id: appId, slug },
         octokit,
         env: deps.env,
         installUrl: installationSettingsUrl({

@@ -13,7 +13,7 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
  * branch requires `baton/change-set`, and each listed repository is installed
  * in the same installation, passes the repository's own checks (its workflow,
  * pin, configuration, and how its sessions reach the app) and requires the
- * check too. Each line is named after its repository.
+ * check too, from this app. Each line is named after its repository.
  */
 export async function checkSetRepositories(
   {
@@ -21,8 +21,11 @@ export async function checkSetRepositories(
     octokit,
     env,
     installUrl,
+    self,
   }: {
     app: Octokit;
+    /** The app Baton runs as (`GET /app`): the source `baton/change-set` must be required from. */
+    self: { id: number; slug: string };
     /** The installation's client: it reaches every repository of the installation. */
     octokit: Octokit;
     env: Record<string, string | undefined>;
@@ -40,7 +43,7 @@ export async function checkSetRepositories(
 ): Promise<DoctorCheck[]> {
   const listed = config.ok ? config.config.changeSets.repositories : [];
   if (listed.length === 0) return [];
-  const checks = [await orderCheck(octokit, home)];
+  const checks = [await orderCheck(octokit, home, self)];
   for (const name of listed) {
     const [owner = '', repo = ''] = name.split('/');
     const found = await findInstallation(app, { owner, repo });
@@ -54,15 +57,19 @@ export async function checkSetRepositories(
     if (!installed.ok) continue;
     const own = await checkRepository(env, octokit, { owner, repo });
     checks.push(...own.checks.map((check) => ({ ...check, id: `${name} ${check.id}` })));
-    checks.push(await orderCheck(octokit, { owner, repo, defaultBranch: own.defaultBranch }));
+    checks.push(await orderCheck(octokit, { owner, repo, defaultBranch: own.defaultBranch }, self));
   }
   return checks;
 }
 
-/** The status checks the rulesets of a repository's default branch require, as its `order` line. */
+/**
+ * The status checks the rulesets of a repository's default branch require,
+ * each with the app it must come from, as its `order` line.
+ */
 async function orderCheck(
   octokit: Octokit,
   where: { owner: string; repo: string; defaultBranch: string },
+  app: { id: number; slug: string },
 ): Promise<DoctorCheck> {
   const repository = `${where.owner}/${where.repo}`;
   const branch = where.defaultBranch;
@@ -75,13 +82,16 @@ async function orderCheck(
     });
     const required = data.flatMap((rule) =>
       rule.type === 'required_status_checks'
-        ? (rule.parameters?.required_status_checks ?? []).map((check) => check.context)
+        ? (rule.parameters?.required_status_checks ?? []).map((check) => ({
+            context: check.context,
+            integrationId: check.integration_id ?? null,
+          }))
         : [],
     );
-    return checkSetOrder({ repository, branch, required });
+    return checkSetOrder({ repository, branch, required, app });
   } catch (error) {
     if (statusOf(error) === 404 || statusOf(error) === 403)
-      return checkSetOrder({ repository, branch, required: null });
+      return checkSetOrder({ repository, branch, required: null, app });
     throw error;
   }
 }

@@ -6,12 +6,13 @@ import type { DoctorCheck } from '../core/doctor/doctor.js';
  * replicas share answers from here. Without it they make no write (they will
  * not pace GitHub's limits alone), and `/readyz` answers 503.
  */
-export async function checkStore(url: string): Promise<DoctorCheck> {
+export async function checkStore(url: string, password?: string): Promise<DoctorCheck> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 3_000,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    ...(password ? { password } : {}),
   });
   redis.on('error', () => undefined);
   const where = redactedUrl(url);
@@ -24,7 +25,7 @@ export async function checkStore(url: string): Promise<DoctorCheck> {
       id: 'store',
       ok: false,
       message: `the Redis at ${where} (REDIS_URL) does not answer: ${error instanceof Error ? error.message : String(error)}`,
-      fix: 'start it, or correct REDIS_URL (redis://host:port, rediss:// with TLS); the app makes no write until it answers',
+      fix: 'start it, or correct REDIS_URL (redis://host:port, rediss:// with TLS) and REDIS_PASSWORD; the app makes no write until it answers',
     };
   } finally {
     redis.disconnect();

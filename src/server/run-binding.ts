@@ -74,7 +74,10 @@ export function checkRunFacts({
   const branch = claims.ref.replace(/^refs\/heads\//, '');
   const runProblem = checkRunView(run, { claims, branch, appLogin });
   if (runProblem) return runProblem;
-  const workflowProblem = checkWorkflow(workflowAtRun, workflowOnDefault, claims.workflow_sha);
+  const workflowProblem =
+    job === VIEWS_JOB
+      ? checkShipped(workflowAtRun, claims.workflow_sha)
+      : checkWorkflow(workflowAtRun, workflowOnDefault, claims.workflow_sha);
   if (workflowProblem) return workflowProblem;
   return checkJobs(jobs, claims, job);
 }
@@ -108,6 +111,18 @@ function checkWorkflow(
   if (!atRun) return `${WORKFLOW_PATH} does not exist at ${sha}.`;
   if (atRun.shipped || atRun.sha256 === onDefault) return null;
   return `${WORKFLOW_PATH} at ${sha} is neither a version Baton shipped nor the default branch's: a changed workflow gets no token.`;
+}
+
+/**
+ * A change set's views reach other repositories, whose writers are not this
+ * one's: they go only to a job of the workflow Baton shipped (at the release
+ * the app installs, or the default branch's pin), never to one this
+ * repository's writers changed, on the default branch or not.
+ */
+function checkShipped(atRun: WorkflowView | null, sha: string): string | null {
+  if (!atRun) return `${WORKFLOW_PATH} does not exist at ${sha}.`;
+  if (atRun.shipped) return null;
+  return `${WORKFLOW_PATH} at ${sha} is not a version Baton shipped: a change set's views go only to Baton's own workflow, and a changed one gets none. Merge Baton's setup pull request (or \`npx baton setup\`) to put it back.`;
 }
 
 function checkJobs(

@@ -216,7 +216,7 @@ async function readOwnConfig(
 /**
  * A change set's views, through the installation: the asking repository's
  * configuration, each repository's facts (listed by the installation, its
- * visibility, its own configuration), and a read-only token for those named.
+ * visibility, its own configuration), and an archive link for each view.
  */
 function viewsDeps(app: Probot): NonNullable<SessionTokenDeps['views']> {
   return {
@@ -249,14 +249,29 @@ function viewsDeps(app: Probot): NonNullable<SessionTokenDeps['views']> {
         }),
       );
     },
-    async mint({ installationId, names }) {
-      const octokit = await app.auth();
-      const { data } = await octokit.rest.apps.createInstallationAccessToken({
-        installation_id: installationId,
-        repositories: names,
-        permissions: { contents: 'read' },
+    /**
+     * The link GitHub makes for an archive of a branch (`GET …/tarball/{ref}`
+     * answers 302 to it; for a private repository it carries a token of its own
+     * and expires after five minutes:
+     * https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar).
+     * Asked with the app's installation token, which stays in the app.
+     */
+    async archive({ installationId, repository, ref }) {
+      const octokit = await app.auth(installationId);
+      const [owner = '', repo = ''] = repository.split('/');
+      const branch = ref ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
+      const answer = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+        owner,
+        repo,
+        ref: branch,
+        request: { redirect: 'manual' },
       });
-      return { token: data.token, expires_at: data.expires_at };
+      const location = answer.headers.location;
+      if (typeof location !== 'string' || location === '')
+        throw new Error(
+          `GitHub answered ${answer.status} with no archive link for ${repository} (${branch})`,
+        );
+      return location;
     },
   };
 }

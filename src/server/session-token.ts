@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
 import {
+  type ViewArchive,
   type ViewFacts,
+  type ViewTarget,
   viewsAllowed,
   viewsAsked,
   viewsFactsNeeded,
@@ -105,17 +107,15 @@ export interface SessionTokenDeps {
   }): Promise<{ token: string; expires_at: string }>;
   /**
    * A change set's views (docs/change-sets.md): the asking repository's
-   * configuration, what decides each other repository's view, and a read-only
-   * token for the repositories named (by name, in the installation's account).
-   * Absent: no views are given.
+   * configuration, what decides each other repository's view, and the link
+   * GitHub makes for an archive of one branch of a repository (its default
+   * branch where `ref` is null), asked with the app's own token, which never
+   * leaves the app. Absent: no views are given.
    */
   views?: {
     config(request: RepositoryRequest): Promise<Config>;
     facts(request: { installationId: number; names: string[] }): Promise<ViewFacts[]>;
-    mint(request: {
-      installationId: number;
-      names: string[];
-    }): Promise<{ token: string; expires_at: string }>;
+    archive(request: { installationId: number } & ViewTarget): Promise<string>;
   };
   /**
    * Whether a file under `.github/workflows/` differs between branch `from`
@@ -325,9 +325,11 @@ async function bindToRun(
 }
 
 /**
- * A change set's views (docs/change-sets.md): a read-only token (`contents:
- * read`) for exactly the repositories the session may read (`viewsAllowed`),
- * and which branch of each; none at all when it may read none.
+ * A change set's views (docs/change-sets.md): for each repository the session
+ * may read (`viewsAllowed`), which branch, and the link GitHub makes for an
+ * archive of that branch's files, asked here with the app's token; no token
+ * at all is handed over. Only the workflow Baton shipped is answered
+ * (`checkRunFacts`).
  */
 async function issueViews({
   claims,
@@ -358,17 +360,12 @@ async function issueViews({
   deps.log?.info(
     `views for ${claims.repository} (run ${claims.run_id}): ${allowed.map((v) => v.repository).join(', ') || 'none'}`,
   );
-  if (allowed.length === 0) return { status: 200, body: { views: [] } };
-  const minted = await mintRetryingFaults(() =>
-    views.mint({
-      installationId,
-      names: allowed.map((view) => view.repository.split('/')[1] ?? view.repository),
-    }),
-  );
-  return {
-    status: 200,
-    body: { token: minted.token, expires_at: minted.expires_at, views: allowed },
-  };
+  const archives: ViewArchive[] = [];
+  for (const view of allowed) {
+    const archive = await mintRetryingFaults(() => views.archive({ installationId, ...view }));
+    archives.push({ ...view, archive });
+  }
+  return { status: 200, body: { views: archives } };
 }
 
 function send(res: ServerResponse, status: number, body: Record<string, unknown>): void {

@@ -53,17 +53,18 @@ const SESSION_USAGE = `usage: baton session agent | baton session publish | bato
             with a token from $BATON_APP_URL/api/baton/session-token
   views     a change set's plan session: fetch, read-only, the other repositories
             it may read into $BATON_OUT, with a token it revokes (docs/change-sets.md)
-  engine    where the engine of $BATON_ENGINE (claude-code, codex) is cached,
+  engine    where the engine of $BATON_ENGINE (any but baton) is cached,
             as the step outputs cache-key and path for the workflow's cache step
 
 Variables (the Baton workflow sets them):
   BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
   BATON_ENGINE      the dispatch inputs role, build, issue, worker, pr, trigger, engine
                     (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
+  BATON_SET_BUDGET_USD the dispatch input budget: a change set's session spends no more
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent; only its model proxy holds it)
-  OPENAI_API_KEY    the repository secret OPENAI_API_KEY (agent, codex engine)
+  OPENAI_API_KEY    the repository secret OPENAI_API_KEY (agent, engines on OpenAI's models)
   BATON_ENGINE_CACHE where engines are installed (default: $RUNNER_TOOL_CACHE/baton-engines)
   GITHUB_*          GitHub Actions' own`;
 

@@ -13,6 +13,7 @@ const DISPATCH_INPUTS: Record<string, string> = {
   BATON_PR: 'pr',
   BATON_TRIGGER: 'trigger',
   BATON_ENGINE: 'engine',
+  BATON_SET_BUDGET_USD: 'budget',
 };
 
 const OTHER_SOURCES: Record<string, string> = {
@@ -24,7 +25,7 @@ const OTHER_SOURCES: Record<string, string> = {
   BATON_TOOL_USER:
     'the Baton workflow sets it on the "Run the session" step (env: BATON_TOOL_USER: baton-tools)',
   ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
-  OPENAI_API_KEY: `the Baton workflow sets it from the repository secret OPENAI_API_KEY (env: OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}), for sessions on the codex engine`,
+  OPENAI_API_KEY: `the Baton workflow sets it from the repository secret OPENAI_API_KEY (env: OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}), for sessions on an engine that calls OpenAI (Codex)`,
   GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`,
 };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SESSION_ROLES } from '../core/sessions/session.js';
-import { isEngine } from '../core/vocabulary/engine-names.js';
+import { isEngine, listEngines } from '../core/vocabulary/engine-names.js';
 import { isAnyBuildId, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
 import { optionalVar as optional, parseEnvWith } from './env-sources.js';
 
@@ -26,7 +26,16 @@ export const SessionEnv = z.object({
   /** The coding engine the app chose (dispatch input `engine`); unset: the session works it out from the config. */
   BATON_ENGINE: optional.refine(
     (e) => e === undefined || isEngine(e),
-    'BATON_ENGINE is baton, claude-code or codex',
+    `BATON_ENGINE is ${listEngines()}`,
+  ),
+  /**
+   * A change set's session (dispatch input `budget`): the dollars the set's
+   * budget had left when the app dispatched it; the session's dollar limit is
+   * at most this (docs/change-sets.md). Unset outside a change set.
+   */
+  BATON_SET_BUDGET_USD: optional.refine(
+    (usd) => usd === undefined || /^\d{1,9}(\.\d{1,2})?$/.test(usd),
+    'BATON_SET_BUDGET_USD is a number of dollars, such as 9.90',
   ),
   /** The folder the agent job leaves for the publish job (the views job: the views it fetched). */
   BATON_OUT: z.string().min(1),

@@ -9,8 +9,10 @@ import {
   finalPullOf,
   LIB,
   mergeAsPerson,
+  SERVICE,
   SET_BUILD,
   SET_MEMBER,
+  SET_WORKERS,
   type SetRepos,
   setRepos,
   setScripts,
@@ -105,6 +107,41 @@ describe('a change set across three repositories, on the simulated GitHub', () =
       expect(
         repos.client.git.filesOf(repos.client.git.resolve('main') ?? '').has('src/W3.1.ts'),
       ).toBe(false);
+      expect(app.errors).toEqual([]);
+    } finally {
+      app.stop();
+    }
+  });
+
+  it('takes a writer’s command with its 👀 from the reconcile, on a build of the issue’s repository alone', async () => {
+    // The service lists change sets, so its comment handler leaves the 👀 to the build's reconcile.
+    const { repos, app } = await started();
+    try {
+      const alone = SET_WORKERS.filter((worker) => worker.repository === SERVICE).map(
+        ({ depends_on: _none, ...worker }) => worker,
+      );
+      // The set build runs its plan's workers itself: its script fails W2.1's first attempt.
+      const scripts = setScripts(repos, {}, alone);
+      const [home, ...members] = scripts.get(repos.service) ?? [];
+      if (!home) throw new Error('no script of the set build');
+      const failsFirst = (worker: string, attempt: number) =>
+        worker === 'W2.1' && attempt === 1 ? ('fail' as const) : ('deliver' as const);
+      scripts.set(repos.service, [{ ...home, work: failsFirst }, ...members]);
+      const issue = repos.service.openIssue({ title: 'Rename fetch to get' });
+      repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
+      await driveSet({ repos, apps: [app], scripts });
+      const approve = repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
+      await driveSet({ repos, apps: [app], scripts });
+      const retry = repos.service.addComment({ issue, body: '/retry W2.1', user: 'maintainer' });
+      await driveSet({ repos, apps: [app], scripts });
+      const taken = `${repos.service.botLogin} eyes`;
+      expect(
+        [...approve.reactions, ...retry.reactions].map((r) => `${r.login} ${r.content}`),
+      ).toEqual([taken, taken]);
+      const work = repos.service.runs.filter(
+        (run) => run.inputs.role === 'work' && run.inputs.worker === 'W2.1',
+      );
+      expect(work.map((run) => run.inputs.trigger ?? '')).toEqual(['', `comment-${retry.id}`]);
       expect(app.errors).toEqual([]);
     } finally {
       app.stop();

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { workerBranch } from '../../src/core/vocabulary/ids.js';
+import { ORPHAN_GRACE_MS, SoloProcess } from '../../src/github/client/solo-process.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue } from '../support/builds.js';
@@ -16,7 +17,15 @@ describe('commands in comments', () => {
     review: (w) => (w === 'W1.2' ? 'changes-requested' : 'approve'),
   });
 
-  startAppEachTest((started) => ({ gh, app } = started));
+  // This process's clock for a dispatch lock with no run (`SoloProcess`: no store is shared).
+  let clock = 0;
+  startAppEachTest(
+    (started) => ({ gh, app } = started),
+    () => {
+      clock = 0;
+      return { solo: new SoloProcess({ now: () => clock }) };
+    },
+  );
   beforeEach(async () => {
     labelledIssue(gh);
     await driveBuild({ gh, apps: [app], script });
@@ -98,7 +107,12 @@ describe('commands in comments', () => {
     await say('/approve');
     const workRuns = () =>
       gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
-    // The reconcile that holds the build finds no run of the lock's dispatch, and makes it.
+    // With no store shared, the lock may be another process's whose dispatch is on its way:
+    // the reconcile waits until it has seen it with no run for the grace.
+    expect(workRuns()).toEqual([]);
+    clock += ORPHAN_GRACE_MS;
+    await say('/status');
+    // Then it takes the dispatch over (a takeover ref only one process makes), and makes it.
     expect(workRuns().map((run) => run.inputs.trigger ?? '')).toEqual(['']);
     // Cut where its sibling of the same reconcile was, not where the dead lock left it.
     const sibling = gh.runs.find(

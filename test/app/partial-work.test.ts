@@ -53,6 +53,12 @@ describe('partial work', () => {
     expect(continuations().map((run) => run.inputs.pr)).toEqual([String(draft()?.number)]);
     expect(head?.inputs.trigger).toMatch(/^continue-[0-9a-f]{40}$/);
     expect(draft()?.mergedAt).not.toBeNull();
+    // The /continue Baton took and acted on is answered by no refusal.
+    const refusals = gh.comments.filter(
+      (comment) =>
+        comment.user.login === gh.botLogin && comment.body.includes('could not run this command'),
+    );
+    expect(refusals.map((comment) => comment.body)).toEqual([]);
     // The delivery report counts both of W1.1's coding sessions and its review.
     const final = [...gh.pulls.values()].find((pull) => pull.head.endsWith('/integration'));
     expect(final?.body).toMatch(/\| W1\.1 \| [^\n]* \| ✅ merged \(3 sessions\) \|/);

@@ -1,10 +1,9 @@
-import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { statusLockRef } from '../../src/github/act/status-comment.js';
 import { type AppHarness, labeledPayload, startApp, startReplica } from '../support/app-harness.js';
 import { BUILD, installedRepo, tickingClock } from '../support/builds.js';
-import { API } from '../support/mount-nock.js';
+import { holdFirstRequest } from '../support/held-request.js';
 
 const STATUS_MARKER = '<!-- baton:status';
 
@@ -26,41 +25,12 @@ describe('two replicas of the app', () => {
    * Holds the first status comment's creation until `release()`: the winner
    * of the plan dispatch is slow to post, as it was 22 ms behind the loser.
    */
-  function holdFirstStatusComment() {
-    let arrived = () => {};
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      arrived = resolve;
+  const holdFirstStatusComment = () =>
+    holdFirstRequest(gh, {
+      method: 'POST',
+      path: /\/issues\/\d+\/comments$/,
+      body: (body) => ((body as { body?: string }).body ?? '').includes(STATUS_MARKER),
     });
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    nock(API)
-      .post(/\/issues\/\d+\/comments$/, (body: { body?: string }) =>
-        (body.body ?? '').includes(STATUS_MARKER),
-      )
-      .reply(async function reply(uri, body) {
-        arrived();
-        await released;
-        const headers = Object.fromEntries(
-          Object.entries(this.req.headers).map(([key, value]) => [key, String(value)]),
-        );
-        const url = new URL(uri, API);
-        const answer = gh.handle({
-          method: 'POST',
-          path: url.pathname,
-          query: url.searchParams,
-          body,
-          headers,
-        });
-        return [
-          answer.status,
-          JSON.stringify(answer.body ?? ''),
-          { 'content-type': 'application/json' },
-        ];
-      });
-    return { held, release };
-  }
 
   const statusComments = () => gh.comments.filter((c) => c.body.includes(STATUS_MARKER));
 

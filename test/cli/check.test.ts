@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ describe('baton check', () => {
     expect(out.split('\n')).toEqual([
       '.github/baton.yml: 3 problems',
       expect.stringMatching(/^ {2}line 2: models\.complex acme-1 has no price, so /),
-      '  line 4: session.engine must be one of: baton, claude-code, codex',
+      '  line 4: session.engine ("claude") must be one of: baton, claude-code, codex, copilot',
       '  line 6: budget.maxUSD is not a Baton setting; did you mean `maxUsd`?',
     ]);
   });
@@ -62,7 +63,7 @@ describe('baton check', () => {
     await config('session:\n  engine:\n    default: baton\n    work: codx\n');
     expect((await check([])).out.split('\n')).toEqual([
       '.github/baton.yml: 1 problem',
-      '  line 4: session.engine.work must be one of: baton, claude-code, codex',
+      '  line 4: session.engine.work ("codx") must be one of: baton, claude-code, codex, copilot',
     ]);
   });
 
@@ -71,13 +72,91 @@ describe('baton check', () => {
     await config(`changeSets:\n  repositories: [acme/lib, client]\n  sharewith: []\n`);
     expect((await check([])).out.split('\n')).toEqual([
       '.github/baton.yml: 2 problems',
-      '  line 2: changeSets.repositories.1 must be a repository as owner/name, like acme/lib',
+      '  line 2: changeSets.repositories, item 2 ("client") must be a repository as owner/name, like acme/lib',
       '  line 3: changeSets.sharewith is not a Baton setting; did you mean `shareWith`?',
     ]);
     await config(`changeSets:\n  repositories: [${eleven}]\n`);
-    expect((await check([])).out).toContain('changeSets.repositories');
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 2: changeSets.repositories lists 11 items; at most 10 may be listed',
+    ]);
+    await config('changeSets:\n  repositories: acme/lib\n');
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 2: changeSets.repositories must be a list, not "acme/lib"',
+    ]);
+    await config(
+      'changeSets:\n  repositories:\n    - acme/lib\n    - acme/client\n    - acme/app.git\n',
+    );
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 5: changeSets.repositories, item 3 ("acme/app.git") must be owner/name without .git, like acme/lib',
+    ]);
     await config('changeSets:\n  repositories: [acme/lib]\n  shareWith: [acme/app]\n');
     expect((await check([])).code).toBe(0);
+  });
+
+  it('finds change-set lists that come back round across several repositories’ files', async () => {
+    await config('changeSets:\n  repositories: [acme/service]\n', '.github/lib.yml');
+    await config('changeSets:\n  repositories: [acme/client]\n', '.github/service.yml');
+    await config('changeSets:\n  repositories: [Acme/Lib]\n', '.github/client.yml');
+    const files = ['--repo', 'acme/lib', '.github/lib.yml', '--repo', 'acme/service'];
+    const round = await check([
+      ...files,
+      '.github/service.yml',
+      '--repo',
+      'acme/client',
+      '.github/client.yml',
+    ]);
+    expect(round.code).toBe(1);
+    expect(round.out.split('\n')).toEqual([
+      '.github/lib.yml: a valid Baton config',
+      '.github/service.yml: a valid Baton config',
+      '.github/client.yml: a valid Baton config',
+      expect.stringMatching(
+        /^changeSets\.repositories come back round: acme\/client → acme\/lib → acme\/service → acme\/client\. /,
+      ),
+    ]);
+    await config('changeSets:\n  repositories: []\n', '.github/client.yml');
+    const line = await check([
+      ...files,
+      '.github/service.yml',
+      '--repo',
+      'acme/client',
+      '.github/client.yml',
+    ]);
+    expect(line).toMatchObject({ code: 0, err: '' });
+    expect(line.out).not.toContain('come back round');
+  });
+
+  it('reads a file’s repository from its checkout’s origin, and says when it cannot', async () => {
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd } });
+    for (const [name, lists] of [
+      ['lib', 'acme/service'],
+      ['service', 'acme/lib'],
+    ] as const) {
+      await mkdir(join(dir, name, '.github'), { recursive: true });
+      await writeFile(
+        join(dir, name, '.github/baton.yml'),
+        `changeSets:\n  repositories: [${lists}]\n`,
+      );
+      git(join(dir, name), 'init', '--quiet');
+      git(join(dir, name), 'remote', 'add', 'origin', `git@github.com:acme/${name}.git`);
+    }
+    const { code, out } = await check(['lib/.github/baton.yml', 'service/.github/baton.yml']);
+    expect(code).toBe(1);
+    expect(out).toContain('come back round: acme/lib → acme/service → acme/lib.');
+    await config('maxParallel: 2\n', '.github/loose.yml');
+    const unknown = await check(['lib/.github/baton.yml', '.github/loose.yml']);
+    expect(unknown.out).toContain('.github/loose.yml: its repository is unknown');
+  });
+
+  it('refuses --repo that is not owner/name, or with no file after it', async () => {
+    expect((await check(['--repo', 'acme/lib.git', 'x.yml'])).err).toMatch(
+      /^baton check: --repo must be owner\/name, not "acme\/lib\.git"/,
+    );
+    expect((await check(['--repo', 'acme/lib'])).err).toMatch(/give the file/);
   });
 
   it('checks the file it is given, and says where invalid YAML breaks', async () => {

@@ -11,14 +11,21 @@ import { captureLog } from '../support/captured-log.js';
 
 const KEY = generateAppKey();
 
-/** A repository with Baton set up, whose GitHub knows the app by KEY. */
+/**
+ * A repository with Baton set up, whose GitHub knows the app by KEY, and
+ * another of its installation with Baton too (`lib`).
+ */
 function repo(): FakeGitHub {
-  const gh = installedRepo(tickingClock());
+  const now = tickingClock();
+  const gh = installedRepo(now);
   gh.appPublicKey = createPublicKey(KEY);
+  lib = installedRepo(now, { repo: 'lib', repositoryId: 2 });
+  gh.installationPeers.push(lib);
   return gh;
 }
 
 let gh: FakeGitHub;
+let lib: FakeGitHub;
 mountEachTest((mounted) => {
   gh = mounted;
 }, repo);
@@ -26,9 +33,20 @@ mountEachTest((mounted) => {
 /** Runs the conduct job for one event, as the conductor workflow does; answers its exit code and log. */
 async function run(
   event: { name: string; payload: Record<string, unknown> },
-  key = KEY,
+  {
+    key = KEY,
+    patienceMs,
+    paced = false,
+  }: {
+    key?: string;
+    patienceMs?: number;
+    /** With Baton's own Octokit, paced by the installation's runs (writes not spaced here). */
+    paced?: boolean;
+  } = {},
 ): Promise<{ code: number; log: string }> {
   const log = captureLog('info');
+  const spacing = process.env.BATON_WRITE_SPACING_MS;
+  if (paced) process.env.BATON_WRITE_SPACING_MS = '0';
   const code = await conduct({
     env: {
       BATON_APP_ID: '1',
@@ -41,7 +59,11 @@ async function run(
     event,
     log: log.log,
     mask: () => {},
-    Octokit: testOctokit(),
+    ...(paced ? {} : { Octokit: testOctokit() }),
+    ...(patienceMs === undefined ? {} : { patienceMs }),
+  }).finally(() => {
+    if (spacing === undefined) delete process.env.BATON_WRITE_SPACING_MS;
+    else process.env.BATON_WRITE_SPACING_MS = spacing;
   });
   return { code, log: log.text() };
 }
@@ -74,16 +96,53 @@ describe('the conduct job', () => {
     expect(minted.map((entry) => entry.status)).toEqual([201]);
   });
 
+  it("paces by the session runs of every repository of the installation, read with a read-only token of the installation's", async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+
+    const { code } = await run(labelled(issue), { paced: true });
+
+    expect(code).toBe(0);
+    const minted = gh.log.filter((entry) => entry.route.endsWith('/access_tokens'));
+    expect(minted.map((entry) => entry.body)).toEqual([
+      { repository_ids: [gh.repositoryId] },
+      { permissions: { metadata: 'read', actions: 'read' } },
+    ]);
+    // The other repository's runs were listed too, though the job did nothing there.
+    const listings = (one: FakeGitHub) =>
+      one.log
+        .filter((entry) => entry.route.endsWith('/workflows/{workflow_id}/runs'))
+        .map((entry) => entry.status);
+    expect(listings(gh)).toContain(200);
+    expect(listings(lib)).toContain(200);
+  });
+
   it('says which secret to fix when GitHub refuses the key, and writes nothing', async () => {
     const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
 
-    const { code, log } = await run(labelled(issue), generateAppKey());
+    const { code, log } = await run(labelled(issue), { key: generateAppKey() });
 
     expect(code).toBe(2);
     expect(log).toContain('could not act as the app');
     expect(log).toContain('A JSON web token could not be decoded');
     expect(gh.runs).toEqual([]);
     expect(gh.comments).toEqual([]);
+  });
+
+  it('ends when the next try of a reconcile GitHub failed is further off than its patience', async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+    // GitHub fails every read of the build for a while; a retry is 5 s away, past a patience of 1 s.
+    for (let i = 0; i < 20; i++)
+      gh.faults.push({
+        route: 'POST /graphql',
+        response: { status: 502, body: { message: 'Bad' } },
+      });
+
+    const { code, log } = await run(labelled(issue), { patienceMs: 1_000 });
+
+    expect(code).toBe(1);
+    expect(log).toContain('reconcile failed; the next event or the hourly run tries again');
+    expect(gh.log.filter((entry) => entry.route === 'POST /graphql')).toHaveLength(1);
+    expect(gh.runs).toEqual([]);
   });
 
   it('looks at every open build on the hourly run', async () => {

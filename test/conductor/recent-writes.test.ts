@@ -1,9 +1,10 @@
 import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
 import {
   createRunsBudget,
+  installationRuns,
   listRecentRuns,
   RUNS_FRESH_MS,
 } from '../../src/conductor/recent-writes.js';
@@ -62,6 +63,25 @@ describe("a conductor job's write budget, read off the installation's session ru
   });
 });
 
+/** A run of `workflow` made now, titled `displayTitle`. */
+function runOf(id: number, workflow: string, displayTitle: string) {
+  const at = new Date().toISOString();
+  return {
+    id,
+    workflow,
+    displayTitle,
+    event: 'workflow_dispatch',
+    headBranch: 'main',
+    headSha: 'a'.repeat(40),
+    status: 'completed' as const,
+    conclusion: 'success',
+    createdAt: at,
+    updatedAt: at,
+    runAttempt: 1,
+    inputs: {},
+  };
+}
+
 describe('the session runs of the last hour, as GitHub lists them', () => {
   let gh: FakeGitHub;
   mountEachTest((mounted) => {
@@ -69,26 +89,11 @@ describe('the session runs of the last hour, as GitHub lists them', () => {
   });
 
   it("lists the session workflow's runs with their roles, not the conductor's or CI's", async () => {
-    const at = new Date().toISOString();
-    const run = (id: number, workflow: string, displayTitle: string) => ({
-      id,
-      workflow,
-      displayTitle,
-      event: 'workflow_dispatch',
-      headBranch: 'main',
-      headSha: 'a'.repeat(40),
-      status: 'completed' as const,
-      conclusion: 'success',
-      createdAt: at,
-      updatedAt: at,
-      runAttempt: 1,
-      inputs: {},
-    });
     gh.runs.push(
-      run(1, 'baton.yml', 'baton work 1-x W1.1 -'),
-      run(2, 'baton.yml', 'baton review 1-x W1.1 head-abc'),
-      run(3, 'baton-conductor.yml', 'Baton conductor'),
-      run(4, 'ci.yml', 'CI'),
+      runOf(1, 'baton.yml', 'baton work 1-x W1.1 -'),
+      runOf(2, 'baton.yml', 'baton review 1-x W1.1 head-abc'),
+      runOf(3, 'baton-conductor.yml', 'Baton conductor'),
+      runOf(4, 'ci.yml', 'CI'),
     );
     gh.workflows.add('baton.yml');
     const octokit = new Octokit({ auth: installationToken(gh.installationId) });
@@ -101,5 +106,49 @@ describe('the session runs of the last hour, as GitHub lists them', () => {
       entry.route.endsWith('/workflows/{workflow_id}/runs'),
     );
     expect(listings.map((entry) => entry.status)).toEqual([200, 304]);
+  });
+});
+
+describe("the session runs of the last hour of the installation's every repository", () => {
+  let gh: FakeGitHub;
+  let lib: FakeGitHub;
+  mountEachTest(
+    (mounted) => {
+      gh = mounted;
+    },
+    () => {
+      const home = new FakeGitHub({ repo: 'service', repositoryId: 1 });
+      lib = new FakeGitHub({ repo: 'lib', repositoryId: 2 });
+      // A repository of the installation without Baton: GitHub lists no runs of a workflow it lacks (404).
+      const docs = new FakeGitHub({ repo: 'docs', repositoryId: 3 });
+      home.installationPeers.push(lib, docs);
+      return home;
+    },
+  );
+
+  it('counts the sessions of every repository of the installation, not the conductor’s alone', async () => {
+    gh.workflows.add('baton.yml');
+    lib.workflows.add('baton.yml');
+    gh.runs.push(runOf(1, 'baton.yml', 'baton work 1-x W1.1 -'));
+    lib.runs.push(
+      runOf(2, 'baton.yml', 'baton work 4-y W1.1 -'),
+      runOf(3, 'baton.yml', 'baton review 4-y W1.1 head-abc'),
+    );
+    const octokit = new Octokit({ auth: installationToken(gh.installationId) });
+    const list = installationRuns(async () => octokit as never);
+
+    const listed = await list();
+
+    expect(listed.map((one) => one.role).sort()).toEqual(['review', 'work', 'work']);
+    const budget = createWriteBudget({ shared: createRunsBudget(async () => listed) });
+    await budget.sync();
+    // Three sessions, each 3 writes around it and its own: 4 + 4 + 4.
+    expect(budget.used()).toEqual({ minute: 12, hour: 12 });
+    // Listed again: each repository's runs afresh, the repositories as the job first listed them.
+    lib.runs.push(runOf(4, 'baton.yml', 'baton fix 4-y W1.1 review-5'));
+    expect(await list()).toHaveLength(4);
+    expect(gh.log.filter((entry) => entry.route === 'GET /installation/repositories')).toHaveLength(
+      1,
+    );
   });
 });

@@ -135,6 +135,62 @@ describe('checkCommands judges a command as the build stood when it was written'
   });
 });
 
+describe('an accepted /continue is judged without the continuation it asked for', () => {
+  const proceed = (commentId: number, createdAt: string) =>
+    make.command({ name: 'continue', worker: 'W1.1' }, { commentId, createdAt });
+  // W1.1's session stopped short and handed in a draft (head a1) half an hour ago.
+  const stopped = make.run({ id: 7002, worker: 'W1.1', createdAt: ago(40), updatedAt: ago(30) });
+  const draft = make.pull({ worker: 'W1.1', draft: true, createdAt: ago(30) });
+  const continuation = (createdAt: string, status: RunInfo['status'] = 'in_progress') =>
+    make.run({
+      id: 7300,
+      role: 'fix',
+      worker: 'W1.1',
+      trigger: `continue-${draft.headSha}`,
+      status,
+      conclusion: status === 'completed' ? 'success' : null,
+      createdAt,
+      updatedAt: createdAt,
+    });
+
+  it.each<[string, CommandInfo[], RunInfo[], RegExp | null]>([
+    ['the /continue read back with the build', [proceed(950, ago(5))], [], null],
+    [
+      'the continuation an earlier reconcile dispatched for it',
+      [proceed(950, ago(5))],
+      [continuation(ago(4))],
+      null,
+    ],
+    [
+      'a second /continue written while the first one’s continuation runs',
+      [proceed(940, ago(8)), proceed(950, ago(5))],
+      [continuation(ago(7))],
+      /W1\.1 is being continued already/,
+    ],
+  ])('%s', (_name, commands, runs, expected) => {
+    const snapshot = make.snapshot({ runs: [stopped, ...runs], pulls: [draft], commands });
+    const problems = checkCommands({
+      commands: [{ name: 'continue', worker: 'W1.1' }],
+      snapshot,
+      config,
+      now: NOW,
+      at: ago(5),
+    }).map((p) => p.message);
+    if (expected === null) expect(problems).toEqual([]);
+    else expect(problems).toEqual([expect.stringMatching(expected)]);
+    // The answer the app posts for the comment it took: none for a /continue that applies.
+    const answers = commandAnswers({
+      answers: [{ commentId: 950, number: 12, commands: [{ name: 'continue', worker: 'W1.1' }] }],
+      snapshot,
+      config,
+      now: NOW,
+    });
+    expect(answers.map((action) => (action.kind === 'comment' ? action.key : action.kind))).toEqual(
+      expected === null ? [] : ['answer-950'],
+    );
+  });
+});
+
 describe('checkCommands: /retry synthesis', () => {
   const research = (runs: RunInfo[], at = NOW) =>
     checkCommands({

@@ -156,7 +156,7 @@ describe('the doctor checks the key of every engine the configuration allows', (
       name: 'an agent before 0.2.0 (no engines named): Anthropic’s key is needed',
       agent: { ...agent, key: 'missing' as const, models: [] },
       lines: [
-        /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop and Claude Code would fail/m,
+        /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop, Claude Code and GitHub Copilot CLI would fail/m,
       ],
     },
     {
@@ -187,6 +187,15 @@ describe('the doctor checks the key of every engine the configuration allows', (
       agent: { ...agent, key: 'missing' as const, models: [], engines: ['baton', 'claude-code'] },
       lines: [
         /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set/m,
+        /^(?![\s\S]*openai-key)/,
+      ],
+    },
+    {
+      // Before the registry, any engine but Codex was taken to call Anthropic; now its provider says.
+      name: 'copilot alone: Anthropic’s key is needed (its provider), OpenAI’s not asked',
+      agent: { ...agent, key: 'missing' as const, models: [], engines: ['copilot'] },
+      lines: [
+        /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop, Claude Code and GitHub Copilot CLI would fail/m,
         /^(?![\s\S]*openai-key)/,
       ],
     },

@@ -5,10 +5,17 @@ import type { Action } from '../../src/core/context/action.js';
 import { checkCommands } from '../../src/core/decide/check-commands.js';
 import { decide } from '../../src/core/decide/decide.js';
 import { validatePlan } from '../../src/core/plan/validate-plan.js';
-import { EngineSetting, engineFor, readEngineSettings } from '../../src/core/sessions/engines.js';
+import {
+  callsProvider,
+  EngineSetting,
+  engineFor,
+  enginesCalling,
+  providerOf,
+  readEngineSettings,
+} from '../../src/core/sessions/engines.js';
 import { renderDispatchInputs } from '../../src/core/sessions/session.js';
 import type { CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
-import type { Engine } from '../../src/core/vocabulary/engine-names.js';
+import { ENGINES, type Engine, listEngines } from '../../src/core/vocabulary/engine-names.js';
 import { viewOf } from './decide-helpers.js';
 import {
   ago,
@@ -55,7 +62,7 @@ describe('session.engine', () => {
   });
 
   it('refuses an engine it does not know, and a role that is not one', () => {
-    expect(parseConfig({ session: { engine: 'copilot' } })).toMatchObject({ ok: false });
+    expect(parseConfig({ session: { engine: 'gemini' } })).toMatchObject({ ok: false });
     expect(parseConfig({ session: { engine: { deploy: 'codex' } } })).toMatchObject({
       ok: false,
       problems: [
@@ -124,7 +131,7 @@ describe('/retry … engine=', () => {
       {
         line: '/retry W2.1 engine=gemini',
         message:
-          '`engine=gemini` names no engine: the engines are `baton`, `claude-code`, `codex`, e.g. `/retry W2.1 engine=codex`.',
+          '`engine=gemini` names no engine: the engines are `baton`, `claude-code`, `codex`, `copilot`, e.g. `/retry W2.1 engine=codex`.',
       },
     ]);
   });
@@ -235,7 +242,7 @@ describe('dispatching on an engine', () => {
       }),
     ).toEqual([
       {
-        line: '/retry W1.2',
+        line: '/retry W1.2 engine=claude-code',
         message:
           'the engine claude-code is not allowed by session.engine in .github/baton.yml (allowed: baton, codex); add it to session.engine.allow, or choose one of those',
       },
@@ -267,5 +274,23 @@ describe('dispatching on an engine', () => {
       ['W1.1', 'claude-code'],
       ['W1.2', 'baton'],
     ]);
+  });
+});
+
+describe('what the core knows of each engine', () => {
+  it('names whose models each engine calls, and which engines need each key', () => {
+    expect(ENGINES.map((engine) => [engine, providerOf(engine)])).toEqual([
+      ['baton', 'anthropic'],
+      ['claude-code', 'anthropic'],
+      ['codex', 'openai'],
+      ['copilot', 'anthropic'],
+    ]);
+    expect(enginesCalling('anthropic')).toBe('Baton’s loop, Claude Code and GitHub Copilot CLI');
+    expect(enginesCalling('openai')).toBe('Codex');
+    expect(callsProvider(['baton', 'codex'], 'openai')).toBe(true);
+    expect(callsProvider(['claude-code'], 'openai')).toBe(false);
+    // A report of a newer session may name an engine this version does not know: it calls no one here.
+    expect(callsProvider(['someday'], 'anthropic')).toBe(false);
+    expect(listEngines()).toBe('baton, claude-code, codex or copilot');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommands } from '../../src/core/commands/parse-commands.js';
+import { listCommands, parseCommands } from '../../src/core/commands/parse-commands.js';
 import {
   BATON_REPLY_MARKER,
   isBatonComment,
@@ -8,6 +8,12 @@ import {
   renderLabelRefusal,
 } from '../../src/core/commands/render-replies.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
+
+/** A reply with the list of commands (every one of the table, `listCommands`) named short, once. */
+function withListShort(reply: string): string {
+  expect(reply.split(listCommands())).toHaveLength(2);
+  return reply.replace(listCommands(), '<the commands of the table>');
+}
 
 describe('replies', () => {
   it('refuses a label added without write access', () => {
@@ -34,13 +40,13 @@ describe('replies', () => {
 
   it('explains one bad command and lists the commands', () => {
     const { errors } = parseCommands('/skip');
-    expect(renderCommandErrors(errors)).toMatchInlineSnapshot(`
+    expect(withListShort(renderCommandErrors(errors))).toMatchInlineSnapshot(`
       "<!-- baton:reply -->
       Baton could not run this command:
 
       - \`/skip\`: /skip needs a worker id: \`/skip W2.1\`.
 
-      Commands: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [engine=codex] [instructions]\`, \`/retry synthesis\`, \`/skip W2.1\`, \`/skip follow-ups\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N] [focus]\`, \`/rollback\`, \`/steer W2.1 <message>\`, \`/queue W2.1 <message>\`, \`/continue W2.1\`.
+      Commands: <the commands of the table>.
 
       On a worker's pull request the worker id may be left out.
       "
@@ -49,11 +55,11 @@ describe('replies', () => {
 
   it('explains several bad commands without listing the commands twice', () => {
     const { errors } = parseCommands(`/aprove\n/improve 20\n/retry W2 ${'x'.repeat(120)}`);
-    expect(renderCommandErrors(errors)).toMatchInlineSnapshot(`
+    expect(withListShort(renderCommandErrors(errors))).toMatchInlineSnapshot(`
       "<!-- baton:reply -->
       Baton could not run these commands:
 
-      - \`/aprove\`: \`/aprove\` is not a Baton command. The commands are: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [engine=codex] [instructions]\`, \`/retry synthesis\`, \`/skip W2.1\`, \`/skip follow-ups\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N] [focus]\`, \`/rollback\`, \`/steer W2.1 <message>\`, \`/queue W2.1 <message>\`, \`/continue W2.1\`.
+      - \`/aprove\`: \`/aprove\` is not a Baton command. The commands are: <the commands of the table>.
       - \`/improve 20\`: /improve takes a number of loops from 1 to 10 first, then an optional focus: \`/improve 3 the error messages\`.
       - \`/retry W2 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\`: \`W2\` is not a worker id: worker ids look like W2.1, e.g. \`/retry W2.1 [engine=codex] [instructions]\`.
 

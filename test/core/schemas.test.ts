@@ -240,12 +240,25 @@ describe('config', () => {
       ok: false,
       problems: [
         {
-          field: 'changeSets.repositories.0',
+          field: 'changeSets.repositories, item 1',
           message: 'must be a repository as owner/name, like acme/lib',
+          path: ['changeSets', 'repositories', 0],
+          value: '"lib"',
         },
       ],
     });
-    expect(parseConfig({ changeSets: { repositories: ['acme/lib', 'ACME/lib'] } })).toEqual({
+    expect(parseConfig({ changeSets: { repositories: ['acme/lib', 'acme/lib.git'] } })).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: 'changeSets.repositories, item 2',
+          message: 'must be owner/name without .git, like acme/lib',
+          path: ['changeSets', 'repositories', 1],
+          value: '"acme/lib.git"',
+        },
+      ],
+    });
+    expect(parseConfig({ changeSets: { repositories: ['acme/lib', 'ACME/lib'] } })).toMatchObject({
       ok: false,
       problems: [{ field: 'changeSets.repositories', message: 'lists a repository twice' }],
     });
@@ -320,25 +333,69 @@ describe('config', () => {
     [
       'a value out of range',
       { maxParallel: 50 },
-      [{ field: 'maxParallel', message: 'Too big: expected number to be <=20' }],
+      [{ field: 'maxParallel', message: 'must be at most 20', value: '50' }],
+    ],
+    [
+      'a list too long, counted',
+      { notify: Array.from({ length: 11 }, (_, i) => `user${i}`) },
+      [{ field: 'notify', message: 'lists 11 items; at most 10 may be listed' }],
+    ],
+    [
+      'text where a list belongs, quoted',
+      { changeSets: { repositories: 'acme/lib' } },
+      [{ field: 'changeSets.repositories', message: 'must be a list, not "acme/lib"' }],
+    ],
+    [
+      'a bad item, counted from 1 and quoted',
+      { notify: ['alice', 'bob', 'not a login'] },
+      [{ field: 'notify, item 3', message: 'is not a GitHub login', value: '"not a login"' }],
+    ],
+    [
+      'a value that is neither a literal nor the type beside it',
+      { research: { web: 'maybe' } },
+      [{ field: 'research.web', message: 'must be "auto", or true or false', value: '"maybe"' }],
     ],
     [
       'a wrong type',
       { merge: { method: 'fast-forward' } },
-      [{ field: 'merge.method', message: 'must be one of: squash, merge, rebase' }],
+      [
+        {
+          field: 'merge.method',
+          message: 'must be one of: squash, merge, rebase',
+          value: '"fast-forward"',
+        },
+      ],
     ],
     [
       'a setting not supported yet',
       { final: { keepRecord: false } },
-      [{ field: 'final.keepRecord', message: expect.stringContaining('not supported yet') }],
+      [
+        {
+          field: 'final.keepRecord',
+          message: expect.stringContaining('not supported yet'),
+          value: 'false',
+        },
+      ],
     ],
     [
       'a file that is not a mapping',
       'label: x',
-      [{ field: '(file)', message: 'Invalid input: expected object, received string' }],
+      [{ field: '(file)', message: 'must be a table of settings, not "label: x"' }],
     ],
   ])('names the field of %s', (_name, raw, problems) => {
-    expect(parseConfig(raw)).toEqual({ ok: false, problems });
+    const parsed = parseConfig(raw);
+    expect(parsed.ok).toBe(false);
+    // The path that finds the line is beside each; what a person reads is the field, the value and the message.
+    const read = parsed.ok
+      ? []
+      : parsed.problems.map(({ field, message, value }) => ({
+          field,
+          message,
+          ...(value === undefined ? {} : { value }),
+        }));
+    expect(read).toEqual(problems);
+    for (const problem of read)
+      expect(problem.message).not.toMatch(/Invalid input|Too big|Too small|expected \w+ to/);
   });
 
   it.each([
@@ -367,6 +424,6 @@ describe('config', () => {
   ])('refuses a model it cannot price: $models', ({ models, problems }) => {
     const parsed = parseConfig({ models });
     if (problems === null) expect(parsed.ok).toBe(true);
-    else expect(parsed).toEqual({ ok: false, problems });
+    else expect(parsed).toMatchObject({ ok: false, problems });
   });
 });

@@ -40,6 +40,7 @@ describe('the deployment files', () => {
     ).toEqual([
       'apps/v1 Deployment baton',
       'apps/v1 Deployment baton-redis',
+      'networking.k8s.io/v1 NetworkPolicy baton-redis',
       'v1 Service baton',
       'v1 Service baton-redis',
     ]);
@@ -76,6 +77,34 @@ describe('the deployment files', () => {
     expect(server.securityContext.allowPrivilegeEscalation).toBe(false);
   });
 
+  it('keep the Redis to the app: its password, the one the app is given, and only the app’s pods let in', () => {
+    const secretOf = (env: Doc[], name: string) =>
+      env.find((e) => e.name === name)?.valueFrom?.secretKeyRef as Doc | undefined;
+    const redisPods = named('Deployment', 'baton-redis');
+    const server = redisPods.spec.template.spec.containers[0];
+    // The server requires the password it is given from the Secret, and never holds it in the manifest.
+    const serverSecret = secretOf(server.env, 'REDIS_PASSWORD');
+    expect(serverSecret).toEqual({ name: 'baton', key: 'REDIS_PASSWORD' });
+    const args: string[] = server.args;
+    expect(args[args.indexOf('--requirepass') + 1]).toBe('$(REDIS_PASSWORD)');
+    expect(server.readinessProbe.exec.command.join(' ')).toContain('REDISCLI_AUTH');
+    // The app reads the same Secret key (REDIS_PASSWORD beside REDIS_URL), and its URL holds none.
+    expect(secretOf(container.env, 'REDIS_PASSWORD')).toEqual(serverSecret);
+    const env = Object.fromEntries(container.env.map((e: Doc) => [e.name, e.value]));
+    expect(new URL(env.REDIS_URL).password).toBe('');
+    // Only the app's pods reach the Redis's port.
+    const policy = named('NetworkPolicy', 'baton-redis');
+    expect(policy.spec.podSelector.matchLabels).toEqual(redisPods.spec.template.metadata.labels);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toHaveLength(1);
+    const [rule] = policy.spec.ingress;
+    expect(rule.from).toEqual([
+      { podSelector: { matchLabels: deployment.spec.template.metadata.labels } },
+    ]);
+    const port = redisPods.spec.template.spec.containers[0].ports[0].containerPort;
+    expect(rule.ports).toEqual([{ protocol: 'TCP', port }]);
+  });
+
   it('put the Service in front of the Deployment’s pods and port', () => {
     const labels = deployment.spec.template.metadata.labels;
     expect(deployment.spec.selector.matchLabels).toEqual(labels);
@@ -98,6 +127,13 @@ describe('the deployment files', () => {
   it('set only variables that .env.example documents', () => {
     const used = new Set<string>([
       ...container.env.map((e: Doc) => e.name as string),
+      ...k8sDocs.flatMap((doc) =>
+        doc.kind === 'Deployment'
+          ? doc.spec.template.spec.containers.flatMap((c: Doc) =>
+              (c.env ?? []).map((e: Doc) => e.name as string),
+            )
+          : [],
+      ),
       ...Object.keys(compose.services.app.environment),
       ...[...read('compose.yaml').matchAll(/\$\$([A-Z][A-Z0-9_]+)/g)].map((m) => m[1] as string),
       ...[...read('Dockerfile').matchAll(/^\s*(?:ENV\s+)?([A-Z][A-Z0-9_]+)=/gm)].map(

@@ -4,7 +4,10 @@
 // npm works offline here, from its cache: the folder's lock is the clone's, its
 // production entries under the tarball (what `npm install @baton-dev/baton`
 // resolves), so nothing is fetched. It packs a copy of the clone's tracked
-// files: `prepack` empties dist/, which other tests' `baton` runs read.
+// files, committed and tagged as the release its version names (as the release
+// workflow packs it): `prepack` empties dist/, which other tests' `baton` runs
+// read, and records that commit for the installed copy's sessions. It runs on
+// the Node first on PATH, which must be 22.12 or later (.ci/run's).
 import { execFile, execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -23,7 +26,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../sim/actions/run-step.js';
 
 const exec = promisify(execFile);
-const OFFLINE = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+/** npm offline, and none of the variables a session, the app or a runner would set. */
+const OFFLINE = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !/^(BATON_|GITHUB_|RUNNER_|ACTIONS_|APP_ID$|PRIVATE_KEY|WEBHOOK_|ANTHROPIC_|OPENAI_)/.test(
+          name,
+        ),
+    ),
+  ),
+  npm_config_offline: 'true',
+  npm_config_update_notifier: 'false',
+};
 
 interface LockEntry {
   dev?: boolean;
@@ -73,6 +88,25 @@ function writeUserProject(folder: string, tarball: string): void {
   );
 }
 
+/** Commits the folder's files and tags the commit as the release; answers the commit. */
+function tagRelease(folder: string, tag: string): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Baton', '-c', 'user.email=baton@example.com', ...args], {
+      cwd: folder,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: folder, GIT_CONFIG_NOSYSTEM: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    }).trim();
+  git('init', '--quiet');
+  git('add', '--all');
+  git('commit', '--quiet', '--no-verify', '-m', `Release ${tag}`);
+  git('tag', '-a', tag, '-m', tag);
+  return git('rev-parse', 'HEAD');
+}
+
+/** A stack trace's frame, or a module Node could not load: what no answer of the CLI may show. */
+const CRASH = /^\s+at .+[:(]\d|ERR_MODULE_NOT_FOUND|ERR_[A-Z_]+|Error: /m;
+
 /** Runs `npx …` in the user's project: exit code and both streams. */
 async function npx(cwd: string, args: string[]): Promise<{ code: number; output: string }> {
   try {
@@ -88,12 +122,15 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
   const folder = mkdtempSync(join(tmpdir(), 'baton-packed-'));
   const project = join(folder, 'project');
 
+  let released = '';
+
   beforeAll(async () => {
     const source = join(folder, 'source');
     const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });
     for (const file of tracked.split('\0').filter(Boolean)) {
       if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(source, file));
     }
+    released = tagRelease(source, `v${manifest.version}`);
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'));
     const { stdout } = await exec(
       'npm',
@@ -114,6 +151,8 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
   it('holds the built CLI and no dev dependency', () => {
     const installed = join(project, 'node_modules', manifest.name);
     expect(existsSync(join(installed, 'dist/src/cli/check.js'))).toBe(true);
+    // The configuration's JSON Schema, which the set-up file names for editors.
+    expect(existsSync(join(installed, 'schema/baton.schema.json'))).toBe(true);
     expect(existsSync(join(installed, 'src'))).toBe(false);
     for (const name of Object.keys(manifest.devDependencies))
       expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
@@ -132,10 +171,70 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
     });
   });
 
-  it.each([['doctor'], ['setup']])('prints `baton %s --help`', async (command) => {
-    expect(await npx(project, ['baton', command, '--help'])).toMatchObject({
+  it.each<[string, string[], number, string]>([
+    ['--help', ['--help'], 0, 'usage: baton session agent'],
+    ['--version', ['--version'], 0, manifest.version],
+    ['help check', ['help', 'check'], 0, 'usage: baton check'],
+    ['check --help', ['check', '--help'], 0, 'usage: baton check'],
+    ['doctor --help', ['doctor', '--help'], 0, 'usage: baton doctor --repo owner/name'],
+    ['setup --help', ['setup', '--help'], 0, 'usage: baton setup --repo owner/name'],
+    ['session --help', ['session', '--help'], 0, 'usage: baton session agent'],
+    ['an unknown command', ['deploy'], 2, 'baton: unknown command "deploy"'],
+    ['an unknown option', ['--frobnicate'], 2, 'baton: unknown option "--frobnicate"'],
+    [
+      'session agent outside Actions',
+      ['session', 'agent'],
+      2,
+      "baton: the session's environment is incomplete",
+    ],
+    [
+      'session publish outside Actions',
+      ['session', 'publish'],
+      2,
+      "baton: the session's environment is incomplete",
+    ],
+    [
+      'doctor without the app’s credentials',
+      ['doctor', '--repo', 'octo-org/widgets'],
+      2,
+      'baton doctor: APP_ID and PRIVATE_KEY',
+    ],
+    [
+      'setup without the app’s credentials',
+      ['setup', '--repo', 'octo-org/widgets'],
+      2,
+      'baton setup: APP_ID and PRIVATE_KEY are not set',
+    ],
+    ['setup with a bad --repo', ['setup', '--repo', 'widgets'], 2, 'baton setup:'],
+  ])('answers %s in plain words, with no stack trace', async (_, args, code, text) => {
+    const answer = await npx(project, ['--no-install', 'baton', ...args]);
+    expect(answer).toMatchObject({ code, output: expect.stringContaining(text) });
+    expect(answer.output).not.toMatch(CRASH);
+  });
+
+  it('prints its version with `npx --no-install baton --version` from a folder with only it installed', async () => {
+    const empty = join(project, 'empty');
+    mkdirSync(empty, { recursive: true });
+    expect(await npx(empty, ['--no-install', 'baton', '--version'])).toEqual({
       code: 0,
-      output: expect.stringContaining(`usage: baton ${command} --repo owner/name`),
+      output: `${manifest.version}\n`,
+    });
+  });
+
+  it('pins its sessions to the release it was packed from, with no variable set', async () => {
+    const installed = join(project, 'node_modules', manifest.name);
+    const script = [
+      `const { findBatonSource } = await import(${JSON.stringify(join(installed, 'dist/src/github/setup/source-ref.js'))});`,
+      `const { findSourceDrift } = await import(${JSON.stringify(join(installed, 'dist/src/github/setup/checkout-state.js'))});`,
+      'console.log(JSON.stringify({ source: findBatonSource({}), drift: findSourceDrift({}) }));',
+    ].join('\n');
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: project,
+      env: OFFLINE,
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      source: { ok: true, source: { repository: 'baton-dev/baton', ref: released } },
+      drift: null,
     });
   });
 });

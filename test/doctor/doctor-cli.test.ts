@@ -420,7 +420,7 @@ function verdicts(out: string): string[] {
 describe("baton doctor on a change set's repositories", () => {
   let lib: FakeGitHub;
 
-  /** octo-org/widgets lists octo-org/lib, set up as widgets is; both require baton/change-set. */
+  /** octo-org/widgets lists octo-org/lib, set up as widgets is; both require baton/change-set from the app. */
   beforeEach(() => {
     lib = new FakeGitHub({ owner: 'octo-org', repo: 'lib', repositoryId: 2 });
     const files = renderTemplates({ batonRepository: 'baton-dev/baton', batonRef: world.pin });
@@ -435,7 +435,10 @@ describe("baton doctor on a change set's repositories", () => {
       { '.github/baton.yml': 'changeSets:\n  repositories: [octo-org/lib]\n' },
       'A change set with the library',
     );
-    for (const one of [world.gh, lib]) one.defaultBranchRequiredChecks.add('baton/change-set');
+    for (const one of [world.gh, lib]) {
+      one.defaultBranchRequiredChecks.add('baton/change-set');
+      one.requiredCheckSources.set('baton/change-set', one.appId);
+    }
     nock.cleanAll();
     mountOnNock((path) =>
       path.startsWith('/repos/baton-dev/baton/')
@@ -491,6 +494,13 @@ describe("baton doctor on a change set's repositories", () => {
         one.defaultBranchRequiredChecks.clear();
       },
       /^FAIL octo-org\/lib order: main does not require baton\/change-set.* → add a ruleset on octo-org\/lib's main/m,
+    ],
+    [
+      'a listed repository requires baton/change-set from any app',
+      (one) => {
+        one.requiredCheckSources.clear();
+      },
+      /^FAIL octo-org\/lib order: main requires baton\/change-set from any source, not from baton: a check of that name from a workflow's job .* → add a ruleset on octo-org\/lib's main that requires the status check baton\/change-set from the app baton/m,
     ],
   ])('fails when %s, and names the fix', async (_, breakIt, expected) => {
     breakIt(lib);

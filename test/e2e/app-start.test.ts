@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,54 @@ function dockerEnvFile(text: string): Record<string, string> {
 }
 
 describe('the app process at start', () => {
+  it('never reads the checkout’s .env, which registering a real app writes there', async () => {
+    // Probot's `run` and `readStartEnv` load `.env` from the working folder over
+    // the environment: the simulated app would take the real app's secret.
+    const dotenv = join(REPO_ROOT, '.env');
+    if (!existsSync(dotenv)) {
+      writeFileSync(dotenv, 'APP_ID=424242\nWEBHOOK_SECRET=the-real-apps-secret\n');
+      closers.push(() => rmSync(dotenv, { force: true }));
+    }
+    const app = await startAppProcess({
+      gheHost: '127.0.0.1:1',
+      webhookSecret: 'the-simulators-secret',
+      oidcIssuer: 'http://127.0.0.1:1',
+    });
+    closers.push(() => app.stop());
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const signature = createHmac('sha256', 'the-simulators-secret').update(body).digest('hex');
+    const answer = await fetch(app.webhookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${signature}`,
+      },
+      body,
+    });
+    expect(answer.status).toBe(200);
+  });
+
+  it('waits for the app’s readiness, and says in one line why it never came', async () => {
+    const failed = await startAppProcess({
+      gheHost: '127.0.0.1:1',
+      webhookSecret: 'secret',
+      oidcIssuer: 'http://127.0.0.1:1',
+      waitFor: 'ready',
+      startTimeoutMs: 8_000,
+    }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    const [headline = '', ...rest] = (failed ?? '').split('\n');
+    // Before it listens (a busy machine) or once it says why: one line either way, the log below it.
+    expect(headline).toMatch(
+      /^the app was not ready within 8 s \((it did not answer|\/readyz answered \{"status":"not ready","reason":"cannot reach GitHub \([^)]*\)"\})\)(; it last said: .*)?$/,
+    );
+    expect(rest[0]).toBe('--- app output ---');
+  });
+
   it('reads the PRIVATE_KEY of the .env Probot setup writes, as docker run --env-file passes it', async () => {
     const { privateKey: pem, publicKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
@@ -107,7 +155,8 @@ describe('the app process at start', () => {
             GHE_PROTOCOL: 'http',
           },
           encoding: 'utf8',
-          timeout: 20_000,
+          // Ends a child that hangs, within the case's own limit (180 s): a busy machine only makes it slow.
+          timeout: 120_000,
         },
         (error, _stdout, stderr) => (error ? reject(error) : resolve({ stderr })),
       ),
@@ -156,11 +205,12 @@ describe('the app process at start', () => {
         env: { WEBHOOK_PROXY_URL: `http://127.0.0.1:${proxyPort}/the-channel-path` },
       });
       closers.push(() => app.stop());
-      // The first try and the one a second later (back-off 1 s, then 2 s).
-      const deadline = Date.now() + 20_000;
+      // The first try and the one a second later (back-off 1 s, then 2 s), as the app logs them;
+      // the limit only stops an app that never tries again, within the case's own (180 s).
       const tries = () => app.output().match(/webhook proxy .* is unreachable/g)?.length ?? 0;
-      while (tries() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(tries()).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(tries, { timeout: 120_000, interval: 100, message: 'the app to log its second try' })
+        .toBeGreaterThanOrEqual(2);
       expect(app.output()).toMatch(/trying again in 1 s/);
       expect(app.output()).toMatch(/trying again in 2 s/);
       expect(app.output()).not.toContain('the-channel-path');
@@ -171,6 +221,5 @@ describe('the app process at start', () => {
         await Promise.race([app.exited, new Promise((r) => setTimeout(() => r('up'), 200))]),
       ).toBe('up');
     },
-    60_000,
   );
 });

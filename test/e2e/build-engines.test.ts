@@ -1,12 +1,12 @@
 // End-to-end (slow, about two minutes): the diamond W1.1, W1.2 → W2.1 from the
 // label to the final pull request on the real engine binaries, pinned and
 // installed as sessions install them: every session on Claude Code, every
-// session on Codex, and a mixed build (W1.1 on Claude Code, W1.2 on Codex,
+// session on Codex, every session on GitHub Copilot CLI, and a mixed build (W1.1 on Claude Code, W1.2 on Codex,
 // W2.1 on Baton's own loop, every review on Codex, so W1.1's review, which
 // asks for a change, is by another engine than its work and its fix). The
 // scripted model plays each engine's side in its own protocol (streamed
-// Messages for Claude Code, the Responses API for Codex) through the model
-// proxy of each session; the three builds run at the same time.
+// Messages for Claude Code and Copilot, the Responses API for Codex) through
+// the model proxy of each session; the four builds run at the same time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
@@ -48,6 +48,7 @@ function mixedScenario(): Scenario {
 const BUILDS = {
   'claude-code': { config: 'session:\n  engine: claude-code\n', scenario: diamondScenario() },
   codex: { config: 'session:\n  engine: codex\n', scenario: diamondScenario() },
+  copilot: { config: 'session:\n  engine: copilot\n', scenario: diamondScenario() },
   mixed: {
     config:
       'session:\n  engine:\n    default: baton\n    work: claude-code\n    fix: claude-code\n    review: codex\n    allow: [baton, claude-code, codex]\n',
@@ -85,7 +86,12 @@ async function play(name: BuildName): Promise<Played> {
 let runs: Record<BuildName, Promise<Played>>;
 
 beforeAll(() => {
-  runs = { 'claude-code': play('claude-code'), codex: play('codex'), mixed: play('mixed') };
+  runs = {
+    'claude-code': play('claude-code'),
+    codex: play('codex'),
+    copilot: play('copilot'),
+    mixed: play('mixed'),
+  };
   for (const run of Object.values(runs)) run.catch(() => undefined);
 });
 afterAll(async () => {
@@ -146,6 +152,7 @@ function served(played: Played): { tokens: number; costUsd: number; requests: nu
 describe.each([
   ['claude-code', { work: 'claude-code', review: 'claude-code' }],
   ['codex', { work: 'codex', review: 'codex' }],
+  ['copilot', { work: 'copilot', review: 'copilot' }],
 ] as const)('the diamond with every session on %s', (name, expected) => {
   let played: Played;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 // End-to-end (slow, about two minutes): people talk to a running session, on Baton's own
-// loop, on Claude Code and on Codex (the real binaries, as build-engines runs them), one
+// loop, on Claude Code, on Codex and on GitHub Copilot CLI (the real binaries, as build-engines runs them), one
 // build each, at the same time. While W1.1's work session runs, an outsider's /steer and
 // /queue change nothing, a writer's /queue waits for the worker's next session, and a
 // writer's /steer reaches the session between two turns: the scripted model does what it
@@ -12,15 +12,22 @@ import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import { fileOn, type PlayedTalk, playTalk } from '../../sim/scenario/play-talk.js';
 import type { UsageRecord } from '../../src/core/plan/usage.js';
-import type { Engine } from '../../src/core/vocabulary/engine-names.js';
+import { providerOf } from '../../src/core/sessions/engines.js';
+import { ENGINES, type Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 
 /**
- * The build's budget on each engine: its plan session's cost and about fifteen of the
- * work session's turns (the engines' requests are larger than the loop's), so the work
- * session is told to wind down some turns after the /steer.
+ * The build's budget on each engine: its plan session's cost, about fifteen of the
+ * work session's turns and the wind-down's reserve (three turns, and a hand-in's request
+ * at its worst: every byte of the engines' requests as a token, larger than the loop's),
+ * so the work session is told to wind down some turns after the /steer.
  */
-const BUDGETS: Record<Engine, number> = { baton: 0.25, 'claude-code': 0.45, codex: 0.5 };
+const BUDGETS: Record<Engine, number> = {
+  baton: 0.35,
+  'claude-code': 0.9,
+  codex: 1,
+  copilot: 0.9,
+};
 const STEER = '/steer W1.1 Also write STEERED.md saying: heard while it worked';
 const QUEUE = '/queue W1.1 Also write QUEUED.md saying: kept for the next session';
 const OUTSIDER = 'OUTSIDER';
@@ -48,10 +55,15 @@ async function play(engine: Engine): Promise<Played> {
   return { ...played, engine };
 }
 
-let runs: Record<'baton' | 'claude-code' | 'codex', Promise<Played>>;
+let runs: Record<Engine, Promise<Played>>;
 
 beforeAll(() => {
-  runs = { baton: play('baton'), 'claude-code': play('claude-code'), codex: play('codex') };
+  runs = {
+    baton: play('baton'),
+    'claude-code': play('claude-code'),
+    codex: play('codex'),
+    copilot: play('copilot'),
+  };
   for (const run of Object.values(runs)) run.catch(() => undefined);
 });
 afterAll(async () => {
@@ -70,7 +82,7 @@ function usageRecords({ sim, build }: Played): UsageRecord[] {
  */
 function steerTurn({ sim, steer, engine }: Played): number {
   const bodies =
-    engine === 'codex'
+    providerOf(engine) === 'openai'
       ? sim.openai.requests.map((request) => JSON.stringify(request.body.input))
       : sim.model.requests.map((request) => JSON.stringify(request.body.messages));
   const work = bodies.filter(
@@ -88,63 +100,70 @@ function sentToModels({ sim }: Played): string {
   ].join('\n');
 }
 
-describe.each(['baton', 'claude-code', 'codex'] as const)(
-  'talking to a session on %s',
-  (engine) => {
-    let played: Played;
-    beforeAll(async () => {
-      played = await runs[engine];
-    }, WHOLE_BUILD_LIMIT_MS + 60_000);
+describe.each(ENGINES)('talking to a session on %s', (engine) => {
+  let played: Played;
+  beforeAll(async () => {
+    played = await runs[engine];
+  }, WHOLE_BUILD_LIMIT_MS + 60_000);
 
-    it('takes a writer’s /steer in between two turns, does what it asks, and shows the turn that took it in', () => {
-      expect(played.model.problems).toEqual([]);
-      const { sim, build, steer } = played;
-      const heard = steerTurn(played);
-      expect(fileOn(sim.gh, integrationBranch(build.build), 'STEERED.md')).toBe(
-        'heard while it worked\n',
-      );
-      const work = usageRecords(played).find((record) => record.role === 'work');
-      expect(heard).toBeGreaterThan(2);
-      expect(work?.messages).toEqual([{ comment: steer.id, turn: heard }]);
-      expect(build.statuses.at(-1)).toMatch(
-        new RegExp(`✅ taken in at turn ${heard} of \\[run ${work?.run_id}\\]`),
-      );
-    });
+  it('takes a writer’s /steer in between two turns, does what it asks, and shows the turn that took it in', () => {
+    expect(played.model.problems).toEqual([]);
+    const { sim, build, steer } = played;
+    const heard = steerTurn(played);
+    expect(fileOn(sim.gh, integrationBranch(build.build), 'STEERED.md')).toBe(
+      'heard while it worked\n',
+    );
+    const work = usageRecords(played).find((record) => record.role === 'work');
+    expect(heard).toBeGreaterThan(2);
+    expect(work?.messages).toEqual([{ comment: steer.id, turn: heard }]);
+    expect(build.statuses.at(-1)).toMatch(
+      new RegExp(`✅ taken in at turn ${heard} of \\[run ${work?.run_id}\\]`),
+    );
+  });
 
-    it('gives the writer’s /queue to the session that goes on from the partial work, and an outsider’s messages to no one', () => {
-      const { sim, build, queue } = played;
-      expect(fileOn(sim.gh, integrationBranch(build.build), 'QUEUED.md')).toBe(
-        'kept for the next session\n',
-      );
-      const fix = usageRecords(played).find((record) => record.role === 'fix');
-      expect(fix?.messages).toEqual([{ comment: queue.id, turn: 1 }]);
-      expect(sentToModels(played)).not.toContain(OUTSIDER);
-      expect(
-        sim.gh.comments.filter(
-          (c) => c.user.login === sim.gh.botLogin && c.body.includes('@visitor'),
-        ),
-      ).toHaveLength(1);
-      expect(fileOn(sim.gh, integrationBranch(build.build), 'EVIL.md')).toBeUndefined();
-    });
+  it('gives the writer’s /queue to the session that goes on from the partial work, and an outsider’s messages to no one', () => {
+    const { sim, build, queue } = played;
+    expect(fileOn(sim.gh, integrationBranch(build.build), 'QUEUED.md')).toBe(
+      'kept for the next session\n',
+    );
+    const fix = usageRecords(played).find((record) => record.role === 'fix');
+    expect(fix?.messages).toEqual([{ comment: queue.id, turn: 1 }]);
+    expect(sentToModels(played)).not.toContain(OUTSIDER);
+    expect(
+      sim.gh.comments.filter(
+        (c) => c.user.login === sim.gh.botLogin && c.body.includes('@visitor'),
+      ),
+    ).toHaveLength(1);
+    expect(fileOn(sim.gh, integrationBranch(build.build), 'EVIL.md')).toBeUndefined();
+  });
 
-    it('hands in partial work before its dollar limit as a draft with its note, and /continue finishes the worker; the ledger counts both sessions', () => {
-      const { sim, build } = played;
-      const records = usageRecords(played).filter((record) => record.worker === 'W1.1');
-      expect(records.map((record) => [record.role, record.outcome, record.limit ?? null])).toEqual([
-        ['work', 'partial', 'budget'],
-        ['fix', 'complete', null],
-        ['review', 'complete', null],
-      ]);
-      const opened = sim.gh.log.find(
-        (entry) =>
-          entry.method === 'POST' &&
-          entry.route.endsWith('/pulls') &&
-          (entry.body as { draft?: boolean }).draft,
-      );
-      expect((opened?.body as { body?: string } | undefined)?.body).toContain(
-        '⏸️ **Partial work.**',
-      );
-      expect(build.finalPull.body).toMatch(/\| W1\.1 \| [^\n]* \| ✅ merged \(3 sessions\) \|/);
-    });
-  },
-);
+  it('hands in partial work before its dollar limit as a draft with its note, and /continue finishes the worker; the ledger counts both sessions', () => {
+    const { sim, build } = played;
+    const records = usageRecords(played).filter((record) => record.worker === 'W1.1');
+    expect(records.map((record) => [record.role, record.outcome, record.limit ?? null])).toEqual([
+      ['work', 'partial', 'budget'],
+      ['fix', 'complete', null],
+      ['review', 'complete', null],
+    ]);
+    const opened = sim.gh.log.find(
+      (entry) =>
+        entry.method === 'POST' &&
+        entry.route.endsWith('/pulls') &&
+        (entry.body as { draft?: boolean }).draft,
+    );
+    expect((opened?.body as { body?: string } | undefined)?.body).toContain('⏸️ **Partial work.**');
+    expect(build.finalPull.body).toMatch(/\| W1\.1 \| [^\n]* \| ✅ merged \(3 sessions\) \|/);
+  });
+
+  it('ends the work session that winds down at or under its dollar limit, what the budget had left', () => {
+    const records = usageRecords(played);
+    const work = records.find((record) => record.role === 'work' && record.worker === 'W1.1');
+    // Every session before the budget was raised: the plan, and the work session that wound down.
+    const before = records.filter(
+      (record) => !(record.worker === 'W1.1' && ['fix', 'review'].includes(record.role)),
+    );
+    expect(work?.limit).toBe('budget');
+    const spent = before.reduce((sum, record) => sum + record.usage.cost_usd, 0);
+    expect(spent).toBeLessThanOrEqual(BUDGETS[played.engine]);
+  });
+});

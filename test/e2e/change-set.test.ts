@@ -7,11 +7,13 @@
 // cross-repository dependencies whose reports the app carries across. The
 // maintainer then merges the final pull requests; the client's, pressed too
 // early, is refused by its pending `baton/change-set`. `/rollback` opens the
-// reverts, the client's first.
+// reverts, the client's first. With nothing hosted, GitHub lists an
+// installation's repositories to a token as those it was minted for; and a
+// set that lists a repository the app is not installed on says so on the
+// issue and ends its conductor's job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import {
-  MAINTAINER,
   type Simulation,
   type SimulationMode,
   startSimulation,
@@ -22,150 +24,101 @@ import type { SimPull } from '../../sim/github/records.js';
 import {
   CHANGE_SET_ISSUE,
   changeSetScenario,
+  NOT_INSTALLED,
   SET_REPOSITORIES,
   setUpClient,
   setUpLib,
-  setUpService,
+  setUpServiceListingUninstalled,
+  setUpUninstalled,
 } from '../../sim/scenario/builds/change-set-scenario.js';
-import { findFinalPull, waitWatching, watchStatus } from '../../sim/scenario/play-build.js';
+import { type PlayedChangeSet, playChangeSet } from '../../sim/scenario/play-change-set.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import {
-  CHANGE_SET_CHECK_NAME,
-  completionPath,
-  integrationBranch,
-  memberBuildId,
-  revertBranch,
-} from '../../src/core/vocabulary/ids.js';
+import { completionPath, integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 
-interface Played {
-  sim: Simulation;
-  model: ScriptedModel;
-  issue: number;
-  build: string;
-  repos: { service: FakeGitHub; lib: FakeGitHub; client: FakeGitHub };
-  finals: { service: SimPull; lib: SimPull; client: SimPull };
-  /** The answers to the maintainer's merges, in order: `repo status`. */
-  merges: string[];
-  /** The repositories whose revert pull request was opened, in the order they were. */
-  revertsOpened: string[];
-  statuses: string[];
-}
+type Played = PlayedChangeSet;
 
 const started: Simulation[] = [];
 
-/** A person presses merge on a pull request, through the simulated GitHub's REST API. */
-async function merge(sim: Simulation, gh: FakeGitHub, number: number): Promise<number> {
-  const response = await fetch(`${sim.server.apiUrl}/repos/${gh.fullName}/pulls/${number}/merge`, {
-    method: 'PUT',
-    headers: { authorization: `token ghu_${MAINTAINER}`, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  return response.status;
+function play(mode: SimulationMode): Promise<Played> {
+  return playChangeSet({ mode, started });
 }
 
-/** The newest `baton/change-set` on a pull request's head: its conclusion, or its status. */
-function changeSetCheck(gh: FakeGitHub, pull: SimPull): string | null {
-  const head = gh.git.resolve(pull.head);
-  const run = gh.checkRuns
-    .filter((one) => one.headSha === head && one.name === CHANGE_SET_CHECK_NAME)
-    .at(-1);
-  return run ? (run.conclusion ?? run.status) : null;
+/** What the set that lists a repository the app is not installed on came to. */
+interface Refused {
+  sim: Simulation;
+  model: ScriptedModel;
+  /** The lines of its status comment that name a problem. */
+  problems: string[];
 }
 
-async function play(mode: SimulationMode): Promise<Played> {
-  const scenario = changeSetScenario();
-  const model = createScriptedModel(scenario);
+/** With nothing hosted, the service lists a repository the app is not installed on; its owner labels the issue. */
+async function playUninstalled(): Promise<Refused> {
+  const model = createScriptedModel(changeSetScenario());
   const sim = await startSimulation({
     respond: model,
     name: SET_REPOSITORIES.service,
-    setup: setUpService,
+    setup: setUpServiceListingUninstalled,
     peers: [
       { name: SET_REPOSITORIES.lib, setup: setUpLib },
       { name: SET_REPOSITORIES.client, setup: setUpClient },
+      { name: NOT_INSTALLED, setup: setUpUninstalled },
     ],
-    mode,
-    parallel: 2,
+    mode: 'serverless',
   });
   started.push(sim);
-  const [lib, client] = sim.peers as [FakeGitHub, FakeGitHub];
-  const repos = { service: sim.gh, lib, client };
-  const watch = watchStatus(sim.gh);
-  const wait = waitWatching({ sim, watch, deadline: Date.now() + WHOLE_BUILD_LIMIT_MS });
   const issue = sim.labelIssue(CHANGE_SET_ISSUE);
-  await wait('the set’s plan', () => sim.statusComment(issue)?.includes('Reply `/approve`'));
-  const build = await wait(
-    'the build id',
-    () => /<!-- baton:status build=([\w.-]+) -->/.exec(sim.statusComment(issue) ?? '')?.[1],
-  );
-  sim.comment({ issue, body: '/approve' });
-  const member = memberBuildId(build, SET_REPOSITORIES.service);
-  const finalOf = (gh: FakeGitHub) => findFinalPull(gh, member);
-  const finals = {
-    lib: await wait('lib’s final pull request', () => finalOf(lib)),
-    service: await wait('the service’s final pull request', () => finalOf(sim.gh)),
-    client: await wait('the client’s final pull request', () => finalOf(client)),
-  };
-  await wait(
-    'lib’s final pull request released',
-    () => changeSetCheck(lib, finals.lib) === 'success',
-  );
-  const merges: string[] = [];
-  const press = async (name: keyof typeof repos) => {
-    merges.push(`${name} ${await merge(sim, repos[name], finals[name].number)}`);
-  };
-  await press('client');
-  await press('lib');
-  await wait('the service’s final pull request released', () =>
-    changeSetCheck(sim.gh, finals.service) === 'success' ? true : null,
-  );
-  await press('service');
-  await wait('the client’s final pull request released', () =>
-    changeSetCheck(client, finals.client) === 'success' ? true : null,
-  );
-  await press('client');
-  await wait('the set’s issue closed', () => sim.gh.issues.get(issue)?.state === 'closed');
-  const rollbackAt = sim.server.requests.length;
-  sim.comment({ issue, body: '/rollback' });
-  const revertOf = (gh: FakeGitHub) =>
-    [...gh.pulls.values()].find((pull) => pull.head === revertBranch(member));
-  await wait('every revert pull request', () =>
-    [lib, sim.gh, client].every((gh) => revertOf(gh)) ? true : null,
-  );
-  const revertsOpened = sim.server.requests
-    .slice(rollbackAt)
-    .filter(
-      (request) =>
-        request.method === 'POST' &&
-        /^\/repos\/[^/]+\/[^/]+\/pulls$/.test(request.path) &&
-        request.status === 201,
-    )
-    .map((request) => request.path.split('/')[3] ?? '');
-  await sim.runner.idle();
-  await Promise.all(sim.peerRunners.map((runner) => runner.idle()));
-  await sim.server.idle();
-  watch.poll();
-  return {
-    sim,
-    model,
+  const status = await sim.waitForStatus(
     issue,
-    build,
-    repos,
-    finals,
-    merges,
-    revertsOpened,
-    statuses: watch.statuses,
+    `${NOT_INSTALLED} is not in this app's installation`,
+  );
+  // No job left running: every event taken, every run it started ended (a runner waits for its jobs).
+  const ended = async () => {
+    await sim.conductor?.idle();
+    await Promise.all([sim.runner, ...sim.peerRunners].map((runner) => runner.idle()));
+    return [sim.gh, ...sim.peers].every((gh) => gh.runs.every((run) => run.status === 'completed'));
   };
+  while (!(await ended()));
+  return { sim, model, problems: status.split('\n').filter((line) => line.startsWith('- ')) };
 }
 
 let runs: Record<SimulationMode, Promise<Played>>;
+let uninstalled: Promise<Refused>;
 
 beforeAll(() => {
   runs = { hosted: play('hosted'), serverless: play('serverless') };
-  for (const run of Object.values(runs)) run.catch(() => undefined);
+  uninstalled = playUninstalled();
+  for (const run of [...Object.values(runs), uninstalled]) run.catch(() => undefined);
 });
 afterAll(async () => {
-  await Promise.allSettled(Object.values(runs));
+  await Promise.allSettled([...Object.values(runs), uninstalled]);
   await Promise.all(started.map((sim) => sim.stop()));
+});
+
+describe('a change set that lists a repository the app is not installed on (nothing hosted)', () => {
+  let refused: Refused;
+  beforeAll(async () => {
+    refused = await uninstalled;
+  }, WHOLE_BUILD_LIMIT_MS);
+
+  it('says so on the issue in one line, and plans nothing', () => {
+    expect(refused.problems).toEqual([
+      `- \`changeSets.repositories\`: ${NOT_INSTALLED} is not in this app's installation (or does not exist): install the app on it, in the same installation as ${SET_REPOSITORIES.service}, or take it out of the list.`,
+    ]);
+    expect(refused.model.sessions).toEqual([]);
+    const { sim } = refused;
+    expect([sim.gh, ...sim.peers].flatMap((gh) => sessionRuns(gh.runs))).toEqual([]);
+  });
+
+  it('ends its conductor job, having asked GitHub for no token it refuses', () => {
+    const { sim } = refused;
+    const conducts = [sim.runner, ...sim.peerRunners]
+      .flatMap((runner) => runner.jobs)
+      .filter((job) => job.job === 'conduct');
+    expect(conducts.length).toBeGreaterThan(0);
+    expect(conducts.map((job) => job.code)).toEqual(conducts.map(() => 0));
+    const mints = sim.server.requests.filter((one) => one.path.endsWith('/access_tokens'));
+    expect(mints.filter((one) => one.status !== 201)).toEqual([]);
+  });
 });
 
 describe.each(['hosted', 'serverless'] as const)(

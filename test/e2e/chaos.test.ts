@@ -4,7 +4,8 @@
 // secondary rate limits, connection resets), every webhook duplicated,
 // shuffled and delivered to both replicas, and model 529s. The invariants are
 // computed from what the simulated GitHub did (sim/chaos/invariants.ts).
-// `npm run chaos -- --runs 100` plays a hundred seeds.
+// Once more with nothing shared between the replicas (no Redis).
+// `npm run chaos -- --runs 100` plays a hundred seeds (`--no-redis`: sharing nothing).
 import { describe, expect, it } from 'vitest';
 import { runChaos } from '../../sim/chaos/run-chaos.js';
 import type { Simulation } from '../../sim/e2e.js';
@@ -31,5 +32,17 @@ describe('seeded chaos', () => {
       (r) => r.method === 'POST' && r.path === pulls && r.fault === 'bad-gateway',
     );
     expect(failedPull?.userAgent).toMatch(/^baton-session/);
+  }, 300_000);
+
+  it('completes the build with every invariant held on two replicas that share no store', async () => {
+    // No REDIS_URL: each process alone, twin review runs and all (docs/deploy.md).
+    const result = await runChaos({
+      seed: 2,
+      timeoutMs: 240_000,
+      store: 'memory',
+      appEnv: { BATON_WRITE_SPACING_MS: '100' },
+    });
+    expect(result.violations, result.diagnostics).toEqual([]);
+    expect(result.completed).toBe(true);
   }, 300_000);
 });

@@ -50,7 +50,8 @@ describe.each([
       sim,
       privateKey: sim.appPrivateKey,
       appUrl: APP_URL,
-      args: ['--json', '--timeout', '90'],
+      // Most of the case's own limit (vitest's 180 s): a busy machine makes the session slow, not late.
+      args: ['--json', '--timeout', '150'],
       out: (text) => {
         out += text;
       },

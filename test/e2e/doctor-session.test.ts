@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
 import { scripted } from '../../sim/fake-anthropic.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
 import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
 import { renderDoctor } from '../../src/core/doctor/doctor.js';
+import { parseDoctorRunName } from '../../src/core/doctor/doctor-session.js';
 import { runDoctorSession } from '../../src/doctor/doctor-session.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
@@ -14,13 +15,16 @@ import { knownRestRoutes } from '../support/rest-routes.js';
  * and publish jobs on the session action's bundle, the token exchange at the
  * app process, the probes against the simulated GitHub, and the result read
  * back. One simulation; each case changes what it needs and puts it back.
+ * Each case waits on its session as `baton doctor` does, for as long as the
+ * simulation lets a session take (STEP_LIMIT_MS), and its own limit is that
+ * and a margin: a slow machine makes a case slow, never wrong.
  */
 /** The simulated GitHub's switches (what GitHub does that no documentation settles, and the like). */
 type SimSwitch = {
   [K in keyof FakeGitHub]: FakeGitHub[K] extends boolean ? K : never;
 }[keyof FakeGitHub];
 
-describe('the doctor session', () => {
+describe('the doctor session', { timeout: STEP_LIMIT_MS + 30_000 }, () => {
   let sim: Simulation;
 
   beforeAll(async () => {
@@ -33,13 +37,26 @@ describe('the doctor session', () => {
   afterAll(async () => {
     await sim?.stop();
   });
+  // A case that failed part way leaves its session running, and once it ends, its result unread:
+  // wait for it, and take away what it left, so that the next case starts from a clean repository.
+  afterEach(async () => {
+    await sim.waitFor('every doctor session dispatched so far to end', () =>
+      sim.gh.runs.every(
+        (run) => parseDoctorRunName(run.displayTitle) === null || run.status === 'completed',
+      ),
+    );
+    for (const ref of [...sim.gh.git.refs.keys()])
+      if (ref.includes('doctor-')) sim.gh.git.refs.delete(ref);
+  }, STEP_LIMIT_MS + 30_000);
 
-  async function doctorSession(): Promise<{ checks: DoctorCheck[]; text: string }> {
+  /** The session's checks, its report, and the refs its id names that are left. */
+  async function doctorSession(): Promise<{ checks: DoctorCheck[]; text: string; left: string[] }> {
+    // Retries as the command's own client does (a read whose connection a busy machine reset is sent again).
     const octokit = new (BatonOctokit.defaults((options: Record<string, unknown>) => ({
       ...options,
-      retry: { enabled: false },
       throttle: { ...(options.throttle as object), enabled: false },
     })))({ auth: installationToken(sim.gh.installationId), baseUrl: sim.server.apiUrl });
+    const before = new Set(sim.gh.runs.map((run) => run.id));
     const checks = await runDoctorSession(
       octokit,
       {
@@ -48,9 +65,15 @@ describe('the doctor session', () => {
         defaultBranch: sim.gh.defaultBranch,
         htmlUrl: sim.gh.htmlUrl,
       },
-      { timeoutMs: 60_000, pollMs: 200 },
+      { timeoutMs: STEP_LIMIT_MS, pollMs: 200 },
     );
-    return { checks, text: renderDoctor(checks) };
+    const ids = sim.gh.runs
+      .filter((run) => !before.has(run.id))
+      .map((run) => parseDoctorRunName(run.displayTitle) ?? '')
+      .filter(Boolean);
+    expect(ids, sim.diagnostics()).toHaveLength(1);
+    const left = [...sim.gh.git.refs.keys()].filter((ref) => ids.some((id) => ref.includes(id)));
+    return { checks, text: renderDoctor(checks), left };
   }
 
   /** A row's change: the simulated GitHub's switch `name` set to `value`, and put back after. */
@@ -70,7 +93,7 @@ describe('the doctor session', () => {
   }
 
   it('on a healthy installation: the token, the key, every model and every probe pass, and no ref is left', async () => {
-    const { checks, text } = await doctorSession();
+    const { checks, text, left } = await doctorSession();
     expect(
       checks.filter((check) => !check.ok),
       `${text}\n${sim.diagnostics()}`,
@@ -94,7 +117,7 @@ describe('the doctor session', () => {
     expect(lineOf(text, 'probe collaborator-permission')).toContain(': yes');
     // Where the simulator's jobs get the sandbox (root) it opened for real; elsewhere the config opts out.
     expect(lineOf(text, 'probe sandbox')).toContain(': yes');
-    expect([...sim.gh.git.refs.keys()].filter((ref) => ref.includes('doctor-'))).toEqual([]);
+    expect(left).toEqual([]);
     expect(sim.gh.commitComments).toEqual([]);
     // The key went to the model's API only: never into a job's output or summary.
     const printed = sim.runner.jobs
@@ -140,13 +163,7 @@ describe('the doctor session', () => {
     ],
     [
       'GitHub wants workflows for a new hidden ref',
-      () => {
-        sim.gh.hiddenRefPushNeedsWorkflows = true;
-        return () => {
-          sim.gh.hiddenRefPushNeedsWorkflows = false;
-          expect([...sim.gh.git.refs.keys()].filter((ref) => ref.includes('doctor-'))).toEqual([]);
-        };
-      },
+      flip('hiddenRefPushNeedsWorkflows', true),
       'probe hidden-ref-without-workflows',
       /^FAIL probe hidden-ref-without-workflows: .*: no: sessions cannot record usage: budget\.maxUsd counts only run durations → the push of refs\/baton\/doctor-[0-9a-f]+\/probe\/hidden was refused: .*without `workflows` permission/,
     ],
@@ -157,7 +174,7 @@ describe('the doctor session', () => {
         return () => sim.gh.secrets.set('ANTHROPIC_API_KEY', 'sk-ant-simulated-key');
       },
       'model-key',
-      /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop and Claude Code would fail → add it in Settings → Secrets and variables → Actions → Secrets/,
+      /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop, Claude Code and GitHub Copilot CLI would fail → add it in Settings → Secrets and variables → Actions → Secrets/,
     ],
     [
       'a configured model does not answer',
@@ -188,17 +205,15 @@ describe('the doctor session', () => {
       'session',
       /^FAIL session: the doctor session's publish job got no token from the app .* → set the repository variable BATON_APP_URL/,
     ],
-  ])(
-    'when %s, says so and what Baton does or what to do',
-    async (_, breakIt, id, expected) => {
-      const restore = breakIt();
-      try {
-        const { text } = await doctorSession();
-        expect(lineOf(text, id), `${text}\n${sim.diagnostics()}`).toMatch(expected);
-      } finally {
-        restore();
-      }
-    },
-    90_000,
-  );
+  ])('when %s, says so and what Baton does or what to do', async (_, breakIt, id, expected) => {
+    const restore = breakIt();
+    try {
+      const { text, left } = await doctorSession();
+      expect(lineOf(text, id), `${text}\n${sim.diagnostics()}`).toMatch(expected);
+      // Whatever the session found, it took away every ref it made (probes and its result).
+      expect(left).toEqual([]);
+    } finally {
+      restore();
+    }
+  });
 });

@@ -38,7 +38,7 @@ function createCheckRun(gh: FakeGitHub, token: string): ApiResponse {
 
 function sessionToken(gh: FakeGitHub, extra: Record<string, 'read' | 'write'> = {}): string {
   const minted = gh.mintToken({ ...SESSION_TOKEN_PERMISSIONS, ...extra });
-  if (!('token' in minted)) throw new Error(`not minted: ${minted.exceeding.join(', ')}`);
+  if (!('token' in minted)) throw new Error(`not minted: ${minted.refused}`);
   return minted.token;
 }
 
@@ -270,14 +270,66 @@ describe('pushes over git HTTP that create or update a workflow need workflows',
   });
 });
 
+/** Three repositories of one installation: widgets (the first), lib and vault. */
+function installationOfThree(): { gh: FakeGitHub; lib: FakeGitHub; vault: FakeGitHub } {
+  const gh = new FakeGitHub();
+  const lib = new FakeGitHub({ repo: 'lib', repositoryId: 2 });
+  const vault = new FakeGitHub({ repo: 'vault', repositoryId: 3 });
+  gh.installationPeers.push(lib, vault);
+  lib.installationPeers.push(gh, vault);
+  vault.installationPeers.push(gh, lib);
+  return { gh, lib, vault };
+}
+
+/** A token mint as the app asks it, with its JWT (not checked here). */
+function mint(gh: FakeGitHub, body: Record<string, unknown>): ApiResponse {
+  return gh.handle({
+    method: 'POST',
+    path: `/app/installations/${gh.installationId}/access_tokens`,
+    query: new URLSearchParams(),
+    body,
+    headers: { authorization: 'bearer app-jwt' },
+  });
+}
+
+/** The names `GET /installation/repositories` lists with `token`. */
+function listedWith(gh: FakeGitHub, token: string): string[] {
+  const answer = call(gh, { method: 'GET', path: '/installation/repositories', token });
+  return (answer.body as { repositories: { name: string }[] }).repositories.map((r) => r.name);
+}
+
 describe('a token minted for some repositories of an installation', () => {
+  it('lists those alone as the installation’s repositories; a token minted for none lists them all', () => {
+    const { gh } = installationOfThree();
+    const one = mint(gh, { repository_ids: [gh.repositoryId] }).body as { token: string };
+    const two = mint(gh, { repositories: ['lib', 'vault'] }).body as { token: string };
+    const all = mint(gh, { permissions: { metadata: 'read' } }).body as { token: string };
+
+    expect(listedWith(gh, one.token)).toEqual(['widgets']);
+    expect(listedWith(gh, two.token)).toEqual(['lib', 'vault']);
+    expect(listedWith(gh, all.token)).toEqual(['widgets', 'lib', 'vault']);
+  });
+
+  it('is not minted for a repository the installation lacks (422)', () => {
+    const { gh, vault } = installationOfThree();
+    vault.installed = false;
+
+    const refused = [
+      mint(gh, { repositories: ['lib', 'ghost'] }),
+      mint(gh, { repositories: ['vault'] }),
+      mint(gh, { repository_ids: [99] }),
+    ];
+
+    expect(refused.map((answer) => answer.status)).toEqual([422, 422, 422]);
+    expect(refused[0]?.body).toMatchObject({
+      message:
+        'There is at least one repository that does not exist or is not accessible to the parent installation.',
+    });
+    expect(mint(gh, { repositories: ['lib'] }).status).toBe(201);
+  });
+
   it('reads those and finds no other repository of the installation, as GitHub shows one it may not see', () => {
-    const gh = new FakeGitHub();
-    const lib = new FakeGitHub({ repo: 'lib', repositoryId: 2 });
-    const vault = new FakeGitHub({ repo: 'vault', repositoryId: 3 });
-    gh.installationPeers.push(lib, vault);
-    lib.installationPeers.push(gh, vault);
-    vault.installationPeers.push(gh, lib);
+    const { gh, lib, vault } = installationOfThree();
     const minted = gh.mintToken({ contents: 'read' }, { names: ['lib'] });
     if (!('token' in minted)) throw new Error('not minted');
     const read = (one: FakeGitHub) =>

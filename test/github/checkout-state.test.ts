@@ -36,12 +36,19 @@ describe("the app's start-up warning when its code is not its sessions'", () => 
     expect(warnSourceDrift(env, captureLog().log, checkout.dir)).toBeNull();
   });
 
-  it('asks a clone without tags for git fetch --tags, or both variables by name', () => {
+  it('asks a clone without tags to fetch the tag from Baton’s repository, or both variables by name', () => {
     const checkout = fakeCheckout({ tagged: false });
     const drift = warnSourceDrift({}, captureLog().log, checkout.dir);
     expect(drift).toMatch(/no tag v0\.2\.0/);
-    expect(drift).toContain('git fetch --tags');
+    expect(drift).toContain('git fetch https://github.com/baton-dev/baton.git tag v0.2.0');
     expect(drift).toContain('BATON_SOURCE_REPOSITORY');
     expect(drift).toContain('BATON_SOURCE_REF');
+  });
+
+  it('takes the app renamed in app.yml, as the quick start asks, for no change', () => {
+    const checkout = fakeCheckout({ files: { 'app.yml': 'name: my-baton\n' } });
+    writeFileSync(join(checkout.dir, 'app.yml'), 'name: acme-baton\n');
+    expect(readCheckoutState(checkout.dir)).toEqual({ head: checkout.tagged, dirty: false });
+    expect(warnSourceDrift({}, captureLog().log, checkout.dir)).toBeNull();
   });
 });

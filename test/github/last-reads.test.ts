@@ -131,6 +131,46 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     expect(reads.completionChangesNothing(KEY, review, NOW)).toBe(true);
   });
 
+  it.each(['unstable', 'blocked', 'unknown'] as const)(
+    "is news for a run that ended while the read saw its worker's pull request %s: the run's own jobs, checks on its head, may have held it",
+    (mergeState) => {
+      const review = completed(7013, 'W1.1', {
+        role: 'review',
+        trigger: `head-${sha('a1')}`,
+        createdAt: ago(5),
+      });
+      const approval = make.review({ submittedAt: ago(2) });
+      const quiet = inReview();
+      // Both pull requests approved by Baton; one of them held as GitHub says. What decide asks
+      // of it (a `baton/review` check on a blocked one) the read asked for already.
+      const held = (worker: string) => {
+        const snapshot = {
+          ...quiet,
+          pulls: [...quiet.pulls, make.pull({ number: 102, worker: 'W1.2' })].map((p) => ({
+            ...p,
+            reviews: [approval],
+            ...(p.worker === worker ? { mergeState } : {}),
+          })),
+        };
+        const actions = decide({ snapshot, config, now: NOW });
+        const status = actions.at(-1);
+        if (status?.kind !== 'render-status') throw new Error('no status');
+        const asked = actions.slice(0, -1).map((action) => JSON.stringify(action));
+        return { snapshot, config, view: JSON.stringify(status.view), asked };
+      };
+      const reads = new LastReads();
+      reads.note(KEY, held('W1.1'));
+      expect(reads.completionChangesNothing(KEY, review, NOW)).toBe(false);
+      // The timed look and the resync judge by the same read: the runs as listed are news too.
+      const listed = quiet.runs.map((run) => (run.id === 7013 ? review : run));
+      expect(reads.runsChangeNothing(KEY, listed, NOW, MAX_AGE_MS)).toBe(false);
+      // Another worker's pull request held is not the ended run's doing.
+      const other = new LastReads();
+      other.note(KEY, held('W1.2'));
+      expect(other.completionChangesNothing(KEY, review, NOW)).toBe(true);
+    },
+  );
+
   it('changes nothing where decide asks again only for what the read asked for: a first dispatch the write budget deferred', () => {
     // W1.2 has not started: every decide asks for its first dispatch, which the budget deferred.
     const snapshot = inReview();

@@ -3,17 +3,7 @@ import type { ActOutcome } from '../../src/github/act/act.js';
 import { leaveNextLook } from '../../src/github/reconcile/look-again.js';
 import type { Look, LookSchedule, LookTime } from '../../src/github/store/look-schedule.js';
 
-const look: Look = {
-  target: {
-    installationId: 1,
-    owner: 'o',
-    repo: 'r',
-    build: '1-b',
-    issue: 1,
-    defaultBranch: 'main',
-  },
-  again: () => undefined,
-};
+const look: Look = { again: () => undefined };
 const merged: ActOutcome = { action: { kind: 'merge-pull', pull: 7 } as never, result: 'done' };
 const failed502: ActOutcome = {
   action: { kind: 'post-comment' } as never,

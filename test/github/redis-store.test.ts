@@ -1,21 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
-import type { LookTarget } from '../../src/github/store/look-schedule.js';
 import { createRedisStore } from '../../src/github/store/redis-store.js';
 import type { BatonStore } from '../../src/github/store/store.js';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';
 
 const KEY = 'acme/shop#1-add-oauth-login';
-const TARGET: LookTarget = {
-  installationId: 7,
-  owner: 'acme',
-  repo: 'shop',
-  build: '1-add-oauth-login',
-  issue: 1,
-  defaultBranch: 'main',
-};
-const LOOK = { target: TARGET, again: () => {} };
+const LOOK = { again: () => {} };
 const silent = { error: () => {} };
 
 /** Waits for `check` to hold, polling: the tests wait on what the replicas do, never on a time. */
@@ -65,14 +56,14 @@ describeWithRedis('replicas sharing a real Redis', () => {
     const a = replica({ leaseMs: 300 });
     const b = replica({ leaseMs: 300 });
     const taken: string[] = [];
-    b.takeLooks((target) => taken.push(target.build));
+    b.takeLooks((key) => taken.push(key));
     // A holds the build and dies: it never releases it, nor renews the lease.
     expect(await a.holdBuild(KEY, LOOK)).not.toBeNull();
     await a.close();
     expect(await b.holdBuild(KEY, LOOK)).toBeNull();
     // The look kept while A reconciled falls due once the lease lapses: B takes it and holds the build.
     await until(() => taken.length > 0, 'B takes the look of the build A held');
-    expect(taken[0]).toBe(TARGET.build);
+    expect(taken[0]).toBe(KEY);
     expect(await b.holdBuild(KEY, LOOK)).not.toBeNull();
   });
 
@@ -92,12 +83,12 @@ describeWithRedis('replicas sharing a real Redis', () => {
 
   it('runs a look set on one replica on another, once, and a later set replaces it', async () => {
     const [a, b] = [replica(), replica()];
-    const taken: LookTarget[] = [];
-    b.takeLooks((target) => taken.push(target));
+    const taken: string[] = [];
+    b.takeLooks((key) => taken.push(key));
     a.looks.set(KEY, [{ ms: 600_000, why: 'a review run' }], LOOK);
     a.looks.set(KEY, [{ ms: 0, why: 'a merge refused' }], LOOK);
     await until(() => taken.length > 0, 'B takes the look A set');
-    expect(taken).toEqual([TARGET]);
+    expect(taken).toEqual([KEY]);
   });
 
   it('shares an installation’s write budget: writes made and owed on one replica hold back another’s dispatch', async () => {
@@ -127,7 +118,7 @@ describeWithRedis('replicas sharing a real Redis', () => {
   it('wakes a build that waits on one replica from another, through a look', async () => {
     const [a, b] = [replica(), replica()];
     const taken: string[] = [];
-    a.takeLooks((target) => taken.push(target.build));
+    a.takeLooks((key) => taken.push(key));
     const onA = a.pacing.budgetForId('installation-7');
     const onB = b.pacing.budgetForId('installation-7');
     // What the big build owes leaves no room for a worker in the hour.
@@ -141,7 +132,7 @@ describeWithRedis('replicas sharing a real Redis', () => {
     // B's reconcile of the big build sees it paid: B wakes the waiter, which is A's: a look now.
     onB.owe('acme/shop#9-big', 0);
     await until(() => taken.length > 0, 'the waiting build is looked at');
-    expect(taken[0]).toBe(TARGET.build);
+    expect(taken[0]).toBe(KEY);
   });
 
   it('spaces the writes of every replica of an installation together, not each its own', async () => {

@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type BatonSourceRead,
   findBatonSource,
   parsePackageRepository,
+  RELEASE_STAMP,
   readReleaseCommit,
+  readReleaseStamp,
   resolveBatonSource,
 } from '../../src/github/setup/source-ref.js';
 
@@ -69,9 +71,34 @@ describe('resolveBatonSource', () => {
       /BATON_SOURCE_REF is the all-zero placeholder, which no runner can fetch: set it to the commit of baton-dev\/baton/,
     ],
     [
-      'says how to get the tag when the checkout lacks its release',
+      "says how to fetch the tag from Baton's repository when the checkout lacks its release",
       { env: {}, packageRepository: 'baton-dev/baton', release: { tag: 'v0.1.0', commit: null } },
-      /the checkout has no tag v0\.1\.0 \(the release this app is\): fetch the tags \(git fetch --tags\)/,
+      /the checkout has no tag v0\.1\.0 \(the release this app is\): fetch it \(git fetch https:\/\/github\.com\/baton-dev\/baton\.git tag v0\.1\.0\)/,
+    ],
+    [
+      'names the commit to pin when the checkout lacks its release but a remote has its HEAD',
+      {
+        env: {},
+        packageRepository: 'baton-dev/baton',
+        release: {
+          tag: 'v0.1.0',
+          commit: null,
+          from: 'checkout',
+          pushedHead: { repository: 'a-fork/baton', commit: REF },
+        },
+      },
+      new RegExp(
+        `the commit it runs, ${REF}, is on a-fork/baton: pin it, in \\.env, with BATON_SOURCE_REPOSITORY=a-fork/baton and BATON_SOURCE_REF=${REF}`,
+      ),
+    ],
+    [
+      'says an installed copy packed from no release needs the variables',
+      {
+        env: {},
+        packageRepository: 'baton-dev/baton',
+        release: { tag: 'v0.1.0', commit: null, from: 'package' },
+      },
+      /this copy of Baton is not a git checkout and was not packed from its release v0\.1\.0 .*: set BATON_SOURCE_REPOSITORY and BATON_SOURCE_REF/,
     ],
     [
       'refuses a repository that is not owner/name',
@@ -118,15 +145,20 @@ describe('parsePackageRepository', () => {
 });
 
 describe('readReleaseCommit', () => {
-  /** A checkout with a commit tagged v1.2.0 and one more commit after it. */
-  function checkout(): { dir: string; tagged: string; head: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-release-'));
-    const git = (...args: string[]) =>
+  /** Runs git in `dir` with no configuration of the machine's. */
+  function gitIn(dir: string): (...args: string[]) => string {
+    return (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
         cwd: dir,
         encoding: 'utf8',
         env: { PATH: process.env.PATH ?? '', HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
       }).trim();
+  }
+
+  /** A checkout with a commit tagged v1.2.0 and one more commit after it. */
+  function checkout(): { dir: string; tagged: string; head: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-release-'));
+    const git = gitIn(dir);
     git('init', '--quiet');
     writeFileSync(join(dir, 'package.json'), '{"version":"1.2.0"}');
     git('add', '.');
@@ -140,9 +172,39 @@ describe('readReleaseCommit', () => {
   it("pins the release tag's commit, not the checkout's HEAD past it", () => {
     const { dir, tagged, head } = checkout();
     try {
-      expect(readReleaseCommit(dir, '1.2.0')).toEqual({ tag: 'v1.2.0', commit: tagged });
+      expect(readReleaseCommit(dir, '1.2.0')).toEqual({
+        tag: 'v1.2.0',
+        commit: tagged,
+        from: 'checkout',
+      });
       expect(tagged).not.toBe(head);
-      expect(readReleaseCommit(dir, '9.9.9')).toEqual({ tag: 'v9.9.9', commit: null });
+      expect(readReleaseCommit(dir, '9.9.9')).toEqual({
+        tag: 'v9.9.9',
+        commit: null,
+        from: 'checkout',
+        pushedHead: null,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the remote that has HEAD when the tag is missing: a clone of a fork or of main', () => {
+    const { dir, head } = checkout();
+    const remote = join(dir, 'remote', 'a-fork', 'baton.git');
+    try {
+      const git = gitIn(dir);
+      git('init', '--quiet', '--bare', remote);
+      git('remote', 'add', 'origin', remote);
+      expect(readReleaseCommit(dir, '9.9.9')).toMatchObject({ pushedHead: null });
+      git('push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+      git('fetch', '--quiet', 'origin');
+      expect(readReleaseCommit(dir, '9.9.9')).toEqual({
+        tag: 'v9.9.9',
+        commit: null,
+        from: 'checkout',
+        pushedHead: { repository: 'a-fork/baton', commit: head },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -152,6 +214,37 @@ describe('readReleaseCommit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-no-git-'));
     try {
       expect(readReleaseCommit(dir, '1.2.0')).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('readReleaseStamp', () => {
+  it('reads the commit `npm pack` recorded for its own version only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-installed-'));
+    try {
+      expect(readReleaseStamp(dir, '1.2.0')).toEqual({
+        tag: 'v1.2.0',
+        commit: null,
+        from: 'package',
+      });
+      mkdirSync(join(dir, dirname(RELEASE_STAMP)), { recursive: true });
+      writeFileSync(join(dir, RELEASE_STAMP), JSON.stringify({ tag: 'v1.2.0', commit: REF }));
+      expect(readReleaseStamp(dir, '1.2.0')).toEqual({
+        tag: 'v1.2.0',
+        commit: REF,
+        from: 'package',
+      });
+      expect(readReleaseStamp(dir, '1.3.0')).toMatchObject({ commit: null });
+      writeFileSync(
+        join(dir, 'package.json'),
+        '{"version":"1.2.0","repository":"baton-dev/baton"}',
+      );
+      expect(findBatonSource({}, dir)).toEqual({
+        ok: true,
+        source: { repository: 'baton-dev/baton', ref: REF },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -105,6 +105,36 @@ describe('a change set reaches only the repositories it may', () => {
     }
   });
 
+  it('refuses a plan that read a private repository, gave it no worker and would carry its text where it does not share', async () => {
+    const { repos, app } = await runSet({
+      // No worker in the library: the plan read it to plan the service and the client.
+      workers: [
+        { id: 'W2.1', title: 'Call get', repository: SERVICE },
+        { id: 'W3.1', title: 'Follow the service', depends_on: ['W2.1'], repository: CLIENT },
+      ],
+      prepare: (made) => {
+        made.lib.visibility = 'private';
+        // acme/lib lets the service read it, not the public client.
+        made.lib.git.commitOn(
+          made.lib.defaultBranch,
+          { '.github/baton.yml': `changeSets:\n  shareWith: [${SERVICE}]\n` },
+          'Share with the service',
+        );
+      },
+    });
+    try {
+      // The plan session was given its views: the library among them, by the endpoint's rule.
+      expect(repos.service.runs.some((run) => run.inputs.views === '1')).toBe(true);
+      expectRefused(repos, {
+        outside: repos.client,
+        problem:
+          'The plan session read acme/lib, which is private: its .github/baton.yml shares its text with acme/service, not with acme/client',
+      });
+    } finally {
+      app.stop();
+    }
+  });
+
   it('keeps a private repository’s report out of every repository it does not share with', async () => {
     const secret = 'the-private-lib-signing-scheme';
     const { repos, app } = await runSet({

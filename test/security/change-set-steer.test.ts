@@ -28,8 +28,9 @@ async function started(script: Partial<SessionScript> = {}) {
   const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
   const drive = () => driveSet({ repos, apps: [app], scripts });
   const say = async (body: string, user: string) => {
-    repos.service.addComment({ issue, body, user });
+    const comment = repos.service.addComment({ issue, body, user });
     await drive();
+    return comment;
   };
   const label = async (user: string) => {
     repos.service.events.labeled(issue, 'orchestrate', user);
@@ -90,7 +91,9 @@ describe('a change set is steered only by writers of the repositories it concern
   it('takes /approve only from someone who can write every repository the plan touches', () =>
     withSet({}, async (run) => {
       await run.label('maintainer');
-      await run.say('/approve', 'carol');
+      const approve = await run.say('/approve', 'carol');
+      // Refused on the read it would act on: no 👀.
+      expect(approve.reactions).toEqual([]);
       expect(run.repos.lib.git.resolve(integrationBranch(SET_MEMBER))).toBeNull();
       expect(runs(run.repos)).toEqual([]);
       expect(replies(run.repos).join('\n')).toContain('carol cannot write `acme/lib`');
@@ -101,14 +104,16 @@ describe('a change set is steered only by writers of the repositories it concern
       await run.label('maintainer');
       await run.say('/approve', 'maintainer');
       expect(runs(run.repos)).toEqual(['plan -', 'work W1.1']);
-      await run.say('/retry W1.1', 'carol');
-      await run.say('/skip W1.1', 'carol');
+      const retry = await run.say('/retry W1.1', 'carol');
+      const skip = await run.say('/skip W1.1', 'carol');
+      expect([...retry.reactions, ...skip.reactions]).toEqual([]);
       expect(runs(run.repos)).toEqual(['plan -', 'work W1.1']);
       expect(runs(run.repos, run.repos.service).filter((r) => r.startsWith('work'))).toEqual([]);
       expect(replies(run.repos).join('\n')).toContain(
         'W1.1 runs in `acme/lib`, which carol cannot write',
       );
-      await run.say('/retry W1.1', 'maintainer');
+      const taken = await run.say('/retry W1.1', 'maintainer');
+      expect(taken.reactions.map((reaction) => reaction.content)).toEqual(['eyes']);
       expect(runs(run.repos)).toContain('review W1.1');
     }));
 

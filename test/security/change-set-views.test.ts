@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeForViews, memberPlanRun, useTestIssuer } from '../server/token-fixtures.js';
+import {
+  archiveLinkOf,
+  exchangeForViews,
+  memberPlanRun,
+  useTestIssuer,
+} from '../server/token-fixtures.js';
 
 /**
  * Attacks on a change set's views (docs/security.md "Change sets"): what the
  * token endpoint gives a views job must never reach a private repository's
  * text for a repository it does not share with, a set's briefs for a
- * repository the set does not list, or any job but the views job itself.
+ * repository the set does not list, any job but the views job of the workflow
+ * Baton shipped, or more of a repository than one branch's files.
  */
 const issuer = useTestIssuer();
 
@@ -15,7 +21,7 @@ function attempt(options: Omit<Parameters<typeof exchangeForViews>[0], 'issuer'>
 
 describe('a change set’s views, attacked', () => {
   it('never reads a private listed repository that does not share with the asking one', async () => {
-    const { reply, minted } = await attempt({
+    const { reply, archived } = await attempt({
       repos: [
         {
           name: 'acme/app',
@@ -28,13 +34,15 @@ describe('a change set’s views, attacked', () => {
       ],
     });
 
-    expect(reply.body.views).toEqual([{ repository: 'acme/lib', ref: null }]);
-    expect(minted).toEqual([{ installationId: 42, names: ['lib'] }]);
+    expect(reply.body.views).toEqual([
+      { repository: 'acme/lib', ref: null, archive: expect.any(String) },
+    ]);
+    expect(archived).toEqual([{ installationId: 42, repository: 'acme/lib', ref: null }]);
   });
 
   it('gives a set’s build branch to no repository the set does not list, whatever its build is named', async () => {
     // acme/app dispatched a plan for a build named after acme/vault's set: it is no member.
-    const { reply, minted } = await attempt({
+    const { reply, archived } = await attempt({
       repos: [
         { name: 'acme/app', visibility: 'public' },
         {
@@ -47,11 +55,45 @@ describe('a change set’s views, attacked', () => {
     });
 
     expect(reply).toEqual({ status: 200, body: { views: [] } });
-    expect(minted).toEqual([]);
+    expect(archived).toEqual([]);
   });
 
-  it('gives the agent job, which runs the model, no views token once the views job has ended', async () => {
-    const { reply, minted, writeTokens } = await attempt({
+  it('gives nothing to a views job of a workflow the repository’s writers changed, though the default branch has it', async () => {
+    const changed = 'e'.repeat(64);
+    const { reply, archived } = await attempt({
+      repos: [
+        { name: 'acme/app', visibility: 'private', changeSets: { repositories: ['acme/lib'] } },
+        { name: 'acme/lib', visibility: 'private', changeSets: { shareWith: ['acme/app'] } },
+      ],
+      stage: (world) => {
+        // A writer rewrote the `baton views` job and pushed it to the default branch.
+        world.workflowAtRun = { sha256: changed, shipped: false };
+        world.workflowOnDefault = changed;
+      },
+    });
+
+    expect(reply.status).toBe(403);
+    expect(reply.body.message).toContain('not a version Baton shipped');
+    expect(archived).toEqual([]);
+  });
+
+  it('hands the views job no token that reads a repository: only a link to one branch’s archive of each', async () => {
+    const { reply } = await attempt({
+      repos: [
+        { name: 'acme/app', visibility: 'private', changeSets: { repositories: ['acme/lib'] } },
+        { name: 'acme/lib', visibility: 'private', changeSets: { shareWith: ['acme/app'] } },
+      ],
+    });
+
+    expect(reply.status).toBe(200);
+    expect(Object.keys(reply.body)).toEqual(['views']);
+    expect(reply.body.views).toEqual([
+      { repository: 'acme/lib', ref: null, archive: archiveLinkOf('acme/lib', null) },
+    ]);
+  });
+
+  it('gives the agent job, which runs the model, no views once the views job has ended', async () => {
+    const { reply, archived, writeTokens } = await attempt({
       repos: [
         { name: 'acme/app', visibility: 'private', changeSets: { repositories: ['acme/lib'] } },
         { name: 'acme/lib', visibility: 'public' },
@@ -67,7 +109,7 @@ describe('a change set’s views, attacked', () => {
     });
 
     expect(reply.status).toBe(403);
-    expect(minted).toEqual([]);
+    expect(archived).toEqual([]);
     expect(writeTokens).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { type CapturedResponsesRequest, startFakeOpenAi } from '../../sim/fake-o
 import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
+import { WIND_DOWN_MARKER } from '../../src/session/agent/inbox/interjections.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { runSession, workerRepo } from '../session/agent-fixtures.js';
 
@@ -27,11 +28,21 @@ export interface EngineRun {
   logs: string[];
 }
 
+/**
+ * How long a case of engine sessions may take before it counts as hung: a
+ * guard, not a measure. A session unpacks its engine (Claude Code's 175 MB
+ * tarball into a 380 MB binary, once a file), opens the sandbox and runs the
+ * engine confined, each CPU-bound: Claude Code's first case took 40 s at a
+ * load of 22 on two cores, and past 180 s at 30, and only hangs past ten
+ * minutes.
+ */
+export const ENGINE_CASE_LIMIT_MS = 600_000;
+
 /** The OpenAI key of these tests' jobs: the model proxy holds it, and nothing else should. */
 export const OPENAI_KEY = 'sk-proj-engine-test-key-5f3a9c';
 
 /**
- * A work session of W1.1 on `engine` (Claude Code or Codex, the real
+ * A work session of W1.1 on `engine` (any of engine-registry.ts, the real
  * binaries), confined as `user`: the model runs each command of `commands`
  * through the engine's shell tool, then hands in `complete` unless
  * `handIn` says what to answer instead (false: never). The checkout is
@@ -45,6 +56,7 @@ export async function engineSession({
   files = {},
   prepare,
   handIn = { status: 'complete', summary: 'Done.', artifacts: [], decisions: [] },
+  windDown,
   budgetUsd,
   usage,
   answerDelayMs = 0,
@@ -60,9 +72,15 @@ export async function engineSession({
   files?: Record<string, string>;
   prepare?: (root: string) => Promise<void> | void;
   handIn?: Record<string, unknown> | false;
+  /**
+   * What the model hands in once it is told to wind down, after `turns` more
+   * of its commands (keeping what works, as a model told does), the rest left
+   * undone; unset: it goes on.
+   */
+  windDown?: { handIn: Record<string, unknown>; turns: number };
   budgetUsd?: number;
-  /** What each model answer reports it used (the fakes' own count otherwise). */
-  usage?: Partial<FakeUsage>;
+  /** What each model answer reports it used, or used at each turn (the fakes' own count otherwise). */
+  usage?: Partial<FakeUsage> | ((turn: number) => Partial<FakeUsage>);
   /** How long the fake providers take over each answer, so that requests sent together overlap. */
   answerDelayMs?: number;
 }): Promise<EngineRun> {
@@ -73,7 +91,7 @@ export async function engineSession({
   await prepare?.(root);
   execFileSync('chmod', ['-R', 'a+rX,go-w', '--', root]);
   const lines: string[] = [];
-  const model = commandsModel(lines, handIn, usage);
+  const model = commandsModel(lines, { handIn, windDown, usage });
   const engines = speakEngines(model);
   const slowly = async () => {
     if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
@@ -131,8 +149,15 @@ export async function engineSession({
  */
 function commandsModel(
   commands: readonly string[],
-  handIn: Record<string, unknown> | false,
-  usage: Partial<FakeUsage> | undefined,
+  {
+    handIn,
+    windDown,
+    usage,
+  }: {
+    handIn: Record<string, unknown> | false;
+    windDown: { handIn: Record<string, unknown>; turns: number } | undefined;
+    usage: Partial<FakeUsage> | ((turn: number) => Partial<FakeUsage>) | undefined;
+  },
 ): ScriptedModel & { seen: string[] } {
   const seen: string[] = [];
   let nextId = 1;
@@ -151,7 +176,14 @@ function commandsModel(
       name,
       input,
     });
-    const used = usage ? { usage } : {};
+    // Told to wind down, it runs `turns` commands more, then hands in: a short answer (the fakes' own count).
+    const told = messages.findIndex((message) =>
+      JSON.stringify(message).includes(WIND_DOWN_MARKER),
+    );
+    const since = messages.slice(told).filter((message) => message.role === 'assistant').length;
+    if (windDown && told >= 0 && since >= windDown.turns)
+      return { message: { content: [call('submit_completion', windDown.handIn)] } };
+    const used = usage ? { usage: typeof usage === 'function' ? usage(turn) : usage } : {};
     const command = commands[turn];
     if (command !== undefined)
       return { message: { content: [call('bash', { command })], ...used } };

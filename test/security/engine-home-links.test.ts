@@ -51,13 +51,15 @@ if [ ! -e "$HOME/planted" ]; then
   # Files Baton writes again: the role prompt of each engine.
   rm -f "$HOME/.baton/system-prompt.md"; ln -s "$ATTACK/set_env" "$HOME/.baton/system-prompt.md"
   rm -f "$HOME/.codex/AGENTS.md"; ln -s "$ATTACK_BINARY" "$HOME/.codex/AGENTS.md"
+  rm -f "$HOME/.copilot/copilot-instructions.md"; ln -s "$ATTACK_BINARY" "$HOME/.copilot/copilot-instructions.md"
   # Folders Baton makes again, and opens to all.
   mv "$HOME/tmp" "$HOME/tmp.old"; ln -s "$ATTACK/closed" "$HOME/tmp"
   rm -rf "$HOME/.baton/files"; ln -s "$ATTACK/files" "$HOME/.baton/files"
-  ls -la "$HOME" "$HOME/.baton" "$HOME/.codex" > "$HOME/planted" 2>&1
+  ls -la "$HOME" "$HOME/.baton" "$HOME/.codex" "$HOME/.copilot" > "$HOME/planted" 2>&1
 fi
 echo '{"type":"result","is_error":false,"result":"done"}'
 echo '{"method":"turn/completed","params":{"turn":{"status":"completed"}}}'
+echo '{"jsonrpc":"2.0","id":3,"result":{"stopReason":"end_turn"}}'
 `;
 
 /** The workflow's file commands: what a step appends to them changes every later step. */
@@ -156,8 +158,9 @@ describeAsRoot('the engine’s HOME, prepared again as the job’s user', () => 
       // Claude Code's conversation: the first run plants, the second (after a nudge) is prepared again.
       const first = await runEngineConversation(conversation(false), seat('claude-code'));
       const planted = await readFile(path.join(sandbox.home ?? '', 'planted'), 'utf8');
-      // Then Codex's, in the same sandbox, with the files a review reads.
+      // Then Codex's, in the same sandbox, with the files a review reads; then Copilot's.
       const second = await runEngineConversation(conversation(true), seat('codex'));
+      const third = await runEngineConversation(conversation(false), seat('copilot'));
       const envSeen = await readFile(path.join(sandbox.home ?? '', 'env-seen'), 'utf8');
 
       // Nothing of the job's was written, replaced or opened up through a link.
@@ -179,13 +182,17 @@ describeAsRoot('the engine’s HOME, prepared again as the job’s user', () => 
         kind: 'failed',
         reason: expect.stringContaining('without writing its hand-in'),
       });
-      for (const dir of ['tmp', '.codex', '.baton']) {
+      expect.soft(third).toEqual({
+        kind: 'failed',
+        reason: expect.stringContaining('without writing its hand-in'),
+      });
+      for (const dir of ['tmp', '.codex', '.copilot', '.baton']) {
         const kept = await lstat(path.join(sandbox.home ?? '', dir));
         expect.soft(kept.isDirectory() && kept.uid === process.getuid?.(), dir).toBe(true);
       }
       expect(
         lines.filter((line) => line.includes('ran for') || line.includes('went on for')).length,
-      ).toBeGreaterThanOrEqual(3);
+      ).toBeGreaterThanOrEqual(5);
       expect(planted.length).toBeGreaterThan(0);
       // Nor does the engine learn where the workflow's file commands are.
       for (const name of FILE_COMMANDS) expect.soft(envSeen).not.toContain(`${name}=`);
@@ -285,6 +292,7 @@ function LIMITS(): AgentLimits {
     maxUsd: null,
     usdLimit: 'budget',
     budgetUsd: null,
+    budgetOf: 'build',
     startedAt: Date.now(),
     windDownTurns: 3,
     deadline: Date.now() + 100_000,

@@ -1,18 +1,31 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type CodingEngine, providerOf } from '../../src/core/sessions/engines.js';
+import { ENGINE_KITS } from '../../src/session/agent/engines/engine-registry.js';
 import { API_KEY, makeTempDir } from '../session/agent-fixtures.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
-import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
+import { ENGINE_CASE_LIMIT_MS, engineSession, OPENAI_KEY } from './engine-fixtures.js';
 
 /**
- * A whole engine (Claude Code, Codex) runs the model's commands, so the
+ * A whole engine (each of engine-registry.ts) runs the model's commands, so the
  * model's commands are the engine's: whatever the engine's process could
  * reach, they can. The model key lives only in the session's process (its
  * model proxy); the engine calls the proxy with a token good for this session
  * only. Its commands look for the key everywhere a process of the job keeps it.
  */
-const ENGINES = ['claude-code', 'codex'] as const;
+const ENGINES = Object.keys(ENGINE_KITS) as CodingEngine[];
+
+/**
+ * What an engine's commands see in their environment: a variable of the
+ * engine's, and whether the session's proxy token is among them (Copilot
+ * takes its provider's variables out of its shell's environment).
+ */
+const ENVIRONMENT_SEEN: Record<CodingEngine, { listed: string; token: boolean }> = {
+  'claude-code': { listed: 'ANTHROPIC_BASE_URL=http://127.0.0.1:3129', token: true },
+  codex: { listed: 'BATON_MODEL_TOKEN=baton-session-', token: true },
+  copilot: { listed: 'COPILOT_CLI=1', token: false },
+};
 
 /** The prefixes travel reversed, so that only the key itself (never the command's text) matches. */
 const reversed = (text: string) => [...text].reverse().join('');
@@ -74,24 +87,20 @@ describeAsRoot('an engine never holds the model key', () => {
         ],
       });
       // The commands ran and looked: the environment listed, processes scanned, files tried.
-      expect(run.seen).toContain(
-        engine === 'codex'
-          ? 'BATON_MODEL_TOKEN=baton-session-'
-          : 'ANTHROPIC_BASE_URL=http://127.0.0.1:3129',
-      );
+      expect(run.seen).toContain(ENVIRONMENT_SEEN[engine].listed);
       expect(run.seen).toMatch(/environ read: \d+; found: none/);
       expect(run.seen).toContain('searched');
       for (const key of [API_KEY, OPENAI_KEY]) expect(run.seen).not.toContain(key);
       // What the engine holds instead: the session's proxy token, which the provider never sees.
-      expect(run.seen).toMatch(/baton-session-[0-9a-f]{48}/);
+      if (ENVIRONMENT_SEEN[engine].token) expect(run.seen).toMatch(/baton-session-[0-9a-f]{48}/);
       const sent = JSON.stringify([
         ...run.anthropic.map((r) => r.headers),
         ...run.openai.map((r) => r.headers),
       ]);
       expect(sent).not.toContain('baton-session-');
-      expect(sent).toContain(engine === 'codex' ? `Bearer ${OPENAI_KEY}` : API_KEY);
+      expect(sent).toContain(providerOf(engine) === 'openai' ? `Bearer ${OPENAI_KEY}` : API_KEY);
       expect(run.result.status).toBe('complete');
     },
-    60_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 });

@@ -1,18 +1,51 @@
 import { expect, it } from 'vitest';
+import type { CodingEngine } from '../../src/core/sessions/engines.js';
 import { findModelPrice } from '../../src/core/vocabulary/pricing.js';
+import { ENGINE_KITS } from '../../src/session/agent/engines/engine-registry.js';
 import { MAX_IN_FLIGHT } from '../../src/session/agent/model-proxy/model-proxy.js';
 import { API_KEY } from '../session/agent-fixtures.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
-import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
+import { ENGINE_CASE_LIMIT_MS, engineSession, OPENAI_KEY } from './engine-fixtures.js';
 
 /**
- * A whole engine (Claude Code, Codex) runs the model's commands, so they can
+ * A whole engine (each of engine-registry.ts) runs the model's commands, so they can
  * do whatever the engine's process could: here they try to reach a model
  * without the model proxy (the provider directly, by name, by address, on
  * any port), to use the proxy for more than the model endpoints, and to
  * spend past the session's budget through it.
  */
-const ENGINES = ['claude-code', 'codex'] as const;
+const ENGINES = Object.keys(ENGINE_KITS) as CodingEngine[];
+
+/**
+ * How many of the twenty requests fired at once just under the budget (below)
+ * a provider serves, the engine's first request included: three more after
+ * Claude Code's $0.30, two after Codex's $0.60 (or one: told to wind down after
+ * its first answer, Codex may have a request of its own under way, holding its
+ * reservation while the twenty come, which the wind-down's turn/steer then cuts off).
+ */
+/**
+ * What a command does first to hold the session's proxy token as
+ * `$ANTHROPIC_API_KEY` and `$BATON_MODEL_TOKEN`, where Claude Code and Codex
+ * give it: Copilot keeps its provider's variables out of its shell's
+ * environment, so its commands take the token from the engine's own process,
+ * as any command of the tools user can.
+ */
+const TOKEN_FIRST: Record<CodingEngine, string> = {
+  'claude-code': '',
+  codex: '',
+  copilot: `ANTHROPIC_API_KEY=$(tr '\\0' '\\n' < /proc/$PPID/environ | sed -n 's/^COPILOT_PROVIDER_API_KEY=//p'); BATON_MODEL_TOKEN=$ANTHROPIC_API_KEY; `,
+};
+
+/** The model's commands on `engine`, each holding the token first. */
+function asEngine(engine: CodingEngine, commands: readonly string[]): string[] {
+  return commands.map((command) => `${TOKEN_FIRST[engine]}${command}`);
+}
+
+const SERVED_JUST_UNDER_BUDGET: Record<CodingEngine, readonly number[]> = {
+  'claude-code': [4],
+  codex: [2, 3],
+  copilot: [4],
+};
 
 /** Every TCP port of 127.0.0.1 that answers, as the sandbox sees it (a socket that met itself does not count). */
 const OPEN_PORTS = `node -e '
@@ -96,14 +129,15 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       const run = await engineSession({
         engine,
         user,
-        commands: ({ anthropic, openai }) => [
-          // The fake providers where they listen on the runner, with a key of their own.
-          `curl -sS -m 5 -X POST -H 'x-api-key: sk-ant-stolen' -d '{}' ${anthropic}/v1/messages; echo " direct anthropic: $?"; curl -sS -m 5 -X POST -d '{}' ${openai}/responses; echo " direct openai: $?"`,
-          // By name through the egress proxy, and without it.
-          `curl -sS -m 5 -o /dev/null -X POST https://api.anthropic.com/v1/messages; echo " by name: $?"; curl -sS -m 5 --noproxy '*' -o /dev/null https://api.openai.com/v1/responses; echo " by name, no proxy: $?"; curl -sS -m 5 --noproxy '*' -o /dev/null https://160.79.104.10/v1/messages; echo " by address: $?"`,
-          OPEN_PORTS,
-          TRY_PATHS,
-        ],
+        commands: ({ anthropic, openai }) =>
+          asEngine(engine, [
+            // The fake providers where they listen on the runner, with a key of their own.
+            `curl -sS -m 5 -X POST -H 'x-api-key: sk-ant-stolen' -d '{}' ${anthropic}/v1/messages; echo " direct anthropic: $?"; curl -sS -m 5 -X POST -d '{}' ${openai}/responses; echo " direct openai: $?"`,
+            // By name through the egress proxy, and without it.
+            `curl -sS -m 5 -o /dev/null -X POST https://api.anthropic.com/v1/messages; echo " by name: $?"; curl -sS -m 5 --noproxy '*' -o /dev/null https://api.openai.com/v1/responses; echo " by name, no proxy: $?"; curl -sS -m 5 --noproxy '*' -o /dev/null https://160.79.104.10/v1/messages; echo " by address: $?"`,
+            OPEN_PORTS,
+            TRY_PATHS,
+          ]),
       });
       expect(run.result.status).toBe('complete');
       expect(run.seen).toMatch(/direct anthropic: [1-9]/);
@@ -125,13 +159,17 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       }
       expect(run.anthropic.length + run.openai.length).toBeGreaterThanOrEqual(5);
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
     '%s: its commands ask either provider for an image, a document or a file by address, or stored context, and no provider gets it',
     async (engine) => {
-      const run = await engineSession({ engine, user, commands: [TRY_REACHING_OUT] });
+      const run = await engineSession({
+        engine,
+        user,
+        commands: asEngine(engine, [TRY_REACHING_OUT]),
+      });
       expect(run.result.status).toBe('complete');
       for (const [name] of REACHING_OUT) expect(run.seen).toMatch(new RegExp(`${name} 400\\b`));
       // The providers saw the engine's own requests only: no part by address, no stored context
@@ -152,7 +190,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
         REACHING_OUT.length,
       );
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
@@ -165,7 +203,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
         // Each answer reports a million input tokens: more than the budget of $2 on either provider.
         usage: { input_tokens: 1_000_000 },
         budgetUsd: 2,
-        commands: [tryAgain, tryAgain, 'echo still going'],
+        commands: asEngine(engine, [tryAgain, tryAgain, 'echo still going']),
       });
       expect(run.result.status).toBe('failed');
       expect(run.result.reason).toMatch(/budget/);
@@ -173,7 +211,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       expect(run.anthropic.length + run.openai.length).toBe(1);
       expect(run.seen).not.toContain('still going');
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
@@ -188,25 +226,21 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
         budgetUsd: 1,
         // Every answer takes a while: the twenty are under way together.
         answerDelayMs: 300,
-        commands: [
+        commands: asEngine(engine, [
           `for i in $(seq 20); do ${request} & done; wait; echo " all sent"`,
           'echo still going',
-        ],
+        ]),
       });
       expect(run.result.status).toBe('failed');
       expect(run.result.reason).toMatch(/budget/);
-      // The engine's first request, then only what the spend so far and those under way left room
-      // for: three more after Claude Code's $0.30, two after Codex's $0.60 (or one: told to wind
-      // down after its first answer, Codex may have a request of its own under way, holding its
-      // reservation while the twenty come, which the wind-down's turn/steer then cuts off).
+      // The engine's first request, then only what the spend so far and those under way left room for.
       const served = run.anthropic.length + run.openai.length;
-      if (engine === 'claude-code') expect(served).toBe(4);
-      else expect([2, 3]).toContain(served);
+      expect(SERVED_JUST_UNDER_BUDGET[engine]).toContain(served);
       expect(served).toBeLessThanOrEqual(1 + MAX_IN_FLIGHT);
       expect(run.result.usage.cost_usd).toBeLessThan(1 + 0.61);
       expect(run.seen).not.toContain('still going');
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 
   it.each(ENGINES)(
@@ -222,8 +256,10 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       expect(models.length).toBeGreaterThan(0);
       for (const model of models) expect(findModelPrice(model), model).not.toBeNull();
       expect(run.result.usage.cost_usd).toBeGreaterThan(0);
+      // Nor did the engine ask the egress proxy for any host (an update check, telemetry, a sign-in).
+      expect(run.result.blocked).toEqual([]);
     },
-    90_000,
+    ENGINE_CASE_LIMIT_MS,
   );
 });
 

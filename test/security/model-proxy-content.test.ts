@@ -250,11 +250,14 @@ describe('the model proxy does not let requests whose cost their body hides pass
     route,
     parts,
     tokens,
+    maxUsd = 1,
     web = false,
   }: {
     route: '/v1/messages' | '/v1/responses';
     parts: unknown[];
     tokens: number;
+    /** The session's dollar limit. */
+    maxUsd?: number;
     /** A research session's, which may use the web. */
     web?: boolean;
   }) {
@@ -268,7 +271,7 @@ describe('the model proxy does not let requests whose cost their body hides pass
       return reply;
     };
     const harness = await startHarness({
-      maxUsd: 1,
+      maxUsd,
       web,
       anthropic: () =>
         slow<FakeReply>({
@@ -291,7 +294,26 @@ describe('the model proxy does not let requests whose cost their body hides pass
   }
 
   it('Anthropic: PDFs, which bill their pages uncompressed, run one at a time at their worst case', async () => {
-    // Each tiny PDF bills 400,000 tokens of Sonnet: $1.20, past the $1 budget in one answer.
+    // Each tiny PDF bills 400,000 tokens of Sonnet ($1.20), and may bill the whole context
+    // (1.1M tokens, $3.30): the budget of $4 holds one such worst case, not two.
+    const run = await fourAtOnce({
+      route: '/v1/messages',
+      parts: [
+        { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF } },
+      ],
+      tokens: 400_000,
+      maxUsd: 4,
+    });
+    expect(run.most).toBe(1);
+    expect(run.served).toBe(1);
+    expect(run.anthropic.requests).toHaveLength(1);
+    expect(run.meter.cost_usd).toBeLessThanOrEqual(4);
+    expect(run.proxy.stopped()).toMatch(
+      /spent \$1\.20, and its next model request could cost up to \$3\.30, past .* budget\.maxUsd/,
+    );
+  });
+
+  it('Anthropic: a PDF whose worst case is past the whole budget is refused before the provider sees it', async () => {
     const run = await fourAtOnce({
       route: '/v1/messages',
       parts: [
@@ -299,66 +321,74 @@ describe('the model proxy does not let requests whose cost their body hides pass
       ],
       tokens: 400_000,
     });
-    expect(run.most).toBe(1);
-    expect(run.served).toBe(1);
-    expect(run.anthropic.requests).toHaveLength(1);
-    expect(run.meter.cost_usd).toBeLessThan(1.3);
+    expect(run.served).toBe(0);
+    expect(run.anthropic.requests).toEqual([]);
+    expect(run.meter.cost_usd).toBe(0);
     expect(run.proxy.stopped()).toMatch(/budget/);
   });
 
   it('Anthropic research: a fetched PDF carried back in a web fetch result runs one at a time at its worst case', async () => {
-    // As the PDF above: 400,000 tokens of Sonnet each, $1.20, past the $1 budget in one answer.
+    // As the PDF above: 400,000 tokens of Sonnet each, and the whole context at worst.
     const run = await fourAtOnce({
       route: '/v1/messages',
       parts: [fetchedPage({ type: 'base64', media_type: 'application/pdf', data: PDF })],
       tokens: 400_000,
+      maxUsd: 4,
       web: true,
     });
     expect(run.most).toBe(1);
     expect(run.served).toBe(1);
     expect(run.anthropic.requests).toHaveLength(1);
-    expect(run.meter.cost_usd).toBeLessThan(1.3);
+    expect(run.meter.cost_usd).toBeLessThanOrEqual(4);
   });
 
   it('OpenAI: files inline run one at a time at their worst case', async () => {
-    // Each tiny file bills 200,000 tokens of gpt-5.5: $1, the whole budget.
+    // Each tiny file bills 200,000 tokens of gpt-5.5 ($1), and may bill the whole context at
+    // its long-context price ($11 of input): the first runs with its output cut to what the
+    // budget of $12 leaves; the next finds $11 left, less than its input at worst.
     const run = await fourAtOnce({
       route: '/v1/responses',
       parts: [
         { type: 'input_file', filename: 'a.pdf', file_data: `data:application/pdf;base64,${PDF}` },
       ],
       tokens: 200_000,
+      maxUsd: 12,
     });
     expect(run.most).toBe(1);
     expect(run.served).toBe(1);
-    expect(run.meter.cost_usd).toBeLessThan(1.1);
+    expect(run.openai.requests[0]?.body.max_output_tokens).toBeLessThan(22_000);
+    expect(run.meter.cost_usd).toBeLessThanOrEqual(12);
   });
 
   it('Anthropic: images count at the most an image bills, so small ones sent together wait', async () => {
-    // Forty 1×1 images, each billed as a large one (4,784 tokens): $0.57 a request of Sonnet.
+    // Twenty 1×1 images, each billed as a large one (4,784 tokens, $0.29 a request of Sonnet),
+    // each counted at the most an image bills (10,000 tokens): $0.60 at worst.
     const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } };
     const run = await fourAtOnce({
       route: '/v1/messages',
-      parts: Array.from({ length: 40 }, () => image),
-      tokens: 40 * 4_784,
+      parts: Array.from({ length: 20 }, () => image),
+      tokens: 20 * 4_784,
     });
     // One at a time: the next would pass the budget with what the one under way may cost. The
-    // second starts once the first is billed within the budget, and then the session is past it.
+    // second starts once the first is billed; then what is left cannot hold a third at its worst.
     expect(run.most).toBe(1);
     expect(run.served).toBe(2);
-    expect(run.meter.cost_usd).toBeLessThan(1.2);
+    expect(run.meter.cost_usd).toBeLessThanOrEqual(1);
+    expect(run.proxy.stopped()).toMatch(/could cost up to/);
   });
 
   it('OpenAI: images count at the most an image bills, so small ones sent together wait', async () => {
-    // Ten 1×1 images, each billed as an original-detail one of 10,000 patches: $0.50 a request.
+    // Six 1×1 images, each billed as an original-detail one of 10,000 patches ($0.30 a request),
+    // each counted at the most an image bills (25,000 tokens): $0.75 of input at worst.
     const image = { type: 'input_image', image_url: `data:image/png;base64,${PNG}` };
     const run = await fourAtOnce({
       route: '/v1/responses',
-      parts: Array.from({ length: 10 }, () => image),
-      tokens: 100_000,
+      parts: Array.from({ length: 6 }, () => image),
+      tokens: 60_000,
     });
-    expect(run.served).toBe(2);
+    // The first runs with its output cut to what the budget leaves; the next cannot fit.
+    expect(run.served).toBe(1);
     expect(run.most).toBe(1);
-    expect(run.meter.cost_usd).toBeLessThan(1.01);
+    expect(run.meter.cost_usd).toBeLessThanOrEqual(1);
   });
 });

@@ -134,7 +134,7 @@ describe('the model proxy meters every answer it lets through', () => {
       });
       // Hanging up is the command's own doing: the error it brings is expected.
       req.on('error', () => {});
-      req.end(JSON.stringify(message({ stream: true })));
+      req.end(JSON.stringify(message({ stream: true, max_tokens: 1_000_000 })));
     });
     await expect.poll(() => anthropic.requests[0]?.served?.output_tokens).toBe(1_000_000);
     await expect.poll(() => meter.output_tokens, { timeout: 60_000 }).toBe(1_000_000);
@@ -152,7 +152,11 @@ describe('the model proxy meters every answer it lets through', () => {
         },
       }),
     });
-    const pending = send(held.proxy, '/v1/messages', message({ stream: true })).catch(() => null);
+    const pending = send(
+      held.proxy,
+      '/v1/messages',
+      message({ stream: true, max_tokens: 1_000_000 }),
+    ).catch(() => null);
     await expect.poll(() => held.anthropic.requests.length).toBe(1);
     await held.proxy.close();
     await pending;
@@ -312,7 +316,7 @@ describe('the model proxy lets through only the config’s models, and only thos
     const answer = await send(
       proxy,
       '/v1/messages',
-      message({ model: 'claude-opus-4-1-20250805' }),
+      message({ model: 'claude-opus-4-1-20250805', max_tokens: 100_000 }),
     );
     expect(answer.status).toBe(200);
     expect(anthropic.requests[0]?.served?.input_tokens).toBe(1_000_000);
@@ -467,7 +471,7 @@ describe('the model proxy reads a stream’s usage whole', () => {
 });
 
 describe('the model proxy holds requests sent at once to the budget', () => {
-  it('runs a few requests at once, and lets none start past the budget counting those under way', async () => {
+  it('runs a few requests at once, and lets none start that could pass the budget, counting those under way', async () => {
     let running = 0;
     let most = 0;
     const { proxy, meter, anthropic } = await startHarness({
@@ -492,11 +496,18 @@ describe('the model proxy holds requests sent at once to the budget', () => {
       ),
     );
     const served = answers.filter((answer) => answer.status === 200).length;
-    // Two start under the budget together ($0 + $0.30 held < $0.50); the third waits, then finds it spent.
+    // One starts ($0.30 at most, of $0.50); the rest wait for it, as a second would pass the
+    // budget with what it holds. Then one more fits only with its output cut to the $0.20 left,
+    // and nothing after it: the session ends at its dollar limit, not past it.
     expect(served).toBe(2);
-    expect(anthropic.requests).toHaveLength(2);
-    expect(most).toBeLessThanOrEqual(MAX_IN_FLIGHT);
-    expect(meter.cost_usd).toBeLessThan(0.5 + 0.31);
+    expect(anthropic.requests.map((request) => request.body.max_tokens)).toEqual([
+      20_000,
+      expect.any(Number),
+    ]);
+    expect(anthropic.requests[1]?.body.max_tokens).toBeLessThan(13_334);
+    expect(most).toBe(1);
+    expect(meter.cost_usd).toBeLessThanOrEqual(0.5);
+    expect(meter.cost_usd).toBeGreaterThan(0.49);
     expect(proxy.stopped()).toMatch(/budget/);
     expect(answers.filter((answer) => answer.status === 400)).toHaveLength(18);
   });
@@ -696,5 +707,71 @@ describe('the model proxy holds every web tool to research.*', () => {
     );
     expect(answer.status).toBe(200);
     expect(blocked.openai.requests[0]?.body.tools).toEqual([{ type: 'function', name: 'shell' }]);
+  });
+});
+
+describe('the model proxy’s dollar limit is a cap', () => {
+  /** A user message of `bytes` characters. */
+  const long = (bytes: number) => [{ role: 'user', content: 'x'.repeat(bytes) }];
+
+  it('refuses a request whose worst case would pass what is left, before the provider sees it, and stops the session there', async () => {
+    const { proxy, meter, anthropic } = await startHarness({ maxUsd: 0.1 });
+    // 40,000 bytes of input at most, $0.12 of Sonnet, whatever its output cap.
+    const answer = await send(proxy, '/v1/messages', message({ messages: long(40_000) }));
+    expect(answer.status).toBe(400);
+    expect(answer.text).toMatch(
+      /the session stops here: it spent \$0\.00, and its next model request could cost up to \$0\.12, past .*budget\.maxUsd.*\(\$0\.10\)/,
+    );
+    expect(anthropic.requests).toEqual([]);
+    expect(meter.cost_usd).toBe(0);
+    expect(proxy.stoppedAt()).toBe('budget');
+    // The session stopped: a request that would fit is refused too.
+    expect((await send(proxy, '/v1/messages', message())).status).toBe(400);
+  });
+
+  it('lowers the output cap of a request to what is left, and a thinking budget below it', async () => {
+    const { proxy, meter, anthropic, logs } = await startHarness({
+      maxUsd: 0.1,
+      // The model writes everything it may: the answer bills its whole output cap.
+      anthropic: () => ({
+        message: { content: [{ type: 'text', text: 'ok' }], usage: { output_tokens: 1_000_000 } },
+      }),
+    });
+    // 32,000 output tokens of Sonnet would be $0.48: more than the $0.10 the session has.
+    const answer = await send(
+      proxy,
+      '/v1/messages',
+      message({ max_tokens: 32_000, thinking: { type: 'enabled', budget_tokens: 16_000 } }),
+    );
+    expect(answer.status).toBe(200);
+    const sent = anthropic.requests[0]?.body as unknown as {
+      max_tokens: number;
+      thinking: { budget_tokens: number };
+    };
+    expect(sent.max_tokens).toBeGreaterThan(6_000);
+    expect(sent.max_tokens).toBeLessThan(6_667);
+    expect(sent.thinking.budget_tokens).toBe(sent.max_tokens - 1_024);
+    expect(logs.join('\n')).toContain(`output cap to ${sent.max_tokens} tokens`);
+    expect(meter.cost_usd).toBeLessThanOrEqual(0.1);
+    expect(meter.cost_usd).toBeGreaterThan(0.09);
+    // Nothing worth a request is left.
+    expect((await send(proxy, '/v1/messages', message())).status).toBe(400);
+    expect(anthropic.requests).toHaveLength(1);
+  });
+
+  it('gives an OpenAI request that sets no output cap one that fits', async () => {
+    const { proxy, meter, openai } = await startHarness({
+      maxUsd: 0.5,
+      openai: () => ({
+        output: [{ type: 'message', text: 'ok' }],
+        usage: { input_tokens: 10, output_tokens: 1_000_000 },
+      }),
+    });
+    // Uncapped, it is counted at 128,000 output tokens of gpt-5.5: $3.84.
+    expect((await send(proxy, '/v1/responses', response())).status).toBe(200);
+    const cap = openai.requests[0]?.body.max_output_tokens;
+    expect(cap).toBeGreaterThan(16_000);
+    expect(cap).toBeLessThan(16_667);
+    expect(meter.cost_usd).toBeLessThanOrEqual(0.5);
   });
 });

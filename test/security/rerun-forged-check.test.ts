@@ -57,6 +57,7 @@ describe("a forged check's details_url", () => {
             status: 'completed',
             conclusion: 'failure',
             detailsUrl: `${gh.htmlUrl}/actions/runs/${deploy.id}/job/1`,
+            app: { id: 99, slug: 'scanner' },
           });
           gh.events.checkSuite(pull.head, head, 'failure');
           const suite = gh.outbox.at(-1)?.payload as { check_suite: { app: { slug: string } } };

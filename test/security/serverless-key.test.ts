@@ -163,15 +163,18 @@ describe('the workflows Baton installs', () => {
     jobs: Record<string, WorkflowJob>;
   };
 
-  it('give the agent job no secret but the model keys, and the app’s key to the publish step alone', () => {
+  it('give the agent job no secret but the model keys, and the app’s key to the publish and views steps alone', () => {
     const secretsOf = (value: unknown) =>
       [...JSON.stringify(value).matchAll(/secrets\.([A-Z_]+)/g)].map((match) => match[1]);
-    const { agent, publish } = session.jobs;
+    const { agent, publish, views } = session.jobs;
     expect(secretsOf(agent)).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
-    expect(secretsOf(publish?.env ?? {})).toEqual([]);
-    const holders = (publish?.steps ?? []).filter((step) => secretsOf(step).length > 0);
+    const holders = [publish, views].flatMap((job) => {
+      expect(secretsOf(job?.env ?? {})).toEqual([]);
+      return (job?.steps ?? []).filter((step) => secretsOf(step).length > 0);
+    });
     expect(holders.map((step) => [step.name, secretsOf(step)])).toEqual([
       ['Publish the session', ['BATON_APP_PRIVATE_KEY']],
+      ['Fetch what the session may read', ['BATON_APP_PRIVATE_KEY']],
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  archiveLinkOf,
   exchangeForViews,
-  MINTED,
   memberPlanRun,
   useTestIssuer,
   type ViewsRepo,
@@ -9,8 +9,8 @@ import {
 
 /**
  * A change set's views job (docs/change-sets.md "Read-only views"): the
- * endpoint answers the repositories its plan session may read and a token of
- * `contents: read` for them alone.
+ * endpoint answers the repositories its plan session may read, each with the
+ * link GitHub made for an archive of its branch, and no token.
  */
 const issuer = useTestIssuer();
 
@@ -29,33 +29,34 @@ function askViews(options: Partial<Parameters<typeof exchangeForViews>[0]> = {})
 }
 
 describe('the views of a change set’s plan session', () => {
-  it('gives the views job a read-only token for each listed repository it may read, and no write token', async () => {
-    const { reply, minted, writeTokens } = await askViews();
+  it('gives the views job an archive link of each listed repository it may read, and no token', async () => {
+    const { reply, archived, writeTokens } = await askViews();
 
     expect(reply).toEqual({
       status: 200,
       body: {
-        token: MINTED,
-        expires_at: '2030-01-01T00:00:00Z',
         views: [
-          { repository: 'acme/lib', ref: null },
-          { repository: 'acme/client', ref: null },
+          { repository: 'acme/lib', ref: null, archive: archiveLinkOf('acme/lib', null) },
+          { repository: 'acme/client', ref: null, archive: archiveLinkOf('acme/client', null) },
         ],
       },
     });
-    expect(minted).toEqual([{ installationId: 42, names: ['lib', 'client'] }]);
+    expect(archived).toEqual([
+      { installationId: 42, repository: 'acme/lib', ref: null },
+      { installationId: 42, repository: 'acme/client', ref: null },
+    ]);
     expect(writeTokens).toEqual([]);
   });
 
-  it('answers no token and no views where the session may read no other repository', async () => {
-    const { reply, minted } = await askViews({
+  it('answers no views where the session may read no other repository', async () => {
+    const { reply, archived } = await askViews({
       repos: [
         { name: 'acme/app', visibility: 'private', changeSets: { repositories: ['acme/app'] } },
       ],
     });
 
     expect(reply).toEqual({ status: 200, body: { views: [] } });
-    expect(minted).toEqual([]);
+    expect(archived).toEqual([]);
   });
 
   it('gives a member’s slice session its set’s build branch, where the set’s repository lists it', async () => {
@@ -94,7 +95,7 @@ describe('the views of a change set’s plan session', () => {
   });
 
   it('refuses the views of a session that is not a plan’s', async () => {
-    const { reply, minted } = await askViews({
+    const { reply, archived } = await askViews({
       stage: (world) => {
         if (world.run) world.run.displayTitle = 'baton work 12-add-login W1.1 -';
       },
@@ -102,6 +103,6 @@ describe('the views of a change set’s plan session', () => {
 
     expect(reply?.status).toBe(403);
     expect(reply?.body.message).toContain("Only a change set's plan session has views");
-    expect(minted).toEqual([]);
+    expect(archived).toEqual([]);
   });
 });

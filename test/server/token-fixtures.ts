@@ -328,11 +328,12 @@ export function nockRunInspection({
 export const PLAN_REF = 'refs/heads/baton/12-add-login/integration';
 
 /**
- * A change set's plan run in acme/app, in its views job (9000) before the
- * agent: `views` is what GitHub says of the repositories it may ask for.
+ * A change set's plan run in acme/app, of the workflow Baton shipped, in its
+ * views job (9000) before the agent.
  */
 export function viewsRunWorld(): TokenWorld {
   const world = dispatchedRunWorld();
+  world.workflowAtRun = { sha256: INSTALLED_WORKFLOW, shipped: true };
   if (world.run) {
     world.run.headBranch = 'baton/12-add-login/integration';
     world.run.displayTitle = 'baton plan 12-add-login - -';
@@ -368,15 +369,20 @@ export interface ViewsRepo {
   changeSets?: { repositories?: string[]; shareWith?: string[] };
 }
 
+/** The link the views deps answer for an archive of `ref` (`main` where null) of `repository`. */
+export function archiveLinkOf(repository: string, ref: string | null): string {
+  return `https://codeload.github.com/${repository}/legacy.tar.gz/refs/heads/${ref ?? 'main'}?token=ARCHIVE`;
+}
+
 /**
  * The endpoint's views deps over `repos` (acme/app's `changeSets` is its
- * configuration); `minted` collects each read-only token asked for.
+ * configuration); `archived` collects each archive link asked for.
  */
 export function viewsDeps(repos: ViewsRepo[]): {
   views: NonNullable<SessionTokenDeps['views']>;
-  minted: { installationId: number; names: string[] }[];
+  archived: { installationId: number; repository: string; ref: string | null }[];
 } {
-  const minted: { installationId: number; names: string[] }[] = [];
+  const archived: { installationId: number; repository: string; ref: string | null }[] = [];
   const configOf = (name: string) => {
     const parsed = parseConfig({
       changeSets: repos.find((repo) => repo.name === name)?.changeSets ?? {},
@@ -385,7 +391,7 @@ export function viewsDeps(repos: ViewsRepo[]): {
     return parsed.config;
   };
   return {
-    minted,
+    archived,
     views: {
       config: async ({ owner, repo }) => configOf(`${owner}/${repo}`),
       facts: async ({ names }) =>
@@ -402,9 +408,9 @@ export function viewsDeps(repos: ViewsRepo[]): {
             lists: config.changeSets.repositories,
           };
         }),
-      mint: async (request) => {
-        minted.push(request);
-        return { token: MINTED, expires_at: '2030-01-01T00:00:00Z' };
+      archive: async (request) => {
+        archived.push(request);
+        return archiveLinkOf(request.repository, request.ref);
       },
     },
   };
@@ -431,7 +437,7 @@ export async function exchangeForViews({
 }) {
   const world = viewsRunWorld();
   stage(world);
-  const { views, minted } = viewsDeps(repos);
+  const { views, archived } = viewsDeps(repos);
   const endpoint = await startEndpoint({ issuer: issuer.url, world, overrides: { views } });
   try {
     const ask = async () =>
@@ -439,7 +445,7 @@ export async function exchangeForViews({
     const replies = [await ask()];
     while (replies.length < times) replies.push(await ask());
     const [reply] = replies as [Awaited<ReturnType<typeof ask>>];
-    return { replies, reply, minted, writeTokens: endpoint.minted };
+    return { replies, reply, archived, writeTokens: endpoint.minted };
   } finally {
     await closeServer(endpoint.server);
   }

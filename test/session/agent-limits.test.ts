@@ -99,7 +99,8 @@ describe('runAgent limits', () => {
     expect(result.usage.turns).toBe(1);
   });
 
-  it('stops when budget.maxUsd is spent', async () => {
+  it('stops at budget.maxUsd, not past it: the model proxy refuses the request that could cross it', async () => {
+    // Every reply writes all the output it may (max_tokens, 16,000 tokens of Sonnet): $0.24.
     const expensive = () => ({
       message: {
         content: [toolUse('bash', { command: 'true' })],
@@ -108,8 +109,35 @@ describe('runAgent limits', () => {
     });
     const { result } = await runWork({ respond: expensive, config: 'budget:\n  maxUsd: 1\n' });
     expect(result.status).toBe('failed');
-    expect(result.reason).toContain('spent $15.00, the budget.maxUsd of $1');
-    expect(result.usage.cost_usd).toBeGreaterThanOrEqual(15);
+    expect(result.limit).toBe('budget');
+    expect(result.reason).toMatch(
+      /spent \$0\.9\d, and its next model request could cost up to \$0\.\d\d, past the budget\.maxUsd of \$1/,
+    );
+    expect(result.usage.cost_usd).toBeLessThanOrEqual(1);
+    expect(result.usage.cost_usd).toBeGreaterThan(0.9);
+  });
+
+  it('spends no more in a change set’s session than the set’s budget had left when it was dispatched, though its repository allows more', async () => {
+    const expensive = () => ({
+      message: {
+        content: [toolUse('bash', { command: 'true' })],
+        usage: { output_tokens: 1_000_000 },
+      },
+    });
+    for (const budget of ['maxUsd: 50', 'maxUsd: null']) {
+      const { result } = await runWork({
+        respond: expensive,
+        config: `session:\n  maxTurns: 12\nbudget:\n  ${budget}\n`,
+        // The dispatch input `budget`: the set had $0.60 left.
+        env: { BATON_SET_BUDGET_USD: '0.60' },
+      });
+      expect(result.status).toBe('failed');
+      expect(result.limit).toBe('budget');
+      expect(result.reason).toContain(
+        "past what the change set's budget.maxUsd (in its issue's repository's .github/baton.yml) had left when Baton dispatched the session ($0.60)",
+      );
+      expect(result.usage.cost_usd).toBeLessThanOrEqual(0.6);
+    }
   });
 
   it('stops at the deadline that session.timeoutMinutes sets, less a margin', async () => {

@@ -155,10 +155,11 @@ describe('a work session’s wind-down on Baton’s loop', () => {
 
   it("is told to wrap up before what the repository's day (budget.dailyUsd) had left, and says so", async () => {
     const { root } = await workerRepo({ config: 'budget:\n  dailyUsd: 20\n' });
-    // Another session of the day spent $14: $6 of the day is left, less than the build's $36.
-    const github = await startFakeGitHub({ [LISTING]: [], ...daySpentRoutes(14) });
+    // Another session of the day spent $18.50: $1.50 of the day is left, less than the build's $31.50.
+    const github = await startFakeGitHub({ [LISTING]: [], ...daySpentRoutes(18.5) });
+    // Every reply writes all the output it may (max_tokens, 16,000 tokens of Sonnet): $0.24.
     const costly = (...content: FakeBlock[]) => ({
-      message: { content, usage: { input_tokens: 1, output_tokens: 50_000 } },
+      message: { content, usage: { input_tokens: 1, output_tokens: 1_000_000 } },
     });
     let run: SessionRun | undefined;
     try {
@@ -172,9 +173,12 @@ describe('a work session’s wind-down on Baton’s loop', () => {
     }
     expect(run.result.status).toBe('partial');
     expect(run.result.limit).toBe('daily');
-    // $0.75 a turn: told after turn 5, when $2.25 of the day's $6 was left.
-    expect(run.result.usage.turns).toBe(6);
-    expect(run.result.usage.cost_usd).toBeCloseTo(3.75, 1);
+    // $0.24 a turn: told after turn 3, when $0.78 of the day's $1.50 was left (three turns'
+    // worth is $0.72, and a hand-in's request may cost some $0.08 at worst beside them), and it
+    // hands in within the day's cap.
+    expect(run.result.usage.turns).toBe(4);
+    expect(run.result.usage.cost_usd).toBeCloseTo(0.72, 1);
+    expect(run.result.usage.cost_usd).toBeLessThanOrEqual(1.5);
     expect(gitIn(root, 'show', 'HEAD:src/half.ts')).toBe('x');
   });
 

@@ -90,4 +90,17 @@ describe('the doctor’s agent job checks every allowed engine’s key', () => {
     expect(asked.some((one) => one.url.includes('openai'))).toBe(false);
     expect(report.models.length).toBeGreaterThan(0);
   });
+
+  it('asks Anthropic about the models of copilot, whose provider it is, and leaves OpenAI out', async () => {
+    const { report, asked } = await runAgent({
+      config: 'session:\n  engine: copilot\n',
+      keys: { ANTHROPIC_API_KEY: 'sk-ant-doctor', OPENAI_API_KEY: 'sk-openai-doctor' },
+    });
+    expect(report.engines).toEqual(['copilot']);
+    expect(report.openai).toBeUndefined();
+    expect(report.models.length).toBeGreaterThan(0);
+    const anthropic = asked.filter((one) => one.url.includes('/v1/messages/count_tokens'));
+    expect(anthropic).toHaveLength(report.models.length);
+    for (const one of anthropic) expect(one.headers['x-api-key']).toBe('sk-ant-doctor');
+  });
 });

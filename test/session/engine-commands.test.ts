@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineCommand } from '../../src/session/agent/engines/engine-commands.js';
+import { engineKit } from '../../src/session/agent/engines/engine-registry.js';
 
 const input = {
   binary: '/opt/engine/bin/claude',
@@ -19,7 +19,7 @@ const input = {
 
 describe("Claude Code's command", () => {
   it("names no model but the session's: every alias, the small model of its side tasks and its subagents are pinned to it", () => {
-    const { args, env } = engineCommand('claude-code', input);
+    const { args, env } = engineKit('claude-code').command(input);
     expect(args[args.indexOf('--model') + 1]).toBe(input.model);
     const chosen = Object.entries(env).filter(([name]) => /MODEL/.test(name));
     expect(Object.fromEntries(chosen)).toEqual({
@@ -30,5 +30,38 @@ describe("Claude Code's command", () => {
       CLAUDE_CODE_SUBAGENT_MODEL: input.model,
       CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: '1',
     });
+  });
+});
+
+describe("Copilot's command", () => {
+  it('runs offline on the model proxy as an Anthropic provider of the user’s own: the proxy token, the session’s model as it is, no tool of its own beyond the shell and the files', () => {
+    const { args, env, files } = engineKit('copilot').command({ ...input, binary: '/opt/copilot' });
+    expect(args.slice(0, 4)).toEqual(['--acp', '--stdio', '--model', input.model]);
+    expect(env).toMatchObject({
+      HOME: '/work/home',
+      COPILOT_OFFLINE: 'true',
+      COPILOT_PROVIDER_TYPE: 'anthropic',
+      COPILOT_PROVIDER_BASE_URL: input.modelUrl,
+      COPILOT_PROVIDER_API_KEY: input.token,
+      COPILOT_PROVIDER_WIRE_MODEL: input.model,
+    });
+    const tools = args
+      .find((arg) => arg.startsWith('--available-tools='))
+      ?.split('=')[1]
+      ?.split(',');
+    expect(tools).toEqual([
+      'bash',
+      'read_bash',
+      'stop_bash',
+      'view',
+      'create',
+      'edit',
+      'grep',
+      'glob',
+    ]);
+    expect(args).toEqual(expect.arrayContaining(['--disable-builtin-mcps', '--no-auto-update']));
+    expect(files).toEqual([
+      { path: '/work/home/.copilot/copilot-instructions.md', content: input.system },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { engineTalk, type TalkSeat } from '../../src/session/agent/engines/engine-talk.js';
+import { engineKit } from '../../src/session/agent/engines/engine-registry.js';
+import type { TalkSeat } from '../../src/session/agent/engines/engine-talk.js';
 import type { Interjection } from '../../src/session/agent/model/interjection.js';
 
 /** A standard input that keeps what it was sent, a JSON value a line, and whether it was closed. */
@@ -36,7 +37,7 @@ const steer: Interjection = {
 
 describe("Claude Code's talk", () => {
   it('sends the prompt and a message as user messages, and closes its input at the result', () => {
-    const talk = engineTalk('claude-code', seat());
+    const talk = engineKit('claude-code').talk(seat());
     const stdin = input();
     talk.start(stdin.stream);
     expect(talk.send(steer)).toBe(true);
@@ -58,7 +59,7 @@ describe("Claude Code's talk", () => {
 
 describe("Codex's talk (app-server)", () => {
   it('starts a thread and a turn, steers a message into the turn, and closes its input at turn/completed', () => {
-    const talk = engineTalk('codex', seat());
+    const talk = engineKit('codex').talk(seat());
     const stdin = input();
     talk.start(stdin.stream);
     // A message before the turn has an id waits for it.
@@ -104,7 +105,7 @@ describe("Codex's talk (app-server)", () => {
   });
 
   it('resumes the thread of the run before, and sends no message once its turn is over', () => {
-    const talk = engineTalk('codex', {
+    const talk = engineKit('codex').talk({
       ...seat(),
       resume: true,
       thread: { id: 'thread-1' },
@@ -122,5 +123,131 @@ describe("Codex's talk (app-server)", () => {
       JSON.stringify({ method: 'turn/completed', params: { turn: { status: 'completed' } } }),
     );
     expect(talk.send(steer)).toBe(false);
+  });
+});
+
+describe("Copilot's talk (Agent Client Protocol)", () => {
+  /** A `session/update` notification of a tool call. */
+  const tool = (sessionUpdate: string, toolCallId: string, status?: string, kind = 'execute') =>
+    JSON.stringify({
+      jsonrpc: '2.0',
+      method: 'session/update',
+      params: { sessionId: 'sess-1', update: { sessionUpdate, toolCallId, kind, status } },
+    });
+  const answer = (id: number, result: Record<string, unknown>) =>
+    JSON.stringify({ jsonrpc: '2.0', id, result });
+
+  it('opens a session in the work tree, sends the prompt with what waited for it, and closes its input when the turn ends', () => {
+    const talk = engineKit('copilot').talk(seat());
+    const stdin = input();
+    talk.start(stdin.stream);
+    expect(talk.send(steer)).toBe(true);
+    talk.line(answer(1, { protocolVersion: 1 }));
+    expect(stdin.sent[1]).toEqual({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'session/new',
+      params: { cwd: '/work/repo', mcpServers: [] },
+    });
+    talk.line(answer(2, { sessionId: 'sess-1' }));
+    expect(stdin.sent[2]).toEqual({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'session/prompt',
+      params: {
+        sessionId: 'sess-1',
+        prompt: [
+          { type: 'text', text: 'Read your brief.' },
+          { type: 'text', text: 'Use fetch.' },
+        ],
+      },
+    });
+    talk.line(tool('tool_call', 't1', 'pending', 'read'));
+    talk.line(tool('tool_call_update', 't1', 'completed'));
+    talk.line(answer(3, { stopReason: 'end_turn' }));
+    expect(stdin.closed()).toBe(true);
+    expect(talk.send(steer)).toBe(false);
+    expect(talk.report()).toEqual({ finished: true, error: null, tools: new Map([['read', 1]]) });
+  });
+
+  it('holds a message while any tool of Copilot’s runs, sends it as a prompt of its own once all have ended, and ends with the latest prompt’s turn', () => {
+    const talk = engineKit('copilot').talk(seat());
+    const stdin = input();
+    talk.start(stdin.stream);
+    talk.line(answer(1, {}));
+    talk.line(answer(2, { sessionId: 'sess-1' }));
+    talk.line(tool('tool_call', 't1', 'pending'));
+    talk.line(tool('tool_call', 't2', 'pending', 'edit'));
+    talk.send(steer);
+    talk.line(tool('tool_call_update', 't1', 'in_progress'));
+    // Output of a running command (no status) changes nothing.
+    talk.line(tool('tool_call_update', 't2', undefined));
+    talk.line(tool('tool_call_update', 't1', 'completed'));
+    expect(stdin.sent.map((message) => message.method)).toEqual([
+      'initialize',
+      'session/new',
+      'session/prompt',
+    ]);
+    talk.line(tool('tool_call_update', 't2', 'failed'));
+    expect(stdin.sent[3]).toEqual({
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'session/prompt',
+      params: { sessionId: 'sess-1', prompt: [{ type: 'text', text: 'Use fetch.' }] },
+    });
+    // The first prompt, stopped by the message's, answers `cancelled`: the turn goes on.
+    talk.line(answer(3, { stopReason: 'cancelled' }));
+    expect(stdin.closed()).toBe(false);
+    expect(talk.send(steer)).toBe(true);
+    talk.line(answer(4, { stopReason: 'end_turn' }));
+    expect(stdin.closed()).toBe(true);
+    // What waited for a tool that never came was never sent: the run's caller tells it again later.
+    expect(stdin.sent).toHaveLength(4);
+    expect(talk.report()).toMatchObject({ finished: true, error: null });
+  });
+
+  it('loads the session the run before left, takes nothing it replays as running, and refuses what it is asked', () => {
+    const talk = engineKit('copilot').talk({ ...seat(), resume: true, thread: { id: 'sess-1' } });
+    const stdin = input();
+    talk.start(stdin.stream);
+    talk.line(answer(1, {}));
+    expect(stdin.sent[1]).toMatchObject({
+      id: 2,
+      method: 'session/load',
+      params: { sessionId: 'sess-1', cwd: '/work/repo', mcpServers: [] },
+    });
+    // The history replayed before the load answers: a tool call of the run before, never ended.
+    talk.line(tool('tool_call', 'old', 'pending'));
+    talk.line(answer(2, {}));
+    talk.send(steer);
+    talk.line(tool('tool_call', 't1', 'pending'));
+    talk.line(tool('tool_call_update', 't1', 'completed'));
+    expect(stdin.sent.at(-1)).toMatchObject({ id: 4, method: 'session/prompt' });
+    talk.line(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'session/request_permission',
+        params: {
+          sessionId: 'sess-1',
+          options: [
+            { optionId: 'yes', kind: 'allow_once' },
+            { optionId: 'no', kind: 'reject_once' },
+          ],
+        },
+      }),
+    );
+    expect(stdin.sent.at(-1)).toEqual({
+      jsonrpc: '2.0',
+      id: 0,
+      result: { outcome: { outcome: 'selected', optionId: 'no' } },
+    });
+    talk.line(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'fs/read_text_file', params: {} }));
+    expect(stdin.sent.at(-1)).toMatchObject({ id: 9, error: { code: -32601 } });
+    talk.line(answer(4, { stopReason: 'max_turn_requests' }));
+    expect(talk.report()).toMatchObject({
+      finished: false,
+      error: 'its turn ended: max_turn_requests',
+    });
   });
 });

@@ -241,6 +241,23 @@ describe('publish of partial work', () => {
     expect(record).toContain('"messages":[{"comment":77,"turn":3}]');
   });
 
+  it('refuses partial work whose report is another worker’s, writing nothing', async () => {
+    const other = makeCompletion({ ...partial, worker_id: 'W1.2' });
+    workSession(
+      h.fixture,
+      {
+        'src/login.ts': 'export const login = true;\n',
+        [WORKER_COMPLETION]: JSON.stringify(other),
+      },
+      { result: { status: 'partial', reason: 'stopped', limit: 'budget', completion: other } },
+    );
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
+
+    expect(h.github.api.filter((call) => call.method !== 'GET')).toEqual([]);
+    expect(h.summary()).toContain('the completion is for W1.2, not W1.1');
+  });
+
   it('makes a fix session’s pull request a draft when it hands in partial work', async () => {
     const head = workSession(
       h.fixture,

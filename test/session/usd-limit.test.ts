@@ -43,7 +43,7 @@ describe('the dollar limit a session starts with', () => {
     ({ maxUsd, dailyUsd, build, day, usd, which }) => {
       expect(
         usdLimitOf({ budget: { maxUsd, dailyUsd }, buildSpentUsd: build, daySpentUsd: day }),
-      ).toEqual({ maxUsd: usd, usdLimit: which });
+      ).toEqual({ maxUsd: usd, usdLimit: which, budgetOf: 'build' });
     },
   );
 
@@ -67,20 +67,30 @@ describe("a session near the day's cap", () => {
     buildSpentUsd: 10,
     daySpentUsd: 17,
   });
-  const meter = (usd: number, turns: number) => ({
+  const meter = (usd: number, turns: number, { dearest = 0, handIn = 0 } = {}) => ({
     ...createUsageMeter(),
     cost_usd: usd,
     turns,
+    dearest_turn_usd: dearest,
+    hand_in_request_usd: handIn,
   });
 
   it.each([
     // $3 left of the day: $2 after two turns at $0.50 is four turns more; $0.60 after three at $0.80, not one.
-    { usd: 1, turns: 2, told: null },
-    { usd: 2.4, turns: 3, told: 'daily' },
+    { usd: 1, turns: 2, dearest: 0, handIn: 0, told: null },
+    { usd: 2.4, turns: 3, dearest: 0, handIn: 0, told: 'daily' },
+    // The same $2 left, but its dearest turn cost $0.70: turns grow dearer, three of those are more.
+    { usd: 1, turns: 2, dearest: 0.7, handIn: 0, told: 'daily' },
+    // Or its hand-in's request may cost $0.60 at worst, which the model proxy's cap must let
+    // through beside three turns' $1.50; $0.40 leaves room for both.
+    { usd: 1, turns: 2, dearest: 0, handIn: 0.6, told: 'daily' },
+    { usd: 1, turns: 2, dearest: 0, handIn: 0.4, told: null },
   ])(
-    'after $turns turns costing $usd USD, is told to wind down before: $told',
-    ({ usd, turns, told }) => {
-      expect(windDownLimit(meter(usd, turns), limits, STARTED + 60_000)).toBe(told);
+    'after $turns turns costing $usd USD (the dearest $dearest, a hand-in $handIn at worst), is told to wind down before: $told',
+    ({ usd, turns, dearest, handIn, told }) => {
+      expect(windDownLimit(meter(usd, turns, { dearest, handIn }), limits, STARTED + 60_000)).toBe(
+        told,
+      );
     },
   );
 

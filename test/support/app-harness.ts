@@ -9,6 +9,7 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { StatusPacer } from '../../src/github/act/status-pacer.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
+import type { SoloProcess } from '../../src/github/client/solo-process.js';
 import type { WriteBudget } from '../../src/github/client/write-budget.js';
 import type { LastReads } from '../../src/github/reconcile/last-reads.js';
 import type { RecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
@@ -55,13 +56,7 @@ export async function startApp({
   nock.disableNetConnect();
   // A new simulated GitHub: the app starts knowing nothing of it, as a new process would.
   forgetAll();
-  // The installation's other repositories (`gh.installationPeers`) answer requests under their path.
-  const served = [gh, ...gh.installationPeers];
-  const scope = mountOnNock(
-    served.length === 1
-      ? gh
-      : (path, body) => served.find((one) => servesRequest(one, path, body)) ?? gh,
-  );
+  const scope = mountOnNock(installationServed(gh));
   const app = await startReplica({ now, ...(log ? { log } : {}), ...pacing });
   return {
     ...app,
@@ -71,6 +66,20 @@ export async function startApp({
       nock.enableNetConnect();
     },
   };
+}
+
+/**
+ * What serves a request on nock: `gh`, or, where it has peers, the
+ * installation's repository its path names (`gh.installationPeers` answer
+ * requests under their path; any other request is `gh`'s).
+ */
+export function installationServed(
+  gh: FakeGitHub,
+): FakeGitHub | ((path: string, body: unknown) => FakeGitHub) {
+  const served = [gh, ...gh.installationPeers];
+  return served.length === 1
+    ? gh
+    : (path, body) => served.find((one) => servesRequest(one, path, body)) ?? gh;
 }
 
 /**
@@ -109,6 +118,8 @@ interface StatusPacing {
   store?: BatonStore;
   /** The builds as the app's reconciles last read them (what the page shows). */
   board?: BuildBoard;
+  /** How the app dispatches beside processes it shares no store with (a clock, deadlines); its own unless given. */
+  solo?: SoloProcess;
 }
 
 export async function startReplica({
@@ -124,6 +135,7 @@ export async function startReplica({
   looks = createLookSchedule({ setTimer: () => () => {} }),
   store,
   board,
+  solo,
 }: {
   now: () => string;
   log?: Logger;
@@ -160,6 +172,7 @@ export async function startReplica({
       looks,
       ...(store ? { store } : {}),
       ...(board ? { board } : {}),
+      ...(solo ? { solo } : {}),
     }),
   );
   let delivery = 0;

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { forgetAll } from '../../src/process-memory.js';
-import { type AppHarness, startApp } from './app-harness.js';
+import { type AppHarness, installationServed, startApp } from './app-harness.js';
 import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
 import { mountOnNock } from './mount-nock.js';
@@ -18,7 +18,7 @@ import { nockEachTest } from './nock-each-test.js';
 
 /**
  * Before each test: a simulated repository (`new FakeGitHub()` unless `repo` makes another)
- * served on nock, with no network; `use` receives it for the test file's variable. After
+ * served on nock with its installation's other repositories (`installationPeers`), with no network; `use` receives it for the test file's variable. After
  * each test nock is cleared and the network open again.
  */
 export function mountEachTest(
@@ -29,7 +29,7 @@ export function mountEachTest(
   beforeEach(() => {
     forgetAll();
     const gh = repo();
-    mountOnNock(gh);
+    mountOnNock(installationServed(gh));
     use(gh);
   });
 }

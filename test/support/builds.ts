@@ -32,7 +32,19 @@ const WORKFLOW_STUB = `name: Baton
 on:
   workflow_dispatch:
     inputs:
-${['role', 'build', 'issue', 'worker', 'pr', 'trigger', 'runner', 'timeout', 'engine', 'views']
+${[
+  'role',
+  'build',
+  'issue',
+  'worker',
+  'pr',
+  'trigger',
+  'runner',
+  'timeout',
+  'engine',
+  'views',
+  'budget',
+]
   .map((input) => `      ${input}:\n        type: string\n`)
   .join('')}`;
 

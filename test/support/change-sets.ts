@@ -54,8 +54,8 @@ export const OTHER = 'acme/other';
 
 /**
  * The set's repositories, each set up for Baton with the maintainer a writer of
- * each, their default branches requiring `baton/change-set`; the service's
- * configuration lists the others.
+ * each, their default branches requiring `baton/change-set` from the app; the
+ * service's configuration lists the others.
  */
 export function setRepos(
   now: () => string,
@@ -65,6 +65,8 @@ export function setRepos(
     const [owner = '', repo = ''] = name.split('/');
     const gh = installedRepo(now, { owner, repo, repositoryId });
     gh.defaultBranchRequiredChecks.add(CHANGE_SET_CHECK_NAME);
+    // From the app alone, as docs/change-sets.md has it.
+    gh.requiredCheckSources.set(CHANGE_SET_CHECK_NAME, gh.appId);
     return gh;
   };
   const service = make(SERVICE, 1);
@@ -185,12 +187,12 @@ export function finalPullOf(gh: FakeGitHub) {
   );
 }
 
-/** `baton/change-set` on a pull request's head, the newest: its status and conclusion. */
+/** The app's own `baton/change-set` on a pull request's head, the newest: its status and conclusion. */
 export function changeSetCheck(gh: FakeGitHub, number: number): string | null {
   const pull = gh.pulls.get(number);
   const head = pull ? gh.git.resolve(pull.head) : null;
   const run = gh.checkRuns
-    .filter((r) => r.headSha === head && r.name === CHANGE_SET_CHECK_NAME)
+    .filter((r) => r.headSha === head && r.name === CHANGE_SET_CHECK_NAME && r.app.id === gh.appId)
     .at(-1);
   return run ? (run.conclusion ?? run.status) : null;
 }

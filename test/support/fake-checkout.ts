@@ -14,13 +14,15 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A Baton checkout: package.json at 0.2.0, a commit tagged v0.2.0 (unless `tagged` is false), then `later` commits. */
+/** A Baton checkout: package.json at 0.2.0 (and `files`), a commit tagged v0.2.0 (unless `tagged` is false), then `later` commits. */
 export function fakeCheckout({
   tagged = true,
   later = 0,
+  files = {},
 }: {
   tagged?: boolean;
   later?: number;
+  files?: Record<string, string>;
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baton-checkout-'));
   dirs.push(dir);
@@ -34,6 +36,7 @@ export function fakeCheckout({
     join(dir, 'package.json'),
     JSON.stringify({ version: '0.2.0', repository: 'github:baton-dev/baton' }),
   );
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
   git('add', '.');
   git('commit', '-qm', 'release');
   const tagged_ = git('rev-parse', 'HEAD');

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { serveArchive } from '../../sim/github/routes/routes-archive.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { Octokit, RepoContext } from '../../src/github/client/types.js';
 
@@ -46,6 +47,26 @@ export function mountOnNock(
     });
   }
   return scope;
+}
+
+/**
+ * Serves the archive links of the simulated repositories (`GET …/tarball/{ref}`'s
+ * redirect to GitHub's codeload host) through nock, as codeload answers them.
+ */
+export function mountCodeloadOnNock(served: FakeGitHub[]): nock.Scope {
+  const base = 'https://codeload.github.com';
+  return nock(base)
+    .persist()
+    .get(/.*/)
+    .reply((uri) => {
+      const url = new URL(uri, base);
+      const gh = served.find((one) =>
+        url.pathname.toLowerCase().startsWith(`/${one.fullName.toLowerCase()}/`),
+      );
+      if (!gh) return [404, 'Not Found'];
+      const answer = serveArchive(gh, { path: url.pathname, token: url.searchParams.get('token') });
+      return [answer.status, answer.body, answer.headers];
+    });
 }
 
 function safeJson(text: string): unknown {

@@ -245,11 +245,12 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
  * GitHub's `Commit.statusCheckRollup`: the commit's check runs and its newest
  * status per context; null when it has neither. Which check runs a re-run
  * leaves in the rollup is not documented; the simulator keeps the newest of
- * each name, as GitHub's pull request page shows them.
+ * each name of each app (each app's runs are a check suite of its own), as
+ * GitHub's pull request page shows them, with the app that made it.
  */
 export function rollupOn(gh: GitHubState, sha: string) {
   const runs = new Map<string, (typeof gh.checkRuns)[number]>();
-  for (const run of gh.checkRuns) if (run.headSha === sha) runs.set(run.name, run);
+  for (const run of gh.checksOn(sha)) runs.set(`${run.app.id} ${run.name}`, run);
   const statuses = new Map<string, (typeof gh.statuses)[number]>();
   for (const status of gh.statuses) if (status.sha === sha) statuses.set(status.context, status);
   if (runs.size === 0 && statuses.size === 0) return null;
@@ -262,6 +263,7 @@ export function rollupOn(gh: GitHubState, sha: string) {
           status: run.status.toUpperCase(),
           conclusion: run.conclusion ? run.conclusion.toUpperCase() : null,
           detailsUrl: run.detailsUrl,
+          checkSuite: { app: { slug: run.app.slug, databaseId: run.app.id } },
         })),
         ...[...statuses.values()].map((status) => ({
           __typename: 'StatusContext',
@@ -281,7 +283,7 @@ function mergeStateStatus(
   if (gh.git.conflicts(baseSha, headSha).length > 0) return 'DIRTY';
   if (gh.missingChecks({ base, headSha }).length > 0) return 'BLOCKED';
   if (gh.requireUpToDate && !gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
-  return 'CLEAN';
+  return gh.checksPassOn(headSha) ? 'CLEAN' : 'UNSTABLE';
 }
 
 /** `<branch>:<path>` as GitHub's `object(expression:)` reads it. */

@@ -21,21 +21,24 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
     .on('GET', '/app/installations/{installation_id}', () =>
       json(200, { id: gh.installationId, account: { login: gh.owner } }),
     )
-    // The installation's repositories: this one and its peers, in GitHub's pages.
+    // The installation's repositories as the token sees them, in GitHub's pages: "List
+    // repositories that an app installation can access"
+    // (https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation),
+    // and a token minted for some repositories can access those alone ("the repositories or
+    // repository_ids body parameters … specify individual repositories that the installation
+    // access token can access", https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app).
     .on('GET', '/installation/repositories', (_, request) => {
-      const repositories = [gh, ...gh.installationPeers]
-        .filter((one) => one.installed)
-        .map((one) => ({
-          id: one.repositoryId,
-          node_id: one.nodeId,
-          name: one.repo,
-          full_name: one.fullName,
-          default_branch: one.defaultBranch,
-          owner: { login: one.owner },
-          private: one.visibility !== 'public',
-          visibility: one.visibility,
-          html_url: one.htmlUrl,
-        }));
+      const repositories = gh.repositoriesOfRequest(request).map((one) => ({
+        id: one.repositoryId,
+        node_id: one.nodeId,
+        name: one.repo,
+        full_name: one.fullName,
+        default_branch: one.defaultBranch,
+        owner: { login: one.owner },
+        private: one.visibility !== 'public',
+        visibility: one.visibility,
+        html_url: one.htmlUrl,
+      }));
       const listed = page(repositories, request.query);
       return { ...listed, body: { total_count: repositories.length, repositories: listed.body } };
     })
@@ -51,11 +54,7 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
             }
           : undefined;
       const minted = gh.mintToken(body?.permissions, scope);
-      if ('exceeding' in minted) {
-        return unprocessable(
-          `The permissions requested are not granted to this installation: ${minted.exceeding.join(', ')}`,
-        );
-      }
+      if ('refused' in minted) return unprocessable(minted.refused);
       return json(201, {
         token: minted.token,
         expires_at: '2099-01-01T00:00:00Z',

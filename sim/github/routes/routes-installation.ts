@@ -6,7 +6,8 @@ import { json, notFound, type Router } from '../router.js';
  * with its permissions and events as GitHub lists them; 404 when the app is not
  * installed), the repository's Actions variables, and the rules of a branch
  * (`GET /repos/{owner}/{repo}/rules/branches/{branch}`: a ruleset requiring
- * `defaultBranchRequiredChecks` on the default branch, none elsewhere).
+ * `defaultBranchRequiredChecks` on the default branch, each from the app
+ * `requiredCheckSources` names where it names one; none elsewhere).
  */
 export function registerInstallationRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
@@ -50,7 +51,11 @@ function requiredChecksRules(gh: GitHubState) {
       ruleset_id: 1,
       parameters: {
         strict_required_status_checks_policy: false,
-        required_status_checks: [...gh.defaultBranchRequiredChecks].map((context) => ({ context })),
+        // `integration_id`: the app the check must come from, where the rule names one.
+        required_status_checks: [...gh.defaultBranchRequiredChecks].map((context) => {
+          const source = gh.requiredCheckSources.get(context);
+          return source === undefined ? { context } : { context, integration_id: source };
+        }),
       },
     },
   ];

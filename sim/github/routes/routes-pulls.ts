@@ -171,7 +171,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
     })
     .on('GET', `${repoPath}/commits/{ref}/check-runs`, ({ ref = '' }, request) => {
       const sha = gh.git.resolve(ref) ?? ref;
-      const all = gh.checkRuns.filter((run) => run.headSha === sha);
+      const all = gh.checksOn(sha);
       const paged = page(all, request.query, request.path);
       const runs = paged.body;
       return {
@@ -216,6 +216,8 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
         conclusion: body.conclusion ?? null,
         detailsUrl: '',
         output: body.output,
+        // Only an app creates check runs; through the REST API here, the app's installation.
+        app: gh.app,
       };
       gh.checkRuns.push(run);
       return json(201, {
@@ -268,7 +270,7 @@ function mergeableState(gh: GitHubState, pull: SimPull): string {
   if (gh.git.conflicts(base, head).length > 0) return 'dirty';
   if (gh.missingChecks({ base: pull.base, headSha: head }).length > 0) return 'blocked';
   if (gh.requireUpToDate && !gh.git.isAncestor(base, head)) return 'behind';
-  return 'clean';
+  return gh.checksPassOn(head) ? 'clean' : 'unstable';
 }
 
 /** A review as GitHub's REST API answers it. */

@@ -104,7 +104,15 @@ export function registerRunRoutes(router: Router, gh: GitHubState): void {
         }
         const sha = gh.git.resolve(ref);
         if (!sha) return unprocessable(`No ref found for: ${ref}`);
-        const unexpected = undeclaredInputs(gh, { workflow: workflow_id, sha, inputs });
+        const declared = declaredInputs(gh, workflow_id, sha);
+        if (declared && Object.keys(declared).length > MAX_DISPATCH_INPUTS) {
+          // A workflow file declaring more inputs than GitHub allows is invalid,
+          // and an invalid workflow has no trigger to dispatch.
+          return unprocessable("Workflow does not have 'workflow_dispatch' trigger");
+        }
+        const unexpected = Object.keys(inputs).filter(
+          (name) => declared !== undefined && (declared === null || !Object.hasOwn(declared, name)),
+        );
         if (unexpected.length > 0) {
           return unprocessable(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
         }
@@ -172,19 +180,21 @@ export function registerRunRoutes(router: Router, gh: GitHubState): void {
     });
 }
 
+/** GitHub's limit on a `workflow_dispatch` trigger's inputs (10 until December 2025). */
+export const MAX_DISPATCH_INPUTS = 25;
+
 /**
- * Inputs a dispatch names that the workflow at that commit does not declare
- * under `on.workflow_dispatch.inputs`: GitHub refuses the dispatch (422,
- * "Unexpected inputs provided"). A workflow the simulated repository does not
- * hold as a file (a test that only registers its name) declares whatever is sent.
+ * The inputs the workflow at that commit declares under
+ * `on.workflow_dispatch.inputs` (null when it declares none): GitHub refuses a
+ * dispatch naming any other (422, "Unexpected inputs provided"). A workflow the
+ * simulated repository does not hold as a file (a test that only registers its
+ * name) is undefined here and takes whatever is sent.
  */
-function undeclaredInputs(
-  gh: GitHubState,
-  { workflow, sha, inputs }: { workflow: string; sha: string; inputs: Record<string, string> },
-): string[] {
+function declaredInputs(gh: GitHubState, workflow: string, sha: string): object | null | undefined {
   const text = gh.git.filesOf(sha).get(`.github/workflows/${workflow}`);
-  if (text === undefined) return [];
-  const declared = (parse(text) as { on?: { workflow_dispatch?: { inputs?: object } } } | null)?.on
-    ?.workflow_dispatch?.inputs;
-  return Object.keys(inputs).filter((name) => !declared || !Object.hasOwn(declared, name));
+  if (text === undefined) return undefined;
+  return (
+    (parse(text) as { on?: { workflow_dispatch?: { inputs?: object } } } | null)?.on
+      ?.workflow_dispatch?.inputs ?? null
+  );
 }

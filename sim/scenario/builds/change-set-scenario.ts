@@ -38,6 +38,7 @@ function setUpProject(gh: FakeGitHub, name: string, more: Record<string, string>
     'Describe the project',
   );
   gh.defaultBranchRequiredChecks.add(CHANGE_SET_CHECK_NAME);
+  gh.requiredCheckSources.set(CHANGE_SET_CHECK_NAME, gh.appId);
 }
 
 /** Appends `text` to the repository's `.github/baton.yml` on its default branch. */
@@ -67,6 +68,21 @@ export function setUpLib(gh: FakeGitHub): void {
 
 export function setUpClient(gh: FakeGitHub): void {
   setUpProject(gh, 'client');
+}
+
+/** A repository of the same account that the app is not installed on. */
+export const NOT_INSTALLED = 'octo-org/archive';
+
+/** The service listing, beside the library and the client, a repository the app is not installed on. */
+export function setUpServiceListingUninstalled(gh: FakeGitHub): void {
+  setUpProject(gh, 'service');
+  const { lib, client } = SET_REPOSITORIES;
+  configure(gh, `changeSets:\n  repositories: [${lib}, ${client}, ${NOT_INSTALLED}]\n`);
+}
+
+/** A repository the app was never installed on: GitHub lists it in no installation, nor mints a token for it. */
+export function setUpUninstalled(gh: FakeGitHub): void {
+  gh.installed = false;
 }
 
 /** The set's four workers: W1.1 in lib, W2.1 and W2.2 in service, W3.1 in client. */

@@ -112,6 +112,13 @@ export function toClaudeCodeBlocks(
   });
 }
 
+/**
+ * The longest Claude Code lets a command run before it stops it (two minutes
+ * unless asked): a scripted command is given it, so that it ends on its own
+ * however busy the machine is, and only the test's own limit stops a hung one.
+ */
+const COMMAND_TIMEOUT_MS = 600_000;
+
 function claudeCall(call: BatonCall, paths: EnginePaths): [string, Record<string, unknown>] {
   const { name, input } = call;
   if (name.startsWith('submit_')) {
@@ -119,11 +126,21 @@ function claudeCall(call: BatonCall, paths: EnginePaths): [string, Record<string
   }
   switch (name) {
     case 'bash':
-      return ['Bash', { command: String(input.command ?? ''), description: 'Run a command' }];
+      return [
+        'Bash',
+        {
+          command: String(input.command ?? ''),
+          description: 'Run a command',
+          timeout: COMMAND_TIMEOUT_MS,
+        },
+      ];
     case 'read_file':
       return ['Read', { file_path: absolute(paths, input.path) }];
     case 'list_files':
-      return ['Bash', { command: listCommand(input), description: 'List files' }];
+      return [
+        'Bash',
+        { command: listCommand(input), description: 'List files', timeout: COMMAND_TIMEOUT_MS },
+      ];
     case 'search':
       return [
         'Grep',

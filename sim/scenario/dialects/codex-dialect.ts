@@ -20,7 +20,11 @@ import {
  * `function_call_output` and `custom_tool_call_output`) read as the Messages
  * request Baton's loop would have sent, and the turn the scenario answers
  * with written as Codex's output items: `exec_command` calls, and
- * `apply_patch` (a custom tool whose input is Codex's patch grammar).
+ * `apply_patch` (a custom tool whose input is Codex's patch grammar). A
+ * command Codex answers for while it still runs (its yield is at most 30 s)
+ * is waited on with `write_stdin`, until it ends, before the scenario sees
+ * its whole output: a scripted command's result never depends on how fast
+ * the machine is.
  */
 
 interface Item {
@@ -39,11 +43,27 @@ type Block = Record<string, unknown>;
 
 const ASSISTANT = new Set(['function_call', 'custom_tool_call', 'reasoning']);
 
-/** The request as Baton's loop would have sent it; `handedIn`: the newest turn wrote the hand-in. */
+/** A command Codex left running: the call that started it, and its session to wait on. */
+export interface RunningCommand {
+  callId: string;
+  session: number;
+}
+
+/** A Codex request read as Baton's loop would have sent it. */
+export interface CodexRequestRead {
+  baton: MessagesRequest;
+  paths: EnginePaths;
+  /** The newest turn wrote the hand-in. */
+  handedIn: boolean;
+  /** A command of the newest turn that has not ended yet. */
+  running: RunningCommand | null;
+}
+
+/** The request as Baton's loop would have sent it, or what makes it no Baton session's. */
 export function readCodexRequest(
   body: ResponsesRequest,
   book: CallBook,
-): { baton: MessagesRequest; paths: EnginePaths; handedIn: boolean } | string {
+): CodexRequestRead | string {
   const items = (Array.isArray(body.input) ? body.input : []) as Item[];
   const system: string[] = [typeof body.instructions === 'string' ? body.instructions : ''];
   const messages: { role: string; content: Block[] }[] = [];
@@ -52,6 +72,8 @@ export function readCodexRequest(
     if (last?.role === role) last.content.push(block);
     else messages.push({ role, content: [block] });
   };
+  // Each call's outputs (a command's first, then what each wait on it read), and the block they read as.
+  const outputs = new Map<string, { texts: string[]; block: Block }>();
   for (const item of items) {
     const isAssistant =
       ASSISTANT.has(item.type ?? '') || (item.type === 'message' && item.role === 'assistant');
@@ -66,8 +88,25 @@ export function readCodexRequest(
       const block = assistantBlock(item, book);
       if (block) push('assistant', block);
     } else if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') {
-      push('user', resultBlock(item, book));
+      const id = item.call_id ?? '';
+      const started = book.get(id)?.waitsOn ?? id;
+      const text = typeof item.output === 'string' ? item.output : textOf(item.output);
+      const known = outputs.get(started);
+      if (known) known.texts.push(text);
+      else {
+        const block: Block = {};
+        outputs.set(started, { texts: [text], block });
+        push('user', block);
+      }
     }
+  }
+  let running: RunningCommand | null = null;
+  const newest = messages.at(-1);
+  for (const [id, { texts, block }] of outputs) {
+    Object.assign(block, resultBlock(id, texts, book));
+    const session = commandOutput(texts.at(-1) ?? '')?.session ?? null;
+    if (session !== null && newest?.role === 'user' && newest.content.includes(block))
+      running = { callId: id, session };
   }
   const joined = system.filter(Boolean).join('\n');
   const paths = readEnginePaths(joined);
@@ -80,6 +119,7 @@ export function readCodexRequest(
     baton: { model: body.model, max_tokens: 16_000, system: joined, messages },
     paths,
     handedIn,
+    running,
   };
 }
 
@@ -88,22 +128,25 @@ function assistantBlock(item: Item, book: CallBook): Block | null {
   if (item.type === 'reasoning') return null;
   const id = item.call_id ?? '';
   const call = book.get(id);
+  if (call?.waitsOn) return null;
   return { type: 'tool_use', id, name: call?.name ?? item.name ?? '', input: call?.input ?? {} };
 }
 
-/** A tool's output as Baton's tools word it: a failed command ends with `[exit code N]`. */
-function resultBlock(item: Item, book: CallBook): Block {
-  const id = item.call_id ?? '';
+/**
+ * A tool's output as Baton's tools word it: a command's output whole (what
+ * each wait on it read, joined), and a failed command's ending with `[exit code N]`.
+ */
+function resultBlock(id: string, texts: string[], book: CallBook): Block {
   const call = book.get(id);
-  const text = typeof item.output === 'string' ? item.output : textOf(item.output);
-  const exec = /Process exited with code (\d+)[\s\S]*?\nOutput:\n([\s\S]*)$/.exec(text);
-  if (exec) {
-    const code = Number(exec[1]);
-    const output = exec[2] ?? '';
+  const text = texts.join('\n');
+  const reads = texts.map(commandOutput);
+  if (reads.every((read) => read !== null)) {
+    const output = reads.map((read) => read?.output ?? '').join('');
+    const code = reads.at(-1)?.code ?? null;
     return {
       type: 'tool_result',
       tool_use_id: id,
-      content: code === 0 ? output : `${output}\n\n[exit code ${code}]`,
+      content: code === 0 || code === null ? output : `${output}\n\n[exit code ${code}]`,
     };
   }
   const patched = /^Exit code: (\d+)/.exec(text);
@@ -116,7 +159,44 @@ function resultBlock(item: Item, book: CallBook): Block {
   };
 }
 
+/**
+ * What one of Codex's command outputs says: what the command wrote since the
+ * last read, and its exit code, or its session while it still runs.
+ */
+function commandOutput(
+  text: string,
+): { output: string; code: number | null; session: number | null } | null {
+  const read =
+    /Process (?:exited with code (\d+)|running with session ID (\d+))[\s\S]*?\nOutput:\n([\s\S]*)$/.exec(
+      text,
+    );
+  if (!read) return null;
+  return {
+    output: read[3] ?? '',
+    code: read[1] === undefined ? null : Number(read[1]),
+    session: read[2] === undefined ? null : Number(read[2]),
+  };
+}
+
 let nextId = 1;
+
+/** Codex's call that waits for more of a command that still runs: `write_stdin` with nothing to write. */
+export function waitOnCodexCommand(running: RunningCommand, book: CallBook): ResponsesItem[] {
+  const call_id = `call_engine_${String(nextId++).padStart(5, '0')}`;
+  book.set(call_id, { name: 'write_stdin', input: {}, waitsOn: running.callId });
+  return [
+    {
+      type: 'function_call',
+      call_id,
+      name: 'write_stdin',
+      arguments: JSON.stringify({
+        session_id: running.session,
+        chars: '',
+        yield_time_ms: COMMAND_YIELD_MS,
+      }),
+    },
+  ];
+}
 
 /** A turn of Baton's tools written as Codex's output items, each call kept in the book. */
 export function toCodexItems(
@@ -138,8 +218,8 @@ export function toCodexItems(
         type: 'function_call',
         call_id,
         name: 'exec_command',
-        // A scripted command waits for its own end (Codex's default yield is 10 s, which a long
-        // probe on a busy machine outlasts, leaving its output to a later poll the script never makes).
+        // Codex answers after its yield (10 s unless asked, at most 30 s) with what a command wrote
+        // so far: a command still running then is waited on (waitOnCodexCommand) until it ends.
         arguments: JSON.stringify({
           cmd: commandOf(call, paths),
           workdir: paths.workDir,
@@ -150,8 +230,11 @@ export function toCodexItems(
   });
 }
 
-/** How long Codex waits for a scripted command before it answers with what the command wrote so far. */
-const COMMAND_YIELD_MS = 60_000;
+/**
+ * How long Codex is asked to wait for a scripted command before it answers with what the
+ * command wrote so far (it waits at most 30 s); fewer answers, not a limit on the command.
+ */
+const COMMAND_YIELD_MS = 30_000;
 
 /** The `apply_patch` input of a call that writes a file (the editor's create and str_replace, the hand-in). */
 function patchOf(call: BatonCall, paths: EnginePaths): string | null {

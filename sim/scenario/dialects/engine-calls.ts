@@ -2,7 +2,7 @@ import path from 'node:path';
 
 /**
  * What the scripted model keeps and reads to play an engine's side of a
- * conversation (Claude Code, Codex) with the turns it writes for Baton's own
+ * conversation (Claude Code, Codex, Copilot) with the turns it writes for Baton's own
  * loop: each engine tool call it made stands for one of Baton's (bash, the
  * editor, the read-only tools, a `submit_*`), kept by the call's id so the
  * next request reads back as Baton's loop would have sent it; and the paths
@@ -13,6 +13,11 @@ import path from 'node:path';
 export interface BatonCall {
   name: string;
   input: Record<string, unknown>;
+  /**
+   * Set on an engine call that stands for none of Baton's: it waits for more
+   * of the command the call of this id started (Codex's `write_stdin`).
+   */
+  waitsOn?: string;
 }
 
 /** Engine call ids → the Baton call each stands for, across every session of a build. */

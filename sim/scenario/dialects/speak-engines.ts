@@ -6,16 +6,18 @@ import {
   readClaudeCodeRequest,
   toClaudeCodeBlocks,
 } from './claude-code-dialect.js';
-import { readCodexRequest, toCodexItems } from './codex-dialect.js';
+import { readCodexRequest, toCodexItems, waitOnCodexCommand } from './codex-dialect.js';
+import { isCopilotRequest, readCopilotRequest, toCopilotBlocks } from './copilot-dialect.js';
 import type { CallBook } from './engine-calls.js';
 
 /**
  * A scripted build's model that every engine can talk to: the Messages API's
- * script for Baton's own loop and for Claude Code (told apart by the tools
- * they declare), and the Responses API's for Codex, each playing the same
+ * script for Baton's own loop, Claude Code and Copilot (told apart by the
+ * tools they declare), and the Responses API's for Codex, each playing the same
  * scenario (scripted-model.ts) in its own dialect. After a session writes its
  * hand-in, the engine's next request is answered with a closing sentence, as
- * a model ends its turn; the scenario never sees it.
+ * a model ends its turn; the scenario never sees it. Nor does it see Codex
+ * waited on while a command still runs: it reads the command's whole output.
  */
 export interface EngineModels {
   anthropic: Respond;
@@ -25,17 +27,19 @@ export interface EngineModels {
 export function speakEngines(model: ScriptedModel): EngineModels {
   const book: CallBook = new Map();
   const anthropic: Respond = async (captured, index) => {
-    if (!isClaudeCodeRequest(captured.body)) return model(captured, index);
-    const read = readClaudeCodeRequest(captured.body, book);
+    const engine = isClaudeCodeRequest(captured.body)
+      ? { read: readClaudeCodeRequest, write: toClaudeCodeBlocks }
+      : isCopilotRequest(captured.body)
+        ? { read: readCopilotRequest, write: toCopilotBlocks }
+        : null;
+    if (!engine) return model(captured, index);
+    const read = engine.read(captured.body, book);
     if (typeof read === 'string') return problem(model, read);
     if (read.handedIn) return { message: { content: [{ type: 'text', text: 'Handed in.' }] } };
     const reply = await model(asBaton(captured, read.baton), index);
     if ('error' in reply) return reply;
     return {
-      message: {
-        ...reply.message,
-        content: toClaudeCodeBlocks(reply.message.content, read.paths, book),
-      },
+      message: { ...reply.message, content: engine.write(reply.message.content, read.paths, book) },
     };
   };
   const openai: RespondResponses = async (captured, index) => {
@@ -43,6 +47,7 @@ export function speakEngines(model: ScriptedModel): EngineModels {
     if (typeof read === 'string')
       return { error: { status: 400, type: 'invalid_request_error', message: read } };
     if (read.handedIn) return { output: [{ type: 'message', text: 'Handed in.' }] };
+    if (read.running) return { output: waitOnCodexCommand(read.running, book) };
     const asked: CapturedRequest = {
       index: captured.index,
       body: read.baton,

@@ -6,7 +6,7 @@
  * reports delivered across repositories, final pull requests released in
  * order, `/rollback`'s reverts, one status.
  */
-import type { Config, ParsedConfig } from '../config/config.js';
+import type { Config, ConfigProblem, ParsedConfig } from '../config/config.js';
 import { type Action, uniqueActions } from '../context/action.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { decide } from '../decide/decide.js';
@@ -60,7 +60,7 @@ export interface SetDecision {
  * the same truth gives the same actions in the same order.
  */
 export function decideSet({
-  set,
+  set: whole,
   config,
   now,
 }: {
@@ -68,15 +68,24 @@ export function decideSet({
   config: ParsedConfig;
   now: string;
 }): SetDecision {
-  if (!config.ok) return alone(set, set.home, decide({ snapshot: set.home, config, now }));
+  if (!config.ok) return alone(whole, whole.home, decide({ snapshot: whole.home, config, now }));
   const settings = config.config;
-  const across = plansAcross(set, settings);
-  const read = set.home.plan;
+  // A listed repository the app cannot reach is the configuration's problem: nothing starts.
+  const unreachable = unreachableListed(whole, settings);
+  if (unreachable.length > 0) {
+    const broken = { ok: false as const, problems: unreachable };
+    return alone(whole, whole.home, decide({ snapshot: whole.home, config: broken, now }));
+  }
+  const across = plansAcross(whole, settings);
+  const read = whole.home.plan;
   const problems =
-    read.kind === 'valid' && isChangeSetPlan(read.plan, set.homeRepository)
-      ? setProblems({ set, plan: read.plan, config: settings, across })
+    read.kind === 'valid' && isChangeSetPlan(read.plan, whole.homeRepository)
+      ? setProblems({ set: whole, plan: read.plan, config: settings, across })
       : [];
-  const home = setHome(set, { commands: setCommands(set, { config: settings, across }), problems });
+  const commands = setCommands(whole, { config: settings, across });
+  const home = setHome(whole, { commands, problems });
+  // Everything the set decides (its members, reverts, checks, status) reads the commands it took.
+  const set: SetSnapshot = { ...whole, home };
   const ctx = makeContext({ snapshot: home, config: settings, now });
   const order = read.kind === 'valid' ? repositoryOrder(read.plan, set.homeRepository) : null;
   const approved = decidePlanning(ctx).kind === 'build' && home.workflowInstalled;
@@ -257,6 +266,20 @@ function withPlanned(
       : null;
   const view = changeSet ? { ...last.view, changeSet } : last.view;
   return [...actions.slice(0, -1), { kind: 'render-status', view }];
+}
+
+/**
+ * What the set's configuration asks that cannot be: `changeSets.repositories`
+ * listing a repository outside the installation, where GitHub refuses the
+ * app's every read (the plan session's, each member's).
+ */
+function unreachableListed(set: SetSnapshot, config: Config): ConfigProblem[] {
+  return config.changeSets.repositories
+    .filter((name) => set.outsideInstallation.includes(name))
+    .map((name) => ({
+      field: 'changeSets.repositories',
+      message: `${name} is not in this app's installation (or does not exist): install the app on it, in the same installation as ${set.homeRepository}, or take it out of the list.`,
+    }));
 }
 
 function planningLine(

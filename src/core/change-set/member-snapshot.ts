@@ -1,4 +1,5 @@
 import type { Command } from '../commands/command.js';
+import { COMMANDS } from '../commands/command-table.js';
 import type { Config, ParsedConfig } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import { repositoryOf, sliceOf } from '../plan/set-plan.js';
@@ -9,25 +10,6 @@ import type {
   OutsideWorkers,
 } from '../snapshot/snapshot.js';
 import { canWrite, type SetMember, type SetSnapshot } from './set-snapshot.js';
-
-/**
- * The commands of the set's issue a member build takes: those that steer its
- * workers or its run. A `/continue` is one: the session it starts reads no
- * comment (its trigger names the draft's head), so it reaches a worker of any
- * repository.
- */
-const MEMBER_COMMANDS: ReadonlySet<Command['name']> = new Set([
-  'retry',
-  'skip',
-  'merge',
-  'continue',
-  'pause',
-  'resume',
-  'cancel',
-]);
-
-/** Messages to a worker's sessions (`/steer`, `/queue`). */
-const MESSAGE_COMMANDS: ReadonlySet<Command['name']> = new Set(['steer', 'queue']);
 
 /**
  * Whether a message on the set's issue reaches a worker of `repository`: a
@@ -45,8 +27,11 @@ function takesFromSetIssue(
   command: Command,
   { repository, set, plan }: { repository: string; set: SetSnapshot; plan: Plan },
 ): boolean {
-  if (MEMBER_COMMANDS.has(command.name)) return true;
-  if (!MESSAGE_COMMANDS.has(command.name) || !('worker' in command)) return false;
+  // Its table entry says where it acts (`inSet`). A `/continue` acts in every member: the
+  // session it starts reads no comment (its trigger names the draft's head).
+  const { inSet } = COMMANDS[command.name];
+  if (inSet === 'members') return true;
+  if (inSet !== 'home-workers' || !('worker' in command)) return false;
   const worker = plan.workers.find((one) => one.id === command.worker);
   const home = set.homeRepository;
   return (

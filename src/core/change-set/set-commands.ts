@@ -1,9 +1,10 @@
+import { COMMANDS } from '../commands/command-table.js';
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import { isChangeSetPlan, planRepositories, repositoryOf } from '../plan/set-plan.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot, CommandInfo } from '../snapshot/snapshot.js';
+import { setRefusal } from './set-refusal.js';
 import { canWriteAll, type SetSnapshot } from './set-snapshot.js';
 
 /**
@@ -20,60 +21,15 @@ export function plansAcross(set: SetSnapshot, config: Config): boolean {
   return labeller !== undefined && canWriteAll(set, listed, labeller);
 }
 
-/** The repositories a command of the set's issue must be able to write to count for the set. */
-export function repositoriesOf(
-  set: SetSnapshot,
-  { name, config, across }: { name: string; config: Config; across: boolean },
-): string[] {
-  const home = set.homeRepository;
-  const listed = across ? [home, ...config.changeSets.repositories] : [home];
-  const plan = set.home.plan;
-  switch (name) {
-    case 'approve':
-      return plan.kind === 'valid' ? planRepositories(plan.plan, home) : listed;
-    case 'replan':
-      return listed;
-    case 'rollback':
-      return [
-        home,
-        ...set.members
-          .filter((member) => member.final?.state === 'merged')
-          .map((member) => member.repository),
-      ];
-    default:
-      return [home];
-  }
-}
-
 /**
- * The set build's commands as the set takes them: `/approve`, `/replan` and
- * `/rollback` only from people who can write every repository they concern
- * (`repositoriesOf`), and no `/replan` once a member build has begun (the
- * members run the plan as approved).
+ * The set build's commands as the set takes them: those `setRefusal` does not
+ * refuse, judged on the read the set acts on.
  */
 export function setCommands(
   set: SetSnapshot,
   { config, across }: { config: Config; across: boolean },
 ): CommandInfo[] {
-  const guarded = new Set(['approve', 'replan', 'rollback']);
-  const allowed = set.home.commands.filter(
-    (info) =>
-      !guarded.has(info.command.name) ||
-      canWriteAll(
-        set,
-        repositoriesOf(set, { name: info.command.name, config, across }),
-        info.author,
-      ),
-  );
-  const began = set.members
-    .flatMap((member) => member.snapshot.runs.map((run) => run.createdAt))
-    .sort(compareTimes)[0];
-  return allowed.filter(
-    (info) =>
-      info.command.name !== 'replan' ||
-      began === undefined ||
-      compareTimes(info.createdAt, began) < 0,
-  );
+  return set.home.commands.filter((info) => setRefusal(set, info, { config, across }) === null);
 }
 
 /** The set build with only the commands the set takes, and its plan refused when it has problems. */
@@ -120,13 +76,10 @@ export function writersAsked({
   home,
   config,
   homeRepository,
-  merged,
 }: {
   home: BuildSnapshot;
   config: Config;
   homeRepository: string;
-  /** Repositories whose final pull request merged (what `/rollback` reverts). */
-  merged: string[];
 }): Map<string, Set<string>> {
   const plan = home.plan.kind === 'valid' ? home.plan.plan : null;
   const listed = [homeRepository, ...config.changeSets.repositories];
@@ -142,7 +95,7 @@ export function writersAsked({
     .at(-1);
   ask(labeller?.login, listed);
   for (const info of home.commands)
-    ask(info.author, concerned(info, { plan, homeRepository, listed, touched, merged }));
+    ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
   ask(home.issue.closed?.by, touched);
   return asked;
@@ -155,29 +108,20 @@ function concerned(
     homeRepository,
     listed,
     touched,
-    merged,
   }: {
     plan: Plan | null;
     homeRepository: string;
     listed: string[];
     touched: string[];
-    merged: string[];
   },
 ): string[] {
   const { command } = info;
-  switch (command.name) {
-    case 'replan':
-      return listed;
-    case 'rollback':
-      return [homeRepository, ...merged];
-    case 'retry':
-    case 'skip':
-    case 'merge':
-    case 'continue': {
-      const worker = plan?.workers.find((one) => one.id === command.worker);
-      return worker ? [repositoryOf(worker, homeRepository)] : [];
-    }
-    default:
-      return touched;
+  const { writers } = COMMANDS[command.name];
+  if (writers === 'listed') return listed;
+  if (writers === 'worker' && 'worker' in command) {
+    const worker = plan?.workers.find((one) => one.id === command.worker);
+    return worker ? [repositoryOf(worker, homeRepository)] : [];
   }
+  // Every member build takes it from those who can write its repository.
+  return [homeRepository, ...touched];
 }

@@ -3,6 +3,7 @@ import { buildTypeOf, type Plan } from '../plan/plan.js';
 import { planRepositories, repositoryOf, repositoryOrder } from '../plan/set-plan.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';
 import type { SetRepository, SetSnapshot } from './set-snapshot.js';
+import { type ViewFacts, viewsAllowed } from './views.js';
 
 /**
  * What keeps a plan that names other repositories from running as a change
@@ -55,7 +56,7 @@ export function setProblems({
     problems.push(
       `The repositories depend on each other in a circle (${[...order.cycle, order.cycle[0]].join(' → ')}), so no order can land their final pull requests; move the workers so that one repository only builds on the other.`,
     );
-  problems.push(...consentProblems(set, touched));
+  problems.push(...consentProblems(set, { touched, read: readByPlan(set, [...listed]) }));
   if (buildTypeOf(plan) !== 'code')
     problems.push(
       `A change set is a code build; a ${buildTypeOf(plan)} build runs in one repository: keep its workers in ${home}.`,
@@ -87,21 +88,53 @@ function repositoryProblems(facts: SetRepository | undefined, name: string): str
 /**
  * A private or internal repository's text reaches every other repository of the
  * set (the plan read it, its workers' reports go on), so it must share with each
- * (`changeSets.shareWith` in its own configuration). The issue's repository
- * consents by listing the others.
+ * (`changeSets.shareWith` in its own configuration). That holds as much for a
+ * repository the plan read and gave no worker: what the plan learnt there goes
+ * into its workers' titles and briefs, in every repository they work in. The
+ * issue's repository consents by listing the others.
  */
-function consentProblems(set: SetSnapshot, touched: string[]): string[] {
+function consentProblems(
+  set: SetSnapshot,
+  { touched, read }: { touched: string[]; read: string[] },
+): string[] {
   const home = set.homeRepository;
-  return touched.flatMap((repo) => {
+  return [...new Set([...touched, ...read])].flatMap((repo) => {
     const facts = set.repositories.find((one) => one.name === repo);
     if (repo === home || !facts?.installed || facts.visibility === 'public') return [];
     const shares = new Set(facts.config?.ok ? facts.config.config.changeSets.shareWith : []);
     const missing = touched.filter((other) => other !== repo && !shares.has(other));
     if (missing.length === 0) return [];
+    const visibility = facts.visibility ?? 'not public';
+    if (touched.includes(repo))
+      return [
+        `${repo} is ${visibility}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`,
+      ];
     return [
-      `${repo} is ${facts.visibility ?? 'not public'}, and its .github/${CONFIG_FILE} does not share its text with ${names(missing)}, which this change set would show it to: add them under \`changeSets.shareWith\` there, or leave ${repo} out of the plan.`,
+      `The plan session read ${repo}, which is ${visibility}: its .github/${CONFIG_FILE} shares its text with ${home}, not with ${names(missing)}, where this plan's workers would carry what the plan read (their titles and briefs). Add them under \`changeSets.shareWith\` there, plan no workers in them (\`/replan\`), or take ${repo} out of \`changeSets.repositories\` so that no plan reads it.`,
     ];
   });
+}
+
+/**
+ * The listed repositories the set's plan session may have read: what its
+ * views job is given, by the same rule (`viewsAllowed`), on what the set read
+ * of each repository.
+ */
+function readByPlan(set: SetSnapshot, listed: string[]): string[] {
+  const facts = set.repositories.map(
+    (repo): ViewFacts => ({
+      name: repo.name,
+      installed: repo.installed,
+      visibility: repo.visibility,
+      shareWith: repo.config?.ok ? repo.config.config.changeSets.shareWith : null,
+      lists: repo.config?.ok ? repo.config.config.changeSets.repositories : null,
+    }),
+  );
+  return viewsAllowed({
+    asked: { kind: 'set', repositories: listed },
+    repository: set.homeRepository,
+    facts,
+  }).map((view) => view.repository);
 }
 
 function names(repositories: string[]): string {

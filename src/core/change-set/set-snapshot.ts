@@ -67,6 +67,12 @@ export interface SetSnapshot {
   /** The member builds of the repositories the plan touches, once the set is approved. */
   members: SetMember[];
   /**
+   * The repositories `changeSets.repositories` lists or the plan names that the
+   * installation does not list: the app is not installed there, or there is no
+   * such repository. Nothing of them is read (GitHub would refuse the app).
+   */
+  outsideInstallation: string[];
+  /**
    * Who may write where, for everyone the set's labels, commands and closes
    * name: repository → login in lower case → write, maintain or admin.
    */

@@ -1,8 +1,9 @@
 /**
  * What a change set's plan sessions may read of other repositories
- * (docs/change-sets.md): the `views` job fetches it, read-only, before the
- * agent job runs. The token endpoint and, with nothing hosted, the views job
- * itself decide it by these rules, from what GitHub says of each repository.
+ * (docs/change-sets.md): the `views` job fetches it, an archive of one branch
+ * of each, before the agent job runs. The token endpoint and, with nothing
+ * hosted, the views job itself decide it by these rules, from what GitHub
+ * says of each repository.
  */
 import type { Config } from '../config/config.js';
 import { integrationBranch, parseBuildId, parseMemberBuildId } from '../vocabulary/ids.js';
@@ -11,6 +12,17 @@ import { integrationBranch, parseBuildId, parseMemberBuildId } from '../vocabula
 export interface ViewTarget {
   repository: string;
   ref: string | null;
+}
+
+/**
+ * A view as the views job is handed it: the link GitHub makes for an archive
+ * of the branch's files at its head (`GET …/tarball/{ref}`'s redirect), with
+ * no history and no other branch. A private repository's link carries a token
+ * of its own that opens this one archive and expires after five minutes; the
+ * views job holds no token that reads a repository.
+ */
+export interface ViewArchive extends ViewTarget {
+  archive: string;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
+import { MAX_IMPROVE_LOOPS } from '../commands/command-readers.js';
 import { RepositoryName } from '../plan/plan.js';
 import {
   HOST_PATTERN,
@@ -13,7 +13,7 @@ import {
   SANDBOX_MODEL_PORT,
   SANDBOX_PROXY_PORT,
 } from '../sessions/egress.js';
-import { EngineSetting, readEngineSettings } from '../sessions/engines.js';
+import { callsProvider, EngineSetting, readEngineSettings } from '../sessions/engines.js';
 import { renderDidYouMean } from '../vocabulary/nearest.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 import { RunawaySettings } from './runaway.js';
@@ -417,11 +417,11 @@ export const Config = z
     runaway: RunawaySettings.prefault({}),
   })
   .superRefine((config, ctx) => {
-    const codex = readEngineSettings(config.session.engine).allow.includes('codex');
+    const openai = callsProvider(readEngineSettings(config.session.engine).allow, 'openai');
     const named = [
       ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
-      // OpenAI's models are priced only where Codex may run.
-      ...(codex
+      // OpenAI's models are priced only where an engine that calls OpenAI may run.
+      ...(openai
         ? MODEL_KINDS.map((kind) => ({
             model: config.models.openai[kind],
             path: ['models', 'openai', kind],
@@ -439,11 +439,15 @@ export const Config = z
   });
 export type Config = z.infer<typeof Config>;
 
-/** One thing wrong with a config file, by the dotted path of its field. */
+/** One thing wrong with a config file, by the path of its field as a person writes it. */
 export interface ConfigProblem {
-  /** `review.maxFixRounds`, or `(file)` for the whole file. */
+  /** `review.maxFixRounds`, `changeSets.repositories, item 3` (items counted from 1), or `(file)` for the whole file. */
   field: string;
   message: string;
+  /** The field's keys and list indexes (from 0), where it has one: what finds its line. */
+  path?: (string | number)[];
+  /** The value found there, quoted (`"acme/lib.git"`, `25`), where it is one word or number. */
+  value?: string;
   /** 1-based line in the file, where the loader could tell. */
   line?: number;
 }
@@ -462,12 +466,12 @@ export function defaultConfig(): Config {
 export function parseConfig(raw: unknown): ParsedConfig {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue) => problemsOf(issue, []));
+  const problems = parsed.error.issues.flatMap((issue) => problemsOf(issue, [], raw));
   const sound = withoutBrokenSections(raw, parsed.error.issues);
   const across = sound ? Config.safeParse(sound) : null;
   if (across && !across.success) {
     const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
-    for (const problem of across.error.issues.flatMap((issue) => problemsOf(issue, [])))
+    for (const problem of across.error.issues.flatMap((issue) => problemsOf(issue, [], raw)))
       if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
   }
   return { ok: false, problems };
@@ -475,35 +479,180 @@ export function parseConfig(raw: unknown): ParsedConfig {
 
 type Issue = z.core.$ZodIssue;
 
+/**
+ * A field's path as a person writes it: keys joined by dots, a list's item
+ * counted from 1 (`changeSets.repositories, item 3`).
+ */
+export function renderConfigPath(path: readonly (string | number)[]): string {
+  const parts: string[] = [];
+  let keys: string[] = [];
+  for (const segment of path) {
+    if (typeof segment === 'number') {
+      if (keys.length > 0) parts.push(keys.join('.'));
+      keys = [];
+      parts.push(`item ${segment + 1}`);
+    } else keys.push(segment);
+  }
+  if (keys.length > 0) parts.push(keys.join('.'));
+  return parts.join(', ');
+}
+
+/** The value at `path` in what the file holds; undefined where there is none. */
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+/** A value as a person reads it: text quoted, a number or true/false as is, a list or table by its kind. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value))
+    return value.length === 0 ? 'an empty list' : `a list of ${countOf(value.length, 'item')}`;
+  return 'a table of settings';
+}
+
+/** A scalar value quoted for the field's line; undefined for a list, a table or nothing. */
+function quotedScalar(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? describeValue(value)
+    : undefined;
+}
+
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** zod's name of a type as a person writes it in YAML. */
+function typeWord(expected: string): string {
+  switch (expected) {
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'int':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+    case 'record':
+    case 'map':
+      return 'a table of settings';
+    default:
+      return expected;
+  }
+}
+
+/** zod's default wording, which a person should never read: a schema's own message is kept. */
+function isZodsOwnWording(message: string): boolean {
+  return /^(Invalid|Too (big|small)|Unrecognized|Expected)/.test(message);
+}
+
+/** What is wrong with the value, in words, for the issues whose wording is zod's. */
+function rewordIssue(issue: Issue, value: unknown): string {
+  if (!isZodsOwnWording(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return value === undefined
+        ? `must be set, to ${typeWord(issue.expected)}`
+        : `must be ${typeWord(issue.expected)}, not ${describeValue(value)}`;
+    case 'too_big':
+    case 'too_small': {
+      const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;
+      const inclusive = issue.inclusive !== false;
+      const limit =
+        issue.code === 'too_big'
+          ? inclusive
+            ? 'at most'
+            : 'fewer than'
+          : inclusive
+            ? 'at least'
+            : 'more than';
+      if (Array.isArray(value))
+        return `lists ${countOf(value.length, 'item')}; ${limit} ${String(bound)} may be listed`;
+      if (typeof value === 'string')
+        return `is ${countOf(value.length, 'character')} long; ${limit} ${String(bound)}`;
+      return `must be ${limit === 'fewer than' ? 'less than' : limit} ${String(bound)}`;
+    }
+    case 'invalid_format':
+      return `is not a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${String(issue.divisor)}`;
+    default:
+      return issue.message;
+  }
+}
+
 /** One zod issue as the problems a person reads, under the path `at` (a union's option's issues sit below it). */
-function problemsOf(issue: Issue, at: readonly PropertyKey[]): ConfigProblem[] {
-  const path = [...at, ...issue.path].map(String);
-  const field = path.join('.');
+function problemsOf(issue: Issue, at: readonly PropertyKey[], raw: unknown): ConfigProblem[] {
+  const path = [...at, ...issue.path].map((segment) =>
+    typeof segment === 'number' ? segment : String(segment),
+  );
+  const field = renderConfigPath(path) || '(file)';
+  const value = valueAt(raw, path);
+  const quoted = quotedScalar(value);
+  const problem = (message: string): ConfigProblem => ({
+    field,
+    message,
+    path,
+    // Quoted beside the field unless the message already says it (`acme-1 has no price`).
+    ...(quoted !== undefined && !message.startsWith(String(value)) && !message.includes(quoted)
+      ? { value: quoted }
+      : {}),
+  });
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = settingKeysAt(path);
+      const known = settingKeysAt(path.map(String));
       return issue.keys.map((key) => ({
-        field: field ? `${field}.${key}` : key,
+        field: renderConfigPath([...path, key]),
         message: `is not a Baton setting${renderDidYouMean(key, known) || ' (check the spelling)'}`,
+        path: [...path, key],
       }));
     }
     case 'invalid_value': {
       // zod's own words list the values as JSON; a schema's own message stays.
-      const own = !issue.message.startsWith('Invalid option');
-      const message = own ? issue.message : `must be one of: ${issue.values.join(', ')}`;
-      return [{ field: field || '(file)', message }];
+      const own =
+        !issue.message.startsWith('Invalid option') && !issue.message.startsWith('Invalid input');
+      return [problem(own ? issue.message : `must be one of: ${issue.values.join(', ')}`)];
     }
     case 'invalid_union': {
       // The option of the value's own shape (a table whose fields are wrong,
       // else a name that is not a type error) says what is wrong with it.
       const deeper = issue.errors.filter((option) => option.some((inner) => inner.path.length > 0));
       const shaped = deeper.length > 0 ? deeper : issue.errors.filter((o) => !o.every(isWrongType));
-      if (shaped.length === 1) return (shaped[0] ?? []).flatMap((inner) => problemsOf(inner, path));
-      return [{ field: field || '(file)', message: issue.message }];
+      const only = shaped.length === 1 ? (shaped[0] ?? []) : [];
+      // One literal (`auto`) beside a type (`true or false`) is said as both.
+      const [first] = only;
+      const literal =
+        only.length === 1 && first?.code === 'invalid_value' && first.values.length === 1;
+      if (only.length > 0 && !literal) return only.flatMap((inner) => problemsOf(inner, path, raw));
+      const words = unionWords(issue.errors);
+      return [
+        problem(quoted ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`),
+      ];
     }
     default:
-      return [{ field: field || '(file)', message: issue.message }];
+      return [problem(rewordIssue(issue, value))];
   }
+}
+
+/** What a union's options accept, in words (`true or false, or "auto"`). */
+function unionWords(options: readonly (readonly Issue[])[]): string {
+  const words = options.flatMap((option) =>
+    option.flatMap((inner) => {
+      if (inner.code === 'invalid_type') return [typeWord(inner.expected)];
+      if (inner.code === 'invalid_value') return inner.values.map((v) => JSON.stringify(v));
+      return [];
+    }),
+  );
+  return [...new Set(words)].join(', or ') || 'another kind of value';
 }
 
 function isWrongType(issue: Issue): boolean {

@@ -1,4 +1,5 @@
 import type { Command, CommandError } from '../commands/command.js';
+import { COMMANDS, type WorkerApplies } from '../commands/command-table.js';
 import { renderSteersQueued } from '../commands/render-message-replies.js';
 import { renderCommandErrors } from '../commands/render-replies.js';
 import type { Config } from '../config/config.js';
@@ -13,7 +14,7 @@ import { parseLoopSubject } from '../vocabulary/ids.js';
 import { commandText } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
 import type { WorkerState } from '../workers/worker-state.js';
-import { type CommandsAt, messageProblem, queuedSteers } from './check-messages.js';
+import { type CommandsAt, partialProblem, queuedSteers } from './check-messages.js';
 import { findSeries } from './decide-series.js';
 
 /** A comment's commands, taken from an event, to be answered if they cannot apply. */
@@ -22,6 +23,13 @@ export interface CommandAnswer {
   /** The issue or PR the comment is on. */
   number: number;
   commands: Command[];
+  /**
+   * The comment still waits for Baton's 👀 (a command on the issue of a
+   * repository that lists change sets): the reconcile judges it on its read
+   * and gives the 👀 only if it takes it (`takeComments`). Its author and
+   * time, as the read of an accepted comment would give them.
+   */
+  awaiting?: { author: string; createdAt: string };
 }
 
 /**
@@ -93,39 +101,46 @@ export function checkCommands({
     (run) =>
       run.role === 'work' && run.createdMs < atMs && (mine === null || mine.has(run.worker ?? '')),
   );
-  const all = plan.kind === 'valid' ? deriveWorkers(ctx, plan.plan) : null;
+  // Workers as they stood when it was written: not yet asked by it, nor moved by what it started.
+  const written = makeContext({ snapshot: asWritten(snapshot, atMs), config, now });
+  const all = plan.kind === 'valid' ? deriveWorkers(written, plan.plan) : null;
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
   const started = runs.some((run) => run.createdMs < atMs);
   const improving = ctx.commands.improves.some((info) => info.createdMs < atMs);
   // A revised brief waiting for `/approve` makes a running build's `/approve` apply.
   const adaptWaits =
     all !== null &&
-    decideAdaptations(ctx, all).views.some((view) => view.state === 'awaiting-approval');
+    decideAdaptations(written, all).views.some((view) => view.state === 'awaiting-approval');
+  const judging: Judging = {
+    ctx,
+    atMs,
+    workers: all,
+    planned,
+    workStarted: workStarted && !adaptWaits,
+    started,
+    improving,
+  };
   return commands.flatMap((command): CommandError[] => {
-    if (command.name === 'improve') {
-      const message = improveProblem({ started, improving });
-      return message ? [{ line: commandText(command), message }] : [];
-    }
-    if (command.name === 'retry-synthesis' || command.name === 'skip-follow-ups') {
-      const message =
-        command.name === 'retry-synthesis'
-          ? synthesisProblem(ctx, atMs)
-          : followUpProblem(ctx, atMs);
-      return message ? [{ line: commandText(command), message }] : [];
-    }
-    // An `/approve` of proposed follow-up questions, or the one that started them, applies.
-    if (command.name === 'approve' && answersFollowUps(ctx, atMs)) return [];
-    const engine = command.name === 'retry' && command.engine;
+    const engine = 'engine' in command ? command.engine : undefined;
     const message =
       (engine ? engineProblem(readEngineSettings(config.session.engine), engine) : null) ??
-      problemOf({
-        command,
-        workers: all,
-        planned,
-        workStarted: workStarted && !adaptWaits,
-      });
+      problemOf(command, judging);
     return message ? [{ line: commandText(command), message }] : [];
   });
+}
+
+/**
+ * The build as it stood when a comment was written at `atMs`: the commands
+ * written before it (not itself, nor any later one) and the runs created by
+ * then. What it asks is not yet in it, so an accepted `/continue` is not
+ * judged "being continued already" by the continuation it asked for.
+ */
+function asWritten(snapshot: BuildSnapshot, atMs: number): BuildSnapshot {
+  return {
+    ...snapshot,
+    commands: snapshot.commands.filter((info) => instantOf(info.createdAt) < atMs),
+    runs: snapshot.runs.filter((run) => instantOf(run.createdAt) <= atMs),
+  };
 }
 
 /** What `/rollback` is told on a build of one repository (a change set answers it itself). */
@@ -140,47 +155,58 @@ function loopAt(runs: TimedRun[], atMs: number): number {
   return Math.max(1, ...loops);
 }
 
-function problemOf({
-  command,
-  workers,
-  planned,
-  workStarted,
-}: {
-  command: Command;
+/** The build as a command is judged against: as it stood when the command was written. */
+interface Judging {
+  ctx: DecideContext;
+  atMs: number;
   workers: WorkerState[] | null;
   /** A valid plan (of the loop under way, in a series) is there to approve. */
   planned: boolean;
+  /** Work has started on it (and no revised brief waits for `/approve`). */
   workStarted: boolean;
-}): string | null {
-  switch (command.name) {
-    case 'approve':
+  /** Any session has started. */
+  started: boolean;
+  /** Improvement loops were asked for already. */
+  improving: boolean;
+}
+
+/** What keeps a command from applying, by what its table entry says must hold (`applies`). */
+function problemOf(command: Command, judging: Judging): string | null {
+  const { ctx, atMs, workers, planned, workStarted } = judging;
+  const applies = COMMANDS[command.name].applies;
+  switch (applies) {
+    case 'anytime':
+      return null;
+    case 'a-plan-to-approve':
+      // An `/approve` of proposed follow-up questions, or the one that started them, applies.
+      if (answersFollowUps(ctx, atMs)) return null;
       if (!planned)
         return 'there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.';
       return workStarted ? 'the build is already running.' : null;
-    case 'replan':
+    case 'before-work':
       return workStarted
         ? 'the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`.'
         : null;
-    case 'retry':
-    case 'skip':
-    case 'merge':
-      return workerProblem(command, workers);
-    case 'rollback':
+    case 'a-new-issue':
+      return improveProblem(judging);
+    case 'a-failed-synthesis':
+      return synthesisProblem(ctx, atMs);
+    case 'proposed-follow-ups':
+      return followUpProblem(ctx, atMs);
+    case 'a-change-set':
       return ROLLBACK_ONLY_IN_SETS;
-    case 'steer':
-    case 'queue':
-    case 'continue':
-      return workerProblem(command, workers) ?? messageProblem(command, workers);
-    case 'pause':
-    case 'resume':
-    case 'cancel':
-    case 'status':
-    case 'improve':
-    case 'retry-synthesis':
-    case 'skip-follow-ups':
-      return null;
+    case 'a-worker':
+    case 'an-unmerged-worker':
+    case 'an-open-pull':
+    case 'a-stopped-worker':
+      return 'worker' in command ? workerProblem(command.worker, applies, workers) : null;
+    case 'partial-work':
+      return 'worker' in command
+        ? (workerProblem(command.worker, applies, workers) ??
+            partialProblem(command.worker, workers))
+        : null;
     default: {
-      const _exhaustive: never = command;
+      const _exhaustive: never = applies;
       return _exhaustive;
     }
   }
@@ -230,13 +256,7 @@ function followUpProblem(ctx: DecideContext, atMs: number): string | null {
 }
 
 /** `/improve` starts a series only on an issue where no session has run yet. */
-function improveProblem({
-  started,
-  improving,
-}: {
-  started: boolean;
-  improving: boolean;
-}): string | null {
+function improveProblem({ started, improving }: Judging): string | null {
   if (improving)
     return 'improvement loops are already running on this issue; `/cancel` stops them.';
   if (started)
@@ -245,24 +265,24 @@ function improveProblem({
 }
 
 function workerProblem(
-  command: Extract<Command, { worker: string }>,
+  id: string,
+  applies: WorkerApplies,
   workers: WorkerState[] | null,
 ): string | null {
   if (!workers) return 'there is no valid plan yet, so no workers to steer.';
-  const found = workers.find((state) => state.worker.id === command.worker);
+  const found = workers.find((state) => state.worker.id === id);
   if (!found) {
     const ids = workers.map((state) => state.worker.id).join(', ');
-    return `${command.worker} is not a worker of this build; its workers are ${ids}.`;
+    return `${id} is not a worker of this build; its workers are ${ids}.`;
   }
   const { state } = found;
   const openPull = found.pull?.state === 'open';
-  if (state === 'merged') return `${command.worker} is merged already.`;
-  if (state === 'skipped' && command.name !== 'skip') return `${command.worker} was skipped.`;
-  if (command.name === 'merge' && !openPull)
-    return `${command.worker} has no open pull request to merge.`;
+  if (state === 'merged') return `${id} is merged already.`;
+  if (state === 'skipped' && applies !== 'an-unmerged-worker') return `${id} was skipped.`;
+  if (applies === 'an-open-pull' && !openPull) return `${id} has no open pull request to merge.`;
   const active = state === 'queued' || state === 'working';
-  if (command.name === 'retry' && active && !openPull) {
-    return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
+  if (applies === 'a-stopped-worker' && active && !openPull) {
+    return `${id} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
   }
   return null;
 }

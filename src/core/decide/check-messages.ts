@@ -1,4 +1,4 @@
-import type { Command, MessageCommand } from '../commands/command.js';
+import type { Command } from '../commands/command.js';
 import type { Config } from '../config/config.js';
 import { makeContext } from '../context/decide-context.js';
 import { sessionAt } from '../rules/decide-messages.js';
@@ -17,20 +17,15 @@ export interface CommandsAt {
 }
 
 /**
- * What keeps a message command from applying to its worker, past the checks
- * every worker command has (a worker of the plan, not merged, not skipped):
- * `/continue` needs partial work to go on from. A `/steer` or `/queue` always
- * applies; one that finds no session running is kept for the next
- * (`messageNotes` says so to its writer).
+ * What keeps `/continue` from applying to its worker, past the checks every
+ * worker command has (a worker of the plan, not merged, not skipped): it
+ * needs partial work to go on from. (A `/steer` or `/queue` always applies;
+ * one that finds no session running is kept for the next, and `queuedSteers`
+ * says so to its writer.)
  */
-export function messageProblem(
-  command: MessageCommand,
-  workers: WorkerState[] | null,
-): string | null {
-  if (command.name !== 'continue') return null;
-  const found = workers?.find((state) => state.worker.id === command.worker);
+export function partialProblem(id: string, workers: WorkerState[] | null): string | null {
+  const found = workers?.find((state) => state.worker.id === id);
   if (!found || found.state === 'partial') return null;
-  const id = command.worker;
   switch (found.state) {
     case 'fixing':
       return `${id} is being continued already.`;

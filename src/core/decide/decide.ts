@@ -91,9 +91,11 @@ function upkeep(ctx: DecideContext): Action[] {
  */
 function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
   const { session } = ctx.config;
+  const setLeft = setBudgetLeft(ctx);
   const frame = {
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,
+    ...(setLeft === null ? {} : { setBudgetUsd: setLeft }),
     ...(session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn }),
     ...(session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES
       ? {}
@@ -109,6 +111,20 @@ function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
       ...(action.chain === undefined ? {} : { chain: action.chain }),
     };
   });
+}
+
+/**
+ * What a change set's one budget has left, for a member build's sessions, in
+ * dollars with the cents rounded down (null: not a member, or no budget). The
+ * session reads it from its dispatch inputs, which only the app sets for the
+ * runs it dispatches: its own repository cannot raise it (docs/change-sets.md).
+ */
+function setBudgetLeft(ctx: DecideContext): number | null {
+  const { maxUsd } = ctx.config.budget;
+  const member = ctx.snapshot.changeSet;
+  if (!member || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
 
 function status(view: StatusView): Action {

@@ -44,22 +44,37 @@ export function checkSetInstallation({
   return { id, ok: true, message: `installed in the same installation (${home})` };
 }
 
-/** Whether the rules of a repository's default branch require `baton/change-set`. */
+/** A status check a ruleset requires, and the app it must come from (`integration_id`), if it names one. */
+export interface RequiredCheck {
+  context: string;
+  integrationId: number | null;
+}
+
+/**
+ * Whether the rules of a repository's default branch require `baton/change-set`
+ * from this app. A rule that names no app (`integration_id`) takes a check run
+ * of that name from any app, a workflow's job among them, or a commit status
+ * any writer sets: it holds no order.
+ */
 export function checkSetOrder({
   repository,
   branch,
   required,
+  app,
 }: {
   repository: string;
   branch: string;
   /** The status checks its rulesets require there; null when they could not be read. */
-  required: readonly string[] | null;
+  required: readonly RequiredCheck[] | null;
+  /** The app Baton runs as: its id and slug. */
+  app: { id: number; slug: string };
 }): DoctorCheck {
   const id = `${repository} order`;
-  const fix = `add a ruleset on ${repository}'s ${branch} that requires the status check ${CHANGE_SET_CHECK_NAME} (Settings → Rules → Rulesets → "Require status checks to pass")`;
+  const fix = `add a ruleset on ${repository}'s ${branch} that requires the status check ${CHANGE_SET_CHECK_NAME} from the app ${app.slug} (Settings → Rules → Rulesets → "Require status checks to pass", the check's source set to ${app.slug})`;
   if (required === null)
     return { id, ok: false, message: `could not read the rules of ${repository}'s ${branch}`, fix };
-  if (!required.includes(CHANGE_SET_CHECK_NAME)) {
+  const named = required.filter((check) => check.context === CHANGE_SET_CHECK_NAME);
+  if (named.length === 0) {
     return {
       id,
       ok: false,
@@ -67,5 +82,13 @@ export function checkSetOrder({
       fix,
     };
   }
-  return { id, ok: true, message: `${branch} requires ${CHANGE_SET_CHECK_NAME}` };
+  if (!named.some((check) => check.integrationId === app.id)) {
+    return {
+      id,
+      ok: false,
+      message: `${branch} requires ${CHANGE_SET_CHECK_NAME} from ${named.some((check) => check.integrationId === null) ? 'any source' : 'another app'}, not from ${app.slug}: a check of that name from a workflow's job or another app, or a commit status any writer sets, would let this repository's final pull request merge before the ones it depends on`,
+      fix,
+    };
+  }
+  return { id, ok: true, message: `${branch} requires ${CHANGE_SET_CHECK_NAME} from ${app.slug}` };
 }

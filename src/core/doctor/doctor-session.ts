@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callsProvider, enginesCalling, PROVIDER_TRAITS } from '../sessions/engines.js';
 import type { DoctorCheck } from './doctor.js';
 
 /**
@@ -191,28 +192,28 @@ export function renderDoctorReport(report: DoctorReport): DoctorCheck[] {
     });
     return [...checks, ...probeChecks(report)];
   }
-  // Baton's loop and Claude Code call Anthropic; an agent that names no engines ran Baton's loop.
-  const anthropic = (agent.engines ?? ['baton']).some((engine) => engine !== 'codex');
+  // An agent that names no engines ran Baton's loop.
+  const anthropic = callsProvider(agent.engines ?? ['baton'], 'anthropic');
   checks.push(
     ...keyChecks({
       id: 'model-key',
-      secret: 'ANTHROPIC_API_KEY',
+      secret: PROVIDER_TRAITS.anthropic.secret,
       key: agent.key,
       needed: anthropic,
-      engines: 'Baton’s loop and Claude Code',
+      engines: enginesCalling('anthropic'),
     }),
-    ...modelChecks(agent.models, 'models.*'),
+    ...modelChecks(agent.models, PROVIDER_TRAITS.anthropic.models),
   );
   if (agent.openai) {
     checks.push(
       ...keyChecks({
         id: 'openai-key',
-        secret: 'OPENAI_API_KEY',
+        secret: PROVIDER_TRAITS.openai.secret,
         key: agent.openai.key,
         needed: true,
-        engines: 'Codex',
+        engines: enginesCalling('openai'),
       }),
-      ...modelChecks(agent.openai.models, 'models.openai.*'),
+      ...modelChecks(agent.openai.models, PROVIDER_TRAITS.openai.models),
     );
   }
   return [...checks, ...probeChecks(report)];

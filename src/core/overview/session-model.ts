@@ -1,6 +1,6 @@
 import type { Config, MODEL_KINDS } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
-import { ENGINE_PROVIDER } from '../sessions/engines.js';
+import { providerOf } from '../sessions/engines.js';
 import type { LedgerEntry } from '../snapshot/ledger.js';
 
 /**
@@ -21,7 +21,7 @@ export function sessionModel({
 }): string | null {
   if (!config) return null;
   const kind = kindOf(entry, plan);
-  return entry.engine && ENGINE_PROVIDER[entry.engine] === 'openai'
+  return entry.engine && providerOf(entry.engine) === 'openai'
     ? config.models.openai[kind]
     : config.models[kind];
 }

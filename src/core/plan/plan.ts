@@ -49,12 +49,14 @@ export const OutputPath = z
 
 /**
  * A repository as `owner/name`, compared as GitHub compares names (without
- * regard to case): kept in lower case.
+ * regard to case): kept in lower case. A clone URL's `.git` is not part of
+ * the name: GitHub takes no repository name ending in it.
  */
 export const RepositoryName = z
   .string()
   .trim()
   .regex(REPOSITORY_NAME, 'must be a repository as owner/name, like acme/lib')
+  .refine((name) => !/\.git$/i.test(name), 'must be owner/name without .git, like acme/lib')
   .transform((name) => name.toLowerCase());
 
 /** One worker of a plan. Its brief is always `workers/<id>.md` beside `plan.json`. */

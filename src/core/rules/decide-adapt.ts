@@ -3,13 +3,14 @@ import type { DecideContext } from '../context/decide-context.js';
 import { findRun, type JudgedRun, runLink } from '../context/runs.js';
 import type { AdaptationView } from '../status/status-view.js';
 import type { WorkerState } from '../workers/worker-state.js';
+import type { Holds } from './worker-holds.js';
 
 /** The adaptations of a running build, what they start, and which workers they hold back. */
 export interface AdaptDecision {
   actions: RuleAction[];
   views: AdaptationView[];
-  /** Workers that must not start yet, with the note their row shows. */
-  holds: Map<string, string>;
+  /** Workers that must not start yet, with the note their row shows (`worker-holds.ts`). */
+  holds: Holds;
 }
 
 /**
@@ -118,13 +119,4 @@ function isUnstarted(ctx: DecideContext, state: WorkerState | undefined): boolea
     state.pull === null &&
     ctx.snapshot.branches[id] === undefined
   );
-}
-
-/** The workers with the holds applied: a held worker that was ready waits, and says why. */
-export function applyHolds(workers: WorkerState[], holds: Map<string, string>): WorkerState[] {
-  return workers.map((state) => {
-    const note = holds.get(state.worker.id);
-    if (note === undefined || state.state !== 'ready') return state;
-    return { ...state, state: 'waiting', note };
-  });
 }

@@ -2,7 +2,8 @@
  * The rules of a planned build, one file a step: skips, reviews, merges,
  * dispatches, the final pull request, adaptations, sub-issue mirrors, and the
  * notices that call a person (asked once by `decide`, after the phase).
- * `decideBuild` runs them in order over the workers' states.
+ * `decideBuild` runs them in order over the workers' states, holding back the
+ * workers an adaptation or a command holds (`worker-holds.ts`).
  */
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { lookAgain } from '../context/runs.js';
@@ -17,12 +18,14 @@ import type {
 import { buildProgress } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
-import { applyHolds, decideAdaptations } from './decide-adapt.js';
+import { commandHolds } from './command-rules.js';
+import { decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
 import { decideMessages } from './decide-messages.js';
 import { decideReviews } from './decide-review.js';
 import { decideMerge, decideSkips, decideWorkers } from './decide-workers.js';
 import { decideMirror, decideSubIssues } from './sub-issues.js';
+import { applyHolds, withoutHeld } from './worker-holds.js';
 
 /** A phase's decision, with the workers its notices read (none before a plan is approved). */
 export interface PhaseDecision extends Decision {
@@ -40,7 +43,9 @@ export function decideBuild(
 ): PhaseDecision {
   const derived = deriveWorkers(ctx, plan);
   const adapt = decideAdaptations(ctx, derived);
-  const workers = applyHolds(derived, adapt.holds);
+  // A person's hold names the worker's note over an adaptation's.
+  const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
+  const workers = applyHolds(derived, holds);
   // In a change set a worker's chain runs on through the other repositories' workers.
   const chains = new Map([
     ...dependentChainLengths(plan.workers),
@@ -54,7 +59,7 @@ export function decideBuild(
   );
   // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
   const adapting = adapt.views.some((view) => view.state === 'revising');
-  const actions = [
+  const actions = withoutHeld(holds, [
     // A taken message's ref goes before any session that could take it again starts.
     ...messages.actions,
     ...adapt.actions,
@@ -69,7 +74,7 @@ export function decideBuild(
     ...decideSubIssues(ctx.snapshot, workers),
     // A session that succeeded without its result in sight is judged once it has settled.
     ...lookAgain(workers.map((state) => state.settlesInMs)),
-  ];
+  ]);
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return { actions, view, workers };
 }

@@ -105,19 +105,23 @@ function messageOf(
     done,
   }: {
     info: TimedCommand;
-    receipts: Map<number, { run: TimedRun; turn: number }>;
+    receipts: Map<number, Receipt[]>;
     done: ReadonlySet<string>;
   },
 ): SessionMessage | null {
   const { command } = info;
   if (command.name !== 'steer' && command.name !== 'queue') return null;
   const worker = command.worker;
+  const kind = command.name;
+  const taker = (receipts.get(info.commentId) ?? []).find(({ run }) =>
+    couldTake(run, { worker, kind, atMs: info.createdMs }),
+  );
   const message: SessionMessage = {
     info,
-    kind: command.name,
+    kind,
     worker,
     state: 'queued',
-    taken: receipts.get(info.commentId) ?? null,
+    taken: taker ?? null,
     queuedSteer: null,
   };
   if (message.taken) return { ...message, state: 'taken' };
@@ -143,19 +147,42 @@ export function sessionAt(ctx: DecideContext, worker: string, atMs: number): Tim
   );
 }
 
-/** What sessions' usage records say they took in, by comment id: the first session that did. */
-function takenMessages(ctx: DecideContext): Map<number, { run: TimedRun; turn: number }> {
+/** A session's receipt of a message: its run, and the turn that first read it. */
+interface Receipt {
+  run: TimedRun;
+  turn: number;
+}
+
+/** What sessions' usage records say they took in, by comment id, the oldest session first. */
+function takenMessages(ctx: DecideContext): Map<number, Receipt[]> {
   const runs = new Map(ctx.snapshot.runs.map((run) => [run.id, run]));
-  const taken = new Map<number, { run: TimedRun; turn: number }>();
+  const taken = new Map<number, Receipt[]>();
   for (const record of ctx.snapshot.usage ?? []) {
     const run = runs.get(record.run_id);
     if (!run) continue;
-    for (const { comment, turn } of record.messages ?? []) {
-      const known = taken.get(comment);
-      if (!known || run.createdMs < known.run.createdMs) {
-        taken.set(comment, { run, turn });
-      }
-    }
+    for (const { comment, turn } of record.messages ?? [])
+      taken.set(comment, [...(taken.get(comment) ?? []), { run, turn }]);
   }
+  for (const receipts of taken.values()) receipts.sort((a, b) => a.run.createdMs - b.run.createdMs);
   return taken;
+}
+
+/**
+ * Whether a session could have taken a message, so its receipt counts: a
+ * usage record is tied to its run by its ref's name alone, and any token that
+ * can push (a worker's CI with `contents: write`) can write over one, so a
+ * receipt is believed only from a work or fix session of the message's worker
+ * that read its inbox after the comment was written: for a `/queue`, one
+ * that started after it (a session takes a `/queue` as it starts); for a
+ * `/steer`, one that had not ended before it (the session running when it
+ * came, or a later one). Any other receipt neither marks the message taken
+ * nor deletes its ref.
+ */
+function couldTake(
+  run: TimedRun,
+  { worker, kind, atMs }: { worker: string; kind: 'steer' | 'queue'; atMs: number },
+): boolean {
+  if (run.worker !== worker || (run.role !== 'work' && run.role !== 'fix')) return false;
+  if (kind === 'queue') return run.startedMs >= atMs;
+  return run.status !== 'completed' || run.updatedMs >= atMs;
 }

@@ -1,27 +1,78 @@
 /**
  * Which coding engine runs a session (docs/sessions.md, "Engines"): Baton's
- * own model loop, Claude Code or Codex. The default per role comes from
+ * own model loop, or one of the engines ENGINE_TRAITS names. The default per role comes from
  * `session.engine` in `.github/baton.yml`; a plan may name one per worker, a
  * `/retry W2.1 engine=codex` one for a worker's next attempt; each only among
  * the engines the configuration allows. Pure: the app frames every dispatch
  * with the engine (`engineFor`), the session checks it against the same rules.
  */
 import { z } from 'zod';
-import { DEFAULT_ENGINE, ENGINES, type Engine as EngineName } from '../vocabulary/engine-names.js';
+import {
+  DEFAULT_ENGINE,
+  ENGINES,
+  type Engine as EngineName,
+  isEngine,
+} from '../vocabulary/engine-names.js';
 import { SESSION_ROLES, type SessionRole } from './session.js';
 
-/** An engine's name, checked: `baton`, `claude-code` or `codex`. */
+/** An engine's name, checked: one of ENGINES. */
 export const Engine = z.enum(ENGINES);
 export type Engine = EngineName;
+
+/** An engine that runs as a program of its own in the sandbox: every one but Baton's loop. */
+export type CodingEngine = Exclude<Engine, 'baton'>;
+
+export function isCodingEngine(engine: Engine): engine is CodingEngine {
+  return engine !== 'baton';
+}
 
 /** Whose models an engine calls, and so which credential the model proxy holds for it. */
 export type Provider = 'anthropic' | 'openai';
 
-export const ENGINE_PROVIDER: Readonly<Record<Engine, Provider>> = {
-  baton: 'anthropic',
-  'claude-code': 'anthropic',
-  codex: 'openai',
+/**
+ * What the app and a session know of each engine, one line an engine: its
+ * name to people, and whose models it calls (so the key it needs, the models
+ * of `models` it takes, what `baton doctor` asks). The rest of an engine (how
+ * it installs, starts, is steered) is the session's, in its folder under
+ * src/session/agent/engines/ and one line of engine-registry.ts there.
+ */
+export const ENGINE_TRAITS: Readonly<Record<Engine, { title: string; provider: Provider }>> = {
+  baton: { title: 'Baton’s loop', provider: 'anthropic' },
+  'claude-code': { title: 'Claude Code', provider: 'anthropic' },
+  codex: { title: 'Codex', provider: 'openai' },
+  copilot: { title: 'GitHub Copilot CLI', provider: 'anthropic' },
 };
+
+/**
+ * Each provider's key (the repository secret the model proxy holds) and
+ * where `.github/baton.yml` names the models of a session on it.
+ */
+export const PROVIDER_TRAITS: Readonly<
+  Record<Provider, { secret: 'ANTHROPIC_API_KEY' | 'OPENAI_API_KEY'; models: string }>
+> = {
+  anthropic: { secret: 'ANTHROPIC_API_KEY', models: 'models.*' },
+  openai: { secret: 'OPENAI_API_KEY', models: 'models.openai.*' },
+};
+
+/** Whose models `engine` calls. */
+export function providerOf(engine: Engine): Provider {
+  return ENGINE_TRAITS[engine].provider;
+}
+
+/** Whether any of `engines` (names as a report gives them; unknown ones call no one) calls `provider`. */
+export function callsProvider(engines: readonly string[], provider: Provider): boolean {
+  return engines.some((engine) => isEngine(engine) && providerOf(engine) === provider);
+}
+
+/** The engines that call `provider`, named for people: "Baton’s loop and Claude Code". */
+export function enginesCalling(provider: Provider): string {
+  const titles = ENGINES.filter((engine) => providerOf(engine) === provider).map(
+    (engine) => ENGINE_TRAITS[engine].title,
+  );
+  return titles.length > 1
+    ? `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}`
+    : titles.join('');
+}
 
 /** What `session.engine` says, read into one shape. */
 export interface EngineSettings {

@@ -56,6 +56,12 @@ export interface SessionRequest {
   /** The coding engine (`engineFor`), when not Baton's own loop. */
   engine?: Engine;
   /**
+   * A change set's session (docs/change-sets.md): what the set's one budget
+   * had left when the app dispatched it, in dollars (cents rounded down). The
+   * session spends no more, nor more than its own repository's limits allow.
+   */
+  setBudgetUsd?: number;
+  /**
    * A change set's plan session (docs/change-sets.md): the workflow's `views` job
    * first fetches, read-only, the repositories the session may read.
    */
@@ -126,5 +132,7 @@ export function renderDispatchInputs(request: SessionRequest): Record<string, st
     ...(request.engine && request.engine !== 'baton' ? { engine: request.engine } : {}),
     // Likewise: only a change set's plan sessions ask for the `views` job.
     ...(request.views ? { views: '1' } : {}),
+    // Likewise: only a change set's sessions carry what its budget has left.
+    ...(request.setBudgetUsd === undefined ? {} : { budget: request.setBudgetUsd.toFixed(2) }),
   };
 }

@@ -37,6 +37,8 @@ export interface CommandState<C extends CommandInfo = TimedCommand> {
   continues: Map<string, C[]>;
   /** The last commands, oldest first, for the status comment. */
   history: C[];
+  /** Every command, oldest first: a command folded nowhere above is read from here by its rule. */
+  accepted: C[];
 }
 
 /** Folds commands, already in order (oldest first), into a build's command state. */
@@ -56,6 +58,7 @@ export function foldCommands<C extends CommandInfo>(commands: C[]): CommandState
     messages: new Map(),
     continues: new Map(),
     history: commands.slice(-HISTORY_LENGTH),
+    accepted: commands,
   };
   for (const info of commands) applyCommand(state, info);
   return state;
@@ -110,10 +113,9 @@ function applyCommand<C extends CommandInfo>(state: CommandState<C>, info: C): v
     case 'continue':
       push(state.continues, command.worker, info);
       return;
-    default: {
-      const _exhaustive: never = command;
-      throw new Error(`unknown command ${String(_exhaustive)}`);
-    }
+    default:
+      // Any other command's rule reads it from `accepted`.
+      return;
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Command } from '../commands/command.js';
+import { COMMAND_NAMES, forEveryCommand, specOf } from '../commands/command-table.js';
 import type { CommandInfo } from '../snapshot/snapshot.js';
 
 /**
@@ -10,7 +11,9 @@ import type { CommandInfo } from '../snapshot/snapshot.js';
  * id; the ledger keeps what it decided.
  *
  * Each entry is a compact tuple, `[id, author, at, on, name, ...args]` (`on`
- * is `0` for the issue or `[pull, worker]`), about 70 characters for a bare
+ * is `0` for the issue or `[pull, worker]`; `args` the command's fields in
+ * its table entry's order, `command-table.ts`, an optional one left out at
+ * the end when the command has none), about 70 characters for a bare
  * command and 150 for a `/retry` with words, so hundreds of commands fit in
  * one comment (`LEDGER_MAX_CHARS`). JSON escapes every line break and lone
  * surrogate, and `<` and `>` are escaped too, so no text a writer types can end
@@ -24,25 +27,22 @@ const LEDGER_START = '<!-- baton:commands ';
 const LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
 const FREE_TEXT_MAX = 80;
 
-const Worker = z.string().regex(/^W\d+\.\d+$/);
-const LedgerCommand = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('approve') }),
-  z.object({ name: z.literal('replan'), feedback: z.string() }),
-  z.object({ name: z.literal('retry'), worker: Worker, instructions: z.string() }),
-  z.object({ name: z.literal('retry-synthesis') }),
-  z.object({ name: z.literal('skip'), worker: Worker }),
-  z.object({ name: z.literal('skip-follow-ups') }),
-  z.object({ name: z.literal('merge'), worker: Worker }),
-  z.object({ name: z.literal('pause') }),
-  z.object({ name: z.literal('resume') }),
-  z.object({ name: z.literal('cancel') }),
-  z.object({ name: z.literal('status') }),
-  z.object({ name: z.literal('improve'), loops: z.number().int() }),
-  z.object({ name: z.literal('rollback') }),
-  z.object({ name: z.literal('steer'), worker: Worker, text: z.string() }),
-  z.object({ name: z.literal('queue'), worker: Worker, text: z.string() }),
-  z.object({ name: z.literal('continue'), worker: Worker }),
-]);
+/** A command's name, known to the table. */
+const Name = z.enum(COMMAND_NAMES);
+
+/** Each command as the table defines it: its name and its fields. */
+const SCHEMAS = forEveryCommand(
+  (name): z.ZodType => z.object({ name: z.literal(name), ...specOf(name).fields }),
+);
+
+/** Reads a recorded command (either form) by its table entry, or null for a name it lacks. */
+function readLedgerCommand(raw: unknown): Command | null {
+  const name = z.object({ name: Name }).safeParse(raw);
+  if (!name.success) return null;
+  const command = SCHEMAS[name.data.name].safeParse(raw);
+  // Parsed by the schema of the entry it names, it is that command.
+  return command.success ? (command.data as Command) : null;
+}
 
 const On = z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]);
 const ObjectEntry = z.object({
@@ -50,7 +50,7 @@ const ObjectEntry = z.object({
   author: z.string(),
   at: z.string(),
   on: On,
-  command: LedgerCommand,
+  command: z.unknown(),
 });
 type ObjectEntry = z.infer<typeof ObjectEntry>;
 const TupleEntry = z
@@ -65,25 +65,17 @@ const TupleEntry = z
 type TupleEntry = z.infer<typeof TupleEntry>;
 const Entry = z.union([TupleEntry, ObjectEntry]);
 
-/** Each command's arguments in tuple order. */
-const ARGS: Record<Command['name'], readonly string[]> = {
-  approve: [],
-  replan: ['feedback'],
-  retry: ['worker', 'instructions'],
-  'retry-synthesis': [],
-  skip: ['worker'],
-  'skip-follow-ups': [],
-  merge: ['worker'],
-  pause: [],
-  resume: [],
-  cancel: [],
-  status: [],
-  improve: ['loops'],
-  rollback: [],
-  steer: ['worker', 'text'],
-  queue: ['worker', 'text'],
-  continue: ['worker'],
-};
+/**
+ * Each command's fields in tuple order, and how many of them every entry has:
+ * the rest are optional (a field the table adds is added at the end, optional).
+ */
+const ARGS = forEveryCommand((name) => {
+  const fields = Object.entries(specOf(name).fields);
+  const optional = fields.findIndex(
+    ([key, schema]) => z.object({ [key]: schema }).safeParse({}).success,
+  );
+  return { keys: fields.map(([key]) => key), required: optional < 0 ? fields.length : optional };
+});
 
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
 export function renderCommandLedger(commands: CommandInfo[]): string {
@@ -114,7 +106,7 @@ export function parseCommandLedger(body: string): CommandInfo[] {
 function readEntry(raw: unknown): CommandInfo[] {
   const parsed = Entry.safeParse(raw);
   if (!parsed.success) return [];
-  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : fromObject(parsed.data);
   if (!entry) return [];
   return [
     {
@@ -131,27 +123,32 @@ function readEntry(raw: unknown): CommandInfo[] {
 }
 
 function toTuple(info: CommandInfo): TupleEntry {
-  const command = shorten(info.command) as Record<string, string | number>;
+  const command = shorten(info.command) as Record<string, string | number | undefined>;
   const on: TupleEntry[3] =
     info.source.kind === 'issue' ? 0 : [info.source.number, info.source.worker];
-  const args = ARGS[info.command.name].map((key) => command[key] ?? '');
+  const { keys, required } = ARGS[info.command.name];
+  const given = keys.findLastIndex((key) => command[key] !== undefined) + 1;
+  const args = keys.slice(0, Math.max(required, given)).map((key) => command[key] ?? '');
   return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
 }
 
-function fromTuple([id, author, at, on, name, ...args]: TupleEntry): ObjectEntry | null {
-  const keys = ARGS[name as Command['name']];
-  if (!keys || keys.length !== args.length) return null;
-  const command = LedgerCommand.safeParse(
-    Object.fromEntries([['name', name], ...keys.map((key, i) => [key, args[i]])]),
+type ReadEntry = Omit<ObjectEntry, 'command'> & { command: Command };
+
+function fromTuple([id, author, at, on, name, ...args]: TupleEntry): ReadEntry | null {
+  const known = Name.safeParse(name);
+  if (!known.success) return null;
+  const { keys, required } = ARGS[known.data];
+  if (args.length < required || args.length > keys.length) return null;
+  const command = readLedgerCommand(
+    Object.fromEntries([['name', name], ...args.map((arg, i) => [keys[i], arg])]),
   );
-  if (!command.success) return null;
-  return {
-    id,
-    author,
-    at,
-    on: on === 0 ? 'issue' : { pull: on[0], worker: on[1] },
-    command: command.data,
-  };
+  if (!command) return null;
+  return { id, author, at, on: on === 0 ? 'issue' : { pull: on[0], worker: on[1] }, command };
+}
+
+function fromObject(entry: ObjectEntry): ReadEntry | null {
+  const command = readLedgerCommand(entry.command);
+  return command ? { ...entry, command } : null;
 }
 
 function parseJson(text: string): unknown {
@@ -162,18 +159,13 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The command with its free text (its entry's `clip`) cut to what the status history shows. */
 function shorten(command: Command): Command {
-  switch (command.name) {
-    case 'replan':
-      return { ...command, feedback: clip(command.feedback) };
-    case 'retry':
-      return { ...command, instructions: clip(command.instructions) };
-    case 'steer':
-    case 'queue':
-      return { ...command, text: clip(command.text) };
-    default:
-      return { ...command };
-  }
+  const clipped = (specOf(command.name).clip ?? []).flatMap((key) => {
+    const text = (command as Record<string, unknown>)[key];
+    return typeof text === 'string' ? [[key, clip(text)]] : [];
+  });
+  return { ...command, ...Object.fromEntries(clipped) };
 }
 
 /** The first `FREE_TEXT_MAX` characters, never half of one. */

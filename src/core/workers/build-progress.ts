@@ -1,4 +1,5 @@
 import type { Command } from '../commands/command.js';
+import { writeCommand } from '../commands/parse-commands.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { runLink } from '../context/runs.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
@@ -113,42 +114,8 @@ function commandEntry(info: CommandInfo): CommandEntry {
 
 /** A command as it would be written, shortened for the history. */
 export function commandText(command: Command): string {
-  const text = commandWords(command).filter(Boolean).join(' ');
+  const text = writeCommand(command);
   return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
-}
-
-function commandWords(command: Command): string[] {
-  switch (command.name) {
-    case 'replan':
-      return ['/replan', command.feedback];
-    case 'retry':
-      return ['/retry', command.worker, command.instructions];
-    case 'retry-synthesis':
-      return ['/retry', 'synthesis'];
-    case 'skip-follow-ups':
-      return ['/skip', 'follow-ups'];
-    case 'skip':
-    case 'merge':
-      return [`/${command.name}`, command.worker];
-    case 'improve':
-      return ['/improve', String(command.loops)];
-    case 'steer':
-    case 'queue':
-      return [`/${command.name}`, command.worker, command.text];
-    case 'continue':
-      return ['/continue', command.worker];
-    case 'approve':
-    case 'pause':
-    case 'resume':
-    case 'cancel':
-    case 'status':
-    case 'rollback':
-      return [`/${command.name}`];
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
-    }
-  }
 }
 
 /** The progress of a build whose plan is valid, or null when there is none to show. */

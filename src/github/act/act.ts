@@ -149,7 +149,17 @@ async function actOne(
       const wait = first ? (writeBudget?.waitFor('dispatch', key) ?? 0) : 0;
       if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
-      if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
+      if (outcome.result === 'stood-down') {
+        const { retryInMs } = outcome;
+        return retryInMs === undefined
+          ? { action, result: 'stood-down' }
+          : {
+              action,
+              result: 'stood-down',
+              retryInMs,
+              detail: 'another process may be sending it',
+            };
+      }
       const sessionWrites = SESSION_WRITES[role];
       if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       // What the new worker owes counts at once, before the next dispatch of this pass asks.

@@ -12,13 +12,18 @@ import {
   workerBranch,
 } from '../../core/vocabulary/ids.js';
 import { remembered } from '../../process-memory.js';
+import type { SoloProcess } from '../client/solo-process.js';
 import { messageOf, type RepoContext, statusOf } from '../client/types.js';
-import { AnswerLostError, resetBranch, sendOnce, writeOnceByRef } from './refs.js';
+import { AnswerLostError, resetBranch, sendOnce } from './refs.js';
+import { writeOnceByRef } from './write-once.js';
 
 export type DispatchOutcome =
   | { result: 'dispatched'; run: { id: number; url: string } | null }
-  /** Another replica holds the lock for this very dispatch: nothing to do. */
-  | { result: 'stood-down' };
+  /**
+   * Another process holds the lock for this very dispatch: nothing to do; with `retryInMs`,
+   * it may still be sending it (`SoloProcess`), and the build is looked at again then.
+   */
+  | { result: 'stood-down'; retryInMs?: number };
 
 /**
  * Starts one session, at most once across replicas: first take the lock (a
@@ -30,7 +35,9 @@ export type DispatchOutcome =
  * dispatch's; not found, the request never reached GitHub and is sent again,
  * at most `DISPATCH_SENDS` times in all, and then the lock is released as
  * for a refusal. A review takes no lock: the run guards itself (`lockFor`).
- * A lock an earlier reconcile took without a run to show for it is taken over.
+ * A lock an earlier reconcile took without a run to show for it is taken
+ * over: at once where the build is held across processes, else as
+ * `takeOverAlone` says.
  */
 export async function dispatchSession(
   ctx: RepoContext,
@@ -38,21 +45,30 @@ export async function dispatchSession(
 ): Promise<DispatchOutcome> {
   const lock = lockFor(request);
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const { solo } = ctx;
   const start = async () => {
+    // A process alone sends within its deadline of the lock, or never: past it, another may take over.
+    const signal = solo?.deadline();
     // A new work attempt starts over from the build branch head.
     if (lock.kind === 'lock-ref' && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
     // Sent again only while a lost answer's run is not listed: the request never reached GitHub.
     for (let send = 1; ; send++) {
+      if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0);
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request, signal));
         const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
-        return details?.workflow_run_id
+        const run = details?.workflow_run_id
           ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
           : null;
+        solo?.dispatched(request, run);
+        return run;
       } catch (error) {
         if (!(error instanceof AnswerLostError)) throw error;
+        // Its run may be listed yet: a process alone tells it from another's by its name.
+        solo?.dispatched(request, null);
+        if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0, error.cause);
         const run = await findRunOf(ctx, request).catch(() => {
           throw error;
         });
@@ -69,21 +85,99 @@ export async function dispatchSession(
   };
   const lockRef = lockRefOf(lock, request.build);
   if (!lockRef) return { result: 'dispatched', run: await start() };
-  const held = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
+  const held = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, () => {
+    solo?.forget(lockRef);
+    return start();
+  });
   if (!held.taken) return { result: 'dispatched', run: held.value };
-  // An earlier reconcile took the lock. This one holds the build (the replicas' lease, the
-  // process's queue, the conductor's group), so that one has ended, and a run it dispatched is
-  // listed. None: its process ended between lock and dispatch (a replica killed, a job
-  // cancelled), or its answer was lost and never found: the dispatch is this reconcile's.
-  const run = await findRunOf(ctx, request).catch(() => undefined);
-  if (run !== null) return { result: 'stood-down' };
-  // The worker starts from the build branch head as it is now, as a first dispatch would.
-  if (lock.kind === 'worker-branch') await resetBranch(ctx, { branch: lock.branch, sha: base });
-  return { result: 'dispatched', run: await start() };
+  // An earlier reconcile took the lock. A run it dispatched is listed: nothing to do. A process
+  // alone that will not take the lock over yet looks once: its next look sees a run that comes.
+  const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
+  const run = await findRunOf(ctx, request, { again: !waiting }).catch(() => undefined);
+  // A listing that failed tells nothing: a process alone looks again soon, where no lease would.
+  if (run === undefined)
+    return solo
+      ? { result: 'stood-down', retryInMs: LISTING_FAILED_RETRY_MS }
+      : { result: 'stood-down' };
+  if (run !== null) {
+    solo?.forget(lockRef);
+    return { result: 'stood-down' };
+  }
+  // None. The worker starts from the build branch head as it is now, as a first dispatch would.
+  const takeOver = async () => {
+    if (lock.kind === 'worker-branch') await resetBranch(ctx, { branch: lock.branch, sha: base });
+    return start();
+  };
+  // This reconcile holds the build (the replicas' lease, the process's queue, the conductor's
+  // group), so that one has ended: its process ended between lock and dispatch (a replica
+  // killed, a job cancelled), or its answer was lost and never found. The dispatch is this one's.
+  if (!solo) return { result: 'dispatched', run: await takeOver() };
+  return takeOverAlone(ctx, { solo, request, lockRef, base, takeOver });
+}
+
+/**
+ * A lock with no run, found by a process that shares no store (`SoloProcess`):
+ * another process may hold it and be about to send, held back by a rate limit
+ * (two plan runs, one of them failing, were seen so). The process waits until
+ * it has seen the lock so for the grace, past the holder's time to send; then
+ * the dispatch is taken over through a takeover ref (`takeoverRef`), which only
+ * one process creates. A takeover whose own process never sent is taken over
+ * in turn, after the same grace, by the next ref of the chain.
+ */
+async function takeOverAlone(
+  ctx: RepoContext,
+  {
+    solo,
+    request,
+    lockRef,
+    base,
+    takeOver,
+  }: {
+    solo: SoloProcess;
+    request: SessionRequest;
+    lockRef: string;
+    base: string;
+    takeOver: () => Promise<{ id: number; url: string } | null>;
+  },
+): Promise<DispatchOutcome> {
+  for (let n = 0; ; n++) {
+    const ref = n === 0 ? lockRef : takeoverRef(request, n);
+    const waited = solo.orphanFor(ref);
+    if (waited < solo.graceMs) return { result: 'stood-down', retryInMs: solo.graceMs - waited };
+    const next = takeoverRef(request, n + 1);
+    // A takeover this process saw taken before is waited for in turn.
+    if (solo.sawTaken(next)) continue;
+    const held = await writeOnceByRef(ctx, { ref: next, sha: base }, takeOver);
+    if (!held.taken) return { result: 'dispatched', run: held.value };
+  }
+}
+
+/**
+ * The `n`th takeover of a dispatch's lock (from 1): a hidden ref beside the
+ * lock refs (`lockFor`), deleted with them when the build ends.
+ */
+export function takeoverRef(request: SessionRequest, n: number): string {
+  const { build, worker, role, trigger } = request;
+  return `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}-takeover-${n}`;
+}
+
+/**
+ * A dispatch a process alone did not send within its deadline of taking its
+ * lock (`SoloProcess`): it is never sent now, and its lock stays, for another
+ * process (or this one) to take over once the lock has stood orphaned for the grace.
+ */
+export class DispatchLateError extends AnswerLostError {
+  constructor(withinMs: number, cause?: unknown) {
+    super(cause);
+    this.name = 'DispatchLateError';
+    this.message = `the dispatch was not sent within ${Math.round(withinMs / 1000)} s of taking its lock (a rate limit held it back), so it is not sent: its lock stays, and the dispatch is taken over once the lock has stood with no run for the grace`;
+  }
 }
 
 /** How long a dispatch whose answer was lost waits before it looks for its run a second time. */
 export const LOST_ANSWER_LOOK_AGAIN_MS = 2_000;
+/** How soon a process alone looks again at a lock whose run listing failed. */
+const LISTING_FAILED_RETRY_MS = 5_000;
 /** How many times a dispatch is sent while its answers are lost and no run of it is listed. */
 const DISPATCH_SENDS = 3;
 
@@ -91,12 +185,13 @@ const DISPATCH_SENDS = 3;
  * The run of a dispatch, found by its name among the workflow's newest
  * dispatched runs on its branch: GitHub makes the run before it answers (its
  * answer can carry the run's id), so a run it made is listed at once or
- * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart. Null:
- * the dispatch never reached GitHub. A listing that fails rejects.
+ * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart (once
+ * without `again`). Null: the dispatch never reached GitHub. A listing that fails rejects.
  */
 async function findRunOf(
   ctx: RepoContext,
   request: SessionRequest,
+  { again = true }: { again?: boolean } = {},
 ): Promise<{ id: number; url: string } | null> {
   const name = renderRunName(request);
   const look = async () => {
@@ -111,10 +206,9 @@ async function findRunOf(
     const run = data.workflow_runs.find((listed) => listed.display_title === name);
     return run ? { id: run.id, url: run.html_url } : null;
   };
-  return (
-    (await look()) ??
-    (await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look))
-  );
+  const found = await look();
+  if (found || !again) return found;
+  return new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 
 /**
@@ -125,7 +219,11 @@ async function findRunOf(
  */
 const withoutRunDetails = remembered(new Set<string>());
 
-async function dispatchWorkflow(ctx: RepoContext, request: SessionRequest): Promise<unknown> {
+async function dispatchWorkflow(
+  ctx: RepoContext,
+  request: SessionRequest,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
   const send = async (details: boolean) =>
     (
@@ -138,6 +236,8 @@ async function dispatchWorkflow(ctx: RepoContext, request: SessionRequest): Prom
           ref: sessionRef(request),
           inputs: renderDispatchInputs(request),
           ...(details ? { return_run_details: true } : {}),
+          // Not sent once the signal ends its time: a request a rate limit holds back waits in the client.
+          ...(signal ? { request: { signal } } : {}),
         },
       )
     ).data;

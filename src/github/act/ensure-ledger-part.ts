@@ -6,7 +6,7 @@ import {
   renderLedgerPart,
 } from '../../core/status/ledger-archive.js';
 import type { RepoContext } from '../client/types.js';
-import { writeOnceByRef } from './refs.js';
+import { writeOnceByRef } from './write-once.js';
 
 /** The lock for posting a build's ledger part `part`: a hidden ref, created once. */
 export function ledgerPartLockRef(build: string, part: number): string {

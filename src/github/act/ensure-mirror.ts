@@ -1,7 +1,8 @@
 import type { Action } from '../../core/context/action.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type RepoContext, statusOf } from '../client/types.js';
-import { sendOnce, writeOnceByRef } from './refs.js';
+import { sendOnce } from './refs.js';
+import { writeOnceByRef } from './write-once.js';
 
 /** The hidden ref that makes a worker's mirror be created at most once across replicas. */
 export function mirrorLockRef(build: string, worker: string): string {

@@ -7,7 +7,8 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
 import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { ignoreStatus, messageOf, type RepoContext } from '../client/types.js';
-import { type RefRefusedError, writeOnceByRef } from './refs.js';
+import type { RefRefusedError } from './refs.js';
+import { writeOnceByRef } from './write-once.js';
 
 export function noteMarker(key: string): string {
   return `<!-- baton:note key=${key} -->`;

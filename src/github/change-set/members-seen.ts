@@ -2,6 +2,7 @@ import { memberBuildId } from '../../core/vocabulary/ids.js';
 import { remembered } from '../../process-memory.js';
 import type { ReadAlongside } from '../observe/read-build-graph.js';
 import { MEMBERS_PER_CALL, type MemberRepository, memberVariables } from './read-members.js';
+import { SET_QUERY } from './set-query.js';
 
 /** Sets whose members this process remembers at most; the oldest is forgotten first. */
 const LIMIT = 500;
@@ -21,6 +22,8 @@ class MembersSeen {
     const members = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
     if (members.length === 0) return null;
     return {
+      document: SET_QUERY,
+      operationName: 'BatonSet',
       ids: members.map((member) => member.nodeId),
       variables: memberVariables(memberBuildId(build, home)),
     };

@@ -15,10 +15,11 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
-import type { GraphMember } from '../observe/build-query.js';
 import { hasWriteAccess } from '../observe/permissions.js';
+import { listedFacts } from './listed-facts.js';
 import { membersSeen } from './members-seen.js';
 import { type MemberRepository, readMembers } from './read-members.js';
+import type { GraphMember } from './set-query.js';
 
 /** A repository as the installation lists it. */
 interface Listed {
@@ -52,7 +53,16 @@ export async function observeSet(
   const plan = home.plan.kind === 'valid' ? home.plan.plan : null;
   const names =
     plan && isChangeSetPlan(plan, homeRepository) ? planRepositories(plan, homeRepository) : [];
-  const listed = names.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
+  const concerned = [
+    ...new Set([...names, ...(config.ok ? config.config.changeSets.repositories : [])]),
+  ].filter((name) => name !== homeRepository);
+  // Who asked for what in each repository (the set's commands), whose permissions are read below.
+  const asked = config.ok
+    ? writersAsked({ home, config: config.config, homeRepository })
+    : new Map<string, Set<string>>();
+  const listed =
+    concerned.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
+  const outsideInstallation = concerned.filter((name) => !listed.has(name));
   const reachable = names.flatMap((name) => {
     const found = listed.get(name);
     return found ? [found] : [];
@@ -84,29 +94,37 @@ export async function observeSet(
       }),
     ),
   );
-  const asked = config.ok
-    ? writersAsked({
-        home,
-        config: config.config,
-        homeRepository,
-        merged: members.filter((m) => m.final?.state === 'merged').map((m) => m.repository),
-      })
-    : new Map<string, Set<string>>();
+  // The plan session may have read a listed repository it gives no worker: its consent is judged too.
+  const unplanned =
+    names.length > 0 && config.ok
+      ? config.config.changeSets.repositories.filter((name) => !names.includes(name))
+      : [];
+  const readable = await Promise.all(
+    unplanned.map((name) => listedFacts(ctx, { name, listed: listed.get(name) })),
+  );
   return {
     home,
     homeRepository,
-    repositories: facts,
+    repositories: [...facts, ...readable],
     members,
-    writers: await readWriters(ctx, asked),
+    outsideInstallation,
+    writers: await readWriters(ctx, asked, outsideInstallation),
   };
 }
 
 /**
  * The installation's repositories, by lower-case name, asked conditionally
- * (a 304 is not counted): what it lists is what the app is installed on.
+ * (a 304 is not counted): what it lists is what the app is installed on. A
+ * token minted for some repositories lists those alone (GitHub's "List
+ * repositories accessible to the app installation" lists the token's, and a
+ * token minted with `repositories` can access those only:
+ * https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app),
+ * so it is asked with the installation's reader where this context's token is
+ * one repository's (the conductor's).
  */
 async function installationRepositories(ctx: RepoContext): Promise<Map<string, Listed>> {
-  const listed = await conditionalReads.paginate(ctx.octokit, {
+  const octokit = ctx.installationReader ? await ctx.installationReader() : ctx.octokit;
+  const listed = await conditionalReads.paginate(octokit, {
     route: 'GET /installation/repositories',
     params: { per_page: 100 },
     // A kept page holds what its reader picked: a scope of its own, apart from the resync's listing.
@@ -173,16 +191,26 @@ async function factsOf(
  */
 export const SET_PERMISSION_TTL_MS = 30 * 60_000;
 
-/** Who may write where, of the people and repositories the set asks about (`writersAsked`). */
+/**
+ * Who may write where, of the people and repositories the set asks about
+ * (`writersAsked`). No one, as far as the app can tell, where the installation
+ * does not reach: GitHub answers the app there as for no repository (the
+ * hosted app's permission read, 404), and refuses the conductor a token for it
+ * (422), which would fail every reconcile of the set.
+ */
 async function readWriters(
   ctx: RepoContext,
   asked: Map<string, Set<string>>,
+  outside: string[],
 ): Promise<SetSnapshot['writers']> {
   const writers: SetSnapshot['writers'] = {};
   for (const [login, repositories] of asked) {
     for (const repository of repositories) {
-      const there = await contextOf(ctx, repository);
-      const allowed = await hasWriteAccess(there, login, { ttlMs: SET_PERMISSION_TTL_MS });
+      const allowed =
+        !outside.includes(repository) &&
+        (await hasWriteAccess(await contextOf(ctx, repository), login, {
+          ttlMs: SET_PERMISSION_TTL_MS,
+        }));
       writers[repository] = { ...writers[repository], [login]: allowed };
     }
   }

@@ -13,13 +13,7 @@ import {
   WORKFLOW_PATH,
 } from '../../core/vocabulary/ids.js';
 import { contextOf, type RepoContext } from '../client/types.js';
-import {
-  BUILD_QUERY,
-  type BuildQueryResult,
-  type GraphGatedPull,
-  type GraphMember,
-  type MembersResult,
-} from '../observe/build-query.js';
+import type { BuildQueryResult } from '../observe/build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from '../observe/hidden-records.js';
 import { branchesOf } from '../observe/observe-build.js';
 import { restOfPulls, restOfRefs } from '../observe/read-build-graph.js';
@@ -28,6 +22,12 @@ import { readFinalPull } from '../observe/read-issue-state.js';
 import { readPulls } from '../observe/read-pulls.js';
 import { completionsOf } from '../observe/read-record.js';
 import { readRuns } from '../observe/read-runs.js';
+import {
+  type GraphGatedPull,
+  type GraphMember,
+  type MembersResult,
+  SET_QUERY,
+} from './set-query.js';
 
 /**
  * How many repositories one `BatonMembers` call reads: each is about 7,900
@@ -72,7 +72,7 @@ export async function readMembers(
   const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
   for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
     const batch = unread.slice(i, i + MEMBERS_PER_CALL);
-    const answer = await ctx.octokit.graphql<MembersResult>(BUILD_QUERY, {
+    const answer = await ctx.octokit.graphql<MembersResult>(SET_QUERY, {
       operationName: 'BatonMembers',
       ids: batch.map((repo) => repo.nodeId),
       ...memberVariables(member),
@@ -185,8 +185,8 @@ async function observeMember(
     repository: repository.name,
     snapshot,
     recorded: branches.integration !== null && node?.plan !== null && node?.plan !== undefined,
-    final: gatedOf(node?.finalPulls.nodes.find(own)),
-    revert: gatedOf(node?.revertPulls.nodes.find(own)),
+    final: gatedOf(node?.finalPulls.nodes.find(own), ctx.botLogin),
+    revert: gatedOf(node?.revertPulls.nodes.find(own), ctx.botLogin),
   };
 }
 
@@ -240,12 +240,21 @@ function asBuildRepository(
   };
 }
 
-/** A gated pull request as the set reads it, with `baton/change-set` on its head. */
-function gatedOf(pull: GraphGatedPull | undefined): GatedPull | null {
+/**
+ * A gated pull request as the set reads it, with the app's own
+ * `baton/change-set` on its head: a check run of that name another app made
+ * (a workflow's job of that name, as GitHub Actions) is not Baton's, released
+ * or not.
+ */
+function gatedOf(pull: GraphGatedPull | undefined, botLogin: string): GatedPull | null {
   if (!pull) return null;
   const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, '');
   const check = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === 'CheckRun' && context.name === CHANGE_SET_CHECK_NAME,
+    (context) =>
+      context.__typename === 'CheckRun' &&
+      context.name === CHANGE_SET_CHECK_NAME &&
+      context.checkSuite?.app?.slug === slug,
   );
   const state: SetCheckState =
     check?.__typename !== 'CheckRun'

@@ -2,47 +2,117 @@
  * A change set's reconcile (docs/change-sets.md): the set build's read, the
  * set's around it (`observeSet`), `decideSet`, then each build's actions in
  * its own repository, the links between them, and the one status on the
- * set's issue. `reconcile` hands a build here once it is a set's.
+ * set's issue (`setPass`). `reconcile` hands a build here once it is a set's;
+ * the set's next look, and what each member's last read was, are left here too.
  */
 
-import { checkSetCommands } from '../../core/change-set/check-set-commands.js';
-import type { SetDecision } from '../../core/change-set/decide-set.js';
-import { decideSet } from '../../core/change-set/decide-set.js';
-import type { SetMember, SetSnapshot } from '../../core/change-set/set-snapshot.js';
-import type { Command } from '../../core/commands/command.js';
-import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
+import type { CommandAnswer } from '../../core/decide/check-commands.js';
+import { decide } from '../../core/decide/decide.js';
+import type { BuildRead } from '../../core/overview/build-read.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
-import { withDispatchedRuns } from '../act/dispatch-session.js';
-import { ensureNote } from '../act/ensure-note.js';
+import { nextLook, standsForNothing } from '../act/next-look.js';
+import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
 import { withReason } from '../client/request-reason.js';
-import { contextOf, type RepoContext } from '../client/types.js';
+import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import type { GraphMember } from '../observe/build-query.js';
-import { readDaySpend } from '../observe/day-spend.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
-import { actSet, type LinkOutcome } from './act-set.js';
-import { observeSet } from './observe-set.js';
+import type { MemberReads } from './set-look.js';
+import {
+  answerSetCommands,
+  describeLink,
+  failedLinks,
+  type SetPassRequest,
+  setPass,
+} from './set-pass.js';
+import type { GraphMember } from './set-query.js';
 
-/** What the set's reconcile is handed by `reconcile`: its read of the set build, and its settings. */
-export interface SetReconcile {
-  observed: ObservedBuild;
-  config: ParsedConfig;
+/** The reconcile's request, as much of it as the set's reads (`ReconcileRequest`). */
+export interface SetRequest {
   now: string;
   log: ActLog;
-  freshFrom: number;
+  /** Commands just given on the set's issue (by comment), answered when they cannot apply; some await the 👀. */
+  answers?: CommandAnswer[];
   statusEditWait?: StatusEditWait;
   writeBudget?: WriteBudget;
   installationDailyUsd?: number | null;
-  /** Commands just taken on the set's issue (by comment), answered when they cannot apply. */
-  answers?: { commentId: number; number: number; commands: Command[] }[];
-  /** Members read in the set build's own call (`BatonSet`), by node id: the first pass's. */
-  read?: ReadonlyMap<string, GraphMember | null>;
-  /** A second pass's: what the first did in each member's repository, its dispatches put in sight. */
-  dispatched?: ReadonlyMap<string, ActOutcome[]>;
+  /** What this process last read of each build: each member is noted under its own key. */
+  lastReads?: MemberReads;
+  /** Hears each build a reconcile read whole, as its status rendered it (the page's board, src/page/). */
+  onRead?: (read: BuildRead) => void;
+}
+
+/**
+ * A change set's reconcile (`setPasses`): its commands answered as the set
+ * judges them, its passes, and its next look, the soonest any of its builds waits for.
+ */
+export async function reconcileSet(
+  ctx: RepoContext,
+  {
+    request,
+    observed,
+    config,
+    freshFrom,
+    alongside,
+  }: {
+    request: SetRequest;
+    /** The set build as `reconcile` read it, and the configuration at its default branch. */
+    observed: ObservedBuild;
+    config: ParsedConfig;
+    freshFrom: number;
+    /** The members read in the set build's own call (`membersSeen.alongside`), by their node ids in order. */
+    alongside: { ids: string[] } | null;
+  },
+): Promise<ActOutcome[]> {
+  const { now, log } = request;
+  await withReason('status-edit', () =>
+    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
+  );
+  const read = new Map<string, GraphMember | null>(
+    (alongside?.ids ?? []).map((id, index) => [
+      id,
+      (observed.alongside?.[index] as GraphMember | null | undefined) ?? null,
+    ]),
+  );
+  const done = await setPasses(ctx, {
+    observed,
+    config,
+    now,
+    log,
+    freshFrom,
+    read,
+    answers: request.answers ?? [],
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
+    ...(request.writeBudget ? { writeBudget: request.writeBudget } : {}),
+    ...(request.installationDailyUsd ? { installationDailyUsd: request.installationDailyUsd } : {}),
+  });
+  // How long a session typically runs is the set's: every member's sessions are of one kind.
+  const ended = done.builds.flatMap((build) =>
+    build.snapshot.runs.filter((run) => run.status === 'completed'),
+  );
+  const looks = done.builds.flatMap((build) => {
+    const runs = [
+      ...build.snapshot.runs,
+      ...ended.filter((run) => !build.snapshot.runs.includes(run)),
+    ];
+    const snapshot = { ...build.snapshot, runs };
+    const look = nextLook({ snapshot, config, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap((action): ActOutcome[] =>
+      action.kind === 'look-again' ? [{ action, result: 'deferred', retryInMs: action.inMs }] : [],
+    );
+    return [...(look ? [look] : []), ...asked];
+  });
+  const soonest = looks.reduce<ActOutcome | null>(
+    (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
+    null,
+  );
+  if (request.lastReads)
+    noteMembers({ done, reads: request.lastReads, now, runsSince: observed.runsSince });
+  if (request.onRead) showBuilds({ ctx, done, request });
+  return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
 /**
@@ -52,22 +122,24 @@ export interface SetReconcile {
  * (as `actLaterPasses` does within one build). The status of the last pass is
  * rendered.
  */
-export async function reconcileSet(
-  ctx: RepoContext,
-  request: SetReconcile,
-): Promise<SetReconciled> {
+async function setPasses(ctx: RepoContext, request: SetPassRequest): Promise<SetReconciled> {
   const { log } = request;
   const first = await setPass(ctx, request);
   if (request.config.ok)
     await withReason('notice', () =>
-      answerSetCommands(ctx, { set: first.set, config: request.config, request }),
+      answerSetCommands(ctx, {
+        set: first.set,
+        config: request.config,
+        request,
+        taken: first.taken,
+      }),
     );
   const unlocks =
     first.outcomes.some((o) => o.action.kind === 'merge-pull' && o.result === 'done') ||
     first.links.some((o) => o.link.kind === 'deliver-report' && o.result === 'done');
   // The second pass reads the members again but not their runs: the first pass's listings,
   // with the runs it dispatched as GitHub will list them a moment later.
-  const { read: _first, ...again } = request;
+  const { read: _first, answers: _taken, ...again } = request;
   const last = unlocks ? await setPass(ctx, { ...again, dispatched: first.byRepository }) : first;
   const passes = last === first ? [first] : [first, last];
   const outcomes = passes.flatMap((pass) => pass.outcomes);
@@ -107,7 +179,7 @@ export async function reconcileSet(
 }
 
 /** What a set's reconcile did, and each build's last pass, for the caller to time the next look by. */
-export interface SetReconciled {
+interface SetReconciled {
   outcomes: ActOutcome[];
   /** The set build, then each member with the configuration its rules read. */
   builds: {
@@ -119,131 +191,68 @@ export interface SetReconciled {
   }[];
 }
 
-/** One pass: the set read, decided, and every build's writes and the links made. */
-async function setPass(
-  ctx: RepoContext,
-  request: SetReconcile,
-): Promise<{
-  set: SetSnapshot;
-  decision: SetDecision;
-  outcomes: ActOutcome[];
-  /** What the pass did in each member's repository. */
-  byRepository: Map<string, ActOutcome[]>;
-  links: LinkOutcome[];
-}> {
-  const { observed, config, now, log } = request;
-  const read = await observeSet(ctx, {
-    home: observed.snapshot,
-    config,
-    since: observed.runsSince,
-    freshFrom: request.freshFrom,
-    ...(request.read ? { read: request.read } : {}),
-  });
-  const set = await withDaySpend(ctx, withDispatched(read, request), request);
-  const decision = decideSet({ set, config, now });
-  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
-  const outcomes: ActOutcome[] = [];
-  const byRepository = new Map<string, ActOutcome[]>();
-  for (const build of decision.builds) {
-    const there = await contextOf(ctx, build.repository);
-    const writes = build.actions.filter((action) => action.kind !== 'render-status');
-    if (writes.length === 0) continue;
-    const done = await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget });
-    outcomes.push(...done);
-    byRepository.set(build.repository, [...(byRepository.get(build.repository) ?? []), ...done]);
+/**
+ * Each member build as the set's reconcile last read it, under its own key in
+ * its repository (`LastReads`): an event of a member (a run's completion, its
+ * build branch's push) is then judged as one of a build's is, by its own rules
+ * on its own snapshot. A pass with a failed write notes none.
+ */
+function noteMembers({
+  done,
+  reads,
+  now,
+  runsSince,
+}: {
+  done: SetReconciled;
+  reads: MemberReads;
+  now: string;
+  runsSince: string;
+}): void {
+  const clean = !done.outcomes.some(standsForNothing);
+  for (const build of done.builds) {
+    if (!build.config) continue;
+    const [owner = '', repo = ''] = build.repository.split('/');
+    const key = buildKey({ owner, repo }, build.snapshot.build);
+    reads.noteDecided(
+      key,
+      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null,
+    );
   }
-  const links = await actSet(ctx, { links: decision.links, build: set.home.build, log });
-  return { set, decision, outcomes, byRepository, links };
-}
-
-/** The set with what a first pass dispatched in each member put in its runs (a second pass's). */
-function withDispatched(set: SetSnapshot, request: SetReconcile): SetSnapshot {
-  const { dispatched } = request;
-  if (!dispatched) return set;
-  return {
-    ...set,
-    members: set.members.map((member) => ({
-      ...member,
-      snapshot: withDispatchedRuns(
-        member.snapshot,
-        dispatched.get(member.repository) ?? [],
-        request.now,
-      ),
-    })),
-  };
-}
-
-/** Replies once to each comment on the set's issue whose commands cannot apply, as the set judges them. */
-async function answerSetCommands(
-  ctx: RepoContext,
-  { set, config, request }: { set: SetSnapshot; config: ParsedConfig; request: SetReconcile },
-): Promise<void> {
-  if (!config.ok) return;
-  for (const answer of request.answers ?? []) {
-    const info = set.home.commands.find((one) => one.commentId === answer.commentId);
-    if (!info) continue;
-    const problems = checkSetCommands({
-      set,
-      commands: answer.commands,
-      author: info.author,
-      config: config.config,
-      now: request.now,
-      at: info.createdAt,
-    });
-    if (problems.length === 0) continue;
-    await ensureNote(ctx, {
-      number: answer.number,
-      key: `answer-${answer.commentId}`,
-      body: renderCommandErrors(problems),
-    });
-  }
-}
-
-/** Each member's day, where its repository (or the app) caps what a day may spend. */
-async function withDaySpend(
-  ctx: RepoContext,
-  set: SetSnapshot,
-  request: SetReconcile,
-): Promise<SetSnapshot> {
-  const members = await Promise.all(
-    set.members.map(async (member): Promise<SetMember> => {
-      const facts = set.repositories.find((one) => one.name === member.repository);
-      const repoCap = facts?.config?.ok === true && facts.config.config.budget.dailyUsd !== null;
-      if (!repoCap && !request.installationDailyUsd) return member;
-      const there = await contextOf(ctx, member.repository);
-      const { forged: _forged, ...spend } = await withReason('reconcile-read', () =>
-        readDaySpend(there, {
-          now: request.now,
-          repoCap,
-          installationCapUsd: request.installationDailyUsd,
-        }),
-      );
-      return { ...member, snapshot: { ...member.snapshot, ...spend } };
-    }),
-  );
-  return { ...set, members };
 }
 
 /**
- * A link GitHub failed, as a failed write of the build (a later reconcile
- * tries again, 5 s on, then longer); the others need nothing of the caller.
+ * The set build and each member as this reconcile read them, for the page:
+ * the set's status as the set rendered it (its repositories' lines), each
+ * member's as `decide` renders it for that member alone.
  */
-function failedLinks(links: LinkOutcome[]): ActOutcome[] {
-  return links.flatMap(({ result, detail }): ActOutcome[] =>
-    result === 'failed'
-      ? [
-          {
-            action: { kind: 'look-again', inMs: 0 },
-            result: 'failed',
-            transient: true,
-            ...(detail ? { detail } : {}),
-          },
-        ]
-      : [],
-  );
-}
-
-function describeLink({ link, result }: LinkOutcome): string {
-  const where = 'repository' in link ? ` ${link.repository}` : '';
-  return `${link.kind}${where}: ${result}`;
+function showBuilds({
+  ctx,
+  done,
+  request,
+}: {
+  ctx: RepoContext;
+  done: SetReconciled;
+  request: SetRequest;
+}): void {
+  for (const [index, build] of done.builds.entries()) {
+    const rendered = build.actions.findLast((action) => action.kind === 'render-status');
+    const decided =
+      index > 0 && build.config
+        ? decide({ snapshot: build.snapshot, config: build.config, now: request.now }).at(-1)
+        : undefined;
+    const view =
+      decided?.kind === 'render-status'
+        ? decided.view
+        : rendered?.kind === 'render-status'
+          ? rendered.view
+          : null;
+    request.onRead?.({
+      repository: build.repository,
+      installationId: ctx.installationId ?? null,
+      snapshot: build.snapshot,
+      config: build.config?.ok ? build.config.config : null,
+      view,
+      readAt: request.now,
+    });
+  }
 }

@@ -1,4 +1,5 @@
-import type { RunInfo } from '../../core/snapshot/snapshot.js';
+import type { ParsedConfig } from '../../core/config/config.js';
+import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
 import type { ActOutcome } from '../act/act.js';
 import { buildKey, contextOf, type RepoContext } from '../client/types.js';
@@ -11,6 +12,11 @@ export interface MemberReads {
   awaitsOnlyRuns(key: string, withinMs: number): boolean;
   runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean;
   nextLook(key: string, now: string): ActOutcome | null;
+  /** Notes a member's read after the set's reconcile, as `decide` renders it (null: none stands for it). */
+  noteDecided(
+    key: string,
+    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
+  ): void;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { ProbotOctokit } from 'probot';
+import { parseBuildId, REPOSITORY_NAME } from '../../core/vocabulary/ids.js';
+import type { SoloProcess } from './solo-process.js';
 
 /** The app's Octokit, authenticated as one installation. */
 export type Octokit = ProbotOctokit;
@@ -18,6 +20,20 @@ export interface RepoContext {
    * this client, which as the app's installation token covers every repository of it.
    */
   octokitFor?: (repository: string) => Promise<Octokit>;
+  /**
+   * A read-only client that sees every repository of the installation (lists
+   * them and their runs), where this one's token was minted for its own
+   * repository alone (the conductor's). Absent: this client, which as the
+   * app's installation token sees them all.
+   */
+  installationReader?: () => Promise<Octokit>;
+  /**
+   * This process shares no store with other processes of the app (`SoloProcess`): its
+   * dispatches are sent within a deadline of their locks, and a lock with no run is taken
+   * over only after a grace. Absent: whatever reconciles a build holds it alone (one
+   * process's queue with Redis's lease, the conductor's concurrency group).
+   */
+  solo?: SoloProcess;
 }
 
 /** The context of another repository of the same installation (a change set's, docs/change-sets.md). */
@@ -34,6 +50,23 @@ export async function contextOf(ctx: RepoContext, repository: string): Promise<R
  */
 export function buildKey(ctx: { owner: string; repo: string }, build: string): string {
   return `${ctx.owner}/${ctx.repo}#${build}`;
+}
+
+/**
+ * The repository and build a key names (`buildKey`), each by GitHub's and Baton's rules
+ * for such names; null for anything else. Only a hint, as a branch name is: what a key
+ * read from a store names is asked of GitHub before anything is read or written for it.
+ */
+export function parseBuildKey(
+  key: string,
+): { owner: string; repo: string; build: string; issue: number } | null {
+  const hash = key.indexOf('#');
+  const repository = key.slice(0, hash);
+  const build = key.slice(hash + 1);
+  const parsed = hash > 0 && REPOSITORY_NAME.test(repository) ? parseBuildId(build) : null;
+  if (!parsed) return null;
+  const [owner = '', repo = ''] = repository.split('/');
+  return { owner, repo, build, issue: parsed.issue };
 }
 
 /** GitHub's error shape, narrowed without trusting it. */

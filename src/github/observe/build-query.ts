@@ -33,6 +33,8 @@ import type { ListedReactionGroup } from './reactions.js';
  * a list past it. They share the fragments, each written once, and the
  * document stays one literal with nothing interpolated so that every tool
  * reading the source measures each operation with the fragments it spreads.
+ * A change set's operations (`BatonMembers`, `BatonSet`) are the change set's,
+ * in src/github/change-set/set-query.ts, and are sent with this document.
  *
  * The brief files are read for their size only: the app never reads a brief.
  * `test/app/build-query.test.ts` validates this text against GitHub's
@@ -100,51 +102,6 @@ export const BUILD_QUERY = /* GraphQL */ `
     }
   }
 
-  query BatonMembers(
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  query BatonSet(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
   fragment BuildRepository on Repository {
     issue(number: $issue) {
       title
@@ -194,54 +151,6 @@ export const BUILD_QUERY = /* GraphQL */ `
     }
   }
 
-  fragment MemberRepository on Repository {
-    nameWithOwner
-    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
-    workflow: object(expression: $workflowPath) { oid }
-    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
-    finalPulls: pullRequests(
-      headRefName: $memberIntegration
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { ...GatedPull }
-    }
-    revertPulls: pullRequests(
-      headRefName: $revertBranch
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      nodes { ...GatedPull }
-    }
-    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
-    completions: object(expression: $memberCompletionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-  }
-
-  fragment GatedPull on PullRequest {
-    number
-    state
-    merged
-    url
-    isCrossRepository
-    baseRefName
-    headRefOid
-    autoMergeRequest { enabledAt }
-    mergeCommit { oid }
-    commits(last: 1) {
-      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
-    }
-  }
-
   fragment Pull on PullRequest {
     databaseId
     number
@@ -279,7 +188,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
-      ... on CheckRun { name status conclusion detailsUrl }
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
       ... on StatusContext { context state targetUrl }
     }
   }
@@ -312,61 +221,6 @@ export const BUILD_QUERY = /* GraphQL */ `
   }
 `;
 
-/** A pull request a change set gates by its order: a member's final pull request, or its revert. */
-export interface GraphGatedPull {
-  number: number;
-  state: 'OPEN' | 'CLOSED' | 'MERGED';
-  merged: boolean;
-  url: string;
-  isCrossRepository: boolean;
-  baseRefName: string;
-  headRefOid: string;
-  autoMergeRequest: { enabledAt: string } | null;
-  mergeCommit: { oid: string } | null;
-  commits: {
-    nodes: {
-      commit: {
-        oid: string;
-        statusCheckRollup: GraphPull['commits']['nodes'][number]['commit']['statusCheckRollup'];
-      };
-    }[];
-  };
-}
-
-/**
- * One member build of a change set as `BatonMembers` reads it, for each
- * repository of the set in one call (docs/change-sets.md): every member has the
- * same build id, so one fragment serves them all.
- */
-export interface GraphMember {
-  nameWithOwner: string;
-  defaultBranchRef: {
-    name: string;
-    target: { oid: string };
-    /** `behindBy`: the default branch's commits the member's build branch lacks. */
-    compare: { behindBy: number } | null;
-  } | null;
-  /** Baton's session workflow on the default branch. */
-  workflow: { oid: string } | null;
-  refs: GraphRefs;
-  usageRefs: GraphRefs;
-  adaptRefs?: GraphRefs;
-  /** The messages recorded for its workers' sessions (`/steer`, `/queue`). */
-  messageRefs?: GraphRefs;
-  pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
-  finalPulls: { pageInfo?: { hasNextPage: boolean }; nodes: GraphGatedPull[] };
-  revertPulls: { nodes: GraphGatedPull[] };
-  plan: { oid: string } | null;
-  completions: BuildQueryResult['repository']['completions'];
-}
-
-export interface MembersResult {
-  nodes: (GraphMember | null)[];
-}
-
-/** `BatonSet`: a change set's build and up to `MEMBERS_PER_CALL` of its members, in one call. */
-export type SetQueryResult = BuildQueryResult & MembersResult;
-
 /** GraphQL names a bot `name`, REST `name[bot]`; Baton speaks REST's language. */
 export function loginOf(author: { login: string; __typename: string } | null): string {
   if (!author) return '';
@@ -392,6 +246,8 @@ export interface GraphCheckRun {
   status: string;
   conclusion: string | null;
   detailsUrl: string | null;
+  /** The app that created it: two apps' runs of one name are two runs (absent in older fixtures). */
+  checkSuite?: { app: { slug: string } | null } | null;
 }
 
 /** A commit status (the newest per context), as CI that predates checks reports. */

@@ -10,7 +10,7 @@ import {
   subIssueGraphPath,
 } from '../../core/vocabulary/ids.js';
 import type { RepoContext } from '../client/types.js';
-import type { BuildQueryResult, GraphMember } from './build-query.js';
+import type { BuildQueryResult } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
 import { type ReadAlongside, readBuildGraph } from './read-build-graph.js';
 import { collectComments, commentLists } from './read-comments.js';
@@ -31,7 +31,7 @@ export interface ObservedBuild {
   /** Status comments of this build beyond the oldest, left by a race between replicas. */
   duplicateStatusIds: number[];
   /** What was read alongside the build in its call (`ReadAlongside`), in the order asked. */
-  alongside?: (GraphMember | null)[];
+  alongside?: unknown[];
 }
 
 /**

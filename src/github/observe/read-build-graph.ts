@@ -4,12 +4,10 @@ import {
   type BuildPullsResult,
   type BuildQueryResult,
   type BuildRefsResult,
-  type GraphMember,
   type GraphPull,
   type GraphRefs,
   type IssueStatesResult,
   type PullChecksResult,
-  type SetQueryResult,
 } from './build-query.js';
 
 /** What each later page of the build query's lists answers, by its operation. */
@@ -62,11 +60,11 @@ export async function readBuildGraph(
   ctx: RepoContext,
   variables: BuildGraphVariables,
   alongside?: ReadAlongside,
-): Promise<BuildQueryResult & { alongside?: (GraphMember | null)[] }> {
-  // A change set's members ride along in the same call (`BatonSet`): their first pages only.
+): Promise<BuildQueryResult & { alongside?: unknown[] }> {
+  // Repositories ride along in the same call (a change set's members, `BatonSet`): their first pages only.
   const { repository, nodes } = alongside
-    ? await ctx.octokit.graphql<SetQueryResult>(BUILD_QUERY, {
-        operationName: 'BatonSet',
+    ? await ctx.octokit.graphql<BuildQueryResult & { nodes: unknown[] }>(alongside.document, {
+        operationName: alongside.operationName,
         ...variables,
         ...alongside.variables,
         ids: alongside.ids,
@@ -106,8 +104,13 @@ export async function readBuildGraph(
  * Repositories read in the build's own call, by their node ids, with the
  * variables of the fragment that reads them (a change set's members, whose
  * build read is `readMembers`'): what the caller makes of them is its own.
+ * The caller's document holds the build query and its own operation, which
+ * reads the build as `BatonBuild` does and `nodes(ids: $ids)` beside it
+ * (`SET_QUERY`, src/github/change-set/set-query.ts).
  */
 export interface ReadAlongside {
+  document: string;
+  operationName: string;
   ids: string[];
   variables: Record<string, string>;
 }

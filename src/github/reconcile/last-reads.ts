@@ -1,9 +1,9 @@
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
-import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
+import type { BuildSnapshot, PullInfo, RunInfo } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from '../act/act.js';
-import { nextLook } from './next-look.js';
+import { nextLook } from '../act/next-look.js';
 
 /**
  * What this process last read of each build, so that the completion of one
@@ -85,6 +85,41 @@ export function sawSessionOutput(snapshot: BuildSnapshot, run: RunInfo): boolean
 }
 
 /**
+ * The merge states of a pull request that a session's own jobs may make:
+ * GitHub counts them among the head's checks (each job is a check run), so
+ * while one runs on the head, or after one failed there, the pull request is
+ * `unstable` (or `blocked`, where the job's check is required), and `unknown`
+ * while GitHub works it out again after a check changed.
+ */
+const HELD_BY_CHECKS: ReadonlySet<PullInfo['mergeState']> = new Set([
+  'unstable',
+  'blocked',
+  'unknown',
+]);
+
+/**
+ * Whether a run the read saw unfinished has ended in `runs` while the read saw
+ * its worker's open pull request held in one of those states: the state the
+ * read rests on may have been the run's own doing (a twin review run's jobs,
+ * say, left the approved pull request `unstable`), and has changed since, so
+ * the read cannot stand for the build: it is read again, never judged no news
+ * on a merge state that is gone.
+ */
+function endedUnderHeldPull(snapshot: BuildSnapshot, runs: RunInfo[]): boolean {
+  const ended = runs.filter(
+    (run) =>
+      run.status === 'completed' &&
+      snapshot.runs.some((seen) => seen.id === run.id && seen.status !== 'completed'),
+  );
+  return ended.some((run) =>
+    snapshot.pulls.some(
+      (pull) =>
+        pull.state === 'open' && pull.worker === run.worker && HELD_BY_CHECKS.has(pull.mergeState),
+    ),
+  );
+}
+
+/**
  * Whether `actions`, asked of a build as last read with one event's news in
  * it, ask for nothing the read's reconcile did not: the same status, and no
  * write but those it deferred or made already (`LastRead.asked`).
@@ -138,6 +173,33 @@ export class LastReads {
       this.#reads.delete(old);
     }
     if (read) this.#reads.set(key, { ...read, at: now });
+  }
+
+  /**
+   * Build `key` was read whole and acted on by another's reconcile (a change set's member,
+   * by its set's): noted as `decide` renders it, its status view and what it still asks
+   * for, as its own reconcile would; null forgets it.
+   */
+  noteDecided(
+    key: string,
+    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
+  ): void {
+    const decided = read
+      ? decide({ snapshot: read.snapshot, config: read.config, now: read.now })
+      : [];
+    const view = decided.at(-1);
+    this.note(
+      key,
+      read && view?.kind === 'render-status'
+        ? {
+            snapshot: read.snapshot,
+            config: read.config,
+            view: JSON.stringify(view.view),
+            runsSince: read.runsSince,
+            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
+          }
+        : null,
+    );
   }
 
   /**
@@ -244,6 +306,7 @@ export class LastReads {
    * (`asksNothingNew`); if so, the read of build `key` takes them in.
    */
   #takesIn(key: string, read: LastRead, runs: RunInfo[], now: string): boolean {
+    if (endedUnderHeldPull(read.snapshot, runs)) return false;
     const snapshot = { ...read.snapshot, runs };
     const nothing = asksNothingNew(read, decide({ snapshot, config: read.config, now }));
     if (nothing) this.#reads.set(key, { ...read, snapshot });

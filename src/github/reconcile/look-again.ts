@@ -4,7 +4,6 @@ import type { RepoContext } from '../client/types.js';
 import { readRuns } from '../observe/read-runs.js';
 import { type Look, type LookSchedule, type LookTime, soonest } from '../store/look-schedule.js';
 import { type LastReads, MAX_AGE_MS } from './last-reads.js';
-import type { BuildRef } from './locate-build.js';
 
 /**
  * What a reconcile leaves for its build's next look without an event
@@ -33,6 +32,12 @@ export function leaveNextLook(
     ...(outcomes ?? []).flatMap((outcome): LookTime[] =>
       outcome.result === 'deferred' && outcome.action.kind === 'look-again'
         ? [lookTimeOf(outcome)]
+        : [],
+    ),
+    // A dispatch whose lock another process may still be sending for is looked at past its grace.
+    ...(outcomes ?? []).flatMap((outcome): LookTime[] =>
+      outcome.result === 'stood-down' && outcome.retryInMs !== undefined
+        ? [{ ms: outcome.retryInMs, why: 'a dispatch another process locked' }]
         : [],
     ),
     ...failure,
@@ -106,26 +111,6 @@ export function lookTimeOf(outcome: ActOutcome): LookTime {
   return outcome.detail
     ? { ms, why: outcome.detail, awaited: true }
     : { ms, why: 'a session settling' };
-}
-
-/** A look at a build: whom to reconcile on any replica, and how this process queues it. */
-export function lookOf(
-  ctx: RepoContext,
-  ref: BuildRef,
-  defaultBranch: string,
-  again: () => void,
-): Look {
-  return {
-    target: {
-      installationId: ctx.installationId ?? null,
-      owner: ctx.owner,
-      repo: ctx.repo,
-      build: ref.build,
-      issue: ref.issue,
-      defaultBranch,
-    },
-    again,
-  };
 }
 
 /**

@@ -11,15 +11,16 @@ import { defaultBranchOf } from '../change-set/default-branch.js';
 import { buildKey, contextOf } from '../client/types.js';
 import { type RunFields, runInfoOf } from '../observe/read-runs.js';
 import {
+  type ContextDeps,
   type EventContext,
-  type HandlerDeps,
   type NoNews,
   repoContext,
-  scheduleReconcile,
-} from './handlers.js';
+  type ScheduleDeps,
+} from './handler-deps.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, setOfMember } from './locate-build.js';
 import { findBranchBuilds } from './resync.js';
+import { scheduleReconcile } from './schedule-reconcile.js';
 
 /** The few payload fields that say which build an event may concern. */
 export interface BuildEventHints {
@@ -82,7 +83,7 @@ export async function onBuildEvent(
     log: Context['log'];
     payload: { repository?: { default_branch: string } };
   },
-  { hints, deps }: { hints: BuildEventHints; deps: HandlerDeps },
+  { hints, deps }: { hints: BuildEventHints; deps: ContextDeps & ScheduleDeps },
 ): Promise<void> {
   const found = buildOfHints(hints);
   const eventDefault = context.payload.repository?.default_branch;
@@ -121,7 +122,7 @@ export async function onDefaultBranchPush(
     log: Context['log'];
     payload: { repository: { default_branch: string } };
   },
-  deps: HandlerDeps,
+  deps: ContextDeps & ScheduleDeps,
 ): Promise<void> {
   const ctx = await repoContext(context, deps);
   const defaultBranch = context.payload.repository.default_branch;

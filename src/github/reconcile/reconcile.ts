@@ -7,15 +7,16 @@ import { decide } from '../../core/decide/decide.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { lookAfter, standsForNothing } from '../act/next-look.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
+import { takeComments } from '../act/take-comments.js';
 import { membersSeen } from '../change-set/members-seen.js';
-import { reconcileSet, type SetReconciled } from '../change-set/reconcile-set.js';
+import { reconcileSet } from '../change-set/reconcile-set.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import type { GraphMember } from '../observe/build-query.js';
 import { readDaySpend } from '../observe/day-spend.js';
 import { type ObservedBuild, observeBuild } from '../observe/observe-build.js';
 import type { ReadAlongside } from '../observe/read-build-graph.js';
@@ -23,7 +24,6 @@ import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
-import { lookAfter, nextLook } from './next-look.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
@@ -112,7 +112,7 @@ async function observeOrSay(
 /**
  * One pass of DESIGN §3 over the build an issue names: read its truth, then
  * reconcile it as one build (`reconcileBuild`) or, where it is a change set's,
- * as the set above the builds it links (`reconcileChangeSet`,
+ * as the set above the builds it links (`reconcileSet`,
  * docs/change-sets.md). What it is can only be told once it is read: its plan
  * and the configuration at its default branch say.
  */
@@ -141,13 +141,12 @@ export async function reconcile(
     );
     return [];
   }
+  // A process that shares no store says so when it sees another process's dispatches.
+  ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
-    const read = new Map(
-      (alongside?.ids ?? []).map((id, index) => [id, observed.alongside?.[index] ?? null]),
-    );
-    return reconcileChangeSet(ctx, { request, observed, config, freshFrom, read });
+    return reconcileSet(ctx, { request, observed, config, freshFrom, alongside });
   }
   return reconcileBuild(ctx, { ...request, observed, config });
 }
@@ -168,45 +167,13 @@ export async function reconcileBuild(
   ctx: RepoContext,
   request: BuildReconcile,
 ): Promise<ActOutcome[]> {
-  const { build, issue, defaultBranch, now, log, observed, config } = request;
-  const subIssues = await readSubIssues(ctx, {
-    issue,
-    build,
-    plan: observed.snapshot.plan,
-    mirror: config.ok && config.config.plan.mirrorSubIssues,
-  });
-  if (subIssues) observed.snapshot.issue.subIssues = subIssues;
-  // The day's spend, where a daily cap asks for it; records under the build's usage refs (or the
-  // day's) that no run accounts for are said once, never counted.
-  const { forged, ...spend } = await readDaySpend(ctx, {
-    now,
-    repoCap: config.ok && config.config.budget.dailyUsd !== null,
-    installationCapUsd: request.installationDailyUsd,
-  });
-  Object.assign(observed.snapshot, spend);
-  const repository = `${ctx.owner}/${ctx.repo}`;
-  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
-  sayUncountedUsage(log, [...uncounted, ...forged]);
-  // Only a build whose workflow is missing pays for onboarding's reads.
-  const setupPull = request.setupPull;
-  const snapshot =
-    observed.snapshot.workflowInstalled || !setupPull
-      ? observed.snapshot
-      : {
-          ...observed.snapshot,
-          setupPull: await setupPull(
-            ctx,
-            defaultBranch,
-            labelledAtByWriter({
-              snapshot: observed.snapshot,
-              label: config.ok ? config.config.label : 'orchestrate',
-            }),
-            log,
-          ),
-        };
+  const { build, now, log, observed, config } = request;
+  const read = await readRestOfBuild(ctx, request);
   await withReason('status-edit', () =>
     removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
   );
+  // Comments that wait for Baton's 👀 get it: this build is no change set's, and their authors write it.
+  const snapshot = await takeComments(ctx, { snapshot: read, answers: request.answers ?? [] });
   // The comments whose commands this reconcile took are answered first, where they cannot apply.
   const answers = config.ok
     ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })
@@ -218,7 +185,6 @@ export async function reconcileBuild(
   // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
   // each `act` tells the budget, from the build it acts on.
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
-  const key = buildKey(ctx, build);
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
   // What its merges unlock and what follows a final pull request it opened are done now.
   const later = await actLaterPasses(ctx, {
@@ -251,26 +217,111 @@ export async function reconcileBuild(
     now,
   });
   const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
-  // A read whose writes all went stands for the build, for a run's completion to be judged by.
+  noteRead(request, {
+    ctx,
+    key: buildKey(ctx, build),
+    seen,
+    render,
+    after,
+    all,
+    settled: later.settled,
+    byRuns,
+  });
+  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
+  return all;
+}
+
+/**
+ * The rest of one build's truth, once its query and configuration are read:
+ * its sub-issues, the day's spend where a cap asks for it, and, for a build
+ * whose workflow is missing, onboarding's setup pull request.
+ */
+async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promise<BuildSnapshot> {
+  const { build, issue, defaultBranch, now, log, observed, config } = request;
+  const subIssues = await readSubIssues(ctx, {
+    issue,
+    build,
+    plan: observed.snapshot.plan,
+    mirror: config.ok && config.config.plan.mirrorSubIssues,
+  });
+  if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  // The day's spend, where a daily cap asks for it; records under the build's usage refs (or the
+  // day's) that no run accounts for are said once, never counted.
+  const { forged, ...spend } = await readDaySpend(ctx, {
+    now,
+    repoCap: config.ok && config.config.budget.dailyUsd !== null,
+    installationCapUsd: request.installationDailyUsd,
+  });
+  Object.assign(observed.snapshot, spend);
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
+  sayUncountedUsage(log, [...uncounted, ...forged]);
+  // Only a build whose workflow is missing pays for onboarding's reads.
+  const setupPull = request.setupPull;
+  const read =
+    observed.snapshot.workflowInstalled || !setupPull
+      ? observed.snapshot
+      : {
+          ...observed.snapshot,
+          setupPull: await setupPull(
+            ctx,
+            defaultBranch,
+            labelledAtByWriter({
+              snapshot: observed.snapshot,
+              label: config.ok ? config.config.label : 'orchestrate',
+            }),
+            log,
+          ),
+        };
+  return read;
+}
+
+/**
+ * A read whose writes all went stands for the build, for a run's completion to be judged by
+ * (`LastReads`); not one whose dispatch waits on another process's lock, which its next look
+ * must read again.
+ */
+function noteRead(
+  request: BuildReconcile,
+  {
+    ctx,
+    key,
+    seen,
+    render,
+    after,
+    all,
+    settled,
+    byRuns,
+  }: {
+    ctx: RepoContext;
+    key: string;
+    seen: BuildSnapshot;
+    render: Action[];
+    after: Action[];
+    all: ActOutcome[];
+    settled: string[];
+    byRuns: boolean;
+  },
+): void {
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
-  const clean = view && !all.some((outcome) => outcome.result === 'failed');
+  const clean = view && !all.some(standsForNothing);
   request.onRead?.({
     repository: `${ctx.owner}/${ctx.repo}`,
     installationId: ctx.installationId ?? null,
     snapshot: seen,
-    config: config.ok ? config.config : null,
+    config: request.config.ok ? request.config.config : null,
     view,
-    readAt: now,
+    readAt: request.now,
   });
   request.lastReads?.note(
     key,
     clean
       ? {
           snapshot: seen,
-          config,
+          config: request.config,
           view: JSON.stringify(view),
-          settled: later.settled,
-          runsSince: observed.runsSince,
+          settled,
+          runsSince: request.observed.runsSince,
           awaitsRun: byRuns,
           // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
           asked: after.flatMap((action) =>
@@ -279,145 +330,6 @@ export async function reconcileBuild(
         }
       : null,
   );
-  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
-  return all;
-}
-
-/**
- * A change set's reconcile (`reconcileSet`): its commands answered as the set
- * judges them, its passes, and its next look, the soonest any of its builds waits for.
- */
-async function reconcileChangeSet(
-  ctx: RepoContext,
-  {
-    request,
-    observed,
-    config,
-    freshFrom,
-    read,
-  }: {
-    request: ReconcileRequest;
-    observed: ObservedBuild;
-    config: ParsedConfig;
-    freshFrom: number;
-    /** Members read in the set build's own call, by node id. */
-    read: ReadonlyMap<string, GraphMember | null>;
-  },
-): Promise<ActOutcome[]> {
-  const { now, log } = request;
-  await withReason('status-edit', () =>
-    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
-  );
-  const done = await reconcileSet(ctx, {
-    observed,
-    config,
-    now,
-    log,
-    freshFrom,
-    read,
-    answers: request.answers ?? [],
-    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
-    ...(request.writeBudget ? { writeBudget: request.writeBudget } : {}),
-    ...(request.installationDailyUsd ? { installationDailyUsd: request.installationDailyUsd } : {}),
-  });
-  // How long a session typically runs is the set's: every member's sessions are of one kind.
-  const ended = done.builds.flatMap((build) =>
-    build.snapshot.runs.filter((run) => run.status === 'completed'),
-  );
-  const looks = done.builds.flatMap((build) => {
-    const runs = [
-      ...build.snapshot.runs,
-      ...ended.filter((run) => !build.snapshot.runs.includes(run)),
-    ];
-    const snapshot = { ...build.snapshot, runs };
-    const look = nextLook({ snapshot, config, outcomes: build.outcomes, now });
-    const asked = build.actions.flatMap((action): ActOutcome[] =>
-      action.kind === 'look-again' ? [{ action, result: 'deferred', retryInMs: action.inMs }] : [],
-    );
-    return [...(look ? [look] : []), ...asked];
-  });
-  const soonest = looks.reduce<ActOutcome | null>(
-    (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
-    null,
-  );
-  if (request.lastReads) noteMembers({ done, request, runsSince: observed.runsSince });
-  if (request.onRead) showBuilds({ ctx, done, request });
-  return [...done.outcomes, ...(soonest ? [soonest] : [])];
-}
-
-/**
- * Each member build as the set's reconcile last read it, under its own key in
- * its repository (`LastReads`): an event of a member (a run's completion, its
- * build branch's push) is then judged as one of a build's is, by its own rules
- * on its own snapshot. A pass with a failed write notes none.
- */
-function noteMembers({
-  done,
-  request,
-  runsSince,
-}: {
-  done: SetReconciled;
-  request: ReconcileRequest;
-  runsSince: string;
-}): void {
-  const clean = !done.outcomes.some((outcome) => outcome.result === 'failed');
-  for (const build of done.builds) {
-    if (!build.config) continue;
-    const [owner = '', repo = ''] = build.repository.split('/');
-    const key = buildKey({ owner, repo }, build.snapshot.build);
-    const config = build.config;
-    const decided = decide({ snapshot: build.snapshot, config, now: request.now });
-    const view = decided.at(-1);
-    request.lastReads?.note(
-      key,
-      clean && view?.kind === 'render-status'
-        ? {
-            snapshot: build.snapshot,
-            config,
-            view: JSON.stringify(view.view),
-            runsSince,
-            asked: decided.slice(0, -1).map((action) => JSON.stringify(action)),
-          }
-        : null,
-    );
-  }
-}
-
-/**
- * The set build and each member as this reconcile read them, for the page:
- * the set's status as the set rendered it (its repositories' lines), each
- * member's as `decide` renders it for that member alone.
- */
-function showBuilds({
-  ctx,
-  done,
-  request,
-}: {
-  ctx: RepoContext;
-  done: SetReconciled;
-  request: ReconcileRequest;
-}): void {
-  for (const [index, build] of done.builds.entries()) {
-    const rendered = build.actions.findLast((action) => action.kind === 'render-status');
-    const decided =
-      index > 0 && build.config
-        ? decide({ snapshot: build.snapshot, config: build.config, now: request.now }).at(-1)
-        : undefined;
-    const view =
-      decided?.kind === 'render-status'
-        ? decided.view
-        : rendered?.kind === 'render-status'
-          ? rendered.view
-          : null;
-    request.onRead?.({
-      repository: build.repository,
-      installationId: ctx.installationId ?? null,
-      snapshot: build.snapshot,
-      config: build.config?.ok ? build.config.config : null,
-      view,
-      readAt: request.now,
-    });
-  }
 }
 
 /**

@@ -3,9 +3,12 @@ import { conditionalReads } from '../client/conditional-reads.js';
 import { graphqlAllowanceOf } from '../client/pace-requests.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import { listMatchingRefs } from '../observe/hidden-records.js';
+import type { BuildLog, ScheduleDeps } from './handler-deps.js';
 import type { KnownBuilds } from './known-builds.js';
 import { type BuildRef, setOfMember } from './locate-build.js';
+import { listedRunsChangeNothing } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
+import { scheduleReconcile } from './schedule-reconcile.js';
 
 /** What the resync reads of each repository the installation lists. */
 interface ListedRepository {
@@ -165,4 +168,66 @@ export async function resyncAll(
     'baton: resync scheduled open builds',
   );
   return scheduled;
+}
+
+/**
+ * The periodic resync's reconcile of one open build, unless this process read
+ * the build whole within `passOverMs` (`RecentReconciles`). Whether it queued one.
+ *
+ * A build this process read whole within `probeWithinMs` is first looked at
+ * through its runs alone (the repository's run listing, asked conditionally
+ * and shared by its builds): when they change nothing of the last read
+ * (`LastReads.runsChangeNothing`), the build is not read again. A lost event of
+ * a run then heals at this resync; any other lost event (a comment, a person's
+ * review or push) at the first resync past `probeWithinMs` since the last read.
+ */
+export function scheduleResync(
+  ctx: RepoContext,
+  {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    passOverMs,
+    probeWithinMs = 0,
+  }: {
+    ref: BuildRef;
+    defaultBranch: string;
+    deps: ScheduleDeps;
+    log: BuildLog;
+    passOverMs: number;
+    probeWithinMs?: number;
+  },
+): boolean {
+  const key = buildKey(ctx, ref.build);
+  if (deps.recent?.readWithin(key, passOverMs)) return false;
+  const reads = deps.lastReads;
+  const since = reads?.runsSince(key, probeWithinMs);
+  // A listing begun since this resync began shows every run event it heals: its builds share one.
+  const resyncFrom = Date.now();
+  const noNews =
+    reads && since
+      ? {
+          judge: () =>
+            listedRunsChangeNothing(ctx, {
+              key,
+              build: ref.build,
+              since,
+              freshFrom: resyncFrom,
+              reads,
+              now: deps.now,
+              withinMs: probeWithinMs,
+            }),
+          why: 'the runs are as the last read saw them',
+        }
+      : undefined;
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    deliveryId: null,
+    ...(noNews ? { noNews } : {}),
+  });
+  return true;
 }

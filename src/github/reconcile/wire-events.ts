@@ -2,13 +2,10 @@ import type { Probot } from 'probot';
 import { parseBatonBranch } from '../../core/vocabulary/ids.js';
 import { withReason } from '../client/request-reason.js';
 import { isPullEcho, isReviewEcho, isSuiteEcho } from './echoes.js';
-import {
-  type HandlerDeps,
-  onIssueComment,
-  onIssueLabeled,
-  onIssueStateChange,
-} from './handlers.js';
+import type { HandlerDeps } from './handler-deps.js';
 import { onBuildEvent, onDefaultBranchPush, runOfPayload } from './on-build-event.js';
+import { onIssueLabeled, onIssueStateChange } from './on-issue.js';
+import { onIssueComment } from './on-issue-comment.js';
 
 /**
  * Hands every event that may concern a build to its handler, which finds the

@@ -11,14 +11,33 @@ import {
 } from '../../core/setup/source-drift.js';
 import { findBatonSource, ownCheckout, packageRoot, readPackage } from './source-ref.js';
 
-/** HEAD and dirtiness of the checkout at `root`; null when `root` is not the top of a git checkout. */
+/**
+ * The app's registration, which no session runs: GitHub reads it once when the
+ * app is registered (Probot's setup page), and `baton doctor` compares its
+ * permissions. The quick start has a person rename the app in it, so a change
+ * there is no drift.
+ */
+export const REGISTRATION_FILE = 'app.yml';
+
+/**
+ * HEAD and dirtiness of the checkout at `root` (changes to tracked files other
+ * than REGISTRATION_FILE); null when `root` is not the top of a git checkout.
+ */
 export function readCheckoutState(root: string): CheckoutState {
   // A package installed inside someone else's checkout is not that checkout's code.
   const git = ownCheckout(root);
   if (!git) return null;
   try {
     const head = git(['rev-parse', '--verify', 'HEAD^{commit}']);
-    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    const dirty =
+      git([
+        'status',
+        '--porcelain',
+        '--untracked-files=no',
+        '--',
+        '.',
+        `:(exclude)${REGISTRATION_FILE}`,
+      ]) !== '';
     return { head, dirty };
   } catch {
     return null;

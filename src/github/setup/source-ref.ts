@@ -8,6 +8,24 @@ import type { BatonSource } from '../../core/setup/render-setup-pull.js';
 /** Where the CLI source comes from, or why onboarding is off. */
 export type BatonSourceRead = { ok: true; source: BatonSource } | { ok: false; reason: string };
 
+/**
+ * The release this copy of Baton is: its version's tag (`v0.2.0`) and the
+ * commit the tag names, read from its own git checkout (`checkout`) or from
+ * the record `npm pack` leaves in an installed copy (`package`, RELEASE_STAMP).
+ * `commit` null when neither has it; then, in a checkout, `pushedHead` is its
+ * HEAD where a remote already has it (a fresh clone of `main`, a fork's
+ * branch): a commit sessions can fetch.
+ */
+export interface ReleaseRead {
+  tag: string;
+  commit: string | null;
+  from: 'checkout' | 'package';
+  pushedHead?: { repository: string; commit: string } | null;
+}
+
+/** Where `npm pack` records the release an installed copy is (scripts/stamp-release.ts). */
+export const RELEASE_STAMP = 'dist/src/release.json';
+
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const COMMIT = /^[0-9a-f]{40}$/;
 
@@ -18,7 +36,8 @@ const COMMIT = /^[0-9a-f]{40}$/;
  * version's tag, `v<version>`), never the checkout's HEAD: a clone moved past
  * its release, or with commits of its own, would pin a commit its source may
  * not have. A variable that is set but malformed is an error, never silently
- * replaced.
+ * replaced. Without a release commit the reason names the one next step that
+ * works there.
  */
 export function resolveBatonSource({
   env,
@@ -27,8 +46,8 @@ export function resolveBatonSource({
 }: {
   env: Record<string, string | undefined>;
   packageRepository: string | null;
-  /** The release tag (`v0.1.0`) and the commit it names in the checkout; null where there is no checkout. */
-  release: { tag: string; commit: string | null } | null;
+  /** The release tag and the commit it names; null where there is neither a checkout nor a packed record. */
+  release: (Omit<ReleaseRead, 'from'> & { from?: ReleaseRead['from'] }) | null;
 }): BatonSourceRead {
   const repository = env.BATON_SOURCE_REPOSITORY?.trim() || packageRepository;
   const ref = env.BATON_SOURCE_REF?.trim().toLowerCase() || release?.commit;
@@ -39,10 +58,7 @@ export function resolveBatonSource({
     );
   else if (!REPOSITORY.test(repository))
     problems.push(`BATON_SOURCE_REPOSITORY must be owner/name, not "${repository}"`);
-  if (!ref && release)
-    problems.push(
-      `BATON_SOURCE_REF is not set and the checkout has no tag ${release.tag} (the release this app is): fetch the tags (git fetch --tags) and check out ${release.tag}, or set BATON_SOURCE_REPOSITORY (owner/name of Baton's source) and BATON_SOURCE_REF (the full commit SHA sessions run)`,
-    );
+  if (!ref && release) problems.push(noReleaseCommit(release, packageRepository));
   else if (!ref)
     problems.push(
       'BATON_SOURCE_REF is not set and the app does not run from a git checkout (the full commit SHA sessions run)',
@@ -61,6 +77,23 @@ export function resolveBatonSource({
     };
   }
   return { ok: true, source: { repository, ref } };
+}
+
+/** Why there is no release commit, and the one step that gives sessions a commit they can fetch. */
+function noReleaseCommit(
+  release: Omit<ReleaseRead, 'from'> & { from?: ReleaseRead['from'] },
+  packageRepository: string | null,
+): string {
+  const { tag } = release;
+  if (release.from === 'package')
+    return `BATON_SOURCE_REF is not set, and this copy of Baton is not a git checkout and was not packed from its release ${tag} (a published package records that commit): set BATON_SOURCE_REPOSITORY and BATON_SOURCE_REF (the full commit SHA sessions run)`;
+  const pushed = release.pushedHead;
+  if (pushed)
+    return `BATON_SOURCE_REF is not set and the checkout has no tag ${tag} (the release this app is); the commit it runs, ${pushed.commit}, is on ${pushed.repository}: pin it, in .env, with BATON_SOURCE_REPOSITORY=${pushed.repository} and BATON_SOURCE_REF=${pushed.commit}`;
+  const fetchTag = packageRepository
+    ? `git fetch https://github.com/${packageRepository}.git tag ${tag}`
+    : 'git fetch --tags';
+  return `BATON_SOURCE_REF is not set and the checkout has no tag ${tag} (the release this app is): fetch it (${fetchTag}), or push the commit you run and set BATON_SOURCE_REPOSITORY and BATON_SOURCE_REF (the full commit SHA sessions run) to it`;
 }
 
 /** `owner/name` from a package.json `repository` field, in any of npm's spellings. */
@@ -87,7 +120,10 @@ export function findBatonSource(
   return resolveBatonSource({
     env,
     packageRepository: parsePackageRepository(pkg?.repository),
-    release: root && !env.BATON_SOURCE_REF ? readReleaseCommit(root, pkg?.version) : null,
+    release:
+      root && !env.BATON_SOURCE_REF
+        ? (readReleaseCommit(root, pkg?.version) ?? readReleaseStamp(root, pkg?.version))
+        : null,
   });
 }
 
@@ -104,22 +140,75 @@ export function readPackage(root: string): { repository?: unknown; version?: unk
 
 /**
  * The commit the package's release tag (`v<version>`) names in its own
- * checkout; `commit` null when the checkout lacks the tag; null outside a
- * checkout (an installed copy, no git) or inside someone else's.
+ * checkout; `commit` null when the checkout lacks the tag (then `pushedHead`
+ * says where a remote has its HEAD); null outside a checkout (an installed
+ * copy, no git) or inside someone else's.
  */
-export function readReleaseCommit(
-  root: string,
-  version: unknown,
-): { tag: string; commit: string | null } | null {
+export function readReleaseCommit(root: string, version: unknown): ReleaseRead | null {
   if (typeof version !== 'string' || !version) return null;
   const tag = `v${version}`;
   const git = ownCheckout(root);
   if (!git) return null;
+  let commit: string | null = null;
   try {
-    const commit = git(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
-    return { tag, commit: COMMIT.test(commit) ? commit : null };
+    const tagged = git(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
+    commit = COMMIT.test(tagged) ? tagged : null;
   } catch {
-    return { tag, commit: null };
+    commit = null;
+  }
+  if (commit) return { tag, commit, from: 'checkout' };
+  return { tag, commit: null, from: 'checkout', pushedHead: readPushedHead(git) };
+}
+
+/** HEAD and a GitHub repository one of the checkout's remotes names whose fetched branches contain it; null if none does. */
+function readPushedHead(
+  git: (args: string[]) => string,
+): { repository: string; commit: string } | null {
+  try {
+    const head = git(['rev-parse', '--verify', 'HEAD^{commit}']);
+    const containing = git([
+      'for-each-ref',
+      '--contains',
+      'HEAD',
+      '--format=%(refname)',
+      'refs/remotes/',
+    ]);
+    const remotes = new Set(
+      containing
+        .split('\n')
+        .map((ref) => /^refs\/remotes\/([^/]+)\//.exec(ref)?.[1])
+        .filter((remote): remote is string => Boolean(remote)),
+    );
+    for (const remote of remotes) {
+      const repository = parsePackageRepository(git(['remote', 'get-url', remote]));
+      if (repository && COMMIT.test(head)) return { repository, commit: head };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The release an installed copy is, from the record `npm pack` wrote when it
+ * packed the tagged commit (RELEASE_STAMP); `commit` null when it packed
+ * anything else; null without a version.
+ */
+export function readReleaseStamp(root: string, version: unknown): ReleaseRead | null {
+  if (typeof version !== 'string' || !version) return null;
+  const tag = `v${version}`;
+  try {
+    const stamp = JSON.parse(readFileSync(join(root, RELEASE_STAMP), 'utf8')) as {
+      tag?: unknown;
+      commit?: unknown;
+    };
+    const commit =
+      stamp.tag === tag && typeof stamp.commit === 'string' && COMMIT.test(stamp.commit)
+        ? stamp.commit
+        : null;
+    return { tag, commit, from: 'package' };
+  } catch {
+    return { tag, commit: null, from: 'package' };
   }
 }
 

@@ -8,22 +8,16 @@
  *
  * In one process the looks are timers (`createLookSchedule`); with Redis they
  * are kept there, so whichever replica is alive takes a look that falls due
- * (src/github/store/redis-store.ts). A look is pacing, not state: a build with
- * no look left is still reconciled by its next event and the periodic resync.
+ * (src/github/store/redis-store.ts). Redis keeps a look's build key alone
+ * (`owner/repo#build`): the replica that takes it asks GitHub for the rest
+ * (the installation, the default branch), since what Redis holds is a hint
+ * anyone who reaches it may have written. A look is pacing, not state: a
+ * build with no look left is still reconciled by its next event and the
+ * periodic resync.
  */
-export interface LookTarget {
-  /** The app's installation on the repository; null where the client is not an installation's (tests, the conductor). */
-  installationId: number | null;
-  owner: string;
-  repo: string;
-  build: string;
-  issue: number;
-  defaultBranch: string;
-}
 
-/** A look: the build it is for, and how this process reconciles it. */
+/** A look: how this process reconciles the build it is for. */
 export interface Look {
-  target: LookTarget;
   /** Queues the build's reconcile in this process. */
   again: () => void;
 }

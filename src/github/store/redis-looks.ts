@@ -1,18 +1,24 @@
 import type { Redis } from 'ioredis';
-import { type Look, type LookSchedule, type LookTarget, soonest } from './look-schedule.js';
+import type { LookSchedule } from './look-schedule.js';
+import { soonest } from './look-schedule.js';
 
-/** The sorted set of every build's next look (score: when, Redis's clock, ms), and their targets. */
+/**
+ * The sorted set of every build's next look (score: when, Redis's clock, ms), and the set
+ * of builds ever looked at: build keys (`owner/repo#build`) and nothing else. Whoever
+ * reaches Redis can write them, so a key is a hint: the replica that takes a look asks
+ * GitHub for everything else (src/index.ts, `lookAt`).
+ */
 export const LOOKS = 'baton:looks';
-export const LOOK_TARGETS = 'baton:look-targets';
+export const LOOKED = 'baton:looked';
 
 /**
  * Sets a build's look `ms` from Redis's clock, in place of its own (`replace` 1)
- * or only if sooner (0), and keeps its target; `ms` -1 forgets the look.
+ * or only if sooner (0), and notes the build as looked at; `ms` -1 forgets the look.
  */
 const SET_LOOK = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+redis.call('SADD', KEYS[2], ARGV[1])
 if tonumber(ARGV[2]) < 0 then
   redis.call('ZREM', KEYS[1], ARGV[1])
 elseif ARGV[3] == '1' then
@@ -22,11 +28,11 @@ else
 end
 return 1`;
 
-/** Looks at a build now, if it was ever looked at (its target is kept). */
+/** Looks at a build now, if it was ever looked at. */
 const LOOK_NOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
   redis.call('ZADD', KEYS[1], 'LT', now, ARGV[1])
 end
 return 1`;
@@ -34,25 +40,22 @@ return 1`;
 /**
  * Takes the looks due by Redis's clock, at most ARGV[1], each pushed back by
  * ARGV[2] ms rather than removed: a replica that dies before its reconcile
- * leaves the look to another after that long. Answers key, target pairs.
+ * leaves the look to another after that long. Answers their keys.
  */
 const TAKE_DUE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-local taken = {}
 for _, key in ipairs(due) do
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), key)
-  table.insert(taken, key)
-  table.insert(taken, redis.call('HGET', KEYS[2], key) or '')
 end
-return taken`;
+return due`;
 
 export interface RedisLooks extends LookSchedule {
   /** Looks at build `key` now, on whichever replica takes it (a waiter another replica woke). */
   now(key: string): void;
-  /** Starts taking due looks every `pollMs`, each handed to `run`. */
-  start(run: (target: LookTarget) => void): void;
+  /** Starts taking due looks every `pollMs`, each build's key handed to `run`. */
+  start(run: (key: string) => void): void;
 }
 
 /**
@@ -75,29 +78,28 @@ export function createRedisLooks({
   onError: (error: unknown) => void;
 }): RedisLooks {
   let timer: ReturnType<typeof setInterval> | null = null;
-  const send = (key: string, ms: number, replace: boolean, target: LookTarget | null) =>
+  const send = (key: string, ms: number, replace: boolean) =>
     void redis
       .eval(
         SET_LOOK,
         2,
         LOOKS,
-        LOOK_TARGETS,
+        LOOKED,
         key,
         String(ms < 0 ? -1 : Math.round(redisMs(ms))),
         replace ? '1' : '0',
-        JSON.stringify(target),
       )
       .catch(onError);
   return {
-    set(key, times, look) {
+    set(key, times) {
       const next = soonest(times);
-      send(key, next ? next.ms : -1, true, look.target);
+      send(key, next ? next.ms : -1, true);
     },
-    within(key, next, look: Look) {
-      send(key, next.ms, false, look.target);
+    within(key, next) {
+      send(key, next.ms, false);
     },
     now(key) {
-      void redis.eval(LOOK_NOW, 2, LOOKS, LOOK_TARGETS, key).catch(onError);
+      void redis.eval(LOOK_NOW, 2, LOOKS, LOOKED, key).catch(onError);
     },
     start(run) {
       if (timer) return;
@@ -106,15 +108,12 @@ export function createRedisLooks({
         if (taking) return;
         taking = true;
         void (
-          redis.eval(TAKE_DUE, 2, LOOKS, LOOK_TARGETS, '20', String(redisMs(leaseMs))) as Promise<
+          redis.eval(TAKE_DUE, 2, LOOKS, LOOKED, '20', String(redisMs(leaseMs))) as Promise<
             string[]
           >
         )
           .then((taken) => {
-            for (let i = 0; i + 1 < taken.length; i += 2) {
-              const target = parseTarget(taken[i + 1] ?? '');
-              if (target) run(target);
-            }
+            for (const key of taken) run(key);
           })
           .catch(onError)
           .finally(() => {
@@ -128,13 +127,4 @@ export function createRedisLooks({
       timer = null;
     },
   };
-}
-
-function parseTarget(text: string): LookTarget | null {
-  try {
-    const target = JSON.parse(text) as LookTarget | null;
-    return target && typeof target.build === 'string' ? target : null;
-  } catch {
-    return null;
-  }
 }

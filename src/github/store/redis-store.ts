@@ -29,6 +29,8 @@ return 0`;
 export interface RedisStoreOptions {
   /** `REDIS_URL`: `redis://[user:password@]host:port[/db]` or `rediss://…`. */
   url: string;
+  /** `REDIS_PASSWORD`: the password, where the URL carries none (a password in the URL wins). */
+  password?: string;
   rules: PaceRules;
   leaseMs?: number;
   /** How often each replica looks for due looks. */
@@ -53,6 +55,7 @@ export interface RedisStoreOptions {
  */
 export function createRedisStore({
   url,
+  password,
   rules,
   leaseMs = LEASE_MS,
   pollMs = 250,
@@ -65,6 +68,7 @@ export function createRedisStore({
   const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
     commandTimeout: COMMAND_TIMEOUT_MS * clockRate,
+    ...(password ? { password } : {}),
   });
   const me = `${process.pid}-${randomUUID()}`;
   let lastError = '';

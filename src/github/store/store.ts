@@ -1,10 +1,5 @@
 import type { PacerRegistry } from '../client/pace-requests.js';
-import {
-  createLookSchedule,
-  type Look,
-  type LookSchedule,
-  type LookTarget,
-} from './look-schedule.js';
+import { createLookSchedule, type Look, type LookSchedule } from './look-schedule.js';
 
 /**
  * What several processes of the app must share, behind one seam: the
@@ -26,9 +21,10 @@ export interface BatonStore {
   readonly looks: LookSchedule;
   /**
    * Hands every look that falls due on this replica to `run`, wherever it was set (a replica
-   * may die with looks set); in one process looks queue their reconcile themselves.
+   * may die with looks set), as the build's key alone; in one process looks queue their
+   * reconcile themselves.
    */
-  takeLooks(run: (target: LookTarget) => void): void;
+  takeLooks(run: (key: string) => void): void;
   /**
    * Holds build `key` for one reconcile, across replicas; null when another replica holds
    * it (ask again shortly). Either way `look` is kept for the build, so that a replica

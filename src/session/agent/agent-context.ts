@@ -4,9 +4,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Config, RepositoryVisibility } from '../../core/config/config.js';
 import { Plan } from '../../core/plan/plan.js';
 import {
-  ENGINE_PROVIDER,
   engineFor,
   engineProblem,
+  providerOf,
   readEngineSettings,
 } from '../../core/sessions/engines.js';
 import type { SessionRole } from '../../core/sessions/session.js';
@@ -167,15 +167,22 @@ export async function openContext({
     ...(options.github ? { options: options.github } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  const setLeftUsd =
+    env.BATON_SET_BUDGET_USD === undefined ? null : Number(env.BATON_SET_BUDGET_USD);
+  if (setLeftUsd !== null)
+    log(
+      `the change set's budget had $${setLeftUsd.toFixed(2)} left when this session was dispatched; it spends no more`,
+    );
   const limits = resolveLimits({
     config,
     startedAt,
     ...(await readSpentSoFar({ env, config, github, now: startedAt, log })),
+    setLeftUsd,
     overrides: options.limits ?? {},
   });
   const engine = await sessionEngine({ env, config, root });
   const upstreams = sessionUpstreams(env);
-  const provider = ENGINE_PROVIDER[engine];
+  const provider = providerOf(engine);
   if (!upstreams[provider]) {
     // The same words as the key's own check, before any model call.
     if (provider === 'anthropic') modelAuth(env);
@@ -315,7 +322,7 @@ export function sessionBranch(env: SessionEnv): string | null {
  * One model conversation with the session's client, meter and limits: Baton's
  * own loop, or the session's engine (engine-session.ts) under the same contract.
  */
-export function converse<T>(
+export async function converse<T>(
   ctx: AgentContext,
   parts: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
@@ -329,7 +336,7 @@ export function converse<T>(
   ctx.log(
     `${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns${thinking}${web}`,
   );
-  return runModelLoop({
+  const outcome = await runModelLoop({
     ...rest,
     features,
     client: ctx.client,
@@ -338,6 +345,12 @@ export function converse<T>(
     now: ctx.now,
     log: ctx.log,
   });
+  // A request the model proxy refused at a limit (its cap) ended the loop: the limit is the reason.
+  const stopped = ctx.modelProxy.stopped();
+  const limit = ctx.modelProxy.stoppedAt();
+  if (outcome.kind === 'failed' && !outcome.limit && stopped && limit)
+    return { kind: 'failed', reason: stopped, limit };
+  return outcome;
 }
 
 /**

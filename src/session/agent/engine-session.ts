@@ -1,16 +1,15 @@
 /**
  * A conversation of a session that runs on another engine than Baton's own
- * loop (docs/sessions.md, "Engines"): the pinned engine installed or found in
+ * loop (docs/sessions.md, "Engines"; engines/engine-registry.ts): the pinned engine installed or found in
  * the tool cache, the session's sandbox (the work tree a work or fix session
  * changes; a copy of its own for a role that only reads), and the engine run
  * in it under the loop's contract (engines/run-engine.ts).
  */
 import type { Config, MODEL_KINDS } from '../../core/config/config.js';
-import { ENGINE_PROVIDER } from '../../core/sessions/engines.js';
+import { type CodingEngine, isCodingEngine, providerOf } from '../../core/sessions/engines.js';
 import type { Engine } from '../../core/vocabulary/engine-names.js';
 import type { SessionEnv } from '../env.js';
 import { confinementOf, engineSandboxOptions } from './engines/confinement.js';
-import type { CodingEngine } from './engines/engine-commands.js';
 import { engineCacheDir, ensureEngine, type InstalledEngine } from './engines/install-engine.js';
 import { runEngineConversation } from './engines/run-engine.js';
 import type { Interjections } from './model/interjection.js';
@@ -29,7 +28,7 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 
 /** What a role asks of one conversation, on whichever engine the session runs. */
 export interface ConversationParts<T> {
-  /** Which of `models` it runs on: Baton's loop and Claude Code take `models.<kind>`, Codex `models.openai.<kind>`. */
+  /** Which of `models` it runs on: engines on Anthropic take `models.<kind>`, on OpenAI `models.openai.<kind>`. */
   kind: ModelKind;
   model: string;
   system: string;
@@ -69,8 +68,9 @@ export async function converseOnEngine<T>(
   ctx: EngineSessionContext,
   parts: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
-  const engine = ctx.engine as CodingEngine;
-  const installed = await installEngine(ctx);
+  const engine = ctx.engine;
+  if (!isCodingEngine(engine)) return { kind: 'failed', reason: 'Baton’s loop runs no engine' };
+  const installed = await installEngine(ctx, engine);
   if (installed instanceof Error) return { kind: 'failed', reason: installed.message };
   const writes = parts.sandbox !== undefined;
   const sandbox = parts.sandbox ?? (await openReadOnlySandbox(ctx, installed));
@@ -86,7 +86,7 @@ export async function converseOnEngine<T>(
       };
     }
     const model =
-      ENGINE_PROVIDER[engine] === 'openai' ? ctx.config.models.openai[parts.kind] : parts.model;
+      providerOf(engine) === 'openai' ? ctx.config.models.openai[parts.kind] : parts.model;
     ctx.log(
       `${ctx.env.BATON_ROLE} session on ${engine} ${installed.version} (${model}), at most ${ctx.limits.maxTurns} model requests`,
     );
@@ -145,9 +145,12 @@ function openReadOnlySandbox(
 }
 
 /** The session's engine, installed or found in the tool cache; what kept it from it, as an error. */
-function installEngine(ctx: EngineSessionContext): Promise<InstalledEngine | Error> {
+function installEngine(
+  ctx: EngineSessionContext,
+  engine: CodingEngine,
+): Promise<InstalledEngine | Error> {
   return ensureEngine({
-    engine: ctx.engine as CodingEngine,
+    engine,
     cacheDir: engineCacheDir(),
     log: ctx.log,
   }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
@@ -163,8 +166,8 @@ function installEngine(ctx: EngineSessionContext): Promise<InstalledEngine | Err
 export async function sandboxOptionsForEngine(
   ctx: EngineSessionContext,
 ): Promise<{ forwards?: Forward[]; readOnly?: string[] } | Error> {
-  if (ctx.engine === 'baton') return {};
-  const installed = await installEngine(ctx);
+  if (!isCodingEngine(ctx.engine)) return {};
+  const installed = await installEngine(ctx, ctx.engine);
   if (installed instanceof Error) return installed;
   const { forwards, readOnly } = engineSandboxOptions({
     modelSocket: ctx.modelProxy.socket,

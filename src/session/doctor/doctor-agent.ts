@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_KINDS } from '../../core/config/config.js';
 import type { DoctorAgentReport } from '../../core/doctor/doctor-session.js';
-import { readEngineSettings } from '../../core/sessions/engines.js';
+import { callsProvider, readEngineSettings } from '../../core/sessions/engines.js';
 import { CONFIG_FILE } from '../../core/vocabulary/ids.js';
 import { loadConfig } from '../reads/load-config.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
@@ -14,9 +14,10 @@ const ANTHROPIC_VERSION = '2023-06-01';
 
 /**
  * The doctor session's agent job (docs/doctor.md): whether the key of each
- * engine `.github/baton.yml` allows is set, whether each model it names
- * answers (Anthropic's token-count endpoint, OpenAI's model retrieval for
- * Codex: one small request each, no tokens generated), and
+ * engine `.github/baton.yml` allows is set (by whose models each calls,
+ * ENGINE_TRAITS), whether each model it names answers (Anthropic's
+ * token-count endpoint, OpenAI's model retrieval for the engines on OpenAI:
+ * one small request each, no tokens generated), and
  * whether this job's read-only GITHUB_TOKEN may read a collaborator's
  * permission, and whether the sandbox opens here (sandbox-probe.ts). The key is sent only to the model's API and never printed.
  * Leaves `doctor.json` in BATON_OUT for the publish job; answers 0 once written.
@@ -30,13 +31,13 @@ export async function runDoctorAgent(
 ): Promise<number> {
   const config = await configOf(env);
   const engines = readEngineSettings(config.session.engine).allow;
-  const anthropic = engines.some((engine) => engine !== 'codex');
+  const anthropic = callsProvider(engines, 'anthropic');
   const report: DoctorAgentReport = {
     version: 1,
     key: env.ANTHROPIC_API_KEY ? 'present' : 'missing',
     models: env.ANTHROPIC_API_KEY && anthropic ? await askModels(env, fetch, config) : [],
     engines: [...engines],
-    ...(engines.includes('codex')
+    ...(callsProvider(engines, 'openai')
       ? {
           openai: {
             key: env.OPENAI_API_KEY ? 'present' : 'missing',
@@ -96,7 +97,7 @@ async function askModels(
 }
 
 /**
- * Codex's models (`models.openai.*`), each retrieved from OpenAI's models
+ * The models of engines on OpenAI (`models.openai.*`), each retrieved from OpenAI's models
  * API with the key: free, and refused for a key that may not use the model.
  */
 async function askOpenAiModels(

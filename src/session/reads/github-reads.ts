@@ -19,6 +19,8 @@ export interface GitHubReads {
   getIssue(issue: number): Promise<Issue>;
   /** Null when the comment was deleted (GitHub answers 404). */
   getIssueComment(id: string): Promise<Comment | null>;
+  /** One page (from 1) of an issue's comments, oldest first, a hundred a page. */
+  listIssueComments(issue: number, page: number): Promise<Comment[]>;
   getPull(pr: number): Promise<Pull>;
   listPullFiles(pr: number): Promise<PullFile[]>;
   getReview(pr: number, id: string): Promise<Review>;
@@ -361,6 +363,8 @@ export function createGitHubReads({
   return {
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
+    listIssueComments: (issue, page) =>
+      get(`/issues/${issue}/comments?per_page=100&page=${page}`, z.array(Comment)),
     async listRefsIfChanged(prefix, etag) {
       const route = `/git/matching-refs/${prefix.replace(/\/+$/, '')}`;
       try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ViewTarget } from '../../core/change-set/views.js';
+import type { ViewArchive } from '../../core/change-set/views.js';
 import type { SessionEnv } from '../env.js';
 import {
   jsonOf,
@@ -8,14 +8,19 @@ import {
   unreachable,
 } from '../publish/write/get-session-token.js';
 
-/** A views job's read-only token and what it may read; or why not. No token when there is nothing to read. */
+/**
+ * What a views job is given: each view's archive link, and with nothing hosted
+ * the read-only token the links were asked with, revoked once they are
+ * downloaded (the app hands none); or why not.
+ */
 export type GivenViews =
-  | { ok: true; token: string | null; views: ViewTarget[] }
+  | { ok: true; token: string | null; views: ViewArchive[] }
   | { ok: false; message: string };
 
 const Answer = z.object({
-  token: z.string().min(1).optional(),
-  views: z.array(z.object({ repository: z.string(), ref: z.string().nullable() })),
+  views: z.array(
+    z.object({ repository: z.string(), ref: z.string().nullable(), archive: z.url() }),
+  ),
 });
 
 /** What asking for or minting the views needs: the job's environment, fetch, and the log's mask. */
@@ -27,8 +32,10 @@ export interface ViewsRequest {
 
 /**
  * The views of a hosted app: this job's OIDC token traded at the app's
- * endpoint, which answers the repositories the session may read and a token
- * of `contents: read` for them alone (`issueViews` in src/server).
+ * endpoint, which answers the repositories the session may read, each with
+ * the link GitHub made for an archive of its branch (`issueViews` in
+ * src/server). A private repository's link carries a token of its own: each
+ * is masked in the log.
  */
 export async function askViews({ env, fetch, mask }: ViewsRequest): Promise<GivenViews> {
   const jwt = await requestIdToken({ env, fetch, mask });
@@ -52,6 +59,13 @@ export async function askViews({ env, fetch, mask }: ViewsRequest): Promise<Give
       message: `The app refused this run its views (${response.status}): ${typeof reason === 'string' ? reason : 'no reason given'}`,
     };
   }
-  if (answer.data.token) mask(answer.data.token);
-  return { ok: true, token: answer.data.token ?? null, views: answer.data.views };
+  for (const view of answer.data.views) maskArchive(view.archive, mask);
+  return { ok: true, token: null, views: answer.data.views };
+}
+
+/** Masks an archive link, and its token apart (a log may show it alone). */
+export function maskArchive(link: string, mask: (secret: string) => void): void {
+  mask(link);
+  const token = new URL(link).searchParams.get('token');
+  if (token) mask(token);
 }

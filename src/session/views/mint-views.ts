@@ -1,6 +1,8 @@
 import yaml from 'js-yaml';
 import {
+  type ViewArchive,
   type ViewFacts,
+  type ViewTarget,
   viewsAllowed,
   viewsAsked,
   viewsFactsNeeded,
@@ -9,14 +11,16 @@ import { type Config, defaultConfig, parseConfig } from '../../core/config/confi
 import { type AppClient, createAppClient } from '../app-client.js';
 import { createSessionOctokit, type SessionOctokit } from '../octokit.js';
 import { revokeSessionToken } from '../publish/write/get-session-token.js';
-import type { GivenViews, ViewsRequest } from './ask-views.js';
+import { type GivenViews, maskArchive, type ViewsRequest } from './ask-views.js';
 
 /**
  * The views with nothing hosted (docs/serverless.md): the views step holds
  * the app's key as the publish step does, and decides by the endpoint's
  * rules (`viewsAllowed`) with a token of `contents: read` on the whole
  * installation, which it revokes once it has minted one for the allowed
- * repositories alone. Only for a run the app dispatched.
+ * repositories alone; with that one it asks each view's archive link, and
+ * hands it back to be revoked once the archives are downloaded. Only for a
+ * run the app dispatched.
  */
 export async function mintViews({ env, fetch, mask }: ViewsRequest): Promise<GivenViews> {
   if (env.GITHUB_EVENT_NAME !== 'workflow_dispatch')
@@ -64,16 +68,61 @@ export async function mintViews({ env, fetch, mask }: ViewsRequest): Promise<Giv
     if (!asked) return { ok: false, message: `build ${env.BATON_BUILD} is no change set's` };
     const facts = await readFacts(octokit, viewsFactsNeeded(asked));
     const views = viewsAllowed({ asked, repository, facts });
-    if (views.length === 0) return { ok: true, token: null, views };
+    if (views.length === 0) return { ok: true, token: null, views: [] };
     const minted = await app.mintToken({
       ...scope,
       permissions: { contents: 'read' },
       repositories: views.map((view) => view.repository.split('/')[1] ?? view.repository),
     });
-    return { ok: true, token: minted.token, views };
+    const reader = createSessionOctokit({
+      apiUrl: env.GITHUB_API_URL,
+      token: minted.token,
+      userAgent: 'baton-session',
+      fetch,
+    });
+    const archives: ViewArchive[] = [];
+    try {
+      for (const view of views) {
+        const archive = await archiveLink(reader, view);
+        maskArchive(archive, mask);
+        archives.push({ ...view, archive });
+      }
+    } catch (error) {
+      await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: minted.token, fetch });
+      throw error;
+    }
+    return { ok: true, token: minted.token, views: archives };
   } finally {
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: broad.token, fetch });
   }
+}
+
+/**
+ * The link GitHub makes for an archive of the view's branch (its default
+ * branch where `ref` is null): `GET …/tarball/{ref}` answers 302 to it
+ * (https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar).
+ */
+async function archiveLink(octokit: SessionOctokit, view: ViewTarget): Promise<string> {
+  const [owner = '', repo = ''] = view.repository.split('/');
+  const ref =
+    view.ref ??
+    (
+      (await octokit.request('GET /repos/{owner}/{repo}', { owner, repo })).data as {
+        default_branch: string;
+      }
+    ).default_branch;
+  const answer = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+    owner,
+    repo,
+    ref,
+    request: { redirect: 'manual' },
+  });
+  const location = answer.headers.location;
+  if (typeof location !== 'string' || location === '')
+    throw new Error(
+      `GitHub answered ${answer.status} with no archive link for ${view.repository} (${ref})`,
+    );
+  return location;
 }
 
 /** A repository's own `.github/baton.yml`, parsed; the defaults where it has none or a broken one. */
@@ -84,8 +133,7 @@ async function ownConfig(octokit: SessionOctokit, repository: string): Promise<C
 }
 
 async function readFacts(octokit: SessionOctokit, names: string[]): Promise<ViewFacts[]> {
-  const { data } = await octokit.request('GET /installation/repositories', { per_page: 100 });
-  const listed = (data as { repositories?: ListedRepository[] }).repositories ?? [];
+  const listed = await installationRepositories(octokit);
   return Promise.all(
     names.map(async (name): Promise<ViewFacts> => {
       const found = listed.find((one) => one.full_name.toLowerCase() === name);
@@ -102,6 +150,24 @@ async function readFacts(octokit: SessionOctokit, names: string[]): Promise<View
       };
     }),
   );
+}
+
+/** The most pages of the installation's repositories read: 5,000 repositories. */
+const LISTED_PAGES_MAX = 50;
+
+/** Every repository the token sees, page after page: GitHub gives at most 100 a page. */
+async function installationRepositories(octokit: SessionOctokit): Promise<ListedRepository[]> {
+  const listed: ListedRepository[] = [];
+  for (let page = 1; page <= LISTED_PAGES_MAX; page++) {
+    const { data } = await octokit.request('GET /installation/repositories', {
+      per_page: 100,
+      page,
+    });
+    const batch = (data as { repositories?: ListedRepository[] }).repositories ?? [];
+    listed.push(...batch);
+    if (batch.length < 100) break;
+  }
+  return listed;
 }
 
 interface ListedRepository {

@@ -1,23 +1,34 @@
 /**
  * `baton session views`: the first job of a change set's plan session
- * (docs/change-sets.md). With no model and no model key, it gets a read-only
- * token for exactly the repositories the session may read (from the app's
- * endpoint, for this job's OIDC token; with nothing hosted, minted here from
- * the app's key by the same rules), fetches a shallow copy of each, revokes
- * the token, and leaves the copies in `$BATON_OUT` for the agent job, which
- * holds no credential.
+ * (docs/change-sets.md). With no model and no model key, it gets for exactly
+ * the repositories the session may read the link GitHub makes for an archive
+ * of one branch of each (from the app's endpoint, for this job's OIDC token;
+ * with nothing hosted, asked here with a read-only token minted from the
+ * app's key by the same rules, revoked once the archives are downloaded),
+ * unpacks each, and leaves the files in `$BATON_OUT` for the agent job,
+ * which holds no credential.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ViewTarget } from '../../core/change-set/views.js';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
+import { promisify } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import type { ViewArchive, ViewTarget } from '../../core/change-set/views.js';
 import type { SessionEnv } from '../env.js';
-import { createScratchRepo } from '../publish/git.js';
+import { programPath, SYSTEM_PATH } from '../programs.js';
 import { revokeSessionToken } from '../publish/write/get-session-token.js';
 import { askViews } from './ask-views.js';
 import { mintViews } from './mint-views.js';
 
 /** What the views job leaves for the agent: each view's repository, branch and folder. */
 export const VIEWS_MANIFEST = 'views.json';
+
+const run = promisify(execFile);
 
 export interface ViewRead extends ViewTarget {
   /** Its folder under the views' root: `owner/name`. */
@@ -48,9 +59,12 @@ export async function runViews(
   try {
     for (const view of given.views) {
       const folder = view.repository;
-      await fetchView({ env, view, token: given.token, into: path.join(env.BATON_OUT, folder) });
-      read.push({ ...view, path: folder });
-      log(`baton: read ${view.repository}${view.ref ? ` (${view.ref})` : ''}, read-only`);
+      await downloadView({ view, into: path.join(env.BATON_OUT, folder), fetch });
+      // The manifest names the branch, never the link (a private one's carries a token).
+      read.push({ repository: view.repository, ref: view.ref, path: folder });
+      log(
+        `baton: read ${view.repository}${view.ref ? ` (${view.ref})` : ''}: its files, no history`,
+      );
     }
   } finally {
     if (given.token)
@@ -63,35 +77,50 @@ export async function runViews(
 }
 
 /**
- * A shallow copy of one branch of a repository (its default branch when `ref`
- * is null), its files checked out and its `.git` removed: what the agent reads
- * is files, never a repository git would act on. The token reaches git only
- * through its environment (`gitAuthEnv`).
+ * One branch of a repository as its archive link gives it (no history, no
+ * `.git`: what the agent reads is files, never a repository git would act
+ * on), unpacked into `into`. The link needs no credential of the job's; the
+ * archive is unzipped here and unpacked by the system's `tar` alone, with
+ * the system's `PATH` (`-z` would start a `gzip` found on the job's).
  */
-async function fetchView({
-  env,
+async function downloadView({
   view,
-  token,
   into,
+  fetch,
 }: {
-  env: SessionEnv;
-  view: ViewTarget;
-  token: string | null;
+  view: ViewArchive;
   into: string;
+  fetch: typeof globalThis.fetch;
 }): Promise<void> {
-  const repo = await createScratchRepo(undefined);
+  const response = await fetch(view.archive);
+  if (!response.ok || !response.body)
+    throw new Error(
+      `GitHub answered ${response.status} for the archive of ${view.repository}${view.ref ? ` (${view.ref})` : ''}`,
+    );
+  const work = await mkdtemp(path.join(tmpdir(), 'baton-view-'));
   try {
-    const remote = `${env.GITHUB_SERVER_URL.replace(/\/+$/, '')}/${view.repository}.git`;
-    const ref = view.ref ? `refs/heads/${view.ref}` : 'HEAD';
-    await repo.must({
-      args: ['fetch', '--quiet', '--depth', '1', remote, ref],
-      ...(token ? { token } : {}),
-    });
+    const tarball = path.join(work, 'view.tar');
+    await pipeline(
+      Readable.fromWeb(response.body as ReadableStream<Uint8Array>),
+      createGunzip(),
+      createWriteStream(tarball),
+    );
     await mkdir(into, { recursive: true });
-    await repo.must({
-      args: ['--work-tree', into, 'checkout', '--quiet', 'FETCH_HEAD', '--', '.'],
-    });
+    // GitHub's archive holds every file under one folder, `<owner>-<repo>-<sha>/`.
+    await run(
+      programPath('tar'),
+      [
+        '-xf',
+        tarball,
+        '-C',
+        into,
+        '--strip-components=1',
+        '--no-same-owner',
+        '--no-same-permissions',
+      ],
+      { env: { PATH: SYSTEM_PATH } },
+    );
   } finally {
-    await repo.dispose();
+    await rm(work, { recursive: true, force: true });
   }
 }

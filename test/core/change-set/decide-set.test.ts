@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkSetCommands } from '../../../src/core/change-set/check-set-commands.js';
 import { decideSet } from '../../../src/core/change-set/decide-set.js';
+import { takesComment } from '../../../src/core/change-set/set-refusal.js';
 import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
+import { renderDispatchInputs } from '../../../src/core/sessions/session.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../../src/core/status/render-status.js';
-import { ago, make, NOW, planRun } from '../factories.js';
+import { ago, make, NOW, planRun, sha } from '../factories.js';
 import {
   actionsIn,
   approval,
@@ -19,6 +21,7 @@ import {
   memberPull,
   memberRun,
   recordedMember,
+  SET_BUILD,
   setConfig,
   setDispatches,
 } from './set-factories.js';
@@ -50,6 +53,22 @@ describe('a change set while it plans', () => {
     const decision = decideOn(set);
     expect(setDispatches(decision)).toEqual([`${HOME} plan -`]);
     expect(renderStatus(decision.view)).toContain(`Planned for ${HOME} alone`);
+  });
+
+  it('plans nothing while a listed repository is outside the installation, and says so in one line', () => {
+    const set = makeSet({
+      home: { plan: { kind: 'missing' }, runs: [] },
+      outsideInstallation: [CLIENT],
+    });
+    const decision = decideOn(set);
+    expect(setDispatches(decision)).toEqual([]);
+    expect(decision.view).toMatchObject({ phase: 'config-invalid' });
+    const lines = renderStatus(decision.view)
+      .split('\n')
+      .filter((line) => line.startsWith('- '));
+    expect(lines).toEqual([
+      "- `changeSets.repositories`: acme/client is not in this app's installation (or does not exist): install the app on it, in the same installation as acme/service, or take it out of the list.",
+    ]);
   });
 
   it.each([
@@ -107,6 +126,46 @@ describe('a change set while it plans', () => {
     });
     expect(setDispatches(decision)).toEqual([]);
   });
+
+  it.each([
+    ['shares with the issue’s repository alone', [HOME], false],
+    ['shares with every repository the plan gives workers', [HOME, CLIENT], true],
+    ['shares with no one, so the plan never read it', [], true],
+  ])(
+    'judges a private repository the plan read and gave no worker: one that %s',
+    (_name, shareWith, runs) => {
+      const plan = make.plan({
+        build: SET_BUILD,
+        workers: [
+          make.worker({ id: 'W2.1', title: 'Call get' }),
+          make.worker({ id: 'W3.1', depends_on: ['W2.1'], repository: CLIENT }),
+        ],
+      });
+      const set = makeSet({
+        home: { plan: { kind: 'valid', plan, sha: sha('p2') } },
+        repositories: [
+          makeRepository(HOME),
+          makeRepository(CLIENT),
+          makeRepository(LIB, {
+            visibility: 'private',
+            workflow: false,
+            config: make.config({ changeSets: { shareWith } }),
+          }),
+        ],
+      });
+      const { view } = decideOn(set);
+      if (runs) expect(view.phase).toBe('plan-ready');
+      else
+        expect(view).toMatchObject({
+          phase: 'plan-invalid',
+          problems: [
+            expect.stringContaining(
+              'The plan session read acme/lib, which is private: its .github/baton.yml shares its text with acme/service, not with acme/client',
+            ),
+          ],
+        });
+    },
+  );
 
   it('shows the plan with its repositories, in the order they land, and an estimate for each', () => {
     const body = renderStatus(decideOn(makeSet()).view);
@@ -212,6 +271,83 @@ describe('a change set once approved', () => {
           : [],
       ),
     ).toEqual([`${LIB} #46 pending`, `${HOME} #51 success`]);
+  });
+
+  it.each<[string, ('open' | 'merged')[]]>([
+    ['before the last final pull request merges', ['merged', 'merged', 'open']],
+    ['after every final pull request merged', ['merged', 'merged', 'merged']],
+  ])(
+    'takes no /rollback of someone who cannot write every repository of the set, given %s',
+    (_when, states) => {
+      // dana writes the library and the service, and only reads the client.
+      const writers = {
+        [LIB]: { [MAINTAINER]: true, dana: true },
+        [HOME]: { [MAINTAINER]: true, dana: true },
+        [CLIENT]: { [MAINTAINER]: true, dana: false },
+      };
+      const final = (n: number, state: 'open' | 'merged' = 'open') =>
+        gatedPull(n, { state, check: 'success', mergeCommit: state === 'merged' ? `m${n}` : null });
+      const [libState, homeState, clientState] = states;
+      const members = [
+        lib({ final: final(45, libState) }),
+        service({ final: final(50, homeState) }),
+        client({ final: final(60, clientState) }),
+      ];
+      const rollback = (author: string) =>
+        make.command({ name: 'rollback' }, { author, createdAt: ago(1), commentId: 990 });
+      const byDana = approved(members, {
+        home: { commands: [approval(), rollback('dana')] },
+        writers,
+      });
+      const decision = decideOn(byDana);
+      // Read with its 👀 (given by an older release, or by hand), it still changes nothing.
+      expect(decision.links.filter((link) => link.kind === 'open-revert')).toEqual([]);
+      expect(decision.links.filter((link) => link.kind === 'set-change-set-check')).toEqual([]);
+      expect(decision.view.changeSet?.rollback).toBeNull();
+      expect(renderStatus(decision.view)).not.toContain('Rolled back');
+      const config = setConfig();
+      if (!config.ok) throw new Error('the set’s configuration');
+      const judging = { config: config.config, across: true };
+      expect(takesComment(byDana, [rollback('dana')], judging)).toBe(false);
+      expect(
+        checkSetCommands({
+          set: byDana,
+          commands: [{ name: 'rollback' }],
+          author: 'dana',
+          config: config.config,
+          now: NOW,
+        }).map((problem) => problem.message),
+      ).toEqual([expect.stringContaining('dana cannot write `acme/client`')]);
+      // The maintainer, who writes every repository, is taken and reverts what merged.
+      const byMaintainer = approved(members, {
+        home: { commands: [approval(), rollback(MAINTAINER)] },
+        writers,
+      });
+      expect(takesComment(byMaintainer, [rollback(MAINTAINER)], judging)).toBe(true);
+      expect(
+        decideOn(byMaintainer).links.flatMap((link) =>
+          link.kind === 'open-revert' ? [link.repository] : [],
+        ),
+      ).toEqual(states[2] === 'merged' ? [CLIENT, HOME, LIB] : [HOME, LIB]);
+    },
+  );
+
+  it('takes no /rollback while nothing has merged, and says so', () => {
+    const rollback = make.command(
+      { name: 'rollback' },
+      { author: MAINTAINER, createdAt: ago(1), commentId: 990 },
+    );
+    const set = approved([lib({ final: gatedPull(45) }), service(), client()], {
+      home: { commands: [approval(), rollback] },
+    });
+    const decision = decideOn(set);
+    expect(decision.view.changeSet?.rollback).toBeNull();
+    expect(decision.links.filter((link) => link.kind === 'set-change-set-check')).toEqual([
+      expect.objectContaining({ repository: LIB, pull: 45, state: 'success' }),
+    ]);
+    const config = setConfig();
+    if (!config.ok) throw new Error('the set’s configuration');
+    expect(takesComment(set, [rollback], { config: config.config, across: true })).toBe(false);
   });
 
   it('takes a command on the issue in a repository only from someone who can write it', () => {
@@ -371,5 +507,37 @@ describe('a change set once approved', () => {
     expect(actionsIn(decision, HOME).flatMap((a) => (a.kind === 'notice' ? [a.key] : []))).toEqual([
       'budget/50',
     ]);
+  });
+
+  it('tells each session of a member what the set’s one budget has left, which its own repository cannot raise', () => {
+    // acme/service's sessions spent $6.10 of the set's $10: W1.1 starts in acme/lib with $3.90.
+    const decision = decideOn(
+      approved([
+        lib(),
+        service({
+          snapshot: {
+            usage: [make.usageRecord({ run_id: 7300, cost: 6.1 })],
+            runs: [planRun({ id: 7300 })],
+          },
+        }),
+        client(),
+      ]),
+      setConfig({}, { budget: { maxUsd: 10 } }),
+    );
+    const dispatched = actionsIn(decision, LIB).flatMap((action) =>
+      action.kind === 'dispatch' ? [action.request] : [],
+    );
+    expect(dispatched).toMatchObject([{ role: 'work', worker: 'W1.1', setBudgetUsd: 3.9 }]);
+    expect(renderDispatchInputs(dispatched[0]!)).toMatchObject({ budget: '3.90' });
+    // With no budget for the set, its sessions carry none.
+    const unbounded = decideOn(
+      approved([lib(), service(), client()]),
+      setConfig({}, { budget: { maxUsd: null } }),
+    );
+    expect(
+      actionsIn(unbounded, LIB).flatMap((action) =>
+        action.kind === 'dispatch' ? [renderDispatchInputs(action.request)] : [],
+      ),
+    ).toEqual([expect.not.objectContaining({ budget: expect.anything() })]);
   });
 });

@@ -113,6 +113,7 @@ export function makeSet(
     members?: SetMember[];
     repositories?: SetRepository[];
     writers?: SetSnapshot['writers'];
+    outsideInstallation?: string[];
   } = {},
 ): SetSnapshot {
   return {
@@ -134,6 +135,7 @@ export function makeSet(
     homeRepository: HOME,
     repositories: overrides.repositories ?? [LIB, HOME, CLIENT].map((name) => makeRepository(name)),
     members: overrides.members ?? [],
+    outsideInstallation: overrides.outsideInstallation ?? [],
     writers: overrides.writers ?? {
       [LIB]: { [MAINTAINER]: true },
       [HOME]: { [MAINTAINER]: true, carol: true },

@@ -83,11 +83,11 @@ describe('estimateCost', () => {
       11_000,
     ],
     [
-      'five minutes’ cache: plain input',
+      'five minutes’ cache asked anywhere: every byte as a five-minute write, a quarter dearer',
       'anthropic',
       { model: SONNET, max_tokens: 1_000, cache_control: { type: 'ephemeral', ttl: '5m' } },
       10_000,
-      usd(10_000, 1_000, 3, 15),
+      usd(1.25 * 10_000, 1_000, 3, 15),
       11_000,
     ],
     [
@@ -207,6 +207,9 @@ describe('estimateCost', () => {
       tokens: input + 1_000,
       turns: 1,
       bounded: false,
+      inputUsd: expect.closeTo(usd(input, 0, 3, 15), 9),
+      outputUsdPerToken: expect.closeTo(15e-6, 12),
+      outputTokens: 1_000,
     });
   });
 

@@ -39,8 +39,14 @@ function meterOf(
   return { meter, recorded: reading.end(), reading };
 }
 
-/** The counts of a meter, without its maps and sets. */
-const counts = ({ tools: _, unpriced: __, prices: ___, ...fields }: UsageMeter) => fields;
+/** The counts of a meter, without its maps and sets, nor its dearest answer (its cost, when it is the only one). */
+const counts = ({
+  tools: _,
+  unpriced: __,
+  prices: ___,
+  dearest_turn_usd: ____,
+  ...fields
+}: UsageMeter) => fields;
 
 const nothing = counts(createUsageMeter());
 
@@ -638,5 +644,24 @@ describe('meterResponse: end', () => {
       turns: 2,
       cost_usd: expect.closeTo((2 * (1_000 * 3 + 100 * 15)) / 1e6, 12),
     });
+  });
+});
+
+describe('the dearest answer', () => {
+  it('keeps the cost of the dearest answer metered, which the wind-down reads beside the average', () => {
+    const meter = createUsageMeter();
+    for (const output of [100, 1_000, 10]) {
+      const reading = meterResponse({
+        provider: 'anthropic',
+        streamed: false,
+        meter,
+        model: SONNET,
+      });
+      reading.push(
+        Buffer.from(JSON.stringify(message({ input_tokens: 0, output_tokens: output }))),
+      );
+      reading.end();
+    }
+    expect(meter.dearest_turn_usd).toBeCloseTo(1_000 * 15e-6, 12);
   });
 });

@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { isEngine } from '../../../core/vocabulary/engine-names.js';
+import { isEngine, listEngines } from '../../../core/vocabulary/engine-names.js';
 
 /**
  * `baton session engine` (the action's `command: engine`): the outputs the
@@ -20,9 +20,7 @@ export async function writeEngineCacheOutputs(
 ): Promise<number> {
   const engine = source.BATON_ENGINE ?? '';
   if (engine && !isEngine(engine)) {
-    process.stderr.write(
-      `baton: BATON_ENGINE ${engine} is no engine: baton, claude-code or codex\n`,
-    );
+    process.stderr.write(`baton: BATON_ENGINE ${engine} is no engine: ${listEngines()}\n`);
     return 2;
   }
   const lines = 'cache-key=\npath=\n';

@@ -14,6 +14,7 @@
 import { constants, type Stats } from 'node:fs';
 import { chmod, lstat, mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { ENGINE_KITS } from './engine-registry.js';
 
 /** The HOME holds something Baton would have to follow to write there: the run does not start. */
 export class EngineHomeError extends Error {
@@ -25,13 +26,15 @@ export class EngineHomeError extends Error {
 
 /**
  * Baton's folders in the HOME and their modes: the engine's temp folder and
- * Codex's home are the engine's to write (sticky, as /tmp: what Baton puts
- * there stays Baton's); `.baton` (the role prompt, a review's patches) only
- * Baton writes.
+ * each engine's own folders (EngineKit.homeFolders: Codex's home) are the
+ * engine's to write (sticky, as /tmp: what Baton puts there stays Baton's);
+ * `.baton` (the role prompt, a review's patches) only Baton writes.
  */
 export const HOME_FOLDERS: Readonly<Record<string, number>> = {
   tmp: 0o1777,
-  '.codex': 0o1777,
+  ...Object.fromEntries(
+    Object.values(ENGINE_KITS).flatMap((kit) => kit.homeFolders.map((folder) => [folder, 0o1777])),
+  ),
   '.baton': 0o755,
 };
 const FILE_MODE = 0o644;

@@ -1,7 +1,8 @@
-import type { Engine } from '../../../core/vocabulary/engine-names.js';
+import type { CodingEngine } from '../../../core/sessions/engines.js';
 
 /**
- * The engine versions a Baton release runs, pinned: a version of the npm
+ * The engine versions a Baton release runs, pinned (each in its engine's
+ * folder, e.g. claude-code/claude-code-engine.ts): a version of the npm
  * package people install (`@anthropic-ai/claude-code`, `@openai/codex`), and
  * for each runner platform the one package a session needs of it, the native
  * binary's, by its registry tarball and the integrity the registry publishes
@@ -10,7 +11,7 @@ import type { Engine } from '../../../core/vocabulary/engine-names.js';
  * release of Baton, like a change of its own code.
  */
 export interface EnginePin {
-  engine: Exclude<Engine, 'baton'>;
+  engine: CodingEngine;
   /** What people install, for the docs and the job summary. */
   package: string;
   version: string;
@@ -30,51 +31,6 @@ export interface PlatformPin {
   /** Folders of helper programs it expects on PATH (Codex's own ripgrep), relative likewise. */
   path: string[];
 }
-
-export const ENGINE_PINS: Readonly<Record<EnginePin['engine'], EnginePin>> = {
-  'claude-code': {
-    engine: 'claude-code',
-    package: '@anthropic-ai/claude-code',
-    version: '2.1.330',
-    platforms: {
-      'linux-x64': {
-        tarball: '@anthropic-ai/claude-code-linux-x64/-/claude-code-linux-x64-2.1.330.tgz',
-        integrity:
-          'sha512-9Gn+V7DtJ8M1nztP9CeDVl9g3RtrepI7rOFTyPRRnZe8D6zebIHKmC7OvBauucuAP0X0k85SDN/LPVZyjsGezQ==',
-        binary: 'claude',
-        path: [],
-      },
-      'linux-arm64': {
-        tarball: '@anthropic-ai/claude-code-linux-arm64/-/claude-code-linux-arm64-2.1.330.tgz',
-        integrity:
-          'sha512-V4yanAY5EA5UpwwRPtjSfqDbNqAlUJeVn3NYZw2AgmRHjdpSsLtHAzbxRXfkAnbjwTXzE0uedjQxUY02ARPcsA==',
-        binary: 'claude',
-        path: [],
-      },
-    },
-  },
-  codex: {
-    engine: 'codex',
-    package: '@openai/codex',
-    version: '0.169.0',
-    platforms: {
-      'linux-x64': {
-        tarball: '@openai/codex/-/codex-0.169.0-linux-x64.tgz',
-        integrity:
-          'sha512-o05NyAOCDygSPRo1yinzxvkRSdmsZyBD9E7mbpmjRanSfM8lypqWtQgEo4XfNkwhuCR2aFu8mlGOsQGFXVbVww==',
-        binary: 'vendor/x86_64-unknown-linux-musl/bin/codex',
-        path: ['vendor/x86_64-unknown-linux-musl/codex-path'],
-      },
-      'linux-arm64': {
-        tarball: '@openai/codex/-/codex-0.169.0-linux-arm64.tgz',
-        integrity:
-          'sha512-NZ/DaQUpcQmxmqee7Z9uC1rzw3GhSbooawcaTe1LN5Yk+WlinUKGdTXJgClRT/9ogQEEM9TWxYzvxPfj5G/xFg==',
-        binary: 'vendor/aarch64-unknown-linux-musl/bin/codex',
-        path: ['vendor/aarch64-unknown-linux-musl/codex-path'],
-      },
-    },
-  },
-};
 
 /** This machine's platform, if the engines have a pinned binary for it. */
 export function enginePlatform(

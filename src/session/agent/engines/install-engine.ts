@@ -32,21 +32,16 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { promisify } from 'node:util';
-import type { Engine } from '../../../core/vocabulary/engine-names.js';
+import type { CodingEngine } from '../../../core/sessions/engines.js';
 import { programPath } from '../../programs.js';
-import {
-  ENGINE_PINS,
-  type EnginePin,
-  enginePlatform,
-  installName,
-  type PlatformPin,
-} from './engine-pins.js';
+import { type EnginePin, enginePlatform, installName, type PlatformPin } from './engine-pins.js';
+import { engineKit } from './engine-registry.js';
 
 const run = promisify(execFile);
 
 /** An engine ready to run: its pinned binary and what it needs on PATH. */
 export interface InstalledEngine {
-  engine: Exclude<Engine, 'baton'>;
+  engine: CodingEngine;
   version: string;
   /** The folder of this install (unpacked for this process), which the sandbox lets the tools user read. */
   root: string;
@@ -80,12 +75,12 @@ export function engineCacheDir(env: Record<string, string | undefined> = process
 }
 
 /** The pin of `engine` for this machine, or why there is none. */
-export function platformPin(engine: Exclude<Engine, 'baton'>): {
+export function platformPin(engine: CodingEngine): {
   pin: EnginePin;
   platform: PlatformPin;
   dir: string;
 } {
-  const pin = ENGINE_PINS[engine];
+  const pin = engineKit(engine).pin;
   const platform = enginePlatform();
   const pinned = platform ? pin.platforms[platform] : undefined;
   if (!platform || !pinned) {
@@ -112,7 +107,7 @@ let removedAtExit = false;
  * and then cached. Once per process and cache; later calls answer the same.
  */
 export function ensureEngine(options: {
-  engine: Exclude<Engine, 'baton'>;
+  engine: CodingEngine;
   cacheDir: string;
   registry?: string;
   fetchImpl?: typeof globalThis.fetch;
@@ -154,7 +149,7 @@ async function install(
     log = () => {},
     pinned,
   }: {
-    engine: Exclude<Engine, 'baton'>;
+    engine: CodingEngine;
     cacheDir: string;
     registry?: string;
     fetchImpl?: typeof globalThis.fetch;

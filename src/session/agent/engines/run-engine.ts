@@ -1,5 +1,5 @@
 /**
- * One conversation of a session on another engine (Claude Code, Codex),
+ * One conversation of a session on another engine (engine-registry.ts),
  * under the same contract as Baton's own loop (model-loop.ts): the engine
  * runs whole in the sandbox as the tools user, in the session's work tree,
  * reaching a model only through the model proxy; it hands in by writing a
@@ -21,9 +21,9 @@ import type { ModelProxy } from '../model-proxy/model-proxy.js';
 import { renderEngineSystemPrompt } from '../prompts/engine-prompt.js';
 import type { SubmitTool } from '../tools/submit-tool.js';
 import type { Confinement } from './confinement.js';
-import { type CodingEngine, engineCommand } from './engine-commands.js';
+import type { CodingEngine } from './engine-commands.js';
 import { EngineHomeError, prepareEngineHome, writeHomeFile } from './engine-home.js';
-import { engineTalk } from './engine-talk.js';
+import { engineKit } from './engine-registry.js';
 import { readHandIn } from './hand-in.js';
 import type { InstalledEngine } from './install-engine.js';
 
@@ -183,7 +183,7 @@ async function runOnce<T>({
   prompt: string;
   handIn: string;
   resume: boolean;
-  /** Codex's thread, kept across the runs of one conversation. */
+  /** The engine's thread or session (Codex's, Copilot's), kept across the runs of one conversation. */
   thread: { id: string | null };
   /** What was sent to the engine and no model request has carried yet. */
   sent: Map<string, Interjection>;
@@ -192,7 +192,7 @@ async function runOnce<T>({
   const exceeded = proxy.stopped();
   if (exceeded) return stoppedOutcome(proxy, exceeded);
   await rm(outside(confinement, handIn), { force: true });
-  const command = engineCommand(engine, {
+  const command = engineKit(engine).command({
     binary: installed.binary,
     pathDirs: installed.pathDirs,
     basePath: conversation.env.PATH ?? '',
@@ -217,7 +217,7 @@ async function runOnce<T>({
   proxy.onStop(() => controller.abort());
   const started = seat.now();
   const interjections = conversation.interjections;
-  const talk = engineTalk(engine, {
+  const talk = engineKit(engine).talk({
     prompt,
     model: conversation.model,
     workDir: confinement.workDir,

@@ -25,6 +25,11 @@ export interface InboxMessage {
 export interface InboxOwner {
   build: string;
   issue: number | null;
+  /**
+   * The repository of the build's issue, `owner/name`: the session's own, or
+   * for a change set's member build the set's (its id says which).
+   */
+  issueRepository: string;
   worker: string;
   /** `GITHUB_ACTOR`: Baton's bot, which dispatched the run and gives the 👀 of a command it took. */
   actor: string;
@@ -40,8 +45,9 @@ export async function readMessage(
 ): Promise<ReadMessage> {
   const comment = await reads.getIssueComment(String(id));
   if (!comment) return { ok: false, why: `comment ${id} is gone` };
-  const on = Number(/\/issues\/(\d+)$/.exec(comment.issue_url ?? '')?.[1]);
-  const place = await placeOf(reads, { on, owner });
+  const issueUrl = comment.issue_url ?? '';
+  const on = Number(/\/issues\/(\d+)$/.exec(issueUrl)?.[1]);
+  const place = await placeOf(reads, { on, issueUrl, owner });
   if (!place.ok) return { ok: false, why: `comment ${id} ${place.why}` };
   const commands = parseCommands(comment.body ?? '', place.worker ? { worker: place.worker } : {});
   const mine = commands.commands.flatMap((command) =>
@@ -67,10 +73,12 @@ export async function readMessage(
 /** Where a comment is: the build's issue, or a pull request of one of its workers (whose id it implies). */
 async function placeOf(
   reads: GitHubReads,
-  { on, owner }: { on: number; owner: InboxOwner },
+  { on, issueUrl, owner }: { on: number; issueUrl: string; owner: InboxOwner },
 ): Promise<{ ok: true; worker?: string } | { ok: false; why: string }> {
   if (!(on > 0)) return { ok: false, why: 'is on no issue' };
-  if (on === owner.issue) return { ok: true };
+  // The build's issue is in one repository: the same number elsewhere (a member of a change set
+  // reads its own repository, whose issue of that number is not the set's) is no place of its.
+  if (on === owner.issue && sameRepository(issueUrl, owner.issueRepository)) return { ok: true };
   const pull = await reads.getPull(on).catch(() => null);
   const branch = pull ? parseBatonBranch(pull.head.ref) : null;
   if (branch?.kind === 'worker' && branch.build === owner.build) {
@@ -80,4 +88,10 @@ async function placeOf(
     ok: false,
     why: `is on #${on}, neither the build's issue nor one of its workers' pull requests`,
   };
+}
+
+/** Whether an issue's API URL (`…/repos/<owner>/<name>/issues/<n>`) is of `repository`. */
+function sameRepository(issueUrl: string, repository: string): boolean {
+  const named = /\/repos\/([^/]+\/[^/]+)\/issues\/\d+$/.exec(issueUrl)?.[1];
+  return named !== undefined && named.toLowerCase() === repository.toLowerCase();
 }

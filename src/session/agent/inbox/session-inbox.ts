@@ -14,12 +14,20 @@
 import type { MessageReceipt } from '../../../core/plan/usage.js';
 import { messageRefPrefix, parseMessageRef } from '../../../core/sessions/messages.js';
 import type { GitHubReads } from '../../reads/github-reads.js';
+import { createAppMessages } from './app-messages.js';
 import { type InboxMessage, type InboxOwner, readMessage } from './read-message.js';
 
 /** How often a running session asks whether its worker has new messages. */
 export const MESSAGE_POLL_MS = 15_000;
 /** The most messages one session takes in (each is a few requests and a receipt). */
 const MAX_MESSAGES = 100;
+/**
+ * The most refs one session reads and leaves aside (a comment Baton did not
+ * take, or gone: each a request or three) beyond those Baton's status comment
+ * lists: refs anyone who can push may write cost at most this, and never
+ * take a place of a message Baton took.
+ */
+const MAX_LEFT_ASIDE = 100;
 
 export interface SessionInbox {
   /** The messages waiting when the session starts, read once: both kinds. */
@@ -37,68 +45,95 @@ export interface SessionInbox {
   counts(): { listings: number; unchanged: number; comments: number };
 }
 
-/** The inbox of a session of `owner.worker`. */
+/** The inbox of a session of `owner.worker`, in `repository` (the session's own). */
 export function createSessionInbox({
   reads,
   owner,
+  repository,
   log,
   intervalMs = MESSAGE_POLL_MS,
 }: {
   reads: GitHubReads;
   owner: InboxOwner;
+  repository: string;
   log: (line: string) => void;
   intervalMs?: number;
 }): SessionInbox {
   const prefix = messageRefPrefix(owner.build, owner.worker).replace(/^refs\//, '');
+  const app = createAppMessages({ reads, owner, repository, log });
   const seen = new Set<number>();
   const receipts = new Map<number, number>();
   const counts = { listings: 0, unchanged: 0, comments: 0 };
+  const spent = { taken: 0, leftAside: 0 };
+  /** Comments named by the newest listing's refs and not read yet. */
+  let unread: number[] = [];
   let etag: string | null = null;
   let timer: NodeJS.Timeout | null = null;
   let underway: Promise<void> = Promise.resolve();
-  /** Comments named by refs not seen yet; null when the listing did not change. */
-  const newComments = async (): Promise<number[] | null> => {
+  /** Whether the listing changed since the last look (and `unread` with it). */
+  const listRefs = async (): Promise<boolean> => {
     counts.listings += 1;
     const listed = await reads.listRefsIfChanged(prefix, etag);
     if (!listed) {
       counts.unchanged += 1;
-      return null;
+      return false;
     }
     etag = listed.etag;
-    return listed.refs
+    unread = listed.refs
       .map((ref) => parseMessageRef(owner.build, ref))
       .flatMap((ref) =>
         ref && ref.worker === owner.worker && !seen.has(ref.comment) ? [ref.comment] : [],
       )
       .sort((a, b) => a - b);
+    return true;
   };
-  const read = async (comments: number[]): Promise<InboxMessage[]> => {
+  /**
+   * Reads the unread refs' comments. Where they could pass the bound of refs
+   * left aside, those Baton's status comment lists go first, then the others
+   * while that bound allows (the rest wait, for a look that finds them
+   * listed). Only a message taken counts against `MAX_MESSAGES`.
+   */
+  const read = async (): Promise<InboxMessage[]> => {
+    if (unread.length === 0 || spent.taken >= MAX_MESSAGES) return [];
+    const bounded = spent.leftAside + unread.length > MAX_LEFT_ASIDE;
+    const listed = new Set(bounded ? await app.listed() : unread);
+    const order = [
+      ...unread.filter((comment) => listed.has(comment)),
+      ...unread.filter((comment) => !listed.has(comment)),
+    ];
     const messages: InboxMessage[] = [];
-    for (const comment of comments) {
-      if (seen.size >= MAX_MESSAGES) break;
+    for (const comment of order) {
+      if (spent.taken >= MAX_MESSAGES) break;
+      if (!listed.has(comment) && spent.leftAside >= MAX_LEFT_ASIDE) continue;
       seen.add(comment);
       counts.comments += 1;
       const found = await readMessage(reads, { comment, owner });
-      if (found.ok) messages.push(found.message);
-      else log(`inbox: left a message ref aside: ${found.why}`);
+      if (found.ok) {
+        spent.taken += 1;
+        messages.push(found.message);
+      } else {
+        spent.leftAside += 1;
+        log(`inbox: left a message ref aside: ${found.why}`);
+      }
     }
+    unread = unread.filter((comment) => !seen.has(comment));
     return messages;
   };
   const look = async (deliver: (message: InboxMessage) => void) => {
-    const comments = await newComments();
-    if (!comments || comments.length === 0) return;
-    for (const message of await read(comments)) {
+    // An unchanged listing holds nothing new, unless refs wait past the bound of those left aside.
+    if (!(await listRefs()) && unread.length === 0) return;
+    for (const message of await read()) {
       // A `/queue` that came while this session runs is the next one's: left for it.
       if (message.kind === 'steer') deliver(message);
     }
   };
   return {
     async waiting() {
-      const comments = await newComments().catch((error: unknown) => {
+      const listed = await listRefs().catch((error: unknown) => {
         log(`inbox: could not list the worker's messages: ${String(error)}`);
-        return null;
+        return false;
       });
-      return comments ? read(comments) : [];
+      return listed ? read() : [];
     },
     watch(deliver) {
       const tick = () => {

@@ -1,7 +1,7 @@
 import type { Provider } from '../../../core/sessions/engines.js';
 import { costOf, type ModelPrices } from '../../../core/vocabulary/pricing.js';
 import type { UsageMeter } from '../model/usage-meter.js';
-import { asksLongCache } from './model-routes.js';
+import { cacheAsked } from './model-routes.js';
 import { IMAGE_TOKENS, type RequestContent } from './request-content.js';
 
 /**
@@ -115,6 +115,12 @@ export interface Estimate extends Reservation {
    * can take, and runs only when no other request is under way.
    */
   bounded: boolean;
+  /** Of `usd`, what its input may cost: all of it bar the output. */
+  inputUsd: number;
+  /** What each token of output costs at most (the long-context price where the input reaches it). */
+  outputUsdPerToken: number;
+  /** The output tokens `usd` counts: the request's cap, or `UNCAPPED_OUTPUT_TOKENS`. */
+  outputTokens: number;
 }
 
 /**
@@ -125,6 +131,9 @@ export interface Estimate extends Reservation {
  * for text this is more than the provider bills), each inline image at the
  * most tokens its provider bills one (`IMAGE_TOKENS`), and its output cap
  * (`max_tokens`, OpenAI's `max_output_tokens`) of output at the output price.
+ * A body that asks for a five-minute cache anywhere counts its input as cache
+ * writes, a quarter dearer. So no answer of a provider that bills no more
+ * tokens than the request's bytes (and its images) costs more than this.
  * A request with a document is counted at the largest context any model
  * takes, since its bytes do not bound its pages. Nothing else the provider
  * could bill passes the proxy (request-content.ts: no stored context, nothing
@@ -147,19 +156,30 @@ export function estimateCost(
   const input = bounded
     ? bytes + content.images * IMAGE_TOKENS[provider]
     : Math.max(bytes, MAX_CONTEXT_TOKENS);
-  // Every token as input, or as an hour's cache write where the body asks for one anywhere.
-  const written = provider === 'anthropic' && asksLongCache(body) ? input : 0;
-  const usd =
+  // Every token as input, or as a cache write (five minutes' or an hour's) where the body asks for one anywhere.
+  const cache = provider === 'anthropic' ? cacheAsked(body) : 'none';
+  const written = cache === 'none' ? 0 : input;
+  const priced = (outputTokens: number) =>
     costOf(
       model,
       {
         input_tokens: input - written,
-        output_tokens: output,
+        output_tokens: outputTokens,
         cache_read_input_tokens: 0,
         cache_creation_input_tokens: written,
-        cache_creation_1h_input_tokens: written,
+        cache_creation_1h_input_tokens: cache === 'long' ? written : 0,
       },
       prices,
     ) ?? 0;
-  return { usd, tokens: input + output, turns: 1, bounded };
+  const usd = priced(output);
+  const inputUsd = priced(0);
+  return {
+    usd,
+    tokens: input + output,
+    turns: 1,
+    bounded,
+    inputUsd,
+    outputUsdPerToken: (usd - inputUsd) / output,
+    outputTokens: output,
+  };
 }

@@ -12,7 +12,9 @@
  * nothing the provider would fetch by address, read from its storage or run.
  * A few requests run at once (in-flight.ts), each checked against the limits
  * again once its body is read, with what those under way may cost counted
- * (one whose cost its body does not bound runs alone, at its worst case); each
+ * (one whose cost its body does not bound runs alone, at its worst case), and
+ * let through only if the most it may cost fits in what is left of the dollar
+ * limit, its output cap lowered to fit where that is enough (spend-cap.ts); each
  * answer is read to its end and metered even when the client leaves early;
  * an answer whose usage cannot be read stops the session.
  */
@@ -25,7 +27,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { SessionLimit } from '../../../core/plan/usage.js';
 import type { Provider } from '../../../core/sessions/engines.js';
-import { type AgentLimits, exceededLimit, findExceededLimit } from '../model/limits.js';
+import {
+  type AgentLimits,
+  crossingLimit,
+  exceededLimit,
+  findExceededLimit,
+  HAND_IN_OUTPUT_TOKENS,
+} from '../model/limits.js';
 import type { UsageMeter } from '../model/usage-meter.js';
 import { type Estimate, estimateCost, RequestsInFlight, withReserved } from './in-flight.js';
 import { meterResponse } from './meter-response.js';
@@ -40,6 +48,7 @@ import {
   upstreamUrl,
   type WebPolicy,
 } from './model-routes.js';
+import { fitToRoom } from './spend-cap.js';
 import { missingCredential, type Upstream } from './upstreams.js';
 
 /** A request the proxy did not pass on, for the job summary and the tests. */
@@ -190,31 +199,65 @@ export async function startModelProxy({
       if (judged.problem !== null) return refuse(req, res, 400, judged.problem);
       const fields = parsed as Record<string, unknown>;
       const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
-      const sent = held ? Buffer.from(JSON.stringify(held)) : body;
+      let sent = held ? Buffer.from(JSON.stringify(held)) : body;
       const model = typeof fields.model === 'string' ? fields.model : '';
       let estimate: Estimate | null = null;
       if (metered) {
+        let forwarded = held ?? fields;
         estimate = estimateCost(
           route.provider,
-          held ?? fields,
+          forwarded,
           sent.length,
           meter.prices,
           judged.content,
         );
-        // Checked again now that the body is read: the session may have reached a limit since,
-        // and while others run it starts only if what they may cost leaves room; one whose body
-        // does not bound its cost waits until none is under way.
+        // Checked again now that the body is read: the session may have reached a limit since.
+        // A request starts only if the most it may cost fits in what is left of the dollar limit
+        // with what those under way may cost held aside (spend-cap.ts): while others run it waits
+        // for room (one whose body does not bound its cost waits until none is under way); alone,
+        // its output cap is lowered to fit, or it is refused and the session stops.
         for (;;) {
           const reached = stopAtLimit();
           if (reached) return refuse(req, res, 400, `the session stops here: it ${reached}`);
-          if (!flight.holding()) break;
-          if (
-            estimate.bounded &&
-            !findExceededLimit(withReserved(meter, flight.reserved), limits, now())
-          )
-            break;
-          await flight.next();
+          const heldUsd = flight.reserved.usd;
+          const roomUsd =
+            limits.maxUsd === null
+              ? Number.POSITIVE_INFINITY
+              : limits.maxUsd - meter.cost_usd - heldUsd;
+          if (flight.holding()) {
+            if (
+              estimate.bounded &&
+              estimate.usd <= roomUsd &&
+              !findExceededLimit(withReserved(meter, flight.reserved), limits, now())
+            )
+              break;
+            await flight.next();
+            continue;
+          }
+          const fit = fitToRoom({ provider: route.provider, body: forwarded, estimate, roomUsd });
+          if (fit.kind === 'fits') break;
+          if (fit.kind === 'over') {
+            const crossed = crossingLimit(meter, limits, { worstUsd: fit.leastUsd, heldUsd });
+            stop(crossed.reason, crossed.limit);
+            return refuse(req, res, 400, `the session stops here: it ${crossed.reason}`);
+          }
+          forwarded = fit.body;
+          sent = Buffer.from(JSON.stringify(forwarded));
+          estimate = estimateCost(
+            route.provider,
+            forwarded,
+            sent.length,
+            meter.prices,
+            judged.content,
+          );
+          log(
+            `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the $${roomUsd.toFixed(2)} left of the session's dollar limit`,
+          );
+          break;
         }
+        // What the wind-down keeps room for: requests like this one, with a hand-in's output.
+        meter.hand_in_request_usd =
+          estimate.inputUsd + HAND_IN_OUTPUT_TOKENS * estimate.outputUsdPerToken;
         release = flight.reserve(estimate);
       }
       // A client gone while it waited, or a proxy closing, sends nothing more.

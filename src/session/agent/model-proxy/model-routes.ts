@@ -256,6 +256,15 @@ function toolProblem(provider: Provider, listed: unknown, web: boolean): string 
  * cost twice input.
  */
 export function asksLongCache(body: unknown): boolean {
+  return cacheAsked(body) === 'long';
+}
+
+/**
+ * The longest cache a body asks for anywhere: none, five minutes (writes a
+ * quarter dearer than input), or longer (twice input).
+ */
+export function cacheAsked(body: unknown): 'none' | '5m' | 'long' {
+  let asked: 'none' | '5m' = 'none';
   const pending: unknown[] = [body];
   while (pending.length > 0) {
     const next = pending.pop();
@@ -266,11 +275,12 @@ export function asksLongCache(body: unknown): boolean {
     if (!isObject(next)) continue;
     for (const [key, value] of Object.entries(next)) {
       if (key === 'cache_control' && isObject(value)) {
-        if (value.ttl !== undefined && value.ttl !== '5m') return true;
+        if (value.ttl !== undefined && value.ttl !== '5m') return 'long';
+        asked = '5m';
       } else if (typeof value === 'object' && value !== null) pending.push(value);
     }
   }
-  return false;
+  return asked;
 }
 
 function isWebTool(provider: Provider, type: string): boolean {

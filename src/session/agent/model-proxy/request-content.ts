@@ -10,7 +10,8 @@ import type { Provider } from '../../../core/sessions/engines.js';
  * API), stored context (`previous_response_id`, `conversation`, an
  * `item_reference`, a stored `prompt`), containers and their uploads, and
  * results of tools the provider ran. The engines' own requests use only what
- * is listed here (Claude Code 2.1, Codex 0.169, Baton's loop); a research
+ * is listed here (Claude Code 2.1, Codex 0.169, Copilot 1.0 as an Anthropic
+ * provider of the user's own, Baton's loop); a research
  * session's web tools add their calls and results.
  *
  * Images and documents pass only inline (base64, or a `data:` address), and

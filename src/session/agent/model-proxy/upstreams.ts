@@ -79,5 +79,5 @@ function anthropicUpstream(env: SessionEnv, fetchImpl: typeof globalThis.fetch):
 export function missingCredential(provider: Provider): string {
   return provider === 'anthropic'
     ? 'no Anthropic credential: set the repository secret ANTHROPIC_API_KEY and pass it to the agent job, or use workload identity federation (docs/security.md, "The model key")'
-    : 'no OpenAI credential: set the repository secret OPENAI_API_KEY, which the Baton workflow passes to the session step, for sessions on the codex engine';
+    : 'no OpenAI credential: set the repository secret OPENAI_API_KEY, which the Baton workflow passes to the session step, for sessions on an engine that calls OpenAI (Codex)';
 }

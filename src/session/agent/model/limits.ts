@@ -18,6 +18,11 @@ export interface AgentLimits {
   usdLimit: SessionLimit;
   /** The build's `budget.maxUsd`, of which `maxUsd` is what was left (null: no budget). */
   budgetUsd: number | null;
+  /**
+   * Whose budget a `budget` limit is: the build's, or, for a change set's
+   * session whose set had less left when it was dispatched, the set's.
+   */
+  budgetOf: 'build' | 'set';
   /** When the session started (epoch milliseconds): its pace per turn is read from it. */
   startedAt: number;
   /** Turns' worth of any limit left when the session is told to wrap up (`windDownLimit`). */
@@ -48,6 +53,7 @@ export function resolveLimits({
   startedAt,
   buildSpentUsd = null,
   daySpentUsd = null,
+  setLeftUsd = null,
   overrides = {},
 }: {
   config: Config;
@@ -56,13 +62,15 @@ export function resolveLimits({
   buildSpentUsd?: number | null;
   /** What the repository's sessions spent today before this one (`readDaySpend`); null: unknown. */
   daySpentUsd?: number | null;
+  /** A change set's session: what the set's budget had left when it was dispatched; null: none. */
+  setLeftUsd?: number | null;
   overrides?: Partial<AgentLimits>;
 }): AgentLimits {
   const minutes = Math.max(MIN_RUN_MINUTES, config.session.timeoutMinutes - MARGIN_MINUTES);
   return {
     maxTurns: config.session.maxTurns,
     maxTokens: DEFAULT_MAX_TOKENS,
-    ...usdLimitOf({ budget: config.budget, buildSpentUsd, daySpentUsd }),
+    ...usdLimitOf({ budget: config.budget, buildSpentUsd, daySpentUsd, setLeftUsd }),
     budgetUsd: config.budget.maxUsd,
     startedAt,
     windDownTurns: 3,
@@ -78,23 +86,33 @@ export function resolveLimits({
 
 /**
  * The session's dollar limit and which it is: what the build's budget has left,
- * or what the repository's day has left when that is less. A day whose spend
- * could not be read leaves the build's limit alone (the app still stops new
- * sessions at the cap); a build's unknown spend leaves its whole budget.
+ * or what the repository's day has left when that is less, or, for a change
+ * set's session, what the set's one budget had left when it was dispatched
+ * when that is less still (its repository's own budget may be larger, or
+ * off). A day whose spend could not be read leaves the build's limit alone
+ * (the app still stops new sessions at the cap); a build's unknown spend
+ * leaves its whole budget.
  */
 export function usdLimitOf({
   budget,
   buildSpentUsd,
   daySpentUsd,
+  setLeftUsd = null,
 }: {
   budget: Pick<Config['budget'], 'maxUsd' | 'dailyUsd'>;
   buildSpentUsd: number | null;
   daySpentUsd: number | null;
-}): Pick<AgentLimits, 'maxUsd' | 'usdLimit'> {
+  setLeftUsd?: number | null;
+}): Pick<AgentLimits, 'maxUsd' | 'usdLimit' | 'budgetOf'> {
   const build = leftOf(budget.maxUsd, buildSpentUsd);
   const day = daySpentUsd === null ? null : leftOf(budget.dailyUsd, daySpentUsd);
-  if (day !== null && (build === null || day < build)) return { maxUsd: day, usdLimit: 'daily' };
-  return { maxUsd: build, usdLimit: 'budget' };
+  const own: Pick<AgentLimits, 'maxUsd' | 'usdLimit' | 'budgetOf'> =
+    day !== null && (build === null || day < build)
+      ? { maxUsd: day, usdLimit: 'daily', budgetOf: 'build' }
+      : { maxUsd: build, usdLimit: 'budget', budgetOf: 'build' };
+  if (setLeftUsd !== null && (own.maxUsd === null || setLeftUsd < own.maxUsd))
+    return { maxUsd: Math.max(0, setLeftUsd), usdLimit: 'budget', budgetOf: 'set' };
+  return own;
 }
 
 /** What a cap has left after `spent`, never below zero; the cap itself when the spend is unknown. */
@@ -151,18 +169,50 @@ export function exceededLimit(
 }
 
 function usdReason(meter: UsageMeter, limits: AgentLimits): string {
-  const spent = `$${meter.cost_usd.toFixed(2)}`;
+  return `spent $${meter.cost_usd.toFixed(2)}, ${usdLimitText(limits)}`;
+}
+
+/**
+ * Why the session stops before a model request that could cost `worstUsd` at
+ * the least output worth sending (`fitToRoom`): with what it spent and what
+ * requests under way may cost (`heldUsd`), that would be past its dollar
+ * limit (the model proxy's cap, docs/costs.md).
+ */
+export function crossingLimit(
+  meter: UsageMeter,
+  limits: AgentLimits,
+  { worstUsd, heldUsd }: { worstUsd: number; heldUsd: number },
+): Exceeded {
+  const held = heldUsd > 0 ? ` (and $${heldUsd.toFixed(2)} held for requests under way)` : '';
+  return {
+    limit: limits.usdLimit,
+    reason: `spent $${meter.cost_usd.toFixed(2)}${held}, and its next model request could cost up to $${worstUsd.toFixed(2)}, past ${usdLimitText(limits)}`,
+  };
+}
+
+/** The session's dollar limit in words: which it is, and how much. */
+function usdLimitText(limits: AgentLimits): string {
+  const left = `$${(limits.maxUsd ?? 0).toFixed(2)}`;
   switch (limits.usdLimit) {
     case 'budget':
+      if (limits.budgetOf === 'set')
+        return `what the change set's budget.maxUsd (in its issue's repository's .github/baton.yml) had left when Baton dispatched the session (${left})`;
       return limits.maxUsd === limits.budgetUsd
-        ? `spent ${spent}, the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml`
-        : `spent ${spent}, what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+        ? `the budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml`
+        : `what the build's budget.maxUsd of $${limits.budgetUsd} in .github/baton.yml had left when the session started (${left})`;
     case 'daily':
-      return `spent ${spent}, what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started ($${(limits.maxUsd ?? 0).toFixed(2)})`;
+      return `what the repository's day (budget.dailyUsd in .github/baton.yml) had left when the session started (${left})`;
     default:
-      return `spent ${spent}, the session's dollar limit of $${(limits.maxUsd ?? 0).toFixed(2)}`;
+      return `the session's dollar limit of ${left}`;
   }
 }
+
+/**
+ * Output tokens a hand-in takes at most (the `submit_*` call, or an engine's
+ * hand-in file and last words): what the wind-down keeps room for in each of
+ * the requests that follow it (`UsageMeter.hand_in_request_usd`).
+ */
+export const HAND_IN_OUTPUT_TOKENS = 4_096;
 
 /** The least time a session keeps for wrapping up: its tests, its commit, its hand-off note. */
 const WIND_DOWN_MIN_MS = 3 * 60_000;
@@ -171,7 +221,9 @@ const WIND_DOWN_MIN_MS = 3 * 60_000;
  * The limit the session is about to reach: fewer than `windDownTurns` turns'
  * worth of it is left, at the pace of the session's turns so far (its turns,
  * its tokens and dollars per turn, its seconds per turn, and never less than
- * three minutes of its time). Null while every limit is further off. The
+ * three minutes of its time); a turn's dollars are never less than the
+ * dearest turn's so far, and the dollars keep room beside them for what the
+ * model proxy's cap would hold for a hand-in request like the latest. Null while every limit is further off. The
  * session is told to wrap up then (`WindDown`), so what it did is handed in
  * rather than lost at the limit.
  */
@@ -189,9 +241,14 @@ export function windDownLimit(
   if (limits.maxTokens - totalTokens(meter) <= (reserve * totalTokens(meter)) / turns) {
     return 'tokens';
   }
+  // Dollars: turns' worth at the dearer of their average and the dearest so far (turns grow
+  // dearer as the context grows), and beside them room for the hand-in's request at the most a
+  // request like the latest may cost with a hand-in's output, which the model proxy's cap must
+  // let through.
+  const usdPerTurn = Math.max(meter.cost_usd / turns, meter.dearest_turn_usd);
   if (
     limits.maxUsd !== null &&
-    limits.maxUsd - meter.cost_usd <= (reserve * meter.cost_usd) / turns
+    limits.maxUsd - meter.cost_usd <= reserve * usdPerTurn + meter.hand_in_request_usd
   ) {
     return limits.usdLimit;
   }

@@ -22,6 +22,19 @@ export interface UsageMeter {
   unpriced: Set<string>;
   /** The config's own prices (`models.prices`), set once the config is read. */
   prices: ModelPrices;
+  /**
+   * The most a request like the latest would cost with the few output tokens
+   * of a hand-in (`HAND_IN_OUTPUT_TOKENS`): its input at its worst, from its
+   * bytes (the model proxy sets it as it forwards each request). The
+   * wind-down keeps room for three such requests (`windDownLimit`).
+   */
+  hand_in_request_usd: number;
+  /**
+   * What the dearest answer so far cost: turns grow dearer as the context
+   * grows, so the wind-down reads it beside their average (an engine's small
+   * side requests, a title or a quota check, leave it alone).
+   */
+  dearest_turn_usd: number;
 }
 
 /** The usage block of a response; the cache fields may be missing or null. */
@@ -64,6 +77,8 @@ export function createUsageMeter(): UsageMeter {
     tools: new Map(),
     unpriced: new Set(),
     prices: {},
+    hand_in_request_usd: 0,
+    dearest_turn_usd: 0,
   };
 }
 
@@ -103,6 +118,7 @@ export function recordResponse(
   const cost = costOf(model, tokens, meter.prices);
   if (cost === null) meter.unpriced.add(model);
   else meter.cost_usd += cost;
+  meter.dearest_turn_usd = Math.max(meter.dearest_turn_usd, cost ?? 0);
 }
 
 /** Every token the session has sent or received, cached or not. */

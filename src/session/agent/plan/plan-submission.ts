@@ -3,6 +3,7 @@ import { parseBrief } from '../../../core/plan/brief.js';
 import { BuildType, Complexity, OutputPath, type Plan, WorkerId } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
 import { Engine } from '../../../core/sessions/engines.js';
+import { listEngines } from '../../../core/vocabulary/engine-names.js';
 import { compareWorkerIds } from '../../../core/vocabulary/ids.js';
 import type { Accepted } from '../tools/submit-tool.js';
 import { renderBriefFile } from './plan-files.js';
@@ -22,7 +23,7 @@ const SubmittedWorker = z.strictObject({
     .describe('Workers of earlier waves whose merged work this one needs.'),
   complexity: Complexity.default('normal').describe('Picks the model: easy, normal or complex.'),
   engine: Engine.optional().describe(
-    'Only when the prompt lists more than one engine: the coding engine of this worker (baton, claude-code or codex), one the prompt allows; left out, the configured default.',
+    `Only when the prompt lists more than one engine: the coding engine of this worker (${listEngines()}), one the prompt allows; left out, the configured default.`,
   ),
   outputs: z
     .array(OutputPath)

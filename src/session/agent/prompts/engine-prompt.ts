@@ -1,15 +1,13 @@
+import { type CodingEngine, ENGINE_TRAITS } from '../../../core/sessions/engines.js';
 import type { SessionRole } from '../../../core/sessions/session.js';
 import { QUOTED_TEXT_RULE } from './quote-untrusted.js';
 import { ROLE_LINES } from './system-prompt.js';
 
-/** How each engine is named to itself. */
-const ENGINE_NAMES = { 'claude-code': 'Claude Code', codex: 'Codex' } as const;
-
 /**
- * The system prompt of a session that another engine runs (Claude Code,
- * Codex): the same role and rules as Baton's own loop (system-prompt.ts), with
+ * The system prompt of a session that another engine runs (one of
+ * engines/engine-registry.ts): the same role and rules as Baton's own loop (system-prompt.ts), with
  * the engine's own tools, and a hand-in file in place of the `submit_*` tool.
- * The engine reads it from a file (engine-commands.ts); the first message is
+ * The engine reads it from a file (its kit's command); the first message is
  * the role's own, which names everything else by path.
  */
 export function renderEngineSystemPrompt({
@@ -23,7 +21,7 @@ export function renderEngineSystemPrompt({
   handIn,
   extra,
 }: {
-  engine: keyof typeof ENGINE_NAMES;
+  engine: CodingEngine;
   role: SessionRole;
   repository: string;
   workDir: string;
@@ -45,7 +43,7 @@ export function renderEngineSystemPrompt({
     ROLE_LINES[role],
     '',
     'Rules:',
-    `- You run as ${ENGINE_NAMES[engine]} inside Baton's sandbox: your commands and your file tools reach this checkout and your own home, and the network only through Baton's proxies.`,
+    `- You run as ${ENGINE_TRAITS[engine].title} inside Baton's sandbox: your commands and your file tools reach this checkout and your own home, and the network only through Baton's proxies.`,
     '- Paths in the first message are relative to the checkout.',
     changes,
     "- Where the first message names Baton's own tools (bash, str_replace_based_edit_tool, read_file, list_files, search, get_diff), use your own tools for the same.",

@@ -5,6 +5,7 @@
  * go into its first prompt, and are taken in at turn 1.
  */
 import type { MessageReceipt } from '../../../core/plan/usage.js';
+import { parseMemberBuildId } from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { createInterjections } from '../inbox/interjections.js';
 import { renderWaitingMessages } from '../inbox/message-text.js';
@@ -37,9 +38,13 @@ export async function openWorkMessages(
           owner: {
             build: ctx.env.BATON_BUILD,
             issue: Number(ctx.env.BATON_ISSUE) || null,
+            // A change set's member build names the set's repository, where its issue is.
+            issueRepository:
+              parseMemberBuildId(ctx.env.BATON_BUILD)?.home ?? ctx.env.GITHUB_REPOSITORY,
             worker,
             actor,
           },
+          repository: ctx.env.GITHUB_REPOSITORY,
           log: ctx.log,
           intervalMs: ctx.messagePollMs ?? pollInterval(process.env.BATON_MESSAGE_POLL_SECONDS),
         })

@@ -102,6 +102,16 @@ export function checkResult(result: SessionResult, target: SessionTarget): strin
     if (result.base === null) problems.push('result.head is set but result.base is not');
   }
   if (result.status === 'complete') problems.push(...checkDeliverable(result, target));
+  // Partial work carries its report too: a draft only for this run's worker.
+  else if (
+    result.status === 'partial' &&
+    result.completion &&
+    result.completion.worker_id !== target.worker
+  ) {
+    problems.push(
+      `the completion is for ${result.completion.worker_id}, not ${target.worker ?? '-'}`,
+    );
+  }
   return problems;
 }
 

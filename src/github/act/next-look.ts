@@ -9,7 +9,7 @@ import {
 import { normalizeSnapshot, timeOf } from '../../core/snapshot/normalize-snapshot.js';
 import { overdueAt } from '../../core/snapshot/overdue-runs.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import type { ActOutcome } from '../act/act.js';
+import type { ActOutcome } from './act.js';
 
 /**
  * When a reconcile that just acted should look at its build again, for work
@@ -88,5 +88,17 @@ function awaitedNext({ snapshot, config, outcomes, now }: LookAsked): AwaitedWor
   return waits.reduce<AwaitedWork | null>(
     (first, wait) => (first && first.inMs <= wait.inMs ? first : wait),
     null,
+  );
+}
+
+/**
+ * An outcome that keeps its pass's read from standing for the build (`LastReads`): a write
+ * GitHub failed, or a dispatch that waits on another process's lock (`SoloProcess`), which
+ * the next look must read again rather than judge by the runs.
+ */
+export function standsForNothing(outcome: ActOutcome): boolean {
+  return (
+    outcome.result === 'failed' ||
+    (outcome.result === 'stood-down' && outcome.retryInMs !== undefined)
   );
 }

@@ -1,0 +1,46 @@
+/**
+ * What a release does to the files people read, for the release workflow
+ * (.github/workflows/release.yml, docs/releasing.md): `changeset version`
+ * bumps package.json; `cutRelease` then turns CHANGELOG.md's "Unreleased"
+ * section into the version's (Keep a Changelog, with an empty "Unreleased"
+ * above it), `pointReadme` moves the README's clone to the new tag, and
+ * `releaseNotes` reads a version's section back for its GitHub release.
+ * Pure; scripts/release-version.ts and the workflow's last step call them.
+ */
+
+const UNRELEASED = '## [Unreleased]';
+
+/** CHANGELOG.md with "Unreleased" cut into `## [version] — date`; throws when there is nothing to release. */
+export function cutRelease(changelog: string, version: string, date: string): string {
+  const start = changelog.indexOf(UNRELEASED);
+  if (start < 0) throw new Error(`CHANGELOG.md has no "${UNRELEASED}" section`);
+  if (changelog.includes(`## [${version}]`))
+    throw new Error(`CHANGELOG.md has a section for ${version} already`);
+  const body = changelog.slice(start + UNRELEASED.length);
+  const next = body.search(/^## \[/m);
+  const section = (next < 0 ? body : body.slice(0, next)).trim();
+  if (section === '')
+    throw new Error('CHANGELOG.md\'s "Unreleased" section is empty: nothing to release');
+  return `${changelog.slice(0, start)}${UNRELEASED}\n\n## [${version}] — ${date}\n\n${section}\n\n${next < 0 ? '' : body.slice(next)}`;
+}
+
+/** A version's section of CHANGELOG.md, without its heading: the GitHub release's notes. */
+export function releaseNotes(changelog: string, version: string): string {
+  const heading = new RegExp(`^## \\[${version.replaceAll('.', '\\.')}\\][^\\n]*\\n`, 'm');
+  const found = heading.exec(changelog);
+  if (!found) throw new Error(`CHANGELOG.md has no section for ${version}`);
+  const rest = changelog.slice(found.index + found[0].length);
+  const next = rest.search(/^## \[/m);
+  return `${(next < 0 ? rest : rest.slice(0, next)).trim()}\n`;
+}
+
+/** The README with its clone command (`git clone --branch vX.Y.Z`) at the new release's tag. */
+export function pointReadme(readme: string, version: string): string {
+  const moved = readme.replace(
+    /--branch v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/g,
+    `--branch v${version}`,
+  );
+  if (!moved.includes(`--branch v${version}`))
+    throw new Error('README.md has no `git clone --branch vX.Y.Z` to move');
+  return moved;
+}

