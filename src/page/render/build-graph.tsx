@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { scalePoint } from 'd3-scale';
 import type { BuildDetail } from '../../core/overview/build-detail.js';
 import { waveOf } from '../../core/plan/plan.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { BuildDetail } from '../../core/overview/build-detail.js';
 import { BuildGraph } from './build-graph.js';
 import { Timeline } from './charts.js';

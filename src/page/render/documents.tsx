@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { BuildDetail } from '../../core/overview/build-detail.js';
 import type { Overview } from '../../core/overview/overview.js';
 import { BuildView } from './build-view.js';

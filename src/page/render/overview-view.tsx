@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { BuildRow } from '../../core/overview/build-row.js';
 import type { Overview, RunawayRow } from '../../core/overview/overview.js';
 import type { SetRow } from '../../core/overview/set-row.js';

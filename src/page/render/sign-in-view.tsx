@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** What anyone not signed in sees: nothing of any build, and the way to sign in. */
 export function SignInView({ href, problem }: { href: string | null; problem?: string }) {
   return (

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Overview } from '../../core/overview/overview.js';
 import type { SpendGroup } from '../../core/overview/spend.js';
 import { CapBars, SpendOverTime } from './charts.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Overview } from '../../core/overview/overview.js';
 import { ago, safeHref } from './format.js';
 import type { PageLinks } from './layout.js';
