@@ -7,6 +7,7 @@ import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { measureInChild } from './in-child.js';
 import { type MemoryReport, measureMemory } from './memory.js';
+import { type PageReport, pageRows } from './page.js';
 import {
   type MissedPart,
   measurePart,
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   rows.push(...rowsOf(await inChild<ServerlessReport>('serverless.ts', 600_000), serverlessRows));
   rows.push(...rowsOf(await part('bench/change-set.ts', () => measureChangeSet()), changeSetRows));
   rows.push(...rowsOf(await inChild<SteerReport>('steer.ts', 600_000), steerRows));
+  rows.push(...rowsOf(await inChild<PageReport>('page.ts', 600_000), pageRows));
 
   const unmeasurable = egressUnmeasurable();
   const egress = unmeasurable ?? (await inChild<EgressReport>('egress.ts', 120_000));

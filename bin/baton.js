@@ -2,7 +2,7 @@
 // The package's `baton` command (npm: @baton-dev/baton). It runs the build in
 // dist (npm run build; the published package ships it, built by `prepack`); a
 // checkout that was installed but not built runs the sources through tsx.
-// `baton doctor` and `baton setup` run where the app was registered (its .env),
+// `baton doctor`, `baton setup` and `baton status` run where the app was registered (its .env),
 // `baton check` anywhere (offline);
 // `baton session …` in Actions, and any other word is answered there.
 import { existsSync } from 'node:fs';
@@ -18,7 +18,12 @@ async function load(entry) {
 // package.json's engines: Node 22.12 or later, said in the line `npm start` and the demos say.
 await load('refuse-old-node');
 
-const ENTRIES = { doctor: 'doctor/doctor-cli', check: 'cli/check', setup: 'cli/setup' };
+const ENTRIES = {
+  doctor: 'doctor/doctor-cli',
+  check: 'cli/check',
+  setup: 'cli/setup',
+  status: 'cli/status',
+};
 const given = process.argv.slice(2);
 // `baton help check` is `baton check --help`, for every command.
 const args = given[0] === 'help' && given.length > 1 ? [given[1], '--help'] : given;

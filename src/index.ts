@@ -36,6 +36,9 @@ import type { SetupTemplates } from './github/setup/setup-templates.js';
 import { warnOnMissingPin } from './github/setup/source-pin.js';
 import { createLookSchedule, type LookSchedule } from './github/store/look-schedule.js';
 import type { BatonStore } from './github/store/store.js';
+import { BuildBoard } from './page/build-board.js';
+import { createPageHandler } from './page/page-handler.js';
+import { apiUrlOf, readPageSettings } from './page/page-settings.js';
 import { appBotLogin } from './server/app-login.js';
 import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
@@ -91,6 +94,8 @@ export interface BatonOptions {
    * (tests); null: none.
    */
   installationDailyUsd?: number | null;
+  /** The builds as this process's reconciles last read them, which the page shows (tests look at it). */
+  board?: BuildBoard;
 }
 
 /**
@@ -125,6 +130,19 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         }),
       );
       if (options.metrics) setup?.addHandler(createMetricsHandler(options.metrics));
+    }
+    // The page: the builds as the reconciles below last read them, for whoever GitHub lets read them.
+    const board = options.board ?? new BuildBoard();
+    if (options.serveTokenEndpoint !== false) {
+      const settings = readPageSettings(process.env, { apiUrl: apiUrlOf(process.env) });
+      if (!settings.ok) app.log.info(`baton: the page at / is off: ${settings.problem}`);
+      setup?.addHandler(
+        createPageHandler({
+          settings,
+          board,
+          log: { warn: (message) => app.log.warn(message) },
+        }),
+      );
     }
     const { metrics } = options;
     if (metrics) {
@@ -188,6 +206,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         }),
       ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
       ...(installationDailyUsd ? { installationDailyUsd } : {}),
+      onRead: (read) => board.note(read),
       ...(metrics
         ? {
             onReconciled: (key: string, outcomes: ActOutcome[]) =>

@@ -43682,6 +43682,23 @@ var Models = external_exports.strictObject({
   prices: external_exports.record(external_exports.string().min(1), ModelPriceSetting).default({})
 });
 
+// src/core/config/runaway.ts
+var RunawaySettings = external_exports.strictObject({
+  /**
+   * A worker whose newest work and fix sessions, this many in a row, each
+   * ended without delivering (failed, blocked, stopped short or left no
+   * result) is a runaway: its sessions fail or are retried in a loop. `0`
+   * turns it off.
+   */
+  failures: external_exports.number().int().min(0).max(100).default(3),
+  /**
+   * A worker whose sessions started within the last hour have cost more than
+   * this many US dollars is a runaway: it spends faster than it should. `null`
+   * or `0` turns it off.
+   */
+  usdPerHour: external_exports.number().nonnegative().nullable().default(20).transform((usd) => usd === 0 ? null : usd)
+});
+
 // src/core/sessions/egress.ts
 function normalizeHost(host) {
   return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
@@ -43901,7 +43918,13 @@ var Config = external_exports.strictObject({
   plan: PlanSettings.prefault({}),
   improve: Improve.prefault({}),
   research: Research.prefault({}),
-  changeSets: ChangeSets.prefault({})
+  changeSets: ChangeSets.prefault({}),
+  /**
+   * When a worker counts as a runaway, warned of on the page and in a notice on
+   * the issue: its sessions failing in a row (`runaway.failures`), or costing
+   * more than `runaway.usdPerHour` within an hour.
+   */
+  runaway: RunawaySettings.prefault({})
 }).superRefine((config3, ctx) => {
   const openai = callsProvider(readEngineSettings(config3.session.engine).allow, "openai");
   const named3 = [
@@ -44319,6 +44342,8 @@ var REDACTED_PATHS = [
   "req.headers.authorization",
   'req.headers["proxy-authorization"]',
   "req.headers.cookie",
+  // The page's sealed session cookie (src/page/), as its answers set it.
+  'res.headers["set-cookie"]',
   "err.request.headers.authorization",
   "err.response.headers.authorization",
   "headers.authorization"
@@ -55449,12 +55474,22 @@ function buildLedger(snapshot) {
   );
   const seen = /* @__PURE__ */ new Set();
   const attempts = /* @__PURE__ */ new Set();
+  const createdAt = new Map(snapshot.runs.map((run2) => [run2.id, run2.createdAt]));
   for (const record2 of records) {
     const attempt = `${record2.run_id}-${record2.attempt}`;
     if (attempts.has(attempt)) continue;
     attempts.add(attempt);
     seen.add(record2.run_id);
-    add(ledger, { role: record2.role, worker: record2.worker, ...spendOf(record2.usage) });
+    add(ledger, {
+      role: record2.role,
+      worker: record2.worker,
+      ...spendOf(record2.usage),
+      runId: record2.run_id,
+      attempt: record2.attempt,
+      engine: record2.engine ?? null,
+      at: createdAt.get(record2.run_id) ?? null,
+      outcome: record2.outcome
+    });
     if (record2.engine && record2.worker && (record2.role === "work" || record2.role === "fix")) {
       ledger.engines[record2.worker] = record2.engine;
     }
@@ -55470,7 +55505,10 @@ function buildLedger(snapshot) {
       worker: run2.worker,
       tokens: Math.round((rate?.tokens ?? 0) * seconds),
       costUsd: (rate?.costUsd ?? 0) * seconds,
-      estimated: true
+      estimated: true,
+      runId: run2.id,
+      attempt: run2.attempt ?? 1,
+      at: run2.createdAt
     });
   }
   return ledger;
@@ -55484,7 +55522,8 @@ function emptyLedger() {
     total: emptyTally(),
     byRole,
     byWorker: {},
-    engines: {}
+    engines: {},
+    entries: []
   };
 }
 function tokensOfUsage(usage) {
@@ -55505,6 +55544,18 @@ function add(ledger, spend) {
     tally.sessions += 1;
     if (spend.estimated) tally.estimated += 1;
   }
+  ledger.entries.push({
+    role: spend.role,
+    worker: spend.worker,
+    runId: spend.runId ?? null,
+    attempt: spend.attempt ?? 1,
+    engine: spend.engine ?? null,
+    at: spend.at ?? null,
+    tokens: spend.tokens,
+    costUsd: spend.costUsd,
+    estimated: spend.estimated ?? false,
+    outcome: spend.outcome ?? null
+  });
 }
 function addLegacy(ledger, snapshot, records) {
   const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
@@ -55747,6 +55798,109 @@ function mentions(logins) {
   return logins.map((login) => `@${login} `).join("");
 }
 
+// src/core/workers/worker-state.ts
+var RUNNING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved",
+  "needs-human"
+]);
+function isRunning(state) {
+  return RUNNING.has(state.state);
+}
+function isDone(state) {
+  return state.state === "merged" || state.state === "skipped";
+}
+
+// src/core/rules/runaway.ts
+var HOUR_MS = 60 * 6e4;
+function findRunaways({
+  runs,
+  ledger,
+  settings,
+  done,
+  now
+}) {
+  const nowMs = Date.parse(now);
+  const byWorker = /* @__PURE__ */ new Map();
+  for (const run2 of runs) {
+    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
+      continue;
+    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
+  }
+  const found = [];
+  for (const [worker, sessions] of byWorker) {
+    const latest = sessions.at(-1);
+    if (!latest) continue;
+    const entries = ledger.entries.filter((entry) => entry.worker === worker);
+    const failing = failingStreak({ sessions, entries, least: settings.failures });
+    if (failing) found.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
+    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
+    if (spending) found.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
+  }
+  return found;
+}
+function failingStreak({
+  sessions,
+  entries,
+  least
+}) {
+  if (least <= 0) return null;
+  const streak = [];
+  for (const run2 of [...sessions].reverse()) {
+    if (run2.status !== "completed") continue;
+    if (delivered(run2, entries)) break;
+    streak.unshift(run2);
+  }
+  const first = streak[0];
+  if (!first || streak.length < least) return null;
+  const ids = new Set(streak.map((run2) => run2.id));
+  return {
+    sessions: streak.length,
+    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
+    since: { runId: first.id, at: first.createdAt }
+  };
+}
+function delivered(run2, entries) {
+  if (run2.conclusion !== "success") return false;
+  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  return !record2 || record2.outcome === "complete";
+}
+function spendingHour({
+  sessions,
+  entries,
+  usdPerHour,
+  nowMs
+}) {
+  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
+  const recent = sessions.filter(
+    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
+  );
+  const ids = new Set(recent.map((run2) => run2.id));
+  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
+  const first = recent[0];
+  if (!first || usd <= usdPerHour) return null;
+  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
+}
+function sumUsd(entries) {
+  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
+}
+function linkOf(run2) {
+  return { id: run2.id, url: run2.url };
+}
+function runawayNotice(runaway) {
+  const { worker, sessions, since } = runaway;
+  const usd = `$${runaway.usd.toFixed(2)}`;
+  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
+  return {
+    about: ["runaway", runaway.reason, worker, since.runId],
+    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
+  };
+}
+
 // src/core/rules/decide-notices.ts
 function decideNotices(ctx, { view, workers }) {
   const posted = new Set(ctx.snapshot.notices ?? []);
@@ -55800,6 +55954,16 @@ function needsOf(ctx, { view, workers }) {
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  for (const runaway of findRunaways({
+    runs: ctx.snapshot.runs,
+    ledger: ctx.ledger,
+    settings: ctx.config.runaway,
+    done,
+    now: ctx.now
+  })) {
+    needs.push(runawayNotice(runaway));
+  }
   const followUps = view.progress.followUps;
   if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
     needs.push({
@@ -56299,23 +56463,6 @@ function approvedText(state) {
   }
 }
 
-// src/core/workers/worker-state.ts
-var RUNNING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved",
-  "needs-human"
-]);
-function isRunning(state) {
-  return RUNNING.has(state.state);
-}
-function isDone(state) {
-  return state.state === "merged" || state.state === "skipped";
-}
-
 // src/core/workers/derive-workers.ts
 function deriveWorkers(ctx, plan) {
   const states = plan.workers.map((worker) => baseState(ctx, worker));
@@ -56562,12 +56709,12 @@ function isCancelled(ctx) {
   return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
 }
 function decideEnded(ctx) {
-  const delivered = ctx.snapshot.finalPull?.state === "merged";
-  if (!delivered && !isCancelled(ctx)) return null;
+  const delivered2 = ctx.snapshot.finalPull?.state === "merged";
+  if (!delivered2 && !isCancelled(ctx)) return null;
   const { build } = ctx.snapshot;
-  const ended2 = delivered ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
+  const ended2 = delivered2 ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
   return withCleanUp(ctx, {
-    actions: delivered ? [] : cancelActions(ctx),
+    actions: delivered2 ? [] : cancelActions(ctx),
     view: { ...ended2, progress: snapshotProgress(ctx) }
   });
 }
@@ -57723,6 +57870,7 @@ var BUILD_QUERY = (
     number
     state
     merged
+    mergedAt
     url
     createdAt
     updatedAt
@@ -58323,6 +58471,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
     labels: pull.labels.nodes.map((label) => label.name),
     url: pull.url,
     createdAt: pull.createdAt,
+    ...state === "merged" && pull.mergedAt ? { mergedAt: pull.mergedAt } : {},
     reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
     baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
   };
@@ -62004,6 +62153,7 @@ async function reconcileSet(ctx, {
   );
   if (request2.lastReads)
     noteMembers({ done, reads: request2.lastReads, now, runsSince: observed.runsSince });
+  if (request2.onRead) showBuilds({ ctx, done, request: request2 });
   return [...done.outcomes, ...soonest3 ? [soonest3] : []];
 }
 async function setPasses(ctx, request2) {
@@ -62071,6 +62221,25 @@ function noteMembers({
       key,
       clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null
     );
+  }
+}
+function showBuilds({
+  ctx,
+  done,
+  request: request2
+}) {
+  for (const [index, build] of done.builds.entries()) {
+    const rendered = build.actions.findLast((action) => action.kind === "render-status");
+    const decided2 = index > 0 && build.config ? decide({ snapshot: build.snapshot, config: build.config, now: request2.now }).at(-1) : void 0;
+    const view = decided2?.kind === "render-status" ? decided2.view : rendered?.kind === "render-status" ? rendered.view : null;
+    request2.onRead?.({
+      repository: build.repository,
+      installationId: ctx.installationId ?? null,
+      snapshot: build.snapshot,
+      config: build.config?.ok ? build.config.config : null,
+      view,
+      readAt: request2.now
+    });
   }
 }
 
@@ -62361,6 +62530,7 @@ async function reconcileBuild(ctx, request2) {
   });
   const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
   noteRead(request2, {
+    ctx,
     key: buildKey(ctx, build),
     seen,
     render,
@@ -62406,6 +62576,7 @@ async function readRestOfBuild(ctx, request2) {
   return read;
 }
 function noteRead(request2, {
+  ctx,
   key,
   seen,
   render,
@@ -62416,6 +62587,14 @@ function noteRead(request2, {
 }) {
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
+  request2.onRead?.({
+    repository: `${ctx.owner}/${ctx.repo}`,
+    installationId: ctx.installationId ?? null,
+    snapshot: seen,
+    config: request2.config.ok ? request2.config.config : null,
+    view,
+    readAt: request2.now
+  });
   request2.lastReads?.note(
     key,
     clean ? {
@@ -62581,6 +62760,7 @@ async function reconcileQueued(queued) {
       ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
       ...budget ? { writeBudget: budget } : {},
       ...deps.lastReads ? { lastReads: deps.lastReads } : {},
+      ...deps.onRead ? { onRead: deps.onRead } : {},
       ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
     })
   ).catch((error62) => {

@@ -83647,6 +83647,23 @@ var Models3 = external_exports.strictObject({
   prices: external_exports.record(external_exports.string().min(1), ModelPriceSetting).default({})
 });
 
+// src/core/config/runaway.ts
+var RunawaySettings = external_exports.strictObject({
+  /**
+   * A worker whose newest work and fix sessions, this many in a row, each
+   * ended without delivering (failed, blocked, stopped short or left no
+   * result) is a runaway: its sessions fail or are retried in a loop. `0`
+   * turns it off.
+   */
+  failures: external_exports.number().int().min(0).max(100).default(3),
+  /**
+   * A worker whose sessions started within the last hour have cost more than
+   * this many US dollars is a runaway: it spends faster than it should. `null`
+   * or `0` turns it off.
+   */
+  usdPerHour: external_exports.number().nonnegative().nullable().default(20).transform((usd) => usd === 0 ? null : usd)
+});
+
 // src/core/sessions/egress.ts
 var ECOSYSTEMS = [
   {
@@ -83968,7 +83985,13 @@ var Config = external_exports.strictObject({
   plan: PlanSettings.prefault({}),
   improve: Improve.prefault({}),
   research: Research.prefault({}),
-  changeSets: ChangeSets.prefault({})
+  changeSets: ChangeSets.prefault({}),
+  /**
+   * When a worker counts as a runaway, warned of on the page and in a notice on
+   * the issue: its sessions failing in a row (`runaway.failures`), or costing
+   * more than `runaway.usdPerHour` within an hour.
+   */
+  runaway: RunawaySettings.prefault({})
 }).superRefine((config2, ctx) => {
   const openai = callsProvider(readEngineSettings(config2.session.engine).allow, "openai");
   const named2 = [
@@ -106893,12 +106916,14 @@ var USAGE = `usage: baton session agent | baton session publish | baton session 
        baton doctor --repo owner/name [--json]
        baton setup --repo owner/name [--serverless]
        baton check [FILE]
+       baton status (--repo owner/name | --installation ID) [--json] [--html FILE]
        baton help [COMMAND] | baton --help | baton --version
 
 Baton's command line. \`baton session …\` runs in GitHub Actions, started by
 the Baton workflow (.github/workflows/baton.yml), and reads its settings from
-the environment the workflow sets. \`baton doctor\` and \`baton setup\` run
-where the app was registered (its .env); \`baton check\` anywhere, offline.
+the environment the workflow sets. \`baton doctor\`, \`baton setup\` and
+\`baton status\` run where the app was registered (its .env); \`baton check\`
+anywhere, offline.
 Outside Baton's checkout the command is \`npx @baton-dev/baton …\`.
 
 Commands:
@@ -106911,6 +106936,8 @@ Commands:
   setup             open the "Set up Baton" pull request on a repository (where the app
                     was registered; --serverless: nothing hosted; see \`baton setup --help\`)
   check             check a .github/baton.yml offline (see \`baton check --help\`)
+  status            every build, what waits for a person and the spend, with the app's
+                    credentials (see \`baton status --help\`)
   help COMMAND      print that command's help (as \`baton COMMAND --help\`)
 
 Options:
@@ -106984,7 +107011,7 @@ ${parsed.problems.map((p) => `  ${p}`).join("\n")}
   }
   return command2 === "agent" ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
 }
-var COMMANDS2 = ["session", "doctor", "setup", "check"];
+var COMMANDS2 = ["session", "doctor", "setup", "check", "status"];
 var SESSION_COMMANDS = ["agent", "publish", "views"];
 function describeUnknown(argv) {
   const [group2, command2] = argv;

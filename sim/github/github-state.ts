@@ -75,6 +75,9 @@ export interface FakeGitHubOptions {
   secondaryLimit?: SecondaryLimit;
 }
 
+/** The simulated app's client id, as the manifest flow gives it (`GITHUB_CLIENT_ID`). */
+export const SIM_APP_CLIENT_ID = 'Iv23liSimulatedPage';
+
 /**
  * The state of a simulated GitHub for one repository, as its routes see it.
  * Abstract only in its installation's other repositories, which FakeGitHub
@@ -238,6 +241,12 @@ export abstract class GitHubState {
   appPublicKey: KeyObject | null = null;
   /** The app's id, its JWT's issuer. */
   readonly appId = 1;
+  /**
+   * The app's client id (`GET /app`'s `client_id`,
+   * https://docs.github.com/en/rest/apps/apps#get-the-authenticated-app): its
+   * user authorization's (sim/github/oauth/).
+   */
+  appClientId = SIM_APP_CLIENT_ID;
   now: () => string;
   /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
   readonly graphqlBudget: GraphqlBudget;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { FakeGitHub } from '../github/fake-github.js';
 import { GitRepoStore } from '../github/git/git-repo-store.js';
+import type { SimUserAuth } from '../github/oauth/user-auth.js';
 import { type ApiRequest, json } from '../github/router.js';
 import { serveArchive } from '../github/routes/routes-archive.js';
 import { credentialOf, installationOfToken } from '../github/tokens.js';
@@ -42,6 +43,12 @@ export interface GitHubServerOptions {
   faults?: Partial<FaultSettings>;
   /** Seeds the fault knobs' random choices. */
   seed?: number;
+  /**
+   * The app's user authorization (sim/github/oauth/): the web flow at
+   * `/login/oauth/…` on the web host, and what a user access token reads
+   * (`/user`, `/user/installations…`, `DELETE /applications/{client_id}/token`).
+   */
+  userAuth?: SimUserAuth;
 }
 
 /** A running server: its addresses, its knobs and what it served. */
@@ -110,6 +117,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const git = /^\/([^/]+)\/([^/]+)\.git(\/.*)$/.exec(url.pathname);
     if (git) return routeGit(req, res, git);
+    if (options.userAuth && url.pathname.startsWith('/login/oauth/'))
+      return routeWebFlow(req, res, url, options.userAuth);
     if (url.pathname.startsWith(`${CODELOAD_PATH}/`)) return routeArchive(res, url);
     // GraphQL is at /api/graphql only, as on Enterprise Server: /api/v3/graphql is a 404 there.
     const path =
@@ -134,6 +143,17 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       body: await readBody(req),
       headers: lowerHeaders(req),
     };
+    const user = options.userAuth?.api(request);
+    if (user) {
+      requests.push({
+        method: request.method,
+        path: request.path,
+        status: user.status,
+        userAgent: request.headers['user-agent'] ?? '',
+        at: Date.now(),
+      });
+      return writeResponse(res, user, { apiUrl, path });
+    }
     const credential = credentialOf(req.headers);
     const listed = listInstallations(served, request);
     const target = listed ? gh : repositoryFor(served, request, credential);
@@ -160,6 +180,31 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     }
     writeResponse(res, response, { apiUrl, path });
     pumpAll();
+  }
+
+  /** The user authorization's web flow: the authorize page, the consent, the token exchange. */
+  async function routeWebFlow(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    userAuth: SimUserAuth,
+  ): Promise<void> {
+    const request: ApiRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      body: await readBody(req),
+      headers: lowerHeaders(req),
+    };
+    const response = userAuth.web(request) ?? { status: 404, body: 'Not Found' };
+    requests.push({
+      method: request.method,
+      path: request.path,
+      status: response.status,
+      userAgent: request.headers['user-agent'] ?? '',
+      at: Date.now(),
+    });
+    writeResponse(res, response, { apiUrl, path: request.path });
   }
 
   /** An archive link (`…/tarball/{ref}`'s redirect), served as codeload serves it. */

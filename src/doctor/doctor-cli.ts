@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import { type AppCliOptions, type AppOctokit, appProbot } from '../cli/app-probot.js';
+import { withDotEnv } from '../cli/dot-env.js';
 import { argsOrExit, cliOutput } from '../cli/io.js';
 import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
 import { messageOf } from '../github/client/types.js';
@@ -106,14 +104,4 @@ function parseArgs(
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
     return `--repo must be owner/name, not "${repo}"`;
   return { repo, json, session, timeoutSeconds };
-}
-
-/** The environment with `.env` under it, as Probot's runner reads it: set variables win. */
-function withDotEnv(
-  source: Record<string, string | undefined>,
-  cwd: string,
-): Record<string, string | undefined> {
-  const path = join(cwd, '.env');
-  if (!existsSync(path)) return { ...source };
-  return { ...parseEnv(readFileSync(path, 'utf8')), ...source };
 }

@@ -10,7 +10,9 @@ import {
   describeGitHubFailure,
   reachFix,
 } from '../core/doctor/github-failure.js';
+import { checkPage } from '../core/doctor/page-check.js';
 import { messageOf } from '../github/client/types.js';
+import { findAppUrlProblem } from '../server/app-url.js';
 import type { AppManifest } from './app-manifest.js';
 import { checkRepository, findInstallation, type InstallationView } from './check-repository.js';
 import { type DoctorSessionOptions, runDoctorSession } from './run-doctor-session.js';
@@ -66,16 +68,29 @@ export async function runDoctor(
 ): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   let slug: string;
+  let clientId: string | null;
   let appId: number;
   try {
     const { data } = await deps.app.request('GET /app');
     slug = data?.slug ?? 'baton';
+    clientId = data?.client_id ?? null;
     appId = data?.id ?? 0;
     checks.push({ id: 'auth', ok: true, message: `authenticated as the app ${slug}` });
   } catch (error) {
     checks.push(authFailure(error));
     return checks;
   }
+  // The page's sign-in: this app's user authorization, and where GitHub sends people back.
+  checks.push(
+    checkPage({
+      clientId: deps.env.GITHUB_CLIENT_ID,
+      clientSecret: deps.env.GITHUB_CLIENT_SECRET,
+      appClientId: clientId,
+      appUrl: deps.env.BATON_APP_URL,
+      appUrlProblem: findAppUrlProblem(deps.env.BATON_APP_URL),
+      settingsUrl: `${deps.serverUrl.replace(/\/+$/, '')}/settings/apps/${slug}`,
+    }),
+  );
   // Replicas share a Redis; one process has no store to check.
   const redisUrl = deps.env.REDIS_URL?.trim();
   if (redisUrl) checks.push(await checkStore(redisUrl, deps.env.REDIS_PASSWORD?.trim()));

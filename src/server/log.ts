@@ -10,6 +10,8 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["proxy-authorization"]',
   'req.headers.cookie',
+  // The page's sealed session cookie (src/page/), as its answers set it.
+  'res.headers["set-cookie"]',
   'err.request.headers.authorization',
   'err.response.headers.authorization',
   'headers.authorization',

@@ -15,12 +15,14 @@ const USAGE = `usage: baton session agent | baton session publish | baton sessio
        baton doctor --repo owner/name [--json]
        baton setup --repo owner/name [--serverless]
        baton check [FILE]
+       baton status (--repo owner/name | --installation ID) [--json] [--html FILE]
        baton help [COMMAND] | baton --help | baton --version
 
 Baton's command line. \`baton session …\` runs in GitHub Actions, started by
 the Baton workflow (.github/workflows/baton.yml), and reads its settings from
-the environment the workflow sets. \`baton doctor\` and \`baton setup\` run
-where the app was registered (its .env); \`baton check\` anywhere, offline.
+the environment the workflow sets. \`baton doctor\`, \`baton setup\` and
+\`baton status\` run where the app was registered (its .env); \`baton check\`
+anywhere, offline.
 Outside Baton's checkout the command is \`npx @baton-dev/baton …\`.
 
 Commands:
@@ -33,6 +35,8 @@ Commands:
   setup             open the "Set up Baton" pull request on a repository (where the app
                     was registered; --serverless: nothing hosted; see \`baton setup --help\`)
   check             check a .github/baton.yml offline (see \`baton check --help\`)
+  status            every build, what waits for a person and the spend, with the app's
+                    credentials (see \`baton status --help\`)
   help COMMAND      print that command's help (as \`baton COMMAND --help\`)
 
 Options:
@@ -118,8 +122,8 @@ async function runDoctorSession(
   return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
 }
 
-/** The commands `baton` knows (bin/baton.js sends doctor, setup and check to their own CLIs). */
-const COMMANDS = ['session', 'doctor', 'setup', 'check'];
+/** The commands `baton` knows (bin/baton.js sends doctor, setup, check and status to their own CLIs). */
+const COMMANDS = ['session', 'doctor', 'setup', 'check', 'status'];
 const SESSION_COMMANDS = ['agent', 'publish', 'views'];
 
 /** The line that names an unknown command and the nearest known one, before the usage. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
 import { decide } from '../../src/core/decide/decide.js';
-import { buildLedger } from '../../src/core/snapshot/ledger.js';
+import { buildLedger, tallyBy } from '../../src/core/snapshot/ledger.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { viewOf } from './decide-helpers.js';
 import { ago, make, NOW, planOf, planRun } from './factories.js';
@@ -156,5 +156,62 @@ describe('one number for status, report and budget', () => {
     expect(
       actions.some((action) => action.kind === 'notice' && action.key === `budget/${maxUsd}`),
     ).toBe(reached);
+  });
+});
+
+describe('buildLedger: its entries, one a session, which every grouping of spend reads', () => {
+  const snapshot = make.normalSnapshot({
+    plan,
+    runs: [
+      planRun({ createdAt: '2026-02-28T23:50:00Z' }),
+      work(7011, { conclusion: 'failure', createdAt: '2026-03-01T00:10:00Z' }),
+      work(7012, { conclusion: 'cancelled', createdAt: ago(30), updatedAt: ago(20) }),
+    ],
+    usage: [
+      make.usageRecord({ cost: 1 }),
+      record(7011, { cost: 0.5, outcome: 'failed', engine: 'codex' }),
+    ],
+  });
+  const ledger = buildLedger(snapshot);
+
+  it('keeps each session with its run, engine, day and outcome, estimates marked', () => {
+    expect(
+      ledger.entries.map(({ role, runId, engine, at, estimated, outcome }) => ({
+        role,
+        runId,
+        engine,
+        at,
+        estimated,
+        outcome,
+      })),
+    ).toEqual([
+      {
+        role: 'plan',
+        runId: 7000,
+        engine: null,
+        at: '2026-02-28T23:50:00Z',
+        estimated: false,
+        outcome: 'complete',
+      },
+      {
+        role: 'work',
+        runId: 7011,
+        engine: 'codex',
+        at: '2026-03-01T00:10:00Z',
+        estimated: false,
+        outcome: 'failed',
+      },
+      { role: 'work', runId: 7012, engine: null, at: ago(30), estimated: true, outcome: null },
+    ]);
+  });
+
+  it('tallies the entries by any key to the ledger total, nothing counted twice', () => {
+    const byDay = tallyBy(ledger.entries, (entry) => entry.at?.slice(0, 10) ?? null);
+    expect(byDay.map(({ key, tally }) => [key, tally.sessions])).toEqual([
+      ['2026-02-28', 1],
+      ['2026-03-01', 2],
+    ]);
+    const sum = byDay.reduce((usd, { tally }) => usd + tally.costUsd, 0);
+    expect(sum).toBeCloseTo(ledger.total.costUsd, 10);
   });
 });

@@ -221,6 +221,7 @@ describe('config', () => {
       improve: { label: null, loops: 3, approval: 'every-loop' },
       research: { web: 'auto', allowedDomains: [], blockedDomains: [], maxUses: 10 },
       changeSets: { repositories: [], shareWith: [] },
+      runaway: { failures: 3, usdPerHour: 20 },
     });
   });
 

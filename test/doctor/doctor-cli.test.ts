@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { SIM_APP_CLIENT_ID } from '../../sim/github/github-state.js';
 import { main } from '../../src/doctor/doctor-cli.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { clearConfigCache } from '../../src/read-config.js';
@@ -295,6 +296,66 @@ describe('baton doctor', () => {
   );
 });
 
+describe("baton doctor on the page's sign-in", () => {
+  const CLIENT = { GITHUB_CLIENT_ID: SIM_APP_CLIENT_ID, GITHUB_CLIENT_SECRET: 'client-secret' };
+
+  function pageLine(out: string): string {
+    return out.split('\n').find((line) => /^(ok {3}|FAIL )page:/.test(line)) ?? '';
+  }
+
+  it('passes with the page off, as builds do not need it', async () => {
+    const { code, out } = await doctor();
+    expect(pageLine(out)).toMatch(
+      /^ok {3}page: the page is off \(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are not set\)/,
+    );
+    expect(code).toBe(0);
+  });
+
+  it("passes with this app's client and names the callback URL to register", async () => {
+    world.env = { ...world.env, ...CLIENT };
+    const { code, out } = await doctor();
+    expect(pageLine(out)).toBe(
+      `ok   page: the page signs people in as this app (client ${SIM_APP_CLIENT_ID}) at ${APP_URL}; the app's settings (https://github.com/settings/apps/baton) must list ${APP_URL}/sign-in/callback as a Callback URL, and keep "Expire user authorization tokens" on`,
+    );
+    expect(code).toBe(0);
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      "another app's client id",
+      { ...CLIENT, GITHUB_CLIENT_ID: 'Iv23liAnotherApp' },
+      new RegExp(
+        `^FAIL page: GITHUB_CLIENT_ID is Iv23liAnotherApp, not this app's client id \\(${SIM_APP_CLIENT_ID}\\): GitHub would sign people in to another app → set GITHUB_CLIENT_ID to ${SIM_APP_CLIENT_ID}`,
+      ),
+    ],
+    [
+      'a client id without its secret',
+      { GITHUB_CLIENT_ID: SIM_APP_CLIENT_ID },
+      /^FAIL page: the page signs people in with GITHUB_CLIENT_ID but no GITHUB_CLIENT_SECRET → set both from the app's settings/,
+    ],
+    [
+      'a secret without its client id',
+      { GITHUB_CLIENT_SECRET: 'client-secret' },
+      /^FAIL page: the page signs people in with GITHUB_CLIENT_SECRET but no GITHUB_CLIENT_ID/,
+    ],
+    [
+      'no app URL to come back to',
+      { ...CLIENT, BATON_APP_URL: '' },
+      /^FAIL page: the page needs the app's public https URL to send people back to: BATON_APP_URL is not set → set BATON_APP_URL/,
+    ],
+    [
+      'an app URL GitHub cannot send people back to over https',
+      { ...CLIENT, BATON_APP_URL: 'http://baton.example.com' },
+      /^FAIL page: the page needs the app's public https URL to send people back to: BATON_APP_URL is http:\/\/baton\.example\.com: /,
+    ],
+  ])('fails with %s, saying what to set', async (_case, env, expected) => {
+    world.env = { ...world.env, ...env };
+    const { code, out } = await doctor();
+    expect(pageLine(out)).toMatch(expected);
+    expect(code).toBe(1);
+  });
+});
+
 describe('baton doctor on a repository with nothing hosted', () => {
   /** The conductor installed as `baton setup --serverless` installs it, and BATON_APP_ID set. */
   function serverless(appIdVariable = '1', config?: string): void {
@@ -342,7 +403,7 @@ describe('baton doctor on a repository with nothing hosted', () => {
 
 /** Each line's verdict and check, without what it says: `ok   auth`. */
 /** The first checks of every run, hosted or not: the app, its installation and the workflow. */
-const INSTALLATION_CHECKS = ['auth', 'installed', 'permissions', 'events', 'workflow'];
+const INSTALLATION_CHECKS = ['auth', 'page', 'installed', 'permissions', 'events', 'workflow'];
 
 /** The verdicts of `checks`, each passed, as `verdicts` reads them. */
 function passed(...checks: string[]): string[] {
@@ -391,7 +452,7 @@ describe("baton doctor on a change set's repositories", () => {
   it('checks each listed repository: installed in the same installation, set up, requiring the order', async () => {
     const { code, out } = await doctor();
     expect(failures(out)).toEqual([]);
-    expect(verdicts(out).slice(8)).toEqual([
+    expect(verdicts(out).slice(9)).toEqual([
       'ok   octo-org/widgets order',
       'ok   octo-org/lib installed',
       'ok   octo-org/lib workflow',

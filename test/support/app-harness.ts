@@ -17,6 +17,7 @@ import type { RecentReconciles } from '../../src/github/reconcile/recent-reconci
 import { createLookSchedule, type LookSchedule } from '../../src/github/store/look-schedule.js';
 import type { BatonStore } from '../../src/github/store/store.js';
 import { createBaton } from '../../src/index.js';
+import type { BuildBoard } from '../../src/page/build-board.js';
 import { forgetAll } from '../../src/process-memory.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
@@ -116,6 +117,8 @@ interface StatusPacing {
   looks?: LookSchedule;
   /** What replicas share (a Redis store); none: this app alone. */
   store?: BatonStore;
+  /** The builds as the app's reconciles last read them (what the page shows). */
+  board?: BuildBoard;
   /** How the app dispatches beside processes it shares no store with (a clock, deadlines); its own unless given. */
   solo?: SoloProcess;
 }
@@ -132,6 +135,7 @@ export async function startReplica({
   retries = false,
   looks = createLookSchedule({ setTimer: () => () => {} }),
   store,
+  board,
   solo,
 }: {
   now: () => string;
@@ -168,6 +172,7 @@ export async function startReplica({
       installationDailyUsd: installationDailyUsd ?? null,
       looks,
       ...(store ? { store } : {}),
+      ...(board ? { board } : {}),
       ...(solo ? { solo } : {}),
     }),
   );

@@ -185,6 +185,7 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
     number: pull.number,
     state: stateOf(pull),
     merged: pull.mergedAt !== null,
+    mergedAt: pull.mergedAt,
     url: `${gh.htmlUrl}/pull/${pull.number}`,
     createdAt: pull.createdAt,
     updatedAt: pull.createdAt,

@@ -8,7 +8,12 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   router
     .on('GET', '/app', () =>
-      json(200, { id: 1, slug: gh.botLogin.replace(/\[bot\]$/, ''), name: 'Baton' }),
+      json(200, {
+        id: 1,
+        slug: gh.botLogin.replace(/\[bot\]$/, ''),
+        name: 'Baton',
+        client_id: gh.appClientId,
+      }),
     )
     .on('GET', '/app/installations', () =>
       json(200, [{ id: gh.installationId, account: { login: gh.owner } }]),

@@ -3,6 +3,7 @@
  * `Config`, or into problems that name the file, the line and the field. The
  * labels Baton uses follow from it (`labels.ts`, `build-labels.ts`).
  */
+
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/command-readers.js';
 import { RepositoryName } from '../plan/plan.js';
@@ -10,6 +11,7 @@ import { callsProvider, readEngineSettings } from '../sessions/engines.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
 import { MODEL_KINDS, Models } from './model-settings.js';
+import { RunawaySettings } from './runaway.js';
 import { Session } from './session-settings.js';
 
 const Review = z.strictObject({
@@ -222,6 +224,12 @@ export const Config = z
     improve: Improve.prefault({}),
     research: Research.prefault({}),
     changeSets: ChangeSets.prefault({}),
+    /**
+     * When a worker counts as a runaway, warned of on the page and in a notice on
+     * the issue: its sessions failing in a row (`runaway.failures`), or costing
+     * more than `runaway.usdPerHour` within an hour.
+     */
+    runaway: RunawaySettings.prefault({}),
   })
   .superRefine((config, ctx) => {
     const openai = callsProvider(readEngineSettings(config.session.engine).allow, 'openai');

@@ -6,7 +6,8 @@ import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView } from '../status/status-view.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
-import type { WorkerState } from '../workers/worker-state.js';
+import { isDone, type WorkerState } from '../workers/worker-state.js';
+import { findRunaways, runawayNotice } from './runaway.js';
 
 /** What a notice is about, part by part: its key (`noticeKey`) makes it once per need. */
 interface Need {
@@ -19,9 +20,9 @@ interface Need {
 /**
  * The notices a build needs now: a new comment on the issue (GitHub notifies
  * the people it mentions, which an edit of the status comment does not) when
- * the plan waits for `/approve`, a worker needs a person, the budget is
- * reached, or the final PR is open (its review is requested too). Each is
- * keyed by its need and left out once its marker is seen; `act` guards the
+ * the plan waits for `/approve`, a worker needs a person or looks like a
+ * runaway (`runaway.ts`), the budget is reached, or the final PR is open
+ * (its review is requested too). Each is keyed by its need and left out once its marker is seen; `act` guards the
  * post with a ref so two replicas never post the same one (docs/design-notes.md).
  */
 export function decideNotices(
@@ -99,6 +100,17 @@ function needsOf(
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  // Workers that look like a loop spending without delivering (src/core/rules/runaway.ts).
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  for (const runaway of findRunaways({
+    runs: ctx.snapshot.runs,
+    ledger: ctx.ledger,
+    settings: ctx.config.runaway,
+    done,
+    now: ctx.now,
+  })) {
+    needs.push(runawayNotice(runaway));
+  }
   const followUps = view.progress.followUps;
   if (followUps?.state === 'proposed' && view.progress.synthesis?.state === 'succeeded') {
     needs.push({

@@ -1,4 +1,5 @@
 import type { Usage } from '../plan/completion.js';
+import type { UsageRecord } from '../plan/usage.js';
 import { SESSION_ROLES, type SessionRole } from '../sessions/session.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
@@ -25,6 +26,31 @@ export interface Ledger {
   byWorker: Record<string, Tally>;
   /** The engine of each worker's latest work or fix session that recorded one. */
   engines: Record<string, Engine>;
+  /**
+   * Every spend counted above, one line a session (run attempt), in the order
+   * counted: what the overview groups by day, engine and model (`tallyBy`),
+   * so that no figure of spend is added up anywhere but here.
+   */
+  entries: LedgerEntry[];
+}
+
+/** One session's spend, as the ledger counted it. */
+export interface LedgerEntry {
+  role: SessionRole;
+  worker: string | null;
+  /** Its run, and the attempt; null for spend read from a report or review marker (no record). */
+  runId: number | null;
+  attempt: number;
+  /** The engine its record names; null where none does (an estimate, a record from before engines). */
+  engine: Engine | null;
+  /** When its run was created (ISO 8601): the day it counts on; null where no run of the build names it. */
+  at: string | null;
+  tokens: number;
+  costUsd: number;
+  /** Estimated from its run's duration: it left no usage record. */
+  estimated: boolean;
+  /** How the session ended, as its record says; null without one. */
+  outcome: UsageRecord['outcome'] | null;
 }
 
 /** Conclusions of runs that may have spent tokens and left no record (no publish, or it failed). */
@@ -45,12 +71,22 @@ export function buildLedger(snapshot: NormalSnapshot): Ledger {
   );
   const seen = new Set<number>();
   const attempts = new Set<string>();
+  const createdAt = new Map(snapshot.runs.map((run) => [run.id, run.createdAt]));
   for (const record of records) {
     const attempt = `${record.run_id}-${record.attempt}`;
     if (attempts.has(attempt)) continue;
     attempts.add(attempt);
     seen.add(record.run_id);
-    add(ledger, { role: record.role, worker: record.worker, ...spendOf(record.usage) });
+    add(ledger, {
+      role: record.role,
+      worker: record.worker,
+      ...spendOf(record.usage),
+      runId: record.run_id,
+      attempt: record.attempt,
+      engine: record.engine ?? null,
+      at: createdAt.get(record.run_id) ?? null,
+      outcome: record.outcome,
+    });
     if (record.engine && record.worker && (record.role === 'work' || record.role === 'fix')) {
       ledger.engines[record.worker] = record.engine;
     }
@@ -67,6 +103,9 @@ export function buildLedger(snapshot: NormalSnapshot): Ledger {
       tokens: Math.round((rate?.tokens ?? 0) * seconds),
       costUsd: (rate?.costUsd ?? 0) * seconds,
       estimated: true,
+      runId: run.id,
+      attempt: run.attempt ?? 1,
+      at: run.createdAt,
     });
   }
   return ledger;
@@ -83,6 +122,7 @@ function emptyLedger(): Ledger {
     byRole: byRole as Record<SessionRole, Tally>,
     byWorker: {},
     engines: {},
+    entries: [],
   };
 }
 
@@ -92,6 +132,11 @@ interface Spend {
   tokens: number;
   costUsd: number;
   estimated?: boolean;
+  runId?: number;
+  attempt?: number;
+  engine?: Engine | null;
+  at?: string | null;
+  outcome?: UsageRecord['outcome'];
 }
 
 /**
@@ -123,6 +168,43 @@ function add(ledger: Ledger, spend: Spend): void {
     tally.sessions += 1;
     if (spend.estimated) tally.estimated += 1;
   }
+  ledger.entries.push({
+    role: spend.role,
+    worker: spend.worker,
+    runId: spend.runId ?? null,
+    attempt: spend.attempt ?? 1,
+    engine: spend.engine ?? null,
+    at: spend.at ?? null,
+    tokens: spend.tokens,
+    costUsd: spend.costUsd,
+    estimated: spend.estimated ?? false,
+    outcome: spend.outcome ?? null,
+  });
+}
+
+/**
+ * The ledger's entries (of one build or many) tallied by `keyOf` (a day, an
+ * engine, a model): the groups of the one count, never a second sum of records.
+ * Entries whose key is null are left out. Sorted by key.
+ */
+export function tallyBy<E extends LedgerEntry>(
+  entries: readonly E[],
+  keyOf: (entry: E) => string | null,
+): { key: string; tally: Tally }[] {
+  const tallies = new Map<string, Tally>();
+  for (const entry of entries) {
+    const key = keyOf(entry);
+    if (key === null) continue;
+    const tally = tallies.get(key) ?? emptyTally();
+    tally.tokens += entry.tokens;
+    tally.costUsd += entry.costUsd;
+    tally.sessions += 1;
+    if (entry.estimated) tally.estimated += 1;
+    tallies.set(key, tally);
+  }
+  return [...tallies]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, tally]) => ({ key, tally }));
 }
 
 /** Completion reports and review markers, for builds whose sessions wrote no usage records. */

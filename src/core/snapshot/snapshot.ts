@@ -272,6 +272,8 @@ export interface PullInfo {
   labels: string[];
   url: string;
   createdAt: string;
+  /** When it was merged (a merged pull request's; absent otherwise, or where not read). */
+  mergedAt?: string;
   /**
    * The `baton/review` check run already published on this PR, if any: its head
    * and the verdict it carries. Absent or null: none, so `decide` publishes one.

@@ -9,6 +9,8 @@
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
+import { decide } from '../../core/decide/decide.js';
+import type { BuildRead } from '../../core/overview/build-read.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { nextLook, standsForNothing } from '../act/next-look.js';
@@ -39,6 +41,8 @@ export interface SetRequest {
   installationDailyUsd?: number | null;
   /** What this process last read of each build: each member is noted under its own key. */
   lastReads?: MemberReads;
+  /** Hears each build a reconcile read whole, as its status rendered it (the page's board, src/page/). */
+  onRead?: (read: BuildRead) => void;
 }
 
 /**
@@ -107,6 +111,7 @@ export async function reconcileSet(
   );
   if (request.lastReads)
     noteMembers({ done, reads: request.lastReads, now, runsSince: observed.runsSince });
+  if (request.onRead) showBuilds({ ctx, done, request });
   return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
@@ -212,5 +217,42 @@ function noteMembers({
       key,
       clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null,
     );
+  }
+}
+
+/**
+ * The set build and each member as this reconcile read them, for the page:
+ * the set's status as the set rendered it (its repositories' lines), each
+ * member's as `decide` renders it for that member alone.
+ */
+function showBuilds({
+  ctx,
+  done,
+  request,
+}: {
+  ctx: RepoContext;
+  done: SetReconciled;
+  request: SetRequest;
+}): void {
+  for (const [index, build] of done.builds.entries()) {
+    const rendered = build.actions.findLast((action) => action.kind === 'render-status');
+    const decided =
+      index > 0 && build.config
+        ? decide({ snapshot: build.snapshot, config: build.config, now: request.now }).at(-1)
+        : undefined;
+    const view =
+      decided?.kind === 'render-status'
+        ? decided.view
+        : rendered?.kind === 'render-status'
+          ? rendered.view
+          : null;
+    request.onRead?.({
+      repository: build.repository,
+      installationId: ctx.installationId ?? null,
+      snapshot: build.snapshot,
+      config: build.config?.ok ? build.config.config : null,
+      view,
+      readAt: request.now,
+    });
   }
 }

@@ -156,6 +156,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     number
     state
     merged
+    mergedAt
     url
     createdAt
     updatedAt
@@ -311,6 +312,8 @@ export interface GraphPull {
   number: number;
   state: 'OPEN' | 'CLOSED' | 'MERGED';
   merged: boolean;
+  /** When it was merged; absent from answers of a query without it (a test's). */
+  mergedAt?: string | null;
   url: string;
   createdAt: string;
   updatedAt: string;

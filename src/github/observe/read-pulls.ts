@@ -70,6 +70,7 @@ async function toPullInfo(
     labels: pull.labels.nodes.map((label) => label.name),
     url: pull.url,
     createdAt: pull.createdAt,
+    ...(state === 'merged' && pull.mergedAt ? { mergedAt: pull.mergedAt } : {}),
     reviewCheck: review
       ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) }
       : null,

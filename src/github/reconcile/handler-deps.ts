@@ -1,5 +1,6 @@
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
+import type { BuildRead } from '../../core/overview/build-read.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
 import type { HeldStatusEdits } from '../act/held-status-edit.js';
 import type { StatusPacer } from '../act/status-pacer.js';
@@ -88,6 +89,8 @@ export interface ReconcileDeps {
   setupPull?: SetupPullHook;
   /** The installation's daily cap (`BATON_INSTALLATION_DAILY_USD`); none: no such cap. */
   installationDailyUsd?: number | null;
+  /** Hears each build a reconcile read whole, as its status rendered it (the page's board, src/page/). */
+  onRead?: (read: BuildRead) => void;
   /**
    * This process shares no store with other processes of the app, which may run all the same
    * (`SoloProcess`: how it dispatches beside them, and says it sees them); none: whatever

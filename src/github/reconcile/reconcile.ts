@@ -3,6 +3,7 @@ import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { type CommandAnswer, commandAnswers } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
+import type { BuildRead } from '../../core/overview/build-read.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../read-config.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
@@ -48,6 +49,8 @@ export interface ReconcileRequest {
   start?: boolean;
   /** What this process last read of each build: noted here, for run completions to be judged by (`LastReads`). */
   lastReads?: LastReads;
+  /** Hears each build read whole, with the status it renders (the page's board). */
+  onRead?: (read: BuildRead) => void;
   /**
    * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
    * the app): when set, the reconcile reads what every repository of the installation
@@ -217,6 +220,7 @@ export async function reconcileBuild(
   });
   const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
   noteRead(request, {
+    ctx,
     key: buildKey(ctx, build),
     seen,
     render,
@@ -282,6 +286,7 @@ async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promi
 function noteRead(
   request: BuildReconcile,
   {
+    ctx,
     key,
     seen,
     render,
@@ -290,6 +295,7 @@ function noteRead(
     settled,
     byRuns,
   }: {
+    ctx: RepoContext;
     key: string;
     seen: BuildSnapshot;
     render: Action[];
@@ -301,6 +307,14 @@ function noteRead(
 ): void {
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
+  request.onRead?.({
+    repository: `${ctx.owner}/${ctx.repo}`,
+    installationId: ctx.installationId ?? null,
+    snapshot: seen,
+    config: request.config.ok ? request.config.config : null,
+    view,
+    readAt: request.now,
+  });
   request.lastReads?.note(
     key,
     clean

@@ -147,6 +147,7 @@ async function reconcileQueued(queued: Queued): Promise<void> {
       ...(deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {}),
       ...(budget ? { writeBudget: budget } : {}),
       ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
+      ...(deps.onRead ? { onRead: deps.onRead } : {}),
       ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
     }),
   ).catch((error: unknown) => {

@@ -1,0 +1,70 @@
+import type { Overview } from '../core/overview/overview.js';
+import type { SpendGroup } from '../core/overview/spend.js';
+import { ago, phaseText, usd } from '../page/render/format.js';
+
+/**
+ * The overview for a terminal (`baton status`): the page's views as lines.
+ * Text from GitHub and models is printed as it is, on a terminal, never run.
+ */
+export function renderStatusText(overview: Overview): string {
+  const lines: string[] = [];
+  const now = overview.at;
+  if (overview.runaways.length > 0) {
+    lines.push('Runaway workers:');
+    for (const runaway of overview.runaways) {
+      const what =
+        runaway.reason === 'failing'
+          ? `its last ${runaway.sessions} sessions ended without delivering (${usd(runaway.usd)})`
+          : `${usd(runaway.usd)} spent within the hour`;
+      lines.push(`  ${runaway.repository}#${runaway.issue} ${runaway.worker}: ${what}`);
+    }
+    lines.push('');
+  }
+  lines.push(`Builds (${overview.builds.length}):`);
+  for (const row of overview.builds) {
+    const waves = row.waves.map((wave) => `W${wave.wave} ${wave.done}/${wave.total}`).join(' ');
+    lines.push(
+      `  ${row.repository}#${row.issue.number}  ${row.title}  [${phaseText(row.phase)}]  ${waves}  ${usd(row.spentUsd)}  ${ago(row.lastActivity, now)}`,
+    );
+    if (row.workers.length > 0)
+      lines.push(`    ${row.workers.map((worker) => `${worker.id} ${worker.state}`).join('  ')}`);
+  }
+  for (const set of overview.sets) {
+    lines.push(
+      '',
+      `Change set ${set.repository}#${set.issue.number}  ${set.title}  [${phaseText(set.phase)}]  ${usd(set.spentUsd)}`,
+    );
+    for (const repository of set.repositories) {
+      lines.push(
+        `    ${repository.name}  ${repository.state}  ${repository.done}/${repository.workers}${repository.note ? `  ${repository.note}` : ''}`,
+      );
+    }
+  }
+  lines.push('', `Waiting for a person (${overview.waiting.length}), oldest first:`);
+  for (const item of overview.waiting) {
+    const command = item.command ? `  copy: ${item.command}` : '';
+    lines.push(
+      `  ${ago(item.since, now)}  ${item.label}  ${item.text}${command}  at: ${item.where.url}`,
+    );
+  }
+  const { spend } = overview;
+  lines.push(
+    '',
+    `Spend: ${usd(spend.total.costUsd)} in ${spend.total.sessions} sessions (${spend.total.estimated} estimated); ${usd(spend.perMergedPull.each)} per merged worker pull request (${spend.perMergedPull.merged})`,
+    `  by day: ${groups(spend.byDay)}`,
+    `  by repository: ${groups(spend.byRepository)}`,
+    `  by engine: ${groups(spend.byEngine)}`,
+    `  by model: ${groups(spend.byModel)}`,
+    `  by role: ${groups(spend.byRole)}`,
+  );
+  for (const cap of spend.caps) {
+    lines.push(
+      `  cap ${cap.scope} ${cap.name}: ${usd(cap.spentUsd)} of ${usd(cap.capUsd)} (${Math.round(cap.share * 100)}%)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function groups(list: readonly SpendGroup[]): string {
+  return list.map((group) => `${group.key} ${usd(group.usd)}`).join(', ') || '–';
+}

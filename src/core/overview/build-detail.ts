@@ -1,0 +1,198 @@
+import type { Runaway } from '../rules/runaway.js';
+import type { SessionRole } from '../sessions/session.js';
+import type { Ledger, LedgerEntry } from '../snapshot/ledger.js';
+import type { RunInfo } from '../snapshot/snapshot.js';
+import type { CommandEntry, Link, ReviewRound } from '../status/status-view.js';
+import type { BuildRead } from './build-read.js';
+import type { BuildRow } from './build-row.js';
+import { sessionModel } from './session-model.js';
+
+/** How a session ended, in a word: still going, delivered, or why not. */
+export type SessionOutcome =
+  | 'queued'
+  | 'running'
+  | 'delivered'
+  | 'partial'
+  | 'blocked'
+  | 'failed'
+  | 'cancelled'
+  | 'timed-out';
+
+/** One session of the build, a bar of its timeline. */
+export interface SessionBar {
+  runId: number;
+  attempt: number;
+  url: string;
+  role: SessionRole;
+  /** When it left the queue, and when it ended (null while it runs). */
+  startedAt: string;
+  endedAt: string | null;
+  seconds: number | null;
+  engine: string | null;
+  model: string | null;
+  /** What it cost, from the ledger; null before its record (or estimate) is counted. */
+  costUsd: number | null;
+  estimated: boolean;
+  outcome: SessionOutcome;
+}
+
+/** One lane of the timeline: a worker's sessions, or the build's own (plan, synthesis). */
+export interface TimelineLane {
+  /** The worker id, or `build` for sessions of no worker. */
+  lane: string;
+  repository: string;
+  sessions: SessionBar[];
+}
+
+/** A build's own view: its row, the graph, the timeline, the review rounds, its notices. */
+export interface BuildDetail {
+  row: BuildRow;
+  /** The plan's workers across the repositories the viewer may read, with what each depends on. */
+  graph: { id: string; title: string; repository: string; state: string; dependsOn: string[] }[];
+  lanes: TimelineLane[];
+  /** From the first session's start to its last end (or now): the timeline's span. */
+  span: { from: string; to: string } | null;
+  rounds: { worker: string; pull: Link; rounds: ReviewRound[] }[];
+  /** The notices Baton posted on the issue, by key (their text is on the issue). */
+  notices: { key: string; kind: string }[];
+  history: CommandEntry[];
+  runaways: Runaway[];
+  byRole: { role: SessionRole; usd: number; sessions: number }[];
+}
+
+/** The detail of one build the viewer may read, from its row (workers already filtered). */
+export function buildDetailOf({
+  read,
+  row,
+  ledger,
+  runaways,
+  now,
+}: {
+  read: BuildRead;
+  row: BuildRow;
+  ledger: Ledger;
+  runaways: readonly Runaway[];
+  now: string;
+}): BuildDetail {
+  const { snapshot, view } = read;
+  const visible = new Set(row.workers.map((worker) => worker.id));
+  const lanes = lanesOf({ read, row, ledger, visible });
+  const bars = lanes.flatMap((lane) => lane.sessions);
+  const from = bars.map((bar) => bar.startedAt).sort()[0];
+  const to = bars
+    .map((bar) => bar.endedAt ?? now)
+    .sort()
+    .at(-1);
+  const progress =
+    view?.phase === 'running' || view?.phase === 'done' || view?.phase === 'cancelled'
+      ? view.progress
+      : null;
+  return {
+    row,
+    graph: row.workers.map((worker) => ({
+      id: worker.id,
+      title: worker.title,
+      repository: worker.repository,
+      state: worker.state,
+      dependsOn: worker.dependsOn.filter((id) => visible.has(id)),
+    })),
+    lanes,
+    span: from && to ? { from, to } : null,
+    rounds: (progress?.workers ?? [])
+      .filter((worker) => visible.has(worker.id) && worker.pull && worker.rounds.length > 0)
+      .map((worker) => ({ worker: worker.id, pull: worker.pull as Link, rounds: worker.rounds })),
+    notices: (snapshot.notices ?? []).map((key) => ({ key, kind: key.split('/')[0] ?? key })),
+    history: progress?.history ?? [],
+    runaways: runaways.filter((runaway) => visible.has(runaway.worker)),
+    byRole: Object.entries(ledger.byRole)
+      .filter(([, tally]) => tally.sessions > 0)
+      .map(([role, tally]) => ({
+        role: role as SessionRole,
+        usd: tally.costUsd,
+        sessions: tally.sessions,
+      })),
+  };
+}
+
+function lanesOf({
+  read,
+  row,
+  ledger,
+  visible,
+}: {
+  read: BuildRead;
+  row: BuildRow;
+  ledger: Ledger;
+  visible: ReadonlySet<string>;
+}): TimelineLane[] {
+  const plan = read.snapshot.plan.kind === 'valid' ? read.snapshot.plan.plan : null;
+  const lanes = new Map<string, TimelineLane>();
+  for (const run of read.snapshot.runs) {
+    if (run.worker && !visible.has(run.worker) && !/^L\d+$/.test(run.worker)) continue;
+    const lane = run.worker && visible.has(run.worker) ? run.worker : 'build';
+    const repository =
+      row.workers.find((worker) => worker.id === lane)?.repository ?? row.repository;
+    const entry = ledger.entries.filter((one) => one.runId === run.id).at(-1) ?? null;
+    const bar = barOf({
+      run,
+      entry,
+      model: sessionModel({
+        entry: { role: run.role, worker: run.worker, engine: entry?.engine ?? null },
+        config: read.config,
+        plan,
+      }),
+    });
+    const found = lanes.get(lane) ?? { lane, repository, sessions: [] };
+    found.sessions.push(bar);
+    lanes.set(lane, found);
+  }
+  const order = ['build', ...row.workers.map((worker) => worker.id)];
+  return [...lanes.values()].sort((a, b) => order.indexOf(a.lane) - order.indexOf(b.lane));
+}
+
+function barOf({
+  run,
+  entry,
+  model,
+}: {
+  run: RunInfo;
+  entry: LedgerEntry | null;
+  model: string | null;
+}): SessionBar {
+  const startedAt = run.startedAt ?? run.createdAt;
+  const endedAt = run.status === 'completed' ? run.updatedAt : null;
+  const ms = endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : Number.NaN;
+  return {
+    runId: run.id,
+    attempt: run.attempt ?? 1,
+    url: run.url,
+    role: run.role,
+    startedAt,
+    endedAt,
+    seconds: Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : null,
+    engine: entry?.engine ?? null,
+    model,
+    costUsd: entry ? entry.costUsd : null,
+    estimated: entry?.estimated ?? false,
+    outcome: outcomeOf(run, entry),
+  };
+}
+
+function outcomeOf(run: RunInfo, entry: LedgerEntry | null): SessionOutcome {
+  if (run.status === 'queued') return 'queued';
+  if (run.status !== 'completed') return 'running';
+  switch (run.conclusion) {
+    case 'success':
+      return entry?.outcome === 'partial'
+        ? 'partial'
+        : entry?.outcome === 'blocked'
+          ? 'blocked'
+          : 'delivered';
+    case 'cancelled':
+      return 'cancelled';
+    case 'timed_out':
+      return 'timed-out';
+    default:
+      return 'failed';
+  }
+}

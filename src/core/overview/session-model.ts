@@ -1,0 +1,50 @@
+import type { Config } from '../config/config.js';
+import type { MODEL_KINDS } from '../config/model-settings.js';
+import type { Plan } from '../plan/plan.js';
+import { providerOf } from '../sessions/engines.js';
+import type { LedgerEntry } from '../snapshot/ledger.js';
+
+/**
+ * The model a session ran on, as the build's configuration names it for the
+ * session's kind: its worker's complexity for work and fix sessions, `review`
+ * for reviews, `plan` for every other role; `models.openai` on Codex. Usage
+ * records carry no model, so spend "by model" is by the model configured for
+ * the session (docs/mission-control.md); null where no configuration was read.
+ */
+export function sessionModel({
+  entry,
+  config,
+  plan,
+}: {
+  entry: Pick<LedgerEntry, 'role' | 'worker' | 'engine'>;
+  config: Config | null;
+  plan: Plan | null;
+}): string | null {
+  if (!config) return null;
+  const kind = kindOf(entry, plan);
+  return entry.engine && providerOf(entry.engine) === 'openai'
+    ? config.models.openai[kind]
+    : config.models[kind];
+}
+
+function kindOf(
+  entry: Pick<LedgerEntry, 'role' | 'worker'>,
+  plan: Plan | null,
+): (typeof MODEL_KINDS)[number] {
+  switch (entry.role) {
+    case 'review':
+      return 'review';
+    case 'work':
+    case 'fix':
+      return plan?.workers.find((worker) => worker.id === entry.worker)?.complexity ?? 'normal';
+    case 'plan':
+    case 'research':
+    case 'summary':
+    case 'synthesis':
+      return 'plan';
+    default: {
+      const _exhaustive: never = entry.role;
+      return _exhaustive;
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The page (docs/mission-control.md): every build and change set of the
+ * installations a signed-in person can see, what waits for them, and the
+ * spend, at the app's URL, and the same as JSON. It reads no build from
+ * GitHub: it shows the builds as the reconciles last read them (`BuildBoard`),
+ * and asks GitHub only what the person may read (`ViewerAccess`). It writes
+ * nothing anywhere: commands stay comments on GitHub.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BuildRead } from '../core/overview/build-read.js';
+import { buildDetailFor, overviewOf } from '../core/overview/overview.js';
+import type { Handler } from '../server/session-token.js';
+import type { PageSettingsRead } from './page-settings.js';
+import {
+  buildDocument,
+  notFoundDocument,
+  overviewDocument,
+  signInDocument,
+  spendDocument,
+  waitingDocument,
+} from './render/documents.js';
+import { sendHtml, sendJson } from './respond.js';
+import { createSignInFlow, type SignedIn, type SignInFlow } from './sign-in-flow.js';
+import type { ViewerAccess } from './viewer-access.js';
+
+/** What the page reads: the builds as last read, and what GitHub lists for a person. */
+export interface PageDeps {
+  settings: PageSettingsRead;
+  board: { reads(): BuildRead[] };
+  /** What GitHub lists for a signed-in person; made from `settings` when absent. */
+  access?: ViewerAccess;
+  now?: () => number;
+  log: { warn(message: string): void };
+}
+
+type Route =
+  | { kind: 'overview' | 'waiting' | 'spend' | 'json-overview' }
+  | { kind: 'build' | 'json-build'; key: string }
+  | { kind: 'sign-in' | 'callback' | 'sign-out' };
+
+/** The page's routes; null for any other request (Probot's and Baton's other handlers). */
+export function routeOf(method: string, path: string): Route | null {
+  const get = method === 'GET' || method === 'HEAD';
+  if (get && path === '/') return { kind: 'overview' };
+  if (get && path === '/waiting') return { kind: 'waiting' };
+  if (get && path === '/spend') return { kind: 'spend' };
+  if (get && path === '/api/baton/overview') return { kind: 'json-overview' };
+  if (get && path === '/sign-in') return { kind: 'sign-in' };
+  if (get && path === '/sign-in/callback') return { kind: 'callback' };
+  if (method === 'POST' && path === '/sign-out') return { kind: 'sign-out' };
+  const build = /^\/(api\/baton\/)?builds\/([^/]+\/[^/]+\/[^/]+)$/.exec(path);
+  if (get && build?.[2]) {
+    const key = build[2].split('/').map(decodeSafely).join('/');
+    return { kind: build[1] ? 'json-build' : 'build', key };
+  }
+  return null;
+}
+
+export function createPageHandler(deps: PageDeps): Handler {
+  const now = deps.now ?? Date.now;
+  const flow: SignInFlow | null = deps.settings.ok
+    ? createSignInFlow({
+        settings: deps.settings.settings,
+        now,
+        log: deps.log,
+        ...(deps.access ? { access: deps.access } : {}),
+      })
+    : null;
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://page.invalid');
+    const route = routeOf(req.method ?? 'GET', url.pathname);
+    if (!route) return false;
+    if (!flow) {
+      const problem = deps.settings.ok ? undefined : deps.settings.problem;
+      return route.kind.startsWith('json')
+        ? sendJson(res, 503, { message: `sign-in is not set up: ${problem}` })
+        : sendHtml(res, 503, signInDocument({ href: null, ...(problem ? { problem } : {}) }));
+    }
+    switch (route.kind) {
+      case 'sign-in':
+        return flow.start(req, res, url);
+      case 'callback':
+        return flow.callback(req, res, url);
+      case 'sign-out':
+        return flow.signOut(req, res);
+      default: {
+        const signedIn = await flow.signedIn(req, res);
+        if (!signedIn) return refuse(res, route, url);
+        return show(res, route, signedIn, deps.board.reads(), new Date(now()).toISOString());
+      }
+    }
+  };
+}
+
+/** Nothing without signing in: the sign-in page, or 401 for the JSON. */
+function refuse(res: ServerResponse, route: Route, url: URL): true {
+  if (route.kind.startsWith('json'))
+    return sendJson(res, 401, { message: 'sign in first: open /sign-in in a browser' });
+  const back = url.pathname === '/' ? '' : `?return_to=${encodeURIComponent(url.pathname)}`;
+  return sendHtml(res, 401, signInDocument({ href: `/sign-in${back}` }));
+}
+
+function show(
+  res: ServerResponse,
+  route: Route,
+  signedIn: SignedIn,
+  reads: BuildRead[],
+  now: string,
+): true {
+  const { access } = signedIn;
+  const viewer = access.kind === 'viewer' ? access.login : null;
+  switch (route.kind) {
+    case 'build':
+    case 'json-build': {
+      const detail = buildDetailFor({ reads, access, key: route.key, now });
+      if (route.kind === 'json-build')
+        return detail
+          ? sendJson(res, 200, detail)
+          : sendJson(res, 404, { message: 'no build you can read is at this address' });
+      return detail
+        ? sendHtml(res, 200, buildDocument({ detail, viewer, now }))
+        : sendHtml(res, 404, notFoundDocument(viewer));
+    }
+    case 'overview':
+    case 'waiting':
+    case 'spend':
+    case 'json-overview': {
+      const overview = overviewOf({ reads, access, now });
+      if (route.kind === 'json-overview') return sendJson(res, 200, overview);
+      const page =
+        route.kind === 'overview'
+          ? overviewDocument(overview)
+          : route.kind === 'waiting'
+            ? waitingDocument(overview)
+            : spendDocument(overview);
+      return sendHtml(res, 200, page);
+    }
+    default:
+      return sendJson(res, 404, { message: 'not found' });
+  }
+}
+
+function decodeSafely(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}

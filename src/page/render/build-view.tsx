@@ -1,0 +1,158 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { BuildDetail } from '../../core/overview/build-detail.js';
+import { BuildGraph } from './build-graph.js';
+import { Timeline } from './charts.js';
+import { ago, duration, phaseText, safeHref, usd, when } from './format.js';
+import { anchorOf, type PageLinks } from './layout.js';
+import { Runaways } from './overview-view.js';
+
+/** One build: its graph, its sessions over time and one by one, its review rounds, its notices and commands. */
+export function BuildView({
+  detail,
+  links,
+  now,
+}: {
+  detail: BuildDetail;
+  links: PageLinks;
+  now: string;
+}) {
+  const { row } = detail;
+  return (
+    <section id={`build-${anchorOf(row.key)}`}>
+      <h1>{row.title}</h1>
+      <p>
+        <a href={safeHref(row.issue.url)}>{`${row.repository}#${row.issue.number}`}</a>{' '}
+        <span class={`pill s-${row.phase}`}>{phaseText(row.phase)}</span>{' '}
+        <span class="muted">{`${usd(row.spentUsd)} spent · last activity ${ago(row.lastActivity, now)} · read ${ago(row.readAt, now)}`}</span>
+        {row.finalPull ? (
+          <>
+            {' · '}
+            <a href={safeHref(row.finalPull.url)}>{`final pull request ${row.finalPull.label}`}</a>
+          </>
+        ) : null}
+      </p>
+      <Runaways
+        runaways={detail.runaways.map((runaway) => ({
+          ...runaway,
+          key: row.key,
+          repository: row.repository,
+          issue: row.issue.number,
+        }))}
+        links={links}
+      />
+      <h2>Graph</h2>
+      <BuildGraph graph={detail.graph} />
+      <h2>Timeline</h2>
+      <Timeline detail={detail} now={now} />
+      <table>
+        <thead>
+          <tr>
+            <th>Lane</th>
+            <th>Session</th>
+            <th>Started</th>
+            <th class="num">Took</th>
+            <th>Engine</th>
+            <th>Model</th>
+            <th class="num">Cost</th>
+            <th>Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.lanes.flatMap((lane) =>
+            lane.sessions.map((bar) => (
+              <tr class={`session o-${bar.outcome}`}>
+                <td>{lane.lane}</td>
+                <td>
+                  <a
+                    href={safeHref(bar.url)}
+                  >{`${bar.role} #${bar.runId}${bar.attempt > 1 ? ` (attempt ${bar.attempt})` : ''}`}</a>
+                </td>
+                <td>{when(bar.startedAt)}</td>
+                <td class="num">{duration(bar.seconds)}</td>
+                <td>{bar.engine ?? '–'}</td>
+                <td>{bar.model ?? '–'}</td>
+                <td class="num">{`${usd(bar.costUsd)}${bar.estimated ? ' (est.)' : ''}`}</td>
+                <td>
+                  <span class={`pill s-${bar.outcome}`}>{bar.outcome}</span>
+                </td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+      <h2>Workers</h2>
+      <table>
+        <tbody>
+          {row.workers.map((worker) => (
+            <tr>
+              <td>
+                <code>{worker.id}</code>
+              </td>
+              <td>
+                {worker.title}
+                {row.workers.some((other) => other.repository !== worker.repository) ? (
+                  <div class="muted">{worker.repository}</div>
+                ) : null}
+              </td>
+              <td>
+                <span class={`pill s-${worker.state}`}>{worker.state}</span>
+                {worker.note ? <div class="muted">{worker.note}</div> : null}
+              </td>
+              <td>{worker.engine}</td>
+              <td class="num">{usd(worker.costUsd)}</td>
+              <td>
+                {worker.pull ? <a href={safeHref(worker.pull.url)}>{worker.pull.label}</a> : null}
+                {worker.run ? (
+                  <>
+                    {' '}
+                    <a href={safeHref(worker.run.url)}>{worker.run.label}</a>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Review rounds</h2>
+      {detail.rounds.length === 0 ? (
+        <p class="muted">No review yet.</p>
+      ) : (
+        <ul>
+          {detail.rounds.map((round) => (
+            <li>
+              <code>{round.worker}</code> <a href={safeHref(round.pull.url)}>{round.pull.label}</a>:{' '}
+              {round.rounds.join(' → ')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Notices</h2>
+      {detail.notices.length === 0 ? (
+        <p class="muted">No notice posted.</p>
+      ) : (
+        <ul>
+          {detail.notices.map((notice) => (
+            <li>
+              <span class="pill">{notice.kind}</span> <code>{notice.key}</code>{' '}
+              <span class="muted">on</span>{' '}
+              <a href={safeHref(row.issue.url)}>{`#${row.issue.number}`}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Commands</h2>
+      {detail.history.length === 0 ? (
+        <p class="muted">No command taken.</p>
+      ) : (
+        <ul>
+          {detail.history.map((entry) => (
+            <li>
+              <code>{entry.text}</code>{' '}
+              <span class="muted">{`by ${entry.author}, ${ago(entry.at, now)}`}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

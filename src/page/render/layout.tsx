@@ -1,0 +1,102 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import { PAGE_CSS, PAGE_META_CSP } from './page-style.js';
+
+/** Where the views link to: the app's paths, or anchors of the one static file. */
+export interface PageLinks {
+  home: string;
+  waiting: string;
+  spend: string;
+  build(key: string): string;
+  /** Where the sign-out form posts; null in the static file. */
+  signOut: string | null;
+}
+
+export const HOSTED_LINKS: PageLinks = {
+  home: '/',
+  waiting: '/waiting',
+  spend: '/spend',
+  build: (key) => `/builds/${key.split('/').map(encodeURIComponent).join('/')}`,
+  signOut: '/sign-out',
+};
+
+export const STATIC_LINKS: PageLinks = {
+  home: '#builds',
+  waiting: '#waiting',
+  spend: '#spend',
+  build: (key) => `#build-${anchorOf(key)}`,
+  signOut: null,
+};
+
+/** An id for a build's section in the static file. */
+export function anchorOf(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+}
+
+export type Section = 'builds' | 'waiting' | 'spend' | 'build' | 'sign-in';
+
+/**
+ * Every page: the stylesheet (the one the Content Security Policy allows, by
+ * its hash), the navigation, who is signed in and the sign-out button. The
+ * policy is in a `<meta>` too, for the static file.
+ */
+export function Layout({
+  title,
+  viewer,
+  links,
+  active,
+  children,
+}: {
+  title: string;
+  viewer: string | null;
+  links: PageLinks;
+  active: Section;
+  children: Child;
+}) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta http-equiv="Content-Security-Policy" content={PAGE_META_CSP} />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="same-origin" />
+        <link rel="icon" href="data:," />
+        <title>{`${title} · Baton`}</title>
+        <style>{raw(PAGE_CSS)}</style>
+      </head>
+      <body>
+        <header>
+          <span class="brand">Baton</span>
+          {active === 'sign-in' ? (
+            <nav />
+          ) : (
+            <nav>
+              <a href={links.home} class={active === 'builds' ? 'active' : undefined}>
+                Builds
+              </a>
+              <a href={links.waiting} class={active === 'waiting' ? 'active' : undefined}>
+                Waiting for you
+              </a>
+              <a href={links.spend} class={active === 'spend' ? 'active' : undefined}>
+                Spend
+              </a>
+            </nav>
+          )}
+          {viewer ? <span class="muted">{viewer}</span> : null}
+          {viewer && links.signOut ? (
+            <form method="post" action={links.signOut}>
+              <button type="submit">Sign out</button>
+            </form>
+          ) : null}
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** A document as the browser receives it. */
+export function documentOf(page: unknown): string {
+  return `<!doctype html>${String(page)}`;
+}

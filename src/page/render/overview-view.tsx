@@ -1,0 +1,182 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { BuildRow } from '../../core/overview/build-row.js';
+import type { Overview, RunawayRow } from '../../core/overview/overview.js';
+import type { SetRow } from '../../core/overview/set-row.js';
+import { Burndown } from './charts.js';
+import { ago, phaseText, safeHref, usd } from './format.js';
+import type { PageLinks } from './layout.js';
+
+/** The overview: runaways first, then what waits and what was spent in short, then every build and change set. */
+export function OverviewView({ overview, links }: { overview: Overview; links: PageLinks }) {
+  return (
+    <section id="builds">
+      <h1>Builds</h1>
+      <Runaways runaways={overview.runaways} links={links} />
+      <div class="cards">
+        <a class="card" href={links.waiting}>
+          <b>{String(overview.waiting.length)}</b>waiting for you
+        </a>
+        <a class="card" href={links.spend}>
+          <b>{usd(overview.spend.total.costUsd)}</b>spent in all
+        </a>
+        <div class="card">
+          <b>{String(overview.builds.filter((row) => row.phase === 'running').length)}</b>builds
+          running
+        </div>
+        <div class="card">
+          <b>{String(overview.sets.length)}</b>change sets
+        </div>
+      </div>
+      {overview.sets.length > 0 ? <h2>Change sets</h2> : null}
+      {overview.sets.map((set) => (
+        <SetSection set={set} links={links} />
+      ))}
+      <h2>Builds</h2>
+      {overview.builds.length === 0 ? (
+        <p class="muted">
+          No build you can read has been read by this app yet. Builds appear once the app has
+          reconciled them (at the latest at its next resync).
+        </p>
+      ) : (
+        <BuildTable rows={overview.builds} links={links} now={overview.at} />
+      )}
+    </section>
+  );
+}
+
+export function Runaways({
+  runaways,
+  links,
+}: {
+  runaways: readonly RunawayRow[];
+  links: PageLinks;
+}) {
+  if (runaways.length === 0) return null;
+  return (
+    <div class="warning" id="runaways">
+      <strong>Runaway workers</strong>
+      <ul>
+        {runaways.map((runaway) => (
+          <li>
+            <a href={links.build(runaway.key)}>{`${runaway.repository}#${runaway.issue}`}</a>{' '}
+            <code>{runaway.worker}</code>{' '}
+            {runaway.reason === 'failing'
+              ? `: its last ${runaway.sessions} sessions ended without delivering, one after another (${usd(runaway.usd)}).`
+              : `: ${usd(runaway.usd)} spent by ${runaway.sessions} sessions within the last hour.`}{' '}
+            <a href={safeHref(runaway.latest.url)}>its newest run</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function BuildTable({
+  rows,
+  links,
+  now,
+}: {
+  rows: readonly BuildRow[];
+  links: PageLinks;
+  now: string;
+}) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>Build</th>
+          <th>State</th>
+          <th>Waves</th>
+          <th>Workers</th>
+          <th class="num">Spent</th>
+          <th>Last activity</th>
+          <th>Links</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr>
+            <td>
+              <a href={links.build(row.key)}>{row.title}</a>
+              <div class="muted">{`${row.repository}#${row.issue.number}`}</div>
+              {row.changeSet === 'hidden' ? <div class="muted">part of a change set</div> : null}
+            </td>
+            <td>
+              <span class={`pill s-${row.phase}`}>{phaseText(row.phase)}</span>
+            </td>
+            <td>
+              {row.waves.map((wave) => `W${wave.wave} ${wave.done}/${wave.total}`).join(' · ') ||
+                '–'}
+            </td>
+            <td>
+              {row.workers.map((worker) => (
+                <span
+                  class={`pill s-${worker.state}`}
+                  title={`${worker.id} ${worker.title}: ${worker.state}`}
+                >
+                  {`${worker.id} ${worker.state}`}
+                </span>
+              ))}
+            </td>
+            <td class="num">{usd(row.spentUsd)}</td>
+            <td>{ago(row.lastActivity, now)}</td>
+            <td>
+              <a href={safeHref(row.issue.url)}>issue</a>
+              {row.finalPull ? (
+                <>
+                  {' · '}
+                  <a href={safeHref(row.finalPull.url)}>{`final ${row.finalPull.label}`}</a>
+                </>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function SetSection({ set, links }: { set: SetRow; links: PageLinks }) {
+  return (
+    <div class="note">
+      <strong>
+        <a href={links.build(set.key)}>{set.title}</a>
+      </strong>{' '}
+      <span class="muted">{`${set.repository}#${set.issue.number}`}</span>{' '}
+      <span class={`pill s-${set.phase}`}>{phaseText(set.phase)}</span>{' '}
+      <span class="muted">{`${usd(set.spentUsd)} spent in the repositories you can read`}</span>
+      <table>
+        <thead>
+          <tr>
+            <th>Repository</th>
+            <th>State</th>
+            <th>Workers done</th>
+            <th>Final pull request</th>
+          </tr>
+        </thead>
+        <tbody>
+          {set.repositories.map((repository) => (
+            <tr>
+              <td>
+                <a href={safeHref(repository.url)}>{repository.name}</a>
+              </td>
+              <td>
+                <span class={`pill s-${repository.state}`}>{repository.state}</span>{' '}
+                {repository.note ? <span class="muted">{repository.note}</span> : null}
+              </td>
+              <td>{`${repository.done}/${repository.workers}`}</td>
+              <td>
+                {repository.final ? (
+                  <a href={safeHref(repository.final.url)}>{repository.final.label}</a>
+                ) : (
+                  '–'
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Burndown points={set.burndown} />
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import type { ServerResponse } from 'node:http';
+import { PAGE_CSP } from './render/page-style.js';
+
+/** Headers of every answer: never cached, never framed, never sniffed; no referrer leaves the app. */
+function commonHeaders(res: ServerResponse): void {
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'same-origin');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('cross-origin-opener-policy', 'same-origin');
+}
+
+export function sendHtml(res: ServerResponse, status: number, body: string): true {
+  commonHeaders(res);
+  res.setHeader('content-security-policy', PAGE_CSP);
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  return true;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): true {
+  commonHeaders(res);
+  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+    .end(JSON.stringify(body));
+  return true;
+}

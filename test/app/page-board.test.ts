@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { overviewOf } from '../../src/core/overview/overview.js';
+import { BuildBoard } from '../../src/page/build-board.js';
+import { startApp } from '../support/app-harness.js';
+import { BUILD, DIAMOND, installedRepo, tickingClock } from '../support/builds.js';
+import {
+  CLIENT,
+  driveSet,
+  LIB,
+  SERVICE,
+  SET_BUILD,
+  setRepos,
+  setScripts,
+} from '../support/change-sets.js';
+import { runApprovedBuild } from '../support/scripted-sessions.js';
+
+/**
+ * The page reads no build from GitHub: it shows what the app's reconciles
+ * read. These tests run the app on the simulated GitHub and look at its board.
+ */
+describe('the page’s board, fed by the reconciles', () => {
+  it('holds a build as its last reconcile read it, with the status it rendered', async () => {
+    const now = tickingClock();
+    const gh = installedRepo(now);
+    const board = new BuildBoard();
+    const app = await startApp({ gh, now, board });
+    try {
+      await runApprovedBuild({
+        gh,
+        apps: [app],
+        script: { build: BUILD, issue: 1, workers: DIAMOND, usageUsd: { work: 1, review: 0.2 } },
+      });
+      const [read, ...more] = board.reads();
+      expect(more).toEqual([]);
+      expect(read?.repository).toBe(`${gh.owner}/${gh.repo}`);
+      expect(read?.snapshot.build).toBe(BUILD);
+      expect(read?.snapshot.statusComment?.body).toBe('');
+      const overview = overviewOf({ reads: board.reads(), access: { kind: 'all' }, now: now() });
+      const row = overview.builds[0];
+      expect(row?.workers.map((worker) => worker.state)).toEqual(['merged', 'merged', 'merged']);
+      expect(row?.finalPull).not.toBeNull();
+      expect(overview.spend.perMergedPull.merged).toBe(3);
+    } finally {
+      app.stop();
+    }
+  });
+
+  it('holds a change set’s set build with its repositories, and each member build in its own repository', async () => {
+    const now = tickingClock();
+    const repos = setRepos(now);
+    const board = new BuildBoard();
+    const app = await startApp({ gh: repos.service, now, board });
+    try {
+      const scripts = setScripts(repos);
+      const issue = repos.service.openIssue({
+        title: 'Rename fetch to get',
+        labels: ['orchestrate'],
+      });
+      repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
+      await driveSet({ repos, apps: [app], scripts });
+      repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
+      await driveSet({ repos, apps: [app], scripts });
+      const home = board.reads().find((read) => read.snapshot.build === SET_BUILD);
+      expect(home?.view?.changeSet?.repositories.map((line) => line.name)).toEqual([
+        LIB,
+        SERVICE,
+        CLIENT,
+      ]);
+      const members = board.reads().filter((read) => read.snapshot.changeSet);
+      expect(members.map((read) => read.repository.toLowerCase()).sort()).toEqual(
+        [CLIENT, LIB, SERVICE].sort(),
+      );
+      const overview = overviewOf({ reads: board.reads(), access: { kind: 'all' }, now: now() });
+      expect(overview.sets.map((set) => set.repositories.length)).toEqual([3]);
+      expect(overview.builds).toEqual([]);
+    } finally {
+      app.stop();
+    }
+  });
+});

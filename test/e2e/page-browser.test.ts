@@ -1,0 +1,218 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimUserAuth } from '../../sim/github/oauth/user-auth.js';
+import type { GitHubServer } from '../../sim/server/github-server.js';
+import { type AppProcess, freePort, startAppProcess } from '../../sim/start-app.js';
+import type { Overview } from '../../src/core/overview/overview.js';
+import {
+  buildMissionWorld,
+  type MissionWorld,
+  serveMissionWorld,
+} from '../support/mission-world.js';
+import { CLIENT_ID, CLIENT_SECRET } from '../support/page-world.js';
+
+/**
+ * The page in a real browser: Debian's Chromium, headless, driven by
+ * playwright-core, against the app's own process and the simulated GitHub
+ * serving the mission world (test/support/mission-world.ts). Two people sign
+ * in through the simulated authorization flow: alice writes every repository,
+ * bob cannot read acme/lib. `BATON_WRITE_SCREENSHOTS=1` writes the screenshots
+ * of docs/mission-control/; otherwise they go to a temporary folder.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const AS_ROOT = process.getuid?.() === 0;
+/** As root (where `.ci/run` installs it) a missing Chromium fails the test; elsewhere it is skipped. */
+const RUN = AS_ROOT || existsSync(CHROMIUM);
+
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let world: MissionWorld;
+let served: { server: GitHubServer; auth: SimUserAuth };
+let app: AppProcess;
+let browser: BrowserContext;
+let profile: string;
+let shots: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  world = await buildMissionWorld({ start: new Date(Date.now() - 3 * 3_600_000).toISOString() });
+  served = await serveMissionWorld(world);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  served.auth.callbackUrls.push(`${url}/sign-in/callback`);
+  app = await startAppProcess({
+    gheHost: served.server.host,
+    webhookSecret: 'page-browser-secret',
+    oidcIssuer: served.server.url,
+    port,
+    // The first resync, five seconds after start, reads every build: the page shows what it read.
+    resyncMinutes: 1,
+    env: {
+      GITHUB_CLIENT_ID: CLIENT_ID,
+      GITHUB_CLIENT_SECRET: CLIENT_SECRET,
+      BATON_APP_URL: url,
+      BATON_SOURCE_REPOSITORY: 'baton-dev/baton',
+      BATON_SOURCE_REF: 'ba7c0'.repeat(8),
+    },
+  });
+  profile = await mkdtemp(join(tmpdir(), 'baton-chromium-'));
+  shots = process.env.BATON_WRITE_SCREENSHOTS
+    ? join(import.meta.dirname, '../../docs/mission-control')
+    : await mkdtemp(join(tmpdir(), 'baton-shots-'));
+  await mkdir(shots, { recursive: true });
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1200, height: 820 },
+  });
+  browser.on('console', (message) => {
+    // A page answered 401 or 404 on purpose logs "Failed to load resource"; anything else is a problem.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(message.text());
+  });
+  browser.on('dialog', (dialog) => problems.push(`a dialog opened: ${dialog.message()}`));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await served?.server.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+  if (shots && !process.env.BATON_WRITE_SCREENSHOTS)
+    await rm(shots, { recursive: true, force: true });
+});
+
+/** Signs `login` in as a person does: the page's button, GitHub's (simulated) consent, back to the page. */
+async function signIn(page: Page, login: string): Promise<void> {
+  await browser.clearCookies();
+  await page.goto(app.url);
+  await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to see your builds');
+  await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+  await page.waitForURL(`${served.server.url}/login/oauth/authorize?**`);
+  await page.selectOption('select[name=login]', login);
+  await page.click('#authorize');
+  await page.waitForURL(`${app.url}/`);
+}
+
+/**
+ * The overview's JSON as the signed-in person sees it, once the app has read
+ * every build it holds (its first resync): polled, as the app reads on its own.
+ */
+async function overviewOnceRead(page: Page, builds: number): Promise<Overview> {
+  let last: Overview | null = null;
+  await expect
+    .poll(
+      async () => {
+        const answer = await page.request.get(`${app.url}/api/baton/overview`);
+        last = (await answer.json()) as Overview;
+        return last.builds.length + last.sets.length;
+      },
+      { timeout: 120_000, interval: 500 },
+    )
+    .toBe(builds);
+  if (!last) throw new Error('no overview');
+  return last;
+}
+
+describe.skipIf(!RUN)(
+  'the page in headless Chromium, against the app and the simulated GitHub',
+  () => {
+    it('shows alice every build, follows one to its timeline, the waiting queue and the spend, and warns of the runaway', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'alice');
+      const overview = await overviewOnceRead(page, 5);
+      expect(overview.viewer).toBe('alice');
+      await page.reload();
+      await expect
+        .poll(() => page.locator('main').textContent())
+        .toContain('Rotate the signing keys');
+      const main = (await page.locator('main').textContent()) ?? '';
+      expect(main).toContain('Rename fetch to get');
+      expect(await page.locator('.note tbody tr').count()).toBe(3);
+      const runaway = page.locator('#runaways');
+      await expect.poll(() => runaway.textContent()).toContain('W1.1');
+      expect(await runaway.textContent()).toContain(`acme/client#${world.builds.runaway.issue}`);
+      await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
+
+      await page.getByRole('link', { name: 'Import the old orders' }).first().click();
+      await page.waitForURL(`${app.url}/builds/acme/client/${world.builds.runaway.build}`);
+      expect(await page.locator('svg[aria-label="Sessions over time"] rect.o-failed').count()).toBe(
+        4,
+      );
+      expect(await page.locator('tr.session.o-failed').count()).toBe(4);
+      expect(await page.locator('#runaways').textContent()).toContain(
+        '4 sessions ended without delivering',
+      );
+
+      await page.goto(`${app.url}/builds/acme/service/${world.builds.diamond.build}`);
+      expect(await page.locator('h2').allTextContents()).toEqual([
+        'Graph',
+        'Timeline',
+        'Workers',
+        'Review rounds',
+        'Notices',
+        'Commands',
+      ]);
+      expect(await page.locator('main').textContent()).toContain(
+        'changes-requested → fixed → approved',
+      );
+      await page.screenshot({ path: join(shots, 'build.png'), fullPage: true });
+
+      await page.getByRole('link', { name: 'Waiting for you' }).click();
+      const commands = await page.locator('code.command').allTextContents();
+      expect(commands).toContain('/approve');
+      expect(commands).toContain('/skip W1.1');
+      expect(await page.locator('main').textContent()).toContain(
+        `acme/lib#${world.builds.lib.issue}`,
+      );
+      await page.screenshot({ path: join(shots, 'waiting.png') });
+
+      await page.getByRole('link', { name: 'Spend' }).click();
+      expect(
+        await page.locator('svg[aria-label="Spend per day"] rect.bar').count(),
+      ).toBeGreaterThan(0);
+      expect(await page.locator('main').textContent()).toContain('per merged worker pull request');
+      await page.screenshot({ path: join(shots, 'spend.png'), fullPage: true });
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to see your builds');
+      const after = await page.goto(`${app.url}/api/baton/overview`);
+      expect(after?.status()).toBe(401);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('shows bob, who cannot read acme/lib, nothing of it, and what waits for him in acme/client', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'bob');
+      const overview = await overviewOnceRead(page, 4);
+      const json = JSON.stringify(overview);
+      expect(json).not.toContain('acme/lib');
+      expect(json).not.toContain('Rotate the signing keys');
+      await page.reload();
+      expect(await page.locator('.note tbody tr').allTextContents()).toHaveLength(2);
+      const hidden = await page.goto(`${app.url}/builds/acme/lib/${world.builds.lib.build}`);
+      expect(hidden?.status()).toBe(404);
+      expect(await page.locator('main').textContent()).not.toContain('Rotate the signing keys');
+      await page.goto(`${app.url}/waiting`);
+      const waiting = (await page.locator('main').textContent()) ?? '';
+      expect(waiting).toContain(`acme/client#${world.builds.waiting.issue}`);
+      expect(waiting).not.toContain('acme/lib');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  },
+);

@@ -1,0 +1,207 @@
+import { SimUserAuth } from '../../sim/github/oauth/user-auth.js';
+import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
+import { startApp } from './app-harness.js';
+import { DIAMOND, labelledIssue, type PlanWorkerSpec, tickingClock } from './builds.js';
+import { driveSet, type SetRepos, setRepos, setScripts } from './change-sets.js';
+import { CLIENT_ID, CLIENT_SECRET, PEOPLE } from './page-world.js';
+import { driveBuild, type SessionScript } from './scripted-sessions.js';
+
+/**
+ * The world of the page's browser test and benchmark: the three repositories
+ * of a change set (acme/lib private), with builds in every state the page
+ * shows, played through the app and the scripted sessions:
+ *
+ * - the change set on acme/service#1 across acme/lib, acme/service and
+ *   acme/client, approved and run until its final pull requests are open;
+ * - acme/service#2 "Add OAuth login", a diamond delivered: its final pull request open;
+ * - acme/lib#1 "Rotate the signing keys", private, its plan waiting for /approve;
+ * - acme/client#1 "Import the old orders", whose one worker fails at every
+ *   attempt while a script retries it (`/retry W1.1`) in a loop: a runaway;
+ * - acme/client#2 "Dark mode", its plan waiting for /approve.
+ *
+ * alice writes all three repositories; bob reads acme/service and writes
+ * acme/client, and cannot read acme/lib. `more` builds besides (the
+ * benchmark's hundred), in turn on acme/service, acme/client and acme/lib:
+ * each third approved, its one worker delivered; the others' plans wait for /approve.
+ */
+export interface MissionWorld {
+  repos: SetRepos;
+  now: () => string;
+  /** Each build's id and issue number. */
+  builds: Record<
+    'set' | 'diamond' | 'lib' | 'runaway' | 'waiting',
+    { build: string; issue: number }
+  >;
+}
+
+/** What it costs in the world: each session's usage record, by role. */
+const USAGE = { plan: 0.42, work: 1.35, review: 0.28, fix: 0.6 };
+
+export async function buildMissionWorld({
+  start,
+  more = 0,
+}: {
+  start: string;
+  more?: number;
+}): Promise<MissionWorld> {
+  const now = tickingClock(start);
+  const repos = setRepos(now);
+  repos.lib.visibility = 'private';
+  // A private repository shares its text with the set's other repositories only where it says so.
+  repos.lib.git.commitOn(
+    repos.lib.defaultBranch,
+    { '.github/baton.yml': 'changeSets:\n  shareWith: [acme/service, acme/client]\n' },
+    'Share with the set',
+  );
+  for (const gh of repos.all) gh.permissions.set('alice', 'write');
+  repos.service.permissions.set('bob', 'read');
+  repos.client.permissions.set('bob', 'write');
+  const app = await startApp({ gh: repos.service, now });
+  try {
+    const scripts = setScripts(repos, { usageUsd: USAGE });
+    const setIssue = repos.service.openIssue({
+      title: 'Rename fetch to get',
+      labels: ['orchestrate'],
+    });
+    repos.service.events.labeled(setIssue, 'orchestrate', 'maintainer');
+    await driveSet({ repos, apps: [app], scripts });
+    repos.service.addComment({ issue: setIssue, body: '/approve', user: 'maintainer' });
+    await driveSet({ repos, apps: [app], scripts });
+
+    // The set played W2.1 here already: its reviews are counted on, so W1.2 is sent back once.
+    const diamond = await approvedBuild(repos.service, app, 'Add OAuth login', {
+      workers: DIAMOND,
+      review: (worker, round) =>
+        worker === 'W1.2' && round === 1 ? 'changes-requested' : 'approve',
+    });
+    const lib = await plannedBuild(repos.lib, app, 'Rotate the signing keys');
+    const runaway = await approvedBuild(repos.client, app, 'Import the old orders', {
+      workers: [{ id: 'W1.1', title: 'Import the orders table' }],
+      work: () => 'fail',
+    });
+    // A script that retries the failing worker whatever happens: every attempt fails again.
+    for (let loop = 0; loop < 3; loop++) {
+      repos.client.addComment({ issue: runaway.issue, body: '/retry W1.1', user: 'maintainer' });
+      await driveBuild({ gh: repos.client, apps: [app], script: runaway.script });
+    }
+    const waiting = await plannedBuild(repos.client, app, 'Dark mode');
+    const order = [repos.service, repos.client, repos.lib];
+    for (let n = 0; n < more; n++) {
+      const gh = order[n % order.length] ?? repos.service;
+      const title = `Chore ${n + 1}`;
+      if (n % 3 === 2)
+        await approvedBuild(gh, app, title, { workers: [{ id: 'W1.1', title: 'The change' }] });
+      else await plannedBuild(gh, app, title);
+    }
+    if (app.errors.length > 0) throw new Error(`the app failed: ${String(app.errors[0])}`);
+    return {
+      repos,
+      now,
+      builds: {
+        set: { build: '1-rename-fetch-to-get', issue: setIssue },
+        diamond: { build: diamond.script.build, issue: diamond.issue },
+        lib: { build: lib.build, issue: lib.issue },
+        runaway: { build: runaway.script.build, issue: runaway.issue },
+        waiting: { build: waiting.build, issue: waiting.issue },
+      },
+    };
+  } finally {
+    app.stop();
+  }
+}
+
+type App = Awaited<ReturnType<typeof startApp>>;
+
+async function plannedBuild(
+  gh: SetRepos['lib'],
+  app: App,
+  title: string,
+): Promise<{ issue: number; build: string; script: SessionScript }> {
+  const issue = labelledIssue(gh, { title });
+  const build = `${issue}-${title.toLowerCase().replaceAll(' ', '-')}`;
+  const workers = [
+    { id: 'W1.1', title: 'First step' },
+    { id: 'W1.2', title: 'Second step' },
+    { id: 'W2.1', title: 'Both together', depends_on: ['W1.1', 'W1.2'] },
+  ];
+  const script: SessionScript = {
+    build,
+    issue,
+    workers,
+    plan: planJson({ build, issue, title, workers }),
+    usageUsd: USAGE,
+  };
+  await driveBuild({ gh, apps: [app], script });
+  return { issue, build, script };
+}
+
+async function approvedBuild(
+  gh: SetRepos['lib'],
+  app: App,
+  title: string,
+  script: Omit<SessionScript, 'build' | 'issue'>,
+): Promise<{ issue: number; script: SessionScript }> {
+  const issue = labelledIssue(gh, { title });
+  const build = `${issue}-${title.toLowerCase().replaceAll(' ', '-')}`;
+  const full: SessionScript = {
+    build,
+    issue,
+    usageUsd: USAGE,
+    plan: planJson({ build, issue, title, workers: script.workers }),
+    ...script,
+  };
+  await driveBuild({ gh, apps: [app], script: full });
+  gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+  await driveBuild({ gh, apps: [app], script: full });
+  return { issue, script: full };
+}
+
+/** The world served over HTTP, with the app's user authorization (its people: alice, bob, eve). */
+export async function serveMissionWorld(
+  world: MissionWorld,
+): Promise<{ server: GitHubServer; auth: SimUserAuth }> {
+  const auth = new SimUserAuth({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    repositories: () => world.repos.all,
+    people: PEOPLE,
+    now: () => Date.parse(world.now()),
+  });
+  const [first, ...rest] = world.repos.all;
+  if (!first) throw new Error('no repository');
+  const server = await startGitHubServer({
+    gh: first,
+    repositories: rest,
+    appWebhookUrl: null,
+    webhookSecret: 'unused',
+    userAuth: auth,
+  });
+  return { server, auth };
+}
+
+/** A plan as its plan session writes it, titled as its issue. */
+function planJson({
+  build,
+  issue,
+  title,
+  workers,
+}: {
+  build: string;
+  issue: number;
+  title: string;
+  workers: PlanWorkerSpec[];
+}) {
+  return {
+    version: 1,
+    build,
+    issue,
+    title,
+    summary: `${title}, in ${workers.length} workers.`,
+    workers: workers.map((worker) => ({
+      id: worker.id,
+      title: worker.title ?? `Worker ${worker.id}`,
+      depends_on: worker.depends_on ?? [],
+      complexity: worker.complexity ?? 'normal',
+    })),
+  };
+}

@@ -1,0 +1,209 @@
+import type { BuildRead } from '../../src/core/overview/build-read.js';
+import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { ago, make, makeRunningView, makeWorkerRow, NOW, planRun } from '../core/factories.js';
+import { readOf } from '../core/overview/overview-factories.js';
+
+/** The clock the page's fixtures were read at. */
+export const READ_AT = NOW;
+
+/** What a build's text may carry: a title, a worker's title, a failed session's reason (model text). */
+export interface BuildTexts {
+  issueTitle?: string;
+  planTitle?: string;
+  workerTitle?: string;
+  reason?: string;
+}
+
+/**
+ * acme/shop#12 "Add login": W1.1 merged, W1.2's session failed with `reason`,
+ * W2.1 waiting. Its texts may be given (an attack puts markup in them).
+ */
+export function shopBuild(texts: BuildTexts = {}): BuildRead {
+  const plan = make.plan({
+    title: texts.planTitle ?? 'Add login',
+    workers: [
+      make.worker({ id: 'W1.1', title: 'Session store' }),
+      make.worker({ id: 'W1.2', title: texts.workerTitle ?? 'Login form' }),
+      make.worker({ id: 'W2.1', title: 'Login API', depends_on: ['W1.1', 'W1.2'] }),
+    ],
+  });
+  return readOf({
+    repository: 'acme/shop',
+    config: make.config({ approval: 'none' }),
+    snapshot: make.snapshot({
+      issue: { ...make.snapshot().issue, title: texts.issueTitle ?? 'Add login' },
+      plan: { kind: 'valid', plan, sha: 'p1' },
+      runs: [
+        planRun({ createdAt: ago(180), updatedAt: ago(170) }),
+        make.run({ id: 7011, worker: 'W1.1', createdAt: ago(150), updatedAt: ago(130) }),
+        make.run({
+          id: 7012,
+          worker: 'W1.2',
+          conclusion: 'failure',
+          createdAt: ago(120),
+          updatedAt: ago(100),
+        }),
+      ],
+      pulls: [
+        make.pull({
+          number: 101,
+          worker: 'W1.1',
+          state: 'merged',
+          createdAt: ago(125),
+          mergedAt: ago(90),
+        }),
+      ],
+      usage: [
+        make.usageRecord({ run_id: 7000, cost: 1 }),
+        make.usageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', cost: 2, engine: 'baton' }),
+        make.usageRecord({
+          run_id: 7012,
+          role: 'work',
+          worker: 'W1.2',
+          cost: 0.5,
+          engine: 'codex',
+          outcome: 'failed',
+          reason: texts.reason ?? 'the tests failed',
+        }),
+      ],
+    }),
+  });
+}
+
+/** acme/vault#3 "Rotate the vault keys", a private repository's build: its plan waits for /approve. */
+export function vaultBuild(): BuildRead {
+  return readOf({
+    repository: 'acme/vault',
+    snapshot: make.snapshot({
+      build: '3-rotate-keys',
+      issue: { ...make.snapshot().issue, number: 3, title: 'Rotate the vault keys' },
+      plan: {
+        kind: 'valid',
+        plan: make.plan({ build: '3-rotate-keys', issue: 3, title: 'Rotate the vault keys' }),
+        sha: 'p3',
+      },
+      runs: [planRun({ createdAt: ago(300), updatedAt: ago(290) })],
+    }),
+  });
+}
+
+/** acme/docs#5 "A new guide", its plan waiting for /approve. */
+export function docsBuild(): BuildRead {
+  return readOf({
+    repository: 'acme/docs',
+    snapshot: make.snapshot({
+      build: '5-new-guide',
+      issue: { ...make.snapshot().issue, number: 5, title: 'A new guide' },
+      plan: {
+        kind: 'valid',
+        plan: make.plan({
+          build: '5-new-guide',
+          issue: 5,
+          title: 'A new guide',
+          workers: [make.worker({ id: 'W1.1' })],
+        }),
+        sha: 'p5',
+      },
+      runs: [planRun({ createdAt: ago(30), updatedAt: ago(20) })],
+    }),
+  });
+}
+
+/** A change set on acme/shop#20 across acme/shop and acme/vault (private): "Seal the vault" is vault's worker. */
+export function setBuilds(): BuildRead[] {
+  const home = readOf({
+    repository: 'acme/shop',
+    snapshot: make.snapshot({
+      build: '20-rename-fetch',
+      issue: { ...make.snapshot().issue, number: 20, title: 'Rename fetch' },
+      plan: {
+        kind: 'valid',
+        plan: make.plan({
+          build: '20-rename-fetch',
+          issue: 20,
+          title: 'Rename fetch',
+          workers: [
+            make.worker({ id: 'W1.1', title: 'Seal the vault', repository: 'acme/vault' }),
+            make.worker({ id: 'W2.1', title: 'Call get', depends_on: ['W1.1'] }),
+          ],
+        }),
+        sha: 'p20',
+      },
+      runs: [planRun({ createdAt: ago(200), updatedAt: ago(190) })],
+    }),
+  });
+  home.view = {
+    ...makeRunningView({
+      build: '20-rename-fetch',
+      issue: 20,
+      title: 'Rename fetch',
+      workers: [
+        makeWorkerRow({
+          id: 'W1.1',
+          title: 'Seal the vault',
+          repository: 'acme/vault',
+          state: 'merged',
+        }),
+        makeWorkerRow({
+          id: 'W2.1',
+          title: 'Call get',
+          repository: 'acme/shop',
+          state: 'working',
+          note: 'started once acme/vault merged its part',
+          dependsOn: ['W1.1'],
+        }),
+      ],
+    }),
+    changeSet: {
+      home: 'acme/shop',
+      repositories: ['acme/vault', 'acme/shop'].map((name) => ({
+        name,
+        url: `https://github.com/${name}`,
+        workers: 1,
+        done: name === 'acme/vault' ? 1 : 0,
+        after: [],
+        branch: null,
+        state: name === 'acme/vault' ? ('merged' as const) : ('running' as const),
+        note: name === 'acme/vault' ? null : 'waits for acme/vault',
+        final: null,
+        released: false,
+        revert: null,
+      })),
+    },
+  };
+  const member = (repository: string, worker: string): BuildRead =>
+    readOf({
+      repository,
+      snapshot: {
+        ...make.snapshot({
+          build: '20-rename-fetch.acme.shop',
+          plan: { kind: 'missing' },
+          runs: [
+            make.run({
+              id: repository === 'acme/vault' ? 8101 : 8102,
+              worker,
+              createdAt: ago(150),
+              updatedAt: ago(140),
+            }),
+          ],
+        }),
+        changeSet: {
+          issue: {
+            repository: 'acme/shop',
+            number: 20,
+            url: 'https://github.com/acme/shop/issues/20',
+          },
+          repositories: ['acme/vault', 'acme/shop'],
+          after: [],
+          outside: { done: [], repositories: {}, chains: {} },
+          spentElsewhereUsd: 0,
+        },
+      } satisfies BuildSnapshot,
+    });
+  return [home, member('acme/vault', 'W1.1'), member('acme/shop', 'W2.1')];
+}
+
+/** Every build of the page's tests. */
+export function pageReads(texts: BuildTexts = {}): BuildRead[] {
+  return [shopBuild(texts), vaultBuild(), docsBuild(), ...setBuilds()];
+}

@@ -1,0 +1,135 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BuildRead } from '../../src/core/overview/build-read.js';
+import { BuildBoard } from '../../src/page/build-board.js';
+import { createPageHandler } from '../../src/page/page-handler.js';
+import { type PageSettingsRead, readPageSettings } from '../../src/page/page-settings.js';
+import { CLIENT_ID, CLIENT_SECRET, type PageWorld } from './page-world.js';
+
+/** The page served on 127.0.0.1 against a page world, with the builds of `reads` on its board. */
+export interface PageServer {
+  url: string;
+  board: BuildBoard;
+  settings: PageSettingsRead;
+  /** Warnings the page logged. */
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The page's handler alone on a server of its own (as the app mounts it on
+ * Probot's), signing people in at `world`'s simulated GitHub, whose callback
+ * URLs it is registered in. `secret` stands for another deployment's client
+ * secret (its cookies' key).
+ */
+export async function startPageServer({
+  world,
+  reads = [],
+  now,
+  secret = CLIENT_SECRET,
+}: {
+  world: PageWorld;
+  reads?: readonly BuildRead[];
+  now?: () => number;
+  secret?: string;
+}): Promise<PageServer> {
+  const board = new BuildBoard();
+  for (const read of reads) board.note(read);
+  const warnings: string[] = [];
+  let handler: ReturnType<typeof createPageHandler> | null = null;
+  const server = createServer((req, res) => {
+    Promise.resolve(handler?.(req, res) ?? false)
+      .then((handled) => {
+        if (!handled) res.writeHead(404).end('not the page');
+      })
+      .catch((error: unknown) => {
+        res.writeHead(500).end(String(error));
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const settings = readPageSettings(
+    { GITHUB_CLIENT_ID: CLIENT_ID, GITHUB_CLIENT_SECRET: secret, BATON_APP_URL: url },
+    { apiUrl: world.server.apiUrl },
+  );
+  if (settings.ok) world.auth.callbackUrls.push(settings.settings.callbackUrl);
+  handler = createPageHandler({
+    settings,
+    board,
+    ...(now ? { now } : {}),
+    log: { warn: (message) => warnings.push(message) },
+  });
+  return {
+    url,
+    board,
+    settings,
+    warnings,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** An answer of the page, read whole. */
+export interface PageAnswer {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** The `Set-Cookie` values it sent, as `name=value` (attributes dropped). */
+  cookies: string[];
+}
+
+export async function request(
+  page: Pick<PageServer, 'url'>,
+  path: string,
+  {
+    cookie,
+    method = 'GET',
+    headers = {},
+  }: { cookie?: string; method?: string; headers?: Record<string, string> } = {},
+): Promise<PageAnswer> {
+  const response = await fetch(`${page.url}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...(cookie ? { cookie } : {}), ...headers },
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: await response.text(),
+    cookies: response.headers.getSetCookie().map((value) => value.split(';')[0] ?? ''),
+  };
+}
+
+/**
+ * Signs `login` in as a browser would: the page's redirect to the simulated
+ * authorize page, the person's consent there, the callback with the code.
+ * Answers the session cookie (`name=value`), to send as a `Cookie` header.
+ */
+export async function signIn(
+  page: Pick<PageServer, 'url'>,
+  world: { server: Pick<PageWorld['server'], 'url'> },
+  login: string,
+): Promise<string> {
+  const start = await request(page, '/sign-in');
+  const signInCookie = start.cookies.find((cookie) => cookie.includes('baton_sign_in=')) ?? '';
+  const authorize = new URL(start.headers.get('location') ?? '');
+  const consent = await fetch(`${world.server.url}/login/oauth/authorize`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams([...authorize.searchParams, ['login', login]]),
+  });
+  const callback = new URL(consent.headers.get('location') ?? '');
+  const answer = await request(page, `${callback.pathname}${callback.search}`, {
+    cookie: signInCookie,
+  });
+  const session = answer.cookies.find(
+    (cookie) => cookie.includes('baton_session=') && !cookie.endsWith('='),
+  );
+  if (answer.status !== 303 || !session)
+    throw new Error(`sign-in of ${login} failed: ${answer.status} ${answer.body}`);
+  return session;
+}
