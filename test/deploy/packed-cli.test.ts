@@ -185,6 +185,13 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
     ['check --help', ['check', '--help'], 0, 'usage: baton check'],
     ['doctor --help', ['doctor', '--help'], 0, 'usage: baton doctor --repo owner/name'],
     ['setup --help', ['setup', '--help'], 0, 'usage: baton setup --repo owner/name'],
+    ['status --help', ['status', '--help'], 0, 'usage: baton status (--repo owner/name'],
+    [
+      'status without the app’s credentials',
+      ['status', '--repo', 'octo-org/widgets'],
+      2,
+      'baton status: APP_ID and PRIVATE_KEY',
+    ],
     ['session --help', ['session', '--help'], 0, 'usage: baton session agent'],
     ['an unknown command', ['deploy'], 2, 'baton: unknown command "deploy"'],
     ['an unknown option', ['--frobnicate'], 2, 'baton: unknown option "--frobnicate"'],

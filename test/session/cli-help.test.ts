@@ -45,7 +45,11 @@ describe('baton CLI help and version', () => {
   it('says where each command runs, not that every setting comes from the workflow', async () => {
     const { stdout } = await run(['--help']);
     expect(stdout).not.toContain('Every setting comes from');
-    expect(stdout).toContain('`baton check` anywhere, offline');
+    const prose = stdout.replace(/\s+/g, ' ');
+    expect(prose).toContain(
+      '`baton doctor`, `baton setup` and `baton status` run where the app was registered',
+    );
+    expect(prose).toContain('`baton check` anywhere, offline');
     expect(stdout).toContain('npx @baton-dev/baton');
     expect(stdout).toMatch(/^ {2}help COMMAND {6}print that command's help/m);
   });
@@ -76,7 +80,7 @@ describe('baton CLI help and version', () => {
   it.each([
     [
       ['frobnicate'],
-      'baton: unknown command "frobnicate"; the commands are "session", "doctor", "setup", "check"',
+      'baton: unknown command "frobnicate"; the commands are "session", "doctor", "setup", "check", "status"',
     ],
     [['chek'], 'baton: unknown command "chek"; did you mean "check"?'],
     [['session', 'pubilsh'], 'baton: unknown session command "pubilsh"; did you mean "publish"?'],
