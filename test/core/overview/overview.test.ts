@@ -2,49 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Access } from '../../../src/core/overview/build-read.js';
 import { buildDetailFor, overviewOf } from '../../../src/core/overview/overview.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
+import { shopBuild } from '../../support/page-builds.js';
 import { ago, make, NOW, planOf, planRun } from '../factories.js';
 import { readOf, viewer } from './overview-factories.js';
 
 const running = make.config({ approval: 'none' });
 
 /** acme/shop#12: W1.1 merged, W1.2's session failed, W2.1 waits for both. */
-const shop = readOf({
-  config: running,
-  snapshot: make.snapshot({
-    runs: [
-      planRun({ createdAt: ago(180), updatedAt: ago(170) }),
-      make.run({ id: 7011, worker: 'W1.1', createdAt: ago(150), updatedAt: ago(130) }),
-      make.run({
-        id: 7012,
-        worker: 'W1.2',
-        conclusion: 'failure',
-        createdAt: ago(120),
-        updatedAt: ago(100),
-      }),
-    ],
-    pulls: [
-      make.pull({
-        number: 101,
-        worker: 'W1.1',
-        state: 'merged',
-        createdAt: ago(125),
-        mergedAt: ago(90),
-      }),
-    ],
-    usage: [
-      make.usageRecord({ run_id: 7000, cost: 1 }),
-      make.usageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', cost: 2, engine: 'baton' }),
-      make.usageRecord({
-        run_id: 7012,
-        role: 'work',
-        worker: 'W1.2',
-        cost: 0.5,
-        engine: 'codex',
-        outcome: 'failed',
-      }),
-    ],
-  }),
-});
+const shop = shopBuild();
 
 /** acme/vault#3, a private repository's build, its plan waiting for /approve. */
 const vault = readOf({
