@@ -18,7 +18,6 @@
  *
  * `npx tsx bench/page.ts` prints the report; `--json` one line of it.
  */
-import { readFileSync } from 'node:fs';
 import type { SimUserAuth } from '../sim/github/oauth/user-auth.js';
 import type { GitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
@@ -26,6 +25,7 @@ import type { Overview } from '../src/core/overview/overview.js';
 import { buildMissionWorld, serveMissionWorld } from '../test/support/mission-world.js';
 import { signIn } from '../test/support/page-server.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../test/support/page-world.js';
+import { heapOf, rssMiB } from './app-memory.js';
 import { childMain } from './in-child.js';
 
 /** Builds besides the mission world's: a hundred in all, and its change set. */
@@ -177,24 +177,8 @@ async function overviewOnceRead(url: string, cookie: string, rows: number): Prom
 
 /** The app's heap after a garbage collection (bench/heap-probe.mjs, on SIGUSR2) and its RSS, MiB. */
 async function memoryOf(app: AppProcess): Promise<{ heap: number; rss: number }> {
-  const printed = () =>
-    app
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"benchMemory"'));
-  const before = printed().length;
-  process.kill(app.pid, 'SIGUSR2');
-  for (let tries = 0; tries < 500; tries++) {
-    const line = printed()[before];
-    if (line) {
-      const { heapUsed } = (JSON.parse(line) as { benchMemory: { heapUsed: number } }).benchMemory;
-      const status = readFileSync(`/proc/${app.pid}/status`, 'utf8');
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
-      return { heap: heapUsed / 2 ** 20, rss };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return { heap: Number.NaN, rss: Number.NaN };
+  const { heap } = await heapOf(app);
+  return { heap, rss: rssMiB(app.pid) };
 }
 
 /** A row of bench/results.md (bench/run.ts). */

@@ -4,6 +4,7 @@ import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
+import { heapOf, rssMiB } from './app-memory.js';
 import { childMain, fastClockApp, flagValue, isMainModule, measureInChild } from './in-child.js';
 import {
   type Breakdown,
@@ -611,38 +612,6 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return kb / 1024;
-}
-
-/**
- * The app's heap after a garbage collection, and V8's compiled machine code in
- * it, MiB: it prints both when sent SIGUSR2 (bench/heap-probe.mjs).
- */
-async function heapOf(app: AppProcess, k: number): Promise<{ heap: number; code: number }> {
-  const printed = () =>
-    app
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"benchMemory"'));
-  const before = printed().length;
-  process.kill(app.pid, 'SIGUSR2');
-  for (let tries = 0; tries < 500; tries++) {
-    const line = printed()[before];
-    if (line) {
-      const { heapUsed, codeUsed } = (
-        JSON.parse(line) as { benchMemory: { heapUsed: number; codeUsed: number } }
-      ).benchMemory;
-      return { heap: heapUsed / 2 ** 20, code: codeUsed / 2 ** 20 };
-    }
-    // 10 real ms on the fast clock.
-    await new Promise((resolve) => setTimeout(resolve, 10 * k));
-  }
-  return { heap: Number.NaN, code: Number.NaN };
 }
 
 /** Real milliseconds, whatever the fast clock does (hrtime is not scaled). */
