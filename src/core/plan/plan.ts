@@ -59,6 +59,17 @@ export const RepositoryName = z
   .refine((name) => !/\.git$/i.test(name), 'must be owner/name without .git, like acme/lib')
   .transform((name) => name.toLowerCase());
 
+/**
+ * One acceptance criterion: a sentence a machine can check (a test can pass or
+ * fail on it), which the contract session turns into a check before any work
+ * starts (docs/verification.md). Numbered from 1 in the order written.
+ */
+export const Criterion = z.string().trim().min(1).max(300);
+
+/** A worker may carry at most this many criteria; the build as a whole, `MAX_BUILD_CRITERIA`. */
+export const MAX_WORKER_CRITERIA = 10;
+export const MAX_BUILD_CRITERIA = 20;
+
 /** One worker of a plan. Its brief is always `workers/<id>.md` beside `plan.json`. */
 export const PlanWorker = z.strictObject({
   /** `W<wave>.<seq>`; the wave is the first number. */
@@ -79,6 +90,15 @@ export const PlanWorker = z.strictObject({
    * one `changeSets.repositories` lists; absent, the issue's own.
    */
   repository: RepositoryName.optional(),
+  /** What this worker's work must make true, each checkable; the contract holds a check for each. */
+  criteria: z.array(Criterion).max(MAX_WORKER_CRITERIA).optional(),
+  /**
+   * This worker may change the build's contract (its check files and
+   * `contract.json`): the contract worker always; another only where the plan
+   * says so, which a person approves with the plan. Publish refuses a contract
+   * change from any other worker (docs/verification.md).
+   */
+  contract: z.literal(true).optional(),
   /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
   outputs: z.array(OutputPath).max(50).optional(),
   /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
@@ -117,6 +137,8 @@ export const Plan = z.strictObject({
   type: BuildType.optional(),
   /** One paragraph for people: the approach, and what is left out. */
   summary: z.string().trim().min(1).max(3000),
+  /** What the build as a whole must make true, each checkable: its acceptance criteria. */
+  criteria: z.array(Criterion).max(MAX_BUILD_CRITERIA).optional(),
   /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
   workers: z.array(PlanWorker).min(1).max(500),
 });

@@ -1,0 +1,94 @@
+/**
+ * The build's contract (docs/verification.md): the plan's acceptance criteria
+ * turned into executable checks in the repository's own test framework, by a
+ * session of its own before any worker starts. Its work is the build's wave 0,
+ * worker `W0.1`, on which every other worker waits; it arrives as a pull
+ * request into the build branch, reviewed and merged like any other. It leaves
+ * `contract.json` beside the plan: which check proves which criterion, the
+ * files that hold the checks and the command that runs them. The app reads only
+ * that file; publish refuses a worker's change that weakens any check it names.
+ */
+import { z } from 'zod';
+import { buildDir } from '../vocabulary/ids.js';
+import { OutputPath, type Plan } from './plan.js';
+
+/** The contract's worker: wave 0, before every other. */
+export const CONTRACT_WORKER = 'W0.1';
+
+/** The largest `contract.json` the app or a session will read. */
+export const CONTRACT_MAX_BYTES = 64 * 1024;
+
+/** Where the contract record lies on the build branch. */
+export function contractPath(build: string): string {
+  return `${buildDir(build)}/contract.json`;
+}
+
+/** `W1.2:1`: the first criterion of W1.2; `build:2`: the build's second. */
+export const CRITERION_ID = /^(build|W\d{1,2}\.\d{1,2}):([1-9]\d?)$/;
+
+export const CriterionId = z
+  .string()
+  .regex(CRITERION_ID, 'a criterion is <worker>:<n> or build:<n>, like W1.2:1 or build:1');
+
+/** One check of the contract: the criterion it proves, where it is, and its name as the test runner reports it. */
+export const ContractCheck = z.strictObject({
+  criterion: CriterionId,
+  /** The file that holds the check, relative to the repository root. */
+  file: OutputPath,
+  /** The test's name (`describe › it`, a pytest node id, a Go test), as the runner prints it. */
+  name: z.string().trim().min(1).max(300),
+});
+export type ContractCheck = z.infer<typeof ContractCheck>;
+
+/** `contract.json`. */
+export const Contract = z.strictObject({
+  version: z.literal(1),
+  /** The command that runs every check of the contract, from the repository root. */
+  command: z.string().trim().min(1).max(500),
+  /** Every file that holds a check; publish guards these. */
+  files: z.array(OutputPath).min(1).max(100),
+  checks: z.array(ContractCheck).min(1).max(500),
+  /** Workers whose criteria the contract holds no check for, and why (a criterion no test can judge). */
+  unchecked: z
+    .array(z.strictObject({ criterion: CriterionId, why: z.string().max(500) }))
+    .max(100)
+    .default([]),
+});
+export type Contract = z.infer<typeof Contract>;
+
+/** One criterion of a plan, with its id. */
+export interface PlannedCriterion {
+  id: string;
+  /** The worker it belongs to; null for the build's own. */
+  worker: string | null;
+  text: string;
+}
+
+/** Every criterion of a plan, the build's first, then each worker's in plan order. */
+export function criteriaOf(plan: Pick<Plan, 'criteria' | 'workers'>): PlannedCriterion[] {
+  return [
+    ...(plan.criteria ?? []).map((text, index) => ({
+      id: `build:${index + 1}`,
+      worker: null,
+      text,
+    })),
+    ...plan.workers.flatMap((worker) =>
+      (worker.criteria ?? []).map((text, index) => ({
+        id: `${worker.id}:${index + 1}`,
+        worker: worker.id,
+        text,
+      })),
+    ),
+  ];
+}
+
+/** Whether a plan asks for a contract: it names at least one criterion. */
+export function wantsContract(plan: Pick<Plan, 'criteria' | 'workers'>): boolean {
+  return criteriaOf(plan).length > 0;
+}
+
+/** Whether the plan lets this worker change the contract. */
+export function mayChangeContract(plan: Pick<Plan, 'workers'>, worker: string): boolean {
+  return plan.workers.some((planned) => planned.id === worker && planned.contract === true);
+}
+
