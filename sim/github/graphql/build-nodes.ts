@@ -89,6 +89,7 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
         })),
     },
     plan: blobAt(gh, String(variables.planPath)),
+    contract: variables.contractPath ? blobAt(gh, String(variables.contractPath)) : null,
     workers: treeAt(gh, String(variables.workersPath), false),
     completions: treeAt(gh, String(variables.completionsPath), true),
     subIssueGraph: variables.subIssuesPath ? blobAt(gh, String(variables.subIssuesPath)) : null,
@@ -198,6 +199,9 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
           ? 'DRAFT'
           : mergeStateStatus(gh, { headSha, baseSha, base: pull.base }),
     isDraft: pull.draft === true,
+    author: actorNode(pull.user.login),
+    // The body as last edited (`PATCH …/pulls/{n}` replaces it), as GitHub returns it.
+    body: pull.body,
     headRepository: { nameWithOwner: headRepoOf(gh, pull) },
     labels: { nodes: (issue?.labels ?? []).map((name) => ({ name })) },
     reviews: {
