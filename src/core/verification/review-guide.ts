@@ -10,8 +10,8 @@
  */
 import type { PlannedCriterion } from '../plan/contract.js';
 import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
-import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
-import { code, escapeCell, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
+import { code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
+import { quoted } from './quoted.js';
 import { readFirst } from './read-first.js';
 import { riskText, type WorkerRisk } from './risk.js';
 
@@ -91,7 +91,7 @@ export function contractLine(contract: ContractRead | undefined, criteria: numbe
   if (contract.kind === 'invalid')
     return `The contract (\`contract.json\`) could not be read: ${escapeText(contract.problems[0] ?? 'invalid')}.`;
   const { checks, unchecked } = contract.contract;
-  return `The contract: ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} for ${criteria} ${criteria === 1 ? 'criterion' : 'criteria'} (${unchecked.length} unchecked), run by ${code(contract.contract.command)}.`;
+  return `The contract: ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} for ${criteria} ${criteria === 1 ? 'criterion' : 'criteria'} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
 }
 
 /** The check that proves a criterion, and what is known of its result. */
@@ -108,7 +108,7 @@ function proof(
   }
   const named = checks
     .slice(0, 2)
-    .map((check) => cellCode(clip(`${check.file} › ${check.name}`, 160)))
+    .map((check) => quoted(`${check.file} › ${check.name}`, 160))
     .join('<br>');
   const more = checks.length > 2 ? ` and ${checks.length - 2} more` : '';
   return [`${named}${more}`, resultOf(criterion, { requireChecks }, byId)];
@@ -141,14 +141,14 @@ function rankedBlock(ranked: WorkerRisk[], byId: Map<string, GuideWorker>): stri
       .slice(0, GUIDE_MAX_FILES)
       .map(
         (file) =>
-          `   - ${code(file.path)}: ${file.lines} ${file.lines === 1 ? 'line' : 'lines'}, ${file.classes.join(', ')}`,
+          `   - ${quoted(file.path)}: ${file.lines} ${file.lines === 1 ? 'line' : 'lines'}, ${file.classes.join(', ')}`,
       );
     const more =
       risk.files.length > GUIDE_MAX_FILES
         ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`]
         : [];
     return [
-      `${index + 1}. **${risk.worker}** ${quotedTitle(worker?.title ?? '')}${link}: **risk: ${risk.classes.join(', ')}**. It ${risk.classes.map(riskText).join('; ')}.`,
+      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? '')}${link}: **risk: ${risk.classes.join(', ')}**. It ${risk.classes.map(riskText).join('; ')}.`,
       ...files,
       ...more,
     ];
@@ -156,7 +156,7 @@ function rankedBlock(ranked: WorkerRisk[], byId: Map<string, GuideWorker>): stri
 }
 
 function workerLine(worker: GuideWorker): string {
-  const title = quotedTitle(worker.title);
+  const title = quoted(worker.title);
   if (worker.outcome === 'skipped' || !worker.pull)
     return `- **${worker.id}** ${title}: skipped, not merged.`;
   const link = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
@@ -174,24 +174,4 @@ function verdictOf(pull: Pick<PullInfo, 'reviews' | 'headSha'>): string {
   if (!last) return 'no review verdict';
   const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
   return last.verdict === 'approve' ? `approved by ${who}` : `changes requested by ${who}`;
-}
-
-/** A session's text in a table cell: one line, inert, quoted. */
-function quoted(text: string): string {
-  return `“${neutralizeClosingKeywords(escapeCell(clip(text, 200)), '&#8203;')}”`;
-}
-
-/** At most `max` characters, an ellipsis where cut. */
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** A worker's title outside a table: a code span shows it verbatim and inert. */
-function quotedTitle(text: string): string {
-  return code(neutralizeClosingKeywords(text));
-}
-
-/** A code span inside a table cell, where a pipe would end the cell even in code. */
-function cellCode(text: string): string {
-  return code(text).replace(/\|/g, '\\|');
 }

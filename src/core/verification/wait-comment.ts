@@ -4,9 +4,9 @@
  * Why it waits, its risky files (paths a session chose, shown as code), and
  * how to let it go on.
  */
-import { code } from '../vocabulary/markdown.js';
 import { mentions } from '../vocabulary/notice.js';
 import type { AutonomyWait } from './autonomy.js';
+import { quoted } from './quoted.js';
 import { GUIDE_MAX_FILES } from './review-guide.js';
 import { riskText } from './risk.js';
 
@@ -20,7 +20,7 @@ export function renderWaitComment(wait: AutonomyWait, { people }: { people: stri
     .slice(0, GUIDE_MAX_FILES)
     .map(
       (file) =>
-        `- ${code(file.path)} (${file.lines} ${file.lines === 1 ? 'line' : 'lines'}): ${file.classes.join(', ')}`,
+        `- ${quoted(file.path)} (${file.lines} ${file.lines === 1 ? 'line' : 'lines'}): ${file.classes.join(', ')}`,
     );
   const more =
     wait.files.length > GUIDE_MAX_FILES
