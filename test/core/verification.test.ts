@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskClass } from '../../src/core/config/verification-settings.js';
+import { decide } from '../../src/core/decide/decide.js';
 import type { ContractRead, PullInfo } from '../../src/core/snapshot/snapshot.js';
+import { renderProgress } from '../../src/core/status/render-progress.js';
 import { attentionOf } from '../../src/core/verification/attention.js';
 import { autonomyWait } from '../../src/core/verification/autonomy.js';
 import { contractState, contractStateLine } from '../../src/core/verification/contract-state.js';
 import { matchesGlob } from '../../src/core/verification/path-glob.js';
 import { readFirst } from '../../src/core/verification/read-first.js';
 import { fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
-import { make, sha } from './factories.js';
+import { viewOf } from './decide-helpers.js';
+import { make, NOW, sha, validPlan } from './factories.js';
 
 const settings = defaults();
 
@@ -291,6 +294,36 @@ describe('the contract in the status', () => {
   ])('%s', (name, read, line) => {
     const state = contractState(name.startsWith('no criteria') ? make.plan() : plan, read);
     expect(state ? contractStateLine(state) : null).toBe(line);
+  });
+});
+
+describe('the contract under the plan in the status', () => {
+  it('shows N checks for M criteria once contract.json is on the build branch, under the progress line', () => {
+    const snapshot = make.snapshot({
+      plan: validPlan(make.plan({ criteria: ['Signs in', 'Signs out'] })),
+      contract: {
+        kind: 'valid',
+        contract: {
+          version: 1,
+          command: 'npm test',
+          files: ['test/c.test.ts'],
+          checks: [{ criterion: 'build:1', file: 'test/c.test.ts', name: 'signs in' }],
+          unchecked: [{ criterion: 'build:2', why: 'manual' }],
+        },
+      },
+    });
+    const view = viewOf(decide({ snapshot, config: make.config({ approval: 'none' }), now: NOW }));
+    if (view.phase !== 'running') throw new Error(`the build is ${view.phase}`);
+    const lines = renderProgress(view).split('\n\n');
+    expect(lines[1]).toMatch(/workers done/);
+    expect(lines[2]).toBe('📜 **Contract:** 1 check for 2 criteria (1 unchecked).');
+  });
+
+  it('says nothing of a contract for a plan without criteria', () => {
+    const view = viewOf(
+      decide({ snapshot: make.snapshot(), config: make.config({ approval: 'none' }), now: NOW }),
+    );
+    expect(view.phase === 'running' && renderProgress(view)).not.toContain('Contract');
   });
 });
 
