@@ -199,8 +199,10 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
           ? 'DRAFT'
           : mergeStateStatus(gh, { headSha, baseSha, base: pull.base }),
     isDraft: pull.draft === true,
+    // `PullRequest.author` and `body` (https://docs.github.com/en/graphql/reference/objects#pullrequest):
+    // who opened it, and the body as last edited (`PATCH …/pulls/{n}`, which only the author and
+    // writers may make, replaces it: https://docs.github.com/en/rest/pulls/pulls#update-a-pull-request).
     author: actorNode(pull.user.login),
-    // The body as last edited (`PATCH …/pulls/{n}` replaces it), as GitHub returns it.
     body: pull.body,
     headRepository: { nameWithOwner: headRepoOf(gh, pull) },
     labels: { nodes: (issue?.labels ?? []).map((name) => ({ name })) },
