@@ -119,6 +119,15 @@ describe('decide: merge autonomy by risk', () => {
     expect(merged(run(given))).toEqual(pulls);
   });
 
+  it("shows a person's /hold over the wait, and merges neither way", () => {
+    const actions = run({ commands: [make.command({ name: 'hold', worker: 'W1.1' })] });
+    expect(merged(actions)).toEqual([102]);
+    expect(rowsOf(actions)['W1.1']).toEqual({
+      state: 'needs-human',
+      note: 'held by alice: `/release W1.1` lets it go on',
+    });
+  });
+
   it('posts no comment and keeps no hold on a worker not approved yet', () => {
     const actions = run({ w11: { reviews: [] } });
     expect(comments(actions)).toEqual([]);

@@ -47,9 +47,9 @@ export function decideBuild(
   const adapt = decideAdaptations(ctx, derived);
   // A person's hold names the worker's note over an adaptation's.
   const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
-  // A change its evidence calls risky waits for a person (`verification.autonomy`).
-  const autonomy = applyAutonomy(ctx, applyHolds(derived, holds));
-  const { workers } = autonomy;
+  // A change its evidence calls risky waits for a person (`verification.autonomy`); a hold's note outranks its own.
+  const autonomy = applyAutonomy(ctx, derived);
+  const workers = applyHolds(autonomy.workers, holds);
   // In a change set a worker's chain runs on through the other repositories' workers.
   const chains = new Map([
     ...dependentChainLengths(plan.workers),
