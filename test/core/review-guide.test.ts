@@ -124,6 +124,20 @@ describe('the review guide', () => {
     expect(guide).toContain('- **W1.2** “Login form”: skipped, not merged.');
   });
 
+  it("leaves a research build's final pull request without one: it delivers a report", () => {
+    const snapshot = delivered();
+    const plan = snapshot.plan.kind === 'valid' ? snapshot.plan.plan : make.plan();
+    const synthesis = make.run({ id: 7100, role: 'synthesis', worker: null });
+    const research = {
+      ...snapshot,
+      plan: validPlan({ ...plan, type: 'research' as const }),
+      runs: [...snapshot.runs, synthesis],
+    };
+    const body = finalBody(research);
+    expect(body).toMatch(/^Closes #12\n\n\*\*Add login\*\*/);
+    expect(body).not.toContain('Review guide');
+  });
+
   it('says there is no contract where none is on the build branch', () => {
     const guide = guideOf(finalBody({ ...delivered(), contract: { kind: 'missing' } }));
     expect(guide).toContain('No contract: no check was written for these criteria.');

@@ -73,7 +73,8 @@ export function decideFinal({
             plan,
             progress,
             completions,
-            guide: reviewGuide(ctx, plan, workers),
+            // A research build delivers a report, not code to review.
+            ...(buildTypeOf(plan) === 'research' ? {} : { guide: reviewGuide(ctx, plan, workers) }),
             ...(seriesReport ? { seriesReport } : {}),
             ...(ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}),
           }),
