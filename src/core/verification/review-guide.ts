@@ -10,7 +10,7 @@
  */
 import type { PlannedCriterion } from '../plan/contract.js';
 import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
-import { code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
+import { code, escapeLinkText } from '../vocabulary/markdown.js';
 import { quoted } from './quoted.js';
 import { readFirst } from './read-first.js';
 import { riskText, type WorkerRisk } from './risk.js';
@@ -89,7 +89,7 @@ export function contractLine(contract: ContractRead | undefined, criteria: numbe
   if (!contract || contract.kind === 'missing')
     return 'No contract: no check was written for these criteria.';
   if (contract.kind === 'invalid')
-    return `The contract (\`contract.json\`) could not be read: ${escapeText(contract.problems[0] ?? 'invalid')}.`;
+    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? 'invalid')}.`;
   const { checks, unchecked } = contract.contract;
   return `The contract: ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} for ${criteria} ${criteria === 1 ? 'criterion' : 'criteria'} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
 }
