@@ -67,6 +67,14 @@ describe('baton check', () => {
     ]);
   });
 
+  it('refuses a risk class Baton does not know in verification.autonomy.waitFor, naming the choices', async () => {
+    await config('verification:\n  autonomy:\n    waitFor: [workflow, workflows]\n');
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 3: verification.autonomy.waitFor, item 2 ("workflows") must be one of: workflow, dependency, security, interface, tests, size, rounds, disagreement',
+    ]);
+  });
+
   it('checks changeSets: each repository as owner/name, at most ten', async () => {
     const eleven = Array.from({ length: 11 }, (_, i) => `acme/r${i}`).join(', ');
     await config(`changeSets:\n  repositories: [acme/lib, client]\n  sharewith: []\n`);

@@ -3,6 +3,7 @@ import { type Config, type ParsedConfig, parseConfig } from '../../src/core/conf
 import type { Completion } from '../../src/core/plan/completion.js';
 import type { Plan, PlanWorker } from '../../src/core/plan/plan.js';
 import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type { Evidence } from '../../src/core/sessions/evidence.js';
 import { normalizeSnapshot } from '../../src/core/snapshot/normalize-snapshot.js';
 import type {
   BuildSnapshot,
@@ -131,6 +132,30 @@ export function makePull(overrides: Partial<PullInfo> = {}): PullInfo {
     labels: [],
     url: `https://github.com/acme/shop/pull/${number}`,
     createdAt: ago(55),
+    ...overrides,
+  };
+}
+
+/**
+ * Publish's evidence of a worker's head (src/core/sessions/evidence.ts): the
+ * files given as `path:lines` (`+` before the path: added, `-`: deleted, else
+ * modified), of the head `sha('a1')` unless told.
+ */
+export function makeEvidence(files: string[] = [], overrides: Partial<Evidence> = {}): Evidence {
+  return {
+    version: 1,
+    head: sha('a1'),
+    files: files.map((spec) => {
+      const [named = '', lines = '10'] = spec.split(':');
+      const status = named.startsWith('+')
+        ? 'added'
+        : named.startsWith('-')
+          ? 'deleted'
+          : 'modified';
+      return { path: named.replace(/^[+-]/, ''), status, lines: Number(lines) };
+    }),
+    contract: 'none',
+    claims: { checked: 0, flagged: [] },
     ...overrides,
   };
 }
@@ -335,6 +360,7 @@ export function makeUsageRecord(
 export const make = {
   command: makeCommand,
   completion: makeCompletion,
+  evidence: makeEvidence,
   config: makeConfig,
   plan: makePlan,
   pull: makePull,

@@ -222,6 +222,12 @@ describe('config', () => {
       research: { web: 'auto', allowedDomains: [], blockedDomains: [], maxUses: 10 },
       changeSets: { repositories: [], shareWith: [] },
       runaway: { failures: 3, usdPerHour: 20 },
+      verification: {
+        autonomy: { waitFor: ['workflow', 'dependency', 'security'] },
+        securityPaths: [],
+        interfacePaths: [],
+        contract: true,
+      },
     });
   });
 

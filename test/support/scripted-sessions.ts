@@ -1,6 +1,7 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
+import { type ChangedLines, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
@@ -55,6 +56,12 @@ export interface SessionScript {
    * (`refs/baton-exchanges/<run>/<attempt>`), one per session; absent: none.
    */
   exchanges?: boolean;
+  /**
+   * Leave publish's evidence marker (src/core/sessions/evidence.ts) at the end of a worker
+   * pull request's body, of its head, after every work or fix session: the files the
+   * sessions wrote as added (`true`), or what a function says of a worker; absent: none.
+   */
+  evidence?: true | ((worker: string) => ChangedLines[]);
 }
 
 /** The prose of a worker's completion report. */
@@ -219,6 +226,7 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
           draft: partial,
         });
       }
+      leaveEvidence(gh, script, { worker, written: files });
       if (partial) recordPartial(gh, script, run);
       gh.finishRun(run.id, 'success');
       return;
@@ -271,6 +279,7 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
           changes: { [`src/${worker}.fix.ts`]: `// fix ${run.id}\n` },
         });
       }
+      leaveEvidence(gh, script, { worker, written: { [`src/${worker}.fix.ts`]: '// fix\n' } });
       // A continuation that finished partial work hands it to review, as publish does.
       const pull = gh.pulls.get(Number(pr));
       if (pull?.draft && run.inputs.trigger?.startsWith('continue-')) pull.draft = false;
@@ -280,6 +289,46 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
     default:
       gh.finishRun(run.id, 'failure');
   }
+}
+
+/** Files each worker's sessions wrote, for its evidence. */
+const written = new WeakMap<FakeGitHub, Map<string, Record<string, string>>>();
+
+/**
+ * As publish will: the worker's open pull request's body ends with the evidence
+ * of its head, written as the app (the body as last edited is what GitHub returns).
+ */
+function leaveEvidence(
+  gh: FakeGitHub,
+  script: SessionScript,
+  { worker, written: files }: { worker: string; written: Record<string, string> },
+): void {
+  if (!script.evidence) return;
+  const mine = written.get(gh) ?? new Map<string, Record<string, string>>();
+  written.set(gh, mine);
+  const all = { ...mine.get(worker), ...files };
+  mine.set(worker, all);
+  const branch = workerBranch(script.build, worker);
+  const pull = [...gh.pulls.values()].find((p) => p.state === 'open' && p.head === branch);
+  if (!pull) return;
+  const changed =
+    typeof script.evidence === 'function'
+      ? script.evidence(worker)
+      : Object.entries(all).map(
+          ([path, text]): ChangedLines => ({
+            path,
+            status: 'added',
+            lines: text.split('\n').length - 1,
+          }),
+        );
+  const marker = renderEvidenceMarker({
+    version: 1,
+    head: gh.git.resolve(branch) ?? '',
+    files: changed,
+    contract: 'none',
+    claims: { checked: 0, flagged: [] },
+  });
+  pull.body = `${pull.body.replace(/\n*<!-- baton:evidence [A-Za-z0-9_-]+ -->$/, '')}\n\n${marker}`;
 }
 
 function pushWork(

@@ -89,6 +89,7 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
         })),
     },
     plan: blobAt(gh, String(variables.planPath)),
+    contract: variables.contractPath ? blobAt(gh, String(variables.contractPath)) : null,
     workers: treeAt(gh, String(variables.workersPath), false),
     completions: treeAt(gh, String(variables.completionsPath), true),
     subIssueGraph: variables.subIssuesPath ? blobAt(gh, String(variables.subIssuesPath)) : null,
@@ -198,6 +199,11 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
           ? 'DRAFT'
           : mergeStateStatus(gh, { headSha, baseSha, base: pull.base }),
     isDraft: pull.draft === true,
+    // `PullRequest.author` and `body` (https://docs.github.com/en/graphql/reference/objects#pullrequest):
+    // who opened it, and the body as last edited (`PATCH …/pulls/{n}`, which only the author and
+    // writers may make, replaces it: https://docs.github.com/en/rest/pulls/pulls#update-a-pull-request).
+    author: actorNode(pull.user.login),
+    body: pull.body,
     headRepository: { nameWithOwner: headRepoOf(gh, pull) },
     labels: { nodes: (issue?.labels ?? []).map((name) => ({ name })) },
     reviews: {

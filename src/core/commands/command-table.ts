@@ -231,7 +231,7 @@ export const COMMANDS = {
   }),
   merge: ofWorker('/merge', {
     effect:
-      'merge despite the review verdict (checks still required); code a fix session pushes after it (a conflict or red checks fixed) is reviewed again',
+      'merge despite the review verdict (checks still required), and a pull request that waits for a person by its risk ([verification.md](verification.md)); code a fix session pushes after it (a conflict or red checks fixed) is reviewed again',
     applies: 'an-open-pull',
   }),
   /** No new session for the worker and no merge of its pull request, until a `/release` or a `/retry` of it. */

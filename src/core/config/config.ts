@@ -13,6 +13,7 @@ import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-
 import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
 import { Session } from './session-settings.js';
+import { VerificationSettings } from './verification-settings.js';
 
 const Review = z.strictObject({
   /** Dispatch a review session on every worker PR. Off: a human's review decides. */
@@ -230,6 +231,11 @@ export const Config = z
      * more than `runaway.usdPerHour` within an hour.
      */
     runaway: RunawaySettings.prefault({}),
+    /**
+     * Evidence before a person reads (docs/verification.md): which worker pull
+     * requests wait for a person by risk, and the paths that carry risk.
+     */
+    verification: VerificationSettings.prefault({}),
   })
   .superRefine((config, ctx) => {
     const openai = callsProvider(readEngineSettings(config.session.engine).allow, 'openai');

@@ -3,7 +3,8 @@
  * dispatches, the final pull request, adaptations, sub-issue mirrors, and the
  * notices that call a person (asked once by `decide`, after the phase).
  * `decideBuild` runs them in order over the workers' states, holding back the
- * workers an adaptation or a command holds (`worker-holds.ts`).
+ * workers an adaptation or a command holds (`worker-holds.ts`), and those a
+ * person must let merge by their risk (`autonomy-holds.ts`).
  */
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { lookAgain } from '../context/runs.js';
@@ -18,6 +19,7 @@ import type {
 import { buildProgress } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
+import { applyAutonomy } from './autonomy-holds.js';
 import { commandHolds } from './command-rules.js';
 import { decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
@@ -45,7 +47,9 @@ export function decideBuild(
   const adapt = decideAdaptations(ctx, derived);
   // A person's hold names the worker's note over an adaptation's.
   const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
-  const workers = applyHolds(derived, holds);
+  // A change its evidence calls risky waits for a person (`verification.autonomy`); a hold's note outranks its own.
+  const autonomy = applyAutonomy(ctx, derived);
+  const workers = applyHolds(autonomy.workers, holds);
   // In a change set a worker's chain runs on through the other repositories' workers.
   const chains = new Map([
     ...dependentChainLengths(plan.workers),
@@ -65,6 +69,7 @@ export function decideBuild(
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
+    ...autonomy.actions,
     ...(adapting ? [] : decideMerge({ ctx, workers, chains })),
     ...decideWorkers({ ctx, workers, chains }),
     ...(final

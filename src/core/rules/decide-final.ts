@@ -1,9 +1,12 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import type { Completion } from '../plan/completion.js';
+import { criteriaOf } from '../plan/contract.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import { renderReport } from '../status/render-report.js';
 import type { BuildProgress } from '../status/status-view.js';
+import { type GuideWorker, renderReviewGuide } from '../verification/review-guide.js';
+import { judgeRisk, noRisk } from '../verification/risk.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
@@ -70,6 +73,8 @@ export function decideFinal({
             plan,
             progress,
             completions,
+            // A research build delivers a report, not code to review.
+            ...(buildTypeOf(plan) === 'research' ? {} : { guide: reviewGuide(ctx, plan, workers) }),
             ...(seriesReport ? { seriesReport } : {}),
             ...(ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}),
           }),
@@ -83,6 +88,31 @@ export function decideFinal({
   return final.state === 'open' && wantsAutoMerge
     ? [{ kind: 'enable-auto-merge', pull: final.number }]
     : [];
+}
+
+/**
+ * The review guide the final PR opens with (docs/verification.md): the plan's
+ * criteria with the contract's checks, and the merged workers ranked by the
+ * risk their evidence shows.
+ */
+function reviewGuide(ctx: DecideContext, plan: Plan, workers: WorkerState[]): string {
+  const settings = ctx.config.verification;
+  const shown = workers.map((state): GuideWorker => {
+    const pull = state.state === 'merged' ? state.pull : null;
+    return {
+      id: state.worker.id,
+      title: state.worker.title,
+      outcome: pull ? 'merged' : 'skipped',
+      pull,
+      risk: pull ? judgeRisk(pull, settings) : noRisk(state.worker.id),
+    };
+  });
+  return renderReviewGuide({
+    criteria: criteriaOf(plan),
+    contract: ctx.snapshot.contract,
+    workers: shown,
+    requireChecks: ctx.config.merge.requireChecks,
+  });
 }
 
 /**

@@ -8,9 +8,11 @@ import type { Command } from '../commands/command.js';
 import type { ConfigProblem } from '../config/config-problems.js';
 import type { AdaptationRecord } from '../plan/adaptation.js';
 import type { Completion } from '../plan/completion.js';
+import type { Contract } from '../plan/contract.js';
 import type { Plan } from '../plan/plan.js';
 import type { ResearchRead } from '../plan/research.js';
 import type { UsageRecord } from '../plan/usage.js';
+import type { Evidence } from '../sessions/evidence.js';
 import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
 import type { DatedUsage } from './daily-spend.js';
@@ -33,6 +35,11 @@ export interface BuildSnapshot {
   /** The build branch head, or null before it is created. */
   integration: { sha: string; containsDefault: boolean } | null;
   plan: PlanRead;
+  /**
+   * `contract.json` on the build branch (src/core/plan/contract.ts), size-capped
+   * like the plan. Absent: none there (read as `missing`).
+   */
+  contract?: ContractRead;
   /** Completion reports found on the build branch, by worker id. */
   completions: Record<string, CompletionRead>;
   /** The research results of an improvement series (`loops/<n>.json`), by loop number. */
@@ -194,6 +201,12 @@ export type PlanRead =
   | { kind: 'invalid'; problems: string[]; sha: string }
   | { kind: 'valid'; plan: Plan; sha: string };
 
+export type ContractRead =
+  | { kind: 'missing' }
+  /** Read but not usable: too large, not JSON, or not a `Contract`. */
+  | { kind: 'invalid'; problems: string[] }
+  | { kind: 'valid'; contract: Contract };
+
 export type CompletionRead =
   | { kind: 'valid'; completion: Completion }
   | { kind: 'invalid'; problems: string[] };
@@ -284,6 +297,12 @@ export interface PullInfo {
    * `update-pull-branch` makes), that earlier head: verdicts given on it still hold.
    */
   baseMergeOf?: string | null;
+  /**
+   * What publish found in its diff (src/core/sessions/evidence.ts): the last
+   * evidence marker of its body, read only on a pull request the app opened.
+   * Its `head` says which head it judged. Absent: none.
+   */
+  evidence?: Evidence;
 }
 
 export interface CommandInfo {

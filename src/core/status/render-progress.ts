@@ -1,4 +1,5 @@
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
+import { contractStateLine } from '../verification/contract-state.js';
 import { buildDir } from '../vocabulary/ids.js';
 import { code, escapeText } from '../vocabulary/markdown.js';
 import { formatTime, formatTokens, formatUsd } from './progress-format.js';
@@ -91,6 +92,7 @@ function progressBlocks(
   return [
     `### ${escapeText(progress.title)}`,
     progressLine(progress),
+    ...(progress.contract ? [contractStateLine(progress.contract)] : []),
     ...notes,
     ...(graph ? [renderProgressGraph(progress.workers)] : []),
     renderWorkerTable(progress.workers, { finishedRows }),

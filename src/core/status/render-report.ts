@@ -24,6 +24,7 @@ export function renderReport({
   completions,
   seriesReport,
   changeSet,
+  guide,
 }: {
   plan: Plan;
   progress: BuildProgress;
@@ -32,10 +33,14 @@ export function renderReport({
   seriesReport?: string;
   /** A change set's member build: its final PR names the set instead of closing the issue. */
   changeSet?: MemberOfSet;
+  /** The review guide (src/core/verification/review-guide.ts): the body opens with it, after the issue it closes. */
+  guide?: string;
 }): string {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
-    header(plan, progress, changeSet),
+    changeSet ? partOfSet(changeSet) : `Closes #${progress.issue}`,
+    ...(guide ? [guide, '## The delivery report'] : []),
+    header(plan, progress),
     ...(seriesReport ? [seriesReport] : []),
     usageTable(progress),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
@@ -45,11 +50,9 @@ export function renderReport({
   return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
 }
 
-function header(plan: Plan, progress: BuildProgress, changeSet?: MemberOfSet): string {
+function header(plan: Plan, progress: BuildProgress): string {
   const { merged, skipped, tokens, costUsd } = progress.totals;
   return [
-    changeSet ? partOfSet(changeSet) : `Closes #${progress.issue}`,
-    '',
     `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
     '',
     reportText(plan.summary),

@@ -5,6 +5,7 @@ import type { SessionRole } from '../sessions/session.js';
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
+import type { ContractState } from '../verification/contract-state.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 
 /** A link to a run or PR, as the status comment shows it. */
@@ -248,6 +249,8 @@ export interface BuildProgress {
   links: RepoLinks;
   /** Briefs revised (or being revised) after a merged worker's learnings, by source worker. */
   adaptations?: AdaptationView[];
+  /** The contract's state (docs/verification.md), where the plan names criteria or a contract exists. */
+  contract?: ContractState;
   /** The newest messages to workers' sessions (`/steer`, `/queue`) and where each stands; absent when none. */
   messages?: MessageView[];
 }

@@ -5,6 +5,7 @@ import { runLink } from '../context/runs.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from '../status/status-view.js';
+import { contractState } from '../verification/contract-state.js';
 import { deriveWorkers } from './derive-workers.js';
 import type { WorkerState } from './worker-state.js';
 
@@ -23,6 +24,7 @@ export function buildProgress({
   const rows = workers.map((state) => workerRow(ctx, state));
   const { snapshot, commands } = ctx;
   const final = snapshot.finalPull;
+  const contract = contractState(plan, snapshot.contract);
   return {
     build: snapshot.build,
     issue: snapshot.issue.number,
@@ -51,6 +53,7 @@ export function buildProgress({
       : {}),
     history: commands.history.map(commandEntry),
     links: ctx.links,
+    ...(contract ? { contract } : {}),
   };
 }
 

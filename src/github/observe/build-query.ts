@@ -37,6 +37,9 @@ import type { ListedReactionGroup } from './reactions.js';
  * in src/github/change-set/set-query.ts, and are sent with this document.
  *
  * The brief files are read for their size only: the app never reads a brief.
+ * A worker PR's body is read for the evidence marker publish leaves at its
+ * end (src/core/sessions/evidence.ts), never for its prose; `contract.json`
+ * is read like the plan, size-capped.
  * `test/app/build-query.test.ts` validates this text against GitHub's
  * published schema.
  */
@@ -56,6 +59,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $usagePrefix: String!
     $adaptPrefix: String!
     $messagePrefix: String!
+    $contractPath: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
   }
@@ -137,6 +141,7 @@ export const BUILD_QUERY = /* GraphQL */ `
       nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
     }
     plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    contract: object(expression: $contractPath) { ... on Blob { byteSize isTruncated text } }
     workers: object(expression: $workersPath) {
       ... on Tree { entries { name object { ... on Blob { byteSize } } } }
     }
@@ -164,6 +169,8 @@ export const BUILD_QUERY = /* GraphQL */ `
     headRefOid
     mergeStateStatus
     isDraft
+    author { login __typename }
+    body
     headRepository { nameWithOwner }
     labels(first: 20) { nodes { name } }
     reviews(last: 100) {
@@ -322,6 +329,13 @@ export interface GraphPull {
   mergeStateStatus: string;
   /** Absent from answers of a query without it (a test's); read as not a draft. */
   isDraft?: boolean;
+  /** Who opened it: publish opens a worker's as the app. Absent from a test's answer without it. */
+  author?: { login: string; __typename: string } | null;
+  /**
+   * Its body as last edited, where publish leaves its evidence marker
+   * (src/core/sessions/evidence.ts). Absent from a test's answer without it.
+   */
+  body?: string;
   headRepository: { nameWithOwner: string } | null;
   labels: { nodes: { name: string }[] };
   reviews: {
@@ -415,6 +429,8 @@ export interface BuildQueryResult {
       }[];
     };
     plan: { oid: string; byteSize: number; isTruncated: boolean; text: string | null } | null;
+    /** `contract.json` (src/core/plan/contract.ts), once the contract is on the build branch. */
+    contract?: { byteSize: number; isTruncated: boolean; text: string | null } | null;
     workers: { entries: { name: string; object: { byteSize: number } | null }[] } | null;
     /** `sub-issues.json`, when the plan session found sub-issues on the issue. */
     subIssueGraph: { byteSize: number; isTruncated: boolean; text: string | null } | null;

@@ -1,4 +1,5 @@
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
+import { contractPath } from '../../core/plan/contract.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
@@ -95,7 +96,12 @@ export async function observeBuild(
   });
   const record = branches.integration
     ? readRecord({ build, repository })
-    : { plan: { kind: 'missing' as const }, completions: {}, research: {} };
+    : {
+        plan: { kind: 'missing' as const },
+        completions: {},
+        research: {},
+        contract: { kind: 'missing' as const },
+      };
   const finalPull = await readFinalPull(ctx, { build, defaultBranch, repository });
   const states = await readStateChanges(ctx, {
     issue,
@@ -118,6 +124,7 @@ export async function observeBuild(
     workflowInstalled: runsRead.installed,
     integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
     plan: record.plan,
+    ...(record.contract.kind === 'missing' ? {} : { contract: record.contract }),
     completions: record.completions,
     research: record.research,
     branches: branches.workers,
@@ -165,6 +172,7 @@ export function buildGraphVariables(
     usagePrefix: usageRefPrefix(build),
     adaptPrefix: adaptationRefPrefix(build),
     messagePrefix: messageRefPrefix(build),
+    contractPath: `${integration}:${contractPath(build)}`,
   };
 }
 

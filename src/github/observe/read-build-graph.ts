@@ -47,6 +47,7 @@ export interface BuildGraphVariables {
   usagePrefix: string;
   adaptPrefix: string;
   messagePrefix: string;
+  contractPath: string;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Evidence } from '../../core/sessions/evidence.js';
+import { parseEvidenceMarker } from '../../core/sessions/evidence.js';
 import { parseVerdictMarker } from '../../core/sessions/verdict-marker.js';
 import type { ChecksInfo, PullInfo, ReviewInfo } from '../../core/snapshot/snapshot.js';
 import {
@@ -75,7 +77,20 @@ async function toPullInfo(
       ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) }
       : null,
     baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null,
+    ...evidenceOf(ctx, pull),
   };
+}
+
+/**
+ * Publish's evidence, believed only on a pull request the app's bot opened, as
+ * the verdict marker only on the app's reviews: anyone may open a pull request
+ * from a branch named like a worker's and write a marker in its body, and only
+ * those who may write to the repository can edit the app's.
+ */
+function evidenceOf(ctx: RepoContext, pull: GraphPull): { evidence?: Evidence } {
+  if (!pull.body || loginOf(pull.author ?? null) !== ctx.botLogin) return {};
+  const evidence = parseEvidenceMarker(pull.body);
+  return evidence ? { evidence } : {};
 }
 
 function mergeStateOf(status: string): PullInfo['mergeState'] {

@@ -1,11 +1,12 @@
 import { COMPLETION_MAX_BYTES, Completion } from '../../core/plan/completion.js';
+import { CONTRACT_MAX_BYTES, Contract } from '../../core/plan/contract.js';
 import {
   RESEARCH_RESULT_MAX_BYTES,
   type ResearchRead,
   ResearchResult,
 } from '../../core/plan/research.js';
 import { subIssueGraphProblems, validatePlan } from '../../core/plan/validate-plan.js';
-import type { CompletionRead, PlanRead } from '../../core/snapshot/snapshot.js';
+import type { CompletionRead, ContractRead, PlanRead } from '../../core/snapshot/snapshot.js';
 import type { BuildQueryResult } from './build-query.js';
 
 /** The largest `plan.json` the app reads; a larger one is reported, not parsed. */
@@ -15,13 +16,15 @@ export interface BuildRecord {
   plan: PlanRead;
   completions: Record<string, CompletionRead>;
   research: Record<number, ResearchRead>;
+  contract: ContractRead;
 }
 
 type Repository = BuildQueryResult['repository'];
 
 /**
  * The build record as the query read it: `plan.json` (size-capped, validated
- * with the briefs' sizes, never their text) and the completion reports.
+ * with the briefs' sizes, never their text), the completion reports and
+ * `contract.json`.
  */
 export function readRecord({
   build,
@@ -34,7 +37,31 @@ export function readRecord({
     plan: planOf(build, repository),
     completions: completionsOf(repository),
     research: researchOf(repository),
+    contract: contractOf(repository),
   };
+}
+
+/** `contract.json`, size-capped like the plan and checked against `Contract`. */
+function contractOf({ contract }: Repository): ContractRead {
+  if (!contract) return { kind: 'missing' };
+  if (contract.byteSize > CONTRACT_MAX_BYTES || contract.isTruncated || contract.text === null) {
+    return {
+      kind: 'invalid',
+      problems: [
+        `contract.json is ${contract.byteSize} bytes; at most ${CONTRACT_MAX_BYTES} are read`,
+      ],
+    };
+  }
+  const raw = parseJson(contract.text);
+  if (!raw.ok)
+    return { kind: 'invalid', problems: [`contract.json is not valid JSON: ${raw.reason}`] };
+  const parsed = Contract.safeParse(raw.value);
+  return parsed.success
+    ? { kind: 'valid', contract: parsed.data }
+    : {
+        kind: 'invalid',
+        problems: parsed.error.issues.map((i) => `contract.json ${i.path.join('.')}: ${i.message}`),
+      };
 }
 
 /** The largest `sub-issues.json` the app reads (100 sub-issues with 100 links each fit). */

@@ -1,0 +1,49 @@
+/**
+ * `verification:` of `.github/baton.yml` (docs/verification.md): which risk
+ * classes hold a worker's pull request for a person, the paths that are
+ * security-sensitive or public interfaces, and whether a plan's criteria get
+ * a contract.
+ */
+import { z } from 'zod';
+
+/**
+ * What makes a worker's change worth a person's reading first, judged from
+ * publish's evidence and the pull request's reviews (src/core/verification/risk.ts).
+ */
+export const RISK_CLASSES = [
+  'workflow',
+  'dependency',
+  'security',
+  'interface',
+  'tests',
+  'size',
+  'rounds',
+  'disagreement',
+] as const;
+export const RiskClass = z.enum(RISK_CLASSES);
+export type RiskClass = z.infer<typeof RiskClass>;
+
+/** A path glob: `*` within a folder, `**` across folders, `?` one character. */
+const PathGlob = z.string().trim().min(1).max(200);
+
+const Autonomy = z.strictObject({
+  /**
+   * A worker pull request whose evidence shows one of these classes is not
+   * merged until a person approves its head or replies `/merge W<id>`.
+   */
+  waitFor: z
+    .array(RiskClass)
+    .max(RISK_CLASSES.length)
+    .default(['workflow', 'dependency', 'security']),
+});
+
+export const VerificationSettings = z.strictObject({
+  autonomy: Autonomy.prefault({}),
+  /** Paths whose change is the `security` class. */
+  securityPaths: z.array(PathGlob).max(50).default([]),
+  /** Paths that are public interfaces: their change is the `interface` class. */
+  interfacePaths: z.array(PathGlob).max(50).default([]),
+  /** A plan's acceptance criteria get a contract of checks before any worker starts. */
+  contract: z.boolean().default(true),
+});
+export type VerificationSettings = z.infer<typeof VerificationSettings>;

@@ -1,0 +1,20 @@
+/**
+ * A session's text (a title, a criterion, a check's name, a path) as the
+ * review guide and a waiting worker's comment show it: in quotes, on one
+ * line, inert. No HTML (so no `<!--` marker, which a code span would keep as
+ * written), no mention, no image, no closing keyword, and no emphasis, code,
+ * link or cell of its own, so it can pass for no row or label of the app's.
+ */
+import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
+import { escapeText } from '../vocabulary/markdown.js';
+
+/** At most this many characters of one text are shown. */
+export const QUOTED_MAX_CHARS = 200;
+
+export function quoted(text: string, max = QUOTED_MAX_CHARS): string {
+  const clipped = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const inert = escapeText(clipped)
+    .replace(/[`*_~|]/g, '\\$&')
+    .replace(/(?<!\\)[[\]]/g, '\\$&');
+  return `“${neutralizeClosingKeywords(inert, '&#8203;')}”`;
+}

@@ -1,0 +1,177 @@
+/**
+ * The review guide (docs/verification.md): what the final pull request's body
+ * opens with. Each acceptance criterion with the contract's check that proves
+ * it and what is known of its result; the changes ranked by risk, with "Read
+ * these first: N of M changed lines"; then every worker with its reviewer's
+ * verdict and its pull request. Every word of it is the app's: a title, a
+ * criterion or a reason a session wrote appears only quoted, on one line,
+ * inert (no row, no heading, no marker, no mention of its own), so no session
+ * can write a row of the guide or a risk label.
+ */
+import type { PlannedCriterion } from '../plan/contract.js';
+import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
+import { code, escapeLinkText } from '../vocabulary/markdown.js';
+import { quoted } from './quoted.js';
+import { readFirst } from './read-first.js';
+import { riskText, type WorkerRisk } from './risk.js';
+
+/** Criteria shown one per row; the rest are counted. */
+export const GUIDE_MAX_CRITERIA = 40;
+/** Risky files named per worker; the rest are counted. */
+export const GUIDE_MAX_FILES = 10;
+
+/** A worker as the guide shows it. */
+export interface GuideWorker {
+  id: string;
+  /** The plan's title for it: a session's text. */
+  title: string;
+  outcome: 'merged' | 'skipped';
+  pull: Pick<PullInfo, 'number' | 'url' | 'reviews' | 'headSha'> | null;
+  risk: WorkerRisk;
+}
+
+export interface GuideInput {
+  criteria: PlannedCriterion[];
+  /** `contract.json` as read; absent: none on the build branch. */
+  contract: ContractRead | undefined;
+  workers: GuideWorker[];
+  /** `merge.requireChecks`: a merged worker's head had its checks green. */
+  requireChecks: boolean;
+}
+
+/** The guide, as Markdown. */
+export function renderReviewGuide(input: GuideInput): string {
+  const first = readFirst(input.workers.map((worker) => worker.risk));
+  const byId = new Map(input.workers.map((worker) => [worker.id, worker]));
+  return [
+    '## Review guide',
+    '',
+    "_Written by Baton from the plan, the contract and what publish measured in each worker's diff. Text in quotes is the sessions' own._",
+    ...criteriaBlock(input, byId),
+    '',
+    `### Read these first: ${first.lines} of ${first.total} changed lines`,
+    '',
+    ...rankedBlock(first.ranked, byId),
+    '',
+    '### Every worker',
+    '',
+    ...input.workers.map(workerLine),
+  ].join('\n');
+}
+
+function criteriaBlock(input: GuideInput, byId: Map<string, GuideWorker>): string[] {
+  const { criteria, contract } = input;
+  if (criteria.length === 0) return ['', 'The plan names no acceptance criteria.'];
+  const shown = criteria.slice(0, GUIDE_MAX_CRITERIA);
+  const rows = shown.map((criterion) => {
+    const [check, result] = proof(criterion, input, byId);
+    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check} | ${result} |`;
+  });
+  const more =
+    criteria.length > shown.length
+      ? ['', `${criteria.length - shown.length} more criteria are in the plan.`]
+      : [];
+  return [
+    '',
+    '### Acceptance criteria',
+    '',
+    contractLine(contract, criteria.length),
+    '',
+    '| Criterion | What must hold | Check | Result |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    ...more,
+  ];
+}
+
+/** The contract's state in words: none, invalid, or N checks for M criteria (K unchecked). */
+export function contractLine(contract: ContractRead | undefined, criteria: number): string {
+  if (!contract || contract.kind === 'missing')
+    return 'No contract: no check was written for these criteria.';
+  if (contract.kind === 'invalid')
+    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? 'invalid')}.`;
+  const { checks, unchecked } = contract.contract;
+  return `The contract: ${checks.length} ${checks.length === 1 ? 'check' : 'checks'} for ${criteria} ${criteria === 1 ? 'criterion' : 'criteria'} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
+}
+
+/** The check that proves a criterion, and what is known of its result. */
+function proof(
+  criterion: PlannedCriterion,
+  { contract, requireChecks }: GuideInput,
+  byId: Map<string, GuideWorker>,
+): [string, string] {
+  if (contract?.kind !== 'valid') return ['no check', '—'];
+  const checks = contract.contract.checks.filter((check) => check.criterion === criterion.id);
+  if (checks.length === 0) {
+    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
+    return [why ? `no check: ${quoted(why)}` : 'no check', '—'];
+  }
+  const named = checks
+    .slice(0, 2)
+    .map((check) => quoted(`${check.file} › ${check.name}`, 160))
+    .join('<br>');
+  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : '';
+  return [`${named}${more}`, resultOf(criterion, { requireChecks }, byId)];
+}
+
+function resultOf(
+  criterion: PlannedCriterion,
+  { requireChecks }: Pick<GuideInput, 'requireChecks'>,
+  byId: Map<string, GuideWorker>,
+): string {
+  if (criterion.worker === null) return "runs in this pull request's checks";
+  const worker = byId.get(criterion.worker);
+  if (!worker || worker.outcome === 'skipped') return `${criterion.worker} was skipped: not run`;
+  return requireChecks
+    ? `${criterion.worker} merged with its checks green; runs again here`
+    : `${criterion.worker} merged (checks not required); runs here`;
+}
+
+function rankedBlock(ranked: WorkerRisk[], byId: Map<string, GuideWorker>): string[] {
+  const risky = ranked.filter((risk) => risk.classes.length > 0);
+  if (risky.length === 0) {
+    return [
+      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed.",
+    ];
+  }
+  return risky.flatMap((risk, index) => {
+    const worker = byId.get(risk.worker);
+    const link = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : '';
+    const files = risk.files
+      .slice(0, GUIDE_MAX_FILES)
+      .map(
+        (file) =>
+          `   - ${quoted(file.path)}: ${file.lines} ${file.lines === 1 ? 'line' : 'lines'}, ${file.classes.join(', ')}`,
+      );
+    const more =
+      risk.files.length > GUIDE_MAX_FILES
+        ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`]
+        : [];
+    return [
+      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? '')}${link}: **risk: ${risk.classes.join(', ')}**. It ${risk.classes.map(riskText).join('; ')}.`,
+      ...files,
+      ...more,
+    ];
+  });
+}
+
+function workerLine(worker: GuideWorker): string {
+  const title = quoted(worker.title);
+  if (worker.outcome === 'skipped' || !worker.pull)
+    return `- **${worker.id}** ${title}: skipped, not merged.`;
+  const link = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
+  const risk = worker.risk.evidence === 'none' ? ' No evidence from publish for its head.' : '';
+  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link}.${risk}`;
+}
+
+/** The last decisive review on the merged head, by whom. */
+function verdictOf(pull: Pick<PullInfo, 'reviews' | 'headSha'>): string {
+  const decisive = pull.reviews.filter(
+    (review) => review.verdict !== 'comment' && review.commitSha === pull.headSha,
+  );
+  const last =
+    decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== 'comment').at(-1);
+  if (!last) return 'no review verdict';
+  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
+  return last.verdict === 'approve' ? `approved by ${who}` : `changes requested by ${who}`;
+}

@@ -1,0 +1,247 @@
+/**
+ * Evidence before a person reads (docs/verification.md): what makes a worker's
+ * change risky, judged from the facts publish left on its pull request (the
+ * files with their status and lines, src/core/sessions/evidence.ts) and from
+ * its reviews, with the repository's own settings. The app never reads the
+ * diff: a path and its lines are all it weighs. Above the snapshot, below the
+ * rules and the status, which both read it.
+ */
+import type { RiskClass, VerificationSettings } from '../config/verification-settings.js';
+import type { ChangedLines, Evidence } from '../sessions/evidence.js';
+import type { PullInfo } from '../snapshot/snapshot.js';
+import { matchesAny } from './path-glob.js';
+
+/** A change of more lines than this (added plus removed) is the `size` class. */
+export const LARGE_CHANGE_LINES = 400;
+
+/** Baton's reviews of this many heads or more (fix rounds after the first) are the `rounds` class. */
+export const RISKY_ROUNDS = 2;
+
+/** A file the evidence names, with the classes its path and status carry. */
+export interface RiskyFile {
+  path: string;
+  lines: number;
+  status: ChangedLines['status'];
+  classes: RiskClass[];
+}
+
+/** One worker's change, judged. */
+export interface WorkerRisk {
+  worker: string;
+  /**
+   * `current`: evidence of the pull request's head; `stale`: of an older head
+   * (a person pushed since); `none`: no evidence (a pull request publish did
+   * not open, or one from before evidence).
+   */
+  evidence: 'current' | 'stale' | 'none';
+  /** Every class, in `RISK_ORDER`. */
+  classes: RiskClass[];
+  /** The files with a class of their own, the most lines first. */
+  files: RiskyFile[];
+  /** Lines the evidence counts, named files and the rest. */
+  lines: number;
+  /** Lines of `files`. */
+  riskyLines: number;
+  /** Baton's reviews, by the heads they judged. */
+  rounds: number;
+}
+
+/** The classes in the order a person should care, the worst first; a class's weight is its place from the end. */
+export const RISK_ORDER: readonly RiskClass[] = [
+  'workflow',
+  'security',
+  'dependency',
+  'disagreement',
+  'interface',
+  'tests',
+  'rounds',
+  'size',
+];
+
+/** Why a class is risky, as the guide and a waiting worker's row say it. */
+export function riskText(risk: RiskClass): string {
+  switch (risk) {
+    case 'workflow':
+      return 'changes a workflow';
+    case 'dependency':
+      return 'changes dependencies';
+    case 'security':
+      return 'changes security-sensitive paths';
+    case 'interface':
+      return 'changes a public interface';
+    case 'tests':
+      return 'changes or deletes tests';
+    case 'size':
+      return `changes more than ${LARGE_CHANGE_LINES} lines`;
+    case 'rounds':
+      return `took ${RISKY_ROUNDS} or more review rounds`;
+    case 'disagreement':
+      return 'its reviews disagree';
+    default: {
+      const _exhaustive: never = risk;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The evidence that speaks for the pull request's head: its own, or of the head an update of the branch merged. */
+export function evidenceForHead(pull: PullInfo): Evidence | null {
+  const { evidence } = pull;
+  if (!evidence) return null;
+  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+}
+
+/** A worker's change judged from its pull request's evidence and reviews. */
+export function judgeRisk(pull: PullInfo, settings: VerificationSettings): WorkerRisk {
+  const evidence = evidenceForHead(pull);
+  const files = (evidence?.files ?? [])
+    .map((file): RiskyFile => ({ ...file, classes: fileClasses(file, settings) }))
+    .filter((file) => file.classes.length > 0)
+    .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
+  const lines =
+    (evidence?.files ?? []).reduce((sum, file) => sum + file.lines, 0) +
+    (evidence?.more?.lines ?? 0);
+  const rounds = new Set(
+    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha),
+  ).size;
+  const found = new Set<RiskClass>(files.flatMap((file) => file.classes));
+  if (evidence && lines > LARGE_CHANGE_LINES) found.add('size');
+  if (rounds >= RISKY_ROUNDS) found.add('rounds');
+  if (disagree(pull)) found.add('disagreement');
+  return {
+    worker: pull.worker,
+    evidence: evidence ? 'current' : pull.evidence ? 'stale' : 'none',
+    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    files,
+    lines,
+    riskyLines: files.reduce((sum, file) => sum + file.lines, 0),
+    rounds,
+  };
+}
+
+/** A worker with no pull request to judge (skipped before one opened). */
+export function noRisk(worker: string): WorkerRisk {
+  return { worker, evidence: 'none', classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
+}
+
+/** The classes a file carries by its path (and, for tests, by what happened to it). */
+export function fileClasses(
+  file: Pick<ChangedLines, 'path' | 'status' | 'from'>,
+  settings: Pick<VerificationSettings, 'securityPaths' | 'interfacePaths'>,
+): RiskClass[] {
+  const paths = file.from ? [file.path, file.from] : [file.path];
+  const found = new Set<RiskClass>();
+  for (const path of paths) {
+    if (isWorkflowPath(path)) found.add('workflow');
+    if (isDependencyPath(path)) found.add('dependency');
+    if (matchesAny(settings.securityPaths, path)) found.add('security');
+    if (matchesAny(settings.interfacePaths, path)) found.add('interface');
+    // A test added proves more; one changed or deleted may prove less.
+    if (isTestPath(path) && file.status !== 'added') found.add('tests');
+  }
+  return RISK_ORDER.filter((risk) => found.has(risk));
+}
+
+/** GitHub Actions' workflows and actions: what runs with the repository's secrets. */
+export function isWorkflowPath(path: string): boolean {
+  const base = baseName(path);
+  return (
+    path.startsWith('.github/workflows/') ||
+    path.startsWith('.github/actions/') ||
+    base === 'action.yml' ||
+    base === 'action.yaml'
+  );
+}
+
+/** Manifests and lock files of the common ecosystems. */
+const DEPENDENCY_FILES = new Set([
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'pnpm-workspace.yaml',
+  'bun.lock',
+  'bun.lockb',
+  '.npmrc',
+  '.yarnrc.yml',
+  'pyproject.toml',
+  'poetry.lock',
+  'uv.lock',
+  'pipfile',
+  'pipfile.lock',
+  'setup.py',
+  'setup.cfg',
+  'go.mod',
+  'go.sum',
+  'go.work',
+  'cargo.toml',
+  'cargo.lock',
+  'gemfile',
+  'gemfile.lock',
+  'composer.json',
+  'composer.lock',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'settings.gradle',
+  'settings.gradle.kts',
+  'gradle.lockfile',
+  'packages.config',
+  'directory.packages.props',
+  'packages.lock.json',
+  'mix.exs',
+  'mix.lock',
+  'pubspec.yaml',
+  'pubspec.lock',
+  'package.swift',
+  'package.resolved',
+  'podfile',
+  'podfile.lock',
+  'cartfile',
+  'cartfile.resolved',
+  'deno.json',
+  'deno.lock',
+  'flake.nix',
+  'flake.lock',
+]);
+
+export function isDependencyPath(path: string): boolean {
+  const base = baseName(path).toLowerCase();
+  return (
+    DEPENDENCY_FILES.has(base) ||
+    /^requirements.*\.(txt|in)$/.test(base) ||
+    /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) ||
+    path === '.github/dependabot.yml'
+  );
+}
+
+const TEST_FOLDERS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'e2e']);
+
+/** A test by the usual conventions: a test folder, or a test file's name. */
+export function isTestPath(path: string): boolean {
+  const parts = path.split('/');
+  const base = parts.at(-1) ?? '';
+  return (
+    parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) ||
+    /\.(test|spec)\.[^.]+$/.test(base) ||
+    /_(test|spec)\.[^.]+$/.test(base) ||
+    /^test_.+\.py$/.test(base) ||
+    /Tests?\.(java|kt|cs|swift|scala)$/.test(base)
+  );
+}
+
+/** Decisive reviews on the head that disagree: a person's and Baton's, or two of Baton's. */
+function disagree(pull: PullInfo): boolean {
+  const heads = new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const verdicts = new Set(
+    pull.reviews
+      .filter((review) => heads.has(review.commitSha) && review.verdict !== 'comment')
+      .map((review) => review.verdict),
+  );
+  return verdicts.size > 1;
+}
+
+function baseName(path: string): string {
+  return path.split('/').at(-1) ?? path;
+}
