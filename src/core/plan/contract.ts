@@ -91,4 +91,3 @@ export function wantsContract(plan: Pick<Plan, 'criteria' | 'workers'>): boolean
 export function mayChangeContract(plan: Pick<Plan, 'workers'>, worker: string): boolean {
   return plan.workers.some((planned) => planned.id === worker && planned.contract === true);
 }
-
