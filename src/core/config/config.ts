@@ -197,6 +197,15 @@ export function isWebResearchOn(
   return research.web === 'auto' ? visibility === 'public' : research.web;
 }
 
+/**
+ * Evidence before a person reads (docs/verification.md). `contract`: where the
+ * plan names acceptance criteria, a code build's contract session turns them
+ * into checks before any worker starts (false: no contract).
+ */
+const Verification = z.strictObject({
+  contract: z.boolean().default(true),
+});
+
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z
   .strictObject({
@@ -230,6 +239,7 @@ export const Config = z
      * more than `runaway.usdPerHour` within an hour.
      */
     runaway: RunawaySettings.prefault({}),
+    verification: Verification.prefault({}),
   })
   .superRefine((config, ctx) => {
     const openai = callsProvider(readEngineSettings(config.session.engine).allow, 'openai');
