@@ -148,6 +148,7 @@ export function contractPromptLines({
     "You write the build's contract: a check for each acceptance criterion below, before any worker writes the code.",
     "Read the repository's tests first and write the checks as its own tests are written (same framework, folders and names), only in test files: you may not change the code under test, anything under .github/ or anything under .baton/.",
     'Each check must fail now for the right reason (the behaviour is not there yet) and pass once the criterion holds; run them and read why each fails.',
+    "Keep the repository's tests and CI green until then: mark each check as expected to fail with its framework's own mark where it has one (Vitest `it.fails`, Jest `test.failing`, pytest `xfail(strict=True)`, node:test `todo`), naming its criterion id, so that only the worker whose criterion it is turns it into a plain check when it makes it pass.",
     'A criterion no test can judge goes in unchecked with why, never a check that cannot fail.',
     '',
     'The criteria, by id:',
