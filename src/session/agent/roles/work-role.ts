@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BriefFrontMatter, parseBrief } from '../../../core/plan/brief.js';
 import type { Completion, Usage } from '../../../core/plan/completion.js';
-import type { Contract } from '../../../core/plan/contract.js';
-import { CONTRACT_WORKER } from '../../../core/plan/contract.js';
+import { CONTRACT_WORKER, type Contract } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
 import { egressAllowlist } from '../../../core/sessions/egress.js';
 import {
