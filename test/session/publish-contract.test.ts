@@ -49,7 +49,7 @@ describe("publish of the contract's session", () => {
       head: workerBranch(BUILD, 'W0.1'),
       base: integrationBranch(BUILD),
     });
-    expect((opened?.body as { body: string }).body).toMatch(
+    expect((opened!.body as { body: string }).body).toMatch(
       /<!-- baton:worker build=12-add-login worker=W0\.1 -->$/,
     );
   });
