@@ -1,3 +1,4 @@
+import { isWorkRole, type SessionRole } from '../../src/core/sessions/session.js';
 import { parseVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import {
   completionPath,
@@ -68,7 +69,9 @@ export function checkInvariants(played: PlayedChaos): string[] {
   };
 
   for (const { id, depends_on } of workers) {
-    const own = dispatches.filter((e) => inputsOf(e).worker === id && inputsOf(e).role === 'work');
+    const own = dispatches.filter(
+      (e) => inputsOf(e).worker === id && isWorkRole(inputsOf(e).role as SessionRole),
+    );
     const attempts = new Map<string, number>();
     for (const e of own) {
       const trigger = inputsOf(e).trigger ?? '';

@@ -1,4 +1,5 @@
 import { parseUsageMessage, type UsageRecord } from '../../src/core/plan/usage.js';
+import { isWorkRole, type SessionRole } from '../../src/core/sessions/session.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { Simulation } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
@@ -117,7 +118,7 @@ function answerFailures({
   const body = sim.statusComment(issue) ?? '';
   for (const [, worker = ''] of body.matchAll(/`\/retry (W\d+\.\d+)`/g)) {
     const attempts = sim.gh.runs.filter(
-      (run) => run.inputs.role === 'work' && run.inputs.worker === worker,
+      (run) => isWorkRole(run.inputs.role as SessionRole) && run.inputs.worker === worker,
     ).length;
     const done = retried.get(worker) ?? new Set<number>();
     if (done.has(attempts) || done.size >= limit) continue;

@@ -15,6 +15,12 @@ export interface Scenario {
     type?: BuildType;
     /** Files the planner reads after the skill and the listing; default `README.md`. */
     reads?: string[];
+    /**
+     * The build's own acceptance criteria. With these, or a contract's worker
+     * (`W0.1` among the workers, played by the contract session), the planner
+     * hands in each worker's `criteria` too.
+     */
+    criteria?: string[];
   };
   /**
    * Every worker; in an improvement series (`loops`), each with its `loop` and
@@ -92,6 +98,15 @@ export interface ScenarioWorker {
   check: string;
   /** The completion report. */
   summary: string;
+  /**
+   * The contract's worker (`W0.1`, docs/verification.md): its files are the
+   * checks, `check` the command that runs them (it fails until the workers'
+   * code is there), and these the contract it hands in with its report.
+   */
+  contract?: {
+    checks: { criterion: string; file: string; name: string }[];
+    unchecked?: { criterion: string; why: string }[];
+  };
   decisions?: string[];
   concerns?: string[];
   learnings?: string[];

@@ -3,6 +3,7 @@ import type { CapturedRequest, FakeBlock, FakeReply, Respond } from '../fake-ant
 import { readSessionRequest, type SessionRequest } from './read-request.js';
 import type { Scenario } from './scenario.js';
 import { scriptedUsage } from './scripted-usage.js';
+import { contractTurn } from './turns/contract-turns.js';
 import { fixTurn } from './turns/fix-turns.js';
 import { researchTurn, summaryTurn } from './turns/loop-turns.js';
 import { planTurn } from './turns/plan-turns.js';
@@ -81,7 +82,7 @@ export function createScriptedModel(scenario: Scenario): ScriptedModel {
       request: captured.seen,
       reply: answer.blocks,
       previousInput: session.promptTokens,
-      shell: role === 'work' || role === 'fix',
+      shell: role === 'work' || role === 'contract' || role === 'fix',
       thinkingTokens: scenario.thinkingTokens ?? 300,
     });
     book.record(session, { turn, promptTokens, blocks: answer.blocks });
@@ -140,6 +141,8 @@ function playTurn(input: TurnInput): TurnAnswer {
       return planTurn(input);
     case 'work':
       return workTurn(input);
+    case 'contract':
+      return contractTurn(input);
     case 'fix':
       return fixTurn(input);
     case 'review':

@@ -493,3 +493,48 @@ describe('decide: the runner of a session', () => {
     for (const request of firstRequests(session)) expect(request.runner).toBe(runner);
   });
 });
+
+describe("decide: the contract's worker", () => {
+  const plan = ['W0.1', 'W1.1<W0.1', 'W1.2<W0.1', 'W2.1<W1.1,W1.2'];
+  const contract = (overrides: Partial<RunInfo> = {}) =>
+    work('W0.1', { role: 'contract', ...overrides });
+
+  it("dispatches W0.1's first session in the role contract, and no worker before it", () => {
+    const actions = run({ plan });
+    expect(dispatched(actions)).toEqual(['contract W0.1 -']);
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'waiting', note: 'waits for W0.1' });
+  });
+
+  it("holds every worker while the contract's session runs and while its pull request is open", () => {
+    expect(dispatched(run({ plan, runs: [contract()] }))).toEqual([]);
+    const done = contract({ status: 'completed', conclusion: 'success' });
+    const open = make.pull({ number: 100, worker: 'W0.1', state: 'open' });
+    const actions = run({ plan, runs: [done], pulls: [open] });
+    // Reviewed like any worker's pull request; no work starts.
+    expect(dispatched(actions)).toEqual([`review W0.1 head-${open.headSha}`]);
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'waiting', note: 'waits for W0.1' });
+  });
+
+  it('starts the workers of wave 1 once the contract is merged', () => {
+    const done = contract({ status: 'completed', conclusion: 'success' });
+    const actions = run({ plan, runs: [done], pulls: [merged('W0.1', 100)] });
+    expect(dispatched(actions)).toEqual(['work W1.1 -', 'work W1.2 -']);
+  });
+
+  it('answers a /retry of the contract with a contract session', () => {
+    const failed = contract({ status: 'completed', conclusion: 'failure', createdAt: ago(30) });
+    const retry = make.command(
+      { name: 'retry', worker: 'W0.1', instructions: '' },
+      { commentId: 78, createdAt: ago(5) },
+    );
+    expect(dispatched(run({ plan, runs: [failed], commands: [retry] }))).toEqual([
+      'contract W0.1 comment-78',
+    ]);
+    const again = run({
+      plan,
+      runs: [failed, contract({ id: 7101, trigger: 'comment-78', createdAt: ago(4) })],
+      commands: [retry],
+    });
+    expect(dispatched(again)).toEqual([]);
+  });
+});

@@ -297,6 +297,7 @@ export function makeTotals(
     byRole: {
       plan: none(),
       work: none(),
+      contract: none(),
       review: none(),
       fix: none(),
       research: none(),

@@ -22,7 +22,10 @@ describe('worker ids', () => {
     ['W1.1', { wave: 1, seq: 1 }],
     ['W2.13', { wave: 2, seq: 13 }],
     ['W99.99', { wave: 99, seq: 99 }],
-    ['W0.1', null],
+    ['W0.1', { wave: 0, seq: 1 }],
+    ['W0.2', null],
+    ['W00.1', null],
+    ['W0.10', null],
     ['W1.0', null],
     ['W100.1', null],
     ['w1.1', null],
@@ -34,8 +37,8 @@ describe('worker ids', () => {
   });
 
   it('orders ids by wave, then sequence, and other strings by text', () => {
-    const ids = ['W2.1', 'W1.10', 'W1.2', 'W10.1'];
-    expect([...ids].sort(compareWorkerIds)).toEqual(['W1.2', 'W1.10', 'W2.1', 'W10.1']);
+    const ids = ['W2.1', 'W1.10', 'W1.2', 'W0.1', 'W10.1'];
+    expect([...ids].sort(compareWorkerIds)).toEqual(['W0.1', 'W1.2', 'W1.10', 'W2.1', 'W10.1']);
     expect(['zeta', 'alpha'].sort(compareWorkerIds)).toEqual(['alpha', 'zeta']);
     expect(compareWorkerIds('W1.1', 'W1.1')).toBe(0);
   });
@@ -84,6 +87,8 @@ describe('branches and paths', () => {
     ['baton/12-x/integration', { kind: 'integration', build: '12-x' }],
     ['refs/heads/baton/12-x/integration', { kind: 'integration', build: '12-x' }],
     ['baton/12-x/W1.2', { kind: 'worker', build: '12-x', worker: 'W1.2' }],
+    ['baton/12-x/W0.1', { kind: 'worker', build: '12-x', worker: 'W0.1' }],
+    ['baton/12-x/W0.2', null],
     ['main', null],
     ['baton/12-x', null],
     ['baton/12-x/W1.2/extra', null],

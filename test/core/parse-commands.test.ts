@@ -29,6 +29,7 @@ describe('parseCommands', () => {
     ['/skip W2.1', { name: 'skip', worker: 'W2.1' }],
     ['/merge w1.3', { name: 'merge', worker: 'W1.3' }],
     ['/retry W2.1', { name: 'retry', worker: 'W2.1', instructions: '' }],
+    ['/retry W0.1', { name: 'retry', worker: 'W0.1', instructions: '' }],
     [
       '/retry W2.1 use the new API,  not the old one',
       { name: 'retry', worker: 'W2.1', instructions: 'use the new API, not the old one' },
@@ -191,8 +192,8 @@ describe('parseCommands', () => {
     ['/skip W2', '`W2` is not a worker id: worker ids look like W2.1, e.g. `/skip W2.1`.'],
     ['/merge foo', '`foo` is not a worker id: worker ids look like W2.1, e.g. `/merge W2.1`.'],
     [
-      '/retry W0.1',
-      '`W0.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [engine=codex] [instructions]`.',
+      '/retry W0.2',
+      '`W0.2` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [engine=codex] [instructions]`.',
     ],
     [
       '/retry 2.1 again',

@@ -63,6 +63,7 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
       byRole: {
         plan: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
         work: { tokens: 1000, costUsd: 0.45, sessions: 3, estimated: 1 },
+        contract: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
         review: { tokens: 150, costUsd: 0.1, sessions: 1, estimated: 0 },
         fix: { tokens: 50, costUsd: 0.05, sessions: 1, estimated: 0 },
         research: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },

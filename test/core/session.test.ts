@@ -29,6 +29,9 @@ describe('session triggers', () => {
     ['checks-0123456789abcdef0123456789abcdef01234567', true],
     ['conflict-abc', true],
     ['head-abc123', true],
+    ['adapt-W1.2', true],
+    ['adapt-W0.1', true],
+    ['adapt-W0.2', false],
     ['head-', false],
     ['head-ABC', false],
     ['head-0123456789abcdef0123456789abcdef012345678', false],
@@ -61,6 +64,11 @@ describe('run names', () => {
       'a first work attempt',
       { role: 'work', build: '12-add-login', issue: 12, worker: 'W1.2' },
       'baton work 12-add-login W1.2 -',
+    ],
+    [
+      "the contract's first session",
+      { role: 'contract', build: '12-add-login', issue: 12, worker: 'W0.1' },
+      'baton contract 12-add-login W0.1 -',
     ],
   ])('names and reads back %s', (_name, request, name) => {
     expect(renderRunName(request)).toBe(name);

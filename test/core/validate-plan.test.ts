@@ -245,3 +245,106 @@ describe('validatePlan', () => {
     ]);
   });
 });
+
+describe("validatePlan: the contract's worker", () => {
+  const contract = makeWorker('W0.1', [], { contract: true });
+  const withCriteria = (workers: RawWorker[], extra: Record<string, unknown> = {}) =>
+    makeRaw({ criteria: ['GET /health answers 200'], workers, ...extra });
+  const sound = () =>
+    withCriteria([
+      contract,
+      makeWorker('W1.1', ['W0.1'], { criteria: ['login answers 200 for a good password'] }),
+      makeWorker('W1.2', ['W0.1']),
+      makeWorker('W2.1', ['W1.1', 'W1.2']),
+    ]);
+  const problemsWith = (raw: Record<string, unknown>, wanted?: boolean) => {
+    const result = validatePlan({
+      raw,
+      build: BUILD,
+      briefSizes: briefsFor(raw),
+      ...(wanted === undefined ? {} : { contract: wanted }),
+    });
+    return result.ok ? [] : result.problems;
+  };
+
+  it('accepts W0.1 in wave 0 with contract: true, which every worker of wave 1 waits for', () => {
+    expect(problemsWith(sound(), true)).toEqual([]);
+    expect(problemsWith(sound())).toEqual([]);
+  });
+
+  it('accepts another worker that the plan lets change the contract', () => {
+    const raw = sound();
+    (raw.workers as RawWorker[])[3] = makeWorker('W2.1', ['W1.1'], { contract: true });
+    expect(problemsWith(raw, true)).toEqual([]);
+  });
+
+  it.each<[string, () => Record<string, unknown>, boolean | undefined, string]>([
+    [
+      'criteria without W0.1, where the configuration wants a contract',
+      () => withCriteria([makeWorker('W1.1'), makeWorker('W2.1', ['W1.1'])]),
+      true,
+      'The plan names acceptance criteria but has no W0.1',
+    ],
+    [
+      'W0.1 without criteria',
+      () => makeRaw({ workers: [contract, makeWorker('W1.1', ['W0.1'])] }),
+      undefined,
+      'but the plan names no acceptance criteria',
+    ],
+    [
+      'W0.1 where the configuration wants no contract',
+      sound,
+      false,
+      'verification.contract is false',
+    ],
+    [
+      'W0.1 in a research build',
+      () => ({ ...sound(), type: 'research' }),
+      undefined,
+      'which only a code build has',
+    ],
+    [
+      'W0.1 without contract: true',
+      () => withCriteria([makeWorker('W0.1'), makeWorker('W1.1', ['W0.1'])]),
+      undefined,
+      'set "contract": true on it',
+    ],
+    [
+      'a worker of wave 1 that does not wait for W0.1',
+      () => withCriteria([contract, makeWorker('W1.1', ['W0.1']), makeWorker('W1.2')]),
+      undefined,
+      'W1.2 does not wait for W0.1',
+    ],
+    [
+      'a later worker that depends on nothing',
+      () => withCriteria([contract, makeWorker('W1.1', ['W0.1']), makeWorker('W2.1', [])]),
+      undefined,
+      'W2.1 does not wait for W0.1',
+    ],
+  ])('refuses %s', (_name, raw, wanted, problem) => {
+    expect(problemsWith(raw(), wanted)).toEqual([expect.stringContaining(problem)]);
+  });
+
+  it('refuses W0.1 depending on anything (an earlier wave it cannot have)', () => {
+    const raw = withCriteria([
+      makeWorker('W0.1', ['W1.1'], { contract: true }),
+      makeWorker('W1.1', ['W0.1']),
+    ]);
+    expect(problemsWith(raw)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("W0.1, the contract's worker, runs before every other"),
+      ]),
+    );
+  });
+
+  it('refuses W0.2: wave 0 holds the contract alone', () => {
+    const raw = withCriteria([contract, makeWorker('W0.2'), makeWorker('W1.1', ['W0.1'])]);
+    expect(problemsWith(raw)).toEqual(
+      expect.arrayContaining([expect.stringContaining('workers[1].id')]),
+    );
+  });
+
+  it('leaves a plan without criteria and without W0.1 alone, whatever the configuration wants', () => {
+    expect(problemsWith(makeRaw(), true)).toEqual([]);
+  });
+});

@@ -235,6 +235,15 @@ describe('the session token endpoint with other settings', () => {
     expect(work.calls.some((call) => call.startsWith('workflowFilesDiffer'))).toBe(false);
   });
 
+  it("never gives the contract's session workflows, even where the repository lets sessions change them", async () => {
+    const contract = await mintedFor('baton contract 12-add-login W0.1 -', {
+      allowsWorkflowChanges: true,
+    });
+    expect(contract.permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
+    const work = await mintedFor('baton work 12-add-login W1.1 -', { allowsWorkflowChanges: true });
+    expect(work.permissions).toEqual({ ...SESSION_TOKEN_PERMISSIONS, workflows: 'write' });
+  });
+
   /** One exchange whose mints answer as `mint` says, try by try (1, 2, …). */
   async function exchangeMinting(mint: (attempt: number) => void) {
     let tries = 0;

@@ -10,7 +10,13 @@ import {
 const BODY = '## Mission\n\nDo it.\n\n## Success criteria\n\n- [ ] done\n';
 
 function submission(
-  workers: { id: string; depends_on?: string[]; brief?: string; title?: string }[],
+  workers: {
+    id: string;
+    depends_on?: string[];
+    brief?: string;
+    title?: string;
+    criteria?: string[];
+  }[],
 ): PlanSubmission {
   return {
     title: 'Build',
@@ -78,6 +84,81 @@ describe('checkPlanSubmission', () => {
     const checked = checkPlanSubmission(input, { build: '7-x', issue: 7 });
     expect(checked.ok).toBe(false);
     expect(!checked.ok && checked.problems.join('\n')).toContain(problem);
+  });
+});
+
+describe("checkPlanSubmission: the contract's worker", () => {
+  const criteria = submission([
+    { id: 'W1.1', criteria: ['GET /health answers 200'] },
+    { id: 'W1.2' },
+    { id: 'W2.1', depends_on: ['W1.1'] },
+    { id: 'W3.1' },
+  ]);
+  const asked = { ...criteria, criteria: ['npm test passes'] };
+
+  it('adds W0.1 with its brief where the plan has criteria, and makes every worker that would start first wait for it', () => {
+    const checked = checkPlanSubmission(asked, { build: '7-x', issue: 7, contract: true });
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    const { plan, briefs } = checked.value;
+    expect(plan.criteria).toEqual(['npm test passes']);
+    expect(plan.workers.map((w) => [w.id, w.depends_on, w.contract])).toEqual([
+      ['W0.1', [], true],
+      ['W1.1', ['W0.1'], undefined],
+      ['W1.2', ['W0.1'], undefined],
+      ['W2.1', ['W1.1'], undefined],
+      ['W3.1', ['W0.1'], undefined],
+    ]);
+    expect(plan.workers[0]?.title).toBe('Contract: checks for the acceptance criteria');
+    expect(plan.workers[1]?.criteria).toEqual(['GET /health answers 200']);
+    const brief = parseBrief(briefs.get('W0.1') ?? '');
+    if (!brief.ok) throw new Error(brief.problems.join('; '));
+    expect(brief.body).toContain('- `build:1` (the build): npm test passes');
+    expect(brief.body).toContain('- `W1.1:1` (W1.1): GET /health answers 200');
+    expect(brief.body).toContain('research or content build there is no contract');
+  });
+
+  it('adds no W0.1 where the configuration wants no contract, or the plan has no criteria', () => {
+    const off = checkPlanSubmission(asked, { build: '7-x', issue: 7, contract: false });
+    const none = checkPlanSubmission(submission([{ id: 'W1.1' }]), {
+      build: '7-x',
+      issue: 7,
+      contract: true,
+    });
+    expect(off.ok && off.value.plan.workers.map((w) => w.id)).toEqual([
+      'W1.1',
+      'W1.2',
+      'W2.1',
+      'W3.1',
+    ]);
+    expect(none.ok && none.value.plan.workers.map((w) => w.id)).toEqual(['W1.1']);
+  });
+
+  it("gives a research build's workers their criteria as a checklist for the review, not a contract", () => {
+    const checked = checkPlanSubmission(
+      { ...asked, type: 'research' },
+      { build: '7-x', issue: 7, contract: true, labelled: 'research' },
+    );
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    expect(checked.value.plan.workers.map((w) => w.id)).not.toContain('W0.1');
+    const brief = checked.value.briefs.get('W1.1') ?? '';
+    expect(brief).toContain('## Acceptance criteria');
+    expect(brief).toContain('- `W1.1:1`: GET /health answers 200');
+    expect(brief).toContain('- `build:1`: npm test passes');
+    expect(checked.value.briefs.get('W1.2')).not.toContain('W1.1:1');
+  });
+
+  it('refuses a W0.1 the model planned itself', () => {
+    const checked = checkPlanSubmission(
+      submission([{ id: 'W0.1' }, { id: 'W1.1', depends_on: ['W0.1'] }]),
+      {
+        build: '7-x',
+        issue: 7,
+        contract: true,
+      },
+    );
+    expect(!checked.ok && checked.problems.join('\n')).toContain(
+      "W0.1 is the contract's worker, which Baton adds itself",
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
+import { CONTRACT_WORKER, contractPath } from '../../src/core/plan/contract.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
 import { type ChangedLines, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
@@ -199,6 +200,8 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       );
       gh.finishRun(run.id, 'success');
       return;
+    // The contract's session delivers its pull request as a worker's does.
+    case 'contract':
     case 'work': {
       const attempt = bump(count.attempts, worker);
       const outcome = script.work?.(worker, attempt) ?? 'deliver';
@@ -208,9 +211,7 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
         return;
       }
       const partial = outcome === 'partial';
-      const files = script.files?.(worker) ?? {
-        [`src/${worker}.ts`]: `export const done = '${worker}';\n`,
-      };
+      const files = script.files?.(worker) ?? defaultFiles(script, worker);
       pushWork(gh, script, { worker, changes: { ...files, ...completion(script, worker) } });
       const open = [...gh.pulls.values()].find(
         (p) => p.state === 'open' && p.head === workerBranch(script.build, worker),
@@ -329,6 +330,24 @@ function leaveEvidence(
     claims: { checked: 0, flagged: [] },
   });
   pull.body = `${pull.body.replace(/\n*<!-- baton:evidence [A-Za-z0-9_-]+ -->$/, '')}\n\n${marker}`;
+}
+
+/** A worker's file of its own; the contract's worker's checks and `contract.json`. */
+function defaultFiles(script: SessionScript, worker: string): Record<string, string> {
+  if (worker !== CONTRACT_WORKER)
+    return { [`src/${worker}.ts`]: `export const done = '${worker}';\n` };
+  const check = 'test/contract.test.ts';
+  const contract = {
+    version: 1,
+    command: 'npm test',
+    files: [check],
+    checks: [{ criterion: 'build:1', file: check, name: 'the build holds' }],
+    unchecked: [],
+  };
+  return {
+    [check]: "test('the build holds', () => {});\n",
+    [contractPath(script.build)]: `${JSON.stringify(contract, null, 2)}\n`,
+  };
 }
 
 function pushWork(

@@ -1,3 +1,4 @@
+import { CONTRACT_WORKER } from '../../../src/core/plan/contract.js';
 import { waveOf } from '../../../src/core/plan/plan.js';
 import { renderBriefBody } from '../scenario.js';
 import { say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
@@ -25,9 +26,17 @@ export function planTurn(input: TurnInput): TurnAnswer {
       );
     case 2: {
       const loop = request.loop;
+      // The contract's worker is the plan session's code's to add, never the planner's.
       const workers = scenario.workers.filter(
-        (worker) => (worker.loop ?? null) === loop && worker.followUp === undefined,
+        (worker) =>
+          (worker.loop ?? null) === loop &&
+          worker.followUp === undefined &&
+          worker.id !== CONTRACT_WORKER,
       );
+      // Criteria only where the scenario plays them, so other scenarios' plans stay as they were.
+      const criteria =
+        scenario.plan.criteria !== undefined ||
+        scenario.workers.some((worker) => worker.id === CONTRACT_WORKER);
       // A loop's plan numbers from W1.1, as the prompt says; Baton moves it after earlier loops.
       const offset = Math.min(...workers.map((worker) => waveOf(worker.id))) - 1;
       const local = (id: string) => `W${waveOf(id) - offset}${id.slice(id.indexOf('.'))}`;
@@ -38,6 +47,7 @@ export function planTurn(input: TurnInput): TurnAnswer {
           title: plan.title,
           summary: plan.summary,
           ...(scenario.plan.type ? { type: scenario.plan.type } : {}),
+          ...(scenario.plan.criteria ? { criteria: scenario.plan.criteria } : {}),
           workers: workers.map((worker) => ({
             id: local(worker.id),
             title: worker.title,
@@ -47,6 +57,7 @@ export function planTurn(input: TurnInput): TurnAnswer {
             ...(worker.repository ? { repository: worker.repository } : {}),
             ...(request.subIssues[worker.id] ? { sub_issue: request.subIssues[worker.id] } : {}),
             brief: renderBriefBody(worker, request.build),
+            ...(criteria && worker.criteria.length > 0 ? { criteria: worker.criteria } : {}),
             ...(scenario.plan.type === 'content' ? { outputs: Object.keys(worker.files) } : {}),
           })),
         }),

@@ -3,6 +3,7 @@ import { isBuildLabel } from '../config/build-labels.js';
 import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import { isChangeSetPlan, planRepositories, repositoryOf } from '../plan/set-plan.js';
+import { isWorkRole } from '../sessions/session.js';
 import type { BuildSnapshot, CommandInfo } from '../snapshot/snapshot.js';
 import { setRefusal } from './set-refusal.js';
 import { canWriteAll, type SetSnapshot } from './set-snapshot.js';
@@ -63,7 +64,7 @@ export function isSetBuild({
   const plan = snapshot.plan;
   if (plan.kind === 'valid' && isChangeSetPlan(plan.plan, home)) return true;
   if (config.changeSets.repositories.length === 0) return false;
-  return !snapshot.runs.some((run) => run.role === 'work');
+  return !snapshot.runs.some((run) => isWorkRole(run.role));
 }
 
 /**

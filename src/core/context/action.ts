@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { MessageRef } from '../sessions/messages.js';
-import type { SessionRequest } from '../sessions/session.js';
+import { isWorkRole, type SessionRequest } from '../sessions/session.js';
 import type { Verdict } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { loopSubject, workerBranch } from '../vocabulary/ids.js';
@@ -152,13 +152,13 @@ export function lockFor(request: SessionRequest): DispatchLock {
   if (role === 'plan' && !trigger && !worker) return { kind: 'build-branch' };
   // An improvement series starts with loop 1's research, not a plan.
   if (role === 'research' && worker === loopSubject(1)) return { kind: 'build-branch' };
-  if (role === 'work' && worker && !trigger) {
+  if (isWorkRole(role) && worker && !trigger) {
     return { kind: 'worker-branch', branch: workerBranch(build, worker) };
   }
   if (role === 'review') return { kind: 'review-run' };
   const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
   // A new work attempt starts over from the build branch head.
-  const resetBranch = role === 'work' && worker ? workerBranch(build, worker) : null;
+  const resetBranch = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
   return { kind: 'lock-ref', ref, resetBranch };
 }
 

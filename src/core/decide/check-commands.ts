@@ -8,6 +8,7 @@ import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { decideAdaptations } from '../rules/decide-adapt.js';
 import { engineProblem, readEngineSettings } from '../sessions/engines.js';
+import { isWorkRole } from '../sessions/session.js';
 import { instantOf } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot, TimedRun } from '../snapshot/snapshot.js';
 import { parseLoopSubject } from '../vocabulary/ids.js';
@@ -99,7 +100,7 @@ export function checkCommands({
       : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
   const workStarted = runs.some(
     (run) =>
-      run.role === 'work' && run.createdMs < atMs && (mine === null || mine.has(run.worker ?? '')),
+      isWorkRole(run.role) && run.createdMs < atMs && (mine === null || mine.has(run.worker ?? '')),
   );
   // Workers as they stood when it was written: not yet asked by it, nor moved by what it started.
   const written = makeContext({ snapshot: asWritten(snapshot, atMs), config, now });

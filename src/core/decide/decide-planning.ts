@@ -3,6 +3,7 @@ import type { DecideContext, Decision } from '../context/decide-context.js';
 import { findRun, type JudgedRun, lookAgain, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
+import { isWorkRole } from '../sessions/session.js';
 import { estimateBuild } from '../snapshot/estimate.js';
 import type { CommandInfo, PlanRead } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
@@ -28,7 +29,7 @@ export function decideSingle(ctx: DecideContext): PhaseDecision {
  */
 export function decidePlanning(ctx: DecideContext): PlanningOutcome {
   const { plan, runs } = ctx.snapshot;
-  const workStarted = runs.some((run) => run.role === 'work');
+  const workStarted = runs.some((run) => isWorkRole(run.role));
   if (workStarted && plan.kind === 'valid') return { kind: 'build', plan: plan.plan };
   const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
   if (replan) {

@@ -3,7 +3,7 @@ import type { DecideContext, Decision } from '../context/decide-context.js';
 import { type JudgedRun, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
-import type { SessionRole } from '../sessions/session.js';
+import { isWorkRole, type SessionRole } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { PlanRead } from '../snapshot/snapshot.js';
 import { renderSeriesReport } from '../status/render-series.js';
@@ -227,7 +227,7 @@ function loopContext(
         : { kind: 'missing' };
   const runs = ctx.snapshot.runs.filter((run) => {
     if (run.role === 'plan') return run.worker === subject;
-    if (run.role === 'work') return ids.has(run.worker ?? '');
+    if (isWorkRole(run.role)) return ids.has(run.worker ?? '');
     return true;
   });
   const unapproved = loop > 1 && ctx.config.improve.approval === 'first-loop';

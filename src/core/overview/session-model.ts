@@ -35,6 +35,7 @@ function kindOf(
     case 'review':
       return 'review';
     case 'work':
+    case 'contract':
     case 'fix':
       return plan?.workers.find((worker) => worker.id === entry.worker)?.complexity ?? 'normal';
     case 'plan':

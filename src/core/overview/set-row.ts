@@ -1,3 +1,4 @@
+import { isWorkRole } from '../sessions/session.js';
 import type { Ledger } from '../snapshot/ledger.js';
 import type { Link, SetRepositoryState } from '../status/status-view.js';
 import { type Access, type BuildRead, canRead, hiddenOf, withoutNames } from './build-read.js';
@@ -121,7 +122,7 @@ function burndownOf({
   }
   const starts = [home, ...members]
     .flatMap((read) => read.snapshot.runs)
-    .filter((run) => run.role === 'work' && run.worker && workers.has(run.worker))
+    .filter((run) => isWorkRole(run.role) && run.worker && workers.has(run.worker))
     .map((run) => run.createdAt)
     .sort();
   const start = starts[0];

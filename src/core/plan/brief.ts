@@ -8,8 +8,8 @@ export const BriefFrontMatter = z.object({
   worker_id: WorkerId,
   /** The same title as in `plan.json`. */
   title: z.string().trim().min(1).max(120),
-  /** The wave, the first number of the id. */
-  wave: z.number().int().min(1),
+  /** The wave, the first number of the id (0 for the contract's worker, W0.1). */
+  wave: z.number().int().min(0),
   /** Workers whose merged work this one builds on. */
   depends_on: z.array(WorkerId).default([]),
   /** `easy`, `normal` or `complex`; picks the model. */

@@ -65,7 +65,10 @@ export interface PlannedCriterion {
 }
 
 /** Every criterion of a plan, the build's first, then each worker's in plan order. */
-export function criteriaOf(plan: Pick<Plan, 'criteria' | 'workers'>): PlannedCriterion[] {
+export function criteriaOf(plan: {
+  criteria?: readonly string[] | undefined;
+  workers: readonly { id: string; criteria?: readonly string[] | undefined }[];
+}): PlannedCriterion[] {
   return [
     ...(plan.criteria ?? []).map((text, index) => ({
       id: `build:${index + 1}`,
@@ -90,4 +93,9 @@ export function wantsContract(plan: Pick<Plan, 'criteria' | 'workers'>): boolean
 /** Whether the plan lets this worker change the contract. */
 export function mayChangeContract(plan: Pick<Plan, 'workers'>, worker: string): boolean {
   return plan.workers.some((planned) => planned.id === worker && planned.contract === true);
+}
+
+/** The role of a worker's first session (and of a `/retry`'s): `contract` for the contract's worker, `work` for any other. */
+export function workRoleOf(worker: string): 'work' | 'contract' {
+  return worker === CONTRACT_WORKER ? 'contract' : 'work';
 }

@@ -1,5 +1,6 @@
 import type { Engine } from '../sessions/engines.js';
 import { parseBuildId, WORKER_ID } from '../vocabulary/ids.js';
+import { contractProblems } from './contract-plan.js';
 import { MAX_WORKERS, Plan, waveOf } from './plan.js';
 import { findCycles } from './plan-graph.js';
 import { planSchemaProblems, valueAt } from './plan-schema-problems.js';
@@ -35,6 +36,13 @@ export interface ValidatePlanInput {
    * repository, a worker's without one). Absent: every worker's brief is here.
    */
   member?: { repository: string; home: string };
+  /**
+   * The configuration's `verification.contract`, where it is at hand (the plan
+   * session): true, a code plan with criteria must have the contract's worker
+   * `W0.1`; false, it must not. Absent (the app's read of a plan), `W0.1` is
+   * checked only where the plan has it.
+   */
+  contract?: boolean;
 }
 
 /** A usable plan, or every reason it is not one. */
@@ -61,6 +69,7 @@ export function validatePlan({
   subIssues,
   engines,
   member,
+  contract,
 }: ValidatePlanInput): PlanValidation {
   const parsed = Plan.safeParse(raw);
   const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
@@ -79,6 +88,7 @@ export function validatePlan({
       briefSizes,
     ),
     ...followUpProblems(raw),
+    ...contractProblems(raw, contract),
     ...(engines ? engineProblems(raw, engines) : []),
     ...(subIssues === undefined ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)),
   );

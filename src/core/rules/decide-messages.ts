@@ -12,6 +12,7 @@
  */
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { isWorkRole } from '../sessions/session.js';
 import type { TimedCommand, TimedRun } from '../snapshot/snapshot.js';
 import type { MessageView } from '../status/status-view.js';
 
@@ -139,7 +140,7 @@ export function sessionAt(ctx: DecideContext, worker: string, atMs: number): Tim
       .filter(
         (run) =>
           run.worker === worker &&
-          (run.role === 'work' || run.role === 'fix') &&
+          (isWorkRole(run.role) || run.role === 'fix') &&
           run.createdMs <= atMs &&
           (run.status !== 'completed' || run.updatedMs > atMs),
       )

@@ -5,6 +5,7 @@
  */
 import type { Action, RuleAction, SessionAsk } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { workRoleOf } from '../plan/contract.js';
 import { compareByPriority, pickDispatches } from '../plan/schedule.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
 import { isRunning, type WorkerState } from '../workers/worker-state.js';
@@ -36,8 +37,8 @@ export function decideWorkers({ ctx, workers, chains }: ScheduleInput): RuleActi
   return picked.map((id): RuleAction => {
     const retry = ready.get(id)?.retry;
     const request: SessionAsk = retry
-      ? { role: 'work', worker: id, trigger: `comment-${retry.commentId}` }
-      : { role: 'work', worker: id };
+      ? { role: workRoleOf(id), worker: id, trigger: `comment-${retry.commentId}` }
+      : { role: workRoleOf(id), worker: id };
     return { kind: 'dispatch', request, chain: chains.get(id) ?? 1 };
   });
 }

@@ -121,7 +121,8 @@ export function readEngineSettings(setting: EngineSetting): EngineSettings {
   if (typeof setting === 'string') return { default: setting, roles: {}, allow: [setting] };
   const roles: Partial<Record<SessionRole, Engine>> = {};
   for (const role of SESSION_ROLES) {
-    const engine = setting[role];
+    // The contract's session is its worker's work: it runs on the engine of `work`.
+    const engine = role === 'contract' ? undefined : setting[role];
     if (engine) roles[role] = engine;
   }
   const allow = named([setting.default, ...Object.values(roles), ...(setting.allow ?? [])]);
@@ -136,7 +137,8 @@ export function defaultEngineSettings(): EngineSettings {
 /**
  * The engine of a session: a worker's `/retry … engine=` (its latest retry
  * decides, for its work and fix sessions), then the plan's `engine` for the
- * worker (work and fix), then the role's own, then the default. Reviews and
+ * worker (work and fix; the contract's session is its worker's work), then the
+ * role's own, then the default. Reviews and
  * every session that is not a worker's own follow the role.
  */
 export function engineFor({
@@ -152,10 +154,10 @@ export function engineFor({
   /** The engine the worker's latest accepted `/retry` named. */
   retried?: Engine | undefined;
 }): Engine {
-  const own = role === 'work' || role === 'fix';
+  const own = role === 'work' || role === 'contract' || role === 'fix';
   if (own && retried) return retried;
   if (own && planned) return planned;
-  return settings.roles[role] ?? settings.default;
+  return settings.roles[role === 'contract' ? 'work' : role] ?? settings.default;
 }
 
 /** Why an engine may not run here, or null when the configuration allows it. */

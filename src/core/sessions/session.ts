@@ -6,6 +6,8 @@
 import type { Engine } from '../vocabulary/engine-names.js';
 
 /**
+ * `contract` is the first session of the contract's worker `W0.1`
+ * (docs/verification.md), a worker's session as `work` is (`isWorkRole`).
  * `research` and `summary` run only in improvement loops (docs/improve.md); there,
  * and for a loop's `plan`, the worker slot of the run name holds the loop (`L2`).
  * `synthesis` runs only at the end of a research build (docs/build-types.md).
@@ -13,6 +15,7 @@ import type { Engine } from '../vocabulary/engine-names.js';
 export const SESSION_ROLES = [
   'plan',
   'work',
+  'contract',
   'review',
   'fix',
   'research',
@@ -20,6 +23,14 @@ export const SESSION_ROLES = [
   'synthesis',
 ] as const;
 export type SessionRole = (typeof SESSION_ROLES)[number];
+
+/**
+ * A worker's first session, which opens its pull request: `work`, or
+ * `contract` for the contract's worker.
+ */
+export function isWorkRole(role: SessionRole): role is 'work' | 'contract' {
+  return role === 'work' || role === 'contract';
+}
 
 /**
  * What a session answers, as `<kind>-<id>`:
@@ -34,7 +45,7 @@ export type SessionTrigger =
   `${'comment' | 'review' | 'checks' | 'conflict' | 'head' | 'continue' | 'adapt'}-${string}`;
 
 const TRIGGER =
-  /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
+  /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W(?:[1-9]\d?\.[1-9]\d?|0\.1)))$/;
 
 /** GitHub's hosted runner, the workflow's `runs-on` when no `runner` input is given. */
 export const DEFAULT_RUNNER = 'ubuntu-latest';

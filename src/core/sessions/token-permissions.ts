@@ -42,7 +42,9 @@ export function sessionTokenPermissions({
   allowWorkflowChanges: boolean;
   mergeBringsWorkflows: boolean;
 }): SessionTokenPermissions {
-  const workflows = allowWorkflowChanges || (role === 'fix' && mergeBringsWorkflows);
+  // The contract's session writes checks only (docs/verification.md): never a workflow.
+  const workflows =
+    (allowWorkflowChanges && role !== 'contract') || (role === 'fix' && mergeBringsWorkflows);
   return {
     ...SESSION_TOKEN_PERMISSIONS,
     ...(role === 'synthesis' ? { issues: 'write' } : {}),

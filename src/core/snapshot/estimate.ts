@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import { dependentChainLengths } from '../plan/schedule.js';
+import { isWorkRole } from '../sessions/session.js';
 import { costOf, type ModelPrices } from '../vocabulary/pricing.js';
 import { foldCommands } from './command-state.js';
 import { closeCancels } from './issue-close.js';
@@ -136,7 +137,7 @@ export function writesOwed(snapshot: BuildSnapshot): number {
   const { skips } = foldCommands(snapshot.commands);
   const started = (id: string) =>
     snapshot.branches[id] !== undefined ||
-    snapshot.runs.some((run) => run.role === 'work' && run.worker === id);
+    snapshot.runs.some((run) => isWorkRole(run.role) && run.worker === id);
   const ended = (id: string) =>
     snapshot.pulls.some(
       (pull) => pull.worker === id && (pull.state === 'merged' || pull.state === 'closed'),

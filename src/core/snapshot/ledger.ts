@@ -1,6 +1,7 @@
 import type { Usage } from '../plan/completion.js';
+import { workRoleOf } from '../plan/contract.js';
 import type { UsageRecord } from '../plan/usage.js';
-import { SESSION_ROLES, type SessionRole } from '../sessions/session.js';
+import { isWorkRole, SESSION_ROLES, type SessionRole } from '../sessions/session.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
 import type { BuildSnapshot, NormalSnapshot, RunInfo, TimedRun } from './snapshot.js';
@@ -87,7 +88,7 @@ export function buildLedger(snapshot: NormalSnapshot): Ledger {
       at: createdAt.get(record.run_id) ?? null,
       outcome: record.outcome,
     });
-    if (record.engine && record.worker && (record.role === 'work' || record.role === 'fix')) {
+    if (record.engine && record.worker && (isWorkRole(record.role) || record.role === 'fix')) {
       ledger.engines[record.worker] = record.engine;
     }
   }
@@ -217,8 +218,8 @@ function addLegacy(
     records.some((record) => record.role === role && record.worker === worker);
   for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
     const read = snapshot.completions[worker];
-    if (read?.kind !== 'valid' || has('work', worker)) continue;
-    add(ledger, { role: 'work', worker, ...spendOf(read.completion.usage) });
+    if (read?.kind !== 'valid' || has(workRoleOf(worker), worker)) continue;
+    add(ledger, { role: workRoleOf(worker), worker, ...spendOf(read.completion.usage) });
   }
   const reviews = new Map<number, { worker: string; costUsd: number }>();
   for (const pull of snapshot.pulls) {

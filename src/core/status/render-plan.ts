@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { CONTRACT_WORKER } from '../plan/contract.js';
 import { type Plan, type PlanWorker, waveOf } from '../plan/plan.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
@@ -44,7 +45,7 @@ export function renderPlanTable({
       const model = `${worker.complexity} → ${code(config.models[worker.complexity])}`;
       const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
       const repo = repos ? ` ${worker.repository ?? 'this repository'} |` : '';
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} |${repo} ${deps} | ${model} | ${brief} |`;
+      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)}${contractNote(worker)} |${repo} ${deps} | ${model} | ${brief} |`;
     }),
   );
   return [
@@ -52,6 +53,16 @@ export function renderPlanTable({
     `| --- | --- | --- |${repos ? ' --- |' : ''} --- | --- | --- |`,
     ...rows,
   ].join('\n');
+}
+
+/**
+ * What the plan lets a worker do to the contract (docs/verification.md): the
+ * contract's worker writes it; another may change it only where the plan says
+ * so, which a person approves here with the plan.
+ */
+function contractNote(worker: PlanWorker): string {
+  if (worker.id === CONTRACT_WORKER) return ' (writes the contract)';
+  return worker.contract ? ' (**may change the contract**)' : '';
 }
 
 /** A node id mermaid accepts: `W1.1` becomes `W1_1`. */

@@ -3,8 +3,11 @@
  * and paths. Every other module derives names from here, never by hand.
  */
 
-/** `W<wave>.<seq>`, both from 1: `W1.1`, `W2.3`. */
-export const WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
+/**
+ * `W<wave>.<seq>`, both from 1: `W1.1`, `W2.3`; and `W0.1`, the contract's
+ * worker (src/core/plan/contract.ts), the one worker of wave 0.
+ */
+export const WORKER_ID = /^W(?:([1-9]\d?)\.([1-9]\d?)|(0)\.(1))$/;
 
 /** A repository as `owner/name`: GitHub's rules for both, `..` and `.` not being names. */
 export const REPOSITORY_NAME =
@@ -23,7 +26,7 @@ export interface WorkerIdParts {
 export function parseWorkerId(id: string): WorkerIdParts | null {
   const match = WORKER_ID.exec(id);
   if (!match) return null;
-  return { wave: Number(match[1]), seq: Number(match[2]) };
+  return { wave: Number(match[1] ?? match[3]), seq: Number(match[2] ?? match[4]) };
 }
 
 /** Orders worker ids by wave, then sequence: W1.2 < W1.10 < W2.1. */

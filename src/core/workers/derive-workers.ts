@@ -4,7 +4,9 @@
  */
 import type { DecideContext } from '../context/decide-context.js';
 import { findRun, type JudgedRun } from '../context/runs.js';
+import { workRoleOf } from '../plan/contract.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
+import { isWorkRole } from '../sessions/session.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
 import { assessPull, type CodingSession, type PullAssessment } from './pull-state.js';
@@ -29,7 +31,7 @@ export function deriveWorkers(ctx: DecideContext, plan: Plan): WorkerState[] {
 
 function baseState(ctx: DecideContext, worker: PlanWorker): WorkerState {
   const runs = ctx.snapshot.runs.filter((run) => run.worker === worker.id);
-  const workRuns = runs.filter((run) => run.role === 'work');
+  const workRuns = runs.filter((run) => isWorkRole(run.role));
   const read = ctx.snapshot.completions[worker.id];
   const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
   const base: WorkerState = {
@@ -125,7 +127,7 @@ function failureOf(ctx: DecideContext, run: JudgedRun): FailReason {
 /** The worker's newest session that changes its branch, if any, with its usage record. */
 function latestCodingSession(ctx: DecideContext, worker: string): CodingSession | null {
   const run = ctx.snapshot.runs
-    .filter((run) => run.worker === worker && (run.role === 'work' || run.role === 'fix'))
+    .filter((run) => run.worker === worker && (isWorkRole(run.role) || run.role === 'fix'))
     .at(-1);
   return run ? { run, record: ctx.records.get(run.id) ?? null } : null;
 }
@@ -151,7 +153,7 @@ function pendingWorkRetry(
   const retry = (ctx.commands.retries.get(worker) ?? []).at(-1);
   if (!retry || retry.createdMs <= latest.createdMs) return null;
   const answered = findRun(ctx.snapshot.runs, {
-    role: 'work',
+    role: workRoleOf(worker),
     worker,
     trigger: `comment-${retry.commentId}`,
   });

@@ -1,4 +1,5 @@
 import type { Action } from '../../core/context/action.js';
+import { isWorkRole } from '../../core/sessions/session.js';
 import { WRITES_OWED_PER_WORKER, writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
@@ -141,7 +142,7 @@ async function actOne(
     case 'dispatch': {
       const { role, trigger } = action.request;
       // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
-      const first = role === 'work' && !trigger;
+      const first = isWorkRole(role) && !trigger;
       const key = buildKey(ctx, snapshot.build);
       // Builds take turns when the budget binds (`WriteBudget`, fair between builds), on the
       // counts every replica left (`sync`: at once in one process).

@@ -63,7 +63,7 @@ const DEFER_AT: Record<DeferrableWrite, number> = { status: 0.8, dispatch: 0.9 }
 
 /**
  * API writes a session of each role makes as the app (src/session/publish):
- * a work or fix session opens or updates its PR, a review posts one review, a
+ * a work, contract or fix session opens or updates its PR, a review posts one review, a
  * synthesis one comment on the issue. Pushes (plans, findings, summaries,
  * usage and adaptation records) are git, not API requests. Every role is
  * named, so a new role must say what it writes.
@@ -71,6 +71,7 @@ const DEFER_AT: Record<DeferrableWrite, number> = { status: 0.8, dispatch: 0.9 }
 export const SESSION_WRITES: Record<SessionRole, number> = {
   plan: 0,
   work: 1,
+  contract: 1,
   fix: 1,
   review: 1,
   research: 0,

@@ -1,6 +1,7 @@
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
+import { isWorkRole } from '../../core/sessions/session.js';
 import type { BuildSnapshot, PullInfo, RunInfo } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from '../act/act.js';
 import { nextLook } from '../act/next-look.js';
@@ -78,7 +79,7 @@ export function sawSessionOutput(snapshot: BuildSnapshot, run: RunInfo): boolean
   const since = Date.parse(run.createdAt);
   const pull = snapshot.pulls.find((one) => one.worker === run.worker && one.state === 'open');
   if (!pull) return false;
-  if (run.role === 'work') return Date.parse(pull.createdAt) >= since;
+  if (isWorkRole(run.role)) return Date.parse(pull.createdAt) >= since;
   if (run.role === 'review')
     return pull.reviews.some((review) => review.byBaton && Date.parse(review.submittedAt) >= since);
   return false;

@@ -307,6 +307,7 @@ export function sessionBranch(env: SessionEnv): string | null {
     case 'synthesis':
       return integrationBranch(env.BATON_BUILD);
     case 'work':
+    case 'contract':
     case 'fix':
       return env.BATON_WORKER ? workerBranch(env.BATON_BUILD, env.BATON_WORKER) : null;
     case 'review':

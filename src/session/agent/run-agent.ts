@@ -1,3 +1,4 @@
+import { isWorkRole } from '../../core/sessions/session.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import { appendStepSummary } from '../step-summary.js';
@@ -10,6 +11,7 @@ import {
   toUsage,
   type UsageMeter,
 } from './model/usage-meter.js';
+import { runContractRole } from './roles/contract-role.js';
 import { runResearchRole, runSummaryRole } from './roles/loop-roles.js';
 import { runPlanRole } from './roles/plan-role.js';
 import { runReviewRole } from './roles/review-role.js';
@@ -70,7 +72,7 @@ async function runAndRecord({
   let outcome: RoleOutcome;
   try {
     // The roles that run commands check the sandbox first, or fail saying what the runner needs.
-    const commands = env.BATON_ROLE === 'work' || env.BATON_ROLE === 'fix';
+    const commands = isWorkRole(env.BATON_ROLE) || env.BATON_ROLE === 'fix';
     if (commands && env.BATON_TOOL_USER)
       await ensureToolUser(env.BATON_TOOL_USER, { network: 'host' });
     session.ctx = await openContext({
@@ -167,6 +169,8 @@ function runRole(ctx: AgentContext): Promise<RoleOutcome> {
     case 'work':
     case 'fix':
       return runWorkRole(ctx, role);
+    case 'contract':
+      return runContractRole(ctx);
     case 'review':
       return runReviewRole(ctx);
     case 'synthesis':

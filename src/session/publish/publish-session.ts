@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isWorkRole } from '../../core/sessions/session.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import { BUNDLE_FILE } from '../result.js';
@@ -95,7 +96,7 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
       ...(io.log ? { log: io.log } : {}),
       ...(io.github ? { options: io.github } : {}),
     });
-    const worker = target.role === 'work' || target.role === 'fix';
+    const worker = isWorkRole(target.role) || target.role === 'fix';
     const dependencies =
       worker && result.base && hasCommits(result)
         ? await readDependencyChanges({ repo, base: result.base })
@@ -149,7 +150,7 @@ async function checkCommits({
     token,
     branch: target.branch,
     buildBranch:
-      target.role === 'work' || target.role === 'fix' ? integrationBranch(target.build) : null,
+      isWorkRole(target.role) || target.role === 'fix' ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
@@ -211,7 +212,7 @@ async function checkCommits({
   if (scoped.scope.type === 'research' && target.worker && result.status === 'complete') {
     problems.push(...(await checkFindings({ repo, build: target.build, worker: target.worker })));
   }
-  if (result.completion && (target.role === 'work' || target.role === 'fix')) {
+  if (result.completion && (isWorkRole(target.role) || target.role === 'fix')) {
     const planWorkers = await readPlanWorkers({ repo, commit: result.head, build: target.build });
     problems.push(
       ...checkAffects({ affects: result.completion.affects, worker: target.worker, planWorkers }),

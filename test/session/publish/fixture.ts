@@ -216,11 +216,18 @@ export function workSession(
     from = fixture.base,
     result = {},
     message,
-  }: { from?: string; result?: Partial<SessionResult>; message?: string } = {},
+    worker = WORKER,
+  }: {
+    from?: string;
+    result?: Partial<SessionResult>;
+    message?: string;
+    /** The worker whose branch the session commits on; W1.1 unless told. */
+    worker?: string;
+  } = {},
 ): string {
   let head = from;
   for (const files of Array.isArray(steps) ? steps : [steps]) {
-    const branch = workerBranch(BUILD, WORKER);
+    const branch = workerBranch(BUILD, worker);
     head = fixture.agentCommit({ branch, from: head, files, ...(message ? { message } : {}) });
   }
   // Every commit since `from`, as the agent job bundles them (each agentCommit bundled its own).

@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import { parseBrief } from '../../../core/plan/brief.js';
-import { BuildType, Complexity, OutputPath, type Plan, WorkerId } from '../../../core/plan/plan.js';
+import {
+  BuildType,
+  Complexity,
+  Criterion,
+  MAX_BUILD_CRITERIA,
+  MAX_WORKER_CRITERIA,
+  OutputPath,
+  type Plan,
+  WorkerId,
+} from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
 import { Engine } from '../../../core/sessions/engines.js';
 import { listEngines } from '../../../core/vocabulary/engine-names.js';
 import { compareWorkerIds } from '../../../core/vocabulary/ids.js';
 import type { Accepted } from '../tools/submit-tool.js';
+import { withContractWorker } from './contract-plan.js';
 import { renderBriefFile } from './plan-files.js';
 import { composeSubIssueBrief, type SubIssueRead } from './sub-issue-plan.js';
 
@@ -45,6 +55,13 @@ const SubmittedWorker = z.strictObject({
     .describe(
       'Only when the prompt lists other repositories: the one this worker changes (owner/name); left out, this repository.',
     ),
+  criteria: z
+    .array(Criterion)
+    .max(MAX_WORKER_CRITERIA)
+    .optional()
+    .describe(
+      "What this worker's work must make true: its acceptance criteria, each a sentence a test can pass or fail on (in a research or content build, one a reviewer can judge with a citation).",
+    ),
   brief: z
     .string()
     .min(1)
@@ -66,6 +83,13 @@ export const PlanSubmission = z.strictObject({
   type: BuildType.optional().describe(
     'code (workers change the repository), research (workers write findings, a synthesis writes the report) or content (workers write documents to their outputs); code when left out. A type label on the issue decides it.',
   ),
+  criteria: z
+    .array(Criterion)
+    .max(MAX_BUILD_CRITERIA)
+    .optional()
+    .describe(
+      'What the build as a whole must make true: its acceptance criteria, each a sentence a test can pass or fail on.',
+    ),
   workers: z.array(SubmittedWorker).min(1),
 });
 export type PlanSubmission = z.infer<typeof PlanSubmission>;
@@ -91,6 +115,7 @@ export function checkPlanSubmission(
     labelled = 'code',
     engines,
     repositories,
+    contract = false,
   }: {
     build: string;
     issue: number;
@@ -104,15 +129,21 @@ export function checkPlanSubmission(
     engines?: readonly Engine[];
     /** The type the issue's label asks for; `code` (the plain label) leaves it to the plan. */
     labelled?: BuildType;
+    /**
+     * Whether a code plan with criteria gets the contract's worker (`verification.contract`,
+     * outside a plan of sub-issues, a change set and an improvement loop).
+     */
+    contract?: boolean;
   },
 ): Accepted<PlanFiles> {
-  const workers = [...submission.workers]
+  const type = labelled === 'code' ? (submission.type ?? 'code') : labelled;
+  const planned = withContractWorker(submission, { type, contract });
+  const workers = [...planned.workers]
     .sort((a, b) => compareWorkerIds(a.id, b.id))
     .map((worker) => withSubIssueTitle(worker, subIssues));
   const briefs = new Map<string, string>();
   const briefSizes: Record<string, number> = {};
-  const problems: string[] = [];
-  const type = labelled === 'code' ? (submission.type ?? 'code') : labelled;
+  const problems: string[] = [...planned.problems];
   if (submission.type !== undefined && submission.type !== type) {
     problems.push(
       `the issue's label asks for a ${labelled} build, not ${submission.type}: leave type out or set it to ${labelled}`,
@@ -133,13 +164,16 @@ export function checkPlanSubmission(
     summary: submission.summary,
     // Only a build that is not code says its type: a code build's plan.json stays as it was.
     ...(type === 'code' ? {} : { type }),
+    ...(submission.criteria?.length ? { criteria: submission.criteria } : {}),
     workers: workers.map(
-      ({ id, title, depends_on, complexity, engine, outputs, sub_issue, repository }) => ({
+      ({ id, title, depends_on, complexity, engine, outputs, sub_issue, repository, ...more }) => ({
         id,
         title,
         depends_on,
         complexity,
         ...(engine ? { engine } : {}),
+        ...(more.criteria?.length ? { criteria: more.criteria } : {}),
+        ...(more.contract ? { contract: true as const } : {}),
         ...(repository && repository.toLowerCase() !== repositories?.home
           ? { repository: repository.toLowerCase() }
           : {}),
@@ -154,6 +188,7 @@ export function checkPlanSubmission(
     briefSizes,
     ...(subIssues ? { subIssues: subIssues.graph } : {}),
     ...(engines ? { engines } : {}),
+    contract,
   });
   if (!validation.ok) problems.unshift(...validation.problems);
   if (type === 'content') problems.push(...missingOutputs(workers));
@@ -162,18 +197,20 @@ export function checkPlanSubmission(
 }
 
 type SubmittedWorker = PlanSubmission['workers'][number];
+/** A submitted worker, or the contract's worker the plan session's code adds. */
+type PlannedWorker = SubmittedWorker & { contract?: true };
 
 /** A worker of a sub-issue is named as the sub-issue is, on GitHub. */
 function withSubIssueTitle(
-  worker: SubmittedWorker,
+  worker: PlannedWorker,
   subIssues: SubIssueRead | null | undefined,
-): SubmittedWorker {
+): PlannedWorker {
   const sub = subIssues?.graph.sub_issues.find((s) => s.number === worker.sub_issue);
   return sub ? { ...worker, title: sub.title.slice(0, 120) } : worker;
 }
 
 /** The brief of a sub-issue's worker is the sub-issue's description, then the submitted text. */
-function briefBody(worker: SubmittedWorker, subIssues: SubIssueRead | null | undefined): string {
+function briefBody(worker: PlannedWorker, subIssues: SubIssueRead | null | undefined): string {
   const number = worker.sub_issue;
   if (!subIssues || number === undefined) return worker.brief;
   const description = subIssues.bodies.get(number) ?? '';

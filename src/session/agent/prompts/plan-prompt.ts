@@ -53,6 +53,7 @@ export function renderPlanPrompt({
   loop = null,
   engines = null,
   repositories = [],
+  contract = false,
 }: {
   build: string;
   repository: string;
@@ -74,6 +75,8 @@ export function renderPlanPrompt({
    * workers to, each with where its read-only copy is.
    */
   repositories?: { repository: string; at: string }[];
+  /** Whether Baton adds the contract's worker to a plan with criteria (`checkPlanSubmission`'s `contract`). */
+  contract?: boolean;
 }): string {
   const lines = [
     `Plan build \`${build}\` of ${repository}, for issue #${issue.number}.`,
@@ -111,6 +114,12 @@ export function renderPlanPrompt({
     'Then call submit_plan with the title, a summary, and every worker with its brief body.',
     `Baton writes \`${buildDir}/plan.json\`, \`${buildDir}/PLAN.md\` and one \`${buildDir}/workers/<id>.md\` per worker (front matter from your fields, body from your brief), and commits them.`,
     'Each worker sees only its brief and the repository: put in the brief what it must know, and point to files by path instead of copying them.',
+    'Give each worker its acceptance criteria in `criteria`, and the build as a whole its own in the plan\'s `criteria`: what must be true when the work is done, each a sentence a test can pass or fail on ("GET /health answers 200 with the build\'s version", not "the code is clean").',
+    ...(contract
+      ? [
+          "Where the plan has criteria, Baton adds the contract's worker W0.1 itself: it writes a check for every criterion before any other worker starts, and every worker of wave 1 waits for it. Number your workers from W1.1 and do not plan W0.1.",
+        ]
+      : []),
     ...(engines && engines.allow.length > 1
       ? [
           `Workers run on the coding engine ${engines.work} unless you give one an \`engine\`: one of ${engines.allow.join(', ')}.`,

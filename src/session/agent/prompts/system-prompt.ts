@@ -5,6 +5,8 @@ import { QUOTED_TEXT_RULE } from './quote-untrusted.js';
 export const ROLE_LINES: Record<SessionRole, string> = {
   plan: 'You plan a build: you split one issue into workers, each with a self-contained brief, in waves.',
   work: 'You are one worker of a build: you deliver what your brief asks, in this repository.',
+  contract:
+    "You write a build's contract: executable checks, in the repository's own test framework, for the plan's acceptance criteria, before any worker starts.",
   fix: 'You are a worker revising your pull request: you answer the feedback named below, in this repository.',
   review:
     "You review one worker's pull request against its brief, and give a verdict with inline comments.",

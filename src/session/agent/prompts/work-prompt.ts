@@ -11,6 +11,7 @@ export function renderWorkPrompt({
   fix,
   retry = null,
   messages = null,
+  contract = null,
   scope = [],
 }: {
   worker: string;
@@ -27,6 +28,8 @@ export function renderWorkPrompt({
   messages?: string | null;
   /** What a research or content worker may write (`scopeLines`); empty in a code build. */
   scope?: readonly string[];
+  /** The contract's worker's task and hand-in (`contractPromptLines`), in place of a worker's. */
+  contract?: readonly string[] | null;
 }): string {
   const lines = [
     `You are worker ${worker} of build \`${build}\` in ${repository}.`,
@@ -61,6 +64,10 @@ export function renderWorkPrompt({
     );
   }
   if (messages) lines.push('', messages);
+  if (contract) {
+    lines.push(...contract);
+    return lines.join('\n');
+  }
   lines.push(
     '',
     'When the success criteria are met (run the checks the brief and the repository name), call submit_completion.',

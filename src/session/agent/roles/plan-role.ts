@@ -88,6 +88,10 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const earlier = loop === null ? null : await readPlan(ctx.root, build);
   const previous =
     loop === null && (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
+  // The contract's worker joins a build's own first plan: not a plan of sub-issues
+  // (one worker each), a change set's or an improvement loop's.
+  const contract =
+    ctx.config.verification.contract && loop === null && !subIssues && mounts.length === 0;
   const submit = createSubmitTool({
     name: 'submit_plan',
     description:
@@ -100,6 +104,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
         subIssues,
         labelled,
         engines: readEngineSettings(ctx.config.session.engine).allow,
+        contract,
         ...(mounts.length > 0
           ? { repositories: { home, others: views.views.map((view) => view.repository) } }
           : {}),
@@ -121,6 +126,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       buildDir: buildDir(build),
       labelled,
       engines: workerEngines(readEngineSettings(ctx.config.session.engine)),
+      contract: contract && labelled === 'code',
       subIssues:
         subIssues && skeleton?.ok
           ? skeleton.workers.map((worker) => ({

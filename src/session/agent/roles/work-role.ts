@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BriefFrontMatter, parseBrief } from '../../../core/plan/brief.js';
 import type { Completion, Usage } from '../../../core/plan/completion.js';
+import { CONTRACT_WORKER, type Contract } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
 import { egressAllowlist } from '../../../core/sessions/egress.js';
 import {
@@ -40,6 +41,13 @@ import {
   readCompletion,
 } from './completion-submission.js';
 import {
+  type ContractTool,
+  contractFile,
+  contractPromptLines,
+  createContractTool,
+  readPlannedCriteria,
+} from './contract-submission.js';
+import {
   commentFeedback,
   type FixFeedback,
   findConflictMarkers,
@@ -54,8 +62,12 @@ import { openWorkMessages, type WorkMessages } from './work-messages.js';
  * `work` and `fix`: the model works in the session's copy of the checkout
  * with bash and the editor, hands in its report; Baton commits the copy with
  * `completions/<id>.json`, also when the session failed, so that no work and no usage is lost.
+ * `contract` (contract-role.ts) is the contract's worker's first session, the same way.
  */
-export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Promise<RoleOutcome> {
+export async function runWorkRole(
+  ctx: AgentContext,
+  kind: 'work' | 'fix' | 'contract',
+): Promise<RoleOutcome> {
   const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
@@ -74,7 +86,7 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
   const feedback = kind === 'fix' ? await gatherFixFeedback(ctx, pr) : null;
   // A new attempt that a `/retry` comment asked for follows that person's instructions.
   const retryId =
-    kind === 'work' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
+    kind !== 'fix' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
   const retry = retryId ? await commentFeedback(ctx, retryId) : null;
   // The model works in a copy in the sandbox; the repository and its .git stay the job's.
   const forEngine = await sandboxOptionsForEngine(ctx);
@@ -91,7 +103,7 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
     worker,
     submit:
       ctx.engine === 'baton'
-        ? 'call submit_completion'
+        ? `call ${worker === CONTRACT_WORKER ? 'submit_contract' : 'submit_completion'}`
         : 'write your hand-in (the JSON file your instructions name)',
   });
   try {
@@ -190,7 +202,7 @@ async function converseAndCommit({
   messages,
 }: {
   ctx: AgentContext;
-  kind: 'work' | 'fix';
+  kind: 'work' | 'fix' | 'contract';
   sandbox: Sandbox;
   worker: string;
   brief: BriefFrontMatter;
@@ -201,11 +213,14 @@ async function converseAndCommit({
   messages: WorkMessages;
 }): Promise<RoleOutcome> {
   const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
+  // The contract's checks fail until the workers write the code: its sessions are not held to green tests.
+  const contract = worker === CONTRACT_WORKER ? await contractOf(ctx, sandbox) : null;
   const tests = createTestGate({
     ctx,
     sandbox,
     // Read from the dispatched checkout, never from the model's copy.
-    command: scope.type === 'code' ? await findTestCommand(ctx.root, ctx.config) : null,
+    command:
+      scope.type === 'code' && !contract ? await findTestCommand(ctx.root, ctx.config) : null,
   });
   // Research workers answer questions with sources: the web is theirs to read, where it is on.
   const serverTools = scope.type === 'research' ? webTools(ctx.config, ctx.visibility) : [];
@@ -221,7 +236,7 @@ async function converseAndCommit({
         role: kind,
         repository: ctx.env.GITHUB_REPOSITORY,
         root: sandbox.workDir,
-        submit: 'submit_completion',
+        submit: contract ? 'submit_contract' : 'submit_completion',
         shell: true,
         commandTimeoutSeconds: Math.round(ctx.limits.commandTimeoutMs / 1000),
       }),
@@ -234,9 +249,10 @@ async function converseAndCommit({
       fix: feedback && { pr, feedback, previous },
       retry,
       messages: messages.waiting,
+      contract: contract?.lines ?? null,
     }),
     tools: workTools(ctx, sandbox),
-    submit: createCompletionTool(worker, await readPlanWorkers(ctx)),
+    submit: contract?.tool ?? createCompletionTool(worker, await readPlanWorkers(ctx)),
     verify: tests.verify,
     sandbox,
     interjections: messages.interjections,
@@ -244,7 +260,7 @@ async function converseAndCommit({
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
   const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
   const message =
-    kind === 'work'
+    kind !== 'fix'
       ? `${worker}: ${brief.title}`
       : `${worker}: answer ${ctx.env.BATON_TRIGGER ?? 'feedback'}`;
   const finished = await finishWork({
@@ -254,6 +270,7 @@ async function converseAndCommit({
     message,
     outcome,
     conflicts: feedback?.conflicts ?? [],
+    record: contract?.tool.accepted() ?? null,
   });
   const woundDown = messages.interjections.woundDown();
   const limit = (outcome.kind === 'failed' ? outcome.limit : null) ?? woundDown;
@@ -336,6 +353,7 @@ async function finishWork({
   message,
   outcome,
   conflicts,
+  record,
 }: {
   ctx: AgentContext;
   sandbox: Sandbox;
@@ -344,6 +362,8 @@ async function finishWork({
   outcome: LoopOutcome<CompletionSubmission>;
   /** Files a merge left in conflict before the model started. */
   conflicts: readonly string[];
+  /** The contract the contract's worker handed in, committed with its report. */
+  record: Contract | null;
 }): Promise<RoleOutcome> {
   // Nothing of the model's runs while Baton reads its tree (every run has ended
   // with all it started); Baton's own file is committed from memory, never
@@ -357,6 +377,7 @@ async function finishWork({
         path: completionPath(ctx.env.BATON_BUILD, completion.worker_id),
         content: completionText(completion),
       },
+      ...(record ? [contractFile(ctx.env.BATON_BUILD, record)] : []),
     ],
   });
   if (!commit.ok) return failedOutcome(commit.reason);
@@ -391,6 +412,7 @@ async function workPrompt({
   fix,
   retry,
   messages,
+  contract,
 }: {
   ctx: AgentContext;
   worker: string;
@@ -398,6 +420,7 @@ async function workPrompt({
   fix: { pr: number; feedback: FixFeedback; previous: Completion | null } | null;
   retry: string | null;
   messages: string | null;
+  contract: string[] | null;
 }): Promise<string> {
   const build = ctx.env.BATON_BUILD;
   const scope = await readBuildScope(ctx.root, build, worker);
@@ -422,6 +445,7 @@ async function workPrompt({
     },
     retry,
     messages,
+    contract,
     scope: scopeLines({
       scope,
       build,
@@ -429,4 +453,18 @@ async function workPrompt({
       styleGuide: await existsIn(ctx.root, STYLE_GUIDE_PATH),
     }),
   });
+}
+
+/** The contract's worker's tool and prompt lines: its criteria read from the plan. */
+async function contractOf(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+): Promise<{ tool: ContractTool; lines: string[] }> {
+  const criteria = await readPlannedCriteria(ctx);
+  const tool = createContractTool({
+    planWorkers: await readPlanWorkers(ctx),
+    criteria,
+    workDir: sandbox.workDir,
+  });
+  return { tool, lines: contractPromptLines({ build: ctx.env.BATON_BUILD, criteria }) };
 }

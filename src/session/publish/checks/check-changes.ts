@@ -1,3 +1,4 @@
+import { CONTRACT_WORKER, contractPath } from '../../../core/plan/contract.js';
 import type { BuildType } from '../../../core/plan/plan.js';
 import {
   briefPath,
@@ -112,9 +113,14 @@ function checkOne(
     case 'research':
     case 'summary':
       return checkLoopFile(path, target);
+    case 'contract':
+      return checkContractPath(path, target);
     case 'work':
     case 'fix':
-      return checkWorkerPath(path, target, scope);
+      // The contract's fix sessions are held to what its first session may write.
+      return target.worker === CONTRACT_WORKER
+        ? checkContractPath(path, target)
+        : checkWorkerPath(path, target, scope);
     case 'review':
       return `${path}: a review session must not commit`;
     default: {
@@ -215,4 +221,45 @@ function checkWorkerPath(path: string, target: SessionTarget, scope: WorkerScope
       return _exhaustive;
     }
   }
+}
+
+/**
+ * What the contract's worker writes (docs/verification.md): checks, where the
+ * repository keeps its tests or named as tests are (`x.test.ts`, `x_test.go`,
+ * `test_x.py`), `contract.json` and its completion; never anything else under
+ * `.baton/`, nor anything under `.github/`, whatever `session.allowWorkflowChanges` says.
+ */
+function checkContractPath(path: string, target: SessionTarget): string | null {
+  const own = completionPath(target.build, CONTRACT_WORKER);
+  const record = contractPath(target.build);
+  if (path === own || path === record) return null;
+  if (path.startsWith(BATON_DIR) || path.startsWith('.github/'))
+    return `${path}: the contract's worker writes only checks, ${record} and its completion (${own}); nothing else under ${BATON_DIR} or .github/`;
+  if (isTestPath(path)) return null;
+  return `${path} is not a test file: the contract's worker writes checks where the repository keeps its tests (test/, tests/, spec/, __tests__/ …) or named as tests (x.test.ts, x_test.go, test_x.py), never the code the workers write`;
+}
+
+/** Folders that hold tests and what they read, in the ecosystems Baton's builds meet. */
+const TEST_DIRS = new Set([
+  'test',
+  'tests',
+  '__tests__',
+  'spec',
+  'specs',
+  'e2e',
+  'testdata',
+  'fixtures',
+  '__fixtures__',
+  '__snapshots__',
+  'testing',
+]);
+
+/** A test's own name: `x.test.ts`, `x.spec.js`, `x_test.go`, `test_x.py`, `XTest.java`, `conftest.py`. */
+const TEST_NAME =
+  /(?:\.(?:test|spec)\.[^/]+|_(?:test|spec)\.[^/.]+|^test_[^/]+\.py|^conftest\.py|Tests?\.(?:java|kt|cs|swift|php))$/;
+
+function isTestPath(path: string): boolean {
+  const parts = path.split('/');
+  const name = parts.at(-1) ?? '';
+  return parts.slice(0, -1).some((part) => TEST_DIRS.has(part)) || TEST_NAME.test(name);
 }

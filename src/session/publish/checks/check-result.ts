@@ -1,5 +1,6 @@
 import {
   isSessionTrigger,
+  isWorkRole,
   parseTrigger,
   type SessionRole,
 } from '../../../core/sessions/session.js';
@@ -29,7 +30,7 @@ export function getSessionTarget(env: SessionEnv): ParsedTarget {
   const worker = env.BATON_WORKER ?? null;
   const pr = env.BATON_PR === undefined ? null : Number(env.BATON_PR);
   const problems: string[] = [];
-  const needsWorker = role === 'work' || role === 'fix' || role === 'review';
+  const needsWorker = isWorkRole(role) || role === 'fix' || role === 'review';
   if (needsWorker && worker === null)
     problems.push(`BATON_WORKER is required for a ${role} session`);
   const loopRole = role === 'research' || role === 'summary';
@@ -59,6 +60,7 @@ function branchOf(role: SessionRole, build: string, worker: string | null): stri
     case 'synthesis':
       return integrationBranch(build);
     case 'work':
+    case 'contract':
     case 'fix':
       return worker === null ? null : workerBranch(build, worker);
     case 'review':
@@ -120,7 +122,7 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
   const role = target.role;
   // An adapt session may find that no brief needs to change.
   const mustCommit =
-    role === 'work' ||
+    isWorkRole(role) ||
     (role === 'plan' && !target.adapt) ||
     role === 'research' ||
     role === 'summary' ||
@@ -128,7 +130,7 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
   if (mustCommit && !hasCommits(result)) {
     problems.push(`the ${role} session reports complete but committed nothing`);
   }
-  if (role === 'work' || role === 'fix') {
+  if (isWorkRole(role) || role === 'fix') {
     if (result.completion === null) problems.push(`a complete ${role} result needs its completion`);
     else if (result.completion.worker_id !== target.worker) {
       problems.push(

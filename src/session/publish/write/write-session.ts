@@ -1,4 +1,5 @@
 import type { DependencyChange } from '../../../core/sessions/dependencies.js';
+import { isWorkRole } from '../../../core/sessions/session.js';
 import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
 import type { SessionResult } from '../../result.js';
@@ -50,7 +51,7 @@ export interface CheckedSession extends ReadSession {
  */
 export async function writeSession(checked: CheckedSession): Promise<PublishOutcome> {
   const { target, result } = checked;
-  const worker = target.role === 'work' || target.role === 'fix';
+  const worker = isWorkRole(target.role) || target.role === 'fix';
   if (result.status === 'partial' && worker && result.completion && hasCommits(result)) {
     return {
       kind: 'published',
@@ -60,7 +61,7 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
   if (result.status !== 'complete') {
     // The worker's own branch keeps what was done; the shared build branch
     // gets no half plan, which the app would read as the plan.
-    const keep = target.role === 'work' || target.role === 'fix';
+    const keep = isWorkRole(target.role) || target.role === 'fix';
     const lines = keep ? await push(checked) : [];
     const reason = result.reason ?? 'the session gave no reason';
     return { kind: 'session-failed', status: result.status, reason, usage: result.usage, lines };
@@ -71,6 +72,8 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
     case 'summary':
       return { kind: 'published', lines: await push(checked) };
     case 'work':
+    // The contract's pull request goes into the build branch as a worker's does.
+    case 'contract':
       return { kind: 'published', lines: [...(await push(checked)), ...(await openPull(checked))] };
     case 'fix':
       return {
@@ -184,7 +187,7 @@ async function updatePull({
 async function partialPull(checked: CheckedSession): Promise<string[]> {
   const { env, target, result, api } = checked;
   const repository = env.GITHUB_REPOSITORY;
-  if (target.role === 'work') {
+  if (isWorkRole(target.role)) {
     const opened = await openPull(checked, { draft: true });
     return opened.map((line) => `${line} (a draft: partial work)`);
   }

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/core/config/config.js';
+import { renderPlanTable } from '../../src/core/status/render-plan.js';
+import { BUILD, make, workers } from './factories.js';
+
+const LINKS = { repoUrl: 'https://github.com/acme/shop', branch: `baton/${BUILD}/integration` };
+
+describe("the plan's table and the contract", () => {
+  it('says which worker writes the contract, and which other the plan lets change it', () => {
+    const [contract, first, second, last] = workers('W0.1', 'W1.1<W0.1', 'W1.2<W0.1', 'W2.1<W1.1');
+    const plan = make.plan({
+      criteria: ['GET /login redirects'],
+      workers: [{ ...contract!, contract: true }, first!, second!, { ...last!, contract: true }],
+    });
+    const rows = renderPlanTable({ build: BUILD, plan, config: defaultConfig(), links: LINKS })
+      .split('\n')
+      .slice(2);
+    expect(rows[0]).toContain('| 0 | W0.1 | Work of W0.1 (writes the contract) | — |');
+    expect(rows[1]).toContain('| 1 | W1.1 | Work of W1.1 | W0.1 |');
+    expect(rows[3]).toContain('| 2 | W2.1 | Work of W2.1 (**may change the contract**) | W1.1 |');
+  });
+});
