@@ -8,6 +8,7 @@ import { checkLinks } from './checks/check-links.js';
 import { checkPlanRecord } from './checks/check-plan-record.js';
 import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
+import { checkContract } from './checks/contract/check-contract.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/read-allow-workflow-changes.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
 import { readResult } from './checks/read-result.js';
@@ -193,6 +194,14 @@ async function checkCommits({
     scope: scoped.scope,
     adaptable,
   });
+  // The contract's checks and what runs them, whatever else the rules allow (workflows included).
+  const contract = await readContract({
+    repo,
+    target,
+    base: result.base,
+    changes: verified.changes,
+  });
+  problems.push(...contract.problems);
   if (config.problem && problems.length > 0) problems.push(config.problem);
   if (keyInSecrets && config.allowed && problems.length > 0) problems.push(KEY_IN_SECRETS);
   // Submodules and unsafe links, in every commit: what they fetch or reach is not in the diff.
@@ -218,6 +227,25 @@ async function checkCommits({
     );
   }
   return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
+}
+
+/** A work or fix session's contract check, read from the build branch as its scope is. */
+async function readContract({
+  repo,
+  target,
+  base,
+  changes,
+}: Pick<ReadSession, 'repo' | 'target'> & { base: string; changes: ChangedFile[] }) {
+  if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
+    return { guarded: null, command: null, problems: [] };
+  }
+  return checkContract({
+    repo,
+    commit: (await fetchedBuildRef(repo)) ?? base,
+    build: target.build,
+    worker: target.worker,
+    changes,
+  });
 }
 
 /** A plan's record, and its text against the issue's; other roles have no plan to check. */

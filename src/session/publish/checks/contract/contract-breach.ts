@@ -1,0 +1,80 @@
+/**
+ * What a worker's change may not do to the contract's files (docs/verification.md,
+ * "Workers cannot weaken the contract"), judged on a file's entry before and
+ * after: pure, so each rule is tested by itself.
+ */
+import { countMatches, languageOf } from './test-languages.js';
+
+/** A path's entry in a commit's tree: its mode and, for a file, its text. */
+export interface TreeEntry {
+  /** `100644`, `100755`, `120000` (a symbolic link), `160000` (a submodule), `040000` (a folder). */
+  mode: string;
+  /** A regular file's text; null for anything else. */
+  text: string | null;
+}
+
+/** One way a change weakens the contract: the file and the rule it breaks. */
+export interface ContractBreach {
+  file: string;
+  rule: string;
+}
+
+const REGULAR = new Set(['100644', '100755']);
+
+/**
+ * A contract file as the build branch holds it (`before`) and as the worker's
+ * head leaves it (`after`, null when gone, with `movedTo` when git sees it
+ * renamed). Null when the change weakens nothing.
+ */
+export function judgeContractFile({
+  path,
+  before,
+  after,
+  movedTo = null,
+}: {
+  path: string;
+  before: TreeEntry;
+  after: TreeEntry | null;
+  movedTo?: string | null;
+}): ContractBreach | null {
+  const breach = (rule: string): ContractBreach => ({ file: path, rule });
+  if (after === null) {
+    return breach(
+      movedTo
+        ? `it is renamed to ${movedTo}: the contract's checks are run from where contract.json names them`
+        : 'it is deleted',
+    );
+  }
+  if (after.mode === '120000') return breach('it is replaced with a symbolic link');
+  if (after.mode !== before.mode || !REGULAR.has(after.mode)) {
+    return breach(`its type or mode changes (${before.mode} to ${after.mode})`);
+  }
+  if (before.text === null || after.text === null || before.text === after.text) return null;
+  const language = languageOf(path);
+  if (language === null) return null;
+  const skips = [
+    countMatches(before.text, language.skips),
+    countMatches(after.text, language.skips),
+  ];
+  if ((skips[1] ?? 0) > (skips[0] ?? 0)) {
+    return breach(`it gains a skip, only or todo marker (${language.name})`);
+  }
+  const asserts = [
+    countMatches(before.text, language.assertions),
+    countMatches(after.text, language.assertions),
+  ];
+  if ((asserts[1] ?? 0) < (asserts[0] ?? 0)) {
+    return breach(`it asserts less: ${asserts[0]} assertions before, ${asserts[1]} after`);
+  }
+  const empty = [
+    countMatches(before.text, language.emptyBodies),
+    countMatches(after.text, language.emptyBodies),
+  ];
+  if ((empty[1] ?? 0) > (empty[0] ?? 0)) return breach("a check's body is emptied");
+  return null;
+}
+
+/** The refusal for a breach: the file, the rule, and what to do instead. */
+export function describeBreach({ file, rule }: ContractBreach): string {
+  return `${file} weakens the build's contract: ${rule}. Workers may not weaken the contract (docs/verification.md); change the code under test; a contract change goes through \`/replan\``;
+}

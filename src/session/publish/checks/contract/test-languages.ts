@@ -1,0 +1,92 @@
+/**
+ * What publish counts in a contract's test files, by file extension: the
+ * markers that skip or narrow a test run, the calls that assert, and a test
+ * whose body is empty. One table, so a language is added in one place
+ * (docs/verification.md, "Workers cannot weaken the contract"). Pure.
+ */
+
+/** One language's patterns; each is counted over the whole file (global flag). */
+export interface TestLanguage {
+  name: string;
+  extensions: readonly string[];
+  /** Markers that skip, focus (`.only`) or leave a test to do. */
+  skips: readonly RegExp[];
+  /** Calls that assert something. */
+  assertions: readonly RegExp[];
+  /** A test function whose body holds nothing. */
+  emptyBodies: readonly RegExp[];
+}
+
+const JS_EMPTY =
+  /\b(?:it|test)\s*\(\s*(['"`])[^'"`]*\1\s*,\s*(?:async\s*)?(?:\(\s*[^)]*\)|\w+)\s*=>\s*\{\s*\}/g;
+const JS_EMPTY_FUNCTION =
+  /\b(?:it|test)\s*\(\s*(['"`])[^'"`]*\1\s*,\s*(?:async\s*)?function\s*\w*\s*\([^)]*\)\s*\{\s*\}/g;
+
+export const TEST_LANGUAGES: readonly TestLanguage[] = [
+  {
+    name: 'JavaScript/TypeScript',
+    extensions: ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts'],
+    skips: [
+      /\b(?:it|test|describe|suite|context)\.(?:skip|todo|only|skipIf|runIf)\b/g,
+      /\b(?:it|test|describe)\.(?:concurrent|sequential)\.(?:skip|todo|only)\b/g,
+      /\bx(?:it|describe|test)\s*\(/g,
+      /\bf(?:it|describe)\s*\(/g,
+    ],
+    assertions: [/\bexpect(?:\.soft)?\s*\(/g, /\bassert(?:\.\w+)?\s*\(/g, /\.should\b/g],
+    emptyBodies: [JS_EMPTY, JS_EMPTY_FUNCTION],
+  },
+  {
+    name: 'Python',
+    extensions: ['.py'],
+    skips: [
+      /@pytest\.mark\.(?:skip|skipif|xfail)\b/g,
+      /\bpytest\.skip\s*\(/g,
+      /@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b/g,
+      /\bself\.skipTest\s*\(/g,
+    ],
+    assertions: [/\bassert\b/g, /\bself\.assert\w*\s*\(/g, /\bpytest\.raises\s*\(/g],
+    emptyBodies: [/\bdef\s+test\w*\s*\([^)]*\)\s*(?:->\s*[\w.[\], ]+)?:\s*(?:pass|\.\.\.)\s*$/gm],
+  },
+  {
+    name: 'Go',
+    extensions: ['.go'],
+    skips: [/\bt\.Skip(?:Now|f)?\s*\(/g],
+    assertions: [
+      /\bt\.(?:Error|Errorf|Fatal|Fatalf|Fail|FailNow)\s*\(/g,
+      /\b(?:assert|require)\.\w+\s*\(/g,
+    ],
+    emptyBodies: [/\bfunc\s+Test\w*\s*\(\s*\w+\s+\*testing\.T\s*\)\s*\{\s*\}/g],
+  },
+  {
+    name: 'Rust',
+    extensions: ['.rs'],
+    skips: [/#\[ignore\b/g],
+    assertions: [
+      /\bassert(?:_eq|_ne)?!\s*\(/g,
+      /\bdebug_assert(?:_eq|_ne)?!\s*\(/g,
+      /#\[should_panic\b/g,
+    ],
+    emptyBodies: [/#\[test\]\s*(?:#\[[^\]]*\]\s*)*fn\s+\w+\s*\(\s*\)\s*\{\s*\}/g],
+  },
+  {
+    name: 'Java/Kotlin',
+    extensions: ['.java', '.kt'],
+    skips: [/@(?:Disabled|Ignore)\b/g, /\bassumeTrue\s*\(\s*false\s*\)/g],
+    assertions: [/\bassert\w*\s*\(/g, /\bverify\s*\(/g],
+    emptyBodies: [/@Test\s+(?:public\s+)?(?:void|fun)\s+\w+\s*\(\s*\)\s*(?::\s*Unit\s*)?\{\s*\}/g],
+  },
+];
+
+/** The language of a test file by its extension; null when the table has none. */
+export function languageOf(path: string): TestLanguage | null {
+  const lower = path.toLowerCase();
+  return (
+    TEST_LANGUAGES.find((language) => language.extensions.some((ext) => lower.endsWith(ext))) ??
+    null
+  );
+}
+
+/** How many times the patterns match in `text`. */
+export function countMatches(text: string, patterns: readonly RegExp[]): number {
+  return patterns.reduce((sum, pattern) => sum + (text.match(pattern)?.length ?? 0), 0);
+}
