@@ -234,6 +234,23 @@ export function workSession(
 }
 
 /**
+ * What W1.1's fix session leaves for publish: `files` committed on top of where its branch is on
+ * the remote (an earlier publish's head), its result a `fix` of PR #7. Publish it with
+ * `FIX_ENV`. Answers the head.
+ */
+export function fixSession(
+  fixture: Fixture,
+  steps: Files | Files[],
+  { result = {} }: { result?: Partial<SessionResult> } = {},
+): string {
+  const from = fixture.remoteSha(workerBranch(BUILD, WORKER)) ?? fixture.base;
+  return workSession(fixture, steps, { from, result: { role: 'fix', pr: 7, ...result } });
+}
+
+/** The environment of W1.1's fix run for PR #7. */
+export const FIX_ENV = { BATON_ROLE: 'fix', BATON_PR: '7' };
+
+/**
  * What a plan session leaves for publish: `files` committed on the build branch on top of
  * `from` (the dispatched base unless given), and its result naming them (`result` changes
  * it). Answers the head.
