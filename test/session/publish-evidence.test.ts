@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
+import {
+  type ChangedLines,
+  parseEvidenceMarker,
+  renderEvidenceMarker,
+} from '../../src/core/sessions/evidence.js';
 import { parseNameStatus, parseNumstat } from '../../src/session/publish/checks/read-diff.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import {
+  EVIDENCE_MARKER_MAX_CHARS,
+  workerEvidence,
+} from '../../src/session/publish/write/worker-evidence.js';
 import { FIX_ENV, fixSession, makeCompletion, workSession } from './publish/fixture.js';
 import { type Harness, PULLS, usePublishHarness } from './publish/harness.js';
 import { WORKER_COMPLETION } from './publish/worker-paths.js';
@@ -111,5 +119,38 @@ describe("git's diff as publish reads it", () => {
       ['logo.png', 0],
       ['new.ts', 4],
     ]);
+  });
+});
+
+describe('the evidence publish builds', () => {
+  const NO_CLAIMS = { checked: 0, flagged: [], artifacts: [] };
+  const file = (path: string, lines = 3): ChangedLines => ({ path, status: 'modified', lines });
+  const HEAD = 'a'.repeat(40);
+
+  it('names as many files as fit its share of the body and counts the rest', () => {
+    const diff = Array.from({ length: 400 }, (_, i) => file(`src/${'deep/'.repeat(80)}f${i}.ts`));
+
+    const evidence = workerEvidence({ head: HEAD, diff, guarded: null, claims: NO_CLAIMS });
+
+    expect(renderEvidenceMarker(evidence).length).toBeLessThanOrEqual(EVIDENCE_MARKER_MAX_CHARS);
+    expect(evidence.files.length).toBeGreaterThan(0);
+    expect(evidence.files.length + (evidence.more?.files ?? 0)).toBe(400);
+    expect(evidence.more?.lines).toBe(3 * (400 - evidence.files.length));
+    expect(parseEvidenceMarker(renderEvidenceMarker(evidence))).toEqual(evidence);
+  });
+
+  it.each([
+    { guarded: null, diff: [file('src/a.ts')], contract: 'none' },
+    { guarded: ['test/a.test.ts'], diff: [file('src/a.ts')], contract: 'kept' },
+    { guarded: ['test/a.test.ts'], diff: [file('test/a.test.ts')], contract: 'changed' },
+    {
+      guarded: ['test/a.test.ts'],
+      diff: [{ path: 'old/a.ts', status: 'renamed' as const, from: 'test/a.test.ts', lines: 0 }],
+      contract: 'changed',
+    },
+  ])('says the contract is $contract', ({ guarded, diff, contract }) => {
+    expect(workerEvidence({ head: HEAD, diff, guarded, claims: NO_CLAIMS }).contract).toBe(
+      contract,
+    );
   });
 });
