@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { contractPath } from '../../core/plan/contract.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import { BUNDLE_FILE } from '../result.js';
@@ -281,7 +282,7 @@ async function readContract({
  * body ends with (docs/verification.md); none when the session has no new head.
  */
 async function verifyWorker(
-  { result, repo }: ReadSession,
+  { target, result, repo }: ReadSession,
   contract: WorkerContract,
 ): Promise<WorkerVerification | null> {
   if (!result.completion || !result.base || !result.head || !hasCommits(result)) return null;
@@ -292,9 +293,12 @@ async function verifyWorker(
     tests: result.completion.tests,
     contractCommand: contract.command,
   });
+  // The contract's worker, whose pull request brings the contract itself: changed, not none.
+  const record = contractPath(target.build);
+  const guarded = contract.guarded ?? (diff.some((file) => file.path === record) ? [record] : null);
   return {
     claims,
-    evidence: workerEvidence({ head: result.head, diff, guarded: contract.guarded, claims }),
+    evidence: workerEvidence({ head: result.head, diff, guarded, claims }),
   };
 }
 
