@@ -216,6 +216,11 @@ describe('what runs the contract', () => {
       refused: true,
     },
     {
+      how: 'the test step turned off',
+      after: WORKFLOW.replace('      - run: npm test', '      - run: npm test\n        if: false'),
+      refused: true,
+    },
+    {
       how: 'the test step removed',
       after: WORKFLOW.replace('      - run: npm test\n', ''),
       refused: true,

@@ -14,6 +14,7 @@ const SUPPRESSIONS = [
   /;\s*exit\s+0\b/,
   /\|\|\s*:(?:\s|$)/,
   /continue-on-error\s*:\s*(?!\s*false\b)\S/,
+  /\bif\s*:\s*(?:false\b|\$\{\{\s*false\s*\}\})/,
 ];
 
 function suppression(text: string): string | null {
