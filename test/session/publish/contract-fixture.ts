@@ -45,12 +45,12 @@ export const RUNNER_CONFIG = 'vitest.config.ts';
 export const RUNNER_CONFIG_TEXT = `export default { test: { include: ['test/**/*.test.ts'] } };
 `;
 
-/** `contract.json` naming the check above, run by `npm test`. */
-export function makeContract() {
+/** `contract.json` naming the check above (or `files`, a folder holding it), run by `npm test`. */
+export function makeContract(files: string[] = [CONTRACT_TEST]) {
   return {
     version: 1,
     command: 'npm test',
-    files: [CONTRACT_TEST],
+    files,
     checks: [
       { criterion: 'W1.1:1', file: CONTRACT_TEST, name: 'login › accepts the right password' },
       { criterion: 'W1.1:2', file: CONTRACT_TEST, name: 'login › refuses a wrong password' },
@@ -62,14 +62,17 @@ export function makeContract() {
 /**
  * A build with a contract: W1.1's criteria in the plan, the contract's check, the
  * scripts and workflow that run it, and contract.json, all on the base. `contract`
- * gives W1.1 the contract; `config` is the default branch's .github/baton.yml.
+ * gives W1.1 the contract; `config` is the default branch's .github/baton.yml;
+ * `files` are what contract.json names (a folder, say).
  */
 export function contractOptions({
   contract = false,
   config,
+  files,
 }: {
   contract?: boolean;
   config?: string;
+  files?: string[];
 } = {}): FixtureOptions {
   const [worker] = makePlan().workers;
   return {
@@ -89,7 +92,7 @@ export function contractOptions({
       'package.json': PACKAGE_JSON_TEXT,
       [WORKFLOW]: WORKFLOW_TEXT,
       [RUNNER_CONFIG]: RUNNER_CONFIG_TEXT,
-      [contractPath(BUILD)]: `${JSON.stringify(makeContract(), null, 2)}\n`,
+      [contractPath(BUILD)]: `${JSON.stringify(makeContract(files), null, 2)}\n`,
     },
   };
 }

@@ -30,7 +30,10 @@ export function workerEvidence({
   guarded: readonly string[] | null;
   claims: JudgedClaims;
 }): Evidence {
-  const touched = (path: string | undefined) => path !== undefined && guarded?.includes(path);
+  // A path the contract names, or one inside a folder it names.
+  const touched = (path: string | undefined) =>
+    path !== undefined &&
+    (guarded ?? []).some((each) => path === each || path.startsWith(`${each}/`));
   const judged = {
     version: 1 as const,
     head,

@@ -100,8 +100,7 @@ async function findBreaches({
   const changed = new Set(changes.map((change) => change.path));
   const breaches: ContractBreach[] = [];
   const renames = lazy(() => readRenames(repo, commit));
-  for (const path of contract.files) {
-    if (!changed.has(path) && !anyInside(changed, path)) continue;
+  for (const path of await guardedFiles(repo, commit, contract.files, changed)) {
     const before = await entryAt(repo, commit, path);
     if (before === null) continue;
     const after = await entryAt(repo, HEAD_REF, path);
@@ -144,10 +143,27 @@ async function findBreaches({
   return breaches;
 }
 
-/** Whether a changed path lies under `path` (a contract file replaced by a folder). */
-function anyInside(changed: ReadonlySet<string>, path: string): boolean {
-  return [...changed].some((each) => each.startsWith(`${path}/`));
+/**
+ * The contract's files the session changed: a file it names, or a changed
+ * path inside a folder it names (each file of the folder is a check file).
+ */
+async function guardedFiles(
+  repo: ScratchRepo,
+  commit: string,
+  files: readonly string[],
+  changed: ReadonlySet<string>,
+): Promise<string[]> {
+  const guarded: string[] = [];
+  for (const path of files) {
+    const inside = [...changed].filter((each) => each.startsWith(`${path}/`));
+    if (!changed.has(path) && inside.length === 0) continue;
+    const folder = (await entryAt(repo, commit, path))?.mode === FOLDER;
+    guarded.push(...(folder ? inside : [path]));
+  }
+  return [...new Set(guarded)];
 }
+
+const FOLDER = '040000';
 
 /** A path's entry at `ref`: mode and, for a regular file within the size limit, its text. */
 async function entryAt(repo: ScratchRepo, ref: string, path: string): Promise<TreeEntry | null> {
