@@ -37,14 +37,14 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
     claim: 'a review approval',
     why: 'no review has approved this pull request: publish opens it, and its review comes after',
     pattern:
-      /\b(?:review(?:er|ers|ed)?\b[^.!?\n]*\bapprov\w*|approv\w*\b[^.!?\n]*\breview\w*|LGTM|approved by|signed[- ]off by)/i,
+      /\b(?:approved by|LGTM|signed[- ]off by)\b|\breview(?:er|ers)?\b[^.!?\n]*\b(?:approved|gave (?:its|their|an) approval)\b|\bapproved\b[^.!?\n]*\breview(?:er|ers)?\b/i,
     borneOut: () => false,
   },
   {
     claim: 'passing checks',
     why: "publish knows of no check's result: the checks run on the head it pushes, after",
     pattern:
-      /\b(?:CI|continuous integration|GitHub Actions|pipeline|(?:all|status|required|the)\s+checks)\b[^.!?\n]*\b(?:pass\w*|green|succeed\w*|success\w*)\b|\b(?:green|passing|successful)\s+(?:CI|checks|pipeline)\b/i,
+      /\b(?:CI|continuous integration|GitHub Actions|(?:the\s+)?pipeline|(?:all|status|required|the)\s+checks|checks)\s+(?:(?:all|are|is|were|was|now|both|have|has)\s+)*(?:pass(?:es|ed|ing)?|green|succeed(?:s|ed)?|successful)\b|\b(?:green|passing|successful)\s+(?:CI|checks|pipeline)\b/i,
     borneOut: () => false,
   },
   {
