@@ -59,6 +59,13 @@ const ATTACKS: Array<{ attack: string; files: Record<string, FileContent>; reaso
     reason: `${CONTRACT_TEST} weakens the build's contract: it gains a skip, only or todo marker`,
   },
   {
+    attack: 'a focused test in another file, which a runner like mocha runs alone',
+    files: {
+      'test/other.test.ts': "import { it } from 'vitest';\n\nit.only('passes', () => {});\n",
+    },
+    reason: "test/other.test.ts weakens the build's contract: it gains a focus marker (`.only`)",
+  },
+  {
     attack: 'the script the contract’s command runs through `npm run unit`, changed',
     files: { 'package.json': scripts({ unit: 'vitest run --passWithNoTests test/none' }) },
     reason:

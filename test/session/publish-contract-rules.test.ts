@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { judgeContractFile } from '../../src/session/publish/checks/contract/contract-breach.js';
+import {
+  judgeContractFile,
+  judgeFocus,
+} from '../../src/session/publish/checks/contract/contract-breach.js';
 import {
   judgePackageScripts,
   judgeRunnerConfig,
@@ -113,6 +116,22 @@ describe("a contract file's change", () => {
   it('keeps the table to one language an extension', () => {
     const extensions = TEST_LANGUAGES.flatMap((language) => language.extensions);
     expect(new Set(extensions).size).toBe(extensions.length);
+  });
+});
+
+describe('a test file outside the contract', () => {
+  it.each([
+    { path: 'test/other.test.ts', after: "it.only('x', () => {});\n", refused: true },
+    { path: 'spec/other.js', after: "fdescribe('x', () => {});\n", refused: true },
+    { path: 'test/other.test.ts', after: "it.skip('x', () => {});\n", refused: false },
+    { path: 'src/map.ts', after: 'view.fit(bounds);\nfit(bounds);\n', refused: false },
+    {
+      path: 'tests/test_other.py',
+      after: '@pytest.mark.skip\ndef test_x(): pass\n',
+      refused: false,
+    },
+  ])('$path gaining `$after` (refused: $refused)', ({ path, after, refused }) => {
+    expect(judgeFocus({ path, before: '', after }) !== null).toBe(refused);
   });
 });
 

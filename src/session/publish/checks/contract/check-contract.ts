@@ -23,6 +23,7 @@ import {
   type ContractBreach,
   describeBreach,
   judgeContractFile,
+  judgeFocus,
   type TreeEntry,
 } from './contract-breach.js';
 import {
@@ -100,7 +101,8 @@ async function findBreaches({
   const changed = new Set(changes.map((change) => change.path));
   const breaches: ContractBreach[] = [];
   const renames = lazy(() => readRenames(repo, commit));
-  for (const path of await guardedFiles(repo, commit, contract.files, changed)) {
+  const judgedFiles = new Set(await guardedFiles(repo, commit, contract.files, changed));
+  for (const path of judgedFiles) {
     const before = await entryAt(repo, commit, path);
     if (before === null) continue;
     const after = await entryAt(repo, HEAD_REF, path);
@@ -137,7 +139,13 @@ async function findBreaches({
             after: await text(HEAD_REF, path),
             contractFiles: contract.files,
           })
-        : null;
+        : judgedFiles.has(path)
+          ? null
+          : judgeFocus({
+              path,
+              before: await text(commit, path),
+              after: await text(HEAD_REF, path),
+            });
     if (judged) breaches.push(judged);
   }
   return breaches;

@@ -74,6 +74,33 @@ export function judgeContractFile({
   return null;
 }
 
+/** A test file by its name or folder (`login.test.ts`, `spec/…`, `__tests__/…`). */
+const TEST_FILE = /(?:^|\/)(?:tests?|__tests__|specs?)\/|[._-](?:test|spec)\.\w+$/i;
+
+/**
+ * A test file outside the contract may not gain a focus marker (`.only`): a
+ * runner that reads them across files (mocha) would run it alone.
+ */
+export function judgeFocus({
+  path,
+  before,
+  after,
+}: {
+  path: string;
+  before: string | null;
+  after: string | null;
+}): ContractBreach | null {
+  const language = languageOf(path);
+  if (language === null || after === null || !TEST_FILE.test(path)) return null;
+  const was = countMatches(before ?? '', language.focus);
+  return countMatches(after, language.focus) > was
+    ? {
+        file: path,
+        rule: "it gains a focus marker (`.only`), with which a runner may run it alone and the contract's checks not",
+      }
+    : null;
+}
+
 /** The refusal for a breach: the file, the rule, and what to do instead. */
 export function describeBreach({ file, rule }: ContractBreach): string {
   return `${file} weakens the build's contract: ${rule}. Workers may not weaken the contract (docs/verification.md); change the code under test; a contract change goes through \`/replan\``;

@@ -11,6 +11,11 @@ export interface TestLanguage {
   extensions: readonly string[];
   /** Markers that skip, focus (`.only`) or leave a test to do. */
   skips: readonly RegExp[];
+  /**
+   * Of those, the ones that focus a run on one test: in a runner that reads
+   * them across files (mocha), one in any test file leaves the contract's out.
+   */
+  focus: readonly RegExp[];
   /** Calls that assert something. */
   assertions: readonly RegExp[];
   /** A test function whose body holds nothing. */
@@ -32,6 +37,7 @@ export const TEST_LANGUAGES: readonly TestLanguage[] = [
       /\bx(?:it|describe|test)\s*\(/g,
       /\bf(?:it|describe)\s*\(/g,
     ],
+    focus: [/\b(?:it|test|describe|suite|context)\.only\b/g, /\bf(?:it|describe)\s*\(/g],
     assertions: [/\bexpect(?:\.soft)?\s*\(/g, /\bassert(?:\.\w+)?\s*\(/g, /\.should\b/g],
     emptyBodies: [JS_EMPTY, JS_EMPTY_FUNCTION],
   },
@@ -44,6 +50,7 @@ export const TEST_LANGUAGES: readonly TestLanguage[] = [
       /@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b/g,
       /\bself\.skipTest\s*\(/g,
     ],
+    focus: [],
     assertions: [/\bassert\b/g, /\bself\.assert\w*\s*\(/g, /\bpytest\.raises\s*\(/g],
     emptyBodies: [/\bdef\s+test\w*\s*\([^)]*\)\s*(?:->\s*[\w.[\], ]+)?:\s*(?:pass|\.\.\.)\s*$/gm],
   },
@@ -51,6 +58,7 @@ export const TEST_LANGUAGES: readonly TestLanguage[] = [
     name: 'Go',
     extensions: ['.go'],
     skips: [/\bt\.Skip(?:Now|f)?\s*\(/g],
+    focus: [],
     assertions: [
       /\bt\.(?:Error|Errorf|Fatal|Fatalf|Fail|FailNow)\s*\(/g,
       /\b(?:assert|require)\.\w+\s*\(/g,
@@ -61,6 +69,7 @@ export const TEST_LANGUAGES: readonly TestLanguage[] = [
     name: 'Rust',
     extensions: ['.rs'],
     skips: [/#\[ignore\b/g],
+    focus: [],
     assertions: [
       /\bassert(?:_eq|_ne)?!\s*\(/g,
       /\bdebug_assert(?:_eq|_ne)?!\s*\(/g,
@@ -72,6 +81,7 @@ export const TEST_LANGUAGES: readonly TestLanguage[] = [
     name: 'Java/Kotlin',
     extensions: ['.java', '.kt'],
     skips: [/@(?:Disabled|Ignore)\b/g, /\bassumeTrue\s*\(\s*false\s*\)/g],
+    focus: [],
     assertions: [/\bassert\w*\s*\(/g, /\bverify\s*\(/g],
     emptyBodies: [/@Test\s+(?:public\s+)?(?:void|fun)\s+\w+\s*\(\s*\)\s*(?::\s*Unit\s*)?\{\s*\}/g],
   },
