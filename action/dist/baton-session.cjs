@@ -83539,13 +83539,13 @@ function problemsOf(issue2, { raw, keysAt, at = [] }) {
   );
   const field2 = renderConfigPath(path44) || "(file)";
   const value = valueAt(raw, path44);
-  const quoted3 = quotedScalar(value);
+  const quoted4 = quotedScalar(value);
   const problem = (message2) => ({
     field: field2,
     message: message2,
     path: path44,
     // Quoted beside the field unless the message already says it (`acme-1 has no price`).
-    ...quoted3 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted3) ? { value: quoted3 } : {}
+    ...quoted4 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted4) ? { value: quoted4 } : {}
   });
   switch (issue2.code) {
     case "unrecognized_keys": {
@@ -83570,7 +83570,7 @@ function problemsOf(issue2, { raw, keysAt, at = [] }) {
         return only.flatMap((inner) => problemsOf(inner, { raw, keysAt, at: path44 }));
       const words = unionWords(issue2.errors);
       return [
-        problem(quoted3 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
+        problem(quoted4 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
       ];
     }
     default:
@@ -89684,6 +89684,9 @@ function criteriaOf(plan) {
     )
   ];
 }
+function mayChangeContract(plan, worker) {
+  return plan.workers.some((planned) => planned.id === worker && planned.contract === true);
+}
 
 // src/session/agent/build-scope.ts
 var import_promises17 = require("node:fs/promises");
@@ -94765,10 +94768,10 @@ var requirements = (line) => {
   return /^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|$)/.exec(line)?.[1] ?? null;
 };
 var tomlTable = (line) => {
-  const quoted3 = /^\s*"([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"]*)?",?\s*$/.exec(
+  const quoted4 = /^\s*"([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"]*)?",?\s*$/.exec(
     line
   );
-  if (quoted3?.[1]) return quoted3[1];
+  if (quoted4?.[1]) return quoted4[1];
   const key = /^\s*([A-Za-z0-9][\w-]*)\s*=\s*(?:"|\{)/.exec(line)?.[1];
   return key && !TOML_FIELDS.has(key) ? key : null;
 };
@@ -97211,24 +97214,97 @@ function checkDeliverable(result, target) {
   return problems;
 }
 
-// src/session/publish/checks/read-dependencies.ts
-async function readDependencyChanges({
-  repo,
-  base
-}) {
-  const build = await fetchedBuildRef(repo);
-  const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
-  const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path44) => path44 && isDependencyFile(path44));
-  const files = [];
-  for (const path44 of paths) {
-    const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path44]
-    });
-    const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path44, added });
+// src/session/publish/checks/claims/claim-rules.ts
+var TEST_FILE = /[\w@./-]*(?:test|spec)[\w@.-]*\.[A-Za-z]{1,5}\b/gi;
+var COMMAND = /\b(?:ran|run|running|executed|invoked)\s+`([^`\n]+)`/gi;
+var CLAIM_RULES = [
+  {
+    claim: "a review approval",
+    why: "no review has approved this pull request: publish opens it, and its review comes after",
+    pattern: /\b(?:approved by|LGTM|signed[- ]off by)\b|\breview(?:er|ers)?\b[^.!?\n]*\b(?:approved|gave (?:its|their|an) approval)\b|\bapproved\b[^.!?\n]*\breview(?:er|ers)?\b/i,
+    borneOut: () => false
+  },
+  {
+    claim: "passing checks",
+    why: "publish knows of no check's result: the checks run on the head it pushes, after",
+    pattern: /\b(?:CI|continuous integration|GitHub Actions|(?:the\s+)?pipeline|(?:all|status|required|the)\s+checks|checks)\s+(?:(?:all|are|is|were|was|now|both|have|has)\s+)*(?:pass(?:es|ed|ing)?|green|succeed(?:s|ed)?|successful)\b|\b(?:green|passing|successful)\s+(?:CI|checks|pipeline)\b/i,
+    borneOut: () => false
+  },
+  {
+    claim: "all tests pass",
+    why: "the tests as Baton ran them in the session did not pass",
+    pattern: /\b(?:all|every)\s+(?:the\s+)?(?:\w+\s+)?tests?\b[^.!?\n]*\bpass\w*|\btests?\s+(?:all\s+)?pass(?:es|ed|ing)?\b|\b(?:tests?|test suite)\s+(?:is|are)\s+(?:green|passing)\b/i,
+    borneOut: (_sentence, { tests }) => tests?.status === "passed"
+  },
+  {
+    claim: "tests added",
+    why: "a test file it names is not added or changed by the diff",
+    pattern: /\b(?:add(?:ed|s|ing)?|wrote|writes|written|creat\w*|new)\b[^.!?\n]*\btests?\b|\btests?\b[^.!?\n]*\b(?:added|written|created)\b/i,
+    borneOut: (sentence, { paths }) => (sentence.match(TEST_FILE) ?? []).every((named2) => pathIn(named2, paths))
+  },
+  {
+    claim: "a criterion met",
+    why: "only the contract's checks, run on the head, say a criterion is met",
+    pattern: /\b(?:acceptance\s+)?criteri(?:on|a)\b[^.!?\n]*\b(?:met|meets|satisf\w*|fulfil\w*|pass\w*)\b|\b(?:meets|satisf\w+|fulfil\w*)\b[^.!?\n]*\bcriteri|\b(?:W\d{1,2}\.\d{1,2}|build):\d{1,2}\b[^.!?\n]*\b(?:met|satisf\w*|pass\w*)\b/i,
+    borneOut: (_sentence, { tests, contractCommand }) => tests?.status === "passed" && contractCommand !== null && tests.command?.trim() === contractCommand.trim()
+  },
+  {
+    claim: "a command run",
+    why: "the tests Baton ran in the session show no such command",
+    pattern: /\b(?:ran|run|running|executed|invoked)\s+`[^`\n]+`/i,
+    borneOut: (sentence, { tests }) => {
+      const ran = tests?.status === "not-run" ? null : tests?.command ?? null;
+      return [...sentence.matchAll(COMMAND)].every(
+        (match) => ran?.includes((match[1] ?? "").trim()) === true
+      );
+    }
   }
-  return findAddedDependencies(files);
+];
+function normal(path44) {
+  return path44.trim().replace(/^\.\//, "");
+}
+function pathIn(path44, paths) {
+  const wanted = normal(path44);
+  return [...paths].some((changed) => changed === wanted || changed.endsWith(`/${wanted}`));
+}
+var QUOTE_MAX = 200;
+function sentencesOf(text4) {
+  return text4.split(/(?<=[.!?])\s+|\n+/).map((sentence) => sentence.trim()).filter(Boolean);
+}
+function quoted3(sentence) {
+  const line = sentence.replace(/\s+/g, " ");
+  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
+}
+function judgeClaims(completion, facts) {
+  const flagged = [];
+  let checked = 0;
+  const texts = [completion.summary, ...completion.learnings, ...completion.decisions];
+  for (const sentence of texts.flatMap(sentencesOf)) {
+    for (const rule of CLAIM_RULES) {
+      if (!rule.pattern.test(sentence)) continue;
+      checked += 1;
+      if (!rule.borneOut(sentence, facts)) {
+        flagged.push({ claim: rule.claim, why: rule.why, quote: quoted3(sentence) });
+      }
+    }
+  }
+  const artifacts = [];
+  for (const artifact of completion.artifacts) {
+    checked += 1;
+    if (facts.paths.has(normal(artifact))) artifacts.push(artifact);
+    else {
+      flagged.push({
+        claim: "an artifact",
+        why: "the diff does not change it; it is left out of the list of artifacts",
+        quote: quoted3(artifact)
+      });
+    }
+  }
+  return { checked, flagged, artifacts };
+}
+function flaggedLine({ claim: claim2, quote: quote2 }) {
+  const line = `${claim2}: "${quote2}"`;
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
 // src/session/publish/checks/read-worker-title.ts
@@ -97259,6 +97335,574 @@ function parseJson5(text4) {
   } catch {
     return null;
   }
+}
+
+// src/session/publish/checks/contract/test-languages.ts
+var JS_EMPTY = /\b(?:it|test)\s*\(\s*(['"`])[^'"`]*\1\s*,\s*(?:async\s*)?(?:\(\s*[^)]*\)|\w+)\s*=>\s*\{\s*\}/g;
+var JS_EMPTY_FUNCTION = /\b(?:it|test)\s*\(\s*(['"`])[^'"`]*\1\s*,\s*(?:async\s*)?function\s*\w*\s*\([^)]*\)\s*\{\s*\}/g;
+var JS_EXPECT_FAIL = [
+  /\b(?:it|test)\.(?:fails|failing)\b/g,
+  /\b(?:todo|skip)\s*:\s*(?:true|['"`])/g
+];
+var PY_EXPECT_FAIL = [/@pytest\.mark\.xfail\b/g, /@unittest\.expectedFailure\b/g];
+var TEST_LANGUAGES = [
+  {
+    name: "JavaScript/TypeScript",
+    extensions: [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"],
+    skips: [
+      /\b(?:it|test|describe|suite|context)\.(?:skip|todo|only|skipIf|runIf)\b/g,
+      /\b(?:it|test|describe)\.(?:concurrent|sequential)\.(?:skip|todo|only)\b/g,
+      /\bx(?:it|describe|test)\s*\(/g,
+      /\bf(?:it|describe)\s*\(/g,
+      ...JS_EXPECT_FAIL
+    ],
+    expectFail: JS_EXPECT_FAIL,
+    focus: [/\b(?:it|test|describe|suite|context)\.only\b/g, /\bf(?:it|describe)\s*\(/g],
+    assertions: [/\bexpect(?:\.soft)?\s*\(/g, /\bassert(?:\.\w+)?\s*\(/g, /\.should\b/g],
+    emptyBodies: [JS_EMPTY, JS_EMPTY_FUNCTION]
+  },
+  {
+    name: "Python",
+    extensions: [".py"],
+    skips: [
+      /@pytest\.mark\.(?:skip|skipif|xfail)\b/g,
+      /\bpytest\.skip\s*\(/g,
+      /@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b/g,
+      /\bself\.skipTest\s*\(/g
+    ],
+    expectFail: PY_EXPECT_FAIL,
+    focus: [],
+    assertions: [/\bassert\b/g, /\bself\.assert\w*\s*\(/g, /\bpytest\.raises\s*\(/g],
+    emptyBodies: [/\bdef\s+test\w*\s*\([^)]*\)\s*(?:->\s*[\w.[\], ]+)?:\s*(?:pass|\.\.\.)\s*$/gm]
+  },
+  {
+    name: "Go",
+    extensions: [".go"],
+    skips: [/\bt\.Skip(?:Now|f)?\s*\(/g],
+    expectFail: [],
+    focus: [],
+    assertions: [
+      /\bt\.(?:Error|Errorf|Fatal|Fatalf|Fail|FailNow)\s*\(/g,
+      /\b(?:assert|require)\.\w+\s*\(/g
+    ],
+    emptyBodies: [/\bfunc\s+Test\w*\s*\(\s*\w+\s+\*testing\.T\s*\)\s*\{\s*\}/g]
+  },
+  {
+    name: "Rust",
+    extensions: [".rs"],
+    skips: [/#\[ignore\b/g],
+    expectFail: [],
+    focus: [],
+    assertions: [
+      /\bassert(?:_eq|_ne)?!\s*\(/g,
+      /\bdebug_assert(?:_eq|_ne)?!\s*\(/g,
+      /#\[should_panic\b/g
+    ],
+    emptyBodies: [/#\[test\]\s*(?:#\[[^\]]*\]\s*)*fn\s+\w+\s*\(\s*\)\s*\{\s*\}/g]
+  },
+  {
+    name: "Java/Kotlin",
+    extensions: [".java", ".kt"],
+    skips: [/@(?:Disabled|Ignore)\b/g, /\bassumeTrue\s*\(\s*false\s*\)/g],
+    expectFail: [],
+    focus: [],
+    assertions: [/\bassert\w*\s*\(/g, /\bverify\s*\(/g],
+    emptyBodies: [/@Test\s+(?:public\s+)?(?:void|fun)\s+\w+\s*\(\s*\)\s*(?::\s*Unit\s*)?\{\s*\}/g]
+  }
+];
+function languageOf(path44) {
+  const lower = path44.toLowerCase();
+  return TEST_LANGUAGES.find((language) => language.extensions.some((ext) => lower.endsWith(ext))) ?? null;
+}
+function countMatches(text4, patterns) {
+  return patterns.reduce((sum, pattern) => sum + (text4.match(pattern)?.length ?? 0), 0);
+}
+
+// src/session/publish/checks/contract/contract-breach.ts
+var REGULAR = /* @__PURE__ */ new Set(["100644", "100755"]);
+function judgeContractFile({
+  path: path44,
+  before,
+  after,
+  movedTo = null
+}) {
+  const breach = (rule) => ({ file: path44, rule });
+  if (after === null) {
+    return breach(
+      movedTo ? `it is renamed to ${movedTo}: the contract's checks are run from where contract.json names them` : "it is deleted"
+    );
+  }
+  if (after.mode === "120000") return breach("it is replaced with a symbolic link");
+  if (after.mode !== before.mode || !REGULAR.has(after.mode)) {
+    return breach(`its type or mode changes (${before.mode} to ${after.mode})`);
+  }
+  if (before.text === null || after.text === null || before.text === after.text) return null;
+  const language = languageOf(path44);
+  if (language === null) return null;
+  const skips = [
+    countMatches(before.text, language.skips),
+    countMatches(after.text, language.skips)
+  ];
+  if ((skips[1] ?? 0) > (skips[0] ?? 0)) {
+    return breach(`it gains a skip, only, todo or expected-failure marker (${language.name})`);
+  }
+  const asserts = [
+    countMatches(before.text, language.assertions),
+    countMatches(after.text, language.assertions)
+  ];
+  if ((asserts[1] ?? 0) < (asserts[0] ?? 0)) {
+    return breach(`it asserts less: ${asserts[0]} assertions before, ${asserts[1]} after`);
+  }
+  const empty = [
+    countMatches(before.text, language.emptyBodies),
+    countMatches(after.text, language.emptyBodies)
+  ];
+  if ((empty[1] ?? 0) > (empty[0] ?? 0)) return breach("a check's body is emptied");
+  return null;
+}
+var MARK_REACH = 3;
+function stillMarkedToFail({
+  path: path44,
+  text: text4,
+  name
+}) {
+  const language = languageOf(path44);
+  if (language === null || language.expectFail.length === 0) return false;
+  const leaf = name.split(/\s+[›>]\s+|::|\s+\/\s+/).at(-1)?.trim() ?? "";
+  if (leaf === "") return false;
+  const lines = text4.split("\n");
+  return lines.some(
+    (line, index2) => line.includes(leaf) && countMatches(lines.slice(Math.max(0, index2 - MARK_REACH), index2 + 1).join("\n"), [
+      ...language.expectFail
+    ]) > 0
+  );
+}
+var TEST_FILE2 = /(?:^|\/)(?:tests?|__tests__|specs?)\/|[._-](?:test|spec)\.\w+$/i;
+function judgeFocus({
+  path: path44,
+  before,
+  after
+}) {
+  const language = languageOf(path44);
+  if (language === null || after === null || !TEST_FILE2.test(path44)) return null;
+  const was = countMatches(before ?? "", language.focus);
+  return countMatches(after, language.focus) > was ? {
+    file: path44,
+    rule: "it gains a focus marker (`.only`), with which a runner may run it alone and the contract's checks not"
+  } : null;
+}
+function describeBreach({ file: file2, rule }) {
+  return `${file2} weakens the build's contract: ${rule}. Workers may not weaken the contract (docs/verification.md); change the code under test; a contract change goes through \`/replan\``;
+}
+
+// src/session/publish/checks/contract/contract-command.ts
+var SUPPRESSIONS = [
+  /\|\|\s*true\b/,
+  /\|\|\s*exit\s+0\b/,
+  /;\s*exit\s+0\b/,
+  /\|\|\s*:(?:\s|$)/,
+  /continue-on-error\s*:\s*(?!\s*false\b)\S/,
+  /\bif\s*:\s*(?:false\b|\$\{\{\s*false\s*\}\})/
+];
+function suppression(text4) {
+  for (const pattern of SUPPRESSIONS) {
+    const found = pattern.exec(text4);
+    if (found) return found[0].trim();
+  }
+  return null;
+}
+var BUILTINS = /* @__PURE__ */ new Set([
+  "add",
+  "audit",
+  "ci",
+  "dlx",
+  "exec",
+  "i",
+  "install",
+  "remove",
+  "x",
+  "why",
+  "up",
+  "update"
+]);
+function scriptsNamedBy(command2) {
+  const names = [];
+  for (const segment of command2.split(/&&|\|\||[;|\n]/)) {
+    const words = segment.trim().split(/\s+/).filter((word) => word && !/^\w+=/.test(word));
+    const [tool, ...rest] = words;
+    const args = rest.filter((word) => !word.startsWith("-"));
+    const [first, second] = args;
+    if (!tool || !first) continue;
+    const program = tool.replace(/^.*\//, "");
+    if (program === "npm") {
+      if (["test", "t", "tst"].includes(first)) names.push("test");
+      else if (["start", "stop", "restart"].includes(first)) names.push(first);
+      else if (["run", "run-script", "rum", "urn"].includes(first) && second) names.push(second);
+    } else if (program === "pnpm" || program === "yarn" || program === "bun") {
+      if (first === "run" && second) names.push(second);
+      else if (first === "t") names.push("test");
+      else if (program !== "bun" && !BUILTINS.has(first)) names.push(first);
+    }
+  }
+  return names;
+}
+function scriptsRunBy(command2, scripts) {
+  const seen = /* @__PURE__ */ new Set();
+  const queue = scriptsNamedBy(command2);
+  while (queue.length > 0) {
+    const name = queue.shift() ?? "";
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const hook2 of [`pre${name}`, `post${name}`]) if (hook2 in scripts) queue.push(hook2);
+    const body = scripts[name];
+    if (body !== void 0) queue.push(...scriptsNamedBy(body));
+  }
+  return seen;
+}
+function readScripts(text4) {
+  if (text4 === null) return {};
+  try {
+    const parsed = JSON.parse(text4);
+    const scripts = parsed && typeof parsed === "object" ? parsed.scripts : void 0;
+    if (!scripts || typeof scripts !== "object") return {};
+    return Object.fromEntries(
+      Object.entries(scripts).filter(
+        (entry) => typeof entry[1] === "string"
+      )
+    );
+  } catch {
+    return {};
+  }
+}
+function judgePackageScripts({
+  path: path44,
+  command: command2,
+  before,
+  after
+}) {
+  const old = readScripts(before);
+  const now = readScripts(after);
+  const run5 = /* @__PURE__ */ new Set([...scriptsRunBy(command2, old), ...scriptsRunBy(command2, now)]);
+  const breaches = [];
+  const names = /* @__PURE__ */ new Set([...Object.keys(old), ...Object.keys(now)]);
+  for (const name of [...names].sort()) {
+    const added = suppression(now[name] ?? "");
+    const guarded2 = run5.has(name) || /test|check|ci/i.test(name);
+    if (guarded2 && added && !suppression(old[name] ?? "")) {
+      breaches.push({
+        file: path44,
+        rule: `the script "${name}" gains \`${added}\`, so a failing test passes`
+      });
+    } else if (run5.has(name) && old[name] !== now[name]) {
+      breaches.push({
+        file: path44,
+        rule: `the script "${name}" changes, and the contract's command (\`${command2}\`) runs it`
+      });
+    }
+  }
+  return breaches;
+}
+var RUNNER_CONFIG = /(?:^|\/)(?:(?:vitest|vite|jest|playwright|cypress|ava|web-test-runner)\.config\.[cm]?[jt]s|vitest\.workspace\.[cm]?[jt]s|jest\.config\.json|\.mocharc(?:\.[\w]+)?|karma\.conf\.[cm]?js|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|conftest\.py|pom\.xml|build\.gradle(?:\.kts)?|Cargo\.toml|\.nycrc(?:\.json)?)$/;
+var SECTIONED = /\.(?:toml|cfg|ini)$/;
+var LEAVES_OUT = /\b(?:exclude|ignore|skip|deselect|norecursedirs|testPathIgnorePatterns|modulePathIgnorePatterns|testIgnore|only)\w*/i;
+function isRunnerConfig(path44) {
+  return RUNNER_CONFIG.test(path44);
+}
+function addedLines(before, after) {
+  const left = /* @__PURE__ */ new Map();
+  for (const line of (before ?? "").split("\n")) {
+    const key = line.trim();
+    left.set(key, (left.get(key) ?? 0) + 1);
+  }
+  const added = [];
+  for (const line of (after ?? "").split("\n")) {
+    const key = line.trim();
+    const count4 = left.get(key) ?? 0;
+    if (count4 > 0) left.set(key, count4 - 1);
+    else if (key) added.push(key);
+  }
+  return added;
+}
+function pytestSectionLines(text4) {
+  const lines = /* @__PURE__ */ new Set();
+  let inside2 = false;
+  for (const line of (text4 ?? "").split("\n")) {
+    const header = /^\s*\[([^\]]+)\]/.exec(line);
+    if (header) inside2 = /pytest/i.test(header[1] ?? "");
+    else if (inside2) lines.add(line.trim());
+  }
+  return lines;
+}
+function judgeRunnerConfig({
+  path: path44,
+  before,
+  after,
+  contractFiles
+}) {
+  let added = addedLines(before, after);
+  if (SECTIONED.test(path44)) {
+    const section = pytestSectionLines(after);
+    added = added.filter((line) => section.has(line));
+  }
+  for (const line of added) {
+    const named2 = contractFiles.find(
+      (file2) => line.includes(file2) || line.includes(file2.replace(/^.*\//, ""))
+    );
+    if (named2) {
+      return { file: path44, rule: `the test runner's settings now name the contract's ${named2}` };
+    }
+    const word = LEAVES_OUT.exec(line);
+    if (word) {
+      return {
+        file: path44,
+        rule: `the test runner's settings gain \`${word[0]}\`, which leaves tests out`
+      };
+    }
+  }
+  return null;
+}
+function judgeWorkflow({
+  path: path44,
+  before,
+  after,
+  command: command2,
+  scripts
+}) {
+  for (const line of addedLines(before, after)) {
+    const added = suppression(line);
+    if (added) return { file: path44, rule: `a step gains \`${added}\`, so a failing test passes` };
+  }
+  const removed = addedLines(after, before);
+  const runs = removed.find(
+    (line) => line.includes(command2.trim()) || scriptsNamedBy(line.replace(/^-?\s*run:\s*/, "")).some((name) => scripts.has(name))
+  );
+  return runs ? {
+    file: path44,
+    rule: `the line \`${runs}\`, which runs the contract's command, is changed or removed`
+  } : null;
+}
+
+// src/session/publish/checks/contract/check-contract.ts
+var NO_CONTRACT = { guarded: null, command: null, problems: [] };
+var PACKAGE_JSON = "package.json";
+var WORKFLOWS = ".github/workflows/";
+async function checkContract({
+  repo,
+  commit,
+  build,
+  worker,
+  changes,
+  complete = false
+}) {
+  const text4 = await readAt(repo, `${commit}:${contractPath(build)}`);
+  if (text4 === null) return NO_CONTRACT;
+  const plan = Plan.safeParse(parseJson5(await readAt(repo, `${commit}:${planPath(build)}`)));
+  const mayChange = worker === CONTRACT_WORKER || plan.success && mayChangeContract(plan.data, worker);
+  const contract = Contract.safeParse(parseJson5(text4));
+  if (!contract.success) {
+    return {
+      guarded: [contractPath(build)],
+      command: null,
+      problems: mayChange ? [] : [
+        `${contractPath(build)} on the build branch is not a valid contract, so which checks ${worker} must keep is unknown; /replan the build`
+      ]
+    };
+  }
+  const guarded2 = [...contract.data.files, contractPath(build)];
+  const command2 = contract.data.command;
+  if (mayChange) return { guarded: guarded2, command: command2, problems: [] };
+  const breaches = await findBreaches({ repo, commit, contract: contract.data, changes });
+  const marked = complete ? await ownChecksMarked(repo, contract.data, worker) : [];
+  return { guarded: guarded2, command: command2, problems: [...breaches.map(describeBreach), ...marked] };
+}
+async function ownChecksMarked(repo, contract, worker) {
+  const problems = [];
+  for (const check2 of contract.checks) {
+    if (!check2.criterion.startsWith(`${worker}:`)) continue;
+    const text4 = await readAt(repo, `${HEAD_REF}:${check2.file}`);
+    if (text4 === null || !stillMarkedToFail({ path: check2.file, text: text4, name: check2.name })) continue;
+    problems.push(
+      `${check2.file}: the check "${check2.name}" of ${check2.criterion} is still marked to fail, so it passes whether or not the criterion holds; once your change makes it pass, remove the mark so it is a plain check, then hand in`
+    );
+  }
+  return problems;
+}
+async function findBreaches({
+  repo,
+  commit,
+  contract,
+  changes
+}) {
+  const changed = new Set(changes.map((change) => change.path));
+  const breaches = [];
+  const renames = lazy2(() => readRenames(repo, commit));
+  const judgedFiles = new Set(await guardedFiles(repo, commit, contract.files, changed));
+  for (const path44 of judgedFiles) {
+    const before = await entryAt(repo, commit, path44);
+    if (before === null) continue;
+    const after = await entryAt(repo, HEAD_REF, path44);
+    const movedTo = after === null ? (await renames()).get(path44) ?? null : null;
+    const breach = judgeContractFile({ path: path44, before, after, movedTo });
+    if (breach) breaches.push(breach);
+  }
+  const text4 = (ref, path44) => readAt(repo, `${ref}:${path44}`);
+  const beforePackage = await text4(commit, PACKAGE_JSON);
+  if (changed.has(PACKAGE_JSON)) {
+    breaches.push(
+      ...judgePackageScripts({
+        path: PACKAGE_JSON,
+        command: contract.command,
+        before: beforePackage,
+        after: await text4(HEAD_REF, PACKAGE_JSON)
+      })
+    );
+  }
+  const scripts = scriptsRunBy(contract.command, readScripts(beforePackage));
+  for (const path44 of [...changed].sort()) {
+    const judged = path44.startsWith(WORKFLOWS) ? judgeWorkflow({
+      path: path44,
+      before: await text4(commit, path44),
+      after: await text4(HEAD_REF, path44),
+      command: contract.command,
+      scripts
+    }) : isRunnerConfig(path44) ? judgeRunnerConfig({
+      path: path44,
+      before: await text4(commit, path44),
+      after: await text4(HEAD_REF, path44),
+      contractFiles: contract.files
+    }) : judgedFiles.has(path44) ? null : judgeFocus({
+      path: path44,
+      before: await text4(commit, path44),
+      after: await text4(HEAD_REF, path44)
+    });
+    if (judged) breaches.push(judged);
+  }
+  return breaches;
+}
+async function guardedFiles(repo, commit, files, changed) {
+  const guarded2 = [];
+  for (const path44 of files) {
+    const inside2 = [...changed].filter((each) => each.startsWith(`${path44}/`));
+    if (!changed.has(path44) && inside2.length === 0) continue;
+    const folder = (await entryAt(repo, commit, path44))?.mode === FOLDER;
+    guarded2.push(...folder ? inside2 : [path44]);
+  }
+  return [...new Set(guarded2)];
+}
+var FOLDER = "040000";
+async function entryAt(repo, ref, path44) {
+  const listed = await repo.run({ args: ["ls-tree", "-z", "--full-tree", ref, "--", path44] });
+  const line = listed.stdout.split("\0").find((each) => each.endsWith(`	${path44}`));
+  if (listed.code !== 0 || !line) return null;
+  const [mode = "", type2 = "", sha = ""] = (line.split("	")[0] ?? "").split(" ");
+  if (type2 !== "blob" || mode !== "100644" && mode !== "100755") return { mode, text: null };
+  const size = await repo.run({ args: ["cat-file", "-s", sha] });
+  if (size.code !== 0 || Number(size.stdout.trim()) > FILE_MAX_BYTES) return { mode, text: null };
+  return { mode, text: await repo.must({ args: ["cat-file", "blob", sha] }) };
+}
+async function readRenames(repo, commit) {
+  const raw = await repo.must({
+    args: ["diff", "--name-status", "-M", "-z", "--diff-filter=R", commit, HEAD_REF]
+  });
+  const fields = raw.split("\0");
+  const renames = /* @__PURE__ */ new Map();
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    renames.set(fields[i + 1] ?? "", fields[i + 2] ?? "");
+  }
+  return renames;
+}
+function lazy2(make) {
+  let made = null;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
+// src/session/publish/checks/read-dependencies.ts
+async function readDependencyChanges({
+  repo,
+  base
+}) {
+  const build = await fetchedBuildRef(repo);
+  const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
+  const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
+  const paths = names.split("\0").filter((path44) => path44 && isDependencyFile(path44));
+  const files = [];
+  for (const path44 of paths) {
+    const diff = await repo.must({
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path44]
+    });
+    const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
+    files.push({ path: path44, added });
+  }
+  return findAddedDependencies(files);
+}
+
+// src/session/publish/checks/read-diff.ts
+async function readDiff({
+  repo,
+  base
+}) {
+  const build = await fetchedBuildRef(repo);
+  const range = build ? [`${build}...${HEAD_REF}`] : [base, HEAD_REF];
+  const flags = ["-M", "-z", "--no-color", "--no-ext-diff", "--no-textconv"];
+  const [names, counts] = await Promise.all([
+    repo.must({ args: ["diff", "--name-status", ...flags, ...range] }),
+    repo.must({ args: ["diff", "--numstat", ...flags, ...range] })
+  ]);
+  const lines = parseNumstat(counts);
+  return parseNameStatus(names).map((entry) => ({
+    ...entry,
+    lines: lines.get(entry.path) ?? 0
+  }));
+}
+var STATUS = {
+  A: "added",
+  C: "added",
+  M: "modified",
+  D: "deleted",
+  R: "renamed",
+  T: "type-changed"
+};
+function parseNameStatus(raw) {
+  const fields = raw.split("\0");
+  const entries = [];
+  let i = 0;
+  while (i < fields.length) {
+    const code3 = fields[i] ?? "";
+    if (!code3) break;
+    const status = STATUS[code3[0] ?? ""] ?? "modified";
+    if (code3.startsWith("R") || code3.startsWith("C")) {
+      const from = fields[i + 1] ?? "";
+      const path44 = fields[i + 2] ?? "";
+      entries.push(status === "renamed" ? { path: path44, status, from } : { path: path44, status });
+      i += 3;
+    } else {
+      entries.push({ path: fields[i + 1] ?? "", status });
+      i += 2;
+    }
+  }
+  return entries.filter((entry) => entry.path);
+}
+function parseNumstat(raw) {
+  const fields = raw.split("\0");
+  const lines = /* @__PURE__ */ new Map();
+  let i = 0;
+  while (i < fields.length) {
+    const field2 = fields[i] ?? "";
+    if (!field2) break;
+    const [added = "-", removed = "-", path44 = ""] = field2.split("	");
+    const count4 = (Number(added) || 0) + (Number(removed) || 0);
+    if (path44) {
+      lines.set(path44, count4);
+      i += 1;
+    } else {
+      lines.set(fields[i + 2] ?? "", count4);
+      i += 3;
+    }
+  }
+  return lines;
 }
 
 // src/session/publish/checks/read-worker-scope.ts
@@ -98368,7 +99012,7 @@ async function scanChange(repo, commit, change) {
     return [{ ...at, line: 0, rule: "binary-too-large-to-scan", masked: "(whole file)" }];
   }
   const asIs = !read.binary && read.how.length === 0;
-  const added = !asIs || change.oldSha === null ? null : await addedLines(repo, change);
+  const added = !asIs || change.oldSha === null ? null : await addedLines2(repo, change);
   const findings = await findSecretsIn(path44, read.text);
   const how = read.how.length > 0 ? ` (${read.how.join(", ")})` : "";
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
@@ -98385,7 +99029,7 @@ async function changedBlobs(repo, parent, commit) {
     newSha
   }));
 }
-async function addedLines(repo, change) {
+async function addedLines2(repo, change) {
   const diff = await repo.run({
     args: [
       "diff",
@@ -98621,6 +99265,40 @@ function messageOf3(error62) {
 function repoPath(repository) {
   const [owner = "", name = ""] = repository.split("/");
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
+
+// src/core/sessions/evidence.ts
+var EVIDENCE_MAX_FILES = 300;
+var ChangeStatus = external_exports.enum(["added", "modified", "deleted", "renamed", "type-changed"]);
+var ChangedLines = external_exports.strictObject({
+  path: external_exports.string().min(1).max(500),
+  status: ChangeStatus,
+  /** A renamed file's old path. */
+  from: external_exports.string().min(1).max(500).optional(),
+  /** Lines added plus lines removed (0 for a binary file). */
+  lines: external_exports.number().int().nonnegative()
+});
+var Evidence = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The head publish judged: evidence of an older head says nothing of a newer one. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  files: external_exports.array(ChangedLines).max(EVIDENCE_MAX_FILES),
+  /** Beyond the files named: how many more, and their lines. */
+  more: external_exports.strictObject({ files: external_exports.number().int().nonnegative(), lines: external_exports.number().int().nonnegative() }).optional(),
+  /** `none`: the build has no contract; `kept`: no check touched; `changed`: changed by a worker the plan gives the contract. */
+  contract: external_exports.enum(["none", "kept", "changed"]),
+  /** The body's claims publish compared with the diff, and those it could not bear out (flagged in the body). */
+  claims: external_exports.strictObject({
+    checked: external_exports.number().int().nonnegative(),
+    flagged: external_exports.array(external_exports.string().max(300)).max(20)
+  })
+});
+function renderEvidenceMarker(evidence) {
+  const bytes = new TextEncoder().encode(JSON.stringify(evidence));
+  let binary2 = "";
+  for (const byte of bytes) binary2 += String.fromCharCode(byte);
+  const encoded = btoa(binary2).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return `<!-- baton:evidence ${encoded} -->`;
 }
 
 // node_modules/character-entities/index.js
@@ -106399,11 +107077,15 @@ function renderPullBody({
   build,
   completion,
   blocked = [],
-  dependencies = []
+  dependencies = [],
+  claims,
+  evidence
 }) {
   const network = renderBlocked(blocked);
   const worker = completion.worker_id;
+  const artifacts = claims?.artifacts ?? completion.artifacts;
   const sections = [
+    renderNotBorneOut(claims?.flagged ?? []),
     renderHandOff(completion),
     neutralizeModelText(completion.summary),
     list2("Decisions", completion.decisions),
@@ -106411,7 +107093,7 @@ function renderPullBody({
     list2("Follow-ups", completion.follow_up),
     list2(
       "Artifacts",
-      completion.artifacts.map((path44) => `\`${path44.replaceAll("`", "")}\``)
+      artifacts.map((path44) => `\`${path44.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -106425,10 +107107,25 @@ ${network}` : ""
   const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
   return fitBody(
     neutralizeClosingKeywords(sections.filter(Boolean).join("\n\n")),
-    `${note}
-
-${renderWorkerMarker({ build, worker })}`
+    [
+      note,
+      renderWorkerMarker({ build, worker }),
+      ...evidence ? [renderEvidenceMarker(evidence)] : []
+    ].join("\n\n")
   );
+}
+function renderNotBorneOut(flagged) {
+  if (flagged.length === 0) return "";
+  const lines = flagged.map(
+    ({ claim: claim2, why, quote: quote2 }) => `- **${claim2}**: “${neutralizeModelText(oneLine3(quote2))}” (${why})`
+  );
+  return [
+    "### Not borne out by the diff",
+    "",
+    "Publish compared the worker's report with the diff and with what it knows; these claims it could not bear out:",
+    "",
+    ...lines
+  ].join("\n");
 }
 function renderHandOff(completion) {
   if (completion.status !== "partial") return "";
@@ -106519,6 +107216,51 @@ ${trailer}`;
 }
 function placed(text4, kept) {
   return withoutEmbeds(kept < text4.length ? `${text4.slice(0, kept)}${CUT_NOTE}` : text4);
+}
+
+// src/session/publish/write/worker-evidence.ts
+var EVIDENCE_MARKER_MAX_CHARS = 24e3;
+function workerEvidence({
+  head,
+  diff,
+  guarded: guarded2,
+  claims
+}) {
+  const touched = (path44) => path44 !== void 0 && (guarded2 ?? []).some((each) => path44 === each || path44.startsWith(`${each}/`));
+  const judged = {
+    version: 1,
+    head,
+    contract: guarded2 === null ? "none" : diff.some((file2) => touched(file2.path) || touched(file2.from)) ? "changed" : "kept",
+    claims: {
+      checked: claims.checked,
+      flagged: claims.flagged.slice(0, 20).map(flaggedLine)
+    }
+  };
+  let named2 = Math.min(diff.length, EVIDENCE_MAX_FILES);
+  for (; ; ) {
+    const rest = diff.slice(named2);
+    const evidence = {
+      ...judged,
+      files: diff.slice(0, named2).map(clipped),
+      ...rest.length > 0 ? {
+        more: {
+          files: rest.length,
+          lines: rest.reduce((sum, file2) => sum + file2.lines, 0)
+        }
+      } : {}
+    };
+    if (named2 === 0 || renderEvidenceMarker(evidence).length <= EVIDENCE_MARKER_MAX_CHARS) {
+      return evidence;
+    }
+    named2 = Math.floor(named2 / 2);
+  }
+}
+function clipped(file2) {
+  return {
+    ...file2,
+    path: file2.path.slice(0, 500),
+    ...file2.from !== void 0 ? { from: file2.from.slice(0, 500) } : {}
+  };
 }
 
 // src/session/publish/write/post-review.ts
@@ -106615,10 +107357,10 @@ function renderMoved(comments) {
   const items = comments.map((comment) => {
     const path44 = neutralizeModelText(code(comment.path));
     const where = `${path44} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
-    const quoted3 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
+    const quoted4 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
     return `**${where}**
 
-${quoted3}`;
+${quoted4}`;
   });
   return `### Comments outside the diff
 
@@ -106834,6 +107576,15 @@ async function updatePullBody({
 }
 
 // src/session/publish/write/write-session.ts
+function workerBody({ target, result, dependencies = [], verification }, completion) {
+  return renderPullBody({
+    build: target.build,
+    completion,
+    blocked: result.blocked,
+    dependencies,
+    ...verification ? { claims: verification.claims, evidence: verification.evidence } : {}
+  });
+}
 async function writeSession(checked) {
   const { target, result } = checked;
   const worker = isWorkRole(target.role) || target.role === "fix";
@@ -106897,7 +107648,8 @@ async function push2({
   });
   return outcome === "pushed" ? [`Pushed ${result.head} to ${target.branch}.`] : [`${target.branch} is at ${result.head}: the push landed though git reported a failure.`];
 }
-async function openPull({ env, target, result, repo, api, dependencies = [] }, { draft = false } = {}) {
+async function openPull(checked, { draft = false } = {}) {
+  const { env, target, result, repo, api } = checked;
   const worker = target.worker ?? "";
   if (!result.completion || !result.base) return [];
   const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
@@ -106907,12 +107659,7 @@ async function openPull({ env, target, result, repo, api, dependencies = [] }, {
     build: target.build,
     worker,
     title: renderPullTitle({ build: target.build, worker, title: planned }),
-    body: renderPullBody({
-      build: target.build,
-      completion: result.completion,
-      blocked: result.blocked,
-      dependencies
-    }),
+    body: workerBody(checked, result.completion),
     draft
   });
   if (draft && !pull.created) {
@@ -106920,20 +107667,10 @@ async function openPull({ env, target, result, repo, api, dependencies = [] }, {
   }
   return [`${pull.created ? "Opened" : "Updated"} pull request #${pull.number}: ${pull.url}`];
 }
-async function updatePull({
-  env,
-  target,
-  result,
-  api,
-  dependencies = []
-}) {
+async function updatePull(checked) {
+  const { env, target, result, api } = checked;
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({
-    build: target.build,
-    completion: result.completion,
-    blocked: result.blocked,
-    dependencies
-  });
+  const body = workerBody(checked, result.completion);
   const pull = await updatePullBody({
     api,
     repository: env.GITHUB_REPOSITORY,
@@ -106959,12 +107696,7 @@ async function partialPull(checked) {
     return opened.map((line) => `${line} (a draft: partial work)`);
   }
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({
-    build: target.build,
-    completion: result.completion,
-    blocked: result.blocked,
-    dependencies: checked.dependencies ?? []
-  });
+  const body = workerBody(checked, result.completion);
   const pull = await updatePullBody({ api, repository, pr: target.pr, body });
   await setPullDraft({ api, repository, pr: target.pr, draft: true });
   return [`Updated pull request #${pull.number} with partial work, as a draft: ${pull.url}`];
@@ -107123,11 +107855,13 @@ async function publishWithToken(read) {
     });
     const worker = isWorkRole(target.role) || target.role === "fix";
     const dependencies = worker && result.base && hasCommits(result) ? await readDependencyChanges({ repo, base: result.base }) : [];
+    const verification = worker ? await verifyWorker(session, commits.contract) : null;
     const written = await writeSession({
       ...session,
       api,
       pushed: commits.alreadyPushed,
-      dependencies
+      dependencies,
+      ...verification ? { verification } : {}
     });
     const adapted = await recordAdaptation(session, written, commits.changes);
     const network = renderBlocked(result.blocked);
@@ -107139,7 +107873,13 @@ async function publishWithToken(read) {
 }
 var KEY_IN_SECRETS = `session.allowWorkflowChanges is true, but this repository runs Baton with nothing hosted: the app's key is an Actions secret here, which a workflow a session pushed could read, so sessions change no workflow (docs/security.md, "Server-less mode"); make workflow changes in a pull request of your own`;
 function unjudgedCommits(problems, secret) {
-  return { problems, alreadyPushed: false, changes: [], ...secret ? { secret } : {} };
+  return {
+    problems,
+    alreadyPushed: false,
+    changes: [],
+    contract: NO_CONTRACT2,
+    ...secret ? { secret } : {}
+  };
 }
 async function checkCommits({
   env,
@@ -107194,6 +107934,14 @@ async function checkCommits({
     scope: scoped.scope,
     adaptable
   });
+  const contract = await readContract({
+    repo,
+    target,
+    result,
+    base: result.base,
+    changes: verified.changes
+  });
+  problems.push(...contract.problems);
   if (config2.problem && problems.length > 0) problems.push(config2.problem);
   if (keyInSecrets && config2.allowed && problems.length > 0) problems.push(KEY_IN_SECRETS);
   problems.push(...await checkLinks({ repo, base: result.base }));
@@ -107217,7 +107965,48 @@ async function checkCommits({
       ...checkAffects({ affects: result.completion.affects, worker: target.worker, planWorkers })
     );
   }
-  return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
+  return {
+    problems,
+    alreadyPushed: verified.alreadyPushed,
+    changes: verified.changes,
+    contract: { guarded: contract.guarded, command: contract.command }
+  };
+}
+var NO_CONTRACT2 = { guarded: null, command: null };
+async function readContract({
+  repo,
+  target,
+  result,
+  base,
+  changes
+}) {
+  if (target.role !== "work" && target.role !== "fix" || target.worker === null) {
+    return { ...NO_CONTRACT2, problems: [] };
+  }
+  return checkContract({
+    repo,
+    commit: await fetchedBuildRef(repo) ?? base,
+    build: target.build,
+    worker: target.worker,
+    changes,
+    complete: result.completion?.status === "complete"
+  });
+}
+async function verifyWorker({ target, result, repo }, contract) {
+  if (!result.completion || !result.base || !result.head || !hasCommits(result)) return null;
+  const diff = await readDiff({ repo, base: result.base });
+  const paths = new Set(diff.flatMap((file2) => file2.from ? [file2.path, file2.from] : [file2.path]));
+  const claims = judgeClaims(result.completion, {
+    paths,
+    tests: result.completion.tests,
+    contractCommand: contract.command
+  });
+  const record2 = contractPath(target.build);
+  const guarded2 = contract.guarded ?? (diff.some((file2) => file2.path === record2) ? [record2] : null);
+  return {
+    claims,
+    evidence: workerEvidence({ head: result.head, diff, guarded: guarded2, claims })
+  };
 }
 async function checkPlan({ env, io, target, result, repo, token }) {
   if (target.role !== "plan" || !result.head || !hasCommits(result)) return [];

@@ -142,7 +142,9 @@ describe('a work session’s pull request body shows no image and no HTML of the
     expect(body).toContain(CODE);
     expectCodeAndLinkKept(body);
     expectShownAsText(body);
-    expect(body).toMatch(/<!-- baton:worker build=12-add-login worker=W1\.1 -->$/);
+    expect(body).toMatch(
+      /<!-- baton:worker build=12-add-login worker=W1\.1 -->\n\n<!-- baton:evidence [\w-]+ -->$/,
+    );
   });
 
   it('in its summary and decisions, no fence GitHub would draw', async () => {

@@ -1,68 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { contractPath } from '../../src/core/plan/contract.js';
-import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { BUILD, makeCompletion, workSession } from './publish/fixture.js';
-import { PULLS, usePublishHarness } from './publish/harness.js';
+import { CONTRACT_TEST, CONTRACT_TEST_TEXT, contractOptions } from './publish/contract-fixture.js';
+import { FIX_ENV, fixSession, makeCompletion, workSession } from './publish/fixture.js';
+import { type Harness, PULLS, usePublishHarness } from './publish/harness.js';
+import { WORKER_COMPLETION } from './publish/worker-paths.js';
 
-const h = usePublishHarness();
+const completion = JSON.stringify(makeCompletion());
 
-const CONTRACT_ENV = { BATON_ROLE: 'contract', BATON_WORKER: 'W0.1' };
-
-const CONTRACT = {
-  version: 1,
-  command: 'node --test test/',
-  files: ['test/login.test.js'],
-  checks: [{ criterion: 'W1.1:1', file: 'test/login.test.js', name: 'logs in' }],
-  unchecked: [],
-};
-
-/** W0.1's contract session with `files` besides its report. */
-function commitContract(files: Record<string, string>): string {
-  // The app made W0.1's branch when it dispatched the session.
-  const branch = `${h.fixture.base}:refs/heads/${workerBranch(BUILD, 'W0.1')}`;
-  h.fixture.git(['push', '--quiet', h.fixture.remoteDir, branch]);
-  const completion = makeCompletion({ worker_id: 'W0.1' });
-  return workSession(
-    h.fixture,
-    { ...files, [completionPath(BUILD, 'W0.1')]: JSON.stringify(completion) },
-    {
-      worker: 'W0.1',
-      result: { role: 'contract', worker: 'W0.1', branch: workerBranch(BUILD, 'W0.1'), completion },
-    },
+function lastBody(h: Harness): string {
+  const call = h.github.api.findLast(
+    (each) => each.method !== 'GET' && each.path.startsWith(PULLS),
   );
+  return (call?.body as { body?: string } | undefined)?.body ?? '';
 }
 
-describe("publish of the contract's session", () => {
-  it('pushes its checks and contract.json, and opens its pull request into the build branch as a worker does', async () => {
-    const head = commitContract({
-      'test/login.test.js': "test('logs in', () => {});\n",
-      [contractPath(BUILD)]: JSON.stringify(CONTRACT),
+describe('a contract that names a folder', () => {
+  const h = usePublishHarness(contractOptions({ files: ['test'] }));
+
+  it('guards each check file in it', async () => {
+    workSession(h.fixture, {
+      [CONTRACT_TEST]: CONTRACT_TEST_TEXT.replace("it('refuses", "it.only('refuses"),
+      [WORKER_COMPLETION]: completion,
     });
 
-    expect(await h.publish(CONTRACT_ENV)).toBe(PUBLISH_EXIT.published);
-
-    expect(h.fixture.remoteSha(workerBranch(BUILD, 'W0.1'))).toBe(head);
-    expect(h.writes()).toEqual([`POST ${PULLS}`]);
-    const opened = h.github.api.find((call) => call.method === 'POST');
-    expect(opened?.body).toMatchObject({
-      head: workerBranch(BUILD, 'W0.1'),
-      base: integrationBranch(BUILD),
-    });
-    expect((opened!.body as { body: string }).body).toMatch(
-      /<!-- baton:worker build=12-add-login worker=W0\.1 -->$/,
-    );
+    expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
+    expect(h.summary()).toContain(`${CONTRACT_TEST} weakens the build's contract: it gains a skip`);
   });
 
-  it('refuses a contract session that changes the code under test, and writes nothing', async () => {
-    commitContract({
-      'test/login.test.js': "test('logs in', () => {});\n",
-      'src/login.ts': 'export const login = true;\n',
-      [contractPath(BUILD)]: JSON.stringify(CONTRACT),
+  it('takes a new test file in it, and says the contract changed', async () => {
+    const head = workSession(h.fixture, {
+      'test/logout.test.ts': "it('signs out', () => {\n  expect(logout()).toBe(true);\n});\n",
+      [WORKER_COMPLETION]: completion,
     });
 
-    expect(await h.publish(CONTRACT_ENV)).toBe(PUBLISH_EXIT.refused);
-    expect(h.writes()).toEqual([]);
-    expect(h.summary()).toContain('src/login.ts is not a test file');
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+    expect(parseEvidenceMarker(lastBody(h))).toMatchObject({ head, contract: 'changed' });
+  });
+});
+
+describe('a fix session of a build with a contract', () => {
+  const h = usePublishHarness(contractOptions());
+
+  it('is held to the contract as the work session was', async () => {
+    workSession(h.fixture, { 'src/login.ts': 'export {};\n', [WORKER_COMPLETION]: completion });
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+    fixSession(h.fixture, {
+      [CONTRACT_TEST]: CONTRACT_TEST_TEXT.replace(
+        "    expect(login('ada', 'wrong')).toBe(false);\n",
+        '',
+      ),
+    });
+
+    expect(await h.publish(FIX_ENV)).toBe(PUBLISH_EXIT.refused);
+    expect(h.summary()).toContain(
+      `${CONTRACT_TEST} weakens the build's contract: it asserts less: 2 assertions before, 1 after`,
+    );
   });
 });

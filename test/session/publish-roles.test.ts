@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { parseVerdictMarker, renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { buildDir, completionPath, integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
@@ -227,6 +228,12 @@ describe('publish of a fix session that merged the build branch', () => {
     expect(await h.publish({ BATON_ROLE: 'fix', BATON_PR: '7' })).toBe(PUBLISH_EXIT.published);
 
     expect(fixture.remoteSha(WORKER_BRANCH)).toBe(head);
+    // The evidence is the pull request's diff: what the merge brought from the build branch is not in it.
+    const patch = h.github.api.find((call) => call.method === 'PATCH');
+    const evidence = parseEvidenceMarker(
+      (patch?.body as { body?: string } | undefined)?.body ?? '',
+    );
+    expect(evidence?.files.map((file) => file.path)).toEqual([WORKER_COMPLETION]);
   });
 });
 

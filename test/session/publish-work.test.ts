@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
@@ -41,7 +42,10 @@ describe('publish of a work session', () => {
     const body = (opened!.body as { body: string }).body;
     expect(body).toContain('Added the login form and its tests.');
     expect(body).toContain('- The form has no rate limit yet.');
-    expect(body).toMatch(/<!-- baton:worker build=12-add-login worker=W1.1 -->$/);
+    expect(body).toMatch(
+      /<!-- baton:worker build=12-add-login worker=W1.1 -->\n\n<!-- baton:evidence [\w-]+ -->$/,
+    );
+    expect(parseEvidenceMarker(body)?.head).toBe(head);
   });
 
   it('sums the connections the egress proxy refused in the PR body and the job summary', async () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { contractPath } from '../../core/plan/contract.js';
 import { isWorkRole } from '../../core/sessions/session.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
@@ -9,8 +10,11 @@ import { checkLinks } from './checks/check-links.js';
 import { checkPlanRecord } from './checks/check-plan-record.js';
 import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
+import { judgeClaims } from './checks/claims/claim-rules.js';
+import { checkContract } from './checks/contract/check-contract.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/read-allow-workflow-changes.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
+import { readDiff } from './checks/read-diff.js';
 import { readResult } from './checks/read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-worker-scope.js';
 import { maskResultSecrets } from './checks/secrets/mask-texts.js';
@@ -29,7 +33,13 @@ import { revokeSessionToken } from './write/get-session-token.js';
 import { createGitHubApi } from './write/github-api.js';
 import { getPublishToken } from './write/publish-token.js';
 import { renderBlocked } from './write/pull-body.js';
-import { type PublishIo, type ReadSession, writeSession } from './write/write-session.js';
+import { workerEvidence } from './write/worker-evidence.js';
+import {
+  type PublishIo,
+  type ReadSession,
+  type WorkerVerification,
+  writeSession,
+} from './write/write-session.js';
 import { writeUsageRecord } from './write/write-usage.js';
 
 /**
@@ -101,11 +111,13 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
       worker && result.base && hasCommits(result)
         ? await readDependencyChanges({ repo, base: result.base })
         : [];
+    const verification = worker ? await verifyWorker(session, commits.contract) : null;
     const written = await writeSession({
       ...session,
       api,
       pushed: commits.alreadyPushed,
       dependencies,
+      ...(verification ? { verification } : {}),
     });
     const adapted = await recordAdaptation(session, written, commits.changes);
     const network = renderBlocked(result.blocked);
@@ -124,13 +136,21 @@ interface CheckedCommits {
   problems: string[];
   alreadyPushed: boolean;
   changes: ChangedFile[];
+  /** A worker's build's contract as publish read it (none for other roles, or without commits). */
+  contract: WorkerContract;
   /** The first secret found, in one line, for the usage record and so the worker's row. */
   secret?: string;
 }
 
 /** Commits whose changes were not judged: there are none, or they were refused before. */
 function unjudgedCommits(problems: string[], secret?: string): CheckedCommits {
-  return { problems, alreadyPushed: false, changes: [], ...(secret ? { secret } : {}) };
+  return {
+    problems,
+    alreadyPushed: false,
+    changes: [],
+    contract: NO_CONTRACT,
+    ...(secret ? { secret } : {}),
+  };
 }
 
 async function checkCommits({
@@ -194,6 +214,15 @@ async function checkCommits({
     scope: scoped.scope,
     adaptable,
   });
+  // The contract's checks and what runs them, whatever else the rules allow (workflows included).
+  const contract = await readContract({
+    repo,
+    target,
+    result,
+    base: result.base,
+    changes: verified.changes,
+  });
+  problems.push(...contract.problems);
   if (config.problem && problems.length > 0) problems.push(config.problem);
   if (keyInSecrets && config.allowed && problems.length > 0) problems.push(KEY_IN_SECRETS);
   // Submodules and unsafe links, in every commit: what they fetch or reach is not in the diff.
@@ -218,7 +247,63 @@ async function checkCommits({
       ...checkAffects({ affects: result.completion.affects, worker: target.worker, planWorkers }),
     );
   }
-  return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
+  return {
+    problems,
+    alreadyPushed: verified.alreadyPushed,
+    changes: verified.changes,
+    contract: { guarded: contract.guarded, command: contract.command },
+  };
+}
+
+/** The contract's paths and command, as a worker's check read them; null paths when there is none. */
+type WorkerContract = { guarded: string[] | null; command: string | null };
+
+const NO_CONTRACT: WorkerContract = { guarded: null, command: null };
+
+/** A work or fix session's contract check, read from the build branch as its scope is. */
+async function readContract({
+  repo,
+  target,
+  result,
+  base,
+  changes,
+}: Pick<ReadSession, 'repo' | 'target' | 'result'> & { base: string; changes: ChangedFile[] }) {
+  if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
+    return { ...NO_CONTRACT, problems: [] };
+  }
+  return checkContract({
+    repo,
+    commit: (await fetchedBuildRef(repo)) ?? base,
+    build: target.build,
+    worker: target.worker,
+    changes,
+    complete: result.completion?.status === 'complete',
+  });
+}
+
+/**
+ * A worker's report against its pull request's diff, and the evidence its
+ * body ends with (docs/verification.md); none when the session has no new head.
+ */
+async function verifyWorker(
+  { target, result, repo }: ReadSession,
+  contract: WorkerContract,
+): Promise<WorkerVerification | null> {
+  if (!result.completion || !result.base || !result.head || !hasCommits(result)) return null;
+  const diff = await readDiff({ repo, base: result.base });
+  const paths = new Set(diff.flatMap((file) => (file.from ? [file.path, file.from] : [file.path])));
+  const claims = judgeClaims(result.completion, {
+    paths,
+    tests: result.completion.tests,
+    contractCommand: contract.command,
+  });
+  // The contract's worker, whose pull request brings the contract itself: changed, not none.
+  const record = contractPath(target.build);
+  const guarded = contract.guarded ?? (diff.some((file) => file.path === record) ? [record] : null);
+  return {
+    claims,
+    evidence: workerEvidence({ head: result.head, diff, guarded, claims }),
+  };
 }
 
 /** A plan's record, and its text against the issue's; other roles have no plan to check. */

@@ -75,6 +75,8 @@ export interface FixtureOptions {
   config?: string;
   /** Replaces fields of plan.json (a research build: `{ type: 'research' }`). */
   plan?: Record<string, unknown>;
+  /** More files of the base, on every branch (a contract and its checks: `contractOptions`). */
+  files?: Record<string, string | { symlink: string }>;
 }
 
 /** A fixture's repositories as made once for its options: each test starts from a copy. */
@@ -95,16 +97,17 @@ const runGit = (cwd: string, args: string[]) =>
 /** Writes `content` at `path` of the work tree `work`, never through a link an earlier commit left. */
 function writeAt(work: string, path: string, content: string | Uint8Array | { symlink: string }) {
   mkdirSync(dirname(join(work, path)), { recursive: true });
-  if (lstatSync(join(work, path), { throwIfNoEntry: false })?.isSymbolicLink()) {
-    rmSync(join(work, path));
-  }
+  const link = typeof content === 'object' && 'symlink' in content;
+  const there = lstatSync(join(work, path), { throwIfNoEntry: false });
+  // A link the commit replaces, or a file it replaces with a link.
+  if (there?.isSymbolicLink() || (there && link)) rmSync(join(work, path));
   if (typeof content === 'object' && 'symlink' in content) {
     symlinkSync(content.symlink, join(work, path));
   } else writeFileSync(join(work, path), content);
 }
 
 /** Makes the remote and the work tree of a fixture in `root` (about ten git commands). */
-function makeTemplate(root: string, { config, plan }: FixtureOptions): Template {
+function makeTemplate(root: string, { config, plan, files = {} }: FixtureOptions): Template {
   const remote = join(root, 'served', 'acme', 'app.git');
   const work = join(root, 'work');
   mkdirSync(remote, { recursive: true });
@@ -119,6 +122,7 @@ function makeTemplate(root: string, { config, plan }: FixtureOptions): Template 
   writeAt(work, planPath(BUILD), JSON.stringify({ ...makePlan(), ...plan }));
   writeAt(work, 'src/app.ts', 'export const app = 1;\n');
   if (config !== undefined) writeAt(work, '.github/baton.yml', config);
+  for (const [path, content] of Object.entries(files)) writeAt(work, path, content);
   git(['add', '-A']);
   git(['commit', '--quiet', '-m', 'plan']);
   const base = git(['rev-parse', 'HEAD']);
@@ -134,7 +138,7 @@ function makeTemplate(root: string, { config, plan }: FixtureOptions): Template 
  * for each test.
  */
 export function createFixture(options: FixtureOptions = {}): Fixture {
-  const key = JSON.stringify([options.config ?? null, options.plan ?? null]);
+  const key = JSON.stringify([options.config ?? null, options.plan ?? null, options.files ?? null]);
   let template = templates.get(key);
   if (!template) {
     template = makeTemplate(mkdtempSync(join(tmpdir(), 'baton-publish-template-')), options);
@@ -235,6 +239,23 @@ export function workSession(
   fixture.writeResult(makeResult({ base: from, head, completion: makeCompletion(), ...result }));
   return head;
 }
+
+/**
+ * What W1.1's fix session leaves for publish: `files` committed on top of where its branch is on
+ * the remote (an earlier publish's head), its result a `fix` of PR #7. Publish it with
+ * `FIX_ENV`. Answers the head.
+ */
+export function fixSession(
+  fixture: Fixture,
+  steps: Files | Files[],
+  { result = {} }: { result?: Partial<SessionResult> } = {},
+): string {
+  const from = fixture.remoteSha(workerBranch(BUILD, WORKER)) ?? fixture.base;
+  return workSession(fixture, steps, { from, result: { role: 'fix', pr: 7, ...result } });
+}
+
+/** The environment of W1.1's fix run for PR #7. */
+export const FIX_ENV = { BATON_ROLE: 'fix', BATON_PR: '7' };
 
 /**
  * What a plan session leaves for publish: `files` committed on the build branch on top of

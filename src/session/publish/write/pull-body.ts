@@ -4,10 +4,12 @@ import {
   renderDependencyLines,
 } from '../../../core/sessions/dependencies.js';
 import { type BlockedConnections, describeBlocked } from '../../../core/sessions/egress.js';
+import { type Evidence, renderEvidenceMarker } from '../../../core/sessions/evidence.js';
 import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
 import { withoutEmbeds } from '../../../core/vocabulary/embeds.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
 import { code, neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
+import type { FlaggedClaim, JudgedClaims } from '../checks/claims/claim-rules.js';
 import { BODY_MAX_CHARS } from '../checks/size-limits.js';
 
 /** The hidden marker that says which worker a pull request is for. */
@@ -90,12 +92,17 @@ export function renderBlocked(blocked: readonly BlockedConnections[]): string | 
     : null;
 }
 
-/** The worker PR's body: the completion for people, then the hidden marker. */
+/**
+ * The worker PR's body: what publish could not bear out of the report, the
+ * completion for people, then the hidden markers, the evidence last.
+ */
 export function renderPullBody({
   build,
   completion,
   blocked = [],
   dependencies = [],
+  claims,
+  evidence,
 }: {
   build: string;
   completion: Completion;
@@ -103,10 +110,16 @@ export function renderPullBody({
   blocked?: readonly BlockedConnections[];
   /** Manifests the pull request changes, with the dependencies it adds. */
   dependencies?: DependencyChange[];
+  /** The report's claims as publish judged them against the diff. */
+  claims?: JudgedClaims;
+  /** What publish found in the diff, for the app (docs/verification.md). */
+  evidence?: Evidence;
 }): string {
   const network = renderBlocked(blocked);
   const worker = completion.worker_id;
+  const artifacts = claims?.artifacts ?? completion.artifacts;
   const sections = [
+    renderNotBorneOut(claims?.flagged ?? []),
     renderHandOff(completion),
     neutralizeModelText(completion.summary),
     list('Decisions', completion.decisions),
@@ -114,7 +127,7 @@ export function renderPullBody({
     list('Follow-ups', completion.follow_up),
     list(
       'Artifacts',
-      completion.artifacts.map((path) => `\`${path.replaceAll('`', '')}\``),
+      artifacts.map((path) => `\`${path.replaceAll('`', '')}\``),
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -126,8 +139,30 @@ export function renderPullBody({
   // message, this text reaches the default branch with the final pull request.
   return fitBody(
     neutralizeClosingKeywords(sections.filter(Boolean).join('\n\n')),
-    `${note}\n\n${renderWorkerMarker({ build, worker })}`,
+    [
+      note,
+      renderWorkerMarker({ build, worker }),
+      ...(evidence ? [renderEvidenceMarker(evidence)] : []),
+    ].join('\n\n'),
   );
+}
+
+/**
+ * The report's claims the diff and what publish knows do not bear out, above
+ * the model's text: each quoted (model text, neutralized, on one line).
+ */
+function renderNotBorneOut(flagged: readonly FlaggedClaim[]): string {
+  if (flagged.length === 0) return '';
+  const lines = flagged.map(
+    ({ claim, why, quote }) => `- **${claim}**: “${neutralizeModelText(oneLine(quote))}” (${why})`,
+  );
+  return [
+    '### Not borne out by the diff',
+    '',
+    "Publish compared the worker's report with the diff and with what it knows; these claims it could not bear out:",
+    '',
+    ...lines,
+  ].join('\n');
 }
 
 /**

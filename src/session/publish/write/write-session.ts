@@ -1,10 +1,12 @@
 import type { DependencyChange } from '../../../core/sessions/dependencies.js';
+import type { Evidence } from '../../../core/sessions/evidence.js';
 import { isWorkRole } from '../../../core/sessions/session.js';
 import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
 import type { SessionResult } from '../../result.js';
 import type { SessionClientOptions, SessionLog } from '../../session-octokit.js';
 import { hasCommits, type SessionTarget } from '../checks/check-result.js';
+import type { JudgedClaims } from '../checks/claims/claim-rules.js';
 import { readWorkerTitle } from '../checks/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ScratchRepo } from '../scratch-repo.js';
@@ -43,6 +45,28 @@ export interface CheckedSession extends ReadSession {
   pushed: boolean;
   /** A worker's manifests and the dependencies it adds, for its pull request's body. */
   dependencies?: DependencyChange[];
+  /** A worker's report judged against its diff, and the evidence its pull request's body ends with. */
+  verification?: WorkerVerification;
+}
+
+/** What publish found in a worker's diff, for the body it writes. */
+export interface WorkerVerification {
+  claims: JudgedClaims;
+  evidence: Evidence;
+}
+
+/** The body of a worker's pull request, with what publish judged when it judged anything. */
+function workerBody(
+  { target, result, dependencies = [], verification }: CheckedSession,
+  completion: NonNullable<SessionResult['completion']>,
+): string {
+  return renderPullBody({
+    build: target.build,
+    completion,
+    blocked: result.blocked,
+    dependencies,
+    ...(verification ? { claims: verification.claims, evidence: verification.evidence } : {}),
+  });
 }
 
 /**
@@ -119,9 +143,10 @@ async function push({
 }
 
 async function openPull(
-  { env, target, result, repo, api, dependencies = [] }: CheckedSession,
+  checked: CheckedSession,
   { draft = false }: { draft?: boolean } = {},
 ): Promise<string[]> {
+  const { env, target, result, repo, api } = checked;
   const worker = target.worker ?? '';
   if (!result.completion || !result.base) return [];
   const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
@@ -131,12 +156,7 @@ async function openPull(
     build: target.build,
     worker,
     title: renderPullTitle({ build: target.build, worker, title: planned }),
-    body: renderPullBody({
-      build: target.build,
-      completion: result.completion,
-      blocked: result.blocked,
-      dependencies,
-    }),
+    body: workerBody(checked, result.completion),
     draft,
   });
   // An open pull request a later attempt updates with partial work becomes a draft too.
@@ -146,20 +166,10 @@ async function openPull(
   return [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`];
 }
 
-async function updatePull({
-  env,
-  target,
-  result,
-  api,
-  dependencies = [],
-}: CheckedSession): Promise<string[]> {
+async function updatePull(checked: CheckedSession): Promise<string[]> {
+  const { env, target, result, api } = checked;
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({
-    build: target.build,
-    completion: result.completion,
-    blocked: result.blocked,
-    dependencies,
-  });
+  const body = workerBody(checked, result.completion);
   const pull = await updatePullBody({
     api,
     repository: env.GITHUB_REPOSITORY,
@@ -192,12 +202,7 @@ async function partialPull(checked: CheckedSession): Promise<string[]> {
     return opened.map((line) => `${line} (a draft: partial work)`);
   }
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({
-    build: target.build,
-    completion: result.completion,
-    blocked: result.blocked,
-    dependencies: checked.dependencies ?? [],
-  });
+  const body = workerBody(checked, result.completion);
   const pull = await updatePullBody({ api, repository, pr: target.pr, body });
   await setPullDraft({ api, repository, pr: target.pr, draft: true });
   return [`Updated pull request #${pull.number} with partial work, as a draft: ${pull.url}`];

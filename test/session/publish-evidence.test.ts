@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ChangedLines,
+  parseEvidenceMarker,
+  renderEvidenceMarker,
+} from '../../src/core/sessions/evidence.js';
+import { parseNameStatus, parseNumstat } from '../../src/session/publish/checks/read-diff.js';
+import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import {
+  EVIDENCE_MARKER_MAX_CHARS,
+  workerEvidence,
+} from '../../src/session/publish/write/worker-evidence.js';
+import { FIX_ENV, fixSession, makeCompletion, workSession } from './publish/fixture.js';
+import { type Harness, PULLS, usePublishHarness } from './publish/harness.js';
+import { WORKER_COMPLETION } from './publish/worker-paths.js';
+
+const h = usePublishHarness();
+
+function bodyOf(harness: Harness, method: 'POST' | 'PATCH'): string {
+  const call = harness.github.api.findLast(
+    (each) => each.method === method && each.path.startsWith(PULLS),
+  );
+  return (call?.body as { body?: string } | undefined)?.body ?? '';
+}
+
+const completion = (summary: string) =>
+  makeCompletion({
+    summary,
+    artifacts: ['src/login.ts'],
+    tests: { status: 'passed', command: 'npm test', detail: '' },
+  });
+
+describe('the evidence at the end of a worker pull request', () => {
+  it('names each file with its status, a rename’s old path and its lines, a binary file with none', async () => {
+    const report = completion('Added the login form.');
+    const head = workSession(
+      h.fixture,
+      {
+        'src/app.ts': null,
+        'src/main.ts': 'export const app = 1;\n',
+        'README.md': null,
+        'assets/logo.png': new Uint8Array([0, 1, 2, 0, 255, 0]),
+        'src/login.ts': 'export const login = true;\nexport const logout = false;\n',
+        [WORKER_COMPLETION]: JSON.stringify(report),
+      },
+      { result: { completion: report } },
+    );
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+
+    expect(parseEvidenceMarker(bodyOf(h, 'POST'))).toEqual({
+      version: 1,
+      head,
+      files: [
+        { path: WORKER_COMPLETION, status: 'added', lines: 1 },
+        { path: 'README.md', status: 'deleted', lines: 1 },
+        { path: 'assets/logo.png', status: 'added', lines: 0 },
+        { path: 'src/login.ts', status: 'added', lines: 2 },
+        { path: 'src/main.ts', status: 'renamed', from: 'src/app.ts', lines: 0 },
+      ],
+      contract: 'none',
+      // The artifact: the summary claims nothing publish checks.
+      claims: { checked: 1, flagged: [] },
+    });
+  });
+
+  it('is written afresh for a fix session’s head, over the whole pull request', async () => {
+    const first = completion('Added the login form.');
+    workSession(
+      h.fixture,
+      {
+        'src/login.ts': 'export const login = true;\n',
+        [WORKER_COMPLETION]: JSON.stringify(first),
+      },
+      { result: { completion: first } },
+    );
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+    const fix = completion('Checked the password length. CI is green.');
+    const head = fixSession(
+      h.fixture,
+      {
+        'src/login.ts': 'export const login = (password: string) => password.length > 8;\n',
+        [WORKER_COMPLETION]: JSON.stringify(fix),
+      },
+      { result: { completion: fix } },
+    );
+
+    expect(await h.publish(FIX_ENV)).toBe(PUBLISH_EXIT.published);
+
+    expect(parseEvidenceMarker(bodyOf(h, 'PATCH'))).toEqual({
+      version: 1,
+      head,
+      files: [
+        { path: WORKER_COMPLETION, status: 'added', lines: 1 },
+        { path: 'src/login.ts', status: 'added', lines: 1 },
+      ],
+      contract: 'none',
+      claims: { checked: 2, flagged: ['passing checks: "CI is green."'] },
+    });
+  });
+});
+
+describe("git's diff as publish reads it", () => {
+  it('reads a rename, a copy and a type change from --name-status -z', () => {
+    expect(
+      parseNameStatus('M\0a.ts\0R087\0old.ts\0new.ts\0C100\0x.ts\0y.ts\0T\0link\0D\0gone\0'),
+    ).toEqual([
+      { path: 'a.ts', status: 'modified' },
+      { path: 'new.ts', status: 'renamed', from: 'old.ts' },
+      { path: 'y.ts', status: 'added' },
+      { path: 'link', status: 'type-changed' },
+      { path: 'gone', status: 'deleted' },
+    ]);
+  });
+
+  it('reads lines from --numstat -z, a rename by its new path, a binary file as 0', () => {
+    expect([...parseNumstat('3\t1\ta.ts\0-\t-\tlogo.png\0' + '2\t2\t\0old.ts\0new.ts\0')]).toEqual([
+      ['a.ts', 4],
+      ['logo.png', 0],
+      ['new.ts', 4],
+    ]);
+  });
+});
+
+describe('the evidence publish builds', () => {
+  const NO_CLAIMS = { checked: 0, flagged: [], artifacts: [] };
+  const file = (path: string, lines = 3): ChangedLines => ({ path, status: 'modified', lines });
+  const HEAD = 'a'.repeat(40);
+
+  it('names as many files as fit its share of the body and counts the rest', () => {
+    const diff = Array.from({ length: 400 }, (_, i) => file(`src/${'deep/'.repeat(80)}f${i}.ts`));
+
+    const evidence = workerEvidence({ head: HEAD, diff, guarded: null, claims: NO_CLAIMS });
+
+    expect(renderEvidenceMarker(evidence).length).toBeLessThanOrEqual(EVIDENCE_MARKER_MAX_CHARS);
+    expect(evidence.files.length).toBeGreaterThan(0);
+    expect(evidence.files.length + (evidence.more?.files ?? 0)).toBe(400);
+    expect(evidence.more?.lines).toBe(3 * (400 - evidence.files.length));
+    expect(parseEvidenceMarker(renderEvidenceMarker(evidence))).toEqual(evidence);
+  });
+
+  it.each([
+    { guarded: null, diff: [file('src/a.ts')], contract: 'none' },
+    { guarded: ['test/a.test.ts'], diff: [file('src/a.ts')], contract: 'kept' },
+    { guarded: ['test/a.test.ts'], diff: [file('test/a.test.ts')], contract: 'changed' },
+    {
+      guarded: ['test/a.test.ts'],
+      diff: [{ path: 'old/a.ts', status: 'renamed' as const, from: 'test/a.test.ts', lines: 0 }],
+      contract: 'changed',
+    },
+  ])('says the contract is $contract', ({ guarded, diff, contract }) => {
+    expect(workerEvidence({ head: HEAD, diff, guarded, claims: NO_CLAIMS }).contract).toBe(
+      contract,
+    );
+  });
+});
