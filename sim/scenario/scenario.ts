@@ -39,6 +39,12 @@ export interface Scenario {
    * session's first message lists are submitted).
    */
   adaptations?: Record<string, Record<string, string>>;
+  /**
+   * A milestone's validation session, asked only when the contract's command
+   * failed: the checks (criterion ids) it names as failing, by milestone; none
+   * named, it hands in the check `command`.
+   */
+  validation?: Record<number, { check: string; brief: string }[]>;
 }
 
 /** Stands for the build id in a worker's paths and check, which the scenario cannot know. */

@@ -222,6 +222,7 @@ describe('config', () => {
       research: { web: 'auto', allowedDomains: [], blockedDomains: [], maxUses: 10 },
       changeSets: { repositories: [], shareWith: [] },
       runaway: { failures: 3, usdPerHour: 20 },
+      verification: { validation: {} },
     });
   });
 

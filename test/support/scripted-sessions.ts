@@ -1,9 +1,26 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
+import { contractPath } from '../../src/core/plan/contract.js';
+import { Plan } from '../../src/core/plan/plan.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
+import {
+  type FailedCheck,
+  renderValidationMessage,
+  type ValidationRecord,
+  validationRef,
+} from '../../src/core/plan/validation.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
-import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import {
+  briefPath,
+  completionPath,
+  integrationBranch,
+  parseMilestoneSubject,
+  planPath,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
+import { amendWithFixes } from '../../src/session/publish/write/fix-workers.js';
+import type { ValidationResult } from '../../src/session/result.js';
 import type { AppHarness } from './app-harness.js';
 import { BUILD, DIAMOND, labelledIssue, landPlan, type PlanWorkerSpec } from './builds.js';
 import type { ManualLooks } from './manual-looks.js';
@@ -51,6 +68,16 @@ export interface SessionScript {
    */
   usageUsd?: Partial<Record<'plan' | 'work' | 'review' | 'fix', number>>;
   /**
+   * `contract.json` on the build branch, landed with the plan (in a real build the
+   * contract worker W0.1 delivers it); absent: the build has no contract.
+   */
+  contract?: unknown;
+  /**
+   * How the validation of milestone `k` ends, the `ordinal`-th of that milestone (from 1):
+   * its command passes, or these checks (criterion ids) fail; default pass.
+   */
+  validate?: (milestone: number, ordinal: number) => 'pass' | { fail: string[] };
+  /**
    * Leave the ref a publish job's token exchange creates at the app
    * (`refs/baton-exchanges/<run>/<attempt>`), one per session; absent: none.
    */
@@ -70,6 +97,7 @@ interface Counters {
   reviews: Map<string, number>;
   fixes: Map<string, number>;
   pushes: Map<string, number>;
+  validations: Map<string, number>;
 }
 
 const counters = new WeakMap<FakeGitHub, Counters>();
@@ -105,7 +133,13 @@ function rerunCi(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
 function countersOf(gh: FakeGitHub): Counters {
   let found = counters.get(gh);
   if (!found) {
-    found = { attempts: new Map(), reviews: new Map(), fixes: new Map(), pushes: new Map() };
+    found = {
+      attempts: new Map(),
+      reviews: new Map(),
+      fixes: new Map(),
+      pushes: new Map(),
+      validations: new Map(),
+    };
     counters.set(gh, found);
   }
   return found;
@@ -186,10 +220,21 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
         workers: script.workers,
         ...(script.plan ? { raw: script.plan } : {}),
       });
+      if (script.contract) {
+        gh.git.commitOn(
+          integrationBranch(script.build),
+          { [contractPath(script.build)]: JSON.stringify(script.contract, null, 2) },
+          'The contract',
+        );
+      }
       gh.setBranch(
         integrationBranch(script.build),
         gh.git.resolve(integrationBranch(script.build)) ?? '',
       );
+      gh.finishRun(run.id, 'success');
+      return;
+    case 'validate':
+      playValidation(gh, script, run, bump(count.validations, worker));
       gh.finishRun(run.id, 'success');
       return;
     case 'work': {
@@ -280,6 +325,66 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
     default:
       gh.finishRun(run.id, 'failure');
   }
+}
+
+/**
+ * A milestone's validation as its publish job leaves it: on a failure the fix
+ * workers appended to the plan on the build branch (publish's own amendment,
+ * `amendWithFixes`), then the record at its hidden ref.
+ */
+function playValidation(gh: FakeGitHub, script: SessionScript, run: SimRun, ordinal: number): void {
+  const milestone = parseMilestoneSubject(run.inputs.worker) ?? 0;
+  const branch = integrationBranch(script.build);
+  const head = gh.git.resolve(branch) ?? '';
+  const outcome = script.validate?.(milestone, ordinal) ?? 'pass';
+  const passed = outcome === 'pass';
+  const validation: ValidationResult = {
+    milestone,
+    head,
+    command: 'npm test -- test/contract',
+    exit_code: passed ? 0 : 1,
+    tail: passed ? '' : 'FAIL test/contract/login.test.ts\n[exit code 1]',
+    failures: passed
+      ? []
+      : outcome.fail.map((check) => ({
+          check: check as FailedCheck,
+          brief: `The check of ${check} fails.`,
+        })),
+  };
+  let failed: ValidationRecord['failed'] = [];
+  if (!passed) {
+    const files = gh.git.filesOf(head);
+    const plan = Plan.parse(JSON.parse(files.get(planPath(script.build)) ?? '{}'));
+    const amendment = amendWithFixes({ plan, build: script.build, validation, contract: null });
+    failed = amendment.fixed;
+    if (amendment.plan) {
+      gh.pushCommit({
+        branch,
+        changes: {
+          [planPath(script.build)]: `${JSON.stringify(amendment.plan, null, 2)}\n`,
+          ...Object.fromEntries(
+            [...amendment.briefs].map(([id, text]) => [briefPath(script.build, id), text]),
+          ),
+        },
+        message: `Fix workers for milestone ${milestone}`,
+      });
+    }
+  }
+  const record: ValidationRecord = {
+    version: 1,
+    milestone,
+    run_id: run.id,
+    head,
+    passed,
+    exit_code: validation.exit_code,
+    failed,
+  };
+  const sha = gh.git.commit({
+    parent: null,
+    changes: {},
+    message: renderValidationMessage(record),
+  });
+  gh.git.refs.set(validationRef(script.build, milestone, head), sha);
 }
 
 function pushWork(

@@ -13,6 +13,7 @@ import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-
 import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
 import { Session } from './session-settings.js';
+import { Verification } from './verification-settings.js';
 
 const Review = z.strictObject({
   /** Dispatch a review session on every worker PR. Off: a human's review decides. */
@@ -230,11 +231,20 @@ export const Config = z
      * more than `runaway.usdPerHour` within an hour.
      */
     runaway: RunawaySettings.prefault({}),
+    /** How a build is verified (docs/verification.md): what its milestones' validation sessions run on. */
+    verification: Verification.prefault({}),
   })
   .superRefine((config, ctx) => {
-    const openai = callsProvider(readEngineSettings(config.session.engine).allow, 'openai');
+    const { validation } = config.verification;
+    const openai = callsProvider(
+      readEngineSettings(config.session.engine, validation.engine).allow,
+      'openai',
+    );
     const named = [
       ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
+      ...(validation.model
+        ? [{ model: validation.model, path: ['verification', 'validation', 'model'] }]
+        : []),
       // OpenAI's models are priced only where an engine that calls OpenAI may run.
       ...(openai
         ? MODEL_KINDS.map((kind) => ({

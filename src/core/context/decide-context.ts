@@ -101,7 +101,7 @@ export function makeContext({
   const nowMs = timeOf(now);
   // 2. What people asked for, folded in the order they asked; a `/retry` that names an
   //    engine the config does not allow is not taken (checkCommands answers it why).
-  const engines = readEngineSettings(config.session.engine);
+  const engines = readEngineSettings(config.session.engine, config.verification.validation.engine);
   const allowed = engines.allow;
   const commands = foldCommands(
     normal.commands.filter(

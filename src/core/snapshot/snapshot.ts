@@ -8,9 +8,11 @@ import type { Command } from '../commands/command.js';
 import type { ConfigProblem } from '../config/config-problems.js';
 import type { AdaptationRecord } from '../plan/adaptation.js';
 import type { Completion } from '../plan/completion.js';
+import type { Contract } from '../plan/contract.js';
 import type { Plan } from '../plan/plan.js';
 import type { ResearchRead } from '../plan/research.js';
 import type { UsageRecord } from '../plan/usage.js';
+import type { ValidationRecord } from '../plan/validation.js';
 import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
 import type { DatedUsage } from './daily-spend.js';
@@ -99,6 +101,16 @@ export interface BuildSnapshot {
    * which briefs each changed, and the commits to compare.
    */
   adaptations?: AdaptationRecord[];
+  /**
+   * The build's contract, `contract.json` on the build branch (docs/verification.md).
+   * Absent where it was not read (a change set's member build): no milestone is validated.
+   */
+  contract?: ContractRead;
+  /**
+   * What milestones' validation sessions' publish jobs recorded
+   * (`refs/baton/<build>/validation/M<k>/<head>`, src/core/plan/validation.ts).
+   */
+  validations?: ValidationRecord[];
   /**
    * A change set's member build (docs/change-sets.md): its set, and what its
    * workers depend on in the set's other repositories. Absent in any other build.
@@ -193,6 +205,12 @@ export type PlanRead =
   /** Read but not usable: too large, not JSON, or failing `validatePlan`. */
   | { kind: 'invalid'; problems: string[]; sha: string }
   | { kind: 'valid'; plan: Plan; sha: string };
+
+/** `contract.json` as the build branch holds it. */
+export type ContractRead =
+  | { kind: 'missing' }
+  | { kind: 'invalid'; problems: string[] }
+  | { kind: 'valid'; contract: Contract };
 
 export type CompletionRead =
   | { kind: 'valid'; completion: Completion }

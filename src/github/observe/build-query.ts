@@ -56,6 +56,8 @@ export const BUILD_QUERY = /* GraphQL */ `
     $usagePrefix: String!
     $adaptPrefix: String!
     $messagePrefix: String!
+    $validationPrefix: String!
+    $contractPath: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
   }
@@ -123,6 +125,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    validationRefs: refs(refPrefix: $validationPrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -137,6 +140,7 @@ export const BUILD_QUERY = /* GraphQL */ `
       nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
     }
     plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    contract: object(expression: $contractPath) { ... on Blob { byteSize isTruncated text } }
     workers: object(expression: $workersPath) {
       ... on Tree { entries { name object { ... on Blob { byteSize } } } }
     }
@@ -397,6 +401,8 @@ export interface BuildQueryResult {
     adaptRefs?: GraphRefs;
     /** Messages to workers' sessions not taken yet: hidden refs named for their comments. */
     messageRefs?: GraphRefs;
+    /** Milestones' validation records: hidden refs whose commit message is the record. */
+    validationRefs?: GraphRefs;
     pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
     /**
      * Pull requests from the build branch's name into the default branch,
@@ -415,6 +421,8 @@ export interface BuildQueryResult {
       }[];
     };
     plan: { oid: string; byteSize: number; isTruncated: boolean; text: string | null } | null;
+    /** `contract.json` (docs/verification.md); absent where the query did not ask (a change set's member). */
+    contract?: { byteSize: number; isTruncated: boolean; text: string | null } | null;
     workers: { entries: { name: string; object: { byteSize: number } | null }[] } | null;
     /** `sub-issues.json`, when the plan session found sub-issues on the issue. */
     subIssueGraph: { byteSize: number; isTruncated: boolean; text: string | null } | null;

@@ -1,5 +1,7 @@
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
+import { contractPath } from '../../core/plan/contract.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { validationRefPrefix, validationsOf } from '../../core/plan/validation.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
@@ -18,6 +20,7 @@ import {
   readBuildGraph,
 } from './read-build-graph.js';
 import { collectComments, commentLists } from './read-comments.js';
+import { readContract } from './read-contract.js';
 import {
   latestClose,
   readFinalPull,
@@ -91,6 +94,7 @@ export async function observeBuild(
     usage: repository.usageRefs?.nodes ?? [],
     adapt: repository.adaptRefs?.nodes ?? [],
     messages: repository.messageRefs?.nodes ?? [],
+    validation: repository.validationRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env),
   });
   const record = branches.integration
@@ -132,6 +136,8 @@ export async function observeBuild(
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
     ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
+    ...(branches.integration ? { contract: readContract(repository.contract) } : {}),
+    ...(hidden.validation.length > 0 ? { validations: validationsOf(hidden.validation) } : {}),
   };
   return {
     snapshot,
@@ -165,6 +171,8 @@ export function buildGraphVariables(
     usagePrefix: usageRefPrefix(build),
     adaptPrefix: adaptationRefPrefix(build),
     messagePrefix: messageRefPrefix(build),
+    validationPrefix: validationRefPrefix(build),
+    contractPath: `${integration}:${contractPath(build)}`,
   };
 }
 

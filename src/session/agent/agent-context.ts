@@ -248,7 +248,7 @@ async function sessionEngine({
   config: Config;
   root: string;
 }): Promise<Engine> {
-  const settings = readEngineSettings(config.session.engine);
+  const settings = readEngineSettings(config.session.engine, config.verification.validation.engine);
   const engine =
     (env.BATON_ENGINE as Engine | undefined) ??
     engineFor({
@@ -310,6 +310,7 @@ export function sessionBranch(env: SessionEnv): string | null {
     case 'fix':
       return env.BATON_WORKER ? workerBranch(env.BATON_BUILD, env.BATON_WORKER) : null;
     case 'review':
+    case 'validate':
       return null;
     default: {
       const _exhaustive: never = env.BATON_ROLE;
