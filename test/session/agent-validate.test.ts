@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
+import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { contractPath } from '../../src/core/plan/contract.js';
 import { planPath } from '../../src/core/vocabulary/ids.js';
 import {
@@ -85,5 +86,24 @@ describe('runAgent validate', () => {
     expect(code).toBe(1);
     expect(requests).toEqual([]);
     expect(result.reason).toContain(`${contractPath(BUILD)} is missing`);
+  });
+
+  it("is played by the scripted model: it reads the contract, then names the scenario's failing checks", async () => {
+    const { root } = await buildRepo({
+      [planPath(BUILD)]: planJson(),
+      [contractPath(BUILD)]: contractJson('echo "FAIL greets by name"; exit 1'),
+    });
+    const model = createScriptedModel({
+      plan: { title: 'Greet', summary: 'One worker greets.' },
+      workers: [],
+      validation: { 1: [{ check: 'W1.1:1', brief: 'greet() ignores the name.' }] },
+    });
+    const { code, result } = await runSession({ root, env: VALIDATE, respond: model });
+    expect(model.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(result.validation?.failures).toEqual([
+      { check: 'W1.1:1', brief: 'greet() ignores the name.' },
+    ]);
+    expect(model.sessions).toMatchObject([{ role: 'validate', turns: 2 }]);
   });
 });
