@@ -106,4 +106,23 @@ describe('runAgent validate', () => {
     ]);
     expect(model.sessions).toMatchObject([{ role: 'validate', turns: 2 }]);
   });
+
+  it("runs on verification.validation.model, not the reviews' model, where the config names one", async () => {
+    const { root } = await buildRepo({
+      '.github/baton.yml': 'verification:\n  validation:\n    model: claude-opus-5-5\n',
+      [planPath(BUILD)]: planJson(),
+      [contractPath(BUILD)]: contractJson('exit 1'),
+    });
+    const { code, requests } = await runSession({
+      root,
+      env: VALIDATE,
+      replies: [
+        reply(
+          toolUse('submit_validation', { failures: [{ check: 'command', brief: 'It exits 1.' }] }),
+        ),
+      ],
+    });
+    expect(code).toBe(0);
+    expect(requests.map((request) => request.body.model)).toEqual(['claude-opus-5-5']);
+  });
 });

@@ -197,7 +197,7 @@ export async function openContext({
     // Every web tool the proxy lets through is held to research.* (model-routes.ts).
     research: config.research,
     // Only the config's models pass: the meter prices exactly those.
-    models: sessionModels(config.models),
+    models: sessionModels(config.models, [config.verification.validation.model]),
   });
   const client = new Anthropic({
     apiKey: modelProxy.token,
@@ -328,7 +328,14 @@ export async function converse<T>(
   parts: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
   if (ctx.engine !== 'baton') return converseOnEngine(ctx, parts);
-  const { features: asked, kind: _kind, sandbox: _sandbox, engineFiles: _files, ...rest } = parts;
+  const {
+    features: asked,
+    kind: _kind,
+    named: _named,
+    sandbox: _sandbox,
+    engineFiles: _files,
+    ...rest
+  } = parts;
   const features: ModelFeatures = { ...plainFeatures(), ...asked };
   // The provider's web tools pass the model proxy only for a conversation that declares them (research).
   ctx.modelProxy.allowWeb(features.serverTools.length > 0);

@@ -170,10 +170,10 @@ async function nameFailures(
     role: 'validate',
     submit: 'submit_validation',
   });
-  const model = ctx.config.verification.validation.model ?? parts.model;
+  const named = ctx.config.verification.validation.model;
   const outcome = await converse(ctx, {
     ...parts,
-    model,
+    ...(named ? { model: named, named } : {}),
     prompt: renderValidatePrompt({
       build,
       milestone,
