@@ -60062,7 +60062,7 @@ async function deleteSpentRefs(ctx, {
   return { result: "deleted", deleted };
 }
 function isRecord(build, ref) {
-  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build));
+  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build)) || ref.startsWith(validationRefPrefix(build));
 }
 function isFinishedExchange(ref, reached) {
   const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);

@@ -87441,7 +87441,7 @@ async function converseOnEngine(ctx, parts) {
         reason: `the ${engine} engine runs only confined, as the tools user (BATON_TOOL_USER, which the Baton workflow sets); it is never run as the job's own user`
       };
     }
-    const model = providerOf(engine) === "openai" ? ctx.config.models.openai[parts.kind] : parts.model;
+    const model = parts.named ?? (providerOf(engine) === "openai" ? ctx.config.models.openai[parts.kind] : parts.model);
     ctx.log(
       `${ctx.env.BATON_ROLE} session on ${engine} ${installed.version} (${model}), at most ${ctx.limits.maxTurns} model requests`
     );
@@ -88594,11 +88594,12 @@ function short(value) {
 }
 
 // src/session/agent/model-proxy/model-routes.ts
-function sessionModels(models) {
+function sessionModels(models, names = []) {
   return /* @__PURE__ */ new Set([
     ...MODEL_KINDS.map((kind) => models[kind]),
     ...MODEL_KINDS.map((kind) => models.openai[kind]),
-    ...Object.keys(models.prices)
+    ...Object.keys(models.prices),
+    ...names.filter((name) => name !== void 0)
   ]);
 }
 var ROUTES = {
@@ -89396,7 +89397,7 @@ async function openContext({
     // Every web tool the proxy lets through is held to research.* (model-routes.ts).
     research: config2.research,
     // Only the config's models pass: the meter prices exactly those.
-    models: sessionModels(config2.models)
+    models: sessionModels(config2.models, [config2.verification.validation.model])
   });
   const client = new Anthropic({
     apiKey: modelProxy.token,
@@ -89486,7 +89487,14 @@ function sessionBranch(env) {
 }
 async function converse(ctx, parts) {
   if (ctx.engine !== "baton") return converseOnEngine(ctx, parts);
-  const { features: asked, kind: _kind, sandbox: _sandbox, engineFiles: _files, ...rest } = parts;
+  const {
+    features: asked,
+    kind: _kind,
+    named: _named,
+    sandbox: _sandbox,
+    engineFiles: _files,
+    ...rest
+  } = parts;
   const features = { ...plainFeatures(), ...asked };
   ctx.modelProxy.allowWeb(features.serverTools.length > 0);
   const thinking = features.thinkingBudget > 0 ? `, thinking ${features.thinkingBudget}` : "";
@@ -95049,10 +95057,10 @@ async function nameFailures(ctx, {
     role: "validate",
     submit: "submit_validation"
   });
-  const model = ctx.config.verification.validation.model ?? parts.model;
+  const named2 = ctx.config.verification.validation.model;
   const outcome = await converse(ctx, {
     ...parts,
-    model,
+    ...named2 ? { model: named2, named: named2 } : {},
     prompt: renderValidatePrompt({
       build,
       milestone,
