@@ -1,29 +1,19 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
 import { contractPath } from '../../src/core/plan/contract.js';
-import { Plan } from '../../src/core/plan/plan.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
-import {
-  type FailedCheck,
-  renderValidationMessage,
-  type ValidationRecord,
-  validationRef,
-} from '../../src/core/plan/validation.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import {
-  briefPath,
   completionPath,
   integrationBranch,
   parseMilestoneSubject,
-  planPath,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
-import { amendWithFixes } from '../../src/session/publish/write/fix-workers.js';
-import type { ValidationResult } from '../../src/session/result.js';
 import type { AppHarness } from './app-harness.js';
 import { BUILD, DIAMOND, labelledIssue, landPlan, type PlanWorkerSpec } from './builds.js';
 import type { ManualLooks } from './manual-looks.js';
+import { playValidation } from './scripted-validation.js';
 
 /**
  * What the Actions side does in app tests: each queued run of the Baton
@@ -234,7 +224,13 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       gh.finishRun(run.id, 'success');
       return;
     case 'validate':
-      playValidation(gh, script, run, bump(count.validations, worker));
+      playValidation(gh, {
+        build: script.build,
+        run,
+        outcome:
+          script.validate?.(parseMilestoneSubject(worker) ?? 0, bump(count.validations, worker)) ??
+          'pass',
+      });
       gh.finishRun(run.id, 'success');
       return;
     case 'work': {
@@ -325,66 +321,6 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
     default:
       gh.finishRun(run.id, 'failure');
   }
-}
-
-/**
- * A milestone's validation as its publish job leaves it: on a failure the fix
- * workers appended to the plan on the build branch (publish's own amendment,
- * `amendWithFixes`), then the record at its hidden ref.
- */
-function playValidation(gh: FakeGitHub, script: SessionScript, run: SimRun, ordinal: number): void {
-  const milestone = parseMilestoneSubject(run.inputs.worker) ?? 0;
-  const branch = integrationBranch(script.build);
-  const head = gh.git.resolve(branch) ?? '';
-  const outcome = script.validate?.(milestone, ordinal) ?? 'pass';
-  const passed = outcome === 'pass';
-  const validation: ValidationResult = {
-    milestone,
-    head,
-    command: 'npm test -- test/contract',
-    exit_code: passed ? 0 : 1,
-    tail: passed ? '' : 'FAIL test/contract/login.test.ts\n[exit code 1]',
-    failures: passed
-      ? []
-      : outcome.fail.map((check) => ({
-          check: check as FailedCheck,
-          brief: `The check of ${check} fails.`,
-        })),
-  };
-  let failed: ValidationRecord['failed'] = [];
-  if (!passed) {
-    const files = gh.git.filesOf(head);
-    const plan = Plan.parse(JSON.parse(files.get(planPath(script.build)) ?? '{}'));
-    const amendment = amendWithFixes({ plan, build: script.build, validation, contract: null });
-    failed = amendment.fixed;
-    if (amendment.plan) {
-      gh.pushCommit({
-        branch,
-        changes: {
-          [planPath(script.build)]: `${JSON.stringify(amendment.plan, null, 2)}\n`,
-          ...Object.fromEntries(
-            [...amendment.briefs].map(([id, text]) => [briefPath(script.build, id), text]),
-          ),
-        },
-        message: `Fix workers for milestone ${milestone}`,
-      });
-    }
-  }
-  const record: ValidationRecord = {
-    version: 1,
-    milestone,
-    run_id: run.id,
-    head,
-    passed,
-    exit_code: validation.exit_code,
-    failed,
-  };
-  const sha = gh.git.commit({
-    parent: null,
-    changes: {},
-    message: renderValidationMessage(record),
-  });
-  gh.git.refs.set(validationRef(script.build, milestone, head), sha);
 }
 
 function pushWork(
