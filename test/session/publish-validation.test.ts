@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_WORKERS, type Plan } from '../../src/core/plan/plan.js';
 import { parseValidationMessage, validationRef } from '../../src/core/plan/validation.js';
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import { amendWithFixes, failuresOf } from '../../src/session/publish/write/fix-workers.js';
 import type { ValidationResult } from '../../src/session/result.js';
 import { BUILD, makeResult } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
@@ -109,5 +111,57 @@ describe('publish of a validation session', () => {
     validated({ milestone: 2 });
     expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.refused);
     expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
+  });
+});
+
+describe('amendWithFixes', () => {
+  const validation: ValidationResult = {
+    milestone: 1,
+    head: 'a'.repeat(40),
+    command: 'npm test',
+    exit_code: 1,
+    tail: 'FAIL',
+    failures: [{ check: 'W1.1:1', brief: 'It fails.' }],
+  };
+  const planOf = (count: number): Plan => ({
+    version: 1,
+    build: BUILD,
+    issue: 12,
+    title: 'Many',
+    summary: 'Many workers.',
+    workers: Array.from({ length: count }, (_, i) => ({
+      id: `W1.${i + 1}`,
+      title: `Worker ${i + 1}`,
+      depends_on: [],
+      complexity: 'normal' as const,
+    })),
+  });
+
+  it('adds no worker to a full plan, and says the check has none', () => {
+    const amendment = amendWithFixes({
+      plan: planOf(MAX_WORKERS),
+      build: BUILD,
+      validation,
+      contract: null,
+    });
+    expect(amendment.plan).toBeNull();
+    expect(amendment.fixed).toEqual([{ check: 'W1.1:1', worker: null }]);
+    expect(amendment.why).toContain('no room');
+  });
+
+  it('takes the next free number in the wave after the milestone, after every worker of the milestone', () => {
+    const plan = planOf(2);
+    plan.workers.push({ id: 'W2.1', title: 'Later', depends_on: ['W1.1'], complexity: 'normal' });
+    const amendment = amendWithFixes({ plan, build: BUILD, validation, contract: null });
+    expect(amendment.plan?.workers.at(-1)).toEqual({
+      id: 'W2.2',
+      title: 'Fix: W1.1:1 fails',
+      depends_on: ['W1.1', 'W1.2'],
+      complexity: 'normal',
+    });
+  });
+
+  it('acts on the exit status, not the failures named: none after an exit 0', () => {
+    expect(failuresOf({ ...validation, exit_code: 0 })).toEqual([]);
   });
 });
