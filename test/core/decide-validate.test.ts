@@ -245,3 +245,51 @@ describe('the status of a validation', () => {
     return { milestone: 2, state: 'passed', head: sha('c2'), url: null, failed: [], ...overrides };
   }
 });
+
+describe('the engine a validation runs on', () => {
+  const engines = {
+    approval: 'none' as const,
+    session: { engine: { default: 'claude-code' as const } },
+    verification: { validation: { engine: 'codex' as const } },
+  };
+
+  it('is verification.validation.engine, another than the work', () => {
+    const actions = decide({
+      snapshot: deliveredSnapshot({ contract: validContract() }),
+      config: makeConfig(engines),
+      now: NOW,
+    });
+    const dispatch = actions.find((action) => action.kind === 'dispatch');
+    expect(dispatch?.kind === 'dispatch' && dispatch.request).toMatchObject({
+      role: 'validate',
+      engine: 'codex',
+    });
+  });
+
+  it('is not one a /retry may choose for a worker by that alone', () => {
+    const snapshot = firstWaveDoneWithoutW21({
+      commands: [
+        makeCommand({ name: 'skip', worker: 'W1.2' }),
+        makeCommand(
+          { name: 'retry', worker: 'W2.1', instructions: '', engine: 'codex' },
+          { commentId: 901 },
+        ),
+      ],
+    });
+    const actions = decide({ snapshot, config: makeConfig(engines), now: NOW });
+    const work = actions.find(
+      (action) => action.kind === 'dispatch' && action.request.role === 'work',
+    );
+    expect(work?.kind === 'dispatch' && work.request.engine).toBe('claude-code');
+  });
+
+  /** Wave 1 done, W2.1 not started. */
+  function firstWaveDoneWithoutW21(overrides: Partial<BuildSnapshot>): BuildSnapshot {
+    return deliveredSnapshot({
+      contract: validContract(),
+      runs: deliveredRuns().slice(0, 2),
+      pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
+      ...overrides,
+    });
+  }
+});
