@@ -3,7 +3,7 @@ import { decide } from '../../src/core/decide/decide.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { validationLine } from '../../src/core/status/render-validations.js';
 import type { ValidationView } from '../../src/core/status/status-view.js';
-import { dispatched, kinds, viewOf } from './decide-helpers.js';
+import { dispatched, kinds, noticeKeys, viewOf } from './decide-helpers.js';
 import {
   deliveredRuns,
   deliveredSnapshot,
@@ -292,4 +292,37 @@ describe('the engine a validation runs on', () => {
       ...overrides,
     });
   }
+});
+
+describe('a validation that waits for a person', () => {
+  it.each<[string, Partial<BuildSnapshot>]>([
+    [
+      'a failure no fix worker could be added for',
+      {
+        validations: [
+          makeValidation({
+            passed: false,
+            exit_code: 1,
+            failed: [{ check: 'command', worker: null }],
+          }),
+        ],
+      },
+    ],
+    [
+      'a session that ended without a result',
+      { runs: [...deliveredRuns(), validateRun(2, head, { conclusion: 'failure' })] },
+    ],
+  ])('calls one with a notice: %s', (_name, overrides) => {
+    const actions = decide({ snapshot: contracted(overrides), config, now: NOW });
+    expect(noticeKeys(actions).filter((key) => key.startsWith('validation'))).toHaveLength(1);
+  });
+
+  it('calls no one while a fix worker carries the failure', () => {
+    const actions = decide({
+      snapshot: contracted({ plan: withFix, validations: [failedM2] }),
+      config,
+      now: NOW,
+    });
+    expect(noticeKeys(actions).filter((key) => key.startsWith('validation'))).toEqual([]);
+  });
 });
