@@ -22,7 +22,8 @@ interface Need {
  * The notices a build needs now: a new comment on the issue (GitHub notifies
  * the people it mentions, which an edit of the status comment does not) when
  * the plan waits for `/approve`, a worker needs a person or looks like a
- * runaway (`runaway.ts`), the budget is reached, or the final PR is open
+ * runaway (`runaway.ts`), a milestone's validation waits for a person, the
+ * budget is reached, or the final PR is open
  * (its review is requested too). Each is keyed by its need and left out once its marker is seen; `act` guards the
  * post with a ref so two replicas never post the same one (docs/design-notes.md).
  */
