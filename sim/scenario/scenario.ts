@@ -77,6 +77,11 @@ export interface ScenarioWorker {
   title: string;
   depends_on?: string[];
   complexity?: Complexity;
+  /**
+   * A fix worker that a failed validation of milestone `fix` adds to the plan
+   * (`Fix: <check> fails`, docs/verification.md); the planner leaves it out.
+   */
+  fix?: number;
   /** The coding engine the plan names for it (`engine` in plan.json); none: the role's. */
   engine?: Engine;
   /** A change set's worker: the repository it changes (`owner/name`); none: the plan's own. */

@@ -26,7 +26,10 @@ export function planTurn(input: TurnInput): TurnAnswer {
     case 2: {
       const loop = request.loop;
       const workers = scenario.workers.filter(
-        (worker) => (worker.loop ?? null) === loop && worker.followUp === undefined,
+        (worker) =>
+          (worker.loop ?? null) === loop &&
+          worker.followUp === undefined &&
+          worker.fix === undefined,
       );
       // A loop's plan numbers from W1.1, as the prompt says; Baton moves it after earlier loops.
       const offset = Math.min(...workers.map((worker) => waveOf(worker.id))) - 1;
