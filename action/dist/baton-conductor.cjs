@@ -55869,8 +55869,7 @@ function makeContext({
 }) {
   const normal = normalizeSnapshot(snapshot);
   const nowMs = timeOf(now);
-  const engines = readEngineSettings(config3.session.engine, config3.verification.validation.engine);
-  const allowed = engines.allow;
+  const allowed = readEngineSettings(config3.session.engine).allow;
   const commands = foldCommands(
     normal.commands.filter(
       ({ command: command2 }) => command2.name !== "retry" || !command2.engine || allowed.includes(command2.engine)
@@ -55898,7 +55897,8 @@ function makeContext({
   const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
   const links = repoLinks(truth);
   const records = newestRecords(truth.usage ?? []);
-  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
+  const settings = readEngineSettings(config3.session.engine, config3.verification.validation.engine);
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings });
   return {
     snapshot: truth,
     config: config3,
@@ -56147,6 +56147,7 @@ function needsOf(ctx, { view, workers }) {
       text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
     });
   }
+  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({
@@ -56163,6 +56164,31 @@ function needsOf(ctx, { view, workers }) {
     });
   }
   return needs;
+}
+function validationNeeds(ctx, validations) {
+  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
+  return validations.flatMap((validation) => {
+    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
+    const run2 = validation.url ? ` (${validation.url})` : "";
+    if (validation.state === "session-failed") {
+      return [
+        {
+          about,
+          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
+        }
+      ];
+    }
+    if (validation.state !== "failed" || validation.failed.every((failure2) => failure2.worker)) {
+      return [];
+    }
+    const checks = validation.failed.map((failure2) => failure2.check).join(", ");
+    return [
+      {
+        about,
+        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
+      }
+    ];
+  });
 }
 function seriesNeeds(view) {
   const last = view.series?.loops.at(-1);
