@@ -43033,6 +43033,14 @@ function parseLoopSubject(subject) {
   const match = LOOP_SUBJECT.exec(subject ?? "");
   return match ? Number(match[1]) : null;
 }
+var MILESTONE_SUBJECT = /^M([1-9]\d{0,1})$/;
+function milestoneSubject(milestone) {
+  return `M${milestone}`;
+}
+function parseMilestoneSubject(subject) {
+  const match = MILESTONE_SUBJECT.exec(subject ?? "");
+  return match ? Number(match[1]) : null;
+}
 function loopDir(build, loop) {
   return `${buildDir(build)}/loops/${loop}`;
 }
@@ -43197,7 +43205,8 @@ var SESSION_ROLES = [
   "fix",
   "research",
   "summary",
-  "synthesis"
+  "synthesis",
+  "validate"
 ];
 function isWorkRole(role) {
   return role === "work" || role === "contract";
@@ -43206,6 +43215,10 @@ var TRIGGER = /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40
 var DEFAULT_RUNNER = "ubuntu-latest";
 function isSessionTrigger(value) {
   return TRIGGER.test(value);
+}
+function parseTrigger(trigger) {
+  const match = TRIGGER.exec(trigger);
+  return { kind: match?.[1] ?? match?.[3] ?? "", id: match?.[2] ?? match?.[4] ?? "" };
 }
 function renderRunName(request2) {
   return `baton ${request2.role} ${request2.build} ${request2.worker ?? "-"} ${request2.trigger ?? "-"}`;
@@ -43283,13 +43296,18 @@ var EngineTable = external_exports.strictObject({
   allow: external_exports.array(Engine).min(1).optional()
 });
 var EngineSetting = external_exports.union([Engine, EngineTable]).default(DEFAULT_ENGINE);
-function readEngineSettings(setting) {
-  if (typeof setting === "string") return { default: setting, roles: {}, allow: [setting] };
+function readEngineSettings(setting, validation) {
   const roles = {};
-  for (const role of SESSION_ROLES) {
-    const engine = role === "contract" ? void 0 : setting[role];
-    if (engine) roles[role] = engine;
+  if (typeof setting !== "string") {
+    for (const role of SESSION_ROLES) {
+      const engine = role === "contract" || role === "validate" ? void 0 : setting[role];
+      if (engine) roles[role] = engine;
+    }
   }
+  const validator = validation ?? roles.review;
+  if (validator) roles.validate = validator;
+  if (typeof setting === "string")
+    return { default: setting, roles, allow: named([setting, ...Object.values(roles)]) };
   const allow = named([setting.default, ...Object.values(roles), ...setting.allow ?? []]);
   return { default: setting.default, roles, allow };
 }
@@ -43820,6 +43838,12 @@ var Autonomy = external_exports.strictObject({
    */
   waitFor: external_exports.array(RiskClass).max(RISK_CLASSES.length).default(["workflow", "dependency", "security"])
 });
+var Validation = external_exports.strictObject({
+  /** The coding engine of validation sessions; absent, the one `session.engine` gives reviews. */
+  engine: Engine.optional(),
+  /** The model id of validation sessions; absent, `models.review` (`models.openai.review` on Codex). */
+  model: external_exports.string().min(1).optional()
+});
 var VerificationSettings = external_exports.strictObject({
   autonomy: Autonomy.prefault({}),
   /** Paths whose change is the `security` class. */
@@ -43827,7 +43851,8 @@ var VerificationSettings = external_exports.strictObject({
   /** Paths that are public interfaces: their change is the `interface` class. */
   interfacePaths: external_exports.array(PathGlob).max(50).default([]),
   /** A plan's acceptance criteria get a contract of checks before any worker starts. */
-  contract: external_exports.boolean().default(true)
+  contract: external_exports.boolean().default(true),
+  validation: Validation.prefault({})
 });
 
 // src/core/config/config.ts
@@ -43979,9 +44004,14 @@ var Config = external_exports.strictObject({
    */
   verification: VerificationSettings.prefault({})
 }).superRefine((config3, ctx) => {
-  const openai = callsProvider(readEngineSettings(config3.session.engine).allow, "openai");
+  const { validation } = config3.verification;
+  const openai = callsProvider(
+    readEngineSettings(config3.session.engine, validation.engine).allow,
+    "openai"
+  );
   const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
+    ...validation.model ? [{ model: validation.model, path: ["verification", "validation", "model"] }] : [],
     // OpenAI's models are priced only where an engine that calls OpenAI may run.
     ...openai ? MODEL_KINDS.map((kind) => ({
       model: config3.models.openai[kind],
@@ -52433,8 +52463,22 @@ function outsideDependencies(plan, repository, home) {
 }
 
 // src/core/status/render-spend.ts
-var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
-var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
+var ROLES = [
+  "plan",
+  "work",
+  "review",
+  "fix",
+  "research",
+  "summary",
+  "synthesis",
+  "validate"
+];
+var OCCASIONAL = /* @__PURE__ */ new Set([
+  "research",
+  "summary",
+  "synthesis",
+  "validate"
+]);
 function renderSpendByRole(totals) {
   const parts = ROLES.filter(
     (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
@@ -52957,6 +53001,39 @@ ${line}` : line;
 ${note}`;
 }
 
+// src/core/status/render-validations.ts
+function validationLine(view) {
+  const run2 = view.url ? ` (${link(view.url, "validate run")})` : "";
+  const at = view.head ? ` on \`${view.head.slice(0, 7)}\`` : "";
+  const milestone = `Milestone ${view.milestone}`;
+  switch (view.state) {
+    case "running":
+      return `🧪 **Validating** milestone ${view.milestone}${at}: a session that wrote none of the code runs the contract's checks${run2}.`;
+    case "passed":
+      return `✅ ${milestone} validated${at}: the contract's checks pass${run2}.`;
+    case "failed":
+      return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run2}.`;
+    case "session-failed":
+      return `⚠️ ${milestone}'s validation session ended without a result${run2}: its job summary says why; the next change to the build branch validates it again.`;
+    default: {
+      const _exhaustive = view.state;
+      return _exhaustive;
+    }
+  }
+}
+function failedText(failed) {
+  const checks = `${failed.length} ${failed.length === 1 ? "check" : "checks"} (${failed.map((f) => f.check).join(", ")})`;
+  const fixes = [...new Set(failed.flatMap((f) => f.worker ? [f.worker] : []))];
+  if (fixes.length > 0 && failed.every((f) => f.worker)) {
+    return `${checks} → fix ${fixes.length === 1 ? "worker" : "workers"} ${fixes.join(", ")}`;
+  }
+  return `${checks}; no fix worker could be added to the plan: a person is needed (push a fix to the build branch, and it is validated again)`;
+}
+function awaitsValidation(validations) {
+  if (!validations) return false;
+  return validations.at(-1)?.state !== "passed";
+}
+
 // src/core/status/render-progress.ts
 var PROGRESS_MAX_CHARS = 6e4;
 var BAR_WIDTH = 20;
@@ -53030,7 +53107,10 @@ function dailyCapLine(hold) {
   return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
 }
 function notices(progress, set4 = false) {
-  const lines = [...(progress.adaptations ?? []).map(adaptationLine)];
+  const lines = [
+    ...(progress.adaptations ?? []).map(adaptationLine),
+    ...(progress.validations ?? []).map(validationLine)
+  ];
   if (progress.paused) {
     lines.push(
       `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`
@@ -53058,7 +53138,10 @@ function notices(progress, set4 = false) {
   }
   return lines;
 }
-function doneLine({ synthesis, followUps }) {
+function doneLine({ synthesis, followUps, validations }) {
+  if (awaitsValidation(validations)) {
+    return "🧪 Every worker is done; the final pull request waits for the last milestone's validation against the contract.";
+  }
   if (synthesis?.state === "succeeded" && followUps?.state === "proposed") {
     return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
   }
@@ -53240,7 +53323,11 @@ function attentionOf(view) {
       repo.released,
       repo.revert
     ]),
-    view.changeSet?.rollback ?? null
+    view.changeSet?.rollback ?? null,
+    // A milestone's failed validation: the checks it names and their fix workers (absent: no contract).
+    ...progress.validations ? [
+      progress.validations.filter((validation) => validation.state !== "running").map((validation) => [validation.milestone, validation.state, validation.failed])
+    ] : []
   ]);
 }
 function attentionMark(view) {
@@ -54035,7 +54122,8 @@ var SESSION_WRITES = {
   review: 1,
   research: 0,
   summary: 0,
-  synthesis: 1
+  synthesis: 1,
+  validate: 0
 };
 var MINUTE = 6e4;
 var HOUR = 36e5;
@@ -54488,7 +54576,7 @@ var UsageRecord = external_exports.strictObject({
   attempt: external_exports.number().int().positive().default(1),
   role: external_exports.enum(SESSION_ROLES),
   /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT), external_exports.string().regex(MILESTONE_SUBJECT)]).nullable(),
   /**
    * How the agent ended: its result's status, or `no-result` when it left none.
    * `partial`: it stopped short of its brief and handed in what works, with a
@@ -54522,6 +54610,38 @@ function parseUsageMessage(message2) {
 function isControl(char) {
   const point = char.codePointAt(0) ?? 0;
   return point < 32 || point === 127;
+}
+
+// src/core/plan/validation.ts
+var VALIDATION_HEADER = "baton validation";
+var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
+var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
+var ValidationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The milestone validated: every worker of waves ≤ it was done. */
+  milestone: external_exports.number().int().min(1).max(99),
+  /** The workflow run of the validation session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the contract's command ran on. */
+  head: Sha,
+  /** The command's exit status was 0: the session's code ran it, the model cannot change it. */
+  passed: external_exports.boolean(),
+  /** The command's exit status; null when it was killed at its time limit. */
+  exit_code: external_exports.number().int().nullable(),
+  /** Each failing check, with the fix worker appended for it (null: none could be). */
+  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([])
+});
+function validationRefPrefix(build) {
+  return `refs/baton/${build}/validation/`;
+}
+function parseValidationMessage(message2) {
+  return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
+}
+function validationsOf(messages) {
+  return messages.flatMap((message2) => {
+    const record2 = parseValidationMessage(message2);
+    return record2 ? [record2] : [];
+  });
 }
 
 // src/core/sessions/messages.ts
@@ -54681,19 +54801,21 @@ async function readHiddenRecords(ctx, {
   usage,
   adapt,
   reading = "auto",
-  messages = []
+  messages = [],
+  validation = []
 }) {
   const usageName = (name) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
   const listed = {
     usage: usage.map((node2) => ({ ref: usageName(node2.name), message: node2.target.message ?? "" })),
     adapt: messagesOf(adapt),
+    validation: messagesOf(validation),
     messages: messageRefsOf(
       build,
       messages.map((node2) => `${messageRefPrefix(build)}${node2.name}`)
     )
   };
   if (reading === "graphql") return listed;
-  if (reading === "auto" && (usage.length > 0 || adapt.length > 0 || messages.length > 0)) {
+  if (reading === "auto" && (usage.length > 0 || adapt.length > 0 || messages.length > 0 || validation.length > 0)) {
     graphqlLists.learn(ctx, true);
     return listed;
   }
@@ -54701,8 +54823,9 @@ async function readHiddenRecords(ctx, {
   const refs = await listMatchingRefs(ctx, `baton/${build}/`);
   const usagePrefix = usageRefPrefix(build);
   const adaptPrefix = adaptationRefPrefix(build);
+  const validationPrefix = validationRefPrefix(build);
   const records = refs.filter(
-    (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix)
+    (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix) || ref.ref.startsWith(validationPrefix)
   );
   const found = messageRefsOf(
     build,
@@ -54721,7 +54844,8 @@ async function readHiddenRecords(ctx, {
   return {
     messages: found,
     usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
-    adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message)
+    adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
+    validation: read.filter((r) => r.ref.startsWith(validationPrefix)).map((r) => r.message)
   };
 }
 function messageRefsOf(build, refs) {
@@ -55902,8 +56026,7 @@ function makeContext({
 }) {
   const normal = normalizeSnapshot(snapshot);
   const nowMs = timeOf(now);
-  const engines = readEngineSettings(config3.session.engine);
-  const allowed = engines.allow;
+  const allowed = readEngineSettings(config3.session.engine).allow;
   const commands = foldCommands(
     normal.commands.filter(
       ({ command: command2 }) => command2.name !== "retry" || !command2.engine || allowed.includes(command2.engine)
@@ -55931,7 +56054,8 @@ function makeContext({
   const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
   const links = repoLinks(truth);
   const records = newestRecords(truth.usage ?? []);
-  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
+  const settings = readEngineSettings(config3.session.engine, config3.verification.validation.engine);
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings });
   return {
     snapshot: truth,
     config: config3,
@@ -56180,6 +56304,7 @@ function needsOf(ctx, { view, workers }) {
       text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
     });
   }
+  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({
@@ -56196,6 +56321,31 @@ function needsOf(ctx, { view, workers }) {
     });
   }
   return needs;
+}
+function validationNeeds(ctx, validations) {
+  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
+  return validations.flatMap((validation) => {
+    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
+    const run2 = validation.url ? ` (${validation.url})` : "";
+    if (validation.state === "session-failed") {
+      return [
+        {
+          about,
+          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
+        }
+      ];
+    }
+    if (validation.state !== "failed" || validation.failed.every((failure2) => failure2.worker)) {
+      return [];
+    }
+    const checks = validation.failed.map((failure2) => failure2.check).join(", ");
+    return [
+      {
+        about,
+        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
+      }
+    ];
+  });
 }
 function seriesNeeds(view) {
   const last = view.series?.loops.at(-1);
@@ -57433,6 +57583,88 @@ function isUnstarted(ctx, state) {
   return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
 }
 
+// src/core/rules/decide-validate.ts
+function decideValidation(ctx, plan, workers) {
+  if (ctx.snapshot.contract?.kind !== "valid") return { actions: [], views: null };
+  const runs = ctx.snapshot.runs.filter(
+    (run2) => run2.role === "validate" && parseMilestoneSubject(run2.worker) !== null
+  );
+  const records = ctx.snapshot.validations ?? [];
+  const milestones = milestonesOf(plan);
+  const views = milestones.flatMap((k) => {
+    const view2 = milestoneView(k, records, runs);
+    return view2 ? [view2] : [];
+  });
+  const reached = reachedMilestone(milestones, workers);
+  const head = ctx.snapshot.integration?.sha;
+  if (reached === null || !head) return { actions: [], views };
+  const view = views.find((candidate) => candidate.milestone === reached) ?? null;
+  const settling = runs.filter((run2) => parseMilestoneSubject(run2.worker) === reached).map((run2) => run2.settlesInMs);
+  if (!needsValidation(view, head)) return { actions: lookAgain(settling), views };
+  if (runs.some((run2) => run2.outcome === "active") || !ctx.canDispatchWork) {
+    return { actions: [], views };
+  }
+  const dispatch2 = {
+    kind: "dispatch",
+    request: { role: "validate", worker: milestoneSubject(reached), trigger: `head-${head}` }
+  };
+  return { actions: [dispatch2], views };
+}
+function validationHoldsFinal(ctx, plan) {
+  if (ctx.snapshot.contract?.kind !== "valid") return false;
+  const last = milestonesOf(plan).at(-1);
+  if (last === void 0) return false;
+  return !(ctx.snapshot.validations ?? []).some(
+    (record2) => record2.milestone === last && record2.passed
+  );
+}
+function needsValidation(view, head) {
+  if (view === null) return true;
+  const stuck = view.state === "session-failed" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null);
+  return stuck && view.head !== head;
+}
+function milestonesOf(plan) {
+  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))].filter((wave) => wave >= 1).sort((a, b) => a - b);
+}
+function reachedMilestone(milestones, workers) {
+  let reached = null;
+  for (const k of milestones) {
+    const through = workers.filter((state) => waveOf(state.worker.id) <= k);
+    if (!through.every(isDone)) break;
+    reached = k;
+  }
+  return reached;
+}
+function milestoneView(milestone, records, runs) {
+  const record2 = records.filter((candidate) => candidate.milestone === milestone).sort((a, b) => a.run_id - b.run_id).at(-1) ?? null;
+  const run2 = runs.filter((candidate) => parseMilestoneSubject(candidate.worker) === milestone).at(-1);
+  const answered = run2 !== void 0 && records.some((candidate) => candidate.run_id === run2.id);
+  if (run2 && !answered && (!record2 || run2.id > record2.run_id)) {
+    const waiting = run2.outcome === "active" || run2.settlesInMs !== null;
+    return {
+      milestone,
+      state: waiting ? "running" : "session-failed",
+      head: headOf(run2),
+      url: run2.url,
+      failed: []
+    };
+  }
+  if (!record2) return null;
+  const ran = runs.find((candidate) => candidate.id === record2.run_id);
+  return {
+    milestone,
+    state: record2.passed ? "passed" : "failed",
+    head: record2.head,
+    url: ran?.url ?? null,
+    failed: record2.failed
+  };
+}
+function headOf(run2) {
+  if (!run2.trigger || !isSessionTrigger(run2.trigger)) return "";
+  const { kind, id } = parseTrigger(run2.trigger);
+  return kind === "head" ? id : "";
+}
+
 // src/core/rules/decide-final.ts
 function decideFinal({
   ctx,
@@ -57443,6 +57675,7 @@ function decideFinal({
 }) {
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
+  if (!final && validationHoldsFinal(ctx, plan)) return [];
   const { synthesis } = ctx;
   if (!final && buildTypeOf(plan) === "research" && synthesis) {
     if (!synthesis.latest) {
@@ -57768,9 +58001,13 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   ]);
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   const messages = decideMessages(ctx, { done });
-  const progress = withMessages(
-    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-    messages.views
+  const validation = decideValidation(ctx, plan, workers);
+  const progress = withValidations(
+    withMessages(
+      withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+      messages.views
+    ),
+    validation.views
   );
   const adapting = adapt.views.some((view2) => view2.state === "revising");
   const actions = withoutHeld(holds, [
@@ -57782,6 +58019,7 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
     ...autonomy.actions,
     ...adapting ? [] : decideMerge({ ctx, workers, chains }),
     ...decideWorkers({ ctx, workers, chains }),
+    ...validation.actions,
     ...final ? decideFinal({ ctx, plan, workers, progress, ...seriesReport ? { seriesReport } : {} }) : [],
     ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
     ...decideSubIssues(ctx.snapshot, workers),
@@ -57793,6 +58031,9 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
 }
 function withMessages(progress, views) {
   return views.length > 0 ? { ...progress, messages: views } : progress;
+}
+function withValidations(progress, views) {
+  return views ? { ...progress, validations: views } : progress;
 }
 function withAdaptations(progress, views) {
   return views.length > 0 ? { ...progress, adaptations: views } : progress;
@@ -58378,6 +58619,7 @@ var BUILD_QUERY = (
     $usagePrefix: String!
     $adaptPrefix: String!
     $messagePrefix: String!
+    $validationPrefix: String!
     $contractPath: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
@@ -58446,6 +58688,7 @@ var BUILD_QUERY = (
     usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    validationRefs: refs(refPrefix: $validationPrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -58574,12 +58817,13 @@ async function readBuildGraph(ctx, variables, alongside) {
     }),
     nodes: void 0
   };
-  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all([
     restOfPulls(ctx, variables, repository.pullRequests),
     restOfRefs(ctx, variables.refPrefix, repository.refs),
     restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
     repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
-    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
+    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0),
+    repository.validationRefs ? restOfRefs(ctx, variables.validationPrefix, repository.validationRefs) : Promise.resolve(void 0)
   ]);
   return {
     repository: {
@@ -58588,7 +58832,8 @@ async function readBuildGraph(ctx, variables, alongside) {
       refs,
       usageRefs,
       ...adaptRefs ? { adaptRefs } : {},
-      ...messageRefs ? { messageRefs } : {}
+      ...messageRefs ? { messageRefs } : {},
+      ...validationRefs ? { validationRefs } : {}
     },
     ...nodes ? { alongside: nodes } : {}
   };
@@ -59437,6 +59682,7 @@ async function observeBuild(ctx, {
     usage: repository.usageRefs?.nodes ?? [],
     adapt: repository.adaptRefs?.nodes ?? [],
     messages: repository.messageRefs?.nodes ?? [],
+    validation: repository.validationRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env)
   });
   const record2 = branches.integration ? readRecord({ build, repository }) : {
@@ -59481,7 +59727,8 @@ async function observeBuild(ctx, {
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
+    ...hidden.validation.length > 0 ? { validations: validationsOf(hidden.validation) } : {}
   };
   return {
     snapshot,
@@ -59507,6 +59754,7 @@ function buildGraphVariables({ owner, repo }, { build, issue: issue2, defaultBra
     usagePrefix: usageRefPrefix(build),
     adaptPrefix: adaptationRefPrefix(build),
     messagePrefix: messageRefPrefix(build),
+    validationPrefix: validationRefPrefix(build),
     contractPath: `${integration}:${contractPath(build)}`
   };
 }
@@ -59555,6 +59803,7 @@ var SET_OPERATIONS = (
     $usagePrefix: String!
     $adaptPrefix: String!
     $messagePrefix: String!
+    $validationPrefix: String!
     $contractPath: String!
     $ids: [ID!]!
     $memberIntegration: String!
@@ -60452,7 +60701,7 @@ async function deleteSpentRefs(ctx, {
   return { result: "deleted", deleted };
 }
 function isRecord(build, ref) {
-  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build));
+  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build)) || ref.startsWith(validationRefPrefix(build));
 }
 function isFinishedExchange(ref, reached) {
   const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
@@ -60755,7 +61004,7 @@ function lockRefOf(lock, build) {
   }
 }
 function sessionRef(request2) {
-  return request2.worker && parseLoopSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
+  return request2.worker && parseLoopSubject(request2.worker) === null && parseMilestoneSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
 }
 function withDispatchedRuns(snapshot, outcomes, now) {
   let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));

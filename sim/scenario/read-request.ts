@@ -51,6 +51,8 @@ export interface SessionRequest {
   changed: string[];
   /** An improvement loop's research, plan or summary: the loop the first message names. */
   loop: number | null;
+  /** A validate session: the milestone its first message names. */
+  milestone: number | null;
   /** A plan session in adapt mode: the merged worker it answers, its report and the briefs it may revise. */
   adapt: { source: string; completion: string; briefs: { worker: string; path: string }[] } | null;
   /** Assistant turns so far: 0 for the session's first request. */
@@ -122,6 +124,7 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
       String(JSON.parse(m[1] ?? '""')),
     ),
     loop: numberOf(/improvement loop (\d+)/.exec(first)?.[1]),
+    milestone: numberOf(/^Validate milestone (\d+) of build/.exec(first)?.[1]),
     adapt: adaptOf(first),
     turn,
     last: exchangesAt(body.messages, body.messages.length - 2),

@@ -45,6 +45,12 @@ export interface Scenario {
    * session's first message lists are submitted).
    */
   adaptations?: Record<string, Record<string, string>>;
+  /**
+   * A milestone's validation session, asked only when the contract's command
+   * failed: the checks (criterion ids) it names as failing, by milestone; none
+   * named, it hands in the check `command`.
+   */
+  validation?: Record<number, { check: string; brief: string }[]>;
 }
 
 /** Stands for the build id in a worker's paths and check, which the scenario cannot know. */
@@ -77,6 +83,11 @@ export interface ScenarioWorker {
   title: string;
   depends_on?: string[];
   complexity?: Complexity;
+  /**
+   * A fix worker that a failed validation of milestone `fix` adds to the plan
+   * (`Fix: <check> fails`, docs/verification.md); the planner leaves it out.
+   */
+  fix?: number;
   /** The coding engine the plan names for it (`engine` in plan.json); none: the role's. */
   engine?: Engine;
   /** A change set's worker: the repository it changes (`owner/name`); none: the plan's own. */

@@ -11,6 +11,7 @@ import { reviewTurn } from './turns/review-turns.js';
 import { synthesisTurn } from './turns/synthesis-turns.js';
 import { waitsForSteer } from './turns/talk-turns.js';
 import type { TurnAnswer, TurnInput } from './turns/turn.js';
+import { validateTurn } from './turns/validate-turns.js';
 import { workTurn } from './turns/work-turns.js';
 
 /** One session as the scripted model saw it. */
@@ -153,6 +154,8 @@ function playTurn(input: TurnInput): TurnAnswer {
       return summaryTurn(input);
     case 'synthesis':
       return synthesisTurn(input);
+    case 'validate':
+      return validateTurn(input);
     default: {
       const _exhaustive: never = role;
       return _exhaustive;

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { SESSION_ROLES } from '../core/sessions/session.js';
 import { isEngine, listEngines } from '../core/vocabulary/engine-names.js';
-import { isAnyBuildId, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
+import {
+  isAnyBuildId,
+  LOOP_SUBJECT,
+  MILESTONE_SUBJECT,
+  WORKER_ID,
+} from '../core/vocabulary/ids.js';
 import { optionalVar as optional, parseEnvWith } from './env-sources.js';
 import { JOB_ENV } from './job-env.js';
 
@@ -19,8 +24,9 @@ export const SessionEnv = z.object({
     ),
   BATON_ISSUE: optional,
   BATON_WORKER: optional.refine(
-    (w) => w === undefined || WORKER_ID.test(w) || LOOP_SUBJECT.test(w),
-    'BATON_WORKER is W<wave>.<seq>, or L<n> for an improvement loop',
+    (w) =>
+      w === undefined || WORKER_ID.test(w) || LOOP_SUBJECT.test(w) || MILESTONE_SUBJECT.test(w),
+    'BATON_WORKER is W<wave>.<seq>, L<n> for an improvement loop, or M<k> for a milestone’s validation',
   ),
   BATON_PR: optional.refine((p) => p === undefined || /^\d+$/.test(p), 'BATON_PR is a number'),
   BATON_TRIGGER: optional,

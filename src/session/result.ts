@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Completion, Usage } from '../core/plan/completion.js';
 import { Plan, WorkerId } from '../core/plan/plan.js';
 import { MessageReceipt, SessionLimit } from '../core/plan/usage.js';
+import { FailedCheck } from '../core/plan/validation.js';
 import { Engine } from '../core/sessions/engines.js';
 import { SESSION_ROLES } from '../core/sessions/session.js';
 
@@ -53,6 +54,35 @@ export const SynthesisResult = z.strictObject({
 });
 export type SynthesisResult = z.infer<typeof SynthesisResult>;
 
+/** The most failing checks one validation names; each becomes a fix worker. */
+export const MAX_VALIDATION_FAILURES = 10;
+
+/**
+ * `validate`: the contract's command as the session's code ran it (its exit
+ * status is the truth: 0 passed, whatever the model said), and for a failure
+ * each failing check the model named, with a short brief for its fix.
+ */
+export const ValidationResult = z.strictObject({
+  milestone: z.number().int().min(1).max(99),
+  /** The build branch head the command ran on. */
+  head: z.string().regex(/^[0-9a-f]{40}$/),
+  command: z.string().min(1).max(500),
+  /** Null: killed at its time limit. */
+  exit_code: z.number().int().nullable(),
+  /** The end of the command's output. */
+  tail: z.string().max(4000),
+  failures: z
+    .array(
+      z.strictObject({
+        check: FailedCheck,
+        brief: z.string().trim().min(1).max(4000),
+      }),
+    )
+    .max(MAX_VALIDATION_FAILURES)
+    .default([]),
+});
+export type ValidationResult = z.infer<typeof ValidationResult>;
+
 export const SessionResult = z.strictObject({
   role: z.enum(SESSION_ROLES),
   build: z.string(),
@@ -102,6 +132,8 @@ export const SessionResult = z.strictObject({
     .default(null),
   /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
   synthesis: SynthesisResult.nullable().default(null),
+  /** `validate`: the milestone's contract run and its failing checks (publish records it, and adds fix workers). */
+  validation: ValidationResult.nullable().default(null),
   /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
   blocked: z
     .array(

@@ -56,8 +56,10 @@ describe('the hidden refs of a finished build', () => {
   });
 
   const refs = (prefix: string) => [...gh.git.refs.keys()].filter((ref) => ref.startsWith(prefix));
-  const locks = () => refs(`refs/baton/${BUILD}/`).filter((ref) => !/\/(usage|adapt)\//.test(ref));
-  const records = () => refs(`refs/baton/${BUILD}/`).filter((ref) => /\/(usage|adapt)\//.test(ref));
+  const locks = () =>
+    refs(`refs/baton/${BUILD}/`).filter((ref) => !/\/(usage|adapt|validation)\//.test(ref));
+  const records = () =>
+    refs(`refs/baton/${BUILD}/`).filter((ref) => /\/(usage|adapt|validation)\//.test(ref));
   const exchangeOf = (run: SimRun) => exchangeMarkerRef(run.id, run.runAttempt);
   const batonRuns = () => gh.runs.filter((run) => run.workflow === 'baton.yml');
   const mutations = () =>
@@ -99,6 +101,9 @@ describe('the hidden refs of a finished build', () => {
     await runApprovedBuild({ gh, apps, script });
     // What an adapt session's publish leaves: a record, which stays with the usage records.
     gh.git.refs.set(`refs/baton/${BUILD}/adapt/W1.1`, gh.git.resolve(gh.defaultBranch) ?? '');
+    // And a milestone's validation: a record too.
+    const head = gh.git.resolve(gh.defaultBranch) ?? '';
+    gh.git.refs.set(`refs/baton/${BUILD}/validation/M2/${head}`, head);
     expect(finalPull()?.state).toBe('open');
   }
 

@@ -48,7 +48,8 @@ describe('session.engine', () => {
       { work: 'claude-code', review: 'codex' },
       {
         default: 'baton',
-        roles: { work: 'claude-code', review: 'codex' },
+        // Validation sessions follow the reviews' engine unless verification.validation.engine names one.
+        roles: { work: 'claude-code', review: 'codex', validate: 'codex' },
         allow: ['baton', 'claude-code', 'codex'],
       },
     ],
@@ -59,6 +60,36 @@ describe('session.engine', () => {
     ],
   ])('reads %s', (_name, raw, expected) => {
     expect(settings(raw)).toEqual(expected);
+  });
+
+  it('runs validation sessions on verification.validation.engine, which it allows', () => {
+    const config = makeConfig({
+      session: { engine: { default: 'claude-code', work: 'claude-code' } },
+      verification: { validation: { engine: 'codex' } },
+    });
+    if (!config.ok) throw new Error('bad config');
+    const read = readEngineSettings(
+      config.config.session.engine,
+      config.config.verification.validation.engine,
+    );
+    expect(read.roles.validate).toBe('codex');
+    expect(read.allow).toEqual(['claude-code', 'codex']);
+    expect(engineFor({ settings: read, role: 'validate' })).toBe('codex');
+    expect(engineFor({ settings: read, role: 'work' })).toBe('claude-code');
+  });
+
+  it('prices a validation model named in verification.validation.model', () => {
+    expect(
+      parseConfig({ verification: { validation: { model: 'claude-unpriced-1' } } }),
+    ).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          field: 'verification.validation.model',
+          message: expect.stringContaining('has no price'),
+        },
+      ],
+    });
   });
 
   it('refuses an engine it does not know, and a role that is not one', () => {

@@ -1,13 +1,16 @@
 import type { Command } from '../../src/core/commands/command.js';
 import { type Config, type ParsedConfig, parseConfig } from '../../src/core/config/config.js';
 import type { Completion } from '../../src/core/plan/completion.js';
+import type { Contract } from '../../src/core/plan/contract.js';
 import type { Plan, PlanWorker } from '../../src/core/plan/plan.js';
 import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type { ValidationRecord } from '../../src/core/plan/validation.js';
 import type { Evidence } from '../../src/core/sessions/evidence.js';
 import { normalizeSnapshot } from '../../src/core/snapshot/normalize-snapshot.js';
 import type {
   BuildSnapshot,
   CommandInfo,
+  ContractRead,
   IssueStateChange,
   NormalSnapshot,
   PullInfo,
@@ -303,6 +306,7 @@ export function makeTotals(
       research: none(),
       summary: none(),
       synthesis: none(),
+      validate: none(),
     },
     ...overrides,
   };
@@ -373,3 +377,47 @@ export const make = {
   usageRecord: makeUsageRecord,
   worker: makeWorker,
 };
+
+/** `contract.json` as a snapshot reads it: one check of the build's first criterion, run by `npm test`. */
+export function validContract(overrides: Partial<Contract> = {}): ContractRead {
+  return {
+    kind: 'valid',
+    contract: {
+      version: 1,
+      command: 'npm test -- test/contract',
+      files: ['test/contract/login.test.ts'],
+      checks: [
+        { criterion: 'build:1', file: 'test/contract/login.test.ts', name: 'login › signs in' },
+      ],
+      unchecked: [],
+      ...overrides,
+    },
+  };
+}
+
+/** A milestone's validation record: M2 of the build branch head, passed, by run 7300, unless told. */
+export function makeValidation(overrides: Partial<ValidationRecord> = {}): ValidationRecord {
+  return {
+    version: 1,
+    milestone: 2,
+    run_id: 7300,
+    head: INTEGRATION_SHA,
+    passed: true,
+    exit_code: 0,
+    failed: [],
+    ...overrides,
+  };
+}
+
+/** A validate run of milestone `k` at `head`, done, unless told. */
+export function validateRun(k: number, head: string, overrides: Partial<RunInfo> = {}): RunInfo {
+  return makeRun({
+    id: 7300,
+    role: 'validate',
+    worker: `M${k}`,
+    trigger: `head-${head}`,
+    createdAt: ago(20),
+    updatedAt: ago(10),
+    ...overrides,
+  });
+}

@@ -69,6 +69,7 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
         research: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
         summary: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
         synthesis: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
+        validate: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
       },
     }),
     paused: null,

@@ -227,6 +227,7 @@ describe('config', () => {
         securityPaths: [],
         interfacePaths: [],
         contract: true,
+        validation: {},
       },
     });
   });

@@ -23,6 +23,7 @@ function verdictOf(ordinal: number, patch: string): unknown {
     subIssues: {},
     changed: [PATH],
     loop: null,
+    milestone: null,
     adapt: null,
     turn: 1,
     last: [{ name: 'get_diff', input: { path: PATH }, result: patch, isError: false }],

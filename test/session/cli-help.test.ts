@@ -132,7 +132,7 @@ describe('baton CLI environment errors', () => {
     [
       'BATON_WORKER (malformed)',
       { BATON_BUILD: '1-x', BATON_OUT: '/tmp/out', BATON_WORKER: 'one' },
-      `BATON_WORKER is not valid (BATON_WORKER is W<wave>.<seq>, or L<n> for an improvement loop): the Baton workflow sets it from the dispatch input \`worker\` (env: BATON_WORKER: \${{ inputs.worker }})`,
+      `BATON_WORKER is not valid (BATON_WORKER is W<wave>.<seq>, L<n> for an improvement loop, or M<k> for a milestone’s validation): the Baton workflow sets it from the dispatch input \`worker\` (env: BATON_WORKER: \${{ inputs.worker }})`,
     ],
   ])('says what sets %s, and exits 2', async (_, vars, message) => {
     const { code, stderr } = await run(['session', 'publish'], { ...BASE, ...vars });

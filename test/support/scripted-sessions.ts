@@ -4,11 +4,17 @@ import { CONTRACT_WORKER, contractPath } from '../../src/core/plan/contract.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
 import { type ChangedLines, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
-import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import {
+  completionPath,
+  integrationBranch,
+  parseMilestoneSubject,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import type { AppHarness } from './app-harness.js';
 import { BUILD, DIAMOND, labelledIssue, landPlan, type PlanWorkerSpec } from './builds.js';
 import type { ManualLooks } from './manual-looks.js';
+import { playValidation } from './scripted-validation.js';
 
 /**
  * What the Actions side does in app tests: each queued run of the Baton
@@ -53,6 +59,16 @@ export interface SessionScript {
    */
   usageUsd?: Partial<Record<'plan' | 'work' | 'review' | 'fix', number>>;
   /**
+   * `contract.json` on the build branch, landed with the plan (in a real build the
+   * contract worker W0.1 delivers it); absent: the build has no contract.
+   */
+  contract?: unknown;
+  /**
+   * How the validation of milestone `k` ends, the `ordinal`-th of that milestone (from 1):
+   * its command passes, or these checks (criterion ids) fail; default pass.
+   */
+  validate?: (milestone: number, ordinal: number) => 'pass' | { fail: string[] };
+  /**
    * Leave the ref a publish job's token exchange creates at the app
    * (`refs/baton-exchanges/<run>/<attempt>`), one per session; absent: none.
    */
@@ -78,6 +94,7 @@ interface Counters {
   reviews: Map<string, number>;
   fixes: Map<string, number>;
   pushes: Map<string, number>;
+  validations: Map<string, number>;
 }
 
 const counters = new WeakMap<FakeGitHub, Counters>();
@@ -113,7 +130,13 @@ function rerunCi(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
 function countersOf(gh: FakeGitHub): Counters {
   let found = counters.get(gh);
   if (!found) {
-    found = { attempts: new Map(), reviews: new Map(), fixes: new Map(), pushes: new Map() };
+    found = {
+      attempts: new Map(),
+      reviews: new Map(),
+      fixes: new Map(),
+      pushes: new Map(),
+      validations: new Map(),
+    };
     counters.set(gh, found);
   }
   return found;
@@ -194,10 +217,27 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
         workers: script.workers,
         ...(script.plan ? { raw: script.plan } : {}),
       });
+      if (script.contract) {
+        gh.git.commitOn(
+          integrationBranch(script.build),
+          { [contractPath(script.build)]: JSON.stringify(script.contract, null, 2) },
+          'The contract',
+        );
+      }
       gh.setBranch(
         integrationBranch(script.build),
         gh.git.resolve(integrationBranch(script.build)) ?? '',
       );
+      gh.finishRun(run.id, 'success');
+      return;
+    case 'validate':
+      playValidation(gh, {
+        build: script.build,
+        run,
+        outcome:
+          script.validate?.(parseMilestoneSubject(worker) ?? 0, bump(count.validations, worker)) ??
+          'pass',
+      });
       gh.finishRun(run.id, 'success');
       return;
     // The contract's session delivers its pull request as a worker's does.

@@ -74,6 +74,9 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
     usageRefs: refsNode(gh, String(variables.usagePrefix)),
     adaptRefs: refsNode(gh, String(variables.adaptPrefix)),
     messageRefs: refsNode(gh, String(variables.messagePrefix)),
+    validationRefs: variables.validationPrefix
+      ? refsNode(gh, String(variables.validationPrefix))
+      : { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
     pullRequests: pullsNode(gh, integration),
     finalPulls: {
       nodes: pulls

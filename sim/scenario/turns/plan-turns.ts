@@ -31,7 +31,8 @@ export function planTurn(input: TurnInput): TurnAnswer {
         (worker) =>
           (worker.loop ?? null) === loop &&
           worker.followUp === undefined &&
-          worker.id !== CONTRACT_WORKER,
+          worker.id !== CONTRACT_WORKER &&
+          worker.fix === undefined,
       );
       // Criteria only where the scenario plays them, so other scenarios' plans stay as they were.
       const criteria =

@@ -238,9 +238,16 @@ export const Config = z
     verification: VerificationSettings.prefault({}),
   })
   .superRefine((config, ctx) => {
-    const openai = callsProvider(readEngineSettings(config.session.engine).allow, 'openai');
+    const { validation } = config.verification;
+    const openai = callsProvider(
+      readEngineSettings(config.session.engine, validation.engine).allow,
+      'openai',
+    );
     const named = [
       ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
+      ...(validation.model
+        ? [{ model: validation.model, path: ['verification', 'validation', 'model'] }]
+        : []),
       // OpenAI's models are priced only where an engine that calls OpenAI may run.
       ...(openai
         ? MODEL_KINDS.map((kind) => ({

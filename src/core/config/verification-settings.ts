@@ -1,10 +1,12 @@
 /**
  * `verification:` of `.github/baton.yml` (docs/verification.md): which risk
  * classes hold a worker's pull request for a person, the paths that are
- * security-sensitive or public interfaces, and whether a plan's criteria get
- * a contract.
+ * security-sensitive or public interfaces, whether a plan's criteria get a
+ * contract, and what a milestone's validation session runs on (it wrote none
+ * of the code; it may also run on another engine or model than the work did).
  */
 import { z } from 'zod';
+import { Engine } from '../sessions/engines.js';
 
 /**
  * What makes a worker's change worth a person's reading first, judged from
@@ -37,6 +39,14 @@ const Autonomy = z.strictObject({
     .default(['workflow', 'dependency', 'security']),
 });
 
+/** `verification.validation`: the engine and model of validation sessions; absent, the review role's. */
+const Validation = z.strictObject({
+  /** The coding engine of validation sessions; absent, the one `session.engine` gives reviews. */
+  engine: Engine.optional(),
+  /** The model id of validation sessions; absent, `models.review` (`models.openai.review` on Codex). */
+  model: z.string().min(1).optional(),
+});
+
 export const VerificationSettings = z.strictObject({
   autonomy: Autonomy.prefault({}),
   /** Paths whose change is the `security` class. */
@@ -45,5 +55,6 @@ export const VerificationSettings = z.strictObject({
   interfacePaths: z.array(PathGlob).max(50).default([]),
   /** A plan's acceptance criteria get a contract of checks before any worker starts. */
   contract: z.boolean().default(true),
+  validation: Validation.prefault({}),
 });
 export type VerificationSettings = z.infer<typeof VerificationSettings>;

@@ -101,8 +101,7 @@ export function makeContext({
   const nowMs = timeOf(now);
   // 2. What people asked for, folded in the order they asked; a `/retry` that names an
   //    engine the config does not allow is not taken (checkCommands answers it why).
-  const engines = readEngineSettings(config.session.engine);
-  const allowed = engines.allow;
+  const allowed = readEngineSettings(config.session.engine).allow;
   const commands = foldCommands(
     normal.commands.filter(
       ({ command }) =>
@@ -137,7 +136,9 @@ export function makeContext({
   const links = repoLinks(truth);
   const records = newestRecords(truth.usage ?? []);
   // 7. The engine each session runs on, from the settings read once.
-  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
+  // Validation sessions run on `verification.validation.engine`, which a worker may not choose by that alone.
+  const settings = readEngineSettings(config.session.engine, config.verification.validation.engine);
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings });
   return {
     snapshot: truth,
     config,

@@ -33,6 +33,7 @@ function kindOf(
 ): (typeof MODEL_KINDS)[number] {
   switch (entry.role) {
     case 'review':
+    case 'validate':
       return 'review';
     case 'work':
     case 'contract':

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Engine } from '../sessions/engines.js';
 import { SESSION_ROLES } from '../sessions/session.js';
-import { LOOP_SUBJECT } from '../vocabulary/ids.js';
+import { LOOP_SUBJECT, MILESTONE_SUBJECT } from '../vocabulary/ids.js';
 import { Usage } from './completion.js';
 import { WorkerId } from './plan.js';
 import { parseRecordMessage, renderRecordMessage } from './record-message.js';
@@ -50,7 +50,9 @@ export const UsageRecord = z.strictObject({
   attempt: z.number().int().positive().default(1),
   role: z.enum(SESSION_ROLES),
   /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: z.union([WorkerId, z.string().regex(LOOP_SUBJECT)]).nullable(),
+  worker: z
+    .union([WorkerId, z.string().regex(LOOP_SUBJECT), z.string().regex(MILESTONE_SUBJECT)])
+    .nullable(),
   /**
    * How the agent ended: its result's status, or `no-result` when it left none.
    * `partial`: it stopped short of its brief and handed in what works, with a

@@ -1,6 +1,6 @@
 /**
  * The rules of a planned build, one file a step: skips, reviews, merges,
- * dispatches, the final pull request, adaptations, sub-issue mirrors, and the
+ * dispatches, milestones' validations, the final pull request, adaptations, sub-issue mirrors, and the
  * notices that call a person (asked once by `decide`, after the phase).
  * `decideBuild` runs them in order over the workers' states, holding back the
  * workers an adaptation or a command holds (`worker-holds.ts`), and those a
@@ -15,6 +15,7 @@ import type {
   BuildProgress,
   MessageView,
   StatusView,
+  ValidationView,
 } from '../status/status-view.js';
 import { buildProgress } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
@@ -25,6 +26,7 @@ import { decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
 import { decideMessages } from './decide-messages.js';
 import { decideReviews } from './decide-review.js';
+import { decideValidation } from './decide-validate.js';
 import { decideMerge, decideSkips, decideWorkers } from './decide-workers.js';
 import { decideMirror, decideSubIssues } from './sub-issues.js';
 import { applyHolds, withoutHeld } from './worker-holds.js';
@@ -57,9 +59,13 @@ export function decideBuild(
   ]);
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   const messages = decideMessages(ctx, { done });
-  const progress = withMessages(
-    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-    messages.views,
+  const validation = decideValidation(ctx, plan, workers);
+  const progress = withValidations(
+    withMessages(
+      withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+      messages.views,
+    ),
+    validation.views,
   );
   // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
   const adapting = adapt.views.some((view) => view.state === 'revising');
@@ -72,6 +78,7 @@ export function decideBuild(
     ...autonomy.actions,
     ...(adapting ? [] : decideMerge({ ctx, workers, chains })),
     ...decideWorkers({ ctx, workers, chains }),
+    ...validation.actions,
     ...(final
       ? decideFinal({ ctx, plan, workers, progress, ...(seriesReport ? { seriesReport } : {}) })
       : []),
@@ -86,6 +93,10 @@ export function decideBuild(
 
 function withMessages(progress: BuildProgress, views: MessageView[]): BuildProgress {
   return views.length > 0 ? { ...progress, messages: views } : progress;
+}
+
+function withValidations(progress: BuildProgress, views: ValidationView[] | null): BuildProgress {
+  return views ? { ...progress, validations: views } : progress;
 }
 
 function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {

@@ -10,6 +10,7 @@ import { judgeRisk, noRisk } from '../verification/risk.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
+import { validationHoldsFinal } from './decide-validate.js';
 
 /**
  * Once every worker is merged or skipped, the build branch goes to the
@@ -34,6 +35,8 @@ export function decideFinal({
 }): RuleAction[] {
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
+  // With a contract, the last milestone's validation passes first (docs/verification.md).
+  if (!final && validationHoldsFinal(ctx, plan)) return [];
   const { synthesis } = ctx;
   if (!final && buildTypeOf(plan) === 'research' && synthesis) {
     // A session costs like any other: a pause or a reached budget holds it, and every retry, too.

@@ -4,7 +4,8 @@ import type { DecideContext } from '../context/decide-context.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
-import type { StatusView } from '../status/status-view.js';
+import type { StatusView, ValidationView } from '../status/status-view.js';
+import { integrationBranch } from '../vocabulary/ids.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { findRunaways, runawayNotice } from './runaway.js';
@@ -21,7 +22,8 @@ interface Need {
  * The notices a build needs now: a new comment on the issue (GitHub notifies
  * the people it mentions, which an edit of the status comment does not) when
  * the plan waits for `/approve`, a worker needs a person or looks like a
- * runaway (`runaway.ts`), the budget is reached, or the final PR is open
+ * runaway (`runaway.ts`), a milestone's validation waits for a person, the
+ * budget is reached, or the final PR is open
  * (its review is requested too). Each is keyed by its need and left out once its marker is seen; `act` guards the
  * post with a ref so two replicas never post the same one (docs/design-notes.md).
  */
@@ -125,6 +127,7 @@ function needsOf(
       text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`,
     });
   }
+  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({
@@ -141,6 +144,37 @@ function needsOf(
     });
   }
   return needs;
+}
+
+/**
+ * A milestone's validation that Baton cannot carry on by itself (docs/verification.md):
+ * a failure no fix worker could be added for, or a session that ended without a result.
+ * Either is validated again once the build branch moves.
+ */
+function validationNeeds(ctx: DecideContext, validations: ValidationView[]): Need[] {
+  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
+  return validations.flatMap((validation): Need[] => {
+    const about = ['validation', validation.milestone, validation.head.slice(0, 12)];
+    const run = validation.url ? ` (${validation.url})` : '';
+    if (validation.state === 'session-failed') {
+      return [
+        {
+          about,
+          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`,
+        },
+      ];
+    }
+    if (validation.state !== 'failed' || validation.failed.every((failure) => failure.worker)) {
+      return [];
+    }
+    const checks = validation.failed.map((failure) => failure.check).join(', ');
+    return [
+      {
+        about,
+        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`,
+      },
+    ];
+  });
 }
 
 /** An improvement series that stopped without a final PR, or on a failed session. */

@@ -116,15 +116,25 @@ const EngineTable = z.strictObject({
 export const EngineSetting = z.union([Engine, EngineTable]).default(DEFAULT_ENGINE);
 export type EngineSetting = z.infer<typeof EngineSetting>;
 
-/** `session.engine` as a default, an engine per role, and what is allowed. */
-export function readEngineSettings(setting: EngineSetting): EngineSettings {
-  if (typeof setting === 'string') return { default: setting, roles: {}, allow: [setting] };
+/**
+ * `session.engine` as a default, an engine per role, and what is allowed.
+ * Validation sessions run on `verification.validation.engine` (`validation`),
+ * else on the reviews' engine: the validator may differ from the work's.
+ */
+export function readEngineSettings(setting: EngineSetting, validation?: Engine): EngineSettings {
   const roles: Partial<Record<SessionRole, Engine>> = {};
-  for (const role of SESSION_ROLES) {
-    // The contract's session is its worker's work: it runs on the engine of `work`.
-    const engine = role === 'contract' ? undefined : setting[role];
-    if (engine) roles[role] = engine;
+  if (typeof setting !== 'string') {
+    for (const role of SESSION_ROLES) {
+      // The contract's session is its worker's work: it runs on the engine of `work`;
+      // a validation on its own setting, else the reviews' (below).
+      const engine = role === 'contract' || role === 'validate' ? undefined : setting[role];
+      if (engine) roles[role] = engine;
+    }
   }
+  const validator = validation ?? roles.review;
+  if (validator) roles.validate = validator;
+  if (typeof setting === 'string')
+    return { default: setting, roles, allow: named([setting, ...Object.values(roles)]) };
   const allow = named([setting.default, ...Object.values(roles), ...(setting.allow ?? [])]);
   return { default: setting.default, roles, allow };
 }

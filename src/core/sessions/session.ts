@@ -11,6 +11,8 @@ import type { Engine } from '../vocabulary/engine-names.js';
  * `research` and `summary` run only in improvement loops (docs/improve.md); there,
  * and for a loop's `plan`, the worker slot of the run name holds the loop (`L2`).
  * `synthesis` runs only at the end of a research build (docs/build-types.md).
+ * `validate` runs the build's contract on the build branch at each milestone
+ * (docs/verification.md); its worker slot holds the milestone (`M2`).
  */
 export const SESSION_ROLES = [
   'plan',
@@ -21,6 +23,7 @@ export const SESSION_ROLES = [
   'research',
   'summary',
   'synthesis',
+  'validate',
 ] as const;
 export type SessionRole = (typeof SESSION_ROLES)[number];
 
@@ -55,7 +58,10 @@ export interface SessionRequest {
   /** `<issue>-<slug>`. */
   build: string;
   issue: number;
-  /** The worker, for `work`, `review` and `fix`; the loop (`L2`) for a loop's `research`, `plan` and `summary`. */
+  /**
+   * The worker, for `work`, `review` and `fix`; the loop (`L2`) for a loop's `research`, `plan` and `summary`;
+   * the milestone (`M2`) for a `validate`.
+   */
   worker?: string;
   /** The worker's pull request, for `review` and `fix`. */
   pr?: number;

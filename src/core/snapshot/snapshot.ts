@@ -12,6 +12,7 @@ import type { Contract } from '../plan/contract.js';
 import type { Plan } from '../plan/plan.js';
 import type { ResearchRead } from '../plan/research.js';
 import type { UsageRecord } from '../plan/usage.js';
+import type { ValidationRecord } from '../plan/validation.js';
 import type { Evidence } from '../sessions/evidence.js';
 import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
@@ -106,6 +107,11 @@ export interface BuildSnapshot {
    * which briefs each changed, and the commits to compare.
    */
   adaptations?: AdaptationRecord[];
+  /**
+   * What milestones' validation sessions' publish jobs recorded
+   * (`refs/baton/<build>/validation/M<k>/<head>`, src/core/plan/validation.ts).
+   */
+  validations?: ValidationRecord[];
   /**
    * A change set's member build (docs/change-sets.md): its set, and what its
    * workers depend on in the set's other repositories. Absent in any other build.

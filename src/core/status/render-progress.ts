@@ -8,6 +8,7 @@ import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
 import { renderSpendByRole, renderStateLegend } from './render-spend.js';
+import { awaitsValidation, validationLine } from './render-validations.js';
 import type {
   AdaptationView,
   BuildProgress,
@@ -120,7 +121,10 @@ export function dailyCapLine(hold: DailyCapHold): string {
 }
 
 function notices(progress: BuildProgress, set = false): string[] {
-  const lines: string[] = [...(progress.adaptations ?? []).map(adaptationLine)];
+  const lines: string[] = [
+    ...(progress.adaptations ?? []).map(adaptationLine),
+    ...(progress.validations ?? []).map(validationLine),
+  ];
   if (progress.paused) {
     lines.push(
       `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`,
@@ -156,7 +160,10 @@ function notices(progress: BuildProgress, set = false): string[] {
 }
 
 /** Every worker is done: the final PR is next, after a research build's synthesis. */
-function doneLine({ synthesis, followUps }: BuildProgress): string {
+function doneLine({ synthesis, followUps, validations }: BuildProgress): string {
+  if (awaitsValidation(validations)) {
+    return "🧪 Every worker is done; the final pull request waits for the last milestone's validation against the contract.";
+  }
   if (synthesis?.state === 'succeeded' && followUps?.state === 'proposed') {
     return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
   }

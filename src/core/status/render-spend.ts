@@ -5,10 +5,25 @@ import type { BuildProgress, ReviewRound } from './status-view.js';
 
 /**
  * The roles a build's spend is shown by; research and summary (improvement
- * loops) and synthesis (research builds) only when there were some.
+ * loops), synthesis (research builds) and validate (milestones' validations)
+ * only when there were some.
  */
-const ROLES: SessionRole[] = ['plan', 'work', 'review', 'fix', 'research', 'summary', 'synthesis'];
-const OCCASIONAL: ReadonlySet<SessionRole> = new Set(['research', 'summary', 'synthesis']);
+const ROLES: SessionRole[] = [
+  'plan',
+  'work',
+  'review',
+  'fix',
+  'research',
+  'summary',
+  'synthesis',
+  'validate',
+];
+const OCCASIONAL: ReadonlySet<SessionRole> = new Set([
+  'research',
+  'summary',
+  'synthesis',
+  'validate',
+]);
 
 /**
  * The build's spend by role, from the same ledger as its total:

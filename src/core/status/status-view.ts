@@ -253,6 +253,24 @@ export interface BuildProgress {
   contract?: ContractState;
   /** The newest messages to workers' sessions (`/steer`, `/queue`) and where each stands; absent when none. */
   messages?: MessageView[];
+  /** Each milestone's validation against the contract, oldest first; absent in a build without a contract. */
+  validations?: ValidationView[];
+}
+
+/**
+ * A milestone's validation (docs/verification.md): `running` (dispatched, no
+ * record yet), `passed`, `failed` with the checks that failed and the fix
+ * worker each was given (null: none could be added, a person is needed), or
+ * `session-failed` (the session ended without a record; a new build branch
+ * head starts another).
+ */
+export interface ValidationView {
+  milestone: number;
+  state: 'running' | 'passed' | 'failed' | 'session-failed';
+  /** The head validated (a record's) or being validated. */
+  head: string;
+  url: string | null;
+  failed: { check: string; worker: string | null }[];
 }
 
 /**
@@ -410,6 +428,14 @@ export function attentionOf(view: StatusView): string | null {
       repo.revert,
     ]),
     view.changeSet?.rollback ?? null,
+    // A milestone's failed validation: the checks it names and their fix workers (absent: no contract).
+    ...(progress.validations
+      ? [
+          progress.validations
+            .filter((validation) => validation.state !== 'running')
+            .map((validation) => [validation.milestone, validation.state, validation.failed]),
+        ]
+      : []),
   ]);
 }
 

@@ -190,6 +190,19 @@ export function parseLoopSubject(subject: string | null | undefined): number | n
   return match ? Number(match[1]) : null;
 }
 
+/** `M<k>`: a build's milestone k (every worker of waves ≤ k done), in the worker slot of a validate run's name. */
+export const MILESTONE_SUBJECT = /^M([1-9]\d{0,1})$/;
+
+export function milestoneSubject(milestone: number): string {
+  return `M${milestone}`;
+}
+
+/** The milestone of a run's worker slot (`M2` → 2), or null for a worker id, a loop or none. */
+export function parseMilestoneSubject(subject: string | null | undefined): number | null {
+  const match = MILESTONE_SUBJECT.exec(subject ?? '');
+  return match ? Number(match[1]) : null;
+}
+
 /** Where loop `n`'s research and summary live: `loops/<n>/findings.md`, `loops/<n>/summary.md`. */
 export function loopDir(build: string, loop: number): string {
   return `${buildDir(build)}/loops/${loop}`;

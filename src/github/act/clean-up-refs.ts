@@ -1,5 +1,6 @@
 import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { validationRefPrefix } from '../../core/plan/validation.js';
 import { remembered } from '../../process-memory.js';
 import type { RepoContext } from '../client/types.js';
 import { messageOf } from '../client/types.js';
@@ -101,7 +102,7 @@ export async function cleanUpRefs(
  * Deletes a finished build's hidden refs that have done their work: the
  * exchange refs of its completed `runs` (up to the attempt each reached) and,
  * with `locks`, its lock refs (everything under `refs/baton/<build>/` but the
- * usage and adaptation records). Listed over REST, each listing read whole;
+ * usage, adaptation and validation records). Listed over REST, each listing read whole;
  * deleted with `updateRefs`, a hundred a call, each guarded by the commit the
  * listing saw. The exchange refs go first and the locks last, so locks still
  * there always mean there is more to delete, and a build with none costs one
@@ -158,7 +159,11 @@ async function deleteSpentRefs(
 
 /** A usage or adaptation record of the build: its spend history, which stays. */
 function isRecord(build: string, ref: string): boolean {
-  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build));
+  return (
+    ref.startsWith(usageRefPrefix(build)) ||
+    ref.startsWith(adaptationRefPrefix(build)) ||
+    ref.startsWith(validationRefPrefix(build))
+  );
 }
 
 /** `refs/baton-exchanges/<run>/<attempt>` of a listed completed run, at an attempt it reached. */

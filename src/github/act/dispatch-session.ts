@@ -8,6 +8,7 @@ import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
 import {
   integrationBranch,
   parseLoopSubject,
+  parseMilestoneSubject,
   WORKFLOW_FILE,
   workerBranch,
 } from '../../core/vocabulary/ids.js';
@@ -281,7 +282,10 @@ function lockRefOf(lock: DispatchLock, build: string): string | null {
 
 /** Plans and loop sessions (`L2`) run on the build branch; every worker session on its worker's branch. */
 function sessionRef(request: SessionRequest): string {
-  return request.worker && parseLoopSubject(request.worker) === null
+  // A loop's sessions and a milestone's validation run on the build branch, like the plan.
+  return request.worker &&
+    parseLoopSubject(request.worker) === null &&
+    parseMilestoneSubject(request.worker) === null
     ? workerBranch(request.build, request.worker)
     : integrationBranch(request.build);
 }

@@ -48,6 +48,7 @@ export const SET_OPERATIONS = /* GraphQL */ `
     $usagePrefix: String!
     $adaptPrefix: String!
     $messagePrefix: String!
+    $validationPrefix: String!
     $contractPath: String!
     $ids: [ID!]!
     $memberIntegration: String!

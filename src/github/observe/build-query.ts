@@ -59,6 +59,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $usagePrefix: String!
     $adaptPrefix: String!
     $messagePrefix: String!
+    $validationPrefix: String!
     $contractPath: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
@@ -127,6 +128,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    validationRefs: refs(refPrefix: $validationPrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -411,6 +413,8 @@ export interface BuildQueryResult {
     adaptRefs?: GraphRefs;
     /** Messages to workers' sessions not taken yet: hidden refs named for their comments. */
     messageRefs?: GraphRefs;
+    /** Milestones' validation records: hidden refs whose commit message is the record. */
+    validationRefs?: GraphRefs;
     pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
     /**
      * Pull requests from the build branch's name into the default branch,

@@ -1,5 +1,6 @@
 import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { validationRefPrefix } from '../../core/plan/validation.js';
 import {
   type MessageRef,
   messageRefPrefix,
@@ -21,7 +22,7 @@ export interface ListedRecord {
 }
 
 /**
- * How usage and adaptation records (`refs/baton/<build>/usage|adapt/…`) are
+ * How usage, adaptation and validation records (`refs/baton/<build>/usage|adapt|validation/…`) are
  * read: `graphql` (the build query's `refs(refPrefix:)`), `rest`
  * (`git/matching-refs`, then each record's commit), or `auto`: GraphQL, and
  * REST where GraphQL is found not to list refs outside refs/heads and refs/tags
@@ -75,26 +76,38 @@ export async function readHiddenRecords(
     adapt,
     reading = 'auto',
     messages = [],
+    validation = [],
   }: {
     build: string;
     usage: ListedRecord[];
     adapt: ListedRecord[];
+    /** Milestones' validation records the build query listed (docs/verification.md). */
+    validation?: ListedRecord[];
     /** The build's message refs the build query listed (their names under the prefix). */
     messages?: ListedRecord[];
     reading?: HiddenRefReading;
   },
-): Promise<{ usage: ListedUsage[]; adapt: string[]; messages: MessageRef[] }> {
+): Promise<{
+  usage: ListedUsage[];
+  adapt: string[];
+  messages: MessageRef[];
+  validation: string[];
+}> {
   const usageName = (name: string) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
   const listed = {
     usage: usage.map((node) => ({ ref: usageName(node.name), message: node.target.message ?? '' })),
     adapt: messagesOf(adapt),
+    validation: messagesOf(validation),
     messages: messageRefsOf(
       build,
       messages.map((node) => `${messageRefPrefix(build)}${node.name}`),
     ),
   };
   if (reading === 'graphql') return listed;
-  if (reading === 'auto' && (usage.length > 0 || adapt.length > 0 || messages.length > 0)) {
+  if (
+    reading === 'auto' &&
+    (usage.length > 0 || adapt.length > 0 || messages.length > 0 || validation.length > 0)
+  ) {
     graphqlLists.learn(ctx, true);
     return listed;
   }
@@ -102,8 +115,12 @@ export async function readHiddenRecords(
   const refs = await listMatchingRefs(ctx, `baton/${build}/`);
   const usagePrefix = usageRefPrefix(build);
   const adaptPrefix = adaptationRefPrefix(build);
+  const validationPrefix = validationRefPrefix(build);
   const records = refs.filter(
-    (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix),
+    (ref) =>
+      ref.ref.startsWith(usagePrefix) ||
+      ref.ref.startsWith(adaptPrefix) ||
+      ref.ref.startsWith(validationPrefix),
   );
   const found = messageRefsOf(
     build,
@@ -125,6 +142,7 @@ export async function readHiddenRecords(
       .filter((r) => r.ref.startsWith(usagePrefix))
       .map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
+    validation: read.filter((r) => r.ref.startsWith(validationPrefix)).map((r) => r.message),
   };
 }
 

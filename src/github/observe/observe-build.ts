@@ -1,6 +1,7 @@
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
 import { contractPath } from '../../core/plan/contract.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { validationRefPrefix, validationsOf } from '../../core/plan/validation.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
@@ -92,6 +93,7 @@ export async function observeBuild(
     usage: repository.usageRefs?.nodes ?? [],
     adapt: repository.adaptRefs?.nodes ?? [],
     messages: repository.messageRefs?.nodes ?? [],
+    validation: repository.validationRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env),
   });
   const record = branches.integration
@@ -139,6 +141,7 @@ export async function observeBuild(
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
     ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
+    ...(hidden.validation.length > 0 ? { validations: validationsOf(hidden.validation) } : {}),
   };
   return {
     snapshot,
@@ -172,6 +175,7 @@ export function buildGraphVariables(
     usagePrefix: usageRefPrefix(build),
     adaptPrefix: adaptationRefPrefix(build),
     messagePrefix: messageRefPrefix(build),
+    validationPrefix: validationRefPrefix(build),
     contractPath: `${integration}:${contractPath(build)}`,
   };
 }

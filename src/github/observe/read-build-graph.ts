@@ -47,6 +47,7 @@ export interface BuildGraphVariables {
   usagePrefix: string;
   adaptPrefix: string;
   messagePrefix: string;
+  validationPrefix: string;
   contractPath: string;
 }
 
@@ -77,7 +78,7 @@ export async function readBuildGraph(
         })),
         nodes: undefined,
       };
-  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all([
     restOfPulls(ctx, variables, repository.pullRequests),
     restOfRefs(ctx, variables.refPrefix, repository.refs),
     restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
@@ -86,6 +87,9 @@ export async function readBuildGraph(
       : Promise.resolve(undefined),
     repository.messageRefs
       ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs)
+      : Promise.resolve(undefined),
+    repository.validationRefs
+      ? restOfRefs(ctx, variables.validationPrefix, repository.validationRefs)
       : Promise.resolve(undefined),
   ]);
   return {
@@ -96,6 +100,7 @@ export async function readBuildGraph(
       usageRefs,
       ...(adaptRefs ? { adaptRefs } : {}),
       ...(messageRefs ? { messageRefs } : {}),
+      ...(validationRefs ? { validationRefs } : {}),
     },
     ...(nodes ? { alongside: nodes } : {}),
   };

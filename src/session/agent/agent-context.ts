@@ -197,7 +197,7 @@ export async function openContext({
     // Every web tool the proxy lets through is held to research.* (model-routes.ts).
     research: config.research,
     // Only the config's models pass: the meter prices exactly those.
-    models: sessionModels(config.models),
+    models: sessionModels(config.models, [config.verification.validation.model]),
   });
   const client = new Anthropic({
     apiKey: modelProxy.token,
@@ -248,7 +248,7 @@ async function sessionEngine({
   config: Config;
   root: string;
 }): Promise<Engine> {
-  const settings = readEngineSettings(config.session.engine);
+  const settings = readEngineSettings(config.session.engine, config.verification.validation.engine);
   const engine =
     (env.BATON_ENGINE as Engine | undefined) ??
     engineFor({
@@ -311,6 +311,7 @@ export function sessionBranch(env: SessionEnv): string | null {
     case 'fix':
       return env.BATON_WORKER ? workerBranch(env.BATON_BUILD, env.BATON_WORKER) : null;
     case 'review':
+    case 'validate':
       return null;
     default: {
       const _exhaustive: never = env.BATON_ROLE;
@@ -328,7 +329,14 @@ export async function converse<T>(
   parts: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
   if (ctx.engine !== 'baton') return converseOnEngine(ctx, parts);
-  const { features: asked, kind: _kind, sandbox: _sandbox, engineFiles: _files, ...rest } = parts;
+  const {
+    features: asked,
+    kind: _kind,
+    named: _named,
+    sandbox: _sandbox,
+    engineFiles: _files,
+    ...rest
+  } = parts;
   const features: ModelFeatures = { ...plainFeatures(), ...asked };
   // The provider's web tools pass the model proxy only for a conversation that declares them (research).
   ctx.modelProxy.allowWeb(features.serverTools.length > 0);

@@ -32,6 +32,11 @@ export interface ConversationParts<T> {
   /** Which of `models` it runs on: engines on Anthropic take `models.<kind>`, on OpenAI `models.openai.<kind>`. */
   kind: ModelKind;
   model: string;
+  /**
+   * A model the configuration names for this conversation on any engine
+   * (`verification.validation.model`), in place of `models.<kind>` or `models.openai.<kind>`.
+   */
+  named?: string;
   system: string;
   prompt: string;
   tools: readonly AgentTool[];
@@ -87,7 +92,8 @@ export async function converseOnEngine<T>(
       };
     }
     const model =
-      providerOf(engine) === 'openai' ? ctx.config.models.openai[parts.kind] : parts.model;
+      parts.named ??
+      (providerOf(engine) === 'openai' ? ctx.config.models.openai[parts.kind] : parts.model);
     ctx.log(
       `${ctx.env.BATON_ROLE} session on ${engine} ${installed.version} (${model}), at most ${ctx.limits.maxTurns} model requests`,
     );

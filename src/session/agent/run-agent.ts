@@ -17,6 +17,7 @@ import { runPlanRole } from './roles/plan-role.js';
 import { runReviewRole } from './roles/review-role.js';
 import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
 import { runSynthesisRole } from './roles/synthesis-role.js';
+import { runValidateRole } from './roles/validate-role.js';
 import { runWorkRole } from './roles/work-role.js';
 import { ensureToolUser } from './sandbox/sandbox-setup.js';
 import { writeSessionResult } from './session-output.js';
@@ -179,6 +180,8 @@ function runRole(ctx: AgentContext): Promise<RoleOutcome> {
       return runResearchRole(ctx);
     case 'summary':
       return runSummaryRole(ctx);
+    case 'validate':
+      return runValidateRole(ctx);
     default: {
       const _exhaustive: never = role;
       return _exhaustive;
@@ -222,6 +225,7 @@ function sessionResult({
     review: outcome.review ?? null,
     existing_review: outcome.existingReview ?? null,
     synthesis: outcome.synthesis ?? null,
+    validation: outcome.validation ?? null,
     blocked: outcome.blocked ?? [],
   };
 }

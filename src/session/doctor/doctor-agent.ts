@@ -30,7 +30,10 @@ export async function runDoctorAgent(
   } = {},
 ): Promise<number> {
   const config = await configOf(env);
-  const engines = readEngineSettings(config.session.engine).allow;
+  const engines = readEngineSettings(
+    config.session.engine,
+    config.verification.validation.engine,
+  ).allow;
   const anthropic = callsProvider(engines, 'anthropic');
   const report: DoctorAgentReport = {
     version: 1,

@@ -716,6 +716,16 @@ describe('sessionModels', () => {
     ]);
   });
 
+  it('holds the model validation sessions run on, when the config names one', () => {
+    const config = defaultConfig();
+    expect(
+      sessionModels(config.models, [config.verification.validation.model, 'claude-haiku-4-5']).has(
+        'claude-haiku-4-5',
+      ),
+    ).toBe(true);
+    expect(sessionModels(config.models, [undefined]).size).toBe(sessionModels(config.models).size);
+  });
+
   it('holds only those of the default config by default', () => {
     expect([...sessionModels(defaultConfig().models)].sort()).toEqual([
       'claude-haiku-5-5',

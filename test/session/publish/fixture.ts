@@ -322,6 +322,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     review: null,
     existing_review: null,
     synthesis: null,
+    validation: null,
     blocked: [],
     ...overrides,
   };

@@ -20,15 +20,20 @@ import { type RequestContent, readRequestContent } from './request-content.js';
 /**
  * The models a session may call: every model `models` of `.github/baton.yml`
  * names (plan, easy, normal, complex, review, the same under `openai` for
- * Codex) and every model it prices (`models.prices`), by exact id. Any other
- * model, an older and dearer one of a family included, is refused: the meter
- * prices exactly these.
+ * Codex), every model it prices (`models.prices`) and the others it `names`
+ * (`verification.validation.model`, which must have a price), by exact id. Any
+ * other model, an older and dearer one of a family included, is refused: the
+ * meter prices exactly these.
  */
-export function sessionModels(models: Config['models']): ReadonlySet<string> {
+export function sessionModels(
+  models: Config['models'],
+  names: readonly (string | undefined)[] = [],
+): ReadonlySet<string> {
   return new Set([
     ...MODEL_KINDS.map((kind) => models[kind]),
     ...MODEL_KINDS.map((kind) => models.openai[kind]),
     ...Object.keys(models.prices),
+    ...names.filter((name): name is string => name !== undefined),
   ]);
 }
 

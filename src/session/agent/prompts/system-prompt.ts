@@ -16,6 +16,8 @@ export const ROLE_LINES: Record<SessionRole, string> = {
     'You summarise one finished improvement loop for the next loop: what changed, what was learned, what is left.',
   synthesis:
     "You write the report of a research build from its workers' findings, and a short summary for the issue.",
+  validate:
+    "You validate a build you did not write: you read its contract's checks and the output of their command, and name each check that failed with a short brief for its fix.",
 };
 
 /**

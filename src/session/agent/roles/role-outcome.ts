@@ -4,7 +4,7 @@ import type { Completion } from '../../../core/plan/completion.js';
 import type { Plan } from '../../../core/plan/plan.js';
 import type { MessageReceipt, SessionLimit } from '../../../core/plan/usage.js';
 import type { BlockedConnections } from '../../../core/sessions/egress.js';
-import type { ReviewResult, SynthesisResult } from '../../result.js';
+import type { ReviewResult, SynthesisResult, ValidationResult } from '../../result.js';
 
 /** What a role hands back to runAgent, which adds the session's frame and usage. */
 export interface RoleOutcome {
@@ -18,6 +18,7 @@ export interface RoleOutcome {
   /** A review session that found Baton's review of the head posted already. */
   existingReview?: { id: number; commit_sha: string } | null;
   synthesis?: SynthesisResult | null;
+  validation?: ValidationResult | null;
   /** The limit the session stopped at or wound down before, if one did. */
   limit?: SessionLimit | null;
   /** The messages (`/steer`, `/queue` comments) the session took in, at which turn. */

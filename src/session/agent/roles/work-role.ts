@@ -135,7 +135,7 @@ export async function runWorkRole(
  * host anyway (local runs). A limited network without a sandbox would be a
  * promise nothing keeps: the session stops, saying what to set.
  */
-function toolsUser(ctx: AgentContext): string | null {
+export function toolsUser(ctx: AgentContext): string | null {
   if (ctx.env.BATON_TOOL_USER) return ctx.env.BATON_TOOL_USER;
   if (ctx.config.session.network === 'open' || ctx.unconfined) {
     ctx.log(
@@ -154,7 +154,7 @@ function toolsUser(ctx: AgentContext): string | null {
  * the loopback ports of `session.network.ports`. Null with
  * `session.network: open` (or without a tools user, where nothing is limited).
  */
-async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
+export async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
   const network = ctx.config.session.network;
   if (!ctx.env.BATON_TOOL_USER) return null;
   if (network === 'open') {

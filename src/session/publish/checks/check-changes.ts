@@ -122,7 +122,8 @@ function checkOne(
         ? checkContractPath(path, target)
         : checkWorkerPath(path, target, scope);
     case 'review':
-      return `${path}: a review session must not commit`;
+    case 'validate':
+      return `${path}: a ${target.role} session must not commit`;
     default: {
       const _exhaustive: never = target.role;
       return _exhaustive;

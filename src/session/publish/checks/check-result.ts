@@ -64,6 +64,7 @@ function branchOf(role: SessionRole, build: string, worker: string | null): stri
     case 'fix':
       return worker === null ? null : workerBranch(build, worker);
     case 'review':
+    case 'validate':
       return null;
     default: {
       const _exhaustive: never = role;
@@ -140,6 +141,9 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
   }
   if (role === 'synthesis' && result.synthesis === null) {
     problems.push('a complete synthesis result needs its summary');
+  }
+  if (role === 'validate' && result.validation === null) {
+    problems.push('a complete validate result needs its validation');
   }
   if (role === 'review' && result.review === null && result.existing_review === null) {
     problems.push('a complete review result needs its review');

@@ -15,6 +15,7 @@ import { postReview } from './post-review.js';
 import { postSynthesisSummary } from './post-synthesis.js';
 import { renderPullBody } from './pull-body.js';
 import { pushBranch } from './push-branch.js';
+import { publishValidation } from './validation-publish.js';
 import { ensureWorkerPull, renderPullTitle, setPullDraft, updatePullBody } from './worker-pull.js';
 
 /** What publish reaches the world through; tests replace the parts. */
@@ -111,6 +112,8 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
         kind: 'published',
         lines: [...(await push(checked)), ...(await summarise(checked))],
       };
+    case 'validate':
+      return publishValidation(checked);
     default: {
       const _exhaustive: never = target.role;
       return _exhaustive;

@@ -1,0 +1,68 @@
+/**
+ * A milestone's validation (docs/verification.md): once every worker of waves
+ * ≤ k is merged or skipped, a session that wrote none of the code runs the
+ * contract's command on the build branch; its publish job (no model) leaves
+ * this record at a hidden ref, one per milestone and build branch head, and on
+ * a failure appends a fix worker per failing check to the plan. The app reads
+ * only the record, never the command's output.
+ */
+import { z } from 'zod';
+import { CriterionId } from './contract.js';
+import { WorkerId } from './plan.js';
+import { parseRecordMessage, renderRecordMessage } from './record-message.js';
+
+/** The first line of a validation record's commit message; the JSON follows after a blank line. */
+const VALIDATION_HEADER = 'baton validation';
+
+/** The check a failure names: a criterion id of `contract.json`, or `command` when the command failed with no check named. */
+export const FailedCheck = z.union([CriterionId, z.literal('command')]);
+export type FailedCheck = z.infer<typeof FailedCheck>;
+
+const Sha = z.string().regex(/^[0-9a-f]{40}$/);
+
+export const ValidationRecord = z.strictObject({
+  version: z.literal(1),
+  /** The milestone validated: every worker of waves ≤ it was done. */
+  milestone: z.number().int().min(1).max(99),
+  /** The workflow run of the validation session. */
+  run_id: z.number().int().positive(),
+  /** The build branch head the contract's command ran on. */
+  head: Sha,
+  /** The command's exit status was 0: the session's code ran it, the model cannot change it. */
+  passed: z.boolean(),
+  /** The command's exit status; null when it was killed at its time limit. */
+  exit_code: z.number().int().nullable(),
+  /** Each failing check, with the fix worker appended for it (null: none could be). */
+  failed: z
+    .array(z.strictObject({ check: FailedCheck, worker: WorkerId.nullable() }))
+    .max(50)
+    .default([]),
+});
+export type ValidationRecord = z.infer<typeof ValidationRecord>;
+
+export function validationRefPrefix(build: string): string {
+  return `refs/baton/${build}/validation/`;
+}
+
+/** The hidden ref of one milestone's validation at one head: `refs/baton/<build>/validation/M<k>/<head>`. */
+export function validationRef(build: string, milestone: number, head: string): string {
+  return `${validationRefPrefix(build)}M${milestone}/${head}`;
+}
+
+/** The commit message that carries a record. */
+export function renderValidationMessage(record: ValidationRecord): string {
+  return renderRecordMessage(VALIDATION_HEADER, record);
+}
+
+/** A record from a commit message, or null when the message is not a valid one. */
+export function parseValidationMessage(message: string): ValidationRecord | null {
+  return parseRecordMessage(message, { header: VALIDATION_HEADER, schema: ValidationRecord });
+}
+
+/** The milestones' validations; a ref whose message is not a record is ignored. */
+export function validationsOf(messages: string[]): ValidationRecord[] {
+  return messages.flatMap((message) => {
+    const record = parseValidationMessage(message);
+    return record ? [record] : [];
+  });
+}

@@ -1,0 +1,151 @@
+import type { RuleAction } from '../context/action.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { type JudgedRun, lookAgain } from '../context/runs.js';
+import { type Plan, waveOf } from '../plan/plan.js';
+import type { ValidationRecord } from '../plan/validation.js';
+import { isSessionTrigger, parseTrigger } from '../sessions/session.js';
+import type { ValidationView } from '../status/status-view.js';
+import { milestoneSubject, parseMilestoneSubject } from '../vocabulary/ids.js';
+import { isDone, type WorkerState } from '../workers/worker-state.js';
+
+/** What the milestones' validations ask for, and how the status shows them. */
+export interface ValidationDecision {
+  actions: RuleAction[];
+  /** Each milestone validated or being validated, oldest first; absent in a build without a contract. */
+  views: ValidationView[] | null;
+}
+
+/**
+ * Validators that did not write the code (docs/verification.md). Milestone k
+ * is reached when every worker of waves ≤ k is merged or skipped; it is no
+ * barrier, as each worker starts when its own dependencies merge. Once the
+ * build branch holds a valid contract, the highest milestone reached is
+ * validated: `baton validate <build> M<k> head-<sha>`, once per milestone and
+ * build branch head (the lock ref is the pair's), by a session on the build
+ * branch that runs the contract's command. A record settles the milestone: a
+ * pass, or a failure whose fix workers publish appended to wave k+1, where the
+ * next milestone's validation takes them in. A failure no fix worker could be
+ * added for, or a session that ended without a record, waits for a new head.
+ * A pause or a reached budget holds it like any session; one runs at a time.
+ */
+export function decideValidation(
+  ctx: DecideContext,
+  plan: Plan,
+  workers: WorkerState[],
+): ValidationDecision {
+  if (ctx.snapshot.contract?.kind !== 'valid') return { actions: [], views: null };
+  const runs = ctx.snapshot.runs.filter(
+    (run) => run.role === 'validate' && parseMilestoneSubject(run.worker) !== null,
+  );
+  const records = ctx.snapshot.validations ?? [];
+  const milestones = milestonesOf(plan);
+  const views = milestones.flatMap((k) => {
+    const view = milestoneView(k, records, runs);
+    return view ? [view] : [];
+  });
+  const reached = reachedMilestone(milestones, workers);
+  const head = ctx.snapshot.integration?.sha;
+  if (reached === null || !head) return { actions: [], views };
+  const view = views.find((candidate) => candidate.milestone === reached) ?? null;
+  const settling = runs
+    .filter((run) => parseMilestoneSubject(run.worker) === reached)
+    .map((run) => run.settlesInMs);
+  if (!needsValidation(view, head)) return { actions: lookAgain(settling), views };
+  // One validation at a time: a milestone reached while another runs waits for its record.
+  if (runs.some((run) => run.outcome === 'active') || !ctx.canDispatchWork) {
+    return { actions: [], views };
+  }
+  const dispatch: RuleAction = {
+    kind: 'dispatch',
+    request: { role: 'validate', worker: milestoneSubject(reached), trigger: `head-${head}` },
+  };
+  return { actions: [dispatch], views };
+}
+
+/**
+ * The small guard `decideFinal` asks: with a valid contract, the final pull
+ * request waits until the last milestone's validation passed. Every worker is
+ * done when it asks, so the last milestone is the one reached.
+ */
+export function validationHoldsFinal(ctx: DecideContext, plan: Plan): boolean {
+  if (ctx.snapshot.contract?.kind !== 'valid') return false;
+  const last = milestonesOf(plan).at(-1);
+  if (last === undefined) return false;
+  return !(ctx.snapshot.validations ?? []).some(
+    (record) => record.milestone === last && record.passed,
+  );
+}
+
+/**
+ * A milestone needs a validation at this head when none was asked for yet,
+ * or when its last ended with nothing to go on (a session without a record,
+ * a failure no fix worker could be added for) on another head.
+ */
+function needsValidation(view: ValidationView | null, head: string): boolean {
+  if (view === null) return true;
+  const stuck =
+    view.state === 'session-failed' ||
+    (view.state === 'failed' && view.failed.some((failure) => failure.worker === null));
+  return stuck && view.head !== head;
+}
+
+/** The plan's milestones: its waves after the contract's (wave 0), in order. */
+function milestonesOf(plan: Plan): number[] {
+  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))]
+    .filter((wave) => wave >= 1)
+    .sort((a, b) => a - b);
+}
+
+/** The highest milestone whose waves are all merged or skipped, or null before the first. */
+function reachedMilestone(milestones: number[], workers: WorkerState[]): number | null {
+  let reached: number | null = null;
+  for (const k of milestones) {
+    const through = workers.filter((state) => waveOf(state.worker.id) <= k);
+    if (!through.every(isDone)) break;
+    reached = k;
+  }
+  return reached;
+}
+
+/** A milestone's newest validation: its newest run when no record answers it, else its newest record. */
+function milestoneView(
+  milestone: number,
+  records: ValidationRecord[],
+  runs: JudgedRun[],
+): ValidationView | null {
+  const record =
+    records
+      .filter((candidate) => candidate.milestone === milestone)
+      .sort((a, b) => a.run_id - b.run_id)
+      .at(-1) ?? null;
+  const run = runs
+    .filter((candidate) => parseMilestoneSubject(candidate.worker) === milestone)
+    .at(-1);
+  const answered = run !== undefined && records.some((candidate) => candidate.run_id === run.id);
+  if (run && !answered && (!record || run.id > record.run_id)) {
+    const waiting = run.outcome === 'active' || run.settlesInMs !== null;
+    return {
+      milestone,
+      state: waiting ? 'running' : 'session-failed',
+      head: headOf(run),
+      url: run.url,
+      failed: [],
+    };
+  }
+  if (!record) return null;
+  const ran = runs.find((candidate) => candidate.id === record.run_id);
+  return {
+    milestone,
+    state: record.passed ? 'passed' : 'failed',
+    head: record.head,
+    url: ran?.url ?? null,
+    failed: record.failed,
+  };
+}
+
+/** The head a validate run was asked to validate, from its trigger (`head-<sha>`). */
+function headOf(run: JudgedRun): string {
+  if (!run.trigger || !isSessionTrigger(run.trigger)) return '';
+  const { kind, id } = parseTrigger(run.trigger);
+  return kind === 'head' ? id : '';
+}

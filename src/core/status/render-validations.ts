@@ -1,0 +1,43 @@
+import { link } from './render-progress-table.js';
+import type { ValidationView } from './status-view.js';
+
+/**
+ * One milestone's validation (docs/verification.md): `✅ Milestone 1 validated
+ * on abc1234: every contract check passes`, or the checks that failed and the
+ * fix worker each was given.
+ */
+export function validationLine(view: ValidationView): string {
+  const run = view.url ? ` (${link(view.url, 'validate run')})` : '';
+  const at = view.head ? ` on \`${view.head.slice(0, 7)}\`` : '';
+  const milestone = `Milestone ${view.milestone}`;
+  switch (view.state) {
+    case 'running':
+      return `🧪 **Validating** milestone ${view.milestone}${at}: a session that wrote none of the code runs the contract's checks${run}.`;
+    case 'passed':
+      return `✅ ${milestone} validated${at}: the contract's checks pass${run}.`;
+    case 'failed':
+      return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run}.`;
+    case 'session-failed':
+      return `⚠️ ${milestone}'s validation session ended without a result${run}: its job summary says why; the next change to the build branch validates it again.`;
+    default: {
+      const _exhaustive: never = view.state;
+      return _exhaustive;
+    }
+  }
+}
+
+/** `2 checks → fix workers W3.1, W3.2`, or what waits for a person when no fix worker could be added. */
+function failedText(failed: ValidationView['failed']): string {
+  const checks = `${failed.length} ${failed.length === 1 ? 'check' : 'checks'} (${failed.map((f) => f.check).join(', ')})`;
+  const fixes = [...new Set(failed.flatMap((f) => (f.worker ? [f.worker] : [])))];
+  if (fixes.length > 0 && failed.every((f) => f.worker)) {
+    return `${checks} → fix ${fixes.length === 1 ? 'worker' : 'workers'} ${fixes.join(', ')}`;
+  }
+  return `${checks}; no fix worker could be added to the plan: a person is needed (push a fix to the build branch, and it is validated again)`;
+}
+
+/** The final pull request waits for the last milestone's validation (absent: no contract). */
+export function awaitsValidation(validations: ValidationView[] | undefined): boolean {
+  if (!validations) return false;
+  return validations.at(-1)?.state !== 'passed';
+}

@@ -1,0 +1,207 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { CONTRACT_MAX_BYTES, Contract, contractPath } from '../../../core/plan/contract.js';
+import { FailedCheck } from '../../../core/plan/validation.js';
+import { parseMilestoneSubject } from '../../../core/vocabulary/ids.js';
+import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../result.js';
+import type { AgentContext } from '../agent-context.js';
+import { converse, readOnlyParts } from '../agent-context.js';
+import { sandboxOptionsForEngine } from '../engine-session.js';
+import { renderValidatePrompt } from '../prompts/validate-prompt.js';
+import { openSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { runBashCommand } from '../tools/bash-tool.js';
+import { createReadOnlyTools } from '../tools/read-only-tools.js';
+import { createSubmitTool } from '../tools/submit-tool.js';
+import { failedOutcome, type RoleOutcome } from './role-outcome.js';
+import { tailOf } from './test-run.js';
+import { egressOptions, toolsUser } from './work-role.js';
+
+const ValidationSubmission = z.strictObject({
+  failures: z
+    .array(
+      z.strictObject({
+        check: FailedCheck.describe(
+          "The failing check's criterion id from the contract (W1.2:1, build:1), or `command` when no check ran.",
+        ),
+        brief: z
+          .string()
+          .trim()
+          .min(1)
+          .max(4000)
+          .describe(
+            'For the fix worker: which check fails, what the output says, where the cause likely is.',
+          ),
+      }),
+    )
+    .min(1)
+    .max(MAX_VALIDATION_FAILURES),
+});
+type ValidationSubmission = z.infer<typeof ValidationSubmission>;
+
+/** What the contract's command did, as the session's code ran it. */
+interface ContractRun {
+  exitCode: number | null;
+  tail: string;
+}
+
+/**
+ * `validate` (docs/verification.md): a session that wrote none of the build's
+ * code, on the build branch, read-only like a review. Its code runs the
+ * contract's command in the sandbox and keeps the exit status and the output's
+ * tail: exit 0 is a pass, and no model is asked. Otherwise the model reads the
+ * output and the contract and names the failing checks, each with a brief for
+ * its fix; a failure it cannot place is the check `command`. It commits nothing:
+ * publish records the validation and appends the fix workers to the plan.
+ */
+export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
+  const build = ctx.env.BATON_BUILD;
+  const milestone = parseMilestoneSubject(ctx.env.BATON_WORKER);
+  if (milestone === null) {
+    return failedOutcome('BATON_WORKER must name the milestone (M1, M2 …) for a validate session');
+  }
+  const contract = await readContract(ctx.root, build);
+  if (!contract.ok) return failedOutcome(contract.problem);
+  const forEngine = await sandboxOptionsForEngine(ctx);
+  if (forEngine instanceof Error) return failedOutcome(forEngine.message);
+  const sandbox = await openSandbox({
+    root: ctx.root,
+    user: toolsUser(ctx),
+    egress: await egressOptions(ctx),
+    ...forEngine,
+  });
+  ctx.onCancel(() => sandbox.stopAll());
+  try {
+    const run = await runContract(ctx, sandbox, contract.contract.command);
+    const result = (failures: ValidationResult['failures']): RoleOutcome => ({
+      status: 'complete',
+      reason: null,
+      head: null,
+      validation: {
+        milestone,
+        head: ctx.base,
+        command: contract.contract.command,
+        exit_code: run.exitCode,
+        tail: run.tail,
+        failures,
+      },
+    });
+    // The exit status is the truth: a pass asks no model.
+    if (run.exitCode === 0) return result([]);
+    const named = await nameFailures(ctx, {
+      build,
+      milestone,
+      contract: contract.contract,
+      run,
+      sandbox,
+    });
+    if (!named.ok) return failedOutcome(named.reason);
+    return result(named.failures);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** `contract.json` from the checkout (the build branch), or why there is none to run. */
+async function readContract(
+  root: string,
+  build: string,
+): Promise<{ ok: true; contract: Contract } | { ok: false; problem: string }> {
+  const file = contractPath(build);
+  const text = await readFile(path.join(root, file), 'utf8').catch(() => null);
+  if (text === null)
+    return { ok: false, problem: `${file} is missing: a validation needs the build's contract` };
+  if (Buffer.byteLength(text) > CONTRACT_MAX_BYTES) {
+    return { ok: false, problem: `${file} is over ${CONTRACT_MAX_BYTES} bytes` };
+  }
+  try {
+    const parsed = Contract.safeParse(JSON.parse(text));
+    if (parsed.success) return { ok: true, contract: parsed.data };
+    return {
+      ok: false,
+      problem: `${file} is not a valid contract: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    };
+  } catch {
+    return { ok: false, problem: `${file} is not JSON` };
+  }
+}
+
+/** Runs the contract's command as the model's commands run (sandbox, scrubbed environment, time limit). */
+async function runContract(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+  command: string,
+): Promise<ContractRun> {
+  const timeoutMs = Math.max(
+    60_000,
+    Math.min(ctx.limits.commandTimeoutMs, ctx.limits.deadline - ctx.now() - 120_000),
+  );
+  ctx.log(`running the contract's command: ${command}`);
+  const run = await runBashCommand({
+    command,
+    sandbox,
+    env: { ...ctx.toolEnv, ...sandbox.env },
+    timeoutMs,
+    maxOutputChars: 20_000,
+  });
+  const exitCode = run.timedOut ? null : (run.exitCode ?? null);
+  const ending =
+    exitCode === null
+      ? `[killed after ${Math.round(timeoutMs / 1000)} s]`
+      : `[exit code ${exitCode}]`;
+  ctx.log(`the contract's command ${ending}`);
+  return { exitCode, tail: exitCode === 0 ? '' : tailOf(`${run.output.trimEnd()}\n${ending}`) };
+}
+
+/** The model names each failing check, by a criterion id the contract holds, with a brief for its fix. */
+async function nameFailures(
+  ctx: AgentContext,
+  {
+    build,
+    milestone,
+    contract,
+    run,
+    sandbox,
+  }: { build: string; milestone: number; contract: Contract; run: ContractRun; sandbox: Sandbox },
+): Promise<{ ok: true; failures: ValidationResult['failures'] } | { ok: false; reason: string }> {
+  const criteria = new Set(contract.checks.map((check) => check.criterion));
+  const parts = readOnlyParts(ctx, {
+    models: 'review',
+    role: 'validate',
+    submit: 'submit_validation',
+  });
+  const named = ctx.config.verification.validation.model;
+  const outcome = await converse(ctx, {
+    ...parts,
+    ...(named ? { model: named, named } : {}),
+    prompt: renderValidatePrompt({
+      build,
+      milestone,
+      head: ctx.base,
+      contract,
+      exitCode: run.exitCode,
+      tail: run.tail,
+    }),
+    tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
+    submit: createSubmitTool({
+      name: 'submit_validation',
+      description:
+        'Hand in each failing check by its criterion id, with a short brief for its fix.',
+      schema: ValidationSubmission,
+    }),
+    verify: async (value: ValidationSubmission) => unknownChecks(value, criteria),
+    sandbox,
+  });
+  if (outcome.kind === 'failed') return { ok: false, reason: outcome.reason };
+  return { ok: true, failures: outcome.value.failures };
+}
+
+/** Why a submission is sent back: a check that is not one of the contract's criteria. */
+export function unknownChecks(
+  value: ValidationSubmission,
+  criteria: ReadonlySet<string>,
+): string | null {
+  const unknown = value.failures.filter((f) => f.check !== 'command' && !criteria.has(f.check));
+  if (unknown.length === 0) return null;
+  return `${unknown.map((f) => f.check).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a criterion of the contract's checks (${[...criteria].join(', ')}); name each failing check by one of those, or \`command\` when no check ran. Call submit_validation again.`;
+}

@@ -1,0 +1,181 @@
+import { Contract, contractPath } from '../../../core/plan/contract.js';
+import { Plan } from '../../../core/plan/plan.js';
+import {
+  renderValidationMessage,
+  type ValidationRecord,
+  validationRef,
+} from '../../../core/plan/validation.js';
+import {
+  briefPath,
+  integrationBranch,
+  parseMilestoneSubject,
+  planPath,
+} from '../../../core/vocabulary/ids.js';
+import type { ValidationResult } from '../../result.js';
+import { parseJson, readAt } from '../checks/read-worker-title.js';
+import type { PublishOutcome } from '../publish-outcome.js';
+import type { RemoteAccess } from '../scratch-repo.js';
+import { amendWithFixes, type FixedCheck, failuresOf } from './fix-workers.js';
+import { pushRecordRef } from './record-ref.js';
+import type { CheckedSession } from './write-session.js';
+
+/** Where the build branch is fetched to while fix workers are added. */
+const BUILD_AT = 'refs/baton/validation-build';
+/** Pushes of the amended plan: the build branch may move (a merge) between the fetch and the push. */
+const PUSH_TRIES = 3;
+
+/**
+ * A validation's publish (no model): on a failure, first the fix workers on
+ * the build branch's plan, then the record at `refs/baton/<build>/validation/M<k>/<head>`
+ * that the app reads, whose existence settles the milestone. Run again, a
+ * record that exists is left as it is, and a check whose fix worker is in the
+ * plan already keeps it.
+ */
+export async function publishValidation({
+  env,
+  io,
+  target,
+  result,
+  repo,
+  token,
+}: CheckedSession): Promise<PublishOutcome> {
+  const validation = result.validation;
+  const milestone = parseMilestoneSubject(target.worker);
+  if (!validation || milestone === null || validation.milestone !== milestone) {
+    return {
+      kind: 'refused',
+      problems: [
+        `a complete validate result needs its validation of ${target.worker ?? 'a milestone'}`,
+      ],
+    };
+  }
+  const access = { repo, remote: io.remote, token };
+  const ref = validationRef(target.build, milestone, validation.head);
+  const listed = await repo.must({ args: ['ls-remote', io.remote, ref], token });
+  if (listed.trim()) {
+    return {
+      kind: 'published',
+      lines: [`The validation of M${milestone} is recorded at ${ref} already.`],
+    };
+  }
+  const passed = validation.exit_code === 0;
+  const fixes = passed
+    ? { fixed: [] as FixedCheck[], lines: [] as string[] }
+    : await addFixWorkers(access, target.build, validation);
+  const record: ValidationRecord = {
+    version: 1,
+    milestone,
+    run_id: Number(env.GITHUB_RUN_ID) || 1,
+    head: validation.head,
+    passed,
+    exit_code: validation.exit_code,
+    failed: fixes.fixed,
+  };
+  const problem = await pushRecordRef({ ...access, ref, message: renderValidationMessage(record) });
+  if (problem !== null)
+    return { kind: 'refused', problems: [`Could not record the validation at ${ref}: ${problem}`] };
+  const verdict = passed
+    ? `M${milestone} passed: \`${validation.command}\` exited 0 on ${validation.head.slice(0, 7)}.`
+    : `M${milestone} failed: ${fixes.fixed.map((f) => `${f.check} → ${f.worker ?? 'no fix worker'}`).join(', ')}.`;
+  return {
+    kind: 'published',
+    lines: [...fixes.lines, verdict, `Recorded the validation at ${ref}.`],
+  };
+}
+
+/**
+ * Appends the fix workers to the plan on the build branch, as a commit on its
+ * newest head that only adds briefs and rewrites plan.json, pushed as a
+ * fast-forward (never forced): fetched again when a merge moved the branch meanwhile.
+ */
+async function addFixWorkers(
+  access: RemoteAccess,
+  build: string,
+  validation: ValidationResult,
+): Promise<{ fixed: FixedCheck[]; lines: string[] }> {
+  const { repo, remote, token } = access;
+  const branch = integrationBranch(build);
+  let last = '';
+  for (let attempt = 1; attempt <= PUSH_TRIES; attempt++) {
+    await repo.must({
+      args: ['fetch', '--no-tags', '--quiet', remote, `+refs/heads/${branch}:${BUILD_AT}`],
+      token,
+    });
+    const base = (await repo.must({ args: ['rev-parse', BUILD_AT] })).trim();
+    const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
+    const none = failuresOf(validation).map((f) => ({ check: f.check, worker: null }));
+    if (!plan.success)
+      return {
+        fixed: none,
+        lines: [`${planPath(build)} on ${branch} is not a valid plan: no fix worker was added.`],
+      };
+    const contract = Contract.safeParse(
+      parseJson(await readAt(repo, `${base}:${contractPath(build)}`)),
+    );
+    const amendment = amendWithFixes({
+      plan: plan.data,
+      build,
+      validation,
+      contract: contract.success ? contract.data : null,
+    });
+    if (!amendment.plan) {
+      const why = amendment.why ? [`No fix worker was added: ${amendment.why}`] : [];
+      return { fixed: amendment.fixed, lines: why };
+    }
+    const files = new Map([
+      [planPath(build), `${JSON.stringify(amendment.plan, null, 2)}\n`],
+      ...[...amendment.briefs].map(([id, text]) => [briefPath(build, id), text] as const),
+    ]);
+    const ids = [...amendment.briefs.keys()];
+    const commit = await commitFiles(access, {
+      base,
+      files,
+      message: `Fix workers ${ids.join(', ')} for milestone ${validation.milestone}'s failed validation`,
+    });
+    const pushed = await repo.run({
+      args: ['push', '--quiet', '--no-verify', remote, `${commit}:refs/heads/${branch}`],
+      token,
+    });
+    if (pushed.code === 0) {
+      return {
+        fixed: amendment.fixed,
+        lines: [`Added ${ids.join(', ')} to the plan on ${branch} (${commit.slice(0, 7)}).`],
+      };
+    }
+    last = pushed.stderr.trim().split('\n')[0] ?? '';
+  }
+  return {
+    fixed: failuresOf(validation).map((f) => ({ check: f.check, worker: null })),
+    lines: [`Could not add the fix workers to ${branch}: ${last}`],
+  };
+}
+
+/** A commit on `base` whose tree is base's with `files` written, made in the scratch repository's own index. */
+async function commitFiles(
+  { repo }: RemoteAccess,
+  { base, files, message }: { base: string; files: Map<string, string>; message: string },
+): Promise<string> {
+  await repo.must({ args: ['read-tree', base] });
+  for (const [path, text] of files) {
+    const blob = (await repo.must({ args: ['hash-object', '-w', '--stdin'], input: text })).trim();
+    await repo.must({ args: ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`] });
+  }
+  const tree = (await repo.must({ args: ['write-tree'] })).trim();
+  return (
+    await repo.must({
+      args: [
+        '-c',
+        'user.name=Baton',
+        '-c',
+        'user.email=baton@users.noreply.github.com',
+        'commit-tree',
+        tree,
+        '-p',
+        base,
+        '-F',
+        '-',
+      ],
+      input: message,
+    })
+  ).trim();
+}

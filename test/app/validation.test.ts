@@ -1,0 +1,103 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { parseValidationMessage, validationRefPrefix } from '../../src/core/plan/validation.js';
+import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
+import { clearHiddenRefReading } from '../../src/github/observe/hidden-records.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, CHAIN, statusBody } from '../support/builds.js';
+import { makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
+
+/** A contract of one check per worker of the chain, run by one command. */
+const CONTRACT = {
+  version: 1,
+  command: 'npm test -- test/contract',
+  files: ['test/contract/oauth.test.ts'],
+  checks: [
+    { criterion: 'W1.1:1', file: 'test/contract/oauth.test.ts', name: 'provider › signs in' },
+    { criterion: 'W2.1:1', file: 'test/contract/oauth.test.ts', name: 'routes › redirect' },
+  ],
+  unchecked: [],
+};
+
+describe('validators that did not write the code', () => {
+  let gh: FakeGitHub;
+  let apps: AppHarness[];
+  startAppEachTest((started) => ({ gh, apps } = started));
+
+  const validations = () =>
+    [...gh.git.refs.keys()]
+      .filter((ref) => ref.startsWith(validationRefPrefix(BUILD)))
+      .map((ref) => {
+        const commit = gh.git.objects.get(gh.git.refs.get(ref) ?? '');
+        return parseValidationMessage(commit?.type === 'commit' ? commit.message : '');
+      });
+  const finalPull = () =>
+    [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+
+  beforeEach(clearHiddenRefReading);
+
+  // The records are hidden refs: read through GraphQL's refs(refPrefix:) where it lists them, else over REST.
+  it.each([
+    ['GraphQL lists hidden refs', true],
+    ['GraphQL does not list hidden refs', false],
+  ])(
+    'files a fix worker for a failing check, and opens the final PR only once the last milestone passes (%s)',
+    async (_name, lists) => {
+      gh.graphqlListsHiddenRefs = lists;
+      const finalAtValidation: boolean[] = [];
+      const script = makeScript({
+        workers: CHAIN,
+        contract: CONTRACT,
+        validate: (milestone) => {
+          finalAtValidation.push(finalPull() !== undefined);
+          return milestone === 2 ? { fail: ['W2.1:1'] } : 'pass';
+        },
+      });
+      await runApprovedBuild({ gh, apps, script });
+
+      for (const app of apps) expect(app.errors).toEqual([]);
+      const runs = gh.runs
+        .filter((run) => run.inputs.role === 'validate')
+        .map((run) => run.inputs.worker);
+      expect(runs).toEqual(['M1', 'M2', 'M3']);
+      // The failure became a worker in the next wave, naming the check, which ran and merged.
+      const head = gh.git.resolve(integrationBranch(BUILD)) ?? '';
+      const plan = JSON.parse(gh.git.filesOf(head).get(planPath(BUILD)) ?? '{}');
+      expect(plan.workers.at(-1)).toEqual({
+        id: 'W3.1',
+        title: 'Fix: W2.1:1 fails',
+        depends_on: ['W2.1'],
+        complexity: 'normal',
+      });
+      expect(gh.git.filesOf(head).get(briefPath(BUILD, 'W3.1'))).toContain(
+        'the check of criterion W2.1:1 failed',
+      );
+      expect(
+        [...gh.pulls.values()].some((pull) => pull.head === `baton/${BUILD}/W3.1` && pull.mergedAt),
+      ).toBe(true);
+      expect(
+        validations().map((record) => [record?.milestone, record?.passed, record?.failed]),
+      ).toEqual(
+        expect.arrayContaining([
+          [1, true, []],
+          [2, false, [{ check: 'W2.1:1', worker: 'W3.1' }]],
+          [3, true, []],
+        ]),
+      );
+      // No validation ran with the final pull request open; it opened after the last one passed.
+      expect(finalAtValidation).toEqual([false, false, false]);
+      expect(finalPull()?.base).toBe('main');
+      const status = statusBody(gh, BUILD) ?? '';
+      expect(status).toContain('Milestone 2 failed validation');
+      expect(status).toContain('1 check (W2.1:1) → fix worker W3.1');
+      expect(status).toContain('Milestone 3 validated');
+    },
+  );
+
+  it('opens the final PR as before in a build without a contract, with no validation', async () => {
+    await runApprovedBuild({ gh, apps, script: makeScript({ workers: CHAIN }) });
+    expect(gh.runs.filter((run) => run.inputs.role === 'validate')).toEqual([]);
+    expect(finalPull()?.base).toBe('main');
+  });
+});

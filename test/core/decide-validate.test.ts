@@ -1,0 +1,328 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/core/decide/decide.js';
+import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { validationLine } from '../../src/core/status/render-validations.js';
+import type { ValidationView } from '../../src/core/status/status-view.js';
+import { dispatched, kinds, noticeKeys, viewOf } from './decide-helpers.js';
+import {
+  deliveredRuns,
+  deliveredSnapshot,
+  INTEGRATION_SHA,
+  makeCommand,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeValidation,
+  makeWorker,
+  NOW,
+  sha,
+  validateRun,
+  validContract,
+  validPlan,
+} from './factories.js';
+
+const config = makeConfig({ approval: 'none' });
+const head = INTEGRATION_SHA;
+const M2 = `validate M2 head-${head}`;
+
+/** The delivered build (W1.1 and W2.1 merged, W1.2 skipped) with a contract on its build branch. */
+function contracted(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return deliveredSnapshot({ contract: validContract(), ...overrides });
+}
+
+/** Wave 1 done (W1.1 merged, W1.2 skipped), W2.1 not started. */
+function firstWaveDone(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return contracted({
+    runs: deliveredRuns().slice(0, 2),
+    pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
+    ...overrides,
+  });
+}
+
+/** The plan after a failed M2: W3.1 fixes the check, on the workers of wave 2. */
+const withFix = validPlan(
+  makePlan({
+    workers: [
+      ...makePlan().workers,
+      makeWorker({ id: 'W3.1', title: 'Fix: build:1 fails', depends_on: ['W2.1'] }),
+    ],
+  }),
+);
+
+const failedM2 = makeValidation({
+  passed: false,
+  exit_code: 1,
+  failed: [{ check: 'build:1', worker: 'W3.1' }],
+});
+
+describe('decide: validators that did not write the code', () => {
+  it.each<[string, BuildSnapshot, string[], boolean]>([
+    ['with no contract, opens the final PR as before', deliveredSnapshot(), [], true],
+    [
+      'with a contract read invalid, validates nothing and holds nothing',
+      deliveredSnapshot({ contract: { kind: 'invalid', problems: ['not JSON'] } }),
+      [],
+      true,
+    ],
+    ['validates the last milestone before the final PR', contracted(), [M2], false],
+    [
+      'validates the highest milestone reached, while later workers start',
+      firstWaveDone(),
+      ['work W2.1 -', `validate M1 head-${head}`],
+      false,
+    ],
+    [
+      'waits while the validation runs',
+      contracted({
+        runs: [
+          ...deliveredRuns(),
+          validateRun(2, head, { status: 'in_progress', conclusion: null }),
+        ],
+      }),
+      [],
+      false,
+    ],
+    [
+      'opens the final PR once the last milestone passed',
+      contracted({
+        runs: [...deliveredRuns(), validateRun(2, head)],
+        validations: [makeValidation()],
+      }),
+      [],
+      true,
+    ],
+    [
+      'does not validate a milestone again that passed on an earlier head',
+      contracted({ validations: [makeValidation({ head: sha('e1') })] }),
+      [],
+      true,
+    ],
+    [
+      'holds the final PR on a failure whose fix worker runs in the next wave',
+      contracted({ plan: withFix, validations: [failedM2] }),
+      ['work W3.1 -'],
+      false,
+    ],
+    [
+      'holds the final PR when a failure got no fix worker, and validates no head twice',
+      contracted({
+        runs: [...deliveredRuns(), validateRun(2, head)],
+        validations: [
+          makeValidation({
+            passed: false,
+            exit_code: 1,
+            failed: [{ check: 'command', worker: null }],
+          }),
+        ],
+      }),
+      [],
+      false,
+    ],
+    [
+      'validates again on a new head after a failure that got no fix worker',
+      contracted({
+        validations: [
+          makeValidation({
+            head: sha('e1'),
+            passed: false,
+            exit_code: 1,
+            failed: [{ check: 'command', worker: null }],
+          }),
+        ],
+      }),
+      [M2],
+      false,
+    ],
+    [
+      'does not start a session that ended without a record on the same head again',
+      contracted({ runs: [...deliveredRuns(), validateRun(2, head, { conclusion: 'failure' })] }),
+      [],
+      false,
+    ],
+    [
+      'starts another on a new head after a session that ended without a record',
+      contracted({
+        runs: [...deliveredRuns(), validateRun(2, sha('e1'), { conclusion: 'failure' })],
+      }),
+      [M2],
+      false,
+    ],
+    [
+      'waits for an earlier milestone validation that still runs',
+      contracted({
+        runs: [
+          ...deliveredRuns(),
+          validateRun(1, sha('e1'), { status: 'in_progress', conclusion: null }),
+        ],
+      }),
+      [],
+      false,
+    ],
+    [
+      'a pause holds it like any session',
+      contracted({
+        commands: [
+          makeCommand({ name: 'skip', worker: 'W1.2' }),
+          makeCommand({ name: 'pause' }, { commentId: 901 }),
+        ],
+      }),
+      [],
+      false,
+    ],
+  ])('%s', (_name, snapshot, sessions, opensFinal) => {
+    const actions = decide({ snapshot, config, now: NOW });
+    expect(dispatched(actions)).toEqual(sessions);
+    expect(kinds(actions).includes('open-final-pull')).toBe(opensFinal);
+  });
+
+  it('holds the session at a reached budget', () => {
+    const actions = decide({
+      snapshot: contracted(),
+      config: makeConfig({ approval: 'none', budget: { maxUsd: 0.000001 } }),
+      now: NOW,
+    });
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+  });
+
+  it("shows each milestone's validation: passed, failed with the fix worker, running", () => {
+    const snapshot = contracted({
+      plan: withFix,
+      runs: [
+        ...deliveredRuns(),
+        validateRun(1, sha('c1'), { id: 7301 }),
+        validateRun(2, sha('c2'), { id: 7302 }),
+      ],
+      validations: [
+        makeValidation({ milestone: 1, run_id: 7301, head: sha('c1') }),
+        { ...failedM2, run_id: 7302, head: sha('c2') },
+      ],
+    });
+    const view = viewOf(decide({ snapshot, config, now: NOW }));
+    expect(view.phase === 'running' && view.progress.validations).toEqual([
+      {
+        milestone: 1,
+        state: 'passed',
+        head: sha('c1'),
+        url: expect.stringContaining('/7301'),
+        failed: [],
+      },
+      {
+        milestone: 2,
+        state: 'failed',
+        head: sha('c2'),
+        url: expect.stringContaining('/7302'),
+        failed: [{ check: 'build:1', worker: 'W3.1' }],
+      },
+    ]);
+  });
+});
+
+describe('the status of a validation', () => {
+  it.each<[string, ValidationView, RegExp]>([
+    ['running', view({ state: 'running' }), /Validating\*\* milestone 2 on `0000000`/],
+    [
+      'passed',
+      view({ state: 'passed' }),
+      /Milestone 2 validated on `0000000`: the contract's checks pass/,
+    ],
+    [
+      'failed, with its fix worker',
+      view({ state: 'failed', failed: [{ check: 'build:1', worker: 'W3.1' }] }),
+      /failed validation on `0000000`: 1 check \(build:1\) → fix worker W3.1/,
+    ],
+    [
+      'failed, with no fix worker',
+      view({ state: 'failed', failed: [{ check: 'command', worker: null }] }),
+      /no fix worker could be added to the plan: a person is needed/,
+    ],
+    ['a session without a record', view({ state: 'session-failed' }), /ended without a result/],
+  ])('%s', (_name, validation, line) => {
+    expect(validationLine(validation)).toMatch(line);
+  });
+
+  function view(overrides: Partial<ValidationView>): ValidationView {
+    return { milestone: 2, state: 'passed', head: sha('c2'), url: null, failed: [], ...overrides };
+  }
+});
+
+describe('the engine a validation runs on', () => {
+  const engines = {
+    approval: 'none' as const,
+    session: { engine: { default: 'claude-code' as const } },
+    verification: { validation: { engine: 'codex' as const } },
+  };
+
+  it('is verification.validation.engine, another than the work', () => {
+    const actions = decide({
+      snapshot: deliveredSnapshot({ contract: validContract() }),
+      config: makeConfig(engines),
+      now: NOW,
+    });
+    const dispatch = actions.find((action) => action.kind === 'dispatch');
+    expect(dispatch?.kind === 'dispatch' && dispatch.request).toMatchObject({
+      role: 'validate',
+      engine: 'codex',
+    });
+  });
+
+  it('is not one a /retry may choose for a worker by that alone', () => {
+    const snapshot = firstWaveDoneWithoutW21({
+      commands: [
+        makeCommand({ name: 'skip', worker: 'W1.2' }),
+        makeCommand(
+          { name: 'retry', worker: 'W2.1', instructions: '', engine: 'codex' },
+          { commentId: 901 },
+        ),
+      ],
+    });
+    const actions = decide({ snapshot, config: makeConfig(engines), now: NOW });
+    const work = actions.find(
+      (action) => action.kind === 'dispatch' && action.request.role === 'work',
+    );
+    expect(work?.kind === 'dispatch' && work.request.engine).toBe('claude-code');
+  });
+
+  /** Wave 1 done, W2.1 not started. */
+  function firstWaveDoneWithoutW21(overrides: Partial<BuildSnapshot>): BuildSnapshot {
+    return deliveredSnapshot({
+      contract: validContract(),
+      runs: deliveredRuns().slice(0, 2),
+      pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
+      ...overrides,
+    });
+  }
+});
+
+describe('a validation that waits for a person', () => {
+  it.each<[string, Partial<BuildSnapshot>]>([
+    [
+      'a failure no fix worker could be added for',
+      {
+        validations: [
+          makeValidation({
+            passed: false,
+            exit_code: 1,
+            failed: [{ check: 'command', worker: null }],
+          }),
+        ],
+      },
+    ],
+    [
+      'a session that ended without a result',
+      { runs: [...deliveredRuns(), validateRun(2, head, { conclusion: 'failure' })] },
+    ],
+  ])('calls one with a notice: %s', (_name, overrides) => {
+    const actions = decide({ snapshot: contracted(overrides), config, now: NOW });
+    expect(noticeKeys(actions).filter((key) => key.startsWith('validation'))).toHaveLength(1);
+  });
+
+  it('calls no one while a fix worker carries the failure', () => {
+    const actions = decide({
+      snapshot: contracted({ plan: withFix, validations: [failedM2] }),
+      config,
+      now: NOW,
+    });
+    expect(noticeKeys(actions).filter((key) => key.startsWith('validation'))).toEqual([]);
+  });
+});

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
+import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { contractPath } from '../../src/core/plan/contract.js';
+import { planPath } from '../../src/core/vocabulary/ids.js';
+import {
+  BUILD,
+  buildRepo,
+  planJson,
+  promptOf,
+  removeTempDirs,
+  runSession,
+} from './agent-fixtures.js';
+
+afterEach(removeTempDirs);
+
+/** A contract whose command is `command`, with one check of `W1.1:1`. */
+function contractJson(command: string): string {
+  return JSON.stringify({
+    version: 1,
+    command,
+    files: ['test/contract.test.js'],
+    checks: [{ criterion: 'W1.1:1', file: 'test/contract.test.js', name: 'greets by name' }],
+  });
+}
+
+const VALIDATE = { BATON_ROLE: 'validate', BATON_WORKER: 'M1', BATON_ISSUE: '12' };
+
+describe('runAgent validate', () => {
+  it('passes on the command exit status 0 and asks no model', async () => {
+    const { root, base } = await buildRepo({
+      [planPath(BUILD)]: planJson(),
+      [contractPath(BUILD)]: contractJson('echo all checks pass'),
+    });
+    const { code, result, requests } = await runSession({ root, env: VALIDATE });
+    expect(code).toBe(0);
+    expect(requests).toEqual([]);
+    expect(result).toMatchObject({
+      role: 'validate',
+      status: 'complete',
+      head: null,
+      validation: { milestone: 1, head: base, exit_code: 0, tail: '', failures: [] },
+    });
+  });
+
+  it('keeps the exit status and the output, and takes only checks the contract names', async () => {
+    const { root, base } = await buildRepo({
+      [planPath(BUILD)]: planJson(),
+      [contractPath(BUILD)]: contractJson(
+        'echo "FAIL greets by name: got Hello, undefined"; exit 3',
+      ),
+    });
+    const { code, result, requests } = await runSession({
+      root,
+      env: VALIDATE,
+      replies: [
+        reply(toolUse('submit_validation', { failures: [{ check: 'W9.9:1', brief: 'Nothing.' }] })),
+        reply(
+          toolUse('submit_validation', {
+            failures: [{ check: 'W1.1:1', brief: 'greet() ignores the name it is given.' }],
+          }),
+        ),
+      ],
+    });
+    expect(code).toBe(0);
+    expect(result.validation).toEqual({
+      milestone: 1,
+      head: base,
+      command: 'echo "FAIL greets by name: got Hello, undefined"; exit 3',
+      exit_code: 3,
+      tail: 'FAIL greets by name: got Hello, undefined\n[exit code 3]',
+      failures: [{ check: 'W1.1:1', brief: 'greet() ignores the name it is given.' }],
+    });
+    const prompt = promptOf(requests[0]!);
+    expect(prompt).toContain('Validate milestone 1 of build');
+    expect(prompt).toContain('- W1.1:1: `greets by name` in `test/contract.test.js`');
+    expect(prompt).toContain('FAIL greets by name');
+    expect(JSON.stringify(requests[1]?.body.messages.at(-1))).toContain(
+      "W9.9:1 is not a criterion of the contract's checks (W1.1:1)",
+    );
+  });
+
+  it('fails without a contract to run, before any model call', async () => {
+    const { root } = await buildRepo({ [planPath(BUILD)]: planJson() });
+    const { code, result, requests } = await runSession({ root, env: VALIDATE });
+    expect(code).toBe(1);
+    expect(requests).toEqual([]);
+    expect(result.reason).toContain(`${contractPath(BUILD)} is missing`);
+  });
+
+  it("is played by the scripted model: it reads the contract, then names the scenario's failing checks", async () => {
+    const { root } = await buildRepo({
+      [planPath(BUILD)]: planJson(),
+      [contractPath(BUILD)]: contractJson('echo "FAIL greets by name"; exit 1'),
+    });
+    const model = createScriptedModel({
+      plan: { title: 'Greet', summary: 'One worker greets.' },
+      workers: [],
+      validation: { 1: [{ check: 'W1.1:1', brief: 'greet() ignores the name.' }] },
+    });
+    const { code, result } = await runSession({ root, env: VALIDATE, respond: model });
+    expect(model.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(result.validation?.failures).toEqual([
+      { check: 'W1.1:1', brief: 'greet() ignores the name.' },
+    ]);
+    expect(model.sessions).toMatchObject([{ role: 'validate', turns: 2 }]);
+  });
+
+  it("runs on verification.validation.model, not the reviews' model, where the config names one", async () => {
+    const { root } = await buildRepo({
+      '.github/baton.yml': 'verification:\n  validation:\n    model: claude-opus-5-5\n',
+      [planPath(BUILD)]: planJson(),
+      [contractPath(BUILD)]: contractJson('exit 1'),
+    });
+    const { code, requests } = await runSession({
+      root,
+      env: VALIDATE,
+      replies: [
+        reply(
+          toolUse('submit_validation', { failures: [{ check: 'command', brief: 'It exits 1.' }] }),
+        ),
+      ],
+    });
+    expect(code).toBe(0);
+    expect(requests.map((request) => request.body.model)).toEqual(['claude-opus-5-5']);
+  });
+});

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_WORKERS, type Plan } from '../../src/core/plan/plan.js';
+import { parseValidationMessage, validationRef } from '../../src/core/plan/validation.js';
+import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
+import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import { amendWithFixes, failuresOf } from '../../src/session/publish/write/fix-workers.js';
+import type { ValidationResult } from '../../src/session/result.js';
+import { BUILD, makeResult } from './publish/fixture.js';
+import { usePublishHarness } from './publish/harness.js';
+
+const INTEGRATION = integrationBranch(BUILD);
+const VALIDATE_ENV = { BATON_ROLE: 'validate', BATON_WORKER: 'M1', GITHUB_RUN_ID: '4343' };
+
+describe('publish of a validation session', () => {
+  const h = usePublishHarness();
+
+  function validated(validation: Partial<ValidationResult>): void {
+    h.fixture.writeResult(
+      makeResult({
+        role: 'validate',
+        worker: 'M1',
+        branch: null,
+        base: h.fixture.base,
+        head: null,
+        validation: {
+          milestone: 1,
+          head: h.fixture.base,
+          command: 'npm test -- test/contract',
+          exit_code: 1,
+          tail: 'FAIL greets by name\n[exit code 1]',
+          failures: [],
+          ...validation,
+        },
+      }),
+    );
+  }
+
+  const remote = (args: string[]) => h.fixture.git(['--git-dir', h.fixture.remoteDir, ...args]);
+  const record = () =>
+    parseValidationMessage(
+      remote(['log', '-1', '--format=%B', validationRef(BUILD, 1, h.fixture.base)]),
+    );
+  const planOnBranch = () => JSON.parse(remote(['show', `${INTEGRATION}:${planPath(BUILD)}`]));
+
+  it('records a pass on the exit status alone, whatever checks the model named, and changes no branch', async () => {
+    validated({ exit_code: 0, tail: '', failures: [{ check: 'W1.1:1', brief: 'It fails.' }] });
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+    expect(record()).toEqual({
+      version: 1,
+      milestone: 1,
+      run_id: 4343,
+      head: h.fixture.base,
+      passed: true,
+      exit_code: 0,
+      failed: [],
+    });
+    expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
+    expect(h.writes()).toEqual([]);
+  });
+
+  it('appends a fix worker per failing check to the plan, then records which', async () => {
+    validated({
+      failures: [
+        { check: 'W1.1:1', brief: 'greet() ignores the name.' },
+        { check: 'build:1', brief: 'The page has no title.' },
+      ],
+    });
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+    const plan = planOnBranch();
+    expect(plan.workers.slice(1)).toEqual([
+      { id: 'W2.1', title: 'Fix: W1.1:1 fails', depends_on: ['W1.1'], complexity: 'normal' },
+      { id: 'W2.2', title: 'Fix: build:1 fails', depends_on: ['W1.1'], complexity: 'normal' },
+    ]);
+    const brief = remote(['show', `${INTEGRATION}:${briefPath(BUILD, 'W2.1')}`]);
+    expect(brief).toMatch(/^---\nworker_id: W2\.1\n/);
+    expect(brief).toContain('the check of criterion W1.1:1 failed');
+    expect(brief).toContain('greet() ignores the name.');
+    expect(brief).toContain('FAIL greets by name');
+    // The plan commit fast-forwards the build branch from where it was.
+    expect(remote(['rev-parse', `${INTEGRATION}~1`])).toBe(h.fixture.base);
+    expect(record()).toMatchObject({
+      passed: false,
+      exit_code: 1,
+      failed: [
+        { check: 'W1.1:1', worker: 'W2.1' },
+        { check: 'build:1', worker: 'W2.2' },
+      ],
+    });
+  });
+
+  it('gives a failing command with no check named one fix worker, "the contract\'s command fails"', async () => {
+    validated({ failures: [] });
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+    expect(planOnBranch().workers.at(-1)).toMatchObject({
+      id: 'W2.1',
+      title: "Fix: the contract's command fails",
+    });
+    expect(record()?.failed).toEqual([{ check: 'command', worker: 'W2.1' }]);
+  });
+
+  it('adds nothing twice when the run is published again', async () => {
+    validated({ failures: [{ check: 'W1.1:1', brief: 'greet() ignores the name.' }] });
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+    const after = h.fixture.remoteSha(INTEGRATION);
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+    expect(h.fixture.remoteSha(INTEGRATION)).toBe(after);
+    expect(planOnBranch().workers.map((w: { id: string }) => w.id)).toEqual(['W1.1', 'W2.1']);
+  });
+
+  it('refuses a validation of another milestone than the run is for', async () => {
+    validated({ milestone: 2 });
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.refused);
+    expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
+  });
+});
+
+describe('amendWithFixes', () => {
+  const validation: ValidationResult = {
+    milestone: 1,
+    head: 'a'.repeat(40),
+    command: 'npm test',
+    exit_code: 1,
+    tail: 'FAIL',
+    failures: [{ check: 'W1.1:1', brief: 'It fails.' }],
+  };
+  const planOf = (count: number): Plan => ({
+    version: 1,
+    build: BUILD,
+    issue: 12,
+    title: 'Many',
+    summary: 'Many workers.',
+    workers: Array.from({ length: count }, (_, i) => ({
+      id: `W1.${i + 1}`,
+      title: `Worker ${i + 1}`,
+      depends_on: [],
+      complexity: 'normal' as const,
+    })),
+  });
+
+  it('adds no worker to a full plan, and says the check has none', () => {
+    const amendment = amendWithFixes({
+      plan: planOf(MAX_WORKERS),
+      build: BUILD,
+      validation,
+      contract: null,
+    });
+    expect(amendment.plan).toBeNull();
+    expect(amendment.fixed).toEqual([{ check: 'W1.1:1', worker: null }]);
+    expect(amendment.why).toContain('no room');
+  });
+
+  it('takes the next free number in the wave after the milestone, after every worker of the milestone', () => {
+    const plan = planOf(2);
+    plan.workers.push({ id: 'W2.1', title: 'Later', depends_on: ['W1.1'], complexity: 'normal' });
+    const amendment = amendWithFixes({ plan, build: BUILD, validation, contract: null });
+    expect(amendment.plan?.workers.at(-1)).toEqual({
+      id: 'W2.2',
+      title: 'Fix: W1.1:1 fails',
+      depends_on: ['W1.1', 'W1.2'],
+      complexity: 'normal',
+    });
+  });
+
+  it('acts on the exit status, not the failures named: none after an exit 0', () => {
+    expect(failuresOf({ ...validation, exit_code: 0 })).toEqual([]);
+  });
+});
