@@ -4,7 +4,7 @@ import type { Contract } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { closedBy } from '../support/closing-references.js';
-import { deliveredSnapshot, make, NOW, validPlan } from './factories.js';
+import { deliveredSnapshot, make, makeValidation, NOW, validPlan } from './factories.js';
 
 const config = make.config({ approval: 'none' });
 
@@ -43,6 +43,8 @@ function delivered(
   return deliveredSnapshot({
     plan: validPlan(plan),
     contract: { kind: 'valid', contract },
+    // The last milestone's validation passed: the final pull request waits for nothing else.
+    validations: [makeValidation()],
     pulls: [
       make.pull({
         number: 101,
