@@ -1,6 +1,7 @@
 import type { Action } from '../../core/context/action.js';
 import { WRITES_OWED_PER_WORKER, writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
@@ -180,15 +181,17 @@ async function actOne(
     case 'render-status': {
       // The replica that lost a race for a lock leaves creating the comment to the winner.
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
+      // What the core says of this edit is worked out first; then the writes alone.
+      const ledger = ledgerPartsOwed(snapshot);
+      // The edit that first shows the final pull request is not paced: its notice points here.
+      const paced =
+        statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
       // The accepted commands ride along, hidden: what they meant outlives their comments.
-      const commands = await ensureLedgerPart(ctx, snapshot);
+      const commands = await ensureLedgerPart(ctx, { snapshot, ledger });
       // Another replica is posting a ledger part this edit needs, and edits the status after it.
       if (!commands)
         return { action, result: 'stood-down', detail: 'a ledger part is being posted' };
       const body = renderStatusComment({ view: action.view, commands });
-      // The edit that first shows the final pull request is not paced: its notice points here.
-      const paced =
-        statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
