@@ -1,5 +1,5 @@
 import type { Action } from '../../core/context/action.js';
-import { WRITES_OWED_PER_WORKER, writesOwed } from '../../core/snapshot/estimate.js';
+import { WRITES_OWED_PER_WORKER } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
@@ -71,22 +71,19 @@ export async function act(
     actions,
     log,
     statusEditWait,
-    writeBudget,
+    budget,
   }: {
     snapshot: BuildSnapshot;
     actions: Action[];
     log: ActLog;
     /** Paces status comment edits (`StatusPacer`), by kind; none: edit at once. */
     statusEditWait?: StatusEditWait;
-    /**
-     * The installation's writes: near its budget, a worker's first dispatch waits. It is told
-     * first what the build owes as `snapshot` shows it (`writesOwed`): each pass of a reconcile
-     * acts on the build as the passes before left it.
-     */
-    writeBudget?: WriteBudget;
+    /** The installation's writes, told first what the build owes (`ActBudget`). */
+    budget?: ActBudget;
   },
 ): Promise<ActOutcome[]> {
-  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
+  budget?.writes.owe(buildKey(ctx, snapshot.build), budget.owed);
+  const writeBudget = budget?.writes;
   const outcomes: ActOutcome[] = [];
   const pass: ActPass = { outcomes, created: new Map(), statusEditWait, writeBudget, log };
   for (const action of actions) {
@@ -117,6 +114,16 @@ export async function act(
     }
   }
   return outcomes;
+}
+
+/**
+ * The installation's writes: near its budget, a worker's first dispatch waits. `owed` is what
+ * the build owes as `snapshot` shows it (`writesOwed`), worked out by the caller beside its
+ * decision: each pass of a reconcile acts on the build as the passes before left it.
+ */
+export interface ActBudget {
+  writes: WriteBudget;
+  owed: number;
 }
 
 const isHeldMerge = (outcome: ActOutcome) =>

@@ -11,6 +11,7 @@ import type { Action } from '../../core/context/action.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
+import { writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { nextLook, standsForNothing } from '../act/next-look.js';
@@ -149,12 +150,12 @@ async function setPasses(ctx: RepoContext, request: SetPassRequest): Promise<Set
   const render =
     decision.builds[0]?.actions.filter((action) => action.kind === 'render-status') ?? [];
   const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
-  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const { writeBudget } = request;
   const rendered = await act(ctx, {
     snapshot: set.home,
     actions: lostRace && !set.home.statusComment ? [] : render,
     log,
-    ...budget,
+    ...(writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(set.home) } } : {}),
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   log.info(
