@@ -194,6 +194,25 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     expect(unasked.completionChangesNothing(KEY, done, NOW)).toBe(false);
   });
 
+  it("judges a member its set's reconcile noted by the decision it was handed (noteDecided): what it asked is no news", () => {
+    const snapshot = inReview();
+    const done = completed(7011, 'W1.1');
+    const seen = {
+      ...snapshot,
+      runs: snapshot.runs.flatMap((r) => (r.id === 7012 ? [] : [r.id === 7011 ? done : r])),
+    };
+    const decided = decide({ snapshot: seen, config, now: NOW });
+    const runsSince = ago(60);
+    const reads = new LastReads();
+    reads.noteDecided(KEY, { snapshot: seen, config, decided, runsSince });
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
+    // Handed the status alone, the deferred dispatch is news.
+    const statusAlone = new LastReads();
+    const render = decided.filter((action) => action.kind === 'render-status');
+    statusAlone.noteDecided(KEY, { snapshot: seen, config, decided: render, runsSince });
+    expect(statusAlone.completionChangesNothing(KEY, done, NOW)).toBe(false);
+  });
+
   it('is news when the read saw the run end otherwise, or an earlier attempt', () => {
     const reads = new LastReads();
     const seen = inReview();

@@ -110,9 +110,16 @@ export async function reconcileSet(
     (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
     null,
   );
+  // Each member as `decide` renders it alone, once: what its last read notes and the page shows.
+  const decided =
+    request.lastReads || request.onRead
+      ? done.builds.map((build) =>
+          build.config ? decide({ snapshot: build.snapshot, config: build.config, now }) : null,
+        )
+      : [];
   if (request.lastReads)
-    noteMembers({ done, reads: request.lastReads, now, runsSince: observed.runsSince });
-  if (request.onRead) showBuilds({ ctx, done, request });
+    noteMembers({ done, decided, reads: request.lastReads, runsSince: observed.runsSince });
+  if (request.onRead) showBuilds({ ctx, done, decided, request });
   return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
@@ -200,23 +207,27 @@ interface SetReconciled {
  */
 function noteMembers({
   done,
+  decided,
   reads,
-  now,
   runsSince,
 }: {
   done: SetReconciled;
+  /** What `decide` made of each build alone, in `done.builds`' order (none for the set build). */
+  decided: (Action[] | null)[];
   reads: MemberReads;
-  now: string;
   runsSince: string;
 }): void {
   const clean = !done.outcomes.some(standsForNothing);
-  for (const build of done.builds) {
-    if (!build.config) continue;
+  for (const [index, build] of done.builds.entries()) {
+    const actions = decided[index];
+    if (!build.config || !actions) continue;
     const [owner = '', repo = ''] = build.repository.split('/');
     const key = buildKey({ owner, repo }, build.snapshot.build);
     reads.noteDecided(
       key,
-      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null,
+      clean
+        ? { snapshot: build.snapshot, config: build.config, decided: actions, runsSince }
+        : null,
     );
   }
 }
@@ -229,21 +240,20 @@ function noteMembers({
 function showBuilds({
   ctx,
   done,
+  decided,
   request,
 }: {
   ctx: RepoContext;
   done: SetReconciled;
+  decided: (Action[] | null)[];
   request: SetRequest;
 }): void {
   for (const [index, build] of done.builds.entries()) {
     const rendered = build.actions.findLast((action) => action.kind === 'render-status');
-    const decided =
-      index > 0 && build.config
-        ? decide({ snapshot: build.snapshot, config: build.config, now: request.now }).at(-1)
-        : undefined;
+    const alone = index > 0 ? decided[index]?.at(-1) : undefined;
     const view =
-      decided?.kind === 'render-status'
-        ? decided.view
+      alone?.kind === 'render-status'
+        ? alone.view
         : rendered?.kind === 'render-status'
           ? rendered.view
           : null;

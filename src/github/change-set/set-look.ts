@@ -1,4 +1,5 @@
 import type { ParsedConfig } from '../../core/config/config.js';
+import type { Action } from '../../core/context/action.js';
 import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
 import type { ActOutcome } from '../act/act.js';
@@ -12,10 +13,15 @@ export interface MemberReads {
   awaitsOnlyRuns(key: string, withinMs: number): boolean;
   runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean;
   nextLook(key: string, now: string): ActOutcome | null;
-  /** Notes a member's read after the set's reconcile, as `decide` renders it (null: none stands for it). */
+  /** Notes a member's read after the set's reconcile, with what `decide` made of it (null: none stands for it). */
   noteDecided(
     key: string,
-    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
+    read: {
+      snapshot: BuildSnapshot;
+      config: ParsedConfig;
+      decided: Action[];
+      runsSince: string;
+    } | null,
   ): void;
 }
 

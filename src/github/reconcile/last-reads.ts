@@ -177,16 +177,19 @@ export class LastReads {
 
   /**
    * Build `key` was read whole and acted on by another's reconcile (a change set's member,
-   * by its set's): noted as `decide` renders it, its status view and what it still asks
-   * for, as its own reconcile would; null forgets it.
+   * by its set's): noted as `decide` renders it (`decided`, the caller's), its status view
+   * and what it still asks for, as its own reconcile would; null forgets it.
    */
   noteDecided(
     key: string,
-    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
+    read: {
+      snapshot: BuildSnapshot;
+      config: ParsedConfig;
+      decided: Action[];
+      runsSince: string;
+    } | null,
   ): void {
-    const decided = read
-      ? decide({ snapshot: read.snapshot, config: read.config, now: read.now })
-      : [];
+    const decided = read?.decided ?? [];
     const view = decided.at(-1);
     this.note(
       key,
