@@ -7,6 +7,14 @@ import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import { readRuns } from '../observe/read-runs.js';
 import { membersSeen } from './members-seen.js';
 
+/** A member build as its set's reconcile read it, and what `decide` made of it alone. */
+export interface DecidedRead {
+  snapshot: BuildSnapshot;
+  config: ParsedConfig;
+  decided: Action[];
+  runsSince: string;
+}
+
 /** What this process last read of each build, as the look asks it (the reconcile's `LastReads`). */
 export interface MemberReads {
   runsSince(key: string, withinMs: number): string | null;
@@ -14,15 +22,7 @@ export interface MemberReads {
   runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean;
   nextLook(key: string, now: string): ActOutcome | null;
   /** Notes a member's read after the set's reconcile, with what `decide` made of it (null: none stands for it). */
-  noteDecided(
-    key: string,
-    read: {
-      snapshot: BuildSnapshot;
-      config: ParsedConfig;
-      decided: Action[];
-      runsSince: string;
-    } | null,
-  ): void;
+  noteDecided(key: string, read: DecidedRead | null): void;
 }
 
 /**

@@ -4,6 +4,7 @@ import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot, PullInfo, RunInfo } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from '../act/act.js';
 import { nextLook } from '../act/next-look.js';
+import type { DecidedRead } from '../change-set/set-look.js';
 
 /**
  * What this process last read of each build, so that the completion of one
@@ -180,15 +181,7 @@ export class LastReads {
    * by its set's): noted as `decide` renders it (`decided`, the caller's), its status view
    * and what it still asks for, as its own reconcile would; null forgets it.
    */
-  noteDecided(
-    key: string,
-    read: {
-      snapshot: BuildSnapshot;
-      config: ParsedConfig;
-      decided: Action[];
-      runsSince: string;
-    } | null,
-  ): void {
+  noteDecided(key: string, read: DecidedRead | null): void {
     const decided = read?.decided ?? [];
     const view = decided.at(-1);
     this.note(
