@@ -133,28 +133,19 @@ function createSessionBook() {
   };
 }
 
+/** How the scripted model plays each role's session: a turn of every role, the compiler's to check. */
+const TURNS: Record<SessionRole, (input: TurnInput) => TurnAnswer> = {
+  plan: planTurn,
+  work: workTurn,
+  fix: fixTurn,
+  review: reviewTurn,
+  research: researchTurn,
+  summary: summaryTurn,
+  synthesis: synthesisTurn,
+};
+
 function playTurn(input: TurnInput): TurnAnswer {
-  const { role } = input.request;
-  switch (role) {
-    case 'plan':
-      return planTurn(input);
-    case 'work':
-      return workTurn(input);
-    case 'fix':
-      return fixTurn(input);
-    case 'review':
-      return reviewTurn(input);
-    case 'research':
-      return researchTurn(input);
-    case 'summary':
-      return summaryTurn(input);
-    case 'synthesis':
-      return synthesisTurn(input);
-    default: {
-      const _exhaustive: never = role;
-      return _exhaustive;
-    }
-  }
+  return TURNS[input.request.role](input);
 }
 
 /**
