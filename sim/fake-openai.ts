@@ -163,13 +163,20 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
 
 type Rendered = ReturnType<typeof renderResponse>;
 
-/** A background request's answer: queued, nothing generated yet, no usage. */
-function queuedResponse(body: ResponsesRequest, index: number) {
+/** What names the `index`th response to `body`, whatever its state. */
+function responseHead(body: ResponsesRequest, index: number) {
   return {
     id: `resp_fake_${index}`,
     object: 'response' as const,
     created_at: 1_795_000_000 + index,
     model: body.model,
+  };
+}
+
+/** A background request's answer: queued, nothing generated yet, no usage. */
+function queuedResponse(body: ResponsesRequest, index: number) {
+  return {
+    ...responseHead(body, index),
     status: 'queued',
     background: true,
     output: [],
@@ -203,10 +210,7 @@ function renderResponse(
           total_tokens: input + out,
         };
   return {
-    id: `resp_fake_${index}`,
-    object: 'response' as const,
-    created_at: 1_795_000_000 + index,
-    model: body.model,
+    ...responseHead(body, index),
     status: 'completed',
     output,
     usage,
@@ -270,6 +274,22 @@ function streamResponse(res: ServerResponse, response: Rendered): void {
   res.end();
 }
 
+/**
+ * The events of a call whose `field` streams (`events`: its events' prefix): the item
+ * added with the field empty, the field in one delta, then whole.
+ */
+function streamedField(
+  item: Record<string, unknown>,
+  field: string,
+  events: string,
+): [string, Record<string, unknown>][] {
+  return [
+    ['response.output_item.added', { item: { ...item, status: 'in_progress', [field]: '' } }],
+    [`${events}.delta`, { item_id: item.id, delta: item[field] }],
+    [`${events}.done`, { item_id: item.id, [field]: item[field] }],
+  ];
+}
+
 function itemEvents(item: Record<string, unknown>): [string, Record<string, unknown>][] {
   const id = item.id;
   const done: [string, Record<string, unknown>] = ['response.output_item.done', { item }];
@@ -289,19 +309,9 @@ function itemEvents(item: Record<string, unknown>): [string, Record<string, unkn
       ];
     }
     case 'function_call':
-      return [
-        ['response.output_item.added', { item: { ...item, status: 'in_progress', arguments: '' } }],
-        ['response.function_call_arguments.delta', { item_id: id, delta: item.arguments }],
-        ['response.function_call_arguments.done', { item_id: id, arguments: item.arguments }],
-        done,
-      ];
+      return [...streamedField(item, 'arguments', 'response.function_call_arguments'), done];
     case 'custom_tool_call':
-      return [
-        ['response.output_item.added', { item: { ...item, status: 'in_progress', input: '' } }],
-        ['response.custom_tool_call_input.delta', { item_id: id, delta: item.input }],
-        ['response.custom_tool_call_input.done', { item_id: id, input: item.input }],
-        done,
-      ];
+      return [...streamedField(item, 'input', 'response.custom_tool_call_input'), done];
     default:
       return [['response.output_item.added', { item }], done];
   }

@@ -7,14 +7,19 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const README_MAX_WORDS = 2_000;
 
-/** Every Markdown file git tracks (or is about to: untracked, not ignored). */
-function markdownFiles(): string[] {
+/** Every file git tracks (or is about to: untracked, not ignored) that `pattern` matches, relative to the root. */
+function trackedFiles(pattern: string): string[] {
   const listed = execFileSync(
     'git',
-    ['ls-files', '--cached', '--others', '--exclude-standard', '--', '*.md'],
+    ['ls-files', '--cached', '--others', '--exclude-standard', '--', pattern],
     { cwd: ROOT, encoding: 'utf8' },
   );
   return listed.split('\n').filter((path) => path !== '' && existsSync(join(ROOT, path)));
+}
+
+/** Every Markdown file git tracks. */
+function markdownFiles(): string[] {
+  return trackedFiles('*.md');
 }
 
 /** The text outside fenced code blocks and inline code, where a link is a link. */
@@ -78,12 +83,7 @@ function brokenLinks(file: string): string[] {
 
 /** Every TypeScript file under src/, relative to the root. */
 function sourceFiles(): string[] {
-  const listed = execFileSync(
-    'git',
-    ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'src/*.ts'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  return listed.split('\n').filter((path) => path !== '' && existsSync(join(ROOT, path)));
+  return trackedFiles('src/*.ts');
 }
 
 /** A source text with its comments' line breaks and leading `*` or `//` joined into one line. */

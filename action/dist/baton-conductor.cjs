@@ -58311,11 +58311,7 @@ function seriesView({
 }
 
 // src/core/decide/decide.ts
-function decide({
-  snapshot,
-  config: config3,
-  now
-}) {
+function decide({ snapshot, config: config3, now }) {
   const { build } = snapshot;
   if (!config3.ok) {
     const file2 = `.github/${CONFIG_FILE}`;
@@ -58964,6 +58960,26 @@ function ledgerSpill(commands) {
   count = first;
   while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
   return commands.slice(0, count);
+}
+function ledgerPartsOwed({
+  build,
+  commands,
+  ledgerParts
+}) {
+  const archived = new Set(ledgerParts?.commandIds ?? []);
+  let own2 = commands.filter((info) => !archived.has(info.commentId));
+  let part = ledgerParts?.last ?? 0;
+  const parts = [];
+  for (let spill = ledgerSpill(own2); spill.length > 0; spill = ledgerSpill(own2)) {
+    part += 1;
+    parts.push({
+      part,
+      body: renderLedgerPart({ build, part, commands: spill }),
+      whileTaken: renderCommandLedger(own2).length <= LEDGER_PART_CHARS ? own2 : null
+    });
+    own2 = own2.slice(spill.length);
+  }
+  return { parts, kept: own2 };
 }
 
 // src/github/observe/permissions.ts
@@ -59788,38 +59804,6 @@ var SET_OPERATIONS = (
     nodes(ids: $ids) { ...MemberRepository }
   }
 
-  query BatonSet(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $validationPrefix: String!
-    $contractPath: String!
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
   fragment MemberRepository on Repository {
     nameWithOwner
     defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
@@ -59869,7 +59853,18 @@ var SET_OPERATIONS = (
   }
 `
 );
-var SET_QUERY = BUILD_QUERY + SET_OPERATIONS;
+function variablesOf(document, name) {
+  const declared = new RegExp(`query ${name}\\(([^)]*)\\)`).exec(document)?.[1];
+  if (!declared) throw new Error(`no operation ${name} with variables`);
+  return declared;
+}
+var BATON_SET = `
+  query BatonSet(${variablesOf(BUILD_QUERY, "BatonBuild")}${variablesOf(SET_OPERATIONS, "BatonMembers")}) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+`;
+var SET_QUERY = BUILD_QUERY + SET_OPERATIONS + BATON_SET;
 
 // src/github/change-set/read-members.ts
 var MEMBERS_PER_CALL = 5;
@@ -61038,14 +61033,12 @@ function withDispatchedRuns(snapshot, outcomes, now) {
 function ledgerPartLockRef(build, part) {
   return `refs/baton/${build}/build/ledger-${part}`;
 }
-async function ensureLedgerPart(ctx, snapshot) {
-  const archived = new Set(snapshot.ledgerParts?.commandIds ?? []);
-  let own2 = snapshot.commands.filter((info) => !archived.has(info.commentId));
-  let part = snapshot.ledgerParts?.last ?? 0;
+async function ensureLedgerPart(ctx, {
+  snapshot,
+  ledger
+}) {
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  for (let spill = ledgerSpill(own2); spill.length > 0; spill = ledgerSpill(own2)) {
-    part += 1;
-    const body = renderLedgerPart({ build: snapshot.build, part, commands: spill });
+  for (const { part, body, whileTaken } of ledger.parts) {
     const lock = ledgerPartLockRef(snapshot.build, part);
     const posted = await writeOnceByRef(
       ctx,
@@ -61057,10 +61050,9 @@ async function ensureLedgerPart(ctx, snapshot) {
         body
       })
     );
-    if (posted.taken) return renderCommandLedger(own2).length <= LEDGER_PART_CHARS ? own2 : null;
-    own2 = own2.slice(spill.length);
+    if (posted.taken) return whileTaken;
   }
-  return own2;
+  return ledger.kept;
 }
 
 // src/github/act/ensure-mirror.ts
@@ -61433,9 +61425,10 @@ async function act(ctx, {
   actions,
   log,
   statusEditWait,
-  writeBudget
+  budget
 }) {
-  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
+  budget?.writes.owe(buildKey(ctx, snapshot.build), budget.owed);
+  const writeBudget = budget?.writes;
   const outcomes = [];
   const pass = { outcomes, created: /* @__PURE__ */ new Map(), statusEditWait, writeBudget, log };
   for (const action of actions) {
@@ -61505,11 +61498,12 @@ async function actOne(ctx, { snapshot, action, pass }) {
       return { action, ...await forgetMessages(ctx, { snapshot, action }) };
     case "render-status": {
       const mayCreate = !outcomes.some((o) => o.result === "stood-down");
-      const commands = await ensureLedgerPart(ctx, snapshot);
+      const ledger = ledgerPartsOwed(snapshot);
+      const paced = statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
+      const commands = await ensureLedgerPart(ctx, { snapshot, ledger });
       if (!commands)
         return { action, result: "stood-down", detail: "a ledger part is being posted" };
       const body = renderStatusComment({ view: action.view, commands });
-      const paced = statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
@@ -62943,14 +62937,20 @@ async function setPass(ctx, request2) {
     config: config3
   });
   const decision = decideSet({ set: set4, config: config3, now });
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const { writeBudget } = request2;
   const outcomes = [];
   const byRepository = /* @__PURE__ */ new Map();
   for (const build of decision.builds) {
     const there = await contextOf(ctx, build.repository);
     const writes = build.actions.filter((action) => action.kind !== "render-status");
     if (writes.length === 0) continue;
-    const done = await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget });
+    const owed = writeBudget ? { writes: writeBudget, owed: writesOwed(build.snapshot) } : null;
+    const done = await act(there, {
+      snapshot: build.snapshot,
+      actions: writes,
+      log,
+      ...owed ? { budget: owed } : {}
+    });
     outcomes.push(...done);
     byRepository.set(build.repository, [...byRepository.get(build.repository) ?? [], ...done]);
   }
@@ -63086,9 +63086,12 @@ async function reconcileSet(ctx, {
     (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
     null
   );
+  const decided2 = request2.lastReads || request2.onRead ? done.builds.map(
+    (build) => build.config ? decide({ snapshot: build.snapshot, config: build.config, now }) : null
+  ) : [];
   if (request2.lastReads)
-    noteMembers({ done, reads: request2.lastReads, now, runsSince: observed.runsSince });
-  if (request2.onRead) showBuilds({ ctx, done, request: request2 });
+    noteMembers({ done, decided: decided2, reads: request2.lastReads, runsSince: observed.runsSince });
+  if (request2.onRead) showBuilds({ ctx, done, decided: decided2, request: request2 });
   return [...done.outcomes, ...soonest3 ? [soonest3] : []];
 }
 async function setPasses(ctx, request2) {
@@ -63113,12 +63116,12 @@ async function setPasses(ctx, request2) {
   const { set: set4, decision } = last;
   const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
   const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
+  const { writeBudget } = request2;
   const rendered = await act(ctx, {
     snapshot: set4.home,
     actions: lostRace && !set4.home.statusComment ? [] : render,
     log,
-    ...budget,
+    ...writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(set4.home) } } : {},
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
   log.info(
@@ -63143,30 +63146,32 @@ async function setPasses(ctx, request2) {
 }
 function noteMembers({
   done,
+  decided: decided2,
   reads: reads2,
-  now,
   runsSince
 }) {
   const clean = !done.outcomes.some(standsForNothing);
-  for (const build of done.builds) {
-    if (!build.config) continue;
+  for (const [index, build] of done.builds.entries()) {
+    const actions = decided2[index];
+    if (!build.config || !actions) continue;
     const [owner = "", repo = ""] = build.repository.split("/");
     const key = buildKey({ owner, repo }, build.snapshot.build);
     reads2.noteDecided(
       key,
-      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null
+      clean ? { snapshot: build.snapshot, config: build.config, decided: actions, runsSince } : null
     );
   }
 }
 function showBuilds({
   ctx,
   done,
+  decided: decided2,
   request: request2
 }) {
   for (const [index, build] of done.builds.entries()) {
     const rendered = build.actions.findLast((action) => action.kind === "render-status");
-    const decided2 = index > 0 && build.config ? decide({ snapshot: build.snapshot, config: build.config, now: request2.now }).at(-1) : void 0;
-    const view = decided2?.kind === "render-status" ? decided2.view : rendered?.kind === "render-status" ? rendered.view : null;
+    const alone3 = index > 0 ? decided2[index]?.at(-1) : void 0;
+    const view = alone3?.kind === "render-status" ? alone3.view : rendered?.kind === "render-status" ? rendered.view : null;
     request2.onRead?.({
       repository: build.repository,
       installationId: ctx.installationId ?? null,
@@ -63239,7 +63244,8 @@ var UNLOCKED = /* @__PURE__ */ new Set([
 ]);
 async function actLater(ctx, { log, writeBudget }, snapshot, actions) {
   if (actions.length === 0) return [];
-  return act(ctx, { snapshot, actions, log, ...writeBudget ? { writeBudget } : {} });
+  const budget = writeBudget ? { writes: writeBudget, owed: writesOwed(snapshot) } : void 0;
+  return act(ctx, { snapshot, actions, log, ...budget ? { budget } : {} });
 }
 async function actLaterPasses(ctx, pass) {
   const { outcomes: first, now } = pass;
@@ -63434,8 +63440,14 @@ async function reconcileBuild(ctx, request2) {
     ...answers,
     ...decide({ snapshot, config: config3, now }).filter((action) => action.kind !== "render-status")
   ];
-  const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
-  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  const { writeBudget } = request2;
+  const budget = writeBudget ? { writeBudget } : {};
+  const first = await act(ctx, {
+    snapshot,
+    actions: writes,
+    log,
+    ...writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(snapshot) } } : {}
+  });
   const later = await actLaterPasses(ctx, {
     snapshot,
     outcomes: first,
@@ -63454,7 +63466,7 @@ async function reconcileBuild(ctx, request2) {
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
     // What the build owes once every pass is done, for the builds waiting on the budget.
-    ...budget,
+    ...writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(seen) } } : {},
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
   const { look, byRuns } = lookAfter({

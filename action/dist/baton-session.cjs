@@ -84872,6 +84872,18 @@ function codexCommand(input2) {
   };
 }
 
+// src/session/agent/engines/json-rpc.ts
+function initializeRequest(id, params = {}) {
+  return {
+    id,
+    method: "initialize",
+    params: { ...params, clientInfo: { name: "baton", title: "Baton", version: "1" } }
+  };
+}
+function noAnswer(id) {
+  return { id, error: { code: -32601, message: "Baton answers no requests" } };
+}
+
 // src/session/agent/engines/codex/codex-talk.ts
 var INITIALIZE = 1;
 var THREAD = 2;
@@ -84955,21 +84967,14 @@ function codexTalk(seat) {
   return {
     start(input2) {
       stdin = input2;
-      send({
-        id: INITIALIZE,
-        method: "initialize",
-        params: { clientInfo: { name: "baton", title: "Baton", version: "1" } }
-      });
+      send(initializeRequest(INITIALIZE));
     },
     line(line) {
       const message2 = parseLine(line);
       if (!message2) return;
       if ("id" in message2 && ("result" in message2 || "error" in message2)) return answered(message2);
       if ("id" in message2 && typeof message2.method === "string") {
-        return void send({
-          id: message2.id,
-          error: { code: -32601, message: "Baton answers no requests" }
-        });
+        return void send(noAnswer(message2.id));
       }
       if (typeof message2.method === "string")
         notified(message2.method, message2.params ?? {});
@@ -85167,23 +85172,20 @@ function copilotTalk(seat) {
         }
       });
     }
-    send({ id: message2.id, error: { code: -32601, message: "Baton answers no requests" } });
+    send(noAnswer(message2.id));
   };
   return {
     start(input2) {
       stdin = input2;
-      send({
-        id: INITIALIZE2,
-        method: "initialize",
-        params: {
+      send(
+        initializeRequest(INITIALIZE2, {
           protocolVersion: 1,
           clientCapabilities: {
             fs: { readTextFile: false, writeTextFile: false },
             terminal: false
-          },
-          clientInfo: { name: "baton", title: "Baton", version: "1" }
-        }
-      });
+          }
+        })
+      );
     },
     line(line) {
       const message2 = parseLine(line);
@@ -85861,22 +85863,19 @@ async function runEngineConversation(conversation, seat) {
   });
   proxy.allowWeb(conversation.web);
   proxy.onMetered(() => conversation.interjections?.checkWindDown());
-  const sent = receiptsAtProxy(conversation, seat);
+  const runs = {
+    conversation,
+    seat,
+    engine,
+    system,
+    handIn,
+    thread: { id: null },
+    sent: receiptsAtProxy(conversation, seat)
+  };
   const counts = { rejected: 0, nudges: 0 };
-  const thread = { id: null };
   let prompt = conversation.prompt;
   for (let run5 = 0; ; run5++) {
-    const ended = await runOnce({
-      conversation,
-      seat,
-      engine,
-      system,
-      prompt,
-      handIn,
-      resume: run5 > 0,
-      thread,
-      sent
-    });
+    const ended = await runOnce(runs, { prompt, resume: run5 > 0 });
     if (ended.kind !== "continue") return ended;
     const next = await takeHandIn({
       conversation,
@@ -85913,17 +85912,8 @@ function stoppedOutcome(proxy, reason) {
   const limit2 = proxy.stoppedAt();
   return { kind: "failed", reason, ...limit2 ? { limit: limit2 } : {} };
 }
-async function runOnce({
-  conversation,
-  seat,
-  engine,
-  system,
-  prompt,
-  handIn,
-  resume,
-  thread,
-  sent
-}) {
+async function runOnce(runs, { prompt, resume }) {
+  const { conversation, seat, engine, system, handIn, thread, sent } = runs;
   const { installed, confinement, proxy, limits, log: log2 } = seat;
   const exceeded = proxy.stopped();
   if (exceeded) return stoppedOutcome(proxy, exceeded);

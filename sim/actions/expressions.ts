@@ -41,24 +41,28 @@ export function evaluate(expression: string, contexts: Record<string, unknown>):
   };
   const isOp = (value: string) => peek()?.kind === 'op' && peek()?.value === value;
 
-  const or = (): ExprValue => {
-    let left = and();
-    while (isOp('||')) {
-      take();
-      const right = and();
-      left = truthy(left) ? left : right;
-    }
-    return left;
-  };
-  const and = (): ExprValue => {
-    let left = compare();
-    while (isOp('&&')) {
-      take();
-      const right = compare();
-      left = truthy(left) ? right : left;
-    }
-    return left;
-  };
+  /** `operand`s joined by `op`, left to right, each pair into `join(left, right)`. */
+  const chain =
+    (
+      op: string,
+      operand: () => ExprValue,
+      join: (left: ExprValue, right: ExprValue) => ExprValue,
+    ) =>
+    (): ExprValue => {
+      let left = operand();
+      while (isOp(op)) {
+        take();
+        left = join(left, operand());
+      }
+      return left;
+    };
+  // `&&` and `||` give an operand, not a boolean: the first falsy one, the first truthy one.
+  const and = chain(
+    '&&',
+    () => compare(),
+    (left, right) => (truthy(left) ? right : left),
+  );
+  const or = chain('||', and, (left, right) => (truthy(left) ? left : right));
   const compare = (): ExprValue => {
     let left = unary();
     for (;;) {

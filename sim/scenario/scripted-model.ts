@@ -135,32 +135,21 @@ function createSessionBook() {
   };
 }
 
+/** How the scripted model plays each role's session: a turn of every role, the compiler's to check. */
+const TURNS: Record<SessionRole, (input: TurnInput) => TurnAnswer> = {
+  plan: planTurn,
+  work: workTurn,
+  contract: contractTurn,
+  fix: fixTurn,
+  review: reviewTurn,
+  research: researchTurn,
+  summary: summaryTurn,
+  synthesis: synthesisTurn,
+  validate: validateTurn,
+};
+
 function playTurn(input: TurnInput): TurnAnswer {
-  const { role } = input.request;
-  switch (role) {
-    case 'plan':
-      return planTurn(input);
-    case 'work':
-      return workTurn(input);
-    case 'contract':
-      return contractTurn(input);
-    case 'fix':
-      return fixTurn(input);
-    case 'review':
-      return reviewTurn(input);
-    case 'research':
-      return researchTurn(input);
-    case 'summary':
-      return summaryTurn(input);
-    case 'synthesis':
-      return synthesisTurn(input);
-    case 'validate':
-      return validateTurn(input);
-    default: {
-      const _exhaustive: never = role;
-      return _exhaustive;
-    }
-  }
+  return TURNS[input.request.role](input);
 }
 
 /**

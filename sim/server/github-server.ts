@@ -104,6 +104,16 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     for (const sender of senders) sender.pump();
   };
   const requests: ServedRequest[] = [];
+  /** Notes a request served, with its status and the fault that answered it, if one did. */
+  const noteServed = (request: ApiRequest, status: number, fault?: ServedRequest['fault']) =>
+    requests.push({
+      method: request.method,
+      path: request.path,
+      status,
+      userAgent: request.headers['user-agent'] ?? '',
+      at: Date.now(),
+      ...(fault ? { fault } : {}),
+    });
   const extras = new Map(served.map((one) => [one, createExtraRoutes(one)]));
   let apiUrl = '';
   const server = createServer((req, res) => {
@@ -145,13 +155,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     };
     const user = options.userAuth?.api(request);
     if (user) {
-      requests.push({
-        method: request.method,
-        path: request.path,
-        status: user.status,
-        userAgent: request.headers['user-agent'] ?? '',
-        at: Date.now(),
-      });
+      noteServed(request, user.status);
       return writeResponse(res, user, { apiUrl, path });
     }
     const credential = credentialOf(req.headers);
@@ -166,14 +170,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
           request,
           credential,
         });
-    requests.push({
-      method: request.method,
-      path: request.path,
-      status: response.status,
-      userAgent: request.headers['user-agent'] ?? '',
-      at: Date.now(),
-      ...(fault ? { fault } : {}),
-    });
+    noteServed(request, response.status, fault);
     if (fault === 'reset') {
       req.socket.destroy();
       return;
@@ -197,13 +194,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       headers: lowerHeaders(req),
     };
     const response = userAuth.web(request) ?? { status: 404, body: 'Not Found' };
-    requests.push({
-      method: request.method,
-      path: request.path,
-      status: response.status,
-      userAgent: request.headers['user-agent'] ?? '',
-      at: Date.now(),
-    });
+    noteServed(request, response.status);
     writeResponse(res, response, { apiUrl, path: request.path });
   }
 

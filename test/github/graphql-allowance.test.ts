@@ -8,41 +8,37 @@ import { graphqlAllowanceOf } from '../../src/github/client/pace-requests.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { type ResyncApp, resyncAll } from '../../src/github/reconcile/resync.js';
 import { mountEachTest } from '../support/app-tests.js';
+import { rateLimitHeaders } from '../support/rate-limit-headers.js';
 
 const HOUR_S = 3600;
-
-function headers(remaining: number, { limit = 5000, reset = HOUR_S, resource = 'graphql' } = {}) {
-  return {
-    'x-ratelimit-limit': String(limit),
-    'x-ratelimit-remaining': String(remaining),
-    'x-ratelimit-used': String(limit - remaining),
-    'x-ratelimit-reset': String(reset),
-    'x-ratelimit-resource': resource,
-  };
-}
 
 describe('the GraphQL allowance GitHub’s answers state', () => {
   it.each([
     { name: 'nothing read yet', notes: [], now: 0, low: false },
-    { name: 'plenty left', notes: [headers(4000)], now: 0, low: false },
-    { name: 'a fifth left: the reserve', notes: [headers(1000)], now: 0, low: true },
-    { name: 'spent', notes: [headers(0)], now: 0, low: true },
-    { name: 'spent, but the hour reset', notes: [headers(0)], now: HOUR_S * 1000, low: false },
+    { name: 'plenty left', notes: [rateLimitHeaders(4000)], now: 0, low: false },
+    { name: 'a fifth left: the reserve', notes: [rateLimitHeaders(1000)], now: 0, low: true },
+    { name: 'spent', notes: [rateLimitHeaders(0)], now: 0, low: true },
+    {
+      name: 'spent, but the hour reset',
+      notes: [rateLimitHeaders(0)],
+      now: HOUR_S * 1000,
+      low: false,
+    },
     {
       name: 'the core resource is not GraphQL',
-      notes: [headers(0, { resource: 'core' })],
+      notes: [rateLimitHeaders(0, { resource: 'core' })],
       now: 0,
       low: false,
     },
     {
       name: 'an older answer arriving late',
-      notes: [headers(900), headers(3000)],
+      notes: [rateLimitHeaders(900), rateLimitHeaders(3000)],
       now: 0,
       low: true,
     },
     {
       name: 'a new hour',
-      notes: [headers(900), headers(4900, { reset: 2 * HOUR_S })],
+      notes: [rateLimitHeaders(900), rateLimitHeaders(4900, { reset: 2 * HOUR_S })],
       now: HOUR_S * 1000,
       low: false,
     },
@@ -84,7 +80,10 @@ describe('the resync when an installation is low on GraphQL points', () => {
     const logs: string[] = [];
     const octokitFor = (id: number) => {
       const allowance = createGraphqlAllowance();
-      allowance.note(headers(lowInstallations.includes(id) ? 200 : 4000, { reset: 2e9 }), 0);
+      allowance.note(
+        rateLimitHeaders(lowInstallations.includes(id) ? 200 : 4000, { reset: 2e9 }),
+        0,
+      );
       // The installation's repositories and its open builds are read conditionally (`conditionalReads`).
       const answers: Record<string, unknown> = {
         '/installation/repositories': {

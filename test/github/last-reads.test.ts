@@ -57,6 +57,20 @@ function readAfterW11() {
   return readOf({ ...seen, runs: seen.runs.map((r) => (r.id === 7011 ? done : r)) });
 }
 
+/**
+ * The build read after W1.1's work run completed, W1.2 not started: every decide asks for
+ * its first dispatch, which the write budget deferred.
+ */
+function awaitingFirstDispatch() {
+  const snapshot = inReview();
+  const done = completed(7011, 'W1.1');
+  const seen = {
+    ...snapshot,
+    runs: snapshot.runs.flatMap((r) => (r.id === 7012 ? [] : [r.id === 7011 ? done : r])),
+  };
+  return { done, seen };
+}
+
 describe('LastReads: a run completion judged by the build as last read', () => {
   it('changes nothing where the read saw the run completed: the work run of a pull request in review', () => {
     const reads = new LastReads();
@@ -172,13 +186,7 @@ describe('LastReads: a run completion judged by the build as last read', () => {
   );
 
   it('changes nothing where decide asks again only for what the read asked for: a first dispatch the write budget deferred', () => {
-    // W1.2 has not started: every decide asks for its first dispatch, which the budget deferred.
-    const snapshot = inReview();
-    const done = completed(7011, 'W1.1');
-    const seen = {
-      ...snapshot,
-      runs: snapshot.runs.flatMap((r) => (r.id === 7012 ? [] : [r.id === 7011 ? done : r])),
-    };
+    const { done, seen } = awaitingFirstDispatch();
     const actions = decide({ snapshot: seen, config, now: NOW });
     const render = actions.find((action) => action.kind === 'render-status');
     const asked = actions.filter((action) => action.kind !== 'render-status');
@@ -192,6 +200,20 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     const unasked = new LastReads();
     unasked.note(KEY, read);
     expect(unasked.completionChangesNothing(KEY, done, NOW)).toBe(false);
+  });
+
+  it("judges a member its set's reconcile noted by the decision it was handed (noteDecided): what it asked is no news", () => {
+    const { done, seen } = awaitingFirstDispatch();
+    const decided = decide({ snapshot: seen, config, now: NOW });
+    const runsSince = ago(60);
+    const reads = new LastReads();
+    reads.noteDecided(KEY, { snapshot: seen, config, decided, runsSince });
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
+    // Handed the status alone, the deferred dispatch is news.
+    const statusAlone = new LastReads();
+    const render = decided.filter((action) => action.kind === 'render-status');
+    statusAlone.noteDecided(KEY, { snapshot: seen, config, decided: render, runsSince });
+    expect(statusAlone.completionChangesNothing(KEY, done, NOW)).toBe(false);
   });
 
   it('is news when the read saw the run end otherwise, or an earlier attempt', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { BuildSnapshot, CommandInfo } from '../../src/core/snapshot/snapshot.js';
-import { findLedgerPart } from '../../src/core/status/ledger-archive.js';
+import { renderCommandLedger } from '../../src/core/status/command-ledger.js';
+import {
+  findLedgerPart,
+  LEDGER_KEEP_CHARS,
+  ledgerPartsOwed,
+} from '../../src/core/status/ledger-archive.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
 import { ledgerPartLockRef } from '../../src/github/act/ensure-ledger-part.js';
 import type { RepoContext } from '../../src/github/client/types.js';
@@ -169,5 +174,35 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
     const read = await readBack(gh, ctx, issue);
     expect(read.commands).toEqual([]);
     expect(read.ledgerParts).toBeUndefined();
+  });
+});
+
+describe('ledgerPartsOwed: the parts a ledger needs, worked out before any is posted', () => {
+  it('numbers them after the last part posted, keeps what fits, and says when a taken part leaves too much', () => {
+    const commands = accepted(1_000);
+    const { parts, kept } = ledgerPartsOwed({
+      build: BUILD,
+      commands,
+      ledgerParts: { last: 2, commandIds: [] },
+    });
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(parts.map((part) => findLedgerPart(part.body)?.part)).toEqual(
+      parts.map((_, index) => index + 3),
+    );
+    // 1,000 entries do not fit the status comment while the first part is another's to post.
+    expect(parts[0]?.whileTaken).toBeNull();
+    expect(renderCommandLedger(kept).length).toBeLessThanOrEqual(LEDGER_KEEP_CHARS);
+    expect(kept).toEqual(commands.slice(commands.length - kept.length));
+  });
+
+  it('owes no part while the ledger fits, counting none already in a part', () => {
+    const commands = accepted(1_000);
+    const archived = commands.slice(0, 950).map((info) => info.commentId);
+    const owed = ledgerPartsOwed({
+      build: BUILD,
+      commands,
+      ledgerParts: { last: 4, commandIds: archived },
+    });
+    expect(owed).toEqual({ parts: [], kept: commands.slice(950) });
   });
 });

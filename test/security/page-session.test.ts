@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readPageSettings } from '../../src/page/page-settings.js';
 import { openCookie, sealCookie } from '../../src/page/session-cookie.js';
 import { pageReads, READ_AT } from '../support/page-builds.js';
-import { type PageServer, request, signIn, startPageServer } from '../support/page-server.js';
+import {
+  consented,
+  type PageServer,
+  request,
+  signIn,
+  startPageServer,
+} from '../support/page-server.js';
 import { CLIENT_ID, type PageWorld, startPageWorld } from '../support/page-world.js';
 
 /**
@@ -172,16 +178,7 @@ describe('a session cookie kept after sign-out is worth nothing', () => {
 
 describe('a callback signs in only the browser that started the sign-in', () => {
   it('refuses a code with another state, or without the sign-in cookie', async () => {
-    const start = await request(page, '/sign-in');
-    const pending = start.cookies.find((cookie) => cookie.includes('baton_sign_in=')) ?? '';
-    const authorize = new URL(start.headers.get('location') ?? '');
-    const consent = await fetch(`${world.server.url}/login/oauth/authorize`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams([...authorize.searchParams, ['login', 'alice']]),
-    });
-    const callback = new URL(consent.headers.get('location') ?? '');
+    const { signInCookie: pending, callback } = await consented(page, world, 'alice');
     const code = callback.searchParams.get('code') ?? '';
     const forged = await request(page, `/sign-in/callback?code=${code}&state=guessed`, {
       cookie: pending,

@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { findAppUrlProblem } from '../../src/server/app-url.js';
 
+/** Addresses GitHub cannot deliver a webhook to: loopback, private, link-local, shared, unspecified. */
+const UNREACHABLE = [
+  'http://localhost:3000',
+  'https://baton.localhost',
+  'http://127.0.0.1:3000',
+  'https://10.1.2.3',
+  'https://172.20.0.5:8443',
+  'https://192.168.1.10',
+  'https://169.254.1.1',
+  'https://100.64.0.1',
+  'http://[::1]:3000',
+  'https://[fd12:3456::1]',
+  'https://[::ffff:10.0.0.1]',
+  'http://0.0.0.0:3000',
+];
+
 describe('findAppUrlProblem', () => {
-  it.each([
-    ['http://localhost:3000', /cannot reach/],
-    ['https://baton.localhost', /cannot reach/],
-    ['http://127.0.0.1:3000', /cannot reach/],
-    ['https://10.1.2.3', /cannot reach/],
-    ['https://172.20.0.5:8443', /cannot reach/],
-    ['https://192.168.1.10', /cannot reach/],
-    ['https://169.254.1.1', /cannot reach/],
-    ['https://100.64.0.1', /cannot reach/],
-    ['http://[::1]:3000', /cannot reach/],
-    ['https://[fd12:3456::1]', /cannot reach/],
-    ['https://[::ffff:10.0.0.1]', /cannot reach/],
-    ['http://0.0.0.0:3000', /cannot reach/],
+  it.each<[string, RegExp]>([
+    ...UNREACHABLE.map((value): [string, RegExp] => [value, /cannot reach/]),
     ['http://baton.example.com', /serve the app over https/],
     ['baton.example.com', /is not a URL/],
   ])('%s: warns', (value, problem) => {

@@ -136,6 +136,13 @@ describe("Copilot's talk (Agent Client Protocol)", () => {
     });
   const answer = (id: number, result: Record<string, unknown>) =>
     JSON.stringify({ jsonrpc: '2.0', id, result });
+  /** A request `id` of `method`, either way: what Baton sends Copilot, or what Copilot asks of Baton. */
+  const call = (id: number, method: string, params: Record<string, unknown>) => ({
+    jsonrpc: '2.0',
+    id,
+    method,
+    params,
+  });
 
   it('opens a session in the work tree, sends the prompt with what waited for it, and closes its input when the turn ends', () => {
     const talk = engineKit('copilot').talk(seat());
@@ -143,25 +150,17 @@ describe("Copilot's talk (Agent Client Protocol)", () => {
     talk.start(stdin.stream);
     expect(talk.send(steer)).toBe(true);
     talk.line(answer(1, { protocolVersion: 1 }));
-    expect(stdin.sent[1]).toEqual({
-      jsonrpc: '2.0',
-      id: 2,
-      method: 'session/new',
-      params: { cwd: '/work/repo', mcpServers: [] },
-    });
+    expect(stdin.sent[1]).toEqual(call(2, 'session/new', { cwd: '/work/repo', mcpServers: [] }));
     talk.line(answer(2, { sessionId: 'sess-1' }));
-    expect(stdin.sent[2]).toEqual({
-      jsonrpc: '2.0',
-      id: 3,
-      method: 'session/prompt',
-      params: {
+    expect(stdin.sent[2]).toEqual(
+      call(3, 'session/prompt', {
         sessionId: 'sess-1',
         prompt: [
           { type: 'text', text: 'Read your brief.' },
           { type: 'text', text: 'Use fetch.' },
         ],
-      },
-    });
+      }),
+    );
     talk.line(tool('tool_call', 't1', 'pending', 'read'));
     talk.line(tool('tool_call_update', 't1', 'completed'));
     talk.line(answer(3, { stopReason: 'end_turn' }));
@@ -189,12 +188,12 @@ describe("Copilot's talk (Agent Client Protocol)", () => {
       'session/prompt',
     ]);
     talk.line(tool('tool_call_update', 't2', 'failed'));
-    expect(stdin.sent[3]).toEqual({
-      jsonrpc: '2.0',
-      id: 4,
-      method: 'session/prompt',
-      params: { sessionId: 'sess-1', prompt: [{ type: 'text', text: 'Use fetch.' }] },
-    });
+    expect(stdin.sent[3]).toEqual(
+      call(4, 'session/prompt', {
+        sessionId: 'sess-1',
+        prompt: [{ type: 'text', text: 'Use fetch.' }],
+      }),
+    );
     // The first prompt, stopped by the message's, answers `cancelled`: the turn goes on.
     talk.line(answer(3, { stopReason: 'cancelled' }));
     expect(stdin.closed()).toBe(false);
@@ -224,25 +223,22 @@ describe("Copilot's talk (Agent Client Protocol)", () => {
     talk.line(tool('tool_call_update', 't1', 'completed'));
     expect(stdin.sent.at(-1)).toMatchObject({ id: 4, method: 'session/prompt' });
     talk.line(
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'session/request_permission',
-        params: {
+      JSON.stringify(
+        call(0, 'session/request_permission', {
           sessionId: 'sess-1',
           options: [
             { optionId: 'yes', kind: 'allow_once' },
             { optionId: 'no', kind: 'reject_once' },
           ],
-        },
-      }),
+        }),
+      ),
     );
     expect(stdin.sent.at(-1)).toEqual({
       jsonrpc: '2.0',
       id: 0,
       result: { outcome: { outcome: 'selected', optionId: 'no' } },
     });
-    talk.line(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'fs/read_text_file', params: {} }));
+    talk.line(JSON.stringify(call(9, 'fs/read_text_file', {})));
     expect(stdin.sent.at(-1)).toMatchObject({ id: 9, error: { code: -32601 } });
     talk.line(answer(4, { stopReason: 'max_turn_requests' }));
     expect(talk.report()).toMatchObject({

@@ -55,6 +55,16 @@ function output(status: string, text: string): string {
   return `Chunk ID: 3ced3b\nWall time: 30.0004 seconds\n${status}\nOriginal token count: 3\nOutput:\n${text}`;
 }
 
+/** The call `call` as Codex hands it back, with the command's output so far (`output`). */
+function answered(call: { call_id?: string } | undefined, status: string, text: string): unknown[] {
+  return [
+    { ...call },
+    { type: 'function_call_output', call_id: call?.call_id, output: output(status, text) },
+  ];
+}
+
+const RUNNING = 'Process running with session ID 4487';
+
 describe("Codex's command that outlasts its yield", () => {
   it('is waited on until it ends, and the scenario reads its whole output once', async () => {
     const model = oneCommand();
@@ -62,15 +72,7 @@ describe("Codex's command that outlasts its yield", () => {
     const prompt = { type: 'message', role: 'user', content: 'Do the work.' };
     const [exec] = calls(await openai(request([prompt]), 0));
     expect(exec?.name).toBe('exec_command');
-    const started = [
-      prompt,
-      { ...exec },
-      {
-        type: 'function_call_output',
-        call_id: exec?.call_id,
-        output: output('Process running with session ID 4487', 'first part\n'),
-      },
-    ];
+    const started = [prompt, ...answered(exec, RUNNING, 'first part\n')];
 
     // Still running: the dialect waits on its session; the scenario is not asked.
     const [wait] = calls(await openai(request(started), 1));
@@ -79,29 +81,13 @@ describe("Codex's command that outlasts its yield", () => {
     expect(model.asked).toHaveLength(1);
 
     // Still running after the wait: it waits again.
-    const waited = [
-      ...started,
-      { ...wait },
-      {
-        type: 'function_call_output',
-        call_id: wait?.call_id,
-        output: output('Process running with session ID 4487', 'second part\n'),
-      },
-    ];
+    const waited = [...started, ...answered(wait, RUNNING, 'second part\n')];
     const [again] = calls(await openai(request(waited), 2));
     expect(again?.name).toBe('write_stdin');
     expect(model.asked).toHaveLength(1);
 
     // Ended: the scenario reads one result of the command, its output whole, with its exit code.
-    const ended = [
-      ...waited,
-      { ...again },
-      {
-        type: 'function_call_output',
-        call_id: again?.call_id,
-        output: output('Process exited with code 3', 'last part\n'),
-      },
-    ];
+    const ended = [...waited, ...answered(again, 'Process exited with code 3', 'last part\n')];
     const reply = await openai(request(ended), 3);
     expect(calls(reply)).toEqual([]);
     expect(model.asked).toHaveLength(2);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
 import { manualClock } from '../support/builds.js';
+import { rateLimitHeaders } from '../support/rate-limit-headers.js';
 
 /**
  * The simulator's GraphQL refuses what GitHub refuses ("Rate limits and query
@@ -194,13 +195,9 @@ describe('the simulated GraphQL endpoint', () => {
     const issue = gh.openIssue({ title: 'x' });
     const variables = { owner: gh.owner, repo: gh.repo, issue, n: 10 };
     const first = post(gh, COMMENTS, variables);
-    expect(first.headers).toMatchObject({
-      'x-ratelimit-limit': '3',
-      'x-ratelimit-remaining': '2',
-      'x-ratelimit-used': '1',
-      'x-ratelimit-resource': 'graphql',
-      'x-ratelimit-reset': String(Date.parse('2026-01-01T01:00:00Z') / 1000),
-    });
+    expect(first.headers).toMatchObject(
+      rateLimitHeaders(2, { limit: 3, reset: Date.parse('2026-01-01T01:00:00Z') / 1000 }),
+    );
     post(gh, COMMENTS, variables);
     post(gh, COMMENTS, variables);
     const refused = post(gh, COMMENTS, variables);

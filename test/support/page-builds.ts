@@ -70,42 +70,57 @@ export function shopBuild(texts: BuildTexts = {}): BuildRead {
   });
 }
 
+/**
+ * Build `build` of issue `issue` "`title`" in `repository`, its plan (`plan`'s workers)
+ * waiting for /approve since its plan run ended `minutes` ago.
+ */
+function awaitingApproval({
+  repository,
+  build,
+  issue,
+  title,
+  minutes,
+  plan = {},
+}: {
+  repository: string;
+  build: string;
+  issue: number;
+  title: string;
+  minutes: number;
+  plan?: Parameters<typeof make.plan>[0];
+}): BuildRead {
+  return readOf({
+    repository,
+    snapshot: make.snapshot({
+      build,
+      issue: { ...make.snapshot().issue, number: issue, title },
+      plan: { kind: 'valid', plan: make.plan({ build, issue, title, ...plan }), sha: `p${issue}` },
+      runs: [planRun({ createdAt: ago(minutes + 10), updatedAt: ago(minutes) })],
+    }),
+  });
+}
+
 /** acme/vault#3 "Rotate the vault keys", a private repository's build: its plan waits for /approve. */
 export function vaultBuild(): BuildRead {
-  return readOf({
+  const title = 'Rotate the vault keys';
+  return awaitingApproval({
     repository: 'acme/vault',
-    snapshot: make.snapshot({
-      build: '3-rotate-keys',
-      issue: { ...make.snapshot().issue, number: 3, title: 'Rotate the vault keys' },
-      plan: {
-        kind: 'valid',
-        plan: make.plan({ build: '3-rotate-keys', issue: 3, title: 'Rotate the vault keys' }),
-        sha: 'p3',
-      },
-      runs: [planRun({ createdAt: ago(300), updatedAt: ago(290) })],
-    }),
+    build: '3-rotate-keys',
+    issue: 3,
+    title,
+    minutes: 290,
   });
 }
 
 /** acme/docs#5 "A new guide", its plan waiting for /approve. */
 export function docsBuild(): BuildRead {
-  return readOf({
+  return awaitingApproval({
     repository: 'acme/docs',
-    snapshot: make.snapshot({
-      build: '5-new-guide',
-      issue: { ...make.snapshot().issue, number: 5, title: 'A new guide' },
-      plan: {
-        kind: 'valid',
-        plan: make.plan({
-          build: '5-new-guide',
-          issue: 5,
-          title: 'A new guide',
-          workers: [make.worker({ id: 'W1.1' })],
-        }),
-        sha: 'p5',
-      },
-      runs: [planRun({ createdAt: ago(30), updatedAt: ago(20) })],
-    }),
+    build: '5-new-guide',
+    issue: 5,
+    title: 'A new guide',
+    minutes: 20,
+    plan: { workers: [make.worker({ id: 'W1.1' })] },
   });
 }
 

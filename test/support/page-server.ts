@@ -104,15 +104,15 @@ export async function request(
 }
 
 /**
- * Signs `login` in as a browser would: the page's redirect to the simulated
- * authorize page, the person's consent there, the callback with the code.
- * Answers the session cookie (`name=value`), to send as a `Cookie` header.
+ * A sign-in as far as `login`'s consent: the page's redirect to the simulated authorize
+ * page, the person's consent there. Answers the sign-in cookie the page set, and the
+ * callback the consent sends the browser to, not yet followed.
  */
-export async function signIn(
+export async function consented(
   page: Pick<PageServer, 'url'>,
   world: { server: Pick<PageWorld['server'], 'url'> },
   login: string,
-): Promise<string> {
+): Promise<{ signInCookie: string; callback: URL }> {
   const start = await request(page, '/sign-in');
   const signInCookie = start.cookies.find((cookie) => cookie.includes('baton_sign_in=')) ?? '';
   const authorize = new URL(start.headers.get('location') ?? '');
@@ -122,7 +122,20 @@ export async function signIn(
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams([...authorize.searchParams, ['login', login]]),
   });
-  const callback = new URL(consent.headers.get('location') ?? '');
+  return { signInCookie, callback: new URL(consent.headers.get('location') ?? '') };
+}
+
+/**
+ * Signs `login` in as a browser would: the page's redirect to the simulated
+ * authorize page, the person's consent there, the callback with the code.
+ * Answers the session cookie (`name=value`), to send as a `Cookie` header.
+ */
+export async function signIn(
+  page: Pick<PageServer, 'url'>,
+  world: { server: Pick<PageWorld['server'], 'url'> },
+  login: string,
+): Promise<string> {
+  const { signInCookie, callback } = await consented(page, world, login);
   const answer = await request(page, `${callback.pathname}${callback.search}`, {
     cookie: signInCookie,
   });

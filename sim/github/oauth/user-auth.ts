@@ -31,6 +31,7 @@
 import type { FakeGitHub } from '../fake-github.js';
 import { etagOf, matchesEtag } from '../rest-limit.js';
 import { type ApiRequest, type ApiResponse, json } from '../router.js';
+import { repositoryBody } from '../routes/routes-git.js';
 import { escapeHtml, renderConsentPage, type SimPerson } from './consent-page.js';
 import { type TokenAnswer, type TokenRefusal, UserTokens } from './user-tokens.js';
 
@@ -222,15 +223,7 @@ function repositoryOf(gh: FakeGitHub, login: string) {
   const permission = gh.permissions.get(login) ?? 'none';
   const write = permission === 'write' || permission === 'admin';
   return {
-    id: gh.repositoryId,
-    node_id: gh.nodeId,
-    name: gh.repo,
-    full_name: gh.fullName,
-    owner: { login: gh.owner },
-    private: gh.visibility !== 'public',
-    visibility: gh.visibility,
-    html_url: gh.htmlUrl,
-    default_branch: gh.defaultBranch,
+    ...repositoryBody(gh),
     permissions: {
       admin: permission === 'admin',
       maintain: permission === 'admin',

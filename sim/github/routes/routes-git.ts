@@ -28,17 +28,7 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
     // repository_ids body parameters … specify individual repositories that the installation
     // access token can access", https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app).
     .on('GET', '/installation/repositories', (_, request) => {
-      const repositories = gh.repositoriesOfRequest(request).map((one) => ({
-        id: one.repositoryId,
-        node_id: one.nodeId,
-        name: one.repo,
-        full_name: one.fullName,
-        default_branch: one.defaultBranch,
-        owner: { login: one.owner },
-        private: one.visibility !== 'public',
-        visibility: one.visibility,
-        html_url: one.htmlUrl,
-      }));
+      const repositories = gh.repositoriesOfRequest(request).map(repositoryBody);
       const listed = page(repositories, request.query);
       return { ...listed, body: { total_count: repositories.length, repositories: listed.body } };
     })
@@ -71,16 +61,7 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
     )
     // Revoking the token a request is made with; the simulation keeps no tokens to forget.
     .on('DELETE', '/installation/token', () => json(204))
-    .on('GET', repoPath, () =>
-      json(200, {
-        id: gh.repositoryId,
-        node_id: gh.nodeId,
-        name: gh.repo,
-        full_name: gh.fullName,
-        default_branch: gh.defaultBranch,
-        owner: { login: gh.owner },
-      }),
-    )
+    .on('GET', repoPath, () => json(200, repositoryBody(gh)))
     .on('GET', `${repoPath}/contents/{path}`, ({ path = '' }, request) => {
       const ref = request.query.get('ref') ?? gh.defaultBranch;
       const sha = gh.git.resolve(ref);
@@ -229,6 +210,33 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
 }
 
 /** A ref's GraphQL node id: opaque to clients, its repository and name here (ids are global). */
+/** A repository as GitHub's REST API shows it (the fields Baton reads). */
+export function repositoryBody(
+  gh: Pick<
+    GitHubState,
+    | 'repositoryId'
+    | 'nodeId'
+    | 'repo'
+    | 'fullName'
+    | 'defaultBranch'
+    | 'owner'
+    | 'visibility'
+    | 'htmlUrl'
+  >,
+) {
+  return {
+    id: gh.repositoryId,
+    node_id: gh.nodeId,
+    name: gh.repo,
+    full_name: gh.fullName,
+    default_branch: gh.defaultBranch,
+    owner: { login: gh.owner },
+    private: gh.visibility !== 'public',
+    visibility: gh.visibility,
+    html_url: gh.htmlUrl,
+  };
+}
+
 export function refNodeId(repository: string, ref: string): string {
   return `REF_${Buffer.from(`${repository}:${ref}`).toString('base64url')}`;
 }

@@ -16,21 +16,20 @@ import { decideEnded, withCleanUp } from './decide-ended.js';
 import { decideSingle } from './decide-planning.js';
 import { decideSeries, findSeries } from './decide-series.js';
 
+/** What `decide` is given: a build's truth on GitHub, its settings, and the time. */
+export interface DecideInput {
+  snapshot: BuildSnapshot;
+  config: ParsedConfig;
+  now: string;
+}
+
 /**
  * What should happen next to one build, given its truth on GitHub. Pure,
  * total and deterministic: the same truth, listed in any order and with any
  * repeats, gives the same actions in the same order. The last action is
  * always the one `render-status` for the build's current phase.
  */
-export function decide({
-  snapshot,
-  config,
-  now,
-}: {
-  snapshot: BuildSnapshot;
-  config: ParsedConfig;
-  now: string;
-}): Action[] {
+export function decide({ snapshot, config, now }: DecideInput): Action[] {
   const { build } = snapshot;
   if (!config.ok) {
     const file = `.github/${CONFIG_FILE}`;

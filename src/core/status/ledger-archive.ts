@@ -67,3 +67,45 @@ export function ledgerSpill(commands: CommandInfo[]): CommandInfo[] {
   while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
   return commands.slice(0, count);
 }
+
+/** A ledger part to post, and what the status keeps should another replica be posting it. */
+export interface LedgerPartToPost {
+  part: number;
+  /** The part's comment (`renderLedgerPart`). */
+  body: string;
+  /**
+   * The ledger the status carries while another replica posts this part: the entries not yet
+   * in a posted part, or null where they would not fit in the status comment.
+   */
+  whileTaken: CommandInfo[] | null;
+}
+
+/**
+ * The ledger parts a build's accepted commands need before the rest fits the status
+ * comment (`ledgerSpill`), in order, and the ledger the status keeps once all are on the
+ * issue: worked out once, so that posting them (`ensureLedgerPart`) only writes.
+ */
+export function ledgerPartsOwed({
+  build,
+  commands,
+  ledgerParts,
+}: {
+  build: string;
+  commands: CommandInfo[];
+  ledgerParts?: { last: number; commandIds: number[] } | undefined;
+}): { parts: LedgerPartToPost[]; kept: CommandInfo[] } {
+  const archived = new Set(ledgerParts?.commandIds ?? []);
+  let own = commands.filter((info) => !archived.has(info.commentId));
+  let part = ledgerParts?.last ?? 0;
+  const parts: LedgerPartToPost[] = [];
+  for (let spill = ledgerSpill(own); spill.length > 0; spill = ledgerSpill(own)) {
+    part += 1;
+    parts.push({
+      part,
+      body: renderLedgerPart({ build, part, commands: spill }),
+      whileTaken: renderCommandLedger(own).length <= LEDGER_PART_CHARS ? own : null,
+    });
+    own = own.slice(spill.length);
+  }
+  return { parts, kept: own };
+}

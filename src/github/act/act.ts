@@ -1,7 +1,8 @@
 import type { Action } from '../../core/context/action.js';
 import { isWorkRole } from '../../core/sessions/session.js';
-import { WRITES_OWED_PER_WORKER, writesOwed } from '../../core/snapshot/estimate.js';
+import { WRITES_OWED_PER_WORKER } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
@@ -71,22 +72,19 @@ export async function act(
     actions,
     log,
     statusEditWait,
-    writeBudget,
+    budget,
   }: {
     snapshot: BuildSnapshot;
     actions: Action[];
     log: ActLog;
     /** Paces status comment edits (`StatusPacer`), by kind; none: edit at once. */
     statusEditWait?: StatusEditWait;
-    /**
-     * The installation's writes: near its budget, a worker's first dispatch waits. It is told
-     * first what the build owes as `snapshot` shows it (`writesOwed`): each pass of a reconcile
-     * acts on the build as the passes before left it.
-     */
-    writeBudget?: WriteBudget;
+    /** The installation's writes, told first what the build owes (`ActBudget`). */
+    budget?: ActBudget;
   },
 ): Promise<ActOutcome[]> {
-  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
+  budget?.writes.owe(buildKey(ctx, snapshot.build), budget.owed);
+  const writeBudget = budget?.writes;
   const outcomes: ActOutcome[] = [];
   const pass: ActPass = { outcomes, created: new Map(), statusEditWait, writeBudget, log };
   for (const action of actions) {
@@ -117,6 +115,16 @@ export async function act(
     }
   }
   return outcomes;
+}
+
+/**
+ * The installation's writes: near its budget, a worker's first dispatch waits. `owed` is what
+ * the build owes as `snapshot` shows it (`writesOwed`), worked out by the caller beside its
+ * decision: each pass of a reconcile acts on the build as the passes before left it.
+ */
+export interface ActBudget {
+  writes: WriteBudget;
+  owed: number;
 }
 
 const isHeldMerge = (outcome: ActOutcome) =>
@@ -181,15 +189,17 @@ async function actOne(
     case 'render-status': {
       // The replica that lost a race for a lock leaves creating the comment to the winner.
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
+      // What the core says of this edit is worked out first; then the writes alone.
+      const ledger = ledgerPartsOwed(snapshot);
+      // The edit that first shows the final pull request is not paced: its notice points here.
+      const paced =
+        statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
       // The accepted commands ride along, hidden: what they meant outlives their comments.
-      const commands = await ensureLedgerPart(ctx, snapshot);
+      const commands = await ensureLedgerPart(ctx, { snapshot, ledger });
       // Another replica is posting a ledger part this edit needs, and edits the status after it.
       if (!commands)
         return { action, result: 'stood-down', detail: 'a ledger part is being posted' };
       const body = renderStatusComment({ view: action.view, commands });
-      // The edit that first shows the final pull request is not paced: its notice points here.
-      const paced =
-        statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,

@@ -1,10 +1,5 @@
 import type { BuildSnapshot, CommandInfo } from '../../core/snapshot/snapshot.js';
-import { renderCommandLedger } from '../../core/status/command-ledger.js';
-import {
-  LEDGER_PART_CHARS,
-  ledgerSpill,
-  renderLedgerPart,
-} from '../../core/status/ledger-archive.js';
+import type { LedgerPartToPost } from '../../core/status/ledger-archive.js';
 import type { RepoContext } from '../client/types.js';
 import { writeOnceByRef } from './write-once.js';
 
@@ -16,23 +11,25 @@ export function ledgerPartLockRef(build: string, part: number): string {
 /**
  * The accepted commands the status comment's own ledger must carry. While they
  * outgrow its share, the oldest move into the next ledger part first, one part
- * after another: each posted by whoever creates that part's lock ref, so
- * replicas never post one twice. A failed post frees its lock for the next
- * reconcile. Nothing is dropped before the part holding it is on the issue.
- * Null when a part this needs is another's to post and what is left would not
- * fit in the status comment: that replica edits the status once it is posted.
+ * after another (`ledgerPartsOwed`): each posted by whoever creates that part's
+ * lock ref, so replicas never post one twice. A failed post frees its lock for
+ * the next reconcile. Nothing is dropped before the part holding it is on the
+ * issue. Null when a part this needs is another's to post and what is left
+ * would not fit in the status comment: that replica edits the status once it is posted.
  */
 export async function ensureLedgerPart(
   ctx: RepoContext,
-  snapshot: BuildSnapshot,
+  {
+    snapshot,
+    ledger,
+  }: {
+    snapshot: BuildSnapshot;
+    /** The parts to post and the ledger kept after them (`ledgerPartsOwed` of `snapshot`). */
+    ledger: { parts: LedgerPartToPost[]; kept: CommandInfo[] };
+  },
 ): Promise<CommandInfo[] | null> {
-  const archived = new Set(snapshot.ledgerParts?.commandIds ?? []);
-  let own = snapshot.commands.filter((info) => !archived.has(info.commentId));
-  let part = snapshot.ledgerParts?.last ?? 0;
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  for (let spill = ledgerSpill(own); spill.length > 0; spill = ledgerSpill(own)) {
-    part += 1;
-    const body = renderLedgerPart({ build: snapshot.build, part, commands: spill });
+  for (const { part, body, whileTaken } of ledger.parts) {
     const lock = ledgerPartLockRef(snapshot.build, part);
     const posted = await writeOnceByRef(ctx, { ref: lock, sha }, () =>
       ctx.octokit.rest.issues.createComment({
@@ -42,8 +39,7 @@ export async function ensureLedgerPart(
         body,
       }),
     );
-    if (posted.taken) return renderCommandLedger(own).length <= LEDGER_PART_CHARS ? own : null;
-    own = own.slice(spill.length);
+    if (posted.taken) return whileTaken;
   }
-  return own;
+  return ledger.kept;
 }

@@ -11,6 +11,7 @@ import type { Action } from '../../core/context/action.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
+import { writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { nextLook, standsForNothing } from '../act/next-look.js';
@@ -109,9 +110,16 @@ export async function reconcileSet(
     (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
     null,
   );
+  // Each member as `decide` renders it alone, once: what its last read notes and the page shows.
+  const decided =
+    request.lastReads || request.onRead
+      ? done.builds.map((build) =>
+          build.config ? decide({ snapshot: build.snapshot, config: build.config, now }) : null,
+        )
+      : [];
   if (request.lastReads)
-    noteMembers({ done, reads: request.lastReads, now, runsSince: observed.runsSince });
-  if (request.onRead) showBuilds({ ctx, done, request });
+    noteMembers({ done, decided, reads: request.lastReads, runsSince: observed.runsSince });
+  if (request.onRead) showBuilds({ ctx, done, decided, request });
   return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
@@ -149,12 +157,12 @@ async function setPasses(ctx: RepoContext, request: SetPassRequest): Promise<Set
   const render =
     decision.builds[0]?.actions.filter((action) => action.kind === 'render-status') ?? [];
   const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
-  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const { writeBudget } = request;
   const rendered = await act(ctx, {
     snapshot: set.home,
     actions: lostRace && !set.home.statusComment ? [] : render,
     log,
-    ...budget,
+    ...(writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(set.home) } } : {}),
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   log.info(
@@ -199,23 +207,27 @@ interface SetReconciled {
  */
 function noteMembers({
   done,
+  decided,
   reads,
-  now,
   runsSince,
 }: {
   done: SetReconciled;
+  /** What `decide` made of each build alone, in `done.builds`' order (none for the set build). */
+  decided: (Action[] | null)[];
   reads: MemberReads;
-  now: string;
   runsSince: string;
 }): void {
   const clean = !done.outcomes.some(standsForNothing);
-  for (const build of done.builds) {
-    if (!build.config) continue;
+  for (const [index, build] of done.builds.entries()) {
+    const actions = decided[index];
+    if (!build.config || !actions) continue;
     const [owner = '', repo = ''] = build.repository.split('/');
     const key = buildKey({ owner, repo }, build.snapshot.build);
     reads.noteDecided(
       key,
-      clean ? { snapshot: build.snapshot, config: build.config, now, runsSince } : null,
+      clean
+        ? { snapshot: build.snapshot, config: build.config, decided: actions, runsSince }
+        : null,
     );
   }
 }
@@ -228,21 +240,20 @@ function noteMembers({
 function showBuilds({
   ctx,
   done,
+  decided,
   request,
 }: {
   ctx: RepoContext;
   done: SetReconciled;
+  decided: (Action[] | null)[];
   request: SetRequest;
 }): void {
   for (const [index, build] of done.builds.entries()) {
     const rendered = build.actions.findLast((action) => action.kind === 'render-status');
-    const decided =
-      index > 0 && build.config
-        ? decide({ snapshot: build.snapshot, config: build.config, now: request.now }).at(-1)
-        : undefined;
+    const alone = index > 0 ? decided[index]?.at(-1) : undefined;
     const view =
-      decided?.kind === 'render-status'
-        ? decided.view
+      alone?.kind === 'render-status'
+        ? alone.view
         : rendered?.kind === 'render-status'
           ? rendered.view
           : null;

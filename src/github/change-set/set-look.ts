@@ -1,4 +1,5 @@
 import type { ParsedConfig } from '../../core/config/config.js';
+import type { Action } from '../../core/context/action.js';
 import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
 import { memberBuildId } from '../../core/vocabulary/ids.js';
 import type { ActOutcome } from '../act/act.js';
@@ -6,17 +7,22 @@ import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import { readRuns } from '../observe/read-runs.js';
 import { membersSeen } from './members-seen.js';
 
+/** A member build as its set's reconcile read it, and what `decide` made of it alone. */
+export interface DecidedRead {
+  snapshot: BuildSnapshot;
+  config: ParsedConfig;
+  decided: Action[];
+  runsSince: string;
+}
+
 /** What this process last read of each build, as the look asks it (the reconcile's `LastReads`). */
 export interface MemberReads {
   runsSince(key: string, withinMs: number): string | null;
   awaitsOnlyRuns(key: string, withinMs: number): boolean;
   runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean;
   nextLook(key: string, now: string): ActOutcome | null;
-  /** Notes a member's read after the set's reconcile, as `decide` renders it (null: none stands for it). */
-  noteDecided(
-    key: string,
-    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
-  ): void;
+  /** Notes a member's read after the set's reconcile, with what `decide` made of it (null: none stands for it). */
+  noteDecided(key: string, read: DecidedRead | null): void;
 }
 
 /**

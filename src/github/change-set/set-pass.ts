@@ -5,6 +5,7 @@ import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import { awaitedCommands, withTakenCommands } from '../../core/decide/awaiting-comments.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
+import { writesOwed } from '../../core/snapshot/estimate.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { withDispatchedRuns } from '../act/dispatch-session.js';
 import { ensureNote } from '../act/ensure-note.js';
@@ -70,14 +71,20 @@ export async function setPass(ctx: RepoContext, request: SetPassRequest): Promis
     config,
   });
   const decision = decideSet({ set, config, now });
-  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const { writeBudget } = request;
   const outcomes: ActOutcome[] = [];
   const byRepository = new Map<string, ActOutcome[]>();
   for (const build of decision.builds) {
     const there = await contextOf(ctx, build.repository);
     const writes = build.actions.filter((action) => action.kind !== 'render-status');
     if (writes.length === 0) continue;
-    const done = await act(there, { snapshot: build.snapshot, actions: writes, log, ...budget });
+    const owed = writeBudget ? { writes: writeBudget, owed: writesOwed(build.snapshot) } : null;
+    const done = await act(there, {
+      snapshot: build.snapshot,
+      actions: writes,
+      log,
+      ...(owed ? { budget: owed } : {}),
+    });
     outcomes.push(...done);
     byRepository.set(build.repository, [...(byRepository.get(build.repository) ?? []), ...done]);
   }

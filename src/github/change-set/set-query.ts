@@ -14,7 +14,8 @@ import {
  * `BatonSet` reads the set build by the build query's own fragment
  * (`BuildRepository`), and a member's pull requests by its `Pull`: the set's
  * operations are sent with the build query (`SET_QUERY`), whose fragments
- * they spread; this literal holds only what is the set's.
+ * they spread; this literal holds only what is the set's, and `BatonSet` is
+ * made of `BatonBuild` and `BatonMembers` (`BATON_SET`).
  * `test/app/graphql-limits.test.ts` measures them as they are sent.
  */
 export const SET_OPERATIONS = /* GraphQL */ `
@@ -30,38 +31,6 @@ export const SET_OPERATIONS = /* GraphQL */ `
     $memberMessagePrefix: String!
     $revertBranch: String!
   ) {
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  query BatonSet(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $validationPrefix: String!
-    $contractPath: String!
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $revertBranch: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
     nodes(ids: $ids) { ...MemberRepository }
   }
 
@@ -114,8 +83,27 @@ export const SET_OPERATIONS = /* GraphQL */ `
   }
 `;
 
+/** The variables operation `name` of `document` declares, as it declares them. */
+function variablesOf(document: string, name: string): string {
+  const declared = new RegExp(`query ${name}\\(([^)]*)\\)`).exec(document)?.[1];
+  if (!declared) throw new Error(`no operation ${name} with variables`);
+  return declared;
+}
+
+/**
+ * `BatonSet`: the set build's `BatonBuild` and its first members' `BatonMembers` in one
+ * call. It declares the variables of both, taken from their own declarations, so each
+ * list is written once and the set's call asks for no variable the two do not.
+ */
+const BATON_SET = `
+  query BatonSet(${variablesOf(BUILD_QUERY, 'BatonBuild')}${variablesOf(SET_OPERATIONS, 'BatonMembers')}) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+`;
+
 /** The build query and the set's operations, one document, as a set's calls send it. */
-export const SET_QUERY = BUILD_QUERY + SET_OPERATIONS;
+export const SET_QUERY = BUILD_QUERY + SET_OPERATIONS + BATON_SET;
 
 /** A pull request a change set gates by its order: a member's final pull request, or its revert. */
 export interface GraphGatedPull {

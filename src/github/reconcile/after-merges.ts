@@ -1,6 +1,7 @@
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
+import { writesOwed } from '../../core/snapshot/estimate.js';
 import { pullVerdict } from '../../core/snapshot/pull-verdict.js';
 import type { BuildSnapshot, CompletionRead } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
@@ -39,9 +40,10 @@ async function actLater(
   actions: Action[],
 ): Promise<ActOutcome[]> {
   if (actions.length === 0) return [];
-  // `act` tells the budget what the build owes as it now stands: a worker the merges unlocked
+  // The budget is told what the build owes as it now stands: a worker the merges unlocked
   // holds no room for itself.
-  return act(ctx, { snapshot, actions, log, ...(writeBudget ? { writeBudget } : {}) });
+  const budget = writeBudget ? { writes: writeBudget, owed: writesOwed(snapshot) } : undefined;
+  return act(ctx, { snapshot, actions, log, ...(budget ? { budget } : {}) });
 }
 
 /**

@@ -5,6 +5,7 @@ import { isWorkRole } from '../../core/sessions/session.js';
 import type { BuildSnapshot, PullInfo, RunInfo } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from '../act/act.js';
 import { nextLook } from '../act/next-look.js';
+import type { DecidedRead } from '../change-set/set-look.js';
 
 /**
  * What this process last read of each build, so that the completion of one
@@ -178,16 +179,11 @@ export class LastReads {
 
   /**
    * Build `key` was read whole and acted on by another's reconcile (a change set's member,
-   * by its set's): noted as `decide` renders it, its status view and what it still asks
-   * for, as its own reconcile would; null forgets it.
+   * by its set's): noted as `decide` renders it (`decided`, the caller's), its status view
+   * and what it still asks for, as its own reconcile would; null forgets it.
    */
-  noteDecided(
-    key: string,
-    read: { snapshot: BuildSnapshot; config: ParsedConfig; now: string; runsSince: string } | null,
-  ): void {
-    const decided = read
-      ? decide({ snapshot: read.snapshot, config: read.config, now: read.now })
-      : [];
+  noteDecided(key: string, read: DecidedRead | null): void {
+    const decided = read?.decided ?? [];
     const view = decided.at(-1);
     this.note(
       key,

@@ -14,6 +14,32 @@ import { duration, safeHref, usd, when } from './format.js';
 
 const WIDTH = 900;
 
+/** A chart's horizontal grid: a line at each of `ticks` on the `y` scale, labelled at the left. */
+function Grid({
+  ticks,
+  y,
+  margin,
+  label,
+}: {
+  ticks: number[];
+  y: (value: number) => number;
+  margin: { left: number; right: number };
+  label: (tick: number) => string;
+}) {
+  return (
+    <>
+      {ticks.map((tick) => (
+        <g>
+          <line class="grid" x1={margin.left} x2={WIDTH - margin.right} y1={y(tick)} y2={y(tick)} />
+          <text class="axis" x={margin.left - 6} y={y(tick) + 4} text-anchor="end">
+            {label(tick)}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+}
+
 /** What the sessions cost per day: a bar a day. */
 export function SpendOverTime({ days: all }: { days: readonly SpendGroup[] }) {
   // Spend no run dates (read from a report of before usage records) is in the totals, not on a day.
@@ -32,14 +58,7 @@ export function SpendOverTime({ days: all }: { days: readonly SpendGroup[] }) {
     .range([height - margin.bottom, margin.top]);
   return (
     <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label="Spend per day">
-      {y.ticks(4).map((tick) => (
-        <g>
-          <line class="grid" x1={margin.left} x2={WIDTH - margin.right} y1={y(tick)} y2={y(tick)} />
-          <text class="axis" x={margin.left - 6} y={y(tick) + 4} text-anchor="end">
-            {usd(tick)}
-          </text>
-        </g>
-      ))}
+      <Grid ticks={y.ticks(4)} y={y} margin={margin} label={usd} />
       {days.map((day) => (
         <g>
           <rect
@@ -171,14 +190,7 @@ export function Burndown({ points }: { points: readonly BurndownPoint[] }) {
     .curve(curveStepAfter)(points as BurndownPoint[]);
   return (
     <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label="Workers left">
-      {y.ticks(Math.min(4, first.remaining)).map((tick) => (
-        <g>
-          <line class="grid" x1={margin.left} x2={WIDTH - margin.right} y1={y(tick)} y2={y(tick)} />
-          <text class="axis" x={margin.left - 6} y={y(tick) + 4} text-anchor="end">
-            {String(tick)}
-          </text>
-        </g>
-      ))}
+      <Grid ticks={y.ticks(Math.min(4, first.remaining))} y={y} margin={margin} label={String} />
       <path class="line" d={path ?? ''} />
       <text class="axis" x={margin.left} y={height - 8}>
         {when(first.at)}

@@ -52,6 +52,9 @@ const counted = (images: number, documents: number) => ({
   content: { images, documents } satisfies RequestContent,
 });
 
+/** A request that carries no image and no document. */
+const NOTHING: RequestContent = { images: 0, documents: 0 };
+
 describe('readRequestContent: fields', () => {
   it.each([
     ['model', 'claude-sonnet-5-5'],
@@ -175,24 +178,12 @@ describe('readRequestContent: fields', () => {
 
 describe('readRequestContent: Anthropic parts', () => {
   it.each<[string, unknown, RequestContent]>([
-    ['text', text(), { images: 0, documents: 0 }],
-    ['thinking', { type: 'thinking', thinking: 't', signature: 's' }, { images: 0, documents: 0 }],
-    ['redacted thinking', { type: 'redacted_thinking', data: 'd' }, { images: 0, documents: 0 }],
-    [
-      'a tool use',
-      { type: 'tool_use', id: 't1', name: 'bash', input: {} },
-      { images: 0, documents: 0 },
-    ],
-    [
-      'a tool result of text',
-      { type: 'tool_result', tool_use_id: 't1', content: 'ok' },
-      { images: 0, documents: 0 },
-    ],
-    [
-      'a tool result of nothing',
-      { type: 'tool_result', tool_use_id: 't1' },
-      { images: 0, documents: 0 },
-    ],
+    ['text', text(), NOTHING],
+    ['thinking', { type: 'thinking', thinking: 't', signature: 's' }, NOTHING],
+    ['redacted thinking', { type: 'redacted_thinking', data: 'd' }, NOTHING],
+    ['a tool use', { type: 'tool_use', id: 't1', name: 'bash', input: {} }, NOTHING],
+    ['a tool result of text', { type: 'tool_result', tool_use_id: 't1', content: 'ok' }, NOTHING],
+    ['a tool result of nothing', { type: 'tool_result', tool_use_id: 't1' }, NOTHING],
     [
       'a tool result of parts',
       {
@@ -207,13 +198,9 @@ describe('readRequestContent: Anthropic parts', () => {
     [
       'a document of plain text',
       doc({ type: 'text', media_type: 'text/plain', data: 'x' }),
-      { images: 0, documents: 0 },
+      NOTHING,
     ],
-    [
-      'a document of content text',
-      doc({ type: 'content', content: 'x' }),
-      { images: 0, documents: 0 },
-    ],
+    ['a document of content text', doc({ type: 'content', content: 'x' }), NOTHING],
     [
       'a document of content parts',
       doc({ type: 'content', content: [text(), image(), image()] }),
@@ -488,12 +475,8 @@ describe('readRequestContent: Anthropic web parts', () => {
 
 describe('readRequestContent: OpenAI items', () => {
   it.each<[string, unknown, RequestContent]>([
-    ['a message of text', openAiMessage('hi'), { images: 0, documents: 0 }],
-    [
-      'a message of parts',
-      openAiMessage([{ type: 'input_text', text: 'hi' }]),
-      { images: 0, documents: 0 },
-    ],
+    ['a message of text', openAiMessage('hi'), NOTHING],
+    ['a message of parts', openAiMessage([{ type: 'input_text', text: 'hi' }]), NOTHING],
     [
       'an answer',
       {
@@ -504,7 +487,7 @@ describe('readRequestContent: OpenAI items', () => {
           { type: 'refusal', refusal: 'no' },
         ],
       },
-      { images: 0, documents: 0 },
+      NOTHING,
     ],
     ['an inline image', openAiMessage([inputImage()]), { images: 1, documents: 0 }],
     [
@@ -528,26 +511,18 @@ describe('readRequestContent: OpenAI items', () => {
       { role: 'user', content: [inputImage(), inputFile()] },
       { images: 1, documents: 1 },
     ],
-    [
-      'the short form of text',
-      { role: 'developer', content: 'rules' },
-      { images: 0, documents: 0 },
-    ],
+    ['the short form of text', { role: 'developer', content: 'rules' }, NOTHING],
     [
       'a function call',
       { type: 'function_call', call_id: 'c', name: 'shell', arguments: '{}' },
-      { images: 0, documents: 0 },
+      NOTHING,
     ],
     [
       'a function output of text',
       { type: 'function_call_output', call_id: 'c', output: 'ok' },
-      { images: 0, documents: 0 },
+      NOTHING,
     ],
-    [
-      'a function output of nothing',
-      { type: 'function_call_output', call_id: 'c' },
-      { images: 0, documents: 0 },
-    ],
+    ['a function output of nothing', { type: 'function_call_output', call_id: 'c' }, NOTHING],
     [
       'a function output of parts',
       {
@@ -560,35 +535,19 @@ describe('readRequestContent: OpenAI items', () => {
     [
       'a custom tool call',
       { type: 'custom_tool_call', call_id: 'c', name: 'apply_patch', input: '*** Begin' },
-      { images: 0, documents: 0 },
+      NOTHING,
     ],
     [
       'a custom tool output of parts',
       { type: 'custom_tool_call_output', call_id: 'c', output: [inputImage(), inputImage()] },
       { images: 2, documents: 0 },
     ],
-    [
-      'a tool search call',
-      { type: 'tool_search_call', execution: 'client' },
-      { images: 0, documents: 0 },
-    ],
-    [
-      'a tool search output',
-      { type: 'tool_search_output', tools: [] },
-      { images: 0, documents: 0 },
-    ],
-    ['a local shell call', { type: 'local_shell_call', action: {} }, { images: 0, documents: 0 }],
-    [
-      'a local shell output',
-      { type: 'local_shell_call_output', output: 'ok' },
-      { images: 0, documents: 0 },
-    ],
-    [
-      'reasoning',
-      { type: 'reasoning', encrypted_content: 'e', summary: [] },
-      { images: 0, documents: 0 },
-    ],
-    ['a compaction', { type: 'compaction', encrypted_content: 'e' }, { images: 0, documents: 0 }],
+    ['a tool search call', { type: 'tool_search_call', execution: 'client' }, NOTHING],
+    ['a tool search output', { type: 'tool_search_output', tools: [] }, NOTHING],
+    ['a local shell call', { type: 'local_shell_call', action: {} }, NOTHING],
+    ['a local shell output', { type: 'local_shell_call_output', output: 'ok' }, NOTHING],
+    ['reasoning', { type: 'reasoning', encrypted_content: 'e', summary: [] }, NOTHING],
+    ['a compaction', { type: 'compaction', encrypted_content: 'e' }, NOTHING],
   ])('lets %s through', (_, item, content) => {
     expect(read('openai', items(item))).toEqual({ problem: null, content });
   });

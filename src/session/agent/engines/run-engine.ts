@@ -94,22 +94,19 @@ export async function runEngineConversation<T>(
   proxy.allowWeb(conversation.web);
   // The wind-down is checked as the proxy meters each answer: the engine's turns are its own.
   proxy.onMetered(() => conversation.interjections?.checkWindDown());
-  const sent = receiptsAtProxy(conversation, seat);
+  const runs: EngineRuns<T> = {
+    conversation,
+    seat,
+    engine,
+    system,
+    handIn,
+    thread: { id: null },
+    sent: receiptsAtProxy(conversation, seat),
+  };
   const counts = { rejected: 0, nudges: 0 };
-  const thread = { id: null as string | null };
   let prompt = conversation.prompt;
   for (let run = 0; ; run++) {
-    const ended = await runOnce({
-      conversation,
-      seat,
-      engine,
-      system,
-      prompt,
-      handIn,
-      resume: run > 0,
-      thread,
-      sent,
-    });
+    const ended = await runOnce(runs, { prompt, resume: run > 0 });
     if (ended.kind !== 'continue') return ended;
     const next = await takeHandIn({
       conversation,
@@ -164,30 +161,25 @@ type RunEnd<T> =
   | LoopOutcome<T>
   | { kind: 'continue'; finished: boolean; error: string | null; code: number | null };
 
-/** One run of the engine, to its end; a limit the proxy reached ends it at once. */
-async function runOnce<T>({
-  conversation,
-  seat,
-  engine,
-  system,
-  prompt,
-  handIn,
-  resume,
-  thread,
-  sent,
-}: {
+/** What every run of one conversation shares. */
+interface EngineRuns<T> {
   conversation: EngineConversation<T>;
   seat: EngineSeat;
   engine: CodingEngine;
   system: string;
-  prompt: string;
   handIn: string;
-  resume: boolean;
   /** The engine's thread or session (Codex's, Copilot's), kept across the runs of one conversation. */
   thread: { id: string | null };
   /** What was sent to the engine and no model request has carried yet. */
   sent: Map<string, Interjection>;
-}): Promise<RunEnd<T>> {
+}
+
+/** One run of the engine, to its end; a limit the proxy reached ends it at once. */
+async function runOnce<T>(
+  runs: EngineRuns<T>,
+  { prompt, resume }: { prompt: string; resume: boolean },
+): Promise<RunEnd<T>> {
+  const { conversation, seat, engine, system, handIn, thread, sent } = runs;
   const { installed, confinement, proxy, limits, log } = seat;
   const exceeded = proxy.stopped();
   if (exceeded) return stoppedOutcome(proxy, exceeded);

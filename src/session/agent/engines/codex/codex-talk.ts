@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Interjection } from '../../model/interjection.js';
 import { type EngineTalk, oneLine, parseLine, type TalkSeat } from '../engine-talk.js';
+import { initializeRequest, noAnswer } from '../json-rpc.js';
 
 /**
  * Codex's talk: `codex app-server` over standard input and output (JSON-RPC:
@@ -97,11 +98,7 @@ export function codexTalk(seat: TalkSeat): EngineTalk {
   return {
     start(input) {
       stdin = input;
-      send({
-        id: INITIALIZE,
-        method: 'initialize',
-        params: { clientInfo: { name: 'baton', title: 'Baton', version: '1' } },
-      });
+      send(initializeRequest(INITIALIZE));
     },
     line(line) {
       const message = parseLine(line);
@@ -109,10 +106,7 @@ export function codexTalk(seat: TalkSeat): EngineTalk {
       if ('id' in message && ('result' in message || 'error' in message)) return answered(message);
       if ('id' in message && typeof message.method === 'string') {
         // No approval is ever asked with `approvalPolicy: never`; anything asked is declined.
-        return void send({
-          id: message.id,
-          error: { code: -32601, message: 'Baton answers no requests' },
-        });
+        return void send(noAnswer(message.id));
       }
       if (typeof message.method === 'string')
         notified(message.method, (message.params ?? {}) as Record<string, unknown>);

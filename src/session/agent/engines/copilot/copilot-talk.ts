@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Interjection } from '../../model/interjection.js';
 import { type EngineTalk, oneLine, parseLine, type TalkSeat } from '../engine-talk.js';
+import { initializeRequest, noAnswer } from '../json-rpc.js';
 
 /**
  * Copilot's talk: the Agent Client Protocol over standard input and output
@@ -129,23 +130,20 @@ export function copilotTalk(seat: TalkSeat): EngineTalk {
         },
       });
     }
-    send({ id: message.id, error: { code: -32601, message: 'Baton answers no requests' } });
+    send(noAnswer(message.id));
   };
   return {
     start(input) {
       stdin = input;
-      send({
-        id: INITIALIZE,
-        method: 'initialize',
-        params: {
+      send(
+        initializeRequest(INITIALIZE, {
           protocolVersion: 1,
           clientCapabilities: {
             fs: { readTextFile: false, writeTextFile: false },
             terminal: false,
           },
-          clientInfo: { name: 'baton', title: 'Baton', version: '1' },
-        },
-      });
+        }),
+      );
     },
     line(line) {
       const message = parseLine(line);
