@@ -107742,10 +107742,10 @@ function amendWithFixes({
   plan,
   build,
   validation,
+  failures = failuresOf(validation),
   contract
 }) {
   const { milestone } = validation;
-  const failures = failuresOf(validation);
   const wave = milestone + 1;
   const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
   const after = plan.workers.filter((worker) => waveOf(worker.id) === milestone).map((w) => w.id);
@@ -107842,6 +107842,35 @@ function fixBrief({
   ].join("\n");
 }
 
+// src/session/publish/write/marked-checks.ts
+var VALIDATED_AT = "refs/baton/validated-build";
+async function markedFailures(access4, build, validation) {
+  const { repo, remote, token } = access4;
+  const branch = integrationBranch(build);
+  await repo.must({
+    args: ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${VALIDATED_AT}`],
+    token
+  });
+  const at = (path45) => readAt(repo, `${validation.head}:${path45}`);
+  const plan = Plan.safeParse(parseJson5(await at(planPath(build))));
+  const contract = Contract.safeParse(parseJson5(await at(contractPath(build))));
+  if (!plan.success || !contract.success) return [];
+  const last = Math.max(...plan.data.workers.map((worker) => waveOf(worker.id)));
+  const failures = /* @__PURE__ */ new Map();
+  for (const check2 of contract.data.checks) {
+    const owner = check2.criterion.split(":")[0] ?? "";
+    const due = owner === "build" ? validation.milestone >= last : waveOf(owner) <= validation.milestone;
+    if (!due || failures.has(check2.criterion)) continue;
+    const text4 = await at(check2.file);
+    if (text4 === null || !stillMarkedToFail({ path: check2.file, text: text4, name: check2.name })) continue;
+    failures.set(check2.criterion, {
+      check: check2.criterion,
+      brief: `The contract's check "${check2.name}" in ${check2.file}, of ${check2.criterion}, is still marked to fail on the build branch, so it passes whether or not the criterion holds. Make the criterion hold, then remove the mark so that the check is a plain one and passes.`
+    });
+  }
+  return [...failures.values()];
+}
+
 // src/session/publish/write/validation-publish.ts
 var BUILD_AT = "refs/baton/validation-build";
 var PUSH_TRIES2 = 3;
@@ -107872,8 +107901,12 @@ async function publishValidation({
       lines: [`The validation of M${milestone} is recorded at ${ref} already.`]
     };
   }
-  const passed = validation.exit_code === 0;
-  const fixes = passed ? { fixed: [], lines: [] } : await addFixWorkers(access4, target.build, validation);
+  const failures = [
+    ...failuresOf(validation),
+    ...await markedFailures(access4, target.build, validation)
+  ];
+  const passed = failures.length === 0;
+  const fixes = passed ? { fixed: [], lines: [] } : await addFixWorkers(access4, target.build, validation, failures);
   const record2 = {
     version: 1,
     milestone,
@@ -107886,13 +107919,13 @@ async function publishValidation({
   const problem = await pushRecordRef({ ...access4, ref, message: renderValidationMessage(record2) });
   if (problem !== null)
     return { kind: "refused", problems: [`Could not record the validation at ${ref}: ${problem}`] };
-  const verdict = passed ? `M${milestone} passed: \`${validation.command}\` exited 0 on ${validation.head.slice(0, 7)}.` : `M${milestone} failed: ${fixes.fixed.map((f) => `${f.check} → ${f.worker ?? "no fix worker"}`).join(", ")}.`;
+  const verdict = passed ? `M${milestone} passed: \`${validation.command}\` exited 0 on ${validation.head.slice(0, 7)}, no check due still marked to fail.` : `M${milestone} failed: ${fixes.fixed.map((f) => `${f.check} → ${f.worker ?? "no fix worker"}`).join(", ")}.`;
   return {
     kind: "published",
     lines: [...fixes.lines, verdict, `Recorded the validation at ${ref}.`]
   };
 }
-async function addFixWorkers(access4, build, validation) {
+async function addFixWorkers(access4, build, validation, failures) {
   const { repo, remote, token } = access4;
   const branch = integrationBranch(build);
   let last = "";
@@ -107903,7 +107936,7 @@ async function addFixWorkers(access4, build, validation) {
     });
     const base = (await repo.must({ args: ["rev-parse", BUILD_AT] })).trim();
     const plan = Plan.safeParse(parseJson5(await readAt(repo, `${base}:${planPath(build)}`)));
-    const none = failuresOf(validation).map((f) => ({ check: f.check, worker: null }));
+    const none = failures.map((f) => ({ check: f.check, worker: null }));
     if (!plan.success)
       return {
         fixed: none,
@@ -107916,6 +107949,7 @@ async function addFixWorkers(access4, build, validation) {
       plan: plan.data,
       build,
       validation,
+      failures,
       contract: contract.success ? contract.data : null
     });
     if (!amendment.plan) {
@@ -107946,7 +107980,7 @@ async function addFixWorkers(access4, build, validation) {
     last = pushed.stderr.trim().split("\n")[0] ?? "";
   }
   return {
-    fixed: failuresOf(validation).map((f) => ({ check: f.check, worker: null })),
+    fixed: failures.map((f) => ({ check: f.check, worker: null })),
     lines: [`Could not add the fix workers to ${branch}: ${last}`]
   };
 }

@@ -5,6 +5,12 @@ import { briefPath, integrationBranch, planPath } from '../../src/core/vocabular
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { amendWithFixes, failuresOf } from '../../src/session/publish/write/fix-workers.js';
 import type { ValidationResult } from '../../src/session/result.js';
+import {
+  CONTRACT_TEST,
+  CONTRACT_TEST_TEXT,
+  contractOptions,
+  MARKED_TEST_TEXT,
+} from './publish/contract-fixture.js';
 import { BUILD, makeResult } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
 
@@ -111,6 +117,74 @@ describe('publish of a validation session', () => {
     validated({ milestone: 2 });
     expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.refused);
     expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
+  });
+});
+
+describe('a validation where the command passes but a check due is still marked to fail', () => {
+  function validatedGreen(h: ReturnType<typeof usePublishHarness>): void {
+    h.fixture.writeResult(
+      makeResult({
+        role: 'validate',
+        worker: 'M1',
+        branch: null,
+        base: h.fixture.base,
+        head: null,
+        validation: {
+          milestone: 1,
+          head: h.fixture.base,
+          command: 'npm test',
+          exit_code: 0,
+          tail: '',
+          failures: [],
+        },
+      }),
+    );
+  }
+  const recordOf = (h: ReturnType<typeof usePublishHarness>) =>
+    parseValidationMessage(
+      h.fixture.git([
+        '--git-dir',
+        h.fixture.remoteDir,
+        'log',
+        '-1',
+        '--format=%B',
+        validationRef(BUILD, 1, h.fixture.base),
+      ]),
+    );
+
+  describe('W1.1 merged with its checks still marked', () => {
+    const h = usePublishHarness(contractOptions({ checkText: MARKED_TEST_TEXT }));
+
+    it('fails the milestone, each such check a fix worker, for a green exit proves nothing of it', async () => {
+      validatedGreen(h);
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: false,
+        exit_code: 0,
+        failed: [
+          { check: 'W1.1:1', worker: 'W2.1' },
+          { check: 'W1.1:2', worker: 'W2.2' },
+        ],
+      });
+      const brief = h.fixture.git([
+        '--git-dir',
+        h.fixture.remoteDir,
+        'show',
+        `${INTEGRATION}:${briefPath(BUILD, 'W2.1')}`,
+      ]);
+      expect(brief).toContain(`"login › accepts the right password" in ${CONTRACT_TEST}`);
+      expect(brief).toContain('still marked to fail');
+    });
+  });
+
+  describe('W1.1 merged with its checks plain', () => {
+    const h = usePublishHarness(contractOptions({ checkText: CONTRACT_TEST_TEXT }));
+
+    it('passes', async () => {
+      validatedGreen(h);
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({ passed: true, failed: [] });
+    });
   });
 });
 

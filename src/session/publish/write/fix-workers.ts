@@ -40,16 +40,18 @@ export function amendWithFixes({
   plan,
   build,
   validation,
+  failures = failuresOf(validation),
   contract,
 }: {
   plan: Plan;
   build: string;
   validation: ValidationResult;
+  /** The failing checks; absent, those the command's exit and the validator named. */
+  failures?: ValidationResult['failures'];
   /** The contract the command ran, for the checks' names and files; null when it cannot be read. */
   contract: Contract | null;
 }): FixAmendment {
   const { milestone } = validation;
-  const failures = failuresOf(validation);
   const wave = milestone + 1;
   const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
   const after = plan.workers.filter((worker) => waveOf(worker.id) === milestone).map((w) => w.id);

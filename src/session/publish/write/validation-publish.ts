@@ -16,6 +16,7 @@ import { parseJson, readAt } from '../checks/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { RemoteAccess } from '../scratch-repo.js';
 import { amendWithFixes, type FixedCheck, failuresOf } from './fix-workers.js';
+import { markedFailures } from './marked-checks.js';
 import { pushRecordRef } from './record-ref.js';
 import type { CheckedSession } from './write-session.js';
 
@@ -58,10 +59,15 @@ export async function publishValidation({
       lines: [`The validation of M${milestone} is recorded at ${ref} already.`],
     };
   }
-  const passed = validation.exit_code === 0;
+  // The command's exit decides, and a check still marked to fail proves nothing by passing.
+  const failures = [
+    ...failuresOf(validation),
+    ...(await markedFailures(access, target.build, validation)),
+  ];
+  const passed = failures.length === 0;
   const fixes = passed
     ? { fixed: [] as FixedCheck[], lines: [] as string[] }
-    : await addFixWorkers(access, target.build, validation);
+    : await addFixWorkers(access, target.build, validation, failures);
   const record: ValidationRecord = {
     version: 1,
     milestone,
@@ -75,7 +81,7 @@ export async function publishValidation({
   if (problem !== null)
     return { kind: 'refused', problems: [`Could not record the validation at ${ref}: ${problem}`] };
   const verdict = passed
-    ? `M${milestone} passed: \`${validation.command}\` exited 0 on ${validation.head.slice(0, 7)}.`
+    ? `M${milestone} passed: \`${validation.command}\` exited 0 on ${validation.head.slice(0, 7)}, no check due still marked to fail.`
     : `M${milestone} failed: ${fixes.fixed.map((f) => `${f.check} → ${f.worker ?? 'no fix worker'}`).join(', ')}.`;
   return {
     kind: 'published',
@@ -92,6 +98,7 @@ async function addFixWorkers(
   access: RemoteAccess,
   build: string,
   validation: ValidationResult,
+  failures: ValidationResult['failures'],
 ): Promise<{ fixed: FixedCheck[]; lines: string[] }> {
   const { repo, remote, token } = access;
   const branch = integrationBranch(build);
@@ -103,7 +110,7 @@ async function addFixWorkers(
     });
     const base = (await repo.must({ args: ['rev-parse', BUILD_AT] })).trim();
     const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
-    const none = failuresOf(validation).map((f) => ({ check: f.check, worker: null }));
+    const none = failures.map((f) => ({ check: f.check, worker: null }));
     if (!plan.success)
       return {
         fixed: none,
@@ -116,6 +123,7 @@ async function addFixWorkers(
       plan: plan.data,
       build,
       validation,
+      failures,
       contract: contract.success ? contract.data : null,
     });
     if (!amendment.plan) {
@@ -145,7 +153,7 @@ async function addFixWorkers(
     last = pushed.stderr.trim().split('\n')[0] ?? '';
   }
   return {
-    fixed: failuresOf(validation).map((f) => ({ check: f.check, worker: null })),
+    fixed: failures.map((f) => ({ check: f.check, worker: null })),
     lines: [`Could not add the fix workers to ${branch}: ${last}`],
   };
 }
