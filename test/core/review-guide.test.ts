@@ -105,8 +105,8 @@ describe('the review guide', () => {
     expect(rows).toEqual([
       '| Criterion | What must hold | Check | Result |',
       '| --- | --- | --- | --- |',
-      "| build:1 | “A person signs in with a password” | “test/contract/login.test.ts › login › signs in” | runs in this pull request's checks |",
-      '| W1.1:1 | “Sessions persist” | “test/contract/login.test.ts › store › keeps a session” | W1.1 merged with its checks green; runs again here |',
+      "| build:1 | “A person signs in with a password” | “test/contract/login.test.ts › login › signs in” | ✅ passed in M2's validation of `0000000`, by a session that wrote none of the code |",
+      "| W1.1:1 | “Sessions persist” | “test/contract/login.test.ts › store › keeps a session” | ✅ passed in M2's validation of `0000000`, by a session that wrote none of the code |",
       '| W2.1:1 | “The login page looks right” | no check: “a person must look at the page” | — |',
     ]);
     expect(guideOf(finalBody(delivered()))).toContain(

@@ -3,6 +3,7 @@ import type { DecideContext } from '../context/decide-context.js';
 import type { Completion } from '../plan/completion.js';
 import { criteriaOf } from '../plan/contract.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
+import type { ValidationRecord } from '../plan/validation.js';
 import { renderReport } from '../status/render-report.js';
 import type { BuildProgress } from '../status/status-view.js';
 import { type GuideWorker, renderReviewGuide } from '../verification/review-guide.js';
@@ -115,7 +116,18 @@ function reviewGuide(ctx: DecideContext, plan: Plan, workers: WorkerState[]): st
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
+    ...lastPassed(ctx.snapshot.validations),
   });
+}
+
+/** The passing validation of the highest milestone, the one the final pull request waited for. */
+function lastPassed(records: ValidationRecord[] | undefined): { validated?: ValidationRecord } {
+  const passed = (records ?? []).filter((record) => record.passed);
+  const last = passed.reduce<ValidationRecord | null>(
+    (best, record) => (best === null || record.milestone >= best.milestone ? record : best),
+    null,
+  );
+  return last ? { validated: last } : {};
 }
 
 /**

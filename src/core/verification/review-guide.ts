@@ -9,6 +9,7 @@
  * can write a row of the guide or a risk label.
  */
 import type { PlannedCriterion } from '../plan/contract.js';
+import type { ValidationRecord } from '../plan/validation.js';
 import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
 import { code, escapeLinkText } from '../vocabulary/markdown.js';
 import { quoted } from './quoted.js';
@@ -37,6 +38,12 @@ export interface GuideInput {
   workers: GuideWorker[];
   /** `merge.requireChecks`: a merged worker's head had its checks green. */
   requireChecks: boolean;
+  /**
+   * The last milestone's passing validation, which the final pull request waited
+   * for: the contract's command green on the build branch, no check due still
+   * marked to fail, run by a session that wrote none of the code. Absent: none.
+   */
+  validated?: ValidationRecord;
 }
 
 /** The guide, as Markdown. */
@@ -97,7 +104,7 @@ export function contractLine(contract: ContractRead | undefined, criteria: numbe
 /** The check that proves a criterion, and what is known of its result. */
 function proof(
   criterion: PlannedCriterion,
-  { contract, requireChecks }: GuideInput,
+  { contract, requireChecks, validated }: GuideInput,
   byId: Map<string, GuideWorker>,
 ): [string, string] {
   if (contract?.kind !== 'valid') return ['no check', '—'];
@@ -111,17 +118,24 @@ function proof(
     .map((check) => quoted(`${check.file} › ${check.name}`, 160))
     .join('<br>');
   const more = checks.length > 2 ? ` and ${checks.length - 2} more` : '';
-  return [`${named}${more}`, resultOf(criterion, { requireChecks }, byId)];
+  return [
+    `${named}${more}`,
+    resultOf(criterion, { requireChecks, ...(validated ? { validated } : {}) }, byId),
+  ];
 }
 
 function resultOf(
   criterion: PlannedCriterion,
-  { requireChecks }: Pick<GuideInput, 'requireChecks'>,
+  { requireChecks, validated }: Pick<GuideInput, 'requireChecks' | 'validated'>,
   byId: Map<string, GuideWorker>,
 ): string {
+  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
+  if (criterion.worker !== null && (!worker || worker.outcome === 'skipped'))
+    return `${criterion.worker} was skipped: not run`;
+  if (validated) {
+    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
+  }
   if (criterion.worker === null) return "runs in this pull request's checks";
-  const worker = byId.get(criterion.worker);
-  if (!worker || worker.outcome === 'skipped') return `${criterion.worker} was skipped: not run`;
   return requireChecks
     ? `${criterion.worker} merged with its checks green; runs again here`
     : `${criterion.worker} merged (checks not required); runs here`;
