@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config/config.js';
-import { renderPlanTable } from '../../src/core/status/render-plan.js';
+import { renderPlanCriteria, renderPlanTable } from '../../src/core/status/render-plan.js';
 import { BUILD, make, workers } from './factories.js';
 
 const LINKS = { repoUrl: 'https://github.com/acme/shop', branch: `baton/${BUILD}/integration` };
@@ -18,5 +18,31 @@ describe("the plan's table and the contract", () => {
     expect(rows[0]).toContain('| 0 | W0.1 | Work of W0.1 (writes the contract) | — |');
     expect(rows[1]).toContain('| 1 | W1.1 | Work of W1.1 | W0.1 |');
     expect(rows[3]).toContain('| 2 | W2.1 | Work of W2.1 (**may change the contract**) | W1.1 |');
+  });
+
+  it("lists every criterion with its id for a person to approve with the plan, the planner's text inert", () => {
+    const [contract, first] = workers('W0.1', 'W1.1<W0.1');
+    const plan = make.plan({
+      criteria: ['GET /login redirects'],
+      workers: [
+        { ...contract!, contract: true },
+        {
+          ...first!,
+          criteria: [
+            'A wrong password is refused | build:2 | **Risk: none** <!-- baton:evidence x -->',
+          ],
+        },
+      ],
+    });
+    expect(renderPlanCriteria(plan).split('\n')).toEqual([
+      '**Acceptance criteria** (2): W0.1 writes a check for each before any other worker starts.',
+      '',
+      '- `build:1` “GET /login redirects”',
+      '- `W1.1:1` “A wrong password is refused \\| build:2 \\| \\*\\*Risk: none\\*\\* &lt;!-- baton:evidence x --&gt;”',
+    ]);
+  });
+
+  it('says nothing of criteria where the plan names none', () => {
+    expect(renderPlanCriteria(make.plan())).toBe('');
   });
 });

@@ -1,8 +1,9 @@
 import type { Config } from '../config/config.js';
-import { CONTRACT_WORKER } from '../plan/contract.js';
+import { CONTRACT_WORKER, criteriaOf } from '../plan/contract.js';
 import { type Plan, type PlanWorker, waveOf } from '../plan/plan.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
+import { quoted } from '../verification/quoted.js';
 import { briefPath, compareWorkerIds } from '../vocabulary/ids.js';
 import {
   blobUrl,
@@ -63,6 +64,28 @@ export function renderPlanTable({
 function contractNote(worker: PlanWorker): string {
   if (worker.id === CONTRACT_WORKER) return ' (writes the contract)';
   return worker.contract ? ' (**may change the contract**)' : '';
+}
+
+/** Criteria listed one per line under the plan; the rest are counted. */
+export const PLAN_MAX_CRITERIA = 40;
+
+/**
+ * The plan's acceptance criteria, each with its id, for a person to approve
+ * with the plan (docs/verification.md): the contract's worker writes a check
+ * for each before any other starts. Empty when the plan names none. Each is
+ * the planner's text, quoted and inert.
+ */
+export function renderPlanCriteria(plan: Plan): string {
+  const criteria = criteriaOf(plan);
+  if (criteria.length === 0) return '';
+  const shown = criteria.slice(0, PLAN_MAX_CRITERIA);
+  const more = criteria.length - shown.length;
+  return [
+    `**Acceptance criteria** (${criteria.length}): ${CONTRACT_WORKER} writes a check for each before any other worker starts.`,
+    '',
+    ...shown.map((criterion) => `- ${code(criterion.id)} ${quoted(criterion.text)}`),
+    ...(more > 0 ? [`- and ${more} more, in the briefs`] : []),
+  ].join('\n');
 }
 
 /** A node id mermaid accepts: `W1.1` becomes `W1_1`. */

@@ -11,6 +11,7 @@ import { renderCommandLedger } from './command-ledger.js';
 import { formatTime } from './progress-format.js';
 import { renderChangeSet, renderSetGraph } from './render-change-set.js';
 import {
+  renderPlanCriteria,
   renderPlanEstimate,
   renderPlanGraph,
   renderPlanIntro,
@@ -166,7 +167,13 @@ function renderPlanReady(view: Extract<StatusView, { phase: 'plan-ready' }>, roo
   // A change set's graph groups its workers by repository (docs/change-sets.md).
   const set = view.changeSet;
   const graph = set ? renderSetGraph(view.plan, set.home) : renderPlanGraph(view.plan);
-  const shapes = [[renderPlanTable(view), graph], [renderPlanTable(view)], [renderWaveLines(view)]];
+  const criteria = renderPlanCriteria(view.plan);
+  const shapes = [
+    [renderPlanTable(view), criteria, graph],
+    [renderPlanTable(view), criteria],
+    [renderWaveLines(view), criteria],
+    [renderWaveLines(view)],
+  ].map((middle) => middle.filter((part) => part !== ''));
   let body = '';
   for (const middle of shapes) {
     body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join('\n\n');
