@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractPath } from '../../src/core/plan/contract.js';
+import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, makeCompletion, workSession } from './publish/fixture.js';
@@ -49,9 +50,10 @@ describe("publish of the contract's session", () => {
       head: workerBranch(BUILD, 'W0.1'),
       base: integrationBranch(BUILD),
     });
-    expect((opened!.body as { body: string }).body).toMatch(
-      /<!-- baton:worker build=12-add-login worker=W0\.1 -->$/,
-    );
+    const body = (opened!.body as { body: string }).body;
+    expect(body).toContain('<!-- baton:worker build=12-add-login worker=W0.1 -->');
+    // Its evidence says the contract changed: this pull request brings it.
+    expect(parseEvidenceMarker(body)).toMatchObject({ head, contract: 'changed' });
   });
 
   it('refuses a contract session that changes the code under test, and writes nothing', async () => {
