@@ -52684,6 +52684,24 @@ function workRoleOf(worker) {
   return worker === CONTRACT_WORKER ? "contract" : "work";
 }
 
+// src/core/vocabulary/closing-keywords.ts
+var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
+var CLOSING_KEYWORD = new RegExp(
+  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
+  "gi"
+);
+function neutralizeClosingKeywords(text, joiner = "​") {
+  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
+}
+
+// src/core/verification/quoted.ts
+var QUOTED_MAX_CHARS = 200;
+function quoted(text, max = QUOTED_MAX_CHARS) {
+  const clipped = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const inert = escapeText(clipped).replace(/[`*_~|]/g, "\\$&").replace(/(?<!\\)[[\]]/g, "\\$&");
+  return `“${neutralizeClosingKeywords(inert, "&#8203;")}”`;
+}
+
 // src/core/status/render-plan.ts
 function byWave(plan) {
   const waves = /* @__PURE__ */ new Map();
@@ -52718,6 +52736,19 @@ function renderPlanTable({
 function contractNote(worker) {
   if (worker.id === CONTRACT_WORKER) return " (writes the contract)";
   return worker.contract ? " (**may change the contract**)" : "";
+}
+var PLAN_MAX_CRITERIA = 40;
+function renderPlanCriteria(plan) {
+  const criteria = criteriaOf(plan);
+  if (criteria.length === 0) return "";
+  const shown = criteria.slice(0, PLAN_MAX_CRITERIA);
+  const more = criteria.length - shown.length;
+  return [
+    `**Acceptance criteria** (${criteria.length}): ${CONTRACT_WORKER} writes a check for each before any other worker starts.`,
+    "",
+    ...shown.map((criterion) => `- ${code(criterion.id)} ${quoted(criterion.text)}`),
+    ...more > 0 ? [`- and ${more} more, in the briefs`] : []
+  ].join("\n");
 }
 function nodeId2(worker) {
   return worker.replace(".", "_");
@@ -52888,16 +52919,6 @@ function nodeId3(worker) {
 }
 function className(state) {
   return state.replace("-", "_");
-}
-
-// src/core/vocabulary/closing-keywords.ts
-var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
-var CLOSING_KEYWORD = new RegExp(
-  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
-  "gi"
-);
-function neutralizeClosingKeywords(text, joiner = "​") {
-  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
 }
 
 // src/core/status/render-report.ts
@@ -53444,7 +53465,13 @@ function renderPlanReady(view, room) {
   const ask = view.config.approval === "none" ? "Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it." : "Reply `/approve` to start, or `/replan <what to change>`.";
   const set4 = view.changeSet;
   const graph = set4 ? renderSetGraph(view.plan, set4.home) : renderPlanGraph(view.plan);
-  const shapes = [[renderPlanTable(view), graph], [renderPlanTable(view)], [renderWaveLines(view)]];
+  const criteria = renderPlanCriteria(view.plan);
+  const shapes = [
+    [renderPlanTable(view), criteria, graph],
+    [renderPlanTable(view), criteria],
+    [renderWaveLines(view), criteria],
+    [renderWaveLines(view)]
+  ].map((middle) => middle.filter((part) => part !== ""));
   let body = "";
   for (const middle of shapes) {
     body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join("\n\n");
@@ -57311,14 +57338,6 @@ function waitNote(wait2) {
   return `waits for a person: ${wait2.classes.map(riskText).join(", ")}`;
 }
 
-// src/core/verification/quoted.ts
-var QUOTED_MAX_CHARS = 200;
-function quoted(text, max = QUOTED_MAX_CHARS) {
-  const clipped = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  const inert = escapeText(clipped).replace(/[`*_~|]/g, "\\$&").replace(/(?<!\\)[[\]]/g, "\\$&");
-  return `“${neutralizeClosingKeywords(inert, "&#8203;")}”`;
-}
-
 // src/core/verification/read-first.ts
 function weight(risk) {
   return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
@@ -57392,7 +57411,7 @@ function contractLine(contract, criteria) {
   const { checks, unchecked } = contract.contract;
   return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
 }
-function proof(criterion, { contract, requireChecks }, byId) {
+function proof(criterion, { contract, requireChecks, validated }, byId) {
   if (contract?.kind !== "valid") return ["no check", "—"];
   const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
   if (checks.length === 0) {
@@ -57401,12 +57420,19 @@ function proof(criterion, { contract, requireChecks }, byId) {
   }
   const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
   const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
-  return [`${named3}${more}`, resultOf(criterion, { requireChecks }, byId)];
+  return [
+    `${named3}${more}`,
+    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
+  ];
 }
-function resultOf(criterion, { requireChecks }, byId) {
+function resultOf(criterion, { requireChecks, validated }, byId) {
+  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
+  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
+    return `${criterion.worker} was skipped: not run`;
+  if (validated) {
+    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
+  }
   if (criterion.worker === null) return "runs in this pull request's checks";
-  const worker = byId.get(criterion.worker);
-  if (!worker || worker.outcome === "skipped") return `${criterion.worker} was skipped: not run`;
   return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
 }
 function rankedBlock(ranked, byId) {
@@ -57737,8 +57763,17 @@ function reviewGuide(ctx, plan, workers) {
     criteria: criteriaOf(plan),
     contract: ctx.snapshot.contract,
     workers: shown,
-    requireChecks: ctx.config.merge.requireChecks
+    requireChecks: ctx.config.merge.requireChecks,
+    ...lastPassed(ctx.snapshot.validations)
   });
+}
+function lastPassed(records) {
+  const passed = (records ?? []).filter((record2) => record2.passed);
+  const last = passed.reduce(
+    (best, record2) => best === null || record2.milestone >= best.milestone ? record2 : best,
+    null
+  );
+  return last ? { validated: last } : {};
 }
 function finalTitle(build, plan) {
   const own2 = parseMemberBuildId(build)?.build ?? build;

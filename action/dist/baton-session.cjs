@@ -83550,13 +83550,13 @@ function problemsOf(issue2, { raw, keysAt, at = [] }) {
   );
   const field2 = renderConfigPath(path45) || "(file)";
   const value = valueAt(raw, path45);
-  const quoted4 = quotedScalar(value);
+  const quoted5 = quotedScalar(value);
   const problem = (message2) => ({
     field: field2,
     message: message2,
     path: path45,
     // Quoted beside the field unless the message already says it (`acme-1 has no price`).
-    ...quoted4 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted4) ? { value: quoted4 } : {}
+    ...quoted5 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted5) ? { value: quoted5 } : {}
   });
   switch (issue2.code) {
     case "unrecognized_keys": {
@@ -83581,7 +83581,7 @@ function problemsOf(issue2, { raw, keysAt, at = [] }) {
         return only.flatMap((inner) => problemsOf(inner, { raw, keysAt, at: path45 }));
       const words = unionWords(issue2.errors);
       return [
-        problem(quoted4 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
+        problem(quoted5 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
       ];
     }
     default:
@@ -94839,10 +94839,10 @@ var requirements = (line) => {
   return /^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|$)/.exec(line)?.[1] ?? null;
 };
 var tomlTable = (line) => {
-  const quoted4 = /^\s*"([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"]*)?",?\s*$/.exec(
+  const quoted5 = /^\s*"([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"]*)?",?\s*$/.exec(
     line
   );
-  if (quoted4?.[1]) return quoted4[1];
+  if (quoted5?.[1]) return quoted5[1];
   const key = /^\s*([A-Za-z0-9][\w-]*)\s*=\s*(?:"|\{)/.exec(line)?.[1];
   return key && !TOML_FIELDS.has(key) ? key : null;
 };
@@ -97117,7 +97117,7 @@ function gitlinkProblem(path45, sha, commit) {
   return `${path45} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
 }
 function symlinkProblem(path45, target, unsafe, commit) {
-  const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted2(target);
+  const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted3(target);
   return `${path45} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
 }
 function describeUnsafe({ why, via }) {
@@ -97141,7 +97141,7 @@ function describeUnsafe({ why, via }) {
     }
   }
 }
-function quoted2(target) {
+function quoted3(target) {
   return JSON.stringify(target.length > 100 ? `${target.slice(0, 100)}…` : target);
 }
 function treeLinks(repo) {
@@ -97529,7 +97529,7 @@ var QUOTE_MAX = 200;
 function sentencesOf(text4) {
   return text4.split(/(?<=[.!?])\s+|\n+/).map((sentence) => sentence.trim()).filter(Boolean);
 }
-function quoted3(sentence) {
+function quoted4(sentence) {
   const line = sentence.replace(/\s+/g, " ");
   return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
 }
@@ -97542,7 +97542,7 @@ function judgeClaims(completion, facts) {
       if (!rule.pattern.test(sentence)) continue;
       checked += 1;
       if (!rule.borneOut(sentence, facts)) {
-        flagged.push({ claim: rule.claim, why: rule.why, quote: quoted3(sentence) });
+        flagged.push({ claim: rule.claim, why: rule.why, quote: quoted4(sentence) });
       }
     }
   }
@@ -97554,7 +97554,7 @@ function judgeClaims(completion, facts) {
       flagged.push({
         claim: "an artifact",
         why: "the diff does not change it; it is left out of the list of artifacts",
-        quote: quoted3(artifact)
+        quote: quoted4(artifact)
       });
     }
   }
@@ -107615,10 +107615,10 @@ function renderMoved(comments) {
   const items = comments.map((comment) => {
     const path45 = neutralizeModelText(code(comment.path));
     const where = `${path45} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
-    const quoted4 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
+    const quoted5 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
     return `**${where}**
 
-${quoted4}`;
+${quoted5}`;
   });
   return `### Comments outside the diff
 
