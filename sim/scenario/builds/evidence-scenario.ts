@@ -259,7 +259,11 @@ export function setUpEvidence(gh: FakeGitHub): void {
   setUpWidgetsWith('session:\n  allowWorkflowChanges: true\n')(gh);
   gh.git.commitOn(
     gh.defaultBranch,
-    { 'package.json': `${JSON.stringify(PACKAGE, null, 2)}\n` },
+    {
+      'package.json': `${JSON.stringify(PACKAGE, null, 2)}\n`,
+      // A test from the start, so that `test/*.test.js` names one before any worker adds its own.
+      'test/package.test.js': `${IMPORTS}import { readFileSync } from 'node:fs';\n\ntest('names the package', () => {\n  assert.equal(JSON.parse(readFileSync('package.json', 'utf8')).name, 'widgets');\n});\n`,
+    },
     'Run the project tests apart from the contract',
   );
 }
