@@ -34,7 +34,12 @@ import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scri
 import { Contract, contractPath } from '../../src/core/plan/contract.js';
 import { parseValidationMessage, validationRefPrefix } from '../../src/core/plan/validation.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
-import { integrationBranch, planPath, workerBranch } from '../../src/core/vocabulary/ids.js';
+import {
+  briefPath,
+  integrationBranch,
+  planPath,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
 /** Nine workers, two builds at once on a busy machine: twice a whole build's limit. */
@@ -290,8 +295,11 @@ describe.each(['hosted', 'serverless'] as const)(
           (run) => run.inputs.role === 'work' && run.inputs.worker === 'W3.1',
         );
         expect(fix.map((run) => run.conclusion)).toEqual(['success']);
-        // Its session was told the check by its brief, which publish wrote from the validation.
-        expect(firstMessage(built, 'work', 'W3.1')).toContain('W2.1:1');
+        // Its brief, which publish wrote from the validation's hand-in, names the check.
+        const onBranch = sim.gh.git.filesOf(
+          sim.gh.git.resolve(integrationBranch(played.build)) ?? '',
+        );
+        expect(onBranch.get(briefPath(played.build, 'W3.1'))).toContain('W2.1:1');
         expect(mergeOrder(built).at(-1)).toBe('W3.1');
       },
       TEST_LIMIT_MS,
@@ -354,8 +362,3 @@ describe.each(['hosted', 'serverless'] as const)(
     );
   },
 );
-
-/** The first message of a worker's first session in a role. */
-function firstMessage(built: Played, role: string, worker: string): string | undefined {
-  return built.firsts.find((first) => first.role === role && first.worker === worker)?.text;
-}
