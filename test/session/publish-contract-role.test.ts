@@ -49,9 +49,10 @@ describe("publish of the contract's session", () => {
       head: workerBranch(BUILD, 'W0.1'),
       base: integrationBranch(BUILD),
     });
-    expect((opened!.body as { body: string }).body).toMatch(
-      /<!-- baton:worker build=12-add-login worker=W0\.1 -->$/,
-    );
+    // The worker's marker on a line of its own; the evidence publish measured ends the body.
+    const body = (opened!.body as { body: string }).body;
+    expect(body).toMatch(/^<!-- baton:worker build=12-add-login worker=W0\.1 -->$/m);
+    expect(body).toMatch(/<!-- baton:evidence [A-Za-z0-9_-]+ -->$/);
   });
 
   it('refuses a contract session that changes the code under test, and writes nothing', async () => {
