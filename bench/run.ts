@@ -5,6 +5,7 @@ import { type ChangeSetReport, measureChangeSet } from './change-set.js';
 import type { ContextReport } from './context.js';
 import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
+import { evidenceRows, measureEvidence } from './evidence.js';
 import { measureInChild } from './in-child.js';
 import { type MemoryReport, measureMemory } from './memory.js';
 import { type PageReport, pageRows } from './page.js';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   rows.push(...rowsOf(await inChild<EngineReport>('engines.ts', 900_000), engineRows));
   rows.push(...rowsOf(await inChild<ServerlessReport>('serverless.ts', 600_000), serverlessRows));
   rows.push(...rowsOf(await part('bench/change-set.ts', () => measureChangeSet()), changeSetRows));
+  rows.push(...rowsOf(await part('bench/evidence.ts', () => measureEvidence()), evidenceRows));
   rows.push(...rowsOf(await inChild<SteerReport>('steer.ts', 600_000), steerRows));
   rows.push(...rowsOf(await inChild<PageReport>('page.ts', 600_000), pageRows));
 

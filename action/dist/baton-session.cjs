@@ -97728,11 +97728,17 @@ function stillMarkedToFail({
   if (language === null || language.expectFail.length === 0) return false;
   const leaf = name.split(/\s+[›>]\s+|::|\s+\/\s+/).at(-1)?.trim() ?? "";
   if (leaf === "") return false;
+  const named2 = wholeName(leaf);
   const lines = text4.split("\n");
   return lines.some(
-    (line, index2) => line.includes(leaf) && countMatches(lines.slice(Math.max(0, index2 - MARK_REACH), index2 + 1).join("\n"), [
+    (line, index2) => named2.test(line) && countMatches(lines.slice(Math.max(0, index2 - MARK_REACH), index2 + 1).join("\n"), [
       ...language.expectFail
     ]) > 0
+  );
+}
+function wholeName(leaf) {
+  return new RegExp(
+    `(?<![\\w])${leaf.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w]|[ \\t]+[\\w])`
   );
 }
 var TEST_FILE2 = /(?:^|\/)(?:tests?|__tests__|specs?)\/|[._-](?:test|spec)\.\w+$/i;

@@ -24,6 +24,12 @@ export interface PlayBuildOptions {
    * (and the play times out) if a synthesis proposes any.
    */
   followUps?: 'approve' | 'skip';
+  /**
+   * What else the maintainer does while the build runs, asked at each look
+   * until the final pull request opens: `say` replies on the issue (as
+   * `/approve` and `/retry` are). Left out, nothing.
+   */
+  whileRunning?: (look: { issue: number; build: string; say: (body: string) => void }) => void;
   /** The whole build's time limit; default 3 minutes. */
   timeoutMs?: number;
 }
@@ -68,6 +74,7 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
   let followUpsAnswered = false;
   const finalPull = await wait('the final pull request', () => {
     if (options.retries) answerFailures({ sim, issue, retried, limit: options.retries, say });
+    options.whileRunning?.({ issue, build, say });
     if (
       options.followUps &&
       !followUpsAnswered &&

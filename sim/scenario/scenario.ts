@@ -126,6 +126,12 @@ export interface ScenarioWorker {
   affects?: string[];
   /** How attempts end before the one that delivers: the model reports `failed`, or its API errors. */
   failures?: AttemptFailure[];
+  /**
+   * What a fix session for failing checks (its first message says "These
+   * checks failed on") writes before it runs the check again, and how it
+   * reports it; without this, such a fix only runs the check.
+   */
+  checksFix?: { files: Record<string, string>; summary: string };
   /** Round n (from 1) of Baton's review of this worker's PR; rounds not listed approve. */
   reviews?: ReviewRound[];
   /**
@@ -160,8 +166,11 @@ export interface TalkScript {
  * `failed`: the model writes part of the work, then submits status `failed`.
  * `error`: the Messages API answers `400` mid-session, which the SDK does not retry.
  * `code-change`: the model writes its files and a code file too, and submits `complete`.
+ * `weaken-contract`: the model writes its files, deletes a contract check file
+ * of another worker's criterion (the contract worker's, `W0.1`), and submits
+ * `complete`, which publish refuses.
  */
-export type AttemptFailure = 'failed' | 'error' | 'code-change';
+export type AttemptFailure = 'failed' | 'error' | 'code-change' | 'weaken-contract';
 
 /** What a `code-change` attempt writes besides its files: code, which a research build refuses. */
 export const STRAY_CODE = { path: 'src/stray.js', text: 'export const stray = true;\n' };

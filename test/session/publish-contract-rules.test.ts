@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   judgeContractFile,
   judgeFocus,
+  stillMarkedToFail,
 } from '../../src/session/publish/checks/contract/contract-breach.js';
 import {
   judgePackageScripts,
@@ -132,6 +133,47 @@ describe('a test file outside the contract', () => {
     },
   ])('$path gaining `$after` (refused: $refused)', ({ path, after, refused }) => {
     expect(judgeFocus({ path, before: '', after }) !== null).toBe(refused);
+  });
+});
+
+describe('a check still marked to fail', () => {
+  /** Two checks whose names share a beginning: W1.1's is plain, W2.1's still marked. */
+  const text = [
+    "import { test } from 'node:test';",
+    '',
+    'test("greets Ada", async () => {',
+    "  assert.equal(greeting('Ada'), 'Hello, Ada!');",
+    '});',
+    '',
+    'test("greets Ada from the command line", { todo: "W2.1:1" }, async () => {',
+    "  assert.equal(run(['greet', 'Ada']), 'Hello, Ada!');",
+    '});',
+    '',
+  ].join('\n');
+
+  it.each([
+    { path: 'test/contract/criteria.test.js', name: 'greets Ada', marked: false },
+    {
+      path: 'test/contract/criteria.test.js',
+      name: 'greets Ada from the command line',
+      marked: true,
+    },
+    { path: 'test/contract/criteria.test.js', name: 'contract › greets Ada', marked: false },
+    {
+      path: 'tests/test_login.py',
+      name: 'tests/test_login.py::test_login',
+      marked: false,
+      source:
+        '@pytest.mark.xfail(strict=True)\ndef test_login_with_sso():\n    pass\n\ndef test_login():\n    assert login()\n',
+    },
+    {
+      path: 'tests/test_login.py',
+      name: 'tests/test_login.py::test_login',
+      marked: true,
+      source: '@pytest.mark.xfail(strict=True)\ndef test_login():\n    assert login()\n',
+    },
+  ])('$name in $path (marked: $marked)', ({ path, name, marked, source }) => {
+    expect(stillMarkedToFail({ path, text: source ?? text, name })).toBe(marked);
   });
 });
 

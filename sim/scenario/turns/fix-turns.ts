@@ -35,6 +35,8 @@ export function fixTurn(input: TurnInput): TurnAnswer {
       return reviewFix(input, worker);
     case 'conflict':
       return conflictFix(input, worker);
+    case 'checks':
+      return worker.checksFix ? checksFix(input, worker, worker.checksFix) : recheck(input, worker);
     default:
       return recheck(input, worker);
   }
@@ -121,6 +123,30 @@ function recheck(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
       );
     case 1:
       return submitIfPassed(input, worker, '');
+    default:
+      return unexpected(input, 'the report was submitted already, yet the session goes on');
+  }
+}
+
+/** Failing checks the scenario has a fix for: reads its report, writes the fix, runs the check, submits. */
+function checksFix(
+  input: TurnInput,
+  worker: ScenarioWorker,
+  fix: NonNullable<ScenarioWorker['checksFix']>,
+): TurnAnswer {
+  switch (input.request.turn) {
+    case 0:
+      return say(
+        'The checks named in my brief fail on my head. Reading my earlier report, then fixing it.',
+        ...viewEarlierReport(input),
+        ...Object.entries(fix.files).map(([path, file_text]) =>
+          input.call(EDITOR, { command: 'create', path, file_text }),
+        ),
+      );
+    case 1:
+      return runCheck(input, worker);
+    case 2:
+      return submitIfPassed(input, worker, fix.summary);
     default:
       return unexpected(input, 'the report was submitted already, yet the session goes on');
   }

@@ -1,4 +1,5 @@
-import { type ScenarioWorker, STRAY_CODE, withBuild } from '../scenario.js';
+import { CONTRACT_WORKER } from '../../../src/core/plan/contract.js';
+import { type Scenario, type ScenarioWorker, STRAY_CODE, withBuild } from '../scenario.js';
 import { submit } from './submit.js';
 import { talkWorkTurn } from './talk-turns.js';
 import {
@@ -25,8 +26,10 @@ export function workTurn(input: TurnInput): TurnAnswer {
   if (!('id' in worker)) return worker;
   if (worker.talk) return talkWorkTurn(input, worker, worker.talk);
   const planned = worker.failures?.[input.ordinal - 1];
-  // A code change is no failure the model knows of: it delivers, and publish refuses.
-  const fails = planned === 'code-change' ? undefined : planned;
+  // A code change or a weakened contract is no failure the model knows of: it delivers, and publish refuses.
+  const fails = planned === 'code-change' || planned === 'weaken-contract' ? undefined : planned;
+  const weakened =
+    planned === 'weaken-contract' ? contractFileOfAnother(input.scenario, worker) : null;
   const files = [
     ...Object.entries(worker.files).map(([path, text]): [string, string] => [
       withBuild(path, request.build),
@@ -62,6 +65,12 @@ export function workTurn(input: TurnInput): TurnAnswer {
           ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
             input.call(EDITOR, { command: 'create', path, file_text }),
           ),
+          ...ownMarks(input.scenario, worker).map(({ path, mark }) =>
+            input.call(EDITOR, { command: 'str_replace', path, old_str: mark, new_str: '' }),
+          ),
+          ...(weakened
+            ? [input.call('bash', { command: `rm ${weakened} && echo removed ${weakened}` })]
+            : []),
         ),
       );
     case 2:
@@ -78,6 +87,29 @@ export function workTurn(input: TurnInput): TurnAnswer {
     default:
       return unexpected(input, 'the report was submitted already, yet the session goes on');
   }
+}
+
+/**
+ * The marks of this worker's own contract checks, which it removes once its
+ * code makes them pass (publish refuses work handed in complete with one left,
+ * docs/verification.md): node:test's `{ todo: "<criterion>" }, ` on each check
+ * of its criteria, in the contract worker's files (a file the worker writes
+ * whole itself is left to it).
+ */
+function ownMarks(scenario: Scenario, worker: ScenarioWorker): { path: string; mark: string }[] {
+  const contract = scenario.workers.find((one) => one.id === CONTRACT_WORKER);
+  return (contract?.contract?.checks ?? []).flatMap((check) => {
+    const mark = `{ todo: ${JSON.stringify(check.criterion)} }, `;
+    const own = check.criterion.startsWith(`${worker.id}:`);
+    const marked = contract?.files[check.file]?.includes(mark) ?? false;
+    return own && marked && !(check.file in worker.files) ? [{ path: check.file, mark }] : [];
+  });
+}
+
+/** A file of the contract worker's checks that is not this worker's own (its name holds no `W1.2`). */
+function contractFileOfAnother(scenario: Scenario, worker: ScenarioWorker): string | null {
+  const contract = scenario.workers.find((one) => one.id === CONTRACT_WORKER);
+  return Object.keys(contract?.files ?? {}).find((path) => !path.includes(worker.id)) ?? null;
 }
 
 let nextSearch = 1;

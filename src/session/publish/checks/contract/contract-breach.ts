@@ -101,13 +101,25 @@ export function stillMarkedToFail({
       .at(-1)
       ?.trim() ?? '';
   if (leaf === '') return false;
+  const named = wholeName(leaf);
   const lines = text.split('\n');
   return lines.some(
     (line, index) =>
-      line.includes(leaf) &&
+      named.test(line) &&
       countMatches(lines.slice(Math.max(0, index - MARK_REACH), index + 1).join('\n'), [
         ...language.expectFail,
       ]) > 0,
+  );
+}
+
+/**
+ * The name where it stands whole: not the start of a longer name ("greets Ada"
+ * in "greets Ada from the command line", `test_login` in `test_login_sso`),
+ * as a string's quote or a function's parenthesis ends it.
+ */
+function wholeName(leaf: string): RegExp {
+  return new RegExp(
+    `(?<![\\w])${leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w]|[ \\t]+[\\w])`,
   );
 }
 

@@ -1,0 +1,415 @@
+/**
+ * A person's attention a build with a contract asks for (docs/verification.md),
+ * through the real app (handlers, reconciler, Octokit) on the simulated GitHub
+ * with scripted sessions (test/support/scripted-sessions.ts): the contract's
+ * worker W0.1, then ten workers, each with one criterion its contract checks.
+ * W1.1 adds a workflow and W1.2 a dependency (the seeded risky changes), so
+ * both wait for a person under the default autonomy; a person lets each go on
+ * with `/merge`. Every worker, as the contract asks, turns its own check from
+ * marked-to-fail into a plain one (a changed test file, 4 lines) besides its
+ * 40 lines of code. Played twice: with no failure, and with two (W2.2's first
+ * head red in CI, which a fix session mends; milestone 1's validation failing
+ * W1.3's check once, which files a fix worker).
+ *
+ * Per build, from the final snapshot the app reads (`observeBuild`) through
+ * `attentionOf`: notifications to a person, decisions asked of one, and the
+ * lines the guide asks to read first ÷ every changed line (with, beside it,
+ * the same share were the workers' own un-marked checks not counted); the
+ * seeded risky files the guide lists first; the criteria whose check the
+ * final pull request's guide names with a green result; and the GitHub
+ * requests and writes the app made per worker, from `/approve` to the final
+ * pull request.
+ *
+ * `npx tsx bench/evidence.ts` prints the report; `--json` one line of it.
+ */
+import type { FakeGitHub } from '../sim/github/fake-github.js';
+import { VerificationSettings } from '../src/core/config/verification-settings.js';
+import { CONTRACT_WORKER, contractPath } from '../src/core/plan/contract.js';
+import type { ChangedLines } from '../src/core/sessions/evidence.js';
+import type { BuildSnapshot } from '../src/core/snapshot/snapshot.js';
+import { type Attention, attentionOf } from '../src/core/verification/attention.js';
+import { readFirst } from '../src/core/verification/read-first.js';
+import { judgeRisk } from '../src/core/verification/risk.js';
+import { integrationBranch, workerBranch } from '../src/core/vocabulary/ids.js';
+import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/act/status-pacer.js';
+import { createWriteBudget } from '../src/github/client/write-budget.js';
+import { observeBuild } from '../src/github/observe/observe-build.js';
+import { startApp } from '../test/support/app-harness.js';
+import { repoContextOf } from '../test/support/app-tests.js';
+import { BUILD, installedRepo, labelledIssue, tickingClock } from '../test/support/builds.js';
+import { manualTimers } from '../test/support/manual-timers.js';
+import { driveBuild, type SessionScript } from '../test/support/scripted-sessions.js';
+import type { Row } from './parts.js';
+
+/** The ten workers after the contract: six in wave 1, four in wave 2. */
+const WORKERS = [
+  ...Array.from({ length: 6 }, (_, i) => ({ id: `W1.${i + 1}`, depends_on: [CONTRACT_WORKER] })),
+  ...Array.from({ length: 4 }, (_, i) => ({ id: `W2.${i + 1}`, depends_on: [`W1.${i + 1}`] })),
+];
+
+/** The seeded risky changes: the file of each, and its worker. */
+const SEEDED = [
+  { worker: 'W1.1', path: '.github/workflows/lint.yml' },
+  { worker: 'W1.2', path: 'package.json' },
+] as const;
+
+const CODE_LINES = 40;
+const ROUND_MS = 60_000;
+const CHECK_LINES = 4;
+
+export interface EvidenceBuild {
+  name: string;
+  /** Workers in the plan at the end: W0.1, the ten, and any fix worker a validation added. */
+  workers: number;
+  notifications: number;
+  decisions: Attention['decisions'];
+  readFirst: Attention['readFirst'];
+  /** The same share with the workers' own un-marked contract checks left out of the evidence. */
+  readFirstWithoutOwnChecks: Attention['readFirst'];
+  /** The seeded risky files the guide lists first, of those seeded. */
+  seeded: { held: number; of: number };
+  /** The criteria whose check the final pull request's guide names with a green result, of all. */
+  criteria: { green: number; of: number };
+  /** GitHub requests and writes of the app per worker, `/approve` to the final pull request. */
+  perWorker: { requests: number; writes: number };
+  /** The people's `/merge` replies the build needed. */
+  merges: number;
+  /** The app's requests by route, `/approve` to the final pull request. */
+  byRoute: Record<string, number>;
+}
+
+export interface EvidenceReport {
+  builds: EvidenceBuild[];
+}
+
+const isWrite = (entry: { method: string; route: string }) =>
+  !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql';
+
+function plan() {
+  return {
+    version: 1,
+    build: BUILD,
+    issue: 1,
+    title: 'Add OAuth login',
+    summary: 'Ten parts of a login, each with its own check.',
+    workers: [
+      {
+        id: CONTRACT_WORKER,
+        title: 'Contract: checks for the acceptance criteria',
+        depends_on: [],
+        complexity: 'normal',
+        contract: true,
+      },
+      ...WORKERS.map((worker) => ({
+        id: worker.id,
+        title: `Part ${worker.id}`,
+        depends_on: worker.depends_on,
+        complexity: 'normal',
+        criteria: [`part ${worker.id} holds`],
+      })),
+    ],
+  };
+}
+
+const checkFile = (worker: string) => `test/contract/${worker}.test.ts`;
+
+/** What W0.1 writes: a check per criterion, and `contract.json`. */
+function contractFiles(): Record<string, string> {
+  const contract = {
+    version: 1,
+    command: 'npx vitest run test/contract',
+    files: WORKERS.map((worker) => checkFile(worker.id)),
+    checks: WORKERS.map((worker) => ({
+      criterion: `${worker.id}:1`,
+      file: checkFile(worker.id),
+      name: `part ${worker.id} holds`,
+    })),
+    unchecked: [],
+  };
+  return {
+    ...Object.fromEntries(
+      WORKERS.map((worker) => [
+        checkFile(worker.id),
+        `it.fails('part ${worker.id} holds', () => {\n  expect(part('${worker.id}')).toBe(true);\n});\n`,
+      ]),
+    ),
+    [contractPath(BUILD)]: `${JSON.stringify(contract, null, 2)}\n`,
+  };
+}
+
+/** What publish's evidence says a worker's diff holds. */
+function evidenceOf(worker: string): ChangedLines[] {
+  if (worker === CONTRACT_WORKER) {
+    return WORKERS.map((one) => ({ path: checkFile(one.id), status: 'added', lines: 3 }));
+  }
+  const seeded = SEEDED.filter((one) => one.worker === worker).map(
+    (one): ChangedLines => ({
+      path: one.path,
+      status: one.path === 'package.json' ? 'modified' : 'added',
+      lines: 6,
+    }),
+  );
+  const own = WORKERS.some((one) => one.id === worker)
+    ? [{ path: checkFile(worker), status: 'modified' as const, lines: CHECK_LINES }]
+    : [];
+  return [{ path: `src/${worker}.ts`, status: 'added', lines: CODE_LINES }, ...own, ...seeded];
+}
+
+/**
+ * The builds played: with the contract and no failure, with two failures, and
+ * the same ten workers with no criteria (no contract, no validation, no
+ * evidence): what the app asks of GitHub without them.
+ */
+export type EvidenceBuildKind = 'no failure' | 'two failures' | 'no contract';
+
+/** Plays one build to its final pull request. */
+export async function measureEvidenceBuild(kind: EvidenceBuildKind): Promise<EvidenceBuild> {
+  const now = tickingClock();
+  const gh = installedRepo(now);
+  const failures = kind === 'two failures';
+  const script: SessionScript =
+    kind === 'no contract'
+      ? {
+          build: BUILD,
+          issue: 1,
+          workers: WORKERS.map((worker) =>
+            worker.id.startsWith('W1.') ? { id: worker.id } : worker,
+          ),
+        }
+      : {
+          build: BUILD,
+          issue: 1,
+          workers: [{ id: CONTRACT_WORKER }, ...WORKERS],
+          plan: plan(),
+          files: (worker) =>
+            worker === CONTRACT_WORKER ? contractFiles() : { [`src/${worker}.ts`]: 'export {};\n' },
+          evidence: evidenceOf,
+          ...(failures
+            ? {
+                ci: (worker: string, pushes: number) =>
+                  worker === 'W2.2' && pushes === 1 ? ('failure' as const) : ('success' as const),
+                validate: (milestone: number, ordinal: number) =>
+                  milestone === 1 && ordinal === 1 ? { fail: ['W1.3:1'] } : ('pass' as const),
+              }
+            : {}),
+        };
+  // Paced as bench/api-calls.ts paces its builds: the status comment edited as in
+  // production, the installation's write budget on, a round standing for a minute.
+  const time = manualTimers();
+  const statusPacer = createStatusPacer({
+    intervalMs: STATUS_EDIT_SECONDS * 1000,
+    clock: time.now,
+    setTimer: time.setTimer,
+  });
+  const writeBudget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
+  const handle = gh.handle.bind(gh);
+  gh.handle = (request) => {
+    const response = handle(request);
+    const entry = gh.log.at(-1);
+    if (entry && isWrite(entry) && !entry.route.includes('/access_tokens')) writeBudget.note();
+    return response;
+  };
+  const app = await startApp({ gh, now, statusPacer, writeBudget });
+  const drive = async () => {
+    do
+      await driveBuild({
+        gh,
+        apps: [app],
+        script,
+        burst: true,
+        echoesInRound: true,
+        maxRounds: 400,
+        afterRound: async () => {
+          time.advance(ROUND_MS);
+          await app.idle();
+        },
+      });
+    while (time.pending().length > 0);
+  };
+  try {
+    const issue = labelledIssue(gh);
+    await drive();
+    const from = gh.log.length;
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await drive();
+    // A person lets each worker waiting for one go on, as its comment says.
+    const released = new Set<string>();
+    for (let round = 0; round < 10 && !finalPullOf(gh); round++) {
+      const waiting = waitingWorkers(gh).filter((worker) => !released.has(worker));
+      if (waiting.length === 0) break;
+      for (const worker of waiting) {
+        released.add(worker);
+        gh.addComment({ issue, body: `/merge ${worker}`, user: 'maintainer' });
+      }
+      await drive();
+    }
+    const final = finalPullOf(gh);
+    if (!final) throw new Error('the measured build did not open its final pull request');
+    const asked = gh.log
+      .slice(from)
+      .filter((entry) => !entry.route.includes('/access_tokens') && entry.status !== 304);
+    const { snapshot } = await observeBuild(repoContextOf(gh), {
+      build: BUILD,
+      issue,
+      defaultBranch: gh.defaultBranch,
+    });
+    const settings = VerificationSettings.parse({});
+    const attention = attentionOf(snapshot, settings);
+    const workers = planWorkers(gh);
+    return {
+      name: `10 workers, ${kind}`,
+      workers,
+      notifications: attention.notifications,
+      decisions: attention.decisions,
+      readFirst: attention.readFirst,
+      readFirstWithoutOwnChecks: withoutOwnChecks(snapshot, settings),
+      seeded: {
+        held: SEEDED.filter((one) => readFirstPaths(snapshot, settings).includes(one.path)).length,
+        of: SEEDED.length,
+      },
+      criteria: greenCriteria(final.body),
+      perWorker: {
+        requests: asked.length / workers,
+        writes: asked.filter(isWrite).length / workers,
+      },
+      merges: released.size,
+      byRoute: countByRoute(asked),
+    };
+  } finally {
+    statusPacer.stop();
+    writeBudget.stop();
+    app.stop();
+  }
+}
+
+function countByRoute(entries: readonly { route: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { route } of entries) counts[route] = (counts[route] ?? 0) + 1;
+  return counts;
+}
+
+function finalPullOf(gh: FakeGitHub) {
+  return [...gh.pulls.values()].find(
+    (pull) => pull.head === integrationBranch(BUILD) && pull.base === gh.defaultBranch,
+  );
+}
+
+/** Workers whose pull request Baton's comment says waits for a person, still open. */
+function waitingWorkers(gh: FakeGitHub): string[] {
+  return [...WORKERS, { id: CONTRACT_WORKER }].flatMap(({ id }) => {
+    const pull = [...gh.pulls.values()].find(
+      (one) => one.head === workerBranch(BUILD, id) && one.state === 'open',
+    );
+    const asked = gh.comments.some(
+      (comment) =>
+        comment.issue === pull?.number && comment.body.includes(`**${id} waits for a person:**`),
+    );
+    return pull && asked ? [id] : [];
+  });
+}
+
+function planWorkers(gh: FakeGitHub): number {
+  const text = gh.git
+    .filesOf(gh.git.resolve(integrationBranch(BUILD)) ?? '')
+    .get(`.baton/builds/${BUILD}/plan.json`);
+  return (JSON.parse(text ?? '{"workers":[]}') as { workers: unknown[] }).workers.length;
+}
+
+function readFirstPaths(snapshot: BuildSnapshot, settings: VerificationSettings): string[] {
+  const risks = snapshot.pulls
+    .filter((pull) => pull.state !== 'closed')
+    .map((pull) => judgeRisk(pull, settings));
+  return readFirst(risks).files.map((file) => file.path);
+}
+
+/** The read-first share were each worker's own un-marked contract check not in its evidence. */
+function withoutOwnChecks(
+  snapshot: BuildSnapshot,
+  settings: VerificationSettings,
+): Attention['readFirst'] {
+  const pulls = snapshot.pulls.map((pull) =>
+    pull.evidence
+      ? {
+          ...pull,
+          evidence: {
+            ...pull.evidence,
+            files: pull.evidence.files.filter(
+              (file) => !(file.path.startsWith('test/contract/') && file.status === 'modified'),
+            ),
+          },
+        }
+      : pull,
+  );
+  return attentionOf({ ...snapshot, pulls }, settings).readFirst;
+}
+
+/** The guide's criteria rows, and those whose check is named with a green result. */
+function greenCriteria(body: string): { green: number; of: number } {
+  const table = body.split('### Acceptance criteria')[1]?.split('### Read these first')[0] ?? '';
+  const rows = table.split('\n').filter((line) => /^\| (W\d+\.\d+|build):\d+ \|/.test(line));
+  const green = rows.filter(
+    (row) =>
+      !row.includes('| no check') &&
+      (row.includes('merged with its checks green') ||
+        row.includes("runs in this pull request's checks")),
+  );
+  return { green: green.length, of: rows.length };
+}
+
+/** A person's attention per build with a contract (bench/evidence.ts), and what the app asks of GitHub for it. */
+export function evidenceRows({ builds }: EvidenceReport): Row[] {
+  const plain = builds.find((build) => build.name.endsWith('no contract'));
+  const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+  return builds
+    .filter((build) => build !== plain)
+    .flatMap((build) => {
+      const quiet = build.name.endsWith('no failure');
+      const { readFirst, seeded, criteria, perWorker } = build;
+      return [
+        {
+          figure: `Notifications to a person (${build.name}: the plan, the final pull request's notice and review request, and ${build.decisions.autonomy} workers waiting for a person)`,
+          measured: String(build.notifications),
+          target: quiet ? '≤ 3' : 'reported',
+          met: quiet ? build.notifications <= 3 : null,
+        },
+        {
+          figure: `Decisions asked of a person (${build.name})`,
+          measured: `${build.decisions.total} (plan ${build.decisions.plan}, autonomy ${build.decisions.autonomy}, needs a person ${build.decisions.needsHuman}, other ${build.decisions.other})`,
+          target: 'reported',
+          met: null,
+        },
+        {
+          figure: `Lines the guide asks to read first ÷ lines changed, and the seeded risky changes among them (${build.name}; without each worker's own un-marked check: ${percent(build.readFirstWithoutOwnChecks.share)})`,
+          measured: `${readFirst.lines} ÷ ${readFirst.total} = ${percent(readFirst.share)}; ${seeded.held} of ${seeded.of}`,
+          target: '≤ 25%; all',
+          met: readFirst.share <= 0.25 && seeded.held === seeded.of,
+        },
+        {
+          figure: `Criteria whose contract check the final pull request's guide shows green (${build.name})`,
+          measured: `${criteria.green} of ${criteria.of}`,
+          target: '100%',
+          met: criteria.of > 0 && criteria.green === criteria.of,
+        },
+        {
+          figure: `GitHub requests / writes of the app per worker, /approve to final PR (${build.name}, ${build.workers} workers with W0.1${plain ? `; the same workers with no contract: ${plain.perWorker.requests.toFixed(1)} / ${plain.perWorker.writes.toFixed(1)}` : ''})`,
+          measured: `${perWorker.requests.toFixed(1)} / ${perWorker.writes.toFixed(1)}`,
+          target: '≤ 12 / ≤ 6',
+          met: perWorker.requests <= 12 && perWorker.writes <= 6,
+        },
+      ];
+    });
+}
+
+export async function measureEvidence(): Promise<EvidenceReport> {
+  const builds: EvidenceBuild[] = [];
+  for (const kind of ['no failure', 'two failures', 'no contract'] as const) {
+    builds.push(await measureEvidenceBuild(kind));
+  }
+  return { builds };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const report = await measureEvidence();
+  if (process.argv.includes('--json')) console.log(JSON.stringify(report));
+  else console.log(JSON.stringify(report, null, 2));
+}
