@@ -17,29 +17,34 @@ import { usePublishHarness } from './publish/harness.js';
 const INTEGRATION = integrationBranch(BUILD);
 const VALIDATE_ENV = { BATON_ROLE: 'validate', BATON_WORKER: 'M1', GITHUB_RUN_ID: '4343' };
 
+/** M1's validation of the base, as the session leaves it for publish: failed unless told. */
+function writeValidation(
+  h: ReturnType<typeof usePublishHarness>,
+  validation: Partial<ValidationResult>,
+): void {
+  h.fixture.writeResult(
+    makeResult({
+      role: 'validate',
+      worker: 'M1',
+      branch: null,
+      base: h.fixture.base,
+      head: null,
+      validation: {
+        milestone: 1,
+        head: h.fixture.base,
+        command: 'npm test -- test/contract',
+        exit_code: 1,
+        tail: 'FAIL greets by name\n[exit code 1]',
+        failures: [],
+        ...validation,
+      },
+    }),
+  );
+}
+
 describe('publish of a validation session', () => {
   const h = usePublishHarness();
-
-  function validated(validation: Partial<ValidationResult>): void {
-    h.fixture.writeResult(
-      makeResult({
-        role: 'validate',
-        worker: 'M1',
-        branch: null,
-        base: h.fixture.base,
-        head: null,
-        validation: {
-          milestone: 1,
-          head: h.fixture.base,
-          command: 'npm test -- test/contract',
-          exit_code: 1,
-          tail: 'FAIL greets by name\n[exit code 1]',
-          failures: [],
-          ...validation,
-        },
-      }),
-    );
-  }
+  const validated = (validation: Partial<ValidationResult>) => writeValidation(h, validation);
 
   const remote = (args: string[]) => h.fixture.git(['--git-dir', h.fixture.remoteDir, ...args]);
   const record = () =>
@@ -121,25 +126,8 @@ describe('publish of a validation session', () => {
 });
 
 describe('a validation where the command passes but a check due is still marked to fail', () => {
-  function validatedGreen(h: ReturnType<typeof usePublishHarness>): void {
-    h.fixture.writeResult(
-      makeResult({
-        role: 'validate',
-        worker: 'M1',
-        branch: null,
-        base: h.fixture.base,
-        head: null,
-        validation: {
-          milestone: 1,
-          head: h.fixture.base,
-          command: 'npm test',
-          exit_code: 0,
-          tail: '',
-          failures: [],
-        },
-      }),
-    );
-  }
+  const validatedGreen = (h: ReturnType<typeof usePublishHarness>) =>
+    writeValidation(h, { command: 'npm test', exit_code: 0, tail: '' });
   const recordOf = (h: ReturnType<typeof usePublishHarness>) =>
     parseValidationMessage(
       h.fixture.git([
