@@ -91643,15 +91643,8 @@ async function runWorkRole(ctx, kind) {
   const feedback = kind === "fix" ? await gatherFixFeedback(ctx, pr) : null;
   const retryId = kind !== "fix" ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? "")?.[1] : void 0;
   const retry2 = retryId ? await commentFeedback(ctx, retryId) : null;
-  const forEngine = await sandboxOptionsForEngine(ctx);
-  if (forEngine instanceof Error) return failedOutcome(forEngine.message);
-  const sandbox = await openSandbox({
-    root: ctx.root,
-    user: toolsUser(ctx),
-    egress: await egressOptions(ctx),
-    ...forEngine
-  });
-  ctx.onCancel(() => sandbox.stopAll());
+  const sandbox = await openRoleSandbox(ctx);
+  if (sandbox instanceof Error) return failedOutcome(sandbox.message);
   const messages2 = await openWorkMessages(ctx, {
     worker,
     submit: ctx.engine === "baton" ? `call ${worker === CONTRACT_WORKER ? "submit_contract" : "submit_completion"}` : "write your hand-in (the JSON file your instructions name)"
@@ -91676,6 +91669,18 @@ async function runWorkRole(ctx, kind) {
     messages2.interjections.stop();
     await sandbox.close();
   }
+}
+async function openRoleSandbox(ctx) {
+  const forEngine = await sandboxOptionsForEngine(ctx);
+  if (forEngine instanceof Error) return forEngine;
+  const sandbox = await openSandbox({
+    root: ctx.root,
+    user: toolsUser(ctx),
+    egress: await egressOptions(ctx),
+    ...forEngine
+  });
+  ctx.onCancel(() => sandbox.stopAll());
+  return sandbox;
 }
 function toolsUser(ctx) {
   if (ctx.env.BATON_TOOL_USER) return ctx.env.BATON_TOOL_USER;
@@ -95311,15 +95316,8 @@ async function runValidateRole(ctx) {
   }
   const contract = await readContract(ctx.root, build);
   if (!contract.ok) return failedOutcome(contract.problem);
-  const forEngine = await sandboxOptionsForEngine(ctx);
-  if (forEngine instanceof Error) return failedOutcome(forEngine.message);
-  const sandbox = await openSandbox({
-    root: ctx.root,
-    user: toolsUser(ctx),
-    egress: await egressOptions(ctx),
-    ...forEngine
-  });
-  ctx.onCancel(() => sandbox.stopAll());
+  const sandbox = await openRoleSandbox(ctx);
+  if (sandbox instanceof Error) return failedOutcome(sandbox.message);
   try {
     const run5 = await runContract(ctx, sandbox, contract.contract.command);
     const result = (failures) => ({
@@ -96164,19 +96162,7 @@ async function pushRecordRef({
   message: message2
 }) {
   const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
-  const commit = (await repo.must({
-    args: [
-      "-c",
-      "user.name=Baton",
-      "-c",
-      "user.email=baton@users.noreply.github.com",
-      "commit-tree",
-      tree,
-      "-F",
-      "-"
-    ],
-    input: message2
-  })).trim();
+  const commit = await commitAsBaton(repo, { tree, message: message2 });
   const pushed = await repo.run({
     args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
     token
@@ -96185,6 +96171,20 @@ async function pushRecordRef({
   if (!/\[remote rejected\]/.test(pushed.stderr) && /already exists|non-fast-forward|rejected/.test(pushed.stderr))
     return null;
   return pushed.stderr.trim().split("\n")[0] ?? "";
+}
+async function commitAsBaton(repo, { tree, parents: parents2 = [], message: message2 }) {
+  const args = [
+    "-c",
+    "user.name=Baton",
+    "-c",
+    "user.email=baton@users.noreply.github.com",
+    "commit-tree",
+    tree,
+    ...parents2.flatMap((parent) => ["-p", parent]),
+    "-F",
+    "-"
+  ];
+  return (await repo.must({ args, input: message2 })).trim();
 }
 
 // src/session/doctor/probes.ts
@@ -107740,6 +107740,35 @@ async function readRemoteHead({
   return listed.stdout.split(/\s/)[0] || null;
 }
 
+// src/session/publish/checks/contract/marked-checks.ts
+var VALIDATED_AT = "refs/baton/validated-build";
+async function markedFailures(access4, build, validation) {
+  const { repo, remote, token } = access4;
+  const branch = integrationBranch(build);
+  await repo.must({
+    args: ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${VALIDATED_AT}`],
+    token
+  });
+  const at = (path45) => readAt(repo, `${validation.head}:${path45}`);
+  const plan = Plan.safeParse(parseJson5(await at(planPath(build))));
+  const contract = Contract.safeParse(parseJson5(await at(contractPath(build))));
+  if (!plan.success || !contract.success) return [];
+  const last = Math.max(...plan.data.workers.map((worker) => waveOf(worker.id)));
+  const failures = /* @__PURE__ */ new Map();
+  for (const check2 of contract.data.checks) {
+    const owner = check2.criterion.split(":")[0] ?? "";
+    const due = owner === "build" ? validation.milestone >= last : waveOf(owner) <= validation.milestone;
+    if (!due || failures.has(check2.criterion)) continue;
+    const text4 = await at(check2.file);
+    if (text4 === null || !stillMarkedToFail({ path: check2.file, text: text4, name: check2.name })) continue;
+    failures.set(check2.criterion, {
+      check: check2.criterion,
+      brief: `The contract's check "${check2.name}" in ${check2.file}, of ${check2.criterion}, is still marked to fail on the build branch, so it passes whether or not the criterion holds. Make the criterion hold, then remove the mark so that the check is a plain one and passes.`
+    });
+  }
+  return [...failures.values()];
+}
+
 // src/session/publish/write/fix-workers.ts
 function fixTitle(check2) {
   return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
@@ -107846,35 +107875,6 @@ function fixBrief({
     "",
     `Make the check pass by fixing the code it tests: \`${validation.command}\` must exit 0. The contract's checks are not yours to change, and publish refuses a change that weakens one.`
   ].join("\n");
-}
-
-// src/session/publish/write/marked-checks.ts
-var VALIDATED_AT = "refs/baton/validated-build";
-async function markedFailures(access4, build, validation) {
-  const { repo, remote, token } = access4;
-  const branch = integrationBranch(build);
-  await repo.must({
-    args: ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${VALIDATED_AT}`],
-    token
-  });
-  const at = (path45) => readAt(repo, `${validation.head}:${path45}`);
-  const plan = Plan.safeParse(parseJson5(await at(planPath(build))));
-  const contract = Contract.safeParse(parseJson5(await at(contractPath(build))));
-  if (!plan.success || !contract.success) return [];
-  const last = Math.max(...plan.data.workers.map((worker) => waveOf(worker.id)));
-  const failures = /* @__PURE__ */ new Map();
-  for (const check2 of contract.data.checks) {
-    const owner = check2.criterion.split(":")[0] ?? "";
-    const due = owner === "build" ? validation.milestone >= last : waveOf(owner) <= validation.milestone;
-    if (!due || failures.has(check2.criterion)) continue;
-    const text4 = await at(check2.file);
-    if (text4 === null || !stillMarkedToFail({ path: check2.file, text: text4, name: check2.name })) continue;
-    failures.set(check2.criterion, {
-      check: check2.criterion,
-      brief: `The contract's check "${check2.name}" in ${check2.file}, of ${check2.criterion}, is still marked to fail on the build branch, so it passes whether or not the criterion holds. Make the criterion hold, then remove the mark so that the check is a plain one and passes.`
-    });
-  }
-  return [...failures.values()];
 }
 
 // src/session/publish/write/validation-publish.ts
@@ -107997,21 +107997,7 @@ async function commitFiles({ repo }, { base, files, message: message2 }) {
     await repo.must({ args: ["update-index", "--add", "--cacheinfo", `100644,${blob},${path45}`] });
   }
   const tree = (await repo.must({ args: ["write-tree"] })).trim();
-  return (await repo.must({
-    args: [
-      "-c",
-      "user.name=Baton",
-      "-c",
-      "user.email=baton@users.noreply.github.com",
-      "commit-tree",
-      tree,
-      "-p",
-      base,
-      "-F",
-      "-"
-    ],
-    input: message2
-  })).trim();
+  return commitAsBaton(repo, { tree, parents: [base], message: message2 });
 }
 
 // src/session/publish/write/worker-pull.ts

@@ -21,6 +21,7 @@ import { maskResultSecrets } from './checks/secrets/mask-texts.js';
 import { describeHit, scanCommits, shortHit } from './checks/secrets/scan-secrets.js';
 import { fetchedBuildRef, verifyCommits } from './checks/verify-commits.js';
 import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
+import type { PublishIo, ReadSession } from './read-session.js';
 import { createScratchRepo } from './scratch-repo.js';
 import {
   checkAffects,
@@ -34,12 +35,7 @@ import { createGitHubApi } from './write/github-api.js';
 import { getPublishToken } from './write/publish-token.js';
 import { renderBlocked } from './write/pull-body.js';
 import { workerEvidence } from './write/worker-evidence.js';
-import {
-  type PublishIo,
-  type ReadSession,
-  type WorkerVerification,
-  writeSession,
-} from './write/write-session.js';
+import { type WorkerVerification, writeSession } from './write/write-session.js';
 import { writeUsageRecord } from './write/write-usage.js';
 
 /**

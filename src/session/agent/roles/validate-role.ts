@@ -7,15 +7,14 @@ import { parseMilestoneSubject } from '../../../core/vocabulary/ids.js';
 import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';
-import { sandboxOptionsForEngine } from '../engine-session.js';
 import { renderValidatePrompt } from '../prompts/validate-prompt.js';
-import { openSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { tailOf } from './test-run.js';
-import { egressOptions, toolsUser } from './work-role.js';
+import { openRoleSandbox } from './work-role.js';
 
 const ValidationSubmission = z.strictObject({
   failures: z
@@ -62,15 +61,8 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
   }
   const contract = await readContract(ctx.root, build);
   if (!contract.ok) return failedOutcome(contract.problem);
-  const forEngine = await sandboxOptionsForEngine(ctx);
-  if (forEngine instanceof Error) return failedOutcome(forEngine.message);
-  const sandbox = await openSandbox({
-    root: ctx.root,
-    user: toolsUser(ctx),
-    egress: await egressOptions(ctx),
-    ...forEngine,
-  });
-  ctx.onCancel(() => sandbox.stopAll());
+  const sandbox = await openRoleSandbox(ctx);
+  if (sandbox instanceof Error) return failedOutcome(sandbox.message);
   try {
     const run = await runContract(ctx, sandbox, contract.contract.command);
     const result = (failures: ValidationResult['failures']): RoleOutcome => ({

@@ -89,16 +89,8 @@ export async function runWorkRole(
     kind !== 'fix' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
   const retry = retryId ? await commentFeedback(ctx, retryId) : null;
   // The model works in a copy in the sandbox; the repository and its .git stay the job's.
-  const forEngine = await sandboxOptionsForEngine(ctx);
-  if (forEngine instanceof Error) return failedOutcome(forEngine.message);
-  const sandbox = await openSandbox({
-    root: ctx.root,
-    user: toolsUser(ctx),
-    egress: await egressOptions(ctx),
-    ...forEngine,
-  });
-  // A cancelled run stops the model's commands at once: the session then commits what it did.
-  ctx.onCancel(() => sandbox.stopAll());
+  const sandbox = await openRoleSandbox(ctx);
+  if (sandbox instanceof Error) return failedOutcome(sandbox.message);
   const messages = await openWorkMessages(ctx, {
     worker,
     submit:
@@ -126,6 +118,25 @@ export async function runWorkRole(
     messages.interjections.stop();
     await sandbox.close();
   }
+}
+
+/**
+ * The sandbox a role's model commands run in: as the tools user, behind the
+ * egress proxy, with what the engine needs (an engine that cannot be installed,
+ * as an error). A cancelled run stops its commands at once: the session then
+ * keeps what it did.
+ */
+export async function openRoleSandbox(ctx: AgentContext): Promise<Sandbox | Error> {
+  const forEngine = await sandboxOptionsForEngine(ctx);
+  if (forEngine instanceof Error) return forEngine;
+  const sandbox = await openSandbox({
+    root: ctx.root,
+    user: toolsUser(ctx),
+    egress: await egressOptions(ctx),
+    ...forEngine,
+  });
+  ctx.onCancel(() => sandbox.stopAll());
+  return sandbox;
 }
 
 /**

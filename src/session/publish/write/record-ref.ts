@@ -1,4 +1,4 @@
-import type { RemoteAccess } from '../scratch-repo.js';
+import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 
 /**
  * Pushes a record to a hidden ref under `refs/baton/`: a commit of the empty
@@ -18,21 +18,7 @@ export async function pushRecordRef({
   message: string;
 }): Promise<string | null> {
   const tree = (await repo.must({ args: ['mktree'], input: '' })).trim();
-  const commit = (
-    await repo.must({
-      args: [
-        '-c',
-        'user.name=Baton',
-        '-c',
-        'user.email=baton@users.noreply.github.com',
-        'commit-tree',
-        tree,
-        '-F',
-        '-',
-      ],
-      input: message,
-    })
-  ).trim();
+  const commit = await commitAsBaton(repo, { tree, message });
   const pushed = await repo.run({
     args: ['push', '--quiet', '--no-verify', remote, `${commit}:${ref}`],
     token,
@@ -46,4 +32,23 @@ export async function pushRecordRef({
   )
     return null;
   return pushed.stderr.trim().split('\n')[0] ?? '';
+}
+
+/** A commit of `tree` on `parents` (none: a root commit) with `message`, made as Baton. */
+export async function commitAsBaton(
+  repo: ScratchRepo,
+  { tree, parents = [], message }: { tree: string; parents?: string[]; message: string },
+): Promise<string> {
+  const args = [
+    '-c',
+    'user.name=Baton',
+    '-c',
+    'user.email=baton@users.noreply.github.com',
+    'commit-tree',
+    tree,
+    ...parents.flatMap((parent) => ['-p', parent]),
+    '-F',
+    '-',
+  ];
+  return (await repo.must({ args, input: message })).trim();
 }

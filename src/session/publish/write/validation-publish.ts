@@ -12,13 +12,14 @@ import {
   planPath,
 } from '../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../result.js';
+import { markedFailures } from '../checks/contract/marked-checks.js';
 import { parseJson, readAt } from '../checks/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
+import type { ReadSession } from '../read-session.js';
 import type { RemoteAccess } from '../scratch-repo.js';
 import { amendWithFixes, type FixedCheck, failuresOf } from './fix-workers.js';
-import { markedFailures } from './marked-checks.js';
-import { pushRecordRef } from './record-ref.js';
-import type { CheckedSession } from './write-session.js';
+
+import { commitAsBaton, pushRecordRef } from './record-ref.js';
 
 /** Where the build branch is fetched to while fix workers are added. */
 const BUILD_AT = 'refs/baton/validation-build';
@@ -39,7 +40,7 @@ export async function publishValidation({
   result,
   repo,
   token,
-}: CheckedSession): Promise<PublishOutcome> {
+}: ReadSession): Promise<PublishOutcome> {
   const validation = result.validation;
   const milestone = parseMilestoneSubject(target.worker);
   if (!validation || milestone === null || validation.milestone !== milestone) {
@@ -169,21 +170,5 @@ async function commitFiles(
     await repo.must({ args: ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`] });
   }
   const tree = (await repo.must({ args: ['write-tree'] })).trim();
-  return (
-    await repo.must({
-      args: [
-        '-c',
-        'user.name=Baton',
-        '-c',
-        'user.email=baton@users.noreply.github.com',
-        'commit-tree',
-        tree,
-        '-p',
-        base,
-        '-F',
-        '-',
-      ],
-      input: message,
-    })
-  ).trim();
+  return commitAsBaton(repo, { tree, parents: [base], message });
 }

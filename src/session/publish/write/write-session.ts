@@ -2,14 +2,12 @@ import type { DependencyChange } from '../../../core/sessions/dependencies.js';
 import type { Evidence } from '../../../core/sessions/evidence.js';
 import { isWorkRole } from '../../../core/sessions/session.js';
 import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
-import type { SessionEnv } from '../../env.js';
 import type { SessionResult } from '../../result.js';
-import type { SessionClientOptions, SessionLog } from '../../session-octokit.js';
-import { hasCommits, type SessionTarget } from '../checks/check-result.js';
+import { hasCommits } from '../checks/check-result.js';
 import type { JudgedClaims } from '../checks/claims/claim-rules.js';
 import { readWorkerTitle } from '../checks/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
-import type { ScratchRepo } from '../scratch-repo.js';
+import type { ReadSession } from '../read-session.js';
 import type { GitHubApi } from './github-api.js';
 import { postReview } from './post-review.js';
 import { postSynthesisSummary } from './post-synthesis.js';
@@ -17,27 +15,6 @@ import { renderPullBody } from './pull-body.js';
 import { pushBranch } from './push-branch.js';
 import { publishValidation } from './validation-publish.js';
 import { ensureWorkerPull, renderPullTitle, setPullDraft, updatePullBody } from './worker-pull.js';
-
-/** What publish reaches the world through; tests replace the parts. */
-export interface PublishIo {
-  fetch: typeof globalThis.fetch;
-  remote: string;
-  mask: (secret: string) => void;
-  /** Where the GitHub client logs the tries that failed. */
-  log?: SessionLog;
-  /** How hard the GitHub client tries; the defaults suit GitHub. */
-  github?: SessionClientOptions;
-}
-
-/** A session's output as publish read it, with the scratch repository and the token it is checked and written with. */
-export interface ReadSession {
-  env: SessionEnv;
-  io: PublishIo;
-  target: SessionTarget;
-  result: SessionResult;
-  repo: ScratchRepo;
-  token: string;
-}
 
 /** A session's output once it has passed every check, ready to be written. */
 export interface CheckedSession extends ReadSession {

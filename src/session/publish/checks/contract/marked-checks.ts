@@ -1,10 +1,10 @@
-import { Contract, contractPath } from '../../../core/plan/contract.js';
-import { Plan, waveOf } from '../../../core/plan/plan.js';
-import { integrationBranch, planPath } from '../../../core/vocabulary/ids.js';
-import type { ValidationResult } from '../../result.js';
-import { stillMarkedToFail } from '../checks/contract/contract-breach.js';
-import { parseJson, readAt } from '../checks/read-worker-title.js';
-import type { RemoteAccess } from '../scratch-repo.js';
+import { Contract, contractPath } from '../../../../core/plan/contract.js';
+import { Plan, waveOf } from '../../../../core/plan/plan.js';
+import { integrationBranch, planPath } from '../../../../core/vocabulary/ids.js';
+import type { ValidationResult } from '../../../result.js';
+import type { RemoteAccess } from '../../scratch-repo.js';
+import { parseJson, readAt } from '../read-worker-title.js';
+import { stillMarkedToFail } from './contract-breach.js';
 
 type Failure = ValidationResult['failures'][number];
 
