@@ -11,6 +11,7 @@ import {
   WRITES_PER_BUILD,
   WRITES_PER_FIX_ROUND,
   WRITES_PER_STARTED_WORKER,
+  WRITES_PER_VALIDATION,
   writesOwed,
 } from '../../src/core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
@@ -54,6 +55,40 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
       usd,
       6,
     );
+  });
+});
+
+describe('estimateBuild: a plan with a contract counts a validation per milestone', () => {
+  // W0.1 (the contract) and waves 1 and 2: milestones 1 and 2, two validations.
+  const workers = [
+    make.worker({ id: 'W0.1', contract: true }),
+    make.worker({ id: 'W1.1', depends_on: ['W0.1'] }),
+    make.worker({ id: 'W2.1', depends_on: ['W1.1'] }),
+  ];
+  const review = 0.525;
+
+  it.each<[string, object, number]>([
+    ['at models.review', {}, review],
+    // opus: 150k × $5 + 5k × $25.
+    [
+      'at verification.validation.model',
+      { verification: { validation: { model: 'claude-opus-4-5' } } },
+      0.875,
+    ],
+  ])('prices each as a review %s, and counts its sessions and writes', (_name, raw, each) => {
+    const parsed = make.config(raw);
+    if (!parsed.ok) throw new Error('bad config');
+    const withContract = estimateBuild({ plan: make.plan({ workers }), config: parsed.config });
+    const without = estimateBuild({
+      plan: make.plan({ workers: workers.slice(1).map((w) => ({ ...w, depends_on: [] })) }),
+      config: parsed.config,
+    });
+    expect(withContract.validations).toBe(2);
+    expect(without.validations).toBe(0);
+    // The contract's worker costs as any worker; the validations on top.
+    expect(withContract.usd - (without.usd * 3) / 2).toBeCloseTo(2 * each, 6);
+    expect(withContract.sessions - (without.sessions * 3) / 2).toBe(2);
+    expect(withContract.writes).toBe(Math.round(5 + 3 * 10.5 + 2 * WRITES_PER_VALIDATION));
   });
 });
 

@@ -53,7 +53,7 @@ function planReady(
     plan: makePlan(),
     config: defaultConfig(),
     links: LINKS,
-    estimate: { usd: 12.5, sessions: 9, writes: 1_240, leastMinutes: 120 },
+    estimate: { usd: 12.5, sessions: 9, validations: 0, writes: 1_240, leastMinutes: 120 },
     spent: { tokens: 84_000, costUsd: 0.9, sessions: 1, estimated: 0 },
     ...overrides,
   };
@@ -210,6 +210,13 @@ describe('renderStatus', () => {
       Reply \`/approve\` to start, or \`/replan <what to change>\`.
       "
     `);
+  });
+
+  it('counts the validations of a plan with a contract in its estimate', () => {
+    const estimate = { usd: 14, sessions: 12, validations: 2, writes: 1_244, leastMinutes: 120 };
+    expect(renderStatus(planReady({ estimate }))).toContain(
+      "half a fix round on average; for the build, 2 validations of the contract's checks (one a milestone) priced as a review at `claude-sonnet-5-5`, with assumed",
+    );
   });
 
   it('says a ready plan starts at once without approval', () => {

@@ -36,7 +36,7 @@ function planReady(
     plan,
     config: defaultConfig(),
     links: LINKS,
-    estimate: { usd: 412.5, sessions: 150, writes: 9_000, leastMinutes: 1_200 },
+    estimate: { usd: 412.5, sessions: 150, validations: 0, writes: 9_000, leastMinutes: 1_200 },
     spent: { tokens: 84_000, costUsd: 0.9, sessions: 1, estimated: 0 },
   };
 }

@@ -149,6 +149,17 @@ export function waveOf(id: string): number {
   return Number(id.slice(1, id.indexOf('.')));
 }
 
+/**
+ * The build's milestones: each wave from 1 on, oldest first (the contract's
+ * wave 0 is none). Milestone k is reached when every worker of waves ≤ k is
+ * done, and a build with a contract validates each one it reaches.
+ */
+export function milestonesOf(plan: Pick<Plan, 'workers'>): number[] {
+  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))]
+    .filter((wave) => wave >= 1)
+    .sort((a, b) => a - b);
+}
+
 /** The plan's build type; a plan without one is a `code` build. */
 export function buildTypeOf(plan: Pick<Plan, 'type'>): BuildType {
   return plan.type ?? 'code';

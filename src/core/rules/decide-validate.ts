@@ -1,7 +1,7 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { type JudgedRun, lookAgain } from '../context/runs.js';
-import { type Plan, waveOf } from '../plan/plan.js';
+import { milestonesOf, type Plan, waveOf } from '../plan/plan.js';
 import type { ValidationRecord } from '../plan/validation.js';
 import { isSessionTrigger, parseTrigger } from '../sessions/session.js';
 import type { ValidationView } from '../status/status-view.js';
@@ -90,12 +90,6 @@ function needsValidation(view: ValidationView | null, head: string): boolean {
 }
 
 /** The plan's milestones: its waves after the contract's (wave 0), in order. */
-function milestonesOf(plan: Plan): number[] {
-  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))]
-    .filter((wave) => wave >= 1)
-    .sort((a, b) => a - b);
-}
-
 /** The highest milestone whose waves are all merged or skipped, or null before the first. */
 function reachedMilestone(milestones: number[], workers: WorkerState[]): number | null {
   let reached: number | null = null;

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
-import type { Plan } from '../plan/plan.js';
+import { CONTRACT_WORKER } from '../plan/contract.js';
+import { milestonesOf, type Plan } from '../plan/plan.js';
 import { dependentChainLengths } from '../plan/schedule.js';
 import { isWorkRole } from '../sessions/session.js';
 import { costOf, type ModelPrices } from '../vocabulary/pricing.js';
@@ -39,6 +40,8 @@ export interface BuildEstimate {
   usd: number;
   /** Sessions counted into it. */
   sessions: number;
+  /** Of them, milestone validations (a build with a contract). */
+  validations: number;
   /** GitHub content-creating requests the build will make, Baton's and its sessions'. */
   writes: number;
   /** The least minutes GitHub's limits on those writes allow the build, however fast its sessions. */
@@ -62,6 +65,12 @@ export const WRITES_PER_WORKER = 7;
 export const WRITES_OF_A_REVIEW_CHECK = 1;
 export const WRITES_PER_FIX_ROUND = 7;
 export const WRITES_PER_BUILD = 5;
+
+/**
+ * A milestone's validation in a build with a contract: its lock ref and its
+ * dispatch (its record is a git push, not an API request).
+ */
+export const WRITES_PER_VALIDATION = 2;
 
 /**
  * Of a worker's writes, those made by the time its first dispatch is done:
@@ -216,8 +225,11 @@ export function leastMinutesFor(writes: number): number {
  * work session of its complexity at the model `models.<complexity>` names, one
  * review per round at `models.review` (when reviews are on) and
  * `EXPECTED_FIX_ROUNDS` fix sessions at half a work session, each priced with
- * the price table (src/core/vocabulary/pricing.ts). The plan session has run already: its
- * real cost is in the build's ledger, not here.
+ * the price table (src/core/vocabulary/pricing.ts). A plan with a contract (its
+ * `W0.1`, priced as the worker it is) adds a validation session per milestone,
+ * priced as a review at the model validation runs on: an upper side, as a
+ * validation whose checks pass asks the model nothing. The plan session has run
+ * already: its real cost is in the build's ledger, not here.
  */
 export function estimateBuild({ plan, config }: { plan: Plan; config: Config }): BuildEstimate {
   let usd = 0;
@@ -232,10 +244,18 @@ export function estimateBuild({ plan, config }: { plan: Plan; config: Config }):
     usd += reviews * priceOf(config.models.review, SESSION_SIZES.review, config.models.prices);
     sessions += 1 + reviews + fixes;
   }
+  const validations = plan.workers.some((worker) => worker.id === CONTRACT_WORKER)
+    ? milestonesOf(plan).length
+    : 0;
+  const validator = config.verification.validation.model ?? config.models.review;
+  usd += validations * priceOf(validator, SESSION_SIZES.review, config.models.prices);
+  sessions += validations;
   const writes = Math.round(
-    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes),
+    WRITES_PER_BUILD +
+      plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes) +
+      validations * WRITES_PER_VALIDATION,
   );
-  return { usd, sessions, writes, leastMinutes: leastMinutesFor(writes) };
+  return { usd, sessions, validations, writes, leastMinutes: leastMinutesFor(writes) };
 }
 
 function priceOf(model: string, size: SessionSize, prices: ModelPrices): number {

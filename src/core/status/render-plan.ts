@@ -134,6 +134,14 @@ function formatMinutes(minutes: number): string {
   return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ''}`;
 }
 
+/** The validation sessions the estimate counts, and the model they are priced at. */
+function validationsNote({ validations }: BuildEstimate, config: Config): string {
+  if (validations === 0) return '';
+  const model = config.verification.validation.model ?? config.models.review;
+  const each = validations === 1 ? 'a validation' : `${validations} validations`;
+  return `; for the build, ${each} of the contract's checks (one a milestone) priced as a review at ${code(model)}`;
+}
+
 /**
  * The plan's estimate, how it is made, what planning cost, and a warning when
  * the budget would stop the build before its end.
@@ -149,7 +157,7 @@ export function renderPlanEstimate({
 }): string {
   const lines = [
     `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
-    `<sub>Per worker: one work session at its complexity's model, ${config.review.enabled ? `a review per round at ${code(config.models.review)} and half a fix round on average` : 'no review (review.enabled is off)'}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`,
+    `<sub>Per worker: one work session at its complexity's model, ${config.review.enabled ? `a review per round at ${code(config.models.review)} and half a fix round on average` : 'no review (review.enabled is off)'}${validationsNote(estimate, config)}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`,
   ];
   lines.push(
     `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString('en')}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`,
