@@ -43409,6 +43409,9 @@ var Plan = external_exports.strictObject({
 function waveOf(id) {
   return Number(id.slice(1, id.indexOf(".")));
 }
+function milestonesOf(plan) {
+  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))].filter((wave) => wave >= 1).sort((a, b) => a - b);
+}
 function buildTypeOf(plan) {
   return plan.type ?? "code";
 }
@@ -52788,6 +52791,12 @@ function formatMinutes(minutes) {
   const rest = whole % 60;
   return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ""}`;
 }
+function validationsNote({ validations }, config3) {
+  if (validations === 0) return "";
+  const model = config3.verification.validation.model ?? config3.models.review;
+  const each = validations === 1 ? "a validation" : `${validations} validations`;
+  return `; for the build, ${each} of the contract's checks (one a milestone) priced as a review at ${code(model)}`;
+}
 function renderPlanEstimate({
   estimate,
   spent,
@@ -52795,7 +52804,7 @@ function renderPlanEstimate({
 }) {
   const lines = [
     `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
-    `<sub>Per worker: one work session at its complexity's model, ${config3.review.enabled ? `a review per round at ${code(config3.models.review)} and half a fix round on average` : "no review (review.enabled is off)"}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`
+    `<sub>Per worker: one work session at its complexity's model, ${config3.review.enabled ? `a review per round at ${code(config3.models.review)} and half a fix round on average` : "no review (review.enabled is off)"}${validationsNote(estimate, config3)}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`
   ];
   lines.push(
     `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString("en")}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`
@@ -54057,6 +54066,7 @@ var WRITES_PER_WORKER = 7;
 var WRITES_OF_A_REVIEW_CHECK = 1;
 var WRITES_PER_FIX_ROUND = 7;
 var WRITES_PER_BUILD = 5;
+var WRITES_PER_VALIDATION = 2;
 var WRITES_AT_FIRST_DISPATCH = 3;
 var WRITES_OF_A_STATUS_EDIT = 1;
 var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
@@ -54120,10 +54130,14 @@ function estimateBuild({ plan, config: config3 }) {
     usd += reviews * priceOf(config3.models.review, SESSION_SIZES.review, config3.models.prices);
     sessions += 1 + reviews + fixes;
   }
+  const validations = plan.workers.some((worker) => worker.id === CONTRACT_WORKER) ? milestonesOf(plan).length : 0;
+  const validator = config3.verification.validation.model ?? config3.models.review;
+  usd += validations * priceOf(validator, SESSION_SIZES.review, config3.models.prices);
+  sessions += validations;
   const writes = Math.round(
-    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes)
+    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes) + validations * WRITES_PER_VALIDATION
   );
-  return { usd, sessions, writes, leastMinutes: leastMinutesFor(writes) };
+  return { usd, sessions, validations, writes, leastMinutes: leastMinutesFor(writes) };
 }
 function priceOf(model, size, prices) {
   return costOf(
@@ -57648,9 +57662,6 @@ function needsValidation(view, head) {
   if (view === null) return true;
   const stuck = view.state === "session-failed" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null);
   return stuck && view.head !== head;
-}
-function milestonesOf(plan) {
-  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))].filter((wave) => wave >= 1).sort((a, b) => a - b);
 }
 function reachedMilestone(milestones, workers) {
   let reached = null;
