@@ -57,7 +57,10 @@ describe("a change set's contracts, one per repository, on the simulated GitHub"
     const app = await startApp({ gh: repos.service, now });
     onTestFinished(() => app.stop());
     const scripts = setScripts(repos, {}, WORKERS, ['acme/service answers with get']);
-    const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
+    const issue = repos.service.openIssue({
+      title: 'Rename fetch to get',
+      labels: ['orchestrate'],
+    });
     repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
     await driveSet({ repos, apps: [app], scripts });
     repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
