@@ -357,6 +357,20 @@ describe("a change set's validations: each member's in its repository, every fin
     expect(kinds(actions).includes('open-final-pull')).toBe(opensFinal);
   });
 
+  it("maps only the criteria its own contract holds in its final PR's guide", () => {
+    const criteria = ['acme/shop lists users', 'acme/lib exports getUser'];
+    const snapshot = contracted({
+      ...passed,
+      plan: validPlan(makePlan({ criteria })),
+      changeSet: { ...member([]), repositories: ['acme/lib', 'acme/shop'] },
+    });
+    const actions = decide({ snapshot, config, now: NOW });
+    const final = actions.find((action) => action.kind === 'open-final-pull');
+    const body = final?.kind === 'open-final-pull' ? final.body : '';
+    expect(body).toContain('acme/shop lists users');
+    expect(body).not.toContain('acme/lib exports getUser');
+  });
+
   const withContract = makePlan({
     workers: [makeWorker({ id: 'W0.2', contract: true }), ...makePlan().workers],
   });

@@ -132,15 +132,23 @@ export function criterionRepository(
 ): string {
   const own = plan.workers.find((worker) => worker.id === criterion.worker);
   if (own) return repositoryOf(own, home);
-  const repositories = planRepositories(plan, home);
-  const named = repositories.filter((repository) => namesRepository(criterion.text, repository));
-  const candidates = named.length > 0 ? named : repositories;
   const order = repositoryOrder(plan, home);
-  const landing = order.ok ? order.order : repositories;
   return (
-    [...landing].reverse().find((repository) => candidates.includes(repository)) ??
-    home.toLowerCase()
+    buildCriterionRepository(
+      criterion.text,
+      order.ok ? order.order : planRepositories(plan, home),
+    ) ?? home.toLowerCase()
   );
+}
+
+/**
+ * The repository of `landing` (the set's repositories in the order their final pull
+ * requests land) whose contract holds a build criterion: the last among those it names.
+ */
+export function buildCriterionRepository(text: string, landing: readonly string[]): string | null {
+  const named = landing.filter((repository) => namesRepository(text, repository));
+  const candidates = named.length > 0 ? named : landing;
+  return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? null;
 }
 
 /** The criteria whose checks the contract of `repository` holds: all of a build's, a change set's member's own. */
