@@ -52686,6 +52686,16 @@ function criteriaOf(plan) {
 function workRoleOf(worker) {
   return isContractWorker(worker) ? "contract" : "work";
 }
+function buildCriterionRepository(text, landing) {
+  const named3 = landing.filter((repository) => namesRepository(text, repository));
+  const candidates = named3.length > 0 ? named3 : landing;
+  return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? null;
+}
+function namesRepository(text, repository) {
+  if (!repository) return false;
+  const escaped = repository.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-]|\\.\\w)`, "i").test(text);
+}
 
 // src/core/vocabulary/closing-keywords.ts
 var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
@@ -57806,12 +57816,21 @@ function reviewGuide(ctx, plan, workers) {
     };
   });
   return renderReviewGuide({
-    criteria: criteriaOf(plan),
+    criteria: guideCriteria(ctx, plan),
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
     ...lastPassed(ctx.snapshot.validations)
   });
+}
+function guideCriteria(ctx, plan) {
+  const criteria = criteriaOf(plan);
+  const set4 = ctx.snapshot.changeSet;
+  if (!set4) return criteria;
+  const here = `${ctx.snapshot.repo.owner}/${ctx.snapshot.repo.name}`.toLowerCase();
+  return criteria.filter(
+    (criterion) => criterion.worker !== null || buildCriterionRepository(criterion.text, set4.repositories) === here
+  );
 }
 function lastPassed(records) {
   const passed = (records ?? []).filter((record2) => record2.passed);

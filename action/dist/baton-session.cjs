@@ -89788,12 +89788,16 @@ function mayChangeContract(plan, worker) {
 function criterionRepository(criterion, plan, home) {
   const own3 = plan.workers.find((worker) => worker.id === criterion.worker);
   if (own3) return repositoryOf(own3, home);
-  const repositories = planRepositories(plan, home);
-  const named2 = repositories.filter((repository) => namesRepository(criterion.text, repository));
-  const candidates = named2.length > 0 ? named2 : repositories;
   const order = repositoryOrder(plan, home);
-  const landing = order.ok ? order.order : repositories;
-  return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? home.toLowerCase();
+  return buildCriterionRepository(
+    criterion.text,
+    order.ok ? order.order : planRepositories(plan, home)
+  ) ?? home.toLowerCase();
+}
+function buildCriterionRepository(text4, landing) {
+  const named2 = landing.filter((repository) => namesRepository(text4, repository));
+  const candidates = named2.length > 0 ? named2 : landing;
+  return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? null;
 }
 function contractCriteria(plan, repository, home) {
   const here = repository.toLowerCase();
