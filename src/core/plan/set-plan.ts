@@ -4,7 +4,8 @@
  * requests land in, and each repository's slice of the workers.
  */
 
-import type { Plan, PlanWorker } from './plan.js';
+import { parseMemberBuildId } from '../vocabulary/ids.js';
+import { type Plan, type PlanWorker, waveOf } from './plan.js';
 import { findCycles } from './plan-graph.js';
 
 /** A plan as far as where its workers are and what they wait on. */
@@ -107,4 +108,18 @@ export function outsideDependencies(
     }
   }
   return outside;
+}
+
+/**
+ * The last wave of what the build `build` runs in `repository`: a change set
+ * member's (its id names its set's issue's repository) is its own part's last
+ * wave, whose milestone is its last validation; any other build's, its plan's.
+ */
+export function lastWaveOf(
+  plan: Plan,
+  { build, repository }: { build: string; repository: string },
+): number {
+  const member = parseMemberBuildId(build);
+  const own = member ? sliceOf(plan, repository.toLowerCase(), member.home) : plan;
+  return Math.max(...own.workers.map((worker) => waveOf(worker.id)));
 }

@@ -9,6 +9,7 @@ import {
 import {
   isChangeSetPlan,
   landsAfter,
+  lastWaveOf,
   outsideDependencies,
   planRepositories,
   repositoryOrder,
@@ -228,5 +229,16 @@ describe("a change set's criteria, each in the contract of the repository that c
       workers: [makeWorker({ id: 'W1.1', criteria: ['x'] })],
     });
     expect(contractCriteria(one, HOME, HOME).map((c) => c.id)).toEqual(['build:1', 'W1.1:1']);
+  });
+});
+
+describe("a member's last milestone", () => {
+  it("is its own part's last wave in a change set, and the plan's in a build", () => {
+    const build = '12-rename-fetch';
+    const member = memberBuildId(build, HOME);
+    expect(lastWaveOf(SET, { build: member, repository: 'Acme/Lib' })).toBe(1);
+    expect(lastWaveOf(SET, { build: member, repository: HOME })).toBe(2);
+    expect(lastWaveOf(SET, { build: member, repository: 'acme/client' })).toBe(3);
+    expect(lastWaveOf(SET, { build, repository: 'acme/lib' })).toBe(3);
   });
 });
