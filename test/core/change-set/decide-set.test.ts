@@ -591,4 +591,23 @@ describe("a change set's contracts and validations", () => {
       'its final pull request waits for the last validation of acme/service',
     );
   });
+
+  it('says a repository whose milestone failed with no fix worker needs a person', () => {
+    const failed = {
+      ...libDone,
+      snapshot: {
+        ...libDone.snapshot,
+        validations: (libDone.snapshot.validations ?? []).map((record) => ({
+          ...record,
+          passed: false,
+          exit_code: 1,
+          failed: [{ check: 'W1.1:1' as const, worker: null }],
+        })),
+      },
+    };
+    const decision = decideOn(approved([failed, recordedMember(HOME)], home));
+    expect(renderStatus(decision.view)).toContain(
+      'milestone 1 failed validation with no fix worker: push a fix to its build branch, or /replan',
+    );
+  });
 });
