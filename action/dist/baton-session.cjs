@@ -89737,6 +89737,14 @@ function repositoryOrder(plan, home) {
   }
   return { ok: true, order, after };
 }
+function sliceOf(plan, repository, home) {
+  return { ...plan, workers: plan.workers.filter((w) => repositoryOf(w, home) === repository) };
+}
+function lastWaveOf(plan, { build, repository }) {
+  const member = parseMemberBuildId(build);
+  const own3 = member ? sliceOf(plan, repository.toLowerCase(), member.home) : plan;
+  return Math.max(...own3.workers.map((worker) => waveOf(worker.id)));
+}
 
 // src/core/plan/contract.ts
 var CONTRACT_WORKER = "W0.1";
@@ -107868,7 +107876,7 @@ async function readRemoteHead({
 
 // src/session/publish/checks/contract/marked-checks.ts
 var VALIDATED_AT = "refs/baton/validated-build";
-async function markedFailures(access4, build, validation) {
+async function markedFailures(access4, build, validation, repository) {
   const { repo, remote, token } = access4;
   const branch = integrationBranch(build);
   await repo.must({
@@ -107879,7 +107887,7 @@ async function markedFailures(access4, build, validation) {
   const plan = Plan.safeParse(parseJson5(await at(planPath(build))));
   const contract = Contract.safeParse(parseJson5(await at(contractPath(build))));
   if (!plan.success || !contract.success) return [];
-  const last = Math.max(...plan.data.workers.map((worker) => waveOf(worker.id)));
+  const last = lastWaveOf(plan.data, { build, repository });
   const failures = /* @__PURE__ */ new Map();
   for (const check2 of contract.data.checks) {
     const owner = check2.criterion.split(":")[0] ?? "";
@@ -108043,7 +108051,7 @@ async function publishValidation({
   }
   const failures = [
     ...failuresOf(validation),
-    ...await markedFailures(access4, target.build, validation)
+    ...await markedFailures(access4, target.build, validation, env.GITHUB_REPOSITORY)
   ];
   const passed = failures.length === 0;
   const fixes = passed ? { fixed: [], lines: [] } : await addFixWorkers(access4, target.build, validation, failures);
