@@ -42936,7 +42936,7 @@ function parseEngine(word) {
 }
 
 // src/core/vocabulary/ids.ts
-var WORKER_ID = /^W(?:([1-9]\d?)\.([1-9]\d?)|(0)\.(1))$/;
+var WORKER_ID = /^W(?:([1-9]\d?)\.([1-9]\d?)|(0)\.([1-9]\d?))$/;
 var REPOSITORY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 var BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 var SLUG_MAX = 40;
@@ -52644,6 +52644,9 @@ function renderSetGraph(plan, home) {
 
 // src/core/plan/contract.ts
 var CONTRACT_WORKER = "W0.1";
+function isContractWorker(worker) {
+  return parseWorkerId(worker)?.wave === 0;
+}
 var CONTRACT_MAX_BYTES = 64 * 1024;
 function contractPath(build) {
   return `${buildDir(build)}/contract.json`;
@@ -52684,7 +52687,17 @@ function criteriaOf(plan) {
   ];
 }
 function workRoleOf(worker) {
-  return worker === CONTRACT_WORKER ? "contract" : "work";
+  return isContractWorker(worker) ? "contract" : "work";
+}
+function buildCriterionRepository(text, landing) {
+  const named3 = landing.filter((repository) => namesRepository(text, repository));
+  const candidates = named3.length > 0 ? named3 : landing;
+  return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? null;
+}
+function namesRepository(text, repository) {
+  if (!repository) return false;
+  const escaped = repository.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-]|\\.\\w)`, "i").test(text);
 }
 
 // src/core/vocabulary/closing-keywords.ts
@@ -52737,7 +52750,7 @@ function renderPlanTable({
   ].join("\n");
 }
 function contractNote(worker) {
-  if (worker.id === CONTRACT_WORKER) return " (writes the contract)";
+  if (isContractWorker(worker.id)) return " (writes the contract)";
   return worker.contract ? " (**may change the contract**)" : "";
 }
 var PLAN_MAX_CRITERIA = 40;
@@ -52746,8 +52759,9 @@ function renderPlanCriteria(plan) {
   if (criteria.length === 0) return "";
   const shown = criteria.slice(0, PLAN_MAX_CRITERIA);
   const more = criteria.length - shown.length;
+  const writers = plan.workers.filter((worker) => isContractWorker(worker.id)).length;
   return [
-    `**Acceptance criteria** (${criteria.length}): ${CONTRACT_WORKER} writes a check for each before any other worker starts.`,
+    writers > 1 ? `**Acceptance criteria** (${criteria.length}): each repository's contract (W0.1 to W0.${writers}) writes a check for those it runs before any other worker there starts.` : `**Acceptance criteria** (${criteria.length}): ${CONTRACT_WORKER} writes a check for each before any other worker starts.`,
     "",
     ...shown.map((criterion) => `- ${code(criterion.id)} ${quoted(criterion.text)}`),
     ...more > 0 ? [`- and ${more} more, in the briefs`] : []
@@ -54130,7 +54144,7 @@ function estimateBuild({ plan, config: config3 }) {
     usd += reviews * priceOf(config3.models.review, SESSION_SIZES.review, config3.models.prices);
     sessions += 1 + reviews + fixes;
   }
-  const validations = plan.workers.some((worker) => worker.id === CONTRACT_WORKER) ? milestonesOf(plan).length : 0;
+  const validations = plan.workers.some((worker) => isContractWorker(worker.id)) ? milestonesOf(plan).length : 0;
   const validator = config3.verification.validation.model ?? config3.models.review;
   usd += validations * priceOf(validator, SESSION_SIZES.review, config3.models.prices);
   sessions += validations;
@@ -55378,41 +55392,71 @@ function shorten3(text) {
 // src/core/plan/contract-plan.ts
 function contractProblems(raw, wanted) {
   const workers = looseWorkers(raw);
-  const worker = workers.find((w) => w.id === CONTRACT_WORKER);
+  const contracts = workers.filter((w) => waveOf(w.id) === 0);
   const criteria = hasCriteria(raw);
   const code2 = (valueAt2(raw, ["type"]) ?? "code") === "code";
-  if (!worker) {
+  const named3 = contracts.map((w) => w.id).join(", ");
+  if (contracts.length === 0) {
     return criteria && code2 && wanted === true ? [
       `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`
     ] : [];
   }
   if (!code2)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${CONTRACT_WORKER}.`
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${named3}.`
     ];
   if (!criteria)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, but the plan names no acceptance criteria; remove ${CONTRACT_WORKER}, or give the build or its workers criteria.`
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but the plan names no acceptance criteria; remove ${named3}, or give the build or its workers criteria.`
     ];
   if (wanted === false)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${CONTRACT_WORKER}.`
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named3}.`
     ];
   const problems = [];
-  if (worker.contract !== true)
+  const numbered = contracts.map((_, index) => `W0.${index + 1}`);
+  if (contracts.some((w, index) => w.id !== numbered[index]))
     problems.push(
-      `${CONTRACT_WORKER} is the contract's worker: set "contract": true on it, as it writes the contract.`
+      `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named3} to ${numbered.join(", ")}.`
     );
-  if (worker.dependsOn.length > 0)
-    problems.push(
-      `${CONTRACT_WORKER}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
+  const byRepository = /* @__PURE__ */ new Map();
+  for (const worker of contracts) {
+    const other = byRepository.get(worker.repository);
+    if (other)
+      problems.push(
+        `${other.id} and ${worker.id} both write the contract of ${worker.repository || "the issue's repository"}; a repository has one contract: remove ${worker.id}.`
+      );
+    else byRepository.set(worker.repository, worker);
+    if (worker.contract !== true)
+      problems.push(
+        `${worker.id} is the contract's worker: set "contract": true on it, as it writes the contract.`
+      );
+    if (worker.dependsOn.length > 0)
+      problems.push(
+        `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
+      );
+  }
+  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
+  const free = workers.filter((w) => {
+    const own2 = byRepository.get(w.repository);
+    if (!own2 || waveOf(w.id) === 0) return false;
+    const local = w.dependsOn.some(
+      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository
     );
-  const free = workers.filter(
-    (w) => w.id !== CONTRACT_WORKER && !w.dependsOn.includes(CONTRACT_WORKER) && (waveOf(w.id) === 1 || w.dependsOn.length === 0)
-  );
-  if (free.length > 0)
+    return !local && !w.dependsOn.includes(own2.id);
+  });
+  for (const w of free)
     problems.push(
-      `${free.map((w) => w.id).join(", ")} ${free.length === 1 ? "does" : "do"} not wait for ${CONTRACT_WORKER}, the contract: add ${CONTRACT_WORKER} to the depends_on of every worker of wave 1 and of every worker that depends on nothing else.`
+      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
+    );
+  const uncovered = [
+    ...new Set(
+      workers.filter((w) => w.criteria && !byRepository.has(w.repository)).map((w) => w.repository || "the issue's repository")
+    )
+  ];
+  if (wanted === true && uncovered.length > 0)
+    problems.push(
+      `${uncovered.join(", ")} ${uncovered.length === 1 ? "has" : "have"} workers with criteria but no contract's worker; add one in wave 0 for each, with "repository" naming it.`
     );
   return problems;
 }
@@ -55435,10 +55479,15 @@ function looseWorkers(raw) {
       {
         id,
         dependsOn: Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string") : [],
-        contract: valueAt2(item, ["contract"])
+        contract: valueAt2(item, ["contract"]),
+        repository: repositoryNamed(valueAt2(item, ["repository"])),
+        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0
       }
     ];
   });
+}
+function repositoryNamed(value) {
+  return typeof value === "string" ? value.toLowerCase() : "";
 }
 
 // src/core/plan/sub-issue-graph.ts
@@ -57651,12 +57700,19 @@ function decideValidation(ctx, plan, workers) {
   return { actions: [dispatch2], views };
 }
 function validationHoldsFinal(ctx, plan) {
+  if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== "valid") return false;
+  return !lastMilestonePassed(ctx.snapshot, plan);
+}
+function owesValidation(snapshot, slice) {
+  if (!slice.workers.some((worker) => isContractWorker(worker.id))) return false;
+  if (snapshot.contract?.kind === "invalid") return false;
+  return snapshot.contract?.kind !== "valid" || !lastMilestonePassed(snapshot, slice);
+}
+function lastMilestonePassed(snapshot, plan) {
   const last = milestonesOf(plan).at(-1);
-  if (last === void 0) return false;
-  return !(ctx.snapshot.validations ?? []).some(
-    (record2) => record2.milestone === last && record2.passed
-  );
+  if (last === void 0) return true;
+  return (snapshot.validations ?? []).some((record2) => record2.milestone === last && record2.passed);
 }
 function needsValidation(view, head) {
   if (view === null) return true;
@@ -57771,12 +57827,21 @@ function reviewGuide(ctx, plan, workers) {
     };
   });
   return renderReviewGuide({
-    criteria: criteriaOf(plan),
+    criteria: guideCriteria(ctx, plan),
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
     ...lastPassed(ctx.snapshot.validations)
   });
+}
+function guideCriteria(ctx, plan) {
+  const criteria = criteriaOf(plan);
+  const set4 = ctx.snapshot.changeSet;
+  if (!set4) return criteria;
+  const here = `${ctx.snapshot.repo.owner}/${ctx.snapshot.repo.name}`.toLowerCase();
+  return criteria.filter(
+    (criterion) => criterion.worker !== null || buildCriterionRepository(criterion.text, set4.repositories) === here
+  );
 }
 function lastPassed(records) {
   const passed = (records ?? []).filter((record2) => record2.passed);
@@ -59845,6 +59910,8 @@ var SET_OPERATIONS = (
     $memberUsagePrefix: String!
     $memberAdaptPrefix: String!
     $memberMessagePrefix: String!
+    $memberValidationPrefix: String!
+    $memberContractPath: String!
     $revertBranch: String!
   ) {
     nodes(ids: $ids) { ...MemberRepository }
@@ -59858,6 +59925,7 @@ var SET_OPERATIONS = (
     usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    validationRefs: refs(refPrefix: $memberValidationPrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -59878,6 +59946,7 @@ var SET_OPERATIONS = (
       nodes { ...GatedPull }
     }
     plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    contract: object(expression: $memberContractPath) { ... on Blob { byteSize isTruncated text } }
     completions: object(expression: $memberCompletionsPath) {
       ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
     }
@@ -59960,6 +60029,8 @@ function memberVariables(member) {
     memberUsagePrefix: usageRefPrefix(member),
     memberAdaptPrefix: adaptationRefPrefix(member),
     memberMessagePrefix: messageRefPrefix(member),
+    memberValidationPrefix: validationRefPrefix(member),
+    memberContractPath: `${integration}:${contractPath(member)}`,
     revertBranch: revertBranch(member)
   };
 }
@@ -59989,8 +60060,10 @@ async function observeMember(ctx, {
     usage: graph.usageRefs.nodes,
     adapt: graph.adaptRefs?.nodes ?? [],
     messages: graph.messageRefs?.nodes ?? [],
+    validation: graph.validationRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env)
   });
+  const contract = branches.integration ? contractOf(graph) : { kind: "missing" };
   const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
   const snapshot = {
     build: member,
@@ -60015,7 +60088,9 @@ async function observeMember(ctx, {
     statusComment: null,
     ...usageOf(member, hidden.usage, runs),
     adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
+    ...contract.kind === "missing" ? {} : { contract },
+    ...hidden.validation.length > 0 ? { validations: validationsOf(hidden.validation) } : {}
   };
   const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
   return {
@@ -60029,13 +60104,21 @@ async function observeMember(ctx, {
 async function withLaterPages(ctx, member, node2) {
   if (!node2) return null;
   const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
+  const [pullRequests, refs, usageRefs, messageRefs, validationRefs] = await Promise.all([
     restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
     restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
     restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
-    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0)
+    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0),
+    node2.validationRefs ? restOfRefs(ctx, variables.memberValidationPrefix, node2.validationRefs) : Promise.resolve(void 0)
   ]);
-  return { ...node2, pullRequests, refs, usageRefs, ...messageRefs ? { messageRefs } : {} };
+  return {
+    ...node2,
+    pullRequests,
+    refs,
+    usageRefs,
+    ...messageRefs ? { messageRefs } : {},
+    ...validationRefs ? { validationRefs } : {}
+  };
 }
 function asBuildRepository(node2, repository) {
   const empty = { nodes: [] };
@@ -60047,11 +60130,13 @@ function asBuildRepository(node2, repository) {
     usageRefs: node2?.usageRefs ?? empty,
     adaptRefs: node2?.adaptRefs ?? empty,
     messageRefs: node2?.messageRefs ?? empty,
+    validationRefs: node2?.validationRefs ?? empty,
     pullRequests: node2?.pullRequests ?? empty,
     finalPulls: {
       nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
     },
     plan: null,
+    contract: node2?.contract ?? null,
     workers: null,
     subIssueGraph: null,
     completions: node2?.completions ?? null
@@ -60205,7 +60290,8 @@ function memberOfSet({
   order,
   after: after2,
   outside,
-  spentElsewhereUsd
+  spentElsewhereUsd,
+  unvalidated = []
 }) {
   return {
     issue: {
@@ -60216,7 +60302,8 @@ function memberOfSet({
     repositories: order,
     after: after2,
     outside,
-    spentElsewhereUsd
+    spentElsewhereUsd,
+    ...unvalidated.length > 0 ? { unvalidated } : {}
   };
 }
 function noticesOf(keys, repository) {
@@ -62313,6 +62400,19 @@ function lineState({
       state: "attention",
       note: `${stuck.id} ${stuck.state === "failed" ? "failed" : "needs a person"}`
     };
+  const validation = progressOf(view)?.validations?.at(-1);
+  if (validation?.state === "failed" && validation.failed.some((one) => one.worker === null))
+    return {
+      state: "attention",
+      note: `milestone ${validation.milestone} failed validation with no fix worker: push a fix to its build branch, or /replan`
+    };
+  const unvalidated = decision?.snapshot.changeSet?.unvalidated ?? [];
+  const done = rows.every((row) => row.state === "merged" || row.state === "skipped");
+  if (rows.length > 0 && done && unvalidated.length > 0)
+    return {
+      state: "running",
+      note: `its final pull request waits for the last validation of ${unvalidated.join(", ")}`
+    };
   const waitsOutside = rows.length > 0 && rows.every(
     (row) => row.state === "waiting" || row.state === "merged" || row.state === "skipped"
   );
@@ -62473,6 +62573,9 @@ function decideMembers({
     ])
   );
   const total = ctx.ledger.total.costUsd + [...spent.values()].reduce((a, b) => a + b, 0);
+  const unvalidated = set4.members.filter(
+    (member) => owesValidation(member.snapshot, sliceOf(plan.plan, member.repository, set4.homeRepository))
+  ).map((member) => member.repository);
   const decisions = [];
   for (const repository of order) {
     const member = set4.members.find((one) => one.repository === repository);
@@ -62482,7 +62585,8 @@ function decideMembers({
       order,
       after: after2.get(repository) ?? [],
       outside: outsideOf({ plan: plan.plan, home: set4.homeRepository, member, decided: decisions }),
-      spentElsewhereUsd: total - (spent.get(repository) ?? 0)
+      spentElsewhereUsd: total - (spent.get(repository) ?? 0),
+      unvalidated
     });
     decisions.push(decideMember({ set: set4, member, plan, changeSet, config: ctx.config, now }));
   }

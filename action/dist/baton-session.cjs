@@ -77834,7 +77834,7 @@ var import_node_path16 = __toESM(require("node:path"), 1);
 init_sdk();
 
 // src/core/vocabulary/ids.ts
-var WORKER_ID = /^W(?:([1-9]\d?)\.([1-9]\d?)|(0)\.(1))$/;
+var WORKER_ID = /^W(?:([1-9]\d?)\.([1-9]\d?)|(0)\.([1-9]\d?))$/;
 var REPOSITORY_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 var BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 function parseWorkerId(id) {
@@ -89666,8 +89666,91 @@ function parseBrief(text4) {
   return parsed;
 }
 
+// src/core/plan/plan-graph.ts
+function findCycles(nodes) {
+  const edges = /* @__PURE__ */ new Map();
+  for (const { id, dependsOn } of nodes) edges.set(id, [...edges.get(id) ?? [], ...dependsOn]);
+  const state = /* @__PURE__ */ new Map();
+  const stack = [];
+  const cycles = /* @__PURE__ */ new Map();
+  function visit2(id) {
+    state.set(id, "active");
+    stack.push(id);
+    for (const dep of edges.get(id) ?? []) {
+      if (dep === id || !edges.has(dep)) continue;
+      const seen = state.get(dep);
+      if (seen === "active") {
+        const cycle = rotateToLowest(stack.slice(stack.indexOf(dep)));
+        cycles.set(cycle.join(" "), cycle);
+      } else if (!seen) {
+        visit2(dep);
+      }
+    }
+    stack.pop();
+    state.set(id, "done");
+  }
+  for (const id of [...edges.keys()].sort(compareWorkerIds)) {
+    if (!state.has(id)) visit2(id);
+  }
+  return [...cycles.values()];
+}
+function rotateToLowest(cycle) {
+  const lowest = [...cycle].sort(compareWorkerIds)[0];
+  const start = lowest === void 0 ? 0 : cycle.indexOf(lowest);
+  return [...cycle.slice(start), ...cycle.slice(0, start)];
+}
+
+// src/core/plan/set-plan.ts
+function repositoryOf(worker, home) {
+  return worker.repository ?? home.toLowerCase();
+}
+function planRepositories(plan, home) {
+  return [...new Set(plan.workers.map((worker) => repositoryOf(worker, home)))];
+}
+function repositoryGraph(plan, home) {
+  const where = new Map(plan.workers.map((worker) => [worker.id, repositoryOf(worker, home)]));
+  const graph = new Map(planRepositories(plan, home).map((repo) => [repo, []]));
+  for (const worker of plan.workers) {
+    const repo = repositoryOf(worker, home);
+    const after = graph.get(repo) ?? [];
+    for (const dep of worker.depends_on) {
+      const other = where.get(dep);
+      if (other && other !== repo && !after.includes(other)) after.push(other);
+    }
+    graph.set(repo, after);
+  }
+  return graph;
+}
+function repositoryOrder(plan, home) {
+  const after = repositoryGraph(plan, home);
+  const [cycle] = findCycles([...after].map(([id, dependsOn]) => ({ id, dependsOn })));
+  if (cycle) return { ok: false, cycle };
+  const order = [];
+  const placed2 = /* @__PURE__ */ new Set();
+  while (order.length < after.size) {
+    const next = [...after].find(
+      ([repo, deps]) => !placed2.has(repo) && deps.every((dep) => placed2.has(dep))
+    );
+    if (!next) break;
+    order.push(next[0]);
+    placed2.add(next[0]);
+  }
+  return { ok: true, order, after };
+}
+function sliceOf(plan, repository, home) {
+  return { ...plan, workers: plan.workers.filter((w) => repositoryOf(w, home) === repository) };
+}
+function lastWaveOf(plan, { build, repository }) {
+  const member = parseMemberBuildId(build);
+  const own3 = member ? sliceOf(plan, repository.toLowerCase(), member.home) : plan;
+  return Math.max(...own3.workers.map((worker) => waveOf(worker.id)));
+}
+
 // src/core/plan/contract.ts
 var CONTRACT_WORKER = "W0.1";
+function isContractWorker(worker) {
+  return parseWorkerId(worker)?.wave === 0;
+}
 var CONTRACT_MAX_BYTES = 64 * 1024;
 function contractPath(build) {
   return `${buildDir(build)}/contract.json`;
@@ -89709,6 +89792,31 @@ function criteriaOf(plan) {
 }
 function mayChangeContract(plan, worker) {
   return plan.workers.some((planned) => planned.id === worker && planned.contract === true);
+}
+function criterionRepository(criterion, plan, home) {
+  const own3 = plan.workers.find((worker) => worker.id === criterion.worker);
+  if (own3) return repositoryOf(own3, home);
+  const order = repositoryOrder(plan, home);
+  return buildCriterionRepository(
+    criterion.text,
+    order.ok ? order.order : planRepositories(plan, home)
+  ) ?? home.toLowerCase();
+}
+function buildCriterionRepository(text4, landing) {
+  const named2 = landing.filter((repository) => namesRepository(text4, repository));
+  const candidates = named2.length > 0 ? named2 : landing;
+  return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? null;
+}
+function contractCriteria(plan, repository, home) {
+  const here = repository.toLowerCase();
+  return criteriaOf(plan).filter(
+    (criterion) => criterionRepository(criterion, plan, home) === here
+  );
+}
+function namesRepository(text4, repository) {
+  if (!repository) return false;
+  const escaped = repository.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-]|\\.\\w)`, "i").test(text4);
 }
 
 // src/session/agent/build-scope.ts
@@ -90580,11 +90688,12 @@ var ContractSubmission = CompletionSubmission.extend({
   )
 });
 function createContractTool({
+  worker,
   planWorkers,
   criteria,
   workDir
 }) {
-  const report = createCompletionTool(CONTRACT_WORKER, planWorkers);
+  const report = createCompletionTool(worker, planWorkers);
   let accepted = null;
   const tool = createSubmitTool({
     name: "submit_contract",
@@ -90647,7 +90756,9 @@ async function readPlannedCriteria(ctx) {
   );
   try {
     const plan = Plan.safeParse(JSON.parse(text4 ?? ""));
-    return plan.success ? criteriaOf(plan.data) : [];
+    const repository = ctx.env.GITHUB_REPOSITORY;
+    const home = parseMemberBuildId(ctx.env.BATON_BUILD)?.home ?? repository;
+    return plan.success ? contractCriteria(plan.data, repository, home) : [];
   } catch {
     return [];
   }
@@ -91289,45 +91400,6 @@ function parseJson3(text4) {
   }
 }
 
-// src/core/plan/plan-graph.ts
-function findCycles(nodes) {
-  const edges = /* @__PURE__ */ new Map();
-  for (const { id, dependsOn } of nodes) edges.set(id, [...edges.get(id) ?? [], ...dependsOn]);
-  const state = /* @__PURE__ */ new Map();
-  const stack = [];
-  const cycles = /* @__PURE__ */ new Map();
-  function visit2(id) {
-    state.set(id, "active");
-    stack.push(id);
-    for (const dep of edges.get(id) ?? []) {
-      if (dep === id || !edges.has(dep)) continue;
-      const seen = state.get(dep);
-      if (seen === "active") {
-        const cycle = rotateToLowest(stack.slice(stack.indexOf(dep)));
-        cycles.set(cycle.join(" "), cycle);
-      } else if (!seen) {
-        visit2(dep);
-      }
-    }
-    stack.pop();
-    state.set(id, "done");
-  }
-  for (const id of [...edges.keys()].sort(compareWorkerIds)) {
-    if (!state.has(id)) visit2(id);
-  }
-  return [...cycles.values()];
-}
-function rotateToLowest(cycle) {
-  const lowest = [...cycle].sort(compareWorkerIds)[0];
-  const start = lowest === void 0 ? 0 : cycle.indexOf(lowest);
-  return [...cycle.slice(start), ...cycle.slice(0, start)];
-}
-
-// src/core/plan/set-plan.ts
-function repositoryOf(worker, home) {
-  return worker.repository ?? home.toLowerCase();
-}
-
 // src/core/status/render-status.ts
 var STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+)(?: shows=([0-9a-f]{8}))? -->/;
 function findStatusBuild(body) {
@@ -91647,7 +91719,7 @@ async function runWorkRole(ctx, kind) {
   if (sandbox instanceof Error) return failedOutcome(sandbox.message);
   const messages2 = await openWorkMessages(ctx, {
     worker,
-    submit: ctx.engine === "baton" ? `call ${worker === CONTRACT_WORKER ? "submit_contract" : "submit_completion"}` : "write your hand-in (the JSON file your instructions name)"
+    submit: ctx.engine === "baton" ? `call ${isContractWorker(worker) ? "submit_contract" : "submit_completion"}` : "write your hand-in (the JSON file your instructions name)"
   });
   try {
     const outcome = await converseAndCommit({
@@ -91730,7 +91802,7 @@ async function converseAndCommit({
   messages: messages2
 }) {
   const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
-  const contract = worker === CONTRACT_WORKER ? await contractOf(ctx, sandbox) : null;
+  const contract = isContractWorker(worker) ? await contractOf(ctx, sandbox, worker) : null;
   const tests = createTestGate({
     ctx,
     sandbox,
@@ -91919,9 +91991,10 @@ async function workPrompt({
     })
   });
 }
-async function contractOf(ctx, sandbox) {
+async function contractOf(ctx, sandbox, worker) {
   const criteria = await readPlannedCriteria(ctx);
   const tool = createContractTool({
+    worker,
     planWorkers: await readPlanWorkers(ctx),
     criteria,
     workDir: sandbox.workDir
@@ -92085,41 +92158,71 @@ function shorten(text4) {
 // src/core/plan/contract-plan.ts
 function contractProblems(raw, wanted) {
   const workers = looseWorkers(raw);
-  const worker = workers.find((w) => w.id === CONTRACT_WORKER);
+  const contracts = workers.filter((w) => waveOf(w.id) === 0);
   const criteria = hasCriteria(raw);
   const code3 = (valueAt2(raw, ["type"]) ?? "code") === "code";
-  if (!worker) {
+  const named2 = contracts.map((w) => w.id).join(", ");
+  if (contracts.length === 0) {
     return criteria && code3 && wanted === true ? [
       `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`
     ] : [];
   }
   if (!code3)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${CONTRACT_WORKER}.`
+      `${named2} ${contracts.length === 1 ? "is" : "are"} the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${named2}.`
     ];
   if (!criteria)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, but the plan names no acceptance criteria; remove ${CONTRACT_WORKER}, or give the build or its workers criteria.`
+      `${named2} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but the plan names no acceptance criteria; remove ${named2}, or give the build or its workers criteria.`
     ];
   if (wanted === false)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${CONTRACT_WORKER}.`
+      `${named2} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named2}.`
     ];
   const problems = [];
-  if (worker.contract !== true)
+  const numbered = contracts.map((_, index2) => `W0.${index2 + 1}`);
+  if (contracts.some((w, index2) => w.id !== numbered[index2]))
     problems.push(
-      `${CONTRACT_WORKER} is the contract's worker: set "contract": true on it, as it writes the contract.`
+      `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named2} to ${numbered.join(", ")}.`
     );
-  if (worker.dependsOn.length > 0)
-    problems.push(
-      `${CONTRACT_WORKER}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
+  const byRepository = /* @__PURE__ */ new Map();
+  for (const worker of contracts) {
+    const other = byRepository.get(worker.repository);
+    if (other)
+      problems.push(
+        `${other.id} and ${worker.id} both write the contract of ${worker.repository || "the issue's repository"}; a repository has one contract: remove ${worker.id}.`
+      );
+    else byRepository.set(worker.repository, worker);
+    if (worker.contract !== true)
+      problems.push(
+        `${worker.id} is the contract's worker: set "contract": true on it, as it writes the contract.`
+      );
+    if (worker.dependsOn.length > 0)
+      problems.push(
+        `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
+      );
+  }
+  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
+  const free = workers.filter((w) => {
+    const own3 = byRepository.get(w.repository);
+    if (!own3 || waveOf(w.id) === 0) return false;
+    const local = w.dependsOn.some(
+      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository
     );
-  const free = workers.filter(
-    (w) => w.id !== CONTRACT_WORKER && !w.dependsOn.includes(CONTRACT_WORKER) && (waveOf(w.id) === 1 || w.dependsOn.length === 0)
-  );
-  if (free.length > 0)
+    return !local && !w.dependsOn.includes(own3.id);
+  });
+  for (const w of free)
     problems.push(
-      `${free.map((w) => w.id).join(", ")} ${free.length === 1 ? "does" : "do"} not wait for ${CONTRACT_WORKER}, the contract: add ${CONTRACT_WORKER} to the depends_on of every worker of wave 1 and of every worker that depends on nothing else.`
+      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
+    );
+  const uncovered = [
+    ...new Set(
+      workers.filter((w) => w.criteria && !byRepository.has(w.repository)).map((w) => w.repository || "the issue's repository")
+    )
+  ];
+  if (wanted === true && uncovered.length > 0)
+    problems.push(
+      `${uncovered.join(", ")} ${uncovered.length === 1 ? "has" : "have"} workers with criteria but no contract's worker; add one in wave 0 for each, with "repository" naming it.`
     );
   return problems;
 }
@@ -92142,10 +92245,15 @@ function looseWorkers(raw) {
       {
         id,
         dependsOn: Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string") : [],
-        contract: valueAt2(item, ["contract"])
+        contract: valueAt2(item, ["contract"]),
+        repository: repositoryNamed(valueAt2(item, ["repository"])),
+        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0
       }
     ];
   });
+}
+function repositoryNamed(value) {
+  return typeof value === "string" ? value.toLowerCase() : "";
 }
 
 // src/core/plan/sub-issue-graph.ts
@@ -93993,12 +94101,13 @@ async function readViews(dir) {
 
 // src/session/agent/plan/contract-plan.ts
 var CONTRACT_TITLE = "Contract: checks for the acceptance criteria";
-function withContractWorker(submission, { type: type2, contract }) {
-  if (submission.workers.some((worker) => worker.id === CONTRACT_WORKER)) {
+function withContractWorker(submission, { type: type2, contract, home = "" }) {
+  const own3 = submission.workers.filter((worker) => isContractWorker(worker.id));
+  if (own3.length > 0) {
     return {
       workers: submission.workers,
       problems: [
-        `${CONTRACT_WORKER} is the contract's worker, which Baton adds itself where the plan names criteria: number your workers from W1.1`
+        `${own3.map((worker) => worker.id).join(", ")} ${own3.length === 1 ? "is the contract's worker" : "are the contract's workers"}, which Baton adds itself where the plan names criteria (wave 0 is theirs): number your workers from W1.1`
       ]
     };
   }
@@ -94016,24 +94125,42 @@ ${checklist}` } : worker;
     };
   }
   if (!contract) return { workers: submission.workers, problems: [] };
-  const waiting = submission.workers.map(
-    (worker) => waveOf(worker.id) === 1 || worker.depends_on.length === 0 ? { ...worker, depends_on: [CONTRACT_WORKER, ...worker.depends_on] } : worker
+  const plan = { ...submission, workers: submission.workers.map(asRouted) };
+  const where = (worker) => repositoryOf(asRouted(worker), home);
+  const several = planRepositories(plan, home).length > 1;
+  const contracts = planRepositories(plan, home).flatMap((repository) => {
+    const held = contractCriteria(plan, repository, home);
+    return held.length > 0 ? [{ repository, criteria: held }] : [];
+  });
+  const added = contracts.map(
+    ({ repository, criteria: held }, index2) => ({
+      id: `W0.${index2 + 1}`,
+      title: CONTRACT_TITLE,
+      depends_on: [],
+      complexity: "normal",
+      contract: true,
+      brief: renderContractBrief(held, several ? repository : null),
+      ...repository && repository !== home.toLowerCase() ? { repository } : {}
+    })
   );
-  const own3 = {
-    id: CONTRACT_WORKER,
-    title: CONTRACT_TITLE,
-    depends_on: [],
-    complexity: "normal",
-    contract: true,
-    brief: renderContractBrief(criteria)
-  };
-  return { workers: [own3, ...waiting], problems: [] };
+  const contractOf2 = new Map(added.map((worker) => [where(worker), worker.id]));
+  const repositoryOfId = new Map(submission.workers.map((worker) => [worker.id, where(worker)]));
+  const waiting = submission.workers.map((worker) => {
+    const id = contractOf2.get(where(worker));
+    const local = worker.depends_on.some((dep) => repositoryOfId.get(dep) === where(worker));
+    return id && !local ? { ...worker, depends_on: [id, ...worker.depends_on] } : worker;
+  });
+  return { workers: [...added, ...waiting], problems: [] };
 }
-function renderContractBrief(criteria) {
+function asRouted(worker) {
+  const { repository, ...rest } = worker;
+  return repository ? { ...rest, repository: repository.toLowerCase() } : rest;
+}
+function renderContractBrief(criteria, repository = null) {
   return [
     "## Mission",
     "",
-    "Write the build's contract: an executable check, in this repository's own test framework, for each acceptance criterion below, before any worker writes the code. Every other worker of the build waits until this pull request is merged.",
+    repository ? `Write ${repository}'s contract in this change set: an executable check, in this repository's own test framework, for each acceptance criterion below (those of this repository's workers, and those of the build's that this repository can run), before any worker writes the code. Every other worker of this repository waits until this pull request is merged.` : "Write the build's contract: an executable check, in this repository's own test framework, for each acceptance criterion below, before any worker writes the code. Every other worker of the build waits until this pull request is merged.",
     "",
     "## Criteria",
     "",
@@ -94165,7 +94292,11 @@ function checkPlanSubmission(submission, {
   contract = false
 }) {
   const type2 = labelled === "code" ? submission.type ?? "code" : labelled;
-  const planned = withContractWorker(submission, { type: type2, contract });
+  const planned = withContractWorker(submission, {
+    type: type2,
+    contract,
+    ...repositories ? { home: repositories.home } : {}
+  });
   const workers = [...planned.workers].sort((a, b) => compareWorkerIds(a.id, b.id)).map((worker) => withSubIssueTitle(worker, subIssues));
   const briefs = /* @__PURE__ */ new Map();
   const briefSizes = {};
@@ -94331,7 +94462,10 @@ ${issue2.body.trim() || "(no description)"}`,
     "Each worker sees only its brief and the repository: put in the brief what it must know, and point to files by path instead of copying them.",
     'Give each worker its acceptance criteria in `criteria`, and the build as a whole its own in the plan\'s `criteria`: what must be true when the work is done, each a sentence a test can pass or fail on ("GET /health answers 200 with the build\'s version", not "the code is clean").',
     ...contract ? [
-      "Where the plan has criteria, Baton adds the contract's worker W0.1 itself: it writes a check for every criterion before any other worker starts, and every worker of wave 1 waits for it. Number your workers from W1.1 and do not plan W0.1."
+      "Where the plan has criteria, Baton adds the contract's worker W0.1 itself: it writes a check for every criterion before any other worker starts, and every worker of wave 1 waits for it. Number your workers from W1.1 and do not plan W0.1.",
+      ...repositories.length > 0 ? [
+        "Each repository gets a contract of its own (W0.1, W0.2 …, Baton's): a worker's criteria are checked in its repository, so give a worker only criteria its own repository's tests can judge. A build criterion is checked in the repository that lands last among those it names as owner/name (among all of them where it names none): name the repository whose tests can run it."
+      ] : []
     ] : [],
     ...engines && engines.allow.length > 1 ? [
       `Workers run on the coding engine ${engines.work} unless you give one an \`engine\`: one of ${engines.allow.join(", ")}.`
@@ -94609,7 +94743,7 @@ async function runPlanRole(ctx) {
   }
   const earlier = loop === null ? null : await readPlan(ctx.root, build);
   const previous2 = loop === null && await existsIn(ctx.root, planPath(build)) ? planPath(build) : null;
-  const contract = ctx.config.verification.contract && loop === null && !subIssues && mounts.length === 0;
+  const contract = ctx.config.verification.contract && loop === null && !subIssues;
   const submit = createSubmitTool({
     name: "submit_plan",
     description: "Hand in the plan: title, summary, and every worker with its brief body. Checked before it is accepted.",
@@ -96643,7 +96777,7 @@ function checkOne({ path: path45, size }, target, allowWorkflowChanges, scope) {
       return checkContractPath(path45, target);
     case "work":
     case "fix":
-      return target.worker === CONTRACT_WORKER ? checkContractPath(path45, target) : checkWorkerPath(path45, target, scope);
+      return target.worker !== null && isContractWorker(target.worker) ? checkContractPath(path45, target) : checkWorkerPath(path45, target, scope);
     case "review":
     case "validate":
       return `${path45}: a ${target.role} session must not commit`;
@@ -96707,7 +96841,7 @@ function checkWorkerPath(path45, target, scope) {
   }
 }
 function checkContractPath(path45, target) {
-  const own3 = completionPath(target.build, CONTRACT_WORKER);
+  const own3 = completionPath(target.build, target.worker ?? CONTRACT_WORKER);
   const record2 = contractPath(target.build);
   if (path45 === own3 || path45 === record2) return null;
   if (path45.startsWith(BATON_DIR) || path45.startsWith(".github/"))
@@ -107742,7 +107876,7 @@ async function readRemoteHead({
 
 // src/session/publish/checks/contract/marked-checks.ts
 var VALIDATED_AT = "refs/baton/validated-build";
-async function markedFailures(access4, build, validation) {
+async function markedFailures(access4, build, validation, repository) {
   const { repo, remote, token } = access4;
   const branch = integrationBranch(build);
   await repo.must({
@@ -107753,7 +107887,7 @@ async function markedFailures(access4, build, validation) {
   const plan = Plan.safeParse(parseJson5(await at(planPath(build))));
   const contract = Contract.safeParse(parseJson5(await at(contractPath(build))));
   if (!plan.success || !contract.success) return [];
-  const last = Math.max(...plan.data.workers.map((worker) => waveOf(worker.id)));
+  const last = lastWaveOf(plan.data, { build, repository });
   const failures = /* @__PURE__ */ new Map();
   for (const check2 of contract.data.checks) {
     const owner = check2.criterion.split(":")[0] ?? "";
@@ -107780,6 +107914,14 @@ function amendWithFixes({
   failures = failuresOf(validation),
   contract
 }) {
+  if (parseMemberBuildId(build)) {
+    return {
+      plan: null,
+      briefs: /* @__PURE__ */ new Map(),
+      fixed: failures.map((f) => ({ check: f.check, worker: null })),
+      why: "this build is a change set's member, whose plan is the set's, on the issue's repository: push a fix to the build branch, or /replan the set"
+    };
+  }
   const { milestone } = validation;
   const wave = milestone + 1;
   const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
@@ -107909,7 +108051,7 @@ async function publishValidation({
   }
   const failures = [
     ...failuresOf(validation),
-    ...await markedFailures(access4, target.build, validation)
+    ...await markedFailures(access4, target.build, validation, env.GITHUB_REPOSITORY)
   ];
   const passed = failures.length === 0;
   const fixes = passed ? { fixed: [], lines: [] } : await addFixWorkers(access4, target.build, validation, failures);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
+import type { Plan } from '../../src/core/plan/plan.js';
+import { owesValidation } from '../../src/core/rules/decide-validate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { validationLine } from '../../src/core/status/render-validations.js';
 import type { ValidationView } from '../../src/core/status/status-view.js';
@@ -324,5 +326,77 @@ describe('a validation that waits for a person', () => {
       now: NOW,
     });
     expect(noticeKeys(actions).filter((key) => key.startsWith('validation'))).toEqual([]);
+  });
+});
+
+describe("a change set's validations: each member's in its repository, every final pull request after all", () => {
+  const member = (unvalidated: string[]): NonNullable<BuildSnapshot['changeSet']> => ({
+    issue: {
+      repository: 'acme/service',
+      number: 12,
+      url: 'https://github.com/acme/service/issues/12',
+    },
+    repositories: ['acme/lib', 'acme/service'],
+    after: ['acme/lib'],
+    outside: { done: [], repositories: {}, chains: {} },
+    spentElsewhereUsd: 0,
+    ...(unvalidated.length > 0 ? { unvalidated } : {}),
+  });
+  const passed = {
+    runs: [...deliveredRuns(), validateRun(2, head)],
+    validations: [makeValidation()],
+  };
+
+  it.each<[string, string[], boolean]>([
+    ['opens its final PR once no member owes its last validation', [], true],
+    ['holds its final PR while another member owes its last validation', ['acme/lib'], false],
+  ])('%s', (_name, unvalidated, opensFinal) => {
+    const snapshot = contracted({ ...passed, changeSet: member(unvalidated) });
+    const actions = decide({ snapshot, config, now: NOW });
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions).includes('open-final-pull')).toBe(opensFinal);
+  });
+
+  it("maps only the criteria its own contract holds in its final PR's guide", () => {
+    const criteria = ['acme/shop lists users', 'acme/lib exports getUser'];
+    const snapshot = contracted({
+      ...passed,
+      plan: validPlan(makePlan({ criteria })),
+      changeSet: { ...member([]), repositories: ['acme/lib', 'acme/shop'] },
+    });
+    const actions = decide({ snapshot, config, now: NOW });
+    const final = actions.find((action) => action.kind === 'open-final-pull');
+    const body = final?.kind === 'open-final-pull' ? final.body : '';
+    expect(body).toContain('acme/shop lists users');
+    expect(body).not.toContain('acme/lib exports getUser');
+  });
+
+  const withContract = makePlan({
+    workers: [makeWorker({ id: 'W0.2', contract: true }), ...makePlan().workers],
+  });
+
+  it.each<[string, Plan, Pick<BuildSnapshot, 'contract' | 'validations'>, boolean]>([
+    ['a member without a contract owes nothing', makePlan(), {}, false],
+    ['a member whose contract is not merged yet owes it', withContract, {}, true],
+    [
+      'a member whose last milestone has not passed owes it',
+      withContract,
+      { contract: validContract(), validations: [failedM2] },
+      true,
+    ],
+    [
+      'a member whose last milestone passed owes nothing',
+      withContract,
+      { contract: validContract(), validations: [makeValidation()] },
+      false,
+    ],
+    [
+      'a member whose contract cannot be read holds nothing, as a build',
+      withContract,
+      { contract: { kind: 'invalid', problems: ['not JSON'] } },
+      false,
+    ],
+  ])('%s', (_name, slice, snapshot, owes) => {
+    expect(owesValidation(snapshot, slice)).toBe(owes);
   });
 });

@@ -192,8 +192,8 @@ describe('parseCommands', () => {
     ['/skip W2', '`W2` is not a worker id: worker ids look like W2.1, e.g. `/skip W2.1`.'],
     ['/merge foo', '`foo` is not a worker id: worker ids look like W2.1, e.g. `/merge W2.1`.'],
     [
-      '/retry W0.2',
-      '`W0.2` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [engine=codex] [instructions]`.',
+      '/retry W0.0',
+      '`W0.0` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [engine=codex] [instructions]`.',
     ],
     [
       '/retry 2.1 again',

@@ -20,6 +20,23 @@ describe("the plan's table and the contract", () => {
     expect(rows[3]).toContain('| 2 | W2.1 | Work of W2.1 (**may change the contract**) | W1.1 |');
   });
 
+  it("says a change set's contracts, one per repository, write the checks of those each runs", () => {
+    const [lib, service, first] = workers('W0.1', 'W0.2', 'W1.1<W0.1');
+    const plan = make.plan({
+      criteria: ['acme/lib exports get'],
+      workers: [
+        { ...lib!, contract: true, repository: 'acme/lib' },
+        { ...service!, contract: true },
+        { ...first!, repository: 'acme/lib' },
+      ],
+    });
+    const rows = renderPlanTable({ build: BUILD, plan, config: defaultConfig(), links: LINKS });
+    expect(rows).toContain('W0.2 | Work of W0.2 (writes the contract)');
+    expect(renderPlanCriteria(plan).split('\n')[0]).toBe(
+      "**Acceptance criteria** (1): each repository's contract (W0.1 to W0.2) writes a check for those it runs before any other worker there starts.",
+    );
+  });
+
   it("lists every criterion with its id for a person to approve with the plan, the planner's text inert", () => {
     const [contract, first] = workers('W0.1', 'W1.1<W0.1');
     const plan = make.plan({

@@ -337,14 +337,94 @@ describe("validatePlan: the contract's worker", () => {
     );
   });
 
-  it('refuses W0.2: wave 0 holds the contract alone', () => {
-    const raw = withCriteria([contract, makeWorker('W0.2'), makeWorker('W1.1', ['W0.1'])]);
-    expect(problemsWith(raw)).toEqual(
-      expect.arrayContaining([expect.stringContaining('workers[1].id')]),
-    );
+  it('refuses W0.2 in the same repository: a repository has one contract', () => {
+    const raw = withCriteria([
+      contract,
+      makeWorker('W0.2', [], { contract: true }),
+      makeWorker('W1.1', ['W0.1']),
+    ]);
+    expect(problemsWith(raw)).toEqual([
+      expect.stringContaining(
+        "W0.1 and W0.2 both write the contract of the issue's repository; a repository has one contract",
+      ),
+    ]);
   });
 
   it('leaves a plan without criteria and without W0.1 alone, whatever the configuration wants', () => {
     expect(problemsWith(makeRaw(), true)).toEqual([]);
+  });
+});
+
+describe("validatePlan: a change set's contracts, one per repository", () => {
+  const lib = 'acme/lib';
+  const client = 'acme/client';
+  const set = (workers: RawWorker[]) =>
+    makeRaw({ criteria: ['acme/client builds against acme/lib'], workers });
+  const sound = () =>
+    set([
+      makeWorker('W0.1', [], { contract: true, repository: lib }),
+      makeWorker('W0.2', [], { contract: true, repository: client }),
+      makeWorker('W1.1', ['W0.1'], { repository: lib, criteria: ['get answers 200'] }),
+      makeWorker('W2.1', ['W0.2', 'W1.1'], { repository: client }),
+      makeWorker('W3.1', ['W2.1'], { repository: client }),
+    ]);
+  const problemsWith = (raw: Record<string, unknown>, wanted?: boolean) => {
+    const result = validatePlan({
+      raw,
+      build: '12-add-login',
+      briefSizes: Object.fromEntries(
+        (raw.workers as RawWorker[]).map((w) => [`workers/${String(w.id)}.md`, 10]),
+      ),
+      ...(wanted === undefined ? {} : { contract: wanted }),
+    });
+    return result.ok ? [] : result.problems;
+  };
+
+  it('accepts W0.1 and W0.2, each waited for by the workers of its repository that wait on no other there', () => {
+    expect(problemsWith(sound(), true)).toEqual([]);
+  });
+
+  it.each<[string, (workers: RawWorker[]) => RawWorker[], string]>([
+    [
+      "a worker that waits only for another repository's worker, not its own contract",
+      (workers) => workers.map((w) => (w.id === 'W2.1' ? { ...w, depends_on: ['W1.1'] } : w)),
+      'W2.1 does not wait for W0.2, the contract of its repository',
+    ],
+    [
+      'two contracts for one repository',
+      (workers) => workers.map((w) => (w.id === 'W0.2' ? { ...w, repository: lib } : w)),
+      'W0.1 and W0.2 both write the contract of acme/lib',
+    ],
+    [
+      'a gap in the contracts’ numbers',
+      (workers) =>
+        workers.map((w) =>
+          w.id === 'W0.2'
+            ? { ...w, id: 'W0.3' }
+            : {
+                ...w,
+                depends_on: (w.depends_on as string[]).map((d) => (d === 'W0.2' ? 'W0.3' : d)),
+              },
+        ),
+      "The contract's workers are numbered from W0.1 without a gap",
+    ],
+    [
+      'a repository whose workers have criteria but no contract',
+      (workers) =>
+        workers
+          .filter((w) => w.id !== 'W0.2')
+          .map((w) => ({
+            ...w,
+            depends_on: (w.depends_on as string[]).filter((d) => d !== 'W0.2'),
+            ...(w.id === 'W3.1' ? { criteria: ['the client calls get'] } : {}),
+          })),
+      'acme/client has workers with criteria but no contract',
+    ],
+  ])('refuses %s', (_name, change, problem) => {
+    const raw = sound();
+    const changed = { ...raw, workers: change(raw.workers as RawWorker[]) };
+    expect(problemsWith(changed, true)).toEqual(
+      expect.arrayContaining([expect.stringContaining(problem)]),
+    );
   });
 });

@@ -16,6 +16,7 @@ function submission(
     brief?: string;
     title?: string;
     criteria?: string[];
+    repository?: string;
   }[],
 ): PlanSubmission {
   return {
@@ -158,6 +159,81 @@ describe("checkPlanSubmission: the contract's worker", () => {
     );
     expect(!checked.ok && checked.problems.join('\n')).toContain(
       "W0.1 is the contract's worker, which Baton adds itself",
+    );
+  });
+});
+
+describe("checkPlanSubmission: a change set's contracts", () => {
+  // lib ← service ← client, the issue in acme/service.
+  const repositories = { home: 'acme/service', others: ['acme/lib', 'acme/client'] };
+  const set = {
+    ...submission([
+      { id: 'W1.1', repository: 'acme/lib', criteria: ['get answers 200'] },
+      { id: 'W2.1', depends_on: ['W1.1'], criteria: ['the service calls get'] },
+      { id: 'W2.2', depends_on: ['W1.1'] },
+      { id: 'W3.1', depends_on: ['W2.1'], repository: 'Acme/Client' },
+      { id: 'W4.1', depends_on: ['W3.1'], repository: 'acme/client' },
+    ]),
+    criteria: ['acme/client lists what acme/service answers'],
+  };
+
+  it('adds one contract per repository with criteria, in its repository, waited for by each worker there that waits on no other there', () => {
+    const checked = checkPlanSubmission(set, {
+      build: '7-x',
+      issue: 7,
+      contract: true,
+      repositories,
+    });
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    const { plan, briefs } = checked.value;
+    expect(plan.workers.map((w) => [w.id, w.repository ?? 'home', w.depends_on])).toEqual([
+      ['W0.1', 'acme/lib', []],
+      ['W0.2', 'home', []],
+      ['W0.3', 'acme/client', []],
+      ['W1.1', 'acme/lib', ['W0.1']],
+      ['W2.1', 'home', ['W0.2', 'W1.1']],
+      ['W2.2', 'home', ['W0.2', 'W1.1']],
+      ['W3.1', 'acme/client', ['W0.3', 'W2.1']],
+      ['W4.1', 'acme/client', ['W3.1']],
+    ]);
+    const criteriaIn = (id: string) => {
+      const brief = parseBrief(briefs.get(id) ?? '');
+      if (!brief.ok) throw new Error(brief.problems.join('; '));
+      return [...brief.body.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]);
+    };
+    expect(criteriaIn('W0.1')).toEqual(['W1.1:1']);
+    expect(criteriaIn('W0.2')).toEqual(['W2.1:1']);
+    expect(criteriaIn('W0.3')).toEqual(['build:1']);
+    expect(briefs.get('W0.3')).toContain("Write acme/client's contract in this change set");
+  });
+
+  it('adds no contract for a repository none of whose criteria it holds', () => {
+    const checked = checkPlanSubmission(
+      { ...set, criteria: [] },
+      { build: '7-x', issue: 7, contract: true, repositories },
+    );
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    expect(
+      checked.value.plan.workers
+        .filter((w) => w.contract)
+        .map((w) => [w.id, w.repository ?? 'home']),
+    ).toEqual([
+      ['W0.1', 'acme/lib'],
+      ['W0.2', 'home'],
+    ]);
+    expect(checked.value.plan.workers.find((w) => w.id === 'W3.1')?.depends_on).toEqual(['W2.1']);
+  });
+
+  it('refuses a wave 0 worker the model planned itself', () => {
+    const checked = checkPlanSubmission(
+      submission([
+        { id: 'W0.2', repository: 'acme/lib' },
+        { id: 'W1.1', criteria: ['x'] },
+      ]),
+      { build: '7-x', issue: 7, contract: true, repositories },
+    );
+    expect(!checked.ok && checked.problems.join('\n')).toContain(
+      "W0.2 is the contract's worker, which Baton adds itself",
     );
   });
 });

@@ -18,18 +18,18 @@ const CONTRACT = {
   unchecked: [],
 };
 
-/** W0.1's contract session with `files` besides its report. */
-function commitContract(files: Record<string, string>): string {
-  // The app made W0.1's branch when it dispatched the session.
-  const branch = `${h.fixture.base}:refs/heads/${workerBranch(BUILD, 'W0.1')}`;
+/** A contract session (W0.1's unless told: W0.2 … in a change set) with `files` besides its report. */
+function commitContract(files: Record<string, string>, worker = 'W0.1'): string {
+  // The app made the worker's branch when it dispatched the session.
+  const branch = `${h.fixture.base}:refs/heads/${workerBranch(BUILD, worker)}`;
   h.fixture.git(['push', '--quiet', h.fixture.remoteDir, branch]);
-  const completion = makeCompletion({ worker_id: 'W0.1' });
+  const completion = makeCompletion({ worker_id: worker });
   return workSession(
     h.fixture,
-    { ...files, [completionPath(BUILD, 'W0.1')]: JSON.stringify(completion) },
+    { ...files, [completionPath(BUILD, worker)]: JSON.stringify(completion) },
     {
-      worker: 'W0.1',
-      result: { role: 'contract', worker: 'W0.1', branch: workerBranch(BUILD, 'W0.1'), completion },
+      worker,
+      result: { role: 'contract', worker, branch: workerBranch(BUILD, worker), completion },
     },
   );
 }
@@ -54,6 +54,21 @@ describe("publish of the contract's session", () => {
     expect(body).toContain('<!-- baton:worker build=12-add-login worker=W0.1 -->');
     // Its evidence says the contract changed: this pull request brings it.
     expect(parseEvidenceMarker(body)).toMatchObject({ head, contract: 'changed' });
+  });
+
+  it("pushes the checks and completion of a change set's second contract, W0.2, in its own repository", async () => {
+    const head = commitContract(
+      {
+        'test/login.test.js': "test('logs in', () => {});\n",
+        [contractPath(BUILD)]: JSON.stringify(CONTRACT),
+      },
+      'W0.2',
+    );
+
+    expect(await h.publish({ BATON_ROLE: 'contract', BATON_WORKER: 'W0.2' })).toBe(
+      PUBLISH_EXIT.published,
+    );
+    expect(h.fixture.remoteSha(workerBranch(BUILD, 'W0.2'))).toBe(head);
   });
 
   it('refuses a contract session that changes the code under test, and writes nothing', async () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_WORKERS, type Plan } from '../../src/core/plan/plan.js';
 import { parseValidationMessage, validationRef } from '../../src/core/plan/validation.js';
-import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
+import {
+  briefPath,
+  integrationBranch,
+  memberBuildId,
+  planPath,
+} from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { amendWithFixes, failuresOf } from '../../src/session/publish/write/fix-workers.js';
 import type { ValidationResult } from '../../src/session/result.js';
@@ -221,6 +226,18 @@ describe('amendWithFixes', () => {
       depends_on: ['W1.1', 'W1.2'],
       complexity: 'normal',
     });
+  });
+
+  it("adds no worker in a change set's member, whose plan is the set's on another repository, and says what to do", () => {
+    const amendment = amendWithFixes({
+      plan: planOf(2),
+      build: memberBuildId(BUILD, 'acme/service'),
+      validation,
+      contract: null,
+    });
+    expect(amendment.plan).toBeNull();
+    expect(amendment.fixed).toEqual([{ check: 'W1.1:1', worker: null }]);
+    expect(amendment.why).toContain("change set's member");
   });
 
   it('acts on the exit status, not the failures named: none after an exit 0', () => {

@@ -6,6 +6,7 @@
  */
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
+import { isContractWorker } from '../../src/core/plan/contract.js';
 import {
   CHANGE_SET_CHECK_NAME,
   integrationBranch,
@@ -30,6 +31,8 @@ export const SET_MEMBER = memberBuildId(SET_BUILD, SERVICE);
 /** A worker of the set's plan, in its repository. */
 export interface SetWorkerSpec extends PlanWorkerSpec {
   repository: string;
+  /** Its acceptance criteria; a contract's worker (wave 0) writes their checks. */
+  criteria?: string[];
 }
 
 /** lib ← service ← client: W1.1 in acme/lib, W2.1 and W2.2 in acme/service, W3.1 in acme/client. */
@@ -87,19 +90,25 @@ export function setRepos(
   return { lib, service, client, all };
 }
 
-/** The set's plan as its plan session writes it on the service's set build branch. */
-export function setPlanJson(workers: SetWorkerSpec[] = SET_WORKERS) {
+/**
+ * The set's plan as its plan session writes it on the service's set build branch: the
+ * build's `criteria`, if any, and each contract's worker (wave 0) with `contract: true`.
+ */
+export function setPlanJson(workers: SetWorkerSpec[] = SET_WORKERS, criteria: string[] = []) {
   return {
     version: 1,
     build: SET_BUILD,
     issue: 1,
     title: 'Rename fetch to get',
     summary: 'Rename the library method, follow it in the service, then in the client.',
+    ...(criteria.length > 0 ? { criteria } : {}),
     workers: workers.map((w) => ({
       id: w.id,
       title: w.title ?? `Worker ${w.id}`,
       depends_on: w.depends_on ?? [],
       complexity: 'normal',
+      ...(isContractWorker(w.id) ? { contract: true } : {}),
+      ...(w.criteria ? { criteria: w.criteria } : {}),
       ...(w.repository === SERVICE ? {} : { repository: w.repository }),
     })),
   };
@@ -113,6 +122,8 @@ export function setScripts(
   repos: SetRepos,
   overrides: Partial<SessionScript> = {},
   workers: SetWorkerSpec[] = SET_WORKERS,
+  /** The build's own acceptance criteria in the set's plan. */
+  criteria: string[] = [],
 ): Map<FakeGitHub, SessionScript[]> {
   const member = (repository: string): SessionScript => ({
     build: SET_MEMBER,
@@ -121,7 +132,12 @@ export function setScripts(
     ...overrides,
   });
   // The set's plan session writes every worker's brief on the set build branch.
-  const home: SessionScript = { build: SET_BUILD, issue: 1, workers, plan: setPlanJson(workers) };
+  const home: SessionScript = {
+    build: SET_BUILD,
+    issue: 1,
+    workers,
+    plan: setPlanJson(workers, criteria),
+  };
   return new Map([
     [repos.service, [home, member(SERVICE)]],
     [repos.lib, [member(LIB)]],

@@ -1,6 +1,6 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
-import { CONTRACT_WORKER, contractPath } from '../../src/core/plan/contract.js';
+import { contractPath, isContractWorker } from '../../src/core/plan/contract.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
 import { type ChangedLines, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
@@ -374,7 +374,7 @@ function leaveEvidence(
 
 /** A worker's file of its own; the contract's worker's checks and `contract.json`. */
 function defaultFiles(script: SessionScript, worker: string): Record<string, string> {
-  if (worker !== CONTRACT_WORKER)
+  if (!isContractWorker(worker))
     return { [`src/${worker}.ts`]: `export const done = '${worker}';\n` };
   const check = 'test/contract.test.ts';
   const contract = {

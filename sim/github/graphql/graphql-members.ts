@@ -26,10 +26,12 @@ export function memberNode(gh: GitHubState, id: string, variables: Record<string
     usageRefs: refsNode(one, String(variables.memberUsagePrefix)),
     adaptRefs: refsNode(one, String(variables.memberAdaptPrefix)),
     messageRefs: refsNode(one, String(variables.memberMessagePrefix)),
+    validationRefs: refsNode(one, String(variables.memberValidationPrefix)),
     pullRequests: pullsNode(one, integration),
     finalPulls: { nodes: pulls.filter((p) => p.head === integration).map((p) => gated(one, p)) },
     revertPulls: { nodes: pulls.filter((p) => p.head === revert).map((p) => gated(one, p)) },
     plan: blobAt(one, String(variables.memberPlanPath)),
+    contract: blobAt(one, String(variables.memberContractPath)),
     completions: treeAt(one, String(variables.memberCompletionsPath), true),
   };
 }

@@ -1,4 +1,4 @@
-import { CONTRACT_WORKER } from '../../../src/core/plan/contract.js';
+import { isContractWorker } from '../../../src/core/plan/contract.js';
 import { waveOf } from '../../../src/core/plan/plan.js';
 import { renderBriefBody } from '../scenario.js';
 import { say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
@@ -26,18 +26,18 @@ export function planTurn(input: TurnInput): TurnAnswer {
       );
     case 2: {
       const loop = request.loop;
-      // The contract's worker is the plan session's code's to add, never the planner's.
+      // The contract's workers are the plan session's code's to add, never the planner's.
       const workers = scenario.workers.filter(
         (worker) =>
           (worker.loop ?? null) === loop &&
           worker.followUp === undefined &&
-          worker.id !== CONTRACT_WORKER &&
+          !isContractWorker(worker.id) &&
           worker.fix === undefined,
       );
       // Criteria only where the scenario plays them, so other scenarios' plans stay as they were.
       const criteria =
         scenario.plan.criteria !== undefined ||
-        scenario.workers.some((worker) => worker.id === CONTRACT_WORKER);
+        scenario.workers.some((worker) => isContractWorker(worker.id));
       // A loop's plan numbers from W1.1, as the prompt says; Baton moves it after earlier loops.
       const offset = Math.min(...workers.map((worker) => waveOf(worker.id))) - 1;
       const local = (id: string) => `W${waveOf(id) - offset}${id.slice(id.indexOf('.'))}`;

@@ -14,8 +14,9 @@ import { decide } from '../decide/decide.js';
 import { withCleanUp } from '../decide/decide-ended.js';
 import { decidePlanning } from '../decide/decide-planning.js';
 import type { Plan } from '../plan/plan.js';
-import { isChangeSetPlan, repositoryOrder } from '../plan/set-plan.js';
+import { isChangeSetPlan, repositoryOrder, sliceOf } from '../plan/set-plan.js';
 import { notified } from '../rules/decide-notices.js';
+import { owesValidation } from '../rules/decide-validate.js';
 import { buildLedger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot, CommandInfo } from '../snapshot/snapshot.js';
@@ -190,6 +191,12 @@ function decideMembers({
     ]),
   );
   const total = ctx.ledger.total.costUsd + [...spent.values()].reduce((a, b) => a + b, 0);
+  // Every final pull request waits for each member's last validation (docs/change-sets.md).
+  const unvalidated = set.members
+    .filter((member) =>
+      owesValidation(member.snapshot, sliceOf(plan.plan, member.repository, set.homeRepository)),
+    )
+    .map((member) => member.repository);
   const decisions: MemberDecision[] = [];
   for (const repository of order) {
     const member = set.members.find((one) => one.repository === repository);
@@ -200,6 +207,7 @@ function decideMembers({
       after: after.get(repository) ?? [],
       outside: outsideOf({ plan: plan.plan, home: set.homeRepository, member, decided: decisions }),
       spentElsewhereUsd: total - (spent.get(repository) ?? 0),
+      unvalidated,
     });
     decisions.push(decideMember({ set, member, plan, changeSet, config: ctx.config, now }));
   }

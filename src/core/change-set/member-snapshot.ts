@@ -110,12 +110,15 @@ export function memberOfSet({
   after,
   outside,
   spentElsewhereUsd,
+  unvalidated = [],
 }: {
   set: SetSnapshot;
   order: string[];
   after: string[];
   outside: OutsideWorkers;
   spentElsewhereUsd: number;
+  /** The repositories that owe their last milestone's passing validation. */
+  unvalidated?: string[];
 }): MemberOfSet {
   return {
     issue: {
@@ -127,6 +130,7 @@ export function memberOfSet({
     after,
     outside,
     spentElsewhereUsd,
+    ...(unvalidated.length > 0 ? { unvalidated } : {}),
   };
 }
 

@@ -234,6 +234,19 @@ function lineState({
       state: 'attention',
       note: `${stuck.id} ${stuck.state === 'failed' ? 'failed' : 'needs a person'}`,
     };
+  const validation = progressOf(view)?.validations?.at(-1);
+  if (validation?.state === 'failed' && validation.failed.some((one) => one.worker === null))
+    return {
+      state: 'attention',
+      note: `milestone ${validation.milestone} failed validation with no fix worker: push a fix to its build branch, or /replan`,
+    };
+  const unvalidated = decision?.snapshot.changeSet?.unvalidated ?? [];
+  const done = rows.every((row) => row.state === 'merged' || row.state === 'skipped');
+  if (rows.length > 0 && done && unvalidated.length > 0)
+    return {
+      state: 'running',
+      note: `its final pull request waits for the last validation of ${unvalidated.join(', ')}`,
+    };
   const waitsOutside =
     rows.length > 0 &&
     rows.every(

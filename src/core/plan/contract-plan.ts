@@ -15,19 +15,27 @@ interface LooseContractWorker {
   id: string;
   dependsOn: string[];
   contract: unknown;
+  /** The repository it names, lower case; '' for the issue's. */
+  repository: string;
+  /** Whether it names criteria of its own. */
+  criteria: boolean;
 }
 
 /**
- * What is wrong with the plan's contract worker. `wanted`: the configuration's
+ * What is wrong with the plan's contract workers. `wanted`: the configuration's
  * `verification.contract` where it is at hand (true: a code plan with criteria
- * must have `W0.1`; false: none may); absent, `W0.1` is checked only where it is.
+ * must have a contract; false: none may); absent, the contract's workers are
+ * checked only where they are. A build has one, `W0.1`; a change set one per
+ * repository (docs/change-sets.md), each waited for by every worker of its
+ * repository that depends on no other worker there.
  */
 export function contractProblems(raw: unknown, wanted: boolean | undefined): string[] {
   const workers = looseWorkers(raw);
-  const worker = workers.find((w) => w.id === CONTRACT_WORKER);
+  const contracts = workers.filter((w) => waveOf(w.id) === 0);
   const criteria = hasCriteria(raw);
   const code = (valueAt(raw, ['type']) ?? 'code') === 'code';
-  if (!worker) {
+  const named = contracts.map((w) => w.id).join(', ');
+  if (contracts.length === 0) {
     return criteria && code && wanted === true
       ? [
           `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`,
@@ -36,34 +44,62 @@ export function contractProblems(raw: unknown, wanted: boolean | undefined): str
   }
   if (!code)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${CONTRACT_WORKER}.`,
+      `${named} ${contracts.length === 1 ? 'is' : 'are'} the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${named}.`,
     ];
   if (!criteria)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, but the plan names no acceptance criteria; remove ${CONTRACT_WORKER}, or give the build or its workers criteria.`,
+      `${named} ${contracts.length === 1 ? 'is' : 'are'} the contract's worker, but the plan names no acceptance criteria; remove ${named}, or give the build or its workers criteria.`,
     ];
   if (wanted === false)
     return [
-      `${CONTRACT_WORKER} is the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${CONTRACT_WORKER}.`,
+      `${named} ${contracts.length === 1 ? 'is' : 'are'} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named}.`,
     ];
   const problems: string[] = [];
-  if (worker.contract !== true)
+  const numbered = contracts.map((_, index) => `W0.${index + 1}`);
+  if (contracts.some((w, index) => w.id !== numbered[index]))
     problems.push(
-      `${CONTRACT_WORKER} is the contract's worker: set "contract": true on it, as it writes the contract.`,
+      `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named} to ${numbered.join(', ')}.`,
     );
-  if (worker.dependsOn.length > 0)
-    problems.push(
-      `${CONTRACT_WORKER}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`,
+  const byRepository = new Map<string, LooseContractWorker>();
+  for (const worker of contracts) {
+    const other = byRepository.get(worker.repository);
+    if (other)
+      problems.push(
+        `${other.id} and ${worker.id} both write the contract of ${worker.repository || "the issue's repository"}; a repository has one contract: remove ${worker.id}.`,
+      );
+    else byRepository.set(worker.repository, worker);
+    if (worker.contract !== true)
+      problems.push(
+        `${worker.id} is the contract's worker: set "contract": true on it, as it writes the contract.`,
+      );
+    if (worker.dependsOn.length > 0)
+      problems.push(
+        `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`,
+      );
+  }
+  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
+  const free = workers.filter((w) => {
+    const own = byRepository.get(w.repository);
+    if (!own || waveOf(w.id) === 0) return false;
+    const local = w.dependsOn.some(
+      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository,
     );
-  const free = workers.filter(
-    (w) =>
-      w.id !== CONTRACT_WORKER &&
-      !w.dependsOn.includes(CONTRACT_WORKER) &&
-      (waveOf(w.id) === 1 || w.dependsOn.length === 0),
-  );
-  if (free.length > 0)
+    return !local && !w.dependsOn.includes(own.id);
+  });
+  for (const w of free)
     problems.push(
-      `${free.map((w) => w.id).join(', ')} ${free.length === 1 ? 'does' : 'do'} not wait for ${CONTRACT_WORKER}, the contract: add ${CONTRACT_WORKER} to the depends_on of every worker of wave 1 and of every worker that depends on nothing else.`,
+      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`,
+    );
+  const uncovered = [
+    ...new Set(
+      workers
+        .filter((w) => w.criteria && !byRepository.has(w.repository))
+        .map((w) => w.repository || "the issue's repository"),
+    ),
+  ];
+  if (wanted === true && uncovered.length > 0)
+    problems.push(
+      `${uncovered.join(', ')} ${uncovered.length === 1 ? 'has' : 'have'} workers with criteria but no contract's worker; add one in wave 0 for each, with "repository" naming it.`,
     );
   return problems;
 }
@@ -92,7 +128,15 @@ function looseWorkers(raw: unknown): LooseContractWorker[] {
           ? deps.filter((dep): dep is string => typeof dep === 'string')
           : [],
         contract: valueAt(item, ['contract']),
+        repository: repositoryNamed(valueAt(item, ['repository'])),
+        criteria:
+          Array.isArray(valueAt(item, ['criteria'])) &&
+          (valueAt(item, ['criteria']) as unknown[]).length > 0,
       },
     ];
   });
+}
+
+function repositoryNamed(value: unknown): string {
+  return typeof value === 'string' ? value.toLowerCase() : '';
 }

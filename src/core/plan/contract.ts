@@ -9,11 +9,20 @@
  * that file; publish refuses a worker's change that weakens any check it names.
  */
 import { z } from 'zod';
-import { buildDir } from '../vocabulary/ids.js';
-import { OutputPath, type Plan } from './plan.js';
+import { buildDir, parseWorkerId } from '../vocabulary/ids.js';
+import { OutputPath, type Plan, type PlanWorker } from './plan.js';
+import { planRepositories, repositoryOf, repositoryOrder } from './set-plan.js';
 
 /** The contract's worker: wave 0, before every other. */
 export const CONTRACT_WORKER = 'W0.1';
+
+/**
+ * Whether a worker writes a contract: wave 0, `W0.1` in a build; in a change
+ * set one per repository that has criteria, `W0.1`, `W0.2` … (docs/change-sets.md).
+ */
+export function isContractWorker(worker: string): boolean {
+  return parseWorkerId(worker)?.wave === 0;
+}
 
 /** The largest `contract.json` the app or a session will read. */
 export const CONTRACT_MAX_BYTES = 64 * 1024;
@@ -97,5 +106,66 @@ export function mayChangeContract(plan: Pick<Plan, 'workers'>, worker: string): 
 
 /** The role of a worker's first session (and of a `/retry`'s): `contract` for the contract's worker, `work` for any other. */
 export function workRoleOf(worker: string): 'work' | 'contract' {
-  return worker === CONTRACT_WORKER ? 'contract' : 'work';
+  return isContractWorker(worker) ? 'contract' : 'work';
+}
+
+/** A plan as the routing of its criteria reads it. */
+type RoutedPlan = {
+  criteria?: readonly string[] | undefined;
+  workers: readonly (Pick<PlanWorker, 'id' | 'depends_on' | 'repository'> & {
+    criteria?: readonly string[] | undefined;
+  })[];
+};
+
+/**
+ * The repository whose contract holds a criterion (docs/change-sets.md), in a
+ * build or a change set whose issue is in `home`: a worker's criterion, its
+ * worker's repository (the worker makes it pass there); one of the build's,
+ * the repository that lands last among those the criterion names as
+ * `owner/name` (every repository of the plan where it names none), as that
+ * one lands after the others it depends on and can run a check across them.
+ */
+export function criterionRepository(
+  criterion: PlannedCriterion,
+  plan: RoutedPlan,
+  home: string,
+): string {
+  const own = plan.workers.find((worker) => worker.id === criterion.worker);
+  if (own) return repositoryOf(own, home);
+  const order = repositoryOrder(plan, home);
+  return (
+    buildCriterionRepository(
+      criterion.text,
+      order.ok ? order.order : planRepositories(plan, home),
+    ) ?? home.toLowerCase()
+  );
+}
+
+/**
+ * The repository of `landing` (the set's repositories in the order their final pull
+ * requests land) whose contract holds a build criterion: the last among those it names.
+ */
+export function buildCriterionRepository(text: string, landing: readonly string[]): string | null {
+  const named = landing.filter((repository) => namesRepository(text, repository));
+  const candidates = named.length > 0 ? named : landing;
+  return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? null;
+}
+
+/** The criteria whose checks the contract of `repository` holds: all of a build's, a change set's member's own. */
+export function contractCriteria(
+  plan: RoutedPlan,
+  repository: string,
+  home: string,
+): PlannedCriterion[] {
+  const here = repository.toLowerCase();
+  return criteriaOf(plan).filter(
+    (criterion) => criterionRepository(criterion, plan, home) === here,
+  );
+}
+
+/** Whether a criterion's text names the repository `owner/name`, in any case, as a whole name. */
+function namesRepository(text: string, repository: string): boolean {
+  if (!repository) return false;
+  const escaped = repository.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-]|\\.\\w)`, 'i').test(text);
 }

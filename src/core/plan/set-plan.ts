@@ -4,8 +4,14 @@
  * requests land in, and each repository's slice of the workers.
  */
 
-import type { Plan, PlanWorker } from './plan.js';
+import { parseMemberBuildId } from '../vocabulary/ids.js';
+import { type Plan, type PlanWorker, waveOf } from './plan.js';
 import { findCycles } from './plan-graph.js';
+
+/** A plan as far as where its workers are and what they wait on. */
+type PlacedPlan = {
+  workers: readonly Pick<PlanWorker, 'id' | 'depends_on' | 'repository'>[];
+};
 
 /** The repository a worker changes: the one it names, else the issue's (`home`). */
 export function repositoryOf(worker: Pick<PlanWorker, 'repository'>, home: string): string {
@@ -13,12 +19,12 @@ export function repositoryOf(worker: Pick<PlanWorker, 'repository'>, home: strin
 }
 
 /** Whether a plan is a change set: a worker changes another repository than the issue's. */
-export function isChangeSetPlan(plan: Pick<Plan, 'workers'>, home: string): boolean {
+export function isChangeSetPlan(plan: PlacedPlan, home: string): boolean {
   return plan.workers.some((worker) => repositoryOf(worker, home) !== home.toLowerCase());
 }
 
 /** The repositories a plan touches, in the order their first worker appears. */
-export function planRepositories(plan: Pick<Plan, 'workers'>, home: string): string[] {
+export function planRepositories(plan: PlacedPlan, home: string): string[] {
   return [...new Set(plan.workers.map((worker) => repositoryOf(worker, home)))];
 }
 
@@ -26,7 +32,7 @@ export function planRepositories(plan: Pick<Plan, 'workers'>, home: string): str
  * Each repository with the repositories it lands after: those whose workers
  * one of its workers depends on.
  */
-export function repositoryGraph(plan: Pick<Plan, 'workers'>, home: string): Map<string, string[]> {
+export function repositoryGraph(plan: PlacedPlan, home: string): Map<string, string[]> {
   const where = new Map(plan.workers.map((worker) => [worker.id, repositoryOf(worker, home)]));
   const graph = new Map(planRepositories(plan, home).map((repo) => [repo, [] as string[]]));
   for (const worker of plan.workers) {
@@ -50,7 +56,7 @@ export type RepositoryOrder =
  * repository it depends on, the plan's order otherwise; or a cycle, which no
  * order can land.
  */
-export function repositoryOrder(plan: Pick<Plan, 'workers'>, home: string): RepositoryOrder {
+export function repositoryOrder(plan: PlacedPlan, home: string): RepositoryOrder {
   const after = repositoryGraph(plan, home);
   const [cycle] = findCycles([...after].map(([id, dependsOn]) => ({ id, dependsOn })));
   if (cycle) return { ok: false, cycle };
@@ -88,7 +94,7 @@ export function sliceOf(plan: Plan, repository: string, home: string): Plan {
 
 /** What a repository's workers depend on in other repositories: worker id → its repository. */
 export function outsideDependencies(
-  plan: Pick<Plan, 'workers'>,
+  plan: PlacedPlan,
   repository: string,
   home: string,
 ): Map<string, string> {
@@ -102,4 +108,18 @@ export function outsideDependencies(
     }
   }
   return outside;
+}
+
+/**
+ * The last wave of what the build `build` runs in `repository`: a change set
+ * member's (its id names its set's issue's repository) is its own part's last
+ * wave, whose milestone is its last validation; any other build's, its plan's.
+ */
+export function lastWaveOf(
+  plan: Plan,
+  { build, repository }: { build: string; repository: string },
+): number {
+  const member = parseMemberBuildId(build);
+  const own = member ? sliceOf(plan, repository.toLowerCase(), member.home) : plan;
+  return Math.max(...own.workers.map((worker) => waveOf(worker.id)));
 }

@@ -1,7 +1,7 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import type { Completion } from '../plan/completion.js';
-import { criteriaOf } from '../plan/contract.js';
+import { buildCriterionRepository, criteriaOf, type PlannedCriterion } from '../plan/contract.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { ValidationRecord } from '../plan/validation.js';
 import { renderReport } from '../status/render-report.js';
@@ -112,12 +112,28 @@ function reviewGuide(ctx: DecideContext, plan: Plan, workers: WorkerState[]): st
     };
   });
   return renderReviewGuide({
-    criteria: criteriaOf(plan),
+    criteria: guideCriteria(ctx, plan),
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
     ...lastPassed(ctx.snapshot.validations),
   });
+}
+
+/**
+ * The criteria the guide maps to checks: a build's every one; a change set's member's, those
+ * its own contract holds (its workers', and the build's it is the last to land of those named).
+ */
+function guideCriteria(ctx: DecideContext, plan: Plan): PlannedCriterion[] {
+  const criteria = criteriaOf(plan);
+  const set = ctx.snapshot.changeSet;
+  if (!set) return criteria;
+  const here = `${ctx.snapshot.repo.owner}/${ctx.snapshot.repo.name}`.toLowerCase();
+  return criteria.filter(
+    (criterion) =>
+      criterion.worker !== null ||
+      buildCriterionRepository(criterion.text, set.repositories) === here,
+  );
 }
 
 /** The passing validation of the highest milestone, the one the final pull request waited for. */

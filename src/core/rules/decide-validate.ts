@@ -1,9 +1,11 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { type JudgedRun, lookAgain } from '../context/runs.js';
+import { isContractWorker } from '../plan/contract.js';
 import { milestonesOf, type Plan, waveOf } from '../plan/plan.js';
 import type { ValidationRecord } from '../plan/validation.js';
 import { isSessionTrigger, parseTrigger } from '../sessions/session.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { ValidationView } from '../status/status-view.js';
 import { milestoneSubject, parseMilestoneSubject } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
@@ -65,15 +67,35 @@ export function decideValidation(
 /**
  * The small guard `decideFinal` asks: with a valid contract, the final pull
  * request waits until the last milestone's validation passed. Every worker is
- * done when it asks, so the last milestone is the one reached.
+ * done when it asks, so the last milestone is the one reached. A change set's
+ * member waits, besides, for every member that owes one (`owesValidation`).
  */
 export function validationHoldsFinal(ctx: DecideContext, plan: Plan): boolean {
+  if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== 'valid') return false;
+  return !lastMilestonePassed(ctx.snapshot, plan);
+}
+
+/**
+ * Whether a change set's member build still owes its last milestone's passing
+ * validation (docs/change-sets.md), which every final pull request of the set
+ * waits for: its part of the plan has a contract's worker, and its contract is
+ * not yet on its build branch or its last milestone has not passed. A contract
+ * on its build branch that cannot be read holds nothing, as in a build.
+ */
+export function owesValidation(
+  snapshot: Pick<BuildSnapshot, 'contract' | 'validations'>,
+  slice: Plan,
+): boolean {
+  if (!slice.workers.some((worker) => isContractWorker(worker.id))) return false;
+  if (snapshot.contract?.kind === 'invalid') return false;
+  return snapshot.contract?.kind !== 'valid' || !lastMilestonePassed(snapshot, slice);
+}
+
+function lastMilestonePassed(snapshot: Pick<BuildSnapshot, 'validations'>, plan: Plan): boolean {
   const last = milestonesOf(plan).at(-1);
-  if (last === undefined) return false;
-  return !(ctx.snapshot.validations ?? []).some(
-    (record) => record.milestone === last && record.passed,
-  );
+  if (last === undefined) return true;
+  return (snapshot.validations ?? []).some((record) => record.milestone === last && record.passed);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { CONTRACT_WORKER } from '../plan/contract.js';
+import { isContractWorker } from '../plan/contract.js';
 import { milestonesOf, type Plan } from '../plan/plan.js';
 import { dependentChainLengths } from '../plan/schedule.js';
 import { isWorkRole } from '../sessions/session.js';
@@ -226,7 +226,7 @@ export function leastMinutesFor(writes: number): number {
  * review per round at `models.review` (when reviews are on) and
  * `EXPECTED_FIX_ROUNDS` fix sessions at half a work session, each priced with
  * the price table (src/core/vocabulary/pricing.ts). A plan with a contract (its
- * `W0.1`, priced as the worker it is) adds a validation session per milestone,
+ * wave 0, priced as the workers they are) adds a validation session per milestone,
  * priced as a review at the model validation runs on: an upper side, as a
  * validation whose checks pass asks the model nothing. The plan session has run
  * already: its real cost is in the build's ledger, not here.
@@ -244,7 +244,7 @@ export function estimateBuild({ plan, config }: { plan: Plan; config: Config }):
     usd += reviews * priceOf(config.models.review, SESSION_SIZES.review, config.models.prices);
     sessions += 1 + reviews + fixes;
   }
-  const validations = plan.workers.some((worker) => worker.id === CONTRACT_WORKER)
+  const validations = plan.workers.some((worker) => isContractWorker(worker.id))
     ? milestonesOf(plan).length
     : 0;
   const validator = config.verification.validation.model ?? config.models.review;

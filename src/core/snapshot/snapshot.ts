@@ -134,6 +134,12 @@ export interface MemberOfSet {
    * US dollars: the set has one budget, the issue's repository's `budget.maxUsd`.
    */
   spentElsewhereUsd: number;
+  /**
+   * The repositories of the set whose last milestone's validation has not
+   * passed yet (this one's included): every final pull request of the set waits
+   * for them (docs/change-sets.md). Absent: none.
+   */
+  unvalidated?: string[];
 }
 
 /** A member build's view of the workers it depends on in other repositories of its change set. */

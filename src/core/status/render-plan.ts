@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { CONTRACT_WORKER, criteriaOf } from '../plan/contract.js';
+import { CONTRACT_WORKER, criteriaOf, isContractWorker } from '../plan/contract.js';
 import { type Plan, type PlanWorker, waveOf } from '../plan/plan.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
@@ -62,7 +62,7 @@ export function renderPlanTable({
  * so, which a person approves here with the plan.
  */
 function contractNote(worker: PlanWorker): string {
-  if (worker.id === CONTRACT_WORKER) return ' (writes the contract)';
+  if (isContractWorker(worker.id)) return ' (writes the contract)';
   return worker.contract ? ' (**may change the contract**)' : '';
 }
 
@@ -80,8 +80,11 @@ export function renderPlanCriteria(plan: Plan): string {
   if (criteria.length === 0) return '';
   const shown = criteria.slice(0, PLAN_MAX_CRITERIA);
   const more = criteria.length - shown.length;
+  const writers = plan.workers.filter((worker) => isContractWorker(worker.id)).length;
   return [
-    `**Acceptance criteria** (${criteria.length}): ${CONTRACT_WORKER} writes a check for each before any other worker starts.`,
+    writers > 1
+      ? `**Acceptance criteria** (${criteria.length}): each repository's contract (W0.1 to W0.${writers}) writes a check for those it runs before any other worker there starts.`
+      : `**Acceptance criteria** (${criteria.length}): ${CONTRACT_WORKER} writes a check for each before any other worker starts.`,
     '',
     ...shown.map((criterion) => `- ${code(criterion.id)} ${quoted(criterion.text)}`),
     ...(more > 0 ? [`- and ${more} more, in the briefs`] : []),

@@ -4,10 +4,11 @@
  */
 
 /**
- * `W<wave>.<seq>`, both from 1: `W1.1`, `W2.3`; and `W0.1`, the contract's
- * worker (src/core/plan/contract.ts), the one worker of wave 0.
+ * `W<wave>.<seq>`, both from 1: `W1.1`, `W2.3`; and wave 0, the contract's
+ * workers (src/core/plan/contract.ts): `W0.1` in a build, one per repository
+ * of a change set that has criteria (`W0.1`, `W0.2` …).
  */
-export const WORKER_ID = /^W(?:([1-9]\d?)\.([1-9]\d?)|(0)\.(1))$/;
+export const WORKER_ID = /^W(?:([1-9]\d?)\.([1-9]\d?)|(0)\.([1-9]\d?))$/;
 
 /** A repository as `owner/name`: GitHub's rules for both, `..` and `.` not being names. */
 export const REPOSITORY_NAME =

@@ -1,6 +1,8 @@
 import type { GatedPull, SetCheckState, SetMember } from '../../core/change-set/set-snapshot.js';
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
+import { contractPath } from '../../core/plan/contract.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { validationRefPrefix, validationsOf } from '../../core/plan/validation.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
@@ -20,7 +22,7 @@ import { restOfPulls, restOfRefs } from '../observe/read-build-graph.js';
 import { collectComments, commentLists } from '../observe/read-comments.js';
 import { readFinalPull } from '../observe/read-issue-state.js';
 import { readPulls } from '../observe/read-pulls.js';
-import { completionsOf } from '../observe/read-record.js';
+import { completionsOf, contractOf } from '../observe/read-record.js';
 import { readRuns } from '../observe/read-runs.js';
 import {
   type GraphGatedPull,
@@ -108,6 +110,8 @@ export function memberVariables(member: string) {
     memberUsagePrefix: usageRefPrefix(member),
     memberAdaptPrefix: adaptationRefPrefix(member),
     memberMessagePrefix: messageRefPrefix(member),
+    memberValidationPrefix: validationRefPrefix(member),
+    memberContractPath: `${integration}:${contractPath(member)}`,
     revertBranch: revertBranch(member),
   };
 }
@@ -149,8 +153,11 @@ async function observeMember(
     usage: graph.usageRefs.nodes,
     adapt: graph.adaptRefs?.nodes ?? [],
     messages: graph.messageRefs?.nodes ?? [],
+    validation: graph.validationRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env),
   });
+  // Each member's own contract and validations (docs/change-sets.md): its milestones are validated in its repository.
+  const contract = branches.integration ? contractOf(graph) : { kind: 'missing' as const };
   const defaultSha = node?.defaultBranchRef?.target.oid ?? '';
   const snapshot: BuildSnapshot = {
     build: member,
@@ -178,6 +185,8 @@ async function observeMember(
     ...usageOf(member, hidden.usage, runs),
     adaptations: adaptationsOf(hidden.adapt),
     ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
+    ...(contract.kind === 'missing' ? {} : { contract }),
+    ...(hidden.validation.length > 0 ? { validations: validationsOf(hidden.validation) } : {}),
   };
   const own = (pull: GraphGatedPull) =>
     !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
@@ -198,15 +207,25 @@ async function withLaterPages(
 ): Promise<GraphMember | null> {
   if (!node) return null;
   const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs, messageRefs] = await Promise.all([
+  const [pullRequests, refs, usageRefs, messageRefs, validationRefs] = await Promise.all([
     restOfPulls(ctx, { integration: variables.memberIntegration }, node.pullRequests),
     restOfRefs(ctx, variables.memberRefPrefix, node.refs),
     restOfRefs(ctx, variables.memberUsagePrefix, node.usageRefs),
     node.messageRefs
       ? restOfRefs(ctx, variables.memberMessagePrefix, node.messageRefs)
       : Promise.resolve(undefined),
+    node.validationRefs
+      ? restOfRefs(ctx, variables.memberValidationPrefix, node.validationRefs)
+      : Promise.resolve(undefined),
   ]);
-  return { ...node, pullRequests, refs, usageRefs, ...(messageRefs ? { messageRefs } : {}) };
+  return {
+    ...node,
+    pullRequests,
+    refs,
+    usageRefs,
+    ...(messageRefs ? { messageRefs } : {}),
+    ...(validationRefs ? { validationRefs } : {}),
+  };
 }
 
 /**
@@ -227,6 +246,7 @@ function asBuildRepository(
     usageRefs: node?.usageRefs ?? empty,
     adaptRefs: node?.adaptRefs ?? empty,
     messageRefs: node?.messageRefs ?? empty,
+    validationRefs: node?.validationRefs ?? empty,
     pullRequests: node?.pullRequests ?? empty,
     finalPulls: {
       nodes: (node?.finalPulls.nodes ?? [])
@@ -234,6 +254,7 @@ function asBuildRepository(
         .map((pull) => ({ ...pull })),
     },
     plan: null,
+    contract: node?.contract ?? null,
     workers: null,
     subIssueGraph: null,
     completions: node?.completions ?? null,

@@ -29,6 +29,8 @@ export const SET_OPERATIONS = /* GraphQL */ `
     $memberUsagePrefix: String!
     $memberAdaptPrefix: String!
     $memberMessagePrefix: String!
+    $memberValidationPrefix: String!
+    $memberContractPath: String!
     $revertBranch: String!
   ) {
     nodes(ids: $ids) { ...MemberRepository }
@@ -42,6 +44,7 @@ export const SET_OPERATIONS = /* GraphQL */ `
     usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    validationRefs: refs(refPrefix: $memberValidationPrefix, first: 100) { ...Refs }
     pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
       pageInfo { hasNextPage endCursor }
       nodes { ...Pull }
@@ -62,6 +65,7 @@ export const SET_OPERATIONS = /* GraphQL */ `
       nodes { ...GatedPull }
     }
     plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    contract: object(expression: $memberContractPath) { ... on Blob { byteSize isTruncated text } }
     completions: object(expression: $memberCompletionsPath) {
       ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
     }
@@ -146,10 +150,14 @@ export interface GraphMember {
   adaptRefs?: GraphRefs;
   /** The messages recorded for its workers' sessions (`/steer`, `/queue`). */
   messageRefs?: GraphRefs;
+  /** Its milestones' validation records (docs/verification.md). */
+  validationRefs?: GraphRefs;
   pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
   finalPulls: { pageInfo?: { hasNextPage: boolean }; nodes: GraphGatedPull[] };
   revertPulls: { nodes: GraphGatedPull[] };
   plan: { oid: string } | null;
+  /** Its `contract.json`, once its contract is on its build branch. */
+  contract?: BuildQueryResult['repository']['contract'];
   completions: BuildQueryResult['repository']['completions'];
 }
 

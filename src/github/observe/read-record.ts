@@ -42,7 +42,7 @@ export function readRecord({
 }
 
 /** `contract.json`, size-capped like the plan and checked against `Contract`. */
-function contractOf({ contract }: Repository): ContractRead {
+export function contractOf({ contract }: Pick<Repository, 'contract'>): ContractRead {
   if (!contract) return { kind: 'missing' };
   if (contract.byteSize > CONTRACT_MAX_BYTES || contract.isTruncated || contract.text === null) {
     return {

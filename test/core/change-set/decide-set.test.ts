@@ -531,3 +531,83 @@ describe('a change set once approved', () => {
     ).toEqual([expect.not.objectContaining({ budget: expect.anything() })]);
   });
 });
+
+describe("a change set's contracts and validations", () => {
+  /** lib ← service, each with its contract: W0.1 and W1.1 in acme/lib, W0.2 and W2.1 here. */
+  const contracted = make.plan({
+    build: SET_BUILD,
+    title: 'Rename fetch to get',
+    criteria: ['acme/service answers with get'],
+    workers: [
+      make.worker({ id: 'W0.1', contract: true, repository: LIB }),
+      make.worker({ id: 'W0.2', contract: true }),
+      make.worker({ id: 'W1.1', depends_on: ['W0.1'], repository: LIB, criteria: ['get works'] }),
+      make.worker({ id: 'W2.1', depends_on: ['W0.2', 'W1.1'] }),
+    ],
+  });
+  const home = { home: { plan: { kind: 'valid' as const, plan: contracted, sha: sha('p2') } } };
+  const contract = {
+    kind: 'valid' as const,
+    contract: {
+      version: 1 as const,
+      command: 'npm test',
+      files: ['test/get.test.ts'],
+      checks: [{ criterion: 'W1.1:1', file: 'test/get.test.ts', name: 'get works' }],
+      unchecked: [],
+    },
+  };
+  /** acme/lib with W0.1 and W1.1 merged and its milestone 1 validated at its head. */
+  const libDone = recordedMember(LIB, {
+    snapshot: {
+      runs: [planRun({ id: 7008 }), memberRun('W0.1', { role: 'contract' }), memberRun('W1.1')],
+      pulls: [memberPull('W0.1', 40), memberPull('W1.1', 41)],
+      contract,
+      validations: [
+        {
+          version: 1,
+          milestone: 1,
+          run_id: 7400,
+          head: sha(`i${LIB.length}`),
+          passed: true,
+          exit_code: 0,
+          failed: [],
+        },
+      ],
+    },
+  });
+
+  it("dispatches each repository's contract session there, and none of its workers before it", () => {
+    const members = [recordedMember(LIB), recordedMember(HOME)];
+    expect(setDispatches(decideOn(approved(members, home)))).toEqual([
+      `${LIB} contract W0.1`,
+      `${HOME} contract W0.2`,
+    ]);
+  });
+
+  it("holds acme/lib's final pull request while acme/service owes its last validation, and says so", () => {
+    const decision = decideOn(approved([libDone, recordedMember(HOME)], home));
+    expect(actionsIn(decision, LIB).map((action) => action.kind)).not.toContain('open-final-pull');
+    expect(renderStatus(decision.view)).toContain(
+      'its final pull request waits for the last validation of acme/service',
+    );
+  });
+
+  it('says a repository whose milestone failed with no fix worker needs a person', () => {
+    const failed = {
+      ...libDone,
+      snapshot: {
+        ...libDone.snapshot,
+        validations: (libDone.snapshot.validations ?? []).map((record) => ({
+          ...record,
+          passed: false,
+          exit_code: 1,
+          failed: [{ check: 'W1.1:1' as const, worker: null }],
+        })),
+      },
+    };
+    const decision = decideOn(approved([failed, recordedMember(HOME)], home));
+    expect(renderStatus(decision.view)).toContain(
+      'milestone 1 failed validation with no fix worker: push a fix to its build branch, or /replan',
+    );
+  });
+});

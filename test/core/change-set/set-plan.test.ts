@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseCommands } from '../../../src/core/commands/parse-commands.js';
 import { decide } from '../../../src/core/decide/decide.js';
 import {
+  contractCriteria,
+  criteriaOf,
+  criterionRepository,
+} from '../../../src/core/plan/contract.js';
+import {
   isChangeSetPlan,
   landsAfter,
+  lastWaveOf,
   outsideDependencies,
   planRepositories,
   repositoryOrder,
@@ -176,5 +182,63 @@ describe('/rollback', () => {
         message: '/rollback takes nothing after it: write `/rollback` alone on its line.',
       },
     ]);
+  });
+});
+
+describe("a change set's criteria, each in the contract of the repository that can run it", () => {
+  const routed = (criteria: string[], workers = SET.workers) =>
+    criteriaOf({ criteria, workers }).map((criterion) => [
+      criterion.id,
+      criterionRepository(criterion, { criteria, workers }, HOME),
+    ]);
+
+  it("puts a worker's criteria in its own repository's contract", () => {
+    const workers = SET.workers.map((w) =>
+      w.id === 'W1.1' || w.id === 'W2.1' ? { ...w, criteria: ['get answers 200'] } : w,
+    );
+    expect(routed([], workers)).toEqual([
+      ['W1.1:1', 'acme/lib'],
+      ['W2.1:1', 'acme/service'],
+    ]);
+  });
+
+  it('puts a build criterion in the repository landing last among those it names, or among all where it names none', () => {
+    expect(
+      routed([
+        'Acme/Lib exports get',
+        'acme/service answers with acme/lib’s get',
+        'acme/client and acme/lib agree on the wire format',
+        'every repository builds',
+        'acme/library is not acme/lib-extra',
+      ]),
+    ).toEqual([
+      ['build:1', 'acme/lib'],
+      ['build:2', 'acme/service'],
+      ['build:3', 'acme/client'],
+      ['build:4', 'acme/client'],
+      ['build:5', 'acme/client'],
+    ]);
+  });
+
+  it("gives each member's contract its criteria alone, and a build's contract all of them", () => {
+    const plan = { criteria: ['acme/service starts'], workers: SET.workers };
+    expect(contractCriteria(plan, 'acme/service', HOME).map((c) => c.id)).toEqual(['build:1']);
+    expect(contractCriteria(plan, 'acme/lib', HOME)).toEqual([]);
+    const one = makePlan({
+      criteria: ['it starts'],
+      workers: [makeWorker({ id: 'W1.1', criteria: ['x'] })],
+    });
+    expect(contractCriteria(one, HOME, HOME).map((c) => c.id)).toEqual(['build:1', 'W1.1:1']);
+  });
+});
+
+describe("a member's last milestone", () => {
+  it("is its own part's last wave in a change set, and the plan's in a build", () => {
+    const build = '12-rename-fetch';
+    const member = memberBuildId(build, HOME);
+    expect(lastWaveOf(SET, { build: member, repository: 'Acme/Lib' })).toBe(1);
+    expect(lastWaveOf(SET, { build: member, repository: HOME })).toBe(2);
+    expect(lastWaveOf(SET, { build: member, repository: 'acme/client' })).toBe(3);
+    expect(lastWaveOf(SET, { build, repository: 'acme/lib' })).toBe(3);
   });
 });

@@ -1,5 +1,11 @@
-import { CONTRACT_WORKER, criteriaOf, type PlannedCriterion } from '../../../core/plan/contract.js';
-import { type BuildType, type Complexity, waveOf } from '../../../core/plan/plan.js';
+import {
+  contractCriteria,
+  criteriaOf,
+  isContractWorker,
+  type PlannedCriterion,
+} from '../../../core/plan/contract.js';
+import type { BuildType, Complexity } from '../../../core/plan/plan.js';
+import { planRepositories, repositoryOf } from '../../../core/plan/set-plan.js';
 
 /** A worker as the model submits it, as far as the contract reads it. */
 interface SubmittedWorker {
@@ -7,6 +13,7 @@ interface SubmittedWorker {
   depends_on: string[];
   brief: string;
   criteria?: string[] | undefined;
+  repository?: string | undefined;
 }
 
 /** The contract's worker as the plan session's code adds it. */
@@ -17,6 +24,8 @@ export interface ContractPlanWorker {
   complexity: Complexity;
   contract: true;
   brief: string;
+  /** In a change set, the repository whose contract it writes; absent, the issue's. */
+  repository?: string;
 }
 
 /** The title of the contract's worker, its pull request's title. */
@@ -26,20 +35,25 @@ export const CONTRACT_TITLE = 'Contract: checks for the acceptance criteria';
  * The workers of a submitted plan as the plan session commits them
  * (docs/verification.md): where a code plan names acceptance criteria and the
  * configuration wants a contract, the plan session's own code (never the model)
- * adds the contract's worker `W0.1` with its brief, and makes every worker of
- * wave 1, and every other that depends on nothing, wait for it. A research or
- * content plan gets no contract: each brief lists the criteria its review
- * judges as a checklist. The model may not name `W0.1` itself.
+ * adds a contract's worker with its brief, and makes every worker that depends
+ * on no other wait for it. A change set (docs/change-sets.md) gets one per
+ * repository whose contract holds a criterion (`contractCriteria`): `W0.1`,
+ * `W0.2` … in the order the plan first names the repositories, each running in
+ * its repository, waited for by every worker there that depends on no other
+ * worker of that repository. A research or content plan gets no contract: each
+ * brief lists the criteria its review judges as a checklist. The model may not
+ * name a worker of wave 0 itself.
  */
 export function withContractWorker<W extends SubmittedWorker>(
   submission: { criteria?: string[] | undefined; workers: W[] },
-  { type, contract }: { type: BuildType; contract: boolean },
+  { type, contract, home = '' }: { type: BuildType; contract: boolean; home?: string },
 ): { workers: (W | ContractPlanWorker)[]; problems: string[] } {
-  if (submission.workers.some((worker) => worker.id === CONTRACT_WORKER)) {
+  const own = submission.workers.filter((worker) => isContractWorker(worker.id));
+  if (own.length > 0) {
     return {
       workers: submission.workers,
       problems: [
-        `${CONTRACT_WORKER} is the contract's worker, which Baton adds itself where the plan names criteria: number your workers from W1.1`,
+        `${own.map((worker) => worker.id).join(', ')} ${own.length === 1 ? "is the contract's worker" : "are the contract's workers"}, which Baton adds itself where the plan names criteria (wave 0 is theirs): number your workers from W1.1`,
       ],
     };
   }
@@ -55,28 +69,56 @@ export function withContractWorker<W extends SubmittedWorker>(
     };
   }
   if (!contract) return { workers: submission.workers, problems: [] };
-  const waiting = submission.workers.map((worker) =>
-    waveOf(worker.id) === 1 || worker.depends_on.length === 0
-      ? { ...worker, depends_on: [CONTRACT_WORKER, ...worker.depends_on] }
-      : worker,
+  const plan = { ...submission, workers: submission.workers.map(asRouted) };
+  const where = (worker: { repository?: string | undefined }) =>
+    repositoryOf(asRouted(worker), home);
+  const several = planRepositories(plan, home).length > 1;
+  const contracts = planRepositories(plan, home).flatMap((repository) => {
+    const held = contractCriteria(plan, repository, home);
+    return held.length > 0 ? [{ repository, criteria: held }] : [];
+  });
+  const added = contracts.map(
+    ({ repository, criteria: held }, index): ContractPlanWorker => ({
+      id: `W0.${index + 1}`,
+      title: CONTRACT_TITLE,
+      depends_on: [],
+      complexity: 'normal',
+      contract: true,
+      brief: renderContractBrief(held, several ? repository : null),
+      ...(repository && repository !== home.toLowerCase() ? { repository } : {}),
+    }),
   );
-  const own: ContractPlanWorker = {
-    id: CONTRACT_WORKER,
-    title: CONTRACT_TITLE,
-    depends_on: [],
-    complexity: 'normal',
-    contract: true,
-    brief: renderContractBrief(criteria),
+  const contractOf = new Map(added.map((worker) => [where(worker), worker.id]));
+  const repositoryOfId = new Map(submission.workers.map((worker) => [worker.id, where(worker)]));
+  const waiting = submission.workers.map((worker) => {
+    const id = contractOf.get(where(worker));
+    const local = worker.depends_on.some((dep) => repositoryOfId.get(dep) === where(worker));
+    return id && !local ? { ...worker, depends_on: [id, ...worker.depends_on] } : worker;
+  });
+  return { workers: [...added, ...waiting], problems: [] };
+}
+
+/** A submitted worker as the routing reads it: its repository lower case, as plan.json keeps it. */
+function asRouted<W extends { repository?: string | undefined }>(
+  worker: W,
+): W & { repository?: string } {
+  const { repository, ...rest } = worker;
+  return (repository ? { ...rest, repository: repository.toLowerCase() } : rest) as W & {
+    repository?: string;
   };
-  return { workers: [own, ...waiting], problems: [] };
 }
 
 /** The brief of the contract's worker: every criterion with its id, and what to hand in. */
-export function renderContractBrief(criteria: readonly PlannedCriterion[]): string {
+export function renderContractBrief(
+  criteria: readonly PlannedCriterion[],
+  repository: string | null = null,
+): string {
   return [
     '## Mission',
     '',
-    "Write the build's contract: an executable check, in this repository's own test framework, for each acceptance criterion below, before any worker writes the code. Every other worker of the build waits until this pull request is merged.",
+    repository
+      ? `Write ${repository}'s contract in this change set: an executable check, in this repository's own test framework, for each acceptance criterion below (those of this repository's workers, and those of the build's that this repository can run), before any worker writes the code. Every other worker of this repository waits until this pull request is merged.`
+      : "Write the build's contract: an executable check, in this repository's own test framework, for each acceptance criterion below, before any worker writes the code. Every other worker of the build waits until this pull request is merged.",
     '',
     '## Criteria',
     '',

@@ -131,13 +131,17 @@ export function checkPlanSubmission(
     labelled?: BuildType;
     /**
      * Whether a code plan with criteria gets the contract's worker (`verification.contract`,
-     * outside a plan of sub-issues, a change set and an improvement loop).
+     * outside a plan of sub-issues and an improvement loop); a change set's, one per repository.
      */
     contract?: boolean;
   },
 ): Accepted<PlanFiles> {
   const type = labelled === 'code' ? (submission.type ?? 'code') : labelled;
-  const planned = withContractWorker(submission, { type, contract });
+  const planned = withContractWorker(submission, {
+    type,
+    contract,
+    ...(repositories ? { home: repositories.home } : {}),
+  });
   const workers = [...planned.workers]
     .sort((a, b) => compareWorkerIds(a.id, b.id))
     .map((worker) => withSubIssueTitle(worker, subIssues));

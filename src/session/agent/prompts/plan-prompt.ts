@@ -118,6 +118,11 @@ export function renderPlanPrompt({
     ...(contract
       ? [
           "Where the plan has criteria, Baton adds the contract's worker W0.1 itself: it writes a check for every criterion before any other worker starts, and every worker of wave 1 waits for it. Number your workers from W1.1 and do not plan W0.1.",
+          ...(repositories.length > 0
+            ? [
+                "Each repository gets a contract of its own (W0.1, W0.2 …, Baton's): a worker's criteria are checked in its repository, so give a worker only criteria its own repository's tests can judge. A build criterion is checked in the repository that lands last among those it names as owner/name (among all of them where it names none): name the repository whose tests can run it.",
+              ]
+            : []),
         ]
       : []),
     ...(engines && engines.allow.length > 1

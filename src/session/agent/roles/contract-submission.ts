@@ -3,14 +3,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
-  CONTRACT_WORKER,
   Contract,
+  contractCriteria,
   contractPath,
-  criteriaOf,
   type PlannedCriterion,
 } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
-import { planPath } from '../../../core/vocabulary/ids.js';
+import { parseMemberBuildId, planPath } from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { createSubmitTool, type SubmitTool } from '../tools/submit-tool.js';
 import { CompletionSubmission, createCompletionTool } from './completion-submission.js';
@@ -38,16 +37,19 @@ export interface ContractTool extends SubmitTool<CompletionSubmission> {
  * criterion of the plan (`contractHandInProblems`), whose files are in the copy.
  */
 export function createContractTool({
+  worker,
   planWorkers,
   criteria,
   workDir,
 }: {
+  /** The contract's worker whose session this is (`W0.1`; `W0.2` … in a change set). */
+  worker: string;
   planWorkers: readonly string[] | null;
   criteria: readonly PlannedCriterion[];
   /** The model's copy of the repository, where the check files must be. */
   workDir: string;
 }): ContractTool {
-  const report = createCompletionTool(CONTRACT_WORKER, planWorkers);
+  const report = createCompletionTool(worker, planWorkers);
   let accepted: Contract | null = null;
   const tool = createSubmitTool({
     name: 'submit_contract',
@@ -117,14 +119,20 @@ export function contractHandInProblems(
   return problems;
 }
 
-/** The plan's criteria, from `plan.json` in the checkout; none when it cannot be read. */
+/**
+ * The criteria this repository's contract holds, from `plan.json` in the checkout: a
+ * build's every one; a change set member's, those `contractCriteria` gives its
+ * repository (docs/change-sets.md). None when the plan cannot be read.
+ */
 export async function readPlannedCriteria(ctx: AgentContext): Promise<PlannedCriterion[]> {
   const text = await readFile(path.join(ctx.root, planPath(ctx.env.BATON_BUILD)), 'utf8').catch(
     () => null,
   );
   try {
     const plan = Plan.safeParse(JSON.parse(text ?? ''));
-    return plan.success ? criteriaOf(plan.data) : [];
+    const repository = ctx.env.GITHUB_REPOSITORY;
+    const home = parseMemberBuildId(ctx.env.BATON_BUILD)?.home ?? repository;
+    return plan.success ? contractCriteria(plan.data, repository, home) : [];
   } catch {
     return [];
   }

@@ -88,10 +88,9 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const earlier = loop === null ? null : await readPlan(ctx.root, build);
   const previous =
     loop === null && (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
-  // The contract's worker joins a build's own first plan: not a plan of sub-issues
-  // (one worker each), a change set's or an improvement loop's.
-  const contract =
-    ctx.config.verification.contract && loop === null && !subIssues && mounts.length === 0;
+  // The contract's worker joins a build's own first plan, and a change set's (one per
+  // repository): not a plan of sub-issues (one worker each) or an improvement loop's.
+  const contract = ctx.config.verification.contract && loop === null && !subIssues;
   const submit = createSubmitTool({
     name: 'submit_plan',
     description:

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BriefFrontMatter, parseBrief } from '../../../core/plan/brief.js';
 import type { Completion, Usage } from '../../../core/plan/completion.js';
-import { CONTRACT_WORKER, type Contract } from '../../../core/plan/contract.js';
+import { type Contract, isContractWorker } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
 import { egressAllowlist } from '../../../core/sessions/egress.js';
 import {
@@ -95,7 +95,7 @@ export async function runWorkRole(
     worker,
     submit:
       ctx.engine === 'baton'
-        ? `call ${worker === CONTRACT_WORKER ? 'submit_contract' : 'submit_completion'}`
+        ? `call ${isContractWorker(worker) ? 'submit_contract' : 'submit_completion'}`
         : 'write your hand-in (the JSON file your instructions name)',
   });
   try {
@@ -225,7 +225,7 @@ async function converseAndCommit({
 }): Promise<RoleOutcome> {
   const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
   // The contract's checks fail until the workers write the code: its sessions are not held to green tests.
-  const contract = worker === CONTRACT_WORKER ? await contractOf(ctx, sandbox) : null;
+  const contract = isContractWorker(worker) ? await contractOf(ctx, sandbox, worker) : null;
   const tests = createTestGate({
     ctx,
     sandbox,
@@ -470,9 +470,11 @@ async function workPrompt({
 async function contractOf(
   ctx: AgentContext,
   sandbox: Sandbox,
+  worker: string,
 ): Promise<{ tool: ContractTool; lines: string[] }> {
   const criteria = await readPlannedCriteria(ctx);
   const tool = createContractTool({
+    worker,
     planWorkers: await readPlanWorkers(ctx),
     criteria,
     workDir: sandbox.workDir,

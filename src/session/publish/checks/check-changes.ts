@@ -1,4 +1,4 @@
-import { CONTRACT_WORKER, contractPath } from '../../../core/plan/contract.js';
+import { CONTRACT_WORKER, contractPath, isContractWorker } from '../../../core/plan/contract.js';
 import type { BuildType } from '../../../core/plan/plan.js';
 import {
   briefPath,
@@ -118,7 +118,7 @@ function checkOne(
     case 'work':
     case 'fix':
       // The contract's fix sessions are held to what its first session may write.
-      return target.worker === CONTRACT_WORKER
+      return target.worker !== null && isContractWorker(target.worker)
         ? checkContractPath(path, target)
         : checkWorkerPath(path, target, scope);
     case 'review':
@@ -231,7 +231,7 @@ function checkWorkerPath(path: string, target: SessionTarget, scope: WorkerScope
  * `.baton/`, nor anything under `.github/`, whatever `session.allowWorkflowChanges` says.
  */
 function checkContractPath(path: string, target: SessionTarget): string | null {
-  const own = completionPath(target.build, CONTRACT_WORKER);
+  const own = completionPath(target.build, target.worker ?? CONTRACT_WORKER);
   const record = contractPath(target.build);
   if (path === own || path === record) return null;
   if (path.startsWith(BATON_DIR) || path.startsWith('.github/'))

@@ -3,6 +3,7 @@ import { contractPath } from '../../../core/plan/contract.js';
 import { MAX_WORKERS, type Plan, type PlanWorker, waveOf } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
 import type { FailedCheck } from '../../../core/plan/validation.js';
+import { parseMemberBuildId } from '../../../core/vocabulary/ids.js';
 import { renderBriefFile } from '../../agent/plan/plan-files.js';
 import type { ValidationResult } from '../../result.js';
 
@@ -51,6 +52,16 @@ export function amendWithFixes({
   /** The contract the command ran, for the checks' names and files; null when it cannot be read. */
   contract: Contract | null;
 }): FixAmendment {
+  // A change set's member runs the set's plan, which lies on the issue's repository, where
+  // this repository's token cannot write: its failures wait for a person (docs/change-sets.md).
+  if (parseMemberBuildId(build)) {
+    return {
+      plan: null,
+      briefs: new Map(),
+      fixed: failures.map((f) => ({ check: f.check, worker: null })),
+      why: "this build is a change set's member, whose plan is the set's, on the issue's repository: push a fix to the build branch, or /replan the set",
+    };
+  }
   const { milestone } = validation;
   const wave = milestone + 1;
   const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);

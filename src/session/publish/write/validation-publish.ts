@@ -63,7 +63,7 @@ export async function publishValidation({
   // The command's exit decides, and a check still marked to fail proves nothing by passing.
   const failures = [
     ...failuresOf(validation),
-    ...(await markedFailures(access, target.build, validation)),
+    ...(await markedFailures(access, target.build, validation, env.GITHUB_REPOSITORY)),
   ];
   const passed = failures.length === 0;
   const fixes = passed

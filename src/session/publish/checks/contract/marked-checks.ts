@@ -1,5 +1,6 @@
 import { Contract, contractPath } from '../../../../core/plan/contract.js';
 import { Plan, waveOf } from '../../../../core/plan/plan.js';
+import { lastWaveOf } from '../../../../core/plan/set-plan.js';
 import { integrationBranch, planPath } from '../../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../../result.js';
 import type { RemoteAccess } from '../../scratch-repo.js';
@@ -14,7 +15,8 @@ const VALIDATED_AT = 'refs/baton/validated-build';
 /**
  * The contract's checks that the validated head still marks to fail, where
  * their criterion is due by this milestone (its worker's wave is at most the
- * milestone; the build's own criteria at the last one): a check so marked
+ * milestone; the build's own criteria at the last one, a change set member's
+ * own last, docs/change-sets.md): a check so marked
  * passes whatever the code does, so the command's green exit proves nothing of
  * it (docs/verification.md, "Validation"). Each is a failure, with a brief that
  * says so, read by publish's code from the files at the head, not by a model.
@@ -23,6 +25,8 @@ export async function markedFailures(
   access: RemoteAccess,
   build: string,
   validation: Pick<ValidationResult, 'milestone' | 'head'>,
+  /** The repository validated, `owner/name`: a change set's member's last milestone is its own part's last wave. */
+  repository: string,
 ): Promise<Failure[]> {
   const { repo, remote, token } = access;
   const branch = integrationBranch(build);
@@ -34,7 +38,7 @@ export async function markedFailures(
   const plan = Plan.safeParse(parseJson(await at(planPath(build))));
   const contract = Contract.safeParse(parseJson(await at(contractPath(build))));
   if (!plan.success || !contract.success) return [];
-  const last = Math.max(...plan.data.workers.map((worker) => waveOf(worker.id)));
+  const last = lastWaveOf(plan.data, { build, repository });
   const failures = new Map<string, Failure>();
   for (const check of contract.data.checks) {
     const owner = check.criterion.split(':')[0] ?? '';

@@ -1,0 +1,117 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { contractPath } from '../../src/core/plan/contract.js';
+import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { startApp } from '../support/app-harness.js';
+import { tickingClock } from '../support/builds.js';
+import {
+  driveSet,
+  finalPullOf,
+  LIB,
+  SERVICE,
+  SET_MEMBER,
+  type SetWorkerSpec,
+  setRepos,
+  setScripts,
+} from '../support/change-sets.js';
+
+/**
+ * lib ← service, each with its contract (docs/change-sets.md): W0.1 writes acme/lib's, which
+ * W1.1 waits for; W0.2 writes acme/service's, which W2.1 waits for besides W1.1.
+ */
+const WORKERS: SetWorkerSpec[] = [
+  { id: 'W0.1', title: 'Contract: checks for the acceptance criteria', repository: LIB },
+  { id: 'W0.2', title: 'Contract: checks for the acceptance criteria', repository: SERVICE },
+  {
+    id: 'W1.1',
+    title: 'Rename fetch to get',
+    depends_on: ['W0.1'],
+    repository: LIB,
+    criteria: ['get answers what fetch answered'],
+  },
+  {
+    id: 'W2.1',
+    title: 'Call get',
+    depends_on: ['W0.2', 'W1.1'],
+    repository: SERVICE,
+    criteria: ['the service calls get'],
+  },
+];
+
+/** The session runs of the Baton workflow in one repository, oldest first. */
+function sessions(gh: FakeGitHub) {
+  return gh.runs.filter((run) => run.workflow === 'baton.yml');
+}
+
+/** When the contract's pull request of `worker` merged into the member's build branch. */
+function contractMergedAt(gh: FakeGitHub, worker: string): number {
+  const pull = [...gh.pulls.values()].find((p) => p.head === workerBranch(SET_MEMBER, worker));
+  expect(pull?.base).toBe(integrationBranch(SET_MEMBER));
+  return Date.parse(pull?.mergedAt ?? '');
+}
+
+describe("a change set's contracts, one per repository, on the simulated GitHub", () => {
+  it('gives each member its contract first, starts its workers after their own, validates each member there, and opens the final pull requests after every member passed', async () => {
+    const now = tickingClock();
+    const repos = setRepos(now);
+    const app = await startApp({ gh: repos.service, now });
+    onTestFinished(() => app.stop());
+    const scripts = setScripts(repos, {}, WORKERS, ['acme/service answers with get']);
+    const issue = repos.service.openIssue({
+      title: 'Rename fetch to get',
+      labels: ['orchestrate'],
+    });
+    repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveSet({ repos, apps: [app], scripts });
+    repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveSet({ repos, apps: [app], scripts });
+    expect(app.errors).toEqual([]);
+
+    // Each repository's contract session runs there, in the role contract, in its member build.
+    const contractRuns = (gh: FakeGitHub) =>
+      sessions(gh)
+        .filter((run) => run.inputs.role === 'contract')
+        .map((run) => `${run.inputs.build} ${run.inputs.worker}`);
+    expect(contractRuns(repos.lib)).toEqual([`${SET_MEMBER} W0.1`]);
+    expect(contractRuns(repos.service)).toEqual([`${SET_MEMBER} W0.2`]);
+    expect(contractRuns(repos.client)).toEqual([]);
+    for (const gh of [repos.lib, repos.service]) {
+      const files = gh.git.filesOf(gh.git.resolve(integrationBranch(SET_MEMBER)) ?? '');
+      expect(files.has(contractPath(SET_MEMBER))).toBe(true);
+    }
+
+    // No worker's first run was created before its own repository's contract merged.
+    const work = (gh: FakeGitHub, worker: string) =>
+      sessions(gh).filter((run) => run.inputs.role === 'work' && run.inputs.worker === worker);
+    const libContract = contractMergedAt(repos.lib, 'W0.1');
+    const serviceContract = contractMergedAt(repos.service, 'W0.2');
+    expect(work(repos.lib, 'W1.1')).toHaveLength(1);
+    expect(work(repos.service, 'W2.1')).toHaveLength(1);
+    for (const run of work(repos.lib, 'W1.1'))
+      expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(libContract);
+    for (const run of work(repos.service, 'W2.1'))
+      expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(serviceContract);
+
+    // Each member's milestone is validated in its repository, on its build branch.
+    const validations = (gh: FakeGitHub) =>
+      sessions(gh).filter((run) => run.inputs.role === 'validate');
+    expect(validations(repos.lib).map((run) => `${run.inputs.build} ${run.inputs.worker}`)).toEqual(
+      [`${SET_MEMBER} M1`],
+    );
+    expect(
+      validations(repos.service).map((run) => `${run.inputs.build} ${run.inputs.worker}`),
+    ).toEqual([`${SET_MEMBER} M2`]);
+
+    // acme/lib is done long before acme/service, yet its final pull request waited for both validations.
+    const lastValidation = Math.max(
+      ...[...validations(repos.lib), ...validations(repos.service)].map((run) =>
+        Date.parse(run.createdAt),
+      ),
+    );
+    const finals = [repos.lib, repos.service].map((gh) => finalPullOf(gh));
+    expect(finals.map((pull) => pull?.state)).toEqual(['open', 'open']);
+    for (const pull of finals)
+      expect(Date.parse(pull?.createdAt ?? '')).toBeGreaterThan(lastValidation);
+    expect(app.errors).toEqual([]);
+  });
+});
