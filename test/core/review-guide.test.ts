@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
-import type { Contract } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { closedBy } from '../support/closing-references.js';
-import { deliveredSnapshot, make, makeValidation, NOW, validPlan } from './factories.js';
+import {
+  deliveredSnapshot,
+  make,
+  makeContract,
+  makeValidation,
+  NOW,
+  validPlan,
+} from './factories.js';
 
 const config = make.config({ approval: 'none' });
 
-const contract: Contract = {
-  version: 1,
-  command: 'npm test -- test/contract',
-  files: ['test/contract/login.test.ts'],
+const contract = makeContract({
   checks: [
     { criterion: 'build:1', file: 'test/contract/login.test.ts', name: 'login › signs in' },
     { criterion: 'W1.1:1', file: 'test/contract/login.test.ts', name: 'store › keeps a session' },
   ],
   unchecked: [{ criterion: 'W2.1:1', why: 'a person must look at the page' }],
-};
+});
 
 /** The delivered build (W1.1 and W2.1 merged, W1.2 skipped) with criteria, a contract and evidence. */
 function delivered(

@@ -10,7 +10,7 @@ import { matchesGlob } from '../../src/core/verification/path-glob.js';
 import { readFirst } from '../../src/core/verification/read-first.js';
 import { fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
 import { viewOf } from './decide-helpers.js';
-import { make, NOW, sha, validPlan } from './factories.js';
+import { make, NOW, sha, validContract, validPlan } from './factories.js';
 
 const settings = defaults();
 
@@ -265,19 +265,13 @@ describe('merge autonomy', () => {
 
 describe('the contract in the status', () => {
   const plan = make.plan({ criteria: ['the build passes'] });
-  const valid: ContractRead = {
-    kind: 'valid',
-    contract: {
-      version: 1,
-      command: 'npm test',
-      files: ['test/contract.test.ts'],
-      checks: [
-        { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes' },
-        { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes again' },
-      ],
-      unchecked: [{ criterion: 'W1.1:1', why: 'no test can see it' }],
-    },
-  };
+  const valid = validContract({
+    checks: [
+      { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes' },
+      { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes again' },
+    ],
+    unchecked: [{ criterion: 'W1.1:1', why: 'no test can see it' }],
+  });
   it.each<[string, ContractRead | undefined, string | null]>([
     ['no criteria, no contract: no line', undefined, null],
     [
