@@ -4,7 +4,7 @@ import type { BuildDetail } from '../../core/overview/build-detail.js';
 import { BuildGraph } from './build-graph.js';
 import { Timeline } from './charts.js';
 import { ago, duration, phaseText, safeHref, usd, when } from './format.js';
-import { anchorOf, type PageLinks } from './layout.js';
+import { anchorOf, type PageLinks, TableHead } from './layout.js';
 import { Runaways } from './overview-view.js';
 
 /** One build: its graph, its sessions over time and one by one, its review rounds, its notices and commands. */
@@ -46,18 +46,10 @@ export function BuildView({
       <h2>Timeline</h2>
       <Timeline detail={detail} now={now} />
       <table>
-        <thead>
-          <tr>
-            <th>Lane</th>
-            <th>Session</th>
-            <th>Started</th>
-            <th class="num">Took</th>
-            <th>Engine</th>
-            <th>Model</th>
-            <th class="num">Cost</th>
-            <th>Outcome</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Lane', 'Session', 'Started', 'Took', 'Engine', 'Model', 'Cost', 'Outcome']}
+          numeric={['Took', 'Cost']}
+        />
         <tbody>
           {detail.lanes.flatMap((lane) =>
             lane.sessions.map((bar) => (
