@@ -90,6 +90,16 @@ describe('a worker judged', () => {
     return make.pull({ headSha: head, ...overrides });
   }
 
+  /** The head approved by Baton, then reviewed by `author` (a person) with `verdict`. */
+  function afterBatonApproves(author: string, verdict: 'changes-requested' | 'comment'): PullInfo {
+    return pull({
+      reviews: [
+        make.review({ id: 1, commitSha: head }),
+        make.review({ id: 2, commitSha: head, byBaton: false, author, verdict }),
+      ],
+    });
+  }
+
   it.each<[string, PullInfo, RiskClass[], 'current' | 'stale' | 'none']>([
     ['no evidence', pull({}), [], 'none'],
     [
@@ -133,35 +143,13 @@ describe('a worker judged', () => {
     ],
     [
       "a person's request for changes against Baton's approval, on the head",
-      pull({
-        reviews: [
-          make.review({ id: 1, commitSha: head }),
-          make.review({
-            id: 2,
-            commitSha: head,
-            byBaton: false,
-            author: 'carol',
-            verdict: 'changes-requested',
-          }),
-        ],
-      }),
+      afterBatonApproves('carol', 'changes-requested'),
       ['disagreement'],
       'none',
     ],
     [
       'a comment (a reader without write access) disagrees with nothing',
-      pull({
-        reviews: [
-          make.review({ id: 1, commitSha: head }),
-          make.review({
-            id: 2,
-            commitSha: head,
-            byBaton: false,
-            author: 'mallory',
-            verdict: 'comment',
-          }),
-        ],
-      }),
+      afterBatonApproves('mallory', 'comment'),
       [],
       'none',
     ],
