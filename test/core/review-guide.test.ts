@@ -3,6 +3,7 @@ import { decide } from '../../src/core/decide/decide.js';
 import { parseEvidenceMarker, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { closedBy } from '../support/closing-references.js';
+import { tableRows } from '../support/table-rows.js';
 import {
   deliveredSnapshot,
   make,
@@ -102,9 +103,7 @@ describe('the review guide', () => {
   });
 
   it('names each criterion with the check that proves it and what is known of its result', () => {
-    const rows = guideOf(finalBody(delivered()))
-      .split('\n')
-      .filter((line) => line.startsWith('| '));
+    const rows = tableRows(guideOf(finalBody(delivered())));
     expect(rows).toEqual([
       '| Criterion | What must hold | Check | Result |',
       '| --- | --- | --- | --- |',
@@ -172,12 +171,13 @@ describe('the review guide', () => {
     );
     const guide = guideOf(body);
     // Exactly the app's rows: the header, its rule and one per criterion of the plan.
-    expect(
-      guide
-        .split('\n')
-        .filter((line) => line.startsWith('|'))
-        .map((line) => line.split(' | ')[0]),
-    ).toEqual(['| Criterion', '| ---', '| build:1', '| W1.1:1', '| W2.1:1']);
+    expect(tableRows(guide).map((line) => line.split(' | ')[0])).toEqual([
+      '| Criterion',
+      '| ---',
+      '| build:1',
+      '| W1.1:1',
+      '| W2.1:1',
+    ]);
     // The ranking is the app's: one item, the worker that changed a workflow, with its label.
     expect(guide.split('\n').filter((line) => /^\d+\. /.test(line))).toHaveLength(1);
     expect(guide).toMatch(
