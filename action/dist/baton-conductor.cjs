@@ -61245,22 +61245,24 @@ async function retitleIssue(ctx, { number: number4, title }) {
   await ctx.octokit.rest.issues.update({ ...issueOf(ctx, number4), title });
 }
 async function closeSubIssue(ctx, { number: number4, reason }) {
-  const issue2 = issueOf(ctx, number4);
-  const { data } = await ctx.octokit.rest.issues.get(issue2);
-  if (data.state === "closed") return false;
-  await ctx.octokit.rest.issues.update({ ...issue2, state: "closed", state_reason: reason });
-  return true;
+  return updateWhileState(ctx, number4, (issue2) => issue2.state !== "closed", {
+    state: "closed",
+    state_reason: reason
+  });
 }
 async function reopenMirror(ctx, { number: number4, title }) {
+  return updateWhileState(
+    ctx,
+    number4,
+    (issue2) => issue2.state === "closed" && issue2.state_reason === "not_planned",
+    { state: "open", state_reason: "reopened", title }
+  );
+}
+async function updateWhileState(ctx, number4, allows, change) {
   const issue2 = issueOf(ctx, number4);
   const { data } = await ctx.octokit.rest.issues.get(issue2);
-  if (data.state !== "closed" || data.state_reason !== "not_planned") return false;
-  await ctx.octokit.rest.issues.update({
-    ...issue2,
-    state: "open",
-    state_reason: "reopened",
-    title
-  });
+  if (!allows(data)) return false;
+  await ctx.octokit.rest.issues.update({ ...issue2, ...change });
   return true;
 }
 

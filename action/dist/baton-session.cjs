@@ -90531,17 +90531,28 @@ function affectsProblems(worker, affects, planWorkers) {
   });
 }
 function failedCompletion(worker, reason, usage) {
+  return batonCompletion({ worker, status: "failed", summary: reason, usage });
+}
+function batonCompletion({
+  worker,
+  status,
+  summary,
+  usage,
+  concerns = [],
+  handoff: handoff2
+}) {
   return {
     worker_id: worker,
-    status: "failed",
-    summary: reason.slice(0, 4e3),
+    status,
+    summary: summary.slice(0, 4e3),
     artifacts: [],
     learnings: [],
-    concerns: [],
+    concerns,
     decisions: [],
     follow_up: [],
     affects: [],
-    usage
+    usage,
+    ...handoff2 ? { handoff: handoff2 } : {}
   };
 }
 async function readCompletion(root, build, worker) {
@@ -90811,25 +90822,20 @@ function stoppedCompletion({
   reason,
   usage
 }) {
-  return {
-    worker_id: worker,
+  return batonCompletion({
+    worker,
     status: "partial",
-    summary: `Stopped short of the brief: it ${reason}`.slice(0, 4e3),
-    artifacts: [],
-    learnings: [],
+    summary: `Stopped short of the brief: it ${reason}`,
+    usage,
     concerns: [
       "The session stopped before it could hand in: review the work so far before going on."
     ],
-    decisions: [],
-    follow_up: [],
-    affects: [],
-    usage,
     handoff: {
       done: "The changes committed on this branch are what the session did before it stopped; read the diff.",
       left: "Whatever the brief asks beyond those changes: the session stopped before it could say.",
       next: `It stopped because it ${reason}`.slice(0, 2e3)
     }
-  };
+  });
 }
 async function changesWork(ctx, { head, worker }) {
   const options2 = { root: ctx.root, env: ctx.toolEnv };
