@@ -6,6 +6,7 @@ import {
   type SeenRequest,
   signThinking,
 } from './fake-api-rules.js';
+import { closeServer, withBody } from './fake-http.js';
 
 /**
  * A stand-in for the Messages API on 127.0.0.1, for tests and simulations:
@@ -122,15 +123,13 @@ export async function startFakeAnthropic({
   const counted: string[] = [];
   const unknown: string[] = [];
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
+    withBody(req, async (text) => {
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(body));
       };
       if (req.method === 'POST' && req.url === '/v1/messages/count_tokens') {
-        const { model = '' } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        const { model = '' } = JSON.parse(text) as {
           model?: string;
         };
         counted.push(model);
@@ -149,7 +148,7 @@ export async function startFakeAnthropic({
         );
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MessagesRequest;
+      const body = JSON.parse(text) as MessagesRequest;
       const rules = applyApiRules(body, req.headers, contextWindow);
       const seen = typeof rules === 'string' ? null : rules;
       const captured: CapturedRequest = {
@@ -194,11 +193,7 @@ export async function startFakeAnthropic({
     unknownModels,
     counted,
     unknown,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, withBody } from './fake-http.js';
 
 /**
  * A stand-in for OpenAI's Responses API on 127.0.0.1, for tests and
@@ -89,9 +90,7 @@ export async function startFakeOpenAi({
   const requests: CapturedResponsesRequest[] = [];
   const unknown: string[] = [];
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
+    withBody(req, async (text) => {
       const path = (req.url ?? '').split('?')[0];
       if (req.method !== 'POST' || path !== '/v1/responses') {
         unknown.push(`${req.method} ${path}`);
@@ -99,7 +98,7 @@ export async function startFakeOpenAi({
       }
       let body: ResponsesRequest;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ResponsesRequest;
+        body = JSON.parse(text) as ResponsesRequest;
       } catch {
         return sendError(
           res,
@@ -148,11 +147,7 @@ export async function startFakeOpenAi({
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     unknown,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }
 

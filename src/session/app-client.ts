@@ -96,8 +96,8 @@ export async function createAppClient({
     token: jwt,
     userAgent,
     fetch,
-    ...(log ? { log } : {}),
-    ...(options ? { options } : {}),
+    log,
+    options,
   });
   let login: Promise<string> | null = null;
   return {

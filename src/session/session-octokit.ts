@@ -51,9 +51,10 @@ export function createSessionOctokit({
   apiUrl: string;
   token: string | undefined;
   userAgent: string;
-  fetch?: typeof globalThis.fetch;
-  log?: SessionLog;
-  options?: SessionClientOptions;
+  /** Absent or undefined: globalThis.fetch, a log to stderr, the default retries. */
+  fetch?: typeof globalThis.fetch | undefined;
+  log?: SessionLog | undefined;
+  options?: SessionClientOptions | undefined;
 }): SessionOctokit {
   const retries = options.retries ?? DEFAULT_RETRIES;
   const maxWait = options.maxRateLimitWaitSeconds ?? 120;

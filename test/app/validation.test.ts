@@ -3,22 +3,20 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { parseValidationMessage, validationRefPrefix } from '../../src/core/plan/validation.js';
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { clearHiddenRefReading } from '../../src/github/observe/hidden-records.js';
+import { makeContract } from '../core/factories.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, statusBody } from '../support/builds.js';
 import { makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /** A contract of one check per worker of the chain, run by one command. */
-const CONTRACT = {
-  version: 1,
-  command: 'npm test -- test/contract',
+const CONTRACT = makeContract({
   files: ['test/contract/oauth.test.ts'],
   checks: [
     { criterion: 'W1.1:1', file: 'test/contract/oauth.test.ts', name: 'provider › signs in' },
     { criterion: 'W2.1:1', file: 'test/contract/oauth.test.ts', name: 'routes › redirect' },
   ],
-  unchecked: [],
-};
+});
 
 describe('validators that did not write the code', () => {
   let gh: FakeGitHub;

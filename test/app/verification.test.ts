@@ -30,6 +30,19 @@ describe('merge autonomy by risk and the review guide', () => {
     return [...gh.pulls.values()].find((pull) => pull.head === workerBranch(BUILD, worker));
   }
 
+  /** `user` approves the head of `worker`'s pull request. */
+  function approveHead(worker: string, user: string, body: string): void {
+    const pull = pullOf(worker);
+    gh.addReview({
+      pull: pull?.number ?? 0,
+      user,
+      body,
+      state: 'APPROVED',
+      commitId: gh.git.resolve(pull?.head ?? '') ?? '',
+      comments: [],
+    });
+  }
+
   function finalPull() {
     return [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
   }
@@ -75,26 +88,12 @@ describe('merge autonomy by risk and the review guide', () => {
     expect(w11?.mergedAt).toBeNull();
 
     // Anyone may review a public repository's pull request: a reader's approval releases nothing.
-    gh.addReview({
-      pull: w11?.number ?? 0,
-      user: 'reader',
-      body: 'LGTM',
-      state: 'APPROVED',
-      commitId: gh.git.resolve(w11?.head ?? '') ?? '',
-      comments: [],
-    });
+    approveHead('W1.1', 'reader', 'LGTM');
     await driveBuild({ gh, apps, script });
     expect(pullOf('W1.1')?.mergedAt).toBeNull();
     expect(statusBody(gh, BUILD)).toContain('waits for a person: changes a workflow');
 
-    gh.addReview({
-      pull: w11?.number ?? 0,
-      user: 'maintainer',
-      body: 'Read it: fine.',
-      state: 'APPROVED',
-      commitId: gh.git.resolve(w11?.head ?? '') ?? '',
-      comments: [],
-    });
+    approveHead('W1.1', 'maintainer', 'Read it: fine.');
     await driveBuild({ gh, apps, script });
 
     expect(pullOf('W1.1')?.mergedAt).not.toBeNull();

@@ -5,21 +5,9 @@ import { finalTitle } from '../../src/core/rules/decide-final.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { closedBy } from '../support/closing-references.js';
 import { viewOf } from './decide-helpers.js';
-import {
-  ago,
-  BUILD,
-  deliveredSnapshot,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeRun,
-  makeSnapshot,
-  NOW,
-  planRun,
-} from './factories.js';
+import { ago, BUILD, deliveredSnapshot, make, NOW, planRun } from './factories.js';
 
-const config = makeConfig({ approval: 'none' });
+const config = make.config({ approval: 'none' });
 
 const delivered = deliveredSnapshot;
 
@@ -39,7 +27,7 @@ describe('decide: the final pull request', () => {
   it('names no issue to close in the final PR title, which is the squash commit title on the default branch', () => {
     const title = finalTitle(
       BUILD,
-      makePlan({
+      make.plan({
         title: 'Fixes #3, closes acme/other#4, resolves https://github.com/acme/shop/issues/5',
       }),
     );
@@ -82,7 +70,7 @@ describe('decide: the final pull request', () => {
     };
     const actions = decide({
       snapshot: delivered({ finalPull }),
-      config: makeConfig({ approval: 'none', final }),
+      config: make.config({ approval: 'none', final }),
       now: NOW,
     });
     expect(kinds(actions)).toEqual(expected);
@@ -94,7 +82,7 @@ describe('decide: the final pull request', () => {
       state: 'merged' as const,
       url: 'https://github.com/acme/shop/pull/200',
     };
-    const snapshot = delivered({ finalPull, issue: { ...makeSnapshot().issue, state: 'closed' } });
+    const snapshot = delivered({ finalPull, issue: { ...make.snapshot().issue, state: 'closed' } });
     const actions = decide({ snapshot, config, now: NOW });
     expect(kinds(actions)).toEqual(['render-status']);
     expect(viewOf(actions).phase).toBe('done');
@@ -102,18 +90,18 @@ describe('decide: the final pull request', () => {
 });
 
 describe('decide: cancelling', () => {
-  const running = makeSnapshot({
+  const running = make.snapshot({
     runs: [
       planRun(),
-      makeRun({ id: 7011, worker: 'W1.1' }),
-      makeRun({
+      make.run({ id: 7011, worker: 'W1.1' }),
+      make.run({
         id: 7012,
         worker: 'W1.2',
         status: 'in_progress',
         conclusion: null,
         createdAt: ago(5),
       }),
-      makeRun({
+      make.run({
         id: 7301,
         role: 'review',
         worker: 'W1.1',
@@ -123,14 +111,14 @@ describe('decide: cancelling', () => {
         createdAt: ago(1),
       }),
     ],
-    pulls: [makePull({ number: 101, worker: 'W1.1' })],
+    pulls: [make.pull({ number: 101, worker: 'W1.1' })],
     branches: { 'W1.2': 'b', 'W1.1': 'a' },
   });
 
   it.each([
     [
       'a /cancel',
-      { commands: [makeCommand({ name: 'cancel' }, { author: 'carol' })] },
+      { commands: [make.command({ name: 'cancel' }, { author: 'carol' })] },
       { by: 'carol', at: ago(10) },
     ],
     [
@@ -161,10 +149,10 @@ describe('decide: cancelling', () => {
 
   it('stays cancelled after a /resume', () => {
     const commands = [
-      makeCommand({ name: 'cancel' }, { commentId: 1, createdAt: ago(9) }),
-      makeCommand({ name: 'resume' }, { commentId: 2, createdAt: ago(8) }),
+      make.command({ name: 'cancel' }, { commentId: 1, createdAt: ago(9) }),
+      make.command({ name: 'resume' }, { commentId: 2, createdAt: ago(8) }),
     ];
-    expect(viewOf(decide({ snapshot: makeSnapshot({ commands }), config, now: NOW })).phase).toBe(
+    expect(viewOf(decide({ snapshot: make.snapshot({ commands }), config, now: NOW })).phase).toBe(
       'cancelled',
     );
   });
@@ -172,10 +160,10 @@ describe('decide: cancelling', () => {
 
 describe('decide: the status comment', () => {
   it.each<[string, BuildSnapshot]>([
-    ['planning', makeSnapshot({ plan: { kind: 'missing' }, runs: [] })],
-    ['running', makeSnapshot()],
+    ['planning', make.snapshot({ plan: { kind: 'missing' }, runs: [] })],
+    ['running', make.snapshot()],
     ['delivering', delivered()],
-    ['cancelled', makeSnapshot({ commands: [makeCommand({ name: 'cancel' })] })],
+    ['cancelled', make.snapshot({ commands: [make.command({ name: 'cancel' })] })],
   ])('is rendered exactly once, last, while %s', (_name, snapshot) => {
     const actions = decide({ snapshot, config, now: NOW });
     expect(actions.filter((action) => action.kind === 'render-status')).toHaveLength(1);

@@ -8,13 +8,7 @@ import {
   ago,
   fixRun,
   INTEGRATION_SHA,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
+  make,
   NOW,
   planRun,
   sha,
@@ -23,14 +17,14 @@ import {
 } from './factories.js';
 
 const HEAD = sha('a1');
-const workRun = makeRun({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
+const workRun = make.run({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
 
 interface Case {
   pull?: Partial<PullInfo>;
   pulls?: PullInfo[];
   runs?: RunInfo[];
   commands?: CommandInfo[];
-  config?: Parameters<typeof makeConfig>[0];
+  config?: Parameters<typeof make.config>[0];
   now?: string;
 }
 
@@ -44,18 +38,18 @@ function decideFor({
   now = NOW,
 }: Case): Action[] {
   return decide({
-    snapshot: makeSnapshot({
-      plan: validPlan(makePlan({ workers: workers('W1.1') })),
+    snapshot: make.snapshot({
+      plan: validPlan(make.plan({ workers: workers('W1.1') })),
       runs: [planRun(), workRun, ...runs],
-      pulls: pulls ?? [makePull(pull)],
+      pulls: pulls ?? [make.pull(pull)],
       commands,
     }),
-    config: makeConfig({ approval: 'none', ...config } as Partial<Config>),
+    config: make.config({ approval: 'none', ...config } as Partial<Config>),
     now,
   });
 }
 
-const review = (id: number, overrides = {}) => makeReview({ id, commitSha: HEAD, ...overrides });
+const review = (id: number, overrides = {}) => make.review({ id, commitSha: HEAD, ...overrides });
 const changes = (id: number, overrides = {}) =>
   review(id, { verdict: 'changes-requested', ...overrides });
 const human = { author: 'bob', byBaton: false };
@@ -87,7 +81,7 @@ describe('decide: reviewing worker pull requests', () => {
     [
       'a review run is in progress',
       [
-        makeRun({
+        make.run({
           id: 7300,
           role: 'review',
           trigger: `head-${HEAD}`,
@@ -101,7 +95,7 @@ describe('decide: reviewing worker pull requests', () => {
     [
       'the review run failed',
       [
-        makeRun({
+        make.run({
           id: 7300,
           role: 'review',
           trigger: `head-${HEAD}`,
@@ -228,19 +222,19 @@ describe('decide: merging', () => {
   });
 
   describe('merges every ready pull request in one decision, the most urgent first', () => {
-    const plan = makePlan({ workers: workers('W1.1', 'W1.2', 'W1.3', 'W2.1<W1.2') });
+    const plan = make.plan({ workers: workers('W1.1', 'W1.2', 'W1.3', 'W2.1<W1.2') });
     const approved = (worker: string, number: number, mergeState?: 'behind') =>
-      makePull({
+      make.pull({
         number,
         worker,
         headSha: sha(`${number}`),
-        reviews: [makeReview({ id: number, commitSha: sha(`${number}`) })],
+        reviews: [make.review({ id: number, commitSha: sha(`${number}`) })],
         ...(mergeState ? { mergeState } : {}),
       });
     const mergesOf = (pulls: ReturnType<typeof approved>[]) =>
       decide({
-        snapshot: makeSnapshot({ plan: { kind: 'valid', plan, sha: 'p' }, pulls }),
-        config: makeConfig({ approval: 'none' }),
+        snapshot: make.snapshot({ plan: { kind: 'valid', plan, sha: 'p' }, pulls }),
+        config: make.config({ approval: 'none' }),
         now: NOW,
       }).filter((action) => action.kind === 'merge-pull');
     const mergeOf = (worker: string, number: number) => ({
@@ -281,7 +275,7 @@ describe('decide: merging', () => {
 
   it('merges on /merge despite changes requested, with checks still required', () => {
     const merges = [
-      makeCommand(
+      make.command(
         { name: 'merge', worker: 'W1.1' },
         { source: { kind: 'pull', number: 101, worker: 'W1.1' } },
       ),
@@ -295,7 +289,7 @@ describe('decide: merging', () => {
   });
 
   it('reviews the head a fix session pushed after /merge instead of merging it', () => {
-    const merges = [makeCommand({ name: 'merge', worker: 'W1.1' }, { createdAt: ago(10) })];
+    const merges = [make.command({ name: 'merge', worker: 'W1.1' }, { createdAt: ago(10) })];
     const fixed = sha('f1');
     const actions = decideFor({
       commands: merges,
@@ -308,7 +302,7 @@ describe('decide: merging', () => {
   });
 
   it('ignores a /merge given before the pull request opened', () => {
-    const merges = [makeCommand({ name: 'merge', worker: 'W1.1' }, { createdAt: ago(70) })];
+    const merges = [make.command({ name: 'merge', worker: 'W1.1' }, { createdAt: ago(70) })];
     expect(kinds(decideFor({ commands: merges, pull: { reviews: [changes(1)] } }))).not.toContain(
       'merge-pull',
     );
@@ -387,7 +381,7 @@ describe('decide: the fix loop', () => {
   });
 
   it('answers /retry on an open PR with a fix session, beyond the fix rounds', () => {
-    const retry = makeCommand(
+    const retry = make.command(
       { name: 'retry', worker: 'W1.1', instructions: 'use bcrypt' },
       { commentId: 55 },
     );
@@ -407,7 +401,7 @@ describe('decide: the fix loop', () => {
 });
 
 describe('decide: red CI and conflicts', () => {
-  const approved = { reviews: [makeReview({ id: 1, commitSha: HEAD })] };
+  const approved = { reviews: [make.review({ id: 1, commitSha: HEAD })] };
 
   it('re-runs failed CI jobs once', () => {
     const checks = {
@@ -454,7 +448,7 @@ function withoutStatusKinds(actions: Action[]): string[] {
 describe('decide: a review or fix session that succeeded moments ago, its result not in sight', () => {
   // Its review or push may have come after the reconcile read the pull request (SETTLE_MS).
   const justEnded = { status: 'completed' as const, conclusion: 'success' as const };
-  const reviewRun = makeRun({
+  const reviewRun = make.run({
     id: 7300,
     role: 'review',
     worker: 'W1.1',

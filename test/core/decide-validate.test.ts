@@ -10,12 +10,8 @@ import {
   deliveredRuns,
   deliveredSnapshot,
   INTEGRATION_SHA,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
+  make,
   makeValidation,
-  makeWorker,
   NOW,
   sha,
   validateRun,
@@ -23,7 +19,7 @@ import {
   validPlan,
 } from './factories.js';
 
-const config = makeConfig({ approval: 'none' });
+const config = make.config({ approval: 'none' });
 const head = INTEGRATION_SHA;
 const M2 = `validate M2 head-${head}`;
 
@@ -36,17 +32,17 @@ function contracted(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
 function firstWaveDone(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
   return contracted({
     runs: deliveredRuns().slice(0, 2),
-    pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
+    pulls: [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })],
     ...overrides,
   });
 }
 
 /** The plan after a failed M2: W3.1 fixes the check, on the workers of wave 2. */
 const withFix = validPlan(
-  makePlan({
+  make.plan({
     workers: [
-      ...makePlan().workers,
-      makeWorker({ id: 'W3.1', title: 'Fix: build:1 fails', depends_on: ['W2.1'] }),
+      ...make.plan().workers,
+      make.worker({ id: 'W3.1', title: 'Fix: build:1 fails', depends_on: ['W2.1'] }),
     ],
   }),
 );
@@ -164,8 +160,8 @@ describe('decide: validators that did not write the code', () => {
       'a pause holds it like any session',
       contracted({
         commands: [
-          makeCommand({ name: 'skip', worker: 'W1.2' }),
-          makeCommand({ name: 'pause' }, { commentId: 901 }),
+          make.command({ name: 'skip', worker: 'W1.2' }),
+          make.command({ name: 'pause' }, { commentId: 901 }),
         ],
       }),
       [],
@@ -180,7 +176,7 @@ describe('decide: validators that did not write the code', () => {
   it('holds the session at a reached budget', () => {
     const actions = decide({
       snapshot: contracted(),
-      config: makeConfig({ approval: 'none', budget: { maxUsd: 0.000001 } }),
+      config: make.config({ approval: 'none', budget: { maxUsd: 0.000001 } }),
       now: NOW,
     });
     expect(dispatched(actions)).toEqual([]);
@@ -258,7 +254,7 @@ describe('the engine a validation runs on', () => {
   it('is verification.validation.engine, another than the work', () => {
     const actions = decide({
       snapshot: deliveredSnapshot({ contract: validContract() }),
-      config: makeConfig(engines),
+      config: make.config(engines),
       now: NOW,
     });
     const dispatch = actions.find((action) => action.kind === 'dispatch');
@@ -271,14 +267,14 @@ describe('the engine a validation runs on', () => {
   it('is not one a /retry may choose for a worker by that alone', () => {
     const snapshot = firstWaveDoneWithoutW21({
       commands: [
-        makeCommand({ name: 'skip', worker: 'W1.2' }),
-        makeCommand(
+        make.command({ name: 'skip', worker: 'W1.2' }),
+        make.command(
           { name: 'retry', worker: 'W2.1', instructions: '', engine: 'codex' },
           { commentId: 901 },
         ),
       ],
     });
-    const actions = decide({ snapshot, config: makeConfig(engines), now: NOW });
+    const actions = decide({ snapshot, config: make.config(engines), now: NOW });
     const work = actions.find(
       (action) => action.kind === 'dispatch' && action.request.role === 'work',
     );
@@ -290,7 +286,7 @@ describe('the engine a validation runs on', () => {
     return deliveredSnapshot({
       contract: validContract(),
       runs: deliveredRuns().slice(0, 2),
-      pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
+      pulls: [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })],
       ...overrides,
     });
   }

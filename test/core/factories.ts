@@ -378,21 +378,23 @@ export const make = {
   worker: makeWorker,
 };
 
-/** `contract.json` as a snapshot reads it: one check of the build's first criterion, run by `npm test`. */
-export function validContract(overrides: Partial<Contract> = {}): ContractRead {
+/** A build's contract: one check of the build's first criterion in one file, run by `npm test`, unless told. */
+export function makeContract(overrides: Partial<Contract> = {}): Contract {
   return {
-    kind: 'valid',
-    contract: {
-      version: 1,
-      command: 'npm test -- test/contract',
-      files: ['test/contract/login.test.ts'],
-      checks: [
-        { criterion: 'build:1', file: 'test/contract/login.test.ts', name: 'login › signs in' },
-      ],
-      unchecked: [],
-      ...overrides,
-    },
+    version: 1,
+    command: 'npm test -- test/contract',
+    files: ['test/contract/login.test.ts'],
+    checks: [
+      { criterion: 'build:1', file: 'test/contract/login.test.ts', name: 'login › signs in' },
+    ],
+    unchecked: [],
+    ...overrides,
   };
+}
+
+/** `contract.json` as a snapshot reads it: `makeContract`'s, valid. */
+export function validContract(overrides: Partial<Contract> = {}): ContractRead {
+  return { kind: 'valid', contract: makeContract(overrides) };
 }
 
 /** A milestone's validation record: M2 of the build branch head, passed, by run 7300, unless told. */

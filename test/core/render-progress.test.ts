@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_MAX_CHARS, renderProgress } from '../../src/core/status/render-progress.js';
 import type { BuildProgress } from '../../src/core/status/status-view.js';
+import { tableRows } from '../support/table-rows.js';
 import { BUILD, makeTotals, makeWorkerRow } from './factories.js';
 
 const row = makeWorkerRow;
@@ -141,7 +142,7 @@ describe('renderProgress', () => {
       build: BUILD,
       progress: { ...progress, workers },
     });
-    const table = text.split('\n').filter((line) => line.startsWith('|'));
+    const table = tableRows(text);
     expect(table[0]).toBe('| | Worker | State | Run | PR | Attempts | Tokens | Cost | Engine |');
     expect(table.find((line) => line.includes('W1.2 ·'))).toMatch(/\| codex \|$/);
     expect(table.find((line) => line.includes('W2.1 ·'))).toMatch(/\| baton \|$/);

@@ -3,6 +3,7 @@ import type { Completion } from '../../src/core/plan/completion.js';
 import { REPORT_MAX_CHARS, renderReport } from '../../src/core/status/render-report.js';
 import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
 import { closedBy } from '../support/closing-references.js';
+import { tableRows } from '../support/table-rows.js';
 import { BUILD, makeCompletion, makePlan, makeTotals, makeWorkerRow } from './factories.js';
 
 /** A merged worker's row: one attempt, its pull request, tokens and spend, unless told. */
@@ -107,9 +108,7 @@ describe('renderReport', () => {
       row({ id: 'W1.2', title: 'Login form', engine: 'codex' }),
       row({ id: 'W2.1', title: 'Login API' }),
     ]);
-    const table = renderReport({ plan: makePlan(), progress, completions: {} })
-      .split('\n')
-      .filter((line) => line.startsWith('|'));
+    const table = tableRows(renderReport({ plan: makePlan(), progress, completions: {} }));
     expect(table).toEqual([
       '| Worker | Title | Result | PR | Engine | Tokens | Cost |',
       '| --- | --- | --- | --- | --- | --- | --- |',

@@ -1,23 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
-import type { Contract } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { closedBy } from '../support/closing-references.js';
-import { deliveredSnapshot, make, makeValidation, NOW, validPlan } from './factories.js';
+import { tableRows } from '../support/table-rows.js';
+import {
+  deliveredSnapshot,
+  make,
+  makeContract,
+  makeValidation,
+  NOW,
+  validPlan,
+} from './factories.js';
 
 const config = make.config({ approval: 'none' });
 
-const contract: Contract = {
-  version: 1,
-  command: 'npm test -- test/contract',
-  files: ['test/contract/login.test.ts'],
+const contract = makeContract({
   checks: [
     { criterion: 'build:1', file: 'test/contract/login.test.ts', name: 'login › signs in' },
     { criterion: 'W1.1:1', file: 'test/contract/login.test.ts', name: 'store › keeps a session' },
   ],
   unchecked: [{ criterion: 'W2.1:1', why: 'a person must look at the page' }],
-};
+});
 
 /** The delivered build (W1.1 and W2.1 merged, W1.2 skipped) with criteria, a contract and evidence. */
 function delivered(
@@ -99,9 +103,7 @@ describe('the review guide', () => {
   });
 
   it('names each criterion with the check that proves it and what is known of its result', () => {
-    const rows = guideOf(finalBody(delivered()))
-      .split('\n')
-      .filter((line) => line.startsWith('| '));
+    const rows = tableRows(guideOf(finalBody(delivered())));
     expect(rows).toEqual([
       '| Criterion | What must hold | Check | Result |',
       '| --- | --- | --- | --- |',
@@ -169,12 +171,13 @@ describe('the review guide', () => {
     );
     const guide = guideOf(body);
     // Exactly the app's rows: the header, its rule and one per criterion of the plan.
-    expect(
-      guide
-        .split('\n')
-        .filter((line) => line.startsWith('|'))
-        .map((line) => line.split(' | ')[0]),
-    ).toEqual(['| Criterion', '| ---', '| build:1', '| W1.1:1', '| W2.1:1']);
+    expect(tableRows(guide).map((line) => line.split(' | ')[0])).toEqual([
+      '| Criterion',
+      '| ---',
+      '| build:1',
+      '| W1.1:1',
+      '| W2.1:1',
+    ]);
     // The ranking is the app's: one item, the worker that changed a workflow, with its label.
     expect(guide.split('\n').filter((line) => /^\d+\. /.test(line))).toHaveLength(1);
     expect(guide).toMatch(

@@ -232,7 +232,7 @@ describe('config', () => {
     });
   });
 
-  it('reads changeSets as repositories in lower case, and refuses a name that is none or a repeat', () => {
+  it('reads changeSets as repositories in lower case, and refuses a repeat', () => {
     expect(
       parseConfig({
         changeSets: { repositories: ['Acme/Lib', 'acme/client'], shareWith: ['acme/app'] },
@@ -243,33 +243,36 @@ describe('config', () => {
         changeSets: { repositories: ['acme/lib', 'acme/client'], shareWith: ['acme/app'] },
       },
     });
-    expect(parseConfig({ changeSets: { repositories: ['lib', 'acme/lib'] } })).toEqual({
-      ok: false,
-      problems: [
-        {
-          field: 'changeSets.repositories, item 1',
-          message: 'must be a repository as owner/name, like acme/lib',
-          path: ['changeSets', 'repositories', 0],
-          value: '"lib"',
-        },
-      ],
-    });
-    expect(parseConfig({ changeSets: { repositories: ['acme/lib', 'acme/lib.git'] } })).toEqual({
-      ok: false,
-      problems: [
-        {
-          field: 'changeSets.repositories, item 2',
-          message: 'must be owner/name without .git, like acme/lib',
-          path: ['changeSets', 'repositories', 1],
-          value: '"acme/lib.git"',
-        },
-      ],
-    });
     expect(parseConfig({ changeSets: { repositories: ['acme/lib', 'ACME/lib'] } })).toMatchObject({
       ok: false,
       problems: [{ field: 'changeSets.repositories', message: 'lists a repository twice' }],
     });
   });
+
+  it.each([
+    [['lib', 'acme/lib'], 1, 'must be a repository as owner/name, like acme/lib', '"lib"'],
+    [
+      ['acme/lib', 'acme/lib.git'],
+      2,
+      'must be owner/name without .git, like acme/lib',
+      '"acme/lib.git"',
+    ],
+  ] as const)(
+    'refuses changeSets.repositories %j, item %i: a name that is none',
+    (repositories, item, message, value) => {
+      expect(parseConfig({ changeSets: { repositories: [...repositories] } })).toEqual({
+        ok: false,
+        problems: [
+          {
+            field: `changeSets.repositories, item ${item}`,
+            message,
+            path: ['changeSets', 'repositories', item - 1],
+            value,
+          },
+        ],
+      });
+    },
+  );
 
   it.each([
     ['a cap', { maxUsd: 12.5 }, 12.5],

@@ -10,7 +10,7 @@ import { matchesGlob } from '../../src/core/verification/path-glob.js';
 import { readFirst } from '../../src/core/verification/read-first.js';
 import { fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
 import { viewOf } from './decide-helpers.js';
-import { make, NOW, sha, validPlan } from './factories.js';
+import { make, NOW, sha, validContract, validPlan } from './factories.js';
 
 const settings = defaults();
 
@@ -90,6 +90,16 @@ describe('a worker judged', () => {
     return make.pull({ headSha: head, ...overrides });
   }
 
+  /** The head approved by Baton, then reviewed by `author` (a person) with `verdict`. */
+  function afterBatonApproves(author: string, verdict: 'changes-requested' | 'comment'): PullInfo {
+    return pull({
+      reviews: [
+        make.review({ id: 1, commitSha: head }),
+        make.review({ id: 2, commitSha: head, byBaton: false, author, verdict }),
+      ],
+    });
+  }
+
   it.each<[string, PullInfo, RiskClass[], 'current' | 'stale' | 'none']>([
     ['no evidence', pull({}), [], 'none'],
     [
@@ -133,35 +143,13 @@ describe('a worker judged', () => {
     ],
     [
       "a person's request for changes against Baton's approval, on the head",
-      pull({
-        reviews: [
-          make.review({ id: 1, commitSha: head }),
-          make.review({
-            id: 2,
-            commitSha: head,
-            byBaton: false,
-            author: 'carol',
-            verdict: 'changes-requested',
-          }),
-        ],
-      }),
+      afterBatonApproves('carol', 'changes-requested'),
       ['disagreement'],
       'none',
     ],
     [
       'a comment (a reader without write access) disagrees with nothing',
-      pull({
-        reviews: [
-          make.review({ id: 1, commitSha: head }),
-          make.review({
-            id: 2,
-            commitSha: head,
-            byBaton: false,
-            author: 'mallory',
-            verdict: 'comment',
-          }),
-        ],
-      }),
+      afterBatonApproves('mallory', 'comment'),
       [],
       'none',
     ],
@@ -265,19 +253,13 @@ describe('merge autonomy', () => {
 
 describe('the contract in the status', () => {
   const plan = make.plan({ criteria: ['the build passes'] });
-  const valid: ContractRead = {
-    kind: 'valid',
-    contract: {
-      version: 1,
-      command: 'npm test',
-      files: ['test/contract.test.ts'],
-      checks: [
-        { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes' },
-        { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes again' },
-      ],
-      unchecked: [{ criterion: 'W1.1:1', why: 'no test can see it' }],
-    },
-  };
+  const valid = validContract({
+    checks: [
+      { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes' },
+      { criterion: 'build:1', file: 'test/contract.test.ts', name: 'passes again' },
+    ],
+    unchecked: [{ criterion: 'W1.1:1', why: 'no test can see it' }],
+  });
   it.each<[string, ContractRead | undefined, string | null]>([
     ['no criteria, no contract: no line', undefined, null],
     [

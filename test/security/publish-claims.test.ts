@@ -52,31 +52,27 @@ function notBorneOut(body: string, summary: string): string {
 }
 
 describe('a worker pull request body’s claims are checked against the diff', () => {
-  it('flags a claimed review approval, quoted above the model’s text', async () => {
-    const summary = 'Added the login form. The security reviewer approved the change.';
-    const { body } = await publishReport({ summary });
+  it.each([
+    {
+      claim: 'a claimed review approval, quoted above the model’s text',
+      report: { summary: 'Added the login form. The security reviewer approved the change.' },
+      kind: 'a review approval',
+      quote: 'The security reviewer approved the change.',
+    },
+    {
+      claim: 'a claimed passing check it did not get',
+      report: {
+        summary: 'Added the login form.',
+        decisions: ['Merged once CI was green on every job.'],
+      },
+      kind: 'passing checks',
+      quote: 'Merged once CI was green on every job.',
+    },
+  ])('flags $claim', async ({ report, kind, quote }) => {
+    const { body } = await publishReport(report);
 
-    expect(notBorneOut(body, summary)).toContain(
-      '**a review approval**: “The security reviewer approved the change.”',
-    );
-    expect(parseEvidenceMarker(body)?.claims.flagged).toEqual([
-      'a review approval: "The security reviewer approved the change."',
-    ]);
-  });
-
-  it('flags a claimed passing check it did not get', async () => {
-    const summary = 'Added the login form.';
-    const { body } = await publishReport({
-      summary,
-      decisions: ['Merged once CI was green on every job.'],
-    });
-
-    expect(notBorneOut(body, summary)).toContain(
-      '**passing checks**: “Merged once CI was green on every job.”',
-    );
-    expect(parseEvidenceMarker(body)?.claims.flagged).toEqual([
-      'passing checks: "Merged once CI was green on every job."',
-    ]);
+    expect(notBorneOut(body, report.summary)).toContain(`**${kind}**: “${quote}”`);
+    expect(parseEvidenceMarker(body)?.claims.flagged).toEqual([`${kind}: "${quote}"`]);
   });
 
   it('leaves an artifact the diff does not change out of the list, and says so', async () => {

@@ -35,7 +35,23 @@ function scripts(change: Record<string, string>): string {
   return `${JSON.stringify({ ...json, scripts: { ...json.scripts, ...change } }, null, 2)}\n`;
 }
 
-const ATTACKS: Array<{ attack: string; files: Record<string, FileContent>; reason: string }> = [
+type Attack = { attack: string; files: Record<string, FileContent>; reason: string };
+
+/** The check of a criterion given `it.<marker>`, which the runner then skips or inverts. */
+function markedCheck(attack: string, marker: 'skip' | 'fails'): Attack {
+  return {
+    attack,
+    files: {
+      [CONTRACT_TEST]: CONTRACT_TEST_TEXT.replace(
+        "it('refuses a wrong password'",
+        `it.${marker}('refuses a wrong password'`,
+      ),
+    },
+    reason: `${CONTRACT_TEST} weakens the build's contract: it gains a skip, only, todo or expected-failure marker`,
+  };
+}
+
+const ATTACKS: Attack[] = [
   {
     attack: 'the check renamed where the command finds no test',
     files: { [CONTRACT_TEST]: null, 'test/login.test.ts.off': CONTRACT_TEST_TEXT },
@@ -49,26 +65,8 @@ const ATTACKS: Array<{ attack: string; files: Record<string, FileContent>; reaso
     },
     reason: `${CONTRACT_TEST} weakens the build's contract: it is replaced with a symbolic link`,
   },
-  {
-    attack: 'a skip marker on the check of a criterion',
-    files: {
-      [CONTRACT_TEST]: CONTRACT_TEST_TEXT.replace(
-        "it('refuses a wrong password'",
-        "it.skip('refuses a wrong password'",
-      ),
-    },
-    reason: `${CONTRACT_TEST} weakens the build's contract: it gains a skip, only, todo or expected-failure marker`,
-  },
-  {
-    attack: 'a check marked to fail, so that it passes while the code is wrong',
-    files: {
-      [CONTRACT_TEST]: CONTRACT_TEST_TEXT.replace(
-        "it('refuses a wrong password'",
-        "it.fails('refuses a wrong password'",
-      ),
-    },
-    reason: `${CONTRACT_TEST} weakens the build's contract: it gains a skip, only, todo or expected-failure marker`,
-  },
+  markedCheck('a skip marker on the check of a criterion', 'skip'),
+  markedCheck('a check marked to fail, so that it passes while the code is wrong', 'fails'),
   {
     attack: 'a focused test in another file, which a runner like mocha runs alone',
     files: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WorkerId } from './plan.js';
-import { parseRecordMessage, renderRecordMessage } from './record-message.js';
+import { parseRecordMessage, recordsOf, renderRecordMessage } from './record-message.js';
 
 /** The first line of an adaptation record's commit message; the JSON follows after a blank line. */
 const ADAPTATION_HEADER = 'baton adaptation';
@@ -47,8 +47,5 @@ export function parseAdaptationMessage(message: string): AdaptationRecord | null
 
 /** What adapt sessions changed; a ref whose message is not a record is ignored. */
 export function adaptationsOf(messages: string[]): AdaptationRecord[] {
-  return messages.flatMap((message) => {
-    const record = parseAdaptationMessage(message);
-    return record ? [record] : [];
-  });
+  return recordsOf(messages, parseAdaptationMessage);
 }

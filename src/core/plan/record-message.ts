@@ -28,3 +28,14 @@ export function parseRecordMessage<S extends z.ZodType>(
     return null;
   }
 }
+
+/** The records among commit messages, in order; a message that is not one is left out. */
+export function recordsOf<R>(
+  messages: readonly string[],
+  parse: (message: string) => R | null,
+): R[] {
+  return messages.flatMap((message) => {
+    const record = parse(message);
+    return record ? [record] : [];
+  });
+}

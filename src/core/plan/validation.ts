@@ -58,11 +58,3 @@ export function renderValidationMessage(record: ValidationRecord): string {
 export function parseValidationMessage(message: string): ValidationRecord | null {
   return parseRecordMessage(message, { header: VALIDATION_HEADER, schema: ValidationRecord });
 }
-
-/** The milestones' validations; a ref whose message is not a record is ignored. */
-export function validationsOf(messages: string[]): ValidationRecord[] {
-  return messages.flatMap((message) => {
-    const record = parseValidationMessage(message);
-    return record ? [record] : [];
-  });
-}

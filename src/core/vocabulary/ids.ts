@@ -187,8 +187,7 @@ export function loopSubject(loop: number): string {
 
 /** The loop of a run's worker slot (`L2` → 2), or null for a worker id or none. */
 export function parseLoopSubject(subject: string | null | undefined): number | null {
-  const match = LOOP_SUBJECT.exec(subject ?? '');
-  return match ? Number(match[1]) : null;
+  return subjectNumber(LOOP_SUBJECT, subject);
 }
 
 /** `M<k>`: a build's milestone k (every worker of waves ≤ k done), in the worker slot of a validate run's name. */
@@ -200,7 +199,12 @@ export function milestoneSubject(milestone: number): string {
 
 /** The milestone of a run's worker slot (`M2` → 2), or null for a worker id, a loop or none. */
 export function parseMilestoneSubject(subject: string | null | undefined): number | null {
-  const match = MILESTONE_SUBJECT.exec(subject ?? '');
+  return subjectNumber(MILESTONE_SUBJECT, subject);
+}
+
+/** The number a worker slot's pattern captures, or null where the slot does not match it. */
+function subjectNumber(pattern: RegExp, subject: string | null | undefined): number | null {
+  const match = pattern.exec(subject ?? '');
   return match ? Number(match[1]) : null;
 }
 

@@ -42,11 +42,10 @@ export async function closeSubIssue(
   ctx: RepoContext,
   { number, reason }: IssueAction<'close-sub-issue'>,
 ): Promise<boolean> {
-  const issue = issueOf(ctx, number);
-  const { data } = await ctx.octokit.rest.issues.get(issue);
-  if (data.state === 'closed') return false;
-  await ctx.octokit.rest.issues.update({ ...issue, state: 'closed', state_reason: reason });
-  return true;
+  return updateWhileState(ctx, number, (issue) => issue.state !== 'closed', {
+    state: 'closed',
+    state_reason: reason,
+  });
 }
 
 /**
@@ -58,14 +57,28 @@ export async function reopenMirror(
   ctx: RepoContext,
   { number, title }: IssueAction<'reopen-sub-issue'>,
 ): Promise<boolean> {
+  return updateWhileState(
+    ctx,
+    number,
+    (issue) => issue.state === 'closed' && issue.state_reason === 'not_planned',
+    { state: 'open', state_reason: 'reopened', title },
+  );
+}
+
+/** Writes `change` to an issue only if its state, read first, still `allows` it: whether it wrote. */
+async function updateWhileState(
+  ctx: RepoContext,
+  number: number,
+  allows: (issue: { state: string; state_reason?: string | null }) => boolean,
+  change: {
+    state: 'open' | 'closed';
+    state_reason: IssueAction<'close-sub-issue'>['reason'] | 'reopened';
+    title?: string;
+  },
+): Promise<boolean> {
   const issue = issueOf(ctx, number);
   const { data } = await ctx.octokit.rest.issues.get(issue);
-  if (data.state !== 'closed' || data.state_reason !== 'not_planned') return false;
-  await ctx.octokit.rest.issues.update({
-    ...issue,
-    state: 'open',
-    state_reason: 'reopened',
-    title,
-  });
+  if (!allows(data)) return false;
+  await ctx.octokit.rest.issues.update({ ...issue, ...change });
   return true;
 }

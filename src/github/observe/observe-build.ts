@@ -1,7 +1,8 @@
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
 import { contractPath } from '../../core/plan/contract.js';
+import { recordsOf } from '../../core/plan/record-message.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
-import { validationRefPrefix, validationsOf } from '../../core/plan/validation.js';
+import { parseValidationMessage, validationRefPrefix } from '../../core/plan/validation.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
@@ -141,7 +142,9 @@ export async function observeBuild(
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
     ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
-    ...(hidden.validation.length > 0 ? { validations: validationsOf(hidden.validation) } : {}),
+    ...(hidden.validation.length > 0
+      ? { validations: recordsOf(hidden.validation, parseValidationMessage) }
+      : {}),
   };
   return {
     snapshot,

@@ -1,9 +1,10 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { Child } from 'hono/jsx';
 import type { BuildDetail } from '../../core/overview/build-detail.js';
 import { BuildGraph } from './build-graph.js';
 import { Timeline } from './charts.js';
 import { ago, duration, phaseText, safeHref, usd, when } from './format.js';
-import { anchorOf, type PageLinks } from './layout.js';
+import { anchorOf, type PageLinks, TableHead } from './layout.js';
 import { Runaways } from './overview-view.js';
 
 /** One build: its graph, its sessions over time and one by one, its review rounds, its notices and commands. */
@@ -45,18 +46,10 @@ export function BuildView({
       <h2>Timeline</h2>
       <Timeline detail={detail} now={now} />
       <table>
-        <thead>
-          <tr>
-            <th>Lane</th>
-            <th>Session</th>
-            <th>Started</th>
-            <th class="num">Took</th>
-            <th>Engine</th>
-            <th>Model</th>
-            <th class="num">Cost</th>
-            <th>Outcome</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Lane', 'Session', 'Started', 'Took', 'Engine', 'Model', 'Cost', 'Outcome']}
+          numeric={['Took', 'Cost']}
+        />
         <tbody>
           {detail.lanes.flatMap((lane) =>
             lane.sessions.map((bar) => (
@@ -113,46 +106,59 @@ export function BuildView({
           ))}
         </tbody>
       </table>
-      <h2>Review rounds</h2>
-      {detail.rounds.length === 0 ? (
-        <p class="muted">No review yet.</p>
-      ) : (
-        <ul>
-          {detail.rounds.map((round) => (
-            <li>
+      {[
+        {
+          title: 'Review rounds',
+          empty: 'No review yet.',
+          items: detail.rounds.map((round) => (
+            <>
               <code>{round.worker}</code> <a href={safeHref(round.pull.url)}>{round.pull.label}</a>:{' '}
               {round.rounds.join(' → ')}
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>Notices</h2>
-      {detail.notices.length === 0 ? (
-        <p class="muted">No notice posted.</p>
-      ) : (
-        <ul>
-          {detail.notices.map((notice) => (
-            <li>
+            </>
+          )),
+        },
+        {
+          title: 'Notices',
+          empty: 'No notice posted.',
+          items: detail.notices.map((notice) => (
+            <>
               <span class="pill">{notice.kind}</span> <code>{notice.key}</code>{' '}
               <span class="muted">on</span>{' '}
               <a href={safeHref(row.issue.url)}>{`#${row.issue.number}`}</a>
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>Commands</h2>
-      {detail.history.length === 0 ? (
-        <p class="muted">No command taken.</p>
-      ) : (
-        <ul>
-          {detail.history.map((entry) => (
-            <li>
+            </>
+          )),
+        },
+        {
+          title: 'Commands',
+          empty: 'No command taken.',
+          items: detail.history.map((entry) => (
+            <>
               <code>{entry.text}</code>{' '}
               <span class="muted">{`by ${entry.author}, ${ago(entry.at, now)}`}</span>
-            </li>
+            </>
+          )),
+        },
+      ].map((list) => (
+        <ListSection {...list} />
+      ))}
+    </section>
+  );
+}
+
+/** A heading and its items as a list, or a muted line saying there is none. */
+function ListSection({ title, empty, items }: { title: string; empty: string; items: Child[] }) {
+  return (
+    <>
+      <h2>{title}</h2>
+      {items.length === 0 ? (
+        <p class="muted">{empty}</p>
+      ) : (
+        <ul>
+          {items.map((item) => (
+            <li>{item}</li>
           ))}
         </ul>
       )}
-    </section>
+    </>
   );
 }

@@ -96,6 +96,25 @@ export function Layout({
   );
 }
 
+/** A table's head: its columns' names, those in `numeric` aligned as numbers. */
+export function TableHead({
+  columns,
+  numeric = [],
+}: {
+  columns: readonly string[];
+  numeric?: readonly string[];
+}) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th class={numeric.includes(column) ? 'num' : undefined}>{column}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 /** A document as the browser receives it. */
 export function documentOf(page: unknown): string {
   return `<!doctype html>${String(page)}`;

@@ -4,7 +4,7 @@ import type { Overview, RunawayRow } from '../../core/overview/overview.js';
 import type { SetRow } from '../../core/overview/set-row.js';
 import { Burndown } from './charts.js';
 import { ago, phaseText, safeHref, usd } from './format.js';
-import type { PageLinks } from './layout.js';
+import { type PageLinks, TableHead } from './layout.js';
 
 /** The overview: runaways first, then what waits and what was spent in short, then every build and change set. */
 export function OverviewView({ overview, links }: { overview: Overview; links: PageLinks }) {
@@ -82,17 +82,10 @@ function BuildTable({
 }) {
   return (
     <table>
-      <thead>
-        <tr>
-          <th>Build</th>
-          <th>State</th>
-          <th>Waves</th>
-          <th>Workers</th>
-          <th class="num">Spent</th>
-          <th>Last activity</th>
-          <th>Links</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={['Build', 'State', 'Waves', 'Workers', 'Spent', 'Last activity', 'Links']}
+        numeric={['Spent']}
+      />
       <tbody>
         {rows.map((row) => (
           <tr>
@@ -146,14 +139,7 @@ function SetSection({ set, links }: { set: SetRow; links: PageLinks }) {
       <span class={`pill s-${set.phase}`}>{phaseText(set.phase)}</span>{' '}
       <span class="muted">{`${usd(set.spentUsd)} spent in the repositories you can read`}</span>
       <table>
-        <thead>
-          <tr>
-            <th>Repository</th>
-            <th>State</th>
-            <th>Workers done</th>
-            <th>Final pull request</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Repository', 'State', 'Workers done', 'Final pull request']} />
         <tbody>
           {set.repositories.map((repository) => (
             <tr>

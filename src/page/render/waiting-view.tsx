@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Overview } from '../../core/overview/overview.js';
 import { ago, safeHref } from './format.js';
-import type { PageLinks } from './layout.js';
+import { type PageLinks, TableHead } from './layout.js';
 
 /**
  * What waits for the viewer, oldest first: each with the exact command to
@@ -16,15 +16,7 @@ export function WaitingView({ overview, links }: { overview: Overview; links: Pa
         <p class="muted">Nothing waits for you.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th>Since</th>
-              <th>Build</th>
-              <th>What</th>
-              <th>Copy</th>
-              <th>Post it at</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Since', 'Build', 'What', 'Copy', 'Post it at']} />
           <tbody>
             {overview.waiting.map((item) => (
               <tr class={`waiting-${item.kind}`}>

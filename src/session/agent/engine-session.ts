@@ -12,12 +12,10 @@ import type { Engine } from '../../core/vocabulary/engine-names.js';
 import type { SessionEnv } from '../env.js';
 import { confinementOf, engineSandboxOptions } from './engines/confinement.js';
 import { engineCacheDir, ensureEngine, type InstalledEngine } from './engines/install-engine.js';
-import { runEngineConversation } from './engines/run-engine.js';
+import { type EngineSeat, runEngineConversation } from './engines/run-engine.js';
 import type { Interjections } from './model/interjection.js';
-import type { AgentLimits } from './model/limits.js';
 import type { ModelFeatures } from './model/model-features.js';
 import type { LoopOutcome } from './model/model-loop.js';
-import type { UsageMeter } from './model/usage-meter.js';
 import type { ModelProxy } from './model-proxy/model-proxy.js';
 import type { Forward } from './sandbox/forwarder.js';
 import { openSandbox, type Sandbox } from './sandbox/sandbox.js';
@@ -53,17 +51,16 @@ export interface ConversationParts<T> {
   engineFiles?: { files: { name: string; content: string }[]; describe: (dir: string) => string };
 }
 
-/** What of the session a conversation on an engine needs (the agent context has it all). */
-export interface EngineSessionContext {
+/**
+ * What of the session a conversation on an engine needs (the agent context has it all):
+ * with the limits, meter, clock and log it seats the engine with.
+ */
+export interface EngineSessionContext extends Pick<EngineSeat, 'limits' | 'meter' | 'now' | 'log'> {
   env: SessionEnv;
   root: string;
   config: Config;
   engine: Engine;
   modelProxy: ModelProxy;
-  limits: AgentLimits;
-  meter: UsageMeter;
-  now: () => number;
-  log: (line: string) => void;
   /** The environment of the session's commands, scrubbed of every credential. */
   toolEnv: Record<string, string>;
   egressHosts?: Readonly<Record<string, string>>;

@@ -38,13 +38,14 @@ export async function runDoctorAgent(
   const report: DoctorAgentReport = {
     version: 1,
     key: env.ANTHROPIC_API_KEY ? 'present' : 'missing',
-    models: env.ANTHROPIC_API_KEY && anthropic ? await askModels(env, fetch, config) : [],
+    models:
+      env.ANTHROPIC_API_KEY && anthropic ? await askEach(anthropicAsk(env, fetch, config)) : [],
     engines: [...engines],
     ...(callsProvider(engines, 'openai')
       ? {
           openai: {
             key: env.OPENAI_API_KEY ? 'present' : 'missing',
-            models: env.OPENAI_API_KEY ? await askOpenAiModels(env, fetch, config) : [],
+            models: env.OPENAI_API_KEY ? await askEach(openAiAsk(env, fetch, config)) : [],
           },
         }
       : {}),
@@ -71,51 +72,57 @@ async function configOf(env: DoctorEnv) {
 
 type Config = Awaited<ReturnType<typeof configOf>>;
 
-async function askModels(
-  env: DoctorEnv,
-  fetch: typeof globalThis.fetch,
-  { models: named }: Config,
-): Promise<DoctorAgentReport['models']> {
+/**
+ * The models of engines on Anthropic (`models.*`), each asked with count_tokens
+ * and the key: free, and refused for a key that may not use the model.
+ */
+function anthropicAsk(env: DoctorEnv, fetch: typeof globalThis.fetch, config: Config): ModelAsk {
   const base = (env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com').replace(/\/+$/, '');
-  const models = [...new Set(MODEL_KINDS.map((kind) => named[kind]))];
-  return Promise.all(
-    models.map(async (model) => {
-      try {
-        const response = await fetch(`${base}/v1/messages/count_tokens`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'anthropic-version': ANTHROPIC_VERSION,
-            'x-api-key': env.ANTHROPIC_API_KEY ?? '',
-          },
-          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }] }),
-        });
-        if (response.ok) return { model, ok: true, detail: 'answered' };
-        return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };
-      } catch (error) {
-        return { model, ok: false, detail: `no answer from ${base}: ${messageOf(error)}` };
-      }
-    }),
-  );
+  const headers = {
+    'content-type': 'application/json',
+    'anthropic-version': ANTHROPIC_VERSION,
+    'x-api-key': env.ANTHROPIC_API_KEY ?? '',
+  };
+  return {
+    named: MODEL_KINDS.map((kind) => config.models[kind]),
+    base,
+    ask: (model) =>
+      fetch(`${base}/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }] }),
+      }),
+  };
 }
 
 /**
  * The models of engines on OpenAI (`models.openai.*`), each retrieved from OpenAI's models
  * API with the key: free, and refused for a key that may not use the model.
  */
-async function askOpenAiModels(
-  env: DoctorEnv,
-  fetch: typeof globalThis.fetch,
-  { models: named }: Config,
-): Promise<DoctorAgentReport['models']> {
+function openAiAsk(env: DoctorEnv, fetch: typeof globalThis.fetch, config: Config): ModelAsk {
   const base = (env.OPENAI_BASE_URL || 'https://api.openai.com/v1').replace(/\/+$/, '');
-  const models = [...new Set(MODEL_KINDS.map((kind) => named.openai[kind]))];
+  const authorization = `Bearer ${env.OPENAI_API_KEY ?? ''}`;
+  return {
+    named: MODEL_KINDS.map((kind) => config.models.openai[kind]),
+    base,
+    ask: (model) =>
+      fetch(`${base}/models/${encodeURIComponent(model)}`, { headers: { authorization } }),
+  };
+}
+
+/** The models to ask a provider about, where it is, and how to ask whether the key may use one. */
+interface ModelAsk {
+  named: string[];
+  base: string;
+  ask: (model: string) => Promise<Response>;
+}
+
+/** Each model named, asked once: it answered, the API refused it, or the provider did not answer. */
+function askEach({ named, base, ask }: ModelAsk): Promise<DoctorAgentReport['models']> {
   return Promise.all(
-    models.map(async (model) => {
+    [...new Set(named)].map(async (model) => {
       try {
-        const response = await fetch(`${base}/models/${encodeURIComponent(model)}`, {
-          headers: { authorization: `Bearer ${env.OPENAI_API_KEY ?? ''}` },
-        });
+        const response = await ask(model);
         if (response.ok) return { model, ok: true, detail: 'answered' };
         return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };
       } catch (error) {

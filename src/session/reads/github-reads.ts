@@ -161,9 +161,9 @@ export function createGitHubReads({
     apiUrl,
     token,
     fetch,
+    log,
+    options,
     userAgent: 'baton-session',
-    ...(log ? { log } : {}),
-    ...(options ? { options } : {}),
   });
   const get = async <S extends z.ZodType>(route: string, schema: S): Promise<z.infer<S>> => {
     let data: unknown;

@@ -543,6 +543,20 @@ describe('asksLongCache', () => {
   });
 });
 
+/** A web tool's limit as the model asks it, and what research.maxUses (5, `policy()`) holds it to, on either provider. */
+const WEB_USES: [string, unknown, number][] = [
+  ['unset', undefined, 5],
+  ['below the limit', 3, 3],
+  ['at the limit', 5, 5],
+  ['above it', 50, 5],
+  ['zero', 0, 5],
+  ['negative', -1, 5],
+  ['a fraction', 2.5, 5],
+  ['text', '2', 5],
+  ['null', null, 5],
+  ['infinite', Number.POSITIVE_INFINITY, 5],
+];
+
 describe('enforceWebPolicy: Anthropic', () => {
   const search = (fields: Record<string, unknown> = {}) => ({
     type: 'web_search_20250305',
@@ -604,17 +618,7 @@ describe('enforceWebPolicy: Anthropic', () => {
     ]);
   });
 
-  it.each<[string, unknown, number]>([
-    ['unset', undefined, 5],
-    ['below the limit', 3, 3],
-    ['at the limit', 5, 5],
-    ['above it', 50, 5],
-    ['zero', 0, 5],
-    ['negative', -1, 5],
-    ['a fraction', 2.5, 5],
-    ['text', '2', 5],
-    ['infinite', Number.POSITIVE_INFINITY, 5],
-  ])('holds max_uses %s to research.maxUses', (_, uses, expected) => {
+  it.each(WEB_USES)('holds max_uses %s to research.maxUses', (_, uses, expected) => {
     expect(held([search({ max_uses: uses })], policy())).toEqual([search({ max_uses: expected })]);
   });
 
@@ -677,14 +681,7 @@ describe('enforceWebPolicy: OpenAI', () => {
     });
   });
 
-  it.each<[string, unknown, number]>([
-    ['unset', undefined, 5],
-    ['below the limit', 2, 2],
-    ['above it', 100, 5],
-    ['zero', 0, 5],
-    ['a fraction', 1.5, 5],
-    ['null', null, 5],
-  ])('holds max_tool_calls %s to research.maxUses', (_, calls, expected) => {
+  it.each(WEB_USES)('holds max_tool_calls %s to research.maxUses', (_, calls, expected) => {
     expect(
       enforceWebPolicy('openai', { model: GPT, tools: [search()], max_tool_calls: calls }, policy())
         ?.max_tool_calls,

@@ -76,17 +76,34 @@ function affectsProblems(
 
 /** A report Baton writes itself when the model could not hand one in. */
 export function failedCompletion(worker: string, reason: string, usage: Usage): Completion {
+  return batonCompletion({ worker, status: 'failed', summary: reason, usage });
+}
+
+/**
+ * A report Baton writes in the model's stead: the summary cut to its limit,
+ * the concerns and hand-off it is given, nothing else listed.
+ */
+export function batonCompletion({
+  worker,
+  status,
+  summary,
+  usage,
+  concerns = [],
+  handoff,
+}: Pick<Completion, 'status' | 'summary' | 'usage'> &
+  Partial<Pick<Completion, 'concerns' | 'handoff'>> & { worker: string }): Completion {
   return {
     worker_id: worker,
-    status: 'failed',
-    summary: reason.slice(0, 4000),
+    status,
+    summary: summary.slice(0, 4000),
     artifacts: [],
     learnings: [],
-    concerns: [],
+    concerns,
     decisions: [],
     follow_up: [],
     affects: [],
     usage,
+    ...(handoff ? { handoff } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { LIMIT_NAMES, type SessionLimit } from '../../../core/plan/usage.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { gitRaw } from '../git/git.js';
+import { batonCompletion } from './completion-submission.js';
 
 /** What the model is told once `limit` is near, in a conversation that hands in with `submit`. */
 export function renderWindDown({ limit, submit }: { limit: SessionLimit; submit: string }): string {
@@ -32,25 +33,20 @@ export function stoppedCompletion({
   reason: string;
   usage: Usage;
 }): Completion {
-  return {
-    worker_id: worker,
+  return batonCompletion({
+    worker,
     status: 'partial',
-    summary: `Stopped short of the brief: it ${reason}`.slice(0, 4000),
-    artifacts: [],
-    learnings: [],
+    summary: `Stopped short of the brief: it ${reason}`,
+    usage,
     concerns: [
       'The session stopped before it could hand in: review the work so far before going on.',
     ],
-    decisions: [],
-    follow_up: [],
-    affects: [],
-    usage,
     handoff: {
       done: 'The changes committed on this branch are what the session did before it stopped; read the diff.',
       left: 'Whatever the brief asks beyond those changes: the session stopped before it could say.',
       next: `It stopped because it ${reason}`.slice(0, 2000),
     },
-  };
+  });
 }
 
 /** Whether the commits from the base to `head` change anything but the worker's own report. */

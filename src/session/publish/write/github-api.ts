@@ -71,9 +71,9 @@ export function createGitHubApi({
     apiUrl,
     token,
     fetch,
+    log,
+    options,
     userAgent: 'baton-session-publish',
-    ...(log ? { log } : {}),
-    ...(options ? { options } : {}),
   });
   const retries = options?.retries ?? DEFAULT_RETRIES;
   const baseMs = options?.retryBaseMs ?? 1000;

@@ -55,10 +55,7 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
   const { target, result } = checked;
   const worker = isWorkRole(target.role) || target.role === 'fix';
   if (result.status === 'partial' && worker && result.completion && hasCommits(result)) {
-    return {
-      kind: 'published',
-      lines: [...(await push(checked)), ...(await partialPull(checked))],
-    };
+    return pushAnd(checked, partialPull);
   }
   if (result.status !== 'complete') {
     // The worker's own branch keeps what was done; the shared build branch
@@ -76,19 +73,13 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
     case 'work':
     // The contract's pull request goes into the build branch as a worker's does.
     case 'contract':
-      return { kind: 'published', lines: [...(await push(checked)), ...(await openPull(checked))] };
+      return pushAnd(checked, openPull);
     case 'fix':
-      return {
-        kind: 'published',
-        lines: [...(await push(checked)), ...(await updatePull(checked))],
-      };
+      return pushAnd(checked, updatePull);
     case 'review':
       return review(checked);
     case 'synthesis':
-      return {
-        kind: 'published',
-        lines: [...(await push(checked)), ...(await summarise(checked))],
-      };
+      return pushAnd(checked, summarise);
     case 'validate':
       return publishValidation(checked);
     default: {
@@ -96,6 +87,14 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
       return _exhaustive;
     }
   }
+}
+
+/** Pushes the session's commits, then writes what goes with them (a pull request, a summary). */
+async function pushAnd(
+  checked: CheckedSession,
+  write: (checked: CheckedSession) => Promise<string[]>,
+): Promise<PublishOutcome> {
+  return { kind: 'published', lines: [...(await push(checked)), ...(await write(checked))] };
 }
 
 async function push({
