@@ -357,7 +357,7 @@ describe("a change set's validations: each member's in its repository, every fin
     const criteria = ['acme/shop lists users', 'acme/lib exports getUser'];
     const snapshot = contracted({
       ...passed,
-      plan: validPlan(makePlan({ criteria })),
+      plan: validPlan(make.plan({ criteria })),
       changeSet: { ...member([]), repositories: ['acme/lib', 'acme/shop'] },
     });
     const actions = decide({ snapshot, config, now: NOW });
@@ -367,12 +367,12 @@ describe("a change set's validations: each member's in its repository, every fin
     expect(body).not.toContain('acme/lib exports getUser');
   });
 
-  const withContract = makePlan({
-    workers: [makeWorker({ id: 'W0.2', contract: true }), ...makePlan().workers],
+  const withContract = make.plan({
+    workers: [make.worker({ id: 'W0.2', contract: true }), ...make.plan().workers],
   });
 
   it.each<[string, Plan, Pick<BuildSnapshot, 'contract' | 'validations'>, boolean]>([
-    ['a member without a contract owes nothing', makePlan(), {}, false],
+    ['a member without a contract owes nothing', make.plan(), {}, false],
     ['a member whose contract is not merged yet owes it', withContract, {}, true],
     [
       'a member whose last milestone has not passed owes it',

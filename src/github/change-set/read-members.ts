@@ -1,8 +1,9 @@
 import type { GatedPull, SetCheckState, SetMember } from '../../core/change-set/set-snapshot.js';
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
 import { contractPath } from '../../core/plan/contract.js';
+import { recordsOf } from '../../core/plan/record-message.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
-import { validationRefPrefix, validationsOf } from '../../core/plan/validation.js';
+import { parseValidationMessage, validationRefPrefix } from '../../core/plan/validation.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
@@ -186,7 +187,9 @@ async function observeMember(
     adaptations: adaptationsOf(hidden.adapt),
     ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
     ...(contract.kind === 'missing' ? {} : { contract }),
-    ...(hidden.validation.length > 0 ? { validations: validationsOf(hidden.validation) } : {}),
+    ...(hidden.validation.length > 0
+      ? { validations: recordsOf(hidden.validation, parseValidationMessage) }
+      : {}),
   };
   const own = (pull: GraphGatedPull) =>
     !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
