@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_MAX_CHARS, renderProgress } from '../../src/core/status/render-progress.js';
+import { renderSpendByRole } from '../../src/core/status/render-spend.js';
 import type { BuildProgress } from '../../src/core/status/status-view.js';
 import { tableRows } from '../support/table-rows.js';
 import { BUILD, makeTotals, makeWorkerRow } from './factories.js';
@@ -84,6 +85,20 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
     ...overrides,
   };
 }
+
+describe('renderSpendByRole', () => {
+  it("shows the contract's and the validations' spend once there was some, after the work's", () => {
+    const { totals } = makeProgress();
+    const byRole = {
+      ...totals.byRole,
+      contract: { tokens: 400, costUsd: 0.2, sessions: 1, estimated: 0 },
+      validate: { tokens: 90, costUsd: 0.03, sessions: 1, estimated: 0 },
+    };
+    expect(renderSpendByRole({ ...totals, byRole })).toBe(
+      "By role: plan $0.00 (0 tokens) · work $0.45 (1,000 tokens) · contract $0.20 (400 tokens) · review $0.10 (150 tokens) · fix $0.05 (50 tokens) · validate $0.03 (90 tokens) (5 sessions; 1 without a usage record, estimated from its run's duration).",
+    );
+  });
+});
 
 describe('renderProgress', () => {
   it('renders a running build: bar, graph, table, totals and history', () => {

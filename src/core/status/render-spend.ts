@@ -1,29 +1,25 @@
-import type { SessionRole } from '../sessions/session.js';
+import { SESSION_ROLES, type SessionRole } from '../sessions/session.js';
 import type { Tally } from '../snapshot/ledger.js';
 import { formatTokens, formatUsd, STATE_LABELS } from './progress-format.js';
 import type { BuildProgress, ReviewRound } from './status-view.js';
 
 /**
- * The roles a build's spend is shown by; research and summary (improvement
- * loops), synthesis (research builds) and validate (milestones' validations)
- * only when there were some.
+ * How each role's spend is shown, in the order of `SESSION_ROLES`: plan, work,
+ * review and fix always; the contract (a build with criteria), research and
+ * summary (improvement loops), synthesis (research builds) and validate
+ * (milestones' validations) only when there were some. A new role must say.
  */
-const ROLES: SessionRole[] = [
-  'plan',
-  'work',
-  'review',
-  'fix',
-  'research',
-  'summary',
-  'synthesis',
-  'validate',
-];
-const OCCASIONAL: ReadonlySet<SessionRole> = new Set([
-  'research',
-  'summary',
-  'synthesis',
-  'validate',
-]);
+const SHOWN: Record<SessionRole, 'always' | 'occasional'> = {
+  plan: 'always',
+  work: 'always',
+  contract: 'occasional',
+  review: 'always',
+  fix: 'always',
+  research: 'occasional',
+  summary: 'occasional',
+  synthesis: 'occasional',
+  validate: 'occasional',
+};
 
 /**
  * The build's spend by role, from the same ledger as its total:
@@ -31,8 +27,8 @@ const OCCASIONAL: ReadonlySet<SessionRole> = new Set([
  * were estimated for want of a usage record.
  */
 export function renderSpendByRole(totals: BuildProgress['totals']): string {
-  const parts = ROLES.filter(
-    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0,
+  const parts = SESSION_ROLES.filter(
+    (role) => SHOWN[role] === 'always' || totals.byRole[role].sessions > 0,
   ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
   const sessions = `${totals.sessions} ${totals.sessions === 1 ? 'session' : 'sessions'}`;
   const estimated =
