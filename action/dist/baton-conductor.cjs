@@ -52468,25 +52468,20 @@ function outsideDependencies(plan, repository, home) {
 }
 
 // src/core/status/render-spend.ts
-var ROLES = [
-  "plan",
-  "work",
-  "review",
-  "fix",
-  "research",
-  "summary",
-  "synthesis",
-  "validate"
-];
-var OCCASIONAL = /* @__PURE__ */ new Set([
-  "research",
-  "summary",
-  "synthesis",
-  "validate"
-]);
+var SHOWN = {
+  plan: "always",
+  work: "always",
+  contract: "occasional",
+  review: "always",
+  fix: "always",
+  research: "occasional",
+  summary: "occasional",
+  synthesis: "occasional",
+  validate: "occasional"
+};
 function renderSpendByRole(totals) {
-  const parts = ROLES.filter(
-    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
+  const parts = SESSION_ROLES.filter(
+    (role) => SHOWN[role] === "always" || totals.byRole[role].sessions > 0
   ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
   const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
   const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
