@@ -31,6 +31,22 @@ export function noticeKey(...parts: (string | number)[]): string {
     .join('/');
 }
 
+/** The hidden first line of a note: a comment Baton posts once by its key (`ensureNote`). */
+export function noteMarker(key: string): string {
+  return `<!-- baton:note key=${key} -->`;
+}
+
+/**
+ * The key of a note's body, read from its first line only: a Baton comment
+ * that quotes outside text (a session's failure reason in the status) may hold
+ * another note's marker further on. Null if it is not one.
+ */
+export function findNote(body: string): string | null {
+  const first = (body.split('\n', 1)[0] ?? '').replace(/\r$/, '');
+  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
+  return match?.[1] ?? null;
+}
+
 /** `@alice @bob ` before a notice's text, or nothing when nobody is known. */
 export function mentions(logins: string[]): string {
   return logins.map((login) => `@${login} `).join('');

@@ -5,14 +5,10 @@
  */
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
-import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
+import { noteMarker, noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { ignoreStatus, messageOf, type RepoContext } from '../client/types.js';
 import type { RefRefusedError } from './refs.js';
 import { writeOnceByRef } from './write-once.js';
-
-export function noteMarker(key: string): string {
-  return `<!-- baton:note key=${key} -->`;
-}
 
 /** The hidden ref that makes a build's note be posted at most once across replicas. */
 export function noteLockRef(build: string, key: string): string {
