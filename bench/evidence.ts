@@ -29,7 +29,7 @@ import type { ChangedLines } from '../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../src/core/snapshot/snapshot.js';
 import { type Attention, attentionOf } from '../src/core/verification/attention.js';
 import { readFirst } from '../src/core/verification/read-first.js';
-import { judgeRisk } from '../src/core/verification/risk.js';
+import { contractVettingOf, judgeRisk } from '../src/core/verification/risk.js';
 import { integrationBranch, workerBranch } from '../src/core/vocabulary/ids.js';
 import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/act/status-pacer.js';
 import { createWriteBudget } from '../src/github/client/write-budget.js';
@@ -318,7 +318,9 @@ function planWorkers(gh: FakeGitHub): number {
 function readFirstPaths(snapshot: BuildSnapshot, settings: VerificationSettings): string[] {
   const risks = snapshot.pulls
     .filter((pull) => pull.state !== 'closed')
-    .map((pull) => judgeRisk(pull, settings));
+    .map((pull) =>
+      judgeRisk(pull, settings, { contract: contractVettingOf(snapshot, pull.worker) }),
+    );
   return readFirst(risks).files.map((file) => file.path);
 }
 

@@ -9,6 +9,7 @@
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { autonomyWait, waitNote } from '../verification/autonomy.js';
+import { contractVettingOf } from '../verification/risk.js';
 import { renderWaitComment, waitCommentKey } from '../verification/wait-comment.js';
 import type { WorkerState } from '../workers/worker-state.js';
 import { notified } from './decide-notices.js';
@@ -26,7 +27,9 @@ export function applyAutonomy(
     const { pull, assessment } = state;
     if (state.state !== 'approved' || pull?.state !== 'open' || !assessment) return state;
     if (assessment.forced) return state;
-    const wait = autonomyWait(pull, ctx.config.verification);
+    const wait = autonomyWait(pull, ctx.config.verification, {
+      contract: contractVettingOf(ctx.snapshot, pull.worker),
+    });
     if (!wait) return state;
     actions.push({
       kind: 'comment',

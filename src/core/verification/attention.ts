@@ -10,7 +10,7 @@
 import type { VerificationSettings } from '../config/verification-settings.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { readFirst } from './read-first.js';
-import { judgeRisk } from './risk.js';
+import { contractVettingOf, judgeRisk } from './risk.js';
 
 export interface Attention {
   /** Comments that mention a person, and review requests. */
@@ -33,7 +33,7 @@ const DECISION_KINDS: Record<string, 'plan' | 'needsHuman' | 'other'> = {
 };
 
 export function attentionOf(
-  snapshot: Pick<BuildSnapshot, 'notices' | 'pulls'>,
+  snapshot: Pick<BuildSnapshot, 'notices' | 'pulls' | 'contract' | 'plan'>,
   settings: VerificationSettings,
 ): Attention {
   const notices = snapshot.notices ?? [];
@@ -45,7 +45,9 @@ export function attentionOf(
   const waitFor = new Set(settings.autonomy.waitFor);
   const risks = snapshot.pulls
     .filter((pull) => pull.state !== 'closed')
-    .map((pull) => judgeRisk(pull, settings));
+    .map((pull) =>
+      judgeRisk(pull, settings, { contract: contractVettingOf(snapshot, pull.worker) }),
+    );
   decisions.autonomy = risks.filter(
     (risk) => risk.evidence === 'current' && risk.classes.some((one) => waitFor.has(one)),
   ).length;
