@@ -63,7 +63,9 @@ describe('notices: a new comment when a person is needed, once per need', () => 
       const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
       expect(bodies[0]).toContain('@maintainer 📋 The plan is ready');
       expect(bodies[0]).toContain('/approve');
-      expect(bodies[1]).toContain('@maintainer 📦 Every worker is done');
+      // Their review is asked on the final PR, which notifies them: the comment does not mention them again.
+      expect(bodies[1]).toMatch(/-->\n📦 Every worker is done/);
+      expect(bodies[1]).not.toContain('@maintainer');
       expect(final?.requestedReviewers).toEqual(['maintainer']);
       // The status comment is still one comment, edited in place.
       expect(gh.comments.filter((c) => c.body.includes('baton:status'))).toHaveLength(1);
@@ -82,12 +84,24 @@ describe('notices: a new comment when a person is needed, once per need', () => 
 
     const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
     expect(bodies).toHaveLength(2);
-    for (const body of bodies) {
-      expect(body).toContain('@maintainer');
-      expect(body).not.toContain('@triager');
-    }
+    expect(bodies[0]).toContain('@maintainer');
+    for (const body of bodies) expect(body).not.toContain('@triager');
     expect(finalPull()?.requestedReviewers).toEqual(['maintainer']);
     for (const app of apps) expect(app.errors).toEqual([]);
+  });
+
+  it("mentions a person GitHub will not ask for a review (not a collaborator) in the final PR's notice instead", async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'notify: [outsider]\n' });
+    await runBuild(makeScript());
+
+    const final = finalPull();
+    expect(final?.requestedReviewers ?? []).toEqual([]);
+    const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
+    expect(noticeKeys()).toEqual([
+      expect.stringMatching(/^plan-ready\//),
+      `final-pull/${final?.number}`,
+    ]);
+    expect(bodies[1]).toContain('@outsider 📦 Every worker is done');
   });
 
   it('says nothing more while the workers need nobody', async () => {

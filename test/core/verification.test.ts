@@ -3,12 +3,13 @@ import type { RiskClass } from '../../src/core/config/verification-settings.js';
 import { decide } from '../../src/core/decide/decide.js';
 import type { ContractRead, PullInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderProgress } from '../../src/core/status/render-progress.js';
-import { attentionOf } from '../../src/core/verification/attention.js';
+import { attentionOf, notificationsOf } from '../../src/core/verification/attention.js';
 import { autonomyWait } from '../../src/core/verification/autonomy.js';
 import { contractState, contractStateLine } from '../../src/core/verification/contract-state.js';
 import { matchesGlob } from '../../src/core/verification/path-glob.js';
 import { readFirst } from '../../src/core/verification/read-first.js';
 import { contractVettingOf, fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
+import { mentionedIn } from '../../src/core/vocabulary/notice.js';
 import { viewOf } from './decide-helpers.js';
 import { make, NOW, sha, validPlan } from './factories.js';
 
@@ -420,7 +421,25 @@ describe('the contract under the plan in the status', () => {
 });
 
 describe('attention', () => {
-  it('counts notices, review requests, autonomy waits and the share to read first', () => {
+  it('counts what GitHub notifies a person of: comments that mention them and reviews asked of them', () => {
+    const marker = '<!-- baton:notice 1-add-login plan-ready/abc -->';
+    const writes = {
+      comments: [
+        `${marker}\n@alice 📋 The plan is ready.`,
+        // The status comment, a note quoting a mention in code, an e-mail address: no mention.
+        '<!-- baton:status build=1-add-login -->\n**Baton** · `@alice`',
+        'Reply to alice@example.com or:\n```\n@alice /merge W1.1\n```',
+        `${marker}\n@alice @bob ⏸️ The build waits for a person.`,
+        '<!-- @carol -->\n📦 The final pull request is open.',
+      ],
+      reviewRequests: [{ pull: 9, logins: ['alice', 'alice'] }],
+    };
+    expect(notificationsOf(writes)).toBe(3);
+    expect(mentionedIn(writes.comments[3] ?? '')).toEqual(['alice', 'bob']);
+    expect(notificationsOf({ comments: [], reviewRequests: [] })).toBe(0);
+  });
+
+  it('counts decisions, autonomy waits and the share to read first', () => {
     const attention = attentionOf(
       {
         plan: { kind: 'missing' },
@@ -441,16 +460,18 @@ describe('attention', () => {
         ],
       },
       settings,
+      { comments: ['@alice 📋 The plan is ready.'], reviewRequests: [] },
     );
     expect(attention).toEqual({
-      notifications: 6,
+      notifications: 1,
       decisions: { plan: 1, needsHuman: 1, autonomy: 1, other: 0, total: 3 },
       readFirst: { lines: 10, total: 100, share: 0.1 },
     });
   });
 
   it('is nothing for a build that asked nothing', () => {
-    expect(attentionOf({ plan: { kind: 'missing' }, pulls: [] }, settings)).toEqual({
+    const none = { comments: [], reviewRequests: [] };
+    expect(attentionOf({ plan: { kind: 'missing' }, pulls: [] }, settings, none)).toEqual({
       notifications: 0,
       decisions: { plan: 0, needsHuman: 0, autonomy: 0, other: 0, total: 0 },
       readFirst: { lines: 0, total: 0, share: 0 },
