@@ -102,6 +102,33 @@ describe('decide: merge autonomy by risk', () => {
     expect(body).toContain('```\n/merge W1.1\n```');
   });
 
+  it('asks once the waiting workers hold every slot, though another is ready', () => {
+    // W1.1 waits and holds a slot; W1.2 is ready, no run yet: with maxParallel 1 it cannot start.
+    const decided = (maxParallel: number) =>
+      decide({
+        snapshot: make.snapshot({
+          plan: planOf('W1.1', 'W1.2'),
+          runs: [planRun(), make.run({ id: 7011, worker: 'W1.1' })],
+          pulls: [
+            make.pull({
+              number: 101,
+              worker: 'W1.1',
+              headSha: sha('a1'),
+              reviews: [make.review({ commitSha: sha('a1') })],
+              evidence: workflow,
+            }),
+          ],
+        }),
+        config: make.config({ approval: 'none', maxParallel }),
+        now: NOW,
+      });
+    const full = decided(1);
+    expect(rowsOf(full)['W1.2']?.state).toBe('ready');
+    expect(waitNotices(full)).toHaveLength(1);
+    // With a slot free W1.2 starts, and nobody is asked yet.
+    expect(waitNotices(decided(2))).toEqual([]);
+  });
+
   it('asks for every waiting worker in the one notice, keyed by their heads', () => {
     const both = (headOfW12: string) =>
       waitNotices(

@@ -11,7 +11,7 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { autonomyWait, waitNote } from '../verification/autonomy.js';
 import { contractVettingOf } from '../verification/risk.js';
-import type { WorkerState } from '../workers/worker-state.js';
+import { isRunning, type WorkerState } from '../workers/worker-state.js';
 
 /** The workers with the waits applied: a waiting one is `needs-human`, no longer `approved`, so no rule merges it. */
 export function applyAutonomy(ctx: DecideContext, workers: WorkerState[]): WorkerState[] {
@@ -27,9 +27,8 @@ export function applyAutonomy(ctx: DecideContext, workers: WorkerState[]): Worke
   });
 }
 
-/** Where nothing moves by itself: a session, a review, checks, a merge or a start. */
+/** What moves by itself: a session, a review, checks or a merge (a ready worker moves when it can start). */
 const MOVING: ReadonlySet<WorkerState['state']> = new Set([
-  'ready',
   'queued',
   'working',
   'reviewing',
@@ -40,16 +39,23 @@ const MOVING: ReadonlySet<WorkerState['state']> = new Set([
 
 /**
  * The workers the build waits on a person for by risk, once it cannot go on
- * without them: no worker moves by itself, no validation or adapt session runs
- * and no session's result is still settling. Empty while anything goes on (the
- * status row still says why each waits).
+ * without them: no worker moves by itself (a ready one moves only while fewer
+ * than `maxParallel` hold a slot, and a waiting one holds its slot), no
+ * validation or adapt session runs and no session's result is still settling.
+ * Empty while anything goes on (the status row still says why each waits).
  */
 export function standsFor(
   workers: WorkerState[],
-  { sessionsUnderWay }: { sessionsUnderWay: boolean },
+  { sessionsUnderWay, maxParallel }: { sessionsUnderWay: boolean; maxParallel: number },
 ): WorkerState[] {
   const waiting = workers.filter((state) => state.wait);
   if (waiting.length === 0 || sessionsUnderWay) return [];
-  const moving = workers.some((state) => MOVING.has(state.state) || state.settlesInMs !== null);
+  const slotFree = workers.filter(isRunning).length < maxParallel;
+  const moving = workers.some(
+    (state) =>
+      MOVING.has(state.state) ||
+      (state.state === 'ready' && slotFree) ||
+      state.settlesInMs !== null,
+  );
   return moving ? [] : waiting;
 }

@@ -63,6 +63,7 @@ export function decideBuild(
   const adapting = adapt.views.some((view) => view.state === 'revising');
   const stands = standsFor(workers, {
     sessionsUnderWay: adapting || (validation.views ?? []).some((view) => view.state === 'running'),
+    maxParallel: ctx.config.maxParallel,
   });
   const progress = withStands(
     withValidations(
