@@ -57575,7 +57575,6 @@ function applyAutonomy(ctx, workers) {
   });
 }
 var MOVING = /* @__PURE__ */ new Set([
-  "ready",
   "queued",
   "working",
   "reviewing",
@@ -57583,10 +57582,13 @@ var MOVING = /* @__PURE__ */ new Set([
   "checks",
   "approved"
 ]);
-function standsFor(workers, { sessionsUnderWay }) {
+function standsFor(workers, { sessionsUnderWay, maxParallel }) {
   const waiting = workers.filter((state) => state.wait);
   if (waiting.length === 0 || sessionsUnderWay) return [];
-  const moving = workers.some((state) => MOVING.has(state.state) || state.settlesInMs !== null);
+  const slotFree = workers.filter(isRunning).length < maxParallel;
+  const moving = workers.some(
+    (state) => MOVING.has(state.state) || state.state === "ready" && slotFree || state.settlesInMs !== null
+  );
   return moving ? [] : waiting;
 }
 
@@ -58117,7 +58119,8 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const validation = decideValidation(ctx, plan, workers);
   const adapting = adapt.views.some((view2) => view2.state === "revising");
   const stands = standsFor(workers, {
-    sessionsUnderWay: adapting || (validation.views ?? []).some((view2) => view2.state === "running")
+    sessionsUnderWay: adapting || (validation.views ?? []).some((view2) => view2.state === "running"),
+    maxParallel: ctx.config.maxParallel
   });
   const progress = withStands(
     withValidations(
