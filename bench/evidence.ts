@@ -4,18 +4,21 @@
  * with scripted sessions (test/support/scripted-sessions.ts): the contract's
  * worker W0.1, then ten workers, each with one criterion its contract checks.
  * W1.1 adds a workflow and W1.2 a dependency (the seeded risky changes), so
- * both wait for a person under the default autonomy; a person lets each go on
- * with `/merge`. Every worker, as the contract asks, turns its own check from
+ * both wait for a person under the default autonomy; once the build cannot go
+ * on without them, Baton's one notice asks for both, and a person lets them go
+ * on with the one reply it asks for (`/merge W1.1` and `/merge W1.2` on lines
+ * of one comment). Every worker, as the contract asks, turns its own check from
  * marked-to-fail into a plain one (a changed test file, 4 lines) besides its
  * 40 lines of code. Played twice: with no failure, and with two (W2.2's first
  * head red in CI, which a fix session mends; milestone 1's validation failing
  * W1.3's check once, which files a fix worker).
  *
  * Per build, from the final snapshot the app reads (`observeBuild`) through
- * `attentionOf`: notifications to a person, decisions asked of one, and the
- * lines the guide asks to read first ÷ every changed line (with, beside it,
- * the same share were the workers' own un-marked checks not counted); the
- * seeded risky files the guide lists first; the criteria whose check the
+ * `attentionOf`: notifications to a person (what GitHub notifies them of:
+ * Baton's comments on the issue and the build's pull requests that mention
+ * them, and reviews asked of them), decisions asked of one, and the lines the
+ * guide asks to read first ÷ every changed line; the seeded risky files the
+ * guide lists first; the criteria whose check the
  * final pull request's guide names with a green result; and the GitHub
  * requests and writes the app made per worker, from `/approve` to the final
  * pull request.
@@ -27,10 +30,15 @@ import { VerificationSettings } from '../src/core/config/verification-settings.j
 import { CONTRACT_WORKER, contractPath } from '../src/core/plan/contract.js';
 import type { ChangedLines } from '../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../src/core/snapshot/snapshot.js';
-import { type Attention, attentionOf } from '../src/core/verification/attention.js';
+import {
+  type Attention,
+  attentionOf,
+  type BatonWrites,
+} from '../src/core/verification/attention.js';
 import { readFirst } from '../src/core/verification/read-first.js';
-import { judgeRisk } from '../src/core/verification/risk.js';
+import { contractVettingOf, judgeRisk } from '../src/core/verification/risk.js';
 import { integrationBranch, workerBranch } from '../src/core/vocabulary/ids.js';
+import { findNotice } from '../src/core/vocabulary/notice.js';
 import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/act/status-pacer.js';
 import { createWriteBudget } from '../src/github/client/write-budget.js';
 import { observeBuild } from '../src/github/observe/observe-build.js';
@@ -64,8 +72,6 @@ export interface EvidenceBuild {
   notifications: number;
   decisions: Attention['decisions'];
   readFirst: Attention['readFirst'];
-  /** The same share with the workers' own un-marked contract checks left out of the evidence. */
-  readFirstWithoutOwnChecks: Attention['readFirst'];
   /** The seeded risky files the guide lists first, of those seeded. */
   seeded: { held: number; of: number };
   /** The criteria whose check the final pull request's guide names with a green result, of all. */
@@ -232,15 +238,17 @@ export async function measureEvidenceBuild(kind: EvidenceBuildKind): Promise<Evi
     const from = gh.log.length;
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     await drive();
-    // A person lets each worker waiting for one go on, as its comment says.
+    // A person lets the workers waiting for one go on, in the one reply the notice asks for.
     const released = new Set<string>();
     for (let round = 0; round < 10 && !finalPullOf(gh); round++) {
-      const waiting = waitingWorkers(gh).filter((worker) => !released.has(worker));
+      const waiting = waitingWorkers(gh, issue).filter((worker) => !released.has(worker));
       if (waiting.length === 0) break;
-      for (const worker of waiting) {
-        released.add(worker);
-        gh.addComment({ issue, body: `/merge ${worker}`, user: 'maintainer' });
-      }
+      for (const worker of waiting) released.add(worker);
+      gh.addComment({
+        issue,
+        body: waiting.map((worker) => `/merge ${worker}`).join('\n'),
+        user: 'maintainer',
+      });
       await drive();
     }
     const final = finalPullOf(gh);
@@ -254,7 +262,7 @@ export async function measureEvidenceBuild(kind: EvidenceBuildKind): Promise<Evi
       defaultBranch: gh.defaultBranch,
     });
     const settings = VerificationSettings.parse({});
-    const attention = attentionOf(snapshot, settings);
+    const attention = attentionOf(snapshot, settings, batonWrites(gh, issue));
     const workers = planWorkers(gh);
     return {
       name: `10 workers, ${kind}`,
@@ -262,7 +270,6 @@ export async function measureEvidenceBuild(kind: EvidenceBuildKind): Promise<Evi
       notifications: attention.notifications,
       decisions: attention.decisions,
       readFirst: attention.readFirst,
-      readFirstWithoutOwnChecks: withoutOwnChecks(snapshot, settings),
       seeded: {
         held: SEEDED.filter((one) => readFirstPaths(snapshot, settings).includes(one.path)).length,
         of: SEEDED.length,
@@ -294,18 +301,40 @@ function finalPullOf(gh: FakeGitHub) {
   );
 }
 
-/** Workers whose pull request Baton's comment says waits for a person, still open. */
-function waitingWorkers(gh: FakeGitHub): string[] {
-  return [...WORKERS, { id: CONTRACT_WORKER }].flatMap(({ id }) => {
-    const pull = [...gh.pulls.values()].find(
-      (one) => one.head === workerBranch(BUILD, id) && one.state === 'open',
-    );
-    const asked = gh.comments.some(
+/** The workers Baton's notices on the issue ask a person to `/merge`, whose pull request is still open. */
+function waitingWorkers(gh: FakeGitHub, issue: number): string[] {
+  const asked = gh.comments
+    .filter(
       (comment) =>
-        comment.issue === pull?.number && comment.body.includes(`**${id} waits for a person:**`),
+        comment.issue === issue &&
+        comment.user.login === gh.botLogin &&
+        findNotice(comment.body)?.key.startsWith('waiting/'),
+    )
+    .flatMap((comment) =>
+      [...comment.body.matchAll(/^\/merge (W\d+\.\d+)$/gm)].map((m) => m[1] ?? ''),
     );
-    return pull && asked ? [id] : [];
-  });
+  return [...new Set(asked)].filter((id) =>
+    [...gh.pulls.values()].some(
+      (one) => one.head === workerBranch(BUILD, id) && one.state === 'open',
+    ),
+  );
+}
+
+/** What Baton wrote that notifies people: its comments on the issue and the build's pull requests, its review requests. */
+function batonWrites(gh: FakeGitHub, issue: number): BatonWrites {
+  const pulls = [...gh.pulls.values()].filter(
+    (pull) => pull.head.startsWith(`baton/${BUILD}/`) || pull.base.startsWith(`baton/${BUILD}/`),
+  );
+  const numbers = new Set([issue, ...pulls.map((pull) => pull.number)]);
+  return {
+    comments: gh.comments
+      .filter((comment) => numbers.has(comment.issue) && comment.user.login === gh.botLogin)
+      .map((comment) => comment.body),
+    reviewRequests: pulls.map((pull) => ({
+      pull: pull.number,
+      logins: pull.requestedReviewers ?? [],
+    })),
+  };
 }
 
 function planWorkers(gh: FakeGitHub): number {
@@ -318,39 +347,23 @@ function planWorkers(gh: FakeGitHub): number {
 function readFirstPaths(snapshot: BuildSnapshot, settings: VerificationSettings): string[] {
   const risks = snapshot.pulls
     .filter((pull) => pull.state !== 'closed')
-    .map((pull) => judgeRisk(pull, settings));
+    .map((pull) =>
+      judgeRisk(pull, settings, { contract: contractVettingOf(snapshot, pull.worker) }),
+    );
   return readFirst(risks).files.map((file) => file.path);
-}
-
-/** The read-first share were each worker's own un-marked contract check not in its evidence. */
-function withoutOwnChecks(
-  snapshot: BuildSnapshot,
-  settings: VerificationSettings,
-): Attention['readFirst'] {
-  const pulls = snapshot.pulls.map((pull) =>
-    pull.evidence
-      ? {
-          ...pull,
-          evidence: {
-            ...pull.evidence,
-            files: pull.evidence.files.filter(
-              (file) => !(file.path.startsWith('test/contract/') && file.status === 'modified'),
-            ),
-          },
-        }
-      : pull,
-  );
-  return attentionOf({ ...snapshot, pulls }, settings).readFirst;
 }
 
 /** The guide's criteria rows, and those whose check is named with a green result. */
 function greenCriteria(body: string): { green: number; of: number } {
   const table = body.split('### Acceptance criteria')[1]?.split('### Read these first')[0] ?? '';
   const rows = table.split('\n').filter((line) => /^\| (W\d+\.\d+|build):\d+ \|/.test(line));
+  // Green: passed in the last milestone's validation (✅), or, with no validation, merged with
+  // its checks green (src/core/verification/review-guide.ts).
   const green = rows.filter(
     (row) =>
       !row.includes('| no check') &&
-      (row.includes('merged with its checks green') ||
+      (/\| ✅ passed in M\d+'s validation/.test(row) ||
+        row.includes('merged with its checks green') ||
         row.includes("runs in this pull request's checks")),
   );
   return { green: green.length, of: rows.length };
@@ -367,7 +380,7 @@ export function evidenceRows({ builds }: EvidenceReport): Row[] {
       const { readFirst, seeded, criteria, perWorker } = build;
       return [
         {
-          figure: `Notifications to a person (${build.name}: the plan, the final pull request's notice and review request, and ${build.decisions.autonomy} workers waiting for a person)`,
+          figure: `Notifications to a person: Baton's comments that mention them and reviews asked of them (${build.name}: the plan, one notice for the ${build.decisions.autonomy} workers waiting for a person, the final pull request's review request)`,
           measured: String(build.notifications),
           target: quiet ? '≤ 3' : 'reported',
           met: quiet ? build.notifications <= 3 : null,
@@ -379,7 +392,7 @@ export function evidenceRows({ builds }: EvidenceReport): Row[] {
           met: null,
         },
         {
-          figure: `Lines the guide asks to read first ÷ lines changed, and the seeded risky changes among them (${build.name}; without each worker's own un-marked check: ${percent(build.readFirstWithoutOwnChecks.share)})`,
+          figure: `Lines the guide asks to read first ÷ lines changed, and the seeded risky changes among them (${build.name})`,
           measured: `${readFirst.lines} ÷ ${readFirst.total} = ${percent(readFirst.share)}; ${seeded.held} of ${seeded.of}`,
           target: '≤ 25%; all',
           met: readFirst.share <= 0.25 && seeded.held === seeded.of,

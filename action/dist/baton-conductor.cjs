@@ -52683,6 +52683,9 @@ function criteriaOf(plan) {
     )
   ];
 }
+function mayChangeContract(plan, worker) {
+  return plan.workers.some((planned) => planned.id === worker && planned.contract === true);
+}
 function workRoleOf(worker) {
   return isContractWorker(worker) ? "contract" : "work";
 }
@@ -53307,6 +53310,16 @@ function reportLine(series, loop) {
   return `- **Loop ${loop.loop}** (${STAGES[loop.stage]}): ${loop.workers.join(", ") || "no workers"}${files ? ` — ${files}` : ""}`;
 }
 
+// src/core/vocabulary/short-hash.ts
+function shortHash(text) {
+  let hash2 = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    hash2 ^= text.charCodeAt(i);
+    hash2 = Math.imul(hash2, 16777619) >>> 0;
+  }
+  return hash2.toString(16).padStart(8, "0");
+}
+
 // src/core/status/status-view.ts
 function waitingWorkerRow({
   id,
@@ -53339,11 +53352,16 @@ function firstShowsFinalPull(view, shownBody) {
 function attentionOf(view) {
   if (view.phase !== "running") return null;
   const { progress } = view;
+  const failedValidations = (progress.validations ?? []).filter(
+    (validation) => validation.state === "failed" || validation.state === "session-failed"
+  );
   return JSON.stringify([
     progress.paused,
     progress.budget.reached,
     progress.budget.daily ?? [],
-    progress.workers.filter((worker) => ["needs-human", "failed", "partial"].includes(worker.state)).map((worker) => [worker.id, worker.state, worker.note]),
+    progress.workers.filter(
+      (worker) => ["needs-human", "failed", "partial"].includes(worker.state) && !worker.waitsByRisk
+    ).map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,
     progress.history,
     progress.followUps ?? null,
@@ -53365,21 +53383,23 @@ function attentionOf(view) {
       repo.revert
     ]),
     view.changeSet?.rollback ?? null,
-    // A milestone's failed validation: the checks it names and their fix workers (absent: no contract).
-    ...progress.validations ? [
-      progress.validations.filter((validation) => validation.state !== "running").map((validation) => [validation.milestone, validation.state, validation.failed])
-    ] : []
+    // A milestone's failed validation: the checks it names and their fix workers. One that runs
+    // or passed is progress, and so is the contract's arrival.
+    ...failedValidations.length > 0 ? [
+      failedValidations.map((validation) => [
+        validation.milestone,
+        validation.state,
+        validation.failed
+      ])
+    ] : [],
+    // Workers that wait for a person by risk show at once when the build can no longer go on
+    // without them: until then their rows are progress, and nobody is asked.
+    ...progress.waitsForPerson ? [["waits for a person", progress.waitsForPerson]] : []
   ]);
 }
 function attentionMark(view) {
   const attention = attentionOf(view);
-  if (attention === null) return null;
-  let hash2 = 2166136261;
-  for (let i = 0; i < attention.length; i++) {
-    hash2 ^= attention.charCodeAt(i);
-    hash2 = Math.imul(hash2, 16777619) >>> 0;
-  }
-  return hash2.toString(16).padStart(8, "0");
+  return attention === null ? null : shortHash(attention);
 }
 
 // src/core/status/render-status.ts
@@ -56190,6 +56210,368 @@ function sessionEngines(read) {
   };
 }
 
+// src/core/verification/path-glob.ts
+function matchesGlob(glob, path2) {
+  const pattern = glob.replace(/^\.?\/+/, "");
+  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
+  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
+}
+function matchesAny(globs, path2) {
+  return globs.some((glob) => matchesGlob(glob, path2));
+}
+function globRegex(glob) {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] ?? "";
+    if (char === "*" && glob[i + 1] === "*") {
+      const slash = glob[i + 2] === "/";
+      source += slash ? "(?:[^/]+/)*" : ".*";
+      i += slash ? 2 : 1;
+    } else if (char === "*") {
+      source += "[^/]*";
+    } else if (char === "?") {
+      source += "[^/]";
+    } else {
+      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+// src/core/verification/risk.ts
+var LARGE_CHANGE_LINES = 400;
+var RISKY_ROUNDS = 2;
+var RISK_ORDER = [
+  "workflow",
+  "security",
+  "dependency",
+  "disagreement",
+  "interface",
+  "tests",
+  "rounds",
+  "size"
+];
+function riskText(risk) {
+  switch (risk) {
+    case "workflow":
+      return "changes a workflow";
+    case "dependency":
+      return "changes dependencies";
+    case "security":
+      return "changes security-sensitive paths";
+    case "interface":
+      return "changes a public interface";
+    case "tests":
+      return "changes or deletes tests";
+    case "size":
+      return `changes more than ${LARGE_CHANGE_LINES} lines`;
+    case "rounds":
+      return `took ${RISKY_ROUNDS} or more review rounds`;
+    case "disagreement":
+      return "its reviews disagree";
+    default: {
+      const _exhaustive = risk;
+      return _exhaustive;
+    }
+  }
+}
+function evidenceForHead(pull) {
+  const { evidence } = pull;
+  if (!evidence) return null;
+  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+}
+function contractVettingOf(snapshot, worker) {
+  if (snapshot.contract?.kind !== "valid") return null;
+  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
+  return { files: snapshot.contract.contract.files, granted };
+}
+function judgeRisk(pull, settings, { contract }) {
+  const evidence = evidenceForHead(pull);
+  const vetted = new Set(contract && !contract.granted ? contract.files : []);
+  const files = (evidence?.files ?? []).map((file2) => {
+    const classes = fileClasses(file2, settings);
+    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
+    return {
+      ...file2,
+      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
+    };
+  }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
+  const lines = (evidence?.files ?? []).reduce((sum, file2) => sum + file2.lines, 0) + (evidence?.more?.lines ?? 0);
+  const rounds = new Set(
+    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
+  ).size;
+  const found = new Set(files.flatMap((file2) => file2.classes));
+  if (evidence && lines > LARGE_CHANGE_LINES) found.add("size");
+  if (rounds >= RISKY_ROUNDS) found.add("rounds");
+  if (disagree(pull)) found.add("disagreement");
+  return {
+    worker: pull.worker,
+    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
+    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    files,
+    lines,
+    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    rounds
+  };
+}
+function noRisk(worker) {
+  return { worker, evidence: "none", classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
+}
+function fileClasses(file2, settings) {
+  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
+  const found = /* @__PURE__ */ new Set();
+  for (const path2 of paths) {
+    if (isWorkflowPath(path2)) found.add("workflow");
+    if (isDependencyPath(path2)) found.add("dependency");
+    if (matchesAny(settings.securityPaths, path2)) found.add("security");
+    if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
+    if (isTestPath(path2) && file2.status !== "added") found.add("tests");
+  }
+  return RISK_ORDER.filter((risk) => found.has(risk));
+}
+function isWorkflowPath(path2) {
+  const base = baseName(path2);
+  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
+}
+var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "pnpm-workspace.yaml",
+  "bun.lock",
+  "bun.lockb",
+  ".npmrc",
+  ".yarnrc.yml",
+  "pyproject.toml",
+  "poetry.lock",
+  "uv.lock",
+  "pipfile",
+  "pipfile.lock",
+  "setup.py",
+  "setup.cfg",
+  "go.mod",
+  "go.sum",
+  "go.work",
+  "cargo.toml",
+  "cargo.lock",
+  "gemfile",
+  "gemfile.lock",
+  "composer.json",
+  "composer.lock",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "settings.gradle.kts",
+  "gradle.lockfile",
+  "packages.config",
+  "directory.packages.props",
+  "packages.lock.json",
+  "mix.exs",
+  "mix.lock",
+  "pubspec.yaml",
+  "pubspec.lock",
+  "package.swift",
+  "package.resolved",
+  "podfile",
+  "podfile.lock",
+  "cartfile",
+  "cartfile.resolved",
+  "deno.json",
+  "deno.lock",
+  "flake.nix",
+  "flake.lock"
+]);
+function isDependencyPath(path2) {
+  const base = baseName(path2).toLowerCase();
+  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
+}
+var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
+function isTestPath(path2) {
+  const parts = path2.split("/");
+  const base = parts.at(-1) ?? "";
+  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
+}
+function disagree(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const verdicts = new Set(
+    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
+  );
+  return verdicts.size > 1;
+}
+function baseName(path2) {
+  return path2.split("/").at(-1) ?? path2;
+}
+
+// src/core/verification/read-first.ts
+function weight(risk) {
+  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
+}
+function riskScore(risk) {
+  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
+}
+function readFirst(risks) {
+  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
+  const ranked = [...risks].sort(
+    (a, b) => riskScore(b) - riskScore(a) || b.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b.worker) ?? 0)
+  );
+  const files = ranked.flatMap(
+    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
+  );
+  return {
+    ranked,
+    files,
+    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    total: risks.reduce((sum, risk) => sum + risk.lines, 0)
+  };
+}
+
+// src/core/verification/review-guide.ts
+var GUIDE_MAX_CRITERIA = 40;
+var GUIDE_MAX_FILES = 10;
+function renderReviewGuide(input2) {
+  const first = readFirst(input2.workers.map((worker) => worker.risk));
+  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
+  return [
+    "## Review guide",
+    "",
+    "_Written by Baton from the plan, the contract and what publish measured in each worker's diff. Text in quotes is the sessions' own._",
+    ...criteriaBlock(input2, byId),
+    "",
+    `### Read these first: ${first.lines} of ${first.total} changed lines`,
+    "",
+    ...rankedBlock(first.ranked, byId),
+    "",
+    "### Every worker",
+    "",
+    ...input2.workers.map(workerLine2)
+  ].join("\n");
+}
+function criteriaBlock(input2, byId) {
+  const { criteria, contract } = input2;
+  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
+  const shown = criteria.slice(0, GUIDE_MAX_CRITERIA);
+  const rows = shown.map((criterion) => {
+    const [check2, result] = proof(criterion, input2, byId);
+    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
+  });
+  const more = criteria.length > shown.length ? ["", `${criteria.length - shown.length} more criteria are in the plan.`] : [];
+  return [
+    "",
+    "### Acceptance criteria",
+    "",
+    contractLine(contract, criteria.length),
+    "",
+    "| Criterion | What must hold | Check | Result |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...more
+  ];
+}
+function contractLine(contract, criteria) {
+  if (!contract || contract.kind === "missing")
+    return "No contract: no check was written for these criteria.";
+  if (contract.kind === "invalid")
+    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
+  const { checks, unchecked } = contract.contract;
+  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
+}
+function proof(criterion, { contract, requireChecks, validated }, byId) {
+  if (contract?.kind !== "valid") return ["no check", "—"];
+  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
+  if (checks.length === 0) {
+    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
+    return [why ? `no check: ${quoted(why)}` : "no check", "—"];
+  }
+  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
+  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
+  return [
+    `${named3}${more}`,
+    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
+  ];
+}
+function resultOf(criterion, { requireChecks, validated }, byId) {
+  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
+  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
+    return `${criterion.worker} was skipped: not run`;
+  if (validated) {
+    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
+  }
+  if (criterion.worker === null) return "runs in this pull request's checks";
+  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
+}
+function rankedBlock(ranked, byId) {
+  const risky = ranked.filter((risk) => risk.classes.length > 0);
+  if (risky.length === 0) {
+    return [
+      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
+    ];
+  }
+  return risky.flatMap((risk, index) => {
+    const worker = byId.get(risk.worker);
+    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
+    const files = risk.files.slice(0, GUIDE_MAX_FILES).map(
+      (file2) => `   - ${quoted(file2.path)}: ${file2.lines} ${file2.lines === 1 ? "line" : "lines"}, ${file2.classes.join(", ")}`
+    );
+    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
+    return [
+      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
+      ...files,
+      ...more
+    ];
+  });
+}
+function workerLine2(worker) {
+  const title = quoted(worker.title);
+  if (worker.outcome === "skipped" || !worker.pull)
+    return `- **${worker.id}** ${title}: skipped, not merged.`;
+  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
+  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
+  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
+}
+function verdictOf(pull) {
+  const decisive = pull.reviews.filter(
+    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
+  );
+  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
+  if (!last) return "no review verdict";
+  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
+  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
+}
+
+// src/core/verification/wait-notice.ts
+function waitNoticeAbout(waits) {
+  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
+  return ["waiting", waits.length, shortHash(heads.join(" "))];
+}
+function renderWaitNotice(waits) {
+  const them2 = waits.length === 1 ? "it merges" : "they merge";
+  const lines = waits.flatMap(({ wait: wait2, pull }) => {
+    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
+      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
+    );
+    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
+    return [
+      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${wait2.classes.map(riskText).join("; ")}.${files.length > 0 ? " Read these first:" : " No one file carries it: the change as a whole does."}`,
+      ...files,
+      ...more
+    ];
+  });
+  return [
+    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
+    "",
+    ...lines,
+    "",
+    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
+    "",
+    "```",
+    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
+    "```"
+  ].join("\n");
+}
+
 // src/core/vocabulary/notice.ts
 var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
 function noticeMarker(build, key) {
@@ -56203,6 +56585,18 @@ function noticeKey(...parts) {
   return parts.map(
     (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
   ).join("/");
+}
+function noteMarker(key) {
+  return `<!-- baton:note key=${key} -->`;
+}
+function findNote(body) {
+  const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
+  return match?.[1] ?? null;
+}
+function withMentions(body, logins) {
+  const [marker = "", ...rest] = body.split("\n");
+  return [marker, `${mentions(logins)}${rest.join("\n")}`].join("\n");
 }
 function mentions(logins) {
   return logins.map((login) => `@${login} `).join("");
@@ -56316,12 +56710,12 @@ function decideNotices(ctx, { view, workers }) {
   const posted = new Set(ctx.snapshot.notices ?? []);
   const people = notified(ctx);
   return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
+    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
     const body = [
       noticeMarker(ctx.snapshot.build, need.key),
-      `${mentions(people)}${need.text}`,
+      `${reviewers ? "" : mentions(people)}${need.text}`,
       ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
     ].join("\n");
-    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
     return { kind: "notice", key: need.key, body, reviewers };
   });
 }
@@ -56364,6 +56758,7 @@ function needsOf(ctx, { view, workers }) {
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  needs.push(...waitNeeds(view, workers));
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   for (const runaway of findRunaways({
     runs: ctx.snapshot.runs,
@@ -56453,6 +56848,15 @@ function seriesNeeds(view) {
     ];
   }
   return [];
+}
+function waitNeeds(view, workers) {
+  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
+  const standing = new Set(view.progress.waitsForPerson);
+  const waits = workers.flatMap(
+    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
+  );
+  if (waits.length === 0) return [];
+  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
 }
 function workerNeeds(ctx, state) {
   const id = state.worker.id;
@@ -57083,6 +57487,7 @@ function workerRow(ctx, state) {
     state: state.state,
     note: state.note,
     hint: hintFor(state),
+    ...state.wait ? { waitsByRisk: true } : {},
     run: run2 ? runLink(run2) : null,
     pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
     attempts: state.attempts,
@@ -57189,191 +57594,9 @@ function withCleanUp(ctx, decision) {
   return { ...decision, actions: [...decision.actions, cleanUp] };
 }
 
-// src/core/verification/path-glob.ts
-function matchesGlob(glob, path2) {
-  const pattern = glob.replace(/^\.?\/+/, "");
-  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
-  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
-}
-function matchesAny(globs, path2) {
-  return globs.some((glob) => matchesGlob(glob, path2));
-}
-function globRegex(glob) {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] ?? "";
-    if (char === "*" && glob[i + 1] === "*") {
-      const slash = glob[i + 2] === "/";
-      source += slash ? "(?:[^/]+/)*" : ".*";
-      i += slash ? 2 : 1;
-    } else if (char === "*") {
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
-
-// src/core/verification/risk.ts
-var LARGE_CHANGE_LINES = 400;
-var RISKY_ROUNDS = 2;
-var RISK_ORDER = [
-  "workflow",
-  "security",
-  "dependency",
-  "disagreement",
-  "interface",
-  "tests",
-  "rounds",
-  "size"
-];
-function riskText(risk) {
-  switch (risk) {
-    case "workflow":
-      return "changes a workflow";
-    case "dependency":
-      return "changes dependencies";
-    case "security":
-      return "changes security-sensitive paths";
-    case "interface":
-      return "changes a public interface";
-    case "tests":
-      return "changes or deletes tests";
-    case "size":
-      return `changes more than ${LARGE_CHANGE_LINES} lines`;
-    case "rounds":
-      return `took ${RISKY_ROUNDS} or more review rounds`;
-    case "disagreement":
-      return "its reviews disagree";
-    default: {
-      const _exhaustive = risk;
-      return _exhaustive;
-    }
-  }
-}
-function evidenceForHead(pull) {
-  const { evidence } = pull;
-  if (!evidence) return null;
-  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
-}
-function judgeRisk(pull, settings) {
-  const evidence = evidenceForHead(pull);
-  const files = (evidence?.files ?? []).map((file2) => ({ ...file2, classes: fileClasses(file2, settings) })).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
-  const lines = (evidence?.files ?? []).reduce((sum, file2) => sum + file2.lines, 0) + (evidence?.more?.lines ?? 0);
-  const rounds = new Set(
-    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
-  ).size;
-  const found = new Set(files.flatMap((file2) => file2.classes));
-  if (evidence && lines > LARGE_CHANGE_LINES) found.add("size");
-  if (rounds >= RISKY_ROUNDS) found.add("rounds");
-  if (disagree(pull)) found.add("disagreement");
-  return {
-    worker: pull.worker,
-    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
-    classes: RISK_ORDER.filter((risk) => found.has(risk)),
-    files,
-    lines,
-    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    rounds
-  };
-}
-function noRisk(worker) {
-  return { worker, evidence: "none", classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
-}
-function fileClasses(file2, settings) {
-  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
-  const found = /* @__PURE__ */ new Set();
-  for (const path2 of paths) {
-    if (isWorkflowPath(path2)) found.add("workflow");
-    if (isDependencyPath(path2)) found.add("dependency");
-    if (matchesAny(settings.securityPaths, path2)) found.add("security");
-    if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
-    if (isTestPath(path2) && file2.status !== "added") found.add("tests");
-  }
-  return RISK_ORDER.filter((risk) => found.has(risk));
-}
-function isWorkflowPath(path2) {
-  const base = baseName(path2);
-  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
-}
-var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
-  "package.json",
-  "package-lock.json",
-  "npm-shrinkwrap.json",
-  "yarn.lock",
-  "pnpm-lock.yaml",
-  "pnpm-workspace.yaml",
-  "bun.lock",
-  "bun.lockb",
-  ".npmrc",
-  ".yarnrc.yml",
-  "pyproject.toml",
-  "poetry.lock",
-  "uv.lock",
-  "pipfile",
-  "pipfile.lock",
-  "setup.py",
-  "setup.cfg",
-  "go.mod",
-  "go.sum",
-  "go.work",
-  "cargo.toml",
-  "cargo.lock",
-  "gemfile",
-  "gemfile.lock",
-  "composer.json",
-  "composer.lock",
-  "pom.xml",
-  "build.gradle",
-  "build.gradle.kts",
-  "settings.gradle",
-  "settings.gradle.kts",
-  "gradle.lockfile",
-  "packages.config",
-  "directory.packages.props",
-  "packages.lock.json",
-  "mix.exs",
-  "mix.lock",
-  "pubspec.yaml",
-  "pubspec.lock",
-  "package.swift",
-  "package.resolved",
-  "podfile",
-  "podfile.lock",
-  "cartfile",
-  "cartfile.resolved",
-  "deno.json",
-  "deno.lock",
-  "flake.nix",
-  "flake.lock"
-]);
-function isDependencyPath(path2) {
-  const base = baseName(path2).toLowerCase();
-  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
-}
-var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
-function isTestPath(path2) {
-  const parts = path2.split("/");
-  const base = parts.at(-1) ?? "";
-  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
-}
-function disagree(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  const verdicts = new Set(
-    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
-  );
-  return verdicts.size > 1;
-}
-function baseName(path2) {
-  return path2.split("/").at(-1) ?? path2;
-}
-
 // src/core/verification/autonomy.ts
-function autonomyWait(pull, settings) {
-  const risk = judgeRisk(pull, settings);
+function autonomyWait(pull, settings, vetting) {
+  const risk = judgeRisk(pull, settings, vetting);
   if (risk.evidence !== "current") return null;
   const waitFor = new Set(settings.autonomy.waitFor);
   const classes = risk.classes.filter((one) => waitFor.has(one));
@@ -57395,178 +57618,35 @@ function waitNote(wait2) {
   return `waits for a person: ${wait2.classes.map(riskText).join(", ")}`;
 }
 
-// src/core/verification/read-first.ts
-function weight(risk) {
-  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
-}
-function riskScore(risk) {
-  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
-}
-function readFirst(risks) {
-  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
-  const ranked = [...risks].sort(
-    (a, b) => riskScore(b) - riskScore(a) || b.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b.worker) ?? 0)
-  );
-  const files = ranked.flatMap(
-    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
-  );
-  return {
-    ranked,
-    files,
-    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    total: risks.reduce((sum, risk) => sum + risk.lines, 0)
-  };
-}
-
-// src/core/verification/review-guide.ts
-var GUIDE_MAX_CRITERIA = 40;
-var GUIDE_MAX_FILES = 10;
-function renderReviewGuide(input2) {
-  const first = readFirst(input2.workers.map((worker) => worker.risk));
-  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
-  return [
-    "## Review guide",
-    "",
-    "_Written by Baton from the plan, the contract and what publish measured in each worker's diff. Text in quotes is the sessions' own._",
-    ...criteriaBlock(input2, byId),
-    "",
-    `### Read these first: ${first.lines} of ${first.total} changed lines`,
-    "",
-    ...rankedBlock(first.ranked, byId),
-    "",
-    "### Every worker",
-    "",
-    ...input2.workers.map(workerLine2)
-  ].join("\n");
-}
-function criteriaBlock(input2, byId) {
-  const { criteria, contract } = input2;
-  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
-  const shown = criteria.slice(0, GUIDE_MAX_CRITERIA);
-  const rows = shown.map((criterion) => {
-    const [check2, result] = proof(criterion, input2, byId);
-    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
-  });
-  const more = criteria.length > shown.length ? ["", `${criteria.length - shown.length} more criteria are in the plan.`] : [];
-  return [
-    "",
-    "### Acceptance criteria",
-    "",
-    contractLine(contract, criteria.length),
-    "",
-    "| Criterion | What must hold | Check | Result |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    ...more
-  ];
-}
-function contractLine(contract, criteria) {
-  if (!contract || contract.kind === "missing")
-    return "No contract: no check was written for these criteria.";
-  if (contract.kind === "invalid")
-    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
-  const { checks, unchecked } = contract.contract;
-  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
-}
-function proof(criterion, { contract, requireChecks, validated }, byId) {
-  if (contract?.kind !== "valid") return ["no check", "—"];
-  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
-  if (checks.length === 0) {
-    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
-    return [why ? `no check: ${quoted(why)}` : "no check", "—"];
-  }
-  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
-  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
-  return [
-    `${named3}${more}`,
-    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
-  ];
-}
-function resultOf(criterion, { requireChecks, validated }, byId) {
-  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
-  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
-    return `${criterion.worker} was skipped: not run`;
-  if (validated) {
-    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
-  }
-  if (criterion.worker === null) return "runs in this pull request's checks";
-  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
-}
-function rankedBlock(ranked, byId) {
-  const risky = ranked.filter((risk) => risk.classes.length > 0);
-  if (risky.length === 0) {
-    return [
-      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
-    ];
-  }
-  return risky.flatMap((risk, index) => {
-    const worker = byId.get(risk.worker);
-    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
-    const files = risk.files.slice(0, GUIDE_MAX_FILES).map(
-      (file2) => `   - ${quoted(file2.path)}: ${file2.lines} ${file2.lines === 1 ? "line" : "lines"}, ${file2.classes.join(", ")}`
-    );
-    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
-    return [
-      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
-      ...files,
-      ...more
-    ];
-  });
-}
-function workerLine2(worker) {
-  const title = quoted(worker.title);
-  if (worker.outcome === "skipped" || !worker.pull)
-    return `- **${worker.id}** ${title}: skipped, not merged.`;
-  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
-  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
-  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
-}
-function verdictOf(pull) {
-  const decisive = pull.reviews.filter(
-    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
-  );
-  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
-  if (!last) return "no review verdict";
-  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
-  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
-}
-
-// src/core/verification/wait-comment.ts
-function waitCommentKey(wait2) {
-  return `autonomy:${wait2.worker}:${wait2.head}`;
-}
-function renderWaitComment(wait2, { people }) {
-  const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
-    (file2) => `- ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
-  );
-  const more = wait2.files.length > GUIDE_MAX_FILES ? [`- and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
-  return [
-    `${mentions(people)}⏸️ **${wait2.worker} waits for a person:** it ${wait2.classes.map(riskText).join("; ")}, and \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps such changes for a person. Its review and checks go on; Baton does not merge it alone.`,
-    "",
-    ...files.length > 0 ? ["**Read these first:**", "", ...files, ...more] : ["No one file carries it: the change as a whole does."],
-    "",
-    `To let it merge: approve this pull request's head (a review by someone with write access), or reply \`/merge ${wait2.worker}\`.`
-  ].join("\n");
-}
-
 // src/core/rules/autonomy-holds.ts
 function applyAutonomy(ctx, workers) {
-  const actions = [];
-  const held3 = workers.map((state) => {
+  return workers.map((state) => {
     const { pull, assessment } = state;
     if (state.state !== "approved" || pull?.state !== "open" || !assessment) return state;
     if (assessment.forced) return state;
-    const wait2 = autonomyWait(pull, ctx.config.verification);
-    if (!wait2) return state;
-    actions.push({
-      kind: "comment",
-      number: pull.number,
-      key: waitCommentKey(wait2),
-      body: renderWaitComment(wait2, { people: notified(ctx) })
+    const wait2 = autonomyWait(pull, ctx.config.verification, {
+      contract: contractVettingOf(ctx.snapshot, pull.worker)
     });
-    return { ...state, state: "needs-human", note: waitNote(wait2) };
+    if (!wait2) return state;
+    return { ...state, state: "needs-human", note: waitNote(wait2), wait: wait2 };
   });
-  return { workers: held3, actions };
+}
+var MOVING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved"
+]);
+function standsFor(workers, { sessionsUnderWay, maxParallel }) {
+  const waiting = workers.filter((state) => state.wait);
+  if (waiting.length === 0 || sessionsUnderWay) return [];
+  const slotFree = workers.filter(isRunning).length < maxParallel;
+  const moving = workers.some(
+    (state) => MOVING.has(state.state) || state.state === "ready" && slotFree || state.settlesInMs !== null
+  );
+  return moving ? [] : waiting;
 }
 
 // src/core/rules/command-rules.ts
@@ -57817,7 +57897,7 @@ function reviewGuide(ctx, plan, workers) {
       title: state.worker.title,
       outcome: pull ? "merged" : "skipped",
       pull,
-      risk: pull ? judgeRisk(pull, settings) : noRisk(state.worker.id)
+      risk: pull ? judgeRisk(pull, settings, { contract: contractVettingOf(ctx.snapshot, pull.worker) }) : noRisk(state.worker.id)
     };
   });
   return renderReviewGuide({
@@ -58075,7 +58155,8 @@ function applyHolds(workers, holds) {
   return workers.map((state) => {
     const note = holds.get(state.worker.id);
     if (note === void 0 || isDone(state)) return state;
-    return state.state === "ready" ? { ...state, state: "waiting", note } : { ...state, note };
+    const { wait: _outranked, ...held3 } = state;
+    return held3.state === "ready" ? { ...held3, state: "waiting", note } : { ...held3, note };
   });
 }
 function withoutHeld(holds, actions) {
@@ -58098,8 +58179,7 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const derived2 = deriveWorkers(ctx, plan);
   const adapt = decideAdaptations(ctx, derived2);
   const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
-  const autonomy = applyAutonomy(ctx, derived2);
-  const workers = applyHolds(autonomy.workers, holds);
+  const workers = applyHolds(applyAutonomy(ctx, derived2), holds);
   const chains = new Map([
     ...dependentChainLengths(plan.workers),
     ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
@@ -58107,21 +58187,27 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   const messages = decideMessages(ctx, { done });
   const validation = decideValidation(ctx, plan, workers);
-  const progress = withValidations(
-    withMessages(
-      withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-      messages.views
-    ),
-    validation.views
-  );
   const adapting = adapt.views.some((view2) => view2.state === "revising");
+  const stands = standsFor(workers, {
+    sessionsUnderWay: adapting || (validation.views ?? []).some((view2) => view2.state === "running"),
+    maxParallel: ctx.config.maxParallel
+  });
+  const progress = withStands(
+    withValidations(
+      withMessages(
+        withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+        messages.views
+      ),
+      validation.views
+    ),
+    stands.map((state) => state.worker.id)
+  );
   const actions = withoutHeld(holds, [
     // A taken message's ref goes before any session that could take it again starts.
     ...messages.actions,
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
-    ...autonomy.actions,
     ...adapting ? [] : decideMerge({ ctx, workers, chains }),
     ...decideWorkers({ ctx, workers, chains }),
     ...validation.actions,
@@ -58133,6 +58219,9 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   ]);
   const view = { phase: "running", build: ctx.snapshot.build, progress };
   return { actions, view, workers };
+}
+function withStands(progress, workers) {
+  return workers.length > 0 ? { ...progress, waitsForPerson: workers } : progress;
 }
 function withMessages(progress, views) {
   return views.length > 0 ? { ...progress, messages: views } : progress;
@@ -59248,6 +59337,7 @@ async function commentLists(ctx, { issue: issue2, repository }) {
 async function collectComments(ctx, { build, lists }) {
   const statuses = [];
   const notices2 = [];
+  const notes2 = [];
   const live = [];
   const parts = [];
   for (const { source, comments } of lists) {
@@ -59263,6 +59353,8 @@ async function collectComments(ctx, { build, lists }) {
           parts.push({ part: part.part, commands: parseCommandLedger(body) });
         const notice = source.source.kind === "issue" ? findNotice(body) : null;
         if (notice?.build === build) notices2.push(notice.key);
+        const note = findNote(body);
+        if (note !== null) notes2.push({ number: source.number, key: note });
         continue;
       }
       if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
@@ -59294,7 +59386,8 @@ async function collectComments(ctx, { build, lists }) {
         commandIds: archived.map((info) => info.commentId)
       }
     } : {},
-    notices: [...new Set(notices2)].sort()
+    notices: [...new Set(notices2)].sort(),
+    notes: notes2
   };
 }
 function mergeLedger(ledgers, live) {
@@ -59845,6 +59938,7 @@ async function observeBuild(ctx, {
     statusComment: comments.statusComment,
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
+    ...comments.notes.length > 0 ? { notes: comments.notes } : {},
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
@@ -61232,9 +61326,6 @@ async function ensureMirror(ctx, {
 }
 
 // src/github/act/ensure-note.ts
-function noteMarker(key) {
-  return `<!-- baton:note key=${key} -->`;
-}
 function noteLockRef(build, key) {
   return `refs/baton/${build}/note/${noticeKey(key)}`;
 }
@@ -61280,26 +61371,27 @@ async function ensureNotice(ctx, {
   const ref = noticeLockRef(snapshot.build, key);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    if (reviewers) await requestReviewers(ctx, reviewers);
+    const asked = reviewers ? await requestReviewers(ctx, reviewers) : true;
     await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
-      body
+      body: asked || !reviewers ? body : withMentions(body, reviewers.logins)
     });
   });
   return posted.taken ? "taken" : "posted";
 }
 async function requestReviewers(ctx, { pull, logins }) {
-  await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.pulls.requestReviewers({
+  const asked = await ignoreStatus([422], async () => {
+    await ctx.octokit.rest.pulls.requestReviewers({
       owner: ctx.owner,
       repo: ctx.repo,
       pull_number: pull,
       reviewers: logins
-    })
-  );
+    });
+    return true;
+  });
+  return asked === true;
 }
 async function noticeRefRefused(ctx, {
   snapshot,
@@ -61671,6 +61763,8 @@ async function actOne(ctx, { snapshot, action, pass }) {
       await removeLabel(ctx, action);
       return { action, result: "done" };
     case "comment": {
+      if (snapshot.notes?.some((note) => note.number === action.number && note.key === action.key))
+        return { action, result: "unchanged", detail: "seen by the read" };
       const guard = {
         build: snapshot.build,
         sha: snapshot.integration?.sha ?? snapshot.repo.defaultSha

@@ -63,7 +63,9 @@ describe('notices: a new comment when a person is needed, once per need', () => 
       const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
       expect(bodies[0]).toContain('@maintainer 📋 The plan is ready');
       expect(bodies[0]).toContain('/approve');
-      expect(bodies[1]).toContain('@maintainer 📦 Every worker is done');
+      // Their review is asked on the final PR, which notifies them: the comment does not mention them again.
+      expect(bodies[1]).toMatch(/-->\n📦 Every worker is done/);
+      expect(bodies[1]).not.toContain('@maintainer');
       expect(final?.requestedReviewers).toEqual(['maintainer']);
       // The status comment is still one comment, edited in place.
       expect(gh.comments.filter((c) => c.body.includes('baton:status'))).toHaveLength(1);
@@ -82,13 +84,61 @@ describe('notices: a new comment when a person is needed, once per need', () => 
 
     const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
     expect(bodies).toHaveLength(2);
-    for (const body of bodies) {
-      expect(body).toContain('@maintainer');
-      expect(body).not.toContain('@triager');
-    }
+    expect(bodies[0]).toContain('@maintainer');
+    for (const body of bodies) expect(body).not.toContain('@triager');
     expect(finalPull()?.requestedReviewers).toEqual(['maintainer']);
     for (const app of apps) expect(app.errors).toEqual([]);
   });
+
+  it("mentions a person GitHub will not ask for a review (not a collaborator) in the final PR's notice instead", async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'notify: [outsider]\n' });
+    await runBuild(makeScript());
+
+    const final = finalPull();
+    expect(final?.requestedReviewers ?? []).toEqual([]);
+    const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
+    expect(noticeKeys()).toEqual([
+      expect.stringMatching(/^plan-ready\//),
+      `final-pull/${final?.number}`,
+    ]);
+    expect(bodies[1]).toContain('@outsider 📦 Every worker is done');
+  });
+
+  it.each([11, 12])(
+    'asks once for the workers that wait by risk, on two replicas with every event doubled (seed %i)',
+    async (seed) => {
+      // The diamond with W1.1 and W1.2 both changing a workflow: W2.1 waits on both, so the build stands.
+      const script = makeScript({
+        evidence: true,
+        files: (worker) => ({
+          [`src/${worker}.ts`]: `export const done = '${worker}';\n`,
+          ...(worker.startsWith('W1.')
+            ? { [`.github/workflows/${worker}.yml`]: 'on: push\n' }
+            : {}),
+        }),
+      });
+      const issue = labelledIssue(gh);
+      const delivery = doubledAndShuffled(seed);
+      await driveBuild({ gh, apps, script, delivery, burst: true });
+      gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+      await driveBuild({ gh, apps, script, delivery, burst: true });
+      for (const app of apps) expect(app.errors).toEqual([]);
+
+      const waiting = noticeKeys().filter((key) => key.startsWith('waiting/'));
+      expect(waiting).toEqual([expect.stringMatching(/^waiting\/2\/[0-9a-f]{8}$/)]);
+      // None on the pull requests: Baton's comments are the status and its notices, all on the issue.
+      expect(gh.comments.filter((c) => c.user.login === gh.botLogin && c.issue !== issue)).toEqual(
+        [],
+      );
+
+      // One reply lets both go on, and the build ends with no second ask.
+      gh.addComment({ issue, body: '/merge W1.1\n/merge W1.2', user: 'maintainer' });
+      await driveBuild({ gh, apps, script, delivery, burst: true });
+      for (const app of apps) expect(app.errors).toEqual([]);
+      expect(finalPull()).toBeDefined();
+      expect(noticeKeys().filter((key) => key.startsWith('waiting/'))).toEqual(waiting);
+    },
+  );
 
   it('says nothing more while the workers need nobody', async () => {
     await runBuild(makeScript());

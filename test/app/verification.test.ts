@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { findNotice } from '../../src/core/vocabulary/notice.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, statusBody } from '../support/builds.js';
@@ -43,6 +44,14 @@ describe('merge autonomy by risk and the review guide', () => {
     });
   }
 
+  /** Baton's notices on the issue that ask for the workers waiting by risk. */
+  function waitNotices(issue: number) {
+    return gh.comments.filter(
+      (comment) =>
+        comment.issue === issue && findNotice(comment.body)?.key.startsWith('waiting/') === true,
+    );
+  }
+
   function finalPull() {
     return [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
   }
@@ -59,10 +68,14 @@ describe('merge autonomy by risk and the review guide', () => {
     expect(pullOf('W2.1')).toBeUndefined();
     expect(finalPull()).toBeUndefined();
     expect(statusBody(gh, BUILD)).toContain('waits for a person: changes a workflow');
-    const said = gh.comments.filter((comment) => comment.issue === w11?.number);
+    // Nothing else can go on: one notice on the issue asks for it, none on its pull request.
+    expect(gh.comments.filter((comment) => comment.issue === w11?.number)).toEqual([]);
+    const said = waitNotices(issue);
     expect(said).toHaveLength(1);
-    expect(said[0]?.body).toContain('**W1.1 waits for a person:** it changes a workflow');
+    expect(said[0]?.body).toContain('@maintainer ⏸️ **The build waits for a person:**');
+    expect(said[0]?.body).toContain(`- **W1.1** ([#${w11?.number}](`);
     expect(said[0]?.body).toContain('“.github/workflows/x.yml” (2 lines): workflow');
+    expect(said[0]?.body).toContain('/merge W1.1');
 
     gh.addComment({ issue, body: '/merge W1.1', user: 'maintainer' });
     await driveBuild({ gh, apps, script });
@@ -70,8 +83,9 @@ describe('merge autonomy by risk and the review guide', () => {
     for (const app of apps) expect(app.errors).toEqual([]);
     expect(pullOf('W1.1')?.mergedAt).not.toBeNull();
     expect(pullOf('W2.1')?.mergedAt).not.toBeNull();
-    // One comment per head: looking again posted no second one.
-    expect(gh.comments.filter((comment) => comment.issue === w11?.number)).toHaveLength(1);
+    // Asked once: looking again posted no second notice, and none on the pull request.
+    expect(waitNotices(issue)).toHaveLength(1);
+    expect(gh.comments.filter((comment) => comment.issue === w11?.number)).toEqual([]);
     const body = finalPull()?.body ?? '';
     expect(body).toMatch(/^Closes #1\n\n## Review guide\n/);
     expect(body).toContain('### Read these first: 2 of 5 changed lines');

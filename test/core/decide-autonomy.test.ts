@@ -11,11 +11,13 @@ const workflow = make.evidence(['.github/workflows/deploy.yml:12', 'src/deploy.t
 function run({
   evidence = workflow,
   w11 = {},
+  w12 = {},
   commands = [],
   config = {},
 }: {
   evidence?: PullInfo['evidence'] | null;
   w11?: Partial<PullInfo>;
+  w12?: Partial<PullInfo>;
   commands?: CommandInfo[];
   config?: Record<string, unknown>;
 }): Action[] {
@@ -43,6 +45,7 @@ function run({
           headSha: sha('b1'),
           reviews: [make.review({ id: 502, commitSha: sha('b1') })],
           evidence: make.evidence(['src/form.ts:30'], { head: sha('b1') }),
+          ...w12,
         }),
       ],
       commands,
@@ -60,6 +63,15 @@ function comments(actions: Action[]) {
   return actions.flatMap((action) => (action.kind === 'comment' ? [action] : []));
 }
 
+function waitNotices(actions: Action[]) {
+  return actions.flatMap((action) =>
+    action.kind === 'notice' && action.key.startsWith('waiting/') ? [action] : [],
+  );
+}
+
+/** W1.2 merged already: nothing but W1.1 is left. */
+const w12Merged: Partial<PullInfo> = { state: 'merged', mergedAt: ago(3) };
+
 describe('decide: merge autonomy by risk', () => {
   it('holds an approved worker whose evidence changes a workflow, and merges the ordinary one', () => {
     const actions = run({});
@@ -68,12 +80,72 @@ describe('decide: merge autonomy by risk', () => {
       state: 'needs-human',
       note: 'waits for a person: changes a workflow',
     });
-    const [comment] = comments(actions);
-    expect(comment).toMatchObject({ number: 101, key: `autonomy:W1.1:${sha('a1')}` });
-    expect(comment?.body).toContain('**W1.1 waits for a person:** it changes a workflow');
-    expect(comment?.body).toContain('- “.github/workflows/deploy.yml” (12 lines): workflow');
-    expect(comment?.body).toContain('reply `/merge W1.1`');
-    expect(comment?.body).not.toContain('src/deploy.ts');
+    // No comment on its pull request, and nobody asked while W1.2 still goes on.
+    expect(comments(actions)).toEqual([]);
+    expect(waitNotices(actions)).toEqual([]);
+  });
+
+  it('asks a person once the build cannot go on without them: one notice, listing why and what to read', () => {
+    const actions = run({ w12: w12Merged, config: { notify: ['carol'] } });
+    expect(merged(actions)).toEqual([]);
+    expect(comments(actions)).toEqual([]);
+    const [notice, ...more] = waitNotices(actions);
+    expect(more).toEqual([]);
+    expect(notice?.key).toMatch(/^waiting\/1\/[0-9a-f]{8}$/);
+    expect(notice?.reviewers).toBeNull();
+    const body = notice?.body ?? '';
+    expect(body).toContain('@carol ⏸️ **The build waits for a person:** one worker changes');
+    expect(body).toContain('- **W1.1** ([#101](');
+    expect(body).toContain('changes a workflow. Read these first:');
+    expect(body).toContain('  - “.github/workflows/deploy.yml” (12 lines): workflow');
+    expect(body).not.toContain('src/deploy.ts');
+    expect(body).toContain('```\n/merge W1.1\n```');
+  });
+
+  it('asks once the waiting workers hold every slot, though another is ready', () => {
+    // W1.1 waits and holds a slot; W1.2 is ready, no run yet: with maxParallel 1 it cannot start.
+    const decided = (maxParallel: number) =>
+      decide({
+        snapshot: make.snapshot({
+          plan: planOf('W1.1', 'W1.2'),
+          runs: [planRun(), make.run({ id: 7011, worker: 'W1.1' })],
+          pulls: [
+            make.pull({
+              number: 101,
+              worker: 'W1.1',
+              headSha: sha('a1'),
+              reviews: [make.review({ commitSha: sha('a1') })],
+              evidence: workflow,
+            }),
+          ],
+        }),
+        config: make.config({ approval: 'none', maxParallel }),
+        now: NOW,
+      });
+    const full = decided(1);
+    expect(rowsOf(full)['W1.2']?.state).toBe('ready');
+    expect(waitNotices(full)).toHaveLength(1);
+    // With a slot free W1.2 starts, and nobody is asked yet.
+    expect(waitNotices(decided(2))).toEqual([]);
+  });
+
+  it('asks for every waiting worker in the one notice, keyed by their heads', () => {
+    const both = (headOfW12: string) =>
+      waitNotices(
+        run({
+          w12: {
+            headSha: headOfW12,
+            reviews: [make.review({ id: 502, commitSha: headOfW12 })],
+            evidence: make.evidence(['package-lock.json:300'], { head: headOfW12 }),
+          },
+        }),
+      );
+    const [notice, ...more] = both(sha('b1'));
+    expect(more).toEqual([]);
+    expect(notice?.body).toContain('2 workers change');
+    expect(notice?.body).toContain('```\n/merge W1.1\n/merge W1.2\n```');
+    // A new head of one is a new wait: asked again, under another key.
+    expect(both(sha('b2'))[0]?.key).not.toBe(notice?.key);
   });
 
   it.each<[string, Parameters<typeof run>[0], number[]]>([

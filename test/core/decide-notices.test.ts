@@ -138,7 +138,7 @@ describe('decide: notices, when a person is needed and only then', () => {
     expect(notices(shuffled, running)).toEqual(notices(snapshot, running));
   });
 
-  it('mentions who labelled the issue, says what to do, and asks their review of the final PR', () => {
+  it('asks a review of the final PR of who labelled the issue, and does not mention them again', () => {
     const [notice] = notices(delivered({ finalPull, ...LABELLED }), running);
     expect(notice).toMatchObject({
       kind: 'notice',
@@ -147,7 +147,9 @@ describe('decide: notices, when a person is needed and only then', () => {
     });
     const body = notice?.kind === 'notice' ? notice.body : '';
     expect(findNotice(body)).toEqual({ build: BUILD, key: 'final-pull/200' });
-    expect(body).toContain('@maintainer 📦 Every worker is done');
+    // The review request notifies them; the comment says it without a second notification.
+    expect(body).toContain('\n📦 Every worker is done');
+    expect(body).not.toContain('@maintainer');
     expect(body).toContain('merge it');
   });
 

@@ -3,6 +3,7 @@ import {
   attentionOf,
   type BuildProgress,
   type StatusView,
+  type ValidationView,
   type WorkerRow,
 } from '../../src/core/status/status-view.js';
 import { BUILD, makeRunningView, makeTotals, makeWorkerRow } from './factories.js';
@@ -23,6 +24,16 @@ function running(overrides: Partial<BuildProgress> = {}): StatusView {
 
 const base = attentionOf(running());
 
+function validation(state: ValidationView['state']): ValidationView {
+  return {
+    milestone: 1,
+    state,
+    head: 'a'.repeat(40),
+    url: null,
+    failed: state === 'failed' ? [{ check: 'W1.1:1', worker: 'W2.1' }] : [],
+  };
+}
+
 describe('attentionOf: what a running status shows that asks or answers a person', () => {
   it.each<[string, Partial<BuildProgress>]>([
     [
@@ -32,6 +43,18 @@ describe('attentionOf: what a running status shows that asks or answers a person
     ['a worker merged', { workers: [row({ id: 'W1.1', state: 'merged' }), row({ id: 'W1.2' })] }],
     ['tokens and cost', { totals: makeTotals({ merged: 0, skipped: 0, total: 2, costUsd: 3 }) }],
     ['a run link', { workers: [row({ id: 'W1.1', run: null }), row({ id: 'W1.2' })] }],
+    [
+      'a worker that waits for a person by risk while the rest goes on (nobody is asked yet)',
+      {
+        workers: [
+          row({ id: 'W1.1', state: 'needs-human', note: 'waits for a person', waitsByRisk: true }),
+          row({ id: 'W1.2' }),
+        ],
+      },
+    ],
+    ['the contract arrived, no validation yet', { validations: [] }],
+    ['a validation running', { validations: [validation('running')] }],
+    ['a milestone validated', { validations: [validation('passed')] }],
   ])('is the same after progress alone: %s', (_name, change) => {
     expect(attentionOf(running(change))).toBe(base);
   });
@@ -47,6 +70,21 @@ describe('attentionOf: what a running status shows that asks or answers a person
     [
       'the final pull request',
       { finalPull: { number: 9, url: 'https://github.com/acme/shop/pull/9', state: 'open' } },
+    ],
+    ['a failed validation', { validations: [validation('failed')] }],
+    [
+      'a validation session that ended without a result',
+      { validations: [validation('session-failed')] },
+    ],
+    [
+      'the build standing for workers that wait for a person by risk',
+      {
+        workers: [
+          row({ id: 'W1.1', state: 'needs-human', note: 'waits for a person', waitsByRisk: true }),
+          row({ id: 'W1.2', state: 'merged' }),
+        ],
+        waitsForPerson: ['W1.1'],
+      },
     ],
     [
       'a command taken',

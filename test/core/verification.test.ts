@@ -3,16 +3,18 @@ import type { RiskClass } from '../../src/core/config/verification-settings.js';
 import { decide } from '../../src/core/decide/decide.js';
 import type { ContractRead, PullInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderProgress } from '../../src/core/status/render-progress.js';
-import { attentionOf } from '../../src/core/verification/attention.js';
+import { attentionOf, notificationsOf } from '../../src/core/verification/attention.js';
 import { autonomyWait } from '../../src/core/verification/autonomy.js';
 import { contractState, contractStateLine } from '../../src/core/verification/contract-state.js';
 import { matchesGlob } from '../../src/core/verification/path-glob.js';
 import { readFirst } from '../../src/core/verification/read-first.js';
-import { fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
+import { contractVettingOf, fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
+import { mentionedIn } from '../../src/core/vocabulary/notice.js';
 import { viewOf } from './decide-helpers.js';
 import { make, NOW, sha, validContract, validPlan } from './factories.js';
 
 const settings = defaults();
+const NO_CONTRACT = { contract: null };
 
 function defaults() {
   const parsed = make.config();
@@ -154,19 +156,109 @@ describe('a worker judged', () => {
       'none',
     ],
   ])('%s', (_, given, classes, evidence) => {
-    const risk = judgeRisk(given, settings);
+    const risk = judgeRisk(given, settings, NO_CONTRACT);
     expect(risk.classes).toEqual(classes);
     expect(risk.evidence).toBe(evidence);
+  });
+});
+
+describe('a contract file publish vetted', () => {
+  // W1.1 may only unmark its own check (publish refuses more); W1.2 is given the contract by the plan.
+  const plan = make.plan({
+    workers: [
+      make.worker({ id: 'W0.1', title: 'Contract', contract: true }),
+      make.worker({ id: 'W1.1', title: 'Session store', depends_on: ['W0.1'] }),
+      make.worker({
+        id: 'W1.2',
+        title: 'Amend the contract',
+        depends_on: ['W0.1'],
+        contract: true,
+      }),
+    ],
+  });
+  const contract: ContractRead = {
+    kind: 'valid',
+    contract: {
+      version: 1,
+      command: 'npx vitest run test/contract',
+      files: ['test/contract/W1.1.test.ts'],
+      checks: [{ criterion: 'W1.1:1', file: 'test/contract/W1.1.test.ts', name: 'stores' }],
+      unchecked: [],
+    },
+  };
+  const snapshot = { plan: validPlan(plan), contract };
+
+  it.each<
+    [
+      string,
+      string,
+      string[],
+      RiskClass[],
+      Pick<typeof snapshot, 'plan'> & { contract?: ContractRead },
+    ]
+  >([
+    [
+      'a worker not granted it unmarks its own check',
+      'W1.1',
+      ['test/contract/W1.1.test.ts:4'],
+      [],
+      snapshot,
+    ],
+    ['the same worker changes another test', 'W1.1', ['test/a.test.ts:4'], ['tests'], snapshot],
+    [
+      'the same worker deletes a contract file',
+      'W1.1',
+      ['-test/contract/W1.1.test.ts:4'],
+      ['tests'],
+      snapshot,
+    ],
+    [
+      'the contract worker changes it',
+      'W0.1',
+      ['test/contract/W1.1.test.ts:4'],
+      ['tests'],
+      snapshot,
+    ],
+    [
+      'a worker the plan gives the contract changes it',
+      'W1.2',
+      ['test/contract/W1.1.test.ts:4'],
+      ['tests'],
+      snapshot,
+    ],
+    [
+      'no contract on the build branch',
+      'W1.1',
+      ['test/contract/W1.1.test.ts:4'],
+      ['tests'],
+      { plan: validPlan(plan) },
+    ],
+    [
+      'an unreadable contract',
+      'W1.1',
+      ['test/contract/W1.1.test.ts:4'],
+      ['tests'],
+      { plan: validPlan(plan), contract: { kind: 'invalid', problems: ['x'] } },
+    ],
+  ])('%s', (_, worker, files, classes, read) => {
+    const pull = make.pull({ worker, evidence: make.evidence(files) });
+    const vetting = { contract: contractVettingOf(read, worker) };
+    expect(judgeRisk(pull, settings, vetting).classes).toEqual(classes);
   });
 });
 
 describe('read these first', () => {
   it('ranks the riskiest worker first and counts the risky files of all', () => {
     const risks = [
-      judgeRisk(make.pull({ worker: 'W1.1', evidence: make.evidence(['src/a.ts:50']) }), settings),
+      judgeRisk(
+        make.pull({ worker: 'W1.1', evidence: make.evidence(['src/a.ts:50']) }),
+        settings,
+        NO_CONTRACT,
+      ),
       judgeRisk(
         make.pull({ worker: 'W1.2', evidence: make.evidence(['package.json:4', 'src/b.ts:30']) }),
         settings,
+        NO_CONTRACT,
       ),
       judgeRisk(
         make.pull({
@@ -174,6 +266,7 @@ describe('read these first', () => {
           evidence: make.evidence(['.github/workflows/ci.yml:12', 'src/c.ts:8']),
         }),
         settings,
+        NO_CONTRACT,
       ),
     ];
     const first = readFirst(risks);
@@ -247,7 +340,7 @@ describe('merge autonomy', () => {
       withPaths({ securityPaths: ['src/auth/**'] }),
     ],
   ])('%s', (_, given, classes, own = settings) => {
-    expect(autonomyWait(given, own)?.classes ?? null).toEqual(classes);
+    expect(autonomyWait(given, own, NO_CONTRACT)?.classes ?? null).toEqual(classes);
   });
 });
 
@@ -310,9 +403,28 @@ describe('the contract under the plan in the status', () => {
 });
 
 describe('attention', () => {
-  it('counts notices, review requests, autonomy waits and the share to read first', () => {
+  it('counts what GitHub notifies a person of: comments that mention them and reviews asked of them', () => {
+    const marker = '<!-- baton:notice 1-add-login plan-ready/abc -->';
+    const writes = {
+      comments: [
+        `${marker}\n@alice 📋 The plan is ready.`,
+        // The status comment, a note quoting a mention in code, an e-mail address: no mention.
+        '<!-- baton:status build=1-add-login -->\n**Baton** · `@alice`',
+        'Reply to alice@example.com or:\n```\n@alice /merge W1.1\n```',
+        `${marker}\n@alice @bob ⏸️ The build waits for a person.`,
+        '<!-- @carol -->\n📦 The final pull request is open.',
+      ],
+      reviewRequests: [{ pull: 9, logins: ['alice', 'alice'] }],
+    };
+    expect(notificationsOf(writes)).toBe(3);
+    expect(mentionedIn(writes.comments[3] ?? '')).toEqual(['alice', 'bob']);
+    expect(notificationsOf({ comments: [], reviewRequests: [] })).toBe(0);
+  });
+
+  it('counts decisions, autonomy waits and the share to read first', () => {
     const attention = attentionOf(
       {
+        plan: { kind: 'missing' },
         notices: ['plan-ready/abc', 'needs-human/W1.2/conflict/abc', 'final-pull/9', 'budget/50'],
         pulls: [
           make.pull({
@@ -330,16 +442,18 @@ describe('attention', () => {
         ],
       },
       settings,
+      { comments: ['@alice 📋 The plan is ready.'], reviewRequests: [] },
     );
     expect(attention).toEqual({
-      notifications: 6,
+      notifications: 1,
       decisions: { plan: 1, needsHuman: 1, autonomy: 1, other: 0, total: 3 },
       readFirst: { lines: 10, total: 100, share: 0.1 },
     });
   });
 
   it('is nothing for a build that asked nothing', () => {
-    expect(attentionOf({ pulls: [] }, settings)).toEqual({
+    const none = { comments: [], reviewRequests: [] };
+    expect(attentionOf({ plan: { kind: 'missing' }, pulls: [] }, settings, none)).toEqual({
       notifications: 0,
       decisions: { plan: 0, needsHuman: 0, autonomy: 0, other: 0, total: 0 },
       readFirst: { lines: 0, total: 0, share: 0 },

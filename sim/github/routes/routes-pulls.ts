@@ -81,6 +81,13 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
         if (reviewers.includes(pull.user.login)) {
           return unprocessable('Review cannot be requested from pull request author.');
         }
+        // Only the repository's collaborators can be asked, and one who is not refuses the whole
+        // request (422): https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request
+        if (reviewers.some((login) => !gh.permissions.has(login))) {
+          return unprocessable(
+            'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.',
+          );
+        }
         pull.requestedReviewers = [...new Set([...(pull.requestedReviewers ?? []), ...reviewers])];
         return json(201, pullBody(gh, pull));
       },

@@ -20,7 +20,7 @@ import type {
 import { buildProgress } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
-import { applyAutonomy } from './autonomy-holds.js';
+import { applyAutonomy, standsFor } from './autonomy-holds.js';
 import { commandHolds } from './command-rules.js';
 import { decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
@@ -50,8 +50,7 @@ export function decideBuild(
   // A person's hold names the worker's note over an adaptation's.
   const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
   // A change its evidence calls risky waits for a person (`verification.autonomy`); a hold's note outranks its own.
-  const autonomy = applyAutonomy(ctx, derived);
-  const workers = applyHolds(autonomy.workers, holds);
+  const workers = applyHolds(applyAutonomy(ctx, derived), holds);
   // In a change set a worker's chain runs on through the other repositories' workers.
   const chains = new Map([
     ...dependentChainLengths(plan.workers),
@@ -60,22 +59,28 @@ export function decideBuild(
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   const messages = decideMessages(ctx, { done });
   const validation = decideValidation(ctx, plan, workers);
-  const progress = withValidations(
-    withMessages(
-      withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-      messages.views,
-    ),
-    validation.views,
-  );
   // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
   const adapting = adapt.views.some((view) => view.state === 'revising');
+  const stands = standsFor(workers, {
+    sessionsUnderWay: adapting || (validation.views ?? []).some((view) => view.state === 'running'),
+    maxParallel: ctx.config.maxParallel,
+  });
+  const progress = withStands(
+    withValidations(
+      withMessages(
+        withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+        messages.views,
+      ),
+      validation.views,
+    ),
+    stands.map((state) => state.worker.id),
+  );
   const actions = withoutHeld(holds, [
     // A taken message's ref goes before any session that could take it again starts.
     ...messages.actions,
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
-    ...autonomy.actions,
     ...(adapting ? [] : decideMerge({ ctx, workers, chains })),
     ...decideWorkers({ ctx, workers, chains }),
     ...validation.actions,
@@ -89,6 +94,10 @@ export function decideBuild(
   ]);
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return { actions, view, workers };
+}
+
+function withStands(progress: BuildProgress, workers: string[]): BuildProgress {
+  return workers.length > 0 ? { ...progress, waitsForPerson: workers } : progress;
 }
 
 function withMessages(progress: BuildProgress, views: MessageView[]): BuildProgress {

@@ -7,7 +7,7 @@ import type { ValidationRecord } from '../plan/validation.js';
 import { renderReport } from '../status/render-report.js';
 import type { BuildProgress } from '../status/status-view.js';
 import { type GuideWorker, renderReviewGuide } from '../verification/review-guide.js';
-import { judgeRisk, noRisk } from '../verification/risk.js';
+import { contractVettingOf, judgeRisk, noRisk } from '../verification/risk.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
@@ -108,7 +108,9 @@ function reviewGuide(ctx: DecideContext, plan: Plan, workers: WorkerState[]): st
       title: state.worker.title,
       outcome: pull ? 'merged' : 'skipped',
       pull,
-      risk: pull ? judgeRisk(pull, settings) : noRisk(state.worker.id),
+      risk: pull
+        ? judgeRisk(pull, settings, { contract: contractVettingOf(ctx.snapshot, pull.worker) })
+        : noRisk(state.worker.id),
     };
   });
   return renderReviewGuide({

@@ -5,6 +5,7 @@ import type { PullInfo } from '../snapshot/snapshot.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView, ValidationView } from '../status/status-view.js';
+import { renderWaitNotice, waitNoticeAbout } from '../verification/wait-notice.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
@@ -37,15 +38,17 @@ export function decideNotices(
     .map((need) => ({ ...need, key: noticeKey(...need.about) }))
     .filter((need) => !posted.has(need.key))
     .map((need): Action => {
-      const body = [
-        noticeMarker(ctx.snapshot.build, need.key),
-        `${mentions(people)}${need.text}`,
-        ...(ctx.snapshot.statusComment ? ['', `The build's status: ${statusUrl(ctx)}`] : []),
-      ].join('\n');
       const reviewers =
         need.reviewPull !== undefined && people.length > 0
           ? { pull: need.reviewPull, logins: people }
           : null;
+      // A review request notifies the people it asks: the comment does not mention them again
+      // (`act` mentions them where GitHub refuses the request).
+      const body = [
+        noticeMarker(ctx.snapshot.build, need.key),
+        `${reviewers ? '' : mentions(people)}${need.text}`,
+        ...(ctx.snapshot.statusComment ? ['', `The build's status: ${statusUrl(ctx)}`] : []),
+      ].join('\n');
       return { kind: 'notice', key: need.key, body, reviewers };
     });
 }
@@ -102,6 +105,7 @@ function needsOf(
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  needs.push(...waitNeeds(view, workers));
   // Workers that look like a loop spending without delivering (src/core/rules/runaway.ts).
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
   for (const runaway of findRunaways({
@@ -203,6 +207,21 @@ function seriesNeeds(view: StatusView): Need[] {
     ];
   }
   return [];
+}
+
+/**
+ * Workers waiting for a person by risk, asked for together once the build
+ * cannot go on without them (`waitsForPerson`): one notice per set of waiting
+ * heads, never one each.
+ */
+function waitNeeds(view: StatusView, workers: WorkerState[]): Need[] {
+  if (view.phase !== 'running' || !view.progress.waitsForPerson) return [];
+  const standing = new Set(view.progress.waitsForPerson);
+  const waits = workers.flatMap(({ worker, wait, pull }) =>
+    wait && pull && standing.has(worker.id) ? [{ wait, pull }] : [],
+  );
+  if (waits.length === 0) return [];
+  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
 }
 
 function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {

@@ -19,7 +19,9 @@ export function applyHolds(workers: WorkerState[], holds: Holds): WorkerState[] 
   return workers.map((state) => {
     const note = holds.get(state.worker.id);
     if (note === undefined || isDone(state)) return state;
-    return state.state === 'ready' ? { ...state, state: 'waiting', note } : { ...state, note };
+    // A person's hold outranks a wait by risk: the person holding it is not asked for it again.
+    const { wait: _outranked, ...held } = state;
+    return held.state === 'ready' ? { ...held, state: 'waiting', note } : { ...held, note };
   });
 }
 

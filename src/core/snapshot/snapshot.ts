@@ -74,6 +74,12 @@ export interface BuildSnapshot {
   /** Keys of the notices Baton has posted on the issue for this build, from their hidden markers. */
   notices?: string[];
   /**
+   * The notes (`comment` actions, posted once by key) Baton's comments on the issue and
+   * the open worker pull requests carry, as the build query read them: one seen here is
+   * not looked for again. Absent: none read.
+   */
+  notes?: { number: number; key: string }[];
+  /**
    * Who added which label to the issue, oldest first (REST logins), as far as GitHub lists:
    * only those with write access (anyone with triage permission may add a label).
    */

@@ -7,6 +7,7 @@ import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
 import type { ContractState } from '../verification/contract-state.js';
 import type { Engine } from '../vocabulary/engine-names.js';
+import { shortHash } from '../vocabulary/short-hash.js';
 
 /** A link to a run or PR, as the status comment shows it. */
 export interface Link {
@@ -142,6 +143,8 @@ export interface WorkerRow {
   note: string | null;
   /** What a person can type next, such as `/retry W1.2`. */
   hint: string | null;
+  /** It waits for a person by risk (`verification.autonomy`): news once the build stands for it. */
+  waitsByRisk?: true;
   /** The worker's latest session run. */
   run: Link | null;
   pull: Link | null;
@@ -255,6 +258,11 @@ export interface BuildProgress {
   messages?: MessageView[];
   /** Each milestone's validation against the contract, oldest first; absent in a build without a contract. */
   validations?: ValidationView[];
+  /**
+   * The workers waiting for a person by risk (`verification.autonomy`), once the build cannot
+   * go on without them (src/core/rules/autonomy-holds.ts); absent while anything else goes on.
+   */
+  waitsForPerson?: string[];
 }
 
 /**
@@ -400,12 +408,18 @@ export function firstShowsFinalPull(view: StatusView, shownBody: string | undefi
 export function attentionOf(view: StatusView): string | null {
   if (view.phase !== 'running') return null;
   const { progress } = view;
+  const failedValidations = (progress.validations ?? []).filter(
+    (validation) => validation.state === 'failed' || validation.state === 'session-failed',
+  );
   return JSON.stringify([
     progress.paused,
     progress.budget.reached,
     progress.budget.daily ?? [],
     progress.workers
-      .filter((worker) => ['needs-human', 'failed', 'partial'].includes(worker.state))
+      .filter(
+        (worker) =>
+          ['needs-human', 'failed', 'partial'].includes(worker.state) && !worker.waitsByRisk,
+      )
       .map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,
     progress.history,
@@ -428,14 +442,20 @@ export function attentionOf(view: StatusView): string | null {
       repo.revert,
     ]),
     view.changeSet?.rollback ?? null,
-    // A milestone's failed validation: the checks it names and their fix workers (absent: no contract).
-    ...(progress.validations
+    // A milestone's failed validation: the checks it names and their fix workers. One that runs
+    // or passed is progress, and so is the contract's arrival.
+    ...(failedValidations.length > 0
       ? [
-          progress.validations
-            .filter((validation) => validation.state !== 'running')
-            .map((validation) => [validation.milestone, validation.state, validation.failed]),
+          failedValidations.map((validation) => [
+            validation.milestone,
+            validation.state,
+            validation.failed,
+          ]),
         ]
       : []),
+    // Workers that wait for a person by risk show at once when the build can no longer go on
+    // without them: until then their rows are progress, and nobody is asked.
+    ...(progress.waitsForPerson ? [['waits for a person', progress.waitsForPerson]] : []),
   ]);
 }
 
@@ -447,11 +467,5 @@ export function attentionOf(view: StatusView): string | null {
  */
 export function attentionMark(view: StatusView): string | null {
   const attention = attentionOf(view);
-  if (attention === null) return null;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < attention.length; i++) {
-    hash ^= attention.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
+  return attention === null ? null : shortHash(attention);
 }

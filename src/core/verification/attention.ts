@@ -1,19 +1,21 @@
 /**
- * A person's attention a build asked for, measured from its snapshot (pure,
- * for the bench): the notifications sent to a person, the decisions asked of
- * one, and the share of changed lines the review guide asks to read first.
- * Notices (each mentions the people notified) and the final pull request's
- * review request are read from the notices' keys; an autonomy wait is a
- * worker pull request whose evidence shows a class the settings wait for
- * (its comment mentions them too).
+ * A person's attention a build asked for (pure, for the bench): the
+ * notifications GitHub sent a person, the decisions asked of one, and the
+ * share of changed lines the review guide asks to read first. A notification
+ * is what GitHub sends for Baton's writes: a comment of Baton's that
+ * @-mentions the person, and a review requested of them (an edit, such as the
+ * status comment's, notifies nobody). Decisions are read from the notices'
+ * keys, and an autonomy wait is a worker pull request whose evidence shows a
+ * class the settings wait for.
  */
 import type { VerificationSettings } from '../config/verification-settings.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import { mentionedIn } from '../vocabulary/notice.js';
 import { readFirst } from './read-first.js';
-import { judgeRisk } from './risk.js';
+import { contractVettingOf, judgeRisk } from './risk.js';
 
 export interface Attention {
-  /** Comments that mention a person, and review requests. */
+  /** The most notifications any one person got: Baton's comments that mention them, and reviews asked of them. */
   notifications: number;
   /** Decisions asked of a person, by kind. */
   decisions: { plan: number; needsHuman: number; autonomy: number; other: number; total: number };
@@ -21,10 +23,17 @@ export interface Attention {
   readFirst: { lines: number; total: number; share: number };
 }
 
+/** What Baton wrote that GitHub notifies people of: its comments on the issue and the build's pull requests, and its review requests. */
+export interface BatonWrites {
+  comments: readonly string[];
+  reviewRequests: readonly { pull: number; logins: readonly string[] }[];
+}
+
 /** The notice keys that ask a person to decide, by kind (src/core/rules/decide-notices.ts). */
 const DECISION_KINDS: Record<string, 'plan' | 'needsHuman' | 'other'> = {
   'plan-ready': 'plan',
   'needs-human': 'needsHuman',
+  waiting: 'other',
   partial: 'other',
   failed: 'other',
   adapted: 'other',
@@ -33,27 +42,29 @@ const DECISION_KINDS: Record<string, 'plan' | 'needsHuman' | 'other'> = {
 };
 
 export function attentionOf(
-  snapshot: Pick<BuildSnapshot, 'notices' | 'pulls'>,
+  snapshot: Pick<BuildSnapshot, 'notices' | 'pulls' | 'contract' | 'plan'>,
   settings: VerificationSettings,
+  writes: BatonWrites,
 ): Attention {
-  const notices = snapshot.notices ?? [];
   const decisions = { plan: 0, needsHuman: 0, autonomy: 0, other: 0, total: 0 };
-  for (const key of notices) {
+  for (const key of snapshot.notices ?? []) {
     const kind = DECISION_KINDS[key.split('/')[0] ?? ''];
-    if (kind) decisions[kind] += 1;
+    // The notice that asks for the workers waiting by risk is counted by its workers, below.
+    if (kind && !key.startsWith('waiting/')) decisions[kind] += 1;
   }
   const waitFor = new Set(settings.autonomy.waitFor);
   const risks = snapshot.pulls
     .filter((pull) => pull.state !== 'closed')
-    .map((pull) => judgeRisk(pull, settings));
+    .map((pull) =>
+      judgeRisk(pull, settings, { contract: contractVettingOf(snapshot, pull.worker) }),
+    );
   decisions.autonomy = risks.filter(
     (risk) => risk.evidence === 'current' && risk.classes.some((one) => waitFor.has(one)),
   ).length;
   decisions.total = decisions.plan + decisions.needsHuman + decisions.autonomy + decisions.other;
-  const reviewRequests = notices.filter((key) => key.startsWith('final-pull/')).length;
   const first = readFirst(risks);
   return {
-    notifications: notices.length + reviewRequests + decisions.autonomy,
+    notifications: notificationsOf(writes),
     decisions,
     readFirst: {
       lines: first.lines,
@@ -61,4 +72,13 @@ export function attentionOf(
       share: first.total === 0 ? 0 : first.lines / first.total,
     },
   };
+}
+
+/** The most notifications one person got from Baton's writes. */
+export function notificationsOf({ comments, reviewRequests }: BatonWrites): number {
+  const byPerson = new Map<string, number>();
+  const note = (login: string) => byPerson.set(login, (byPerson.get(login) ?? 0) + 1);
+  for (const body of comments) for (const login of mentionedIn(body)) note(login);
+  for (const request of reviewRequests) for (const login of new Set(request.logins)) note(login);
+  return Math.max(0, ...byPerson.values());
 }

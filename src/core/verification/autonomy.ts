@@ -7,7 +7,7 @@
  */
 import type { RiskClass, VerificationSettings } from '../config/verification-settings.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
-import { judgeRisk, type RiskyFile, riskText } from './risk.js';
+import { type ContractVetting, judgeRisk, type RiskyFile, riskText } from './risk.js';
 
 /** Why a worker's pull request waits for a person. */
 export interface AutonomyWait {
@@ -23,8 +23,12 @@ export interface AutonomyWait {
  * What holds a pull request for a person, or null: its evidence for the head
  * shows a class the settings wait for, and no person has approved that head.
  */
-export function autonomyWait(pull: PullInfo, settings: VerificationSettings): AutonomyWait | null {
-  const risk = judgeRisk(pull, settings);
+export function autonomyWait(
+  pull: PullInfo,
+  settings: VerificationSettings,
+  vetting: { contract: ContractVetting | null },
+): AutonomyWait | null {
+  const risk = judgeRisk(pull, settings, vetting);
   if (risk.evidence !== 'current') return null;
   const waitFor = new Set(settings.autonomy.waitFor);
   const classes = risk.classes.filter((one) => waitFor.has(one));

@@ -1,6 +1,6 @@
 /**
  * A session's text (a title, a criterion, a check's name, a path) as the
- * review guide and a waiting worker's comment show it: in quotes, on one
+ * review guide and the notice for waiting workers show it: in quotes, on one
  * line, inert. No HTML (so no `<!--` marker, which a code span would keep as
  * written), no mention, no image, no closing keyword, and no emphasis, code,
  * link or cell of its own, so it can pass for no row or label of the app's.

@@ -7,8 +7,9 @@
  * rules and the status, which both read it.
  */
 import type { RiskClass, VerificationSettings } from '../config/verification-settings.js';
+import { CONTRACT_WORKER, mayChangeContract } from '../plan/contract.js';
 import type { ChangedLines, Evidence } from '../sessions/evidence.js';
-import type { PullInfo } from '../snapshot/snapshot.js';
+import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
 import { matchesAny } from './path-glob.js';
 
 /** A change of more lines than this (added plus removed) is the `size` class. */
@@ -91,11 +92,51 @@ export function evidenceForHead(pull: PullInfo): Evidence | null {
   return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
 }
 
-/** A worker's change judged from its pull request's evidence and reviews. */
-export function judgeRisk(pull: PullInfo, settings: VerificationSettings): WorkerRisk {
+/**
+ * What publish vetted of the contract for one worker (docs/verification.md):
+ * the files that hold the contract's checks, and whether the plan lets the
+ * worker change them (the contract's worker, or one the plan gives the
+ * contract). A worker not granted it may only unmark its own checks, and
+ * publish refuses anything more.
+ */
+export interface ContractVetting {
+  files: readonly string[];
+  granted: boolean;
+}
+
+/** The vetting of one worker's change, from the build's valid contract and plan; null without a contract. */
+export function contractVettingOf(
+  snapshot: Pick<BuildSnapshot, 'contract' | 'plan'>,
+  worker: string,
+): ContractVetting | null {
+  if (snapshot.contract?.kind !== 'valid') return null;
+  const granted =
+    worker === CONTRACT_WORKER ||
+    (snapshot.plan.kind === 'valid' && mayChangeContract(snapshot.plan.plan, worker));
+  return { files: snapshot.contract.contract.files, granted };
+}
+
+/**
+ * A worker's change judged from its pull request's evidence and reviews. A
+ * contract file a worker not granted the contract modified is not the `tests`
+ * class: publish let through only the unmarking of the worker's own checks.
+ */
+export function judgeRisk(
+  pull: PullInfo,
+  settings: VerificationSettings,
+  { contract }: { contract: ContractVetting | null },
+): WorkerRisk {
   const evidence = evidenceForHead(pull);
+  const vetted = new Set(contract && !contract.granted ? contract.files : []);
   const files = (evidence?.files ?? [])
-    .map((file): RiskyFile => ({ ...file, classes: fileClasses(file, settings) }))
+    .map((file): RiskyFile => {
+      const classes = fileClasses(file, settings);
+      const publishVetted = file.status === 'modified' && vetted.has(file.path);
+      return {
+        ...file,
+        classes: publishVetted ? classes.filter((one) => one !== 'tests') : classes,
+      };
+    })
     .filter((file) => file.classes.length > 0)
     .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
   const lines =

@@ -31,6 +31,42 @@ export function noticeKey(...parts: (string | number)[]): string {
     .join('/');
 }
 
+/** The hidden first line of a note: a comment Baton posts once by its key (`ensureNote`). */
+export function noteMarker(key: string): string {
+  return `<!-- baton:note key=${key} -->`;
+}
+
+/**
+ * The key of a note's body, read from its first line only: a Baton comment
+ * that quotes outside text (a session's failure reason in the status) may hold
+ * another note's marker further on. Null if it is not one.
+ */
+export function findNote(body: string): string | null {
+  const first = (body.split('\n', 1)[0] ?? '').replace(/\r$/, '');
+  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
+  return match?.[1] ?? null;
+}
+
+/** A notice's body with the people mentioned at the start of its text, after the hidden first line. */
+export function withMentions(body: string, logins: string[]): string {
+  const [marker = '', ...rest] = body.split('\n');
+  return [marker, `${mentions(logins)}${rest.join('\n')}`].join('\n');
+}
+
+/**
+ * The people a comment @-mentions, each once, as GitHub reads mentions: not in
+ * code (a fenced block or a code span), not in an HTML comment, and not in the
+ * middle of a word (an e-mail address).
+ */
+export function mentionedIn(body: string): string[] {
+  const prose = body
+    .replace(/```[\s\S]*?(```|$)/g, ' ')
+    .replace(/`[^`\n]*`/g, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ');
+  const found = prose.matchAll(/(?<![\w@`\\/])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w-])/g);
+  return [...new Set([...found].map((match) => match[1] ?? ''))].filter((login) => login !== '');
+}
+
 /** `@alice @bob ` before a notice's text, or nothing when nobody is known. */
 export function mentions(logins: string[]): string {
   return logins.map((login) => `@${login} `).join('');

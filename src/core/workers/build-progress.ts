@@ -70,6 +70,7 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     state: state.state,
     note: state.note,
     hint: hintFor(state),
+    ...(state.wait ? { waitsByRisk: true as const } : {}),
     run: run ? runLink(run) : null,
     pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
     attempts: state.attempts,

@@ -3,6 +3,7 @@ import type { Completion } from '../plan/completion.js';
 import type { PlanWorker } from '../plan/plan.js';
 import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
+import type { AutonomyWait } from '../verification/autonomy.js';
 import type { CodingSession, PullAssessment } from './pull-state.js';
 
 /** Why a worker's attempt ended without a pull request to go on with. */
@@ -49,6 +50,11 @@ export interface WorkerState {
    * the review, the fix's push): ms until that counts as a failure (`SETTLE_MS`).
    */
   settlesInMs: number | null;
+  /**
+   * Why its approved pull request waits for a person by risk (`verification.autonomy`,
+   * src/core/rules/autonomy-holds.ts); absent otherwise, and once a person's `/hold` outranks it.
+   */
+  wait?: AutonomyWait;
 }
 
 const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([

@@ -237,6 +237,10 @@ async function actOne(
       await removeLabel(ctx, action);
       return { action, result: 'done' };
     case 'comment': {
+      // A note the build's read saw (its marker on the first line of a comment of Baton's
+      // where it goes) is there: no listing of the conversation to find it again.
+      if (snapshot.notes?.some((note) => note.number === action.number && note.key === action.key))
+        return { action, result: 'unchanged', detail: 'seen by the read' };
       // Guarded like a notice: two replicas acting on one truth post it once.
       const guard = {
         build: snapshot.build,

@@ -5,14 +5,10 @@
  */
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
-import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
+import { noteMarker, noticeKey, noticeMarker, withMentions } from '../../core/vocabulary/notice.js';
 import { ignoreStatus, messageOf, type RepoContext } from '../client/types.js';
 import type { RefRefusedError } from './refs.js';
 import { writeOnceByRef } from './write-once.js';
-
-export function noteMarker(key: string): string {
-  return `<!-- baton:note key=${key} -->`;
-}
 
 /** The hidden ref that makes a build's note be posted at most once across replicas. */
 export function noteLockRef(build: string, key: string): string {
@@ -100,30 +96,36 @@ export async function ensureNotice(
   const ref = noticeLockRef(snapshot.build, key);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    if (reviewers) await requestReviewers(ctx, reviewers);
+    // The review request is what notifies the people it asks; where GitHub refuses it, the comment mentions them.
+    const asked = reviewers ? await requestReviewers(ctx, reviewers) : true;
     await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
-      body,
+      body: asked || !reviewers ? body : withMentions(body, reviewers.logins),
     });
   });
   return posted.taken ? 'taken' : 'posted';
 }
 
-/** Asks for reviews on a PR; people GitHub cannot ask (not collaborators: 422) are left out. */
+/**
+ * Asks for reviews on a PR, answering whether GitHub asked them: one it cannot
+ * ask (not a collaborator) refuses the whole request with 422.
+ */
 async function requestReviewers(
   ctx: RepoContext,
   { pull, logins }: { pull: number; logins: string[] },
-): Promise<void> {
-  await ignoreStatus([422], () =>
-    ctx.octokit.rest.pulls.requestReviewers({
+): Promise<boolean> {
+  const asked = await ignoreStatus([422], async () => {
+    await ctx.octokit.rest.pulls.requestReviewers({
       owner: ctx.owner,
       repo: ctx.repo,
       pull_number: pull,
       reviewers: logins,
-    }),
-  );
+    });
+    return true;
+  });
+  return asked === true;
 }
 
 /**

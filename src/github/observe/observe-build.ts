@@ -138,6 +138,7 @@ export async function observeBuild(
     statusComment: comments.statusComment,
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
+    ...(comments.notes.length > 0 ? { notes: comments.notes } : {}),
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),

@@ -5,7 +5,7 @@ import { parseCommandLedger } from '../../core/status/command-ledger.js';
 import { findLedgerPart } from '../../core/status/ledger-archive.js';
 import { findStatusBuild } from '../../core/status/render-status.js';
 import { parseBatonBranch } from '../../core/vocabulary/ids.js';
-import { findNotice } from '../../core/vocabulary/notice.js';
+import { findNote, findNotice } from '../../core/vocabulary/notice.js';
 import type { RepoContext } from '../client/types.js';
 import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
 import {
@@ -30,6 +30,8 @@ export interface CommentsRead {
   ledgerParts?: NonNullable<BuildSnapshot['ledgerParts']>;
   /** Keys of the notices Baton posted on the issue for this build. */
   notices: string[];
+  /** The notes Baton's comments carry, where each is (`BuildSnapshot['notes']`). */
+  notes: { number: number; key: string }[];
 }
 
 /** A comment as both the REST and the GraphQL adapters see it. */
@@ -168,6 +170,7 @@ export async function collectComments(
 ): Promise<CommentsRead> {
   const statuses: { id: number; body: string; createdAt: string; updatedAt: string }[] = [];
   const notices: string[] = [];
+  const notes: { number: number; key: string }[] = [];
   const live: CommandInfo[] = [];
   const parts: { part: number; commands: CommandInfo[] }[] = [];
   for (const { source, comments } of lists) {
@@ -183,6 +186,8 @@ export async function collectComments(
           parts.push({ part: part.part, commands: parseCommandLedger(body) });
         const notice = source.source.kind === 'issue' ? findNotice(body) : null;
         if (notice?.build === build) notices.push(notice.key);
+        const note = findNote(body);
+        if (note !== null) notes.push({ number: source.number, key: note });
         continue;
       }
       if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
@@ -217,6 +222,7 @@ export async function collectComments(
         }
       : {}),
     notices: [...new Set(notices)].sort(),
+    notes,
   };
 }
 
