@@ -1,6 +1,9 @@
 // End-to-end (several minutes): "evidence before a person reads" whole, through
 // the real app (or, with nothing hosted, the conductor workflow), the bundled
-// session action and the simulator, both played at once. Nine workers
+// session action and the simulator, both played at once: hosted on Claude Code,
+// with nothing hosted on Codex (the real binaries, against the scripted model
+// in their dialects), for the sessions that write and validate (work, fix, the
+// contract's and validation), the plan and the reviews on Baton's own loop. Nine workers
 // (sim/scenario/builds/evidence-scenario.ts): the plan session's code adds the
 // contract's worker W0.1, whose pull request merges before any worker's first
 // run is created; W1.2's first session deletes a contract check and publish
@@ -24,6 +27,7 @@ import {
   startSimulation,
   WHOLE_BUILD_LIMIT_MS,
 } from '../../sim/e2e.js';
+import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import type { SimPull } from '../../sim/github/records.js';
 import {
   checkFile,
@@ -34,6 +38,7 @@ import {
   setUpEvidence,
 } from '../../sim/scenario/builds/evidence-scenario.js';
 import { GREETING_ISSUE } from '../../sim/scenario/builds/greeting-scenario.js';
+import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
@@ -53,6 +58,12 @@ import { playBuildsAtOnce } from '../support/builds-at-once.js';
 const BUILD_LIMIT_MS = 2 * WHOLE_BUILD_LIMIT_MS;
 /** A test awaits its build, which may take that long. */
 const TEST_LIMIT_MS = BUILD_LIMIT_MS + 60_000;
+
+/**
+ * The engine of the sessions that write and validate, by mode (the plan and the reviews run
+ * on Baton's own loop): the real binaries, against the scripted model in their own dialects.
+ */
+const ENGINES = { hosted: 'claude-code', serverless: 'codex' } as const;
 
 /**
  * The workers that wait for a person under the default autonomy, why, and how a writer
@@ -123,18 +134,26 @@ function approveHead(sim: Simulation, build: string, worker: string): void {
 async function play(started: Simulation[], mode: SimulationMode): Promise<Played> {
   // Sessions change no workflow with nothing hosted (docs/serverless.md): W1.3's lint is an action there.
   const workflows = mode === 'hosted';
-  const model = createScriptedModel(evidenceScenario({ workflows }));
+  const engine = ENGINES[mode];
+  const scripted = createScriptedModel(evidenceScenario({ workflows }));
   const firsts: Played['firsts'] = [];
-  const sim = await startSimulation({
-    respond: (request, index) => {
+  // The scripted model reads each session's first message in Baton's words, whichever engine asked.
+  const model: ScriptedModel = Object.assign(
+    (request: CapturedRequest, index: number) => {
       const read = readSessionRequest(request.body);
       if (typeof read !== 'string' && read.turn === 0) {
         const { role, worker } = read;
         firsts.push({ role, worker, text: JSON.stringify(request.body.messages[0]?.content) });
       }
-      return model(request, index);
+      return scripted(request, index);
     },
-    setup: setUpEvidence({ workflows }),
+    { sessions: scripted.sessions, problems: scripted.problems, errors: scripted.errors },
+  );
+  const engines = speakEngines(model);
+  const sim = await startSimulation({
+    respond: engines.anthropic,
+    openai: engines.openai,
+    setup: setUpEvidence({ workflows, engine }),
     parallel: 2,
     mode,
   });
