@@ -39,7 +39,7 @@ export function startActionsRunner(options: ActionsRunnerOptions): ActionsRunner
 
   const take = (run: SimRun) => {
     const key = `${run.id}:${run.runAttempt}`;
-    if (closed || run.status !== 'queued' || taken.has(key)) return;
+    if (closed || run.status !== 'queued' || !isBatonRun(run) || taken.has(key)) return;
     taken.add(key);
     pending.push(run);
     pending.sort((a, b) => a.id - b.id);
@@ -125,9 +125,17 @@ export function isConductorRun(run: SimRun): boolean {
   return run.workflow === CONDUCTOR_WORKFLOW_FILE;
 }
 
-/** The runs of the session workflow, which the app dispatched: the sessions. */
+/**
+ * A run of Baton's workflows, which the runner plays: a session the app dispatched, or the
+ * conductor's. A repository's own CI (`ci.yml`, its re-runs) is a test's to script.
+ */
+function isBatonRun(run: SimRun): boolean {
+  return run.event === 'workflow_dispatch' || isConductorRun(run);
+}
+
+/** The runs of the session workflow, which the app dispatched: the sessions (not CI's, nor the conductor's). */
 export function sessionRuns(runs: readonly SimRun[]): SimRun[] {
-  return runs.filter((run) => !isConductorRun(run));
+  return runs.filter((run) => run.event === 'workflow_dispatch' && !isConductorRun(run));
 }
 
 /**

@@ -124,7 +124,8 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
       String(JSON.parse(m[1] ?? '""')),
     ),
     loop: numberOf(/improvement loop (\d+)/.exec(first)?.[1]),
-    milestone: numberOf(/^Validate milestone (\d+) of build/.exec(first)?.[1]),
+    // On a line of its own: an engine may put its own text before the prompt (Claude Code does).
+    milestone: numberOf(/^Validate milestone (\d+) of build/m.exec(first)?.[1]),
     adapt: adaptOf(first),
     turn,
     last: exchangesAt(body.messages, body.messages.length - 2),

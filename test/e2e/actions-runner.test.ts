@@ -163,6 +163,23 @@ describe('the simulated Actions runner', () => {
     ]);
   });
 
+  it("leaves the repository's own CI, and the re-run of its failed jobs, to whoever scripts it", async () => {
+    await start(() => new Promise(() => {}));
+    gh.addCheck({ sha: gh.git.resolve('main') ?? '', conclusion: 'failure' });
+    const ci = gh.runs.find((run) => run.workflow === 'ci.yml');
+    const rerun = gh.handle({
+      method: 'POST',
+      path: `/repos/${gh.fullName}/actions/runs/${ci?.id}/rerun-failed-jobs`,
+      query: new URLSearchParams(),
+      headers: {},
+      body: undefined,
+    });
+    expect(rerun.status).toBe(201);
+    await runner.idle();
+    expect(runner.jobs).toEqual([]);
+    expect(ci).toMatchObject({ status: 'queued', runAttempt: 2 });
+  });
+
   it('stops the jobs of a run that is cancelled', async () => {
     await start(() => new Promise(() => {}));
     const id = dispatch();

@@ -176,6 +176,8 @@ export function registerRunRoutes(router: Router, gh: GitHubState): void {
           });
         }
       }
+      // The new attempt is queued as a run is: whoever plays runs (a runner, a test's CI) is told.
+      for (const listener of gh.runListeners) listener(run);
       return json(201, {});
     });
 }
