@@ -3,12 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Folders whose files share their worker's modules (`isolate: false`): the
- * rules, the app on the simulated GitHub, its server and CLI. Each of their
- * files resets what it uses (the app harness clears every cache it starts
- * with), and importing the app's modules again for each of some two hundred
- * files cost more than the tests themselves. The sessions', the sandbox's and
- * the whole builds' files start processes, users and servers of their own and
- * run isolated.
+ * rules, the app on the simulated GitHub, its server and CLI, and the
+ * session's agent and publish against fakes. Each of their files resets what
+ * it uses (the app harness clears every cache it starts with; a session test's
+ * fixtures make their own repositories and servers), and importing the app's
+ * or the session's modules again for each of some three hundred files cost
+ * more than many of the tests themselves. The security tests, the sandbox's
+ * attacks and the whole builds' files start processes, users and servers of
+ * their own and run isolated.
  */
 const SHARED = [
   'test/core',
@@ -19,6 +21,7 @@ const SHARED = [
   'test/cli',
   'test/doctor',
   'test/sim',
+  'test/session',
 ];
 
 export default defineConfig({

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CodeSource, REPO_ROOT, tsxArgs } from './actions/run-step.js';
+import { compileCacheEnv } from './node-compile-cache.js';
 
 /** Where the app process finds the simulated world. */
 export interface AppProcessOptions {
@@ -138,6 +139,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     GHE_PROTOCOL: 'http',
     BATON_OIDC_ISSUER: options.oidcIssuer,
     BATON_RESYNC_MINUTES: String(options.resyncMinutes ?? 0),
+    ...compileCacheEnv(),
     ...options.env,
   };
   const cwd = mkdtempSync(join(tmpdir(), 'baton-app-'));

@@ -87699,24 +87699,39 @@ async function readSteeringFile(options2, source, file2) {
 }
 async function installDefaultSkills(options2, source) {
   if (source.kind === "checkout") return;
-  for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
-    const text4 = await readSteeringFile(options2, source, file2);
+  const skills = STEERING_FILES.filter((name) => name.startsWith(".baton/"));
+  const present2 = await filesAt(options2, { ref: source.ref }, skills);
+  const tracked = await filesAt(options2, "index", skills);
+  const skipped = skills.filter((file2) => tracked.has(file2));
+  if (skipped.length > 0) {
+    await git(options2, ["update-index", "--skip-worktree", "--", ...skipped]);
+  }
+  const excluded = skills.filter((file2) => present2.has(file2) && !tracked.has(file2));
+  if (excluded.length > 0) await excludeFromCommits(options2, excluded);
+  for (const file2 of skills) {
     const target = import_node_path14.default.join(options2.root, file2);
-    const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
-    if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
-    else if (text4 !== null) await excludeFromCommits(options2, file2);
-    if (text4 === null) await (0, import_promises14.rm)(target, { force: true });
+    if (!present2.has(file2)) await (0, import_promises14.rm)(target, { force: true });
     else {
       await (0, import_promises14.mkdir)(import_node_path14.default.dirname(target), { recursive: true });
-      await (0, import_promises14.writeFile)(target, text4);
+      await (0, import_promises14.writeFile)(target, `${await git(options2, ["show", `${source.ref}:${file2}`])}
+`);
     }
   }
 }
-async function excludeFromCommits(options2, file2) {
+async function filesAt(options2, at, files) {
+  const pathspecs = files.map((file2) => `:(literal)${file2}`);
+  const listed = at === "index" ? await gitRaw(options2, ["ls-files", "-z", "--", ...pathspecs]) : await gitRaw(options2, ["ls-tree", "-r", "-z", "--name-only", at.ref, "--", ...pathspecs]);
+  const found = new Set(listed.split("\0"));
+  return new Set(files.filter((file2) => found.has(file2)));
+}
+async function excludeFromCommits(options2, files) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
   await (0, import_promises14.mkdir)(import_node_path14.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises14.appendFile)(import_node_path14.default.join(gitDir, "info", "exclude"), `/${file2}
-`);
+  await (0, import_promises14.appendFile)(
+    import_node_path14.default.join(gitDir, "info", "exclude"),
+    files.map((file2) => `/${file2}
+`).join("")
+  );
 }
 
 // src/session/agent/model/usage-meter.ts

@@ -20,18 +20,18 @@ export async function checkout({
   branch: string;
   dir: string;
 }): Promise<void> {
-  const git = (...args: string[]) => run('git', ['-C', dir, ...args], { env: gitEnv() });
-  await run('git', ['init', '--quiet', dir], { env: gitEnv() });
-  await git('config', 'gc.auto', '0');
-  await git('remote', 'add', 'origin', remote);
-  await git(
-    'fetch',
-    '--quiet',
-    '--prune',
-    '--no-recurse-submodules',
-    'origin',
-    '+refs/heads/*:refs/remotes/origin/*',
-    '+refs/tags/*:refs/tags/*',
-  );
-  await git('checkout', '--quiet', '--force', '-B', branch, `refs/remotes/origin/${branch}`);
+  // One shell runs the five git commands: each process the simulator starts itself is a
+  // fork of the test's large process, a shell's are not.
+  await run('/bin/sh', ['-c', CHECKOUT, 'checkout', dir, remote, branch], { env: gitEnv() });
 }
+
+/** The checkout's git commands, for `sh -c` with the folder, the remote and the branch as $1, $2, $3. */
+const CHECKOUT = [
+  'set -e',
+  'git init --quiet "$1"',
+  'cd "$1"',
+  'git config gc.auto 0',
+  'git remote add origin "$2"',
+  'git fetch --quiet --prune --no-recurse-submodules origin "+refs/heads/*:refs/remotes/origin/*" "+refs/tags/*:refs/tags/*"',
+  'git checkout --quiet --force -B "$3" "refs/remotes/origin/$3"',
+].join('\n');

@@ -186,8 +186,8 @@ async function playJob({
     },
     timeoutMs: options.jobTimeoutMs ?? JOB_LIMIT_MS,
     cancelled,
-  }).finally(() => {
-    if (toolUser) removeSimToolUser(toolUser);
+  }).finally(async () => {
+    if (toolUser) await removeSimToolUser(toolUser);
   });
   const summary = await readFile(join(dirs.temp, 'step-summary.md'), 'utf8').catch(() => '');
   return { ...record, ...outcome, summary };

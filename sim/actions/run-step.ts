@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compileCacheEnv } from '../node-compile-cache.js';
 
 /**
  * How the simulator runs Baton's code: `action`, the committed bundle of
@@ -77,7 +78,8 @@ export function runStep({
   return new Promise((resolve) => {
     const child = spawn(file, args, {
       cwd,
-      env,
+      // A step run by Node (the action's bundle, the sources through tsx) keeps its compiled code.
+      env: file === process.execPath ? { ...compileCacheEnv(), ...env } : env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -37,8 +37,11 @@ const SHA = /^[0-9a-f]{40}$/;
  * git itself: blobs, trees and commits have their real shas, merges and
  * conflicts are git's own (`merge-tree --write-tree`), and what sessions push
  * over HTTP is what the REST routes read. Objects never change, so they are
- * cached by sha; refs are cached, written through, and re-read by `syncRefs`
- * after a push.
+ * cached by sha, and so is every answer about commits named by sha (a path's
+ * entry, a folder, conflicts, ancestry, merge bases): each reconcile's read
+ * asks them again, and each answer was a git process the simulator waited
+ * on. Refs are cached, written through, and re-read by `syncRefs` after a
+ * push.
  */
 export class GitRepoStore implements GitData {
   readonly repo: BareRepo;
@@ -48,6 +51,8 @@ export class GitRepoStore implements GitData {
   readonly #objects = new Map<string, GitObject>();
   readonly #files = new Map<string, Map<string, string>>();
   readonly #ancestors = new Map<string, Set<string>>();
+  /** Answers about commits named by sha, which never change: by question and shas. */
+  readonly #answers = new Map<string, unknown>();
   /** Commits made signed with GitHub's key (`MergeRequest.signed`). */
   readonly #signed = new Set<string>();
   readonly #ownsDir: boolean;
@@ -126,14 +131,20 @@ export class GitRepoStore implements GitData {
   }
 
   conflicts(ours: string, theirs: string): string[] {
-    const merged = this.#mergeTree(ours, theirs, ['--name-only', '--no-messages']);
-    if (merged.code === 0) return [];
-    if (merged.code !== 1) throw new Error(`git merge-tree failed: ${ours} ${theirs}`);
-    return [...new Set(merged.stdout.split('\n').slice(1).filter(Boolean))];
+    const paths = this.#answer(['conflicts', ours, theirs], () => {
+      const merged = this.#mergeTree(ours, theirs, ['--name-only', '--no-messages']);
+      if (merged.code === 0) return [];
+      if (merged.code !== 1) throw new Error(`git merge-tree failed: ${ours} ${theirs}`);
+      return [...new Set(merged.stdout.split('\n').slice(1).filter(Boolean))];
+    });
+    return [...paths];
   }
 
   isAncestor(ancestor: string, of: string): boolean {
-    return this.repo.tryRun(['merge-base', '--is-ancestor', ancestor, of]).code === 0;
+    return this.#answer(
+      ['is-ancestor', ancestor, of],
+      () => this.repo.tryRun(['merge-base', '--is-ancestor', ancestor, of]).code === 0,
+    );
   }
 
   ancestors(sha: string): Set<string> {
@@ -147,8 +158,10 @@ export class GitRepoStore implements GitData {
   }
 
   mergeBase(a: string, b: string): string | null {
-    const found = this.repo.tryRun(['merge-base', a, b]);
-    return found.code === 0 ? found.stdout.trim() || null : null;
+    return this.#answer(['merge-base', a, b], () => {
+      const found = this.repo.tryRun(['merge-base', a, b]);
+      return found.code === 0 ? found.stdout.trim() || null : null;
+    });
   }
 
   filesOf(commitSha: string): Map<string, string> {
@@ -170,6 +183,10 @@ export class GitRepoStore implements GitData {
 
   entryAt(commitSha: string, path: string): PathEntry | null {
     const clean = path.replace(/^\/+|\/+$/g, '');
+    return this.#answer(['entry', commitSha, clean], () => this.#entryAt(commitSha, clean));
+  }
+
+  #entryAt(commitSha: string, clean: string): PathEntry | null {
     if (!clean) {
       const tree = this.repo.tryRun(['rev-parse', `${commitSha}^{tree}`]);
       return tree.code === 0 ? { type: 'tree', sha: tree.stdout.trim(), size: 0 } : null;
@@ -183,6 +200,10 @@ export class GitRepoStore implements GitData {
 
   listDir(commitSha: string, dir: string): TreeEntry[] {
     const clean = dir.replace(/^\/+|\/+$/g, '');
+    return [...this.#answer(['dir', commitSha, clean], () => this.#listDir(commitSha, clean))];
+  }
+
+  #listDir(commitSha: string, clean: string): TreeEntry[] {
     return this.repo
       .lsTree([clean ? `${commitSha}:${clean}` : commitSha])
       .flatMap((e): TreeEntry[] =>
@@ -191,6 +212,21 @@ export class GitRepoStore implements GitData {
           : [],
       )
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * `ask`'s answer, kept when the question names commits by sha that the
+   * repository has (a commit's answer never changes); a question about a ref,
+   * an abbreviation or an object not pushed yet is asked each time.
+   */
+  #answer<T>([question, ...about]: [string, string, string], ask: () => T): T {
+    const shas = question === 'entry' || question === 'dir' ? about.slice(0, 1) : about;
+    if (!shas.every((sha) => this.#object(sha) !== undefined)) return ask();
+    const key = `${question}\0${about.join('\0')}`;
+    if (this.#answers.has(key)) return this.#answers.get(key) as T;
+    const answer = ask();
+    this.#answers.set(key, answer);
+    return answer;
   }
 
   #mergeTree(ours: string, theirs: string, options: string[]) {
@@ -219,7 +255,7 @@ export class GitRepoStore implements GitData {
       case 'blob':
         return { type: 'blob', content: this.repo.readBlobs([sha])[0] ?? '' };
       case 'tree':
-        return { type: 'tree', entries: this.listDir(sha, '') };
+        return { type: 'tree', entries: this.#listDir(sha, '') };
       case 'commit': {
         const files = () => this.filesOf(sha);
         // The files are read when asked for: most routes want only parents and message.

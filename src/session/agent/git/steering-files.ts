@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CONFIG_FILE, STYLE_GUIDE_PATH, skillPath } from '../../../core/vocabulary/ids.js';
-import { type GitOptions, git, gitSucceeds } from './git.js';
+import { type GitOptions, git, gitRaw, gitSucceeds } from './git.js';
 
 /** Every file that steers a session: its settings and the skills of each role. */
 export const STEERING_FILES = [
@@ -81,30 +81,58 @@ export async function readSteeringFile(
  * them, in place of the branch's own: a worker cannot write the rules of its
  * own review. A skill the default branch lacks is removed. Git is told to
  * leave these paths alone (`--skip-worktree`), so the session never commits
- * the swap.
+ * the swap. Git is asked once which skills the default branch has and once
+ * which the checkout tracks, not once a skill.
  */
 export async function installDefaultSkills(
   options: GitOptions,
   source: SteeringSource,
 ): Promise<void> {
   if (source.kind === 'checkout') return;
-  for (const file of STEERING_FILES.filter((name) => name.startsWith('.baton/'))) {
-    const text = await readSteeringFile(options, source, file);
+  const skills = STEERING_FILES.filter((name) => name.startsWith('.baton/'));
+  const present = await filesAt(options, { ref: source.ref }, skills);
+  const tracked = await filesAt(options, 'index', skills);
+  const skipped = skills.filter((file) => tracked.has(file));
+  if (skipped.length > 0) {
+    await git(options, ['update-index', '--skip-worktree', '--', ...skipped]);
+  }
+  const excluded = skills.filter((file) => present.has(file) && !tracked.has(file));
+  if (excluded.length > 0) await excludeFromCommits(options, excluded);
+  for (const file of skills) {
     const target = path.join(options.root, file);
-    const tracked = await gitSucceeds(options, ['ls-files', '--error-unmatch', '--', file]);
-    if (tracked) await git(options, ['update-index', '--skip-worktree', '--', file]);
-    else if (text !== null) await excludeFromCommits(options, file);
-    if (text === null) await rm(target, { force: true });
+    if (!present.has(file)) await rm(target, { force: true });
     else {
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, text);
+      await writeFile(target, `${await git(options, ['show', `${source.ref}:${file}`])}\n`);
     }
   }
 }
 
-/** Keeps an untracked file out of `git add -A` through the checkout's own exclude list. */
-async function excludeFromCommits(options: GitOptions, file: string): Promise<void> {
+/**
+ * Which of `files` a commit's tree (or, for `index`, the checkout's index)
+ * holds as files, in one `ls-tree`/`ls-files`. Paths are literal: a name is
+ * never read as a pattern.
+ */
+async function filesAt(
+  options: GitOptions,
+  at: { ref: string } | 'index',
+  files: readonly string[],
+): Promise<Set<string>> {
+  const pathspecs = files.map((file) => `:(literal)${file}`);
+  const listed =
+    at === 'index'
+      ? await gitRaw(options, ['ls-files', '-z', '--', ...pathspecs])
+      : await gitRaw(options, ['ls-tree', '-r', '-z', '--name-only', at.ref, '--', ...pathspecs]);
+  const found = new Set(listed.split('\0'));
+  return new Set(files.filter((file) => found.has(file)));
+}
+
+/** Keeps untracked files out of `git add -A` through the checkout's own exclude list. */
+async function excludeFromCommits(options: GitOptions, files: readonly string[]): Promise<void> {
   const gitDir = await git(options, ['rev-parse', '--absolute-git-dir']);
   await mkdir(path.join(gitDir, 'info'), { recursive: true });
-  await appendFile(path.join(gitDir, 'info', 'exclude'), `/${file}\n`);
+  await appendFile(
+    path.join(gitDir, 'info', 'exclude'),
+    files.map((file) => `/${file}\n`).join(''),
+  );
 }
