@@ -4,6 +4,7 @@
  * line, inert. No HTML (so no `<!--` marker, which a code span would keep as
  * written), no mention, no image, no closing keyword, and no emphasis, code,
  * link or cell of its own, so it can pass for no row or label of the app's.
+ * Its own curly quotes become straight ones, so it cannot seem to end early.
  */
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { escapeText } from '../vocabulary/markdown.js';
@@ -13,7 +14,7 @@ export const QUOTED_MAX_CHARS = 200;
 
 export function quoted(text: string, max = QUOTED_MAX_CHARS): string {
   const clipped = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  const inert = escapeText(clipped)
+  const inert = escapeText(clipped.replace(/[“”]/g, '"'))
     .replace(/[`*_~|]/g, '\\$&')
     .replace(/(?<!\\)[[\]]/g, '\\$&');
   return `“${neutralizeClosingKeywords(inert, '&#8203;')}”`;

@@ -14,7 +14,7 @@ import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
 import { code, escapeLinkText } from '../vocabulary/markdown.js';
 import { quoted } from './quoted.js';
 import { readFirst } from './read-first.js';
-import { riskText, type WorkerRisk } from './risk.js';
+import { type RiskyFile, riskText, type WorkerRisk } from './risk.js';
 
 /** Criteria shown one per row; the rest are counted. */
 export const GUIDE_MAX_CRITERIA = 40;
@@ -107,21 +107,35 @@ function proof(
   { contract, requireChecks, validated }: GuideInput,
   byId: Map<string, GuideWorker>,
 ): [string, string] {
-  if (contract?.kind !== 'valid') return ['no check', '—'];
+  const check = checkCell(criterion, contract);
+  if (!check.checked) return [check.text, '—'];
+  return [
+    check.text,
+    resultOf(criterion, { requireChecks, ...(validated ? { validated } : {}) }, byId),
+  ];
+}
+
+/**
+ * The contract's checks of a criterion as the guide names them (file › name,
+ * quoted; two, then how many more), or why there is none. Shared by the final
+ * pull request's guide and a worker pull request's.
+ */
+export function checkCell(
+  criterion: Pick<PlannedCriterion, 'id'>,
+  contract: ContractRead | undefined,
+): { checked: boolean; text: string } {
+  if (contract?.kind !== 'valid') return { checked: false, text: 'no check' };
   const checks = contract.contract.checks.filter((check) => check.criterion === criterion.id);
   if (checks.length === 0) {
     const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
-    return [why ? `no check: ${quoted(why)}` : 'no check', '—'];
+    return { checked: false, text: why ? `no check: ${quoted(why)}` : 'no check' };
   }
   const named = checks
     .slice(0, 2)
     .map((check) => quoted(`${check.file} › ${check.name}`, 160))
     .join('<br>');
   const more = checks.length > 2 ? ` and ${checks.length - 2} more` : '';
-  return [
-    `${named}${more}`,
-    resultOf(criterion, { requireChecks, ...(validated ? { validated } : {}) }, byId),
-  ];
+  return { checked: true, text: `${named}${more}` };
 }
 
 function resultOf(
@@ -151,12 +165,7 @@ function rankedBlock(ranked: WorkerRisk[], byId: Map<string, GuideWorker>): stri
   return risky.flatMap((risk, index) => {
     const worker = byId.get(risk.worker);
     const link = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : '';
-    const files = risk.files
-      .slice(0, GUIDE_MAX_FILES)
-      .map(
-        (file) =>
-          `   - ${quoted(file.path)}: ${file.lines} ${file.lines === 1 ? 'line' : 'lines'}, ${file.classes.join(', ')}`,
-      );
+    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file) => `   - ${fileLine(file)}`);
     const more =
       risk.files.length > GUIDE_MAX_FILES
         ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`]
@@ -167,6 +176,12 @@ function rankedBlock(ranked: WorkerRisk[], byId: Map<string, GuideWorker>): stri
       ...more,
     ];
   });
+}
+
+/** A changed file as the guides list it: its path quoted, its lines, and its classes if any. */
+export function fileLine(file: Pick<RiskyFile, 'path' | 'lines' | 'classes'>): string {
+  const lines = `${file.lines} ${file.lines === 1 ? 'line' : 'lines'}`;
+  return `${quoted(file.path)}: ${file.classes.length > 0 ? `${lines}, ${file.classes.join(', ')}` : lines}`;
 }
 
 function workerLine(worker: GuideWorker): string {

@@ -127,8 +127,48 @@ export function judgeRisk(
   { contract }: { contract: ContractVetting | null },
 ): WorkerRisk {
   const evidence = evidenceForHead(pull);
+  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
+  const rounds = new Set(
+    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha),
+  ).size;
+  const found = new Set<RiskClass>(evidence ? change.classes : []);
+  if (rounds >= RISKY_ROUNDS) found.add('rounds');
+  if (disagree(pull)) found.add('disagreement');
+  return {
+    worker: pull.worker,
+    evidence: evidence ? 'current' : pull.evidence ? 'stale' : 'none',
+    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    files: change.files,
+    lines: change.lines,
+    riskyLines: change.riskyLines,
+    rounds,
+  };
+}
+
+/** What a diff's evidence alone shows: its risky files and the classes of the change as a whole. */
+export interface ChangeRisk {
+  /** The classes of the files and `size`, in `RISK_ORDER`. */
+  classes: RiskClass[];
+  /** The files with a class of their own, the most lines first. */
+  files: RiskyFile[];
+  /** Lines the evidence counts, named files and the rest. */
+  lines: number;
+  /** Lines of `files`. */
+  riskyLines: number;
+}
+
+/**
+ * The classes a diff's evidence shows by itself (no review is weighed): each
+ * file's, then `size`. The app judges a pull request with it, and publish the
+ * guide at the head of the body it writes.
+ */
+export function judgeChange(
+  evidence: Pick<Evidence, 'files' | 'more'>,
+  settings: Pick<VerificationSettings, 'securityPaths' | 'interfacePaths'>,
+  { contract }: { contract: ContractVetting | null },
+): ChangeRisk {
   const vetted = new Set(contract && !contract.granted ? contract.files : []);
-  const files = (evidence?.files ?? [])
+  const files = evidence.files
     .map((file): RiskyFile => {
       const classes = fileClasses(file, settings);
       const publishVetted = file.status === 'modified' && vetted.has(file.path);
@@ -140,23 +180,14 @@ export function judgeRisk(
     .filter((file) => file.classes.length > 0)
     .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
   const lines =
-    (evidence?.files ?? []).reduce((sum, file) => sum + file.lines, 0) +
-    (evidence?.more?.lines ?? 0);
-  const rounds = new Set(
-    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha),
-  ).size;
+    evidence.files.reduce((sum, file) => sum + file.lines, 0) + (evidence.more?.lines ?? 0);
   const found = new Set<RiskClass>(files.flatMap((file) => file.classes));
-  if (evidence && lines > LARGE_CHANGE_LINES) found.add('size');
-  if (rounds >= RISKY_ROUNDS) found.add('rounds');
-  if (disagree(pull)) found.add('disagreement');
+  if (lines > LARGE_CHANGE_LINES) found.add('size');
   return {
-    worker: pull.worker,
-    evidence: evidence ? 'current' : pull.evidence ? 'stale' : 'none',
     classes: RISK_ORDER.filter((risk) => found.has(risk)),
     files,
     lines,
     riskyLines: files.reduce((sum, file) => sum + file.lines, 0),
-    rounds,
   };
 }
 

@@ -35,6 +35,7 @@ import { createGitHubApi } from './write/github-api.js';
 import { getPublishToken } from './write/publish-token.js';
 import { renderBlocked } from './write/pull-body.js';
 import { workerEvidence } from './write/worker-evidence.js';
+import { readWorkerGuide } from './write/worker-guide-facts.js';
 import { type WorkerVerification, writeSession } from './write/write-session.js';
 import { writeUsageRecord } from './write/write-usage.js';
 
@@ -282,7 +283,7 @@ async function readContract({
  * body ends with (docs/verification.md); none when the session has no new head.
  */
 async function verifyWorker(
-  { target, result, repo }: ReadSession,
+  { target, result, repo, io, token }: ReadSession,
   contract: WorkerContract,
 ): Promise<WorkerVerification | null> {
   if (!result.completion || !result.base || !result.head || !hasCommits(result)) return null;
@@ -296,10 +297,17 @@ async function verifyWorker(
   // The contract's worker, whose pull request brings the contract itself: changed, not none.
   const record = contractPath(target.build);
   const guarded = contract.guarded ?? (diff.some((file) => file.path === record) ? [record] : null);
-  return {
-    claims,
-    evidence: workerEvidence({ head: result.head, diff, guarded, claims }),
-  };
+  const evidence = workerEvidence({ head: result.head, diff, guarded, claims });
+  const guide = await readWorkerGuide({
+    repo,
+    remote: io.remote,
+    token,
+    build: target.build,
+    worker: target.worker ?? result.completion.worker_id,
+    base: result.base,
+    evidence,
+  });
+  return { claims, evidence, guide };
 }
 
 /** A plan's record, and its text against the issue's; other roles have no plan to check. */

@@ -93,8 +93,9 @@ export function renderBlocked(blocked: readonly BlockedConnections[]): string | 
 }
 
 /**
- * The worker PR's body: what publish could not bear out of the report, the
- * completion for people, then the hidden markers, the evidence last.
+ * The worker PR's body: the review guide (publish's own text), what publish
+ * could not bear out of the report, the completion for people, then the hidden
+ * markers, the evidence last.
  */
 export function renderPullBody({
   build,
@@ -103,6 +104,7 @@ export function renderPullBody({
   dependencies = [],
   claims,
   evidence,
+  guide,
 }: {
   build: string;
   completion: Completion;
@@ -114,6 +116,11 @@ export function renderPullBody({
   claims?: JudgedClaims;
   /** What publish found in the diff, for the app (docs/verification.md). */
   evidence?: Evidence;
+  /**
+   * The review guide the body opens with (src/core/verification/worker-guide.ts):
+   * publish's own words, session text in it quoted inert; never cut.
+   */
+  guide?: string;
 }): string {
   const network = renderBlocked(blocked);
   const worker = completion.worker_id;
@@ -144,6 +151,7 @@ export function renderPullBody({
       renderWorkerMarker({ build, worker }),
       ...(evidence ? [renderEvidenceMarker(evidence)] : []),
     ].join('\n\n'),
+    guide ? `${guide}\n\n## ${worker}'s report` : '',
   );
 }
 
@@ -252,23 +260,24 @@ function list(title: string, items: string[]): string {
 const CUT_NOTE = '\n\n… (cut to fit)';
 
 /**
- * Joins text and trailer (Baton's own markers), cutting the text so the whole
- * stays under GitHub's limit. The text is made free of images and raw HTML as
+ * Joins head (Baton's own text, placed as it is), text and trailer (Baton's own
+ * markers), cutting the text so the whole stays under GitHub's limit. The text is made free of images and raw HTML as
  * placed, after the cut, as the last step (`withoutEmbeds`): what is code in
  * one model text alone need not be where Baton puts it (a list item's
  * indentation, a quote's `> `, a line joined from two texts, a line flattened,
  * a cut that leaves a code span open). Escaping lengthens the text, so it is
  * cut again, in proportion, until it fits.
  */
-export function fitBody(text: string, trailer: string): string {
-  const room = BODY_MAX_CHARS - trailer.length - 40;
+export function fitBody(text: string, trailer: string, head = ''): string {
+  const above = head ? `${head}\n\n` : '';
+  const room = BODY_MAX_CHARS - above.length - trailer.length - 40;
   let kept = Math.min(text.length, room);
   let fitted = placed(text, kept);
   while (fitted.length > room + CUT_NOTE.length && kept > 0) {
     kept = Math.min(kept - 1, Math.floor((kept * room) / fitted.length));
     fitted = placed(text, kept);
   }
-  return `${fitted}\n\n${trailer}`;
+  return `${above}${fitted}\n\n${trailer}`;
 }
 
 /** The first `kept` characters of `text`, and a note when that is not all, with no image or raw HTML. */

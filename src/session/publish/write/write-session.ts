@@ -31,6 +31,8 @@ export interface CheckedSession extends ReadSession {
 export interface WorkerVerification {
   claims: JudgedClaims;
   evidence: Evidence;
+  /** The review guide the body opens with (docs/verification.md). */
+  guide: string;
 }
 
 /** The body of a worker's pull request, with what publish judged when it judged anything. */
@@ -43,7 +45,9 @@ function workerBody(
     completion,
     blocked: result.blocked,
     dependencies,
-    ...(verification ? { claims: verification.claims, evidence: verification.evidence } : {}),
+    ...(verification
+      ? { claims: verification.claims, evidence: verification.evidence, guide: verification.guide }
+      : {}),
   });
 }
 
