@@ -141,7 +141,8 @@ export function sessionRuns(runs: readonly SimRun[]): SimRun[] {
 /**
  * The template's `concurrency.group`, `baton-<build>-<worker || role>`: every
  * session of one worker (its work, reviews and fixes, twin dispatches of two
- * replicas included) runs one after another, never side by side.
+ * replicas included), and every validation of one milestone (`M<k>`, twins
+ * included), runs one after another, never side by side.
  */
 export function concurrencyGroup(run: SimRun): string {
   const { build = '', worker, role = '' } = run.inputs;

@@ -134,6 +134,16 @@ export const SessionResult = z.strictObject({
   synthesis: SynthesisResult.nullable().default(null),
   /** `validate`: the milestone's contract run and its failing checks (publish records it, and adds fix workers). */
   validation: ValidationResult.nullable().default(null),
+  /**
+   * `validate`: the milestone's record a twin run left already (two replicas
+   * dispatched it); the session ran no command and called no model.
+   */
+  existing_validation: z
+    .strictObject({
+      ref: z.string().regex(/^refs\/baton\/[^\s/]+\/validation\/M[1-9]\d*\/[0-9a-f]{40}$/),
+    })
+    .nullable()
+    .default(null),
   /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
   blocked: z
     .array(

@@ -4,10 +4,10 @@ import { parseValidationMessage, validationRefPrefix } from '../../src/core/plan
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { clearHiddenRefReading } from '../../src/github/observe/hidden-records.js';
 import { makeContract } from '../core/factories.js';
-import type { AppHarness } from '../support/app-harness.js';
+import { type AppHarness, startReplica } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, statusBody } from '../support/builds.js';
-import { makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
+import { doubledAndShuffled, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /** A contract of one check per worker of the chain, run by one command. */
 const CONTRACT = makeContract({
@@ -21,7 +21,8 @@ const CONTRACT = makeContract({
 describe('validators that did not write the code', () => {
   let gh: FakeGitHub;
   let apps: AppHarness[];
-  startAppEachTest((started) => ({ gh, apps } = started));
+  let now: () => string;
+  startAppEachTest((started) => ({ gh, apps, now } = started));
 
   const validations = () =>
     [...gh.git.refs.keys()]
@@ -90,6 +91,39 @@ describe('validators that did not write the code', () => {
       expect(status).toContain('Milestone 2 failed validation');
       expect(status).toContain('1 check (W2.1:1) → fix worker W3.1');
       expect(status).toContain('Milestone 3 validated');
+    },
+  );
+
+  it.each([1, 2, 3])(
+    'two replicas given every event twice record one validation per milestone; a twin run ends without running the checks (seed %i)',
+    async (seed) => {
+      apps.push(await startReplica({ now }));
+      const validated: string[] = [];
+      const script = makeScript({
+        workers: CHAIN,
+        contract: CONTRACT,
+        validate: (milestone) => {
+          validated.push(`M${milestone}@${gh.git.resolve(integrationBranch(BUILD))}`);
+          return 'pass';
+        },
+      });
+      await runApprovedBuild({ gh, apps, script, delivery: doubledAndShuffled(seed) });
+
+      for (const app of apps) expect(app.errors).toEqual([]);
+      expect(finalPull()?.base).toBe('main');
+      // Each milestone's checks ran once, at one head, and left one record.
+      expect(validated.map((at) => at.split('@')[0])).toEqual(['M1', 'M2']);
+      expect(validations().map((record) => [record?.milestone, record?.passed])).toEqual([
+        [1, true],
+        [2, true],
+      ]);
+      // No lock ref: every validate run of a milestone and head beyond the first is a twin.
+      expect([...gh.git.refs.keys()].filter((ref) => /\/validate-/.test(ref))).toEqual([]);
+      const runs = gh.runs.filter((run) => run.inputs.role === 'validate');
+      const asked = new Set(runs.map((run) => `${run.inputs.worker} ${run.inputs.trigger}`));
+      expect(asked.size).toBe(2);
+      expect(runs.length).toBeLessThanOrEqual(2 * asked.size);
+      expect(statusBody(gh, BUILD)).not.toContain('ended without a result');
     },
   );
 

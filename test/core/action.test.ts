@@ -36,6 +36,11 @@ describe('lockFor', () => {
       { kind: 'review-run' },
     ],
     [
+      'a milestone’s validation takes no ref: the run guards itself, as a review’s',
+      { role: 'validate', ...BUILD, worker: 'M2', trigger: 'head-abc123' },
+      { kind: 'validate-run' },
+    ],
+    [
       'a fix takes a ref per review',
       makeRequest({ role: 'fix', pr: 5, trigger: 'review-991' }),
       { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/fix-review-991', resetBranch: null },

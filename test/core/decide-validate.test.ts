@@ -216,6 +216,37 @@ describe('decide: validators that did not write the code', () => {
   });
 });
 
+describe('twin validate runs: two replicas dispatched the same validation, which takes no lock ref', () => {
+  // The second run ended at once, finding the first's record, and leaves no record of its own.
+  it.each([
+    ['the first run recorded the head it was asked for', sha('c2')],
+    ['the build branch moved before the first run checked it out', sha('c3')],
+  ])('takes the first run’s record for both: %s', (_name, recorded) => {
+    const snapshot = contracted({
+      plan: withFix,
+      runs: [
+        ...deliveredRuns(),
+        validateRun(2, sha('c2'), { id: 7302 }),
+        validateRun(2, sha('c2'), { id: 7303 }),
+      ],
+      validations: [{ ...failedM2, run_id: 7302, head: recorded }],
+    });
+    const actions = decide({ snapshot, config, now: NOW });
+    // The fix worker starts; the milestone is not validated again as a session that ended without a record.
+    expect(dispatched(actions)).toEqual(['work W3.1 -']);
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.validations).toEqual([
+      {
+        milestone: 2,
+        state: 'failed',
+        head: recorded,
+        url: expect.stringContaining('/7302'),
+        failed: [{ check: 'build:1', worker: 'W3.1' }],
+      },
+    ]);
+  });
+});
+
 describe('the status of a validation', () => {
   it.each<[string, ValidationView, RegExp]>([
     ['running', view({ state: 'running' }), /Validating\*\* milestone 2 on `0000000`/],

@@ -109,6 +109,35 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
     expect(runs()).toHaveLength(1);
   });
 
+  it('makes no ref for a milestone’s validation: a lost answer’s run is found, and sends that never reached GitHub are made good by the next pass, once', async () => {
+    const snapshot = planned();
+    const validate: Action = {
+      kind: 'dispatch',
+      request: {
+        role: 'validate',
+        build: BUILD,
+        issue: snapshot.issue.number,
+        worker: 'M1',
+        trigger: `head-${snapshot.integration?.sha}`,
+      },
+    };
+    const validations = () => gh.runs.filter((run) => run.inputs.role === 'validate');
+    const refsMade = () => gh.log.filter((entry) => entry.route === CREATE_REF);
+    // Its three sends never reach GitHub: no run, nothing held, and the action fails.
+    for (let send = 0; send < 3; send++) loseNextAnswer(DISPATCH, { unrouted: true });
+    const lost = await actOnce(snapshot, validate);
+    expect(lost?.result).toBe('failed');
+    expect(lost?.detail).toMatch(/no run of it is listed/);
+    expect(validations()).toHaveLength(0);
+    // The next pass sends it; its answer is lost after GitHub made the run, which is found by name.
+    loseNextAnswer(DISPATCH);
+    const sent = await actOnce(snapshot, validate);
+    expect(sent?.result).toBe('done');
+    expect(sent?.run?.id).toBe(validations()[0]?.id);
+    expect(validations()).toHaveLength(1);
+    expect(refsMade()).toEqual([]);
+  });
+
   it("fails a lock ref whose answer is lost, rather than reading its own ref as another's lock", async () => {
     const snapshot = planned();
     const dispatch: Action = {

@@ -1,13 +1,17 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { contractPath } from '../../src/core/plan/contract.js';
+import { validationRef } from '../../src/core/plan/validation.js';
 import { planPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
   buildRepo,
   planJson,
   promptOf,
+  REPOSITORY,
   removeTempDirs,
   runSession,
 } from './agent-fixtures.js';
@@ -26,13 +30,23 @@ function contractJson(command: string): string {
 
 const VALIDATE = { BATON_ROLE: 'validate', BATON_WORKER: 'M1', BATON_ISSUE: '12' };
 
+/** GitHub's listing of milestone 1's records (`refs/baton/<build>/validation/M1…`): none unless given. */
+const RECORDS = `GET /repos/${REPOSITORY}/git/matching-refs/baton/${BUILD}/validation/M1`;
+function recordRoutes(refs: string[] = []): Record<string, unknown> {
+  return { [RECORDS]: refs.map((ref) => ({ ref, object: { sha: 'c'.repeat(40) } })) };
+}
+
 describe('runAgent validate', () => {
   it('passes on the command exit status 0 and asks no model', async () => {
     const { root, base } = await buildRepo({
       [planPath(BUILD)]: planJson(),
       [contractPath(BUILD)]: contractJson('echo all checks pass'),
     });
-    const { code, result, requests } = await runSession({ root, env: VALIDATE });
+    const { code, result, requests } = await runSession({
+      root,
+      env: VALIDATE,
+      routes: recordRoutes(),
+    });
     expect(code).toBe(0);
     expect(requests).toEqual([]);
     expect(result).toMatchObject({
@@ -53,6 +67,7 @@ describe('runAgent validate', () => {
     const { code, result, requests } = await runSession({
       root,
       env: VALIDATE,
+      routes: recordRoutes(),
       replies: [
         reply(toolUse('submit_validation', { failures: [{ check: 'W9.9:1', brief: 'Nothing.' }] })),
         reply(
@@ -82,7 +97,11 @@ describe('runAgent validate', () => {
 
   it('fails without a contract to run, before any model call', async () => {
     const { root } = await buildRepo({ [planPath(BUILD)]: planJson() });
-    const { code, result, requests } = await runSession({ root, env: VALIDATE });
+    const { code, result, requests } = await runSession({
+      root,
+      env: VALIDATE,
+      routes: recordRoutes(),
+    });
     expect(code).toBe(1);
     expect(requests).toEqual([]);
     expect(result.reason).toContain(`${contractPath(BUILD)} is missing`);
@@ -98,7 +117,12 @@ describe('runAgent validate', () => {
       workers: [],
       validation: { 1: [{ check: 'W1.1:1', brief: 'greet() ignores the name.' }] },
     });
-    const { code, result } = await runSession({ root, env: VALIDATE, respond: model });
+    const { code, result } = await runSession({
+      root,
+      env: VALIDATE,
+      routes: recordRoutes(),
+      respond: model,
+    });
     expect(model.problems).toEqual([]);
     expect(code).toBe(0);
     expect(result.validation?.failures).toEqual([
@@ -116,6 +140,7 @@ describe('runAgent validate', () => {
     const { code, requests } = await runSession({
       root,
       env: VALIDATE,
+      routes: recordRoutes(),
       replies: [
         reply(
           toolUse('submit_validation', { failures: [{ check: 'command', brief: 'It exits 1.' }] }),
@@ -124,5 +149,62 @@ describe('runAgent validate', () => {
     });
     expect(code).toBe(0);
     expect(requests.map((request) => request.body.model)).toEqual(['claude-opus-5-5']);
+  });
+
+  it.each([
+    ['the head its dispatch asked for', 'asked'],
+    ['the head it checked out', 'base'],
+  ] as const)(
+    'ends at once when a twin run recorded the milestone at %s: runs no command, asks no model',
+    async (_name, at) => {
+      const { root, base } = await buildRepo({
+        [planPath(BUILD)]: planJson(),
+        // Were it run, the command would leave this file; were the model asked, the script has no reply.
+        [contractPath(BUILD)]: contractJson('touch ran-the-contract; exit 1'),
+      });
+      const asked = 'a'.repeat(40);
+      const recorded = validationRef(BUILD, 1, at === 'asked' ? asked : base);
+      const { code, result, requests, githubRequests } = await runSession({
+        root,
+        env: { ...VALIDATE, BATON_TRIGGER: `head-${asked}` },
+        // M10's record, and M1's at another head, do not stand for it.
+        routes: recordRoutes([
+          validationRef(BUILD, 10, base),
+          validationRef(BUILD, 1, 'b'.repeat(40)),
+          recorded,
+        ]),
+      });
+      expect(code).toBe(0);
+      expect(requests).toEqual([]);
+      expect(githubRequests).toContain(RECORDS);
+      expect(existsSync(path.join(root, 'ran-the-contract'))).toBe(false);
+      expect(result).toMatchObject({
+        role: 'validate',
+        status: 'complete',
+        validation: null,
+        existing_validation: { ref: recorded },
+      });
+      expect(result.usage.input_tokens).toBe(0);
+    },
+  );
+
+  it('validates when only another head’s or another milestone’s record is there', async () => {
+    const { root, base } = await buildRepo({
+      [planPath(BUILD)]: planJson(),
+      [contractPath(BUILD)]: contractJson('echo all checks pass'),
+    });
+    const { code, result } = await runSession({
+      root,
+      env: { ...VALIDATE, BATON_TRIGGER: `head-${base}` },
+      routes: recordRoutes([
+        validationRef(BUILD, 10, base),
+        validationRef(BUILD, 1, 'b'.repeat(40)),
+      ]),
+    });
+    expect(code).toBe(0);
+    expect(result).toMatchObject({
+      existing_validation: null,
+      validation: { milestone: 1, head: base, exit_code: 0 },
+    });
   });
 });

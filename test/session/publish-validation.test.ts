@@ -123,6 +123,36 @@ describe('publish of a validation session', () => {
     expect(planOnBranch().workers.map((w: { id: string }) => w.id)).toEqual(['W1.1', 'W2.1']);
   });
 
+  it('records nothing for a twin run that found the record there, and refuses one it says is there that is not', async () => {
+    // The first run's publish left the record; the twin's session ran nothing.
+    validated({ exit_code: 0, tail: '', failures: [] });
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+    const first = record();
+    const twin = (ref: string) =>
+      h.fixture.writeResult(
+        makeResult({
+          role: 'validate',
+          worker: 'M1',
+          branch: null,
+          base: h.fixture.base,
+          head: null,
+          validation: null,
+          existing_validation: { ref },
+        }),
+      );
+    twin(validationRef(BUILD, 1, h.fixture.base));
+    expect(await h.publish({ ...VALIDATE_ENV, GITHUB_RUN_ID: '4344' })).toBe(
+      PUBLISH_EXIT.published,
+    );
+    expect(record()).toEqual(first);
+    expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
+    // A record at another head, or another milestone's, is not the session's to claim.
+    twin(validationRef(BUILD, 1, 'b'.repeat(40)));
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.refused);
+    twin(validationRef(BUILD, 2, h.fixture.base));
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.refused);
+  });
+
   it('refuses a validation of another milestone than the run is for', async () => {
     validated({ milestone: 2 });
     expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.refused);

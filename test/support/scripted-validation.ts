@@ -20,16 +20,26 @@ import type { ValidationResult } from '../../src/session/result.js';
  * A milestone's validation as its publish job leaves it (app tests' sessions,
  * scripted-sessions.ts): on a failure the fix workers appended to the plan on
  * the build branch (publish's own amendment, `amendWithFixes`), then the
- * record at its hidden ref. `outcome`: the contract's command passes, or these
- * checks (criterion ids) fail.
+ * record at its hidden ref. `outcome` (asked once it validates): the contract's command passes, or these
+ * checks (criterion ids) fail. False: a twin run's, which found the record and ran nothing.
  */
 export function playValidation(
   gh: FakeGitHub,
-  { build, run, outcome }: { build: string; run: SimRun; outcome: 'pass' | { fail: string[] } },
-): void {
+  {
+    build,
+    run,
+    outcome: outcomeOf,
+  }: { build: string; run: SimRun; outcome: () => 'pass' | { fail: string[] } },
+): boolean {
   const milestone = parseMilestoneSubject(run.inputs.worker) ?? 0;
   const branch = integrationBranch(build);
   const head = gh.git.resolve(branch) ?? '';
+  // As the session does: a twin run (two replicas dispatched it) finds the record, at the head
+  // its dispatch asked for or the one it checks out, and ends having run nothing.
+  const asked = /^head-([0-9a-f]{40})$/.exec(run.inputs.trigger ?? '')?.[1];
+  const heads = asked ? [asked, head] : [head];
+  if (heads.some((at) => gh.git.refs.has(validationRef(build, milestone, at)))) return false;
+  const outcome = outcomeOf();
   const passed = outcome === 'pass';
   const validation: ValidationResult = {
     milestone,
@@ -77,4 +87,5 @@ export function playValidation(
     message: renderValidationMessage(record),
   });
   gh.git.refs.set(validationRef(build, milestone, head), sha);
+  return true;
 }

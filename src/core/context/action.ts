@@ -125,8 +125,8 @@ export type RuleAction =
 /**
  * What makes a dispatch happen at most once, whichever replica gets there
  * first: creating a ref that must not exist yet (GitHub answers 422 to the
- * second creation, and that replica stands down). A review takes no ref: its
- * dispatch is its own guard (`review-run`).
+ * second creation, and that replica stands down). A review and a milestone's
+ * validation take no ref: each run guards itself (`review-run`, `validate-run`).
  */
 export type DispatchLock =
   /** The first plan: creating the build branch. */
@@ -144,7 +144,20 @@ export type DispatchLock =
    * dispatched in the run listing (the dispatch answers with the run,
    * `return_run_details`) and does not dispatch it again.
    */
-  | { kind: 'review-run' };
+  | { kind: 'review-run' }
+  /**
+   * A milestone's validation: no ref either (a write per milestone saved), as
+   * a review. Twin dispatches share the workflow's `concurrency` group (build
+   * and milestone, `M<k>`), so they run one after another (GitHub keeps one
+   * running and one pending run a group:
+   * https://docs.github.com/en/actions/using-jobs/using-concurrency), and a validate
+   * session ends before it runs the contract's command or asks the model when
+   * the validation's record (`validationRef`) exists already; publish leaves an
+   * existing record as it is. A single replica sees the run it dispatched in
+   * the run listing and does not dispatch it again (`decideValidation`); a
+   * dispatch that never made a run is sent again, as no run is listed.
+   */
+  | { kind: 'validate-run' };
 
 /** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
 export function lockFor(request: SessionRequest): DispatchLock {
@@ -156,6 +169,7 @@ export function lockFor(request: SessionRequest): DispatchLock {
     return { kind: 'worker-branch', branch: workerBranch(build, worker) };
   }
   if (role === 'review') return { kind: 'review-run' };
+  if (role === 'validate') return { kind: 'validate-run' };
   const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
   // A new work attempt starts over from the build branch head.
   const resetBranch = isWorkRole(role) && worker ? workerBranch(build, worker) : null;

@@ -23,8 +23,10 @@ export interface ValidationDecision {
  * barrier, as each worker starts when its own dependencies merge. Once the
  * build branch holds a valid contract, the highest milestone reached is
  * validated: `baton validate <build> M<k> head-<sha>`, once per milestone and
- * build branch head (the lock ref is the pair's), by a session on the build
- * branch that runs the contract's command. A record settles the milestone: a
+ * build branch head, by a session on the build branch that runs the contract's
+ * command. It takes no lock ref (`lockFor`): a run listed for the milestone
+ * holds its next dispatch, and twin runs of two replicas settle on one record,
+ * the second run ending when it finds it. A record settles the milestone: a
  * pass, or a failure whose fix workers publish appended to wave k+1, where the
  * next milestone's validation takes them in. A failure no fix worker could be
  * added for, or a session that ended without a record, waits for a new head.
@@ -137,7 +139,7 @@ function milestoneView(
   const run = runs
     .filter((candidate) => parseMilestoneSubject(candidate.worker) === milestone)
     .at(-1);
-  const answered = run !== undefined && records.some((candidate) => candidate.run_id === run.id);
+  const answered = run !== undefined && answeredRun(run, milestone, records, runs);
   if (run && !answered && (!record || run.id > record.run_id)) {
     const waiting = run.outcome === 'active' || run.settlesInMs !== null;
     return {
@@ -157,6 +159,30 @@ function milestoneView(
     url: ran?.url ?? null,
     failed: record.failed,
   };
+}
+
+/**
+ * Whether a record answers a validate run: its own, or, for a twin run (two
+ * replicas dispatched the same validation, `lockFor`) that ended finding the
+ * record there, the record of its milestone at the head it was asked for, or
+ * the record of its twin (a run of the same milestone and trigger).
+ */
+function answeredRun(
+  run: JudgedRun,
+  milestone: number,
+  records: ValidationRecord[],
+  runs: JudgedRun[],
+): boolean {
+  const twins = new Set(
+    runs
+      .filter((candidate) => candidate.worker === run.worker && candidate.trigger === run.trigger)
+      .map((candidate) => candidate.id),
+  );
+  return records.some(
+    (record) =>
+      twins.has(record.run_id) ||
+      (record.milestone === milestone && record.head !== '' && record.head === headOf(run)),
+  );
 }
 
 /** The head a validate run was asked to validate, from its trigger (`head-<sha>`). */

@@ -67,10 +67,11 @@ export const WRITES_PER_FIX_ROUND = 7;
 export const WRITES_PER_BUILD = 5;
 
 /**
- * A milestone's validation in a build with a contract: its lock ref and its
- * dispatch (its record is a git push, not an API request).
+ * A milestone's validation in a build with a contract: its dispatch, which
+ * takes no lock ref, as a review's (`lockFor`); its record is a git push, not
+ * an API request.
  */
-export const WRITES_PER_VALIDATION = 2;
+export const WRITES_PER_VALIDATION = 1;
 
 /**
  * Of a worker's writes, those made by the time its first dispatch is done:

@@ -35,7 +35,8 @@ export type DispatchOutcome =
  * (`findRunOf`) before anything is sent again. Found, it is the
  * dispatch's; not found, the request never reached GitHub and is sent again,
  * at most `DISPATCH_SENDS` times in all, and then the lock is released as
- * for a refusal. A review takes no lock: the run guards itself (`lockFor`).
+ * for a refusal. A review or a validation takes no lock: the run guards
+ * itself (`lockFor`).
  * A lock an earlier reconcile took without a run to show for it is taken
  * over: at once where the build is held across processes, else as
  * `takeOverAlone` says.
@@ -262,7 +263,7 @@ function refusesRunDetails(error: unknown): boolean {
   return typeof message === 'string' && message.includes('return_run_details');
 }
 
-/** The ref whose creation guards a dispatch; null for a review, which guards itself. */
+/** The ref whose creation guards a dispatch; null for a review or a validation, which guards itself. */
 function lockRefOf(lock: DispatchLock, build: string): string | null {
   switch (lock.kind) {
     case 'build-branch':
@@ -272,6 +273,7 @@ function lockRefOf(lock: DispatchLock, build: string): string | null {
     case 'lock-ref':
       return lock.ref;
     case 'review-run':
+    case 'validate-run':
       return null;
     default: {
       const _exhaustive: never = lock;

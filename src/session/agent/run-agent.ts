@@ -226,6 +226,7 @@ function sessionResult({
     existing_review: outcome.existingReview ?? null,
     synthesis: outcome.synthesis ?? null,
     validation: outcome.validation ?? null,
+    existing_validation: outcome.existingValidation ?? null,
     blocked: outcome.blocked ?? [],
   };
 }

@@ -323,6 +323,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     existing_review: null,
     synthesis: null,
     validation: null,
+    existing_validation: null,
     blocked: [],
     ...overrides,
   };

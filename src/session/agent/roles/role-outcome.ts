@@ -19,6 +19,8 @@ export interface RoleOutcome {
   existingReview?: { id: number; commit_sha: string } | null;
   synthesis?: SynthesisResult | null;
   validation?: ValidationResult | null;
+  /** A validate session that found its milestone's record left by a twin run already. */
+  existingValidation?: { ref: string } | null;
   /** The limit the session stopped at or wound down before, if one did. */
   limit?: SessionLimit | null;
   /** The messages (`/steer`, `/queue` comments) the session took in, at which turn. */

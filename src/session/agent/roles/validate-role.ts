@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CONTRACT_MAX_BYTES, Contract, contractPath } from '../../../core/plan/contract.js';
-import { FailedCheck } from '../../../core/plan/validation.js';
+import { FailedCheck, validationRef } from '../../../core/plan/validation.js';
+import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import { parseMilestoneSubject } from '../../../core/vocabulary/ids.js';
 import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
@@ -52,12 +53,20 @@ interface ContractRun {
  * output and the contract and names the failing checks, each with a brief for
  * its fix; a failure it cannot place is the check `command`. It commits nothing:
  * publish records the validation and appends the fix workers to the plan.
+ * A twin run (two replicas dispatched it: the dispatch takes no lock ref, and
+ * the workflow's concurrency group runs the twins in turn) finds the first's
+ * record and ends before it runs the command or asks the model.
  */
 export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
   const build = ctx.env.BATON_BUILD;
   const milestone = parseMilestoneSubject(ctx.env.BATON_WORKER);
   if (milestone === null) {
     return failedOutcome('BATON_WORKER must name the milestone (M1, M2 …) for a validate session');
+  }
+  const recorded = await recordedAlready(ctx, build, milestone);
+  if (recorded !== null) {
+    ctx.log(`the validation of M${milestone} is recorded at ${recorded} already: nothing to run`);
+    return { status: 'complete', reason: null, head: null, existingValidation: { ref: recorded } };
   }
   const contract = await readContract(ctx.root, build);
   if (!contract.ok) return failedOutcome(contract.problem);
@@ -91,6 +100,39 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
     return result(named.failures);
   } finally {
     await sandbox.close();
+  }
+}
+
+/**
+ * The record of this milestone's validation, when a twin run left it: at the
+ * head the dispatch asked for (`head-<sha>`), or at the head checked out
+ * (publish records the one it validated). One listing of the milestone's
+ * records (GitHub lists the refs that start with the name, none as `[]`:
+ * https://docs.github.com/en/rest/git/refs#list-matching-references); a listing that fails tells nothing, and the validation runs (publish
+ * still leaves a record that exists as it is).
+ */
+async function recordedAlready(
+  ctx: AgentContext,
+  build: string,
+  milestone: number,
+): Promise<string | null> {
+  const trigger = ctx.env.BATON_TRIGGER;
+  const asked =
+    trigger && isSessionTrigger(trigger) && parseTrigger(trigger).kind === 'head'
+      ? parseTrigger(trigger).id
+      : null;
+  const wanted = new Set(
+    [asked, ctx.base].flatMap((head) => (head ? [validationRef(build, milestone, head)] : [])),
+  );
+  const prefix = validationRef(build, milestone, '').replace(/^refs\//, '');
+  try {
+    const listed = await ctx.github.listRefsIfChanged(prefix, null);
+    return listed?.refs.find((ref) => wanted.has(ref)) ?? null;
+  } catch (error) {
+    ctx.log(
+      `could not list the records of M${milestone} (${error instanceof Error ? error.message : String(error)}): validating`,
+    );
+    return null;
   }
 }
 

@@ -142,7 +142,7 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
   if (role === 'synthesis' && result.synthesis === null) {
     problems.push('a complete synthesis result needs its summary');
   }
-  if (role === 'validate' && result.validation === null) {
+  if (role === 'validate' && result.validation === null && result.existing_validation === null) {
     problems.push('a complete validate result needs its validation');
   }
   if (role === 'review' && result.review === null && result.existing_review === null) {

@@ -43,6 +43,27 @@ export async function publishValidation({
 }: ReadSession): Promise<PublishOutcome> {
   const validation = result.validation;
   const milestone = parseMilestoneSubject(target.worker);
+  const existing = result.existing_validation;
+  if (!validation && existing && milestone !== null) {
+    // The session's word is checked: the record must be this milestone's, and there.
+    const own = existing.ref.startsWith(validationRef(target.build, milestone, ''));
+    const there =
+      own && (await repo.must({ args: ['ls-remote', io.remote, existing.ref], token })).trim();
+    if (!there) {
+      return {
+        kind: 'refused',
+        problems: [
+          `the session found the validation of M${milestone} recorded at ${existing.ref}, which is not there: dispatch the validation again`,
+        ],
+      };
+    }
+    return {
+      kind: 'published',
+      lines: [
+        `The validation of M${milestone} was recorded at ${existing.ref} already (a twin run's); nothing to record.`,
+      ],
+    };
+  }
   if (!validation || milestone === null || validation.milestone !== milestone) {
     return {
       kind: 'refused',
