@@ -11,7 +11,7 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { autonomyWait, waitNote } from '../verification/autonomy.js';
 import { contractVettingOf } from '../verification/risk.js';
-import { isRunning, type WorkerState } from '../workers/worker-state.js';
+import { isRunning, MOVING, type WorkerState } from '../workers/worker-state.js';
 
 /** The workers with the waits applied: a waiting one is `needs-human`, no longer `approved`, so no rule merges it. */
 export function applyAutonomy(ctx: DecideContext, workers: WorkerState[]): WorkerState[] {
@@ -26,16 +26,6 @@ export function applyAutonomy(ctx: DecideContext, workers: WorkerState[]): Worke
     return { ...state, state: 'needs-human', note: waitNote(wait), wait };
   });
 }
-
-/** What moves by itself: a session, a review, checks or a merge (a ready worker moves when it can start). */
-const MOVING: ReadonlySet<WorkerState['state']> = new Set([
-  'queued',
-  'working',
-  'reviewing',
-  'fixing',
-  'checks',
-  'approved',
-]);
 
 /**
  * The workers the build waits on a person for by risk, once it cannot go on

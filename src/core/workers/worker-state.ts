@@ -57,15 +57,17 @@ export interface WorkerState {
   wait?: AutonomyWait;
 }
 
-const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([
+/** What moves by itself: a session, a review, checks or a merge. */
+export const MOVING: ReadonlySet<WorkerDisplayState> = new Set([
   'queued',
   'working',
   'reviewing',
   'fixing',
   'checks',
   'approved',
-  'needs-human',
 ]);
+
+const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([...MOVING, 'needs-human']);
 
 /** Dispatched and neither merged, skipped, failed nor closed: it holds one of `maxParallel`. */
 export function isRunning(state: WorkerState): boolean {
