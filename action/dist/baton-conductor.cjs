@@ -56621,15 +56621,15 @@ function mentions(logins) {
 }
 
 // src/core/workers/worker-state.ts
-var RUNNING = /* @__PURE__ */ new Set([
+var MOVING = /* @__PURE__ */ new Set([
   "queued",
   "working",
   "reviewing",
   "fixing",
   "checks",
-  "approved",
-  "needs-human"
+  "approved"
 ]);
+var RUNNING = /* @__PURE__ */ new Set([...MOVING, "needs-human"]);
 function isRunning(state) {
   return RUNNING.has(state.state);
 }
@@ -57649,14 +57649,6 @@ function applyAutonomy(ctx, workers) {
     return { ...state, state: "needs-human", note: waitNote(wait2), wait: wait2 };
   });
 }
-var MOVING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved"
-]);
 function standsFor(workers, { sessionsUnderWay, maxParallel }) {
   const waiting = workers.filter((state) => state.wait);
   if (waiting.length === 0 || sessionsUnderWay) return [];
