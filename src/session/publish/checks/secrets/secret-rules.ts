@@ -63,7 +63,10 @@ export function isPlaceholder(value: string): boolean {
 /** The secrets in one text file: secretlint's recommended rules, then the curated ones. */
 export async function findSecrets(path: string, content: string): Promise<SecretFinding[]> {
   const result = await lintSource({
-    source: { filePath: path, content, contentType: 'text', ext: extOf(path) },
+    // The path is only a label here (`noPhysicFilePath`), but secretlint names its
+    // performance marks by it, and a name with a line break (a session chooses file
+    // names) breaks the mark and leaves a rejection no one handles, which ends the process.
+    source: { filePath: labelOf(path), content, contentType: 'text', ext: extOf(path) },
     options: {
       config: {
         rules: [
@@ -138,6 +141,11 @@ function lineAt(content: string, index: number): number {
   for (let i = content.indexOf('\n'); i !== -1 && i < index; i = content.indexOf('\n', i + 1))
     line += 1;
   return line;
+}
+
+/** The path with its control characters and line separators made visible as `?`. */
+function labelOf(path: string): string {
+  return path.replace(/[\p{Cc}\u2028\u2029]/gu, '?');
 }
 
 function extOf(path: string): string {
