@@ -99307,7 +99307,10 @@ function isPlaceholder(value) {
 }
 async function findSecrets(path45, content3) {
   const result = await lintSource({
-    source: { filePath: path45, content: content3, contentType: "text", ext: extOf(path45) },
+    // The path is only a label here (`noPhysicFilePath`), but secretlint names its
+    // performance marks by it, and a name with a line break (a session chooses file
+    // names) breaks the mark and leaves a rejection no one handles, which ends the process.
+    source: { filePath: labelOf(path45), content: content3, contentType: "text", ext: extOf(path45) },
     options: {
       config: {
         rules: [
@@ -99372,6 +99375,9 @@ function lineAt(content3, index2) {
   for (let i = content3.indexOf("\n"); i !== -1 && i < index2; i = content3.indexOf("\n", i + 1))
     line += 1;
   return line;
+}
+function labelOf(path45) {
+  return path45.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
 }
 function extOf(path45) {
   const dot = path45.lastIndexOf(".");
