@@ -23,9 +23,10 @@ const INTEGRATION = integrationBranch(BUILD);
 const VALIDATE_ENV = { BATON_ROLE: 'validate', BATON_WORKER: 'M1', GITHUB_RUN_ID: '4343' };
 
 /** M1's validation of the base, as the session leaves it for publish: failed unless told. */
-function writeValidation(
+/** Milestone 1's validation session's result, with `fields` in its stead. */
+function writeValidateResult(
   h: ReturnType<typeof usePublishHarness>,
-  validation: Partial<ValidationResult>,
+  fields: Partial<Parameters<typeof makeResult>[0]>,
 ): void {
   h.fixture.writeResult(
     makeResult({
@@ -34,17 +35,26 @@ function writeValidation(
       branch: null,
       base: h.fixture.base,
       head: null,
-      validation: {
-        milestone: 1,
-        head: h.fixture.base,
-        command: 'npm test -- test/contract',
-        exit_code: 1,
-        tail: 'FAIL greets by name\n[exit code 1]',
-        failures: [],
-        ...validation,
-      },
+      ...fields,
     }),
   );
+}
+
+function writeValidation(
+  h: ReturnType<typeof usePublishHarness>,
+  validation: Partial<ValidationResult>,
+): void {
+  writeValidateResult(h, {
+    validation: {
+      milestone: 1,
+      head: h.fixture.base,
+      command: 'npm test -- test/contract',
+      exit_code: 1,
+      tail: 'FAIL greets by name\n[exit code 1]',
+      failures: [],
+      ...validation,
+    },
+  });
 }
 
 describe('publish of a validation session', () => {
@@ -129,17 +139,7 @@ describe('publish of a validation session', () => {
     expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
     const first = record();
     const twin = (ref: string) =>
-      h.fixture.writeResult(
-        makeResult({
-          role: 'validate',
-          worker: 'M1',
-          branch: null,
-          base: h.fixture.base,
-          head: null,
-          validation: null,
-          existing_validation: { ref },
-        }),
-      );
+      writeValidateResult(h, { validation: null, existing_validation: { ref } });
     twin(validationRef(BUILD, 1, h.fixture.base));
     expect(await h.publish({ ...VALIDATE_ENV, GITHUB_RUN_ID: '4344' })).toBe(
       PUBLISH_EXIT.published,
