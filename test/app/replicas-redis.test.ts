@@ -1,12 +1,15 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { checkInvariants } from '../../sim/chaos/invariants.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
 import { createRedisStore } from '../../src/github/store/redis-store.js';
-import type { BatonStore } from '../../src/github/store/store.js';
+import type { BatonStore, BuildHold } from '../../src/github/store/store.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
 import { BUILD, installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
+import { captureLog } from '../support/captured-log.js';
+import { holdFirstRequest } from '../support/held-request.js';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { makeScript, runQueuedSessions } from '../support/scripted-sessions.js';
 
@@ -125,5 +128,92 @@ describeWithRedis('three replicas sharing one Redis', () => {
     await drive(() => replicas.slice(0, 2));
     expect(finalPull()).toBeDefined();
     expect(violations(issue)).toEqual([]);
+  });
+});
+
+/**
+ * A replica's lease lapses while it waits to send a dispatch (starved of time, its store
+ * out of reach, its answers slow): another replica takes the build, finds the lock with no
+ * run, and sends the dispatch itself. The first must then send nothing: GitHub keeps no
+ * lock of a dispatch, and two runs of one session would be made.
+ */
+describeWithRedis('a replica whose lease lapsed while it waited to dispatch', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let own: BatonStore[];
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(() => server.stop());
+  beforeEach(() => {
+    redis = new Redis(server.url);
+    own = [];
+  });
+  afterEach(async () => {
+    await Promise.all(own.map((store) => store.close().catch(() => undefined)));
+    redis.disconnect();
+  });
+
+  it('does not send the dispatch the replica that took the build over sent', async () => {
+    const now = tickingClock();
+    const world = installedRepo(now);
+    // The first replica's lock (the build branch) reaches GitHub; the answer is held.
+    const slow = holdFirstRequest(world, {
+      method: 'POST',
+      path: /\/git\/refs$/,
+      body: (body) => (body as { ref?: string }).ref === `refs/heads/${integrationBranch(BUILD)}`,
+      answer: true,
+    });
+    const store = () =>
+      createRedisStore({
+        url: server.url,
+        rules: GITHUB_PACE,
+        leaseMs: LEASE_MS,
+        pollMs: 20,
+        log: { error: () => {} },
+      });
+    own = [store(), store()];
+    const [storeA, storeB] = own as [BatonStore, BatonStore];
+    const holds: BuildHold[] = [];
+    const logA = captureLog();
+    const a = await startApp({
+      gh: world,
+      now,
+      log: logA.log,
+      store: {
+        ...storeA,
+        async holdBuild(key, look) {
+          const hold = await storeA.holdBuild(key, look);
+          if (hold) holds.push(hold);
+          return hold;
+        },
+      },
+    });
+    const b = await startReplica({ now, store: storeB });
+    labelledIssue(world);
+    const [label] = world.outbox.splice(0);
+    if (!label) throw new Error('no label event');
+    const first = a.deliverAs('lapse-1', label.name, label.payload);
+    await slow.held;
+    // The lease lapses, another takes it, and the first replica's renewal finds it so.
+    const lease = `baton:lease:${world.owner}/${world.repo}#${BUILD}`;
+    await redis.set(lease, 'another replica');
+    await expect.poll(() => holds[0]?.held?.()).toBe(false);
+    // The second replica takes the build, finds the lock with no run, and dispatches the plan.
+    await redis.del(lease);
+    await b.deliverAs('lapse-2', label.name, label.payload);
+    const plans = () =>
+      world.log.filter(
+        (entry) =>
+          /\/dispatches$/.test(entry.path) &&
+          (entry.body as { inputs?: { role?: string } }).inputs?.role === 'plan',
+      );
+    expect(plans()).toHaveLength(1);
+    slow.release();
+    await first;
+    expect(plans()).toHaveLength(1);
+    // It said why: its lock stays for whichever replica reconciles the build next.
+    // It said why, and its lock stays for whichever replica reconciles the build next.
+    expect(JSON.stringify(logA.records())).toContain('surely held the build');
   });
 });

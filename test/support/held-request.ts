@@ -12,9 +12,11 @@ export interface HeldRequest {
 
 /**
  * Holds the first request matching `method`, `path` and `body` until `release()`: a
- * replica slow to send (a rate limit, a slow network), while another goes on. Call it
- * before `startApp`: nock answers with the interceptor set first, and this one is used
- * once; every other request reaches the simulator at once.
+ * replica slow to send (a rate limit, a slow network), while another goes on. With
+ * `answer`, the request reaches GitHub at once and its answer is what is held: a replica
+ * that made its write and waits to hear so. Call it before `startApp`: nock answers with
+ * the interceptor set first, and this one is used once; every other request reaches the
+ * simulator at once.
  */
 export function holdFirstRequest(
   gh: FakeGitHub,
@@ -22,7 +24,13 @@ export function holdFirstRequest(
     method,
     path,
     body = () => true,
-  }: { method: 'POST' | 'PATCH' | 'PUT'; path: RegExp; body?: (body: unknown) => boolean },
+    answer: holdAnswer = false,
+  }: {
+    method: 'POST' | 'PATCH' | 'PUT';
+    path: RegExp;
+    body?: (body: unknown) => boolean;
+    answer?: boolean;
+  },
 ): HeldRequest {
   let arrived = () => {};
   let release = () => {};
@@ -35,19 +43,16 @@ export function holdFirstRequest(
   nock(API)
     .intercept(path, method, (sent: unknown) => body(sent))
     .reply(async function reply(uri, sent) {
-      arrived();
-      await released;
       const headers = Object.fromEntries(
         Object.entries(this.req.headers).map(([key, value]) => [key, String(value)]),
       );
       const url = new URL(uri, API);
-      const answer = gh.handle({
-        method,
-        path: url.pathname,
-        query: url.searchParams,
-        body: sent,
-        headers,
-      });
+      const handle = () =>
+        gh.handle({ method, path: url.pathname, query: url.searchParams, body: sent, headers });
+      const made = holdAnswer ? handle() : null;
+      arrived();
+      await released;
+      const answer = made ?? handle();
       return [
         answer.status,
         JSON.stringify(answer.body ?? ''),

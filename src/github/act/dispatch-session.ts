@@ -49,17 +49,16 @@ export async function dispatchSession(
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const { solo } = ctx;
   const start = async () => {
-    // A process alone sends within its deadline of the lock, or never: past it, another may take over.
-    const signal = solo?.deadline();
+    const window = sendWindow(ctx);
     // A new work attempt starts over from the build branch head.
     if (lock.kind === 'lock-ref' && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
     // Sent again only while a lost answer's run is not listed: the request never reached GitHub.
     for (let send = 1; ; send++) {
-      if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0);
+      if (!window.open()) throw window.late();
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request, signal));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request, window));
         const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
         const run = details?.workflow_run_id
           ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
@@ -70,7 +69,7 @@ export async function dispatchSession(
         if (!(error instanceof AnswerLostError)) throw error;
         // Its run may be listed yet: a process alone tells it from another's by its name.
         solo?.dispatched(request, null);
-        if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0, error.cause);
+        if (!window.open()) throw window.late(error.cause);
         const run = await findRunOf(ctx, request).catch(() => {
           throw error;
         });
@@ -164,15 +163,49 @@ export function takeoverRef(request: SessionRequest, n: number): string {
 }
 
 /**
- * A dispatch a process alone did not send within its deadline of taking its
- * lock (`SoloProcess`): it is never sent now, and its lock stays, for another
- * process (or this one) to take over once the lock has stood orphaned for the grace.
+ * When a dispatch may leave, asked the moment its request would (after any wait for a
+ * rate limit, which may hold it back for minutes): a process alone sends within its
+ * deadline of taking the lock (`SoloProcess`), a replica while it surely holds the build
+ * (`RepoContext.held`); past either, another process may take the lock over and send it.
+ */
+interface SendWindow {
+  open(): boolean;
+  /** The error of a dispatch not sent because the window closed. */
+  late(cause?: unknown): DispatchLateError;
+}
+
+function sendWindow({ solo, held }: RepoContext): SendWindow {
+  if (solo) {
+    const deadline = solo.deadline();
+    const why = `within ${Math.round(solo.sendWithinMs / 1000)} s of taking its lock (a rate limit held it back)`;
+    return {
+      open: () => !deadline.aborted,
+      late: (cause) =>
+        new DispatchLateError(
+          `${why}, so it is not sent: its lock stays, and the dispatch is taken over once the lock has stood with no run for the grace`,
+          cause,
+        ),
+    };
+  }
+  return {
+    open: () => held?.() ?? true,
+    late: (cause) =>
+      new DispatchLateError(
+        'while this replica surely held the build (its lease in the store may have lapsed, and another replica may have taken the build), so it is not sent: its lock stays, and whichever replica reconciles the build next looks for its run and, finding none, sends it',
+        cause,
+      ),
+  };
+}
+
+/**
+ * A dispatch not sent in its window (`SendWindow`): it is never sent now, and its lock
+ * stays, for another process (or this one) to take over.
  */
 export class DispatchLateError extends AnswerLostError {
-  constructor(withinMs: number, cause?: unknown) {
+  constructor(when: string, cause?: unknown) {
     super(cause);
     this.name = 'DispatchLateError';
-    this.message = `the dispatch was not sent within ${Math.round(withinMs / 1000)} s of taking its lock (a rate limit held it back), so it is not sent: its lock stays, and the dispatch is taken over once the lock has stood with no run for the grace`;
+    this.message = `the dispatch was not sent ${when}`;
   }
 }
 
@@ -224,9 +257,18 @@ const withoutRunDetails = remembered(new Set<string>());
 async function dispatchWorkflow(
   ctx: RepoContext,
   request: SessionRequest,
-  signal?: AbortSignal,
+  window: SendWindow,
 ): Promise<unknown> {
-  const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
+  const defaults = ctx.octokit.request.endpoint.DEFAULTS;
+  const apiUrl = String(defaults.baseUrl);
+  // Asked as the request leaves, past every hook's wait: a closed window sends nothing.
+  const fetch: typeof globalThis.fetch = (input, init) =>
+    window.open()
+      ? ((defaults.request?.fetch as typeof globalThis.fetch | undefined) ?? globalThis.fetch)(
+          input,
+          init,
+        )
+      : Promise.reject(new DOMException('the dispatch window closed', 'AbortError'));
   const send = async (details: boolean) =>
     (
       await ctx.octokit.request(
@@ -238,8 +280,7 @@ async function dispatchWorkflow(
           ref: sessionRef(request),
           inputs: renderDispatchInputs(request),
           ...(details ? { return_run_details: true } : {}),
-          // Not sent once the signal ends its time: a request a rate limit holds back waits in the client.
-          ...(signal ? { request: { signal } } : {}),
+          request: { fetch },
         },
       )
     ).data;

@@ -34,6 +34,12 @@ export interface RepoContext {
    * process's queue with Redis's lease, the conductor's concurrency group).
    */
   solo?: SoloProcess;
+  /**
+   * Whether this reconcile still surely holds its build across replicas (`BuildHold.held`,
+   * the lease in Redis): a dispatch is sent only while it does. Absent: held for the whole
+   * reconcile (one process's queue, the conductor's concurrency group).
+   */
+  held?: () => boolean;
 }
 
 /** The context of another repository of the same installation (a change set's, docs/change-sets.md). */

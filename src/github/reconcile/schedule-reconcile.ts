@@ -112,14 +112,14 @@ async function runQueued(queued: Queued): Promise<void> {
     return;
   }
   try {
-    await reconcileQueued(queued);
+    await reconcileQueued(queued, hold);
   } finally {
     await hold.release();
   }
 }
 
 /** The reconcile itself, with the answers and the start that wait beside the queue. */
-async function reconcileQueued(queued: Queued): Promise<void> {
+async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
   const { ctx, request, deps, key, buildLog, budget } = queued;
   const answers = deps.answers.get(key) ?? [];
   deps.answers.delete(key);
@@ -135,21 +135,28 @@ async function reconcileQueued(queued: Queued): Promise<void> {
   const now = deps.now();
   // What a reconcile reads is its read of the build; act tags each write by its action.
   const outcomes = await withReason('reconcile-read', () =>
-    reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
-      ...request.ref,
-      defaultBranch: request.defaultBranch,
-      now,
-      log: buildLog,
-      answers,
-      start: starting,
-      ...(config ? { config } : {}),
-      ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-      ...(deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {}),
-      ...(budget ? { writeBudget: budget } : {}),
-      ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
-      ...(deps.onRead ? { onRead: deps.onRead } : {}),
-      ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
-    }),
+    reconcile(
+      {
+        ...ctx,
+        ...(deps.solo ? { solo: deps.solo } : {}),
+        ...(hold.held ? { held: hold.held } : {}),
+      },
+      {
+        ...request.ref,
+        defaultBranch: request.defaultBranch,
+        now,
+        log: buildLog,
+        answers,
+        start: starting,
+        ...(config ? { config } : {}),
+        ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+        ...(deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {}),
+        ...(budget ? { writeBudget: budget } : {}),
+        ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
+        ...(deps.onRead ? { onRead: deps.onRead } : {}),
+        ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
+      },
+    ),
   ).catch((error: unknown) => {
     // A reconcile GitHub failed (a read answered 5xx, a limit) is tried again like a write,
     // with the comments still awaiting Baton's 👀: no other read would take them.

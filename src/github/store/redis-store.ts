@@ -19,11 +19,14 @@ const DELIVERY_MS = 24 * 3_600_000;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
-/** Renews a lease this replica holds, or takes it when free; answers whether it holds it. */
+/**
+ * Renews a lease this replica holds (1), or takes it when free (2: it lapsed meanwhile, and
+ * another may have held it in between); 0 when another replica holds it.
+ */
 const RENEW = `
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
 return 0`;
 
 export interface RedisStoreOptions {
@@ -104,18 +107,36 @@ export function createRedisStore({
     takeLooks: (run) => looks.start(run),
     async holdBuild(key, look): Promise<BuildHold | null> {
       const lease = `baton:lease:${key}`;
+      const askedAt = Date.now();
       const held = await redis.set(lease, me, 'PX', redisMs(leaseMs), 'NX');
       // Should the replica that reconciles it die, the build is looked at once its lease lapses.
       if (look) looks.within(key, { ms: leaseMs, why: 'a reconcile under way' }, look);
       if (held !== 'OK') return null;
+      // Sure of it for half a lease from each renewal Redis answered (a process starved of
+      // time renews late, and Redis lets the lease lapse meanwhile); never again once a
+      // renewal found it lapsed, whether another replica holds it or held it in between,
+      // and then no longer renewed.
+      let sureUntil = askedAt + leaseMs / 2;
+      let lost = false;
       // Renewed while the reconcile runs; a replica that dies lets it lapse after `leaseMs`.
       const renewal = setInterval(
-        () => void redis.eval(RENEW, 1, lease, me, String(redisMs(leaseMs))).catch(onError),
+        () => {
+          const renewedAt = Date.now();
+          redis.eval(RENEW, 1, lease, me, String(redisMs(leaseMs))).then((still) => {
+            if (still === 1) sureUntil = Math.max(sureUntil, renewedAt + leaseMs / 2);
+            else if (!lost) {
+              lost = true;
+              clearInterval(renewal);
+              renewals.delete(renewal);
+            }
+          }, onError);
+        },
         Math.floor(leaseMs / 3),
       );
       renewal.unref();
       renewals.add(renewal);
       return {
+        held: () => !lost && Date.now() < sureUntil,
         async release() {
           clearInterval(renewal);
           renewals.delete(renewal);
@@ -129,7 +150,7 @@ export function createRedisStore({
       );
     },
     async lead(forMs) {
-      return (await redis.eval(RENEW, 1, 'baton:leader', me, String(redisMs(forMs)))) === 1;
+      return (await redis.eval(RENEW, 1, 'baton:leader', me, String(redisMs(forMs)))) !== 0;
     },
     async problem() {
       try {

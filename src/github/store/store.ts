@@ -43,6 +43,14 @@ export interface BatonStore {
 
 /** A build held for one reconcile. */
 export interface BuildHold {
+  /**
+   * Whether this replica surely holds the build still: its lease was taken or last renewed
+   * less than half a lease ago, and no renewal found another replica holding it. A write
+   * that must not happen twice with no lock GitHub keeps for it (a dispatch) is sent only
+   * while it does: a lapsed lease's build may be another replica's now, which sends it
+   * itself. Absent: held until released (one process's queue).
+   */
+  held?(): boolean;
   release(): Promise<void>;
 }
 
