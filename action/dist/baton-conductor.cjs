@@ -61090,14 +61090,14 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const { solo } = ctx;
   const start = async () => {
-    const signal = solo?.deadline();
+    const window2 = sendWindow(ctx);
     if (lock.kind === "lock-ref" && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
     for (let send = 1; ; send++) {
-      if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0);
+      if (!window2.open()) throw window2.late();
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request2, signal));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request2, window2));
         const details = data;
         const run3 = details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
         solo?.dispatched(request2, run3);
@@ -61105,7 +61105,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
       } catch (error62) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
         solo?.dispatched(request2, null);
-        if (signal?.aborted) throw new DispatchLateError(solo?.sendWithinMs ?? 0, error62.cause);
+        if (!window2.open()) throw window2.late(error62.cause);
         const run3 = await findRunOf(ctx, request2).catch(() => {
           throw error62;
         });
@@ -61162,11 +61162,31 @@ function takeoverRef(request2, n) {
   const { build, worker, role, trigger } = request2;
   return `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}-takeover-${n}`;
 }
+function sendWindow({ solo, held: held3 }) {
+  if (solo) {
+    const deadline = solo.deadline();
+    const why = `within ${Math.round(solo.sendWithinMs / 1e3)} s of taking its lock (a rate limit held it back)`;
+    return {
+      open: () => !deadline.aborted,
+      late: (cause) => new DispatchLateError(
+        `${why}, so it is not sent: its lock stays, and the dispatch is taken over once the lock has stood with no run for the grace`,
+        cause
+      )
+    };
+  }
+  return {
+    open: () => held3?.() ?? true,
+    late: (cause) => new DispatchLateError(
+      "while this replica surely held the build (its lease in the store may have lapsed, and another replica may have taken the build), so it is not sent: its lock stays, and whichever replica reconciles the build next looks for its run and, finding none, sends it",
+      cause
+    )
+  };
+}
 var DispatchLateError = class extends AnswerLostError {
-  constructor(withinMs, cause) {
+  constructor(when, cause) {
     super(cause);
     this.name = "DispatchLateError";
-    this.message = `the dispatch was not sent within ${Math.round(withinMs / 1e3)} s of taking its lock (a rate limit held it back), so it is not sent: its lock stays, and the dispatch is taken over once the lock has stood with no run for the grace`;
+    this.message = `the dispatch was not sent ${when}`;
   }
 };
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
@@ -61191,8 +61211,13 @@ async function findRunOf(ctx, request2, { again = true } = {}) {
   return new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
-async function dispatchWorkflow(ctx, request2, signal) {
-  const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
+async function dispatchWorkflow(ctx, request2, window2) {
+  const defaults2 = ctx.octokit.request.endpoint.DEFAULTS;
+  const apiUrl = String(defaults2.baseUrl);
+  const fetch = (input2, init2) => window2.open() ? (defaults2.request?.fetch ?? globalThis.fetch)(
+    input2,
+    init2
+  ) : Promise.reject(new DOMException("the dispatch window closed", "AbortError"));
   const send = async (details) => (await ctx.octokit.request(
     "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
     {
@@ -61202,8 +61227,7 @@ async function dispatchWorkflow(ctx, request2, signal) {
       ref: sessionRef(request2),
       inputs: renderDispatchInputs(request2),
       ...details ? { return_run_details: true } : {},
-      // Not sent once the signal ends its time: a request a rate limit holds back waits in the client.
-      ...signal ? { request: { signal } } : {}
+      request: { fetch }
     }
   )).data;
   if (withoutRunDetails.has(apiUrl)) return send(false);
@@ -63935,12 +63959,12 @@ async function runQueued(queued) {
     return;
   }
   try {
-    await reconcileQueued(queued);
+    await reconcileQueued(queued, hold);
   } finally {
     await hold.release();
   }
 }
-async function reconcileQueued(queued) {
+async function reconcileQueued(queued, hold) {
   const { ctx, request: request2, deps, key, buildLog, budget } = queued;
   const answers = deps.answers.get(key) ?? [];
   deps.answers.delete(key);
@@ -63954,21 +63978,28 @@ async function reconcileQueued(queued) {
   const now = deps.now();
   const outcomes = await withReason(
     "reconcile-read",
-    () => reconcile(deps.solo ? { ...ctx, solo: deps.solo } : ctx, {
-      ...request2.ref,
-      defaultBranch: request2.defaultBranch,
-      now,
-      log: buildLog,
-      answers,
-      start: starting,
-      ...config3 ? { config: config3 } : {},
-      ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-      ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
-      ...budget ? { writeBudget: budget } : {},
-      ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-      ...deps.onRead ? { onRead: deps.onRead } : {},
-      ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
-    })
+    () => reconcile(
+      {
+        ...ctx,
+        ...deps.solo ? { solo: deps.solo } : {},
+        ...hold.held ? { held: hold.held } : {}
+      },
+      {
+        ...request2.ref,
+        defaultBranch: request2.defaultBranch,
+        now,
+        log: buildLog,
+        answers,
+        start: starting,
+        ...config3 ? { config: config3 } : {},
+        ...deps.setupPull ? { setupPull: deps.setupPull } : {},
+        ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
+        ...budget ? { writeBudget: budget } : {},
+        ...deps.lastReads ? { lastReads: deps.lastReads } : {},
+        ...deps.onRead ? { onRead: deps.onRead } : {},
+        ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
+      }
+    )
   ).catch((error62) => {
     const awaiting = answers.filter((answer) => answer.awaiting);
     if (awaiting.length > 0) deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
