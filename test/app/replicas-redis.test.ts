@@ -16,6 +16,16 @@ import { makeScript, runQueuedSessions } from '../support/scripted-sessions.js';
 /** A short lease, so a replica that dies delays its build by little. */
 const LEASE_MS = 600;
 
+/** A replica's store on the Redis at `url`, with the short lease. */
+const replicaStore = (url: string): BatonStore =>
+  createRedisStore({
+    url,
+    rules: GITHUB_PACE,
+    leaseMs: LEASE_MS,
+    pollMs: 20,
+    log: { error: () => {} },
+  });
+
 /**
  * Three replicas of the app on one simulated GitHub and one real Redis: every
  * delivery goes to one replica and, as a duplicate of the same delivery id,
@@ -37,15 +47,7 @@ describeWithRedis('three replicas sharing one Redis', () => {
   beforeEach(async () => {
     const now = tickingClock();
     gh = installedRepo(now);
-    stores = [0, 1, 2].map(() =>
-      createRedisStore({
-        url: server.url,
-        rules: GITHUB_PACE,
-        leaseMs: LEASE_MS,
-        pollMs: 20,
-        log: { error: () => {} },
-      }),
-    );
+    stores = [0, 1, 2].map(() => replicaStore(server.url));
     const first = await startApp({ gh, now, store: stores[0] as BatonStore });
     stopFirst = first.stop;
     replicas = [
@@ -164,15 +166,7 @@ describeWithRedis('a replica whose lease lapsed while it waited to dispatch', ()
       body: (body) => (body as { ref?: string }).ref === `refs/heads/${integrationBranch(BUILD)}`,
       answer: true,
     });
-    const store = () =>
-      createRedisStore({
-        url: server.url,
-        rules: GITHUB_PACE,
-        leaseMs: LEASE_MS,
-        pollMs: 20,
-        log: { error: () => {} },
-      });
-    own = [store(), store()];
+    own = [replicaStore(server.url), replicaStore(server.url)];
     const [storeA, storeB] = own as [BatonStore, BatonStore];
     const holds: BuildHold[] = [];
     const logA = captureLog();
