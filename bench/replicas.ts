@@ -82,6 +82,8 @@ export interface ReplicasOptions {
   widths: number[];
   leaseSeconds: number;
   runs: RunKind[];
+  /** Simulated hours a run may take before it is reported unfinished (default `RUN_HOURS`). */
+  hours?: number;
 }
 
 /** The bench's size: ten builds of ten workers (waves of 4, 3, 2, 1), each run the three ways. */
@@ -94,7 +96,7 @@ export const FULL: ReplicasOptions = {
 };
 
 const SECRET = 'replicas-bench-secret';
-/** Simulated hours a run may take before it is reported unfinished. */
+/** Simulated hours a run may take, by default, before it is reported unfinished. */
 const RUN_HOURS = 4;
 
 /** Runs the replicas bench in a child process on the fast clock; resolves with its report. */
@@ -204,7 +206,8 @@ async function runOnce(kind: RunKind, options: ReplicasOptions): Promise<Replica
       kind === 'replicas-killed' && counter
         ? killMidBuild({ builds, apps, redis: counter, ended: () => ended })
         : null;
-    const finished = await untilFinished(builds, { from: startedAt, hours: RUN_HOURS });
+    const hours = options.hours ?? RUN_HOURS;
+    const finished = await untilFinished(builds, { from: startedAt, hours });
     ended = true;
     const endedAt = Date.now();
     const kill = killing ? await killing : null;
