@@ -3,14 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Folders whose files share their worker's modules (`isolate: false`): the
- * rules, the app on the simulated GitHub, its server and CLI, and the
- * session's agent and publish against fakes. Each of their files resets what
- * it uses (the app harness clears every cache it starts with; a session test's
- * fixtures make their own repositories and servers), and importing the app's
- * or the session's modules again for each of some three hundred files cost
- * more than many of the tests themselves. The security tests, the sandbox's
- * attacks and the whole builds' files start processes, users and servers of
- * their own and run isolated.
+ * rules, the app on the simulated GitHub, its server and CLI, the session's
+ * agent and publish against fakes, and the attacks on all of them. Each of
+ * their files resets what it uses (the app harness clears every cache it
+ * starts with; a session test's fixtures make their own repositories, servers
+ * and throwaway users, and put back the variables they set), and importing the
+ * app's or the session's modules again for each of some four hundred files, or
+ * unpacking an engine again for each file that runs one, cost more than many
+ * of the tests themselves. The whole builds' files, whose processes and
+ * servers live as long as the file, run isolated.
  */
 const SHARED = [
   'test/core',
@@ -22,6 +23,7 @@ const SHARED = [
   'test/doctor',
   'test/sim',
   'test/session',
+  'test/security',
 ];
 
 export default defineConfig({
