@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
-import { createRedisStore } from '../../src/github/store/redis-store.js';
+import { createRedisStore, type RedisStoreOptions } from '../../src/github/store/redis-store.js';
 import type { BatonStore } from '../../src/github/store/store.js';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';
 
@@ -21,7 +21,9 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 describeWithRedis('replicas sharing a real Redis', () => {
   let server: RedisServer;
   let stores: BatonStore[] = [];
-  const replica = (options: { leaseMs?: number } = {}) => {
+  const replica = (
+    options: Partial<Pick<RedisStoreOptions, 'leaseMs' | 'maxHoldMs' | 'log'>> = {},
+  ) => {
     const store = createRedisStore({
       url: server.url,
       rules: GITHUB_PACE,
@@ -65,6 +67,22 @@ describeWithRedis('replicas sharing a real Redis', () => {
     await until(() => taken.length > 0, 'B takes the look of the build A held');
     expect(taken[0]).toBe(KEY);
     expect(await b.holdBuild(KEY, LOOK)).not.toBeNull();
+  });
+
+  it('lets a build go once a reconcile has held it longer than any takes, and says so', async () => {
+    const said: string[] = [];
+    const a = replica({
+      leaseMs: 300,
+      maxHoldMs: 900,
+      log: { error: (_details, message) => said.push(message) },
+    });
+    const b = replica({ leaseMs: 300 });
+    // A's reconcile hangs: A lives and renews its lease, and never releases the build.
+    const hung = await a.holdBuild(KEY, LOOK);
+    expect(hung).not.toBeNull();
+    await expect.poll(async () => (await b.holdBuild(KEY, LOOK)) !== null).toBe(true);
+    expect(hung?.held?.()).toBe(false);
+    expect(said.join('\n')).toContain(`a reconcile of ${KEY} has held its build`);
   });
 
   it('hands each webhook delivery to one replica', async () => {

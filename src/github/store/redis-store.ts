@@ -10,6 +10,12 @@ import type { BatonStore, BuildHold } from './store.js';
 
 /** How long a replica holds a build, a look it took, or the lead, unless it renews them. */
 export const LEASE_MS = 30_000;
+/**
+ * How many leases one reconcile may hold its build (five minutes at the default lease): a
+ * reconcile paced by GitHub's limits takes seconds, and one that hangs (a promise that never
+ * settles) must not hold its build from every replica for as long as its process lives.
+ */
+const MAX_HOLD_LEASES = 10;
 /** How long a command may wait for Redis before it fails. */
 const COMMAND_TIMEOUT_MS = 2_000;
 /** How long a handled delivery's id is kept: GitHub's duplicates come within it. */
@@ -46,6 +52,8 @@ export interface RedisStoreOptions {
    */
   clockRate?: number;
   log: { error(details: object, message: string): void };
+  /** How long one reconcile may hold its build; default `MAX_HOLD_LEASES` leases. */
+  maxHoldMs?: number;
 }
 
 /**
@@ -64,6 +72,7 @@ export function createRedisStore({
   pollMs = 250,
   clockRate = 1,
   log,
+  maxHoldMs = MAX_HOLD_LEASES * leaseMs,
 }: RedisStoreOptions): BatonStore {
   /** A span of this process's clock as Redis times it (`clockRate`). */
   const redisMs = (ms: number) => Math.max(1, Math.round(ms / clockRate));
@@ -118,17 +127,28 @@ export function createRedisStore({
       // and then no longer renewed.
       let sureUntil = askedAt + leaseMs / 2;
       let lost = false;
-      // Renewed while the reconcile runs; a replica that dies lets it lapse after `leaseMs`.
+      const letGo = () => {
+        lost = true;
+        clearInterval(renewal);
+        renewals.delete(renewal);
+      };
+      // Renewed while the reconcile runs, for `maxHoldMs` at most: a replica that dies, or
+      // whose reconcile hangs, lets it lapse after `leaseMs`.
       const renewal = setInterval(
         () => {
           const renewedAt = Date.now();
+          if (lost) return;
+          if (renewedAt - askedAt >= maxHoldMs) {
+            letGo();
+            log.error(
+              { build: key },
+              `baton: a reconcile of ${key} has held its build for ${Math.round((renewedAt - askedAt) / 1000)} s, longer than any reconcile takes: its lease lapses, and another replica takes the build`,
+            );
+            return;
+          }
           redis.eval(RENEW, 1, lease, me, String(redisMs(leaseMs))).then((still) => {
             if (still === 1) sureUntil = Math.max(sureUntil, renewedAt + leaseMs / 2);
-            else if (!lost) {
-              lost = true;
-              clearInterval(renewal);
-              renewals.delete(renewal);
-            }
+            else if (!lost) letGo();
           }, onError);
         },
         Math.floor(leaseMs / 3),
