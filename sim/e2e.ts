@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import {
   CONDUCTOR_WORKFLOW_FILE,
@@ -28,6 +29,27 @@ import { type AppProcess, freePort, startAppProcessOnFreePort } from './start-ap
  */
 export type SimulationMode = 'hosted' | 'serverless';
 
+/**
+ * The Node a whole build's hosted app runs on where a test asks for another than its own:
+ * `BATON_TEST_APP_NODE`, a Node binary (`.ci/run` gives its Node 22, the oldest the app
+ * supports, while sessions run on Node 24 as a runner's do); unset, the tests' own. Its
+ * version is what a test names: the binary is asked.
+ */
+export function appNode(env: Record<string, string | undefined> = process.env): {
+  path: string | undefined;
+  version: string;
+} {
+  const path = env.BATON_TEST_APP_NODE || undefined;
+  if (!path) return { path, version: process.version };
+  try {
+    return { path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() };
+  } catch (error) {
+    throw new Error(
+      `BATON_TEST_APP_NODE=${path} does not run (${(error as Error).message.split('\n')[0]}): set it to a Node binary, or unset it to run the app on the tests' own Node`,
+    );
+  }
+}
+
 /** How a simulation is set up. */
 export interface SimulationOptions {
   /** The scripted model every agent job talks to (sim/fake-anthropic.ts): Baton's loop and Claude Code. */
@@ -55,6 +77,8 @@ export interface SimulationOptions {
   replicas?: number;
   /** More variables for the app process (they win). */
   appEnv?: Record<string, string>;
+  /** The Node binary the app processes run on (`appNode`); default the tests' own. */
+  appNode?: string;
   /** More variables for every job of every run. */
   jobEnv?: Record<string, string>;
   /** How long a job may run before the runner ends it as cancelled; default `JOB_LIMIT_MS` (ten minutes). */
@@ -260,6 +284,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
           waitFor: 'ready',
           ...(options.logLevel ? { logLevel: options.logLevel } : {}),
           ...(options.code ? { code: options.code } : {}),
+          ...(options.appNode ? { node: options.appNode } : {}),
           env: {
             BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
             BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,

@@ -23,6 +23,8 @@ export interface AppProcessOptions {
   resyncMinutes?: number;
   /** `bin`: `npm start`'s dist/src/main.js (built first); otherwise tsx on src/main.ts (the default). */
   code?: CodeSource;
+  /** The Node binary the app runs on; default the tests' own (`process.execPath`). */
+  node?: string;
   /** More variables for the app (they win). */
   env?: Record<string, string>;
   /**
@@ -143,7 +145,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     ...options.env,
   };
   const cwd = mkdtempSync(join(tmpdir(), 'baton-app-'));
-  const child = spawn(process.execPath, entry, {
+  const child = spawn(options.node ?? process.execPath, entry, {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env,

@@ -19,9 +19,11 @@
 // passed in the last milestone's validation. CI is scripted: the simulator
 // runs none, so the test puts a check on each worker pull request's head when
 // its review starts, and ends the re-run of a failed one.
+import { realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import {
+  appNode,
   MAINTAINER,
   type Simulation,
   type SimulationMode,
@@ -55,6 +57,9 @@ import {
 } from '../../src/core/vocabulary/ids.js';
 import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
+/** The Node the hosted app runs on: `.ci/run`'s Node 22, the oldest the app supports (`appNode`). */
+const APP_NODE = appNode();
+
 /** Nine workers, two builds at once on a busy machine: twice a whole build's limit. */
 const BUILD_LIMIT_MS = 2 * WHOLE_BUILD_LIMIT_MS;
 /** A test awaits its build, which may take that long. */
@@ -83,6 +88,8 @@ interface Played {
   firsts: { role: string; worker: string | null; text: string }[];
   /** The heads whose CI the test made red. */
   red: string[];
+  /** The program the app process runs (hosted), as the kernel names it. */
+  appProgram: string | null;
 }
 
 /**
@@ -157,8 +164,10 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
     setup: setUpEvidence({ workflows, engine }),
     parallel: 2,
     mode,
+    ...(mode === 'hosted' && APP_NODE.path ? { appNode: APP_NODE.path } : {}),
   });
   started.push(sim);
+  const appProgram = mode === 'hosted' ? realpathSync(`/proc/${sim.app.pid}/exe`) : null;
   const red: string[] = [];
   scriptCi(sim, red);
   const released = new Set<string>();
@@ -189,7 +198,7 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
       }
     },
   });
-  return { sim, model, played, firsts, red };
+  return { sim, model, played, firsts, red, appProgram };
 }
 
 const builds = playBuildsAtOnce((started) => ({
@@ -214,284 +223,281 @@ function mergeOrder(built: Played): string[] {
     .map((pull) => pull.head.split('/').at(-1) ?? '');
 }
 
-describe.each(['hosted', 'serverless'] as const)(
-  'evidence before a person reads, end to end (%s)',
-  (mode) => {
-    it(
-      'plays nine workers with no turn the scenario did not expect',
-      async () => {
-        const built = await builds()[mode];
-        expect(built.model.problems).toEqual([]);
-        const { sim, played } = built;
-        const head = sim.gh.git.resolve(integrationBranch(played.build)) ?? '';
-        const plan = JSON.parse(sim.gh.git.filesOf(head).get(planPath(played.build)) ?? '{}');
-        expect(plan.workers.map((worker: { id: string }) => worker.id)).toEqual([
-          'W0.1',
-          'W1.1',
-          'W1.2',
-          'W1.3',
-          'W1.4',
-          'W1.5',
-          'W2.1',
-          'W2.2',
-          'W3.1',
-        ]);
-      },
-      TEST_LIMIT_MS,
-    );
+describe.each([
+  { mode: 'hosted', on: `the app on Node ${APP_NODE.version}` },
+  { mode: 'serverless', on: "the conductor on the runner's Node" },
+] as const)('evidence before a person reads, end to end ($mode, $on)', ({ mode }) => {
+  it(
+    'plays nine workers with no turn the scenario did not expect',
+    async () => {
+      const built = await builds()[mode];
+      expect(built.model.problems).toEqual([]);
+      // The hosted app ran on the Node the test was given (Node 22 in CI).
+      if (mode === 'hosted')
+        expect(built.appProgram).toBe(realpathSync(APP_NODE.path ?? process.execPath));
+      const { sim, played } = built;
+      const head = sim.gh.git.resolve(integrationBranch(played.build)) ?? '';
+      const plan = JSON.parse(sim.gh.git.filesOf(head).get(planPath(played.build)) ?? '{}');
+      expect(plan.workers.map((worker: { id: string }) => worker.id)).toEqual([
+        'W0.1',
+        'W1.1',
+        'W1.2',
+        'W1.3',
+        'W1.4',
+        'W1.5',
+        'W2.1',
+        'W2.2',
+        'W3.1',
+      ]);
+    },
+    TEST_LIMIT_MS,
+  );
 
-    it(
-      'plans W0.1 first, writing the contract, with every worker of wave 1 waiting for it',
-      async () => {
-        const { played } = await builds()[mode];
-        const asked = played.statuses.find((status) => status.includes('Reply `/approve`'));
-        expect(asked).toContain('W0.1');
-        expect(asked).toContain('(writes the contract)');
-        const { sim } = await builds()[mode];
-        const head = sim.gh.git.resolve(integrationBranch(played.build)) ?? '';
-        const plan = Plan.parse(
-          JSON.parse(sim.gh.git.filesOf(head).get(planPath(played.build)) ?? ''),
-        );
-        const wave1 = plan.workers.filter((worker) => worker.id.startsWith('W1.'));
-        expect(plan.workers[0]).toMatchObject({ id: 'W0.1', depends_on: [], contract: true });
-        expect(wave1.map((worker) => worker.depends_on)).toEqual(wave1.map(() => ['W0.1']));
-        expect(plan.workers.find((worker) => worker.id === 'W1.1')?.criteria).toEqual([
-          '`greeting("Ada")` is `Hello, Ada!`',
-        ]);
-      },
-      TEST_LIMIT_MS,
-    );
+  it(
+    'plans W0.1 first, writing the contract, with every worker of wave 1 waiting for it',
+    async () => {
+      const { played } = await builds()[mode];
+      const asked = played.statuses.find((status) => status.includes('Reply `/approve`'));
+      expect(asked).toContain('W0.1');
+      expect(asked).toContain('(writes the contract)');
+      const { sim } = await builds()[mode];
+      const head = sim.gh.git.resolve(integrationBranch(played.build)) ?? '';
+      const plan = Plan.parse(
+        JSON.parse(sim.gh.git.filesOf(head).get(planPath(played.build)) ?? ''),
+      );
+      const wave1 = plan.workers.filter((worker) => worker.id.startsWith('W1.'));
+      expect(plan.workers[0]).toMatchObject({ id: 'W0.1', depends_on: [], contract: true });
+      expect(wave1.map((worker) => worker.depends_on)).toEqual(wave1.map(() => ['W0.1']));
+      expect(plan.workers.find((worker) => worker.id === 'W1.1')?.criteria).toEqual([
+        '`greeting("Ada")` is `Hello, Ada!`',
+      ]);
+    },
+    TEST_LIMIT_MS,
+  );
 
-    it(
-      "merges the contract before any worker's first run is created",
-      async () => {
-        const built = await builds()[mode];
-        const contractPull = pullOf(built, 'W0.1');
-        expect(contractPull.base).toBe(integrationBranch(built.played.build));
-        const contractMerged = Date.parse(contractPull.mergedAt ?? '');
-        expect(contractMerged).not.toBeNaN();
-        const contractRuns = sessionRuns(built.sim.gh.runs).filter(
-          (run) => run.inputs.role === 'contract',
-        );
-        expect(contractRuns.map((run) => [run.inputs.worker, run.conclusion])).toEqual([
-          ['W0.1', 'success'],
-        ]);
-        expect(mergeOrder(built)[0]).toBe('W0.1');
-        const others = sessionRuns(built.sim.gh.runs).filter(
-          (run) => run.inputs.worker !== 'W0.1' && run.inputs.role !== 'plan',
-        );
-        expect(others.length).toBeGreaterThan(8);
-        for (const run of others)
-          expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(contractMerged);
-      },
-      TEST_LIMIT_MS,
-    );
+  it(
+    "merges the contract before any worker's first run is created",
+    async () => {
+      const built = await builds()[mode];
+      const contractPull = pullOf(built, 'W0.1');
+      expect(contractPull.base).toBe(integrationBranch(built.played.build));
+      const contractMerged = Date.parse(contractPull.mergedAt ?? '');
+      expect(contractMerged).not.toBeNaN();
+      const contractRuns = sessionRuns(built.sim.gh.runs).filter(
+        (run) => run.inputs.role === 'contract',
+      );
+      expect(contractRuns.map((run) => [run.inputs.worker, run.conclusion])).toEqual([
+        ['W0.1', 'success'],
+      ]);
+      expect(mergeOrder(built)[0]).toBe('W0.1');
+      const others = sessionRuns(built.sim.gh.runs).filter(
+        (run) => run.inputs.worker !== 'W0.1' && run.inputs.role !== 'plan',
+      );
+      expect(others.length).toBeGreaterThan(8);
+      for (const run of others)
+        expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(contractMerged);
+    },
+    TEST_LIMIT_MS,
+  );
 
-    it(
-      'refuses the session that deletes a contract check, pushing nothing, and the next one delivers',
-      async () => {
-        const built = await builds()[mode];
-        const { sim, model, played } = built;
-        const attempts = sessionRuns(sim.gh.runs).filter(
-          (run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2',
+  it(
+    'refuses the session that deletes a contract check, pushing nothing, and the next one delivers',
+    async () => {
+      const built = await builds()[mode];
+      const { sim, model, played } = built;
+      const attempts = sessionRuns(sim.gh.runs).filter(
+        (run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2',
+      );
+      expect(attempts.map((run) => run.conclusion)).toEqual(['failure', 'success']);
+      // The model handed its work in complete: the refusal is publish's.
+      const first = model.sessions.find((s) => s.role === 'work' && s.worker === 'W1.2');
+      expect(first?.submitted).toMatchObject({ status: 'complete' });
+      const retry = sim.gh.comments.find((c) => c.body === '/retry W1.2');
+      expect(attempts[1]?.inputs.trigger).toBe(`comment-${retry?.id}`);
+      // The check it deleted is delivered, as its own worker left it.
+      const delivered = sim.gh.git.filesOf(sim.gh.git.resolve(played.finalPull.head) ?? '');
+      expect(delivered.get(checkFile('W1.1'))).toContain('test("greets Ada", async');
+      // No other worker was refused or retried.
+      expect(sim.gh.comments.filter((c) => c.body.startsWith('/retry')).map((c) => c.body)).toEqual(
+        ['/retry W1.2'],
+      );
+    },
+    TEST_LIMIT_MS,
+  );
+
+  it(
+    'flags in its body the test a report claims and the diff does not add',
+    async () => {
+      const built = await builds()[mode];
+      const pull = pullOf(built, 'W1.5');
+      expect(pull.body).toContain('### Not borne out by the diff');
+      const section = pull.body.split('### Not borne out by the diff')[1] ?? '';
+      expect(section).toContain('test/shout.test.js');
+      const evidence = parseEvidenceMarker(pull.body);
+      expect(evidence?.claims.flagged.length).toBeGreaterThan(0);
+      // The diff's files, the build record's completion aside.
+      const code = evidence?.files.filter((file) => !file.path.startsWith('.baton/'));
+      expect(code?.map((file) => file.path).sort()).toEqual(['src/shout.js', checkFile('W1.5')]);
+      // A report that claims nothing it did not do is not flagged.
+      expect(pullOf(built, 'W1.1').body).not.toContain('### Not borne out by the diff');
+    },
+    TEST_LIMIT_MS,
+  );
+
+  it(
+    'does not merge the head whose contract check fails in CI, and its fix session is told the check',
+    async () => {
+      const built = await builds()[mode];
+      const { sim, red, firsts } = built;
+      expect(red).toHaveLength(1);
+      const [redHead] = red;
+      const failed = sim.gh.checkRuns.find((check) => check.headSha === redHead);
+      expect(failed).toMatchObject({ name: RED_CHECK, conclusion: 'failure' });
+      const fixes = sessionRuns(sim.gh.runs).filter(
+        (run) => run.inputs.role === 'fix' && run.inputs.worker === 'W2.2',
+      );
+      expect(fixes.map((run) => [run.inputs.trigger, run.conclusion])).toEqual([
+        [`checks-${redHead}`, 'success'],
+      ]);
+      // Baton re-ran the failed CI once, in case it was flaky; it failed again, then the fix came.
+      const ci = sim.gh.runs.filter((run) => run.workflow === 'ci.yml' && run.headSha === redHead);
+      expect(ci).toMatchObject([{ runAttempt: 2, status: 'completed', conclusion: 'failure' }]);
+      expect(Date.parse(fixes[0]?.createdAt ?? '')).toBeGreaterThanOrEqual(
+        Date.parse(ci[0]?.updatedAt ?? ''),
+      );
+      const told = firsts.find(
+        (first) =>
+          first.role === 'fix' &&
+          first.worker === 'W2.2' &&
+          first.text.includes('These checks failed on'),
+      );
+      expect(told?.text).toContain(RED_CHECK);
+      const pull = pullOf(built, 'W2.2');
+      expect(pull.mergedAt).not.toBeNull();
+      expect(sim.gh.git.resolve(pull.head)).not.toBe(redHead);
+      expect(Date.parse(fixes[0]?.createdAt ?? '')).toBeLessThan(Date.parse(pull.mergedAt ?? ''));
+    },
+    TEST_LIMIT_MS,
+  );
+
+  it(
+    'validates each milestone, files a fix worker for the failing cross-worker check and delivers it',
+    async () => {
+      const built = await builds()[mode];
+      const { sim, model, played } = built;
+      const validations = sim.gh.runs.filter((run) => run.inputs.role === 'validate');
+      // The highest milestone reached is validated: milestone 1 only if the workers waiting
+      // for a person merged before wave 2 did, which the build does not ask of them.
+      const subjects = validations.map((run) => run.inputs.worker);
+      expect(subjects.slice(-2)).toEqual(['M2', 'M3']);
+      expect(subjects.filter((subject) => subject !== 'M1')).toEqual(['M2', 'M3']);
+      expect(validations.every((run) => run.conclusion === 'success')).toBe(true);
+      // Only milestone 2's session asked the model: the others' command exited 0.
+      expect(model.sessions.filter((s) => s.role === 'validate')).toMatchObject([
+        { worker: null, submitted: { failures: [{ check: 'W2.1:1' }] } },
+      ]);
+      const records = [...sim.gh.git.refs.keys()]
+        .filter((ref) => ref.startsWith(validationRefPrefix(played.build)))
+        .map((ref) => {
+          const commit = sim.gh.git.objects.get(sim.gh.git.refs.get(ref) ?? '');
+          return parseValidationMessage(commit?.type === 'commit' ? commit.message : '');
+        })
+        .sort((a, b) => (a?.milestone ?? 0) - (b?.milestone ?? 0));
+      expect(
+        records
+          .filter((r) => r?.milestone !== 1 || !r.passed)
+          .map((r) => [r?.milestone, r?.passed, r?.failed]),
+      ).toEqual([
+        [2, false, [{ check: 'W2.1:1', worker: 'W3.1' }]],
+        [3, true, []],
+      ]);
+      expect(records).toHaveLength(subjects.length);
+      const fix = sessionRuns(sim.gh.runs).filter(
+        (run) => run.inputs.role === 'work' && run.inputs.worker === 'W3.1',
+      );
+      expect(fix.map((run) => run.conclusion)).toEqual(['success']);
+      // Its brief, which publish wrote from the validation's hand-in, names the check.
+      const onBranch = sim.gh.git.filesOf(
+        sim.gh.git.resolve(integrationBranch(played.build)) ?? '',
+      );
+      expect(onBranch.get(briefPath(played.build, 'W3.1'))).toContain('W2.1:1');
+      expect(mergeOrder(built).at(-1)).toBe('W3.1');
+      expect(
+        played.statuses.some((status) => status.includes('1 check (W2.1:1) → fix worker W3.1')),
+      ).toBe(true);
+      // The final pull request was made after the last validation ended.
+      expect(Date.parse(played.finalPull.createdAt)).toBeGreaterThanOrEqual(
+        Date.parse(validations.at(-1)?.updatedAt ?? ''),
+      );
+    },
+    TEST_LIMIT_MS,
+  );
+
+  it(
+    'holds the workflow and the dependency for a person, and merges each once a writer says /merge or approves its head',
+    async () => {
+      const built = await builds()[mode];
+      const { sim, played } = built;
+      for (const [worker, { why, release }] of Object.entries(WAITING)) {
+        const pull = pullOf(built, worker);
+        const released =
+          release === 'merge'
+            ? sim.gh.comments.find((c) => c.body === `/merge ${worker}`)?.createdAt
+            : sim.gh.reviews.find((r) => r.pull === pull.number && r.user.login === MAINTAINER)
+                ?.submittedAt;
+        expect(released, worker).toBeDefined();
+        expect(Date.parse(pull.mergedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(released ?? ''));
+        // Baton's notice on the issue names it and says why it waits; its pull request gets none.
+        const asked = sim.gh.comments.filter(
+          (c) =>
+            c.issue === played.issue &&
+            c.body.includes('**The build waits for a person:**') &&
+            c.body.includes(`- **${worker}** ([#${pull.number}](`) &&
+            c.body.includes(why),
         );
-        expect(attempts.map((run) => run.conclusion)).toEqual(['failure', 'success']);
-        // The model handed its work in complete: the refusal is publish's.
-        const first = model.sessions.find((s) => s.role === 'work' && s.worker === 'W1.2');
-        expect(first?.submitted).toMatchObject({ status: 'complete' });
-        const retry = sim.gh.comments.find((c) => c.body === '/retry W1.2');
-        expect(attempts[1]?.inputs.trigger).toBe(`comment-${retry?.id}`);
-        // The check it deleted is delivered, as its own worker left it.
-        const delivered = sim.gh.git.filesOf(sim.gh.git.resolve(played.finalPull.head) ?? '');
-        expect(delivered.get(checkFile('W1.1'))).toContain('test("greets Ada", async');
-        // No other worker was refused or retried.
+        expect(asked.length, worker).toBeGreaterThan(0);
         expect(
-          sim.gh.comments.filter((c) => c.body.startsWith('/retry')).map((c) => c.body),
-        ).toEqual(['/retry W1.2']);
-      },
-      TEST_LIMIT_MS,
-    );
+          sim.gh.comments.filter((c) => c.issue === pull.number && c.body.includes(why)),
+          worker,
+        ).toEqual([]);
+      }
+      // Every other worker merged on its reviews and checks alone.
+      expect(
+        sim.gh.comments.filter((c) => c.issue === played.issue && c.body.startsWith('/merge')),
+      ).toHaveLength(1);
+      expect(sim.gh.reviews.filter((r) => r.user.login === MAINTAINER).map((r) => r.pull)).toEqual([
+        pullOf(built, 'W1.4').number,
+      ]);
+    },
+    TEST_LIMIT_MS,
+  );
 
-    it(
-      'flags in its body the test a report claims and the diff does not add',
-      async () => {
-        const built = await builds()[mode];
-        const pull = pullOf(built, 'W1.5');
-        expect(pull.body).toContain('### Not borne out by the diff');
-        const section = pull.body.split('### Not borne out by the diff')[1] ?? '';
-        expect(section).toContain('test/shout.test.js');
-        const evidence = parseEvidenceMarker(pull.body);
-        expect(evidence?.claims.flagged.length).toBeGreaterThan(0);
-        // The diff's files, the build record's completion aside.
-        const code = evidence?.files.filter((file) => !file.path.startsWith('.baton/'));
-        expect(code?.map((file) => file.path).sort()).toEqual(['src/shout.js', checkFile('W1.5')]);
-        // A report that claims nothing it did not do is not flagged.
-        expect(pullOf(built, 'W1.1').body).not.toContain('### Not borne out by the diff');
-      },
-      TEST_LIMIT_MS,
-    );
-
-    it(
-      'does not merge the head whose contract check fails in CI, and its fix session is told the check',
-      async () => {
-        const built = await builds()[mode];
-        const { sim, red, firsts } = built;
-        expect(red).toHaveLength(1);
-        const [redHead] = red;
-        const failed = sim.gh.checkRuns.find((check) => check.headSha === redHead);
-        expect(failed).toMatchObject({ name: RED_CHECK, conclusion: 'failure' });
-        const fixes = sessionRuns(sim.gh.runs).filter(
-          (run) => run.inputs.role === 'fix' && run.inputs.worker === 'W2.2',
-        );
-        expect(fixes.map((run) => [run.inputs.trigger, run.conclusion])).toEqual([
-          [`checks-${redHead}`, 'success'],
-        ]);
-        // Baton re-ran the failed CI once, in case it was flaky; it failed again, then the fix came.
-        const ci = sim.gh.runs.filter(
-          (run) => run.workflow === 'ci.yml' && run.headSha === redHead,
-        );
-        expect(ci).toMatchObject([{ runAttempt: 2, status: 'completed', conclusion: 'failure' }]);
-        expect(Date.parse(fixes[0]?.createdAt ?? '')).toBeGreaterThanOrEqual(
-          Date.parse(ci[0]?.updatedAt ?? ''),
-        );
-        const told = firsts.find(
-          (first) =>
-            first.role === 'fix' &&
-            first.worker === 'W2.2' &&
-            first.text.includes('These checks failed on'),
-        );
-        expect(told?.text).toContain(RED_CHECK);
-        const pull = pullOf(built, 'W2.2');
-        expect(pull.mergedAt).not.toBeNull();
-        expect(sim.gh.git.resolve(pull.head)).not.toBe(redHead);
-        expect(Date.parse(fixes[0]?.createdAt ?? '')).toBeLessThan(Date.parse(pull.mergedAt ?? ''));
-      },
-      TEST_LIMIT_MS,
-    );
-
-    it(
-      'validates each milestone, files a fix worker for the failing cross-worker check and delivers it',
-      async () => {
-        const built = await builds()[mode];
-        const { sim, model, played } = built;
-        const validations = sim.gh.runs.filter((run) => run.inputs.role === 'validate');
-        // The highest milestone reached is validated: milestone 1 only if the workers waiting
-        // for a person merged before wave 2 did, which the build does not ask of them.
-        const subjects = validations.map((run) => run.inputs.worker);
-        expect(subjects.slice(-2)).toEqual(['M2', 'M3']);
-        expect(subjects.filter((subject) => subject !== 'M1')).toEqual(['M2', 'M3']);
-        expect(validations.every((run) => run.conclusion === 'success')).toBe(true);
-        // Only milestone 2's session asked the model: the others' command exited 0.
-        expect(model.sessions.filter((s) => s.role === 'validate')).toMatchObject([
-          { worker: null, submitted: { failures: [{ check: 'W2.1:1' }] } },
-        ]);
-        const records = [...sim.gh.git.refs.keys()]
-          .filter((ref) => ref.startsWith(validationRefPrefix(played.build)))
-          .map((ref) => {
-            const commit = sim.gh.git.objects.get(sim.gh.git.refs.get(ref) ?? '');
-            return parseValidationMessage(commit?.type === 'commit' ? commit.message : '');
-          })
-          .sort((a, b) => (a?.milestone ?? 0) - (b?.milestone ?? 0));
-        expect(
-          records
-            .filter((r) => r?.milestone !== 1 || !r.passed)
-            .map((r) => [r?.milestone, r?.passed, r?.failed]),
-        ).toEqual([
-          [2, false, [{ check: 'W2.1:1', worker: 'W3.1' }]],
-          [3, true, []],
-        ]);
-        expect(records).toHaveLength(subjects.length);
-        const fix = sessionRuns(sim.gh.runs).filter(
-          (run) => run.inputs.role === 'work' && run.inputs.worker === 'W3.1',
-        );
-        expect(fix.map((run) => run.conclusion)).toEqual(['success']);
-        // Its brief, which publish wrote from the validation's hand-in, names the check.
-        const onBranch = sim.gh.git.filesOf(
-          sim.gh.git.resolve(integrationBranch(played.build)) ?? '',
-        );
-        expect(onBranch.get(briefPath(played.build, 'W3.1'))).toContain('W2.1:1');
-        expect(mergeOrder(built).at(-1)).toBe('W3.1');
-        expect(
-          played.statuses.some((status) => status.includes('1 check (W2.1:1) → fix worker W3.1')),
-        ).toBe(true);
-        // The final pull request was made after the last validation ended.
-        expect(Date.parse(played.finalPull.createdAt)).toBeGreaterThanOrEqual(
-          Date.parse(validations.at(-1)?.updatedAt ?? ''),
-        );
-      },
-      TEST_LIMIT_MS,
-    );
-
-    it(
-      'holds the workflow and the dependency for a person, and merges each once a writer says /merge or approves its head',
-      async () => {
-        const built = await builds()[mode];
-        const { sim, played } = built;
-        for (const [worker, { why, release }] of Object.entries(WAITING)) {
-          const pull = pullOf(built, worker);
-          const released =
-            release === 'merge'
-              ? sim.gh.comments.find((c) => c.body === `/merge ${worker}`)?.createdAt
-              : sim.gh.reviews.find((r) => r.pull === pull.number && r.user.login === MAINTAINER)
-                  ?.submittedAt;
-          expect(released, worker).toBeDefined();
-          expect(Date.parse(pull.mergedAt ?? '')).toBeGreaterThanOrEqual(
-            Date.parse(released ?? ''),
-          );
-          // Baton's notice on the issue names it and says why it waits; its pull request gets none.
-          const asked = sim.gh.comments.filter(
-            (c) =>
-              c.issue === played.issue &&
-              c.body.includes('**The build waits for a person:**') &&
-              c.body.includes(`- **${worker}** ([#${pull.number}](`) &&
-              c.body.includes(why),
-          );
-          expect(asked.length, worker).toBeGreaterThan(0);
-          expect(
-            sim.gh.comments.filter((c) => c.issue === pull.number && c.body.includes(why)),
-            worker,
-          ).toEqual([]);
-        }
-        // Every other worker merged on its reviews and checks alone.
-        expect(
-          sim.gh.comments.filter((c) => c.issue === played.issue && c.body.startsWith('/merge')),
-        ).toHaveLength(1);
-        expect(
-          sim.gh.reviews.filter((r) => r.user.login === MAINTAINER).map((r) => r.pull),
-        ).toEqual([pullOf(built, 'W1.4').number]);
-      },
-      TEST_LIMIT_MS,
-    );
-
-    it(
-      'opens the final pull request with the guide: the waited-for workers first, every criterion mapped to its check',
-      async () => {
-        const built = await builds()[mode];
-        const { sim, played } = built;
-        const body = played.finalPull.body;
-        const guide = body.slice(body.indexOf('## Review guide'));
-        expect(body.indexOf('## Review guide')).toBeGreaterThan(-1);
-        const ranked = guide.split('### Read these first')[1]?.split('### Every worker')[0] ?? '';
-        const order = [...ranked.matchAll(/^\d+\. \*\*(W\d+\.\d+)\*\*/gm)].map((m) => m[1]);
-        expect(order.slice(0, 2)).toEqual(['W1.3', 'W1.4']);
-        expect(ranked).toContain(lintOf(mode === 'hosted').path);
-        expect(ranked).toContain('package.json');
-        const delivered = sim.gh.git.filesOf(sim.gh.git.resolve(played.finalPull.head) ?? '');
-        const contract = Contract.parse(
-          JSON.parse(delivered.get(contractPath(played.build)) ?? ''),
-        );
-        expect(contract.command).toBe(EVIDENCE_COMMAND);
-        const table =
-          guide.split('### Acceptance criteria')[1]?.split('### Read these first')[0] ?? '';
-        expect(table).toContain(`The contract: 7 checks for 7 criteria (0 unchecked)`);
-        for (const check of contract.checks) {
-          const row = table.split('\n').find((line) => line.startsWith(`| ${check.criterion} |`));
-          expect(row, check.criterion).toContain(`${check.file} › ${check.name}`);
-          // The last milestone's validation, which the final pull request waited for.
-          expect(row, check.criterion).toContain("✅ passed in M3's validation of");
-        }
-      },
-      TEST_LIMIT_MS,
-    );
-  },
-);
+  it(
+    'opens the final pull request with the guide: the waited-for workers first, every criterion mapped to its check',
+    async () => {
+      const built = await builds()[mode];
+      const { sim, played } = built;
+      const body = played.finalPull.body;
+      const guide = body.slice(body.indexOf('## Review guide'));
+      expect(body.indexOf('## Review guide')).toBeGreaterThan(-1);
+      const ranked = guide.split('### Read these first')[1]?.split('### Every worker')[0] ?? '';
+      const order = [...ranked.matchAll(/^\d+\. \*\*(W\d+\.\d+)\*\*/gm)].map((m) => m[1]);
+      expect(order.slice(0, 2)).toEqual(['W1.3', 'W1.4']);
+      expect(ranked).toContain(lintOf(mode === 'hosted').path);
+      expect(ranked).toContain('package.json');
+      const delivered = sim.gh.git.filesOf(sim.gh.git.resolve(played.finalPull.head) ?? '');
+      const contract = Contract.parse(JSON.parse(delivered.get(contractPath(played.build)) ?? ''));
+      expect(contract.command).toBe(EVIDENCE_COMMAND);
+      const table =
+        guide.split('### Acceptance criteria')[1]?.split('### Read these first')[0] ?? '';
+      expect(table).toContain(`The contract: 7 checks for 7 criteria (0 unchecked)`);
+      for (const check of contract.checks) {
+        const row = table.split('\n').find((line) => line.startsWith(`| ${check.criterion} |`));
+        expect(row, check.criterion).toContain(`${check.file} › ${check.name}`);
+        // The last milestone's validation, which the final pull request waited for.
+        expect(row, check.criterion).toContain("✅ passed in M3's validation of");
+      }
+    },
+    TEST_LIMIT_MS,
+  );
+});
