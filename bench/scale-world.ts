@@ -274,6 +274,8 @@ export interface BuildsOutcome {
   writesByRoute: Record<string, number>;
   /** What GitHub shows done twice (or not at all), per build; empty: nothing. */
   twice: string[];
+  /** Each build with no final pull request, and the first line of Baton's last comment on its issue. */
+  unfinished: { build: string; lastSaid: string }[];
 }
 
 export function outcomeOf(repo: ScaleRepo, builds: ScaleBuild[], finished: boolean): BuildsOutcome {
@@ -290,7 +292,18 @@ export function outcomeOf(repo: ScaleRepo, builds: ScaleBuild[], finished: boole
     secondaryRefusals: gh.secondaryLimit.refusals.length,
     writesByRoute: writesByRoute(gh),
     twice: builds.flatMap((b) => madeTwice(b, finished)),
+    unfinished: builds
+      .filter((b) => b.finalAt === null)
+      .map((b) => ({ build: b.script.build, lastSaid: lastSaidOn(gh, b.issue) })),
   };
+}
+
+/** The first line of Baton's last comment on `issue`, the status comment left out: why a build waits. */
+function lastSaidOn(gh: FakeGitHub, issue: number): string {
+  const said = gh.comments.filter(
+    (c) => c.issue === issue && c.user.type === 'Bot' && !c.body.includes('baton:status'),
+  );
+  return (said.at(-1)?.body ?? '(nothing)').split('\n').slice(0, 2).join(' ').slice(0, 300);
 }
 
 /** When the first of the builds was approved. */

@@ -36,7 +36,10 @@ describeWithRedis('the app as three replicas on one Redis, ten builds in one ins
       const { runs } = await measureReplicas(SIZE, RUNS_LIMIT_MS);
       const [one, three] = runs;
       for (const run of runs) {
-        expect(run.finished, `${run.kind}: every build opened its final pull request`).toBe(true);
+        expect(
+          run.finished,
+          `${run.kind}: every build opened its final pull request (not: ${JSON.stringify(run.unfinished)})`,
+        ).toBe(true);
         expect(run.peakWrites.perMinute).toBeLessThan(80);
         expect(run.peakWrites.perHour).toBeLessThan(500);
         expect(run.secondaryRefusals).toBe(0);
