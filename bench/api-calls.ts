@@ -1,10 +1,8 @@
 import type { SimRequestLog } from '../sim/github/fake-github.js';
-import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/act/status-pacer.js';
-import { createWriteBudget } from '../src/github/client/write-budget.js';
-import { startApp } from '../test/support/app-harness.js';
 import { installedRepo, type PlanWorkerSpec, tickingClock } from '../test/support/builds.js';
-import { manualTimers } from '../test/support/manual-timers.js';
 import { driveBuild, type SessionScript } from '../test/support/scripted-sessions.js';
+import { startPacedApp } from './paced-app.js';
+import { isWrite } from './scale-breakdown.js';
 
 /**
  * GitHub API requests the app makes for one build, by route, from `/approve`
@@ -48,9 +46,6 @@ export interface ApiCallReport {
    */
   statusEdits: { total: number; unseen: number };
 }
-
-const isWrite = (entry: { method: string; route: string }) =>
-  !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql';
 
 const ROUND_MS = 60_000;
 
@@ -111,23 +106,7 @@ export async function measureApiCalls({
   const now = tickingClock();
   const gh = installedRepo(now);
   gh.requireUpToDate = requireUpToDate;
-  const time = manualTimers();
-  const statusPacer = createStatusPacer({
-    intervalMs: STATUS_EDIT_SECONDS * 1000,
-    clock: time.now,
-    setTimer: time.setTimer,
-  });
-  // The installation's write budget on the same clock. The app tests' client does not pace, so
-  // the app's writes are counted as the simulated GitHub answers them; act counts the sessions'.
-  const writeBudget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
-  const handle = gh.handle.bind(gh);
-  gh.handle = (request) => {
-    const response = handle(request);
-    const entry = gh.log.at(-1);
-    if (entry && isWrite(entry) && !entry.route.includes('/access_tokens')) writeBudget.note();
-    return response;
-  };
-  const app = await startApp({ gh, now, statusPacer, writeBudget });
+  const { app, time, stop } = await startPacedApp(gh, now);
   // Writes per round: the app's from the log, the sessions' as the pull requests and
   // reviews that appeared beyond the app's own (scripted sessions write to the simulator directly).
   const perRound: number[] = [];
@@ -201,9 +180,7 @@ export async function measureApiCalls({
       byRoute,
     };
   } finally {
-    statusPacer.stop();
-    writeBudget.stop();
-    app.stop();
+    stop();
   }
 }
 

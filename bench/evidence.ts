@@ -39,15 +39,13 @@ import { readFirst } from '../src/core/verification/read-first.js';
 import { contractVettingOf, judgeRisk } from '../src/core/verification/risk.js';
 import { integrationBranch, workerBranch } from '../src/core/vocabulary/ids.js';
 import { findNotice } from '../src/core/vocabulary/notice.js';
-import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/act/status-pacer.js';
-import { createWriteBudget } from '../src/github/client/write-budget.js';
 import { observeBuild } from '../src/github/observe/observe-build.js';
-import { startApp } from '../test/support/app-harness.js';
 import { repoContextOf } from '../test/support/app-tests.js';
 import { BUILD, installedRepo, labelledIssue, tickingClock } from '../test/support/builds.js';
-import { manualTimers } from '../test/support/manual-timers.js';
 import { driveBuild, type SessionScript } from '../test/support/scripted-sessions.js';
+import { startPacedApp } from './paced-app.js';
 import type { Row } from './parts.js';
+import { isWrite } from './scale-breakdown.js';
 
 /** The ten workers after the contract: six in wave 1, four in wave 2. */
 const WORKERS = [
@@ -87,9 +85,6 @@ export interface EvidenceBuild {
 export interface EvidenceReport {
   builds: EvidenceBuild[];
 }
-
-const isWrite = (entry: { method: string; route: string }) =>
-  !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql';
 
 function plan() {
   return {
@@ -199,23 +194,8 @@ export async function measureEvidenceBuild(kind: EvidenceBuildKind): Promise<Evi
               }
             : {}),
         };
-  // Paced as bench/api-calls.ts paces its builds: the status comment edited as in
-  // production, the installation's write budget on, a round standing for a minute.
-  const time = manualTimers();
-  const statusPacer = createStatusPacer({
-    intervalMs: STATUS_EDIT_SECONDS * 1000,
-    clock: time.now,
-    setTimer: time.setTimer,
-  });
-  const writeBudget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
-  const handle = gh.handle.bind(gh);
-  gh.handle = (request) => {
-    const response = handle(request);
-    const entry = gh.log.at(-1);
-    if (entry && isWrite(entry) && !entry.route.includes('/access_tokens')) writeBudget.note();
-    return response;
-  };
-  const app = await startApp({ gh, now, statusPacer, writeBudget });
+  // Paced as bench/api-calls.ts paces its builds, a round standing for a minute.
+  const { app, time, stop } = await startPacedApp(gh, now);
   const drive = async () => {
     do
       await driveBuild({
@@ -283,9 +263,7 @@ export async function measureEvidenceBuild(kind: EvidenceBuildKind): Promise<Evi
       byRoute: countByRoute(asked),
     };
   } finally {
-    statusPacer.stop();
-    writeBudget.stop();
-    app.stop();
+    stop();
   }
 }
 

@@ -5,7 +5,7 @@ import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.j
 import { startApp } from '../support/app-harness.js';
 import { tickingClock } from '../support/builds.js';
 import {
-  driveSet,
+  driveSetIssue,
   finalPullOf,
   LIB,
   SERVICE,
@@ -57,14 +57,7 @@ describe("a change set's contracts, one per repository, on the simulated GitHub"
     const app = await startApp({ gh: repos.service, now });
     onTestFinished(() => app.stop());
     const scripts = setScripts(repos, {}, WORKERS, ['acme/service answers with get']);
-    const issue = repos.service.openIssue({
-      title: 'Rename fetch to get',
-      labels: ['orchestrate'],
-    });
-    repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveSet({ repos, apps: [app], scripts });
-    repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveSet({ repos, apps: [app], scripts });
+    await driveSetIssue({ repos, app, scripts });
     expect(app.errors).toEqual([]);
 
     // Each repository's contract session runs there, in the role contract, in its member build.

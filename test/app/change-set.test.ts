@@ -6,6 +6,7 @@ import {
   CLIENT,
   changeSetCheck,
   driveSet,
+  driveSetIssue,
   finalPullOf,
   LIB,
   mergeAsPerson,
@@ -31,9 +32,7 @@ async function started(): Promise<{ repos: SetRepos; app: AppHarness; now: () =>
 /** The set's issue labelled by the maintainer, and driven until its plan waits for `/approve`. */
 async function plannedSet(repos: SetRepos, app: AppHarness) {
   const scripts = setScripts(repos);
-  const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
-  repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-  await driveSet({ repos, apps: [app], scripts });
+  const issue = await driveSetIssue({ repos, app, scripts, approve: false });
   return { scripts, issue };
 }
 

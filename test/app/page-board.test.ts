@@ -5,7 +5,7 @@ import { startApp } from '../support/app-harness.js';
 import { BUILD, DIAMOND, installedRepo, tickingClock } from '../support/builds.js';
 import {
   CLIENT,
-  driveSet,
+  driveSetIssue,
   LIB,
   SERVICE,
   SET_BUILD,
@@ -52,14 +52,7 @@ describe('the page’s board, fed by the reconciles', () => {
     const app = await startApp({ gh: repos.service, now, board });
     try {
       const scripts = setScripts(repos);
-      const issue = repos.service.openIssue({
-        title: 'Rename fetch to get',
-        labels: ['orchestrate'],
-      });
-      repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-      await driveSet({ repos, apps: [app], scripts });
-      repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
-      await driveSet({ repos, apps: [app], scripts });
+      await driveSetIssue({ repos, app, scripts });
       const home = board.reads().find((read) => read.snapshot.build === SET_BUILD);
       expect(home?.view?.changeSet?.repositories.map((line) => line.name)).toEqual([
         LIB,

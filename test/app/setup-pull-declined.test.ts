@@ -10,7 +10,6 @@ import {
   rendered,
   SOURCE,
   setupPulls,
-  startAndResync,
   startOnboardingEachTest,
 } from '../support/onboarding.js';
 
@@ -20,15 +19,6 @@ describe('a "Set up Baton" pull request closed without merging', () => {
   let gh: FakeGitHub;
   let now: () => string;
   let app: AppHarness;
-
-  /**
-   * A fresh start of the app at `ref` (a deploy), and the pass it makes over
-   * every repository once it is up (as `startResync` in src/index.ts does).
-   */
-  async function restartAndResync(ref: string): Promise<void> {
-    app.stop();
-    app = await startAndResync({ gh, now, ref });
-  }
 
   function closeSetupPull(): void {
     const [pull] = setupPulls(gh);
@@ -52,7 +42,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     return setupPulls(gh).filter((pull) => pull.state === 'open');
   }
 
-  startOnboardingEachTest((started) => ({ gh, app, now } = started), {
+  const restart = startOnboardingEachTest((started) => ({ gh, app, now } = started), {
     ref: SOURCE.ref,
     maintainer: true,
   });
@@ -65,8 +55,8 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     closeSetupPull();
     const branch = gh.git.resolve(SETUP_BRANCH);
 
-    await restartAndResync(SOURCE.ref);
-    await restartAndResync(LATER_REF);
+    await restart(SOURCE.ref, { resync: true });
+    await restart(LATER_REF, { resync: true });
 
     expect(app.errors).toEqual([]);
     expect(openSetupPulls()).toEqual([]);
@@ -101,7 +91,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
 
   it('is asked again by installing the app again: one new pull request opens', async () => {
     closeSetupPull();
-    await restartAndResync(SOURCE.ref);
+    await restart(SOURCE.ref, { resync: true });
     await app.deliver('installation', installationPayload(gh, 'installation'));
 
     expect(openSetupPulls()).toHaveLength(1);
@@ -115,7 +105,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     const { [FIX_SKILL]: _, ...withoutFix } = rendered(SOURCE.ref);
     gh.git.commitOn('main', withoutFix, 'Set up Baton (#2)');
     if (second) Object.assign(second, { state: 'closed', mergedAt: now() });
-    await restartAndResync(LATER_REF);
+    await restart(LATER_REF, { resync: true });
 
     expect(app.errors).toEqual([]);
     expect(openSetupPulls()).toHaveLength(1);
@@ -134,10 +124,10 @@ describe('a "Set up Baton" pull request closed without merging', () => {
 
   it('is asked again by reopening it: the next pass brings it up to date, and no other opens', async () => {
     closeSetupPull();
-    await restartAndResync(LATER_REF);
+    await restart(LATER_REF, { resync: true });
     const [pull] = setupPulls(gh);
     if (pull) pull.state = 'open'; // A person reopens it.
-    await restartAndResync(LATER_REF);
+    await restart(LATER_REF, { resync: true });
 
     expect(setupPulls(gh)).toHaveLength(1);
     expect(openSetupPulls()).toHaveLength(1);
@@ -150,20 +140,14 @@ describe('a "Set up Baton" pull request closed without merging', () => {
 
 describe('update pull requests', () => {
   let gh: FakeGitHub;
-  let now: () => string;
   let app: AppHarness;
 
-  async function resync(ref: string): Promise<void> {
-    app.stop();
-    app = await startAndResync({ gh, now, ref });
-  }
-
-  startOnboardingEachTest((started) => ({ gh, app, now } = started));
+  const restart = startOnboardingEachTest((started) => ({ gh, app } = started));
 
   it('opens none after a deploy when only the pinned commit differs', async () => {
     gh.git.commitOn('main', rendered(EARLIER_REF), 'Set up Baton (#1)');
-    await resync(SOURCE.ref);
-    await resync(LATER_REF);
+    await restart(SOURCE.ref, { resync: true });
+    await restart(LATER_REF, { resync: true });
 
     expect(app.errors).toEqual([]);
     expect(setupPulls(gh)).toEqual([]);
@@ -173,9 +157,9 @@ describe('update pull requests', () => {
   it('opens one when a file differs, and keeps it the only one across restarts', async () => {
     const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
     gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
-    await resync(SOURCE.ref);
-    await resync(SOURCE.ref);
-    await resync(LATER_REF);
+    await restart(SOURCE.ref, { resync: true });
+    await restart(SOURCE.ref, { resync: true });
+    await restart(LATER_REF, { resync: true });
 
     expect(app.errors).toEqual([]);
     expect(setupPulls(gh)).toHaveLength(1);
@@ -185,10 +169,10 @@ describe('update pull requests', () => {
   it('opens none after a closed update until asked again', async () => {
     const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
     gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
-    await resync(SOURCE.ref);
+    await restart(SOURCE.ref, { resync: true });
     const [update] = setupPulls(gh);
     if (update) update.state = 'closed';
-    await resync(LATER_REF);
+    await restart(LATER_REF, { resync: true });
 
     expect(setupPulls(gh).filter((pull) => pull.state === 'open')).toEqual([]);
   });

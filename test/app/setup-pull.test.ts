@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { ensureSetupPull } from '../../src/github/setup/ensure-setup-pull.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
@@ -25,13 +25,7 @@ describe('onboarding', () => {
   let now: () => string;
   let app: AppHarness;
 
-  async function restartWith(ref: string): Promise<void> {
-    app.stop();
-    vi.stubEnv('BATON_SOURCE_REF', ref);
-    app = await startApp({ gh, now });
-  }
-
-  startOnboardingEachTest((started) => ({ gh, app, now } = started), {
+  const restartWith = startOnboardingEachTest((started) => ({ gh, app, now } = started), {
     ref: SOURCE.ref,
     maintainer: true,
   });

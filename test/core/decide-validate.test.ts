@@ -5,6 +5,7 @@ import { owesValidation } from '../../src/core/rules/decide-validate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { validationLine } from '../../src/core/status/render-validations.js';
 import type { ValidationView } from '../../src/core/status/status-view.js';
+import { memberChangeSet } from './change-set/set-factories.js';
 import { dispatched, kinds, noticeKeys, viewOf } from './decide-helpers.js';
 import {
   deliveredRuns,
@@ -357,18 +358,8 @@ describe('a validation that waits for a person', () => {
 });
 
 describe("a change set's validations: each member's in its repository, every final pull request after all", () => {
-  const member = (unvalidated: string[]): NonNullable<BuildSnapshot['changeSet']> => ({
-    issue: {
-      repository: 'acme/service',
-      number: 12,
-      url: 'https://github.com/acme/service/issues/12',
-    },
-    repositories: ['acme/lib', 'acme/service'],
-    after: ['acme/lib'],
-    outside: { done: [], repositories: {}, chains: {} },
-    spentElsewhereUsd: 0,
-    ...(unvalidated.length > 0 ? { unvalidated } : {}),
-  });
+  const member = (unvalidated: string[]) =>
+    memberChangeSet(unvalidated.length > 0 ? { unvalidated } : {});
   const passed = {
     runs: [...deliveredRuns(), validateRun(2, head)],
     validations: [makeValidation()],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { adaptationRef, renderAdaptationMessage } from '../../src/core/plan/adaptation.js';
 import { messageRef } from '../../src/core/sessions/messages.js';
 import { integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 import { readMembers } from '../../src/github/change-set/read-members.js';
@@ -39,6 +40,30 @@ describe('readMembers', () => {
     expect(member?.snapshot.messageRefs?.map((ref) => ref.comment).sort()).toEqual(comments);
     expect(new Set(member?.snapshot.messageRefs?.map((ref) => ref.worker))).toEqual(
       new Set(['W3.1']),
+    );
+  });
+
+  it('reads the adaptations of a member, past the first hundred', async () => {
+    const base = gh.git.commitOn(integrationBranch(MEMBER), { 'a.txt': 'a' }, 'member build');
+    const sources = Array.from(
+      { length: 103 },
+      (_, i) => `W${1 + Math.floor(i / 50)}.${1 + (i % 50)}`,
+    );
+    for (const source of sources) {
+      const record = { version: 1 as const, source, run_id: 1, base, head: base, workers: [] };
+      const commit = gh.git.commitOn('scratch', {}, renderAdaptationMessage(record));
+      gh.git.refs.set(adaptationRef(MEMBER, source), commit);
+    }
+
+    const [member] = await readMembers(ctx, {
+      member: MEMBER,
+      issue: 12,
+      since: '2026-01-01T00:00:00Z',
+      repositories: [{ name: gh.fullName, nodeId: gh.nodeId, defaultBranch: gh.defaultBranch }],
+    });
+
+    expect(member?.snapshot.adaptations?.map((adaptation) => adaptation.source).sort()).toEqual(
+      [...sources].sort(),
     );
   });
 });

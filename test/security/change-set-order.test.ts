@@ -6,6 +6,7 @@ import { tickingClock } from '../support/builds.js';
 import {
   changeSetCheck,
   driveSet,
+  driveSetIssue,
   finalPullOf,
   mergeAsPerson,
   setRepos,
@@ -29,14 +30,7 @@ describe('a change set’s order, attacked', () => {
     try {
       const scripts = setScripts(repos);
       const drive = () => driveSet({ repos, apps: [app], scripts });
-      const issue = repos.service.openIssue({
-        title: 'Rename fetch to get',
-        labels: ['orchestrate'],
-      });
-      repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-      await drive();
-      repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
-      await drive();
+      await driveSetIssue({ repos, app, scripts });
       const [service = 0, lib = 0, client = 0] = repos.all.map((gh) => finalPullOf(gh)?.number);
       const head = repos.client.git.resolve(finalPullOf(repos.client)?.head ?? '') ?? '';
       // A workflow of the client's with a job named baton/change-set reports success on the head.

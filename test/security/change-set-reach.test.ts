@@ -5,7 +5,7 @@ import { type AppHarness, startApp } from '../support/app-harness.js';
 import { statusBody, tickingClock } from '../support/builds.js';
 import {
   CLIENT,
-  driveSet,
+  driveSetIssue,
   OTHER,
   SERVICE,
   SET_BUILD,
@@ -42,11 +42,7 @@ async function runSet({
     report ? { report: (worker) => ({ summary: report(worker) }) } : {},
     workers,
   );
-  const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
-  repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-  await driveSet({ repos, apps: [app], scripts });
-  repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
-  await driveSet({ repos, apps: [app], scripts });
+  const issue = await driveSetIssue({ repos, app, scripts });
   return { repos, app, issue };
 }
 

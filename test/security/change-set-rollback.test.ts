@@ -5,6 +5,7 @@ import { statusBody, tickingClock } from '../support/builds.js';
 import {
   changeSetCheck,
   driveSet,
+  driveSetIssue,
   finalPullOf,
   mergeAsPerson,
   SET_BUILD,
@@ -35,12 +36,8 @@ async function landedButLast(reads: Reader, looks?: ManualLooks) {
     ...(looks ? { looks: looks.schedule } : {}),
   });
   const scripts = setScripts(repos);
-  const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
+  const issue = await driveSetIssue({ repos, app, scripts });
   const drive = () => driveSet({ repos, apps: [app], scripts });
-  repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
-  await drive();
-  repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
-  await drive();
   // The library's and the service's final pull requests merge; the client's is released.
   for (const gh of [repos.lib, repos.service]) {
     expect(mergeAsPerson(gh, finalPullOf(gh)?.number ?? 0).status).toBe(200);

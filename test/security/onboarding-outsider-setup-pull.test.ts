@@ -9,7 +9,6 @@ import {
   rendered,
   SOURCE,
   setupPulls,
-  startAndResync,
   startOnboardingEachTest,
 } from '../support/onboarding.js';
 
@@ -33,7 +32,9 @@ describe('a setup pull request opened by someone else', () => {
     if (ours) Object.assign(ours, { state: 'closed', mergedAt: now() });
   }
 
-  startOnboardingEachTest((started) => ({ gh, app, now } = started), { ref: SOURCE.ref });
+  const restart = startOnboardingEachTest((started) => ({ gh, app, now } = started), {
+    ref: SOURCE.ref,
+  });
 
   it('closed without merging, does not stop Baton offering its update', async () => {
     await mergedSetupWithBranchKept();
@@ -46,8 +47,7 @@ describe('a setup pull request opened by someone else', () => {
     });
     theirs.state = 'closed';
     // A pass that is not an explicit ask: the one after the app starts.
-    app.stop();
-    app = await startAndResync({ gh, now, ref: SOURCE.ref });
+    await restart(SOURCE.ref, { resync: true });
 
     expect(app.errors).toEqual([]);
     const open = setupPulls(gh).filter((pull) => pull.state === 'open');

@@ -184,6 +184,31 @@ export async function driveSet({
   throw new Error(`the change set did not come to rest in ${maxRounds} rounds`);
 }
 
+/**
+ * The set's issue opened with the `orchestrate` label, which the maintainer
+ * puts on it, and the set driven to rest after the label (its plan waits) and,
+ * unless `approve` is false, after the maintainer's `/approve`.
+ */
+export async function driveSetIssue({
+  repos,
+  app,
+  scripts,
+  approve = true,
+}: {
+  repos: SetRepos;
+  app: AppHarness;
+  scripts: Map<FakeGitHub, SessionScript[]>;
+  approve?: boolean;
+}): Promise<number> {
+  const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
+  repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
+  await driveSet({ repos, apps: [app], scripts });
+  if (!approve) return issue;
+  repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
+  await driveSet({ repos, apps: [app], scripts });
+  return issue;
+}
+
 /** A person presses merge on a pull request: GitHub's answer, as the REST route gives it. */
 export function mergeAsPerson(gh: FakeGitHub, number: number): { status: number; message: string } {
   const answer = gh.handle({

@@ -33,26 +33,58 @@ export function rendered(ref = SOURCE.ref, version?: string): Record<string, str
 }
 
 /**
+ * A fresh start of an onboarding test's app pinned to `ref` (a restart, or a
+ * deploy of a new commit), and with `resync` the pass it makes over every
+ * repository once it is up; `use` receives the new app, as before each test.
+ */
+export type RestartApp = (ref: string, options?: { resync?: boolean }) => Promise<void>;
+
+/**
  * The set-up of an onboarding test, before each: Baton's source in the app's variables
  * (`BATON_SOURCE_REF` only when `ref` is given), a repository Baton is not set up in (the
  * maintainer a writer when `maintainer` is set), and the app started on it; `use` receives
- * them. After each test the app is stopped and the variables are restored.
+ * them. After each test the app is stopped and the variables are restored. Answers what
+ * restarts the app within a test.
  */
 export function startOnboardingEachTest(
   use: (started: AppOnRepo) => void,
   { ref, maintainer = false }: { ref?: string; maintainer?: boolean } = {},
-): void {
+): RestartApp {
+  let current: AppOnRepo | undefined;
   beforeEach(() => {
     vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
     if (ref) vi.stubEnv('BATON_SOURCE_REF', ref);
   });
-  startAppEachTest(use, {
-    repo: (now) => new FakeGitHub({ now }),
-    prepare: (gh) => {
-      if (maintainer) gh.permissions.set('maintainer', 'write');
+  startAppEachTest(
+    (started) => {
+      current = started;
+      use(started);
     },
+    {
+      repo: (now) => new FakeGitHub({ now }),
+      prepare: (gh) => {
+        if (maintainer) gh.permissions.set('maintainer', 'write');
+      },
+    },
+  );
+  afterEach(() => {
+    current?.app.stop();
+    vi.unstubAllEnvs();
   });
-  afterEach(() => vi.unstubAllEnvs());
+  return async (at, { resync = false } = {}) => {
+    if (!current) throw new Error('the app restarts only within a test');
+    const { gh, now } = current;
+    current.app.stop();
+    const app = await (resync ? startAndResync : startPinned)({ gh, now, ref: at });
+    current = { ...current, app, apps: [app] };
+    use(current);
+  };
+}
+
+/** The app started anew, pinned to `ref`. */
+function startPinned({ gh, now, ref }: { gh: FakeGitHub; now: () => string; ref: string }) {
+  vi.stubEnv('BATON_SOURCE_REF', ref);
+  return startApp({ gh, now });
 }
 
 type Example = { name: string; examples: Record<string, unknown>[] };
@@ -100,11 +132,11 @@ export function parentsOf(gh: FakeGitHub, branch: string): string[] {
 }
 
 /**
- * A fresh start of the app pinned to `ref` (a restart, or a deploy of a new
- * commit), and the pass it makes over every repository once it is up: the
- * first resync with the template sync, as `startResync` in src/index.ts runs it.
+ * The app started anew, pinned to `ref`, and the pass it makes over every
+ * repository once it is up: the first resync with the template sync, as
+ * `startResync` in src/index.ts runs it.
  */
-export async function startAndResync({
+async function startAndResync({
   gh,
   now,
   ref,

@@ -1,15 +1,16 @@
 import { withBuild } from '../scenario.js';
 import {
   commandFailed,
+  createCall,
   resultOf,
   say,
   type TurnAnswer,
   type TurnInput,
   turnWorker,
   unexpected,
+  viewCall,
+  workerFiles,
 } from './turn.js';
-
-const EDITOR = 'str_replace_based_edit_tool';
 
 /**
  * A `contract` session (docs/verification.md): reads its brief, writes the
@@ -22,23 +23,18 @@ export function contractTurn(input: TurnInput): TurnAnswer {
   const worker = turnWorker(input, 'a contract session of no worker');
   if (!('id' in worker)) return worker;
   if (!worker.contract) return unexpected(input, `${worker.id} has no contract in the scenario`);
-  const files = Object.entries(worker.files).map(([path, text]): [string, string] => [
-    withBuild(path, request.build),
-    text,
-  ]);
+  const files = workerFiles(input, worker);
   const command = withBuild(worker.check, request.build);
   switch (request.turn) {
     case 0:
       return say(
         'I will read the brief and the criteria first.',
-        input.call(EDITOR, { command: 'view', path: request.paths.brief ?? '' }),
+        viewCall(input, request.paths.brief ?? ''),
       );
     case 1:
       return say(
         `One check per criterion, where the repository keeps its tests: ${files.map(([path]) => `\`${path}\``).join(', ')}.`,
-        ...files.map(([path, file_text]) =>
-          input.call(EDITOR, { command: 'create', path, file_text }),
-        ),
+        ...files.map(([path, file_text]) => createCall(input, path, file_text)),
       );
     case 2:
       return say('Running the checks: they must fail now.', input.call('bash', { command }));

@@ -1,8 +1,7 @@
 import type { ScenarioWorker } from '../scenario.js';
 import { viewedLines } from '../text-reading.js';
-import type { TurnInput } from './turn.js';
+import { EDITOR, type TurnInput, viewCall } from './turn.js';
 
-const EDITOR = 'str_replace_based_edit_tool';
 const CONFLICT_NOTE =
   /Merged the build branch and resolved the conflict in .*?, keeping both sides\./;
 
@@ -14,7 +13,7 @@ export function conflictNote(files: readonly string[]): string {
 /** The call that reads the earlier report a fix session's prompt names, if it names one. */
 export function viewEarlierReport(input: TurnInput): ReturnType<TurnInput['call']>[] {
   const path = input.request.paths.earlierReport;
-  return path ? [input.call(EDITOR, { command: 'view', path })] : [];
+  return path ? [viewCall(input, path)] : [];
 }
 
 /**

@@ -4,16 +4,19 @@ import { conflictNote, fixSummary, viewEarlierReport } from './fix-summary.js';
 import { submit } from './submit.js';
 import { talkContinueTurn } from './talk-turns.js';
 import {
-  commandFailed,
+  afterReport,
+  createCall,
+  EDITOR,
+  reportIfPassed,
   resultOf,
   say,
   type TurnAnswer,
   type TurnInput,
   turnWorker,
   unexpected,
+  viewCall,
 } from './turn.js';
 
-const EDITOR = 'str_replace_based_edit_tool';
 const MARKERS = "'^(<<<<<<<|>>>>>>>)( |$)'";
 
 /**
@@ -52,7 +55,7 @@ function reviewFix(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
     case 0:
       return say(
         `The review asks: "${comment.body}". Looking at \`${path}\` around line ${comment.line}, and at my earlier report.`,
-        input.call(EDITOR, { command: 'view', path }),
+        viewCall(input, path),
         ...viewEarlierReport(input),
       );
     case 1:
@@ -70,7 +73,7 @@ function reviewFix(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
     case 3:
       return submitIfPassed(input, worker, round.fix.summary);
     default:
-      return unexpected(input, 'the report was submitted already, yet the session goes on');
+      return afterReport(input);
   }
 }
 
@@ -81,7 +84,7 @@ function conflictFix(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
     case 0:
       return say(
         `The merge of the build branch left conflicts in ${conflicts.map((f) => `\`${f}\``).join(', ')}; reading them.`,
-        ...conflicts.map((path) => input.call(EDITOR, { command: 'view', path })),
+        ...conflicts.map((path) => viewCall(input, path)),
         ...viewEarlierReport(input),
       );
     case 1: {
@@ -109,7 +112,7 @@ function conflictFix(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
     case 3:
       return submitIfPassed(input, worker, conflictNote(conflicts));
     default:
-      return unexpected(input, 'the report was submitted already, yet the session goes on');
+      return afterReport(input);
   }
 }
 
@@ -124,7 +127,7 @@ function recheck(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
     case 1:
       return submitIfPassed(input, worker, '');
     default:
-      return unexpected(input, 'the report was submitted already, yet the session goes on');
+      return afterReport(input);
   }
 }
 
@@ -139,16 +142,14 @@ function checksFix(
       return say(
         'The checks named in my brief fail on my head. Reading my earlier report, then fixing it.',
         ...viewEarlierReport(input),
-        ...Object.entries(fix.files).map(([path, file_text]) =>
-          input.call(EDITOR, { command: 'create', path, file_text }),
-        ),
+        ...Object.entries(fix.files).map(([path, file_text]) => createCall(input, path, file_text)),
       );
     case 1:
       return runCheck(input, worker);
     case 2:
       return submitIfPassed(input, worker, fix.summary);
     default:
-      return unexpected(input, 'the report was submitted already, yet the session goes on');
+      return afterReport(input);
   }
 }
 
@@ -158,7 +159,7 @@ function runCheck(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
 
 /** Submits the report, with this fix's note, if the newest bash answer shows the check passed. */
 function submitIfPassed(input: TurnInput, worker: ScenarioWorker, note: string): TurnAnswer {
-  const output = resultOf(input, 'bash');
-  if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
-  return say('Done; the check passes.', submit(input, worker, fixSummary(input, worker, note)));
+  return reportIfPassed(input, 'Done; the check passes.', () =>
+    submit(input, worker, fixSummary(input, worker, note)),
+  );
 }

@@ -1,4 +1,11 @@
-import { say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
+import {
+  afterReport,
+  say,
+  type TurnAnswer,
+  type TurnInput,
+  toolFailure,
+  unexpected,
+} from './turn.js';
 
 /**
  * A `synthesis` session: reads the skill and lists the findings, reads each
@@ -36,7 +43,7 @@ export function synthesisTurn(input: TurnInput): TurnAnswer {
         }),
       );
     default:
-      return unexpected(input, 'the report was submitted already, yet the session goes on');
+      return afterReport(input);
   }
 }
 

@@ -2,15 +2,17 @@ import { type ScenarioWorker, type TalkScript, withBuild } from '../scenario.js'
 import { viewEarlierReport } from './fix-summary.js';
 import { submit } from './submit.js';
 import {
-  commandFailed,
-  resultOf,
+  createCall,
+  EDITOR,
+  reportIfPassed,
   say,
   type TurnAnswer,
   type TurnInput,
   unexpected,
+  viewCall,
+  workerFiles,
 } from './turn.js';
 
-const EDITOR = 'str_replace_based_edit_tool';
 /** What Baton tells a session whose limit is near (src/session/agent/roles/partial-work.ts). */
 const WIND_DOWN = 'this session is about to reach';
 /** The most turns a talked-to work session waits and works before it must have been told to wind down. */
@@ -33,21 +35,16 @@ export function talkWorkTurn(
 ): TurnAnswer {
   if (talk.paced) return pacedTurn(input, worker, talk, talk.paced.steers);
   const { request } = input;
-  const [first, ...rest] = filesOf(input, worker);
+  const [first, ...rest] = workerFiles(input, worker);
   if (request.turn === 0) {
     return say(
       'Reading my brief and the skill first.',
-      input.call(EDITOR, { command: 'view', path: request.paths.brief ?? '' }),
-      ...(request.paths.skill
-        ? [input.call(EDITOR, { command: 'view', path: request.paths.skill })]
-        : []),
+      viewCall(input, request.paths.brief ?? ''),
+      ...(request.paths.skill ? [viewCall(input, request.paths.skill)] : []),
     );
   }
   if (request.turn === 1 && first) {
-    return say(
-      `Writing \`${first[0]}\` first.`,
-      input.call(EDITOR, { command: 'create', path: first[0], file_text: first[1] }),
-    );
+    return say(`Writing \`${first[0]}\` first.`, createCall(input, first[0], first[1]));
   }
   const steered = asked(request.said, talk.steered);
   const wrote = wroteFile(input, talk.steered);
@@ -85,10 +82,7 @@ function pacedTurn(
 ): TurnAnswer {
   const { request } = input;
   if (request.turn === 0) {
-    return say(
-      'Reading my brief.',
-      input.call(EDITOR, { command: 'view', path: request.paths.brief ?? '' }),
-    );
+    return say('Reading my brief.', viewCall(input, request.paths.brief ?? ''));
   }
   const pattern = new RegExp(`(\\d+)-${escapeRegExp(talk.steered)} saying: ([^\\n<]+)`, 'g');
   const asks = [...request.said.matchAll(pattern)];
@@ -118,7 +112,7 @@ export function talkContinueTurn(
   talk: TalkScript,
 ): TurnAnswer {
   const { request } = input;
-  const [, ...rest] = filesOf(input, worker);
+  const [, ...rest] = workerFiles(input, worker);
   switch (request.turn) {
     case 0:
       return say('Reading the note of the session before mine.', ...viewEarlierReport(input));
@@ -128,10 +122,8 @@ export function talkContinueTurn(
         return unexpected(input, `the continuation was not given the /queue for ${talk.queued}`);
       return say(
         'Finishing the brief, and writing what the queued message asks.',
-        ...rest.map(([path, file_text]) =>
-          input.call(EDITOR, { command: 'create', path, file_text }),
-        ),
-        input.call(EDITOR, { command: 'create', path: talk.queued, file_text: `${queued}\n` }),
+        ...rest.map(([path, file_text]) => createCall(input, path, file_text)),
+        createCall(input, talk.queued, `${queued}\n`),
       );
     }
     case 2:
@@ -139,11 +131,8 @@ export function talkContinueTurn(
         'Running the check.',
         input.call('bash', { command: withBuild(worker.check, request.build) }),
       );
-    case 3: {
-      const output = resultOf(input, 'bash');
-      if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
-      return say('The check passes.', submit(input, worker));
-    }
+    case 3:
+      return reportIfPassed(input, 'The check passes.', () => submit(input, worker));
     default:
       return unexpected(input, 'the continuation handed in already, yet goes on');
   }
@@ -171,11 +160,4 @@ function wroteFile(input: Pick<TurnInput, 'request'>, path: string): boolean {
   return input.request.all.some(
     (exchange) => exchange.name === EDITOR && exchange.input.path === path,
   );
-}
-
-function filesOf(input: TurnInput, worker: ScenarioWorker): [string, string][] {
-  return Object.entries(worker.files).map(([path, text]) => [
-    withBuild(path, input.request.build),
-    text,
-  ]);
 }

@@ -1,6 +1,9 @@
 import type { FakeBlock } from '../../fake-anthropic.js';
 import type { SessionRequest } from '../read-request.js';
-import { type Scenario, type ScenarioWorker, scenarioWorker } from '../scenario.js';
+import { type Scenario, type ScenarioWorker, scenarioWorker, withBuild } from '../scenario.js';
+
+/** The editor tool a scripted session views and writes files with. */
+export const EDITOR = 'str_replace_based_edit_tool';
 
 /** What one turn of a scripted session sees. */
 export interface TurnInput {
@@ -70,4 +73,41 @@ export function resultOf(input: TurnInput, name: string, path?: string): string 
 /** Whether a bash answer says the command failed. */
 export function commandFailed(output: string | null): boolean {
   return output === null || /\[exit code \S+\]$/.test(output) || /\[killed after/.test(output);
+}
+
+/** An editor call that views a file. */
+export function viewCall(input: TurnInput, path: string): FakeBlock {
+  return input.call(EDITOR, { command: 'view', path });
+}
+
+/** An editor call that writes a file whole. */
+export function createCall(input: TurnInput, path: string, text: string): FakeBlock {
+  return input.call(EDITOR, { command: 'create', path, file_text: text });
+}
+
+/** The worker's files in this turn's build, each its path and its text. */
+export function workerFiles(input: TurnInput, worker: ScenarioWorker): [string, string][] {
+  return Object.entries(worker.files).map(([path, text]) => [
+    withBuild(path, input.request.build),
+    text,
+  ]);
+}
+
+/**
+ * A reply of `text` and the report `report` makes, if the newest bash answer
+ * shows the check passed; else the turn's problem.
+ */
+export function reportIfPassed(
+  input: TurnInput,
+  text: string,
+  report: () => FakeBlock,
+): TurnAnswer {
+  const output = resultOf(input, 'bash');
+  if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
+  return say(text, report());
+}
+
+/** A turn after the session handed in its report. */
+export function afterReport(input: TurnInput): TurnAnswer {
+  return unexpected(input, 'the report was submitted already, yet the session goes on');
 }

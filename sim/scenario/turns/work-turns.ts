@@ -3,16 +3,18 @@ import { type Scenario, type ScenarioWorker, STRAY_CODE, withBuild } from '../sc
 import { submit } from './submit.js';
 import { talkWorkTurn } from './talk-turns.js';
 import {
-  commandFailed,
+  afterReport,
+  createCall,
+  EDITOR,
+  reportIfPassed,
   resultOf,
   say,
   type TurnAnswer,
   type TurnInput,
   turnWorker,
-  unexpected,
+  viewCall,
+  workerFiles,
 } from './turn.js';
-
-const EDITOR = 'str_replace_based_edit_tool';
 
 /**
  * A `work` session: reads its brief (and the reports of the workers it builds
@@ -31,10 +33,7 @@ export function workTurn(input: TurnInput): TurnAnswer {
   const weakened =
     planned === 'weaken-contract' ? contractFileOfAnother(input.scenario, worker) : null;
   const files = [
-    ...Object.entries(worker.files).map(([path, text]): [string, string] => [
-      withBuild(path, request.build),
-      text,
-    ]),
+    ...workerFiles(input, worker),
     ...(planned === 'code-change' ? [[STRAY_CODE.path, STRAY_CODE.text] as [string, string]] : []),
   ];
   const check = withBuild(worker.check, request.build);
@@ -42,11 +41,9 @@ export function workTurn(input: TurnInput): TurnAnswer {
     case 0:
       return say(
         `I will read ${request.paths.dependencies.length ? 'my brief, the skill and the reports of the workers mine builds on' : 'my brief and the skill'} first.`,
-        input.call(EDITOR, { command: 'view', path: request.paths.brief ?? '' }),
-        ...(request.paths.skill
-          ? [input.call(EDITOR, { command: 'view', path: request.paths.skill })]
-          : []),
-        ...request.paths.dependencies.map((path) => input.call(EDITOR, { command: 'view', path })),
+        viewCall(input, request.paths.brief ?? ''),
+        ...(request.paths.skill ? [viewCall(input, request.paths.skill)] : []),
+        ...request.paths.dependencies.map((path) => viewCall(input, path)),
       );
     case 1:
       if (fails === 'error') {
@@ -63,7 +60,7 @@ export function workTurn(input: TurnInput): TurnAnswer {
         say(
           `The brief asks for ${files.map(([path]) => `\`${path}\``).join(', ')}; writing ${fails ? 'the first of them' : 'them'} now.`,
           ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
-            input.call(EDITOR, { command: 'create', path, file_text }),
+            createCall(input, path, file_text),
           ),
           ...ownMarks(input.scenario, worker).map(({ path, mark }) =>
             input.call(EDITOR, { command: 'str_replace', path, old_str: mark, new_str: '' }),
@@ -76,16 +73,13 @@ export function workTurn(input: TurnInput): TurnAnswer {
     case 2:
       return say('Running the check the brief names.', input.call('bash', { command: check }));
     case 3: {
-      const output = resultOf(input, 'bash');
-      if (fails) return submitFailed(input, worker, output ?? '');
-      if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
-      return say(
-        'The check passes; every success criterion is met.',
+      if (fails) return submitFailed(input, worker, resultOf(input, 'bash') ?? '');
+      return reportIfPassed(input, 'The check passes; every success criterion is met.', () =>
         submit(input, worker, worker.summary, request.build),
       );
     }
     default:
-      return unexpected(input, 'the report was submitted already, yet the session goes on');
+      return afterReport(input);
   }
 }
 

@@ -19,7 +19,7 @@ import { contextOf, type RepoContext } from '../client/types.js';
 import type { BuildQueryResult } from '../observe/build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from '../observe/hidden-records.js';
 import { branchesOf } from '../observe/observe-build.js';
-import { restOfPulls, restOfRefs } from '../observe/read-build-graph.js';
+import { withRestOfLists } from '../observe/read-build-graph.js';
 import { collectComments, commentLists } from '../observe/read-comments.js';
 import { readFinalPull } from '../observe/read-issue-state.js';
 import { readPulls } from '../observe/read-pulls.js';
@@ -210,25 +210,18 @@ async function withLaterPages(
 ): Promise<GraphMember | null> {
   if (!node) return null;
   const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs, messageRefs, validationRefs] = await Promise.all([
-    restOfPulls(ctx, { integration: variables.memberIntegration }, node.pullRequests),
-    restOfRefs(ctx, variables.memberRefPrefix, node.refs),
-    restOfRefs(ctx, variables.memberUsagePrefix, node.usageRefs),
-    node.messageRefs
-      ? restOfRefs(ctx, variables.memberMessagePrefix, node.messageRefs)
-      : Promise.resolve(undefined),
-    node.validationRefs
-      ? restOfRefs(ctx, variables.memberValidationPrefix, node.validationRefs)
-      : Promise.resolve(undefined),
-  ]);
-  return {
-    ...node,
-    pullRequests,
-    refs,
-    usageRefs,
-    ...(messageRefs ? { messageRefs } : {}),
-    ...(validationRefs ? { validationRefs } : {}),
-  };
+  return withRestOfLists(
+    ctx,
+    {
+      integration: variables.memberIntegration,
+      refPrefix: variables.memberRefPrefix,
+      usagePrefix: variables.memberUsagePrefix,
+      adaptPrefix: variables.memberAdaptPrefix,
+      messagePrefix: variables.memberMessagePrefix,
+      validationPrefix: variables.memberValidationPrefix,
+    },
+    node,
+  );
 }
 
 /**

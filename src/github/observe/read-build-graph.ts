@@ -78,31 +78,60 @@ export async function readBuildGraph(
         })),
         nodes: undefined,
       };
-  const [pulls, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all([
-    restOfPulls(ctx, variables, repository.pullRequests),
-    restOfRefs(ctx, variables.refPrefix, repository.refs),
-    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs
-      ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs)
-      : Promise.resolve(undefined),
-    repository.messageRefs
-      ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs)
-      : Promise.resolve(undefined),
-    repository.validationRefs
-      ? restOfRefs(ctx, variables.validationPrefix, repository.validationRefs)
-      : Promise.resolve(undefined),
-  ]);
   return {
-    repository: {
-      ...repository,
-      pullRequests: pulls,
-      refs,
-      usageRefs,
-      ...(adaptRefs ? { adaptRefs } : {}),
-      ...(messageRefs ? { messageRefs } : {}),
-      ...(validationRefs ? { validationRefs } : {}),
-    },
+    repository: await withRestOfLists(ctx, variables, repository),
     ...(nodes ? { alongside: nodes } : {}),
+  };
+}
+
+/** The lists of a build's repository that a first read may leave unfinished. */
+interface BuildLists {
+  pullRequests: BuildQueryResult['repository']['pullRequests'];
+  refs: GraphRefs;
+  usageRefs: GraphRefs;
+  adaptRefs?: GraphRefs;
+  messageRefs?: GraphRefs;
+  validationRefs?: GraphRefs;
+}
+
+/**
+ * A build's lists read whole (a build's own, or a change set's member's): its
+ * pull requests into the build branch past the first page, each kind of its
+ * refs past a hundred; a kind the first read did not ask for stays unread.
+ */
+export async function withRestOfLists<T extends BuildLists>(
+  ctx: RepoContext,
+  prefixes: Pick<
+    BuildGraphVariables,
+    | 'integration'
+    | 'refPrefix'
+    | 'usagePrefix'
+    | 'adaptPrefix'
+    | 'messagePrefix'
+    | 'validationPrefix'
+  >,
+  lists: T,
+): Promise<T> {
+  const rest = (prefix: string, first: GraphRefs | undefined) =>
+    first ? restOfRefs(ctx, prefix, first) : Promise.resolve(undefined);
+  const [pullRequests, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all(
+    [
+      restOfPulls(ctx, prefixes, lists.pullRequests),
+      restOfRefs(ctx, prefixes.refPrefix, lists.refs),
+      restOfRefs(ctx, prefixes.usagePrefix, lists.usageRefs),
+      rest(prefixes.adaptPrefix, lists.adaptRefs),
+      rest(prefixes.messagePrefix, lists.messageRefs),
+      rest(prefixes.validationPrefix, lists.validationRefs),
+    ],
+  );
+  return {
+    ...lists,
+    pullRequests,
+    refs,
+    usageRefs,
+    ...(adaptRefs ? { adaptRefs } : {}),
+    ...(messageRefs ? { messageRefs } : {}),
+    ...(validationRefs ? { validationRefs } : {}),
   };
 }
 
@@ -122,7 +151,7 @@ export interface ReadAlongside {
 }
 
 /** The worker PRs past the first page, and each open one's CI past its first hundred, in `ctx`'s repository. */
-export async function restOfPulls(
+async function restOfPulls(
   ctx: RepoContext,
   variables: { integration: string },
   first: BuildQueryResult['repository']['pullRequests'],
@@ -162,11 +191,7 @@ async function restOfChecks(ctx: RepoContext, pull: GraphPull): Promise<void> {
 }
 
 /** The refs under `prefix` past the first hundred, in `ctx`'s repository. */
-export async function restOfRefs(
-  ctx: RepoContext,
-  prefix: string,
-  first: GraphRefs,
-): Promise<GraphRefs> {
+async function restOfRefs(ctx: RepoContext, prefix: string, first: GraphRefs): Promise<GraphRefs> {
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {

@@ -106,6 +106,23 @@ export function recordedMember(
   });
 }
 
+/**
+ * What a member build's snapshot holds of its change set: the set of acme/service's
+ * issue 12 over acme/lib and acme/service, after acme/lib, nothing of it done yet.
+ */
+export function memberChangeSet(
+  overrides: Partial<NonNullable<BuildSnapshot['changeSet']>> = {},
+): NonNullable<BuildSnapshot['changeSet']> {
+  return {
+    issue: { repository: HOME, number: 12, url: `https://github.com/${HOME}/issues/12` },
+    repositories: [LIB, HOME],
+    after: [LIB],
+    outside: { done: [], repositories: {}, chains: {} },
+    spentElsewhereUsd: 0,
+    ...overrides,
+  };
+}
+
 /** A change set: its plan valid, labelled by the maintainer, nobody's command yet, unless told. */
 export function makeSet(
   overrides: {

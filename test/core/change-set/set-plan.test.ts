@@ -24,6 +24,7 @@ import {
 } from '../../../src/core/vocabulary/ids.js';
 import { dispatched, rowsOf } from '../decide-helpers.js';
 import { make, makePlan, makeWorker, planRun } from '../factories.js';
+import { memberChangeSet } from './set-factories.js';
 
 const HOME = 'acme/service';
 
@@ -146,17 +147,9 @@ describe('outside dependencies in a member build', () => {
       snapshot: make.snapshot({
         plan: { kind: 'valid', plan: slice, sha: 'p' },
         runs: [planRun()],
-        changeSet: {
-          issue: {
-            repository: 'acme/service',
-            number: 12,
-            url: 'https://github.com/acme/service/issues/12',
-          },
-          repositories: ['acme/lib', 'acme/service'],
-          after: ['acme/lib'],
+        changeSet: memberChangeSet({
           outside: { done, repositories: { 'W1.1': 'acme/lib' }, chains: { 'W2.2': 1, 'W2.1': 2 } },
-          spentElsewhereUsd: 0,
-        },
+        }),
       }),
       config: make.config({ approval: 'none' }),
       now: '2026-03-01T12:00:00Z',
