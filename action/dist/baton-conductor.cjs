@@ -59025,25 +59025,31 @@ async function readBuildGraph(ctx, variables, alongside) {
     }),
     nodes: void 0
   };
-  const [pulls, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all([
-    restOfPulls(ctx, variables, repository.pullRequests),
-    restOfRefs(ctx, variables.refPrefix, repository.refs),
-    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
-    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0),
-    repository.validationRefs ? restOfRefs(ctx, variables.validationPrefix, repository.validationRefs) : Promise.resolve(void 0)
-  ]);
   return {
-    repository: {
-      ...repository,
-      pullRequests: pulls,
-      refs,
-      usageRefs,
-      ...adaptRefs ? { adaptRefs } : {},
-      ...messageRefs ? { messageRefs } : {},
-      ...validationRefs ? { validationRefs } : {}
-    },
+    repository: await withRestOfLists(ctx, variables, repository),
     ...nodes ? { alongside: nodes } : {}
+  };
+}
+async function withRestOfLists(ctx, prefixes, lists) {
+  const rest = (prefix, first) => first ? restOfRefs(ctx, prefix, first) : Promise.resolve(void 0);
+  const [pullRequests, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all(
+    [
+      restOfPulls(ctx, prefixes, lists.pullRequests),
+      restOfRefs(ctx, prefixes.refPrefix, lists.refs),
+      restOfRefs(ctx, prefixes.usagePrefix, lists.usageRefs),
+      rest(prefixes.adaptPrefix, lists.adaptRefs),
+      rest(prefixes.messagePrefix, lists.messageRefs),
+      rest(prefixes.validationPrefix, lists.validationRefs)
+    ]
+  );
+  return {
+    ...lists,
+    pullRequests,
+    refs,
+    usageRefs,
+    ...adaptRefs ? { adaptRefs } : {},
+    ...messageRefs ? { messageRefs } : {},
+    ...validationRefs ? { validationRefs } : {}
   };
 }
 async function restOfPulls(ctx, variables, first) {
@@ -60210,21 +60216,18 @@ async function observeMember(ctx, {
 async function withLaterPages(ctx, member, node2) {
   if (!node2) return null;
   const variables = memberVariables(member);
-  const [pullRequests, refs, usageRefs, messageRefs, validationRefs] = await Promise.all([
-    restOfPulls(ctx, { integration: variables.memberIntegration }, node2.pullRequests),
-    restOfRefs(ctx, variables.memberRefPrefix, node2.refs),
-    restOfRefs(ctx, variables.memberUsagePrefix, node2.usageRefs),
-    node2.messageRefs ? restOfRefs(ctx, variables.memberMessagePrefix, node2.messageRefs) : Promise.resolve(void 0),
-    node2.validationRefs ? restOfRefs(ctx, variables.memberValidationPrefix, node2.validationRefs) : Promise.resolve(void 0)
-  ]);
-  return {
-    ...node2,
-    pullRequests,
-    refs,
-    usageRefs,
-    ...messageRefs ? { messageRefs } : {},
-    ...validationRefs ? { validationRefs } : {}
-  };
+  return withRestOfLists(
+    ctx,
+    {
+      integration: variables.memberIntegration,
+      refPrefix: variables.memberRefPrefix,
+      usagePrefix: variables.memberUsagePrefix,
+      adaptPrefix: variables.memberAdaptPrefix,
+      messagePrefix: variables.memberMessagePrefix,
+      validationPrefix: variables.memberValidationPrefix
+    },
+    node2
+  );
 }
 function asBuildRepository(node2, repository) {
   const empty = { nodes: [] };
