@@ -143,6 +143,8 @@ describeWithRedis('a replica whose lease lapsed while it waited to dispatch', ()
   let server: RedisServer;
   let redis: Redis;
   let own: BatonStore[];
+  /** Stops the app the test started (its simulator's interceptors, which the next file must not meet). */
+  let stopApp = () => {};
   beforeAll(async () => {
     server = await startRedisServer();
   });
@@ -152,6 +154,7 @@ describeWithRedis('a replica whose lease lapsed while it waited to dispatch', ()
     own = [];
   });
   afterEach(async () => {
+    stopApp();
     await Promise.all(own.map((store) => store.close().catch(() => undefined)));
     redis.disconnect();
   });
@@ -183,6 +186,7 @@ describeWithRedis('a replica whose lease lapsed while it waited to dispatch', ()
         },
       },
     });
+    stopApp = a.stop;
     const b = await startReplica({ now, store: storeB });
     labelledIssue(world);
     const [label] = world.outbox.splice(0);
