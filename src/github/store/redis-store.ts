@@ -137,7 +137,6 @@ export function createRedisStore({
       const renewal = setInterval(
         () => {
           const renewedAt = Date.now();
-          if (lost) return;
           if (renewedAt - askedAt >= maxHoldMs) {
             letGo();
             log.error(
@@ -148,7 +147,7 @@ export function createRedisStore({
           }
           redis.eval(RENEW, 1, lease, me, String(redisMs(leaseMs))).then((still) => {
             if (still === 1) sureUntil = Math.max(sureUntil, renewedAt + leaseMs / 2);
-            else if (!lost) letGo();
+            else letGo();
           }, onError);
         },
         Math.floor(leaseMs / 3),
