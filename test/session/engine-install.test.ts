@@ -1,12 +1,24 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeEngineCacheOutputs } from '../../src/session/agent/engines/engine-cache.js';
 import type { EnginePin } from '../../src/session/agent/engines/engine-pins.js';
+import { pinOfTree } from '../../src/session/agent/engines/engine-tree.js';
 import {
   CACHED_TARBALL,
   EngineInstallError,
@@ -43,7 +55,12 @@ function integrityOf(bytes: Buffer): string {
   return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
 }
 
-function pinOf(bytes: Buffer): PinnedPlatform {
+/** The fake engine's pin: its tarball's integrity, and its files as the tarball unpacks them. */
+async function pinOf(bytes: Buffer): Promise<PinnedPlatform> {
+  const dir = await makeTempDir('baton-engine-pin-');
+  await writeFile(path.join(dir, 'package.tgz'), bytes);
+  execFileSync('tar', ['-xzf', path.join(dir, 'package.tgz'), '-C', dir]);
+  const unpacked = await pinOfTree(path.join(dir, 'package'));
   const pin: EnginePin = {
     engine: 'claude-code',
     package: '@baton-test/fake-engine',
@@ -55,6 +72,7 @@ function pinOf(bytes: Buffer): PinnedPlatform {
     platform: {
       tarball: '@baton-test/fake-engine/-/fake-engine-1.0.0.tgz',
       integrity: integrityOf(bytes),
+      unpacked,
       binary: 'claude',
       path: [],
     },
@@ -99,9 +117,9 @@ describe('the engine cache', () => {
     await removeTempDirs();
   });
 
-  it('keeps the checked tarball; a later session hashes it again and unpacks it afresh', async () => {
+  it('keeps the checked tarball and its unpacked copy; a later session copies the copy, checking what it writes', async () => {
     const genuine = await packageTarball(GENUINE);
-    const pinned = pinOf(genuine);
+    const pinned = await pinOf(genuine);
     const registry = registryOf(genuine);
     const cacheDir = await makeTempDir('baton-engine-cache-');
     const lines: string[] = [];
@@ -109,11 +127,11 @@ describe('the engine cache', () => {
     const first = await installFake({ cacheDir, pinned, registry, log: lines });
     expect(first.downloaded).toBe(true);
     expect(await readFile(first.binary, 'utf8')).toBe(GENUINE);
-    expect(await readdir(path.join(cacheDir, pinned.dir))).toEqual([CACHED_TARBALL]);
+    expect(await readdir(path.join(cacheDir, pinned.dir))).toEqual([CACHED_TARBALL, 'unpacked']);
     // The sandbox and every conversation of the session get the same install.
     expect(await installFake({ cacheDir, pinned, registry })).toBe(first);
 
-    // The next session (a new process): found in the cache, checked, unpacked into a folder of its own.
+    // The next session (a new process): the unpacked copy, copied into a folder of its own.
     forgetInstalledEngines();
     expect(existsSync(first.root)).toBe(false);
     const next = await installFake({ cacheDir, pinned, registry, log: lines });
@@ -121,6 +139,13 @@ describe('the engine cache', () => {
     expect(next.root).not.toBe(first.root);
     expect(next.root.startsWith(cacheDir)).toBe(false);
     expect(await readFile(next.binary, 'utf8')).toBe(GENUINE);
+
+    // With no unpacked copy, the tarball found in the cache is checked and unpacked.
+    forgetInstalledEngines();
+    await rm(path.join(cacheDir, pinned.dir, 'unpacked'), { recursive: true });
+    const third = await installFake({ cacheDir, pinned, registry, log: lines });
+    expect(third.downloaded).toBe(false);
+    expect(await readFile(third.binary, 'utf8')).toBe(GENUINE);
     expect(registry.downloads).toEqual([
       'http://registry.invalid/@baton-test/fake-engine/-/fake-engine-1.0.0.tgz',
     ]);
@@ -129,10 +154,91 @@ describe('the engine cache', () => {
         /^engine: downloaded @baton-test\/fake-engine@1.0.0 .* checked and unpacked in \d+ ms$/,
       ),
       expect.stringMatching(
+        /^engine: copied the unpacked @baton-test\/fake-engine@1.0.0 .* from the cache and checked it in \d+ ms$/,
+      ),
+      expect.stringMatching(
         /^engine: found in the cache @baton-test\/fake-engine@1.0.0 .* checked and unpacked in \d+ ms$/,
       ),
     ]);
   });
+
+  it('refuses a pin whose files are not what its tarball unpacks into, and runs nothing', async () => {
+    const genuine = await packageTarball(GENUINE);
+    const pinned = await pinOf(genuine);
+    const wrong = {
+      ...pinned,
+      platform: { ...pinned.platform, unpacked: { ...pinned.platform.unpacked, bytes: 1 } },
+    };
+    await expect(
+      installFake({
+        cacheDir: await makeTempDir('baton-engine-cache-'),
+        pinned: wrong,
+        registry: registryOf(genuine),
+      }),
+    ).rejects.toThrow(/unpacks into other files than its pin names .* the pin is wrong/);
+  });
+
+  /** What a forged unpacked copy holds beside its `package.json`, where the engine's binary should be. */
+  const UNPACKED_POISONS: {
+    name: string;
+    plant: (unpacked: string) => Promise<void>;
+    /** Why the session says it refused the copy. */
+    why: RegExp;
+  }[] = [
+    {
+      name: 'an unpacked copy with another binary',
+      // As long as the genuine one: the copy is refused by its digest, not its size.
+      plant: (unpacked) =>
+        writeFile(path.join(unpacked, 'claude'), GENUINE.replace('genuine', 'forged!'), {
+          mode: 0o755,
+        }),
+      why: /\(other files\)/,
+    },
+    {
+      name: 'an unpacked copy with the genuine binary and its other file under another name',
+      plant: async (unpacked) => {
+        await writeFile(path.join(unpacked, 'claude'), GENUINE, { mode: 0o755 });
+        await rename(path.join(unpacked, 'package.json'), path.join(unpacked, 'preload.so'));
+      },
+      why: /\(other files\)/,
+    },
+    {
+      name: 'an unpacked copy whose binary is a link to another',
+      plant: async (unpacked) => {
+        await writeFile(path.join(path.dirname(unpacked), 'elsewhere'), FORGED, { mode: 0o755 });
+        await symlink(
+          path.join(path.dirname(unpacked), 'elsewhere'),
+          path.join(unpacked, 'claude'),
+        );
+      },
+      why: /claude is neither a folder nor a regular file/,
+    },
+    {
+      name: 'an unpacked copy that is a link to a folder of a forged engine',
+      plant: async (unpacked) => {
+        const forged = path.join(path.dirname(unpacked), 'forged');
+        await rename(unpacked, forged);
+        await writeFile(path.join(forged, 'claude'), FORGED, { mode: 0o755 });
+        await symlink(forged, unpacked);
+      },
+      why: /unpacked is not a folder/,
+    },
+    {
+      name: 'an unpacked copy whose binary is a named pipe',
+      plant: async (unpacked) => {
+        execFileSync('mkfifo', [path.join(unpacked, 'claude')]);
+      },
+      why: /claude is neither a folder nor a regular file/,
+    },
+    {
+      name: 'an unpacked copy whose binary is larger than the pin says (a sparse gigabyte)',
+      plant: async (unpacked) => {
+        await writeFile(path.join(unpacked, 'claude'), GENUINE, { mode: 0o755 });
+        await truncate(path.join(unpacked, 'claude'), 1024 ** 3);
+      },
+      why: /more than the pinned \d+ bytes/,
+    },
+  ];
 
   /** What a poisoned cache restores into the engine's folder, before the session starts. */
   const POISONS: {
@@ -144,6 +250,8 @@ describe('the engine cache', () => {
     ) => Promise<void>;
     /** Whether the genuine tarball was left there, so no download is needed. */
     keepsGenuine: boolean;
+    /** Why the session says it refused what it found, where it says so. */
+    why?: RegExp;
   }[] = [
     {
       name: 'an unpacked engine with the right integrity marker but another binary (the earlier layout)',
@@ -165,6 +273,17 @@ describe('the engine cache', () => {
       },
       keepsGenuine: true,
     },
+    ...UNPACKED_POISONS.map(({ name, plant, why }) => ({
+      name: `the genuine tarball, beside ${name}`,
+      plant: async (folder: string, { genuine }: { genuine: Buffer }) => {
+        await writeFile(path.join(folder, CACHED_TARBALL), genuine);
+        await mkdir(path.join(folder, 'unpacked'));
+        await writeFile(path.join(folder, 'unpacked', 'package.json'), '{"name":"fake-engine"}\n');
+        await plant(path.join(folder, 'unpacked'));
+      },
+      keepsGenuine: true,
+      why,
+    })),
     {
       name: 'another tarball in the tarball’s place',
       plant: async (folder, { forged }) => {
@@ -190,10 +309,10 @@ describe('the engine cache', () => {
 
   it.each(POISONS)(
     'never runs what a poisoned cache holds: $name',
-    async ({ plant, keepsGenuine }) => {
+    async ({ plant, keepsGenuine, why }) => {
       const genuine = await packageTarball(GENUINE);
       const forged = await packageTarball(FORGED);
-      const pinned = pinOf(genuine);
+      const pinned = await pinOf(genuine);
       const registry = registryOf(genuine);
       const cacheDir = await makeTempDir('baton-engine-cache-');
       const folder = path.join(cacheDir, pinned.dir);
@@ -211,7 +330,11 @@ describe('the engine cache', () => {
       // The cache now holds the genuine tarball, for the next session to check again.
       const cached = await readFile(path.join(folder, CACHED_TARBALL));
       expect(integrityOf(cached)).toBe(pinned.platform.integrity);
-      if (!keepsGenuine) expect(await readdir(folder)).toEqual([CACHED_TARBALL]);
+      if (why) expect(lines[0]).toMatch(why);
+      // And the unpacked copy the next session may take is the genuine one.
+      expect(await readdir(folder)).toEqual(expect.arrayContaining([CACHED_TARBALL, 'unpacked']));
+      expect(await readFile(path.join(folder, 'unpacked', 'claude'), 'utf8')).toBe(GENUINE);
+      if (!keepsGenuine) expect(await readdir(folder)).toEqual([CACHED_TARBALL, 'unpacked']);
     },
   );
 
@@ -228,7 +351,7 @@ describe('the engine cache', () => {
       await writeFile(path.join(left, 'claude'), GENUINE);
       const installed = await installFake({
         cacheDir: await makeTempDir('baton-engine-cache-'),
-        pinned: pinOf(genuine),
+        pinned: await pinOf(genuine),
         registry: registryOf(genuine),
       });
       expect(existsSync(left)).toBe(false);
@@ -247,14 +370,13 @@ describe('the engine cache', () => {
     const forged = await packageTarball(FORGED);
     const registry = registryOf(forged);
     const cacheDir = await makeTempDir('baton-engine-cache-');
-    await expect(installFake({ cacheDir, pinned: pinOf(genuine), registry })).rejects.toThrow(
-      EngineInstallError,
-    );
-    expect(await readdir(path.join(cacheDir, pinOf(genuine).dir))).toEqual([]);
+    const pinned = await pinOf(genuine);
+    await expect(installFake({ cacheDir, pinned, registry })).rejects.toThrow(EngineInstallError);
+    expect(await readdir(path.join(cacheDir, pinned.dir))).toEqual([]);
     // A cache that could not be filled is tried again by the next call.
     await chmod(cacheDir, 0o755);
     const retried = registryOf(genuine);
-    const installed = await installFake({ cacheDir, pinned: pinOf(genuine), registry: retried });
+    const installed = await installFake({ cacheDir, pinned, registry: retried });
     expect(await readFile(installed.binary, 'utf8')).toBe(GENUINE);
   });
 

@@ -1,4 +1,5 @@
 import type { CodingEngine } from '../../../core/sessions/engines.js';
+import type { UnpackedPin } from './engine-tree.js';
 
 /**
  * The engine versions a Baton release runs, pinned (each in its engine's
@@ -26,6 +27,12 @@ export interface PlatformPin {
   tarball: string;
   /** Subresource integrity (sha512, base64) of the tarball, as the registry publishes it. */
   integrity: string;
+  /**
+   * The tarball's `package/` folder unpacked, as engine-tree.ts hashes it: what a
+   * session may copy from the unpacked engine an earlier session of the machine
+   * left in the cache (`npx tsx scripts/engine-pins.ts` prints it for every pin).
+   */
+  unpacked: UnpackedPin;
   /** The executable, relative to the tarball's `package/` folder. */
   binary: string;
   /** Folders of helper programs it expects on PATH (Codex's own ripgrep), relative likewise. */

@@ -14,6 +14,10 @@ export const CODEX: EngineKit = {
         tarball: '@openai/codex/-/codex-0.169.0-linux-x64.tgz',
         integrity:
           'sha512-o05NyAOCDygSPRo1yinzxvkRSdmsZyBD9E7mbpmjRanSfM8lypqWtQgEo4XfNkwhuCR2aFu8mlGOsQGFXVbVww==',
+        unpacked: {
+          digest: 'sha256-cCmSn5/txeaR7QhnJ5gefn+0s0C0sC/wfC1dYjPTRBs=',
+          bytes: 422_666_418,
+        },
         binary: 'vendor/x86_64-unknown-linux-musl/bin/codex',
         path: ['vendor/x86_64-unknown-linux-musl/codex-path'],
       },
@@ -21,6 +25,10 @@ export const CODEX: EngineKit = {
         tarball: '@openai/codex/-/codex-0.169.0-linux-arm64.tgz',
         integrity:
           'sha512-NZ/DaQUpcQmxmqee7Z9uC1rzw3GhSbooawcaTe1LN5Yk+WlinUKGdTXJgClRT/9ogQEEM9TWxYzvxPfj5G/xFg==',
+        unpacked: {
+          digest: 'sha256-ilJm/GZi2lXVrfsVzdYuOyODTtxiKuywndQcPoLs8/g=',
+          bytes: 421_970_532,
+        },
         binary: 'vendor/aarch64-unknown-linux-musl/bin/codex',
         path: ['vendor/aarch64-unknown-linux-musl/codex-path'],
       },

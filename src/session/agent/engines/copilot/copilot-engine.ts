@@ -18,6 +18,10 @@ export const COPILOT: EngineKit = {
         tarball: '@github/copilot-linux-x64/-/copilot-linux-x64-1.0.102.tgz',
         integrity:
           'sha512-eGHPbsP0p2QgfVZCjtbGBFZPBOJQ0DN7xIbBRAo7oG8b1zfLirQIdfI4h8Iy68Dv2cKJGJZg2/EO7W7KpIMJOw==',
+        unpacked: {
+          digest: 'sha256-Yvd4j4NP09B515CGIK3lmiA7laajAMlO22JAHHw21G0=',
+          bytes: 197_466_861,
+        },
         binary: 'copilot',
         path: [],
       },
@@ -25,6 +29,10 @@ export const COPILOT: EngineKit = {
         tarball: '@github/copilot-linux-arm64/-/copilot-linux-arm64-1.0.102.tgz',
         integrity:
           'sha512-5rO0B2/AduCekrE+aUzipySKZxZY2b/tVRZ8Suy8ymPFNC0Q7HQiQ8DZhxj+3RhHR8rU2Z8KOJVAbtMlROX6+A==',
+        unpacked: {
+          digest: 'sha256-d1fiqLTw9SmsofjKbxdk4eCnKkW3jXFd9GWvw6IsVGo=',
+          bytes: 193_338_041,
+        },
         binary: 'copilot',
         path: [],
       },

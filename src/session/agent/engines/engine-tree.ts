@@ -1,0 +1,159 @@
+/**
+ * An engine's unpacked package as its pin names it (`PlatformPin.unpacked`):
+ * every regular file under the tarball's `package/` folder, by its path, its
+ * mode (executable or not) and the sha256 of its bytes, listed in path order
+ * and hashed into one digest, with the bytes of all its files counted.
+ *
+ * A session may start from an unpacked copy that an earlier session of the
+ * same machine left in the engine cache (install-engine.ts) only by copying
+ * it into a folder of its own and hashing the very bytes it writes there: the
+ * copy runs only when its digest is the pinned one, and nothing another
+ * process writes to the cache after that reaches it. Anything but folders and
+ * regular files in the copy (a link, a pipe, a device) refuses it, and so
+ * does a copy larger than the pin says, before it fills the disk.
+ */
+
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+/** What a pin holds of the unpacked package: the tree's digest and how many bytes its files hold. */
+export interface UnpackedPin {
+  /** `sha256-<base64>` of the listing `treeDigest` makes. */
+  digest: string;
+  bytes: number;
+}
+
+/** One regular file of the tree, relative to its root with `/` between folders. */
+interface TreeFile {
+  path: string;
+  executable: boolean;
+  /** The sha256 of its bytes, hex. */
+  sha256: string;
+}
+
+/** The digest of a tree's files: one line each, `x`/`-`, its sha256 and its path, in path order. */
+function treeDigest(files: TreeFile[]): string {
+  const listing = [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((file) => `${file.executable ? 'x' : '-'} ${file.sha256} ${file.path}\n`)
+    .join('');
+  return `sha256-${createHash('sha256').update(listing).digest('base64')}`;
+}
+
+/** How a copy went: its pin, what was written, or why nothing may run of it. */
+export type TreeCopy =
+  | { result: 'copied'; unpacked: UnpackedPin }
+  | { result: 'missing' }
+  | { result: 'refused'; why: string };
+
+/**
+ * Copies the tree at `from` into `to` (a folder this process made, empty),
+ * hashing each file's bytes as they are written; stops at anything that is
+ * not a folder or a regular file, and once more than `limit` bytes are
+ * written. Links are never followed: a file is opened without following its
+ * last name, and only a regular file is read.
+ */
+export async function copyTree(from: string, to: string, limit: number): Promise<TreeCopy> {
+  const top = await lstat(from).catch(() => null);
+  if (!top) return { result: 'missing' };
+  if (!top.isDirectory()) return { result: 'refused', why: `${from} is not a folder` };
+  const files: TreeFile[] = [];
+  const written = { bytes: 0 };
+  const why = await copyFolder({ from, to, relative: '', files, written, limit });
+  if (why) return { result: 'refused', why };
+  return { result: 'copied', unpacked: { digest: treeDigest(files), bytes: written.bytes } };
+}
+
+/** The pin of a tree this process wrote and only it writes (a tarball it unpacked). */
+export async function pinOfTree(root: string): Promise<UnpackedPin> {
+  const files: TreeFile[] = [];
+  const written = { bytes: 0 };
+  const why = await copyFolder({
+    from: root,
+    to: null,
+    relative: '',
+    files,
+    written,
+    limit: Number.POSITIVE_INFINITY,
+  });
+  if (why) throw new Error(`the unpacked engine at ${root}: ${why}`);
+  return { digest: treeDigest(files), bytes: written.bytes };
+}
+
+interface FolderCopy {
+  from: string;
+  /** Where the copy goes; null: the tree is hashed where it is. */
+  to: string | null;
+  relative: string;
+  files: TreeFile[];
+  written: { bytes: number };
+  limit: number;
+}
+
+/** Copies (or hashes) one folder, depth first; why it stopped, or null. */
+async function copyFolder(copy: FolderCopy): Promise<string | null> {
+  const names = await readdir(copy.from).catch(() => null);
+  if (!names) return `${copy.from} cannot be read`;
+  for (const name of names.sort()) {
+    const from = path.join(copy.from, name);
+    const to = copy.to === null ? null : path.join(copy.to, name);
+    const relative = copy.relative ? `${copy.relative}/${name}` : name;
+    const stats = await lstat(from).catch(() => null);
+    if (stats?.isDirectory()) {
+      if (to !== null) await mkdir(to, { mode: 0o755 });
+      const why = await copyFolder({ ...copy, from, to, relative });
+      if (why) return why;
+    } else if (stats?.isFile()) {
+      const why = await copyFile({ from, to, relative, copy });
+      if (why) return why;
+    } else {
+      return `${relative} is neither a folder nor a regular file`;
+    }
+  }
+  return null;
+}
+
+/** Copies one regular file, hashing the bytes it writes; why it stopped, or null. */
+async function copyFile({
+  from,
+  to,
+  relative,
+  copy,
+}: {
+  from: string;
+  to: string | null;
+  relative: string;
+  copy: FolderCopy;
+}): Promise<string | null> {
+  const source = await open(
+    from,
+    constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+  ).catch(() => null);
+  if (!source) return `${relative} cannot be opened as a regular file`;
+  try {
+    const stats = await source.stat();
+    if (!stats.isFile()) return `${relative} is not a regular file`;
+    const executable = (stats.mode & 0o111) !== 0;
+    const target = to === null ? null : await open(to, 'wx', executable ? 0o755 : 0o644);
+    try {
+      const hash = createHash('sha256');
+      for await (const chunk of source.createReadStream({
+        autoClose: false,
+        highWaterMark: 1 << 20,
+      }) as AsyncIterable<Buffer>) {
+        copy.written.bytes += chunk.length;
+        if (copy.written.bytes > copy.limit) return `more than the pinned ${copy.limit} bytes`;
+        hash.update(chunk);
+        if (target) await target.write(chunk);
+      }
+      copy.files.push({ path: relative, executable, sha256: hash.digest('hex') });
+      return null;
+    } finally {
+      await target?.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
