@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table2.constants };
-  for (const [attribute, path45, type2] of table2.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path45), type2));
+  for (const [attribute, path46, type2] of table2.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path46), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path45, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path46, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path45), type2);
+      const value = attributeValue(dig(data, path46), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path45) {
+function dig(data, path46) {
   let value = data;
-  for (const name of path45) {
+  for (const name of path46) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message2, usage };
           if (!complete) {
-            for (const path45 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path45);
+            for (const path46 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path46);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path45) {
-  const [name, ...rest] = path45;
+function without(data, path46) {
+  const [name, ...rest] = path46;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path45(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path46(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path46 = statics.reduce((previousValue, currentValue, index2) => {
+      const path47 = statics.reduce((previousValue, currentValue, index2) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index2 === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path46.split(/[?#]/, 1)[0];
+      const pathOnly = path47.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path46}
+${path47}
 ${underline}`);
       }
-      return path46;
+      return path47;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -12516,17 +12516,17 @@ var init_parser = __esm({
       return tokens;
     };
     strip = (tokens) => {
-      let open5 = [];
+      let open6 = [];
       for (const token of tokens) {
         if (token.type === "brace" || token.type === "paren") {
           if (token.value === "{" || token.value === "[") {
-            open5.push(token.value);
+            open6.push(token.value);
           } else {
-            open5.pop();
+            open6.pop();
           }
         }
       }
-      let innermostOpenBracket = open5[open5.length - 1];
+      let innermostOpenBracket = open6[open6.length - 1];
       let length = tokens.length;
       let JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
       while (length > 0) {
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path45, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path46, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved2 = path45;
+  let resolved2 = path46;
   let st;
   try {
-    resolved2 = await fs5.promises.realpath(path45);
+    resolved2 = await fs5.promises.realpath(path46);
     st = await fs5.promises.stat(resolved2);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path45, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path45 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path45.dirname(targetPath);
+  const { fs: fs5, path: path46 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path46.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path45 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path45.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path46 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path46.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path45 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path45.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path46 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path46.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path45 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path46 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path45.join(appData, "Anthropic");
+          return path46.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path45.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path46.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path45.join(xdgConfigHome, "anthropic");
+        return path46.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path45.join(home, ".config", "anthropic");
+        return path46.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path45 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path45.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path46 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path46.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path45) {
-  if (!path45) {
+function identityTokenFromFile(path46) {
+  if (!path46) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content3;
     try {
-      content3 = await fs5.promises.readFile(path45, "utf-8");
+      content3 = await fs5.promises.readFile(path46, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path45}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path46}: ${err}`);
     }
     const token = content3.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path45} is empty`);
+      throw new AnthropicError(`Identity token file at ${path46} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message2, headers);
         }
-        buildURL(path45, query, defaultBaseURL) {
+        buildURL(path46, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path45) ? new URL(path45) : new URL(baseURL + (baseURL.endsWith("/") && path45.startsWith("/") ? path45.slice(1) : path45));
+          const url2 = isAbsoluteURL(path46) ? new URL(path46) : new URL(baseURL + (baseURL.endsWith("/") && path46.startsWith("/") ? path46.slice(1) : path46));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path45, opts) {
-          return this.methodRequest("get", path45, opts);
+        get(path46, opts) {
+          return this.methodRequest("get", path46, opts);
         }
-        post(path45, opts) {
-          return this.methodRequest("post", path45, opts);
+        post(path46, opts) {
+          return this.methodRequest("post", path46, opts);
         }
-        patch(path45, opts) {
-          return this.methodRequest("patch", path45, opts);
+        patch(path46, opts) {
+          return this.methodRequest("patch", path46, opts);
         }
-        put(path45, opts) {
-          return this.methodRequest("put", path45, opts);
+        put(path46, opts) {
+          return this.methodRequest("put", path46, opts);
         }
-        delete(path45, opts) {
-          return this.methodRequest("delete", path45, opts);
+        delete(path46, opts) {
+          return this.methodRequest("delete", path46, opts);
         }
-        methodRequest(method, path45, opts) {
+        methodRequest(method, path46, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path45, ...opts2 };
+            return { method, path: path46, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime: startTime2 };
         }
-        getAPIList(path45, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path45, ...opts2 })) : { method: "get", path: path45, ...opts });
+        getAPIList(path46, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path46, ...opts2 })) : { method: "get", path: path46, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path45, query, defaultBaseURL } = options2;
+          const { method, path: path46, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path45, query, defaultBaseURL);
+          const url2 = this.buildURL(path46, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -55739,11 +55739,11 @@ function requireLodash_sortby() {
     function baseForOwn(object2, iteratee) {
       return object2 && baseFor(object2, iteratee, keys);
     }
-    function baseGet(object2, path45) {
-      path45 = isKey(path45, object2) ? [path45] : castPath(path45);
-      var index2 = 0, length = path45.length;
+    function baseGet(object2, path46) {
+      path46 = isKey(path46, object2) ? [path46] : castPath(path46);
+      var index2 = 0, length = path46.length;
       while (object2 != null && index2 < length) {
-        object2 = object2[toKey(path45[index2++])];
+        object2 = object2[toKey(path46[index2++])];
       }
       return index2 && index2 == length ? object2 : void 0;
     }
@@ -55870,13 +55870,13 @@ function requireLodash_sortby() {
         return object2 === source || baseIsMatch(object2, source, matchData);
       };
     }
-    function baseMatchesProperty(path45, srcValue) {
-      if (isKey(path45) && isStrictComparable(srcValue)) {
-        return matchesStrictComparable(toKey(path45), srcValue);
+    function baseMatchesProperty(path46, srcValue) {
+      if (isKey(path46) && isStrictComparable(srcValue)) {
+        return matchesStrictComparable(toKey(path46), srcValue);
       }
       return function(object2) {
-        var objValue = get(object2, path45);
-        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path45) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+        var objValue = get(object2, path46);
+        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path46) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
       };
     }
     function baseOrderBy(collection, iteratees, orders) {
@@ -55892,9 +55892,9 @@ function requireLodash_sortby() {
         return compareMultiple(object2, other, orders);
       });
     }
-    function basePropertyDeep(path45) {
+    function basePropertyDeep(path46) {
       return function(object2) {
-        return baseGet(object2, path45);
+        return baseGet(object2, path46);
       };
     }
     function baseRest(func, start) {
@@ -56149,11 +56149,11 @@ function requireLodash_sortby() {
         return result;
       };
     }
-    function hasPath(object2, path45, hasFunc) {
-      path45 = isKey(path45, object2) ? [path45] : castPath(path45);
-      var result, index2 = -1, length = path45.length;
+    function hasPath(object2, path46, hasFunc) {
+      path46 = isKey(path46, object2) ? [path46] : castPath(path46);
+      var result, index2 = -1, length = path46.length;
       while (++index2 < length) {
-        var key = toKey(path45[index2]);
+        var key = toKey(path46[index2]);
         if (!(result = object2 != null && hasFunc(object2, key))) {
           break;
         }
@@ -56308,12 +56308,12 @@ function requireLodash_sortby() {
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    function get(object2, path45, defaultValue) {
-      var result = object2 == null ? void 0 : baseGet(object2, path45);
+    function get(object2, path46, defaultValue) {
+      var result = object2 == null ? void 0 : baseGet(object2, path46);
       return result === void 0 ? defaultValue : result;
     }
-    function hasIn(object2, path45) {
-      return object2 != null && hasPath(object2, path45, baseHasIn);
+    function hasIn(object2, path46) {
+      return object2 != null && hasPath(object2, path46, baseHasIn);
     }
     function keys(object2) {
       return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
@@ -56321,8 +56321,8 @@ function requireLodash_sortby() {
     function identity(value) {
       return value;
     }
-    function property(path45) {
-      return isKey(path45) ? baseProperty(toKey(path45)) : basePropertyDeep(path45);
+    function property(path46) {
+      return isKey(path46) ? baseProperty(toKey(path46)) : basePropertyDeep(path46);
     }
     module2.exports = sortBy;
   })(lodash_sortby, lodash_sortby.exports);
@@ -56437,7 +56437,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
   }
   try {
     const fs5 = await import("node:fs");
-    const path45 = await import("node:path");
+    const path46 = await import("node:path");
     const p12String = fs5.readFileSync(source.filePath).toString("base64");
     const forge2 = (await Promise.resolve().then(() => (init_index_BDnqZat0(), index_BDnqZat0_exports)).then(function(n) {
       return n.i;
@@ -56447,7 +56447,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
     forge2.pkcs12.pkcs12FromAsn1(p12Asn1, "notasecret");
     context2.report({
       message: t("PrivateKeyP12", {
-        FILE_NAME: source.filePath ? path45.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? path46.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56464,7 +56464,7 @@ function reportIfFoundPrivateKeyJSONFormat({ source, context: context2, t }) {
     }
     context2.report({
       message: t("PrivateKeyJSON", {
-        FILE_NAME: source.filePath ? import_node_path44.default.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? import_node_path45.default.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56844,10 +56844,10 @@ function parseComment(options2) {
   const ruleIdString = commentStart === -1 ? options2 : options2.slice(0, commentStart);
   return ruleIdString.split(/,/).map((arg) => arg.trim()).filter((arg) => arg !== "") ?? [];
 }
-var import_node_path44, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
+var import_node_path45, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
 var init_index_Cq_34xZU = __esm({
   "node_modules/@secretlint/secretlint-rule-preset-recommend/module/index-Cq-34xZU.js"() {
-    import_node_path44 = __toESM(require("node:path"), 1);
+    import_node_path45 = __toESM(require("node:path"), 1);
     commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
     regexpStringMatcher = {};
     lodash_sortby = { exports: {} };
@@ -57711,11 +57711,11 @@ var init_index_Cq_34xZU = __esm({
 });
 
 // src/session/session-action.ts
-var import_node_path46 = require("node:path");
+var import_node_path47 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/session/session-cli.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs13 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -58534,10 +58534,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path45) {
-  if (!path45)
+function getElementAtPath(obj, path46) {
+  if (!path46)
     return obj;
-  return path45.reduce((acc, key) => acc?.[key], obj);
+  return path46.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -58877,11 +58877,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path45, issues) {
+function prefixIssues(path46, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path45);
+    iss.path.unshift(path46);
     return iss;
   });
 }
@@ -59343,16 +59343,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path45 = []) => {
+  const processError = (error63, path46 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path45, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path46, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path45, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path45, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else {
-        const fullpath = [...path45, ...issue2.path];
+        const fullpath = [...path46, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -59391,17 +59391,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path45 = []) => {
+  const processError = (error63, path46 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path45, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path46, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path45, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path45, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else {
-        const fullpath = [...path45, ...issue2.path];
+        const fullpath = [...path46, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -59440,8 +59440,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path45 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path45) {
+  const path46 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path46) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -76579,13 +76579,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path45 = ref.slice(1).split("/").filter(Boolean);
-  if (path45.length === 0) {
+  const path46 = ref.slice(1).split("/").filter(Boolean);
+  if (path46.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path45[0] === defsKey) {
-    const key = path45[1] === void 0 ? void 0 : decodeJSONPointerSegment(path45[1]);
+  if (path46[0] === defsKey) {
+    const key = path46[1] === void 0 ? void 0 : decodeJSONPointerSegment(path46[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -77821,16 +77821,16 @@ async function writeEngineCacheOutputs(source) {
 
 // src/session/step-summary.ts
 var import_promises2 = require("node:fs/promises");
-async function appendStepSummary(path45, markdown) {
-  if (!path45) return;
-  await (0, import_promises2.appendFile)(path45, `${markdown.trimEnd()}
+async function appendStepSummary(path46, markdown) {
+  if (!path46) return;
+  await (0, import_promises2.appendFile)(path46, `${markdown.trimEnd()}
 
 `);
 }
 
 // src/session/agent/agent-context.ts
-var import_promises16 = require("node:fs/promises");
-var import_node_path16 = __toESM(require("node:path"), 1);
+var import_promises17 = require("node:fs/promises");
+var import_node_path17 = __toESM(require("node:path"), 1);
 init_sdk();
 
 // src/core/vocabulary/ids.ts
@@ -77940,7 +77940,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path45) => !path45.startsWith("/") && !path45.split("/").some((part) => part === ".." || part === "." || part === "") && !path45.startsWith(".baton/") && !path45.startsWith(".github/"),
+  (path46) => !path46.startsWith("/") && !path46.split("/").some((part) => part === ".." || part === "." || part === "") && !path46.startsWith(".baton/") && !path46.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").refine((name) => !/\.git$/i.test(name), "must be owner/name without .git, like acme/lib").transform((name) => name.toLowerCase());
@@ -79473,7 +79473,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path45) => path45.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path46) => path46.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -83471,10 +83471,10 @@ function costOf(model, tokens, prices = {}) {
 }
 
 // src/core/config/config-problems.ts
-function renderConfigPath(path45) {
+function renderConfigPath(path46) {
   const parts = [];
   let keys = [];
-  for (const segment of path45) {
+  for (const segment of path46) {
     if (typeof segment === "number") {
       if (keys.length > 0) parts.push(keys.join("."));
       keys = [];
@@ -83484,9 +83484,9 @@ function renderConfigPath(path45) {
   if (keys.length > 0) parts.push(keys.join("."));
   return parts.join(", ");
 }
-function valueAt(raw, path45) {
+function valueAt(raw, path46) {
   let value = raw;
-  for (const segment of path45) {
+  for (const segment of path46) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[segment];
   }
@@ -83554,26 +83554,26 @@ function rewordIssue(issue2, value) {
   }
 }
 function problemsOf(issue2, { raw, keysAt, at = [] }) {
-  const path45 = [...at, ...issue2.path].map(
+  const path46 = [...at, ...issue2.path].map(
     (segment) => typeof segment === "number" ? segment : String(segment)
   );
-  const field2 = renderConfigPath(path45) || "(file)";
-  const value = valueAt(raw, path45);
+  const field2 = renderConfigPath(path46) || "(file)";
+  const value = valueAt(raw, path46);
   const quoted5 = quotedScalar(value);
   const problem = (message2) => ({
     field: field2,
     message: message2,
-    path: path45,
+    path: path46,
     // Quoted beside the field unless the message already says it (`acme-1 has no price`).
     ...quoted5 !== void 0 && !message2.startsWith(String(value)) && !message2.includes(quoted5) ? { value: quoted5 } : {}
   });
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const known = keysAt(path45.map(String));
+      const known = keysAt(path46.map(String));
       return issue2.keys.map((key) => ({
-        field: renderConfigPath([...path45, key]),
+        field: renderConfigPath([...path46, key]),
         message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
-        path: [...path45, key]
+        path: [...path46, key]
       }));
     }
     case "invalid_value": {
@@ -83587,7 +83587,7 @@ function problemsOf(issue2, { raw, keysAt, at = [] }) {
       const [first] = only;
       const literal2 = only.length === 1 && first?.code === "invalid_value" && first.values.length === 1;
       if (only.length > 0 && !literal2)
-        return only.flatMap((inner) => problemsOf(inner, { raw, keysAt, at: path45 }));
+        return only.flatMap((inner) => problemsOf(inner, { raw, keysAt, at: path46 }));
       const words = unionWords(issue2.errors);
       return [
         problem(quoted5 ? `must be ${words}` : `must be ${words}, not ${describeValue(value)}`)
@@ -84087,11 +84087,11 @@ var Config = external_exports.strictObject({
       path: ["models", "openai", kind]
     })) : []
   ];
-  for (const { model, path: path45 } of named2) {
+  for (const { model, path: path46 } of named2) {
     if (findModelPrice(model, config2.models.prices)) continue;
     ctx.addIssue({
       code: "custom",
-      path: path45,
+      path: path46,
       message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`
     });
   }
@@ -84116,9 +84116,9 @@ function parseConfig(raw) {
   }
   return { ok: false, problems };
 }
-function settingKeysAt(path45) {
+function settingKeysAt(path46) {
   let schema2 = Config;
-  for (const segment of [...path45, null]) {
+  for (const segment of [...path46, null]) {
     let def = defOf(schema2);
     while (def && def.type !== "object" && def.type !== "record") {
       const inner = def.innerType ?? def.in;
@@ -84655,13 +84655,13 @@ function tail() {
 
 // src/session/agent/engines/install-engine.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_crypto = require("node:crypto");
-var import_node_fs2 = require("node:fs");
-var import_promises4 = require("node:fs/promises");
+var import_node_crypto2 = require("node:crypto");
+var import_node_fs3 = require("node:fs");
+var import_promises5 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path7 = __toESM(require("node:path"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 var import_node_stream = require("node:stream");
-var import_promises5 = require("node:stream/promises");
+var import_promises6 = require("node:stream/promises");
 var import_node_util2 = require("node:util");
 
 // src/session/agent/engines/engine-pins.ts
@@ -84828,12 +84828,20 @@ var CLAUDE_CODE = {
       "linux-x64": {
         tarball: "@anthropic-ai/claude-code-linux-x64/-/claude-code-linux-x64-2.1.330.tgz",
         integrity: "sha512-9Gn+V7DtJ8M1nztP9CeDVl9g3RtrepI7rOFTyPRRnZe8D6zebIHKmC7OvBauucuAP0X0k85SDN/LPVZyjsGezQ==",
+        unpacked: {
+          digest: "sha256-ejs2SsTFi2F4ravB6KvHmI7cE/sezrItsPG5qZlQ20s=",
+          bytes: 381121626
+        },
         binary: "claude",
         path: []
       },
       "linux-arm64": {
         tarball: "@anthropic-ai/claude-code-linux-arm64/-/claude-code-linux-arm64-2.1.330.tgz",
         integrity: "sha512-V4yanAY5EA5UpwwRPtjSfqDbNqAlUJeVn3NYZw2AgmRHjdpSsLtHAzbxRXfkAnbjwTXzE0uedjQxUY02ARPcsA==",
+        unpacked: {
+          digest: "sha256-pYlnovOGmB5EPx04emeC2tMsKw1tngpWYeJOoJpMIuA=",
+          bytes: 379971594
+        },
         binary: "claude",
         path: []
       }
@@ -85029,12 +85037,20 @@ var CODEX = {
       "linux-x64": {
         tarball: "@openai/codex/-/codex-0.169.0-linux-x64.tgz",
         integrity: "sha512-o05NyAOCDygSPRo1yinzxvkRSdmsZyBD9E7mbpmjRanSfM8lypqWtQgEo4XfNkwhuCR2aFu8mlGOsQGFXVbVww==",
+        unpacked: {
+          digest: "sha256-cCmSn5/txeaR7QhnJ5gefn+0s0C0sC/wfC1dYjPTRBs=",
+          bytes: 422666418
+        },
         binary: "vendor/x86_64-unknown-linux-musl/bin/codex",
         path: ["vendor/x86_64-unknown-linux-musl/codex-path"]
       },
       "linux-arm64": {
         tarball: "@openai/codex/-/codex-0.169.0-linux-arm64.tgz",
         integrity: "sha512-NZ/DaQUpcQmxmqee7Z9uC1rzw3GhSbooawcaTe1LN5Yk+WlinUKGdTXJgClRT/9ogQEEM9TWxYzvxPfj5G/xFg==",
+        unpacked: {
+          digest: "sha256-ilJm/GZi2lXVrfsVzdYuOyODTtxiKuywndQcPoLs8/g=",
+          bytes: 421970532
+        },
         binary: "vendor/aarch64-unknown-linux-musl/bin/codex",
         path: ["vendor/aarch64-unknown-linux-musl/codex-path"]
       }
@@ -85231,12 +85247,20 @@ var COPILOT = {
       "linux-x64": {
         tarball: "@github/copilot-linux-x64/-/copilot-linux-x64-1.0.102.tgz",
         integrity: "sha512-eGHPbsP0p2QgfVZCjtbGBFZPBOJQ0DN7xIbBRAo7oG8b1zfLirQIdfI4h8Iy68Dv2cKJGJZg2/EO7W7KpIMJOw==",
+        unpacked: {
+          digest: "sha256-Yvd4j4NP09B515CGIK3lmiA7laajAMlO22JAHHw21G0=",
+          bytes: 197466861
+        },
         binary: "copilot",
         path: []
       },
       "linux-arm64": {
         tarball: "@github/copilot-linux-arm64/-/copilot-linux-arm64-1.0.102.tgz",
         integrity: "sha512-5rO0B2/AduCekrE+aUzipySKZxZY2b/tVRZ8Suy8ymPFNC0Q7HQiQ8DZhxj+3RhHR8rU2Z8KOJVAbtMlROX6+A==",
+        unpacked: {
+          digest: "sha256-d1fiqLTw9SmsofjKbxdk4eCnKkW3jXFd9GWvw6IsVGo=",
+          bytes: 193338041
+        },
         binary: "copilot",
         path: []
       }
@@ -85259,6 +85283,98 @@ function engineKit(engine) {
 }
 var ENGINE_PINS = Object.values(ENGINE_KITS).map((kit) => kit.pin);
 
+// src/session/agent/engines/engine-tree.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs2 = require("node:fs");
+var import_promises4 = require("node:fs/promises");
+var import_node_path7 = __toESM(require("node:path"), 1);
+function treeDigest(files) {
+  const listing = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((file2) => `${file2.executable ? "x" : "-"} ${file2.sha256} ${file2.path}
+`).join("");
+  return `sha256-${(0, import_node_crypto.createHash)("sha256").update(listing).digest("base64")}`;
+}
+async function copyTree(from, to, limit2) {
+  const top = await (0, import_promises4.lstat)(from).catch(() => null);
+  if (!top) return { result: "missing" };
+  if (!top.isDirectory()) return { result: "refused", why: `${from} is not a folder` };
+  const files = [];
+  const written = { bytes: 0 };
+  const why = await copyFolder({ from, to, relative: "", files, written, limit: limit2 });
+  if (why) return { result: "refused", why };
+  return { result: "copied", unpacked: { digest: treeDigest(files), bytes: written.bytes } };
+}
+async function pinOfTree(root) {
+  const files = [];
+  const written = { bytes: 0 };
+  const why = await copyFolder({
+    from: root,
+    to: null,
+    relative: "",
+    files,
+    written,
+    limit: Number.POSITIVE_INFINITY
+  });
+  if (why) throw new Error(`the unpacked engine at ${root}: ${why}`);
+  return { digest: treeDigest(files), bytes: written.bytes };
+}
+async function copyFolder(copy) {
+  const names = await (0, import_promises4.readdir)(copy.from).catch(() => null);
+  if (!names) return `${copy.from} cannot be read`;
+  for (const name of names.sort()) {
+    const from = import_node_path7.default.join(copy.from, name);
+    const to = copy.to === null ? null : import_node_path7.default.join(copy.to, name);
+    const relative = copy.relative ? `${copy.relative}/${name}` : name;
+    const stats = await (0, import_promises4.lstat)(from).catch(() => null);
+    if (stats?.isDirectory()) {
+      if (to !== null) await (0, import_promises4.mkdir)(to, { mode: 493 });
+      const why = await copyFolder({ ...copy, from, to, relative });
+      if (why) return why;
+    } else if (stats?.isFile()) {
+      const why = await copyFile({ from, to, relative, copy });
+      if (why) return why;
+    } else {
+      return `${relative} is neither a folder nor a regular file`;
+    }
+  }
+  return null;
+}
+async function copyFile({
+  from,
+  to,
+  relative,
+  copy
+}) {
+  const source = await (0, import_promises4.open)(
+    from,
+    import_node_fs2.constants.O_RDONLY | import_node_fs2.constants.O_NOFOLLOW | import_node_fs2.constants.O_NONBLOCK
+  ).catch(() => null);
+  if (!source) return `${relative} cannot be opened as a regular file`;
+  try {
+    const stats = await source.stat();
+    if (!stats.isFile()) return `${relative} is not a regular file`;
+    const executable = (stats.mode & 73) !== 0;
+    const target = to === null ? null : await (0, import_promises4.open)(to, "wx", executable ? 493 : 420);
+    try {
+      const hash2 = (0, import_node_crypto.createHash)("sha256");
+      for await (const chunk of source.createReadStream({
+        autoClose: false,
+        highWaterMark: 1 << 20
+      })) {
+        copy.written.bytes += chunk.length;
+        if (copy.written.bytes > copy.limit) return `more than the pinned ${copy.limit} bytes`;
+        hash2.update(chunk);
+        if (target) await target.write(chunk);
+      }
+      copy.files.push({ path: relative, executable, sha256: hash2.digest("hex") });
+      return null;
+    } finally {
+      await target?.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
 // src/session/agent/engines/install-engine.ts
 var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
 var EngineInstallError = class extends Error {
@@ -85271,8 +85387,8 @@ var REGISTRY = "https://registry.npmjs.org/";
 var CACHED_TARBALL = "package.tgz";
 function engineCacheDir(env = process.env) {
   if (env.BATON_ENGINE_CACHE) return env.BATON_ENGINE_CACHE;
-  if (env.RUNNER_TOOL_CACHE) return import_node_path7.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
-  return import_node_path7.default.join((0, import_node_os.tmpdir)(), "baton-engines");
+  if (env.RUNNER_TOOL_CACHE) return import_node_path8.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
+  return import_node_path8.default.join((0, import_node_os.tmpdir)(), "baton-engines");
 }
 function platformPin(engine) {
   const pin = engineKit(engine).pin;
@@ -85289,7 +85405,7 @@ var installs = /* @__PURE__ */ new Map();
 var removedAtExit = false;
 function ensureEngine(options2) {
   const pinned = options2.pinned ?? platformPin(options2.engine);
-  const key = `${import_node_path7.default.resolve(options2.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
+  const key = `${import_node_path8.default.resolve(options2.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
   const known = installs.get(key);
   if (known) return known.installed;
   const unpacked = { folder: null };
@@ -85297,7 +85413,7 @@ function ensureEngine(options2) {
   installs.set(key, { unpacked, installed });
   installed.catch(() => {
     installs.delete(key);
-    if (unpacked.folder) (0, import_node_fs2.rmSync)(unpacked.folder, { recursive: true, force: true });
+    if (unpacked.folder) (0, import_node_fs3.rmSync)(unpacked.folder, { recursive: true, force: true });
   });
   if (!removedAtExit) {
     removedAtExit = true;
@@ -85307,7 +85423,7 @@ function ensureEngine(options2) {
 }
 function forgetInstalledEngines() {
   for (const { unpacked } of installs.values())
-    if (unpacked.folder) (0, import_node_fs2.rmSync)(unpacked.folder, { recursive: true, force: true });
+    if (unpacked.folder) (0, import_node_fs3.rmSync)(unpacked.folder, { recursive: true, force: true });
   installs.clear();
 }
 async function install({
@@ -85321,79 +85437,135 @@ async function install({
 }, unpacked) {
   const { pin, platform, dir } = pinned;
   const started = performance.now();
-  const folder = import_node_path7.default.join(cacheDir, dir);
-  const cached2 = import_node_path7.default.join(folder, CACHED_TARBALL);
-  const found = await hashOf(cached2, platform.integrity);
-  const downloaded = found !== "matches";
-  if (downloaded) {
-    if (found === "differs") {
-      log2(
-        `engine: the cached ${pin.package}@${pin.version} (${cached2}) does not match its pinned integrity; downloading it again`
-      );
-    }
-    await (0, import_promises4.rm)(folder, { recursive: true, force: true });
-    await (0, import_promises4.mkdir)(folder, { recursive: true, mode: 493 });
-    const work = await (0, import_promises4.mkdtemp)(import_node_path7.default.join(cacheDir, `.${dir}-`));
-    try {
-      const tarball = import_node_path7.default.join(work, CACHED_TARBALL);
-      await download({
-        url: new URL(platform.tarball, withSlash(registry3)),
-        to: tarball,
-        integrity: platform.integrity,
-        fetchImpl
-      });
-      await (0, import_promises4.chmod)(tarball, 420);
-      await (0, import_promises4.rename)(tarball, cached2);
-    } finally {
-      await (0, import_promises4.rm)(work, { recursive: true, force: true });
-    }
-  }
+  const folder = import_node_path8.default.join(cacheDir, dir);
   await removeLeftUnpacked();
-  const into = await (0, import_promises4.mkdtemp)(import_node_path7.default.join((0, import_node_os.tmpdir)(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
+  const into = await (0, import_promises5.mkdtemp)(import_node_path8.default.join((0, import_node_os.tmpdir)(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
   unpacked.folder = into;
-  await (0, import_promises4.chmod)(into, 493);
-  await run2(programPath("tar"), [
-    "-xzf",
-    cached2,
-    "-C",
+  await (0, import_promises5.chmod)(into, 493);
+  const root = import_node_path8.default.join(into, "package");
+  await (0, import_promises5.mkdir)(root);
+  const copied = await copyTree(import_node_path8.default.join(folder, UNPACKED), root, platform.unpacked.bytes);
+  const how = copied.result === "copied" && samePin(copied.unpacked, platform.unpacked) ? "copied" : await unpackTarball({
     into,
-    "--no-same-owner",
-    "--no-same-permissions"
-  ]);
-  const root = import_node_path7.default.join(into, "package");
+    root,
+    folder,
+    copied,
+    options: { cacheDir, registry: registry3, fetchImpl, log: log2, pinned }
+  });
   await run2(programPath("chmod"), ["-R", "u+rwX,go+rX,go-w", "--", root]);
-  const binary2 = import_node_path7.default.join(root, platform.binary);
+  const binary2 = import_node_path8.default.join(root, platform.binary);
   try {
-    await (0, import_promises4.access)(binary2, import_promises4.constants.X_OK);
+    await (0, import_promises5.access)(binary2, import_promises5.constants.X_OK);
   } catch {
     throw new EngineInstallError(
       `${pin.package}@${pin.version} unpacked without its binary ${platform.binary}`
     );
   }
+  const ms = Math.round(performance.now() - started);
   log2(
-    `engine: ${downloaded ? "downloaded" : "found in the cache"} ${pin.package}@${pin.version} (${dir}), checked and unpacked in ${Math.round(performance.now() - started)} ms`
+    how === "copied" ? `engine: copied the unpacked ${pin.package}@${pin.version} (${dir}) from the cache and checked it in ${ms} ms` : `engine: ${how === "downloaded" ? "downloaded" : "found in the cache"} ${pin.package}@${pin.version} (${dir}), checked and unpacked in ${ms} ms`
   );
   return {
     engine,
     version: pin.version,
     root,
     binary: binary2,
-    pathDirs: platform.path.map((dir2) => import_node_path7.default.join(root, dir2)),
-    downloaded
+    pathDirs: platform.path.map((dir2) => import_node_path8.default.join(root, dir2)),
+    downloaded: how === "downloaded"
   };
+}
+var UNPACKED = "unpacked";
+function samePin(a, b) {
+  return a.digest === b.digest && a.bytes === b.bytes;
+}
+async function unpackTarball({
+  into,
+  root,
+  folder,
+  copied,
+  options: options2
+}) {
+  const { pin, platform } = options2.pinned;
+  if (copied.result !== "missing") {
+    options2.log(
+      `engine: the unpacked ${pin.package}@${pin.version} in the cache is not the pinned one (${copied.result === "refused" ? copied.why : "other files"}); unpacking its tarball again`
+    );
+  }
+  await (0, import_promises5.rm)(root, { recursive: true, force: true });
+  const downloaded = await ensureTarball(folder, options2);
+  await run2(programPath("tar"), [
+    "-xzf",
+    import_node_path8.default.join(folder, CACHED_TARBALL),
+    "-C",
+    into,
+    "--no-same-owner",
+    "--no-same-permissions"
+  ]);
+  const found = await pinOfTree(root);
+  if (!samePin(found, platform.unpacked)) {
+    throw new EngineInstallError(
+      `${pin.package}@${pin.version} unpacks into other files than its pin names (${found.digest}, ${found.bytes} bytes): the pin is wrong, and nothing of it runs`
+    );
+  }
+  await leaveUnpacked(root, folder, options2.log);
+  return downloaded ? "downloaded" : "found";
+}
+async function ensureTarball(folder, { cacheDir, registry: registry3, fetchImpl, log: log2, pinned: { pin, platform, dir } }) {
+  const cached2 = import_node_path8.default.join(folder, CACHED_TARBALL);
+  const found = await hashOf(cached2, platform.integrity);
+  if (found === "matches") return false;
+  if (found === "differs") {
+    log2(
+      `engine: the cached ${pin.package}@${pin.version} (${cached2}) does not match its pinned integrity; downloading it again`
+    );
+  }
+  await (0, import_promises5.rm)(folder, { recursive: true, force: true });
+  await (0, import_promises5.mkdir)(folder, { recursive: true, mode: 493 });
+  const work = await (0, import_promises5.mkdtemp)(import_node_path8.default.join(cacheDir, `.${dir}-`));
+  try {
+    const tarball = import_node_path8.default.join(work, CACHED_TARBALL);
+    await download({
+      url: new URL(platform.tarball, withSlash(registry3)),
+      to: tarball,
+      integrity: platform.integrity,
+      fetchImpl
+    });
+    await (0, import_promises5.chmod)(tarball, 420);
+    await (0, import_promises5.rename)(tarball, cached2);
+  } finally {
+    await (0, import_promises5.rm)(work, { recursive: true, force: true });
+  }
+  return true;
+}
+async function leaveUnpacked(root, folder, log2) {
+  const staging = await (0, import_promises5.mkdtemp)(import_node_path8.default.join(folder, `.${UNPACKED}-`)).catch(() => null);
+  if (!staging) return;
+  try {
+    const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY);
+    if (copied.result !== "copied") return;
+    await (0, import_promises5.chmod)(staging, 493);
+    await (0, import_promises5.rm)(import_node_path8.default.join(folder, UNPACKED), { recursive: true, force: true });
+    await (0, import_promises5.rename)(staging, import_node_path8.default.join(folder, UNPACKED));
+  } catch (error62) {
+    log2(
+      `engine: no unpacked copy left in the cache (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  } finally {
+    await (0, import_promises5.rm)(staging, { recursive: true, force: true });
+  }
 }
 var UNPACKED_PREFIX = "baton-engine-";
 var UNPACKED_NAME = /^baton-engine-(\d+)-/;
 async function removeLeftUnpacked() {
   const temp = (0, import_node_os.tmpdir)();
-  const names = await (0, import_promises4.readdir)(temp).catch(() => []);
+  const names = await (0, import_promises5.readdir)(temp).catch(() => []);
   for (const name of names) {
     const pid = Number(UNPACKED_NAME.exec(name)?.[1] ?? Number.NaN);
     if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
-    const folder = import_node_path7.default.join(temp, name);
-    const stats = await (0, import_promises4.lstat)(folder).catch(() => null);
+    const folder = import_node_path8.default.join(temp, name);
+    const stats = await (0, import_promises5.lstat)(folder).catch(() => null);
     if (stats?.isDirectory() && stats.uid === process.getuid?.())
-      await (0, import_promises4.rm)(folder, { recursive: true, force: true }).catch(() => {
+      await (0, import_promises5.rm)(folder, { recursive: true, force: true }).catch(() => {
       });
   }
 }
@@ -85409,13 +85581,13 @@ async function hashOf(file2, integrity) {
   const [algorithm, expected] = integrity.split("-", 2);
   let handle;
   try {
-    handle = await (0, import_promises4.open)(file2, import_promises4.constants.O_RDONLY | import_promises4.constants.O_NOFOLLOW | import_promises4.constants.O_NONBLOCK);
+    handle = await (0, import_promises5.open)(file2, import_promises5.constants.O_RDONLY | import_promises5.constants.O_NOFOLLOW | import_promises5.constants.O_NONBLOCK);
   } catch (error62) {
     return error62.code === "ENOENT" ? "missing" : "differs";
   }
   try {
     if (!(await handle.stat()).isFile()) return "differs";
-    const hash2 = (0, import_node_crypto.createHash)(algorithm);
+    const hash2 = (0, import_node_crypto2.createHash)(algorithm);
     for await (const chunk of handle.createReadStream({ autoClose: false })) hash2.update(chunk);
     return hash2.digest("base64") === expected ? "matches" : "differs";
   } catch {
@@ -85442,28 +85614,28 @@ async function download({
   if (!response.ok || !response.body) {
     throw new EngineInstallError(`could not download ${url2.href}: HTTP ${response.status}`);
   }
-  const hash2 = (0, import_node_crypto.createHash)(algorithm);
+  const hash2 = (0, import_node_crypto2.createHash)(algorithm);
   const source = import_node_stream.Readable.fromWeb(response.body);
   source.on("data", (chunk) => hash2.update(chunk));
-  await (0, import_promises5.pipeline)(source, (0, import_node_fs2.createWriteStream)(to, { mode: 384 }));
+  await (0, import_promises6.pipeline)(source, (0, import_node_fs3.createWriteStream)(to, { mode: 384 }));
   const actual = hash2.digest("base64");
   if (actual !== expected) {
     throw new EngineInstallError(
       `${url2.href} does not match its pinned integrity (${algorithm}-${actual.slice(0, 16)}… instead of ${integrity.slice(0, 23)}…): nothing of it was unpacked`
     );
   }
-  await (0, import_promises4.chmod)(to, 384);
+  await (0, import_promises5.chmod)(to, 384);
 }
 function withSlash(url2) {
   return url2.endsWith("/") ? url2 : `${url2}/`;
 }
 
 // src/session/agent/engines/run-engine.ts
-var import_promises8 = require("node:fs/promises");
-var import_node_path9 = __toESM(require("node:path"), 1);
+var import_promises9 = require("node:fs/promises");
+var import_node_path10 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/quote-untrusted.ts
-var import_node_crypto2 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 
 // src/session/agent/tools/cap-output.ts
 function capOutput(text4, maxChars) {
@@ -85603,7 +85775,7 @@ function quoteUntrusted({
   tag: tag2,
   text: text4,
   maxChars,
-  nonce = () => (0, import_node_crypto2.randomBytes)(6).toString("hex")
+  nonce = () => (0, import_node_crypto3.randomBytes)(6).toString("hex")
 }) {
   const revealed = revealText(text4);
   const body = capOutput(revealed.text.trim() || "(empty)", maxChars);
@@ -85663,8 +85835,8 @@ function withWebRule(system, serverTools) {
   return serverTools.length > 0 ? `${system}
 - ${WEB_TEXT_RULE}` : system;
 }
-function pathLine(path45, present2) {
-  return present2 ? `\`${path45}\`` : `\`${path45}\` (absent in this checkout; go on without it)`;
+function pathLine(path46, present2) {
+  return present2 ? `\`${path46}\`` : `\`${path46}\` (absent in this checkout; go on without it)`;
 }
 function renderReadOnlySystemPrompt(ctx, { role, submit }) {
   return renderSystemPrompt({
@@ -85712,9 +85884,9 @@ function renderEngineSystemPrompt({
 }
 
 // src/session/agent/engines/engine-home.ts
-var import_node_fs3 = require("node:fs");
-var import_promises6 = require("node:fs/promises");
-var import_node_path8 = __toESM(require("node:path"), 1);
+var import_node_fs4 = require("node:fs");
+var import_promises7 = require("node:fs/promises");
+var import_node_path9 = __toESM(require("node:path"), 1);
 var EngineHomeError = class extends Error {
   constructor(message2) {
     super(message2);
@@ -85737,16 +85909,16 @@ async function writeHomeFile(home, { relative, content: content3 }) {
   const parts = inside(relative);
   const name = parts.pop();
   const dir = await ownFolder(home, parts.join("/"));
-  const file2 = import_node_path8.default.join(dir, name);
-  await (0, import_promises6.unlink)(file2).catch((error62) => {
+  const file2 = import_node_path9.default.join(dir, name);
+  await (0, import_promises7.unlink)(file2).catch((error62) => {
     if (error62.code === "ENOENT") return;
     throw new EngineHomeError(
       `could not replace ${relative} in the engine's HOME (${error62.code ?? "error"}); nothing was written`
     );
   });
-  const handle = await (0, import_promises6.open)(
+  const handle = await (0, import_promises7.open)(
     file2,
-    import_node_fs3.constants.O_WRONLY | import_node_fs3.constants.O_CREAT | import_node_fs3.constants.O_EXCL | import_node_fs3.constants.O_NOFOLLOW,
+    import_node_fs4.constants.O_WRONLY | import_node_fs4.constants.O_CREAT | import_node_fs4.constants.O_EXCL | import_node_fs4.constants.O_NOFOLLOW,
     FILE_MODE
   ).catch((error62) => {
     throw new EngineHomeError(
@@ -85762,23 +85934,23 @@ async function writeHomeFile(home, { relative, content: content3 }) {
 }
 async function ownFolder(home, relative) {
   const parts = relative === "" ? [] : inside(relative);
-  checkOwn(home, await (0, import_promises6.lstat)(home), ".");
+  checkOwn(home, await (0, import_promises7.lstat)(home), ".");
   let dir = home;
   for (const [index2, part] of parts.entries()) {
-    dir = import_node_path8.default.join(dir, part);
+    dir = import_node_path9.default.join(dir, part);
     const name = parts.slice(0, index2 + 1).join("/");
     const mode = HOME_FOLDERS[name] ?? 493;
-    let stats = await (0, import_promises6.lstat)(dir).catch((error62) => {
+    let stats = await (0, import_promises7.lstat)(dir).catch((error62) => {
       if (error62.code === "ENOENT") return null;
       throw error62;
     });
     if (!stats) {
-      await (0, import_promises6.mkdir)(dir, { mode }).catch(() => {
+      await (0, import_promises7.mkdir)(dir, { mode }).catch(() => {
       });
-      stats = await (0, import_promises6.lstat)(dir);
+      stats = await (0, import_promises7.lstat)(dir);
     }
     checkOwn(dir, stats, name);
-    await (0, import_promises6.chmod)(dir, mode);
+    await (0, import_promises7.chmod)(dir, mode);
   }
   return dir;
 }
@@ -85793,19 +85965,19 @@ function checkOwn(dir, stats, name) {
 }
 function inside(relative) {
   const parts = relative.split("/");
-  if (import_node_path8.default.isAbsolute(relative) || parts.some((part) => part === "" || part === "." || part === ".."))
+  if (import_node_path9.default.isAbsolute(relative) || parts.some((part) => part === "" || part === "." || part === ".."))
     throw new Error(`${relative} is not a path inside the engine's HOME`);
   return parts;
 }
 
 // src/session/agent/engines/hand-in.ts
-var import_node_fs4 = require("node:fs");
-var import_promises7 = require("node:fs/promises");
+var import_node_fs5 = require("node:fs");
+var import_promises8 = require("node:fs/promises");
 var HAND_IN_MAX_BYTES = 2 * 1024 * 1024;
 async function readHandIn(file2, { owner }) {
   let handle;
   try {
-    handle = await (0, import_promises7.open)(file2, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NOFOLLOW | import_node_fs4.constants.O_NONBLOCK);
+    handle = await (0, import_promises8.open)(file2, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NOFOLLOW | import_node_fs5.constants.O_NONBLOCK);
   } catch (error62) {
     const code3 = error62.code;
     if (code3 === "ENOENT") return { kind: "missing" };
@@ -85851,7 +86023,7 @@ var HAND_IN = "baton-hand-in.json";
 async function runEngineConversation(conversation, seat) {
   const { installed, confinement, proxy, limits, log: log2 } = seat;
   const engine = installed.engine;
-  const handIn = import_node_path9.default.join(confinement.home, HAND_IN);
+  const handIn = import_node_path10.default.join(confinement.home, HAND_IN);
   let extra;
   try {
     extra = await writeExtraFiles(confinement, conversation.extra ?? null);
@@ -85926,7 +86098,7 @@ async function runOnce(runs, { prompt, resume }) {
   const { installed, confinement, proxy, limits, log: log2 } = seat;
   const exceeded = proxy.stopped();
   if (exceeded) return stoppedOutcome(proxy, exceeded);
-  await (0, import_promises8.rm)(outside(confinement, handIn), { force: true });
+  await (0, import_promises9.rm)(outside(confinement, handIn), { force: true });
   const command2 = engineKit(engine).command({
     binary: installed.binary,
     pathDirs: installed.pathDirs,
@@ -86050,11 +86222,11 @@ Correct all of these and write \`${handIn}\` again.`
   return { kind: "continue", why: "the tests failed", prompt: sentBack };
 }
 function outside(confinement, inside2) {
-  return import_node_path9.default.join(confinement.homeOutside, inHome(confinement, inside2));
+  return import_node_path10.default.join(confinement.homeOutside, inHome(confinement, inside2));
 }
 function inHome(confinement, inside2) {
-  const relative = import_node_path9.default.relative(confinement.home, inside2);
-  if (relative === "" || relative.startsWith("..") || import_node_path9.default.isAbsolute(relative))
+  const relative = import_node_path10.default.relative(confinement.home, inside2);
+  if (relative === "" || relative.startsWith("..") || import_node_path10.default.isAbsolute(relative))
     throw new Error(`${inside2} is not in the engine's HOME ${confinement.home}`);
   return relative;
 }
@@ -86066,10 +86238,10 @@ async function prepareHome(confinement, files) {
 }
 async function writeExtraFiles(confinement, extra) {
   if (!extra) return null;
-  const dir = import_node_path9.default.join(confinement.home, ".baton", "files");
+  const dir = import_node_path10.default.join(confinement.home, ".baton", "files");
   for (const file2 of extra.files) {
     await writeHomeFile(confinement.homeOutside, {
-      relative: inHome(confinement, import_node_path9.default.join(dir, file2.name)),
+      relative: inHome(confinement, import_node_path10.default.join(dir, file2.name)),
       content: file2.content
     });
   }
@@ -86078,15 +86250,15 @@ async function writeExtraFiles(confinement, extra) {
 
 // src/session/agent/sandbox/sandbox.ts
 var import_node_child_process7 = require("node:child_process");
-var import_node_fs6 = require("node:fs");
-var import_promises13 = require("node:fs/promises");
+var import_node_fs7 = require("node:fs");
+var import_promises14 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 
 // src/session/agent/sandbox/loopback-ports.ts
-var import_promises9 = require("node:fs/promises");
+var import_promises10 = require("node:fs/promises");
 var import_node_net = require("node:net");
-var import_node_path10 = __toESM(require("node:path"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 async function openLoopbackPorts({
   ports,
   dir
@@ -86100,7 +86272,7 @@ async function openLoopbackPorts({
   };
   const forwards = [];
   for (const port of new Set(ports)) {
-    const socket = import_node_path10.default.join(dir, `port-${port}.sock`);
+    const socket = import_node_path11.default.join(dir, `port-${port}.sock`);
     const server = (0, import_node_net.createServer)((client) => {
       const service = (0, import_node_net.connect)({ host: "127.0.0.1", port });
       track2(client);
@@ -86109,7 +86281,7 @@ async function openLoopbackPorts({
       service.on("close", () => client.destroy());
       client.pipe(service).pipe(client);
     });
-    await (0, import_promises9.rm)(socket, { force: true });
+    await (0, import_promises10.rm)(socket, { force: true });
     await new Promise((resolve2, reject) => {
       server.once("error", reject);
       server.listen(socket, () => resolve2());
@@ -86129,8 +86301,8 @@ async function openLoopbackPorts({
 }
 
 // src/session/agent/sandbox/proxy.ts
-var import_promises10 = require("node:dns/promises");
-var import_promises11 = require("node:fs/promises");
+var import_promises11 = require("node:dns/promises");
+var import_promises12 = require("node:fs/promises");
 var import_node_http = __toESM(require("node:http"), 1);
 var import_node_net3 = require("node:net");
 
@@ -86407,7 +86579,7 @@ function relayTunnel({
 }
 
 // src/session/agent/sandbox/proxy.ts
-var defaultResolver = async (host) => (await (0, import_promises10.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
+var defaultResolver = async (host) => (await (0, import_promises11.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
 async function startEgressProxy({
   socket,
   allow,
@@ -86460,7 +86632,7 @@ ${upstream}
     });
   });
   server.on("connection", (connection) => track(sockets, connection));
-  await (0, import_promises11.rm)(socket, { force: true });
+  await (0, import_promises12.rm)(socket, { force: true });
   await new Promise((resolve3, reject) => {
     server.once("error", reject);
     server.listen(socket, () => resolve3());
@@ -86469,9 +86641,9 @@ ${upstream}
     socket,
     blocked: () => [...counts.values()].map((entry) => ({ ...entry })),
     close: async () => {
-      for (const open5 of sockets) open5.destroy();
+      for (const open6 of sockets) open6.destroy();
       await new Promise((resolve3) => server.close(() => resolve3()));
-      await (0, import_promises11.rm)(socket, { force: true });
+      await (0, import_promises12.rm)(socket, { force: true });
     }
   };
 }
@@ -86674,11 +86846,11 @@ var runAsRoot = (program, args) => {
 
 // src/session/agent/sandbox/sandbox-run.ts
 var import_node_child_process5 = require("node:child_process");
-var import_node_fs5 = require("node:fs");
-var import_promises12 = require("node:fs/promises");
+var import_node_fs6 = require("node:fs");
+var import_promises13 = require("node:fs/promises");
 
 // src/session/agent/sandbox/sandbox-command.ts
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_node_path12 = __toESM(require("node:path"), 1);
 var HIDDEN_ROOTS = [
   "/home",
   "/root",
@@ -86812,15 +86984,15 @@ function bwrapArgs(layout, run5) {
 }
 function parents(target, hidden) {
   const made = [];
-  for (let dir = import_node_path11.default.dirname(target); dir !== import_node_path11.default.dirname(dir); dir = import_node_path11.default.dirname(dir)) {
+  for (let dir = import_node_path12.default.dirname(target); dir !== import_node_path12.default.dirname(dir); dir = import_node_path12.default.dirname(dir)) {
     if (hidden.some((root) => dir !== root && isUnder(dir, root)))
       made.unshift("--perms", "0755", "--dir", dir);
   }
   return made;
 }
 function isUnder(dir, root) {
-  const relative = import_node_path11.default.relative(root, dir);
-  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
+  const relative = import_node_path12.default.relative(root, dir);
+  return relative === "" || !relative.startsWith("..") && !import_node_path12.default.isAbsolute(relative);
 }
 
 // src/session/agent/sandbox/sandbox-setup.ts
@@ -86920,7 +87092,7 @@ var START_MS = 1e4;
 var END_MS = 3e4;
 function startRun(layout, run5) {
   const { file: file2, args, environment } = sandboxCommand(layout, run5);
-  (0, import_node_fs5.writeFileSync)(layout.envFile, environment, { mode: 384, flag: "wx" });
+  (0, import_node_fs6.writeFileSync)(layout.envFile, environment, { mode: 384, flag: "wx" });
   const child = (0, import_node_child_process5.spawn)(file2, args, {
     cwd: "/",
     env: { PATH: SYSTEM_PATH },
@@ -86973,7 +87145,7 @@ function startUnconfined(root, run5) {
 }
 async function initOf(infoFile, ended) {
   for (let waited = 0; waited < START_MS && !ended(); waited += POLL_MS) {
-    const info = await (0, import_promises12.readFile)(infoFile, "utf8").catch(() => "");
+    const info = await (0, import_promises13.readFile)(infoFile, "utf8").catch(() => "");
     const pid = /"child-pid":\s*(\d+)/.exec(info)?.[1];
     if (pid) return Number(pid);
     await sleep2(POLL_MS);
@@ -86995,7 +87167,7 @@ async function gone(pid, started) {
   );
 }
 async function statFields(pid) {
-  const stat5 = await (0, import_promises12.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  const stat5 = await (0, import_promises13.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => null);
   if (!stat5) return null;
   return stat5.slice(stat5.lastIndexOf(")") + 2).trim().split(" ");
 }
@@ -87193,7 +87365,7 @@ async function openSessionNetwork({
   forwards,
   root = runAsRoot
 }) {
-  const path45 = `/run/netns/${name}`;
+  const path46 = `/run/netns/${name}`;
   const added = await root("ip", ["netns", "add", name]);
   if (!added.ok)
     throw new SandboxSetupError(`\`ip netns add ${name}\` failed: ${added.stderr.trim()}`);
@@ -87203,9 +87375,9 @@ async function openSessionNetwork({
   try {
     const up = await root("ip", ["-n", name, "link", "set", "lo", "up"]);
     if (!up.ok) throw new SandboxSetupError(`loopback of ${name} stays down: ${up.stderr.trim()}`);
-    const forwarder = forwards.length > 0 ? await startForwarder(path45, forwards) : null;
+    const forwarder = forwards.length > 0 ? await startForwarder(path46, forwards) : null;
     return {
-      path: path45,
+      path: path46,
       close: async () => {
         if (forwarder) await stopForwarder(forwarder);
         await remove();
@@ -87216,9 +87388,9 @@ async function openSessionNetwork({
     throw error62;
   }
 }
-async function startForwarder(path45, forwards) {
+async function startForwarder(path46, forwards) {
   const { file: file2, args } = asRoot(programPath("nsenter"), [
-    `--net=${path45}`,
+    `--net=${path46}`,
     "--",
     programPath("setpriv"),
     `--reuid=${process.getuid?.() ?? 0}`,
@@ -87289,13 +87461,13 @@ async function openSandbox({
       `the sandbox has no seccomp filter for ${process.arch}; run on x64 or arm64`
     );
   const tools = await ensureToolUser(user, { network: egress ? "own" : "host" });
-  const base = await (0, import_promises13.mkdtemp)(import_node_path12.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
+  const base = await (0, import_promises14.mkdtemp)(import_node_path13.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
   const opened = [];
   const removeAll = async () => {
     for (const part of opened.splice(0).reverse()) await part.close().catch(() => {
     });
     await runAsRoot("rm", ["-rf", "--", base]);
-    await (0, import_promises13.rm)(base, { recursive: true, force: true }).catch(() => {
+    await (0, import_promises14.rm)(base, { recursive: true, force: true }).catch(() => {
     });
   };
   try {
@@ -87304,7 +87476,7 @@ async function openSandbox({
     let network = null;
     if (egress) {
       proxy = await openEgress({
-        socket: import_node_path12.default.join(base, "run", "egress.sock"),
+        socket: import_node_path13.default.join(base, "run", "egress.sock"),
         allow: egress.allow,
         log: egress.log,
         ...egress.hosts ? { hosts: egress.hosts } : {}
@@ -87312,7 +87484,7 @@ async function openSandbox({
       opened.push(proxy);
       const services = await openLoopbackPorts({
         ports: egress.ports ?? [],
-        dir: import_node_path12.default.join(base, "run")
+        dir: import_node_path13.default.join(base, "run")
       });
       opened.push(services);
       networksMade += 1;
@@ -87343,13 +87515,13 @@ async function prepare({
   env,
   readOnly: readOnly2
 }) {
-  const workDir = import_node_path12.default.join(base, "work");
-  const home = import_node_path12.default.join(base, "home");
-  const run5 = import_node_path12.default.join(base, "run");
-  await (0, import_promises13.mkdir)(run5, { mode: 448 });
-  await (0, import_promises13.mkdir)(home, { mode: 1023 });
-  await (0, import_promises13.chmod)(home, 1023);
-  await (0, import_promises13.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const workDir = import_node_path13.default.join(base, "work");
+  const home = import_node_path13.default.join(base, "home");
+  const run5 = import_node_path13.default.join(base, "run");
+  await (0, import_promises14.mkdir)(run5, { mode: 448 });
+  await (0, import_promises14.mkdir)(home, { mode: 1023 });
+  await (0, import_promises14.chmod)(home, 1023);
+  await (0, import_promises14.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   await new Promise((resolve2, reject) => {
     const child = (0, import_node_child_process7.spawn)(programPath("chmod"), ["-R", "a+rwX", "--", workDir], { stdio: "ignore" });
     child.on("error", reject);
@@ -87358,10 +87530,10 @@ async function prepare({
       (code3) => code3 === 0 ? resolve2() : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`))
     );
   });
-  const seccompFile = import_node_path12.default.join(run5, "seccomp.bpf");
-  await (0, import_promises13.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
-  const runnerWork = env.RUNNER_WORKSPACE ? import_node_path12.default.dirname(env.RUNNER_WORKSPACE) : void 0;
-  const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path12.default.isAbsolute(dir));
+  const seccompFile = import_node_path13.default.join(run5, "seccomp.bpf");
+  await (0, import_promises14.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
+  const runnerWork = env.RUNNER_WORKSPACE ? import_node_path13.default.dirname(env.RUNNER_WORKSPACE) : void 0;
+  const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path13.default.isAbsolute(dir));
   return {
     user: tools,
     workDir,
@@ -87377,7 +87549,7 @@ async function prepare({
       ...readOnly2
     ]),
     seccompFile,
-    exists: import_node_fs6.existsSync
+    exists: import_node_fs7.existsSync
   };
 }
 function confined({
@@ -87399,7 +87571,7 @@ function confined({
     env: proxy?.env ?? {},
     spawn(run5) {
       runs += 1;
-      const files = import_node_path12.default.join(base, "run", `run-${runs}`);
+      const files = import_node_path13.default.join(base, "run", `run-${runs}`);
       const started = startRun(
         { ...layout, infoFile: `${files}.json`, envFile: `${files}.env` },
         run5
@@ -87507,7 +87679,7 @@ async function converseOnEngine(ctx, parts) {
   }
 }
 function openReadOnlySandbox(ctx, installed) {
-  const open5 = ctx.config.session.network === "open";
+  const open6 = ctx.config.session.network === "open";
   const { forwards, readOnly: readOnly2 } = engineSandboxOptions({
     modelSocket: ctx.modelProxy.socket,
     installRoot: installed.root
@@ -87515,8 +87687,8 @@ function openReadOnlySandbox(ctx, installed) {
   return openSandbox({
     root: ctx.root,
     user: ctx.env.BATON_TOOL_USER ?? null,
-    egress: open5 ? null : { allow: [], log: ctx.log, ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {} },
-    ...open5 ? {} : { forwards },
+    egress: open6 ? null : { allow: [], log: ctx.log, ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {} },
+    ...open6 ? {} : { forwards },
     readOnly: readOnly2
   });
 }
@@ -87540,7 +87712,7 @@ async function sandboxOptionsForEngine(ctx) {
 
 // src/session/agent/git/git.ts
 var import_node_child_process8 = require("node:child_process");
-var import_node_path13 = __toESM(require("node:path"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 var import_node_util3 = require("node:util");
 var run3 = (0, import_node_util3.promisify)(import_node_child_process8.execFile);
 var BATON_AUTHOR = { name: "Baton", email: "baton@users.noreply.github.com" };
@@ -87565,7 +87737,7 @@ function safeGitEnv(env, root) {
   return {
     ...clean,
     PATH: SYSTEM_PATH,
-    GIT_DIR: import_node_path13.default.join(root, ".git"),
+    GIT_DIR: import_node_path14.default.join(root, ".git"),
     GIT_WORK_TREE: root,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
@@ -87658,8 +87830,8 @@ function batonIdentity(env) {
 }
 
 // src/session/agent/git/steering-files.ts
-var import_promises14 = require("node:fs/promises");
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_promises15 = require("node:fs/promises");
+var import_node_path15 = __toESM(require("node:path"), 1);
 var STEERING_FILES = [
   `.github/${CONFIG_FILE}`,
   ...[
@@ -87681,7 +87853,7 @@ var EventPayload = external_exports.object({ repository: external_exports.object
 async function findSteeringSource(options2, eventPath) {
   if (!eventPath) return { kind: "checkout" };
   const payload = EventPayload.safeParse(
-    JSON.parse(await (0, import_promises14.readFile)(eventPath, "utf8").catch(() => "{}"))
+    JSON.parse(await (0, import_promises15.readFile)(eventPath, "utf8").catch(() => "{}"))
   );
   if (!payload.success) {
     throw new Error(`${eventPath} does not name the repository's default branch`);
@@ -87697,7 +87869,7 @@ async function findSteeringSource(options2, eventPath) {
 }
 async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises14.readFile)(import_node_path14.default.join(options2.root, file2), "utf8").catch(() => null);
+    return (0, import_promises15.readFile)(import_node_path15.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
   if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
@@ -87716,11 +87888,11 @@ async function installDefaultSkills(options2, source) {
   const excluded = skills.filter((file2) => present2.has(file2) && !tracked.has(file2));
   if (excluded.length > 0) await excludeFromCommits(options2, excluded);
   for (const file2 of skills) {
-    const target = import_node_path14.default.join(options2.root, file2);
-    if (!present2.has(file2)) await (0, import_promises14.rm)(target, { force: true });
+    const target = import_node_path15.default.join(options2.root, file2);
+    if (!present2.has(file2)) await (0, import_promises15.rm)(target, { force: true });
     else {
-      await (0, import_promises14.mkdir)(import_node_path14.default.dirname(target), { recursive: true });
-      await (0, import_promises14.writeFile)(target, `${await git(options2, ["show", `${source.ref}:${file2}`])}
+      await (0, import_promises15.mkdir)(import_node_path15.default.dirname(target), { recursive: true });
+      await (0, import_promises15.writeFile)(target, `${await git(options2, ["show", `${source.ref}:${file2}`])}
 `);
     }
   }
@@ -87733,9 +87905,9 @@ async function filesAt(options2, at, files) {
 }
 async function excludeFromCommits(options2, files) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises14.mkdir)(import_node_path14.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises14.appendFile)(
-    import_node_path14.default.join(gitDir, "info", "exclude"),
+  await (0, import_promises15.mkdir)(import_node_path15.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises15.appendFile)(
+    import_node_path15.default.join(gitDir, "info", "exclude"),
     files.map((file2) => `/${file2}
 `).join("")
   );
@@ -88228,11 +88400,11 @@ function describeInput(input2) {
 }
 
 // src/session/agent/model-proxy/model-proxy.ts
-var import_node_crypto3 = require("node:crypto");
-var import_promises15 = require("node:fs/promises");
+var import_node_crypto4 = require("node:crypto");
+var import_promises16 = require("node:fs/promises");
 var import_node_http2 = require("node:http");
 var import_node_os3 = require("node:os");
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_path16 = __toESM(require("node:path"), 1);
 
 // src/session/agent/model-proxy/forward-request.ts
 var import_node_stream2 = require("node:stream");
@@ -88662,9 +88834,9 @@ var ROUTES = {
 };
 function findModelRoute(method, url2) {
   if (method !== "POST" || !url2) return null;
-  const [path45 = "", query, ...rest] = url2.split("?");
+  const [path46 = "", query, ...rest] = url2.split("?");
   if (rest.length > 0 || query !== void 0 && query !== "beta=true") return null;
-  return Object.hasOwn(ROUTES, path45) ? ROUTES[path45] ?? null : null;
+  return Object.hasOwn(ROUTES, path46) ? ROUTES[path46] ?? null : null;
 }
 function upstreamUrl(base, route, url2) {
   const query = url2.includes("?") ? `?${url2.split("?")[1]}` : "";
@@ -89121,7 +89293,7 @@ async function startModelProxy({
   fetchImpl = globalThis.fetch,
   closeGraceMs = CLOSE_GRACE_MS
 }) {
-  const token = `baton-session-${(0, import_node_crypto3.randomBytes)(24).toString("hex")}`;
+  const token = `baton-session-${(0, import_node_crypto4.randomBytes)(24).toString("hex")}`;
   const refused = [];
   const listeners = [];
   const onMetered = [];
@@ -89133,11 +89305,11 @@ async function startModelProxy({
     closed: false
   };
   const refuse2 = (req, res, status, reason) => {
-    const path45 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
+    const path46 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
     if (refused.length < MAX_REFUSED)
-      refused.push({ method: req.method ?? "", path: path45, status, reason });
-    log2(`model proxy: refused ${req.method} ${path45}: ${reason}`);
-    sendError(res, status, reason, path45.startsWith("/v1/responses") ? "openai" : "anthropic");
+      refused.push({ method: req.method ?? "", path: path46, status, reason });
+    log2(`model proxy: refused ${req.method} ${path46}: ${reason}`);
+    sendError(res, status, reason, path46.startsWith("/v1/responses") ? "openai" : "anthropic");
   };
   const stop = (reason, limit2 = null) => {
     if (state.stopped) return;
@@ -89271,8 +89443,8 @@ async function startModelProxy({
       else res.destroy();
     });
   };
-  const dir = await (0, import_promises15.mkdtemp)(import_node_path15.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
-  const socket = import_node_path15.default.join(dir, "model.sock");
+  const dir = await (0, import_promises16.mkdtemp)(import_node_path16.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
+  const socket = import_node_path16.default.join(dir, "model.sock");
   const tcp = await listen((0, import_node_http2.createServer)(onRequest), { port: 0, host: "127.0.0.1" });
   const unix = await listen((0, import_node_http2.createServer)(onRequest), { path: socket });
   const port = tcp.address().port;
@@ -89307,7 +89479,7 @@ async function startModelProxy({
       clearTimeout(timer);
       for (const entry of underway) entry.controller.abort();
       await Promise.allSettled([...underway].map((entry) => entry.done));
-      await (0, import_promises15.rm)(dir, { recursive: true, force: true });
+      await (0, import_promises16.rm)(dir, { recursive: true, force: true });
     }
   };
 }
@@ -89317,7 +89489,7 @@ function hasToken(req, token) {
   const given = (Array.isArray(key) ? key[0] : key) ?? bearer ?? "";
   const a = Buffer.from(given);
   const b = Buffer.from(token);
-  return a.length === b.length && (0, import_node_crypto3.timingSafeEqual)(a, b);
+  return a.length === b.length && (0, import_node_crypto4.timingSafeEqual)(a, b);
 }
 async function readBody(req) {
   const chunks = [];
@@ -89387,7 +89559,7 @@ async function openContext({
   meter,
   startedAt
 }) {
-  const root = await (0, import_promises16.realpath)(env.GITHUB_WORKSPACE).catch(() => {
+  const root = await (0, import_promises17.realpath)(env.GITHUB_WORKSPACE).catch(() => {
     throw new SessionSetupError(
       `GITHUB_WORKSPACE ${env.GITHUB_WORKSPACE} does not exist; check out the repository first`
     );
@@ -89495,7 +89667,7 @@ async function sessionEngine({
 }
 async function plannedEngine(root, build, worker) {
   if (!worker) return void 0;
-  const text4 = await (0, import_promises16.readFile)(import_node_path16.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises17.readFile)(import_node_path17.default.join(root, planPath(build)), "utf8").catch(() => null);
   try {
     const plan = Plan.safeParse(JSON.parse(text4 ?? ""));
     return plan.success ? plan.data.workers.find((entry) => entry.id === worker)?.engine : void 0;
@@ -89624,8 +89796,8 @@ function cell(text4) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises29 = require("node:fs/promises");
-var import_node_path29 = __toESM(require("node:path"), 1);
+var import_promises30 = require("node:fs/promises");
+var import_node_path30 = __toESM(require("node:path"), 1);
 
 // src/core/vocabulary/schema-problems.ts
 function schemaProblems(label, error62) {
@@ -89844,10 +90016,10 @@ function namesRepository(text4, repository) {
 }
 
 // src/session/agent/build-scope.ts
-var import_promises17 = require("node:fs/promises");
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_promises18 = require("node:fs/promises");
+var import_node_path18 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text4 = await (0, import_promises17.readFile)(import_node_path17.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises18.readFile)(import_node_path18.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text4 === null ? null : JSON.parse(text4);
@@ -89950,8 +90122,8 @@ function renderWorkPrompt({
 }
 
 // src/session/agent/session-output.ts
-var import_promises20 = require("node:fs/promises");
-var import_node_path20 = __toESM(require("node:path"), 1);
+var import_promises21 = require("node:fs/promises");
+var import_node_path21 = __toESM(require("node:path"), 1);
 
 // src/core/vocabulary/closing-keywords.ts
 var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
@@ -90103,12 +90275,12 @@ var SessionResult = external_exports.strictObject({
 });
 
 // src/session/agent/git/commit-all.ts
-var import_promises19 = require("node:fs/promises");
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_promises20 = require("node:fs/promises");
+var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/work-tree.ts
-var import_promises18 = require("node:fs/promises");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_promises19 = require("node:fs/promises");
+var import_node_path19 = __toESM(require("node:path"), 1);
 async function listWorkTree(options2, workDir) {
   const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
   const listed = await git(tree, [
@@ -90125,8 +90297,8 @@ async function listWorkTree(options2, workDir) {
   for (const relative of new Set(listed)) {
     if (!isCommittable(relative)) continue;
     if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
-    const absolute = import_node_path18.default.join(workDir, relative);
-    const stat5 = await (0, import_promises18.lstat)(absolute).catch(() => null);
+    const absolute = import_node_path19.default.join(workDir, relative);
+    const stat5 = await (0, import_promises19.lstat)(absolute).catch(() => null);
     if (stat5 === null) continue;
     const gitlink = submodules.get(relative);
     if (gitlink && stat5.isDirectory())
@@ -90135,7 +90307,7 @@ async function listWorkTree(options2, workDir) {
       entries.push({
         path: relative,
         mode: "120000",
-        sha: await hashContent(tree, await (0, import_promises18.readlink)(absolute))
+        sha: await hashContent(tree, await (0, import_promises19.readlink)(absolute))
       });
     else if (stat5.isFile() && await readable(absolute))
       files.push({ path: relative, absolute, mode: stat5.mode & 64 ? "100755" : "100644" });
@@ -90159,7 +90331,7 @@ async function parentsAreDirectories(workDir, relative, known) {
     const dir = parts.slice(0, i).join("/");
     let ok = known.get(dir);
     if (ok === void 0) {
-      const stat5 = await (0, import_promises18.lstat)(import_node_path18.default.join(workDir, dir)).catch(() => null);
+      const stat5 = await (0, import_promises19.lstat)(import_node_path19.default.join(workDir, dir)).catch(() => null);
       ok = stat5?.isDirectory() ?? false;
       known.set(dir, ok);
     }
@@ -90168,7 +90340,7 @@ async function parentsAreDirectories(workDir, relative, known) {
   return true;
 }
 async function readable(file2) {
-  return (0, import_promises18.access)(file2, import_promises18.constants.R_OK).then(
+  return (0, import_promises19.access)(file2, import_promises19.constants.R_OK).then(
     () => true,
     () => false
   );
@@ -90213,14 +90385,14 @@ async function commitAll(options2, message2, source = { workDir: options2.root }
   return true;
 }
 async function writeTree(options2, entries) {
-  const index2 = import_node_path19.default.join(options2.root, ".git", "baton-commit-index");
+  const index2 = import_node_path20.default.join(options2.root, ".git", "baton-commit-index");
   const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index2 } };
   await git(withIndex, ["read-tree", "--empty"]);
   const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
   if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
   const tree = await git(withIndex, ["write-tree"]);
   await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
-  await (0, import_promises19.rm)(index2, { force: true });
+  await (0, import_promises20.rm)(index2, { force: true });
   return tree;
 }
 
@@ -90236,17 +90408,17 @@ async function commitSession(ctx, message2, source = { workDir: ctx.root }) {
       reason: "the session rewrote history below its base; commits must build on the dispatched commit"
     };
   }
-  await (0, import_promises20.mkdir)(ctx.env.BATON_OUT, { recursive: true });
+  await (0, import_promises21.mkdir)(ctx.env.BATON_OUT, { recursive: true });
   await git(options2, [
     "bundle",
     "create",
-    import_node_path20.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
+    import_node_path21.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
     `${ctx.base}..HEAD`
   ]);
   return { ok: true, head };
 }
 async function writeSessionResult(out, result) {
-  await (0, import_promises20.mkdir)(out, { recursive: true });
+  await (0, import_promises21.mkdir)(out, { recursive: true });
   let text4 = JSON.stringify(SessionResult.parse(result), null, 2);
   if (Buffer.byteLength(text4) > RESULT_MAX_BYTES) {
     const reason = `the result was larger than ${RESULT_MAX_BYTES} bytes and was dropped; ask for shorter reports`;
@@ -90264,19 +90436,19 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises20.writeFile)(import_node_path20.default.join(out, RESULT_FILE), `${text4}
+  await (0, import_promises21.writeFile)(import_node_path21.default.join(out, RESULT_FILE), `${text4}
 `);
 }
 
 // src/session/agent/test-command.ts
-var import_promises21 = require("node:fs/promises");
-var import_node_path21 = __toESM(require("node:path"), 1);
+var import_promises22 = require("node:fs/promises");
+var import_node_path22 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises21.readFile)(import_node_path21.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises22.readFile)(import_node_path22.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -90410,12 +90582,12 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises24 = require("node:fs/promises");
-var import_node_path24 = __toESM(require("node:path"), 1);
+var import_promises25 = require("node:fs/promises");
+var import_node_path25 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/file-views.ts
-var import_promises22 = require("node:fs/promises");
-var import_node_path22 = __toESM(require("node:path"), 1);
+var import_promises23 = require("node:fs/promises");
+var import_node_path23 = __toESM(require("node:path"), 1);
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function numberLines(lines, first) {
   return lines.map((line, i) => `${String(first + i).padStart(6)}	${line}`).join("\n");
@@ -90428,15 +90600,15 @@ async function listTree(root, dir, depth, maxEntries = 1e3) {
   return lines.join("\n") || "(empty folder)";
 }
 async function walk3(root, dir, depth, lines, max) {
-  const entries = await (0, import_promises22.readdir)(dir).catch(() => []);
+  const entries = await (0, import_promises23.readdir)(dir).catch(() => []);
   entries.sort();
   for (const name of entries) {
     if (lines.length >= max) return;
     if (SKIPPED_DIRS.has(name)) continue;
-    const full = import_node_path22.default.join(dir, name);
-    const info = await (0, import_promises22.lstat)(full).catch(() => null);
+    const full = import_node_path23.default.join(dir, name);
+    const info = await (0, import_promises23.lstat)(full).catch(() => null);
     if (!info) continue;
-    const relative = import_node_path22.default.relative(root, full);
+    const relative = import_node_path23.default.relative(root, full);
     if (info.isSymbolicLink()) lines.push(`${relative}@`);
     else if (info.isDirectory()) {
       lines.push(`${relative}/`);
@@ -90446,24 +90618,24 @@ async function walk3(root, dir, depth, lines, max) {
 }
 
 // src/session/agent/tools/workspace-path.ts
-var import_promises23 = require("node:fs/promises");
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_promises24 = require("node:fs/promises");
+var import_node_path24 = __toESM(require("node:path"), 1);
 async function resolveInWorkspace(root, input2) {
   if (!input2.trim()) return { ok: false, problem: "the path is empty" };
-  const absolute = import_node_path23.default.resolve(root, input2);
+  const absolute = import_node_path24.default.resolve(root, input2);
   if (!isInside(root, absolute)) return outside2(input2);
   const real = await realpathOfLongestExisting(absolute);
   if (real === null) return { ok: false, problem: `${input2} goes through a broken symlink` };
   if (!isInside(root, real)) return outside2(input2);
-  const relative = import_node_path23.default.relative(root, real);
-  if (relative.split(import_node_path23.default.sep)[0] === ".git") {
+  const relative = import_node_path24.default.relative(root, real);
+  if (relative.split(import_node_path24.default.sep)[0] === ".git") {
     return { ok: false, problem: `${input2} is inside .git, which the session may not touch` };
   }
   return { ok: true, absolute: real, relative: relative || "." };
 }
 function isInside(root, candidate) {
-  const relative = import_node_path23.default.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !import_node_path23.default.isAbsolute(relative);
+  const relative = import_node_path24.default.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !import_node_path24.default.isAbsolute(relative);
 }
 function outside2(input2) {
   return {
@@ -90476,13 +90648,13 @@ async function realpathOfLongestExisting(absolute) {
   let current = absolute;
   for (; ; ) {
     try {
-      await (0, import_promises23.lstat)(current);
-      const real = await (0, import_promises23.realpath)(current).catch(() => null);
-      return real === null ? null : import_node_path23.default.join(real, ...missing.reverse());
+      await (0, import_promises24.lstat)(current);
+      const real = await (0, import_promises24.realpath)(current).catch(() => null);
+      return real === null ? null : import_node_path24.default.join(real, ...missing.reverse());
     } catch {
-      const parent = import_node_path23.default.dirname(current);
+      const parent = import_node_path24.default.dirname(current);
       if (parent === current) return absolute;
-      missing.push(import_node_path23.default.basename(current));
+      missing.push(import_node_path24.default.basename(current));
       current = parent;
     }
   }
@@ -90534,7 +90706,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path24.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path25.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -90546,29 +90718,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text4, options2) {
-  const made = await (0, import_promises24.mkdir)(import_node_path24.default.dirname(file2), { recursive: true });
-  await (0, import_promises24.writeFile)(file2, text4);
+  const made = await (0, import_promises25.mkdir)(import_node_path25.default.dirname(file2), { recursive: true });
+  await (0, import_promises25.writeFile)(file2, text4);
   if (!options2.shared) return;
-  await (0, import_promises24.chmod)(file2, 438);
-  for (let dir = import_node_path24.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path24.default.dirname(dir))
-    await (0, import_promises24.chmod)(dir, 511);
+  await (0, import_promises25.chmod)(file2, 438);
+  for (let dir = import_node_path25.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path25.default.dirname(dir))
+    await (0, import_promises25.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises24.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path24.default.relative(root, file2)} does not exist`);
+  const info = await (0, import_promises25.stat)(file2).catch(() => null);
+  if (!info) return toolError(`${import_node_path25.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises24.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises25.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText(file2) {
-  const info = await (0, import_promises24.stat)(file2).catch(() => null);
+  const info = await (0, import_promises25.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES) return null;
-  return (0, import_promises24.readFile)(file2, "utf8");
+  return (0, import_promises25.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text4 = await readText(file2);
@@ -90581,7 +90753,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises24.writeFile)(file2, text4.slice(0, first) + newStr + text4.slice(first + oldStr.length));
+  await (0, import_promises25.writeFile)(file2, text4.slice(0, first) + newStr + text4.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -90591,13 +90763,13 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises24.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises25.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
 // src/session/agent/roles/completion-submission.ts
-var import_promises25 = require("node:fs/promises");
-var import_node_path25 = __toESM(require("node:path"), 1);
+var import_promises26 = require("node:fs/promises");
+var import_node_path26 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/submit-tool.ts
 function createSubmitTool({
@@ -90693,7 +90865,7 @@ function batonCompletion({
   };
 }
 async function readCompletion(root, build, worker) {
-  const text4 = await (0, import_promises25.readFile)(import_node_path25.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises26.readFile)(import_node_path26.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text4 === null || Buffer.byteLength(text4) > COMPLETION_MAX_BYTES) return null;
@@ -90720,9 +90892,9 @@ function completionOf({
 }
 
 // src/session/agent/roles/contract-submission.ts
-var import_node_fs7 = require("node:fs");
-var import_promises26 = require("node:fs/promises");
-var import_node_path26 = __toESM(require("node:path"), 1);
+var import_node_fs8 = require("node:fs");
+var import_promises27 = require("node:fs/promises");
+var import_node_path27 = __toESM(require("node:path"), 1);
 var ContractHandIn = Contract.omit({ version: true });
 var ContractSubmission = CompletionSubmission.extend({
   contract: ContractHandIn.optional().describe(
@@ -90750,7 +90922,7 @@ function createContractTool({
       const problems = contractHandInProblems(
         contract,
         criteria,
-        (file2) => (0, import_node_fs7.existsSync)(import_node_path26.default.join(workDir, file2))
+        (file2) => (0, import_node_fs8.existsSync)(import_node_path27.default.join(workDir, file2))
       );
       if (problems.length > 0) return { ok: false, problems };
       accepted = { version: 1, ...contract };
@@ -90793,7 +90965,7 @@ function contractHandInProblems(contract, criteria, exists) {
   return problems;
 }
 async function readPlannedCriteria(ctx) {
-  const text4 = await (0, import_promises26.readFile)(import_node_path26.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text4 = await (0, import_promises27.readFile)(import_node_path27.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -90829,8 +91001,8 @@ function contractPromptLines({
 }
 
 // src/session/agent/roles/fix-feedback.ts
-var import_promises27 = require("node:fs/promises");
-var import_node_path27 = __toESM(require("node:path"), 1);
+var import_promises28 = require("node:fs/promises");
+var import_node_path28 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -90940,9 +91112,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises27.lstat)(import_node_path27.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises28.lstat)(import_node_path28.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text4 = await (0, import_promises27.readFile)(import_node_path27.default.join(root, file2), "utf8").catch(() => "");
+    const text4 = await (0, import_promises28.readFile)(import_node_path28.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text4)) left.push(file2);
   }
   return left;
@@ -90985,13 +91157,13 @@ async function changesWork(ctx, { head, worker }) {
 }
 
 // src/session/agent/roles/role-outcome.ts
-var import_promises28 = require("node:fs/promises");
-var import_node_path28 = __toESM(require("node:path"), 1);
+var import_promises29 = require("node:fs/promises");
+var import_node_path29 = __toESM(require("node:path"), 1);
 function failedOutcome(reason) {
   return { status: "failed", reason, head: null };
 }
 async function existsIn(root, relative) {
-  return (0, import_promises28.access)(import_node_path28.default.join(root, relative)).then(
+  return (0, import_promises29.access)(import_node_path29.default.join(root, relative)).then(
     () => true,
     () => false
   );
@@ -91746,7 +91918,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text4 = await (0, import_promises29.readFile)(import_node_path29.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises30.readFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text4);
@@ -91985,7 +92157,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text4 = await (0, import_promises29.readFile)(import_node_path29.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text4 = await (0, import_promises30.readFile)(import_node_path30.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -92117,12 +92289,12 @@ async function issueTextProblem(github, {
       ...changed.lastEdit ? [{ issue: number4, what: "body", ...changed.lastEdit }] : [],
       ...changed.renames.map((rename2) => ({ issue: number4, what: "title", ...rename2 }))
     ]),
-    ...[...opened ?? []].map(([number4, open5]) => ({
+    ...[...opened ?? []].map(([number4, open6]) => ({
       issue: number4,
       what: "opened",
-      login: open5.login,
+      login: open6.login,
       // A sub-issue GitHub gives no time for is held to the request as if opened now.
-      at: open5.at || (/* @__PURE__ */ new Date(864e13)).toISOString()
+      at: open6.at || (/* @__PURE__ */ new Date(864e13)).toISOString()
     }))
   ];
   if (changes.length === 0) return null;
@@ -92158,8 +92330,8 @@ async function issueTextProblem(github, {
 }
 
 // src/session/agent/plan/loop-files.ts
-var import_promises30 = require("node:fs/promises");
-var import_node_path30 = __toESM(require("node:path"), 1);
+var import_promises31 = require("node:fs/promises");
+var import_node_path31 = __toESM(require("node:path"), 1);
 
 // src/core/plan/plan-schema-problems.ts
 function planSchemaProblems(raw, issues) {
@@ -92180,17 +92352,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path45) {
-  return path45.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path46) {
+  return path46.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path45) {
-  if (path45[0] !== "workers" || typeof path45[1] !== "number" || path45[2] === "id") return "";
-  const id = valueAt2(raw, ["workers", path45[1], "id"]);
+function workerNameAt(raw, path46) {
+  if (path46[0] !== "workers" || typeof path46[1] !== "number" || path46[2] === "id") return "";
+  const id = valueAt2(raw, ["workers", path46[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt2(raw, path45) {
+function valueAt2(raw, path46) {
   let value = raw;
-  for (const key of path45) {
+  for (const key of path46) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -92320,20 +92492,20 @@ var SubIssueGraph = external_exports.strictObject({
   sub_issues: external_exports.array(SubIssue).min(1).max(100)
 });
 function planFromSubIssues(graph) {
-  const open5 = graph.sub_issues.filter((sub) => sub.state === "open");
+  const open6 = graph.sub_issues.filter((sub) => sub.state === "open");
   const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
   const problems = [];
-  if (open5.length === 0) {
+  if (open6.length === 0) {
     problems.push(
       `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
     );
   }
-  if (open5.length > MAX_WORKERS) {
+  if (open6.length > MAX_WORKERS) {
     problems.push(
-      `#${graph.parent} has ${open5.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
+      `#${graph.parent} has ${open6.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
     );
   }
-  for (const sub of open5) {
+  for (const sub of open6) {
     for (const blocker of sub.blocked_by) {
       if (blocker.state === "open" && !siblings.has(blocker.number)) {
         problems.push(
@@ -92342,9 +92514,9 @@ function planFromSubIssues(graph) {
       }
     }
   }
-  const deps = new Map(open5.map((sub) => [sub.number, openSiblingBlockers(sub, open5)]));
+  const deps = new Map(open6.map((sub) => [sub.number, openSiblingBlockers(sub, open6)]));
   const cycles = findCycles(
-    open5.map((sub) => ({
+    open6.map((sub) => ({
       id: `#${sub.number}`,
       dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
     }))
@@ -92356,14 +92528,14 @@ function planFromSubIssues(graph) {
     );
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, workers: numberWorkers(open5, deps) };
+  return { ok: true, workers: numberWorkers(open6, deps) };
 }
-function openSiblingBlockers(sub, open5) {
-  const openNumbers = new Set(open5.map((s) => s.number));
+function openSiblingBlockers(sub, open6) {
+  const openNumbers = new Set(open6.map((s) => s.number));
   const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
   return [...new Set(numbers)];
 }
-function numberWorkers(open5, deps) {
+function numberWorkers(open6, deps) {
   const waves = /* @__PURE__ */ new Map();
   const waveOf2 = (n) => {
     const known = waves.get(n);
@@ -92374,13 +92546,13 @@ function numberWorkers(open5, deps) {
   };
   const ids = /* @__PURE__ */ new Map();
   const seqs = /* @__PURE__ */ new Map();
-  for (const sub of open5) {
+  for (const sub of open6) {
     const wave = waveOf2(sub.number);
     const seq2 = (seqs.get(wave) ?? 0) + 1;
     seqs.set(wave, seq2);
     ids.set(sub.number, `W${wave}.${seq2}`);
   }
-  return open5.map((sub) => ({
+  return open6.map((sub) => ({
     id: ids.get(sub.number) ?? "",
     sub_issue: sub.number,
     title: sub.title.slice(0, 120),
@@ -92640,12 +92812,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path45 = `workers/${id}.md`;
-    const size = briefSizes[path45];
-    if (size === void 0) return [`${id} has no brief: commit ${path45} beside plan.json.`];
+    const path46 = `workers/${id}.md`;
+    const size = briefSizes[path46];
+    if (size === void 0) return [`${id} has no brief: commit ${path46} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path45}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path46}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -92710,11 +92882,11 @@ function renderPlanMarkdown(plan) {
 
 // src/session/agent/plan/loop-files.ts
 async function readIfPresent(root, relative) {
-  return (0, import_promises30.readFile)(import_node_path30.default.join(root, relative), "utf8").catch(() => null);
+  return (0, import_promises31.readFile)(import_node_path31.default.join(root, relative), "utf8").catch(() => null);
 }
 async function writeRecordFile(root, relative, text4) {
-  await (0, import_promises30.mkdir)(import_node_path30.default.dirname(import_node_path30.default.join(root, relative)), { recursive: true });
-  await (0, import_promises30.writeFile)(import_node_path30.default.join(root, relative), text4);
+  await (0, import_promises31.mkdir)(import_node_path31.default.dirname(import_node_path31.default.join(root, relative)), { recursive: true });
+  await (0, import_promises31.writeFile)(import_node_path31.default.join(root, relative), text4);
 }
 async function readPlan(root, build) {
   const text4 = await readIfPresent(root, planPath(build));
@@ -92814,8 +92986,8 @@ function renderSummaryPrompt({
 }
 
 // src/session/agent/tools/read-only-tools.ts
-var import_promises31 = require("node:fs/promises");
-var import_node_path31 = __toESM(require("node:path"), 1);
+var import_promises32 = require("node:fs/promises");
+var import_node_path32 = __toESM(require("node:path"), 1);
 var MAX_FILE_BYTES2 = 2 * 1024 * 1024;
 var MAX_SEARCH_FILES = 5e3;
 var MAX_SEARCH_FILE_BYTES = 1024 * 1024;
@@ -92896,12 +93068,12 @@ function placeOf2(options2, input2) {
   return { root: options2.root, rest: input2, shown: "" };
 }
 async function readText2(args, file2) {
-  const info = await (0, import_promises31.stat)(file2).catch(() => null);
+  const info = await (0, import_promises32.stat)(file2).catch(() => null);
   if (!info) return toolError(`${args.path} does not exist`);
   if (info.isDirectory()) return toolError(`${args.path} is a folder; use list_files`);
   if (info.size > MAX_FILE_BYTES2)
     return toolError(`${args.path} is too large; read it in ranges of lines`);
-  const lines = (await (0, import_promises31.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises32.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = args.start_line ?? 1;
   return toolOk(numberLines(lines.slice(start - 1, args.end_line ?? lines.length), start));
 }
@@ -92921,28 +93093,28 @@ async function search(root, start, args, shown = "") {
   const files = await collectFiles(start);
   for (const file2 of files) {
     if (hits.length >= args.max_results) break;
-    const text4 = await (0, import_promises31.readFile)(file2, "utf8");
+    const text4 = await (0, import_promises32.readFile)(file2, "utf8");
     if (text4.includes("\0")) continue;
     text4.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
-        hits.push(`${shown}${import_node_path31.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
+        hits.push(`${shown}${import_node_path32.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
       }
     });
   }
   return toolOk(hits.length ? hits.join("\n") : "no matches");
 }
 async function collectFiles(start) {
-  const info = await (0, import_promises31.lstat)(start).catch(() => null);
+  const info = await (0, import_promises32.lstat)(start).catch(() => null);
   if (info?.isFile()) return [start];
   const files = [];
   const pending = [start];
   while (pending.length && files.length < MAX_SEARCH_FILES) {
     const dir = pending.shift();
-    const entries = (await (0, import_promises31.readdir)(dir).catch(() => [])).sort();
+    const entries = (await (0, import_promises32.readdir)(dir).catch(() => [])).sort();
     for (const name of entries) {
       if (SKIPPED_DIRS.has(name)) continue;
-      const full = import_node_path31.default.join(dir, name);
-      const entry = await (0, import_promises31.lstat)(full).catch(() => null);
+      const full = import_node_path32.default.join(dir, name);
+      const entry = await (0, import_promises32.lstat)(full).catch(() => null);
       if (entry?.isDirectory()) pending.push(full);
       else if (entry?.isFile() && entry.size <= MAX_SEARCH_FILE_BYTES) files.push(full);
     }
@@ -93039,8 +93211,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path45 = completionPath(build, id);
-      return { worker: id, path: path45, present: await existsIn(ctx.root, path45) };
+      const path46 = completionPath(build, id);
+      return { worker: id, path: path46, present: await existsIn(ctx.root, path46) };
     })
   );
   const outcome = await converse(ctx, {
@@ -93080,16 +93252,16 @@ async function readFocus(ctx) {
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
 async function skill(ctx, role) {
-  const path45 = skillPath(role);
-  return { path: path45, present: await existsIn(ctx.root, path45) };
+  const path46 = skillPath(role);
+  return { path: path46, present: await existsIn(ctx.root, path46) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
 }
 
 // src/session/agent/roles/plan-role.ts
-var import_promises37 = require("node:fs/promises");
-var import_node_path36 = __toESM(require("node:path"), 1);
+var import_promises38 = require("node:fs/promises");
+var import_node_path37 = __toESM(require("node:path"), 1);
 
 // src/core/config/build-labels.ts
 function labelOfType(config2, type2) {
@@ -93136,17 +93308,17 @@ async function planTextProblem(github, {
 }
 
 // src/session/views/read-views.ts
-var import_promises34 = require("node:fs/promises");
-var import_node_path33 = __toESM(require("node:path"), 1);
+var import_promises35 = require("node:fs/promises");
+var import_node_path34 = __toESM(require("node:path"), 1);
 
 // src/session/views/run-views.ts
 var import_node_child_process9 = require("node:child_process");
-var import_node_fs8 = require("node:fs");
-var import_promises32 = require("node:fs/promises");
+var import_node_fs9 = require("node:fs");
+var import_promises33 = require("node:fs/promises");
 var import_node_os4 = require("node:os");
-var import_node_path32 = __toESM(require("node:path"), 1);
+var import_node_path33 = __toESM(require("node:path"), 1);
 var import_node_stream3 = require("node:stream");
-var import_promises33 = require("node:stream/promises");
+var import_promises34 = require("node:stream/promises");
 var import_node_util4 = require("node:util");
 var import_node_zlib = require("node:zlib");
 
@@ -93333,7 +93505,7 @@ function viewsFactsNeeded(asked) {
 }
 
 // src/session/app-client.ts
-var import_node_crypto4 = require("node:crypto");
+var import_node_crypto5 = require("node:crypto");
 
 // node_modules/jose/dist/webapi/lib/buffer_utils.js
 var encoder = new TextEncoder();
@@ -93833,7 +94005,7 @@ var JWT_SECONDS = 9 * 60;
 function readAppKey(pem2) {
   const text4 = pem2.trim().replace(/^"|"$/g, "").replace(/\\n/g, "\n");
   try {
-    return (0, import_node_crypto4.createPrivateKey)(text4);
+    return (0, import_node_crypto5.createPrivateKey)(text4);
   } catch (error62) {
     throw new Error(
       `BATON_APP_PRIVATE_KEY is not a private key in PEM (-----BEGIN RSA PRIVATE KEY----- … from the app's settings): ${error62 instanceof Error ? error62.message : String(error62)}`
@@ -94034,9 +94206,9 @@ async function installationRepositories(octokit) {
   }
   return listed;
 }
-async function fileText(octokit, repository, path45) {
+async function fileText(octokit, repository, path46) {
   try {
-    const { data } = await octokit.request(`GET /repos/${repository}/contents/${path45}`);
+    const { data } = await octokit.request(`GET /repos/${repository}/contents/${path46}`);
     const content3 = data.content;
     return content3 === void 0 ? null : Buffer.from(content3, "base64").toString("utf8");
   } catch (error62) {
@@ -94071,7 +94243,7 @@ async function runViews(env, {
   try {
     for (const view2 of given.views) {
       const folder = view2.repository;
-      await downloadView({ view: view2, into: import_node_path32.default.join(env.BATON_OUT, folder), fetch: fetch2 });
+      await downloadView({ view: view2, into: import_node_path33.default.join(env.BATON_OUT, folder), fetch: fetch2 });
       read.push({ repository: view2.repository, ref: view2.ref, path: folder });
       log2(
         `baton: read ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}: its files, no history`
@@ -94081,8 +94253,8 @@ async function runViews(env, {
     if (given.token)
       await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token: given.token, fetch: fetch2 });
   }
-  await (0, import_promises32.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises32.writeFile)(import_node_path32.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
+  await (0, import_promises33.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises33.writeFile)(import_node_path33.default.join(env.BATON_OUT, VIEWS_MANIFEST), `${JSON.stringify(read, null, 2)}
 `);
   if (read.length === 0) log2("baton: this session may read no other repository");
   return 0;
@@ -94097,15 +94269,15 @@ async function downloadView({
     throw new Error(
       `GitHub answered ${response.status} for the archive of ${view2.repository}${view2.ref ? ` (${view2.ref})` : ""}`
     );
-  const work = await (0, import_promises32.mkdtemp)(import_node_path32.default.join((0, import_node_os4.tmpdir)(), "baton-view-"));
+  const work = await (0, import_promises33.mkdtemp)(import_node_path33.default.join((0, import_node_os4.tmpdir)(), "baton-view-"));
   try {
-    const tarball = import_node_path32.default.join(work, "view.tar");
-    await (0, import_promises33.pipeline)(
+    const tarball = import_node_path33.default.join(work, "view.tar");
+    await (0, import_promises34.pipeline)(
       import_node_stream3.Readable.fromWeb(response.body),
       (0, import_node_zlib.createGunzip)(),
-      (0, import_node_fs8.createWriteStream)(tarball)
+      (0, import_node_fs9.createWriteStream)(tarball)
     );
-    await (0, import_promises32.mkdir)(into, { recursive: true });
+    await (0, import_promises33.mkdir)(into, { recursive: true });
     await run4(
       programPath("tar"),
       [
@@ -94120,7 +94292,7 @@ async function downloadView({
       { env: { PATH: SYSTEM_PATH } }
     );
   } finally {
-    await (0, import_promises32.rm)(work, { recursive: true, force: true });
+    await (0, import_promises33.rm)(work, { recursive: true, force: true });
   }
 }
 
@@ -94134,7 +94306,7 @@ var Manifest = external_exports.array(
 );
 async function readViews(dir) {
   if (!dir) return { dir: "", views: [] };
-  const text4 = await (0, import_promises34.readFile)(import_node_path33.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
+  const text4 = await (0, import_promises35.readFile)(import_node_path34.default.join(dir, VIEWS_MANIFEST), "utf8").catch(() => null);
   if (text4 === null) return { dir, views: [] };
   try {
     const parsed = Manifest.safeParse(JSON.parse(text4));
@@ -94551,8 +94723,8 @@ function typeLines(build, labelled) {
 }
 
 // src/session/agent/roles/adapt-role.ts
-var import_promises35 = require("node:fs/promises");
-var import_node_path34 = __toESM(require("node:path"), 1);
+var import_promises36 = require("node:fs/promises");
+var import_node_path35 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
 function renderAdaptPrompt({
@@ -94632,7 +94804,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises35.readFile)(import_node_path34.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises36.readFile)(import_node_path35.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -94661,7 +94833,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text4] of outcome.value) {
-    await (0, import_promises35.writeFile)(import_node_path34.default.join(ctx.root, briefPath(build, worker)), text4);
+    await (0, import_promises36.writeFile)(import_node_path35.default.join(ctx.root, briefPath(build, worker)), text4);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -94677,7 +94849,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises35.readFile)(import_node_path34.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises36.readFile)(import_node_path35.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson4(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -94696,8 +94868,8 @@ function parseJson4(text4) {
 }
 
 // src/session/agent/roles/slice-role.ts
-var import_promises36 = require("node:fs/promises");
-var import_node_path35 = __toESM(require("node:path"), 1);
+var import_promises37 = require("node:fs/promises");
+var import_node_path36 = __toESM(require("node:path"), 1);
 async function runSliceRole(ctx, member) {
   const build = ctx.env.BATON_BUILD;
   const { dir, views } = await readViews(ctx.env.BATON_VIEWS);
@@ -94706,9 +94878,9 @@ async function runSliceRole(ctx, member) {
     return failedOutcome(
       `the change set's plan is out of reach: the views job fetched nothing of ${member.home} (does its .github/baton.yml list this repository under changeSets.repositories?)`
     );
-  const copy = import_node_path35.default.join(dir, home.path);
+  const copy = import_node_path36.default.join(dir, home.path);
   const from = buildDir(member.build);
-  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path35.default.join(from, "plan.json"))));
+  const parsed = Plan.safeParse(safeJson(await fileIn(copy, import_node_path36.default.join(from, "plan.json"))));
   if (!parsed.success)
     return failedOutcome(`the change set's plan.json on ${member.home} is missing or not a plan`);
   const repository = ctx.env.GITHUB_REPOSITORY.toLowerCase();
@@ -94716,16 +94888,16 @@ async function runSliceRole(ctx, member) {
   if (mine.length === 0)
     return failedOutcome(`the change set's plan gives ${repository} no worker`);
   const plan = { ...parsed.data, build };
-  const record2 = import_node_path35.default.join(ctx.root, buildDir(build));
-  await (0, import_promises36.rm)(record2, { recursive: true, force: true });
-  await (0, import_promises36.mkdir)(import_node_path35.default.join(record2, "workers"), { recursive: true });
-  await (0, import_promises36.writeFile)(import_node_path35.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
+  const record2 = import_node_path36.default.join(ctx.root, buildDir(build));
+  await (0, import_promises37.rm)(record2, { recursive: true, force: true });
+  await (0, import_promises37.mkdir)(import_node_path36.default.join(record2, "workers"), { recursive: true });
+  await (0, import_promises37.writeFile)(import_node_path36.default.join(ctx.root, planPath(build)), `${JSON.stringify(plan, null, 2)}
 `);
   for (const worker of mine) {
-    const brief = await fileIn(copy, import_node_path35.default.join(from, "workers", `${worker.id}.md`));
+    const brief = await fileIn(copy, import_node_path36.default.join(from, "workers", `${worker.id}.md`));
     if (brief === null)
       return failedOutcome(`the change set's brief of ${worker.id} is missing on ${member.home}`);
-    await (0, import_promises36.writeFile)(import_node_path35.default.join(ctx.root, briefPath(build, worker.id)), brief);
+    await (0, import_promises37.writeFile)(import_node_path36.default.join(ctx.root, briefPath(build, worker.id)), brief);
   }
   const commit = await commitSession(
     ctx,
@@ -94735,11 +94907,11 @@ async function runSliceRole(ctx, member) {
   return { status: "complete", reason: null, head: commit.head, plan };
 }
 async function fileIn(copy, name) {
-  const file2 = import_node_path35.default.join(copy, name);
-  const info = await (0, import_promises36.lstat)(file2).catch(() => null);
+  const file2 = import_node_path36.default.join(copy, name);
+  const info = await (0, import_promises37.lstat)(file2).catch(() => null);
   if (!info?.isFile()) return null;
-  const [real, root] = await Promise.all([(0, import_promises36.realpath)(file2), (0, import_promises36.realpath)(copy)]);
-  return real === import_node_path35.default.join(root, name) ? (0, import_promises36.readFile)(file2, "utf8") : null;
+  const [real, root] = await Promise.all([(0, import_promises37.realpath)(file2), (0, import_promises37.realpath)(copy)]);
+  return real === import_node_path36.default.join(root, name) ? (0, import_promises37.readFile)(file2, "utf8") : null;
 }
 function safeJson(text4) {
   try {
@@ -94758,7 +94930,7 @@ async function runPlanRole(ctx) {
   const member = parseMemberBuildId(build);
   if (member) return runSliceRole(ctx, member);
   const views = await readViews(ctx.env.BATON_VIEWS);
-  const mounts = views.views.length > 0 ? [{ at: VIEWS_MOUNT, dir: await (0, import_promises37.realpath)(views.dir) }] : [];
+  const mounts = views.views.length > 0 ? [{ at: VIEWS_MOUNT, dir: await (0, import_promises38.realpath)(views.dir) }] : [];
   const home = ctx.env.GITHUB_REPOSITORY.toLowerCase();
   const issueNumber = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
@@ -94870,10 +95042,10 @@ async function readFeedback(ctx) {
 }
 async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
-  const dir = import_node_path36.default.join(ctx.root, buildDir(build));
+  const dir = import_node_path37.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises37.rm)(import_node_path36.default.join(dir, name), { recursive: true, force: true });
-  await (0, import_promises37.mkdir)(dir, { recursive: true });
+    await (0, import_promises38.rm)(import_node_path37.default.join(dir, name), { recursive: true, force: true });
+  await (0, import_promises38.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
   const commit = await commitSession(
@@ -94884,8 +95056,8 @@ async function commitGraphOnly(ctx, subIssues) {
   return { status: "complete", reason: null, head: commit.head, plan: null };
 }
 async function writeGraph(root, build, subIssues) {
-  await (0, import_promises37.writeFile)(
-    import_node_path36.default.join(root, subIssueGraphPath(build)),
+  await (0, import_promises38.writeFile)(
+    import_node_path37.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
   );
@@ -94895,17 +95067,17 @@ async function writePlanFiles(root, build, files, {
   dropped = [],
   subIssues
 }) {
-  const dir = import_node_path36.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises37.rm)(import_node_path36.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises37.rm)(import_node_path36.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises37.rm)(import_node_path36.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises37.mkdir)(import_node_path36.default.join(dir, "workers"), { recursive: true });
+  const dir = import_node_path37.default.join(root, buildDir(build));
+  if (!keepBriefs) await (0, import_promises38.rm)(import_node_path37.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises38.rm)(import_node_path37.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises38.rm)(import_node_path37.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises38.mkdir)(import_node_path37.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises37.writeFile)(import_node_path36.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises38.writeFile)(import_node_path37.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises37.writeFile)(import_node_path36.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises38.writeFile)(import_node_path37.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text4] of files.briefs)
-    await (0, import_promises37.writeFile)(import_node_path36.default.join(root, briefPath(build, id)), text4);
+    await (0, import_promises38.writeFile)(import_node_path37.default.join(root, briefPath(build, id)), text4);
 }
 function workerEngines(settings) {
   return { work: settings.roles.work ?? settings.default, allow: settings.allow };
@@ -95054,26 +95226,26 @@ var READERS = [
   [/(?:^|\/)pom\.xml$/, pom],
   [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
 ];
-function isDependencyFile(path45) {
-  return READERS.some(([pattern]) => pattern.test(path45));
+function isDependencyFile(path46) {
+  return READERS.some(([pattern]) => pattern.test(path46));
 }
 var NAMES_MAX = 50;
 function findAddedDependencies(files) {
   const changes = [];
-  for (const { path: path45, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const reader = READERS.find(([pattern]) => pattern.test(path45))?.[1];
+  for (const { path: path46, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path46))?.[1];
     if (!reader) continue;
     const names = [...new Set(added.map(reader).filter((name) => name !== null))];
-    changes.push({ path: path45, names });
+    changes.push({ path: path46, names });
   }
   return changes;
 }
 function renderDependencyLines(changes) {
-  return changes.map(({ path: path45, names }) => {
-    if (names.length === 0) return `${path45}: changed, no new entry recognised`;
+  return changes.map(({ path: path46, names }) => {
+    if (names.length === 0) return `${path46}: changed, no new entry recognised`;
     const shown = names.slice(0, NAMES_MAX).join(", ");
     const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
-    return `${path45}: ${shown}${more}`;
+    return `${path46}: ${shown}${more}`;
   });
 }
 function addedLinesOf(patch) {
@@ -95091,10 +95263,10 @@ function visibleName(name) {
     (char) => [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")
   );
 }
-function findChangedFile(files, path45) {
+function findChangedFile(files, path46) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path45 === f.filename || path45 === shown || path45 === shown.slice(1, -1);
+    return path46 === f.filename || path46 === shown || path46 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -95289,8 +95461,8 @@ function createDiffTool(files, maxChars) {
 }
 
 // src/session/agent/roles/synthesis-role.ts
-var import_promises38 = require("node:fs/promises");
-var import_node_path37 = __toESM(require("node:path"), 1);
+var import_promises39 = require("node:fs/promises");
+var import_node_path38 = __toESM(require("node:path"), 1);
 
 // src/session/agent/plan/follow-up-plan.ts
 var ROUND_MAX = 10;
@@ -95424,8 +95596,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises38.mkdir)(import_node_path37.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises38.writeFile)(import_node_path37.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises39.mkdir)(import_node_path38.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises39.writeFile)(import_node_path38.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -95439,8 +95611,8 @@ async function runSynthesisRole(ctx) {
 }
 
 // src/session/agent/roles/validate-role.ts
-var import_promises39 = require("node:fs/promises");
-var import_node_path38 = __toESM(require("node:path"), 1);
+var import_promises40 = require("node:fs/promises");
+var import_node_path39 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/validate-prompt.ts
 var OUTPUT_MAX_CHARS = 4e3;
@@ -95550,7 +95722,7 @@ async function recordedAlready(ctx, build, milestone) {
 }
 async function readContract(root, build) {
   const file2 = contractPath(build);
-  const text4 = await (0, import_promises39.readFile)(import_node_path38.default.join(root, file2), "utf8").catch(() => null);
+  const text4 = await (0, import_promises40.readFile)(import_node_path39.default.join(root, file2), "utf8").catch(() => null);
   if (text4 === null)
     return { ok: false, problem: `${file2} is missing: a validation needs the build's contract` };
   if (Buffer.byteLength(text4) > CONTRACT_MAX_BYTES) {
@@ -95706,7 +95878,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path45,
+  path: path46,
   log: log2
 }) {
   try {
@@ -95719,7 +95891,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path45 ?? process.env.GITHUB_STEP_SUMMARY,
+      path46 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files, refused: ctx?.modelProxy.refused() ?? [] })
     );
   } catch (error62) {
@@ -95794,9 +95966,9 @@ function describeFailure(error62) {
 }
 
 // src/session/doctor/doctor-agent.ts
-var import_node_fs9 = require("node:fs");
-var import_promises41 = require("node:fs/promises");
-var import_node_path40 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_promises42 = require("node:fs/promises");
+var import_node_path41 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -95908,9 +96080,9 @@ function doctorGraphqlUrl(env) {
 var DOCTOR_REPORT_FILE = "doctor.json";
 
 // src/session/doctor/sandbox-probe.ts
-var import_promises40 = require("node:fs/promises");
+var import_promises41 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path39 = __toESM(require("node:path"), 1);
+var import_node_path40 = __toESM(require("node:path"), 1);
 var INSIDE = /^uid (\d+)\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/;
 async function probeSandbox({
   user,
@@ -95925,9 +96097,9 @@ async function probeSandbox({
       detail: "the workflow sets no BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools)"
     };
   }
-  const root = await (0, import_promises40.mkdtemp)(import_node_path39.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
+  const root = await (0, import_promises41.mkdtemp)(import_node_path40.default.join((0, import_node_os5.tmpdir)(), "baton-doctor-"));
   try {
-    await (0, import_promises40.writeFile)(import_node_path39.default.join(root, "README.md"), "doctor\n");
+    await (0, import_promises41.writeFile)(import_node_path40.default.join(root, "README.md"), "doctor\n");
     const sandbox = await openSandbox({ root, user, egress: { allow: [], log: () => {
     } } });
     try {
@@ -95952,7 +96124,7 @@ async function probeSandbox({
       detail: (error62 instanceof Error ? error62.message : String(error62)).slice(0, 1500)
     };
   } finally {
-    await (0, import_promises40.rm)(root, { recursive: true, force: true });
+    await (0, import_promises41.rm)(root, { recursive: true, force: true });
   }
 }
 async function runInside(sandbox) {
@@ -96003,8 +96175,8 @@ async function runDoctorAgent(env, {
       networkOpen: config2.session.network === "open"
     })
   };
-  await (0, import_promises41.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises41.writeFile)((0, import_node_path40.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises42.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises42.writeFile)((0, import_node_path41.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   const asked = [...report.models, ...report.openai?.models ?? []];
   log2(
     `doctor: key ${report.key}${report.openai ? `, OpenAI key ${report.openai.key}` : ""}; ${asked.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
@@ -96012,8 +96184,8 @@ async function runDoctorAgent(env, {
   return 0;
 }
 async function configOf(env) {
-  const path45 = (0, import_node_path40.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text4 = (0, import_node_fs9.existsSync)(path45) ? await (0, import_promises41.readFile)(path45, "utf8") : null;
+  const path46 = (0, import_node_path41.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text4 = (0, import_node_fs10.existsSync)(path46) ? await (0, import_promises42.readFile)(path46, "utf8") : null;
   return loadConfig(text4).config;
 }
 function anthropicAsk(env, fetch2, config2) {
@@ -96106,8 +96278,8 @@ function messageOf(error62) {
 }
 
 // src/session/doctor/doctor-publish.ts
-var import_promises43 = require("node:fs/promises");
-var import_node_path42 = require("node:path");
+var import_promises44 = require("node:fs/promises");
+var import_node_path43 = require("node:path");
 
 // src/core/doctor/doctor.ts
 function renderDoctor(checks) {
@@ -96118,10 +96290,10 @@ function renderDoctor(checks) {
 
 // src/session/publish/scratch-repo.ts
 var import_node_child_process10 = require("node:child_process");
-var import_node_fs10 = require("node:fs");
-var import_promises42 = require("node:fs/promises");
+var import_node_fs11 = require("node:fs");
+var import_promises43 = require("node:fs/promises");
 var import_node_os6 = require("node:os");
-var import_node_path41 = require("node:path");
+var import_node_path42 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -96137,12 +96309,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises42.mkdtemp)((0, import_node_path41.join)((0, import_node_os6.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises43.mkdtemp)((0, import_node_path42.join)((0, import_node_os6.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path41.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs10.existsSync)(objects)) {
-    await (0, import_promises42.writeFile)((0, import_node_path41.join)(gitDir, "objects", "info", "alternates"), `${objects}
+  const objects = workspace ? (0, import_node_path42.join)(workspace, ".git", "objects") : null;
+  if (objects && (0, import_node_fs11.existsSync)(objects)) {
+    await (0, import_promises43.writeFile)((0, import_node_path42.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -96157,7 +96329,7 @@ function makeRepo(gitDir) {
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises42.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises43.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -96338,7 +96510,7 @@ async function workflowFilesDiffer({
     }
   };
   const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
-  return [...theirs].some(([path45, sha]) => ours.get(path45) !== sha);
+  return [...theirs].some(([path46, sha]) => ours.get(path46) !== sha);
 }
 async function revoke(apiUrl, token, fetch2) {
   await fetch2(`${apiUrl.replace(/\/+$/, "")}/installation/token`, {
@@ -96658,7 +96830,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises43.readFile)((0, import_node_path42.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises44.readFile)((0, import_node_path43.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -96729,7 +96901,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/process-secrets.ts
-var import_node_fs11 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
 function takeProcessSecrets(given) {
   const source = { ...given };
@@ -96749,22 +96921,22 @@ function takeProcessSecrets(given) {
 function eraseInitialEnvironment(names) {
   let fd = null;
   try {
-    const stat5 = (0, import_node_fs11.readFileSync)("/proc/self/stat", "utf8");
+    const stat5 = (0, import_node_fs12.readFileSync)("/proc/self/stat", "utf8");
     const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
     const start = Number(fields[50 - 3]);
     const end = Number(fields[51 - 3]);
     if (!Number.isSafeInteger(start) || !(end > start)) return "no environment in /proc/self/stat";
-    fd = (0, import_node_fs11.openSync)("/proc/self/mem", "r+");
+    fd = (0, import_node_fs12.openSync)("/proc/self/mem", "r+");
     const block = Buffer.alloc(end - start);
-    (0, import_node_fs11.readSync)(fd, block, 0, block.length, start);
+    (0, import_node_fs12.readSync)(fd, block, 0, block.length, start);
     for (const [offset, length] of valuesOf(block, names)) {
-      (0, import_node_fs11.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
+      (0, import_node_fs12.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
     }
     return null;
   } catch (error62) {
     return error62 instanceof Error ? error62.message : String(error62);
   } finally {
-    if (fd !== null) (0, import_node_fs11.closeSync)(fd);
+    if (fd !== null) (0, import_node_fs12.closeSync)(fd);
   }
 }
 function valuesOf(block, names) {
@@ -96785,7 +96957,7 @@ function valuesOf(block, names) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path45 = require("node:path");
+var import_node_path46 = require("node:path");
 
 // src/session/publish/checks/size-limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -96818,103 +96990,103 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path45, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path46, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path45} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path46} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path45 === CONFIG_PATH) {
-    return `${path45} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path46 === CONFIG_PATH) {
+    return `${path46} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path45.toLowerCase() === SUBMODULES_FILE) {
-    return `${path45} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
+  if (path46.toLowerCase() === SUBMODULES_FILE) {
+    return `${path46} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
   }
-  if (path45.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path45} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path46.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path46} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path45, record2) ? null : `${path45} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path46, record2) ? null : `${path46} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path45, size, target.build);
+      return checkSynthesisFile(path46, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path45, target);
+      return checkLoopFile(path46, target);
     case "contract":
-      return checkContractPath(path45, target);
+      return checkContractPath(path46, target);
     case "work":
     case "fix":
-      return target.worker !== null && isContractWorker(target.worker) ? checkContractPath(path45, target) : checkWorkerPath(path45, target, scope);
+      return target.worker !== null && isContractWorker(target.worker) ? checkContractPath(path46, target) : checkWorkerPath(path46, target, scope);
     case "review":
     case "validate":
-      return `${path45}: a ${target.role} session must not commit`;
+      return `${path46}: a ${target.role} session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path45, size }, target, adaptable) {
+function checkAdapted({ path: path46, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path45} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path46} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list3 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path45)) {
-    return `${path45} is not a brief this adapt session may revise (${list3}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path46)) {
+    return `${path46} is not a brief this adapt session may revise (${list3}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path45} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path46} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path45, size, build) {
+function checkSynthesisFile(path46, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path45.startsWith(record2) ? path45.slice(record2.length) : "";
-  const allowed = path45 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path46.startsWith(record2) ? path46.slice(record2.length) : "";
+  const allowed = path46 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path45}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path45} is deleted; a synthesis session removes nothing` : null;
+    return `${path46}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path46} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path45, record2) {
-  if (!path45.startsWith(record2)) return false;
-  const rest = path45.slice(record2.length);
+function isPlanFile(path46, record2) {
+  if (!path46.startsWith(record2)) return false;
+  const rest = path46.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path45, target) {
+function checkLoopFile(path46, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path45}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path46}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path45) ? null : `${path45}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path46) ? null : `${path46}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path45, target, scope) {
+function checkWorkerPath(path46, target, scope) {
   const worker = target.worker ?? "-";
   const own3 = completionPath(target.build, worker);
-  if (path45 === own3) return null;
+  if (path46 === own3) return null;
   switch (scope.type) {
     case "code":
-      if (!path45.startsWith(BATON_DIR)) return null;
-      return `${path45} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own3})`;
+      if (!path46.startsWith(BATON_DIR)) return null;
+      return `${path46} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own3})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path45 === findings) return null;
-      return `${path45}: a research worker writes only its findings (${findings}) and its completion (${own3}); code and other files are refused in a research build`;
+      if (path46 === findings) return null;
+      return `${path46}: a research worker writes only its findings (${findings}) and its completion (${own3}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path45)) return null;
-      return `${path45} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own3})`;
+      if (scope.outputs.includes(path46)) return null;
+      return `${path46} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own3})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
     }
   }
 }
-function checkContractPath(path45, target) {
+function checkContractPath(path46, target) {
   const own3 = completionPath(target.build, target.worker ?? CONTRACT_WORKER);
   const record2 = contractPath(target.build);
-  if (path45 === own3 || path45 === record2) return null;
-  if (path45.startsWith(BATON_DIR) || path45.startsWith(".github/"))
-    return `${path45}: the contract's worker writes only checks, ${record2} and its completion (${own3}); nothing else under ${BATON_DIR} or .github/`;
-  if (isTestPath(path45)) return null;
-  return `${path45} is not a test file: the contract's worker writes checks where the repository keeps its tests (test/, tests/, spec/, __tests__/ …) or named as tests (x.test.ts, x_test.go, test_x.py), never the code the workers write`;
+  if (path46 === own3 || path46 === record2) return null;
+  if (path46.startsWith(BATON_DIR) || path46.startsWith(".github/"))
+    return `${path46}: the contract's worker writes only checks, ${record2} and its completion (${own3}); nothing else under ${BATON_DIR} or .github/`;
+  if (isTestPath(path46)) return null;
+  return `${path46} is not a test file: the contract's worker writes checks where the repository keeps its tests (test/, tests/, spec/, __tests__/ …) or named as tests (x.test.ts, x_test.go, test_x.py), never the code the workers write`;
 }
 var TEST_DIRS = /* @__PURE__ */ new Set([
   "test",
@@ -96930,8 +97102,8 @@ var TEST_DIRS = /* @__PURE__ */ new Set([
   "testing"
 ]);
 var TEST_NAME = /(?:\.(?:test|spec)\.[^/]+|_(?:test|spec)\.[^/.]+|^test_[^/]+\.py|^conftest\.py|Tests?\.(?:java|kt|cs|swift|php))$/;
-function isTestPath(path45) {
-  const parts = path45.split("/");
+function isTestPath(path46) {
+  const parts = path46.split("/");
   const name = parts.at(-1) ?? "";
   return parts.slice(0, -1).some((part) => TEST_DIRS.has(part)) || TEST_NAME.test(name);
 }
@@ -97009,7 +97181,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path45) => path45.startsWith(workersDir)).map((path45) => path45.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path46) => path46.startsWith(workersDir)).map((path46) => path46.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -97056,11 +97228,11 @@ async function sizesUnder(repo, commit, dir) {
 }
 
 // src/session/publish/checks/read-result.ts
-var import_promises44 = require("node:fs/promises");
-var import_node_path43 = require("node:path");
+var import_promises45 = require("node:fs/promises");
+var import_node_path44 = require("node:path");
 async function readResult(outDir) {
-  const path45 = (0, import_node_path43.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path45);
+  const path46 = (0, import_node_path44.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path46);
   if (size === null) {
     return {
       ok: false,
@@ -97077,7 +97249,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises44.readFile)(path45, "utf8"));
+    raw = JSON.parse(await (0, import_promises45.readFile)(path46, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -97088,9 +97260,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path45) {
+async function sizeOf(path46) {
   try {
-    const info = await (0, import_promises44.stat)(path45);
+    const info = await (0, import_promises45.stat)(path46);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -97297,29 +97469,29 @@ async function checkCommit(repo, trees, commit, sides) {
   );
   if (!linksMoved) return found;
   const links = await trees.read(commit);
-  for (const [path45, link2] of links.byPath) {
-    const unsafe = judgeLink(path45, links);
+  for (const [path46, link2] of links.byPath) {
+    const unsafe = judgeLink(path46, links);
     if (unsafe === null) continue;
     let inherited = false;
     for (const parent of sides) {
       const before = await trees.read(parent);
-      if (before.byPath.get(path45)?.sha !== link2.sha) continue;
-      if (judgeLink(path45, before) !== null) inherited = true;
+      if (before.byPath.get(path46)?.sha !== link2.sha) continue;
+      if (judgeLink(path46, before) !== null) inherited = true;
     }
     if (inherited) continue;
     found.push({
-      key: `symlink ${path45} ${link2.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
-      problem: symlinkProblem(path45, link2.target, unsafe, commit)
+      key: `symlink ${path46} ${link2.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
+      problem: symlinkProblem(path46, link2.target, unsafe, commit)
     });
   }
   return found;
 }
-function gitlinkProblem(path45, sha, commit) {
-  return `${path45} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
+function gitlinkProblem(path46, sha, commit) {
+  return `${path46} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
 }
-function symlinkProblem(path45, target, unsafe, commit) {
+function symlinkProblem(path46, target, unsafe, commit) {
   const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted3(target);
-  return `${path45} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
+  return `${path46} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
 }
 function describeUnsafe({ why, via }) {
   const through = via.length > 0 ? ` through ${via.join(", ")}` : "";
@@ -97363,10 +97535,10 @@ function treeLinks(repo) {
       found.map((link2) => link2.sha).filter((sha) => !targets.has(sha)),
       targets
     );
-    for (const { path: path45, sha } of found) {
-      links.byPath.set(path45, { sha, target: targets.get(sha) ?? null });
-      const folded = fold(path45);
-      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path45]);
+    for (const { path: path46, sha } of found) {
+      links.byPath.set(path46, { sha, target: targets.get(sha) ?? null });
+      const folded = fold(path46);
+      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path46]);
     }
     return links;
   };
@@ -97409,9 +97581,9 @@ async function readTargets(repo, shas, targets) {
     at = end + 1 + Number(size) + 1;
   }
 }
-function judgeLink(path45, links) {
-  const start = { dir: path45.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
-  const begun = follow(path45, start, links);
+function judgeLink(path46, links) {
+  const start = { dir: path46.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
+  const begun = follow(path46, start, links);
   if ("why" in begun) return { ...begun, via: [] };
   const todo = [begun];
   let steps = 0;
@@ -97450,9 +97622,9 @@ function judgeLink(path45, links) {
   }
   return null;
 }
-function follow(path45, walk4, links) {
-  const via = [...walk4.via, path45];
-  const target = links.byPath.get(path45)?.target ?? null;
+function follow(path46, walk4, links) {
+  const via = [...walk4.via, path46];
+  const target = links.byPath.get(path46)?.target ?? null;
   if (walk4.hops + 1 > HOPS_MAX) return { why: "loop", via };
   if (target === null) return { why: "long", via };
   if (/^(?:[\\/]|[A-Za-z]:)/.test(target)) return { why: "absolute", via };
@@ -97719,11 +97891,11 @@ var CLAIM_RULES = [
     }
   }
 ];
-function normal(path45) {
-  return path45.trim().replace(/^\.\//, "");
+function normal(path46) {
+  return path46.trim().replace(/^\.\//, "");
 }
-function pathIn(path45, paths) {
-  const wanted = normal(path45);
+function pathIn(path46, paths) {
+  const wanted = normal(path46);
   return [...paths].some((changed) => changed === wanted || changed.endsWith(`/${wanted}`));
 }
 var QUOTE_MAX = 200;
@@ -97869,8 +98041,8 @@ var TEST_LANGUAGES = [
     emptyBodies: [/@Test\s+(?:public\s+)?(?:void|fun)\s+\w+\s*\(\s*\)\s*(?::\s*Unit\s*)?\{\s*\}/g]
   }
 ];
-function languageOf(path45) {
-  const lower = path45.toLowerCase();
+function languageOf(path46) {
+  const lower = path46.toLowerCase();
   return TEST_LANGUAGES.find((language) => language.extensions.some((ext) => lower.endsWith(ext))) ?? null;
 }
 function countMatches(text4, patterns) {
@@ -97880,12 +98052,12 @@ function countMatches(text4, patterns) {
 // src/session/publish/checks/contract/contract-breach.ts
 var REGULAR = /* @__PURE__ */ new Set(["100644", "100755"]);
 function judgeContractFile({
-  path: path45,
+  path: path46,
   before,
   after,
   movedTo = null
 }) {
-  const breach = (rule) => ({ file: path45, rule });
+  const breach = (rule) => ({ file: path46, rule });
   if (after === null) {
     return breach(
       movedTo ? `it is renamed to ${movedTo}: the contract's checks are run from where contract.json names them` : "it is deleted"
@@ -97896,7 +98068,7 @@ function judgeContractFile({
     return breach(`its type or mode changes (${before.mode} to ${after.mode})`);
   }
   if (before.text === null || after.text === null || before.text === after.text) return null;
-  const language = languageOf(path45);
+  const language = languageOf(path46);
   if (language === null) return null;
   const skips = [
     countMatches(before.text, language.skips),
@@ -97921,11 +98093,11 @@ function judgeContractFile({
 }
 var MARK_REACH = 3;
 function stillMarkedToFail({
-  path: path45,
+  path: path46,
   text: text4,
   name
 }) {
-  const language = languageOf(path45);
+  const language = languageOf(path46);
   if (language === null || language.expectFail.length === 0) return false;
   const leaf = name.split(/\s+[›>]\s+|::|\s+\/\s+/).at(-1)?.trim() ?? "";
   if (leaf === "") return false;
@@ -97944,15 +98116,15 @@ function wholeName(leaf) {
 }
 var TEST_FILE2 = /(?:^|\/)(?:tests?|__tests__|specs?)\/|[._-](?:test|spec)\.\w+$/i;
 function judgeFocus({
-  path: path45,
+  path: path46,
   before,
   after
 }) {
-  const language = languageOf(path45);
-  if (language === null || after === null || !TEST_FILE2.test(path45)) return null;
+  const language = languageOf(path46);
+  if (language === null || after === null || !TEST_FILE2.test(path46)) return null;
   const was = countMatches(before ?? "", language.focus);
   return countMatches(after, language.focus) > was ? {
-    file: path45,
+    file: path46,
     rule: "it gains a focus marker (`.only`), with which a runner may run it alone and the contract's checks not"
   } : null;
 }
@@ -98040,7 +98212,7 @@ function readScripts(text4) {
   }
 }
 function judgePackageScripts({
-  path: path45,
+  path: path46,
   command: command2,
   before,
   after
@@ -98055,12 +98227,12 @@ function judgePackageScripts({
     const guarded2 = run5.has(name) || /test|check|ci/i.test(name);
     if (guarded2 && added && !suppression(old[name] ?? "")) {
       breaches.push({
-        file: path45,
+        file: path46,
         rule: `the script "${name}" gains \`${added}\`, so a failing test passes`
       });
     } else if (run5.has(name) && old[name] !== now[name]) {
       breaches.push({
-        file: path45,
+        file: path46,
         rule: `the script "${name}" changes, and the contract's command (\`${command2}\`) runs it`
       });
     }
@@ -98070,8 +98242,8 @@ function judgePackageScripts({
 var RUNNER_CONFIG = /(?:^|\/)(?:(?:vitest|vite|jest|playwright|cypress|ava|web-test-runner)\.config\.[cm]?[jt]s|vitest\.workspace\.[cm]?[jt]s|jest\.config\.json|\.mocharc(?:\.[\w]+)?|karma\.conf\.[cm]?js|pytest\.ini|pyproject\.toml|setup\.cfg|tox\.ini|conftest\.py|pom\.xml|build\.gradle(?:\.kts)?|Cargo\.toml|\.nycrc(?:\.json)?)$/;
 var SECTIONED = /\.(?:toml|cfg|ini)$/;
 var LEAVES_OUT = /\b(?:exclude|ignore|skip|deselect|norecursedirs|testPathIgnorePatterns|modulePathIgnorePatterns|testIgnore|only)\w*/i;
-function isRunnerConfig(path45) {
-  return RUNNER_CONFIG.test(path45);
+function isRunnerConfig(path46) {
+  return RUNNER_CONFIG.test(path46);
 }
 function addedLines(before, after) {
   const left = /* @__PURE__ */ new Map();
@@ -98099,13 +98271,13 @@ function pytestSectionLines(text4) {
   return lines;
 }
 function judgeRunnerConfig({
-  path: path45,
+  path: path46,
   before,
   after,
   contractFiles
 }) {
   let added = addedLines(before, after);
-  if (SECTIONED.test(path45)) {
+  if (SECTIONED.test(path46)) {
     const section = pytestSectionLines(after);
     added = added.filter((line) => section.has(line));
   }
@@ -98114,12 +98286,12 @@ function judgeRunnerConfig({
       (file2) => line.includes(file2) || line.includes(file2.replace(/^.*\//, ""))
     );
     if (named2) {
-      return { file: path45, rule: `the test runner's settings now name the contract's ${named2}` };
+      return { file: path46, rule: `the test runner's settings now name the contract's ${named2}` };
     }
     const word = LEAVES_OUT.exec(line);
     if (word) {
       return {
-        file: path45,
+        file: path46,
         rule: `the test runner's settings gain \`${word[0]}\`, which leaves tests out`
       };
     }
@@ -98127,7 +98299,7 @@ function judgeRunnerConfig({
   return null;
 }
 function judgeWorkflow({
-  path: path45,
+  path: path46,
   before,
   after,
   command: command2,
@@ -98135,14 +98307,14 @@ function judgeWorkflow({
 }) {
   for (const line of addedLines(before, after)) {
     const added = suppression(line);
-    if (added) return { file: path45, rule: `a step gains \`${added}\`, so a failing test passes` };
+    if (added) return { file: path46, rule: `a step gains \`${added}\`, so a failing test passes` };
   }
   const removed = addedLines(after, before);
   const runs = removed.find(
     (line) => line.includes(command2.trim()) || scriptsNamedBy(line.replace(/^-?\s*run:\s*/, "")).some((name) => scripts.has(name))
   );
   return runs ? {
-    file: path45,
+    file: path46,
     rule: `the line \`${runs}\`, which runs the contract's command, is changed or removed`
   } : null;
 }
@@ -98202,15 +98374,15 @@ async function findBreaches({
   const breaches = [];
   const renames = lazy2(() => readRenames(repo, commit));
   const judgedFiles = new Set(await guardedFiles(repo, commit, contract.files, changed));
-  for (const path45 of judgedFiles) {
-    const before = await entryAt(repo, commit, path45);
+  for (const path46 of judgedFiles) {
+    const before = await entryAt(repo, commit, path46);
     if (before === null) continue;
-    const after = await entryAt(repo, HEAD_REF, path45);
-    const movedTo = after === null ? (await renames()).get(path45) ?? null : null;
-    const breach = judgeContractFile({ path: path45, before, after, movedTo });
+    const after = await entryAt(repo, HEAD_REF, path46);
+    const movedTo = after === null ? (await renames()).get(path46) ?? null : null;
+    const breach = judgeContractFile({ path: path46, before, after, movedTo });
     if (breach) breaches.push(breach);
   }
-  const text4 = (ref, path45) => readAt(repo, `${ref}:${path45}`);
+  const text4 = (ref, path46) => readAt(repo, `${ref}:${path46}`);
   const beforePackage = await text4(commit, PACKAGE_JSON);
   if (changed.has(PACKAGE_JSON)) {
     breaches.push(
@@ -98223,22 +98395,22 @@ async function findBreaches({
     );
   }
   const scripts = scriptsRunBy(contract.command, readScripts(beforePackage));
-  for (const path45 of [...changed].sort()) {
-    const judged = path45.startsWith(WORKFLOWS) ? judgeWorkflow({
-      path: path45,
-      before: await text4(commit, path45),
-      after: await text4(HEAD_REF, path45),
+  for (const path46 of [...changed].sort()) {
+    const judged = path46.startsWith(WORKFLOWS) ? judgeWorkflow({
+      path: path46,
+      before: await text4(commit, path46),
+      after: await text4(HEAD_REF, path46),
       command: contract.command,
       scripts
-    }) : isRunnerConfig(path45) ? judgeRunnerConfig({
-      path: path45,
-      before: await text4(commit, path45),
-      after: await text4(HEAD_REF, path45),
+    }) : isRunnerConfig(path46) ? judgeRunnerConfig({
+      path: path46,
+      before: await text4(commit, path46),
+      after: await text4(HEAD_REF, path46),
       contractFiles: contract.files
-    }) : judgedFiles.has(path45) ? null : judgeFocus({
-      path: path45,
-      before: await text4(commit, path45),
-      after: await text4(HEAD_REF, path45)
+    }) : judgedFiles.has(path46) ? null : judgeFocus({
+      path: path46,
+      before: await text4(commit, path46),
+      after: await text4(HEAD_REF, path46)
     });
     if (judged) breaches.push(judged);
   }
@@ -98246,18 +98418,18 @@ async function findBreaches({
 }
 async function guardedFiles(repo, commit, files, changed) {
   const guarded2 = [];
-  for (const path45 of files) {
-    const inside2 = [...changed].filter((each) => each.startsWith(`${path45}/`));
-    if (!changed.has(path45) && inside2.length === 0) continue;
-    const folder = (await entryAt(repo, commit, path45))?.mode === FOLDER;
-    guarded2.push(...folder ? inside2 : [path45]);
+  for (const path46 of files) {
+    const inside2 = [...changed].filter((each) => each.startsWith(`${path46}/`));
+    if (!changed.has(path46) && inside2.length === 0) continue;
+    const folder = (await entryAt(repo, commit, path46))?.mode === FOLDER;
+    guarded2.push(...folder ? inside2 : [path46]);
   }
   return [...new Set(guarded2)];
 }
 var FOLDER = "040000";
-async function entryAt(repo, ref, path45) {
-  const listed = await repo.run({ args: ["ls-tree", "-z", "--full-tree", ref, "--", path45] });
-  const line = listed.stdout.split("\0").find((each) => each.endsWith(`	${path45}`));
+async function entryAt(repo, ref, path46) {
+  const listed = await repo.run({ args: ["ls-tree", "-z", "--full-tree", ref, "--", path46] });
+  const line = listed.stdout.split("\0").find((each) => each.endsWith(`	${path46}`));
   if (listed.code !== 0 || !line) return null;
   const [mode = "", type2 = "", sha = ""] = (line.split("	")[0] ?? "").split(" ");
   if (type2 !== "blob" || mode !== "100644" && mode !== "100755") return { mode, text: null };
@@ -98292,14 +98464,14 @@ async function readDependencyChanges({
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path45) => path45 && isDependencyFile(path45));
+  const paths = names.split("\0").filter((path46) => path46 && isDependencyFile(path46));
   const files = [];
-  for (const path45 of paths) {
+  for (const path46 of paths) {
     const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path45]
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path46]
     });
     const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path45, added });
+    files.push({ path: path46, added });
   }
   return findAddedDependencies(files);
 }
@@ -98340,8 +98512,8 @@ function parseNameStatus(raw) {
     const status = STATUS[code3[0] ?? ""] ?? "modified";
     if (code3.startsWith("R") || code3.startsWith("C")) {
       const from = fields[i + 1] ?? "";
-      const path45 = fields[i + 2] ?? "";
-      entries.push(status === "renamed" ? { path: path45, status, from } : { path: path45, status });
+      const path46 = fields[i + 2] ?? "";
+      entries.push(status === "renamed" ? { path: path46, status, from } : { path: path46, status });
       i += 3;
     } else {
       entries.push({ path: fields[i + 1] ?? "", status });
@@ -98357,10 +98529,10 @@ function parseNumstat(raw) {
   while (i < fields.length) {
     const field2 = fields[i] ?? "";
     if (!field2) break;
-    const [added = "-", removed = "-", path45 = ""] = field2.split("	");
+    const [added = "-", removed = "-", path46 = ""] = field2.split("	");
     const count4 = (Number(added) || 0) + (Number(removed) || 0);
-    if (path45) {
-      lines.set(path45, count4);
+    if (path46) {
+      lines.set(path46, count4);
       i += 1;
     } else {
       lines.set(fields[i + 2] ?? "", count4);
@@ -98394,15 +98566,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path45 = workerFindingsPath(build, worker);
-  const text4 = await readAt(repo, `${HEAD_REF}:${path45}`);
+  const path46 = workerFindingsPath(build, worker);
+  const text4 = await readAt(repo, `${HEAD_REF}:${path46}`);
   if (text4 === null) {
     return [
-      `a research worker delivers its findings in ${path45} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path46} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text4, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path45}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path46}: ${problem}`);
 }
 
 // node_modules/@secretlint/core/module/SecretLintSourceCodeImpl.js
@@ -99305,12 +99477,12 @@ function isPlaceholder(value) {
   const body = value.replace(/^(?:gh[pousr]_|github_pat_|sk-ant-api\d\d-|AKIA|ASIA|AIza)/, "");
   return new Set(body.replace(/[^A-Za-z0-9]/g, "")).size < 5 || /\$\{|<[^>]*>|\{\{/.test(value);
 }
-async function findSecrets(path45, content3) {
+async function findSecrets(path46, content3) {
   const result = await lintSource({
     // The path is only a label here (`noPhysicFilePath`), but secretlint names its
     // performance marks by it, and a name with a line break (a session chooses file
     // names) breaks the mark and leaves a rejection no one handles, which ends the process.
-    source: { filePath: labelOf(path45), content: content3, contentType: "text", ext: extOf(path45) },
+    source: { filePath: labelOf(path46), content: content3, contentType: "text", ext: extOf(path46) },
     options: {
       config: {
         rules: [
@@ -99340,8 +99512,8 @@ async function findSecrets(path45, content3) {
   }
   return findings.filter((finding) => !isPlaceholder(finding.value));
 }
-async function findSecretsIn(path45, content3) {
-  const direct = await findSecrets(path45, content3);
+async function findSecretsIn(path46, content3) {
+  const direct = await findSecrets(path46, content3);
   const runs = decodeRuns(content3);
   if (runs.length === 0) return direct;
   const starts = [];
@@ -99350,7 +99522,7 @@ async function findSecretsIn(path45, content3) {
     starts.push(line);
     line += run5.text.split("\n").length;
   }
-  const decoded = await findSecrets(path45, runs.map((run5) => run5.text).join("\n"));
+  const decoded = await findSecrets(path46, runs.map((run5) => run5.text).join("\n"));
   const found = decoded.flatMap((finding) => {
     const at = starts.findLastIndex((start) => start <= finding.line);
     const run5 = runs[at];
@@ -99376,29 +99548,29 @@ function lineAt(content3, index2) {
     line += 1;
   return line;
 }
-function labelOf(path45) {
-  return path45.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
+function labelOf(path46) {
+  return path46.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
 }
-function extOf(path45) {
-  const dot = path45.lastIndexOf(".");
-  return dot > path45.lastIndexOf("/") ? path45.slice(dot) : "";
+function extOf(path46) {
+  const dot = path46.lastIndexOf(".");
+  return dot > path46.lastIndexOf("/") ? path46.slice(dot) : "";
 }
 
 // src/session/publish/checks/secrets/mask-texts.ts
 var SHORTEST_SECRET = 16;
 async function maskResultSecrets(result) {
   const masked = [];
-  const walk4 = async (value, path45) => {
-    if (typeof value === "string") return maskText(value, path45, masked);
+  const walk4 = async (value, path46) => {
+    if (typeof value === "string") return maskText(value, path46, masked);
     if (Array.isArray(value)) {
       const out = [];
-      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path45}[${i}]`));
+      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path46}[${i}]`));
       return out;
     }
     if (value !== null && typeof value === "object") {
       const out = {};
       for (const [key, item] of Object.entries(value)) {
-        out[key] = await walk4(item, path45 ? `${path45}.${key}` : key);
+        out[key] = await walk4(item, path46 ? `${path46}.${key}` : key);
       }
       return out;
     }
@@ -99407,7 +99579,7 @@ async function maskResultSecrets(result) {
   const walked = await walk4(result, "");
   return { result: masked.length > 0 ? walked : result, masked };
 }
-async function maskText(text4, path45, masked) {
+async function maskText(text4, path46, masked) {
   if (text4.length < SHORTEST_SECRET) return text4;
   const findings = await findSecretsIn("result.md", text4);
   let out = text4;
@@ -99415,7 +99587,7 @@ async function maskText(text4, path45, masked) {
     const mask = maskSecret(finding.value);
     out = out.split(finding.encoded ?? finding.value).join(mask);
     masked.push(
-      `Masked a secret in the session's ${path45} (rule ${finding.rule}, ${mask}): it is not posted.`
+      `Masked a secret in the session's ${path46} (rule ${finding.rule}, ${mask}): it is not posted.`
     );
   }
   return out;
@@ -99454,9 +99626,9 @@ async function scanMessage(repo, commit) {
     masked: maskSecret(finding.value)
   }));
 }
-async function scanName(commit, path45) {
-  const findings = await findSecretsIn("name.txt", path45.split("/").join("\n"));
-  const folder = path45.includes("/") ? path45.slice(0, path45.lastIndexOf("/") + 1) : "";
+async function scanName(commit, path46) {
+  const findings = await findSecretsIn("name.txt", path46.split("/").join("\n"));
+  const folder = path46.includes("/") ? path46.slice(0, path46.lastIndexOf("/") + 1) : "";
   return findings.map((finding) => ({
     commit,
     path: `${folder}(a file name)`,
@@ -99466,9 +99638,9 @@ async function scanName(commit, path45) {
   }));
 }
 async function scanChange(repo, commit, change) {
-  const { path: path45 } = change;
-  const at = { commit, path: path45 };
-  if (KEY_FILE.test(path45)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
+  const { path: path46 } = change;
+  const at = { commit, path: path46 };
+  if (KEY_FILE.test(path46)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
   const blob = await repo.run({ args: ["cat-file", "blob", change.newSha] });
   if (blob.code !== 0) throw new Error(`git cat-file blob ${change.newSha} failed: ${blob.stderr}`);
   const bytes = blob.bytes ?? Buffer.from(blob.stdout);
@@ -99484,7 +99656,7 @@ async function scanChange(repo, commit, change) {
   }
   const asIs = !read.binary && read.how.length === 0;
   const added = !asIs || change.oldSha === null ? null : await addedLines2(repo, change);
-  const findings = await findSecretsIn(path45, read.text);
+  const findings = await findSecretsIn(path46, read.text);
   const how = read.how.length > 0 ? ` (${read.how.join(", ")})` : "";
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
@@ -99494,8 +99666,8 @@ async function scanChange(repo, commit, change) {
   }));
 }
 async function changedBlobs(repo, parent, commit) {
-  return (await readRawDiff(repo, { from: parent, to: commit })).filter(({ newMode }) => newMode !== "000000" && newMode !== "160000").map(({ path: path45, oldMode, oldSha, newSha }) => ({
-    path: path45,
+  return (await readRawDiff(repo, { from: parent, to: commit })).filter(({ newMode }) => newMode !== "000000" && newMode !== "160000").map(({ path: path46, oldMode, oldSha, newSha }) => ({
+    path: path46,
     oldSha: oldMode === "000000" ? null : oldSha,
     newSha
   }));
@@ -99642,12 +99814,12 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path45,
+    path: path46,
     status,
     message: message2,
     unreachable: unreachable2
   }) {
-    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path45}: ${message2}`);
+    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path46}: ${message2}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -99670,9 +99842,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path45, body, once2) => {
+  const send = async (method, path46, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path45}`, {
+      const response = await octokit.request(`${method} ${path46}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -99683,10 +99855,10 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message2 = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      const unreachable2 = unreachableMessage(error62, `${method} ${path45}`);
+      const unreachable2 = unreachableMessage(error62, `${method} ${path46}`);
       throw new GitHubApiError({
         method,
-        path: path45,
+        path: path46,
         status,
         message: message2,
         ...unreachable2 ? { unreachable: unreachable2 } : {}
@@ -99694,7 +99866,7 @@ function createGitHubApi({
     }
   };
   return {
-    request: (method, path45, body) => send(method, path45, body, false),
+    request: (method, path46, body) => send(method, path46, body, false),
     async graphql(query, variables) {
       const { data } = await octokit.request({ method: "POST", url: graphqlUrl, query, variables });
       const answer = data;
@@ -99705,7 +99877,7 @@ function createGitHubApi({
       return answer.data;
     },
     async postOnce({
-      path: path45,
+      path: path46,
       body,
       find
     }) {
@@ -99716,7 +99888,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path45, body, true), found: false };
+          return { value: await send("POST", path46, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -102440,16 +102612,16 @@ function resolveAllAttention(events, context2) {
   let nextEvents;
   while (++index2 < events.length) {
     if (events[index2][0] === "enter" && events[index2][1].type === "attentionSequence" && events[index2][1]._close) {
-      let open5 = index2;
-      while (open5--) {
-        if (events[open5][0] === "exit" && events[open5][1].type === "attentionSequence" && events[open5][1]._open && // If the markers are the same:
-        context2.sliceSerialize(events[open5][1]).charCodeAt(0) === context2.sliceSerialize(events[index2][1]).charCodeAt(0)) {
-          if ((events[open5][1]._close || events[index2][1]._open) && (events[index2][1].end.offset - events[index2][1].start.offset) % 3 && !((events[open5][1].end.offset - events[open5][1].start.offset + events[index2][1].end.offset - events[index2][1].start.offset) % 3)) {
+      let open6 = index2;
+      while (open6--) {
+        if (events[open6][0] === "exit" && events[open6][1].type === "attentionSequence" && events[open6][1]._open && // If the markers are the same:
+        context2.sliceSerialize(events[open6][1]).charCodeAt(0) === context2.sliceSerialize(events[index2][1]).charCodeAt(0)) {
+          if ((events[open6][1]._close || events[index2][1]._open) && (events[index2][1].end.offset - events[index2][1].start.offset) % 3 && !((events[open6][1].end.offset - events[open6][1].start.offset + events[index2][1].end.offset - events[index2][1].start.offset) % 3)) {
             continue;
           }
-          const use = events[open5][1].end.offset - events[open5][1].start.offset > 1 && events[index2][1].end.offset - events[index2][1].start.offset > 1 ? 2 : 1;
+          const use = events[open6][1].end.offset - events[open6][1].start.offset > 1 && events[index2][1].end.offset - events[index2][1].start.offset > 1 ? 2 : 1;
           const start = {
-            ...events[open5][1].end
+            ...events[open6][1].end
           };
           const end = {
             ...events[index2][1].start
@@ -102460,7 +102632,7 @@ function resolveAllAttention(events, context2) {
             type: use > 1 ? "strongSequence" : "emphasisSequence",
             start,
             end: {
-              ...events[open5][1].end
+              ...events[open6][1].end
             }
           };
           const closingSequence = {
@@ -102473,7 +102645,7 @@ function resolveAllAttention(events, context2) {
           const text4 = {
             type: use > 1 ? "strongText" : "emphasisText",
             start: {
-              ...events[open5][1].end
+              ...events[open6][1].end
             },
             end: {
               ...events[index2][1].start
@@ -102488,26 +102660,26 @@ function resolveAllAttention(events, context2) {
               ...closingSequence.end
             }
           };
-          events[open5][1].end = {
+          events[open6][1].end = {
             ...openingSequence.start
           };
           events[index2][1].start = {
             ...closingSequence.end
           };
           nextEvents = [];
-          if (events[open5][1].end.offset - events[open5][1].start.offset) {
-            nextEvents = push(nextEvents, [["enter", events[open5][1], context2], ["exit", events[open5][1], context2]]);
+          if (events[open6][1].end.offset - events[open6][1].start.offset) {
+            nextEvents = push(nextEvents, [["enter", events[open6][1], context2], ["exit", events[open6][1], context2]]);
           }
           nextEvents = push(nextEvents, [["enter", group2, context2], ["enter", openingSequence, context2], ["exit", openingSequence, context2], ["enter", text4, context2]]);
-          nextEvents = push(nextEvents, resolveAll(context2.parser.constructs.insideSpan.null, events.slice(open5 + 1, index2), context2));
+          nextEvents = push(nextEvents, resolveAll(context2.parser.constructs.insideSpan.null, events.slice(open6 + 1, index2), context2));
           nextEvents = push(nextEvents, [["exit", text4, context2], ["enter", closingSequence, context2], ["exit", closingSequence, context2], ["exit", group2, context2]]);
           let offset = 0;
           if (events[index2][1].end.offset - events[index2][1].start.offset) {
             offset = 2;
             nextEvents = push(nextEvents, [["enter", events[index2][1], context2], ["exit", events[index2][1], context2]]);
           }
-          splice(events, open5 - 1, index2 - open5 + 3, nextEvents);
-          index2 = open5 + nextEvents.length - offset - 2;
+          splice(events, open6 - 1, index2 - open6 + 3, nextEvents);
+          index2 = open6 + nextEvents.length - offset - 2;
           break;
         }
       }
@@ -102539,10 +102711,10 @@ function tokenizeAttention(effects, ok) {
     }
     const token = effects.exit("attentionSequence");
     const after = classifyCharacter(code3);
-    const open5 = !after || after === 2 && before || attentionMarkers2.includes(code3) && code3 !== 42 && code3 !== 95;
+    const open6 = !after || after === 2 && before || attentionMarkers2.includes(code3) && code3 !== 42 && code3 !== 95;
     const close = !before || before === 2 && after || attentionMarkers2.includes(previous2) && previous2 !== 42 && previous2 !== 95;
-    token._open = Boolean(marker === 42 ? open5 : open5 && (before || !close));
-    token._close = Boolean(marker === 42 ? close : close && (after || !open5));
+    token._open = Boolean(marker === 42 ? open6 : open6 && (before || !close));
+    token._close = Boolean(marker === 42 ? close : close && (after || !open6));
     return ok(code3);
   }
 }
@@ -102566,9 +102738,9 @@ function tokenizeAutolink(effects, ok, nok) {
     effects.consume(code3);
     effects.exit("autolinkMarker");
     effects.enter("autolinkProtocol");
-    return open5;
+    return open6;
   }
-  function open5(code3) {
+  function open6(code3) {
     if (asciiAlpha(code3)) {
       effects.consume(code3);
       return schemeOrEmailAtext;
@@ -102768,9 +102940,9 @@ function tokenizeCharacterReference(effects, ok, nok) {
     effects.enter("characterReferenceMarker");
     effects.consume(code3);
     effects.exit("characterReferenceMarker");
-    return open5;
+    return open6;
   }
-  function open5(code3) {
+  function open6(code3) {
     if (code3 === 35) {
       effects.enter("characterReferenceMarkerNumeric");
       effects.consume(code3);
@@ -104129,9 +104301,9 @@ function tokenizeHtmlFlow(effects, ok, nok) {
     effects.enter("htmlFlow");
     effects.enter("htmlFlowData");
     effects.consume(code3);
-    return open5;
+    return open6;
   }
-  function open5(code3) {
+  function open6(code3) {
     if (code3 === 33) {
       effects.consume(code3);
       return declarationOpen;
@@ -104463,9 +104635,9 @@ function tokenizeHtmlText(effects, ok, nok) {
     effects.enter("htmlText");
     effects.enter("htmlTextData");
     effects.consume(code3);
-    return open5;
+    return open6;
   }
-  function open5(code3) {
+  function open6(code3) {
     if (code3 === 33) {
       effects.consume(code3);
       return declarationOpen;
@@ -104790,12 +104962,12 @@ function resolveAllLabelEnd(events) {
 function resolveToLabelEnd(events, context2) {
   let index2 = events.length;
   let offset = 0;
-  let open5;
+  let open6;
   let close;
   let media;
   while (index2--) {
     const token = events[index2][1];
-    if (open5) {
+    if (open6) {
       if (token.type === "link" || token.type === "labelLink" && token._inactive) {
         break;
       }
@@ -104804,7 +104976,7 @@ function resolveToLabelEnd(events, context2) {
       }
     } else if (close) {
       if (events[index2][0] === "enter" && (token.type === "labelImage" || token.type === "labelLink") && !token._balanced) {
-        open5 = index2;
+        open6 = index2;
         if (token.type !== "labelLink") {
           offset = 2;
           break;
@@ -104815,9 +104987,9 @@ function resolveToLabelEnd(events, context2) {
     }
   }
   const group2 = {
-    type: events[open5][1].type === "labelLink" ? "link" : "image",
+    type: events[open6][1].type === "labelLink" ? "link" : "image",
     start: {
-      ...events[open5][1].start
+      ...events[open6][1].start
     },
     end: {
       ...events[events.length - 1][1].end
@@ -104826,7 +104998,7 @@ function resolveToLabelEnd(events, context2) {
   const label = {
     type: "label",
     start: {
-      ...events[open5][1].start
+      ...events[open6][1].start
     },
     end: {
       ...events[close][1].end
@@ -104835,20 +105007,20 @@ function resolveToLabelEnd(events, context2) {
   const text4 = {
     type: "labelText",
     start: {
-      ...events[open5 + offset + 2][1].end
+      ...events[open6 + offset + 2][1].end
     },
     end: {
       ...events[close - 2][1].start
     }
   };
   media = [["enter", group2, context2], ["enter", label, context2]];
-  media = push(media, events.slice(open5 + 1, open5 + offset + 3));
+  media = push(media, events.slice(open6 + 1, open6 + offset + 3));
   media = push(media, [["enter", text4, context2]]);
-  media = push(media, resolveAll(context2.parser.constructs.insideSpan.null, events.slice(open5 + offset + 4, close - 3), context2));
+  media = push(media, resolveAll(context2.parser.constructs.insideSpan.null, events.slice(open6 + offset + 4, close - 3), context2));
   media = push(media, [["exit", text4, context2], events[close - 2], events[close - 1], ["exit", label, context2]]);
   media = push(media, events.slice(close + 1));
   media = push(media, [["exit", group2, context2]]);
-  splice(events, open5, events.length, media);
+  splice(events, open6, events.length, media);
   return events;
 }
 function tokenizeLabelEnd(effects, ok, nok) {
@@ -104995,9 +105167,9 @@ function tokenizeLabelStartImage(effects, ok, nok) {
     effects.enter("labelImageMarker");
     effects.consume(code3);
     effects.exit("labelImageMarker");
-    return open5;
+    return open6;
   }
-  function open5(code3) {
+  function open6(code3) {
     if (code3 === 91) {
       effects.enter("labelMarker");
       effects.consume(code3);
@@ -106026,7 +106198,7 @@ var domain2 = {
   tokenize: tokenizeDomain,
   partial: true
 };
-var path44 = {
+var path45 = {
   tokenize: tokenizePath,
   partial: true
 };
@@ -106132,7 +106304,7 @@ function tokenizeWwwAutolink(effects, ok, nok) {
     }
     effects.enter("literalAutolink");
     effects.enter("literalAutolinkWww");
-    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path44, wwwAfter), nok), nok)(code3);
+    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path45, wwwAfter), nok), nok)(code3);
   }
   function wwwAfter(code3) {
     effects.exit("literalAutolinkWww");
@@ -106182,7 +106354,7 @@ function tokenizeProtocolAutolink(effects, ok, nok) {
     return nok(code3);
   }
   function afterProtocol(code3) {
-    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path44, protocolAfter), nok)(code3);
+    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path45, protocolAfter), nok)(code3);
   }
   function protocolAfter(code3) {
     effects.exit("literalAutolinkHttp");
@@ -106661,30 +106833,30 @@ function gfmStrikethrough(options2) {
     let index2 = -1;
     while (++index2 < events.length) {
       if (events[index2][0] === "enter" && events[index2][1].type === "strikethroughSequenceTemporary" && events[index2][1]._close) {
-        let open5 = index2;
-        while (open5--) {
-          if (events[open5][0] === "exit" && events[open5][1].type === "strikethroughSequenceTemporary" && events[open5][1]._open && // If the sizes are the same:
-          events[index2][1].end.offset - events[index2][1].start.offset === events[open5][1].end.offset - events[open5][1].start.offset) {
+        let open6 = index2;
+        while (open6--) {
+          if (events[open6][0] === "exit" && events[open6][1].type === "strikethroughSequenceTemporary" && events[open6][1]._open && // If the sizes are the same:
+          events[index2][1].end.offset - events[index2][1].start.offset === events[open6][1].end.offset - events[open6][1].start.offset) {
             events[index2][1].type = "strikethroughSequence";
-            events[open5][1].type = "strikethroughSequence";
+            events[open6][1].type = "strikethroughSequence";
             const strikethrough = {
               type: "strikethrough",
-              start: Object.assign({}, events[open5][1].start),
+              start: Object.assign({}, events[open6][1].start),
               end: Object.assign({}, events[index2][1].end)
             };
             const text4 = {
               type: "strikethroughText",
-              start: Object.assign({}, events[open5][1].end),
+              start: Object.assign({}, events[open6][1].end),
               end: Object.assign({}, events[index2][1].start)
             };
-            const nextEvents = [["enter", strikethrough, context2], ["enter", events[open5][1], context2], ["exit", events[open5][1], context2], ["enter", text4, context2]];
+            const nextEvents = [["enter", strikethrough, context2], ["enter", events[open6][1], context2], ["exit", events[open6][1], context2], ["enter", text4, context2]];
             const insideSpan2 = context2.parser.constructs.insideSpan.null;
             if (insideSpan2) {
-              splice(nextEvents, nextEvents.length, 0, resolveAll(insideSpan2, events.slice(open5 + 1, index2), context2));
+              splice(nextEvents, nextEvents.length, 0, resolveAll(insideSpan2, events.slice(open6 + 1, index2), context2));
             }
             splice(nextEvents, nextEvents.length, 0, [["exit", text4, context2], ["enter", events[index2][1], context2], ["exit", events[index2][1], context2], ["exit", strikethrough, context2]]);
-            splice(events, open5 - 1, index2 - open5 + 3, nextEvents);
-            index2 = open5 + nextEvents.length - 2;
+            splice(events, open6 - 1, index2 - open6 + 3, nextEvents);
+            index2 = open6 + nextEvents.length - 2;
             break;
           }
         }
@@ -107246,8 +107418,8 @@ function gfmTaskListItem() {
 }
 function tokenizeTasklistCheck(effects, ok, nok) {
   const self2 = this;
-  return open5;
-  function open5(code3) {
+  return open6;
+  function open6(code3) {
     if (
       // Exit if there’s stuff before.
       self2.previous !== null || // Exit if not in the first content that is the first child of a list
@@ -107444,8 +107616,8 @@ function windowOf(text4, at, window2) {
   }
   return { end: text4.length, cuts };
 }
-function deepestBrackets(line, open5) {
-  let depth = open5;
+function deepestBrackets(line, open6) {
+  let depth = open6;
   for (let i = 0; i < line.length; i++) {
     const char = line.charCodeAt(i);
     if (char === 91) {
@@ -107565,7 +107737,7 @@ function renderPullBody({
     list2("Follow-ups", completion.follow_up),
     list2(
       "Artifacts",
-      artifacts.map((path45) => `\`${path45.replaceAll("`", "")}\``)
+      artifacts.map((path46) => `\`${path46.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -107704,7 +107876,7 @@ function workerEvidence({
   guarded: guarded2,
   claims
 }) {
-  const touched = (path45) => path45 !== void 0 && (guarded2 ?? []).some((each) => path45 === each || path45.startsWith(`${each}/`));
+  const touched = (path46) => path46 !== void 0 && (guarded2 ?? []).some((each) => path46 === each || path46.startsWith(`${each}/`));
   const judged = {
     version: 1,
     head,
@@ -107742,13 +107914,13 @@ function clipped(file2) {
 }
 
 // src/core/verification/path-glob.ts
-function matchesGlob(glob2, path45) {
+function matchesGlob(glob2, path46) {
   const pattern = glob2.replace(/^\.?\/+/, "");
   const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
-  return globRegex(anchored).test(path45) || globRegex(`${anchored}/**`).test(path45);
+  return globRegex(anchored).test(path46) || globRegex(`${anchored}/**`).test(path46);
 }
-function matchesAny(globs, path45) {
-  return globs.some((glob2) => matchesGlob(glob2, path45));
+function matchesAny(globs, path46) {
+  return globs.some((glob2) => matchesGlob(glob2, path46));
 }
 function globRegex(glob2) {
   let source = "";
@@ -107829,18 +108001,18 @@ function judgeChange(evidence, settings, { contract }) {
 function fileClasses(file2, settings) {
   const paths = file2.from ? [file2.path, file2.from] : [file2.path];
   const found = /* @__PURE__ */ new Set();
-  for (const path45 of paths) {
-    if (isWorkflowPath(path45)) found.add("workflow");
-    if (isDependencyPath(path45)) found.add("dependency");
-    if (matchesAny(settings.securityPaths, path45)) found.add("security");
-    if (matchesAny(settings.interfacePaths, path45)) found.add("interface");
-    if (isTestPath2(path45) && file2.status !== "added") found.add("tests");
+  for (const path46 of paths) {
+    if (isWorkflowPath(path46)) found.add("workflow");
+    if (isDependencyPath(path46)) found.add("dependency");
+    if (matchesAny(settings.securityPaths, path46)) found.add("security");
+    if (matchesAny(settings.interfacePaths, path46)) found.add("interface");
+    if (isTestPath2(path46) && file2.status !== "added") found.add("tests");
   }
   return RISK_ORDER.filter((risk) => found.has(risk));
 }
-function isWorkflowPath(path45) {
-  const base = baseName(path45);
-  return path45.startsWith(".github/workflows/") || path45.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
+function isWorkflowPath(path46) {
+  const base = baseName(path46);
+  return path46.startsWith(".github/workflows/") || path46.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
 }
 var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
   "package.json",
@@ -107893,18 +108065,18 @@ var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
   "flake.nix",
   "flake.lock"
 ]);
-function isDependencyPath(path45) {
-  const base = baseName(path45).toLowerCase();
-  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path45 === ".github/dependabot.yml";
+function isDependencyPath(path46) {
+  const base = baseName(path46).toLowerCase();
+  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path46 === ".github/dependabot.yml";
 }
 var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
-function isTestPath2(path45) {
-  const parts = path45.split("/");
+function isTestPath2(path46) {
+  const parts = path46.split("/");
   const base = parts.at(-1) ?? "";
   return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
 }
-function baseName(path45) {
-  return path45.split("/").at(-1) ?? path45;
+function baseName(path46) {
+  return path46.split("/").at(-1) ?? path46;
 }
 
 // src/core/verification/review-guide.ts
@@ -108195,8 +108367,8 @@ function isInDiff(comment, diff) {
 function renderMoved(comments) {
   if (comments.length === 0) return "";
   const items = comments.map((comment) => {
-    const path45 = neutralizeModelText(code(comment.path));
-    const where = `${path45} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
+    const path46 = neutralizeModelText(code(comment.path));
+    const where = `${path46} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
     const quoted5 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
     return `**${where}**
 
@@ -108325,7 +108497,7 @@ async function markedFailures(access4, build, validation, repository) {
     args: ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${VALIDATED_AT}`],
     token
   });
-  const at = (path45) => readAt(repo, `${validation.head}:${path45}`);
+  const at = (path46) => readAt(repo, `${validation.head}:${path46}`);
   const plan = Plan.safeParse(parseJson5(await at(planPath(build))));
   const contract = Contract.safeParse(parseJson5(await at(contractPath(build))));
   if (!plan.success || !contract.success) return [];
@@ -108595,9 +108767,9 @@ async function addFixWorkers(access4, build, validation, failures) {
 }
 async function commitFiles({ repo }, { base, files, message: message2 }) {
   await repo.must({ args: ["read-tree", base] });
-  for (const [path45, text4] of files) {
+  for (const [path46, text4] of files) {
     const blob = (await repo.must({ args: ["hash-object", "-w", "--stdin"], input: text4 })).trim();
-    await repo.must({ args: ["update-index", "--add", "--cacheinfo", `100644,${blob},${path45}`] });
+    await repo.must({ args: ["update-index", "--add", "--cacheinfo", `100644,${blob},${path46}`] });
   }
   const tree = (await repo.must({ args: ["write-tree"] })).trim();
   return commitAsBaton(repo, { tree, parents: [base], message: message2 });
@@ -108628,8 +108800,8 @@ async function ensureWorkerPull({
   body,
   draft = false
 }) {
-  const open5 = await findOpenPull({ api, repository, build, worker });
-  if (open5) return updatePullBody({ api, repository, pr: open5.number, body });
+  const open6 = await findOpenPull({ api, repository, build, worker });
+  if (open6) return updatePullBody({ api, repository, pr: open6.number, body });
   const request2 = {
     title,
     head: workerBranch(build, worker),
@@ -109023,7 +109195,7 @@ async function checkCommits({
     buildBranch: isWorkRole(target.role) || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path45.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path46.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return unjudgedCommits(verified.problems);
   const secrets = await scanCommits({ repo, base: result.base });
@@ -109391,8 +109563,8 @@ var PACKAGE_NAME = "@baton-dev/baton";
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs12.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs12.readFileSync)(url2, "utf8"));
+    if (!(0, import_node_fs13.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs13.readFileSync)(url2, "utf8"));
     if (name === PACKAGE_NAME && version2) return version2;
   }
   return "unknown";
@@ -109419,8 +109591,8 @@ async function runAction(source) {
   return 2;
 }
 async function loadConductor() {
-  const path45 = (0, import_node_path46.join)((0, import_node_path46.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
-  const loaded = await import((0, import_node_url.pathToFileURL)(path45).href);
+  const path46 = (0, import_node_path47.join)((0, import_node_path47.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
+  const loaded = await import((0, import_node_url.pathToFileURL)(path46).href);
   return loaded.default?.runConductorAction ? loaded.default : loaded;
 }
 
