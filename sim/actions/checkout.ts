@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { gitEnv } from '../github/git/bare-repo.js';
-
-const run = promisify(execFile);
+import { spawnerRun } from '../spawner/spawner.js';
 
 /**
  * What the workflow's `actions/checkout` step does with `fetch-depth: 0` and
@@ -22,7 +19,14 @@ export async function checkout({
 }): Promise<void> {
   // One shell runs the five git commands: each process the simulator starts itself is a
   // fork of the test's large process, a shell's are not.
-  await run('/bin/sh', ['-c', CHECKOUT, 'checkout', dir, remote, branch], { env: gitEnv() });
+  const checked = await spawnerRun({
+    file: '/bin/sh',
+    args: ['-c', CHECKOUT, 'checkout', dir, remote, branch],
+    env: gitEnv(),
+  });
+  if (checked.status !== 0) {
+    throw new Error(`the checkout of ${branch} failed (${checked.status}): ${checked.stderr}`);
+  }
 }
 
 /** The checkout's git commands, for `sh -c` with the folder, the remote and the branch as $1, $2, $3. */

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { gitEnv } from '../github/git/bare-repo.js';
 import type { Grants } from '../github/permissions.js';
 import { credentialOf } from '../github/tokens.js';
+import { spawnerRun } from '../spawner/spawner.js';
 
 /** Whether a smart-HTTP request is (the start of) a push. */
 export function isPush(req: IncomingMessage, pathInfo: string): boolean {
@@ -85,31 +85,26 @@ export function serveGit({
         }
       : {}),
   });
-  const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  req.pipe(child.stdin);
-  const stderr: Buffer[] = [];
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  let head: Buffer | null = Buffer.alloc(0);
-  child.stdout.on('data', (chunk: Buffer) => {
-    if (head === null) {
-      res.write(chunk);
-      return;
-    }
-    head = Buffer.concat([head, chunk]);
-    const end = headerEnd(head);
-    if (!end) return;
-    const { status, headers } = parseCgiHeaders(head.subarray(0, end.at).toString('latin1'));
-    res.writeHead(status, headers);
-    res.write(head.subarray(end.at + end.length));
-    head = null;
-  });
-  child.on('close', (code) => {
-    if (head !== null) {
-      res.writeHead(500).end(`git http-backend failed (${code}): ${Buffer.concat(stderr)}`);
-      return;
-    }
-    if (push && req.method === 'POST') onPushed();
-    res.end();
+  // The whole request, then the whole answer: `http-backend` runs through the simulator's spawner.
+  const body: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => body.push(chunk));
+  req.on('end', () => {
+    void spawnerRun({ file: 'git', args: ['http-backend'], env, input: Buffer.concat(body) }).then(
+      ({ status, stdout, stderr }) => {
+        const end = headerEnd(stdout);
+        if (!end) {
+          res.writeHead(500).end(`git http-backend failed (${status}): ${stderr}`);
+          return;
+        }
+        const { status: code, headers } = parseCgiHeaders(
+          stdout.subarray(0, end.at).toString('latin1'),
+        );
+        res.writeHead(code, headers);
+        if (push && req.method === 'POST') onPushed();
+        res.end(stdout.subarray(end.at + end.length));
+      },
+      (error: unknown) => res.writeHead(500).end(String(error)),
+    );
   });
 }
 

@@ -1,6 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnerRunSync } from '../../spawner/spawner.js';
 
 /** One entry of `git ls-tree -l`. */
 export interface LsTreeEntry {
@@ -11,7 +11,6 @@ export interface LsTreeEntry {
 }
 
 const LS_TREE_LINE = /^(\d+) (\w+) ([0-9a-f]{40}) +(-|\d+)\t(.*)$/s;
-const MAX_BUFFER = 1024 * 1024 * 1024;
 
 /** git's environment for the simulator: no user or system config, no inherited GIT_* pointing elsewhere. */
 export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -28,6 +27,28 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * Runs git to its end (through the simulator's spawner, spawner.ts) and
+ * answers its stdout; throws with its stderr when it fails, as `execFileSync` does.
+ */
+function gitSync(args: string[], env: NodeJS.ProcessEnv, input?: string): Buffer {
+  const result = spawnerRunSync({
+    file: 'git',
+    args,
+    env,
+    ...(input === undefined ? {} : { input }),
+  });
+  if (result.status !== 0) {
+    throw Object.assign(
+      new Error(
+        `git ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr}`,
+      ),
+      result,
+    );
+  }
+  return result.stdout;
+}
+
 /** A bare repository and the few git commands the simulator runs in it, synchronously. */
 export class BareRepo {
   readonly gitDir: string;
@@ -37,13 +58,7 @@ export class BareRepo {
   constructor({ gitDir, defaultBranch }: { gitDir: string; defaultBranch: string }) {
     this.gitDir = gitDir;
     if (existsSync(join(gitDir, 'HEAD'))) return;
-    execFileSync(
-      'git',
-      ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`, gitDir],
-      {
-        env: gitEnv(),
-      },
-    );
+    gitSync(['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`, gitDir], gitEnv());
     // Pushes come in over HTTP; a checkout may ask for any commit it saw in a webhook.
     this.run(['config', 'http.receivepack', 'true']);
     this.run(['config', 'uploadpack.allowAnySHA1InWant', 'true']);
@@ -51,23 +66,13 @@ export class BareRepo {
 
   /** Runs git and answers its stdout; throws on failure. */
   run(args: string[], { input, env = {} }: { input?: string; env?: Record<string, string> } = {}) {
-    return execFileSync('git', args, {
-      env: gitEnv({ GIT_DIR: this.gitDir, ...env }),
-      encoding: 'utf8',
-      maxBuffer: MAX_BUFFER,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(input === undefined ? {} : { input }),
-    });
+    return gitSync(args, gitEnv({ GIT_DIR: this.gitDir, ...env }), input).toString('utf8');
   }
 
   /** Runs git and answers its exit code and stdout, for questions git answers by exit code. */
   tryRun(args: string[]): { code: number; stdout: string } {
-    const result = spawnSync('git', args, {
-      env: gitEnv({ GIT_DIR: this.gitDir }),
-      encoding: 'utf8',
-      maxBuffer: MAX_BUFFER,
-    });
-    return { code: result.status ?? 1, stdout: result.stdout ?? '' };
+    const result = spawnerRunSync({ file: 'git', args, env: gitEnv({ GIT_DIR: this.gitDir }) });
+    return { code: result.status ?? 1, stdout: result.stdout.toString('utf8') };
   }
 
   /** Every ref and its sha. */
@@ -97,11 +102,11 @@ export class BareRepo {
   /** Reads many blobs as text with one `cat-file --batch`. */
   readBlobs(shas: string[]): string[] {
     if (shas.length === 0) return [];
-    const output = execFileSync('git', ['cat-file', '--batch'], {
-      env: gitEnv({ GIT_DIR: this.gitDir }),
-      input: `${shas.join('\n')}\n`,
-      maxBuffer: MAX_BUFFER,
-    });
+    const output = gitSync(
+      ['cat-file', '--batch'],
+      gitEnv({ GIT_DIR: this.gitDir }),
+      `${shas.join('\n')}\n`,
+    );
     const contents: string[] = [];
     let at = 0;
     for (let i = 0; i < shas.length; i++) {
