@@ -167,6 +167,7 @@ describe('a build a writer asked for by a label, whose ask was lost', () => {
     expect(after).toContain('GET /repos/{owner}/{repo}/issues/{issue_number}/timeline');
     expect(after).not.toContain('GET /repos/{owner}/{repo}/collaborators/{username}/permission');
     expect(after).not.toContain('GET /repos/{owner}/{repo}/issues/{issue_number}/comments');
+    expect(after).not.toContain('GET /repos/{owner}/{repo}/contents/{path}');
     expect(refusals()).toHaveLength(1);
   });
 

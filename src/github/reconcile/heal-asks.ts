@@ -29,11 +29,12 @@ import { scheduleReconcile } from './schedule-reconcile.js';
  *   and a build is asked for by any one of several. Nothing more is read unless
  *   an open issue that the resync knows no build of, updated within
  *   `HEAL_WITHIN_MS`, carries a label that asks for a build: the settings at
- *   the default branch say which do, read then (the labels they named are kept
- *   an hour to pass over issues that carry none of them, so another label
- *   costs no read); and for at most `HEAL_MAX_ISSUES` such issues, most
- *   recently updated first, the issue's timeline (asked conditionally too),
- *   its build branch, and the asker's permission.
+ *   the default branch say which do (the labels they named are kept an hour
+ *   to choose the issues to look at, and read again before an ask is made, so
+ *   another label, or a refused one, costs no read of them); and for at most
+ *   `HEAL_MAX_ISSUES` such issues, most recently updated first, the issue's
+ *   timeline (asked conditionally too), then for a label still to heal its
+ *   build branch and the asker's permission.
  * - A refused label is not checked forever: only a label added within
  *   `HEAL_WITHIN_MS` (a day) is healed, since a lost ask shows at the next
  *   resync (ten minutes) and a day is room for a process down for hours; and a
@@ -108,14 +109,14 @@ export async function healLostAsks(
       now - Date.parse(issue.updatedAt) <= HEAL_WITHIN_MS,
   );
   if (unbuilt.length === 0) return [];
-  // The labels the settings named when last read pass over issues that carry none of them; an
-  // issue that carries one is judged by the settings read now.
+  // The labels the settings named when last read (within the hour) choose the issues to look
+  // at; an ask is made only by the settings read now (`fresh`).
   const kept = keptSettings.get(repoKey(ctx));
-  const mayAsk = (settings: LabelSettings) => (issue: ListedIssue) =>
-    issue.labels.some((label) => askedByLabel(settings, label));
-  if (kept && now - kept.at < SETTINGS_KEPT_MS && !unbuilt.some(mayAsk(kept.settings))) return [];
-  const settings = await readLabelSettings(ctx, now);
-  const asking = unbuilt.filter(mayAsk(settings)).slice(0, HEAL_MAX_ISSUES);
+  let fresh = !kept || now - kept.at >= SETTINGS_KEPT_MS;
+  let settings = kept && !fresh ? kept.settings : await readLabelSettings(ctx, now);
+  const asking = unbuilt
+    .filter((issue) => issue.labels.some((label) => askedByLabel(settings, label)))
+    .slice(0, HEAL_MAX_ISSUES);
   const healed: HealedAsk[] = [];
   for (const issue of asking) {
     const timeline = await readTimeline(ctx, issue.number);
@@ -133,6 +134,10 @@ export async function healLostAsks(
     if (!labelled?.label || now - Date.parse(labelled.at) > HEAL_WITHIN_MS) continue;
     const refusal = labelRefusal(labelled.actor, labelled.label);
     if (timeline.some((entry) => entry.note === refusal.key && entry.at >= labelled.at)) continue;
+    if (!fresh) {
+      settings = await readLabelSettings(ctx, now);
+      fresh = true;
+    }
     const what = askedByLabel(settings, labelled.label);
     if (!what || (await findBuildForIssue(ctx, issue.number))) continue;
     const answer = await askForBuild(
