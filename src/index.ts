@@ -14,6 +14,7 @@ import type { RepoContext } from './github/client/types.js';
 import type { WriteBudget } from './github/client/write-budget.js';
 import { installationCapProblem, installationDailyUsdFrom } from './github/observe/day-spend.js';
 import type { HandlerDeps } from './github/reconcile/handler-deps.js';
+import { startFromResync } from './github/reconcile/heal-asks.js';
 import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { LastReads } from './github/reconcile/last-reads.js';
 import { findLookTarget } from './github/reconcile/look-target.js';
@@ -279,6 +280,7 @@ function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
           ...(onRepository ? { onRepository } : {}),
           ...(deps.known && !relist ? { known: deps.known } : {}),
           ...(deps.recent ? { recent: deps.recent } : {}),
+          heal: (ctx, defaultBranch) => startFromResync(ctx, { defaultBranch, deps, log: app.log }),
         },
       ),
     ).catch((err: unknown) =>

@@ -201,6 +201,28 @@ export class EventFactory {
     });
   }
 
+  /** A label removed by `sender`: off the issue, an `unlabeled` event on its timeline, and the webhook. */
+  unlabeled(issue: number, label: string, sender: string): void {
+    const simIssue = this.#gh.issues.get(issue);
+    if (simIssue) {
+      simIssue.labels = simIssue.labels.filter((name) => name !== label);
+      simIssue.unlabelEvents = [
+        ...(simIssue.unlabelEvents ?? []),
+        { label, actor: sender, at: this.#gh.now() },
+      ];
+    }
+    this.#emit('issues', {
+      ...this.#base(sender),
+      action: 'unlabeled',
+      issue: {
+        number: issue,
+        title: simIssue?.title ?? '',
+        labels: (simIssue?.labels ?? []).map((name) => ({ name })),
+      },
+      label: { name: label },
+    });
+  }
+
   labeled(issue: number, label: string, sender: string): void {
     const simIssue = this.#gh.issues.get(issue);
     if (simIssue)

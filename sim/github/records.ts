@@ -22,6 +22,8 @@ export interface SimIssue {
   pull: boolean;
   /** Who added which label, oldest first (`events.labeled` records them). */
   labelEvents?: { label: string; actor: string; at?: string }[];
+  /** Who removed which label, oldest first (`events.unlabeled` records them). */
+  unlabelEvents?: { label: string; actor: string; at: string }[];
   /** Why it was closed (`completed`, `not_planned`); null while open. */
   stateReason?: string | null;
   /**

@@ -43,6 +43,21 @@ describe('conditional reads', () => {
     expect(gh.restBudget.charges).toHaveLength(2);
   });
 
+  it('reads only the first pages when asked for so many', async () => {
+    const reads = createConditionalReads();
+    const octokit = installationClient(gh);
+    const issue = thread(5);
+    const params = { owner: gh.owner, repo: gh.repo, issue_number: issue, per_page: 2 };
+    const first = await reads.paginate(octokit, {
+      route: COMMENTS,
+      params,
+      pick: bodies,
+      pages: 1,
+    });
+    expect(first).toEqual(['c0', 'c1']);
+    expect(gh.log.map((entry) => entry.status)).toEqual([200]);
+  });
+
   it('reads a page that changed in full, and keeps the rest from before', async () => {
     const reads = createConditionalReads();
     const octokit = installationClient(gh);

@@ -121,6 +121,8 @@ interface StatusPacing {
   board?: BuildBoard;
   /** How the app dispatches beside processes it shares no store with (a clock, deadlines); its own unless given. */
   solo?: SoloProcess;
+  /** The app's build queue (one that drops its work plays a process stopped before its reconciles ran); its own unless given. */
+  queue?: BuildQueue;
 }
 
 export async function startReplica({
@@ -137,12 +139,13 @@ export async function startReplica({
   store,
   board,
   solo,
+  queue: givenQueue,
 }: {
   now: () => string;
   log?: Logger;
 } & StatusPacing): Promise<AppHarness> {
   const errors: unknown[] = [];
-  const queue = new BuildQueue((error) => errors.push(error));
+  const queue = givenQueue ?? new BuildQueue((error) => errors.push(error));
   // The app pins its release tag's commit, which a clone without tags lacks: an app under
   // test runs a release, so it is given one unless the test sets its own (onboarding tests).
   // The bench (`npm run bench`) runs this harness outside vitest, where only the process's own env exists.

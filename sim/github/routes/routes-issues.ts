@@ -38,6 +38,20 @@ export function registerIssueRoutes(router: Router, gh: GitHubState): void {
       if (permission === 'none') return notFound();
       return json(200, { permission, role_name: permission, user: { login: username } });
     })
+    .on('GET', `${repoPath}/issues`, (_, request) => {
+      // https://docs.github.com/en/rest/issues/issues#list-repository-issues
+      const listed = listIssues(gh, request.query);
+      return page(
+        listed.map((issue) => issueBody(gh, issue)),
+        request.query,
+        request.path,
+      );
+    })
+    .on('GET', `${repoPath}/issues/{issue_number}/timeline`, ({ issue_number }, request) => {
+      const issue = issueOf(issue_number);
+      if (!issue) return notFound();
+      return page(timelineOf(gh, issue), request.query, request.path);
+    })
     .on('GET', `${repoPath}/issues/{issue_number}`, ({ issue_number }) => {
       const issue = issueOf(issue_number);
       return issue ? json(200, issueBody(gh, issue)) : notFound();
@@ -112,6 +126,8 @@ export function registerIssueRoutes(router: Router, gh: GitHubState): void {
       const issue = issueOf(issue_number);
       if (!issue?.labels.includes(name ?? '')) return notFound();
       issue.labels = issue.labels.filter((label) => label !== name);
+      const removed = { label: name ?? '', actor: gh.botLogin, at: gh.now() };
+      issue.unlabelEvents = [...(issue.unlabelEvents ?? []), removed];
       return json(
         200,
         issue.labels.map((label) => ({ name: label })),
@@ -130,6 +146,8 @@ export function issueBody(gh: GitHubState, issue: SimIssue) {
     labels: issue.labels.map((name) => ({ name })),
     user: issue.user,
     created_at: issue.createdAt,
+    updated_at: updatedAtOf(gh, issue),
+    comments: gh.comments.filter((comment) => comment.issue === issue.number).length,
     repository_url: `https://api.github.com/repos/${gh.fullName}`,
     html_url: `${gh.htmlUrl}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
     ...(issue.pull ? { pull_request: { url: '' } } : {}),
@@ -191,4 +209,100 @@ export function page<T>(items: T[], query: URLSearchParams, path = '/next') {
     body: slice,
     ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
   };
+}
+
+/**
+ * "List repository issues": `state` (`open` unless asked; `closed`, `all`),
+ * `labels` (a comma-separated list: an issue is listed only when it carries
+ * every one), `sort` (`created` unless asked; `updated`, `comments`) and
+ * `direction` (`desc` unless asked), `since` (updated at or after). Pull
+ * requests are issues too and are listed with a `pull_request` key.
+ * https://docs.github.com/en/rest/issues/issues#list-repository-issues
+ */
+function listIssues(gh: GitHubState, query: URLSearchParams): SimIssue[] {
+  const state = query.get('state') ?? 'open';
+  const labels = (query.get('labels') ?? '')
+    .split(',')
+    .map((label) => label.trim().toLowerCase())
+    .filter((label) => label !== '');
+  const since = query.get('since');
+  const sort = query.get('sort') ?? 'created';
+  const sign = query.get('direction') === 'asc' ? 1 : -1;
+  const key = (issue: SimIssue): string | number =>
+    sort === 'updated'
+      ? updatedAtOf(gh, issue)
+      : sort === 'comments'
+        ? gh.comments.filter((comment) => comment.issue === issue.number).length
+        : issue.createdAt;
+  return [...gh.issues.values()]
+    .filter((issue) => state === 'all' || issue.state === state)
+    .filter((issue) =>
+      labels.every((label) => issue.labels.some((name) => name.toLowerCase() === label)),
+    )
+    .filter((issue) => !since || updatedAtOf(gh, issue) >= since)
+    .sort((a, b) => {
+      const [ka, kb] = [key(a), key(b)];
+      return (ka < kb ? -1 : ka > kb ? 1 : a.number - b.number) * sign;
+    });
+}
+
+/**
+ * When an issue last changed as GitHub's `updated_at` counts it: its comments, labels added or
+ * removed, closes and reopens, edits and renames.
+ */
+function updatedAtOf(gh: GitHubState, issue: SimIssue): string {
+  const times = [
+    issue.createdAt,
+    ...gh.comments.filter((c) => c.issue === issue.number).map((c) => c.updatedAt),
+    ...(issue.labelEvents ?? []).map((event) => event.at ?? issue.createdAt),
+    ...(issue.unlabelEvents ?? []).map((event) => event.at),
+    ...(issue.closedEvents ?? []).map((event) => event.at),
+    ...(issue.reopenedEvents ?? []).map((event) => event.at),
+    ...(issue.renames ?? []).map((rename) => rename.at),
+    ...(issue.lastEdit ? [issue.lastEdit.at] : []),
+  ];
+  return times.reduce((latest, at) => (at > latest ? at : latest));
+}
+
+/**
+ * "List timeline events for an issue", oldest first: its comments (`commented`, with
+ * the body and author), labels added and removed (`labeled`, `unlabeled`, with the
+ * label and who did it), closes and reopens.
+ * https://docs.github.com/en/rest/issues/timeline#list-timeline-events-for-an-issue
+ * https://docs.github.com/en/rest/using-the-rest-api/issue-event-types
+ */
+function timelineOf(gh: GitHubState, issue: SimIssue) {
+  const actor = (login: string) => ({ login, type: login.endsWith('[bot]') ? 'Bot' : 'User' });
+  const labelEvent =
+    (event: 'labeled' | 'unlabeled') => (one: { label: string; actor: string; at?: string }) => ({
+      event,
+      actor: actor(one.actor),
+      created_at: one.at ?? issue.createdAt,
+      label: { name: one.label, color: gh.labels.get(one.label.toLowerCase())?.color ?? 'ededed' },
+    });
+  const events = [
+    ...gh.comments
+      .filter((comment) => comment.issue === issue.number)
+      .map((comment) => ({
+        ...commentBody(gh, comment),
+        event: 'commented',
+        actor: comment.user,
+      })),
+    ...(issue.labelEvents ?? []).map(labelEvent('labeled')),
+    ...(issue.unlabelEvents ?? []).map(labelEvent('unlabeled')),
+    ...(issue.closedEvents ?? []).map((one) => ({
+      event: 'closed',
+      actor: actor(one.actor),
+      created_at: one.at,
+    })),
+    ...(issue.reopenedEvents ?? []).map((one) => ({
+      event: 'reopened',
+      actor: actor(one.actor),
+      created_at: one.at,
+    })),
+  ];
+  return events
+    .map((event, order) => ({ event, order }))
+    .sort((a, b) => a.event.created_at.localeCompare(b.event.created_at) || a.order - b.order)
+    .map(({ event }) => event);
 }

@@ -59,6 +59,8 @@ export interface ConditionalReads {
       freshFrom?: number;
       /** Whose listing a URL that names no repository is (`installation 12`: its repositories). A kept page holds what its reader picked: readers that pick differently need scopes of their own. */
       scope?: string;
+      /** Reads at most this many pages (the first ones); every page unless given. */
+      pages?: number;
     },
   ): Promise<T[]>;
   /** Forgets every page and listing (tests). */
@@ -110,11 +112,12 @@ export function createConditionalReads({
   }
   async function readAll<T>(
     octokit: Octokit,
-    { first, scope }: { first: string; scope: string },
+    { first, scope, pages: most }: { first: string; scope: string; pages: number },
     pick: (data: unknown) => T[],
   ): Promise<T[]> {
     const items: T[] = [];
-    for (let url: string | null = first; url; ) {
+    let read = 0;
+    for (let url: string | null = first; url && read < most; read++) {
       const page: KeptPage<T> = await readPage(octokit, { url, key: `${scope} ${url}` }, pick);
       items.push(...page.items);
       url = page.next;
@@ -122,7 +125,10 @@ export function createConditionalReads({
     return items;
   }
   return {
-    paginate(octokit, { route, params, pick, freshFrom, scope = '' }) {
+    paginate(
+      octokit,
+      { route, params, pick, freshFrom, scope = '', pages = Number.POSITIVE_INFINITY },
+    ) {
       const url = octokit.request.endpoint(route, params).url;
       const first = `${scope} ${url}`;
       const shared = listings.get(first) as
@@ -130,7 +136,7 @@ export function createConditionalReads({
         | undefined;
       if (shared && freshFrom !== undefined && shared.startedAt >= freshFrom) return shared.items;
       const startedAt = now();
-      const listing = { startedAt, items: readAll(octokit, { first: url, scope }, pick) };
+      const listing = { startedAt, items: readAll(octokit, { first: url, scope, pages }, pick) };
       listings.delete(first);
       listings.set(first, listing as SharedListing<unknown>);
       // A failed read is shared by those waiting on it, never by a later one.

@@ -30,13 +30,21 @@ export async function onIssueLabeled(
       asker: sender.login,
       issue: { number: issue.number, title: issue.title },
       what,
-      refusal: {
-        key: `label-refused-${sender.login}`,
-        body: renderLabelRefusal({ user: sender.login, label: label.name }),
-      },
+      refusal: labelRefusal(sender.login, label.name),
     },
     startFromDelivery(ctx, context, deps, config),
   );
+}
+
+/**
+ * What someone without write access who added a build label is told, once (a note by
+ * its key): the same for a label's delivery and for the resync that heals a lost one.
+ */
+export function labelRefusal(login: string, label: string): { key: string; body: string } {
+  return {
+    key: `label-refused-${login}`,
+    body: renderLabelRefusal({ user: login, label }),
+  };
 }
 
 /**
@@ -44,7 +52,7 @@ export async function onIssueLabeled(
  * loops (`improve.label` starts them as `/improve` does, docs/improve.md), or
  * nothing (any other label).
  */
-function askedByLabel(
+export function askedByLabel(
   settings: Pick<Config, 'label' | 'types' | 'improve'>,
   label: string,
 ): AskedBuild | null {

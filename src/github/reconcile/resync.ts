@@ -3,7 +3,9 @@ import { conditionalReads } from '../client/conditional-reads.js';
 import { graphqlAllowanceOf } from '../client/pace-requests.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import { listMatchingRefs } from '../observe/hidden-records.js';
+import type { StartBuild } from './ask-for-build.js';
 import type { BuildLog, ScheduleDeps } from './handler-deps.js';
+import { healLostAsks } from './heal-asks.js';
 import type { KnownBuilds } from './known-builds.js';
 import { type BuildRef, setOfMember } from './locate-build.js';
 import { listedRunsChangeNothing } from './look-again.js';
@@ -87,6 +89,11 @@ export interface ResyncOptions {
   known?: KnownBuilds;
   /** When this process last read each build whole (`RecentReconciles`): the longest ago go first (`dueFirst`). */
   recent?: Pick<RecentReconciles, 'readAt'>;
+  /**
+   * How a build a writer asked for whose ask was lost is started (`healLostAsks`,
+   * heal-asks.ts: a reconcile queued with `start`); none: lost asks are not looked for.
+   */
+  heal?: (ctx: RepoContext, defaultBranch: string) => StartBuild;
 }
 
 /**
@@ -99,6 +106,8 @@ export interface ResyncOptions {
  * GraphQL points are low (`GraphqlAllowance.low`, from GitHub's `x-ratelimit-*`
  * answers) is passed over until the next resync: its points are kept for
  * reconciles a webhook asks for, and a build it holds is read again then.
+ * With `heal`, each repository's open issues whose build label outlived a
+ * lost ask are asked for again (`healLostAsks`, heal-asks.ts).
  * Returns how many it queued.
  */
 export async function resyncAll(
@@ -106,7 +115,7 @@ export async function resyncAll(
   /** Queues a build's reconcile; `false` when it passed over the build (read lately). */
   schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => boolean | undefined,
   botLogin: () => Promise<string>,
-  { onRepository, now = Date.now, known, recent }: ResyncOptions = {},
+  { onRepository, now = Date.now, known, recent, heal }: ResyncOptions = {},
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
@@ -115,6 +124,7 @@ export async function resyncAll(
   let scheduled = 0;
   let passedOver = 0;
   let deferred = 0;
+  let healed = 0;
   for (const installation of installations) {
     const octokit = await app.auth(installation.id);
     const allowance = graphqlAllowanceOf(octokit);
@@ -161,10 +171,23 @@ export async function resyncAll(
         if (schedule(ctx, ref, repository.default_branch) === false) passedOver++;
         else scheduled++;
       }
+      if (heal) {
+        const start = heal(ctx, repository.default_branch);
+        const asked = await healLostAsks(ctx, { builds: listed, now: now(), start }).catch(
+          (err: unknown) => {
+            app.log.warn(
+              { err, repository: `${ctx.owner}/${ctx.repo}` },
+              'baton: the resync could not look for lost asks; the next one tries again',
+            );
+            return [];
+          },
+        );
+        healed += asked.filter((one) => one.answer.result === 'started').length;
+      }
     }
   }
   app.log.info(
-    { scheduled, passedOver, deferredInstallations: deferred },
+    { scheduled, passedOver, deferredInstallations: deferred, healed },
     'baton: resync scheduled open builds',
   );
   return scheduled;
