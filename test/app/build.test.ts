@@ -102,4 +102,29 @@ describe('a whole build through the app', () => {
     expect(new Set(heads).size).toBe(heads.length);
     expect([...gh.git.refs.keys()].filter((ref) => /\/review-/.test(ref))).toEqual([]);
   });
+
+  it.each([1, 2, 3])(
+    'fixes a red head once with two app processes sharing the events: a twin fix finds the head moved (seed %i)',
+    async (seed) => {
+      apps.push(await startReplica({ now }));
+      const fixed: string[] = [];
+      const script = makeScript({
+        ci: (worker, pushes) => (worker === 'W1.1' && pushes === 1 ? 'failure' : 'success'),
+        fix: (worker) => {
+          fixed.push(worker);
+          return 'deliver';
+        },
+      });
+      await runBuild(script, doubledAndShuffled(seed));
+
+      expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+      // One fix pushed; every other fix run of the head is a twin that found it moved.
+      expect(fixed).toEqual(['W1.1']);
+      const fixes = gh.runs.filter((run) => run.inputs.role === 'fix');
+      expect(new Set(fixes.map((run) => run.inputs.trigger)).size).toBe(1);
+      expect(fixes[0]?.inputs.trigger).toMatch(/^checks-[0-9a-f]{40}$/);
+      // No lock ref: the fix of red checks guards itself, as a review does.
+      expect([...gh.git.refs.keys()].filter((ref) => /\/fix-/.test(ref))).toEqual([]);
+    },
+  );
 });

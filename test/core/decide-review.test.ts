@@ -332,6 +332,12 @@ describe('decide: the fix loop', () => {
     expect(rowsOf(actions)['W1.1']?.state).toBe('fixing');
   });
 
+  it('counts twin runs of one fix (two replicas dispatched it: no lock ref) as one round', () => {
+    const runs = [fixRun('checks-abc', { id: 7201 }), fixRun('checks-abc', { id: 7202 })];
+    const actions = decideFor({ pull: { reviews: [changes(9)] }, runs });
+    expect(dispatched(actions)).toEqual(['fix W1.1 review-9']);
+  });
+
   it('asks a person, with a label and one comment, after review.maxFixRounds fixes', () => {
     const runs = [fixRun('review-7', { id: 7201 }), fixRun('checks-abc', { id: 7202 })];
     const actions = decideFor({ pull: { reviews: [changes(9)] }, runs });
