@@ -90,6 +90,23 @@ describe('a whole build through the app', () => {
     expect(new Set(sessions).size).toBe(sessions.length);
   });
 
+  it.each(['ruleset', 'branch-protection'] as const)(
+    'merges under an up-to-date rule of the build branch set in a %s, GitHub refusing a merge only where the app cannot read the rule',
+    async (where) => {
+      gh.upToDateRuleIn = where;
+      await runBuild(makeScript());
+
+      expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+      const refused = gh.log.filter(
+        (entry) => entry.route.endsWith('/pulls/{pull_number}/merge') && entry.status === 405,
+      );
+      // A ruleset's rule is read with the build: one merge a pass, none refused. Branch
+      // protection's shows only once a pull request falls behind: the first pass of two merges
+      // has its second refused.
+      expect(refused).toHaveLength(where === 'ruleset' ? 0 : 1);
+    },
+  );
+
   it('ends the same with two app processes sharing the events', async () => {
     apps.push(await startReplica({ now }));
     await runBuild(makeScript(), doubledAndShuffled(7));
