@@ -58149,9 +58149,7 @@ function decideSkips(ctx, workers) {
 }
 function decideMerge({ ctx, workers, chains }) {
   const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
-  const upToDateRule = workers.some(
-    (state) => state.pull?.state === "open" && state.pull.mergeState === "behind"
-  );
+  const upToDateRule = ctx.snapshot.integration?.upToDateRule === true || workers.some((state) => state.pull?.state === "open" && state.pull.mergeState === "behind");
   const ready = line.filter((pull) => canMergeNow(ctx, pull));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
@@ -58713,11 +58711,32 @@ function awaitedNext({ snapshot, config: config3, outcomes, now }) {
     }
     if (action.kind === "update-pull-branch")
       waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+    if (action.kind === "merge-pull") {
+      const next = inLineAfter(snapshot, { outcomes, config: config3 });
+      if (next !== null)
+        waits.push({
+          inMs: LOOK_MIN_MS,
+          why: `#${next}, in line behind the merge of #${action.pull}`
+        });
+    }
   }
   return waits.reduce(
     (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
     null
   );
+}
+function inLineAfter(snapshot, { outcomes, config: config3 }) {
+  const open2 = snapshot.pulls.filter((pull) => pull.state === "open");
+  const rule = snapshot.integration?.upToDateRule === true || open2.some((pull) => pull.mergeState === "behind");
+  if (!rule) return null;
+  const merged = new Set(
+    outcomes.flatMap(({ action }) => action.kind === "merge-pull" ? [action.pull] : [])
+  );
+  const requireHuman = config3.ok && config3.config.review.requireHuman;
+  const waiting = open2.find(
+    (pull) => !merged.has(pull.number) && pullVerdict({ pull, requireHuman }).kind === "approve"
+  );
+  return waiting?.number ?? null;
 }
 function standsForNothing(outcome) {
   return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
@@ -58894,7 +58913,12 @@ var BUILD_QUERY = (
       }
     }
     defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
+    integrationRef: ref(qualifiedName: $integration) {
+      compare(headRef: $defaultBranch) { aheadBy }
+      rules(first: 20) {
+        nodes { parameters { ... on RequiredStatusChecksParameters { strictRequiredStatusChecksPolicy } } }
+      }
+    }
     refs(refPrefix: $refPrefix, first: 100) { ...Refs }
     usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
@@ -59906,6 +59930,9 @@ async function observeBuild(ctx, {
   const branches = branchesOf(build, repository);
   const defaultSha = repository.defaultRef?.target.oid ?? "";
   const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const upToDateRule = (repository.integrationRef?.rules?.nodes ?? []).some(
+    (rule) => rule.parameters?.strictRequiredStatusChecksPolicy === true
+  );
   const [runsRead, pulls] = await Promise.all([
     readRuns(ctx, {
       build,
@@ -59952,7 +59979,7 @@ async function observeBuild(ctx, {
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
-    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
+    integration: branches.integration ? { sha: branches.integration, containsDefault, ...upToDateRule ? { upToDateRule } : {} } : null,
     plan: record2.plan,
     ...record2.contract.kind === "missing" ? {} : { contract: record2.contract },
     completions: record2.completions,
