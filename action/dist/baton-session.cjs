@@ -90260,6 +90260,15 @@ var SessionResult = external_exports.strictObject({
   existing_validation: external_exports.strictObject({
     ref: external_exports.string().regex(/^refs\/baton\/[^\s/]+\/validation\/M[1-9]\d*\/[0-9a-f]{40}$/)
   }).nullable().default(null),
+  /**
+   * `fix` of a head's red checks (`checks-<sha>`): the pull request's head
+   * had moved past the head asked for (a twin run's fix, or a push); the
+   * session called no model and there is nothing to push.
+   */
+  moved_head: external_exports.strictObject({
+    asked: external_exports.string().regex(/^[0-9a-f]{40}$/),
+    head: external_exports.string().regex(/^[0-9a-f]{40}$/)
+  }).nullable().default(null),
   /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
   blocked: external_exports.array(
     external_exports.strictObject({
@@ -91918,6 +91927,13 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
+  const moved = kind === "fix" ? await fixedHeadMoved(ctx, pr) : null;
+  if (moved) {
+    ctx.log(
+      `#${pr} is at ${moved.head.slice(0, 7)}, no longer at ${moved.asked.slice(0, 7)}, whose checks this fix was asked for: nothing to fix`
+    );
+    return { status: "complete", reason: null, head: null, movedHead: moved };
+  }
   const text4 = await (0, import_promises30.readFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
@@ -91957,6 +91973,21 @@ async function runWorkRole(ctx, kind) {
   } finally {
     messages2.interjections.stop();
     await sandbox.close();
+  }
+}
+async function fixedHeadMoved(ctx, pr) {
+  const trigger = ctx.env.BATON_TRIGGER;
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id: asked } = parseTrigger(trigger);
+  if (kind !== "checks") return null;
+  try {
+    const pull = await ctx.github.getPull(pr);
+    return pull.head.sha === asked ? null : { asked, head: pull.head.sha };
+  } catch (error62) {
+    ctx.log(
+      `could not read #${pr} (${error62 instanceof Error ? error62.message : String(error62)}): fixing`
+    );
+    return null;
   }
 }
 async function openRoleSandbox(ctx) {
@@ -95956,6 +95987,7 @@ function sessionResult({
     synthesis: outcome.synthesis ?? null,
     validation: outcome.validation ?? null,
     existing_validation: outcome.existingValidation ?? null,
+    moved_head: outcome.movedHead ?? null,
     blocked: outcome.blocked ?? []
   };
 }
@@ -97825,6 +97857,7 @@ function checkDeliverable(result, target) {
   if (mustCommit && !hasCommits(result)) {
     problems.push(`the ${role} session reports complete but committed nothing`);
   }
+  if (role === "fix" && result.moved_head !== null && !hasCommits(result)) return problems;
   if (isWorkRole(role) || role === "fix") {
     if (result.completion === null) problems.push(`a complete ${role} result needs its completion`);
     else if (result.completion.worker_id !== target.worker) {
@@ -108906,7 +108939,7 @@ async function writeSession(checked) {
     case "contract":
       return pushAnd(checked, openPull);
     case "fix":
-      return pushAnd(checked, updatePull);
+      return result.moved_head && !hasCommits(result) ? fixOfMovedHead(checked, result.moved_head) : pushAnd(checked, updatePull);
     case "review":
       return review(checked);
     case "synthesis":
@@ -108918,6 +108951,25 @@ async function writeSession(checked) {
       return _exhaustive;
     }
   }
+}
+async function fixOfMovedHead({ env, target, io, repo, token }, moved) {
+  const asked = env.BATON_TRIGGER === `checks-${moved.asked}`;
+  const listed = asked && target.branch ? await repo.must({ args: ["ls-remote", io.remote, `refs/heads/${target.branch}`], token }) : "";
+  const at = listed.trim().split(/\s+/)[0] ?? "";
+  if (!asked || at === "" || at === moved.asked) {
+    return {
+      kind: "refused",
+      problems: [
+        `the session found #${target.pr ?? "-"} moved past ${moved.asked.slice(0, 7)}, but ${target.branch ?? "its branch"} is ${at ? `at ${at.slice(0, 7)}` : "not there"} (asked: ${env.BATON_TRIGGER ?? "-"}): dispatch the fix again`
+      ]
+    };
+  }
+  return {
+    kind: "published",
+    lines: [
+      `#${target.pr ?? "-"} is at ${at.slice(0, 7)}, past ${moved.asked.slice(0, 7)} whose checks this fix was for (a twin run's fix, or a push); nothing to push.`
+    ]
+  };
 }
 async function pushAnd(checked, write) {
   return { kind: "published", lines: [...await push2(checked), ...await write(checked)] };

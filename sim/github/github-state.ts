@@ -115,12 +115,22 @@ export abstract class GitHubState {
   /** Told of every run a dispatch queues (the end-to-end simulator runs its jobs). */
   readonly runListeners = new Set<(run: SimRun) => void>();
   /**
-   * Branch protection's "Require branches to be up to date before merging" on
-   * every base branch. GitHub calls a pull request that fell behind its base
-   * `behind` only under that rule; without it, one that merges cleanly is
-   * `clean`. On by default (the tests' scenarios play the update-branch path).
+   * "Require branches to be up to date before merging" on every base branch.
+   * GitHub calls a pull request that fell behind its base `behind` only under
+   * that rule; without it, one that merges cleanly is `clean`. On by default
+   * (the tests' scenarios play the update-branch path).
    */
   requireUpToDate = true;
+  /**
+   * Where that rule is set. A ruleset's rule is shown to anyone who can read
+   * the repository (GraphQL `Ref.rules`, a `RequiredStatusChecksParameters`'
+   * `strictRequiredStatusChecksPolicy`; REST "Get rules for a branch" needs only
+   * metadata: read, https://docs.github.com/rest/repos/rules#get-rules-for-a-branch);
+   * branch protection's is shown only to admins (`Ref.branchProtectionRule`;
+   * `refUpdateRule`, what non-admins see, has no such field), so the app
+   * does not see it. A ruleset by default, as GitHub now recommends.
+   */
+  upToDateRuleIn: 'ruleset' | 'branch-protection' = 'ruleset';
   /**
    * Branch protection's "Require status checks to pass before merging", by
    * check name, on every base branch but the default: a pull request whose head

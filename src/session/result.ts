@@ -144,6 +144,18 @@ export const SessionResult = z.strictObject({
     })
     .nullable()
     .default(null),
+  /**
+   * `fix` of a head's red checks (`checks-<sha>`): the pull request's head
+   * had moved past the head asked for (a twin run's fix, or a push); the
+   * session called no model and there is nothing to push.
+   */
+  moved_head: z
+    .strictObject({
+      asked: z.string().regex(/^[0-9a-f]{40}$/),
+      head: z.string().regex(/^[0-9a-f]{40}$/),
+    })
+    .nullable()
+    .default(null),
   /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
   blocked: z
     .array(

@@ -90,6 +90,23 @@ describe('a whole build through the app', () => {
     expect(new Set(sessions).size).toBe(sessions.length);
   });
 
+  it.each(['ruleset', 'branch-protection'] as const)(
+    'merges under an up-to-date rule of the build branch set in a %s, GitHub refusing a merge only where the app cannot read the rule',
+    async (where) => {
+      gh.upToDateRuleIn = where;
+      await runBuild(makeScript());
+
+      expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+      const refused = gh.log.filter(
+        (entry) => entry.route.endsWith('/pulls/{pull_number}/merge') && entry.status === 405,
+      );
+      // A ruleset's rule is read with the build: one merge a pass, none refused. Branch
+      // protection's shows only once a pull request falls behind: the first pass of two merges
+      // has its second refused.
+      expect(refused).toHaveLength(where === 'ruleset' ? 0 : 1);
+    },
+  );
+
   it('ends the same with two app processes sharing the events', async () => {
     apps.push(await startReplica({ now }));
     await runBuild(makeScript(), doubledAndShuffled(7));
@@ -102,4 +119,29 @@ describe('a whole build through the app', () => {
     expect(new Set(heads).size).toBe(heads.length);
     expect([...gh.git.refs.keys()].filter((ref) => /\/review-/.test(ref))).toEqual([]);
   });
+
+  it.each([1, 2, 3])(
+    'fixes a red head once with two app processes sharing the events: a twin fix finds the head moved (seed %i)',
+    async (seed) => {
+      apps.push(await startReplica({ now }));
+      const fixed: string[] = [];
+      const script = makeScript({
+        ci: (worker, pushes) => (worker === 'W1.1' && pushes === 1 ? 'failure' : 'success'),
+        fix: (worker) => {
+          fixed.push(worker);
+          return 'deliver';
+        },
+      });
+      await runBuild(script, doubledAndShuffled(seed));
+
+      expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+      // One fix pushed; every other fix run of the head is a twin that found it moved.
+      expect(fixed).toEqual(['W1.1']);
+      const fixes = gh.runs.filter((run) => run.inputs.role === 'fix');
+      expect(new Set(fixes.map((run) => run.inputs.trigger)).size).toBe(1);
+      expect(fixes[0]?.inputs.trigger).toMatch(/^checks-[0-9a-f]{40}$/);
+      // No lock ref: the fix of red checks guards itself, as a review does.
+      expect([...gh.git.refs.keys()].filter((ref) => /\/fix-/.test(ref))).toEqual([]);
+    },
+  );
 });

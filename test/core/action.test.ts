@@ -41,6 +41,11 @@ describe('lockFor', () => {
       { kind: 'validate-run' },
     ],
     [
+      'a fix of a head’s red checks takes no ref: the run guards itself, as a review’s',
+      makeRequest({ role: 'fix', pr: 5, trigger: 'checks-abc123' }),
+      { kind: 'checks-fix-run' },
+    ],
+    [
       'a fix takes a ref per review',
       makeRequest({ role: 'fix', pr: 5, trigger: 'review-991' }),
       { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/fix-review-991', resetBranch: null },

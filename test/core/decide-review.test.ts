@@ -231,9 +231,15 @@ describe('decide: merging', () => {
         reviews: [make.review({ id: number, commitSha: sha(`${number}`) })],
         ...(mergeState ? { mergeState } : {}),
       });
-    const mergesOf = (pulls: ReturnType<typeof approved>[]) =>
+    const mergesOf = (pulls: ReturnType<typeof approved>[], upToDateRule?: boolean) =>
       decide({
-        snapshot: make.snapshot({ plan: { kind: 'valid', plan, sha: 'p' }, pulls }),
+        snapshot: make.snapshot({
+          plan: { kind: 'valid', plan, sha: 'p' },
+          pulls,
+          ...(upToDateRule
+            ? { integration: { sha: sha('i'), containsDefault: true, upToDateRule } }
+            : {}),
+        }),
         config: make.config({ approval: 'none' }),
         now: NOW,
       }).filter((action) => action.kind === 'merge-pull');
@@ -255,6 +261,11 @@ describe('decide: merging', () => {
     it('one at a time once a pull request fell behind: the build branch asks for up-to-date ones', () => {
       const pulls = [approved('W1.1', 101), approved('W1.2', 102), approved('W1.3', 103, 'behind')];
       expect(mergesOf(pulls)).toEqual([mergeOf('W1.2', 102)]);
+    });
+
+    it('one at a time before any fell behind where a ruleset of the build branch asks for up-to-date ones', () => {
+      const pulls = [approved('W1.1', 101), approved('W1.2', 102)];
+      expect(mergesOf(pulls, true)).toEqual([mergeOf('W1.2', 102)]);
     });
   });
 
@@ -330,6 +341,12 @@ describe('decide: the fix loop', () => {
     });
     expect(dispatched(actions)).toEqual([]);
     expect(rowsOf(actions)['W1.1']?.state).toBe('fixing');
+  });
+
+  it('counts twin runs of one fix (two replicas dispatched it: no lock ref) as one round', () => {
+    const runs = [fixRun('checks-abc', { id: 7201 }), fixRun('checks-abc', { id: 7202 })];
+    const actions = decideFor({ pull: { reviews: [changes(9)] }, runs });
+    expect(dispatched(actions)).toEqual(['fix W1.1 review-9']);
   });
 
   it('asks a person, with a label and one comment, after review.maxFixRounds fixes', () => {

@@ -10,6 +10,7 @@ import {
   makeTempDir,
   promptOf,
   removeTempDirs,
+  reviewedPullRoutes,
   reviewRoutes,
   runSession,
   workerRepo,
@@ -109,6 +110,41 @@ describe('runAgent fix', () => {
     expect(prompt).toContain('pull request #5');
     expect(prompt).toContain('.baton/skills/fix.md');
     expect(result.status).toBe('complete');
+  });
+
+  it('ends before any model call when its pull request moved past the head whose checks it was to fix', async () => {
+    const { root } = await fixRepo();
+    const checks = {
+      [`GET /repos/octo/demo/commits/${SHA}/check-runs`]: {
+        check_runs: [{ name: 'test', status: 'completed', conclusion: 'failure', output: {} }],
+      },
+    };
+    const moved = 'c'.repeat(40);
+    // Two replicas dispatched this fix; the first twin pushed its fix, so #5 is at another head.
+    const twin = await runSession({
+      root,
+      env: fixOf(`checks-${SHA}`),
+      routes: { ...checks, ...reviewedPullRoutes({ head: moved, files: [] }) },
+      replies: [reply(submit)],
+    });
+    expect(twin.code).toBe(0);
+    expect(twin.requests).toEqual([]);
+    expect(twin.result).toMatchObject({
+      status: 'complete',
+      head: null,
+      completion: null,
+      moved_head: { asked: SHA, head: moved },
+    });
+    expect(twin.result.usage.input_tokens).toBe(0);
+    // At the head asked for, the fix runs.
+    const first = await runSession({
+      root,
+      env: fixOf(`checks-${SHA}`),
+      routes: { ...checks, ...reviewedPullRoutes({ head: SHA, files: [] }) },
+      replies: [reply(submit)],
+    });
+    expect(first.requests.length).toBeGreaterThan(0);
+    expect(first.result).toMatchObject({ status: 'complete', moved_head: null });
   });
 
   it('updates the completion, whose usage adds this session to the earlier ones', async () => {

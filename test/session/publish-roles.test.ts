@@ -194,6 +194,40 @@ describe('publish of a fix session', () => {
   });
 });
 
+describe('publish of a fix of red checks whose pull request moved past their head', () => {
+  const movedFix = (asked: string) =>
+    h.fixture.writeResult(
+      makeResult({
+        role: 'fix',
+        pr: 7,
+        base: h.fixture.base,
+        head: null,
+        moved_head: { asked, head: h.fixture.base },
+      }),
+    );
+  const fixEnv = (asked: string) => ({
+    BATON_ROLE: 'fix',
+    BATON_PR: '7',
+    BATON_TRIGGER: `checks-${asked}`,
+  });
+
+  it('pushes nothing and writes nothing when the branch is past the head asked for (a twin run’s fix went first)', async () => {
+    const asked = 'b'.repeat(40);
+    movedFix(asked);
+    expect(await h.publish(fixEnv(asked))).toBe(PUBLISH_EXIT.published);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(h.fixture.base);
+    expect(h.writes()).toEqual([]);
+  });
+
+  it('refuses the session’s word where the branch is still at the head asked for, or the run asked for another', async () => {
+    movedFix(h.fixture.base);
+    expect(await h.publish(fixEnv(h.fixture.base))).toBe(PUBLISH_EXIT.refused);
+    movedFix('b'.repeat(40));
+    expect(await h.publish(fixEnv('c'.repeat(40)))).toBe(PUBLISH_EXIT.refused);
+    expect(h.writes()).toEqual([]);
+  });
+});
+
 describe('publish of a fix session that merged the build branch', () => {
   it('does not count files that came from the build branch as the worker’s own', async () => {
     const { fixture } = h;

@@ -300,6 +300,14 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       return;
     }
     case 'fix': {
+      // As the session does: a fix of red checks whose pull request moved past that head (a twin
+      // run's fix went first) ends with nothing to push.
+      const asked = /^checks-([0-9a-f]{40})$/.exec(run.inputs.trigger ?? '')?.[1];
+      const fixing = gh.pulls.get(Number(pr));
+      if (asked && fixing && gh.git.resolve(fixing.head) !== asked) {
+        gh.finishRun(run.id, 'success');
+        return;
+      }
       if ((script.fix?.(worker, bump(count.fixes, worker)) ?? 'deliver') === 'fail') {
         gh.finishRun(run.id, 'failure');
         return;

@@ -69,7 +69,7 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
         }
       : null,
     defaultRef: refNode(gh, defaultBranch),
-    integrationRef: compareNode(gh, { base: integration, head: defaultBranch }),
+    integrationRef: integrationRefNode(gh, { base: integration, head: defaultBranch }),
     refs: refsNode(gh, String(variables.refPrefix)),
     usageRefs: refsNode(gh, String(variables.usagePrefix)),
     adaptRefs: refsNode(gh, String(variables.adaptPrefix)),
@@ -124,13 +124,25 @@ function refNode(gh: GitHubState, branch: string) {
   return oid ? { target: { oid } } : null;
 }
 
-function compareNode(gh: GitHubState, { base, head }: { base: string; head: string }) {
+function integrationRefNode(gh: GitHubState, { base, head }: { base: string; head: string }) {
   const baseSha = gh.git.resolve(base);
   const headSha = gh.git.resolve(head);
   if (!baseSha || !headSha) return null;
   const inBase = gh.git.ancestors(baseSha);
   const aheadBy = [...gh.git.ancestors(headSha)].filter((sha) => !inBase.has(sha)).length;
-  return { compare: { aheadBy } };
+  // The rules of rulesets that apply to the ref; branch protection's are not among them.
+  const strict = gh.requireUpToDate && gh.upToDateRuleIn === 'ruleset';
+  const rules = strict
+    ? [
+        {
+          parameters: {
+            __typename: 'RequiredStatusChecksParameters',
+            strictRequiredStatusChecksPolicy: true,
+          },
+        },
+      ]
+    : [];
+  return { compare: { aheadBy }, rules: { nodes: rules } };
 }
 
 export function commentNode(gh: GitHubState, comment: SimComment) {

@@ -125,8 +125,9 @@ export type RuleAction =
 /**
  * What makes a dispatch happen at most once, whichever replica gets there
  * first: creating a ref that must not exist yet (GitHub answers 422 to the
- * second creation, and that replica stands down). A review and a milestone's
- * validation take no ref: each run guards itself (`review-run`, `validate-run`).
+ * second creation, and that replica stands down). A review, a milestone's
+ * validation and a fix of a head's red checks take no ref: each run guards
+ * itself (`review-run`, `validate-run`, `checks-fix-run`).
  */
 export type DispatchLock =
   /** The first plan: creating the build branch. */
@@ -157,7 +158,18 @@ export type DispatchLock =
    * the run listing and does not dispatch it again (`decideValidation`); a
    * dispatch that never made a run is sent again, as no run is listed.
    */
-  | { kind: 'validate-run' };
+  | { kind: 'validate-run' }
+  /**
+   * A fix of a head's red checks (`checks-<sha>`): no ref either (a write per
+   * such fix saved). Twin dispatches share the workflow's `concurrency` group
+   * (build and worker), so they run one after another, and a fix session ends
+   * before any model call when its pull request's head is no longer the head
+   * it was asked to fix (the first twin pushed its fix); publish pushes
+   * nothing for it. A single replica sees the run it dispatched in the run
+   * listing and does not dispatch it again (`fixRun` in
+   * src/core/workers/pull-state.ts); a twin counts as one fix round there.
+   */
+  | { kind: 'checks-fix-run' };
 
 /** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
 export function lockFor(request: SessionRequest): DispatchLock {
@@ -170,6 +182,7 @@ export function lockFor(request: SessionRequest): DispatchLock {
   }
   if (role === 'review') return { kind: 'review-run' };
   if (role === 'validate') return { kind: 'validate-run' };
+  if (role === 'fix' && trigger?.startsWith('checks-')) return { kind: 'checks-fix-run' };
   const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
   // A new work attempt starts over from the build branch head.
   const resetBranch = isWorkRole(role) && worker ? workerBranch(build, worker) : null;

@@ -69,9 +69,12 @@ export function decideSkips(ctx: DecideContext, workers: WorkerState[]): Action[
  * Merges the approved, green PRs GitHub calls mergeable into the build
  * branch, the most urgent first, each with the head that was judged. All of
  * them go in one pass (act stops at the first that does not go: a conflict
- * the earlier merges made waits for the next look), unless a PR of the build
- * has fallen behind: then the build branch asks for up-to-date PRs, every
- * merge puts the others behind, and one goes at a time. When none can merge,
+ * the earlier merges made waits for the next look), unless the build branch
+ * asks for up-to-date PRs: a ruleset of it says so (`upToDateRule`, read
+ * before any merge), or a PR of the build has fallen behind (what branch
+ * protection's rule, which only admins can read, shows). Then every merge
+ * puts the others behind, and GitHub would refuse the next one of the pass
+ * (405): one goes at a time. When none can merge,
  * the first one that fell behind is brought up to date; PRs are not updated
  * after every merge, which would cost a CI run each time.
  */
@@ -80,9 +83,9 @@ export function decideMerge({ ctx, workers, chains }: ScheduleInput): Action[] {
     .filter((state) => state.state === 'approved' && state.pull?.state === 'open')
     .sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id))
     .flatMap((state) => (state.pull ? [state.pull] : []));
-  const upToDateRule = workers.some(
-    (state) => state.pull?.state === 'open' && state.pull.mergeState === 'behind',
-  );
+  const upToDateRule =
+    ctx.snapshot.integration?.upToDateRule === true ||
+    workers.some((state) => state.pull?.state === 'open' && state.pull.mergeState === 'behind');
   const ready = line.filter((pull) => canMergeNow(ctx, pull));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({

@@ -55,8 +55,8 @@ export interface BuildEstimate {
  * review dispatch (a review takes no lock ref), merge and about one status
  * edit, 5; its sessions' pull request and review, 2. Where a rule of the build
  * branch holds the pull request, the `baton/review` check adds one
- * (`WRITES_OF_A_REVIEW_CHECK`). A fix round adds a fix (its lock ref and
- * dispatch) and a second review: about 5 of Baton's and 2 of its sessions'.
+ * (`WRITES_OF_A_REVIEW_CHECK`). A fix round adds a fix (its dispatch,
+ * and its lock ref but for a fix of red checks) and a second review: about 5 of Baton's and 2 of its sessions'.
  * The build adds about 5: the final pull request, its notice and reviewers,
  * the status edit that shows it. Pushes are git, not API requests, and do not
  * count.

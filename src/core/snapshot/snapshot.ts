@@ -33,8 +33,12 @@ export interface BuildSnapshot {
   workflowInstalled: boolean;
   /** Baton's open "Set up Baton" pull request, if any: the status points to it while the workflow is missing. */
   setupPull?: { number: number; url: string } | null;
-  /** The build branch head, or null before it is created. */
-  integration: { sha: string; containsDefault: boolean } | null;
+  /**
+   * The build branch head, or null before it is created. `upToDateRule`: a
+   * ruleset of the build branch asks for pull requests tested with its latest
+   * code, so a merge puts every other pull request behind.
+   */
+  integration: { sha: string; containsDefault: boolean; upToDateRule?: boolean } | null;
   plan: PlanRead;
   /**
    * `contract.json` on the build branch (src/core/plan/contract.ts), size-capped

@@ -225,12 +225,17 @@ function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanRe
   const { ctx, pull, runs } = facts;
   const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, failed);
-  const rounds = runs.filter(
-    (run) =>
-      run.role === 'fix' &&
-      /^(review|checks)-/.test(run.trigger ?? '') &&
-      run.createdMs >= pull.createdMs,
-  ).length;
+  // A round is a trigger: twin runs of one fix (two replicas dispatched it, `lockFor`) are one.
+  const rounds = new Set(
+    runs
+      .filter(
+        (run) =>
+          run.role === 'fix' &&
+          /^(review|checks)-/.test(run.trigger ?? '') &&
+          run.createdMs >= pull.createdMs,
+      )
+      .map((run) => run.trigger),
+  ).size;
   if (rounds >= ctx.config.review.maxFixRounds)
     return { kind: 'needs-human', reason: 'fix-rounds' };
   return { kind: 'dispatch', role: 'fix', trigger };

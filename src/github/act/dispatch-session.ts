@@ -304,7 +304,7 @@ function refusesRunDetails(error: unknown): boolean {
   return typeof message === 'string' && message.includes('return_run_details');
 }
 
-/** The ref whose creation guards a dispatch; null for a review or a validation, which guards itself. */
+/** The ref whose creation guards a dispatch; null for a review, a validation or a fix of red checks, which guards itself. */
 function lockRefOf(lock: DispatchLock, build: string): string | null {
   switch (lock.kind) {
     case 'build-branch':
@@ -315,6 +315,7 @@ function lockRefOf(lock: DispatchLock, build: string): string | null {
       return lock.ref;
     case 'review-run':
     case 'validate-run':
+    case 'checks-fix-run':
       return null;
     default: {
       const _exhaustive: never = lock;

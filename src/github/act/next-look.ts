@@ -8,6 +8,7 @@ import {
 } from '../../core/snapshot/awaited-work.js';
 import { normalizeSnapshot, timeOf } from '../../core/snapshot/normalize-snapshot.js';
 import { overdueAt } from '../../core/snapshot/overdue-runs.js';
+import { pullVerdict } from '../../core/snapshot/pull-verdict.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import type { ActOutcome } from './act.js';
 
@@ -84,11 +85,45 @@ function awaitedNext({ snapshot, config, outcomes, now }: LookAsked): AwaitedWor
     }
     if (action.kind === 'update-pull-branch')
       waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+    // One merge a pass under an up-to-date rule: the next in line, behind it now, is brought
+    // up to date by a later pass (whose push event may never come).
+    if (action.kind === 'merge-pull') {
+      const next = inLineAfter(snapshot, { outcomes, config });
+      if (next !== null)
+        waits.push({
+          inMs: LOOK_MIN_MS,
+          why: `#${next}, in line behind the merge of #${action.pull}`,
+        });
+    }
   }
   return waits.reduce<AwaitedWork | null>(
     (first, wait) => (first && first.inMs <= wait.inMs ? first : wait),
     null,
   );
+}
+
+/**
+ * Where the build branch asks for up-to-date pull requests (a ruleset says so,
+ * or one fell behind: `decideMerge` merges one a pass), an open approved pull
+ * request this pass did not merge: the merge put it behind. Null when none.
+ */
+function inLineAfter(
+  snapshot: BuildSnapshot,
+  { outcomes, config }: { outcomes: ActOutcome[]; config: ParsedConfig },
+): number | null {
+  const open = snapshot.pulls.filter((pull) => pull.state === 'open');
+  const rule =
+    snapshot.integration?.upToDateRule === true ||
+    open.some((pull) => pull.mergeState === 'behind');
+  if (!rule) return null;
+  const merged = new Set(
+    outcomes.flatMap(({ action }) => (action.kind === 'merge-pull' ? [action.pull] : [])),
+  );
+  const requireHuman = config.ok && config.config.review.requireHuman;
+  const waiting = open.find(
+    (pull) => !merged.has(pull.number) && pullVerdict({ pull, requireHuman }).kind === 'approve',
+  );
+  return waiting?.number ?? null;
 }
 
 /**

@@ -123,7 +123,12 @@ export const BUILD_QUERY = /* GraphQL */ `
       }
     }
     defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-    integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
+    integrationRef: ref(qualifiedName: $integration) {
+      compare(headRef: $defaultBranch) { aheadBy }
+      rules(first: 20) {
+        nodes { parameters { ... on RequiredStatusChecksParameters { strictRequiredStatusChecksPolicy } } }
+      }
+    }
     refs(refPrefix: $refPrefix, first: 100) { ...Refs }
     usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
@@ -405,7 +410,18 @@ export interface BuildQueryResult {
     } | null;
     defaultRef: { target: { oid: string } } | null;
     /** `aheadBy`: commits of the default branch the build branch does not have yet. */
-    integrationRef: { compare: { aheadBy: number } | null } | null;
+    integrationRef: {
+      compare: { aheadBy: number } | null;
+      /**
+       * The rules of the rulesets that apply to the build branch: one that asks for
+       * pull requests tested with its latest code (`strictRequiredStatusChecksPolicy`)
+       * refuses to merge one it has moved past. Branch protection's rules are not
+       * listed (only admins read them).
+       */
+      rules?: {
+        nodes: { parameters: { strictRequiredStatusChecksPolicy?: boolean } | null }[];
+      } | null;
+    } | null;
     refs: GraphRefs;
     /** Sessions' usage records: hidden refs whose commit message is the record. */
     usageRefs: GraphRefs;

@@ -77,6 +77,9 @@ export async function observeBuild(
   const branches = branchesOf(build, repository);
   const defaultSha = repository.defaultRef?.target.oid ?? '';
   const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const upToDateRule = (repository.integrationRef?.rules?.nodes ?? []).some(
+    (rule) => rule.parameters?.strictRequiredStatusChecksPolicy === true,
+  );
   const [runsRead, pulls] = await Promise.all([
     readRuns(ctx, {
       build,
@@ -125,7 +128,9 @@ export async function observeBuild(
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
-    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
+    integration: branches.integration
+      ? { sha: branches.integration, containsDefault, ...(upToDateRule ? { upToDateRule } : {}) }
+      : null,
     plan: record.plan,
     ...(record.contract.kind === 'missing' ? {} : { contract: record.contract }),
     completions: record.completions,

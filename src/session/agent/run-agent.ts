@@ -227,6 +227,7 @@ function sessionResult({
     synthesis: outcome.synthesis ?? null,
     validation: outcome.validation ?? null,
     existing_validation: outcome.existingValidation ?? null,
+    moved_head: outcome.movedHead ?? null,
     blocked: outcome.blocked ?? [],
   };
 }

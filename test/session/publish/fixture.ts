@@ -324,6 +324,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     synthesis: null,
     validation: null,
     existing_validation: null,
+    moved_head: null,
     blocked: [],
     ...overrides,
   };

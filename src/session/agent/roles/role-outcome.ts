@@ -21,6 +21,8 @@ export interface RoleOutcome {
   validation?: ValidationResult | null;
   /** A validate session that found its milestone's record left by a twin run already. */
   existingValidation?: { ref: string } | null;
+  /** A fix of a head's red checks that found its pull request moved past that head. */
+  movedHead?: { asked: string; head: string } | null;
   /** The limit the session stopped at or wound down before, if one did. */
   limit?: SessionLimit | null;
   /** The messages (`/steer`, `/queue` comments) the session took in, at which turn. */

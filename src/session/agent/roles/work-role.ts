@@ -5,6 +5,7 @@ import type { Completion, Usage } from '../../../core/plan/completion.js';
 import { type Contract, isContractWorker } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
 import { egressAllowlist } from '../../../core/sessions/egress.js';
+import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   briefPath,
   completionPath,
@@ -72,6 +73,13 @@ export async function runWorkRole(
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === 'fix' && !(pr > 0)) return failedOutcome('BATON_PR is required for the fix role');
+  const moved = kind === 'fix' ? await fixedHeadMoved(ctx, pr) : null;
+  if (moved) {
+    ctx.log(
+      `#${pr} is at ${moved.head.slice(0, 7)}, no longer at ${moved.asked.slice(0, 7)}, whose checks this fix was asked for: nothing to fix`,
+    );
+    return { status: 'complete', reason: null, head: null, movedHead: moved };
+  }
   const text = await readFile(path.join(ctx.root, briefPath(build, worker)), 'utf8').catch(
     () => '',
   );
@@ -117,6 +125,34 @@ export async function runWorkRole(
   } finally {
     messages.interjections.stop();
     await sandbox.close();
+  }
+}
+
+/**
+ * A fix of a head's red checks (`checks-<sha>`) whose pull request has moved
+ * past that head: a twin run went first (the dispatch takes no lock ref, and
+ * the workflow's concurrency group runs the twins in turn), or someone pushed.
+ * The checkout is the head the dispatch saw, so the pull request is asked. The
+ * session ends before the model is asked; a new head's red checks are a fix of
+ * their own. A read that fails tells nothing, and the fix runs (publish's push
+ * is leased to the head it started from).
+ */
+async function fixedHeadMoved(
+  ctx: AgentContext,
+  pr: number,
+): Promise<{ asked: string; head: string } | null> {
+  const trigger = ctx.env.BATON_TRIGGER;
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id: asked } = parseTrigger(trigger);
+  if (kind !== 'checks') return null;
+  try {
+    const pull = await ctx.github.getPull(pr);
+    return pull.head.sha === asked ? null : { asked, head: pull.head.sha };
+  } catch (error) {
+    ctx.log(
+      `could not read #${pr} (${error instanceof Error ? error.message : String(error)}): fixing`,
+    );
+    return null;
   }
 }
 

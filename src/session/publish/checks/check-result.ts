@@ -131,6 +131,7 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
   if (mustCommit && !hasCommits(result)) {
     problems.push(`the ${role} session reports complete but committed nothing`);
   }
+  if (role === 'fix' && result.moved_head !== null && !hasCommits(result)) return problems;
   if (isWorkRole(role) || role === 'fix') {
     if (result.completion === null) problems.push(`a complete ${role} result needs its completion`);
     else if (result.completion.worker_id !== target.worker) {

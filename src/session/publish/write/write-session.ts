@@ -79,7 +79,9 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
     case 'contract':
       return pushAnd(checked, openPull);
     case 'fix':
-      return pushAnd(checked, updatePull);
+      return result.moved_head && !hasCommits(result)
+        ? fixOfMovedHead(checked, result.moved_head)
+        : pushAnd(checked, updatePull);
     case 'review':
       return review(checked);
     case 'synthesis':
@@ -91,6 +93,38 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
       return _exhaustive;
     }
   }
+}
+
+/**
+ * A fix of a head's red checks that found its pull request moved past that
+ * head (a twin run's fix went first): nothing to push. The session's word is
+ * checked: the fix must have been asked for that head (`checks-<sha>`), and
+ * the worker's branch must be elsewhere now.
+ */
+async function fixOfMovedHead(
+  { env, target, io, repo, token }: CheckedSession,
+  moved: { asked: string; head: string },
+): Promise<PublishOutcome> {
+  const asked = env.BATON_TRIGGER === `checks-${moved.asked}`;
+  const listed =
+    asked && target.branch
+      ? await repo.must({ args: ['ls-remote', io.remote, `refs/heads/${target.branch}`], token })
+      : '';
+  const at = listed.trim().split(/\s+/)[0] ?? '';
+  if (!asked || at === '' || at === moved.asked) {
+    return {
+      kind: 'refused',
+      problems: [
+        `the session found #${target.pr ?? '-'} moved past ${moved.asked.slice(0, 7)}, but ${target.branch ?? 'its branch'} is ${at ? `at ${at.slice(0, 7)}` : 'not there'} (asked: ${env.BATON_TRIGGER ?? '-'}): dispatch the fix again`,
+      ],
+    };
+  }
+  return {
+    kind: 'published',
+    lines: [
+      `#${target.pr ?? '-'} is at ${at.slice(0, 7)}, past ${moved.asked.slice(0, 7)} whose checks this fix was for (a twin run's fix, or a push); nothing to push.`,
+    ],
+  };
 }
 
 /** Pushes the session's commits, then writes what goes with them (a pull request, a summary). */
