@@ -37,6 +37,18 @@ function frame(answer) {
   return Buffer.concat([head, body]);
 }
 
+/** The answer to a request whose command could not be started. */
+function failed(request, error) {
+  return {
+    id: request.id,
+    status: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    error: String(error),
+  };
+}
+
 /** Runs one request to its end and answers it through `answer`. */
 function run(request, send) {
   let answered = false;
@@ -55,29 +67,13 @@ function run(request, send) {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
   } catch (error) {
-    answer({
-      id: request.id,
-      status: null,
-      signal: null,
-      stdout: '',
-      stderr: '',
-      error: String(error),
-    });
+    answer(failed(request, error));
     return;
   }
   child.stdout.on('data', (chunk) => stdout.push(chunk));
   child.stderr.on('data', (chunk) => stderr.push(chunk));
   child.stdin.on('error', () => {});
-  child.on('error', (error) =>
-    answer({
-      id: request.id,
-      status: null,
-      signal: null,
-      stdout: '',
-      stderr: '',
-      error: String(error),
-    }),
-  );
+  child.on('error', (error) => answer(failed(request, error)));
   child.on('close', (status, signal) =>
     answer({
       id: request.id,

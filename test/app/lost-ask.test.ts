@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { HeldStatusEdits } from '../../src/github/act/held-status-edit.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { clearPermissionCache } from '../../src/github/observe/permissions.js';
-import type { HandlerDeps } from '../../src/github/reconcile/handler-deps.js';
 import { startFromResync } from '../../src/github/reconcile/heal-asks.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { scheduleReconcile } from '../../src/github/reconcile/schedule-reconcile.js';
@@ -12,6 +10,7 @@ import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD } from '../support/builds.js';
 import { type CapturedLog, captureLog } from '../support/captured-log.js';
 import { holdFirstRequest } from '../support/held-request.js';
+import { resyncDeps } from '../support/resync-deps.js';
 
 /** A build queue whose work never runs: the process stopped after it heard a delivery, before its reconcile. */
 class StoppedQueue extends BuildQueue {
@@ -54,13 +53,7 @@ describe('a build a writer asked for by a label, whose ask was lost', () => {
     heal?: boolean;
     schedule?: boolean;
   } = {}): Promise<void> {
-    const deps: HandlerDeps = {
-      queue: new BuildQueue((error) => app.errors.push(error)),
-      now,
-      botLogin: async () => gh.botLogin,
-      answers: new Map(),
-      heldEdits: new HeldStatusEdits(),
-    };
+    const deps = resyncDeps({ app, gh, now });
     await resyncAll(
       app.probot,
       (ctx, ref, defaultBranch) => {

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { HeldStatusEdits } from '../../src/github/act/held-status-edit.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { buildKey } from '../../src/github/client/types.js';
-import type { HandlerDeps } from '../../src/github/reconcile/handler-deps.js';
 import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/known-builds.js';
 import { LastReads } from '../../src/github/reconcile/last-reads.js';
 import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
@@ -12,6 +10,7 @@ import { RESYNC_MAX_BUILDS, resyncAll, scheduleResync } from '../../src/github/r
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, labelledIssue, landPlan, statusBody } from '../support/builds.js';
+import { resyncDeps } from '../support/resync-deps.js';
 import { driveBuild, makeScript, runQueuedSessions } from '../support/scripted-sessions.js';
 
 describe('resync', () => {
@@ -69,16 +68,14 @@ describe('resync', () => {
 
     /** One periodic resync as src/index.ts runs it: how many builds it queued. */
     async function resync(lastReads?: LastReads, known?: KnownBuilds): Promise<number> {
-      const deps: HandlerDeps = {
-        queue: new BuildQueue((error) => app.errors.push(error)),
-        now,
-        botLogin: async () => gh.botLogin,
-        answers: new Map(),
-        heldEdits: new HeldStatusEdits(),
-        recent,
-        ...(lastReads ? { lastReads } : {}),
-        ...(known ? { known } : {}),
-      };
+      const deps = resyncDeps(
+        { app, gh, now },
+        {
+          recent,
+          ...(lastReads ? { lastReads } : {}),
+          ...(known ? { known } : {}),
+        },
+      );
       const log = app.probot.log;
       const probeWithinMs = 4 * PASS_OVER; // two intervals
       const scheduled = await resyncAll(
