@@ -11,6 +11,7 @@ import {
   FIX_SKILL,
   filesOn,
   installationPayload,
+  mergeSetupWithoutFixSkill,
   parentsOf,
   rendered,
   SOURCE,
@@ -151,8 +152,7 @@ describe('onboarding', () => {
   });
 
   it('moves the pin forward when a real change opens an update, and touches nothing else', async () => {
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton');
+    mergeSetupWithoutFixSkill(gh, EARLIER_REF, 'Set up Baton');
     const before = filesOn(gh, 'main');
     await app.deliver('installation', installationPayload(gh, 'installation'));
 
@@ -274,8 +274,7 @@ describe('onboarding', () => {
     const first = setupPulls(gh)[0];
     // A squash merge: the files land on main in a new commit; the branch stays.
     // The merged version predates the fix skill, which the current release adds.
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
+    mergeSetupWithoutFixSkill(gh, EARLIER_REF, 'Set up Baton (#1)');
     if (first) Object.assign(first, { state: 'closed', mergedAt: now() });
     await restartWith(SOURCE.ref);
     await app.deliver('installation', installationPayload(gh, 'installation'));
