@@ -18,8 +18,8 @@ import {
 } from '../support/app-harness.js';
 import { BUILD, installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
 import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
+import { EDIT_COMMENT } from '../support/rest-routes.js';
 
-const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 const GET_COMMENT = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}';
 
 let gh: FakeGitHub;
@@ -63,7 +63,7 @@ async function advance(ms: number, { withLooks = false } = {}) {
   await app.idle();
 }
 
-const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
+const edits = () => gh.log.filter((entry) => entry.route === EDIT_COMMENT).length;
 const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
 
 async function plannedBuild() {
