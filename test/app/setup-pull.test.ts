@@ -4,7 +4,7 @@ import { ensureSetupPull } from '../../src/github/setup/ensure-setup-pull.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup/setup-templates.js';
 import { packageVersion } from '../../src/templates.js';
-import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
+import { type AppHarness, deliverLabelledIssue, startApp } from '../support/app-harness.js';
 import { statusBody } from '../support/builds.js';
 import {
   EARLIER_REF,
@@ -319,8 +319,7 @@ describe('onboarding', () => {
   });
 
   it('links the setup pull request from the status of a build that cannot start', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver('issues', labeledPayload(gh, { issue }));
+    await deliverLabelledIssue(app, gh);
 
     expect(app.errors).toEqual([]);
     const [pull] = setupPulls(gh);

@@ -10,8 +10,8 @@ import {
 import {
   type AppHarness,
   commentPayload,
+  deliverLabelledIssue,
   finishPlanRun,
-  labeledPayload,
   pushPayload,
   startApp,
   workflowRunPayload,
@@ -67,8 +67,7 @@ const edits = () => gh.log.filter((entry) => entry.route === EDIT_COMMENT).lengt
 const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
 
 async function plannedBuild() {
-  const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-  await app.deliver('issues', labeledPayload(gh, { issue }));
+  const issue = await deliverLabelledIssue(app, gh);
   landPlan(gh, { build: BUILD, issue, workers: [{ id: 'W1.1' }, { id: 'W1.2' }] });
   await finishPlanRun(app, gh, { build: BUILD });
   return issue;
@@ -301,8 +300,7 @@ describe('a write GitHub failed', () => {
     // The status comment's post never reaches GitHub, twice; no event would follow a post that did not happen.
     failNextComment();
     failNextComment();
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver('issues', labeledPayload(gh, { issue }));
+    await deliverLabelledIssue(app, gh);
     await app.idle();
     expect(statusBody(gh, BUILD)).toBeUndefined();
     await advance(4999, { withLooks: true });
