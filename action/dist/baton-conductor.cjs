@@ -43997,16 +43997,7 @@ var Config = external_exports.strictObject({
   improve: Improve.prefault({}),
   research: Research.prefault({}),
   changeSets: ChangeSets.prefault({}),
-  /**
-   * When a worker counts as a runaway, warned of on the page and in a notice on
-   * the issue: its sessions failing in a row (`runaway.failures`), or costing
-   * more than `runaway.usdPerHour` within an hour.
-   */
   runaway: RunawaySettings.prefault({}),
-  /**
-   * Evidence before a person reads (docs/verification.md): which worker pull
-   * requests wait for a person by risk, and the paths that carry risk.
-   */
   verification: VerificationSettings.prefault({})
 }).superRefine((config3, ctx) => {
   const { validation } = config3.verification;
@@ -55640,10 +55631,7 @@ var BUILD_QUERY = (
         first: 50
         after: $after
         orderBy: { field: CREATED_AT, direction: ASC }
-      ) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
+      ) { ...Pulls }
     }
   }
 
@@ -55702,10 +55690,7 @@ var BUILD_QUERY = (
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
     validationRefs: refs(refPrefix: $validationPrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
     finalPulls: pullRequests(
       headRefName: $integration
       baseRefName: $defaultBranch
@@ -55782,6 +55767,11 @@ var BUILD_QUERY = (
     updatedAt
     author { login __typename }
     reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Pulls on PullRequestConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...Pull }
   }
 
   fragment Refs on RefConnection {
@@ -57379,10 +57369,7 @@ var SET_OPERATIONS = (
     adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
     validationRefs: refs(refPrefix: $memberValidationPrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
     finalPulls: pullRequests(
       headRefName: $memberIntegration
       first: 5
@@ -58338,12 +58325,10 @@ function renderReviewGuide(input2) {
   const first = readFirst(input2.workers.map((worker) => worker.risk));
   const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
   return [
-    "## Review guide",
-    "",
-    "_Written by Baton from the plan, the contract and what publish measured in each worker's diff. Text in quotes is the sessions' own._",
+    ...guideOpening("each worker's diff", "the sessions'"),
     ...criteriaBlock(input2, byId),
     "",
-    `### Read these first: ${first.lines} of ${first.total} changed lines`,
+    readFirstHeading(first.lines, first.total),
     "",
     ...rankedBlock(first.ranked, byId),
     "",
@@ -58355,23 +58340,33 @@ function renderReviewGuide(input2) {
 function criteriaBlock(input2, byId) {
   const { criteria, contract } = input2;
   if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
-  const shown = criteria.slice(0, GUIDE_MAX_CRITERIA);
-  const rows = shown.map((criterion) => {
+  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
     const [check2, result] = proof(criterion, input2, byId);
     return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
   });
-  const more = criteria.length > shown.length ? ["", `${criteria.length - shown.length} more criteria are in the plan.`] : [];
+  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
+}
+function guideOpening(measured, own2) {
   return [
+    "## Review guide",
     "",
+    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
+  ];
+}
+function criteriaSection(contract, rows, total) {
+  return [
     "### Acceptance criteria",
     "",
-    contractLine(contract, criteria.length),
+    contract,
     "",
     "| Criterion | What must hold | Check | Result |",
     "| --- | --- | --- | --- |",
     ...rows,
-    ...more
+    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
   ];
+}
+function readFirstHeading(lines, total) {
+  return `### Read these first: ${lines} of ${total} changed lines`;
 }
 function contractLine(contract, criteria) {
   if (!contract || contract.kind === "missing")

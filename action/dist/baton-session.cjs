@@ -84061,16 +84061,7 @@ var Config = external_exports.strictObject({
   improve: Improve.prefault({}),
   research: Research.prefault({}),
   changeSets: ChangeSets.prefault({}),
-  /**
-   * When a worker counts as a runaway, warned of on the page and in a notice on
-   * the issue: its sessions failing in a row (`runaway.failures`), or costing
-   * more than `runaway.usdPerHour` within an hour.
-   */
   runaway: RunawaySettings.prefault({}),
-  /**
-   * Evidence before a person reads (docs/verification.md): which worker pull
-   * requests wait for a person by risk, and the paths that carry risk.
-   */
   verification: VerificationSettings.prefault({})
 }).superRefine((config2, ctx) => {
   const { validation } = config2.verification;
@@ -108114,6 +108105,28 @@ function baseName(path46) {
 
 // src/core/verification/review-guide.ts
 var GUIDE_MAX_FILES = 10;
+function guideOpening(measured, own3) {
+  return [
+    "## Review guide",
+    "",
+    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own3} own._`
+  ];
+}
+function criteriaSection(contract, rows, total) {
+  return [
+    "### Acceptance criteria",
+    "",
+    contract,
+    "",
+    "| Criterion | What must hold | Check | Result |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
+  ];
+}
+function readFirstHeading(lines, total) {
+  return `### Read these first: ${lines} of ${total} changed lines`;
+}
 function contractLine(contract, criteria) {
   if (!contract || contract.kind === "missing")
     return "No contract: no check was written for these criteria.";
@@ -108155,13 +108168,11 @@ function renderWith(input2, rows) {
   const risky = new Set(change.files.map((file2) => file2.path));
   const rest = input2.evidence.files.filter((file2) => !risky.has(file2.path));
   return [
-    "## Review guide",
-    "",
-    "_Written by Baton from the plan, the contract and what publish measured in this pull request's diff. Text in quotes is the session's own._",
+    ...guideOpening("this pull request's diff", "the session's"),
     "",
     ...criteriaBlock(input2, rows),
     "",
-    `### Read these first: ${change.riskyLines} of ${change.lines} changed lines`,
+    readFirstHeading(change.riskyLines, change.lines),
     "",
     ...riskBlock(change.classes, change.files, rows),
     ...pathsNote(input2.paths),
@@ -108182,17 +108193,11 @@ function criteriaBlock({ worker, criteria, contract, writesContract }, rows) {
     const result = check2.checked ? "runs in this pull request's checks" : "—";
     return `| ${criterion.id} | ${quoted2(criterion.text)} | ${check2.text} | ${result} |`;
   });
-  const more = criteria.length > shown.length ? ["", `${criteria.length - shown.length} more criteria are in the plan.`] : [];
-  return [
-    "### Acceptance criteria",
-    "",
+  return criteriaSection(
     contractLine(ownContract(contract, worker), criteria.length),
-    "",
-    "| Criterion | What must hold | Check | Result |",
-    "| --- | --- | --- | --- |",
-    ...shown,
-    ...more
-  ];
+    shown,
+    criteria.length
+  );
 }
 function ownContract(contract, worker) {
   if (contract?.kind !== "valid") return contract;

@@ -4,6 +4,7 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { type AppHarness, startReplica } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, statusBody } from '../support/builds.js';
+import { DISPATCH } from '../support/rest-routes.js';
 import {
   type Delivery,
   doubledAndShuffled,
@@ -77,9 +78,11 @@ describe('a whole build through the app', () => {
     // The app's retry policy as in production; the first four dispatches answer 502 after
     // GitHub made their runs (the plan's, then the workers' and reviews' as they come).
     apps[0] = await startReplica({ now, retries: true });
-    const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
     for (let n = 0; n < 4; n++)
-      gh.faults.push({ route, response: { status: 502, body: { message: 'Server Error' } } });
+      gh.faults.push({
+        route: DISPATCH,
+        response: { status: 502, body: { message: 'Server Error' } },
+      });
     await runBuild(makeScript());
 
     expect(gh.faults).toEqual([]);

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, labeledPayload } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-
-const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+import { DISPATCH } from '../support/rest-routes.js';
 
 describe('dispatching on GitHub Enterprise Server 3.20 or earlier (no return_run_details)', () => {
   let gh: FakeGitHub;

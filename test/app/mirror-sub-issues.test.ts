@@ -3,7 +3,7 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, startReplica } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue } from '../support/builds.js';
-import { knownRestRoutes } from '../support/rest-routes.js';
+import { CREATE_ISSUE, knownRestRoutes } from '../support/rest-routes.js';
 import {
   doubledAndShuffled,
   driveBuild,
@@ -11,8 +11,6 @@ import {
   makeScript,
   runApprovedBuild,
 } from '../support/scripted-sessions.js';
-
-const CREATE_ISSUE = 'POST /repos/{owner}/{repo}/issues';
 
 describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
   let gh: FakeGitHub;

@@ -5,7 +5,7 @@ import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.j
 import { type AppHarness, startReplica } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
-import { type ManualLooks, manualLooks } from '../support/manual-looks.js';
+import { type ManualLooks, manualLooksEachTest } from '../support/manual-looks.js';
 import {
   driveBuild,
   dropping,
@@ -28,10 +28,9 @@ describe('a build whose events GitHub never delivers', () => {
 
   startAppEachTest(
     (started) => ({ gh, apps } = started),
-    () => {
-      looks = manualLooks();
-      return { looks: looks.schedule };
-    },
+    manualLooksEachTest((made) => {
+      looks = made;
+    }),
   );
 
   function expectCompleted() {
@@ -77,10 +76,9 @@ describe('a build left by the events to another replica', () => {
 
   startAppEachTest(
     (started) => ({ gh, app, apps, now } = started),
-    () => {
-      looks = manualLooks();
-      return { looks: looks.schedule };
-    },
+    manualLooksEachTest((made) => {
+      looks = made;
+    }),
   );
 
   const pullOf = (worker: string) =>
@@ -207,10 +205,9 @@ describe('a look at a build whose session is under way', () => {
 
   startAppEachTest(
     (started) => ({ gh, app } = started),
-    () => {
-      looks = manualLooks();
-      return { looks: looks.schedule };
-    },
+    manualLooksEachTest((made) => {
+      looks = made;
+    }),
   );
 
   const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;

@@ -4,8 +4,8 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   type AppHarness,
   commentPayload,
+  deliverLabelledIssue,
   finishPlanRun,
-  labeledPayload,
   workflowRunPayload,
 } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
@@ -17,19 +17,13 @@ describe('the planning flow', () => {
 
   startAppEachTest((started) => ({ gh, app } = started));
 
-  async function labelIssue(sender = 'maintainer'): Promise<number> {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver('issues', labeledPayload(gh, { issue, sender }));
-    return issue;
-  }
-
   async function planLands(workers: Parameters<typeof landPlan>[1]['workers'], raw?: unknown) {
     landPlan(gh, { build: BUILD, issue: 1, workers, ...(raw === undefined ? {} : { raw }) });
     await finishPlanRun(app, gh, { build: BUILD });
   }
 
   it('turns the status comment into the plan once the plan lands', async () => {
-    await labelIssue();
+    await deliverLabelledIssue(app, gh);
     await planLands([
       { id: 'W1.1', title: 'OAuth provider' },
       { id: 'W1.2' },
@@ -50,7 +44,7 @@ describe('the planning flow', () => {
   });
 
   it('reports an invalid plan with every reason and starts nothing', async () => {
-    await labelIssue();
+    await deliverLabelledIssue(app, gh);
     await planLands([
       { id: 'W1.1', depends_on: ['W2.1'] },
       { id: 'W2.1', depends_on: ['W9.9'] },
@@ -64,7 +58,7 @@ describe('the planning flow', () => {
   });
 
   it('reports a plan.json that is not JSON', async () => {
-    await labelIssue();
+    await deliverLabelledIssue(app, gh);
     landPlan(gh, { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] });
     gh.git.commitOn(integrationBranch(BUILD), { [`.baton/builds/${BUILD}/plan.json`]: '{ nope' });
     const run = gh.runs.at(-1);
@@ -74,7 +68,7 @@ describe('the planning flow', () => {
   });
 
   it('dispatches a new plan session for /replan that reads the feedback comment by id', async () => {
-    await labelIssue();
+    await deliverLabelledIssue(app, gh);
     await planLands([{ id: 'W1.1' }]);
     const comment = gh.addComment({
       issue: 1,
@@ -89,7 +83,7 @@ describe('the planning flow', () => {
   });
 
   it('starts the approved plan: every worker without dependencies is dispatched', async () => {
-    await labelIssue();
+    await deliverLabelledIssue(app, gh);
     await planLands([{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1'] }]);
     const comment = gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
     await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));

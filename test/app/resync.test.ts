@@ -7,7 +7,7 @@ import { LastReads } from '../../src/github/reconcile/last-reads.js';
 import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
 import { reconcile } from '../../src/github/reconcile/reconcile.js';
 import { RESYNC_MAX_BUILDS, resyncAll, scheduleResync } from '../../src/github/reconcile/resync.js';
-import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
+import { type AppHarness, deliverLabelledIssue, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, labelledIssue, landPlan, statusBody } from '../support/builds.js';
 import { resyncDeps } from '../support/resync-deps.js';
@@ -97,8 +97,7 @@ describe('resync', () => {
     }
 
     async function labelledBuild(): Promise<void> {
-      const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-      await app.deliver('issues', labeledPayload(gh, { issue }));
+      await deliverLabelledIssue(app, gh);
       await app.idle();
     }
 

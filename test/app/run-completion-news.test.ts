@@ -3,8 +3,8 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   type AppHarness,
+  deliverLabelledIssue,
   examplePayload,
-  labeledPayload,
   pushPayload,
   workflowRunPayload,
 } from '../support/app-harness.js';
@@ -27,8 +27,7 @@ describe("a session run's completion, judged by the last read", () => {
    * last read a completion is judged by.
    */
   async function planReadByItsPush() {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver('issues', labeledPayload(gh, { issue, sender: 'maintainer' }));
+    await deliverLabelledIssue(app, gh);
     landPlan(gh, { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }, { id: 'W1.2' }] });
     const run = gh.runs.at(-1);
     if (!run) throw new Error('no plan run');

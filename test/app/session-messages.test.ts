@@ -1,11 +1,11 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { usageRef } from '../../src/core/plan/usage.js';
 import { messageRef, messageRefPrefix } from '../../src/core/sessions/messages.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, pushUsageRecord, statusBody } from '../support/builds.js';
-import { chainScript, driveBuild, runApprovedBuild } from '../support/scripted-sessions.js';
+import { chainScript, driveBuild } from '../support/scripted-sessions.js';
 
 /** W1.1's first session stays in progress until the test ends it; the others deliver. */
 const script = chainScript('hold');
@@ -13,10 +13,7 @@ const script = chainScript('hold');
 describe('messages to a worker’s sessions', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
-  startAppEachTest((started) => ({ gh, app } = started));
-  beforeEach(async () => {
-    await runApprovedBuild({ gh, apps: [app], script });
-  });
+  startAppEachTest((started) => ({ gh, app } = started), { approved: script });
 
   async function say(body: string, { user = 'maintainer', on = 1 } = {}) {
     const comment = gh.addComment({ issue: on, body, user });

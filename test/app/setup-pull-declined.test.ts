@@ -5,8 +5,8 @@ import { type AppHarness, labeledPayload } from '../support/app-harness.js';
 import { statusBody } from '../support/builds.js';
 import {
   EARLIER_REF,
-  FIX_SKILL,
   installationPayload,
+  mergeSetupWithoutFixSkill,
   rendered,
   SOURCE,
   setupPulls,
@@ -102,8 +102,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     closeSetupPull();
     await app.deliver('installation', installationPayload(gh, 'installation'));
     const [, second] = setupPulls(gh);
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(SOURCE.ref);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton (#2)');
+    mergeSetupWithoutFixSkill(gh, SOURCE.ref, 'Set up Baton (#2)');
     if (second) Object.assign(second, { state: 'closed', mergedAt: now() });
     await restart(LATER_REF, { resync: true });
 
@@ -155,8 +154,7 @@ describe('update pull requests', () => {
   });
 
   it('opens one when a file differs, and keeps it the only one across restarts', async () => {
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
+    mergeSetupWithoutFixSkill(gh, EARLIER_REF, 'Set up Baton (#1)');
     await restart(SOURCE.ref, { resync: true });
     await restart(SOURCE.ref, { resync: true });
     await restart(LATER_REF, { resync: true });
@@ -167,8 +165,7 @@ describe('update pull requests', () => {
   });
 
   it('opens none after a closed update until asked again', async () => {
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
+    mergeSetupWithoutFixSkill(gh, EARLIER_REF, 'Set up Baton (#1)');
     await restart(SOURCE.ref, { resync: true });
     const [update] = setupPulls(gh);
     if (update) update.state = 'closed';

@@ -4,13 +4,14 @@ import { ensureSetupPull } from '../../src/github/setup/ensure-setup-pull.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup/setup-templates.js';
 import { packageVersion } from '../../src/templates.js';
-import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
+import { type AppHarness, deliverLabelledIssue, startApp } from '../support/app-harness.js';
 import { statusBody } from '../support/builds.js';
 import {
   EARLIER_REF,
   FIX_SKILL,
   filesOn,
   installationPayload,
+  mergeSetupWithoutFixSkill,
   parentsOf,
   rendered,
   SOURCE,
@@ -151,8 +152,7 @@ describe('onboarding', () => {
   });
 
   it('moves the pin forward when a real change opens an update, and touches nothing else', async () => {
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton');
+    mergeSetupWithoutFixSkill(gh, EARLIER_REF, 'Set up Baton');
     const before = filesOn(gh, 'main');
     await app.deliver('installation', installationPayload(gh, 'installation'));
 
@@ -274,8 +274,7 @@ describe('onboarding', () => {
     const first = setupPulls(gh)[0];
     // A squash merge: the files land on main in a new commit; the branch stays.
     // The merged version predates the fix skill, which the current release adds.
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
+    mergeSetupWithoutFixSkill(gh, EARLIER_REF, 'Set up Baton (#1)');
     if (first) Object.assign(first, { state: 'closed', mergedAt: now() });
     await restartWith(SOURCE.ref);
     await app.deliver('installation', installationPayload(gh, 'installation'));
@@ -320,8 +319,7 @@ describe('onboarding', () => {
   });
 
   it('links the setup pull request from the status of a build that cannot start', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver('issues', labeledPayload(gh, { issue }));
+    await deliverLabelledIssue(app, gh);
 
     expect(app.errors).toEqual([]);
     const [pull] = setupPulls(gh);

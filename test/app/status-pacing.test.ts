@@ -10,16 +10,16 @@ import {
 import {
   type AppHarness,
   commentPayload,
+  deliverLabelledIssue,
   finishPlanRun,
-  labeledPayload,
   pushPayload,
   startApp,
   workflowRunPayload,
 } from '../support/app-harness.js';
 import { BUILD, installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
 import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
+import { EDIT_COMMENT } from '../support/rest-routes.js';
 
-const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 const GET_COMMENT = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}';
 
 let gh: FakeGitHub;
@@ -63,12 +63,11 @@ async function advance(ms: number, { withLooks = false } = {}) {
   await app.idle();
 }
 
-const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
+const edits = () => gh.log.filter((entry) => entry.route === EDIT_COMMENT).length;
 const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
 
 async function plannedBuild() {
-  const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-  await app.deliver('issues', labeledPayload(gh, { issue }));
+  const issue = await deliverLabelledIssue(app, gh);
   landPlan(gh, { build: BUILD, issue, workers: [{ id: 'W1.1' }, { id: 'W1.2' }] });
   await finishPlanRun(app, gh, { build: BUILD });
   return issue;
@@ -301,8 +300,7 @@ describe('a write GitHub failed', () => {
     // The status comment's post never reaches GitHub, twice; no event would follow a post that did not happen.
     failNextComment();
     failNextComment();
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver('issues', labeledPayload(gh, { issue }));
+    await deliverLabelledIssue(app, gh);
     await app.idle();
     expect(statusBody(gh, BUILD)).toBeUndefined();
     await advance(4999, { withLooks: true });

@@ -12,9 +12,9 @@ import { type AppHarness, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, labelledIssue, statusBody } from '../support/builds.js';
 import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
+import { EDIT_COMMENT } from '../support/rest-routes.js';
 import { driveBuild, makeScript, type SessionScript } from '../support/scripted-sessions.js';
 
-const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 const SCRIPT = makeScript({ workers: CHAIN });
 
 describe('the write budget: near a window its budget, what can wait waits', () => {
@@ -50,7 +50,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
 
   const pullOf = (worker: string) =>
     [...gh.pulls.values()].find((pull) => pull.head === workerBranch(BUILD, worker));
-  const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
+  const edits = () => gh.log.filter((entry) => entry.route === EDIT_COMMENT).length;
   const workRuns = (worker: string) =>
     gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === worker);
   /** Whether the pull request of `worker` has its review: the next round merges it. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import type { Plan } from '../../src/core/plan/plan.js';
 import { owesValidation } from '../../src/core/rules/decide-validate.js';
-import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { validationLine } from '../../src/core/status/render-validations.js';
 import type { ValidationView } from '../../src/core/status/status-view.js';
 import { memberChangeSet } from './change-set/set-factories.js';
@@ -36,6 +36,11 @@ function firstWaveDone(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
     pulls: [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })],
     ...overrides,
   });
+}
+
+/** The delivered build with its contract, after the validate `runs` (with what `overrides` adds). */
+function afterValidateRuns(runs: RunInfo[], overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return contracted({ runs: [...deliveredRuns(), ...runs], ...overrides });
 }
 
 /** The plan after a failed M2: W3.1 fixes the check, on the workers of wave 2. */
@@ -72,21 +77,13 @@ describe('decide: validators that did not write the code', () => {
     ],
     [
       'waits while the validation runs',
-      contracted({
-        runs: [
-          ...deliveredRuns(),
-          validateRun(2, head, { status: 'in_progress', conclusion: null }),
-        ],
-      }),
+      afterValidateRuns([validateRun(2, head, { status: 'in_progress', conclusion: null })]),
       [],
       false,
     ],
     [
       'opens the final PR once the last milestone passed',
-      contracted({
-        runs: [...deliveredRuns(), validateRun(2, head)],
-        validations: [makeValidation()],
-      }),
+      afterValidateRuns([validateRun(2, head)], { validations: [makeValidation()] }),
       [],
       true,
     ],
@@ -104,8 +101,7 @@ describe('decide: validators that did not write the code', () => {
     ],
     [
       'holds the final PR when a failure got no fix worker, and validates no head twice',
-      contracted({
-        runs: [...deliveredRuns(), validateRun(2, head)],
+      afterValidateRuns([validateRun(2, head)], {
         validations: [
           makeValidation({
             passed: false,
@@ -134,26 +130,19 @@ describe('decide: validators that did not write the code', () => {
     ],
     [
       'does not start a session that ended without a record on the same head again',
-      contracted({ runs: [...deliveredRuns(), validateRun(2, head, { conclusion: 'failure' })] }),
+      afterValidateRuns([validateRun(2, head, { conclusion: 'failure' })]),
       [],
       false,
     ],
     [
       'starts another on a new head after a session that ended without a record',
-      contracted({
-        runs: [...deliveredRuns(), validateRun(2, sha('e1'), { conclusion: 'failure' })],
-      }),
+      afterValidateRuns([validateRun(2, sha('e1'), { conclusion: 'failure' })]),
       [M2],
       false,
     ],
     [
       'waits for an earlier milestone validation that still runs',
-      contracted({
-        runs: [
-          ...deliveredRuns(),
-          validateRun(1, sha('e1'), { status: 'in_progress', conclusion: null }),
-        ],
-      }),
+      afterValidateRuns([validateRun(1, sha('e1'), { status: 'in_progress', conclusion: null })]),
       [],
       false,
     ],
@@ -185,18 +174,16 @@ describe('decide: validators that did not write the code', () => {
   });
 
   it("shows each milestone's validation: passed, failed with the fix worker, running", () => {
-    const snapshot = contracted({
-      plan: withFix,
-      runs: [
-        ...deliveredRuns(),
-        validateRun(1, sha('c1'), { id: 7301 }),
-        validateRun(2, sha('c2'), { id: 7302 }),
-      ],
-      validations: [
-        makeValidation({ milestone: 1, run_id: 7301, head: sha('c1') }),
-        { ...failedM2, run_id: 7302, head: sha('c2') },
-      ],
-    });
+    const snapshot = afterValidateRuns(
+      [validateRun(1, sha('c1'), { id: 7301 }), validateRun(2, sha('c2'), { id: 7302 })],
+      {
+        plan: withFix,
+        validations: [
+          makeValidation({ milestone: 1, run_id: 7301, head: sha('c1') }),
+          { ...failedM2, run_id: 7302, head: sha('c2') },
+        ],
+      },
+    );
     const view = viewOf(decide({ snapshot, config, now: NOW }));
     expect(view.phase === 'running' && view.progress.validations).toEqual([
       {
@@ -223,15 +210,10 @@ describe('twin validate runs: two replicas dispatched the same validation, which
     ['the first run recorded the head it was asked for', sha('c2')],
     ['the build branch moved before the first run checked it out', sha('c3')],
   ])('takes the first run’s record for both: %s', (_name, recorded) => {
-    const snapshot = contracted({
-      plan: withFix,
-      runs: [
-        ...deliveredRuns(),
-        validateRun(2, sha('c2'), { id: 7302 }),
-        validateRun(2, sha('c2'), { id: 7303 }),
-      ],
-      validations: [{ ...failedM2, run_id: 7302, head: recorded }],
-    });
+    const snapshot = afterValidateRuns(
+      [validateRun(2, sha('c2'), { id: 7302 }), validateRun(2, sha('c2'), { id: 7303 })],
+      { plan: withFix, validations: [{ ...failedM2, run_id: 7302, head: recorded }] },
+    );
     const actions = decide({ snapshot, config, now: NOW });
     // The fix worker starts; the milestone is not validated again as a session that ended without a record.
     expect(dispatched(actions)).toEqual(['work W3.1 -']);
@@ -297,7 +279,7 @@ describe('the engine a validation runs on', () => {
   });
 
   it('is not one a /retry may choose for a worker by that alone', () => {
-    const snapshot = firstWaveDoneWithoutW21({
+    const snapshot = firstWaveDone({
       commands: [
         make.command({ name: 'skip', worker: 'W1.2' }),
         make.command(
@@ -312,16 +294,6 @@ describe('the engine a validation runs on', () => {
     );
     expect(work?.kind === 'dispatch' && work.request.engine).toBe('claude-code');
   });
-
-  /** Wave 1 done, W2.1 not started. */
-  function firstWaveDoneWithoutW21(overrides: Partial<BuildSnapshot>): BuildSnapshot {
-    return deliveredSnapshot({
-      contract: validContract(),
-      runs: deliveredRuns().slice(0, 2),
-      pulls: [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })],
-      ...overrides,
-    });
-  }
 });
 
 describe('a validation that waits for a person', () => {

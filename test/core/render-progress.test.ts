@@ -243,33 +243,13 @@ describe('renderProgress', () => {
       history: [],
     });
     const cancelledBy = { by: 'carol', at: '2026-03-01T11:00:00Z' };
-    expect(
-      renderProgress({ phase: 'cancelled', build: BUILD, progress, cancelledBy }),
-    ).toMatchInlineSnapshot(`
-      "### Add login
-
-      \`████████████████████\` **1 of 1** workers done (1 merged)
-
-      🛑 **Cancelled** by carol (2026-03-01 11:00 UTC).
-
-      Open worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under \`.baton/builds/12-add-login/\` are kept.
-
-      \`\`\`mermaid
-      graph LR
-        W1_1["✅ W1.1: Work of W1.1 (merged)"]:::merged
-        classDef merged fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17
-      \`\`\`
-
-      | | Worker | State | Run | PR | Attempts | Tokens | Cost |
-      | --- | --- | --- | --- | --- | --- | --- | --- |
-      | ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | — | — |
-
-      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · ❌ failed · ✅ merged · ⏭️ skipped</sub>
-
-      **Total:** 0 tokens · $0.00
-
-      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions)."
-    `);
+    const body = renderProgress({ phase: 'cancelled', build: BUILD, progress, cancelledBy });
+    for (const part of [
+      '\n🛑 **Cancelled** by carol (2026-03-01 11:00 UTC).\n\nOpen worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under `.baton/builds/12-add-login/` are kept.\n',
+      '\n| ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | — | — |\n',
+      '\n**Total:** 0 tokens · $0.00\n',
+    ])
+      expect(body).toContain(part);
   });
 
   it('renders a build cancelled by closing its issue before it had a plan', () => {

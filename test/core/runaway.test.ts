@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
+import type { UsageRecord } from '../../src/core/plan/usage.js';
 import { findRunaways } from '../../src/core/rules/runaway.js';
 import { buildLedger } from '../../src/core/snapshot/ledger.js';
 import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
@@ -21,6 +22,18 @@ function attempt(n: number, minutes: number, conclusion: RunInfo['conclusion']):
 /** What a session of W1.1's run `n` recorded: `outcome`, `cost` dollars. */
 function spent(n: number, cost: number, outcome: 'complete' | 'failed' | 'partial' = 'failed') {
   return make.usageRecord({ run_id: 7100 + n, role: 'work', worker: 'W1.1', cost, outcome });
+}
+
+/** W1.1's first three sessions, 50, 40 and 30 minutes ago, each failed. */
+const THREE_FAILED = [
+  attempt(1, 50, 'failure'),
+  attempt(2, 40, 'failure'),
+  attempt(3, 30, 'failure'),
+];
+
+/** A build that planned, then ran W1.1's `sessions`, which recorded `usage`. */
+function afterPlan(sessions: RunInfo[], usage: UsageRecord[] = []): BuildSnapshot {
+  return make.snapshot({ runs: [planRun(), ...sessions], usage });
 }
 
 function runawaysOf(
@@ -48,71 +61,49 @@ describe('findRunaways: a worker whose sessions loop without delivering', () => 
   it.each<[string, BuildSnapshot, object[]]>([
     [
       'three failed sessions in a row',
-      make.snapshot({
-        runs: [
-          planRun(),
-          attempt(1, 50, 'failure'),
-          attempt(2, 40, 'failure'),
-          attempt(3, 30, 'failure'),
-        ],
-        usage: [spent(1, 1), spent(2, 1), spent(3, 1)],
-      }),
+      afterPlan(THREE_FAILED, [spent(1, 1), spent(2, 1), spent(3, 1)]),
       [{ worker: 'W1.1', reason: 'failing', sessions: 3, usd: 3, since: 7101 }],
     ],
     [
       'two failed sessions after one that delivered',
-      make.snapshot({
-        runs: [
-          planRun(),
+      afterPlan(
+        [
           attempt(1, 50, 'failure'),
           attempt(2, 45, 'success'),
           attempt(3, 40, 'failure'),
           attempt(4, 30, 'failure'),
         ],
-        usage: [spent(2, 1, 'complete')],
-      }),
+        [spent(2, 1, 'complete')],
+      ),
       [],
     ],
     [
       'sessions that succeed but stop short of the brief each time (a continuation loop)',
-      make.snapshot({
-        runs: [
-          planRun(),
-          attempt(1, 50, 'success'),
-          attempt(2, 40, 'success'),
-          attempt(3, 30, 'success'),
-        ],
-        usage: [spent(1, 2, 'partial'), spent(2, 2, 'partial'), spent(3, 2, 'partial')],
-      }),
+      afterPlan(
+        [attempt(1, 50, 'success'), attempt(2, 40, 'success'), attempt(3, 30, 'success')],
+        [spent(1, 2, 'partial'), spent(2, 2, 'partial'), spent(3, 2, 'partial')],
+      ),
       [{ worker: 'W1.1', reason: 'failing', sessions: 3, usd: 6, since: 7101 }],
     ],
     [
       'a session still running between failures does not break the streak',
-      make.snapshot({
-        runs: [
-          planRun(),
-          attempt(1, 50, 'failure'),
-          attempt(2, 40, 'failure'),
-          attempt(3, 30, 'failure'),
-          { ...attempt(4, 5, null), status: 'in_progress' },
-        ],
-      }),
+      afterPlan([...THREE_FAILED, { ...attempt(4, 5, null), status: 'in_progress' }]),
       [{ worker: 'W1.1', reason: 'failing', sessions: 3, usd: 0, since: 7101 }],
     ],
     [
       'sessions that cost more than the hour allows',
-      make.snapshot({
-        runs: [planRun(), attempt(1, 50, 'success'), attempt(2, 20, 'success')],
-        usage: [spent(1, 12, 'complete'), spent(2, 12, 'complete')],
-      }),
+      afterPlan(
+        [attempt(1, 50, 'success'), attempt(2, 20, 'success')],
+        [spent(1, 12, 'complete'), spent(2, 12, 'complete')],
+      ),
       [{ worker: 'W1.1', reason: 'spending', sessions: 2, usd: 24, since: 7101 }],
     ],
     [
       'the same spend spread over more than an hour',
-      make.snapshot({
-        runs: [planRun(), attempt(1, 90, 'success'), attempt(2, 20, 'success')],
-        usage: [spent(1, 12, 'complete'), spent(2, 12, 'complete')],
-      }),
+      afterPlan(
+        [attempt(1, 90, 'success'), attempt(2, 20, 'success')],
+        [spent(1, 12, 'complete'), spent(2, 12, 'complete')],
+      ),
       [],
     ],
   ])('%s', (_, snapshot, expected) => {
@@ -120,17 +111,12 @@ describe('findRunaways: a worker whose sessions loop without delivering', () => 
   });
 
   it('finds none where the settings turn both off', () => {
-    const snapshot = make.snapshot({
-      runs: [planRun(), attempt(1, 50, 'failure'), attempt(2, 40, 'failure')],
-      usage: [spent(1, 30), spent(2, 30)],
-    });
+    const snapshot = afterPlan(THREE_FAILED.slice(0, 2), [spent(1, 30), spent(2, 30)]);
     expect(runawaysOf(snapshot, { failures: 0, usdPerHour: null })).toEqual([]);
   });
 
   it('finds none for a worker that is done, whatever its sessions did', () => {
-    const snapshot = make.snapshot({
-      runs: [planRun(), attempt(1, 50, 'failure'), attempt(2, 40, 'failure')],
-    });
+    const snapshot = afterPlan(THREE_FAILED.slice(0, 2));
     expect(runawaysOf(snapshot, { failures: 2, usdPerHour: null }, ['W1.1'])).toEqual([]);
   });
 });
@@ -139,12 +125,7 @@ describe('decide: a runaway is told once per streak, on the issue', () => {
   const looping = make.snapshot({
     ...LABELLED,
     plan: planOf('W1.1'),
-    runs: [
-      planRun(),
-      attempt(1, 50, 'failure'),
-      attempt(2, 40, 'failure'),
-      attempt(3, 30, 'failure'),
-    ],
+    runs: [planRun(), ...THREE_FAILED],
     commands: [
       make.command({ name: 'retry', worker: 'W1.1', instructions: '' }, { createdAt: ago(45) }),
       make.command({ name: 'retry', worker: 'W1.1', instructions: '' }, { createdAt: ago(35) }),

@@ -227,40 +227,38 @@ describe.each([
   { mode: 'hosted', on: `the app on Node ${APP_NODE.version}` },
   { mode: 'serverless', on: "the conductor on the runner's Node" },
 ] as const)('evidence before a person reads, end to end ($mode, $on)', ({ mode }) => {
-  it(
-    'plays nine workers with no turn the scenario did not expect',
-    async () => {
-      const built = await builds()[mode];
-      expect(built.model.problems).toEqual([]);
-      // The hosted app ran on the Node the test was given (Node 22 in CI).
-      if (mode === 'hosted')
-        expect(built.appProgram).toBe(realpathSync(APP_NODE.path ?? process.execPath));
-      const { sim, played } = built;
-      const head = sim.gh.git.resolve(integrationBranch(played.build)) ?? '';
-      const plan = JSON.parse(sim.gh.git.filesOf(head).get(planPath(played.build)) ?? '{}');
-      expect(plan.workers.map((worker: { id: string }) => worker.id)).toEqual([
-        'W0.1',
-        'W1.1',
-        'W1.2',
-        'W1.3',
-        'W1.4',
-        'W1.5',
-        'W2.1',
-        'W2.2',
-        'W3.1',
-      ]);
-    },
-    TEST_LIMIT_MS,
-  );
+  /** A test of the build played this way, given the time the build may take. */
+  function itOnBuild(name: string, check: (built: Played) => void | Promise<void>): void {
+    it(name, async () => check(await builds()[mode]), TEST_LIMIT_MS);
+  }
 
-  it(
+  itOnBuild('plays nine workers with no turn the scenario did not expect', (built) => {
+    expect(built.model.problems).toEqual([]);
+    // The hosted app ran on the Node the test was given (Node 22 in CI).
+    if (mode === 'hosted')
+      expect(built.appProgram).toBe(realpathSync(APP_NODE.path ?? process.execPath));
+    const { sim, played } = built;
+    const head = sim.gh.git.resolve(integrationBranch(played.build)) ?? '';
+    const plan = JSON.parse(sim.gh.git.filesOf(head).get(planPath(played.build)) ?? '{}');
+    expect(plan.workers.map((worker: { id: string }) => worker.id)).toEqual([
+      'W0.1',
+      'W1.1',
+      'W1.2',
+      'W1.3',
+      'W1.4',
+      'W1.5',
+      'W2.1',
+      'W2.2',
+      'W3.1',
+    ]);
+  });
+
+  itOnBuild(
     'plans W0.1 first, writing the contract, with every worker of wave 1 waiting for it',
-    async () => {
-      const { played } = await builds()[mode];
+    ({ played, sim }) => {
       const asked = played.statuses.find((status) => status.includes('Reply `/approve`'));
       expect(asked).toContain('W0.1');
       expect(asked).toContain('(writes the contract)');
-      const { sim } = await builds()[mode];
       const head = sim.gh.git.resolve(integrationBranch(played.build)) ?? '';
       const plan = Plan.parse(
         JSON.parse(sim.gh.git.filesOf(head).get(planPath(played.build)) ?? ''),
@@ -272,38 +270,31 @@ describe.each([
         '`greeting("Ada")` is `Hello, Ada!`',
       ]);
     },
-    TEST_LIMIT_MS,
   );
 
-  it(
-    "merges the contract before any worker's first run is created",
-    async () => {
-      const built = await builds()[mode];
-      const contractPull = pullOf(built, 'W0.1');
-      expect(contractPull.base).toBe(integrationBranch(built.played.build));
-      const contractMerged = Date.parse(contractPull.mergedAt ?? '');
-      expect(contractMerged).not.toBeNaN();
-      const contractRuns = sessionRuns(built.sim.gh.runs).filter(
-        (run) => run.inputs.role === 'contract',
-      );
-      expect(contractRuns.map((run) => [run.inputs.worker, run.conclusion])).toEqual([
-        ['W0.1', 'success'],
-      ]);
-      expect(mergeOrder(built)[0]).toBe('W0.1');
-      const others = sessionRuns(built.sim.gh.runs).filter(
-        (run) => run.inputs.worker !== 'W0.1' && run.inputs.role !== 'plan',
-      );
-      expect(others.length).toBeGreaterThan(8);
-      for (const run of others)
-        expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(contractMerged);
-    },
-    TEST_LIMIT_MS,
-  );
+  itOnBuild("merges the contract before any worker's first run is created", (built) => {
+    const contractPull = pullOf(built, 'W0.1');
+    expect(contractPull.base).toBe(integrationBranch(built.played.build));
+    const contractMerged = Date.parse(contractPull.mergedAt ?? '');
+    expect(contractMerged).not.toBeNaN();
+    const contractRuns = sessionRuns(built.sim.gh.runs).filter(
+      (run) => run.inputs.role === 'contract',
+    );
+    expect(contractRuns.map((run) => [run.inputs.worker, run.conclusion])).toEqual([
+      ['W0.1', 'success'],
+    ]);
+    expect(mergeOrder(built)[0]).toBe('W0.1');
+    const others = sessionRuns(built.sim.gh.runs).filter(
+      (run) => run.inputs.worker !== 'W0.1' && run.inputs.role !== 'plan',
+    );
+    expect(others.length).toBeGreaterThan(8);
+    for (const run of others)
+      expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(contractMerged);
+  });
 
-  it(
+  itOnBuild(
     'refuses the session that deletes a contract check, pushing nothing, and the next one delivers',
-    async () => {
-      const built = await builds()[mode];
+    (built) => {
       const { sim, model, played } = built;
       const attempts = sessionRuns(sim.gh.runs).filter(
         (run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2',
@@ -322,32 +313,25 @@ describe.each([
         ['/retry W1.2'],
       );
     },
-    TEST_LIMIT_MS,
   );
 
-  it(
-    'flags in its body the test a report claims and the diff does not add',
-    async () => {
-      const built = await builds()[mode];
-      const pull = pullOf(built, 'W1.5');
-      expect(pull.body).toContain('### Not borne out by the diff');
-      const section = pull.body.split('### Not borne out by the diff')[1] ?? '';
-      expect(section).toContain('test/shout.test.js');
-      const evidence = parseEvidenceMarker(pull.body);
-      expect(evidence?.claims.flagged.length).toBeGreaterThan(0);
-      // The diff's files, the build record's completion aside.
-      const code = evidence?.files.filter((file) => !file.path.startsWith('.baton/'));
-      expect(code?.map((file) => file.path).sort()).toEqual(['src/shout.js', checkFile('W1.5')]);
-      // A report that claims nothing it did not do is not flagged.
-      expect(pullOf(built, 'W1.1').body).not.toContain('### Not borne out by the diff');
-    },
-    TEST_LIMIT_MS,
-  );
+  itOnBuild('flags in its body the test a report claims and the diff does not add', (built) => {
+    const pull = pullOf(built, 'W1.5');
+    expect(pull.body).toContain('### Not borne out by the diff');
+    const section = pull.body.split('### Not borne out by the diff')[1] ?? '';
+    expect(section).toContain('test/shout.test.js');
+    const evidence = parseEvidenceMarker(pull.body);
+    expect(evidence?.claims.flagged.length).toBeGreaterThan(0);
+    // The diff's files, the build record's completion aside.
+    const code = evidence?.files.filter((file) => !file.path.startsWith('.baton/'));
+    expect(code?.map((file) => file.path).sort()).toEqual(['src/shout.js', checkFile('W1.5')]);
+    // A report that claims nothing it did not do is not flagged.
+    expect(pullOf(built, 'W1.1').body).not.toContain('### Not borne out by the diff');
+  });
 
-  it(
+  itOnBuild(
     'does not merge the head whose contract check fails in CI, and its fix session is told the check',
-    async () => {
-      const built = await builds()[mode];
+    (built) => {
       const { sim, red, firsts } = built;
       expect(red).toHaveLength(1);
       const [redHead] = red;
@@ -377,13 +361,11 @@ describe.each([
       expect(sim.gh.git.resolve(pull.head)).not.toBe(redHead);
       expect(Date.parse(fixes[0]?.createdAt ?? '')).toBeLessThan(Date.parse(pull.mergedAt ?? ''));
     },
-    TEST_LIMIT_MS,
   );
 
-  it(
+  itOnBuild(
     'validates each milestone, files a fix worker for the failing cross-worker check and delivers it',
-    async () => {
-      const built = await builds()[mode];
+    (built) => {
       const { sim, model, played } = built;
       const validations = sim.gh.runs.filter((run) => run.inputs.role === 'validate');
       // The highest milestone reached is validated: milestone 1 only if the workers waiting
@@ -430,13 +412,11 @@ describe.each([
         Date.parse(validations.at(-1)?.updatedAt ?? ''),
       );
     },
-    TEST_LIMIT_MS,
   );
 
-  it(
+  itOnBuild(
     'holds the workflow and the dependency for a person, and merges each once a writer says /merge or approves its head',
-    async () => {
-      const built = await builds()[mode];
+    (built) => {
       const { sim, played } = built;
       for (const [worker, { why, release }] of Object.entries(WAITING)) {
         const pull = pullOf(built, worker);
@@ -469,13 +449,11 @@ describe.each([
         pullOf(built, 'W1.4').number,
       ]);
     },
-    TEST_LIMIT_MS,
   );
 
-  it(
+  itOnBuild(
     'opens the final pull request with the guide: the waited-for workers first, every criterion mapped to its check',
-    async () => {
-      const built = await builds()[mode];
+    (built) => {
       const { sim, played } = built;
       const body = played.finalPull.body;
       const guide = body.slice(body.indexOf('## Review guide'));
@@ -498,6 +476,5 @@ describe.each([
         expect(row, check.criterion).toContain("✅ passed in M3's validation of");
       }
     },
-    TEST_LIMIT_MS,
   );
 });

@@ -12,11 +12,10 @@ import { BUILD, makeSnapshot } from '../core/factories.js';
 import { mountEachTest } from '../support/app-tests.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 import { repoContextOn } from '../support/mount-nock.js';
+import { CREATE_ISSUE, DISPATCH } from '../support/rest-routes.js';
 
-const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
 const CREATE_REF = 'POST /repos/{owner}/{repo}/git/refs';
 const COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
-const CREATE_ISSUE = 'POST /repos/{owner}/{repo}/issues';
 
 /**
  * The app's retry policy on, as in production: GitHub makes the write, and its

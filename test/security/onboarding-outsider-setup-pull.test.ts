@@ -4,9 +4,8 @@ import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import type { AppHarness } from '../support/app-harness.js';
 import {
   EARLIER_REF,
-  FIX_SKILL,
   installationPayload,
-  rendered,
+  mergeSetupWithoutFixSkill,
   SOURCE,
   setupPulls,
   startOnboardingEachTest,
@@ -27,8 +26,7 @@ describe('a setup pull request opened by someone else', () => {
   async function mergedSetupWithBranchKept(): Promise<void> {
     await app.deliver('installation', installationPayload(gh, 'installation'));
     const [ours] = setupPulls(gh);
-    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
-    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
+    mergeSetupWithoutFixSkill(gh, EARLIER_REF, 'Set up Baton (#1)');
     if (ours) Object.assign(ours, { state: 'closed', mergedAt: now() });
   }
 

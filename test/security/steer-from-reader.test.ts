@@ -2,13 +2,13 @@
 // "Messages to sessions"): Baton gives them no 👀, records no message where the running
 // session reads, shows none in the status, and answers the person once, as any refused
 // command; the session checks the 👀 itself (test/security/steer-messages.test.ts).
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { messageRefPrefix } from '../../src/core/sessions/messages.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, statusBody } from '../support/builds.js';
-import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /** W1.1's work session stays in progress: a message to it would be recorded at once. */
 const script = makeScript({
@@ -19,10 +19,7 @@ const script = makeScript({
 describe('messages from people who may not steer the build', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
-  startAppEachTest((started) => ({ gh, app } = started));
-  beforeEach(async () => {
-    await runApprovedBuild({ gh, apps: [app], script });
-  });
+  startAppEachTest((started) => ({ gh, app } = started), { approved: script });
 
   it.each([
     ['a reader', 'reader'],

@@ -14,6 +14,7 @@ import {
   REPOSITORY,
   removeTempDirs,
   runSession,
+  type SessionSpec,
 } from './agent-fixtures.js';
 
 afterEach(removeTempDirs);
@@ -36,17 +37,39 @@ function recordRoutes(refs: string[] = []): Record<string, unknown> {
   return { [RECORDS]: refs.map((ref) => ({ ref, object: { sha: 'c'.repeat(40) } })) };
 }
 
+/** The build's checkout with its plan and a contract whose command is `command`, beside `files`. */
+function contractRepo(command: string, files: Record<string, string> = {}) {
+  return buildRepo({
+    ...files,
+    [planPath(BUILD)]: planJson(),
+    [contractPath(BUILD)]: contractJson(command),
+  });
+}
+
+/**
+ * Milestone 1's validate session in `root`: GitHub lists `records` of it (none unless
+ * given), and its dispatch asks for `head` when one is given.
+ */
+function validate(
+  root: string,
+  {
+    records = [],
+    head,
+    ...spec
+  }: Omit<SessionSpec, 'root'> & { records?: string[]; head?: string } = {},
+) {
+  return runSession({
+    root,
+    env: head ? { ...VALIDATE, BATON_TRIGGER: `head-${head}` } : VALIDATE,
+    routes: recordRoutes(records),
+    ...spec,
+  });
+}
+
 describe('runAgent validate', () => {
   it('passes on the command exit status 0 and asks no model', async () => {
-    const { root, base } = await buildRepo({
-      [planPath(BUILD)]: planJson(),
-      [contractPath(BUILD)]: contractJson('echo all checks pass'),
-    });
-    const { code, result, requests } = await runSession({
-      root,
-      env: VALIDATE,
-      routes: recordRoutes(),
-    });
+    const { root, base } = await contractRepo('echo all checks pass');
+    const { code, result, requests } = await validate(root);
     expect(code).toBe(0);
     expect(requests).toEqual([]);
     expect(result).toMatchObject({
@@ -58,16 +81,10 @@ describe('runAgent validate', () => {
   });
 
   it('keeps the exit status and the output, and takes only checks the contract names', async () => {
-    const { root, base } = await buildRepo({
-      [planPath(BUILD)]: planJson(),
-      [contractPath(BUILD)]: contractJson(
-        'echo "FAIL greets by name: got Hello, undefined"; exit 3',
-      ),
-    });
-    const { code, result, requests } = await runSession({
-      root,
-      env: VALIDATE,
-      routes: recordRoutes(),
+    const { root, base } = await contractRepo(
+      'echo "FAIL greets by name: got Hello, undefined"; exit 3',
+    );
+    const { code, result, requests } = await validate(root, {
       replies: [
         reply(toolUse('submit_validation', { failures: [{ check: 'W9.9:1', brief: 'Nothing.' }] })),
         reply(
@@ -97,30 +114,20 @@ describe('runAgent validate', () => {
 
   it('fails without a contract to run, before any model call', async () => {
     const { root } = await buildRepo({ [planPath(BUILD)]: planJson() });
-    const { code, result, requests } = await runSession({
-      root,
-      env: VALIDATE,
-      routes: recordRoutes(),
-    });
+    const { code, result, requests } = await validate(root);
     expect(code).toBe(1);
     expect(requests).toEqual([]);
     expect(result.reason).toContain(`${contractPath(BUILD)} is missing`);
   });
 
   it("is played by the scripted model: it reads the contract, then names the scenario's failing checks", async () => {
-    const { root } = await buildRepo({
-      [planPath(BUILD)]: planJson(),
-      [contractPath(BUILD)]: contractJson('echo "FAIL greets by name"; exit 1'),
-    });
+    const { root } = await contractRepo('echo "FAIL greets by name"; exit 1');
     const model = createScriptedModel({
       plan: { title: 'Greet', summary: 'One worker greets.' },
       workers: [],
       validation: { 1: [{ check: 'W1.1:1', brief: 'greet() ignores the name.' }] },
     });
-    const { code, result } = await runSession({
-      root,
-      env: VALIDATE,
-      routes: recordRoutes(),
+    const { code, result } = await validate(root, {
       respond: model,
     });
     expect(model.problems).toEqual([]);
@@ -132,15 +139,10 @@ describe('runAgent validate', () => {
   });
 
   it("runs on verification.validation.model, not the reviews' model, where the config names one", async () => {
-    const { root } = await buildRepo({
+    const { root } = await contractRepo('exit 1', {
       '.github/baton.yml': 'verification:\n  validation:\n    model: claude-opus-5-5\n',
-      [planPath(BUILD)]: planJson(),
-      [contractPath(BUILD)]: contractJson('exit 1'),
     });
-    const { code, requests } = await runSession({
-      root,
-      env: VALIDATE,
-      routes: recordRoutes(),
+    const { code, requests } = await validate(root, {
       replies: [
         reply(
           toolUse('submit_validation', { failures: [{ check: 'command', brief: 'It exits 1.' }] }),
@@ -157,22 +159,18 @@ describe('runAgent validate', () => {
   ] as const)(
     'ends at once when a twin run recorded the milestone at %s: runs no command, asks no model',
     async (_name, at) => {
-      const { root, base } = await buildRepo({
-        [planPath(BUILD)]: planJson(),
-        // Were it run, the command would leave this file; were the model asked, the script has no reply.
-        [contractPath(BUILD)]: contractJson('touch ran-the-contract; exit 1'),
-      });
+      // Were it run, the command would leave this file; were the model asked, the script has no reply.
+      const { root, base } = await contractRepo('touch ran-the-contract; exit 1');
       const asked = 'a'.repeat(40);
       const recorded = validationRef(BUILD, 1, at === 'asked' ? asked : base);
-      const { code, result, requests, githubRequests } = await runSession({
-        root,
-        env: { ...VALIDATE, BATON_TRIGGER: `head-${asked}` },
+      const { code, result, requests, githubRequests } = await validate(root, {
+        head: asked,
         // M10's record, and M1's at another head, do not stand for it.
-        routes: recordRoutes([
+        records: [
           validationRef(BUILD, 10, base),
           validationRef(BUILD, 1, 'b'.repeat(40)),
           recorded,
-        ]),
+        ],
       });
       expect(code).toBe(0);
       expect(requests).toEqual([]);
@@ -189,17 +187,10 @@ describe('runAgent validate', () => {
   );
 
   it('validates when only another head’s or another milestone’s record is there', async () => {
-    const { root, base } = await buildRepo({
-      [planPath(BUILD)]: planJson(),
-      [contractPath(BUILD)]: contractJson('echo all checks pass'),
-    });
-    const { code, result } = await runSession({
-      root,
-      env: { ...VALIDATE, BATON_TRIGGER: `head-${base}` },
-      routes: recordRoutes([
-        validationRef(BUILD, 10, base),
-        validationRef(BUILD, 1, 'b'.repeat(40)),
-      ]),
+    const { root, base } = await contractRepo('echo all checks pass');
+    const { code, result } = await validate(root, {
+      head: base,
+      records: [validationRef(BUILD, 10, base), validationRef(BUILD, 1, 'b'.repeat(40))],
     });
     expect(code).toBe(0);
     expect(result).toMatchObject({

@@ -10,7 +10,13 @@ import {
   EVIDENCE_MARKER_MAX_CHARS,
   workerEvidence,
 } from '../../src/session/publish/write/worker-evidence.js';
-import { FIX_ENV, fixSession, makeCompletion, workSession } from './publish/fixture.js';
+import {
+  FIX_ENV,
+  type FileContent,
+  fixSession,
+  makeCompletion,
+  workSession,
+} from './publish/fixture.js';
 import { type Harness, PULLS, usePublishHarness } from './publish/harness.js';
 import { WORKER_COMPLETION } from './publish/worker-paths.js';
 
@@ -23,36 +29,52 @@ function bodyOf(harness: Harness, method: 'POST' | 'PATCH'): string {
   return (call?.body as { body?: string } | undefined)?.body ?? '';
 }
 
-const completion = (summary: string) =>
-  makeCompletion({
+/**
+ * A work session (or, as `session`, a fix session) that leaves `files` and its report
+ * saying `summary` of `src/login.ts`, in the report's file and its result; its head.
+ */
+function reporting(
+  summary: string,
+  files: Record<string, FileContent>,
+  session: typeof fixSession = workSession,
+): string {
+  const report = makeCompletion({
     summary,
     artifacts: ['src/login.ts'],
     tests: { status: 'passed', command: 'npm test', detail: '' },
   });
+  return session(
+    h.fixture,
+    { ...files, [WORKER_COMPLETION]: JSON.stringify(report) },
+    { result: { completion: report } },
+  );
+}
+
+/** The evidence marker of the body the last `method` of a pull request wrote. */
+function evidenceOf(method: 'POST' | 'PATCH') {
+  return parseEvidenceMarker(bodyOf(h, method));
+}
+
+/** The report's own file, in the evidence of every worker pull request. */
+const REPORT_FILE = { path: WORKER_COMPLETION, status: 'added', lines: 1 };
 
 describe('the evidence at the end of a worker pull request', () => {
   it('names each file with its status, a rename’s old path and its lines, a binary file with none', async () => {
-    const report = completion('Added the login form.');
-    const head = workSession(
-      h.fixture,
-      {
-        'src/app.ts': null,
-        'src/main.ts': 'export const app = 1;\n',
-        'README.md': null,
-        'assets/logo.png': new Uint8Array([0, 1, 2, 0, 255, 0]),
-        'src/login.ts': 'export const login = true;\nexport const logout = false;\n',
-        [WORKER_COMPLETION]: JSON.stringify(report),
-      },
-      { result: { completion: report } },
-    );
+    const head = reporting('Added the login form.', {
+      'src/app.ts': null,
+      'src/main.ts': 'export const app = 1;\n',
+      'README.md': null,
+      'assets/logo.png': new Uint8Array([0, 1, 2, 0, 255, 0]),
+      'src/login.ts': 'export const login = true;\nexport const logout = false;\n',
+    });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
-    expect(parseEvidenceMarker(bodyOf(h, 'POST'))).toEqual({
+    expect(evidenceOf('POST')).toEqual({
       version: 1,
       head,
       files: [
-        { path: WORKER_COMPLETION, status: 'added', lines: 1 },
+        REPORT_FILE,
         { path: 'README.md', status: 'deleted', lines: 1 },
         { path: 'assets/logo.png', status: 'added', lines: 0 },
         { path: 'src/login.ts', status: 'added', lines: 2 },
@@ -65,35 +87,20 @@ describe('the evidence at the end of a worker pull request', () => {
   });
 
   it('is written afresh for a fix session’s head, over the whole pull request', async () => {
-    const first = completion('Added the login form.');
-    workSession(
-      h.fixture,
-      {
-        'src/login.ts': 'export const login = true;\n',
-        [WORKER_COMPLETION]: JSON.stringify(first),
-      },
-      { result: { completion: first } },
-    );
+    reporting('Added the login form.', { 'src/login.ts': 'export const login = true;\n' });
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
-    const fix = completion('Checked the password length. CI is green.');
-    const head = fixSession(
-      h.fixture,
-      {
-        'src/login.ts': 'export const login = (password: string) => password.length > 8;\n',
-        [WORKER_COMPLETION]: JSON.stringify(fix),
-      },
-      { result: { completion: fix } },
+    const head = reporting(
+      'Checked the password length. CI is green.',
+      { 'src/login.ts': 'export const login = (password: string) => password.length > 8;\n' },
+      fixSession,
     );
 
     expect(await h.publish(FIX_ENV)).toBe(PUBLISH_EXIT.published);
 
-    expect(parseEvidenceMarker(bodyOf(h, 'PATCH'))).toEqual({
+    expect(evidenceOf('PATCH')).toEqual({
       version: 1,
       head,
-      files: [
-        { path: WORKER_COMPLETION, status: 'added', lines: 1 },
-        { path: 'src/login.ts', status: 'added', lines: 1 },
-      ],
+      files: [REPORT_FILE, { path: 'src/login.ts', status: 'added', lines: 1 }],
       contract: 'none',
       claims: { checked: 2, flagged: ['passing checks: "CI is green."'] },
     });

@@ -38,140 +38,70 @@ function makeTarget(overrides: Partial<SessionTarget> = {}): SessionTarget {
 const change = (path: string, size: number | null = 10): ChangedFile => ({ path, size });
 
 describe('checkChanges', () => {
-  it.each([
-    {
-      rule: 'a worker may change code and its own completion',
-      target: makeTarget(),
-      path: 'src/a.ts',
-      ok: true,
-    },
-    {
-      rule: 'a worker may write its own completion',
-      target: makeTarget(),
-      path: completionPath(BUILD, WORKER),
-      ok: true,
-    },
-    {
-      rule: 'a worker may not write another worker’s completion',
-      target: makeTarget(),
-      path: completionPath(BUILD, 'W1.2'),
-      ok: false,
-    },
-    {
-      rule: 'a worker may not touch another build’s record',
-      target: makeTarget(),
-      path: '.baton/builds/9-x/plan.json',
-      ok: false,
-    },
-    {
-      rule: 'a plan writes inside its build folder',
-      target: makeTarget({ role: 'plan', worker: null }),
-      path: `${buildDir(BUILD)}/PLAN.md`,
-      ok: true,
-    },
-    {
-      rule: 'a plan writes its briefs',
-      target: makeTarget({ role: 'plan', worker: null }),
-      path: `${buildDir(BUILD)}/workers/W2.1.md`,
-      ok: true,
-    },
-    {
-      rule: 'a plan may not forge a worker’s completion',
-      target: makeTarget({ role: 'plan', worker: null }),
-      path: completionPath(BUILD, WORKER),
-      ok: false,
-    },
-    {
-      rule: 'a plan may not write other files of its record',
-      target: makeTarget({ role: 'plan', worker: null }),
-      path: `${buildDir(BUILD)}/usage/forged.json`,
-      ok: false,
-    },
-    {
-      rule: 'a plan may not write code',
-      target: makeTarget({ role: 'plan', worker: null }),
-      path: 'src/a.ts',
-      ok: false,
-    },
-    {
-      rule: 'a plan may not write a sibling build whose id shares the prefix',
-      target: makeTarget({ role: 'plan', worker: null }),
-      path: `${buildDir(BUILD)}-two/plan.json`,
-      ok: false,
-    },
-    {
-      rule: 'a research session writes its loop’s findings',
-      target: makeTarget({ role: 'research', worker: 'L2' }),
-      path: findingsPath(BUILD, 2),
-      ok: true,
-    },
-    {
-      rule: 'a research session writes its loop’s result',
-      target: makeTarget({ role: 'research', worker: 'L2' }),
-      path: researchResultPath(BUILD, 2),
-      ok: true,
-    },
-    {
-      rule: 'a research session may not write code',
-      target: makeTarget({ role: 'research', worker: 'L2' }),
-      path: 'src/a.ts',
-      ok: false,
-    },
-    {
-      rule: 'a research session may not change the plan',
-      target: makeTarget({ role: 'research', worker: 'L2' }),
-      path: `${buildDir(BUILD)}/plan.json`,
-      ok: false,
-    },
-    {
-      rule: 'a research session may not rewrite an earlier loop’s summary',
-      target: makeTarget({ role: 'research', worker: 'L2' }),
-      path: summaryPath(BUILD, 1),
-      ok: false,
-    },
-    {
-      rule: 'a summary session writes its loop’s summary',
-      target: makeTarget({ role: 'summary', worker: 'L2' }),
-      path: summaryPath(BUILD, 2),
-      ok: true,
-    },
-    {
-      rule: 'a summary session may not write findings',
-      target: makeTarget({ role: 'summary', worker: 'L2' }),
-      path: findingsPath(BUILD, 2),
-      ok: false,
-    },
-    {
-      rule: 'nobody changes workflows by default',
-      target: makeTarget(),
-      path: '.github/workflows/ci.yml',
-      ok: false,
-    },
-    {
-      rule: 'other files under .github are fine',
-      target: makeTarget(),
-      path: '.github/CODEOWNERS',
-      ok: true,
-    },
-  ])('$rule', ({ target, path, ok }) => {
+  const WORK = makeTarget();
+  const PLAN = makeTarget({ role: 'plan', worker: null });
+  const RESEARCH = makeTarget({ role: 'research', worker: 'L2' });
+  const SUMMARY = makeTarget({ role: 'summary', worker: 'L2' });
+
+  it.each<[string, SessionTarget, string, boolean]>([
+    ['a worker may change code and its own completion', WORK, 'src/a.ts', true],
+    ['a worker may write its own completion', WORK, completionPath(BUILD, WORKER), true],
+    [
+      'a worker may not write another worker’s completion',
+      WORK,
+      completionPath(BUILD, 'W1.2'),
+      false,
+    ],
+    ['a worker may not touch another build’s record', WORK, '.baton/builds/9-x/plan.json', false],
+    ['a plan writes inside its build folder', PLAN, `${buildDir(BUILD)}/PLAN.md`, true],
+    ['a plan writes its briefs', PLAN, `${buildDir(BUILD)}/workers/W2.1.md`, true],
+    ['a plan may not forge a worker’s completion', PLAN, completionPath(BUILD, WORKER), false],
+    [
+      'a plan may not write other files of its record',
+      PLAN,
+      `${buildDir(BUILD)}/usage/forged.json`,
+      false,
+    ],
+    ['a plan may not write code', PLAN, 'src/a.ts', false],
+    [
+      'a plan may not write a sibling build whose id shares the prefix',
+      PLAN,
+      `${buildDir(BUILD)}-two/plan.json`,
+      false,
+    ],
+    ['a research session writes its loop’s findings', RESEARCH, findingsPath(BUILD, 2), true],
+    ['a research session writes its loop’s result', RESEARCH, researchResultPath(BUILD, 2), true],
+    ['a research session may not write code', RESEARCH, 'src/a.ts', false],
+    ['a research session may not change the plan', RESEARCH, `${buildDir(BUILD)}/plan.json`, false],
+    [
+      'a research session may not rewrite an earlier loop’s summary',
+      RESEARCH,
+      summaryPath(BUILD, 1),
+      false,
+    ],
+    ['a summary session writes its loop’s summary', SUMMARY, summaryPath(BUILD, 2), true],
+    ['a summary session may not write findings', SUMMARY, findingsPath(BUILD, 2), false],
+    ['nobody changes workflows by default', WORK, '.github/workflows/ci.yml', false],
+    ['other files under .github are fine', WORK, '.github/CODEOWNERS', true],
+  ])('%s', (_rule, target, path, ok) => {
     const problems = checkChanges({ target, changes: [change(path)], allowWorkflowChanges: false });
     expect(problems.length === 0).toBe(ok);
   });
 
   it('lets workflows change when the config allows it', () => {
     const changes = [change('.github/workflows/ci.yml')];
-    expect(checkChanges({ target: makeTarget(), changes, allowWorkflowChanges: true })).toEqual([]);
+    expect(checkChanges({ target: WORK, changes, allowWorkflowChanges: true })).toEqual([]);
   });
 
   it('refuses a file over the size cap but not a deleted one', () => {
     const changes = [change('big.bin', FILE_MAX_BYTES + 1), change('gone.bin', null)];
-    const problems = checkChanges({ target: makeTarget(), changes, allowWorkflowChanges: false });
+    const problems = checkChanges({ target: WORK, changes, allowWorkflowChanges: false });
     expect(problems).toEqual([expect.stringContaining('big.bin is')]);
   });
 
   it('refuses more changed files than the cap', () => {
     const changes = Array.from({ length: 2001 }, (_, i) => change(`f${i}.txt`));
-    const problems = checkChanges({ target: makeTarget(), changes, allowWorkflowChanges: false });
+    const problems = checkChanges({ target: WORK, changes, allowWorkflowChanges: false });
     expect(problems).toEqual([expect.stringContaining('2001 files')]);
   });
 });

@@ -234,16 +234,19 @@ describe('amendWithFixes', () => {
     })),
   });
 
-  it('adds no worker to a full plan, and says the check has none', () => {
-    const amendment = amendWithFixes({
-      plan: planOf(MAX_WORKERS),
-      build: BUILD,
-      validation,
-      contract: null,
-    });
+  it.each([
+    ['to a full plan, and says the check has none', planOf(MAX_WORKERS), BUILD, 'no room'],
+    [
+      "in a change set's member, whose plan is the set's on another repository, and says what to do",
+      planOf(2),
+      memberBuildId(BUILD, 'acme/service'),
+      "change set's member",
+    ],
+  ])('adds no worker %s', (_name, plan, build, why) => {
+    const amendment = amendWithFixes({ plan, build, validation, contract: null });
     expect(amendment.plan).toBeNull();
     expect(amendment.fixed).toEqual([{ check: 'W1.1:1', worker: null }]);
-    expect(amendment.why).toContain('no room');
+    expect(amendment.why).toContain(why);
   });
 
   it('takes the next free number in the wave after the milestone, after every worker of the milestone', () => {
@@ -256,18 +259,6 @@ describe('amendWithFixes', () => {
       depends_on: ['W1.1', 'W1.2'],
       complexity: 'normal',
     });
-  });
-
-  it("adds no worker in a change set's member, whose plan is the set's on another repository, and says what to do", () => {
-    const amendment = amendWithFixes({
-      plan: planOf(2),
-      build: memberBuildId(BUILD, 'acme/service'),
-      validation,
-      contract: null,
-    });
-    expect(amendment.plan).toBeNull();
-    expect(amendment.fixed).toEqual([{ check: 'W1.1:1', worker: null }]);
-    expect(amendment.why).toContain("change set's member");
   });
 
   it('acts on the exit status, not the failures named: none after an exit 0', () => {

@@ -275,6 +275,13 @@ export function labeledPayload(
   };
 }
 
+/** An issue "Add OAuth login" opened with the build label, its `labeled` event delivered to `app`; answers its number. */
+export async function deliverLabelledIssue(app: AppHarness, gh: FakeGitHub): Promise<number> {
+  const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+  await app.deliver('issues', labeledPayload(gh, { issue }));
+  return issue;
+}
+
 /** `issue_comment.created` for a comment already added to the simulated repository. */
 export function commentPayload(gh: FakeGitHub, { commentId }: { commentId: number }) {
   const comment = gh.comments.find((c) => c.id === commentId);

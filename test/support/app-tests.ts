@@ -10,6 +10,7 @@ import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
 import { mountOnNock } from './mount-nock.js';
 import { nockEachTest } from './nock-each-test.js';
+import { runApprovedBuild, type SessionScript } from './scripted-sessions.js';
 
 /**
  * The usual set-up of tests on the simulated GitHub, as vitest hooks (apart from
@@ -66,6 +67,8 @@ export type AppTestOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> 
    * GitHub and the app: ten minutes the test advances pass for GitHub's times too.
    */
   moved?: () => number;
+  /** A build of this script, approved and played until it rests once the app starts (`runApprovedBuild`). */
+  approved?: SessionScript;
 };
 
 /**
@@ -73,7 +76,8 @@ export type AppTestOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> 
  * another) with `config` and what `prepare` changes, and the app started on it; `use`
  * receives them for the test file's variables. After each test the app is stopped, and with it
  * every nock interceptor (an app a test restarts on the same repository goes too).
- * `options` may be a function, called before each test (for timers a test moves).
+ * `options` may be a function, called before each test (for timers a test moves). With
+ * `approved`, each test begins with that build approved and at rest.
  */
 export function startAppEachTest(
   use: (started: AppOnRepo) => void,
@@ -86,6 +90,7 @@ export function startAppEachTest(
       config,
       prepare,
       moved,
+      approved,
       ...start
     } = typeof options === 'function' ? options() : options;
     const ticking = tickingClock();
@@ -95,6 +100,7 @@ export function startAppEachTest(
     prepare?.(gh, now);
     app = await startApp({ gh, now, ...start });
     use({ now, gh, app, apps: [app] });
+    if (approved) await runApprovedBuild({ gh, apps: [app], script: approved });
   });
   afterEach(() => app?.stop());
 }

@@ -26,3 +26,17 @@ export function manualLooks(): ManualLooks {
     },
   };
 }
+
+/**
+ * The options of an app started before each test (`startAppEachTest`) whose looks wait on
+ * a clock only the test moves: each test's `ManualLooks` is made afresh and handed to `use`.
+ */
+export function manualLooksEachTest(use: (looks: ManualLooks) => void): () => {
+  looks: MemoryLookSchedule;
+} {
+  return () => {
+    const looks = manualLooks();
+    use(looks);
+    return { looks: looks.schedule };
+  };
+}

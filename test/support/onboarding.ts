@@ -33,6 +33,15 @@ export function rendered(ref = SOURCE.ref, version?: string): Record<string, str
 }
 
 /**
+ * Commits on main the templates of an earlier setup pull request, merged as `message`: those
+ * Baton renders for `ref` but the fix skill, so that the templates of today differ from them.
+ */
+export function mergeSetupWithoutFixSkill(gh: FakeGitHub, ref: string, message: string): void {
+  const { [FIX_SKILL]: _, ...withoutFix } = rendered(ref);
+  gh.git.commitOn('main', withoutFix, message);
+}
+
+/**
  * A fresh start of an onboarding test's app pinned to `ref` (a restart, or a
  * deploy of a new commit), and with `resync` the pass it makes over every
  * repository once it is up; `use` receives the new app, as before each test.

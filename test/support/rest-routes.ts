@@ -2,6 +2,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/** Routes tests find in GitHub's log, or fail, by name, as GitHub's description spells them. */
+export const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+export const CREATE_ISSUE = 'POST /repos/{owner}/{repo}/issues';
+export const EDIT_COMMENT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
+
 /**
  * Every REST route in GitHub's published description, as Octokit's generated
  * endpoint list has them (`GET /repos/{owner}/{repo}/issues/{issue_number}`).

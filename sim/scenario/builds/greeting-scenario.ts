@@ -77,28 +77,61 @@ function failuresOf(options: DiamondOptions, id: 'W1.1' | 'W1.2' | 'W2.1') {
   return failures ? { failures } : {};
 }
 
-function greetingWorker(options: DiamondOptions): ScenarioWorker {
+/**
+ * A worker of wave 1: the module `src/<name>.js` exporting `<name>(name)`, the text
+ * `widgets <command>` prints (`text` of the name), with its test named `test`.
+ */
+function textWorker(
+  options: DiamondOptions,
+  {
+    id,
+    title,
+    name,
+    command,
+    text,
+    test,
+  }: {
+    id: 'W1.1' | 'W1.2';
+    title: string;
+    name: string;
+    command: string;
+    text: (who: string) => string;
+    test: string;
+  },
+): ScenarioWorker {
   return {
-    id: 'W1.1',
-    title: 'Greeting text',
+    id,
+    title,
     complexity: 'easy',
-    mission: 'Add `greeting(name)`, the text `widgets greet` prints.',
+    mission: `Add \`${name}(name)\`, the text \`widgets ${command}\` prints.`,
     context: CONTEXT,
     requirements: [
-      '`src/greeting.js` exports `greeting(name)` returning `Hello, <name>!`.',
-      'A test in `test/greeting.test.js`.',
+      `\`src/${name}.js\` exports \`${name}(name)\` returning \`${text('<name>')}\`.`,
+      `A test in \`test/${name}.test.js\`.`,
       ...(options.sharedIndex ? ['Re-export it from `src/index.js`.'] : []),
     ],
-    criteria: ['`greeting("Ada")` is `Hello, Ada!`', 'the test passes'],
+    criteria: [`\`${name}("Ada")\` is \`${text('Ada')}\``, 'the test passes'],
     files: {
-      'src/greeting.js':
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
-        '/** The greeting `widgets greet` prints. */\nexport function greeting(name) {\n  return `Hello, ${name}!`;\n}\n',
-      'test/greeting.test.js': `${TEST_IMPORTS}import { greeting } from '../src/greeting.js';\n\ntest('greets by name', () => {\n  assert.equal(greeting('Ada'), 'Hello, Ada!');\n});\n`,
-      ...sharedIndex(options, "export { greeting } from './greeting.js';"),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+      [`src/${name}.js`]: `/** The ${name} \`widgets ${command}\` prints. */\nexport function ${name}(name) {\n  return \`${text('${name}')}\`;\n}\n`,
+      [`test/${name}.test.js`]: `${TEST_IMPORTS}import { ${name} } from '../src/${name}.js';\n\ntest('${test}', () => {\n  assert.equal(${name}('Ada'), '${text('Ada')}');\n});\n`,
+      ...sharedIndex(options, `export { ${name} } from './${name}.js';`),
     },
-    check: 'node --test test/greeting.test.js',
-    summary: 'Added `greeting(name)` in `src/greeting.js` with its test.',
+    check: `node --test test/${name}.test.js`,
+    summary: `Added \`${name}(name)\` in \`src/${name}.js\` with its test.`,
+  };
+}
+
+function greetingWorker(options: DiamondOptions): ScenarioWorker {
+  return {
+    ...textWorker(options, {
+      id: 'W1.1',
+      title: 'Greeting text',
+      name: 'greeting',
+      command: 'greet',
+      text: (who) => `Hello, ${who}!`,
+      test: 'greets by name',
+    }),
     decisions: ['Kept the text in one template literal; no i18n yet.'],
     ...failuresOf(options, 'W1.1'),
     ...(options.reviewChanges
@@ -125,26 +158,14 @@ function greetingWorker(options: DiamondOptions): ScenarioWorker {
 
 function farewellWorker(options: DiamondOptions): ScenarioWorker {
   return {
-    id: 'W1.2',
-    title: 'Farewell text',
-    complexity: 'easy',
-    mission: 'Add `farewell(name)`, the text `widgets bye` prints.',
-    context: CONTEXT,
-    requirements: [
-      '`src/farewell.js` exports `farewell(name)` returning `Goodbye, <name>.`.',
-      'A test in `test/farewell.test.js`.',
-      ...(options.sharedIndex ? ['Re-export it from `src/index.js`.'] : []),
-    ],
-    criteria: ['`farewell("Ada")` is `Goodbye, Ada.`', 'the test passes'],
-    files: {
-      'src/farewell.js':
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
-        '/** The farewell `widgets bye` prints. */\nexport function farewell(name) {\n  return `Goodbye, ${name}.`;\n}\n',
-      'test/farewell.test.js': `${TEST_IMPORTS}import { farewell } from '../src/farewell.js';\n\ntest('says goodbye by name', () => {\n  assert.equal(farewell('Ada'), 'Goodbye, Ada.');\n});\n`,
-      ...sharedIndex(options, "export { farewell } from './farewell.js';"),
-    },
-    check: 'node --test test/farewell.test.js',
-    summary: 'Added `farewell(name)` in `src/farewell.js` with its test.',
+    ...textWorker(options, {
+      id: 'W1.2',
+      title: 'Farewell text',
+      name: 'farewell',
+      command: 'bye',
+      text: (who) => `Goodbye, ${who}.`,
+      test: 'says goodbye by name',
+    }),
     ...failuresOf(options, 'W1.2'),
   };
 }

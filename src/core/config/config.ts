@@ -225,16 +225,7 @@ export const Config = z
     improve: Improve.prefault({}),
     research: Research.prefault({}),
     changeSets: ChangeSets.prefault({}),
-    /**
-     * When a worker counts as a runaway, warned of on the page and in a notice on
-     * the issue: its sessions failing in a row (`runaway.failures`), or costing
-     * more than `runaway.usdPerHour` within an hour.
-     */
     runaway: RunawaySettings.prefault({}),
-    /**
-     * Evidence before a person reads (docs/verification.md): which worker pull
-     * requests wait for a person by risk, and the paths that carry risk.
-     */
     verification: VerificationSettings.prefault({}),
   })
   .superRefine((config, ctx) => {

@@ -47,6 +47,10 @@ const Validation = z.strictObject({
   model: z.string().min(1).optional(),
 });
 
+/**
+ * Evidence before a person reads (docs/verification.md): which worker pull requests
+ * wait for a person by risk, and the paths that carry risk.
+ */
 export const VerificationSettings = z.strictObject({
   autonomy: Autonomy.prefault({}),
   /** Paths whose change is the `security` class. */

@@ -51,12 +51,10 @@ export function renderReviewGuide(input: GuideInput): string {
   const first = readFirst(input.workers.map((worker) => worker.risk));
   const byId = new Map(input.workers.map((worker) => [worker.id, worker]));
   return [
-    '## Review guide',
-    '',
-    "_Written by Baton from the plan, the contract and what publish measured in each worker's diff. Text in quotes is the sessions' own._",
+    ...guideOpening("each worker's diff", "the sessions'"),
     ...criteriaBlock(input, byId),
     '',
-    `### Read these first: ${first.lines} of ${first.total} changed lines`,
+    readFirstHeading(first.lines, first.total),
     '',
     ...rankedBlock(first.ranked, byId),
     '',
@@ -69,26 +67,45 @@ export function renderReviewGuide(input: GuideInput): string {
 function criteriaBlock(input: GuideInput, byId: Map<string, GuideWorker>): string[] {
   const { criteria, contract } = input;
   if (criteria.length === 0) return ['', 'The plan names no acceptance criteria.'];
-  const shown = criteria.slice(0, GUIDE_MAX_CRITERIA);
-  const rows = shown.map((criterion) => {
+  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
     const [check, result] = proof(criterion, input, byId);
     return `| ${criterion.id} | ${quoted(criterion.text)} | ${check} | ${result} |`;
   });
-  const more =
-    criteria.length > shown.length
-      ? ['', `${criteria.length - shown.length} more criteria are in the plan.`]
-      : [];
+  return ['', ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
+}
+
+/**
+ * The opening both guides share: the heading, and what Baton wrote it from, `measured`
+ * naming whose diff publish measured and `own` whose words the quoted text is.
+ */
+export function guideOpening(measured: string, own: string): string[] {
   return [
+    '## Review guide',
     '',
+    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own} own._`,
+  ];
+}
+
+/**
+ * Both guides' acceptance criteria: the contract in words (`contract`), a row of each
+ * criterion shown (`rows`), and how many more of the plan's `total` there are.
+ */
+export function criteriaSection(contract: string, rows: string[], total: number): string[] {
+  return [
     '### Acceptance criteria',
     '',
-    contractLine(contract, criteria.length),
+    contract,
     '',
     '| Criterion | What must hold | Check | Result |',
     '| --- | --- | --- | --- |',
     ...rows,
-    ...more,
+    ...(total > rows.length ? ['', `${total - rows.length} more criteria are in the plan.`] : []),
   ];
+}
+
+/** The heading of the changes both guides rank first: `lines` of the `total` changed lines. */
+export function readFirstHeading(lines: number, total: number): string {
+  return `### Read these first: ${lines} of ${total} changed lines`;
 }
 
 /** The contract's state in words: none, invalid, or N checks for M criteria (K unchecked). */

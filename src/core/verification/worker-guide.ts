@@ -15,7 +15,15 @@ import type { PlannedCriterion } from '../plan/contract.js';
 import type { Evidence } from '../sessions/evidence.js';
 import type { ContractRead } from '../snapshot/snapshot.js';
 import { quoted } from './quoted.js';
-import { checkCell, contractLine, fileLine, GUIDE_MAX_FILES } from './review-guide.js';
+import {
+  checkCell,
+  contractLine,
+  criteriaSection,
+  fileLine,
+  GUIDE_MAX_FILES,
+  guideOpening,
+  readFirstHeading,
+} from './review-guide.js';
 import { type ContractVetting, judgeChange, type RiskyFile, riskText } from './risk.js';
 
 /** The most characters the guide takes of the body; past that it names fewer rows and counts the rest. */
@@ -60,13 +68,11 @@ function renderWith(input: WorkerGuideInput, rows: number): string {
   const risky = new Set(change.files.map((file) => file.path));
   const rest = input.evidence.files.filter((file) => !risky.has(file.path));
   return [
-    '## Review guide',
-    '',
-    "_Written by Baton from the plan, the contract and what publish measured in this pull request's diff. Text in quotes is the session's own._",
+    ...guideOpening("this pull request's diff", "the session's"),
     '',
     ...criteriaBlock(input, rows),
     '',
-    `### Read these first: ${change.riskyLines} of ${change.lines} changed lines`,
+    readFirstHeading(change.riskyLines, change.lines),
     '',
     ...riskBlock(change.classes, change.files, rows),
     ...pathsNote(input.paths),
@@ -93,20 +99,11 @@ function criteriaBlock(
     const result = check.checked ? "runs in this pull request's checks" : '—';
     return `| ${criterion.id} | ${quoted(criterion.text)} | ${check.text} | ${result} |`;
   });
-  const more =
-    criteria.length > shown.length
-      ? ['', `${criteria.length - shown.length} more criteria are in the plan.`]
-      : [];
-  return [
-    '### Acceptance criteria',
-    '',
+  return criteriaSection(
     contractLine(ownContract(contract, worker), criteria.length),
-    '',
-    '| Criterion | What must hold | Check | Result |',
-    '| --- | --- | --- | --- |',
-    ...shown,
-    ...more,
-  ];
+    shown,
+    criteria.length,
+  );
 }
 
 /** The contract as it concerns one worker: its criteria's checks and unchecked criteria only. */

@@ -12,7 +12,7 @@ import {
  * five repositories a call (`BatonMembers`, `readMembers`), and the first of
  * them in the set build's own call (`BatonSet`, `membersSeen.alongside`).
  * `BatonSet` reads the set build by the build query's own fragment
- * (`BuildRepository`), and a member's pull requests by its `Pull`: the set's
+ * (`BuildRepository`), and a member's pull requests by its `Pulls`: the set's
  * operations are sent with the build query (`SET_QUERY`), whose fragments
  * they spread; this literal holds only what is the set's, and `BatonSet` is
  * made of `BatonBuild` and `BatonMembers` (`BATON_SET`).
@@ -45,10 +45,7 @@ export const SET_OPERATIONS = /* GraphQL */ `
     adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
     validationRefs: refs(refPrefix: $memberValidationPrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
     finalPulls: pullRequests(
       headRefName: $memberIntegration
       first: 5

@@ -72,10 +72,7 @@ export const BUILD_QUERY = /* GraphQL */ `
         first: 50
         after: $after
         orderBy: { field: CREATED_AT, direction: ASC }
-      ) {
-        pageInfo { hasNextPage endCursor }
-        nodes { ...Pull }
-      }
+      ) { ...Pulls }
     }
   }
 
@@ -134,10 +131,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
     messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
     validationRefs: refs(refPrefix: $validationPrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
-      pageInfo { hasNextPage endCursor }
-      nodes { ...Pull }
-    }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
     finalPulls: pullRequests(
       headRefName: $integration
       baseRefName: $defaultBranch
@@ -214,6 +208,11 @@ export const BUILD_QUERY = /* GraphQL */ `
     updatedAt
     author { login __typename }
     reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Pulls on PullRequestConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...Pull }
   }
 
   fragment Refs on RefConnection {
