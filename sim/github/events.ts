@@ -188,17 +188,7 @@ export class EventFactory {
 
   /** `issues.closed` or `issues.reopened`. */
   issueState(action: 'closed' | 'reopened', issue: number, sender: string): void {
-    const simIssue = this.#gh.issues.get(issue);
-    this.#emit('issues', {
-      ...this.#base(sender),
-      action,
-      issue: {
-        number: issue,
-        title: simIssue?.title ?? '',
-        state: simIssue?.state ?? 'open',
-        labels: [],
-      },
-    });
+    this.#emitIssue(action, { issue, sender });
   }
 
   /** A label removed by `sender`: off the issue, an `unlabeled` event on its timeline, and the webhook. */
@@ -211,16 +201,7 @@ export class EventFactory {
         { label, actor: sender, at: this.#gh.now() },
       ];
     }
-    this.#emit('issues', {
-      ...this.#base(sender),
-      action: 'unlabeled',
-      issue: {
-        number: issue,
-        title: simIssue?.title ?? '',
-        labels: (simIssue?.labels ?? []).map((name) => ({ name })),
-      },
-      label: { name: label },
-    });
+    this.#emitIssue('unlabeled', { issue, label, sender });
   }
 
   labeled(issue: number, label: string, sender: string): void {
@@ -230,15 +211,25 @@ export class EventFactory {
         ...(simIssue.labelEvents ?? []),
         { label, actor: sender, at: this.#gh.now() },
       ];
+    this.#emitIssue('labeled', { issue, label, sender });
+  }
+
+  /** An `issues` webhook about one issue as it now stands (its state and labels), and the label it is about. */
+  #emitIssue(
+    action: 'labeled' | 'unlabeled' | 'closed' | 'reopened',
+    { issue, label, sender }: { issue: number; label?: string; sender: string },
+  ): void {
+    const simIssue = this.#gh.issues.get(issue);
     this.#emit('issues', {
       ...this.#base(sender),
-      action: 'labeled',
+      action,
       issue: {
         number: issue,
         title: simIssue?.title ?? '',
+        state: simIssue?.state ?? 'open',
         labels: (simIssue?.labels ?? []).map((name) => ({ name })),
       },
-      label: { name: label },
+      ...(label === undefined ? {} : { label: { name: label } }),
     });
   }
 }

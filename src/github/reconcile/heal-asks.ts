@@ -10,7 +10,7 @@ import { type AskAnswer, askForBuild, type StartBuild } from './ask-for-build.js
 import type { BuildLog, ScheduleDeps } from './handler-deps.js';
 import { type BuildRef, findBuildForIssue } from './locate-build.js';
 import { askedByLabel, labelRefusal } from './on-issue.js';
-import { scheduleReconcile } from './schedule-reconcile.js';
+import { scheduleFromResync } from './schedule-reconcile.js';
 
 /**
  * A build a writer asked for by a label, whose ask was lost before the build
@@ -263,14 +263,10 @@ export function startFromResync(
         { asker: ask.asker, what: ask.what, buildId: ref.build },
         'baton: a writer asked for a build and none followed; the resync asks again',
       );
-    scheduleReconcile(ctx, {
-      ref,
-      defaultBranch,
-      deps,
-      log,
-      deliveryId: null,
-      start: true,
-      ...(answer ? { answer } : {}),
-    });
+    scheduleFromResync(
+      ctx,
+      { ref, defaultBranch, deps, log },
+      { start: true, ...(answer ? { answer } : {}) },
+    );
   };
 }

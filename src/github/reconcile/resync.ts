@@ -10,7 +10,7 @@ import type { KnownBuilds } from './known-builds.js';
 import { type BuildRef, setOfMember } from './locate-build.js';
 import { listedRunsChangeNothing } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
-import { scheduleReconcile } from './schedule-reconcile.js';
+import { scheduleFromResync } from './schedule-reconcile.js';
 
 /** What the resync reads of each repository the installation lists. */
 interface ListedRepository {
@@ -244,13 +244,6 @@ export function scheduleResync(
           why: 'the runs are as the last read saw them',
         }
       : undefined;
-  scheduleReconcile(ctx, {
-    ref,
-    defaultBranch,
-    deps,
-    log,
-    deliveryId: null,
-    ...(noNews ? { noNews } : {}),
-  });
+  scheduleFromResync(ctx, { ref, defaultBranch, deps, log }, noNews ? { noNews } : {});
   return true;
 }

@@ -315,3 +315,12 @@ export function scheduleFromDelivery(
     ...asked,
   });
 }
+
+/** A reconcile the resync asks for: no delivery to name, the default branch as the repository was listed. */
+export function scheduleFromResync(
+  ctx: RepoContext,
+  resync: { ref: BuildRef; defaultBranch: string; deps: ScheduleDeps; log: BuildLog },
+  asked: { start?: boolean; answer?: CommandAnswer; noNews?: NoNews } = {},
+): void {
+  scheduleReconcile(ctx, { ...resync, deliveryId: null, ...asked });
+}
