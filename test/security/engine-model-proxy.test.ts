@@ -142,7 +142,7 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       expect(run.result.status).toBe('complete');
       expect(run.seen).toMatch(/direct anthropic: [1-9]/);
       expect(run.seen).toMatch(/direct openai: [1-9]/);
-      expect(run.seen).toMatch(/ by name: [1-9]/);
+      expect(run.seen).toMatch(/by name: [1-9]/);
       expect(run.seen).toMatch(/by name, no proxy: [1-9]/);
       expect(run.seen).toMatch(/by address: [1-9]/);
       // Inside, 127.0.0.1 is the sandbox's own: the egress proxy and the model proxy, nothing of the runner's.
