@@ -53942,16 +53942,6 @@ function buildTypeOfLabels(config3, labels) {
   if (labels.includes(config3.types.content)) return "content";
   return "code";
 }
-function labelSettingsOf(config3) {
-  const { label, types: types2, improve } = config3.ok ? config3.config : defaultConfig();
-  return { label, types: types2, improve };
-}
-function askedByLabel(settings, label) {
-  if (isBuildLabel(settings, label))
-    return { kind: "build", type: buildTypeOfLabels(settings, [label]) };
-  if (label === settings.improve.label) return { kind: "improve" };
-  return null;
-}
 
 // src/core/snapshot/normalize-snapshot.ts
 function normalizeSnapshot(snapshot) {
@@ -55024,123 +55014,6 @@ function setOfMember(build) {
   return member ? { build: member.build, issue: member.issue, home: member.home } : null;
 }
 
-// src/core/commands/parse-commands.ts
-var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
-var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function leavesCommentOpen(line) {
-  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
-}
-function proseLines(lines) {
-  const prose = /* @__PURE__ */ new Set();
-  let fence = null;
-  let inHtmlComment = false;
-  for (const [i, line] of lines.entries()) {
-    const opener = FENCE.exec(line);
-    if (fence !== null) {
-      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
-    } else if (inHtmlComment) {
-      const end = line.indexOf("-->");
-      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
-    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
-    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
-      fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
-      inHtmlComment = true;
-    } else {
-      prose.add(i);
-      inHtmlComment = leavesCommentOpen(line);
-    }
-  }
-  return prose;
-}
-function parseCommands(body, context = {}) {
-  const lines = body.split(/\r\n|\r|\n/);
-  const prose = proseLines(lines);
-  const starts = lines.flatMap((line, i) => {
-    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
-    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
-  });
-  const result = { commands: [], errors: [] };
-  for (const [n, { i, word, rest }] of starts.entries()) {
-    const line = (lines[i] ?? "").trim();
-    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
-    const outcome = readCommand({ word, rest, following, worker: context.worker });
-    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
-    else result.commands.push(outcome);
-  }
-  return result;
-}
-function commandsOfWord(word) {
-  const heads = (name) => COMMANDS[name].head.split(" ");
-  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
-    (a, b) => heads(b).length - heads(a).length
-  );
-}
-function readCommand(line) {
-  for (const name of commandsOfWord(line.word)) {
-    const spec = specOf(name);
-    const read = spec.read({ ...line, usage: spec.usage });
-    if (typeof read === "string") return read;
-    if (read !== null) return { name, ...read };
-  }
-  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
-}
-function commandWord(command2) {
-  return COMMANDS[command2.name].head;
-}
-function writeCommand(command2) {
-  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
-}
-function listCommands() {
-  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
-}
-
-// src/core/commands/render-replies.ts
-var BATON_REPLY_MARKER = "<!-- baton:reply -->";
-var QUOTE_MAX = 100;
-function isBatonComment(body) {
-  return body.includes("<!-- baton:");
-}
-function mention(user) {
-  return `@${user.replace(/[^\w[\]-]/g, "")}`;
-}
-function reply(lines) {
-  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
-}
-function renderLabelRefusal({ user, label }) {
-  return reply([
-    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
-    "",
-    "A maintainer can add the label to start it."
-  ]);
-}
-function labelRefusal(login, label) {
-  return { key: `label-refused-${login}`, body: renderLabelRefusal({ user: login, label }) };
-}
-function renderCommandRefusal({ user, command: command2 }) {
-  return reply([
-    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
-    "",
-    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
-  ]);
-}
-function renderCommandErrors(errors) {
-  const commands = listCommands();
-  const listed = errors.some((error62) => error62.message.includes(commands));
-  return reply([
-    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
-    "",
-    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
-    ...listed ? [] : ["", `Commands: ${commands}.`],
-    "",
-    "On a worker's pull request the worker id may be left out."
-  ]);
-}
-function truncate(line) {
-  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
-}
-
 // src/core/vocabulary/notice.ts
 var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
 function noticeMarker(build, key) {
@@ -56018,6 +55891,120 @@ async function restOfRefs(ctx, prefix, first) {
     page = repository.refs.pageInfo;
   }
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/core/commands/parse-commands.ts
+var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
+var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
+function proseLines(lines) {
+  const prose = /* @__PURE__ */ new Set();
+  let fence = null;
+  let inHtmlComment = false;
+  for (const [i, line] of lines.entries()) {
+    const opener = FENCE.exec(line);
+    if (fence !== null) {
+      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
+    } else if (inHtmlComment) {
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
+    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
+    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
+      fence = opener[1] ?? null;
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
+      inHtmlComment = true;
+    } else {
+      prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
+    }
+  }
+  return prose;
+}
+function parseCommands(body, context = {}) {
+  const lines = body.split(/\r\n|\r|\n/);
+  const prose = proseLines(lines);
+  const starts = lines.flatMap((line, i) => {
+    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
+    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
+  });
+  const result = { commands: [], errors: [] };
+  for (const [n, { i, word, rest }] of starts.entries()) {
+    const line = (lines[i] ?? "").trim();
+    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
+    const outcome = readCommand({ word, rest, following, worker: context.worker });
+    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
+    else result.commands.push(outcome);
+  }
+  return result;
+}
+function commandsOfWord(word) {
+  const heads = (name) => COMMANDS[name].head.split(" ");
+  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
+    (a, b) => heads(b).length - heads(a).length
+  );
+}
+function readCommand(line) {
+  for (const name of commandsOfWord(line.word)) {
+    const spec = specOf(name);
+    const read = spec.read({ ...line, usage: spec.usage });
+    if (typeof read === "string") return read;
+    if (read !== null) return { name, ...read };
+  }
+  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
+}
+function commandWord(command2) {
+  return COMMANDS[command2.name].head;
+}
+function writeCommand(command2) {
+  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
+}
+function listCommands() {
+  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+}
+
+// src/core/commands/render-replies.ts
+var BATON_REPLY_MARKER = "<!-- baton:reply -->";
+var QUOTE_MAX = 100;
+function isBatonComment(body) {
+  return body.includes("<!-- baton:");
+}
+function mention(user) {
+  return `@${user.replace(/[^\w[\]-]/g, "")}`;
+}
+function reply(lines) {
+  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
+}
+function renderLabelRefusal({ user, label }) {
+  return reply([
+    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
+    "",
+    "A maintainer can add the label to start it."
+  ]);
+}
+function renderCommandRefusal({ user, command: command2 }) {
+  return reply([
+    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
+    "",
+    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
+  ]);
+}
+function renderCommandErrors(errors) {
+  const commands = listCommands();
+  const listed = errors.some((error62) => error62.message.includes(commands));
+  return reply([
+    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
+    "",
+    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
+    ...listed ? [] : ["", `Commands: ${commands}.`],
+    "",
+    "On a worker's pull request the worker id may be left out."
+  ]);
+}
+function truncate(line) {
+  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
 }
 
 // src/core/status/ledger-archive.ts
@@ -59911,11 +59898,6 @@ function sessionActions(ctx, pull, { need }) {
   return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
 }
 
-// src/core/snapshot/up-to-date-rule.ts
-function asksUpToDate(integration, pulls) {
-  return integration?.upToDateRule === true || pulls.some((pull) => pull.state === "open" && pull.mergeState === "behind");
-}
-
 // src/core/rules/decide-workers.ts
 function decideWorkers({ ctx, workers, chains }) {
   if (!ctx.canDispatchWork) return [];
@@ -59951,10 +59933,7 @@ function decideSkips(ctx, workers) {
 }
 function decideMerge({ ctx, workers, chains }) {
   const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
-  const upToDateRule = asksUpToDate(
-    ctx.snapshot.integration,
-    workers.flatMap((state) => state.pull ? [state.pull] : [])
-  );
+  const upToDateRule = ctx.snapshot.integration?.upToDateRule === true || workers.some((state) => state.pull?.state === "open" && state.pull.mergeState === "behind");
   const ready = line.filter((pull) => canMergeNow(ctx, pull));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
@@ -60531,8 +60510,9 @@ function awaitedNext({ snapshot, config: config3, outcomes, now }) {
   );
 }
 function inLineAfter(snapshot, { outcomes, config: config3 }) {
-  if (!asksUpToDate(snapshot.integration, snapshot.pulls)) return null;
   const open2 = snapshot.pulls.filter((pull) => pull.state === "open");
+  const rule = snapshot.integration?.upToDateRule === true || open2.some((pull) => pull.mergeState === "behind");
+  if (!rule) return null;
   const merged = new Set(
     outcomes.flatMap(({ action }) => action.kind === "merge-pull" ? [action.pull] : [])
   );
@@ -64182,6 +64162,60 @@ function startFromDelivery(ctx, delivery, deps, config3) {
   };
 }
 
+// src/github/reconcile/handler-deps.ts
+async function repoContext(context, deps) {
+  const { owner, repo } = context.repo();
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...installationId ? { installationId } : {},
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+  };
+}
+
+// src/github/reconcile/on-issue.ts
+async function onIssueLabeled(context, deps) {
+  const { issue: issue2, label, sender } = context.payload;
+  if (issue2.pull_request || !label) return;
+  const ctx = await repoContext(context, deps);
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const what = askedByLabel(config3.ok ? config3.config : defaultConfig(), label.name);
+  if (!what) return;
+  await askForBuild(
+    ctx,
+    {
+      asker: sender.login,
+      issue: { number: issue2.number, title: issue2.title },
+      what,
+      refusal: labelRefusal(sender.login, label.name)
+    },
+    startFromDelivery(ctx, context, deps, config3)
+  );
+}
+function labelRefusal(login, label) {
+  return {
+    key: `label-refused-${login}`,
+    body: renderLabelRefusal({ user: login, label })
+  };
+}
+function askedByLabel(settings, label) {
+  if (isBuildLabel(settings, label))
+    return { kind: "build", type: buildTypeOfLabels(settings, [label]) };
+  if (label === settings.improve.label) return { kind: "improve" };
+  return null;
+}
+async function onIssueStateChange(context, deps) {
+  const { issue: issue2 } = context.payload;
+  if (issue2.pull_request) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, issue2.number);
+  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
+}
+
 // src/github/reconcile/heal-asks.ts
 var HEAL_WITHIN_MS = 24 * 60 * 6e4;
 var SETTINGS_KEPT_MS = 60 * 6e4;
@@ -64235,21 +64269,6 @@ async function defaultBranchOf(ctx) {
   });
   if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
   return repository.default_branch;
-}
-
-// src/github/reconcile/handler-deps.ts
-async function repoContext(context, deps) {
-  const { owner, repo } = context.repo();
-  const installationId = context.payload?.installation?.id;
-  return {
-    octokit: context.octokit,
-    owner,
-    repo,
-    botLogin: await deps.botLogin(),
-    ...installationId ? { installationId } : {},
-    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
-    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
-  };
 }
 
 // src/github/reconcile/on-build-event.ts
@@ -64330,33 +64349,6 @@ function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
       why: "the last read saw the final pull request open"
     };
   return void 0;
-}
-
-// src/github/reconcile/on-issue.ts
-async function onIssueLabeled(context, deps) {
-  const { issue: issue2, label, sender } = context.payload;
-  if (issue2.pull_request || !label) return;
-  const ctx = await repoContext(context, deps);
-  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  const what = askedByLabel(labelSettingsOf(config3), label.name);
-  if (!what) return;
-  await askForBuild(
-    ctx,
-    {
-      asker: sender.login,
-      issue: { number: issue2.number, title: issue2.title },
-      what,
-      refusal: labelRefusal(sender.login, label.name)
-    },
-    startFromDelivery(ctx, context, deps, config3)
-  );
-}
-async function onIssueStateChange(context, deps) {
-  const { issue: issue2 } = context.payload;
-  if (issue2.pull_request) return;
-  const ctx = await repoContext(context, deps);
-  const ref = await findBuildForIssue(ctx, issue2.number);
-  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
 }
 
 // src/github/reconcile/on-issue-comment.ts
