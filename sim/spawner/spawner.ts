@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -63,25 +62,13 @@ function start(): NonNullable<typeof spawner> {
   const answers = openSync(answersPath, 'r');
   rmSync(dir, { recursive: true, force: true });
   const waiting = new Map<number, (answer: Answer) => void>();
-  // Its answers keep this process alive while a command waits on them, and only then.
-  const stdout = child.stdout as unknown as Socket;
-  const settle = (answer: Answer) => {
+  readFrames(child.stdout as NodeJS.ReadableStream, (answer) => {
     waiting.get(answer.id)?.(answer);
     waiting.delete(answer.id);
-    if (waiting.size === 0) stdout.unref();
-  };
-  readFrames(stdout, settle);
-  // A spawner that ends fails what waits on it, and the next command starts another.
-  child.on('exit', (code, signal) => {
-    spawner = null;
-    for (const fd of [requests, answers]) closeSync(fd);
-    const error = `it ended (${code ?? signal})`;
-    for (const id of [...waiting.keys()])
-      settle({ id, status: null, signal: null, stdout: '', stderr: '', error });
   });
   child.unref();
-  (child.stdin as unknown as Socket).unref();
-  stdout.unref();
+  for (const stream of [child.stdin, child.stdout])
+    (stream as unknown as { unref?: () => void })?.unref?.();
   spawner = { child, requests, answers, waiting };
   return spawner;
 }
@@ -99,15 +86,8 @@ export function spawnerRunSync(request: SpawnRequest): SpawnResult {
 export function spawnerRun(request: SpawnRequest): Promise<SpawnResult> {
   const { child, waiting } = start();
   const id = nextId++;
-  return new Promise((resolve, reject) => {
-    (child.stdout as unknown as Socket).ref();
-    waiting.set(id, (answer) => {
-      try {
-        resolve(resultOf(answer));
-      } catch (error) {
-        reject(error);
-      }
-    });
+  return new Promise((resolve) => {
+    waiting.set(id, (answer) => resolve(resultOf(answer)));
     child.stdin?.write(frame(request, id));
   });
 }
