@@ -8,6 +8,7 @@ import type { DecideContext } from '../context/decide-context.js';
 import { workRoleOf } from '../plan/contract.js';
 import { compareByPriority, pickDispatches } from '../plan/schedule.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
+import { asksUpToDate } from '../snapshot/up-to-date-rule.js';
 import { isRunning, type WorkerState } from '../workers/worker-state.js';
 import { awaitsReviewCheck } from './decide-review.js';
 
@@ -83,9 +84,10 @@ export function decideMerge({ ctx, workers, chains }: ScheduleInput): Action[] {
     .filter((state) => state.state === 'approved' && state.pull?.state === 'open')
     .sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id))
     .flatMap((state) => (state.pull ? [state.pull] : []));
-  const upToDateRule =
-    ctx.snapshot.integration?.upToDateRule === true ||
-    workers.some((state) => state.pull?.state === 'open' && state.pull.mergeState === 'behind');
+  const upToDateRule = asksUpToDate(
+    ctx.snapshot.integration,
+    workers.flatMap((state) => (state.pull ? [state.pull] : [])),
+  );
   const ready = line.filter((pull) => canMergeNow(ctx, pull));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({

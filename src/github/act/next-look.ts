@@ -10,6 +10,7 @@ import { normalizeSnapshot, timeOf } from '../../core/snapshot/normalize-snapsho
 import { overdueAt } from '../../core/snapshot/overdue-runs.js';
 import { pullVerdict } from '../../core/snapshot/pull-verdict.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { asksUpToDate } from '../../core/snapshot/up-to-date-rule.js';
 import type { ActOutcome } from './act.js';
 
 /**
@@ -111,11 +112,8 @@ function inLineAfter(
   snapshot: BuildSnapshot,
   { outcomes, config }: { outcomes: ActOutcome[]; config: ParsedConfig },
 ): number | null {
+  if (!asksUpToDate(snapshot.integration, snapshot.pulls)) return null;
   const open = snapshot.pulls.filter((pull) => pull.state === 'open');
-  const rule =
-    snapshot.integration?.upToDateRule === true ||
-    open.some((pull) => pull.mergeState === 'behind');
-  if (!rule) return null;
   const merged = new Set(
     outcomes.flatMap(({ action }) => (action.kind === 'merge-pull' ? [action.pull] : [])),
   );
