@@ -31,6 +31,14 @@ export function renderLabelRefusal({ user, label }: { user: string; label: strin
   ]);
 }
 
+/**
+ * The note someone without write access who added a build label is told, once (by its
+ * key): the same for a label's delivery and for the resync that heals a lost one.
+ */
+export function labelRefusal(login: string, label: string): { key: string; body: string } {
+  return { key: `label-refused-${login}`, body: renderLabelRefusal({ user: login, label }) };
+}
+
 /** To someone without write, maintain or admin permission who wrote a command. */
 export function renderCommandRefusal({ user, command }: { user: string; command: string }): string {
   return reply([

@@ -1,6 +1,6 @@
+import type { AskedBuild } from '../../core/config/build-labels.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
-import type { BuildType } from '../../core/plan/plan.js';
 import { buildIdFor } from '../../core/vocabulary/ids.js';
 import { ensureNote } from '../act/ensure-note.js';
 import { withReason } from '../client/request-reason.js';
@@ -9,13 +9,6 @@ import { hasWriteAccess } from '../observe/permissions.js';
 import type { BuildLog, ScheduleDeps } from './handler-deps.js';
 import { type BuildRef, findBuildForIssue } from './locate-build.js';
 import { scheduleFromDelivery } from './schedule-reconcile.js';
-
-/**
- * What is asked for: a build of a type (the build label, or a type's label), or
- * improvement loops (`improve.label`, `/improve N`: docs/improve.md). The build's
- * reconcile reads the rest from the issue, as it does on every later look.
- */
-export type AskedBuild = { kind: 'build'; type: BuildType } | { kind: 'improve' };
 
 /**
  * A writer asking for a build, whichever way they asked (a label, a comment's

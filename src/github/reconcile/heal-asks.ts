@@ -1,4 +1,9 @@
-import { type Config, defaultConfig } from '../../core/config/config.js';
+import { labelRefusal } from '../../core/commands/render-replies.js';
+import {
+  askedByLabel,
+  type LabelSettings,
+  labelSettingsOf,
+} from '../../core/config/build-labels.js';
 import { findStatusBuild } from '../../core/status/render-status.js';
 import { findNote } from '../../core/vocabulary/notice.js';
 import { remembered } from '../../process-memory.js';
@@ -9,7 +14,6 @@ import type { RepoContext } from '../client/types.js';
 import { type AskAnswer, askForBuild, type StartBuild } from './ask-for-build.js';
 import type { BuildLog, ScheduleDeps } from './handler-deps.js';
 import { type BuildRef, findBuildForIssue } from './locate-build.js';
-import { askedByLabel, labelRefusal } from './on-issue.js';
 import { scheduleFromResync } from './schedule-reconcile.js';
 
 /**
@@ -156,9 +160,6 @@ export async function healLostAsks(
   return healed;
 }
 
-/** What of the settings names the labels that ask for a build. */
-type LabelSettings = Pick<Config, 'label' | 'types' | 'improve'>;
-
 /** How long the labels the settings named pass over issues that carry none of them. */
 const SETTINGS_KEPT_MS = 60 * 60_000;
 
@@ -171,10 +172,9 @@ function repoKey(ctx: Pick<RepoContext, 'owner' | 'repo'>): string {
 
 /** The settings at the default branch, as a label's delivery reads them; kept for the next resync's pass. */
 async function readLabelSettings(ctx: RepoContext, now: number): Promise<LabelSettings> {
-  const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  // A broken config cannot name its labels: the default ones ask, as for a delivery.
-  const { label, types, improve } = config.ok ? config.config : defaultConfig();
-  const settings = { label, types, improve };
+  const settings = labelSettingsOf(
+    await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo }),
+  );
   keptSettings.set(repoKey(ctx), { at: now, settings });
   return settings;
 }

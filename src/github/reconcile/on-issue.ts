@@ -1,9 +1,8 @@
 import type { Context } from 'probot';
-import { renderLabelRefusal } from '../../core/commands/render-replies.js';
-import { buildTypeOfLabels, isBuildLabel } from '../../core/config/build-labels.js';
-import { type Config, defaultConfig } from '../../core/config/config.js';
+import { labelRefusal } from '../../core/commands/render-replies.js';
+import { askedByLabel, labelSettingsOf } from '../../core/config/build-labels.js';
 import { loadConfig } from '../../read-config.js';
-import { type AskedBuild, askForBuild, startFromDelivery } from './ask-for-build.js';
+import { askForBuild, startFromDelivery } from './ask-for-build.js';
 import { type ContextDeps, repoContext, type ScheduleDeps } from './handler-deps.js';
 import { findBuildForIssue } from './locate-build.js';
 import { scheduleFromDelivery } from './schedule-reconcile.js';
@@ -22,7 +21,7 @@ export async function onIssueLabeled(
   const ctx = await repoContext(context, deps);
   const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
   // A broken config cannot name its label: the default label still gets the error report.
-  const what = askedByLabel(config.ok ? config.config : defaultConfig(), label.name);
+  const what = askedByLabel(labelSettingsOf(config), label.name);
   if (!what) return;
   await askForBuild(
     ctx,
@@ -34,32 +33,6 @@ export async function onIssueLabeled(
     },
     startFromDelivery(ctx, context, deps, config),
   );
-}
-
-/**
- * What someone without write access who added a build label is told, once (a note by
- * its key): the same for a label's delivery and for the resync that heals a lost one.
- */
-export function labelRefusal(login: string, label: string): { key: string; body: string } {
-  return {
-    key: `label-refused-${login}`,
-    body: renderLabelRefusal({ user: login, label }),
-  };
-}
-
-/**
- * What a label asks for: a build of its type (`label`, `types`), improvement
- * loops (`improve.label` starts them as `/improve` does, docs/improve.md), or
- * nothing (any other label).
- */
-export function askedByLabel(
-  settings: Pick<Config, 'label' | 'types' | 'improve'>,
-  label: string,
-): AskedBuild | null {
-  if (isBuildLabel(settings, label))
-    return { kind: 'build', type: buildTypeOfLabels(settings, [label]) };
-  if (label === settings.improve.label) return { kind: 'improve' };
-  return null;
 }
 
 /**
