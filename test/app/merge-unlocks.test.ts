@@ -100,7 +100,7 @@ describe('a merge and what it unlocks, in one reconcile', () => {
     const final = [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
     expect(final?.body).toContain('W1.1 is done.');
     expect(final?.body).toContain('W2.1 is done.');
-    // The reconcile that opened it told the labeller at once: its opening reads nothing.
+    // The reconcile that opened it asked the labeller's review at once: its opening reads nothing.
     const opening = delivered.find(
       (one) =>
         one.name === 'pull_request' &&
@@ -108,10 +108,12 @@ describe('a merge and what it unlocks, in one reconcile', () => {
         (one.payload.pull_request as { number: number }).number === final?.number,
     );
     expect(opening?.reads).toBe(0);
+    expect(final?.requestedReviewers).toEqual(['maintainer']);
+    // The request told them: no notice on the issue says it again.
     const notices = [...gh.comments.values()].filter((comment) =>
       comment.body.includes('Every worker is done: the final pull request'),
     );
-    expect(notices).toHaveLength(1);
+    expect(notices).toEqual([]);
   });
 
   it("runs the adaptation W1.1's report asks for before the worker it names", async () => {

@@ -49,24 +49,30 @@ describe('notices: a new comment when a person is needed, once per need', () => 
     return [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
   }
 
+  /** The review requests sent to GitHub, as its answers' statuses. */
+  function reviewRequests(): number[] {
+    return gh.log
+      .filter((entry) => entry.method === 'POST' && entry.route.endsWith('/requested_reviewers'))
+      .map((entry) => entry.status);
+  }
+
   it.each([1, 2, 3])(
-    'tells the labeller once that the plan waits and once that the final PR is open (seed %i)',
+    'tells the labeller once that the plan waits and asks once for their review of the final PR (seed %i)',
     async (seed) => {
       const { planNotices } = await runBuild(makeScript(), doubledAndShuffled(seed));
 
       const plan = gh.git.objects.get(gh.git.resolve(integrationBranch(BUILD)) ?? '');
       expect(plan).toBeDefined();
       expect(planNotices).toEqual([expect.stringMatching(/^plan-ready\/[0-9a-f]{12}$/)]);
+      // The review request on the final PR is what tells them: no notice on the issue repeats it.
       const final = finalPull();
-      expect(noticeKeys()).toEqual([planNotices[0], `final-pull/${final?.number}`]);
-      // Each says who it is for and what to do.
+      expect(noticeKeys()).toEqual([planNotices[0]]);
+      expect(final?.requestedReviewers).toEqual(['maintainer']);
+      expect(reviewRequests()).toEqual([201]);
+      // The notice says who it is for and what to do.
       const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
       expect(bodies[0]).toContain('@maintainer 📋 The plan is ready');
       expect(bodies[0]).toContain('/approve');
-      // Their review is asked on the final PR, which notifies them: the comment does not mention them again.
-      expect(bodies[1]).toMatch(/-->\n📦 Every worker is done/);
-      expect(bodies[1]).not.toContain('@maintainer');
-      expect(final?.requestedReviewers).toEqual(['maintainer']);
       // The status comment is still one comment, edited in place.
       expect(gh.comments.filter((c) => c.body.includes('baton:status'))).toHaveLength(1);
     },
@@ -83,7 +89,7 @@ describe('notices: a new comment when a person is needed, once per need', () => 
     await drive();
 
     const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
-    expect(bodies).toHaveLength(2);
+    expect(bodies).toHaveLength(1);
     expect(bodies[0]).toContain('@maintainer');
     for (const body of bodies) expect(body).not.toContain('@triager');
     expect(finalPull()?.requestedReviewers).toEqual(['maintainer']);
@@ -102,6 +108,7 @@ describe('notices: a new comment when a person is needed, once per need', () => 
       `final-pull/${final?.number}`,
     ]);
     expect(bodies[1]).toContain('@outsider 📦 Every worker is done');
+    expect(reviewRequests()).toEqual([422]);
   });
 
   it.each([11, 12])(
@@ -143,7 +150,7 @@ describe('notices: a new comment when a person is needed, once per need', () => 
   it('says nothing more while the workers need nobody', async () => {
     await runBuild(makeScript());
 
-    expect(noticeKeys().map((key) => key.split('/')[0])).toEqual(['plan-ready', 'final-pull']);
+    expect(noticeKeys().map((key) => key.split('/')[0])).toEqual(['plan-ready']);
   });
 
   it('tells once that a worker failed and waits for a person', async () => {

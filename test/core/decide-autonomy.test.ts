@@ -92,7 +92,6 @@ describe('decide: merge autonomy by risk', () => {
     const [notice, ...more] = waitNotices(actions);
     expect(more).toEqual([]);
     expect(notice?.key).toMatch(/^waiting\/1\/[0-9a-f]{8}$/);
-    expect(notice?.reviewers).toBeNull();
     const body = notice?.body ?? '';
     expect(body).toContain('@carol ⏸️ **The build waits for a person:** one worker changes');
     expect(body).toContain('- **W1.1** ([#101](');

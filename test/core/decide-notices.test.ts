@@ -138,18 +138,25 @@ describe('decide: notices, when a person is needed and only then', () => {
     expect(notices(shuffled, running)).toEqual(notices(snapshot, running));
   });
 
-  it('asks a review of the final PR of who labelled the issue, and does not mention them again', () => {
-    const [notice] = notices(delivered({ finalPull, ...LABELLED }), running);
-    expect(notice).toMatchObject({
-      kind: 'notice',
-      key: 'final-pull/200',
-      reviewers: { pull: 200, logins: ['maintainer'] },
+  it('asks who labelled the issue to review the final PR as it opens, and posts no notice of it', () => {
+    const open = decide({ snapshot: delivered(LABELLED), config: make.config(running), now: NOW });
+    expect(open.find((action) => action.kind === 'open-final-pull')).toMatchObject({
+      reviewers: ['maintainer'],
     });
+    // The review request notifies them; a notice on the issue would tell them twice.
+    expect(notices(delivered({ finalPull, ...LABELLED }), running)).toEqual([]);
+  });
+
+  it('tells the issue that the final PR is open, mentioning nobody, when nobody is known to ask', () => {
+    const open = decide({ snapshot: delivered(), config: make.config(running), now: NOW });
+    expect(open.find((action) => action.kind === 'open-final-pull')).toMatchObject({
+      reviewers: [],
+    });
+    const [notice, ...more] = notices(delivered({ finalPull }), running);
+    expect(more).toEqual([]);
     const body = notice?.kind === 'notice' ? notice.body : '';
     expect(findNotice(body)).toEqual({ build: BUILD, key: 'final-pull/200' });
-    // The review request notifies them; the comment says it without a second notification.
-    expect(body).toContain('\n📦 Every worker is done');
-    expect(body).not.toContain('@maintainer');
+    expect(body).toMatch(/-->\n📦 Every worker is done/);
     expect(body).toContain('merge it');
   });
 
@@ -173,11 +180,6 @@ describe('decide: notices, when a person is needed and only then', () => {
     const [notice] = notices(make.snapshot(overrides), config);
     const body = notice?.kind === 'notice' ? notice.body : '';
     expect(body.split('\n')[1]?.startsWith(start)).toBe(true);
-  });
-
-  it('asks no review when nobody is known to ask', () => {
-    const [notice] = notices(delivered({ finalPull }), running);
-    expect(notice).toMatchObject({ kind: 'notice', reviewers: null });
   });
 });
 

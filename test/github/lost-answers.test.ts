@@ -170,7 +170,6 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
       kind: 'notice',
       key,
       body: `${noticeMarker(BUILD, key)}\nW1.1 failed.`,
-      reviewers: null,
     };
     loseNextAnswer(COMMENT);
     expect((await actOnce(snapshot, notice))?.result).toBe('failed');

@@ -201,7 +201,6 @@ export function setNotices(
       kind: 'notice',
       key: need.key,
       body: [noticeMarker(set.home.build, need.key), `${mentions(people)}${need.text}`].join('\n'),
-      reviewers: null,
     }));
 }
 

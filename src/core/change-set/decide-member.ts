@@ -99,5 +99,5 @@ function routeNotice(
   const body = findNotice(first)
     ? [noticeMarker(set.home.build, key), ...rest].join('\n')
     : action.body;
-  return [{ kind: 'notice', key, body, reviewers: null }];
+  return [{ kind: 'notice', key, body }];
 }

@@ -44,20 +44,18 @@ export type Action =
   | { kind: 'remove-label'; number: number; label: string }
   /**
    * A new comment on the build's issue, because a person is needed: posted
-   * once per `key` (its marker is in `body`, and a ref guards the post), and a
-   * review asked of `reviewers` on a PR when given.
+   * once per `key` (its marker is in `body`, and a ref guards the post).
    */
-  | {
-      kind: 'notice';
-      key: string;
-      body: string;
-      reviewers: { pull: number; logins: string[] } | null;
-    }
+  | { kind: 'notice'; key: string; body: string }
   /** A comment that is posted once: `key` goes in a hidden marker and is looked for first. */
   | { kind: 'comment'; number: number; key: string; body: string }
   /** Merge the moved default branch into the build branch; a conflict is reported. */
   | { kind: 'sync-build-branch' }
-  | { kind: 'open-final-pull'; title: string; body: string }
+  /**
+   * Open the build's final pull request and ask `reviewers` for their review
+   * (`finalReviewers`): the request is what tells them.
+   */
+  | { kind: 'open-final-pull'; title: string; body: string; reviewers: string[] }
   | { kind: 'enable-auto-merge'; pull: number }
   | { kind: 'close-pull'; pull: number }
   /**

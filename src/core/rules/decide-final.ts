@@ -11,6 +11,7 @@ import { contractVettingOf, judgeRisk, noRisk } from '../verification/risk.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
+import { finalReviewers } from './decide-notices.js';
 import { validationHoldsFinal } from './decide-validate.js';
 
 /**
@@ -85,6 +86,7 @@ export function decideFinal({
           ctx,
           plan,
         ),
+        reviewers: finalReviewers(ctx),
       },
     ];
   }

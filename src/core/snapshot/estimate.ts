@@ -57,8 +57,9 @@ export interface BuildEstimate {
  * branch holds the pull request, the `baton/review` check adds one
  * (`WRITES_OF_A_REVIEW_CHECK`). A fix round adds a fix (its dispatch,
  * and its lock ref but for a fix of red checks) and a second review: about 5 of Baton's and 2 of its sessions'.
- * The build adds about 5: the final pull request, its notice and reviewers,
- * the status edit that shows it. Pushes are git, not API requests, and do not
+ * The build adds at most 5: the final pull request, the review asked of the
+ * people told (and where GitHub refuses it, or there is nobody to ask, a
+ * notice on the issue: its ref and comment), the status edit that shows it. Pushes are git, not API requests, and do not
  * count.
  */
 export const WRITES_PER_WORKER = 7;

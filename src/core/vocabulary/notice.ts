@@ -47,12 +47,6 @@ export function findNote(body: string): string | null {
   return match?.[1] ?? null;
 }
 
-/** A notice's body with the people mentioned at the start of its text, after the hidden first line. */
-export function withMentions(body: string, logins: string[]): string {
-  const [marker = '', ...rest] = body.split('\n');
-  return [marker, `${mentions(logins)}${rest.join('\n')}`].join('\n');
-}
-
 /**
  * The people a comment @-mentions, each once, as GitHub reads mentions: not in
  * code (a fenced block or a code span), not in an HTML comment, and not in the

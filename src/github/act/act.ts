@@ -14,7 +14,7 @@ import { cleanUpRefs } from './clean-up-refs.js';
 import { dispatchSession } from './dispatch-session.js';
 import { ensureLedgerPart } from './ensure-ledger-part.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
-import { ensureNote, ensureNotice, noticeRefRefused } from './ensure-note.js';
+import { askFinalReviews, ensureNote, ensureNotice, noticeRefRefused } from './ensure-note.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { addLabel, closeSubIssue, removeLabel, reopenMirror, retitleIssue } from './issues.js';
 import { mergePull, syncBuildBranch } from './merge.js';
@@ -263,7 +263,9 @@ async function actOne(
         head: integrationBranch(snapshot.build),
         base: snapshot.repo.defaultBranch,
       });
-      return opened ? { action, result: 'done', opened } : { action, result: 'unchanged' };
+      if (!opened) return { action, result: 'unchanged' };
+      await askFinalReviews(ctx, { snapshot, pull: opened, reviewers: action.reviewers });
+      return { action, result: 'done', opened };
     }
     case 'enable-auto-merge':
       await enableAutoMerge(ctx, action.pull);

@@ -5,7 +5,8 @@
  */
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
-import { noteMarker, noticeKey, noticeMarker, withMentions } from '../../core/vocabulary/notice.js';
+import { finalPullNotice } from '../../core/rules/decide-notices.js';
+import { noteMarker, noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { ignoreStatus, messageOf, type RepoContext } from '../client/types.js';
 import type { RefRefusedError } from './refs.js';
 import { writeOnceByRef } from './write-once.js';
@@ -81,31 +82,41 @@ export function noticeLockRef(build: string, key: string): string {
  */
 export async function ensureNotice(
   ctx: RepoContext,
-  {
-    snapshot,
-    key,
-    body,
-    reviewers,
-  }: {
-    snapshot: BuildSnapshot;
-    key: string;
-    body: string;
-    reviewers: { pull: number; logins: string[] } | null;
-  },
+  { snapshot, key, body }: { snapshot: BuildSnapshot; key: string; body: string },
 ): Promise<'posted' | 'taken'> {
   const ref = noticeLockRef(snapshot.build, key);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    // The review request is what notifies the people it asks; where GitHub refuses it, the comment mentions them.
-    const asked = reviewers ? await requestReviewers(ctx, reviewers) : true;
     await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
-      body: asked || !reviewers ? body : withMentions(body, reviewers.logins),
+      body,
     });
   });
   return posted.taken ? 'taken' : 'posted';
+}
+
+/**
+ * Asks `reviewers` to review the final pull request the pass just opened: the
+ * request is what tells them, once, since only the pass whose pull request
+ * GitHub created asks. Where GitHub refuses it (one it cannot ask, not a
+ * collaborator, fails the whole request with 422), the final pull request's
+ * notice on the issue mentions them instead. A pass that dies between opening
+ * the pull request and asking loses the request, as a notice can be lost
+ * (docs/design-notes.md, "Notices"): the status comment shows the pull request.
+ */
+export async function askFinalReviews(
+  ctx: RepoContext,
+  {
+    snapshot,
+    pull,
+    reviewers,
+  }: { snapshot: BuildSnapshot; pull: { number: number; url: string }; reviewers: string[] },
+): Promise<void> {
+  if (reviewers.length === 0) return;
+  if (await requestReviewers(ctx, { pull: pull.number, logins: reviewers })) return;
+  await ensureNotice(ctx, { snapshot, ...finalPullNotice(snapshot, { pull, people: reviewers }) });
 }
 
 /**
@@ -151,7 +162,7 @@ export async function noticeRefRefused(
     `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error.ref}\` (${escapeText(messageOf(error.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`,
   ].join('\n');
   try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+    await ensureNotice(ctx, { snapshot, key, body });
   } catch (noticeError) {
     log.error(
       { err: noticeError, buildId: snapshot.build },

@@ -169,14 +169,14 @@ function startsWork(action: Action): boolean {
   return worker !== null && worker !== undefined && role !== 'review' && !trigger;
 }
 
-/** What follows the final pull request a pass opened: the labeller's notice (its reviewers asked) and auto-merge. */
+/** What follows the final pull request a pass opened: its notice where nobody was asked to review it, and auto-merge. */
 const FOLLOWS_FINAL: ReadonlySet<Action['kind']> = new Set(['notice', 'enable-auto-merge']);
 
 /**
- * The pass after one that opened the final pull request: the build with that
- * pull request open, as GitHub's answer gave it, asks for the notice that
- * tells the labeller (and asks its reviewers) and auto-merge when the config
- * wants it; done now, the pull request's `pull_request.opened` is no news
+ * The pass after one that opened the final pull request (and asked its
+ * reviews): the build with that pull request open, as GitHub's answer gave
+ * it, asks for its notice where nobody was asked to review it, and auto-merge
+ * when the config wants it; done now, the pull request's `pull_request.opened` is no news
  * (`LastReads.finalPullSeen`). Anything else leaves the build as it was, and
  * the event is read as before.
  */
