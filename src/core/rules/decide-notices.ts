@@ -1,7 +1,7 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
-import type { PullInfo } from '../snapshot/snapshot.js';
+import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView, ValidationView } from '../status/status-view.js';
@@ -15,8 +15,6 @@ import { findRunaways, runawayNotice } from './runaway.js';
 interface Need {
   about: (string | number)[];
   text: string;
-  /** The final PR, whose review is requested from the people notified. */
-  reviewPull?: number;
 }
 
 /**
@@ -24,8 +22,8 @@ interface Need {
  * the people it mentions, which an edit of the status comment does not) when
  * the plan waits for `/approve`, a worker needs a person or looks like a
  * runaway (`runaway.ts`), a milestone's validation waits for a person, the
- * budget is reached, or the final PR is open
- * (its review is requested too). Each is keyed by its need and left out once its marker is seen; `act` guards the
+ * budget is reached, or the final PR is open and no review request told
+ * anyone (`finalReviewers`). Each is keyed by its need and left out once its marker is seen; `act` guards the
  * post with a ref so two replicas never post the same one (docs/design-notes.md).
  */
 export function decideNotices(
@@ -37,20 +35,56 @@ export function decideNotices(
   return needsOf(ctx, { view, workers })
     .map((need) => ({ ...need, key: noticeKey(...need.about) }))
     .filter((need) => !posted.has(need.key))
-    .map((need): Action => {
-      const reviewers =
-        need.reviewPull !== undefined && people.length > 0
-          ? { pull: need.reviewPull, logins: people }
-          : null;
-      // A review request notifies the people it asks: the comment does not mention them again
-      // (`act` mentions them where GitHub refuses the request).
-      const body = [
-        noticeMarker(ctx.snapshot.build, need.key),
-        `${reviewers ? '' : mentions(people)}${need.text}`,
-        ...(ctx.snapshot.statusComment ? ['', `The build's status: ${statusUrl(ctx)}`] : []),
-      ].join('\n');
-      return { kind: 'notice', key: need.key, body, reviewers };
-    });
+    .map(
+      (need): Action => ({
+        kind: 'notice',
+        key: need.key,
+        body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people }),
+      }),
+    );
+}
+
+/** A notice's body: its hidden marker, the people it mentions, its text and a link to the build's status. */
+function noticeBody(
+  snapshot: BuildSnapshot,
+  { key, text, people }: { key: string; text: string; people: string[] },
+): string {
+  return [
+    noticeMarker(snapshot.build, key),
+    `${mentions(people)}${text}`,
+    ...(snapshot.statusComment
+      ? ['', `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`]
+      : []),
+  ].join('\n');
+}
+
+/**
+ * Whom opening the final pull request asks for a review: the people a notice
+ * would tell (`notified`), for a build of its own. GitHub's review request is
+ * what notifies them, so no notice on the issue follows; the issue's
+ * subscribers hear when the pull request closes it. A change set's member
+ * says its final pull request on the set's issue once its turn comes
+ * (`setNotices`), and a build with nobody to ask tells the issue.
+ */
+export function finalReviewers(ctx: DecideContext): string[] {
+  return ctx.snapshot.changeSet ? [] : notified(ctx);
+}
+
+/**
+ * The notice of an open final pull request: posted where nobody was asked for
+ * a review (`finalReviewers`), or GitHub refused to ask `people` (not
+ * collaborators), whom it then mentions.
+ */
+export function finalPullNotice(
+  snapshot: BuildSnapshot,
+  { pull, people }: { pull: { number: number; url: string }; people: string[] },
+): { key: string; body: string } {
+  const key = noticeKey('final-pull', pull.number);
+  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
+}
+
+function finalPullText(url: string): string {
+  return `📦 Every worker is done: the final pull request ${url} is open. Review it and merge it to deliver the build.`;
 }
 
 /** The `notify` list of `.github/baton.yml`, else the person who labelled the issue. */
@@ -140,13 +174,8 @@ function needsOf(
     });
   }
   const final = ctx.snapshot.finalPull;
-  if (final?.state === 'open') {
-    needs.push({
-      about: ['final-pull', final.number],
-      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
-      reviewPull: final.number,
-    });
-  }
+  if (final?.state === 'open' && finalReviewers(ctx).length === 0)
+    needs.push({ about: ['final-pull', final.number], text: finalPullText(final.url) });
   return needs;
 }
 
@@ -261,8 +290,4 @@ function partialNeeds(ctx: DecideContext, state: WorkerState, pull: PullInfo): N
       text: `⏸️ ${id} stopped short of its brief: ${state.note ?? 'its session stopped'} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`,
     },
   ];
-}
-
-function statusUrl(ctx: DecideContext): string {
-  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
 }

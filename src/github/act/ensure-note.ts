@@ -3,9 +3,10 @@
  * same truth: a note (a keyed comment, `ensureNote`) and a build's notice
  * (`ensureNotice`), each guarded by a hidden ref (`writeOnceByRef`).
  */
+
+import { finalPullNotice } from '../../core/rules/decide-notices.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
-import { finalPullNotice } from '../../core/rules/decide-notices.js';
 import { noteMarker, noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { ignoreStatus, messageOf, type RepoContext } from '../client/types.js';
 import type { RefRefusedError } from './refs.js';
