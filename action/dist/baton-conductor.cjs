@@ -53942,6 +53942,16 @@ function buildTypeOfLabels(config3, labels) {
   if (labels.includes(config3.types.content)) return "content";
   return "code";
 }
+function labelSettingsOf(config3) {
+  const { label, types: types2, improve } = config3.ok ? config3.config : defaultConfig();
+  return { label, types: types2, improve };
+}
+function askedByLabel(settings, label) {
+  if (isBuildLabel(settings, label))
+    return { kind: "build", type: buildTypeOfLabels(settings, [label]) };
+  if (label === settings.improve.label) return { kind: "improve" };
+  return null;
+}
 
 // src/core/snapshot/normalize-snapshot.ts
 function normalizeSnapshot(snapshot) {
@@ -55014,6 +55024,123 @@ function setOfMember(build) {
   return member ? { build: member.build, issue: member.issue, home: member.home } : null;
 }
 
+// src/core/commands/parse-commands.ts
+var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
+var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
+function proseLines(lines) {
+  const prose = /* @__PURE__ */ new Set();
+  let fence = null;
+  let inHtmlComment = false;
+  for (const [i, line] of lines.entries()) {
+    const opener = FENCE.exec(line);
+    if (fence !== null) {
+      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
+    } else if (inHtmlComment) {
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
+    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
+    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
+      fence = opener[1] ?? null;
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
+      inHtmlComment = true;
+    } else {
+      prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
+    }
+  }
+  return prose;
+}
+function parseCommands(body, context = {}) {
+  const lines = body.split(/\r\n|\r|\n/);
+  const prose = proseLines(lines);
+  const starts = lines.flatMap((line, i) => {
+    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
+    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
+  });
+  const result = { commands: [], errors: [] };
+  for (const [n, { i, word, rest }] of starts.entries()) {
+    const line = (lines[i] ?? "").trim();
+    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
+    const outcome = readCommand({ word, rest, following, worker: context.worker });
+    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
+    else result.commands.push(outcome);
+  }
+  return result;
+}
+function commandsOfWord(word) {
+  const heads = (name) => COMMANDS[name].head.split(" ");
+  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
+    (a, b) => heads(b).length - heads(a).length
+  );
+}
+function readCommand(line) {
+  for (const name of commandsOfWord(line.word)) {
+    const spec = specOf(name);
+    const read = spec.read({ ...line, usage: spec.usage });
+    if (typeof read === "string") return read;
+    if (read !== null) return { name, ...read };
+  }
+  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
+}
+function commandWord(command2) {
+  return COMMANDS[command2.name].head;
+}
+function writeCommand(command2) {
+  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
+}
+function listCommands() {
+  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+}
+
+// src/core/commands/render-replies.ts
+var BATON_REPLY_MARKER = "<!-- baton:reply -->";
+var QUOTE_MAX = 100;
+function isBatonComment(body) {
+  return body.includes("<!-- baton:");
+}
+function mention(user) {
+  return `@${user.replace(/[^\w[\]-]/g, "")}`;
+}
+function reply(lines) {
+  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
+}
+function renderLabelRefusal({ user, label }) {
+  return reply([
+    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
+    "",
+    "A maintainer can add the label to start it."
+  ]);
+}
+function labelRefusal(login, label) {
+  return { key: `label-refused-${login}`, body: renderLabelRefusal({ user: login, label }) };
+}
+function renderCommandRefusal({ user, command: command2 }) {
+  return reply([
+    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
+    "",
+    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
+  ]);
+}
+function renderCommandErrors(errors) {
+  const commands = listCommands();
+  const listed = errors.some((error62) => error62.message.includes(commands));
+  return reply([
+    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
+    "",
+    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
+    ...listed ? [] : ["", `Commands: ${commands}.`],
+    "",
+    "On a worker's pull request the worker id may be left out."
+  ]);
+}
+function truncate(line) {
+  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
+}
+
 // src/core/vocabulary/notice.ts
 var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
 function noticeMarker(build, key) {
@@ -55035,10 +55162,6 @@ function findNote(body) {
   const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
   const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
   return match?.[1] ?? null;
-}
-function withMentions(body, logins) {
-  const [marker = "", ...rest] = body.split("\n");
-  return [marker, `${mentions(logins)}${rest.join("\n")}`].join("\n");
 }
 function mentions(logins) {
   return logins.map((login) => `@${login} `).join("");
@@ -55137,6 +55260,694 @@ function deepMerge(base, override) {
 }
 function isPlainObject4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/core/verification/path-glob.ts
+function matchesGlob(glob, path2) {
+  const pattern = glob.replace(/^\.?\/+/, "");
+  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
+  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
+}
+function matchesAny(globs, path2) {
+  return globs.some((glob) => matchesGlob(glob, path2));
+}
+function globRegex(glob) {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] ?? "";
+    if (char === "*" && glob[i + 1] === "*") {
+      const slash = glob[i + 2] === "/";
+      source += slash ? "(?:[^/]+/)*" : ".*";
+      i += slash ? 2 : 1;
+    } else if (char === "*") {
+      source += "[^/]*";
+    } else if (char === "?") {
+      source += "[^/]";
+    } else {
+      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+// src/core/verification/risk.ts
+var LARGE_CHANGE_LINES = 400;
+var RISKY_ROUNDS = 2;
+var RISK_ORDER = [
+  "workflow",
+  "security",
+  "dependency",
+  "disagreement",
+  "interface",
+  "tests",
+  "rounds",
+  "size"
+];
+function riskText(risk) {
+  switch (risk) {
+    case "workflow":
+      return "changes a workflow";
+    case "dependency":
+      return "changes dependencies";
+    case "security":
+      return "changes security-sensitive paths";
+    case "interface":
+      return "changes a public interface";
+    case "tests":
+      return "changes or deletes tests";
+    case "size":
+      return `changes more than ${LARGE_CHANGE_LINES} lines`;
+    case "rounds":
+      return `took ${RISKY_ROUNDS} or more review rounds`;
+    case "disagreement":
+      return "its reviews disagree";
+    default: {
+      const _exhaustive = risk;
+      return _exhaustive;
+    }
+  }
+}
+function evidenceForHead(pull) {
+  const { evidence } = pull;
+  if (!evidence) return null;
+  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+}
+function contractVettingOf(snapshot, worker) {
+  if (snapshot.contract?.kind !== "valid") return null;
+  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
+  return { files: snapshot.contract.contract.files, granted };
+}
+function judgeRisk(pull, settings, { contract }) {
+  const evidence = evidenceForHead(pull);
+  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
+  const rounds = new Set(
+    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
+  ).size;
+  const found = new Set(evidence ? change.classes : []);
+  if (rounds >= RISKY_ROUNDS) found.add("rounds");
+  if (disagree(pull)) found.add("disagreement");
+  return {
+    worker: pull.worker,
+    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
+    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    files: change.files,
+    lines: change.lines,
+    riskyLines: change.riskyLines,
+    rounds
+  };
+}
+function judgeChange(evidence, settings, { contract }) {
+  const vetted = new Set(contract && !contract.granted ? contract.files : []);
+  const files = evidence.files.map((file2) => {
+    const classes = fileClasses(file2, settings);
+    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
+    return {
+      ...file2,
+      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
+    };
+  }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
+  const lines = evidence.files.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
+  const found = new Set(files.flatMap((file2) => file2.classes));
+  if (lines > LARGE_CHANGE_LINES) found.add("size");
+  return {
+    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    files,
+    lines,
+    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0)
+  };
+}
+function noRisk(worker) {
+  return { worker, evidence: "none", classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
+}
+function fileClasses(file2, settings) {
+  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
+  const found = /* @__PURE__ */ new Set();
+  for (const path2 of paths) {
+    if (isWorkflowPath(path2)) found.add("workflow");
+    if (isDependencyPath(path2)) found.add("dependency");
+    if (matchesAny(settings.securityPaths, path2)) found.add("security");
+    if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
+    if (isTestPath(path2) && file2.status !== "added") found.add("tests");
+  }
+  return RISK_ORDER.filter((risk) => found.has(risk));
+}
+function isWorkflowPath(path2) {
+  const base = baseName(path2);
+  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
+}
+var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "pnpm-workspace.yaml",
+  "bun.lock",
+  "bun.lockb",
+  ".npmrc",
+  ".yarnrc.yml",
+  "pyproject.toml",
+  "poetry.lock",
+  "uv.lock",
+  "pipfile",
+  "pipfile.lock",
+  "setup.py",
+  "setup.cfg",
+  "go.mod",
+  "go.sum",
+  "go.work",
+  "cargo.toml",
+  "cargo.lock",
+  "gemfile",
+  "gemfile.lock",
+  "composer.json",
+  "composer.lock",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "settings.gradle.kts",
+  "gradle.lockfile",
+  "packages.config",
+  "directory.packages.props",
+  "packages.lock.json",
+  "mix.exs",
+  "mix.lock",
+  "pubspec.yaml",
+  "pubspec.lock",
+  "package.swift",
+  "package.resolved",
+  "podfile",
+  "podfile.lock",
+  "cartfile",
+  "cartfile.resolved",
+  "deno.json",
+  "deno.lock",
+  "flake.nix",
+  "flake.lock"
+]);
+function isDependencyPath(path2) {
+  const base = baseName(path2).toLowerCase();
+  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
+}
+var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
+function isTestPath(path2) {
+  const parts = path2.split("/");
+  const base = parts.at(-1) ?? "";
+  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
+}
+function disagree(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const verdicts = new Set(
+    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
+  );
+  return verdicts.size > 1;
+}
+function baseName(path2) {
+  return path2.split("/").at(-1) ?? path2;
+}
+
+// src/core/verification/read-first.ts
+function weight(risk) {
+  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
+}
+function riskScore(risk) {
+  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
+}
+function readFirst(risks) {
+  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
+  const ranked = [...risks].sort(
+    (a, b) => riskScore(b) - riskScore(a) || b.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b.worker) ?? 0)
+  );
+  const files = ranked.flatMap(
+    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
+  );
+  return {
+    ranked,
+    files,
+    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    total: risks.reduce((sum, risk) => sum + risk.lines, 0)
+  };
+}
+
+// src/core/verification/review-guide.ts
+var GUIDE_MAX_CRITERIA = 40;
+var GUIDE_MAX_FILES = 10;
+function renderReviewGuide(input2) {
+  const first = readFirst(input2.workers.map((worker) => worker.risk));
+  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
+  return [
+    ...guideOpening("each worker's diff", "the sessions'"),
+    ...criteriaBlock(input2, byId),
+    "",
+    readFirstHeading(first.lines, first.total),
+    "",
+    ...rankedBlock(first.ranked, byId),
+    "",
+    "### Every worker",
+    "",
+    ...input2.workers.map(workerLine2)
+  ].join("\n");
+}
+function criteriaBlock(input2, byId) {
+  const { criteria, contract } = input2;
+  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
+  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
+    const [check2, result] = proof(criterion, input2, byId);
+    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
+  });
+  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
+}
+function guideOpening(measured, own2) {
+  return [
+    "## Review guide",
+    "",
+    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
+  ];
+}
+function criteriaSection(contract, rows, total) {
+  return [
+    "### Acceptance criteria",
+    "",
+    contract,
+    "",
+    "| Criterion | What must hold | Check | Result |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
+  ];
+}
+function readFirstHeading(lines, total) {
+  return `### Read these first: ${lines} of ${total} changed lines`;
+}
+function contractLine(contract, criteria) {
+  if (!contract || contract.kind === "missing")
+    return "No contract: no check was written for these criteria.";
+  if (contract.kind === "invalid")
+    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
+  const { checks, unchecked } = contract.contract;
+  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
+}
+function proof(criterion, { contract, requireChecks, validated }, byId) {
+  const check2 = checkCell(criterion, contract);
+  if (!check2.checked) return [check2.text, "—"];
+  return [
+    check2.text,
+    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
+  ];
+}
+function checkCell(criterion, contract) {
+  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
+  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
+  if (checks.length === 0) {
+    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
+    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
+  }
+  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
+  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
+  return { checked: true, text: `${named3}${more}` };
+}
+function resultOf(criterion, { requireChecks, validated }, byId) {
+  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
+  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
+    return `${criterion.worker} was skipped: not run`;
+  if (validated) {
+    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
+  }
+  if (criterion.worker === null) return "runs in this pull request's checks";
+  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
+}
+function rankedBlock(ranked, byId) {
+  const risky = ranked.filter((risk) => risk.classes.length > 0);
+  if (risky.length === 0) {
+    return [
+      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
+    ];
+  }
+  return risky.flatMap((risk, index) => {
+    const worker = byId.get(risk.worker);
+    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
+    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
+    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
+    return [
+      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
+      ...files,
+      ...more
+    ];
+  });
+}
+function fileLine(file2) {
+  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
+  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
+}
+function workerLine2(worker) {
+  const title = quoted(worker.title);
+  if (worker.outcome === "skipped" || !worker.pull)
+    return `- **${worker.id}** ${title}: skipped, not merged.`;
+  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
+  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
+  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
+}
+function verdictOf(pull) {
+  const decisive = pull.reviews.filter(
+    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
+  );
+  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
+  if (!last) return "no review verdict";
+  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
+  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
+}
+
+// src/core/verification/wait-notice.ts
+function waitNoticeAbout(waits) {
+  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
+  return ["waiting", waits.length, shortHash(heads.join(" "))];
+}
+function renderWaitNotice(waits) {
+  const them2 = waits.length === 1 ? "it merges" : "they merge";
+  const lines = waits.flatMap(({ wait: wait2, pull }) => {
+    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
+      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
+    );
+    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
+    return [
+      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${wait2.classes.map(riskText).join("; ")}.${files.length > 0 ? " Read these first:" : " No one file carries it: the change as a whole does."}`,
+      ...files,
+      ...more
+    ];
+  });
+  return [
+    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
+    "",
+    ...lines,
+    "",
+    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
+    "",
+    "```",
+    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
+    "```"
+  ].join("\n");
+}
+
+// src/core/workers/worker-state.ts
+var MOVING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved"
+]);
+var RUNNING = /* @__PURE__ */ new Set([...MOVING, "needs-human"]);
+function isRunning(state) {
+  return RUNNING.has(state.state);
+}
+function isDone(state) {
+  return state.state === "merged" || state.state === "skipped";
+}
+
+// src/core/rules/runaway.ts
+var HOUR_MS = 60 * 6e4;
+function findRunaways({
+  runs,
+  ledger,
+  settings,
+  done,
+  now
+}) {
+  const nowMs = Date.parse(now);
+  const byWorker = /* @__PURE__ */ new Map();
+  for (const run2 of runs) {
+    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
+      continue;
+    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
+  }
+  const found = [];
+  for (const [worker, sessions] of byWorker) {
+    const latest = sessions.at(-1);
+    if (!latest) continue;
+    const entries = ledger.entries.filter((entry) => entry.worker === worker);
+    const failing = failingStreak({ sessions, entries, least: settings.failures });
+    if (failing) found.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
+    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
+    if (spending) found.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
+  }
+  return found;
+}
+function failingStreak({
+  sessions,
+  entries,
+  least
+}) {
+  if (least <= 0) return null;
+  const streak = [];
+  for (const run2 of [...sessions].reverse()) {
+    if (run2.status !== "completed") continue;
+    if (delivered(run2, entries)) break;
+    streak.unshift(run2);
+  }
+  const first = streak[0];
+  if (!first || streak.length < least) return null;
+  const ids = new Set(streak.map((run2) => run2.id));
+  return {
+    sessions: streak.length,
+    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
+    since: { runId: first.id, at: first.createdAt }
+  };
+}
+function delivered(run2, entries) {
+  if (run2.conclusion !== "success") return false;
+  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  return !record2 || record2.outcome === "complete";
+}
+function spendingHour({
+  sessions,
+  entries,
+  usdPerHour,
+  nowMs
+}) {
+  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
+  const recent = sessions.filter(
+    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
+  );
+  const ids = new Set(recent.map((run2) => run2.id));
+  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
+  const first = recent[0];
+  if (!first || usd <= usdPerHour) return null;
+  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
+}
+function sumUsd(entries) {
+  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
+}
+function linkOf(run2) {
+  return { id: run2.id, url: run2.url };
+}
+function runawayNotice(runaway) {
+  const { worker, sessions, since } = runaway;
+  const usd = `$${runaway.usd.toFixed(2)}`;
+  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
+  return {
+    about: ["runaway", runaway.reason, worker, since.runId],
+    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
+  };
+}
+
+// src/core/rules/decide-notices.ts
+function decideNotices(ctx, { view, workers }) {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map(
+    (need) => ({
+      kind: "notice",
+      key: need.key,
+      body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people })
+    })
+  );
+}
+function noticeBody(snapshot, { key, text, people }) {
+  return [
+    noticeMarker(snapshot.build, key),
+    `${mentions(people)}${text}`,
+    ...snapshot.statusComment ? ["", `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`] : []
+  ].join("\n");
+}
+function finalReviewers(ctx) {
+  return ctx.snapshot.changeSet ? [] : notified(ctx);
+}
+function finalPullNotice(snapshot, { pull, people }) {
+  const key = noticeKey("final-pull", pull.number);
+  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
+}
+function finalPullText(url2) {
+  return `📦 Every worker is done: the final pull request ${url2} is open. Review it and merge it to deliver the build.`;
+}
+function notified(ctx) {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
+  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function needsOf(ctx, { view, workers }) {
+  const needs = [];
+  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
+    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
+    needs.push({
+      about: ["plan-ready", sha],
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === "repository" ? {
+        about: ["daily-budget", daily.day],
+        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
+      } : {
+        about: ["installation-daily-budget", daily.day],
+        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
+      }
+    );
+  }
+  if (view.phase !== "running") return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== "awaiting-approval") continue;
+    const names2 = adaptation.workers.join(", ");
+    needs.push({
+      about: ["adapted", adaptation.source],
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
+    });
+  }
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  needs.push(...waitNeeds(view, workers));
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  for (const runaway of findRunaways({
+    runs: ctx.snapshot.runs,
+    ledger: ctx.ledger,
+    settings: ctx.config.runaway,
+    done,
+    now: ctx.now
+  })) {
+    needs.push(runawayNotice(runaway));
+  }
+  const followUps = view.progress.followUps;
+  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
+    needs.push({
+      about: ["follow-ups", followUps.round],
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "failed") {
+    needs.push({
+      about: ["synthesis-failed", synthesis.attempts],
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
+    });
+  }
+  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      about: ["budget", maxUsd],
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === "open" && finalReviewers(ctx).length === 0)
+    needs.push({ about: ["final-pull", final.number], text: finalPullText(final.url) });
+  return needs;
+}
+function validationNeeds(ctx, validations) {
+  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
+  return validations.flatMap((validation) => {
+    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
+    const run2 = validation.url ? ` (${validation.url})` : "";
+    if (validation.state === "session-failed") {
+      return [
+        {
+          about,
+          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
+        }
+      ];
+    }
+    if (validation.state !== "failed" || validation.failed.every((failure2) => failure2.worker)) {
+      return [];
+    }
+    const checks = validation.failed.map((failure2) => failure2.check).join(", ");
+    return [
+      {
+        about,
+        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
+      }
+    ];
+  });
+}
+function seriesNeeds(view) {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
+    return [
+      {
+        about: ["series-ended", last.loop],
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-failed" || last.stage === "summary-failed") {
+    const session = last.stage === "research-failed" ? "research" : "summary";
+    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
+    return [
+      {
+        about: [last.stage, last.loop],
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
+      }
+    ];
+  }
+  return [];
+}
+function waitNeeds(view, workers) {
+  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
+  const standing = new Set(view.progress.waitsForPerson);
+  const waits = workers.flatMap(
+    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
+  );
+  if (waits.length === 0) return [];
+  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
+}
+function workerNeeds(ctx, state) {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
+    return [
+      {
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+      }
+    ];
+  }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "failed") {
+    const why = state.note ?? "its session failed";
+    return [
+      {
+        about: ["failed", id, state.attempts],
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
+      }
+    ];
+  }
+  return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      about: ["partial", id, pull.headSha.slice(0, 12)],
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
 }
 
 // src/github/act/refs.ts
@@ -55294,24 +56105,27 @@ ${body}`
 function noticeLockRef(build, key) {
   return `refs/baton/${build}/notice/${key}`;
 }
-async function ensureNotice(ctx, {
-  snapshot,
-  key,
-  body,
-  reviewers
-}) {
+async function ensureNotice(ctx, { snapshot, key, body }) {
   const ref = noticeLockRef(snapshot.build, key);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    const asked = reviewers ? await requestReviewers(ctx, reviewers) : true;
     await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
-      body: asked || !reviewers ? body : withMentions(body, reviewers.logins)
+      body
     });
   });
   return posted.taken ? "taken" : "posted";
+}
+async function askFinalReviews(ctx, {
+  snapshot,
+  pull,
+  reviewers
+}) {
+  if (reviewers.length === 0) return;
+  if (await requestReviewers(ctx, { pull: pull.number, logins: reviewers })) return;
+  await ensureNotice(ctx, { snapshot, ...finalPullNotice(snapshot, { pull, people: reviewers }) });
 }
 async function requestReviewers(ctx, { pull, logins }) {
   const asked = await ignoreStatus([422], async () => {
@@ -55336,7 +56150,7 @@ async function noticeRefRefused(ctx, {
     `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
   ].join("\n");
   try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+    await ensureNotice(ctx, { snapshot, key, body });
   } catch (noticeError) {
     log.error(
       { err: noticeError, buildId: snapshot.build },
@@ -55891,120 +56705,6 @@ async function restOfRefs(ctx, prefix, first) {
     page = repository.refs.pageInfo;
   }
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
-}
-
-// src/core/commands/parse-commands.ts
-var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
-var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function leavesCommentOpen(line) {
-  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
-}
-function proseLines(lines) {
-  const prose = /* @__PURE__ */ new Set();
-  let fence = null;
-  let inHtmlComment = false;
-  for (const [i, line] of lines.entries()) {
-    const opener = FENCE.exec(line);
-    if (fence !== null) {
-      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
-    } else if (inHtmlComment) {
-      const end = line.indexOf("-->");
-      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
-    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
-    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
-      fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
-      inHtmlComment = true;
-    } else {
-      prose.add(i);
-      inHtmlComment = leavesCommentOpen(line);
-    }
-  }
-  return prose;
-}
-function parseCommands(body, context = {}) {
-  const lines = body.split(/\r\n|\r|\n/);
-  const prose = proseLines(lines);
-  const starts = lines.flatMap((line, i) => {
-    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
-    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
-  });
-  const result = { commands: [], errors: [] };
-  for (const [n, { i, word, rest }] of starts.entries()) {
-    const line = (lines[i] ?? "").trim();
-    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
-    const outcome = readCommand({ word, rest, following, worker: context.worker });
-    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
-    else result.commands.push(outcome);
-  }
-  return result;
-}
-function commandsOfWord(word) {
-  const heads = (name) => COMMANDS[name].head.split(" ");
-  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
-    (a, b) => heads(b).length - heads(a).length
-  );
-}
-function readCommand(line) {
-  for (const name of commandsOfWord(line.word)) {
-    const spec = specOf(name);
-    const read = spec.read({ ...line, usage: spec.usage });
-    if (typeof read === "string") return read;
-    if (read !== null) return { name, ...read };
-  }
-  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
-}
-function commandWord(command2) {
-  return COMMANDS[command2.name].head;
-}
-function writeCommand(command2) {
-  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
-}
-function listCommands() {
-  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
-}
-
-// src/core/commands/render-replies.ts
-var BATON_REPLY_MARKER = "<!-- baton:reply -->";
-var QUOTE_MAX = 100;
-function isBatonComment(body) {
-  return body.includes("<!-- baton:");
-}
-function mention(user) {
-  return `@${user.replace(/[^\w[\]-]/g, "")}`;
-}
-function reply(lines) {
-  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
-}
-function renderLabelRefusal({ user, label }) {
-  return reply([
-    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
-    "",
-    "A maintainer can add the label to start it."
-  ]);
-}
-function renderCommandRefusal({ user, command: command2 }) {
-  return reply([
-    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
-    "",
-    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
-  ]);
-}
-function renderCommandErrors(errors) {
-  const commands = listCommands();
-  const listed = errors.some((error62) => error62.message.includes(commands));
-  return reply([
-    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
-    "",
-    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
-    ...listed ? [] : ["", `Commands: ${commands}.`],
-    "",
-    "On a worker's pull request the worker id may be left out."
-  ]);
-}
-function truncate(line) {
-  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
 }
 
 // src/core/status/ledger-archive.ts
@@ -58090,687 +58790,6 @@ function sessionEngines(read) {
   };
 }
 
-// src/core/verification/path-glob.ts
-function matchesGlob(glob, path2) {
-  const pattern = glob.replace(/^\.?\/+/, "");
-  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
-  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
-}
-function matchesAny(globs, path2) {
-  return globs.some((glob) => matchesGlob(glob, path2));
-}
-function globRegex(glob) {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] ?? "";
-    if (char === "*" && glob[i + 1] === "*") {
-      const slash = glob[i + 2] === "/";
-      source += slash ? "(?:[^/]+/)*" : ".*";
-      i += slash ? 2 : 1;
-    } else if (char === "*") {
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
-
-// src/core/verification/risk.ts
-var LARGE_CHANGE_LINES = 400;
-var RISKY_ROUNDS = 2;
-var RISK_ORDER = [
-  "workflow",
-  "security",
-  "dependency",
-  "disagreement",
-  "interface",
-  "tests",
-  "rounds",
-  "size"
-];
-function riskText(risk) {
-  switch (risk) {
-    case "workflow":
-      return "changes a workflow";
-    case "dependency":
-      return "changes dependencies";
-    case "security":
-      return "changes security-sensitive paths";
-    case "interface":
-      return "changes a public interface";
-    case "tests":
-      return "changes or deletes tests";
-    case "size":
-      return `changes more than ${LARGE_CHANGE_LINES} lines`;
-    case "rounds":
-      return `took ${RISKY_ROUNDS} or more review rounds`;
-    case "disagreement":
-      return "its reviews disagree";
-    default: {
-      const _exhaustive = risk;
-      return _exhaustive;
-    }
-  }
-}
-function evidenceForHead(pull) {
-  const { evidence } = pull;
-  if (!evidence) return null;
-  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
-}
-function contractVettingOf(snapshot, worker) {
-  if (snapshot.contract?.kind !== "valid") return null;
-  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
-  return { files: snapshot.contract.contract.files, granted };
-}
-function judgeRisk(pull, settings, { contract }) {
-  const evidence = evidenceForHead(pull);
-  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
-  const rounds = new Set(
-    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
-  ).size;
-  const found = new Set(evidence ? change.classes : []);
-  if (rounds >= RISKY_ROUNDS) found.add("rounds");
-  if (disagree(pull)) found.add("disagreement");
-  return {
-    worker: pull.worker,
-    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
-    classes: RISK_ORDER.filter((risk) => found.has(risk)),
-    files: change.files,
-    lines: change.lines,
-    riskyLines: change.riskyLines,
-    rounds
-  };
-}
-function judgeChange(evidence, settings, { contract }) {
-  const vetted = new Set(contract && !contract.granted ? contract.files : []);
-  const files = evidence.files.map((file2) => {
-    const classes = fileClasses(file2, settings);
-    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
-    return {
-      ...file2,
-      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
-    };
-  }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
-  const lines = evidence.files.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
-  const found = new Set(files.flatMap((file2) => file2.classes));
-  if (lines > LARGE_CHANGE_LINES) found.add("size");
-  return {
-    classes: RISK_ORDER.filter((risk) => found.has(risk)),
-    files,
-    lines,
-    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0)
-  };
-}
-function noRisk(worker) {
-  return { worker, evidence: "none", classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
-}
-function fileClasses(file2, settings) {
-  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
-  const found = /* @__PURE__ */ new Set();
-  for (const path2 of paths) {
-    if (isWorkflowPath(path2)) found.add("workflow");
-    if (isDependencyPath(path2)) found.add("dependency");
-    if (matchesAny(settings.securityPaths, path2)) found.add("security");
-    if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
-    if (isTestPath(path2) && file2.status !== "added") found.add("tests");
-  }
-  return RISK_ORDER.filter((risk) => found.has(risk));
-}
-function isWorkflowPath(path2) {
-  const base = baseName(path2);
-  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
-}
-var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
-  "package.json",
-  "package-lock.json",
-  "npm-shrinkwrap.json",
-  "yarn.lock",
-  "pnpm-lock.yaml",
-  "pnpm-workspace.yaml",
-  "bun.lock",
-  "bun.lockb",
-  ".npmrc",
-  ".yarnrc.yml",
-  "pyproject.toml",
-  "poetry.lock",
-  "uv.lock",
-  "pipfile",
-  "pipfile.lock",
-  "setup.py",
-  "setup.cfg",
-  "go.mod",
-  "go.sum",
-  "go.work",
-  "cargo.toml",
-  "cargo.lock",
-  "gemfile",
-  "gemfile.lock",
-  "composer.json",
-  "composer.lock",
-  "pom.xml",
-  "build.gradle",
-  "build.gradle.kts",
-  "settings.gradle",
-  "settings.gradle.kts",
-  "gradle.lockfile",
-  "packages.config",
-  "directory.packages.props",
-  "packages.lock.json",
-  "mix.exs",
-  "mix.lock",
-  "pubspec.yaml",
-  "pubspec.lock",
-  "package.swift",
-  "package.resolved",
-  "podfile",
-  "podfile.lock",
-  "cartfile",
-  "cartfile.resolved",
-  "deno.json",
-  "deno.lock",
-  "flake.nix",
-  "flake.lock"
-]);
-function isDependencyPath(path2) {
-  const base = baseName(path2).toLowerCase();
-  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
-}
-var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
-function isTestPath(path2) {
-  const parts = path2.split("/");
-  const base = parts.at(-1) ?? "";
-  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
-}
-function disagree(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  const verdicts = new Set(
-    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
-  );
-  return verdicts.size > 1;
-}
-function baseName(path2) {
-  return path2.split("/").at(-1) ?? path2;
-}
-
-// src/core/verification/read-first.ts
-function weight(risk) {
-  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
-}
-function riskScore(risk) {
-  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
-}
-function readFirst(risks) {
-  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
-  const ranked = [...risks].sort(
-    (a, b) => riskScore(b) - riskScore(a) || b.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b.worker) ?? 0)
-  );
-  const files = ranked.flatMap(
-    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
-  );
-  return {
-    ranked,
-    files,
-    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    total: risks.reduce((sum, risk) => sum + risk.lines, 0)
-  };
-}
-
-// src/core/verification/review-guide.ts
-var GUIDE_MAX_CRITERIA = 40;
-var GUIDE_MAX_FILES = 10;
-function renderReviewGuide(input2) {
-  const first = readFirst(input2.workers.map((worker) => worker.risk));
-  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
-  return [
-    ...guideOpening("each worker's diff", "the sessions'"),
-    ...criteriaBlock(input2, byId),
-    "",
-    readFirstHeading(first.lines, first.total),
-    "",
-    ...rankedBlock(first.ranked, byId),
-    "",
-    "### Every worker",
-    "",
-    ...input2.workers.map(workerLine2)
-  ].join("\n");
-}
-function criteriaBlock(input2, byId) {
-  const { criteria, contract } = input2;
-  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
-  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
-    const [check2, result] = proof(criterion, input2, byId);
-    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
-  });
-  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
-}
-function guideOpening(measured, own2) {
-  return [
-    "## Review guide",
-    "",
-    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
-  ];
-}
-function criteriaSection(contract, rows, total) {
-  return [
-    "### Acceptance criteria",
-    "",
-    contract,
-    "",
-    "| Criterion | What must hold | Check | Result |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
-  ];
-}
-function readFirstHeading(lines, total) {
-  return `### Read these first: ${lines} of ${total} changed lines`;
-}
-function contractLine(contract, criteria) {
-  if (!contract || contract.kind === "missing")
-    return "No contract: no check was written for these criteria.";
-  if (contract.kind === "invalid")
-    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
-  const { checks, unchecked } = contract.contract;
-  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
-}
-function proof(criterion, { contract, requireChecks, validated }, byId) {
-  const check2 = checkCell(criterion, contract);
-  if (!check2.checked) return [check2.text, "—"];
-  return [
-    check2.text,
-    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
-  ];
-}
-function checkCell(criterion, contract) {
-  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
-  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
-  if (checks.length === 0) {
-    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
-    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
-  }
-  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
-  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
-  return { checked: true, text: `${named3}${more}` };
-}
-function resultOf(criterion, { requireChecks, validated }, byId) {
-  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
-  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
-    return `${criterion.worker} was skipped: not run`;
-  if (validated) {
-    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
-  }
-  if (criterion.worker === null) return "runs in this pull request's checks";
-  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
-}
-function rankedBlock(ranked, byId) {
-  const risky = ranked.filter((risk) => risk.classes.length > 0);
-  if (risky.length === 0) {
-    return [
-      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
-    ];
-  }
-  return risky.flatMap((risk, index) => {
-    const worker = byId.get(risk.worker);
-    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
-    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
-    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
-    return [
-      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
-      ...files,
-      ...more
-    ];
-  });
-}
-function fileLine(file2) {
-  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
-  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
-}
-function workerLine2(worker) {
-  const title = quoted(worker.title);
-  if (worker.outcome === "skipped" || !worker.pull)
-    return `- **${worker.id}** ${title}: skipped, not merged.`;
-  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
-  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
-  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
-}
-function verdictOf(pull) {
-  const decisive = pull.reviews.filter(
-    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
-  );
-  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
-  if (!last) return "no review verdict";
-  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
-  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
-}
-
-// src/core/verification/wait-notice.ts
-function waitNoticeAbout(waits) {
-  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
-  return ["waiting", waits.length, shortHash(heads.join(" "))];
-}
-function renderWaitNotice(waits) {
-  const them2 = waits.length === 1 ? "it merges" : "they merge";
-  const lines = waits.flatMap(({ wait: wait2, pull }) => {
-    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
-      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
-    );
-    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
-    return [
-      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${wait2.classes.map(riskText).join("; ")}.${files.length > 0 ? " Read these first:" : " No one file carries it: the change as a whole does."}`,
-      ...files,
-      ...more
-    ];
-  });
-  return [
-    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
-    "",
-    ...lines,
-    "",
-    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
-    "",
-    "```",
-    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
-    "```"
-  ].join("\n");
-}
-
-// src/core/workers/worker-state.ts
-var MOVING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved"
-]);
-var RUNNING = /* @__PURE__ */ new Set([...MOVING, "needs-human"]);
-function isRunning(state) {
-  return RUNNING.has(state.state);
-}
-function isDone(state) {
-  return state.state === "merged" || state.state === "skipped";
-}
-
-// src/core/rules/runaway.ts
-var HOUR_MS = 60 * 6e4;
-function findRunaways({
-  runs,
-  ledger,
-  settings,
-  done,
-  now
-}) {
-  const nowMs = Date.parse(now);
-  const byWorker = /* @__PURE__ */ new Map();
-  for (const run2 of runs) {
-    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
-      continue;
-    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
-  }
-  const found = [];
-  for (const [worker, sessions] of byWorker) {
-    const latest = sessions.at(-1);
-    if (!latest) continue;
-    const entries = ledger.entries.filter((entry) => entry.worker === worker);
-    const failing = failingStreak({ sessions, entries, least: settings.failures });
-    if (failing) found.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
-    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
-    if (spending) found.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
-  }
-  return found;
-}
-function failingStreak({
-  sessions,
-  entries,
-  least
-}) {
-  if (least <= 0) return null;
-  const streak = [];
-  for (const run2 of [...sessions].reverse()) {
-    if (run2.status !== "completed") continue;
-    if (delivered(run2, entries)) break;
-    streak.unshift(run2);
-  }
-  const first = streak[0];
-  if (!first || streak.length < least) return null;
-  const ids = new Set(streak.map((run2) => run2.id));
-  return {
-    sessions: streak.length,
-    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
-    since: { runId: first.id, at: first.createdAt }
-  };
-}
-function delivered(run2, entries) {
-  if (run2.conclusion !== "success") return false;
-  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
-  return !record2 || record2.outcome === "complete";
-}
-function spendingHour({
-  sessions,
-  entries,
-  usdPerHour,
-  nowMs
-}) {
-  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
-  const recent = sessions.filter(
-    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
-  );
-  const ids = new Set(recent.map((run2) => run2.id));
-  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
-  const first = recent[0];
-  if (!first || usd <= usdPerHour) return null;
-  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
-}
-function sumUsd(entries) {
-  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
-}
-function linkOf(run2) {
-  return { id: run2.id, url: run2.url };
-}
-function runawayNotice(runaway) {
-  const { worker, sessions, since } = runaway;
-  const usd = `$${runaway.usd.toFixed(2)}`;
-  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
-  return {
-    about: ["runaway", runaway.reason, worker, since.runId],
-    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
-  };
-}
-
-// src/core/rules/decide-notices.ts
-function decideNotices(ctx, { view, workers }) {
-  const posted = new Set(ctx.snapshot.notices ?? []);
-  const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
-    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
-    const body = [
-      noticeMarker(ctx.snapshot.build, need.key),
-      `${reviewers ? "" : mentions(people)}${need.text}`,
-      ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
-    ].join("\n");
-    return { kind: "notice", key: need.key, body, reviewers };
-  });
-}
-function notified(ctx) {
-  if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
-  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
-  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
-  return asked && !asked.endsWith("[bot]") ? [asked] : [];
-}
-function needsOf(ctx, { view, workers }) {
-  const needs = [];
-  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
-    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
-    needs.push({
-      about: ["plan-ready", sha],
-      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
-    });
-  }
-  needs.push(...seriesNeeds(view));
-  for (const daily of ctx.dailyHolds) {
-    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
-    needs.push(
-      daily.scope === "repository" ? {
-        about: ["daily-budget", daily.day],
-        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
-      } : {
-        about: ["installation-daily-budget", daily.day],
-        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
-      }
-    );
-  }
-  if (view.phase !== "running") return needs;
-  for (const adaptation of view.progress.adaptations ?? []) {
-    if (adaptation.state !== "awaiting-approval") continue;
-    const names2 = adaptation.workers.join(", ");
-    needs.push({
-      about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
-    });
-  }
-  for (const state of workers) needs.push(...workerNeeds(ctx, state));
-  needs.push(...waitNeeds(view, workers));
-  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  for (const runaway of findRunaways({
-    runs: ctx.snapshot.runs,
-    ledger: ctx.ledger,
-    settings: ctx.config.runaway,
-    done,
-    now: ctx.now
-  })) {
-    needs.push(runawayNotice(runaway));
-  }
-  const followUps = view.progress.followUps;
-  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
-    needs.push({
-      about: ["follow-ups", followUps.round],
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
-    });
-  }
-  const synthesis = view.progress.synthesis;
-  if (synthesis?.state === "failed") {
-    needs.push({
-      about: ["synthesis-failed", synthesis.attempts],
-      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
-    });
-  }
-  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
-  const { maxUsd } = ctx.config.budget;
-  if (ctx.budgetReached && maxUsd !== null) {
-    needs.push({
-      about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
-    });
-  }
-  const final = ctx.snapshot.finalPull;
-  if (final?.state === "open") {
-    needs.push({
-      about: ["final-pull", final.number],
-      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
-      reviewPull: final.number
-    });
-  }
-  return needs;
-}
-function validationNeeds(ctx, validations) {
-  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
-  return validations.flatMap((validation) => {
-    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
-    const run2 = validation.url ? ` (${validation.url})` : "";
-    if (validation.state === "session-failed") {
-      return [
-        {
-          about,
-          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
-        }
-      ];
-    }
-    if (validation.state !== "failed" || validation.failed.every((failure2) => failure2.worker)) {
-      return [];
-    }
-    const checks = validation.failed.map((failure2) => failure2.check).join(", ");
-    return [
-      {
-        about,
-        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
-      }
-    ];
-  });
-}
-function seriesNeeds(view) {
-  const last = view.series?.loops.at(-1);
-  if (!last) return [];
-  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
-    return [
-      {
-        about: ["series-ended", last.loop],
-        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
-      }
-    ];
-  }
-  if (last.stage === "research-failed" || last.stage === "summary-failed") {
-    const session = last.stage === "research-failed" ? "research" : "summary";
-    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
-    return [
-      {
-        about: [last.stage, last.loop],
-        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
-      }
-    ];
-  }
-  return [];
-}
-function waitNeeds(view, workers) {
-  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
-  const standing = new Set(view.progress.waitsForPerson);
-  const waits = workers.flatMap(
-    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
-  );
-  if (waits.length === 0) return [];
-  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
-}
-function workerNeeds(ctx, state) {
-  const id = state.worker.id;
-  const need = state.assessment?.need;
-  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
-    return [
-      {
-        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
-      }
-    ];
-  }
-  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
-  if (state.state === "failed") {
-    const why = state.note ?? "its session failed";
-    return [
-      {
-        about: ["failed", id, state.attempts],
-        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
-      }
-    ];
-  }
-  return [];
-}
-function partialNeeds(ctx, state, pull) {
-  const id = state.worker.id;
-  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
-  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
-  return [
-    {
-      about: ["partial", id, pull.headSha.slice(0, 12)],
-      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
-    }
-  ];
-}
-function statusUrl(ctx) {
-  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
-}
-
 // src/core/rules/sub-issues.ts
 function renderMirrorMarker(build, worker) {
   return `<!-- baton:mirror build=${build} worker=${worker} -->`;
@@ -59686,7 +59705,8 @@ function decideFinal({
           }),
           ctx,
           plan
-        )
+        ),
+        reviewers: finalReviewers(ctx)
       }
     ];
   }
@@ -59898,6 +59918,11 @@ function sessionActions(ctx, pull, { need }) {
   return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
 }
 
+// src/core/snapshot/up-to-date-rule.ts
+function asksUpToDate(integration, pulls) {
+  return integration?.upToDateRule === true || pulls.some((pull) => pull.state === "open" && pull.mergeState === "behind");
+}
+
 // src/core/rules/decide-workers.ts
 function decideWorkers({ ctx, workers, chains }) {
   if (!ctx.canDispatchWork) return [];
@@ -59933,7 +59958,10 @@ function decideSkips(ctx, workers) {
 }
 function decideMerge({ ctx, workers, chains }) {
   const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
-  const upToDateRule = ctx.snapshot.integration?.upToDateRule === true || workers.some((state) => state.pull?.state === "open" && state.pull.mergeState === "behind");
+  const upToDateRule = asksUpToDate(
+    ctx.snapshot.integration,
+    workers.flatMap((state) => state.pull ? [state.pull] : [])
+  );
   const ready = line.filter((pull) => canMergeNow(ctx, pull));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
@@ -60510,9 +60538,8 @@ function awaitedNext({ snapshot, config: config3, outcomes, now }) {
   );
 }
 function inLineAfter(snapshot, { outcomes, config: config3 }) {
+  if (!asksUpToDate(snapshot.integration, snapshot.pulls)) return null;
   const open2 = snapshot.pulls.filter((pull) => pull.state === "open");
-  const rule = snapshot.integration?.upToDateRule === true || open2.some((pull) => pull.mergeState === "behind");
-  if (!rule) return null;
   const merged = new Set(
     outcomes.flatMap(({ action }) => action.kind === "merge-pull" ? [action.pull] : [])
   );
@@ -61858,7 +61885,9 @@ async function actOne(ctx, { snapshot, action, pass }) {
         head: integrationBranch(snapshot.build),
         base: snapshot.repo.defaultBranch
       });
-      return opened ? { action, result: "done", opened } : { action, result: "unchanged" };
+      if (!opened) return { action, result: "unchanged" };
+      await askFinalReviews(ctx, { snapshot, pull: opened, reviewers: action.reviewers });
+      return { action, result: "done", opened };
     }
     case "enable-auto-merge":
       await enableAutoMerge(ctx, action.pull);
@@ -62190,8 +62219,7 @@ function setNotices(set4, {
   return needs.filter((need) => !posted.has(need.key)).map((need) => ({
     kind: "notice",
     key: need.key,
-    body: [noticeMarker(set4.home.build, need.key), `${mentions(people)}${need.text}`].join("\n"),
-    reviewers: null
+    body: [noticeMarker(set4.home.build, need.key), `${mentions(people)}${need.text}`].join("\n")
   }));
 }
 function memberOf(set4, repository) {
@@ -62244,7 +62272,7 @@ function routeNotice(action, set4, repository) {
   const key = shared ? action.key : `${noticePrefix(repository)}/${action.key}`;
   const [first = "", ...rest] = action.body.split("\n");
   const body = findNotice(first) ? [noticeMarker(set4.home.build, key), ...rest].join("\n") : action.body;
-  return [{ kind: "notice", key, body, reviewers: null }];
+  return [{ kind: "notice", key, body }];
 }
 
 // src/core/change-set/outside.ts
@@ -64162,60 +64190,6 @@ function startFromDelivery(ctx, delivery, deps, config3) {
   };
 }
 
-// src/github/reconcile/handler-deps.ts
-async function repoContext(context, deps) {
-  const { owner, repo } = context.repo();
-  const installationId = context.payload?.installation?.id;
-  return {
-    octokit: context.octokit,
-    owner,
-    repo,
-    botLogin: await deps.botLogin(),
-    ...installationId ? { installationId } : {},
-    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
-    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
-  };
-}
-
-// src/github/reconcile/on-issue.ts
-async function onIssueLabeled(context, deps) {
-  const { issue: issue2, label, sender } = context.payload;
-  if (issue2.pull_request || !label) return;
-  const ctx = await repoContext(context, deps);
-  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
-  const what = askedByLabel(config3.ok ? config3.config : defaultConfig(), label.name);
-  if (!what) return;
-  await askForBuild(
-    ctx,
-    {
-      asker: sender.login,
-      issue: { number: issue2.number, title: issue2.title },
-      what,
-      refusal: labelRefusal(sender.login, label.name)
-    },
-    startFromDelivery(ctx, context, deps, config3)
-  );
-}
-function labelRefusal(login, label) {
-  return {
-    key: `label-refused-${login}`,
-    body: renderLabelRefusal({ user: login, label })
-  };
-}
-function askedByLabel(settings, label) {
-  if (isBuildLabel(settings, label))
-    return { kind: "build", type: buildTypeOfLabels(settings, [label]) };
-  if (label === settings.improve.label) return { kind: "improve" };
-  return null;
-}
-async function onIssueStateChange(context, deps) {
-  const { issue: issue2 } = context.payload;
-  if (issue2.pull_request) return;
-  const ctx = await repoContext(context, deps);
-  const ref = await findBuildForIssue(ctx, issue2.number);
-  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
-}
-
 // src/github/reconcile/heal-asks.ts
 var HEAL_WITHIN_MS = 24 * 60 * 6e4;
 var SETTINGS_KEPT_MS = 60 * 6e4;
@@ -64269,6 +64243,21 @@ async function defaultBranchOf(ctx) {
   });
   if (!repository) throw new Error(`${ctx.owner}/${ctx.repo} has no default branch in sight`);
   return repository.default_branch;
+}
+
+// src/github/reconcile/handler-deps.ts
+async function repoContext(context, deps) {
+  const { owner, repo } = context.repo();
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...installationId ? { installationId } : {},
+    ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
+    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+  };
 }
 
 // src/github/reconcile/on-build-event.ts
@@ -64349,6 +64338,33 @@ function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
       why: "the last read saw the final pull request open"
     };
   return void 0;
+}
+
+// src/github/reconcile/on-issue.ts
+async function onIssueLabeled(context, deps) {
+  const { issue: issue2, label, sender } = context.payload;
+  if (issue2.pull_request || !label) return;
+  const ctx = await repoContext(context, deps);
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const what = askedByLabel(labelSettingsOf(config3), label.name);
+  if (!what) return;
+  await askForBuild(
+    ctx,
+    {
+      asker: sender.login,
+      issue: { number: issue2.number, title: issue2.title },
+      what,
+      refusal: labelRefusal(sender.login, label.name)
+    },
+    startFromDelivery(ctx, context, deps, config3)
+  );
+}
+async function onIssueStateChange(context, deps) {
+  const { issue: issue2 } = context.payload;
+  if (issue2.pull_request) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, issue2.number);
+  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
 }
 
 // src/github/reconcile/on-issue-comment.ts
