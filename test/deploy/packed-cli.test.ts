@@ -7,7 +7,10 @@
 // files, committed and tagged as the release its version names (as the release
 // workflow packs it): `prepack` empties dist/, which other tests' `baton` runs
 // read, and records that commit for the installed copy's sessions. It runs on
-// the Node first on PATH, which must be 22.12 or later (.ci/run's).
+// the Node first on PATH, which must be 22.12 or later (.ci/run's). Where
+// BATON_TEST_PACKED names a folder (.ci/run's, one for the whole run), the
+// tarball packed by the first pass is left there and the second installs it
+// again on its own Node, as a release packed once is installed on every Node.
 import { execFile, execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -104,13 +107,63 @@ function tagRelease(folder: string, tag: string): string {
   return git('rev-parse', 'HEAD');
 }
 
+/** The tarball this run packed, and the commit it was released from. */
+interface Packed {
+  tarball: string;
+  released: string;
+}
+
+/**
+ * Packs a copy of the clone's tracked files, committed and tagged as the
+ * release, into `folder`; or answers the tarball an earlier pass of this run
+ * left in BATON_TEST_PACKED, leaving its own there when there is none.
+ */
+async function packOnce(folder: string): Promise<Packed> {
+  const shared = process.env.BATON_TEST_PACKED;
+  const record = shared ? join(shared, 'packed.json') : null;
+  if (record && existsSync(record)) return JSON.parse(readFileSync(record, 'utf8')) as Packed;
+  const source = join(folder, 'source');
+  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  for (const file of tracked.split('\0').filter(Boolean)) {
+    if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(source, file));
+  }
+  const released = tagRelease(source, `v${manifest.version}`);
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'));
+  const destination = shared ?? folder;
+  mkdirSync(destination, { recursive: true });
+  const { stdout } = await exec(
+    'npm',
+    ['pack', '--json', '--pack-destination', destination, '--no-audit', '--no-fund'],
+    { cwd: source, env: OFFLINE, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const [{ filename = '' } = {}] = JSON.parse(stdout.slice(stdout.indexOf('['))) as {
+    filename?: string;
+  }[];
+  const packed = { tarball: join(destination, filename), released };
+  if (record) writeFileSync(record, JSON.stringify(packed));
+  return packed;
+}
+
 /** A stack trace's frame, or a module Node could not load: what no answer of the CLI may show. */
 const CRASH = /^\s+at .+[:(]\d|ERR_MODULE_NOT_FOUND|ERR_[A-Z_]+|Error: /m;
 
 /** Runs `npx …` in the user's project: exit code and both streams. */
-async function npx(cwd: string, args: string[]): Promise<{ code: number; output: string }> {
+function npx(cwd: string, args: string[]): Promise<{ code: number; output: string }> {
+  return run(cwd, 'npx', args);
+}
+
+/** Runs the installed `baton` as npx finds it (its link in node_modules/.bin), without npm's start. */
+function baton(project: string, args: string[]): Promise<{ code: number; output: string }> {
+  return run(project, join(project, 'node_modules', '.bin', 'baton'), args);
+}
+
+async function run(
+  cwd: string,
+  file: string,
+  args: string[],
+): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await exec('npx', args, { cwd, env: OFFLINE });
+    const { stdout, stderr } = await exec(file, args, { cwd, env: OFFLINE });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -132,21 +185,10 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
   let released = '';
 
   beforeAll(async () => {
-    const source = join(folder, 'source');
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    for (const file of tracked.split('\0').filter(Boolean)) {
-      if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(source, file));
-    }
-    released = tagRelease(source, `v${manifest.version}`);
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'));
-    const { stdout } = await exec(
-      'npm',
-      ['pack', '--json', '--pack-destination', folder, '--no-audit', '--no-fund'],
-      { cwd: source, env: OFFLINE, maxBuffer: 64 * 1024 * 1024 },
-    );
-    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
+    const packed = await packOnce(folder);
+    released = packed.released;
     mkdirSync(join(project, '.github'), { recursive: true });
-    writeUserProject(project, join(folder, packed?.filename ?? ''));
+    writeUserProject(project, packed.tarball);
     await exec('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
       cwd: project,
       env: OFFLINE,
@@ -221,7 +263,7 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
     ],
     ['setup with a bad --repo', ['setup', '--repo', 'widgets'], 2, 'baton setup:'],
   ])('answers %s in plain words, with no stack trace', async (_, args, code, text) => {
-    const answer = await npx(project, ['--no-install', 'baton', ...args]);
+    const answer = await baton(project, args);
     expect(answer).toMatchObject({ code, output: expect.stringContaining(text) });
     expect(answer.output).not.toMatch(CRASH);
   });
