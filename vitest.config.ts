@@ -48,8 +48,9 @@ export default defineConfig({
     expect: { poll: { timeout: 60_000 } },
     // The whole builds spend a third of their time waiting on their sessions'
     // processes, so a file a core and never fewer than four (four on two
-    // cores, where vitest's default would be one): on two cores a whole
-    // `.ci/run`'s first pass took 981 s with three and 925 s with four.
+    // cores, where vitest's default would be one). On two cores a whole
+    // `.ci/run`'s first pass took 981 s and 966 s with three, 925 s and 991 s
+    // with four: the machine's CPU, not the number of files at once, bounds it.
     maxWorkers: Math.max(4, availableParallelism()),
     projects: [
       {
