@@ -11,8 +11,8 @@ import { diamondScenario } from '../../sim/scenario/builds/greeting-scenario.js'
 import { renderBriefBody, type Scenario, scenarioWorker } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { addedLines, conflictBlocks, viewedLines } from '../../sim/scenario/text-reading.js';
+import { renderBriefFile } from '../../src/core/plan/brief.js';
 import { briefPath, completionPath, planPath } from '../../src/core/vocabulary/ids.js';
-import { renderBriefFile } from '../../src/session/agent/plan/plan-files.js';
 import {
   gitIn,
   makeRepo,

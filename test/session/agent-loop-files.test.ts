@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { renderBriefFile } from '../../src/core/plan/brief.js';
 import type { Plan } from '../../src/core/plan/plan.js';
 import { appendLoopPlan } from '../../src/session/agent/plan/loop-files.js';
-import { renderBriefFile } from '../../src/session/agent/plan/plan-files.js';
 import type { PlanFiles } from '../../src/session/agent/plan/plan-submission.js';
 
 const BUILD = '12-widgets';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseBrief } from '../../src/core/plan/brief.js';
+import { parseBrief, renderBriefFile } from '../../src/core/plan/brief.js';
 import type { Plan } from '../../src/core/plan/plan.js';
-import { renderBriefFile, renderPlanMarkdown } from '../../src/session/agent/plan/plan-files.js';
+import { renderPlanMarkdown } from '../../src/session/agent/plan/plan-files.js';
 import {
   checkPlanSubmission,
   type PlanSubmission,

@@ -1,3 +1,4 @@
+import yaml from 'js-yaml';
 import { z } from 'zod';
 import { type ParsedFrontMatter, parseFrontMatter } from './front-matter.js';
 import { Complexity, WorkerId, waveOf } from './plan.js';
@@ -37,4 +38,20 @@ export function parseBrief(text: string): ParsedBrief {
   if (!parsed.body.trim())
     return { ok: false, problems: ['the brief has no body after its front matter'] };
   return parsed;
+}
+
+/** A brief file: YAML front matter (BriefFrontMatter) and the markdown body the planner wrote. */
+export function renderBriefFile(
+  worker: { id: string; title: string; depends_on: string[]; complexity: Complexity },
+  body: string,
+): string {
+  const frontMatter: BriefFrontMatter = {
+    worker_id: worker.id,
+    title: worker.title,
+    wave: waveOf(worker.id),
+    depends_on: worker.depends_on,
+    complexity: worker.complexity,
+  };
+  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
+  return `---\n${front}---\n\n${body.trim()}\n`;
 }

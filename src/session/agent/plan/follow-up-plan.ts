@@ -1,8 +1,8 @@
+import { renderBriefFile } from '../../../core/plan/brief.js';
 import { MAX_FOLLOW_UP_ROUNDS, MAX_WORKERS, type Plan, waveOf } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
 import { buildDir, reportPath } from '../../../core/vocabulary/ids.js';
 import type { FollowUpQuestion } from '../../result.js';
-import { renderBriefFile } from './plan-files.js';
 
 /** The most workers one round of follow-up questions adds. */
 const ROUND_MAX = 10;

@@ -1,10 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBrief } from '../../../core/plan/brief.js';
+import { parseBrief, renderBriefFile } from '../../../core/plan/brief.js';
 import { Plan, waveOf } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
 import { planPath } from '../../../core/vocabulary/ids.js';
-import { renderBriefFile } from './plan-files.js';
 import type { PlanFiles } from './plan-submission.js';
 
 /** A file of the checkout as text, or null when it is not there. */

@@ -1,23 +1,5 @@
-import yaml from 'js-yaml';
-import type { BriefFrontMatter } from '../../../core/plan/brief.js';
-import type { Complexity, Plan } from '../../../core/plan/plan.js';
+import type { Plan } from '../../../core/plan/plan.js';
 import { waveOf } from '../../../core/plan/plan.js';
-
-/** A brief file: YAML front matter (BriefFrontMatter) and the markdown body the planner wrote. */
-export function renderBriefFile(
-  worker: { id: string; title: string; depends_on: string[]; complexity: Complexity },
-  body: string,
-): string {
-  const frontMatter: BriefFrontMatter = {
-    worker_id: worker.id,
-    title: worker.title,
-    wave: waveOf(worker.id),
-    depends_on: worker.depends_on,
-    complexity: worker.complexity,
-  };
-  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
-  return `---\n${front}---\n\n${body.trim()}\n`;
-}
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

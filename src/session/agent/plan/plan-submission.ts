@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseBrief } from '../../../core/plan/brief.js';
+import { parseBrief, renderBriefFile } from '../../../core/plan/brief.js';
 import {
   BuildType,
   Complexity,
@@ -16,7 +16,6 @@ import { listEngines } from '../../../core/vocabulary/engine-names.js';
 import { compareWorkerIds } from '../../../core/vocabulary/ids.js';
 import type { Accepted } from '../tools/submit-tool.js';
 import { withContractWorker } from './contract-plan.js';
-import { renderBriefFile } from './plan-files.js';
 import { composeSubIssueBrief, type SubIssueRead } from './sub-issue-plan.js';
 
 const SubmittedWorker = z.strictObject({
