@@ -1,17 +1,14 @@
+import { renderBriefFile } from '../../../core/plan/brief.js';
 import type { Contract } from '../../../core/plan/contract.js';
 import { contractPath } from '../../../core/plan/contract.js';
-import { MAX_WORKERS, type Plan, type PlanWorker, waveOf } from '../../../core/plan/plan.js';
-import { validatePlan } from '../../../core/plan/validate-plan.js';
-import type { FailedCheck } from '../../../core/plan/validation.js';
+import {
+  type FixedCheck,
+  placeFixWorkers,
+  withFixWorkers,
+} from '../../../core/plan/fix-workers.js';
+import type { Plan } from '../../../core/plan/plan.js';
 import { parseMemberBuildId } from '../../../core/vocabulary/ids.js';
-import { renderBriefFile } from '../../agent/plan/plan-files.js';
 import type { ValidationResult } from '../../result.js';
-
-/** A failing check and the fix worker it was given; null where none could be added. */
-export interface FixedCheck {
-  check: FailedCheck;
-  worker: string | null;
-}
 
 export interface FixAmendment {
   /** The plan with the fix workers, or null when nothing was added. */
@@ -21,11 +18,6 @@ export interface FixAmendment {
   fixed: FixedCheck[];
   /** Why no worker could be added, when none could. */
   why: string | null;
-}
-
-/** `Fix: W1.2:1 fails`: the title of the fix worker of one check. */
-export function fixTitle(check: FailedCheck): string {
-  return check === 'command' ? "Fix: the contract's command fails" : `Fix: ${check} fails`;
 }
 
 /**
@@ -53,47 +45,29 @@ export function amendWithFixes({
   contract: Contract | null;
 }): FixAmendment {
   // A change set's member runs the set's plan, which lies on the issue's repository, where
-  // this repository's token cannot write: its failures wait for a person (docs/change-sets.md).
+  // this repository's token cannot write: the app adds its fix workers there (docs/change-sets.md).
   if (parseMemberBuildId(build)) {
     return {
       plan: null,
       briefs: new Map(),
       fixed: failures.map((f) => ({ check: f.check, worker: null })),
-      why: "this build is a change set's member, whose plan is the set's, on the issue's repository: push a fix to the build branch, or /replan the set",
+      why: "this build is a change set's member, whose plan is the set's, on the issue's repository: the app adds its fix workers there",
     };
   }
-  const { milestone } = validation;
-  const wave = milestone + 1;
-  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
-  const after = plan.workers.filter((worker) => waveOf(worker.id) === milestone).map((w) => w.id);
-  let seq = Math.max(0, ...inWave.map((worker) => Number(worker.id.split('.')[1])));
-  const added: PlanWorker[] = [];
+  const { added, fixed } = placeFixWorkers({
+    plan,
+    milestone: validation.milestone,
+    checks: failures.map((failure) => failure.check),
+  });
+  const checkOf = new Map(fixed.map((one) => [one.worker, one.check]));
   const briefs = new Map<string, string>();
-  const fixed: FixedCheck[] = [];
-  for (const failure of failures) {
-    const title = fixTitle(failure.check);
-    const existing = inWave.find((worker) => worker.title === title);
-    if (existing) {
-      fixed.push({ check: failure.check, worker: existing.id });
-      continue;
-    }
-    if (wave > 99 || seq >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
-      fixed.push({ check: failure.check, worker: null });
-      continue;
-    }
-    seq += 1;
-    const worker: PlanWorker = {
-      id: `W${wave}.${seq}`,
-      title,
-      depends_on: after,
-      complexity: 'normal',
-    };
-    added.push(worker);
-    briefs.set(
-      worker.id,
-      renderBriefFile(worker, fixBrief({ build, validation, failure, contract })),
-    );
-    fixed.push({ check: failure.check, worker: worker.id });
+  for (const worker of added) {
+    const failure = failures.find((one) => one.check === checkOf.get(worker.id));
+    if (failure)
+      briefs.set(
+        worker.id,
+        renderBriefFile(worker, fixBrief({ build, validation, failure, contract })),
+      );
   }
   if (added.length === 0) {
     const why = fixed.some((f) => f.worker === null)
@@ -101,15 +75,7 @@ export function amendWithFixes({
       : null;
     return { plan: null, briefs, fixed, why };
   }
-  const briefSizes: Record<string, number> = {};
-  // Earlier briefs are on the branch already and were checked when they were written.
-  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
-  for (const [id, text] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text);
-  const checked = validatePlan({
-    raw: { ...plan, workers: [...plan.workers, ...added] },
-    build,
-    briefSizes,
-  });
+  const checked = withFixWorkers({ plan, added, briefs, build });
   if (!checked.ok) {
     const none = fixed.map((f) =>
       added.some((w) => w.id === f.worker) ? { ...f, worker: null } : f,

@@ -1,4 +1,5 @@
 import { Contract, contractPath } from '../../../core/plan/contract.js';
+import type { FixedCheck } from '../../../core/plan/fix-workers.js';
 import { Plan } from '../../../core/plan/plan.js';
 import {
   renderValidationMessage,
@@ -17,7 +18,7 @@ import { parseJson, readAt } from '../checks/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
 import type { RemoteAccess } from '../scratch-repo.js';
-import { amendWithFixes, type FixedCheck, failuresOf } from './fix-workers.js';
+import { amendWithFixes, failuresOf } from './fix-workers.js';
 
 import { commitAsBaton, pushRecordRef } from './record-ref.js';
 
