@@ -1,14 +1,20 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { contractPath } from '../../src/core/plan/contract.js';
-import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import {
+  briefPath,
+  integrationBranch,
+  planPath,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import { startApp } from '../support/app-harness.js';
-import { tickingClock } from '../support/builds.js';
+import { statusBody, tickingClock } from '../support/builds.js';
 import {
   driveSetIssue,
   finalPullOf,
   LIB,
   SERVICE,
+  SET_BUILD,
   SET_MEMBER,
   type SetWorkerSpec,
   setRepos,
@@ -105,6 +111,67 @@ describe("a change set's contracts, one per repository, on the simulated GitHub"
     expect(finals.map((pull) => pull?.state)).toEqual(['open', 'open']);
     for (const pull of finals)
       expect(Date.parse(pull?.createdAt ?? '')).toBeGreaterThan(lastValidation);
+    expect(app.errors).toEqual([]);
+  });
+
+  it("answers a member's failed milestone with a fix worker the app adds to the set's plan, which runs there, and a validation that passes", async () => {
+    const now = tickingClock();
+    const repos = setRepos(now);
+    const app = await startApp({ gh: repos.service, now });
+    onTestFinished(() => app.stop());
+    const scripts = setScripts(repos, {}, WORKERS, ['acme/service answers with get']);
+    const [lib] = scripts.get(repos.lib) ?? [];
+    if (!lib) throw new Error('no script for acme/lib');
+    // acme/lib's first validation finds its criterion's check failing; the one after the fix passes.
+    lib.validate = (milestone, ordinal) =>
+      milestone === 1 && ordinal === 1 ? { fail: ['W1.1:1'] } : 'pass';
+    await driveSetIssue({ repos, app, scripts });
+    expect(app.errors).toEqual([]);
+
+    // The member's publish could name no worker; the set's plan has one since, in acme/lib.
+    const fix = {
+      id: 'W2.2',
+      title: 'Fix: W1.1:1 fails',
+      depends_on: ['W1.1'],
+      complexity: 'normal',
+      repository: LIB,
+    };
+    const planOn = (gh: FakeGitHub, build: string) =>
+      JSON.parse(
+        gh.git.filesOf(gh.git.resolve(integrationBranch(build)) ?? '').get(planPath(build)) ?? '{}',
+      );
+    expect(planOn(repos.service, SET_BUILD).workers).toContainEqual(fix);
+    // acme/lib's copy of the plan and the brief, where its sessions read them.
+    expect(planOn(repos.lib, SET_MEMBER).workers).toContainEqual(fix);
+    const libFiles = repos.lib.git.filesOf(
+      repos.lib.git.resolve(integrationBranch(SET_MEMBER)) ?? '',
+    );
+    const brief = libFiles.get(briefPath(SET_MEMBER, 'W2.2')) ?? '';
+    expect(brief).toContain('the check of criterion W1.1:1 failed');
+    expect(brief).toContain('> get answers what fetch answered');
+    expect(
+      repos.service.git
+        .filesOf(repos.service.git.resolve(integrationBranch(SET_BUILD)) ?? '')
+        .get(briefPath(SET_BUILD, 'W2.2')),
+    ).toBe(brief);
+
+    // The fix worker ran in acme/lib, merged there, and acme/lib's next milestone passed.
+    const ran = (gh: FakeGitHub) =>
+      sessions(gh).map((run) => `${run.inputs.role} ${run.inputs.worker}`);
+    expect(ran(repos.lib)).toEqual(
+      expect.arrayContaining(['validate M1', 'work W2.2', 'validate M2']),
+    );
+    expect(ran(repos.service)).not.toContain('work W2.2');
+    const merged = [...repos.lib.pulls.values()].find(
+      (pull) => pull.head === workerBranch(SET_MEMBER, 'W2.2'),
+    );
+    expect(merged?.mergedAt).toBeTruthy();
+    const finals = [repos.lib, repos.service].map((gh) => finalPullOf(gh));
+    expect(finals.map((pull) => pull?.state)).toEqual(['open', 'open']);
+    const status = statusBody(repos.service, SET_BUILD) ?? '';
+    expect(status).not.toContain('no fix worker');
+    // Nobody was asked to push a fix while the app added the worker.
+    expect(repos.service.comments.filter((c) => c.body.includes('no fix worker'))).toEqual([]);
     expect(app.errors).toEqual([]);
   });
 });

@@ -33,6 +33,7 @@ import {
   setNotices,
 } from './decide-links.js';
 import { decideMember, type MemberDecision } from './decide-member.js';
+import { memberFixes } from './member-fixes.js';
 import { memberOfSet } from './member-snapshot.js';
 import { outsideOf } from './outside.js';
 import type { SetAction } from './set-action.js';
@@ -109,7 +110,16 @@ export function decideSet({
   }
   const plan = { plan: read.plan, sha: read.sha };
   const released = releasedFinals(set, order.after);
-  const decisions = decideMembers({ set, plan, order: order.order, after: order.after, ctx, now });
+  // A member's failed milestone whose fix workers the app adds reads as answered (`memberFixes`).
+  const fixes = memberFixes(set, read.plan);
+  const decisions = decideMembers({
+    set: fixes.set,
+    plan,
+    order: order.order,
+    after: order.after,
+    ctx,
+    now,
+  });
   for (const decision of decisions)
     decision.actions = holdAutoMerge(decision.actions, released.has(decision.repository));
   const links = [
@@ -134,6 +144,7 @@ export function decideSet({
     rollback: rollback ? { by: rollback.author, at: rollback.createdAt } : null,
   });
   const phase = setPhase(decisions);
+  if (phase === 'running' && fixes.link) links.push(fixes.link);
   const view = setViewOf({ set, phase, progress, decisions, changeSet });
   const maxUsd = settings.budget.maxUsd;
   const notices = [

@@ -42,5 +42,19 @@ export type SetAction =
       title: string;
       body: string;
     }
+  /**
+   * A member's fix workers, appended to the set's plan (`decideMemberFixes`):
+   * the same plan and briefs written on the member's build branch (its copy,
+   * where its sessions read them), then on the set build's, each one commit on
+   * the head read, the branch moved only as a fast-forward; files already
+   * there leave a branch as it is.
+   */
+  | {
+      kind: 'add-member-fixes';
+      repository: string;
+      workers: string[];
+      message: string;
+      writes: { repository: string; branch: string; base: string; files: Record<string, string> }[];
+    }
   /** Close the set's issue: every repository's final pull request merged. */
   | { kind: 'close-set-issue' };

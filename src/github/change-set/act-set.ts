@@ -1,7 +1,8 @@
 /**
  * What links a change set's builds, carried out on GitHub (docs/change-sets.md):
  * a report put on a member's build branch, `baton/change-set` on a gated
- * head, a member's revert pull request, the set's issue closed. Each write is
+ * head, a member's revert pull request, a member's fix workers in the set's
+ * plan, the set's issue closed. Each write is
  * idempotent or guarded, like every action of a build.
  */
 import type { SetAction } from '../../core/change-set/set-action.js';
@@ -13,6 +14,7 @@ import {
   revertBranch,
 } from '../../core/vocabulary/ids.js';
 import type { ActLog } from '../act/act.js';
+import { moveBranch } from '../act/refs.js';
 import { withReason } from '../client/request-reason.js';
 import { contextOf, messageOf, type RepoContext, statusOf } from '../client/types.js';
 
@@ -70,6 +72,8 @@ async function actLink(
     }
     case 'open-revert':
       return openRevert(await contextOf(ctx, link.repository), { link, member });
+    case 'add-member-fixes':
+      return addMemberFixes(ctx, link);
     case 'close-set-issue':
       await ctx.octokit.rest.issues.update({
         owner: ctx.owner,
@@ -187,4 +191,61 @@ async function openRevert(
     throw error;
   }
   return { link, result: 'done' };
+}
+
+/**
+ * A member's fix workers: each write in order (the member's copy first), one
+ * commit on the head the set was read at, moved only as a fast-forward. A
+ * branch that moved since (GitHub's 422) ends it unchanged, and the next pass
+ * decides again on what it reads then; files already there move nothing.
+ */
+async function addMemberFixes(
+  ctx: RepoContext,
+  link: Extract<SetAction, { kind: 'add-member-fixes' }>,
+): Promise<LinkOutcome> {
+  for (const write of link.writes) {
+    const there = await contextOf(ctx, write.repository);
+    const moved = await commitOnBranch(there, { ...write, message: link.message });
+    if (!moved)
+      return { link, result: 'unchanged', detail: `${write.branch} moved since it was read` };
+  }
+  return { link, result: 'done' };
+}
+
+/**
+ * One commit of `files` on `base` made the head of `branch` (the git data API:
+ * the files' content given in the tree, GitHub writes their blobs); false when
+ * the branch is no longer at `base`. Where `base` holds the files already, nothing is written.
+ */
+async function commitOnBranch(
+  ctx: RepoContext,
+  {
+    branch,
+    base,
+    files,
+    message,
+  }: { branch: string; base: string; files: Record<string, string>; message: string },
+): Promise<boolean> {
+  const { owner, repo } = ctx;
+  const { data: parent } = await ctx.octokit.rest.git.getCommit({ owner, repo, commit_sha: base });
+  const { data: tree } = await ctx.octokit.rest.git.createTree({
+    owner,
+    repo,
+    base_tree: parent.tree.sha,
+    tree: Object.entries(files).map(([path, content]) => ({
+      path,
+      mode: '100644' as const,
+      type: 'blob' as const,
+      content,
+    })),
+  });
+  if (tree.sha === parent.tree.sha) return true;
+  const { data: commit } = await ctx.octokit.rest.git.createCommit({
+    owner,
+    repo,
+    message,
+    tree: tree.sha,
+    parents: [base],
+  });
+  return moveBranch(ctx, { branch, sha: commit.sha, force: false });
 }

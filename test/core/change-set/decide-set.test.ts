@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkSetCommands } from '../../../src/core/change-set/check-set-commands.js';
-import { decideSet } from '../../../src/core/change-set/decide-set.js';
+import { decideSet, type SetDecision } from '../../../src/core/change-set/decide-set.js';
 import { takesComment } from '../../../src/core/change-set/set-refusal.js';
 import type { SetSnapshot } from '../../../src/core/change-set/set-snapshot.js';
+import { MAX_WORKERS } from '../../../src/core/plan/plan.js';
+import type { FailedCheck } from '../../../src/core/plan/validation.js';
 import { renderDispatchInputs } from '../../../src/core/sessions/session.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../../src/core/status/render-status.js';
+import { briefPath, integrationBranch, planPath } from '../../../src/core/vocabulary/ids.js';
 import { ago, make, NOW, planRun, sha } from '../factories.js';
 import {
   actionsIn,
@@ -15,6 +18,7 @@ import {
   HOME,
   LIB,
   MAINTAINER,
+  MEMBER,
   makeMember,
   makeRepository,
   makeSet,
@@ -592,20 +596,107 @@ describe("a change set's contracts and validations", () => {
     );
   });
 
-  it('says a repository whose milestone failed with no fix worker needs a person', () => {
-    const failed = {
-      ...libDone,
-      snapshot: {
-        ...libDone.snapshot,
-        validations: (libDone.snapshot.validations ?? []).map((record) => ({
-          ...record,
-          passed: false,
-          exit_code: 1,
-          failed: [{ check: 'W1.1:1' as const, worker: null }],
-        })),
-      },
-    };
-    const decision = decideOn(approved([failed, recordedMember(HOME)], home));
+  /** acme/lib with its milestone 1 failed at its head on these checks, which its publish could give no worker. */
+  const libFailed = (...checks: FailedCheck[]) => ({
+    ...libDone,
+    snapshot: {
+      ...libDone.snapshot,
+      validations: (libDone.snapshot.validations ?? []).map((record) => ({
+        ...record,
+        passed: false,
+        exit_code: 1,
+        failed: checks.map((check) => ({ check, worker: null })),
+      })),
+    },
+  });
+  const homeAt = {
+    ...home,
+    home: { ...home.home, integration: { sha: sha('h1'), containsDefault: true } },
+  };
+  const fixesOf = (decision: SetDecision) =>
+    decision.links.filter((link) => link.kind === 'add-member-fixes');
+
+  it("adds a member's fix worker to the set's plan: its copy first, then the set's, each on the head read", () => {
+    const decision = decideOn(approved([libFailed('W1.1:1'), recordedMember(HOME)], homeAt));
+    const [fix, ...more] = fixesOf(decision);
+    expect(more).toEqual([]);
+    if (fix?.kind !== 'add-member-fixes') throw new Error('no fix workers');
+    expect(fix.workers).toEqual(['W2.2']);
+    expect(fix.writes.map((write) => [write.repository, write.branch, write.base])).toEqual([
+      [LIB, integrationBranch(MEMBER), sha(`i${LIB.length}`)],
+      [HOME, integrationBranch(SET_BUILD), sha('h1')],
+    ]);
+    const [copy, set] = fix.writes.map((write) => write.files);
+    const plan = JSON.parse(set?.[planPath(SET_BUILD)] ?? '{}');
+    expect(plan.workers.at(-1)).toEqual({
+      id: 'W2.2',
+      title: 'Fix: W1.1:1 fails',
+      depends_on: ['W1.1'],
+      complexity: 'normal',
+      repository: LIB,
+    });
+    expect(JSON.parse(copy?.[planPath(MEMBER)] ?? '{}')).toEqual({ ...plan, build: MEMBER });
+    const brief = set?.[briefPath(SET_BUILD, 'W2.2')] ?? '';
+    expect(copy?.[briefPath(MEMBER, 'W2.2')]).toBe(brief);
+    expect(brief).toContain('the check of criterion W1.1:1 failed');
+    expect(brief).toContain('> get works');
+    // In the same pass the member reads its failure as answered: it asks no person to push a fix.
+    expect(renderStatus(decision.view)).not.toContain('no fix worker');
+    expect(actionsIn(decision, HOME).filter((action) => action.kind === 'notice')).toEqual([]);
+    expect(setDispatches(decision)).not.toContain(`${LIB} work W2.2`);
+  });
+
+  it('adds nothing for a check whose fix worker the plan holds, and the status names it', () => {
+    const withFix = make.plan({
+      ...contracted,
+      workers: [
+        ...contracted.workers,
+        make.worker({
+          id: 'W2.2',
+          title: 'Fix: W1.1:1 fails',
+          depends_on: ['W1.1'],
+          repository: LIB,
+        }),
+      ],
+    });
+    const decision = decideOn(
+      approved([libFailed('W1.1:1'), recordedMember(HOME)], {
+        home: { ...homeAt.home, plan: { kind: 'valid', plan: withFix, sha: sha('p3') } },
+      }),
+    );
+    expect(fixesOf(decision)).toEqual([]);
+    const status = renderStatus(decision.view);
+    expect(status).not.toContain('no fix worker');
+    expect(actionsIn(decision, LIB)).toContainEqual(
+      expect.objectContaining({
+        kind: 'dispatch',
+        request: expect.objectContaining({ worker: 'W2.2' }),
+      }),
+    );
+  });
+
+  it("gives a member's record no fix worker for another repository's criterion", () => {
+    // acme/lib's writers can write its hidden refs: a record naming acme/service's criterion adds nothing there.
+    const decision = decideOn(approved([libFailed('build:1'), recordedMember(HOME)], homeAt));
+    expect(fixesOf(decision)).toEqual([]);
+  });
+
+  it('says a repository whose milestone failed with no fix worker the plan has room for needs a person', () => {
+    const full = make.plan({
+      ...contracted,
+      workers: [
+        ...contracted.workers,
+        ...Array.from({ length: 98 }, (_, i) =>
+          make.worker({ id: `W2.${i + 2}`, depends_on: ['W0.2'] }),
+        ),
+      ].slice(0, MAX_WORKERS),
+    });
+    const decision = decideOn(
+      approved([libFailed('W1.1:1'), recordedMember(HOME)], {
+        home: { ...homeAt.home, plan: { kind: 'valid', plan: full, sha: sha('p3') } },
+      }),
+    );
+    expect(fixesOf(decision)).toEqual([]);
     expect(renderStatus(decision.view)).toContain(
       'milestone 1 failed validation with no fix worker: push a fix to its build branch, or /replan',
     );
