@@ -25,6 +25,19 @@ const layout: SandboxLayout = {
   envFile: '/tmp/baton-session-x/run/run-1.env',
   network: '/run/netns/baton-1-1',
   exists: (path) => path !== '/media',
+  root: [
+    { name: 'usr', kind: 'dir' },
+    { name: 'bin', kind: 'link', target: 'usr/bin' },
+    { name: 'etc', kind: 'dir' },
+    { name: '.dockerenv', kind: 'file' },
+    { name: 'dev', kind: 'dir' },
+    { name: 'proc', kind: 'dir' },
+    { name: 'run', kind: 'dir' },
+    { name: 'tmp', kind: 'dir' },
+    { name: 'home', kind: 'dir' },
+    { name: 'srv', kind: 'dir' },
+    { name: 'var', kind: 'dir' },
+  ],
 };
 const run = {
   argv: ['/usr/bin/bash', '-c', 'npm test'],
@@ -82,7 +95,17 @@ describe.skipIf(!INSTALLED)(
         // Folders under a hidden root are hidden already.
         '/srv/runner/_work',
       ]);
-      expect(pairs(bwrap, '--ro-bind')).toEqual(['/', '/srv/runner/_work/_tool']);
+      expect(pairs(bwrap, '--ro-bind')).toEqual([
+        '/usr',
+        '/etc',
+        '/.dockerenv',
+        '/srv',
+        '/var',
+        '/srv/runner/_work/_tool',
+      ]);
+      expect(pairs(bwrap, '--symlink')).toEqual(['usr/bin']);
+      expect(bwrap.join(' ')).toContain('--symlink usr/bin /bin');
+      expect(bwrap.join(' ')).toContain('--remount-ro /');
       expect(bwrap).toEqual(
         expect.arrayContaining([
           '--unshare-pid',
@@ -92,6 +115,15 @@ describe.skipIf(!INSTALLED)(
         ]),
       );
       expect(bwrap).not.toContain('--unshare-user');
+    });
+
+    it('binds no mount under /run, /dev, /proc or a hidden root: another session’s namespace under /run/netns may go at any time', () => {
+      // bwrap remounts every mount it binds read-only, and one deleted meanwhile ends the run.
+      const { bwrap } = split(sandboxCommand(layout, run));
+      const bound = pairs(bwrap, '--ro-bind');
+      const top = HIDDEN_ROOTS.filter((root) => root.lastIndexOf('/') === 0);
+      for (const root of ['/', '/dev', '/proc', ...top])
+        expect(bound.filter((dir) => dir === root || root.startsWith(`${dir}/`))).toEqual([]);
     });
 
     it('binds the copy and the home writable, reachable through folders the tools user may enter', () => {

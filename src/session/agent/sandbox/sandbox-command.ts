@@ -62,9 +62,25 @@ export interface SandboxLayout {
   envFile: string;
   /** The session's network namespace to join, or null: the host's (`session.network: open`). */
   network: string | null;
-  /** Whether a path exists on the host (bwrap cannot make a mount point in a read-only /). */
+  /** Whether a path exists on the host (bwrap cannot make a mount point in a read-only folder). */
   exists: (path: string) => boolean;
+  /** The host's `/`, entry by entry (`rootEntries`): the run's root is made of them. */
+  root: readonly RootEntry[];
 }
+
+/** One entry of the host's `/`: a folder or file shown read-only, or a link made again. */
+export type RootEntry =
+  | { name: string; kind: 'dir' | 'file' }
+  | { name: string; kind: 'link'; target: string };
+
+/**
+ * What of `/` is never bound: made anew (`/dev`, `/proc`), or a hidden root,
+ * an empty tmpfs inside. Binding `/` whole would take every mount under
+ * those too, and bwrap remounts each one read-only: another session's network
+ * namespace under /run/netns, deleted between the bind and its remount, ends
+ * the run with "Unable to apply mount flags".
+ */
+const NOT_BOUND: ReadonlySet<string> = new Set(['/dev', '/proc', ...HIDDEN_ROOTS]);
 
 /** What one run executes. */
 export interface SandboxRun {
@@ -107,7 +123,8 @@ export interface SandboxCommandLine extends CommandLine {
  * commands"): bubblewrap as root, without a user namespace (so Ubuntu's
  * restriction of unprivileged user namespaces does not apply), in new pid,
  * ipc, uts and cgroup namespaces and the session's network namespace; the
- * system read-only, HIDDEN_ROOTS empty, the copy and the home writable;
+ * system read-only (the host's `/` entry by entry, never its mounts under
+ * HIDDEN_ROOTS), HIDDEN_ROOTS empty, the copy and the home writable;
  * then `timeout`, `prlimit` and `setpriv` to the tools user with no
  * capability (bounding set included), no new privileges and the seccomp
  * filter. When pid 1 ends, the kernel ends every process of the run.
@@ -158,9 +175,7 @@ function bwrapArgs(layout: SandboxLayout, run: SandboxRun): string[] {
     '--hostname',
     'baton-sandbox',
     '--unshare-cgroup-try',
-    '--ro-bind',
-    '/',
-    '/',
+    ...rootArgs(layout.root),
     '--dev',
     '/dev',
     '--perms',
@@ -189,6 +204,8 @@ function bwrapArgs(layout: SandboxLayout, run: SandboxRun): string[] {
   }
   mount('--bind', layout.home, home);
   mount('--bind', layout.workDir, layout.workDir);
+  // The root's own folder (bwrap's tmpfs, where the entries were made) is read-only too.
+  args.push('--remount-ro', '/');
   // The environment comes from descriptor 5 (the environment's file), after nothing is left of the host's.
   args.push('--chdir', layout.workDir, '--clearenv', '--args', '5');
   args.push(
@@ -224,6 +241,15 @@ function bwrapArgs(layout: SandboxLayout, run: SandboxRun): string[] {
     ...run.argv,
   );
   return args;
+}
+
+/** The run's root: each entry of the host's `/` bound read-only where it is, each link made again, but `NOT_BOUND`. */
+function rootArgs(root: readonly RootEntry[]): string[] {
+  return root.flatMap((entry) => {
+    const at = `/${entry.name}`;
+    if (NOT_BOUND.has(at)) return [];
+    return entry.kind === 'link' ? ['--symlink', entry.target, at] : ['--ro-bind', at, at];
+  });
 }
 
 /**

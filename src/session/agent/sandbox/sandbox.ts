@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import type { Forward } from './forwarder.js';
 import { openLoopbackPorts } from './loopback-ports.js';
 import { type Egress, openEgress } from './open-egress.js';
 import { runAsRoot } from './privileged.js';
-import type { SandboxLayout, SandboxRun } from './sandbox-command.js';
+import type { RootEntry, SandboxLayout, SandboxRun } from './sandbox-command.js';
 import { type SandboxProcess, startRun, startUnconfined } from './sandbox-run.js';
 import { ensureToolUser, SandboxSetupError } from './sandbox-setup.js';
 import { seccompArch, seccompProgram } from './seccomp-filter.js';
@@ -196,7 +196,18 @@ async function prepare({
     ]),
     seccompFile,
     exists: existsSync,
+    root: rootEntries(),
   };
+}
+
+/** The host's `/`, entry by entry: what a run's root is made of (sandbox-command.ts). */
+function rootEntries(): RootEntry[] {
+  return readdirSync('/', { withFileTypes: true }).flatMap((entry): RootEntry[] => {
+    const { name } = entry;
+    if (entry.isSymbolicLink()) return [{ name, kind: 'link', target: readlinkSync(`/${name}`) }];
+    if (entry.isDirectory()) return [{ name, kind: 'dir' }];
+    return entry.isFile() ? [{ name, kind: 'file' }] : [];
+  });
 }
 
 function confined({
