@@ -52680,10 +52680,25 @@ function mayChangeContract(plan, worker) {
 function workRoleOf(worker) {
   return isContractWorker(worker) ? "contract" : "work";
 }
+function criterionRepository(criterion, plan, home) {
+  const own2 = plan.workers.find((worker) => worker.id === criterion.worker);
+  if (own2) return repositoryOf(own2, home);
+  const order = repositoryOrder(plan, home);
+  return buildCriterionRepository(
+    criterion.text,
+    order.ok ? order.order : planRepositories(plan, home)
+  ) ?? home.toLowerCase();
+}
 function buildCriterionRepository(text, landing) {
   const named3 = landing.filter((repository) => namesRepository(text, repository));
   const candidates = named3.length > 0 ? named3 : landing;
   return [...landing].reverse().find((repository) => candidates.includes(repository)) ?? null;
+}
+function contractCriteria(plan, repository, home) {
+  const here = repository.toLowerCase();
+  return criteriaOf(plan).filter(
+    (criterion) => criterionRepository(criterion, plan, home) === here
+  );
 }
 function namesRepository(text, repository) {
   if (!repository) return false;
@@ -62275,6 +62290,208 @@ function routeNotice(action, set4, repository) {
   return [{ kind: "notice", key, body }];
 }
 
+// src/core/plan/brief.ts
+var BriefFrontMatter = external_exports.object({
+  /** The worker this brief is for. */
+  worker_id: WorkerId,
+  /** The same title as in `plan.json`. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** The wave, the first number of the id (0 for the contract's worker, W0.1). */
+  wave: external_exports.number().int().min(0),
+  /** Workers whose merged work this one builds on. */
+  depends_on: external_exports.array(WorkerId).default([]),
+  /** `easy`, `normal` or `complex`; picks the model. */
+  complexity: Complexity.default("normal")
+});
+function renderBriefFile(worker, body) {
+  const frontMatter = {
+    worker_id: worker.id,
+    title: worker.title,
+    wave: waveOf(worker.id),
+    depends_on: worker.depends_on,
+    complexity: worker.complexity
+  };
+  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
+  return `---
+${front}---
+
+${body.trim()}
+`;
+}
+
+// src/core/plan/fix-workers.ts
+function fixTitle(check2) {
+  return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
+}
+function placeFixWorkers({
+  plan,
+  milestone,
+  checks,
+  place
+}) {
+  const here = (worker) => !place || repositoryOf(worker, place.home) === place.repository.toLowerCase();
+  const wave = milestone + 1;
+  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
+  const before = plan.workers.filter((worker) => waveOf(worker.id) === milestone && here(worker));
+  let seq2 = Math.max(0, ...inWave.map((worker) => Number(worker.id.split(".")[1])));
+  const added = [];
+  const fixed = [];
+  for (const check2 of checks) {
+    const title = fixTitle(check2);
+    const existing = inWave.find((worker) => worker.title === title && here(worker)) ?? added.find((worker) => worker.title === title);
+    if (existing) {
+      fixed.push({ check: check2, worker: existing.id });
+      continue;
+    }
+    if (wave > 99 || seq2 >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
+      fixed.push({ check: check2, worker: null });
+      continue;
+    }
+    seq2 += 1;
+    const repository = before.find((worker) => worker.repository)?.repository;
+    added.push({
+      id: `W${wave}.${seq2}`,
+      title,
+      depends_on: before.map((worker) => worker.id),
+      complexity: "normal",
+      ...place && repository ? { repository } : {}
+    });
+    fixed.push({ check: check2, worker: `W${wave}.${seq2}` });
+  }
+  return { added, fixed };
+}
+function fixWorkerOf(plan, milestone, check2) {
+  const title = fixTitle(check2);
+  return plan.workers.find((worker) => waveOf(worker.id) === milestone + 1 && worker.title === title)?.id ?? null;
+}
+function withFixWorkers({
+  plan,
+  added,
+  briefs,
+  build
+}) {
+  const briefSizes = {};
+  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
+  for (const [id, text] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text);
+  const checked = validatePlan({
+    raw: { ...plan, workers: [...plan.workers, ...added] },
+    build,
+    briefSizes
+  });
+  return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
+}
+
+// src/core/change-set/member-fixes.ts
+function memberFixes(set4, plan) {
+  const due = fixLink(set4, plan);
+  const after2 = due?.plan ?? plan;
+  const home = set4.homeRepository;
+  const members2 = set4.members.map((member) => {
+    const records = member.snapshot.validations;
+    if (!records) return member;
+    const slice = sliceOf(after2, member.repository, home);
+    const validations = records.map((record2) => ({
+      ...record2,
+      failed: record2.failed.map(
+        (one) => one.worker === null ? { ...one, worker: fixWorkerOf(slice, record2.milestone, one.check) } : one
+      )
+    }));
+    return { ...member, snapshot: { ...member.snapshot, validations } };
+  });
+  return { link: due?.link ?? null, set: { ...set4, members: members2 } };
+}
+function fixLink(set4, plan) {
+  const base = set4.home.integration?.sha;
+  if (!base) return null;
+  const home = set4.homeRepository;
+  for (const member of set4.members) {
+    const head = member.snapshot.integration?.sha;
+    if (!member.recorded || !head) continue;
+    const own2 = new Set(contractCriteria(plan, member.repository, home).map((one) => one.id));
+    const owned = (one) => one.worker === null && (one.check === "command" || own2.has(one.check));
+    const added = [];
+    const briefs = /* @__PURE__ */ new Map();
+    for (const record2 of newestFailures(member.snapshot.validations ?? [])) {
+      const placed = placeFixWorkers({
+        plan: { workers: [...plan.workers, ...added] },
+        milestone: record2.milestone,
+        checks: record2.failed.filter(owned).map((one) => one.check),
+        place: { repository: member.repository, home }
+      });
+      for (const worker of placed.added) {
+        const check2 = placed.fixed.find((one) => one.worker === worker.id)?.check ?? "command";
+        added.push(worker);
+        briefs.set(
+          worker.id,
+          renderBriefFile(worker, memberFixBrief({ plan, member, record: record2, check: check2 }))
+        );
+      }
+    }
+    if (added.length === 0) continue;
+    const amended = withFixWorkers({ plan, added, briefs, build: set4.home.build });
+    if (!amended.ok) continue;
+    const ids = added.map((worker) => worker.id);
+    const link2 = {
+      kind: "add-member-fixes",
+      repository: member.repository,
+      workers: ids,
+      message: `Fix workers ${ids.join(", ")} for ${member.repository}'s failed validation`,
+      // The member's copy first: its sessions read their briefs there once the set's plan has them.
+      writes: [
+        {
+          repository: member.repository,
+          branch: integrationBranch(member.snapshot.build),
+          base: head,
+          files: planFiles(member.snapshot.build, amended.plan, briefs)
+        },
+        {
+          repository: home,
+          branch: integrationBranch(set4.home.build),
+          base,
+          files: planFiles(set4.home.build, amended.plan, briefs)
+        }
+      ]
+    };
+    return { link: link2, plan: amended.plan };
+  }
+  return null;
+}
+function newestFailures(records) {
+  const newest = /* @__PURE__ */ new Map();
+  for (const record2 of records) {
+    const seen = newest.get(record2.milestone);
+    if (!seen || record2.run_id > seen.run_id) newest.set(record2.milestone, record2);
+  }
+  return [...newest.values()].filter((record2) => !record2.passed).sort((a, b) => a.milestone - b.milestone);
+}
+function planFiles(build, plan, briefs) {
+  return {
+    [planPath(build)]: `${JSON.stringify({ ...plan, build }, null, 2)}
+`,
+    ...Object.fromEntries([...briefs].map(([id, text]) => [briefPath(build, id), text]))
+  };
+}
+function memberFixBrief({
+  plan,
+  member,
+  record: record2,
+  check: check2
+}) {
+  const build = member.snapshot.build;
+  const criterion = criteriaOf(plan).find((one) => one.id === check2);
+  const failed = check2 === "command" ? "its command failed with no check named" : `the check of criterion ${check2} failed`;
+  return [
+    "## The failing check",
+    "",
+    `Milestone ${record2.milestone}'s validation ran ${member.repository}'s contract (\`${contractPath(build)}\`) on its build branch \`${integrationBranch(build)}\` at \`${record2.head.slice(0, 12)}\`, and ${failed}.`,
+    ...criterion ? ["", "The criterion, as the plan words it:", "", `> ${criterion.text}`] : [],
+    "",
+    "## What to deliver",
+    "",
+    "Run the contract's command (`contract.json` names it, and the checks of each criterion) in this checkout to see the failure, and make the check pass by fixing the code it tests: the command must exit 0. The contract's checks are not yours to change, and publish refuses a change that weakens one."
+  ].join("\n");
+}
+
 // src/core/change-set/outside.ts
 function outsideOf({
   plan,
@@ -62694,7 +62911,15 @@ function decideSet({
   }
   const plan = { plan: read.plan, sha: read.sha };
   const released = releasedFinals(set4, order.after);
-  const decisions = decideMembers({ set: set4, plan, order: order.order, after: order.after, ctx, now });
+  const fixes = memberFixes(set4, read.plan);
+  const decisions = decideMembers({
+    set: fixes.set,
+    plan,
+    order: order.order,
+    after: order.after,
+    ctx,
+    now
+  });
   for (const decision of decisions)
     decision.actions = holdAutoMerge(decision.actions, released.has(decision.repository));
   const links = [
@@ -62719,6 +62944,7 @@ function decideSet({
     rollback: rollback ? { by: rollback.author, at: rollback.createdAt } : null
   });
   const phase = setPhase(decisions);
+  if (phase === "running" && fixes.link) links.push(fixes.link);
   const view = setViewOf({ set: set4, phase, progress, decisions, changeSet });
   const maxUsd = settings.budget.maxUsd;
   const notices2 = [
@@ -62970,6 +63196,8 @@ async function actLink(ctx, { link: link2, build }) {
     }
     case "open-revert":
       return openRevert(await contextOf(ctx, link2.repository), { link: link2, member });
+    case "add-member-fixes":
+      return addMemberFixes(ctx, link2);
     case "close-set-issue":
       await ctx.octokit.rest.issues.update({
         owner: ctx.owner,
@@ -63067,6 +63295,44 @@ This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
     throw error62;
   }
   return { link: link2, result: "done" };
+}
+async function addMemberFixes(ctx, link2) {
+  for (const write of link2.writes) {
+    const there = await contextOf(ctx, write.repository);
+    const moved = await commitOnBranch(there, { ...write, message: link2.message });
+    if (!moved)
+      return { link: link2, result: "unchanged", detail: `${write.branch} moved since it was read` };
+  }
+  return { link: link2, result: "done" };
+}
+async function commitOnBranch(ctx, {
+  branch,
+  base,
+  files,
+  message: message2
+}) {
+  const { owner, repo } = ctx;
+  const { data: parent } = await ctx.octokit.rest.git.getCommit({ owner, repo, commit_sha: base });
+  const { data: tree } = await ctx.octokit.rest.git.createTree({
+    owner,
+    repo,
+    base_tree: parent.tree.sha,
+    tree: Object.entries(files).map(([path2, content]) => ({
+      path: path2,
+      mode: "100644",
+      type: "blob",
+      content
+    }))
+  });
+  if (tree.sha === parent.tree.sha) return true;
+  const { data: commit } = await ctx.octokit.rest.git.createCommit({
+    owner,
+    repo,
+    message: message2,
+    tree: tree.sha,
+    parents: [base]
+  });
+  return moveBranch(ctx, { branch, sha: commit.sha, force: false });
 }
 
 // src/github/change-set/listed-facts.ts

@@ -86862,6 +86862,7 @@ var WITHHELD_VARIABLES = /* @__PURE__ */ new Set([
   "GITHUB_STEP_SUMMARY"
 ]);
 var MAX_PROCESSES = 8192;
+var NOT_BOUND = /* @__PURE__ */ new Set(["/dev", "/proc", ...HIDDEN_ROOTS]);
 var OPEN_FILES = [
   'exec 3<"$1" 4>"$2" 5<"$3" || exit 125',
   'rm -f -- "$3"',
@@ -86911,9 +86912,7 @@ function bwrapArgs(layout, run5) {
     "--hostname",
     "baton-sandbox",
     "--unshare-cgroup-try",
-    "--ro-bind",
-    "/",
-    "/",
+    ...rootArgs(layout.root),
     "--dev",
     "/dev",
     "--perms",
@@ -86938,6 +86937,7 @@ function bwrapArgs(layout, run5) {
   }
   mount("--bind", layout.home, home);
   mount("--bind", layout.workDir, layout.workDir);
+  args.push("--remount-ro", "/");
   args.push("--chdir", layout.workDir, "--clearenv", "--args", "5");
   args.push(
     // Root inside keeps only what setpriv needs to become the tools user.
@@ -86972,6 +86972,13 @@ function bwrapArgs(layout, run5) {
     ...run5.argv
   );
   return args;
+}
+function rootArgs(root) {
+  return root.flatMap((entry) => {
+    const at = `/${entry.name}`;
+    if (NOT_BOUND.has(at)) return [];
+    return entry.kind === "link" ? ["--symlink", entry.target, at] : ["--ro-bind", at, at];
+  });
 }
 function parents(target, hidden) {
   const made = [];
@@ -87540,8 +87547,17 @@ async function prepare({
       ...readOnly2
     ]),
     seccompFile,
-    exists: import_node_fs7.existsSync
+    exists: import_node_fs7.existsSync,
+    root: rootEntries()
   };
+}
+function rootEntries() {
+  return (0, import_node_fs7.readdirSync)("/", { withFileTypes: true }).flatMap((entry) => {
+    const { name } = entry;
+    if (entry.isSymbolicLink()) return [{ name, kind: "link", target: (0, import_node_fs7.readlinkSync)(`/${name}`) }];
+    if (entry.isDirectory()) return [{ name, kind: "dir" }];
+    return entry.isFile() ? [{ name, kind: "file" }] : [];
+  });
 }
 function confined({
   tools,
@@ -89851,6 +89867,21 @@ function parseBrief(text4) {
   if (!parsed.body.trim())
     return { ok: false, problems: ["the brief has no body after its front matter"] };
   return parsed;
+}
+function renderBriefFile(worker, body) {
+  const frontMatter = {
+    worker_id: worker.id,
+    title: worker.title,
+    wave: waveOf(worker.id),
+    depends_on: worker.depends_on,
+    complexity: worker.complexity
+  };
+  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
+  return `---
+${front}---
+
+${body.trim()}
+`;
 }
 
 // src/core/plan/plan-graph.ts
@@ -92844,64 +92875,6 @@ function briefProblems(workers, briefSizes) {
   });
 }
 
-// src/session/agent/plan/plan-files.ts
-function renderBriefFile(worker, body) {
-  const frontMatter = {
-    worker_id: worker.id,
-    title: worker.title,
-    wave: waveOf(worker.id),
-    depends_on: worker.depends_on,
-    complexity: worker.complexity
-  };
-  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
-  return `---
-${front}---
-
-${body.trim()}
-`;
-}
-function cell2(text4) {
-  return text4.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-function node2(id) {
-  return id.replace(".", "_");
-}
-function renderPlanMarkdown(plan) {
-  const waves = [...new Set(plan.workers.map((w) => waveOf(w.id)))].sort((a, b) => a - b);
-  const sections = waves.map((wave) => {
-    const rows = plan.workers.filter((w) => waveOf(w.id) === wave).map(
-      (w) => `| ${w.id} | ${cell2(w.title)} | ${w.depends_on.join(", ") || "—"} | ${w.complexity} | [workers/${w.id}.md](workers/${w.id}.md) |`
-    );
-    return [
-      `## Wave ${wave}`,
-      "",
-      "| Worker | Title | Depends on | Complexity | Brief |",
-      "| --- | --- | --- | --- | --- |",
-      ...rows
-    ].join("\n");
-  });
-  const graph = [
-    "```mermaid",
-    "graph LR",
-    ...plan.workers.map((w) => `  ${node2(w.id)}["${w.id}"]`),
-    ...plan.workers.flatMap((w) => w.depends_on.map((dep) => `  ${node2(dep)} --> ${node2(w.id)}`)),
-    "```"
-  ].join("\n");
-  return [
-    `# Plan: ${plan.title}`,
-    "",
-    `Build \`${plan.build}\` for #${plan.issue}: ${plan.workers.length} workers in ${waves.length} waves.`,
-    "",
-    plan.summary.trim(),
-    "",
-    ...sections.flatMap((s) => [s, ""]),
-    "## Dependencies",
-    "",
-    graph,
-    ""
-  ].join("\n");
-}
-
 // src/session/agent/plan/loop-files.ts
 async function readIfPresent(root, relative) {
   return (0, import_promises31.readFile)(import_node_path31.default.join(root, relative), "utf8").catch(() => null);
@@ -94336,6 +94309,49 @@ async function readViews(dir) {
   } catch {
     return { dir, views: [] };
   }
+}
+
+// src/session/agent/plan/plan-files.ts
+function cell2(text4) {
+  return text4.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+function node2(id) {
+  return id.replace(".", "_");
+}
+function renderPlanMarkdown(plan) {
+  const waves = [...new Set(plan.workers.map((w) => waveOf(w.id)))].sort((a, b) => a - b);
+  const sections = waves.map((wave) => {
+    const rows = plan.workers.filter((w) => waveOf(w.id) === wave).map(
+      (w) => `| ${w.id} | ${cell2(w.title)} | ${w.depends_on.join(", ") || "—"} | ${w.complexity} | [workers/${w.id}.md](workers/${w.id}.md) |`
+    );
+    return [
+      `## Wave ${wave}`,
+      "",
+      "| Worker | Title | Depends on | Complexity | Brief |",
+      "| --- | --- | --- | --- | --- |",
+      ...rows
+    ].join("\n");
+  });
+  const graph = [
+    "```mermaid",
+    "graph LR",
+    ...plan.workers.map((w) => `  ${node2(w.id)}["${w.id}"]`),
+    ...plan.workers.flatMap((w) => w.depends_on.map((dep) => `  ${node2(dep)} --> ${node2(w.id)}`)),
+    "```"
+  ].join("\n");
+  return [
+    `# Plan: ${plan.title}`,
+    "",
+    `Build \`${plan.build}\` for #${plan.issue}: ${plan.workers.length} workers in ${waves.length} waves.`,
+    "",
+    plan.summary.trim(),
+    "",
+    ...sections.flatMap((s) => [s, ""]),
+    "## Dependencies",
+    "",
+    graph,
+    ""
+  ].join("\n");
 }
 
 // src/session/agent/plan/contract-plan.ts
@@ -108555,10 +108571,65 @@ async function markedFailures(access4, build, validation, repository) {
   return [...failures.values()];
 }
 
-// src/session/publish/write/fix-workers.ts
+// src/core/plan/fix-workers.ts
 function fixTitle(check2) {
   return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
 }
+function placeFixWorkers({
+  plan,
+  milestone,
+  checks,
+  place
+}) {
+  const here = (worker) => !place || repositoryOf(worker, place.home) === place.repository.toLowerCase();
+  const wave = milestone + 1;
+  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
+  const before = plan.workers.filter((worker) => waveOf(worker.id) === milestone && here(worker));
+  let seq2 = Math.max(0, ...inWave.map((worker) => Number(worker.id.split(".")[1])));
+  const added = [];
+  const fixed = [];
+  for (const check2 of checks) {
+    const title = fixTitle(check2);
+    const existing = inWave.find((worker) => worker.title === title && here(worker)) ?? added.find((worker) => worker.title === title);
+    if (existing) {
+      fixed.push({ check: check2, worker: existing.id });
+      continue;
+    }
+    if (wave > 99 || seq2 >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
+      fixed.push({ check: check2, worker: null });
+      continue;
+    }
+    seq2 += 1;
+    const repository = before.find((worker) => worker.repository)?.repository;
+    added.push({
+      id: `W${wave}.${seq2}`,
+      title,
+      depends_on: before.map((worker) => worker.id),
+      complexity: "normal",
+      ...place && repository ? { repository } : {}
+    });
+    fixed.push({ check: check2, worker: `W${wave}.${seq2}` });
+  }
+  return { added, fixed };
+}
+function withFixWorkers({
+  plan,
+  added,
+  briefs,
+  build
+}) {
+  const briefSizes = {};
+  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
+  for (const [id, text4] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text4);
+  const checked = validatePlan({
+    raw: { ...plan, workers: [...plan.workers, ...added] },
+    build,
+    briefSizes
+  });
+  return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
+}
+
+// src/session/publish/write/fix-workers.ts
 function amendWithFixes({
   plan,
   build,
@@ -108571,54 +108642,29 @@ function amendWithFixes({
       plan: null,
       briefs: /* @__PURE__ */ new Map(),
       fixed: failures.map((f) => ({ check: f.check, worker: null })),
-      why: "this build is a change set's member, whose plan is the set's, on the issue's repository: push a fix to the build branch, or /replan the set"
+      why: "this build is a change set's member, whose plan is the set's, on the issue's repository: the app adds its fix workers there"
     };
   }
-  const { milestone } = validation;
-  const wave = milestone + 1;
-  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
-  const after = plan.workers.filter((worker) => waveOf(worker.id) === milestone).map((w) => w.id);
-  let seq2 = Math.max(0, ...inWave.map((worker) => Number(worker.id.split(".")[1])));
-  const added = [];
+  const { added, fixed } = placeFixWorkers({
+    plan,
+    milestone: validation.milestone,
+    checks: failures.map((failure2) => failure2.check)
+  });
+  const checkOf = new Map(fixed.map((one) => [one.worker, one.check]));
   const briefs = /* @__PURE__ */ new Map();
-  const fixed = [];
-  for (const failure2 of failures) {
-    const title = fixTitle(failure2.check);
-    const existing = inWave.find((worker2) => worker2.title === title);
-    if (existing) {
-      fixed.push({ check: failure2.check, worker: existing.id });
-      continue;
-    }
-    if (wave > 99 || seq2 >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
-      fixed.push({ check: failure2.check, worker: null });
-      continue;
-    }
-    seq2 += 1;
-    const worker = {
-      id: `W${wave}.${seq2}`,
-      title,
-      depends_on: after,
-      complexity: "normal"
-    };
-    added.push(worker);
-    briefs.set(
-      worker.id,
-      renderBriefFile(worker, fixBrief({ build, validation, failure: failure2, contract }))
-    );
-    fixed.push({ check: failure2.check, worker: worker.id });
+  for (const worker of added) {
+    const failure2 = failures.find((one) => one.check === checkOf.get(worker.id));
+    if (failure2)
+      briefs.set(
+        worker.id,
+        renderBriefFile(worker, fixBrief({ build, validation, failure: failure2, contract }))
+      );
   }
   if (added.length === 0) {
     const why = fixed.some((f) => f.worker === null) ? "the plan has no room for more workers" : null;
     return { plan: null, briefs, fixed, why };
   }
-  const briefSizes = {};
-  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
-  for (const [id, text4] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text4);
-  const checked = validatePlan({
-    raw: { ...plan, workers: [...plan.workers, ...added] },
-    build,
-    briefSizes
-  });
+  const checked = withFixWorkers({ plan, added, briefs, build });
   if (!checked.ok) {
     const none = fixed.map(
       (f) => added.some((w) => w.id === f.worker) ? { ...f, worker: null } : f
