@@ -111,6 +111,25 @@ describe('notices: a new comment when a person is needed, once per need', () => 
     expect(reviewRequests()).toEqual([422]);
   });
 
+  it('mentions them in the notice when GitHub fails the review request (an answer lost on the way)', async () => {
+    // The one pass that asks is the one whose pull request GitHub created: a failure it cannot retry.
+    gh.faults.push({
+      route: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
+      response: { status: 502, body: { message: 'Server Error' } },
+      unrouted: true,
+    });
+    await runBuild(makeScript());
+
+    const final = finalPull();
+    expect(reviewRequests()).toEqual([502]);
+    expect(noticeKeys()).toEqual([
+      expect.stringMatching(/^plan-ready\//),
+      `final-pull/${final?.number}`,
+    ]);
+    const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
+    expect(bodies[1]).toContain('@maintainer 📦 Every worker is done');
+  });
+
   it.each([11, 12])(
     'asks once for the workers that wait by risk, on two replicas with every event doubled (seed %i)',
     async (seed) => {

@@ -8,7 +8,7 @@ import { finalPullNotice } from '../../core/rules/decide-notices.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
 import { noteMarker, noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
-import { ignoreStatus, messageOf, type RepoContext } from '../client/types.js';
+import { messageOf, type RepoContext, statusOf } from '../client/types.js';
 import type { RefRefusedError } from './refs.js';
 import { writeOnceByRef } from './write-once.js';
 
@@ -102,8 +102,8 @@ export async function ensureNotice(
  * Asks `reviewers` to review the final pull request the pass just opened: the
  * request is what tells them, once, since only the pass whose pull request
  * GitHub created asks. Where GitHub refuses it (one it cannot ask, not a
- * collaborator, fails the whole request with 422), the final pull request's
- * notice on the issue mentions them instead. A pass that dies between opening
+ * collaborator, fails the whole request with 422) or fails it, the final pull
+ * request's notice on the issue mentions them instead. A pass that dies between opening
  * the pull request and asking loses the request, as a notice can be lost
  * (docs/design-notes.md, "Notices"): the status comment shows the pull request.
  */
@@ -122,13 +122,16 @@ export async function askFinalReviews(
 
 /**
  * Asks for reviews on a PR, answering whether GitHub asked them: one it cannot
- * ask (not a collaborator) refuses the whole request with 422.
+ * ask (not a collaborator) refuses the whole request with 422. Any other
+ * failure (an answer lost, after the client's own retries) answers no as
+ * well: no later pass asks again, so the notice on the issue tells them, even
+ * where GitHub did ask and the answer alone was lost.
  */
 async function requestReviewers(
   ctx: RepoContext,
   { pull, logins }: { pull: number; logins: string[] },
 ): Promise<boolean> {
-  const asked = await ignoreStatus([422], async () => {
+  try {
     await ctx.octokit.rest.pulls.requestReviewers({
       owner: ctx.owner,
       repo: ctx.repo,
@@ -136,8 +139,10 @@ async function requestReviewers(
       reviewers: logins,
     });
     return true;
-  });
-  return asked === true;
+  } catch (error) {
+    if (statusOf(error) === undefined) throw error;
+    return false;
+  }
 }
 
 /**
