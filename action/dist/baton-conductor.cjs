@@ -56143,7 +56143,7 @@ async function askFinalReviews(ctx, {
   await ensureNotice(ctx, { snapshot, ...finalPullNotice(snapshot, { pull, people: reviewers }) });
 }
 async function requestReviewers(ctx, { pull, logins }) {
-  const asked = await ignoreStatus([422], async () => {
+  try {
     await ctx.octokit.rest.pulls.requestReviewers({
       owner: ctx.owner,
       repo: ctx.repo,
@@ -56151,8 +56151,10 @@ async function requestReviewers(ctx, { pull, logins }) {
       reviewers: logins
     });
     return true;
-  });
-  return asked === true;
+  } catch (error62) {
+    if (statusOf(error62) === void 0) throw error62;
+    return false;
+  }
 }
 async function noticeRefRefused(ctx, {
   snapshot,
