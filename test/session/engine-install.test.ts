@@ -169,13 +169,12 @@ describe('the engine cache', () => {
       ...pinned,
       platform: { ...pinned.platform, unpacked: { ...pinned.platform.unpacked, bytes: 1 } },
     };
+    const cacheDir = await makeTempDir('baton-engine-cache-');
     await expect(
-      installFake({
-        cacheDir: await makeTempDir('baton-engine-cache-'),
-        pinned: wrong,
-        registry: registryOf(genuine),
-      }),
+      installFake({ cacheDir, pinned: wrong, registry: registryOf(genuine) }),
     ).rejects.toThrow(/unpacks into other files than its pin names .* the pin is wrong/);
+    // Nothing of it is left for a later session to copy: no unpacked copy, no staging folder.
+    expect(await readdir(path.join(cacheDir, pinned.dir))).toEqual([CACHED_TARBALL]);
   });
 
   /** What a forged unpacked copy holds beside its `package.json`, where the engine's binary should be. */

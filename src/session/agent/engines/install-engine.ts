@@ -253,13 +253,19 @@ async function unpackTarball({
     '--no-same-owner',
     '--no-same-permissions',
   ]);
-  const found = await pinOfTree(root);
-  if (!samePin(found, platform.unpacked)) {
-    throw new EngineInstallError(
-      `${pin.package}@${pin.version} unpacks into other files than its pin names (${found.digest}, ${found.bytes} bytes): the pin is wrong, and nothing of it runs`,
-    );
+  // One read of the tree both checks it and stages the copy left for the next session.
+  const staged = await stageUnpacked(root, folder, options.log);
+  try {
+    const found = staged?.unpacked ?? (await pinOfTree(root));
+    if (!samePin(found, platform.unpacked)) {
+      throw new EngineInstallError(
+        `${pin.package}@${pin.version} unpacks into other files than its pin names (${found.digest}, ${found.bytes} bytes): the pin is wrong, and nothing of it runs`,
+      );
+    }
+    if (staged) await leaveUnpacked(staged.staging, folder, options.log);
+  } finally {
+    if (staged) await rm(staged.staging, { recursive: true, force: true });
   }
-  await leaveUnpacked(root, folder, options.log);
   return downloaded ? 'downloaded' : 'found';
 }
 
@@ -308,20 +314,41 @@ async function ensureTarball(
 }
 
 /**
- * Leaves a copy of the engine this process unpacked and checked in the cache,
- * for the next session of this machine to copy and check (`copyTree`) rather
- * than unpack: put in place whole, by a rename, or not at all.
+ * A copy of the tree this process unpacked, in a staging folder of the cache,
+ * with the pin of the bytes it wrote there (the tree's own: only this process
+ * writes it); null where the cache cannot be written, or the copy stopped.
  */
-async function leaveUnpacked(
+async function stageUnpacked(
   root: string,
   folder: string,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<{ staging: string; unpacked: UnpackedPin } | null> {
   const staging = await mkdtemp(path.join(folder, `.${UNPACKED}-`)).catch(() => null);
-  if (!staging) return;
+  if (!staging) return null;
+  const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY).catch(
+    (error: unknown) => {
+      log(
+        `engine: no unpacked copy left in the cache (${error instanceof Error ? error.message : String(error)})`,
+      );
+      return null;
+    },
+  );
+  if (copied?.result === 'copied') return { staging, unpacked: copied.unpacked };
+  await rm(staging, { recursive: true, force: true });
+  return null;
+}
+
+/**
+ * Leaves the staged copy of the engine this process unpacked and checked in
+ * the cache, for the next session of this machine to copy and check
+ * (`copyTree`) rather than unpack: put in place whole, by a rename, or not at all.
+ */
+async function leaveUnpacked(
+  staging: string,
+  folder: string,
+  log: (line: string) => void,
+): Promise<void> {
   try {
-    const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY);
-    if (copied.result !== 'copied') return;
     await chmod(staging, 0o755);
     await rm(path.join(folder, UNPACKED), { recursive: true, force: true });
     await rename(staging, path.join(folder, UNPACKED));
@@ -330,8 +357,6 @@ async function leaveUnpacked(
     log(
       `engine: no unpacked copy left in the cache (${error instanceof Error ? error.message : String(error)})`,
     );
-  } finally {
-    await rm(staging, { recursive: true, force: true });
   }
 }
 
