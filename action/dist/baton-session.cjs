@@ -85492,13 +85492,18 @@ async function unpackTarball({
     "--no-same-owner",
     "--no-same-permissions"
   ]);
-  const found = await pinOfTree(root);
-  if (!samePin(found, platform.unpacked)) {
-    throw new EngineInstallError(
-      `${pin.package}@${pin.version} unpacks into other files than its pin names (${found.digest}, ${found.bytes} bytes): the pin is wrong, and nothing of it runs`
-    );
+  const staged = await stageUnpacked(root, folder, options2.log);
+  try {
+    const found = staged?.unpacked ?? await pinOfTree(root);
+    if (!samePin(found, platform.unpacked)) {
+      throw new EngineInstallError(
+        `${pin.package}@${pin.version} unpacks into other files than its pin names (${found.digest}, ${found.bytes} bytes): the pin is wrong, and nothing of it runs`
+      );
+    }
+    if (staged) await leaveUnpacked(staged.staging, folder, options2.log);
+  } finally {
+    if (staged) await (0, import_promises5.rm)(staged.staging, { recursive: true, force: true });
   }
-  await leaveUnpacked(root, folder, options2.log);
   return downloaded ? "downloaded" : "found";
 }
 async function ensureTarball(folder, { cacheDir, registry: registry3, fetchImpl, log: log2, pinned: { pin, platform, dir } }) {
@@ -85528,12 +85533,23 @@ async function ensureTarball(folder, { cacheDir, registry: registry3, fetchImpl,
   }
   return true;
 }
-async function leaveUnpacked(root, folder, log2) {
+async function stageUnpacked(root, folder, log2) {
   const staging = await (0, import_promises5.mkdtemp)(import_node_path8.default.join(folder, `.${UNPACKED}-`)).catch(() => null);
-  if (!staging) return;
+  if (!staging) return null;
+  const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY).catch(
+    (error62) => {
+      log2(
+        `engine: no unpacked copy left in the cache (${error62 instanceof Error ? error62.message : String(error62)})`
+      );
+      return null;
+    }
+  );
+  if (copied?.result === "copied") return { staging, unpacked: copied.unpacked };
+  await (0, import_promises5.rm)(staging, { recursive: true, force: true });
+  return null;
+}
+async function leaveUnpacked(staging, folder, log2) {
   try {
-    const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY);
-    if (copied.result !== "copied") return;
     await (0, import_promises5.chmod)(staging, 493);
     await (0, import_promises5.rm)(import_node_path8.default.join(folder, UNPACKED), { recursive: true, force: true });
     await (0, import_promises5.rename)(staging, import_node_path8.default.join(folder, UNPACKED));
@@ -85541,8 +85557,6 @@ async function leaveUnpacked(root, folder, log2) {
     log2(
       `engine: no unpacked copy left in the cache (${error62 instanceof Error ? error62.message : String(error62)})`
     );
-  } finally {
-    await (0, import_promises5.rm)(staging, { recursive: true, force: true });
   }
 }
 var UNPACKED_PREFIX = "baton-engine-";
