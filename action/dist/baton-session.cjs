@@ -85536,15 +85536,14 @@ async function ensureTarball(folder, { cacheDir, registry: registry3, fetchImpl,
 async function stageUnpacked(root, folder, log2) {
   const staging = await (0, import_promises5.mkdtemp)(import_node_path8.default.join(folder, `.${UNPACKED}-`)).catch(() => null);
   if (!staging) return null;
-  const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY).catch(
-    (error62) => {
-      log2(
-        `engine: no unpacked copy left in the cache (${error62 instanceof Error ? error62.message : String(error62)})`
-      );
-      return null;
-    }
-  );
-  if (copied?.result === "copied") return { staging, unpacked: copied.unpacked };
+  try {
+    const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY);
+    if (copied.result === "copied") return { staging, unpacked: copied.unpacked };
+  } catch (error62) {
+    log2(
+      `engine: no unpacked copy left in the cache (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  }
   await (0, import_promises5.rm)(staging, { recursive: true, force: true });
   return null;
 }

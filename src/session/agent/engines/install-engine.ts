@@ -325,15 +325,15 @@ async function stageUnpacked(
 ): Promise<{ staging: string; unpacked: UnpackedPin } | null> {
   const staging = await mkdtemp(path.join(folder, `.${UNPACKED}-`)).catch(() => null);
   if (!staging) return null;
-  const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY).catch(
-    (error: unknown) => {
-      log(
-        `engine: no unpacked copy left in the cache (${error instanceof Error ? error.message : String(error)})`,
-      );
-      return null;
-    },
-  );
-  if (copied?.result === 'copied') return { staging, unpacked: copied.unpacked };
+  try {
+    const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY);
+    if (copied.result === 'copied') return { staging, unpacked: copied.unpacked };
+  } catch (error) {
+    // The cache's disk is full, or its folder went: the next session unpacks.
+    log(
+      `engine: no unpacked copy left in the cache (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
   await rm(staging, { recursive: true, force: true });
   return null;
 }
