@@ -85540,9 +85540,7 @@ async function stageUnpacked(root, folder, log2) {
     const copied = await copyTree(root, staging, Number.POSITIVE_INFINITY);
     if (copied.result === "copied") return { staging, unpacked: copied.unpacked };
   } catch (error62) {
-    log2(
-      `engine: no unpacked copy left in the cache (${error62 instanceof Error ? error62.message : String(error62)})`
-    );
+    log2(noCopyLeft(error62));
   }
   await (0, import_promises5.rm)(staging, { recursive: true, force: true });
   return null;
@@ -85553,10 +85551,12 @@ async function leaveUnpacked(staging, folder, log2) {
     await (0, import_promises5.rm)(import_node_path8.default.join(folder, UNPACKED), { recursive: true, force: true });
     await (0, import_promises5.rename)(staging, import_node_path8.default.join(folder, UNPACKED));
   } catch (error62) {
-    log2(
-      `engine: no unpacked copy left in the cache (${error62 instanceof Error ? error62.message : String(error62)})`
-    );
+    log2(noCopyLeft(error62));
   }
+}
+function noCopyLeft(error62) {
+  const why = error62 instanceof Error ? error62.message : String(error62);
+  return `engine: no unpacked copy left in the cache (${why})`;
 }
 var UNPACKED_PREFIX = "baton-engine-";
 var UNPACKED_NAME = /^baton-engine-(\d+)-/;

@@ -330,9 +330,7 @@ async function stageUnpacked(
     if (copied.result === 'copied') return { staging, unpacked: copied.unpacked };
   } catch (error) {
     // The cache's disk is full, or its folder went: the next session unpacks.
-    log(
-      `engine: no unpacked copy left in the cache (${error instanceof Error ? error.message : String(error)})`,
-    );
+    log(noCopyLeft(error));
   }
   await rm(staging, { recursive: true, force: true });
   return null;
@@ -354,10 +352,14 @@ async function leaveUnpacked(
     await rename(staging, path.join(folder, UNPACKED));
   } catch (error) {
     // Another session left its copy first, or the cache cannot be written: the next one unpacks.
-    log(
-      `engine: no unpacked copy left in the cache (${error instanceof Error ? error.message : String(error)})`,
-    );
+    log(noCopyLeft(error));
   }
+}
+
+/** The log's line for a copy that could not be left in the cache. */
+function noCopyLeft(error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  return `engine: no unpacked copy left in the cache (${why})`;
 }
 
 /** The folders engines are unpacked into: `<temp>/baton-engine-<pid>-<install name>-<random>`. */
