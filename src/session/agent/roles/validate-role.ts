@@ -14,8 +14,8 @@ import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { failedOutcome, type RoleOutcome } from './role-outcome.js';
+import { openRoleSandbox } from './role-sandbox.js';
 import { tailOf } from './test-run.js';
-import { openRoleSandbox } from './work-role.js';
 
 const ValidationSubmission = z.strictObject({
   failures: z

@@ -4,7 +4,6 @@ import { type BriefFrontMatter, parseBrief } from '../../../core/plan/brief.js';
 import type { Completion, Usage } from '../../../core/plan/completion.js';
 import { type Contract, isContractWorker } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
-import { egressAllowlist } from '../../../core/sessions/egress.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   briefPath,
@@ -16,19 +15,13 @@ import {
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
-import { sandboxOptionsForEngine } from '../engine-session.js';
-import { git, gitRaw } from '../git/git.js';
+import { git } from '../git/git.js';
 import { webTools } from '../model/model-features.js';
 import type { LoopOutcome } from '../model/model-loop.js';
 import { addUsage, toUsage } from '../model/usage-meter.js';
 import { renderSystemPrompt, withWebRule } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
-import {
-  type EgressOptions,
-  openSandbox,
-  type Sandbox,
-  SandboxSetupError,
-} from '../sandbox/sandbox.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 import { commitSession } from '../session-output.js';
 import { findTestCommand } from '../test-command.js';
 import type { AgentTool } from '../tools/agent-tool.js';
@@ -56,6 +49,7 @@ import {
 } from './fix-feedback.js';
 import { changesWork, stoppedCompletion } from './partial-work.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
+import { openRoleSandbox } from './role-sandbox.js';
 import { createTestGate } from './test-gate.js';
 import { openWorkMessages, type WorkMessages } from './work-messages.js';
 
@@ -154,86 +148,6 @@ async function fixedHeadMoved(
     );
     return null;
   }
-}
-
-/**
- * The sandbox a role's model commands run in: as the tools user, behind the
- * egress proxy, with what the engine needs (an engine that cannot be installed,
- * as an error). A cancelled run stops its commands at once: the session then
- * keeps what it did.
- */
-export async function openRoleSandbox(ctx: AgentContext): Promise<Sandbox | Error> {
-  const forEngine = await sandboxOptionsForEngine(ctx);
-  if (forEngine instanceof Error) return forEngine;
-  const sandbox = await openSandbox({
-    root: ctx.root,
-    user: toolsUser(ctx),
-    egress: await egressOptions(ctx),
-    ...forEngine,
-  });
-  ctx.onCancel(() => sandbox.stopAll());
-  return sandbox;
-}
-
-/**
- * The tools user the sandbox runs the model's commands as (BATON_TOOL_USER),
- * or null where no sandbox is asked for and the config lets the commands run
- * unconfined: only with `session.network: open`, which then reaches any
- * host anyway (local runs). A limited network without a sandbox would be a
- * promise nothing keeps: the session stops, saying what to set.
- */
-export function toolsUser(ctx: AgentContext): string | null {
-  if (ctx.env.BATON_TOOL_USER) return ctx.env.BATON_TOOL_USER;
-  if (ctx.config.session.network === 'open' || ctx.unconfined) {
-    ctx.log(
-      'the model’s commands run unconfined, as the job’s own user: no BATON_TOOL_USER, and session.network is open',
-    );
-    return null;
-  }
-  throw new SandboxSetupError(
-    'session.network limits what the model’s commands reach, which needs the sandbox: set BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools), or set `session.network: open` in .github/baton.yml to run them unconfined',
-  );
-}
-
-/**
- * The sandbox's allowlist: the registries of the ecosystems the default
- * branch uses, the distribution's archive, and `session.network.allow`; with
- * the loopback ports of `session.network.ports`. Null with
- * `session.network: open` (or without a tools user, where nothing is limited).
- */
-export async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
-  const network = ctx.config.session.network;
-  if (!ctx.env.BATON_TOOL_USER) return null;
-  if (network === 'open') {
-    ctx.log('egress: session.network is open; the model’s commands may reach any host');
-    return null;
-  }
-  const allow = egressAllowlist(await steeringTree(ctx), network.allow);
-  ctx.log(
-    `egress: ${ctx.env.BATON_TOOL_USER}'s commands reach ${allow.length} allowed host patterns through the session's proxy; everything else is refused`,
-  );
-  return {
-    allow,
-    ports: network.ports,
-    log: ctx.log,
-    ...(ctx.egressHosts ? { hosts: ctx.egressHosts } : {}),
-  };
-}
-
-/**
- * The files whose names say which ecosystems the session's network serves:
- * the default branch's tree as maintainers merged it, never the checkout's (a
- * worker branch or the build branch, trees a model writes, where a planted
- * `package.json` would open npm's registry to `npm publish`). Outside
- * Actions (no default branch to read) the checkout steers, as for settings.
- */
-async function steeringTree(ctx: AgentContext): Promise<string[]> {
-  const options = { root: ctx.root, env: ctx.toolEnv };
-  const listing =
-    ctx.steering.kind === 'default-branch'
-      ? await gitRaw(options, ['ls-tree', '-r', '--name-only', '-z', ctx.steering.ref])
-      : await gitRaw(options, ['ls-files', '-z']);
-  return listing.split('\0').filter(Boolean);
 }
 
 async function converseAndCommit({
