@@ -1,6 +1,6 @@
 import type { FakeGitHub } from '../sim/github/fake-github.js';
 import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/act/status-pacer.js';
-import { createWriteBudget } from '../src/github/client/write-budget.js';
+import { createWriteBudget } from '../src/github/client/pacing/write-budget.js';
 import { type AppHarness, startApp } from '../test/support/app-harness.js';
 import { type ManualTimers, manualTimers } from '../test/support/manual-timers.js';
 import { isWrite } from './scale-breakdown.js';

@@ -491,7 +491,7 @@ const SCALE_NOTES = [
   'adds the final PR, its reviewers, a reaction and a comment (0.2 per worker at 20 workers). A',
   'review takes no lock ref, the PRs a round of reviews approves merge in one reconcile, and an',
   "event whose news another event carries (a session's pull request or review, Baton's own merge,",
-  'an Actions check suite) starts no reconcile (src/github/reconcile/echoes.ts). With the up-to-date rule 6 is',
+  'an Actions check suite) starts no reconcile (src/github/reconcile/doors/echoes.ts). With the up-to-date rule 6 is',
   'out of reach by design: each merge leaves the next sibling behind (merges then go one at a time),',
   'and bringing it up to date is a write (`update-branch`) that makes a new head, which needs its',
   'own `baton/review` check run (a check run belongs to one commit; it cannot be moved to the new',

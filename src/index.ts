@@ -8,24 +8,24 @@ import {
   statusEditSecondsFrom,
 } from './github/act/status-pacer.js';
 import { BuildQueue } from './github/client/build-queue.js';
+import type { WriteBudget } from './github/client/pacing/write-budget.js';
 import { withReason } from './github/client/request-reason.js';
 import { SoloProcess } from './github/client/solo-process.js';
 import type { RepoContext } from './github/client/types.js';
-import type { WriteBudget } from './github/client/write-budget.js';
 import { installationCapProblem, installationDailyUsdFrom } from './github/observe/day-spend.js';
-import type { HandlerDeps } from './github/reconcile/handler-deps.js';
-import { startFromResync } from './github/reconcile/heal-asks.js';
-import { KnownBuilds } from './github/reconcile/known-builds.js';
-import { LastReads } from './github/reconcile/last-reads.js';
-import { findLookTarget } from './github/reconcile/look-target.js';
-import { oncePerDelivery } from './github/reconcile/once-per-delivery.js';
+import { startFromResync } from './github/reconcile/doors/heal-asks.js';
+import { oncePerDelivery } from './github/reconcile/doors/once-per-delivery.js';
+import { resyncAll, scheduleResync } from './github/reconcile/doors/resync.js';
+import { wireBuildEvents } from './github/reconcile/doors/wire-events.js';
+import { LastReads } from './github/reconcile/pass/last-reads.js';
+import type { HandlerDeps } from './github/reconcile/queue/handler-deps.js';
+import { KnownBuilds } from './github/reconcile/queue/known-builds.js';
+import { findLookTarget } from './github/reconcile/queue/look-target.js';
 import {
   createRecentReconciles,
   type RecentReconciles,
-} from './github/reconcile/recent-reconciles.js';
-import { resyncAll, scheduleResync } from './github/reconcile/resync.js';
-import { scheduleReconcile } from './github/reconcile/schedule-reconcile.js';
-import { wireBuildEvents } from './github/reconcile/wire-events.js';
+} from './github/reconcile/queue/recent-reconciles.js';
+import { scheduleReconcile } from './github/reconcile/queue/schedule-reconcile.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
 import {
   onInstallation,

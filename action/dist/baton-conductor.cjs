@@ -53731,7 +53731,7 @@ var BuildQueue = class {
   }
 };
 
-// src/github/client/graphql-allowance.ts
+// src/github/client/pacing/graphql-allowance.ts
 var GRAPHQL_RESERVE_SHARE = 0.2;
 function createGraphqlAllowance(reserveShare = GRAPHQL_RESERVE_SHARE) {
   let last = null;
@@ -53759,7 +53759,7 @@ function createGraphqlAllowance(reserveShare = GRAPHQL_RESERVE_SHARE) {
   };
 }
 
-// src/github/client/request-pacer.ts
+// src/github/client/pacing/request-pacer.ts
 var GITHUB_PACE = {
   writeSpacingMs: 1e3,
   pointsPerWindow: 2e3,
@@ -54199,7 +54199,7 @@ function priceOf(model, size, prices) {
   ) ?? 0;
 }
 
-// src/github/client/write-budget.ts
+// src/github/client/pacing/write-budget.ts
 var GITHUB_WRITE_LIMITS = { perMinute: 80, perHour: 500 };
 var DEFER_AT = { status: 0.8, dispatch: 0.9 };
 var SESSION_WRITES = {
@@ -54399,7 +54399,7 @@ function createWriteBudget({
   };
 }
 
-// src/github/client/pace-requests.ts
+// src/github/client/pacing/pace-requests.ts
 function createPacerRegistry(rules, {
   makeBudget = () => createWriteBudget(),
   take
@@ -54523,227 +54523,6 @@ function onLimit(kind) {
   };
 }
 
-// src/core/plan/record-message.ts
-var RECORD_MAX_BYTES = 4096;
-function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
-  if (message2.length > RECORD_MAX_BYTES) return null;
-  const [first, ...rest] = message2.split("\n");
-  if (first?.trim() !== header2) return null;
-  try {
-    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-function recordsOf(messages, parse6) {
-  return messages.flatMap((message2) => {
-    const record2 = parse6(message2);
-    return record2 ? [record2] : [];
-  });
-}
-
-// src/core/plan/adaptation.ts
-var ADAPTATION_HEADER = "baton adaptation";
-var AdaptationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The merged worker whose completion named the workers to adapt. */
-  source: WorkerId,
-  /** The workflow run of the adapt session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the session started from. */
-  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The commit with the revised briefs, pushed onto the build branch. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The workers whose briefs the commit changed. */
-  workers: external_exports.array(WorkerId).max(60)
-});
-function adaptationRefPrefix(build) {
-  return `refs/baton/${build}/adapt/`;
-}
-function parseAdaptationMessage(message2) {
-  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
-}
-function adaptationsOf(messages) {
-  return recordsOf(messages, parseAdaptationMessage);
-}
-
-// src/core/plan/completion.ts
-var COMPLETION_MAX_BYTES = 64 * 1024;
-var Line = external_exports.string().max(2e3);
-var Lines = external_exports.array(Line).max(50).default([]);
-var Usage = external_exports.strictObject({
-  /** Uncached input tokens. */
-  input_tokens: external_exports.number().int().nonnegative(),
-  /** Output tokens, thinking included. */
-  output_tokens: external_exports.number().int().nonnegative(),
-  /** Input tokens read from the prompt cache. */
-  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Input tokens written to the prompt cache. */
-  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Estimated cost in US dollars at list prices. */
-  cost_usd: external_exports.number().nonnegative(),
-  /** Model requests made. */
-  turns: external_exports.number().int().nonnegative(),
-  /** Wall-clock seconds of the agent loop. */
-  seconds: external_exports.number().nonnegative(),
-  /** Of `output_tokens`, those the model spent thinking (billed as output). */
-  thinking_tokens: external_exports.number().int().nonnegative().optional(),
-  /** Web searches the provider ran for the session (billed per search). */
-  web_search_requests: external_exports.number().int().nonnegative().optional(),
-  /** Web pages the provider fetched for the session (billed as tokens only). */
-  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
-  /** Input tokens the API's context management cleared from old tool results. */
-  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
-});
-var TestRun = external_exports.strictObject({
-  status: external_exports.enum(["passed", "failed", "not-run"]),
-  /** The command, as configured (`session.test`) or found in the repository. */
-  command: external_exports.string().max(500).nullable(),
-  /** `failed`: the last lines of the output; `not-run`: why. */
-  detail: external_exports.string().max(4e3).default("")
-});
-var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
-var HandOff = external_exports.strictObject({
-  done: Line,
-  left: Line,
-  next: Line
-});
-var Completion = external_exports.strictObject({
-  /** The worker this report is for. */
-  worker_id: WorkerId,
-  /**
-   * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
-   */
-  status: CompletionStatus,
-  /** One paragraph: what was done, or why it could not be. */
-  summary: external_exports.string().trim().min(1).max(4e3),
-  /** Files created or changed, relative to the repository root. */
-  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
-  /** What the worker found out that later workers should know. */
-  learnings: Lines,
-  /** Risks and doubts a reviewer should look at. */
-  concerns: Lines,
-  /** Choices made where the brief left room. */
-  decisions: Lines,
-  /** Work suggested for later. */
-  follow_up: Lines,
-  /**
-   * Workers of the plan, not started yet, whose briefs the learnings should
-   * change: once this worker merges, a plan session in adapt mode revises
-   * those briefs before they start. Ids only; Baton never reads the prose.
-   */
-  affects: external_exports.array(WorkerId).max(60).default([]),
-  /** What the session cost. */
-  usage: Usage,
-  /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional(),
-  /** `partial`: the hand-off note the next session starts from. */
-  handoff: HandOff.optional()
-});
-
-// src/core/plan/usage.ts
-var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
-var LIMIT_NAMES = {
-  turns: "its turns (`session.maxTurns`)",
-  tokens: "its token limit",
-  usd: "its dollar limit",
-  time: "its time (`session.timeoutMinutes`)",
-  budget: "the build's budget (`budget.maxUsd`)",
-  daily: "the repository's daily cap (`budget.dailyUsd`)"
-};
-var MessageReceipt = external_exports.strictObject({
-  comment: external_exports.number().int().positive(),
-  turn: external_exports.number().int().positive()
-});
-var USAGE_HEADER = "baton usage";
-var REASON_MAX_CHARS = 240;
-var UsageRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The workflow run of the session. */
-  run_id: external_exports.number().int().positive(),
-  /** The run's attempt: a re-run is a session of its own. */
-  attempt: external_exports.number().int().positive().default(1),
-  role: external_exports.enum(SESSION_ROLES),
-  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT), external_exports.string().regex(MILESTONE_SUBJECT)]).nullable(),
-  /**
-   * How the agent ended: its result's status, or `no-result` when it left none.
-   * `partial`: it stopped short of its brief and handed in what works, with a
-   * hand-off note (docs/sessions.md, "Wind-down").
-   */
-  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
-  /** The limit a session stopped at (or wound down before), when one did. */
-  limit: SessionLimit.optional(),
-  /**
-   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
-   * with the turn it took it in at: the model request that first carried it.
-   */
-  messages: external_exports.array(MessageReceipt).max(500).optional(),
-  usage: Usage,
-  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
-  engine: Engine.optional(),
-  /**
-   * Why the session did not deliver, in one line (a model error with its
-   * status, a limit, the context window, failing tests, a publish refusal with
-   * its rule and path). May quote model text: the app shows it only inside a
-   * code span (`failureText`), never as markup.
-   */
-  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
-});
-function usageRefPrefix(build) {
-  return `refs/baton/${build}/usage/`;
-}
-function parseUsageMessage(message2) {
-  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
-}
-function isControl(char) {
-  const point = char.codePointAt(0) ?? 0;
-  return point < 32 || point === 127;
-}
-
-// src/core/plan/validation.ts
-var VALIDATION_HEADER = "baton validation";
-var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
-var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
-var ValidationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The milestone validated: every worker of waves ≤ it was done. */
-  milestone: external_exports.number().int().min(1).max(99),
-  /** The workflow run of the validation session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the contract's command ran on. */
-  head: Sha,
-  /** The command's exit status was 0: the session's code ran it, the model cannot change it. */
-  passed: external_exports.boolean(),
-  /** The command's exit status; null when it was killed at its time limit. */
-  exit_code: external_exports.number().int().nullable(),
-  /** Each failing check, with the fix worker appended for it (null: none could be). */
-  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([])
-});
-function validationRefPrefix(build) {
-  return `refs/baton/${build}/validation/`;
-}
-function parseValidationMessage(message2) {
-  return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
-}
-
-// src/core/sessions/messages.ts
-function messageRefPrefix(build, worker) {
-  return `refs/baton/${build}/message/${worker ? `${worker}/` : ""}`;
-}
-function messageRef(build, { worker, comment }) {
-  return `${messageRefPrefix(build, worker)}${comment}`;
-}
-function parseMessageRef(build, ref) {
-  const prefix = messageRefPrefix(build);
-  if (!ref.startsWith(prefix)) return null;
-  const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
-  if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
-  return { worker, comment: Number(comment) };
-}
-
 // src/github/client/conditional-reads.ts
 var PAGES_KEPT = 500;
 var SHARE_MS = 6e4;
@@ -54823,6 +54602,227 @@ function nextOf(link2) {
   return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
 }
 var conditionalReads = remembered(createConditionalReads());
+
+// src/core/plan/record-message.ts
+var RECORD_MAX_BYTES = 4096;
+function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
+  if (message2.length > RECORD_MAX_BYTES) return null;
+  const [first, ...rest] = message2.split("\n");
+  if (first?.trim() !== header2) return null;
+  try {
+    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+function recordsOf(messages, parse6) {
+  return messages.flatMap((message2) => {
+    const record2 = parse6(message2);
+    return record2 ? [record2] : [];
+  });
+}
+
+// src/core/plan/validation.ts
+var VALIDATION_HEADER = "baton validation";
+var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
+var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
+var ValidationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The milestone validated: every worker of waves ≤ it was done. */
+  milestone: external_exports.number().int().min(1).max(99),
+  /** The workflow run of the validation session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the contract's command ran on. */
+  head: Sha,
+  /** The command's exit status was 0: the session's code ran it, the model cannot change it. */
+  passed: external_exports.boolean(),
+  /** The command's exit status; null when it was killed at its time limit. */
+  exit_code: external_exports.number().int().nullable(),
+  /** Each failing check, with the fix worker appended for it (null: none could be). */
+  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([])
+});
+function validationRefPrefix(build) {
+  return `refs/baton/${build}/validation/`;
+}
+function parseValidationMessage(message2) {
+  return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
+}
+
+// src/core/records/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function parseAdaptationMessage(message2) {
+  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
+}
+function adaptationsOf(messages) {
+  return recordsOf(messages, parseAdaptationMessage);
+}
+
+// src/core/records/completion.ts
+var COMPLETION_MAX_BYTES = 64 * 1024;
+var Line = external_exports.string().max(2e3);
+var Lines = external_exports.array(Line).max(50).default([]);
+var Usage = external_exports.strictObject({
+  /** Uncached input tokens. */
+  input_tokens: external_exports.number().int().nonnegative(),
+  /** Output tokens, thinking included. */
+  output_tokens: external_exports.number().int().nonnegative(),
+  /** Input tokens read from the prompt cache. */
+  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Input tokens written to the prompt cache. */
+  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Estimated cost in US dollars at list prices. */
+  cost_usd: external_exports.number().nonnegative(),
+  /** Model requests made. */
+  turns: external_exports.number().int().nonnegative(),
+  /** Wall-clock seconds of the agent loop. */
+  seconds: external_exports.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: external_exports.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: external_exports.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
+});
+var TestRun = external_exports.strictObject({
+  status: external_exports.enum(["passed", "failed", "not-run"]),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: external_exports.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: external_exports.string().max(4e3).default("")
+});
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var HandOff = external_exports.strictObject({
+  done: Line,
+  left: Line,
+  next: Line
+});
+var Completion = external_exports.strictObject({
+  /** The worker this report is for. */
+  worker_id: WorkerId,
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
+  status: CompletionStatus,
+  /** One paragraph: what was done, or why it could not be. */
+  summary: external_exports.string().trim().min(1).max(4e3),
+  /** Files created or changed, relative to the repository root. */
+  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
+  /** What the worker found out that later workers should know. */
+  learnings: Lines,
+  /** Risks and doubts a reviewer should look at. */
+  concerns: Lines,
+  /** Choices made where the brief left room. */
+  decisions: Lines,
+  /** Work suggested for later. */
+  follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
+  /** What the session cost. */
+  usage: Usage,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional()
+});
+
+// src/core/records/usage.ts
+var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
+var LIMIT_NAMES = {
+  turns: "its turns (`session.maxTurns`)",
+  tokens: "its token limit",
+  usd: "its dollar limit",
+  time: "its time (`session.timeoutMinutes`)",
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)"
+};
+var MessageReceipt = external_exports.strictObject({
+  comment: external_exports.number().int().positive(),
+  turn: external_exports.number().int().positive()
+});
+var USAGE_HEADER = "baton usage";
+var REASON_MAX_CHARS = 240;
+var UsageRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The workflow run of the session. */
+  run_id: external_exports.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: external_exports.number().int().positive().default(1),
+  role: external_exports.enum(SESSION_ROLES),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT), external_exports.string().regex(MILESTONE_SUBJECT)]).nullable(),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: external_exports.array(MessageReceipt).max(500).optional(),
+  usage: Usage,
+  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
+  engine: Engine.optional(),
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
+});
+function usageRefPrefix(build) {
+  return `refs/baton/${build}/usage/`;
+}
+function parseUsageMessage(message2) {
+  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
+}
+function isControl(char) {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 32 || point === 127;
+}
+
+// src/core/sessions/messages.ts
+function messageRefPrefix(build, worker) {
+  return `refs/baton/${build}/message/${worker ? `${worker}/` : ""}`;
+}
+function messageRef(build, { worker, comment }) {
+  return `${messageRefPrefix(build, worker)}${comment}`;
+}
+function parseMessageRef(build, ref) {
+  const prefix = messageRefPrefix(build);
+  if (!ref.startsWith(prefix)) return null;
+  const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
+  if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
+  return { worker, comment: Number(comment) };
+}
 
 // src/github/client/immutable-cache.ts
 var ImmutableCache = class {
@@ -55017,7 +55017,7 @@ async function graphqlNodes(ctx, ids) {
   }
 }
 
-// src/github/reconcile/locate-build.ts
+// src/github/reconcile/queue/locate-build.ts
 async function findBuildForIssue(ctx, issue2) {
   const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
   for (const ref of refs) {
@@ -55037,1143 +55037,6 @@ function buildOfBranch(ref) {
 function setOfMember(build) {
   const member = parseMemberBuildId(build ?? "");
   return member ? { build: member.build, issue: member.issue, home: member.home } : null;
-}
-
-// src/core/commands/parse-commands.ts
-var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
-var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function leavesCommentOpen(line) {
-  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
-}
-function proseLines(lines) {
-  const prose = /* @__PURE__ */ new Set();
-  let fence = null;
-  let inHtmlComment = false;
-  for (const [i, line] of lines.entries()) {
-    const opener = FENCE.exec(line);
-    if (fence !== null) {
-      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
-    } else if (inHtmlComment) {
-      const end = line.indexOf("-->");
-      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
-    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
-    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
-      fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
-      inHtmlComment = true;
-    } else {
-      prose.add(i);
-      inHtmlComment = leavesCommentOpen(line);
-    }
-  }
-  return prose;
-}
-function parseCommands(body, context = {}) {
-  const lines = body.split(/\r\n|\r|\n/);
-  const prose = proseLines(lines);
-  const starts = lines.flatMap((line, i) => {
-    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
-    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
-  });
-  const result = { commands: [], errors: [] };
-  for (const [n, { i, word, rest }] of starts.entries()) {
-    const line = (lines[i] ?? "").trim();
-    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
-    const outcome = readCommand({ word, rest, following, worker: context.worker });
-    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
-    else result.commands.push(outcome);
-  }
-  return result;
-}
-function commandsOfWord(word) {
-  const heads = (name) => COMMANDS[name].head.split(" ");
-  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
-    (a, b) => heads(b).length - heads(a).length
-  );
-}
-function readCommand(line) {
-  for (const name of commandsOfWord(line.word)) {
-    const spec = specOf(name);
-    const read = spec.read({ ...line, usage: spec.usage });
-    if (typeof read === "string") return read;
-    if (read !== null) return { name, ...read };
-  }
-  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
-}
-function commandWord(command2) {
-  return COMMANDS[command2.name].head;
-}
-function writeCommand(command2) {
-  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
-}
-function listCommands() {
-  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
-}
-
-// src/core/commands/render-replies.ts
-var BATON_REPLY_MARKER = "<!-- baton:reply -->";
-var QUOTE_MAX = 100;
-function isBatonComment(body) {
-  return body.includes("<!-- baton:");
-}
-function mention(user) {
-  return `@${user.replace(/[^\w[\]-]/g, "")}`;
-}
-function reply(lines) {
-  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
-}
-function renderLabelRefusal({ user, label }) {
-  return reply([
-    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
-    "",
-    "A maintainer can add the label to start it."
-  ]);
-}
-function labelRefusal(login, label) {
-  return { key: `label-refused-${login}`, body: renderLabelRefusal({ user: login, label }) };
-}
-function renderCommandRefusal({ user, command: command2 }) {
-  return reply([
-    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
-    "",
-    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
-  ]);
-}
-function renderCommandErrors(errors) {
-  const commands = listCommands();
-  const listed = errors.some((error62) => error62.message.includes(commands));
-  return reply([
-    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
-    "",
-    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
-    ...listed ? [] : ["", `Commands: ${commands}.`],
-    "",
-    "On a worker's pull request the worker id may be left out."
-  ]);
-}
-function truncate(line) {
-  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
-}
-
-// src/core/vocabulary/notice.ts
-var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
-function noticeMarker(build, key) {
-  return `<!-- baton:notice ${build} ${key} -->`;
-}
-function findNotice(body) {
-  const match = NOTICE_MARKER.exec(body);
-  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
-}
-function noticeKey(...parts) {
-  return parts.map(
-    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
-  ).join("/");
-}
-function noteMarker(key) {
-  return `<!-- baton:note key=${key} -->`;
-}
-function findNote(body) {
-  const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
-  return match?.[1] ?? null;
-}
-function mentions(logins) {
-  return logins.map((login) => `@${login} `).join("");
-}
-
-// src/read-config.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-var CONFIG_PATH = `.github/${CONFIG_FILE}`;
-async function loadConfig(octokit, { owner, repo }) {
-  return (await readConfig(octokit, { owner, repo })).config;
-}
-async function readConfig(octokit, { owner, repo }) {
-  let merged;
-  let ownFileOnly = false;
-  try {
-    const { config: config3, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
-    });
-    merged = config3;
-    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
-  } catch (error62) {
-    const problem = yamlProblem(error62);
-    if (!problem) throw error62;
-    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
-  }
-  const parsed = parseConfig(merged);
-  if (parsed.ok) return { config: parsed, ownFileOnly };
-  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { config: { ok: false, problems: lines }, ownFileOnly };
-}
-var CONFIG_TTL_MS = 10 * 6e4;
-var configs = remembered(
-  /* @__PURE__ */ new Map()
-);
-async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
-  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
-  const hit = configs.get(key);
-  if (hit) {
-    const { config: config3, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
-  }
-  const read = readConfig(ctx.octokit, ctx);
-  configs.set(key, { at: now, read });
-  read.catch(() => configs.delete(key));
-  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return (await read).config;
-}
-function yamlProblem(error62) {
-  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
-  const cause = error62.cause;
-  const line = cause?.linePos?.[0]?.line;
-  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
-  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
-}
-async function findFieldLines(octokit, { owner, repo }, problems) {
-  let text;
-  try {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      mediaType: { format: "raw" }
-    });
-    text = String(response.data);
-  } catch {
-    return problems;
-  }
-  return withLines(text, problems);
-}
-function withLines(text, problems) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
-  return problems.map((problem) => {
-    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
-    const line = lineOfPath(doc, path2, lineCounter);
-    return line ? { ...problem, line } : problem;
-  });
-}
-function lineOfPath(doc, path2, lineCounter) {
-  for (let depth = path2.length; depth > 0; depth--) {
-    const node2 = doc.getIn(path2.slice(0, depth), true);
-    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
-  }
-  return void 0;
-}
-function deepMerge(base, override) {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current2 = out[key];
-    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
-  }
-  return out;
-}
-function isPlainObject4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/core/verification/path-glob.ts
-function matchesGlob(glob, path2) {
-  const pattern = glob.replace(/^\.?\/+/, "");
-  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
-  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
-}
-function matchesAny(globs, path2) {
-  return globs.some((glob) => matchesGlob(glob, path2));
-}
-function globRegex(glob) {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] ?? "";
-    if (char === "*" && glob[i + 1] === "*") {
-      const slash = glob[i + 2] === "/";
-      source += slash ? "(?:[^/]+/)*" : ".*";
-      i += slash ? 2 : 1;
-    } else if (char === "*") {
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
-
-// src/core/verification/risk.ts
-var LARGE_CHANGE_LINES = 400;
-var RISKY_ROUNDS = 2;
-var RISK_ORDER = [
-  "workflow",
-  "security",
-  "dependency",
-  "disagreement",
-  "interface",
-  "tests",
-  "rounds",
-  "size"
-];
-function riskText(risk) {
-  switch (risk) {
-    case "workflow":
-      return "changes a workflow";
-    case "dependency":
-      return "changes dependencies";
-    case "security":
-      return "changes security-sensitive paths";
-    case "interface":
-      return "changes a public interface";
-    case "tests":
-      return "changes or deletes tests";
-    case "size":
-      return `changes more than ${LARGE_CHANGE_LINES} lines`;
-    case "rounds":
-      return `took ${RISKY_ROUNDS} or more review rounds`;
-    case "disagreement":
-      return "its reviews disagree";
-    default: {
-      const _exhaustive = risk;
-      return _exhaustive;
-    }
-  }
-}
-function evidenceForHead(pull) {
-  const { evidence } = pull;
-  if (!evidence) return null;
-  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
-}
-function contractVettingOf(snapshot, worker) {
-  if (snapshot.contract?.kind !== "valid") return null;
-  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
-  return { files: snapshot.contract.contract.files, granted };
-}
-function judgeRisk(pull, settings, { contract }) {
-  const evidence = evidenceForHead(pull);
-  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
-  const rounds = new Set(
-    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
-  ).size;
-  const found = new Set(evidence ? change.classes : []);
-  if (rounds >= RISKY_ROUNDS) found.add("rounds");
-  if (disagree(pull)) found.add("disagreement");
-  return {
-    worker: pull.worker,
-    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
-    classes: RISK_ORDER.filter((risk) => found.has(risk)),
-    files: change.files,
-    lines: change.lines,
-    riskyLines: change.riskyLines,
-    rounds
-  };
-}
-function judgeChange(evidence, settings, { contract }) {
-  const vetted = new Set(contract && !contract.granted ? contract.files : []);
-  const files = evidence.files.map((file2) => {
-    const classes = fileClasses(file2, settings);
-    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
-    return {
-      ...file2,
-      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
-    };
-  }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
-  const lines = evidence.files.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
-  const found = new Set(files.flatMap((file2) => file2.classes));
-  if (lines > LARGE_CHANGE_LINES) found.add("size");
-  return {
-    classes: RISK_ORDER.filter((risk) => found.has(risk)),
-    files,
-    lines,
-    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0)
-  };
-}
-function noRisk(worker) {
-  return { worker, evidence: "none", classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
-}
-function fileClasses(file2, settings) {
-  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
-  const found = /* @__PURE__ */ new Set();
-  for (const path2 of paths) {
-    if (isWorkflowPath(path2)) found.add("workflow");
-    if (isDependencyPath(path2)) found.add("dependency");
-    if (matchesAny(settings.securityPaths, path2)) found.add("security");
-    if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
-    if (isTestPath(path2) && file2.status !== "added") found.add("tests");
-  }
-  return RISK_ORDER.filter((risk) => found.has(risk));
-}
-function isWorkflowPath(path2) {
-  const base = baseName(path2);
-  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
-}
-var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
-  "package.json",
-  "package-lock.json",
-  "npm-shrinkwrap.json",
-  "yarn.lock",
-  "pnpm-lock.yaml",
-  "pnpm-workspace.yaml",
-  "bun.lock",
-  "bun.lockb",
-  ".npmrc",
-  ".yarnrc.yml",
-  "pyproject.toml",
-  "poetry.lock",
-  "uv.lock",
-  "pipfile",
-  "pipfile.lock",
-  "setup.py",
-  "setup.cfg",
-  "go.mod",
-  "go.sum",
-  "go.work",
-  "cargo.toml",
-  "cargo.lock",
-  "gemfile",
-  "gemfile.lock",
-  "composer.json",
-  "composer.lock",
-  "pom.xml",
-  "build.gradle",
-  "build.gradle.kts",
-  "settings.gradle",
-  "settings.gradle.kts",
-  "gradle.lockfile",
-  "packages.config",
-  "directory.packages.props",
-  "packages.lock.json",
-  "mix.exs",
-  "mix.lock",
-  "pubspec.yaml",
-  "pubspec.lock",
-  "package.swift",
-  "package.resolved",
-  "podfile",
-  "podfile.lock",
-  "cartfile",
-  "cartfile.resolved",
-  "deno.json",
-  "deno.lock",
-  "flake.nix",
-  "flake.lock"
-]);
-function isDependencyPath(path2) {
-  const base = baseName(path2).toLowerCase();
-  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
-}
-var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
-function isTestPath(path2) {
-  const parts = path2.split("/");
-  const base = parts.at(-1) ?? "";
-  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
-}
-function disagree(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  const verdicts = new Set(
-    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
-  );
-  return verdicts.size > 1;
-}
-function baseName(path2) {
-  return path2.split("/").at(-1) ?? path2;
-}
-
-// src/core/verification/read-first.ts
-function weight(risk) {
-  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
-}
-function riskScore(risk) {
-  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
-}
-function readFirst(risks) {
-  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
-  const ranked = [...risks].sort(
-    (a, b) => riskScore(b) - riskScore(a) || b.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b.worker) ?? 0)
-  );
-  const files = ranked.flatMap(
-    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
-  );
-  return {
-    ranked,
-    files,
-    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    total: risks.reduce((sum, risk) => sum + risk.lines, 0)
-  };
-}
-
-// src/core/verification/review-guide.ts
-var GUIDE_MAX_CRITERIA = 40;
-var GUIDE_MAX_FILES = 10;
-function renderReviewGuide(input2) {
-  const first = readFirst(input2.workers.map((worker) => worker.risk));
-  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
-  return [
-    ...guideOpening("each worker's diff", "the sessions'"),
-    ...criteriaBlock(input2, byId),
-    "",
-    readFirstHeading(first.lines, first.total),
-    "",
-    ...rankedBlock(first.ranked, byId),
-    "",
-    "### Every worker",
-    "",
-    ...input2.workers.map(workerLine2)
-  ].join("\n");
-}
-function criteriaBlock(input2, byId) {
-  const { criteria, contract } = input2;
-  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
-  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
-    const [check2, result] = proof(criterion, input2, byId);
-    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
-  });
-  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
-}
-function guideOpening(measured, own2) {
-  return [
-    "## Review guide",
-    "",
-    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
-  ];
-}
-function criteriaSection(contract, rows, total) {
-  return [
-    "### Acceptance criteria",
-    "",
-    contract,
-    "",
-    "| Criterion | What must hold | Check | Result |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
-  ];
-}
-function readFirstHeading(lines, total) {
-  return `### Read these first: ${lines} of ${total} changed lines`;
-}
-function contractLine(contract, criteria) {
-  if (!contract || contract.kind === "missing")
-    return "No contract: no check was written for these criteria.";
-  if (contract.kind === "invalid")
-    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
-  const { checks, unchecked } = contract.contract;
-  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
-}
-function proof(criterion, { contract, requireChecks, validated }, byId) {
-  const check2 = checkCell(criterion, contract);
-  if (!check2.checked) return [check2.text, "—"];
-  return [
-    check2.text,
-    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
-  ];
-}
-function checkCell(criterion, contract) {
-  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
-  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
-  if (checks.length === 0) {
-    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
-    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
-  }
-  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
-  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
-  return { checked: true, text: `${named3}${more}` };
-}
-function resultOf(criterion, { requireChecks, validated }, byId) {
-  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
-  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
-    return `${criterion.worker} was skipped: not run`;
-  if (validated) {
-    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
-  }
-  if (criterion.worker === null) return "runs in this pull request's checks";
-  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
-}
-function rankedBlock(ranked, byId) {
-  const risky = ranked.filter((risk) => risk.classes.length > 0);
-  if (risky.length === 0) {
-    return [
-      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
-    ];
-  }
-  return risky.flatMap((risk, index) => {
-    const worker = byId.get(risk.worker);
-    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
-    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
-    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
-    return [
-      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
-      ...files,
-      ...more
-    ];
-  });
-}
-function fileLine(file2) {
-  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
-  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
-}
-function workerLine2(worker) {
-  const title = quoted(worker.title);
-  if (worker.outcome === "skipped" || !worker.pull)
-    return `- **${worker.id}** ${title}: skipped, not merged.`;
-  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
-  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
-  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
-}
-function verdictOf(pull) {
-  const decisive = pull.reviews.filter(
-    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
-  );
-  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
-  if (!last) return "no review verdict";
-  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
-  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
-}
-
-// src/core/verification/wait-notice.ts
-function waitNoticeAbout(waits) {
-  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
-  return ["waiting", waits.length, shortHash(heads.join(" "))];
-}
-function renderWaitNotice(waits) {
-  const them2 = waits.length === 1 ? "it merges" : "they merge";
-  const lines = waits.flatMap(({ wait: wait2, pull }) => {
-    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
-      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
-    );
-    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
-    return [
-      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${wait2.classes.map(riskText).join("; ")}.${files.length > 0 ? " Read these first:" : " No one file carries it: the change as a whole does."}`,
-      ...files,
-      ...more
-    ];
-  });
-  return [
-    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
-    "",
-    ...lines,
-    "",
-    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
-    "",
-    "```",
-    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
-    "```"
-  ].join("\n");
-}
-
-// src/core/workers/worker-state.ts
-var MOVING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved"
-]);
-var RUNNING = /* @__PURE__ */ new Set([...MOVING, "needs-human"]);
-function isRunning(state) {
-  return RUNNING.has(state.state);
-}
-function isDone(state) {
-  return state.state === "merged" || state.state === "skipped";
-}
-
-// src/core/rules/runaway.ts
-var HOUR_MS = 60 * 6e4;
-function findRunaways({
-  runs,
-  ledger,
-  settings,
-  done,
-  now
-}) {
-  const nowMs = Date.parse(now);
-  const byWorker = /* @__PURE__ */ new Map();
-  for (const run2 of runs) {
-    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
-      continue;
-    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
-  }
-  const found = [];
-  for (const [worker, sessions] of byWorker) {
-    const latest = sessions.at(-1);
-    if (!latest) continue;
-    const entries = ledger.entries.filter((entry) => entry.worker === worker);
-    const failing = failingStreak({ sessions, entries, least: settings.failures });
-    if (failing) found.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
-    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
-    if (spending) found.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
-  }
-  return found;
-}
-function failingStreak({
-  sessions,
-  entries,
-  least
-}) {
-  if (least <= 0) return null;
-  const streak = [];
-  for (const run2 of [...sessions].reverse()) {
-    if (run2.status !== "completed") continue;
-    if (delivered(run2, entries)) break;
-    streak.unshift(run2);
-  }
-  const first = streak[0];
-  if (!first || streak.length < least) return null;
-  const ids = new Set(streak.map((run2) => run2.id));
-  return {
-    sessions: streak.length,
-    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
-    since: { runId: first.id, at: first.createdAt }
-  };
-}
-function delivered(run2, entries) {
-  if (run2.conclusion !== "success") return false;
-  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
-  return !record2 || record2.outcome === "complete";
-}
-function spendingHour({
-  sessions,
-  entries,
-  usdPerHour,
-  nowMs
-}) {
-  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
-  const recent = sessions.filter(
-    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
-  );
-  const ids = new Set(recent.map((run2) => run2.id));
-  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
-  const first = recent[0];
-  if (!first || usd <= usdPerHour) return null;
-  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
-}
-function sumUsd(entries) {
-  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
-}
-function linkOf(run2) {
-  return { id: run2.id, url: run2.url };
-}
-function runawayNotice(runaway) {
-  const { worker, sessions, since } = runaway;
-  const usd = `$${runaway.usd.toFixed(2)}`;
-  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
-  return {
-    about: ["runaway", runaway.reason, worker, since.runId],
-    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
-  };
-}
-
-// src/core/rules/decide-notices.ts
-function decideNotices(ctx, { view, workers }) {
-  const posted = new Set(ctx.snapshot.notices ?? []);
-  const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map(
-    (need) => ({
-      kind: "notice",
-      key: need.key,
-      body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people })
-    })
-  );
-}
-function noticeBody(snapshot, { key, text, people }) {
-  return [
-    noticeMarker(snapshot.build, key),
-    `${mentions(people)}${text}`,
-    ...snapshot.statusComment ? ["", `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`] : []
-  ].join("\n");
-}
-function finalReviewers(ctx) {
-  return ctx.snapshot.changeSet ? [] : notified(ctx);
-}
-function finalPullNotice(snapshot, { pull, people }) {
-  const key = noticeKey("final-pull", pull.number);
-  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
-}
-function finalPullText(url2) {
-  return `📦 Every worker is done: the final pull request ${url2} is open. Review it and merge it to deliver the build.`;
-}
-function notified(ctx) {
-  if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
-  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
-  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
-  return asked && !asked.endsWith("[bot]") ? [asked] : [];
-}
-function needsOf(ctx, { view, workers }) {
-  const needs = [];
-  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
-    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
-    needs.push({
-      about: ["plan-ready", sha],
-      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
-    });
-  }
-  needs.push(...seriesNeeds(view));
-  for (const daily of ctx.dailyHolds) {
-    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
-    needs.push(
-      daily.scope === "repository" ? {
-        about: ["daily-budget", daily.day],
-        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
-      } : {
-        about: ["installation-daily-budget", daily.day],
-        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
-      }
-    );
-  }
-  if (view.phase !== "running") return needs;
-  for (const adaptation of view.progress.adaptations ?? []) {
-    if (adaptation.state !== "awaiting-approval") continue;
-    const names2 = adaptation.workers.join(", ");
-    needs.push({
-      about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
-    });
-  }
-  for (const state of workers) needs.push(...workerNeeds(ctx, state));
-  needs.push(...waitNeeds(view, workers));
-  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  for (const runaway of findRunaways({
-    runs: ctx.snapshot.runs,
-    ledger: ctx.ledger,
-    settings: ctx.config.runaway,
-    done,
-    now: ctx.now
-  })) {
-    needs.push(runawayNotice(runaway));
-  }
-  const followUps = view.progress.followUps;
-  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
-    needs.push({
-      about: ["follow-ups", followUps.round],
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
-    });
-  }
-  const synthesis = view.progress.synthesis;
-  if (synthesis?.state === "failed") {
-    needs.push({
-      about: ["synthesis-failed", synthesis.attempts],
-      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
-    });
-  }
-  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
-  const { maxUsd } = ctx.config.budget;
-  if (ctx.budgetReached && maxUsd !== null) {
-    needs.push({
-      about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
-    });
-  }
-  const final = ctx.snapshot.finalPull;
-  if (final?.state === "open" && finalReviewers(ctx).length === 0)
-    needs.push({ about: ["final-pull", final.number], text: finalPullText(final.url) });
-  return needs;
-}
-function validationNeeds(ctx, validations) {
-  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
-  return validations.flatMap((validation) => {
-    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
-    const run2 = validation.url ? ` (${validation.url})` : "";
-    if (validation.state === "session-failed") {
-      return [
-        {
-          about,
-          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
-        }
-      ];
-    }
-    if (validation.state !== "failed" || validation.failed.every((failure2) => failure2.worker)) {
-      return [];
-    }
-    const checks = validation.failed.map((failure2) => failure2.check).join(", ");
-    return [
-      {
-        about,
-        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
-      }
-    ];
-  });
-}
-function seriesNeeds(view) {
-  const last = view.series?.loops.at(-1);
-  if (!last) return [];
-  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
-    return [
-      {
-        about: ["series-ended", last.loop],
-        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
-      }
-    ];
-  }
-  if (last.stage === "research-failed" || last.stage === "summary-failed") {
-    const session = last.stage === "research-failed" ? "research" : "summary";
-    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
-    return [
-      {
-        about: [last.stage, last.loop],
-        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
-      }
-    ];
-  }
-  return [];
-}
-function waitNeeds(view, workers) {
-  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
-  const standing = new Set(view.progress.waitsForPerson);
-  const waits = workers.flatMap(
-    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
-  );
-  if (waits.length === 0) return [];
-  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
-}
-function workerNeeds(ctx, state) {
-  const id = state.worker.id;
-  const need = state.assessment?.need;
-  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
-    return [
-      {
-        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
-      }
-    ];
-  }
-  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
-  if (state.state === "failed") {
-    const why = state.note ?? "its session failed";
-    return [
-      {
-        about: ["failed", id, state.attempts],
-        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
-      }
-    ];
-  }
-  return [];
-}
-function partialNeeds(ctx, state, pull) {
-  const id = state.worker.id;
-  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
-  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
-  return [
-    {
-      about: ["partial", id, pull.headSha.slice(0, 12)],
-      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
-    }
-  ];
-}
-
-// src/github/act/refs.ts
-function isRefTaken(error62) {
-  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
-}
-var RefRefusedError = class extends Error {
-  ref;
-  constructor(ref, cause) {
-    super(
-      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
-      { cause }
-    );
-    this.name = "RefRefusedError";
-    this.ref = ref;
-  }
-};
-async function createRef(ctx, { ref, sha }) {
-  try {
-    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
-  } catch (error62) {
-    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
-    throw error62;
-  }
-}
-var REF_SENDS = 4;
-async function postRef(octokit, params) {
-  for (let send = 1; ; send++) {
-    try {
-      await octokit.rest.git.createRef(params);
-      return true;
-    } catch (error62) {
-      if (isRefTaken(error62)) return false;
-      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
-        throw error62;
-    }
-  }
-}
-async function refMaybeMade(octokit, { owner, repo, ref }) {
-  try {
-    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
-    return true;
-  } catch (error62) {
-    return statusOf(error62) !== 404;
-  }
-}
-function isAnswerLost(error62) {
-  const status2 = statusOf(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-var AnswerLostError = class extends Error {
-  status;
-  constructor(cause) {
-    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
-      cause
-    });
-    this.name = "AnswerLostError";
-    this.status = statusOf(cause);
-  }
-};
-async function sendOnce(write) {
-  try {
-    return await write();
-  } catch (error62) {
-    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
-  }
-}
-async function deleteRef(ctx, ref) {
-  await ignoreStatus(
-    [422, 404],
-    () => ctx.octokit.rest.git.deleteRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: ref.replace(/^refs\//, "")
-    })
-  );
-}
-async function moveBranch(ctx, { branch, sha, force }) {
-  const moved = await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force
-    })
-  );
-  return moved !== null;
-}
-async function resetBranch(ctx, { branch, sha }) {
-  if (await moveBranch(ctx, { branch, sha, force: true })) return;
-  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
-}
-function recordMessage(ctx, {
-  snapshot,
-  action
-}) {
-  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
-  return createRef(ctx, { ref, sha: action.sha });
-}
-async function forgetMessages(ctx, {
-  snapshot,
-  action
-}) {
-  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
-  return { result: "done", detail: `${action.messages.length} taken` };
-}
-
-// src/github/act/write-once.ts
-async function writeOnceByRef(ctx, { ref, sha }, write) {
-  if (!await createRef(ctx, { ref, sha })) return { taken: true };
-  try {
-    return { taken: false, value: await write() };
-  } catch (error62) {
-    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
-    throw error62;
-  }
-}
-
-// src/github/act/ensure-note.ts
-function noteLockRef(build, key) {
-  return `refs/baton/${build}/note/${noticeKey(key)}`;
-}
-async function ensureNote(ctx, {
-  number: number4,
-  key,
-  body,
-  guard
-}) {
-  const marker = noteMarker(key);
-  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    per_page: 100
-  });
-  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
-    return false;
-  const post = () => ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    body: `${marker}
-${body}`
-  });
-  if (!guard) {
-    await post();
-    return true;
-  }
-  const ref = noteLockRef(guard.build, key);
-  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
-  return !posted.taken;
-}
-function noticeLockRef(build, key) {
-  return `refs/baton/${build}/notice/${key}`;
-}
-async function ensureNotice(ctx, { snapshot, key, body }) {
-  const ref = noticeLockRef(snapshot.build, key);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-  });
-  return posted.taken ? "taken" : "posted";
-}
-async function askFinalReviews(ctx, {
-  snapshot,
-  pull,
-  reviewers
-}) {
-  if (reviewers.length === 0) return;
-  if (await requestReviewers(ctx, { pull: pull.number, logins: reviewers })) return;
-  await ensureNotice(ctx, { snapshot, ...finalPullNotice(snapshot, { pull, people: reviewers }) });
-}
-async function requestReviewers(ctx, { pull, logins }) {
-  try {
-    await ctx.octokit.rest.pulls.requestReviewers({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      reviewers: logins
-    });
-    return true;
-  } catch (error62) {
-    if (statusOf(error62) === void 0) throw error62;
-    return false;
-  }
-}
-async function noticeRefRefused(ctx, {
-  snapshot,
-  error: error62,
-  log
-}) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
 }
 
 // src/github/client/request-reason.ts
@@ -56222,31 +55085,6 @@ function reasonOf(action) {
 var current = new import_node_async_hooks.AsyncLocalStorage();
 function withReason(reason, work) {
   return current.run(reason, work);
-}
-
-// src/github/observe/permissions.ts
-var TTL_MS = 6e4;
-var cache = remembered(/* @__PURE__ */ new Map());
-async function hasWriteAccess({ octokit, owner, repo }, login, {
-  now = Date.now(),
-  ttlMs = TTL_MS
-} = {}) {
-  const key = `${owner}/${repo}:${login.toLowerCase()}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) return hit.allowed;
-  let allowed = false;
-  try {
-    const [permission] = await conditionalReads.paginate(octokit, {
-      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-      params: { owner, repo, username: login },
-      pick: (data) => [String(data?.permission ?? "")]
-    });
-    allowed = permission === "admin" || permission === "write";
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
-  }
-  cache.set(key, { allowed, at: now });
-  return allowed;
 }
 
 // src/core/snapshot/usage-ties.ts
@@ -56430,881 +55268,120 @@ function runStatus(status2) {
   return "queued";
 }
 
-// src/github/observe/build-query.ts
-var BUILD_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $validationPrefix: String!
-    $contractPath: String!
-  ) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-  }
-
-  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequests(
-        baseRefName: $integration
-        first: 50
-        after: $after
-        orderBy: { field: CREATED_AT, direction: ASC }
-      ) { ...Pulls }
-    }
-  }
-
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
-          }
-        }
-      }
-    }
-  }
-
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-
-  fragment BuildRepository on Repository {
-    issue(number: $issue) {
-      title
-      state
-      createdAt
-      url
-      labels(first: 50) { nodes { name } }
-      comments(last: 100) { totalCount nodes { ...Comment } }
-      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-      }
-      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-        ...StateEvents
-      }
-    }
-    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
-    integrationRef: ref(qualifiedName: $integration) {
-      compare(headRef: $defaultBranch) { aheadBy }
-      rules(first: 20) {
-        nodes { parameters { ... on RequiredStatusChecksParameters { strictRequiredStatusChecksPolicy } } }
-      }
-    }
-    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
-    validationRefs: refs(refPrefix: $validationPrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
-    finalPulls: pullRequests(
-      headRefName: $integration
-      baseRefName: $defaultBranch
-      first: 20
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
-    }
-    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
-    contract: object(expression: $contractPath) { ... on Blob { byteSize isTruncated text } }
-    workers: object(expression: $workersPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
-    }
-    subIssueGraph: object(expression: $subIssuesPath) {
-      ... on Blob { byteSize isTruncated text }
-    }
-    completions: object(expression: $completionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-    loops: object(expression: $loopsPath) {
-      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
-    }
-  }
-
-  fragment Pull on PullRequest {
-    databaseId
-    number
-    state
-    merged
-    mergedAt
-    url
-    createdAt
-    updatedAt
-    headRefName
-    headRefOid
-    mergeStateStatus
-    isDraft
-    author { login __typename }
-    body
-    headRepository { nameWithOwner }
-    labels(first: 20) { nodes { name } }
-    reviews(last: 100) {
-      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-    }
-    comments(last: 100) { totalCount nodes { ...Comment } }
-    commits(last: 1) {
-      nodes {
-        commit {
-          oid
-          message
-          parents(first: 2) { nodes { oid } }
-          author { email }
-          signature { wasSignedByGitHub }
-          statusCheckRollup { contexts(first: 100) { ...Contexts } }
-        }
-      }
-    }
-  }
-
-  fragment Contexts on StatusCheckRollupContextConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      __typename
-      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
-      ... on StatusContext { context state targetUrl }
-    }
-  }
-
-  fragment Comment on IssueComment {
-    databaseId
-    body
-    createdAt
-    updatedAt
-    author { login __typename }
-    reactionGroups { content createdAt viewerHasReacted }
-  }
-
-  fragment Pulls on PullRequestConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { ...Pull }
-  }
-
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-function loginOf(author) {
-  if (!author) return "";
-  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
+// src/github/store/look-schedule.ts
+function soonest(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
 }
-
-// src/github/observe/read-build-graph.ts
-function readBuildPage(ctx, operationName, variables) {
-  return ctx.octokit.graphql(BUILD_QUERY, {
-    operationName,
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ...variables
-  });
-}
-async function readBuildGraph(ctx, variables, alongside) {
-  const { repository, nodes } = alongside ? await ctx.octokit.graphql(alongside.document, {
-    operationName: alongside.operationName,
-    ...variables,
-    ...alongside.variables,
-    ids: alongside.ids
-  }) : {
-    ...await ctx.octokit.graphql(BUILD_QUERY, {
-      operationName: "BatonBuild",
-      ...variables
-    }),
-    nodes: void 0
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
   };
   return {
-    repository: await withRestOfLists(ctx, variables, repository),
-    ...nodes ? { alongside: nodes } : {}
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
   };
 }
-async function withRestOfLists(ctx, prefixes, lists) {
-  const rest = (prefix, first) => first ? restOfRefs(ctx, prefix, first) : Promise.resolve(void 0);
-  const [pullRequests, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all(
-    [
-      restOfPulls(ctx, prefixes, lists.pullRequests),
-      restOfRefs(ctx, prefixes.refPrefix, lists.refs),
-      restOfRefs(ctx, prefixes.usagePrefix, lists.usageRefs),
-      rest(prefixes.adaptPrefix, lists.adaptRefs),
-      rest(prefixes.messagePrefix, lists.messageRefs),
-      rest(prefixes.validationPrefix, lists.validationRefs)
-    ]
-  );
-  return {
-    ...lists,
-    pullRequests,
-    refs,
-    usageRefs,
-    ...adaptRefs ? { adaptRefs } : {},
-    ...messageRefs ? { messageRefs } : {},
-    ...validationRefs ? { validationRefs } : {}
-  };
-}
-async function restOfPulls(ctx, variables, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
-      integration: variables.integration,
-      after: page.endCursor
-    });
-    nodes.push(...repository.pullRequests.nodes);
-    page = repository.pullRequests.pageInfo;
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (isWorkRole(role) && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
   }
-  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+  if (role === "review") return { kind: "review-run" };
+  if (role === "validate") return { kind: "validate-run" };
+  if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
 }
-async function restOfChecks(ctx, pull) {
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts;
-  if (pull.state !== "OPEN" || !head || !contexts) return;
-  let page = contexts.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
-      number: pull.number,
-      after: page.endCursor
-    });
-    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
-    const more = commit?.statusCheckRollup?.contexts;
-    if (!commit || commit.oid !== head.oid || !more) return;
-    contexts.nodes.push(...more.nodes);
-    contexts.pageInfo = more.pageInfo;
-    page = more.pageInfo;
-  }
-}
-async function restOfRefs(ctx, prefix, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
-      prefix,
-      after: page.endCursor
-    });
-    nodes.push(...repository.refs.nodes);
-    page = repository.refs.pageInfo;
-  }
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+function uniqueActions(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-// src/core/status/ledger-archive.ts
-var LEDGER_KEEP_CHARS = 3e4;
-var LEDGER_PART_CHARS = 6e4;
-var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
-function ledgerPartMarker(build, part) {
-  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
+// src/core/snapshot/daily-spend.ts
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
 }
-function findLedgerPart(body) {
-  const found = PART_MARKER.exec(body);
-  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
 }
-function renderLedgerPart({
-  build,
-  part,
-  commands
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
 }) {
-  return [
-    ledgerPartMarker(build, part),
-    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
-    renderCommandLedger(commands)
-  ].join("\n");
-}
-function ledgerSpill(commands) {
-  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
-  let size = 0;
-  let count = 0;
-  for (const info of commands) {
-    const entry = renderCommandLedger([info]).length;
-    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
-    size += entry;
-    count += 1;
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
   }
-  const first = count;
-  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
-  if (count > 0) return commands.slice(0, count);
-  count = first;
-  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
-  return commands.slice(0, count);
-}
-function ledgerPartsOwed({
-  build,
-  commands,
-  ledgerParts
-}) {
-  const archived = new Set(ledgerParts?.commandIds ?? []);
-  let own2 = commands.filter((info) => !archived.has(info.commentId));
-  let part = ledgerParts?.last ?? 0;
-  const parts = [];
-  for (let spill = ledgerSpill(own2); spill.length > 0; spill = ledgerSpill(own2)) {
-    part += 1;
-    parts.push({
-      part,
-      body: renderLedgerPart({ build, part, commands: spill }),
-      whileTaken: renderCommandLedger(own2).length <= LEDGER_PART_CHARS ? own2 : null
-    });
-    own2 = own2.slice(spill.length);
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
   }
-  return { parts, kept: own2 };
+  return holds;
 }
-
-// src/github/observe/reactions.ts
-function reactionReadingFrom(env) {
-  return readingFrom(env.BATON_REACTIONS);
-}
-var viewerIsApp = remembered(new LearnedReading());
-var taken = remembered(/* @__PURE__ */ new Set());
-var TAKEN_MAX = 1e4;
-async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
-  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
-  if (!eyes) return false;
-  if (reading === "graphql") return eyes.viewerHasReacted;
-  const known = viewerIsApp.known(ctx);
-  if (reading === "auto" && known !== false) {
-    if (eyes.viewerHasReacted) {
-      viewerIsApp.learn(ctx, true);
-      return true;
-    }
-    if (known === true) return false;
-  }
-  if (eyes.createdAt === null) return false;
-  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
-  if (taken.has(key)) return true;
-  const { worker, ...rest } = comment;
-  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
-    return false;
-  if (!await hasBatonEyes(ctx, comment.id)) return false;
-  if (taken.size >= TAKEN_MAX) taken.clear();
-  taken.add(key);
-  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
-  return true;
-}
-async function mayHaveBatonEyes(ctx, comment) {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-async function hasBatonEyes(ctx, id) {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: "eyes",
-    per_page: 100
-  });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
-}
-
-// src/github/observe/read-comments.ts
-async function fetchComments(ctx, sources) {
-  return Promise.all(
-    sources.map(async (source) => {
-      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issue_number: source.number,
-        per_page: 100
-      });
-      const plain = comments.map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        author: c.user?.login ?? "",
-        isBot: c.user?.type === "Bot",
-        createdAt: c.created_at,
-        updatedAt: c.updated_at,
-        accepted: false,
-        eyes: c.reactions?.eyes
-      }));
-      for (const comment of plain) {
-        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
-        if (await mayHaveBatonEyes(ctx, asked))
-          comment.accepted = await hasBatonEyes(ctx, comment.id);
-      }
-      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
-    })
-  );
-}
-async function commentLists(ctx, { issue: issue2, repository }) {
-  const issueNode = repository.issue;
-  const sources = [
-    {
-      source: { number: issue2, source: { kind: "issue" } },
-      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
-    }
-  ];
-  for (const pull of repository.pullRequests.nodes) {
-    const worker = parseBatonBranch(pull.headRefName);
-    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
-    sources.push({
-      source: {
-        number: pull.number,
-        worker: worker.worker,
-        source: { kind: "pull", number: pull.number, worker: worker.worker }
-      },
-      window: pull.comments
-    });
-  }
-  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
-  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
-  const fetched = await fetchComments(
-    ctx,
-    partial2.map(({ source }) => source)
-  );
-  const reading = reactionReadingFrom(process.env);
-  const read = await Promise.all(
-    complete.map(async ({ source, window: window2 }) => ({
-      source,
-      comments: await Promise.all(
-        window2.nodes.map(async (node2) => {
-          const comment = {
-            id: node2.databaseId,
-            body: node2.body,
-            author: loginOf(node2.author),
-            isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt,
-            updatedAt: node2.updatedAt
-          };
-          const accepted = await hasBatonEyesInWindow(
-            ctx,
-            {
-              ...comment,
-              groups: node2.reactionGroups,
-              ...source.worker ? { worker: source.worker } : {}
-            },
-            reading
-          );
-          return { ...comment, accepted };
-        })
-      )
-    }))
-  );
-  return [...read, ...fetched];
-}
-async function collectComments(ctx, { build, lists }) {
-  const statuses = [];
-  const notices2 = [];
-  const notes2 = [];
-  const live = [];
-  const parts = [];
-  for (const { source, comments } of lists) {
-    for (const comment of comments) {
-      const { body, author } = comment;
-      if (author === ctx.botLogin) {
-        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          const { createdAt, updatedAt } = comment;
-          statuses.push({ id: comment.id, body, createdAt, updatedAt });
-        }
-        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
-        if (part?.build === build)
-          parts.push({ part: part.part, commands: parseCommandLedger(body) });
-        const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
-        const note = findNote(body);
-        if (note !== null) notes2.push({ number: source.number, key: note });
-        continue;
-      }
-      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
-      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command2 of parsed.commands) {
-        live.push({
-          commentId: comment.id,
-          author,
-          createdAt: comment.createdAt,
-          source: source.source,
-          command: command2
-        });
-      }
-    }
-  }
-  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  const [oldest, ...rest] = statuses;
-  const archived = parts.flatMap((part) => part.commands);
-  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
-  const commands = mergeLedger(ledgers, live);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
-  return {
-    statusComment: oldest ? statusCommentOf(oldest) : null,
-    duplicateStatusIds: rest.map((status2) => status2.id),
-    commands,
-    ...parts.length > 0 ? {
-      ledgerParts: {
-        last: Math.max(...parts.map((part) => part.part)),
-        commandIds: archived.map((info) => info.commentId)
-      }
-    } : {},
-    notices: [...new Set(notices2)].sort(),
-    notes: notes2
-  };
-}
-function mergeLedger(ledgers, live) {
-  const recorded = /* @__PURE__ */ new Set();
-  const kept2 = [];
-  for (const ledger of ledgers) {
-    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
-    for (const info of ledger) recorded.add(info.commentId);
-  }
-  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
-}
-function statusCommentOf(comment) {
-  const { id, body, createdAt, updatedAt } = comment;
-  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
-}
-
-// src/github/observe/read-issue-state.ts
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function readLabelEvents(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept2 = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept2.push(event);
-  }
-  return kept2;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
-}) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-async function readFinalPull(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found = data[0];
-  if (!found) return null;
-  return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
-}
-
-// src/core/sessions/evidence.ts
-var EVIDENCE_MAX_FILES = 300;
-var ChangeStatus = external_exports.enum(["added", "modified", "deleted", "renamed", "type-changed"]);
-var ChangedLines = external_exports.strictObject({
-  path: external_exports.string().min(1).max(500),
-  status: ChangeStatus,
-  /** A renamed file's old path. */
-  from: external_exports.string().min(1).max(500).optional(),
-  /** Lines added plus lines removed (0 for a binary file). */
-  lines: external_exports.number().int().nonnegative()
-});
-var Evidence = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The head publish judged: evidence of an older head says nothing of a newer one. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  files: external_exports.array(ChangedLines).max(EVIDENCE_MAX_FILES),
-  /** Beyond the files named: how many more, and their lines. */
-  more: external_exports.strictObject({ files: external_exports.number().int().nonnegative(), lines: external_exports.number().int().nonnegative() }).optional(),
-  /** `none`: the build has no contract; `kept`: no check touched; `changed`: changed by a worker the plan gives the contract. */
-  contract: external_exports.enum(["none", "kept", "changed"]),
-  /** The body's claims publish compared with the diff, and those it could not bear out (flagged in the body). */
-  claims: external_exports.strictObject({
-    checked: external_exports.number().int().nonnegative(),
-    flagged: external_exports.array(external_exports.string().max(300)).max(20)
-  })
-});
-var MARKER = /<!-- baton:evidence ([A-Za-z0-9_-]+) -->/g;
-function parseEvidenceMarker(body) {
-  const match = [...body.matchAll(MARKER)].at(-1);
-  if (!match?.[1]) return null;
-  try {
-    const binary2 = atob(match[1].replace(/-/g, "+").replace(/_/g, "/"));
-    const bytes = Uint8Array.from(binary2, (char) => char.charCodeAt(0));
-    const parsed = Evidence.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-// src/core/sessions/verdict-marker.ts
-var MARKER2 = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
-function parseVerdictMarker(body) {
-  const match = [...body.matchAll(MARKER2)].at(-1);
-  if (!match) return null;
-  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
-}
-
-// src/github/observe/read-pulls.ts
-function isBatonCheck(name) {
-  return name.startsWith("baton");
-}
-async function readPulls(ctx, { build, pulls }) {
-  const mine = pulls.flatMap((pull) => {
-    const branch = parseBatonBranch(pull.headRefName);
-    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
-    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
-  });
-  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
-}
-async function toPullInfo(ctx, { build, pull, worker }) {
-  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
-  const runs = contexts.filter((c) => c.__typename === "CheckRun");
-  const statuses = contexts.filter(
-    (c) => c.__typename === "StatusContext"
-  );
-  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
-  const open2 = state === "open";
-  return {
-    number: pull.number,
-    worker,
-    headSha: pull.headRefOid,
-    state,
-    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
-    ...open2 && pull.isDraft ? { draft: true } : {},
-    reviews: await reviewsOf(ctx, pull),
-    checks: open2 ? await rollUp(ctx, {
-      head: pull.headRefOid,
-      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
-      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
-    }) : { state: "none", failedRuns: [] },
-    labels: pull.labels.nodes.map((label) => label.name),
-    url: pull.url,
-    createdAt: pull.createdAt,
-    ...state === "merged" && pull.mergedAt ? { mergedAt: pull.mergedAt } : {},
-    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
-    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null,
-    ...evidenceOf(ctx, pull)
-  };
-}
-function evidenceOf(ctx, pull) {
-  if (!pull.body || loginOf(pull.author ?? null) !== ctx.botLogin) return {};
-  const evidence = parseEvidenceMarker(pull.body);
-  return evidence ? { evidence } : {};
-}
-function mergeStateOf(status2) {
-  switch (status2) {
-    case "CLEAN":
-    case "HAS_HOOKS":
-      return "clean";
-    case "BEHIND":
-    case "DIRTY":
-    case "BLOCKED":
-    case "UNSTABLE":
-      return status2.toLowerCase();
-    case "DRAFT":
-      return "blocked";
-    default:
-      return "unknown";
-  }
-}
-async function reviewsOf(ctx, pull) {
-  const permitted = await permittedReviewers(ctx, pull);
-  return pull.reviews.nodes.flatMap((review) => {
-    const author = loginOf(review.author);
-    const byBaton = author === ctx.botLogin;
-    const marker = byBaton ? parseVerdictMarker(review.body) : null;
-    const stated = marker ? marker.verdict : humanVerdict(review.state);
-    if (!stated || !review.commit || byBaton && !marker) return [];
-    const verdict = byBaton || permitted.has(author) ? stated : "comment";
-    return [
-      {
-        id: review.databaseId,
-        author,
-        byBaton,
-        verdict,
-        commitSha: review.commit.oid,
-        submittedAt: review.submittedAt ?? "",
-        ...marker ? { costUsd: marker.costUsd } : {}
-      }
-    ];
-  });
-}
-async function permittedReviewers(ctx, pull) {
-  const authors = new Set(
-    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
-  );
-  const permitted = /* @__PURE__ */ new Set();
-  for (const author of authors) {
-    if (await hasWriteAccess(ctx, author)) permitted.add(author);
-  }
-  return permitted;
-}
-function humanVerdict(state) {
-  if (state === "APPROVED") return "approve";
-  if (state === "CHANGES_REQUESTED") return "changes-requested";
-  if (state === "COMMENTED") return "comment";
-  return null;
-}
-function verdictOfCheck(conclusion) {
-  if (conclusion === "SUCCESS") return "approve";
-  if (conclusion === "FAILURE") return "changes-requested";
-  return "comment";
-}
-var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
-var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
-var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
-async function rollUp(ctx, {
-  head,
-  runs: theirs,
-  statuses
-}) {
-  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
-  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
-  if (pending) return { state: "pending", failedRuns: [] };
-  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
-  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
-  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
-  const jobs = /* @__PURE__ */ new Map();
-  for (const run2 of failed) {
-    const id = actionsRunId(run2.detailsUrl);
-    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
-  }
-  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
-  const failedRuns = read.flatMap(
-    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
-  );
-  return { state: "failure", failedRuns };
-}
-var actionsRuns = remembered(new ImmutableCache());
-function actionsRun(ctx, { id, job }) {
-  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
-    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
-      (answer) => answer.data,
-      (error62) => {
-        if (statusOf(error62) === 404) return null;
-        throw error62;
-      }
-    );
-    if (!data) return null;
-    return {
-      id: data.id,
-      attempt: data.run_attempt ?? 1,
-      headSha: data.head_sha,
-      repository: data.head_repository?.full_name ?? ""
-    };
-  });
-}
-function baseMergeOf({ build, botLogin }, head) {
-  const [first, second] = head.parents.nodes;
-  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
-  if (head.signature?.wasSignedByGitHub !== true) return null;
-  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
-}
-function isAppAuthor(email3, botLogin) {
-  if (!email3) return false;
-  const address = email3.toLowerCase();
-  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
-  const plus = address.indexOf("+");
-  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
-}
-function actionsRunId(detailsUrl) {
-  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
-  return match ? Number(match[1]) : null;
-}
-
-// src/core/plan/research.ts
-var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
-var ResearchResult = external_exports.strictObject({
-  /** The loop this research was for. */
-  loop: external_exports.number().int().min(1).max(99),
-  /** True when the research found nothing worth a loop: no plan, the series ends. */
-  nothing_worth_doing: external_exports.boolean()
-});
 
 // src/core/plan/plan-schema-problems.ts
 function planSchemaProblems(raw, issues) {
@@ -57792,661 +55869,6 @@ function briefProblems(workers, briefSizes) {
   });
 }
 
-// src/github/observe/read-record.ts
-var PLAN_MAX_BYTES = 256 * 1024;
-function readRecord({
-  build,
-  repository
-}) {
-  return {
-    plan: planOf(build, repository),
-    completions: completionsOf(repository),
-    research: researchOf(repository),
-    contract: contractOf(repository)
-  };
-}
-function contractOf({ contract }) {
-  if (!contract) return { kind: "missing" };
-  if (contract.byteSize > CONTRACT_MAX_BYTES || contract.isTruncated || contract.text === null) {
-    return {
-      kind: "invalid",
-      problems: [
-        `contract.json is ${contract.byteSize} bytes; at most ${CONTRACT_MAX_BYTES} are read`
-      ]
-    };
-  }
-  const raw = parseJson2(contract.text);
-  if (!raw.ok)
-    return { kind: "invalid", problems: [`contract.json is not valid JSON: ${raw.reason}`] };
-  const parsed = Contract.safeParse(raw.value);
-  return parsed.success ? { kind: "valid", contract: parsed.data } : {
-    kind: "invalid",
-    problems: parsed.error.issues.map((i) => `contract.json ${i.path.join(".")}: ${i.message}`)
-  };
-}
-var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
-function planOf(build, repository) {
-  const { plan, workers } = repository;
-  const graph = graphOf(repository);
-  if (!plan) {
-    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
-    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
-  }
-  const sha = plan.oid;
-  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
-    return {
-      kind: "invalid",
-      sha,
-      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
-    };
-  }
-  const raw = parseJson2(plan.text);
-  if (!raw.ok)
-    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
-  const briefSizes = Object.fromEntries(
-    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
-  );
-  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
-  const checked = validatePlan({
-    raw: raw.value,
-    build,
-    briefSizes,
-    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
-  });
-  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
-}
-function graphOf({
-  subIssueGraph
-}) {
-  if (!subIssueGraph) return { ok: true, raw: void 0 };
-  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
-      ]
-    };
-  }
-  const raw = parseJson2(subIssueGraph.text);
-  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
-  return { ok: true, raw: raw.value };
-}
-function completionsOf({
-  completions
-}) {
-  const reads2 = {};
-  for (const entry of completions?.entries ?? []) {
-    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
-    if (!match?.[1] || !entry.object) continue;
-    reads2[match[1]] = completionOf(entry.name, entry.object);
-  }
-  return reads2;
-}
-function completionOf(name, blob) {
-  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
-    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
-  }
-  const raw = parseJson2(blob.text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = Completion.safeParse(raw.value);
-  if (!parsed.success) {
-    return {
-      kind: "invalid",
-      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
-    };
-  }
-  return { kind: "valid", completion: parsed.data };
-}
-function researchOf({ loops }) {
-  const reads2 = {};
-  for (const entry of loops?.entries ?? []) {
-    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
-    const text = entry.object?.text;
-    if (!match || typeof text !== "string") continue;
-    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
-  }
-  return reads2;
-}
-function researchResultOf(name, text, byteSize) {
-  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
-    return {
-      kind: "invalid",
-      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
-    };
-  const raw = parseJson2(text);
-  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
-  const parsed = ResearchResult.safeParse(raw.value);
-  return parsed.success ? { kind: "valid", result: parsed.data } : {
-    kind: "invalid",
-    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
-  };
-}
-function parseJson2(text) {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error62) {
-    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
-  }
-}
-
-// src/github/observe/observe-build.ts
-async function observeBuild(ctx, {
-  build,
-  issue: issue2,
-  defaultBranch,
-  freshFrom,
-  alongside
-}) {
-  const read = await readBuildGraph(
-    ctx,
-    buildGraphVariables(ctx, { build, issue: issue2, defaultBranch }),
-    alongside
-  );
-  const { repository } = read;
-  const issueNode = repository.issue;
-  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
-  const branches = branchesOf(build, repository);
-  const defaultSha = repository.defaultRef?.target.oid ?? "";
-  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
-  const upToDateRule = (repository.integrationRef?.rules?.nodes ?? []).some(
-    (rule) => rule.parameters?.strictRequiredStatusChecksPolicy === true
-  );
-  const [runsRead, pulls] = await Promise.all([
-    readRuns(ctx, {
-      build,
-      since: issueNode.createdAt,
-      ...freshFrom === void 0 ? {} : { freshFrom }
-    }),
-    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
-  ]);
-  const comments = await collectComments(ctx, {
-    build,
-    lists: await commentLists(ctx, { issue: issue2, repository })
-  });
-  const hidden = await readHiddenRecords(ctx, {
-    build,
-    usage: repository.usageRefs?.nodes ?? [],
-    adapt: repository.adaptRefs?.nodes ?? [],
-    messages: repository.messageRefs?.nodes ?? [],
-    validation: repository.validationRefs?.nodes ?? [],
-    reading: hiddenRefReadingFrom(process.env)
-  });
-  const record2 = branches.integration ? readRecord({ build, repository }) : {
-    plan: { kind: "missing" },
-    completions: {},
-    research: {},
-    contract: { kind: "missing" }
-  };
-  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
-  const states = await readStateChanges(ctx, {
-    issue: issue2,
-    events: issueNode.stateEvents,
-    finalPull: finalPull2?.number ?? null
-  });
-  const snapshot = {
-    build,
-    issue: {
-      number: issue2,
-      title: issueNode.title,
-      state: issueNode.state === "CLOSED" ? "closed" : "open",
-      labels: issueNode.labels.nodes.map((label) => label.name),
-      url: issueNode.url,
-      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
-      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
-      ...states.cut ? { stateChangesCut: true } : {}
-    },
-    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
-    workflowInstalled: runsRead.installed,
-    integration: branches.integration ? { sha: branches.integration, containsDefault, ...upToDateRule ? { upToDateRule } : {} } : null,
-    plan: record2.plan,
-    ...record2.contract.kind === "missing" ? {} : { contract: record2.contract },
-    completions: record2.completions,
-    research: record2.research,
-    branches: branches.workers,
-    pulls,
-    runs: runsRead.installed ? runsRead.runs : [],
-    commands: comments.commands,
-    finalPull: finalPull2,
-    statusComment: comments.statusComment,
-    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
-    notices: comments.notices,
-    ...comments.notes.length > 0 ? { notes: comments.notes } : {},
-    labelledBy: await readLabelEvents(ctx, issueNode),
-    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
-    adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
-    ...hidden.validation.length > 0 ? { validations: recordsOf(hidden.validation, parseValidationMessage) } : {}
-  };
-  return {
-    snapshot,
-    runsSince: issueNode.createdAt,
-    duplicateStatusIds: comments.duplicateStatusIds,
-    ...read.alongside ? { alongside: read.alongside } : {}
-  };
-}
-function buildGraphVariables({ owner, repo }, { build, issue: issue2, defaultBranch }) {
-  const integration = integrationBranch(build);
-  return {
-    owner,
-    repo,
-    issue: issue2,
-    integration,
-    defaultBranch,
-    refPrefix: `refs/heads/baton/${build}/`,
-    planPath: `${integration}:${buildDir(build)}/plan.json`,
-    workersPath: `${integration}:${buildDir(build)}/workers`,
-    completionsPath: `${integration}:${buildDir(build)}/completions`,
-    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
-    loopsPath: `${integration}:${buildDir(build)}/loops`,
-    usagePrefix: usageRefPrefix(build),
-    adaptPrefix: adaptationRefPrefix(build),
-    messagePrefix: messageRefPrefix(build),
-    validationPrefix: validationRefPrefix(build),
-    contractPath: `${integration}:${contractPath(build)}`
-  };
-}
-function branchesOf(build, repository) {
-  let integration = null;
-  const workers = {};
-  for (const ref of repository.refs.nodes) {
-    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
-    if (branch?.kind === "integration") integration = ref.target.oid;
-    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
-  }
-  return { integration, workers };
-}
-
-// src/github/change-set/set-query.ts
-var SET_OPERATIONS = (
-  /* GraphQL */
-  `
-  query BatonMembers(
-    $ids: [ID!]!
-    $memberIntegration: String!
-    $memberRefPrefix: String!
-    $memberPlanPath: String!
-    $memberCompletionsPath: String!
-    $workflowPath: String!
-    $memberUsagePrefix: String!
-    $memberAdaptPrefix: String!
-    $memberMessagePrefix: String!
-    $memberValidationPrefix: String!
-    $memberContractPath: String!
-    $revertBranch: String!
-  ) {
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-
-  fragment MemberRepository on Repository {
-    nameWithOwner
-    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
-    workflow: object(expression: $workflowPath) { oid }
-    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
-    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
-    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
-    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
-    validationRefs: refs(refPrefix: $memberValidationPrefix, first: 100) { ...Refs }
-    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
-    finalPulls: pullRequests(
-      headRefName: $memberIntegration
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      pageInfo { hasNextPage }
-      nodes { ...GatedPull }
-    }
-    revertPulls: pullRequests(
-      headRefName: $revertBranch
-      first: 5
-      orderBy: { field: CREATED_AT, direction: DESC }
-    ) {
-      nodes { ...GatedPull }
-    }
-    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
-    contract: object(expression: $memberContractPath) { ... on Blob { byteSize isTruncated text } }
-    completions: object(expression: $memberCompletionsPath) {
-      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
-    }
-  }
-
-  fragment GatedPull on PullRequest {
-    number
-    state
-    merged
-    url
-    isCrossRepository
-    baseRefName
-    headRefOid
-    autoMergeRequest { enabledAt }
-    mergeCommit { oid }
-    commits(last: 1) {
-      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
-    }
-  }
-`
-);
-function variablesOf(document, name) {
-  const declared = new RegExp(`query ${name}\\(([^)]*)\\)`).exec(document)?.[1];
-  if (!declared) throw new Error(`no operation ${name} with variables`);
-  return declared;
-}
-var BATON_SET = `
-  query BatonSet(${variablesOf(BUILD_QUERY, "BatonBuild")}${variablesOf(SET_OPERATIONS, "BatonMembers")}) {
-    repository(owner: $owner, name: $repo) { ...BuildRepository }
-    nodes(ids: $ids) { ...MemberRepository }
-  }
-`;
-var SET_QUERY = BUILD_QUERY + SET_OPERATIONS + BATON_SET;
-
-// src/github/change-set/read-members.ts
-var MEMBERS_PER_CALL = 5;
-async function readMembers(ctx, {
-  member,
-  issue: issue2,
-  since,
-  repositories,
-  freshFrom,
-  read = /* @__PURE__ */ new Map()
-}) {
-  const nodes = new Map(read);
-  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
-  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
-    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
-    const answer = await ctx.octokit.graphql(SET_QUERY, {
-      operationName: "BatonMembers",
-      ids: batch.map((repo) => repo.nodeId),
-      ...memberVariables(member)
-    });
-    for (const [index, repo] of batch.entries())
-      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
-  }
-  return Promise.all(
-    repositories.map(async (repository) => {
-      const node2 = nodes.get(repository.nodeId) ?? null;
-      const there = await contextOf(ctx, repository.name);
-      return observeMember(there, {
-        member,
-        issue: issue2,
-        since,
-        repository,
-        node: node2,
-        ...freshFrom === void 0 ? {} : { freshFrom }
-      });
-    })
-  );
-}
-function memberVariables(member) {
-  const integration = integrationBranch(member);
-  return {
-    memberIntegration: integration,
-    memberRefPrefix: `refs/heads/baton/${member}/`,
-    memberPlanPath: `${integration}:${planPath(member)}`,
-    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
-    workflowPath: `HEAD:${WORKFLOW_PATH}`,
-    memberUsagePrefix: usageRefPrefix(member),
-    memberAdaptPrefix: adaptationRefPrefix(member),
-    memberMessagePrefix: messageRefPrefix(member),
-    memberValidationPrefix: validationRefPrefix(member),
-    memberContractPath: `${integration}:${contractPath(member)}`,
-    revertBranch: revertBranch(member)
-  };
-}
-async function observeMember(ctx, {
-  member,
-  issue: issue2,
-  since,
-  repository,
-  node: node2,
-  freshFrom
-}) {
-  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
-  const branches = branchesOf(member, graph);
-  const runsRead = await readRuns(ctx, {
-    build: member,
-    since,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-  const runs = runsRead.installed ? runsRead.runs : [];
-  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
-  const comments = await collectComments(ctx, {
-    build: member,
-    lists: await commentLists(ctx, { issue: issue2, repository: graph })
-  });
-  const hidden = await readHiddenRecords(ctx, {
-    build: member,
-    usage: graph.usageRefs.nodes,
-    adapt: graph.adaptRefs?.nodes ?? [],
-    messages: graph.messageRefs?.nodes ?? [],
-    validation: graph.validationRefs?.nodes ?? [],
-    reading: hiddenRefReadingFrom(process.env)
-  });
-  const contract = branches.integration ? contractOf(graph) : { kind: "missing" };
-  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
-  const snapshot = {
-    build: member,
-    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
-    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
-    workflowInstalled: runsRead.installed && node2?.workflow !== null,
-    integration: branches.integration ? {
-      sha: branches.integration,
-      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
-    } : null,
-    plan: { kind: "missing" },
-    completions: branches.integration ? completionsOf(graph) : {},
-    branches: branches.workers,
-    pulls,
-    runs,
-    commands: comments.commands,
-    finalPull: await readFinalPull(ctx, {
-      build: member,
-      defaultBranch: repository.defaultBranch,
-      repository: graph
-    }),
-    statusComment: null,
-    ...usageOf(member, hidden.usage, runs),
-    adaptations: adaptationsOf(hidden.adapt),
-    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
-    ...contract.kind === "missing" ? {} : { contract },
-    ...hidden.validation.length > 0 ? { validations: recordsOf(hidden.validation, parseValidationMessage) } : {}
-  };
-  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
-  return {
-    repository: repository.name,
-    snapshot,
-    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
-    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
-    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
-  };
-}
-async function withLaterPages(ctx, member, node2) {
-  if (!node2) return null;
-  const variables = memberVariables(member);
-  return withRestOfLists(
-    ctx,
-    {
-      integration: variables.memberIntegration,
-      refPrefix: variables.memberRefPrefix,
-      usagePrefix: variables.memberUsagePrefix,
-      adaptPrefix: variables.memberAdaptPrefix,
-      messagePrefix: variables.memberMessagePrefix,
-      validationPrefix: variables.memberValidationPrefix
-    },
-    node2
-  );
-}
-function asBuildRepository(node2, repository) {
-  const empty = { nodes: [] };
-  return {
-    issue: null,
-    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
-    integrationRef: null,
-    refs: node2?.refs ?? empty,
-    usageRefs: node2?.usageRefs ?? empty,
-    adaptRefs: node2?.adaptRefs ?? empty,
-    messageRefs: node2?.messageRefs ?? empty,
-    validationRefs: node2?.validationRefs ?? empty,
-    pullRequests: node2?.pullRequests ?? empty,
-    finalPulls: {
-      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
-    },
-    plan: null,
-    contract: node2?.contract ?? null,
-    workers: null,
-    subIssueGraph: null,
-    completions: node2?.completions ?? null
-  };
-}
-function gatedOf(pull, botLogin) {
-  if (!pull) return null;
-  const head = pull.commits.nodes[0]?.commit;
-  const slug = botLogin.replace(/\[bot\]$/, "");
-  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
-    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
-  );
-  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
-  return {
-    number: pull.number,
-    url: pull.url,
-    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
-    sha: pull.headRefOid,
-    check: head?.oid === pull.headRefOid ? state : null,
-    mergeCommit: pull.mergeCommit?.oid ?? null
-  };
-}
-
-// src/github/change-set/members-seen.ts
-var LIMIT = 500;
-var MembersSeen = class {
-  #seen = /* @__PURE__ */ new Map();
-  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
-  alongside(key, { build, home }) {
-    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
-    if (members2.length === 0) return null;
-    return {
-      document: SET_QUERY,
-      operationName: "BatonSet",
-      ids: members2.map((member) => member.nodeId),
-      variables: memberVariables(memberBuildId(build, home))
-    };
-  }
-  /** The members the set `key` was last read with; none where unknown. */
-  members(key) {
-    return this.#seen.get(key) ?? [];
-  }
-  note(key, members2) {
-    this.#seen.delete(key);
-    this.#seen.set(key, members2);
-    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
-  }
-  clear() {
-    this.#seen.clear();
-  }
-};
-var membersSeen = remembered(new MembersSeen());
-
-// src/github/change-set/set-look.ts
-function setLookNoNews(ctx, {
-  build,
-  reads: reads2,
-  now,
-  withinMs,
-  rearm
-}) {
-  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
-  const members2 = membersSeen.members(buildKey(ctx, build));
-  if (members2.length === 0) return void 0;
-  const member = memberBuildId(build, home);
-  return {
-    judge: async () => {
-      const freshFrom = Date.now();
-      const keys = [];
-      for (const repository of members2) {
-        const there = await contextOf(ctx, repository.name);
-        const key = buildKey(there, member);
-        const since = reads2.runsSince(key, withinMs);
-        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
-        const listed = await readRuns(there, { build: member, since, freshFrom });
-        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
-          return false;
-        keys.push(key);
-      }
-      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
-        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
-        null
-      );
-      if (soonest3) rearm(soonest3);
-      return true;
-    },
-    why: "every member's runs are as the last read saw them"
-  };
-}
-
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (isWorkRole(role) && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  if (role === "validate") return { kind: "validate-run" };
-  if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-function uniqueActions(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-// src/core/snapshot/daily-spend.ts
-function utcDay(iso) {
-  return new Date(iso).toISOString().slice(0, 10);
-}
-function dayStart(now) {
-  return `${utcDay(now)}T00:00:00Z`;
-}
-function spentOnDay(records, now) {
-  const day = utcDay(now);
-  const seen = /* @__PURE__ */ new Set();
-  let usd = 0;
-  for (const { repository, record: record2, at } of records) {
-    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    usd += record2.usage.cost_usd;
-  }
-  return usd;
-}
-function dailyCapsReached({
-  repoCapUsd,
-  repoUsage = [],
-  installationUsage,
-  now
-}) {
-  const holds = [];
-  const day = utcDay(now);
-  if (repoCapUsd !== null && repoCapUsd > 0) {
-    const spent = spentOnDay(repoUsage, now);
-    if (spent >= repoCapUsd)
-      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
-  }
-  if (installationUsage && installationUsage.capUsd > 0) {
-    const spent = spentOnDay(installationUsage.records, now);
-    if (spent >= installationUsage.capUsd)
-      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-
 // src/core/snapshot/follow-ups.ts
 function followUpsOf(read, runs, commands) {
   if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
@@ -58687,12 +56109,12 @@ function findRun(runs, key) {
 function runLink(run2) {
   return { label: `${run2.role} run`, url: run2.url };
 }
-function soonest(times) {
+function soonest2(times) {
   const set4 = times.filter((ms) => ms !== null);
   return set4.length > 0 ? Math.min(...set4) : null;
 }
 function lookAgain(times) {
-  const inMs = soonest(times);
+  const inMs = soonest2(times);
   return inMs === null ? [] : [{ kind: "look-again", inMs }];
 }
 
@@ -58807,6 +56229,720 @@ function sessionEngines(read) {
   };
 }
 
+// src/core/verification/path-glob.ts
+function matchesGlob(glob, path2) {
+  const pattern = glob.replace(/^\.?\/+/, "");
+  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
+  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
+}
+function matchesAny(globs, path2) {
+  return globs.some((glob) => matchesGlob(glob, path2));
+}
+function globRegex(glob) {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] ?? "";
+    if (char === "*" && glob[i + 1] === "*") {
+      const slash = glob[i + 2] === "/";
+      source += slash ? "(?:[^/]+/)*" : ".*";
+      i += slash ? 2 : 1;
+    } else if (char === "*") {
+      source += "[^/]*";
+    } else if (char === "?") {
+      source += "[^/]";
+    } else {
+      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+// src/core/verification/risk.ts
+var LARGE_CHANGE_LINES = 400;
+var RISKY_ROUNDS = 2;
+var RISK_ORDER = [
+  "workflow",
+  "security",
+  "dependency",
+  "disagreement",
+  "interface",
+  "tests",
+  "rounds",
+  "size"
+];
+function riskText(risk) {
+  switch (risk) {
+    case "workflow":
+      return "changes a workflow";
+    case "dependency":
+      return "changes dependencies";
+    case "security":
+      return "changes security-sensitive paths";
+    case "interface":
+      return "changes a public interface";
+    case "tests":
+      return "changes or deletes tests";
+    case "size":
+      return `changes more than ${LARGE_CHANGE_LINES} lines`;
+    case "rounds":
+      return `took ${RISKY_ROUNDS} or more review rounds`;
+    case "disagreement":
+      return "its reviews disagree";
+    default: {
+      const _exhaustive = risk;
+      return _exhaustive;
+    }
+  }
+}
+function evidenceForHead(pull) {
+  const { evidence } = pull;
+  if (!evidence) return null;
+  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+}
+function contractVettingOf(snapshot, worker) {
+  if (snapshot.contract?.kind !== "valid") return null;
+  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
+  return { files: snapshot.contract.contract.files, granted };
+}
+function judgeRisk(pull, settings, { contract }) {
+  const evidence = evidenceForHead(pull);
+  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
+  const rounds = new Set(
+    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
+  ).size;
+  const found = new Set(evidence ? change.classes : []);
+  if (rounds >= RISKY_ROUNDS) found.add("rounds");
+  if (disagree(pull)) found.add("disagreement");
+  return {
+    worker: pull.worker,
+    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
+    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    files: change.files,
+    lines: change.lines,
+    riskyLines: change.riskyLines,
+    rounds
+  };
+}
+function judgeChange(evidence, settings, { contract }) {
+  const vetted = new Set(contract && !contract.granted ? contract.files : []);
+  const files = evidence.files.map((file2) => {
+    const classes = fileClasses(file2, settings);
+    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
+    return {
+      ...file2,
+      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
+    };
+  }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
+  const lines = evidence.files.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
+  const found = new Set(files.flatMap((file2) => file2.classes));
+  if (lines > LARGE_CHANGE_LINES) found.add("size");
+  return {
+    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    files,
+    lines,
+    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0)
+  };
+}
+function noRisk(worker) {
+  return { worker, evidence: "none", classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
+}
+function fileClasses(file2, settings) {
+  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
+  const found = /* @__PURE__ */ new Set();
+  for (const path2 of paths) {
+    if (isWorkflowPath(path2)) found.add("workflow");
+    if (isDependencyPath(path2)) found.add("dependency");
+    if (matchesAny(settings.securityPaths, path2)) found.add("security");
+    if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
+    if (isTestPath(path2) && file2.status !== "added") found.add("tests");
+  }
+  return RISK_ORDER.filter((risk) => found.has(risk));
+}
+function isWorkflowPath(path2) {
+  const base = baseName(path2);
+  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
+}
+var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "pnpm-workspace.yaml",
+  "bun.lock",
+  "bun.lockb",
+  ".npmrc",
+  ".yarnrc.yml",
+  "pyproject.toml",
+  "poetry.lock",
+  "uv.lock",
+  "pipfile",
+  "pipfile.lock",
+  "setup.py",
+  "setup.cfg",
+  "go.mod",
+  "go.sum",
+  "go.work",
+  "cargo.toml",
+  "cargo.lock",
+  "gemfile",
+  "gemfile.lock",
+  "composer.json",
+  "composer.lock",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "settings.gradle.kts",
+  "gradle.lockfile",
+  "packages.config",
+  "directory.packages.props",
+  "packages.lock.json",
+  "mix.exs",
+  "mix.lock",
+  "pubspec.yaml",
+  "pubspec.lock",
+  "package.swift",
+  "package.resolved",
+  "podfile",
+  "podfile.lock",
+  "cartfile",
+  "cartfile.resolved",
+  "deno.json",
+  "deno.lock",
+  "flake.nix",
+  "flake.lock"
+]);
+function isDependencyPath(path2) {
+  const base = baseName(path2).toLowerCase();
+  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
+}
+var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
+function isTestPath(path2) {
+  const parts = path2.split("/");
+  const base = parts.at(-1) ?? "";
+  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
+}
+function disagree(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const verdicts = new Set(
+    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
+  );
+  return verdicts.size > 1;
+}
+function baseName(path2) {
+  return path2.split("/").at(-1) ?? path2;
+}
+
+// src/core/verification/read-first.ts
+function weight(risk) {
+  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
+}
+function riskScore(risk) {
+  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
+}
+function readFirst(risks) {
+  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
+  const ranked = [...risks].sort(
+    (a, b) => riskScore(b) - riskScore(a) || b.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b.worker) ?? 0)
+  );
+  const files = ranked.flatMap(
+    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
+  );
+  return {
+    ranked,
+    files,
+    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    total: risks.reduce((sum, risk) => sum + risk.lines, 0)
+  };
+}
+
+// src/core/verification/review-guide.ts
+var GUIDE_MAX_CRITERIA = 40;
+var GUIDE_MAX_FILES = 10;
+function renderReviewGuide(input2) {
+  const first = readFirst(input2.workers.map((worker) => worker.risk));
+  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
+  return [
+    ...guideOpening("each worker's diff", "the sessions'"),
+    ...criteriaBlock(input2, byId),
+    "",
+    readFirstHeading(first.lines, first.total),
+    "",
+    ...rankedBlock(first.ranked, byId),
+    "",
+    "### Every worker",
+    "",
+    ...input2.workers.map(workerLine2)
+  ].join("\n");
+}
+function criteriaBlock(input2, byId) {
+  const { criteria, contract } = input2;
+  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
+  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
+    const [check2, result] = proof(criterion, input2, byId);
+    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
+  });
+  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
+}
+function guideOpening(measured, own2) {
+  return [
+    "## Review guide",
+    "",
+    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
+  ];
+}
+function criteriaSection(contract, rows, total) {
+  return [
+    "### Acceptance criteria",
+    "",
+    contract,
+    "",
+    "| Criterion | What must hold | Check | Result |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
+  ];
+}
+function readFirstHeading(lines, total) {
+  return `### Read these first: ${lines} of ${total} changed lines`;
+}
+function contractLine(contract, criteria) {
+  if (!contract || contract.kind === "missing")
+    return "No contract: no check was written for these criteria.";
+  if (contract.kind === "invalid")
+    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
+  const { checks, unchecked } = contract.contract;
+  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
+}
+function proof(criterion, { contract, requireChecks, validated }, byId) {
+  const check2 = checkCell(criterion, contract);
+  if (!check2.checked) return [check2.text, "—"];
+  return [
+    check2.text,
+    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
+  ];
+}
+function checkCell(criterion, contract) {
+  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
+  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
+  if (checks.length === 0) {
+    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
+    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
+  }
+  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
+  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
+  return { checked: true, text: `${named3}${more}` };
+}
+function resultOf(criterion, { requireChecks, validated }, byId) {
+  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
+  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
+    return `${criterion.worker} was skipped: not run`;
+  if (validated) {
+    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
+  }
+  if (criterion.worker === null) return "runs in this pull request's checks";
+  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
+}
+function rankedBlock(ranked, byId) {
+  const risky = ranked.filter((risk) => risk.classes.length > 0);
+  if (risky.length === 0) {
+    return [
+      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
+    ];
+  }
+  return risky.flatMap((risk, index) => {
+    const worker = byId.get(risk.worker);
+    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
+    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
+    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
+    return [
+      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
+      ...files,
+      ...more
+    ];
+  });
+}
+function fileLine(file2) {
+  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
+  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
+}
+function workerLine2(worker) {
+  const title = quoted(worker.title);
+  if (worker.outcome === "skipped" || !worker.pull)
+    return `- **${worker.id}** ${title}: skipped, not merged.`;
+  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
+  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
+  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
+}
+function verdictOf(pull) {
+  const decisive = pull.reviews.filter(
+    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
+  );
+  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
+  if (!last) return "no review verdict";
+  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
+  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
+}
+
+// src/core/verification/wait-notice.ts
+function waitNoticeAbout(waits) {
+  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
+  return ["waiting", waits.length, shortHash(heads.join(" "))];
+}
+function renderWaitNotice(waits) {
+  const them2 = waits.length === 1 ? "it merges" : "they merge";
+  const lines = waits.flatMap(({ wait: wait2, pull }) => {
+    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
+      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
+    );
+    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
+    return [
+      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${wait2.classes.map(riskText).join("; ")}.${files.length > 0 ? " Read these first:" : " No one file carries it: the change as a whole does."}`,
+      ...files,
+      ...more
+    ];
+  });
+  return [
+    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
+    "",
+    ...lines,
+    "",
+    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
+    "",
+    "```",
+    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
+    "```"
+  ].join("\n");
+}
+
+// src/core/vocabulary/notice.ts
+var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+function noticeMarker(build, key) {
+  return `<!-- baton:notice ${build} ${key} -->`;
+}
+function findNotice(body) {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+function noticeKey(...parts) {
+  return parts.map(
+    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
+  ).join("/");
+}
+function noteMarker(key) {
+  return `<!-- baton:note key=${key} -->`;
+}
+function findNote(body) {
+  const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
+  return match?.[1] ?? null;
+}
+function mentions(logins) {
+  return logins.map((login) => `@${login} `).join("");
+}
+
+// src/core/workers/worker-state.ts
+var MOVING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved"
+]);
+var RUNNING = /* @__PURE__ */ new Set([...MOVING, "needs-human"]);
+function isRunning(state) {
+  return RUNNING.has(state.state);
+}
+function isDone(state) {
+  return state.state === "merged" || state.state === "skipped";
+}
+
+// src/core/rules/runaway.ts
+var HOUR_MS = 60 * 6e4;
+function findRunaways({
+  runs,
+  ledger,
+  settings,
+  done,
+  now
+}) {
+  const nowMs = Date.parse(now);
+  const byWorker = /* @__PURE__ */ new Map();
+  for (const run2 of runs) {
+    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
+      continue;
+    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
+  }
+  const found = [];
+  for (const [worker, sessions] of byWorker) {
+    const latest = sessions.at(-1);
+    if (!latest) continue;
+    const entries = ledger.entries.filter((entry) => entry.worker === worker);
+    const failing = failingStreak({ sessions, entries, least: settings.failures });
+    if (failing) found.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
+    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
+    if (spending) found.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
+  }
+  return found;
+}
+function failingStreak({
+  sessions,
+  entries,
+  least
+}) {
+  if (least <= 0) return null;
+  const streak = [];
+  for (const run2 of [...sessions].reverse()) {
+    if (run2.status !== "completed") continue;
+    if (delivered(run2, entries)) break;
+    streak.unshift(run2);
+  }
+  const first = streak[0];
+  if (!first || streak.length < least) return null;
+  const ids = new Set(streak.map((run2) => run2.id));
+  return {
+    sessions: streak.length,
+    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
+    since: { runId: first.id, at: first.createdAt }
+  };
+}
+function delivered(run2, entries) {
+  if (run2.conclusion !== "success") return false;
+  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  return !record2 || record2.outcome === "complete";
+}
+function spendingHour({
+  sessions,
+  entries,
+  usdPerHour,
+  nowMs
+}) {
+  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
+  const recent = sessions.filter(
+    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
+  );
+  const ids = new Set(recent.map((run2) => run2.id));
+  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
+  const first = recent[0];
+  if (!first || usd <= usdPerHour) return null;
+  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
+}
+function sumUsd(entries) {
+  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
+}
+function linkOf(run2) {
+  return { id: run2.id, url: run2.url };
+}
+function runawayNotice(runaway) {
+  const { worker, sessions, since } = runaway;
+  const usd = `$${runaway.usd.toFixed(2)}`;
+  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
+  return {
+    about: ["runaway", runaway.reason, worker, since.runId],
+    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
+  };
+}
+
+// src/core/rules/decide-notices.ts
+function decideNotices(ctx, { view, workers }) {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map(
+    (need) => ({
+      kind: "notice",
+      key: need.key,
+      body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people })
+    })
+  );
+}
+function noticeBody(snapshot, { key, text, people }) {
+  return [
+    noticeMarker(snapshot.build, key),
+    `${mentions(people)}${text}`,
+    ...snapshot.statusComment ? ["", `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`] : []
+  ].join("\n");
+}
+function finalReviewers(ctx) {
+  return ctx.snapshot.changeSet ? [] : notified(ctx);
+}
+function finalPullNotice(snapshot, { pull, people }) {
+  const key = noticeKey("final-pull", pull.number);
+  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
+}
+function finalPullText(url2) {
+  return `📦 Every worker is done: the final pull request ${url2} is open. Review it and merge it to deliver the build.`;
+}
+function notified(ctx) {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
+  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function needsOf(ctx, { view, workers }) {
+  const needs = [];
+  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
+    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
+    needs.push({
+      about: ["plan-ready", sha],
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === "repository" ? {
+        about: ["daily-budget", daily.day],
+        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
+      } : {
+        about: ["installation-daily-budget", daily.day],
+        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
+      }
+    );
+  }
+  if (view.phase !== "running") return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== "awaiting-approval") continue;
+    const names2 = adaptation.workers.join(", ");
+    needs.push({
+      about: ["adapted", adaptation.source],
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
+    });
+  }
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  needs.push(...waitNeeds(view, workers));
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  for (const runaway of findRunaways({
+    runs: ctx.snapshot.runs,
+    ledger: ctx.ledger,
+    settings: ctx.config.runaway,
+    done,
+    now: ctx.now
+  })) {
+    needs.push(runawayNotice(runaway));
+  }
+  const followUps = view.progress.followUps;
+  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
+    needs.push({
+      about: ["follow-ups", followUps.round],
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "failed") {
+    needs.push({
+      about: ["synthesis-failed", synthesis.attempts],
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
+    });
+  }
+  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      about: ["budget", maxUsd],
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === "open" && finalReviewers(ctx).length === 0)
+    needs.push({ about: ["final-pull", final.number], text: finalPullText(final.url) });
+  return needs;
+}
+function validationNeeds(ctx, validations) {
+  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
+  return validations.flatMap((validation) => {
+    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
+    const run2 = validation.url ? ` (${validation.url})` : "";
+    if (validation.state === "session-failed") {
+      return [
+        {
+          about,
+          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
+        }
+      ];
+    }
+    if (validation.state !== "failed" || validation.failed.every((failure2) => failure2.worker)) {
+      return [];
+    }
+    const checks = validation.failed.map((failure2) => failure2.check).join(", ");
+    return [
+      {
+        about,
+        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
+      }
+    ];
+  });
+}
+function seriesNeeds(view) {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
+    return [
+      {
+        about: ["series-ended", last.loop],
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-failed" || last.stage === "summary-failed") {
+    const session = last.stage === "research-failed" ? "research" : "summary";
+    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
+    return [
+      {
+        about: [last.stage, last.loop],
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
+      }
+    ];
+  }
+  return [];
+}
+function waitNeeds(view, workers) {
+  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
+  const standing = new Set(view.progress.waitsForPerson);
+  const waits = workers.flatMap(
+    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
+  );
+  if (waits.length === 0) return [];
+  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
+}
+function workerNeeds(ctx, state) {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
+    return [
+      {
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+      }
+    ];
+  }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "failed") {
+    const why = state.note ?? "its session failed";
+    return [
+      {
+        about: ["failed", id, state.attempts],
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
+      }
+    ];
+  }
+  return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      about: ["partial", id, pull.headSha.slice(0, 12)],
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
+}
+
 // src/core/rules/sub-issues.ts
 function renderMirrorMarker(build, worker) {
   return `<!-- baton:mirror build=${build} worker=${worker} -->`;
@@ -58916,6 +57052,78 @@ function decideSubIssues(snapshot, workers) {
   });
 }
 
+// src/core/commands/parse-commands.ts
+var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
+var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
+function proseLines(lines) {
+  const prose = /* @__PURE__ */ new Set();
+  let fence = null;
+  let inHtmlComment = false;
+  for (const [i, line] of lines.entries()) {
+    const opener = FENCE.exec(line);
+    if (fence !== null) {
+      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
+    } else if (inHtmlComment) {
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
+    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
+    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
+      fence = opener[1] ?? null;
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
+      inHtmlComment = true;
+    } else {
+      prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
+    }
+  }
+  return prose;
+}
+function parseCommands(body, context = {}) {
+  const lines = body.split(/\r\n|\r|\n/);
+  const prose = proseLines(lines);
+  const starts = lines.flatMap((line, i) => {
+    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
+    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
+  });
+  const result = { commands: [], errors: [] };
+  for (const [n, { i, word, rest }] of starts.entries()) {
+    const line = (lines[i] ?? "").trim();
+    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
+    const outcome = readCommand({ word, rest, following, worker: context.worker });
+    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
+    else result.commands.push(outcome);
+  }
+  return result;
+}
+function commandsOfWord(word) {
+  const heads = (name) => COMMANDS[name].head.split(" ");
+  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
+    (a, b) => heads(b).length - heads(a).length
+  );
+}
+function readCommand(line) {
+  for (const name of commandsOfWord(line.word)) {
+    const spec = specOf(name);
+    const read = spec.read({ ...line, usage: spec.usage });
+    if (typeof read === "string") return read;
+    if (read !== null) return { name, ...read };
+  }
+  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
+}
+function commandWord(command2) {
+  return COMMANDS[command2.name].head;
+}
+function writeCommand(command2) {
+  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
+}
+function listCommands() {
+  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+}
+
 // src/core/workers/pull-state.ts
 function assessPull({
   ctx,
@@ -59011,7 +57219,7 @@ function reviewNeed({ ctx, pull, runs }) {
   if (reviews.some((run2) => run2.outcome === "active")) {
     return { kind: "wait", state: "reviewing" };
   }
-  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
+  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
   if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
   return { kind: "needs-human", reason: "review-failed" };
 }
@@ -60570,59 +58778,10 @@ function standsForNothing(outcome) {
   return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
 }
 
-// src/github/reconcile/last-reads.ts
+// src/github/reconcile/pass/last-reads.ts
 var MAX_AGE_MS = 10 * 6e4;
 
-// src/github/store/look-schedule.ts
-function soonest2(times) {
-  return times.reduce(
-    (first, time3) => first && first.ms <= time3.ms ? first : time3,
-    null
-  );
-}
-var unrefTimer = (run2, ms) => {
-  const timer = setTimeout(run2, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-function createLookSchedule({
-  clock = Date.now,
-  setTimer = unrefTimer,
-  takes = () => true
-} = {}) {
-  const looks = /* @__PURE__ */ new Map();
-  const arm = (key, { ms, why }, look) => {
-    looks.get(key)?.cancel();
-    const wait2 = Math.max(0, ms);
-    const cancel = setTimer(() => {
-      looks.delete(key);
-      look.again();
-    }, wait2);
-    looks.set(key, { key, at: clock() + wait2, why, cancel });
-  };
-  return {
-    set(key, times, look) {
-      looks.get(key)?.cancel();
-      looks.delete(key);
-      const next = soonest2(times.filter(takes));
-      if (next) arm(key, next, look);
-    },
-    within(key, next, look) {
-      const set4 = looks.get(key);
-      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
-      arm(key, next, look);
-    },
-    pending() {
-      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
-    },
-    stop() {
-      for (const { cancel } of looks.values()) cancel();
-      looks.clear();
-    }
-  };
-}
-
-// src/github/reconcile/look-again.ts
+// src/github/reconcile/queue/look-again.ts
 function leaveNextLook(deps, {
   key,
   outcomes,
@@ -60643,7 +58802,7 @@ function leaveNextLook(deps, {
   ];
   if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
   else deps.looks?.set(key, times, look);
-  const next = soonest2(times);
+  const next = soonest(times);
   if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
 }
 var FAILED_WRITE_RETRY_MS = 5e3;
@@ -60705,6 +58864,1541 @@ async function listedRunsChangeNothing(ctx, {
 }) {
   const listed = await readRuns(ctx, { build, since, freshFrom });
   return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
+}
+
+// src/github/observe/build-query.ts
+var BUILD_QUERY = (
+  /* GraphQL */
+  `
+  query BatonBuild(
+    $owner: String!
+    $repo: String!
+    $issue: Int!
+    $integration: String!
+    $defaultBranch: String!
+    $refPrefix: String!
+    $planPath: String!
+    $workersPath: String!
+    $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $messagePrefix: String!
+    $validationPrefix: String!
+    $contractPath: String!
+  ) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+  }
+
+  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequests(
+        baseRefName: $integration
+        first: 50
+        after: $after
+        orderBy: { field: CREATED_AT, direction: ASC }
+      ) { ...Pulls }
+    }
+  }
+
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
+  fragment BuildRepository on Repository {
+    issue(number: $issue) {
+      title
+      state
+      createdAt
+      url
+      labels(first: 50) { nodes { name } }
+      comments(last: 100) { totalCount nodes { ...Comment } }
+      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
+        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
+      }
+      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+        ...StateEvents
+      }
+    }
+    defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
+    integrationRef: ref(qualifiedName: $integration) {
+      compare(headRef: $defaultBranch) { aheadBy }
+      rules(first: 20) {
+        nodes { parameters { ... on RequiredStatusChecksParameters { strictRequiredStatusChecksPolicy } } }
+      }
+    }
+    refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
+    validationRefs: refs(refPrefix: $validationPrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
+    finalPulls: pullRequests(
+      headRefName: $integration
+      baseRefName: $defaultBranch
+      first: 20
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+    }
+    plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
+    contract: object(expression: $contractPath) { ... on Blob { byteSize isTruncated text } }
+    workers: object(expression: $workersPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize } } } }
+    }
+    subIssueGraph: object(expression: $subIssuesPath) {
+      ... on Blob { byteSize isTruncated text }
+    }
+    completions: object(expression: $completionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+    loops: object(expression: $loopsPath) {
+      ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
+    }
+  }
+
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    mergedAt
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    isDraft
+    author { login __typename }
+    body
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
+        }
+      }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl checkSuite { app { slug } } }
+      ... on StatusContext { context state targetUrl }
+    }
+  }
+
+  fragment Comment on IssueComment {
+    databaseId
+    body
+    createdAt
+    updatedAt
+    author { login __typename }
+    reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Pulls on PullRequestConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...Pull }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`
+);
+function loginOf(author) {
+  if (!author) return "";
+  return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
+}
+
+// src/github/observe/read-build-graph.ts
+function readBuildPage(ctx, operationName, variables) {
+  return ctx.octokit.graphql(BUILD_QUERY, {
+    operationName,
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ...variables
+  });
+}
+async function readBuildGraph(ctx, variables, alongside) {
+  const { repository, nodes } = alongside ? await ctx.octokit.graphql(alongside.document, {
+    operationName: alongside.operationName,
+    ...variables,
+    ...alongside.variables,
+    ids: alongside.ids
+  }) : {
+    ...await ctx.octokit.graphql(BUILD_QUERY, {
+      operationName: "BatonBuild",
+      ...variables
+    }),
+    nodes: void 0
+  };
+  return {
+    repository: await withRestOfLists(ctx, variables, repository),
+    ...nodes ? { alongside: nodes } : {}
+  };
+}
+async function withRestOfLists(ctx, prefixes, lists) {
+  const rest = (prefix, first) => first ? restOfRefs(ctx, prefix, first) : Promise.resolve(void 0);
+  const [pullRequests, refs, usageRefs, adaptRefs, messageRefs, validationRefs] = await Promise.all(
+    [
+      restOfPulls(ctx, prefixes, lists.pullRequests),
+      restOfRefs(ctx, prefixes.refPrefix, lists.refs),
+      restOfRefs(ctx, prefixes.usagePrefix, lists.usageRefs),
+      rest(prefixes.adaptPrefix, lists.adaptRefs),
+      rest(prefixes.messagePrefix, lists.messageRefs),
+      rest(prefixes.validationPrefix, lists.validationRefs)
+    ]
+  );
+  return {
+    ...lists,
+    pullRequests,
+    refs,
+    usageRefs,
+    ...adaptRefs ? { adaptRefs } : {},
+    ...messageRefs ? { messageRefs } : {},
+    ...validationRefs ? { validationRefs } : {}
+  };
+}
+async function restOfPulls(ctx, variables, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
+      integration: variables.integration,
+      after: page.endCursor
+    });
+    nodes.push(...repository.pullRequests.nodes);
+    page = repository.pullRequests.pageInfo;
+  }
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+async function restOfChecks(ctx, pull) {
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts;
+  if (pull.state !== "OPEN" || !head || !contexts) return;
+  let page = contexts.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
+      number: pull.number,
+      after: page.endCursor
+    });
+    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
+    const more = commit?.statusCheckRollup?.contexts;
+    if (!commit || commit.oid !== head.oid || !more) return;
+    contexts.nodes.push(...more.nodes);
+    contexts.pageInfo = more.pageInfo;
+    page = more.pageInfo;
+  }
+}
+async function restOfRefs(ctx, prefix, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
+      prefix,
+      after: page.endCursor
+    });
+    nodes.push(...repository.refs.nodes);
+    page = repository.refs.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/core/commands/render-replies.ts
+var BATON_REPLY_MARKER = "<!-- baton:reply -->";
+var QUOTE_MAX = 100;
+function isBatonComment(body) {
+  return body.includes("<!-- baton:");
+}
+function mention(user) {
+  return `@${user.replace(/[^\w[\]-]/g, "")}`;
+}
+function reply(lines) {
+  return [BATON_REPLY_MARKER, ...lines].join("\n").concat("\n");
+}
+function renderLabelRefusal({ user, label }) {
+  return reply([
+    `Thanks, ${mention(user)}. Baton starts a build only when someone with write access adds the ${code(label)} label, so nothing has started.`,
+    "",
+    "A maintainer can add the label to start it."
+  ]);
+}
+function labelRefusal(login, label) {
+  return { key: `label-refused-${login}`, body: renderLabelRefusal({ user: login, label }) };
+}
+function renderCommandRefusal({ user, command: command2 }) {
+  return reply([
+    `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
+    "",
+    "A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply."
+  ]);
+}
+function renderCommandErrors(errors) {
+  const commands = listCommands();
+  const listed = errors.some((error62) => error62.message.includes(commands));
+  return reply([
+    errors.length === 1 ? "Baton could not run this command:" : "Baton could not run these commands:",
+    "",
+    ...errors.map((error62) => `- ${code(truncate(error62.line))}: ${error62.message}`),
+    ...listed ? [] : ["", `Commands: ${commands}.`],
+    "",
+    "On a worker's pull request the worker id may be left out."
+  ]);
+}
+function truncate(line) {
+  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
+}
+
+// src/core/status/ledger-archive.ts
+var LEDGER_KEEP_CHARS = 3e4;
+var LEDGER_PART_CHARS = 6e4;
+var PART_MARKER = /^\s*<!-- baton:ledger build=([\w.-]+) part=(\d+) -->/;
+function ledgerPartMarker(build, part) {
+  return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
+}
+function findLedgerPart(body) {
+  const found = PART_MARKER.exec(body);
+  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
+}
+function renderLedgerPart({
+  build,
+  part,
+  commands
+}) {
+  return [
+    ledgerPartMarker(build, part),
+    `<sub>Baton's record of the commands it accepted on this build (part ${part}), kept here because the status comment has no room left for it. Please leave this comment in place.</sub>`,
+    renderCommandLedger(commands)
+  ].join("\n");
+}
+function ledgerSpill(commands) {
+  if (renderCommandLedger(commands).length <= LEDGER_KEEP_CHARS) return [];
+  let size = 0;
+  let count = 0;
+  for (const info of commands) {
+    const entry = renderCommandLedger([info]).length;
+    if (count > 0 && size + entry > LEDGER_PART_CHARS - 500) break;
+    size += entry;
+    count += 1;
+  }
+  const first = count;
+  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
+  if (count > 0) return commands.slice(0, count);
+  count = first;
+  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
+  return commands.slice(0, count);
+}
+function ledgerPartsOwed({
+  build,
+  commands,
+  ledgerParts
+}) {
+  const archived = new Set(ledgerParts?.commandIds ?? []);
+  let own2 = commands.filter((info) => !archived.has(info.commentId));
+  let part = ledgerParts?.last ?? 0;
+  const parts = [];
+  for (let spill = ledgerSpill(own2); spill.length > 0; spill = ledgerSpill(own2)) {
+    part += 1;
+    parts.push({
+      part,
+      body: renderLedgerPart({ build, part, commands: spill }),
+      whileTaken: renderCommandLedger(own2).length <= LEDGER_PART_CHARS ? own2 : null
+    });
+    own2 = own2.slice(spill.length);
+  }
+  return { parts, kept: own2 };
+}
+
+// src/github/observe/permissions.ts
+var TTL_MS = 6e4;
+var cache = remembered(/* @__PURE__ */ new Map());
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
+  let allowed = false;
+  try {
+    const [permission] = await conditionalReads.paginate(octokit, {
+      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      params: { owner, repo, username: login },
+      pick: (data) => [String(data?.permission ?? "")]
+    });
+    allowed = permission === "admin" || permission === "write";
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
+}
+
+// src/github/observe/reactions.ts
+function reactionReadingFrom(env) {
+  return readingFrom(env.BATON_REACTIONS);
+}
+var viewerIsApp = remembered(new LearnedReading());
+var taken = remembered(/* @__PURE__ */ new Set());
+var TAKEN_MAX = 1e4;
+async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
+  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
+  if (!eyes) return false;
+  if (reading === "graphql") return eyes.viewerHasReacted;
+  const known = viewerIsApp.known(ctx);
+  if (reading === "auto" && known !== false) {
+    if (eyes.viewerHasReacted) {
+      viewerIsApp.learn(ctx, true);
+      return true;
+    }
+    if (known === true) return false;
+  }
+  if (eyes.createdAt === null) return false;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
+  if (taken.has(key)) return true;
+  const { worker, ...rest } = comment;
+  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
+    return false;
+  if (!await hasBatonEyes(ctx, comment.id)) return false;
+  if (taken.size >= TAKEN_MAX) taken.clear();
+  taken.add(key);
+  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
+  return true;
+}
+async function mayHaveBatonEyes(ctx, comment) {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+async function hasBatonEyes(ctx, id) {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: "eyes",
+    per_page: 100
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+
+// src/github/observe/read-comments.ts
+async function fetchComments(ctx, sources) {
+  return Promise.all(
+    sources.map(async (source) => {
+      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100
+      });
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? "",
+        author: c.user?.login ?? "",
+        isBot: c.user?.type === "Bot",
+        createdAt: c.created_at,
+        updatedAt: c.updated_at,
+        accepted: false,
+        eyes: c.reactions?.eyes
+      }));
+      for (const comment of plain) {
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
+    })
+  );
+}
+async function commentLists(ctx, { issue: issue2, repository }) {
+  const issueNode = repository.issue;
+  const sources = [
+    {
+      source: { number: issue2, source: { kind: "issue" } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
+    }
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: "pull", number: pull.number, worker: worker.worker }
+      },
+      window: pull.comments
+    });
+  }
+  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
+  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial2.map(({ source }) => source)
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window: window2 }) => ({
+      source,
+      comments: await Promise.all(
+        window2.nodes.map(async (node2) => {
+          const comment = {
+            id: node2.databaseId,
+            body: node2.body,
+            author: loginOf(node2.author),
+            isBot: node2.author?.__typename === "Bot",
+            createdAt: node2.createdAt,
+            updatedAt: node2.updatedAt
+          };
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node2.reactionGroups,
+              ...source.worker ? { worker: source.worker } : {}
+            },
+            reading
+          );
+          return { ...comment, accepted };
+        })
+      )
+    }))
+  );
+  return [...read, ...fetched];
+}
+async function collectComments(ctx, { build, lists }) {
+  const statuses = [];
+  const notices2 = [];
+  const notes2 = [];
+  const live = [];
+  const parts = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const { body, author } = comment;
+      if (author === ctx.botLogin) {
+        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
+          const { createdAt, updatedAt } = comment;
+          statuses.push({ id: comment.id, body, createdAt, updatedAt });
+        }
+        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
+        const notice = source.source.kind === "issue" ? findNotice(body) : null;
+        if (notice?.build === build) notices2.push(notice.key);
+        const note = findNote(body);
+        if (note !== null) notes2.push({ number: source.number, key: note });
+        continue;
+      }
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      for (const command2 of parsed.commands) {
+        live.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.createdAt,
+          source: source.source,
+          command: command2
+        });
+      }
+    }
+  }
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const [oldest, ...rest] = statuses;
+  const archived = parts.flatMap((part) => part.commands);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
+  const commands = mergeLedger(ledgers, live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  return {
+    statusComment: oldest ? statusCommentOf(oldest) : null,
+    duplicateStatusIds: rest.map((status2) => status2.id),
+    commands,
+    ...parts.length > 0 ? {
+      ledgerParts: {
+        last: Math.max(...parts.map((part) => part.part)),
+        commandIds: archived.map((info) => info.commentId)
+      }
+    } : {},
+    notices: [...new Set(notices2)].sort(),
+    notes: notes2
+  };
+}
+function mergeLedger(ledgers, live) {
+  const recorded = /* @__PURE__ */ new Set();
+  const kept2 = [];
+  for (const ledger of ledgers) {
+    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
+  }
+  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+function statusCommentOf(comment) {
+  const { id, body, createdAt, updatedAt } = comment;
+  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
+}
+
+// src/github/observe/read-issue-state.ts
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function readLabelEvents(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept2 = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept2.push(event);
+  }
+  return kept2;
+}
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+async function readFinalPull(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null
+  });
+}
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
+  });
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === "open",
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null
+  });
+}
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
+}
+
+// src/core/sessions/evidence.ts
+var EVIDENCE_MAX_FILES = 300;
+var ChangeStatus = external_exports.enum(["added", "modified", "deleted", "renamed", "type-changed"]);
+var ChangedLines = external_exports.strictObject({
+  path: external_exports.string().min(1).max(500),
+  status: ChangeStatus,
+  /** A renamed file's old path. */
+  from: external_exports.string().min(1).max(500).optional(),
+  /** Lines added plus lines removed (0 for a binary file). */
+  lines: external_exports.number().int().nonnegative()
+});
+var Evidence = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The head publish judged: evidence of an older head says nothing of a newer one. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  files: external_exports.array(ChangedLines).max(EVIDENCE_MAX_FILES),
+  /** Beyond the files named: how many more, and their lines. */
+  more: external_exports.strictObject({ files: external_exports.number().int().nonnegative(), lines: external_exports.number().int().nonnegative() }).optional(),
+  /** `none`: the build has no contract; `kept`: no check touched; `changed`: changed by a worker the plan gives the contract. */
+  contract: external_exports.enum(["none", "kept", "changed"]),
+  /** The body's claims publish compared with the diff, and those it could not bear out (flagged in the body). */
+  claims: external_exports.strictObject({
+    checked: external_exports.number().int().nonnegative(),
+    flagged: external_exports.array(external_exports.string().max(300)).max(20)
+  })
+});
+var MARKER = /<!-- baton:evidence ([A-Za-z0-9_-]+) -->/g;
+function parseEvidenceMarker(body) {
+  const match = [...body.matchAll(MARKER)].at(-1);
+  if (!match?.[1]) return null;
+  try {
+    const binary2 = atob(match[1].replace(/-/g, "+").replace(/_/g, "/"));
+    const bytes = Uint8Array.from(binary2, (char) => char.charCodeAt(0));
+    const parsed = Evidence.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/core/sessions/verdict-marker.ts
+var MARKER2 = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
+function parseVerdictMarker(body) {
+  const match = [...body.matchAll(MARKER2)].at(-1);
+  if (!match) return null;
+  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
+}
+
+// src/github/observe/read-pulls.ts
+function isBatonCheck(name) {
+  return name.startsWith("baton");
+}
+async function readPulls(ctx, { build, pulls }) {
+  const mine = pulls.flatMap((pull) => {
+    const branch = parseBatonBranch(pull.headRefName);
+    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
+    return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
+  });
+  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
+}
+async function toPullInfo(ctx, { build, pull, worker }) {
+  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
+  const runs = contexts.filter((c) => c.__typename === "CheckRun");
+  const statuses = contexts.filter(
+    (c) => c.__typename === "StatusContext"
+  );
+  const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
+  const open2 = state === "open";
+  return {
+    number: pull.number,
+    worker,
+    headSha: pull.headRefOid,
+    state,
+    mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
+    ...open2 && pull.isDraft ? { draft: true } : {},
+    reviews: await reviewsOf(ctx, pull),
+    checks: open2 ? await rollUp(ctx, {
+      head: pull.headRefOid,
+      runs: runs.filter((run2) => !isBatonCheck(run2.name)),
+      statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
+    }) : { state: "none", failedRuns: [] },
+    labels: pull.labels.nodes.map((label) => label.name),
+    url: pull.url,
+    createdAt: pull.createdAt,
+    ...state === "merged" && pull.mergedAt ? { mergedAt: pull.mergedAt } : {},
+    reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
+    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null,
+    ...evidenceOf(ctx, pull)
+  };
+}
+function evidenceOf(ctx, pull) {
+  if (!pull.body || loginOf(pull.author ?? null) !== ctx.botLogin) return {};
+  const evidence = parseEvidenceMarker(pull.body);
+  return evidence ? { evidence } : {};
+}
+function mergeStateOf(status2) {
+  switch (status2) {
+    case "CLEAN":
+    case "HAS_HOOKS":
+      return "clean";
+    case "BEHIND":
+    case "DIRTY":
+    case "BLOCKED":
+    case "UNSTABLE":
+      return status2.toLowerCase();
+    case "DRAFT":
+      return "blocked";
+    default:
+      return "unknown";
+  }
+}
+async function reviewsOf(ctx, pull) {
+  const permitted = await permittedReviewers(ctx, pull);
+  return pull.reviews.nodes.flatMap((review) => {
+    const author = loginOf(review.author);
+    const byBaton = author === ctx.botLogin;
+    const marker = byBaton ? parseVerdictMarker(review.body) : null;
+    const stated = marker ? marker.verdict : humanVerdict(review.state);
+    if (!stated || !review.commit || byBaton && !marker) return [];
+    const verdict = byBaton || permitted.has(author) ? stated : "comment";
+    return [
+      {
+        id: review.databaseId,
+        author,
+        byBaton,
+        verdict,
+        commitSha: review.commit.oid,
+        submittedAt: review.submittedAt ?? "",
+        ...marker ? { costUsd: marker.costUsd } : {}
+      }
+    ];
+  });
+}
+async function permittedReviewers(ctx, pull) {
+  const authors = new Set(
+    pull.reviews.nodes.filter((review) => review.state === "APPROVED" || review.state === "CHANGES_REQUESTED").map((review) => loginOf(review.author)).filter((author) => author !== "" && author !== ctx.botLogin && !author.endsWith("[bot]"))
+  );
+  const permitted = /* @__PURE__ */ new Set();
+  for (const author of authors) {
+    if (await hasWriteAccess(ctx, author)) permitted.add(author);
+  }
+  return permitted;
+}
+function humanVerdict(state) {
+  if (state === "APPROVED") return "approve";
+  if (state === "CHANGES_REQUESTED") return "changes-requested";
+  if (state === "COMMENTED") return "comment";
+  return null;
+}
+function verdictOfCheck(conclusion) {
+  if (conclusion === "SUCCESS") return "approve";
+  if (conclusion === "FAILURE") return "changes-requested";
+  return "comment";
+}
+var PASSING = /* @__PURE__ */ new Set(["SUCCESS", "NEUTRAL", "SKIPPED"]);
+var STATUS_PENDING = /* @__PURE__ */ new Set(["PENDING", "EXPECTED"]);
+var STATUS_FAILED = /* @__PURE__ */ new Set(["FAILURE", "ERROR"]);
+async function rollUp(ctx, {
+  head,
+  runs: theirs,
+  statuses
+}) {
+  if (theirs.length === 0 && statuses.length === 0) return { state: "none", failedRuns: [] };
+  const pending = theirs.some((run2) => run2.status !== "COMPLETED") || statuses.some((status2) => STATUS_PENDING.has(status2.state));
+  if (pending) return { state: "pending", failedRuns: [] };
+  const failed = theirs.filter((run2) => run2.conclusion && !PASSING.has(run2.conclusion));
+  const red = statuses.some((status2) => STATUS_FAILED.has(status2.state));
+  if (failed.length === 0 && !red) return { state: "success", failedRuns: [] };
+  const jobs = /* @__PURE__ */ new Map();
+  for (const run2 of failed) {
+    const id = actionsRunId(run2.detailsUrl);
+    if (id !== null && !jobs.has(id)) jobs.set(id, run2.detailsUrl ?? "");
+  }
+  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
+  const failedRuns = read.flatMap(
+    (run2) => run2 && run2.headSha === head && run2.repository === `${ctx.owner}/${ctx.repo}` ? [{ id: run2.id, attempt: run2.attempt }] : []
+  );
+  return { state: "failure", failedRuns };
+}
+var actionsRuns = remembered(new ImmutableCache());
+function actionsRun(ctx, { id, job }) {
+  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
+    const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
+      (answer) => answer.data,
+      (error62) => {
+        if (statusOf(error62) === 404) return null;
+        throw error62;
+      }
+    );
+    if (!data) return null;
+    return {
+      id: data.id,
+      attempt: data.run_attempt ?? 1,
+      headSha: data.head_sha,
+      repository: data.head_repository?.full_name ?? ""
+    };
+  });
+}
+function baseMergeOf({ build, botLogin }, head) {
+  const [first, second] = head.parents.nodes;
+  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
+  if (head.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+}
+function isAppAuthor(email3, botLogin) {
+  if (!email3) return false;
+  const address = email3.toLowerCase();
+  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
+  const plus = address.indexOf("+");
+  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
+}
+function actionsRunId(detailsUrl) {
+  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+// src/core/records/research.ts
+var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
+var ResearchResult = external_exports.strictObject({
+  /** The loop this research was for. */
+  loop: external_exports.number().int().min(1).max(99),
+  /** True when the research found nothing worth a loop: no plan, the series ends. */
+  nothing_worth_doing: external_exports.boolean()
+});
+
+// src/github/observe/read-record.ts
+var PLAN_MAX_BYTES = 256 * 1024;
+function readRecord({
+  build,
+  repository
+}) {
+  return {
+    plan: planOf(build, repository),
+    completions: completionsOf(repository),
+    research: researchOf(repository),
+    contract: contractOf(repository)
+  };
+}
+function contractOf({ contract }) {
+  if (!contract) return { kind: "missing" };
+  if (contract.byteSize > CONTRACT_MAX_BYTES || contract.isTruncated || contract.text === null) {
+    return {
+      kind: "invalid",
+      problems: [
+        `contract.json is ${contract.byteSize} bytes; at most ${CONTRACT_MAX_BYTES} are read`
+      ]
+    };
+  }
+  const raw = parseJson2(contract.text);
+  if (!raw.ok)
+    return { kind: "invalid", problems: [`contract.json is not valid JSON: ${raw.reason}`] };
+  const parsed = Contract.safeParse(raw.value);
+  return parsed.success ? { kind: "valid", contract: parsed.data } : {
+    kind: "invalid",
+    problems: parsed.error.issues.map((i) => `contract.json ${i.path.join(".")}: ${i.message}`)
+  };
+}
+var SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
+function planOf(build, repository) {
+  const { plan, workers } = repository;
+  const graph = graphOf(repository);
+  if (!plan) {
+    const problems = graph.ok ? graph.raw === void 0 ? [] : subIssueGraphProblems(graph.raw, build) : graph.problems;
+    return problems.length === 0 ? { kind: "missing" } : { kind: "invalid", sha: "", problems };
+  }
+  const sha = plan.oid;
+  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
+    return {
+      kind: "invalid",
+      sha,
+      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`]
+    };
+  }
+  const raw = parseJson2(plan.text);
+  if (!raw.ok)
+    return { kind: "invalid", sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
+  const briefSizes = Object.fromEntries(
+    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0])
+  );
+  if (!graph.ok) return { kind: "invalid", sha, problems: graph.problems };
+  const checked = validatePlan({
+    raw: raw.value,
+    build,
+    briefSizes,
+    ...graph.raw === void 0 ? {} : { subIssues: graph.raw }
+  });
+  return checked.ok ? { kind: "valid", plan: checked.plan, sha } : { kind: "invalid", sha, problems: checked.problems };
+}
+function graphOf({
+  subIssueGraph
+}) {
+  if (!subIssueGraph) return { ok: true, raw: void 0 };
+  if (subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES || subIssueGraph.isTruncated || subIssueGraph.text === null) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`
+      ]
+    };
+  }
+  const raw = parseJson2(subIssueGraph.text);
+  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
+  return { ok: true, raw: raw.value };
+}
+function completionsOf({
+  completions
+}) {
+  const reads2 = {};
+  for (const entry of completions?.entries ?? []) {
+    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
+    if (!match?.[1] || !entry.object) continue;
+    reads2[match[1]] = completionOf(entry.name, entry.object);
+  }
+  return reads2;
+}
+function completionOf(name, blob) {
+  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
+    return { kind: "invalid", problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
+  }
+  const raw = parseJson2(blob.text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = Completion.safeParse(raw.value);
+  if (!parsed.success) {
+    return {
+      kind: "invalid",
+      problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+    };
+  }
+  return { kind: "valid", completion: parsed.data };
+}
+function researchOf({ loops }) {
+  const reads2 = {};
+  for (const entry of loops?.entries ?? []) {
+    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
+    const text = entry.object?.text;
+    if (!match || typeof text !== "string") continue;
+    reads2[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
+  }
+  return reads2;
+}
+function researchResultOf(name, text, byteSize) {
+  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
+    return {
+      kind: "invalid",
+      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`]
+    };
+  const raw = parseJson2(text);
+  if (!raw.ok) return { kind: "invalid", problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = ResearchResult.safeParse(raw.value);
+  return parsed.success ? { kind: "valid", result: parsed.data } : {
+    kind: "invalid",
+    problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+  };
+}
+function parseJson2(text) {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error62) {
+    return { ok: false, reason: error62 instanceof Error ? error62.message : String(error62) };
+  }
+}
+
+// src/github/observe/observe-build.ts
+async function observeBuild(ctx, {
+  build,
+  issue: issue2,
+  defaultBranch,
+  freshFrom,
+  alongside
+}) {
+  const read = await readBuildGraph(
+    ctx,
+    buildGraphVariables(ctx, { build, issue: issue2, defaultBranch }),
+    alongside
+  );
+  const { repository } = read;
+  const issueNode = repository.issue;
+  if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
+  const branches = branchesOf(build, repository);
+  const defaultSha = repository.defaultRef?.target.oid ?? "";
+  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const upToDateRule = (repository.integrationRef?.rules?.nodes ?? []).some(
+    (rule) => rule.parameters?.strictRequiredStatusChecksPolicy === true
+  );
+  const [runsRead, pulls] = await Promise.all([
+    readRuns(ctx, {
+      build,
+      since: issueNode.createdAt,
+      ...freshFrom === void 0 ? {} : { freshFrom }
+    }),
+    readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
+  ]);
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue: issue2, repository })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build,
+    usage: repository.usageRefs?.nodes ?? [],
+    adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
+    validation: repository.validationRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const record2 = branches.integration ? readRecord({ build, repository }) : {
+    plan: { kind: "missing" },
+    completions: {},
+    research: {},
+    contract: { kind: "missing" }
+  };
+  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
+  const states = await readStateChanges(ctx, {
+    issue: issue2,
+    events: issueNode.stateEvents,
+    finalPull: finalPull2?.number ?? null
+  });
+  const snapshot = {
+    build,
+    issue: {
+      number: issue2,
+      title: issueNode.title,
+      state: issueNode.state === "CLOSED" ? "closed" : "open",
+      labels: issueNode.labels.nodes.map((label) => label.name),
+      url: issueNode.url,
+      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
+      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
+      ...states.cut ? { stateChangesCut: true } : {}
+    },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed,
+    integration: branches.integration ? { sha: branches.integration, containsDefault, ...upToDateRule ? { upToDateRule } : {} } : null,
+    plan: record2.plan,
+    ...record2.contract.kind === "missing" ? {} : { contract: record2.contract },
+    completions: record2.completions,
+    research: record2.research,
+    branches: branches.workers,
+    pulls,
+    runs: runsRead.installed ? runsRead.runs : [],
+    commands: comments.commands,
+    finalPull: finalPull2,
+    statusComment: comments.statusComment,
+    ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
+    notices: comments.notices,
+    ...comments.notes.length > 0 ? { notes: comments.notes } : {},
+    labelledBy: await readLabelEvents(ctx, issueNode),
+    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
+    ...hidden.validation.length > 0 ? { validations: recordsOf(hidden.validation, parseValidationMessage) } : {}
+  };
+  return {
+    snapshot,
+    runsSince: issueNode.createdAt,
+    duplicateStatusIds: comments.duplicateStatusIds,
+    ...read.alongside ? { alongside: read.alongside } : {}
+  };
+}
+function buildGraphVariables({ owner, repo }, { build, issue: issue2, defaultBranch }) {
+  const integration = integrationBranch(build);
+  return {
+    owner,
+    repo,
+    issue: issue2,
+    integration,
+    defaultBranch,
+    refPrefix: `refs/heads/baton/${build}/`,
+    planPath: `${integration}:${buildDir(build)}/plan.json`,
+    workersPath: `${integration}:${buildDir(build)}/workers`,
+    completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
+    usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
+    messagePrefix: messageRefPrefix(build),
+    validationPrefix: validationRefPrefix(build),
+    contractPath: `${integration}:${contractPath(build)}`
+  };
+}
+function branchesOf(build, repository) {
+  let integration = null;
+  const workers = {};
+  for (const ref of repository.refs.nodes) {
+    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
+    if (branch?.kind === "integration") integration = ref.target.oid;
+    else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
+  }
+  return { integration, workers };
+}
+
+// src/github/change-set/set-query.ts
+var SET_OPERATIONS = (
+  /* GraphQL */
+  `
+  query BatonMembers(
+    $ids: [ID!]!
+    $memberIntegration: String!
+    $memberRefPrefix: String!
+    $memberPlanPath: String!
+    $memberCompletionsPath: String!
+    $workflowPath: String!
+    $memberUsagePrefix: String!
+    $memberAdaptPrefix: String!
+    $memberMessagePrefix: String!
+    $memberValidationPrefix: String!
+    $memberContractPath: String!
+    $revertBranch: String!
+  ) {
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+
+  fragment MemberRepository on Repository {
+    nameWithOwner
+    defaultBranchRef { name target { oid } compare(headRef: $memberIntegration) { behindBy } }
+    workflow: object(expression: $workflowPath) { oid }
+    refs(refPrefix: $memberRefPrefix, first: 100) { ...Refs }
+    usageRefs: refs(refPrefix: $memberUsagePrefix, first: 100) { ...Refs }
+    adaptRefs: refs(refPrefix: $memberAdaptPrefix, first: 100) { ...Refs }
+    messageRefs: refs(refPrefix: $memberMessagePrefix, first: 100) { ...Refs }
+    validationRefs: refs(refPrefix: $memberValidationPrefix, first: 100) { ...Refs }
+    pullRequests(baseRefName: $memberIntegration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { ...Pulls }
+    finalPulls: pullRequests(
+      headRefName: $memberIntegration
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      pageInfo { hasNextPage }
+      nodes { ...GatedPull }
+    }
+    revertPulls: pullRequests(
+      headRefName: $revertBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) {
+      nodes { ...GatedPull }
+    }
+    plan: object(expression: $memberPlanPath) { ... on Blob { oid } }
+    contract: object(expression: $memberContractPath) { ... on Blob { byteSize isTruncated text } }
+    completions: object(expression: $memberCompletionsPath) {
+      ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+    }
+  }
+
+  fragment GatedPull on PullRequest {
+    number
+    state
+    merged
+    url
+    isCrossRepository
+    baseRefName
+    headRefOid
+    autoMergeRequest { enabledAt }
+    mergeCommit { oid }
+    commits(last: 1) {
+      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
+    }
+  }
+`
+);
+function variablesOf(document, name) {
+  const declared = new RegExp(`query ${name}\\(([^)]*)\\)`).exec(document)?.[1];
+  if (!declared) throw new Error(`no operation ${name} with variables`);
+  return declared;
+}
+var BATON_SET = `
+  query BatonSet(${variablesOf(BUILD_QUERY, "BatonBuild")}${variablesOf(SET_OPERATIONS, "BatonMembers")}) {
+    repository(owner: $owner, name: $repo) { ...BuildRepository }
+    nodes(ids: $ids) { ...MemberRepository }
+  }
+`;
+var SET_QUERY = BUILD_QUERY + SET_OPERATIONS + BATON_SET;
+
+// src/github/change-set/read-members.ts
+var MEMBERS_PER_CALL = 5;
+async function readMembers(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repositories,
+  freshFrom,
+  read = /* @__PURE__ */ new Map()
+}) {
+  const nodes = new Map(read);
+  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
+    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
+    const answer = await ctx.octokit.graphql(SET_QUERY, {
+      operationName: "BatonMembers",
+      ids: batch.map((repo) => repo.nodeId),
+      ...memberVariables(member)
+    });
+    for (const [index, repo] of batch.entries())
+      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
+  }
+  return Promise.all(
+    repositories.map(async (repository) => {
+      const node2 = nodes.get(repository.nodeId) ?? null;
+      const there = await contextOf(ctx, repository.name);
+      return observeMember(there, {
+        member,
+        issue: issue2,
+        since,
+        repository,
+        node: node2,
+        ...freshFrom === void 0 ? {} : { freshFrom }
+      });
+    })
+  );
+}
+function memberVariables(member) {
+  const integration = integrationBranch(member);
+  return {
+    memberIntegration: integration,
+    memberRefPrefix: `refs/heads/baton/${member}/`,
+    memberPlanPath: `${integration}:${planPath(member)}`,
+    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
+    workflowPath: `HEAD:${WORKFLOW_PATH}`,
+    memberUsagePrefix: usageRefPrefix(member),
+    memberAdaptPrefix: adaptationRefPrefix(member),
+    memberMessagePrefix: messageRefPrefix(member),
+    memberValidationPrefix: validationRefPrefix(member),
+    memberContractPath: `${integration}:${contractPath(member)}`,
+    revertBranch: revertBranch(member)
+  };
+}
+async function observeMember(ctx, {
+  member,
+  issue: issue2,
+  since,
+  repository,
+  node: node2,
+  freshFrom
+}) {
+  const graph = asBuildRepository(await withLaterPages(ctx, member, node2), repository);
+  const branches = branchesOf(member, graph);
+  const runsRead = await readRuns(ctx, {
+    build: member,
+    since,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+  const runs = runsRead.installed ? runsRead.runs : [];
+  const pulls = await readPulls(ctx, { build: member, pulls: graph.pullRequests.nodes });
+  const comments = await collectComments(ctx, {
+    build: member,
+    lists: await commentLists(ctx, { issue: issue2, repository: graph })
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build: member,
+    usage: graph.usageRefs.nodes,
+    adapt: graph.adaptRefs?.nodes ?? [],
+    messages: graph.messageRefs?.nodes ?? [],
+    validation: graph.validationRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env)
+  });
+  const contract = branches.integration ? contractOf(graph) : { kind: "missing" };
+  const defaultSha = node2?.defaultBranchRef?.target.oid ?? "";
+  const snapshot = {
+    build: member,
+    issue: { number: issue2, title: "", state: "open", labels: [], url: "" },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch: repository.defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed && node2?.workflow !== null,
+    integration: branches.integration ? {
+      sha: branches.integration,
+      containsDefault: (node2?.defaultBranchRef?.compare?.behindBy ?? 0) === 0
+    } : null,
+    plan: { kind: "missing" },
+    completions: branches.integration ? completionsOf(graph) : {},
+    branches: branches.workers,
+    pulls,
+    runs,
+    commands: comments.commands,
+    finalPull: await readFinalPull(ctx, {
+      build: member,
+      defaultBranch: repository.defaultBranch,
+      repository: graph
+    }),
+    statusComment: null,
+    ...usageOf(member, hidden.usage, runs),
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
+    ...contract.kind === "missing" ? {} : { contract },
+    ...hidden.validation.length > 0 ? { validations: recordsOf(hidden.validation, parseValidationMessage) } : {}
+  };
+  const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
+  return {
+    repository: repository.name,
+    snapshot,
+    recorded: branches.integration !== null && node2?.plan !== null && node2?.plan !== void 0,
+    final: gatedOf(node2?.finalPulls.nodes.find(own2), ctx.botLogin),
+    revert: gatedOf(node2?.revertPulls.nodes.find(own2), ctx.botLogin)
+  };
+}
+async function withLaterPages(ctx, member, node2) {
+  if (!node2) return null;
+  const variables = memberVariables(member);
+  return withRestOfLists(
+    ctx,
+    {
+      integration: variables.memberIntegration,
+      refPrefix: variables.memberRefPrefix,
+      usagePrefix: variables.memberUsagePrefix,
+      adaptPrefix: variables.memberAdaptPrefix,
+      messagePrefix: variables.memberMessagePrefix,
+      validationPrefix: variables.memberValidationPrefix
+    },
+    node2
+  );
+}
+function asBuildRepository(node2, repository) {
+  const empty = { nodes: [] };
+  return {
+    issue: null,
+    defaultRef: node2?.defaultBranchRef ? { target: node2.defaultBranchRef.target } : null,
+    integrationRef: null,
+    refs: node2?.refs ?? empty,
+    usageRefs: node2?.usageRefs ?? empty,
+    adaptRefs: node2?.adaptRefs ?? empty,
+    messageRefs: node2?.messageRefs ?? empty,
+    validationRefs: node2?.validationRefs ?? empty,
+    pullRequests: node2?.pullRequests ?? empty,
+    finalPulls: {
+      nodes: (node2?.finalPulls.nodes ?? []).filter((pull) => pull.baseRefName === repository.defaultBranch).map((pull) => ({ ...pull }))
+    },
+    plan: null,
+    contract: node2?.contract ?? null,
+    workers: null,
+    subIssueGraph: null,
+    completions: node2?.completions ?? null
+  };
+}
+function gatedOf(pull, botLogin) {
+  if (!pull) return null;
+  const head = pull.commits.nodes[0]?.commit;
+  const slug = botLogin.replace(/\[bot\]$/, "");
+  const check2 = (head?.statusCheckRollup?.contexts.nodes ?? []).find(
+    (context) => context.__typename === "CheckRun" && context.name === CHANGE_SET_CHECK_NAME && context.checkSuite?.app?.slug === slug
+  );
+  const state = check2?.__typename !== "CheckRun" ? null : check2.status === "COMPLETED" && check2.conclusion === "SUCCESS" ? "success" : "pending";
+  return {
+    number: pull.number,
+    url: pull.url,
+    state: pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed",
+    sha: pull.headRefOid,
+    check: head?.oid === pull.headRefOid ? state : null,
+    mergeCommit: pull.mergeCommit?.oid ?? null
+  };
+}
+
+// src/github/change-set/members-seen.ts
+var LIMIT = 500;
+var MembersSeen = class {
+  #seen = /* @__PURE__ */ new Map();
+  /** What to read alongside the set build `build` of `home`, keyed `key`; none unknown. */
+  alongside(key, { build, home }) {
+    const members2 = this.#seen.get(key)?.slice(0, MEMBERS_PER_CALL) ?? [];
+    if (members2.length === 0) return null;
+    return {
+      document: SET_QUERY,
+      operationName: "BatonSet",
+      ids: members2.map((member) => member.nodeId),
+      variables: memberVariables(memberBuildId(build, home))
+    };
+  }
+  /** The members the set `key` was last read with; none where unknown. */
+  members(key) {
+    return this.#seen.get(key) ?? [];
+  }
+  note(key, members2) {
+    this.#seen.delete(key);
+    this.#seen.set(key, members2);
+    if (this.#seen.size > LIMIT) this.#seen.delete(this.#seen.keys().next().value ?? "");
+  }
+  clear() {
+    this.#seen.clear();
+  }
+};
+var membersSeen = remembered(new MembersSeen());
+
+// src/github/change-set/set-look.ts
+function setLookNoNews(ctx, {
+  build,
+  reads: reads2,
+  now,
+  withinMs,
+  rearm
+}) {
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const members2 = membersSeen.members(buildKey(ctx, build));
+  if (members2.length === 0) return void 0;
+  const member = memberBuildId(build, home);
+  return {
+    judge: async () => {
+      const freshFrom = Date.now();
+      const keys = [];
+      for (const repository of members2) {
+        const there = await contextOf(ctx, repository.name);
+        const key = buildKey(there, member);
+        const since = reads2.runsSince(key, withinMs);
+        if (!since || !reads2.awaitsOnlyRuns(key, withinMs)) return false;
+        const listed = await readRuns(there, { build: member, since, freshFrom });
+        if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), withinMs))
+          return false;
+        keys.push(key);
+      }
+      const soonest3 = keys.map((key) => reads2.nextLook(key, now())).reduce(
+        (first, next) => next && (!first || (next.retryInMs ?? 0) < (first.retryInMs ?? 0)) ? next : first,
+        null
+      );
+      if (soonest3) rearm(soonest3);
+      return true;
+    },
+    why: "every member's runs are as the last read saw them"
+  };
 }
 
 // src/core/change-set/set-snapshot.ts
@@ -61125,124 +60819,217 @@ function workerProblem(id, applies, workers) {
   return null;
 }
 
-// src/github/act/clean-up-refs.ts
-var NO_OBJECT = "0".repeat(40);
-var REFS_PER_MUTATION = 100;
-var DELETE_REFS = (
-  /* GraphQL */
-  `
-  mutation BatonDeleteRefs($repositoryId: ID!, $refUpdates: [RefUpdate!]!) {
-    updateRefs(input: { repositoryId: $repositoryId, refUpdates: $refUpdates }) { clientMutationId }
+// src/read-config.ts
+var import_yaml3 = __toESM(require_dist2(), 1);
+var CONFIG_PATH = `.github/${CONFIG_FILE}`;
+async function loadConfig(octokit, { owner, repo }) {
+  return (await readConfig(octokit, { owner, repo })).config;
+}
+async function readConfig(octokit, { owner, repo }) {
+  let merged;
+  let ownFileOnly = false;
+  try {
+    const { config: config3, files } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
+    });
+    merged = config3;
+    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
+  } catch (error62) {
+    const problem = yamlProblem(error62);
+    if (!problem) throw error62;
+    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
   }
-`
+  const parsed = parseConfig(merged);
+  if (parsed.ok) return { config: parsed, ownFileOnly };
+  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
+  return { config: { ok: false, problems: lines }, ownFileOnly };
+}
+var CONFIG_TTL_MS = 10 * 6e4;
+var configs = remembered(
+  /* @__PURE__ */ new Map()
 );
-var refusedIn = remembered(/* @__PURE__ */ new Set());
-async function cleanUpRefs(ctx, {
-  build,
-  runs,
-  locks,
-  log
-}) {
-  const outcome = await deleteSpentRefs(ctx, { build, runs, locks });
-  switch (outcome.result) {
-    case "deleted":
-      return { result: "done", detail: `${outcome.deleted} refs deleted` };
-    case "raced":
-      return { result: "unchanged", detail: "another reconcile was deleting them" };
-    case "refused":
-      log.warn(
-        {
-          buildId: build,
-          reason: outcome.reason,
-          refs: outcome.left,
-          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
-        },
-        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
-      );
-      return { result: "unchanged", detail: "GitHub refused to delete them" };
-    case "passed-over":
-      return { result: "unchanged", detail: "GitHub refused before" };
-    case "nothing":
-      return { result: "unchanged" };
-    default: {
-      const _exhaustive = outcome;
-      return _exhaustive;
-    }
+async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
+  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const hit = configs.get(key);
+  if (hit) {
+    const { config: config3, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
+  }
+  const read = readConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, read });
+  read.catch(() => configs.delete(key));
+  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
+  return (await read).config;
+}
+function yamlProblem(error62) {
+  if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
+  const cause = error62.cause;
+  const line = cause?.linePos?.[0]?.line;
+  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
+  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
+}
+async function findFieldLines(octokit, { owner, repo }, problems) {
+  let text;
+  try {
+    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      mediaType: { format: "raw" }
+    });
+    text = String(response.data);
+  } catch {
+    return problems;
+  }
+  return withLines(text, problems);
+}
+function withLines(text, problems) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  return problems.map((problem) => {
+    const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
+    const line = lineOfPath(doc, path2, lineCounter);
+    return line ? { ...problem, line } : problem;
+  });
+}
+function lineOfPath(doc, path2, lineCounter) {
+  for (let depth = path2.length; depth > 0; depth--) {
+    const node2 = doc.getIn(path2.slice(0, depth), true);
+    if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
+  }
+  return void 0;
+}
+function deepMerge(base, override) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current2 = out[key];
+    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
+  }
+  return out;
+}
+function isPlainObject4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/github/act/locks/refs.ts
+function isRefTaken(error62) {
+  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
+}
+var RefRefusedError = class extends Error {
+  ref;
+  constructor(ref, cause) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause }
+    );
+    this.name = "RefRefusedError";
+    this.ref = ref;
+  }
+};
+async function createRef(ctx, { ref, sha }) {
+  try {
+    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
+  } catch (error62) {
+    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
+    throw error62;
   }
 }
-async function deleteSpentRefs(ctx, {
-  build,
-  runs,
-  locks
-}) {
-  const key = `${ctx.owner}/${ctx.repo}`;
-  if (refusedIn.has(key)) return { result: "passed-over" };
-  const own2 = await listMatchingRefs(ctx, `baton/${build}/`);
-  const lockRefs = own2.filter((ref) => !isRecord(build, ref.ref));
-  if (lockRefs.length === 0) return { result: "nothing" };
-  const reached = new Map(runs.map((run2) => [run2.id, run2.attempt]));
-  const exchanges = (await listMatchingRefs(ctx, "baton-exchanges/")).filter(
-    (ref) => isFinishedExchange(ref.ref, reached)
-  );
-  const targets = [...exchanges, ...locks ? lockRefs : []];
-  if (targets.length === 0) return { result: "nothing" };
-  const repositoryId = await repositoryNodeId(ctx);
-  let deleted = 0;
-  for (let start = 0; start < targets.length; start += REFS_PER_MUTATION) {
-    const batch = targets.slice(start, start + REFS_PER_MUTATION);
+var REF_SENDS = 4;
+async function postRef(octokit, params) {
+  for (let send = 1; ; send++) {
     try {
-      await ctx.octokit.graphql(DELETE_REFS, {
-        repositoryId,
-        refUpdates: batch.map((ref) => ({
-          name: ref.ref,
-          beforeOid: ref.object.sha,
-          afterOid: NO_OBJECT
-        }))
-      });
-      deleted += batch.length;
+      await octokit.rest.git.createRef(params);
+      return true;
     } catch (error62) {
-      if (!isErrorAnswer(error62)) throw error62;
-      if (await anyMoved(ctx, { build, batch })) return { result: "raced", deleted };
-      refusedIn.add(key);
-      return {
-        result: "refused",
-        left: targets.slice(start).map((ref) => ref.ref),
-        reason: messageOf(error62)
-      };
+      if (isRefTaken(error62)) return false;
+      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
+        throw error62;
     }
   }
-  return { result: "deleted", deleted };
 }
-function isRecord(build, ref) {
-  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build)) || ref.startsWith(validationRefPrefix(build));
-}
-function isFinishedExchange(ref, reached) {
-  const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
-  if (!found) return false;
-  const attempt = reached.get(Number(found[1]));
-  return attempt !== void 0 && Number(found[2]) <= attempt;
-}
-async function repositoryNodeId(ctx) {
-  const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
-  return data.node_id;
-}
-function isErrorAnswer(error62) {
-  if (typeof error62 !== "object" || error62 === null || !("errors" in error62)) return false;
-  const errors = error62.errors;
-  if (!Array.isArray(errors)) return false;
-  return !errors.some(
-    (e) => e?.type === "RATE_LIMITED" || e?.type === "RATE_LIMIT"
-  );
-}
-async function anyMoved(ctx, { build, batch }) {
-  const now = /* @__PURE__ */ new Map();
-  const prefixes = [`baton/${build}/`, "baton-exchanges/"].filter(
-    (prefix) => batch.some((ref) => ref.ref.startsWith(`refs/${prefix}`))
-  );
-  for (const prefix of prefixes) {
-    for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
+async function refMaybeMade(octokit, { owner, repo, ref }) {
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
+    return true;
+  } catch (error62) {
+    return statusOf(error62) !== 404;
   }
-  return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
+}
+function isAnswerLost(error62) {
+  const status2 = statusOf(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+var AnswerLostError = class extends Error {
+  status;
+  constructor(cause) {
+    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
+      cause
+    });
+    this.name = "AnswerLostError";
+    this.status = statusOf(cause);
+  }
+};
+async function sendOnce(write) {
+  try {
+    return await write();
+  } catch (error62) {
+    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
+  }
+}
+async function deleteRef(ctx, ref) {
+  await ignoreStatus(
+    [422, 404],
+    () => ctx.octokit.rest.git.deleteRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: ref.replace(/^refs\//, "")
+    })
+  );
+}
+async function moveBranch(ctx, { branch, sha, force }) {
+  const moved = await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force
+    })
+  );
+  return moved !== null;
+}
+async function resetBranch(ctx, { branch, sha }) {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
+}
+function recordMessage(ctx, {
+  snapshot,
+  action
+}) {
+  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
+  return createRef(ctx, { ref, sha: action.sha });
+}
+async function forgetMessages(ctx, {
+  snapshot,
+  action
+}) {
+  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
+  return { result: "done", detail: `${action.messages.length} taken` };
+}
+
+// src/github/act/locks/write-once.ts
+async function writeOnceByRef(ctx, { ref, sha }, write) {
+  if (!await createRef(ctx, { ref, sha })) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error62) {
+    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
+    throw error62;
+  }
 }
 
 // src/github/act/dispatch-session.ts
@@ -61530,6 +61317,99 @@ async function ensureMirror(ctx, {
   return "created";
 }
 
+// src/github/act/ensure-note.ts
+function noteLockRef(build, key) {
+  return `refs/baton/${build}/note/${noticeKey(key)}`;
+}
+async function ensureNote(ctx, {
+  number: number4,
+  key,
+  body,
+  guard
+}) {
+  const marker = noteMarker(key);
+  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    per_page: 100
+  });
+  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
+    return false;
+  const post = () => ctx.octokit.rest.issues.createComment({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    body: `${marker}
+${body}`
+  });
+  if (!guard) {
+    await post();
+    return true;
+  }
+  const ref = noteLockRef(guard.build, key);
+  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
+  return !posted.taken;
+}
+function noticeLockRef(build, key) {
+  return `refs/baton/${build}/notice/${key}`;
+}
+async function ensureNotice(ctx, { snapshot, key, body }) {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+  });
+  return posted.taken ? "taken" : "posted";
+}
+async function askFinalReviews(ctx, {
+  snapshot,
+  pull,
+  reviewers
+}) {
+  if (reviewers.length === 0) return;
+  if (await requestReviewers(ctx, { pull: pull.number, logins: reviewers })) return;
+  await ensureNotice(ctx, { snapshot, ...finalPullNotice(snapshot, { pull, people: reviewers }) });
+}
+async function requestReviewers(ctx, { pull, logins }) {
+  try {
+    await ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins
+    });
+    return true;
+  } catch (error62) {
+    if (statusOf(error62) === void 0) throw error62;
+    return false;
+  }
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
+}
+
 // src/github/act/issues.ts
 function issueOf(ctx, number4) {
   return { owner: ctx.owner, repo: ctx.repo, issue_number: number4 };
@@ -61566,6 +61446,126 @@ async function updateWhileState(ctx, number4, allows, change) {
   if (!allows(data)) return false;
   await ctx.octokit.rest.issues.update({ ...issue2, ...change });
   return true;
+}
+
+// src/github/act/locks/clean-up-refs.ts
+var NO_OBJECT = "0".repeat(40);
+var REFS_PER_MUTATION = 100;
+var DELETE_REFS = (
+  /* GraphQL */
+  `
+  mutation BatonDeleteRefs($repositoryId: ID!, $refUpdates: [RefUpdate!]!) {
+    updateRefs(input: { repositoryId: $repositoryId, refUpdates: $refUpdates }) { clientMutationId }
+  }
+`
+);
+var refusedIn = remembered(/* @__PURE__ */ new Set());
+async function cleanUpRefs(ctx, {
+  build,
+  runs,
+  locks,
+  log
+}) {
+  const outcome = await deleteSpentRefs(ctx, { build, runs, locks });
+  switch (outcome.result) {
+    case "deleted":
+      return { result: "done", detail: `${outcome.deleted} refs deleted` };
+    case "raced":
+      return { result: "unchanged", detail: "another reconcile was deleting them" };
+    case "refused":
+      log.warn(
+        {
+          buildId: build,
+          reason: outcome.reason,
+          refs: outcome.left,
+          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
+        },
+        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
+      );
+      return { result: "unchanged", detail: "GitHub refused to delete them" };
+    case "passed-over":
+      return { result: "unchanged", detail: "GitHub refused before" };
+    case "nothing":
+      return { result: "unchanged" };
+    default: {
+      const _exhaustive = outcome;
+      return _exhaustive;
+    }
+  }
+}
+async function deleteSpentRefs(ctx, {
+  build,
+  runs,
+  locks
+}) {
+  const key = `${ctx.owner}/${ctx.repo}`;
+  if (refusedIn.has(key)) return { result: "passed-over" };
+  const own2 = await listMatchingRefs(ctx, `baton/${build}/`);
+  const lockRefs = own2.filter((ref) => !isRecord(build, ref.ref));
+  if (lockRefs.length === 0) return { result: "nothing" };
+  const reached = new Map(runs.map((run2) => [run2.id, run2.attempt]));
+  const exchanges = (await listMatchingRefs(ctx, "baton-exchanges/")).filter(
+    (ref) => isFinishedExchange(ref.ref, reached)
+  );
+  const targets = [...exchanges, ...locks ? lockRefs : []];
+  if (targets.length === 0) return { result: "nothing" };
+  const repositoryId = await repositoryNodeId(ctx);
+  let deleted = 0;
+  for (let start = 0; start < targets.length; start += REFS_PER_MUTATION) {
+    const batch = targets.slice(start, start + REFS_PER_MUTATION);
+    try {
+      await ctx.octokit.graphql(DELETE_REFS, {
+        repositoryId,
+        refUpdates: batch.map((ref) => ({
+          name: ref.ref,
+          beforeOid: ref.object.sha,
+          afterOid: NO_OBJECT
+        }))
+      });
+      deleted += batch.length;
+    } catch (error62) {
+      if (!isErrorAnswer(error62)) throw error62;
+      if (await anyMoved(ctx, { build, batch })) return { result: "raced", deleted };
+      refusedIn.add(key);
+      return {
+        result: "refused",
+        left: targets.slice(start).map((ref) => ref.ref),
+        reason: messageOf(error62)
+      };
+    }
+  }
+  return { result: "deleted", deleted };
+}
+function isRecord(build, ref) {
+  return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build)) || ref.startsWith(validationRefPrefix(build));
+}
+function isFinishedExchange(ref, reached) {
+  const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
+  if (!found) return false;
+  const attempt = reached.get(Number(found[1]));
+  return attempt !== void 0 && Number(found[2]) <= attempt;
+}
+async function repositoryNodeId(ctx) {
+  const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
+  return data.node_id;
+}
+function isErrorAnswer(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("errors" in error62)) return false;
+  const errors = error62.errors;
+  if (!Array.isArray(errors)) return false;
+  return !errors.some(
+    (e) => e?.type === "RATE_LIMITED" || e?.type === "RATE_LIMIT"
+  );
+}
+async function anyMoved(ctx, { build, batch }) {
+  const now = /* @__PURE__ */ new Map();
+  const prefixes = [`baton/${build}/`, "baton-exchanges/"].filter(
+    (prefix) => batch.some((ref) => ref.ref.startsWith(`refs/${prefix}`))
+  );
+  for (const prefix of prefixes) {
+    for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
+  }
+  return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
 }
 
 // src/github/act/merge.ts
@@ -62292,35 +62292,6 @@ function routeNotice(action, set4, repository) {
   return [{ kind: "notice", key, body }];
 }
 
-// src/core/plan/brief.ts
-var BriefFrontMatter = external_exports.object({
-  /** The worker this brief is for. */
-  worker_id: WorkerId,
-  /** The same title as in `plan.json`. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** The wave, the first number of the id (0 for the contract's worker, W0.1). */
-  wave: external_exports.number().int().min(0),
-  /** Workers whose merged work this one builds on. */
-  depends_on: external_exports.array(WorkerId).default([]),
-  /** `easy`, `normal` or `complex`; picks the model. */
-  complexity: Complexity.default("normal")
-});
-function renderBriefFile(worker, body) {
-  const frontMatter = {
-    worker_id: worker.id,
-    title: worker.title,
-    wave: waveOf(worker.id),
-    depends_on: worker.depends_on,
-    complexity: worker.complexity
-  };
-  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
-  return `---
-${front}---
-
-${body.trim()}
-`;
-}
-
 // src/core/plan/fix-workers.ts
 function fixTitle(check2) {
   return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
@@ -62381,6 +62352,35 @@ function withFixWorkers({
     briefSizes
   });
   return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
+}
+
+// src/core/records/brief.ts
+var BriefFrontMatter = external_exports.object({
+  /** The worker this brief is for. */
+  worker_id: WorkerId,
+  /** The same title as in `plan.json`. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** The wave, the first number of the id (0 for the contract's worker, W0.1). */
+  wave: external_exports.number().int().min(0),
+  /** Workers whose merged work this one builds on. */
+  depends_on: external_exports.array(WorkerId).default([]),
+  /** `easy`, `normal` or `complex`; picks the model. */
+  complexity: Complexity.default("normal")
+});
+function renderBriefFile(worker, body) {
+  const frontMatter = {
+    worker_id: worker.id,
+    title: worker.title,
+    wave: waveOf(worker.id),
+    depends_on: worker.depends_on,
+    complexity: worker.complexity
+  };
+  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
+  return `---
+${front}---
+
+${body.trim()}
+`;
 }
 
 // src/core/change-set/member-fixes.ts
@@ -63844,7 +63844,7 @@ async function readCompletionAt(ctx, { build, worker, sha }) {
   }
 }
 
-// src/github/reconcile/after-merges.ts
+// src/github/reconcile/pass/after-merges.ts
 var UNLOCKED = /* @__PURE__ */ new Set([
   "dispatch",
   "open-final-pull",
@@ -63949,7 +63949,7 @@ async function actOnOpenedFinal(ctx, pass) {
   return { snapshot: build, outcomes: done };
 }
 
-// src/github/reconcile/uncounted-usage.ts
+// src/github/reconcile/pass/uncounted-usage.ts
 var said = remembered(/* @__PURE__ */ new Set());
 var SAID_MAX = 1e4;
 var NAMED_MAX = 20;
@@ -63974,7 +63974,7 @@ function keyOf2(one) {
   return `${one.repository} ${one.ref}`;
 }
 
-// src/github/reconcile/reconcile.ts
+// src/github/reconcile/pass/reconcile.ts
 async function observeOrSay(ctx, {
   build,
   issue: issue2,
@@ -64188,7 +64188,7 @@ function labelledAtByWriter({
   return events.at(-1)?.at ?? null;
 }
 
-// src/github/reconcile/status-edit-queue.ts
+// src/github/reconcile/queue/status-edit-queue.ts
 function statusEditWaitOf(key, deps, budget) {
   return (now) => ({ kind, editedAt }) => {
     const wait2 = budget?.waitFor("status") ?? 0;
@@ -64230,7 +64230,7 @@ function queueHeldEdit(queued) {
 }
 var HELD = { release: async () => void 0 };
 
-// src/github/reconcile/schedule-reconcile.ts
+// src/github/reconcile/queue/schedule-reconcile.ts
 function scheduleReconcile(ctx, request2) {
   const { ref, deps, log, deliveryId, answer, start, noNews, config: config3 } = request2;
   const key = buildKey(ctx, ref.build);
@@ -64424,7 +64424,7 @@ function scheduleFromDelivery(ctx, delivery, {
   });
 }
 
-// src/github/reconcile/ask-for-build.ts
+// src/github/reconcile/doors/ask-for-build.ts
 async function askForBuild(ctx, ask, start) {
   if (!await hasWriteAccess(ctx, ask.asker)) {
     const refusal = ask.refusal;
@@ -64458,12 +64458,12 @@ function startFromDelivery(ctx, delivery, deps, config3) {
   };
 }
 
-// src/github/reconcile/heal-asks.ts
+// src/github/reconcile/doors/heal-asks.ts
 var HEAL_WITHIN_MS = 24 * 60 * 6e4;
 var SETTINGS_KEPT_MS = 60 * 6e4;
 var keptSettings = remembered(new BoundedMap(1e3));
 
-// src/github/reconcile/resync.ts
+// src/github/reconcile/doors/resync.ts
 async function findOpenBuilds(ctx) {
   return (await findBranchBuilds(ctx)).builds;
 }
@@ -64486,7 +64486,7 @@ async function findBranchBuilds(ctx) {
   };
 }
 
-// src/github/reconcile/echoes.ts
+// src/github/reconcile/doors/echoes.ts
 var ACTIONS_APP_SLUG = "github-actions";
 function isPullEcho(event, botLogin) {
   if (event.sender !== botLogin) return false;
@@ -64513,7 +64513,7 @@ async function defaultBranchOf(ctx) {
   return repository.default_branch;
 }
 
-// src/github/reconcile/handler-deps.ts
+// src/github/reconcile/queue/handler-deps.ts
 async function repoContext(context, deps) {
   const { owner, repo } = context.repo();
   const installationId = context.payload?.installation?.id;
@@ -64528,7 +64528,7 @@ async function repoContext(context, deps) {
   };
 }
 
-// src/github/reconcile/on-build-event.ts
+// src/github/reconcile/doors/on-build-event.ts
 function runOfPayload(run2) {
   const name = parseRunName(run2.display_title ?? "");
   if (!name || run2.status !== "completed" || !run2.path?.endsWith(`/${WORKFLOW_FILE}`)) return null;
@@ -64608,7 +64608,7 @@ function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
   return void 0;
 }
 
-// src/github/reconcile/on-issue.ts
+// src/github/reconcile/doors/on-issue.ts
 async function onIssueLabeled(context, deps) {
   const { issue: issue2, label, sender } = context.payload;
   if (issue2.pull_request || !label) return;
@@ -64635,7 +64635,7 @@ async function onIssueStateChange(context, deps) {
   if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
 }
 
-// src/github/reconcile/on-issue-comment.ts
+// src/github/reconcile/doors/on-issue-comment.ts
 var MAX_REFUSED = 1e4;
 async function onIssueComment(context, deps) {
   const { comment, issue: issue2, sender } = context.payload;
@@ -64757,7 +64757,7 @@ async function readPullHead(ctx, number4) {
   return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
-// src/github/reconcile/wire-events.ts
+// src/github/reconcile/doors/wire-events.ts
 function wireBuildEvents(app, deps) {
   const reading = (handle) => withReason("event-read", handle);
   app.on("issues.labeled", (context) => reading(() => onIssueLabeled(context, deps)));

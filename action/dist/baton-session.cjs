@@ -84173,7 +84173,27 @@ async function readRepositoryVisibility(eventPath) {
   return hidden === void 0 ? null : hidden ? "private" : "public";
 }
 
-// src/core/plan/completion.ts
+// src/core/plan/record-message.ts
+var RECORD_MAX_BYTES = 4096;
+function renderRecordMessage(header, record2) {
+  return `${header}
+
+${JSON.stringify(record2)}
+`;
+}
+function parseRecordMessage(message2, { header, schema: schema2 }) {
+  if (message2.length > RECORD_MAX_BYTES) return null;
+  const [first, ...rest] = message2.split("\n");
+  if (first?.trim() !== header) return null;
+  try {
+    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/core/records/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
 var Line = external_exports.string().max(2e3);
 var Lines = external_exports.array(Line).max(50).default([]);
@@ -84248,27 +84268,7 @@ var Completion = external_exports.strictObject({
   handoff: HandOff.optional()
 });
 
-// src/core/plan/record-message.ts
-var RECORD_MAX_BYTES = 4096;
-function renderRecordMessage(header, record2) {
-  return `${header}
-
-${JSON.stringify(record2)}
-`;
-}
-function parseRecordMessage(message2, { header, schema: schema2 }) {
-  if (message2.length > RECORD_MAX_BYTES) return null;
-  const [first, ...rest] = message2.split("\n");
-  if (first?.trim() !== header) return null;
-  try {
-    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-// src/core/plan/usage.ts
+// src/core/records/usage.ts
 var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
 var LIMIT_NAMES = {
   turns: "its turns (`session.maxTurns`)",
@@ -89819,84 +89819,6 @@ function cell(text4) {
 var import_promises30 = require("node:fs/promises");
 var import_node_path30 = __toESM(require("node:path"), 1);
 
-// src/core/vocabulary/schema-problems.ts
-function schemaProblems(label, error62) {
-  return error62.issues.map(
-    (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-  );
-}
-
-// src/core/plan/front-matter.ts
-var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
-function parseFrontMatter(text4, { schema: schema2, document: document4, label }) {
-  const match = FRONT_MATTER.exec(text4);
-  if (!match) {
-    return {
-      ok: false,
-      problems: [`${document4} must start with YAML front matter between --- lines`]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`${label} is not valid YAML: ${reason}`] };
-  }
-  const parsed = schema2.safeParse(data);
-  if (!parsed.success) {
-    return { ok: false, problems: schemaProblems(label, parsed.error) };
-  }
-  return { ok: true, frontMatter: parsed.data, body: match[2] ?? "" };
-}
-
-// src/core/plan/brief.ts
-var BriefFrontMatter = external_exports.object({
-  /** The worker this brief is for. */
-  worker_id: WorkerId,
-  /** The same title as in `plan.json`. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** The wave, the first number of the id (0 for the contract's worker, W0.1). */
-  wave: external_exports.number().int().min(0),
-  /** Workers whose merged work this one builds on. */
-  depends_on: external_exports.array(WorkerId).default([]),
-  /** `easy`, `normal` or `complex`; picks the model. */
-  complexity: Complexity.default("normal")
-});
-function parseBrief(text4) {
-  const parsed = parseFrontMatter(text4, {
-    schema: BriefFrontMatter,
-    document: "the brief",
-    label: "front matter"
-  });
-  if (!parsed.ok) return parsed;
-  const { worker_id: id, wave } = parsed.frontMatter;
-  if (wave !== waveOf(id)) {
-    return {
-      ok: false,
-      problems: [`front matter wave: is ${wave}, but ${id} is in wave ${waveOf(id)}`]
-    };
-  }
-  if (!parsed.body.trim())
-    return { ok: false, problems: ["the brief has no body after its front matter"] };
-  return parsed;
-}
-function renderBriefFile(worker, body) {
-  const frontMatter = {
-    worker_id: worker.id,
-    title: worker.title,
-    wave: waveOf(worker.id),
-    depends_on: worker.depends_on,
-    complexity: worker.complexity
-  };
-  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
-  return `---
-${front}---
-
-${body.trim()}
-`;
-}
-
 // src/core/plan/plan-graph.ts
 function findCycles(nodes) {
   const edges = /* @__PURE__ */ new Map();
@@ -90048,6 +89970,84 @@ function namesRepository(text4, repository) {
   if (!repository) return false;
   const escaped = repository.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-]|\\.\\w)`, "i").test(text4);
+}
+
+// src/core/vocabulary/schema-problems.ts
+function schemaProblems(label, error62) {
+  return error62.issues.map(
+    (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+  );
+}
+
+// src/core/records/front-matter.ts
+var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+function parseFrontMatter(text4, { schema: schema2, document: document4, label }) {
+  const match = FRONT_MATTER.exec(text4);
+  if (!match) {
+    return {
+      ok: false,
+      problems: [`${document4} must start with YAML front matter between --- lines`]
+    };
+  }
+  let data;
+  try {
+    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
+  } catch (error62) {
+    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
+    return { ok: false, problems: [`${label} is not valid YAML: ${reason}`] };
+  }
+  const parsed = schema2.safeParse(data);
+  if (!parsed.success) {
+    return { ok: false, problems: schemaProblems(label, parsed.error) };
+  }
+  return { ok: true, frontMatter: parsed.data, body: match[2] ?? "" };
+}
+
+// src/core/records/brief.ts
+var BriefFrontMatter = external_exports.object({
+  /** The worker this brief is for. */
+  worker_id: WorkerId,
+  /** The same title as in `plan.json`. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** The wave, the first number of the id (0 for the contract's worker, W0.1). */
+  wave: external_exports.number().int().min(0),
+  /** Workers whose merged work this one builds on. */
+  depends_on: external_exports.array(WorkerId).default([]),
+  /** `easy`, `normal` or `complex`; picks the model. */
+  complexity: Complexity.default("normal")
+});
+function parseBrief(text4) {
+  const parsed = parseFrontMatter(text4, {
+    schema: BriefFrontMatter,
+    document: "the brief",
+    label: "front matter"
+  });
+  if (!parsed.ok) return parsed;
+  const { worker_id: id, wave } = parsed.frontMatter;
+  if (wave !== waveOf(id)) {
+    return {
+      ok: false,
+      problems: [`front matter wave: is ${wave}, but ${id} is in wave ${waveOf(id)}`]
+    };
+  }
+  if (!parsed.body.trim())
+    return { ok: false, problems: ["the brief has no body after its front matter"] };
+  return parsed;
+}
+function renderBriefFile(worker, body) {
+  const frontMatter = {
+    worker_id: worker.id,
+    title: worker.title,
+    wave: waveOf(worker.id),
+    depends_on: worker.depends_on,
+    complexity: worker.complexity
+  };
+  const front = yaml.dump(frontMatter, { flowLevel: 1, lineWidth: -1 });
+  return `---
+${front}---
+
+${body.trim()}
+`;
 }
 
 // src/session/agent/build-scope.ts
@@ -90811,7 +90811,7 @@ async function insert(file2, line, insertText) {
   return toolOk(`Inserted after line ${line}.`);
 }
 
-// src/session/agent/roles/completion-submission.ts
+// src/session/agent/roles/hand-in/completion-submission.ts
 var import_promises26 = require("node:fs/promises");
 var import_node_path26 = __toESM(require("node:path"), 1);
 
@@ -90839,7 +90839,7 @@ function createSubmitTool({
   };
 }
 
-// src/session/agent/roles/completion-submission.ts
+// src/session/agent/roles/hand-in/completion-submission.ts
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker, planWorkers) {
@@ -90935,7 +90935,7 @@ function completionOf({
   return { worker_id: worker, ...outcome.value, usage: total };
 }
 
-// src/session/agent/roles/contract-submission.ts
+// src/session/agent/roles/hand-in/contract-submission.ts
 var import_node_fs8 = require("node:fs");
 var import_promises27 = require("node:fs/promises");
 var import_node_path27 = __toESM(require("node:path"), 1);
@@ -91044,7 +91044,7 @@ function contractPromptLines({
   ];
 }
 
-// src/session/agent/roles/fix-feedback.ts
+// src/session/agent/roles/hand-in/fix-feedback.ts
 var import_promises28 = require("node:fs/promises");
 var import_node_path28 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
@@ -91164,7 +91164,7 @@ async function findConflictMarkers(root, files) {
   return left;
 }
 
-// src/session/agent/roles/partial-work.ts
+// src/session/agent/roles/hand-in/partial-work.ts
 function renderWindDown({ limit: limit2, submit }) {
   return [
     `Baton: this session is about to reach ${LIMIT_NAMES[limit2]}. Wrap up now, in as few turns as you can:`,
@@ -91200,20 +91200,7 @@ async function changesWork(ctx, { head, worker }) {
   return names.split("\0").some((name) => name !== "" && name !== report);
 }
 
-// src/session/agent/roles/role-outcome.ts
-var import_promises29 = require("node:fs/promises");
-var import_node_path29 = __toESM(require("node:path"), 1);
-function failedOutcome(reason) {
-  return { status: "failed", reason, head: null };
-}
-async function existsIn(root, relative) {
-  return (0, import_promises29.access)(import_node_path29.default.join(root, relative)).then(
-    () => true,
-    () => false
-  );
-}
-
-// src/session/agent/roles/test-run.ts
+// src/session/agent/roles/hand-in/test-run.ts
 var TAIL_LINES = 30;
 var TAIL_CHARS = 3e3;
 async function runTestCommand({
@@ -91239,7 +91226,7 @@ function tailOf(output2) {
   return lines.length > TAIL_CHARS ? `…${lines.slice(-(TAIL_CHARS - 1))}` : lines;
 }
 
-// src/session/agent/roles/test-gate.ts
+// src/session/agent/roles/hand-in/test-gate.ts
 var MAX_TEST_RUNS = 3;
 var MIN_TEST_MS = 6e4;
 function createTestGate({
@@ -91917,7 +91904,7 @@ function createSessionInbox({
   };
 }
 
-// src/session/agent/roles/work-messages.ts
+// src/session/agent/roles/hand-in/work-messages.ts
 async function openWorkMessages(ctx, { worker, submit }) {
   const actor = ctx.env.GITHUB_ACTOR;
   const inbox = ctx.env.GITHUB_TOKEN && ctx.env.GITHUB_RUN_ID && actor ? createSessionInbox({
@@ -91954,6 +91941,68 @@ async function openWorkMessages(ctx, { worker, submit }) {
 function pollInterval(seconds) {
   const value = Number(seconds);
   return Number.isFinite(value) && value > 0 ? value * 1e3 : MESSAGE_POLL_MS;
+}
+
+// src/session/agent/roles/role-outcome.ts
+var import_promises29 = require("node:fs/promises");
+var import_node_path29 = __toESM(require("node:path"), 1);
+function failedOutcome(reason) {
+  return { status: "failed", reason, head: null };
+}
+async function existsIn(root, relative) {
+  return (0, import_promises29.access)(import_node_path29.default.join(root, relative)).then(
+    () => true,
+    () => false
+  );
+}
+
+// src/session/agent/roles/role-sandbox.ts
+async function openRoleSandbox(ctx) {
+  const forEngine = await sandboxOptionsForEngine(ctx);
+  if (forEngine instanceof Error) return forEngine;
+  const sandbox = await openSandbox({
+    root: ctx.root,
+    user: toolsUser(ctx),
+    egress: await egressOptions(ctx),
+    ...forEngine
+  });
+  ctx.onCancel(() => sandbox.stopAll());
+  return sandbox;
+}
+function toolsUser(ctx) {
+  if (ctx.env.BATON_TOOL_USER) return ctx.env.BATON_TOOL_USER;
+  if (ctx.config.session.network === "open" || ctx.unconfined) {
+    ctx.log(
+      "the model’s commands run unconfined, as the job’s own user: no BATON_TOOL_USER, and session.network is open"
+    );
+    return null;
+  }
+  throw new SandboxSetupError(
+    "session.network limits what the model’s commands reach, which needs the sandbox: set BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools), or set `session.network: open` in .github/baton.yml to run them unconfined"
+  );
+}
+async function egressOptions(ctx) {
+  const network = ctx.config.session.network;
+  if (!ctx.env.BATON_TOOL_USER) return null;
+  if (network === "open") {
+    ctx.log("egress: session.network is open; the model’s commands may reach any host");
+    return null;
+  }
+  const allow = egressAllowlist(await steeringTree(ctx), network.allow);
+  ctx.log(
+    `egress: ${ctx.env.BATON_TOOL_USER}'s commands reach ${allow.length} allowed host patterns through the session's proxy; everything else is refused`
+  );
+  return {
+    allow,
+    ports: network.ports,
+    log: ctx.log,
+    ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {}
+  };
+}
+async function steeringTree(ctx) {
+  const options2 = { root: ctx.root, env: ctx.toolEnv };
+  const listing = ctx.steering.kind === "default-branch" ? await gitRaw(options2, ["ls-tree", "-r", "--name-only", "-z", ctx.steering.ref]) : await gitRaw(options2, ["ls-files", "-z"]);
+  return listing.split("\0").filter(Boolean);
 }
 
 // src/session/agent/roles/work-role.ts
@@ -92024,53 +92073,6 @@ async function fixedHeadMoved(ctx, pr) {
     );
     return null;
   }
-}
-async function openRoleSandbox(ctx) {
-  const forEngine = await sandboxOptionsForEngine(ctx);
-  if (forEngine instanceof Error) return forEngine;
-  const sandbox = await openSandbox({
-    root: ctx.root,
-    user: toolsUser(ctx),
-    egress: await egressOptions(ctx),
-    ...forEngine
-  });
-  ctx.onCancel(() => sandbox.stopAll());
-  return sandbox;
-}
-function toolsUser(ctx) {
-  if (ctx.env.BATON_TOOL_USER) return ctx.env.BATON_TOOL_USER;
-  if (ctx.config.session.network === "open" || ctx.unconfined) {
-    ctx.log(
-      "the model’s commands run unconfined, as the job’s own user: no BATON_TOOL_USER, and session.network is open"
-    );
-    return null;
-  }
-  throw new SandboxSetupError(
-    "session.network limits what the model’s commands reach, which needs the sandbox: set BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools), or set `session.network: open` in .github/baton.yml to run them unconfined"
-  );
-}
-async function egressOptions(ctx) {
-  const network = ctx.config.session.network;
-  if (!ctx.env.BATON_TOOL_USER) return null;
-  if (network === "open") {
-    ctx.log("egress: session.network is open; the model’s commands may reach any host");
-    return null;
-  }
-  const allow = egressAllowlist(await steeringTree(ctx), network.allow);
-  ctx.log(
-    `egress: ${ctx.env.BATON_TOOL_USER}'s commands reach ${allow.length} allowed host patterns through the session's proxy; everything else is refused`
-  );
-  return {
-    allow,
-    ports: network.ports,
-    log: ctx.log,
-    ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {}
-  };
-}
-async function steeringTree(ctx) {
-  const options2 = { root: ctx.root, env: ctx.toolEnv };
-  const listing = ctx.steering.kind === "default-branch" ? await gitRaw(options2, ["ls-tree", "-r", "--name-only", "-z", ctx.steering.ref]) : await gitRaw(options2, ["ls-files", "-z"]);
-  return listing.split("\0").filter(Boolean);
 }
 async function converseAndCommit({
   ctx,
@@ -92290,7 +92292,7 @@ function runContractRole(ctx) {
   return runWorkRole(ctx, "contract");
 }
 
-// src/core/plan/findings.ts
+// src/core/records/findings.ts
 var Confidence = external_exports.enum(["high", "medium", "low"]);
 var WebSource = external_exports.strictObject({
   url: external_exports.string().trim().max(500).regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
@@ -93330,7 +93332,7 @@ var import_promises34 = require("node:stream/promises");
 var import_node_util4 = require("node:util");
 var import_node_zlib = require("node:zlib");
 
-// src/session/publish/write/get-session-token.ts
+// src/session/publish/write/token/get-session-token.ts
 var IdToken = external_exports.object({ value: external_exports.string().min(1) });
 var Issued = external_exports.object({ token: external_exports.string().min(1), expires_at: external_exports.string() });
 var Refusal = external_exports.object({ message: external_exports.string() });
@@ -94801,7 +94803,7 @@ function renderAdaptPrompt({
   ].join("\n");
 }
 
-// src/session/agent/roles/adapt-submission.ts
+// src/session/agent/roles/hand-in/adapt-submission.ts
 var AdaptationSubmission = external_exports.strictObject({
   briefs: external_exports.array(
     external_exports.strictObject({
@@ -96423,6 +96425,40 @@ function cleanEnv() {
   return env;
 }
 
+// src/session/publish/write/record-ref.ts
+async function pushRecordRef({
+  repo,
+  remote,
+  token,
+  ref,
+  message: message2
+}) {
+  const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
+  const commit = await commitAsBaton(repo, { tree, message: message2 });
+  const pushed = await repo.run({
+    args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
+    token
+  });
+  if (pushed.code === 0) return null;
+  if (!/\[remote rejected\]/.test(pushed.stderr) && /already exists|non-fast-forward|rejected/.test(pushed.stderr))
+    return null;
+  return pushed.stderr.trim().split("\n")[0] ?? "";
+}
+async function commitAsBaton(repo, { tree, parents: parents2 = [], message: message2 }) {
+  const args = [
+    "-c",
+    "user.name=Baton",
+    "-c",
+    "user.email=baton@users.noreply.github.com",
+    "commit-tree",
+    tree,
+    ...parents2.flatMap((parent) => ["-p", parent]),
+    "-F",
+    "-"
+  ];
+  return (await repo.must({ args, input: message2 })).trim();
+}
+
 // src/core/sessions/token-permissions.ts
 var SESSION_TOKEN_PERMISSIONS = { contents: "write", pull_requests: "write" };
 var DOCTOR_TOKEN_PERMISSIONS = { contents: "write", actions: "read" };
@@ -96440,7 +96476,7 @@ function sessionTokenPermissions({
   };
 }
 
-// src/session/publish/write/mint-session-token.ts
+// src/session/publish/write/token/mint-session-token.ts
 var KEY_SOURCE = 'the Baton workflow sets it on the "Publish the session" step from the repository secret BATON_APP_PRIVATE_KEY';
 async function mintSessionToken({
   env,
@@ -96571,45 +96607,11 @@ async function revoke(apiUrl, token, fetch2) {
   }).catch(() => void 0);
 }
 
-// src/session/publish/write/publish-token.ts
+// src/session/publish/write/token/publish-token.ts
 function getPublishToken(request2) {
   const { env, fetch: fetch2, mask } = request2;
   if (env.BATON_APP_PRIVATE_KEY) return mintSessionToken(request2);
   return getSessionToken({ env, fetch: fetch2, mask });
-}
-
-// src/session/publish/write/record-ref.ts
-async function pushRecordRef({
-  repo,
-  remote,
-  token,
-  ref,
-  message: message2
-}) {
-  const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
-  const commit = await commitAsBaton(repo, { tree, message: message2 });
-  const pushed = await repo.run({
-    args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
-    token
-  });
-  if (pushed.code === 0) return null;
-  if (!/\[remote rejected\]/.test(pushed.stderr) && /already exists|non-fast-forward|rejected/.test(pushed.stderr))
-    return null;
-  return pushed.stderr.trim().split("\n")[0] ?? "";
-}
-async function commitAsBaton(repo, { tree, parents: parents2 = [], message: message2 }) {
-  const args = [
-    "-c",
-    "user.name=Baton",
-    "-c",
-    "user.email=baton@users.noreply.github.com",
-    "commit-tree",
-    tree,
-    ...parents2.flatMap((parent) => ["-p", parent]),
-    "-F",
-    "-"
-  ];
-  return (await repo.must({ args, input: message2 })).trim();
 }
 
 // src/session/doctor/probes.ts
@@ -97279,7 +97281,7 @@ async function sizesUnder(repo, commit, dir) {
   return sizes;
 }
 
-// src/session/publish/checks/read-result.ts
+// src/session/publish/checks/inputs/read-result.ts
 var import_promises45 = require("node:fs/promises");
 var import_node_path44 = require("node:path");
 async function readResult(outDir) {
@@ -97724,7 +97726,7 @@ async function readJsonAt(repo, spec) {
   }
 }
 
-// src/session/publish/checks/read-allow-workflow-changes.ts
+// src/session/publish/checks/inputs/read-allow-workflow-changes.ts
 var DEFAULT_REF = "refs/baton/default";
 async function readDefaultBranchAllowWorkflowChanges({
   repo,
@@ -97991,7 +97993,7 @@ function flaggedLine({ claim: claim2, quote: quote2 }) {
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
-// src/session/publish/checks/read-worker-title.ts
+// src/session/publish/checks/inputs/read-worker-title.ts
 var RECORD_MAX_BYTES3 = 512 * 1024;
 async function readWorkerTitle({
   repo,
@@ -99765,7 +99767,7 @@ function withSummaryLine(outcome, line) {
   return outcome.kind === "published" || outcome.kind === "session-failed" ? { ...outcome, lines: [...outcome.lines, line] } : outcome;
 }
 
-// src/core/plan/adaptation.ts
+// src/core/records/adaptation.ts
 var ADAPTATION_HEADER = "baton adaptation";
 var AdaptationRecord = external_exports.strictObject({
   version: external_exports.literal(1),
@@ -108271,7 +108273,7 @@ function restBlock(rest, more, rows) {
   return shown.length + counted.length > 0 ? [...shown, ...counted] : ["No other file changed."];
 }
 
-// src/session/publish/checks/read-guide-paths.ts
+// src/session/publish/checks/inputs/read-guide-paths.ts
 var GUIDE_DEFAULT_REF = "refs/baton/guide-default";
 async function readGuidePaths({ repo, remote, token }) {
   const fetched = await repo.run({

@@ -1,4 +1,4 @@
-import { parseUsageMessage, type UsageRecord } from '../../src/core/plan/usage.js';
+import { parseUsageMessage, type UsageRecord } from '../../src/core/records/usage.js';
 import { isWorkRole, type SessionRole } from '../../src/core/sessions/session.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { Simulation } from '../e2e.js';

@@ -7,7 +7,7 @@ import { observeSet } from '../github/change-set/observe-set.js';
 import { conditionalReads } from '../github/client/conditional-reads.js';
 import type { RepoContext } from '../github/client/types.js';
 import { observeBuild } from '../github/observe/observe-build.js';
-import { findBranchBuilds } from '../github/reconcile/resync.js';
+import { findBranchBuilds } from '../github/reconcile/doors/resync.js';
 import { loadConfigAt } from '../read-config.js';
 import type { AppOctokit } from './app-probot.js';
 

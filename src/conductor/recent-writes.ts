@@ -1,12 +1,12 @@
 import { parseRunName, type SessionRole } from '../core/sessions/session.js';
 import { WORKFLOW_FILE } from '../core/vocabulary/ids.js';
 import { conditionalReads } from '../github/client/conditional-reads.js';
-import { type Octokit, statusOf } from '../github/client/types.js';
 import {
   SESSION_WRITES,
   type SharedBudget,
   type SharedBudgetState,
-} from '../github/client/write-budget.js';
+} from '../github/client/pacing/write-budget.js';
+import { type Octokit, statusOf } from '../github/client/types.js';
 
 const HOUR = 3_600_000;
 

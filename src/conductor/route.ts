@@ -12,8 +12,8 @@ import { parseCommands } from '../core/commands/parse-commands.js';
 import { isBatonComment } from '../core/commands/render-replies.js';
 import { isBuildLabel } from '../core/config/build-labels.js';
 import type { Config } from '../core/config/config.js';
-import { buildOfHints } from '../github/reconcile/on-build-event.js';
-import { isFromFork } from '../github/reconcile/wire-events.js';
+import { buildOfHints } from '../github/reconcile/doors/on-build-event.js';
+import { isFromFork } from '../github/reconcile/doors/wire-events.js';
 
 /** The concurrency group of the reconcile job, or why no reconcile runs. */
 export type Route = { group: string; reason: string } | { group: null; reason: string };

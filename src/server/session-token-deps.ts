@@ -4,7 +4,7 @@ import type { Probot } from 'probot';
 import type { ViewFacts } from '../core/change-set/views.js';
 import { defaultConfig, type ParsedConfig, parseConfig } from '../core/config/config.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
-import { postRef } from '../github/act/refs.js';
+import { postRef } from '../github/act/locks/refs.js';
 import { repositoryInstallationId } from '../github/client/installation.js';
 import { statusOf } from '../github/client/types.js';
 import {

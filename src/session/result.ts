@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Completion, Usage } from '../core/plan/completion.js';
 import { Plan, WorkerId } from '../core/plan/plan.js';
-import { MessageReceipt, SessionLimit } from '../core/plan/usage.js';
 import { FailedCheck } from '../core/plan/validation.js';
+import { Completion, Usage } from '../core/records/completion.js';
+import { MessageReceipt, SessionLimit } from '../core/records/usage.js';
 import { Engine } from '../core/sessions/engines.js';
 import { SESSION_ROLES } from '../core/sessions/session.js';
 

@@ -1,6 +1,6 @@
 import { validate } from '@octokit/graphql-schema';
 import { describe, expect, it } from 'vitest';
-import { DELETE_REFS } from '../../src/github/act/clean-up-refs.js';
+import { DELETE_REFS } from '../../src/github/act/locks/clean-up-refs.js';
 import { ENABLE_AUTO_MERGE } from '../../src/github/act/pulls.js';
 import { SET_QUERY } from '../../src/github/change-set/set-query.js';
 import { BUILD_QUERY } from '../../src/github/observe/build-query.js';

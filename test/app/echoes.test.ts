@@ -9,7 +9,7 @@ const PERSON = 'maintainer';
 
 /**
  * Each reconcile reads the build afresh (two requests), so an event whose news
- * another event is sure to carry starts none (src/github/reconcile/echoes.ts); anything
+ * another event is sure to carry starts none (src/github/reconcile/doors/echoes.ts); anything
  * else, from a person or another app, starts one.
  */
 describe('webhooks whose news another event carries start no reconcile', () => {

@@ -18,7 +18,7 @@ interface Delivered {
 
 /**
  * What a merge unlocks is decided in the reconcile that merged
- * (src/github/reconcile/after-merges.ts), with the merged worker's report read
+ * (src/github/reconcile/pass/after-merges.ts), with the merged worker's report read
  * from its head: a dependent starts from the merge's commit, an adaptation the
  * report asks for comes first, and the merge's push reads nothing.
  */

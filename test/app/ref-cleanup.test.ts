@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { clearRefCleanUp, REFS_PER_MUTATION } from '../../src/github/act/clean-up-refs.js';
+import { clearRefCleanUp, REFS_PER_MUTATION } from '../../src/github/act/locks/clean-up-refs.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
-import { reconcile } from '../../src/github/reconcile/reconcile.js';
-import { resyncAll } from '../../src/github/reconcile/resync.js';
+import { resyncAll } from '../../src/github/reconcile/doors/resync.js';
+import { reconcile } from '../../src/github/reconcile/pass/reconcile.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
 import {

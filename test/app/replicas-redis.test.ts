@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { checkInvariants } from '../../sim/chaos/invariants.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
+import { GITHUB_PACE } from '../../src/github/client/pacing/request-pacer.js';
 import { createRedisStore } from '../../src/github/store/redis-store.js';
 import type { BatonStore, BuildHold } from '../../src/github/store/store.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';

@@ -2,11 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { buildKey } from '../../src/github/client/types.js';
-import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/known-builds.js';
-import { LastReads } from '../../src/github/reconcile/last-reads.js';
-import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
-import { reconcile } from '../../src/github/reconcile/reconcile.js';
-import { RESYNC_MAX_BUILDS, resyncAll, scheduleResync } from '../../src/github/reconcile/resync.js';
+import {
+  RESYNC_MAX_BUILDS,
+  resyncAll,
+  scheduleResync,
+} from '../../src/github/reconcile/doors/resync.js';
+import { LastReads } from '../../src/github/reconcile/pass/last-reads.js';
+import { reconcile } from '../../src/github/reconcile/pass/reconcile.js';
+import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/queue/known-builds.js';
+import { createRecentReconciles } from '../../src/github/reconcile/queue/recent-reconciles.js';
 import { type AppHarness, deliverLabelledIssue, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, labelledIssue, landPlan, statusBody } from '../support/builds.js';

@@ -7,7 +7,10 @@ import {
 } from '../../src/core/snapshot/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { createStatusPacer, type StatusPacer } from '../../src/github/act/status-pacer.js';
-import { createWriteBudget, type WriteBudget } from '../../src/github/client/write-budget.js';
+import {
+  createWriteBudget,
+  type WriteBudget,
+} from '../../src/github/client/pacing/write-budget.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, labelledIssue, statusBody } from '../support/builds.js';

@@ -8,7 +8,7 @@ import {
   listRecentRuns,
   RUNS_FRESH_MS,
 } from '../../src/conductor/recent-writes.js';
-import { createWriteBudget } from '../../src/github/client/write-budget.js';
+import { createWriteBudget } from '../../src/github/client/pacing/write-budget.js';
 import { mountEachTest } from '../support/app-tests.js';
 
 const MINUTE = 60_000;

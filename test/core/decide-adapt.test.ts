@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/core/config/config.js';
 import { checkCommands } from '../../src/core/decide/check-commands.js';
 import { decide } from '../../src/core/decide/decide.js';
-import type { AdaptationRecord } from '../../src/core/plan/adaptation.js';
+import type { AdaptationRecord } from '../../src/core/records/adaptation.js';
 import { isSessionTrigger, parseRunName, renderRunName } from '../../src/core/sessions/session.js';
 import type { CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../src/core/status/render-status.js';

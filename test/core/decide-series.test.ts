@@ -4,7 +4,7 @@ import { lockFor } from '../../src/core/context/action.js';
 import { checkCommands } from '../../src/core/decide/check-commands.js';
 import { decide } from '../../src/core/decide/decide.js';
 import type { Plan } from '../../src/core/plan/plan.js';
-import { parseUsageMessage, renderUsageMessage } from '../../src/core/plan/usage.js';
+import { parseUsageMessage, renderUsageMessage } from '../../src/core/records/usage.js';
 import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, viewOf } from './decide-helpers.js';

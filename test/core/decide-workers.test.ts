@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
-import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/records/usage.js';
 import type {
   CommandInfo,
   PullInfo,

@@ -1,10 +1,10 @@
 import type { Command } from '../../src/core/commands/command.js';
 import { type Config, type ParsedConfig, parseConfig } from '../../src/core/config/config.js';
-import type { Completion } from '../../src/core/plan/completion.js';
 import type { Contract } from '../../src/core/plan/contract.js';
 import type { Plan, PlanWorker } from '../../src/core/plan/plan.js';
-import type { UsageRecord } from '../../src/core/plan/usage.js';
 import type { ValidationRecord } from '../../src/core/plan/validation.js';
+import type { Completion } from '../../src/core/records/completion.js';
+import type { UsageRecord } from '../../src/core/records/usage.js';
 import type { Evidence } from '../../src/core/sessions/evidence.js';
 import { normalizeSnapshot } from '../../src/core/snapshot/normalize-snapshot.js';
 import type {

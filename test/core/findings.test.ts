@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFindings } from '../../src/core/plan/findings.js';
 import { OutputPath, Plan } from '../../src/core/plan/plan.js';
+import { parseFindings } from '../../src/core/records/findings.js';
 import { makePlan } from './factories.js';
 
 const GOOD = `---

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Completion } from '../../src/core/plan/completion.js';
+import type { Completion } from '../../src/core/records/completion.js';
 import { REPORT_MAX_CHARS, renderReport } from '../../src/core/status/render-report.js';
 import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
 import { closedBy } from '../support/closing-references.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
-import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/records/usage.js';
 import { findRunaways } from '../../src/core/rules/runaway.js';
 import { buildLedger } from '../../src/core/snapshot/ledger.js';
 import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';

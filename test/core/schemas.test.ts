@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Config, defaultConfig, parseConfig } from '../../src/core/config/config.js';
-import { parseBrief } from '../../src/core/plan/brief.js';
-import { Completion } from '../../src/core/plan/completion.js';
 import { Plan, waveOf } from '../../src/core/plan/plan.js';
+import { parseBrief } from '../../src/core/records/brief.js';
+import { Completion } from '../../src/core/records/completion.js';
 
 function makePlanJson(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

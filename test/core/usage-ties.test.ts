@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderUsageMessage } from '../../src/core/plan/usage.js';
+import { renderUsageMessage } from '../../src/core/records/usage.js';
 import { tieUsage, type UsageRun } from '../../src/core/snapshot/usage-ties.js';
 import { makeUsageRecord } from './factories.js';
 

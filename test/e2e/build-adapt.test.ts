@@ -11,7 +11,7 @@ import { GREETING_ISSUE, setUpWidgets } from '../../sim/scenario/builds/greeting
 import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { adaptationRef, parseAdaptationMessage } from '../../src/core/plan/adaptation.js';
+import { adaptationRef, parseAdaptationMessage } from '../../src/core/records/adaptation.js';
 import { findStatusBuild } from '../../src/core/status/render-status.js';
 import { briefPath, integrationBranch } from '../../src/core/vocabulary/ids.js';
 

@@ -16,7 +16,7 @@ import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import type { Scenario } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
-import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/records/usage.js';
 import { tokensOfUsage } from '../../src/core/snapshot/ledger.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { costOf } from '../../src/core/vocabulary/pricing.js';

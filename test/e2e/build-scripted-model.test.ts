@@ -11,7 +11,7 @@ import { diamondScenario } from '../../sim/scenario/builds/greeting-scenario.js'
 import { renderBriefBody, type Scenario, scenarioWorker } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { addedLines, conflictBlocks, viewedLines } from '../../sim/scenario/text-reading.js';
-import { renderBriefFile } from '../../src/core/plan/brief.js';
+import { renderBriefFile } from '../../src/core/records/brief.js';
 import { briefPath, completionPath, planPath } from '../../src/core/vocabulary/ids.js';
 import {
   gitIn,

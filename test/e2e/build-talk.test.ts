@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import { fileOn, type PlayedTalk, playTalk } from '../../sim/scenario/play-talk.js';
-import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/records/usage.js';
 import { providerOf } from '../../src/core/sessions/engines.js';
 import { ENGINES, type Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BuildSnapshot, PullInfo } from '../../src/core/snapshot/snapshot.js';
 import type { ActOutcome } from '../../src/github/act/act.js';
 import type { RepoContext } from '../../src/github/client/types.js';
-import { actOnMerges } from '../../src/github/reconcile/after-merges.js';
+import { actOnMerges } from '../../src/github/reconcile/pass/after-merges.js';
 import { ago, make, NOW, planRun, sha, workers } from '../core/factories.js';
 
 const config = make.config();

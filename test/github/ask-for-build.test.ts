@@ -6,8 +6,8 @@ import {
   askForBuild,
   type BuildAsk,
   type StartBuild,
-} from '../../src/github/reconcile/ask-for-build.js';
-import type { BuildRef } from '../../src/github/reconcile/locate-build.js';
+} from '../../src/github/reconcile/doors/ask-for-build.js';
+import type { BuildRef } from '../../src/github/reconcile/queue/locate-build.js';
 import { mountEachTest } from '../support/app-tests.js';
 import { repoContextOn } from '../support/mount-nock.js';
 

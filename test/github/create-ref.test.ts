@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
-import { createRef, RefRefusedError } from '../../src/github/act/refs.js';
+import { createRef, RefRefusedError } from '../../src/github/act/locks/refs.js';
 import { BUILD, makeSnapshot } from '../core/factories.js';
 import { mountEachTest } from '../support/app-tests.js';
 import { repoContextOn } from '../support/mount-nock.js';

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
 import { conditionalReads } from '../../src/github/client/conditional-reads.js';
-import { createGraphqlAllowance } from '../../src/github/client/graphql-allowance.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
-import { graphqlAllowanceOf } from '../../src/github/client/pace-requests.js';
+import { createGraphqlAllowance } from '../../src/github/client/pacing/graphql-allowance.js';
+import { graphqlAllowanceOf } from '../../src/github/client/pacing/pace-requests.js';
 import type { RepoContext } from '../../src/github/client/types.js';
-import { type ResyncApp, resyncAll } from '../../src/github/reconcile/resync.js';
+import { type ResyncApp, resyncAll } from '../../src/github/reconcile/doors/resync.js';
 import { mountEachTest } from '../support/app-tests.js';
 import { rateLimitHeaders } from '../support/rate-limit-headers.js';
 

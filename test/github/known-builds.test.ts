@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/known-builds.js';
-import type { BuildRef } from '../../src/github/reconcile/locate-build.js';
+import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/queue/known-builds.js';
+import type { BuildRef } from '../../src/github/reconcile/queue/locate-build.js';
 
 const REPO = { owner: 'octo-org', repo: 'widgets' };
 const OTHER = { owner: 'octo-org', repo: 'gadgets' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
-import { LastReads, MAX_AGE_MS } from '../../src/github/reconcile/last-reads.js';
-import { runOfPayload } from '../../src/github/reconcile/on-build-event.js';
+import { runOfPayload } from '../../src/github/reconcile/doors/on-build-event.js';
+import { LastReads, MAX_AGE_MS } from '../../src/github/reconcile/pass/last-reads.js';
 import { ago, make, NOW, planRun, sha, workers } from '../core/factories.js';
 
 const KEY = 'acme/shop#12-add-login';

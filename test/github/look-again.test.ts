@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActOutcome } from '../../src/github/act/act.js';
-import { leaveNextLook } from '../../src/github/reconcile/look-again.js';
+import { leaveNextLook } from '../../src/github/reconcile/queue/look-again.js';
 import type { Look, LookSchedule, LookTime } from '../../src/github/store/look-schedule.js';
 
 const look: Look = { again: () => undefined };

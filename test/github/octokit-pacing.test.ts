@@ -6,8 +6,8 @@ import {
   createPacerRegistry,
   paceRequests,
   writeBudgetOf,
-} from '../../src/github/client/pace-requests.js';
-import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
+} from '../../src/github/client/pacing/pace-requests.js';
+import { GITHUB_PACE } from '../../src/github/client/pacing/request-pacer.js';
 import { nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { adaptationRef, renderAdaptationMessage } from '../../src/core/plan/adaptation.js';
+import { adaptationRef, renderAdaptationMessage } from '../../src/core/records/adaptation.js';
 import { messageRef } from '../../src/core/sessions/messages.js';
 import { integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 import { readMembers } from '../../src/github/change-set/read-members.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
+import { createRecentReconciles } from '../../src/github/reconcile/queue/recent-reconciles.js';
 
 const MINUTE = 60_000;
 

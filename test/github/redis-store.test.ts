@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
+import { GITHUB_PACE } from '../../src/github/client/pacing/request-pacer.js';
 import { createRedisStore, type RedisStoreOptions } from '../../src/github/store/redis-store.js';
 import type { BatonStore } from '../../src/github/store/store.js';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';

@@ -4,7 +4,7 @@ import {
   GITHUB_PACE,
   kindOfRequest,
   type RequestKind,
-} from '../../src/github/client/request-pacer.js';
+} from '../../src/github/client/pacing/request-pacer.js';
 
 const T0 = 1_000_000;
 

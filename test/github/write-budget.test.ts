@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
-import { createWriteBudget, OWED_RETRY_MS, TURN_MS } from '../../src/github/client/write-budget.js';
+import {
+  createWriteBudget,
+  OWED_RETRY_MS,
+  TURN_MS,
+} from '../../src/github/client/pacing/write-budget.js';
 import { manualTimers } from '../support/manual-timers.js';
 
 /** A budget on a clock the test moves. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import type { Completion } from '../../src/core/plan/completion.js';
+import type { Completion } from '../../src/core/records/completion.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { renderSynthesisComment } from '../../src/session/publish/write/post-synthesis.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Completion } from '../../src/core/plan/completion.js';
+import type { Completion } from '../../src/core/records/completion.js';
 import {
   type Evidence,
   parseEvidenceMarker,

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseUsageMessage } from '../../src/core/plan/usage.js';
+import { parseUsageMessage } from '../../src/core/records/usage.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { ReviewResult } from '../../src/session/result.js';
 import { makeCompletion, makeResult, workSession } from '../session/publish/fixture.js';

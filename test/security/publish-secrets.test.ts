@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUsageMessage } from '../../src/core/plan/usage.js';
+import { parseUsageMessage } from '../../src/core/records/usage.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { makeCompletion, workSession } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';

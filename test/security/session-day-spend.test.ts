@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { readOnlyToken } from '../../sim/github/tokens.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
-import { usageRef } from '../../src/core/plan/usage.js';
+import { usageRef } from '../../src/core/records/usage.js';
 import { createGitHubReads } from '../../src/session/reads/github-reads.js';
 import { readDaySpend } from '../../src/session/reads/spent-today.js';
 import { quiet } from '../session/agent-fixtures.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentContext } from '../../src/session/agent/agent-context.js';
 import { renderPlanPrompt } from '../../src/session/agent/prompts/plan-prompt.js';
 import { quoteUntrusted, stripHidden } from '../../src/session/agent/prompts/quote-untrusted.js';
-import { gatherFixFeedback } from '../../src/session/agent/roles/fix-feedback.js';
+import { gatherFixFeedback } from '../../src/session/agent/roles/hand-in/fix-feedback.js';
 
 const ESCAPE = [
   'Looks fine.',

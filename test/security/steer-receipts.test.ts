@@ -5,7 +5,7 @@
 // nothing taken and deletes no message ref.
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { usageRef } from '../../src/core/plan/usage.js';
+import { usageRef } from '../../src/core/records/usage.js';
 import { messageRef, messageRefPrefix } from '../../src/core/sessions/messages.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';

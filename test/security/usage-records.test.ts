@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/records/usage.js';
 import { clearInstallationUsage } from '../../src/github/observe/day-spend.js';
 import { clearHiddenRefReading } from '../../src/github/observe/hidden-records.js';
-import { clearUncountedUsage } from '../../src/github/reconcile/uncounted-usage.js';
+import { clearUncountedUsage } from '../../src/github/reconcile/pass/uncounted-usage.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import {
   BUILD,

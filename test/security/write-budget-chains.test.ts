@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
-import { createWriteBudget, PASSED_OVER_MS } from '../../src/github/client/write-budget.js';
+import { createWriteBudget, PASSED_OVER_MS } from '../../src/github/client/pacing/write-budget.js';
 import { manualTimers } from '../support/manual-timers.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAdaptation } from '../../src/session/agent/roles/adapt-submission.js';
+import { checkAdaptation } from '../../src/session/agent/roles/hand-in/adapt-submission.js';
 
 const FRONT =
   '---\nworker_id: W2.1\ntitle: CLI\nwave: 2\ndepends_on: [W1.1]\ncomplexity: normal\n---\n';

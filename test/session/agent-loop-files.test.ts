@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderBriefFile } from '../../src/core/plan/brief.js';
 import type { Plan } from '../../src/core/plan/plan.js';
+import { renderBriefFile } from '../../src/core/records/brief.js';
 import { appendLoopPlan } from '../../src/session/agent/plan/loop-files.js';
 import type { PlanFiles } from '../../src/session/agent/plan/plan-submission.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBrief, renderBriefFile } from '../../src/core/plan/brief.js';
 import type { Plan } from '../../src/core/plan/plan.js';
+import { parseBrief, renderBriefFile } from '../../src/core/records/brief.js';
 import { renderPlanMarkdown } from '../../src/session/agent/plan/plan-files.js';
 import {
   checkPlanSubmission,

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lastToolResults, reply, toolUse } from '../../sim/fake-anthropic.js';
-import { parseBrief } from '../../src/core/plan/brief.js';
 import { Plan } from '../../src/core/plan/plan.js';
+import { parseBrief } from '../../src/core/records/brief.js';
 import {
   BUILD,
   buildRepo,

@@ -5,7 +5,7 @@ import {
   lastToolResults,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { parseFindings } from '../../src/core/plan/findings.js';
+import { parseFindings } from '../../src/core/records/findings.js';
 import { findingsPath, planPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeReply, lastToolResults, reply, toolUse } from '../../sim/fake-anthropic.js';
 import { defaultConfig } from '../../src/core/config/config.js';
-import { MAX_TEST_RUNS } from '../../src/session/agent/roles/test-gate.js';
+import { MAX_TEST_RUNS } from '../../src/session/agent/roles/hand-in/test-gate.js';
 import { findTestCommand } from '../../src/session/agent/test-command.js';
 import { renderPullBody } from '../../src/session/publish/write/pull-body.js';
 import {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeReply, lastToolResults, reply, text, toolUse } from '../../sim/fake-anthropic.js';
-import { Completion } from '../../src/core/plan/completion.js';
+import { Completion } from '../../src/core/records/completion.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
 import { closedBy } from '../support/closing-references.js';
 import {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memberBuildId, planPath } from '../../src/core/vocabulary/ids.js';
 import type { AgentContext } from '../../src/session/agent/agent-context.js';
-import { readPlannedCriteria } from '../../src/session/agent/roles/contract-submission.js';
+import { readPlannedCriteria } from '../../src/session/agent/roles/hand-in/contract-submission.js';
 import { makeTempDir, planJson, removeTempDirs, writeFiles } from './agent-fixtures.js';
 
 afterEach(removeTempDirs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getSessionToken } from '../../src/session/publish/write/get-session-token.js';
+import { getSessionToken } from '../../src/session/publish/write/token/get-session-token.js';
 
 const ENV = {
   ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runtime.example/idtoken',

@@ -3,7 +3,7 @@
  * listing of its message refs, and each comment with its reactions.
  */
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
-import { renderUsageMessage } from '../../src/core/plan/usage.js';
+import { renderUsageMessage } from '../../src/core/records/usage.js';
 import { messageRef } from '../../src/core/sessions/messages.js';
 import { usageRecordOf } from '../support/builds.js';
 import { BUILD, type FakeGitHub, REPOSITORY } from './agent-fixtures.js';

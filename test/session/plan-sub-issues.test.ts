@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseBrief } from '../../src/core/plan/brief.js';
 import type { SubIssueGraph } from '../../src/core/plan/sub-issue-graph.js';
 import { subIssueRecordProblems } from '../../src/core/plan/validate-plan.js';
+import { parseBrief } from '../../src/core/records/brief.js';
 import {
   checkPlanSubmission,
   type PlanSubmission,

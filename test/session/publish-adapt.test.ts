@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { adaptationRef, parseAdaptationMessage } from '../../src/core/plan/adaptation.js';
+import { adaptationRef, parseAdaptationMessage } from '../../src/core/records/adaptation.js';
 import {
   briefPath,
   completionPath,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { mintSessionToken } from '../../src/session/publish/write/mint-session-token.js';
+import { mintSessionToken } from '../../src/session/publish/write/token/mint-session-token.js';
 import {
   APP_ID,
   everyJwtWasTheApps,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseUsageMessage } from '../../src/core/plan/usage.js';
+import { parseUsageMessage } from '../../src/core/records/usage.js';
 import { workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {

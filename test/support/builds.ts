@@ -1,5 +1,5 @@
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
+import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/records/usage.js';
 import { findStatusBuild } from '../../src/core/status/render-status.js';
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 

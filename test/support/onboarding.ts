@@ -3,7 +3,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimPull } from '../../sim/github/records.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
-import { resyncAll } from '../../src/github/reconcile/resync.js';
+import { resyncAll } from '../../src/github/reconcile/doors/resync.js';
 import { scheduleSetup } from '../../src/github/setup/onboarding.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import { loadSetupTemplates } from '../../src/github/setup/setup-templates.js';

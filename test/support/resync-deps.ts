@@ -1,7 +1,7 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { HeldStatusEdits } from '../../src/github/act/held-status-edit.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
-import type { HandlerDeps } from '../../src/github/reconcile/handler-deps.js';
+import type { HandlerDeps } from '../../src/github/reconcile/queue/handler-deps.js';
 import type { AppHarness } from './app-harness.js';
 
 /**

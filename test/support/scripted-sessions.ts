@@ -1,7 +1,7 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
 import { contractPath, isContractWorker } from '../../src/core/plan/contract.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
+import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/records/usage.js';
 import { type ChangedLines, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import {

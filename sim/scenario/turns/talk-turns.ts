@@ -13,7 +13,7 @@ import {
   workerFiles,
 } from './turn.js';
 
-/** What Baton tells a session whose limit is near (src/session/agent/roles/partial-work.ts). */
+/** What Baton tells a session whose limit is near (src/session/agent/roles/hand-in/partial-work.ts). */
 const WIND_DOWN = 'this session is about to reach';
 /** The most turns a talked-to work session waits and works before it must have been told to wind down. */
 const MAX_TURNS = 60;

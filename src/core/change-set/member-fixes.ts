@@ -7,7 +7,7 @@
  * workers to the set's plan. What it writes it composes from ids and the
  * plan's own text; no word of the validation's output crosses repositories.
  */
-import { renderBriefFile } from '../plan/brief.js';
+
 import { contractCriteria, contractPath, criteriaOf } from '../plan/contract.js';
 import {
   type FixedCheck,
@@ -18,6 +18,7 @@ import {
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import { sliceOf } from '../plan/set-plan.js';
 import type { FailedCheck, ValidationRecord } from '../plan/validation.js';
+import { renderBriefFile } from '../records/brief.js';
 import { briefPath, integrationBranch, planPath } from '../vocabulary/ids.js';
 import type { SetAction } from './set-action.js';
 import type { SetMember, SetSnapshot } from './set-snapshot.js';

@@ -1,4 +1,4 @@
-import type { Completion } from '../plan/completion.js';
+import type { Completion } from '../records/completion.js';
 
 /**
  * What links a change set's builds, beside what each build does in its own

@@ -6,7 +6,7 @@
  * ask for are framed once, at the end of `decide`.
  */
 import type { Config } from '../config/config.js';
-import type { UsageRecord } from '../plan/usage.js';
+import type { UsageRecord } from '../records/usage.js';
 import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
 import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';

@@ -1,9 +1,9 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
-import type { Completion } from '../plan/completion.js';
 import { buildCriterionRepository, criteriaOf, type PlannedCriterion } from '../plan/contract.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { ValidationRecord } from '../plan/validation.js';
+import type { Completion } from '../records/completion.js';
 import { renderReport } from '../status/render-report.js';
 import type { BuildProgress } from '../status/status-view.js';
 import { type GuideWorker, renderReviewGuide } from '../verification/review-guide.js';

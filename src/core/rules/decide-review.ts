@@ -76,7 +76,7 @@ function reviewCheckActions(pull: PullInfo, assessment: PullAssessment): Action[
  * Whether GitHub holds an open PR that Baton's approval on its head might let
  * through: `blocked`, and no approving `baton/review` on the head yet. The
  * reconcile that publishes the check tries the merge at once (`decideMerge`),
- * since no event follows Baton's own check (src/github/reconcile/echoes.ts);
+ * since no event follows Baton's own check (src/github/reconcile/doors/echoes.ts);
  * a rule that asks for more (a person's review) refuses it, once per head.
  */
 export function awaitsReviewCheck(pull: PullInfo): boolean {

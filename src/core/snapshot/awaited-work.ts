@@ -18,7 +18,7 @@ import type { NormalSnapshot, TimedRun } from './snapshot.js';
  * long again as so far, between `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost
  * completion is found within the run's length, and a ten-minute run costs
  * seven looks, not one a minute (each a conditional listing of the runs,
- * free while nothing changed: src/github/reconcile/look-again.ts). A run
+ * free while nothing changed: src/github/reconcile/queue/look-again.ts). A run
  * is never looked at later than when `session.timeoutMinutes` would give it
  * up (`overdueAtMs`). What waits on a person (an `/approve`, a pull request
  * that needs a person) is no work of GitHub's: a lost event of those heals at

@@ -1,4 +1,4 @@
-import type { UsageRecord } from '../plan/usage.js';
+import type { UsageRecord } from '../records/usage.js';
 import { type ListedUsage, tieUsage, type UsageRun } from './usage-ties.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { Usage } from '../plan/completion.js';
 import { workRoleOf } from '../plan/contract.js';
-import type { UsageRecord } from '../plan/usage.js';
+import type { Usage } from '../records/completion.js';
+import type { UsageRecord } from '../records/usage.js';
 import { isWorkRole, SESSION_ROLES, type SessionRole } from '../sessions/session.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
@@ -58,7 +58,7 @@ export interface LedgerEntry {
 const ESTIMATED_CONCLUSIONS: ReadonlySet<string> = new Set(['failure', 'cancelled', 'timed_out']);
 
 /**
- * Adds up the usage records of the build's sessions (src/core/plan/usage.ts), one
+ * Adds up the usage records of the build's sessions (src/core/records/usage.ts), one
  * per run. A run that ended without one (cancelled before publish, say) is
  * estimated from its duration at the build's own reported dollars and tokens
  * per second for that role (any role when none is reported yet), and marked

@@ -6,13 +6,13 @@
  */
 import type { Command } from '../commands/command.js';
 import type { ConfigProblem } from '../config/config-problems.js';
-import type { AdaptationRecord } from '../plan/adaptation.js';
-import type { Completion } from '../plan/completion.js';
 import type { Contract } from '../plan/contract.js';
 import type { Plan } from '../plan/plan.js';
-import type { ResearchRead } from '../plan/research.js';
-import type { UsageRecord } from '../plan/usage.js';
 import type { ValidationRecord } from '../plan/validation.js';
+import type { AdaptationRecord } from '../records/adaptation.js';
+import type { Completion } from '../records/completion.js';
+import type { ResearchRead } from '../records/research.js';
+import type { UsageRecord } from '../records/usage.js';
 import type { Evidence } from '../sessions/evidence.js';
 import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';

@@ -1,4 +1,4 @@
-import { parseUsageMessage, type UsageRecord } from '../plan/usage.js';
+import { parseUsageMessage, type UsageRecord } from '../records/usage.js';
 import { parseRunName, type SessionRole } from '../sessions/session.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Completion } from '../plan/completion.js';
 import type { Plan } from '../plan/plan.js';
+import type { Completion } from '../records/completion.js';
 import type { MemberOfSet } from '../snapshot/snapshot.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { buildDir } from '../vocabulary/ids.js';

@@ -1,6 +1,6 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
-import type { SessionLimit, UsageRecord } from '../plan/usage.js';
+import type { SessionLimit, UsageRecord } from '../records/usage.js';
 import type { SessionTrigger } from '../sessions/session.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';

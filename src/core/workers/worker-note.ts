@@ -1,5 +1,5 @@
 import type { DecideContext } from '../context/decide-context.js';
-import { LIMIT_NAMES } from '../plan/usage.js';
+import { LIMIT_NAMES } from '../records/usage.js';
 import { code } from '../vocabulary/markdown.js';
 import type { NeedsHumanReason } from './pull-state.js';
 import type { FailReason, WorkerState } from './worker-state.js';

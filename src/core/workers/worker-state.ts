@@ -1,6 +1,6 @@
 import type { JudgedRun } from '../context/runs.js';
-import type { Completion } from '../plan/completion.js';
 import type { PlanWorker } from '../plan/plan.js';
+import type { Completion } from '../records/completion.js';
 import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
 import type { AutonomyWait } from '../verification/autonomy.js';

@@ -6,17 +6,18 @@ import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
+import { SESSION_WRITES, type WriteBudget } from '../client/pacing/write-budget.js';
 import { reasonOf, withReason } from '../client/request-reason.js';
 import type { RepoContext } from '../client/types.js';
 import { buildKey, ignoreStatus, messageOf, statusOf } from '../client/types.js';
-import { SESSION_WRITES, type WriteBudget } from '../client/write-budget.js';
-import { cleanUpRefs } from './clean-up-refs.js';
 import { dispatchSession } from './dispatch-session.js';
 import { ensureLedgerPart } from './ensure-ledger-part.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { askFinalReviews, ensureNote, ensureNotice, noticeRefRefused } from './ensure-note.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { addLabel, closeSubIssue, removeLabel, reopenMirror, retitleIssue } from './issues.js';
+import { cleanUpRefs } from './locks/clean-up-refs.js';
+import { forgetMessages, isAnswerLost, RefRefusedError, recordMessage } from './locks/refs.js';
 import { mergePull, syncBuildBranch } from './merge.js';
 import {
   closePull,
@@ -26,7 +27,6 @@ import {
   setReviewCheck,
   updatePullBranch,
 } from './pulls.js';
-import { forgetMessages, isAnswerLost, RefRefusedError, recordMessage } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
 import type { StatusEditWait } from './status-pacer.js';
 

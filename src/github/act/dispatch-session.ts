@@ -15,8 +15,8 @@ import {
 import { remembered } from '../../process-memory.js';
 import type { SoloProcess } from '../client/solo-process.js';
 import { messageOf, type RepoContext, statusOf } from '../client/types.js';
-import { AnswerLostError, resetBranch, sendOnce } from './refs.js';
-import { writeOnceByRef } from './write-once.js';
+import { AnswerLostError, resetBranch, sendOnce } from './locks/refs.js';
+import { writeOnceByRef } from './locks/write-once.js';
 
 export type DispatchOutcome =
   | { result: 'dispatched'; run: { id: number; url: string } | null }

@@ -1,7 +1,7 @@
 import type { BuildSnapshot, CommandInfo } from '../../core/snapshot/snapshot.js';
 import type { LedgerPartToPost } from '../../core/status/ledger-archive.js';
 import type { RepoContext } from '../client/types.js';
-import { writeOnceByRef } from './write-once.js';
+import { writeOnceByRef } from './locks/write-once.js';
 
 /** The lock for posting a build's ledger part `part`: a hidden ref, created once. */
 export function ledgerPartLockRef(build: string, part: number): string {

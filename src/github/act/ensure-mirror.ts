@@ -1,8 +1,8 @@
 import type { Action } from '../../core/context/action.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type RepoContext, statusOf } from '../client/types.js';
-import { sendOnce } from './refs.js';
-import { writeOnceByRef } from './write-once.js';
+import { sendOnce } from './locks/refs.js';
+import { writeOnceByRef } from './locks/write-once.js';
 
 /** The hidden ref that makes a worker's mirror be created at most once across replicas. */
 export function mirrorLockRef(build: string, worker: string): string {

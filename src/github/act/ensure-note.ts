@@ -9,8 +9,8 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
 import { noteMarker, noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { messageOf, type RepoContext, statusOf } from '../client/types.js';
-import type { RefRefusedError } from './refs.js';
-import { writeOnceByRef } from './write-once.js';
+import type { RefRefusedError } from './locks/refs.js';
+import { writeOnceByRef } from './locks/write-once.js';
 
 /** The hidden ref that makes a build's note be posted at most once across replicas. */
 export function noteLockRef(build: string, key: string): string {

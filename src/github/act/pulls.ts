@@ -2,7 +2,7 @@ import type { Action } from '../../core/context/action.js';
 import type { Verdict } from '../../core/snapshot/snapshot.js';
 import { REVIEW_CHECK_NAME } from '../../core/vocabulary/ids.js';
 import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
-import { deleteRef } from './refs.js';
+import { deleteRef } from './locks/refs.js';
 
 /**
  * Publishes a verdict as the check run `baton/review` on a head, so branch

@@ -1,7 +1,7 @@
 import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { messageOf, type RepoContext, statusOf } from '../client/types.js';
 import { noticeLockRef } from './ensure-note.js';
-import { writeOnceByRef } from './write-once.js';
+import { writeOnceByRef } from './locks/write-once.js';
 
 /**
  * GraphQL errors that say the document itself is refused (GitHub checks it

@@ -1,8 +1,8 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
+import { writeOnceByRef } from './locks/write-once.js';
 import { noteStatusWritten, type StatusEditWait, statusEditKind } from './status-pacer.js';
-import { writeOnceByRef } from './write-once.js';
 
 /**
  * The lock for creating a build's status comment: a hidden ref, created once.

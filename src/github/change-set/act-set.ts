@@ -14,7 +14,7 @@ import {
   revertBranch,
 } from '../../core/vocabulary/ids.js';
 import type { ActLog } from '../act/act.js';
-import { moveBranch } from '../act/refs.js';
+import { moveBranch } from '../act/locks/refs.js';
 import { withReason } from '../client/request-reason.js';
 import { contextOf, messageOf, type RepoContext, statusOf } from '../client/types.js';
 

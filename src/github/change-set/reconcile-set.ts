@@ -17,9 +17,9 @@ import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { nextLook, standsForNothing } from '../act/next-look.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
+import type { WriteBudget } from '../client/pacing/write-budget.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
-import type { WriteBudget } from '../client/write-budget.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
 import type { MemberReads } from './set-look.js';
 import {

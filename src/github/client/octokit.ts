@@ -6,14 +6,14 @@ import {
   type PacerRegistry,
   paceRequests,
   paceRulesFrom,
-} from './pace-requests.js';
+} from './pacing/pace-requests.js';
 
 /**
  * The first wait before a request GitHub answered 5xx (or not at all) is sent
  * again; then four and nine times it (plugin-retry waits base × try²). Octokit's
  * default of a second made a pass with two such answers hold its build's lease
  * five seconds; a moment's 502 is over in less, and what lasts is left to the
- * next reconcile's retry (src/github/reconcile/look-again.ts).
+ * next reconcile's retry (src/github/reconcile/queue/look-again.ts).
  */
 const RETRY_BASE_MS = 250;
 
@@ -30,7 +30,7 @@ interface LoggingOctokit {
   log: { warn(message: string): void };
 }
 
-/** Baton's own pacing of this process's requests (src/github/client/request-pacer.ts). */
+/** Baton's own pacing of this process's requests (src/github/client/pacing/request-pacer.ts). */
 /** This process's own pacing of its requests: one process's store (`createMemoryStore`) is it. */
 export const processPacing = createPacerRegistry(paceRulesFrom(process.env));
 const pacers = processPacing;
@@ -56,7 +56,7 @@ const UNPACED = {
  * the replica stands down on its own. They are sent once (`retries: 0`);
  * a failure is left to the next reconcile, which reads GitHub first, and a
  * guarded one-shot write keeps its lock when its answer is lost (`sendOnce`,
- * src/github/act/refs.ts). Secondary rate limits (nothing written) are still waited out.
+ * src/github/act/locks/refs.ts). Secondary rate limits (nothing written) are still waited out.
  */
 export const ONE_SHOT_ROUTES: ReadonlySet<string> = new Set([
   'POST /repos/{owner}/{repo}/git/refs',

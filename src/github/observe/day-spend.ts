@@ -1,4 +1,4 @@
-import { parseUsageMessage } from '../../core/plan/usage.js';
+import { parseUsageMessage } from '../../core/records/usage.js';
 import { type DatedUsage, dayStart } from '../../core/snapshot/daily-spend.js';
 import {
   runOfUsageRef,

@@ -1,6 +1,6 @@
-import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
-import { usageRefPrefix } from '../../core/plan/usage.js';
 import { validationRefPrefix } from '../../core/plan/validation.js';
+import { adaptationRefPrefix } from '../../core/records/adaptation.js';
+import { usageRefPrefix } from '../../core/records/usage.js';
 import {
   type MessageRef,
   messageRefPrefix,

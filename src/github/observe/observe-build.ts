@@ -1,8 +1,8 @@
-import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
 import { contractPath } from '../../core/plan/contract.js';
 import { recordsOf } from '../../core/plan/record-message.js';
-import { usageRefPrefix } from '../../core/plan/usage.js';
 import { parseValidationMessage, validationRefPrefix } from '../../core/plan/validation.js';
+import { adaptationRefPrefix, adaptationsOf } from '../../core/records/adaptation.js';
+import { usageRefPrefix } from '../../core/records/usage.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';

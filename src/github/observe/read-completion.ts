@@ -8,7 +8,7 @@ import { completionOf } from './read-record.js';
  * A worker's completion report (`completions/<id>.json` under the build's
  * folder) as the commit `sha` holds it: the head of its pull request that a
  * reconcile just merged. That reconcile reads it to decide at once what the
- * merge unlocks (src/github/reconcile/after-merges.ts): an adaptation the report
+ * merge unlocks (src/github/reconcile/pass/after-merges.ts): an adaptation the report
  * asks for comes before the workers it names, and the final pull request
  * carries every report. One request; a commit never changes, so neither does
  * the answer. Undefined when the head has no report.

@@ -1,11 +1,11 @@
-import { COMPLETION_MAX_BYTES, Completion } from '../../core/plan/completion.js';
 import { CONTRACT_MAX_BYTES, Contract } from '../../core/plan/contract.js';
+import { subIssueGraphProblems, validatePlan } from '../../core/plan/validate-plan.js';
+import { COMPLETION_MAX_BYTES, Completion } from '../../core/records/completion.js';
 import {
   RESEARCH_RESULT_MAX_BYTES,
   type ResearchRead,
   ResearchResult,
-} from '../../core/plan/research.js';
-import { subIssueGraphProblems, validatePlan } from '../../core/plan/validate-plan.js';
+} from '../../core/records/research.js';
 import type { CompletionRead, ContractRead, PlanRead } from '../../core/snapshot/snapshot.js';
 import type { BuildQueryResult } from './build-query.js';
 

@@ -2,7 +2,7 @@ import { decideSetupPull } from '../../core/setup/decide-setup-pull.js';
 import type { ExistingFile, SetupFile } from '../../core/setup/plan-setup.js';
 import { isSetupChange, planSetup } from '../../core/setup/plan-setup.js';
 import { type BatonSource, renderSetupPullBody } from '../../core/setup/render-setup-pull.js';
-import { createRef, moveBranch } from '../act/refs.js';
+import { createRef, moveBranch } from '../act/locks/refs.js';
 import type { RepoContext } from '../client/types.js';
 import { commitFiles, type FileRead, readBranchHead, readFilesAt } from './setup-git.js';
 import {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SharedBudget, SharedBudgetState } from '../client/write-budget.js';
+import type { SharedBudget, SharedBudgetState } from '../client/pacing/write-budget.js';
 
 const HOUR = 3_600_000;
 

@@ -1,6 +1,6 @@
 import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
-import type { PaceRules, RequestKind } from '../client/request-pacer.js';
+import type { PaceRules, RequestKind } from '../client/pacing/request-pacer.js';
 
 /**
  * GitHub's request rules for one installation, kept by every replica together

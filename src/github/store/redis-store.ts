@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createPacerRegistry } from '../client/pace-requests.js';
-import type { PaceRules } from '../client/request-pacer.js';
-import { createWriteBudget } from '../client/write-budget.js';
+import { createPacerRegistry } from '../client/pacing/pace-requests.js';
+import type { PaceRules } from '../client/pacing/request-pacer.js';
+import { createWriteBudget } from '../client/pacing/write-budget.js';
 import { createRedisBudget } from './redis-budget.js';
 import { createRedisLooks } from './redis-looks.js';
 import { createRedisPacing } from './redis-pacing.js';

@@ -1,5 +1,5 @@
 import { processPacing } from '../client/octokit.js';
-import { paceRulesFrom } from '../client/pace-requests.js';
+import { paceRulesFrom } from '../client/pacing/pace-requests.js';
 import { createRedisStore } from './redis-store.js';
 import { type BatonStore, createMemoryStore } from './store.js';
 

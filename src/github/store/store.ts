@@ -1,4 +1,4 @@
-import type { PacerRegistry } from '../client/pace-requests.js';
+import type { PacerRegistry } from '../client/pacing/pace-requests.js';
 import { createLookSchedule, type Look, type LookSchedule } from './look-schedule.js';
 
 /**

@@ -1,4 +1,4 @@
-import { LIMIT_NAMES } from '../../core/plan/usage.js';
+import { LIMIT_NAMES } from '../../core/records/usage.js';
 import { code } from '../../core/vocabulary/markdown.js';
 import type { SessionResult } from '../result.js';
 import type { UsageMeter } from './model/usage-meter.js';

@@ -11,9 +11,9 @@ import {
   renderDoctorReport,
 } from '../../core/doctor/doctor-session.js';
 import { createScratchRepo } from '../publish/scratch-repo.js';
-import { revokeSessionToken } from '../publish/write/get-session-token.js';
-import { getPublishToken } from '../publish/write/publish-token.js';
 import { pushRecordRef } from '../publish/write/record-ref.js';
+import { revokeSessionToken } from '../publish/write/token/get-session-token.js';
+import { getPublishToken } from '../publish/write/token/publish-token.js';
 import { createSessionOctokit } from '../session-octokit.js';
 import { appendStepSummary } from '../step-summary.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';

@@ -1,4 +1,4 @@
-import type { Usage } from '../../core/plan/completion.js';
+import type { Usage } from '../../core/records/completion.js';
 
 /** How a publish ended; each kind maps to one exit code. */
 export type PublishOutcome =

@@ -12,10 +12,10 @@ import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
 import { judgeClaims } from './checks/claims/claim-rules.js';
 import { checkContract } from './checks/contract/check-contract.js';
-import { readDefaultBranchAllowWorkflowChanges } from './checks/read-allow-workflow-changes.js';
+import { readDefaultBranchAllowWorkflowChanges } from './checks/inputs/read-allow-workflow-changes.js';
+import { readResult } from './checks/inputs/read-result.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
 import { readDiff } from './checks/read-diff.js';
-import { readResult } from './checks/read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-worker-scope.js';
 import { maskResultSecrets } from './checks/secrets/mask-texts.js';
 import { describeHit, scanCommits, shortHit } from './checks/secrets/scan-secrets.js';
@@ -30,10 +30,10 @@ import {
   revisedWorkers,
   writeAdaptationRecord,
 } from './write/adapt-publish.js';
-import { revokeSessionToken } from './write/get-session-token.js';
 import { createGitHubApi } from './write/github-api.js';
-import { getPublishToken } from './write/publish-token.js';
 import { renderBlocked } from './write/pull-body.js';
+import { revokeSessionToken } from './write/token/get-session-token.js';
+import { getPublishToken } from './write/token/publish-token.js';
 import { workerEvidence } from './write/worker-evidence.js';
 import { readWorkerGuide } from './write/worker-guide-facts.js';
 import { type WorkerVerification, writeSession } from './write/write-session.js';

@@ -1,4 +1,4 @@
-import { parseUsageMessage, usageRefPrefix } from '../../core/plan/usage.js';
+import { parseUsageMessage, usageRefPrefix } from '../../core/records/usage.js';
 import type { GitHubReads } from './github-reads.js';
 
 /** The most records read one by one where GraphQL does not list them: a build's sessions, not more. */

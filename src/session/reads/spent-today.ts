@@ -1,4 +1,4 @@
-import { usageRefPrefix } from '../../core/plan/usage.js';
+import { usageRefPrefix } from '../../core/records/usage.js';
 import { datedUsageOf, dayStart, spentOnDay } from '../../core/snapshot/daily-spend.js';
 import { dispatchedRunOf, runOfUsageRef, type UsageRun } from '../../core/snapshot/usage-ties.js';
 import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';

@@ -6,7 +6,7 @@ import {
   requestIdToken,
   SESSION_TOKEN_PATH,
   unreachable,
-} from '../publish/write/get-session-token.js';
+} from '../publish/write/token/get-session-token.js';
 
 /**
  * What a views job is given: each view's archive link, and with nothing hosted

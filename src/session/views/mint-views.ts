@@ -9,7 +9,7 @@ import {
 } from '../../core/change-set/views.js';
 import { type Config, defaultConfig, parseConfig } from '../../core/config/config.js';
 import { type AppClient, createAppClient } from '../app-client.js';
-import { revokeSessionToken } from '../publish/write/get-session-token.js';
+import { revokeSessionToken } from '../publish/write/token/get-session-token.js';
 import { createSessionOctokit, type SessionOctokit } from '../session-octokit.js';
 import { type GivenViews, maskArchive, type ViewsRequest } from './ask-views.js';
 

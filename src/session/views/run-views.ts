@@ -21,7 +21,7 @@ import { createGunzip } from 'node:zlib';
 import type { ViewArchive, ViewTarget } from '../../core/change-set/views.js';
 import type { SessionEnv } from '../env.js';
 import { programPath, SYSTEM_PATH } from '../programs.js';
-import { revokeSessionToken } from '../publish/write/get-session-token.js';
+import { revokeSessionToken } from '../publish/write/token/get-session-token.js';
 import { askViews } from './ask-views.js';
 import { mintViews } from './mint-views.js';
 

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Completion, Usage } from '../../../src/core/plan/completion.js';
+import type { Completion, Usage } from '../../../src/core/records/completion.js';
 import { integrationBranch, planPath, workerBranch } from '../../../src/core/vocabulary/ids.js';
 import { parseSessionEnv, type SessionEnv } from '../../../src/session/env.js';
 import { BUNDLE_FILE, RESULT_FILE, type SessionResult } from '../../../src/session/result.js';

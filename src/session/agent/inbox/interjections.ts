@@ -6,7 +6,7 @@
  * comes (`listen`) and says when it took it in. Either way the turn that first
  * carries it is its receipt.
  */
-import type { SessionLimit } from '../../../core/plan/usage.js';
+import type { SessionLimit } from '../../../core/records/usage.js';
 import type { Interjection, Interjections } from '../model/interjection.js';
 import { type AgentLimits, windDownLimit } from '../model/limits.js';
 import type { UsageMeter } from '../model/usage-meter.js';

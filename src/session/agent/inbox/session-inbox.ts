@@ -11,7 +11,7 @@
  * on one). What each message was taken in at (the turn) goes into the result,
  * which publish writes into the session's usage record for the app to show.
  */
-import type { MessageReceipt } from '../../../core/plan/usage.js';
+import type { MessageReceipt } from '../../../core/records/usage.js';
 import { messageRefPrefix, parseMessageRef } from '../../../core/sessions/messages.js';
 import type { GitHubReads } from '../../reads/github-reads.js';
 import { createAppMessages } from './app-messages.js';

@@ -25,7 +25,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SessionLimit } from '../../../core/plan/usage.js';
+import type { SessionLimit } from '../../../core/records/usage.js';
 import type { Provider } from '../../../core/sessions/engines.js';
 import {
   type AgentLimits,

@@ -3,7 +3,7 @@
  * person's `/steer`, Baton's wind-down: src/session/agent/inbox/interjections.ts):
  * the seam through which Baton's loop and the engines take it in.
  */
-import type { SessionLimit } from '../../../core/plan/usage.js';
+import type { SessionLimit } from '../../../core/records/usage.js';
 
 /** One thing to tell the model: a person's message (by its comment), or Baton's wind-down. */
 export interface Interjection {

@@ -1,5 +1,5 @@
 import type { Config } from '../../../core/config/config.js';
-import type { SessionLimit } from '../../../core/plan/usage.js';
+import type { SessionLimit } from '../../../core/records/usage.js';
 import { totalTokens, type UsageMeter } from './usage-meter.js';
 
 /** What one session may spend before it stops and reports `failed`. */

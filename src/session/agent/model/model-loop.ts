@@ -6,7 +6,7 @@ import type {
   BetaToolResultBlockParam as ToolResultBlockParam,
   BetaToolUseBlock as ToolUseBlock,
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import type { SessionLimit } from '../../../core/plan/usage.js';
+import type { SessionLimit } from '../../../core/records/usage.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { SubmitTool } from '../tools/submit-tool.js';
 import type { Interjections } from './interjection.js';

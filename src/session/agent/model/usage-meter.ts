@@ -1,4 +1,4 @@
-import type { Usage } from '../../../core/plan/completion.js';
+import type { Usage } from '../../../core/records/completion.js';
 import { costOf, type ModelPrices, type TokenCounts } from '../../../core/vocabulary/pricing.js';
 
 /** What a session has spent so far; the loop adds every response to it. */

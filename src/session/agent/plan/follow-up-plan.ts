@@ -1,6 +1,6 @@
-import { renderBriefFile } from '../../../core/plan/brief.js';
 import { MAX_FOLLOW_UP_ROUNDS, MAX_WORKERS, type Plan, waveOf } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
+import { renderBriefFile } from '../../../core/records/brief.js';
 import { buildDir, reportPath } from '../../../core/vocabulary/ids.js';
 import type { FollowUpQuestion } from '../../result.js';
 

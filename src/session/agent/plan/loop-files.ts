@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBrief, renderBriefFile } from '../../../core/plan/brief.js';
 import { Plan, waveOf } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
+import { parseBrief, renderBriefFile } from '../../../core/records/brief.js';
 import { planPath } from '../../../core/vocabulary/ids.js';
 import type { PlanFiles } from './plan-submission.js';
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseBrief, renderBriefFile } from '../../../core/plan/brief.js';
 import {
   BuildType,
   Complexity,
@@ -11,6 +10,7 @@ import {
   WorkerId,
 } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
+import { parseBrief, renderBriefFile } from '../../../core/records/brief.js';
 import { Engine } from '../../../core/sessions/engines.js';
 import { listEngines } from '../../../core/vocabulary/engine-names.js';
 import { compareWorkerIds } from '../../../core/vocabulary/ids.js';

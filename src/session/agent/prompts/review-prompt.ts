@@ -1,4 +1,4 @@
-import type { TestRun } from '../../../core/plan/completion.js';
+import type { TestRun } from '../../../core/records/completion.js';
 import {
   addedLinesOf,
   findAddedDependencies,

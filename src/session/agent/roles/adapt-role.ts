@@ -15,8 +15,8 @@ import { renderAdaptPrompt } from '../prompts/adapt-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
-import { AdaptationSubmission, checkAdaptation } from './adapt-submission.js';
-import { readCompletion } from './completion-submission.js';
+import { AdaptationSubmission, checkAdaptation } from './hand-in/adapt-submission.js';
+import { readCompletion } from './hand-in/completion-submission.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FindingSource, renderSource } from '../../../core/plan/findings.js';
-import type { ResearchResult } from '../../../core/plan/research.js';
+import { FindingSource, renderSource } from '../../../core/records/findings.js';
+import type { ResearchResult } from '../../../core/records/research.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   completionPath,

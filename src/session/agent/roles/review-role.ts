@@ -17,7 +17,7 @@ import { type AgentTool, toInputSchema, toolError, toolOk } from '../tools/agent
 import { capOutput } from '../tools/cap-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
-import { readCompletion } from './completion-submission.js';
+import { readCompletion } from './hand-in/completion-submission.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
 /** GitHub takes at most this many inline comments in one review here; the rest go to the body. */

@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { Completion } from '../../../core/plan/completion.js';
 import type { Plan } from '../../../core/plan/plan.js';
-import type { MessageReceipt, SessionLimit } from '../../../core/plan/usage.js';
+import type { Completion } from '../../../core/records/completion.js';
+import type { MessageReceipt, SessionLimit } from '../../../core/records/usage.js';
 import type { BlockedConnections } from '../../../core/sessions/egress.js';
 import type { ReviewResult, SynthesisResult, ValidationResult } from '../../result.js';
 

@@ -13,9 +13,9 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
+import { tailOf } from './hand-in/test-run.js';
 import { failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { openRoleSandbox } from './role-sandbox.js';
-import { tailOf } from './test-run.js';
 
 const ValidationSubmission = z.strictObject({
   failures: z

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type BriefFrontMatter, parseBrief } from '../../../core/plan/brief.js';
-import type { Completion, Usage } from '../../../core/plan/completion.js';
 import { type Contract, isContractWorker } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
+import { type BriefFrontMatter, parseBrief } from '../../../core/records/brief.js';
+import type { Completion, Usage } from '../../../core/records/completion.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   briefPath,
@@ -33,25 +33,25 @@ import {
   completionText,
   createCompletionTool,
   readCompletion,
-} from './completion-submission.js';
+} from './hand-in/completion-submission.js';
 import {
   type ContractTool,
   contractFile,
   contractPromptLines,
   createContractTool,
   readPlannedCriteria,
-} from './contract-submission.js';
+} from './hand-in/contract-submission.js';
 import {
   commentFeedback,
   type FixFeedback,
   findConflictMarkers,
   gatherFixFeedback,
-} from './fix-feedback.js';
-import { changesWork, stoppedCompletion } from './partial-work.js';
+} from './hand-in/fix-feedback.js';
+import { changesWork, stoppedCompletion } from './hand-in/partial-work.js';
+import { createTestGate } from './hand-in/test-gate.js';
+import { openWorkMessages, type WorkMessages } from './hand-in/work-messages.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { openRoleSandbox } from './role-sandbox.js';
-import { createTestGate } from './test-gate.js';
-import { openWorkMessages, type WorkMessages } from './work-messages.js';
 
 /**
  * `work` and `fix`: the model works in the session's copy of the checkout

@@ -9,7 +9,7 @@ import { loadConfig } from '../../reads/load-config.js';
 import { planTextProblem } from '../../reads/plan-text.js';
 import type { SessionClientOptions, SessionLog } from '../../session-octokit.js';
 import type { ScratchRepo } from '../scratch-repo.js';
-import { fetchDefaultBranch } from './read-allow-workflow-changes.js';
+import { fetchDefaultBranch } from './inputs/read-allow-workflow-changes.js';
 
 /**
  * Holds a plan to the issue's text as a writer asked for it, with the app's

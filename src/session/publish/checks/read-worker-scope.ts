@@ -1,9 +1,9 @@
-import { parseFindings } from '../../../core/plan/findings.js';
 import { buildTypeOf, Plan } from '../../../core/plan/plan.js';
+import { parseFindings } from '../../../core/records/findings.js';
 import { planPath, workerFindingsPath } from '../../../core/vocabulary/ids.js';
 import type { ScratchRepo } from '../scratch-repo.js';
 import type { WorkerScope } from './check-changes.js';
-import { parseJson, readAt } from './read-worker-title.js';
+import { parseJson, readAt } from './inputs/read-worker-title.js';
 import { HEAD_REF } from './verify-commits.js';
 
 /** The worker's scope, or why the plan it is read from cannot give one. */

@@ -1,6 +1,6 @@
 import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 import type { ChangedFile } from './check-changes.js';
-import { sizeOf } from './read-result.js';
+import { sizeOf } from './inputs/read-result.js';
 import { BUNDLE_MAX_BYTES } from './size-limits.js';
 
 /** The session's changed files once its bundle passed, or why it did not. */

@@ -1,9 +1,9 @@
-import { adaptationRef, renderAdaptationMessage } from '../../../core/plan/adaptation.js';
-import { Completion } from '../../../core/plan/completion.js';
 import { Plan } from '../../../core/plan/plan.js';
+import { adaptationRef, renderAdaptationMessage } from '../../../core/records/adaptation.js';
+import { Completion } from '../../../core/records/completion.js';
 import { buildDir, completionPath, planPath, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { ChangedFile } from '../checks/check-changes.js';
-import { parseJson, readAt } from '../checks/read-worker-title.js';
+import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
 import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 import { pushRecordRef } from './record-ref.js';
 

@@ -1,4 +1,3 @@
-import { renderBriefFile } from '../../../core/plan/brief.js';
 import type { Contract } from '../../../core/plan/contract.js';
 import { contractPath } from '../../../core/plan/contract.js';
 import {
@@ -7,6 +6,7 @@ import {
   withFixWorkers,
 } from '../../../core/plan/fix-workers.js';
 import type { Plan } from '../../../core/plan/plan.js';
+import { renderBriefFile } from '../../../core/records/brief.js';
 import { parseMemberBuildId } from '../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../result.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Usage } from '../../../core/plan/completion.js';
+import type { Usage } from '../../../core/records/completion.js';
 import { renderVerdictMarker } from '../../../core/sessions/verdict-marker.js';
 import { code } from '../../../core/vocabulary/markdown.js';
 import { findBatonReviewOf, ListedReview, REVIEW_PAGES_MAX } from '../../baton-review.js';

@@ -1,4 +1,4 @@
-import type { Completion, Usage } from '../../../core/plan/completion.js';
+import type { Completion, Usage } from '../../../core/records/completion.js';
 import {
   type DependencyChange,
   renderDependencyLines,

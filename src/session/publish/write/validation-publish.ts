@@ -14,7 +14,7 @@ import {
 } from '../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../result.js';
 import { markedFailures } from '../checks/contract/marked-checks.js';
-import { parseJson, readAt } from '../checks/read-worker-title.js';
+import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
 import type { RemoteAccess } from '../scratch-repo.js';

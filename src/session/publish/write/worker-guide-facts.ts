@@ -12,8 +12,8 @@ import type { ContractRead } from '../../../core/snapshot/snapshot.js';
 import type { ContractVetting } from '../../../core/verification/risk.js';
 import { renderWorkerGuide } from '../../../core/verification/worker-guide.js';
 import { planPath } from '../../../core/vocabulary/ids.js';
-import { readGuidePaths } from '../checks/read-guide-paths.js';
-import { parseJson, readAt } from '../checks/read-worker-title.js';
+import { readGuidePaths } from '../checks/inputs/read-guide-paths.js';
+import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
 import { fetchedBuildRef } from '../checks/verify-commits.js';
 import type { RemoteAccess } from '../scratch-repo.js';
 

@@ -5,7 +5,7 @@ import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { SessionResult } from '../../result.js';
 import { hasCommits } from '../checks/check-result.js';
 import type { JudgedClaims } from '../checks/claims/claim-rules.js';
-import { readWorkerTitle } from '../checks/read-worker-title.js';
+import { readWorkerTitle } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
 import type { GitHubApi } from './github-api.js';

@@ -3,7 +3,7 @@ import {
   renderUsageMessage,
   type UsageRecord,
   usageRef,
-} from '../../../core/plan/usage.js';
+} from '../../../core/records/usage.js';
 import type { SessionEnv } from '../../env.js';
 import type { SessionResult } from '../../result.js';
 import type { ScratchRepo } from '../scratch-repo.js';

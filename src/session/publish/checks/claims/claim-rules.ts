@@ -6,7 +6,7 @@
  * body's "Not borne out by the diff" and counted in the evidence. Pure: the
  * table is tested row by row.
  */
-import type { Completion } from '../../../../core/plan/completion.js';
+import type { Completion } from '../../../../core/records/completion.js';
 
 /** What publish knows when it writes the body. */
 export interface ClaimFacts {

@@ -16,7 +16,7 @@ import { Plan } from '../../../../core/plan/plan.js';
 import { planPath } from '../../../../core/vocabulary/ids.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import type { ChangedFile } from '../check-changes.js';
-import { parseJson, readAt } from '../read-worker-title.js';
+import { parseJson, readAt } from '../inputs/read-worker-title.js';
 import { FILE_MAX_BYTES } from '../size-limits.js';
 import { HEAD_REF } from '../verify-commits.js';
 import {

@@ -4,7 +4,7 @@ import { lastWaveOf } from '../../../../core/plan/set-plan.js';
 import { integrationBranch, planPath } from '../../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../../result.js';
 import type { RemoteAccess } from '../../scratch-repo.js';
-import { parseJson, readAt } from '../read-worker-title.js';
+import { parseJson, readAt } from '../inputs/read-worker-title.js';
 import { stillMarkedToFail } from './contract-breach.js';
 
 type Failure = ValidationResult['failures'][number];

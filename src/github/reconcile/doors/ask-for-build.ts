@@ -1,0 +1,108 @@
+import type { AskedBuild } from '../../../core/config/build-labels.js';
+import type { ParsedConfig } from '../../../core/config/config.js';
+import type { CommandAnswer } from '../../../core/decide/check-commands.js';
+import { buildIdFor } from '../../../core/vocabulary/ids.js';
+import { ensureNote } from '../../act/ensure-note.js';
+import { withReason } from '../../client/request-reason.js';
+import type { RepoContext } from '../../client/types.js';
+import { hasWriteAccess } from '../../observe/permissions.js';
+import type { BuildLog, ScheduleDeps } from '../queue/handler-deps.js';
+import { type BuildRef, findBuildForIssue } from '../queue/locate-build.js';
+import { scheduleFromDelivery } from '../queue/schedule-reconcile.js';
+
+/**
+ * A writer asking for a build, whichever way they asked (a label, a comment's
+ * `/improve`; a tracker or a schedule would be one more way): who, where and what.
+ */
+export interface BuildAsk {
+  /** Who asked (a login): only a person with write access to the repository starts a build. */
+  asker: string;
+  /** Where: the issue the build is of, in the context's repository. */
+  issue: { number: number; title: string };
+  /** What is asked for. */
+  what: AskedBuild;
+  /** The issue's build where the way looked for it already (null: it has none); left out, the seam looks. */
+  found?: BuildRef | null;
+  /** What a refused asker is told on the issue, once (a note by its key); none: nothing is said. */
+  refusal?: { key: string; body: string };
+  /**
+   * What the way does once the asker may ask, before the build's reconcile is queued (a
+   * comment's 👀, its lines that are no command answered): what goes with the ask to the
+   * reconcile (the comment's commands, checked against the build), or null when another
+   * process took the ask.
+   */
+  take?: () => Promise<{ answer?: CommandAnswer } | null>;
+}
+
+/** How an ask went: refused, taken by another process, a new build started, or one that runs looked at. */
+export type AskAnswer =
+  | { result: 'refused'; why: 'no-write-access' }
+  | { result: 'taken-elsewhere' }
+  | { result: 'started'; ref: BuildRef }
+  | { result: 'running'; ref: BuildRef };
+
+/** Queues the reconcile that may create the build asked for: the one way a build starts. */
+export type StartBuild = (
+  ref: BuildRef,
+  asked: { ask: BuildAsk; answer?: CommandAnswer | undefined },
+) => void;
+
+/**
+ * The seam every way of asking for a build goes through. The asker's
+ * permission is checked one way (`hasWriteAccess`: write, maintain or admin;
+ * anyone with triage may add a label, only a writer asks); a refusal is said
+ * as the way says it, or not at all. The issue's build is found by its build
+ * branch: one that runs is looked at again, never started twice; else a new
+ * id is named from the issue. Then the build is started one way (`start`: a
+ * reconcile queued with `start`, the only one that may create a build).
+ */
+export async function askForBuild(
+  ctx: RepoContext,
+  ask: BuildAsk,
+  start: StartBuild,
+): Promise<AskAnswer> {
+  if (!(await hasWriteAccess(ctx, ask.asker))) {
+    const refusal = ask.refusal;
+    if (refusal)
+      await withReason('notice', () => ensureNote(ctx, { number: ask.issue.number, ...refusal }));
+    return { result: 'refused', why: 'no-write-access' };
+  }
+  const found =
+    ask.found === undefined ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
+  const taken = ask.take ? await ask.take() : {};
+  if (!taken) return { result: 'taken-elsewhere' };
+  const ref = found ?? {
+    build: buildIdFor(ask.issue.number, ask.issue.title),
+    issue: ask.issue.number,
+  };
+  start(ref, { ask, answer: taken.answer });
+  return found ? { result: 'running', ref } : { result: 'started', ref };
+}
+
+/**
+ * How a way that hears a webhook delivery starts a build: a reconcile queued
+ * with `start`, from the delivery's repository, log and id.
+ */
+export function startFromDelivery(
+  ctx: RepoContext,
+  delivery: { id: string; log: BuildLog; payload: { repository: { default_branch: string } } },
+  deps: ScheduleDeps,
+  /** The repository's settings the handler read, handed to the reconcile: read once an event. */
+  config?: ParsedConfig,
+): StartBuild {
+  return (ref, { ask, answer }) => {
+    delivery.log
+      .child({ deliveryId: delivery.id, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` })
+      .info(
+        { asker: ask.asker, what: ask.what, buildId: ref.build },
+        'baton: a writer asks for a build',
+      );
+    scheduleFromDelivery(ctx, delivery, {
+      ref,
+      deps,
+      start: true,
+      ...(answer ? { answer } : {}),
+      ...(config ? { config } : {}),
+    });
+  };
+}

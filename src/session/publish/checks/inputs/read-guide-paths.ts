@@ -1,0 +1,55 @@
+import yaml from 'js-yaml';
+import { parseConfig } from '../../../../core/config/config.js';
+import type { GuidePaths } from '../../../../core/verification/worker-guide.js';
+import type { RemoteAccess } from '../../scratch-repo.js';
+import { readAt } from './read-worker-title.js';
+
+/** Where the remote's default branch is fetched to for the guide. */
+const GUIDE_DEFAULT_REF = 'refs/baton/guide-default';
+
+/**
+ * `verification.securityPaths` and `interfacePaths` for the guide at the head
+ * of a worker's pull request, as the app reads them: `.github/baton.yml` of the
+ * repository's default branch (the remote's HEAD), never the session's base or
+ * its build branch, which sessions move. Where the app would read more than
+ * that one file (an `_extends` base, or the organisation's `.github` repository
+ * when the file is absent: Probot's config, src/read-config.ts), which
+ * publish's token cannot reach, the paths are unknown and the guide says so.
+ */
+export async function readGuidePaths({ repo, remote, token }: RemoteAccess): Promise<GuidePaths> {
+  const fetched = await repo.run({
+    args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${GUIDE_DEFAULT_REF}`],
+    token,
+  });
+  if (fetched.code !== 0) {
+    return { kind: 'unread', why: 'the default branch could not be fetched' };
+  }
+  const text = await readAt(repo, `${GUIDE_DEFAULT_REF}:.github/baton.yml`);
+  if (text === null) {
+    return {
+      kind: 'unread',
+      why: "the default branch has no `.github/baton.yml` of its own (the organisation's `.github` repository may hold the settings)",
+    };
+  }
+  let raw: unknown;
+  try {
+    raw = yaml.load(text);
+  } catch {
+    return { kind: 'unread', why: '`.github/baton.yml` on the default branch is not valid YAML' };
+  }
+  if (raw && typeof raw === 'object' && '_extends' in raw) {
+    return {
+      kind: 'unread',
+      why: '`.github/baton.yml` on the default branch extends a file of another repository, which publish cannot read',
+    };
+  }
+  const parsed = parseConfig(raw);
+  if (!parsed.ok) {
+    return {
+      kind: 'unread',
+      why: '`.github/baton.yml` on the default branch is not a valid Baton config',
+    };
+  }
+  const { securityPaths, interfacePaths } = parsed.config.verification;
+  return { kind: 'read', paths: { securityPaths, interfacePaths } };
+}

@@ -1,0 +1,47 @@
+import { Plan } from '../../../../core/plan/plan.js';
+import { parseBrief } from '../../../../core/records/brief.js';
+import { briefPath, planPath } from '../../../../core/vocabulary/ids.js';
+import type { ScratchRepo } from '../../scratch-repo.js';
+
+/** plan.json is capped where the app reads it; publish reads no more. */
+const RECORD_MAX_BYTES = 512 * 1024;
+
+/**
+ * The worker's title as the plan gives it, read at the session's base: from
+ * `plan.json`, else the brief's front matter, else the worker id alone.
+ */
+export async function readWorkerTitle({
+  repo,
+  base,
+  build,
+  worker,
+}: {
+  repo: ScratchRepo;
+  base: string;
+  build: string;
+  worker: string;
+}): Promise<string> {
+  const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
+  const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : undefined;
+  if (planned) return planned.title;
+  const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
+  const parsed = brief === null ? null : parseBrief(brief);
+  return parsed?.ok ? parsed.frontMatter.title : worker;
+}
+
+/** A file of the record at `<commit>:<path>`, or null when absent or over the cap. */
+export async function readAt(repo: ScratchRepo, spec: string): Promise<string | null> {
+  const size = await repo.run({ args: ['cat-file', '-s', spec] });
+  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;
+  const shown = await repo.run({ args: ['show', spec] });
+  return shown.code === 0 ? shown.stdout : null;
+}
+
+export function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import {
+  classifyGitHubFailure,
+  describeGitHubFailure,
+  reachFix,
+} from '../../../../core/doctor/github-failure.js';
+import type { SessionEnv } from '../../../env.js';
+
+/** The installation token the app minted for this run, or why there is none. */
+export type SessionToken =
+  | { ok: true; token: string; expiresAt: string }
+  | { ok: false; message: string };
+
+const IdToken = z.object({ value: z.string().min(1) });
+const Issued = z.object({ token: z.string().min(1), expires_at: z.string() });
+const Refusal = z.object({ message: z.string() });
+
+/** The app's token exchange endpoint (docs/sessions.md, "The token exchange"). */
+export const SESSION_TOKEN_PATH = '/api/baton/session-token';
+
+/** What reading this job's OIDC token needs: the runtime's variables, fetch, and the log's mask. */
+interface IdTokenRequest {
+  env: Pick<
+    SessionEnv,
+    | 'ACTIONS_ID_TOKEN_REQUEST_URL'
+    | 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+    | 'BATON_APP_URL'
+    | 'BATON_OIDC_AUDIENCE'
+  >;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+}
+
+/**
+ * Gets this run's OIDC token from the Actions runtime and exchanges it at the
+ * app for an installation token scoped to this repository. Both tokens are
+ * masked in the run's log the moment they are known.
+ */
+export async function getSessionToken({ env, fetch, mask }: IdTokenRequest): Promise<SessionToken> {
+  const jwt = await requestIdToken({ env, fetch, mask });
+  if (!jwt.ok) return jwt;
+  return exchange({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, mask });
+}
+
+/**
+ * This job's OIDC token from the Actions runtime, for the app's endpoint at
+ * BATON_APP_URL (masked the moment it is known); or why there is none.
+ */
+export async function requestIdToken({
+  env,
+  fetch,
+  mask,
+}: IdTokenRequest): Promise<
+  { ok: true; value: string; appUrl: string } | { ok: false; message: string }
+> {
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) {
+    return {
+      ok: false,
+      message:
+        'This job cannot request an OIDC token: give the job `permissions: id-token: write`.',
+    };
+  }
+  if (!env.BATON_APP_URL) {
+    return {
+      ok: false,
+      message:
+        'BATON_APP_URL is not set: set the repository variable BATON_APP_URL to the app’s URL.',
+    };
+  }
+  const url = new URL(requestUrl);
+  url.searchParams.set('audience', env.BATON_OIDC_AUDIENCE);
+  let idResponse: Response;
+  try {
+    idResponse = await fetch(url, { headers: { Authorization: `bearer ${requestToken}` } });
+  } catch (error) {
+    return { ok: false, message: unreachable(error, 'the Actions runtime', 'the runner') };
+  }
+  const idToken = IdToken.safeParse(await jsonOf(idResponse));
+  if (!idResponse.ok || !idToken.success) {
+    return {
+      ok: false,
+      message: `The Actions runtime refused an OIDC token (HTTP ${idResponse.status}).`,
+    };
+  }
+  mask(idToken.data.value);
+  return { ok: true, value: idToken.data.value, appUrl: env.BATON_APP_URL };
+}
+
+async function exchange({
+  appUrl,
+  jwt,
+  fetch,
+  mask,
+}: {
+  appUrl: string;
+  jwt: string;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+}): Promise<SessionToken> {
+  const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${jwt}` },
+    });
+  } catch (error) {
+    return {
+      ok: false,
+      message: `${unreachable(error, `the app at ${appUrl}`, 'the runner')}; BATON_APP_URL must be the app's public URL, and the app up`,
+    };
+  }
+  const body = await jsonOf(response);
+  if (response.status === 200) {
+    const issued = Issued.safeParse(body);
+    if (issued.success) {
+      mask(issued.data.token);
+      return { ok: true, token: issued.data.token, expiresAt: issued.data.expires_at };
+    }
+    return { ok: false, message: `${endpoint} answered 200 without a token.` };
+  }
+  const refusal = Refusal.safeParse(body);
+  const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
+  return { ok: false, message: `The app refused this run a token (${response.status}): ${reason}` };
+}
+
+/** `cannot reach <host> (DNS: …); check … (the runner's network)`: a request that got no answer at all. */
+export function unreachable(error: unknown, host: string, from: string): string {
+  const failure = classifyGitHubFailure(error);
+  if (failure.kind === 'unreachable') {
+    return `${describeGitHubFailure(failure, host)}; ${reachFix(failure.layer)} (${from}'s network)`;
+  }
+  return `cannot reach ${host}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+export async function jsonOf(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Revokes the installation token (`DELETE /installation/token`, made with the
+ * token itself), so it is dead once publish ends rather than at its expiry.
+ * Returns whether GitHub confirmed; a failure changes nothing else, since the
+ * token still expires within the hour.
+ */
+export async function revokeSessionToken({
+  apiUrl,
+  token,
+  fetch,
+}: {
+  apiUrl: string;
+  token: string;
+  fetch: typeof globalThis.fetch;
+}): Promise<boolean> {
+  try {
+    const response = await fetch(`${apiUrl.replace(/\/+$/, '')}/installation/token`, {
+      method: 'DELETE',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+      },
+    });
+    return response.status === 204;
+  } catch {
+    return false;
+  }
+}
