@@ -56,30 +56,36 @@ export interface DuplicatePair {
   kind: 'same' | 'shape';
 }
 
+/** One token of a file: where it starts, its kind, its text. */
+interface Token {
+  start: number;
+  kind: ts.SyntaxKind;
+  text: string;
+}
+
 /**
  * The lines of a file that count: those where a name or a keyword starts,
  * outside an import.
  */
 export function linesOf(path: string, text: string): Line[] {
-  const kind = path.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-  const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+  const tsx = path.endsWith('.tsx');
+  const source = ts.createSourceFile(
+    path,
+    text,
+    ts.ScriptTarget.Latest,
+    false,
+    tsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const byLine = new Map<number, { shape: string[]; text: string[] }>();
-  const visit = (node: ts.Node): void => {
-    if (isImport(node)) return;
-    const children = node.getChildren(source);
-    if (children.length > 0) {
-      for (const child of children) visit(child);
-      return;
-    }
-    const placed = placeholder(node);
-    if (placed === null) return;
-    const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+  for (const token of tsx ? parsedTokens(source) : scannedTokens(source)) {
+    const placed = placeholder(token);
+    if (placed === null) continue;
+    const line = source.getLineAndCharacterOfPosition(token.start).line + 1;
     const entry = byLine.get(line) ?? { shape: [], text: [] };
     entry.shape.push(placed);
-    entry.text.push(node.getText(source));
+    entry.text.push(token.text);
     byLine.set(line, entry);
-  };
-  visit(source);
+  }
   return [...byLine.entries()]
     .sort(([a], [b]) => a - b)
     .filter(([, entry]) => entry.shape.some((part) => /^[a-z]|^\$id$/.test(part)))
@@ -91,6 +97,69 @@ export function linesOf(path: string, text: string): Line[] {
     }));
 }
 
+/**
+ * The tokens outside imports as the scanner reads them, told by the parsed
+ * file where a `/` starts a regular expression and a `}` goes on with a
+ * template, which the scanner alone cannot know: many times faster than
+ * asking every node of the tree for its tokens.
+ */
+function scannedTokens(source: ts.SourceFile): Token[] {
+  const skipped: [number, number][] = [];
+  const regexAt = new Set<number>();
+  const templateAt = new Set<number>();
+  const walk = (node: ts.Node): void => {
+    if (isImport(node)) {
+      skipped.push([node.getStart(source), node.end]);
+      return;
+    }
+    if (ts.isRegularExpressionLiteral(node)) regexAt.add(node.getStart(source));
+    if (ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) templateAt.add(node.getStart(source));
+    ts.forEachChild(node, walk);
+  };
+  walk(source);
+  const scanner = ts.createScanner(
+    ts.ScriptTarget.Latest,
+    true,
+    ts.LanguageVariant.Standard,
+    source.text,
+  );
+  const tokens: Token[] = [];
+  let skip = 0;
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    const start = scanner.getTokenStart();
+    if (
+      (kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) &&
+      regexAt.has(start)
+    ) {
+      kind = scanner.reScanSlashToken();
+    } else if (kind === ts.SyntaxKind.CloseBraceToken && templateAt.has(start)) {
+      kind = scanner.reScanTemplateToken(false);
+    }
+    while ((skipped[skip]?.[1] ?? Number.POSITIVE_INFINITY) <= start) skip += 1;
+    const range = skipped[skip];
+    if (range && range[0] <= start) continue;
+    tokens.push({ start, kind, text: scanner.getTokenText() });
+  }
+  return tokens;
+}
+
+/** The tokens outside imports, every node of the tree asked for its own (JSX, which the scanner reads only with the parser). */
+function parsedTokens(source: ts.SourceFile): Token[] {
+  const tokens: Token[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isImport(node)) return;
+    const children = node.getChildren(source);
+    if (children.length > 0) {
+      for (const child of children) visit(child);
+      return;
+    }
+    if (ts.isJsxText(node) && node.containsOnlyTriviaWhiteSpaces) return;
+    tokens.push({ start: node.getStart(source), kind: node.kind, text: node.getText(source) });
+  };
+  visit(source);
+  return tokens;
+}
+
 function isImport(node: ts.Node): boolean {
   return (
     ts.isImportDeclaration(node) ||
@@ -99,9 +168,9 @@ function isImport(node: ts.Node): boolean {
   );
 }
 
-/** A token's part in a line's shape; null for what is not a token of the code (end of file, JSX's blank text). */
-function placeholder(node: ts.Node): string | null {
-  switch (node.kind) {
+/** A token's part in a line's shape; null for what is no token of the code (the end of the file). */
+function placeholder({ kind }: Token): string | null {
+  switch (kind) {
     case ts.SyntaxKind.EndOfFileToken:
       return null;
     case ts.SyntaxKind.Identifier:
@@ -110,6 +179,7 @@ function placeholder(node: ts.Node): string | null {
     case ts.SyntaxKind.StringLiteral:
     case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
     case ts.SyntaxKind.RegularExpressionLiteral:
+    case ts.SyntaxKind.JsxText:
       return '$str';
     case ts.SyntaxKind.TemplateHead:
       return '`$str${';
@@ -117,13 +187,11 @@ function placeholder(node: ts.Node): string | null {
       return '}$str${';
     case ts.SyntaxKind.TemplateTail:
       return '}$str`';
-    case ts.SyntaxKind.JsxText:
-      return (node as ts.JsxText).containsOnlyTriviaWhiteSpaces ? null : '$str';
     case ts.SyntaxKind.NumericLiteral:
     case ts.SyntaxKind.BigIntLiteral:
       return '$num';
     default:
-      return ts.tokenToString(node.kind) ?? ts.SyntaxKind[node.kind] ?? String(node.kind);
+      return ts.tokenToString(kind) ?? ts.SyntaxKind[kind] ?? String(kind);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   describePair,
   duplicatesOfSource,
   findDuplicates,
+  linesOf,
   MIN_LINES,
 } from '../../scripts/duplicates.js';
 
@@ -86,6 +87,21 @@ describe('the duplicate finder', () => {
       ]),
     ).toEqual([]);
     expect(findDuplicates([{ path: 'src/a.ts', text: block('trim') }])).toEqual([]);
+  });
+
+  it('reads regular expressions and templates as the parser does', () => {
+    const text = [
+      'const quoted = /["\'`]\\/{2}/g.test(line) ? total / count : 0;',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript's text, for the finder to read
+      "const nested = `a ${items.map((item) => `${item.name}: ${{ n: 1 }.n}`).join(', ')} b`;",
+      'const ratio = width / height / 2; // a /comment/',
+      'const pattern = /}`\\${/;',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript's text, for the finder to read
+      'const deep = `${`${`${x}`}`}`;',
+    ].join('\n');
+    // A .tsx file's tokens are asked of every node of the parsed tree.
+    expect(linesOf('src/a.ts', text)).toEqual(linesOf('src/a.tsx', text));
+    expect(linesOf('src/a.ts', text).map((line) => line.tokens)).toEqual([16, 33, 9, 5, 11]);
   });
 
   it('finds a place repeated within one file', () => {
