@@ -3,8 +3,7 @@
  * files of them all, "N of M changed lines" (docs/verification.md, "The review
  * guide"). Pure: the guide, the bench's attention figures and the tests read it.
  */
-import type { RiskClass } from '../config/verification-settings.js';
-import { RISK_ORDER, type RiskyFile, type WorkerRisk } from './risk.js';
+import { type RiskyFile, riskWeight, type WorkerRisk } from './risk.js';
 
 /** A risky file, with its worker. */
 export interface FirstRead extends RiskyFile {
@@ -22,14 +21,9 @@ export interface ReadFirst {
   total: number;
 }
 
-/** A class's weight: its place from the end of `RISK_ORDER`. */
-function weight(risk: RiskClass): number {
-  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
-}
-
 /** How risky a worker is: its classes' weights added up. */
 export function riskScore(risk: Pick<WorkerRisk, 'classes'>): number {
-  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
+  return risk.classes.reduce((sum, one) => sum + riskWeight(one), 0);
 }
 
 /**

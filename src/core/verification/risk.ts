@@ -47,42 +47,34 @@ export interface WorkerRisk {
   rounds: number;
 }
 
-/** The classes in the order a person should care, the worst first; a class's weight is its place from the end. */
-export const RISK_ORDER: readonly RiskClass[] = [
-  'workflow',
-  'security',
-  'dependency',
-  'disagreement',
-  'interface',
-  'tests',
-  'rounds',
-  'size',
-];
+/**
+ * Every risk class, in the order a person should care, the worst first: the
+ * one table the classes' order, weight and words come from. A class added to
+ * `RiskClass` (the configuration's) does not compile until it has its row
+ * here, and where its row stands is where it ranks.
+ */
+const RISK_TABLE = {
+  workflow: { text: 'changes a workflow' },
+  security: { text: 'changes security-sensitive paths' },
+  dependency: { text: 'changes dependencies' },
+  disagreement: { text: 'its reviews disagree' },
+  interface: { text: 'changes a public interface' },
+  tests: { text: 'changes or deletes tests' },
+  rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
+  size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` },
+} as const satisfies Record<RiskClass, { text: string }>;
+
+/** The classes in the order a person should care, the worst first (`RISK_TABLE`'s rows). */
+export const RISK_ORDER = Object.keys(RISK_TABLE) as readonly RiskClass[];
+
+/** A class's weight in the read-first ranking: its place from the end of `RISK_ORDER`, the worst the heaviest. */
+export function riskWeight(risk: RiskClass): number {
+  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
+}
 
 /** Why a class is risky, as the guide and a waiting worker's row say it. */
 export function riskText(risk: RiskClass): string {
-  switch (risk) {
-    case 'workflow':
-      return 'changes a workflow';
-    case 'dependency':
-      return 'changes dependencies';
-    case 'security':
-      return 'changes security-sensitive paths';
-    case 'interface':
-      return 'changes a public interface';
-    case 'tests':
-      return 'changes or deletes tests';
-    case 'size':
-      return `changes more than ${LARGE_CHANGE_LINES} lines`;
-    case 'rounds':
-      return `took ${RISKY_ROUNDS} or more review rounds`;
-    case 'disagreement':
-      return 'its reviews disagree';
-    default: {
-      const _exhaustive: never = risk;
-      return _exhaustive;
-    }
-  }
+  return RISK_TABLE[risk].text;
 }
 
 /** The evidence that speaks for the pull request's head: its own, or of the head an update of the branch merged. */
