@@ -144,7 +144,7 @@ describe('the floors of src/', () => {
   it('tells a climb, a step sideways and a circle', () => {
     const at = (from: string, to: string): SourceImport => ({ from, to, line: 3, specifier: '' });
     expect(misstep(at('src/core/plan/plan.ts', 'src/core/vocabulary/ids.ts'))).toBeNull();
-    expect(misstep(at('src/core/plan/plan.ts', 'src/core/plan/brief.ts'))).toBeNull();
+    expect(misstep(at('src/core/plan/plan.ts', 'src/core/records/brief.ts'))).toBeNull();
     expect(misstep(at('src/core/vocabulary/ids.ts', 'src/core/plan/plan.ts'))).toBe(
       'src/core/vocabulary/ids.ts:3 imports src/core/plan/plan.ts, on a floor above its own (src/core/plan/ above src/core/vocabulary/): move what both need down, or pass it in',
     );

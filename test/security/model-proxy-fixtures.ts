@@ -3,6 +3,7 @@ import { afterEach } from 'vitest';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from '../../sim/fake-anthropic.js';
 import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from '../../sim/fake-openai.js';
 import { type Config, defaultConfig, parseConfig } from '../../src/core/config/config.js';
+import type { ProviderRegistry, Upstream } from '../../src/session/agent/engines/provider-kit.js';
 import { resolveLimits } from '../../src/session/agent/model/limits.js';
 import { createUsageMeter, type UsageMeter } from '../../src/session/agent/model/usage-meter.js';
 import {
@@ -43,6 +44,9 @@ export async function startHarness({
   closeGraceMs,
   config = defaultConfig(),
   fetchImpl,
+  providers,
+  upstreams = {},
+  models = [],
 }: {
   anthropic?: Respond;
   openai?: RespondResponses;
@@ -54,6 +58,12 @@ export async function startHarness({
   config?: Config;
   /** The proxy's way to the providers, in place of the fakes (an answer the fakes do not give). */
   fetchImpl?: typeof globalThis.fetch;
+  /** The providers the proxy serves, in place of the built-in ones (a provider a test adds). */
+  providers?: ProviderRegistry;
+  /** Upstreams besides the fakes', by provider. */
+  upstreams?: Record<string, Upstream>;
+  /** Models the session may call besides the config's. */
+  models?: readonly string[];
 } = {}): Promise<ProxyHarness> {
   const anthropic = await startFakeAnthropic({ respond: respondAnthropic });
   const openai = await startFakeOpenAi({ respond: respondOpenAi });
@@ -68,16 +78,18 @@ export async function startHarness({
     overrides: { maxUsd },
   });
   const proxy = await startModelProxy({
+    ...(providers === undefined ? {} : { providers }),
     upstreams: {
+      ...upstreams,
       anthropic: {
         provider: 'anthropic',
         baseUrl: anthropic.url,
-        auth: async () => ({ headers: { 'x-api-key': 'sk-ant-test' }, betas: [] }),
+        auth: async (headers) => ({ ...headers, 'x-api-key': 'sk-ant-test' }),
       },
       openai: {
         provider: 'openai',
         baseUrl: openai.url,
-        auth: async () => ({ headers: { authorization: 'Bearer sk-openai-test' }, betas: [] }),
+        auth: async (headers) => ({ ...headers, authorization: 'Bearer sk-openai-test' }),
       },
     },
     meter,
@@ -85,7 +97,7 @@ export async function startHarness({
     now: Date.now,
     log: (line) => logs.push(line),
     research,
-    models: sessionModels(config.models),
+    models: sessionModels(config.models, models),
     ...(closeGraceMs === undefined ? {} : { closeGraceMs }),
     ...(fetchImpl === undefined ? {} : { fetchImpl }),
   });
@@ -97,7 +109,7 @@ export async function startHarness({
 /** What a command would send: the session's token, the provider's headers, a JSON body. */
 export async function send(
   proxy: ModelProxy,
-  path: '/v1/messages' | '/v1/messages/count_tokens' | '/v1/responses',
+  path: string,
   body: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; text: string }> {

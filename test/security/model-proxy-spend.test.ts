@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedRequest, FakeReply, FakeUsage } from '../../sim/fake-anthropic.js';
+import { PROVIDER_KITS } from '../../src/session/agent/engines/provider-registry.js';
 import { estimateCost } from '../../src/session/agent/model-proxy/in-flight.js';
 import { MAX_IN_FLIGHT, MAX_WAITING } from '../../src/session/agent/model-proxy/model-proxy.js';
 import {
@@ -391,8 +392,8 @@ describe('the model proxy meters one-hour cache writes at their price', () => {
   it('holds what a request for an hour’s cache may cost at the one-hour price while it runs', () => {
     const body = hourCache as Record<string, unknown>;
     const bytes = 1_000_000;
-    const plain = estimateCost('anthropic', message({ max_tokens: 1 }), bytes, {});
-    const hour = estimateCost('anthropic', { ...body, max_tokens: 1 }, bytes, {});
+    const plain = estimateCost(PROVIDER_KITS.anthropic, message({ max_tokens: 1 }), bytes, {});
+    const hour = estimateCost(PROVIDER_KITS.anthropic, { ...body, max_tokens: 1 }, bytes, {});
     // Every byte an input token of Sonnet: $3, and $6 when each may be an hour's cache write.
     expect(plain.usd).toBeCloseTo(3 + 15e-6, 6);
     expect(hour.usd).toBeCloseTo(6 + 15e-6, 6);

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/command-readers.js';
 import { RepositoryName } from '../plan/plan.js';
 import { callsProvider, readEngineSettings } from '../sessions/engines.js';
+import { PROVIDER_TRAITS, type ProviderTraits } from '../sessions/providers.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
+import { PROVIDERS } from '../vocabulary/provider-names.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
 import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
@@ -230,22 +232,22 @@ export const Config = z
   })
   .superRefine((config, ctx) => {
     const { validation } = config.verification;
-    const openai = callsProvider(
-      readEngineSettings(config.session.engine, validation.engine).allow,
-      'openai',
-    );
+    const allowed = readEngineSettings(config.session.engine, validation.engine).allow;
     const named = [
       ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
       ...(validation.model
         ? [{ model: validation.model, path: ['verification', 'validation', 'model'] }]
         : []),
-      // OpenAI's models are priced only where an engine that calls OpenAI may run.
-      ...(openai
-        ? MODEL_KINDS.map((kind) => ({
-            model: config.models.openai[kind],
-            path: ['models', 'openai', kind],
-          }))
-        : []),
+      // A provider's own models (`models.openai`) are priced only where an engine that calls it may run.
+      ...PROVIDERS.flatMap((provider) => {
+        const key: ProviderTraits['modelsKey'] = PROVIDER_TRAITS[provider].modelsKey;
+        return key !== null && callsProvider(allowed, provider)
+          ? MODEL_KINDS.map((kind) => ({
+              model: config.models[key][kind],
+              path: ['models', key, kind],
+            }))
+          : [];
+      }),
     ];
     for (const { model, path } of named) {
       if (findModelPrice(model, config.models.prices)) continue;

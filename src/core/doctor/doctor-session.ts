@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { callsProvider, enginesCalling, PROVIDER_TRAITS } from '../sessions/engines.js';
+import { callsProvider, enginesCalling } from '../sessions/engines.js';
+import { PROVIDER_TRAITS } from '../sessions/providers.js';
 import type { DoctorCheck } from './doctor.js';
 
 /**

@@ -2,12 +2,15 @@ import type { Config } from '../config/config.js';
 import type { MODEL_KINDS } from '../config/model-settings.js';
 import type { Plan } from '../plan/plan.js';
 import { providerOf } from '../sessions/engines.js';
+import { providerModel } from '../sessions/providers.js';
 import type { LedgerEntry } from '../snapshot/ledger.js';
+import { DEFAULT_ENGINE } from '../vocabulary/engine-names.js';
 
 /**
  * The model a session ran on, as the build's configuration names it for the
  * session's kind: its worker's complexity for work and fix sessions, `review`
- * for reviews, `plan` for every other role; `models.openai` on Codex. Usage
+ * for reviews, `plan` for every other role; under the models of its engine's
+ * provider (`models.openai` on Codex). Usage
  * records carry no model, so spend "by model" is by the model configured for
  * the session (docs/mission-control.md); null where no configuration was read.
  */
@@ -22,9 +25,7 @@ export function sessionModel({
 }): string | null {
   if (!config) return null;
   const kind = kindOf(entry, plan);
-  return entry.engine && providerOf(entry.engine) === 'openai'
-    ? config.models.openai[kind]
-    : config.models[kind];
+  return providerModel(config.models, providerOf(entry.engine ?? DEFAULT_ENGINE), kind);
 }
 
 function kindOf(

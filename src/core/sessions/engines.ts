@@ -13,7 +13,10 @@ import {
   type Engine as EngineName,
   isEngine,
 } from '../vocabulary/engine-names.js';
+import type { Provider } from '../vocabulary/provider-names.js';
 import { SESSION_ROLES, type SessionRole } from './session.js';
+
+export type { Provider } from '../vocabulary/provider-names.js';
 
 /** An engine's name, checked: one of ENGINES. */
 export const Engine = z.enum(ENGINES);
@@ -25,9 +28,6 @@ export type CodingEngine = Exclude<Engine, 'baton'>;
 export function isCodingEngine(engine: Engine): engine is CodingEngine {
   return engine !== 'baton';
 }
-
-/** Whose models an engine calls, and so which credential the model proxy holds for it. */
-export type Provider = 'anthropic' | 'openai';
 
 /**
  * What the app and a session know of each engine, one line an engine: its
@@ -41,17 +41,6 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, { title: string; provider: P
   'claude-code': { title: 'Claude Code', provider: 'anthropic' },
   codex: { title: 'Codex', provider: 'openai' },
   copilot: { title: 'GitHub Copilot CLI', provider: 'anthropic' },
-};
-
-/**
- * Each provider's key (the repository secret the model proxy holds) and
- * where `.github/baton.yml` names the models of a session on it.
- */
-export const PROVIDER_TRAITS: Readonly<
-  Record<Provider, { secret: 'ANTHROPIC_API_KEY' | 'OPENAI_API_KEY'; models: string }>
-> = {
-  anthropic: { secret: 'ANTHROPIC_API_KEY', models: 'models.*' },
-  openai: { secret: 'OPENAI_API_KEY', models: 'models.openai.*' },
 };
 
 /** Whose models `engine` calls. */

@@ -1,7 +1,10 @@
+import type { Provider } from './provider-names.js';
+
 /**
- * List prices in US dollars per million tokens, by model family: the one price
- * table of Baton. Sessions price their usage with it (src/session/agent/model/usage-meter.ts)
- * and the app prices a plan's estimate with it (src/core/snapshot/estimate.ts). The family is
+ * List prices in US dollars per million tokens, by provider and model family:
+ * the one price table of Baton (PROVIDER_PRICES, an entry a provider). Sessions
+ * price their usage with it (src/session/agent/model/usage-meter.ts, with the
+ * price lists of the model proxy's providers) and the app prices a plan's estimate with it (src/core/snapshot/estimate.ts). The family is
  * found in the model id, so new versions of a family are priced without a change
  * here; the older models of a family that cost more than its current price (Opus 4
  * and 4.1, Claude 3 Opus) or less (the Claude 3 Haikus) are priced by their own id
@@ -18,7 +21,7 @@ export interface ModelPrice {
 }
 
 /** Where the prices below come from, and when they were read there. */
-export const PRICE_SOURCE = {
+const PRICE_SOURCE = {
   url: 'https://docs.anthropic.com/en/docs/about-claude/pricing',
   checked: '2026-11-25',
 } as const;
@@ -49,7 +52,7 @@ const OLDER_MODELS: readonly (Pick<ModelPrice, 'inputPerMillion' | 'outputPerMil
 ];
 
 /** Where the OpenAI prices below come from (the models Codex calls), and when. */
-export const OPENAI_PRICE_SOURCE = {
+const OPENAI_PRICE_SOURCE = {
   url: 'https://developers.openai.com/api/docs/pricing',
   checked: '2026-11-24',
 } as const;
@@ -123,23 +126,57 @@ export interface TokenCounts {
 /** Prices the config gives, by exact model id: US dollars per million input and output tokens. */
 export type ModelPrices = Readonly<Record<string, { input: number; output: number }>>;
 
-/**
- * The price of a model id: the config's own for that id first, then the
- * table's (an OpenAI model by its id, an older Claude model by its prefix, any
- * other Claude model by its family); null when none.
- */
-export function findModelPrice(model: string, prices: ModelPrices = {}): ListPrice | null {
-  const own = Object.hasOwn(prices, model) ? prices[model] : undefined;
-  if (own) return { inputPerMillion: own.input, outputPerMillion: own.output };
-  const id = model.toLowerCase();
-  const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, '');
-  if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
+/** One provider's price list: where it was read, and the list price of a model id of its own (null for any other). */
+export interface ProviderPrices {
+  source: { url: string; checked: string };
+  price(id: string): ListPrice | null;
+}
+
+/** The price lists to look a model up in, by provider (PROVIDER_PRICES, or more in a test). */
+export type PriceTable = Readonly<Record<string, ProviderPrices>>;
+
+/** A Claude model: an older one by its prefix, any other by its family. */
+function claudePrice(id: string): ListPrice | null {
   const older = OLDER_MODELS.find(
     ({ prefix }) =>
       id === prefix || (id.startsWith(prefix) && /^[-@]/.test(id.slice(prefix.length))),
   );
-  if (older) return older;
-  return PRICES.find((price) => id.includes(price.family)) ?? null;
+  return older ?? PRICES.find((price) => id.includes(price.family)) ?? null;
+}
+
+/** An OpenAI model by its exact id, or that id with a release date. */
+function openAiPrice(id: string): ListPrice | null {
+  const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, '');
+  return Object.hasOwn(OPENAI_PRICES, undated) ? (OPENAI_PRICES[undated] ?? null) : null;
+}
+
+/**
+ * Each provider's price list. No model id of one list is priced by
+ * another's (OpenAI's ids name no Claude family), so the order they are
+ * looked in does not change a price.
+ */
+export const PROVIDER_PRICES = {
+  anthropic: { source: PRICE_SOURCE, price: claudePrice },
+  openai: { source: OPENAI_PRICE_SOURCE, price: openAiPrice },
+} as const satisfies Record<Provider, ProviderPrices>;
+
+/**
+ * The price of a model id: the config's own for that id first, then the
+ * first of `table`'s price lists that prices it (lower-cased); null when none.
+ */
+export function findModelPrice(
+  model: string,
+  prices: ModelPrices = {},
+  table: PriceTable = PROVIDER_PRICES,
+): ListPrice | null {
+  const own = Object.hasOwn(prices, model) ? prices[model] : undefined;
+  if (own) return { inputPerMillion: own.input, outputPerMillion: own.output };
+  const id = model.toLowerCase();
+  for (const list of Object.values(table)) {
+    const price = list.price(id);
+    if (price) return price;
+  }
+  return null;
 }
 
 /** What the tokens cost in US dollars; null when the model has no known price. */
@@ -147,8 +184,9 @@ export function costOf(
   model: string,
   tokens: TokenCounts,
   prices: ModelPrices = {},
+  table: PriceTable = PROVIDER_PRICES,
 ): number | null {
-  const price = findModelPrice(model, prices);
+  const price = findModelPrice(model, prices, table);
   if (!price) return null;
   const writes = Math.max(0, tokens.cache_creation_input_tokens);
   const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));

@@ -32,14 +32,14 @@ import {
   type SteeringSource,
 } from './git/steering-files.js';
 import { type AgentLimits, resolveLimits } from './model/limits.js';
-import { ModelAuthError, modelAuth } from './model/model-credentials.js';
+import { ModelAuthError } from './model/model-credentials.js';
 import type { ModelFeatures } from './model/model-features.js';
 import { plainFeatures } from './model/model-features.js';
 import { type LoopOutcome, runModelLoop } from './model/model-loop.js';
 import type { UsageMeter } from './model/usage-meter.js';
 import { type ModelProxy, startModelProxy } from './model-proxy/model-proxy.js';
 import { sessionModels } from './model-proxy/model-routes.js';
-import { missingCredential, sessionUpstreams } from './model-proxy/upstreams.js';
+import { sessionUpstreams } from './model-proxy/upstreams.js';
 import { renderReadOnlySystemPrompt } from './prompts/system-prompt.js';
 import { scrubEnv } from './tools/scrub-env.js';
 
@@ -181,13 +181,11 @@ export async function openContext({
     overrides: options.limits ?? {},
   });
   const engine = await sessionEngine({ env, config, root });
-  const upstreams = sessionUpstreams(env);
+  const { upstreams, missing } = sessionUpstreams(env);
   const provider = providerOf(engine);
-  if (!upstreams[provider]) {
-    // The same words as the key's own check, before any model call.
-    if (provider === 'anthropic') modelAuth(env);
-    throw new ModelAuthError(missingCredential(provider));
-  }
+  // What the provider's kit says is missing (the key's own check's words), before any model call.
+  const problem = missing[provider];
+  if (problem !== undefined) throw new ModelAuthError(problem);
   const modelProxy = await startModelProxy({
     upstreams,
     meter,

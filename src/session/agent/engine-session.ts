@@ -8,6 +8,7 @@
 import type { Config } from '../../core/config/config.js';
 import type { MODEL_KINDS } from '../../core/config/model-settings.js';
 import { type CodingEngine, isCodingEngine, providerOf } from '../../core/sessions/engines.js';
+import { PROVIDER_TRAITS, providerModel } from '../../core/sessions/providers.js';
 import type { Engine } from '../../core/vocabulary/engine-names.js';
 import type { SessionEnv } from '../env.js';
 import { confinementOf, engineSandboxOptions } from './engines/confinement.js';
@@ -27,7 +28,7 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 
 /** What a role asks of one conversation, on whichever engine the session runs. */
 export interface ConversationParts<T> {
-  /** Which of `models` it runs on: engines on Anthropic take `models.<kind>`, on OpenAI `models.openai.<kind>`. */
+  /** Which of `models` it runs on: engines on Anthropic take `models.<kind>`, on OpenAI `models.openai.<kind>` (its provider's `modelsKey`). */
   kind: ModelKind;
   model: string;
   /**
@@ -90,7 +91,10 @@ export async function converseOnEngine<T>(
     }
     const model =
       parts.named ??
-      (providerOf(engine) === 'openai' ? ctx.config.models.openai[parts.kind] : parts.model);
+      // A provider whose models are `models`' own runs on the conversation's; another on its own of the kind.
+      (PROVIDER_TRAITS[providerOf(engine)].modelsKey === null
+        ? parts.model
+        : providerModel(ctx.config.models, providerOf(engine), parts.kind));
     ctx.log(
       `${ctx.env.BATON_ROLE} session on ${engine} ${installed.version} (${model}), at most ${ctx.limits.maxTurns} model requests`,
     );

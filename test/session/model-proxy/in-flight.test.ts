@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../../src/core/sessions/engines.js';
+import { PROVIDER_KITS } from '../../../src/session/agent/engines/provider-registry.js';
 import { createUsageMeter } from '../../../src/session/agent/model/usage-meter.js';
 import {
   estimateCost,
@@ -32,7 +33,7 @@ const estimate = (
   bytes: number,
   content?: { images: number; documents: number },
   prices = {},
-) => estimateCost(provider, body, bytes, prices, content);
+) => estimateCost(PROVIDER_KITS[provider], body, bytes, prices, content);
 
 /** What a promise has settled to once everything already due has run, or 'pending'. */
 async function settled<T>(promise: Promise<T>): Promise<T | 'pending'> {
@@ -223,7 +224,7 @@ describe('estimateCost', () => {
   });
 
   it('reads no content as none', () => {
-    expect(estimateCost('anthropic', { model: SONNET, max_tokens: 1 }, 5, {})).toEqual(
+    expect(estimateCost(PROVIDER_KITS.anthropic, { model: SONNET, max_tokens: 1 }, 5, {})).toEqual(
       estimate('anthropic', { model: SONNET, max_tokens: 1 }, 5, { images: 0, documents: 0 }),
     );
   });

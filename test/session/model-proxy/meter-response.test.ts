@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../../src/core/sessions/engines.js';
+import { PROVIDER_KITS } from '../../../src/session/agent/engines/provider-registry.js';
 import { createUsageMeter, type UsageMeter } from '../../../src/session/agent/model/usage-meter.js';
 import { meterResponse } from '../../../src/session/agent/model-proxy/meter-response.js';
 
@@ -30,7 +31,7 @@ function meterOf(
 ) {
   const meter = createUsageMeter();
   const reading = meterResponse({
-    provider,
+    kit: PROVIDER_KITS[provider],
     streamed,
     meter,
     model: model ?? (provider === 'anthropic' ? SONNET : GPT),
@@ -632,7 +633,12 @@ describe('meterResponse: end', () => {
   it('adds to what the meter holds already', () => {
     const meter = createUsageMeter();
     for (const model of [SONNET, SONNET]) {
-      const reading = meterResponse({ provider: 'anthropic', streamed: false, meter, model });
+      const reading = meterResponse({
+        kit: PROVIDER_KITS.anthropic,
+        streamed: false,
+        meter,
+        model,
+      });
       reading.push(
         Buffer.from(JSON.stringify(message({ input_tokens: 1_000, output_tokens: 100 }))),
       );
@@ -652,7 +658,7 @@ describe('the dearest answer', () => {
     const meter = createUsageMeter();
     for (const output of [100, 1_000, 10]) {
       const reading = meterResponse({
-        provider: 'anthropic',
+        kit: PROVIDER_KITS.anthropic,
         streamed: false,
         meter,
         model: SONNET,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../../src/core/sessions/engines.js';
+import { PROVIDER_KITS } from '../../../src/session/agent/engines/provider-registry.js';
 import {
   type RequestContent,
   readRequestContent,
@@ -45,7 +46,7 @@ const items = (...input: unknown[]) => ({ input });
 const openAiMessage = (content: unknown) => ({ type: 'message', role: 'user', content });
 
 const read = (provider: Provider, body: Record<string, unknown>, web = false) =>
-  readRequestContent(provider, body, { web });
+  readRequestContent(PROVIDER_KITS[provider].content, body, { web });
 
 const counted = (images: number, documents: number) => ({
   problem: null,

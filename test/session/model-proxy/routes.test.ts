@@ -2,12 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/core/config/config.js';
 import type { Provider } from '../../../src/core/sessions/engines.js';
+import { PROVIDER_KITS } from '../../../src/session/agent/engines/provider-registry.js';
 import {
   asksLongCache,
   enforceWebPolicy,
   findModelRoute,
   forwardedHeaders,
-  headerProblem,
   judgeBody,
   type ModelRoute,
   returnedHeaders,
@@ -51,7 +51,7 @@ const judge = (
   provider: Provider,
   value: unknown,
   { web = false, metered = true }: { web?: boolean; metered?: boolean } = {},
-) => judgeBody(provider, value, { web, metered, prices: {}, models: MODELS });
+) => judgeBody(PROVIDER_KITS[provider], value, { web, metered, prices: {}, models: MODELS });
 
 /** The refusal of a body, or null when it passes. */
 const problemOf = (...args: Parameters<typeof judge>) => judge(...args).problem;
@@ -193,7 +193,7 @@ describe('headerProblem', () => {
     ['a beta that only names the window', { 'anthropic-beta': 'x-context-1m-2025-08-07' }],
     ['the window in another header', { 'x-context': 'context-1m-2025-08-07' }],
   ])('lets through %s', (_, headers) => {
-    expect(headerProblem('anthropic', headers)).toBeNull();
+    expect(PROVIDER_KITS.anthropic.headerProblem(headers)).toBeNull();
   });
 
   it.each<[string, IncomingHttpHeaders, string]>([
@@ -215,20 +215,22 @@ describe('headerProblem', () => {
       'Context-1m-2025-08-07',
     ],
   ])('refuses the million-token context beta %s', (_, headers, beta) => {
-    const problem = headerProblem('anthropic', headers);
+    const problem = PROVIDER_KITS.anthropic.headerProblem(headers);
     expect(problem).toContain(`anthropic-beta: ${beta} bills input past 200,000 tokens`);
     expect(problem).toContain('does not let the beta through');
   });
 
   it('cuts a long beta short in its refusal', () => {
     const beta = `context-1m-${'x'.repeat(500)}`;
-    expect(headerProblem('anthropic', { 'anthropic-beta': beta })).toContain(
+    expect(PROVIDER_KITS.anthropic.headerProblem({ 'anthropic-beta': beta })).toContain(
       `${beta.slice(0, 100)} bills`,
     );
   });
 
   it('reads no Anthropic beta on the OpenAI route', () => {
-    expect(headerProblem('openai', { 'anthropic-beta': 'context-1m-2025-08-07' })).toBeNull();
+    expect(
+      PROVIDER_KITS.openai.headerProblem({ 'anthropic-beta': 'context-1m-2025-08-07' }),
+    ).toBeNull();
   });
 });
 
@@ -334,7 +336,7 @@ describe('judgeBody: the model', () => {
 
   it('names at most twenty of the models it allows', () => {
     const models = new Set(Array.from({ length: 30 }, (_, n) => `model-${n}`));
-    const judged = judgeBody('anthropic', body('anthropic'), {
+    const judged = judgeBody(PROVIDER_KITS.anthropic, body('anthropic'), {
       web: false,
       metered: true,
       prices: {},
@@ -354,7 +356,7 @@ describe('judgeBody: the model', () => {
   });
 
   it('prices a model by the config’s own price', () => {
-    const judged = judgeBody('anthropic', body('anthropic', { model: UNPRICED }), {
+    const judged = judgeBody(PROVIDER_KITS.anthropic, body('anthropic', { model: UNPRICED }), {
       web: false,
       metered: true,
       prices: { [UNPRICED]: { input: 1, output: 2 } },
@@ -570,7 +572,7 @@ describe('enforceWebPolicy: Anthropic', () => {
   });
   const bash = { type: 'bash_20250124', name: 'bash' };
   const held = (tools: unknown, rules: WebPolicy) =>
-    enforceWebPolicy('anthropic', { model: CLAUDE, tools }, rules)?.tools;
+    enforceWebPolicy(PROVIDER_KITS.anthropic, { model: CLAUDE, tools }, rules)?.tools;
 
   it.each<[string, unknown]>([
     ['no tools', undefined],
@@ -579,7 +581,9 @@ describe('enforceWebPolicy: Anthropic', () => {
     ['a web tool of no type', [{ name: 'web_search' }]],
     ["OpenAI's web search", [{ type: 'web_search' }]],
   ])('changes nothing with %s', (_, tools) => {
-    expect(enforceWebPolicy('anthropic', { model: CLAUDE, tools }, policy())).toBeNull();
+    expect(
+      enforceWebPolicy(PROVIDER_KITS.anthropic, { model: CLAUDE, tools }, policy()),
+    ).toBeNull();
   });
 
   it('puts the allowed domains in place of the tool’s, which also drops its blocked ones', () => {
@@ -624,7 +628,7 @@ describe('enforceWebPolicy: Anthropic', () => {
 
   it('keeps the rest of the body', () => {
     const changed = enforceWebPolicy(
-      'anthropic',
+      PROVIDER_KITS.anthropic,
       { model: CLAUDE, max_tokens: 9, tools: [search()] },
       policy(),
     );
@@ -641,12 +645,12 @@ describe('enforceWebPolicy: OpenAI', () => {
     ['no web tool', [fn]],
     ["Anthropic's web search", [{ type: 'web_search_20250305' }]],
   ])('changes nothing with %s', (_, tools) => {
-    expect(enforceWebPolicy('openai', { model: GPT, tools }, policy())).toBeNull();
+    expect(enforceWebPolicy(PROVIDER_KITS.openai, { model: GPT, tools }, policy())).toBeNull();
   });
 
   it('puts the allowed domains in the search’s filters, keeping its other filters', () => {
     const changed = enforceWebPolicy(
-      'openai',
+      PROVIDER_KITS.openai,
       {
         model: GPT,
         tools: [fn, search({ filters: { allowed_domains: ['evil.example'], other: 1 } })],
@@ -664,7 +668,7 @@ describe('enforceWebPolicy: OpenAI', () => {
     for (const allowedDomains of [[], ['docs.example']]) {
       expect(
         enforceWebPolicy(
-          'openai',
+          PROVIDER_KITS.openai,
           { model: GPT, tools: [fn, search(), search()] },
           policy({ allowedDomains, blockedDomains: ['x.example'] }),
         ),
@@ -674,17 +678,22 @@ describe('enforceWebPolicy: OpenAI', () => {
 
   it('leaves the search as it is with neither list', () => {
     const tool = search({ filters: { allowed_domains: ['a.example'] } });
-    expect(enforceWebPolicy('openai', { model: GPT, tools: [tool] }, policy())).toEqual({
-      model: GPT,
-      tools: [tool],
-      max_tool_calls: 5,
-    });
+    expect(enforceWebPolicy(PROVIDER_KITS.openai, { model: GPT, tools: [tool] }, policy())).toEqual(
+      {
+        model: GPT,
+        tools: [tool],
+        max_tool_calls: 5,
+      },
+    );
   });
 
   it.each(WEB_USES)('holds max_tool_calls %s to research.maxUses', (_, calls, expected) => {
     expect(
-      enforceWebPolicy('openai', { model: GPT, tools: [search()], max_tool_calls: calls }, policy())
-        ?.max_tool_calls,
+      enforceWebPolicy(
+        PROVIDER_KITS.openai,
+        { model: GPT, tools: [search()], max_tool_calls: calls },
+        policy(),
+      )?.max_tool_calls,
     ).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../../src/core/sessions/engines.js';
+import { PROVIDER_KITS } from '../../../src/session/agent/engines/provider-registry.js';
 import { estimateCost } from '../../../src/session/agent/model-proxy/in-flight.js';
 import { fitToRoom } from '../../../src/session/agent/model-proxy/spend-cap.js';
 
@@ -13,8 +14,8 @@ const SONNET = 'claude-sonnet-5-5'; // $3 and $15 a million tokens
 const GPT = 'gpt-5.5'; // $5 and $30
 
 function capped(provider: Provider, body: Record<string, unknown>, bytes: number, roomUsd: number) {
-  const estimate = estimateCost(provider, body, bytes, {});
-  return fitToRoom({ provider, body, estimate, roomUsd });
+  const kit = PROVIDER_KITS[provider];
+  return fitToRoom({ kit, body, estimate: estimateCost(kit, body, bytes, {}), roomUsd });
 }
 
 describe('fitToRoom', () => {
@@ -38,7 +39,9 @@ describe('fitToRoom', () => {
     expect(found.outputTokens).toBeGreaterThan(most - 10);
     // What is sent fits, the bytes the new cap adds counted.
     const added = JSON.stringify(found.body).length - JSON.stringify(body).length;
-    expect(estimateCost(provider, found.body, 10_000 + added, {}).usd).toBeLessThanOrEqual(0.1);
+    expect(
+      estimateCost(PROVIDER_KITS[provider], found.body, 10_000 + added, {}).usd,
+    ).toBeLessThanOrEqual(0.1);
   });
 
   it.each<[string, unknown, unknown]>([

@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { PriceTable } from '../../../core/vocabulary/pricing.js';
+import type { ProviderKit, ProviderRegistry, Upstream } from '../engines/provider-kit.js';
 import type { UsageMeter } from '../model/usage-meter.js';
 import { meterResponse } from './meter-response.js';
 import { forwardedHeaders, type ModelRoute, returnedHeaders, upstreamUrl } from './model-routes.js';
-import type { Upstream } from './upstreams.js';
 
 /**
  * How a forwarded request ended: its usage metered; nothing to meter (an
@@ -28,6 +29,9 @@ export async function forward({
   req,
   res,
   route,
+  kit,
+  registry,
+  prices,
   upstream,
   body,
   model,
@@ -40,6 +44,11 @@ export async function forward({
   req: IncomingMessage;
   res: ServerResponse;
   route: ModelRoute;
+  /** The route's provider, and the registry it is one of (whose headers pass). */
+  kit: ProviderKit;
+  registry: ProviderRegistry;
+  /** The price lists of the registry's providers. */
+  prices: PriceTable;
   upstream: Upstream;
   body: Buffer;
   /** The model the request named, for an answer that does not say. */
@@ -50,15 +59,10 @@ export async function forward({
   log: (line: string) => void;
   signal: AbortSignal;
 }): Promise<ForwardEnd> {
-  const { headers: credential, betas } = await upstream.auth();
-  const headers: Record<string, string> = { ...forwardedHeaders(req.headers), ...credential };
-  if (betas.length > 0) {
-    const asked = headers['anthropic-beta']?.split(',').map((b) => b.trim()) ?? [];
-    headers['anthropic-beta'] = [...new Set([...asked.filter(Boolean), ...betas])].join(',');
-  }
+  const headers = await upstream.auth(forwardedHeaders(req.headers, registry));
   let answer: Response;
   try {
-    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ''), {
+    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? '', kit), {
       method: 'POST',
       headers,
       body,
@@ -75,9 +79,7 @@ export async function forward({
   if (!client.gone) res.writeHead(answer.status, returnedHeaders(answer.headers));
   const streamed = (answer.headers.get('content-type') ?? '').includes('text/event-stream');
   const reading =
-    answer.ok && billed
-      ? meterResponse({ provider: route.provider, streamed, meter, model })
-      : null;
+    answer.ok && billed ? meterResponse({ kit, streamed, meter, model, prices }) : null;
   try {
     if (answer.body) {
       for await (const chunk of Readable.fromWeb(

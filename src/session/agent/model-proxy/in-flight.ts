@@ -1,8 +1,11 @@
-import type { Provider } from '../../../core/sessions/engines.js';
-import { costOf, type ModelPrices } from '../../../core/vocabulary/pricing.js';
+import {
+  costOf,
+  type ModelPrices,
+  PROVIDER_PRICES,
+  type PriceTable,
+} from '../../../core/vocabulary/pricing.js';
+import type { ProviderKit, RequestContent } from '../engines/provider-kit.js';
 import type { UsageMeter } from '../model/usage-meter.js';
-import { cacheAsked } from './model-routes.js';
-import { IMAGE_TOKENS, type RequestContent } from './request-content.js';
 
 /**
  * The model proxy's requests under way (docs/security.md, "Engines"): at most
@@ -129,24 +132,27 @@ export interface Estimate extends Reservation {
  * full input price, or as a one-hour cache write (twice input) when the body
  * asks for an hour's cache anywhere (a token of text is at least a byte, so
  * for text this is more than the provider bills), each inline image at the
- * most tokens its provider bills one (`IMAGE_TOKENS`), and its output cap
- * (`max_tokens`, OpenAI's `max_output_tokens`) of output at the output price.
- * A body that asks for a five-minute cache anywhere counts its input as cache
- * writes, a quarter dearer. So no answer of a provider that bills no more
- * tokens than the request's bytes (and its images) costs more than this.
+ * most tokens its provider bills one (its kit's `content.imageTokens`), and its
+ * output cap (its kit's `outputCap`: `max_tokens`, OpenAI's `max_output_tokens`)
+ * of output at the output price. A body that asks for a five-minute cache
+ * anywhere (on a provider that bills cache writes: its kit's `cacheAsked`)
+ * counts its input as cache writes, a quarter dearer. So no answer of a
+ * provider that bills no more tokens than the request's bytes (and its
+ * images) costs more than this.
  * A request with a document is counted at the largest context any model
  * takes, since its bytes do not bound its pages. Nothing else the provider
  * could bill passes the proxy (request-content.ts: no stored context, nothing
  * fetched by address); the provider's web tools are held to `research.*`.
  */
 export function estimateCost(
-  provider: Provider,
+  kit: Pick<ProviderKit, 'outputCap' | 'cacheAsked' | 'content'>,
   body: Record<string, unknown>,
   bytes: number,
   prices: ModelPrices,
   content: RequestContent = { images: 0, documents: 0 },
+  table: PriceTable = PROVIDER_PRICES,
 ): Estimate {
-  const cap = provider === 'anthropic' ? body.max_tokens : body.max_output_tokens;
+  const cap = body[kit.outputCap];
   const output =
     typeof cap === 'number' && Number.isFinite(cap) && cap > 0
       ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS)
@@ -154,10 +160,10 @@ export function estimateCost(
   const model = typeof body.model === 'string' ? body.model : '';
   const bounded = content.documents === 0;
   const input = bounded
-    ? bytes + content.images * IMAGE_TOKENS[provider]
+    ? bytes + content.images * kit.content.imageTokens
     : Math.max(bytes, MAX_CONTEXT_TOKENS);
   // Every token as input, or as a cache write (five minutes' or an hour's) where the body asks for one anywhere.
-  const cache = provider === 'anthropic' ? cacheAsked(body) : 'none';
+  const cache = kit.cacheAsked(body);
   const written = cache === 'none' ? 0 : input;
   const priced = (outputTokens: number) =>
     costOf(
@@ -170,6 +176,7 @@ export function estimateCost(
         cache_creation_1h_input_tokens: cache === 'long' ? written : 0,
       },
       prices,
+      table,
     ) ?? 0;
   const usd = priced(output);
   const inputUsd = priced(0);

@@ -1,4 +1,5 @@
-import type { Provider } from '../../../core/sessions/engines.js';
+import type { PriceTable } from '../../../core/vocabulary/pricing.js';
+import type { ProviderKit, UsageReading } from '../engines/provider-kit.js';
 import {
   type AppliedEdits,
   type ResponseUsage,
@@ -38,21 +39,26 @@ export interface ResponseMeter {
  */
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
 
-/** A meter for one response of `provider`, streamed (`text/event-stream`) or JSON. */
+/**
+ * A meter for one response of the provider of `kit` (its `usage` reads it),
+ * streamed (`text/event-stream`) or JSON, priced by `prices`.
+ */
 export function meterResponse({
-  provider,
+  kit,
   streamed,
   meter,
   model: asked,
+  prices,
 }: {
-  provider: Provider;
+  kit: Pick<ProviderKit, 'usage'>;
   streamed: boolean;
   meter: UsageMeter;
   /** The model the request named, for a response that does not say. */
   model: string;
+  /** The price lists of the proxy's providers. */
+  prices?: PriceTable;
 }): ResponseMeter {
-  const read =
-    provider === 'anthropic' ? createAnthropicReading(asked) : createOpenAiReading(asked);
+  const read = kit.usage(asked);
   let ended = false;
   let recorded = false;
   const finish = (): boolean => {
@@ -60,7 +66,7 @@ export function meterResponse({
     ended = true;
     const found = read.result();
     if (!found) return false;
-    recordResponse(meter, found.model, found.usage, found.edits);
+    recordResponse(meter, found.model, found.usage, found.edits, prices);
     recorded = true;
     return true;
   };
@@ -95,16 +101,8 @@ export function meterResponse({
   };
 }
 
-interface Reading {
-  /** One event's data, parsed. */
-  event(data: unknown): void;
-  /** A whole JSON answer. */
-  json(body: unknown): void;
-  result(): { model: string; usage: ResponseUsage; edits: AppliedEdits | null } | null;
-}
-
 /** Only `data:` lines carry what is metered; each holds one JSON object (`event:` names repeat its `type`). */
-function readLine(line: string, read: Reading): void {
+function readLine(line: string, read: UsageReading): void {
   const text = line.replace(/\r$/, '');
   if (!text.startsWith('data:')) return;
   const data = text.slice(5).trim();
@@ -114,7 +112,8 @@ function readLine(line: string, read: Reading): void {
 
 type Json = Record<string, unknown>;
 
-function createAnthropicReading(asked: string): Reading {
+/** The Messages API's usage: `message_start`, then each `message_delta`, or the whole message. */
+export function readAnthropicUsage(asked: string): UsageReading {
   let model = asked;
   let usage: Json | null = null;
   let edits: AppliedEdits | null = null;
@@ -173,7 +172,8 @@ function anthropicUsage(usage: Json): ResponseUsage {
   };
 }
 
-function createOpenAiReading(asked: string): Reading {
+/** The Responses API's usage: its `response.completed` (or incomplete, failed), or the whole response. */
+export function readOpenAiUsage(asked: string): UsageReading {
   let found: { model: string; usage: ResponseUsage } | null = null;
   const take = (response: unknown) => {
     if (!isObject(response) || !isObject(response.usage)) return;

@@ -26,7 +26,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SessionLimit } from '../../../core/records/usage.js';
-import type { Provider } from '../../../core/sessions/engines.js';
+import type { ProviderKit, ProviderRegistry } from '../engines/provider-kit.js';
+import { PROVIDER_KITS, priceTable, providerKit } from '../engines/provider-registry.js';
 import {
   type AgentLimits,
   crossingLimit,
@@ -40,12 +41,12 @@ import { type Estimate, estimateCost, RequestsInFlight, withReserved } from './i
 import {
   enforceWebPolicy,
   findModelRoute,
-  headerProblem,
   judgeBody,
+  kitOfPath,
   type WebPolicy,
 } from './model-routes.js';
 import { fitToRoom } from './spend-cap.js';
-import { missingCredential, type Upstream } from './upstreams.js';
+import type { Upstream } from './upstreams.js';
 
 /** A request the proxy did not pass on, for the job summary and the tests. */
 export interface RefusedCall {
@@ -105,6 +106,7 @@ const CLOSE_GRACE_MS = 60_000;
 
 /** Starts the proxy for one session; close it when the session ends. */
 export async function startModelProxy({
+  providers = PROVIDER_KITS,
   upstreams,
   meter,
   limits,
@@ -115,7 +117,10 @@ export async function startModelProxy({
   fetchImpl = globalThis.fetch,
   closeGraceMs = CLOSE_GRACE_MS,
 }: {
-  upstreams: Partial<Record<Provider, Upstream>>;
+  /** The providers it serves, by name (each its routes, shaping, metering and prices). */
+  providers?: ProviderRegistry;
+  /** The credential of each provider the session has one for, by name; the others are refused. */
+  upstreams: Readonly<Record<string, Upstream>>;
   meter: UsageMeter;
   limits: AgentLimits;
   now: () => number;
@@ -128,6 +133,7 @@ export async function startModelProxy({
   closeGraceMs?: number;
 }): Promise<ModelProxy> {
   const token = `baton-session-${randomBytes(24).toString('hex')}`;
+  const prices = priceTable(providers);
   const refused: RefusedCall[] = [];
   const listeners: ((reason: string) => void)[] = [];
   const onMetered: (() => void)[] = [];
@@ -143,7 +149,7 @@ export async function startModelProxy({
     if (refused.length < MAX_REFUSED)
       refused.push({ method: req.method ?? '', path, status, reason });
     log(`model proxy: refused ${req.method} ${path}: ${reason}`);
-    sendError(res, status, reason, path.startsWith('/v1/responses') ? 'openai' : 'anthropic');
+    sendError(res, status, reason, kitOfPath(providers, path));
   };
   const stop = (reason: string, limit: SessionLimit | null = null) => {
     if (state.stopped) return;
@@ -161,12 +167,13 @@ export async function startModelProxy({
   const flight = new RequestsInFlight(MAX_IN_FLIGHT, MAX_WAITING);
   const underway = new Set<{ done: Promise<unknown>; controller: AbortController }>();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const route = findModelRoute(req.method, req.url);
+    const route = findModelRoute(req.method, req.url, providers);
     if (!route) return refuse(req, res, 404, 'not a model endpoint the proxy serves');
     if (!hasToken(req, token)) return refuse(req, res, 401, 'not this session’s proxy token');
-    const upstream = upstreams[route.provider];
-    if (!upstream) return refuse(req, res, 403, missingCredential(route.provider));
-    const header = headerProblem(route.provider, req.headers);
+    const kit = providerKit(providers, route.provider);
+    const upstream = Object.hasOwn(upstreams, route.provider) ? upstreams[route.provider] : null;
+    if (!upstream) return refuse(req, res, 403, kit.missingCredential);
+    const header = kit.headerProblem(req.headers);
     if (header) return refuse(req, res, 400, header);
     const metered = route.kind !== 'count_tokens';
     // `count_tokens` is free, but a session past a limit makes no request at all.
@@ -186,22 +193,23 @@ export async function startModelProxy({
       if (body === null)
         return refuse(req, res, 413, `a request body is at most ${MAX_BODY_BYTES} bytes`);
       const parsed = parseJson(body);
-      const judged = judgeBody(route.provider, parsed, {
+      const judged = judgeBody(kit, parsed, {
         web: state.web,
         prices: meter.prices,
         metered,
         models,
+        table: prices,
       });
       if (judged.problem !== null) return refuse(req, res, 400, judged.problem);
       const fields = parsed as Record<string, unknown>;
-      const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
+      const held = state.web ? enforceWebPolicy(kit, fields, research) : null;
       let sent = held ? Buffer.from(JSON.stringify(held)) : body;
       const model = typeof fields.model === 'string' ? fields.model : '';
       let estimate: Estimate | null = null;
       if (metered) {
         // What a body may cost at most, by the route's provider, the prices and what it holds.
         const estimateOf = (body: Record<string, unknown>, bytes: number): Estimate =>
-          estimateCost(route.provider, body, bytes, meter.prices, judged.content);
+          estimateCost(kit, body, bytes, meter.prices, judged.content, prices);
         let forwarded = held ?? fields;
         estimate = estimateOf(forwarded, sent.length);
         // Checked again now that the body is read: the session may have reached a limit since.
@@ -227,7 +235,7 @@ export async function startModelProxy({
             await flight.next();
             continue;
           }
-          const fit = fitToRoom({ provider: route.provider, body: forwarded, estimate, roomUsd });
+          const fit = fitToRoom({ kit, body: forwarded, estimate, roomUsd });
           if (fit.kind === 'fits') break;
           if (fit.kind === 'over') {
             const crossed = crossingLimit(meter, limits, { worstUsd: fit.leastUsd, heldUsd });
@@ -258,6 +266,9 @@ export async function startModelProxy({
         req,
         res,
         route,
+        kit,
+        registry: providers,
+        prices,
         upstream,
         body: sent,
         model,
@@ -295,7 +306,12 @@ export async function startModelProxy({
     handle(req, res).catch((error: unknown) => {
       log(`model proxy: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent)
-        sendError(res, 502, 'the model proxy could not reach the provider', 'anthropic');
+        sendError(
+          res,
+          502,
+          'the model proxy could not reach the provider',
+          kitOfPath(providers, req.url ?? ''),
+        );
       else res.destroy();
     });
   };
@@ -372,7 +388,12 @@ function parseJson(body: Buffer): unknown {
 }
 
 /** An error in the provider's own shape, so each engine reports it as it would the provider's. */
-function sendError(res: ServerResponse, status: number, message: string, provider: Provider): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  kit: Pick<ProviderKit, 'errorBody'>,
+): void {
   const type =
     status === 401
       ? 'authentication_error'
@@ -383,10 +404,7 @@ function sendError(res: ServerResponse, status: number, message: string, provide
           : status === 429
             ? 'rate_limit_error'
             : 'invalid_request_error';
-  const body =
-    provider === 'openai'
-      ? { error: { message: `Baton's model proxy: ${message}`, type, code: 'baton_refused' } }
-      : { type: 'error', error: { type, message: `Baton's model proxy: ${message}` } };
+  const body = kit.errorBody(type, `Baton's model proxy: ${message}`);
   // x-should-retry: Anthropic's SDKs do not retry what the proxy refused.
   res.writeHead(status, { 'content-type': 'application/json', 'x-should-retry': 'false' });
   res.end(JSON.stringify(body));

@@ -1,4 +1,7 @@
-import type { Provider } from '../../../core/sessions/engines.js';
+import type { Provider } from '../../../core/vocabulary/provider-names.js';
+import type { ContentRules, RequestContent } from '../engines/provider-kit.js';
+
+export type { RequestContent } from '../engines/provider-kit.js';
 
 /**
  * What a model request may carry, as a list of what is allowed: the fields
@@ -20,14 +23,6 @@ import type { Provider } from '../../../core/sessions/engines.js';
  * document (a PDF, OpenAI's `input_file`) what its pages hold once
  * uncompressed, which its bytes do not bound (`documents`).
  */
-
-/** What a request's content holds, once it passed. */
-export interface RequestContent {
-  /** Inline images, each billed at most `IMAGE_TOKENS` of its provider. */
-  images: number;
-  /** Inline documents, whose cost their bytes do not bound. */
-  documents: number;
-}
 
 /** The most input tokens one image bills, whatever its size (docs/security.md, "The model proxy"). */
 export const IMAGE_TOKENS: Readonly<Record<Provider, number>> = {
@@ -251,25 +246,39 @@ const OPENAI_ITEMS: Parts = {
 const OPENAI_WEB_ITEMS: Parts = { ...OPENAI_ITEMS, web_search_call: inline };
 
 /**
- * Reads a request body that names its model: why it is refused, or what its
- * content holds. `web`: a research session may use the provider's web tools,
- * so their calls and results pass in its messages.
+ * Reads a request body that names its model, by its provider's `rules`: why
+ * it is refused, or what its content holds. `web`: a research session may use
+ * the provider's web tools, so their calls and results pass in its messages.
  */
 export function readRequestContent(
-  provider: Provider,
+  rules: ContentRules,
   body: Record<string, unknown>,
   { web }: { web: boolean },
 ): { problem: string } | { problem: null; content: RequestContent } {
-  const fields = provider === 'anthropic' ? ANTHROPIC_FIELDS : OPENAI_FIELDS;
   for (const [field, value] of Object.entries(body)) {
     if (value === undefined || value === null) continue;
-    if (!fields.has(field)) return { problem: fieldProblem(provider, field) };
+    if (!rules.fields.has(field)) return { problem: fieldProblem(rules, field) };
   }
   const count: RequestContent = { images: 0, documents: 0 };
-  const problem =
-    provider === 'anthropic' ? anthropicProblem(body, web, count) : openAiProblem(body, web, count);
+  const problem = rules.problem(body, web, count);
   return problem ? { problem } : { problem: null, content: count };
 }
+
+/** What the Messages API's requests may carry (Baton's loop, Claude Code, Copilot). */
+export const ANTHROPIC_REQUEST_CONTENT: ContentRules = {
+  api: 'the Messages API',
+  fields: ANTHROPIC_FIELDS,
+  problem: anthropicProblem,
+  imageTokens: IMAGE_TOKENS.anthropic,
+};
+
+/** What the Responses API's requests may carry (Codex). */
+export const OPENAI_REQUEST_CONTENT: ContentRules = {
+  api: 'the Responses API',
+  fields: OPENAI_FIELDS,
+  problem: openAiProblem,
+  imageTokens: IMAGE_TOKENS.openai,
+};
 
 function anthropicProblem(body: Part, web: boolean, count: RequestContent): string | null {
   const edits = objectOr(body.context_management)?.edits;
@@ -333,10 +342,8 @@ function readParts(
   return null;
 }
 
-function fieldProblem(provider: Provider, field: string): string {
-  const why =
-    FIELD_REASONS[field] ??
-    `not a field of ${provider === 'anthropic' ? 'the Messages API' : 'the Responses API'} the model proxy lets through`;
+function fieldProblem(rules: ContentRules, field: string): string {
+  const why = FIELD_REASONS[field] ?? `not a field of ${rules.api} the model proxy lets through`;
   return `${field.slice(0, 100)}: ${why}`;
 }
 

@@ -7,7 +7,7 @@
  * fits; one that cannot fit even so, with enough output left to be worth
  * sending, is refused and the session stops there.
  */
-import type { Provider } from '../../../core/sessions/engines.js';
+import type { ProviderKit } from '../engines/provider-kit.js';
 import type { Estimate } from './in-flight.js';
 
 /** Fewer output tokens than this are not worth a request: it is refused instead. */
@@ -28,17 +28,17 @@ export type CapFit =
 
 /**
  * Whether a request whose worst case is `estimate` fits in `roomUsd`, and
- * how: as it is, with its output cap (`max_tokens`, OpenAI's
- * `max_output_tokens`) lowered, and a thinking budget with it where the
- * Messages API wants it below the cap; or not at all. Pure.
+ * how: as it is, with its output cap lowered by its provider's `capOutput`
+ * (`max_tokens`, and a thinking budget with it where the Messages API wants
+ * it below the cap; OpenAI's `max_output_tokens`); or not at all. Pure.
  */
 export function fitToRoom({
-  provider,
+  kit,
   body,
   estimate,
   roomUsd,
 }: {
-  provider: Provider;
+  kit: Pick<ProviderKit, 'capOutput'>;
   body: Record<string, unknown>;
   estimate: Estimate;
   roomUsd: number;
@@ -56,16 +56,26 @@ export function fitToRoom({
   const fits = Math.floor((roomUsd - estimate.inputUsd - slack) / perToken);
   const outputTokens = Math.min(fits, estimate.outputTokens - 1);
   if (outputTokens < MIN_OUTPUT_TOKENS) return over;
-  if (provider === 'openai') {
-    return { kind: 'lowered', body: { ...body, max_output_tokens: outputTokens }, outputTokens };
-  }
+  const lowered = kit.capOutput(body, outputTokens);
+  return lowered === null ? over : { kind: 'lowered', body: lowered, outputTokens };
+}
+
+/** A Messages API request capped at `outputTokens`, its thinking budget below it; null when none fits. */
+export function capMessagesOutput(
+  body: Record<string, unknown>,
+  outputTokens: number,
+): Record<string, unknown> | null {
   const thinking = thinkingBelow(body.thinking, outputTokens);
-  if (thinking === null) return over;
-  return {
-    kind: 'lowered',
-    body: { ...body, max_tokens: outputTokens, ...(thinking ? { thinking } : {}) },
-    outputTokens,
-  };
+  if (thinking === null) return null;
+  return { ...body, max_tokens: outputTokens, ...(thinking ? { thinking } : {}) };
+}
+
+/** A Responses API request capped at `outputTokens` (its reasoning counts in the cap). */
+export function capResponsesOutput(
+  body: Record<string, unknown>,
+  outputTokens: number,
+): Record<string, unknown> {
+  return { ...body, max_output_tokens: outputTokens };
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { Usage } from '../../../core/records/completion.js';
-import { costOf, type ModelPrices, type TokenCounts } from '../../../core/vocabulary/pricing.js';
+import {
+  costOf,
+  type ModelPrices,
+  PROVIDER_PRICES,
+  type PriceTable,
+  type TokenCounts,
+} from '../../../core/vocabulary/pricing.js';
 
 /** What a session has spent so far; the loop adds every response to it. */
 export interface UsageMeter {
@@ -82,12 +88,13 @@ export function createUsageMeter(): UsageMeter {
   };
 }
 
-/** Adds one model response to the meter. */
+/** Adds one model response to the meter, priced by the config's prices, then `table`'s. */
 export function recordResponse(
   meter: UsageMeter,
   model: string,
   usage: ResponseUsage,
   edits?: AppliedEdits | null,
+  table: PriceTable = PROVIDER_PRICES,
 ): void {
   const fiveMinutes = usage.cache_creation?.ephemeral_5m_input_tokens ?? 0;
   const hour = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
@@ -115,7 +122,7 @@ export function recordResponse(
   meter.cache_read_input_tokens += tokens.cache_read_input_tokens;
   meter.cache_creation_input_tokens += tokens.cache_creation_input_tokens;
   meter.turns += 1;
-  const cost = costOf(model, tokens, meter.prices);
+  const cost = costOf(model, tokens, meter.prices, table);
   if (cost === null) meter.unpriced.add(model);
   else meter.cost_usd += cost;
   meter.dearest_turn_usd = Math.max(meter.dearest_turn_usd, cost ?? 0);
