@@ -13,7 +13,7 @@ import { ModelAuthError, modelAuth } from '../../model/model-credentials.js';
 import { readAnthropicUsage } from '../../model-proxy/meter-response.js';
 import { ANTHROPIC_REQUEST_CONTENT } from '../../model-proxy/request-content.js';
 import { capMessagesOutput } from '../../model-proxy/spend-cap.js';
-import type { ProviderKit, Upstream, WebPolicy } from '../provider-kit.js';
+import type { ProviderKit, ToolRules, Upstream } from '../provider-kit.js';
 
 const ANTHROPIC_API = 'https://api.anthropic.com';
 /** The beta Anthropic's API asks of a request made with an OAuth access token (the SDK's own). */
@@ -34,6 +34,37 @@ const PRICED_BETAS: readonly RegExp[] = [/^context-1m-/i];
 const CLIENT_TOOL = /^(?:custom|(?:bash|text_editor|computer|memory)_\d+)$/;
 /** The provider's web search and fetch, which run on its side. */
 const WEB_TOOL = /^web_(?:search|fetch)_\d+$/;
+
+/**
+ * `web_search_*` and `web_fetch_*` held to `research.*`: `allowed_domains`
+ * or `blocked_domains` become the config's (the API takes one of the two;
+ * with neither set in the config, the tool's own narrowing stands),
+ * `max_uses` at most `research.maxUses`.
+ */
+const holdWeb: ToolRules['holdWeb'] = (body, web, policy) => {
+  const allowed = [...policy.allowedDomains];
+  const blocked = [...policy.blockedDomains];
+  const tools = body.tools as unknown[];
+  const held = tools.map((tool) => {
+    if (!web.includes(tool) || !isObject(tool)) return tool;
+    const { allowed_domains, blocked_domains, max_uses, ...rest } = tool;
+    const uses =
+      typeof max_uses === 'number' && Number.isInteger(max_uses) && max_uses > 0
+        ? Math.min(max_uses, policy.maxUses)
+        : policy.maxUses;
+    const domains =
+      allowed.length > 0
+        ? { allowed_domains: allowed }
+        : blocked.length > 0
+          ? { blocked_domains: blocked }
+          : {
+              ...(allowed_domains === undefined ? {} : { allowed_domains }),
+              ...(blocked_domains === undefined ? {} : { blocked_domains }),
+            };
+    return { ...rest, ...domains, max_uses: uses };
+  });
+  return { ...body, tools: held };
+};
 
 export const ANTHROPIC: ProviderKit = {
   // `?beta=true` is how Anthropic's SDK marks beta calls.
@@ -150,41 +181,6 @@ export function cacheAsked(body: unknown): 'none' | '5m' | 'long' {
     }
   }
   return asked;
-}
-
-/**
- * `web_search_*` and `web_fetch_*` held to `research.*`: `allowed_domains`
- * or `blocked_domains` become the config's (the API takes one of the two;
- * with neither set in the config, the tool's own narrowing stands),
- * `max_uses` at most `research.maxUses`.
- */
-function holdWeb(
-  body: Record<string, unknown>,
-  web: readonly unknown[],
-  policy: WebPolicy,
-): Record<string, unknown> {
-  const allowed = [...policy.allowedDomains];
-  const blocked = [...policy.blockedDomains];
-  const tools = body.tools as unknown[];
-  const held = tools.map((tool) => {
-    if (!web.includes(tool) || !isObject(tool)) return tool;
-    const { allowed_domains, blocked_domains, max_uses, ...rest } = tool;
-    const uses =
-      typeof max_uses === 'number' && Number.isInteger(max_uses) && max_uses > 0
-        ? Math.min(max_uses, policy.maxUses)
-        : policy.maxUses;
-    const domains =
-      allowed.length > 0
-        ? { allowed_domains: allowed }
-        : blocked.length > 0
-          ? { blocked_domains: blocked }
-          : {
-              ...(allowed_domains === undefined ? {} : { allowed_domains }),
-              ...(blocked_domains === undefined ? {} : { blocked_domains }),
-            };
-    return { ...rest, ...domains, max_uses: uses };
-  });
-  return { ...body, tools: held };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

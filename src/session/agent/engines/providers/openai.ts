@@ -8,12 +8,37 @@ import { PROVIDER_PRICES } from '../../../../core/vocabulary/pricing.js';
 import { readOpenAiUsage } from '../../model-proxy/meter-response.js';
 import { OPENAI_REQUEST_CONTENT } from '../../model-proxy/request-content.js';
 import { capResponsesOutput } from '../../model-proxy/spend-cap.js';
-import type { ProviderKit, WebPolicy } from '../provider-kit.js';
+import type { ProviderKit, ToolRules } from '../provider-kit.js';
 
 const OPENAI_API = 'https://api.openai.com/v1';
 
 /** Tools the client runs itself (Codex's functions, its patch grammar, its tool search). */
 const CLIENT_TOOLS = new Set(['function', 'custom', 'namespace', 'local_shell']);
+
+/**
+ * `web_search` held to `research.*`: `filters.allowed_domains` becomes the
+ * config's; the tool has no blocked list, so with `research.blockedDomains`
+ * it is taken out of the request; the response's `max_tool_calls` (its only
+ * built-in tool is the search) at most `research.maxUses`.
+ */
+const holdWeb: ToolRules['holdWeb'] = (body, web, policy) => {
+  const allowed = [...policy.allowedDomains];
+  const tools = body.tools as unknown[];
+  const held =
+    policy.blockedDomains.length > 0
+      ? tools.filter((tool) => !web.includes(tool))
+      : tools.map((tool) => {
+          if (!web.includes(tool) || !isObject(tool) || allowed.length === 0) return tool;
+          const filters = isObject(tool.filters) ? tool.filters : {};
+          return { ...tool, filters: { ...filters, allowed_domains: allowed } };
+        });
+  const calls = body.max_tool_calls;
+  const maxCalls =
+    typeof calls === 'number' && Number.isInteger(calls) && calls > 0
+      ? Math.min(calls, policy.maxUses)
+      : policy.maxUses;
+  return { ...body, tools: held, max_tool_calls: maxCalls };
+};
 
 export const OPENAI: ProviderKit = {
   // OpenAI's base URL ends in /v1 (https://api.openai.com/v1): the path is appended to it.
@@ -52,35 +77,6 @@ export const OPENAI: ProviderKit = {
   usage: readOpenAiUsage,
   prices: PROVIDER_PRICES.openai,
 };
-
-/**
- * `web_search` held to `research.*`: `filters.allowed_domains` becomes the
- * config's; the tool has no blocked list, so with `research.blockedDomains`
- * it is taken out of the request; the response's `max_tool_calls` (its only
- * built-in tool is the search) at most `research.maxUses`.
- */
-function holdWeb(
-  body: Record<string, unknown>,
-  web: readonly unknown[],
-  policy: WebPolicy,
-): Record<string, unknown> {
-  const allowed = [...policy.allowedDomains];
-  const tools = body.tools as unknown[];
-  const held =
-    policy.blockedDomains.length > 0
-      ? tools.filter((tool) => !web.includes(tool))
-      : tools.map((tool) => {
-          if (!web.includes(tool) || !isObject(tool) || allowed.length === 0) return tool;
-          const filters = isObject(tool.filters) ? tool.filters : {};
-          return { ...tool, filters: { ...filters, allowed_domains: allowed } };
-        });
-  const calls = body.max_tool_calls;
-  const maxCalls =
-    typeof calls === 'number' && Number.isInteger(calls) && calls > 0
-      ? Math.min(calls, policy.maxUses)
-      : policy.maxUses;
-  return { ...body, tools: held, max_tool_calls: maxCalls };
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
