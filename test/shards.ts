@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ENGINES } from '../src/core/vocabulary/engine-names.js';
+import { globOf, namedElsewhere, TIERS, type Tier } from './tiers.js';
+
+/**
+ * CI's jobs (`.github/workflows/ci.yml` reads their names from here): each
+ * tier's files cut into shards of about equal measured time by `npm run
+ * shards` (scripts/shards.ts), each with the engines its files run, which its
+ * job installs and no other.
+ */
+export const SHARDS_FILE = 'test/shards.json';
+
+export interface Shard {
+  name: string;
+  tier: Tier;
+  /** The files' measured seconds, summed. */
+  seconds: number;
+  engines: string[];
+  /** Each file and its measured seconds. */
+  files: Record<string, number>;
+}
+
+export function readShards(root: string): Shard[] {
+  try {
+    return (JSON.parse(readFileSync(path.join(root, SHARDS_FILE), 'utf8')) as { shards: Shard[] })
+      .shards;
+  } catch {
+    return [];
+  }
+}
+
+/** Every test file of a tier, repository-relative and sorted. */
+export function testFilesOf(root: string, tier: Tier): string[] {
+  const files: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const relative = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(relative);
+      else if (entry.name.endsWith('.test.ts')) files.push(relative);
+    }
+  };
+  for (const entry of TIERS[tier] as readonly string[]) {
+    if (globOf(entry) === entry) files.push(entry);
+    else visit(entry);
+  }
+  const elsewhere = new Set(namedElsewhere(tier));
+  return files.filter((file) => !elsewhere.has(file)).sort();
+}
+
+/**
+ * The engines (those installed from the registry) a shard's files name; none
+ * for the fast tier, whose files start no process.
+ */
+export function shardEngines(root: string, tier: Tier, files: string[]): string[] {
+  if (tier === 'fast') return [];
+  const named = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    for (const engine of ENGINES)
+      if (engine !== 'baton' && text.includes(`'${engine}'`)) named.add(engine);
+  }
+  return ENGINES.filter((engine) => named.has(engine));
+}
