@@ -4,22 +4,22 @@ import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import { isChangeSetPlan, planRepositories, repositoryOf } from '../plan/set-plan.js';
 import { isWorkRole } from '../sessions/session.js';
+import { buildAsker } from '../snapshot/ask-record.js';
 import type { BuildSnapshot, CommandInfo } from '../snapshot/snapshot.js';
 import { setRefusal } from './set-refusal.js';
 import { canWriteAll, type SetSnapshot } from './set-snapshot.js';
 
 /**
- * Whether the build plans across every listed repository: whoever last added
- * its label (a writer of the issue's repository) can write each of them too,
+ * Whether the build plans across every listed repository: whoever asked for it
+ * (a writer of the issue's repository: its record, or for a build started
+ * before the record whoever last added its label) can write each of them too,
  * since its plan session reads them all.
  */
 export function plansAcross(set: SetSnapshot, config: Config): boolean {
   const listed = config.changeSets.repositories;
   if (listed.length === 0) return false;
-  const labeller = (set.home.labelledBy ?? [])
-    .filter((event) => isBuildLabel(config, event.label))
-    .at(-1)?.login;
-  return labeller !== undefined && canWriteAll(set, listed, labeller);
+  const asker = buildAsker(set.home, (label) => isBuildLabel(config, label))?.login;
+  return asker !== undefined && canWriteAll(set, listed, asker);
 }
 
 /**
@@ -68,7 +68,7 @@ export function isSetBuild({
 }
 
 /**
- * Whose write access the set must know, and where: the labeller in every
+ * Whose write access the set must know, and where: the asker in every
  * listed repository, each command's author in the repositories it concerns
  * (a worker's command in that worker's; one of the whole set in every one the
  * plan touches), and whoever closed or reopened the issue in every repository.
@@ -91,10 +91,7 @@ export function writersAsked({
     const key = login.toLowerCase();
     asked.set(key, new Set([...(asked.get(key) ?? []), ...repositories]));
   };
-  const labeller = (home.labelledBy ?? [])
-    .filter((event) => isBuildLabel(config, event.label))
-    .at(-1);
-  ask(labeller?.login, listed);
+  ask(buildAsker(home, (label) => isBuildLabel(config, label))?.login, listed);
   for (const info of home.commands)
     ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
