@@ -4,22 +4,32 @@ import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import { isChangeSetPlan, planRepositories, repositoryOf } from '../plan/set-plan.js';
 import { isWorkRole } from '../sessions/session.js';
-import { buildAsker } from '../snapshot/ask-record.js';
 import type { BuildSnapshot, CommandInfo } from '../snapshot/snapshot.js';
 import { setRefusal } from './set-refusal.js';
 import { canWriteAll, type SetSnapshot } from './set-snapshot.js';
 
 /**
- * Whether the build plans across every listed repository: whoever asked for it
- * (a writer of the issue's repository: its record, or for a build started
- * before the record whoever last added its label) can write each of them too,
- * since its plan session reads them all.
+ * Whether the build plans across every listed repository: whoever asked for it,
+ * or added its label since (a writer of the issue's repository), can write each
+ * of them too, since its plan session reads them all.
  */
 export function plansAcross(set: SetSnapshot, config: Config): boolean {
   const listed = config.changeSets.repositories;
   if (listed.length === 0) return false;
-  const asker = buildAsker(set.home, (label) => isBuildLabel(config, label))?.login;
-  return asker !== undefined && canWriteAll(set, listed, asker);
+  return askersOfSet(set.home, config).some((login) => canWriteAll(set, listed, login));
+}
+
+/**
+ * Who may have the set planned across its listed repositories: whoever asked
+ * for the build (its record, `BuildSnapshot['ask']`), and a writer who added
+ * its label since (as the refusal says, a person who can write them all adds
+ * the label again). For a build started before the record, the last labeller.
+ */
+function askersOfSet(home: BuildSnapshot, config: Config): string[] {
+  const labeller = (home.labelledBy ?? [])
+    .filter((event) => isBuildLabel(config, event.label))
+    .at(-1)?.login;
+  return [...new Set([home.ask?.by, labeller])].filter((login) => login !== undefined);
 }
 
 /**
@@ -91,7 +101,7 @@ export function writersAsked({
     const key = login.toLowerCase();
     asked.set(key, new Set([...(asked.get(key) ?? []), ...repositories]));
   };
-  ask(buildAsker(home, (label) => isBuildLabel(config, label))?.login, listed);
+  for (const asker of askersOfSet(home, config)) ask(asker, listed);
   for (const info of home.commands)
     ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);

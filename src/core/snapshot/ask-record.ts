@@ -76,24 +76,3 @@ export function withAskLine(status: string, record: AskRecord | null | undefined
   const line = renderAskRecord(record);
   return end < 0 ? `${status}\n${line}` : `${status.slice(0, end)}\n${line}${status.slice(end)}`;
 }
-
-/** What a build's asker is read from: its record, else its labels' events (writers' only). */
-export interface AskFacts {
-  ask?: AskRecord | undefined;
-  labelledBy?: { label: string; login: string; at?: string }[] | undefined;
-}
-
-/**
- * Who asked for the build: the record of its ask; for a build started before
- * the record was kept, the writer who last added a label that starts a build
- * (`labels`: the build labels, or `improve.label` as well), as it always was.
- * Null where neither says.
- */
-export function buildAsker(
-  facts: AskFacts,
-  labels: (label: string) => boolean,
-): { login: string; at: string | null } | null {
-  if (facts.ask) return { login: facts.ask.by, at: facts.ask.at };
-  const labelled = (facts.labelledBy ?? []).filter((event) => labels(event.label)).at(-1);
-  return labelled ? { login: labelled.login, at: labelled.at ?? null } : null;
-}
