@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { parseAskRecord } from '../../src/core/snapshot/ask-record.js';
+import { findStatusBuild } from '../../src/core/status/render-status.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { clearPermissionCache } from '../../src/github/observe/permissions.js';
 import { startFromResync } from '../../src/github/reconcile/doors/heal-asks.js';
@@ -93,6 +95,12 @@ describe('a build a writer asked for by a label, whose ask was lost', () => {
     expect(gh.git.refs.has(integration)).toBe(true);
     expect(plans()).toHaveLength(1);
     expect(asks()).toEqual(['maintainer']);
+    // The build's status comment records the healed ask as the label made it.
+    const status = gh.comments.find((c) => c.user.login === gh.botLogin && findStatusBuild(c.body));
+    expect(parseAskRecord(status?.body ?? '')).toMatchObject({
+      by: 'maintainer',
+      how: { way: 'label', label: 'orchestrate' },
+    });
 
     await resync();
     expect(app.errors).toEqual([]);

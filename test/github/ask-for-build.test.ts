@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { AskRecord } from '../../src/core/snapshot/ask-record.js';
 import { buildIdFor, integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   type AskAnswer,
@@ -21,17 +22,29 @@ describe('asking for a build (askForBuild)', () => {
   });
 
   /** Asks as a way would, with a start that records the builds it is handed. */
-  async function ask(
-    fields: Partial<BuildAsk> & { issue: BuildAsk['issue'] },
-  ): Promise<{ answer: AskAnswer; started: { ref: BuildRef; answer: unknown }[] }> {
+  async function ask(fields: Partial<BuildAsk> & { issue: BuildAsk['issue'] }): Promise<{
+    answer: AskAnswer;
+    started: { ref: BuildRef; answer: unknown }[];
+    records: AskRecord[];
+  }> {
     const started: { ref: BuildRef; answer: unknown }[] = [];
-    const start: StartBuild = (ref, { answer }) => started.push({ ref, answer });
+    const records: AskRecord[] = [];
+    const start: StartBuild = (ref, { answer, record }) => {
+      started.push({ ref, answer });
+      records.push(record);
+    };
     const answer = await askForBuild(
       repoContextOn(gh),
-      { asker: 'maintainer', what: { kind: 'build', type: 'code' }, ...fields },
+      {
+        asker: 'maintainer',
+        what: { kind: 'build', type: 'code' },
+        how: { way: 'label', label: 'orchestrate' },
+        at: '2026-01-01T00:00:00Z',
+        ...fields,
+      },
       start,
     );
-    return { answer, started };
+    return { answer, started, records };
   }
 
   it('starts a new build of the issue for a writer, named from its title', async () => {
@@ -105,6 +118,26 @@ describe('asking for a build (askForBuild)', () => {
       take: async () => ({ answer: taken }),
     });
     expect(started.map((one) => one.answer)).toEqual([taken]);
+  });
+
+  it('hands the start the record of the ask its status comment will keep: who, how, when, what', async () => {
+    const number = gh.openIssue({ title: 'Add OAuth login' });
+    const { records } = await ask({
+      issue: { number, title: 'Add OAuth login' },
+      what: { kind: 'improve' },
+      how: { way: 'command', comment: 7 },
+      at: '2026-01-02T03:04:05Z',
+      found: null,
+      take: async () => ({}),
+    });
+    expect(records).toEqual([
+      {
+        by: 'maintainer',
+        how: { way: 'command', comment: 7 },
+        at: '2026-01-02T03:04:05Z',
+        what: { kind: 'improve' },
+      },
+    ]);
   });
 
   it('checks permission before it takes the ask: an outsider’s comment gets no 👀', async () => {

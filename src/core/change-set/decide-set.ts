@@ -313,7 +313,7 @@ function planningLine(
     : {
         across,
         repositories,
-        why: `Planned for ${set.homeRepository} alone: whoever labelled the issue cannot write every repository of changeSets.repositories (${repositories.join(', ')}).`,
+        why: `Planned for ${set.homeRepository} alone: whoever asked for the build cannot write every repository of changeSets.repositories (${repositories.join(', ')}).`,
       };
 }
 

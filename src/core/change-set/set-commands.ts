@@ -9,17 +9,27 @@ import { setRefusal } from './set-refusal.js';
 import { canWriteAll, type SetSnapshot } from './set-snapshot.js';
 
 /**
- * Whether the build plans across every listed repository: whoever last added
- * its label (a writer of the issue's repository) can write each of them too,
- * since its plan session reads them all.
+ * Whether the build plans across every listed repository: whoever asked for it,
+ * or added its label since (a writer of the issue's repository), can write each
+ * of them too, since its plan session reads them all.
  */
 export function plansAcross(set: SetSnapshot, config: Config): boolean {
   const listed = config.changeSets.repositories;
   if (listed.length === 0) return false;
-  const labeller = (set.home.labelledBy ?? [])
+  return askersOfSet(set.home, config).some((login) => canWriteAll(set, listed, login));
+}
+
+/**
+ * Who may have the set planned across its listed repositories: whoever asked
+ * for the build (its record, `BuildSnapshot['ask']`), and a writer who added
+ * its label since (as the refusal says, a person who can write them all adds
+ * the label again). For a build started before the record, the last labeller.
+ */
+function askersOfSet(home: BuildSnapshot, config: Config): string[] {
+  const labeller = (home.labelledBy ?? [])
     .filter((event) => isBuildLabel(config, event.label))
     .at(-1)?.login;
-  return labeller !== undefined && canWriteAll(set, listed, labeller);
+  return [...new Set([home.ask?.by, labeller])].filter((login) => login !== undefined);
 }
 
 /**
@@ -68,7 +78,7 @@ export function isSetBuild({
 }
 
 /**
- * Whose write access the set must know, and where: the labeller in every
+ * Whose write access the set must know, and where: the asker in every
  * listed repository, each command's author in the repositories it concerns
  * (a worker's command in that worker's; one of the whole set in every one the
  * plan touches), and whoever closed or reopened the issue in every repository.
@@ -91,10 +101,7 @@ export function writersAsked({
     const key = login.toLowerCase();
     asked.set(key, new Set([...(asked.get(key) ?? []), ...repositories]));
   };
-  const labeller = (home.labelledBy ?? [])
-    .filter((event) => isBuildLabel(config, event.label))
-    .at(-1);
-  ask(labeller?.login, listed);
+  for (const asker of askersOfSet(home, config)) ask(asker, listed);
   for (const info of home.commands)
     ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);

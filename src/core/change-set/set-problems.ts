@@ -33,7 +33,7 @@ export function setProblems({
   if (!across)
     return outside.length > 0
       ? [
-          `The plan names ${names(outside)}, but this build is planned for ${home} alone: whoever labelled the issue cannot write every repository of \`changeSets.repositories\`. A person who can write them all adds the label again, or \`/replan\` keeps the workers in ${home}.`,
+          `The plan names ${names(outside)}, but this build is planned for ${home} alone: whoever asked for the build cannot write every repository of \`changeSets.repositories\`. A person who can write them all adds the label again, or \`/replan\` keeps the workers in ${home}.`,
         ]
       : [];
   const problems: string[] = [];

@@ -214,7 +214,7 @@ export const Config = z
     /**
      * Who Baton mentions when a build needs a person (the plan waits for
      * `/approve`, a worker needs help, the budget is reached, the final PR is
-     * open). Empty: the person who labelled the issue.
+     * open). Empty: the person who asked for the build (their label, or `/improve`).
      */
     notify: z.array(Login).max(10).default([]),
     models: Models.prefault({}),

@@ -35,16 +35,32 @@ export function findSeries(ctx: DecideContext): SeriesStart | null {
     const { loops } = command.command;
     starts.push({ loops, by: command.author, at: command.createdAt, commentId: command.commentId });
   }
-  const label = ctx.config.improve.label;
-  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
-  if (label && labelled?.at) {
+  const labelled = improveLabelAsk(ctx);
+  if (labelled) {
     const { loops } = ctx.config.improve;
-    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
+    starts.push({ loops, by: labelled.by, at: labelled.at, commentId: null });
   }
   const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
   if (!first) return null;
   const earlier = ctx.snapshot.runs.some((run) => compareTimes(run.createdAt, first.at) < 0);
   return earlier ? null : first;
+}
+
+/**
+ * The `improve.label` that asked for the build: as the build's record of its
+ * ask says; for a build started before the record, the label's first event by
+ * a writer.
+ */
+function improveLabelAsk(ctx: DecideContext): { by: string; at: string } | null {
+  const label = ctx.config.improve.label;
+  if (!label) return null;
+  const { ask } = ctx.snapshot;
+  if (ask) {
+    const byLabel = ask.how.way === 'label' && ask.how.label === label;
+    return byLabel && ask.what.kind === 'improve' ? { by: ask.by, at: ask.at } : null;
+  }
+  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
+  return labelled?.at ? { by: labelled.login, at: labelled.at } : null;
 }
 
 /**

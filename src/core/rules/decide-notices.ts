@@ -87,18 +87,25 @@ function finalPullText(url: string): string {
   return `📦 Every worker is done: the final pull request ${url} is open. Review it and merge it to deliver the build.`;
 }
 
-/** The `notify` list of `.github/baton.yml`, else the person who labelled the issue. */
+/**
+ * The `notify` list of `.github/baton.yml`, else the writer who asked for the
+ * build, as its record says (`BuildSnapshot['ask']`), whichever way they asked.
+ */
 export function notified(ctx: DecideContext): string[] {
   if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const labeller = (ctx.snapshot.labelledBy ?? [])
-    .filter((event) => isBuildLabel(ctx.config, event.label))
-    .at(-1)?.login;
-  // An improvement series has no build label: whoever asked for it is told.
-  const improver = (ctx.snapshot.labelledBy ?? [])
-    .filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label)
-    .at(-1)?.login;
-  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  const asked = ctx.snapshot.ask?.by ?? askedBeforeTheRecord(ctx);
   return asked && !asked.endsWith('[bot]') ? [asked] : [];
+}
+
+/** A build started before its ask was recorded: the person who labelled the issue, as it was read then. */
+function askedBeforeTheRecord(ctx: DecideContext): string | undefined {
+  const lastBy = (starts: (label: string) => boolean) =>
+    (ctx.snapshot.labelledBy ?? []).filter((event) => starts(event.label)).at(-1)?.login;
+  const labeller = lastBy((label) => isBuildLabel(ctx.config, label));
+  // An improvement series has no build label: whoever asked for it is told.
+  const improve = ctx.config.improve.label;
+  const improver = improve ? lastBy((label) => label === improve) : undefined;
+  return labeller ?? ctx.commands.improves[0]?.author ?? improver;
 }
 
 function needsOf(

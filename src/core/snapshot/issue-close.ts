@@ -4,7 +4,7 @@ import { compareTimes } from './normalize-snapshot.js';
 import type { BuildSnapshot, IssueClose, IssueStateChange, RunInfo } from './snapshot.js';
 
 /** What `closeCancels` reads: the issue's closes and reopens, and when the build began. */
-export type CloseFacts = Pick<BuildSnapshot, 'issue' | 'finalPull' | 'labelledBy'> & {
+export type CloseFacts = Pick<BuildSnapshot, 'issue' | 'finalPull' | 'labelledBy' | 'ask'> & {
   runs: readonly RunInfo[];
 };
 
@@ -58,9 +58,10 @@ export function cancellingClose(snapshot: CloseFacts, config?: CloseConfig): Iss
 }
 
 /**
- * When the build began: its first run Baton dispatched, else the newest label
- * that starts it added by a writer (`labelledBy` keeps only theirs); null when
- * neither is in sight.
+ * When the build began: its first run Baton dispatched, else when its ask
+ * was heard (its record; for a build started before the record, the newest
+ * label that starts it added by a writer: `labelledBy` keeps only theirs);
+ * null when neither is in sight.
  */
 function buildBegan(snapshot: CloseFacts, config?: CloseConfig): string | null {
   const first = snapshot.runs
@@ -68,6 +69,7 @@ function buildBegan(snapshot: CloseFacts, config?: CloseConfig): string | null {
     .map((run) => run.createdAt)
     .sort(compareTimes)[0];
   if (first !== undefined) return first;
+  if (snapshot.ask) return snapshot.ask.at;
   if (!config) return null;
   const starts = (label: string) =>
     isBuildLabel(config, label) ||

@@ -16,6 +16,7 @@ import type { UsageRecord } from '../records/usage.js';
 import type { Evidence } from '../sessions/evidence.js';
 import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
+import type { AskRecord } from './ask-record.js';
 import type { DatedUsage } from './daily-spend.js';
 import type { UncountedUsage } from './usage-ties.js';
 
@@ -88,6 +89,12 @@ export interface BuildSnapshot {
    * only those with write access (anyone with triage permission may add a label).
    */
   labelledBy?: { label: string; login: string; at?: string }[];
+  /**
+   * The ask that started the build, as its status comment records it (`ask-record.ts`):
+   * who asked, which way, when, for what. Absent: a build started before the record, or
+   * one whose status comment is not written yet; the build label's event stands in.
+   */
+  ask?: AskRecord;
   /**
    * The usage records sessions' publish jobs left (`refs/baton/<build>/usage/<run>`),
    * one per run: what each session spent, failed ones included. Only records tied to

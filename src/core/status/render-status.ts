@@ -4,6 +4,7 @@
  * folded around the hidden ledger of accepted commands it always keeps.
  */
 import type { ConfigProblem } from '../config/config-problems.js';
+import { type AskRecord, renderAskRecord, withAskLine } from '../snapshot/ask-record.js';
 import type { CommandInfo } from '../snapshot/snapshot.js';
 import { buildDir, planPath } from '../vocabulary/ids.js';
 import { blobUrl, code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
@@ -60,19 +61,25 @@ export function renderIgnoredClose({ by, at }: IgnoredClose): string {
 }
 
 /**
- * The whole status comment: the status for people, then the hidden ledger of
- * accepted commands. The ledger is never cut (a command it lost would count
+ * The whole status comment: the status for people, with the record of the ask
+ * that started the build after its marker, then the hidden ledger of accepted
+ * commands. Neither record is ever cut (a command the ledger lost would count
  * again as its comment reads now); the status is folded into the room left.
  */
 export function renderStatusComment({
   view,
   commands,
+  ask,
 }: {
   view: StatusView;
   commands: CommandInfo[];
+  /** The ask that started the build (`BuildSnapshot['ask']`); none before it was recorded. */
+  ask?: AskRecord | undefined;
 }): string {
   const ledger = renderCommandLedger(commands);
-  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
+  const asked = ask ? renderAskRecord(ask).length + 1 : 0;
+  const status = renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length - asked });
+  return `${withAskLine(status, ask)}${ledger}`;
 }
 
 /**

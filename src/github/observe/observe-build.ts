@@ -4,6 +4,7 @@ import { parseValidationMessage, validationRefPrefix } from '../../core/plan/val
 import { adaptationRefPrefix, adaptationsOf } from '../../core/records/adaptation.js';
 import { usageRefPrefix } from '../../core/records/usage.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
+import { type AskRecord, parseAskRecord } from '../../core/snapshot/ask-record.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
 import {
@@ -141,6 +142,7 @@ export async function observeBuild(
     commands: comments.commands,
     finalPull,
     statusComment: comments.statusComment,
+    ...askOf(comments.statusComment),
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
     ...(comments.notes.length > 0 ? { notes: comments.notes } : {}),
@@ -198,4 +200,10 @@ export function branchesOf(build: string, repository: Pick<Repository, 'refs'>) 
     else if (branch?.kind === 'worker') workers[branch.worker] = ref.target.oid;
   }
   return { integration, workers };
+}
+
+/** The ask the status comment records (Baton's own comment: `readComments` keeps no other). */
+function askOf(status: BuildSnapshot['statusComment']): { ask?: AskRecord } {
+  const ask = status ? parseAskRecord(status.body) : null;
+  return ask ? { ask } : {};
 }

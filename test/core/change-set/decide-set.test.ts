@@ -59,6 +59,26 @@ describe('a change set while it plans', () => {
     expect(renderStatus(decision.view)).toContain(`Planned for ${HOME} alone`);
   });
 
+  it.each([
+    ['the recorded asker can, whoever labelled the issue since', 'maintainer', 'carol'],
+    ['a writer who can labels the issue again after an asker who cannot', 'carol', 'maintainer'],
+  ])('reads every listed repository when %s', (_name, asker, labeller) => {
+    const set = makeSet({
+      home: {
+        plan: { kind: 'missing' },
+        runs: [],
+        ask: {
+          by: asker,
+          how: { way: 'label', label: 'orchestrate' },
+          at: ago(300),
+          what: { kind: 'build', type: 'code' },
+        },
+        labelledBy: [{ label: 'orchestrate', login: labeller, at: ago(100) }],
+      },
+    });
+    expect(setDispatches(decideOn(set))).toEqual([`${HOME} plan - views`]);
+  });
+
   it('plans nothing while a listed repository is outside the installation, and says so in one line', () => {
     const set = makeSet({
       home: { plan: { kind: 'missing' }, runs: [] },

@@ -1,6 +1,7 @@
 import type { AskedBuild } from '../../../core/config/build-labels.js';
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
+import type { AskRecord, AskWay } from '../../../core/snapshot/ask-record.js';
 import { buildIdFor } from '../../../core/vocabulary/ids.js';
 import { ensureNote } from '../../act/ensure-note.js';
 import { withReason } from '../../client/request-reason.js';
@@ -21,6 +22,10 @@ export interface BuildAsk {
   issue: { number: number; title: string };
   /** What is asked for. */
   what: AskedBuild;
+  /** Which way: the label added (its name), or the comment whose command asks (its id). */
+  how: AskWay;
+  /** When the ask was heard or made (ISO 8601): the delivery's time, or the comment's. */
+  at: string;
   /** The issue's build where the way looked for it already (null: it has none); left out, the seam looks. */
   found?: BuildRef | null;
   /** What a refused asker is told on the issue, once (a note by its key); none: nothing is said. */
@@ -41,11 +46,19 @@ export type AskAnswer =
   | { result: 'started'; ref: BuildRef }
   | { result: 'running'; ref: BuildRef };
 
-/** Queues the reconcile that may create the build asked for: the one way a build starts. */
+/**
+ * Queues the reconcile that may create the build asked for: the one way a build
+ * starts, with the record of the ask (`record`) that the build's status comment keeps.
+ */
 export type StartBuild = (
   ref: BuildRef,
-  asked: { ask: BuildAsk; answer?: CommandAnswer | undefined },
+  asked: { ask: BuildAsk; record: AskRecord; answer?: CommandAnswer | undefined },
 ) => void;
+
+/** The record of a writer's ask, as the build's status comment keeps it: who, how, when, what. */
+export function askRecordOf(ask: BuildAsk): AskRecord {
+  return { by: ask.asker, how: ask.how, at: ask.at, what: ask.what };
+}
 
 /**
  * The seam every way of asking for a build goes through. The asker's
@@ -54,7 +67,11 @@ export type StartBuild = (
  * as the way says it, or not at all. The issue's build is found by its build
  * branch: one that runs is looked at again, never started twice; else a new
  * id is named from the issue. Then the build is started one way (`start`: a
- * reconcile queued with `start`, the only one that may create a build).
+ * reconcile queued with `start`, the only one that may create a build), with
+ * the record of the ask: who, which way, when, what. The reconcile that
+ * creates the build's status comment writes it there, once; the core reads
+ * the asker from it, never from a label's event (a label anyone with triage
+ * may add again; a way that is no label has none).
  */
 export async function askForBuild(
   ctx: RepoContext,
@@ -75,7 +92,7 @@ export async function askForBuild(
     build: buildIdFor(ask.issue.number, ask.issue.title),
     issue: ask.issue.number,
   };
-  start(ref, { ask, answer: taken.answer });
+  start(ref, { ask, record: askRecordOf(ask), answer: taken.answer });
   return found ? { result: 'running', ref } : { result: 'started', ref };
 }
 
@@ -90,7 +107,7 @@ export function startFromDelivery(
   /** The repository's settings the handler read, handed to the reconcile: read once an event. */
   config?: ParsedConfig,
 ): StartBuild {
-  return (ref, { ask, answer }) => {
+  return (ref, { ask, record, answer }) => {
     delivery.log
       .child({ deliveryId: delivery.id, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` })
       .info(
@@ -101,6 +118,7 @@ export function startFromDelivery(
       ref,
       deps,
       start: true,
+      ask: record,
       ...(answer ? { answer } : {}),
       ...(config ? { config } : {}),
     });

@@ -150,6 +150,8 @@ export async function healLostAsks(
         asker: labelled.actor,
         issue: { number: issue.number, title: issue.title },
         what,
+        how: { way: 'label', label: labelled.label },
+        at: labelled.at,
         found: null,
         refusal,
       },
@@ -256,7 +258,7 @@ export function startFromResync(
   ctx: RepoContext,
   { defaultBranch, deps, log }: { defaultBranch: string; deps: ScheduleDeps; log: BuildLog },
 ): StartBuild {
-  return (ref, { ask, answer }) => {
+  return (ref, { ask, record, answer }) => {
     log
       .child({ deliveryId: null, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` })
       .info(
@@ -266,7 +268,7 @@ export function startFromResync(
     scheduleFromResync(
       ctx,
       { ref, defaultBranch, deps, log },
-      { start: true, ...(answer ? { answer } : {}) },
+      { start: true, ask: record, ...(answer ? { answer } : {}) },
     );
   };
 }

@@ -70,6 +70,8 @@ export async function onIssueComment(
         asker: sender.login,
         issue: { number: issue.number, title: issue.title },
         what: { kind: 'improve' },
+        how: { way: 'command', comment: comment.id },
+        at: comment.created_at,
         found: null,
         take: () => takeComment(ctx, { context, parsed, onIssue: true }),
       },

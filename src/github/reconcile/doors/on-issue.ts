@@ -29,6 +29,8 @@ export async function onIssueLabeled(
       asker: sender.login,
       issue: { number: issue.number, title: issue.title },
       what,
+      how: { way: 'label', label: label.name },
+      at: deps.now(),
       refusal: labelRefusal(sender.login, label.name),
     },
     startFromDelivery(ctx, context, deps, config),

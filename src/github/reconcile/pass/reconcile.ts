@@ -4,6 +4,7 @@ import type { Action } from '../../../core/context/action.js';
 import { type CommandAnswer, commandAnswers } from '../../../core/decide/check-commands.js';
 import { decide } from '../../../core/decide/decide.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
+import type { AskRecord } from '../../../core/snapshot/ask-record.js';
 import { writesOwed } from '../../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../../read-config.js';
@@ -48,6 +49,12 @@ export interface ReconcileRequest {
    * branch name or run name is only a hint, and a fork's is whatever its author typed.
    */
   start?: boolean;
+  /**
+   * With `start`: the record of the writer's ask (`askForBuild`). A build with no status
+   * comment yet takes it, and the comment this pass creates writes it; a build that has one
+   * keeps what it records (or, started before the record, records none).
+   */
+  ask?: AskRecord;
   /** What this process last read of each build: noted here, for run completions to be judged by (`LastReads`). */
   lastReads?: LastReads;
   /** Hears each build read whole, with the status it renders (the page's board). */
@@ -146,12 +153,25 @@ export async function reconcile(
   }
   // A process that shares no store says so when it sees another process's dispatches.
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
+  const asked = request.start && request.ask ? askedFor(observed, request.ask) : observed;
   const config = request.config ?? (await loadConfigAt(ctx, observed.snapshot.repo.defaultSha));
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
-  if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home })) {
-    return reconcileSet(ctx, { request, observed, config, freshFrom, alongside });
+  if (config.ok && isSetBuild({ snapshot: asked.snapshot, config: config.config, home })) {
+    return reconcileSet(ctx, { request, observed: asked, config, freshFrom, alongside });
   }
-  return reconcileBuild(ctx, { ...request, observed, config });
+  return reconcileBuild(ctx, { ...request, observed: asked, config });
+}
+
+/**
+ * The build as read, with the ask that starts it where its status comment is
+ * still to be created: that comment records it, once (its lock ref), so a
+ * second start (a doubled delivery, another replica, another writer's label)
+ * finds the comment and its record, and writes nothing new.
+ */
+function askedFor(observed: ObservedBuild, ask: AskRecord): ObservedBuild {
+  const { snapshot } = observed;
+  if (snapshot.statusComment !== null || snapshot.ask) return observed;
+  return { ...observed, snapshot: { ...snapshot, ask } };
 }
 
 /** What one build's reconcile is handed: the request, with the build as `reconcile` read it. */

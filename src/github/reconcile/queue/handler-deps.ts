@@ -1,6 +1,7 @@
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
+import type { AskRecord } from '../../../core/snapshot/ask-record.js';
 import type { ActLog, ActOutcome } from '../../act/act.js';
 import type { HeldStatusEdits } from '../../act/held-status-edit.js';
 import type { StatusPacer } from '../../act/status-pacer.js';
@@ -39,6 +40,11 @@ export interface QueueDeps {
    * show (no build branch, no status comment) does nothing.
    */
   starts?: Set<string>;
+  /**
+   * The record of the ask (`askForBuild`) that goes with a start, by queue key, the first
+   * one heard: the reconcile that creates the build's status comment writes it there.
+   */
+  asks?: Map<string, AskRecord>;
   /** The settings a handler read for a build's next reconcile, by queue key: read once an event. */
   configs?: Map<string, ParsedConfig>;
   /**

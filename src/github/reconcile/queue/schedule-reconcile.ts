@@ -1,5 +1,6 @@
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
+import type { AskRecord } from '../../../core/snapshot/ask-record.js';
 import type { ActOutcome } from '../../act/act.js';
 import type { StatusEditWait } from '../../act/status-pacer.js';
 import { setLookNoNews } from '../../change-set/set-look.js';
@@ -27,6 +28,8 @@ export interface ScheduleRequest {
   answer?: CommandAnswer;
   /** A writer asked for this build (`askForBuild`): the reconcile may create it. */
   start?: boolean;
+  /** With `start`: the record of that ask, written with the build's status comment. */
+  ask?: AskRecord;
   /** The event may bring nothing the last read lacks: judged when the reconcile would start. */
   noNews?: NoNews;
   /** The repository's settings the handler read: the reconcile takes them rather than reading them again. */
@@ -53,7 +56,7 @@ interface Queued {
  * it; null for a resync) and `build` (`owner/repo#issue`).
  */
 export function scheduleReconcile(ctx: RepoContext, request: ScheduleRequest): void {
-  const { ref, deps, log, deliveryId, answer, start, noNews, config } = request;
+  const { ref, deps, log, deliveryId, answer, start, ask, noNews, config } = request;
   const key = buildKey(ctx, ref.build);
   deps.known?.saw(ctx, ref);
   deps.asked ??= new Map();
@@ -63,6 +66,7 @@ export function scheduleReconcile(ctx: RepoContext, request: ScheduleRequest): v
   if (start) {
     deps.starts ??= new Set();
     deps.starts.add(key);
+    if (ask) keepAsk(deps, key, ask);
   }
   if (config) {
     deps.configs ??= new Map();
@@ -124,6 +128,8 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
   const answers = deps.answers.get(key) ?? [];
   deps.answers.delete(key);
   const starting = deps.starts?.delete(key) ?? false;
+  const ask = starting ? deps.asks?.get(key) : undefined;
+  deps.asks?.delete(key);
   const config = deps.configs?.get(key);
   deps.configs?.delete(key);
   // This reconcile renders the status afresh: an edit held before it is moot.
@@ -148,6 +154,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
         log: buildLog,
         answers,
         start: starting,
+        ...(ask ? { ask } : {}),
         ...(config ? { config } : {}),
         ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
         ...(deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {}),
@@ -162,10 +169,22 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
     // with the comments still awaiting Baton's 👀: no other read would take them.
     const awaiting = answers.filter((answer) => answer.awaiting);
     if (awaiting.length > 0) deps.answers.set(key, [...awaiting, ...(deps.answers.get(key) ?? [])]);
+    if (ask) keepAsk(deps, key, ask);
     leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
     throw error;
   });
   afterReconcile(queued, { outcomes, starting, readAt, look });
+}
+
+/**
+ * Keeps the record of an ask beside the queue for the build's start: the first
+ * one heard is the build's, so a second (a doubled delivery, another writer's
+ * label) adds nothing, and a start tried again after a failed reconcile still
+ * carries it.
+ */
+function keepAsk(deps: ScheduleDeps, key: string, ask: AskRecord): void {
+  deps.asks ??= new Map();
+  if (!deps.asks.has(key)) deps.asks.set(key, ask);
 }
 
 /** What a reconcile leaves behind: its next look, a held status edit, a wake for a waiting dispatch. */
@@ -303,6 +322,7 @@ export function scheduleFromDelivery(
     deps: ScheduleDeps;
     answer?: CommandAnswer;
     start?: boolean;
+    ask?: AskRecord;
     config?: ParsedConfig;
   },
 ): void {
@@ -320,7 +340,7 @@ export function scheduleFromDelivery(
 export function scheduleFromResync(
   ctx: RepoContext,
   resync: { ref: BuildRef; defaultBranch: string; deps: ScheduleDeps; log: BuildLog },
-  asked: { start?: boolean; answer?: CommandAnswer; noNews?: NoNews } = {},
+  asked: { start?: boolean; ask?: AskRecord; answer?: CommandAnswer; noNews?: NoNews } = {},
 ): void {
   scheduleReconcile(ctx, { ...resync, deliveryId: null, ...asked });
 }
