@@ -8755,10 +8755,10 @@ var require_light = __commonJS({
             return null;
           }
         }
-        conditionsCheck(weight2) {
+        conditionsCheck(weight) {
           var capacity;
           capacity = this.computeCapacity();
-          return capacity == null || weight2 <= capacity;
+          return capacity == null || weight <= capacity;
         }
         async __incrementReservoir__(incr) {
           var reservoir;
@@ -8774,23 +8774,23 @@ var require_light = __commonJS({
         isBlocked(now) {
           return this._unblockTime >= now;
         }
-        check(weight2, now) {
-          return this.conditionsCheck(weight2) && this._nextRequest - now <= 0;
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
         }
-        async __check__(weight2) {
+        async __check__(weight) {
           var now;
           await this.yieldLoop();
           now = Date.now();
-          return this.check(weight2, now);
+          return this.check(weight, now);
         }
-        async __register__(index, weight2, expiration) {
+        async __register__(index, weight, expiration) {
           var now, wait2;
           await this.yieldLoop();
           now = Date.now();
-          if (this.conditionsCheck(weight2)) {
-            this._running += weight2;
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
             if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight2;
+              this.storeOptions.reservoir -= weight;
             }
             wait2 = Math.max(this._nextRequest - now, 0);
             this._nextRequest = now + wait2 + this.storeOptions.minTime;
@@ -8808,14 +8808,14 @@ var require_light = __commonJS({
         strategyIsBlock() {
           return this.storeOptions.strategy === 3;
         }
-        async __submit__(queueLength, weight2) {
+        async __submit__(queueLength, weight) {
           var blocked, now, reachedHWM;
           await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight2 > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight2} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
           }
           now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight2, now);
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
           blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
           if (blocked) {
             this._unblockTime = now + this.computePenalty();
@@ -8828,10 +8828,10 @@ var require_light = __commonJS({
             strategy: this.storeOptions.strategy
           };
         }
-        async __free__(index, weight2) {
+        async __free__(index, weight) {
           await this.yieldLoop();
-          this._running -= weight2;
-          this._done += weight2;
+          this._running -= weight;
+          this._done += weight;
           this.instance._drainAll(this.computeCapacity());
           return {
             running: this._running
@@ -9251,8 +9251,8 @@ var require_light = __commonJS({
           _randomIndex() {
             return Math.random().toString(36).slice(2);
           }
-          check(weight2 = 1) {
-            return this._store.__check__(weight2);
+          check(weight = 1) {
+            return this._store.__check__(weight);
           }
           _clearGlobalState(index) {
             if (this._scheduled[index] != null) {
@@ -10268,10 +10268,10 @@ var require_LocalDatastore = __commonJS({
           return null;
         }
       }
-      conditionsCheck(weight2) {
+      conditionsCheck(weight) {
         var capacity;
         capacity = this.computeCapacity();
-        return capacity == null || weight2 <= capacity;
+        return capacity == null || weight <= capacity;
       }
       __incrementReservoir__(incr) {
         var _this8 = this;
@@ -10293,28 +10293,28 @@ var require_LocalDatastore = __commonJS({
       isBlocked(now) {
         return this._unblockTime >= now;
       }
-      check(weight2, now) {
-        return this.conditionsCheck(weight2) && this._nextRequest - now <= 0;
+      check(weight, now) {
+        return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
       }
-      __check__(weight2) {
+      __check__(weight) {
         var _this10 = this;
         return _asyncToGenerator2(function* () {
           var now;
           yield _this10.yieldLoop();
           now = Date.now();
-          return _this10.check(weight2, now);
+          return _this10.check(weight, now);
         })();
       }
-      __register__(index, weight2, expiration) {
+      __register__(index, weight, expiration) {
         var _this11 = this;
         return _asyncToGenerator2(function* () {
           var now, wait2;
           yield _this11.yieldLoop();
           now = Date.now();
-          if (_this11.conditionsCheck(weight2)) {
-            _this11._running += weight2;
+          if (_this11.conditionsCheck(weight)) {
+            _this11._running += weight;
             if (_this11.storeOptions.reservoir != null) {
-              _this11.storeOptions.reservoir -= weight2;
+              _this11.storeOptions.reservoir -= weight;
             }
             wait2 = Math.max(_this11._nextRequest - now, 0);
             _this11._nextRequest = now + wait2 + _this11.storeOptions.minTime;
@@ -10333,16 +10333,16 @@ var require_LocalDatastore = __commonJS({
       strategyIsBlock() {
         return this.storeOptions.strategy === 3;
       }
-      __submit__(queueLength, weight2) {
+      __submit__(queueLength, weight) {
         var _this12 = this;
         return _asyncToGenerator2(function* () {
           var blocked, now, reachedHWM;
           yield _this12.yieldLoop();
-          if (_this12.storeOptions.maxConcurrent != null && weight2 > _this12.storeOptions.maxConcurrent) {
-            throw new BottleneckError(`Impossible to add a job having a weight of ${weight2} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
+          if (_this12.storeOptions.maxConcurrent != null && weight > _this12.storeOptions.maxConcurrent) {
+            throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
           }
           now = Date.now();
-          reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight2, now);
+          reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight, now);
           blocked = _this12.strategyIsBlock() && (reachedHWM || _this12.isBlocked(now));
           if (blocked) {
             _this12._unblockTime = now + _this12.computePenalty();
@@ -10356,12 +10356,12 @@ var require_LocalDatastore = __commonJS({
           };
         })();
       }
-      __free__(index, weight2) {
+      __free__(index, weight) {
         var _this13 = this;
         return _asyncToGenerator2(function* () {
           yield _this13.yieldLoop();
-          _this13._running -= weight2;
-          _this13._done += weight2;
+          _this13._running -= weight;
+          _this13._done += weight;
           _this13.instance._drainAll(_this13.computeCapacity());
           return {
             running: _this13._running
@@ -11363,17 +11363,17 @@ var require_RedisDatastore = __commonJS({
       __currentReservoir__() {
         return this.runScript("current_reservoir", []);
       }
-      __check__(weight2) {
+      __check__(weight) {
         var _this6 = this;
         return _asyncToGenerator2(function* () {
-          return _this6.convertBool(yield _this6.runScript("check", _this6.prepareArray([weight2])));
+          return _this6.convertBool(yield _this6.runScript("check", _this6.prepareArray([weight])));
         })();
       }
-      __register__(index, weight2, expiration) {
+      __register__(index, weight, expiration) {
         var _this7 = this;
         return _asyncToGenerator2(function* () {
           var reservoir, success2, wait2;
-          var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index, weight2, expiration]));
+          var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index, weight, expiration]));
           var _ref5 = _slicedToArray2(_ref4, 3);
           success2 = _ref5[0];
           wait2 = _ref5[1];
@@ -11385,12 +11385,12 @@ var require_RedisDatastore = __commonJS({
           };
         })();
       }
-      __submit__(queueLength, weight2) {
+      __submit__(queueLength, weight) {
         var _this8 = this;
         return _asyncToGenerator2(function* () {
           var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
           try {
-            var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight2]));
+            var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
             var _ref7 = _slicedToArray2(_ref6, 3);
             reachedHWM = _ref7[0];
             blocked = _ref7[1];
@@ -11406,16 +11406,16 @@ var require_RedisDatastore = __commonJS({
               var _e$message$split = e.message.split(":");
               var _e$message$split2 = _slicedToArray2(_e$message$split, 3);
               overweight = _e$message$split2[0];
-              weight2 = _e$message$split2[1];
+              weight = _e$message$split2[1];
               maxConcurrent = _e$message$split2[2];
-              throw new BottleneckError(`Impossible to add a job having a weight of ${weight2} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
+              throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
             } else {
               throw e;
             }
           }
         })();
       }
-      __free__(index, weight2) {
+      __free__(index, weight) {
         var _this9 = this;
         return _asyncToGenerator2(function* () {
           var running;
@@ -12074,8 +12074,8 @@ var require_Bottleneck = __commonJS({
         _randomIndex() {
           return Math.random().toString(36).slice(2);
         }
-        check(weight2 = 1) {
-          return this._store.__check__(weight2);
+        check(weight = 1) {
+          return this._store.__check__(weight);
         }
         _clearGlobalState(index) {
           if (this._scheduled[index] != null) {
@@ -43418,7 +43418,27 @@ function buildTypeOf(plan) {
   return plan.type ?? "code";
 }
 
+// src/core/sessions/providers.ts
+var PROVIDER_TRAITS = {
+  anthropic: {
+    title: "Anthropic",
+    secret: "ANTHROPIC_API_KEY",
+    models: "models.*",
+    modelsKey: null
+  },
+  openai: {
+    title: "OpenAI",
+    secret: "OPENAI_API_KEY",
+    models: "models.openai.*",
+    modelsKey: "openai"
+  }
+};
+
 // src/core/vocabulary/pricing.ts
+var PRICE_SOURCE = {
+  url: "https://docs.anthropic.com/en/docs/about-claude/pricing",
+  checked: "2026-11-25"
+};
 var PRICES = [
   { family: "opus", inputPerMillion: 5, outputPerMillion: 25 },
   { family: "sonnet", inputPerMillion: 3, outputPerMillion: 15 },
@@ -43433,6 +43453,10 @@ var OLDER_MODELS = [
   { prefix: "claude-3-5-haiku", inputPerMillion: 0.8, outputPerMillion: 4 },
   { prefix: "claude-3-haiku", inputPerMillion: 0.25, outputPerMillion: 1.25 }
 ];
+var OPENAI_PRICE_SOURCE = {
+  url: "https://developers.openai.com/api/docs/pricing",
+  checked: "2026-11-24"
+};
 var OPENAI_PRICES = {
   "gpt-5.5": {
     inputPerMillion: 5,
@@ -43444,20 +43468,32 @@ var CACHE_READ_FACTOR = 0.1;
 var CACHE_WRITE_FACTOR = 1.25;
 var CACHE_WRITE_1H_FACTOR = 2;
 var WEB_SEARCH_USD_PER_THOUSAND = 10;
-function findModelPrice(model, prices = {}) {
-  const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
-  if (own2) return { inputPerMillion: own2.input, outputPerMillion: own2.output };
-  const id = model.toLowerCase();
-  const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
-  if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
+function claudePrice(id) {
   const older = OLDER_MODELS.find(
     ({ prefix }) => id === prefix || id.startsWith(prefix) && /^[-@]/.test(id.slice(prefix.length))
   );
-  if (older) return older;
-  return PRICES.find((price) => id.includes(price.family)) ?? null;
+  return older ?? PRICES.find((price) => id.includes(price.family)) ?? null;
 }
-function costOf(model, tokens, prices = {}) {
-  const price = findModelPrice(model, prices);
+function openAiPrice(id) {
+  const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
+  return Object.hasOwn(OPENAI_PRICES, undated) ? OPENAI_PRICES[undated] ?? null : null;
+}
+var PROVIDER_PRICES = {
+  anthropic: { source: PRICE_SOURCE, price: claudePrice },
+  openai: { source: OPENAI_PRICE_SOURCE, price: openAiPrice }
+};
+function findModelPrice(model, prices = {}, table2 = PROVIDER_PRICES) {
+  const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
+  if (own2) return { inputPerMillion: own2.input, outputPerMillion: own2.output };
+  const id = model.toLowerCase();
+  for (const list2 of Object.values(table2)) {
+    const price = list2.price(id);
+    if (price) return price;
+  }
+  return null;
+}
+function costOf(model, tokens, prices = {}, table2 = PROVIDER_PRICES) {
+  const price = findModelPrice(model, prices, table2);
   if (!price) return null;
   const writes = Math.max(0, tokens.cache_creation_input_tokens);
   const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));
@@ -43468,6 +43504,9 @@ function costOf(model, tokens, prices = {}) {
   const [inputFactor, outputFactor] = long && prompt > long.aboveInputTokens ? [long.inputFactor, long.outputFactor] : [1, 1];
   return (input2 * price.inputPerMillion * inputFactor + tokens.output_tokens * price.outputPerMillion * outputFactor) / 1e6 + searches;
 }
+
+// src/core/vocabulary/provider-names.ts
+var PROVIDERS = ["anthropic", "openai"];
 
 // src/core/vocabulary/nearest.ts
 function findNearest(word, candidates) {
@@ -43984,7 +44023,7 @@ var Config = external_exports.strictObject({
   /**
    * Who Baton mentions when a build needs a person (the plan waits for
    * `/approve`, a worker needs help, the budget is reached, the final PR is
-   * open). Empty: the person who labelled the issue.
+   * open). Empty: the person who asked for the build (their label, or `/improve`).
    */
   notify: external_exports.array(Login).max(10).default([]),
   models: Models.prefault({}),
@@ -44001,18 +44040,18 @@ var Config = external_exports.strictObject({
   verification: VerificationSettings.prefault({})
 }).superRefine((config3, ctx) => {
   const { validation } = config3.verification;
-  const openai = callsProvider(
-    readEngineSettings(config3.session.engine, validation.engine).allow,
-    "openai"
-  );
+  const allowed = readEngineSettings(config3.session.engine, validation.engine).allow;
   const named3 = [
     ...MODEL_KINDS.map((kind) => ({ model: config3.models[kind], path: ["models", kind] })),
     ...validation.model ? [{ model: validation.model, path: ["verification", "validation", "model"] }] : [],
-    // OpenAI's models are priced only where an engine that calls OpenAI may run.
-    ...openai ? MODEL_KINDS.map((kind) => ({
-      model: config3.models.openai[kind],
-      path: ["models", "openai", kind]
-    })) : []
+    // A provider's own models (`models.openai`) are priced only where an engine that calls it may run.
+    ...PROVIDERS.flatMap((provider) => {
+      const key = PROVIDER_TRAITS[provider].modelsKey;
+      return key !== null && callsProvider(allowed, provider) ? MODEL_KINDS.map((kind) => ({
+        model: config3.models[key][kind],
+        path: ["models", key, kind]
+      })) : [];
+    })
   ];
   for (const { model, path: path2 } of named3) {
     if (findModelPrice(model, config3.models.prices)) continue;
@@ -52035,6 +52074,46 @@ async function ignoreStatus(statuses, write) {
   }
 }
 
+// src/core/snapshot/ask-record.ts
+var AskSchema = external_exports.object({
+  by: external_exports.string().regex(/^[\w.[\]-]{1,100}$/),
+  how: external_exports.union([
+    external_exports.object({ way: external_exports.literal("label"), label: external_exports.string().min(1).max(100) }),
+    external_exports.object({ way: external_exports.literal("command"), comment: external_exports.number().int().positive() })
+  ]),
+  at: external_exports.string().min(1).max(40),
+  what: external_exports.union([
+    external_exports.object({ kind: external_exports.literal("build"), type: BuildType }),
+    external_exports.object({ kind: external_exports.literal("improve") })
+  ])
+});
+var ASK_LINE = /^<!-- baton:ask (\{[^<>\n]*\}) -->$/;
+function renderAskRecord(record2) {
+  const json3 = JSON.stringify(AskSchema.parse(record2)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return `<!-- baton:ask ${json3} -->`;
+}
+function parseAskRecord(statusBody) {
+  const line = statusBody.split("\n", 2)[1] ?? "";
+  const match = ASK_LINE.exec(line.trimEnd());
+  if (!match?.[1]) return null;
+  let raw;
+  try {
+    raw = JSON.parse(match[1]);
+  } catch {
+    return null;
+  }
+  const parsed = AskSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+function withAskLine(status2, record2) {
+  if (!record2) return status2;
+  const end = status2.indexOf("\n");
+  const line = renderAskRecord(record2);
+  return end < 0 ? `${status2}
+${line}` : `${status2.slice(0, end)}
+${line}${status2.slice(end)}`;
+}
+
 // src/core/commands/command-table.ts
 var WorkerId2 = external_exports.string().regex(/^W\d+\.\d+$/);
 function command(spec) {
@@ -53428,10 +53507,13 @@ function renderIgnoredClose({ by, at }) {
 }
 function renderStatusComment({
   view,
-  commands
+  commands,
+  ask
 }) {
   const ledger = renderCommandLedger(commands);
-  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
+  const asked = ask ? renderAskRecord(ask).length + 1 : 0;
+  const status2 = renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length - asked });
+  return `${withAskLine(status2, ask)}${ledger}`;
 }
 function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
   const head = [
@@ -54065,6 +54147,7 @@ function cancellingClose(snapshot, config3) {
 function buildBegan(snapshot, config3) {
   const first = snapshot.runs.filter((run2) => run2.byBaton !== false).map((run2) => run2.createdAt).sort(compareTimes)[0];
   if (first !== void 0) return first;
+  if (snapshot.ask) return snapshot.ask.at;
   if (!config3) return null;
   const starts = (label) => isBuildLabel(config3, label) || config3.improve.label !== null && label === config3.improve.label;
   const labelled = (snapshot.labelledBy ?? []).filter((event) => starts(event.label) && event.at !== void 0).map((event) => event.at).sort(compareTimes);
@@ -56260,39 +56343,22 @@ function globRegex(glob) {
 // src/core/verification/risk.ts
 var LARGE_CHANGE_LINES = 400;
 var RISKY_ROUNDS = 2;
-var RISK_ORDER = [
-  "workflow",
-  "security",
-  "dependency",
-  "disagreement",
-  "interface",
-  "tests",
-  "rounds",
-  "size"
-];
+var RISK_TABLE = {
+  workflow: { text: "changes a workflow" },
+  security: { text: "changes security-sensitive paths" },
+  dependency: { text: "changes dependencies" },
+  disagreement: { text: "its reviews disagree" },
+  interface: { text: "changes a public interface" },
+  tests: { text: "changes or deletes tests" },
+  rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
+  size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` }
+};
+var RISK_ORDER = Object.keys(RISK_TABLE);
+function riskWeight(risk) {
+  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
+}
 function riskText(risk) {
-  switch (risk) {
-    case "workflow":
-      return "changes a workflow";
-    case "dependency":
-      return "changes dependencies";
-    case "security":
-      return "changes security-sensitive paths";
-    case "interface":
-      return "changes a public interface";
-    case "tests":
-      return "changes or deletes tests";
-    case "size":
-      return `changes more than ${LARGE_CHANGE_LINES} lines`;
-    case "rounds":
-      return `took ${RISKY_ROUNDS} or more review rounds`;
-    case "disagreement":
-      return "its reviews disagree";
-    default: {
-      const _exhaustive = risk;
-      return _exhaustive;
-    }
-  }
+  return RISK_TABLE[risk].text;
 }
 function evidenceForHead(pull) {
   const { evidence } = pull;
@@ -56435,11 +56501,8 @@ function baseName(path2) {
 }
 
 // src/core/verification/read-first.ts
-function weight(risk) {
-  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
-}
 function riskScore(risk) {
-  return risk.classes.reduce((sum, one) => sum + weight(one), 0);
+  return risk.classes.reduce((sum, one) => sum + riskWeight(one), 0);
 }
 function readFirst(risks) {
   const order = new Map(risks.map((risk, index) => [risk.worker, index]));
@@ -56776,10 +56839,15 @@ function finalPullText(url2) {
 }
 function notified(ctx) {
   if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
-  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
-  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  const asked = ctx.snapshot.ask?.by ?? askedBeforeTheRecord(ctx);
   return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function askedBeforeTheRecord(ctx) {
+  const lastBy = (starts) => (ctx.snapshot.labelledBy ?? []).filter((event) => starts(event.label)).at(-1)?.login;
+  const labeller = lastBy((label) => isBuildLabel(ctx.config, label));
+  const improve = ctx.config.improve.label;
+  const improver = improve ? lastBy((label) => label === improve) : void 0;
+  return labeller ?? ctx.commands.improves[0]?.author ?? improver;
 }
 function needsOf(ctx, { view, workers }) {
   const needs = [];
@@ -58392,16 +58460,26 @@ function findSeries(ctx) {
     const { loops } = command2.command;
     starts.push({ loops, by: command2.author, at: command2.createdAt, commentId: command2.commentId });
   }
-  const label = ctx.config.improve.label;
-  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
-  if (label && labelled?.at) {
+  const labelled = improveLabelAsk(ctx);
+  if (labelled) {
     const { loops } = ctx.config.improve;
-    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
+    starts.push({ loops, by: labelled.by, at: labelled.at, commentId: null });
   }
   const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
   if (!first) return null;
   const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
   return earlier ? null : first;
+}
+function improveLabelAsk(ctx) {
+  const label = ctx.config.improve.label;
+  if (!label) return null;
+  const { ask } = ctx.snapshot;
+  if (ask) {
+    const byLabel = ask.how.way === "label" && ask.how.label === label;
+    return byLabel && ask.what.kind === "improve" ? { by: ask.by, at: ask.at } : null;
+  }
+  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
+  return labelled?.at ? { by: labelled.login, at: labelled.at } : null;
 }
 function decideSeries(ctx, start) {
   const loop = currentLoop(ctx);
@@ -60028,6 +60106,7 @@ async function observeBuild(ctx, {
     commands: comments.commands,
     finalPull: finalPull2,
     statusComment: comments.statusComment,
+    ...askOf(comments.statusComment),
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
     ...comments.notes.length > 0 ? { notes: comments.notes } : {},
@@ -60074,6 +60153,10 @@ function branchesOf(build, repository) {
     else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
   }
   return { integration, workers };
+}
+function askOf(status2) {
+  const ask = status2 ? parseAskRecord(status2.body) : null;
+  return ask ? { ask } : {};
 }
 
 // src/github/change-set/set-query.ts
@@ -60554,8 +60637,11 @@ function begunBefore(set4, at) {
 function plansAcross(set4, config3) {
   const listed = config3.changeSets.repositories;
   if (listed.length === 0) return false;
-  const labeller = (set4.home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1)?.login;
-  return labeller !== void 0 && canWriteAll(set4, listed, labeller);
+  return askersOfSet(set4.home, config3).some((login) => canWriteAll(set4, listed, login));
+}
+function askersOfSet(home, config3) {
+  const labeller = (home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1)?.login;
+  return [.../* @__PURE__ */ new Set([home.ask?.by, labeller])].filter((login) => login !== void 0);
 }
 function setCommands(set4, { config: config3, across }) {
   return set4.home.commands.filter((info) => setRefusal(set4, info, { config: config3, across }) === null);
@@ -60589,8 +60675,7 @@ function writersAsked({
     const key = login.toLowerCase();
     asked.set(key, /* @__PURE__ */ new Set([...asked.get(key) ?? [], ...repositories]));
   };
-  const labeller = (home.labelledBy ?? []).filter((event) => isBuildLabel(config3, event.label)).at(-1);
-  ask(labeller?.login, listed);
+  for (const asker of askersOfSet(home, config3)) ask(asker, listed);
   for (const info of home.commands)
     ask(info.author, concerned(info, { plan, homeRepository, listed, touched }));
   for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
@@ -61841,7 +61926,7 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const commands = await ensureLedgerPart(ctx, { snapshot, ledger });
       if (!commands)
         return { action, result: "stood-down", detail: "a ledger part is being posted" };
-      const body = renderStatusComment({ view: action.view, commands });
+      const body = renderStatusComment({ view: action.view, commands, ask: snapshot.ask });
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
@@ -62554,7 +62639,7 @@ function setProblems({
   const outside = touched.filter((repo) => repo !== home);
   if (!across)
     return outside.length > 0 ? [
-      `The plan names ${names(outside)}, but this build is planned for ${home} alone: whoever labelled the issue cannot write every repository of \`changeSets.repositories\`. A person who can write them all adds the label again, or \`/replan\` keeps the workers in ${home}.`
+      `The plan names ${names(outside)}, but this build is planned for ${home} alone: whoever asked for the build cannot write every repository of \`changeSets.repositories\`. A person who can write them all adds the label again, or \`/replan\` keeps the workers in ${home}.`
     ] : [];
   const problems = [];
   for (const worker of plan.workers) {
@@ -63059,7 +63144,7 @@ function planningLine2(set4, config3, across) {
   return across ? { across, repositories } : {
     across,
     repositories,
-    why: `Planned for ${set4.homeRepository} alone: whoever labelled the issue cannot write every repository of changeSets.repositories (${repositories.join(", ")}).`
+    why: `Planned for ${set4.homeRepository} alone: whoever asked for the build cannot write every repository of changeSets.repositories (${repositories.join(", ")}).`
   };
 }
 function entryOf(info) {
@@ -64030,11 +64115,17 @@ async function reconcile(ctx, request2) {
     return [];
   }
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
+  const asked = request2.start && request2.ask ? askedFor(observed, request2.ask) : observed;
   const config3 = request2.config ?? await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
-  if (config3.ok && isSetBuild({ snapshot: observed.snapshot, config: config3.config, home })) {
-    return reconcileSet(ctx, { request: request2, observed, config: config3, freshFrom, alongside });
+  if (config3.ok && isSetBuild({ snapshot: asked.snapshot, config: config3.config, home })) {
+    return reconcileSet(ctx, { request: request2, observed: asked, config: config3, freshFrom, alongside });
   }
-  return reconcileBuild(ctx, { ...request2, observed, config: config3 });
+  return reconcileBuild(ctx, { ...request2, observed: asked, config: config3 });
+}
+function askedFor(observed, ask) {
+  const { snapshot } = observed;
+  if (snapshot.statusComment !== null || snapshot.ask) return observed;
+  return { ...observed, snapshot: { ...snapshot, ask } };
 }
 async function reconcileBuild(ctx, request2) {
   const { build, now, log, observed, config: config3 } = request2;
@@ -64232,7 +64323,7 @@ var HELD = { release: async () => void 0 };
 
 // src/github/reconcile/queue/schedule-reconcile.ts
 function scheduleReconcile(ctx, request2) {
-  const { ref, deps, log, deliveryId, answer, start, noNews, config: config3 } = request2;
+  const { ref, deps, log, deliveryId, answer, start, ask, noNews, config: config3 } = request2;
   const key = buildKey(ctx, ref.build);
   deps.known?.saw(ctx, ref);
   deps.asked ??= /* @__PURE__ */ new Map();
@@ -64241,6 +64332,7 @@ function scheduleReconcile(ctx, request2) {
   if (start) {
     deps.starts ??= /* @__PURE__ */ new Set();
     deps.starts.add(key);
+    if (ask) keepAsk(deps, key, ask);
   }
   if (config3) {
     deps.configs ??= /* @__PURE__ */ new Map();
@@ -64295,6 +64387,8 @@ async function reconcileQueued(queued, hold) {
   const answers = deps.answers.get(key) ?? [];
   deps.answers.delete(key);
   const starting = deps.starts?.delete(key) ?? false;
+  const ask = starting ? deps.asks?.get(key) : void 0;
+  deps.asks?.delete(key);
   const config3 = deps.configs?.get(key);
   deps.configs?.delete(key);
   deps.heldEdits.drop(key);
@@ -64317,6 +64411,7 @@ async function reconcileQueued(queued, hold) {
         log: buildLog,
         answers,
         start: starting,
+        ...ask ? { ask } : {},
         ...config3 ? { config: config3 } : {},
         ...deps.setupPull ? { setupPull: deps.setupPull } : {},
         ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
@@ -64329,10 +64424,15 @@ async function reconcileQueued(queued, hold) {
   ).catch((error62) => {
     const awaiting = answers.filter((answer) => answer.awaiting);
     if (awaiting.length > 0) deps.answers.set(key, [...awaiting, ...deps.answers.get(key) ?? []]);
+    if (ask) keepAsk(deps, key, ask);
     leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
     throw error62;
   });
   afterReconcile(queued, { outcomes, starting, readAt, look });
+}
+function keepAsk(deps, key, ask) {
+  deps.asks ??= /* @__PURE__ */ new Map();
+  if (!deps.asks.has(key)) deps.asks.set(key, ask);
 }
 function afterReconcile(queued, {
   outcomes,
@@ -64425,6 +64525,9 @@ function scheduleFromDelivery(ctx, delivery, {
 }
 
 // src/github/reconcile/doors/ask-for-build.ts
+function askRecordOf(ask) {
+  return { by: ask.asker, how: ask.how, at: ask.at, what: ask.what };
+}
 async function askForBuild(ctx, ask, start) {
   if (!await hasWriteAccess(ctx, ask.asker)) {
     const refusal = ask.refusal;
@@ -64439,11 +64542,11 @@ async function askForBuild(ctx, ask, start) {
     build: buildIdFor(ask.issue.number, ask.issue.title),
     issue: ask.issue.number
   };
-  start(ref, { ask, answer: taken2.answer });
+  start(ref, { ask, record: askRecordOf(ask), answer: taken2.answer });
   return found ? { result: "running", ref } : { result: "started", ref };
 }
 function startFromDelivery(ctx, delivery, deps, config3) {
-  return (ref, { ask, answer }) => {
+  return (ref, { ask, record: record2, answer }) => {
     delivery.log.child({ deliveryId: delivery.id, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
       { asker: ask.asker, what: ask.what, buildId: ref.build },
       "baton: a writer asks for a build"
@@ -64452,6 +64555,7 @@ function startFromDelivery(ctx, delivery, deps, config3) {
       ref,
       deps,
       start: true,
+      ask: record2,
       ...answer ? { answer } : {},
       ...config3 ? { config: config3 } : {}
     });
@@ -64622,6 +64726,8 @@ async function onIssueLabeled(context, deps) {
       asker: sender.login,
       issue: { number: issue2.number, title: issue2.title },
       what,
+      how: { way: "label", label: label.name },
+      at: deps.now(),
       refusal: labelRefusal(sender.login, label.name)
     },
     startFromDelivery(ctx, context, deps, config3)
@@ -64659,6 +64765,8 @@ async function onIssueComment(context, deps) {
         asker: sender.login,
         issue: { number: issue2.number, title: issue2.title },
         what: { kind: "improve" },
+        how: { way: "command", comment: comment.id },
+        at: comment.created_at,
         found: null,
         take: () => takeComment(ctx, { context, parsed, onIssue: true })
       },
