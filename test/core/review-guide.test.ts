@@ -181,7 +181,7 @@ describe('the review guide', () => {
     // The ranking is the app's: one item, the worker that changed a workflow, with its label.
     expect(guide.split('\n').filter((line) => /^\d+\. /.test(line))).toHaveLength(1);
     expect(guide).toMatch(
-      /^1\. \*\*W2\.1\*\* “.*” \(\[#103\]\(https:\/\/github\.com\/acme\/shop\/pull\/103\)\): \*\*risk: workflow\*\*\. It changes a workflow\.$/m,
+      /^1\. \*\*W2\.1\*\* “.*” \(cut from \d+ characters\) \(\[#103\]\(https:\/\/github\.com\/acme\/shop\/pull\/103\)\): \*\*risk: workflow\*\*\. It changes a workflow\.$/m,
     );
     // The only risk label in bold is the app's: the model's `**Risk: none**` shows as text.
     expect(guide.match(/\*\*risk:/gi)).toEqual(['**risk:']);
