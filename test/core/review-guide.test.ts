@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import { parseEvidenceMarker, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { buildDir } from '../../src/core/vocabulary/ids.js';
 import { closedBy } from '../support/closing-references.js';
 import { tableRows } from '../support/table-rows.js';
 import {
+  BUILD,
   deliveredSnapshot,
   make,
   makeContract,
@@ -126,6 +128,24 @@ describe('the review guide', () => {
       "- **W1.1** “Session store”: approved by Baton's review; merged in [#101](https://github.com/acme/shop/pull/101).",
     );
     expect(guide).toContain('- **W1.2** “Login form”: skipped, not merged.');
+  });
+
+  it("counts the work's lines to read first, and says Baton's build records are apart", () => {
+    const guide = guideOf(
+      finalBody(
+        delivered({
+          w21Files: [
+            '.github/workflows/login.yml:14',
+            'src/login.ts:26',
+            `${buildDir(BUILD)}/completions/W2.1.json:240`,
+            `${buildDir(BUILD)}/contract.json:38`,
+          ],
+        }),
+      ),
+    );
+    expect(guide).toContain(
+      "### Read these first: 14 of 200 changed lines, not counting Baton's build records (278 lines)",
+    );
   });
 
   it("leaves a research build's final pull request without one: it delivers a report", () => {
