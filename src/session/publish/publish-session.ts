@@ -205,6 +205,7 @@ async function checkCommits({
     changes: verified.changes,
     allowWorkflowChanges: config.allowed,
     keyInSecrets,
+    configProblem: config.problem,
     scope: scoped.scope,
     adaptable,
   });
@@ -217,7 +218,6 @@ async function checkCommits({
     changes: verified.changes,
   });
   problems.push(...contract.problems);
-  if (config.problem && problems.length > 0) problems.push(config.problem);
   // Submodules and unsafe links, in every commit: what they fetch or reach is not in the diff.
   problems.push(...(await checkLinks({ repo, base: result.base })));
   if (target.role === 'synthesis') {

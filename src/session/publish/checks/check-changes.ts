@@ -55,6 +55,7 @@ export function checkChanges({
   changes,
   allowWorkflowChanges,
   keyInSecrets = false,
+  configProblem = null,
   scope = CODE_SCOPE,
   adaptable = null,
 }: {
@@ -67,6 +68,8 @@ export function checkChanges({
    * repository, which any workflow can read, so no session changes one, whatever the config says.
    */
   keyInSecrets?: boolean;
+  /** Why the default branch's `.github/baton.yml` could not be read; null when it was (or is absent). */
+  configProblem?: string | null;
   /** The worker's scope from the build branch's plan; a `code` build when absent. */
   scope?: WorkerScope;
   /**
@@ -84,7 +87,12 @@ export function checkChanges({
   for (const change of changes) {
     const problem = target.adapt
       ? checkAdapted(change, target, adaptable ?? [])
-      : checkOne(change, target, workflowRule(allowWorkflowChanges, keyInSecrets), scope);
+      : checkOne(
+          change,
+          target,
+          workflowRule({ allowWorkflowChanges, keyInSecrets, configProblem }),
+          scope,
+        );
     if (problem) problems.push(problem);
   }
   return problems;
@@ -95,10 +103,22 @@ type WorkflowRule = string | null;
 
 /**
  * Why publish refuses a workflow change, the true one: with nothing hosted the key,
- * whatever the config allows; else the config, when it does not allow it.
+ * whatever the config allows; else a config it could not read; else the config, when it
+ * does not allow it.
  */
-function workflowRule(allowWorkflowChanges: boolean, keyInSecrets: boolean): WorkflowRule {
+function workflowRule({
+  allowWorkflowChanges,
+  keyInSecrets,
+  configProblem,
+}: {
+  allowWorkflowChanges: boolean;
+  keyInSecrets: boolean;
+  configProblem: string | null;
+}): WorkflowRule {
   if (keyInSecrets) return KEY_IN_SECRETS;
+  if (configProblem) {
+    return `${configProblem}, so whether it allows workflow changes (session.allowWorkflowChanges) is unknown; fix it there`;
+  }
   return allowWorkflowChanges
     ? null
     : 'sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true';
