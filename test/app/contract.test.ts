@@ -73,6 +73,8 @@ describe('a build with a contract, through the app', () => {
     );
     const merged = pulls.filter((pull) => pull.mergedAt && pull.base === integrationBranch(BUILD));
     expect(merged).toHaveLength(4);
-    expect(statusBody(gh, BUILD)).toContain('W0.1 · Contract: checks for the acceptance criteria');
+    expect(statusBody(gh, BUILD)).toContain(
+      'W0.1 · “Contract: checks for the acceptance criteria”',
+    );
   });
 });

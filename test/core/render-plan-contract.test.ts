@@ -15,9 +15,9 @@ describe("the plan's table and the contract", () => {
     const rows = renderPlanTable({ build: BUILD, plan, config: defaultConfig(), links: LINKS })
       .split('\n')
       .slice(2);
-    expect(rows[0]).toContain('| 0 | W0.1 | Work of W0.1 (writes the contract) | — |');
-    expect(rows[1]).toContain('| 1 | W1.1 | Work of W1.1 | W0.1 |');
-    expect(rows[3]).toContain('| 2 | W2.1 | Work of W2.1 (**may change the contract**) | W1.1 |');
+    expect(rows[0]).toContain('| 0 | W0.1 | “Work of W0.1” (writes the contract) | — |');
+    expect(rows[1]).toContain('| 1 | W1.1 | “Work of W1.1” | W0.1 |');
+    expect(rows[3]).toContain('| 2 | W2.1 | “Work of W2.1” (**may change the contract**) | W1.1 |');
   });
 
   it("says a change set's contracts, one per repository, write the checks of those each runs", () => {
@@ -31,7 +31,7 @@ describe("the plan's table and the contract", () => {
       ],
     });
     const rows = renderPlanTable({ build: BUILD, plan, config: defaultConfig(), links: LINKS });
-    expect(rows).toContain('W0.2 | Work of W0.2 (writes the contract)');
+    expect(rows).toContain('W0.2 | “Work of W0.2” (writes the contract)');
     expect(renderPlanCriteria(plan).split('\n')[0]).toBe(
       "**Acceptance criteria** (1): each repository's contract (W0.1 to W0.2) writes a check for those it runs before any other worker there starts.",
     );

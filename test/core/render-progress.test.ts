@@ -105,7 +105,7 @@ describe('renderProgress', () => {
     expect(
       renderProgress({ phase: 'running', build: BUILD, progress: makeProgress() }),
     ).toMatchInlineSnapshot(`
-      "### Add login
+      "### “Add login”
 
       \`█████░░░░░░░░░░░░░░░\` **1 of 4** workers done (1 merged)
 
@@ -125,10 +125,10 @@ describe('renderProgress', () => {
 
       | | Worker | State | Run | PR | Attempts | Tokens | Cost |
       | --- | --- | --- | --- | --- | --- | --- | --- |
-      | ✅ | W1.1 · Session store | merged<br>🔁 changes requested → fixed → approved | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 1,200 | $0.50 |
-      | ❌ | W1.2 · Login \\| form | failed: the session timed out · \`/retry W1.2\` | [work run](https://github.com/acme/shop/actions/runs/12) | — | 2 | — | — |
-      | 🙋 | W1.3 · Password rules | needs a person: the review session ended without a review · \`/retry W1.3 <instructions>\` · \`/merge W1.3\` · \`/skip W1.3\` | [review run](https://github.com/acme/shop/actions/runs/13) | [#103](https://github.com/acme/shop/pull/103) | 1 | — | $0.10 |
-      | ⏳ | W2.1 · Login API | waiting: waits for W1.2 | — | — | 0 | — | — |
+      | ✅ | W1.1 · “Session store” | merged<br>🔁 changes requested → fixed → approved | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 1,200 | $0.50 |
+      | ❌ | W1.2 · “Login \\| form” | failed: the session timed out · \`/retry W1.2\` | [work run](https://github.com/acme/shop/actions/runs/12) | — | 2 | — | — |
+      | 🙋 | W1.3 · “Password rules” | needs a person: the review session ended without a review · \`/retry W1.3 <instructions>\` · \`/merge W1.3\` · \`/skip W1.3\` | [review run](https://github.com/acme/shop/actions/runs/13) | [#103](https://github.com/acme/shop/pull/103) | 1 | — | $0.10 |
+      | ⏳ | W2.1 · “Login API” | waiting: waits for W1.2 | — | — | 0 | — | — |
 
       <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · ❌ failed · ✅ merged · ⏭️ skipped</sub>
 
@@ -174,7 +174,7 @@ describe('renderProgress', () => {
       history: [],
     });
     expect(renderProgress({ phase: 'running', build: BUILD, progress })).toMatchInlineSnapshot(`
-      "### Add login
+      "### “Add login”
 
       \`████████████████████\` **1 of 1** workers done (0 merged, 1 skipped)
 
@@ -192,7 +192,7 @@ describe('renderProgress', () => {
 
       | | Worker | State | Run | PR | Attempts | Tokens | Cost |
       | --- | --- | --- | --- | --- | --- | --- | --- |
-      | ⏭️ | W1.1 · Work of W1.1 | skipped | — | — | 0 | — | — |
+      | ⏭️ | W1.1 · “Work of W1.1” | skipped | — | — | 0 | — | — |
 
       <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · ❌ failed · ✅ merged · ⏭️ skipped</sub>
 
@@ -212,7 +212,7 @@ describe('renderProgress', () => {
       history: [],
     });
     expect(renderProgress({ phase: 'done', build: BUILD, progress })).toMatchInlineSnapshot(`
-      "### Add login
+      "### “Add login”
 
       \`████████████████████\` **1 of 1** workers done (1 merged)
 
@@ -226,7 +226,7 @@ describe('renderProgress', () => {
 
       | | Worker | State | Run | PR | Attempts | Tokens | Cost |
       | --- | --- | --- | --- | --- | --- | --- | --- |
-      | ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 10 | $0.01 |
+      | ✅ | W1.1 · “Work of W1.1” | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 10 | $0.01 |
 
       <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · ❌ failed · ✅ merged · ⏭️ skipped</sub>
 
@@ -246,7 +246,7 @@ describe('renderProgress', () => {
     const body = renderProgress({ phase: 'cancelled', build: BUILD, progress, cancelledBy });
     for (const part of [
       '\n🛑 **Cancelled** by carol (2026-03-01 11:00 UTC).\n\nOpen worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under `.baton/builds/12-add-login/` are kept.\n',
-      '\n| ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | — | — |\n',
+      '\n| ✅ | W1.1 · “Work of W1.1” | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | — | — |\n',
       '\n**Total:** 0 tokens · $0.00\n',
     ])
       expect(body).toContain(part);

@@ -65,35 +65,35 @@ describe('renderReport', () => {
     expect(renderReport({ plan: makePlan(), progress, completions })).toMatchInlineSnapshot(`
       "Closes #12
 
-      **Add login**: 1 merged, 1 skipped, 1,200 tokens, $0.50 (build \`12-add-login\`).
+      **“Add login”**: 1 merged, 1 skipped, 1,200 tokens, $0.50 (build \`12-add-login\`).
 
-      Adds a password login: a form, a session store and the API between them.
+      “Adds a password login: a form, a session store and the API between them.”
 
       | Worker | Title | Result | PR | Tokens | Cost |
       | --- | --- | --- | --- | --- | --- |
-      | W1.1 | Session store | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | 1,200 | $0.50 |
-      | W1.2 | Login form | ⏭️ skipped | — | — | — |
+      | W1.1 | “Session store” | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | 1,200 | $0.50 |
+      | W1.2 | “Login form” | ⏭️ skipped | — | — | — |
       | **Total** | | 1 merged, 1 skipped | | 1,200 | $0.50 |
 
       By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions).
 
-      ### W1.1: Session store
+      ### W1.1: “Session store”
 
-      Added the session store. It keeps sessions in Redis.
+      “Added the session store. It keeps sessions in Redis.”
 
       **Decisions**
 
-      - Used Redis, already deployed
+      - “Used Redis, already deployed”
 
       **Concerns**
 
-      - No eviction policy yet
+      - “No eviction policy yet”
 
       **Follow-ups**
 
-      - Add eviction
+      - “Add eviction”
 
-      ### W1.2: Login form
+      ### W1.2: “Login form”
 
       Skipped: not merged.
 
@@ -112,9 +112,9 @@ describe('renderReport', () => {
     expect(table).toEqual([
       '| Worker | Title | Result | PR | Engine | Tokens | Cost |',
       '| --- | --- | --- | --- | --- | --- | --- |',
-      '| W1.1 | Session store | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | claude-code | 1,200 | $0.50 |',
-      '| W1.2 | Login form | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | codex | 1,200 | $0.50 |',
-      '| W2.1 | Login API | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | baton | 1,200 | $0.50 |',
+      '| W1.1 | “Session store” | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | claude-code | 1,200 | $0.50 |',
+      '| W1.2 | “Login form” | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | codex | 1,200 | $0.50 |',
+      '| W2.1 | “Login API” | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | baton | 1,200 | $0.50 |',
       '| **Total** | | 3 merged, 0 skipped | | | 3,600 | $1.50 |',
     ]);
   });
@@ -138,9 +138,9 @@ describe('renderReport', () => {
       'Fixes&#8203; #3 and closes&#8203; acme/other#4; thanks @&#8203;bob &lt;!-- x --&gt;',
     );
     expect(body.match(/\bcloses #\d/gi)).toEqual(['Closes #1']);
-    expect(body).toContain('- Resolves&#8203; https://github.com/acme/other/issues/42');
-    expect(body).toContain('- fixed&#8203;: &lt;https://github.com/acme/shop/pull/7&gt;');
-    expect(body).toContain('**Closes&#8203; https://github.com/acme/shop/issues/5**');
+    expect(body).toContain('- “Resolves&#8203; https://github.com/acme/other/issues/42”');
+    expect(body).toContain('- “fixed&#8203;: &lt;https://github.com/acme/shop/pull/7&gt;”');
+    expect(body).toContain('**“Closes&#8203; https://github.com/acme/shop/issues/5”**');
     // Baton's own `Closes #<issue>` is the only reference a keyword still closes.
     expect(closedBy(body)).toEqual(['#12']);
   });

@@ -173,17 +173,17 @@ describe('renderStatus', () => {
       "<!-- baton:status build=12-add-login -->
       **Baton** · build \`12-add-login\`
 
-      ### Plan: Add login
+      ### Plan: “Add login”
 
-      Adds a password login: a form, a session store and the API between them.
+      “Adds a password login: a form, a session store and the API between them.”
 
       **Progress:** 0 of 3 workers merged.
 
       | Wave | Worker | Title | Depends on | Model | Brief |
       | --- | --- | --- | --- | --- | --- |
-      | 1 | W1.1 | Session store | — | easy → \`claude-haiku-5-5\` | [W1.1.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W1.1.md) |
-      | 1 | W1.2 | Login form | — | normal → \`claude-sonnet-5-5\` | [W1.2.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W1.2.md) |
-      | 2 | W2.1 | Login API | W1.1, W1.2 | complex → \`claude-opus-5-5\` | [W2.1.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W2.1.md) |
+      | 1 | W1.1 | “Session store” | — | easy → \`claude-haiku-5-5\` | [W1.1.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W1.1.md) |
+      | 1 | W1.2 | “Login form” | — | normal → \`claude-sonnet-5-5\` | [W1.2.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W1.2.md) |
+      | 2 | W2.1 | “Login API” | W1.1, W1.2 | complex → \`claude-opus-5-5\` | [W2.1.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W2.1.md) |
 
       \`\`\`mermaid
 
@@ -239,7 +239,7 @@ describe('renderStatus', () => {
     expect(body).not.toContain('/approve');
   });
 
-  it('escapes what the planner wrote in the table, the graph and the summary', () => {
+  it('quotes what the planner wrote in the table and the summary, and escapes it in the graph', () => {
     const plan = makePlan({
       title: 'Fix <script> & @alice',
       summary: 'Line one\nline two <!-- x --> @bob',
@@ -249,9 +249,9 @@ describe('renderStatus', () => {
     });
     const body = renderStatus(planReady({ plan }));
     for (const line of [
-      '### Plan: Fix &lt;script&gt; & @&#8203;alice\n',
-      '\nLine one line two &lt;!-- x --&gt; @&#8203;bob\n',
-      '| 1 | W1.1 | Pipes \\| and "quotes" [brackets] #1 `tick` newline | — |',
+      '### Plan: “Fix &lt;script&gt; & @&#8203;alice”\n',
+      '\n“Line one line two &lt;!-- x --&gt; @&#8203;bob”\n',
+      '| 1 | W1.1 | “Pipes \\| and "quotes" \\[brackets\\] #1 \\`tick\\` newline” | — |',
       '    W1_1["W1.1: Pipes | and #34;quotes#34; #91;brackets#93; #35;1 #96;tick#96; newline"]\n',
     ])
       expect(body).toContain(line);

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import { parseEvidenceMarker, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { renderPlanIntro, renderPlanTable } from '../../src/core/status/render-plan.js';
+import { renderProgress } from '../../src/core/status/render-progress.js';
+import { quoted } from '../../src/core/verification/quoted.js';
+import { buildDir } from '../../src/core/vocabulary/ids.js';
 import { closedBy } from '../support/closing-references.js';
 import { tableRows } from '../support/table-rows.js';
 import {
+  BUILD,
   deliveredSnapshot,
   make,
   makeContract,
+  makeRunningView,
   makeValidation,
+  makeWorkerRow,
   NOW,
   validPlan,
 } from './factories.js';
@@ -128,6 +135,24 @@ describe('the review guide', () => {
     expect(guide).toContain('- **W1.2** “Login form”: skipped, not merged.');
   });
 
+  it("counts the work's lines to read first, and says Baton's build records are apart", () => {
+    const guide = guideOf(
+      finalBody(
+        delivered({
+          w21Files: [
+            '.github/workflows/login.yml:14',
+            'src/login.ts:26',
+            `${buildDir(BUILD)}/completions/W2.1.json:240`,
+            `${buildDir(BUILD)}/contract.json:38`,
+          ],
+        }),
+      ),
+    );
+    expect(guide).toContain(
+      "### Read these first: 14 of 200 changed lines, not counting Baton's build records (278 lines)",
+    );
+  });
+
   it("leaves a research build's final pull request without one: it delivers a report", () => {
     const snapshot = delivered();
     const plan = snapshot.plan.kind === 'valid' ? snapshot.plan.plan : make.plan();
@@ -138,7 +163,7 @@ describe('the review guide', () => {
       runs: [...snapshot.runs, synthesis],
     };
     const body = finalBody(research);
-    expect(body).toMatch(/^Closes #12\n\n\*\*Add login\*\*/);
+    expect(body).toMatch(/^Closes #12\n\n\*\*“Add login”\*\*/);
     expect(body).not.toContain('Review guide');
   });
 
@@ -181,7 +206,7 @@ describe('the review guide', () => {
     // The ranking is the app's: one item, the worker that changed a workflow, with its label.
     expect(guide.split('\n').filter((line) => /^\d+\. /.test(line))).toHaveLength(1);
     expect(guide).toMatch(
-      /^1\. \*\*W2\.1\*\* “.*” \(\[#103\]\(https:\/\/github\.com\/acme\/shop\/pull\/103\)\): \*\*risk: workflow\*\*\. It changes a workflow\.$/m,
+      /^1\. \*\*W2\.1\*\* “.*” \(cut from \d+ characters\) \(\[#103\]\(https:\/\/github\.com\/acme\/shop\/pull\/103\)\): \*\*risk: workflow\*\*\. It changes a workflow\.$/m,
     );
     // The only risk label in bold is the app's: the model's `**Risk: none**` shows as text.
     expect(guide.match(/\*\*risk:/gi)).toEqual(['**risk:']);
@@ -193,5 +218,47 @@ describe('the review guide', () => {
     expect(body).not.toContain('<!-- baton:');
     expect(parseEvidenceMarker(body)).toBeNull();
     expect(closedBy(body)).toEqual(['#12']);
+  });
+});
+
+describe("a worker's title, wherever Baton shows it", () => {
+  // Markdown of the session's own: bold, code and a link, each of which would render unquoted.
+  const TITLE = 'Make it **safe** with `token` and [a link](https://evil.example)';
+  const SHOWN = quoted(TITLE);
+
+  it("is quoted in the final pull request's delivery report as the guide quotes it", () => {
+    const body = finalBody(delivered({ titles: { 'W2.1': TITLE } }));
+    const report = body.slice(body.indexOf('## The delivery report'));
+    expect(report).toContain(`| W2.1 | ${SHOWN} |`);
+    expect(report).toContain(`### W2.1: ${SHOWN}`);
+    expect(body).not.toContain('**safe**');
+    expect(body).not.toContain('[a link](');
+  });
+
+  it("is quoted in the status comment's table of workers and its plan", () => {
+    const view = makeRunningView({ workers: [makeWorkerRow({ id: 'W1.1', title: TITLE })] });
+    if (view.phase !== 'running') throw new Error(`the build is ${view.phase}`);
+    const running = renderProgress(view);
+    expect(running).toContain(`W1.1 · ${quoted(TITLE, 60)}`);
+    const parsed = make.config();
+    if (!parsed.ok) throw new Error('the default config does not parse');
+    const plan = make.plan({
+      title: `The **plan** of \`x\``,
+      workers: [make.worker({ id: 'W1.1', title: TITLE })],
+    });
+    const table = renderPlanTable({
+      build: BUILD,
+      plan,
+      config: parsed.config,
+      links: { repoUrl: 'https://github.com/acme/shop', branch: 'main' },
+    });
+    expect(table).toContain(`| W1.1 | ${SHOWN} |`);
+    expect(renderPlanIntro(plan)).toContain(`### Plan: ${quoted(plan.title)}`);
+    // (The graph's labels are mermaid's text, where markdown is not read.)
+    const rows = running.split('\n').filter((line) => line.startsWith('|'));
+    for (const text of [rows.join('\n'), table, renderPlanIntro(plan)]) {
+      expect(text).not.toContain('**safe**');
+      expect(text).not.toContain('**plan**');
+    }
   });
 });

@@ -3,6 +3,7 @@ import { Config, defaultConfig, parseConfig } from '../../src/core/config/config
 import { Plan, waveOf } from '../../src/core/plan/plan.js';
 import { parseBrief } from '../../src/core/records/brief.js';
 import { Completion } from '../../src/core/records/completion.js';
+import { oneLineReason, REASON_MAX_CHARS, UsageRecord } from '../../src/core/records/usage.js';
 
 function makePlanJson(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -435,5 +436,21 @@ describe('config', () => {
     const parsed = parseConfig({ models });
     if (problems === null) expect(parsed.ok).toBe(true);
     else expect(parsed).toMatchObject({ ok: false, problems });
+  });
+});
+
+describe('a usage record’s reason', () => {
+  it('is kept whole when it fits', () => {
+    const reason = `publish refused: ${'x'.repeat(REASON_MAX_CHARS - 17)}`;
+    expect(oneLineReason(reason)).toBe(reason);
+  });
+
+  it('is cut only when long, at a word, and says how long it was', () => {
+    const refusal = `publish refused: .github/workflows/ci.yml weakens the build's contract: a step gains "continue-on-error: true", so a failing test passes. ${'Workers may not weaken the contract. '.repeat(6)}`;
+    const reason = oneLineReason(refusal) ?? '';
+    expect(reason.length).toBeLessThanOrEqual(REASON_MAX_CHARS);
+    expect(reason).toMatch(/ contract\.… \(cut from \d+ characters\)$/);
+    expect(reason).toContain(`(cut from ${refusal.trim().length} characters)`);
+    expect(UsageRecord.shape.reason.safeParse(reason).success).toBe(true);
   });
 });

@@ -9,9 +9,10 @@ import { contractState, contractStateLine } from '../../src/core/verification/co
 import { matchesGlob } from '../../src/core/verification/path-glob.js';
 import { readFirst } from '../../src/core/verification/read-first.js';
 import { contractVettingOf, fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
+import { buildDir } from '../../src/core/vocabulary/ids.js';
 import { mentionedIn } from '../../src/core/vocabulary/notice.js';
 import { viewOf } from './decide-helpers.js';
-import { make, NOW, sha, validContract, validPlan } from './factories.js';
+import { BUILD, make, NOW, sha, validContract, validPlan } from './factories.js';
 
 const settings = defaults();
 const NO_CONTRACT = { contract: null };
@@ -277,6 +278,25 @@ describe('read these first', () => {
     ]);
     expect([first.lines, first.total]).toEqual([16, 104]);
   });
+
+  it("counts the work's lines only, Baton's build records apart", () => {
+    const records = [
+      `${buildDir(BUILD)}/completions/W1.1.json:240`,
+      `${buildDir(BUILD)}/contract.json:38`,
+    ];
+    const risk = judgeRisk(
+      make.pull({
+        worker: 'W1.1',
+        evidence: make.evidence(['.github/workflows/ci.yml:15', 'src/a.ts:85', ...records]),
+      }),
+      settings,
+      NO_CONTRACT,
+    );
+    // 278 lines of records would make the change `size` and the share to read first 15 of 378.
+    expect(risk.classes).toEqual(['workflow']);
+    const first = readFirst([risk]);
+    expect([first.lines, first.total, first.records]).toEqual([15, 100, 278]);
+  });
 });
 
 describe('merge autonomy', () => {
@@ -432,7 +452,11 @@ describe('attention', () => {
             state: 'merged',
             evidence: make.evidence(['.github/workflows/x.yml:10', 'src/a.ts:30']),
           }),
-          make.pull({ worker: 'W1.2', number: 102, evidence: make.evidence(['src/b.ts:60']) }),
+          make.pull({
+            worker: 'W1.2',
+            number: 102,
+            evidence: make.evidence(['src/b.ts:60', `${buildDir(BUILD)}/completions/W1.2.json:50`]),
+          }),
           make.pull({
             worker: 'W1.3',
             number: 103,
@@ -447,7 +471,7 @@ describe('attention', () => {
     expect(attention).toEqual({
       notifications: 1,
       decisions: { plan: 1, needsHuman: 1, autonomy: 1, other: 0, total: 3 },
-      readFirst: { lines: 10, total: 100, share: 0.1 },
+      readFirst: { lines: 10, total: 100, records: 50, share: 0.1 },
     });
   });
 
@@ -456,7 +480,7 @@ describe('attention', () => {
     expect(attentionOf({ plan: { kind: 'missing' }, pulls: [] }, settings, none)).toEqual({
       notifications: 0,
       decisions: { plan: 0, needsHuman: 0, autonomy: 0, other: 0, total: 0 },
-      readFirst: { lines: 0, total: 0, share: 0 },
+      readFirst: { lines: 0, total: 0, records: 0, share: 0 },
     });
   });
 });

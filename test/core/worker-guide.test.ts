@@ -84,6 +84,22 @@ describe("the guide at the head of a worker's pull request", () => {
     `);
   });
 
+  it("reads the work's lines first, and says the worker's completion is apart", () => {
+    const guide = renderWorkerGuide(
+      input({
+        evidence: makeEvidence([
+          'src/login.ts:30',
+          'src/auth/session.ts:12',
+          '+.baton/builds/12-add-login/completions/W1.1.json:60',
+        ]),
+      }),
+    );
+
+    expect(guide).toContain(
+      "### Read these first: 12 of 42 changed lines, not counting Baton's build records (60 lines)",
+    );
+  });
+
   it('judges only the classes that need no settings where publish could not read them, and says so', () => {
     const guide = renderWorkerGuide(
       input({ paths: { kind: 'unread', why: 'the default branch has no file' } }),

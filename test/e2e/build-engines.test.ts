@@ -134,7 +134,7 @@ describe.each([
   it('merges every worker with no turn the scenario did not expect, every session on that engine', () => {
     expect(played.model.problems).toEqual([]);
     expect(played.build.finalPull.body).toContain(
-      '**greet and bye commands**: 3 merged, 0 skipped',
+      '**“greet and bye commands”**: 3 merged, 0 skipped',
     );
     const all = usageRecords(played);
     expect(all.length).toBe(played.sim.gh.runs.length);

@@ -63,6 +63,7 @@ describe('the risk classes', () => {
       classes: [risk],
       files: [],
       lines: 0,
+      recordLines: 0,
       riskyLines: 0,
       rounds: 0,
     });

@@ -78,17 +78,17 @@ const ATTACKS: Attack[] = [
     attack: 'the script the contract’s command runs through `npm run unit`, changed',
     files: { 'package.json': scripts({ unit: 'vitest run --passWithNoTests test/none' }) },
     reason:
-      'package.json weakens the build\'s contract: the script "unit" changes, and the contract\'s command (`npm test`) runs it',
+      'package.json weakens the build\'s contract: the script "unit" changes, and the contract\'s command ("npm test") runs it',
   },
   {
     attack: 'a workflow’s test step made to pass whatever it finds',
     files: { [WORKFLOW]: WORKFLOW_TEXT.replace('- run: npm test', '- run: npm test || true') },
-    reason: `${WORKFLOW} weakens the build's contract: a step gains \`|| true\``,
+    reason: `${WORKFLOW} weakens the build's contract: a step gains "|| true"`,
   },
   {
     attack: 'a workflow that no longer runs the contract’s command',
     files: { [WORKFLOW]: WORKFLOW_TEXT.replace('- run: npm test', '- run: npm run lint') },
-    reason: `${WORKFLOW} weakens the build's contract: the line \`- run: npm test\`, which runs the contract's command, is changed or removed`,
+    reason: `${WORKFLOW} weakens the build's contract: the line "- run: npm test", which runs the contract's command, is changed or removed`,
   },
 ];
 

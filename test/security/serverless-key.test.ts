@@ -11,7 +11,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { KEY_IN_SECRETS } from '../../src/session/publish/publish-session.js';
+import { KEY_IN_SECRETS } from '../../src/session/publish/checks/check-changes.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { main } from '../../src/session/session-cli.js';
 import { makeTempDir, removeTempDirs } from '../session/agent-fixtures.js';
@@ -40,10 +40,17 @@ describe('a session where publish holds the app’s key', () => {
     });
     h.fixture.writeResult(makeResult({ base: h.fixture.base, head, completion: makeCompletion() }));
 
-    expect(await h.publish(serverlessEnv())).toBe(PUBLISH_EXIT.refused);
+    expect(await h.publish(serverlessEnv({ GITHUB_RUN_ID: '4242' }))).toBe(PUBLISH_EXIT.refused);
 
     expect(h.fixture.remoteSha(BRANCH)).not.toBe(head);
     expect(h.summary()).toContain(KEY_IN_SECRETS);
+    // The worker's row and the failure notice show the record's reason: the true one, not
+    // the config's rule, which here allows workflow changes.
+    const record = h.usageMessage('4242');
+    expect(record).toContain(
+      `publish refused: .github/workflows/steal.yml is under .github/workflows/; ${KEY_IN_SECRETS.slice(0, 60)}`,
+    );
+    expect(record).not.toContain('may change workflows only when');
     // Nor could the token have pushed it: it was minted without `workflows`.
     expect(minted.map((request) => request.body.permissions)).toEqual([
       { contents: 'write', pull_requests: 'write' },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Completion } from '../../src/core/records/completion.js';
 import {
   type ClaimFacts,
+  flaggedLine,
   judgeClaims,
 } from '../../src/session/publish/checks/claims/claim-rules.js';
 
@@ -100,5 +101,22 @@ describe('the claims of a report against its diff', () => {
       expect.objectContaining({ claim: 'an artifact', quote: 'src/never.ts' }),
     ]);
     expect(judged.checked).toBe(3);
+  });
+});
+
+describe('a flagged claim in the evidence', () => {
+  it('quotes a long sentence cut, and says how long it was', () => {
+    const sentence = `The reviewer approved ${'the change to the login form and its tests '.repeat(8).trim()}.`;
+    const judged = judgeClaims(
+      { summary: sentence, learnings: [], decisions: [], artifacts: [] },
+      facts(),
+    );
+    const [flagged] = judged.flagged;
+    if (!flagged) throw new Error('no claim flagged');
+
+    const line = flaggedLine(flagged);
+    expect(line).toMatch(/^a review approval: "The reviewer approved the change/);
+    expect(line).toMatch(new RegExp(`…" \\(cut from ${sentence.length} characters\\)$`));
+    expect(line.length).toBeLessThanOrEqual(300);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { VALUE_MAX_CHARS } from '../../src/core/vocabulary/quoted-value.js';
 import {
   judgeContractFile,
   judgeFocus,
@@ -205,7 +206,7 @@ describe('what runs the contract', () => {
     {
       how: '`|| exit 0` on a test script',
       after: { test: 'vitest run', lint: 'biome check', 'test:e2e': 'playwright test || exit 0' },
-      rule: 'the script "test:e2e" gains `|| exit 0`',
+      rule: 'the script "test:e2e" gains "|| exit 0"',
     },
   ])('package.json: $how is refused', ({ after, rule }) => {
     const breaches = judgePackageScripts({
@@ -264,6 +265,8 @@ describe('what runs the contract', () => {
   });
 
   const WORKFLOW = 'jobs:\n  test:\n    steps:\n      - run: npm ci\n      - run: npm test\n';
+  /** A workflow's expression, `${{ matrix.experimental }}`, written so it is no template's placeholder. */
+  const MATRIX_EXPRESSION = ['$', '{{ matrix.experimental }}'].join('');
 
   it.each([
     { how: '`|| true`', after: WORKFLOW.replace('npm test', 'npm test || true'), refused: true },
@@ -296,5 +299,40 @@ describe('what runs the contract', () => {
       scripts: new Set(['test']),
     });
     expect(judged !== null).toBe(refused);
+  });
+
+  it.each([
+    { added: 'continue-on-error: true', shown: '"continue-on-error: true"' },
+    {
+      added: `continue-on-error: ${MATRIX_EXPRESSION}`,
+      shown: `"continue-on-error: ${MATRIX_EXPRESSION}"`,
+    },
+    { added: 'run: npm test || true', shown: '"|| true"' },
+  ])('a workflow refusal quotes what it found whole: $shown', ({ added, shown }) => {
+    const judged = judgeWorkflow({
+      path: '.github/workflows/ci.yml',
+      before: WORKFLOW,
+      after: WORKFLOW.replace('      - run: npm test', `      - run: npm test\n        ${added}`),
+      command: 'npm test',
+      scripts: new Set(['test']),
+    });
+    expect(judged?.rule).toBe(`a step gains ${shown}, so a failing test passes`);
+  });
+
+  it('a refusal cuts only a long value, and says how long it was', () => {
+    const long = `npm test -- ${'--reporter=verbose '.repeat(20).trim()}`;
+    const workflow = WORKFLOW.replace('npm test', long);
+    const judged = judgeWorkflow({
+      path: '.github/workflows/ci.yml',
+      before: workflow,
+      after: workflow.replace(`      - run: ${long}\n`, ''),
+      command: long,
+      scripts: new Set(),
+    });
+    const line = `- run: ${long}`;
+    expect(line.length).toBeGreaterThan(VALUE_MAX_CHARS);
+    expect(judged?.rule).toBe(
+      `the line ${JSON.stringify(`${line.slice(0, VALUE_MAX_CHARS - 1)}…`)} (cut from ${line.length} characters), which runs the contract's command, is changed or removed`,
+    );
   });
 });

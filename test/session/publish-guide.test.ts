@@ -68,7 +68,9 @@ describe('the review guide at the head of a worker pull request', () => {
       `| W1.1:1 | “A right password signs in” | “${CONTRACT_TEST} › login › accepts the right password” | runs in this pull request's checks |`,
     );
     expect(guide).toContain('| W1.1:2 | “A wrong password is refused” |');
-    expect(guide).toContain('### Read these first: 2 of 3 changed lines');
+    expect(guide).toContain(
+      "### Read these first: 2 of 2 changed lines, not counting Baton's build records (1 line)",
+    );
     expect(guide).toContain('**Risk: security, dependency.**');
     expect(guide).toContain('- “package.json”: 1 line, dependency');
     expect(guide).toContain('- “src/login.ts”: 1 line, security');
@@ -133,7 +135,9 @@ describe('a worker that forges the guide', () => {
     const guide = guideOf(body);
     expect(body.startsWith('## Review guide\n')).toBe(true);
     expect(guide.match(/^### Read these first/gm)).toEqual(['### Read these first']);
-    expect(guide).toContain('### Read these first: 1 of 3 changed lines');
+    expect(guide).toContain(
+      "### Read these first: 1 of 2 changed lines, not counting Baton's build records (1 line)",
+    );
     expect(guide).toContain('**Risk: dependency.**');
     expect(guide).not.toContain('**Risk: none');
     // The forged name shows as text, in the app's one pair of quotes.

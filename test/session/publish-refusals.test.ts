@@ -170,6 +170,27 @@ describe('publish where the config allows workflow changes', () => {
   });
 });
 
+describe('publish where the default branch’s config cannot be read', () => {
+  const h = usePublishHarness({ config: 'session:\n  allowWorkflowChanges: [true\n' });
+
+  it('refuses a workflow change saying so first, where the worker’s row shows it, not that the setting is off', async () => {
+    const files = {
+      '.github/workflows/ci.yml': 'on: push\n',
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
+    };
+    const head = h.fixture.agentCommit({ branch: WORKER_BRANCH, files });
+    h.fixture.writeResult(workResult(h.fixture, head));
+
+    expect(await h.publish({ GITHUB_RUN_ID: '4242' })).toBe(PUBLISH_EXIT.refused);
+
+    const record = h.usageMessage('4242');
+    expect(record).toContain(
+      'publish refused: .github/workflows/ci.yml is under .github/workflows/; .github/baton.yml on the default branch is not valid YAML',
+    );
+    expect(record).not.toContain('may change workflows only when');
+  });
+});
+
 describe('publish with a remote given in its options', () => {
   const h = usePublishHarness();
 

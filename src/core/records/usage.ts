@@ -116,13 +116,25 @@ function isControl(char: string): boolean {
   return point < 0x20 || point === 0x7f;
 }
 
-/** A reason as a record carries it: the first line, control characters dropped, cut to length. */
+/**
+ * A reason as a record carries it: one line, control characters dropped. A long one is cut
+ * after a whole word, with "…" and how long it was, so no cut word passes for the reason's own.
+ */
 export function oneLineReason(text: string | null | undefined): string | null {
-  const line = [...(text ?? '')]
+  const chars = [...(text ?? '')]
     .map((char) => (isControl(char) ? ' ' : char))
     .join('')
     .replace(/\s+/g, ' ')
     .trim();
-  if (!line) return null;
-  return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
+  if (!chars) return null;
+  if (chars.length <= REASON_MAX_CHARS) return chars;
+  const note = `… (cut from ${[...chars].length} characters)`;
+  // Whole characters, in UTF-16 units as the schema counts them, then back to the last space.
+  let kept = '';
+  for (const char of chars) {
+    if (kept.length + char.length > REASON_MAX_CHARS - note.length) break;
+    kept += char;
+  }
+  const space = kept.lastIndexOf(' ');
+  return `${space > 0 ? kept.slice(0, space) : kept}${note}`;
 }

@@ -5,14 +5,7 @@ import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
 import { quoted } from '../verification/quoted.js';
 import { briefPath, compareWorkerIds } from '../vocabulary/ids.js';
-import {
-  blobUrl,
-  code,
-  escapeCell,
-  escapeLinkText,
-  escapeMermaidLabel,
-  escapeText,
-} from '../vocabulary/markdown.js';
+import { blobUrl, code, escapeLinkText, escapeMermaidLabel } from '../vocabulary/markdown.js';
 import { formatUsd } from './progress-format.js';
 import type { RepoLinks } from './status-view.js';
 
@@ -46,7 +39,7 @@ export function renderPlanTable({
       const model = `${worker.complexity} → ${code(config.models[worker.complexity])}`;
       const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
       const repo = repos ? ` ${worker.repository ?? 'this repository'} |` : '';
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)}${contractNote(worker)} |${repo} ${deps} | ${model} | ${brief} |`;
+      return `| ${wave} | ${worker.id} | ${quoted(worker.title)}${contractNote(worker)} |${repo} ${deps} | ${model} | ${brief} |`;
     }),
   );
   return [
@@ -117,13 +110,16 @@ export function renderPlanGraph(plan: Plan): string {
   return lines.join('\n\n');
 }
 
-/** What the plan comment says before the table: the title, the summary, the progress. */
+/** Longer than any plan's summary: the plan comment quotes it whole. */
+const PLAN_SUMMARY_MAX = 3000;
+
+/** What the plan comment says before the table: the title and the summary, quoted as the guide quotes them; the progress. */
 export function renderPlanIntro(plan: Plan): string {
   const count = plan.workers.length;
   return [
-    `### Plan: ${escapeText(plan.title)}`,
+    `### Plan: ${quoted(plan.title)}`,
     '',
-    escapeText(plan.summary),
+    quoted(plan.summary, PLAN_SUMMARY_MAX),
     '',
     `**Progress:** 0 of ${count} ${count === 1 ? 'worker' : 'workers'} merged.`,
   ].join('\n');

@@ -1,9 +1,10 @@
+import { quoted } from '../verification/quoted.js';
 import { code, escapeCell, escapeLinkText } from '../vocabulary/markdown.js';
 import { formatTime, formatTokens, formatUsd, STATE_LABELS } from './progress-format.js';
 import { renderRounds } from './render-spend.js';
 import type { CommandEntry, Link, WorkerRow } from './status-view.js';
 
-/** The plan comment shows full titles; the table keeps rows short. */
+/** The plan comment shows full titles; the table keeps rows short (a cut title says how long it was). */
 const TITLE_MAX = 60;
 
 /** Whether a build's rows name their engine: only once one is not Baton's own loop. */
@@ -42,7 +43,8 @@ function workerLine(row: WorkerRow): string {
   const review = rounds ? `<br>🔁 ${rounds}` : '';
   const cells = [
     label.emoji,
-    `${row.id} · ${escapeCell(shorten(row.title, TITLE_MAX))}`,
+    // The session's title, quoted as the review guide quotes it: its markdown renders as text.
+    `${row.id} · ${quoted(row.title, TITLE_MAX)}`,
     `${label.text}${note}${hint}${review}`,
     row.run ? linkTo(row.run) : '—',
     row.pull ? linkTo(row.pull) : '—',
@@ -70,10 +72,6 @@ export function renderCommandHistory(entries: CommandEntry[]): string[] {
       '</details>',
     ].join('\n'),
   ];
-}
-
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function linkTo(target: Link): string {

@@ -1,5 +1,6 @@
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import { contractStateLine } from '../verification/contract-state.js';
+import { quoted } from '../verification/quoted.js';
 import { buildDir } from '../vocabulary/ids.js';
 import { code, escapeText } from '../vocabulary/markdown.js';
 import { formatTime, formatTokens, formatUsd } from './progress-format.js';
@@ -91,7 +92,7 @@ function progressBlocks(
   { graph, finishedRows }: { graph: boolean; finishedRows: boolean },
 ): string[] {
   return [
-    `### ${escapeText(progress.title)}`,
+    `### ${quoted(progress.title)}`,
     progressLine(progress),
     ...(progress.contract ? [contractStateLine(progress.contract)] : []),
     ...notes,

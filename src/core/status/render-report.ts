@@ -1,9 +1,9 @@
 import type { Plan } from '../plan/plan.js';
 import type { Completion } from '../records/completion.js';
 import type { MemberOfSet } from '../snapshot/snapshot.js';
-import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
+import { quoted } from '../verification/quoted.js';
 import { buildDir } from '../vocabulary/ids.js';
-import { code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
+import { code, escapeLinkText } from '../vocabulary/markdown.js';
 import { formatTokens, formatUsd, stateLabel } from './progress-format.js';
 import { showsEngines } from './render-progress-table.js';
 import { renderSpendByRole } from './render-spend.js';
@@ -79,7 +79,7 @@ function usageTable(progress: BuildProgress): string {
   const engines = showsEngines(progress.workers);
   const rows = progress.workers.map((row) => {
     const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : '—';
-    const title = reportText(row.title).replace(/\|/g, '\\|');
+    const title = reportText(row.title);
     const engine = engines ? ` ${row.engine} |` : '';
     // Every session of a worker is counted: its work, reviews, fixes and continuations.
     const sessions = row.sessions > 1 ? ` (${row.sessions} sessions)` : '';
@@ -118,9 +118,15 @@ function list(title: string, items: string[]): string[] {
   return ['', `**${title}**`, '', ...items.map((item) => `- ${reportText(item)}`)];
 }
 
-/** Text a session wrote, made inert: one line, no HTML, no mentions, no closing keywords. */
+/** Longer than any text of a plan or a completion: the report quotes each whole (the body is cut, never a quote). */
+const REPORT_QUOTE_MAX = 4000;
+
+/**
+ * Text a session wrote, quoted as the review guide quotes it: one line, inert, in quotes,
+ * with no emphasis, code, link or cell of its own, so no title or summary reads as Baton's.
+ */
 function reportText(text: string): string {
-  return neutralizeClosingKeywords(escapeText(text), '&#8203;');
+  return quoted(text, REPORT_QUOTE_MAX);
 }
 
 /**

@@ -19,8 +19,11 @@ export interface Attention {
   notifications: number;
   /** Decisions asked of a person, by kind. */
   decisions: { plan: number; needsHuman: number; autonomy: number; other: number; total: number };
-  /** Lines the guide asks to read first, of every changed line, and their share (0 when none changed). */
-  readFirst: { lines: number; total: number; share: number };
+  /**
+   * Lines the guide asks to read first, of every changed line of the work, and their share (0 when
+   * none changed); the lines of Baton's build records, apart.
+   */
+  readFirst: { lines: number; total: number; records: number; share: number };
 }
 
 /** What Baton wrote that GitHub notifies people of: its comments on the issue and the build's pull requests, and its review requests. */
@@ -69,6 +72,7 @@ export function attentionOf(
     readFirst: {
       lines: first.lines,
       total: first.total,
+      records: first.records,
       share: first.total === 0 ? 0 : first.lines / first.total,
     },
   };

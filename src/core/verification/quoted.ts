@@ -5,17 +5,19 @@
  * written), no mention, no image, no closing keyword, and no emphasis, code,
  * link or cell of its own, so it can pass for no row or label of the app's.
  * Its own curly quotes become straight ones, so it cannot seem to end early.
+ * A long one is cut as every quote of Baton's is (`clip`), saying how long it was.
  */
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { escapeText } from '../vocabulary/markdown.js';
+import { clip, cutNote } from '../vocabulary/quoted-value.js';
 
 /** At most this many characters of one text are shown. */
 export const QUOTED_MAX_CHARS = 200;
 
 export function quoted(text: string, max = QUOTED_MAX_CHARS): string {
-  const clipped = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  const inert = escapeText(clipped.replace(/[“”]/g, '"'))
+  const clipped = clip(text, max);
+  const inert = escapeText(clipped.text.replace(/[“”]/g, '"'))
     .replace(/[`*_~|]/g, '\\$&')
     .replace(/(?<!\\)[[\]]/g, '\\$&');
-  return `“${neutralizeClosingKeywords(inert, '&#8203;')}”`;
+  return `“${neutralizeClosingKeywords(inert, '&#8203;')}”${cutNote(clipped)}`;
 }

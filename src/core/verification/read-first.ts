@@ -1,7 +1,7 @@
 /**
  * Where a person's reading goes first: workers ranked by risk, and the risky
- * files of them all, "N of M changed lines" (docs/verification.md, "The review
- * guide"). Pure: the guide, the bench's attention figures and the tests read it.
+ * files of them all, "N of M changed lines" of the work, Baton's build records
+ * apart (docs/verification.md, "The review guide"). Pure: the guide, the bench's attention figures and the tests read it.
  */
 import { type RiskyFile, riskWeight, type WorkerRisk } from './risk.js';
 
@@ -17,8 +17,10 @@ export interface ReadFirst {
   files: FirstRead[];
   /** Lines of `files`. */
   lines: number;
-  /** Every changed line the evidence counts. */
+  /** Every changed line of the work the evidence counts. */
   total: number;
+  /** Changed lines of Baton's build records, apart from `total`. */
+  records: number;
 }
 
 /** How risky a worker is: its classes' weights added up. */
@@ -46,5 +48,6 @@ export function readFirst(risks: readonly WorkerRisk[]): ReadFirst {
     files,
     lines: files.reduce((sum, file) => sum + file.lines, 0),
     total: risks.reduce((sum, risk) => sum + risk.lines, 0),
+    records: risks.reduce((sum, risk) => sum + risk.recordLines, 0),
   };
 }

@@ -54,7 +54,7 @@ export function renderReviewGuide(input: GuideInput): string {
     ...guideOpening("each worker's diff", "the sessions'"),
     ...criteriaBlock(input, byId),
     '',
-    readFirstHeading(first.lines, first.total),
+    readFirstHeading(first.lines, first.total, first.records),
     '',
     ...rankedBlock(first.ranked, byId),
     '',
@@ -103,9 +103,16 @@ export function criteriaSection(contract: string, rows: string[], total: number)
   ];
 }
 
-/** The heading of the changes both guides rank first: `lines` of the `total` changed lines. */
-export function readFirstHeading(lines: number, total: number): string {
-  return `### Read these first: ${lines} of ${total} changed lines`;
+/**
+ * The heading of the changes both guides rank first: `lines` of the work's `total` changed
+ * lines, and the `records` lines of Baton's build records it does not count, when there are any.
+ */
+export function readFirstHeading(lines: number, total: number, records: number): string {
+  const apart =
+    records > 0
+      ? `, not counting Baton's build records (${records} ${records === 1 ? 'line' : 'lines'})`
+      : '';
+  return `### Read these first: ${lines} of ${total} changed lines${apart}`;
 }
 
 /** The contract's state in words: none, invalid, or N checks for M criteria (K unchecked). */

@@ -10,6 +10,7 @@ import type { RiskClass, VerificationSettings } from '../config/verification-set
 import { CONTRACT_WORKER, mayChangeContract } from '../plan/contract.js';
 import type { ChangedLines, Evidence } from '../sessions/evidence.js';
 import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
+import { isBuildRecordPath } from '../vocabulary/ids.js';
 import { matchesAny } from './path-glob.js';
 
 /** A change of more lines than this (added plus removed) is the `size` class. */
@@ -39,8 +40,10 @@ export interface WorkerRisk {
   classes: RiskClass[];
   /** The files with a class of their own, the most lines first. */
   files: RiskyFile[];
-  /** Lines the evidence counts, named files and the rest. */
+  /** Lines of the work the evidence counts, named files and the rest: Baton's build records apart. */
   lines: number;
+  /** Lines of Baton's build records (`.baton/builds/…`: the completion, the contract's record …). */
+  recordLines: number;
   /** Lines of `files`. */
   riskyLines: number;
   /** Baton's reviews, by the heads they judged. */
@@ -132,6 +135,7 @@ export function judgeRisk(
     classes: RISK_ORDER.filter((risk) => found.has(risk)),
     files: change.files,
     lines: change.lines,
+    recordLines: change.recordLines,
     riskyLines: change.riskyLines,
     rounds,
   };
@@ -143,8 +147,10 @@ export interface ChangeRisk {
   classes: RiskClass[];
   /** The files with a class of their own, the most lines first. */
   files: RiskyFile[];
-  /** Lines the evidence counts, named files and the rest. */
+  /** Lines of the work the evidence counts, named files and the rest: Baton's build records apart. */
   lines: number;
+  /** Lines of Baton's build records, which are no part of the work a person reads. */
+  recordLines: number;
   /** Lines of `files`. */
   riskyLines: number;
 }
@@ -160,7 +166,11 @@ export function judgeChange(
   { contract }: { contract: ContractVetting | null },
 ): ChangeRisk {
   const vetted = new Set(contract && !contract.granted ? contract.files : []);
-  const files = evidence.files
+  // Baton's own records (a completion, contract.json …) are written beside the work, not part of it:
+  // counted, they would make a change large and its share to read first look smaller than it is.
+  const records = evidence.files.filter((file) => isBuildRecordPath(file.path));
+  const work = evidence.files.filter((file) => !isBuildRecordPath(file.path));
+  const files = work
     .map((file): RiskyFile => {
       const classes = fileClasses(file, settings);
       const publishVetted = file.status === 'modified' && vetted.has(file.path);
@@ -171,21 +181,30 @@ export function judgeChange(
     })
     .filter((file) => file.classes.length > 0)
     .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
-  const lines =
-    evidence.files.reduce((sum, file) => sum + file.lines, 0) + (evidence.more?.lines ?? 0);
+  const lines = work.reduce((sum, file) => sum + file.lines, 0) + (evidence.more?.lines ?? 0);
   const found = new Set<RiskClass>(files.flatMap((file) => file.classes));
   if (lines > LARGE_CHANGE_LINES) found.add('size');
   return {
     classes: RISK_ORDER.filter((risk) => found.has(risk)),
     files,
     lines,
+    recordLines: records.reduce((sum, file) => sum + file.lines, 0),
     riskyLines: files.reduce((sum, file) => sum + file.lines, 0),
   };
 }
 
 /** A worker with no pull request to judge (skipped before one opened). */
 export function noRisk(worker: string): WorkerRisk {
-  return { worker, evidence: 'none', classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
+  return {
+    worker,
+    evidence: 'none',
+    classes: [],
+    files: [],
+    lines: 0,
+    recordLines: 0,
+    riskyLines: 0,
+    rounds: 0,
+  };
 }
 
 /** The classes a file carries by its path (and, for tests, by what happened to it). */

@@ -72,7 +72,7 @@ function renderWith(input: WorkerGuideInput, rows: number): string {
     '',
     ...criteriaBlock(input, rows),
     '',
-    readFirstHeading(change.riskyLines, change.lines),
+    readFirstHeading(change.riskyLines, change.lines, change.recordLines),
     '',
     ...riskBlock(change.classes, change.files, rows),
     ...pathsNote(input.paths),

@@ -146,9 +146,17 @@ export function parseBatonBranch(ref: string): BatonBranch | null {
   return null;
 }
 
+/** Where every build's record lives: plans, briefs, completions, contracts, findings. */
+export const BUILDS_DIR = '.baton/builds';
+
 /** Where a build's record lives on its build branch. */
 export function buildDir(build: string): string {
-  return `.baton/builds/${build}`;
+  return `${BUILDS_DIR}/${build}`;
+}
+
+/** A path of Baton's build records, which sessions write beside the work and no person reviews as it. */
+export function isBuildRecordPath(path: string): boolean {
+  return path.startsWith(`${BUILDS_DIR}/`);
 }
 
 export function planPath(build: string): string {

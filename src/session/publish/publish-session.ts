@@ -125,10 +125,6 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
   }
 }
 
-/** Why `session.allowWorkflowChanges: true` is not honoured where publish holds the app's key. */
-export const KEY_IN_SECRETS =
-  'session.allowWorkflowChanges is true, but this repository runs Baton with nothing hosted: the app\'s key is an Actions secret here, which a workflow a session pushed could read, so sessions change no workflow (docs/security.md, "Server-less mode"); make workflow changes in a pull request of your own';
-
 interface CheckedCommits {
   problems: string[];
   alreadyPushed: boolean;
@@ -207,7 +203,9 @@ async function checkCommits({
   const problems = checkChanges({
     target,
     changes: verified.changes,
-    allowWorkflowChanges: config.allowed && !keyInSecrets,
+    allowWorkflowChanges: config.allowed,
+    keyInSecrets,
+    configProblem: config.problem,
     scope: scoped.scope,
     adaptable,
   });
@@ -220,8 +218,6 @@ async function checkCommits({
     changes: verified.changes,
   });
   problems.push(...contract.problems);
-  if (config.problem && problems.length > 0) problems.push(config.problem);
-  if (keyInSecrets && config.allowed && problems.length > 0) problems.push(KEY_IN_SECRETS);
   // Submodules and unsafe links, in every commit: what they fetch or reach is not in the diff.
   problems.push(...(await checkLinks({ repo, base: result.base })));
   if (target.role === 'synthesis') {

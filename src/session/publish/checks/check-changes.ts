@@ -54,12 +54,22 @@ export function checkChanges({
   target,
   changes,
   allowWorkflowChanges,
+  keyInSecrets = false,
+  configProblem = null,
   scope = CODE_SCOPE,
   adaptable = null,
 }: {
   target: SessionTarget;
   changes: ChangedFile[];
+  /** `session.allowWorkflowChanges` on the default branch. */
   allowWorkflowChanges: boolean;
+  /**
+   * Nothing hosted (docs/serverless.md): the app's key is an Actions secret of the
+   * repository, which any workflow can read, so no session changes one, whatever the config says.
+   */
+  keyInSecrets?: boolean;
+  /** Why the default branch's `.github/baton.yml` could not be read; null when it was (or is absent). */
+  configProblem?: string | null;
   /** The worker's scope from the build branch's plan; a `code` build when absent. */
   scope?: WorkerScope;
   /**
@@ -77,16 +87,51 @@ export function checkChanges({
   for (const change of changes) {
     const problem = target.adapt
       ? checkAdapted(change, target, adaptable ?? [])
-      : checkOne(change, target, allowWorkflowChanges, scope);
+      : checkOne(
+          change,
+          target,
+          workflowRule({ allowWorkflowChanges, keyInSecrets, configProblem }),
+          scope,
+        );
     if (problem) problems.push(problem);
   }
   return problems;
 }
 
+/** Why a session may not change a workflow here; null where it may. */
+type WorkflowRule = string | null;
+
+/**
+ * Why publish refuses a workflow change, the true one: with nothing hosted the key,
+ * whatever the config allows; else a config it could not read; else the config, when it
+ * does not allow it.
+ */
+function workflowRule({
+  allowWorkflowChanges,
+  keyInSecrets,
+  configProblem,
+}: {
+  allowWorkflowChanges: boolean;
+  keyInSecrets: boolean;
+  configProblem: string | null;
+}): WorkflowRule {
+  if (keyInSecrets) return KEY_IN_SECRETS;
+  if (configProblem) {
+    return `${configProblem}, so whether it allows workflow changes (session.allowWorkflowChanges) is unknown; fix it there`;
+  }
+  return allowWorkflowChanges
+    ? null
+    : 'sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true';
+}
+
+/** Why no session changes a workflow where publish holds the app's key. */
+export const KEY_IN_SECRETS =
+  'this repository runs Baton with nothing hosted: the app\'s key is an Actions secret here, which a workflow a session pushed could read, so sessions change no workflow, whatever session.allowWorkflowChanges says (docs/security.md, "Server-less mode"); make workflow changes in a pull request of your own';
+
 function checkOne(
   { path, size }: ChangedFile,
   target: SessionTarget,
-  allowWorkflowChanges: boolean,
+  workflows: WorkflowRule,
   scope: WorkerScope,
 ): string | null {
   if (size !== null && size > FILE_MAX_BYTES) {
@@ -99,8 +144,8 @@ function checkOne(
   if (path.toLowerCase() === SUBMODULES_FILE) {
     return `${path} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
   }
-  if (path.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path.startsWith(WORKFLOWS_DIR) && workflows !== null) {
+    return `${path} is under ${WORKFLOWS_DIR}; ${workflows}`;
   }
   const record = `${buildDir(target.build)}/`;
   switch (target.role) {

@@ -1,3 +1,4 @@
+import { quotedValue } from '../../../core/vocabulary/quoted-value.js';
 import type { ScratchRepo } from '../scratch-repo.js';
 import {
   EMPTY_TREE,
@@ -106,7 +107,8 @@ function symlinkProblem(
   unsafe: Unsafe,
   commit: string,
 ): string {
-  const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted(target);
+  const shown =
+    target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quotedValue(target, 100);
   return `${path} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
 }
 
@@ -134,11 +136,6 @@ function describeUnsafe({ why, via }: Unsafe): string {
       return _exhaustive;
     }
   }
-}
-
-/** A model-written target in one line, quoted, cut short. */
-function quoted(target: string): string {
-  return JSON.stringify(target.length > 100 ? `${target.slice(0, 100)}…` : target);
 }
 
 /** A link of a tree: its blob, and its target (null when longer than a link can be). */

@@ -5,6 +5,7 @@ import {
 } from '../../../core/sessions/dependencies.js';
 import { type BlockedConnections, describeBlocked } from '../../../core/sessions/egress.js';
 import { type Evidence, renderEvidenceMarker } from '../../../core/sessions/evidence.js';
+import { quoted } from '../../../core/verification/quoted.js';
 import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
 import { withoutEmbeds } from '../../../core/vocabulary/embeds.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
@@ -157,13 +158,11 @@ export function renderPullBody({
 
 /**
  * The report's claims the diff and what publish knows do not bear out, above
- * the model's text: each quoted (model text, neutralized, on one line).
+ * the model's text: each quoted as the review guide quotes a session's text (`quoted`).
  */
 function renderNotBorneOut(flagged: readonly FlaggedClaim[]): string {
   if (flagged.length === 0) return '';
-  const lines = flagged.map(
-    ({ claim, why, quote }) => `- **${claim}**: “${neutralizeModelText(oneLine(quote))}” (${why})`,
-  );
+  const lines = flagged.map(({ claim, why, quote }) => `- **${claim}**: ${quoted(quote)} (${why})`);
   return [
     '### Not borne out by the diff',
     '',

@@ -6,7 +6,9 @@
  * body's "Not borne out by the diff" and counted in the evidence. Pure: the
  * table is tested row by row.
  */
+
 import type { Completion } from '../../../../core/records/completion.js';
+import { quotedValue } from '../../../../core/vocabulary/quoted-value.js';
 
 /** What publish knows when it writes the body. */
 export interface ClaimFacts {
@@ -109,7 +111,7 @@ export interface JudgedClaims {
   artifacts: string[];
 }
 
-/** The longest quote kept of a sentence. */
+/** The most characters of a sentence the evidence's line quotes; the body's quote is cut as the guide's are. */
 const QUOTE_MAX = 200;
 
 function sentencesOf(text: string): string[] {
@@ -119,9 +121,9 @@ function sentencesOf(text: string): string[] {
     .filter(Boolean);
 }
 
-function quoted(sentence: string): string {
-  const line = sentence.replace(/\s+/g, ' ');
-  return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
+/** A sentence on one line, whole: each place that shows it cuts it, and says so. */
+function oneLine(sentence: string): string {
+  return sentence.replace(/\s+/g, ' ');
 }
 
 /** The summary, learnings and decisions against the rules; the artifacts against the diff. */
@@ -137,7 +139,7 @@ export function judgeClaims(
       if (!rule.pattern.test(sentence)) continue;
       checked += 1;
       if (!rule.borneOut(sentence, facts)) {
-        flagged.push({ claim: rule.claim, why: rule.why, quote: quoted(sentence) });
+        flagged.push({ claim: rule.claim, why: rule.why, quote: oneLine(sentence) });
       }
     }
   }
@@ -149,7 +151,7 @@ export function judgeClaims(
       flagged.push({
         claim: 'an artifact',
         why: 'the diff does not change it; it is left out of the list of artifacts',
-        quote: quoted(artifact),
+        quote: oneLine(artifact),
       });
     }
   }
@@ -158,6 +160,6 @@ export function judgeClaims(
 
 /** The evidence's line for a flagged claim (the app shows it as text, never as markup). */
 export function flaggedLine({ claim, quote }: FlaggedClaim): string {
-  const line = `${claim}: "${quote}"`;
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+  // A claim's name is a few words of Baton's: the line stays within the evidence's 300 characters.
+  return `${claim}: ${quotedValue(quote, QUOTE_MAX)}`;
 }

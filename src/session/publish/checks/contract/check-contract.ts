@@ -14,6 +14,7 @@ import {
 } from '../../../../core/plan/contract.js';
 import { Plan } from '../../../../core/plan/plan.js';
 import { planPath } from '../../../../core/vocabulary/ids.js';
+import { quotedValue } from '../../../../core/vocabulary/quoted-value.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import type { ChangedFile } from '../check-changes.js';
 import { parseJson, readAt } from '../inputs/read-worker-title.js';
@@ -108,7 +109,7 @@ async function ownChecksMarked(
     const text = await readAt(repo, `${HEAD_REF}:${check.file}`);
     if (text === null || !stillMarkedToFail({ path: check.file, text, name: check.name })) continue;
     problems.push(
-      `${check.file}: the check "${check.name}" of ${check.criterion} is still marked to fail, so it passes whether or not the criterion holds; once your change makes it pass, remove the mark so it is a plain check, then hand in`,
+      `${check.file}: the check ${quotedValue(check.name)} of ${check.criterion} is still marked to fail, so it passes whether or not the criterion holds; once your change makes it pass, remove the mark so it is a plain check, then hand in`,
     );
   }
   return problems;

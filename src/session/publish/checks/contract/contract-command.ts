@@ -5,15 +5,16 @@
  * workflow lines that run it. Pure: each judge takes a file's text before and
  * after the change.
  */
+import { quotedValue } from '../../../../core/vocabulary/quoted-value.js';
 import type { ContractBreach } from './contract-breach.js';
 
-/** A command that fails made to succeed anyway. */
+/** A command that fails made to succeed anyway; a setting's match runs to the end of its value, which a refusal quotes whole. */
 const SUPPRESSIONS = [
   /\|\|\s*true\b/,
   /\|\|\s*exit\s+0\b/,
   /;\s*exit\s+0\b/,
   /\|\|\s*:(?:\s|$)/,
-  /continue-on-error\s*:\s*(?!\s*false\b)\S/,
+  /continue-on-error\s*:\s*(?!\s*false\b)\S.*/,
   /\bif\s*:\s*(?:false\b|\$\{\{\s*false\s*\}\})/,
 ];
 
@@ -126,12 +127,12 @@ export function judgePackageScripts({
     if (guarded && added && !suppression(old[name] ?? '')) {
       breaches.push({
         file: path,
-        rule: `the script "${name}" gains \`${added}\`, so a failing test passes`,
+        rule: `the script ${quotedValue(name)} gains ${quotedValue(added)}, so a failing test passes`,
       });
     } else if (run.has(name) && old[name] !== now[name]) {
       breaches.push({
         file: path,
-        rule: `the script "${name}" changes, and the contract's command (\`${command}\`) runs it`,
+        rule: `the script ${quotedValue(name)} changes, and the contract's command (${quotedValue(command)}) runs it`,
       });
     }
   }
@@ -211,7 +212,7 @@ export function judgeRunnerConfig({
     if (word) {
       return {
         file: path,
-        rule: `the test runner's settings gain \`${word[0]}\`, which leaves tests out`,
+        rule: `the test runner's settings gain ${quotedValue(word[0])}, which leaves tests out`,
       };
     }
   }
@@ -238,7 +239,9 @@ export function judgeWorkflow({
 }): ContractBreach | null {
   for (const line of addedLines(before, after)) {
     const added = suppression(line);
-    if (added) return { file: path, rule: `a step gains \`${added}\`, so a failing test passes` };
+    if (added) {
+      return { file: path, rule: `a step gains ${quotedValue(added)}, so a failing test passes` };
+    }
   }
   const removed = addedLines(after, before);
   const runs = removed.find(
@@ -249,7 +252,7 @@ export function judgeWorkflow({
   return runs
     ? {
         file: path,
-        rule: `the line \`${runs}\`, which runs the contract's command, is changed or removed`,
+        rule: `the line ${quotedValue(runs)}, which runs the contract's command, is changed or removed`,
       }
     : null;
 }
