@@ -1,7 +1,7 @@
 import { Contract, contractPath } from '../../../../core/plan/contract.js';
 import { type DueAt, isDue, skippedWithoutReport } from '../../../../core/plan/due-criteria.js';
 import { Plan } from '../../../../core/plan/plan.js';
-import { lastWaveOf, repositoryOf } from '../../../../core/plan/set-plan.js';
+import { lastWaveOf, sliceOf } from '../../../../core/plan/set-plan.js';
 import {
   buildDir,
   integrationBranch,
@@ -51,10 +51,9 @@ export async function readValidatedHead(
   const contract = Contract.safeParse(parseJson(await at(contractPath(build))));
   if (!plan.success || !contract.success) return null;
   const member = parseMemberBuildId(build);
+  // A member's own workers alone: the others' reports are on their own repositories' branches.
   const own = member
-    ? plan.data.workers.filter(
-        (worker) => repositoryOf(worker, member.home).toLowerCase() === repository.toLowerCase(),
-      )
+    ? sliceOf(plan.data, repository.toLowerCase(), member.home).workers
     : plan.data.workers;
   const listed = await repo.run({
     args: ['ls-tree', '--name-only', `${validation.head}:${buildDir(build)}/completions`],
