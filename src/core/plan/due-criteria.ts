@@ -15,7 +15,9 @@
  *   needed leaves it failing, with its fix worker, for a person to see.
  * - `command` (the contract's command failed with no check named) is always due.
  */
-import { waveOf } from './plan.js';
+import { parseMemberBuildId } from '../vocabulary/ids.js';
+import { type Plan, waveOf } from './plan.js';
+import { lastWaveOf, sliceOf } from './set-plan.js';
 
 /** Where a validation stands: the milestone, the last one, and the workers skipped. */
 export interface DueAt {
@@ -52,24 +54,42 @@ export function isDue(check: string, at: DueAt): boolean {
 }
 
 /**
- * The workers a validation of `milestone` reads as skipped, where only the
- * build branch is at hand (the session and its publish): those of waves 1 to
- * the milestone whose report (`completions/<worker>.json`) the validated head
- * does not hold. The app dispatches a milestone's validation only once each
- * of those workers is merged (its report comes with its pull request) or
- * skipped, so one with no report there was skipped.
+ * Where a validation of `milestone` stands, where only the build branch is at
+ * hand (the session and its publish): the last milestone is the plan's last
+ * wave (a change set's member: its own part's); the workers skipped are those
+ * of waves 1 to the milestone whose report (`completions/<worker>.json`,
+ * `reported`) the validated head does not hold, a member's own workers alone
+ * (the others' reports are on their own repositories' branches). The app
+ * dispatches a milestone's validation only once each of those workers is
+ * merged (its report comes with its pull request) or skipped, so one with no
+ * report there was skipped.
  */
-export function skippedWithoutReport(
-  workers: readonly { id: string }[],
-  milestone: number,
-  reported: ReadonlySet<string>,
-): Set<string> {
-  return new Set(
-    workers
-      .map((worker) => worker.id)
-      .filter((id) => {
-        const wave = waveOf(id);
-        return wave >= 1 && wave <= milestone && !reported.has(id);
-      }),
-  );
+export function dueOnBranch({
+  plan,
+  build,
+  repository,
+  milestone,
+  reported,
+}: {
+  plan: Plan;
+  build: string;
+  /** The repository validated, `owner/name`. */
+  repository: string;
+  milestone: number;
+  reported: ReadonlySet<string>;
+}): DueAt {
+  const member = parseMemberBuildId(build);
+  const own = member ? sliceOf(plan, repository.toLowerCase(), member.home) : plan;
+  return {
+    milestone,
+    last: lastWaveOf(plan, { build, repository }),
+    skipped: new Set(
+      own.workers
+        .map((worker) => worker.id)
+        .filter((id) => {
+          const wave = waveOf(id);
+          return wave >= 1 && wave <= milestone && !reported.has(id);
+        }),
+    ),
+  };
 }

@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CONTRACT_MAX_BYTES, Contract, contractPath } from '../../../core/plan/contract.js';
-import { notDue, skippedWithoutReport } from '../../../core/plan/due-criteria.js';
-import { milestonesOf, Plan } from '../../../core/plan/plan.js';
+import { dueOnBranch, notDue } from '../../../core/plan/due-criteria.js';
+import { Plan } from '../../../core/plan/plan.js';
 import { FailedCheck, validationRef } from '../../../core/plan/validation.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import { buildDir, parseMilestoneSubject, planPath } from '../../../core/vocabulary/ids.js';
@@ -217,7 +217,11 @@ async function nameFailures(
       contract,
       exitCode: run.exitCode,
       tail: run.tail,
-      skipped: await skippedCriteria(ctx.root, build, milestone, contract),
+      skipped: await skippedCriteria(
+        { root: ctx.root, build, repository: ctx.env.GITHUB_REPOSITORY },
+        milestone,
+        contract,
+      ),
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit: createSubmitTool({
@@ -241,8 +245,7 @@ async function nameFailures(
  * rather than as `command`.
  */
 async function skippedCriteria(
-  root: string,
-  build: string,
+  { root, build, repository }: { root: string; build: string; repository: string },
   milestone: number,
   contract: Contract,
 ): Promise<string[]> {
@@ -253,11 +256,13 @@ async function skippedCriteria(
   const reported = new Set(
     reports.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -5)),
   );
-  const at = {
+  const at = dueOnBranch({
+    plan: plan.data,
+    build,
+    repository,
     milestone,
-    last: milestonesOf(plan.data).at(-1) ?? milestone,
-    skipped: skippedWithoutReport(plan.data.workers, milestone, reported),
-  };
+    reported,
+  });
   return [...new Set(contract.checks.map((check) => check.criterion))].filter(
     (criterion) => notDue(criterion, at) === 'skipped',
   );

@@ -1,13 +1,7 @@
 import { Contract, contractPath } from '../../../../core/plan/contract.js';
-import { type DueAt, isDue, skippedWithoutReport } from '../../../../core/plan/due-criteria.js';
+import { type DueAt, dueOnBranch, isDue } from '../../../../core/plan/due-criteria.js';
 import { Plan } from '../../../../core/plan/plan.js';
-import { lastWaveOf, sliceOf } from '../../../../core/plan/set-plan.js';
-import {
-  buildDir,
-  integrationBranch,
-  parseMemberBuildId,
-  planPath,
-} from '../../../../core/vocabulary/ids.js';
+import { buildDir, integrationBranch, planPath } from '../../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../../result.js';
 import type { RemoteAccess } from '../../scratch-repo.js';
 import { parseJson, readAt } from '../inputs/read-worker-title.js';
@@ -27,11 +21,9 @@ export interface ValidatedHead {
 
 /**
  * The plan and contract at the validated head, and where the validation
- * stands (`DueAt`): the last milestone is the plan's last wave (a change set's
- * member: its own part's, docs/change-sets.md); the workers skipped are those
- * of the milestone's waves whose report the head does not hold
- * (`skippedWithoutReport`), a member's own workers alone. Null where the plan
- * or the contract there cannot be read: then every failure named is due.
+ * stands (`dueOnBranch`: the last milestone, and the workers skipped, read
+ * from the reports the head holds). Null where the plan or the contract there
+ * cannot be read: then every failure named is due.
  */
 export async function readValidatedHead(
   access: RemoteAccess,
@@ -50,11 +42,6 @@ export async function readValidatedHead(
   const plan = Plan.safeParse(parseJson(await at(planPath(build))));
   const contract = Contract.safeParse(parseJson(await at(contractPath(build))));
   if (!plan.success || !contract.success) return null;
-  const member = parseMemberBuildId(build);
-  // A member's own workers alone: the others' reports are on their own repositories' branches.
-  const own = member
-    ? sliceOf(plan.data, repository.toLowerCase(), member.home).workers
-    : plan.data.workers;
   const listed = await repo.run({
     args: ['ls-tree', '--name-only', `${validation.head}:${buildDir(build)}/completions`],
   });
@@ -68,11 +55,13 @@ export async function readValidatedHead(
   );
   return {
     contract: contract.data,
-    due: {
+    due: dueOnBranch({
+      plan: plan.data,
+      build,
+      repository,
       milestone: validation.milestone,
-      last: lastWaveOf(plan.data, { build, repository }),
-      skipped: skippedWithoutReport(own, validation.milestone, reported),
-    },
+      reported,
+    }),
   };
 }
 
