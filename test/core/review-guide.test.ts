@@ -32,7 +32,13 @@ const contract = makeContract({
 
 /** The delivered build (W1.1 and W2.1 merged, W1.2 skipped) with criteria, a contract and evidence. */
 function delivered(
-  overrides: { titles?: Record<string, string>; summary?: string; w21Files?: string[] } = {},
+  overrides: {
+    titles?: Record<string, string>;
+    summary?: string;
+    w21Files?: string[];
+    /** W1.2, skipped, has a criterion the contract checks. */
+    skippedCriterion?: boolean;
+  } = {},
 ): BuildSnapshot {
   const plan = make.plan({
     criteria: ['A person signs in with a password'],
@@ -42,7 +48,11 @@ function delivered(
         title: overrides.titles?.['W1.1'] ?? 'Session store',
         criteria: ['Sessions persist'],
       }),
-      make.worker({ id: 'W1.2', title: 'Login form' }),
+      make.worker({
+        id: 'W1.2',
+        title: 'Login form',
+        ...(overrides.skippedCriterion ? { criteria: ['The form shows its errors'] } : {}),
+      }),
       make.worker({
         id: 'W2.1',
         title: overrides.titles?.['W2.1'] ?? 'CI for login',
@@ -53,7 +63,18 @@ function delivered(
   });
   return deliveredSnapshot({
     plan: validPlan(plan),
-    contract: { kind: 'valid', contract },
+    contract: {
+      kind: 'valid',
+      contract: overrides.skippedCriterion
+        ? {
+            ...contract,
+            checks: [
+              ...contract.checks,
+              { criterion: 'W1.2:1', file: 'test/contract/form.test.ts', name: 'form › errors' },
+            ],
+          }
+        : contract,
+    },
     // The last milestone's validation passed: the final pull request waits for nothing else.
     validations: [makeValidation()],
     pulls: [
@@ -121,6 +142,15 @@ describe('the review guide', () => {
     expect(guideOf(finalBody(delivered()))).toContain(
       'The contract: 2 checks for 3 criteria (1 unchecked), run by “npm test -- test/contract”.',
     );
+  });
+
+  it("shows a skipped worker's criterion as skipped, not due, and its kept neighbours as validated", () => {
+    const rows = tableRows(guideOf(finalBody(delivered({ skippedCriterion: true }))));
+    expect(rows.find((row) => row.startsWith('| W1.2:1 |'))).toBe(
+      '| W1.2:1 | “The form shows its errors” | “test/contract/form.test.ts › form › errors” | ⏭️ not due: W1.2 was skipped, so no validation held the build to it |',
+    );
+    for (const kept of ['build:1', 'W1.1:1'])
+      expect(rows.find((row) => row.startsWith(`| ${kept} |`))).toContain("✅ passed in M2's");
   });
 
   it('ranks the changes by risk and says how much to read first', () => {

@@ -5,7 +5,7 @@ import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { contractPath } from '../../src/core/plan/contract.js';
 import { validationRef } from '../../src/core/plan/validation.js';
-import { planPath } from '../../src/core/vocabulary/ids.js';
+import { completionPath, planPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
   buildRepo,
@@ -110,6 +110,43 @@ describe('runAgent validate', () => {
     expect(JSON.stringify(requests[1]?.body.messages.at(-1))).toContain(
       "W9.9:1 is not a criterion of the contract's checks (W1.1:1)",
     );
+  });
+
+  it("tells the model a skipped worker's criterion is not due, and only a skipped one's", async () => {
+    const plan = planJson({
+      workers: [
+        { id: 'W1.1', title: 'Greeting' },
+        { id: 'W1.2', title: 'Lint workflow' },
+      ],
+    });
+    const contract = JSON.stringify({
+      version: 1,
+      command: 'echo "not ok - lints the code"; exit 1',
+      files: ['test/contract.test.js'],
+      checks: [
+        { criterion: 'W1.1:1', file: 'test/contract.test.js', name: 'greets by name' },
+        { criterion: 'W1.2:1', file: 'test/contract.test.js', name: 'lints the code' },
+      ],
+    });
+    // W1.1 merged: its report came with its pull request; W1.2 has none, as it was skipped.
+    const { root } = await buildRepo({
+      [planPath(BUILD)]: plan,
+      [contractPath(BUILD)]: contract,
+      [completionPath(BUILD, 'W1.1')]: '{}',
+    });
+    const { code, requests } = await validate(root, {
+      replies: [
+        reply(
+          toolUse('submit_validation', {
+            failures: [{ check: 'W1.2:1', brief: 'The lint workflow is not there.' }],
+          }),
+        ),
+      ],
+    });
+    expect(code).toBe(0);
+    const prompt = promptOf(requests[0]!);
+    expect(prompt).toContain('Not due: W1.2:1, as a person skipped their workers');
+    expect(prompt).not.toContain('Not due: W1.1:1');
   });
 
   it('fails without a contract to run, before any model call', async () => {

@@ -3,6 +3,7 @@ import { MAX_WORKERS, type Plan } from '../../src/core/plan/plan.js';
 import { parseValidationMessage, validationRef } from '../../src/core/plan/validation.js';
 import {
   briefPath,
+  completionPath,
   integrationBranch,
   memberBuildId,
   planPath,
@@ -16,7 +17,7 @@ import {
   contractOptions,
   MARKED_TEST_TEXT,
 } from './publish/contract-fixture.js';
-import { BUILD, makeResult } from './publish/fixture.js';
+import { BUILD, type FixtureOptions, makeCompletion, makeResult } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
 
 const INTEGRATION = integrationBranch(BUILD);
@@ -160,6 +161,17 @@ describe('publish of a validation session', () => {
   });
 });
 
+/** W1.1 merged: its report is on the build branch, as its pull request brings it. */
+function merged(options: FixtureOptions): FixtureOptions {
+  return {
+    ...options,
+    files: {
+      ...options.files,
+      [completionPath(BUILD, 'W1.1')]: `${JSON.stringify(makeCompletion(), null, 2)}\n`,
+    },
+  };
+}
+
 describe('a validation where the command passes but a check due is still marked to fail', () => {
   const validatedGreen = (h: ReturnType<typeof usePublishHarness>) =>
     writeValidation(h, { command: 'npm test', exit_code: 0, tail: '' });
@@ -176,7 +188,7 @@ describe('a validation where the command passes but a check due is still marked 
     );
 
   describe('W1.1 merged with its checks still marked', () => {
-    const h = usePublishHarness(contractOptions({ checkText: MARKED_TEST_TEXT }));
+    const h = usePublishHarness(merged(contractOptions({ checkText: MARKED_TEST_TEXT })));
 
     it('fails the milestone, each such check a fix worker, for a green exit proves nothing of it', async () => {
       validatedGreen(h);
@@ -201,12 +213,51 @@ describe('a validation where the command passes but a check due is still marked 
   });
 
   describe('W1.1 merged with its checks plain', () => {
-    const h = usePublishHarness(contractOptions({ checkText: CONTRACT_TEST_TEXT }));
+    const h = usePublishHarness(merged(contractOptions({ checkText: CONTRACT_TEST_TEXT })));
 
     it('passes', async () => {
       validatedGreen(h);
       expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
       expect(recordOf(h)).toMatchObject({ passed: true, failed: [] });
+    });
+  });
+
+  describe('W1.1 skipped (no report on the build branch), its checks still marked', () => {
+    const h = usePublishHarness(contractOptions({ checkText: MARKED_TEST_TEXT }));
+
+    it("passes: a skipped worker's criteria are not due, and no fix worker is added for them", async () => {
+      validatedGreen(h);
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({ passed: true, exit_code: 0, failed: [] });
+      const plan = JSON.parse(
+        h.fixture.git([
+          '--git-dir',
+          h.fixture.remoteDir,
+          'show',
+          `${INTEGRATION}:${planPath(BUILD)}`,
+        ]),
+      );
+      expect(plan.workers.map((worker: { id: string }) => worker.id)).toEqual(['W1.1']);
+    });
+
+    it('leaves out the failures named of its criteria: a command failing only on them passes', async () => {
+      writeValidation(h, {
+        command: 'npm test',
+        exit_code: 1,
+        tail: 'not ok - login › accepts the right password\n[exit code 1]',
+        failures: [{ check: 'W1.1:1', brief: 'The login is not there.' }],
+      });
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({ passed: true, exit_code: 1, failed: [] });
+    });
+
+    it("still fails on the contract's command when no check is named", async () => {
+      writeValidation(h, { command: 'npm test', exit_code: 1, failures: [] });
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: false,
+        failed: [{ check: 'command', worker: 'W2.1' }],
+      });
     });
   });
 });

@@ -112,13 +112,22 @@ function checkText(checks: Checks, worker: Checked, marked: boolean): string {
   return `${IMPORTS}test(${JSON.stringify(name)}, ${mark}async () => {\n${body}\n});\n`;
 }
 
+/** The command that runs the checks of `workers`' criteria. */
+function checksCommand(workers: readonly Checked[]): string {
+  return `node --test --test-reporter=tap ${workers.map(checkFile).join(' ')}`;
+}
+
 /**
  * The contract's command: every check, then the one cross-worker property no
  * worker's own check sees: once the wave exists, the command line offers it.
  */
-export const EVIDENCE_COMMAND = `node --test --test-reporter=tap ${CHECKED.map(checkFile).join(' ')} && sh -c 'if [ -f src/wave.js ] && [ -f src/cli.js ] && ! grep -q wave src/cli.js; then echo "not ok - greets Ada from the command line: no wave command (W2.1:1)"; exit 1; fi'`;
+export const EVIDENCE_COMMAND = `${checksCommand(CHECKED)} && sh -c 'if [ -f src/wave.js ] && [ -f src/cli.js ] && ! grep -q wave src/cli.js; then echo "not ok - greets Ada from the command line: no wave command (W2.1:1)"; exit 1; fi'`;
 
-function contractWorker(checks: Checks): ScenarioWorker {
+function contractWorker(
+  checks: Checks,
+  workers: readonly Checked[] = CHECKED,
+  command = EVIDENCE_COMMAND,
+): ScenarioWorker {
   return {
     id: CONTRACT_WORKER,
     title: 'Contract: checks for the acceptance criteria',
@@ -127,13 +136,13 @@ function contractWorker(checks: Checks): ScenarioWorker {
     requirements: [],
     criteria: [],
     files: Object.fromEntries(
-      CHECKED.map((worker) => [checkFile(worker), checkText(checks, worker, true)]),
+      workers.map((worker) => [checkFile(worker), checkText(checks, worker, true)]),
     ),
-    check: EVIDENCE_COMMAND,
+    check: command,
     summary:
       'One check per criterion under `test/contract/`, each failing until its worker delivers.',
     contract: {
-      checks: CHECKED.map((worker) => ({
+      checks: workers.map((worker) => ({
         criterion: `${worker}:1`,
         file: checkFile(worker),
         name: checks[worker].name,
@@ -328,5 +337,41 @@ export function setUpEvidence(settings: {
       },
       'Run the project tests apart from the contract',
     );
+  };
+}
+
+/** The workers of `skippedWorkflowScenario` whose criterion the contract checks. */
+const SKIP_CHECKED = ['W1.1', 'W1.2', 'W1.3', 'W2.1'] as const satisfies readonly Checked[];
+
+/** The command of `skippedWorkflowScenario`'s contract: its four checks. */
+export const SKIP_COMMAND = checksCommand(SKIP_CHECKED);
+
+/**
+ * The diamond with W1.3 beside it, each with its criterion checked by the
+ * contract: W1.3 adds a workflow where sessions may change none (the default,
+ * and always with nothing hosted, docs/serverless.md), so publish refuses it,
+ * and a writer `/skip`s it. Its check stays marked to fail, as no worker
+ * turns it into a plain one: its criterion is not due (docs/verification.md).
+ */
+export function skippedWorkflowScenario(): Scenario {
+  const lint = lintOf(true);
+  const checks = checksOf(lint);
+  const base = diamondScenario();
+  const [greeting, farewell, commands] = base.workers as [
+    ScenarioWorker,
+    ScenarioWorker,
+    ScenarioWorker,
+  ];
+  const [workflow] = extraWorkers(lint);
+  if (!workflow) throw new Error('no W1.3 among the extra workers');
+  return {
+    ...base,
+    workers: [
+      contractWorker(checks, SKIP_CHECKED, SKIP_COMMAND),
+      checked(checks)({ ...greeting, id: 'W1.1' }),
+      checked(checks)({ ...farewell, id: 'W1.2' }),
+      checked(checks)(workflow),
+      checked(checks)({ ...commands, id: 'W2.1' }),
+    ],
   };
 }

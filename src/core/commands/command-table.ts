@@ -213,7 +213,8 @@ export const COMMANDS = {
     applies: 'a-failed-synthesis',
   }),
   skip: ofWorker('/skip', {
-    effect: 'treat as done without merging; dependents go on',
+    effect:
+      'treat as done without merging; dependents go on, and its acceptance criteria are not due ([verification.md](verification.md))',
     applies: 'an-unmerged-worker',
   }),
   /** A research build goes on without the follow-up questions its synthesis proposed. */

@@ -28,7 +28,11 @@ export const ValidationRecord = z.strictObject({
   run_id: z.number().int().positive(),
   /** The build branch head the contract's command ran on. */
   head: Sha,
-  /** The command's exit status was 0: the session's code ran it, the model cannot change it. */
+  /**
+   * No check due failed: the command's exit status was 0 (the session's code ran it, the model
+   * cannot change it), or every check it failed on is a skipped worker's (src/core/plan/due-criteria.ts);
+   * and no check due is still marked to fail.
+   */
   passed: z.boolean(),
   /** The command's exit status; null when it was killed at its time limit. */
   exit_code: z.number().int().nullable(),

@@ -9,6 +9,7 @@
  * can write a row of the guide or a risk label.
  */
 import type { PlannedCriterion } from '../plan/contract.js';
+import { dueAtEnd, notDue } from '../plan/due-criteria.js';
 import type { ValidationRecord } from '../plan/validation.js';
 import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
 import { code, escapeLinkText } from '../vocabulary/markdown.js';
@@ -167,9 +168,13 @@ function resultOf(
   { requireChecks, validated }: Pick<GuideInput, 'requireChecks' | 'validated'>,
   byId: Map<string, GuideWorker>,
 ): string {
-  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
-  if (criterion.worker !== null && (!worker || worker.outcome === 'skipped'))
-    return `${criterion.worker} was skipped: not run`;
+  // A worker the guide does not list (a later plan dropped it) is as good as skipped.
+  const skipped = new Set(
+    [...byId.values()].filter((one) => one.outcome === 'skipped').map((one) => one.id),
+  );
+  if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
+  if (notDue(criterion.id, dueAtEnd(skipped)) === 'skipped')
+    return `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
   if (validated) {
     return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
   }

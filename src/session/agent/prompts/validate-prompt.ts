@@ -18,6 +18,7 @@ export function renderValidatePrompt({
   contract,
   exitCode,
   tail,
+  skipped = [],
 }: {
   build: string;
   milestone: number;
@@ -25,10 +26,12 @@ export function renderValidatePrompt({
   contract: Contract;
   exitCode: number | null;
   tail: string;
+  /** The contract's criteria not due, as their workers were skipped. */
+  skipped?: readonly string[];
 }): string {
   const ended = exitCode === null ? 'was killed at its time limit' : `exited with ${exitCode}`;
   return [
-    `Validate milestone ${milestone} of build \`${build}\`: every worker of waves 1 to ${milestone} is merged into the build branch, at ${code(head.slice(0, 12))}. You wrote none of this code.`,
+    `Validate milestone ${milestone} of build \`${build}\`: every worker of waves 1 to ${milestone} is merged into the build branch or was skipped, at ${code(head.slice(0, 12))}. You wrote none of this code.`,
     '',
     `The build's contract is \`${contractPath(build)}\`; the plan and its criteria are in \`${planPath(build)}\`. Baton ran the contract's command in this checkout, and it ${ended}, so the contract does not hold:`,
     '',
@@ -44,6 +47,11 @@ export function renderValidatePrompt({
     quoteUntrusted({ tag: 'output', text: tail, maxChars: OUTPUT_MAX_CHARS }),
     '',
     "Read the output, the failing checks' files and the code they test. Then call submit_validation with each check that failed, by its criterion id (one of those above), and for each a short brief for the worker who will fix it: which check fails, what the output says, where the cause most likely is. Fix nothing yourself.",
+    ...(skipped.length > 0
+      ? [
+          `Not due: ${skipped.join(', ')}, as a person skipped their workers, whose work is not here. Their checks may fail; name each that does by its id all the same, and Baton leaves it out of the verdict.`,
+        ]
+      : []),
     'If the output shows no check failing (the command could not start, a setup error, a crash before any test ran), name the check `command` and say what stopped it.',
   ].join('\n');
 }

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CONTRACT_MAX_BYTES, Contract, contractPath } from '../../../core/plan/contract.js';
+import { dueOnBranch, notDue } from '../../../core/plan/due-criteria.js';
+import { Plan } from '../../../core/plan/plan.js';
 import { FailedCheck, validationRef } from '../../../core/plan/validation.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
-import { parseMilestoneSubject } from '../../../core/vocabulary/ids.js';
+import { buildDir, parseMilestoneSubject, planPath } from '../../../core/vocabulary/ids.js';
 import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';
@@ -215,6 +217,11 @@ async function nameFailures(
       contract,
       exitCode: run.exitCode,
       tail: run.tail,
+      skipped: await skippedCriteria(
+        { root: ctx.root, build, repository: ctx.env.GITHUB_REPOSITORY },
+        milestone,
+        contract,
+      ),
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit: createSubmitTool({
@@ -228,6 +235,45 @@ async function nameFailures(
   });
   if (outcome.kind === 'failed') return { ok: false, reason: outcome.reason };
   return { ok: true, failures: outcome.value.failures };
+}
+
+/**
+ * The contract's criteria not due as their workers were skipped
+ * (src/core/plan/due-criteria.ts): workers of the milestone's waves whose
+ * report the checkout (the build branch) does not hold. Publish leaves a
+ * failure of theirs out; the model is told, so that it names one by its id
+ * rather than as `command`.
+ */
+async function skippedCriteria(
+  { root, build, repository }: { root: string; build: string; repository: string },
+  milestone: number,
+  contract: Contract,
+): Promise<string[]> {
+  const text = await readFile(path.join(root, planPath(build)), 'utf8').catch(() => null);
+  const plan = text === null ? null : Plan.safeParse(parseJsonOrNull(text));
+  if (!plan?.success) return [];
+  const reports = await readdir(path.join(root, buildDir(build), 'completions')).catch(() => []);
+  const reported = new Set(
+    reports.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -5)),
+  );
+  const at = dueOnBranch({
+    plan: plan.data,
+    build,
+    repository,
+    milestone,
+    reported,
+  });
+  return [...new Set(contract.checks.map((check) => check.criterion))].filter(
+    (criterion) => notDue(criterion, at) === 'skipped',
+  );
+}
+
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Why a submission is sent back: a check that is not one of the contract's criteria. */

@@ -1,4 +1,5 @@
 import { Contract, contractPath } from '../../../core/plan/contract.js';
+import { notDue } from '../../../core/plan/due-criteria.js';
 import type { FixedCheck } from '../../../core/plan/fix-workers.js';
 import { Plan } from '../../../core/plan/plan.js';
 import {
@@ -13,7 +14,7 @@ import {
   planPath,
 } from '../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../result.js';
-import { markedFailures } from '../checks/contract/marked-checks.js';
+import { markedFailures, readValidatedHead } from '../checks/contract/marked-checks.js';
 import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
@@ -82,10 +83,21 @@ export async function publishValidation({
       lines: [`The validation of M${milestone} is recorded at ${ref} already.`],
     };
   }
-  // The command's exit decides, and a check still marked to fail proves nothing by passing.
+  // The command's exit decides, and a check still marked to fail proves nothing by passing;
+  // a check of a skipped worker's criterion, not due, is neither (src/core/plan/due-criteria.ts).
+  const validated = await readValidatedHead(
+    access,
+    target.build,
+    validation,
+    env.GITHUB_REPOSITORY,
+  );
+  const named = failuresOf(validation);
+  const skipped = validated
+    ? named.filter((failure) => notDue(failure.check, validated.due) === 'skipped')
+    : [];
   const failures = [
-    ...failuresOf(validation),
-    ...(await markedFailures(access, target.build, validation, env.GITHUB_REPOSITORY)),
+    ...named.filter((failure) => !skipped.includes(failure)),
+    ...(validated ? await markedFailures(access, validation.head, validated) : []),
   ];
   const passed = failures.length === 0;
   const fixes = passed
@@ -104,11 +116,17 @@ export async function publishValidation({
   if (problem !== null)
     return { kind: 'refused', problems: [`Could not record the validation at ${ref}: ${problem}`] };
   const verdict = passed
-    ? `M${milestone} passed: \`${validation.command}\` exited 0 on ${validation.head.slice(0, 7)}, no check due still marked to fail.`
+    ? `M${milestone} passed: \`${validation.command}\` ${validation.exit_code === 0 ? 'exited 0' : 'failed only on checks not due'} on ${validation.head.slice(0, 7)}, no check due still marked to fail.`
     : `M${milestone} failed: ${fixes.fixed.map((f) => `${f.check} → ${f.worker ?? 'no fix worker'}`).join(', ')}.`;
+  const notDueLines =
+    skipped.length > 0
+      ? [
+          `Not due, as their workers were skipped, so neither failed nor given a fix worker: ${skipped.map((f) => f.check).join(', ')}.`,
+        ]
+      : [];
   return {
     kind: 'published',
-    lines: [...fixes.lines, verdict, `Recorded the validation at ${ref}.`],
+    lines: [...notDueLines, ...fixes.lines, verdict, `Recorded the validation at ${ref}.`],
   };
 }
 

@@ -1,7 +1,7 @@
 import { Contract, contractPath } from '../../../../core/plan/contract.js';
-import { Plan, waveOf } from '../../../../core/plan/plan.js';
-import { lastWaveOf } from '../../../../core/plan/set-plan.js';
-import { integrationBranch, planPath } from '../../../../core/vocabulary/ids.js';
+import { type DueAt, dueOnBranch, isDue } from '../../../../core/plan/due-criteria.js';
+import { Plan } from '../../../../core/plan/plan.js';
+import { buildDir, integrationBranch, planPath } from '../../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../../result.js';
 import type { RemoteAccess } from '../../scratch-repo.js';
 import { parseJson, readAt } from '../inputs/read-worker-title.js';
@@ -12,22 +12,26 @@ type Failure = ValidationResult['failures'][number];
 /** Where the build branch is fetched to, so that the validated head's files can be read. */
 const VALIDATED_AT = 'refs/baton/validated-build';
 
+/** The validated head as publish reads it: its plan and contract, and which criteria are due. */
+export interface ValidatedHead {
+  contract: Contract;
+  /** The milestone, the last one, and the workers skipped (src/core/plan/due-criteria.ts). */
+  due: DueAt;
+}
+
 /**
- * The contract's checks that the validated head still marks to fail, where
- * their criterion is due by this milestone (its worker's wave is at most the
- * milestone; the build's own criteria at the last one, a change set member's
- * own last, docs/change-sets.md): a check so marked
- * passes whatever the code does, so the command's green exit proves nothing of
- * it (docs/verification.md, "Validation"). Each is a failure, with a brief that
- * says so, read by publish's code from the files at the head, not by a model.
+ * The plan and contract at the validated head, and where the validation
+ * stands (`dueOnBranch`: the last milestone, and the workers skipped, read
+ * from the reports the head holds). Null where the plan or the contract there
+ * cannot be read: then every failure named is due.
  */
-export async function markedFailures(
+export async function readValidatedHead(
   access: RemoteAccess,
   build: string,
   validation: Pick<ValidationResult, 'milestone' | 'head'>,
-  /** The repository validated, `owner/name`: a change set's member's last milestone is its own part's last wave. */
+  /** The repository validated, `owner/name`. */
   repository: string,
-): Promise<Failure[]> {
+): Promise<ValidatedHead | null> {
   const { repo, remote, token } = access;
   const branch = integrationBranch(build);
   await repo.must({
@@ -37,15 +41,48 @@ export async function markedFailures(
   const at = (path: string) => readAt(repo, `${validation.head}:${path}`);
   const plan = Plan.safeParse(parseJson(await at(planPath(build))));
   const contract = Contract.safeParse(parseJson(await at(contractPath(build))));
-  if (!plan.success || !contract.success) return [];
-  const last = lastWaveOf(plan.data, { build, repository });
+  if (!plan.success || !contract.success) return null;
+  const listed = await repo.run({
+    args: ['ls-tree', '--name-only', `${validation.head}:${buildDir(build)}/completions`],
+  });
+  const reported = new Set(
+    listed.code === 0
+      ? listed.stdout
+          .split('\n')
+          .filter((name) => name.endsWith('.json'))
+          .map((name) => name.slice(0, -'.json'.length))
+      : [],
+  );
+  return {
+    contract: contract.data,
+    due: dueOnBranch({
+      plan: plan.data,
+      build,
+      repository,
+      milestone: validation.milestone,
+      reported,
+    }),
+  };
+}
+
+/**
+ * The contract's checks that the validated head still marks to fail, where
+ * their criterion is due (`isDue`: its worker's wave is at most the milestone
+ * and its worker was not skipped; the build's own criteria at the last
+ * milestone): a check so marked passes whatever the code does, so the
+ * command's green exit proves nothing of it (docs/verification.md,
+ * "Validation"). Each is a failure, with a brief that says so, read by
+ * publish's code from the files at the head, not by a model.
+ */
+export async function markedFailures(
+  { repo }: RemoteAccess,
+  head: string,
+  { contract, due }: ValidatedHead,
+): Promise<Failure[]> {
   const failures = new Map<string, Failure>();
-  for (const check of contract.data.checks) {
-    const owner = check.criterion.split(':')[0] ?? '';
-    const due =
-      owner === 'build' ? validation.milestone >= last : waveOf(owner) <= validation.milestone;
-    if (!due || failures.has(check.criterion)) continue;
-    const text = await at(check.file);
+  for (const check of contract.checks) {
+    if (!isDue(check.criterion, due) || failures.has(check.criterion)) continue;
+    const text = await readAt(repo, `${head}:${check.file}`);
     if (text === null || !stillMarkedToFail({ path: check.file, text, name: check.name })) continue;
     failures.set(check.criterion, {
       check: check.criterion,
