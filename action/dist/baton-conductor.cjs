@@ -22804,9 +22804,9 @@ function requireDumper() {
   }
   function blockHeader(string4, indentPerLevel) {
     const indentIndicator = needIndentIndicator(string4) ? String(indentPerLevel) : "";
-    const clip2 = string4[string4.length - 1] === "\n";
-    const keep = clip2 && (string4[string4.length - 2] === "\n" || string4 === "\n");
-    const chomp = keep ? "+" : clip2 ? "" : "-";
+    const clip3 = string4[string4.length - 1] === "\n";
+    const keep = clip3 && (string4[string4.length - 2] === "\n" || string4 === "\n");
+    const chomp = keep ? "+" : clip3 ? "" : "-";
     return indentIndicator + chomp + "\n";
   }
   function dropEndingNewline(string4) {
@@ -43007,8 +43007,12 @@ function parseBatonBranch(ref) {
   if (leaf === "revert" && MEMBER_BUILD_ID.test(build)) return { kind: "revert", build };
   return null;
 }
+var BUILDS_DIR = ".baton/builds";
 function buildDir(build) {
-  return `.baton/builds/${build}`;
+  return `${BUILDS_DIR}/${build}`;
+}
+function isBuildRecordPath(path2) {
+  return path2.startsWith(`${BUILDS_DIR}/`);
 }
 function planPath(build) {
   return `${buildDir(build)}/plan.json`;
@@ -52198,7 +52202,7 @@ var COMMANDS = {
     applies: "a-failed-synthesis"
   }),
   skip: ofWorker("/skip", {
-    effect: "treat as done without merging; dependents go on",
+    effect: "treat as done without merging; dependents go on, and its acceptance criteria are not due ([verification.md](verification.md))",
     applies: "an-unmerged-worker"
   }),
   /** A research build goes on without the follow-up questions its synthesis proposed. */
@@ -52537,6 +52541,34 @@ function outsideDependencies(plan, repository, home) {
   return outside;
 }
 
+// src/core/vocabulary/closing-keywords.ts
+var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
+var CLOSING_KEYWORD = new RegExp(
+  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
+  "gi"
+);
+function neutralizeClosingKeywords(text, joiner = "​") {
+  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
+}
+
+// src/core/vocabulary/quoted-value.ts
+function clip2(text, max) {
+  const chars = [...text];
+  if (chars.length <= max) return { text, cutFrom: null };
+  return { text: `${chars.slice(0, Math.max(0, max - 1)).join("")}…`, cutFrom: chars.length };
+}
+function cutNote({ cutFrom }) {
+  return cutFrom === null ? "" : ` (cut from ${cutFrom} characters)`;
+}
+
+// src/core/verification/quoted.ts
+var QUOTED_MAX_CHARS = 200;
+function quoted(text, max = QUOTED_MAX_CHARS) {
+  const clipped = clip2(text, max);
+  const inert = escapeText(clipped.text.replace(/[“”]/g, '"')).replace(/[`*_~|]/g, "\\$&").replace(/(?<!\\)[[\]]/g, "\\$&");
+  return `“${neutralizeClosingKeywords(inert, "&#8203;")}”${cutNote(clipped)}`;
+}
+
 // src/core/status/render-spend.ts
 var SHOWN = {
   plan: "always",
@@ -52601,7 +52633,8 @@ function workerLine(row) {
   const review = rounds ? `<br>🔁 ${rounds}` : "";
   const cells = [
     label.emoji,
-    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
+    // The session's title, quoted as the review guide quotes it: its markdown renders as text.
+    `${row.id} · ${quoted(row.title, TITLE_MAX)}`,
     `${label.text}${note}${hint}${review}`,
     row.run ? linkTo(row.run) : "—",
     row.pull ? linkTo(row.pull) : "—",
@@ -52626,9 +52659,6 @@ function renderCommandHistory(entries) {
       "</details>"
     ].join("\n")
   ];
-}
-function shorten2(text, max) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 function linkTo(target) {
   return link(target.url, target.label);
@@ -52785,24 +52815,6 @@ function namesRepository(text, repository) {
   return new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-]|\\.\\w)`, "i").test(text);
 }
 
-// src/core/vocabulary/closing-keywords.ts
-var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
-var CLOSING_KEYWORD = new RegExp(
-  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
-  "gi"
-);
-function neutralizeClosingKeywords(text, joiner = "​") {
-  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
-}
-
-// src/core/verification/quoted.ts
-var QUOTED_MAX_CHARS = 200;
-function quoted(text, max = QUOTED_MAX_CHARS) {
-  const clipped = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  const inert = escapeText(clipped.replace(/[“”]/g, '"')).replace(/[`*_~|]/g, "\\$&").replace(/(?<!\\)[[\]]/g, "\\$&");
-  return `“${neutralizeClosingKeywords(inert, "&#8203;")}”`;
-}
-
 // src/core/status/render-plan.ts
 function byWave(plan) {
   const waves = /* @__PURE__ */ new Map();
@@ -52825,7 +52837,7 @@ function renderPlanTable({
       const model = `${worker.complexity} → ${code(config3.models[worker.complexity])}`;
       const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
       const repo = repos ? ` ${worker.repository ?? "this repository"} |` : "";
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)}${contractNote(worker)} |${repo} ${deps} | ${model} | ${brief} |`;
+      return `| ${wave} | ${worker.id} | ${quoted(worker.title)}${contractNote(worker)} |${repo} ${deps} | ${model} | ${brief} |`;
     })
   );
   return [
@@ -52874,12 +52886,13 @@ function renderPlanGraph(plan) {
   lines.push("```");
   return lines.join("\n\n");
 }
+var PLAN_SUMMARY_MAX = 3e3;
 function renderPlanIntro(plan) {
   const count = plan.workers.length;
   return [
-    `### Plan: ${escapeText(plan.title)}`,
+    `### Plan: ${quoted(plan.title)}`,
     "",
-    escapeText(plan.summary),
+    quoted(plan.summary, PLAN_SUMMARY_MAX),
     "",
     `**Progress:** 0 of ${count} ${count === 1 ? "worker" : "workers"} merged.`
   ].join("\n");
@@ -53071,7 +53084,7 @@ function usageTable(progress) {
   const engines = showsEngines(progress.workers);
   const rows = progress.workers.map((row) => {
     const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : "—";
-    const title = reportText(row.title).replace(/\|/g, "\\|");
+    const title = reportText(row.title);
     const engine = engines ? ` ${row.engine} |` : "";
     const sessions = row.sessions > 1 ? ` (${row.sessions} sessions)` : "";
     return `| ${row.id} | ${title} | ${stateLabel(row.state)}${sessions} | ${pull} |${engine} ${row.tokens === null ? "—" : formatTokens(row.tokens)} | ${row.costUsd === null ? "—" : formatUsd(row.costUsd)} |`;
@@ -53107,8 +53120,9 @@ function list(title, items) {
   if (items.length === 0) return [];
   return ["", `**${title}**`, "", ...items.map((item) => `- ${reportText(item)}`)];
 }
+var REPORT_QUOTE_MAX = 4e3;
 function reportText(text) {
-  return neutralizeClosingKeywords(escapeText(text), "&#8203;");
+  return quoted(text, REPORT_QUOTE_MAX);
 }
 function fitBlocks({
   blocks,
@@ -53212,7 +53226,7 @@ function fitProgress(progress, notes2, limit) {
 }
 function progressBlocks(progress, notes2, { graph, finishedRows }) {
   return [
-    `### ${escapeText(progress.title)}`,
+    `### ${quoted(progress.title)}`,
     progressLine(progress),
     ...progress.contract ? [contractStateLine(progress.contract)] : [],
     ...notes2,
@@ -54718,7 +54732,11 @@ var ValidationRecord = external_exports.strictObject({
   run_id: external_exports.number().int().positive(),
   /** The build branch head the contract's command ran on. */
   head: Sha,
-  /** The command's exit status was 0: the session's code ran it, the model cannot change it. */
+  /**
+   * No check due failed: the command's exit status was 0 (the session's code ran it, the model
+   * cannot change it), or every check it failed on is a skipped worker's (src/core/plan/due-criteria.ts);
+   * and no check due is still marked to fail.
+   */
   passed: external_exports.boolean(),
   /** The command's exit status; null when it was killed at its time limit. */
   exit_code: external_exports.number().int().nullable(),
@@ -55481,7 +55499,7 @@ function planSchemaProblems(raw, issues) {
     }
     const value = valueAt2(raw, issue2.path);
     if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
-    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
+    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten2(JSON.stringify(value))})` : "";
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
@@ -55501,7 +55519,7 @@ function valueAt2(raw, path2) {
   }
   return value;
 }
-function shorten3(text) {
+function shorten2(text) {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
@@ -56312,6 +56330,19 @@ function sessionEngines(read) {
   };
 }
 
+// src/core/plan/due-criteria.ts
+var LAST_WAVE = 99;
+function dueAtEnd(skipped) {
+  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped };
+}
+function notDue(check2, at) {
+  if (check2 === "command") return null;
+  const owner = check2.split(":")[0] ?? "";
+  if (owner === "build") return at.milestone >= at.last ? null : "later";
+  if (waveOf(owner) > at.milestone) return "later";
+  return at.skipped.has(owner) ? "skipped" : null;
+}
+
 // src/core/verification/path-glob.ts
 function matchesGlob(glob, path2) {
   const pattern = glob.replace(/^\.?\/+/, "");
@@ -56385,13 +56416,16 @@ function judgeRisk(pull, settings, { contract }) {
     classes: RISK_ORDER.filter((risk) => found.has(risk)),
     files: change.files,
     lines: change.lines,
+    recordLines: change.recordLines,
     riskyLines: change.riskyLines,
     rounds
   };
 }
 function judgeChange(evidence, settings, { contract }) {
   const vetted = new Set(contract && !contract.granted ? contract.files : []);
-  const files = evidence.files.map((file2) => {
+  const records = evidence.files.filter((file2) => isBuildRecordPath(file2.path));
+  const work = evidence.files.filter((file2) => !isBuildRecordPath(file2.path));
+  const files = work.map((file2) => {
     const classes = fileClasses(file2, settings);
     const publishVetted = file2.status === "modified" && vetted.has(file2.path);
     return {
@@ -56399,18 +56433,28 @@ function judgeChange(evidence, settings, { contract }) {
       classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
     };
   }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
-  const lines = evidence.files.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
+  const lines = work.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
   const found = new Set(files.flatMap((file2) => file2.classes));
   if (lines > LARGE_CHANGE_LINES) found.add("size");
   return {
     classes: RISK_ORDER.filter((risk) => found.has(risk)),
     files,
     lines,
+    recordLines: records.reduce((sum, file2) => sum + file2.lines, 0),
     riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0)
   };
 }
 function noRisk(worker) {
-  return { worker, evidence: "none", classes: [], files: [], lines: 0, riskyLines: 0, rounds: 0 };
+  return {
+    worker,
+    evidence: "none",
+    classes: [],
+    files: [],
+    lines: 0,
+    recordLines: 0,
+    riskyLines: 0,
+    rounds: 0
+  };
 }
 function fileClasses(file2, settings) {
   const paths = file2.from ? [file2.path, file2.from] : [file2.path];
@@ -56516,7 +56560,8 @@ function readFirst(risks) {
     ranked,
     files,
     lines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    total: risks.reduce((sum, risk) => sum + risk.lines, 0)
+    total: risks.reduce((sum, risk) => sum + risk.lines, 0),
+    records: risks.reduce((sum, risk) => sum + risk.recordLines, 0)
   };
 }
 
@@ -56530,7 +56575,7 @@ function renderReviewGuide(input2) {
     ...guideOpening("each worker's diff", "the sessions'"),
     ...criteriaBlock(input2, byId),
     "",
-    readFirstHeading(first.lines, first.total),
+    readFirstHeading(first.lines, first.total, first.records),
     "",
     ...rankedBlock(first.ranked, byId),
     "",
@@ -56567,8 +56612,9 @@ function criteriaSection(contract, rows, total) {
     ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
   ];
 }
-function readFirstHeading(lines, total) {
-  return `### Read these first: ${lines} of ${total} changed lines`;
+function readFirstHeading(lines, total, records) {
+  const apart = records > 0 ? `, not counting Baton's build records (${records} ${records === 1 ? "line" : "lines"})` : "";
+  return `### Read these first: ${lines} of ${total} changed lines${apart}`;
 }
 function contractLine(contract, criteria) {
   if (!contract || contract.kind === "missing")
@@ -56598,9 +56644,12 @@ function checkCell(criterion, contract) {
   return { checked: true, text: `${named3}${more}` };
 }
 function resultOf(criterion, { requireChecks, validated }, byId) {
-  const worker = criterion.worker === null ? null : byId.get(criterion.worker);
-  if (criterion.worker !== null && (!worker || worker.outcome === "skipped"))
-    return `${criterion.worker} was skipped: not run`;
+  const skipped = new Set(
+    [...byId.values()].filter((one) => one.outcome === "skipped").map((one) => one.id)
+  );
+  if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
+  if (notDue(criterion.id, dueAtEnd(skipped)) === "skipped")
+    return `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
   if (validated) {
     return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
   }
