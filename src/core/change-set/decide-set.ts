@@ -162,7 +162,7 @@ export function decideSet({
   const homeActions: Action[] = [
     ...uniqueActions(notices),
     ...ended,
-    { kind: 'render-status', view },
+    { kind: 'render-status', view, ...(set.home.ask ? { ask: set.home.ask } : {}) },
   ];
   return {
     builds: [

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { MessageRef } from '../sessions/messages.js';
 import { isWorkRole, type SessionRequest } from '../sessions/session.js';
+import type { AskRecord } from '../snapshot/ask-record.js';
 import type { Verdict } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { loopSubject, workerBranch } from '../vocabulary/ids.js';
@@ -111,7 +112,8 @@ export type Action =
    */
   | { kind: 'clean-up-refs'; runs: { id: number; attempt: number }[]; locks: boolean }
   /** Re-render the status comment; a body that has not changed is not re-sent. */
-  | { kind: 'render-status'; view: StatusView };
+  /** The status comment, and after its marker the record of the ask that started the build, where there is one. */
+  | { kind: 'render-status'; view: StatusView; ask?: AskRecord };
 
 export type ActionKind = Action['kind'];
 

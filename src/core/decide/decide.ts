@@ -33,12 +33,17 @@ export function decide({ snapshot, config, now }: DecideInput): Action[] {
   const { build } = snapshot;
   if (!config.ok) {
     const file = `.github/${CONFIG_FILE}`;
-    return [status({ phase: 'config-invalid', build, file, problems: config.problems })];
+    return [status({ phase: 'config-invalid', build, file, problems: config.problems }, snapshot)];
   }
   if (!snapshot.workflowInstalled) {
     const setup = snapshot.setupPull;
     const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
-    return [status({ phase: 'missing-workflow', build, workflowPath: WORKFLOW_PATH, setupPull })];
+    return [
+      status(
+        { phase: 'missing-workflow', build, workflowPath: WORKFLOW_PATH, setupPull },
+        snapshot,
+      ),
+    ];
   }
   const ctx = makeContext({ snapshot, config: config.config, now });
   const { actions, view } = decidePhase(ctx);
@@ -46,11 +51,14 @@ export function decide({ snapshot, config, now }: DecideInput): Action[] {
   const { ignoredClose } = ctx;
   return [
     ...uniqueActions(frameSessions(ctx, actions)),
-    status({
-      ...view,
-      ...(open ? { networkOpen: true } : {}),
-      ...(ignoredClose ? { ignoredClose } : {}),
-    }),
+    status(
+      {
+        ...view,
+        ...(open ? { networkOpen: true } : {}),
+        ...(ignoredClose ? { ignoredClose } : {}),
+      },
+      snapshot,
+    ),
   ];
 }
 
@@ -127,6 +135,7 @@ function setBudgetLeft(ctx: DecideContext): number | null {
   return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
 
-function status(view: StatusView): Action {
-  return { kind: 'render-status', view };
+/** The status comment's action, carrying the record of the build's ask to be kept with it. */
+function status(view: StatusView, { ask }: BuildSnapshot): Action {
+  return { kind: 'render-status', view, ...(ask ? { ask } : {}) };
 }

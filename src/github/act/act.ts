@@ -199,7 +199,7 @@ async function actOne(
       // Another replica is posting a ledger part this edit needs, and edits the status after it.
       if (!commands)
         return { action, result: 'stood-down', detail: 'a ledger part is being posted' };
-      const body = renderStatusComment({ view: action.view, commands, ask: snapshot.ask });
+      const body = renderStatusComment({ view: action.view, commands, ask: action.ask });
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
