@@ -45,4 +45,20 @@ describe('seeded chaos', () => {
     expect(result.violations, result.diagnostics).toEqual([]);
     expect(result.completed).toBe(true);
   }, 300_000);
+
+  it('posts no review on a merged pull request and asks no model for one, on two replicas that share no store and no faults', async () => {
+    // Every webhook to both processes: each dispatches the review of a head, and the second
+    // twin runs after the first twin's approval was carried to the update and merged.
+    // The sessions run from the sources, so the test plays the guard this tree has.
+    const result = await runChaos({
+      seed: 3,
+      timeoutMs: 240_000,
+      store: 'memory',
+      faults: false,
+      code: 'source',
+      appEnv: { BATON_WRITE_SPACING_MS: '100' },
+    });
+    expect(result.violations, result.diagnostics).toEqual([]);
+    expect(result.completed).toBe(true);
+  }, 300_000);
 });
