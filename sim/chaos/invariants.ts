@@ -24,6 +24,16 @@ export interface PlayedChaos {
   completed: boolean;
   /** The comments people wrote (the `/approve` that starts the build included). */
   personComments: string[];
+  /** The model requests the sessions made and were answered, in order; absent where not recorded. */
+  modelCalls?: readonly ModelCall[];
+}
+
+/** One answered model request: its session's role, pull request and turn, and how long GitHub's log (`gh.log`) was when it came. */
+export interface ModelCall {
+  role: string;
+  pr: number | null;
+  turn: number;
+  at: number;
 }
 
 const COMMENTS = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
@@ -126,6 +136,35 @@ export function checkInvariants(played: PlayedChaos): string[] {
     check(
       head !== null && gh.git.entryAt(head, completionPath(build, id)) !== null,
       `${id}: its output on the build branch`,
+    );
+  }
+
+  // A review run of a merged pull request has nothing to judge: it posts nothing and asks no model.
+  for (const pull of [...gh.pulls.values()].filter((one) =>
+    one.head.startsWith(`baton/${build}/`),
+  )) {
+    const merge = merges.find((e) => e.path.endsWith(`/pulls/${pull.number}/merge`));
+    if (!merge) continue;
+    const late = done.filter(
+      (e) =>
+        e.route === REVIEWS &&
+        e.index > merge.index &&
+        e.path.endsWith(`/pulls/${pull.number}/reviews`),
+    );
+    check(
+      late.length === 0,
+      `#${pull.number}: no review posted after it merged (${late.length} posted)`,
+    );
+    const asked = (played.modelCalls ?? []).filter(
+      (call) =>
+        call.role === 'review' &&
+        call.pr === pull.number &&
+        call.turn === 0 &&
+        call.at > merge.index,
+    );
+    check(
+      asked.length === 0,
+      `#${pull.number}: no review session asks the model after it merged (${asked.length} did)`,
     );
   }
 

@@ -1,6 +1,7 @@
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
+import type { CodeSource } from '../actions/run-step.js';
 import { MAINTAINER, type Simulation, startSimulation } from '../e2e.js';
-import { overloadSome, slowly } from '../fake-anthropic.js';
+import { overloadSome, type Respond, slowly } from '../fake-anthropic.js';
 import { startRedisServer } from '../redis-server.js';
 import {
   diamondScenario,
@@ -8,9 +9,10 @@ import {
   setUpWidgets,
 } from '../scenario/builds/greeting-scenario.js';
 import { playBuild } from '../scenario/play-build.js';
+import { readSessionRequest } from '../scenario/read-request.js';
 import { createScriptedModel } from '../scenario/scripted-model.js';
 import { type FaultSettings, Faults } from '../server/faults.js';
-import { checkInvariants } from './invariants.js';
+import { checkInvariants, type ModelCall } from './invariants.js';
 
 /** What one seeded chaos run did and found. */
 export interface ChaosResult {
@@ -59,6 +61,7 @@ export async function runChaos({
   faults = true,
   modelMs = 0,
   store = 'redis',
+  code,
 }: {
   seed: number;
   timeoutMs?: number;
@@ -76,10 +79,19 @@ export async function runChaos({
   store?: 'redis' | 'memory';
   /** Arms targeted faults once the simulation runs. */
   prepare?: (sim: Simulation) => void;
+  /** How the sessions run (`startSimulation`'s `code`): the action's committed bundle unless asked. */
+  code?: CodeSource;
 }): Promise<ChaosResult> {
   const started = Date.now();
   const modelFaults = new Faults({ seed: seed * 7919 + 1 });
-  const scripted = () => slowly(createScriptedModel(diamondScenario({})), modelMs);
+  // Each answered model request, with where GitHub's log stood when it came (the model and GitHub run here).
+  const modelCalls: ModelCall[] = [];
+  let log: readonly unknown[] = [];
+  const scripted = () =>
+    slowly(
+      recordCalls(createScriptedModel(diamondScenario({})), modelCalls, () => log.length),
+      modelMs,
+    );
   const model = overloadSome(scripted(), {
     rate: OVERLOAD_RATE,
     random: () => modelFaults.random(),
@@ -94,7 +106,9 @@ export async function runChaos({
     ...(faults ? { faults: CHAOS_FAULTS } : {}),
     seed,
     appEnv: { ...appEnv, ...(redis ? { REDIS_URL: redis.url } : {}) },
+    ...(code ? { code } : {}),
   });
+  log = sim.gh.log;
   prepare?.(sim);
   let completed = false;
   let diagnostics = '';
@@ -118,7 +132,14 @@ export async function runChaos({
     const personComments = gh.comments
       .filter((c) => c.user.login === MAINTAINER)
       .map((c) => c.body);
-    const violations = checkInvariants({ gh, issue, build, completed, personComments });
+    const violations = checkInvariants({
+      gh,
+      issue,
+      build,
+      completed,
+      personComments,
+      modelCalls,
+    });
     if (violations.length > 0 && !diagnostics) diagnostics = sim.diagnostics();
     const faults: Record<string, number> = { 'model-529': model.overloads() };
     for (const { fault } of sim.server.requests) {
@@ -137,6 +158,17 @@ export async function runChaos({
     await sim.stop();
     await redis?.stop();
   }
+}
+
+/** `respond`, noting each request it answers as a `ModelCall` at `at()`. */
+function recordCalls(respond: Respond, calls: ModelCall[], at: () => number): Respond {
+  return (request, index) => {
+    const session = readSessionRequest(request.body);
+    if (typeof session !== 'string') {
+      calls.push({ role: session.role, pr: session.pr, turn: session.turn, at: at() });
+    }
+    return respond(request, index);
+  };
 }
 
 function findBuild(refs: Iterable<string>): string | null {

@@ -130,6 +130,22 @@ export const SessionResult = z.strictObject({
     })
     .nullable()
     .default(null),
+  /**
+   * `review`: the pull request merged or closed, or its head moved from the
+   * head the run was dispatched for (`asked`, from `head-<sha>`) only by the
+   * branch's update; the session called no model and there is nothing to post.
+   */
+  gone_head: z
+    .strictObject({
+      asked: z
+        .string()
+        .regex(/^[0-9a-f]{40}$/)
+        .nullable(),
+      head: z.string().regex(/^[0-9a-f]{40}$/),
+      why: z.enum(['merged', 'closed', 'updated']),
+    })
+    .nullable()
+    .default(null),
   /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
   synthesis: SynthesisResult.nullable().default(null),
   /** `validate`: the milestone's contract run and its failing checks (publish records it, and adds fix workers). */

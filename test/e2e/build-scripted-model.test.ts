@@ -234,6 +234,7 @@ describe('the scripted model against the real agent', () => {
         'GET /repos/octo/demo/pulls/5': {
           number: 5,
           title: 'W1.1',
+          state: 'open',
           head: { sha: 'a'.repeat(40), ref: `baton/${BUILD}/W1.1` },
           base: { ref: `baton/${BUILD}/integration` },
         },

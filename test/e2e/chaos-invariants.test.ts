@@ -183,6 +183,41 @@ describe('the chaos invariants', () => {
     return gh;
   }
 
+  it('catch a review posted, or a review session asking the model, after its pull request merged', () => {
+    const gh = installedRepo(tickingClock());
+    const played = mergedAfterUpdate({ author: botNoReplyEmail(gh.botLogin), signed: true });
+    const pull = [...played.pulls.values()][0]?.number ?? 0;
+    const merged = played.log.length;
+    const late = (failure: string) => failure.startsWith(`#${pull}: no review`);
+    const before = { role: 'review', pr: pull, turn: 0, at: merged - 1 };
+    const judge = (modelCalls: { role: string; pr: number; turn: number; at: number }[]) =>
+      checkInvariants({
+        gh: played,
+        issue: 1,
+        build: BUILD,
+        completed: true,
+        personComments: ['/approve'],
+        modelCalls,
+      }).filter(late);
+    expect(judge([before])).toEqual([]);
+    // A twin run's session asks the model after the merge and posts its review on the merged PR.
+    const after = { role: 'review', pr: pull, turn: 0, at: merged + 1 };
+    played.log.push({
+      route: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+      status: 200,
+      method: 'POST',
+      path: `/repos/${played.fullName}/pulls/${pull}/reviews`,
+      body: {
+        commit_id: 'f'.repeat(40),
+        body: renderVerdictMarker({ verdict: 'approve', costUsd: 0 }),
+      },
+    });
+    expect(judge([before, after, { ...after, turn: 1 }])).toEqual([
+      `#${pull}: no review posted after it merged (1 posted)`,
+      `#${pull}: no review session asks the model after it merged (1 did)`,
+    ]);
+  });
+
   it("take a verdict to the head only GitHub's update-branch merge for the app made", () => {
     const verdictBroken = (gh: FakeGitHub) =>
       check(gh).filter((failure) => failure.startsWith('W1.1: merged after an approve verdict'));

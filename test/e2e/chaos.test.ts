@@ -45,4 +45,28 @@ describe('seeded chaos', () => {
     expect(result.violations, result.diagnostics).toEqual([]);
     expect(result.completed).toBe(true);
   }, 300_000);
+
+  it('posts no review on a merged pull request and asks no model for one, on two replicas that share no store and no faults', async () => {
+    // Every webhook to both processes: each dispatches the review of a head, and the second
+    // twin runs after the first twin's approval was carried to the update and merged.
+    // The sessions run from the sources, so the test plays the guard this tree has.
+    let sim: Simulation | undefined;
+    const result = await runChaos({
+      seed: 3,
+      timeoutMs: 240_000,
+      store: 'memory',
+      faults: false,
+      code: 'source',
+      appEnv: { BATON_WRITE_SPACING_MS: '100' },
+      prepare: (started) => {
+        sim = started;
+      },
+    });
+    expect(result.violations, result.diagnostics).toEqual([]);
+    expect(result.completed).toBe(true);
+    // The build played twins: some head's review was dispatched by both processes.
+    const reviews = (sim?.gh.runs ?? []).filter((run) => run.inputs.role === 'review');
+    const triggers = reviews.map((run) => `${run.inputs.worker} ${run.inputs.trigger}`);
+    expect(new Set(triggers).size).toBeLessThan(triggers.length);
+  }, 300_000);
 });

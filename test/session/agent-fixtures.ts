@@ -227,6 +227,8 @@ export function reviewedPullRoutes({ head, files }: { head: string; files: unkno
     [`GET /repos/${REPOSITORY}/pulls/5`]: {
       number: 5,
       title: 'W1.1',
+      state: 'open',
+      merged: false,
       head: { sha: head, ref: workerBranch(BUILD, 'W1.1') },
       base: { ref: integrationBranch(BUILD) },
     },
@@ -398,7 +400,12 @@ export async function startFakeGitHub(routes: Record<string, unknown>): Promise<
     const key = `${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`;
     requests.push(key);
     const body = routes[key] ?? (key === 'POST /graphql' ? NEVER_EDITED : undefined);
-    if (body === undefined || (typeof body === 'object' && body !== null && 'status' in body)) {
+    // An answer `{ status: 404 }` is an error; a body whose `status` is a word (a comparison's) is not.
+    const failing =
+      typeof body === 'object' &&
+      body !== null &&
+      typeof (body as { status?: unknown }).status === 'number';
+    if (body === undefined || failing) {
       const status = (body as { status?: number } | undefined)?.status ?? 404;
       res.writeHead(status, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
       return;

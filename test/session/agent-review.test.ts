@@ -10,6 +10,7 @@ import {
   toolUse,
 } from '../../sim/fake-anthropic.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
@@ -18,6 +19,7 @@ import {
   makeTempDir,
   promptOf,
   quiet,
+  REPOSITORY,
   readResult,
   removeTempDirs,
   reviewedPullRoutes,
@@ -26,6 +28,7 @@ import {
   startFakeGitHub,
   workerRepo,
 } from './agent-fixtures.js';
+import { ASKED, MOVED, type Move, movedHeadReads } from './moved-heads.js';
 
 const HEAD = 'a'.repeat(40);
 const PATCH = '@@ -1,3 +1,4 @@\n line1\n-old2\n+new2\n+new3\n line3';
@@ -173,5 +176,62 @@ describe('runAgent review', () => {
     } finally {
       await Promise.all([model.close(), github.close()]);
     }
+  });
+});
+
+describe('runAgent review of a head that is gone', () => {
+  /** W1.1's review session dispatched for `ASKED`, PR #5 now as `pull` says. */
+  async function reviewAsked(
+    pull: { state: 'open' | 'closed'; merged: boolean; head: string },
+    replies: FakeReply[] = [],
+  ): Promise<SessionRun> {
+    const { root } = await reviewRepo();
+    const reads = Object.entries(
+      movedHeadReads({ repository: REPOSITORY, base: integrationBranch(BUILD) }),
+    ).map(([route, body]) => [`GET ${route}`, body]);
+    const routes = {
+      ...reviewedPullRoutes({ head: pull.head, files: FILES }),
+      ...Object.fromEntries(reads),
+    };
+    const key = `GET /repos/${REPOSITORY}/pulls/5`;
+    routes[key] = { ...(routes[key] as object), ...pull, head: { sha: pull.head, ref: 'w' } };
+    return runSession({
+      root,
+      env: { ...REVIEW, BATON_TRIGGER: `head-${ASKED}` },
+      routes,
+      replies,
+    });
+  }
+
+  it.each([
+    ['merged at the head asked', 'merged', { state: 'closed', merged: true, head: ASKED }],
+    ['merged after the update', 'merged', { state: 'closed', merged: true, head: MOVED.update }],
+    ['closed unmerged', 'closed', { state: 'closed', merged: false, head: ASKED }],
+    ['moved only by the update', 'updated', { state: 'open', merged: false, head: MOVED.update }],
+  ] as const)('ends before any model call for a pull request %s', async (_, why, pull) => {
+    const { code, result, requests, githubRequests } = await reviewAsked(pull);
+    expect(code).toBe(0);
+    expect(requests).toHaveLength(0);
+    expect(result).toMatchObject({
+      status: 'complete',
+      review: null,
+      existing_review: null,
+      gone_head: { asked: ASKED, head: pull.head, why },
+    });
+    expect(githubRequests).not.toContain(`GET /repos/${REPOSITORY}/pulls/5/files`);
+  });
+
+  it.each([
+    ['a worker’s commit', 'commit'],
+    ['a merge of the build branch that changes a file of its own too', 'hidden'],
+  ] as const)('reviews a head moved by %s', async (_, move: Move) => {
+    const { code, result, requests } = await reviewAsked(
+      { state: 'open', merged: false, head: MOVED[move] },
+      [reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' }))],
+    );
+    expect(code).toBe(0);
+    expect(requests).toHaveLength(1);
+    expect(result.gone_head).toBeNull();
+    expect(result.review).toMatchObject({ verdict: 'approve', commit_sha: MOVED[move] });
   });
 });

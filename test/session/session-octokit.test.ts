@@ -78,7 +78,13 @@ describe("a session's GitHub client", () => {
       .get(`${PULLS}/7`)
       .reply(502, { message: 'Server Error' })
       .get(`${PULLS}/7`)
-      .reply(200, { number: 7, title: 'W1.1', head: { sha: 'abc', ref: 'w' }, base: { ref: 'b' } });
+      .reply(200, {
+        number: 7,
+        title: 'W1.1',
+        state: 'open',
+        head: { sha: 'abc', ref: 'w' },
+        base: { ref: 'b' },
+      });
     const reads = createGitHubReads({
       apiUrl: API,
       repository: 'acme/app',

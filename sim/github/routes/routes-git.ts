@@ -184,7 +184,7 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
         behind_by: behind.length,
         total_commits: ahead.length,
         commits: [],
-        files: [],
+        files: comparedFiles(gh, gh.git.mergeBase(baseSha, headSha), headSha),
       });
     })
     .on('POST', `${repoPath}/merges`, (_, request) => {
@@ -206,6 +206,26 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
       });
       gh.setBranch(base, sha);
       return json(201, { sha, commit: { message: commit_message ?? '' } });
+    });
+}
+
+/**
+ * The files of a comparison as GitHub lists them (its "diff entries"): what
+ * changed from the merge base of `base...head` to `head`, each with its blob
+ * after (`sha`; the blob before for a removed file), at most 300 as GitHub
+ * lists. No renames are found: a moved file is removed and added.
+ */
+function comparedFiles(gh: GitHubState, from: string | null, to: string) {
+  const before = from ? gh.git.filesOf(from) : new Map<string, string>();
+  const after = gh.git.filesOf(to);
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return paths
+    .filter((path) => before.get(path) !== after.get(path))
+    .slice(0, 300)
+    .map((path) => {
+      const status = !before.has(path) ? 'added' : !after.has(path) ? 'removed' : 'modified';
+      const at = status === 'removed' ? (from ?? to) : to;
+      return { filename: path, status, sha: gh.git.entryAt(at, path)?.sha ?? null };
     });
 }
 

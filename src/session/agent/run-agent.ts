@@ -224,6 +224,7 @@ function sessionResult({
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,
     existing_review: outcome.existingReview ?? null,
+    gone_head: outcome.goneHead ?? null,
     synthesis: outcome.synthesis ?? null,
     validation: outcome.validation ?? null,
     existing_validation: outcome.existingValidation ?? null,

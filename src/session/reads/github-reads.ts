@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ListedWorkflowRun } from '../../core/snapshot/usage-ties.js';
 import { ListedReview, REVIEW_PAGES_MAX } from '../baton-review.js';
+import { CommitParents, Comparison } from '../review-head.js';
 import {
   createSessionOctokit,
   type SessionClientOptions,
@@ -41,6 +42,10 @@ export interface GitHubReads {
   /** One page (from 1) of an issue's comments, oldest first, a hundred a page. */
   listIssueComments(issue: number, page: number): Promise<Comment[]>;
   getPull(pr: number): Promise<Pull>;
+  /** "Compare two commits" (`base...head`): its status and files. */
+  compare(base: string, head: string): Promise<Comparison>;
+  /** A commit's parents, in order. */
+  parentsOf(sha: string): Promise<string[]>;
   listPullFiles(pr: number): Promise<PullFile[]>;
   getReview(pr: number, id: string): Promise<Review>;
   /** A pull request's reviews (up to `REVIEW_PAGES_MAX` pages), to find Baton's own. */
@@ -291,6 +296,10 @@ export function createGitHubReads({
       return reactions.flatMap((reaction) => (reaction.user ? [reaction.user.login] : []));
     },
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
+    compare: (base, head) =>
+      get(`/compare/${encodeURIComponent(base)}...${encodeURIComponent(head)}`, Comparison),
+    parentsOf: async (sha) =>
+      (await get(`/commits/${encodeURIComponent(sha)}`, CommitParents)).parents.map((p) => p.sha),
     async listBranches(prefix) {
       // GitHub matches the ref as a prefix; without the trailing slash, so filter here.
       const route = `/git/matching-refs/heads/${prefix.replace(/\/+$/, '')}`;

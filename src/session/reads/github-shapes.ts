@@ -60,6 +60,10 @@ export type Comment = z.infer<typeof Comment>;
 export const Pull = z.object({
   number: z.number(),
   title: z.string(),
+  /** GitHub's `state`, and whether it merged (`merged`, `merged_at`): a review run of a merged one has nothing to do. */
+  state: z.enum(['open', 'closed']),
+  merged: z.boolean().nullable().optional(),
+  merged_at: z.string().nullable().optional(),
   head: z.object({ sha: z.string(), ref: z.string() }),
   base: z.object({ ref: z.string() }),
 });

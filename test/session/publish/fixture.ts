@@ -321,6 +321,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     plan: null,
     review: null,
     existing_review: null,
+    gone_head: null,
     synthesis: null,
     validation: null,
     existing_validation: null,

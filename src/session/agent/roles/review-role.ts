@@ -8,6 +8,7 @@ import {
 import { findBatonReviewOf } from '../../baton-review.js';
 import type { PullFile } from '../../reads/github-shapes.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
+import { askedHead, describeGone, goneHead } from '../../review-head.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';
 import { readBuildScope, skillFor } from '../build-scope.js';
@@ -41,15 +42,24 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
   if (!(pr > 0)) return failedOutcome('BATON_PR is required for the review role');
   const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
   const pull = await ctx.github.getPull(pr);
+  const asked = askedHead(ctx.env.BATON_TRIGGER);
+  // The pull request merged or closed, or its head moved only by the branch's update: nothing to judge.
+  const gone = await goneHead({ pull, asked, reads: ctx.github, log: ctx.log });
+  if (gone !== null) {
+    ctx.log(`${describeGone(pr, gone)}; no model call, no review`);
+    return { status: 'complete', reason: null, head: null, review: null, goneHead: gone };
+  }
   // A twin run (another replica's dispatch of this review) went first: no model call, no second review.
-  const existing = findBatonReviewOf(await ctx.github.listReviews(pr), pull.head.sha);
-  if (existing !== null) {
+  const reviews = await ctx.github.listReviews(pr);
+  for (const sha of new Set([asked ?? pull.head.sha, pull.head.sha])) {
+    const existing = findBatonReviewOf(reviews, sha);
+    if (existing === null) continue;
     return {
       status: 'complete',
       reason: null,
       head: null,
       review: null,
-      existingReview: { id: existing, commit_sha: pull.head.sha },
+      existingReview: { id: existing, commit_sha: sha },
     };
   }
   const files = await ctx.github.listPullFiles(pr);

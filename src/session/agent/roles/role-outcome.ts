@@ -5,6 +5,7 @@ import type { Completion } from '../../../core/records/completion.js';
 import type { MessageReceipt, SessionLimit } from '../../../core/records/usage.js';
 import type { BlockedConnections } from '../../../core/sessions/egress.js';
 import type { ReviewResult, SynthesisResult, ValidationResult } from '../../result.js';
+import type { GoneHead } from '../../review-head.js';
 
 /** What a role hands back to runAgent, which adds the session's frame and usage. */
 export interface RoleOutcome {
@@ -17,6 +18,8 @@ export interface RoleOutcome {
   review?: ReviewResult | null;
   /** A review session that found Baton's review of the head posted already. */
   existingReview?: { id: number; commit_sha: string } | null;
+  /** A review session whose pull request merged or closed, or whose head moved only by the branch's update. */
+  goneHead?: GoneHead | null;
   synthesis?: SynthesisResult | null;
   validation?: ValidationResult | null;
   /** A validate session that found its milestone's record left by a twin run already. */

@@ -146,7 +146,12 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
   if (role === 'validate' && result.validation === null && result.existing_validation === null) {
     problems.push('a complete validate result needs its validation');
   }
-  if (role === 'review' && result.review === null && result.existing_review === null) {
+  if (
+    role === 'review' &&
+    result.review === null &&
+    result.existing_review === null &&
+    result.gone_head === null
+  ) {
     problems.push('a complete review result needs its review');
   }
   return problems;

@@ -5,10 +5,21 @@ import { code } from '../../../core/vocabulary/markdown.js';
 import { findBatonReviewOf, ListedReview, REVIEW_PAGES_MAX } from '../../baton-review.js';
 import { type DiffLines, parseDiffLines } from '../../diff-lines.js';
 import type { ReviewComment, ReviewResult } from '../../result.js';
+import {
+  CommitParents,
+  Comparison,
+  type GoneHead,
+  goneHead,
+  type HeadReads,
+  PullState,
+} from '../../review-head.js';
 import { type GitHubApi, repoPath } from './github-api.js';
 import { fitBody, neutralizeModelText } from './pull-body.js';
 
-const Pull = z.object({ number: z.number(), head: z.object({ sha: z.string(), ref: z.string() }) });
+const Pull = PullState.extend({
+  number: z.number(),
+  head: z.object({ sha: z.string(), ref: z.string() }),
+});
 const PullFile = z.object({ filename: z.string(), patch: z.string().optional() });
 const PostedReview = z.object({ id: z.number(), html_url: z.string().optional() });
 
@@ -18,7 +29,26 @@ const FILE_PAGES_MAX = 30;
 /** The posted review and where its comments went, or why it was not posted. */
 export type PostedReviewOutcome =
   | { ok: true; reviewId: number; inline: number; moved: number; again?: true; existing?: true }
+  | { ok: true; gone: GoneHead }
   | { ok: false; problems: string[] };
+
+/** The reads of the gone-head check (`goneHead`), made with publish's client. */
+export function headReadsOf(api: GitHubApi, repository: string): HeadReads {
+  const repo = repoPath(repository);
+  return {
+    compare: async (base, head) =>
+      Comparison.parse(
+        await api.request(
+          'GET',
+          `${repo}/compare/${encodeURIComponent(base)}...${encodeURIComponent(head)}`,
+        ),
+      ),
+    parentsOf: async (sha) =>
+      CommitParents.parse(
+        await api.request('GET', `${repo}/commits/${encodeURIComponent(sha)}`),
+      ).parents.map((parent) => parent.sha),
+  };
+}
 
 /**
  * Posts the session's review as ONE review (event COMMENT) on the reviewed
@@ -33,6 +63,7 @@ export async function postReview({
   review,
   usage,
   runId,
+  log = () => undefined,
 }: {
   api: GitHubApi;
   repository: string;
@@ -42,6 +73,7 @@ export async function postReview({
   usage: Usage;
   /** The Actions run; its marker lets a second try find the review the first one posted. */
   runId?: string | undefined;
+  log?: ((line: string) => void) | undefined;
 }): Promise<PostedReviewOutcome> {
   const base = `${repoPath(repository)}/pulls/${pr}`;
   const pull = Pull.parse(await api.request('GET', base));
@@ -52,6 +84,14 @@ export async function postReview({
   const reviews = await listReviews(api, base);
   const earlier = runMarker ? findRunReview(reviews, runMarker) : null;
   if (earlier !== null) return { ok: true, reviewId: earlier, inline: 0, moved: 0, again: true };
+  // The pull request merged or closed while the session ran, or moved on only by the branch's update.
+  const gone = await goneHead({
+    pull,
+    asked: review.commit_sha,
+    reads: headReadsOf(api, repository),
+    log,
+  });
+  if (gone !== null) return { ok: true, gone };
   // One Baton review per head: a twin run (another replica's dispatch) posted it already.
   const existing = findBatonReviewOf(reviews, review.commit_sha);
   if (existing !== null) {

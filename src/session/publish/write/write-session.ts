@@ -3,13 +3,14 @@ import type { Evidence } from '../../../core/sessions/evidence.js';
 import { isWorkRole } from '../../../core/sessions/session.js';
 import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { SessionResult } from '../../result.js';
+import { describeGone, type GoneHead, goneHead, PullState } from '../../review-head.js';
 import { hasCommits } from '../checks/check-result.js';
 import type { JudgedClaims } from '../checks/claims/claim-rules.js';
 import { readWorkerTitle } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
-import type { GitHubApi } from './github-api.js';
-import { postReview } from './post-review.js';
+import { type GitHubApi, repoPath } from './github-api.js';
+import { headReadsOf, postReview } from './post-review.js';
 import { postSynthesisSummary } from './post-synthesis.js';
 import { renderPullBody } from './pull-body.js';
 import { pushBranch } from './push-branch.js';
@@ -225,7 +226,11 @@ async function partialPull(checked: CheckedSession): Promise<string[]> {
   return [`Updated pull request #${pull.number} with partial work, as a draft: ${pull.url}`];
 }
 
-async function review({ env, target, result, api }: CheckedSession): Promise<PublishOutcome> {
+async function review(checked: CheckedSession): Promise<PublishOutcome> {
+  const { env, target, result, api, io } = checked;
+  if (!result.review && result.gone_head && target.pr !== null) {
+    return reviewOfGoneHead(checked, target.pr, result.gone_head);
+  }
   const existing = result.existing_review;
   if (!result.review && existing && target.pr !== null) {
     return {
@@ -246,8 +251,15 @@ async function review({ env, target, result, api }: CheckedSession): Promise<Pub
     review: result.review,
     usage: result.usage,
     runId: env.GITHUB_RUN_ID,
+    log: io.log,
   });
   if (!posted.ok) return { kind: 'refused', problems: posted.problems };
+  if ('gone' in posted) {
+    return {
+      kind: 'published',
+      lines: [`${describeGone(target.pr, posted.gone)}; no review posted.`],
+    };
+  }
   if (posted.existing) {
     return {
       kind: 'published',
@@ -269,6 +281,37 @@ async function review({ env, target, result, api }: CheckedSession): Promise<Pub
       `Posted review ${posted.reviewId} on #${target.pr}: ${result.review.verdict}, ${posted.inline} inline comments${moved}.`,
     ],
   };
+}
+
+/**
+ * A review session that found its head gone (its pull request merged or
+ * closed, or moved on only by the branch's update) and called no model:
+ * nothing to post. The session's word is checked against the pull request
+ * as the app's token reads it; a pull request that is still open at a head
+ * to review is refused, so the app sees the review missing.
+ */
+async function reviewOfGoneHead(
+  { env, api, io }: CheckedSession,
+  pr: number,
+  said: GoneHead,
+): Promise<PublishOutcome> {
+  const repository = env.GITHUB_REPOSITORY;
+  const pull = PullState.parse(await api.request('GET', `${repoPath(repository)}/pulls/${pr}`));
+  const gone = await goneHead({
+    pull,
+    asked: said.asked,
+    reads: headReadsOf(api, repository),
+    log: io.log ?? (() => undefined),
+  });
+  if (gone === null) {
+    return {
+      kind: 'refused',
+      problems: [
+        `the session found #${pr} ${said.why}, but it is open at ${pull.head.sha.slice(0, 7)}, which is to be reviewed (asked: ${env.BATON_TRIGGER ?? '-'}): dispatch the review again`,
+      ],
+    };
+  }
+  return { kind: 'published', lines: [`${describeGone(pr, gone)}; nothing to post.`] };
 }
 
 /** The synthesis's summary on the issue, after its report is on the build branch. */
