@@ -58692,12 +58692,17 @@ function decide({ snapshot, config: config3, now }) {
   const { build } = snapshot;
   if (!config3.ok) {
     const file2 = `.github/${CONFIG_FILE}`;
-    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems })];
+    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems }, snapshot)];
   }
   if (!snapshot.workflowInstalled) {
     const setup = snapshot.setupPull;
     const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
-    return [status({ phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull })];
+    return [
+      status(
+        { phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull },
+        snapshot
+      )
+    ];
   }
   const ctx = makeContext({ snapshot, config: config3.config, now });
   const { actions, view } = decidePhase(ctx);
@@ -58705,11 +58710,14 @@ function decide({ snapshot, config: config3, now }) {
   const { ignoredClose } = ctx;
   return [
     ...uniqueActions(frameSessions(ctx, actions)),
-    status({
-      ...view,
-      ...open2 ? { networkOpen: true } : {},
-      ...ignoredClose ? { ignoredClose } : {}
-    })
+    status(
+      {
+        ...view,
+        ...open2 ? { networkOpen: true } : {},
+        ...ignoredClose ? { ignoredClose } : {}
+      },
+      snapshot
+    )
   ];
 }
 function decidePhase(ctx) {
@@ -58758,8 +58766,8 @@ function setBudgetLeft(ctx) {
   const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
   return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
-function status(view) {
-  return { kind: "render-status", view };
+function status(view, { ask }) {
+  return { kind: "render-status", view, ...ask ? { ask } : {} };
 }
 
 // src/core/snapshot/awaited-work.ts
@@ -61975,7 +61983,7 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const commands = await ensureLedgerPart(ctx, { snapshot, ledger });
       if (!commands)
         return { action, result: "stood-down", detail: "a ledger part is being posted" };
-      const body = renderStatusComment({ view: action.view, commands, ask: snapshot.ask });
+      const body = renderStatusComment({ view: action.view, commands, ask: action.ask });
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
@@ -63095,7 +63103,7 @@ function decideSet({
   const homeActions = [
     ...uniqueActions(notices2),
     ...ended2,
-    { kind: "render-status", view }
+    { kind: "render-status", view, ...set4.home.ask ? { ask: set4.home.ask } : {} }
   ];
   return {
     builds: [
