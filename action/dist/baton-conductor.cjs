@@ -60310,9 +60310,13 @@ async function readMembers(ctx, {
 }) {
   const nodes = new Map(read);
   const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  const reader = unread.length > 0 && ctx.membersReader ? await ctx.membersReader({
+    home: `${ctx.owner}/${ctx.repo}`.toLowerCase(),
+    repositories: unread.map((repo) => repo.name)
+  }) : ctx.octokit;
   for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
     const batch = unread.slice(i, i + MEMBERS_PER_CALL);
-    const answer = await ctx.octokit.graphql(SET_QUERY, {
+    const answer = await reader.graphql(SET_QUERY, {
       operationName: "BatonMembers",
       ids: batch.map((repo) => repo.nodeId),
       ...memberVariables(member)
@@ -63539,9 +63543,13 @@ async function observeSet(ctx, {
   const asked = config3.ok ? writersAsked({ home, config: config3.config, homeRepository }) : /* @__PURE__ */ new Map();
   const listed = concerned2.length > 0 ? await installationRepositories(ctx) : /* @__PURE__ */ new Map();
   const outsideInstallation = concerned2.filter((name) => !listed.has(name));
+  const setRepositories = /* @__PURE__ */ new Set([
+    homeRepository,
+    ...config3.ok ? config3.config.changeSets.repositories : []
+  ]);
   const reachable = names2.flatMap((name) => {
     const found = listed.get(name);
-    return found ? [found] : [];
+    return found && setRepositories.has(name) ? [found] : [];
   });
   const repositories = reachable.map(
     (repo) => ({
@@ -64155,7 +64163,7 @@ async function reconcile(ctx, request2) {
   const { build, issue: issue2, defaultBranch, log } = request2;
   const freshFrom = Date.now();
   const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
-  const alongside = membersSeen.alongside(buildKey(ctx, build), { build, home });
+  const alongside = ctx.membersReader ? null : membersSeen.alongside(buildKey(ctx, build), { build, home });
   const observed = await observeOrSay(ctx, {
     build,
     issue: issue2,
@@ -64685,7 +64693,8 @@ async function repoContext(context, deps) {
     botLogin: await deps.botLogin(),
     ...installationId ? { installationId } : {},
     ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
-    ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+    ...deps.installationReader ? { installationReader: deps.installationReader } : {},
+    ...deps.membersReader ? { membersReader: deps.membersReader } : {}
   };
 }
 
@@ -65584,6 +65593,46 @@ async function createAppClient({
   };
 }
 
+// src/conductor/members-reader.ts
+var MEMBER_READ_PERMISSIONS = {
+  metadata: "read",
+  contents: "read",
+  pull_requests: "read",
+  checks: "read",
+  statuses: "read"
+};
+function createMembersReader(deps) {
+  const minted = /* @__PURE__ */ new Map();
+  return async ({ home, repositories }) => {
+    const owner = home.toLowerCase().split("/")[0] ?? "";
+    const asked = [...new Set(repositories.map((name) => name.toLowerCase()))].sort();
+    const key = `${home.toLowerCase()} ${asked.join(" ")}`;
+    const known = minted.get(key);
+    if (known) return known;
+    const listed = /* @__PURE__ */ new Set([home.toLowerCase(), ...await deps.listedBy(home)]);
+    const strangers = asked.filter(
+      (name) => !listed.has(name) || name.split("/")[0] !== owner || !name.includes("/")
+    );
+    if (strangers.length > 0 || asked.length === 0) {
+      throw new Error(
+        `no token is minted to read ${strangers.join(", ") || "no repository"} for the change set of ${home}: a set's members are ${home} and the repositories its .github/baton.yml lists under changeSets.repositories on its default branch; list a repository there to make it a member`
+      );
+    }
+    const reader = deps.mint({
+      repositories: asked.map((name) => name.split("/")[1] ?? name),
+      permissions: MEMBER_READ_PERMISSIONS
+    }).then((token) => deps.client(token));
+    reader.catch(() => minted.delete(key));
+    minted.set(key, reader);
+    return reader;
+  };
+}
+async function setRepositoriesOf(octokit, home) {
+  const [owner = "", repo = ""] = home.split("/");
+  const config3 = await loadConfig(octokit, { owner, repo });
+  return config3.ok ? config3.config.changeSets.repositories : [];
+}
+
 // src/conductor/recent-writes.ts
 var HOUR2 = 36e5;
 var WRITES_AROUND_A_SESSION = 3;
@@ -65733,7 +65782,7 @@ async function conduct({
     log
   }).auth();
   const others = /* @__PURE__ */ new Map();
-  deps.octokitFor = (name) => {
+  const octokitFor = (name) => {
     const key = name.toLowerCase();
     const known = others.get(key);
     if (known) return known;
@@ -65741,6 +65790,15 @@ async function conduct({
     others.set(key, made);
     return made;
   };
+  deps.octokitFor = octokitFor;
+  deps.membersReader = createMembersReader({
+    mint: (request2) => credentials.mintMembers(request2),
+    client,
+    listedBy: async (home) => setRepositoriesOf(
+      home.toLowerCase() === repository.toLowerCase() ? await probot.auth() : await octokitFor(home),
+      home
+    )
+  });
   let reader = null;
   const installationReader = () => {
     reader ??= credentials.mintReader().then(client);
@@ -65769,7 +65827,8 @@ async function dispatch({
       repo,
       botLogin: await deps.botLogin(),
       ...deps.octokitFor ? { octokitFor: deps.octokitFor } : {},
-      ...deps.installationReader ? { installationReader: deps.installationReader } : {}
+      ...deps.installationReader ? { installationReader: deps.installationReader } : {},
+      ...deps.membersReader ? { membersReader: deps.membersReader } : {}
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue2 = Number(event.payload.inputs?.issue);
@@ -65869,6 +65928,13 @@ async function mintConductorToken({
         repository,
         permissions: READER_PERMISSIONS,
         repositories: []
+      })).token,
+      mintMembers: async ({ repositories, permissions }) => (await app.mintToken({
+        installationId,
+        repositoryId: null,
+        repository,
+        permissions,
+        repositories
       })).token
     };
   } catch (error62) {

@@ -210,9 +210,20 @@ export class FakeGitHub extends GitHubState {
       if (refused)
         return json(401, { message: refused, documentation_url: 'https://docs.github.com/rest' });
     }
-    // GitHub shows a repository a token was not minted for as it shows one that does not exist.
-    if (this.outOfScope(request))
-      return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    // GitHub shows a private repository a token was not minted for as it shows one that does not
+    // exist; a public one it shows any token, to read as anyone reads it.
+    if (this.outOfScope(request)) {
+      if (this.visibility !== 'public')
+        return json(404, {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest',
+        });
+      if (request.method === 'GET' || request.method === 'HEAD') return null;
+      return json(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+      });
+    }
     const grants = this.grantsOfRequest(request);
     if (!grants) return null;
     const missing = missingPermission({

@@ -465,13 +465,37 @@ export abstract class GitHubState {
   /**
    * Whether a request's token is a narrowed one of the installation minted for
    * other repositories only. The token's own routes (`/installation/…`: its
-   * repositories, its revocation) name no repository.
+   * repositories, its revocation) name no repository, nor does GraphQL, whose
+   * every repository is judged as it is resolved (`sees`).
    */
   outOfScope(request: ApiRequest): boolean {
-    if (!this.checkPermissions || request.path.startsWith('/installation/')) return false;
+    if (
+      !this.checkPermissions ||
+      request.path.startsWith('/installation/') ||
+      request.path === '/graphql'
+    )
+      return false;
     const credential = credentialIn(request.headers);
     const grants = credential === null ? undefined : this.#narrowedHere(credential);
     return grants !== undefined && Object.keys(grants).length === 0;
+  }
+
+  /**
+   * Whether a request's token sees `repo`: a public repository any token
+   * reads; a private one only a token whose repositories include it (a token
+   * minted for some repositories "can access" those alone,
+   * https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app),
+   * or one minted for none named (the app's own installation token).
+   */
+  sees(request: ApiRequest, repo: GitHubState): boolean {
+    if (!this.checkPermissions || repo.visibility === 'public') return true;
+    const credential = credentialIn(request.headers);
+    if (credential === null) return true;
+    for (const one of [this, ...this.installationPeers]) {
+      const scope = one.tokenScopes.get(credential);
+      if (scope) return inScope(repo, scope);
+    }
+    return true;
   }
 
   /**

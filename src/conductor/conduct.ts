@@ -25,6 +25,7 @@ import { findBuildForIssue } from '../github/reconcile/queue/locate-build.js';
 import { scheduleReconcile } from '../github/reconcile/queue/schedule-reconcile.js';
 import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';
+import { createMembersReader, setRepositoriesOf } from './members-reader.js';
 import { createRunsBudget, installationRuns, type ListedRun } from './recent-writes.js';
 
 /** What the conduct job reads: Actions' own variables, and the app's id and key. */
@@ -124,7 +125,7 @@ export async function conduct({
     }).auth();
   // A change set acts in several repositories: a token for each, minted when first needed.
   const others = new Map<string, Promise<RepoContext['octokit']>>();
-  deps.octokitFor = (name) => {
+  const octokitFor = (name: string) => {
     const key = name.toLowerCase();
     const known = others.get(key);
     if (known) return known;
@@ -132,6 +133,19 @@ export async function conduct({
     others.set(key, made);
     return made;
   };
+  deps.octokitFor = octokitFor;
+  // Its members are read with a read-only token of theirs: this job's sees no private one.
+  deps.membersReader = createMembersReader({
+    mint: (request) => credentials.mintMembers(request),
+    client,
+    listedBy: async (home) =>
+      setRepositoriesOf(
+        home.toLowerCase() === repository.toLowerCase()
+          ? await probot.auth()
+          : await octokitFor(home),
+        home,
+      ),
+  });
   // What sees the whole installation, read-only: its repositories (a change set's), and their runs.
   let reader: Promise<RepoContext['octokit']> | null = null;
   const installationReader = () => {
@@ -172,6 +186,7 @@ async function dispatch({
       botLogin: await deps.botLogin(),
       ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
       ...(deps.installationReader ? { installationReader: deps.installationReader } : {}),
+      ...(deps.membersReader ? { membersReader: deps.membersReader } : {}),
     };
     const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
     const issue = Number((event.payload.inputs as { issue?: unknown } | undefined)?.issue);
@@ -248,6 +263,11 @@ type Credentials =
       mint(repository: string): Promise<string>;
       /** A read-only token on every repository of the installation (`READER_PERMISSIONS`). */
       mintReader(): Promise<string>;
+      /** A token of `permissions` for `repositories` of the installation's account, by name. */
+      mintMembers(request: {
+        repositories: string[];
+        permissions: Record<string, 'read'>;
+      }): Promise<string>;
     }
   | { ok: false; message: string };
 
@@ -316,6 +336,16 @@ async function mintConductorToken({
             repository,
             permissions: READER_PERMISSIONS,
             repositories: [],
+          })
+        ).token,
+      mintMembers: async ({ repositories, permissions }) =>
+        (
+          await app.mintToken({
+            installationId,
+            repositoryId: null,
+            repository,
+            permissions,
+            repositories,
           })
         ).token,
     };

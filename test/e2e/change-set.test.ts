@@ -8,9 +8,11 @@
 // maintainer then merges the final pull requests; the client's, pressed too
 // early, is refused by its pending `baton/change-set`. `/rollback` opens the
 // reverts, the client's first. With nothing hosted, GitHub lists an
-// installation's repositories to a token as those it was minted for; and a
-// set that lists a repository the app is not installed on says so on the
-// issue and ends its conductor's job.
+// installation's repositories to a token as those it was minted for, and shows
+// it no private repository but those (the library is private, the client
+// public): the conductor reads the members with a read-only token minted for
+// them; and a set that lists a repository the app is not installed on says so
+// on the issue and ends its conductor's job.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import { type Simulation, type SimulationMode, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
@@ -29,6 +31,7 @@ import {
   startChangeSet,
 } from '../../sim/scenario/play-change-set.js';
 import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { MEMBER_READ_PERMISSIONS } from '../../src/conductor/members-reader.js';
 import { completionPath, integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
@@ -205,5 +208,27 @@ describe.each(['hosted', 'serverless'] as const)(
     it('opens /rollback’s reverts in reverse order, the client’s first', () => {
       expect(played.revertsOpened).toEqual(['client', 'service', 'lib']);
     });
+
+    it.runIf(mode === 'serverless')(
+      'reads the private library with a read-only token minted for the set’s repositories, not the service’s own',
+      () => {
+        const { sim, repos } = played;
+        expect([repos.lib.visibility, repos.client.visibility]).toEqual(['private', 'public']);
+        const log = [sim.gh, ...sim.peers].flatMap((gh) => gh.log);
+        const mints = log
+          .filter((entry) => entry.route.endsWith('/access_tokens') && entry.status === 201)
+          .map((entry) => entry.body);
+        expect(mints).toContainEqual({
+          repositories: expect.arrayContaining(['lib', 'service']),
+          permissions: MEMBER_READ_PERMISSIONS,
+        });
+        // The service's own token sees no private member: the members are never read alongside it.
+        const operations = log
+          .filter((entry) => entry.route === 'POST /graphql')
+          .map((entry) => (entry.body as { operationName?: string } | null)?.operationName);
+        expect(operations).toContain('BatonMembers');
+        expect(operations).not.toContain('BatonSet');
+      },
+    );
   },
 );

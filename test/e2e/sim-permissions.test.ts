@@ -9,6 +9,9 @@ import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
 import type { ApiResponse } from '../../sim/github/router.js';
 import { readOnlyToken } from '../../sim/github/tokens.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
+import { memberVariables } from '../../src/github/change-set/read-members.js';
+import { SET_QUERY } from '../../src/github/change-set/set-query.js';
+import { buildGraphVariables } from '../../src/github/observe/observe-build.js';
 import { SESSION_TOKEN_PERMISSIONS } from '../../src/server/session-token.js';
 import { gitClient } from '../support/git-client.js';
 
@@ -328,9 +331,11 @@ describe('a token minted for some repositories of an installation', () => {
     expect(mint(gh, { repositories: ['lib'] }).status).toBe(201);
   });
 
-  it('reads those and finds no other repository of the installation, as GitHub shows one it may not see', () => {
+  it('reads those and public ones, and finds no other private repository of the installation, as GitHub shows one it may not see', () => {
     const { gh, lib, vault } = installationOfThree();
-    const minted = gh.mintToken({ contents: 'read' }, { names: ['lib'] });
+    lib.visibility = 'private';
+    vault.visibility = 'private';
+    const minted = gh.mintToken({ contents: 'write' }, { names: ['lib'] });
     if (!('token' in minted)) throw new Error('not minted');
     const read = (one: FakeGitHub) =>
       call(one, {
@@ -338,7 +343,64 @@ describe('a token minted for some repositories of an installation', () => {
         path: `/repos/octo-org/${one.repo}/contents/README.md`,
         token: minted.token,
       }).status;
+    const write = (one: FakeGitHub) =>
+      call(one, {
+        method: 'POST',
+        path: `/repos/octo-org/${one.repo}/git/refs`,
+        body: { ref: 'refs/heads/sneaky', sha: one.git.resolve('main') },
+        token: minted.token,
+      }).status;
 
-    expect([read(lib), read(vault), read(gh)]).toEqual([200, 404, 404]);
+    expect([read(lib), read(vault), read(gh)]).toEqual([200, 404, 200]);
+    expect([write(vault), write(gh)]).toEqual([404, 403]);
+    expect(write(lib)).toBe(201);
+  });
+
+  it('resolves over GraphQL only the private repositories it was minted for, with NOT_FOUND for the others', () => {
+    const { gh, lib, vault } = installationOfThree();
+    vault.visibility = 'private';
+    const minted = gh.mintToken({ contents: 'read' }, { names: ['widgets'] });
+    if (!('token' in minted)) throw new Error('not minted');
+    const graphql = (one: FakeGitHub, operationName: string, variables: object) =>
+      one.handle({
+        method: 'POST',
+        path: '/graphql',
+        query: new URLSearchParams(),
+        body: { query: SET_QUERY, operationName, variables },
+        headers: { authorization: `token ${minted.token}` },
+      }).body as {
+        data: { nodes?: ({ nameWithOwner: string } | null)[]; repository?: unknown };
+        errors?: { type: string; path: (string | number)[] }[];
+      };
+
+    const members = graphql(gh, 'BatonMembers', {
+      ids: [gh.nodeId, lib.nodeId, vault.nodeId],
+      ...memberVariables('7-x.octo-org.widgets'),
+    });
+    expect(members.data.nodes?.map((node) => node?.nameWithOwner ?? null)).toEqual([
+      'octo-org/widgets',
+      'octo-org/lib',
+      null,
+    ]);
+    expect(members.errors).toEqual([
+      expect.objectContaining({ type: 'NOT_FOUND', path: ['nodes', 2] }),
+    ]);
+    const build = graphql(
+      vault,
+      'BatonBuild',
+      buildGraphVariables(vault, { build: '7-x', issue: 7, defaultBranch: 'main' }),
+    );
+    expect(build.data.repository).toBeNull();
+    expect(build.errors).toEqual([
+      expect.objectContaining({ type: 'NOT_FOUND', path: ['repository'] }),
+    ]);
+    vault.visibility = 'public';
+    const shown = graphql(
+      vault,
+      'BatonBuild',
+      buildGraphVariables(vault, { build: '7-x', issue: 7, defaultBranch: 'main' }),
+    );
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data.repository).not.toBeNull();
   });
 });

@@ -88,14 +88,23 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
     }
     const probe = answerProbeQuery(gh, query, vars);
     if (probe) return withHeaders(json(200, probe), charge.headers);
-    const data = answer(gh, MUTATIONS[rootFieldOf(operation) ?? ''] ?? name, vars);
+    const errors: GraphError[] = [];
+    const seen = (one: GitHubState, path: (string | number)[], what: string) => {
+      if (gh.sees(request, one)) return true;
+      errors.push(notFound(path, what));
+      return false;
+    };
+    const data = answer(gh, MUTATIONS[rootFieldOf(operation) ?? ''] ?? name, vars, seen);
     if (!data)
       return withHeaders(
         json(200, { errors: [{ message: 'the simulator answers only the queries Baton sends' }] }),
         charge.headers,
       );
     return withHeaders(
-      json(200, { data: applyWindows(doc, operation, data, vars) }),
+      json(200, {
+        data: applyWindows(doc, operation, data, vars),
+        ...(errors.length > 0 ? { errors } : {}),
+      }),
       charge.headers,
     );
   });
@@ -123,21 +132,52 @@ function withHeaders(response: ApiResponse, headers: Record<string, string>): Ap
   return { ...response, headers: { ...response.headers, ...headers } };
 }
 
-/** The whole answer (every node of every connection) to one of Baton's operations. */
+/** An error GitHub puts beside the data for what the token cannot see, as for what does not exist. */
+interface GraphError {
+  type: 'NOT_FOUND';
+  path: (string | number)[];
+  message: string;
+}
+
+function notFound(path: (string | number)[], what: string): GraphError {
+  return { type: 'NOT_FOUND', path, message: `Could not resolve to ${what}.` };
+}
+
+/** Whether the request's token sees a repository; an error is noted beside the data when not. */
+type Seen = (repo: GitHubState, path: (string | number)[], what: string) => boolean;
+
+/**
+ * The whole answer (every node of every connection) to one of Baton's
+ * operations. What the token cannot see (a private repository it was not
+ * minted for) is null, with a NOT_FOUND error beside the data, as GitHub
+ * answers for a repository or node id that does not exist.
+ */
 function answer(
   gh: GitHubState,
   name: string,
   variables: Record<string, unknown>,
+  seen: Seen,
 ): Record<string, unknown> | null {
+  const repository = `a Repository with the name '${gh.fullName}'`;
+  if (name !== 'BatonMembers' && name !== 'BatonRecordCommits' && name !== 'BatonSet') {
+    if (!seen(gh, ['repository'], repository)) return { repository: null };
+  }
+  const members = () =>
+    (variables.ids as string[]).map((id, index) => {
+      const one = [gh, ...gh.installationPeers].find((repo) => repo.nodeId === id);
+      return one && !seen(one, ['nodes', index], `a node with the global id of '${id}'`)
+        ? null
+        : memberNode(gh, id, variables);
+    });
   switch (name) {
     case 'BatonBuild':
       return { repository: buildRepository(gh, variables) };
     case 'BatonMembers':
-      return { nodes: (variables.ids as string[]).map((id) => memberNode(gh, id, variables)) };
+      return { nodes: members() };
     case 'BatonSet':
       return {
-        repository: buildRepository(gh, variables),
-        nodes: (variables.ids as string[]).map((id) => memberNode(gh, id, variables)),
+        repository: seen(gh, ['repository'], repository) ? buildRepository(gh, variables) : null,
+        nodes: members(),
       };
     case 'BatonBuildPulls':
       return { repository: { pullRequests: pullsNode(gh, String(variables.integration)) } };
@@ -153,7 +193,17 @@ function answer(
     case 'BatonSessionRecords':
       return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
     case 'BatonRecordCommits':
-      return { nodes: (variables.ids as string[]).map((id) => refByNodeId(gh, id)) };
+      return {
+        nodes: (variables.ids as string[]).map((id, index) => {
+          const named = refOfNodeId(id);
+          const owner = [gh, ...gh.installationPeers].find(
+            (one) => one.fullName === named?.repository,
+          );
+          return owner && !seen(owner, ['nodes', index], `a node with the global id of '${id}'`)
+            ? null
+            : refByNodeId(gh, id);
+        }),
+      };
     case 'BatonIssueHistory':
       return { repository: { issue: issueHistory(gh, variables) } };
     case 'BatonAutoMerge': {

@@ -63,9 +63,15 @@ export async function observeSet(
   const listed =
     concerned.length > 0 ? await installationRepositories(ctx) : new Map<string, Listed>();
   const outsideInstallation = concerned.filter((name) => !listed.has(name));
+  // A member is a repository the plan names that the set's configuration lists (or the set's
+  // own): one the plan names unlisted is a problem the set says, and is not read.
+  const setRepositories = new Set([
+    homeRepository,
+    ...(config.ok ? config.config.changeSets.repositories : []),
+  ]);
   const reachable = names.flatMap((name) => {
     const found = listed.get(name);
-    return found ? [found] : [];
+    return found && setRepositories.has(name) ? [found] : [];
   });
   const repositories = reachable.map(
     (repo): MemberRepository => ({

@@ -73,9 +73,17 @@ export async function readMembers(
 ): Promise<SetMember[]> {
   const nodes = new Map(read);
   const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  // A token minted for the set's repository alone reads no private member: the members' own.
+  const reader =
+    unread.length > 0 && ctx.membersReader
+      ? await ctx.membersReader({
+          home: `${ctx.owner}/${ctx.repo}`.toLowerCase(),
+          repositories: unread.map((repo) => repo.name),
+        })
+      : ctx.octokit;
   for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
     const batch = unread.slice(i, i + MEMBERS_PER_CALL);
-    const answer = await ctx.octokit.graphql<MembersResult>(SET_QUERY, {
+    const answer = await reader.graphql<MembersResult>(SET_QUERY, {
       operationName: 'BatonMembers',
       ids: batch.map((repo) => repo.nodeId),
       ...memberVariables(member),

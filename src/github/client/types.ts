@@ -28,6 +28,15 @@ export interface RepoContext {
    */
   installationReader?: () => Promise<Octokit>;
   /**
+   * A read-only client for the members of the change set whose home is `home` (`owner/name`),
+   * where this one's token was minted for its own repository alone (the conductor's): GitHub
+   * answers such a token only for that repository and public ones, so a private member read
+   * with it is null. Asked only for `home` and the repositories its `changeSets.repositories`
+   * lists; the conductor checks that against GitHub before it mints. Absent: this client,
+   * which as the app's installation token reads them all.
+   */
+  membersReader?: (request: { home: string; repositories: string[] }) => Promise<Octokit>;
+  /**
    * This process shares no store with other processes of the app (`SoloProcess`): its
    * dispatches are sent within a deadline of their locks, and a lock with no run is taken
    * over only after a grace. Absent: whatever reconciles a build holds it alone (one

@@ -133,9 +133,12 @@ export async function reconcile(
   const { build, issue, defaultBranch, log } = request;
   // Any read of the repository begun from now on shows every event this reconcile is for.
   const freshFrom = Date.now();
-  // A change set's members, as its last read found them, are read in the build's own call.
+  // A change set's members, as its last read found them, are read in the build's own call,
+  // unless they are read with a token of their own (the conductor's: its token sees this one).
   const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
-  const alongside = membersSeen.alongside(buildKey(ctx, build), { build, home });
+  const alongside = ctx.membersReader
+    ? null
+    : membersSeen.alongside(buildKey(ctx, build), { build, home });
   const observed = await observeOrSay(ctx, {
     build,
     issue,

@@ -26,6 +26,8 @@ export interface ContextDeps {
   octokitFor?: RepoContext['octokitFor'];
   /** The installation's read-only client, where an event's client sees only its own repository. */
   installationReader?: RepoContext['installationReader'];
+  /** A change set's members' read-only client, where an event's client sees only its own repository. */
+  membersReader?: RepoContext['membersReader'];
 }
 
 /** What a queued reconcile waits beside (`scheduleReconcile`): the queue and what the asks leave for it. */
@@ -153,5 +155,6 @@ export async function repoContext(context: EventContext, deps: ContextDeps): Pro
     ...(installationId ? { installationId } : {}),
     ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
     ...(deps.installationReader ? { installationReader: deps.installationReader } : {}),
+    ...(deps.membersReader ? { membersReader: deps.membersReader } : {}),
   };
 }
