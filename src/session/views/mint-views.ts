@@ -53,13 +53,11 @@ export async function mintViews({ env, fetch, mask }: ViewsRequest): Promise<Giv
     permissions: { contents: 'read' },
     repositories: [],
   });
+  // Both of the run's tokens talk to the same GitHub, as the same client.
+  const clientOf = (token: string) =>
+    createSessionOctokit({ apiUrl: env.GITHUB_API_URL, token, userAgent: 'baton-session', fetch });
   try {
-    const octokit = createSessionOctokit({
-      apiUrl: env.GITHUB_API_URL,
-      token: broad.token,
-      userAgent: 'baton-session',
-      fetch,
-    });
+    const octokit = clientOf(broad.token);
     const repository = env.GITHUB_REPOSITORY.toLowerCase();
     const asked = viewsAsked({
       build: env.BATON_BUILD,
@@ -74,12 +72,7 @@ export async function mintViews({ env, fetch, mask }: ViewsRequest): Promise<Giv
       permissions: { contents: 'read' },
       repositories: views.map((view) => view.repository.split('/')[1] ?? view.repository),
     });
-    const reader = createSessionOctokit({
-      apiUrl: env.GITHUB_API_URL,
-      token: minted.token,
-      userAgent: 'baton-session',
-      fetch,
-    });
+    const reader = clientOf(minted.token);
     const archives: ViewArchive[] = [];
     try {
       for (const view of views) {

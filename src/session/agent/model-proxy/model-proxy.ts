@@ -144,12 +144,15 @@ export async function startModelProxy({
     web: false,
     closed: false,
   };
+  /** An error answered in the shape of the API the path belongs to. */
+  const answerError = (res: ServerResponse, status: number, reason: string, path: string) =>
+    sendError(res, status, reason, kitOfPath(providers, path));
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
     const path = (req.url ?? '').split('?')[0]?.slice(0, 200) ?? '';
     if (refused.length < MAX_REFUSED)
       refused.push({ method: req.method ?? '', path, status, reason });
     log(`model proxy: refused ${req.method} ${path}: ${reason}`);
-    sendError(res, status, reason, kitOfPath(providers, path));
+    answerError(res, status, reason, path);
   };
   const stop = (reason: string, limit: SessionLimit | null = null) => {
     if (state.stopped) return;
@@ -306,12 +309,7 @@ export async function startModelProxy({
     handle(req, res).catch((error: unknown) => {
       log(`model proxy: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent)
-        sendError(
-          res,
-          502,
-          'the model proxy could not reach the provider',
-          kitOfPath(providers, req.url ?? ''),
-        );
+        answerError(res, 502, 'the model proxy could not reach the provider', req.url ?? '');
       else res.destroy();
     });
   };
