@@ -112,35 +112,40 @@ function reviews({ sim, build }: Played): UsageRecord[] {
   return usageRecordsOf(sim.gh, build.build).filter((record) => record.role === 'review');
 }
 
-describe.each(['claude-code', 'copilot'] as const)('a review the budget stopped, on %s', (engine) => {
-  let played: Played;
-  beforeAll(async () => {
-    played = await runs()[engine];
-  }, WHOLE_BUILD_LIMIT_MS + 60_000);
+describe.each(['claude-code', 'copilot'] as const)(
+  'a review the budget stopped, on %s',
+  (engine) => {
+    let played: Played;
+    beforeAll(async () => {
+      played = await runs()[engine];
+    }, WHOLE_BUILD_LIMIT_MS + 60_000);
 
-  it('records the review as stopped by the budget, with what it had and what it needed, and the status says so', () => {
-    const [stopped] = reviews(played);
-    expect(stopped).toMatchObject({ outcome: 'failed', limit: 'budget' });
-    expect(stopped?.needed_usd ?? 0).toBeGreaterThan(stopped?.limit_usd ?? Number.POSITIVE_INFINITY);
-    expect(played.waiting).toMatch(
-      /\| 💸 \| W1\.1 · Greeting text \| waits for budget: the build's budget/,
-    );
-    expect(played.waiting).toMatch(
-      /the build's budget \(`budget\.maxUsd`\) stopped its review session: it needs \$\d+\.\d\d to go on and \$\d+\.\d\d is left; raise `budget\.maxUsd` in `\.github\/baton\.yml` by \$\d+\.\d\d or more and it runs again by itself/,
-    );
-    expect(played.waiting).not.toContain('ended without a review');
-  });
+    it('records the review as stopped by the budget, with what it had and what it needed, and the status says so', () => {
+      const [stopped] = reviews(played);
+      expect(stopped).toMatchObject({ outcome: 'failed', limit: 'budget' });
+      expect(stopped?.needed_usd ?? 0).toBeGreaterThan(
+        stopped?.limit_usd ?? Number.POSITIVE_INFINITY,
+      );
+      expect(played.waiting).toMatch(
+        /\| 💸 \| W1\.1 · Greeting text \| waits for budget: the build's budget/,
+      );
+      expect(played.waiting).toMatch(
+        /the build's budget \(`budget\.maxUsd`\) stopped its review session: it needs \$\d+\.\d\d to go on and \$\d+\.\d\d is left; raise `budget\.maxUsd` in `\.github\/baton\.yml` by \$\d+\.\d\d or more and it runs again by itself/,
+      );
+      expect(played.waiting).not.toContain('ended without a review');
+    });
 
-  it('runs the same review again once the budget is raised, with no command, and delivers', () => {
-    expect(played.model.problems).toEqual([]);
-    const runsOfReview = played.sim.gh.runs.filter((run) => run.inputs.role === 'review');
-    expect(runsOfReview).toHaveLength(2);
-    expect(new Set(runsOfReview.map((run) => run.inputs.trigger)).size).toBe(1);
-    expect(reviews(played).map((record) => [record.outcome, record.limit ?? null])).toEqual([
-      ['failed', 'budget'],
-      ['complete', null],
-    ]);
-    expect(played.said).toEqual(['/approve']);
-    expect(played.build.finalPull.body).toContain('1 merged, 0 skipped');
-  });
-});
+    it('runs the same review again once the budget is raised, with no command, and delivers', () => {
+      expect(played.model.problems).toEqual([]);
+      const runsOfReview = played.sim.gh.runs.filter((run) => run.inputs.role === 'review');
+      expect(runsOfReview).toHaveLength(2);
+      expect(new Set(runsOfReview.map((run) => run.inputs.trigger)).size).toBe(1);
+      expect(reviews(played).map((record) => [record.outcome, record.limit ?? null])).toEqual([
+        ['failed', 'budget'],
+        ['complete', null],
+      ]);
+      expect(played.said).toEqual(['/approve']);
+      expect(played.build.finalPull.body).toContain('1 merged, 0 skipped');
+    });
+  },
+);
