@@ -262,6 +262,16 @@ describe('a cap stops, a raise resumes: one rule for every role', () => {
     },
   );
 
+  it('validates a new head of the build branch afresh, not the head the budget stopped the validation on', () => {
+    const { snapshot } = validateCase();
+    const moved = sha('e9');
+    const stale = snapshot();
+    const actions = decideAt({ ...stale, integration: { sha: moved, containsDefault: true } }, 3);
+    const dispatch = actions.find((action) => action.kind === 'dispatch');
+    expect(dispatched(actions)).toEqual([`validate M2 head-${moved}`]);
+    expect(dispatch?.kind === 'dispatch' ? dispatch.request.resume : 'none').toBeUndefined();
+  });
+
   it.each(ROLES)('starts a %s session the day’s cap stopped again on a new day', (_, of) => {
     const { snapshot, again } = of();
     const day = snapshot({ limit: 'daily', limit_usd: 0.5, needed_usd: 1.2 });

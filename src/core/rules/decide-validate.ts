@@ -57,7 +57,9 @@ export function decideValidation(
     .filter((run) => parseMilestoneSubject(run.worker) === reached)
     .map((run) => run.settlesInMs);
   // A validation the budget stopped runs again, the same session, once there is money.
-  const stopped = view?.state === 'awaiting-budget' ? newestRun(runs, reached) : null;
+  // The same validation, of the same head: a new head is validated afresh.
+  const stopped =
+    view?.state === 'awaiting-budget' && view.head === head ? newestRun(runs, reached) : null;
   const wait = moneyWaitOf(ctx, stopped);
   if (stopped && wait) {
     if (!wait.lifted || !ctx.canDispatchWork || !stopped.worker || !stopped.trigger)
@@ -140,6 +142,7 @@ function needsValidation(view: ValidationView | null, head: string): boolean {
   if (view === null) return true;
   const stuck =
     view.state === 'session-failed' ||
+    view.state === 'awaiting-budget' ||
     (view.state === 'failed' && view.failed.some((failure) => failure.worker === null));
   return stuck && view.head !== head;
 }
