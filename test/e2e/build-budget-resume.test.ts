@@ -127,7 +127,7 @@ describe.each(['claude-code', 'copilot'] as const)(
         stopped?.limit_usd ?? Number.POSITIVE_INFINITY,
       );
       expect(played.waiting).toMatch(
-        /\| 💸 \| W1\.1 · Greeting text \| waits for budget: the build's budget/,
+        /\| 💸 \| W1\.1 · “Greeting text” \| waits for budget: the build's budget/,
       );
       expect(played.waiting).toMatch(
         /the build's budget \(`budget\.maxUsd`\) stopped its review session: it needs \$\d+\.\d\d to go on and \$\d+\.\d\d is left; raise `budget\.maxUsd` in `\.github\/baton\.yml` by \$\d+\.\d\d or more and it runs again by itself/,
