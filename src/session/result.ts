@@ -96,6 +96,10 @@ export const SessionResult = z.strictObject({
   status: z.enum(['complete', 'partial', 'blocked', 'failed']),
   /** The limit the session stopped at or wound down before, if one did. */
   limit: SessionLimit.nullable().default(null),
+  /** Stopped at the build's budget or the day's cap: its dollar limit, what the cap had left when it started. */
+  limit_usd: z.number().nonnegative().nullable().default(null),
+  /** Stopped by the model proxy's cap: the dollar limit it needed to send its next request. */
+  needed_usd: z.number().nonnegative().nullable().default(null),
   /** The messages (`/steer`, `/queue` comments) the session took in, and at which turn. */
   messages: z.array(MessageReceipt).max(500).default([]),
   reason: z.string().max(4000).nullable(),

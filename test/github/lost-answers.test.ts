@@ -108,6 +108,22 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
     expect(runs()).toHaveLength(1);
   });
 
+  it('asks for a session again after a raise once: only a run newer than the stopped one is its, and twin passes make one', async () => {
+    const snapshot = planned();
+    const first = firstDispatch(snapshot);
+    expect((await actOnce(snapshot, first))?.result).toBe('done');
+    const [stopped] = runs();
+    if (first.kind !== 'dispatch' || !stopped) throw new Error('no first run');
+    const again: Action = { ...first, request: { ...first.request, resume: stopped.id } };
+    // A send that never reached GitHub: the stopped run has the same name, and is not this one's.
+    loseNextAnswer(DISPATCH, { unrouted: true });
+    expect((await actOnce(snapshot, again))?.result).toBe('done');
+    expect(runs()).toHaveLength(2);
+    // Another replica's pass of the same raise finds the lock taken and the newer run: it stands down.
+    expect((await actOnce(snapshot, again))?.result).toBe('stood-down');
+    expect(runs()).toHaveLength(2);
+  });
+
   it('makes no ref for a milestone’s validation: a lost answer’s run is found, and sends that never reached GitHub are made good by the next pass, once', async () => {
     const snapshot = planned();
     const validate: Action = {

@@ -313,6 +313,7 @@ function stubProxy(): ModelProxy {
     refused: () => [],
     stopped: () => null,
     stoppedAt: () => null,
+    neededUsd: () => null,
     onStop: () => {},
     onMetered: () => {},
     onModelRequest: () => {},

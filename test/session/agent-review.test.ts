@@ -128,6 +128,24 @@ describe('runAgent review', () => {
     });
   });
 
+  it('records a review the budget stopped before its first request as stopped by the budget, with what it had and what it needed', async () => {
+    const { root } = await reviewRepo();
+    const run = await runSession({
+      root,
+      env: { ...REVIEW, BATON_TRIGGER: `head-${HEAD}` },
+      routes: pullRoutes(),
+      replies: [reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' }))],
+      // What the build's budget of $2 had left: less than the first request may cost at its worst.
+      options: { limits: { maxUsd: 0.002, usdLimit: 'budget', budgetUsd: 2 } },
+    });
+    expect(run.code).toBe(1);
+    expect(run.requests).toHaveLength(0);
+    expect(run.result).toMatchObject({ status: 'failed', limit: 'budget', limit_usd: 0.002 });
+    // Its first request needed more than the session had: the app says how much.
+    expect(run.result.needed_usd).toBeGreaterThan(0.002);
+    expect(run.result.reason).toMatch(/could cost up to \$[\d.]+, past/);
+  });
+
   it('runs the model once for twin dispatches of one head: the second session finds the review the first posted', async () => {
     const { root } = await reviewRepo();
     const out = await makeTempDir();

@@ -64,6 +64,30 @@ describe('publish records what the session spent', () => {
     expect(h.summary()).toContain(`Recorded usage at ${REF}`);
   });
 
+  it('records a session the budget stopped as stopped by it: what it had to spend and what it needed', async () => {
+    h.fixture.writeResult(
+      makeResult({
+        status: 'failed',
+        reason: 'its next model request could cost up to $1.10, past the budget.maxUsd',
+        limit: 'budget',
+        limit_usd: 0.4,
+        needed_usd: 1.1,
+        base: h.fixture.base,
+        head: null,
+      }),
+    );
+
+    expect(await h.publish(RUN)).toBe(PUBLISH_EXIT.sessionFailed);
+
+    const [entry] = usageRecords();
+    expect(entry?.record).toMatchObject({
+      outcome: 'failed',
+      limit: 'budget',
+      limit_usd: 0.4,
+      needed_usd: 1.1,
+    });
+  });
+
   it('records why publish refused a session, with the rule and the path, on one line', async () => {
     const head = h.fixture.agentCommit({
       branch: BRANCH,

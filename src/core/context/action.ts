@@ -11,7 +11,7 @@ import { loopSubject, workerBranch } from '../vocabulary/ids.js';
  * trigger that tell it from the build's other sessions. `decide` frames it
  * with what every session of the build carries (`frameSessions`).
  */
-export type SessionAsk = Pick<SessionRequest, 'role' | 'worker' | 'pr' | 'trigger'>;
+export type SessionAsk = Pick<SessionRequest, 'role' | 'worker' | 'pr' | 'trigger' | 'resume'>;
 
 /**
  * What `decide()` asks the GitHub adapter to do. Every action is idempotent
@@ -173,7 +173,8 @@ export type DispatchLock =
 
 /** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
 export function lockFor(request: SessionRequest): DispatchLock {
-  const { role, build, worker, trigger } = request;
+  const { role, build, worker, trigger, resume } = request;
+  if (resume !== undefined) return resumeLock(request, resume);
   if (role === 'plan' && !trigger && !worker) return { kind: 'build-branch' };
   // An improvement series starts with loop 1's research, not a plan.
   if (role === 'research' && worker === loopSubject(1)) return { kind: 'build-branch' };
@@ -185,6 +186,23 @@ export function lockFor(request: SessionRequest): DispatchLock {
   if (role === 'fix' && trigger?.startsWith('checks-')) return { kind: 'checks-fix-run' };
   const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
   // A new work attempt starts over from the build branch head.
+  const resetBranch = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
+  return { kind: 'lock-ref', ref, resetBranch };
+}
+
+/**
+ * A session asked for again after a raise (`resume`: the run the budget
+ * stopped): a review, a validation and a fix of red checks guard themselves as
+ * their first run did; any other takes a ref of its own per stopped run, so
+ * twin dispatches of one raise make one run, and a later stop waits for a
+ * later raise. A work session starts over from the build branch head.
+ */
+function resumeLock(request: SessionRequest, resume: number): DispatchLock {
+  const { role, build, worker, trigger } = request;
+  if (role === 'review') return { kind: 'review-run' };
+  if (role === 'validate') return { kind: 'validate-run' };
+  if (role === 'fix' && trigger?.startsWith('checks-')) return { kind: 'checks-fix-run' };
+  const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}-resume-${resume}`;
   const resetBranch = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
   return { kind: 'lock-ref', ref, resetBranch };
 }

@@ -10,7 +10,7 @@ import type { UsageRecord } from '../records/usage.js';
 import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
 import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
-import { type DailyCapHold, dailyCapsReached } from '../snapshot/daily-spend.js';
+import { type DailyCapHold, dailyCapsReached, spentOnDay } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, followUpsOf } from '../snapshot/follow-ups.js';
 import { cancellingClose } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
@@ -56,6 +56,12 @@ export interface DecideContext {
    * the installation's (`BATON_INSTALLATION_DAILY_USD`). Any one: no session starts.
    */
   dailyHolds: DailyCapHold[];
+  /**
+   * What the build's sessions may still spend now: the least of what
+   * `budget.maxUsd` (a change set's, with its other builds' spend) and the
+   * repository's `budget.dailyUsd` have left, never below 0; null with no cap.
+   */
+  roomUsd: number | null;
   /** Review and fix sessions may start (the budget is not spent). */
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
@@ -130,6 +136,10 @@ export function makeContext({
     now,
   });
   const daily = dailyHolds.length > 0;
+  const roomUsd = roomOf([
+    maxUsd === null ? null : maxUsd - spentUsd - elsewhere,
+    dayLeft(config.budget.dailyUsd, truth.repoUsage, now),
+  ]);
   // 6. The issue's close that cancels the build, if it is closed and one does; else a close ignored.
   const cancelledByClose = cancellingClose(truth, config);
   const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
@@ -152,6 +162,7 @@ export function makeContext({
     spentUsd,
     budgetReached,
     dailyHolds,
+    roomUsd,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
     cancellingClose: cancelledByClose,
@@ -159,6 +170,22 @@ export function makeContext({
     engineOf,
     links,
   };
+}
+
+/** The least of the caps' rooms that are set, never below 0; null when none is. */
+function roomOf(rooms: (number | null)[]): number | null {
+  const set = rooms.filter((room): room is number => room !== null);
+  return set.length === 0 ? null : Math.max(0, Math.min(...set));
+}
+
+/** What the repository's day has left under `budget.dailyUsd` (0: no cap); null when no cap or no read. */
+function dayLeft(
+  capUsd: number | null,
+  usage: BuildSnapshot['repoUsage'],
+  now: string,
+): number | null {
+  if (capUsd === null || capUsd <= 0 || !usage) return null;
+  return capUsd - spentOnDay(usage, now);
 }
 
 /** The issue is closed, and the close cancels nothing: what the status says of it. */

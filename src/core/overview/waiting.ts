@@ -142,6 +142,15 @@ function workerItem({
         command: `/retry ${worker.id} <instructions>`,
         where: issue,
       };
+    case 'awaiting-budget':
+      // No command: a raise of the cap in the configuration starts it again by itself.
+      return {
+        ...base,
+        kind: 'budget',
+        text: `${worker.id} waits for budget${note}.`,
+        command: null,
+        where: issue,
+      };
     case 'reviewing':
       // Held by the autonomy rules: Baton approved, a person's approval is required.
       return worker.note?.includes('review.requireHuman') && worker.pull

@@ -24,6 +24,18 @@ export const LIMIT_NAMES: Record<SessionLimit, string> = {
   daily: "the repository's daily cap (`budget.dailyUsd`)",
 };
 
+/**
+ * The limits that are money the build may be given more of: a raised
+ * `budget.maxUsd` or `budget.dailyUsd`, or a new day, lifts them (docs/costs.md,
+ * "A cap stops, a raise resumes").
+ */
+export const MONEY_LIMITS: ReadonlySet<SessionLimit> = new Set(['budget', 'daily']);
+
+/** Whether a session's limit is money a raise or a new day gives back. */
+export function isMoneyLimit(limit: SessionLimit | null | undefined): limit is 'budget' | 'daily' {
+  return limit !== null && limit !== undefined && MONEY_LIMITS.has(limit);
+}
+
 /** A message a session took in: the comment that carried it, and the turn (model request, from 1) that first read it. */
 export const MessageReceipt = z.strictObject({
   comment: z.number().int().positive(),
@@ -61,6 +73,18 @@ export const UsageRecord = z.strictObject({
   outcome: z.enum(['complete', 'partial', 'blocked', 'failed', 'no-result']),
   /** The limit a session stopped at (or wound down before), when one did. */
   limit: SessionLimit.optional(),
+  /**
+   * A session that stopped at the build's budget or the day's cap: its dollar
+   * limit, what the cap had left when it started. A session of the same ask
+   * starts again only once there is more than this to spend.
+   */
+  limit_usd: z.number().nonnegative().optional(),
+  /**
+   * A session the model proxy stopped before a request that could not fit: the
+   * dollar limit it would have needed to send it (what it had spent, what was
+   * held for requests under way, and that request at its least worth sending).
+   */
+  needed_usd: z.number().nonnegative().optional(),
   /**
    * The messages (`/steer`, `/queue` comments, by id) the session took in, each
    * with the turn it took it in at: the model request that first carried it.

@@ -196,6 +196,14 @@ function validationNeeds(ctx: DecideContext, validations: ValidationView[]): Nee
   return validations.flatMap((validation): Need[] => {
     const about = ['validation', validation.milestone, validation.head.slice(0, 12)];
     const run = validation.url ? ` (${validation.url})` : '';
+    if (validation.state === 'awaiting-budget') {
+      return [
+        {
+          about: ['validation-budget', validation.milestone, validation.head.slice(0, 12)],
+          text: `💸 The validation of milestone ${validation.milestone} waits for budget${run}: ${validation.note ?? 'the budget stopped its session'}.`,
+        },
+      ];
+    }
     if (validation.state === 'session-failed') {
       return [
         {
@@ -272,6 +280,15 @@ function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
     ];
   }
   if (state.state === 'partial' && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === 'awaiting-budget' && state.latestRun) {
+    // Once per stopped run: a raise that is not enough stops the next one, which says so again.
+    return [
+      {
+        about: ['awaiting-budget', id, state.latestRun.id],
+        text: `💸 ${id} waits for budget: ${state.note ?? 'the budget stopped its session'}.`,
+      },
+    ];
+  }
   if (state.state === 'failed') {
     const why = state.note ?? 'its session failed';
     return [

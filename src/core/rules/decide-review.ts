@@ -103,6 +103,7 @@ function sessionActions(
   { need }: PullAssessment,
 ): RuleAction[] {
   if (need.kind !== 'dispatch' || !ctx.canDispatchSessions) return [];
-  const { role, trigger } = need;
-  return [{ kind: 'dispatch', request: { role, worker: pull.worker, pr: pull.number, trigger } }];
+  const { role, trigger, resume } = need;
+  const request = { role, worker: pull.worker, pr: pull.number, trigger };
+  return [{ kind: 'dispatch', request: resume === undefined ? request : { ...request, resume } }];
 }

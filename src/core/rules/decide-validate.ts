@@ -1,5 +1,6 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
 import { type JudgedRun, lookAgain } from '../context/runs.js';
 import { isContractWorker } from '../plan/contract.js';
 import { milestonesOf, type Plan, waveOf } from '../plan/plan.js';
@@ -29,7 +30,8 @@ export interface ValidationDecision {
  * the second run ending when it finds it. A record settles the milestone: a
  * pass, or a failure whose fix workers publish appended to wave k+1, where the
  * next milestone's validation takes them in. A failure no fix worker could be
- * added for, or a session that ended without a record, waits for a new head.
+ * added for, or a session that ended without a record, waits for a new head;
+ * one the budget stopped waits for money and runs again on a raise.
  * A pause or a reached budget holds it like any session; one runs at a time.
  */
 export function decideValidation(
@@ -45,7 +47,7 @@ export function decideValidation(
   const milestones = milestonesOf(plan);
   const views = milestones.flatMap((k) => {
     const view = milestoneView(k, records, runs);
-    return view ? [view] : [];
+    return view ? [moneyView(ctx, view, runs)] : [];
   });
   const reached = reachedMilestone(milestones, workers);
   const head = ctx.snapshot.integration?.sha;
@@ -54,6 +56,25 @@ export function decideValidation(
   const settling = runs
     .filter((run) => parseMilestoneSubject(run.worker) === reached)
     .map((run) => run.settlesInMs);
+  // A validation the budget stopped runs again, the same session, once there is money.
+  // The same validation, of the same head: a new head is validated afresh.
+  const stopped =
+    view?.state === 'awaiting-budget' && view.head === head ? newestRun(runs, reached) : null;
+  const wait = moneyWaitOf(ctx, stopped);
+  if (stopped && wait) {
+    if (!wait.lifted || !ctx.canDispatchWork || !stopped.worker || !stopped.trigger)
+      return { actions: [], views };
+    const again: RuleAction = {
+      kind: 'dispatch',
+      request: {
+        role: 'validate',
+        worker: stopped.worker,
+        trigger: stopped.trigger,
+        resume: stopped.id,
+      },
+    };
+    return { actions: [again], views };
+  }
   if (!needsValidation(view, head)) return { actions: lookAgain(settling), views };
   // One validation at a time: a milestone reached while another runs waits for its record.
   if (runs.some((run) => run.outcome === 'active') || !ctx.canDispatchWork) {
@@ -64,6 +85,18 @@ export function decideValidation(
     request: { role: 'validate', worker: milestoneSubject(reached), trigger: `head-${head}` },
   };
   return { actions: [dispatch], views };
+}
+
+/** A milestone's newest validate run. */
+function newestRun(runs: JudgedRun[], milestone: number): JudgedRun | null {
+  return runs.filter((run) => parseMilestoneSubject(run.worker) === milestone).at(-1) ?? null;
+}
+
+/** A validation whose session the budget stopped waits for money, and says what it needs. */
+function moneyView(ctx: DecideContext, view: ValidationView, runs: JudgedRun[]): ValidationView {
+  if (view.state !== 'session-failed') return view;
+  const wait = moneyWaitOf(ctx, newestRun(runs, view.milestone));
+  return wait ? { ...view, state: 'awaiting-budget', note: moneyWaitText(ctx, wait) } : view;
 }
 
 /**
@@ -109,6 +142,7 @@ function needsValidation(view: ValidationView | null, head: string): boolean {
   if (view === null) return true;
   const stuck =
     view.state === 'session-failed' ||
+    view.state === 'awaiting-budget' ||
     (view.state === 'failed' && view.failed.some((failure) => failure.worker === null));
   return stuck && view.head !== head;
 }

@@ -20,8 +20,8 @@ export interface ScheduleInput {
 }
 
 /**
- * Starts work sessions: every ready worker (first attempts, and failed ones a
- * `/retry` asked for again), most urgent first, while fewer than `maxParallel`
+ * Starts work sessions: every ready worker (first attempts, failed ones a
+ * `/retry` asked for again, and ones the budget stopped once it is raised), most urgent first, while fewer than `maxParallel`
  * are running. Nothing starts while paused or over budget.
  */
 export function decideWorkers({ ctx, workers, chains }: ScheduleInput): RuleAction[] {
@@ -36,10 +36,19 @@ export function decideWorkers({ ctx, workers, chains }: ScheduleInput): RuleActi
     chains,
   });
   return picked.map((id): RuleAction => {
-    const retry = ready.get(id)?.retry;
+    const state = ready.get(id);
+    const retry = state?.retry;
+    const resume = state?.resume;
     const request: SessionAsk = retry
       ? { role: workRoleOf(id), worker: id, trigger: `comment-${retry.commentId}` }
-      : { role: workRoleOf(id), worker: id };
+      : resume
+        ? {
+            role: workRoleOf(id),
+            worker: id,
+            ...(resume.trigger ? { trigger: resume.trigger } : {}),
+            resume: resume.id,
+          }
+        : { role: workRoleOf(id), worker: id };
     return { kind: 'dispatch', request, chain: chains.get(id) ?? 1 };
   });
 }

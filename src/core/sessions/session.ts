@@ -66,6 +66,13 @@ export interface SessionRequest {
   /** The worker's pull request, for `review` and `fix`. */
   pr?: number;
   trigger?: SessionTrigger;
+  /**
+   * The same session asked for again after the budget or the day's cap stopped
+   * run `resume` and was raised (docs/costs.md, "A cap stops, a raise resumes").
+   * No input of the workflow's: it keys the dispatch's guard (`lockFor`), and
+   * only a run newer than `resume` is this dispatch's.
+   */
+  resume?: number;
   /** The runner label (config `session.runsOn`), when not `ubuntu-latest`. */
   runner?: string;
   /** `session.timeoutMinutes`, when not the default: the agent job's `timeout-minutes` follows it. */

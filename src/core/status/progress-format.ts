@@ -12,6 +12,7 @@ export const STATE_LABELS: Record<WorkerDisplayState, { emoji: string; text: str
   approved: { emoji: '👍', text: 'approved' },
   'needs-human': { emoji: '🙋', text: 'needs a person' },
   partial: { emoji: '⏸️', text: 'partial' },
+  'awaiting-budget': { emoji: '💸', text: 'waits for budget' },
   failed: { emoji: '❌', text: 'failed' },
   merged: { emoji: '✅', text: 'merged' },
   skipped: { emoji: '⏭️', text: 'skipped' },

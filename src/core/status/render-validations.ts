@@ -19,6 +19,8 @@ export function validationLine(view: ValidationView): string {
       return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run}.`;
     case 'session-failed':
       return `⚠️ ${milestone}'s validation session ended without a result${run}: its job summary says why; the next change to the build branch validates it again.`;
+    case 'awaiting-budget':
+      return `💸 ${milestone}'s validation${at} waits for budget${run}: ${view.note ?? 'the budget stopped its session; raise it and it runs again by itself'}.`;
     default: {
       const _exhaustive: never = view.state;
       return _exhaustive;

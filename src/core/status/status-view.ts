@@ -129,6 +129,8 @@ export type WorkerDisplayState =
   | 'needs-human'
   /** Its session stopped short of the brief and handed in what works as a draft PR: `/continue` goes on. */
   | 'partial'
+  /** The budget or the day's cap stopped its session: it runs again once there is money. */
+  | 'awaiting-budget'
   | 'failed'
   | 'merged'
   | 'skipped';
@@ -270,11 +272,14 @@ export interface BuildProgress {
  * record yet), `passed`, `failed` with the checks that failed and the fix
  * worker each was given (null: none could be added, a person is needed), or
  * `session-failed` (the session ended without a record; a new build branch
- * head starts another).
+ * head starts another), or `awaiting-budget` (the budget or the day's cap
+ * stopped it; it runs again once there is money).
  */
 export interface ValidationView {
   milestone: number;
-  state: 'running' | 'passed' | 'failed' | 'session-failed';
+  state: 'running' | 'passed' | 'failed' | 'session-failed' | 'awaiting-budget';
+  /** `awaiting-budget`: what the session's wait for money says (src/core/context/money-waits.ts). */
+  note?: string;
   /** The head validated (a record's) or being validated. */
   head: string;
   url: string | null;
@@ -418,7 +423,8 @@ export function attentionOf(view: StatusView): string | null {
     progress.workers
       .filter(
         (worker) =>
-          ['needs-human', 'failed', 'partial'].includes(worker.state) && !worker.waitsByRisk,
+          ['needs-human', 'failed', 'partial', 'awaiting-budget'].includes(worker.state) &&
+          !worker.waitsByRisk,
       )
       .map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,

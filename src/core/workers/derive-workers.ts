@@ -3,6 +3,7 @@
  * waits or failed, its pull request and its newest runs.
  */
 import type { DecideContext } from '../context/decide-context.js';
+import { moneyWaitOf } from '../context/money-waits.js';
 import { findRun, type JudgedRun } from '../context/runs.js';
 import { workRoleOf } from '../plan/contract.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
@@ -81,6 +82,13 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
   const failure = closedSince ? 'pull-closed' : failureOf(ctx, latestWork);
   const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  // A session the budget stopped waits for money, and starts again once there is enough.
+  const wait = closedSince || retry ? null : moneyWaitOf(ctx, latestWork);
+  if (wait) {
+    return wait.lifted
+      ? { ...base, state: 'ready', resume: latestWork }
+      : { ...base, state: 'awaiting-budget' };
+  }
   const detail = closedSince ? null : sessionReason(ctx, latestWork);
   return {
     ...base,

@@ -1,6 +1,7 @@
 import type { DecideContext } from '../context/decide-context.js';
+import { moneyLifted, moneyWaitOf } from '../context/money-waits.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
-import type { SessionLimit, UsageRecord } from '../records/usage.js';
+import { isMoneyLimit, type UsageRecord } from '../records/usage.js';
 import type { SessionTrigger } from '../sessions/session.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
@@ -26,8 +27,13 @@ export type NeedsHumanReason =
 /** The one next step an open worker PR needs. */
 export type PullNeed =
   /** `settlesInMs`: a session that succeeded moments ago, whose result is not in sight yet. */
-  | { kind: 'wait'; state: 'reviewing' | 'fixing' | 'checks' | 'partial'; settlesInMs?: number }
-  | { kind: 'dispatch'; role: 'review' | 'fix'; trigger: SessionTrigger }
+  | {
+      kind: 'wait';
+      state: 'reviewing' | 'fixing' | 'checks' | 'partial' | 'awaiting-budget';
+      settlesInMs?: number;
+    }
+  /** `resume`: the same session again, after the budget that stopped that run was raised. */
+  | { kind: 'dispatch'; role: 'review' | 'fix'; trigger: SessionTrigger; resume?: number }
   | { kind: 'needs-human'; reason: NeedsHumanReason }
   /** Approved (or `/merge`d) and green: it may merge when GitHub calls it clean. */
   | { kind: 'merge-ready' };
@@ -119,27 +125,29 @@ function fixRun({ runs }: PullFacts, trigger: SessionTrigger): JudgedRun | null 
 function partialNeed(facts: PullFacts): PullNeed {
   const trigger: SessionTrigger = `continue-${facts.pull.headSha}`;
   const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, 'continue-failed');
+  if (fix) return fixedOrNot(facts, fix, 'continue-failed');
   if (!continueAsked(facts)) return { kind: 'wait', state: 'partial' };
   return { kind: 'dispatch', role: 'fix', trigger };
 }
 
-/** The limits a raised budget or cap lifts: a continuation may start by itself (`budget.continuePartial`). */
-const LIFTED_BY_RAISE: ReadonlySet<SessionLimit> = new Set(['budget', 'daily']);
-
 /**
  * Whether a session should go on from the worker's partial work: a
  * `/continue` given after its newest session began, or, where
- * `budget.continuePartial` is on, a budget or daily cap that stopped it (the
- * rules start the session only once the budget lets sessions start again).
+ * `budget.continuePartial` is on, a budget or daily cap that stopped it, once
+ * there is more to spend than it had (`moneyLifted`).
  */
 function continueAsked({ ctx, pull, coding }: PullFacts): boolean {
   const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
     (info) => !coding || info.createdMs > coding.run.createdMs,
   );
   if (asked) return true;
-  const limit = coding?.record?.limit ?? null;
-  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
+  const record = coding?.record ?? null;
+  return (
+    ctx.config.budget.continuePartial &&
+    record !== null &&
+    isMoneyLimit(record.limit) &&
+    moneyLifted(ctx, record)
+  );
 }
 
 /** A conflict with the build branch gets one fix session per build-branch head. */
@@ -148,18 +156,30 @@ function conflictNeed(facts: PullFacts): PullNeed {
   if (!sha) return { kind: 'needs-human', reason: 'conflict' };
   const trigger: SessionTrigger = `conflict-${sha}`;
   const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, 'conflict');
+  if (fix) return fixedOrNot(facts, fix, 'conflict');
   return { kind: 'dispatch', role: 'fix', trigger };
 }
 
 /**
  * A fix that ran and left the problem on the head did not help, unless it
- * succeeded moments ago: its push may not be in sight yet (`SETTLE_MS`).
+ * succeeded moments ago (its push may not be in sight yet, `SETTLE_MS`), or
+ * the budget stopped it: then it waits for money and runs again on a raise.
  */
-function fixedOrNot(fix: JudgedRun, failed: NeedsHumanReason): PullNeed {
+function fixedOrNot(facts: PullFacts, fix: JudgedRun, failed: NeedsHumanReason): PullNeed {
   const settles = fix.settlesInMs;
   if (settles !== null) return { kind: 'wait', state: 'fixing', settlesInMs: settles };
-  return { kind: 'needs-human', reason: failed };
+  return stoppedForMoney(facts, fix) ?? { kind: 'needs-human', reason: failed };
+}
+
+/**
+ * A session of this PR that the budget stopped (`moneyWaitOf`): it waits for
+ * money, and once there is enough, the same session is asked for again.
+ */
+function stoppedForMoney({ ctx }: PullFacts, run: JudgedRun): PullNeed | null {
+  const wait = moneyWaitOf(ctx, run);
+  if (!wait || (run.role !== 'review' && run.role !== 'fix') || !run.trigger) return null;
+  if (!wait.lifted) return { kind: 'wait', state: 'awaiting-budget' };
+  return { kind: 'dispatch', role: run.role, trigger: run.trigger, resume: run.id };
 }
 
 function verdictNeed(facts: PullFacts): PullNeed | null {
@@ -181,7 +201,8 @@ function verdictNeed(facts: PullFacts): PullNeed | null {
 }
 
 /** One review session per head; a head that only merged the build branch in keeps its review. */
-function reviewNeed({ ctx, pull, runs }: PullFacts): PullNeed {
+function reviewNeed(facts: PullFacts): PullNeed {
+  const { ctx, pull, runs } = facts;
   if (!ctx.config.review.enabled) return { kind: 'wait', state: 'reviewing' };
   const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
   const reviews = runs.filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
@@ -194,7 +215,9 @@ function reviewNeed({ ctx, pull, runs }: PullFacts): PullNeed {
   }
   const settles = soonest(reviews.map((run) => run.settlesInMs));
   if (settles !== null) return { kind: 'wait', state: 'reviewing', settlesInMs: settles };
-  return { kind: 'needs-human', reason: 'review-failed' };
+  // The newest review the budget stopped waits for money, and runs again on a raise.
+  const newest = reviews.at(-1) as JudgedRun;
+  return stoppedForMoney(facts, newest) ?? { kind: 'needs-human', reason: 'review-failed' };
 }
 
 function checksNeed(facts: PullFacts): PullNeed {
@@ -224,7 +247,7 @@ function checksNeed(facts: PullFacts): PullNeed {
 function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanReason): PullNeed {
   const { ctx, pull, runs } = facts;
   const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, failed);
+  if (fix) return fixedOrNot(facts, fix, failed);
   // A round is a trigger: twin runs of one fix (two replicas dispatched it, `lockFor`) are one.
   const rounds = new Set(
     runs

@@ -1,4 +1,5 @@
 import type { DecideContext } from '../context/decide-context.js';
+import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
 import { LIMIT_NAMES } from '../records/usage.js';
 import { code } from '../vocabulary/markdown.js';
 import type { NeedsHumanReason } from './pull-state.js';
@@ -33,6 +34,10 @@ export function workerNote({
         : null;
     case 'partial':
       return partialText(state);
+    case 'awaiting-budget': {
+      const wait = moneyWaitOf(ctx, state.latestRun);
+      return wait ? moneyWaitText(ctx, wait) : null;
+    }
     case 'reviewing':
       return reviewingText(ctx, state);
     case 'checks':

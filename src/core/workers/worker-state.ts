@@ -44,6 +44,11 @@ export interface WorkerState {
   assessment: PullAssessment | null;
   /** A `/retry` of a failed attempt that no work session has answered yet. */
   retry: TimedCommand | null;
+  /**
+   * Its work session the budget stopped, now that there is money again: the
+   * same session is asked for once more (src/core/context/money-waits.ts).
+   */
+  resume?: JudgedRun;
   completion: Completion | null;
   /**
    * A session of it succeeded moments ago without its result in sight (the PR,
@@ -67,7 +72,11 @@ export const MOVING: ReadonlySet<WorkerDisplayState> = new Set([
   'approved',
 ]);
 
-const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([...MOVING, 'needs-human']);
+const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([
+  ...MOVING,
+  'needs-human',
+  'awaiting-budget',
+]);
 
 /** Dispatched and neither merged, skipped, failed nor closed: it holds one of `maxParallel`. */
 export function isRunning(state: WorkerState): boolean {

@@ -238,7 +238,12 @@ async function findRunOf(
       event: 'workflow_dispatch',
       per_page: 20,
     });
-    const run = data.workflow_runs.find((listed) => listed.display_title === name);
+    // A session asked for again (`resume`) has the name of the run it stands for: only a newer run is its.
+    const run = data.workflow_runs.find(
+      (listed) =>
+        listed.display_title === name &&
+        (request.resume === undefined || listed.id > request.resume),
+    );
     return run ? { id: run.id, url: run.html_url } : null;
   };
   const found = await look();

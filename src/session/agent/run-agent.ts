@@ -1,3 +1,4 @@
+import { isMoneyLimit } from '../../core/records/usage.js';
 import { isWorkRole } from '../../core/sessions/session.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
@@ -212,7 +213,7 @@ function sessionResult({
     worker: env.BATON_WORKER ?? null,
     pr: pr > 0 ? pr : null,
     status: outcome.status,
-    limit: outcome.limit ?? null,
+    ...stopOf(ctx, outcome),
     messages: outcome.messages ?? [],
     reason: notes.length ? notes.join('; ').slice(0, MAX_REASON) : null,
     branch: ctx?.branch ?? null,
@@ -230,6 +231,28 @@ function sessionResult({
     existing_validation: outcome.existingValidation ?? null,
     moved_head: outcome.movedHead ?? null,
     blocked: outcome.blocked ?? [],
+  };
+}
+
+/**
+ * The limit a session stopped at, whatever its role: its role's word, or the
+ * model proxy's, which refused its request (a role need not carry it through),
+ * so that a session the budget stopped is recorded as such, never as one that
+ * did nothing. With the budget or the day's cap, what it had to spend and, where
+ * the proxy refused a request, what it needed (docs/costs.md).
+ */
+function stopOf(
+  ctx: AgentContext | null,
+  outcome: RoleOutcome,
+): Pick<SessionResult, 'limit' | 'limit_usd' | 'needed_usd'> {
+  const stopped = outcome.status === 'complete' ? null : (ctx?.modelProxy.stoppedAt() ?? null);
+  const limit = outcome.limit ?? stopped;
+  if (!isMoneyLimit(limit) || !ctx)
+    return { limit: limit ?? null, limit_usd: null, needed_usd: null };
+  return {
+    limit,
+    limit_usd: ctx.limits.maxUsd,
+    needed_usd: stopped === null ? null : ctx.modelProxy.neededUsd(),
   };
 }
 

@@ -240,3 +240,46 @@ describe('overviewOf: a runaway worker', () => {
     ]);
   });
 });
+
+describe('overviewOf: a worker the budget stopped', () => {
+  const stoppedRun = make.run({
+    id: 7101,
+    worker: 'W1.1',
+    conclusion: 'failure',
+    createdAt: ago(30),
+  });
+  const stopped: BuildSnapshot = make.snapshot({
+    plan: planOf('W1.1'),
+    runs: [planRun(), stoppedRun],
+    usage: [
+      make.usageRecord({ run_id: 7000, cost: 1.5 }),
+      make.usageRecord({
+        run_id: 7101,
+        role: 'work',
+        worker: 'W1.1',
+        outcome: 'failed',
+        cost: 0,
+        limit: 'budget',
+        limit_usd: 0.5,
+        needed_usd: 1.2,
+      }),
+    ],
+  });
+
+  it('waits for the budget, with what it needs and no command: a raise starts it again', () => {
+    const overview = overviewOf({
+      reads: [
+        readOf({
+          snapshot: stopped,
+          config: make.config({ approval: 'none', budget: { maxUsd: 2 } }),
+        }),
+      ],
+      access: alice,
+      now: NOW,
+    });
+    const item = overview.waiting.find((one) => one.worker === 'W1.1');
+    expect(item).toMatchObject({ kind: 'budget', command: null });
+    expect(item?.text).toContain('W1.1 waits for budget: ');
+    expect(item?.text).toContain('it needs $1.20 to go on and $0.50 is left');
+  });
+});

@@ -310,6 +310,8 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     pr: null,
     status: 'complete',
     limit: null,
+    limit_usd: null,
+    needed_usd: null,
     messages: [],
     reason: null,
     branch: workerBranch(BUILD, WORKER),

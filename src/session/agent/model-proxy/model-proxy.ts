@@ -69,6 +69,12 @@ export interface ModelProxy {
   stopped(): string | null;
   /** Which of the session's limits stopped it, when one did (not a response that could not be metered). */
   stoppedAt(): SessionLimit | null;
+  /**
+   * The dollar limit the session would have needed to send the request it was
+   * stopped before (what it spent, what was held for requests under way, and
+   * that request at its least worth sending); null unless the cap stopped it so.
+   */
+  neededUsd(): number | null;
   /** Called after every model response the proxy metered: the session's spend moved. */
   onMetered(listener: () => void): void;
   /**
@@ -141,6 +147,7 @@ export async function startModelProxy({
   const state = {
     stopped: null as string | null,
     limit: null as SessionLimit | null,
+    neededUsd: null as number | null,
     web: false,
     closed: false,
   };
@@ -242,6 +249,7 @@ export async function startModelProxy({
           if (fit.kind === 'fits') break;
           if (fit.kind === 'over') {
             const crossed = crossingLimit(meter, limits, { worstUsd: fit.leastUsd, heldUsd });
+            if (!state.stopped) state.neededUsd = meter.cost_usd + heldUsd + fit.leastUsd;
             stop(crossed.reason, crossed.limit);
             return refuse(req, res, 400, `the session stops here: it ${crossed.reason}`);
           }
@@ -326,6 +334,7 @@ export async function startModelProxy({
     refused: () => [...refused],
     stopped: () => state.stopped,
     stoppedAt: () => state.limit,
+    neededUsd: () => state.neededUsd,
     onStop: (listener) => void listeners.push(listener),
     onMetered: (listener) => void onMetered.push(listener),
     onModelRequest: (listener) => void onModelRequest.push(listener),

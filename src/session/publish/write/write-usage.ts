@@ -48,6 +48,8 @@ export async function writeUsageRecord({
     usage: result.usage,
     engine: result.engine,
     ...(result.limit ? { limit: result.limit } : {}),
+    ...(result.limit_usd === null ? {} : { limit_usd: result.limit_usd }),
+    ...(result.needed_usd === null ? {} : { needed_usd: result.needed_usd }),
     ...(result.messages.length > 0 ? { messages: result.messages } : {}),
   };
   const reason = refusal
