@@ -52420,6 +52420,7 @@ var STATE_LABELS = {
   approved: { emoji: "👍", text: "approved" },
   "needs-human": { emoji: "🙋", text: "needs a person" },
   partial: { emoji: "⏸️", text: "partial" },
+  "awaiting-budget": { emoji: "💸", text: "waits for budget" },
   failed: { emoji: "❌", text: "failed" },
   merged: { emoji: "✅", text: "merged" },
   skipped: { emoji: "⏭️", text: "skipped" }
@@ -53011,6 +53012,7 @@ var STATE_STYLES = {
   approved: "fill:#ebfbee,stroke:#37b24d,color:#1b5e20",
   "needs-human": "fill:#fff0f6,stroke:#d6336c,color:#7a1238",
   partial: "fill:#fff5f5,stroke:#f76707,color:#7a3b00,stroke-dasharray:6 3",
+  "awaiting-budget": "fill:#fff9db,stroke:#e67700,color:#5c3c00,stroke-dasharray:6 3",
   failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
   merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
   skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
@@ -53158,6 +53160,8 @@ function validationLine(view) {
       return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run2}.`;
     case "session-failed":
       return `⚠️ ${milestone}'s validation session ended without a result${run2}: its job summary says why; the next change to the build branch validates it again.`;
+    case "awaiting-budget":
+      return `💸 ${milestone}'s validation${at} waits for budget${run2}: ${view.note ?? "the budget stopped its session; raise it and it runs again by itself"}.`;
     default: {
       const _exhaustive = view.state;
       return _exhaustive;
@@ -53459,7 +53463,7 @@ function attentionOf(view) {
     progress.budget.reached,
     progress.budget.daily ?? [],
     progress.workers.filter(
-      (worker) => ["needs-human", "failed", "partial"].includes(worker.state) && !worker.waitsByRisk
+      (worker) => ["needs-human", "failed", "partial", "awaiting-budget"].includes(worker.state) && !worker.waitsByRisk
     ).map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,
     progress.history,
@@ -54860,6 +54864,10 @@ var LIMIT_NAMES = {
   budget: "the build's budget (`budget.maxUsd`)",
   daily: "the repository's daily cap (`budget.dailyUsd`)"
 };
+var MONEY_LIMITS = /* @__PURE__ */ new Set(["budget", "daily"]);
+function isMoneyLimit(limit) {
+  return limit !== null && limit !== void 0 && MONEY_LIMITS.has(limit);
+}
 var MessageReceipt = external_exports.strictObject({
   comment: external_exports.number().int().positive(),
   turn: external_exports.number().int().positive()
@@ -54883,6 +54891,18 @@ var UsageRecord = external_exports.strictObject({
   outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
   /** The limit a session stopped at (or wound down before), when one did. */
   limit: SessionLimit.optional(),
+  /**
+   * A session that stopped at the build's budget or the day's cap: its dollar
+   * limit, what the cap had left when it started. A session of the same ask
+   * starts again only once there is more than this to spend.
+   */
+  limit_usd: external_exports.number().nonnegative().optional(),
+  /**
+   * A session the model proxy stopped before a request that could not fit: the
+   * dollar limit it would have needed to send it (what it had spent, what was
+   * held for requests under way, and that request at its least worth sending).
+   */
+  needed_usd: external_exports.number().nonnegative().optional(),
   /**
    * The messages (`/steer`, `/queue` comments, by id) the session took in, each
    * with the turn it took it in at: the model request that first carried it.
@@ -55420,7 +55440,8 @@ function createLookSchedule({
 
 // src/core/context/action.ts
 function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
+  const { role, build, worker, trigger, resume } = request2;
+  if (resume !== void 0) return resumeLock(request2, resume);
   if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
   if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
   if (isWorkRole(role) && worker && !trigger) {
@@ -55430,6 +55451,15 @@ function lockFor(request2) {
   if (role === "validate") return { kind: "validate-run" };
   if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
   const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+function resumeLock(request2, resume) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "review") return { kind: "review-run" };
+  if (role === "validate") return { kind: "validate-run" };
+  if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}-resume-${resume}`;
   const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
   return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
 }
@@ -56274,6 +56304,10 @@ function makeContext({
     now
   });
   const daily = dailyHolds.length > 0;
+  const roomUsd = roomOf([
+    maxUsd === null ? null : maxUsd - spentUsd - elsewhere,
+    dayLeft(config3.budget.dailyUsd, truth.repoUsage, now)
+  ]);
   const cancelledByClose = cancellingClose(truth, config3);
   const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
   const links = repoLinks(truth);
@@ -56293,6 +56327,7 @@ function makeContext({
     spentUsd,
     budgetReached,
     dailyHolds,
+    roomUsd,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
     cancellingClose: cancelledByClose,
@@ -56300,6 +56335,14 @@ function makeContext({
     engineOf,
     links
   };
+}
+function roomOf(rooms) {
+  const set4 = rooms.filter((room) => room !== null);
+  return set4.length === 0 ? null : Math.max(0, Math.min(...set4));
+}
+function dayLeft(capUsd, usage, now) {
+  if (capUsd === null || capUsd <= 0 || !usage) return null;
+  return capUsd - spentOnDay(usage, now);
 }
 function ignoredCloseOf(snapshot, cancelling) {
   if (snapshot.issue.state !== "closed" || cancelling) return null;
@@ -56763,7 +56806,11 @@ var MOVING = /* @__PURE__ */ new Set([
   "checks",
   "approved"
 ]);
-var RUNNING = /* @__PURE__ */ new Set([...MOVING, "needs-human"]);
+var RUNNING = /* @__PURE__ */ new Set([
+  ...MOVING,
+  "needs-human",
+  "awaiting-budget"
+]);
 function isRunning(state) {
   return RUNNING.has(state.state);
 }
@@ -56973,6 +57020,14 @@ function validationNeeds(ctx, validations) {
   return validations.flatMap((validation) => {
     const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
     const run2 = validation.url ? ` (${validation.url})` : "";
+    if (validation.state === "awaiting-budget") {
+      return [
+        {
+          about: ["validation-budget", validation.milestone, validation.head.slice(0, 12)],
+          text: `💸 The validation of milestone ${validation.milestone} waits for budget${run2}: ${validation.note ?? "the budget stopped its session"}.`
+        }
+      ];
+    }
     if (validation.state === "session-failed") {
       return [
         {
@@ -57037,6 +57092,14 @@ function workerNeeds(ctx, state) {
     ];
   }
   if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "awaiting-budget" && state.latestRun) {
+    return [
+      {
+        about: ["awaiting-budget", id, state.latestRun.id],
+        text: `💸 ${id} waits for budget: ${state.note ?? "the budget stopped its session"}.`
+      }
+    ];
+  }
   if (state.state === "failed") {
     const why = state.note ?? "its session failed";
     return [
@@ -57241,6 +57304,50 @@ function listCommands() {
   return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
 }
 
+// src/core/context/money-waits.ts
+function moneyWaitOf(ctx, run2) {
+  if (!run2 || run2.outcome === "active" || run2.settlesInMs !== null) return null;
+  const record2 = ctx.records.get(run2.id);
+  if (!record2 || !isMoneyLimit(record2.limit)) return null;
+  if (record2.outcome === "complete" || record2.outcome === "partial") return null;
+  return {
+    run: run2,
+    limit: record2.limit,
+    limitUsd: record2.limit_usd ?? null,
+    neededUsd: record2.needed_usd ?? null,
+    lifted: moneyLifted(ctx, record2)
+  };
+}
+function moneyLifted(ctx, record2) {
+  if (!ctx.canDispatchSessions) return false;
+  const room = ctx.roomUsd;
+  if (room === null) return true;
+  if (record2.needed_usd !== void 0 && room < record2.needed_usd) return false;
+  return record2.limit_usd === void 0 || room > record2.limit_usd;
+}
+function raiseNeeded(ctx, wait2) {
+  const room = ctx.roomUsd;
+  if (room === null) return null;
+  const target = wait2.neededUsd ?? (wait2.limitUsd === null ? null : wait2.limitUsd + 0.01);
+  if (target === null) return null;
+  return Math.max(0.01, centsUp(target - room));
+}
+function centsUp(usd) {
+  return Math.ceil(Math.round(usd * 1e6) / 1e4) / 100;
+}
+function moneyWaitText(ctx, wait2) {
+  const role = `its ${wait2.run.role} session`;
+  const room = ctx.roomUsd;
+  const needs = wait2.neededUsd === null ? wait2.limitUsd === null ? "" : `: it had ${formatUsd(wait2.limitUsd)} to spend` : `: it needs ${formatUsd(centsUp(wait2.neededUsd))} to go on`;
+  const left = room === null || needs === "" ? "" : ` and ${formatUsd(room)} is left`;
+  if (wait2.limit === "daily") {
+    return `the repository's daily cap (\`budget.dailyUsd\`) stopped ${role}${needs}${left}; it runs again by itself when the day's cap resets (00:00 UTC) or \`budget.dailyUsd\` in \`.github/baton.yml\` is raised`;
+  }
+  const raise = raiseNeeded(ctx, wait2);
+  const by = raise === null ? "" : ` by ${formatUsd(raise)} or more`;
+  return `the build's budget (\`budget.maxUsd\`) stopped ${role}${needs}${left}; raise \`budget.maxUsd\` in \`.github/baton.yml\`${by} and it runs again by itself`;
+}
+
 // src/core/workers/pull-state.ts
 function assessPull({
   ctx,
@@ -57283,31 +57390,36 @@ function fixRun({ runs }, trigger) {
 function partialNeed(facts) {
   const trigger = `continue-${facts.pull.headSha}`;
   const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, "continue-failed");
+  if (fix) return fixedOrNot(facts, fix, "continue-failed");
   if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
   return { kind: "dispatch", role: "fix", trigger };
 }
-var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
 function continueAsked({ ctx, pull, coding }) {
   const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
     (info) => !coding || info.createdMs > coding.run.createdMs
   );
   if (asked) return true;
-  const limit = coding?.record?.limit ?? null;
-  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
+  const record2 = coding?.record ?? null;
+  return ctx.config.budget.continuePartial && record2 !== null && isMoneyLimit(record2.limit) && moneyLifted(ctx, record2);
 }
 function conflictNeed(facts) {
   const sha = facts.ctx.snapshot.integration?.sha;
   if (!sha) return { kind: "needs-human", reason: "conflict" };
   const trigger = `conflict-${sha}`;
   const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, "conflict");
+  if (fix) return fixedOrNot(facts, fix, "conflict");
   return { kind: "dispatch", role: "fix", trigger };
 }
-function fixedOrNot(fix, failed) {
+function fixedOrNot(facts, fix, failed) {
   const settles = fix.settlesInMs;
   if (settles !== null) return { kind: "wait", state: "fixing", settlesInMs: settles };
-  return { kind: "needs-human", reason: failed };
+  return stoppedForMoney(facts, fix) ?? { kind: "needs-human", reason: failed };
+}
+function stoppedForMoney({ ctx }, run2) {
+  const wait2 = moneyWaitOf(ctx, run2);
+  if (!wait2 || run2.role !== "review" && run2.role !== "fix" || !run2.trigger) return null;
+  if (!wait2.lifted) return { kind: "wait", state: "awaiting-budget" };
+  return { kind: "dispatch", role: run2.role, trigger: run2.trigger, resume: run2.id };
 }
 function verdictNeed(facts) {
   const { verdict } = facts;
@@ -57326,7 +57438,8 @@ function verdictNeed(facts) {
     }
   }
 }
-function reviewNeed({ ctx, pull, runs }) {
+function reviewNeed(facts) {
+  const { ctx, pull, runs } = facts;
   if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
   const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
   const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
@@ -57338,7 +57451,8 @@ function reviewNeed({ ctx, pull, runs }) {
   }
   const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
   if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
-  return { kind: "needs-human", reason: "review-failed" };
+  const newest = reviews.at(-1);
+  return stoppedForMoney(facts, newest) ?? { kind: "needs-human", reason: "review-failed" };
 }
 function checksNeed(facts) {
   const { ctx, pull } = facts;
@@ -57361,7 +57475,7 @@ function checksNeed(facts) {
 function fixNeed(facts, trigger, failed) {
   const { ctx, pull, runs } = facts;
   const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(fix, failed);
+  if (fix) return fixedOrNot(facts, fix, failed);
   const rounds = new Set(
     runs.filter(
       (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
@@ -57393,6 +57507,10 @@ function workerNote({
       return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
     case "partial":
       return partialText(state);
+    case "awaiting-budget": {
+      const wait2 = moneyWaitOf(ctx, state.latestRun);
+      return wait2 ? moneyWaitText(ctx, wait2) : null;
+    }
     case "reviewing":
       return reviewingText(ctx, state);
     case "checks":
@@ -57532,6 +57650,10 @@ function classify(ctx, base) {
   if (settles !== null) return { ...base, state: "working", settlesInMs: settles };
   const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
   const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  const wait2 = closedSince || retry2 ? null : moneyWaitOf(ctx, latestWork);
+  if (wait2) {
+    return wait2.lifted ? { ...base, state: "ready", resume: latestWork } : { ...base, state: "awaiting-budget" };
+  }
   const detail = closedSince ? null : sessionReason(ctx, latestWork);
   return {
     ...base,
@@ -57914,13 +58036,29 @@ function decideValidation(ctx, plan, workers) {
   const milestones = milestonesOf(plan);
   const views = milestones.flatMap((k) => {
     const view2 = milestoneView(k, records, runs);
-    return view2 ? [view2] : [];
+    return view2 ? [moneyView(ctx, view2, runs)] : [];
   });
   const reached = reachedMilestone(milestones, workers);
   const head = ctx.snapshot.integration?.sha;
   if (reached === null || !head) return { actions: [], views };
   const view = views.find((candidate) => candidate.milestone === reached) ?? null;
   const settling = runs.filter((run2) => parseMilestoneSubject(run2.worker) === reached).map((run2) => run2.settlesInMs);
+  const stopped = view?.state === "awaiting-budget" && view.head === head ? newestRun(runs, reached) : null;
+  const wait2 = moneyWaitOf(ctx, stopped);
+  if (stopped && wait2) {
+    if (!wait2.lifted || !ctx.canDispatchWork || !stopped.worker || !stopped.trigger)
+      return { actions: [], views };
+    const again = {
+      kind: "dispatch",
+      request: {
+        role: "validate",
+        worker: stopped.worker,
+        trigger: stopped.trigger,
+        resume: stopped.id
+      }
+    };
+    return { actions: [again], views };
+  }
   if (!needsValidation(view, head)) return { actions: lookAgain(settling), views };
   if (runs.some((run2) => run2.outcome === "active") || !ctx.canDispatchWork) {
     return { actions: [], views };
@@ -57930,6 +58068,14 @@ function decideValidation(ctx, plan, workers) {
     request: { role: "validate", worker: milestoneSubject(reached), trigger: `head-${head}` }
   };
   return { actions: [dispatch2], views };
+}
+function newestRun(runs, milestone) {
+  return runs.filter((run2) => parseMilestoneSubject(run2.worker) === milestone).at(-1) ?? null;
+}
+function moneyView(ctx, view, runs) {
+  if (view.state !== "session-failed") return view;
+  const wait2 = moneyWaitOf(ctx, newestRun(runs, view.milestone));
+  return wait2 ? { ...view, state: "awaiting-budget", note: moneyWaitText(ctx, wait2) } : view;
 }
 function validationHoldsFinal(ctx, plan) {
   if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
@@ -57948,7 +58094,7 @@ function lastMilestonePassed(snapshot, plan) {
 }
 function needsValidation(view, head) {
   if (view === null) return true;
-  const stuck = view.state === "session-failed" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null);
+  const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null);
   return stuck && view.head !== head;
 }
 function reachedMilestone(milestones, workers) {
@@ -58256,8 +58402,9 @@ function rerunActions({ need, rerun }) {
 }
 function sessionActions(ctx, pull, { need }) {
   if (need.kind !== "dispatch" || !ctx.canDispatchSessions) return [];
-  const { role, trigger } = need;
-  return [{ kind: "dispatch", request: { role, worker: pull.worker, pr: pull.number, trigger } }];
+  const { role, trigger, resume } = need;
+  const request2 = { role, worker: pull.worker, pr: pull.number, trigger };
+  return [{ kind: "dispatch", request: resume === void 0 ? request2 : { ...request2, resume } }];
 }
 
 // src/core/snapshot/up-to-date-rule.ts
@@ -58278,8 +58425,15 @@ function decideWorkers({ ctx, workers, chains }) {
     chains
   });
   return picked.map((id) => {
-    const retry2 = ready.get(id)?.retry;
-    const request2 = retry2 ? { role: workRoleOf(id), worker: id, trigger: `comment-${retry2.commentId}` } : { role: workRoleOf(id), worker: id };
+    const state = ready.get(id);
+    const retry2 = state?.retry;
+    const resume = state?.resume;
+    const request2 = retry2 ? { role: workRoleOf(id), worker: id, trigger: `comment-${retry2.commentId}` } : resume ? {
+      role: workRoleOf(id),
+      worker: id,
+      ...resume.trigger ? { trigger: resume.trigger } : {},
+      resume: resume.id
+    } : { role: workRoleOf(id), worker: id };
     return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
   });
 }
@@ -61297,7 +61451,9 @@ async function findRunOf(ctx, request2, { again = true } = {}) {
       event: "workflow_dispatch",
       per_page: 20
     });
-    const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
+    const run2 = data.workflow_runs.find(
+      (listed) => listed.display_title === name && (request2.resume === void 0 || listed.id > request2.resume)
+    );
     return run2 ? { id: run2.id, url: run2.html_url } : null;
   };
   const found = await look();
