@@ -72,9 +72,11 @@ export function createPageHandler(deps: PageDeps): Handler {
     if (!route) return false;
     if (!flow) {
       const problem = deps.settings.ok ? undefined : deps.settings.problem;
+      // A page that says what to set up, answered 200: load balancers probe `/` unless told
+      // otherwise, and a 5xx there would take a working app (and its webhooks) out of rotation.
       return route.kind.startsWith('json')
         ? sendJson(res, 503, { message: `sign-in is not set up: ${problem}` })
-        : sendHtml(res, 503, signInDocument({ href: null, ...(problem ? { problem } : {}) }));
+        : sendHtml(res, 200, signInDocument({ href: null, ...(problem ? { problem } : {}) }));
     }
     switch (route.kind) {
       case 'sign-in':

@@ -13,6 +13,8 @@ describe('the app server', () => {
 
   beforeAll(async () => {
     vi.stubEnv('BATON_APP_URL', 'http://localhost:3000');
+    vi.stubEnv('GITHUB_CLIENT_ID', '');
+    vi.stubEnv('GITHUB_CLIENT_SECRET', '');
     captured = captureLog('info');
     server = new Server({
       host: '127.0.0.1',
@@ -70,6 +72,15 @@ describe('the app server', () => {
       headers: { authorization: 'Bearer anything' },
     });
     expect(resync.status).toBe(404);
+  });
+
+  it('answers / with 200 and what to set up while sign-in is not set up, as a load balancer probes it', async () => {
+    const home = await fetch(`${base}/`);
+    expect(home.status).toBe(200);
+    const page = await home.text();
+    expect(page).toContain('Sign-in is not set up');
+    expect(page).toContain('GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET');
+    expect(page).not.toContain('Sign in with GitHub');
   });
 
   it('warns once at start-up that BATON_APP_URL is not reachable from GitHub runners', async () => {
