@@ -1,3 +1,5 @@
+import { terminalText } from './terminal-text.js';
+
 /** Where a command's output goes: the process's streams, or a test's own. */
 export interface CliOutput {
   out: (text: string) => void;
@@ -10,10 +12,16 @@ export interface CliOptions extends Partial<CliOutput> {
   cwd?: string;
 }
 
+/**
+ * Where a command prints: every line through `terminalText`, since lines carry
+ * text from GitHub and models (titles, notes, GitHub's own messages).
+ */
 export function cliOutput(options: Partial<CliOutput>): CliOutput {
+  const out = options.out ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const err = options.err ?? ((text: string) => process.stderr.write(`${text}\n`));
   return {
-    out: options.out ?? ((text: string) => process.stdout.write(`${text}\n`)),
-    err: options.err ?? ((text: string) => process.stderr.write(`${text}\n`)),
+    out: (text) => out(terminalText(text)),
+    err: (text) => err(terminalText(text)),
   };
 }
 

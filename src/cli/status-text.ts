@@ -4,7 +4,8 @@ import { ago, phaseText, usd } from '../page/render/format.js';
 
 /**
  * The overview for a terminal (`baton status`): the page's views as lines.
- * Text from GitHub and models is printed as it is, on a terminal, never run.
+ * Text from GitHub and models is printed without its control sequences
+ * (`cliOutput` takes them out, src/cli/terminal-text.ts).
  */
 export function renderStatusText(overview: Overview): string {
   const lines: string[] = [];

@@ -13,6 +13,7 @@ import {
   type StatusRepository,
 } from './status-reads.js';
 import { renderStatusText } from './status-text.js';
+import { terminalJson } from './terminal-text.js';
 
 const USAGE = `usage: baton status (--repo owner/name | --installation ID) [--json] [--html FILE]
 
@@ -69,7 +70,7 @@ export async function main(
     }
     const access = { kind: 'all' } as const;
     const overview = overviewOf({ reads, access, now });
-    io.out(args.json ? JSON.stringify(overview, null, 2) : renderStatusText(overview));
+    io.out(args.json ? terminalJson(overview) : renderStatusText(overview));
     if (args.html) {
       const details = reads
         .map((read) =>

@@ -1,6 +1,7 @@
 import { type AppCliOptions, type AppOctokit, appProbot } from '../cli/app-probot.js';
 import { withDotEnv } from '../cli/dot-env.js';
 import { argsOrExit, cliOutput } from '../cli/io.js';
+import { terminalJson } from '../cli/terminal-text.js';
 import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
 import { messageOf } from '../github/client/types.js';
 import { readAppManifest } from './app-manifest.js';
@@ -70,9 +71,7 @@ export async function main(
       { owner, repo },
     );
     out(
-      args.json
-        ? JSON.stringify({ ok: doctorExitCode(checks) === 0, checks }, null, 2)
-        : renderDoctor(checks),
+      args.json ? terminalJson({ ok: doctorExitCode(checks) === 0, checks }) : renderDoctor(checks),
     );
     return doctorExitCode(checks);
   } catch (error) {

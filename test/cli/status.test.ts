@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/status.js';
 import type { Overview } from '../../src/core/overview/overview.js';
+import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { testOctokit } from '../support/app-harness.js';
 import { TEST_PRIVATE_KEY } from '../support/app-key.js';
 import {
@@ -103,6 +104,41 @@ describe('baton status', () => {
     expect(html).toContain(`id="build-acme-service-${world.builds.diamond.build}"`);
     expect(html).toContain('Sessions over time');
     expect(html).not.toContain('<script');
+  });
+
+  it('prints a title from a model or an issue with no control sequence in it: no clipboard write, no line rewritten', async () => {
+    const { client } = world.repos;
+    const { build, issue } = world.builds.waiting;
+    const branch = integrationBranch(build);
+    const path = planPath(build);
+    const plan = client.git.filesOf(client.git.resolve(branch) ?? '').get(path) ?? '';
+    const osc52 = '\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07';
+    const csi = '\x1b[2K\x1b[1A\r';
+    const c1 = '\u009b31m\u009d0;title\u009c\u0085';
+    const title = `Dark${osc52} mode${csi}\u202e${c1}`;
+    client.git.commitOn(branch, {
+      [path]: JSON.stringify({ ...JSON.parse(plan), title }),
+    });
+    const filed = client.issues.get(issue);
+    const issueTitle = filed?.title ?? '';
+    if (filed) filed.title = `Dark mode${osc52}${csi}`;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters no output may carry
+    const controls = /[\x00-\x08\x0b-\x1f\x7f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    try {
+      const { code, out } = await status(['--repo', 'acme/client']);
+      expect(code).toBe(0);
+      expect(out).toContain(`acme/client#${issue}  Dark mode  [`);
+      expect(out).not.toMatch(controls);
+      expect(out).not.toContain('52;c;');
+      expect(out).not.toContain('0;title');
+      const json = await status(['--repo', 'acme/client', '--json']);
+      const titles = (JSON.parse(json.out) as Overview).builds.map((row) => row.title);
+      expect(titles).toContain(title);
+      expect(json.out).not.toMatch(controls);
+    } finally {
+      client.git.commitOn(branch, { [path]: plan });
+      if (filed) filed.title = issueTitle;
+    }
   });
 
   it('refuses to run without the app’s credentials, or with neither --repo nor --installation', async () => {
