@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { BuildDetail } from '../core/overview/build-detail.js';
 import type { BuildRead } from '../core/overview/build-read.js';
 import { buildDetailFor, overviewOf } from '../core/overview/overview.js';
+import { repositoryInstallationId } from '../github/client/installation.js';
 import { messageOf } from '../github/client/types.js';
 import { staticReport } from '../page/render/documents.js';
 import { type AppCliOptions, type AppOctokit, appProbot } from './app-probot.js';
@@ -61,8 +62,15 @@ export async function main(
     const app = (await probot.auth()) as AppOctokit;
     const { data: self } = await app.request('GET /app');
     const botLogin = `${self?.slug ?? 'baton'}[bot]`;
+    const found = await targets(app, args);
+    if (typeof found === 'string') {
+      io.err(
+        `baton status: the app is not installed on ${found}, or there is no such repository: install the app there (${self?.html_url ?? "the app's page"}/installations/new), or check the name (owner/name, as in the repository's URL)`,
+      );
+      return 1;
+    }
     const reads: BuildRead[] = [];
-    for (const { installationId, repositories } of await targets(app, args)) {
+    for (const { installationId, repositories } of found) {
       const octokit = (await probot.auth(installationId)) as AppOctokit;
       for (const repository of await repositories(octokit)) {
         reads.push(...(await readRepositoryBuilds({ octokit, repository, botLogin, now })));
@@ -87,12 +95,16 @@ export async function main(
   }
 }
 
-/** The installations to read, each with how to list its repositories. */
+/**
+ * The installations to read, each with how to list its repositories; the
+ * repository of `--repo` where the app is not installed on it.
+ */
 async function targets(
   app: AppOctokit,
   args: StatusArgs,
 ): Promise<
-  { installationId: number; repositories: (octokit: AppOctokit) => Promise<StatusRepository[]> }[]
+  | { installationId: number; repositories: (octokit: AppOctokit) => Promise<StatusRepository[]> }[]
+  | string
 > {
   if (args.installation !== null) {
     const installationId = args.installation;
@@ -104,11 +116,8 @@ async function targets(
     ];
   }
   const [owner = '', repo = ''] = (args.repo ?? '').split('/');
-  const { data: installation } = await app.request('GET /repos/{owner}/{repo}/installation', {
-    owner,
-    repo,
-  });
-  const installationId = installation.id;
+  const installationId = await repositoryInstallationId(app, { owner, repo });
+  if (installationId === null) return `${owner}/${repo}`;
   return [
     {
       installationId,

@@ -141,6 +141,16 @@ describe('baton status', () => {
     }
   });
 
+  it('says the app is not installed on a repository, and what to do, rather than "Not Found"', async () => {
+    const { code, out, err } = await status(['--repo', 'acme/elsewhere']);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(
+      /^baton status: the app is not installed on acme\/elsewhere, or there is no such repository: install the app there \(.*\/installations\/new\), or check the name/m,
+    );
+    expect(err).not.toContain('Not Found');
+  });
+
   it('refuses to run without the app’s credentials, or with neither --repo nor --installation', async () => {
     let err = '';
     const code = await main(
