@@ -53,8 +53,10 @@ const SESSION_USAGE = `usage: baton session agent | baton session publish | bato
             with a token from $BATON_APP_URL/api/baton/session-token
   views     a change set's plan session: fetch, read-only, the other repositories
             it may read into $BATON_OUT, with a token it revokes (docs/change-sets.md)
-  engine    where the engine of $BATON_ENGINE (any but baton) is cached,
-            as the step outputs cache-key and path for the workflow's cache step
+  engine    the step outputs cache-key and path of the workflow's cache step, both
+            empty: the session downloads its engine and checks it against its pin
+
+\`baton session COMMAND --help\` prints that command's help.
 
 Variables (the Baton workflow sets them):
   BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
@@ -67,6 +69,46 @@ Variables (the Baton workflow sets them):
   OPENAI_API_KEY    the repository secret OPENAI_API_KEY (agent, engines on OpenAI's models)
   BATON_ENGINE_CACHE where engines are installed (default: $RUNNER_TOOL_CACHE/baton-engines)
   GITHUB_*          GitHub Actions' own`;
+
+/** The variables every session command reads, which the Baton workflow sets. */
+const SESSION_VARIABLES = `BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
+BATON_ENGINE, BATON_OUT and GitHub Actions' own GITHUB_* (see \`baton session --help\`)`;
+
+/** Each session command's own help (`baton session agent --help`). */
+const COMMAND_USAGE: Record<'agent' | 'publish' | 'views' | 'engine', string> = {
+  agent: `usage: baton session agent
+
+Runs the model for one session (plan, work, review, fix or research; doctor
+for \`baton doctor\`'s) with no write credential: the model's key stays in its
+model proxy, its commands run in the sandbox. The result goes to $BATON_OUT,
+for \`baton session publish\`. Exits 1 when the session failed (publish runs
+anyway and says why), 2 when its environment is incomplete.
+
+Reads ${SESSION_VARIABLES}, and the repository secret ANTHROPIC_API_KEY (or
+OPENAI_API_KEY for engines on OpenAI's models); BATON_ENGINE_CACHE where
+engines are installed.`,
+  publish: `usage: baton session publish
+
+Checks the agent's result in $BATON_OUT (what the role may write, no secret
+in any commit or text) and writes it to GitHub as the app, with a token from
+$BATON_APP_URL/api/baton/session-token. Exits 2 when its environment is
+incomplete.
+
+Reads ${SESSION_VARIABLES}, and BATON_APP_URL.`,
+  views: `usage: baton session views
+
+A change set's plan session: fetches, read-only, the other repositories it
+may read into $BATON_OUT, with a token it revokes (docs/change-sets.md).
+
+Reads ${SESSION_VARIABLES}, and BATON_APP_URL.`,
+  engine: `usage: baton session engine
+
+Writes the step outputs cache-key and path for the workflow's cache step
+(to $GITHUB_OUTPUT, else stdout), both empty: the session downloads the
+engine of $BATON_ENGINE and checks it against its pin rather than restore a
+cache any run on a worker's branch may have written. Exits 2 for an engine
+Baton does not know.`,
+};
 
 const HELP = new Set(['-h', '--help', 'help']);
 const VERSION = new Set(['-V', '--version']);
@@ -86,6 +128,12 @@ export async function main(
   if (argv.length === 1 && group && VERSION.has(group)) return print(readVersion());
   if (group === 'session' && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
+  // `baton session agent --help`: the command's own help, as every other command gives.
+  if (group === 'session' && command && Object.hasOwn(COMMAND_USAGE, command)) {
+    const [flag] = rest;
+    if (rest.length === 1 && flag && HELP.has(flag))
+      return print(COMMAND_USAGE[command as keyof typeof COMMAND_USAGE]);
+  }
   if (group === 'session' && command === 'engine' && rest.length === 0) {
     return writeEngineCacheOutputs(source);
   }

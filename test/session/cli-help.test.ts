@@ -63,6 +63,20 @@ describe('baton CLI help and version', () => {
     },
   );
 
+  it.each([
+    ['agent', /^usage: baton session agent\n/, 'ANTHROPIC_API_KEY'],
+    ['publish', /^usage: baton session publish\n/, '/api/baton/session-token'],
+    ['views', /^usage: baton session views\n/, 'docs/change-sets.md'],
+    ['engine', /^usage: baton session engine\n/, 'GITHUB_OUTPUT'],
+  ])('prints `session %s --help` as its own help, exit 0', async (command, usage, names) => {
+    for (const flag of ['--help', '-h']) {
+      const stdout = await printed(['session', command, flag]);
+      expect(stdout).toMatch(usage);
+      expect(stdout).toContain(names);
+      expect(stdout).not.toContain('Commands:');
+    }
+  });
+
   it.each([[['--version']], [['-V']]])("prints the package's version for %j", async (argv) => {
     const { code, stdout } = await run(argv);
     expect(code).toBe(0);
