@@ -93,10 +93,35 @@ export function clearConfigCache(): void {
 
 function yamlProblem(error: unknown): ConfigProblem | null {
   if (!(error instanceof Error) || !error.message.includes('invalid YAML')) return null;
-  const cause = error.cause as { linePos?: { line: number }[]; message?: string } | undefined;
-  const line = cause?.linePos?.[0]?.line;
-  const reason = (cause?.message ?? 'it is not valid YAML').split('\n')[0] ?? '';
-  return { field: '(file)', message: `is not valid YAML: ${reason}`, ...(line ? { line } : {}) };
+  const cause = error.cause as YamlError | undefined;
+  return cause?.message ? invalidYaml(cause) : { field: '(file)', message: 'is not valid YAML' };
+}
+
+/** An error of the `yaml` package: its message, and where in the text it is. */
+interface YamlError {
+  message: string;
+  linePos?: [{ line: number; col: number }, ...{ line: number; col: number }[]] | undefined;
+}
+
+/**
+ * The problem of a file that is not YAML, whole: what is wrong, at which line
+ * and column. The `yaml` package's message is that, then a colon and an
+ * excerpt of the text with a caret under the place, which a line of text
+ * cannot show: the excerpt goes, and the colon before it.
+ */
+function invalidYaml(error: YamlError): ConfigProblem {
+  const [head = ''] = error.message.split('\n');
+  const where = error.linePos?.[0];
+  const said = head.replace(/:\s*$/, '');
+  const reason =
+    where && !/ at line \d+, column \d+$/.test(said)
+      ? `${said} at line ${where.line}, column ${where.col}`
+      : said;
+  return {
+    field: '(file)',
+    message: `is not valid YAML: ${reason}`,
+    ...(where ? { line: where.line } : {}),
+  };
 }
 
 /** Adds line numbers to schema problems, from the repository's own file where the field is there. */
@@ -130,13 +155,7 @@ export function checkConfigText(text: string): ConfigProblem[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const [error] = doc.errors;
-  if (error) {
-    const line = error.linePos?.[0]?.line;
-    const reason = error.message.split('\n')[0] ?? '';
-    return [
-      { field: '(file)', message: `is not valid YAML: ${reason}`, ...(line ? { line } : {}) },
-    ];
-  }
+  if (error) return [invalidYaml(error)];
   const raw = doc.toJS() as unknown;
   const own = isPlainObject(raw)
     ? Object.fromEntries(Object.entries(raw).filter(([key]) => key !== '_extends'))

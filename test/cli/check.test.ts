@@ -176,6 +176,16 @@ describe('baton check', () => {
     );
   });
 
+  it('says the whole reason invalid YAML breaks: what is wrong, its line and column, not cut at a colon', async () => {
+    await config('models:\n  plan: a: b\n');
+    const { code, out } = await check([]);
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 2: the file is not valid YAML: Nested mappings are not allowed in compact mappings at line 2, column 9',
+    ]);
+  });
+
   it('reads the settings under _extends alone, since the base is elsewhere', async () => {
     await config('_extends: .github\nmaxParallel: 3\n');
     expect((await check([])).code).toBe(0);

@@ -39,6 +39,22 @@ describe('loadConfigAt', () => {
     expect(reads()).toBe(1);
   });
 
+  it('names what is wrong in a file that is not YAML, with its line and column, not cut at a colon', async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'models:\n  plan: a: b\n' }, 'config');
+    const read = await loadConfigAt(ctx(), gh.git.resolve(gh.defaultBranch) ?? '', 0);
+    expect(read).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: '(file)',
+          line: 2,
+          message:
+            'is not valid YAML: Nested mappings are not allowed in compact mappings at line 2, column 9',
+        },
+      ],
+    });
+  });
+
   it("reads again after ten minutes where the config is not the repository's own file (the organisation's may change)", async () => {
     const sha = gh.git.resolve(gh.defaultBranch) ?? '';
     await loadConfigAt(ctx(), sha, 0);
