@@ -47,6 +47,23 @@ describe('baton check', () => {
     ]);
   });
 
+  it('names the known model id a misspelt one most likely meant', async () => {
+    await config(
+      'models:\n  normal: claude-sonet-5-5\n  openai:\n    plan: gtp-5.5\nsession:\n  engine: codex\n',
+    );
+    const { code, out } = await check([]);
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      '.github/baton.yml: 2 problems',
+      expect.stringMatching(
+        /^ {2}line 2: models\.normal claude-sonet-5-5 has no price; did you mean `claude-sonnet-5-5`\? As it is, its sessions would count as free/,
+      ),
+      expect.stringMatching(
+        /^ {2}line 4: models\.openai\.plan gtp-5\.5 has no price; did you mean `gpt-5\.5`\? /,
+      ),
+    ]);
+  });
+
   it('names an unpriced model in the same round as the other problems, and the engines a wrong engine could be', async () => {
     await config('models:\n  complex: acme-1\nsession:\n  engine: claude\nbudget:\n  maxUSD: 20\n');
     const { code, out } = await check([]);

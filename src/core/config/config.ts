@@ -9,7 +9,8 @@ import { MAX_IMPROVE_LOOPS } from '../commands/command-readers.js';
 import { RepositoryName } from '../plan/plan.js';
 import { callsProvider, readEngineSettings } from '../sessions/engines.js';
 import { PROVIDER_TRAITS, type ProviderTraits } from '../sessions/providers.js';
-import { findModelPrice } from '../vocabulary/pricing.js';
+import { findNearest } from '../vocabulary/nearest.js';
+import { findModelPrice, LISTED_MODEL_IDS } from '../vocabulary/pricing.js';
 import { PROVIDERS } from '../vocabulary/provider-names.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
 import { MODEL_KINDS, Models } from './model-settings.js';
@@ -251,14 +252,33 @@ export const Config = z
     ];
     for (const { model, path } of named) {
       if (findModelPrice(model, config.models.prices)) continue;
+      // A near miss of a known id is most likely a typo of it: named first, then what else to do.
+      const nearest = findNearest(model, [
+        ...knownModelIds(),
+        ...Object.keys(config.models.prices),
+      ]);
+      const lead = nearest
+        ? `${model} has no price; did you mean \`${nearest}\`? As it is, its sessions`
+        : `${model} has no price, so its sessions`;
       ctx.addIssue({
         code: 'custom',
         path,
-        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`,
+        message: `${lead} would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`,
       });
     }
   });
 export type Config = z.infer<typeof Config>;
+
+/** The model ids Baton knows by name: its default models, and those its price lists name. */
+function knownModelIds(): string[] {
+  const defaults = Models.parse({});
+  const ids = [
+    ...MODEL_KINDS.map((kind) => defaults[kind]),
+    ...MODEL_KINDS.map((kind) => defaults.openai[kind]),
+    ...LISTED_MODEL_IDS,
+  ];
+  return [...new Set(ids)];
+}
 
 export type ParsedConfig = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
 

@@ -151,6 +151,16 @@ function openAiPrice(id: string): ListPrice | null {
 }
 
 /**
+ * The model ids the price lists name one by one: the older Claude models and
+ * OpenAI's; what a "did you mean" for an unpriced id picks from, with the
+ * default models (src/core/config/model-settings.ts).
+ */
+export const LISTED_MODEL_IDS: readonly string[] = [
+  ...OLDER_MODELS.map(({ prefix }) => prefix),
+  ...Object.keys(OPENAI_PRICES),
+];
+
+/**
  * Each provider's price list. No model id of one list is priced by
  * another's (OpenAI's ids name no Claude family), so the order they are
  * looked in does not change a price.
