@@ -199,10 +199,33 @@ describe('readReleaseCommit', () => {
       expect(readReleaseCommit(dir, '9.9.9')).toMatchObject({ pushedHead: null });
       git('push', '--quiet', 'origin', 'HEAD:refs/heads/main');
       git('fetch', '--quiet', 'origin');
+      // A remote that is a folder here is named as the folder, never as owner/name.
+      const local = readReleaseCommit(dir, '9.9.9');
+      expect(local).toEqual({
+        tag: 'v9.9.9',
+        commit: null,
+        from: 'checkout',
+        pushedHead: { path: remote, commit: head },
+      });
+      const advice = resolveBatonSource({
+        env: {},
+        packageRepository: 'baton-dev/baton',
+        release: local,
+      });
+      expect(advice.ok ? '' : advice.reason).toContain(
+        `the commit it runs, ${head}, is only in the folder ${remote}, a remote on this machine that no runner can fetch from`,
+      );
+      expect(advice.ok ? '' : advice.reason).not.toContain('BATON_SOURCE_REPOSITORY=a-fork/baton');
+      // The same remote known by its GitHub address: the fork to pin.
+      git('remote', 'set-url', 'origin', 'https://github.com/a-fork/baton.git');
       expect(readReleaseCommit(dir, '9.9.9')).toEqual({
         tag: 'v9.9.9',
         commit: null,
         from: 'checkout',
+        pushedHead: { repository: 'a-fork/baton', commit: head },
+      });
+      git('remote', 'set-url', 'origin', 'git@github.com:a-fork/baton.git');
+      expect(readReleaseCommit(dir, '9.9.9')).toMatchObject({
         pushedHead: { repository: 'a-fork/baton', commit: head },
       });
     } finally {

@@ -20,8 +20,15 @@ export interface ReleaseRead {
   tag: string;
   commit: string | null;
   from: 'checkout' | 'package';
-  pushedHead?: { repository: string; commit: string } | null;
+  pushedHead?: PushedHead | null;
 }
+
+/**
+ * Where a remote has the checkout's HEAD: a GitHub repository (`owner/name`)
+ * runners can fetch it from, or only a remote that is a folder on this
+ * machine (`path`), which they cannot.
+ */
+export type PushedHead = { repository: string; commit: string } | { path: string; commit: string };
 
 /** Where `npm pack` records the release an installed copy is (scripts/stamp-release.ts). */
 export const RELEASE_STAMP = 'dist/src/release.json';
@@ -88,11 +95,13 @@ function noReleaseCommit(
   if (release.from === 'package')
     return `BATON_SOURCE_REF is not set, and this copy of Baton is not a git checkout and was not packed from its release ${tag} (a published package records that commit): set BATON_SOURCE_REPOSITORY and BATON_SOURCE_REF (the full commit SHA sessions run)`;
   const pushed = release.pushedHead;
-  if (pushed)
+  if (pushed && 'repository' in pushed)
     return `BATON_SOURCE_REF is not set and the checkout has no tag ${tag} (the release this app is); the commit it runs, ${pushed.commit}, is on ${pushed.repository}: pin it, in .env, with BATON_SOURCE_REPOSITORY=${pushed.repository} and BATON_SOURCE_REF=${pushed.commit}`;
   const fetchTag = packageRepository
     ? `git fetch https://github.com/${packageRepository}.git tag ${tag}`
     : 'git fetch --tags';
+  if (pushed)
+    return `BATON_SOURCE_REF is not set and the checkout has no tag ${tag} (the release this app is); the commit it runs, ${pushed.commit}, is only in the folder ${pushed.path}, a remote on this machine that no runner can fetch from: fetch the tag (${fetchTag}), or push the commit to a repository on GitHub and pin it, in .env, with BATON_SOURCE_REPOSITORY=<owner/name of that repository> and BATON_SOURCE_REF=${pushed.commit}`;
   return `BATON_SOURCE_REF is not set and the checkout has no tag ${tag} (the release this app is): fetch it (${fetchTag}), or push the commit you run and set BATON_SOURCE_REPOSITORY and BATON_SOURCE_REF (the full commit SHA sessions run) to it`;
 }
 
@@ -160,10 +169,12 @@ export function readReleaseCommit(root: string, version: unknown): ReleaseRead |
   return { tag, commit: null, from: 'checkout', pushedHead: readPushedHead(git) };
 }
 
-/** HEAD and a GitHub repository one of the checkout's remotes names whose fetched branches contain it; null if none does. */
-function readPushedHead(
-  git: (args: string[]) => string,
-): { repository: string; commit: string } | null {
+/**
+ * HEAD and a GitHub repository one of the checkout's remotes names whose
+ * fetched branches contain it; else the folder of such a remote on this
+ * machine; null if none has it.
+ */
+function readPushedHead(git: (args: string[]) => string): PushedHead | null {
   try {
     const head = git(['rev-parse', '--verify', 'HEAD^{commit}']);
     const containing = git([
@@ -179,14 +190,31 @@ function readPushedHead(
         .map((ref) => /^refs\/remotes\/([^/]+)\//.exec(ref)?.[1])
         .filter((remote): remote is string => Boolean(remote)),
     );
+    if (!COMMIT.test(head)) return null;
+    let local: PushedHead | null = null;
     for (const remote of remotes) {
-      const repository = parsePackageRepository(git(['remote', 'get-url', remote]));
-      if (repository && COMMIT.test(head)) return { repository, commit: head };
+      const url = git(['remote', 'get-url', remote]);
+      if (isLocalRemote(url)) local ??= { path: url.replace(/^file:\/\//i, ''), commit: head };
+      else {
+        const repository = parsePackageRepository(url);
+        if (repository) return { repository, commit: head };
+      }
     }
-    return null;
+    return local;
   } catch {
     return null;
   }
+}
+
+/**
+ * A remote that is a folder on this machine (`/srv/baton.git`, `../baton`,
+ * `file://…`), not a repository on a host: neither a URL with a scheme nor
+ * git's `host:path` form. Its last two folders are no `owner/name`.
+ */
+function isLocalRemote(url: string): boolean {
+  if (/^file:\/\//i.test(url)) return true;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return false;
+  return !/^[^/\\]{2,}:/.test(url);
 }
 
 /**
