@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../sim/actions/run-step.js';
@@ -183,10 +183,12 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
   const project = join(folder, 'project');
 
   let released = '';
+  let tarball = '';
 
   beforeAll(async () => {
     const packed = await packOnce(folder);
     released = packed.released;
+    tarball = packed.tarball;
     mkdirSync(join(project, '.github'), { recursive: true });
     writeUserProject(project, packed.tarball);
     await exec('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
@@ -205,6 +207,15 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
     expect(existsSync(join(installed, 'src'))).toBe(false);
     for (const name of Object.keys(manifest.devDependencies))
       expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
+  });
+
+  it('packs a tarball the clone’s git ignores, where `npm pack` in the clone leaves it', () => {
+    expect(basename(tarball)).toMatch(/\.tgz$/);
+    const ignored = execFileSync('git', ['check-ignore', '--no-index', basename(tarball)], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    expect(ignored.trim()).toBe(basename(tarball));
   });
 
   it('checks the project’s own config with `npx baton check`', async () => {
