@@ -30,7 +30,6 @@ export function terminalText(text: string): string {
  */
 export function terminalJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes
     /[\x7f-\u009f\u202a-\u202e\u2066-\u2069]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
