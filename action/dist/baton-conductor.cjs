@@ -43438,6 +43438,45 @@ var PROVIDER_TRAITS = {
   }
 };
 
+// src/core/vocabulary/nearest.ts
+function findNearest(word, candidates) {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best = null;
+  for (const name of candidates) {
+    if (name === word) continue;
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= limit && (best === null || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+  return best?.name ?? null;
+}
+function renderDidYouMean(word, candidates) {
+  const nearest = findNearest(word, candidates);
+  return nearest ? `; did you mean \`${nearest}\`?` : "";
+}
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = Array.from(
+    { length: rows },
+    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, at(i - 2, j - 2) + 1);
+      }
+      const row = d[i];
+      if (row) row[j] = value;
+    }
+  }
+  return at(a.length, b.length);
+}
+
 // src/core/vocabulary/pricing.ts
 var PRICE_SOURCE = {
   url: "https://docs.anthropic.com/en/docs/about-claude/pricing",
@@ -43482,6 +43521,10 @@ function openAiPrice(id) {
   const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
   return Object.hasOwn(OPENAI_PRICES, undated) ? OPENAI_PRICES[undated] ?? null : null;
 }
+var LISTED_MODEL_IDS = [
+  ...OLDER_MODELS.map(({ prefix }) => prefix),
+  ...Object.keys(OPENAI_PRICES)
+];
 var PROVIDER_PRICES = {
   anthropic: { source: PRICE_SOURCE, price: claudePrice },
   openai: { source: OPENAI_PRICE_SOURCE, price: openAiPrice }
@@ -43511,45 +43554,6 @@ function costOf(model, tokens, prices = {}, table2 = PROVIDER_PRICES) {
 
 // src/core/vocabulary/provider-names.ts
 var PROVIDERS = ["anthropic", "openai"];
-
-// src/core/vocabulary/nearest.ts
-function findNearest(word, candidates) {
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  let best = null;
-  for (const name of candidates) {
-    if (name === word) continue;
-    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
-    if (distance <= limit && (best === null || distance < best.distance)) {
-      best = { name, distance };
-    }
-  }
-  return best?.name ?? null;
-}
-function renderDidYouMean(word, candidates) {
-  const nearest = findNearest(word, candidates);
-  return nearest ? `; did you mean \`${nearest}\`?` : "";
-}
-function editDistance(a, b) {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d = Array.from(
-    { length: rows },
-    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, at(i - 2, j - 2) + 1);
-      }
-      const row = d[i];
-      if (row) row[j] = value;
-    }
-  }
-  return at(a.length, b.length);
-}
 
 // src/core/config/config-problems.ts
 function renderConfigPath(path2) {
@@ -44059,13 +44063,27 @@ var Config = external_exports.strictObject({
   ];
   for (const { model, path: path2 } of named3) {
     if (findModelPrice(model, config3.models.prices)) continue;
+    const nearest = findNearest(model, [
+      ...knownModelIds(),
+      ...Object.keys(config3.models.prices)
+    ]);
+    const lead = nearest ? `${model} has no price; did you mean \`${nearest}\`? As it is, its sessions` : `${model} has no price, so its sessions`;
     ctx.addIssue({
       code: "custom",
       path: path2,
-      message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`
+      message: `${lead} would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`
     });
   }
 });
+function knownModelIds() {
+  const defaults2 = Models.parse({});
+  const ids = [
+    ...MODEL_KINDS.map((kind) => defaults2[kind]),
+    ...MODEL_KINDS.map((kind) => defaults2.openai[kind]),
+    ...LISTED_MODEL_IDS
+  ];
+  return [...new Set(ids)];
+}
 function defaultConfig() {
   return Config.parse({});
 }
@@ -61167,9 +61185,18 @@ async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
 function yamlProblem(error62) {
   if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
   const cause = error62.cause;
-  const line = cause?.linePos?.[0]?.line;
-  const reason = (cause?.message ?? "it is not valid YAML").split("\n")[0] ?? "";
-  return { field: "(file)", message: `is not valid YAML: ${reason}`, ...line ? { line } : {} };
+  return cause?.message ? invalidYaml(cause) : { field: "(file)", message: "is not valid YAML" };
+}
+function invalidYaml(error62) {
+  const [head = ""] = error62.message.split("\n");
+  const where = error62.linePos?.[0];
+  const said2 = head.replace(/:\s*$/, "");
+  const reason = where && !/ at line \d+, column \d+$/.test(said2) ? `${said2} at line ${where.line}, column ${where.col}` : said2;
+  return {
+    field: "(file)",
+    message: `is not valid YAML: ${reason}`,
+    ...where ? { line: where.line } : {}
+  };
 }
 async function findFieldLines(octokit, { owner, repo }, problems) {
   let text;
