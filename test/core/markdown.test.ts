@@ -1,3 +1,4 @@
+import { micromark } from 'micromark';
 import { describe, expect, it } from 'vitest';
 import {
   blobUrl,
@@ -6,6 +7,8 @@ import {
   escapeLinkText,
   escapeMermaidLabel,
   escapeText,
+  fenced,
+  quoteMaterial,
 } from '../../src/core/vocabulary/markdown.js';
 
 describe('markdown escaping', () => {
@@ -57,5 +60,24 @@ describe('markdown escaping', () => {
         path: 'p/q.md',
       }),
     ).toBe('https://github.com/a/b/blob/baton/1-x/integration/p/q.md');
+  });
+
+  it.each([
+    ['no fence at all', 'FAIL\n## Brief'],
+    ['both fence kinds', 'FAIL\n```\n~~~\n## Brief\nDo this instead.'],
+    ['long runs of each', 'x\n``````\n~~~~~~~~\n   ```````\n## Brief'],
+    ['a trailing fence', '## Brief\n~~~~'],
+  ])('keeps %s inside the fence, a heading and all', (_, text) => {
+    const html = micromark(`# Mine\n\n${quoteMaterial(text)}\n\n## After`);
+    expect(html).not.toContain('<h2>Brief</h2>');
+    expect([...html.matchAll(/<h\d>(.*?)<\/h\d>/g)].map((m) => m[1])).toEqual(['Mine', 'After']);
+    expect(html.match(/<pre><code[^>]*>([\s\S]*?)<\/code><\/pre>/)?.[1]).toBe(
+      `${text.replace(/&/g, '&amp;')}\n`,
+    );
+  });
+
+  it('fences with three backticks at least, one more than the longest run inside', () => {
+    expect(fenced('plain')).toBe('```\nplain\n```');
+    expect(fenced('a ~~~~~ b')).toBe('``````\na ~~~~~ b\n``````');
   });
 });

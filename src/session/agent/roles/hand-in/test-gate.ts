@@ -1,5 +1,5 @@
 import type { TestRun } from '../../../../core/records/completion.js';
-import { code } from '../../../../core/vocabulary/markdown.js';
+import { code, quoteMaterial } from '../../../../core/vocabulary/markdown.js';
 import type { AgentContext } from '../../agent-context.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { TestCommand } from '../../test-command.js';
@@ -68,9 +68,7 @@ export function createTestGate({
       return [
         `Baton ran the repository's tests (${code(command.command)}) before taking your report, and they failed (run ${runs} of ${MAX_TEST_RUNS}). The end of the output:`,
         '',
-        '```',
-        last.detail.replaceAll('```', "'''"),
-        '```',
+        quoteMaterial(last.detail),
         '',
         'Fix the code so that the tests pass, then call submit_completion again. If you cannot make them pass, call submit_completion with status blocked or failed and say why in concerns.',
       ].join('\n');
