@@ -224,7 +224,9 @@ describe('config', () => {
       changeSets: { repositories: [], shareWith: [] },
       runaway: { failures: 3, usdPerHour: 20 },
       verification: {
-        autonomy: { waitFor: ['workflow', 'dependency', 'security'] },
+        autonomy: {
+          waitFor: ['workflow', 'ownership', 'test-aware', 'build', 'dependency', 'security'],
+        },
         securityPaths: [],
         interfacePaths: [],
         contract: true,

@@ -4,6 +4,8 @@ import {
   parseEvidenceMarker,
   renderEvidenceMarker,
 } from '../../src/core/sessions/evidence.js';
+import { fileClasses } from '../../src/core/verification/risk.js';
+import { unquote } from '../../src/session/publish/checks/claims/diff-marks.js';
 import { parseNameStatus, parseNumstat } from '../../src/session/publish/checks/read-diff.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {
@@ -15,6 +17,7 @@ import {
   type FileContent,
   fixSession,
   makeCompletion,
+  symlink,
   workSession,
 } from './publish/fixture.js';
 import { type Harness, PULLS, usePublishHarness } from './publish/harness.js';
@@ -84,6 +87,52 @@ describe('the evidence at the end of a worker pull request', () => {
       // The artifact: the summary claims nothing publish checks.
       claims: { checked: 1, flagged: [] },
     });
+  });
+
+  it('names where a symbolic link points, so a link into the workflows is the workflow class', async () => {
+    reporting('Added the login form.', {
+      'docs/ci.yml': symlink('../.github/workflows/ci.yml'),
+      ci: symlink('.github/workflows'),
+      'docs/readme.md': symlink('../README.md'),
+      'src/login.ts': 'export const login = true;\n',
+    });
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+    const files = evidenceOf('POST')?.files ?? [];
+    const linked = Object.fromEntries(files.map((file) => [file.path, file.link ?? null]));
+    expect(linked).toMatchObject({
+      ci: '.github/workflows',
+      'docs/ci.yml': '.github/workflows/ci.yml',
+      'docs/readme.md': 'README.md',
+      'src/login.ts': null,
+    });
+    const workflow = files.filter((file) =>
+      fileClasses(file, { securityPaths: [], interfacePaths: [] }).includes('workflow'),
+    );
+    expect(workflow.map((file) => file.path)).toEqual(['ci', 'docs/ci.yml']);
+  });
+
+  it("marks code outside the tests that gains a line reading a test runner's environment", async () => {
+    reporting('Added the login form.', {
+      'src/login.ts': 'export const login = () => process.env.VITEST !== undefined || check();\n',
+      'src/"odd".ts': 'export const odd = process.env.JEST_WORKER_ID ? 1 : 2;\n',
+      // A line that shows as a file's header in the patch is content, and names no file.
+      'src/plus.ts': '++ b/test/x.test.ts\nexport const p = process.env.PYTEST_CURRENT_TEST;\n',
+      'src/env.ts': "export const prod = process.env.NODE_ENV === 'production';\n",
+      'test/setup.ts': 'if (process.env.VITEST) globalThis.x = 1;\n',
+    });
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+    const marked = (evidenceOf('POST')?.files ?? []).filter((file) => file.testAware);
+    expect(marked.map((file) => file.path).sort()).toEqual([
+      'src/"odd".ts',
+      'src/login.ts',
+      'src/plus.ts',
+    ]);
+  });
+
+  it('reads a name git quotes in a patch as git wrote it', () => {
+    expect(unquote('"b/src/\\"odd\\".ts"')).toBe('b/src/"odd".ts');
+    expect(unquote('"b/caf\\303\\251.ts"')).toBe('b/café.ts');
+    expect(unquote('b/plain.ts')).toBe('b/plain.ts');
   });
 
   it('is written afresh for a fix session’s head, over the whole pull request', async () => {

@@ -14,6 +14,9 @@ import { Engine } from '../sessions/engines.js';
  */
 export const RISK_CLASSES = [
   'workflow',
+  'ownership',
+  'test-aware',
+  'build',
   'dependency',
   'security',
   'interface',
@@ -36,7 +39,7 @@ const Autonomy = z.strictObject({
   waitFor: z
     .array(RiskClass)
     .max(RISK_CLASSES.length)
-    .default(['workflow', 'dependency', 'security']),
+    .default(['workflow', 'ownership', 'test-aware', 'build', 'dependency', 'security']),
 });
 
 /** `verification.validation`: the engine and model of validation sessions; absent, the review role's. */

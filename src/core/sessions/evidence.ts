@@ -23,6 +23,10 @@ export const ChangedLines = z.strictObject({
   from: z.string().min(1).max(500).optional(),
   /** Lines added plus lines removed (0 for a binary file). */
   lines: z.number().int().nonnegative(),
+  /** A symbolic link at the head: where it points, from the repository's root (`.github/workflows/ci.yml`). */
+  link: z.string().min(1).max(500).optional(),
+  /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/test-aware.ts). */
+  testAware: z.literal(true).optional(),
 });
 export type ChangedLines = z.infer<typeof ChangedLines>;
 

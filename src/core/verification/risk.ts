@@ -59,6 +59,9 @@ export interface WorkerRisk {
 const RISK_TABLE = {
   workflow: { text: 'changes a workflow' },
   security: { text: 'changes security-sensitive paths' },
+  ownership: { text: 'changes who must review or what a review shows' },
+  'test-aware': { text: "reads a test runner's environment outside the tests" },
+  build: { text: 'changes how the code is built or run' },
   dependency: { text: 'changes dependencies' },
   disagreement: { text: 'its reviews disagree' },
   interface: { text: 'changes a public interface' },
@@ -209,13 +212,19 @@ export function noRisk(worker: string): WorkerRisk {
 
 /** The classes a file carries by its path (and, for tests, by what happened to it). */
 export function fileClasses(
-  file: Pick<ChangedLines, 'path' | 'status' | 'from'>,
+  file: Pick<ChangedLines, 'path' | 'status' | 'from' | 'link' | 'testAware'>,
   settings: Pick<VerificationSettings, 'securityPaths' | 'interfacePaths'>,
 ): RiskClass[] {
   const paths = file.from ? [file.path, file.from] : [file.path];
   const found = new Set<RiskClass>();
+  // A link into `.github` runs as a workflow wherever it stands: the runner follows it.
+  if (file.link !== undefined && isWorkflowTarget(file.link)) found.add('workflow');
+  // Code outside the tests that asks whether a test runs can pass its checks and do otherwise in use.
+  if (file.testAware && !isTestPath(file.path)) found.add('test-aware');
   for (const path of paths) {
     if (isWorkflowPath(path)) found.add('workflow');
+    if (isOwnershipPath(path)) found.add('ownership');
+    if (isBuildPath(path)) found.add('build');
     if (isDependencyPath(path)) found.add('dependency');
     if (matchesAny(settings.securityPaths, path)) found.add('security');
     if (matchesAny(settings.interfacePaths, path)) found.add('interface');
@@ -236,6 +245,52 @@ export function isWorkflowPath(path: string): boolean {
   );
 }
 
+/**
+ * Where a symbolic link that runs as a workflow points: into `.github/workflows`
+ * or `.github/actions`, those folders themselves, or `.github` (a link to it
+ * reaches both).
+ */
+export function isWorkflowTarget(target: string): boolean {
+  const path = target.replace(/\/+$/, '');
+  return (
+    path === '.github' ||
+    path === '.github/workflows' ||
+    path === '.github/actions' ||
+    isWorkflowPath(path)
+  );
+}
+
+/** Who must approve a change (`CODEOWNERS`, in any of its three places) and what a review shows of it (`.gitattributes`: `linguist-generated` folds a file's diff away). */
+export function isOwnershipPath(path: string): boolean {
+  return (
+    path === 'CODEOWNERS' ||
+    path === '.github/CODEOWNERS' ||
+    path === 'docs/CODEOWNERS' ||
+    baseName(path) === '.gitattributes'
+  );
+}
+
+/** What builds or runs the code: container images, the build tools' wrappers, the toolchain's pinned versions. */
+export function isBuildPath(path: string): boolean {
+  const base = baseName(path);
+  const lower = base.toLowerCase();
+  return (
+    /^(dockerfile|containerfile)(\.(?!md$|txt$).+)?$/.test(lower) ||
+    lower.endsWith('.dockerfile') ||
+    lower.endsWith('.containerfile') ||
+    base === 'gradlew' ||
+    base === 'gradlew.bat' ||
+    base === 'mvnw' ||
+    base === 'mvnw.cmd' ||
+    /(^|\/)gradle\/wrapper\/[^/]+$/.test(path) ||
+    /(^|\/)\.mvn\/wrapper\/[^/]+$/.test(path) ||
+    base === '.tool-versions' ||
+    base === '.nvmrc' ||
+    base === '.node-version' ||
+    base === '.python-version'
+  );
+}
+
 /** Manifests and lock files of the common ecosystems. */
 const DEPENDENCY_FILES = new Set([
   'package.json',
@@ -247,7 +302,11 @@ const DEPENDENCY_FILES = new Set([
   'bun.lock',
   'bun.lockb',
   '.npmrc',
+  '.yarnrc',
   '.yarnrc.yml',
+  '.pnpmfile.cjs',
+  'constraints.txt',
+  'libs.versions.toml',
   'pyproject.toml',
   'poetry.lock',
   'uv.lock',
@@ -289,14 +348,27 @@ const DEPENDENCY_FILES = new Set([
   'flake.lock',
 ]);
 
+/** Manifests, lock files, the package managers' settings and hooks, and code taken in from others (vendored). */
 export function isDependencyPath(path: string): boolean {
   const base = baseName(path).toLowerCase();
   return (
     DEPENDENCY_FILES.has(base) ||
     /^requirements.*\.(txt|in)$/.test(base) ||
+    /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path) ||
+    /(^|\/)\.yarn\/releases\/[^/]+$/.test(path) ||
+    /(^|\/)gradle\/[^/]+\.versions\.toml$/.test(path) ||
+    isVendoredPath(path) ||
     /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) ||
     path === '.github/dependabot.yml'
   );
+}
+
+/** Code of others kept in the repository: `vendor/`, `third_party/` (Go, PHP, Ruby, Bazel's habit), at any depth. */
+export function isVendoredPath(path: string): boolean {
+  return path
+    .split('/')
+    .slice(0, -1)
+    .some((part) => part === 'vendor' || part === 'third_party');
 }
 
 const TEST_FOLDERS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'e2e']);

@@ -1,5 +1,6 @@
 import type { ChangedLines, ChangeStatus } from '../../../core/sessions/evidence.js';
 import type { ScratchRepo } from '../scratch-repo.js';
+import { markDiff } from './claims/diff-marks.js';
 import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
 
 /**
@@ -7,7 +8,8 @@ import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
  * `--numstat -M`): every path with its status, a rename's old path, and its
  * lines added plus removed (0 for a binary file). The range is the one the
  * pull request shows, from where the head left the build branch, or from the
- * dispatched base when the build branch was not fetched.
+ * dispatched base when the build branch was not fetched. Each file carries
+ * its marks (`markDiff`): a link's target, code that reads a test runner.
  */
 export async function readDiff({
   repo,
@@ -24,10 +26,11 @@ export async function readDiff({
     repo.must({ args: ['diff', '--numstat', ...flags, ...range] }),
   ]);
   const lines = parseNumstat(counts);
-  return parseNameStatus(names).map((entry) => ({
+  const files = parseNameStatus(names).map((entry) => ({
     ...entry,
     lines: lines.get(entry.path) ?? 0,
   }));
+  return markDiff(repo, range, files);
 }
 
 const STATUS: Record<string, ChangeStatus> = {

@@ -1,0 +1,108 @@
+/**
+ * What the evidence marks on a file beyond its path and lines
+ * (docs/verification.md): where a symbolic link at the head points, and
+ * whether a file that is not a test gains a line that reads a test runner's
+ * environment. Publish reads both from the same range as the diff's names;
+ * the app weighs them, never reading the diff itself.
+ */
+import { posix } from 'node:path';
+import type { ChangedLines } from '../../../../core/sessions/evidence.js';
+import { isTestPath } from '../../../../core/verification/risk.js';
+import { readsTestRunner } from '../../../../core/verification/test-aware.js';
+import type { ScratchRepo } from '../../scratch-repo.js';
+
+const SYMLINK = '120000';
+/** A link's target is read only up to this; a longer one (which `checkLinks` refuses) is not a path to weigh. */
+const TARGET_MAX_BYTES = 4095;
+
+/** The diff's files with their marks: `link` on each symbolic link at the head, `testAware` on code that asks for a runner. */
+export async function markDiff(
+  repo: ScratchRepo,
+  range: string[],
+  files: ChangedLines[],
+): Promise<ChangedLines[]> {
+  const [links, aware] = await Promise.all([readLinks(repo, range), readTestAware(repo, range)]);
+  return files.map((file) => ({
+    ...file,
+    ...(links.has(file.path) ? { link: links.get(file.path) } : {}),
+    ...(aware.has(file.path) ? { testAware: true as const } : {}),
+  }));
+}
+
+/** Each symbolic link the range leaves at the head, with its target from the repository's root. */
+async function readLinks(repo: ScratchRepo, range: string[]): Promise<Map<string, string>> {
+  const raw = await repo.must({
+    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', ...range],
+  });
+  const fields = raw.split('\0');
+  const links = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, newMode = '', , newSha = ''] = (fields[i] ?? '').slice(1).split(' ');
+    const path = fields[i + 1] ?? '';
+    if (newMode !== SYMLINK || !path) continue;
+    const target = await repo.must({ args: ['cat-file', 'blob', newSha] });
+    if (target.length > TARGET_MAX_BYTES) continue;
+    links.set(path, fromRoot(path, target));
+  }
+  return links;
+}
+
+/** A link's target as a path from the repository's root, resolved from the link's own folder. */
+export function fromRoot(link: string, target: string): string {
+  const resolved = posix.normalize(posix.join(posix.dirname(link), target.replace(/\n$/, '')));
+  return resolved.replace(/^\.\/+/, '').slice(0, 500) || '.';
+}
+
+/** The files, tests apart, that gain a line reading a test runner's environment. */
+async function readTestAware(repo: ScratchRepo, range: string[]): Promise<Set<string>> {
+  const patch = await repo.must({
+    args: ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', ...range],
+  });
+  const found = new Set<string>();
+  let current: string | null = null;
+  // A file's header runs from `diff --git` to its first hunk: an added line reading `++ b/x` shows
+  // as `+++ b/x`, and is content, not a name.
+  let header = false;
+  for (const line of patch.split('\n')) {
+    if (line.startsWith('diff --git ')) {
+      [header, current] = [true, null];
+    } else if (header && line.startsWith('@@')) {
+      header = false;
+    } else if (header && line.startsWith('+++ ')) {
+      const path = unquote(line.slice(4));
+      current = path.startsWith('b/') ? path.slice(2) : null;
+    } else if (!header && current && line.startsWith('+') && !isTestPath(current)) {
+      if (readsTestRunner(line.slice(1))) found.add(current);
+    }
+  }
+  return found;
+}
+
+/**
+ * A name as git writes it in a patch's header: as it is, or, with a quote, a
+ * tab, a newline or a byte past ASCII in it, in double quotes with C escapes
+ * (`"b/a\\"b.ts"`, octal bytes of UTF-8).
+ */
+export function unquote(name: string): string {
+  if (!name.startsWith('"') || !name.endsWith('"')) return name;
+  const bytes: number[] = [];
+  const body = name.slice(1, -1);
+  const named: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13 };
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i] ?? '';
+    if (char !== '\\') {
+      bytes.push(...new TextEncoder().encode(char));
+      continue;
+    }
+    const next = body[i + 1] ?? '';
+    const octal = /^[0-7]{3}/.exec(body.slice(i + 1));
+    if (octal) {
+      bytes.push(Number.parseInt(octal[0], 8));
+      i += 3;
+    } else {
+      bytes.push(named[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return new TextDecoder().decode(Uint8Array.from(bytes));
+}
