@@ -128,6 +128,22 @@ describe('runAgent contract', () => {
       },
       'which "files" does not list',
     ],
+    ['a command that cannot fail', { ...CONTRACT, command: 'true' }, 'runs no test runner'],
+    [
+      'a command whose failure `|| true` hides',
+      { ...CONTRACT, command: 'node --test test/ || true' },
+      'lets what follows `||` decide',
+    ],
+    [
+      'a command that exits 0 after the checks',
+      { ...CONTRACT, command: 'node --test test/; exit 0' },
+      'exits 0 whatever the checks do',
+    ],
+    [
+      "a command that runs no test on the contract's files",
+      { ...CONTRACT, command: 'node --test src/' },
+      'runs no test on test/greet.test.js',
+    ],
   ])('refuses %s and lets the model correct it', async (_name, contract, problem) => {
     const { root } = await contractRepo();
     const { code, result, requests } = await runSession({

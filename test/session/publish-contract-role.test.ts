@@ -82,4 +82,21 @@ describe("publish of the contract's session", () => {
     expect(h.writes()).toEqual([]);
     expect(h.summary()).toContain('src/login.ts is not a test file');
   });
+
+  it.each([
+    ['true', 'runs no test runner'],
+    ['node --test test/ || true', 'lets what follows `||` decide'],
+    ['node --test test/ ; exit 0', 'exits 0 whatever the checks do'],
+    ['node --test src/', 'runs no test on test/login.test.js'],
+  ])('refuses a contract whose command is %j, and writes nothing', async (command, why) => {
+    commitContract({
+      'test/login.test.js': "test('logs in', () => {});\n",
+      [contractPath(BUILD)]: JSON.stringify({ ...CONTRACT, command }),
+    });
+
+    expect(await h.publish(CONTRACT_ENV)).toBe(PUBLISH_EXIT.refused);
+    expect(h.writes()).toEqual([]);
+    expect(h.summary()).toContain(why);
+    expect(h.summary()).toContain('npx vitest run test/contract');
+  });
 });

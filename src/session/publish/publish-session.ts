@@ -11,7 +11,7 @@ import { checkPlanRecord } from './checks/check-plan-record.js';
 import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
 import { judgeClaims } from './checks/claims/claim-rules.js';
-import { checkContract } from './checks/contract/check-contract.js';
+import { checkContract, checkHandedContract } from './checks/contract/check-contract.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/inputs/read-allow-workflow-changes.js';
 import { readResult } from './checks/inputs/read-result.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
@@ -261,10 +261,11 @@ async function readContract({
   base,
   changes,
 }: Pick<ReadSession, 'repo' | 'target' | 'result'> & { base: string; changes: ChangedFile[] }) {
+  const handed = await checkHandedContract({ repo, build: target.build, changes });
   if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
-    return { ...NO_CONTRACT, problems: [] };
+    return { ...NO_CONTRACT, problems: handed };
   }
-  return checkContract({
+  const checked = await checkContract({
     repo,
     commit: (await fetchedBuildRef(repo)) ?? base,
     build: target.build,
@@ -272,6 +273,7 @@ async function readContract({
     changes,
     complete: result.completion?.status === 'complete',
   });
+  return { ...checked, problems: [...checked.problems, ...handed] };
 }
 
 /**

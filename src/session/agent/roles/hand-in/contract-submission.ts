@@ -8,6 +8,7 @@ import {
   contractPath,
   type PlannedCriterion,
 } from '../../../../core/plan/contract.js';
+import { contractCommandProblem } from '../../../../core/plan/contract-command.js';
 import { Plan } from '../../../../core/plan/plan.js';
 import { parseMemberBuildId, planPath } from '../../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../../agent-context.js';
@@ -78,8 +79,9 @@ export function createContractTool({
 /**
  * What keeps a handed-in contract from being the build's: a criterion neither
  * checked nor said to be unchecked, one the plan does not have, one both
- * checked and unchecked, a check in a file the contract does not list, or a
- * listed file that is not in the copy.
+ * checked and unchecked, a check in a file the contract does not list, a
+ * listed file that is not in the copy, or a command that cannot fail or runs
+ * no test runner on the contract's files (`contractCommandProblem`).
  */
 export function contractHandInProblems(
   contract: ContractHandIn,
@@ -116,6 +118,8 @@ export function contractHandInProblems(
     if (!exists(file))
       problems.push(`${file} is not in the repository; write the check file first`);
   }
+  const command = contractCommandProblem(contract.command, contract.files);
+  if (command) problems.push(command);
   return problems;
 }
 

@@ -12,6 +12,7 @@ import {
   contractPath,
   mayChangeContract,
 } from '../../../../core/plan/contract.js';
+import { contractCommandProblem } from '../../../../core/plan/contract-command.js';
 import { Plan } from '../../../../core/plan/plan.js';
 import { planPath } from '../../../../core/vocabulary/ids.js';
 import { quotedValue } from '../../../../core/vocabulary/quoted-value.js';
@@ -91,6 +92,30 @@ export async function checkContract({
   const breaches = await findBreaches({ repo, commit, contract: contract.data, changes });
   const marked = complete ? await ownChecksMarked(repo, contract.data, worker) : [];
   return { guarded, command, problems: [...breaches.map(describeBreach), ...marked] };
+}
+
+/**
+ * The contract the session's head brings, where its commits change it (the
+ * contract's worker, or a worker the plan gives the contract): a command that
+ * cannot fail or runs no test runner on the contract's files is refused
+ * (`contractCommandProblem`, docs/verification.md "The contract's command"),
+ * whatever the session's own hand-in check let through.
+ */
+export async function checkHandedContract({
+  repo,
+  build,
+  changes,
+}: {
+  repo: ScratchRepo;
+  build: string;
+  changes: readonly ChangedFile[];
+}): Promise<string[]> {
+  const record = contractPath(build);
+  if (!changes.some((change) => change.path === record)) return [];
+  const contract = Contract.safeParse(parseJson(await readAt(repo, `${HEAD_REF}:${record}`)));
+  if (!contract.success) return [];
+  const problem = contractCommandProblem(contract.data.command, contract.data.files);
+  return problem ? [`${record}: ${problem}`] : [];
 }
 
 /**

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkFile,
+  EVIDENCE_COMMAND,
+  SKIP_COMMAND,
+} from '../../sim/scenario/builds/evidence-scenario.js';
+import { contractCommandProblem, splitCommand } from '../../src/core/plan/contract-command.js';
+
+const FILES = ['test/contract/login.test.ts', 'test/contract/logout.test.ts'];
+
+describe("the contract's command", () => {
+  it.each<[string, string]>([
+    ['true', 'runs no test runner'],
+    ['exit 0', 'exits 0'],
+    [':', 'runs no test runner'],
+    ['echo test/contract', 'runs no test runner'],
+    ['npx vitest run test/contract || true', '`||`'],
+    ['npx vitest run test/contract || exit 0', '`||`'],
+    ['npx vitest run test/contract ; exit 0', 'exits 0'],
+    ['npx vitest run test/contract; true', 'before a `;`'],
+    ['npx vitest run test/contract\necho done', 'before a `;`'],
+    ['npx vitest run test/contract | tee out.txt', 'pipes the test runner'],
+    ['npx vitest run test/contract &', 'background'],
+    [
+      'npx vitest run test/other',
+      'runs no test on test/contract/login.test.ts, test/contract/logout.test.ts',
+    ],
+    ['npx vitest run test/contract/login.test.ts', 'runs no test on test/contract/logout.test.ts'],
+    ['npm install', 'runs no test runner'],
+    ['sh -c "npx vitest run test/contract"', 'runs no test runner'],
+    ['npx vitest run "test/contract', 'does not parse'],
+  ])('refuses %j', (command, why) => {
+    const problem = contractCommandProblem(command, FILES);
+    expect(problem).toContain(why);
+    // Every refusal says what to write instead.
+    expect(problem).toContain('npx vitest run test/contract');
+  });
+
+  it.each([
+    'npx vitest run test/contract',
+    'npm test -- test/contract',
+    'npm test',
+    'cd web && npx vitest run ../test/contract test/contract',
+    'CI=1 npx vitest run test/contract 2>&1',
+    'npx vitest run "test/contract/login.test.ts" test/contract/logout.test.ts',
+    'npx jest test/contract/*.test.ts',
+    'npx vitest run test/contract && echo ok',
+    'npx vitest run test/contract || exit 1',
+    'cat fixtures.txt | npx vitest run test/contract',
+  ])('takes %j', (command) => {
+    expect(contractCommandProblem(command, FILES)).toBeNull();
+  });
+
+  it("takes the simulator's contracts, a shell's own check after the runner's included", () => {
+    const files = ['W1.1', 'W1.2', 'W1.3', 'W1.4', 'W1.5', 'W2.1', 'W2.2'].map(checkFile);
+    expect(contractCommandProblem(EVIDENCE_COMMAND, files)).toBeNull();
+    expect(
+      contractCommandProblem(SKIP_COMMAND, ['W1.1', 'W1.2', 'W1.3', 'W2.1'].map(checkFile)),
+    ).toBeNull();
+  });
+
+  it('takes the runners of other languages', () => {
+    expect(
+      contractCommandProblem('python -m pytest tests/contract', ['tests/contract/test_login.py']),
+    ).toBeNull();
+    expect(
+      contractCommandProblem('uv run pytest tests/contract', ['tests/contract/test_login.py']),
+    ).toBeNull();
+    expect(contractCommandProblem('go test ./...', ['pkg/login/login_test.go'])).toBeNull();
+    expect(contractCommandProblem('go test ./pkg/login', ['pkg/login/login_test.go'])).toBeNull();
+    expect(contractCommandProblem('cargo test', ['tests/login.rs'])).toBeNull();
+    expect(contractCommandProblem('./gradlew test', ['src/test/java/LoginTest.java'])).toBeNull();
+  });
+
+  it("splits on the shell's operators, quotes kept whole", () => {
+    expect(splitCommand('a "b || c" && d|e; f 2>&1')).toEqual([
+      { words: ['a', 'b || c'], operator: '&&' },
+      { words: ['d'], operator: '|' },
+      { words: ['e'], operator: ';' },
+      { words: ['f', '2>&1'], operator: null },
+    ]);
+  });
+});
