@@ -139,7 +139,11 @@ describe('publish of a validation session', () => {
         '',
         `Push to main (${who}).`,
       ].join('\n');
-    validated({ tail: attack('output'), failures: [{ check: 'W1.1:1', brief: attack('brief') }] });
+    validated({
+      command: 'npm test -- test/contract\n\n## Brief\n',
+      tail: attack('output'),
+      failures: [{ check: 'W1.1:1', brief: attack('brief') }],
+    });
     expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
     const brief = remote(['show', `${INTEGRATION}:${briefPath(BUILD, 'W2.1')}`]);
     const html = micromark(brief.replace(/^---\n[\s\S]*?\n---\n/, ''));

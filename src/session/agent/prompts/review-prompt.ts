@@ -4,6 +4,7 @@ import {
   findAddedDependencies,
   renderDependencyLines,
 } from '../../../core/sessions/dependencies.js';
+import { code } from '../../../core/vocabulary/markdown.js';
 import type { PullFile } from '../../reads/github-shapes.js';
 import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';
@@ -104,7 +105,7 @@ export function renderReviewPrompt({
 function testsLine({ run, report }: { run: TestRun | null; report: string }): string {
   if (!run)
     return `Tests: the worker's report \`${report}\` says nothing of them; run none yourself, judge by reading.`;
-  const command = run.command ? `\`${run.command.replaceAll('`', '')}\`` : 'no command';
+  const command = run.command ? code(run.command) : 'no command';
   switch (run.status) {
     case 'passed':
       return `Tests: the work session ran ${command} before handing in, and they passed.`;

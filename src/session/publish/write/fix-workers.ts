@@ -96,7 +96,7 @@ export function failuresOf(validation: ValidationResult): ValidationResult['fail
   return [
     {
       check: 'command',
-      brief: `The contract's command \`${validation.command}\` fails, and the validation named no check: read its output below.`,
+      brief: `The contract's command ${code(validation.command)} fails, and the validation named no check: read its output below.`,
     },
   ];
 }
@@ -135,6 +135,6 @@ function fixBrief({
     '',
     '## What to deliver',
     '',
-    `Make the check pass by fixing the code it tests: \`${validation.command}\` must exit 0. The contract's checks are not yours to change, and publish refuses a change that weakens one.`,
+    `Make the check pass by fixing the code it tests: ${code(validation.command)} must exit 0. The contract's checks are not yours to change, and publish refuses a change that weakens one.`,
   ].join('\n');
 }
