@@ -106,12 +106,13 @@ export function blobUrl({
  * so the fence is one longer than the longest run of backticks or tildes in
  * the text (at least three). A fence picked from a fixed few (```` ``` ```` or
  * `~~~~`) is closed early by text holding both, and what follows in the text
- * would read as the document's own headings.
+ * would read as the document's own headings. `info` names the block's
+ * language (`text`: GitHub draws nothing of it).
  */
-export function fenced(text: string): string {
+export function fenced(text: string, info = ''): string {
   const longest = Math.max(0, ...(text.match(/`+|~+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}\n${text.replace(/\r?\n$/, '')}\n${fence}`;
+  return `${fence}${info}\n${text.replace(/\r?\n$/, '')}\n${fence}`;
 }
 
 /** The words before text a command printed or a session wrote, quoted into a brief or a prompt. */

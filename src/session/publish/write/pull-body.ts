@@ -9,7 +9,7 @@ import { quoted } from '../../../core/verification/quoted.js';
 import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
 import { withoutEmbeds } from '../../../core/vocabulary/embeds.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
-import { code, neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
+import { code, fenced, neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
 import type { FlaggedClaim, JudgedClaims } from '../checks/claims/claim-rules.js';
 import { BODY_MAX_CHARS } from '../checks/size-limits.js';
 
@@ -207,10 +207,8 @@ function renderTests(tests: Completion['tests']): string {
     'not-run': `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, ' ')}`,
   }[tests.status];
   if (tests.status !== 'failed') return `### Tests\n\n${head}`;
-  // The output may quote anything: a fence longer than any backtick run in it keeps it verbatim.
-  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  return `### Tests\n\n${head}\n\n${fence}text\n${neutralizeMarkers(tests.detail)}\n${fence}`;
+  // The output may quote anything: a fence longer than any run in it keeps it verbatim.
+  return `### Tests\n\n${head}\n\n${fenced(neutralizeMarkers(tests.detail), 'text')}`;
 }
 
 /**
@@ -224,31 +222,18 @@ function renderDependencies(changes: DependencyChange[]): string {
     // A path may hold a newline: one line each, whatever the names.
     neutralizeFencedText(oneLine(line)),
   );
-  const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
   return [
     '### New dependencies',
     '',
     'Manifests and lock files this pull request changes, with the entries it adds (as the files name them; check each before merging):',
     '',
-    `${fence}text`,
-    ...lines,
-    fence,
+    fenced(lines.join('\n'), 'text'),
   ].join('\n');
 }
 
 /** Control characters and line separators become spaces. */
 function oneLine(text: string): string {
   return [...text].map((char) => (/[\p{Cc}\u2028\u2029]/u.test(char) ? ' ' : char)).join('');
-}
-
-function longestRun(text: string, char: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === char ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return longest;
 }
 
 function list(title: string, items: string[]): string {
