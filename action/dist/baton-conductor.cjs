@@ -43873,6 +43873,9 @@ var Session = external_exports.strictObject({
 // src/core/config/verification-settings.ts
 var RISK_CLASSES = [
   "workflow",
+  "ownership",
+  "test-aware",
+  "build",
   "dependency",
   "security",
   "interface",
@@ -43888,7 +43891,7 @@ var Autonomy = external_exports.strictObject({
    * A worker pull request whose evidence shows one of these classes is not
    * merged until a person approves its head or replies `/merge W<id>`.
    */
-  waitFor: external_exports.array(RiskClass).max(RISK_CLASSES.length).default(["workflow", "dependency", "security"])
+  waitFor: external_exports.array(RiskClass).max(RISK_CLASSES.length).default(["workflow", "ownership", "test-aware", "build", "dependency", "security"])
 });
 var Validation = external_exports.strictObject({
   /** The coding engine of validation sessions; absent, the one `session.engine` gives reviews. */
@@ -56438,6 +56441,9 @@ var RISKY_ROUNDS = 2;
 var RISK_TABLE = {
   workflow: { text: "changes a workflow" },
   security: { text: "changes security-sensitive paths" },
+  ownership: { text: "changes who must review or what a review shows" },
+  "test-aware": { text: "reads a test runner's environment outside the tests" },
+  build: { text: "changes how the code is built or run" },
   dependency: { text: "changes dependencies" },
   disagreement: { text: "its reviews disagree" },
   interface: { text: "changes a public interface" },
@@ -56520,8 +56526,12 @@ function noRisk(worker) {
 function fileClasses(file2, settings) {
   const paths = file2.from ? [file2.path, file2.from] : [file2.path];
   const found = /* @__PURE__ */ new Set();
+  if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found.add("workflow");
+  if (file2.testAware && !isTestPath(file2.path)) found.add("test-aware");
   for (const path2 of paths) {
     if (isWorkflowPath(path2)) found.add("workflow");
+    if (isOwnershipPath(path2)) found.add("ownership");
+    if (isBuildPath(path2)) found.add("build");
     if (isDependencyPath(path2)) found.add("dependency");
     if (matchesAny(settings.securityPaths, path2)) found.add("security");
     if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
@@ -56533,6 +56543,18 @@ function isWorkflowPath(path2) {
   const base = baseName(path2);
   return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
 }
+function isWorkflowTarget(target) {
+  const path2 = target.replace(/\/+$/, "");
+  return path2 === ".github" || path2 === ".github/workflows" || path2 === ".github/actions" || isWorkflowPath(path2);
+}
+function isOwnershipPath(path2) {
+  return path2 === "CODEOWNERS" || path2 === ".github/CODEOWNERS" || path2 === "docs/CODEOWNERS" || baseName(path2) === ".gitattributes";
+}
+function isBuildPath(path2) {
+  const base = baseName(path2);
+  const lower = base.toLowerCase();
+  return /^(dockerfile|containerfile)(\.(?!md$|txt$).+)?$/.test(lower) || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile") || base === "gradlew" || base === "gradlew.bat" || base === "mvnw" || base === "mvnw.cmd" || /(^|\/)gradle\/wrapper\/[^/]+$/.test(path2) || /(^|\/)\.mvn\/wrapper\/[^/]+$/.test(path2) || base === ".tool-versions" || base === ".nvmrc" || base === ".node-version" || base === ".python-version";
+}
 var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
   "package.json",
   "package-lock.json",
@@ -56543,7 +56565,11 @@ var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
   "bun.lock",
   "bun.lockb",
   ".npmrc",
+  ".yarnrc",
   ".yarnrc.yml",
+  ".pnpmfile.cjs",
+  "constraints.txt",
+  "libs.versions.toml",
   "pyproject.toml",
   "poetry.lock",
   "uv.lock",
@@ -56586,7 +56612,10 @@ var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
 ]);
 function isDependencyPath(path2) {
   const base = baseName(path2).toLowerCase();
-  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
+  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path2) || /(^|\/)\.yarn\/releases\/[^/]+$/.test(path2) || /(^|\/)gradle\/[^/]+\.versions\.toml$/.test(path2) || isVendoredPath(path2) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
+}
+function isVendoredPath(path2) {
+  return path2.split("/").slice(0, -1).some((part) => part === "vendor" || part === "third_party");
 }
 var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
 function isTestPath(path2) {
@@ -59901,7 +59930,11 @@ var ChangedLines = external_exports.strictObject({
   /** A renamed file's old path. */
   from: external_exports.string().min(1).max(500).optional(),
   /** Lines added plus lines removed (0 for a binary file). */
-  lines: external_exports.number().int().nonnegative()
+  lines: external_exports.number().int().nonnegative(),
+  /** A symbolic link at the head: where it points, from the repository's root (`.github/workflows/ci.yml`). */
+  link: external_exports.string().min(1).max(500).optional(),
+  /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/test-aware.ts). */
+  testAware: external_exports.literal(true).optional()
 });
 var Evidence = external_exports.strictObject({
   version: external_exports.literal(1),
