@@ -17,16 +17,21 @@
  *
  * `npm run test:all` runs every tier, and `.ci/run` runs it.
  */
+/** The rules, the app against the simulated GitHub, its server and CLI, the conductor, the simulator. */
+const RULES_AND_APP = [
+  'test/core',
+  'test/github',
+  'test/conductor',
+  'test/app',
+  'test/server',
+  'test/cli',
+  'test/doctor',
+  'test/sim',
+] as const;
+
 export const TIERS = {
   fast: [
-    'test/core',
-    'test/github',
-    'test/conductor',
-    'test/app',
-    'test/server',
-    'test/cli',
-    'test/doctor',
-    'test/sim',
+    ...RULES_AND_APP,
     'test/page',
     'test/house',
     'test/config-schema.test.ts',
@@ -68,18 +73,7 @@ export type Tier = keyof typeof TIERS;
  * of the tests themselves. The whole builds' files, whose processes and servers
  * live as long as the file, run isolated.
  */
-export const SHARED = [
-  'test/core',
-  'test/github',
-  'test/conductor',
-  'test/app',
-  'test/server',
-  'test/cli',
-  'test/doctor',
-  'test/sim',
-  'test/session',
-  'test/security',
-] as const;
+export const SHARED = [...RULES_AND_APP, 'test/session', 'test/security'] as const;
 
 /**
  * Files of those folders that run alone all the same: the egress proxy's attacks dial
