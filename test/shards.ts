@@ -30,22 +30,21 @@ export function readShards(root: string): Shard[] {
   }
 }
 
+/** Every test file under `dir` (repository-relative), sorted. */
+export function testFilesUnder(root: string, dir: string): string[] {
+  return readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => path.join(dir, name))
+    .sort();
+}
+
 /** Every test file of a tier, repository-relative and sorted. */
 export function testFilesOf(root: string, tier: Tier): string[] {
-  const files: string[] = [];
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const relative = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(relative);
-      else if (entry.name.endsWith('.test.ts')) files.push(relative);
-    }
-  };
-  for (const entry of TIERS[tier] as readonly string[]) {
-    if (globOf(entry) === entry) files.push(entry);
-    else visit(entry);
-  }
   const elsewhere = new Set(namedElsewhere(tier));
-  return files.filter((file) => !elsewhere.has(file)).sort();
+  return (TIERS[tier] as readonly string[])
+    .flatMap((entry) => (globOf(entry) === entry ? [entry] : testFilesUnder(root, entry)))
+    .filter((file) => !elsewhere.has(file))
+    .sort();
 }
 
 /**

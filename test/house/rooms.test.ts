@@ -1,6 +1,6 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../../scripts/source-files.js';
 
 /**
  * A folder of `src` holds at most fifteen files, so it can be held in one's
@@ -9,20 +9,19 @@ import { describe, expect, it } from 'vitest';
  */
 const MOST_FILES = 15;
 
-function crowdedFolders(root: string): string[] {
-  const crowded: string[] = [];
-  const visit = (dir: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true });
-    const files = entries.filter((entry) => entry.isFile()).length;
-    if (files > MOST_FILES) crowded.push(`${path.relative(root, dir)} holds ${files} files`);
-    for (const entry of entries) if (entry.isDirectory()) visit(path.join(dir, entry.name));
-  };
-  visit(path.join(root, 'src'));
-  return crowded;
+function crowdedFolders(): string[] {
+  const counts = new Map<string, number>();
+  for (const { path: file } of sourceFiles()) {
+    const folder = path.posix.dirname(file);
+    counts.set(folder, (counts.get(folder) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, files]) => files > MOST_FILES)
+    .map(([folder, files]) => `${folder} holds ${files} files`);
 }
 
 describe('the rooms of src', () => {
   it(`hold at most ${MOST_FILES} files each`, () => {
-    expect(crowdedFolders(process.cwd())).toEqual([]);
+    expect(crowdedFolders()).toEqual([]);
   });
 });

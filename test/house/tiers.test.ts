@@ -1,19 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readShards, shardEngines, testFilesOf } from '../shards.js';
+import { readShards, shardEngines, testFilesOf, testFilesUnder } from '../shards.js';
 import { TIERS, type Tier } from '../tiers.js';
 
 const root = process.cwd();
 const tiers = Object.keys(TIERS) as Tier[];
-
-function everyTestFile(dir = 'test'): string[] {
-  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
-    const relative = path.join(dir, entry.name);
-    if (entry.isDirectory()) return everyTestFile(relative);
-    return entry.name.endsWith('.test.ts') ? [relative] : [];
-  });
-}
 
 describe('the tiers of the tests', () => {
   it('name folders and files that exist', () => {
@@ -26,7 +18,7 @@ describe('the tiers of the tests', () => {
   it('hold every test file, each in one tier', () => {
     const placed = tiers.flatMap((tier) => testFilesOf(root, tier));
     const twice = placed.filter((file, i) => placed.indexOf(file) !== i);
-    const nowhere = everyTestFile().filter((file) => !placed.includes(file));
+    const nowhere = testFilesUnder(root, 'test').filter((file) => !placed.includes(file));
     expect({ nowhere, twice }).toEqual({ nowhere: [], twice: [] });
   });
 });
