@@ -285,6 +285,35 @@ describe('an improvement series (/improve)', () => {
     });
   });
 
+  it('holds a loop whose summary the budget stopped, and runs it again once the budget is raised', () => {
+    const summary = loopRun('summary', 1, { conclusion: 'failure' });
+    const stopped = make.usageRecord({
+      run_id: summary.id,
+      role: 'summary',
+      worker: 'L1',
+      outcome: 'failed',
+      cost: 1.5,
+      limit: 'budget',
+      limit_usd: 0.5,
+      needed_usd: 1.2,
+    });
+    const held = series({ ...loopOneDone, runs: [...loopOneDone.runs, summary], usage: [stopped] });
+    const waiting = run(held, { approval: 'none', budget: { maxUsd: 2 } });
+    expect(waiting.dispatches).toEqual([]);
+    // Not the end of the series: nothing is delivered yet, and the person is told what to raise.
+    expect(waiting.actions.some((a) => a.kind === 'open-final-pull')).toBe(false);
+    expect(waiting.view.series?.loops[0]?.stage).toBe('summary-awaiting-budget');
+    expect(waiting.view.series?.ended).toBeNull();
+    expect(waiting.actions.find((a) => a.kind === 'notice')).toMatchObject({
+      body: expect.stringContaining("Loop 1's summary session waits for budget"),
+    });
+    expect(renderStatus(waiting.view)).toContain('it needs $1.20 to go on and $0.50 is left');
+    const raised = run(held, { approval: 'none', budget: { maxUsd: 3 } });
+    expect(raised.dispatches).toEqual(['summary L1 -']);
+    const again = raised.actions.find((a) => a.kind === 'dispatch');
+    expect(again?.kind === 'dispatch' && again.request.resume).toBe(summary.id);
+  });
+
   it('answers a /improve on a build that already ran sessions, and a second /improve', () => {
     const config = make.config().ok ? (make.config() as { ok: true; config: Config }).config : null;
     if (!config) throw new Error('config');

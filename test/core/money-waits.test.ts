@@ -163,7 +163,61 @@ function validateCase(): RoleCase {
   };
 }
 
+/** No plan yet: the plan session stopped after spending $1.50 of it. */
+function planCase(): RoleCase {
+  const run = failedRun({ ...planRun(), conclusion: 'failure', updatedAt: ago(10) });
+  return {
+    run,
+    again: 'plan - -',
+    snapshot: (record) =>
+      make.snapshot({
+        plan: { kind: 'missing' },
+        runs: [run],
+        usage: [stopped(run, { cost: 1.5, ...record })],
+      }),
+  };
+}
+
+/** An improvement series' first loop: its research session stopped after spending $1.50. */
+function researchCase(): RoleCase {
+  const improve = make.command(
+    { name: 'improve', loops: 2 },
+    { commentId: 77, createdAt: ago(300) },
+  );
+  const run = failedRun({ id: 8010, role: 'research', worker: 'L1', trigger: 'comment-77' });
+  return {
+    run,
+    again: 'research L1 comment-77',
+    snapshot: (record) =>
+      make.snapshot({
+        plan: { kind: 'missing' },
+        runs: [run],
+        commands: [improve],
+        usage: [stopped(run, { cost: 1.5, ...record })],
+      }),
+  };
+}
+
+/** A research build with every worker delivered: its synthesis session stopped. */
+function synthesisCase(): RoleCase {
+  const run = failedRun({ id: 7100, role: 'synthesis', worker: null, createdAt: ago(30) });
+  const runs = [...deliveredRuns(), run];
+  return {
+    run,
+    again: 'synthesis - -',
+    snapshot: (record) =>
+      deliveredSnapshot({
+        plan: { kind: 'valid', plan: make.plan({ type: 'research' }), sha: sha('p1') },
+        runs,
+        usage: paidFor(runs, stopped(run, record)),
+      }),
+  };
+}
+
 const ROLES: [string, () => RoleCase][] = [
+  ['plan', planCase],
+  ['research', researchCase],
+  ['synthesis', synthesisCase],
   ['work', workCase],
   ['contract', contractCase],
   ['review', reviewCase],
@@ -232,7 +286,7 @@ describe('a cap stops, a raise resumes: one rule for every role', () => {
       const resumed = make.run({
         id: run.id + 1000,
         role: role as RunInfo['role'],
-        worker: worker ?? null,
+        worker: worker === '-' ? null : (worker ?? null),
         trigger: trigger === '-' ? null : (trigger as RunInfo['trigger']),
         status: 'queued',
         conclusion: null,

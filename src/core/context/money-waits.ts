@@ -9,6 +9,7 @@
  */
 import { isMoneyLimit, type UsageRecord } from '../records/usage.js';
 import { formatUsd } from '../status/progress-format.js';
+import type { RuleAction } from './action.js';
 import type { DecideContext } from './decide-context.js';
 import type { JudgedRun } from './runs.js';
 
@@ -41,6 +42,29 @@ export function moneyWaitOf(ctx: DecideContext, run: JudgedRun | null): MoneyWai
     neededUsd: record.needed_usd ?? null,
     lifted: moneyLifted(ctx, record),
   };
+}
+
+/**
+ * A session of a role with no rule of its own for money (the plan, an
+ * improvement loop's research and summary, a change set's synthesis) that the
+ * budget stopped: it waits, and the same session is asked for again once the
+ * money is there, its dispatch guarded by `resume` as every role's is. Null
+ * when `run` is no such session.
+ */
+export function askAgainForMoney(
+  ctx: DecideContext,
+  run: JudgedRun | null,
+): { wait: MoneyWait; again: RuleAction[] } | null {
+  const wait = moneyWaitOf(ctx, run);
+  if (!wait || !run) return null;
+  if (!wait.lifted) return { wait, again: [] };
+  const request = {
+    role: run.role,
+    ...(run.worker ? { worker: run.worker } : {}),
+    ...(run.trigger ? { trigger: run.trigger } : {}),
+    resume: run.id,
+  };
+  return { wait, again: [{ kind: 'dispatch', request }] };
 }
 
 /**

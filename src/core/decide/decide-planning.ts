@@ -1,5 +1,6 @@
 import type { RuleAction, SessionAsk } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
+import { askAgainForMoney, moneyWaitText } from '../context/money-waits.js';
 import { findRun, type JudgedRun, lookAgain, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
@@ -82,11 +83,20 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: JudgedRun[]):
   }
 }
 
-/** A plan run ended and no plan is in sight: failed, unless it succeeded moments ago (`SETTLE_MS`). */
+/**
+ * A plan run ended and no plan is in sight: failed, unless it succeeded
+ * moments ago (`SETTLE_MS`) or the budget stopped it, when it waits for money
+ * and runs again by itself.
+ */
 function missingPlan(ctx: DecideContext, latest: JudgedRun): PlanningOutcome {
   const settles = latest.settlesInMs;
   if (settles !== null) {
     return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
+  }
+  const money = askAgainForMoney(ctx, latest);
+  if (money) {
+    const text = moneyWaitText(ctx, money.wait);
+    return decided(money.again, planningView(ctx, latest, latest.trigger !== null, text));
   }
   return decided([], { phase: 'plan-failed', build: ctx.snapshot.build, run: runLink(latest) });
 }
@@ -111,12 +121,18 @@ function pendingReplan(ctx: DecideContext): CommandInfo | null {
 }
 
 /** Planning; with no session running while a daily cap holds, the status says the cap holds it. */
-function planningView(ctx: DecideContext, run: JudgedRun | null, replan: boolean): StatusView {
+function planningView(
+  ctx: DecideContext,
+  run: JudgedRun | null,
+  replan: boolean,
+  money?: string,
+): StatusView {
   return {
     phase: 'planning',
     build: ctx.snapshot.build,
     run: run ? runLink(run) : null,
     replan,
+    ...(money ? { money } : {}),
     ...(run === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
+import { askAgainForMoney, moneyWaitText } from '../context/money-waits.js';
 import { type JudgedRun, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
@@ -85,6 +86,12 @@ export function decideSeries(ctx: DecideContext, start: SeriesStart): PhaseDecis
   }
   const researched = research.outcome;
   const result = ctx.snapshot.research?.[loop];
+  const researchMoney = researched === 'failed' ? askAgainForMoney(ctx, research) : null;
+  if (researchMoney) {
+    const view = step('research-awaiting-budget', research);
+    const money = moneyWaitText(ctx, researchMoney.wait);
+    return improving(ctx, ctx.canDispatchWork ? researchMoney.again : [], { ...view, money });
+  }
   if (researched === 'failed' || result?.kind === 'invalid') {
     return improving(ctx, [], step('research-failed', research));
   }
@@ -137,6 +144,13 @@ function decideLoopWork({
   }
   const summarized = summary.outcome;
   if (summarized === 'active') return attach(built, step('summarizing', summary));
+  const summaryMoney = summarized === 'failed' ? askAgainForMoney(ctx, summary) : null;
+  if (summaryMoney) {
+    const view = step('summary-awaiting-budget', summary);
+    const money = moneyWaitText(ctx, summaryMoney.wait);
+    const actions = [...built.actions, ...(ctx.canDispatchWork ? summaryMoney.again : [])];
+    return attach({ ...built, actions }, { ...view, money });
+  }
   // Without a summary the next loop would have nothing to read: the series ends with what it has.
   if (summarized === 'failed')
     return finish(ctx, plan, step('summary-failed', summary, 'all-loops'));
@@ -278,7 +292,9 @@ function seriesView({
     const now = loop === current.loop;
     const stage = now ? current.stage : 'done';
     const run = now ? current.run : lastRun(ctx, 'summary', loopSubject(loop));
-    const researched = !['researching', 'research-failed'].includes(stage);
+    const researched = !['researching', 'research-failed', 'research-awaiting-budget'].includes(
+      stage,
+    );
     const summarized = stage === 'done';
     loops.push({
       loop,

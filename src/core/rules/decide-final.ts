@@ -1,5 +1,6 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { askAgainForMoney } from '../context/money-waits.js';
 import { buildCriterionRepository, criteriaOf, type PlannedCriterion } from '../plan/contract.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { ValidationRecord } from '../plan/validation.js';
@@ -53,6 +54,9 @@ export function decideFinal({
       };
       return ctx.canDispatchWork ? [first] : [];
     }
+    // One the budget stopped runs again by itself once there is money.
+    const money = synthesis.outcome === 'failed' ? askAgainForMoney(ctx, synthesis.latest) : null;
+    if (money && !synthesis.retry) return ctx.canDispatchWork ? money.again : [];
     // A failed synthesis waits for a person's `/retry synthesis`: each attempt costs (docs/build-types.md).
     if (synthesis.retry) {
       const trigger = `comment-${synthesis.retry.commentId}` as const;

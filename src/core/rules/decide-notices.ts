@@ -121,6 +121,13 @@ function needsOf(
     });
   }
   needs.push(...seriesNeeds(view));
+  if (view.phase === 'planning' && view.money) {
+    // Once per stopped run: a raise that is not enough stops the next one, which says so again.
+    needs.push({
+      about: ['plan-budget', view.run?.url ?? 'plan'],
+      text: `💸 The planning session waits for budget: ${view.money}.`,
+    });
+  }
   // A daily cap (the repository's, the installation's) holds every phase, the first plan included.
   for (const daily of ctx.dailyHolds) {
     const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
@@ -166,6 +173,12 @@ function needsOf(
     });
   }
   const synthesis = view.progress.synthesis;
+  if (synthesis?.state === 'awaiting-budget') {
+    needs.push({
+      about: ['synthesis-budget', synthesis.url],
+      text: `💸 The synthesis session waits for budget (${synthesis.url}): ${synthesis.money ?? 'the budget stopped it'}.`,
+    });
+  }
   if (synthesis?.state === 'failed') {
     needs.push({
       about: ['synthesis-failed', synthesis.attempts],
@@ -234,6 +247,15 @@ function seriesNeeds(view: StatusView): Need[] {
       {
         about: ['series-ended', last.loop],
         text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`,
+      },
+    ];
+  }
+  if (last.stage === 'research-awaiting-budget' || last.stage === 'summary-awaiting-budget') {
+    const session = last.stage === 'research-awaiting-budget' ? 'research' : 'summary';
+    return [
+      {
+        about: [last.stage, last.loop, last.run?.url ?? ''],
+        text: `💸 Loop ${last.loop}'s ${session} session waits for budget${last.run ? ` (${last.run.url})` : ''}: ${view.series?.money ?? 'the budget stopped it'}.`,
       },
     ];
   }

@@ -178,6 +178,8 @@ function doneLine({ synthesis, followUps, validations }: BuildProgress): string 
       return `📝 Every worker is done; the synthesis session is writing the report (${run}).`;
     case 'retrying':
       return `📝 The synthesis session failed (${run}); \`/retry synthesis\` starts it again once the build may start sessions.`;
+    case 'awaiting-budget':
+      return `💸 The synthesis session waits for budget (${run}): ${synthesis.money ?? 'the budget stopped it'}.`;
     default:
       return `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
   }

@@ -4,11 +4,13 @@ import type { LoopStage, LoopView, SeriesView } from './status-view.js';
 const STAGES: Record<LoopStage, string> = {
   researching: '🔎 researching',
   'research-failed': '❌ research failed',
+  'research-awaiting-budget': '💸 research waits for budget',
   'nothing-worth-doing': '🟰 nothing worth doing',
   planning: '📋 planning',
   working: '🔨 workers running',
   summarizing: '📝 summarising',
   'summary-failed': '❌ summary failed',
+  'summary-awaiting-budget': '💸 summary waits for budget',
   done: '✅ done',
 };
 
@@ -41,6 +43,7 @@ function notes(series: SeriesView): string[] {
       `Loop ${last.loop}'s session failed: read its run log. ${last.stage === 'summary-failed' ? 'No further loop starts; what is merged goes out in the final pull request.' : 'Reply `/cancel` to stop the series.'}`,
     );
   }
+  if (series.money && last) lines.push(`💸 Loop ${last.loop} waits for budget: ${series.money}.`);
   if (series.paused) lines.push('⏸️ Paused: the next session of the series waits for `/resume`.');
   if (series.budgetReached)
     lines.push(

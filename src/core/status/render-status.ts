@@ -118,6 +118,8 @@ function renderPhase(view: StatusView, room: number): string {
         ? '🏁 The improvement series has ended.'
         : '🔁 Improvement loops: research and summary sessions run between plans.';
     case 'planning':
+      if (view.money)
+        return `💸 Planning waits for budget — ${view.run ? renderLink(view.run) : 'the planning session'}: ${view.money}.`;
       if (view.daily && view.daily.length > 0)
         return [
           '⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.',

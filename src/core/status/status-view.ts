@@ -99,6 +99,8 @@ export type PhaseView =
       replan: boolean;
       /** The daily caps that hold the plan's session from starting; absent when none does. */
       daily?: DailyCapHold[];
+      /** The budget stopped the plan's session: what it needs to run again by itself. */
+      money?: string;
     }
   | { phase: 'plan-failed'; build: string; run: Link }
   | { phase: 'plan-invalid'; build: string; problems: string[]; links: RepoLinks }
@@ -242,8 +244,12 @@ export interface BuildProgress {
   followUps?: { round: number; workers: string[]; state: 'proposed' | 'skipped' } | null;
   /** A research build's synthesis session, once dispatched; absent in other builds. */
   synthesis?: {
-    /** `retrying`: the newest attempt failed and a `/retry synthesis` waits to start (a pause or the budget holds it). */
-    state: 'running' | 'succeeded' | 'failed' | 'retrying';
+    /**
+     * `retrying`: the newest attempt failed and a `/retry synthesis` waits to start (a pause or the budget holds it);
+     * `awaiting-budget`: the budget stopped it, and it runs again by itself once there is money (`money` says what it needs).
+     */
+    state: 'running' | 'succeeded' | 'failed' | 'retrying' | 'awaiting-budget';
+    money?: string;
     /** The newest attempt's run. */
     url: string;
     /** Synthesis runs so far. */
@@ -352,11 +358,15 @@ export type ProgressStatusView =
 export type LoopStage =
   | 'researching'
   | 'research-failed'
+  /** The budget stopped the loop's research: it runs again by itself once there is money. */
+  | 'research-awaiting-budget'
   | 'nothing-worth-doing'
   | 'planning'
   | 'working'
   | 'summarizing'
   | 'summary-failed'
+  /** The budget stopped the loop's summary: it runs again by itself once there is money. */
+  | 'summary-awaiting-budget'
   | 'done';
 
 /** One loop of an improvement series, as the status comment lists it. */
@@ -385,6 +395,8 @@ export interface SeriesView {
   paused: boolean;
   /** The budget (`budget.maxUsd`, for the whole series) is spent: no session starts. */
   budgetReached: boolean;
+  /** The loop's research or summary the budget stopped: what it needs to run again by itself. */
+  money?: string;
   links: RepoLinks;
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from '../commands/command.js';
 import { writeCommand } from '../commands/parse-commands.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
 import { runLink } from '../context/runs.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
@@ -142,6 +143,9 @@ function synthesisOf(ctx: DecideContext): NonNullable<BuildProgress['synthesis']
   if (!ctx.synthesis) return null;
   const { latest, outcome, attempts, retry } = ctx.synthesis;
   if (!latest || !outcome) return null;
+  const wait = outcome === 'failed' && !retry ? moneyWaitOf(ctx, latest) : null;
+  if (wait)
+    return { state: 'awaiting-budget', url: latest.url, attempts, money: moneyWaitText(ctx, wait) };
   const state = retry ? 'retrying' : outcome === 'active' ? 'running' : outcome;
   return { state, url: latest.url, attempts };
 }
