@@ -1,9 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { parseAskRecord, renderAskRecord } from '../../src/core/snapshot/ask-record.js';
 import { statusMarker } from '../../src/core/status/render-status.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
-import { type AppHarness, startReplica } from '../support/app-harness.js';
+import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD } from '../support/builds.js';
 import { doubledAndShuffled, driveBuild, makeScript } from '../support/scripted-sessions.js';
@@ -20,11 +20,12 @@ describe('the record of a build’s ask', () => {
   let apps: AppHarness[];
 
   // Two replicas of the app on the same GitHub: each delivery goes to both of them.
-  startAppEachTest((started) => ({ gh, now, apps } = started));
-  beforeEach(async () => {
-    apps.push(await startReplica({ now }));
-    gh.permissions.set('octo-writer', 'write');
-    gh.permissions.set('mallory', 'read');
+  startAppEachTest((started) => ({ gh, now, apps } = started), {
+    replicas: 1,
+    prepare: (repo) => {
+      repo.permissions.set('octo-writer', 'write');
+      repo.permissions.set('mallory', 'read');
+    },
   });
 
   /** Every pending webhook, twice over, to each replica at once. */

@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { contractPath } from '../../src/core/plan/contract.js';
 import {
@@ -7,8 +7,8 @@ import {
   planPath,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
-import { startApp } from '../support/app-harness.js';
-import { statusBody, tickingClock } from '../support/builds.js';
+import { startSetApp } from '../support/app-tests.js';
+import { statusBody } from '../support/builds.js';
 import {
   driveSetIssue,
   finalPullOf,
@@ -17,7 +17,6 @@ import {
   SET_BUILD,
   SET_MEMBER,
   type SetWorkerSpec,
-  setRepos,
   setScripts,
 } from '../support/change-sets.js';
 
@@ -58,10 +57,7 @@ function contractMergedAt(gh: FakeGitHub, worker: string): number {
 
 describe("a change set's contracts, one per repository, on the simulated GitHub", () => {
   it('gives each member its contract first, starts its workers after their own, validates each member there, and opens the final pull requests after every member passed', async () => {
-    const now = tickingClock();
-    const repos = setRepos(now);
-    const app = await startApp({ gh: repos.service, now });
-    onTestFinished(() => app.stop());
+    const { repos, app } = await startSetApp();
     const scripts = setScripts(repos, {}, WORKERS, ['acme/service answers with get']);
     await driveSetIssue({ repos, app, scripts });
     expect(app.errors).toEqual([]);
@@ -115,10 +111,7 @@ describe("a change set's contracts, one per repository, on the simulated GitHub"
   });
 
   it("answers a member's failed milestone with a fix worker the app adds to the set's plan, which runs there, and a validation that passes", async () => {
-    const now = tickingClock();
-    const repos = setRepos(now);
-    const app = await startApp({ gh: repos.service, now });
-    onTestFinished(() => app.stop());
+    const { repos, app } = await startSetApp();
     const scripts = setScripts(repos, {}, WORKERS, ['acme/service answers with get']);
     const [lib] = scripts.get(repos.lib) ?? [];
     if (!lib) throw new Error('no script for acme/lib');

@@ -1,7 +1,8 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { statusBody, tickingClock } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startSetApp } from '../support/app-tests.js';
+import { statusBody } from '../support/builds.js';
 import {
   CLIENT,
   changeSetCheck,
@@ -15,19 +16,9 @@ import {
   SET_MEMBER,
   SET_WORKERS,
   type SetRepos,
-  setRepos,
   setScripts,
 } from '../support/change-sets.js';
 import { dropping } from '../support/scripted-sessions.js';
-
-/** The set's repositories on a ticking clock, and the app started on the service's; stopped when the test ends. */
-async function started(): Promise<{ repos: SetRepos; app: AppHarness; now: () => string }> {
-  const now = tickingClock();
-  const repos = setRepos(now);
-  const app = await startApp({ gh: repos.service, now });
-  onTestFinished(() => app.stop());
-  return { repos, app, now };
-}
 
 /** The set's issue labelled by the maintainer, and driven until its plan waits for `/approve`. */
 async function plannedSet(repos: SetRepos, app: AppHarness) {
@@ -38,7 +29,7 @@ async function plannedSet(repos: SetRepos, app: AppHarness) {
 
 describe('a change set across three repositories, on the simulated GitHub', () => {
   it('plans across them, runs each repository’s workers there, and lands the final pull requests in order', async () => {
-    const { repos, app } = await started();
+    const { repos, app } = await startSetApp();
     const { scripts, issue } = await plannedSet(repos, app);
     const plan = statusBody(repos.service, SET_BUILD) ?? '';
     expect(plan).toContain('landing in this order: `acme/lib` → `acme/service` → `acme/client`');
@@ -110,7 +101,7 @@ describe('a change set across three repositories, on the simulated GitHub', () =
 
   it('takes a writer’s command with its 👀 from the reconcile, on a build of the issue’s repository alone', async () => {
     // The service lists change sets, so its comment handler leaves the 👀 to the build's reconcile.
-    const { repos, app } = await started();
+    const { repos, app } = await startSetApp();
     const alone = SET_WORKERS.filter((worker) => worker.repository === SERVICE).map(
       ({ depends_on: _none, ...worker }) => worker,
     );
@@ -142,7 +133,7 @@ describe('a change set across three repositories, on the simulated GitHub', () =
   it('releases the next final pull request on the push of a merge whose pull request event it never hears', async () => {
     // The conductor runs on no pull request event a bot sent (an auto-merge Baton enabled
     // merges as the app), and a webhook may be lost: the default branch's push is then all.
-    const { repos, app } = await started();
+    const { repos, app } = await startSetApp();
     const { scripts, issue } = await plannedSet(repos, app);
     repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
     await driveSet({ repos, apps: [app], scripts });

@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
-import { type AppHarness, startReplica } from '../support/app-harness.js';
+import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
 import {
@@ -15,14 +15,10 @@ import {
 
 describe('notices: a new comment when a person is needed, once per need', () => {
   let gh: FakeGitHub;
-  let now: () => string;
   let apps: AppHarness[];
 
   // Two replicas of the app on the same GitHub: each batch of webhooks is split between them.
-  startAppEachTest((started) => ({ gh, now, apps } = started));
-  beforeEach(async () => {
-    apps.push(await startReplica({ now }));
-  });
+  startAppEachTest((started) => ({ gh, apps } = started), { replicas: 1 });
 
   /** Label, plan, `/approve`, and on to rest; every event delivered twice, shuffled, at once. */
   async function runBuild(script: SessionScript, delivery: Delivery = doubledAndShuffled(5)) {

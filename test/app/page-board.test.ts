@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { overviewOf } from '../../src/core/overview/overview.js';
 import { BuildBoard } from '../../src/page/build-board.js';
 import { startApp } from '../support/app-harness.js';
+import { startSetApp } from '../support/app-tests.js';
 import { BUILD, DIAMOND, installedRepo, tickingClock } from '../support/builds.js';
 import {
   CLIENT,
@@ -9,7 +10,6 @@ import {
   LIB,
   SERVICE,
   SET_BUILD,
-  setRepos,
   setScripts,
 } from '../support/change-sets.js';
 import { runApprovedBuild } from '../support/scripted-sessions.js';
@@ -46,28 +46,22 @@ describe('the page’s board, fed by the reconciles', () => {
   });
 
   it('holds a change set’s set build with its repositories, and each member build in its own repository', async () => {
-    const now = tickingClock();
-    const repos = setRepos(now);
     const board = new BuildBoard();
-    const app = await startApp({ gh: repos.service, now, board });
-    try {
-      const scripts = setScripts(repos);
-      await driveSetIssue({ repos, app, scripts });
-      const home = board.reads().find((read) => read.snapshot.build === SET_BUILD);
-      expect(home?.view?.changeSet?.repositories.map((line) => line.name)).toEqual([
-        LIB,
-        SERVICE,
-        CLIENT,
-      ]);
-      const members = board.reads().filter((read) => read.snapshot.changeSet);
-      expect(members.map((read) => read.repository.toLowerCase()).sort()).toEqual(
-        [CLIENT, LIB, SERVICE].sort(),
-      );
-      const overview = overviewOf({ reads: board.reads(), access: { kind: 'all' }, now: now() });
-      expect(overview.sets.map((set) => set.repositories.length)).toEqual([3]);
-      expect(overview.builds).toEqual([]);
-    } finally {
-      app.stop();
-    }
+    const { repos, app, now } = await startSetApp({ board });
+    const scripts = setScripts(repos);
+    await driveSetIssue({ repos, app, scripts });
+    const home = board.reads().find((read) => read.snapshot.build === SET_BUILD);
+    expect(home?.view?.changeSet?.repositories.map((line) => line.name)).toEqual([
+      LIB,
+      SERVICE,
+      CLIENT,
+    ]);
+    const members = board.reads().filter((read) => read.snapshot.changeSet);
+    expect(members.map((read) => read.repository.toLowerCase()).sort()).toEqual(
+      [CLIENT, LIB, SERVICE].sort(),
+    );
+    const overview = overviewOf({ reads: board.reads(), access: { kind: 'all' }, now: now() });
+    expect(overview.sets.map((set) => set.repositories.length)).toEqual([3]);
+    expect(overview.builds).toEqual([]);
   });
 });

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GITHUB_ACTIONS_APP } from '../../sim/github/records.js';
 import { CHANGE_SET_CHECK_NAME } from '../../src/core/vocabulary/ids.js';
-import { startApp } from '../support/app-harness.js';
-import { tickingClock } from '../support/builds.js';
+import { startSetApp } from '../support/app-tests.js';
 import {
   changeSetCheck,
   driveSet,
   driveSetIssue,
   finalPullOf,
   mergeAsPerson,
-  setRepos,
   setScripts,
 } from '../support/change-sets.js';
 
@@ -24,39 +22,33 @@ import {
  */
 describe('a change set’s order, attacked', () => {
   it('reads only its own baton/change-set: another app’s check of that name releases nothing, nor keeps Baton from releasing', async () => {
-    const now = tickingClock();
-    const repos = setRepos(now);
-    const app = await startApp({ gh: repos.service, now });
-    try {
-      const scripts = setScripts(repos);
-      const drive = () => driveSet({ repos, apps: [app], scripts });
-      await driveSetIssue({ repos, app, scripts });
-      const [service = 0, lib = 0, client = 0] = repos.all.map((gh) => finalPullOf(gh)?.number);
-      const head = repos.client.git.resolve(finalPullOf(repos.client)?.head ?? '') ?? '';
-      // A workflow of the client's with a job named baton/change-set reports success on the head.
-      // Its check suite was made at the push, before Baton's: GitHub lists it first.
-      repos.client.checkRuns.unshift({
-        id: 990_001,
-        headSha: head,
-        name: CHANGE_SET_CHECK_NAME,
-        status: 'completed',
-        conclusion: 'success',
-        detailsUrl: `${repos.client.htmlUrl}/actions/runs/1/job/1`,
-        app: GITHUB_ACTIONS_APP,
-      });
+    const { repos, app } = await startSetApp();
+    const scripts = setScripts(repos);
+    const drive = () => driveSet({ repos, apps: [app], scripts });
+    await driveSetIssue({ repos, app, scripts });
+    const [service = 0, lib = 0, client = 0] = repos.all.map((gh) => finalPullOf(gh)?.number);
+    const head = repos.client.git.resolve(finalPullOf(repos.client)?.head ?? '') ?? '';
+    // A workflow of the client's with a job named baton/change-set reports success on the head.
+    // Its check suite was made at the push, before Baton's: GitHub lists it first.
+    repos.client.checkRuns.unshift({
+      id: 990_001,
+      headSha: head,
+      name: CHANGE_SET_CHECK_NAME,
+      status: 'completed',
+      conclusion: 'success',
+      detailsUrl: `${repos.client.htmlUrl}/actions/runs/1/job/1`,
+      app: GITHUB_ACTIONS_APP,
+    });
 
-      expect(mergeAsPerson(repos.client, client).status).toBe(405);
-      expect(mergeAsPerson(repos.lib, lib).status).toBe(200);
-      await drive();
-      expect(changeSetCheck(repos.client, client)).toBe('in_progress');
-      expect(mergeAsPerson(repos.client, client).status).toBe(405);
-      expect(mergeAsPerson(repos.service, service).status).toBe(200);
-      await drive();
-      expect(changeSetCheck(repos.client, client)).toBe('success');
-      expect(mergeAsPerson(repos.client, client).status).toBe(200);
-      expect(app.errors).toEqual([]);
-    } finally {
-      app.stop();
-    }
+    expect(mergeAsPerson(repos.client, client).status).toBe(405);
+    expect(mergeAsPerson(repos.lib, lib).status).toBe(200);
+    await drive();
+    expect(changeSetCheck(repos.client, client)).toBe('in_progress');
+    expect(mergeAsPerson(repos.client, client).status).toBe(405);
+    expect(mergeAsPerson(repos.service, service).status).toBe(200);
+    await drive();
+    expect(changeSetCheck(repos.client, client)).toBe('success');
+    expect(mergeAsPerson(repos.client, client).status).toBe(200);
+    expect(app.errors).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { statusBody, tickingClock } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startSetApp } from '../support/app-tests.js';
+import { statusBody } from '../support/builds.js';
 import {
   changeSetCheck,
   driveSet,
@@ -11,7 +12,6 @@ import {
   SET_BUILD,
   SET_MEMBER,
   type SetRepos,
-  setRepos,
   setScripts,
 } from '../support/change-sets.js';
 import { type ManualLooks, manualLooks } from '../support/manual-looks.js';
@@ -27,12 +27,10 @@ import { type ManualLooks, manualLooks } from '../support/manual-looks.js';
 type Reader = 'client' | 'lib';
 
 async function landedButLast(reads: Reader, looks?: ManualLooks) {
-  const now = tickingClock();
-  const repos = setRepos(now);
-  for (const gh of repos.all) gh.permissions.set('dana', gh === repos[reads] ? 'read' : 'write');
-  const app = await startApp({
-    gh: repos.service,
-    now,
+  const { repos, app } = await startSetApp({
+    prepare: (set) => {
+      for (const gh of set.all) gh.permissions.set('dana', gh === set[reads] ? 'read' : 'write');
+    },
     ...(looks ? { looks: looks.schedule } : {}),
   });
   const scripts = setScripts(repos);
@@ -87,88 +85,76 @@ describe('/rollback from someone who cannot write every repository of the set', 
     ),
   )('changes nothing from a reader of acme/%s, given %s', async (reads, timing) => {
     const { repos, app, issue, drive } = await landedButLast(reads);
-    try {
-      const say = () => repos.service.addComment({ issue, body: '/rollback', user: 'dana' });
-      let rollback: ReturnType<typeof say>;
-      switch (timing) {
-        case 'before the last final pull request merges':
-          rollback = say();
-          await drive();
-          mergeClientFinal(repos);
-          await drive();
-          break;
-        case 'as it merges, read by one reconcile':
-          mergeClientFinal(repos);
-          rollback = say();
-          await deliverTogether(repos, app);
-          await drive();
-          break;
-        case 'as it merges, read by two reconciles':
-          rollback = say();
-          mergeClientFinal(repos);
-          await drive();
-          break;
-        case 'after it merged':
-          mergeClientFinal(repos);
-          await drive();
-          rollback = say();
-          await drive();
-          break;
-      }
-      expect(rollback.reactions).toEqual([]);
-      expect(reverts(repos)).toEqual([]);
-      expect(finalPullOf(repos.client)?.mergedAt).not.toBeNull();
-      expect(statusBody(repos.service, SET_BUILD)).not.toContain('Rolled back');
-      expect(replies(repos.service)).toContain(`dana cannot write \`acme/${reads}\``);
-      expect(app.errors).toEqual([]);
-    } finally {
-      app.stop();
+    const say = () => repos.service.addComment({ issue, body: '/rollback', user: 'dana' });
+    let rollback: ReturnType<typeof say>;
+    switch (timing) {
+      case 'before the last final pull request merges':
+        rollback = say();
+        await drive();
+        mergeClientFinal(repos);
+        await drive();
+        break;
+      case 'as it merges, read by one reconcile':
+        mergeClientFinal(repos);
+        rollback = say();
+        await deliverTogether(repos, app);
+        await drive();
+        break;
+      case 'as it merges, read by two reconciles':
+        rollback = say();
+        mergeClientFinal(repos);
+        await drive();
+        break;
+      case 'after it merged':
+        mergeClientFinal(repos);
+        await drive();
+        rollback = say();
+        await drive();
+        break;
     }
+    expect(rollback.reactions).toEqual([]);
+    expect(reverts(repos)).toEqual([]);
+    expect(finalPullOf(repos.client)?.mergedAt).not.toBeNull();
+    expect(statusBody(repos.service, SET_BUILD)).not.toContain('Rolled back');
+    expect(replies(repos.service)).toContain(`dana cannot write \`acme/${reads}\``);
+    expect(app.errors).toEqual([]);
   });
 
   it('is taken on the next try when the reconcile that judged it failed before its 👀', async () => {
     const looks = manualLooks();
     const { repos, app, issue, drive } = await landedButLast('client', looks);
-    try {
-      mergeClientFinal(repos);
-      await drive();
-      // GitHub fails the 👀 once: the reconcile that judged the comment fails with it.
-      const route = 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions';
-      repos.service.faults.push({ route, response: { status: 502, body: {} }, unrouted: true });
-      const rollback = repos.service.addComment({ issue, body: '/rollback', user: 'maintainer' });
-      await drive();
-      expect(repos.service.faults).toEqual([]);
-      expect(rollback.reactions).toEqual([]);
-      app.errors.splice(0);
-      // The build's next look tries again, with the comment still waiting for its 👀.
-      expect(looks.next()).toBe(true);
-      await app.idle();
-      await drive();
-      expect(rollback.reactions.map((r) => r.content)).toEqual(['eyes']);
-      expect(reverts(repos)).toHaveLength(3);
-      expect(app.errors).toEqual([]);
-    } finally {
-      app.stop();
-    }
+    mergeClientFinal(repos);
+    await drive();
+    // GitHub fails the 👀 once: the reconcile that judged the comment fails with it.
+    const route = 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions';
+    repos.service.faults.push({ route, response: { status: 502, body: {} }, unrouted: true });
+    const rollback = repos.service.addComment({ issue, body: '/rollback', user: 'maintainer' });
+    await drive();
+    expect(repos.service.faults).toEqual([]);
+    expect(rollback.reactions).toEqual([]);
+    app.errors.splice(0);
+    // The build's next look tries again, with the comment still waiting for its 👀.
+    expect(looks.next()).toBe(true);
+    await app.idle();
+    await drive();
+    expect(rollback.reactions.map((r) => r.content)).toEqual(['eyes']);
+    expect(reverts(repos)).toHaveLength(3);
+    expect(app.errors).toEqual([]);
   });
 
   it('is taken from a writer of every repository, with its 👀, and reverts each', async () => {
     const { repos, app, issue, drive } = await landedButLast('client');
-    try {
-      mergeClientFinal(repos);
-      await drive();
-      const rollback = repos.service.addComment({ issue, body: '/rollback', user: 'maintainer' });
-      await drive();
-      expect(rollback.reactions.map((r) => `${r.login} ${r.content}`)).toEqual([
-        `${repos.service.botLogin} eyes`,
-      ]);
-      expect(reverts(repos).sort()).toEqual(
-        ['acme/client open', 'acme/lib open', 'acme/service open'].sort(),
-      );
-      expect(statusBody(repos.service, SET_BUILD)).toContain('Rolled back');
-      expect(app.errors).toEqual([]);
-    } finally {
-      app.stop();
-    }
+    mergeClientFinal(repos);
+    await drive();
+    const rollback = repos.service.addComment({ issue, body: '/rollback', user: 'maintainer' });
+    await drive();
+    expect(rollback.reactions.map((r) => `${r.login} ${r.content}`)).toEqual([
+      `${repos.service.botLogin} eyes`,
+    ]);
+    expect(reverts(repos).sort()).toEqual(
+      ['acme/client open', 'acme/lib open', 'acme/service open'].sort(),
+    );
+    expect(statusBody(repos.service, SET_BUILD)).toContain('Rolled back');
+    expect(app.errors).toEqual([]);
   });
 });

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { startApp } from '../support/app-harness.js';
-import { statusBody, tickingClock } from '../support/builds.js';
+import { startSetApp } from '../support/app-tests.js';
+import { statusBody } from '../support/builds.js';
 import {
   driveSet,
   LIB,
   SET_BUILD,
   SET_MEMBER,
   type SetRepos,
-  setRepos,
   setScripts,
 } from '../support/change-sets.js';
 import type { SessionScript } from '../support/scripted-sessions.js';
@@ -20,10 +19,11 @@ import type { SessionScript } from '../support/scripted-sessions.js';
  * reaches it.
  */
 async function started(script: Partial<SessionScript> = {}) {
-  const now = tickingClock();
-  const repos = setRepos(now);
-  for (const gh of repos.all) gh.permissions.set('carol', gh === repos.lib ? 'read' : 'write');
-  const app = await startApp({ gh: repos.service, now });
+  const { repos, app } = await startSetApp({
+    prepare: (set) => {
+      for (const gh of set.all) gh.permissions.set('carol', gh === set.lib ? 'read' : 'write');
+    },
+  });
   const scripts = setScripts(repos, script);
   const issue = repos.service.openIssue({ title: 'Rename fetch to get', labels: ['orchestrate'] });
   const drive = () => driveSet({ repos, apps: [app], scripts });
@@ -41,14 +41,9 @@ async function started(script: Partial<SessionScript> = {}) {
 
 type Started = Awaited<ReturnType<typeof started>>;
 
-/** Runs `body` on a set started with `script`; the app stops whatever happens. */
+/** Runs `body` on a set started with `script`; the app stops when the test ends, whatever happens. */
 async function withSet(script: Partial<SessionScript>, body: (run: Started) => Promise<void>) {
-  const run = await started(script);
-  try {
-    await body(run);
-  } finally {
-    run.app.stop();
-  }
+  await body(await started(script));
 }
 
 /** The library's first attempt fails: a /retry would start it again. */

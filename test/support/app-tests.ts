@@ -1,13 +1,14 @@
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, onTestFinished } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { forgetAll } from '../../src/process-memory.js';
-import { type AppHarness, installationServed, startApp } from './app-harness.js';
+import { type AppHarness, installationServed, startApp, startReplica } from './app-harness.js';
 import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
+import { type SetRepos, setRepos } from './change-sets.js';
 import { mountOnNock } from './mount-nock.js';
 import { nockEachTest } from './nock-each-test.js';
 import { runApprovedBuild, type SessionScript } from './scripted-sessions.js';
@@ -67,6 +68,11 @@ export type AppTestOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> 
    * GitHub and the app: ten minutes the test advances pass for GitHub's times too.
    */
   moved?: () => number;
+  /**
+   * How many app processes more to start on the same GitHub, after the app (`startReplica`):
+   * each is in `apps`, so a delivery may go to any of them. None unless given.
+   */
+  replicas?: number;
   /** A build of this script, approved and played until it rests once the app starts (`runApprovedBuild`). */
   approved?: SessionScript;
 };
@@ -74,7 +80,7 @@ export type AppTestOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> 
 /**
  * Before each test: a ticking clock, the repository (`installedRepo` unless `repo` makes
  * another) with `config` and what `prepare` changes, and the app started on it; `use`
- * receives them for the test file's variables. After each test the app is stopped, and with it
+ * receives them for the test file's variables (with `replicas`, the other app processes in `apps`). After each test the app is stopped, and with it
  * every nock interceptor (an app a test restarts on the same repository goes too).
  * `options` may be a function, called before each test (for timers a test moves). With
  * `approved`, each test begins with that build approved and at rest.
@@ -90,6 +96,7 @@ export function startAppEachTest(
       config,
       prepare,
       moved,
+      replicas = 0,
       approved,
       ...start
     } = typeof options === 'function' ? options() : options;
@@ -99,10 +106,35 @@ export function startAppEachTest(
     if (config) gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config }, 'Configure');
     prepare?.(gh, now);
     app = await startApp({ gh, now, ...start });
-    use({ now, gh, app, apps: [app] });
-    if (approved) await runApprovedBuild({ gh, apps: [app], script: approved });
+    const apps = [app];
+    for (let more = 0; more < replicas; more++) apps.push(await startReplica({ now }));
+    use({ now, gh, app, apps });
+    if (approved) await runApprovedBuild({ gh, apps, script: approved });
   });
   afterEach(() => app?.stop());
+}
+
+/** How a change set's app starts: `startApp`'s options, and what to change on the repositories first. */
+export type SetAppOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> & {
+  /** Anything to change on the set's repositories before the app starts (who may write where). */
+  prepare?: (repos: SetRepos) => void;
+};
+
+/**
+ * A change set's repositories on a ticking clock (`setRepos`), and the app
+ * started on the service's; the app stops when the test ends, whatever happens.
+ */
+export async function startSetApp({ prepare, ...options }: SetAppOptions = {}): Promise<{
+  repos: SetRepos;
+  app: AppHarness;
+  now: () => string;
+}> {
+  const now = tickingClock();
+  const repos = setRepos(now);
+  prepare?.(repos);
+  const app = await startApp({ gh: repos.service, now, ...options });
+  onTestFinished(() => app.stop());
+  return { repos, app, now };
 }
 
 /**
