@@ -24,6 +24,14 @@ async function config(text: string, path = '.github/baton.yml'): Promise<void> {
   await writeFile(join(dir, path), text);
 }
 
+/** The lines `baton check` prints for `.github/baton.yml` holding `text`, which it refuses (exit 1). */
+async function problemsOf(text: string): Promise<string[]> {
+  await config(text);
+  const { code, out } = await check([]);
+  expect(code).toBe(1);
+  return out.split('\n');
+}
+
 describe('baton check', () => {
   it('says a valid config is valid, and exits 0', async () => {
     await config('budget:\n  maxUsd: 20\nmaxParallel: 2\n');
@@ -35,12 +43,10 @@ describe('baton check', () => {
   });
 
   it('names a misspelt key with its line and the setting it meant, and exits 1', async () => {
-    await config(
+    const problems = await problemsOf(
       'label: orchestrate\nbudget:\n  maxUSD: 20\nmodels:\n  thinking:\n    complx: 0\n',
     );
-    const { code, out } = await check([]);
-    expect(code).toBe(1);
-    expect(out.split('\n')).toEqual([
+    expect(problems).toEqual([
       '.github/baton.yml: 2 problems',
       '  line 3: budget.maxUSD is not a Baton setting; did you mean `maxUsd`?',
       '  line 6: models.thinking.complx is not a Baton setting; did you mean `complex`?',
@@ -48,12 +54,10 @@ describe('baton check', () => {
   });
 
   it('names the known model id a misspelt one most likely meant', async () => {
-    await config(
+    const problems = await problemsOf(
       'models:\n  normal: claude-sonet-5-5\n  openai:\n    plan: gtp-5.5\nsession:\n  engine: codex\n',
     );
-    const { code, out } = await check([]);
-    expect(code).toBe(1);
-    expect(out.split('\n')).toEqual([
+    expect(problems).toEqual([
       '.github/baton.yml: 2 problems',
       expect.stringMatching(
         /^ {2}line 2: models\.normal claude-sonet-5-5 has no price; did you mean `claude-sonnet-5-5`\? As it is, its sessions would count as free/,
@@ -65,10 +69,10 @@ describe('baton check', () => {
   });
 
   it('names an unpriced model in the same round as the other problems, and the engines a wrong engine could be', async () => {
-    await config('models:\n  complex: acme-1\nsession:\n  engine: claude\nbudget:\n  maxUSD: 20\n');
-    const { code, out } = await check([]);
-    expect(code).toBe(1);
-    expect(out.split('\n')).toEqual([
+    const problems = await problemsOf(
+      'models:\n  complex: acme-1\nsession:\n  engine: claude\nbudget:\n  maxUSD: 20\n',
+    );
+    expect(problems).toEqual([
       '.github/baton.yml: 3 problems',
       expect.stringMatching(/^ {2}line 2: models\.complex acme-1 has no price, so /),
       '  line 4: session.engine ("claude") must be one of: baton, claude-code, codex, copilot',
@@ -194,10 +198,7 @@ describe('baton check', () => {
   });
 
   it('says the whole reason invalid YAML breaks: what is wrong, its line and column, not cut at a colon', async () => {
-    await config('models:\n  plan: a: b\n');
-    const { code, out } = await check([]);
-    expect(code).toBe(1);
-    expect(out.split('\n')).toEqual([
+    expect(await problemsOf('models:\n  plan: a: b\n')).toEqual([
       '.github/baton.yml: 1 problem',
       '  line 2: the file is not valid YAML: Nested mappings are not allowed in compact mappings at line 2, column 9',
     ]);

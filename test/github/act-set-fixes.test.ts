@@ -79,34 +79,38 @@ function commitOn(
     .reply(moved ? 422 : 200, moved ? { message: 'Update is not a fast forward' } : {});
 }
 
+/** The link acted on with each branch's commit answered as `commits` say; its outcome, once every answer was asked for. */
+async function actOn(...commits: Parameters<typeof commitOn>[1][]) {
+  const scope = nock(API);
+  for (const commit of commits) commitOn(scope, commit);
+  const [outcome] = await actSet(service(), { links: [LINK], build: BUILD, log: quiet });
+  expect(scope.isDone()).toBe(true);
+  return outcome;
+}
+
 describe("a member's fix workers, written as the app", () => {
   nockEachTest();
 
   it("commits on the member's build branch, then on the set's, each a fast-forward of the head read", async () => {
-    const scope = nock(API);
-    commitOn(scope, { repo: 'lib', base: 'lib-head', tree: 'lib-tree' });
-    commitOn(scope, { repo: 'service', base: 'set-head', tree: 'set-tree' });
-    const [outcome] = await actSet(service(), { links: [LINK], build: BUILD, log: quiet });
+    const outcome = await actOn(
+      { repo: 'lib', base: 'lib-head', tree: 'lib-tree' },
+      { repo: 'service', base: 'set-head', tree: 'set-tree' },
+    );
     expect(outcome?.result).toBe('done');
-    expect(scope.isDone()).toBe(true);
   });
 
   it('writes nothing where the branch holds the files already, and goes on to the next', async () => {
-    const scope = nock(API);
-    commitOn(scope, { repo: 'lib', base: 'lib-head', tree: 'lib-head-tree' });
-    commitOn(scope, { repo: 'service', base: 'set-head', tree: 'set-tree' });
-    const [outcome] = await actSet(service(), { links: [LINK], build: BUILD, log: quiet });
+    const outcome = await actOn(
+      { repo: 'lib', base: 'lib-head', tree: 'lib-head-tree' },
+      { repo: 'service', base: 'set-head', tree: 'set-tree' },
+    );
     expect(outcome?.result).toBe('done');
-    expect(scope.isDone()).toBe(true);
   });
 
   it("leaves the set's plan alone when the member's branch moved since it was read", async () => {
     // The set's plan never names a worker whose brief the member's branch lacks.
-    const scope = nock(API);
-    commitOn(scope, { repo: 'lib', base: 'lib-head', tree: 'lib-tree', moved: true });
-    const [outcome] = await actSet(service(), { links: [LINK], build: BUILD, log: quiet });
+    const outcome = await actOn({ repo: 'lib', base: 'lib-head', tree: 'lib-tree', moved: true });
     expect(outcome?.result).toBe('unchanged');
     expect(outcome?.detail).toBe('baton/m/integration moved since it was read');
-    expect(scope.isDone()).toBe(true);
   });
 });

@@ -20,12 +20,20 @@ function workResult(fixture: Fixture, head: string, overrides: Partial<SessionRe
   return makeResult({ base: fixture.base, head, completion: makeCompletion(), ...overrides });
 }
 
+/** Commits `files` on the worker's branch and writes the result that hands it in; answers the head. */
 function commitAndResult(files: Record<string, string | null>, from?: string) {
-  return (fixture: Fixture) => {
+  return (fixture: Fixture): string => {
     const head = fixture.agentCommit({ branch: WORKER_BRANCH, files, ...(from ? { from } : {}) });
     fixture.writeResult(workResult(fixture, head));
+    return head;
   };
 }
+
+/** A worker's change to a workflow, handed in with its completion. */
+const WORKFLOW_CHANGE = {
+  '.github/workflows/ci.yml': 'on: push\n',
+  [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
+};
 
 const cases: Case[] = [
   {
@@ -137,12 +145,7 @@ describe('publish where the config allows workflow changes', () => {
   const h = usePublishHarness({ config: 'session:\n  allowWorkflowChanges: true\n' });
 
   it('accepts a change under .github/workflows/ when .github/baton.yml at the base allows it', async () => {
-    const files = {
-      '.github/workflows/ci.yml': 'on: push\n',
-      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
-    };
-    const head = h.fixture.agentCommit({ branch: WORKER_BRANCH, files });
-    h.fixture.writeResult(workResult(h.fixture, head));
+    const head = commitAndResult(WORKFLOW_CHANGE)(h.fixture);
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
@@ -174,12 +177,7 @@ describe('publish where the default branch’s config cannot be read', () => {
   const h = usePublishHarness({ config: 'session:\n  allowWorkflowChanges: [true\n' });
 
   it('refuses a workflow change saying so first, where the worker’s row shows it, not that the setting is off', async () => {
-    const files = {
-      '.github/workflows/ci.yml': 'on: push\n',
-      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
-    };
-    const head = h.fixture.agentCommit({ branch: WORKER_BRANCH, files });
-    h.fixture.writeResult(workResult(h.fixture, head));
+    commitAndResult(WORKFLOW_CHANGE)(h.fixture);
 
     expect(await h.publish({ GITHUB_RUN_ID: '4242' })).toBe(PUBLISH_EXIT.refused);
 
