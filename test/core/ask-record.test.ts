@@ -71,6 +71,17 @@ describe('the record of the ask that started a build', () => {
     const raw = { improve: { label: 'improve', loops: 2 } } as Partial<Config> as Raw;
     const issue = { ...make.snapshot().issue, labels: ['improve'] };
     const base = { issue, plan: { kind: 'missing' as const }, runs: [], integration: null };
+    /** What decide does for the series' issue with `ask` recorded (or none), bob having added the label since. */
+    const decidedWith = (ask?: AskRecord) =>
+      decide({
+        snapshot: make.snapshot({
+          ...base,
+          ...(ask ? { ask } : {}),
+          labelledBy: [{ label: 'improve', login: 'bob', at: ago(50) }],
+        }),
+        config: make.config(raw),
+        now: NOW,
+      });
 
     it('starts with the asker and time the record holds', () => {
       const ask: AskRecord = {
@@ -79,12 +90,7 @@ describe('the record of the ask that started a build', () => {
         at: ago(100),
         what: { kind: 'improve' },
       };
-      const snapshot = make.snapshot({
-        ...base,
-        ask,
-        labelledBy: [{ label: 'improve', login: 'bob', at: ago(50) }],
-      });
-      const actions = decide({ snapshot, config: make.config(raw), now: NOW });
+      const actions = decidedWith(ask);
       expect(dispatched(actions)).toEqual(['research L1 -']);
       expect(viewOf(actions).series).toMatchObject({ by: 'carol' });
     });
@@ -96,22 +102,13 @@ describe('the record of the ask that started a build', () => {
         at: ago(100),
         what: { kind: 'build', type: 'code' },
       };
-      const snapshot = make.snapshot({
-        ...base,
-        ask,
-        labelledBy: [{ label: 'improve', login: 'bob', at: ago(50) }],
-      });
-      const actions = decide({ snapshot, config: make.config(raw), now: NOW });
+      const actions = decidedWith(ask);
       expect(dispatched(actions)).toEqual(['plan - -']);
       expect(viewOf(actions).series).toBeUndefined();
     });
 
     it('falls back to the label’s first event for a series started before the record', () => {
-      const snapshot = make.snapshot({
-        ...base,
-        labelledBy: [{ label: 'improve', login: 'bob', at: ago(50) }],
-      });
-      const actions = decide({ snapshot, config: make.config(raw), now: NOW });
+      const actions = decidedWith();
       expect(dispatched(actions)).toEqual(['research L1 -']);
       expect(viewOf(actions).series).toMatchObject({ by: 'bob' });
     });

@@ -67,61 +67,52 @@ interface RoleCase {
 const failedRun = (run: Partial<RunInfo>): RunInfo =>
   make.run({ conclusion: 'failure', updatedAt: ago(10), ...run });
 
+/** A role's case: `run` stopped among `runs`, in the snapshot `snapshotOf` makes with them and what each paid. */
+function roleCase(
+  { run, runs, again }: { run: RunInfo; runs: RunInfo[]; again: string },
+  snapshotOf: (paid: { runs: RunInfo[]; usage: UsageRecord[] }) => BuildSnapshot,
+): RoleCase {
+  return {
+    run,
+    again,
+    snapshot: (record) => snapshotOf({ runs, usage: paidFor(runs, stopped(run, record)) }),
+  };
+}
+
 /** One worker, W1.1: its first work session stopped, no pull request. */
 function workCase(): RoleCase {
   const run = failedRun({ id: 7011, worker: 'W1.1' });
-  const runs = [planRun(), run];
-  return {
-    run,
-    again: 'work W1.1 -',
-    snapshot: (record) =>
-      make.snapshot({
-        plan: validPlan(make.plan({ workers: workers('W1.1') })),
-        runs,
-        usage: paidFor(runs, stopped(run, record)),
-      }),
-  };
+  return roleCase({ run, runs: [planRun(), run], again: 'work W1.1 -' }, (paid) =>
+    make.snapshot({ plan: validPlan(make.plan({ workers: workers('W1.1') })), ...paid }),
+  );
 }
 
 /** The contract's worker W0.1: its contract session stopped, no pull request. */
 function contractCase(): RoleCase {
   const run = failedRun({ id: 7001, role: 'contract', worker: 'W0.1' });
-  const runs = [planRun(), run];
-  return {
-    run,
-    again: 'contract W0.1 -',
-    snapshot: (record) =>
-      make.snapshot({
-        plan: validPlan(
-          make.plan({
-            criteria: ['a visitor signs in'],
-            workers: [
-              make.worker({ id: 'W0.1', title: 'The contract' }),
-              make.worker({ id: 'W1.1', depends_on: ['W0.1'] }),
-            ],
-          }),
-        ),
-        runs,
-        usage: paidFor(runs, stopped(run, record)),
-      }),
-  };
+  const plan = make.plan({
+    criteria: ['a visitor signs in'],
+    workers: [
+      make.worker({ id: 'W0.1', title: 'The contract' }),
+      make.worker({ id: 'W1.1', depends_on: ['W0.1'] }),
+    ],
+  });
+  return roleCase({ run, runs: [planRun(), run], again: 'contract W0.1 -' }, (paid) =>
+    make.snapshot({ plan: validPlan(plan), ...paid }),
+  );
 }
 
 /** W1.1's pull request #101 at HEAD: its review session stopped. */
 function reviewCase(): RoleCase {
   const run = failedRun({ id: 7101, role: 'review', trigger: `head-${HEAD}`, createdAt: ago(30) });
   const runs = [planRun(), make.run({ id: 7011 }), run];
-  return {
-    run,
-    again: `review W1.1 head-${HEAD}`,
-    snapshot: (record) =>
-      make.snapshot({
-        plan: validPlan(make.plan({ workers: workers('W1.1') })),
-        runs,
-        pulls: [make.pull()],
-        usage: paidFor(runs, stopped(run, record)),
-      }),
-  };
+  return roleCase({ run, runs, again: `review W1.1 head-${HEAD}` }, (paid) =>
+    make.snapshot({
+      plan: validPlan(make.plan({ workers: workers('W1.1') })),
+      pulls: [make.pull()],
+      ...paid,
+    }),
+  );
 }
 
 /** W1.1's review asked for changes: the fix session that answers it stopped. */
@@ -134,33 +125,22 @@ function fixCase(): RoleCase {
     make.run({ id: 7101, role: 'review', trigger: `head-${HEAD}`, createdAt: ago(45) }),
     run,
   ];
-  return {
-    run,
-    again: 'fix W1.1 review-501',
-    snapshot: (record) =>
-      make.snapshot({
-        plan: validPlan(make.plan({ workers: workers('W1.1') })),
-        runs,
-        pulls: [make.pull({ reviews: [review] })],
-        usage: paidFor(runs, stopped(run, record)),
-      }),
-  };
+  return roleCase({ run, runs, again: 'fix W1.1 review-501' }, (paid) =>
+    make.snapshot({
+      plan: validPlan(make.plan({ workers: workers('W1.1') })),
+      pulls: [make.pull({ reviews: [review] })],
+      ...paid,
+    }),
+  );
 }
 
 /** Every worker done, with a contract: the last milestone's validation session stopped. */
 function validateCase(): RoleCase {
   const run = validateRun(2, INTEGRATION_SHA, { conclusion: 'failure', updatedAt: ago(10) });
   const runs = [...deliveredRuns(), run];
-  return {
-    run,
-    again: `validate M2 head-${INTEGRATION_SHA}`,
-    snapshot: (record) =>
-      deliveredSnapshot({
-        contract: validContract(),
-        runs,
-        usage: paidFor(runs, stopped(run, record)),
-      }),
-  };
+  return roleCase({ run, runs, again: `validate M2 head-${INTEGRATION_SHA}` }, (paid) =>
+    deliveredSnapshot({ contract: validContract(), ...paid }),
+  );
 }
 
 /** No plan yet: the plan session stopped after spending $1.50 of it. */

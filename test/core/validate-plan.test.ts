@@ -31,6 +31,11 @@ function makeRaw(overrides: Record<string, unknown> = {}): Record<string, unknow
   };
 }
 
+/** The plan of these workers, the rest as `makeRaw` has it. */
+function planOf(...workers: RawWorker[]): Record<string, unknown> {
+  return makeRaw({ workers });
+}
+
 /** Every brief present and small, for the workers of `raw`. */
 function briefsFor(raw: Record<string, unknown>, size = 1000): Record<string, number> {
   const workers = Array.isArray(raw.workers) ? (raw.workers as RawWorker[]) : [];
@@ -109,7 +114,7 @@ describe('validatePlan', () => {
   });
 
   it('shortens a long value it quotes', () => {
-    const raw = makeRaw({ workers: [makeWorker('W1.1', [], { complexity: 'x'.repeat(100) })] });
+    const raw = planOf(makeWorker('W1.1', [], { complexity: 'x'.repeat(100) }));
     expect(problemsOf(raw)[0]).toMatch(/\(got "x{58}…\)\.$/);
   });
 
@@ -144,7 +149,7 @@ describe('validatePlan', () => {
   });
 
   it('reports a duplicate id with the places it is used', () => {
-    const raw = makeRaw({ workers: [makeWorker('W1.1'), makeWorker('W1.2'), makeWorker('W1.1')] });
+    const raw = planOf(makeWorker('W1.1'), makeWorker('W1.2'), makeWorker('W1.1'));
     expect(problemsOf(raw)).toEqual([
       'W1.1 is the id of 2 workers (workers[0], workers[2]); give each worker its own id.',
     ]);
@@ -174,17 +179,15 @@ describe('validatePlan', () => {
       ],
     ],
   ])('reports a dependency %s', (_name, workers, expected) => {
-    expect(problemsOf(makeRaw({ workers }))).toEqual(expected);
+    expect(problemsOf(planOf(...workers))).toEqual(expected);
   });
 
   it('names a dependency cycle, besides the wave rule it breaks', () => {
-    const raw = makeRaw({
-      workers: [
-        makeWorker('W1.2', ['W1.3']),
-        makeWorker('W1.3', ['W1.1']),
-        makeWorker('W1.1', ['W1.2']),
-      ],
-    });
+    const raw = planOf(
+      makeWorker('W1.2', ['W1.3']),
+      makeWorker('W1.3', ['W1.1']),
+      makeWorker('W1.1', ['W1.2']),
+    );
     expect(problemsOf(raw)).toEqual([
       'W1.2 (wave 1) depends on W1.3 in the same wave; a worker may depend only on earlier waves, so move W1.2 to a later wave or drop the dependency.',
       'W1.3 (wave 1) depends on W1.1 in the same wave; a worker may depend only on earlier waves, so move W1.3 to a later wave or drop the dependency.',
@@ -194,14 +197,12 @@ describe('validatePlan', () => {
   });
 
   it('names each separate cycle once', () => {
-    const raw = makeRaw({
-      workers: [
-        makeWorker('W1.1', ['W2.1']),
-        makeWorker('W2.1', ['W1.1']),
-        makeWorker('W3.1', ['W3.2']),
-        makeWorker('W3.2', ['W3.1', 'W1.1']),
-      ],
-    });
+    const raw = planOf(
+      makeWorker('W1.1', ['W2.1']),
+      makeWorker('W2.1', ['W1.1']),
+      makeWorker('W3.1', ['W3.2']),
+      makeWorker('W3.2', ['W3.1', 'W1.1']),
+    );
     expect(problemsOf(raw).filter((problem) => problem.startsWith('Dependencies'))).toEqual([
       'Dependencies form a cycle: W1.1, which depends on W2.1, which depends on W1.1; remove one of these dependencies.',
       'Dependencies form a cycle: W3.1, which depends on W3.2, which depends on W3.1; remove one of these dependencies.',
@@ -219,7 +220,7 @@ describe('validatePlan', () => {
       ],
     ],
   ])('checks a brief that is %s', (_name, sizes, expected) => {
-    const raw = makeRaw({ workers: [makeWorker('W1.1'), makeWorker('W1.2')] });
+    const raw = planOf(makeWorker('W1.1'), makeWorker('W1.2'));
     expect(problemsOf(raw, { 'workers/W1.1.md': 10, ...sizes })).toEqual(expected);
   });
 
@@ -239,7 +240,7 @@ describe('validatePlan', () => {
   });
 
   it('reads what it can of workers whose depends_on is not a list', () => {
-    const raw = makeRaw({ workers: [makeWorker('W1.1', [], { depends_on: 'W1.2' })] });
+    const raw = planOf(makeWorker('W1.1', [], { depends_on: 'W1.2' }));
     expect(problemsOf(raw)).toEqual([
       'plan.json workers[0].depends_on (worker W1.1): Invalid input: expected array, received string.',
     ]);
@@ -287,7 +288,7 @@ describe("validatePlan: the contract's worker", () => {
     ],
     [
       'W0.1 without criteria',
-      () => makeRaw({ workers: [contract, makeWorker('W1.1', ['W0.1'])] }),
+      () => planOf(contract, makeWorker('W1.1', ['W0.1'])),
       undefined,
       'but the plan names no acceptance criteria',
     ],
