@@ -55,19 +55,20 @@ export function measureInChild<T>(
 }
 
 /**
- * Runs `bench/<file>` in a child on the fast clock (bench/fast-clock.mjs, `k` times faster),
- * handing it `options` as JSON in `BENCH_OPTIONS`; resolves with the report it prints.
+ * Runs `bench/<file>` in a child on the fast clock (bench/fast-clock.mjs, `options.k` times
+ * faster), handing it `options` as JSON in `BENCH_OPTIONS`; resolves with the report it prints.
  */
 export function measureOnFastClock<T>(
   file: string,
-  { k, options, timeoutMs }: { k: number; options: unknown; timeoutMs: number },
+  options: { k: number },
+  timeoutMs: number,
 ): Promise<T> {
   return measureInChild<T>(file, timeoutMs, {
     nodeArgs: ['--import', new URL('./fast-clock.mjs', import.meta.url).href],
     args: ['--child'],
     env: {
       ...process.env,
-      FAST_CLOCK_K: String(k),
+      FAST_CLOCK_K: String(options.k),
       FAST_CLOCK_EPOCH: String(Date.now()),
       BENCH_OPTIONS: JSON.stringify(options),
     },

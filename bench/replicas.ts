@@ -104,11 +104,7 @@ export async function measureReplicas(
   options: ReplicasOptions = FULL,
   timeoutMs = 900_000,
 ): Promise<ReplicasReport> {
-  const report = await measureOnFastClock<ReplicasReport>('replicas.ts', {
-    k: options.k,
-    options,
-    timeoutMs,
-  });
+  const report = await measureOnFastClock<ReplicasReport>('replicas.ts', options, timeoutMs);
   report.runs.forEach(readOutcome);
   return report;
 }

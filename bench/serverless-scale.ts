@@ -64,11 +64,11 @@ export async function measureServerlessScale(
   options: ServerlessScaleOptions = SERVERLESS_FULL,
   timeoutMs = 900_000,
 ): Promise<ServerlessScaleReport> {
-  const report = await measureOnFastClock<ServerlessScaleReport>('serverless-scale.ts', {
-    k: options.k,
+  const report = await measureOnFastClock<ServerlessScaleReport>(
+    'serverless-scale.ts',
     options,
     timeoutMs,
-  });
+  );
   return readOutcome(report);
 }
 
