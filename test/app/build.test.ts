@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { type AppHarness, startReplica } from '../support/app-harness.js';
-import { startAppEachTest } from '../support/app-tests.js';
+import { type AppOnRepo, startAppEachTest } from '../support/app-tests.js';
 import { BUILD, statusBody } from '../support/builds.js';
 import { DISPATCH } from '../support/rest-routes.js';
 import {
@@ -18,8 +18,9 @@ describe('a whole build through the app', () => {
   let gh: FakeGitHub;
   let now: () => string;
   let apps: AppHarness[];
+  let addReplica: AppOnRepo['addReplica'];
 
-  startAppEachTest((started) => ({ gh, now, apps } = started));
+  startAppEachTest((started) => ({ gh, now, apps, addReplica } = started));
 
   async function runBuild(script: SessionScript, delivery: Delivery = inOrder): Promise<void> {
     await runApprovedBuild({ gh, apps, script, delivery });
@@ -111,7 +112,7 @@ describe('a whole build through the app', () => {
   );
 
   it('ends the same with two app processes sharing the events', async () => {
-    apps.push(await startReplica({ now }));
+    await addReplica();
     await runBuild(makeScript(), doubledAndShuffled(7));
 
     expectDelivered(['W1.1', 'W1.2', 'W2.1']);
@@ -126,7 +127,7 @@ describe('a whole build through the app', () => {
   it.each([1, 2, 3])(
     'fixes a red head once with two app processes sharing the events: a twin fix finds the head moved (seed %i)',
     async (seed) => {
-      apps.push(await startReplica({ now }));
+      await addReplica();
       const fixed: string[] = [];
       const script = makeScript({
         ci: (worker, pushes) => (worker === 'W1.1' && pushes === 1 ? 'failure' : 'success'),

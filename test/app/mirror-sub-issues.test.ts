@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, startReplica } from '../support/app-harness.js';
-import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD, labelledIssue } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { type AppOnRepo, startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, MIRROR_SUB_ISSUES } from '../support/builds.js';
 import { CREATE_ISSUE, knownRestRoutes } from '../support/rest-routes.js';
 import {
   doubledAndShuffled,
@@ -14,11 +14,11 @@ import {
 
 describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
   let gh: FakeGitHub;
-  let now: () => string;
   let apps: AppHarness[];
+  let addReplica: AppOnRepo['addReplica'];
 
-  startAppEachTest((started) => ({ gh, now, apps } = started), {
-    config: 'plan:\n  mirrorSubIssues: true\n',
+  startAppEachTest((started) => ({ gh, apps, addReplica } = started), {
+    config: MIRROR_SUB_ISSUES,
   });
 
   async function runBuild(delivery = inOrder): Promise<number> {
@@ -58,7 +58,7 @@ describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
   });
 
   it('creates each mirror once with two replicas and every event doubled and shuffled', async () => {
-    apps.push(await startReplica({ now }));
+    await addReplica();
     const parent = await runBuild(doubledAndShuffled(7));
     for (const app of apps) expect(app.errors).toEqual([]);
     expect(gh.log.filter((entry) => entry.route === CREATE_ISSUE)).toHaveLength(3);
@@ -71,7 +71,7 @@ describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
 
   it('follows /replan: a dropped worker’s mirror closes as not planned and reopens when it comes back', async () => {
     // Two replicas, every event doubled and shuffled: each step is still done once.
-    apps.push(await startReplica({ now }));
+    await addReplica();
     const delivery = doubledAndShuffled(11);
     const issue = labelledIssue(gh);
     const diamond = makeScript();

@@ -4,8 +4,8 @@ import { parseValidationMessage, validationRefPrefix } from '../../src/core/plan
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { clearHiddenRefReading } from '../../src/github/observe/hidden-records.js';
 import { makeContract } from '../core/factories.js';
-import { type AppHarness, startReplica } from '../support/app-harness.js';
-import { startAppEachTest } from '../support/app-tests.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { type AppOnRepo, startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, statusBody } from '../support/builds.js';
 import { doubledAndShuffled, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
@@ -21,8 +21,8 @@ const CONTRACT = makeContract({
 describe('validators that did not write the code', () => {
   let gh: FakeGitHub;
   let apps: AppHarness[];
-  let now: () => string;
-  startAppEachTest((started) => ({ gh, apps, now } = started));
+  let addReplica: AppOnRepo['addReplica'];
+  startAppEachTest((started) => ({ gh, apps, addReplica } = started));
 
   const validations = () =>
     [...gh.git.refs.keys()]
@@ -97,7 +97,7 @@ describe('validators that did not write the code', () => {
   it.each([1, 2, 3])(
     'two replicas given every event twice record one validation per milestone; a twin run ends without running the checks (seed %i)',
     async (seed) => {
-      apps.push(await startReplica({ now }));
+      await addReplica();
       const validated: string[] = [];
       const script = makeScript({
         workers: CHAIN,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD } from '../support/builds.js';
+import { BUILD, MIRROR_SUB_ISSUES } from '../support/builds.js';
 import { driveBuild } from '../support/scripted-sessions.js';
 
 /**
@@ -18,9 +18,7 @@ describe('a sub-issue of another repository', () => {
   let gh: FakeGitHub;
   let now: () => string;
   let apps: AppHarness[];
-  startAppEachTest((started) => ({ gh, now, apps } = started), {
-    config: 'plan:\n  mirrorSubIssues: true\n',
-  });
+  startAppEachTest((started) => ({ gh, now, apps } = started), { config: MIRROR_SUB_ISSUES });
 
   it("never closes this repository's issue with its number", async () => {
     const parent = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });

@@ -51,8 +51,10 @@ export interface AppOnRepo {
   now: () => string;
   gh: FakeGitHub;
   app: AppHarness;
-  /** The app, for `driveBuild`; a test may add replicas (`startReplica`). */
+  /** The app and its replicas, for `driveBuild`. */
   apps: AppHarness[];
+  /** Starts one more app process on the same GitHub and clock (`startReplica`), and adds it to `apps`. */
+  addReplica: () => Promise<AppHarness>;
 }
 
 /** How the app and its repository start: `startApp`'s options, and the repository's own. */
@@ -107,8 +109,13 @@ export function startAppEachTest(
     prepare?.(gh, now);
     app = await startApp({ gh, now, ...start });
     const apps = [app];
-    for (let more = 0; more < replicas; more++) apps.push(await startReplica({ now }));
-    use({ now, gh, app, apps });
+    const addReplica = async () => {
+      const replica = await startReplica({ now });
+      apps.push(replica);
+      return replica;
+    };
+    for (let more = 0; more < replicas; more++) await addReplica();
+    use({ now, gh, app, apps, addReplica });
     if (approved) await runApprovedBuild({ gh, apps, script: approved });
   });
   afterEach(() => app?.stop());

@@ -23,6 +23,9 @@ export const DIAMOND: PlanWorkerSpec[] = [
 /** Two workers in a chain: W2.1 on W1.1. */
 export const CHAIN: PlanWorkerSpec[] = [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }];
 
+/** `.github/baton.yml` of a repository whose builds mirror their workers as sub-issues (`plan.mirrorSubIssues`). */
+export const MIRROR_SUB_ISSUES = 'plan:\n  mirrorSubIssues: true\n';
+
 /** The dispatch inputs the app may send a session's workflow, in the template's order. */
 export const DISPATCH_INPUTS = [
   'role',
