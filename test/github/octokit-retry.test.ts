@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
-import { nockEachTest } from '../support/nock-each-test.js';
+import { answeredInTurn, nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';
 const MERGE = '/repos/octo/widgets/pulls/7/merge';
@@ -33,24 +33,21 @@ describe("the app's retry policy", () => {
   );
 
   it('retries a 502 from a merge, and stops at the 405 that follows', async () => {
-    const scope = nock(API)
-      .put(MERGE)
-      .reply(502, { message: 'Server Error' })
-      .put(MERGE)
-      .reply(405, { message: 'Pull Request is not mergeable' })
-      .put(MERGE)
-      .reply(200, { merged: true });
+    const scope = answeredInTurn(API, 'PUT', MERGE, [
+      [502, { message: 'Server Error' }],
+      [405, { message: 'Pull Request is not mergeable' }],
+      [200, { merged: true }],
+    ]);
     await expect(merge(client())).rejects.toMatchObject({ status: 405 });
     // The third answer was never asked for.
     expect(scope.pendingMocks()).toEqual([`PUT ${API}:443${MERGE}`]);
   });
 
   it('retries a 502 until GitHub answers', async () => {
-    const scope = nock(API)
-      .put(MERGE)
-      .reply(502, { message: 'Server Error' })
-      .put(MERGE)
-      .reply(200, { merged: true, sha: 'def' });
+    const scope = answeredInTurn(API, 'PUT', MERGE, [
+      [502, { message: 'Server Error' }],
+      [200, { merged: true, sha: 'def' }],
+    ]);
     const { data } = await merge(client());
     expect(data).toMatchObject({ merged: true });
     expect(scope.isDone()).toBe(true);

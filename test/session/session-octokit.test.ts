@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createGitHubApi } from '../../src/session/publish/write/github-api.js';
 import { createGitHubReads } from '../../src/session/reads/github-reads.js';
-import { nockEachTest } from '../support/nock-each-test.js';
+import { answeredInTurn, nockEachTest } from '../support/nock-each-test.js';
 
 const API = 'https://api.github.com';
 const PULLS = '/repos/acme/app/pulls';
@@ -28,13 +28,11 @@ describe("a session's GitHub client", () => {
   });
 
   it('retries a 502 and stops at the 422 that follows (the write had landed)', async () => {
-    const scope = nock(API)
-      .post(PULLS)
-      .reply(502, { message: 'Server Error' })
-      .post(PULLS)
-      .reply(422, { message: 'A pull request already exists' })
-      .post(PULLS)
-      .reply(201, { number: 8 });
+    const scope = answeredInTurn(API, 'POST', PULLS, [
+      [502, { message: 'Server Error' }],
+      [422, { message: 'A pull request already exists' }],
+      [201, { number: 8 }],
+    ]);
     await expect(api().request('POST', PULLS, { title: 't' })).rejects.toMatchObject({
       status: 422,
     });
@@ -74,17 +72,19 @@ describe("a session's GitHub client", () => {
   });
 
   it("retries the agent job's reads too", async () => {
-    const scope = nock(API)
-      .get(`${PULLS}/7`)
-      .reply(502, { message: 'Server Error' })
-      .get(`${PULLS}/7`)
-      .reply(200, {
-        number: 7,
-        title: 'W1.1',
-        state: 'open',
-        head: { sha: 'abc', ref: 'w' },
-        base: { ref: 'b' },
-      });
+    const scope = answeredInTurn(API, 'GET', `${PULLS}/7`, [
+      [502, { message: 'Server Error' }],
+      [
+        200,
+        {
+          number: 7,
+          title: 'W1.1',
+          state: 'open',
+          head: { sha: 'abc', ref: 'w' },
+          base: { ref: 'b' },
+        },
+      ],
+    ]);
     const reads = createGitHubReads({
       apiUrl: API,
       repository: 'acme/app',

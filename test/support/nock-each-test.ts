@@ -12,3 +12,21 @@ export function nockEachTest(): void {
     nock.enableNetConnect();
   });
 }
+
+/** The answers of one route, in turn: `[status, body]`, each given once. */
+export type AnswersInTurn = [status: number, body: nock.Body][];
+
+/**
+ * A scope on `api` answering `method path` with each of `answers` in turn, once each: a
+ * route that fails, then answers (what a client's retries meet).
+ */
+export function answeredInTurn(
+  api: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  answers: AnswersInTurn,
+): nock.Scope {
+  const scope = nock(api);
+  for (const [status, body] of answers) scope.intercept(path, method).reply(status, body);
+  return scope;
+}
