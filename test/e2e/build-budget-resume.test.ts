@@ -6,7 +6,7 @@
 // the default branch, and with no command the same review runs again, approves, and the build
 // delivers. The sessions run from the sources (`code: 'source'`), as the engine binaries are the
 // point here.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { diamondScenario, setUpWidgetsWith } from '../../sim/scenario/builds/greeting-scenario.js';
 import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
@@ -15,7 +15,7 @@ import type { Scenario } from '../../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import type { UsageRecord } from '../../src/core/records/usage.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
-import { playBuildsAtOnce } from '../support/builds-at-once.js';
+import { awaitBeforeAll, playBuildsAtOnce } from '../support/builds-at-once.js';
 
 /**
  * The build's budget on each engine: the plan and the work session on Haiku fit in it, every
@@ -115,10 +115,7 @@ function reviews({ sim, build }: Played): UsageRecord[] {
 describe.each(['claude-code', 'copilot'] as const)(
   'a review the budget stopped, on %s',
   (engine) => {
-    let played: Played;
-    beforeAll(async () => {
-      played = await runs()[engine];
-    }, WHOLE_BUILD_LIMIT_MS + 60_000);
+    const played = awaitBeforeAll(() => runs()[engine], WHOLE_BUILD_LIMIT_MS + 60_000);
 
     it('records the review as stopped by the budget, with what it had and what it needed, and the status says so', () => {
       const [stopped] = reviews(played);

@@ -27,7 +27,12 @@ import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { conflictNote } from '../../sim/scenario/turns/fix-summary.js';
 import { quoted } from '../../src/core/verification/quoted.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { type PlayedGreeting, playBuildsAtOnce, playGreeting } from '../support/builds-at-once.js';
+import {
+  awaitBeforeAll,
+  type PlayedGreeting,
+  playBuildsAtOnce,
+  playGreeting,
+} from '../support/builds-at-once.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 import { type KnownSecret, maskedAsActions, secretsIn } from '../support/secrets.js';
 
@@ -120,10 +125,7 @@ const MODES = [
 describe.each(MODES)(
   'a diamond build from the label to the final pull request ($mode)',
   ({ run }) => {
-    let played: Played;
-    beforeAll(async () => {
-      played = await run();
-    }, WHOLE_BUILD_LIMIT_MS + 30_000);
+    const played = awaitBeforeAll(run, WHOLE_BUILD_LIMIT_MS + 30_000);
 
     it('merges every worker into the build branch, with no turn the scenario did not expect', () => {
       expect(played.model.problems).toEqual([]);
@@ -229,10 +231,7 @@ describe.each(MODES)(
 );
 
 describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
-  let played: Played;
-  beforeAll(async () => {
-    played = await run();
-  }, WHOLE_BUILD_LIMIT_MS + 30_000);
+  const played = awaitBeforeAll(run, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('shows none of the app’s, GitHub’s, Actions’ or Anthropic’s secrets in the app’s or the sessions’ output', async () => {
     const { sim } = played;

@@ -7,7 +7,7 @@
 // scripted model plays each engine's side in its own protocol (streamed
 // Messages for Claude Code and Copilot, the Responses API for Codex) through
 // the model proxy of each session; the four builds run at the same time.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import type { CapturedResponsesRequest } from '../../sim/fake-openai.js';
@@ -20,7 +20,12 @@ import type { UsageRecord } from '../../src/core/records/usage.js';
 import { tokensOfUsage } from '../../src/core/snapshot/ledger.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { costOf } from '../../src/core/vocabulary/pricing.js';
-import { type PlayedGreeting, playBuildsAtOnce, playGreeting } from '../support/builds-at-once.js';
+import {
+  awaitBeforeAll,
+  type PlayedGreeting,
+  playBuildsAtOnce,
+  playGreeting,
+} from '../support/builds-at-once.js';
 
 type Played = PlayedGreeting;
 
@@ -126,10 +131,7 @@ describe.each([
   ['codex', { work: 'codex', review: 'codex' }],
   ['copilot', { work: 'copilot', review: 'copilot' }],
 ] as const)('the diamond with every session on %s', (name, expected) => {
-  let played: Played;
-  beforeAll(async () => {
-    played = await runs()[name];
-  }, WHOLE_BUILD_LIMIT_MS + 30_000);
+  const played = awaitBeforeAll(() => runs()[name], WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('merges every worker with no turn the scenario did not expect, every session on that engine', () => {
     expect(played.model.problems).toEqual([]);
@@ -171,10 +173,7 @@ describe.each([
 });
 
 describe('a mixed build: one worker per engine, reviewed on Codex', () => {
-  let played: Played;
-  beforeAll(async () => {
-    played = await runs().mixed;
-  }, WHOLE_BUILD_LIMIT_MS + 30_000);
+  const played = awaitBeforeAll(() => runs().mixed, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('runs each worker on its own engine and every review on Codex, and merges them all', () => {
     expect(played.model.problems).toEqual([]);

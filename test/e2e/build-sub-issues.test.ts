@@ -4,7 +4,7 @@
 // commands after both merged, and closes each sub-issue as its worker merges.
 // Beside it, played at the same time, an issue whose sub-issues block each
 // other in a cycle gets no plan, and the status comment says which link to remove.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import {
@@ -20,7 +20,7 @@ import {
   subIssueGraphPath,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
-import { playBuildsAtOnce } from '../support/builds-at-once.js';
+import { awaitBeforeAll, playBuildsAtOnce } from '../support/builds-at-once.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
 const MERGE_ROUTE = 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge';
@@ -118,10 +118,7 @@ const logIndex = ({ sim }: Played, route: string, path: string) =>
   sim.gh.log.findIndex((entry) => entry.route === route && entry.path.endsWith(path));
 
 describe('an issue whose sub-issues are the plan', () => {
-  let played: Played;
-  beforeAll(async () => {
-    played = await runs().subIssues;
-  }, WHOLE_BUILD_LIMIT_MS + 30_000);
+  const played = awaitBeforeAll(() => runs().subIssues, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('plans one worker per sub-issue, with the blocked-by links as dependencies', () => {
     expect(played.model.problems).toEqual([]);

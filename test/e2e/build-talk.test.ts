@@ -7,7 +7,7 @@
 // limit (what the build's budget has left), is told to wind down, and hands in partial
 // work as a draft pull request with its note; the budget is raised, /continue starts a
 // session from that draft (which the /queue reaches first), and the worker merges.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import { fileOn, type PlayedTalk, playTalk } from '../../sim/scenario/play-talk.js';
@@ -15,7 +15,7 @@ import type { UsageRecord } from '../../src/core/records/usage.js';
 import { providerOf } from '../../src/core/sessions/engines.js';
 import { ENGINES, type Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { playBuildsAtOnce } from '../support/builds-at-once.js';
+import { awaitBeforeAll, playBuildsAtOnce } from '../support/builds-at-once.js';
 
 /**
  * The build's budget on each engine: its plan session's cost, about fifteen of the
@@ -93,10 +93,7 @@ function sentToModels({ sim }: Played): string {
 }
 
 describe.each(ENGINES)('talking to a session on %s', (engine) => {
-  let played: Played;
-  beforeAll(async () => {
-    played = await runs()[engine];
-  }, WHOLE_BUILD_LIMIT_MS + 60_000);
+  const played = awaitBeforeAll(() => runs()[engine], WHOLE_BUILD_LIMIT_MS + 60_000);
 
   it('takes a writer’s /steer in between two turns, does what it asks, and shows the turn that took it in', () => {
     expect(played.model.problems).toEqual([]);

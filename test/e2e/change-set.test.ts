@@ -33,7 +33,7 @@ import {
 import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { MEMBER_READ_PERMISSIONS } from '../../src/conductor/members-reader.js';
 import { completionPath, integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
-import { playBuildsAtOnce } from '../support/builds-at-once.js';
+import { awaitBeforeAll, playBuildsAtOnce } from '../support/builds-at-once.js';
 
 type Played = PlayedChangeSet;
 
@@ -116,10 +116,7 @@ describe('a change set that lists a repository the app is not installed on (noth
 describe.each(['hosted', 'serverless'] as const)(
   'a change set across three repositories (%s)',
   (mode) => {
-    let played: Played;
-    beforeAll(async () => {
-      played = await runs()[mode];
-    }, SET_LIMIT_MS + 60_000);
+    const played = awaitBeforeAll(() => runs()[mode], SET_LIMIT_MS + 60_000);
 
     it('runs each worker in its repository, with no turn the scenario did not expect', () => {
       const { model, repos, sim } = played;

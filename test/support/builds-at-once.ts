@@ -29,6 +29,18 @@ export function playBuildsAtOnce<Runs extends Record<string, Promise<unknown>>>(
   };
 }
 
+/**
+ * One describe's build, awaited before the describe's tests (within `timeoutMs`): the object
+ * answered takes the played build's fields then, for the tests to read.
+ */
+export function awaitBeforeAll<T extends object>(build: () => Promise<T>, timeoutMs: number): T {
+  const played = {} as T;
+  beforeAll(async () => {
+    Object.assign(played, await build());
+  }, timeoutMs);
+  return played;
+}
+
 /** A greeting build played whole, with the simulation and scripted model that played it. */
 export interface PlayedGreeting {
   sim: Simulation;
