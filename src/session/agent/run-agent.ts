@@ -1,5 +1,5 @@
 import { isMoneyLimit } from '../../core/records/usage.js';
-import { isWorkRole } from '../../core/sessions/session.js';
+import { isWorkRole, type SessionRole } from '../../core/sessions/session.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import { appendStepSummary } from '../step-summary.js';
@@ -163,31 +163,21 @@ async function writeJobSummary({
   }
 }
 
+/** Each role's run; work and fix run the same worker's loop, told which they are. */
+const ROLE_RUNS: Record<SessionRole, (ctx: AgentContext) => Promise<RoleOutcome>> = {
+  plan: runPlanRole,
+  work: (ctx) => runWorkRole(ctx, 'work'),
+  fix: (ctx) => runWorkRole(ctx, 'fix'),
+  contract: runContractRole,
+  review: runReviewRole,
+  synthesis: runSynthesisRole,
+  research: runResearchRole,
+  summary: runSummaryRole,
+  validate: runValidateRole,
+};
+
 function runRole(ctx: AgentContext): Promise<RoleOutcome> {
-  const role = ctx.env.BATON_ROLE;
-  switch (role) {
-    case 'plan':
-      return runPlanRole(ctx);
-    case 'work':
-    case 'fix':
-      return runWorkRole(ctx, role);
-    case 'contract':
-      return runContractRole(ctx);
-    case 'review':
-      return runReviewRole(ctx);
-    case 'synthesis':
-      return runSynthesisRole(ctx);
-    case 'research':
-      return runResearchRole(ctx);
-    case 'summary':
-      return runSummaryRole(ctx);
-    case 'validate':
-      return runValidateRole(ctx);
-    default: {
-      const _exhaustive: never = role;
-      return _exhaustive;
-    }
-  }
+  return ROLE_RUNS[ctx.env.BATON_ROLE](ctx);
 }
 
 function sessionResult({
