@@ -3,18 +3,17 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
 import { createRef, RefRefusedError } from '../../src/github/act/locks/refs.js';
+import type { RepoContext } from '../../src/github/client/types.js';
 import { BUILD, makeSnapshot } from '../core/factories.js';
-import { mountEachTest } from '../support/app-tests.js';
+import { mountReaderEachTest } from '../support/app-tests.js';
 import { repoContextOn } from '../support/mount-nock.js';
 
 describe('creating a ref: only "Reference already exists" means someone holds it', () => {
   let gh: FakeGitHub;
-  mountEachTest((repo) => {
-    gh = repo;
-  });
+  let ctx: RepoContext;
+  mountReaderEachTest((mounted) => ({ gh, ctx } = mounted), { context: repoContextOn });
 
   it('answers false for a ref that exists, true for a new one', async () => {
-    const ctx = repoContextOn(gh);
     const sha = gh.git.resolve('main') ?? '';
     expect(await createRef(ctx, { ref: 'refs/baton/1-x/build/lock', sha })).toBe(true);
     expect(await createRef(ctx, { ref: 'refs/baton/1-x/build/lock', sha })).toBe(false);
@@ -25,7 +24,6 @@ describe('creating a ref: only "Reference already exists" means someone holds it
     ['a name ending in .lock', 'refs/baton/1-x/build.lock', true],
     ['a commit that does not exist', 'refs/baton/1-x/build/other', false],
   ])('throws RefRefusedError for %s', async (_name, ref, realSha) => {
-    const ctx = repoContextOn(gh);
     const sha = realSha ? (gh.git.resolve('main') ?? '') : 'f'.repeat(40);
     const refused = createRef(ctx, { ref, sha });
     await expect(refused).rejects.toBeInstanceOf(RefRefusedError);
@@ -33,7 +31,6 @@ describe('creating a ref: only "Reference already exists" means someone holds it
   });
 
   it('a refused lock fails the action, logs an error and says so once on the issue', async () => {
-    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const sha = gh.git.resolve('main') ?? '';
     const snapshot = makeSnapshot({

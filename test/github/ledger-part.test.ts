@@ -12,7 +12,7 @@ import { ledgerPartLockRef } from '../../src/github/act/ensure-ledger-part.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { collectComments, type PlainComment } from '../../src/github/observe/read-comments.js';
 import { BUILD, makeCommand, makeSnapshot } from '../core/factories.js';
-import { mountEachTest } from '../support/app-tests.js';
+import { mountReaderEachTest } from '../support/app-tests.js';
 import { repoContextOn } from '../support/mount-nock.js';
 
 const quiet: ActLog = { info: () => {}, warn: () => {}, error: () => {} };
@@ -88,12 +88,10 @@ async function renderOnce(ctx: RepoContext, snapshot: BuildSnapshot) {
 
 describe('a ledger that outgrows the status comment moves into ledger parts, never cut', () => {
   let gh: FakeGitHub;
-  mountEachTest((repo) => {
-    gh = repo;
-  });
+  let ctx: RepoContext;
+  mountReaderEachTest((mounted) => ({ gh, ctx } = mounted), { context: repoContextOn });
 
   it('keeps 1,000 accepted commands across the status comment and its parts, each under 65,536 characters', async () => {
-    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const sha = gh.git.resolve('main') ?? '';
     const commands = accepted(1_000);
@@ -123,7 +121,6 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
   });
 
   it('keeps every command of a comment that carries several, a comment never split between two parts', async () => {
-    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const sha = gh.git.resolve('main') ?? '';
     const commands = accepted(600, 3);
@@ -142,7 +139,6 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
   });
 
   it('a replica that loses a part’s lock posts no part and keeps every entry in the status comment', async () => {
-    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const sha = gh.git.resolve('main') ?? '';
     gh.git.refs.set(ledgerPartLockRef(BUILD, 1), sha);
@@ -164,7 +160,6 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
   });
 
   it('reads no part written by anyone but Baton', async () => {
-    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     gh.addComment({
       issue,

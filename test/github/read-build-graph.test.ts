@@ -4,7 +4,7 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { buildGraphVariables } from '../../src/github/observe/observe-build.js';
 import { readBuildGraph } from '../../src/github/observe/read-build-graph.js';
-import { mountEachTest, repoContextOf } from '../support/app-tests.js';
+import { mountReaderEachTest } from '../support/app-tests.js';
 
 /**
  * The build query's lists read whole against a simulator that, like GitHub,
@@ -16,10 +16,7 @@ const BUILD = '1-add-oauth-login';
 describe('readBuildGraph', () => {
   let gh: FakeGitHub;
   let ctx: RepoContext;
-  mountEachTest((repo) => {
-    gh = repo;
-    ctx = repoContextOf(gh);
-  });
+  mountReaderEachTest((mounted) => ({ gh, ctx } = mounted));
 
   const variables = () =>
     buildGraphVariables(gh, { build: BUILD, issue: 1, defaultBranch: gh.defaultBranch });

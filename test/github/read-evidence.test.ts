@@ -5,7 +5,7 @@ import { type Evidence, renderEvidenceMarker } from '../../src/core/sessions/evi
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { observeBuild } from '../../src/github/observe/observe-build.js';
-import { mountEachTest, repoContextOf } from '../support/app-tests.js';
+import { mountReaderEachTest } from '../support/app-tests.js';
 import { installedRepo, landPlan, tickingClock } from '../support/builds.js';
 
 /**
@@ -19,13 +19,9 @@ const BRANCH = `baton/${BUILD}/W1.1`;
 describe('observe: evidence and the contract', () => {
   let gh: FakeGitHub;
   let ctx: RepoContext;
-  mountEachTest(
-    (repo) => {
-      gh = repo;
-      ctx = repoContextOf(gh);
-    },
-    () => installedRepo(tickingClock()),
-  );
+  mountReaderEachTest((mounted) => ({ gh, ctx } = mounted), {
+    repo: () => installedRepo(tickingClock()),
+  });
 
   function evidenceOf(head: string, paths: string[]): Evidence {
     return {

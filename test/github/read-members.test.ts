@@ -5,7 +5,7 @@ import { messageRef } from '../../src/core/sessions/messages.js';
 import { integrationBranch, memberBuildId } from '../../src/core/vocabulary/ids.js';
 import { readMembers } from '../../src/github/change-set/read-members.js';
 import type { RepoContext } from '../../src/github/client/types.js';
-import { mountEachTest, repoContextOf } from '../support/app-tests.js';
+import { mountReaderEachTest } from '../support/app-tests.js';
 
 /**
  * A change set's member read (`readMembers`): what each member build's own
@@ -19,10 +19,7 @@ const MEMBER = memberBuildId('12-rename-fetch', 'acme/service');
 describe('readMembers', () => {
   let gh: FakeGitHub;
   let ctx: RepoContext;
-  mountEachTest((repo) => {
-    gh = repo;
-    ctx = repoContextOf(gh);
-  });
+  mountReaderEachTest((mounted) => ({ gh, ctx } = mounted));
 
   it('reads the message refs of a member’s workers, past the first hundred', async () => {
     const head = gh.git.commitOn(integrationBranch(MEMBER), { 'a.txt': 'a' }, 'member build');

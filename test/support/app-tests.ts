@@ -36,6 +36,20 @@ export function mountEachTest(
   });
 }
 
+/**
+ * `mountEachTest`, handing the test a context on the repository as well: a reader's
+ * (`repoContextOf`) unless `context` makes another (the app's client, `repoContextOn`).
+ */
+export function mountReaderEachTest(
+  use: (mounted: { gh: FakeGitHub; ctx: RepoContext }) => void,
+  {
+    repo,
+    context = repoContextOf,
+  }: { repo?: () => FakeGitHub; context?: (gh: FakeGitHub) => RepoContext } = {},
+): void {
+  mountEachTest((gh) => use({ gh, ctx: context(gh) }), repo);
+}
+
 /** What a reader of the app is handed for a repository mounted on nock: a plain Octokit with an installation token. */
 export function repoContextOf(gh: FakeGitHub): RepoContext {
   return {
