@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { overviewOf } from '../../src/core/overview/overview.js';
 import { BuildBoard } from '../../src/page/build-board.js';
-import { startApp } from '../support/app-harness.js';
-import { startSetApp } from '../support/app-tests.js';
-import { BUILD, DIAMOND, installedRepo, tickingClock } from '../support/builds.js';
+import { startRepoApp, startSetApp } from '../support/app-tests.js';
+import { BUILD, DIAMOND } from '../support/builds.js';
 import {
   CLIENT,
   driveSetIssue,
@@ -20,29 +19,23 @@ import { runApprovedBuild } from '../support/scripted-sessions.js';
  */
 describe('the page’s board, fed by the reconciles', () => {
   it('holds a build as its last reconcile read it, with the status it rendered', async () => {
-    const now = tickingClock();
-    const gh = installedRepo(now);
     const board = new BuildBoard();
-    const app = await startApp({ gh, now, board });
-    try {
-      await runApprovedBuild({
-        gh,
-        apps: [app],
-        script: { build: BUILD, issue: 1, workers: DIAMOND, usageUsd: { work: 1, review: 0.2 } },
-      });
-      const [read, ...more] = board.reads();
-      expect(more).toEqual([]);
-      expect(read?.repository).toBe(`${gh.owner}/${gh.repo}`);
-      expect(read?.snapshot.build).toBe(BUILD);
-      expect(read?.snapshot.statusComment?.body).toBe('');
-      const overview = overviewOf({ reads: board.reads(), access: { kind: 'all' }, now: now() });
-      const row = overview.builds[0];
-      expect(row?.workers.map((worker) => worker.state)).toEqual(['merged', 'merged', 'merged']);
-      expect(row?.finalPull).not.toBeNull();
-      expect(overview.spend.perMergedPull.merged).toBe(3);
-    } finally {
-      app.stop();
-    }
+    const { gh, app, now } = await startRepoApp({ board });
+    await runApprovedBuild({
+      gh,
+      apps: [app],
+      script: { build: BUILD, issue: 1, workers: DIAMOND, usageUsd: { work: 1, review: 0.2 } },
+    });
+    const [read, ...more] = board.reads();
+    expect(more).toEqual([]);
+    expect(read?.repository).toBe(`${gh.owner}/${gh.repo}`);
+    expect(read?.snapshot.build).toBe(BUILD);
+    expect(read?.snapshot.statusComment?.body).toBe('');
+    const overview = overviewOf({ reads: board.reads(), access: { kind: 'all' }, now: now() });
+    const row = overview.builds[0];
+    expect(row?.workers.map((worker) => worker.state)).toEqual(['merged', 'merged', 'merged']);
+    expect(row?.finalPull).not.toBeNull();
+    expect(overview.spend.perMergedPull.merged).toBe(3);
   });
 
   it('holds a change set’s set build with its repositories, and each member build in its own repository', async () => {

@@ -127,13 +127,19 @@ const OPENAI_REACHING_OUT: Record<string, Record<string, unknown>> = {
   }),
 };
 
+/** A proxy started for the test that refused `body` sent to `path` (400): the harness, for what it saw. */
+async function refusedBy(path: string, body: Record<string, unknown>) {
+  const harness = await startHarness();
+  const answer = await send(harness.proxy, path, body);
+  expect(answer.status, answer.text).toBe(400);
+  return harness;
+}
+
 describe('the model proxy lets no provider fetch an address or read what the request does not carry', () => {
   it.each(Object.entries(ANTHROPIC_REACHING_OUT))(
     'Anthropic: refuses %s, on messages and count_tokens, before the provider sees it',
     async (_name, body) => {
-      const { proxy, anthropic, meter } = await startHarness();
-      const answer = await send(proxy, '/v1/messages', body);
-      expect(answer.status, answer.text).toBe(400);
+      const { proxy, anthropic, meter } = await refusedBy('/v1/messages', body);
       const counted = await countTokens(proxy, { ...body, max_tokens: undefined });
       expect(counted.status).toBe(400);
       expect(anthropic.requests).toEqual([]);
@@ -145,9 +151,7 @@ describe('the model proxy lets no provider fetch an address or read what the req
   it.each(Object.entries(OPENAI_REACHING_OUT))(
     'OpenAI: refuses %s before the provider sees it',
     async (_name, body) => {
-      const { proxy, openai, meter } = await startHarness();
-      const answer = await send(proxy, '/v1/responses', body);
-      expect(answer.status, answer.text).toBe(400);
+      const { openai, meter } = await refusedBy('/v1/responses', body);
       expect(openai.requests).toEqual([]);
       expect(meter.turns).toBe(0);
     },

@@ -135,6 +135,20 @@ export function startAppEachTest(
   afterEach(() => app?.stop());
 }
 
+/**
+ * A repository set up for Baton (`installedRepo`) on a ticking clock, and the app started
+ * on it with `options`, within one test; the app stops when the test ends, whatever happens.
+ */
+export async function startRepoApp(
+  options: Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> = {},
+): Promise<{ gh: FakeGitHub; app: AppHarness; now: () => string }> {
+  const now = tickingClock();
+  const gh = installedRepo(now);
+  const app = await startApp({ gh, now, ...options });
+  onTestFinished(() => app.stop());
+  return { gh, app, now };
+}
+
 /** How a change set's app starts: `startApp`'s options, and what to change on the repositories first. */
 export type SetAppOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> & {
   /** Anything to change on the set's repositories before the app starts (who may write where). */
