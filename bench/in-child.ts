@@ -76,21 +76,26 @@ export function measureOnFastClock<T>(
 }
 
 /**
- * The command line of a part measured on the fast clock: `--child` runs it with the options
- * its parent handed over and prints its report as JSON; otherwise it is measured with
- * `defaults` and any `--options '{…}'` over them, and printed (`--json`: one line).
+ * The command line of a part measured on the fast clock, where node started the part's own
+ * file (`file`, its `import.meta.url`; an import of it runs nothing): `--child` runs it with
+ * the options its parent handed over and prints its report as JSON; otherwise it is measured
+ * with `defaults` and any `--options '{…}'` over them, and printed (`--json`: one line).
  */
-export async function fastClockMain<O, R>({
-  defaults,
-  run,
-  measure,
-  print,
-}: {
-  defaults: O;
-  run: (options: O) => Promise<R>;
-  measure: (options: O) => Promise<R>;
-  print: (report: R) => void;
-}): Promise<void> {
+export async function fastClockMain<O, R>(
+  file: string,
+  {
+    defaults,
+    run,
+    measure,
+    print,
+  }: {
+    defaults: O;
+    run: (options: O) => Promise<R>;
+    measure: (options: O) => Promise<R>;
+    print: (report: R) => void;
+  },
+): Promise<void> {
+  if (process.argv[1] !== fileURLToPath(file)) return;
   if (process.argv.includes('--child')) {
     const report = await run(JSON.parse(process.env.BENCH_OPTIONS ?? '') as O);
     console.log(JSON.stringify(report));

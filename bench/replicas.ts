@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type RedisServer, startRedisServer } from '../sim/redis-server.js';
@@ -387,16 +386,14 @@ function printRun(run: ReplicaRun): void {
   );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await fastClockMain({
-    defaults: FULL,
-    run: runReplicas,
-    measure: measureReplicas,
-    print: (report) => {
-      for (const run of report.runs) printRun(run);
-    },
-  });
-}
+await fastClockMain(import.meta.url, {
+  defaults: FULL,
+  run: runReplicas,
+  measure: measureReplicas,
+  print: (report) => {
+    for (const run of report.runs) printRun(run);
+  },
+});
 
 /** A row of `npm run bench`'s table (bench/run.ts). */
 export interface BenchRow {

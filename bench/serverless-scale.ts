@@ -1,5 +1,4 @@
 import { createPublicKey } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { conductInProcess } from '../sim/actions/conduct-in-process.js';
 import { startConductorTrigger } from '../sim/actions/conductor-trigger.js';
 import { generateAppKey, installConductor } from '../sim/e2e.js';
@@ -129,14 +128,12 @@ function print(report: ServerlessScaleReport): void {
   );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await fastClockMain({
-    defaults: SERVERLESS_FULL,
-    run: runServerlessScale,
-    measure: measureServerlessScale,
-    print,
-  });
-}
+await fastClockMain(import.meta.url, {
+  defaults: SERVERLESS_FULL,
+  run: runServerlessScale,
+  measure: measureServerlessScale,
+  print,
+});
 
 /** The part's rows of `npm run bench` (bench/run.ts). */
 export function serverlessScaleRows(report: ServerlessScaleReport): BenchRow[] {
