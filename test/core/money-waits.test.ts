@@ -27,7 +27,10 @@ const HEAD = sha('a1');
  * The usage record of a session the budget stopped: $0.50 was left when it
  * started, and its next model request needed a dollar limit of $1.20.
  */
-function stopped(run: RunInfo, overrides: Partial<UsageRecord> = {}): UsageRecord {
+function stopped(
+  run: RunInfo,
+  overrides: Parameters<typeof make.usageRecord>[0] = {},
+): UsageRecord {
   return make.usageRecord({
     run_id: run.id,
     role: run.role,
@@ -67,15 +70,19 @@ interface RoleCase {
 const failedRun = (run: Partial<RunInfo>): RunInfo =>
   make.run({ conclusion: 'failure', updatedAt: ago(10), ...run });
 
-/** A role's case: `run` stopped among `runs`, in the snapshot `snapshotOf` makes with them and what each paid. */
+/**
+ * A role's case: `run` stopped among `runs`, in the snapshot `snapshotOf` makes with them
+ * and what each paid; `spent`, what the stopped session itself spent (nothing unless given).
+ */
 function roleCase(
-  { run, runs, again }: { run: RunInfo; runs: RunInfo[]; again: string },
+  { run, runs, again, spent = 0 }: { run: RunInfo; runs: RunInfo[]; again: string; spent?: number },
   snapshotOf: (paid: { runs: RunInfo[]; usage: UsageRecord[] }) => BuildSnapshot,
 ): RoleCase {
   return {
     run,
     again,
-    snapshot: (record) => snapshotOf({ runs, usage: paidFor(runs, stopped(run, record)) }),
+    snapshot: (record) =>
+      snapshotOf({ runs, usage: paidFor(runs, stopped(run, { cost: spent, ...record })) }),
   };
 }
 
@@ -146,16 +153,9 @@ function validateCase(): RoleCase {
 /** No plan yet: the plan session stopped after spending $1.50 of it. */
 function planCase(): RoleCase {
   const run = failedRun({ ...planRun(), conclusion: 'failure', updatedAt: ago(10) });
-  return {
-    run,
-    again: 'plan - -',
-    snapshot: (record) =>
-      make.snapshot({
-        plan: { kind: 'missing' },
-        runs: [run],
-        usage: [stopped(run, { cost: 1.5, ...record })],
-      }),
-  };
+  return roleCase({ run, runs: [run], again: 'plan - -', spent: 1.5 }, (paid) =>
+    make.snapshot({ plan: { kind: 'missing' }, ...paid }),
+  );
 }
 
 /** An improvement series' first loop: its research session stopped after spending $1.50. */
@@ -165,33 +165,21 @@ function researchCase(): RoleCase {
     { commentId: 77, createdAt: ago(300) },
   );
   const run = failedRun({ id: 8010, role: 'research', worker: 'L1', trigger: 'comment-77' });
-  return {
-    run,
-    again: 'research L1 comment-77',
-    snapshot: (record) =>
-      make.snapshot({
-        plan: { kind: 'missing' },
-        runs: [run],
-        commands: [improve],
-        usage: [stopped(run, { cost: 1.5, ...record })],
-      }),
-  };
+  return roleCase({ run, runs: [run], again: 'research L1 comment-77', spent: 1.5 }, (paid) =>
+    make.snapshot({ plan: { kind: 'missing' }, commands: [improve], ...paid }),
+  );
 }
 
 /** A research build with every worker delivered: its synthesis session stopped. */
 function synthesisCase(): RoleCase {
   const run = failedRun({ id: 7100, role: 'synthesis', worker: null, createdAt: ago(30) });
   const runs = [...deliveredRuns(), run];
-  return {
-    run,
-    again: 'synthesis - -',
-    snapshot: (record) =>
-      deliveredSnapshot({
-        plan: { kind: 'valid', plan: make.plan({ type: 'research' }), sha: sha('p1') },
-        runs,
-        usage: paidFor(runs, stopped(run, record)),
-      }),
-  };
+  return roleCase({ run, runs, again: 'synthesis - -' }, (paid) =>
+    deliveredSnapshot({
+      plan: { kind: 'valid', plan: make.plan({ type: 'research' }), sha: sha('p1') },
+      ...paid,
+    }),
+  );
 }
 
 const ROLES: [string, () => RoleCase][] = [
