@@ -53323,6 +53323,8 @@ function doneLine({ synthesis, followUps, validations }) {
       return `📝 Every worker is done; the synthesis session is writing the report (${run2}).`;
     case "retrying":
       return `📝 The synthesis session failed (${run2}); \`/retry synthesis\` starts it again once the build may start sessions.`;
+    case "awaiting-budget":
+      return `💸 The synthesis session waits for budget (${run2}): ${synthesis.money ?? "the budget stopped it"}.`;
     default:
       return `⚠️ The synthesis session failed (${run2}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
   }
@@ -53371,11 +53373,13 @@ function totalsLine({ totals, budget }) {
 var STAGES = {
   researching: "🔎 researching",
   "research-failed": "❌ research failed",
+  "research-awaiting-budget": "💸 research waits for budget",
   "nothing-worth-doing": "🟰 nothing worth doing",
   planning: "📋 planning",
   working: "🔨 workers running",
   summarizing: "📝 summarising",
   "summary-failed": "❌ summary failed",
+  "summary-awaiting-budget": "💸 summary waits for budget",
   done: "✅ done"
 };
 function renderSeries(series) {
@@ -53405,6 +53409,7 @@ function notes(series) {
       `Loop ${last.loop}'s session failed: read its run log. ${last.stage === "summary-failed" ? "No further loop starts; what is merged goes out in the final pull request." : "Reply `/cancel` to stop the series."}`
     );
   }
+  if (series.money && last) lines.push(`💸 Loop ${last.loop} waits for budget: ${series.money}.`);
   if (series.paused) lines.push("⏸️ Paused: the next session of the series waits for `/resume`.");
   if (series.budgetReached)
     lines.push(
@@ -53583,6 +53588,8 @@ function renderPhase(view, room) {
     case "improving":
       return view.series?.ended ? "🏁 The improvement series has ended." : "🔁 Improvement loops: research and summary sessions run between plans.";
     case "planning":
+      if (view.money)
+        return `💸 Planning waits for budget — ${view.run ? renderLink(view.run) : "the planning session"}: ${view.money}.`;
       if (view.daily && view.daily.length > 0)
         return [
           "⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.",
@@ -57002,6 +57009,12 @@ function needsOf(ctx, { view, workers }) {
     });
   }
   needs.push(...seriesNeeds(view));
+  if (view.phase === "planning" && view.money) {
+    needs.push({
+      about: ["plan-budget", view.run?.url ?? "plan"],
+      text: `💸 The planning session waits for budget: ${view.money}.`
+    });
+  }
   for (const daily of ctx.dailyHolds) {
     const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
     needs.push(
@@ -57043,6 +57056,12 @@ function needsOf(ctx, { view, workers }) {
     });
   }
   const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "awaiting-budget") {
+    needs.push({
+      about: ["synthesis-budget", synthesis.url],
+      text: `💸 The synthesis session waits for budget (${synthesis.url}): ${synthesis.money ?? "the budget stopped it"}.`
+    });
+  }
   if (synthesis?.state === "failed") {
     needs.push({
       about: ["synthesis-failed", synthesis.attempts],
@@ -57103,6 +57122,15 @@ function seriesNeeds(view) {
       {
         about: ["series-ended", last.loop],
         text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-awaiting-budget" || last.stage === "summary-awaiting-budget") {
+    const session = last.stage === "research-awaiting-budget" ? "research" : "summary";
+    return [
+      {
+        about: [last.stage, last.loop, last.run?.url ?? ""],
+        text: `💸 Loop ${last.loop}'s ${session} session waits for budget${last.run ? ` (${last.run.url})` : ""}: ${view.series?.money ?? "the budget stopped it"}.`
       }
     ];
   }
@@ -57364,6 +57392,18 @@ function moneyWaitOf(ctx, run2) {
     neededUsd: record2.needed_usd ?? null,
     lifted: moneyLifted(ctx, record2)
   };
+}
+function askAgainForMoney(ctx, run2) {
+  const wait2 = moneyWaitOf(ctx, run2);
+  if (!wait2 || !run2) return null;
+  if (!wait2.lifted) return { wait: wait2, again: [] };
+  const request2 = {
+    role: run2.role,
+    ...run2.worker ? { worker: run2.worker } : {},
+    ...run2.trigger ? { trigger: run2.trigger } : {},
+    resume: run2.id
+  };
+  return { wait: wait2, again: [{ kind: "dispatch", request: request2 }] };
 }
 function moneyLifted(ctx, record2) {
   if (!ctx.canDispatchSessions) return false;
@@ -57878,6 +57918,9 @@ function synthesisOf(ctx) {
   if (!ctx.synthesis) return null;
   const { latest, outcome, attempts, retry: retry2 } = ctx.synthesis;
   if (!latest || !outcome) return null;
+  const wait2 = outcome === "failed" && !retry2 ? moneyWaitOf(ctx, latest) : null;
+  if (wait2)
+    return { state: "awaiting-budget", url: latest.url, attempts, money: moneyWaitText(ctx, wait2) };
   const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
   return { state, url: latest.url, attempts };
 }
@@ -58212,6 +58255,8 @@ function decideFinal({
       };
       return ctx.canDispatchWork ? [first] : [];
     }
+    const money = synthesis.outcome === "failed" ? askAgainForMoney(ctx, synthesis.latest) : null;
+    if (money && !synthesis.retry) return ctx.canDispatchWork ? money.again : [];
     if (synthesis.retry) {
       const trigger = `comment-${synthesis.retry.commentId}`;
       return ctx.canDispatchWork ? [{ kind: "dispatch", request: { role: "synthesis", trigger } }] : [];
@@ -58668,6 +58713,11 @@ function missingPlan(ctx, latest) {
   if (settles !== null) {
     return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
   }
+  const money = askAgainForMoney(ctx, latest);
+  if (money) {
+    const text = moneyWaitText(ctx, money.wait);
+    return decided(money.again, planningView(ctx, latest, latest.trigger !== null, text));
+  }
   return decided([], { phase: "plan-failed", build: ctx.snapshot.build, run: runLink(latest) });
 }
 function isApproved(ctx, planRuns) {
@@ -58685,12 +58735,13 @@ function pendingReplan(ctx) {
   });
   return run2 ? null : latest;
 }
-function planningView(ctx, run2, replan) {
+function planningView(ctx, run2, replan, money) {
   return {
     phase: "planning",
     build: ctx.snapshot.build,
     run: run2 ? runLink(run2) : null,
     replan,
+    ...money ? { money } : {},
     ...run2 === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
   };
 }
@@ -58744,6 +58795,12 @@ function decideSeries(ctx, start) {
   }
   const researched = research.outcome;
   const result = ctx.snapshot.research?.[loop];
+  const researchMoney = researched === "failed" ? askAgainForMoney(ctx, research) : null;
+  if (researchMoney) {
+    const view = step("research-awaiting-budget", research);
+    const money = moneyWaitText(ctx, researchMoney.wait);
+    return improving(ctx, ctx.canDispatchWork ? researchMoney.again : [], { ...view, money });
+  }
   if (researched === "failed" || result?.kind === "invalid") {
     return improving(ctx, [], step("research-failed", research));
   }
@@ -58783,6 +58840,13 @@ function decideLoopWork({
   }
   const summarized = summary.outcome;
   if (summarized === "active") return attach(built, step("summarizing", summary));
+  const summaryMoney = summarized === "failed" ? askAgainForMoney(ctx, summary) : null;
+  if (summaryMoney) {
+    const view = step("summary-awaiting-budget", summary);
+    const money = moneyWaitText(ctx, summaryMoney.wait);
+    const actions2 = [...built.actions, ...ctx.canDispatchWork ? summaryMoney.again : []];
+    return attach({ ...built, actions: actions2 }, { ...view, money });
+  }
   if (summarized === "failed")
     return finish(ctx, plan, step("summary-failed", summary, "all-loops"));
   if (loop >= start.loops) return finish(ctx, plan, step("done", summary, "all-loops"));
@@ -58866,7 +58930,9 @@ function seriesView({
     const now = loop === current2.loop;
     const stage = now ? current2.stage : "done";
     const run2 = now ? current2.run : lastRun(ctx, "summary", loopSubject(loop));
-    const researched = !["researching", "research-failed"].includes(stage);
+    const researched = !["researching", "research-failed", "research-awaiting-budget"].includes(
+      stage
+    );
     const summarized = stage === "done";
     loops.push({
       loop,
