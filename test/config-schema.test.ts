@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseConfig, settingKeysAt } from '../src/core/config/config.js';
-import { CONFIG_SCHEMA_URL, renderConfigJsonSchema } from '../src/core/config/config-schema.js';
+import {
+  CONFIG_SCHEMA_PATH,
+  CONFIG_SCHEMA_URL,
+  configSchemaUrl,
+  renderConfigJsonSchema,
+} from '../src/core/config/config-schema.js';
+import { renderTemplates } from '../src/templates.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const committed = readFileSync(join(ROOT, 'schema/baton.schema.json'), 'utf8');
@@ -63,10 +69,20 @@ describe('schema/baton.schema.json', () => {
     expect(manifest.files).toContain('schema/');
   });
 
-  it('is named by the file `baton setup` installs, for editors', () => {
-    const template = readFileSync(join(ROOT, 'templates/baton.yml'), 'utf8');
-    expect(template.split('\n')[0]).toBe(`# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`);
-    expect(CONFIG_SCHEMA_URL).toMatch(/\/@baton-dev\/baton\/schema\/baton\.schema\.json$/);
+  it('is named by the file `baton setup` installs, for editors, at the commit its sessions pin', () => {
+    const source = { repository: 'a-fork/baton', ref: '0123456789abcdef0123456789abcdef01234567' };
+    const config = renderTemplates({ batonRepository: source.repository, batonRef: source.ref });
+    const text = config.find((file) => file.path === '.github/baton.yml')?.content ?? '';
+    expect(text.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://raw.githubusercontent.com/a-fork/baton/0123456789abcdef0123456789abcdef01234567/schema/baton.schema.json',
+    );
+    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${configSchemaUrl(source)}`);
+    // The path the URL names is this file's, in the tree of every commit that has it.
+    expect(CONFIG_SCHEMA_PATH).toBe('schema/baton.schema.json');
+    expect(CONFIG_SCHEMA_URL).toBe(
+      'https://raw.githubusercontent.com/baton-dev/baton/main/schema/baton.schema.json',
+    );
+    expect(JSON.parse(committed).$id).toBe(CONFIG_SCHEMA_URL);
   });
 
   const examples = configExamples();

@@ -10,8 +10,23 @@
 import { z } from 'zod';
 import { Config } from './config.js';
 
-/** Where the published schema is read from: the npm package's copy. */
-export const CONFIG_SCHEMA_URL = 'https://unpkg.com/@baton-dev/baton/schema/baton.schema.json';
+/** Where the schema lives in Baton's source, at every commit. */
+export const CONFIG_SCHEMA_PATH = 'schema/baton.schema.json';
+
+/**
+ * The schema of the Baton a repository runs: the file at the very commit of
+ * the source its session workflow pins (`repository`, a full commit SHA).
+ * It exists exactly when that pin does (a release's, a fork's, `main`'s),
+ * never before, and it is the schema of the code its sessions run; a path on
+ * the npm registry exists only once that version is published, and not at all
+ * for a commit that is no release.
+ */
+export function configSchemaUrl({ repository, ref }: { repository: string; ref: string }): string {
+  return `https://raw.githubusercontent.com/${repository}/${ref}/${CONFIG_SCHEMA_PATH}`;
+}
+
+/** The schema's `$id`: its name, the file on Baton's `main`. */
+export const CONFIG_SCHEMA_URL = configSchemaUrl({ repository: 'baton-dev/baton', ref: 'main' });
 
 /** The schema, with its `$id`, title and the `_extends` key the loader reads before `Config`. */
 export function configJsonSchema(): Record<string, unknown> {
