@@ -3,7 +3,8 @@
  * (.github/workflows/release.yml, docs/releasing.md): `changeset version`
  * bumps package.json; `cutRelease` then turns CHANGELOG.md's "Unreleased"
  * section into the version's (Keep a Changelog, with an empty "Unreleased"
- * above it), `pointReadme` moves the README's clone to the new tag, and
+ * above it), `pointReadme` moves the README's clone to the new tag (and drops its
+ * notes of what waits for the release), and
  * `releaseNotes` reads a version's section back for its GitHub release.
  * Pure; scripts/release-version.ts and the workflow's last step call them.
  */
@@ -34,12 +35,15 @@ export function releaseNotes(changelog: string, version: string): string {
   return `${(next < 0 ? rest : rest.slice(0, next)).trim()}\n`;
 }
 
-/** The README with its clone command (`git clone --branch vX.Y.Z`) at the new release's tag. */
+/**
+ * The README with its clone command (`git clone --branch vX.Y.Z`) at the new
+ * release's tag, and without its notes of what only `main` has until that
+ * release (`<!-- until-release … -->` to `<!-- /until-release -->`).
+ */
 export function pointReadme(readme: string, version: string): string {
-  const moved = readme.replace(
-    /--branch v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/g,
-    `--branch v${version}`,
-  );
+  const moved = readme
+    .replace(/^[ \t]*<!-- until-release\b[\s\S]*?<!-- \/until-release -->\n/gm, '')
+    .replace(/--branch v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/g, `--branch v${version}`);
   if (!moved.includes(`--branch v${version}`))
     throw new Error('README.md has no `git clone --branch vX.Y.Z` to move');
   return moved;

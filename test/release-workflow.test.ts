@@ -149,7 +149,9 @@ describe('the release pull request’s version step, on a copy of the package', 
   timeout: 120_000,
 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'baton-release-'));
-  const next = nextMinor(manifest.version);
+  // The changesets main holds; when it holds none (a release just cut), one of the test's own.
+  const asked = changesets();
+  const next = nextVersion(manifest.version, asked.length > 0 ? asked : ['minor']);
 
   beforeAll(async () => {
     mkdirSync(join(folder, '.changeset'));
@@ -170,10 +172,13 @@ describe('the release pull request’s version step, on a copy of the package', 
       cwd: folder,
       env: offline,
     });
-    writeFileSync(
-      join(folder, '.changeset/next-release.md'),
-      '---\n"@baton-dev/baton": minor\n---\n\nChange sets, and sessions people talk to.\n',
-    );
+    for (const file of changesetFiles())
+      cpSync(join(REPO_ROOT, '.changeset', file), join(folder, '.changeset', file));
+    if (asked.length === 0)
+      writeFileSync(
+        join(folder, '.changeset/next-release.md'),
+        '---\n"@baton-dev/baton": minor\n---\n\nChange sets, and sessions people talk to.\n',
+      );
     await exec(join(REPO_ROOT, 'node_modules/.bin/changeset'), ['version'], {
       cwd: folder,
       env: offline,
@@ -216,10 +221,12 @@ describe('the release pull request’s version step, on a copy of the package', 
     expect(stdout).not.toContain(`## [${manifest.version}]`);
   });
 
-  it('moves the README’s clone to the new tag', () => {
-    expect(readFileSync(join(folder, 'README.md'), 'utf8')).toContain(
-      `git clone --branch v${next} `,
-    );
+  it('moves the README’s clone to the new tag, and drops its note of what waits for the release', () => {
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain('<!-- until-release');
+    const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+    expect(readme).toContain(`git clone --branch v${next} `);
+    expect(readme).not.toContain('until-release');
+    expect(readme).not.toContain('Until 0.3.0 is released');
   });
 });
 
@@ -243,11 +250,52 @@ describe('the release’s text', () => {
       'git clone --branch v0.3.0 https://x',
     );
     expect(() => pointReadme('no clone here', '0.3.0')).toThrow(/no `git clone --branch/);
+    expect(
+      pointReadme(
+        '1. `git clone --branch v0.2.0 x`.\n   <!-- until-release: a note -->\n   Only on main.\n   <!-- /until-release -->\n2. Next.\n',
+        '0.3.0',
+      ),
+    ).toBe('1. `git clone --branch v0.3.0 x`.\n2. Next.\n');
   });
 });
 
-/** The next minor version: 0.2.0 → 0.3.0. */
-function nextMinor(version: string): string {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  return `${major}.${minor + 1}.0`;
+type Bump = 'major' | 'minor' | 'patch';
+
+/** The changesets of .changeset/ (its README aside). */
+function changesetFiles(): string[] {
+  return readdirSync(join(REPO_ROOT, '.changeset')).filter(
+    (file) => file.endsWith('.md') && file !== 'README.md',
+  );
 }
+
+/** The bump each changeset asks of the package; throws on one that names anything else. */
+function changesets(): Bump[] {
+  return changesetFiles().map((file) => {
+    const text = readFileSync(join(REPO_ROOT, '.changeset', file), 'utf8');
+    const head = /^---\n"@baton-dev\/baton": (major|minor|patch)\n---\n\n\S/.exec(text);
+    if (!head?.[1]) throw new Error(`.changeset/${file} asks for no bump of @baton-dev/baton`);
+    return head[1] as Bump;
+  });
+}
+
+/** The version the largest bump asked makes: 0.2.0 and a minor → 0.3.0. */
+function nextVersion(version: string, bumps: Bump[]): string {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  if (bumps.includes('major')) return `${major + 1}.0.0`;
+  if (bumps.includes('minor')) return `${major}.${minor + 1}.0`;
+  return `${major}.${minor}.${patch + 1}`;
+}
+
+describe('the changesets on main', () => {
+  it('ask for 0.3.0, the release of what CHANGELOG.md lists under "Unreleased"', () => {
+    const changelog = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8');
+    const unreleased = changelog.slice(
+      changelog.indexOf('## [Unreleased]'),
+      changelog.indexOf(`## [${manifest.version}]`),
+    );
+    // While "Unreleased" lists anything, a changeset asks for its release.
+    if (/^- /m.test(unreleased)) expect(changesets().length).toBeGreaterThan(0);
+    if (manifest.version === '0.2.0')
+      expect(nextVersion(manifest.version, changesets())).toBe('0.3.0');
+  });
+});
