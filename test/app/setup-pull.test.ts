@@ -159,10 +159,12 @@ describe('onboarding', () => {
     const [pull] = setupPulls(gh);
     const files = filesOn(gh, SETUP_BRANCH);
     const changed = [...files].filter(([path, content]) => before.get(path) !== content);
+    // The settings' file moves too: its first line names the schema at the pinned commit.
     expect(changed.map(([path]) => path).sort()).toEqual(
-      ['.github/workflows/baton.yml', FIX_SKILL].sort(),
+      ['.github/workflows/baton.yml', '.github/baton.yml', FIX_SKILL].sort(),
     );
     expect(files.get('.github/workflows/baton.yml')).toContain(`/action@${SOURCE.ref}`);
+    expect(files.get('.github/baton.yml')?.split('\n')[0]).toContain(`/${SOURCE.ref}/schema/`);
     expect(pull?.body).toContain("| updated to Baton's current version |");
     expect(pull?.body).toContain('| added |');
   });
@@ -287,7 +289,7 @@ describe('onboarding', () => {
       ([path, text]) => main.get(path) !== text,
     );
     expect(changed.map(([path]) => path).sort()).toEqual(
-      ['.github/workflows/baton.yml', FIX_SKILL].sort(),
+      ['.github/workflows/baton.yml', '.github/baton.yml', FIX_SKILL].sort(),
     );
   });
 

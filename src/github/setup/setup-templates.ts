@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { configSchemaUrl } from '../../core/config/config-schema.js';
 import type { BatonSource } from '../../core/setup/render-setup-pull.js';
 import { findTemplatesDir, renderTemplates, type TemplateFile } from '../../templates.js';
 
@@ -51,7 +52,7 @@ export function readShippedVersions(): ShippedVersions {
  * placeholders (the checkout of Baton's source, before the session action)
  * or pin the action as `uses: <repository>/action@<sha> # <version>`, which
  * is what tells the pinned commit from the 40-hex SHAs other actions are
- * pinned by.
+ * pinned by; the set-up file names its JSON Schema at the pinned commit too.
  */
 export function fingerprintTemplate(
   content: string,
@@ -63,6 +64,10 @@ export function fingerprintTemplate(
     .replace(
       actionPinPattern(repository),
       '$1{{BATON_REPOSITORY}}/action@{{BATON_REF}} # {{BATON_VERSION}}',
+    )
+    .replace(
+      schemaPinPattern(repository),
+      configSchemaUrl({ repository: '{{BATON_REPOSITORY}}', ref: '{{BATON_REF}}' }),
     );
   return createHash('sha256').update(unpinned, 'utf8').digest('hex');
 }
@@ -79,11 +84,24 @@ export function templatePins(content: string, { repository }: { repository: stri
   return [...quoted, ...actions];
 }
 
+/** The set-up file's JSON Schema at a commit of `repository` (configSchemaUrl's). */
+function schemaPinPattern(repository: string): RegExp {
+  const [before = '', after = ''] = configSchemaUrl({ repository, ref: '\0' }).split('\0');
+  return new RegExp(`${literally(before)}[0-9a-f]{40}${literally(after)}`, 'g');
+}
+
+/** `text` as a regular expression that matches it alone. */
+function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
  * A line that pins Baton's session action of `repository`: its indent and
  * `uses: ` (group 1), the commit (group 2) and the release comment (group 3).
  */
 export function actionPinPattern(repository: string): RegExp {
-  const escaped = repository.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^([ \\t]*(?:- )?uses: )${escaped}/action@([0-9a-f]{40}) # (\\S+)$`, 'gm');
+  return new RegExp(
+    `^([ \\t]*(?:- )?uses: )${literally(repository)}/action@([0-9a-f]{40}) # (\\S+)$`,
+    'gm',
+  );
 }
