@@ -9,6 +9,7 @@
  */
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { MEMORY_ROLES, type MemoryRole } from '../config/memory-settings.js';
 import { parseFrontMatter } from '../records/front-matter.js';
 
 /** Where lessons live in a repository. */
@@ -17,9 +18,7 @@ export const MEMORY_FOLDER = '.baton/memory';
 /** A lesson's name: its file's name without `.md`. */
 export const LESSON_SLUG = /^[a-z0-9-]{1,60}$/;
 
-/** The sessions that may read lessons; a lesson without `roles` is for each of them. */
-export const MEMORY_ROLES = ['plan', 'contract', 'work', 'fix', 'review', 'validate'] as const;
-export type MemoryRole = (typeof MEMORY_ROLES)[number];
+export { MEMORY_ROLES, type MemoryRole } from '../config/memory-settings.js';
 
 export const LESSON_STATUSES = ['active', 'stale', 'expired'] as const;
 export type LessonStatus = (typeof LESSON_STATUSES)[number];
