@@ -11,14 +11,13 @@ import yaml from 'js-yaml';
 import { z } from 'zod';
 import { MEMORY_ROLES, type MemoryRole } from '../config/memory-settings.js';
 import { parseFrontMatter } from '../records/front-matter.js';
+import { LESSON_SLUG } from '../vocabulary/ids.js';
 
 /** Where lessons live in a repository. */
 export const MEMORY_FOLDER = '.baton/memory';
 
-/** A lesson's name: its file's name without `.md`. */
-export const LESSON_SLUG = /^[a-z0-9-]{1,60}$/;
-
 export { MEMORY_ROLES, type MemoryRole } from '../config/memory-settings.js';
+export { LESSON_SLUG };
 
 export const LESSON_STATUSES = ['active', 'stale', 'expired'] as const;
 export type LessonStatus = (typeof LESSON_STATUSES)[number];
