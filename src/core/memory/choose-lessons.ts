@@ -10,7 +10,7 @@ import type { MemoryRole, MemorySettings } from '../config/memory-settings.js';
 import { matchesAny } from '../verification/path-glob.js';
 import { type Lesson, lastUsedDay, rolesOf } from './lesson.js';
 import { describeLessonProblem, lessonProblems } from './lesson-problems.js';
-import { renderLessonEntry } from './render-lessons.js';
+import { LESSONS_PREAMBLE, renderLessonEntry } from './render-lessons.js';
 
 /** Baton's estimate of tokens: four characters a token. */
 export const CHARS_PER_TOKEN = 4;
@@ -33,7 +33,7 @@ export interface ChosenLessons {
   left: LeftOut[];
   /** Active lessons whose citations no longer hold, whatever the session's role. */
   stale: string[];
-  /** The estimated tokens of the chosen lessons' entries. */
+  /** The estimated tokens of the section the chosen lessons make (at least those of its text: each part rounds up). */
   tokens: number;
 }
 
@@ -109,7 +109,10 @@ export function chooseLessons({
   const chosen: Lesson[] = [];
   let tokens = 0;
   for (const lesson of [...fitting].sort(byUse)) {
-    const cost = estimateTokens(renderLessonEntry(lesson));
+    // The section's own words count with its first lesson; each lesson, with the blank line before it.
+    const cost =
+      estimateTokens(`\n\n${renderLessonEntry(lesson)}`) +
+      (chosen.length === 0 ? estimateTokens(LESSONS_PREAMBLE) : 0);
     if (tokens + cost > settings.budgetTokens) {
       left.push({
         slug: lesson.slug,

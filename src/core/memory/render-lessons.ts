@@ -34,15 +34,13 @@ export function renderLessonEntry(lesson: Lesson): string {
   return `### Lesson \`${lesson.slug}\`\n\n${quoteMaterial(lines.join('\n'))}`;
 }
 
+/** What the section opens with, before its lessons. */
+export const LESSONS_PREAMBLE = [`## ${LESSONS_HEADING}`, '', LESSONS_RANK, LESSONS_REPORT].join(
+  '\n',
+);
+
 /** The section, or null when no lesson is chosen. */
 export function renderLessonSection(lessons: readonly Lesson[]): string | null {
   if (lessons.length === 0) return null;
-  return [
-    `## ${LESSONS_HEADING}`,
-    '',
-    LESSONS_RANK,
-    LESSONS_REPORT,
-    '',
-    lessons.map(renderLessonEntry).join('\n\n'),
-  ].join('\n');
+  return [LESSONS_PREAMBLE, ...lessons.map(renderLessonEntry)].join('\n\n');
 }
