@@ -27,7 +27,7 @@ export async function readLessons(
   source: SteeringSource,
   log: (line: string) => void,
 ): Promise<Lesson[]> {
-  const listed = (await listLessonFiles(options, source)).sort((a, b) =>
+  const listed = (await listLessonFiles(options, source, log)).sort((a, b) =>
     a.path.localeCompare(b.path),
   );
   if (listed.length > MAX_LESSON_FILES) {
@@ -48,7 +48,11 @@ export async function readLessons(
   return lessons;
 }
 
-async function listLessonFiles(options: GitOptions, source: SteeringSource): Promise<Listed[]> {
+async function listLessonFiles(
+  options: GitOptions,
+  source: SteeringSource,
+  log: (line: string) => void,
+): Promise<Listed[]> {
   if (source.kind === 'checkout') return listCheckout(options.root);
   // `ls-tree -l`: `<mode> blob <sha> <size>\t<path>`, one a NUL; only regular files (no links, no folders).
   const listing = await gitRaw(options, [
@@ -58,7 +62,10 @@ async function listLessonFiles(options: GitOptions, source: SteeringSource): Pro
     source.ref,
     '--',
     `:(literal)${MEMORY_FOLDER}/`,
-  ]).catch(() => '');
+  ]).catch((error: unknown) => {
+    log(`cannot list ${MEMORY_FOLDER} of ${source.ref}, so no lesson is read: ${String(error)}`);
+    return '';
+  });
   return listing
     .split('\0')
     .filter(Boolean)
