@@ -7,6 +7,7 @@ import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { evidenceRows, measureEvidence } from './evidence.js';
 import { measureInChild } from './in-child.js';
+import { lessonRows, measureLessons } from './lessons.js';
 import { type MemoryReport, measureMemory } from './memory.js';
 import { type PageReport, pageRows } from './page.js';
 import {
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   rows.push(...rowsOf(webhooks, webhookRows));
   const tokens = await inChild<TokenReport>('tokens.ts', 200_000);
   rows.push(...rowsOf(tokens, tokenRows));
+  rows.push(...rowsOf(await part('bench/lessons.ts', () => measureLessons()), lessonRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [
       contextRow(report),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { Plan, WorkerId } from '../core/plan/plan.js';
 import { FailedCheck } from '../core/plan/validation.js';
-import { Completion, Usage } from '../core/records/completion.js';
+import { AppliedLessons, Completion, Usage } from '../core/records/completion.js';
 import { MessageReceipt, SessionLimit } from '../core/records/usage.js';
 import { Engine } from '../core/sessions/engines.js';
 import { SESSION_ROLES } from '../core/sessions/session.js';
+import { LESSON_SLUG } from '../core/vocabulary/ids.js';
 
 /**
  * What the `agent` job leaves in `BATON_OUT` for the `publish` job:
@@ -34,6 +35,8 @@ export const ReviewResult = z.strictObject({
   comments: z.array(ReviewComment).max(50).default([]),
   /** The PR head the review was given on. */
   commit_sha: z.string().regex(/^[0-9a-f]{40}$/),
+  /** The lessons of `.baton/memory/` the review applied, by slug (absent: none). */
+  lessons: AppliedLessons.optional(),
 });
 export type ReviewResult = z.infer<typeof ReviewResult>;
 
@@ -193,5 +196,16 @@ export const SessionResult = z.strictObject({
     )
     .max(500)
     .default([]),
+  /**
+   * The lessons of `.baton/memory/` the session was given, and the active ones
+   * whose citations no longer hold (docs/memory.md); null: it read none.
+   */
+  lessons: z
+    .strictObject({
+      read: z.array(z.string().regex(LESSON_SLUG)).max(200),
+      stale: z.array(z.string().regex(LESSON_SLUG)).max(200),
+    })
+    .nullable()
+    .default(null),
 });
 export type SessionResult = z.infer<typeof SessionResult>;

@@ -96,6 +96,28 @@ describe('baton check', () => {
     ]);
   });
 
+  it('checks memory: a budget of tokens, days before expiry and the roles that read lessons', async () => {
+    await config(
+      'memory:\n  budgetTokens: 50\n  expireDays: 0\n  roles: [work, learn]\n  enable: false\n',
+    );
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 4 problems',
+      '  line 2: memory.budgetTokens (50) must be at least 100',
+      '  line 3: memory.expireDays (0) must be at least 1',
+      '  line 4: memory.roles, item 2 ("learn") must be one of: plan, contract, work, fix, review, validate',
+      '  line 5: memory.enable is not a Baton setting; did you mean `enabled`?',
+    ]);
+    await config('memory:\n  roles: [work, work]\n');
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 2: memory.roles lists a role twice',
+    ]);
+    await config(
+      'memory:\n  enabled: false\n  budgetTokens: 800\n  expireDays: 30\n  roles: [work, fix]\n',
+    );
+    expect((await check([])).code).toBe(0);
+  });
+
   it('checks changeSets: each repository as owner/name, at most ten', async () => {
     const eleven = Array.from({ length: 11 }, (_, i) => `acme/r${i}`).join(', ');
     await config(`changeSets:\n  repositories: [acme/lib, client]\n  sharewith: []\n`);

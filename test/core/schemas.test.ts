@@ -232,6 +232,12 @@ describe('config', () => {
         contract: true,
         validation: {},
       },
+      memory: {
+        enabled: true,
+        budgetTokens: 2000,
+        expireDays: 90,
+        roles: ['plan', 'contract', 'work', 'fix', 'review', 'validate'],
+      },
     });
   });
 

@@ -6,7 +6,8 @@
 // asks for a change, is by another engine than its work and its fix). The
 // scripted model plays each engine's side in its own protocol (streamed
 // Messages for Claude Code and Copilot, the Responses API for Codex) through
-// the model proxy of each session; the four builds run at the same time.
+// the model proxy of each session; the four builds run at the same time. A lesson of
+// .baton/memory/ on the default branch reaches the work and review sessions of every engine.
 import { describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
@@ -16,6 +17,8 @@ import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import type { Scenario } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { lessonPath, renderLesson } from '../../src/core/memory/lesson.js';
+import { LESSONS_HEADING } from '../../src/core/memory/render-lessons.js';
 import type { UsageRecord } from '../../src/core/records/usage.js';
 import { tokensOfUsage } from '../../src/core/snapshot/ledger.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
@@ -55,6 +58,44 @@ const BUILDS = {
 
 type BuildName = keyof typeof BUILDS;
 
+/** A lesson a person approved, read by every work and review session (docs/memory.md): it cites the README. */
+const LESSON_RULE = 'Keep the text of each command in a module of its own under src/.';
+const LESSON_FILES = {
+  [lessonPath('text-modules')]: renderLesson({
+    slug: 'text-modules',
+    rule: LESSON_RULE,
+    why: 'The issue asks for texts that can be reused.',
+    roles: ['work', 'fix', 'review'],
+    citations: [
+      { path: 'README.md', line: 3, commit: '0'.repeat(40), text: 'Small command-line helpers.' },
+    ],
+    evidence: ['https://github.com/acme/widgets/issues/1'],
+    created: '2026-11-20',
+    build: 'remember',
+    status: 'active',
+    uses: 0,
+    body: '',
+  }),
+};
+
+/** Whether a request the provider served carried the lesson in the section sessions read lessons in. */
+function carriesLesson(request: { body: unknown }): boolean {
+  const text = JSON.stringify(request.body);
+  return text.includes(LESSONS_HEADING) && text.includes(LESSON_RULE);
+}
+
+/** The requests that carried the lesson, by the API they reached. */
+function lessonRequests(played: Played): { anthropic: number; openai: number } {
+  return {
+    anthropic: played.sim.model.requests.filter(
+      (r: CapturedRequest) => r.served && carriesLesson(r),
+    ).length,
+    openai: played.sim.openai.requests.filter(
+      (r: CapturedResponsesRequest) => r.served && carriesLesson(r),
+    ).length,
+  };
+}
+
 async function play(name: BuildName, started: Simulation[]): Promise<Played> {
   const { config, scenario } = BUILDS[name];
   const model = createScriptedModel(scenario);
@@ -62,7 +103,10 @@ async function play(name: BuildName, started: Simulation[]): Promise<Played> {
   const sim = await startSimulation({
     respond: engines.anthropic,
     openai: engines.openai,
-    setup: setUpWidgetsWith(config, 'Choose the engines'),
+    setup: (gh) => {
+      setUpWidgetsWith(config, 'Choose the engines')(gh);
+      gh.git.commitOn(gh.defaultBranch, LESSON_FILES, 'Approve a lesson');
+    },
     parallel: 3,
   });
   started.push(sim);
@@ -144,6 +188,16 @@ describe.each([
     expect(Object.keys(enginesOf(played, 'review')).sort()).toEqual(['W1.1', 'W1.2', 'W2.1']);
   });
 
+  it('gives its work and review sessions the repository’s lesson in their first message, as every engine', () => {
+    const carried = lessonRequests(played);
+    expect(expected.work === 'codex' ? carried.openai : carried.anthropic).toBeGreaterThan(0);
+    // Each work and review session says in its log that it read the lesson (three workers, each reviewed).
+    const read = played.sim.runner.jobs.filter(
+      (job) => job.job === 'agent' && job.stderr.includes('lessons read: text-modules'),
+    );
+    expect(read.length).toBeGreaterThanOrEqual(6);
+  });
+
   it('says which engine did each worker, in the status comment and the final pull request', () => {
     const { finalPull } = played.build;
     for (const worker of ['W1.1', 'W1.2', 'W2.1']) {
@@ -192,6 +246,12 @@ describe('a mixed build: one worker per engine, reviewed on Codex', () => {
     expect(played.build.finalPull.body).toMatch(/\| W1\.1 \| [^\n]* \| claude-code \| /);
     expect(played.build.finalPull.body).toMatch(/\| W1\.2 \| [^\n]* \| codex \| /);
     expect(played.build.finalPull.body).toMatch(/\| W2\.1 \| [^\n]* \| baton \| /);
+  });
+
+  it('gives the lesson to sessions on Claude Code, Codex and Baton’s loop alike', () => {
+    const carried = lessonRequests(played);
+    expect(carried.anthropic).toBeGreaterThan(0);
+    expect(carried.openai).toBeGreaterThan(0);
   });
 
   it('records exactly the tokens and dollars the providers served, over both of them', () => {

@@ -25,6 +25,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['src/core/config/'],
   ['src/core/snapshot/'],
   ['src/core/verification/'],
+  ['src/core/memory/'],
   ['src/core/status/'],
   ['src/core/context/'],
   ['src/core/workers/'],

@@ -13,6 +13,7 @@ import { findNearest } from '../vocabulary/nearest.js';
 import { findModelPrice, LISTED_MODEL_IDS } from '../vocabulary/pricing.js';
 import { PROVIDERS } from '../vocabulary/provider-names.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
+import { MemorySettings } from './memory-settings.js';
 import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
 import { Session } from './session-settings.js';
@@ -230,6 +231,8 @@ export const Config = z
     changeSets: ChangeSets.prefault({}),
     runaway: RunawaySettings.prefault({}),
     verification: VerificationSettings.prefault({}),
+    /** Lessons sessions read from `.baton/memory/` (docs/memory.md). */
+    memory: MemorySettings.prefault({}),
   })
   .superRefine((config, ctx) => {
     const { validation } = config.verification;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WorkerId } from '../plan/plan.js';
+import { LESSON_SLUG } from '../vocabulary/ids.js';
 
 /** The largest `completions/<id>.json` the app or a session will read. */
 export const COMPLETION_MAX_BYTES = 64 * 1024;
@@ -68,6 +69,17 @@ export type HandOff = z.infer<typeof HandOff>;
  * `completions/<id>.json`: a worker's report, committed with its work and
  * merged with its pull request. The final PR's delivery report is built from these.
  */
+/** The most lessons one report may say it applied. */
+export const MAX_APPLIED_LESSONS = 20;
+
+/**
+ * The lessons of `.baton/memory/` a session says it applied, by slug
+ * (docs/memory.md): counted by the learn pull request, never read as prose.
+ */
+export const AppliedLessons = z
+  .array(z.string().regex(LESSON_SLUG, 'name a lesson by its slug (its file name without .md)'))
+  .max(MAX_APPLIED_LESSONS);
+
 export const Completion = z.strictObject({
   /** The worker this report is for. */
   worker_id: WorkerId,
@@ -100,5 +112,7 @@ export const Completion = z.strictObject({
   tests: TestRun.optional(),
   /** `partial`: the hand-off note the next session starts from. */
   handoff: HandOff.optional(),
+  /** The lessons the worker applied, by slug (absent: none). */
+  lessons: AppliedLessons.optional(),
 });
 export type Completion = z.infer<typeof Completion>;

@@ -258,6 +258,9 @@ export function skillPath(role: SkillName): string {
 /** A repository's style guide for content builds, read from the default branch like the skills. */
 export const STYLE_GUIDE_PATH = '.baton/style.md';
 
+/** A lesson's name, its file `.baton/memory/<slug>.md` (docs/memory.md). */
+export const LESSON_SLUG = /^[a-z0-9-]{1,60}$/;
+
 /** The one workflow that runs every session role. */
 export const WORKFLOW_PATH = '.github/workflows/baton.yml';
 export const WORKFLOW_FILE = 'baton.yml';

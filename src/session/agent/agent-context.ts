@@ -31,6 +31,7 @@ import {
   readSteeringFile,
   type SteeringSource,
 } from './git/steering-files.js';
+import { type LessonsRead, sessionLessons } from './memory/session-lessons.js';
 import { type AgentLimits, resolveLimits } from './model/limits.js';
 import { ModelAuthError } from './model/model-credentials.js';
 import type { ModelFeatures } from './model/model-features.js';
@@ -115,6 +116,8 @@ export interface AgentContext {
   steering: SteeringSource;
   /** Told when the run is being cancelled: each listener stops what it runs, so the work is kept. */
   onCancel(listener: () => void | Promise<void>): void;
+  /** The lessons the session read, once its first conversation that asks for them started (docs/memory.md). */
+  lessons?: LessonsRead & { section: string | null };
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -324,8 +327,9 @@ export function sessionBranch(env: SessionEnv): string | null {
  */
 export async function converse<T>(
   ctx: AgentContext,
-  parts: ConversationParts<T>,
+  given: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
+  const parts = await withLessons(ctx, given);
   if (ctx.engine !== 'baton') return converseOnEngine(ctx, parts);
   const {
     features: asked,
@@ -333,6 +337,7 @@ export async function converse<T>(
     named: _named,
     sandbox: _sandbox,
     engineFiles: _files,
+    memory: _memory,
     ...rest
   } = parts;
   const features: ModelFeatures = { ...plainFeatures(), ...asked };
@@ -358,6 +363,21 @@ export async function converse<T>(
   if (outcome.kind === 'failed' && !outcome.limit && stopped && limit)
     return { kind: 'failed', reason: stopped, limit };
   return outcome;
+}
+
+/**
+ * The first message with the session's lessons after it, the same for Baton's
+ * loop and every engine; read once a session, on its first conversation that
+ * asks for them.
+ */
+async function withLessons<T>(
+  ctx: AgentContext,
+  parts: ConversationParts<T>,
+): Promise<ConversationParts<T>> {
+  if (!parts.memory) return parts;
+  ctx.lessons ??= await sessionLessons(ctx, parts.memory);
+  const { section } = ctx.lessons;
+  return section ? { ...parts, prompt: `${parts.prompt}\n\n${section}` } : parts;
 }
 
 /**

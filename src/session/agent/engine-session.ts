@@ -14,6 +14,7 @@ import type { SessionEnv } from '../env.js';
 import { confinementOf, engineSandboxOptions } from './engines/confinement.js';
 import { engineCacheDir, ensureEngine, type InstalledEngine } from './engines/install-engine.js';
 import { type EngineSeat, runEngineConversation } from './engines/run-engine.js';
+import type { MemoryAsk } from './memory/session-lessons.js';
 import type { Interjections } from './model/interjection.js';
 import type { ModelFeatures } from './model/model-features.js';
 import type { LoopOutcome } from './model/model-loop.js';
@@ -50,6 +51,11 @@ export interface ConversationParts<T> {
   interjections?: Interjections;
   /** Files an engine reads in place of one of Baton's tools (a review's patches), and what to tell it of them. */
   engineFiles?: { files: { name: string; content: string }[]; describe: (dir: string) => string };
+  /**
+   * The lessons of `.baton/memory/` this conversation's first message carries
+   * (docs/memory.md), for the paths the session touches; absent, none.
+   */
+  memory?: MemoryAsk;
 }
 
 /**

@@ -221,6 +221,7 @@ function sessionResult({
     existing_validation: outcome.existingValidation ?? null,
     moved_head: outcome.movedHead ?? null,
     blocked: outcome.blocked ?? [],
+    lessons: ctx?.lessons ? { read: ctx.lessons.read, stale: ctx.lessons.stale } : null,
   };
 }
 

@@ -329,6 +329,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     existing_validation: null,
     moved_head: null,
     blocked: [],
+    lessons: null,
     ...overrides,
   };
 }

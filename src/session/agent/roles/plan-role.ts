@@ -148,6 +148,8 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       mounts,
     }),
     submit,
+    // A plan reads every lesson of its role: it does not know yet which paths its workers touch.
+    ...(labelled === 'code' ? { memory: { paths: null } } : {}),
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
   let files = outcome.value;

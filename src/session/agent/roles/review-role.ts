@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppliedLessons } from '../../../core/records/completion.js';
 import {
   briefPath,
   completionPath,
@@ -34,6 +35,9 @@ const ReviewSubmission = z.strictObject({
     .max(20_000)
     .describe('The summary of the review, and findings that are not about one line.'),
   comments: z.array(ReviewComment).max(100).default([]),
+  lessons: AppliedLessons.optional().describe(
+    'The slugs of the lessons of this repository you applied, if the first message gives any.',
+  ),
 });
 
 /** `review`: reads the PR's diff through the API and the checkout read-only, submits a verdict; commits nothing. */
@@ -106,6 +110,8 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
       schema: ReviewSubmission,
     }),
     engineFiles: pullPatchFiles(files),
+    // A review's lessons are those of the files the pull request changes.
+    ...(scope.type === 'code' ? { memory: { paths: files.map((file) => file.filename) } } : {}),
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
   const placed = placeReviewComments({
@@ -118,6 +124,7 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
     body: renderReviewBody(outcome.value.body, placed.moved, MAX_BODY_CHARS),
     comments: placed.inline,
     commit_sha: pull.head.sha,
+    ...(outcome.value.lessons?.length ? { lessons: outcome.value.lessons } : {}),
   };
   return { status: 'complete', reason: null, head: null, review };
 }

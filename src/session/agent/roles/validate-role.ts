@@ -232,6 +232,7 @@ async function nameFailures(
     }),
     verify: async (value: ValidationSubmission) => unknownChecks(value, criteria),
     sandbox,
+    memory: { paths: null },
   });
   if (outcome.kind === 'failed') return { ok: false, reason: outcome.reason };
   return { ok: true, failures: outcome.value.failures };

@@ -16,6 +16,7 @@ import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
 import { git } from '../git/git.js';
+import { briefPaths } from '../memory/brief-paths.js';
 import { webTools } from '../model/model-features.js';
 import type { LoopOutcome } from '../model/model-loop.js';
 import { addUsage, toUsage } from '../model/usage-meter.js';
@@ -217,6 +218,14 @@ async function converseAndCommit({
     verify: tests.verify,
     sandbox,
     interjections: messages.interjections,
+    // Lessons are for code builds; the contract's worker writes checks for every criterion, so every path.
+    ...(scope.type === 'code'
+      ? {
+          memory: {
+            paths: contract ? null : await briefPaths(ctx.root, ctx.env.BATON_BUILD, worker),
+          },
+        }
+      : {}),
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
   const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
