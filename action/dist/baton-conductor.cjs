@@ -43056,6 +43056,7 @@ function findingsPath(build, loop) {
 function summaryPath(build, loop) {
   return `${loopDir(build, loop)}/summary.md`;
 }
+var LESSON_SLUG = /^[a-z0-9-]{1,60}$/;
 var WORKFLOW_PATH = ".github/workflows/baton.yml";
 var WORKFLOW_FILE = "baton.yml";
 var CONFIG_FILE = "baton.yml";
@@ -43708,6 +43709,19 @@ function withoutBrokenSections(raw, issues) {
   return Object.keys(sound).length > 0 ? sound : null;
 }
 
+// src/core/config/memory-settings.ts
+var MEMORY_ROLES = ["plan", "contract", "work", "fix", "review", "validate"];
+var MemorySettings = external_exports.strictObject({
+  /** Sessions of code builds read the repository's lessons. */
+  enabled: external_exports.boolean().default(true),
+  /** The most tokens of lessons one session takes (estimated at four characters a token). */
+  budgetTokens: external_exports.number().int().min(100).max(2e4).default(2e3),
+  /** A lesson not used for this many days (since its last use, else its creation) is left out as expired. */
+  expireDays: external_exports.number().int().min(1).max(3650).default(90),
+  /** The sessions that read lessons. */
+  roles: external_exports.array(external_exports.enum(MEMORY_ROLES)).max(MEMORY_ROLES.length).default([...MEMORY_ROLES]).refine((roles) => new Set(roles).size === roles.length, "lists a role twice")
+});
+
 // src/core/config/model-settings.ts
 var ModelPriceSetting = external_exports.strictObject({
   input: external_exports.number().nonnegative(),
@@ -44048,7 +44062,9 @@ var Config = external_exports.strictObject({
   research: Research.prefault({}),
   changeSets: ChangeSets.prefault({}),
   runaway: RunawaySettings.prefault({}),
-  verification: VerificationSettings.prefault({})
+  verification: VerificationSettings.prefault({}),
+  /** Lessons sessions read from `.baton/memory/` (docs/memory.md). */
+  memory: MemorySettings.prefault({})
 }).superRefine((config3, ctx) => {
   const { validation } = config3.verification;
   const allowed = readEngineSettings(config3.session.engine, validation.engine).allow;
@@ -54848,6 +54864,8 @@ var HandOff = external_exports.strictObject({
   left: Line,
   next: Line
 });
+var MAX_APPLIED_LESSONS = 20;
+var AppliedLessons = external_exports.array(external_exports.string().regex(LESSON_SLUG, "name a lesson by its slug (its file name without .md)")).max(MAX_APPLIED_LESSONS);
 var Completion = external_exports.strictObject({
   /** The worker this report is for. */
   worker_id: WorkerId,
@@ -54879,7 +54897,9 @@ var Completion = external_exports.strictObject({
   /** The repository's tests as the session last ran them (work and fix sessions). */
   tests: TestRun.optional(),
   /** `partial`: the hand-off note the next session starts from. */
-  handoff: HandOff.optional()
+  handoff: HandOff.optional(),
+  /** The lessons the worker applied, by slug (absent: none). */
+  lessons: AppliedLessons.optional()
 });
 
 // src/core/records/usage.ts
