@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimUserAuth } from '../../sim/github/oauth/user-auth.js';
 import type { GitHubServer } from '../../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../../sim/start-app.js';
+import type { BuildDetail } from '../../src/core/overview/build-detail.js';
 import type { Overview } from '../../src/core/overview/overview.js';
 import {
   buildMissionWorld,
@@ -18,9 +19,9 @@ import { CLIENT_ID, CLIENT_SECRET } from '../support/page-world.js';
 /**
  * The page in a real browser: Debian's Chromium, headless, driven by
  * playwright-core, against the app's own process and the simulated GitHub
- * serving the mission world (test/support/mission-world.ts). Two people sign
+ * serving the mission world (test/support/mission-world.ts). Three people sign
  * in through the simulated authorization flow: alice writes every repository,
- * bob cannot read acme/lib. `BATON_WRITE_SCREENSHOTS=1` writes the screenshots
+ * bob cannot read acme/lib, eve writes acme/client alone. `BATON_WRITE_SCREENSHOTS=1` writes the screenshots
  * of docs/mission-control/; otherwise they go to a temporary folder.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -211,6 +212,99 @@ describe.skipIf(!RUN)(
       const waiting = (await page.locator('main').textContent()) ?? '';
       expect(waiting).toContain(`acme/client#${world.builds.waiting.issue}`);
       expect(waiting).not.toContain('acme/lib');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('lands the change set in order: only its first final pull request is offered to merge, and the set’s figures agree', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'alice');
+      const overview = await overviewOnceRead(page, 5);
+      const [set] = overview.sets;
+      expect(set?.repositories.map((line) => line.name)).toEqual([
+        'acme/lib',
+        'acme/service',
+        'acme/client',
+      ]);
+      const finals = overview.waiting.filter(
+        (item) => item.kind === 'final-pull' && item.label.includes('change set'),
+      );
+      expect(finals.map((item) => [item.repository, /review and merge/.test(item.text)])).toEqual(
+        expect.arrayContaining([
+          ['acme/lib', true],
+          ['acme/service', false],
+          ['acme/client', false],
+        ]),
+      );
+      expect(finals.find((item) => item.repository === 'acme/client')?.text).toContain(
+        'waits for acme/service to merge first',
+      );
+      await page.goto(`${app.url}/waiting`);
+      const rows = await page.locator('tr.waiting-final-pull').allTextContents();
+      expect(rows.filter((row) => row.includes('review and merge'))).toHaveLength(2);
+      expect(rows.filter((row) => row.includes('waits for'))).toHaveLength(2);
+
+      // The set's own view: the spend the overview gives it, one build in the spend, a readable axis.
+      const key = `acme/service/${world.builds.set.build}`;
+      const detail = (await (
+        await page.request.get(`${app.url}/api/baton/builds/${key}`)
+      ).json()) as BuildDetail;
+      expect(set?.spentUsd).toBeGreaterThan(0);
+      expect(detail.row.spentUsd).toBeCloseTo(set?.spentUsd ?? 0, 6);
+      const perSet = overview.spend.perBuild.filter((build) => build.title === set?.title);
+      expect(perSet).toEqual([
+        { key, title: set?.title, usd: expect.closeTo(set?.spentUsd ?? 0, 6) },
+      ]);
+      expect(overview.spend.byEngine.map((group) => group.key)).not.toContain('unrecorded');
+      await page.goto(`${app.url}/builds/${key}`);
+      expect(await page.locator('main').textContent()).toContain(
+        `$${set?.spentUsd.toFixed(2)} spent`,
+      );
+      const ticks = await page
+        .locator('svg[aria-label="Sessions over time"] text.axis')
+        .allTextContents();
+      const times = ticks.filter((text) => /^\d\d:\d\d/.test(text));
+      expect(times.length).toBeGreaterThan(1);
+      expect(new Set(times).size).toBe(times.length);
+      const engines = await page.locator('tr.session td:nth-child(5)').allTextContents();
+      expect(engines.length).toBeGreaterThan(0);
+      expect(engines.filter((engine) => engine === '–' || engine === 'unrecorded')).toEqual([]);
+      const notices = (await page.locator('#notices').textContent()) ?? '';
+      expect(notices).toContain('acme/lib: the final pull request #');
+      expect(notices).not.toMatch(/final-pull\/|plan-ready\/|acme\.lib/);
+      await page.goto(app.url);
+      const diamond = page.locator('tr', { hasText: 'Add OAuth login' }).locator('.pill').first();
+      expect(await diamond.textContent()).toBe('delivered: final pull request open');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('shows eve, who writes acme/client alone, the change set’s part there and nothing of its home', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'eve');
+      const overview = await overviewOnceRead(page, 3);
+      const member = overview.builds.find((row) => row.changeSet === 'hidden');
+      expect(member?.label).toBe('acme/client (a change set)');
+      expect(overview.waiting.find((item) => item.key === member?.key)?.text).toContain(
+        'waits for a repository you cannot read',
+      );
+      const seen = [
+        JSON.stringify(overview),
+        JSON.stringify(
+          await (await page.request.get(`${app.url}/api/baton/builds/${member?.key}`)).json(),
+        ),
+      ];
+      for (const path of ['/', '/waiting', '/spend', `/builds/${member?.key}`]) {
+        const answer = await page.goto(`${app.url}${path}`);
+        expect(answer?.status()).toBe(200);
+        seen.push(await page.content());
+      }
+      for (const text of seen) {
+        expect(text).not.toMatch(/acme\/service|acme\.service|acme\/lib|acme\.lib/);
+        expect(text).not.toMatch(/rename fetch to get|rename-fetch-to-get/i);
+      }
+      const home = await page.goto(`${app.url}/builds/acme/service/${world.builds.set.build}`);
+      expect(home?.status()).toBe(404);
       expect(problems).toEqual([]);
       await page.close();
     });

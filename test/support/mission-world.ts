@@ -20,7 +20,8 @@ import { driveBuild, type SessionScript } from './scripted-sessions.js';
  * - acme/client#2 "Dark mode", its plan waiting for /approve.
  *
  * alice writes all three repositories; bob reads acme/service and writes
- * acme/client, and cannot read acme/lib. `more` builds besides (the
+ * acme/client, and cannot read acme/lib; eve writes acme/client alone, so of
+ * the change set she may see its part there and nothing of its home. `more` builds besides (the
  * benchmark's hundred), in turn on acme/service, acme/client and acme/lib:
  * each third approved, its one worker delivered; the others' plans wait for /approve.
  */
@@ -56,6 +57,7 @@ export async function buildMissionWorld({
   for (const gh of repos.all) gh.permissions.set('alice', 'write');
   repos.service.permissions.set('bob', 'read');
   repos.client.permissions.set('bob', 'write');
+  repos.client.permissions.set('eve', 'write');
   const app = await startApp({ gh: repos.service, now });
   try {
     const scripts = setScripts(repos, { usageUsd: USAGE });

@@ -58,8 +58,7 @@ export function Runaways({
       <ul>
         {runaways.map((runaway) => (
           <li>
-            <a href={links.build(runaway.key)}>{`${runaway.repository}#${runaway.issue}`}</a>{' '}
-            <code>{runaway.worker}</code>{' '}
+            <a href={links.build(runaway.key)}>{runaway.label}</a> <code>{runaway.worker}</code>{' '}
             {runaway.reason === 'failing'
               ? `: its last ${runaway.sessions} sessions ended without delivering, one after another (${usd(runaway.usd)}).`
               : `: ${usd(runaway.usd)} spent by ${runaway.sessions} sessions within the last hour.`}{' '}
@@ -91,7 +90,7 @@ function BuildTable({
           <tr>
             <td>
               <a href={links.build(row.key)}>{row.title}</a>
-              <div class="muted">{`${row.repository}#${row.issue.number}`}</div>
+              <div class="muted">{row.label}</div>
               {row.changeSet === 'hidden' ? <div class="muted">part of a change set</div> : null}
             </td>
             <td>
@@ -114,10 +113,10 @@ function BuildTable({
             <td class="num">{usd(row.spentUsd)}</td>
             <td>{ago(row.lastActivity, now)}</td>
             <td>
-              <a href={safeHref(row.issue.url)}>issue</a>
+              {row.issue ? <a href={safeHref(row.issue.url)}>issue</a> : null}
               {row.finalPull ? (
                 <>
-                  {' · '}
+                  {row.issue ? ' · ' : ''}
                   <a href={safeHref(row.finalPull.url)}>{`final ${row.finalPull.label}`}</a>
                 </>
               ) : null}
