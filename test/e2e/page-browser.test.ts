@@ -308,5 +308,60 @@ describe.skipIf(!RUN)(
       expect(problems).toEqual([]);
       await page.close();
     });
+
+    it('narrows the list without a script, fits a phone, and keeps itself current with 304s', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'alice');
+      await overviewOnceRead(page, 5);
+      await page.setViewportSize({ width: 390, height: 1200 });
+      await page.clock.install();
+      const polls: number[] = [];
+      page.on('response', (answer) => {
+        if (answer.request().resourceType() === 'fetch') polls.push(answer.status());
+      });
+      await page.goto(app.url);
+      // On a phone the page never scrolls sideways: a build is a card, a wide table scrolls in itself.
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      expect(await page.locator('table.rows thead').isVisible()).toBe(false);
+      await page.screenshot({ path: join(shots, 'phone-overview.png'), fullPage: true });
+      await page.fill('input[name=q]', 'dark mode');
+      await page.click('form.filter button');
+      await page.waitForURL(`${app.url}/?state=&q=dark+mode`);
+      expect(await page.locator('table.rows tbody tr').allTextContents()).toEqual([
+        expect.stringContaining('Dark mode'),
+      ]);
+      expect(await page.locator('form.filter').textContent()).toContain('1 of 5 shown');
+      await page.selectOption('select[name=state]', 'delivered');
+      await page.fill('input[name=q]', '');
+      await page.click('form.filter button');
+      await page.waitForURL(`${app.url}/?state=delivered&q=`);
+      expect(await page.locator('table.rows tbody tr').allTextContents()).toEqual([
+        expect.stringContaining('Add OAuth login'),
+      ]);
+      // The poll: asked again with the view's tag, answered 304 while nothing changed.
+      const answered = page.waitForEvent(
+        'response',
+        (answer) => answer.request().resourceType() === 'fetch',
+      );
+      await page.clock.fastForward(31_000);
+      const poll = await answered;
+      expect(poll.status()).toBe(304);
+      expect(poll.request().headers()['if-none-match']).toBe(
+        await page.locator('meta[name=baton-etag]').getAttribute('content'),
+      );
+      for (const [path, name] of [
+        ['/waiting', 'phone-waiting.png'],
+        [`/builds/acme/service/${world.builds.set.build}`, 'phone-set.png'],
+      ] as const) {
+        await page.goto(`${app.url}${path}`);
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+          390,
+        );
+        await page.screenshot({ path: join(shots, name), fullPage: true });
+      }
+      expect(polls.filter((status) => status !== 304)).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
   },
 );

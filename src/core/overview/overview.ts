@@ -4,7 +4,7 @@ import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { type BuildDetail, buildDetailOf } from './build-detail.js';
 import { type Access, type BuildRead, canRead, permissionIn } from './build-read.js';
-import { type BuildRow, buildRowOf, rowKeyOf } from './build-row.js';
+import { type BuildPhase, type BuildRow, buildRowOf, rowKeyOf } from './build-row.js';
 import { landingLinesOf, landingOf } from './landing.js';
 import { type SetRow, setRowOf } from './set-row.js';
 import { type SetPart, type SpendView, spendOf } from './spend.js';
@@ -16,6 +16,22 @@ export interface RunawayRow extends Runaway {
   repository: string;
   issue: number | null;
   label: string;
+}
+
+/**
+ * What a person narrowed the overview's list to: a state (a build's phase)
+ * and words to find in a title, a repository or an issue (`#12`). Read from
+ * the page's query (`?state=running&q=acme/lib`), so it works without a script.
+ */
+export interface OverviewFilter {
+  state: BuildPhase | null;
+  q: string | null;
+}
+
+/** The overview's list as filtered, and how many builds and sets it held before. */
+export interface Filtered {
+  filter: OverviewFilter;
+  total: number;
 }
 
 /** Everything the page, the JSON and `baton status` show of the builds a viewer may see. */
@@ -32,6 +48,8 @@ export interface Overview {
   waitingForOthers: number;
   spend: SpendView;
   runaways: RunawayRow[];
+  /** Where the list was narrowed (`filteredOverview`): by what, and how many builds and sets it held. */
+  filtered?: Filtered;
 }
 
 /** One build worked out once: its read, its ledger, its row, its runaways and the set it is part of. */
