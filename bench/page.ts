@@ -21,8 +21,11 @@
 import type { SimUserAuth } from '../sim/github/oauth/user-auth.js';
 import type { GitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
-import type { Overview } from '../src/core/overview/overview.js';
-import { buildMissionWorld, serveMissionWorld } from '../test/support/mission-world.js';
+import {
+  buildMissionWorld,
+  overviewOnceRead,
+  serveMissionWorld,
+} from '../test/support/mission-world.js';
 import { signIn } from '../test/support/page-server.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../test/support/page-world.js';
 import { heapOf, rssMiB } from './app-memory.js';
@@ -157,21 +160,6 @@ export async function measurePage(): Promise<PageReport> {
   } finally {
     await app?.stop();
     await served?.server.close();
-  }
-}
-
-/** The overview's JSON once the app has read every build (its resyncs): polled, as the app reads on its own. */
-async function overviewOnceRead(url: string, cookie: string, rows: number): Promise<Overview> {
-  const until = Date.now() + 300_000;
-  for (;;) {
-    const response = await fetch(`${url}/api/baton/overview`, { headers: { cookie } });
-    const overview = (await response.json()) as Overview;
-    if (overview.builds.length + overview.sets.length >= rows) return overview;
-    if (Date.now() > until)
-      throw new Error(
-        `the app read ${overview.builds.length} builds and ${overview.sets.length} sets, not ${rows} rows`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }
 

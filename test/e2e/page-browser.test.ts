@@ -4,17 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimUserAuth } from '../../sim/github/oauth/user-auth.js';
-import type { GitHubServer } from '../../sim/server/github-server.js';
-import { type AppProcess, freePort, startAppProcess } from '../../sim/start-app.js';
 import type { BuildDetail } from '../../src/core/overview/build-detail.js';
 import type { Overview } from '../../src/core/overview/overview.js';
 import {
   buildMissionWorld,
+  type MissionPage,
   type MissionWorld,
-  serveMissionWorld,
+  startMissionPage,
 } from '../support/mission-world.js';
-import { CLIENT_ID, CLIENT_SECRET } from '../support/page-world.js';
 
 /**
  * The page in a real browser: Debian's Chromium, headless, driven by
@@ -40,8 +37,9 @@ const FLAGS = [
 ];
 
 let world: MissionWorld;
-let served: { server: GitHubServer; auth: SimUserAuth };
-let app: AppProcess;
+let mission: MissionPage;
+let served: MissionPage['served'];
+let app: MissionPage['app'];
 let browser: BrowserContext;
 let profile: string;
 let shots: string;
@@ -49,25 +47,8 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   world = await buildMissionWorld({ start: new Date(Date.now() - 3 * 3_600_000).toISOString() });
-  served = await serveMissionWorld(world);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  served.auth.callbackUrls.push(`${url}/sign-in/callback`);
-  app = await startAppProcess({
-    gheHost: served.server.host,
-    webhookSecret: 'page-browser-secret',
-    oidcIssuer: served.server.url,
-    port,
-    // The first resync, five seconds after start, reads every build: the page shows what it read.
-    resyncMinutes: 1,
-    env: {
-      GITHUB_CLIENT_ID: CLIENT_ID,
-      GITHUB_CLIENT_SECRET: CLIENT_SECRET,
-      BATON_APP_URL: url,
-      BATON_SOURCE_REPOSITORY: 'baton-dev/baton',
-      BATON_SOURCE_REF: 'ba7c0'.repeat(8),
-    },
-  });
+  mission = await startMissionPage(world);
+  ({ served, app } = mission);
   profile = await mkdtemp(join(tmpdir(), 'baton-chromium-'));
   shots = process.env.BATON_WRITE_SCREENSHOTS
     ? join(import.meta.dirname, '../../docs/mission-control')
@@ -89,8 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await served?.server.close();
+  await mission?.stop();
   if (profile) await rm(profile, { recursive: true, force: true });
   if (shots && !process.env.BATON_WRITE_SCREENSHOTS)
     await rm(shots, { recursive: true, force: true });
