@@ -329,6 +329,43 @@ describe.skipIf(!RUN)(
       expect(poll.request().headers()['if-none-match']).toBe(
         await page.locator('meta[name=baton-etag]').getAttribute('content'),
       );
+      // A changed view (its body taken from the app's own answer, one title changed, as a new read
+      // would change it): the next poll puts it in place and asks with its tag from then on.
+      const held = (await page.locator('meta[name=baton-etag]').getAttribute('content')) ?? '';
+      const fresh = await page.request.get(page.url());
+      const changed = (await fresh.text()).replace(
+        'Add OAuth login',
+        'Add OAuth login, read again',
+      );
+      await page.route(page.url(), (route) =>
+        route.request().headers()['if-none-match'] === held
+          ? route.fulfill({
+              status: 200,
+              headers: { 'content-type': 'text/html; charset=utf-8', etag: '"changed"' },
+              body: changed,
+            })
+          : route.continue(),
+      );
+      const replaced = page.waitForEvent(
+        'response',
+        (answer) => answer.request().resourceType() === 'fetch',
+      );
+      await page.clock.fastForward(31_000);
+      expect((await replaced).status()).toBe(200);
+      await expect
+        .poll(() => page.locator('main').textContent())
+        .toContain('Add OAuth login, read again');
+      await page.unroute(page.url());
+      // The app's own view differs from the made-up one: the next poll asks with its tag and puts the app's back.
+      const next = page.waitForEvent(
+        'response',
+        (answer) => answer.request().resourceType() === 'fetch',
+      );
+      await page.clock.fastForward(31_000);
+      expect((await next).request().headers()['if-none-match']).toBe('"changed"');
+      await expect
+        .poll(() => page.locator('main').textContent())
+        .not.toContain('Add OAuth login, read again');
       for (const [path, name] of [
         ['/waiting', 'phone-waiting.png'],
         [`/builds/acme/service/${world.builds.set.build}`, 'phone-set.png'],
@@ -339,7 +376,7 @@ describe.skipIf(!RUN)(
         );
         await page.screenshot({ path: join(shots, name), fullPage: true });
       }
-      expect(polls.filter((status) => status !== 304)).toEqual([]);
+      expect(polls).toEqual([304, 200, 200]);
       expect(problems).toEqual([]);
       await page.close();
     });
