@@ -15,6 +15,8 @@ prints it as it goes. KIND is one of:
   steer      talking to a running session: /queue, /steer, a wind-down to a
              partial draft, /continue
   doctor     \`baton doctor\` against the simulator, every check and probe passing
+  page       the page with several builds and a change set, and three people to
+             sign in as: prints its address, and serves it until Ctrl-C
 
 Options:
   --write-transcript  rewrite the committed docs/demo*-transcript.md instead of
@@ -23,7 +25,7 @@ Options:
 
 /** What `npm run demo -- …` asked for. */
 export interface DemoArgs {
-  /** `code` (the default), `research`, `improve`, `change-set`, `steer` or `doctor`. */
+  /** `code` (the default), `research`, `improve`, `change-set`, `steer`, `doctor` or `page`. */
   kind: string;
   /** `--write-transcript`: write the committed transcript under docs/. */
   writeTranscript: boolean;

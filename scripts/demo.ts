@@ -6,6 +6,7 @@
 // (docs/demo-research-transcript.md); `npm run demo -- improve` plays
 // improvement loops (`/improve 3`; docs/demo-improve-transcript.md);
 // `npm run demo -- doctor` runs `baton doctor` against the simulator;
+// `npm run demo -- page` serves the page with builds and people to sign in as;
 // `npm run demo -- change-set` plays a change set across three repositories
 // (docs/demo-change-set-transcript.md), and `npm run demo -- steer` a build
 // whose running session is talked to (docs/demo-steer-transcript.md).
@@ -51,6 +52,7 @@ import {
   transcriptPath,
 } from './demo-args.js';
 import { runDoctorDemo } from './demo-doctor.js';
+import { runPageDemo } from './demo-page.js';
 
 /**
  * How long a demo's build may take before it counts as hung: a guard, not a
@@ -221,9 +223,13 @@ async function main(): Promise<number> {
   if (KIND === 'doctor' && !ARGS.writeTranscript) {
     return runDoctorDemo(await makeRunFolder({ temp: tmpdir(), kind: KIND }));
   }
+  if (KIND === 'page' && !ARGS.writeTranscript) {
+    const runFolder = await makeRunFolder({ temp: tmpdir(), kind: KIND });
+    return runPageDemo(runFolder, { hold: process.stdin.isTTY === true });
+  }
   if (!DEMO) {
     console.error(
-      `No demo called "${KIND}"${KIND === 'doctor' ? ' with --write-transcript' : ''}: run \`npm run demo\`, or \`npm run demo -- KIND\` with KIND research, improve, change-set, steer or doctor.`,
+      `No demo called "${KIND}"${KIND === 'doctor' || KIND === 'page' ? ' with --write-transcript' : ''}: run \`npm run demo\`, or \`npm run demo -- KIND\` with KIND research, improve, change-set, steer, doctor or page.`,
     );
     return 2;
   }

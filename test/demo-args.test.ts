@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +17,18 @@ import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
 const RUN = join(tmpdir(), 'baton-demo', 'code-abc123');
 
+function withoutVitest(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('VITEST')));
+}
+
 /** `npm run demo -- <args>`, to its end: its exit code and what it printed. */
 function runDemo(...args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = execFile(
       process.execPath,
       [...tsxArgs('scripts/demo.ts'), ...args],
-      { cwd: REPO_ROOT },
+      // As a person runs it: not inside this test runner (the page demo's shared fixtures ask).
+      { cwd: REPO_ROOT, env: withoutVitest(process.env) },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });
@@ -101,9 +106,28 @@ describe('npm run demo: where the transcript goes', () => {
     const { code, stdout } = await runDemo('--help');
     expect(code).toBe(0);
     expect(stdout).toBe(`${DEMO_USAGE}\n`);
-    for (const kind of ['code', 'research', 'improve', 'change-set', 'steer', 'doctor'])
+    for (const kind of ['code', 'research', 'improve', 'change-set', 'steer', 'doctor', 'page'])
       expect(DEMO_USAGE).toMatch(new RegExp(`^  ${kind} `, 'm'));
   });
+
+  it('serves the page with its builds and people, says where and as whom, and stops when not in a terminal, the checkout as it was', async () => {
+    const tree = () =>
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
+    const before = tree();
+    const { code, stdout, stderr } = await runDemo('page');
+    expect(stderr).not.toContain('The demo failed');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^The page: http:\/\/127\.0\.0\.1:\d+$/m);
+    for (const login of ['alice', 'bob', 'eve'])
+      expect(stdout).toMatch(new RegExp(`^  ${login} `, 'm'));
+    expect(stdout).toContain("only acme/lib's final pull request of the set is offered to merge");
+    expect(stdout).toContain('As eve: 3 builds; the change set is "acme/client (a change set)".');
+    expect(stdout).toContain('Not run in a terminal: every view checked, stopping.');
+    expect(tree()).toBe(before);
+  }, 300_000);
 });
 
 describe('npm run demo: what it says of the checkout and of a failure', () => {

@@ -49,7 +49,9 @@ export async function readRepositoryBuilds({
     const home = `${owner}/${repo}`.toLowerCase();
     if (config.ok && isSetBuild({ snapshot, config: config.config, home })) {
       const set = await observeSet(ctx, { home: snapshot, config, since: observed.runsSince });
-      reads.push(...setReadsOf({ decision: decideSet({ set, config, now }), installationId, now }));
+      reads.push(
+        ...setReadsOf({ decision: decideSet({ set, config, now }), config, installationId, now }),
+      );
       continue;
     }
     reads.push({

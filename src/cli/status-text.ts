@@ -17,7 +17,7 @@ export function renderStatusText(overview: Overview): string {
         runaway.reason === 'failing'
           ? `its last ${runaway.sessions} sessions ended without delivering (${usd(runaway.usd)})`
           : `${usd(runaway.usd)} spent within the hour`;
-      lines.push(`  ${runaway.repository}#${runaway.issue} ${runaway.worker}: ${what}`);
+      lines.push(`  ${runaway.label} ${runaway.worker}: ${what}`);
     }
     lines.push('');
   }
@@ -25,7 +25,7 @@ export function renderStatusText(overview: Overview): string {
   for (const row of overview.builds) {
     const waves = row.waves.map((wave) => `W${wave.wave} ${wave.done}/${wave.total}`).join(' ');
     lines.push(
-      `  ${row.repository}#${row.issue.number}  ${row.title}  [${phaseText(row.phase)}]  ${waves}  ${usd(row.spentUsd)}  ${ago(row.lastActivity, now)}`,
+      `  ${row.label}  ${row.title}  [${phaseText(row.phase)}]  ${waves}  ${usd(row.spentUsd)}  ${ago(row.lastActivity, now)}`,
     );
     if (row.workers.length > 0)
       lines.push(`    ${row.workers.map((worker) => `${worker.id} ${worker.state}`).join('  ')}`);

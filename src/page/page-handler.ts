@@ -8,17 +8,18 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BuildRead } from '../core/overview/build-read.js';
+import { filteredOverview, filtering, filterOf } from '../core/overview/filter.js';
 import { buildDetailFor, overviewOf } from '../core/overview/overview.js';
 import type { Handler } from '../server/session-token.js';
+import { answeredUnchanged, etagOf } from './live.js';
 import type { PageSettingsRead } from './page-settings.js';
 import {
   buildDocument,
   notFoundDocument,
   overviewDocument,
   signInDocument,
-  spendDocument,
-  waitingDocument,
 } from './render/documents.js';
+import { HOSTED_LINKS } from './render/layout.js';
 import { sendHtml, sendJson } from './respond.js';
 import { createSignInFlow, type SignedIn, type SignInFlow } from './sign-in-flow.js';
 import type { ViewerAccess } from './viewer-access.js';
@@ -88,7 +89,15 @@ export function createPageHandler(deps: PageDeps): Handler {
       default: {
         const signedIn = await flow.signedIn(req, res);
         if (!signedIn) return refuse(res, route, url);
-        return show(res, route, signedIn, deps.board.reads(), new Date(now()).toISOString());
+        return show({
+          req,
+          res,
+          route,
+          url,
+          signedIn,
+          reads: deps.board.reads(),
+          now: new Date(now()).toISOString(),
+        });
       }
     }
   };
@@ -102,40 +111,64 @@ function refuse(res: ServerResponse, route: Route, url: URL): true {
   return sendHtml(res, 401, signInDocument({ href: `/sign-in${back}` }));
 }
 
-function show(
-  res: ServerResponse,
-  route: Route,
-  signedIn: SignedIn,
-  reads: BuildRead[],
-  now: string,
-): true {
+/**
+ * A view from the builds the board holds, never a read of GitHub: the list
+ * narrowed by the query (`?state=&q=`), and answered 304 where the poll
+ * script already holds what it would show (live.ts).
+ */
+function show({
+  req,
+  res,
+  route,
+  url,
+  signedIn,
+  reads,
+  now,
+}: {
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: Route;
+  url: URL;
+  signedIn: SignedIn;
+  reads: BuildRead[];
+  now: string;
+}): true {
   const { access } = signedIn;
   const viewer = access.kind === 'viewer' ? access.login : null;
+  const address = `${url.pathname}${url.search}`;
   switch (route.kind) {
     case 'build':
     case 'json-build': {
       const detail = buildDetailFor({ reads, access, key: route.key, now });
-      if (route.kind === 'json-build')
-        return detail
-          ? sendJson(res, 200, detail)
-          : sendJson(res, 404, { message: 'no build you can read is at this address' });
-      return detail
-        ? sendHtml(res, 200, buildDocument({ detail, viewer, now }))
-        : sendHtml(res, 404, notFoundDocument(viewer));
+      if (!detail)
+        return route.kind === 'json-build'
+          ? sendJson(res, 404, { message: 'no build you can read is at this address' })
+          : sendHtml(res, 404, notFoundDocument(viewer));
+      const etag = etagOf({ viewer, address, data: detail, now });
+      if (answeredUnchanged(req, res, etag)) return true;
+      return route.kind === 'json-build'
+        ? sendJson(res, 200, detail, etag)
+        : sendHtml(res, 200, buildDocument({ detail, viewer, now, etag }), etag);
     }
     case 'overview':
     case 'waiting':
     case 'spend':
     case 'json-overview': {
-      const overview = overviewOf({ reads, access, now });
-      if (route.kind === 'json-overview') return sendJson(res, 200, overview);
-      const page =
-        route.kind === 'overview'
-          ? overviewDocument(overview)
-          : route.kind === 'waiting'
-            ? waitingDocument(overview)
-            : spendDocument(overview);
-      return sendHtml(res, 200, page);
+      const whole = overviewOf({ reads, access, now });
+      const filter = filterOf({
+        state: url.searchParams.get('state'),
+        q: url.searchParams.get('q'),
+      });
+      const overview =
+        (route.kind === 'overview' || route.kind === 'json-overview') && filtering(filter)
+          ? filteredOverview(whole, filter)
+          : whole;
+      const etag = etagOf({ viewer, address, data: overview, now });
+      if (answeredUnchanged(req, res, etag)) return true;
+      if (route.kind === 'json-overview') return sendJson(res, 200, overview, etag);
+      const section = route.kind === 'overview' ? 'builds' : route.kind;
+      const page = overviewDocument({ section, overview, links: HOSTED_LINKS, etag });
+      return sendHtml(res, 200, page, etag);
     }
     default:
       return sendJson(res, 404, { message: 'not found' });

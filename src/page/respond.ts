@@ -10,15 +10,18 @@ function commonHeaders(res: ServerResponse): void {
   res.setHeader('cross-origin-opener-policy', 'same-origin');
 }
 
-export function sendHtml(res: ServerResponse, status: number, body: string): true {
+/** `etag`: of what the answer shows (live.ts), for the poll script to ask with. */
+export function sendHtml(res: ServerResponse, status: number, body: string, etag?: string): true {
   commonHeaders(res);
+  if (etag) res.setHeader('etag', etag);
   res.setHeader('content-security-policy', PAGE_CSP);
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   return true;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): true {
+export function sendJson(res: ServerResponse, status: number, body: unknown, etag?: string): true {
   commonHeaders(res);
+  if (etag) res.setHeader('etag', etag);
   res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   res
     .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })

@@ -93,6 +93,25 @@ describe('baton status', () => {
     );
   });
 
+  it('offers the merge of the change set’s first final pull request only: the others wait in its landing order', async () => {
+    const { code, out } = await status(['--installation', '1']);
+    expect(code).toBe(0);
+    const finals = out
+      .split('\n')
+      .filter((line) => line.includes('(change set acme/service#1)') && line.includes('final'));
+    expect(finals).toHaveLength(3);
+    const offered = finals.filter((line) => line.includes('review and merge'));
+    expect(offered).toEqual([expect.stringContaining('acme/lib (change set acme/service#1)')]);
+    expect(finals.find((line) => line.includes('acme/client ('))).toContain(
+      'waits for acme/service to merge first',
+    );
+    expect(finals.find((line) => line.includes('acme/service ('))).toContain(
+      'waits for acme/lib to merge first',
+    );
+    expect(out).toMatch(/cap build acme\/service\/1-rename-fetch-to-get: \$7\.88/);
+    expect(out).not.toMatch(/cap build acme\/\w+\/1-rename-fetch-to-get\.acme\.service/);
+  });
+
   it('writes the page as one static HTML file, every build’s view in it', async () => {
     const file = join(cwd, 'status.html');
     const { code, err } = await status(['--repo', 'acme/service', '--html', file]);

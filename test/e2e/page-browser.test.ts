@@ -4,23 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimUserAuth } from '../../sim/github/oauth/user-auth.js';
-import type { GitHubServer } from '../../sim/server/github-server.js';
-import { type AppProcess, freePort, startAppProcess } from '../../sim/start-app.js';
+import type { BuildDetail } from '../../src/core/overview/build-detail.js';
 import type { Overview } from '../../src/core/overview/overview.js';
 import {
   buildMissionWorld,
+  type MissionPage,
   type MissionWorld,
-  serveMissionWorld,
+  startMissionPage,
 } from '../support/mission-world.js';
-import { CLIENT_ID, CLIENT_SECRET } from '../support/page-world.js';
 
 /**
  * The page in a real browser: Debian's Chromium, headless, driven by
  * playwright-core, against the app's own process and the simulated GitHub
- * serving the mission world (test/support/mission-world.ts). Two people sign
+ * serving the mission world (test/support/mission-world.ts). Three people sign
  * in through the simulated authorization flow: alice writes every repository,
- * bob cannot read acme/lib. `BATON_WRITE_SCREENSHOTS=1` writes the screenshots
+ * bob cannot read acme/lib, eve writes acme/client alone. `BATON_WRITE_SCREENSHOTS=1` writes the screenshots
  * of docs/mission-control/; otherwise they go to a temporary folder.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,8 +37,9 @@ const FLAGS = [
 ];
 
 let world: MissionWorld;
-let served: { server: GitHubServer; auth: SimUserAuth };
-let app: AppProcess;
+let mission: MissionPage;
+let served: MissionPage['served'];
+let app: MissionPage['app'];
 let browser: BrowserContext;
 let profile: string;
 let shots: string;
@@ -48,25 +47,8 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   world = await buildMissionWorld({ start: new Date(Date.now() - 3 * 3_600_000).toISOString() });
-  served = await serveMissionWorld(world);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  served.auth.callbackUrls.push(`${url}/sign-in/callback`);
-  app = await startAppProcess({
-    gheHost: served.server.host,
-    webhookSecret: 'page-browser-secret',
-    oidcIssuer: served.server.url,
-    port,
-    // The first resync, five seconds after start, reads every build: the page shows what it read.
-    resyncMinutes: 1,
-    env: {
-      GITHUB_CLIENT_ID: CLIENT_ID,
-      GITHUB_CLIENT_SECRET: CLIENT_SECRET,
-      BATON_APP_URL: url,
-      BATON_SOURCE_REPOSITORY: 'baton-dev/baton',
-      BATON_SOURCE_REF: 'ba7c0'.repeat(8),
-    },
-  });
+  mission = await startMissionPage(world);
+  ({ served, app } = mission);
   profile = await mkdtemp(join(tmpdir(), 'baton-chromium-'));
   shots = process.env.BATON_WRITE_SCREENSHOTS
     ? join(import.meta.dirname, '../../docs/mission-control')
@@ -88,8 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await served?.server.close();
+  await mission?.stop();
   if (profile) await rm(profile, { recursive: true, force: true });
   if (shots && !process.env.BATON_WRITE_SCREENSHOTS)
     await rm(shots, { recursive: true, force: true });
@@ -211,6 +192,191 @@ describe.skipIf(!RUN)(
       const waiting = (await page.locator('main').textContent()) ?? '';
       expect(waiting).toContain(`acme/client#${world.builds.waiting.issue}`);
       expect(waiting).not.toContain('acme/lib');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('lands the change set in order: only its first final pull request is offered to merge, and the set’s figures agree', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'alice');
+      const overview = await overviewOnceRead(page, 5);
+      const [set] = overview.sets;
+      expect(set?.repositories.map((line) => line.name)).toEqual([
+        'acme/lib',
+        'acme/service',
+        'acme/client',
+      ]);
+      const finals = overview.waiting.filter(
+        (item) => item.kind === 'final-pull' && item.label.includes('change set'),
+      );
+      expect(finals.map((item) => [item.repository, /review and merge/.test(item.text)])).toEqual(
+        expect.arrayContaining([
+          ['acme/lib', true],
+          ['acme/service', false],
+          ['acme/client', false],
+        ]),
+      );
+      expect(finals.find((item) => item.repository === 'acme/client')?.text).toContain(
+        'waits for acme/service to merge first',
+      );
+      await page.goto(`${app.url}/waiting`);
+      const rows = await page.locator('tr.waiting-final-pull').allTextContents();
+      expect(rows.filter((row) => row.includes('review and merge'))).toHaveLength(2);
+      expect(rows.filter((row) => row.includes('waits for'))).toHaveLength(2);
+
+      // The set's own view: the spend the overview gives it, one build in the spend, a readable axis.
+      const key = `acme/service/${world.builds.set.build}`;
+      const detail = (await (
+        await page.request.get(`${app.url}/api/baton/builds/${key}`)
+      ).json()) as BuildDetail;
+      expect(set?.spentUsd).toBeGreaterThan(0);
+      expect(detail.row.spentUsd).toBeCloseTo(set?.spentUsd ?? 0, 6);
+      const perSet = overview.spend.perBuild.filter((build) => build.title === set?.title);
+      expect(perSet).toEqual([
+        { key, title: set?.title, usd: expect.closeTo(set?.spentUsd ?? 0, 6) },
+      ]);
+      expect(overview.spend.byEngine.map((group) => group.key)).not.toContain('unrecorded');
+      await page.goto(`${app.url}/builds/${key}`);
+      expect(await page.locator('main').textContent()).toContain(
+        `$${set?.spentUsd.toFixed(2)} spent`,
+      );
+      const ticks = await page
+        .locator('svg[aria-label="Sessions over time"] text.axis')
+        .allTextContents();
+      const times = ticks.filter((text) => /^\d\d:\d\d/.test(text));
+      expect(times.length).toBeGreaterThan(1);
+      expect(new Set(times).size).toBe(times.length);
+      const engines = await page.locator('tr.session td:nth-child(5)').allTextContents();
+      expect(engines.length).toBeGreaterThan(0);
+      expect(engines.filter((engine) => engine === '–' || engine === 'unrecorded')).toEqual([]);
+      const notices = (await page.locator('#notices').textContent()) ?? '';
+      expect(notices).toContain('acme/lib: the final pull request #');
+      expect(notices).not.toMatch(/final-pull\/|plan-ready\/|acme\.lib/);
+      await page.goto(app.url);
+      const diamond = page.locator('tr', { hasText: 'Add OAuth login' }).locator('.pill').first();
+      expect(await diamond.textContent()).toBe('delivered: final pull request open');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('shows eve, who writes acme/client alone, the change set’s part there and nothing of its home', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'eve');
+      const overview = await overviewOnceRead(page, 3);
+      const member = overview.builds.find((row) => row.changeSet === 'hidden');
+      expect(member?.label).toBe('acme/client (a change set)');
+      expect(overview.waiting.find((item) => item.key === member?.key)?.text).toContain(
+        'waits for a repository you cannot read',
+      );
+      const seen = [
+        JSON.stringify(overview),
+        JSON.stringify(
+          await (await page.request.get(`${app.url}/api/baton/builds/${member?.key}`)).json(),
+        ),
+      ];
+      for (const path of ['/', '/waiting', '/spend', `/builds/${member?.key}`]) {
+        const answer = await page.goto(`${app.url}${path}`);
+        expect(answer?.status()).toBe(200);
+        seen.push(await page.content());
+      }
+      for (const text of seen) {
+        expect(text).not.toMatch(/acme\/service|acme\.service|acme\/lib|acme\.lib/);
+        expect(text).not.toMatch(/rename fetch to get|rename-fetch-to-get/i);
+      }
+      const home = await page.goto(`${app.url}/builds/acme/service/${world.builds.set.build}`);
+      expect(home?.status()).toBe(404);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('narrows the list without a script, fits a phone, and keeps itself current with 304s', async () => {
+      const page = await browser.newPage();
+      await signIn(page, 'alice');
+      await overviewOnceRead(page, 5);
+      await page.setViewportSize({ width: 390, height: 1200 });
+      await page.clock.install();
+      const polls: number[] = [];
+      page.on('response', (answer) => {
+        if (answer.request().resourceType() === 'fetch') polls.push(answer.status());
+      });
+      await page.goto(app.url);
+      // On a phone the page never scrolls sideways: a build is a card, a wide table scrolls in itself.
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      expect(await page.locator('table.rows thead').isVisible()).toBe(false);
+      await page.screenshot({ path: join(shots, 'phone-overview.png'), fullPage: true });
+      await page.fill('input[name=q]', 'dark mode');
+      await page.click('form.filter button');
+      await page.waitForURL(`${app.url}/?state=&q=dark+mode`);
+      expect(await page.locator('table.rows tbody tr').allTextContents()).toEqual([
+        expect.stringContaining('Dark mode'),
+      ]);
+      expect(await page.locator('form.filter').textContent()).toContain('1 of 5 shown');
+      await page.selectOption('select[name=state]', 'delivered');
+      await page.fill('input[name=q]', '');
+      await page.click('form.filter button');
+      await page.waitForURL(`${app.url}/?state=delivered&q=`);
+      expect(await page.locator('table.rows tbody tr').allTextContents()).toEqual([
+        expect.stringContaining('Add OAuth login'),
+      ]);
+      // The poll: asked again with the view's tag, answered 304 while nothing changed.
+      const answered = page.waitForEvent(
+        'response',
+        (answer) => answer.request().resourceType() === 'fetch',
+      );
+      await page.clock.fastForward(31_000);
+      const poll = await answered;
+      expect(poll.status()).toBe(304);
+      expect(poll.request().headers()['if-none-match']).toBe(
+        await page.locator('meta[name=baton-etag]').getAttribute('content'),
+      );
+      // A changed view (its body taken from the app's own answer, one title changed, as a new read
+      // would change it): the next poll puts it in place and asks with its tag from then on.
+      const held = (await page.locator('meta[name=baton-etag]').getAttribute('content')) ?? '';
+      const fresh = await page.request.get(page.url());
+      const changed = (await fresh.text()).replace(
+        'Add OAuth login',
+        'Add OAuth login, read again',
+      );
+      await page.route(page.url(), (route) =>
+        route.request().headers()['if-none-match'] === held
+          ? route.fulfill({
+              status: 200,
+              headers: { 'content-type': 'text/html; charset=utf-8', etag: '"changed"' },
+              body: changed,
+            })
+          : route.continue(),
+      );
+      const replaced = page.waitForEvent(
+        'response',
+        (answer) => answer.request().resourceType() === 'fetch',
+      );
+      await page.clock.fastForward(31_000);
+      expect((await replaced).status()).toBe(200);
+      await expect
+        .poll(() => page.locator('main').textContent())
+        .toContain('Add OAuth login, read again');
+      await page.unroute(page.url());
+      // The app's own view differs from the made-up one: the next poll asks with its tag and puts the app's back.
+      const next = page.waitForEvent(
+        'response',
+        (answer) => answer.request().resourceType() === 'fetch',
+      );
+      await page.clock.fastForward(31_000);
+      expect((await next).request().headers()['if-none-match']).toBe('"changed"');
+      await expect
+        .poll(() => page.locator('main').textContent())
+        .not.toContain('Add OAuth login, read again');
+      for (const [path, name] of [
+        ['/waiting', 'phone-waiting.png'],
+        [`/builds/acme/service/${world.builds.set.build}`, 'phone-set.png'],
+      ] as const) {
+        await page.goto(`${app.url}${path}`);
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+          390,
+        );
+        await page.screenshot({ path: join(shots, name), fullPage: true });
+      }
+      expect(polls).toEqual([304, 200, 200]);
       expect(problems).toEqual([]);
       await page.close();
     });

@@ -1,6 +1,7 @@
 import { EncryptJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readPageSettings } from '../../src/page/page-settings.js';
+import { POLL_SCRIPT, POLL_SCRIPT_SOURCE } from '../../src/page/render/page-style.js';
 import { openCookie, sealCookie } from '../../src/page/session-cookie.js';
 import { pageReads, READ_AT } from '../support/page-builds.js';
 import {
@@ -192,7 +193,7 @@ describe('a callback signs in only the browser that started the sign-in', () => 
 });
 
 describe('the cookies and the policy the browser is given', () => {
-  it('seals the session HttpOnly and SameSite=Lax, and allows no script in the page', async () => {
+  it('seals the session HttpOnly and SameSite=Lax, and allows no script in the page but its poll, by its hash', async () => {
     const start = await fetch(`${page.url}/sign-in`, { redirect: 'manual' });
     expect(start.headers.getSetCookie()[0]).toMatch(
       /; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/,
@@ -200,9 +201,13 @@ describe('the cookies and the policy the browser is given', () => {
     const alice = await signIn(page, world, 'alice');
     const home = await request(page, '/', { cookie: alice });
     const csp = home.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; /);
-    expect(csp).not.toMatch(/script-src|unsafe-inline|unsafe-eval/);
+    expect(csp).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; script-src 'sha256-[A-Za-z0-9+/=]+'; connect-src 'self'; /,
+    );
+    expect(csp).toContain(`script-src ${POLL_SCRIPT_SOURCE};`);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|strict-dynamic/);
     expect(home.headers.get('x-frame-options')).toBe('DENY');
-    expect(home.body).not.toMatch(/<script|\son[a-z]+=/i);
+    const body = home.body.replace(`<script>${POLL_SCRIPT}</script>`, '');
+    expect(body).not.toMatch(/<script|\son[a-z]+=/i);
   });
 });

@@ -1,5 +1,7 @@
 import { SimUserAuth } from '../../sim/github/oauth/user-auth.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
+import { type AppProcess, freePort, startAppProcess } from '../../sim/start-app.js';
+import type { Overview } from '../../src/core/overview/overview.js';
 import { startApp } from './app-harness.js';
 import { DIAMOND, labelledIssue, type PlanWorkerSpec, tickingClock } from './builds.js';
 import { driveSet, type SetRepos, setRepos, setScripts } from './change-sets.js';
@@ -20,7 +22,8 @@ import { driveBuild, type SessionScript } from './scripted-sessions.js';
  * - acme/client#2 "Dark mode", its plan waiting for /approve.
  *
  * alice writes all three repositories; bob reads acme/service and writes
- * acme/client, and cannot read acme/lib. `more` builds besides (the
+ * acme/client, and cannot read acme/lib; eve writes acme/client alone, so of
+ * the change set she may see its part there and nothing of its home. `more` builds besides (the
  * benchmark's hundred), in turn on acme/service, acme/client and acme/lib:
  * each third approved, its one worker delivered; the others' plans wait for /approve.
  */
@@ -56,6 +59,7 @@ export async function buildMissionWorld({
   for (const gh of repos.all) gh.permissions.set('alice', 'write');
   repos.service.permissions.set('bob', 'read');
   repos.client.permissions.set('bob', 'write');
+  repos.client.permissions.set('eve', 'write');
   const app = await startApp({ gh: repos.service, now });
   try {
     const scripts = setScripts(repos, { usageUsd: USAGE });
@@ -177,6 +181,77 @@ export async function serveMissionWorld(
     userAuth: auth,
   });
   return { server, auth };
+}
+
+/** The mission world served, and the app's own process showing it on its page, people signing in. */
+export interface MissionPage {
+  served: { server: GitHubServer; auth: SimUserAuth };
+  app: AppProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The app's process against the world served over HTTP, with its page on
+ * (`GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`, `BATON_APP_URL`) and its
+ * callback registered: the browser test's and `npm run demo -- page`'s. The
+ * first resync, five seconds after start, reads every build onto the page.
+ */
+export async function startMissionPage(world: MissionWorld): Promise<MissionPage> {
+  const served = await serveMissionWorld(world);
+  try {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    served.auth.callbackUrls.push(`${url}/sign-in/callback`);
+    const app = await startAppProcess({
+      gheHost: served.server.host,
+      webhookSecret: 'mission-page-secret',
+      oidcIssuer: served.server.url,
+      port,
+      resyncMinutes: 1,
+      env: {
+        GITHUB_CLIENT_ID: CLIENT_ID,
+        GITHUB_CLIENT_SECRET: CLIENT_SECRET,
+        BATON_APP_URL: url,
+        BATON_SOURCE_REPOSITORY: 'baton-dev/baton',
+        BATON_SOURCE_REF: 'ba7c0'.repeat(8),
+      },
+    });
+    return {
+      served,
+      app,
+      stop: async () => {
+        await app.stop();
+        await served.server.close();
+      },
+    };
+  } catch (error) {
+    await served.server.close();
+    throw error;
+  }
+}
+
+/**
+ * The overview's JSON for `cookie`'s person once the app has read `rows`
+ * builds and sets (its first resync): polled once a second, as the app reads
+ * on its own, for five minutes at most. For a script (the benchmark, the
+ * demo); a test polls with `expect.poll`.
+ */
+export async function overviewOnceRead(
+  url: string,
+  cookie: string,
+  rows: number,
+): Promise<Overview> {
+  const until = Date.now() + 300_000;
+  for (;;) {
+    const response = await fetch(`${url}/api/baton/overview`, { headers: { cookie } });
+    const overview = (await response.json()) as Overview;
+    if (overview.builds.length + overview.sets.length >= rows) return overview;
+    if (Date.now() > until)
+      throw new Error(
+        `the app read ${overview.builds.length} builds and ${overview.sets.length} sets, not ${rows} rows`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }
 
 /** A plan as its plan session writes it, titled as its issue. */

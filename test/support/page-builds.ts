@@ -100,6 +100,19 @@ function awaitingApproval({
   });
 }
 
+/** `count` builds of acme/shop, #101 "Chore 1" on, each plan waiting for /approve: a long list. */
+export function choreBuilds(count: number): BuildRead[] {
+  return Array.from({ length: count }, (_, index) =>
+    awaitingApproval({
+      repository: 'acme/shop',
+      build: `${101 + index}-chore-${index + 1}`,
+      issue: 101 + index,
+      title: `Chore ${index + 1}`,
+      minutes: 30 + index,
+    }),
+  );
+}
+
 /** acme/vault#3 "Rotate the vault keys", a private repository's build: its plan waits for /approve. */
 export function vaultBuild(): BuildRead {
   const title = 'Rotate the vault keys';

@@ -5,7 +5,8 @@ import type { RunInfo } from '../snapshot/snapshot.js';
 import type { CommandEntry, Link, ReviewRound } from '../status/status-view.js';
 import type { BuildRead } from './build-read.js';
 import type { BuildRow } from './build-row.js';
-import { sessionModel } from './session-model.js';
+import { type NoticeLine, noticeLines } from './notice-lines.js';
+import { sessionEngine, sessionModel } from './session-model.js';
 
 /** How a session ended, in a word: still going, delivered, or why not. */
 export type SessionOutcome =
@@ -28,7 +29,8 @@ export interface SessionBar {
   startedAt: string;
   endedAt: string | null;
   seconds: number | null;
-  engine: string | null;
+  /** Its record's engine, else the one the configuration chose for it. */
+  engine: string;
   model: string | null;
   /** What it cost, from the ledger; null before its record (or estimate) is counted. */
   costUsd: number | null;
@@ -53,30 +55,42 @@ export interface BuildDetail {
   /** From the first session's start to its last end (or now): the timeline's span. */
   span: { from: string; to: string } | null;
   rounds: { worker: string; pull: Link; rounds: ReviewRound[] }[];
-  /** The notices Baton posted on the issue, by key (their text is on the issue). */
-  notices: { key: string; kind: string }[];
+  /** The notices Baton posted on the issue, each said in words (their text is on the issue). */
+  notices: NoticeLine[];
   history: CommandEntry[];
   runaways: Runaway[];
   byRole: { role: SessionRole; usd: number; sessions: number }[];
 }
 
-/** The detail of one build the viewer may read, from its row (workers already filtered). */
+/**
+ * The detail of one build the viewer may read, from its row (workers already
+ * filtered); a change set's with its `members` the viewer may read, whose
+ * sessions join its timeline and whose spend its figures (as the overview's).
+ */
 export function buildDetailOf({
   read,
   row,
   ledger,
   runaways,
+  members = [],
+  readable = () => true,
   now,
 }: {
   read: BuildRead;
   row: BuildRow;
   ledger: Ledger;
   runaways: readonly Runaway[];
+  members?: readonly { read: BuildRead; ledger: Ledger; row: BuildRow }[];
+  /** Whether the viewer may read a repository: a set's notices about others are left out where not. */
+  readable?: (repository: string) => boolean;
   now: string;
 }): BuildDetail {
   const { snapshot, view } = read;
   const visible = new Set(row.workers.map((worker) => worker.id));
-  const lanes = lanesOf({ read, row, ledger, visible });
+  const lanes = mergedLanes([
+    lanesOf({ read, row, ledger, visible }),
+    ...members.map((member) => lanesOf({ ...member, visible })),
+  ]);
   const bars = lanes.flatMap((lane) => lane.sessions);
   const from = bars.map((bar) => bar.startedAt).sort()[0];
   const to = bars
@@ -101,17 +115,47 @@ export function buildDetailOf({
     rounds: (progress?.workers ?? [])
       .filter((worker) => visible.has(worker.id) && worker.pull && worker.rounds.length > 0)
       .map((worker) => ({ worker: worker.id, pull: worker.pull as Link, rounds: worker.rounds })),
-    notices: (snapshot.notices ?? []).map((key) => ({ key, kind: key.split('/')[0] ?? key })),
-    history: progress?.history ?? [],
+    // A member's notices and commands are on its set's issue: none where the viewer may not read it.
+    notices: row.issue ? noticeLines(snapshot.notices ?? [], readable) : [],
+    history: row.issue ? (progress?.history ?? []) : [],
     runaways: runaways.filter((runaway) => visible.has(runaway.worker)),
-    byRole: Object.entries(ledger.byRole)
-      .filter(([, tally]) => tally.sessions > 0)
-      .map(([role, tally]) => ({
-        role: role as SessionRole,
-        usd: tally.costUsd,
-        sessions: tally.sessions,
-      })),
+    byRole: byRoleOf([ledger, ...members.map((member) => member.ledger)]),
   };
+}
+
+function byRoleOf(ledgers: readonly Ledger[]): BuildDetail['byRole'] {
+  const roles = new Map<SessionRole, { role: SessionRole; usd: number; sessions: number }>();
+  for (const ledger of ledgers) {
+    for (const [role, tally] of Object.entries(ledger.byRole)) {
+      if (tally.sessions === 0) continue;
+      const found = roles.get(role as SessionRole) ?? {
+        role: role as SessionRole,
+        usd: 0,
+        sessions: 0,
+      };
+      found.usd += tally.costUsd;
+      found.sessions += tally.sessions;
+      roles.set(role as SessionRole, found);
+    }
+  }
+  return [...roles.values()];
+}
+
+/** The lanes of a set's builds as one timeline: a worker's sessions in one lane, the builds' own first. */
+function mergedLanes(groups: readonly TimelineLane[][]): TimelineLane[] {
+  const lanes = new Map<string, TimelineLane>();
+  for (const [index, group] of groups.entries()) {
+    for (const lane of group) {
+      // A member build's own sessions (its plan's copy, its checks) are named by its repository.
+      const name = index > 0 && lane.lane === 'build' ? lane.repository : lane.lane;
+      const found = lanes.get(name);
+      if (found) found.sessions.push(...lane.sessions);
+      else lanes.set(name, { ...lane, lane: name, sessions: [...lane.sessions] });
+    }
+  }
+  for (const lane of lanes.values())
+    lane.sessions.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  return [...lanes.values()];
 }
 
 function lanesOf({
@@ -133,14 +177,12 @@ function lanesOf({
     const repository =
       row.workers.find((worker) => worker.id === lane)?.repository ?? row.repository;
     const entry = ledger.entries.filter((one) => one.runId === run.id).at(-1) ?? null;
+    const session = { role: run.role, worker: run.worker, engine: entry?.engine ?? null };
     const bar = barOf({
       run,
       entry,
-      model: sessionModel({
-        entry: { role: run.role, worker: run.worker, engine: entry?.engine ?? null },
-        config: read.config,
-        plan,
-      }),
+      engine: sessionEngine({ entry: session, config: read.config, plan }),
+      model: sessionModel({ entry: session, config: read.config, plan }),
     });
     const found = lanes.get(lane) ?? { lane, repository, sessions: [] };
     found.sessions.push(bar);
@@ -153,10 +195,12 @@ function lanesOf({
 function barOf({
   run,
   entry,
+  engine,
   model,
 }: {
   run: RunInfo;
   entry: LedgerEntry | null;
+  engine: string;
   model: string | null;
 }): SessionBar {
   const startedAt = run.startedAt ?? run.createdAt;
@@ -170,7 +214,7 @@ function barOf({
     startedAt,
     endedAt,
     seconds: Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : null,
-    engine: entry?.engine ?? null,
+    engine,
     model,
     costUsd: entry ? entry.costUsd : null,
     estimated: entry?.estimated ?? false,

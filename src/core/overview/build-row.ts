@@ -4,6 +4,7 @@ import type { Ledger } from '../snapshot/ledger.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { Link, StatusView, WorkerDisplayState, WorkerRow } from '../status/status-view.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
+import { shortHash } from '../vocabulary/short-hash.js';
 import {
   type Access,
   type BuildRead,
@@ -13,8 +14,12 @@ import {
   withoutNames,
 } from './build-read.js';
 
-/** Where a build stands, in a word: its status's phase, or `unread` without one. */
-export type BuildPhase = StatusView['phase'] | 'unread';
+/**
+ * Where a build stands, in a word: its status's phase, `delivered` for a
+ * running build whose every worker is done and whose final pull request is
+ * open (it waits for a person's merge, nothing runs), or `unread` without one.
+ */
+export type BuildPhase = StatusView['phase'] | 'delivered' | 'unread';
 
 /** One worker as a row of the overview shows it. */
 export interface WorkerLine {
@@ -44,7 +49,13 @@ export interface BuildRow {
   key: string;
   repository: string;
   build: string;
-  issue: { number: number; title: string; url: string; state: 'open' | 'closed' };
+  /**
+   * Its issue; null for a change set's member build where the viewer may not
+   * read the set's repository (the issue lives there: nothing of it is shown).
+   */
+  issue: { number: number; title: string; url: string; state: 'open' | 'closed' } | null;
+  /** How it is named: `owner/name#issue`, a set's member by its repository and its set's issue (where readable). */
+  label: string;
   /** The plan's title, else the issue's. */
   title: string;
   phase: BuildPhase;
@@ -100,18 +111,29 @@ export function buildRowOf({
   }));
   const plan = snapshot.plan.kind === 'valid' ? snapshot.plan.plan : null;
   const set = snapshot.changeSet;
+  // A member's issue and plan are its set's: where the set's repository is hidden, so are they.
+  const homeHidden = set !== undefined && !visible(set.issue.repository);
   return {
-    key: buildKeyOf(read),
+    key: rowKeyOf(read, access),
     repository: read.repository,
-    build: snapshot.build,
-    issue: {
-      number: snapshot.issue.number,
-      title: snapshot.issue.title,
-      url: snapshot.issue.url,
-      state: snapshot.issue.state,
-    },
-    title: plan?.title ?? snapshot.issue.title,
-    phase: view?.phase ?? 'unread',
+    build: homeHidden ? `a change set's part in ${read.repository}` : snapshot.build,
+    issue: homeHidden
+      ? null
+      : {
+          number: snapshot.issue.number,
+          title: snapshot.issue.title,
+          url: snapshot.issue.url,
+          state: snapshot.issue.state,
+        },
+    label: !set
+      ? `${read.repository}#${snapshot.issue.number}`
+      : homeHidden
+        ? `${read.repository} (a change set)`
+        : `${read.repository} (change set ${set.issue.repository}#${set.issue.number})`,
+    title: homeHidden
+      ? `${read.repository}: its part of a change set`
+      : (plan?.title ?? snapshot.issue.title),
+    phase: phaseOf(view),
     workers,
     waves: wavesOf(workers),
     lastActivity: lastActivityOf(snapshot),
@@ -122,11 +144,33 @@ export function buildRowOf({
     estimated: ledger.total.estimated,
     changeSet: !set
       ? null
-      : visible(set.issue.repository)
-        ? { repository: set.issue.repository, issue: set.issue.number, url: set.issue.url }
-        : 'hidden',
+      : homeHidden
+        ? 'hidden'
+        : { repository: set.issue.repository, issue: set.issue.number, url: set.issue.url },
     readAt: read.readAt,
   };
+}
+
+/**
+ * Where the page finds a build for `access`: `owner/name/build`, or, for a
+ * change set's member whose set lives in a repository the viewer may not
+ * read, `owner/name/part-<hash>` (the build's name carries the set's issue
+ * title and repository).
+ */
+export function rowKeyOf(read: BuildRead, access: Access): string {
+  const set = read.snapshot.changeSet;
+  const hidden =
+    set !== undefined &&
+    set.issue.repository.toLowerCase() !== read.repository.toLowerCase() &&
+    !canRead(access, { repository: set.issue.repository, installationId: read.installationId });
+  return hidden ? `${read.repository}/part-${shortHash(buildKeyOf(read))}` : buildKeyOf(read);
+}
+
+function phaseOf(view: StatusView | null): BuildPhase {
+  if (!view) return 'unread';
+  return view.phase === 'running' && view.progress.finalPull?.state === 'open'
+    ? 'delivered'
+    : view.phase;
 }
 
 /** The status's worker rows, else the plan's workers as waiting; each with its repository. */

@@ -4,16 +4,34 @@ import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { type BuildDetail, buildDetailOf } from './build-detail.js';
 import { type Access, type BuildRead, canRead, permissionIn } from './build-read.js';
-import { type BuildRow, buildRowOf } from './build-row.js';
+import { type BuildPhase, type BuildRow, buildRowOf, rowKeyOf } from './build-row.js';
+import { landingLinesOf, landingOf } from './landing.js';
 import { type SetRow, setRowOf } from './set-row.js';
-import { type SpendView, spendOf } from './spend.js';
+import { type SetPart, type SpendView, spendOf } from './spend.js';
 import { sortWaiting, type WaitingItem, waitingOf } from './waiting.js';
 
-/** A runaway, with the build it is of. */
+/** A runaway, with the build it is of (named by its row's `label`). */
 export interface RunawayRow extends Runaway {
   key: string;
   repository: string;
-  issue: number;
+  issue: number | null;
+  label: string;
+}
+
+/**
+ * What a person narrowed the overview's list to: a state (a build's phase)
+ * and words to find in a title, a repository or an issue (`#12`). Read from
+ * the page's query (`?state=running&q=acme/lib`), so it works without a script.
+ */
+export interface OverviewFilter {
+  state: BuildPhase | null;
+  q: string | null;
+}
+
+/** The overview's list as filtered, and how many builds and sets it held before. */
+export interface Filtered {
+  filter: OverviewFilter;
+  total: number;
 }
 
 /** Everything the page, the JSON and `baton status` show of the builds a viewer may see. */
@@ -30,14 +48,18 @@ export interface Overview {
   waitingForOthers: number;
   spend: SpendView;
   runaways: RunawayRow[];
+  /** Where the list was narrowed (`filteredOverview`): by what, and how many builds and sets it held. */
+  filtered?: Filtered;
 }
 
-/** One build worked out once: its read, its ledger, its row and its runaways. */
+/** One build worked out once: its read, its ledger, its row, its runaways and the set it is part of. */
 interface Worked {
   read: BuildRead;
   ledger: Ledger;
   row: BuildRow;
   runaways: Runaway[];
+  /** Its change set (its own row for the set build), as the viewer may see it; null for a build of no set. */
+  set: SetPart | null;
 }
 
 const DEFAULT_RUNAWAY = RunawaySettings.parse({});
@@ -56,9 +78,10 @@ export function overviewOf({
   access: Access;
   now: string;
 }): Overview {
-  const worked = reads
-    .filter((read) => canRead(access, read))
-    .map((read) => work(read, access, now));
+  const landing = landingLinesOf(reads);
+  const worked = withSets(
+    reads.filter((read) => canRead(access, read)).map((read) => work(read, access, now)),
+  );
   const homes = worked.filter(({ read }) => read.view?.changeSet && !read.snapshot.changeSet);
   const sets = homes.map((home) => setRowFor(home, worked, access, now));
   const shownSets = new Set(
@@ -74,8 +97,12 @@ export function overviewOf({
     .sort(byLastActivity);
   const waiting: WaitingItem[] = [];
   let waitingForOthers = 0;
+  const named = (repository: string) =>
+    canRead(access, { repository, installationId: null })
+      ? repository
+      : 'a repository you cannot read';
   for (const one of worked) {
-    const items = waitingOf(one);
+    const items = waitingOf({ ...one, landing: landingOf(one.read, landing), named });
     if (permissionIn(access, one.read) === 'write') waiting.push(...items);
     else waitingForOthers += items.length;
   }
@@ -92,7 +119,8 @@ export function overviewOf({
         ...runaway,
         key: row.key,
         repository: row.repository,
-        issue: row.issue.number,
+        issue: row.issue?.number ?? null,
+        label: row.label,
       })),
     ),
   };
@@ -111,14 +139,29 @@ export function buildDetailFor({
   now: string;
 }): BuildDetail | null {
   const read = reads.find(
-    (one) => `${one.repository}/${one.snapshot.build}`.toLowerCase() === key.toLowerCase(),
+    (one) => canRead(access, one) && rowKeyOf(one, access).toLowerCase() === key.toLowerCase(),
   );
-  if (!read || !canRead(access, read)) return null;
-  const { ledger, row, runaways } = work(read, access, now);
-  return buildDetailOf({ read, row, ledger, runaways, now });
+  if (!read) return null;
+  const own = work(read, access, now);
+  const readable = (repository: string) =>
+    canRead(access, { repository, installationId: read.installationId });
+  const isSet = read.view?.changeSet && !read.snapshot.changeSet;
+  if (!isSet) return buildDetailOf({ ...own, readable, now });
+  // A change set's view is the set's: its members' sessions and spend in the repositories the viewer may read.
+  const members = reads
+    .filter((one) => canRead(access, one) && isMemberOf(one, read))
+    .map((one) => work(one, access, now));
+  const set = setRowFor(own, members, access, now);
+  return buildDetailOf({
+    ...own,
+    row: { ...own.row, spentUsd: set.spentUsd },
+    members: members.map(({ read: member, ledger, row }) => ({ read: member, ledger, row })),
+    readable,
+    now,
+  });
 }
 
-function work(read: BuildRead, access: Access, now: string): Worked {
+function work(read: BuildRead, access: Access, now: string): Omit<Worked, 'set'> {
   const normal = normalizeSnapshot(read.snapshot);
   const ledger = buildLedger(normal);
   const row = buildRowOf({ read, ledger, access });
@@ -138,15 +181,47 @@ function work(read: BuildRead, access: Access, now: string): Worked {
   return { read, ledger, row, runaways };
 }
 
-function setRowFor(home: Worked, worked: readonly Worked[], access: Access, now: string): SetRow {
-  const members = worked.filter(({ read }) => {
-    const set = read.snapshot.changeSet;
-    return (
-      set !== undefined &&
-      set.issue.repository.toLowerCase() === home.read.repository.toLowerCase() &&
-      set.issue.number === home.read.snapshot.issue.number
+/** Whether `read` is a member build of the change set whose set build is `home`. */
+function isMemberOf(read: BuildRead, home: BuildRead): boolean {
+  const set = read.snapshot.changeSet;
+  return (
+    set !== undefined &&
+    set.issue.repository.toLowerCase() === home.repository.toLowerCase() &&
+    set.issue.number === home.snapshot.issue.number
+  );
+}
+
+/**
+ * Each build with the change set it is part of, as the spend groups it: a
+ * set's builds (its set build and its members) are one build there, under
+ * the set's row, or the member's own where the set is hidden from the viewer.
+ */
+function withSets(worked: readonly Omit<Worked, 'set'>[]): Worked[] {
+  return worked.map((one) => {
+    const member = one.read.snapshot.changeSet;
+    if (!member) {
+      const isSet = one.read.view?.changeSet !== undefined;
+      return { ...one, set: isSet ? { key: one.row.key, title: one.row.title } : null };
+    }
+    const home = worked.find(
+      (other) => !other.read.snapshot.changeSet && isMemberOf(one.read, other.read),
     );
+    return {
+      ...one,
+      set: home
+        ? { key: home.row.key, title: home.row.title }
+        : { key: one.row.key, title: one.row.title },
+    };
   });
+}
+
+function setRowFor(
+  home: Omit<Worked, 'set'>,
+  worked: readonly Omit<Worked, 'set'>[],
+  access: Access,
+  now: string,
+): SetRow {
+  const members = worked.filter(({ read }) => isMemberOf(read, home.read));
   return setRowOf({
     home: home.read,
     homeRow: home.row,

@@ -1,4 +1,5 @@
 import type { SetDecision } from '../change-set/decide-set.js';
+import type { ParsedConfig } from '../config/config.js';
 import { decide } from '../decide/decide.js';
 import type { BuildRead } from './build-read.js';
 
@@ -10,15 +11,19 @@ import type { BuildRead } from './build-read.js';
  */
 export function setReadsOf({
   decision,
+  config: setConfig,
   installationId,
   now,
 }: {
   decision: SetDecision;
+  /** The set's configuration: its set build's (each member carries its own). */
+  config: ParsedConfig;
   installationId: number | null;
   now: string;
 }): BuildRead[] {
   return decision.builds.map((build, index): BuildRead => {
-    const config = build.config?.ok ? build.config.config : null;
+    const parsed = index === 0 ? setConfig : build.config;
+    const config = parsed?.ok ? parsed.config : null;
     const decided =
       index > 0 && build.config
         ? decide({ snapshot: build.snapshot, config: build.config, now }).at(-1)

@@ -78,7 +78,7 @@ export function setRowOf({
   return {
     key: homeRow.key,
     repository: home.repository,
-    issue: homeRow.issue,
+    issue: homeRow.issue ?? { number: home.snapshot.issue.number, title: '', url: '' },
     title: homeRow.title,
     phase: homeRow.phase,
     repositories: lines,

@@ -8,7 +8,7 @@ import {
 } from '../snapshot/ledger.js';
 import type { BuildRead } from './build-read.js';
 import type { BuildRow } from './build-row.js';
-import { sessionModel } from './session-model.js';
+import { sessionEngine, sessionModel } from './session-model.js';
 
 /** One group of spend: its key (a day, a repository, an engine, a model, a role) and its tally. */
 export interface SpendGroup {
@@ -49,16 +49,28 @@ export interface SpendView {
   caps: CapView[];
 }
 
-/** One build's part of the spend: its read, its row and its ledger. */
+/** The change set a build is part of, as the viewer may see it: the set's row key and title. */
+export interface SetPart {
+  key: string;
+  title: string;
+}
+
+/**
+ * One build's part of the spend: its read, its row, its ledger, and the change
+ * set it is part of (null for none): a set's builds count as one build, as the
+ * set has one budget (docs/change-sets.md).
+ */
 export interface SpendSource {
   read: BuildRead;
   row: BuildRow;
   ledger: Ledger;
+  set?: SetPart | null;
 }
 
 interface Entry extends LedgerEntry {
   repository: string;
   model: string | null;
+  ranOn: string;
 }
 
 export function spendOf(sources: readonly SpendSource[], now: string): SpendView {
@@ -68,6 +80,7 @@ export function spendOf(sources: readonly SpendSource[], now: string): SpendView
       ...entry,
       repository: read.repository,
       model: sessionModel({ entry, config: read.config, plan }),
+      ranOn: sessionEngine({ entry, config: read.config, plan }),
     }));
   });
   const total = emptyTally();
@@ -76,15 +89,25 @@ export function spendOf(sources: readonly SpendSource[], now: string): SpendView
     total,
     byDay: groups(entries, (entry) => (entry.at ? utcDay(entry.at) : 'undated')),
     byRepository: groups(entries, (entry) => entry.repository),
-    byEngine: groups(entries, (entry) => entry.engine ?? 'unrecorded'),
+    byEngine: groups(entries, (entry) => entry.ranOn),
     byModel: groups(entries, (entry) => entry.model ?? 'unknown'),
     byRole: groups(entries, (entry) => entry.role),
-    perBuild: sources
-      .map(({ row, ledger }) => ({ key: row.key, title: row.title, usd: ledger.total.costUsd }))
-      .sort((a, b) => b.usd - a.usd || a.key.localeCompare(b.key)),
+    perBuild: perBuild(sources),
     perMergedPull: perMergedPull(sources),
     caps: capsOf(sources, now),
   };
+}
+
+/** Each build's spend, a change set's builds summed under the set. */
+function perBuild(sources: readonly SpendSource[]): SpendView['perBuild'] {
+  const builds = new Map<string, { key: string; title: string; usd: number }>();
+  for (const { row, ledger, set } of sources) {
+    const { key, title } = set ?? row;
+    const found = builds.get(key) ?? { key, title, usd: 0 };
+    found.usd += ledger.total.costUsd;
+    builds.set(key, found);
+  }
+  return [...builds.values()].sort((a, b) => b.usd - a.usd || a.key.localeCompare(b.key));
 }
 
 function groups(entries: readonly Entry[], keyOf: (entry: Entry) => string): SpendGroup[] {
@@ -123,7 +146,7 @@ function capsOf(sources: readonly SpendSource[], now: string): CapView[] {
     const key = `${view.scope} ${view.name}`;
     if (!caps.has(key)) caps.set(key, { ...view, share: view.spentUsd / view.capUsd });
   };
-  for (const { read, row, ledger } of newestFirst) {
+  for (const { read, row, ledger, set } of newestFirst) {
     const { snapshot, config } = read;
     const daily = config?.budget.dailyUsd ?? null;
     if (daily !== null && snapshot.repoUsage) {
@@ -144,8 +167,14 @@ function capsOf(sources: readonly SpendSource[], now: string): CapView[] {
       });
     }
     const maxUsd = config?.budget.maxUsd ?? null;
-    if (maxUsd !== null && row.phase === 'running') {
-      cap({ scope: 'build', name: row.key, capUsd: maxUsd, spentUsd: ledger.total.costUsd });
+    // A change set has one budget, its set build's: its members' carry the same cap and count toward it.
+    if (maxUsd !== null && row.phase === 'running' && (!set || set.key === row.key)) {
+      const spentUsd = set
+        ? sources
+            .filter((one) => one.set?.key === set.key)
+            .reduce((sum, one) => sum + one.ledger.total.costUsd, 0)
+        : ledger.total.costUsd;
+      cap({ scope: 'build', name: row.key, capUsd: maxUsd, spentUsd });
     }
   }
   return [...caps.values()].sort((a, b) => b.share - a.share || a.name.localeCompare(b.name));

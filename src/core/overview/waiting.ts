@@ -3,6 +3,7 @@ import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { Link } from '../status/status-view.js';
 import type { BuildRead } from './build-read.js';
 import type { BuildRow, WorkerLine } from './build-row.js';
+import type { Landing } from './landing.js';
 
 /** What waits for a person, by kind. */
 export type WaitingKind =
@@ -26,10 +27,10 @@ export type WaitingKind =
  */
 export interface WaitingItem {
   kind: WaitingKind;
-  /** The build's row key, repository and issue. */
+  /** The build's row key, repository and issue (null where it lives in a repository the viewer may not read). */
   key: string;
   repository: string;
-  issue: number;
+  issue: number | null;
   /** How the build is named: `owner/name#issue`, or a change set's member by its repository and its set's issue. */
   label: string;
   worker: string | null;
@@ -44,32 +45,36 @@ export interface WaitingItem {
 /** Where a repository's configuration lives. */
 const CONFIG_FILE = '.github/baton.yml';
 
-/** Everything one build waits on a person for, from its row, its status and its runaways. */
+/**
+ * Everything one build waits on a person for, from its row, its status and its
+ * runaways; a change set's member by its place in the landing order (`landing`),
+ * `named` naming the member it waits for as the viewer may see it.
+ */
 export function waitingOf({
   read,
   row,
   runaways,
+  landing = null,
+  named = (repository) => repository,
 }: {
   read: BuildRead;
   row: BuildRow;
   runaways: readonly Runaway[];
+  landing?: Landing | null;
+  named?: (repository: string) => string;
 }): WaitingItem[] {
   const { snapshot, view } = read;
-  const issue: Link = { label: `#${snapshot.issue.number}`, url: snapshot.issue.url };
-  const set = row.changeSet;
-  const label =
-    set === null
-      ? `${row.repository}#${row.issue.number}`
-      : set === 'hidden'
-        ? `${row.repository} (a change set)`
-        : `${row.repository} (change set ${set.repository}#${set.issue})`;
+  // The set's issue of a member whose set the viewer may not read is named nowhere: act where the work is.
+  const issue: Link = row.issue
+    ? { label: `#${row.issue.number}`, url: row.issue.url }
+    : (row.finalPull ?? { label: row.repository, url: `https://github.com/${row.repository}` });
   const item = (
     fields: Omit<WaitingItem, 'key' | 'repository' | 'issue' | 'label'>,
   ): WaitingItem => ({
     key: row.key,
     repository: row.repository,
-    issue: snapshot.issue.number,
-    label,
+    issue: row.issue?.number ?? null,
+    label: row.label,
     ...fields,
   });
   const items: WaitingItem[] = [];
@@ -101,7 +106,8 @@ export function waitingOf({
       }),
     );
   }
-  if (view?.phase === 'running') items.push(...progressItems({ read, row, issue }).map(item));
+  if (view?.phase === 'running')
+    items.push(...progressItems({ read, row, issue, landing, named }).map(item));
   return items;
 }
 
@@ -172,10 +178,14 @@ function progressItems({
   read,
   row,
   issue,
+  landing,
+  named,
 }: {
   read: BuildRead;
   row: BuildRow;
   issue: Link;
+  landing: Landing | null;
+  named: (repository: string) => string;
 }): Omit<WaitingItem, 'key' | 'repository' | 'issue' | 'label'>[] {
   const { view, snapshot } = read;
   if (view?.phase !== 'running') return [];
@@ -230,13 +240,18 @@ function progressItems({
     });
   }
   if (progress.finalPull?.state === 'open') {
+    const { number, url } = progress.finalPull;
+    // A member lands in its set's order: GitHub refuses its merge before the members it lands after.
     items.push({
       kind: 'final-pull',
       worker: null,
       since: row.lastActivity,
-      text: `Every worker is done: review and merge the final pull request #${progress.finalPull.number}.`,
+      text:
+        landing?.kind === 'waits'
+          ? `Every worker is done: the final pull request #${number} waits for ${named(landing.for)} to merge first (the change set lands in order), so there is nothing to merge yet.`
+          : `Every worker is done: review and merge the final pull request #${number}.`,
       command: null,
-      where: { label: `#${progress.finalPull.number}`, url: progress.finalPull.url },
+      where: { label: `#${number}`, url },
     });
   }
   return items;
@@ -261,7 +276,7 @@ export function sortWaiting(items: readonly WaitingItem[]): WaitingItem[] {
     (a, b) =>
       time(a) - time(b) ||
       a.repository.localeCompare(b.repository) ||
-      a.issue - b.issue ||
+      (a.issue ?? 0) - (b.issue ?? 0) ||
       (a.worker ?? '').localeCompare(b.worker ?? ''),
   );
 }

@@ -6,7 +6,7 @@
  * the set's next look, and what each member's last read was, are left here too.
  */
 
-import type { ParsedConfig } from '../../core/config/config.js';
+import type { Config, ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
@@ -119,7 +119,7 @@ export async function reconcileSet(
       : [];
   if (request.lastReads)
     noteMembers({ done, decided, reads: request.lastReads, runsSince: observed.runsSince });
-  if (request.onRead) showBuilds({ ctx, done, decided, request });
+  if (request.onRead) showBuilds({ ctx, done, decided, request, config });
   return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
@@ -242,11 +242,13 @@ function showBuilds({
   done,
   decided,
   request,
+  config,
 }: {
   ctx: RepoContext;
   done: SetReconciled;
   decided: (Action[] | null)[];
   request: SetRequest;
+  config: ParsedConfig;
 }): void {
   for (const [index, build] of done.builds.entries()) {
     const rendered = build.actions.findLast((action) => action.kind === 'render-status');
@@ -261,9 +263,14 @@ function showBuilds({
       repository: build.repository,
       installationId: ctx.installationId ?? null,
       snapshot: build.snapshot,
-      config: build.config?.ok ? build.config.config : null,
+      // The set build reads the set's configuration, its repository's own.
+      config: configOf(index === 0 ? config : build.config),
       view,
       readAt: request.now,
     });
   }
+}
+
+function configOf(parsed: ParsedConfig | undefined): Config | null {
+  return parsed?.ok ? parsed.config : null;
 }

@@ -22,7 +22,7 @@ export function BuildView({
     <section id={`build-${anchorOf(row.key)}`}>
       <h1>{row.title}</h1>
       <p>
-        <a href={safeHref(row.issue.url)}>{`${row.repository}#${row.issue.number}`}</a>{' '}
+        {row.issue ? <a href={safeHref(row.issue.url)}>{row.label}</a> : row.label}{' '}
         <span class={`pill s-${row.phase}`}>{phaseText(row.phase)}</span>{' '}
         <span class="muted">{`${usd(row.spentUsd)} spent · last activity ${ago(row.lastActivity, now)} · read ${ago(row.readAt, now)}`}</span>
         {row.finalPull ? (
@@ -37,7 +37,8 @@ export function BuildView({
           ...runaway,
           key: row.key,
           repository: row.repository,
-          issue: row.issue.number,
+          issue: row.issue?.number ?? null,
+          label: row.label,
         }))}
         links={links}
       />
@@ -62,7 +63,7 @@ export function BuildView({
                 </td>
                 <td>{when(bar.startedAt)}</td>
                 <td class="num">{duration(bar.seconds)}</td>
-                <td>{bar.engine ?? '–'}</td>
+                <td>{bar.engine}</td>
                 <td>{bar.model ?? '–'}</td>
                 <td class="num">{`${usd(bar.costUsd)}${bar.estimated ? ' (est.)' : ''}`}</td>
                 <td>
@@ -122,9 +123,8 @@ export function BuildView({
           empty: 'No notice posted.',
           items: detail.notices.map((notice) => (
             <>
-              <span class="pill">{notice.kind}</span> <code>{notice.key}</code>{' '}
-              <span class="muted">on</span>{' '}
-              <a href={safeHref(row.issue.url)}>{`#${row.issue.number}`}</a>
+              <span class="pill">{notice.kind}</span> {notice.text} <span class="muted">on</span>{' '}
+              {row.issue ? <a href={safeHref(row.issue.url)}>{`#${row.issue.number}`}</a> : null}
             </>
           )),
         },
@@ -148,7 +148,7 @@ export function BuildView({
 /** A heading and its items as a list, or a muted line saying there is none. */
 function ListSection({ title, empty, items }: { title: string; empty: string; items: Child[] }) {
   return (
-    <>
+    <div id={title.toLowerCase().replaceAll(' ', '-')}>
       <h2>{title}</h2>
       {items.length === 0 ? (
         <p class="muted">{empty}</p>
@@ -159,6 +159,6 @@ function ListSection({ title, empty, items }: { title: string; empty: string; it
           ))}
         </ul>
       )}
-    </>
+    </div>
   );
 }

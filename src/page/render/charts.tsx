@@ -100,7 +100,7 @@ export function Timeline({ detail, now }: { detail: BuildDetail; now: string }) 
     .padding(0.15);
   return (
     <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label="Sessions over time">
-      {x.ticks(6).map((tick) => (
+      {timeTicks(x.ticks(6)).map(({ tick, label }) => (
         <g>
           <line
             class="grid"
@@ -110,7 +110,7 @@ export function Timeline({ detail, now }: { detail: BuildDetail; now: string }) 
             y2={height - margin.bottom}
           />
           <text class="axis" x={x(tick)} y={height - 8} text-anchor="middle">
-            {tick.toISOString().slice(11, 16)}
+            {label}
           </text>
         </g>
       ))}
@@ -126,6 +126,30 @@ export function Timeline({ detail, now }: { detail: BuildDetail; now: string }) 
       ))}
     </svg>
   );
+}
+
+/**
+ * The time axis's labels, UTC: to the second where ticks are under a minute
+ * apart, with the day where they span days; a tick whose label repeats the one
+ * before it is left out, so no axis reads the same minute twice.
+ */
+export function timeTicks(ticks: readonly Date[]): { tick: Date; label: string }[] {
+  const [first, second] = ticks;
+  const last = ticks.at(-1);
+  const step = first && second ? second.getTime() - first.getTime() : Number.POSITIVE_INFINITY;
+  const days =
+    first && last && first.toISOString().slice(0, 10) !== last.toISOString().slice(0, 10);
+  const labelOf = (tick: Date) => {
+    const iso = tick.toISOString();
+    const time = step < 60_000 ? iso.slice(11, 19) : iso.slice(11, 16);
+    return days ? `${iso.slice(5, 10)} ${time}` : time;
+  };
+  const shown: { tick: Date; label: string }[] = [];
+  for (const tick of ticks) {
+    const label = labelOf(tick);
+    if (shown.at(-1)?.label !== label) shown.push({ tick, label });
+  }
+  return shown;
 }
 
 function LaneBars({
@@ -151,7 +175,7 @@ function LaneBars({
       {lane.sessions.map((bar) => {
         const start = x(new Date(bar.startedAt));
         const end = x(new Date(bar.endedAt ?? now));
-        const label = `${bar.role} #${bar.runId}: ${bar.outcome}, ${duration(bar.seconds)}, ${bar.engine ?? 'engine not recorded'}, ${bar.model ?? 'model unknown'}, ${usd(bar.costUsd)}${bar.estimated ? ' (estimated)' : ''}, from ${when(bar.startedAt)}`;
+        const label = `${bar.role} #${bar.runId}: ${bar.outcome}, ${duration(bar.seconds)}, ${bar.engine}, ${bar.model ?? 'model unknown'}, ${usd(bar.costUsd)}${bar.estimated ? ' (estimated)' : ''}, from ${when(bar.startedAt)}`;
         return (
           <a href={safeHref(bar.url)}>
             <rect

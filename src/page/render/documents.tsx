@@ -11,26 +11,29 @@ import { WaitingView } from './waiting-view.js';
 
 /** The page's documents, each a whole HTML text; every text in them escaped by the JSX renderer. */
 
-export function overviewDocument(overview: Overview, links: PageLinks = HOSTED_LINKS): string {
-  return documentOf(
-    <Layout title="Builds" viewer={overview.viewer} links={links} active="builds">
-      <OverviewView overview={overview} links={links} />
-    </Layout>,
-  );
-}
+/** The views of the whole overview, by the section each is. */
+const OVERVIEW_VIEWS = {
+  builds: { title: 'Builds', View: OverviewView },
+  waiting: { title: 'Waiting for you', View: WaitingView },
+  spend: { title: 'Spend', View: SpendView },
+} as const;
 
-export function waitingDocument(overview: Overview, links: PageLinks = HOSTED_LINKS): string {
+/** The overview's page of `section`: the builds, what waits, or the spend. */
+export function overviewDocument({
+  section,
+  overview,
+  links = HOSTED_LINKS,
+  etag = null,
+}: {
+  section: keyof typeof OVERVIEW_VIEWS;
+  overview: Overview;
+  links?: PageLinks;
+  etag?: string | null;
+}): string {
+  const { title, View } = OVERVIEW_VIEWS[section];
   return documentOf(
-    <Layout title="Waiting for you" viewer={overview.viewer} links={links} active="waiting">
-      <WaitingView overview={overview} links={links} />
-    </Layout>,
-  );
-}
-
-export function spendDocument(overview: Overview, links: PageLinks = HOSTED_LINKS): string {
-  return documentOf(
-    <Layout title="Spend" viewer={overview.viewer} links={links} active="spend">
-      <SpendView overview={overview} links={links} />
+    <Layout title={title} viewer={overview.viewer} links={links} active={section} etag={etag}>
+      <View overview={overview} links={links} />
     </Layout>,
   );
 }
@@ -40,14 +43,16 @@ export function buildDocument({
   viewer,
   now,
   links = HOSTED_LINKS,
+  etag = null,
 }: {
   detail: BuildDetail;
   viewer: string | null;
   now: string;
   links?: PageLinks;
+  etag?: string | null;
 }): string {
   return documentOf(
-    <Layout title={detail.row.title} viewer={viewer} links={links} active="build">
+    <Layout title={detail.row.title} viewer={viewer} links={links} active="build" etag={etag}>
       <BuildView detail={detail} links={links} now={now} />
     </Layout>,
   );

@@ -56,6 +56,7 @@ const PHASES: Record<BuildPhase, string> = {
   'config-invalid': 'configuration invalid',
   'missing-workflow': 'workflow missing',
   running: 'running',
+  delivered: 'delivered: final pull request open',
   done: 'done',
   cancelled: 'cancelled',
   unread: 'not read yet',

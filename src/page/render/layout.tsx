@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { PAGE_CSS, PAGE_META_CSP } from './page-style.js';
+import { PAGE_CSS, PAGE_META_CSP, POLL_SCRIPT, POLL_SECONDS } from './page-style.js';
 
 /** Where the views link to: the app's paths, or anchors of the one static file. */
 export interface PageLinks {
@@ -11,6 +11,8 @@ export interface PageLinks {
   build(key: string): string;
   /** Where the sign-out form posts; null in the static file. */
   signOut: string | null;
+  /** Whether a view may filter its list by a query and keep itself current (the app's, not the static file). */
+  live: boolean;
 }
 
 export const HOSTED_LINKS: PageLinks = {
@@ -19,6 +21,7 @@ export const HOSTED_LINKS: PageLinks = {
   spend: '/spend',
   build: (key) => `/builds/${key.split('/').map(encodeURIComponent).join('/')}`,
   signOut: '/sign-out',
+  live: true,
 };
 
 export const STATIC_LINKS: PageLinks = {
@@ -27,6 +30,7 @@ export const STATIC_LINKS: PageLinks = {
   spend: '#spend',
   build: (key) => `#build-${anchorOf(key)}`,
   signOut: null,
+  live: false,
 };
 
 /** An id for a build's section in the static file. */
@@ -46,14 +50,18 @@ export function Layout({
   viewer,
   links,
   active,
+  etag = null,
   children,
 }: {
   title: string;
   viewer: string | null;
   links: PageLinks;
   active: Section;
+  /** The ETag of what the view shows: with it, the poll script keeps the view current (live.ts). */
+  etag?: string | null;
   children: Child;
 }) {
+  const live = links.live && etag !== null;
   return (
     <html lang="en">
       <head>
@@ -64,6 +72,9 @@ export function Layout({
         <link rel="icon" href="data:," />
         <title>{`${title} · Baton`}</title>
         <style>{raw(PAGE_CSS)}</style>
+        {live ? (
+          <meta name="baton-etag" content={etag} data-seconds={String(POLL_SECONDS)} />
+        ) : null}
       </head>
       <body>
         <header>
@@ -91,6 +102,7 @@ export function Layout({
           ) : null}
         </header>
         <main>{children}</main>
+        {live ? <script>{raw(POLL_SCRIPT)}</script> : null}
       </body>
     </html>
   );

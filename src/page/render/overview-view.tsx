@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { BuildRow } from '../../core/overview/build-row.js';
+import { filterStates } from '../../core/overview/filter.js';
 import type { Overview, RunawayRow } from '../../core/overview/overview.js';
 import type { SetRow } from '../../core/overview/set-row.js';
 import { Burndown } from './charts.js';
@@ -27,12 +28,15 @@ export function OverviewView({ overview, links }: { overview: Overview; links: P
           <b>{String(overview.sets.length)}</b>change sets
         </div>
       </div>
+      {links.live ? <FilterForm overview={overview} links={links} /> : null}
       {overview.sets.length > 0 ? <h2>Change sets</h2> : null}
       {overview.sets.map((set) => (
         <SetSection set={set} links={links} />
       ))}
       <h2>Builds</h2>
-      {overview.builds.length === 0 ? (
+      {overview.builds.length === 0 && overview.filtered ? (
+        <p class="muted">No build matches.</p>
+      ) : overview.builds.length === 0 ? (
         <p class="muted">
           No build you can read has been read by this app yet. Builds appear once the app has
           reconciled them (at the latest at its next resync).
@@ -41,6 +45,46 @@ export function OverviewView({ overview, links }: { overview: Overview; links: P
         <BuildTable rows={overview.builds} links={links} now={overview.at} />
       )}
     </section>
+  );
+}
+
+/**
+ * The list's filter: a state and words to find, sent as the page's query
+ * (`?state=running&q=acme/lib`), so it works without a script.
+ */
+function FilterForm({ overview, links }: { overview: Overview; links: PageLinks }) {
+  const filter = overview.filtered?.filter ?? { state: null, q: null };
+  const shown = overview.builds.length + overview.sets.length;
+  return (
+    <form method="get" action={links.home} class="filter">
+      <label>
+        State
+        <select name="state">
+          <option value="">any</option>
+          {filterStates().map((state) => (
+            <option value={state} selected={state === filter.state}>
+              {phaseText(state)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Find
+        <input
+          type="search"
+          name="q"
+          value={filter.q ?? ''}
+          placeholder="title, owner/name or #12"
+        />
+      </label>
+      <button type="submit">Filter</button>
+      {overview.filtered ? (
+        <span class="muted">
+          {`${shown} of ${overview.filtered.total} shown · `}
+          <a href={links.home}>show all</a>
+        </span>
+      ) : null}
+    </form>
   );
 }
 
@@ -58,8 +102,7 @@ export function Runaways({
       <ul>
         {runaways.map((runaway) => (
           <li>
-            <a href={links.build(runaway.key)}>{`${runaway.repository}#${runaway.issue}`}</a>{' '}
-            <code>{runaway.worker}</code>{' '}
+            <a href={links.build(runaway.key)}>{runaway.label}</a> <code>{runaway.worker}</code>{' '}
             {runaway.reason === 'failing'
               ? `: its last ${runaway.sessions} sessions ended without delivering, one after another (${usd(runaway.usd)}).`
               : `: ${usd(runaway.usd)} spent by ${runaway.sessions} sessions within the last hour.`}{' '}
@@ -81,7 +124,7 @@ function BuildTable({
   now: string;
 }) {
   return (
-    <table>
+    <table class="rows">
       <TableHead
         columns={['Build', 'State', 'Waves', 'Workers', 'Spent', 'Last activity', 'Links']}
         numeric={['Spent']}
@@ -91,13 +134,13 @@ function BuildTable({
           <tr>
             <td>
               <a href={links.build(row.key)}>{row.title}</a>
-              <div class="muted">{`${row.repository}#${row.issue.number}`}</div>
+              <div class="muted">{row.label}</div>
               {row.changeSet === 'hidden' ? <div class="muted">part of a change set</div> : null}
             </td>
             <td>
               <span class={`pill s-${row.phase}`}>{phaseText(row.phase)}</span>
             </td>
-            <td>
+            <td data-label="Waves">
               {row.waves.map((wave) => `W${wave.wave} ${wave.done}/${wave.total}`).join(' · ') ||
                 '–'}
             </td>
@@ -111,13 +154,15 @@ function BuildTable({
                 </span>
               ))}
             </td>
-            <td class="num">{usd(row.spentUsd)}</td>
-            <td>{ago(row.lastActivity, now)}</td>
+            <td class="num" data-label="Spent">
+              {usd(row.spentUsd)}
+            </td>
+            <td data-label="Last activity">{ago(row.lastActivity, now)}</td>
             <td>
-              <a href={safeHref(row.issue.url)}>issue</a>
+              {row.issue ? <a href={safeHref(row.issue.url)}>issue</a> : null}
               {row.finalPull ? (
                 <>
-                  {' · '}
+                  {row.issue ? ' · ' : ''}
                   <a href={safeHref(row.finalPull.url)}>{`final ${row.finalPull.label}`}</a>
                 </>
               ) : null}

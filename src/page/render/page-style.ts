@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * The page's one stylesheet, inlined in every page (and in the static file of
  * `baton status --html`): the Content Security Policy allows this text alone,
- * by its hash, and no script at all. Charts are inline SVG coloured by class
+ * by its hash, and one script, `POLL_SCRIPT`, by its. Charts are inline SVG coloured by class
  * (presentation attributes and classes, never `style` attributes).
  */
 export const PAGE_CSS = `
@@ -60,19 +60,53 @@ svg .node.failed,svg .node.needs-human{stroke:var(--bad)}
 svg .node.working,svg .node.reviewing,svg .node.fixing,svg .node.checks{stroke:var(--run)}
 svg .edge{stroke:var(--muted);fill:none}
 svg .repo{fill:none;stroke:var(--line);stroke-dasharray:4 3}
+form.filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.4rem 0}
+form.filter label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+form.filter input,form.filter select{font:inherit;padding:.2rem .4rem;border:1px solid var(--line);border-radius:6px}
+@media (max-width:480px){
+header{flex-wrap:wrap;gap:.4rem .8rem;padding:.5rem .75rem}
+header nav{flex-basis:100%;order:3;gap:.8rem}
+main{padding:.75rem}
+table{display:block;overflow-x:auto;white-space:nowrap}
+table.rows{display:block;white-space:normal}
+table.rows thead{display:none}
+table.rows tbody,table.rows tr,table.rows td{display:block}
+table.rows tr{border:1px solid var(--line);border-radius:6px;margin:.5rem 0;padding:.35rem .5rem}
+table.rows td{border:0;padding:.1rem 0;text-align:left}
+table.rows td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem}
+.card{min-width:0;flex:1 1 40%}
+form.filter label,form.filter input,form.filter select{flex:1 1 100%;width:100%}
+}
 `;
+
+/**
+ * The page's one script: every `data-seconds` (while the tab is shown) it asks
+ * for its own address with the ETag of what it shows; a 304 changes nothing,
+ * a 200 replaces what is shown (not while the person types in a form), a 401
+ * ends it. No text of the answer runs: the parser's document runs no script.
+ */
+export const POLL_SCRIPT = `(()=>{const meta=document.querySelector('meta[name="baton-etag"]');if(!meta)return;let tag=meta.content;const every=Number(meta.dataset.seconds)*1000;const poll=async()=>{if(!document.hidden){try{const answer=await fetch(location.href,{headers:{'if-none-match':tag},cache:'no-store',credentials:'same-origin'});if(answer.status===401)return;if(answer.status===200){const next=new DOMParser().parseFromString(await answer.text(),'text/html').querySelector('main');const typing=document.activeElement?.closest('main form');if(next&&!typing){document.querySelector('main')?.replaceWith(next);tag=answer.headers.get('etag')??tag;}}}catch{}}setTimeout(poll,every);};setTimeout(poll,every);})();`;
+
+/** How often the poll script asks (src/page/live.ts says what it costs). */
+export const POLL_SECONDS = 30;
+
+/** The script's hash, as the Content Security Policy names it. */
+export const POLL_SCRIPT_SOURCE = `'sha256-${createHash('sha256').update(POLL_SCRIPT).digest('base64')}'`;
 
 /** The stylesheet's hash, as the Content Security Policy names it. */
 export const PAGE_CSS_SOURCE = `'sha256-${createHash('sha256').update(PAGE_CSS).digest('base64')}'`;
 
 /**
- * The page's Content Security Policy: nothing but the stylesheet above and
- * images of its own; no script, no frame, no form to anywhere but the app, no
- * `<base>`. Sent as a header, and in a `<meta>` of the static file.
+ * The page's Content Security Policy: nothing but the stylesheet above, the
+ * poll script above (asking the app alone) and images of its own; no other
+ * script, no frame, no form to anywhere but the app, no `<base>`. Sent as a
+ * header, and in a `<meta>` of the static file (which carries no script).
  */
 export const PAGE_CSP = [
   "default-src 'none'",
   `style-src ${PAGE_CSS_SOURCE}`,
+  `script-src ${POLL_SCRIPT_SOURCE}`,
+  "connect-src 'self'",
   "img-src 'self' data:",
   "form-action 'self'",
   "frame-ancestors 'none'",

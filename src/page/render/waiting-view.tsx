@@ -15,24 +15,24 @@ export function WaitingView({ overview, links }: { overview: Overview; links: Pa
       {overview.waiting.length === 0 ? (
         <p class="muted">Nothing waits for you.</p>
       ) : (
-        <table>
+        <table class="rows">
           <TableHead columns={['Since', 'Build', 'What', 'Copy', 'Post it at']} />
           <tbody>
             {overview.waiting.map((item) => (
               <tr class={`waiting-${item.kind}`}>
-                <td>{ago(item.since, overview.at)}</td>
+                <td data-label="Since">{ago(item.since, overview.at)}</td>
                 <td>
                   <a href={links.build(item.key)}>{item.label}</a>
                 </td>
                 <td>{item.text}</td>
-                <td>
+                <td data-label="Copy">
                   {item.command ? (
                     <code class="command">{item.command}</code>
                   ) : (
                     <span class="muted">–</span>
                   )}
                 </td>
-                <td>
+                <td data-label="Post it at">
                   <a href={safeHref(item.where.url)}>{item.where.label}</a>
                 </td>
               </tr>

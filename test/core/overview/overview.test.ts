@@ -157,7 +157,8 @@ describe('overviewOf: spend, grouped from the ledgers alone', () => {
   it('groups by engine, by the model configured for the session, and by role', () => {
     const usd = (groups: { key: string; usd: number }[]) =>
       Object.fromEntries(groups.map((g) => [g.key, g.usd]));
-    expect(usd(spend.byEngine)).toEqual({ baton: 2, codex: 0.5, unrecorded: 1 });
+    // The plan's record names no engine: it ran on the one the configuration gives plans.
+    expect(usd(spend.byEngine)).toEqual({ baton: 3, codex: 0.5 });
     expect(usd(spend.byModel)).toEqual({
       'claude-opus-5-5': 1,
       'claude-sonnet-5-5': 2,
@@ -195,7 +196,7 @@ describe('buildDetailFor: a build s timeline, sessions per worker', () => {
         ]),
       ]),
     ).toEqual([
-      ['build', [[7000, null, 'claude-opus-5-5', 1, 'delivered', 600]]],
+      ['build', [[7000, 'baton', 'claude-opus-5-5', 1, 'delivered', 600]]],
       ['W1.1', [[7011, 'baton', 'claude-sonnet-5-5', 2, 'delivered', 1200]]],
       ['W1.2', [[7012, 'codex', 'gpt-5.5', 0.5, 'failed', 1200]]],
     ]);

@@ -1,0 +1,83 @@
+import type { BuildPhase, BuildRow } from './build-row.js';
+import type { Overview, OverviewFilter } from './overview.js';
+import type { SetRow } from './set-row.js';
+
+const PHASES: readonly BuildPhase[] = [
+  'running',
+  'delivered',
+  'plan-ready',
+  'planning',
+  'improving',
+  'plan-failed',
+  'plan-invalid',
+  'config-invalid',
+  'missing-workflow',
+  'done',
+  'cancelled',
+  'unread',
+];
+
+/** The states the filter offers, in the order it lists them. */
+export function filterStates(): readonly BuildPhase[] {
+  return PHASES;
+}
+
+/** A filter from a query's `state` and `q`: an unknown state filters nothing, blank words neither. */
+export function filterOf(query: { state?: string | null; q?: string | null }): OverviewFilter {
+  const state = PHASES.find((phase) => phase === query.state) ?? null;
+  const q = query.q?.trim().slice(0, 200) || null;
+  return { state, q };
+}
+
+/** Whether `filter` narrows anything. */
+export function filtering(filter: OverviewFilter): boolean {
+  return filter.state !== null || filter.q !== null;
+}
+
+/** The overview with only the builds and change sets `filter` keeps; what waits and the spend stay whole. */
+export function filteredOverview(overview: Overview, filter: OverviewFilter): Overview {
+  const total = overview.builds.length + overview.sets.length;
+  return {
+    ...overview,
+    builds: overview.builds.filter((row) => keepsBuild(row, filter)),
+    sets: overview.sets.filter((set) => keepsSet(set, filter)),
+    filtered: { filter, total },
+  };
+}
+
+function keepsBuild(row: BuildRow, { state, q }: OverviewFilter): boolean {
+  if (state !== null && row.phase !== state) return false;
+  if (q === null) return true;
+  return matches(q, [
+    row.title,
+    row.repository,
+    row.label,
+    row.key,
+    ...(row.issue ? [`#${row.issue.number}`, row.issue.title] : []),
+  ]);
+}
+
+function keepsSet(set: SetRow, { state, q }: OverviewFilter): boolean {
+  if (state !== null && set.phase !== state) return false;
+  if (q === null) return true;
+  return matches(q, [
+    set.title,
+    set.repository,
+    `${set.repository}#${set.issue.number}`,
+    `#${set.issue.number}`,
+    ...set.repositories.map((line) => line.name),
+  ]);
+}
+
+/** Every word of `q` is in one of `texts` (case-insensitive); `#12` matches issue 12 exactly. */
+function matches(q: string, texts: readonly string[]): boolean {
+  const haystack = texts.map((text) => text.toLowerCase());
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .every((word) =>
+      /^#\d+$/.test(word)
+        ? haystack.some((text) => text === word || text.endsWith(word))
+        : haystack.some((text) => text.includes(word)),
+    );
+}

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Overview } from '../../src/core/overview/overview.js';
+import { choreBuilds, docsBuild, pageReads, READ_AT, shopBuild } from '../support/page-builds.js';
+import { type PageServer, request, signIn, startPageServer } from '../support/page-server.js';
+import { type PageWorld, startPageWorld } from '../support/page-world.js';
+
+/**
+ * A long list narrowed by the page's query, without a script, and a view kept
+ * current by conditional requests that cost GitHub nothing.
+ */
+let world: PageWorld;
+let page: PageServer;
+
+beforeEach(async () => {
+  world = await startPageWorld();
+  page = await startPageServer({
+    world,
+    reads: [...pageReads(), ...choreBuilds(100)],
+    now: () => Date.parse(READ_AT),
+  });
+});
+afterEach(async () => {
+  await page.close();
+  await world.stop();
+});
+
+const rows = (html: string) => [...html.matchAll(/<tr><td><a href="\/builds\//g)].length;
+
+describe('a hundred builds, filtered', () => {
+  it('finds one by its title, its issue or its state, on the page and in the JSON', async () => {
+    const cookie = await signIn(page, world, 'alice');
+    const all = await request(page, '/', { cookie });
+    expect(rows(all.body)).toBeGreaterThan(100);
+    const one = await request(page, '/?q=chore+57', { cookie });
+    expect(rows(one.body)).toBe(1);
+    expect(one.body).toContain('Chore 57');
+    expect(one.body).toContain('1 of ');
+    expect(one.body).toContain('value="chore 57"');
+    const byIssue = await request(page, '/api/baton/overview?q=%23157', { cookie });
+    const overview = JSON.parse(byIssue.body) as Overview;
+    expect(overview.builds.map((row) => row.title)).toEqual(['Chore 57']);
+    expect(overview.filtered?.total).toBeGreaterThan(100);
+    const running = await request(page, '/api/baton/overview?state=running', { cookie });
+    const states = (JSON.parse(running.body) as Overview).builds.map((row) => row.phase);
+    expect(states.length).toBeGreaterThan(0);
+    expect(new Set(states)).toEqual(new Set(['running']));
+    const both = await request(page, '/?state=plan-ready&q=acme/shop+%23163', { cookie });
+    expect(rows(both.body)).toBe(1);
+    expect(both.body).toContain('Chore 63');
+  });
+});
+
+describe('the page kept current', () => {
+  it('answers a poll with what it holds 304, asking GitHub nothing, and a changed build with the new view', async () => {
+    const cookie = await signIn(page, world, 'alice');
+    const first = await request(page, '/?q=chore', { cookie });
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.body).toContain(
+      `<meta name="baton-etag" content="${etag.replaceAll('"', '&quot;')}"`,
+    );
+    const before = world.server.requests.length;
+    for (let poll = 0; poll < 20; poll++) {
+      const again = await request(page, '/?q=chore', {
+        cookie,
+        headers: { 'if-none-match': etag },
+      });
+      expect(again.status).toBe(304);
+      expect(again.body).toBe('');
+    }
+    expect(world.server.requests.slice(before)).toEqual([]);
+    // A build the reconciles read again, changed: the next poll gets the new view.
+    page.board.note(docsBuild());
+    const unchanged = await request(page, '/?q=chore', {
+      cookie,
+      headers: { 'if-none-match': etag },
+    });
+    expect(unchanged.status).toBe(304);
+    page.board.note(shopBuild({ planTitle: 'Add login, the chore' }));
+    const changed = await request(page, '/?q=chore', {
+      cookie,
+      headers: { 'if-none-match': etag },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(changed.body).toContain('Add login, the chore');
+  });
+
+  it('gives each viewer and each address its own tag', async () => {
+    const alice = await signIn(page, world, 'alice');
+    const bob = await signIn(page, world, 'bob');
+    const tags = await Promise.all([
+      request(page, '/', { cookie: alice }),
+      request(page, '/', { cookie: bob }),
+      request(page, '/waiting', { cookie: alice }),
+      request(page, '/api/baton/overview', { cookie: alice }),
+    ]);
+    const etags = tags.map((answer) => answer.headers.get('etag'));
+    expect(new Set(etags).size).toBe(4);
+    const crossed = await request(page, '/', {
+      cookie: bob,
+      headers: { 'if-none-match': etags[0] ?? '' },
+    });
+    expect(crossed.status).toBe(200);
+  });
+});
