@@ -64152,7 +64152,7 @@ async function reconcileSet(ctx, {
   ) : [];
   if (request2.lastReads)
     noteMembers({ done, decided: decided2, reads: request2.lastReads, runsSince: observed.runsSince });
-  if (request2.onRead) showBuilds({ ctx, done, decided: decided2, request: request2 });
+  if (request2.onRead) showBuilds({ ctx, done, decided: decided2, request: request2, config: config3 });
   return [...done.outcomes, ...soonest3 ? [soonest3] : []];
 }
 async function setPasses(ctx, request2) {
@@ -64227,7 +64227,8 @@ function showBuilds({
   ctx,
   done,
   decided: decided2,
-  request: request2
+  request: request2,
+  config: config3
 }) {
   for (const [index, build] of done.builds.entries()) {
     const rendered = build.actions.findLast((action) => action.kind === "render-status");
@@ -64237,11 +64238,15 @@ function showBuilds({
       repository: build.repository,
       installationId: ctx.installationId ?? null,
       snapshot: build.snapshot,
-      config: build.config?.ok ? build.config.config : null,
+      // The set build reads the set's configuration, its repository's own.
+      config: configOf2(index === 0 ? config3 : build.config),
       view,
       readAt: request2.now
     });
   }
+}
+function configOf2(parsed) {
+  return parsed?.ok ? parsed.config : null;
 }
 
 // src/github/observe/read-sub-issues.ts
