@@ -5,6 +5,7 @@ import type { Scenario } from './scenario.js';
 import { scriptedUsage } from './scripted-usage.js';
 import { contractTurn } from './turns/contract-turns.js';
 import { fixTurn } from './turns/fix-turns.js';
+import { learnTurn } from './turns/learn-turns.js';
 import { researchTurn, summaryTurn } from './turns/loop-turns.js';
 import { planTurn } from './turns/plan-turns.js';
 import { reviewTurn } from './turns/review-turns.js';
@@ -146,6 +147,7 @@ const TURNS: Record<SessionRole, (input: TurnInput) => TurnAnswer> = {
   summary: summaryTurn,
   synthesis: synthesisTurn,
   validate: validateTurn,
+  learn: learnTurn,
 };
 
 function playTurn(input: TurnInput): TurnAnswer {

@@ -186,6 +186,14 @@ describe('decide: merge autonomy by risk', () => {
       { evidence: make.evidence(['package-lock.json:300']) },
       [102],
     ],
+    [
+      'a lesson (.baton/memory, docs/memory.md) waits for a person even with waitFor: []',
+      {
+        evidence: make.evidence(['.baton/memory/log-through-pino.md:14', 'src/log.ts:3']),
+        config: { verification: { autonomy: { waitFor: [] } } },
+      },
+      [102],
+    ],
   ])('merges once %s', (_, given, pulls) => {
     expect(merged(run(given))).toEqual(pulls);
   });

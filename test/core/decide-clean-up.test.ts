@@ -20,13 +20,17 @@ const config = makeConfig({ approval: 'none' });
 const STATUS = { id: 900, body: '<!-- baton:status build=12-add-login -->' };
 const FINAL = { number: 200, url: 'https://github.com/acme/shop/pull/200' };
 
-/** W1.1 (its second attempt) and W2.1 merged, W1.2 skipped; its status comment in sight. */
+/**
+ * W1.1 (its second attempt) and W2.1 merged, W1.2 skipped; its status comment in sight;
+ * its learn session (docs/memory.md) done.
+ */
 function delivered(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
   return deliveredSnapshot({
     runs: [
       planRun(),
       makeRun({ id: 7011, worker: 'W1.1', attempt: 2 }),
       makeRun({ id: 7021, worker: 'W2.1' }),
+      makeRun({ id: 7031, role: 'learn', worker: null, createdAt: ago(5), updatedAt: ago(4) }),
     ],
     commands: [makeCommand({ name: 'skip', worker: 'W1.2' }, { commentId: 1 })],
     statusComment: STATUS,
@@ -42,6 +46,7 @@ const ALL_RUNS = [
   { id: 7000, attempt: 1 },
   { id: 7011, attempt: 2 },
   { id: 7021, attempt: 1 },
+  { id: 7031, attempt: 1 },
 ];
 
 describe('decide: the hidden refs of a finished build', () => {

@@ -48,8 +48,9 @@ describe('session.engine', () => {
       { work: 'claude-code', review: 'codex' },
       {
         default: 'baton',
-        // Validation sessions follow the reviews' engine unless verification.validation.engine names one.
-        roles: { work: 'claude-code', review: 'codex', validate: 'codex' },
+        // Validation sessions follow the reviews' engine unless verification.validation.engine names one;
+        // learn sessions always do.
+        roles: { work: 'claude-code', review: 'codex', validate: 'codex', learn: 'codex' },
         allow: ['baton', 'claude-code', 'codex'],
       },
     ],

@@ -307,6 +307,7 @@ export function makeTotals(
       summary: none(),
       synthesis: none(),
       validate: none(),
+      learn: none(),
     },
     ...overrides,
   };

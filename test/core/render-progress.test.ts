@@ -72,6 +72,7 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
         summary: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
         synthesis: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
         validate: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
+        learn: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
       },
     }),
     paused: null,

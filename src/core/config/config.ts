@@ -231,7 +231,7 @@ export const Config = z
     changeSets: ChangeSets.prefault({}),
     runaway: RunawaySettings.prefault({}),
     verification: VerificationSettings.prefault({}),
-    /** Lessons sessions read from `.baton/memory/` (docs/memory.md). */
+    /** Lessons sessions read from `.baton/memory/`, and an ended build proposes (docs/memory.md). */
     memory: MemorySettings.prefault({}),
   })
   .superRefine((config, ctx) => {

@@ -13,6 +13,7 @@ import { Engine } from '../sessions/engines.js';
  * publish's evidence and the pull request's reviews (src/core/verification/risk.ts).
  */
 export const RISK_CLASSES = [
+  'memory',
   'workflow',
   'ownership',
   'test-aware',
@@ -35,6 +36,7 @@ const Autonomy = z.strictObject({
   /**
    * A worker pull request whose evidence shows one of these classes is not
    * merged until a person approves its head or replies `/merge W<id>`.
+   * `memory` (a lesson of `.baton/memory/`) waits whatever this says.
    */
   waitFor: z
     .array(RiskClass)

@@ -4,6 +4,7 @@
  */
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
+import { decideLearn } from '../rules/decide-learn.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
 import type { Cancellation } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
@@ -24,13 +25,13 @@ export function isCancelled(ctx: DecideContext): boolean {
 /**
  * A build that has ended, with what is left to do and the clean-up of its
  * refs (`withCleanUp`); null while it has not. Delivered (its final PR merged):
- * only its status remains to show. Cancelled (`isCancelled`): it dispatches
+ * its learn session (`decideLearn`) and its status remain. Cancelled (`isCancelled`): it dispatches
  * nothing more; its open worker PRs are closed, its worker branches deleted,
  * its unfinished runs cancelled and its mirror sub-issues closed. The build
  * branch and its record stay, so the work done so far is not lost. Either
  * way the status shows the workers as they ended, worked out once.
  */
-export function decideEnded(ctx: DecideContext): Decision<Action> | null {
+export function decideEnded(ctx: DecideContext): Decision<RuleAction | Action> | null {
   const delivered = ctx.snapshot.finalPull?.state === 'merged';
   if (!delivered && !isCancelled(ctx)) return null;
   const { build } = ctx.snapshot;
@@ -38,7 +39,8 @@ export function decideEnded(ctx: DecideContext): Decision<Action> | null {
     ? { phase: 'done' as const, build }
     : { phase: 'cancelled' as const, build, cancelledBy: cancelledBy(ctx) };
   return withCleanUp(ctx, {
-    actions: delivered ? [] : cancelActions(ctx),
+    // A delivered build's one learn session (docs/memory.md).
+    actions: delivered ? decideLearn(ctx) : cancelActions(ctx),
     view: { ...ended, progress: snapshotProgress(ctx) },
   });
 }

@@ -49,6 +49,7 @@ function kindOf(
   switch (entry.role) {
     case 'review':
     case 'validate':
+    case 'learn':
       return 'review';
     case 'work':
     case 'contract':

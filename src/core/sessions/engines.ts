@@ -109,6 +109,7 @@ export type EngineSetting = z.infer<typeof EngineSetting>;
  * `session.engine` as a default, an engine per role, and what is allowed.
  * Validation sessions run on `verification.validation.engine` (`validation`),
  * else on the reviews' engine: the validator may differ from the work's.
+ * Learn sessions (docs/memory.md) run on the reviews' engine.
  */
 export function readEngineSettings(setting: EngineSetting, validation?: Engine): EngineSettings {
   const roles: Partial<Record<SessionRole, Engine>> = {};
@@ -116,12 +117,15 @@ export function readEngineSettings(setting: EngineSetting, validation?: Engine):
     for (const role of SESSION_ROLES) {
       // The contract's session is its worker's work: it runs on the engine of `work`;
       // a validation on its own setting, else the reviews' (below).
-      const engine = role === 'contract' || role === 'validate' ? undefined : setting[role];
+      // A learn session runs on the reviews' engine (below), as it reads as a review does.
+      const engine =
+        role === 'contract' || role === 'validate' || role === 'learn' ? undefined : setting[role];
       if (engine) roles[role] = engine;
     }
   }
   const validator = validation ?? roles.review;
   if (validator) roles.validate = validator;
+  if (roles.review) roles.learn = roles.review;
   if (typeof setting === 'string')
     return { default: setting, roles, allow: named([setting, ...Object.values(roles)]) };
   const allow = named([setting.default, ...Object.values(roles), ...(setting.allow ?? [])]);

@@ -13,6 +13,9 @@ import type { Engine } from '../vocabulary/engine-names.js';
  * `synthesis` runs only at the end of a research build (docs/build-types.md).
  * `validate` runs the build's contract on the build branch at each milestone
  * (docs/verification.md); its worker slot holds the milestone (`M2`).
+ * `learn` runs once when a build has ended (its final pull request merged or
+ * closed), or for one `/remember` (its trigger the comment), and proposes
+ * lessons in a pull request a person approves (docs/memory.md).
  */
 export const SESSION_ROLES = [
   'plan',
@@ -24,6 +27,7 @@ export const SESSION_ROLES = [
   'summary',
   'synthesis',
   'validate',
+  'learn',
 ] as const;
 export type SessionRole = (typeof SESSION_ROLES)[number];
 

@@ -7,7 +7,7 @@ import type { BuildProgress, ReviewRound } from './status-view.js';
  * How each role's spend is shown, in the order of `SESSION_ROLES`: plan, work,
  * review and fix always; the contract (a build with criteria), research and
  * summary (improvement loops), synthesis (research builds) and validate
- * (milestones' validations) only when there were some. A new role must say.
+ * (milestones' validations) and learn (an ended build's lessons) only when there were some. A new role must say.
  */
 const SHOWN: Record<SessionRole, 'always' | 'occasional'> = {
   plan: 'always',
@@ -19,6 +19,7 @@ const SHOWN: Record<SessionRole, 'always' | 'occasional'> = {
   summary: 'occasional',
   synthesis: 'occasional',
   validate: 'occasional',
+  learn: 'occasional',
 };
 
 /**

@@ -12,7 +12,7 @@ import type { VerificationSettings } from '../config/verification-settings.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { mentionedIn } from '../vocabulary/notice.js';
 import { readFirst } from './read-first.js';
-import { contractVettingOf, judgeRisk } from './risk.js';
+import { contractVettingOf, judgeRisk, waitingClasses } from './risk.js';
 
 export interface Attention {
   /** The most notifications any one person got: Baton's comments that mention them, and reviews asked of them. */
@@ -55,7 +55,7 @@ export function attentionOf(
     // The notice that asks for the workers waiting by risk is counted by its workers, below.
     if (kind && !key.startsWith('waiting/')) decisions[kind] += 1;
   }
-  const waitFor = new Set(settings.autonomy.waitFor);
+  const waitFor = waitingClasses(settings);
   const risks = snapshot.pulls
     .filter((pull) => pull.state !== 'closed')
     .map((pull) =>

@@ -1,13 +1,20 @@
 /**
  * Merge autonomy by risk (docs/verification.md): a worker's pull request whose
- * evidence for its head shows a class of `verification.autonomy.waitFor` is
+ * evidence for its head shows a class of `verification.autonomy.waitFor` (or
+ * `memory`, which always waits) is
  * not Baton's to merge alone. It waits until a person who may steer the build
  * approves that head, or replies `/merge W<id>`. A head with no evidence (a
  * person pushed it) is judged as before: the person who pushed has read it.
  */
 import type { RiskClass, VerificationSettings } from '../config/verification-settings.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
-import { type ContractVetting, judgeRisk, type RiskyFile, riskText } from './risk.js';
+import {
+  type ContractVetting,
+  judgeRisk,
+  type RiskyFile,
+  riskText,
+  waitingClasses,
+} from './risk.js';
 
 /** Why a worker's pull request waits for a person. */
 export interface AutonomyWait {
@@ -30,7 +37,7 @@ export function autonomyWait(
 ): AutonomyWait | null {
   const risk = judgeRisk(pull, settings, vetting);
   if (risk.evidence !== 'current') return null;
-  const waitFor = new Set(settings.autonomy.waitFor);
+  const waitFor = waitingClasses(settings);
   const classes = risk.classes.filter((one) => waitFor.has(one));
   if (classes.length === 0 || approvedByPerson(pull)) return null;
   return {

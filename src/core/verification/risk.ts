@@ -57,6 +57,7 @@ export interface WorkerRisk {
  * here, and where its row stands is where it ranks.
  */
 const RISK_TABLE = {
+  memory: { text: 'changes the lessons every later session reads' },
   workflow: { text: 'changes a workflow' },
   security: { text: 'changes security-sensitive paths' },
   ownership: { text: 'changes who must review or what a review shows' },
@@ -69,6 +70,18 @@ const RISK_TABLE = {
   rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
   size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` },
 } as const satisfies Record<RiskClass, { text: string }>;
+
+/**
+ * Classes that wait for a person whatever `verification.autonomy.waitFor` says:
+ * a lesson (`.baton/memory/`) is read by every later session, so only a person
+ * lets one in (docs/memory.md, "Who approves").
+ */
+export const ALWAYS_WAIT: readonly RiskClass[] = ['memory'];
+
+/** The classes that hold a pull request for a person: the settings' and `ALWAYS_WAIT`. */
+export function waitingClasses(settings: Pick<VerificationSettings, 'autonomy'>): Set<RiskClass> {
+  return new Set([...settings.autonomy.waitFor, ...ALWAYS_WAIT]);
+}
 
 /** The classes in the order a person should care, the worst first (`RISK_TABLE`'s rows). */
 export const RISK_ORDER = Object.keys(RISK_TABLE) as readonly RiskClass[];
@@ -222,6 +235,7 @@ export function fileClasses(
   // Code outside the tests that asks whether a test runs can pass its checks and do otherwise in use.
   if (file.testAware && !isTestPath(file.path)) found.add('test-aware');
   for (const path of paths) {
+    if (isLessonPath(path)) found.add('memory');
     if (isWorkflowPath(path)) found.add('workflow');
     if (isOwnershipPath(path)) found.add('ownership');
     if (isBuildPath(path)) found.add('build');
@@ -232,6 +246,11 @@ export function fileClasses(
     if (isTestPath(path) && file.status !== 'added') found.add('tests');
   }
   return RISK_ORDER.filter((risk) => found.has(risk));
+}
+
+/** A lesson, or anything else under `.baton/memory/`: what every later session reads. */
+export function isLessonPath(path: string): boolean {
+  return path.startsWith('.baton/memory/');
 }
 
 /** GitHub Actions' workflows and actions: what runs with the repository's secrets. */

@@ -116,6 +116,14 @@ export function workerBranch(build: string, worker: string): string {
   return `${BRANCH_PREFIX}${build}/${worker}`;
 }
 
+/**
+ * The branch of the lessons an ended build proposes (docs/memory.md): cut from
+ * the default branch, opened as a pull request into it that a person merges.
+ */
+export function memoryBranch(build: string): string {
+  return `${BRANCH_PREFIX}${build}/memory`;
+}
+
 /** Prefix under which every branch of one issue's builds lives. */
 export function issueBranchPrefix(issue: number): string {
   return `${BRANCH_PREFIX}${issue}-`;

@@ -58,7 +58,7 @@ export async function dispatchSession(
     for (let send = 1; ; send++) {
       if (!window.open()) throw window.late();
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request, window));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request, snapshot, window));
         const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
         const run = details?.workflow_run_id
           ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
@@ -70,7 +70,7 @@ export async function dispatchSession(
         // Its run may be listed yet: a process alone tells it from another's by its name.
         solo?.dispatched(request, null);
         if (!window.open()) throw window.late(error.cause);
-        const run = await findRunOf(ctx, request).catch(() => {
+        const run = await findRunOf(ctx, request, snapshot).catch(() => {
           throw error;
         });
         if (run) return run;
@@ -94,7 +94,7 @@ export async function dispatchSession(
   // An earlier reconcile took the lock. A run it dispatched is listed: nothing to do. A process
   // alone that will not take the lock over yet looks once: its next look sees a run that comes.
   const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
-  const run = await findRunOf(ctx, request, { again: !waiting }).catch(() => undefined);
+  const run = await findRunOf(ctx, request, snapshot, { again: !waiting }).catch(() => undefined);
   // A listing that failed tells nothing: a process alone looks again soon, where no lease would.
   if (run === undefined)
     return solo
@@ -226,6 +226,7 @@ const DISPATCH_SENDS = 3;
 async function findRunOf(
   ctx: RepoContext,
   request: SessionRequest,
+  snapshot: BuildSnapshot,
   { again = true }: { again?: boolean } = {},
 ): Promise<{ id: number; url: string } | null> {
   const name = renderRunName(request);
@@ -234,7 +235,7 @@ async function findRunOf(
       owner: ctx.owner,
       repo: ctx.repo,
       workflow_id: WORKFLOW_FILE,
-      branch: sessionRef(request),
+      branch: sessionRef(request, snapshot),
       event: 'workflow_dispatch',
       per_page: 20,
     });
@@ -262,6 +263,7 @@ const withoutRunDetails = remembered(new Set<string>());
 async function dispatchWorkflow(
   ctx: RepoContext,
   request: SessionRequest,
+  snapshot: BuildSnapshot,
   window: SendWindow,
 ): Promise<unknown> {
   const defaults = ctx.octokit.request.endpoint.DEFAULTS;
@@ -282,7 +284,7 @@ async function dispatchWorkflow(
           owner: ctx.owner,
           repo: ctx.repo,
           workflow_id: WORKFLOW_FILE,
-          ref: sessionRef(request),
+          ref: sessionRef(request, snapshot),
           inputs: renderDispatchInputs(request),
           ...(details ? { return_run_details: true } : {}),
           request: { fetch },
@@ -329,8 +331,13 @@ function lockRefOf(lock: DispatchLock, build: string): string | null {
   }
 }
 
-/** Plans and loop sessions (`L2`) run on the build branch; every worker session on its worker's branch. */
-function sessionRef(request: SessionRequest): string {
+/**
+ * Plans and loop sessions (`L2`) run on the build branch; every worker session on its worker's branch;
+ * a learn session on the default branch.
+ */
+function sessionRef(request: SessionRequest, snapshot: BuildSnapshot): string {
+  // A learn session reads an ended build from the default branch: its build branch may be gone.
+  if (request.role === 'learn') return snapshot.repo.defaultBranch;
   // A loop's sessions and a milestone's validation run on the build branch, like the plan.
   return request.worker &&
     parseLoopSubject(request.worker) === null &&

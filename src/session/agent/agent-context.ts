@@ -14,6 +14,7 @@ import type { Engine } from '../../core/vocabulary/engine-names.js';
 import {
   CONFIG_FILE,
   integrationBranch,
+  memoryBranch,
   planPath,
   workerBranch,
 } from '../../core/vocabulary/ids.js';
@@ -314,6 +315,8 @@ export function sessionBranch(env: SessionEnv): string | null {
     case 'review':
     case 'validate':
       return null;
+    case 'learn':
+      return memoryBranch(env.BATON_BUILD);
     default: {
       const _exhaustive: never = env.BATON_ROLE;
       return _exhaustive;

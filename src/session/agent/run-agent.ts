@@ -6,6 +6,7 @@ import { appendStepSummary } from '../step-summary.js';
 import { type AgentContext, openContext, type RunAgentOptions } from './agent-context.js';
 import { git } from './git/git.js';
 import { renderJobSummary } from './job-summary.js';
+import { runLearnRole } from './learn/learn-role.js';
 import {
   createUsageMeter,
   describeUnpriced,
@@ -174,6 +175,7 @@ const ROLE_RUNS: Record<SessionRole, (ctx: AgentContext) => Promise<RoleOutcome>
   research: runResearchRole,
   summary: runSummaryRole,
   validate: runValidateRole,
+  learn: runLearnRole,
 };
 
 function runRole(ctx: AgentContext): Promise<RoleOutcome> {

@@ -22,12 +22,15 @@ import {
   Comment,
   Issue,
   LinkedIssueBody,
+  ListedPull,
   Pull,
+  PullComment,
   PullFile,
   Review,
   ReviewThreadComment,
   RUNS_LISTED_MAX,
   WorkflowRun,
+  WrittenReview,
 } from './github-shapes.js';
 
 /**
@@ -51,6 +54,12 @@ export interface GitHubReads {
   /** A pull request's reviews (up to `REVIEW_PAGES_MAX` pages), to find Baton's own. */
   listReviews(pr: number): Promise<ListedReview[]>;
   listReviewComments(pr: number, id: string): Promise<ReviewThreadComment[]>;
+  /** Pull requests of every state that match `query` (`base=…`, `head=owner:branch`), every page. */
+  listPulls(query: string): Promise<ListedPull[]>;
+  /** A pull request's inline review comments, every page. */
+  listPullComments(pr: number): Promise<PullComment[]>;
+  /** A pull request's reviews with their authors and links, every page. */
+  listWrittenReviews(pr: number): Promise<WrittenReview[]>;
   listCheckRuns(sha: string): Promise<CheckRun[]>;
   /** An issue's sub-issues, in GitHub's order (at most 100, GitHub's limit). */
   listSubIssues(issue: number): Promise<LinkedIssueBody[]>;
@@ -330,6 +339,9 @@ export function createGitHubReads({
     },
     listReviewComments: (pr, id) =>
       getAll(`/pulls/${pr}/reviews/${id}/comments`, ReviewThreadComment),
+    listPulls: (query) => getAll(`/pulls?state=all&${query}`, ListedPull),
+    listPullComments: (pr) => getAll(`/pulls/${pr}/comments`, PullComment),
+    listWrittenReviews: (pr) => getAll(`/pulls/${pr}/reviews`, WrittenReview),
     // A GitHub without sub-issues (an older Enterprise Server) answers 404: no sub-issues.
     listSubIssues: (issue) =>
       getAll(`/issues/${issue}/sub_issues`, LinkedIssueBody).catch((error: unknown) => {

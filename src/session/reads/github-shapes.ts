@@ -52,6 +52,8 @@ export type LinkedIssueBody = z.infer<typeof LinkedIssueBody>;
 /** An issue comment: a `/replan` or `/retry` with its feedback. */
 export const Comment = Authored.extend({
   id: z.number(),
+  /** Where a person reads it: a learn session's evidence links to it. */
+  html_url: z.string().optional(),
   /** `…/issues/<n>`: the issue or pull request the comment is on. */
   issue_url: z.string().optional(),
 });
@@ -104,3 +106,34 @@ export const CheckRun = z.object({
     .optional(),
 });
 export type CheckRun = z.infer<typeof CheckRun>;
+
+/** Who wrote something, and whether the account is a bot's. */
+const Writer = z.object({ login: z.string(), type: z.string().optional() }).nullable().optional();
+/** A pull request as a listing gives it: a learn session finds the build's by their branches. */
+export const ListedPull = z.object({
+  number: z.number(),
+  html_url: z.string(),
+  head: z.object({ ref: z.string() }),
+  base: z.object({ ref: z.string() }),
+});
+export type ListedPull = z.infer<typeof ListedPull>;
+/** An inline review comment of a pull request, as a learn session reads it. */
+export const PullComment = z.object({
+  id: z.number(),
+  html_url: z.string(),
+  body: z.string(),
+  user: Writer,
+  path: z.string(),
+  line: z.number().nullable().optional(),
+  original_line: z.number().nullable().optional(),
+});
+export type PullComment = z.infer<typeof PullComment>;
+/** A review with who wrote it and where it is read, as a learn session reads it. */
+export const WrittenReview = z.object({
+  id: z.number(),
+  html_url: z.string(),
+  body: z.string().nullable().optional(),
+  state: z.string(),
+  user: Writer,
+});
+export type WrittenReview = z.infer<typeof WrittenReview>;

@@ -6,7 +6,8 @@ export type PlanRequest =
   | { kind: 'label'; label: string }
   | { kind: 'replan'; at: string; login: string };
 
-const WRITERS = new Set(['admin', 'maintain', 'write']);
+/** The permissions that steer builds, as the app's command checks read them. */
+export const WRITERS: ReadonlySet<string> = new Set(['admin', 'maintain', 'write']);
 
 /**
  * A plan reads the issue as it stood when a person with write access asked

@@ -64,7 +64,7 @@ const DEFER_AT: Record<DeferrableWrite, number> = { status: 0.8, dispatch: 0.9 }
 /**
  * API writes a session of each role makes as the app (src/session/publish):
  * a work, contract or fix session opens or updates its PR, a review posts one review, a
- * synthesis one comment on the issue. Pushes (a validation's record and fix workers too) (plans, findings, summaries,
+ * synthesis one comment on the issue, a learn session its lessons' pull request. Pushes (a validation's record and fix workers too) (plans, findings, summaries,
  * usage and adaptation records) are git, not API requests. Every role is
  * named, so a new role must say what it writes.
  */
@@ -78,6 +78,7 @@ export const SESSION_WRITES: Record<SessionRole, number> = {
   summary: 0,
   synthesis: 1,
   validate: 0,
+  learn: 1,
 };
 
 const MINUTE = 60_000;

@@ -18,6 +18,8 @@ export const ROLE_LINES: Record<SessionRole, string> = {
     "You write the report of a research build from its workers' findings, and a short summary for the issue.",
   validate:
     "You validate a build you did not write: you read its contract's checks and the output of their command, and name each check that failed with a short brief for its fix.",
+  learn:
+    'You read the corrections people made during a build that has ended, and propose lessons: short rules, each cited at the lines it applies to, that later sessions read before they work.',
 };
 
 /**

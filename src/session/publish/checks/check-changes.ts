@@ -1,3 +1,4 @@
+import { MEMORY_FOLDER, slugOf } from '../../../core/memory/lesson.js';
 import { CONTRACT_WORKER, contractPath, isContractWorker } from '../../../core/plan/contract.js';
 import type { BuildType } from '../../../core/plan/plan.js';
 import {
@@ -169,6 +170,8 @@ function checkOne(
     case 'review':
     case 'validate':
       return `${path}: a ${target.role} session must not commit`;
+    case 'learn':
+      return checkLessonFile(path, size);
     default: {
       const _exhaustive: never = target.role;
       return _exhaustive;
@@ -308,4 +311,20 @@ function isTestPath(path: string): boolean {
   const parts = path.split('/');
   const name = parts.at(-1) ?? '';
   return parts.slice(0, -1).some((part) => TEST_DIRS.has(part)) || TEST_NAME.test(name);
+}
+
+/**
+ * A learn session writes lessons and nothing else (docs/memory.md): new files
+ * `.baton/memory/<slug>.md`, never a change to code, a workflow, or any other
+ * file, and it deletes no lesson (a person does, in review).
+ */
+function checkLessonFile(path: string, size: number | null): string | null {
+  if (!path.startsWith(`${MEMORY_FOLDER}/`)) {
+    return `${path} is outside ${MEMORY_FOLDER}/; a learn session writes only lessons there`;
+  }
+  if (slugOf(path) === null || path.slice(MEMORY_FOLDER.length + 1).includes('/')) {
+    return `${path} is not a lesson's file (${MEMORY_FOLDER}/<slug>.md, the slug of a-z, 0-9 and -)`;
+  }
+  if (size === null) return `${path}: a learn session deletes no lesson; a person does`;
+  return null;
 }

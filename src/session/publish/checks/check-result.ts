@@ -4,7 +4,12 @@ import {
   parseTrigger,
   type SessionRole,
 } from '../../../core/sessions/session.js';
-import { integrationBranch, parseLoopSubject, workerBranch } from '../../../core/vocabulary/ids.js';
+import {
+  integrationBranch,
+  memoryBranch,
+  parseLoopSubject,
+  workerBranch,
+} from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
 import type { SessionResult } from '../../result.js';
 
@@ -66,6 +71,8 @@ function branchOf(role: SessionRole, build: string, worker: string | null): stri
     case 'review':
     case 'validate':
       return null;
+    case 'learn':
+      return memoryBranch(build);
     default: {
       const _exhaustive: never = role;
       return _exhaustive;

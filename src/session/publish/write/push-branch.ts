@@ -9,7 +9,8 @@ export type PushOutcome = 'pushed' | 'landed-already';
 
 /**
  * Pushes the verified head to the session's branch as a fast-forward, and only
- * if the remote branch is still at `base` (the lease): a push that raced
+ * if the remote branch is still at `base` (the lease; null: a branch that must
+ * not exist yet, a learn session's): a push that raced
  * another one fails instead of overwriting it. A push that fails is looked at
  * on the remote: at `head`, it landed (the answer was lost) and counts; still
  * at `base`, it is tried again, bounded; anywhere else, the error stands.
@@ -24,7 +25,7 @@ export async function pushBranch({
   log = () => {},
 }: RemoteAccess & {
   branch: string;
-  base: string;
+  base: string | null;
   head: string;
   log?: (line: string) => void;
 }): Promise<PushOutcome> {
@@ -32,7 +33,7 @@ export async function pushBranch({
     'push',
     '--quiet',
     '--no-verify',
-    `--force-with-lease=refs/heads/${branch}:${base}`,
+    `--force-with-lease=refs/heads/${branch}:${base ?? ''}`,
     remote,
     `${HEAD_REF}:refs/heads/${branch}`,
   ];

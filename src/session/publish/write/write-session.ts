@@ -10,6 +10,7 @@ import { readWorkerTitle } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
 import { type GitHubApi, repoPath } from './github-api.js';
+import { publishLessons } from './memory-pull.js';
 import { headReadsOf, postReview } from './post-review.js';
 import { postSynthesisSummary } from './post-synthesis.js';
 import { renderPullBody } from './pull-body.js';
@@ -89,6 +90,8 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
       return pushAnd(checked, summarise);
     case 'validate':
       return publishValidation(checked);
+    case 'learn':
+      return publishLessons(checked);
     default: {
       const _exhaustive: never = target.role;
       return _exhaustive;

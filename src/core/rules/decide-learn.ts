@@ -1,0 +1,20 @@
+import type { RuleAction } from '../context/action.js';
+import type { DecideContext } from '../context/decide-context.js';
+
+/**
+ * When a build has ended (its final pull request merged, or closed without
+ * merging), one learn session reads people's corrections of it and proposes
+ * lessons in a pull request a person approves (docs/memory.md). The app passes
+ * the build by id and reads nothing of what the session reads. Asked once: a
+ * learn run of the build, whatever its outcome, is the answer (a failed one
+ * costs a person's look, not another attempt); `memory.enabled: false` asks
+ * none. A paused build or a reached budget holds it as every session.
+ */
+export function decideLearn(ctx: DecideContext): RuleAction[] {
+  if (!ctx.config.memory.enabled) return [];
+  const final = ctx.snapshot.finalPull;
+  if (!final || final.state === 'open') return [];
+  const asked = ctx.snapshot.runs.some((run) => run.role === 'learn' && run.trigger === null);
+  if (asked || !ctx.canDispatchWork) return [];
+  return [{ kind: 'dispatch', request: { role: 'learn' } }];
+}

@@ -1,0 +1,151 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { lessonPath, MEMORY_FOLDER, renderLesson, slugOf } from '../../../core/memory/lesson.js';
+import { parseBuildId } from '../../../core/vocabulary/ids.js';
+import { fenced, MATERIAL_LEAD } from '../../../core/vocabulary/markdown.js';
+import type { AgentContext } from '../agent-context.js';
+import { converse, readOnlyParts } from '../agent-context.js';
+import { failedOutcome, type RoleOutcome } from '../roles/role-outcome.js';
+import { commitSession } from '../session-output.js';
+import { createReadOnlyTools } from '../tools/read-only-tools.js';
+import { createSubmitTool } from '../tools/submit-tool.js';
+import { type Correction, gatherCorrections } from './gather-corrections.js';
+import {
+  checkLessons,
+  LESSONS_MAX,
+  type LessonFacts,
+  LessonsSubmission,
+} from './lesson-submission.js';
+
+/**
+ * `learn` (docs/memory.md): when a build has ended, its code gathers the
+ * corrections people with write access made (`gatherCorrections`) and shows
+ * them to the model as quoted material; the model proposes at most ten
+ * lessons through `submit_lessons`, each checked (`checkLessons`) and written
+ * as `.baton/memory/<slug>.md` on top of the default branch. Publish opens the
+ * one pull request a person approves. No correction, no model call.
+ */
+export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
+  const build = ctx.env.BATON_BUILD;
+  const issue = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
+  const corrections = await gatherCorrections(ctx.github, {
+    build,
+    issue,
+    repository: ctx.env.GITHUB_REPOSITORY,
+  });
+  if (corrections.length === 0) {
+    ctx.log('no correction by a person with write access: nothing to learn, no model call');
+    return { status: 'complete', reason: null, head: null };
+  }
+  ctx.log(`${corrections.length} corrections by people with write access`);
+  const facts: LessonFacts = {
+    evidence: new Set(corrections.map((correction) => correction.url)),
+    lineOf: (file, line) => lineOf(ctx.root, file, line),
+    commit: ctx.base,
+    today: new Date(ctx.now()).toISOString().slice(0, 10),
+    build: String(issue),
+    existing: existingLessons(ctx.root),
+    repository: ctx.env.GITHUB_REPOSITORY,
+  };
+  const outcome = await converse(ctx, {
+    ...readOnlyParts(ctx, { models: 'review', role: 'learn', submit: 'submit_lessons' }),
+    prompt: renderLearnPrompt({ build, repository: ctx.env.GITHUB_REPOSITORY, corrections }),
+    tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
+    submit: createSubmitTool({
+      name: 'submit_lessons',
+      description: `Hand in at most ${LESSONS_MAX} lessons the corrections teach (none when they teach nothing that will hold again).`,
+      schema: LessonsSubmission,
+      check: (submission) => checkLessons(submission, facts),
+    }),
+  });
+  if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
+  const lessons = outcome.value;
+  if (lessons.length === 0) return { status: 'complete', reason: null, head: null };
+  await mkdir(path.join(ctx.root, MEMORY_FOLDER), { recursive: true });
+  for (const lesson of lessons)
+    await writeFile(path.join(ctx.root, lessonPath(lesson.slug)), renderLesson(lesson));
+  const commit = await commitSession(ctx, `Lessons of ${build}`);
+  if (!commit.ok) return failedOutcome(commit.reason);
+  return { status: 'complete', reason: null, head: commit.head };
+}
+
+/** The prompt: the task, then each correction quoted as material with the link a lesson cites. */
+export function renderLearnPrompt({
+  build,
+  repository,
+  corrections,
+}: {
+  build: string;
+  repository: string;
+  corrections: readonly Correction[];
+}): string {
+  return [
+    `Build \`${build}\` of ${repository} has ended. Below are the corrections people with write access made during it.`,
+    'Propose lessons: rules a later session should follow so that no one has to make the same correction again.',
+    'A lesson holds beyond this one build, cites 1 to 5 lines of this checkout it applies to (read them first), and links the corrections that taught it.',
+    'Propose none when the corrections were about this build alone.',
+    `Then call submit_lessons with them (at most ${LESSONS_MAX}).`,
+    '',
+    MATERIAL_LEAD,
+    '',
+    ...corrections.flatMap((correction, index) => [
+      `### ${index + 1}. A ${correction.kind} by @${correction.author}`,
+      '',
+      `Link: ${correction.url}`,
+      '',
+      fenced(`${correction.where}\n\n${correction.text}`, 'text'),
+      '',
+    ]),
+  ].join('\n');
+}
+
+/** The slugs of the lessons the checkout has: a new lesson may not take one. */
+function existingLessons(root: string): Set<string> {
+  try {
+    const names = readdirSync(path.join(root, MEMORY_FOLDER));
+    return new Set(names.flatMap((name) => slugOf(name) ?? []));
+  } catch {
+    return new Set();
+  }
+}
+
+/** Longest cited line, as the lesson format holds it. */
+const CITED_LINE_MAX = 200;
+
+/**
+ * Line `line` of `file` in the checkout, read by the session's code: a path
+ * inside the checkout (no link out of it), a text file, a line with code.
+ */
+export function lineOf(
+  root: string,
+  file: string,
+  line: number,
+): { ok: true; text: string } | { ok: false; why: string } {
+  const named = `${file}:${line}`;
+  if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..'))
+    return { ok: false, why: `${named}: name a path inside the repository` };
+  let text: string;
+  try {
+    const real = realpathSync(path.join(root, file));
+    if (!real.startsWith(`${root}${path.sep}`) || !statSync(real).isFile())
+      return { ok: false, why: `${named}: ${file} is not a file of the checkout` };
+    text = readFileSync(real, 'utf8');
+  } catch {
+    return { ok: false, why: `${named}: ${file} is not a file of the checkout` };
+  }
+  const lines = text.split('\n');
+  const found = lines[line - 1]?.replace(/\r$/, '');
+  if (found === undefined || (line === lines.length && found === ''))
+    return {
+      ok: false,
+      why: `${named}: ${file} has ${lines.length - (text.endsWith('\n') ? 1 : 0)} lines`,
+    };
+  if (found.trim() === '') return { ok: false, why: `${named} is blank; cite a line with code` };
+  if (found.length > CITED_LINE_MAX)
+    return {
+      ok: false,
+      why: `${named} is longer than ${CITED_LINE_MAX} characters; cite another line`,
+    };
+  return { ok: true, text: found };
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/core/context/action.js';
+import { decide } from '../../src/core/decide/decide.js';
+import { renderRunName } from '../../src/core/sessions/session.js';
+import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import {
+  ago,
+  BUILD,
+  deliveredSnapshot,
+  makeCommand,
+  makeConfig,
+  makeRun,
+  NOW,
+} from './factories.js';
+
+const FINAL = { number: 200, url: 'https://github.com/acme/shop/pull/200' };
+const STATUS = { id: 900, body: `<!-- baton:status build=${BUILD} -->` };
+
+function ended(
+  state: 'open' | 'merged' | 'closed',
+  overrides: Partial<BuildSnapshot> = {},
+): BuildSnapshot {
+  const base = deliveredSnapshot({ statusComment: STATUS });
+  return { ...base, finalPull: { ...FINAL, state }, ...overrides };
+}
+
+function learnDispatches(actions: Action[]) {
+  return actions.flatMap((action) =>
+    action.kind === 'dispatch' && action.request.role === 'learn' ? [action.request] : [],
+  );
+}
+
+const config = makeConfig({ approval: 'none' });
+
+describe('decide: the learn session of an ended build (docs/memory.md)', () => {
+  it('asks for one once the final pull request is merged, by the build alone, named `baton learn <build> - -`', () => {
+    const actions = decide({ snapshot: ended('merged'), config, now: NOW });
+    const [request, ...more] = learnDispatches(actions);
+    expect(more).toEqual([]);
+    expect(request).toMatchObject({ role: 'learn', build: BUILD, issue: 12 });
+    expect(request?.worker).toBeUndefined();
+    expect(request?.trigger).toBeUndefined();
+    expect(renderRunName(request!)).toBe(`baton learn ${BUILD} - -`);
+    // The lock refs stay while a dispatch needs its own.
+    expect(actions.some((action) => action.kind === 'clean-up-refs')).toBe(false);
+  });
+
+  it('asks for one once the final pull request is closed without merging', () => {
+    const actions = decide({ snapshot: ended('closed'), config, now: NOW });
+    expect(learnDispatches(actions)).toHaveLength(1);
+  });
+
+  it('asks for none while the final pull request is open, or before there is one', () => {
+    for (const snapshot of [ended('open'), { ...ended('open'), finalPull: null }])
+      expect(learnDispatches(decide({ snapshot, config, now: NOW }))).toEqual([]);
+  });
+
+  it('asks once: a learn run of the build, running, done or failed, is its answer', () => {
+    for (const status of [
+      { status: 'in_progress' as const, conclusion: null },
+      { status: 'completed' as const, conclusion: 'success' as const },
+      { status: 'completed' as const, conclusion: 'failure' as const },
+    ]) {
+      const learn = makeRun({
+        id: 7090,
+        role: 'learn',
+        worker: null,
+        createdAt: ago(3),
+        ...status,
+      });
+      const snapshot = ended('merged', { runs: [...deliveredSnapshot().runs, learn] });
+      expect(learnDispatches(decide({ snapshot, config, now: NOW }))).toEqual([]);
+    }
+  });
+
+  it('asks for none with memory.enabled: false, nor while the build is paused', () => {
+    const off = makeConfig({ approval: 'none', memory: { enabled: false } });
+    expect(learnDispatches(decide({ snapshot: ended('merged'), config: off, now: NOW }))).toEqual(
+      [],
+    );
+    const paused = ended('closed', {
+      commands: [...deliveredSnapshot().commands, makeCommand({ name: 'pause' }, { commentId: 9 })],
+    });
+    expect(learnDispatches(decide({ snapshot: paused, config, now: NOW }))).toEqual([]);
+  });
+});
