@@ -167,6 +167,8 @@ async function checkCommits({
     base: result.base,
     head: result.head,
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
+    // A learn session opens its branch (docs/memory.md).
+    opens: target.role === 'learn',
   });
   if (!verified.ok) return unjudgedCommits(verified.problems);
   // Secrets first: a hit refuses the session whatever else its commits do.

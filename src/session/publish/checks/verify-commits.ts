@@ -24,6 +24,10 @@ export async function fetchedBuildRef(repo: ScratchRepo): Promise<string | null>
  * fast-forwards `branch` from `base`, with the remote branch still at `base`
  * (or already at `head`, when this publish is run again).
  *
+ * A branch the session opens (`opens`: a learn session's `baton/<build>/memory`)
+ * may not exist yet: then `base` must be a commit of the default branch (the
+ * remote's `HEAD`), where the session was dispatched.
+ *
  * Returns the files the session changed, for the per-path checks. When
  * `buildBranch` is given (a worker branch's build branch), paths whose new
  * content is exactly the build branch's are left out: a fix that merges the
@@ -38,12 +42,14 @@ export async function verifyCommits({
   base,
   head,
   bundlePath,
+  opens = false,
 }: RemoteAccess & {
   branch: string;
   buildBranch: string | null;
   base: string;
   head: string;
   bundlePath: string;
+  opens?: boolean;
 }): Promise<VerifiedCommits> {
   const size = await sizeOf(bundlePath);
   if (size === null) return refuse('the result names a new head, but commits.bundle is missing');
@@ -51,10 +57,13 @@ export async function verifyCommits({
     return refuse(`commits.bundle is ${size} bytes; at most ${BUNDLE_MAX_BYTES} are accepted`);
   }
   const remoteHead = await fetchRemoteBranch({ repo, remote, token, branch, ref: REMOTE_REF });
-  if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
+  if (remoteHead === null && opens) {
+    const problem = await baseOnDefaultBranch({ repo, remote, token, base });
+    if (problem) return refuse(problem);
+  } else if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
   // At `head` already: an earlier attempt of this publish pushed, then failed later.
   const alreadyPushed = remoteHead === head;
-  if (remoteHead !== base && !alreadyPushed) {
+  if (remoteHead !== null && remoteHead !== base && !alreadyPushed) {
     return refuse(
       `${branch} has moved since the session started (it was at ${base}, it is at ${remoteHead}); the work must be redone on the new head`,
     );
@@ -74,6 +83,23 @@ export async function verifyCommits({
   // Every commit, not only the end state: a change made and undone later still reached the branch.
   const everyCommit = await listCommitChanges(repo, base, build === null ? null : BUILD_REF);
   return { ok: true, changes: mergeChanges([...ownEndState, ...everyCommit]), alreadyPushed };
+}
+
+/** Why `base` cannot start a new branch: it is not a commit of the remote's default branch (`HEAD`). */
+async function baseOnDefaultBranch({
+  repo,
+  remote,
+  token,
+  base,
+}: RemoteAccess & { base: string }): Promise<string | null> {
+  await repo.must({
+    args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${REMOTE_REF}`],
+    token,
+  });
+  const onIt = await repo.run({ args: ['merge-base', '--is-ancestor', base, REMOTE_REF] });
+  return onIt.code === 0
+    ? null
+    : `the session's base ${base} is not a commit of the default branch, where a new branch starts`;
 }
 
 function refuse(problem: string): VerifiedCommits {
