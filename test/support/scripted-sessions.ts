@@ -241,6 +241,10 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       });
       gh.finishRun(run.id, 'success');
       return;
+    // An ended build's learn session: no person's correction in a scripted build, so no lesson.
+    case 'learn':
+      gh.finishRun(run.id, 'success');
+      return;
     // The contract's session delivers its pull request as a worker's does.
     case 'contract':
     case 'work': {

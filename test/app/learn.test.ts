@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
+import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
+import { BUILD, CHAIN, installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
+
+const SCRIPT = makeScript({ workers: CHAIN });
+
+/**
+ * An ended build's one learn session (docs/memory.md): dispatched by the app when its final
+ * pull request is merged or closed, by the build's id alone, once across replicas and events.
+ */
+describe('the learn session of an ended build', () => {
+  let gh: FakeGitHub;
+  let now: () => string;
+  let apps: AppHarness[];
+
+  beforeEach(async () => {
+    now = tickingClock();
+    gh = installedRepo(now);
+    apps = [await startApp({ gh, now })];
+  });
+  afterEach(() => {
+    for (const app of apps) app.stop();
+  });
+
+  const learnRuns = () =>
+    gh.runs.filter((run) => run.workflow === 'baton.yml' && run.inputs.role === 'learn');
+  const finalPull = () =>
+    [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+
+  /** A person merges (or closes) the final pull request, and the event reaches every replica. */
+  async function endFinal(how: 'merged' | 'closed'): Promise<void> {
+    const pull = finalPull();
+    if (!pull) throw new Error('no final pull request');
+    if (how === 'merged') {
+      const main = gh.git.resolve(gh.defaultBranch) ?? '';
+      const head = gh.git.resolve(pull.head) ?? '';
+      const merged = gh.git.merge({ ours: main, theirs: head, message: `${pull.title} (#1)` });
+      Object.assign(pull, { state: 'closed', mergedAt: now(), closedAt: now() });
+      gh.events.pull('closed', pull, 'maintainer');
+      gh.setBranch(gh.defaultBranch, merged, 'maintainer');
+    } else {
+      Object.assign(pull, { state: 'closed', closedAt: now() });
+      gh.events.pull('closed', pull, 'maintainer');
+    }
+    await driveBuild({ gh, apps, script: SCRIPT });
+  }
+
+  it('dispatches one on the default branch once the final pull request merges, with two replicas and the event delivered again', async () => {
+    apps.push(await startReplica({ now }));
+    await runApprovedBuild({ gh, apps, script: SCRIPT });
+    expect(learnRuns()).toEqual([]);
+
+    await endFinal('merged');
+    const [run, ...more] = learnRuns();
+    expect(more).toEqual([]);
+    expect(run?.displayTitle).toBe(`baton learn ${BUILD} - -`);
+    expect(run?.inputs).toMatchObject({ role: 'learn', build: BUILD, worker: '', trigger: '' });
+    expect(run?.headBranch).toBe(gh.defaultBranch);
+    expect(run?.status).toBe('completed');
+
+    // The same event again, to every replica: nothing is dispatched twice.
+    const pull = finalPull();
+    if (pull) gh.events.pull('closed', pull, 'maintainer');
+    await driveBuild({ gh, apps, script: SCRIPT });
+    expect(learnRuns()).toHaveLength(1);
+    // Its run answers the build's learning: nothing is left to start, and the locks go.
+    const locks = [...gh.git.refs.keys()].filter(
+      (ref) => ref.startsWith(`refs/baton/${BUILD}/`) && !/\/(usage|adapt|validation)\//.test(ref),
+    );
+    expect(locks).toEqual([]);
+    expect(statusBody(gh, BUILD)).toMatch(/delivered|done/i);
+    expect(apps.flatMap((app) => app.errors)).toEqual([]);
+  });
+
+  it('dispatches one once the final pull request is closed without merging', async () => {
+    await runApprovedBuild({ gh, apps, script: SCRIPT });
+    await endFinal('closed');
+    expect(learnRuns()).toHaveLength(1);
+  });
+
+  it('dispatches none with memory.enabled: false', async () => {
+    gh.git.commitOn(
+      gh.defaultBranch,
+      { '.github/baton.yml': 'memory:\n  enabled: false\n' },
+      'Off',
+    );
+    await runApprovedBuild({ gh, apps, script: SCRIPT });
+    await endFinal('merged');
+    expect(learnRuns()).toEqual([]);
+  });
+});
