@@ -151,6 +151,30 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
         request.path,
       ),
     )
+    // A pull request's inline review comments, every review's, as GitHub lists them.
+    .on('GET', `${repoPath}/pulls/{pull_number}/comments`, ({ pull_number }, request) =>
+      page(
+        gh.reviews
+          .filter((r) => r.pull === Number(pull_number))
+          .flatMap((r) =>
+            r.comments.map((comment, index) => {
+              const id = r.id * 1000 + index;
+              return {
+                id,
+                pull_request_review_id: r.id,
+                user: r.user,
+                body: comment.body,
+                path: comment.path,
+                line: comment.line,
+                side: comment.side,
+                html_url: `${gh.htmlUrl}/pull/${r.pull}#discussion_r${id}`,
+              };
+            }),
+          ),
+        request.query,
+        request.path,
+      ),
+    )
     .on('POST', `${repoPath}/pulls/{pull_number}/reviews`, ({ pull_number }, request) => {
       const pull = pullOf(pull_number);
       if (!pull) return notFound();
