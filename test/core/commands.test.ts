@@ -31,6 +31,11 @@ import {
  */
 const WRITTEN: [string, string | null, Command][] = [
   ['/approve', null, { name: 'approve' }],
+  [
+    '/remember log through src/log.ts, never console.log',
+    null,
+    { name: 'remember', rule: 'log through src/log.ts, never console.log' },
+  ],
   ['/replan split W2.1 in two', null, { name: 'replan', feedback: 'split W2.1 in two' }],
   [
     '/replan fewer workers\nand one for the docs',

@@ -83,4 +83,32 @@ describe('decide: the learn session of an ended build (docs/memory.md)', () => {
     });
     expect(learnDispatches(decide({ snapshot: paused, config, now: NOW }))).toEqual([]);
   });
+
+  it("asks for one learn session a writer's /remember, by its comment, once, whether the build runs or has ended", () => {
+    const remember = makeCommand(
+      { name: 'remember', rule: 'log through src/log.ts' },
+      { commentId: 77 },
+    );
+    for (const state of ['open', 'merged'] as const) {
+      const snapshot = ended(state, { commands: [...deliveredSnapshot().commands, remember] });
+      const asked = learnDispatches(decide({ snapshot, config, now: NOW })).filter(
+        (request) => request.trigger === 'comment-77',
+      );
+      expect(asked).toHaveLength(1);
+      expect(renderRunName(asked[0]!)).toBe(`baton learn ${BUILD} - comment-77`);
+      const answered = makeRun({
+        id: 7091,
+        role: 'learn',
+        worker: null,
+        trigger: 'comment-77',
+        createdAt: ago(2),
+      });
+      const again = { ...snapshot, runs: [...snapshot.runs, answered] };
+      expect(
+        learnDispatches(decide({ snapshot: again, config, now: NOW })).filter(
+          (request) => request.trigger === 'comment-77',
+        ),
+      ).toEqual([]);
+    }
+  });
 });

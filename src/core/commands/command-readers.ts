@@ -41,6 +41,14 @@ export function readReplan({ rest, following }: CommandText): Read<{ feedback: s
     : `/replan needs feedback: describe what should change, e.g. ${code('/replan split W2.1 into an API worker and a UI worker')}.`;
 }
 
+/** `/remember <rule>`: the rule a person wants kept as a lesson, to the next command line. */
+export function readRemember({ rest, following }: CommandText): Read<{ rule: string }> {
+  const rule = [rest, ...following].join('\n').trim();
+  return rule
+    ? { rule }
+    : `/remember needs the rule to keep, e.g. ${code('/remember log through src/log.ts, never console.log')}.`;
+}
+
 /** `W2.1` as written, any case; `W2`, `2.1` and `W0.1` are attempts that need a hint. */
 function readWorkerId(token: string): { id: string } | { attempt: boolean } {
   const id = token.toUpperCase();

@@ -17,6 +17,7 @@ import {
   readContinue,
   readImprove,
   readMessage,
+  readRemember,
   readReplan,
   readRetry,
   readRetrySynthesis,
@@ -180,6 +181,20 @@ export const COMMANDS = {
     writers: 'listed',
     inSet: 'set',
     applies: 'before-work',
+  }),
+  /** A person's rule kept as a lesson: a learn session proposes it (docs/memory.md). */
+  remember: command({
+    usage: '/remember <rule>',
+    effect:
+      'a learn session proposes your rule as one lesson, cited at the code it applies to, in a pull request you merge (docs/memory.md)',
+    head: '/remember',
+    fields: { rule: z.string() },
+    clip: ['rule'],
+    read: readRemember,
+    words: ({ rule }) => ['/remember', rule],
+    writers: 'home',
+    inSet: 'set',
+    applies: 'anytime',
   }),
   retry: command({
     usage: '/retry W2.1 [engine=codex] [instructions]',

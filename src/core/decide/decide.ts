@@ -7,7 +7,7 @@ import type { ParsedConfig } from '../config/config.js';
 import { DEFAULT_SESSION_TIMEOUT_MINUTES } from '../config/session-settings.js';
 import { type Action, type RuleAction, uniqueActions } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
-import { decideLearn } from '../rules/decide-learn.js';
+import { decideLearn, decideRemembered } from '../rules/decide-learn.js';
 import { decideNotices } from '../rules/decide-notices.js';
 import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
@@ -73,10 +73,12 @@ function decidePhase(ctx: DecideContext): Decision {
     : upkeep(ctx);
   // Notices are asked once, of the phase's final view and its workers.
   const notices = decideNotices(ctx, phase);
-  const decided = { actions: [...upkept, ...phase.actions, ...notices], view: phase.view };
+  const actions = [...upkept, ...phase.actions, ...notices];
   // A final PR closed without merging waits for a person: the build is finished until then,
   // and has ended as far as its lessons go (docs/memory.md).
-  if (ctx.snapshot.finalPull?.state !== 'closed') return decided;
+  if (ctx.snapshot.finalPull?.state !== 'closed')
+    return { actions: [...actions, ...decideRemembered(ctx)], view: phase.view };
+  const decided = { actions, view: phase.view };
   return withCleanUp(ctx, { ...decided, actions: [...decided.actions, ...decideLearn(ctx)] });
 }
 

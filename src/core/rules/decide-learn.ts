@@ -13,8 +13,24 @@ import type { DecideContext } from '../context/decide-context.js';
 export function decideLearn(ctx: DecideContext): RuleAction[] {
   if (!ctx.config.memory.enabled) return [];
   const final = ctx.snapshot.finalPull;
-  if (!final || final.state === 'open') return [];
+  if (!final || final.state === 'open') return decideRemembered(ctx);
   const asked = ctx.snapshot.runs.some((run) => run.role === 'learn' && run.trigger === null);
-  if (asked || !ctx.canDispatchWork) return [];
-  return [{ kind: 'dispatch', request: { role: 'learn' } }];
+  if (asked || !ctx.canDispatchWork) return decideRemembered(ctx);
+  return [{ kind: 'dispatch', request: { role: 'learn' } }, ...decideRemembered(ctx)];
+}
+
+/**
+ * A writer's `/remember <rule>` (on the build's issue or a worker's pull
+ * request; anyone else's is refused as every command is) asks for one learn
+ * session of that comment, `baton learn <build> - comment-<id>`: it reads the
+ * comment by id and proposes the rule as one lesson. Once: its run answers it.
+ */
+export function decideRemembered(ctx: DecideContext): RuleAction[] {
+  if (!ctx.config.memory.enabled || !ctx.canDispatchWork) return [];
+  return ctx.commands.accepted.flatMap((info): RuleAction[] => {
+    if (info.command.name !== 'remember') return [];
+    const trigger = `comment-${info.commentId}` as const;
+    const asked = ctx.snapshot.runs.some((run) => run.role === 'learn' && run.trigger === trigger);
+    return asked ? [] : [{ kind: 'dispatch', request: { role: 'learn', trigger } }];
+  });
 }

@@ -118,10 +118,16 @@ export function workerBranch(build: string, worker: string): string {
 
 /**
  * The branch of the lessons an ended build proposes (docs/memory.md): cut from
- * the default branch, opened as a pull request into it that a person merges.
+ * the default branch, opened as a pull request into it that a person merges;
+ * a `/remember` comment's lesson has one of its own, `memory-<comment id>`.
  */
-export function memoryBranch(build: string): string {
-  return `${BRANCH_PREFIX}${build}/memory`;
+export function memoryBranch(build: string, comment?: string): string {
+  return `${BRANCH_PREFIX}${build}/memory${comment ? `-${comment}` : ''}`;
+}
+
+/** The `/remember` comment a learn session answers (its trigger `comment-<id>`), or undefined. */
+export function rememberedComment(trigger: string | undefined | null): string | undefined {
+  return /^comment-(\d+)$/.exec(trigger ?? '')?.[1];
 }
 
 /** Prefix under which every branch of one issue's builds lives. */

@@ -16,6 +16,7 @@ import {
   integrationBranch,
   memoryBranch,
   planPath,
+  rememberedComment,
   workerBranch,
 } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
@@ -316,7 +317,7 @@ export function sessionBranch(env: SessionEnv): string | null {
     case 'validate':
       return null;
     case 'learn':
-      return memoryBranch(env.BATON_BUILD);
+      return memoryBranch(env.BATON_BUILD, rememberedComment(env.BATON_TRIGGER));
     default: {
       const _exhaustive: never = env.BATON_ROLE;
       return _exhaustive;

@@ -32,7 +32,12 @@ const COMMENT_PAGES_MAX = 10;
 
 type Reads = Pick<
   GitHubReads,
-  'listPulls' | 'listPullComments' | 'listWrittenReviews' | 'listIssueComments' | 'getPermission'
+  | 'listPulls'
+  | 'listPullComments'
+  | 'listWrittenReviews'
+  | 'listIssueComments'
+  | 'getIssueComment'
+  | 'getPermission'
 >;
 
 /** An account Baton or another app acts as: its text is no person's correction. */
@@ -164,4 +169,30 @@ export async function gatherCorrections(
     if (kept.length >= CORRECTIONS_MAX) break;
   }
   return kept;
+}
+
+/**
+ * The one `/remember` comment a learn session answers (`comment-<id>`), read
+ * by id: kept only when it is a `/remember` by a person with write access
+ * (the app accepted it so; the session asks again), else nothing.
+ */
+export async function gatherRemembered(
+  github: Pick<GitHubReads, 'getIssueComment' | 'getPermission'>,
+  id: string,
+): Promise<Correction[]> {
+  const comment = await github.getIssueComment(id);
+  const body = comment?.body?.trim() ?? '';
+  if (!comment?.user || !comment.html_url || !/^\/remember\b/.test(body)) return [];
+  if (comment.user.login.endsWith('[bot]')) return [];
+  if (!(await writersOnly(github)(comment.user.login))) return [];
+  const number = /\/(?:issues|pull)\/(\d+)/.exec(comment.html_url)?.[1];
+  return [
+    {
+      kind: 'remember',
+      url: comment.html_url,
+      author: comment.user.login,
+      where: number ? `#${number}` : 'the build',
+      text: body.slice(0, TEXT_MAX),
+    },
+  ];
 }

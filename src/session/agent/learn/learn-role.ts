@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lessonPath, MEMORY_FOLDER, renderLesson, slugOf } from '../../../core/memory/lesson.js';
-import { parseBuildId } from '../../../core/vocabulary/ids.js';
+import { parseBuildId, rememberedComment } from '../../../core/vocabulary/ids.js';
 import { fenced, MATERIAL_LEAD } from '../../../core/vocabulary/markdown.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';
@@ -10,7 +10,7 @@ import { failedOutcome, type RoleOutcome } from '../roles/role-outcome.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
-import { type Correction, gatherCorrections } from './gather-corrections.js';
+import { type Correction, gatherCorrections, gatherRemembered } from './gather-corrections.js';
 import {
   checkLessons,
   LESSONS_MAX,
@@ -29,11 +29,12 @@ import {
 export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
   const build = ctx.env.BATON_BUILD;
   const issue = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
-  const corrections = await gatherCorrections(ctx.github, {
-    build,
-    issue,
-    repository: ctx.env.GITHUB_REPOSITORY,
-  });
+  // A `/remember` comment's session reads that comment alone, and proposes one lesson.
+  const remembered = rememberedComment(ctx.env.BATON_TRIGGER);
+  const corrections = remembered
+    ? await gatherRemembered(ctx.github, remembered)
+    : await gatherCorrections(ctx.github, { build, issue, repository: ctx.env.GITHUB_REPOSITORY });
+  const most = remembered ? 1 : LESSONS_MAX;
   if (corrections.length === 0) {
     ctx.log('no correction by a person with write access: nothing to learn, no model call');
     return { status: 'complete', reason: null, head: null };
@@ -44,17 +45,23 @@ export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
     lineOf: (file, line) => lineOf(ctx.root, file, line),
     commit: ctx.base,
     today: new Date(ctx.now()).toISOString().slice(0, 10),
-    build: String(issue),
+    build: remembered ? 'remember' : String(issue),
+    most,
     existing: existingLessons(ctx.root),
     repository: ctx.env.GITHUB_REPOSITORY,
   };
   const outcome = await converse(ctx, {
     ...readOnlyParts(ctx, { models: 'review', role: 'learn', submit: 'submit_lessons' }),
-    prompt: renderLearnPrompt({ build, repository: ctx.env.GITHUB_REPOSITORY, corrections }),
+    prompt: renderLearnPrompt({
+      build,
+      repository: ctx.env.GITHUB_REPOSITORY,
+      corrections,
+      most,
+    }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit: createSubmitTool({
       name: 'submit_lessons',
-      description: `Hand in at most ${LESSONS_MAX} lessons the corrections teach (none when they teach nothing that will hold again).`,
+      description: `Hand in at most ${most} lessons the corrections teach (none when they teach nothing that will hold again).`,
       schema: LessonsSubmission,
       check: (submission) => checkLessons(submission, facts),
     }),
@@ -75,17 +82,20 @@ export function renderLearnPrompt({
   build,
   repository,
   corrections,
+  most = LESSONS_MAX,
 }: {
   build: string;
   repository: string;
   corrections: readonly Correction[];
+  /** At most this many lessons: one for a `/remember`. */
+  most?: number;
 }): string {
   return [
     `Build \`${build}\` of ${repository} has ended. Below are the corrections people with write access made during it.`,
     'Propose lessons: rules a later session should follow so that no one has to make the same correction again.',
     'A lesson holds beyond this one build, cites 1 to 5 lines of this checkout it applies to (read them first), and links the corrections that taught it.',
     'Propose none when the corrections were about this build alone.',
-    `Then call submit_lessons with them (at most ${LESSONS_MAX}).`,
+    `Then call submit_lessons with them (at most ${most}).`,
     '',
     MATERIAL_LEAD,
     '',

@@ -92,6 +92,8 @@ export interface LessonFacts {
   existing: ReadonlySet<string>;
   /** `owner/name`: a lesson may reach no other repository. */
   repository: string;
+  /** At most this many lessons (one for a `/remember`); `LESSONS_MAX` when absent. */
+  most?: number;
 }
 
 /** The lessons, whole and checked, or every problem of the submission for the model to fix. */
@@ -102,6 +104,9 @@ export function checkLessons(
   const problems: string[] = [];
   const lessons: Lesson[] = [];
   const slugs = new Set<string>();
+  const most = facts.most ?? LESSONS_MAX;
+  if (submission.lessons.length > most)
+    problems.push(`lessons: hand in at most ${most} (${submission.lessons.length} given)`);
   submission.lessons.forEach((proposed, index) => {
     const at = `lessons.${index}`;
     const own: string[] = [];

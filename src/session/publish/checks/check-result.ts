@@ -8,6 +8,7 @@ import {
   integrationBranch,
   memoryBranch,
   parseLoopSubject,
+  rememberedComment,
   workerBranch,
 } from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
@@ -45,7 +46,7 @@ export function getSessionTarget(env: SessionEnv): ParsedTarget {
     problems.push(`BATON_PR is required for a ${role} session`);
   }
   if (problems.length > 0) return { ok: false, problems };
-  const branch = branchOf(role, build, worker);
+  const branch = branchOf(role, build, worker, env.BATON_TRIGGER);
   return { ok: true, target: { role, build, worker, pr, branch, adapt: adaptOf(env) } };
 }
 
@@ -57,7 +58,12 @@ function adaptOf(env: SessionEnv): string | null {
   return kind === 'adapt' ? id : null;
 }
 
-function branchOf(role: SessionRole, build: string, worker: string | null): string | null {
+function branchOf(
+  role: SessionRole,
+  build: string,
+  worker: string | null,
+  trigger: string | undefined,
+): string | null {
   switch (role) {
     case 'plan':
     case 'research':
@@ -72,7 +78,7 @@ function branchOf(role: SessionRole, build: string, worker: string | null): stri
     case 'validate':
       return null;
     case 'learn':
-      return memoryBranch(build);
+      return memoryBranch(build, rememberedComment(trigger));
     default: {
       const _exhaustive: never = role;
       return _exhaustive;

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { lessonPath, MEMORY_FOLDER, parseLesson } from '../../../core/memory/lesson.js';
-import { parseBuildId } from '../../../core/vocabulary/ids.js';
+import { parseBuildId, rememberedComment } from '../../../core/vocabulary/ids.js';
 import { hasCommits } from '../checks/check-result.js';
 import { HEAD_REF } from '../checks/verify-commits.js';
 import type { PublishOutcome } from '../publish-outcome.js';
@@ -21,16 +21,27 @@ const Pull = z.object({ number: z.number(), html_url: z.string() });
 /** What publishing lessons takes of a checked session. */
 type CheckedLessons = ReadSession & { api: GitHubApi; pushed: boolean };
 
-/** The lessons' pull request's title: one a build. */
-export function memoryPullTitle(issue: number): string {
-  return `What build #${issue} taught`;
+/** The lessons' pull request's title: one a build, and one a `/remember` comment. */
+export function memoryPullTitle(issue: number, remembered?: string): string {
+  return remembered ? `A lesson to remember, from #${issue}` : `What build #${issue} taught`;
 }
 
 /** The pull request's body: what it is, who approves it, and each lesson's file. */
-export function memoryPullBody({ issue, slugs }: { issue: number; slugs: string[] }): string {
+export function memoryPullBody({
+  issue,
+  slugs,
+  remembered,
+}: {
+  issue: number;
+  slugs: string[];
+  remembered?: string;
+}): string {
   const count = slugs.length === 1 ? 'one lesson' : `${slugs.length} lessons`;
+  const from = remembered
+    ? `A \`/remember\` on build #${issue} (comment ${remembered}) proposes ${count}.`
+    : `Build #${issue} proposes ${count}, learned from the corrections people with write access made during it.`;
   return [
-    `Build #${issue} proposes ${count}, learned from the corrections people with write access made during it. Each is a file under \`${MEMORY_FOLDER}/\`, which later sessions read before they work.`,
+    `${from} Each is a file under \`${MEMORY_FOLDER}/\`, which later sessions read before they work.`,
     '',
     'Merge to keep them; edit or delete any file first. **Baton never merges this pull request**: a person approves what every later session will read.',
     '',
@@ -76,8 +87,14 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
   }
   const issue = Number(env.BATON_ISSUE ?? parseBuildId(target.build)?.issue);
   const repository = env.GITHUB_REPOSITORY;
-  const body = memoryPullBody({ issue, slugs: slugs.sort() });
-  const pull = await ensureMemoryPull({ checked, branch: target.branch, issue, body });
+  const remembered = rememberedComment(env.BATON_TRIGGER);
+  const body = memoryPullBody({
+    issue,
+    slugs: slugs.sort(),
+    ...(remembered ? { remembered } : {}),
+  });
+  const title = memoryPullTitle(issue, remembered);
+  const pull = await ensureMemoryPull({ checked, branch: target.branch, title, body });
   return {
     kind: 'published',
     lines: [
@@ -91,12 +108,12 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
 async function ensureMemoryPull({
   checked: { env, api },
   branch,
-  issue,
+  title,
   body,
 }: {
   checked: CheckedLessons;
   branch: string;
-  issue: number;
+  title: string;
   body: string;
 }): Promise<{ number: number; url: string; created: boolean }> {
   const repository = env.GITHUB_REPOSITORY;
@@ -126,7 +143,7 @@ async function ensureMemoryPull({
   try {
     const created = Pull.parse(
       await api.request('POST', `${repoPath(repository)}/pulls`, {
-        title: memoryPullTitle(issue),
+        title,
         head: branch,
         base,
         body,
