@@ -122,6 +122,28 @@ function alone(
   return command({ usage: head, head, fields: {}, read: readAlone, words: () => [head], ...more });
 }
 
+/**
+ * A command of free text to the next command line, written `head <text>`: a
+ * session reads it from the comment by id, so the record keeps only its start.
+ */
+function ofText<K extends string>(
+  head: string,
+  field: K,
+  more: Pick<
+    CommandSpec<Record<K, z.ZodString>>,
+    'usage' | 'effect' | 'read' | 'writers' | 'inSet' | 'applies'
+  >,
+) {
+  const fields = { [field]: z.string() } as Record<K, z.ZodString>;
+  return command({
+    head,
+    fields,
+    clip: [field],
+    words: (read) => [head, (read as Record<K, string>)[field]],
+    ...more,
+  });
+}
+
 /** A command that names a worker and nothing else, written `head W2.1`. */
 function ofWorker(
   head: string,
@@ -170,28 +192,20 @@ export const COMMANDS = {
     inSet: 'set',
     applies: 'a-plan-to-approve',
   }),
-  replan: command({
+  replan: ofText('/replan', 'feedback', {
     usage: '/replan <what to change>',
     effect: 'a new plan session that reads your comment',
-    head: '/replan',
-    fields: { feedback: z.string() },
-    clip: ['feedback'],
     read: readReplan,
-    words: ({ feedback }) => ['/replan', feedback],
     writers: 'listed',
     inSet: 'set',
     applies: 'before-work',
   }),
   /** A person's rule kept as a lesson: a learn session proposes it (docs/memory.md). */
-  remember: command({
+  remember: ofText('/remember', 'rule', {
     usage: '/remember <rule>',
     effect:
       'a learn session proposes your rule as one lesson, cited at the code it applies to, in a pull request you merge (docs/memory.md)',
-    head: '/remember',
-    fields: { rule: z.string() },
-    clip: ['rule'],
     read: readRemember,
-    words: ({ rule }) => ['/remember', rule],
     writers: 'home',
     inSet: 'set',
     applies: 'anytime',

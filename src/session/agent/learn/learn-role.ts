@@ -50,21 +50,18 @@ export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
     existing: existingLessons(ctx.root),
     repository: ctx.env.GITHUB_REPOSITORY,
   };
+  const repository = ctx.env.GITHUB_REPOSITORY;
+  const submit = createSubmitTool({
+    name: 'submit_lessons',
+    description: `Hand in at most ${most} lessons the corrections teach (none when they teach nothing that will hold again).`,
+    schema: LessonsSubmission,
+    check: (submission) => checkLessons(submission, facts),
+  });
   const outcome = await converse(ctx, {
     ...readOnlyParts(ctx, { models: 'review', role: 'learn', submit: 'submit_lessons' }),
-    prompt: renderLearnPrompt({
-      build,
-      repository: ctx.env.GITHUB_REPOSITORY,
-      corrections,
-      most,
-    }),
+    prompt: renderLearnPrompt({ build, repository, corrections, most }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
-    submit: createSubmitTool({
-      name: 'submit_lessons',
-      description: `Hand in at most ${most} lessons the corrections teach (none when they teach nothing that will hold again).`,
-      schema: LessonsSubmission,
-      check: (submission) => checkLessons(submission, facts),
-    }),
+    submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
   const lessons = outcome.value;
