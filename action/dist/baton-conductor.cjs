@@ -43119,6 +43119,10 @@ function readReplan({ rest, following }) {
   const feedback = [rest, ...following].join("\n").trim();
   return feedback ? { feedback } : `/replan needs feedback: describe what should change, e.g. ${code("/replan split W2.1 into an API worker and a UI worker")}.`;
 }
+function readRemember({ rest, following }) {
+  const rule = [rest, ...following].join("\n").trim();
+  return rule ? { rule } : `/remember needs the rule to keep, e.g. ${code("/remember log through src/log.ts, never console.log")}.`;
+}
 function readWorkerId(token) {
   const id = token.toUpperCase();
   if (WORKER_ID.test(id)) return { id };
@@ -43213,7 +43217,8 @@ var SESSION_ROLES = [
   "research",
   "summary",
   "synthesis",
-  "validate"
+  "validate",
+  "learn"
 ];
 function isWorkRole(role) {
   return role === "work" || role === "contract";
@@ -43307,12 +43312,13 @@ function readEngineSettings(setting, validation) {
   const roles = {};
   if (typeof setting !== "string") {
     for (const role of SESSION_ROLES) {
-      const engine = role === "contract" || role === "validate" ? void 0 : setting[role];
+      const engine = role === "contract" || role === "validate" || role === "learn" ? void 0 : setting[role];
       if (engine) roles[role] = engine;
     }
   }
   const validator = validation ?? roles.review;
   if (validator) roles.validate = validator;
+  if (roles.review) roles.learn = roles.review;
   if (typeof setting === "string")
     return { default: setting, roles, allow: named([setting, ...Object.values(roles)]) };
   const allow = named([setting.default, ...Object.values(roles), ...setting.allow ?? []]);
@@ -43886,6 +43892,7 @@ var Session = external_exports.strictObject({
 
 // src/core/config/verification-settings.ts
 var RISK_CLASSES = [
+  "memory",
   "workflow",
   "ownership",
   "test-aware",
@@ -43904,6 +43911,7 @@ var Autonomy = external_exports.strictObject({
   /**
    * A worker pull request whose evidence shows one of these classes is not
    * merged until a person approves its head or replies `/merge W<id>`.
+   * `memory` (a lesson of `.baton/memory/`) waits whatever this says.
    */
   waitFor: external_exports.array(RiskClass).max(RISK_CLASSES.length).default(["workflow", "ownership", "test-aware", "build", "dependency", "security"])
 });
@@ -44063,7 +44071,7 @@ var Config = external_exports.strictObject({
   changeSets: ChangeSets.prefault({}),
   runaway: RunawaySettings.prefault({}),
   verification: VerificationSettings.prefault({}),
-  /** Lessons sessions read from `.baton/memory/` (docs/memory.md). */
+  /** Lessons sessions read from `.baton/memory/`, and an ended build proposes (docs/memory.md). */
   memory: MemorySettings.prefault({})
 }).superRefine((config3, ctx) => {
   const { validation } = config3.verification;
@@ -52163,6 +52171,16 @@ function command(spec) {
 function alone(head, more) {
   return command({ usage: head, head, fields: {}, read: readAlone, words: () => [head], ...more });
 }
+function ofText(head, field, more) {
+  const fields = { [field]: external_exports.string() };
+  return command({
+    head,
+    fields,
+    clip: [field],
+    words: (read) => [head, read[field]],
+    ...more
+  });
+}
 function ofWorker(head, more) {
   return command({
     usage: `${head} W2.1`,
@@ -52196,17 +52214,22 @@ var COMMANDS = {
     inSet: "set",
     applies: "a-plan-to-approve"
   }),
-  replan: command({
+  replan: ofText("/replan", "feedback", {
     usage: "/replan <what to change>",
     effect: "a new plan session that reads your comment",
-    head: "/replan",
-    fields: { feedback: external_exports.string() },
-    clip: ["feedback"],
     read: readReplan,
-    words: ({ feedback }) => ["/replan", feedback],
     writers: "listed",
     inSet: "set",
     applies: "before-work"
+  }),
+  /** A person's rule kept as a lesson: a learn session proposes it (docs/memory.md). */
+  remember: ofText("/remember", "rule", {
+    usage: "/remember <rule>",
+    effect: "a learn session proposes your rule as one lesson, cited at the code it applies to, in a pull request you merge (docs/memory.md)",
+    read: readRemember,
+    writers: "home",
+    inSet: "set",
+    applies: "anytime"
   }),
   retry: command({
     usage: "/retry W2.1 [engine=codex] [instructions]",
@@ -52617,7 +52640,8 @@ var SHOWN = {
   research: "occasional",
   summary: "occasional",
   synthesis: "occasional",
-  validate: "occasional"
+  validate: "occasional",
+  learn: "occasional"
 };
 function renderSpendByRole(totals) {
   const parts = SESSION_ROLES.filter(
@@ -54356,7 +54380,8 @@ var SESSION_WRITES = {
   research: 0,
   summary: 0,
   synthesis: 1,
-  validate: 0
+  validate: 0,
+  learn: 1
 };
 var MINUTE = 6e4;
 var HOUR = 36e5;
@@ -56421,6 +56446,25 @@ function sessionEngines(read) {
   };
 }
 
+// src/core/rules/decide-learn.ts
+function decideLearn(ctx) {
+  if (!ctx.config.memory.enabled) return [];
+  const final = ctx.snapshot.finalPull;
+  if (!final || final.state === "open") return decideRemembered(ctx);
+  const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === null);
+  if (asked || !ctx.canDispatchWork) return decideRemembered(ctx);
+  return [{ kind: "dispatch", request: { role: "learn" } }, ...decideRemembered(ctx)];
+}
+function decideRemembered(ctx) {
+  if (!ctx.config.memory.enabled || !ctx.canDispatchWork) return [];
+  return ctx.commands.accepted.flatMap((info) => {
+    if (info.command.name !== "remember") return [];
+    const trigger = `comment-${info.commentId}`;
+    const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === trigger);
+    return asked ? [] : [{ kind: "dispatch", request: { role: "learn", trigger } }];
+  });
+}
+
 // src/core/plan/due-criteria.ts
 var LAST_WAVE = 99;
 function dueAtEnd(skipped) {
@@ -56466,6 +56510,7 @@ function globRegex(glob) {
 var LARGE_CHANGE_LINES = 400;
 var RISKY_ROUNDS = 2;
 var RISK_TABLE = {
+  memory: { text: "changes the lessons every later session reads" },
   workflow: { text: "changes a workflow" },
   security: { text: "changes security-sensitive paths" },
   ownership: { text: "changes who must review or what a review shows" },
@@ -56478,6 +56523,10 @@ var RISK_TABLE = {
   rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
   size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` }
 };
+var ALWAYS_WAIT = ["memory"];
+function waitingClasses(settings) {
+  return /* @__PURE__ */ new Set([...settings.autonomy.waitFor, ...ALWAYS_WAIT]);
+}
 var RISK_ORDER = Object.keys(RISK_TABLE);
 function riskWeight(risk) {
   return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
@@ -56556,6 +56605,7 @@ function fileClasses(file2, settings) {
   if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found.add("workflow");
   if (file2.testAware && !isTestPath(file2.path)) found.add("test-aware");
   for (const path2 of paths) {
+    if (isLessonPath(path2)) found.add("memory");
     if (isWorkflowPath(path2)) found.add("workflow");
     if (isOwnershipPath(path2)) found.add("ownership");
     if (isBuildPath(path2)) found.add("build");
@@ -56565,6 +56615,9 @@ function fileClasses(file2, settings) {
     if (isTestPath(path2) && file2.status !== "added") found.add("tests");
   }
   return RISK_ORDER.filter((risk) => found.has(risk));
+}
+function isLessonPath(path2) {
+  return path2.startsWith(".baton/memory/");
 }
 function isWorkflowPath(path2) {
   const base = baseName(path2);
@@ -57955,7 +58008,8 @@ function decideEnded(ctx) {
   const { build } = ctx.snapshot;
   const ended2 = delivered2 ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
   return withCleanUp(ctx, {
-    actions: delivered2 ? [] : cancelActions(ctx),
+    // A delivered build's one learn session (docs/memory.md).
+    actions: delivered2 ? decideLearn(ctx) : cancelActions(ctx),
     view: { ...ended2, progress: snapshotProgress(ctx) }
   });
 }
@@ -57996,7 +58050,7 @@ function withCleanUp(ctx, decision) {
 function autonomyWait(pull, settings, vetting) {
   const risk = judgeRisk(pull, settings, vetting);
   if (risk.evidence !== "current") return null;
-  const waitFor = new Set(settings.autonomy.waitFor);
+  const waitFor = waitingClasses(settings);
   const classes = risk.classes.filter((one) => waitFor.has(one));
   if (classes.length === 0 || approvedByPerson(pull)) return null;
   return {
@@ -59014,8 +59068,11 @@ function decidePhase(ctx) {
   const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
   const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
   const notices2 = decideNotices(ctx, phase);
-  const decided2 = { actions: [...upkept, ...phase.actions, ...notices2], view: phase.view };
-  return ctx.snapshot.finalPull?.state === "closed" ? withCleanUp(ctx, decided2) : decided2;
+  const actions = [...upkept, ...phase.actions, ...notices2];
+  if (ctx.snapshot.finalPull?.state !== "closed")
+    return { actions: [...actions, ...decideRemembered(ctx)], view: phase.view };
+  const decided2 = { actions, view: phase.view };
+  return withCleanUp(ctx, { ...decided2, actions: [...decided2.actions, ...decideLearn(ctx)] });
 }
 function isAdapting(view) {
   if (view.phase !== "running") return false;
@@ -61491,7 +61548,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
     for (let send = 1; ; send++) {
       if (!window2.open()) throw window2.late();
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request2, window2));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request2, snapshot, window2));
         const details = data;
         const run3 = details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
         solo?.dispatched(request2, run3);
@@ -61500,7 +61557,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
         solo?.dispatched(request2, null);
         if (!window2.open()) throw window2.late(error62.cause);
-        const run3 = await findRunOf(ctx, request2).catch(() => {
+        const run3 = await findRunOf(ctx, request2, snapshot).catch(() => {
           throw error62;
         });
         if (run3) return run3;
@@ -61521,7 +61578,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   });
   if (!held3.taken) return { result: "dispatched", run: held3.value };
   const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
-  const run2 = await findRunOf(ctx, request2, { again: !waiting }).catch(() => void 0);
+  const run2 = await findRunOf(ctx, request2, snapshot, { again: !waiting }).catch(() => void 0);
   if (run2 === void 0)
     return solo ? { result: "stood-down", retryInMs: LISTING_FAILED_RETRY_MS } : { result: "stood-down" };
   if (run2 !== null) {
@@ -61586,14 +61643,14 @@ var DispatchLateError = class extends AnswerLostError {
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
 var LISTING_FAILED_RETRY_MS = 5e3;
 var DISPATCH_SENDS = 3;
-async function findRunOf(ctx, request2, { again = true } = {}) {
+async function findRunOf(ctx, request2, snapshot, { again = true } = {}) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
       owner: ctx.owner,
       repo: ctx.repo,
       workflow_id: WORKFLOW_FILE,
-      branch: sessionRef(request2),
+      branch: sessionRef(request2, snapshot),
       event: "workflow_dispatch",
       per_page: 20
     });
@@ -61607,7 +61664,7 @@ async function findRunOf(ctx, request2, { again = true } = {}) {
   return new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
-async function dispatchWorkflow(ctx, request2, window2) {
+async function dispatchWorkflow(ctx, request2, snapshot, window2) {
   const defaults2 = ctx.octokit.request.endpoint.DEFAULTS;
   const apiUrl = String(defaults2.baseUrl);
   const fetch = (input2, init2) => window2.open() ? (defaults2.request?.fetch ?? globalThis.fetch)(
@@ -61620,7 +61677,7 @@ async function dispatchWorkflow(ctx, request2, window2) {
       owner: ctx.owner,
       repo: ctx.repo,
       workflow_id: WORKFLOW_FILE,
-      ref: sessionRef(request2),
+      ref: sessionRef(request2, snapshot),
       inputs: renderDispatchInputs(request2),
       ...details ? { return_run_details: true } : {},
       request: { fetch }
@@ -61659,7 +61716,8 @@ function lockRefOf(lock, build) {
     }
   }
 }
-function sessionRef(request2) {
+function sessionRef(request2, snapshot) {
+  if (request2.role === "learn") return snapshot.repo.defaultBranch;
   return request2.worker && parseLoopSubject(request2.worker) === null && parseMilestoneSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
 }
 function withDispatchedRuns(snapshot, outcomes, now) {
