@@ -74,10 +74,10 @@ describe("the contract's command", () => {
 
   it("splits on the shell's operators, quotes kept whole", () => {
     expect(splitCommand('a "b || c" && d|e; f 2>&1')).toEqual([
-      { words: ['a', 'b || c'], operator: '&&' },
-      { words: ['d'], operator: '|' },
-      { words: ['e'], operator: ';' },
-      { words: ['f', '2>&1'], operator: null },
+      { words: ['a', 'b || c'], operator: '&&', end: 11 },
+      { words: ['d'], operator: '|', end: 15 },
+      { words: ['e'], operator: ';', end: 17 },
+      { words: ['f', '2>&1'], operator: null, end: 25 },
     ]);
   });
 });

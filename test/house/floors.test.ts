@@ -20,6 +20,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['src/core/vocabulary/'],
   ['src/core/sessions/'],
   ['src/core/plan/'],
+  ['src/core/reports/'],
   ['src/core/records/'],
   ['src/core/commands/'],
   ['src/core/config/'],

@@ -8,10 +8,12 @@
  */
 
 /** A command's words between the shell's list and pipe operators, with the operator after each part. */
-interface Part {
+export interface Part {
   words: string[];
   /** The operator that ends the part: `;`, `&&`, `||`, `|`, `&`, or null at the end. */
   operator: string | null;
+  /** Where the part's text ends in the command (where its operator starts), so words can be added to it. */
+  end: number;
 }
 
 /** Programs (and `program subcommand`) that run tests. */
@@ -142,9 +144,9 @@ export function splitCommand(command: string): Part[] | null {
     if (word !== null) words.push(word);
     word = null;
   };
-  const endPart = (operator: string | null) => {
+  const endPart = (operator: string | null, end: number) => {
     endWord();
-    if (words.length > 0 || operator !== null) parts.push({ words, operator });
+    if (words.length > 0 || operator !== null) parts.push({ words, operator, end });
     words = [];
   };
   for (let i = 0; i < command.length; i++) {
@@ -166,13 +168,13 @@ export function splitCommand(command: string): Part[] | null {
     }
     const two = command.slice(i, i + 2);
     if (two === '&&' || two === '||') {
-      endPart(two);
+      endPart(two, i);
       i++;
     } else if (char === ';' || char === '\n' || char === '|' || char === '&') {
       // `2>&1` and `&>` are redirections, not a background part.
       if (char === '&' && (command[i - 1] === '>' || command[i + 1] === '>'))
         word = `${word ?? ''}&`;
-      else endPart(char === '\n' ? ';' : char);
+      else endPart(char === '\n' ? ';' : char, i);
     } else if (/\s/.test(char)) {
       endWord();
     } else {
@@ -180,7 +182,7 @@ export function splitCommand(command: string): Part[] | null {
     }
   }
   if (quote) return null;
-  endPart(null);
+  endPart(null, command.length);
   // A trailing `;` ends the list; it does not start an empty part.
   return parts.filter((part) => part.words.length > 0 || part.operator !== ';');
 }
@@ -193,8 +195,11 @@ function fails(words: string[]): boolean {
   );
 }
 
-/** The test runner a part runs, or null: through `npx`, `uv run`, `python -m` … and package scripts. */
-function runnerOf(words: string[]): string | null {
+/**
+ * The test runner a part runs (`vitest`, `go test`, `node --test`, or a package
+ * script as `npm test`), or null: through `npx`, `uv run`, `python -m` ….
+ */
+export function runnerOf(words: string[]): string | null {
   const plain = words.filter((word) => !isAssignment(word)).map(programName);
   let rest = plain;
   for (let unwrapped = true; unwrapped; ) {

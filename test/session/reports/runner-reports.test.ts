@@ -1,0 +1,144 @@
+/**
+ * The runners' own reports, written by really running tiny projects (Vitest
+ * through Baton's reporter, node:test's TAP) with the command
+ * `reportingCommand` makes of a contract's command, then read per check
+ * (src/core/reports/).
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { outcomeOf } from '../../../src/core/reports/check-outcome.js';
+import { readReport } from '../../../src/core/reports/read-report.js';
+import { reportingCommand } from '../../../src/core/reports/reporting-command.js';
+import { vitestReporterSource } from '../../../src/core/reports/vitest-reporter.js';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A project in a temporary folder holding `files`, with this repository's node_modules. */
+async function project(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'baton-reports-'));
+  dirs.push(root);
+  await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
+    await writeFile(path.join(root, name), text);
+  }
+  return root;
+}
+
+/** Runs `command` in `root` as the validation does (`sh -c`), outside this run's Vitest. */
+async function runIn(root: string, command: string): Promise<number> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(VITEST|NODE_TEST|TEST$)/.test(key)),
+  );
+  try {
+    await run('sh', ['-c', command], { cwd: root, env: { ...env, CI: 'true' } });
+    return 0;
+  } catch (error) {
+    return (error as { code?: number }).code ?? -1;
+  }
+}
+
+/** One file's checks, every outcome a runner gives. */
+const VITEST_CHECKS = `import { describe, expect, it } from 'vitest';
+describe('login', () => {
+  it('passes', () => { expect(1).toBe(1); });
+  it('fails plainly', () => { expect(1).toBe(2); });
+  it.fails('is marked to fail and throws', () => { throw new Error('not implemented'); });
+  it.fails('is marked to fail and passes', () => { expect(1).toBe(1); });
+  it.skip('is skipped', () => {});
+  it.todo('is left to do');
+});
+`;
+
+const NODE_CHECKS = `import { describe, it } from 'node:test';
+import assert from 'node:assert';
+describe('login', () => {
+  it('passes', () => { assert.equal(1, 1); });
+  it('fails \\u0023 plainly', () => { assert.equal(1, 2); });
+  it('is left to do and throws', { todo: true }, () => { throw new Error('not implemented'); });
+  it('is left to do and passes', { todo: 'later' }, () => {});
+  it('is skipped', { skip: true }, () => {});
+});
+`;
+
+describe('a runner report written by the runner', () => {
+  it('Vitest through Baton reporter: an it.fails check that throws is an expected failure, never a pass', async () => {
+    const root = await project({
+      'package.json': JSON.stringify({ type: 'module', scripts: { test: 'vitest run' } }),
+      'vitest.config.mjs': 'export default {};\n',
+      'test/contract/login.test.ts': VITEST_CHECKS,
+    });
+    const reportFile = path.join(root, '.git-report.json');
+    const vitestReporter = path.join(root, '.baton-reporter.mjs');
+    await writeFile(vitestReporter, vitestReporterSource(reportFile));
+    const planned = reportingCommand({
+      command: 'npm test -- test/contract',
+      reportFile,
+      vitestReporter,
+      scripts: { test: 'vitest run' },
+    });
+    expect(planned).toMatchObject({ kind: 'report', format: 'json', runner: 'vitest' });
+    expect(await runIn(root, planned.command)).toBe(1);
+    const report = readReport('json', await readFile(reportFile, 'utf8'));
+    if (!report.ok) throw new Error(report.reason);
+    const file = 'test/contract/login.test.ts';
+    const of = (name: string) => outcomeOf(report.checks, { file, name });
+    expect({
+      passes: of('login › passes'),
+      fails: of('login > fails plainly'),
+      marked: of('is marked to fail and throws'),
+      markedPasses: of('login is marked to fail and passes'),
+      skipped: of('login › is skipped'),
+      todo: of('login › is left to do'),
+      missing: of('login › is not there'),
+    }).toEqual({
+      passes: 'passed',
+      fails: 'failed',
+      marked: 'expected-failure',
+      markedPasses: 'failed',
+      skipped: 'skipped',
+      todo: 'todo',
+      missing: null,
+    });
+  });
+
+  it("node:test's TAP: `todo` is todo whether it throws or not, `skip` skipped, a `#` in a name read back", async () => {
+    const root = await project({ 'test/contract/login.test.mjs': NODE_CHECKS });
+    const reportFile = path.join(root, 'report.tap');
+    const planned = reportingCommand({
+      command: 'node --test test/contract/login.test.mjs',
+      reportFile,
+      vitestReporter: '/nowhere.mjs',
+      scripts: {},
+    });
+    expect(planned).toMatchObject({ kind: 'report', format: 'tap', runner: 'node --test' });
+    expect(await runIn(root, planned.command)).toBe(1);
+    const report = readReport('tap', await readFile(reportFile, 'utf8'));
+    if (!report.ok) throw new Error(report.reason);
+    const file = 'test/contract/login.test.mjs';
+    const of = (name: string) => outcomeOf(report.checks, { file, name });
+    expect({
+      passes: of('login > passes'),
+      fails: of('login > fails # plainly'),
+      todoThrows: of('login > is left to do and throws'),
+      todoPasses: of('login > is left to do and passes'),
+      skipped: of('login > is skipped'),
+      suite: report.checks.some((check) => check.name === 'login'),
+    }).toEqual({
+      passes: 'passed',
+      fails: 'failed',
+      todoThrows: 'todo',
+      todoPasses: 'todo',
+      skipped: 'skipped',
+      suite: false,
+    });
+  });
+});
