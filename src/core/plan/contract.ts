@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { buildDir, parseWorkerId } from '../vocabulary/ids.js';
-import { OutputPath, type Plan, type PlanWorker } from './plan.js';
+import { type Criterion, OutputPath, type Plan, type PlanWorker } from './plan.js';
 import { planRepositories, repositoryOf, repositoryOrder } from './set-plan.js';
 
 /** The contract's worker: wave 0, before every other. */
@@ -71,24 +71,37 @@ export interface PlannedCriterion {
   /** The worker it belongs to; null for the build's own. */
   worker: string | null;
   text: string;
+  /**
+   * It holds already, before any work: its check guards against a regression
+   * and must pass on the contract's commit and after the work alike, where every
+   * other check must fail before and pass after (docs/verification.md).
+   */
+  guard?: boolean;
+}
+
+/** A criterion's sentence, and whether the plan marks it a guard. */
+export function criterionParts(criterion: Criterion): { text: string; guard: boolean } {
+  return typeof criterion === 'string'
+    ? { text: criterion, guard: false }
+    : { text: criterion.text, guard: criterion.guard === true };
 }
 
 /** Every criterion of a plan, the build's first, then each worker's in plan order. */
 export function criteriaOf(plan: {
-  criteria?: readonly string[] | undefined;
-  workers: readonly { id: string; criteria?: readonly string[] | undefined }[];
+  criteria?: readonly Criterion[] | undefined;
+  workers: readonly { id: string; criteria?: readonly Criterion[] | undefined }[];
 }): PlannedCriterion[] {
   return [
-    ...(plan.criteria ?? []).map((text, index) => ({
+    ...(plan.criteria ?? []).map((criterion, index) => ({
       id: `build:${index + 1}`,
       worker: null,
-      text,
+      ...criterionParts(criterion),
     })),
     ...plan.workers.flatMap((worker) =>
-      (worker.criteria ?? []).map((text, index) => ({
+      (worker.criteria ?? []).map((criterion, index) => ({
         id: `${worker.id}:${index + 1}`,
         worker: worker.id,
-        text,
+        ...criterionParts(criterion),
       })),
     ),
   ];
@@ -111,9 +124,9 @@ export function workRoleOf(worker: string): 'work' | 'contract' {
 
 /** A plan as the routing of its criteria reads it. */
 type RoutedPlan = {
-  criteria?: readonly string[] | undefined;
+  criteria?: readonly Criterion[] | undefined;
   workers: readonly (Pick<PlanWorker, 'id' | 'depends_on' | 'repository'> & {
-    criteria?: readonly string[] | undefined;
+    criteria?: readonly Criterion[] | undefined;
   })[];
 };
 

@@ -64,7 +64,12 @@ export const RepositoryName = z
  * fail on it), which the contract session turns into a check before any work
  * starts (docs/verification.md). Numbered from 1 in the order written.
  */
-export const Criterion = z.string().trim().min(1).max(300);
+export const CriterionText = z.string().trim().min(1).max(300);
+export const Criterion = z.union([
+  CriterionText,
+  z.strictObject({ text: CriterionText, guard: z.literal(true).optional() }),
+]);
+export type Criterion = z.infer<typeof Criterion>;
 
 /** A worker may carry at most this many criteria; the build as a whole, `MAX_BUILD_CRITERIA`. */
 export const MAX_WORKER_CRITERIA = 10;

@@ -6,8 +6,9 @@
  * ends with `ok N - <name>` or `not ok N - <name>`, a `# TODO` or `# SKIP`
  * directive after the name (a `#` in a name is written `\#`); a YAML block
  * under it names its `location`. A test with subtests (a suite) is not a check
- * of its own. `# TODO` is `todo` whether it failed or not (node does not fail
- * the run for it), `# SKIP` is `skipped`. Pure.
+ * of its own. `# TODO` never fails the run: one that failed is an `expected-failure` (the contract's
+ * mark for node:test, a check that fails until its worker delivers), one that
+ * passed `todo` (still marked, it proves nothing); `# SKIP` is `skipped`. Pure.
  */
 import type { CheckOutcome, ReportedCheck } from './check-outcome.js';
 
@@ -78,7 +79,7 @@ function splitDirective(rest: string): { name: string; directive: string | null 
 }
 
 function outcomeOf(ok: boolean, directive: string | null): CheckOutcome {
-  if (directive === 'TODO') return 'todo';
+  if (directive === 'TODO') return ok ? 'todo' : 'expected-failure';
   if (directive === 'SKIP') return 'skipped';
   return ok ? 'passed' : 'failed';
 }

@@ -110,7 +110,7 @@ describe('a runner report written by the runner', () => {
     });
   });
 
-  it("node:test's TAP: `todo` is todo whether it throws or not, `skip` skipped, a `#` in a name read back", async () => {
+  it("node:test's TAP: a `todo` check that throws is an expected failure, one that passes todo, `skip` skipped, a `#` in a name read back", async () => {
     const root = await project({ 'test/contract/login.test.mjs': NODE_CHECKS });
     const reportFile = path.join(root, 'report.tap');
     const planned = reportingCommand({
@@ -135,7 +135,7 @@ describe('a runner report written by the runner', () => {
     }).toEqual({
       passes: 'passed',
       fails: 'failed',
-      todoThrows: 'todo',
+      todoThrows: 'expected-failure',
       todoPasses: 'todo',
       skipped: 'skipped',
       suite: false,

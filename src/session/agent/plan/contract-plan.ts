@@ -4,7 +4,7 @@ import {
   isContractWorker,
   type PlannedCriterion,
 } from '../../../core/plan/contract.js';
-import type { BuildType, Complexity } from '../../../core/plan/plan.js';
+import type { BuildType, Complexity, Criterion } from '../../../core/plan/plan.js';
 import { planRepositories, repositoryOf } from '../../../core/plan/set-plan.js';
 
 /** A worker as the model submits it, as far as the contract reads it. */
@@ -12,7 +12,7 @@ interface SubmittedWorker {
   id: string;
   depends_on: string[];
   brief: string;
-  criteria?: string[] | undefined;
+  criteria?: Criterion[] | undefined;
   repository?: string | undefined;
 }
 
@@ -45,7 +45,7 @@ export const CONTRACT_TITLE = 'Contract: checks for the acceptance criteria';
  * name a worker of wave 0 itself.
  */
 export function withContractWorker<W extends SubmittedWorker>(
-  submission: { criteria?: string[] | undefined; workers: W[] },
+  submission: { criteria?: Criterion[] | undefined; workers: W[] },
   { type, contract, home = '' }: { type: BuildType; contract: boolean; home?: string },
 ): { workers: (W | ContractPlanWorker)[]; problems: string[] } {
   const own = submission.workers.filter((worker) => isContractWorker(worker.id));
