@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Plan, WorkerId } from '../core/plan/plan.js';
-import { FailedCheck } from '../core/plan/validation.js';
+import { CheckRecord, FailedCheck } from '../core/plan/validation.js';
 import { AppliedLessons, Completion, Usage } from '../core/records/completion.js';
 import { MessageReceipt, SessionLimit } from '../core/records/usage.js';
 import { Engine } from '../core/sessions/engines.js';
@@ -83,6 +83,15 @@ export const ValidationResult = z.strictObject({
     )
     .max(MAX_VALIDATION_FAILURES)
     .default([]),
+  /** The commit the checks ran on before any work (docs/verification.md, "Fails before, passes after"). */
+  contract_commit: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+  /** Each check judged by the runner's reports; absent where the exit status alone decided. */
+  checks: z.array(CheckRecord).max(500).optional(),
+  /** Why no report judged the checks, where none did (the runner, or a report that did not parse). */
+  report: z.string().max(1000).optional(),
 });
 export type ValidationResult = z.infer<typeof ValidationResult>;
 

@@ -243,6 +243,53 @@ describe('a validation where the command passes but a check due is still marked 
       expect(brief).toContain(`"login › accepts the right password" in ${CONTRACT_TEST}`);
       expect(brief).toContain('still marked to fail');
     });
+
+    it("where the runner's reports judged the checks, they decide, not the file's layout, and the record carries them", async () => {
+      const contractCommit = 'c'.repeat(40);
+      const checks = [
+        { criterion: 'W1.1:1', before: 'expected-failure', after: 'passed', verdict: 'proven' },
+        { criterion: 'W1.1:2', before: 'passed', after: 'passed', verdict: 'not-proven' },
+      ] as const;
+      writeValidation(h, {
+        command: 'npm test',
+        exit_code: 0,
+        tail: '',
+        failures: [],
+        checks: [...checks],
+        contract_commit: contractCommit,
+      });
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: true,
+        failed: [],
+        contract_commit: contractCommit,
+        checks,
+      });
+    });
+
+    it('a check the reports judged failing gets its fix worker, though the command exited 0', async () => {
+      writeValidation(h, {
+        command: 'npm test',
+        exit_code: 0,
+        tail: '',
+        failures: [{ check: 'W1.1:2', brief: 'It is still marked to fail in the report.' }],
+        checks: [
+          { criterion: 'W1.1:1', before: 'failed', after: 'passed', verdict: 'proven' },
+          {
+            criterion: 'W1.1:2',
+            before: 'expected-failure',
+            after: 'expected-failure',
+            verdict: 'failing',
+          },
+        ],
+      });
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: false,
+        exit_code: 0,
+        failed: [{ check: 'W1.1:2', worker: 'W2.1' }],
+      });
+    });
   });
 
   describe('W1.1 merged with its checks plain', () => {

@@ -20,6 +20,23 @@ export type FailedCheck = z.infer<typeof FailedCheck>;
 
 const Sha = z.string().regex(/^[0-9a-f]{40}$/);
 
+/** What the runner's report said of a check (src/core/reports/check-outcome.ts), or that it did not hold it. */
+const Seen = z.enum(['passed', 'failed', 'expected-failure', 'skipped', 'todo', 'missing']);
+
+/**
+ * One check of the contract judged from the runner's reports on the contract's
+ * commit and on the head (src/core/verification/check-proof.ts,
+ * docs/verification.md "Fails before, passes after").
+ */
+export const CheckRecord = z.strictObject({
+  criterion: CriterionId,
+  /** Null: no report could be had on the contract's commit. */
+  before: Seen.nullable(),
+  after: Seen,
+  verdict: z.enum(['proven', 'not-proven', 'guard', 'failing', 'not-due']),
+});
+export type CheckRecord = z.infer<typeof CheckRecord>;
+
 export const ValidationRecord = z.strictObject({
   version: z.literal(1),
   /** The milestone validated: every worker of waves ≤ it was done. */
@@ -41,6 +58,10 @@ export const ValidationRecord = z.strictObject({
     .array(z.strictObject({ check: FailedCheck, worker: WorkerId.nullable() }))
     .max(50)
     .default([]),
+  /** The commit the contract's checks were run on before any work: the one that brought `contract.json`. */
+  contract_commit: Sha.optional(),
+  /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
+  checks: z.array(CheckRecord).max(500).optional(),
 });
 export type ValidationRecord = z.infer<typeof ValidationRecord>;
 

@@ -16,6 +16,7 @@ import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { tailOf } from './hand-in/test-run.js';
+import { type ContractRun, runContractTwice } from './proof/two-runs.js';
 import { failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { openRoleSandbox } from './role-sandbox.js';
 
@@ -40,12 +41,6 @@ const ValidationSubmission = z.strictObject({
     .max(MAX_VALIDATION_FAILURES),
 });
 type ValidationSubmission = z.infer<typeof ValidationSubmission>;
-
-/** What the contract's command did, as the session's code ran it. */
-interface ContractRun {
-  exitCode: number | null;
-  tail: string;
-}
 
 /**
  * `validate` (docs/verification.md): a session that wrote none of the build's
@@ -75,7 +70,13 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
   const sandbox = await openRoleSandbox(ctx);
   if (sandbox instanceof Error) return failedOutcome(sandbox.message);
   try {
-    const run = await runContract(ctx, sandbox, contract.contract.command);
+    // Run on the head and on the contract's commit, each check judged by the runner's reports.
+    const { run, judged, report } = await runContractTwice(ctx, sandbox, {
+      build,
+      milestone,
+      contract: contract.contract,
+      runCommand: (command) => runContract(ctx, sandbox, command),
+    });
     const result = (failures: ValidationResult['failures']): RoleOutcome => ({
       status: 'complete',
       reason: null,
@@ -87,9 +88,13 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
         exit_code: run.exitCode,
         tail: run.tail,
         failures,
+        ...(judged?.checks ? { checks: judged.checks } : {}),
+        ...(judged?.contract_commit ? { contract_commit: judged.contract_commit } : {}),
+        ...(report ? { report } : {}),
       },
     });
-    // The exit status is the truth: a pass asks no model.
+    // The reports name the failures per check, whatever the exit status; without them, a pass asks no model.
+    if (judged) return result(judged.failures);
     if (run.exitCode === 0) return result([]);
     const named = await nameFailures(ctx, {
       build,

@@ -91,6 +91,8 @@ export function amendWithFixes({
  * command that failed with no check named is one failure, `command`.
  */
 export function failuresOf(validation: ValidationResult): ValidationResult['failures'] {
+  // Judged by the runner's reports, the checks name the failures, whatever the exit status.
+  if (validation.checks !== undefined) return validation.failures;
   if (validation.exit_code === 0) return [];
   if (validation.failures.length > 0) return validation.failures;
   return [

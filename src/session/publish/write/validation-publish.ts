@@ -95,10 +95,13 @@ export async function publishValidation({
   const skipped = validated
     ? named.filter((failure) => notDue(failure.check, validated.due) === 'skipped')
     : [];
-  const failures = [
-    ...named.filter((failure) => !skipped.includes(failure)),
-    ...(validated ? await markedFailures(access, validation.head, validated) : []),
-  ];
+  // A check still marked to fail is read from the runner's report where there is one (the
+  // session's `checks`), and from the file's layout only where no report could be had.
+  const byLayout =
+    validated && validation.checks === undefined
+      ? await markedFailures(access, validation.head, validated)
+      : [];
+  const failures = [...named.filter((failure) => !skipped.includes(failure)), ...byLayout];
   const passed = failures.length === 0;
   const fixes = passed
     ? { fixed: [] as FixedCheck[], lines: [] as string[] }
@@ -111,6 +114,8 @@ export async function publishValidation({
     passed,
     exit_code: validation.exit_code,
     failed: fixes.fixed,
+    ...(validation.contract_commit ? { contract_commit: validation.contract_commit } : {}),
+    ...(validation.checks ? { checks: validation.checks } : {}),
   };
   const problem = await pushRecordRef({ ...access, ref, message: renderValidationMessage(record) });
   if (problem !== null)

@@ -1,0 +1,270 @@
+/**
+ * The contract's command run twice, each run writing its runner's report
+ * (docs/verification.md, "Fails before, passes after"): on the head validated,
+ * then on the contract's commit (the first-parent commit of the build branch
+ * that brought `contract.json`: its checks before any work), in the same
+ * sandbox, whose copy of the checkout is moved there and back. Each check is
+ * judged from the two reports (src/core/verification/check-proof.ts); the
+ * failures are per check, not the exit status. A command whose runner cannot
+ * be made to report, or a red run without a report, is left to the exit status
+ * and the model, as before, and says why.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Contract } from '../../../../core/plan/contract.js';
+import { contractPath, criteriaOf } from '../../../../core/plan/contract.js';
+import { type DueAt, dueOnBranch } from '../../../../core/plan/due-criteria.js';
+import { Plan } from '../../../../core/plan/plan.js';
+import type { RunnerReport } from '../../../../core/reports/check-outcome.js';
+import { reportingCommand } from '../../../../core/reports/reporting-command.js';
+import { judgeChecks } from '../../../../core/verification/check-proof.js';
+import { planPath } from '../../../../core/vocabulary/ids.js';
+import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../../result.js';
+import type { AgentContext } from '../../agent-context.js';
+import { gitRaw } from '../../git/git.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+import { runBashCommand } from '../../tools/bash-tool.js';
+import {
+  failuresFromProofs,
+  readRunReport,
+  recordedChecks,
+  reportFiles,
+} from './check-outcomes.js';
+
+/** What the contract's command did, as the session's code ran it. */
+export interface ContractRun {
+  exitCode: number | null;
+  tail: string;
+}
+
+/** The run on the head, and what the reports judged of each check (null: they judged nothing). */
+export interface TwoRuns {
+  run: ContractRun;
+  judged: Pick<ValidationResult, 'failures' | 'checks' | 'contract_commit'> | null;
+  /** Why the reports judged nothing, where they did not. */
+  report: string | null;
+}
+
+/** How the role runs a command in its sandbox (validate-role.ts's `runContract`). */
+export type RunCommand = (command: string) => Promise<ContractRun>;
+
+/**
+ * Runs the contract's command on the head and on the contract's commit, each
+ * writing its report, and judges each check; where no report can judge them,
+ * the head's run alone, as the command is.
+ */
+export async function runContractTwice(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+  {
+    build,
+    milestone,
+    contract,
+    runCommand,
+  }: { build: string; milestone: number; contract: Contract; runCommand: RunCommand },
+): Promise<TwoRuns> {
+  const scripts = await packageScripts(sandbox.workDir);
+  const after = await reportFiles(sandbox.workDir, 'after');
+  const planned = reportingCommand({
+    command: contract.command,
+    reportFile: after.report,
+    vitestReporter: after.vitestReporter,
+    scripts,
+  });
+  if (planned.kind === 'exit-status') {
+    const report = `the exit status decides: ${planned.why}`;
+    ctx.log(`no runner's report for the contract's command (${planned.why}): ${report}`);
+    return { run: await runCommand(contract.command), judged: null, report };
+  }
+  const run = await runCommand(planned.command);
+  const afterReport = await readRunReport(after.report, planned.format);
+  if (!afterReport.ok) {
+    ctx.log(`no report on the head: ${afterReport.reason}`);
+    // A green exit with no report proves nothing of any check.
+    if (run.exitCode === 0) {
+      return {
+        run,
+        judged: {
+          failures: [
+            {
+              check: 'command',
+              brief: `The contract's command \`${contract.command}\` exited 0, but its test runner's report could not be read (${afterReport.reason}), so no check is shown to pass. Make the command run the contract's checks with its runner as written, so that its report is written whole.`,
+            },
+          ],
+        },
+        report: afterReport.reason,
+      };
+    }
+    return { run, judged: null, report: afterReport.reason };
+  }
+  const contractCommit = await contractCommitOf(ctx, build);
+  const beforeReport =
+    contractCommit === null
+      ? ({ ok: false, reason: "the contract's commit is not in the checkout's history" } as const)
+      : await runBefore(ctx, sandbox, { contract, contractCommit, runCommand });
+  if (!beforeReport.ok) ctx.log(`no report on the contract's commit: ${beforeReport.reason}`);
+  const { guards, due } = await planOf(ctx, build, milestone);
+  const proofs = judgeChecks({
+    checks: contract.checks,
+    guards,
+    due,
+    before: beforeReport.ok ? beforeReport.checks : null,
+    after: afterReport.checks,
+  });
+  const failures = failuresFromProofs({
+    proofs,
+    exitCode: run.exitCode,
+    command: contract.command,
+  }).slice(0, MAX_VALIDATION_FAILURES);
+  return {
+    run,
+    judged: {
+      failures,
+      checks: recordedChecks(proofs),
+      ...(contractCommit ? { contract_commit: contractCommit } : {}),
+    },
+    report: beforeReport.ok ? null : `no report on the contract's commit: ${beforeReport.reason}`,
+  };
+}
+
+/**
+ * The run on the contract's commit: the sandbox's checkout moved there, the
+ * command run with its report, and the checkout moved back to the head,
+ * whatever the run did (it must be there for the model, where one is asked).
+ */
+async function runBefore(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+  {
+    contract,
+    contractCommit,
+    runCommand,
+  }: {
+    contract: Contract;
+    contractCommit: string;
+    runCommand: RunCommand;
+  },
+): Promise<RunnerReport> {
+  const moved = await checkoutIn(ctx, sandbox, contractCommit);
+  if (moved !== null) return { ok: false, reason: `the checkout could not move there: ${moved}` };
+  const report = await reportAt(ctx, sandbox, { contract, contractCommit, runCommand }).catch(
+    (error: unknown): RunnerReport => ({
+      ok: false,
+      reason: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  const back = await checkoutIn(ctx, sandbox, ctx.base);
+  if (back !== null) throw new Error(`the checkout could not move back to ${ctx.base}: ${back}`);
+  return report;
+}
+
+/** The command run with its report where the checkout stands (the contract's commit), with the scripts that tree holds. */
+async function reportAt(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+  {
+    contract,
+    contractCommit,
+    runCommand,
+  }: { contract: Contract; contractCommit: string; runCommand: RunCommand },
+): Promise<RunnerReport> {
+  const before = await reportFiles(sandbox.workDir, 'before');
+  const planned = reportingCommand({
+    command: contract.command,
+    reportFile: before.report,
+    vitestReporter: before.vitestReporter,
+    scripts: await packageScripts(sandbox.workDir),
+  });
+  if (planned.kind === 'exit-status') return { ok: false, reason: planned.why };
+  ctx.log(`running the contract's command on the contract's commit ${contractCommit.slice(0, 7)}`);
+  await runCommand(planned.command);
+  return readRunReport(before.report, planned.format);
+}
+
+/** Moves the sandbox's checkout to `commit`, leaving ignored files (installed packages) be; null when it did. */
+async function checkoutIn(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+  commit: string,
+): Promise<string | null> {
+  const run = await runBashCommand({
+    command: `git -c safe.directory='*' checkout --quiet --force --detach ${commit} && git -c safe.directory='*' clean --quiet -fd`,
+    sandbox,
+    env: { ...ctx.toolEnv, ...sandbox.env },
+    timeoutMs: 120_000,
+    maxOutputChars: 2_000,
+  });
+  return run.exitCode === 0 && !run.timedOut ? null : run.output.trim() || 'git failed';
+}
+
+/** The first-parent commit of the build branch that brought `contract.json`, from the checkout's history. */
+async function contractCommitOf(ctx: AgentContext, build: string): Promise<string | null> {
+  const listed = await gitRaw({ root: ctx.root, env: ctx.toolEnv }, [
+    'log',
+    '--first-parent',
+    '--diff-filter=A',
+    '--format=%H',
+    ctx.base,
+    '--',
+    contractPath(build),
+  ]).catch(() => '');
+  return listed.trim().split('\n').filter(Boolean).at(-1) ?? null;
+}
+
+/** The criteria the plan marks guards, and which are due at the milestone. */
+async function planOf(
+  ctx: AgentContext,
+  build: string,
+  milestone: number,
+): Promise<{ guards: Set<string>; due: DueAt }> {
+  const text = await readFile(path.join(ctx.root, planPath(build)), 'utf8').catch(() => '');
+  const plan = Plan.safeParse(parseOrNull(text));
+  if (!plan.success)
+    return { guards: new Set(), due: { milestone, last: milestone, skipped: new Set() } };
+  const reported = await gitRaw({ root: ctx.root, env: ctx.toolEnv }, [
+    'ls-tree',
+    '--name-only',
+    `${ctx.base}:${path.posix.dirname(planPath(build))}/completions`,
+  ]).catch(() => '');
+  return {
+    guards: new Set(
+      criteriaOf(plan.data)
+        .filter((criterion) => criterion.guard)
+        .map((criterion) => criterion.id),
+    ),
+    due: dueOnBranch({
+      plan: plan.data,
+      build,
+      repository: ctx.env.GITHUB_REPOSITORY,
+      milestone,
+      reported: new Set(
+        reported
+          .split('\n')
+          .filter((name) => name.endsWith('.json'))
+          .map((name) => name.slice(0, -'.json'.length)),
+      ),
+    }),
+  };
+}
+
+async function packageScripts(root: string): Promise<Record<string, string>> {
+  const parsed = parseOrNull(
+    await readFile(path.join(root, 'package.json'), 'utf8').catch(() => ''),
+  );
+  const scripts =
+    parsed && typeof parsed === 'object' ? (parsed as { scripts?: unknown }).scripts : null;
+  if (!scripts || typeof scripts !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(scripts).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
