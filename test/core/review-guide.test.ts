@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
+import type { ValidationRecord } from '../../src/core/plan/validation.js';
 import { parseEvidenceMarker, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { renderPlanIntro, renderPlanTable } from '../../src/core/status/render-plan.js';
@@ -11,6 +12,7 @@ import { tableRows } from '../support/table-rows.js';
 import {
   BUILD,
   deliveredSnapshot,
+  INTEGRATION_SHA,
   make,
   makeContract,
   makeRunningView,
@@ -38,6 +40,8 @@ function delivered(
     w21Files?: string[];
     /** W1.2, skipped, has a criterion the contract checks. */
     skippedCriterion?: boolean;
+    /** The last milestone's validation record's fields. */
+    validation?: Partial<ValidationRecord>;
   } = {},
 ): BuildSnapshot {
   const plan = make.plan({
@@ -76,7 +80,7 @@ function delivered(
         : contract,
     },
     // The last milestone's validation passed: the final pull request waits for nothing else.
-    validations: [makeValidation()],
+    validations: [makeValidation(overrides.validation)],
     pulls: [
       make.pull({
         number: 101,
@@ -151,6 +155,35 @@ describe('the review guide', () => {
     );
     for (const kept of ['build:1', 'W1.1:1'])
       expect(rows.find((row) => row.startsWith(`| ${kept} |`))).toContain("✅ passed in M2's");
+  });
+
+  it("says per criterion what the runner's reports showed before and after the work", () => {
+    const contractCommit = 'c0ffee0'.padEnd(40, '0');
+    const rowsOf = (checks: ValidationRecord['checks']) =>
+      tableRows(
+        guideOf(finalBody(delivered({ validation: { contract_commit: contractCommit, checks } }))),
+      );
+    const proven = rowsOf([
+      { criterion: 'build:1', before: 'expected-failure', after: 'passed', verdict: 'proven' },
+      { criterion: 'W1.1:1', before: 'passed', after: 'passed', verdict: 'guard' },
+    ]);
+    const head = `\`${INTEGRATION_SHA.slice(0, 7)}\``;
+    expect(proven.find((row) => row.startsWith('| build:1 |'))).toContain(
+      `✅ failed under its mark on the contract's commit \`c0ffee0\`, passed on ${head} (M2's validation)`,
+    );
+    expect(proven.find((row) => row.startsWith('| W1.1:1 |'))).toContain(
+      `🛡️ guard: passed on both, \`c0ffee0\` and ${head}`,
+    );
+    const tautology = rowsOf([
+      { criterion: 'build:1', before: 'passed', after: 'passed', verdict: 'not-proven' },
+      { criterion: 'W1.1:1', before: null, after: 'passed', verdict: 'not-proven' },
+    ]);
+    expect(tautology.find((row) => row.startsWith('| build:1 |'))).toContain(
+      "⚠️ not proven: passed before the work (on the contract's commit `c0ffee0`), so it passes whatever the work does",
+    );
+    expect(tautology.find((row) => row.startsWith('| W1.1:1 |'))).toContain(
+      "⚠️ not proven: no report on the contract's commit `c0ffee0`",
+    );
   });
 
   it('ranks the changes by risk and says how much to read first', () => {

@@ -10,7 +10,7 @@
  */
 import type { PlannedCriterion } from '../plan/contract.js';
 import { dueAtEnd, notDue } from '../plan/due-criteria.js';
-import type { ValidationRecord } from '../plan/validation.js';
+import type { CheckRecord, ValidationRecord } from '../plan/validation.js';
 import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
 import { code, escapeLinkText } from '../vocabulary/markdown.js';
 import { quoted } from './quoted.js';
@@ -176,12 +176,52 @@ function resultOf(
   if (notDue(criterion.id, dueAtEnd(skipped)) === 'skipped')
     return `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
   if (validated) {
+    const proven = provenText(criterion.id, validated);
+    if (proven !== null) return proven;
     return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
   }
   if (criterion.worker === null) return "runs in this pull request's checks";
   return requireChecks
     ? `${criterion.worker} merged with its checks green; runs again here`
     : `${criterion.worker} merged (checks not required); runs here`;
+}
+
+/** Worst first: a criterion's row tells of its worst check. */
+const WORST: readonly CheckRecord['verdict'][] = ['failing', 'not-proven', 'guard', 'proven'];
+
+const BEFORE: Record<string, string> = {
+  failed: 'failed',
+  'expected-failure': 'failed under its mark',
+  skipped: 'was skipped',
+  todo: 'was left to do',
+  missing: 'was not in the report',
+};
+
+/**
+ * What the validation's reports showed of a criterion's checks (docs/verification.md,
+ * "Fails before, passes after"), or null where they judged none of them.
+ */
+function provenText(criterion: string, validated: ValidationRecord): string | null {
+  const checks = (validated.checks ?? []).filter((check) => check.criterion === criterion);
+  const worst = WORST.map((verdict) => checks.find((check) => check.verdict === verdict)).find(
+    (check) => check !== undefined,
+  );
+  if (!worst) return null;
+  const head = code(validated.head.slice(0, 7));
+  const before = validated.contract_commit ? code(validated.contract_commit.slice(0, 7)) : null;
+  const onContract = before ? `on the contract's commit ${before}` : "on the contract's commit";
+  switch (worst.verdict) {
+    case 'proven':
+      return `✅ ${BEFORE[worst.before ?? 'failed'] ?? 'failed'} ${onContract}, passed on ${head} (M${validated.milestone}'s validation)`;
+    case 'guard':
+      return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
+    case 'not-proven':
+      return worst.before === 'passed'
+        ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}`
+        : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
+    default:
+      return `❌ failing on ${head}: ${worst.after}`;
+  }
 }
 
 function rankedBlock(ranked: WorkerRisk[], byId: Map<string, GuideWorker>): string[] {
