@@ -173,6 +173,35 @@ describe('a check still marked to fail', () => {
       marked: true,
       source: '@pytest.mark.xfail(strict=True)\ndef test_login():\n    assert login()\n',
     },
+    {
+      path: 'test/contract/greet.test.ts',
+      name: 'greet › greets by name',
+      marked: true,
+      // The mark four lines above the name, a comment between: the call declares it all the same.
+      source:
+        "it.fails(\n\n\n  // W1.1:1\n  'greets by name', () => {\n  expect(greet('Ada')).toBe('Hello, Ada');\n});\n",
+    },
+    {
+      path: 'test/contract/greet.test.ts',
+      name: 'greets by name',
+      marked: true,
+      source:
+        "test(\n  /* W1.1:1 */ 'greets by name',\n  // still to do\n  {\n    todo: 'W1.1:1',\n  },\n  () => {},\n);\n",
+    },
+    {
+      path: 'test/contract/greet.test.ts',
+      name: 'greets by name',
+      marked: false,
+      source:
+        "// it.fails was here\n\n\nit(\n  'greets by name', () => {\n  expect(greet('Ada')).toBe('Hello, Ada');\n});\n",
+    },
+    {
+      path: 'tests/test_login.py',
+      name: 'tests/test_login.py::test_login',
+      marked: true,
+      source:
+        '@pytest.mark.xfail(\n    strict=True,\n    reason="W1.1:1",\n)\n# the login\n\n@pytest.mark.slow\ndef test_login():\n    assert login()\n',
+    },
   ])('$name in $path (marked: $marked)', ({ path, name, marked, source }) => {
     expect(stillMarkedToFail({ path, text: source ?? text, name })).toBe(marked);
   });

@@ -17,6 +17,7 @@ import {
   CONTRACT_TEST_TEXT,
   contractOptions,
   MARKED_TEST_TEXT,
+  MOVED_MARK_TEXT,
 } from './publish/contract-fixture.js';
 import { BUILD, type FixtureOptions, makeCompletion, makeResult } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
@@ -288,6 +289,23 @@ describe('a validation where the command passes but a check due is still marked 
         passed: false,
         exit_code: 0,
         failed: [{ check: 'W1.1:2', worker: 'W2.1' }],
+      });
+    });
+  });
+
+  describe('W1.1 merged with its marks moved four lines above the names, and no report', () => {
+    const h = usePublishHarness(merged(contractOptions({ checkText: MOVED_MARK_TEXT })));
+
+    it('fails the milestone all the same: the call declares the mark, however far from the name', async () => {
+      validatedGreen(h);
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: false,
+        exit_code: 0,
+        failed: [
+          { check: 'W1.1:1', worker: 'W2.1' },
+          { check: 'W1.1:2', worker: 'W2.2' },
+        ],
       });
     });
   });

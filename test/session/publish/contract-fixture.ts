@@ -103,5 +103,11 @@ export function contractOptions({
 /** The check file as the contract session leaves it: each check marked to fail until W1.1 delivers. */
 export const MARKED_TEST_TEXT = CONTRACT_TEST_TEXT.replaceAll("  it('", "  it.fails('");
 
+/** The same, each mark four lines above its check's name with a comment between: the layout rule's old blind spot. */
+export const MOVED_MARK_TEXT = CONTRACT_TEST_TEXT.replaceAll(
+  "  it('",
+  "  it.fails(\n\n\n    // the contract's check, to be made plain\n    '",
+);
+
 /** The default branch's config that lets sessions change workflows: only the contract guard stands. */
 export const ALLOW_WORKFLOWS = 'session:\n  allowWorkflowChanges: true\n';

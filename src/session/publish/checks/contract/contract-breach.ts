@@ -3,6 +3,7 @@
  * "Workers cannot weaken the contract"), judged on a file's entry before and
  * after: pure, so each rule is tested by itself.
  */
+import { jsCallMarked, pythonDecorated } from './check-marks.js';
 import { countMatches, languageOf } from './test-languages.js';
 
 /** A path's entry in a commit's tree: its mode and, for a file, its text. */
@@ -81,8 +82,9 @@ const MARK_REACH = 3;
  * Whether a check of the contract, found in its file by the last part of its
  * name (`describe › it`, `file::test`), is still marked to fail: a worker that
  * hands in its work complete makes its own criteria's checks plain ones. Found
- * by text, as the runner's name appears in the source; a name not found is not
- * judged here (the contract's command runs every check in CI and validation).
+ * by the call or decorators that declare it (check-marks.ts), else by the lines
+ * around its name; a name not found is not judged here (the contract's command
+ * runs every check in CI and validation, judged by the runner's report).
  */
 export function stillMarkedToFail({
   path,
@@ -101,6 +103,15 @@ export function stillMarkedToFail({
       .at(-1)
       ?.trim() ?? '';
   if (leaf === '') return false;
+  // The call or the decorators that declare it, across lines and comments; the lines
+  // around its name only where no declaration is found (a name built at run time).
+  const declared =
+    language.name === 'Python'
+      ? pythonDecorated(text, leaf, language.expectFail)
+      : language.name === 'JavaScript/TypeScript'
+        ? jsCallMarked(text, leaf)
+        : null;
+  if (declared !== null) return declared;
   const named = wholeName(leaf);
   const lines = text.split('\n');
   return lines.some(
