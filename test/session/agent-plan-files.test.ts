@@ -118,6 +118,23 @@ describe("checkPlanSubmission: the contract's worker", () => {
     expect(brief.body).toContain('research or content build there is no contract');
   });
 
+  it("keeps a guard criterion as the plan gives it, and the contract's brief says it holds already", () => {
+    const guarded = {
+      ...asked,
+      criteria: ['npm test passes', { text: 'GET / still answers 200', guard: true as const }],
+    };
+    const checked = checkPlanSubmission(guarded, { build: '7-x', issue: 7, contract: true });
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    expect(checked.value.plan.criteria).toEqual(guarded.criteria);
+    const brief = parseBrief(checked.value.briefs.get('W0.1') ?? '');
+    if (!brief.ok) throw new Error(brief.problems.join('; '));
+    expect(brief.body).toContain('- `build:1` (the build): npm test passes');
+    expect(brief.body).toContain(
+      '- `build:2` (the build), a guard: it holds already: GET / still answers 200',
+    );
+    expect(brief.body).toContain('A criterion marked a guard holds already');
+  });
+
   it('adds no W0.1 where the configuration wants no contract, or the plan has no criteria', () => {
     const off = checkPlanSubmission(asked, { build: '7-x', issue: 7, contract: false });
     const none = checkPlanSubmission(submission([{ id: 'W1.1' }]), {

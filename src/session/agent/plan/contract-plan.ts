@@ -124,7 +124,7 @@ export function renderContractBrief(
     '',
     ...criteria.map(
       (criterion) =>
-        `- \`${criterion.id}\` (${criterion.worker ?? 'the build'}): ${criterion.text}`,
+        `- \`${criterion.id}\` (${criterion.worker ?? 'the build'})${criterion.guard ? ', a guard: it holds already' : ''}: ${criterion.text}`,
     ),
     '',
     '## Requirements',
@@ -132,6 +132,7 @@ export function renderContractBrief(
     "- Read how the repository's tests are written and run (framework, folders, names) and write the checks the same way, in test files only: never the code under test, nothing under `.github/` or `.baton/`.",
     '- Each check fails now for the right reason (the behaviour is not there yet) and passes once its criterion holds. Run them and read why each fails.',
     "- The repository's tests and CI stay green until a criterion's worker delivers it: mark each check as expected to fail with its framework's own mark where it has one (Vitest `it.fails`, Jest `test.failing`, pytest `xfail(strict=True)`, node:test `todo`), naming its criterion id; the worker whose criterion it is makes it a plain check.",
+    "- A criterion marked a guard holds already: its check passes now, unmarked, and fails only if the work breaks it. Validation runs every check on this pull request's commit and again after the work: any other check that passes now proves nothing.",
     '- A criterion no test can judge goes in `unchecked` with why; never write a check that cannot fail.',
     '- Hand in `contract.json` with your report through the submission tool: the command that runs every check, the files that hold them, and each check with its criterion id and its name as the runner prints it.',
     '',

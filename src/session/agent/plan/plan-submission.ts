@@ -59,7 +59,7 @@ const SubmittedWorker = z.strictObject({
     .max(MAX_WORKER_CRITERIA)
     .optional()
     .describe(
-      "What this worker's work must make true: its acceptance criteria, each a sentence a test can pass or fail on (in a research or content build, one a reviewer can judge with a citation).",
+      'What this worker\'s work must make true: its acceptance criteria, each a sentence a test can pass or fail on (in a research or content build, one a reviewer can judge with a citation). One that holds already and must keep holding (a guard against a regression) is { "text": "…", "guard": true }.',
     ),
   brief: z
     .string()
@@ -87,7 +87,7 @@ export const PlanSubmission = z.strictObject({
     .max(MAX_BUILD_CRITERIA)
     .optional()
     .describe(
-      'What the build as a whole must make true: its acceptance criteria, each a sentence a test can pass or fail on.',
+      'What the build as a whole must make true: its acceptance criteria, each a sentence a test can pass or fail on; one that holds already and must keep holding is { "text": "…", "guard": true }.',
     ),
   workers: z.array(SubmittedWorker).min(1),
 });
