@@ -181,14 +181,15 @@ async function reportAt(
   return readRunReport(before.report, planned.format);
 }
 
-/** Moves the sandbox's checkout to `commit`, leaving ignored files (installed packages) be; null when it did. */
+/** Moves the sandbox's checkout to `commit`, leaving untracked files (installed packages) be; null when it did. */
 async function checkoutIn(
   ctx: AgentContext,
   sandbox: Sandbox,
   commit: string,
 ): Promise<string | null> {
   const run = await runBashCommand({
-    command: `git -c safe.directory='*' checkout --quiet --force --detach ${commit} && git -c safe.directory='*' clean --quiet -fd`,
+    // No `git clean`: without a sandbox the copy is the checkout itself, whose untracked files are not Baton's to remove.
+    command: `git -c safe.directory='*' checkout --quiet --force --detach ${commit}`,
     sandbox,
     env: { ...ctx.toolEnv, ...sandbox.env },
     timeoutMs: 120_000,
