@@ -167,6 +167,14 @@ describe('reportingCommand', () => {
       'npm run test:node -- --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination=/tmp/r/report',
     ],
     ['go test ./pkg/login', 'go test ./pkg/login -json > /tmp/r/report'],
+    [
+      'node --test --test-reporter=tap test/a.mjs && sh -c true',
+      'node --test --test-reporter=tap --test-reporter-destination=/tmp/r/report --test-reporter-destination=stdout --test-reporter=tap test/a.mjs && sh -c true',
+    ],
+    [
+      'node --test --test-reporter=dot --test-reporter-destination=out.txt test/a.mjs',
+      'node --test --test-reporter=tap --test-reporter-destination=/tmp/r/report --test-reporter=dot --test-reporter-destination=out.txt test/a.mjs',
+    ],
   ])('%s', (command, written) => {
     expect(reportingCommand({ ...input, command }).command).toBe(written);
   });
@@ -179,6 +187,10 @@ describe('reportingCommand', () => {
     ['npm run test:two', "the script's last part does not run vitest"],
     ['npm run test:go', "cannot redirect `go test -json`'s output"],
     ['npm run test:nested', 'its script runs another script'],
+    [
+      'node --test --test-reporter=dot --test-reporter=spec --test-reporter-destination=a.txt x.mjs',
+      'fewer destinations than reporters',
+    ],
     ['npm run lint', 'package.json has no script "lint"'],
   ])('%s is judged by its exit status', (command, why) => {
     const planned = reportingCommand({ ...input, command });

@@ -111,6 +111,10 @@ function plan(
   if (flags === null) return `${runner} writes no report Baton reads`;
   if (inScript && flags.notInScript) return flags.notInScript;
   if (flags.afterTest !== undefined) {
+    const own = nodeReporterFlags(part.words, flags.afterTest, input.reportFile);
+    if (own === null)
+      return "it names node's reporters with fewer destinations than reporters, so Baton's could not be matched to its own";
+    flags.afterTest = own;
     const start = startOf(parts, part);
     const at = /(?:^|\s)--test(?=\s|$)/.exec(command.slice(start, part.end));
     if (!at) return '`node --test` is not written plainly';
@@ -124,6 +128,30 @@ function plan(
     };
   }
   return { command: insertAt(command, part.end, ` ${flags.append}`), format: flags.format, runner };
+}
+
+/**
+ * `node --test`'s reporter flags: the spec reporter on stdout and TAP to the
+ * report where the command names none; where it names its own, TAP to the
+ * report and each of its reporters still on stdout. Node pairs reporters and
+ * destinations in order and refuses counts that differ: a command that names
+ * some destinations but not all is left as it is (null).
+ */
+function nodeReporterFlags(
+  words: readonly string[],
+  plain: string,
+  reportFile: string,
+): string | null {
+  const reporters = words.filter((word) => /^--test-reporter(=|$)/.test(word)).length;
+  const destinations = words.filter((word) =>
+    /^--test-reporter-destination(=|$)/.test(word),
+  ).length;
+  if (reporters === 0) return plain;
+  if (destinations !== 0 && destinations !== reporters) return null;
+  const ours = `--test-reporter=tap --test-reporter-destination=${shellWord(reportFile)}`;
+  return destinations === reporters
+    ? ours
+    : `${ours}${' --test-reporter-destination=stdout'.repeat(reporters)}`;
 }
 
 /** The `package.json` script a runner such as `npm test`, `npm run x` or `pnpm x` runs, or null. */
