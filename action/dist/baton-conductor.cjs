@@ -43351,7 +43351,11 @@ var OutputPath = external_exports.string().trim().min(1).max(300).refine(
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var RepositoryName = external_exports.string().trim().regex(REPOSITORY_NAME, "must be a repository as owner/name, like acme/lib").refine((name) => !/\.git$/i.test(name), "must be owner/name without .git, like acme/lib").transform((name) => name.toLowerCase());
-var Criterion = external_exports.string().trim().min(1).max(300);
+var CriterionText = external_exports.string().trim().min(1).max(300);
+var Criterion = external_exports.union([
+  CriterionText,
+  external_exports.strictObject({ text: CriterionText, guard: external_exports.literal(true).optional() })
+]);
 var MAX_WORKER_CRITERIA = 10;
 var MAX_BUILD_CRITERIA = 20;
 var PlanWorker = external_exports.strictObject({
@@ -52829,18 +52833,21 @@ var Contract = external_exports.strictObject({
   /** Workers whose criteria the contract holds no check for, and why (a criterion no test can judge). */
   unchecked: external_exports.array(external_exports.strictObject({ criterion: CriterionId, why: external_exports.string().max(500) })).max(100).default([])
 });
+function criterionParts(criterion) {
+  return typeof criterion === "string" ? { text: criterion, guard: false } : { text: criterion.text, guard: criterion.guard === true };
+}
 function criteriaOf(plan) {
   return [
-    ...(plan.criteria ?? []).map((text, index) => ({
+    ...(plan.criteria ?? []).map((criterion, index) => ({
       id: `build:${index + 1}`,
       worker: null,
-      text
+      ...criterionParts(criterion)
     })),
     ...plan.workers.flatMap(
-      (worker) => (worker.criteria ?? []).map((text, index) => ({
+      (worker) => (worker.criteria ?? []).map((criterion, index) => ({
         id: `${worker.id}:${index + 1}`,
         worker: worker.id,
-        text
+        ...criterionParts(criterion)
       }))
     )
   ];
@@ -54797,6 +54804,14 @@ function recordsOf(messages, parse6) {
 var VALIDATION_HEADER = "baton validation";
 var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
 var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
+var Seen = external_exports.enum(["passed", "failed", "expected-failure", "skipped", "todo", "missing"]);
+var CheckRecord = external_exports.strictObject({
+  criterion: CriterionId,
+  /** Null: no report could be had on the contract's commit. */
+  before: Seen.nullable(),
+  after: Seen,
+  verdict: external_exports.enum(["proven", "not-proven", "guard", "failing", "not-due"])
+});
 var ValidationRecord = external_exports.strictObject({
   version: external_exports.literal(1),
   /** The milestone validated: every worker of waves ≤ it was done. */
@@ -54814,7 +54829,11 @@ var ValidationRecord = external_exports.strictObject({
   /** The command's exit status; null when it was killed at its time limit. */
   exit_code: external_exports.number().int().nullable(),
   /** Each failing check, with the fix worker appended for it (null: none could be). */
-  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([])
+  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([]),
+  /** The commit the contract's checks were run on before any work: the one that brought `contract.json`. */
+  contract_commit: Sha.optional(),
+  /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
+  checks: external_exports.array(CheckRecord).max(500).optional()
 });
 function validationRefPrefix(build) {
   return `refs/baton/${build}/validation/`;
@@ -56821,10 +56840,40 @@ function resultOf(criterion, { requireChecks, validated }, byId) {
   if (notDue(criterion.id, dueAtEnd(skipped)) === "skipped")
     return `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
   if (validated) {
+    const proven = provenText(criterion.id, validated);
+    if (proven !== null) return proven;
     return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
   }
   if (criterion.worker === null) return "runs in this pull request's checks";
   return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
+}
+var WORST = ["failing", "not-proven", "guard", "proven"];
+var BEFORE = {
+  failed: "failed",
+  "expected-failure": "failed under its mark",
+  skipped: "was skipped",
+  todo: "was left to do",
+  missing: "was not in the report"
+};
+function provenText(criterion, validated) {
+  const checks = (validated.checks ?? []).filter((check2) => check2.criterion === criterion);
+  const worst = WORST.map((verdict) => checks.find((check2) => check2.verdict === verdict)).find(
+    (check2) => check2 !== void 0
+  );
+  if (!worst) return null;
+  const head = code(validated.head.slice(0, 7));
+  const before = validated.contract_commit ? code(validated.contract_commit.slice(0, 7)) : null;
+  const onContract = before ? `on the contract's commit ${before}` : "on the contract's commit";
+  switch (worst.verdict) {
+    case "proven":
+      return `✅ ${BEFORE[worst.before ?? "failed"] ?? "failed"} ${onContract}, passed on ${head} (M${validated.milestone}'s validation)`;
+    case "guard":
+      return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
+    case "not-proven":
+      return worst.before === "passed" ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}` : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
+    default:
+      return `❌ failing on ${head}: ${worst.after}`;
+  }
 }
 function rankedBlock(ranked, byId) {
   const risky = ranked.filter((risk) => risk.classes.length > 0);
