@@ -32,6 +32,7 @@ import {
 } from './write/adapt-publish.js';
 import { createGitHubApi } from './write/github-api.js';
 import { renderBlocked } from './write/pull-body.js';
+import { sealContract } from './write/seal-commit.js';
 import { revokeSessionToken } from './write/token/get-session-token.js';
 import { getPublishToken } from './write/token/publish-token.js';
 import { workerEvidence } from './write/worker-evidence.js';
@@ -103,20 +104,27 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
       ...(io.log ? { log: io.log } : {}),
       ...(io.github ? { options: io.github } : {}),
     });
+    // The contract's seal, committed on the head it pushes (a session of the contract's worker).
+    const sealed = await sealContract(session);
+    if ('problem' in sealed) return { kind: 'refused', problems: [sealed.problem] };
     const worker = isWorkRole(target.role) || target.role === 'fix';
     const dependencies =
       worker && result.base && hasCommits(result)
         ? await readDependencyChanges({ repo, base: result.base })
         : [];
-    const verification = worker ? await verifyWorker(session, commits.contract) : null;
+    const verification = worker ? await verifyWorker(sealed.session, commits.contract) : null;
     const written = await writeSession({
-      ...session,
+      ...sealed.session,
       api,
-      pushed: commits.alreadyPushed,
+      pushed: commits.alreadyPushed && sealed.lines.length === 0,
       dependencies,
       ...(verification ? { verification } : {}),
     });
-    const adapted = await recordAdaptation(session, written, commits.changes);
+    const adapted = await recordAdaptation(
+      session,
+      sealed.lines.reduce(withSummaryLine, written),
+      commits.changes,
+    );
     const network = renderBlocked(result.blocked);
     const withUsage = withSummaryLine(adapted, usageLine);
     return network ? withSummaryLine(withUsage, `Network: ${network}`) : withUsage;
