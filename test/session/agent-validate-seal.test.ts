@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { contractPath } from '../../src/core/plan/contract.js';
 import { sealPath } from '../../src/core/verification/seal.js';
-import { planPath } from '../../src/core/vocabulary/ids.js';
+import { memberBuildId, planPath } from '../../src/core/vocabulary/ids.js';
 import { sealText, takeSeal } from '../../src/session/publish/checks/contract/seal-tree.js';
 import {
   BUILD,
@@ -102,9 +102,9 @@ const ATTACKS: Record<string, { pushed: Record<string, string>; sealed: string[]
  * The build branch: the project, then the contract's merge (contract.json and
  * the seal publish takes of it), then `pushed` on top, as a person's push.
  */
-async function buildBranch(pushed: Record<string, string>) {
-  const { root } = await buildRepo({ ...PROJECT, [planPath(BUILD)]: planJson() });
-  await writeFiles(root, { [contractPath(BUILD)]: JSON.stringify(CONTRACT) });
+async function buildBranch(pushed: Record<string, string>, build = BUILD) {
+  const { root } = await buildRepo({ ...PROJECT, [planPath(build)]: planJson() });
+  await writeFiles(root, { [contractPath(build)]: JSON.stringify(CONTRACT) });
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '-m', 'the contract');
   const git = (args: string[]) =>
@@ -114,7 +114,7 @@ async function buildBranch(pushed: Record<string, string>) {
     );
   const seal = await takeSeal(git, 'HEAD', CONTRACT.files);
   if (seal instanceof Error) throw seal;
-  await writeFiles(root, { [sealPath(BUILD)]: sealText(seal) });
+  await writeFiles(root, { [sealPath(build)]: sealText(seal) });
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '-m', "Merge the contract's pull request");
   const contractMerge = gitIn(root, 'rev-parse', 'HEAD');
@@ -133,13 +133,13 @@ const NAMED = reply(
   }),
 );
 
-/** Milestone 1's validation of the build branch at `root`, its log kept. */
-async function validate(root: string) {
+/** Milestone 1's validation of the build branch at `root` (of `build`), its log kept. */
+async function validate(root: string, build = BUILD) {
   const lines: string[] = [];
   const session = await runSession({
     root,
-    env: { BATON_ROLE: 'validate', BATON_WORKER: 'M1', BATON_ISSUE: '12' },
-    routes: { [`GET /repos/${REPOSITORY}/git/matching-refs/baton/${BUILD}/validation/M1`]: [] },
+    env: { BATON_ROLE: 'validate', BATON_WORKER: 'M1', BATON_ISSUE: '12', BATON_BUILD: build },
+    routes: { [`GET /repos/${REPOSITORY}/git/matching-refs/baton/${build}/validation/M1`]: [] },
     replies: [NAMED],
     options: { log: (line) => lines.push(line) },
   });
@@ -166,6 +166,20 @@ describe("validation runs the contract's seal", () => {
       expect(result.validation).toMatchObject({ exit_code: 1, failures: [{ check: 'W1.1:1' }] });
       expect(result.validation?.tail).toContain('1 failed');
       expect(log).toContain(`${sealed.length} restored that differed: ${sealed.join(', ')}`);
+    },
+    60_000,
+  );
+
+  it.each(['.npmrc script-shell=/bin/true', 'a Vitest include elsewhere with passWithNoTests'])(
+    "still fails on the wrong code in a change set's member whose build branch holds %s",
+    async (name) => {
+      const member = memberBuildId(BUILD, 'octo/home');
+      const attack = ATTACKS[name]!;
+      const { root } = await buildBranch(attack.pushed, member);
+      const { result, log } = await validate(root, member);
+      expect(result.validation).toMatchObject({ exit_code: 1, failures: [{ check: 'W1.1:1' }] });
+      expect(result.validation?.tail).toContain('1 failed');
+      expect(log).toContain(`1 restored that differed: ${attack.sealed.join(', ')}`);
     },
     60_000,
   );
