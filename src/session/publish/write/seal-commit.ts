@@ -5,7 +5,7 @@ import {
   mayChangeContract,
 } from '../../../core/plan/contract.js';
 import { Plan } from '../../../core/plan/plan.js';
-import { sealPath } from '../../../core/verification/seal.js';
+import { SEAL_MAX_BYTES, sealPath } from '../../../core/verification/seal.js';
 import { planPath } from '../../../core/vocabulary/ids.js';
 import { hasCommits } from '../checks/check-result.js';
 import { sealText, takeSeal } from '../checks/contract/seal-tree.js';
@@ -43,6 +43,11 @@ export async function sealContract(session: ReadSession): Promise<Sealed> {
   if (seal instanceof Error) return { problem: `${record}: ${seal.message}` };
   const file = sealPath(target.build);
   const text = sealText(seal);
+  if (Buffer.byteLength(text) > SEAL_MAX_BYTES) {
+    return {
+      problem: `${record}: the seal of its checks would be over ${SEAL_MAX_BYTES} bytes (${seal.files.length} paths); name fewer files in contract.json`,
+    };
+  }
   if ((await readAt(repo, `${HEAD_REF}:${file}`)) === text) return { session, lines: [] };
   await repo.must({ args: ['read-tree', HEAD_REF] });
   const blob = (await repo.must({ args: ['hash-object', '-w', '--stdin'], input: text })).trim();

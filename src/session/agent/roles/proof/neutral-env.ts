@@ -4,8 +4,9 @@
  * environment could add to how the checks run is taken away, so that the
  * repository's sealed `.npmrc` alone speaks for npm. No `NODE_OPTIONS` (a
  * `--require` or `--import` preload), no `npm_config_*` of the job's, npm's
- * user and global settings an empty file, its scripts run by `/bin/sh` and
- * Node started with no options of npm's (`node-options`).
+ * user and global settings an empty file, and its scripts run by `/bin/sh`
+ * whatever a `.npmrc` says. (npm takes no empty `node-options` from the
+ * environment: the sealed `.npmrc` is what keeps a preload out of it.)
  */
 export function neutralEnv(env: Record<string, string>): Record<string, string> {
   const kept = Object.entries(env).filter(
@@ -17,6 +18,5 @@ export function neutralEnv(env: Record<string, string>): Record<string, string> 
     // The same empty file by another name: npm refuses to load one path as both.
     npm_config_globalconfig: '/proc/self/root/dev/null',
     npm_config_script_shell: '/bin/sh',
-    npm_config_node_options: '',
   };
 }
