@@ -102,9 +102,13 @@ const ATTACKS: Record<string, { pushed: Record<string, string>; sealed: string[]
  * The build branch: the project, then the contract's merge (contract.json and
  * the seal publish takes of it), then `pushed` on top, as a person's push.
  */
-async function buildBranch(pushed: Record<string, string>, build = BUILD) {
-  const { root } = await buildRepo({ ...PROJECT, [planPath(build)]: planJson() });
-  await writeFiles(root, { [contractPath(build)]: JSON.stringify(CONTRACT) });
+async function buildBranch(
+  pushed: Record<string, string>,
+  build = BUILD,
+  { project = PROJECT, contract = CONTRACT } = {},
+) {
+  const { root } = await buildRepo({ ...project, [planPath(build)]: planJson() });
+  await writeFiles(root, { [contractPath(build)]: JSON.stringify(contract) });
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '-m', 'the contract');
   const git = (args: string[]) =>
@@ -112,7 +116,7 @@ async function buildBranch(pushed: Record<string, string>, build = BUILD) {
       ({ stdout }) => ({ code: 0, stdout }),
       () => ({ code: 1, stdout: '' }),
     );
-  const seal = await takeSeal(git, 'HEAD', CONTRACT.files);
+  const seal = await takeSeal(git, 'HEAD', contract.files);
   if (seal instanceof Error) throw seal;
   await writeFiles(root, { [sealPath(build)]: sealText(seal) });
   gitIn(root, 'add', '-A');
@@ -183,6 +187,32 @@ describe("validation runs the contract's seal", () => {
     },
     60_000,
   );
+
+  it('still fails on the wrong code when the build branch holds a conftest.py marking every test xfail', async () => {
+    const project = {
+      'greet.py': "def greet(name):\n    return 'Hello'\n",
+      'tests/contract/test_greet.py':
+        "from greet import greet\n\ndef test_greets_by_name():\n    assert greet('Ada') == 'Hello, Ada'\n",
+    };
+    const contract = {
+      ...CONTRACT,
+      command: 'python3 -m pytest -p no:cacheprovider --rootdir=. tests/contract',
+      files: ['tests/contract'],
+      checks: [
+        { criterion: 'W1.1:1', file: 'tests/contract/test_greet.py', name: 'test_greets_by_name' },
+      ],
+    };
+    const conftest =
+      'import pytest\n\ndef pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker(pytest.mark.xfail)\n';
+    const { root } = await buildBranch({ 'tests/conftest.py': conftest }, BUILD, {
+      project,
+      contract,
+    });
+    const { result, log } = await validate(root);
+    expect(result.validation).toMatchObject({ exit_code: 1, failures: [{ check: 'W1.1:1' }] });
+    expect(result.validation?.tail).toContain('1 failed');
+    expect(log).toContain('1 restored that differed: tests/conftest.py');
+  }, 60_000);
 
   it("runs the command with the job's Node and npm options taken away", async () => {
     const { root } = await buildBranch({});
