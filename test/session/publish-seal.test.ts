@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractPath } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
-import { Seal, sealPath } from '../../src/core/verification/seal.js';
+import { SEAL_MAX_FILES, Seal, sealPath } from '../../src/core/verification/seal.js';
 import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { takeSeal } from '../../src/session/publish/checks/contract/seal-tree.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {
   CONTRACT_TEST,
@@ -12,7 +17,7 @@ import {
   RUNNER_CONFIG,
   withSeal,
 } from './publish/contract-fixture.js';
-import { BUILD, makeCompletion, workSession } from './publish/fixture.js';
+import { BUILD, GIT_ENV, makeCompletion, workSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
 import { WORKER_COMPLETION } from './publish/worker-paths.js';
 
@@ -211,6 +216,40 @@ describe("the contract's session", () => {
       PUBLISH_EXIT.refused,
     );
     expect(h.summary()).toContain(`${sealPath(BUILD)}: the contract's worker writes only checks`);
+  });
+});
+
+describe('a seal', () => {
+  it('is not taken where the checks reach more files than a seal holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-seal-bound-'));
+    try {
+      const files = Array.from(
+        { length: SEAL_MAX_FILES + 1 },
+        (_, n) => `test/contract/c${n}.test.ts`,
+      );
+      mkdirSync(join(dir, 'test', 'contract'), { recursive: true });
+      for (const file of files) writeFileSync(join(dir, file), `it('${file}', () => {});\n`);
+      const git = (args: string[]) => {
+        try {
+          return Promise.resolve({
+            code: 0,
+            stdout: execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }),
+          });
+        } catch {
+          return Promise.resolve({ code: 1, stdout: '' });
+        }
+      };
+      await git(['init', '--quiet']);
+      await git(['add', '-A']);
+      await git(['commit', '--quiet', '-m', 'checks']);
+      const seal = await takeSeal(git, 'HEAD', ['test/contract']);
+      expect(seal).toBeInstanceOf(Error);
+      expect(String(seal)).toContain(
+        `the contract's checks reach more than ${SEAL_MAX_FILES} files`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -32,7 +32,7 @@ import {
 } from './write/adapt-publish.js';
 import { createGitHubApi } from './write/github-api.js';
 import { renderBlocked } from './write/pull-body.js';
-import { sealContract } from './write/seal-commit.js';
+import { type Sealed, sealContract } from './write/seal-commit.js';
 import { revokeSessionToken } from './write/token/get-session-token.js';
 import { getPublishToken } from './write/token/publish-token.js';
 import { workerEvidence } from './write/worker-evidence.js';
@@ -87,9 +87,14 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
       writeUsageRecord({ env, result, repo, remote: io.remote, token, refusal });
     let commits: CheckedCommits;
     let refusal: string[];
+    let sealed: Sealed = { session, lines: [] };
     try {
       commits = await checkCommits(session);
       refusal = commits.problems.length > 0 ? commits.problems : await checkPlan(session);
+      // The contract's seal, taken of the head it pushes and committed on it in the
+      // scratch repository (a session of the contract's worker): nothing is written yet.
+      if (refusal.length === 0) sealed = await sealContract(session);
+      if ('problem' in sealed) refusal = [sealed.problem];
     } catch (error) {
       await record(null);
       throw error;
@@ -104,8 +109,6 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
       ...(io.log ? { log: io.log } : {}),
       ...(io.github ? { options: io.github } : {}),
     });
-    // The contract's seal, committed on the head it pushes (a session of the contract's worker).
-    const sealed = await sealContract(session);
     if ('problem' in sealed) return { kind: 'refused', problems: [sealed.problem] };
     const worker = isWorkRole(target.role) || target.role === 'fix';
     const dependencies =
