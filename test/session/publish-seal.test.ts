@@ -136,9 +136,11 @@ describe('a worker the plan gives the contract', () => {
 
 describe("the contract's publish", () => {
   const h = usePublishHarness({ files: { 'package.json': PACKAGE_JSON_TEXT } });
+  const branch = workerBranch(BUILD, 'W0.1');
+  const env = { BATON_ROLE: 'contract', BATON_WORKER: 'W0.1' };
 
-  it('commits the seal of the head it pushes beside contract.json, and its pull request says so', async () => {
-    const branch = workerBranch(BUILD, 'W0.1');
+  /** W0.1's first session: its check importing a helper, and contract.json. Answers its head. */
+  function contractSession(): string {
     h.fixture.git([
       'push',
       '--quiet',
@@ -146,7 +148,7 @@ describe("the contract's publish", () => {
       `${h.fixture.base}:refs/heads/${branch}`,
     ]);
     const worker = makeCompletion({ worker_id: 'W0.1' });
-    const head = workSession(
+    return workSession(
       h.fixture,
       {
         [CONTRACT_TEST]: CHECK_WITH_HELPER,
@@ -167,9 +169,12 @@ describe("the contract's publish", () => {
       },
       { worker: 'W0.1', result: { role: 'contract', worker: 'W0.1', branch, completion: worker } },
     );
+  }
 
-    const code = await h.publish({ BATON_ROLE: 'contract', BATON_WORKER: 'W0.1' });
-    expect(code).toBe(PUBLISH_EXIT.published);
+  it('commits the seal of the head it pushes beside contract.json, and its pull request says so', async () => {
+    const head = contractSession();
+
+    expect(await h.publish(env)).toBe(PUBLISH_EXIT.published);
     const pushed = h.fixture.remoteSha(branch) ?? '';
     const seal = sealAt(h.fixture, pushed, head);
     const entry = (path: string) => seal.files.find((each) => each.path === path);
@@ -187,6 +192,16 @@ describe("the contract's publish", () => {
     const body = (opened?.body as { body?: string } | undefined)?.body ?? '';
     expect(parseEvidenceMarker(body)).toMatchObject({ head: pushed, contract: 'changed' });
     expect(h.summary()).toContain(`Sealed the contract at ${pushed.slice(0, 7)}`);
+  });
+
+  it('finds the seal it pushed when run again, and pushes nothing new', async () => {
+    const head = contractSession();
+    expect(await h.publish(env)).toBe(PUBLISH_EXIT.published);
+    const pushed = h.fixture.remoteSha(branch) ?? '';
+
+    expect(await h.publish(env)).toBe(PUBLISH_EXIT.published);
+    expect(h.fixture.remoteSha(branch)).toBe(pushed);
+    expect(sealAt(h.fixture, pushed, head).files.length).toBeGreaterThan(0);
   });
 });
 

@@ -12,7 +12,7 @@ import { sealText, takeSeal } from '../checks/contract/seal-tree.js';
 import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
 import { fetchedBuildRef, HEAD_REF } from '../checks/verify-commits.js';
 import type { ReadSession } from '../read-session.js';
-import { commitAsBaton } from './record-ref.js';
+import type { ScratchRepo } from '../scratch-repo.js';
 
 /** How sealing went: the session as it is now written (its head the seal's commit), and what to say. */
 export type Sealed = { session: ReadSession; lines: string[] } | { problem: string };
@@ -53,9 +53,9 @@ export async function sealContract(session: ReadSession): Promise<Sealed> {
   const blob = (await repo.must({ args: ['hash-object', '-w', '--stdin'], input: text })).trim();
   await repo.must({ args: ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`] });
   const tree = (await repo.must({ args: ['write-tree'] })).trim();
-  const head = await commitAsBaton(repo, {
+  const head = await commitOnce(repo, {
     tree,
-    parents: [result.head],
+    parent: result.head,
     message: `Seal the contract of ${target.build}: ${seal.files.length} paths decide how its checks run`,
   });
   await repo.must({ args: ['update-ref', HEAD_REF, head] });
@@ -75,3 +75,23 @@ async function givenContract({ repo, target }: ReadSession, worker: string): Pro
   const plan = Plan.safeParse(parseJson(await readAt(repo, `${build}:${planPath(target.build)}`)));
   return plan.success && mayChangeContract(plan.data, worker);
 }
+
+/**
+ * The seal's commit on `parent`, the same for the same seal: Baton's, dated as
+ * its parent was committed, so a publish run again (its first push landed, then
+ * something failed) makes the commit already on the branch, and finds it there.
+ */
+async function commitOnce(
+  repo: ScratchRepo,
+  { tree, parent, message }: { tree: string; parent: string; message: string },
+): Promise<string> {
+  const date = (await repo.must({ args: ['log', '-1', '--format=%ct', parent] })).trim();
+  const who = `${BATON_IDENTITY} ${date} +0000`;
+  const text = `tree ${tree}\nparent ${parent}\nauthor ${who}\ncommitter ${who}\n\n${message}\n`;
+  return (
+    await repo.must({ args: ['hash-object', '-t', 'commit', '-w', '--stdin'], input: text })
+  ).trim();
+}
+
+/** Who the seal's commit is by, as Baton's other commits are. */
+const BATON_IDENTITY = 'Baton <baton@users.noreply.github.com>';

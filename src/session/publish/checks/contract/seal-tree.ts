@@ -119,3 +119,20 @@ export async function readSealAt(
     return new Error(`${file} is not JSON`);
   }
 }
+
+/**
+ * Whether `commit` is the seal's commit on `head` as publish makes it: its one
+ * parent `head`, and a build's `seal.json` all it changes (a publish run again
+ * finds it on the branch it pushed).
+ */
+export async function isSealOn(git: GitRun, commit: string, head: string): Promise<boolean> {
+  const parents = await git(['rev-list', '--parents', '-n', '1', commit]);
+  if (parents.code !== 0 || parents.stdout.trim() !== `${commit} ${head}`) return false;
+  const changed = await git(['diff', '--name-only', '-z', head, commit]);
+  const paths = changed.stdout.split('\0').filter(Boolean);
+  return (
+    changed.code === 0 &&
+    paths.length === 1 &&
+    /^\.baton\/builds\/[^/]+\/seal\.json$/.test(paths[0] ?? '')
+  );
+}
