@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { symlink, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -233,15 +233,26 @@ describe("validation runs the contract's seal", () => {
     }
   }, 60_000);
 
-  it('puts back a package.json whose jest block leaves the tests out, and says so', async () => {
+  it("puts back a package.json whose jest block leaves the tests out, keeping the head's dependencies", async () => {
     const manifest = JSON.parse(PROJECT['package.json']!);
     const { root } = await buildBranch({
-      'package.json': `${JSON.stringify({ ...manifest, jest: { testPathIgnorePatterns: ['/test/'] } }, null, 2)}\n`,
+      'package.json': `${JSON.stringify({ ...manifest, dependencies: { kleur: '^4.1.5' }, jest: { testPathIgnorePatterns: ['/test/'] } }, null, 2)}\n`,
     });
     const { result, log } = await validate(root);
     expect(result.validation).toMatchObject({ exit_code: 1 });
     expect(result.validation?.tail).toContain('1 failed');
     expect(log).toMatch(/1 restored that differed: package\.json/);
+    const restored = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+    expect(restored).toEqual({ ...manifest, dependencies: { kleur: '^4.1.5' } });
+  }, 60_000);
+
+  it('leaves a package.json that only gained a dependency as the head has it', async () => {
+    const manifest = JSON.parse(PROJECT['package.json']!);
+    const { root } = await buildBranch({
+      'package.json': `${JSON.stringify({ ...manifest, dependencies: { kleur: '^4.1.5' } }, null, 2)}\n`,
+    });
+    const { log } = await validate(root);
+    expect(log).toContain('0 restored that differed');
   }, 60_000);
 
   it("keeps a worker's check made plain, which the sealed text still marks to fail", async () => {

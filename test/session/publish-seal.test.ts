@@ -70,7 +70,7 @@ const ATTACKS: Array<{ name: string; file: string; text: string; rule: string }>
     name: 'a jest block in package.json leaving the tests out',
     file: 'package.json',
     text: `${JSON.stringify({ ...JSON.parse(PACKAGE_JSON_TEXT), jest: { testPathIgnorePatterns: ['/test/'] } }, null, 2)}\n`,
-    rule: 'it is sealed with the contract',
+    rule: 'it is sealed with the contract but for its dependency lists',
   },
   {
     name: 'a conftest.py marking every test xfail',
@@ -101,6 +101,16 @@ describe('a worker not given the contract', () => {
       );
     },
   );
+
+  it("publishes a dependency added to package.json: its dependency lists stay the workers'", async () => {
+    const manifest = JSON.parse(PACKAGE_JSON_TEXT);
+    workSession(h.fixture, {
+      'package.json': `${JSON.stringify({ ...manifest, dependencies: { kleur: '^4.1.5' } }, null, 2)}\n`,
+      [WORKER_COMPLETION]: completion,
+    });
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+  });
 
   it('publishes a change to the code under test and a new test file the seal does not hold', async () => {
     workSession(h.fixture, {
@@ -180,6 +190,7 @@ describe("the contract's publish", () => {
     const entry = (path: string) => seal.files.find((each) => each.path === path);
     expect(entry(CONTRACT_TEST)).toMatchObject({ kind: 'contract', mode: '100644' });
     expect(entry(HELPER)).toMatchObject({ kind: 'sealed', mode: '100644' });
+    expect(entry('package.json')?.kind).toBe('manifest');
     expect(entry('package.json')?.blob).toBe(
       h.fixture.git(['rev-parse', `${pushed}:package.json`]),
     );

@@ -37,10 +37,14 @@ const SealedPath = z
     'a sealed path is relative to the repository root, without ..',
   );
 
-/** One sealed path: `contract` (a contract file, judged) or `sealed` (restored as it is); absent with a null blob. */
+/**
+ * One sealed path: `contract` (a contract file, judged), `sealed` (restored as
+ * it is) or `manifest` (the root's `package.json`: all but its dependency lists,
+ * which stay the workers'); absent with a null blob.
+ */
 export const SealEntry = z.strictObject({
   path: SealedPath,
-  kind: z.enum(['contract', 'sealed']),
+  kind: z.enum(['contract', 'sealed', 'manifest']),
   mode: z.enum(['100644', '100755', '120000']).nullable(),
   blob: z
     .string()
@@ -247,11 +251,70 @@ export function broughtBy(
   return brought;
 }
 
+/** The manifest sealed with the contract, the root's `package.json`. */
+export const MANIFEST = 'package.json';
+
+/** The fields of `package.json` a worker may still change: what the code under test depends on. */
+const DEPENDENCY_FIELDS = [
+  'dependencies',
+  'devDependencies',
+  'optionalDependencies',
+  'peerDependencies',
+  'peerDependenciesMeta',
+  'bundleDependencies',
+  'bundledDependencies',
+];
+
+type Manifest = Record<string, unknown>;
+
+function parseManifest(text: string): Manifest | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Manifest)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether two texts of `package.json` differ outside their dependency lists
+ * (the scripts, a `jest` block, `type`, `imports` … decide how the checks run);
+ * a text that is not a JSON object differs from any other.
+ */
+export function manifestDiffers(sealed: string, now: string): boolean {
+  const [before, after] = [parseManifest(sealed), parseManifest(now)];
+  if (before === null || after === null) return sealed !== now;
+  const outside = (manifest: Manifest) =>
+    JSON.stringify(
+      Object.entries(manifest)
+        .filter(([key]) => !DEPENDENCY_FIELDS.includes(key))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+  return outside(before) !== outside(after);
+}
+
+/** The sealed `package.json` with the dependency lists of `now` (the sealed text itself where `now` is none or no JSON object). */
+export function manifestWithDependencies(sealed: string, now: string | null): string {
+  const [before, after] = [parseManifest(sealed), now === null ? null : parseManifest(now)];
+  if (before === null || after === null) return sealed;
+  const kept = Object.fromEntries(
+    Object.entries(before).filter(([key]) => !DEPENDENCY_FIELDS.includes(key)),
+  );
+  const dependencies = Object.fromEntries(
+    DEPENDENCY_FIELDS.flatMap((key) => (after && key in after ? [[key, after[key]]] : [])),
+  );
+  return `${JSON.stringify({ ...kept, ...dependencies }, null, 2)}\n`;
+}
+
 /** A refusal's words for a change to a sealed path: the file, the rule, what to do instead. */
 export function describeSealed(path: string, absent: boolean): string {
   const rule = absent
     ? 'it is sealed as absent with the contract (a file here would change how the checks run)'
-    : 'it is sealed with the contract (it decides how the contract’s checks run)';
+    : path === MANIFEST
+      ? 'it is sealed with the contract but for its dependency lists (its scripts and settings decide how the contract’s checks run)'
+      : 'it is sealed with the contract (it decides how the contract’s checks run)';
   return `${path} changes the build's seal: ${rule}. Workers may not change what runs the contract (docs/verification.md, "The seal"); change the code under test; a change to the seal goes through \`/replan\``;
 }
 

@@ -1,7 +1,11 @@
-import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SealEntry } from '../../../../core/verification/seal.js';
+import {
+  manifestDiffers,
+  manifestWithDependencies,
+  type SealEntry,
+} from '../../../../core/verification/seal.js';
 import { judgeContractFile } from '../../../publish/checks/contract/contract-breach.js';
 import { type GitRun, readSealAt } from '../../../publish/checks/contract/seal-tree.js';
 import type { AgentContext } from '../../agent-context.js';
@@ -22,7 +26,9 @@ export type RestoredSeal =
  * path sealed as absent deleted. A contract file is restored only where the
  * head's weakens it by the contract's rules (`judgeContractFile`): a worker
  * turns its own criteria's checks into plain ones, which the sealed text still
- * marks to fail. A contract published before seals has none: nothing is restored.
+ * marks to fail; `package.json` comes back as sealed with the head's
+ * dependency lists, which stay the workers'. A contract published before seals
+ * has none: nothing is restored.
  */
 export async function restoreSeal(ctx: AgentContext, sandbox: Sandbox): Promise<RestoredSeal> {
   const options: GitOptions = { root: ctx.root, env: ctx.toolEnv };
@@ -49,8 +55,21 @@ export async function restoreSeal(ctx: AgentContext, sandbox: Sandbox): Promise<
   for (const entry of seal.files) {
     if (await differs(git, options, sandbox.workDir, entry)) differed.push(entry);
   }
+  // The manifest comes back as sealed with the head's dependency lists, read before it is cleared.
+  const manifests = new Map<string, string>();
+  for (const entry of differed) {
+    if (entry.kind !== 'manifest' || entry.blob === null) continue;
+    const now = await readRegular(sandbox.workDir, entry.path);
+    manifests.set(entry.path, manifestWithDependencies(await blobOf(git, entry.blob), now));
+  }
   for (const entry of differed) await clear(sandbox.workDir, entry.path);
-  const written = differed.filter((entry) => entry.blob !== null).map((entry) => entry.path);
+  for (const [file, text] of manifests) {
+    await mkdir(path.dirname(inside(sandbox.workDir, file)), { recursive: true });
+    await writeFile(inside(sandbox.workDir, file), text, { mode: 0o644 });
+  }
+  const written = differed
+    .filter((entry) => entry.blob !== null && !manifests.has(entry.path))
+    .map((entry) => entry.path);
   if (written.length > 0) {
     // A checkout of the sealed paths from the contract's commit into the run's tree, through an
     // index of its own: git writes each with its mode and replaces a link on the way to it.
@@ -72,6 +91,18 @@ export async function restoreSeal(ctx: AgentContext, sandbox: Sandbox): Promise<
     `the seal of the contract's commit ${commit.slice(0, 12)}: ${seal.files.length} paths, ${paths.length} restored that differed${paths.length > 0 ? `: ${paths.join(', ')}` : ''}`,
   );
   return { ok: true, commit, count: seal.files.length, differed: paths };
+}
+
+/** A sealed blob's text (empty where git cannot read it). */
+async function blobOf(git: GitRun, blob: string): Promise<string> {
+  return (await git(['cat-file', 'blob', blob])).stdout;
+}
+
+/** A regular file's text in the run's tree, or null (absent, a link, a folder, a link on the way). */
+async function readRegular(root: string, file: string): Promise<string | null> {
+  const stat = await lstat(inside(root, file)).catch(() => null);
+  if (!stat?.isFile() || (await linkOnTheWay(root, file))) return null;
+  return readFile(inside(root, file), 'utf8');
 }
 
 /** A path of the run's tree; a sealed path never leaves it (the schema refuses `..`). */
@@ -100,6 +131,9 @@ async function differs(
   const [blob] = await hashPaths(options, [file]);
   if (blob === entry.blob) return false;
   if (entry.kind === 'sealed') return true;
+  if (entry.kind === 'manifest') {
+    return manifestDiffers(await blobOf(git, entry.blob), await readFile(file, 'utf8'));
+  }
   // A contract file: the head's may differ, as long as it weakens nothing.
   const before = await git(['cat-file', 'blob', entry.blob]);
   const after = await readFile(file, 'utf8');

@@ -7,6 +7,7 @@
  */
 import {
   broughtBy,
+  MANIFEST,
   SEAL_MAX_BYTES,
   SEAL_MAX_FILES,
   Seal,
@@ -38,7 +39,7 @@ export async function readTree(git: GitRun, commit: string): Promise<Map<string,
 }
 
 /** A blob's text, or null past the size limit or when git cannot read it. */
-async function blobText(git: GitRun, blob: string): Promise<string | null> {
+export async function blobText(git: GitRun, blob: string): Promise<string | null> {
   const size = await git(['cat-file', '-s', blob]);
   if (size.code !== 0 || Number(size.stdout.trim()) > FILE_MAX_BYTES) return null;
   const read = await git(['cat-file', 'blob', blob]);
@@ -59,7 +60,9 @@ export async function takeSeal(
   const files = new Set(tree.keys());
   const start = sealStart(contractFiles, files);
   const kinds = new Map<string, SealEntry['kind']>([
-    ...start.sealed.map((path) => [path, 'sealed'] as const),
+    ...start.sealed.map(
+      (path) => [path, path === MANIFEST && tree.has(path) ? 'manifest' : 'sealed'] as const,
+    ),
     ...start.contract.map((path) => [path, 'contract'] as const),
   ]);
   const queue = [...kinds.keys()].filter((path) => tree.has(path));
