@@ -12,6 +12,7 @@ import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
 import { judgeClaims } from './checks/claims/claim-rules.js';
 import { checkContract, checkHandedContract } from './checks/contract/check-contract.js';
+import { type Sealed, sealContract } from './checks/contract/seal-commit.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/inputs/read-allow-workflow-changes.js';
 import { readResult } from './checks/inputs/read-result.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
@@ -32,7 +33,6 @@ import {
 } from './write/adapt-publish.js';
 import { createGitHubApi } from './write/github-api.js';
 import { renderBlocked } from './write/pull-body.js';
-import { type Sealed, sealContract } from './write/seal-commit.js';
 import { revokeSessionToken } from './write/token/get-session-token.js';
 import { getPublishToken } from './write/token/publish-token.js';
 import { workerEvidence } from './write/worker-evidence.js';

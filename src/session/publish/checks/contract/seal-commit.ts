@@ -3,16 +3,16 @@ import {
   contractPath,
   isContractWorker,
   mayChangeContract,
-} from '../../../core/plan/contract.js';
-import { Plan } from '../../../core/plan/plan.js';
-import { SEAL_MAX_BYTES, sealPath } from '../../../core/verification/seal.js';
-import { planPath } from '../../../core/vocabulary/ids.js';
-import { hasCommits } from '../checks/check-result.js';
-import { sealText, takeSeal } from '../checks/contract/seal-tree.js';
-import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
-import { fetchedBuildRef, HEAD_REF } from '../checks/verify-commits.js';
-import type { ReadSession } from '../read-session.js';
-import type { ScratchRepo } from '../scratch-repo.js';
+} from '../../../../core/plan/contract.js';
+import { Plan } from '../../../../core/plan/plan.js';
+import { SEAL_MAX_BYTES, sealPath } from '../../../../core/verification/seal.js';
+import { planPath } from '../../../../core/vocabulary/ids.js';
+import type { ReadSession } from '../../read-session.js';
+import type { ScratchRepo } from '../../scratch-repo.js';
+import { hasCommits } from '../check-result.js';
+import { parseJson, readAt } from '../inputs/read-worker-title.js';
+import { fetchedBuildRef, HEAD_REF } from '../verify-commits.js';
+import { sealText, takeSeal } from './seal-tree.js';
 
 /** How sealing went: the session as it is now written (its head the seal's commit), and what to say. */
 export type Sealed = { session: ReadSession; lines: string[] } | { problem: string };
