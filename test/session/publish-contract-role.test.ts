@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractPath } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
+import { sealPath } from '../../src/core/verification/seal.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, makeCompletion, workSession } from './publish/fixture.js';
@@ -34,6 +35,14 @@ function commitContract(files: Record<string, string>, worker = 'W0.1'): string 
   );
 }
 
+/** The commit `pushed` seals: its parent, checked to differ from it by `seal.json` alone. */
+function sealedOn(pushed: string): string {
+  h.fixture.git(['fetch', '--quiet', h.fixture.remoteDir, pushed]);
+  const parent = h.fixture.git(['rev-parse', `${pushed}^`]);
+  expect(h.fixture.git(['diff', '--name-only', parent, pushed])).toBe(sealPath(BUILD));
+  return parent;
+}
+
 describe("publish of the contract's session", () => {
   it('pushes its checks and contract.json, and opens its pull request into the build branch as a worker does', async () => {
     const head = commitContract({
@@ -43,7 +52,9 @@ describe("publish of the contract's session", () => {
 
     expect(await h.publish(CONTRACT_ENV)).toBe(PUBLISH_EXIT.published);
 
-    expect(h.fixture.remoteSha(workerBranch(BUILD, 'W0.1'))).toBe(head);
+    // Its head, and on it the seal publish takes of it (docs/verification.md, "The seal").
+    const pushed = h.fixture.remoteSha(workerBranch(BUILD, 'W0.1')) ?? '';
+    expect(sealedOn(pushed)).toBe(head);
     expect(h.writes()).toEqual([`POST ${PULLS}`]);
     const opened = h.github.api.find((call) => call.method === 'POST');
     expect(opened?.body).toMatchObject({
@@ -53,7 +64,7 @@ describe("publish of the contract's session", () => {
     const body = (opened!.body as { body: string }).body;
     expect(body).toContain('<!-- baton:worker build=12-add-login worker=W0.1 -->');
     // Its evidence says the contract changed: this pull request brings it.
-    expect(parseEvidenceMarker(body)).toMatchObject({ head, contract: 'changed' });
+    expect(parseEvidenceMarker(body)).toMatchObject({ head: pushed, contract: 'changed' });
   });
 
   it("pushes the checks and completion of a change set's second contract, W0.2, in its own repository", async () => {
@@ -68,7 +79,7 @@ describe("publish of the contract's session", () => {
     expect(await h.publish({ BATON_ROLE: 'contract', BATON_WORKER: 'W0.2' })).toBe(
       PUBLISH_EXIT.published,
     );
-    expect(h.fixture.remoteSha(workerBranch(BUILD, 'W0.2'))).toBe(head);
+    expect(sealedOn(h.fixture.remoteSha(workerBranch(BUILD, 'W0.2')) ?? '')).toBe(head);
   });
 
   it('refuses a contract session that changes the code under test, and writes nothing', async () => {

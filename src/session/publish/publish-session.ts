@@ -12,6 +12,7 @@ import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
 import { judgeClaims } from './checks/claims/claim-rules.js';
 import { checkContract, checkHandedContract } from './checks/contract/check-contract.js';
+import { type Sealed, sealContract } from './checks/contract/seal-commit.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/inputs/read-allow-workflow-changes.js';
 import { readResult } from './checks/inputs/read-result.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
@@ -86,9 +87,14 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
       writeUsageRecord({ env, result, repo, remote: io.remote, token, refusal });
     let commits: CheckedCommits;
     let refusal: string[];
+    let sealed: Sealed = { session, lines: [] };
     try {
       commits = await checkCommits(session);
       refusal = commits.problems.length > 0 ? commits.problems : await checkPlan(session);
+      // The contract's seal, taken of the head it pushes and committed on it in the
+      // scratch repository (a session of the contract's worker): nothing is written yet.
+      if (refusal.length === 0) sealed = await sealContract(session);
+      if ('problem' in sealed) refusal = [sealed.problem];
     } catch (error) {
       await record(null);
       throw error;
@@ -103,20 +109,25 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
       ...(io.log ? { log: io.log } : {}),
       ...(io.github ? { options: io.github } : {}),
     });
+    if ('problem' in sealed) return { kind: 'refused', problems: [sealed.problem] };
     const worker = isWorkRole(target.role) || target.role === 'fix';
     const dependencies =
       worker && result.base && hasCommits(result)
         ? await readDependencyChanges({ repo, base: result.base })
         : [];
-    const verification = worker ? await verifyWorker(session, commits.contract) : null;
+    const verification = worker ? await verifyWorker(sealed.session, commits.contract) : null;
     const written = await writeSession({
-      ...session,
+      ...sealed.session,
       api,
-      pushed: commits.alreadyPushed,
+      pushed: commits.alreadyPushed && sealed.lines.length === 0,
       dependencies,
       ...(verification ? { verification } : {}),
     });
-    const adapted = await recordAdaptation(session, written, commits.changes);
+    const adapted = await recordAdaptation(
+      session,
+      sealed.lines.reduce(withSummaryLine, written),
+      commits.changes,
+    );
     const network = renderBlocked(result.blocked);
     const withUsage = withSummaryLine(adapted, usageLine);
     return network ? withSummaryLine(withUsage, `Network: ${network}`) : withUsage;

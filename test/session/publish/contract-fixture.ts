@@ -1,5 +1,14 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { contractPath } from '../../../src/core/plan/contract.js';
-import { BUILD, type FixtureOptions, makePlan, WORKER } from './fixture.js';
+import { sealPath } from '../../../src/core/verification/seal.js';
+import { sealText, takeSeal } from '../../../src/session/publish/checks/contract/seal-tree.js';
+import { BUILD, type FixtureOptions, GIT_ENV, makePlan, WORKER } from './fixture.js';
+
+const run = promisify(execFile);
 
 /** The contract's check of W1.1's criterion, as the contract session wrote it. */
 export const CONTRACT_TEST = 'test/login.test.ts';
@@ -111,3 +120,34 @@ export const MOVED_MARK_TEXT = CONTRACT_TEST_TEXT.replaceAll(
 
 /** The default branch's config that lets sessions change workflows: only the contract guard stands. */
 export const ALLOW_WORKFLOWS = 'session:\n  allowWorkflowChanges: true\n';
+
+/**
+ * The options with the build branch's seal beside its contract
+ * (docs/verification.md, "The seal"), as the contract's publish takes it of a
+ * tree holding `files`: taken of a throwaway repository of the same files.
+ */
+export async function withSeal(options: FixtureOptions): Promise<FixtureOptions> {
+  const files = options.files ?? {};
+  const dir = mkdtempSync(join(tmpdir(), 'baton-seal-'));
+  const git = (args: string[]) =>
+    run('git', args, { cwd: dir }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      () => ({ code: 1, stdout: '' }),
+    );
+  try {
+    await git(['init', '--quiet', '-b', 'main']);
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      if (typeof content === 'string') writeFileSync(join(dir, path), content);
+      else symlinkSync(content.symlink, join(dir, path));
+    }
+    await git(['add', '-A']);
+    await run('git', ['commit', '--quiet', '-m', 'tree'], { cwd: dir, env: GIT_ENV });
+    const contract = JSON.parse(String(files[contractPath(BUILD)])) as { files: string[] };
+    const seal = await takeSeal(git, 'HEAD', contract.files);
+    if (seal instanceof Error) throw seal;
+    return { ...options, files: { ...files, [sealPath(BUILD)]: sealText(seal) } };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

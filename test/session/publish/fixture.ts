@@ -21,7 +21,7 @@ export const BUILD = '12-add-login';
 export const WORKER = 'W1.1';
 export const REPOSITORY = 'acme/app';
 
-const GIT_ENV = {
+export const GIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Test',
   GIT_AUTHOR_EMAIL: 'test@example.com',

@@ -16,6 +16,8 @@ import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { tailOf } from './hand-in/test-run.js';
+import { neutralEnv } from './proof/neutral-env.js';
+import { restoreSeal } from './proof/restore-seal.js';
 import { type ContractRun, runContractTwice } from './proof/two-runs.js';
 import { failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { openRoleSandbox } from './role-sandbox.js';
@@ -70,6 +72,9 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
   const sandbox = await openRoleSandbox(ctx);
   if (sandbox instanceof Error) return failedOutcome(sandbox.message);
   try {
+    // What runs the checks is the contract's as it was sealed, whatever the head holds.
+    const sealed = await restoreSeal(ctx, sandbox);
+    if (!sealed.ok) return failedOutcome(sealed.problem);
     // Run on the head and on the contract's commit, each check judged by the runner's reports.
     const { run, judged, report } = await runContractTwice(ctx, sandbox, {
       build,
@@ -167,7 +172,10 @@ async function readContract(
   }
 }
 
-/** Runs the contract's command as the model's commands run (sandbox, scrubbed environment, time limit). */
+/**
+ * Runs the contract's command as the model's commands run (sandbox, scrubbed environment, time limit),
+ * over the restored seal, with the package manager's and Node's options neutralised.
+ */
 async function runContract(
   ctx: AgentContext,
   sandbox: Sandbox,
@@ -181,7 +189,7 @@ async function runContract(
   const run = await runBashCommand({
     command,
     sandbox,
-    env: { ...ctx.toolEnv, ...sandbox.env },
+    env: neutralEnv({ ...ctx.toolEnv, ...sandbox.env }),
     timeoutMs,
     maxOutputChars: 20_000,
   });

@@ -1,5 +1,6 @@
 import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 import type { ChangedFile } from './check-changes.js';
+import { isSealOn } from './contract/seal-tree.js';
 import { sizeOf } from './inputs/read-result.js';
 import { BUNDLE_MAX_BYTES } from './size-limits.js';
 
@@ -61,8 +62,11 @@ export async function verifyCommits({
     const problem = await baseOnDefaultBranch({ repo, remote, token, base });
     if (problem) return refuse(problem);
   } else if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
-  // At `head` already: an earlier attempt of this publish pushed, then failed later.
-  const alreadyPushed = remoteHead === head;
+  // At `head` already (or at the seal publish commits on it): an earlier attempt of this
+  // publish pushed, then failed later.
+  const alreadyPushed =
+    remoteHead === head ||
+    (remoteHead !== null && (await isSealOn((args) => repo.run({ args }), remoteHead, head)));
   if (remoteHead !== null && remoteHead !== base && !alreadyPushed) {
     return refuse(
       `${branch} has moved since the session started (it was at ${base}, it is at ${remoteHead}); the work must be redone on the new head`,

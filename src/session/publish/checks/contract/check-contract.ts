@@ -37,6 +37,7 @@ import {
   readScripts,
   scriptsRunBy,
 } from './contract-command.js';
+import { checkSeal } from './seal-breach.js';
 
 /** The build's contract as publish found it, and what the worker's change does to it. */
 export interface ContractCheck {
@@ -89,9 +90,17 @@ export async function checkContract({
   const guarded = [...contract.data.files, contractPath(build)];
   const command = contract.data.command;
   if (mayChange) return { guarded, command, problems: [] };
-  const breaches = await findBreaches({ repo, commit, contract: contract.data, changes });
+  // The seal first: a path it holds is refused by the list; the word rules judge the rest.
+  const sealed = await checkSeal({ repo, commit, build, changes });
+  const breaches = (await findBreaches({ repo, commit, contract: contract.data, changes })).filter(
+    (breach) => !sealed.paths.has(breach.file),
+  );
   const marked = complete ? await ownChecksMarked(repo, contract.data, worker) : [];
-  return { guarded, command, problems: [...breaches.map(describeBreach), ...marked] };
+  return {
+    guarded,
+    command,
+    problems: [...sealed.problems, ...breaches.map(describeBreach), ...marked],
+  };
 }
 
 /**
