@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { contractPath } from '../../src/core/plan/contract.js';
 import { sealPath } from '../../src/core/verification/seal.js';
-import { memberBuildId, planPath } from '../../src/core/vocabulary/ids.js';
+import { completionPath, memberBuildId, planPath } from '../../src/core/vocabulary/ids.js';
 import { sealText, takeSeal } from '../../src/session/publish/checks/contract/seal-tree.js';
 import {
   BUILD,
@@ -122,7 +122,8 @@ async function buildBranch(
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '-m', "Merge the contract's pull request");
   const contractMerge = gitIn(root, 'rev-parse', 'HEAD');
-  await writeFiles(root, pushed);
+  // W1.1 merged (its report is on the branch, so its criterion is due), then the push.
+  await writeFiles(root, { ...pushed, [completionPath(build, 'W1.1')]: '{}\n' });
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '--allow-empty', '-m', 'a push');
   // The runner's install, beside the checkout (never committed).

@@ -82,6 +82,12 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
       contract: contract.contract,
       runCommand: (command) => runContract(ctx, sandbox, command),
     });
+    // The run on the contract's commit moved the checkout there and back: the seal again, so
+    // that what the model reads, where one is asked, is what ran.
+    if (judged?.contract_commit) {
+      const again = await restoreSeal(ctx, sandbox);
+      if (!again.ok) return failedOutcome(again.problem);
+    }
     const result = (failures: ValidationResult['failures']): RoleOutcome => ({
       status: 'complete',
       reason: null,
