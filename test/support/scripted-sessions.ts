@@ -507,6 +507,7 @@ export async function driveBuild({
   burst = false,
   maxRounds = 60,
   afterRound,
+  beforeSessions,
   echoesInRound = false,
   looks,
 }: {
@@ -519,6 +520,8 @@ export async function driveBuild({
   maxRounds?: number;
   /** Runs after each round's sessions (the bench moves its clocks here); may queue more events. */
   afterRound?: () => Promise<void>;
+  /** Runs after each round's webhooks, before its sessions: what someone does while runs wait in the queue. */
+  beforeSessions?: () => void;
   /**
    * Deliver the events the apps' own writes set off (a merge's push, an
    * updated branch's synchronize) within the round that made them, as GitHub
@@ -545,6 +548,7 @@ export async function driveBuild({
       if (echoes >= maxRounds) throw new Error(`the apps' own writes did not settle in a round`);
       await deliver(delivery(gh.outbox.splice(0)));
     }
+    beforeSessions?.();
     const ran = runQueuedSessions(gh, script);
     // What `afterRound` set off (a timed reconcile's dispatch) is played next round.
     let queued = false;

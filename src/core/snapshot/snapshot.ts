@@ -130,6 +130,11 @@ export interface BuildSnapshot {
    */
   validations?: ValidationRecord[];
   /**
+   * Records under the build's validation refs not bound to Baton's validation run of their
+   * milestone and head (src/core/snapshot/validation-ties.ts), and why; none: absent.
+   */
+  ignoredValidations?: UncountedUsage[];
+  /**
    * A change set's member build (docs/change-sets.md): its set, and what its
    * workers depend on in the set's other repositories. Absent in any other build.
    */
