@@ -16,12 +16,12 @@ const record = (overrides: Partial<ValidationRecord> = {}): ValidationRecord => 
   failed: [],
   ...overrides,
 });
-const RUNS = [
-  { id: 501, role: 'validate' as const, worker: 'M2', trigger: `head-${HEAD}`, byBaton: true },
-  { id: 502, role: 'work' as const, worker: 'W1.1', trigger: null, byBaton: true },
-  { id: 503, role: 'validate' as const, worker: 'M2', trigger: `head-${HEAD}`, byBaton: false },
-  { id: 504, role: 'validate' as const, worker: 'M1', trigger: `head-${HEAD}`, byBaton: true },
-  { id: 505, role: 'validate' as const, worker: 'M2', trigger: `head-${OTHER}`, byBaton: true },
+const RUNS: Parameters<typeof validationsOf>[2] = [
+  { id: 501, role: 'validate', worker: 'M2', trigger: `head-${HEAD}`, byBaton: true },
+  { id: 502, role: 'work', worker: 'W1.1', trigger: null, byBaton: true },
+  { id: 503, role: 'validate', worker: 'M2', trigger: `head-${HEAD}`, byBaton: false },
+  { id: 504, role: 'validate', worker: 'M1', trigger: `head-${HEAD}`, byBaton: true },
+  { id: 505, role: 'validate', worker: 'M2', trigger: `head-${OTHER}`, byBaton: true },
 ];
 
 describe('validationsOf: a validation record settles a milestone only for its own run', () => {
