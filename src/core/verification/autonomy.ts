@@ -17,6 +17,8 @@ export interface AutonomyWait {
   classes: RiskClass[];
   /** Its files of those classes, the most lines first. */
   files: RiskyFile[];
+  /** Why it waits besides its classes, in words (its evidence cannot name every risky file …). */
+  why?: string[];
 }
 
 /**
@@ -32,12 +34,15 @@ export function autonomyWait(
   if (risk.evidence !== 'current') return null;
   const waitFor = new Set(settings.autonomy.waitFor);
   const classes = risk.classes.filter((one) => waitFor.has(one));
-  if (classes.length === 0 || approvedByPerson(pull)) return null;
+  // Evidence that could not name every file publish classed hides paths no one has judged here.
+  const why = risk.unnamedRisky ? [unnamedText(risk.unnamedRisky)] : [];
+  if ((classes.length === 0 && why.length === 0) || approvedByPerson(pull)) return null;
   return {
     worker: pull.worker,
     head: pull.headSha,
     classes,
     files: risk.files.filter((file) => file.classes.some((one) => waitFor.has(one))),
+    ...(why.length > 0 ? { why } : {}),
   };
 }
 
@@ -54,7 +59,16 @@ export function approvedByPerson(pull: PullInfo): boolean {
   );
 }
 
+/** Why a wait is: its classes' words, then its other reasons. */
+export function waitReasons(wait: Pick<AutonomyWait, 'classes' | 'why'>): string[] {
+  return [...wait.classes.map(riskText), ...(wait.why ?? [])];
+}
+
 /** The row's note: `waits for a person: changes a workflow, changes dependencies`. */
-export function waitNote(wait: Pick<AutonomyWait, 'classes'>): string {
-  return `waits for a person: ${wait.classes.map(riskText).join(', ')}`;
+export function waitNote(wait: Pick<AutonomyWait, 'classes' | 'why'>): string {
+  return `waits for a person: ${waitReasons(wait).join(', ')}`;
+}
+
+function unnamedText(count: number): string {
+  return `its evidence cannot name ${count === 1 ? 'a risky file' : `${count} risky files`}`;
 }
