@@ -2,8 +2,10 @@
  * Merge autonomy by risk (docs/verification.md): a worker's pull request whose
  * evidence for its head shows a class of `verification.autonomy.waitFor` is
  * not Baton's to merge alone. It waits until a person who may steer the build
- * approves that head, or replies `/merge W<id>`. A head with no evidence (a
- * person pushed it) is judged as before: the person who pushed has read it.
+ * approves that head, or replies `/merge W<id>`. A head with no evidence for it
+ * goes on as read only where a person pushed it (the person who pushed has read
+ * it); one a bot, an app or a workflow's token pushed, or whose evidence was
+ * edited away by anyone but Baton (src/github/observe/read-pulls.ts), waits for a person.
  */
 import type { RiskClass, VerificationSettings } from '../config/verification-settings.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
@@ -31,7 +33,7 @@ export function autonomyWait(
   vetting: { contract: ContractVetting | null },
 ): AutonomyWait | null {
   const risk = judgeRisk(pull, settings, vetting);
-  if (risk.evidence !== 'current') return null;
+  if (risk.evidence !== 'current') return unreadHead(pull);
   const waitFor = new Set(settings.autonomy.waitFor);
   const classes = risk.classes.filter((one) => waitFor.has(one));
   // Evidence that could not name every file publish classed hides paths no one has judged here.
@@ -67,6 +69,26 @@ export function waitReasons(wait: Pick<AutonomyWait, 'classes' | 'why'>): string
 /** The row's note: `waits for a person: changes a workflow, changes dependencies`. */
 export function waitNote(wait: Pick<AutonomyWait, 'classes' | 'why'>): string {
   return `waits for a person: ${waitReasons(wait).join(', ')}`;
+}
+
+/**
+ * A head no evidence speaks for: read where a person pushed it, else it waits for one.
+ * Who pushed it is read only for an open pull request (`headPusher`); none read, none judged.
+ */
+function unreadHead(pull: PullInfo): AutonomyWait | null {
+  const pusher = pull.headPusher;
+  if (!pusher || pusher.person || approvedByPerson(pull)) return null;
+  const who =
+    pusher.login === null
+      ? 'GitHub lists no push of it'
+      : `${pusher.login} pushed it, not a person`;
+  return {
+    worker: pull.worker,
+    head: pull.headSha,
+    classes: [],
+    files: [],
+    why: [`its head has no evidence, and ${who}`],
+  };
 }
 
 function unnamedText(count: number): string {
