@@ -90,6 +90,12 @@ describe('heads no evidence of Baton speaks for', () => {
       expect(statusBody(gh, BUILD)).toContain(
         `waits for a person: its head has no evidence, and ${pusher} pushed it, not a person`,
       );
+      // The one notice asks a person for it, saying why, with the reply that lets it go on.
+      const notice = gh.comments.find((comment) => comment.body.includes('waits for a person:**'));
+      expect(notice?.body).toMatch(
+        /- \*\*W1\.1\*\* \(\[#\d+\]\([^)]+\)\) its head has no evidence, and github-actions\[bot\] pushed it, not a person\.$/m,
+      );
+      expect(notice?.body).toContain('/merge W1.1');
     }
   });
 });

@@ -39,7 +39,7 @@ export function renderWaitNotice(waits: readonly NoticedWait[]): string {
         ? [`  - and ${wait.files.length - GUIDE_MAX_FILES} more`]
         : [];
     return [
-      `- **${wait.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait).join('; ')}.${files.length > 0 ? ' Read these first:' : ' No one file carries it: the change as a whole does.'}`,
+      `- **${wait.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait).join('; ')}.${files.length > 0 ? ' Read these first:' : wait.classes.length > 0 ? ' No one file carries it: the change as a whole does.' : ''}`,
       ...files,
       ...more,
     ];
