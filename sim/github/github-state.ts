@@ -23,6 +23,7 @@ import {
 import {
   type BranchMove,
   GITHUB_ACTIONS_APP,
+  type SimActivity,
   type SimApp,
   type SimCheckRun,
   type SimComment,
@@ -99,6 +100,8 @@ export abstract class GitHubState {
   readonly foreignSubIssues = new Map<number, Record<string, unknown>[]>();
   readonly comments: SimComment[] = [];
   readonly pulls = new Map<number, SimPull>();
+  /** Every push announced, oldest first, as the repository's activity lists them. */
+  readonly activities: SimActivity[] = [];
   readonly reviews: SimReview[] = [];
   readonly checkRuns: SimCheckRun[] = [];
   /** The repository's labels by name, lower-cased (GitHub compares them so). */
@@ -640,7 +643,18 @@ export abstract class GitHubState {
 
   /** The webhooks of a branch that moved (`push`, and `synchronize` on its open PRs). */
   announcePush({ branch, before, after, sender }: BranchMove): void {
-    this.events.push(branch, before, after ?? '0'.repeat(40), sender);
+    const none = '0'.repeat(40);
+    this.activities.push({
+      id: this.nextId(),
+      ref: `refs/heads/${branch}`,
+      before: before ?? none,
+      after: after ?? none,
+      actor: sender,
+      activityType:
+        before === null ? 'branch_creation' : after === null ? 'branch_deletion' : 'push',
+      timestamp: this.now(),
+    });
+    this.events.push(branch, before, after ?? none, sender);
     if (after === null || before === null) return;
     for (const pull of this.pulls.values()) {
       if (pull.state === 'open' && pull.head === branch) {

@@ -76,6 +76,11 @@ export interface SimPull {
   requestedReviewers?: string[];
   /** A fork's pull request: the fork (`owner/name`) and its head commit; `head` is its branch there. */
   fork?: { fullName: string; sha: string };
+  /**
+   * Who last edited its body (GraphQL's `PullRequest.editor`), as the token of the edit is
+   * (`editPullBody`); absent: no one since it was opened, as GitHub answers null.
+   */
+  editor?: string;
 }
 
 export interface SimReview {
@@ -162,6 +167,21 @@ export interface BranchMove {
   before: string | null;
   after: string | null;
   sender: string;
+}
+
+/**
+ * A push as GitHub's repository activity lists it (`GET /repos/{owner}/{repo}/activity`,
+ * https://docs.github.com/en/rest/repos/repos#list-repository-activities): the ref, the
+ * commits before and after, and who pushed (the token's identity, not the commits' authors).
+ */
+export interface SimActivity {
+  id: number;
+  ref: string;
+  before: string;
+  after: string;
+  actor: string;
+  activityType: 'push' | 'branch_creation' | 'branch_deletion';
+  timestamp: string;
 }
 
 /** A comment on a commit (`POST …/commits/{commit_sha}/comments`) and who reacted how. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { contractPath } from '../../src/core/plan/contract.js';
+import { renderValidationMessage, validationRef } from '../../src/core/plan/validation.js';
 import {
   briefPath,
   integrationBranch,
@@ -108,6 +109,32 @@ describe("a change set's contracts, one per repository, on the simulated GitHub"
     for (const pull of finals)
       expect(Date.parse(pull?.createdAt ?? '')).toBeGreaterThan(lastValidation);
     expect(app.errors).toEqual([]);
+  });
+
+  it('validates a member whose last milestone a record no validation run wrote says passed', async () => {
+    const { repos, app } = await startSetApp();
+    // Code a worker added to acme/service's CI, with `contents: write`, says its last milestone passed.
+    const message = renderValidationMessage({
+      version: 1,
+      milestone: 2,
+      run_id: 1,
+      head: 'f'.repeat(40),
+      passed: true,
+      exit_code: 0,
+      failed: [],
+    });
+    const forged = repos.service.git.commit({ parent: null, changes: {}, message });
+    repos.service.git.refs.set(validationRef(SET_MEMBER, 2, 'f'.repeat(40)), forged);
+    const scripts = setScripts(repos, {}, WORKERS, ['acme/service answers with get']);
+    await driveSetIssue({ repos, app, scripts });
+    expect(app.errors).toEqual([]);
+
+    const validated = sessions(repos.service).filter((run) => run.inputs.role === 'validate');
+    expect(validated.map((run) => run.inputs.worker)).toEqual(['M2']);
+    const final = finalPullOf(repos.service);
+    expect(Date.parse(final?.createdAt ?? '')).toBeGreaterThan(
+      Date.parse(validated[0]?.createdAt ?? ''),
+    );
   });
 
   it("answers a member's failed milestone with a fix worker the app adds to the set's plan, which runs there, and a validation that passes", async () => {

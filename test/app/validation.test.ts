@@ -1,12 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { parseValidationMessage, validationRefPrefix } from '../../src/core/plan/validation.js';
+import {
+  parseValidationMessage,
+  renderValidationMessage,
+  validationRef,
+  validationRefPrefix,
+} from '../../src/core/plan/validation.js';
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { clearHiddenRefReading } from '../../src/github/observe/hidden-records.js';
 import { makeContract } from '../core/factories.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { type AppOnRepo, startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, statusBody } from '../support/builds.js';
+import { type ManualLooks, manualLooksEachTest } from '../support/manual-looks.js';
 import { doubledAndShuffled, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /** A contract of one check per worker of the chain, run by one command. */
@@ -22,7 +28,13 @@ describe('validators that did not write the code', () => {
   let gh: FakeGitHub;
   let apps: AppHarness[];
   let addReplica: AppOnRepo['addReplica'];
-  startAppEachTest((started) => ({ gh, apps, addReplica } = started));
+  let looks: ManualLooks;
+  startAppEachTest(
+    (started) => ({ gh, apps, addReplica } = started),
+    manualLooksEachTest((made) => {
+      looks = made;
+    }),
+  );
 
   const validations = () =>
     [...gh.git.refs.keys()]
@@ -126,6 +138,68 @@ describe('validators that did not write the code', () => {
       expect(statusBody(gh, BUILD)).not.toContain('ended without a result');
     },
   );
+
+  it('ignores a passed record no validation run wrote, says so, and validates each milestone itself', async () => {
+    // A workflow token with `contents: write` (CI a worker added) writes a record saying
+    // `passed` in the place of each validation Baton asked for, naming a run that is
+    // Baton's but no validation: the first work run.
+    const forged: string[] = [];
+    const said: boolean[] = [];
+    const forge = () => {
+      said.push(
+        (statusBody(gh, BUILD) ?? '').includes(
+          "validation record under this build's refs is ignored",
+        ),
+      );
+      const work = gh.runs.find((run) => run.inputs.role === 'work');
+      for (const run of gh.runs.filter(
+        (r) => r.status === 'queued' && r.inputs.role === 'validate',
+      )) {
+        const head = /^head-([0-9a-f]{40})$/.exec(run.inputs.trigger ?? '')?.[1] ?? '';
+        const milestone = Number(run.inputs.worker?.slice(1));
+        const ref = validationRef(BUILD, milestone, head);
+        if (!work || gh.git.refs.has(ref) || forged.includes(`M${milestone}`)) continue;
+        const message = renderValidationMessage({
+          version: 1,
+          milestone,
+          run_id: work.id,
+          head,
+          passed: true,
+          exit_code: 0,
+          failed: [],
+        });
+        gh.git.refs.set(ref, gh.git.commit({ parent: null, changes: {}, message }));
+        forged.push(`M${milestone}`);
+      }
+    };
+    const validated: number[] = [];
+    const script = makeScript({
+      workers: CHAIN,
+      contract: CONTRACT,
+      validate: (milestone) => {
+        validated.push(milestone);
+        return 'pass';
+      },
+    });
+    await runApprovedBuild({ gh, apps, script, beforeSessions: forge, looks });
+
+    for (const app of apps) expect(app.errors).toEqual([]);
+    expect(forged).toEqual(['M1', 'M2']);
+    // Each milestone's contract ran in a validation session of its own, and the final PR
+    // opened on those records, not the forged ones.
+    expect(validated).toEqual([1, 2]);
+    expect(validations().map((record) => [record?.milestone, record?.passed])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    const runIds = new Set(
+      gh.runs.filter((run) => run.inputs.role === 'validate').map((r) => r.id),
+    );
+    for (const record of validations()) expect(runIds.has(record?.run_id ?? 0)).toBe(true);
+    expect(finalPull()?.base).toBe('main');
+    // The status said so while a forged record was there.
+    expect(said).toContain(true);
+  });
 
   it('opens the final PR as before in a build without a contract, with no validation', async () => {
     await runApprovedBuild({ gh, apps, script: makeScript({ workers: CHAIN }) });

@@ -76,9 +76,10 @@ export interface SessionScript {
   /**
    * Leave publish's evidence marker (src/core/sessions/evidence.ts) at the end of a worker
    * pull request's body, of its head, after every work or fix session: the files the
-   * sessions wrote as added (`true`), or what a function says of a worker; absent: none.
+   * sessions wrote as added (`true`, and absent: publish always leaves it), or what a function
+   * says of a worker; `false`: none, as a pull request from before evidence.
    */
-  evidence?: true | ((worker: string) => ChangedLines[]);
+  evidence?: boolean | ((worker: string) => ChangedLines[]);
 }
 
 /** The prose of a worker's completion report. */
@@ -357,7 +358,7 @@ function leaveEvidence(
   script: SessionScript,
   { worker, written: files }: { worker: string; written: Record<string, string> },
 ): void {
-  if (!script.evidence) return;
+  if (script.evidence === false) return;
   const mine = written.get(gh) ?? new Map<string, Record<string, string>>();
   written.set(gh, mine);
   const all = { ...mine.get(worker), ...files };
@@ -383,6 +384,8 @@ function leaveEvidence(
     claims: { checked: 0, flagged: [] },
   });
   pull.body = `${pull.body.replace(/\n*<!-- baton:evidence [A-Za-z0-9_-]+ -->$/, '')}\n\n${marker}`;
+  // An edit of the body as the app: GitHub's `editor` is then Baton's bot, where anyone had edited it.
+  if (pull.editor !== undefined) pull.editor = gh.botLogin;
 }
 
 /** A worker's file of its own; the contract's worker's checks and `contract.json`. */
@@ -511,6 +514,7 @@ export async function driveBuild({
   burst = false,
   maxRounds = 60,
   afterRound,
+  beforeSessions,
   echoesInRound = false,
   looks,
 }: {
@@ -523,6 +527,8 @@ export async function driveBuild({
   maxRounds?: number;
   /** Runs after each round's sessions (the bench moves its clocks here); may queue more events. */
   afterRound?: () => Promise<void>;
+  /** Runs after each round's webhooks, before its sessions: what someone does while runs wait in the queue. */
+  beforeSessions?: () => void;
   /**
    * Deliver the events the apps' own writes set off (a merge's push, an
    * updated branch's synchronize) within the round that made them, as GitHub
@@ -549,6 +555,7 @@ export async function driveBuild({
       if (echoes >= maxRounds) throw new Error(`the apps' own writes did not settle in a round`);
       await deliver(delivery(gh.outbox.splice(0)));
     }
+    beforeSessions?.();
     const ran = runQueuedSessions(gh, script);
     // What `afterRound` set off (a timed reconcile's dispatch) is played next round.
     let queued = false;

@@ -219,6 +219,8 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
     // writers may make, replaces it: https://docs.github.com/en/rest/pulls/pulls#update-a-pull-request).
     author: actorNode(pull.user.login),
     body: pull.body,
+    // `PullRequest.editor`: who last edited the body, null when no one has since it was opened.
+    editor: pull.editor ? actorNode(pull.editor) : null,
     headRepository: { nameWithOwner: headRepoOf(gh, pull) },
     labels: { nodes: (issue?.labels ?? []).map((name) => ({ name })) },
     reviews: {

@@ -1,6 +1,8 @@
 import type { GitHubState } from '../github-state.js';
+import { credentialIn } from '../github-state.js';
 import type { SimPull, SimReview } from '../records.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
+import { installationOfToken, isReadOnlyToken } from '../tokens.js';
 import { page } from './routes-issues.js';
 
 /** Pull requests, reviews, merges and check runs. */
@@ -53,6 +55,27 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       const pull = gh.openPull({ title, body, head, base, user: gh.botLogin, draft });
       return json(201, pullBody(gh, pull));
     })
+    .on('GET', `${repoPath}/activity`, (_, request) => {
+      // Newest first, as GitHub lists them (`direction` defaults to `desc`).
+      const { query } = request;
+      const ref = query.get('ref');
+      const full = ref && !ref.startsWith('refs/') ? `refs/heads/${ref}` : ref;
+      const type = query.get('activity_type');
+      const listed = gh.activities
+        .filter((one) => (!full || one.ref === full) && (!type || one.activityType === type))
+        .reverse()
+        .map((one) => ({
+          id: one.id,
+          node_id: `RA_${one.id}`,
+          before: one.before,
+          after: one.after,
+          ref: one.ref,
+          timestamp: one.timestamp,
+          activity_type: one.activityType,
+          actor: actorOf(one.actor),
+        }));
+      return page(listed, query, request.path);
+    })
     .on('GET', `${repoPath}/pulls/{pull_number}`, ({ pull_number }) => {
       const pull = pullOf(pull_number);
       return pull ? json(200, pullBody(gh, pull, { detail: true })) : notFound();
@@ -66,7 +89,9 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
         state: 'open' | 'closed';
       }>;
       const closing = update.state === 'closed' && pull.state === 'open';
-      Object.assign(pull, update);
+      const { body, ...rest } = update;
+      Object.assign(pull, rest);
+      if (body !== undefined) editPullBody(gh, pull, body, editorOf(gh, request.headers));
       if (closing) gh.events.pull('closed', pull, gh.botLogin);
       return json(200, pullBody(gh, pull));
     })
@@ -338,4 +363,34 @@ const BOT_USER_ID = 149_000_001;
 /** The no-reply address GitHub gives an app's bot as a commit author: `<id>+<login>@users.noreply.github.com`. */
 export function botNoReplyEmail(botLogin: string): string {
   return `${BOT_USER_ID}+${botLogin}@users.noreply.github.com`;
+}
+
+/**
+ * A pull request's body replaced by `editor`, who GitHub then reports as its
+ * `editor` (https://docs.github.com/en/graphql/reference/objects#pullrequest:
+ * "The actor who edited this pull request's body"), with `pull_request.edited`.
+ * Tests edit as a person, or as a workflow's token (`github-actions[bot]`).
+ */
+export function editPullBody(gh: GitHubState, pull: SimPull, body: string, editor: string): void {
+  const before = pull.body;
+  pull.body = body;
+  pull.editor = editor;
+  if (before !== body) gh.events.pull('edited', pull, editor);
+}
+
+/**
+ * Who a request's token acts as: an installation token (the app's, or one minted for a
+ * session's publish) as the app's bot, an agent job's `GITHUB_TOKEN` as `github-actions[bot]`,
+ * anything else as a person the test did not name.
+ */
+function editorOf(gh: GitHubState, headers: Record<string, string>): string {
+  const token = credentialIn(headers);
+  if (installationOfToken(token) !== null) return gh.botLogin;
+  if (isReadOnlyToken(token)) return 'github-actions[bot]';
+  return 'someone';
+}
+
+/** A login as REST's simple user: a bot's `type` is `Bot`, its login keeps `[bot]`. */
+function actorOf(login: string) {
+  return { login, id: 0, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
 }

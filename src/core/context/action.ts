@@ -99,6 +99,13 @@ export type Action =
   /** Delete the refs of messages a session took in: its later sessions must not take them again. */
   | { kind: 'forget-messages'; messages: MessageRef[] }
   /**
+   * Delete records under the build's refs that no run of Baton's wrote
+   * (`refs/baton/<refs[i]>`): a forged validation record in the place the
+   * validation about to be dispatched records at, where its session would take
+   * it for a twin's and end (src/core/snapshot/validation-ties.ts).
+   */
+  | { kind: 'drop-records'; refs: string[] }
+  /**
    * Reconcile this build again in `inMs`: a run that succeeded moments ago
    * without its result in sight is judged once it has settled (`SETTLE_MS`).
    * A timer, not state: a restart's resync looks again as well.

@@ -72,6 +72,7 @@ export function decideBuild(
         messages.views,
       ),
       validation.views,
+      ctx.snapshot.ignoredValidations?.length ?? 0,
     ),
     stands.map((state) => state.worker.id),
   );
@@ -104,8 +105,13 @@ function withMessages(progress: BuildProgress, views: MessageView[]): BuildProgr
   return views.length > 0 ? { ...progress, messages: views } : progress;
 }
 
-function withValidations(progress: BuildProgress, views: ValidationView[] | null): BuildProgress {
-  return views ? { ...progress, validations: views } : progress;
+function withValidations(
+  progress: BuildProgress,
+  views: ValidationView[] | null,
+  ignored: number,
+): BuildProgress {
+  const withIgnored = ignored > 0 ? { ...progress, ignoredValidations: ignored } : progress;
+  return views ? { ...withIgnored, validations: views } : withIgnored;
 }
 
 function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {

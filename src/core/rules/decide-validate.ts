@@ -4,7 +4,7 @@ import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
 import { type JudgedRun, lookAgain } from '../context/runs.js';
 import { isContractWorker } from '../plan/contract.js';
 import { milestonesOf, type Plan, waveOf } from '../plan/plan.js';
-import type { ValidationRecord } from '../plan/validation.js';
+import { type ValidationRecord, validationRef } from '../plan/validation.js';
 import { isSessionTrigger, parseTrigger } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { ValidationView } from '../status/status-view.js';
@@ -75,7 +75,17 @@ export function decideValidation(
     };
     return { actions: [again], views };
   }
-  if (!needsValidation(view, head)) return { actions: lookAgain(settling), views };
+  // A record no validation run wrote, in this validation's place, would end its session as a twin's:
+  // it goes first, and a session it ended so is asked again (src/core/snapshot/validation-ties.ts).
+  const place = validationRef(ctx.snapshot.build, reached, head).slice('refs/baton/'.length);
+  const squatted = (ctx.snapshot.ignoredValidations ?? []).filter((one) => one.ref === place);
+  const again =
+    squatted.length > 0 &&
+    view?.state === 'session-failed' &&
+    view.head === head &&
+    runs.filter((run) => run.worker === milestoneSubject(reached) && headOf(run) === head).length <
+      SQUATTED_RUNS_MAX;
+  if (!again && !needsValidation(view, head)) return { actions: lookAgain(settling), views };
   // One validation at a time: a milestone reached while another runs waits for its record.
   if (runs.some((run) => run.outcome === 'active') || !ctx.canDispatchWork) {
     return { actions: [], views };
@@ -84,8 +94,16 @@ export function decideValidation(
     kind: 'dispatch',
     request: { role: 'validate', worker: milestoneSubject(reached), trigger: `head-${head}` },
   };
-  return { actions: [dispatch], views };
+  const drop: RuleAction[] =
+    squatted.length > 0 ? [{ kind: 'drop-records', refs: squatted.map((one) => one.ref) }] : [];
+  return { actions: [...drop, dispatch], views };
 }
+
+/**
+ * How many validate runs of one milestone and head a forged record in their place may end
+ * before the milestone waits for a new head as any session without a record does.
+ */
+const SQUATTED_RUNS_MAX = 3;
 
 /** A milestone's newest validate run. */
 function newestRun(runs: JudgedRun[], milestone: number): JudgedRun | null {

@@ -35,9 +35,20 @@ export const Evidence = z.strictObject({
   /** The head publish judged: evidence of an older head says nothing of a newer one. */
   head: z.string().regex(/^[0-9a-f]{40}$/),
   files: z.array(ChangedLines).max(EVIDENCE_MAX_FILES),
-  /** Beyond the files named: how many more, and their lines. */
+  /**
+   * Beyond the files named: how many more, and their lines. Publish classes the
+   * whole diff and names the files with a class first, so padding cannot push a
+   * risky path out of sight: `classes` are those of the files not named, and
+   * `risky` how many of them have one (evidence that cannot name every risky
+   * path waits for a person, src/core/verification/autonomy.ts).
+   */
   more: z
-    .strictObject({ files: z.number().int().nonnegative(), lines: z.number().int().nonnegative() })
+    .strictObject({
+      files: z.number().int().nonnegative(),
+      lines: z.number().int().nonnegative(),
+      classes: z.array(z.string().min(1).max(40)).max(20).optional(),
+      risky: z.number().int().positive().optional(),
+    })
     .optional(),
   /** `none`: the build has no contract; `kept`: no check touched; `changed`: changed by a worker the plan gives the contract. */
   contract: z.enum(['none', 'kept', 'changed']),

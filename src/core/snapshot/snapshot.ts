@@ -130,6 +130,11 @@ export interface BuildSnapshot {
    */
   validations?: ValidationRecord[];
   /**
+   * Records under the build's validation refs not bound to Baton's validation run of their
+   * milestone and head (src/core/snapshot/validation-ties.ts), and why; none: absent.
+   */
+  ignoredValidations?: UncountedUsage[];
+  /**
    * A change set's member build (docs/change-sets.md): its set, and what its
    * workers depend on in the set's other repositories. Absent in any other build.
    */
@@ -332,6 +337,18 @@ export interface PullInfo {
    * Its `head` says which head it judged. Absent: none.
    */
   evidence?: Evidence;
+  /**
+   * Who pushed its head, read only for an open pull request with no evidence for it
+   * (src/github/observe/read-pusher.ts): a head no evidence speaks for is one a person
+   * read only when a person pushed it. Absent: not read.
+   */
+  headPusher?: HeadPusher;
+}
+
+/** Who pushed a head: the account GitHub names (null: it names none) and whether it is a person's. */
+export interface HeadPusher {
+  login: string | null;
+  person: boolean;
 }
 
 export interface CommandInfo {

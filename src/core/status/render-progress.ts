@@ -9,7 +9,7 @@ import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
 import { renderSpendByRole, renderStateLegend } from './render-spend.js';
-import { awaitsValidation, validationLine } from './render-validations.js';
+import { awaitsValidation, ignoredValidationsLine, validationLine } from './render-validations.js';
 import type {
   AdaptationView,
   BuildProgress,
@@ -125,6 +125,7 @@ function notices(progress: BuildProgress, set = false): string[] {
   const lines: string[] = [
     ...(progress.adaptations ?? []).map(adaptationLine),
     ...(progress.validations ?? []).map(validationLine),
+    ...ignoredValidationsLine(progress.ignoredValidations),
   ];
   if (progress.paused) {
     lines.push(

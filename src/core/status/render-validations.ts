@@ -38,6 +38,19 @@ function failedText(failed: ValidationView['failed']): string {
   return `${checks}; no fix worker could be added to the plan: a person is needed (push a fix to the build branch, and it is validated again)`;
 }
 
+/**
+ * Records under the build's validation refs that no validation run of Baton's
+ * wrote (src/core/snapshot/validation-ties.ts): they settle nothing, and the
+ * app's log names each once.
+ */
+export function ignoredValidationsLine(count: number | undefined): string[] {
+  if (!count) return [];
+  const records = count === 1 ? '1 validation record' : `${count} validation records`;
+  return [
+    `🛡️ ${records} under this build's refs ${count === 1 ? 'is' : 'are'} ignored: no validation run Baton dispatched for ${count === 1 ? 'its' : 'their'} milestone and head wrote ${count === 1 ? 'it' : 'them'} (the app's log names them). Each milestone is validated by its own run.`,
+  ];
+}
+
 /** The final pull request waits for the last milestone's validation (absent: no contract). */
 export function awaitsValidation(validations: ValidationView[] | undefined): boolean {
   if (!validations) return false;

@@ -266,6 +266,8 @@ export interface BuildProgress {
   messages?: MessageView[];
   /** Each milestone's validation against the contract, oldest first; absent in a build without a contract. */
   validations?: ValidationView[];
+  /** Records under the build's validation refs that no validation run of Baton's wrote, ignored; absent: none. */
+  ignoredValidations?: number;
   /**
    * The workers waiting for a person by risk (`verification.autonomy`), once the build cannot
    * go on without them (src/core/rules/autonomy-holds.ts); absent while anything else goes on.

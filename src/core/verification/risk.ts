@@ -48,6 +48,8 @@ export interface WorkerRisk {
   riskyLines: number;
   /** Baton's reviews, by the heads they judged. */
   rounds: number;
+  /** Files with a class the evidence could not name (`more.risky`): it waits for a person. Absent: none. */
+  unnamedRisky?: number;
 }
 
 /**
@@ -154,6 +156,7 @@ export function judgeRisk(
     recordLines: change.recordLines,
     riskyLines: change.riskyLines,
     rounds,
+    ...(evidence && change.unnamedRisky ? { unnamedRisky: change.unnamedRisky } : {}),
   };
 }
 
@@ -169,6 +172,8 @@ export interface ChangeRisk {
   recordLines: number;
   /** Lines of `files`. */
   riskyLines: number;
+  /** Files with a class publish found among those the evidence does not name (`more.risky`); absent: none. */
+  unnamedRisky?: number;
 }
 
 /**
@@ -199,6 +204,11 @@ export function judgeChange(
     .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
   const lines = work.reduce((sum, file) => sum + file.lines, 0) + (evidence.more?.lines ?? 0);
   const found = new Set<RiskClass>(files.flatMap((file) => file.classes));
+  // Publish classed the files it could not name: their classes count though no path is shown.
+  for (const one of evidence.more?.classes ?? []) {
+    const known = RISK_ORDER.find((risk) => risk === one);
+    if (known) found.add(known);
+  }
   if (lines > LARGE_CHANGE_LINES) found.add('size');
   return {
     classes: RISK_ORDER.filter((risk) => found.has(risk)),
@@ -206,6 +216,7 @@ export function judgeChange(
     lines,
     recordLines: records.reduce((sum, file) => sum + file.lines, 0),
     riskyLines: files.reduce((sum, file) => sum + file.lines, 0),
+    ...(evidence.more?.risky ? { unnamedRisky: evidence.more.risky } : {}),
   };
 }
 

@@ -6,10 +6,9 @@
  * in one reply.
  */
 import { shortHash } from '../vocabulary/short-hash.js';
-import type { AutonomyWait } from './autonomy.js';
+import { type AutonomyWait, waitReasons } from './autonomy.js';
 import { quoted } from './quoted.js';
 import { GUIDE_MAX_FILES } from './review-guide.js';
-import { riskText } from './risk.js';
 
 /** One waiting worker as the notice lists it. */
 export interface NoticedWait {
@@ -40,7 +39,7 @@ export function renderWaitNotice(waits: readonly NoticedWait[]): string {
         ? [`  - and ${wait.files.length - GUIDE_MAX_FILES} more`]
         : [];
     return [
-      `- **${wait.worker}** ([#${pull.number}](${pull.url})) ${wait.classes.map(riskText).join('; ')}.${files.length > 0 ? ' Read these first:' : ' No one file carries it: the change as a whole does.'}`,
+      `- **${wait.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait).join('; ')}.${files.length > 0 ? ' Read these first:' : wait.classes.length > 0 ? ' No one file carries it: the change as a whole does.' : ''}`,
       ...files,
       ...more,
     ];

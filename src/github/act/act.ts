@@ -17,7 +17,13 @@ import { askFinalReviews, ensureNote, ensureNotice, noticeRefRefused } from './e
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { addLabel, closeSubIssue, removeLabel, reopenMirror, retitleIssue } from './issues.js';
 import { cleanUpRefs } from './locks/clean-up-refs.js';
-import { forgetMessages, isAnswerLost, RefRefusedError, recordMessage } from './locks/refs.js';
+import {
+  dropRecords,
+  forgetMessages,
+  isAnswerLost,
+  RefRefusedError,
+  recordMessage,
+} from './locks/refs.js';
 import { mergePull, syncBuildBranch } from './merge.js';
 import {
   closePull,
@@ -186,6 +192,8 @@ async function actOne(
       };
     case 'forget-messages':
       return { action, ...(await forgetMessages(ctx, { snapshot, action })) };
+    case 'drop-records':
+      return { action, ...(await dropRecords(ctx, action)) };
     case 'render-status': {
       // The replica that lost a race for a lock leaves creating the comment to the winner.
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');

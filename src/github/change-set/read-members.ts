@@ -1,12 +1,12 @@
 import type { GatedPull, SetCheckState, SetMember } from '../../core/change-set/set-snapshot.js';
 import { contractPath } from '../../core/plan/contract.js';
-import { recordsOf } from '../../core/plan/record-message.js';
-import { parseValidationMessage, validationRefPrefix } from '../../core/plan/validation.js';
+import { validationRefPrefix } from '../../core/plan/validation.js';
 import { adaptationRefPrefix, adaptationsOf } from '../../core/records/adaptation.js';
 import { usageRefPrefix } from '../../core/records/usage.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
+import { validationsOf } from '../../core/snapshot/validation-ties.js';
 import {
   buildDir,
   CHANGE_SET_CHECK_NAME,
@@ -195,9 +195,7 @@ async function observeMember(
     adaptations: adaptationsOf(hidden.adapt),
     ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
     ...(contract.kind === 'missing' ? {} : { contract }),
-    ...(hidden.validation.length > 0
-      ? { validations: recordsOf(hidden.validation, parseValidationMessage) }
-      : {}),
+    ...validationsOf(member, hidden.validation, runs),
   };
   const own = (pull: GraphGatedPull) =>
     !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;

@@ -84,6 +84,8 @@ export function reasonOf(action: Action): RequestReason {
     case 'record-message':
     case 'forget-messages':
       return 'message';
+    case 'drop-records':
+      return 'housekeeping';
     default: {
       const _exhaustive: never = action;
       return _exhaustive;

@@ -172,6 +172,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     isDraft
     author { login __typename }
     body
+    editor { login __typename }
     headRepository { nameWithOwner }
     labels(first: 20) { nodes { name } }
     reviews(last: 100) {
@@ -342,6 +343,12 @@ export interface GraphPull {
    * (src/core/sessions/evidence.ts). Absent from a test's answer without it.
    */
   body?: string;
+  /**
+   * Who last edited the body (`PullRequest.editor`: "The actor who edited this pull
+   * request's body", https://docs.github.com/en/graphql/reference/objects#pullrequest);
+   * null when no one has since it was opened. Absent from a test's answer without it.
+   */
+  editor?: { login: string; __typename: string } | null;
   headRepository: { nameWithOwner: string } | null;
   labels: { nodes: { name: string }[] };
   reviews: {

@@ -91,13 +91,17 @@ export async function readHiddenRecords(
   usage: ListedUsage[];
   adapt: string[];
   messages: MessageRef[];
-  validation: string[];
+  /** Each with its ref's name under `refs/baton/`, which a record must be at (validation-ties.ts). */
+  validation: ListedUsage[];
 }> {
   const usageName = (name: string) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
   const listed = {
     usage: usage.map((node) => ({ ref: usageName(node.name), message: node.target.message ?? '' })),
     adapt: messagesOf(adapt),
-    validation: messagesOf(validation),
+    validation: validation.map((node) => ({
+      ref: `${validationRefPrefix(build).slice(BATON_REFS.length)}${node.name}`,
+      message: node.target.message ?? '',
+    })),
     messages: messageRefsOf(
       build,
       messages.map((node) => `${messageRefPrefix(build)}${node.name}`),
@@ -142,7 +146,9 @@ export async function readHiddenRecords(
       .filter((r) => r.ref.startsWith(usagePrefix))
       .map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
-    validation: read.filter((r) => r.ref.startsWith(validationPrefix)).map((r) => r.message),
+    validation: read
+      .filter((r) => r.ref.startsWith(validationPrefix))
+      .map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
   };
 }
 

@@ -1,12 +1,12 @@
 import { contractPath } from '../../core/plan/contract.js';
-import { recordsOf } from '../../core/plan/record-message.js';
-import { parseValidationMessage, validationRefPrefix } from '../../core/plan/validation.js';
+import { validationRefPrefix } from '../../core/plan/validation.js';
 import { adaptationRefPrefix, adaptationsOf } from '../../core/records/adaptation.js';
 import { usageRefPrefix } from '../../core/records/usage.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import { type AskRecord, parseAskRecord } from '../../core/snapshot/ask-record.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
+import { validationsOf } from '../../core/snapshot/validation-ties.js';
 import {
   buildDir,
   integrationBranch,
@@ -150,9 +150,7 @@ export async function observeBuild(
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
     ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
-    ...(hidden.validation.length > 0
-      ? { validations: recordsOf(hidden.validation, parseValidationMessage) }
-      : {}),
+    ...validationsOf(build, hidden.validation, runsRead.installed ? runsRead.runs : []),
   };
   return {
     snapshot,

@@ -2,6 +2,7 @@ import type { Evidence } from '../../core/sessions/evidence.js';
 import { parseEvidenceMarker } from '../../core/sessions/evidence.js';
 import { parseVerdictMarker } from '../../core/sessions/verdict-marker.js';
 import type { ChecksInfo, PullInfo, ReviewInfo } from '../../core/snapshot/snapshot.js';
+import { evidenceForHead } from '../../core/verification/risk.js';
 import {
   integrationBranch,
   parseBatonBranch,
@@ -17,6 +18,7 @@ import {
   loginOf,
 } from './build-query.js';
 import { hasWriteAccess } from './permissions.js';
+import { headPusher } from './read-pusher.js';
 
 /**
  * Check runs (and commit statuses) that are Baton's own: its review verdict
@@ -38,7 +40,27 @@ export async function readPulls(
       ? [{ pull, worker: branch.worker }]
       : [];
   });
-  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
+  const infos = await Promise.all(
+    mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })),
+  );
+  return Promise.all(infos.map((info, index) => withPusher(ctx, info, mine[index]?.pull)));
+}
+
+/**
+ * An open pull request whose head no evidence speaks for, with who pushed that
+ * head: merge autonomy lets it go on as read only where a person pushed it
+ * (src/core/verification/autonomy.ts). One activity read per such head, once.
+ */
+async function withPusher(
+  ctx: RepoContext,
+  info: PullInfo,
+  pull: GraphPull | undefined,
+): Promise<PullInfo> {
+  if (!pull || info.state !== 'open' || evidenceForHead(info)) return info;
+  return {
+    ...info,
+    headPusher: await headPusher(ctx, { branch: pull.headRefName, sha: info.headSha }),
+  };
 }
 
 async function toPullInfo(
@@ -84,11 +106,17 @@ async function toPullInfo(
 /**
  * Publish's evidence, believed only on a pull request the app's bot opened, as
  * the verdict marker only on the app's reviews: anyone may open a pull request
- * from a branch named like a worker's and write a marker in its body, and only
- * those who may write to the repository can edit the app's.
+ * from a branch named like a worker's and write a marker in its body. And only
+ * from a body Baton's own identity last wrote: a writer, or code a worker added
+ * to CI running with a token that may edit pull requests, can replace the body
+ * and its marker (a `kept` contract, no risky file). GitHub's `editor` says who
+ * last edited the body, null when no one has since it was opened (the author
+ * wrote it); publish edits as the app. A body anyone else last edited has no
+ * evidence, and its head is judged as one without (src/core/verification/autonomy.ts).
  */
 function evidenceOf(ctx: RepoContext, pull: GraphPull): { evidence?: Evidence } {
   if (!pull.body || loginOf(pull.author ?? null) !== ctx.botLogin) return {};
+  if (pull.editor && loginOf(pull.editor) !== ctx.botLogin) return {};
   const evidence = parseEvidenceMarker(pull.body);
   return evidence ? { evidence } : {};
 }

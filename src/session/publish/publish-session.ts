@@ -14,6 +14,7 @@ import { judgeClaims } from './checks/claims/claim-rules.js';
 import { checkContract, checkHandedContract } from './checks/contract/check-contract.js';
 import { type Sealed, sealContract } from './checks/contract/seal-commit.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/inputs/read-allow-workflow-changes.js';
+import { readGuidePaths } from './checks/inputs/read-guide-paths.js';
 import { readResult } from './checks/inputs/read-result.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
 import { readDiff } from './checks/read-diff.js';
@@ -308,15 +309,22 @@ async function verifyWorker(
   // The contract's worker, whose pull request brings the contract itself: changed, not none.
   const record = contractPath(target.build);
   const guarded = contract.guarded ?? (diff.some((file) => file.path === record) ? [record] : null);
-  const evidence = workerEvidence({ head: result.head, diff, guarded, claims });
+  // The whole diff is classed with the paths the app judges by, where publish can read them.
+  const guidePaths = await readGuidePaths({ repo, remote: io.remote, token });
+  const evidence = workerEvidence({
+    head: result.head,
+    diff,
+    guarded,
+    claims,
+    ...(guidePaths.kind === 'read' ? { paths: guidePaths.paths } : {}),
+  });
   const guide = await readWorkerGuide({
     repo,
-    remote: io.remote,
-    token,
     build: target.build,
     worker: target.worker ?? result.completion.worker_id,
     base: result.base,
     evidence,
+    paths: guidePaths,
   });
   return { claims, evidence, guide };
 }

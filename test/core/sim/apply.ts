@@ -139,6 +139,11 @@ function applyAction(world: World, action: Action): void {
         { worker: action.worker, comment: action.comment },
       ];
       return;
+    case 'drop-records':
+      snap.ignoredValidations = (snap.ignoredValidations ?? []).filter(
+        (one) => !action.refs.includes(one.ref),
+      );
+      return;
     case 'forget-messages':
       snap.messageRefs = (snap.messageRefs ?? []).filter(
         (ref) => !action.messages.some((gone) => gone.comment === ref.comment),

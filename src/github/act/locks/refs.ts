@@ -173,6 +173,18 @@ export function recordMessage(
 }
 
 /**
+ * Deletes records under `refs/baton/` that no run of Baton's wrote (a forged
+ * validation record where a validation is to record); one gone already is fine.
+ */
+export async function dropRecords(
+  ctx: RepoContext,
+  action: Extract<Action, { kind: 'drop-records' }>,
+): Promise<{ result: 'done'; detail: string }> {
+  for (const ref of action.refs) await deleteRef(ctx, `refs/baton/${ref}`);
+  return { result: 'done', detail: `${action.refs.length} dropped` };
+}
+
+/**
  * Deletes the refs of messages a session took in, one write each (a message is
  * taken a few times in a build, not hundreds: the batch mutation of the
  * build's clean-up is not worth its repository read here). One that is gone

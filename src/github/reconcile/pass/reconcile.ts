@@ -288,6 +288,11 @@ async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promi
   const repository = `${ctx.owner}/${ctx.repo}`;
   const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
   sayUncountedUsage(log, [...uncounted, ...forged]);
+  const ignored = (observed.snapshot.ignoredValidations ?? []).map((one) => ({
+    ...one,
+    repository,
+  }));
+  sayUncountedUsage(log, ignored, 'validation');
   // Only a build whose workflow is missing pays for onboarding's reads.
   const setupPull = request.setupPull;
   const read =

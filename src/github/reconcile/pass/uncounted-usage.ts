@@ -17,9 +17,15 @@ const NAMED_MAX = 20;
  * token, pushed them): the operator's to look into, not a person's to be called
  * for, since the caps and budgets already pass them over. Each record is said
  * once per process; the status comment of a build whose own namespace holds
- * one says so for as long as it is there.
+ * one says so for as long as it is there. Validation records (`kind`) not bound
+ * to Baton's validation run of their milestone and head are said the same way:
+ * they settle no milestone (src/core/snapshot/validation-ties.ts).
  */
-export function sayUncountedUsage(log: ActLog, uncounted: readonly UncountedIn[]): void {
+export function sayUncountedUsage(
+  log: ActLog,
+  uncounted: readonly UncountedIn[],
+  kind: 'usage' | 'validation' = 'usage',
+): void {
   const fresh = uncounted.filter((one) => !said.has(keyOf(one)));
   if (fresh.length === 0) return;
   if (said.size + fresh.length > SAID_MAX) said.clear();
@@ -33,7 +39,9 @@ export function sayUncountedUsage(log: ActLog, uncounted: readonly UncountedIn[]
         why: one.reason,
       })),
     },
-    `baton: ${fresh.length} usage record${fresh.length === 1 ? '' : 's'} not counted: not tied to a run Baton dispatched in ${fresh.length === 1 ? 'its' : 'their'} repository (pushed by a writer or a workflow token?)`,
+    kind === 'usage'
+      ? `baton: ${fresh.length} usage record${fresh.length === 1 ? '' : 's'} not counted: not tied to a run Baton dispatched in ${fresh.length === 1 ? 'its' : 'their'} repository (pushed by a writer or a workflow token?)`
+      : `baton: ${fresh.length} validation record${fresh.length === 1 ? '' : 's'} ignored: not written by Baton's validation run of ${fresh.length === 1 ? 'its' : 'their'} milestone and head (pushed by a writer or a workflow token?)`,
   );
 }
 

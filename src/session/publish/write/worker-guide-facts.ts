@@ -10,9 +10,8 @@ import { Plan } from '../../../core/plan/plan.js';
 import type { Evidence } from '../../../core/sessions/evidence.js';
 import type { ContractRead } from '../../../core/snapshot/snapshot.js';
 import type { ContractVetting } from '../../../core/verification/risk.js';
-import { renderWorkerGuide } from '../../../core/verification/worker-guide.js';
+import { type GuidePaths, renderWorkerGuide } from '../../../core/verification/worker-guide.js';
 import { planPath } from '../../../core/vocabulary/ids.js';
-import { readGuidePaths } from '../checks/inputs/read-guide-paths.js';
 import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
 import { fetchedBuildRef } from '../checks/verify-commits.js';
 import type { RemoteAccess } from '../scratch-repo.js';
@@ -26,18 +25,19 @@ import type { RemoteAccess } from '../scratch-repo.js';
  */
 export async function readWorkerGuide({
   repo,
-  remote,
-  token,
   build,
   worker,
   base,
   evidence,
-}: RemoteAccess & {
+  paths,
+}: Pick<RemoteAccess, 'repo'> & {
   build: string;
   worker: string;
   /** The session's base, where the build branch was not fetched. */
   base: string;
   evidence: Evidence;
+  /** The default branch's security and interface paths (`readGuidePaths`), as the evidence was classed with. */
+  paths: GuidePaths;
 }): Promise<string> {
   const commit = (await fetchedBuildRef(repo)) ?? base;
   const plan = Plan.safeParse(parseJson(await readAt(repo, `${commit}:${planPath(build)}`)));
@@ -54,7 +54,7 @@ export async function readWorkerGuide({
     contract,
     writesContract: isContractWorker(worker),
     evidence,
-    paths: await readGuidePaths({ repo, remote, token }),
+    paths,
     vetting,
   });
 }
