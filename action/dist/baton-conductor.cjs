@@ -6412,7 +6412,7 @@ var require_tools = __commonJS({
     function _asString(str2) {
       let result = "";
       let last = 0;
-      let found = false;
+      let found2 = false;
       let point = 255;
       const l = str2.length;
       if (l > 100) {
@@ -6423,10 +6423,10 @@ var require_tools = __commonJS({
         if (point === 34 || point === 92) {
           result += str2.slice(last, i) + "\\";
           last = i;
-          found = true;
+          found2 = true;
         }
       }
-      if (!found) {
+      if (!found2) {
         result = str2;
       } else {
         result += str2.slice(last);
@@ -9036,7 +9036,7 @@ var require_light = __commonJS({
             return Object.keys(this.instances);
           }
           async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
+            var cursor, end, found2, i, k, keys, len, next, start;
             if (this.connection == null) {
               return this.Promise.resolve(this.keys());
             }
@@ -9045,10 +9045,10 @@ var require_light = __commonJS({
             start = `b_${this.id}-`.length;
             end = "_settings".length;
             while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              [next, found2] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
               cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
+              for (i = 0, len = found2.length; i < len; i++) {
+                k = found2[i];
                 keys.push(k.slice(start, -end));
               }
             }
@@ -11758,7 +11758,7 @@ var require_Group = __commonJS({
         clusterKeys() {
           var _this2 = this;
           return _asyncToGenerator2(function* () {
-            var cursor, end, found, i, k, keys, len, next, start;
+            var cursor, end, found2, i, k, keys, len, next, start;
             if (_this2.connection == null) {
               return _this2.Promise.resolve(_this2.keys());
             }
@@ -11770,10 +11770,10 @@ var require_Group = __commonJS({
               var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 1e4]);
               var _ref2 = _slicedToArray2(_ref, 2);
               next = _ref2[0];
-              found = _ref2[1];
+              found2 = _ref2[1];
               cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
+              for (i = 0, len = found2.length; i < len; i++) {
+                k = found2[i];
                 keys.push(k.slice(start, -end));
               }
             }
@@ -13170,19 +13170,19 @@ var require_Alias = __commonJS({
           if (ctx)
             ctx.aliasResolveCache = nodes;
         }
-        let found = void 0;
+        let found2 = void 0;
         for (const node2 of nodes) {
           if (node2 === this)
             break;
           if (node2.anchor === this.source)
-            found = node2;
+            found2 = node2;
         }
-        if (found && ctx) {
+        if (found2 && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
+          let data = anchors2.get(found2);
           if (!data) {
-            toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            toJS.toJS(found2, null, ctx);
+            data = anchors2.get(found2);
           }
           if (data?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
@@ -13191,14 +13191,14 @@ var require_Alias = __commonJS({
           if (maxAliasCount >= 0) {
             data.count += 1;
             if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
+              data.aliasCount = getAliasCount(doc2, found2, anchors2);
             if (data.count * data.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
           }
         }
-        return found;
+        return found2;
       }
       toJSON(_arg, ctx) {
         if (!ctx)
@@ -16304,7 +16304,7 @@ var require_resolve_props = __commonJS({
       let tag2 = null;
       let newlineAfterProp = null;
       let comma = null;
-      let found = null;
+      let found2 = null;
       let start = null;
       for (const token of tokens) {
         if (reqSpace) {
@@ -16341,7 +16341,7 @@ var require_resolve_props = __commonJS({
             if (atNewline) {
               if (comment)
                 comment += token.source;
-              else if (!found || indicator !== "seq-item-ind")
+              else if (!found2 || indicator !== "seq-item-ind")
                 spaceBefore = true;
             } else
               commentSep += token.source;
@@ -16375,9 +16375,9 @@ var require_resolve_props = __commonJS({
           case indicator:
             if (anchor2 || tag2)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
-            if (found)
+            if (found2)
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
-            found = token;
+            found2 = token;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
             break;
@@ -16406,7 +16406,7 @@ var require_resolve_props = __commonJS({
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
-        found,
+        found: found2,
         spaceBefore,
         comment,
         hasNewline,
@@ -43189,9 +43189,9 @@ function findTarget({ word, rest, worker, usage }, then) {
   return { id: target, named: "id" in read, token, words };
 }
 function readMessage(line) {
-  const found = findTarget(line, ", then your message");
-  if (typeof found === "string") return found;
-  const { id, named: named3, token } = found;
+  const found2 = findTarget(line, ", then your message");
+  if (typeof found2 === "string") return found2;
+  const { id, named: named3, token } = found2;
   const firstLine = named3 ? line.rest.trim().slice(token.length) : line.rest;
   const text = [firstLine, ...line.following].join("\n").trim();
   if (!text) {
@@ -43200,9 +43200,9 @@ function readMessage(line) {
   return { worker: id, text };
 }
 function readContinue(line) {
-  const found = findTarget(line, "");
-  if (typeof found === "string") return found;
-  const { id, named: named3, token, words } = found;
+  const found2 = findTarget(line, "");
+  if (typeof found2 === "string") return found2;
+  const { id, named: named3, token, words } = found2;
   const extra = named3 ? words : [token, ...words].filter(Boolean);
   return extra.length === 0 ? { worker: id } : `/continue takes only a worker id: ${code(`/continue ${id}`)}. To tell its session something, write ${code(`/queue ${id} <message>`)} first.`;
 }
@@ -44627,7 +44627,7 @@ function eraseInitialEnvironment(names2) {
   }
 }
 function valuesOf(block, names2) {
-  const found = [];
+  const found2 = [];
   let at = 0;
   while (at < block.length) {
     const next = block.indexOf(0, at);
@@ -44635,12 +44635,12 @@ function valuesOf(block, names2) {
     for (const name of names2) {
       const prefix = Buffer.from(`${name}=`);
       if (entryEnd - at >= prefix.length && block.subarray(at, at + prefix.length).equals(prefix)) {
-        found.push([at + prefix.length, entryEnd - at - prefix.length]);
+        found2.push([at + prefix.length, entryEnd - at - prefix.length]);
       }
     }
     at = entryEnd + 1;
   }
-  return found;
+  return found2;
 }
 
 // node_modules/universal-user-agent/index.js
@@ -52579,16 +52579,16 @@ function repositoryOrder(plan, home) {
   return { ok: true, order, after: after2 };
 }
 function landsAfter(after2, repository) {
-  const found = /* @__PURE__ */ new Set();
+  const found2 = /* @__PURE__ */ new Set();
   const visit2 = (repo) => {
     for (const [other, deps] of after2)
-      if (deps.includes(repo) && !found.has(other)) {
-        found.add(other);
+      if (deps.includes(repo) && !found2.has(other)) {
+        found2.add(other);
         visit2(other);
       }
   };
   visit2(repository);
-  return [...found];
+  return [...found2];
 }
 function sliceOf(plan, repository, home) {
   return { ...plan, workers: plan.workers.filter((w) => repositoryOf(w, home) === repository) };
@@ -53244,6 +53244,13 @@ function failedText(failed) {
   }
   return `${checks}; no fix worker could be added to the plan: a person is needed (push a fix to the build branch, and it is validated again)`;
 }
+function ignoredValidationsLine(count) {
+  if (!count) return [];
+  const records = count === 1 ? "1 validation record" : `${count} validation records`;
+  return [
+    `🛡️ ${records} under this build's refs ${count === 1 ? "is" : "are"} ignored: no validation run Baton dispatched for ${count === 1 ? "its" : "their"} milestone and head wrote ${count === 1 ? "it" : "them"} (the app's log names them). Each milestone is validated by its own run.`
+  ];
+}
 function awaitsValidation(validations) {
   if (!validations) return false;
   return validations.at(-1)?.state !== "passed";
@@ -53324,7 +53331,8 @@ function dailyCapLine(hold) {
 function notices(progress, set4 = false) {
   const lines = [
     ...(progress.adaptations ?? []).map(adaptationLine),
-    ...(progress.validations ?? []).map(validationLine)
+    ...(progress.validations ?? []).map(validationLine),
+    ...ignoredValidationsLine(progress.ignoredValidations)
   ];
   if (progress.paused) {
     lines.push(
@@ -54838,6 +54846,9 @@ var ValidationRecord = external_exports.strictObject({
 function validationRefPrefix(build) {
   return `refs/baton/${build}/validation/`;
 }
+function validationRef(build, milestone, head) {
+  return `${validationRefPrefix(build)}M${milestone}/${head}`;
+}
 function parseValidationMessage(message2) {
   return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
 }
@@ -55107,7 +55118,10 @@ async function readHiddenRecords(ctx, {
   const listed = {
     usage: usage.map((node2) => ({ ref: usageName(node2.name), message: node2.target.message ?? "" })),
     adapt: messagesOf(adapt),
-    validation: messagesOf(validation),
+    validation: validation.map((node2) => ({
+      ref: `${validationRefPrefix(build).slice(BATON_REFS.length)}${node2.name}`,
+      message: node2.target.message ?? ""
+    })),
     messages: messageRefsOf(
       build,
       messages.map((node2) => `${messageRefPrefix(build)}${node2.name}`)
@@ -55126,11 +55140,11 @@ async function readHiddenRecords(ctx, {
   const records = refs.filter(
     (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix) || ref.ref.startsWith(validationPrefix)
   );
-  const found = messageRefsOf(
+  const found2 = messageRefsOf(
     build,
     refs.map((ref) => ref.ref)
   );
-  if (records.length === 0 && found.length === 0) return listed;
+  if (records.length === 0 && found2.length === 0) return listed;
   if (reading === "auto") graphqlLists.learn(ctx, false);
   const commits2 = await recordCommits(
     ctx,
@@ -55141,10 +55155,10 @@ async function readHiddenRecords(ctx, {
     message: commits2.get(ref.object.sha)?.message ?? ""
   }));
   return {
-    messages: found,
+    messages: found2,
     usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
-    validation: read.filter((r) => r.ref.startsWith(validationPrefix)).map((r) => r.message)
+    validation: read.filter((r) => r.ref.startsWith(validationPrefix)).map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message }))
   };
 }
 function messageRefsOf(build, refs) {
@@ -55190,12 +55204,12 @@ var IDS_PER_REQUEST = 100;
 var REST_READS_AT_ONCE = 8;
 async function recordCommits(ctx, refs) {
   const keyOf3 = (sha) => `${ctx.owner}/${ctx.repo}@${sha}`;
-  const found = /* @__PURE__ */ new Map();
+  const found2 = /* @__PURE__ */ new Map();
   for (const { sha } of refs) {
     const hit = commits.peek(keyOf3(sha));
-    if (hit) found.set(sha, hit);
+    if (hit) found2.set(sha, hit);
   }
-  const unknown2 = refs.filter(({ sha, nodeId: nodeId4 }) => nodeId4 && !found.has(sha));
+  const unknown2 = refs.filter(({ sha, nodeId: nodeId4 }) => nodeId4 && !found2.has(sha));
   for (let i = 0; i < unknown2.length; i += IDS_PER_REQUEST) {
     const batch = unknown2.slice(i, i + IDS_PER_REQUEST);
     const nodes = await graphqlNodes(
@@ -55206,18 +55220,18 @@ async function recordCommits(ctx, refs) {
       const target = nodes[index]?.target;
       if (target?.oid !== sha || typeof target.message !== "string") return;
       const commit = { message: target.message, committedAt: target.committedDate ?? null };
-      found.set(sha, commit);
+      found2.set(sha, commit);
       commits.set(keyOf3(sha), commit);
     });
   }
-  const rest = [...new Set(refs.map(({ sha }) => sha).filter((sha) => !found.has(sha)))];
+  const rest = [...new Set(refs.map(({ sha }) => sha).filter((sha) => !found2.has(sha)))];
   for (let i = 0; i < rest.length; i += REST_READS_AT_ONCE) {
     const read = await Promise.all(
       rest.slice(i, i + REST_READS_AT_ONCE).map(async (sha) => [sha, await recordCommit(ctx, sha)])
     );
-    for (const [sha, commit] of read) found.set(sha, commit);
+    for (const [sha, commit] of read) found2.set(sha, commit);
   }
-  return found;
+  return found2;
 }
 async function graphqlNodes(ctx, ids) {
   try {
@@ -55289,6 +55303,8 @@ function reasonOf(action) {
     case "record-message":
     case "forget-messages":
       return "message";
+    case "drop-records":
+      return "housekeeping";
     default: {
       const _exhaustive = action;
       return _exhaustive;
@@ -56449,8 +56465,8 @@ function repoLinks(snapshot) {
 function newestRecords(usage) {
   const newest = /* @__PURE__ */ new Map();
   for (const record2 of usage) {
-    const found = newest.get(record2.run_id);
-    if (!found || found.attempt <= record2.attempt) newest.set(record2.run_id, record2);
+    const found2 = newest.get(record2.run_id);
+    if (!found2 || found2.attempt <= record2.attempt) newest.set(record2.run_id, record2);
   }
   return newest;
 }
@@ -56482,19 +56498,6 @@ function decideRemembered(ctx) {
     const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === trigger);
     return asked ? [] : [{ kind: "dispatch", request: { role: "learn", trigger } }];
   });
-}
-
-// src/core/plan/due-criteria.ts
-var LAST_WAVE = 99;
-function dueAtEnd(skipped) {
-  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped };
-}
-function notDue(check2, at) {
-  if (check2 === "command") return null;
-  const owner = check2.split(":")[0] ?? "";
-  if (owner === "build") return at.milestone >= at.last ? null : "later";
-  if (waveOf(owner) > at.milestone) return "later";
-  return at.skipped.has(owner) ? "skipped" : null;
 }
 
 // src/core/verification/path-glob.ts
@@ -56569,18 +56572,19 @@ function judgeRisk(pull, settings, { contract }) {
   const rounds = new Set(
     pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
   ).size;
-  const found = new Set(evidence ? change.classes : []);
-  if (rounds >= RISKY_ROUNDS) found.add("rounds");
-  if (disagree(pull)) found.add("disagreement");
+  const found2 = new Set(evidence ? change.classes : []);
+  if (rounds >= RISKY_ROUNDS) found2.add("rounds");
+  if (disagree(pull)) found2.add("disagreement");
   return {
     worker: pull.worker,
     evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
-    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
     files: change.files,
     lines: change.lines,
     recordLines: change.recordLines,
     riskyLines: change.riskyLines,
-    rounds
+    rounds,
+    ...evidence && change.unnamedRisky ? { unnamedRisky: change.unnamedRisky } : {}
   };
 }
 function judgeChange(evidence, settings, { contract }) {
@@ -56596,14 +56600,19 @@ function judgeChange(evidence, settings, { contract }) {
     };
   }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
   const lines = work.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
-  const found = new Set(files.flatMap((file2) => file2.classes));
-  if (lines > LARGE_CHANGE_LINES) found.add("size");
+  const found2 = new Set(files.flatMap((file2) => file2.classes));
+  for (const one of evidence.more?.classes ?? []) {
+    const known = RISK_ORDER.find((risk) => risk === one);
+    if (known) found2.add(known);
+  }
+  if (lines > LARGE_CHANGE_LINES) found2.add("size");
   return {
-    classes: RISK_ORDER.filter((risk) => found.has(risk)),
+    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
     files,
     lines,
     recordLines: records.reduce((sum, file2) => sum + file2.lines, 0),
-    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0)
+    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    ...evidence.more?.risky ? { unnamedRisky: evidence.more.risky } : {}
   };
 }
 function noRisk(worker) {
@@ -56620,20 +56629,20 @@ function noRisk(worker) {
 }
 function fileClasses(file2, settings) {
   const paths = file2.from ? [file2.path, file2.from] : [file2.path];
-  const found = /* @__PURE__ */ new Set();
-  if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found.add("workflow");
-  if (file2.testAware && !isTestPath(file2.path)) found.add("test-aware");
+  const found2 = /* @__PURE__ */ new Set();
+  if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found2.add("workflow");
+  if (file2.testAware && !isTestPath(file2.path)) found2.add("test-aware");
   for (const path2 of paths) {
-    if (isLessonPath(path2)) found.add("memory");
-    if (isWorkflowPath(path2)) found.add("workflow");
-    if (isOwnershipPath(path2)) found.add("ownership");
-    if (isBuildPath(path2)) found.add("build");
-    if (isDependencyPath(path2)) found.add("dependency");
-    if (matchesAny(settings.securityPaths, path2)) found.add("security");
-    if (matchesAny(settings.interfacePaths, path2)) found.add("interface");
-    if (isTestPath(path2) && file2.status !== "added") found.add("tests");
+    if (isLessonPath(path2)) found2.add("memory");
+    if (isWorkflowPath(path2)) found2.add("workflow");
+    if (isOwnershipPath(path2)) found2.add("ownership");
+    if (isBuildPath(path2)) found2.add("build");
+    if (isDependencyPath(path2)) found2.add("dependency");
+    if (matchesAny(settings.securityPaths, path2)) found2.add("security");
+    if (matchesAny(settings.interfacePaths, path2)) found2.add("interface");
+    if (isTestPath(path2) && file2.status !== "added") found2.add("tests");
   }
-  return RISK_ORDER.filter((risk) => found.has(risk));
+  return RISK_ORDER.filter((risk) => found2.has(risk));
 }
 function isLessonPath(path2) {
   return path2.startsWith(".baton/memory/");
@@ -56731,6 +56740,63 @@ function disagree(pull) {
 }
 function baseName(path2) {
   return path2.split("/").at(-1) ?? path2;
+}
+
+// src/core/verification/autonomy.ts
+function autonomyWait(pull, settings, vetting) {
+  const risk = judgeRisk(pull, settings, vetting);
+  if (risk.evidence !== "current") return unreadHead(pull);
+  const waitFor = waitingClasses(settings);
+  const classes = risk.classes.filter((one) => waitFor.has(one));
+  const why = risk.unnamedRisky ? [unnamedText(risk.unnamedRisky)] : [];
+  if (classes.length === 0 && why.length === 0 || approvedByPerson(pull)) return null;
+  return {
+    worker: pull.worker,
+    head: pull.headSha,
+    classes,
+    files: risk.files.filter((file2) => file2.classes.some((one) => waitFor.has(one))),
+    ...why.length > 0 ? { why } : {}
+  };
+}
+function approvedByPerson(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  return pull.reviews.some(
+    (review) => !review.byBaton && review.verdict === "approve" && heads.has(review.commitSha)
+  );
+}
+function waitReasons(wait2) {
+  return [...wait2.classes.map(riskText), ...wait2.why ?? []];
+}
+function waitNote(wait2) {
+  return `waits for a person: ${waitReasons(wait2).join(", ")}`;
+}
+function unreadHead(pull) {
+  const pusher = pull.headPusher;
+  if (!pusher || pusher.person || approvedByPerson(pull)) return null;
+  const who = pusher.login === null ? "GitHub lists no push of it" : `${pusher.login} pushed it, not a person`;
+  return {
+    worker: pull.worker,
+    head: pull.headSha,
+    classes: [],
+    files: [],
+    why: [`its head has no evidence, and ${who}`]
+  };
+}
+function unnamedText(count) {
+  return `its evidence cannot name ${count === 1 ? "a risky file" : `${count} risky files`}`;
+}
+
+// src/core/plan/due-criteria.ts
+var LAST_WAVE = 99;
+function dueAtEnd(skipped) {
+  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped };
+}
+function notDue(check2, at) {
+  if (check2 === "command") return null;
+  const owner = check2.split(":")[0] ?? "";
+  if (owner === "build") return at.milestone >= at.last ? null : "later";
+  if (waveOf(owner) > at.milestone) return "later";
+  return at.skipped.has(owner) ? "skipped" : null;
 }
 
 // src/core/verification/read-first.ts
@@ -56929,7 +56995,7 @@ function renderWaitNotice(waits) {
     );
     const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
     return [
-      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${wait2.classes.map(riskText).join("; ")}.${files.length > 0 ? " Read these first:" : " No one file carries it: the change as a whole does."}`,
+      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait2).join("; ")}.${files.length > 0 ? " Read these first:" : wait2.classes.length > 0 ? " No one file carries it: the change as a whole does." : ""}`,
       ...files,
       ...more
     ];
@@ -57010,17 +57076,17 @@ function findRunaways({
       continue;
     byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
   }
-  const found = [];
+  const found2 = [];
   for (const [worker, sessions] of byWorker) {
     const latest = sessions.at(-1);
     if (!latest) continue;
     const entries = ledger.entries.filter((entry) => entry.worker === worker);
     const failing = failingStreak({ sessions, entries, least: settings.failures });
-    if (failing) found.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
+    if (failing) found2.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
     const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
-    if (spending) found.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
+    if (spending) found2.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
   }
-  return found;
+  return found2;
 }
 function failingStreak({
   sessions,
@@ -58095,30 +58161,6 @@ function withCleanUp(ctx, decision) {
   return { ...decision, actions: [...decision.actions, cleanUp] };
 }
 
-// src/core/verification/autonomy.ts
-function autonomyWait(pull, settings, vetting) {
-  const risk = judgeRisk(pull, settings, vetting);
-  if (risk.evidence !== "current") return null;
-  const waitFor = waitingClasses(settings);
-  const classes = risk.classes.filter((one) => waitFor.has(one));
-  if (classes.length === 0 || approvedByPerson(pull)) return null;
-  return {
-    worker: pull.worker,
-    head: pull.headSha,
-    classes,
-    files: risk.files.filter((file2) => file2.classes.some((one) => waitFor.has(one)))
-  };
-}
-function approvedByPerson(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  return pull.reviews.some(
-    (review) => !review.byBaton && review.verdict === "approve" && heads.has(review.commitSha)
-  );
-}
-function waitNote(wait2) {
-  return `waits for a person: ${wait2.classes.map(riskText).join(", ")}`;
-}
-
 // src/core/rules/autonomy-holds.ts
 function applyAutonomy(ctx, workers) {
   return workers.map((state) => {
@@ -58261,7 +58303,7 @@ function decideValidation(ctx, plan, workers) {
   if (stopped && wait2) {
     if (!wait2.lifted || !ctx.canDispatchWork || !stopped.worker || !stopped.trigger)
       return { actions: [], views };
-    const again = {
+    const again2 = {
       kind: "dispatch",
       request: {
         role: "validate",
@@ -58270,9 +58312,12 @@ function decideValidation(ctx, plan, workers) {
         resume: stopped.id
       }
     };
-    return { actions: [again], views };
+    return { actions: [again2], views };
   }
-  if (!needsValidation(view, head)) return { actions: lookAgain(settling), views };
+  const place = validationRef(ctx.snapshot.build, reached, head).slice("refs/baton/".length);
+  const squatted = (ctx.snapshot.ignoredValidations ?? []).filter((one) => one.ref === place);
+  const again = squatted.length > 0 && view?.state === "session-failed" && view.head === head && runs.filter((run2) => run2.worker === milestoneSubject(reached) && headOf(run2) === head).length < SQUATTED_RUNS_MAX;
+  if (!again && !needsValidation(view, head)) return { actions: lookAgain(settling), views };
   if (runs.some((run2) => run2.outcome === "active") || !ctx.canDispatchWork) {
     return { actions: [], views };
   }
@@ -58280,8 +58325,10 @@ function decideValidation(ctx, plan, workers) {
     kind: "dispatch",
     request: { role: "validate", worker: milestoneSubject(reached), trigger: `head-${head}` }
   };
-  return { actions: [dispatch2], views };
+  const drop = squatted.length > 0 ? [{ kind: "drop-records", refs: squatted.map((one) => one.ref) }] : [];
+  return { actions: [...drop, dispatch2], views };
 }
+var SQUATTED_RUNS_MAX = 3;
 function newestRun(runs, milestone) {
   return runs.filter((run2) => parseMilestoneSubject(run2.worker) === milestone).at(-1) ?? null;
 }
@@ -58740,7 +58787,8 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
         withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
         messages.views
       ),
-      validation.views
+      validation.views,
+      ctx.snapshot.ignoredValidations?.length ?? 0
     ),
     stands.map((state) => state.worker.id)
   );
@@ -58768,8 +58816,9 @@ function withStands(progress, workers) {
 function withMessages(progress, views) {
   return views.length > 0 ? { ...progress, messages: views } : progress;
 }
-function withValidations(progress, views) {
-  return views ? { ...progress, validations: views } : progress;
+function withValidations(progress, views, ignored) {
+  const withIgnored = ignored > 0 ? { ...progress, ignoredValidations: ignored } : progress;
+  return views ? { ...withIgnored, validations: views } : withIgnored;
 }
 function withAdaptations(progress, views) {
   return views.length > 0 ? { ...progress, adaptations: views } : progress;
@@ -59394,6 +59443,33 @@ async function listedRunsChangeNothing(ctx, {
   return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
 }
 
+// src/core/snapshot/validation-ties.ts
+function validationRecordProblem(build, { ref, record: record2 }, runs) {
+  if (!record2) return "its message is not a validation record";
+  const place = `${validationRefPrefix(build).slice("refs/baton/".length)}${milestoneSubject(record2.milestone)}/${record2.head}`;
+  if (ref !== place) return `it names M${record2.milestone} at ${record2.head}, not its ref's`;
+  const run2 = runs.find((candidate) => candidate.id === record2.run_id);
+  if (!run2 || run2.byBaton === false) return `no run ${record2.run_id} Baton dispatched here`;
+  if (run2.role !== "validate" || run2.worker !== milestoneSubject(record2.milestone) || run2.trigger !== `head-${record2.head}`) {
+    return `run ${run2.id} is not the validation of M${record2.milestone} at ${record2.head.slice(0, 7)}`;
+  }
+  return null;
+}
+function validationsOf(build, listed, runs) {
+  const validations = [];
+  const ignored = [];
+  for (const { ref, message: message2 } of listed) {
+    const record2 = parseValidationMessage(message2);
+    const problem = validationRecordProblem(build, { ref, record: record2 }, runs);
+    if (problem === null && record2) validations.push(record2);
+    else ignored.push({ ref, reason: problem ?? "unreadable" });
+  }
+  return {
+    ...validations.length > 0 ? { validations } : {},
+    ...ignored.length > 0 ? { ignoredValidations: ignored } : {}
+  };
+}
+
 // src/github/observe/build-query.ts
 var BUILD_QUERY = (
   /* GraphQL */
@@ -59526,6 +59602,7 @@ var BUILD_QUERY = (
     isDraft
     author { login __typename }
     body
+    editor { login __typename }
     headRepository { nameWithOwner }
     labels(first: 20) { nodes { name } }
     reviews(last: 100) {
@@ -59741,8 +59818,8 @@ function ledgerPartMarker(build, part) {
   return `<!-- baton:ledger build=${build.replace(/[^\w.-]/g, "")} part=${part} -->`;
 }
 function findLedgerPart(body) {
-  const found = PART_MARKER.exec(body);
-  return found?.[1] && found[2] ? { build: found[1], part: Number(found[2]) } : null;
+  const found2 = PART_MARKER.exec(body);
+  return found2?.[1] && found2[2] ? { build: found2[1], part: Number(found2[2]) } : null;
 }
 function renderLedgerPart({
   build,
@@ -60098,14 +60175,14 @@ async function ownFinalPull(ctx, { build, defaultBranch }) {
     direction: "desc",
     per_page: 1
   });
-  const found = data[0];
-  if (!found) return null;
+  const found2 = data[0];
+  if (!found2) return null;
   return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
+    number: found2.number,
+    merged: found2.merged_at !== null,
+    open: found2.state === "open",
+    url: found2.html_url,
+    autoMerge: found2.auto_merge !== null
   });
 }
 function finalPull(pull) {
@@ -60133,8 +60210,19 @@ var Evidence = external_exports.strictObject({
   /** The head publish judged: evidence of an older head says nothing of a newer one. */
   head: external_exports.string().regex(/^[0-9a-f]{40}$/),
   files: external_exports.array(ChangedLines).max(EVIDENCE_MAX_FILES),
-  /** Beyond the files named: how many more, and their lines. */
-  more: external_exports.strictObject({ files: external_exports.number().int().nonnegative(), lines: external_exports.number().int().nonnegative() }).optional(),
+  /**
+   * Beyond the files named: how many more, and their lines. Publish classes the
+   * whole diff and names the files with a class first, so padding cannot push a
+   * risky path out of sight: `classes` are those of the files not named, and
+   * `risky` how many of them have one (evidence that cannot name every risky
+   * path waits for a person, src/core/verification/autonomy.ts).
+   */
+  more: external_exports.strictObject({
+    files: external_exports.number().int().nonnegative(),
+    lines: external_exports.number().int().nonnegative(),
+    classes: external_exports.array(external_exports.string().min(1).max(40)).max(20).optional(),
+    risky: external_exports.number().int().positive().optional()
+  }).optional(),
   /** `none`: the build has no contract; `kept`: no check touched; `changed`: changed by a worker the plan gives the contract. */
   contract: external_exports.enum(["none", "kept", "changed"]),
   /** The body's claims publish compared with the diff, and those it could not bear out (flagged in the body). */
@@ -60165,6 +60253,29 @@ function parseVerdictMarker(body) {
   return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
 }
 
+// src/github/observe/read-pusher.ts
+var found = remembered(new ImmutableCache(5e3));
+var ACTIVITIES_READ = 100;
+async function headPusher(ctx, { branch, sha }) {
+  const ref = `refs/heads/${branch}`;
+  const key = `${ctx.owner}/${ctx.repo} ${ref}@${sha}`;
+  const known = found.peek(key);
+  if (known) return known;
+  const { data } = await ctx.octokit.request("GET /repos/{owner}/{repo}/activity", {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref,
+    per_page: ACTIVITIES_READ
+  });
+  const push2 = data.find(
+    (one) => one.ref === ref && one.after === sha && ["push", "force_push", "branch_creation"].includes(one.activity_type)
+  );
+  if (!push2?.actor) return { login: null, person: false };
+  const pusher = { login: push2.actor.login, person: push2.actor.type === "User" };
+  found.set(key, pusher);
+  return pusher;
+}
+
 // src/github/observe/read-pulls.ts
 function isBatonCheck(name) {
   return name.startsWith("baton");
@@ -60175,7 +60286,17 @@ async function readPulls(ctx, { build, pulls }) {
     const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
     return branch?.kind === "worker" && branch.build === build && sameRepo ? [{ pull, worker: branch.worker }] : [];
   });
-  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
+  const infos = await Promise.all(
+    mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker }))
+  );
+  return Promise.all(infos.map((info, index) => withPusher(ctx, info, mine[index]?.pull)));
+}
+async function withPusher(ctx, info, pull) {
+  if (!pull || info.state !== "open" || evidenceForHead(info)) return info;
+  return {
+    ...info,
+    headPusher: await headPusher(ctx, { branch: pull.headRefName, sha: info.headSha })
+  };
 }
 async function toPullInfo(ctx, { build, pull, worker }) {
   const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
@@ -60211,6 +60332,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
 }
 function evidenceOf(ctx, pull) {
   if (!pull.body || loginOf(pull.author ?? null) !== ctx.botLogin) return {};
+  if (pull.editor && loginOf(pull.editor) !== ctx.botLogin) return {};
   const evidence = parseEvidenceMarker(pull.body);
   return evidence ? { evidence } : {};
 }
@@ -60568,7 +60690,7 @@ async function observeBuild(ctx, {
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
     ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
-    ...hidden.validation.length > 0 ? { validations: recordsOf(hidden.validation, parseValidationMessage) } : {}
+    ...validationsOf(build, hidden.validation, runsRead.installed ? runsRead.runs : [])
   };
   return {
     snapshot,
@@ -60808,7 +60930,7 @@ async function observeMember(ctx, {
     adaptations: adaptationsOf(hidden.adapt),
     ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {},
     ...contract.kind === "missing" ? {} : { contract },
-    ...hidden.validation.length > 0 ? { validations: recordsOf(hidden.validation, parseValidationMessage) } : {}
+    ...validationsOf(member, hidden.validation, runs)
   };
   const own2 = (pull) => !pull.isCrossRepository && pull.baseRefName === repository.defaultBranch;
   return {
@@ -61169,9 +61291,9 @@ function renderSteersQueued(workers) {
 
 // src/core/decide/check-messages.ts
 function partialProblem(id, workers) {
-  const found = workers?.find((state) => state.worker.id === id);
-  if (!found || found.state === "partial") return null;
-  switch (found.state) {
+  const found2 = workers?.find((state) => state.worker.id === id);
+  if (!found2 || found2.state === "partial") return null;
+  switch (found2.state) {
     case "fixing":
       return `${id} is being continued already.`;
     case "queued":
@@ -61345,13 +61467,13 @@ function improveProblem({ started, improving: improving2 }) {
 }
 function workerProblem(id, applies, workers) {
   if (!workers) return "there is no valid plan yet, so no workers to steer.";
-  const found = workers.find((state2) => state2.worker.id === id);
-  if (!found) {
+  const found2 = workers.find((state2) => state2.worker.id === id);
+  if (!found2) {
     const ids = workers.map((state2) => state2.worker.id).join(", ");
     return `${id} is not a worker of this build; its workers are ${ids}.`;
   }
-  const { state } = found;
-  const openPull = found.pull?.state === "open";
+  const { state } = found2;
+  const openPull = found2.pull?.state === "open";
   if (state === "merged") return `${id} is merged already.`;
   if (state === "skipped" && applies !== "an-unmerged-worker") return `${id} was skipped.`;
   if (applies === "an-open-pull" && !openPull) return `${id} has no open pull request to merge.`;
@@ -61565,6 +61687,10 @@ function recordMessage(ctx, {
   const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
   return createRef(ctx, { ref, sha: action.sha });
 }
+async function dropRecords(ctx, action) {
+  for (const ref of action.refs) await deleteRef(ctx, `refs/baton/${ref}`);
+  return { result: "done", detail: `${action.refs.length} dropped` };
+}
 async function forgetMessages(ctx, {
   snapshot,
   action
@@ -61708,8 +61834,8 @@ async function findRunOf(ctx, request2, snapshot, { again = true } = {}) {
     );
     return run2 ? { id: run2.id, url: run2.html_url } : null;
   };
-  const found = await look();
-  if (found || !again) return found;
+  const found2 = await look();
+  if (found2 || !again) return found2;
   return new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
@@ -62095,10 +62221,10 @@ function isRecord(build, ref) {
   return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build)) || ref.startsWith(validationRefPrefix(build));
 }
 function isFinishedExchange(ref, reached) {
-  const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
-  if (!found) return false;
-  const attempt = reached.get(Number(found[1]));
-  return attempt !== void 0 && Number(found[2]) <= attempt;
+  const found2 = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
+  if (!found2) return false;
+  const attempt = reached.get(Number(found2[1]));
+  return attempt !== void 0 && Number(found2[2]) <= attempt;
 }
 async function repositoryNodeId(ctx) {
   const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
@@ -62389,6 +62515,8 @@ async function actOne(ctx, { snapshot, action, pass }) {
       };
     case "forget-messages":
       return { action, ...await forgetMessages(ctx, { snapshot, action }) };
+    case "drop-records":
+      return { action, ...await dropRecords(ctx, action) };
     case "render-status": {
       const mayCreate = !outcomes.some((o) => o.result === "stood-down");
       const ledger = ledgerPartsOwed(snapshot);
@@ -63656,9 +63784,9 @@ async function readRepoUsage(ctx, now) {
     if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
     else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
   }
-  const found = await recordCommits(ctx, tied);
+  const found2 = await recordCommits(ctx, tied);
   for (const { name, sha, run: run2, attempt } of tied) {
-    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
+    const record2 = parseUsageMessage(found2.get(sha)?.message ?? "");
     const problem = usageRecordProblem(record2, run2, attempt);
     if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
     else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
@@ -63957,8 +64085,8 @@ async function observeSet(ctx, {
     ...config3.ok ? config3.config.changeSets.repositories : []
   ]);
   const reachable = names2.flatMap((name) => {
-    const found = listed.get(name);
-    return found && setRepositories.has(name) ? [found] : [];
+    const found2 = listed.get(name);
+    return found2 && setRepositories.has(name) ? [found2] : [];
   });
   const repositories = reachable.map(
     (repo) => ({
@@ -64517,7 +64645,7 @@ async function actOnOpenedFinal(ctx, pass) {
 var said = remembered(/* @__PURE__ */ new Set());
 var SAID_MAX = 1e4;
 var NAMED_MAX = 20;
-function sayUncountedUsage(log, uncounted) {
+function sayUncountedUsage(log, uncounted, kind = "usage") {
   const fresh = uncounted.filter((one) => !said.has(keyOf2(one)));
   if (fresh.length === 0) return;
   if (said.size + fresh.length > SAID_MAX) said.clear();
@@ -64531,7 +64659,7 @@ function sayUncountedUsage(log, uncounted) {
         why: one.reason
       }))
     },
-    `baton: ${fresh.length} usage record${fresh.length === 1 ? "" : "s"} not counted: not tied to a run Baton dispatched in ${fresh.length === 1 ? "its" : "their"} repository (pushed by a writer or a workflow token?)`
+    kind === "usage" ? `baton: ${fresh.length} usage record${fresh.length === 1 ? "" : "s"} not counted: not tied to a run Baton dispatched in ${fresh.length === 1 ? "its" : "their"} repository (pushed by a writer or a workflow token?)` : `baton: ${fresh.length} validation record${fresh.length === 1 ? "" : "s"} ignored: not written by Baton's validation run of ${fresh.length === 1 ? "its" : "their"} milestone and head (pushed by a writer or a workflow token?)`
   );
 }
 function keyOf2(one) {
@@ -64686,6 +64814,11 @@ async function readRestOfBuild(ctx, request2) {
   const repository = `${ctx.owner}/${ctx.repo}`;
   const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
   sayUncountedUsage(log, [...uncounted, ...forged]);
+  const ignored = (observed.snapshot.ignoredValidations ?? []).map((one) => ({
+    ...one,
+    repository
+  }));
+  sayUncountedUsage(log, ignored, "validation");
   const setupPull = request2.setupPull;
   const read = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
     ...observed.snapshot,
@@ -65014,15 +65147,15 @@ async function askForBuild(ctx, ask, start) {
       await withReason("notice", () => ensureNote(ctx, { number: ask.issue.number, ...refusal }));
     return { result: "refused", why: "no-write-access" };
   }
-  const found = ask.found === void 0 ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
+  const found2 = ask.found === void 0 ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
   const taken2 = ask.take ? await ask.take() : {};
   if (!taken2) return { result: "taken-elsewhere" };
-  const ref = found ?? {
+  const ref = found2 ?? {
     build: buildIdFor(ask.issue.number, ask.issue.title),
     issue: ask.issue.number
   };
   start(ref, { ask, record: askRecordOf(ask), answer: taken2.answer });
-  return found ? { result: "running", ref } : { result: "started", ref };
+  return found2 ? { result: "running", ref } : { result: "started", ref };
 }
 function startFromDelivery(ctx, delivery, deps, config3) {
   return (ref, { ask, record: record2, answer }) => {
@@ -65137,11 +65270,11 @@ function buildOfHints({
   return null;
 }
 async function onBuildEvent(context, { hints, deps }) {
-  const found = buildOfHints(hints);
+  const found2 = buildOfHints(hints);
   const eventDefault = context.payload.repository?.default_branch;
-  if (!found || !eventDefault) return;
+  if (!found2 || !eventDefault) return;
   const here = await repoContext(context, deps);
-  const { home, ...ref } = found;
+  const { home, ...ref } = found2;
   const ctx = home ? await contextOf(here, home) : here;
   const defaultBranch = home ? await defaultBranchOf(ctx) : eventDefault;
   const key = home ? buildKey(here, memberBuildId(ref.build, home)) : buildKey(ctx, ref.build);
@@ -65236,8 +65369,8 @@ async function onIssueComment(context, deps) {
   const worker = pull?.worker;
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
-  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
-  if (!found) {
+  const found2 = pull ? pull.ref : await findBuildForIssue(ctx, issue2.number);
+  if (!found2) {
     if (!parsed.commands.some((command2) => command2.name === "improve")) return;
     await askForBuild(
       ctx,
@@ -65263,14 +65396,14 @@ async function onIssueComment(context, deps) {
   if (!taken2 || parsed.commands.length === 0) return;
   if (set4) {
     scheduleReconcile(set4, {
-      ref: found,
+      ref: found2,
       defaultBranch: await defaultBranchOf(set4),
       deps,
       log: context.log,
       deliveryId: context.id
     });
   } else {
-    scheduleFromDelivery(ctx, context, { ref: found, deps, answer: taken2.answer });
+    scheduleFromDelivery(ctx, context, { ref: found2, deps, answer: taken2.answer });
   }
 }
 async function takeComment(ctx, { context, parsed, onIssue }) {
@@ -65337,9 +65470,9 @@ async function readPullHead(ctx, number4) {
   });
   if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
   const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
-  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
-  if (!found) return null;
-  const { home, ...ref } = { home: void 0, ...found };
+  const found2 = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found2) return null;
+  const { home, ...ref } = { home: void 0, ...found2 };
   const worker = data.head.ref.split("/").at(-1);
   const on = home ? { home } : {};
   return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
@@ -66476,12 +66609,12 @@ async function runConductorAction(command2, given) {
   return conduct({ env, event, log, mask: maskInLog(env) });
 }
 async function route(event, env) {
-  const found = await routeEvent(event, routeReadsWith(env));
+  const found2 = await routeEvent(event, routeReadsWith(env));
   process.stdout.write(
-    `baton: ${found.group ? `reconcile in ${found.group}` : "nothing to reconcile"}: ${found.reason}
+    `baton: ${found2.group ? `reconcile in ${found2.group}` : "nothing to reconcile"}: ${found2.reason}
 `
   );
-  if (env.GITHUB_OUTPUT) await (0, import_promises2.appendFile)(env.GITHUB_OUTPUT, `group=${found.group ?? ""}
+  if (env.GITHUB_OUTPUT) await (0, import_promises2.appendFile)(env.GITHUB_OUTPUT, `group=${found2.group ?? ""}
 `);
   return 0;
 }
