@@ -89,6 +89,7 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
           url: `${gh.htmlUrl}/pull/${p.number}`,
           isCrossRepository: p.fork !== undefined,
           autoMergeRequest: p.autoMerge ? { enabledAt: p.createdAt } : null,
+          mergeStateStatus: finalMergeState(gh, p),
         })),
     },
     plan: blobAt(gh, String(variables.planPath)),
@@ -297,6 +298,14 @@ export function rollupOn(gh: GitHubState, sha: string) {
       ],
     },
   };
+}
+
+/** A final pull request's `mergeStateStatus`, as a worker pull request's is judged. */
+function finalMergeState(gh: GitHubState, pull: SimPull): string {
+  if (pull.state !== 'open') return 'UNKNOWN';
+  const headSha = gh.git.resolve(pull.head) ?? '';
+  const baseSha = gh.git.resolve(pull.base) ?? '';
+  return mergeStateStatus(gh, { headSha, baseSha, base: pull.base });
 }
 
 function mergeStateStatus(

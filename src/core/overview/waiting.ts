@@ -1,5 +1,5 @@
 import type { Runaway } from '../rules/runaway.js';
-import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
 import type { Link } from '../status/status-view.js';
 import type { BuildRead } from './build-read.js';
 import type { BuildRow, WorkerLine } from './build-row.js';
@@ -249,12 +249,29 @@ function progressItems({
       text:
         landing?.kind === 'waits'
           ? `Every worker is done: the final pull request #${number} waits for ${named(landing.for)} to merge first (the change set lands in order), so there is nothing to merge yet.`
-          : `Every worker is done: review and merge the final pull request #${number}.`,
+          : finalPullAsk(number, progress.finalPull.mergeState),
       command: null,
       where: { label: `#${number}`, url },
     });
   }
   return items;
+}
+
+/**
+ * What the final pull request asks of a person, as GitHub would answer a merge
+ * now (its `mergeStateStatus`): never "merge" where GitHub refuses it.
+ */
+function finalPullAsk(number: number, state: PullInfo['mergeState'] | undefined): string {
+  switch (state) {
+    case 'dirty':
+      return `Every worker is done, but the final pull request #${number} conflicts with the default branch: GitHub refuses its merge until the conflicts are resolved on its branch.`;
+    case 'behind':
+      return `Every worker is done: the final pull request #${number} must be brought up to date with the default branch before GitHub merges it (its branch's rules ask for it); then review and merge it.`;
+    case 'blocked':
+      return `Every worker is done: review the final pull request #${number}; GitHub holds its merge until its required reviews and checks pass.`;
+    default:
+      return `Every worker is done: review and merge the final pull request #${number}.`;
+  }
 }
 
 /** When the newest plan session ended: the plan has waited since. */

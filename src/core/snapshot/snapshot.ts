@@ -64,6 +64,8 @@ export interface BuildSnapshot {
     url: string;
     /** Whether auto-merge is already enabled on it (absent: unknown, so it is asked for). */
     autoMerge?: boolean;
+    /** Whether GitHub would merge it now, as for a worker's pull request; absent: not known. */
+    mergeState?: PullInfo['mergeState'];
   } | null;
   /**
    * Baton's status comment, and when it was last edited (GitHub's `updatedAt`, where it is

@@ -5,6 +5,7 @@ import type { SessionRole } from '../sessions/session.js';
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
+import type { PullInfo } from '../snapshot/snapshot.js';
 import type { ContractState } from '../verification/contract-state.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { shortHash } from '../vocabulary/short-hash.js';
@@ -235,7 +236,13 @@ export interface BuildProgress {
     /** The daily caps reached (the repository's, the installation's); absent when none is. */
     daily?: DailyCapHold[];
   };
-  finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
+  finalPull: {
+    number: number;
+    url: string;
+    state: 'open' | 'closed' | 'merged';
+    /** Whether GitHub would merge it now; absent: not known. */
+    mergeState?: PullInfo['mergeState'];
+  } | null;
   /**
    * Follow-up questions the newest synthesis of a research build proposed (the
    * ids of the workers it would run), waiting for `/approve` or skipped by

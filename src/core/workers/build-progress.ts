@@ -48,7 +48,14 @@ export function buildProgress({
       reached: ctx.budgetReached,
       ...(ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}),
     },
-    finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
+    finalPull: final
+      ? {
+          number: final.number,
+          url: final.url,
+          state: final.state,
+          ...(final.mergeState ? { mergeState: final.mergeState } : {}),
+        }
+      : null,
     ...(buildTypeOf(plan) === 'research'
       ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
       : {}),

@@ -139,7 +139,7 @@ export const BUILD_QUERY = /* GraphQL */ `
       orderBy: { field: CREATED_AT, direction: DESC }
     ) {
       pageInfo { hasNextPage }
-      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } mergeStateStatus }
     }
     plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
     contract: object(expression: $contractPath) { ... on Blob { byteSize isTruncated text } }
@@ -452,6 +452,8 @@ export interface BuildQueryResult {
         /** A fork's head: never the build's, whatever its branch is called. */
         isCrossRepository?: boolean;
         autoMergeRequest: { enabledAt: string } | null;
+        /** Whether GitHub would merge it now (`MergeStateStatus`); absent from an older reply. */
+        mergeStateStatus?: string;
       }[];
     };
     plan: { oid: string; byteSize: number; isTruncated: boolean; text: string | null } | null;

@@ -1,9 +1,15 @@
-import type { BuildSnapshot, IssueClose, IssueStateChange } from '../../core/snapshot/snapshot.js';
+import type {
+  BuildSnapshot,
+  IssueClose,
+  IssueStateChange,
+  PullInfo,
+} from '../../core/snapshot/snapshot.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import type { RepoContext } from '../client/types.js';
 import { type BuildQueryResult, type GraphStateEvents, loginOf } from './build-query.js';
 import { hasWriteAccess } from './permissions.js';
 import { readBuildPage } from './read-build-graph.js';
+import { mergeStateOf } from './read-pulls.js';
 
 /**
  * Who steers the build and how its issue ends, as GitHub shows them: who
@@ -135,6 +141,9 @@ export async function readFinalPull(
     open: pull.state === 'OPEN',
     url: pull.url,
     autoMerge: pull.autoMergeRequest !== null,
+    ...(pull.mergeStateStatus && pull.state === 'OPEN'
+      ? { mergeState: mergeStateOf(pull.mergeStateStatus) }
+      : {}),
   });
 }
 
@@ -170,7 +179,9 @@ function finalPull(pull: {
   open: boolean;
   url: string;
   autoMerge: boolean;
+  mergeState?: PullInfo['mergeState'];
 }): NonNullable<BuildSnapshot['finalPull']> {
   const state = pull.merged ? 'merged' : pull.open ? 'open' : 'closed';
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
+  const { number, url, autoMerge, mergeState } = pull;
+  return { number, state, url, autoMerge, ...(mergeState ? { mergeState } : {}) };
 }

@@ -121,7 +121,7 @@ function evidenceOf(ctx: RepoContext, pull: GraphPull): { evidence?: Evidence } 
   return evidence ? { evidence } : {};
 }
 
-function mergeStateOf(status: string): PullInfo['mergeState'] {
+export function mergeStateOf(status: string): PullInfo['mergeState'] {
   switch (status) {
     case 'CLEAN':
     case 'HAS_HOOKS':

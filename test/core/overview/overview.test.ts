@@ -3,7 +3,7 @@ import type { Access } from '../../../src/core/overview/build-read.js';
 import { buildDetailFor, overviewOf } from '../../../src/core/overview/overview.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import { shopBuild } from '../../support/page-builds.js';
-import { ago, make, NOW, planOf, planRun } from '../factories.js';
+import { ago, deliveredSnapshot, make, NOW, planOf, planRun } from '../factories.js';
 import { readOf, viewer } from './overview-factories.js';
 
 const running = make.config({ approval: 'none' });
@@ -282,5 +282,34 @@ describe('overviewOf: a worker the budget stopped', () => {
     expect(item).toMatchObject({ kind: 'budget', command: null });
     expect(item?.text).toContain('W1.1 waits for budget: ');
     expect(item?.text).toContain('it needs $1.20 to go on and $0.50 is left');
+  });
+});
+
+describe('overviewOf: the final pull request, as GitHub would answer its merge', () => {
+  const alice = viewer('alice', { 'acme/shop': 'write' });
+  const delivered = (mergeState?: 'clean' | 'dirty' | 'blocked' | 'behind') =>
+    deliveredSnapshot({
+      finalPull: {
+        number: 120,
+        state: 'open',
+        url: 'https://github.com/acme/shop/pull/120',
+        ...(mergeState ? { mergeState } : {}),
+      },
+    });
+  const ask = (snapshot: BuildSnapshot) =>
+    overviewOf({ reads: [readOf({ snapshot, config: running })], access: alice, now: NOW })
+      .waiting.filter((item) => item.kind === 'final-pull')
+      .map((item) => item.text);
+
+  it.each([
+    [undefined, 'review and merge the final pull request #120'],
+    ['clean', 'review and merge the final pull request #120'],
+    ['dirty', 'conflicts with the default branch: GitHub refuses its merge'],
+    ['behind', 'must be brought up to date with the default branch before GitHub merges it'],
+    ['blocked', 'GitHub holds its merge until its required reviews and checks pass'],
+  ] as const)('with a merge state of %s, asks what GitHub would allow', (state, words) => {
+    const [text] = ask(delivered(state));
+    expect(text).toContain(words);
+    if (state === 'dirty') expect(text).not.toContain('merge the final');
   });
 });
