@@ -49,6 +49,7 @@ export function buildProgress({
       ...(ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}),
     },
     finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
+    ...(snapshot.memoryPull ? { memoryPull: snapshot.memoryPull } : {}),
     ...(buildTypeOf(plan) === 'research'
       ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
       : {}),
