@@ -63,6 +63,11 @@ export function renderStatusText(overview: Overview): string {
       `  cap ${cap.scope} ${cap.name}: ${usd(cap.spentUsd)} of ${usd(cap.capUsd)} (${Math.round(cap.share * 100)}%)`,
     );
   }
+  const { memory } = overview;
+  lines.push(
+    '',
+    `Memory: ${memory.proposed} lessons proposed (${memory.merged} merged), applied ${memory.applied} times; repeats not counted yet`,
+  );
   return lines.join('\n');
 }
 

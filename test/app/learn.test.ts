@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch } from '../../src/core/vocabulary/ids.js';
+import { integrationBranch, memoryBranch } from '../../src/core/vocabulary/ids.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
 import { BUILD, CHAIN, installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
@@ -72,6 +72,41 @@ describe('the learn session of an ended build', () => {
     );
     expect(locks).toEqual([]);
     expect(statusBody(gh, BUILD)).toMatch(/delivered|done/i);
+    expect(apps.flatMap((app) => app.errors)).toEqual([]);
+  });
+
+  it('shows in the status how many lessons the learn pull request proposes, by its changed files', async () => {
+    await runApprovedBuild({ gh, apps, script: SCRIPT });
+    await endFinal('merged');
+    expect(statusBody(gh, BUILD)).not.toContain('📚');
+
+    // What the learn session's publish leaves: its branch with two lessons, and its pull request.
+    const branch = memoryBranch(BUILD);
+    gh.setBranch(branch, gh.git.resolve(gh.defaultBranch) ?? '');
+    gh.git.commitOn(
+      branch,
+      { '.baton/memory/log-through-log.md': 'one', '.baton/memory/no-any.md': 'two' },
+      'Lessons',
+    );
+    const taught = gh.openPull({
+      title: `What build #${BUILD} taught`,
+      body: 'Build proposes 2 lessons.',
+      head: branch,
+      base: gh.defaultBranch,
+      user: gh.botLogin,
+    });
+    await driveBuild({ gh, apps, script: SCRIPT });
+    expect(statusBody(gh, BUILD)).toContain(
+      `📚 2 lessons proposed — [#${taught.number}](${gh.htmlUrl}/pull/${taught.number}), waits for a person.`,
+    );
+
+    // A person closes it: the status says so, its count kept.
+    Object.assign(taught, { state: 'closed', closedAt: now() });
+    gh.events.pull('closed', taught, 'maintainer');
+    await driveBuild({ gh, apps, script: SCRIPT });
+    expect(statusBody(gh, BUILD)).toContain(
+      `📚 2 lessons proposed — [#${taught.number}](${gh.htmlUrl}/pull/${taught.number}), closed without merging.`,
+    );
     expect(apps.flatMap((app) => app.errors)).toEqual([]);
   });
 

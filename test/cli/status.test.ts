@@ -73,6 +73,9 @@ describe('baton status', () => {
     );
     expect(out).toContain('copy: /approve');
     expect(out).toMatch(/Spend: \$\d+\.\d\d in \d+ sessions/);
+    expect(out).toContain(
+      'Memory: 0 lessons proposed (0 merged), applied 0 times; repeats not counted yet',
+    );
   });
 
   it('prints an installation’s builds and change set as JSON, the page’s own', async () => {

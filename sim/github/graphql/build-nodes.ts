@@ -92,6 +92,19 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
           mergeStateStatus: finalMergeState(gh, p),
         })),
     },
+    memoryPulls: {
+      nodes: pulls
+        .filter((p) => p.head === String(variables.memoryBranch) && p.base === defaultBranch)
+        .reverse()
+        .map((p) => ({
+          number: p.number,
+          state: stateOf(p),
+          merged: p.mergedAt !== null,
+          url: `${gh.htmlUrl}/pull/${p.number}`,
+          isCrossRepository: p.fork !== undefined,
+          changedFiles: changedFiles(gh, p),
+        })),
+    },
     plan: blobAt(gh, String(variables.planPath)),
     contract: variables.contractPath ? blobAt(gh, String(variables.contractPath)) : null,
     workers: treeAt(gh, String(variables.workersPath), false),
@@ -99,6 +112,18 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
     subIssueGraph: variables.subIssuesPath ? blobAt(gh, String(variables.subIssuesPath)) : null,
     loops: variables.loopsPath ? treeAt(gh, String(variables.loopsPath), true) : null,
   };
+}
+
+/** How many paths a pull request changes from where its head left its base (GitHub's `changedFiles`). */
+function changedFiles(gh: GitHubState, pull: SimPull): number {
+  const head = gh.git.resolve(pull.head);
+  const base = gh.git.resolve(pull.base);
+  const from = head && base ? gh.git.mergeBase(base, head) : null;
+  if (!head || !from) return 0;
+  const before = gh.git.filesOf(from);
+  const after = gh.git.filesOf(head);
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter((path) => before.get(path) !== after.get(path)).length;
 }
 
 /** An issue's `closed` and `reopened` timeline events, oldest first, as the build query reads them. */

@@ -6,6 +6,7 @@ import { type BuildDetail, buildDetailOf } from './build-detail.js';
 import { type Access, type BuildRead, canRead, permissionIn } from './build-read.js';
 import { type BuildPhase, type BuildRow, buildRowOf, rowKeyOf } from './build-row.js';
 import { landingLinesOf, landingOf } from './landing.js';
+import { type MemoryCounts, memoryCountsOf } from './memory-counts.js';
 import { type SetRow, setRowOf } from './set-row.js';
 import { type SetPart, type SpendView, spendOf } from './spend.js';
 import { sortWaiting, type WaitingItem, waitingOf } from './waiting.js';
@@ -48,6 +49,8 @@ export interface Overview {
   waitingForOthers: number;
   spend: SpendView;
   runaways: RunawayRow[];
+  /** Lessons proposed, merged and applied across the builds shown (docs/memory.md). */
+  memory: MemoryCounts;
   /** Where the list was narrowed (`filteredOverview`): by what, and how many builds and sets it held. */
   filtered?: Filtered;
 }
@@ -114,6 +117,7 @@ export function overviewOf({
     waiting: sortWaiting(waiting),
     waitingForOthers,
     spend: spendOf(worked, now),
+    memory: memoryCountsOf(worked.map(({ read }) => read.snapshot)),
     runaways: worked.flatMap(({ row, runaways }) =>
       runaways.map((runaway) => ({
         ...runaway,

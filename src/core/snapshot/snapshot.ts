@@ -68,6 +68,12 @@ export interface BuildSnapshot {
     mergeState?: PullInfo['mergeState'];
   } | null;
   /**
+   * The learn session's pull request, "What build #N taught" (docs/memory.md), once opened:
+   * `lessons` is how many files it changes (each a proposed lesson under `.baton/memory/`,
+   * as publish allows nothing else), counted by GitHub. Absent: none opened.
+   */
+  memoryPull?: MemoryPull;
+  /**
    * Baton's status comment, and when it was last edited (GitHub's `updatedAt`, where it is
    * not when the comment was posted): absent where never edited or not read.
    */
@@ -242,6 +248,14 @@ export type ContractRead =
   /** Read but not usable: too large, not JSON, or not a `Contract`. */
   | { kind: 'invalid'; problems: string[] }
   | { kind: 'valid'; contract: Contract };
+
+/** A learn session's pull request as the app sees it: metadata, never the lessons' text. */
+export interface MemoryPull {
+  number: number;
+  state: 'open' | 'closed' | 'merged';
+  url: string;
+  lessons: number;
+}
 
 export type CompletionRead =
   | { kind: 'valid'; completion: Completion }

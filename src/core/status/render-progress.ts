@@ -1,4 +1,5 @@
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
+import type { MemoryPull } from '../snapshot/snapshot.js';
 import { contractStateLine } from '../verification/contract-state.js';
 import { quoted } from '../verification/quoted.js';
 import { buildDir } from '../vocabulary/ids.js';
@@ -41,7 +42,9 @@ export function renderProgress(
       const lead = set
         ? "🎉 **Delivered.** Every repository's final pull request was merged, in order."
         : `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ''} was merged.`;
-      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
+      const memory = view.progress?.memoryPull;
+      const notes = memory ? [lead, memoryLine(memory)] : [lead];
+      return view.progress ? fitProgress(view.progress, notes, limit) : notes.join('\n\n');
     }
     case 'cancelled': {
       const by = view.cancelledBy;
@@ -62,6 +65,18 @@ export function renderProgress(
       return _exhaustive;
     }
   }
+}
+
+/** The learn pull request: how many lessons it proposes (its changed files), and what became of it. */
+export function memoryLine(pull: MemoryPull): string {
+  const count = pull.lessons === 1 ? '1 lesson' : `${pull.lessons} lessons`;
+  const fate =
+    pull.state === 'open'
+      ? 'waits for a person'
+      : pull.state === 'merged'
+        ? 'merged: later sessions read them'
+        : 'closed without merging';
+  return `📚 ${count} proposed — ${link(pull.url, `#${pull.number}`)}, ${fate}.`;
 }
 
 /**
@@ -138,6 +153,7 @@ function notices(progress: BuildProgress, set = false): string[] {
     );
   }
   lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
+  if (progress.memoryPull) lines.push(memoryLine(progress.memoryPull));
   const final = progress.finalPull;
   if (final?.state === 'open') {
     lines.push(

@@ -1,3 +1,4 @@
+import { appliedLessons, appliedLessonsLine } from '../memory/applied-lessons.js';
 import type { Plan } from '../plan/plan.js';
 import type { Completion } from '../records/completion.js';
 import type { MemberOfSet } from '../snapshot/snapshot.js';
@@ -14,7 +15,8 @@ export const REPORT_MAX_CHARS = 65_000;
 
 /**
  * The final PR's body: the delivery report built from the completions — per
- * worker what was done, decisions, concerns and follow-ups; tokens and cost
+ * worker what was done, decisions, concerns and follow-ups; the lessons the workers said they
+ * applied; tokens and cost
  * per worker, per role and in total (the build's ledger, as the status shows it); and `Closes #<issue>` first, so trimming a long
  * report never loses it.
  */
@@ -43,6 +45,10 @@ export function renderReport({
     header(plan, progress),
     ...(seriesReport ? [seriesReport] : []),
     usageTable(progress),
+    // Which lessons the workers said they applied (docs/memory.md, "How it is measured").
+    ...[appliedLessonsLine(appliedLessons(Object.values(completions)))].filter(
+      (line): line is string => line !== null,
+    ),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
     `---\nThe build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`,
   ];

@@ -5,7 +5,7 @@ import type { SessionRole } from '../sessions/session.js';
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
-import type { PullInfo } from '../snapshot/snapshot.js';
+import type { MemoryPull, PullInfo } from '../snapshot/snapshot.js';
 import type { ContractState } from '../verification/contract-state.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { shortHash } from '../vocabulary/short-hash.js';
@@ -243,6 +243,8 @@ export interface BuildProgress {
     /** Whether GitHub would merge it now; absent: not known. */
     mergeState?: PullInfo['mergeState'];
   } | null;
+  /** The learn session's pull request and how many lessons it proposes, once opened. */
+  memoryPull?: MemoryPull;
   /**
    * Follow-up questions the newest synthesis of a research build proposed (the
    * ids of the workers it would run), waiting for `/approve` or skipped by

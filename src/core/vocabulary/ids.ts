@@ -125,6 +125,13 @@ export function memoryBranch(build: string, comment?: string): string {
   return `${BRANCH_PREFIX}${build}/memory${comment ? `-${comment}` : ''}`;
 }
 
+/** The build whose learn pull request's branch this is (`baton/<build>/memory`), or null. */
+export function buildOfMemoryBranch(ref: string | null | undefined): string | null {
+  const name = (ref ?? '').replace(/^refs\/heads\//, '');
+  const build = /^baton\/([^/]+)\/memory$/.exec(name)?.[1];
+  return build && isAnyBuildId(build) ? build : null;
+}
+
 /** The `/remember` comment a learn session answers (its trigger `comment-<id>`), or undefined. */
 export function rememberedComment(trigger: string | undefined | null): string | undefined {
   return /^comment-(\d+)$/.exec(trigger ?? '')?.[1];

@@ -56,6 +56,7 @@ export function buildProgress({
           ...(final.mergeState ? { mergeState: final.mergeState } : {}),
         }
       : null,
+    ...(snapshot.memoryPull ? { memoryPull: snapshot.memoryPull } : {}),
     ...(buildTypeOf(plan) === 'research'
       ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
       : {}),

@@ -4,7 +4,8 @@ import type { ListedReactionGroup } from './reactions.js';
  * One GraphQL query reads nearly all of a build's truth: the issue and its
  * comments, the build's branches, the worker PRs with their reviews, comments,
  * head commit and its CI (check runs and commit statuses, through the head's
- * `statusCheckRollup`), the final PR, the build record's files, who labelled
+ * `statusCheckRollup`), the final PR, the learn session's pull request (its number and
+ * how many files it changes), the build record's files, who labelled
  * the issue, and the sessions' usage and adaptation records (hidden refs).
  * Over REST that is a dozen requests and more per open PR; here it is one.
  * (Workflow runs are not in GraphQL; they stay a REST listing.)
@@ -61,6 +62,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $messagePrefix: String!
     $validationPrefix: String!
     $contractPath: String!
+    $memoryBranch: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
   }
@@ -141,6 +143,12 @@ export const BUILD_QUERY = /* GraphQL */ `
       pageInfo { hasNextPage }
       nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } mergeStateStatus }
     }
+    memoryPulls: pullRequests(
+      headRefName: $memoryBranch
+      baseRefName: $defaultBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) { nodes { number state merged url isCrossRepository changedFiles } }
     plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
     contract: object(expression: $contractPath) { ... on Blob { byteSize isTruncated text } }
     workers: object(expression: $workersPath) {
@@ -454,6 +462,21 @@ export interface BuildQueryResult {
         autoMergeRequest: { enabledAt: string } | null;
         /** Whether GitHub would merge it now (`MergeStateStatus`); absent from an older reply. */
         mergeStateStatus?: string;
+      }[];
+    };
+    /**
+     * Pull requests from the build's memory branch into the default branch, newest first:
+     * its learn session's "What build #N taught" (docs/memory.md), read for its number and
+     * how many files it changes, never their content. Absent from a test's answer without it.
+     */
+    memoryPulls?: {
+      nodes: {
+        number: number;
+        state: string;
+        merged: boolean;
+        url: string;
+        isCrossRepository?: boolean;
+        changedFiles: number;
       }[];
     };
     plan: { oid: string; byteSize: number; isTruncated: boolean; text: string | null } | null;

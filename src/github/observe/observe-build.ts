@@ -4,12 +4,13 @@ import { adaptationRefPrefix, adaptationsOf } from '../../core/records/adaptatio
 import { usageRefPrefix } from '../../core/records/usage.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
 import { type AskRecord, parseAskRecord } from '../../core/snapshot/ask-record.js';
-import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import type { BuildSnapshot, MemoryPull } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
 import { validationsOf } from '../../core/snapshot/validation-ties.js';
 import {
   buildDir,
   integrationBranch,
+  memoryBranch,
   parseBatonBranch,
   subIssueGraphPath,
 } from '../../core/vocabulary/ids.js';
@@ -141,6 +142,7 @@ export async function observeBuild(
     runs: runsRead.installed ? runsRead.runs : [],
     commands: comments.commands,
     finalPull,
+    ...memoryPullOf(repository),
     statusComment: comments.statusComment,
     ...askOf(comments.statusComment),
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
@@ -186,6 +188,7 @@ export function buildGraphVariables(
     messagePrefix: messageRefPrefix(build),
     validationPrefix: validationRefPrefix(build),
     contractPath: `${integration}:${contractPath(build)}`,
+    memoryBranch: memoryBranch(build),
   };
 }
 
@@ -198,6 +201,19 @@ export function branchesOf(build: string, repository: Pick<Repository, 'refs'>) 
     else if (branch?.kind === 'worker') workers[branch.worker] = ref.target.oid;
   }
   return { integration, workers };
+}
+
+/**
+ * The build's learn pull request: the newest from its memory branch whose head is in this
+ * repository (a fork's branch of the same name is never the build's).
+ */
+function memoryPullOf(repository: Repository): { memoryPull?: MemoryPull } {
+  const pull = repository.memoryPulls?.nodes.find((node) => node.isCrossRepository === false);
+  if (!pull) return {};
+  const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
+  return {
+    memoryPull: { number: pull.number, state, url: pull.url, lessons: pull.changedFiles },
+  };
 }
 
 /** The ask the status comment records (Baton's own comment: `readComments` keeps no other). */

@@ -49,6 +49,8 @@ export interface BuildGraphVariables {
   messagePrefix: string;
   validationPrefix: string;
   contractPath: string;
+  /** The learn session's branch, `baton/<build>/memory`. */
+  memoryBranch: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Context } from 'probot';
 import { parseRunName } from '../../../core/sessions/session.js';
 import type { RunInfo } from '../../../core/snapshot/snapshot.js';
 import {
+  buildOfMemoryBranch,
   memberBuildId,
   parseBatonBranch,
   parseBuildId,
@@ -66,6 +67,10 @@ export function buildOfHints({
   for (const branch of branches) {
     const ref = buildOfBranch(branch);
     if (ref) return ref;
+    // The learn pull request's branch: its opening, merge or close is the status's news.
+    const learnt = buildOfMemoryBranch(branch);
+    const learntIssue = learnt ? parseBuildId(learnt)?.issue : undefined;
+    if (learnt && learntIssue) return { build: learnt, issue: learntIssue };
     const member = parseBatonBranch(branch ?? '');
     const set = setOfMember(member?.build);
     if (set) return set;
