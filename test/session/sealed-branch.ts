@@ -22,9 +22,8 @@ export interface SealedContract {
  * The build branch a validation runs on: `project`, then the contract's merge
  * (contract.json and the seal publish takes of it with `takeSeal`), then W1.1's
  * commit with its report and `pushed` on top, as a merged worker or a person's
- * push leaves it. The runner's install (this repository's node_modules) is
- * linked beside the checkout, never committed. Answers the checkout and the
- * contract's merge.
+ * push leaves it, the runner's install beside it (`linkInstall`). Answers the
+ * checkout and the contract's merge.
  */
 export async function sealedBuildBranch({
   project,
@@ -41,14 +40,7 @@ export async function sealedBuildBranch({
   await writeFiles(root, { [contractPath(build)]: JSON.stringify(contract) });
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '-m', 'the contract');
-  const git = (args: string[]) =>
-    run('git', args, { cwd: root }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      () => ({ code: 1, stdout: '' }),
-    );
-  const seal = await takeSeal(git, 'HEAD', contract.files);
-  if (seal instanceof Error) throw seal;
-  await writeFiles(root, { [sealPath(build)]: sealText(seal) });
+  await writeFiles(root, { [sealPath(build)]: await sealOfHead(root, contract.files) });
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '-m', "Merge the contract's pull request");
   const contractMerge = gitIn(root, 'rev-parse', 'HEAD');
@@ -56,7 +48,24 @@ export async function sealedBuildBranch({
   await writeFiles(root, { ...pushed, [completionPath(build, 'W1.1')]: '{}\n' });
   gitIn(root, 'add', '-A');
   gitIn(root, 'commit', '-q', '--allow-empty', '-m', 'a push');
+  await linkInstall(root);
+  return { root, contractMerge };
+}
+
+/** seal.json's text for the contract's `files` at the checkout's HEAD, as publish takes it (`takeSeal`). */
+export async function sealOfHead(root: string, files: readonly string[]): Promise<string> {
+  const git = (args: string[]) =>
+    run('git', args, { cwd: root }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      () => ({ code: 1, stdout: '' }),
+    );
+  const seal = await takeSeal(git, 'HEAD', [...files]);
+  if (seal instanceof Error) throw seal;
+  return sealText(seal);
+}
+
+/** The runner's install (this repository's node_modules) beside the checkout, never committed. */
+export async function linkInstall(root: string): Promise<void> {
   await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
   await writeFile(path.join(root, '.git', 'info', 'exclude'), 'node_modules\n.vite-cache\n');
-  return { root, contractMerge };
 }
