@@ -19,6 +19,7 @@ import {
   renderTable,
   rowsOf,
 } from './parts.js';
+import { measureProof, proofRows } from './proof.js';
 import { measureReplicas, replicasRows } from './replicas.js';
 import { measureScale, type ScaleReport } from './scale.js';
 import { renderScaleSection, type ScaleBaseline, scaleRows } from './scale-report.js';
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
   const tokens = await inChild<TokenReport>('tokens.ts', 200_000);
   rows.push(...rowsOf(tokens, tokenRows));
   rows.push(...rowsOf(await part('bench/lessons.ts', () => measureLessons()), lessonRows));
+  rows.push(...rowsOf(await part('bench/proof.ts', () => measureProof()), proofRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [
       contextRow(report),

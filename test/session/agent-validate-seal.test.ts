@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { contractPath } from '../../src/core/plan/contract.js';
 import { sealPath } from '../../src/core/verification/seal.js';
-import { completionPath, memberBuildId, planPath } from '../../src/core/vocabulary/ids.js';
-import { sealText, takeSeal } from '../../src/session/publish/checks/contract/seal-tree.js';
+import { memberBuildId, planPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
   buildRepo,
@@ -18,10 +15,14 @@ import {
   runSession,
   writeFiles,
 } from './agent-fixtures.js';
+import {
+  linkInstall,
+  type SealedContract,
+  sealedBuildBranch,
+  sealOfHead,
+} from './sealed-branch.js';
 
 afterEach(removeTempDirs);
-
-const run = promisify(execFile);
 
 /**
  * A project whose code is wrong (greet ignores the name) and whose contract's
@@ -44,7 +45,7 @@ it('greets by name', () => {
 `,
 };
 
-const CONTRACT = {
+const CONTRACT: SealedContract = {
   version: 1,
   command: 'npm test',
   files: ['test/contract'],
@@ -102,34 +103,15 @@ const ATTACKS: Record<string, { pushed: Record<string, string>; sealed: string[]
  * The build branch: the project, then the contract's merge (contract.json and
  * the seal publish takes of it), then `pushed` on top, as a person's push.
  */
-async function buildBranch(
+function buildBranch(
   pushed: Record<string, string>,
   build = BUILD,
-  { project = PROJECT, contract = CONTRACT } = {},
+  {
+    project = PROJECT,
+    contract = CONTRACT,
+  }: { project?: Record<string, string>; contract?: SealedContract } = {},
 ) {
-  const { root } = await buildRepo({ ...project, [planPath(build)]: planJson() });
-  await writeFiles(root, { [contractPath(build)]: JSON.stringify(contract) });
-  gitIn(root, 'add', '-A');
-  gitIn(root, 'commit', '-q', '-m', 'the contract');
-  const git = (args: string[]) =>
-    run('git', args, { cwd: root }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      () => ({ code: 1, stdout: '' }),
-    );
-  const seal = await takeSeal(git, 'HEAD', contract.files);
-  if (seal instanceof Error) throw seal;
-  await writeFiles(root, { [sealPath(build)]: sealText(seal) });
-  gitIn(root, 'add', '-A');
-  gitIn(root, 'commit', '-q', '-m', "Merge the contract's pull request");
-  const contractMerge = gitIn(root, 'rev-parse', 'HEAD');
-  // W1.1 merged (its report is on the branch, so its criterion is due), then the push.
-  await writeFiles(root, { ...pushed, [completionPath(build, 'W1.1')]: '{}\n' });
-  gitIn(root, 'add', '-A');
-  gitIn(root, 'commit', '-q', '--allow-empty', '-m', 'a push');
-  // The runner's install, beside the checkout (never committed).
-  await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
-  await writeFile(path.join(root, '.git', 'info', 'exclude'), 'node_modules\n.vite-cache\n');
-  return { root, contractMerge };
+  return sealedBuildBranch({ project, contract, pushed, build });
 }
 
 const NAMED = reply(
@@ -266,22 +248,14 @@ describe("validation runs the contract's seal", () => {
     });
     gitIn(root, 'add', '-A');
     gitIn(root, 'commit', '-q', '-m', 'the contract');
-    const git = (args: string[]) =>
-      run('git', args, { cwd: root }).then(
-        ({ stdout }) => ({ code: 0, stdout }),
-        () => ({ code: 1, stdout: '' }),
-      );
-    const seal = await takeSeal(git, 'HEAD', CONTRACT.files);
-    if (seal instanceof Error) throw seal;
     await writeFiles(root, {
-      [sealPath(BUILD)]: sealText(seal),
+      [sealPath(BUILD)]: await sealOfHead(root, CONTRACT.files),
       'src/greet.js': "export function greet(name) {\n  return 'Hello, ' + name;\n}\n",
       'test/contract/greet.test.js': PROJECT['test/contract/greet.test.js']!,
     });
     gitIn(root, 'add', '-A');
     gitIn(root, 'commit', '-q', '-m', 'the contract and W1.1');
-    await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
-    await writeFile(path.join(root, '.git', 'info', 'exclude'), 'node_modules\n.vite-cache\n');
+    await linkInstall(root);
     const { result, requests, log } = await validate(root);
     expect(result.validation).toMatchObject({ exit_code: 0, failures: [] });
     expect(requests).toEqual([]);
