@@ -42991,6 +42991,14 @@ function integrationBranch(build) {
 function workerBranch(build, worker) {
   return `${BRANCH_PREFIX}${build}/${worker}`;
 }
+function memoryBranch(build, comment) {
+  return `${BRANCH_PREFIX}${build}/memory${comment ? `-${comment}` : ""}`;
+}
+function buildOfMemoryBranch(ref) {
+  const name = (ref ?? "").replace(/^refs\/heads\//, "");
+  const build = /^baton\/([^/]+)\/memory$/.exec(name)?.[1];
+  return build && isAnyBuildId(build) ? build : null;
+}
 function issueBranchPrefix(issue2) {
   return `${BRANCH_PREFIX}${issue2}-`;
 }
@@ -53112,6 +53120,23 @@ function className(state) {
   return state.replace("-", "_");
 }
 
+// src/core/memory/applied-lessons.ts
+function appliedLessons(completions) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const completion of completions) {
+    for (const slug of new Set(completion.lessons ?? [])) {
+      counts.set(slug, (counts.get(slug) ?? 0) + 1);
+    }
+  }
+  const bySlug = [...counts].map(([slug, times]) => ({ slug, times })).sort((a, b) => b.times - a.times || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  return { times: bySlug.reduce((sum, lesson) => sum + lesson.times, 0), bySlug };
+}
+function appliedLessonsLine({ times, bySlug }) {
+  if (times === 0) return null;
+  const slugs = bySlug.map(({ slug, times: n }) => n > 1 ? `${code(slug)} ×${n}` : code(slug));
+  return `**Lessons applied:** ${times} (${slugs.join(", ")}).`;
+}
+
 // src/core/status/render-report.ts
 var REPORT_MAX_CHARS = 65e3;
 function renderReport({
@@ -53129,6 +53154,10 @@ function renderReport({
     header(plan, progress),
     ...seriesReport ? [seriesReport] : [],
     usageTable(progress),
+    // Which lessons the workers said they applied (docs/memory.md, "How it is measured").
+    ...[appliedLessonsLine(appliedLessons(Object.values(completions)))].filter(
+      (line) => line !== null
+    ),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
     `---
 The build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`
@@ -53268,7 +53297,9 @@ function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
     case "done": {
       const final = view.progress?.finalPull;
       const lead = set4 ? "🎉 **Delivered.** Every repository's final pull request was merged, in order." : `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
-      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
+      const memory = view.progress?.memoryPull;
+      const notes2 = memory ? [lead, memoryLine(memory)] : [lead];
+      return view.progress ? fitProgress(view.progress, notes2, limit) : notes2.join("\n\n");
     }
     case "cancelled": {
       const by = view.cancelledBy;
@@ -53285,6 +53316,11 @@ function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
       return _exhaustive;
     }
   }
+}
+function memoryLine(pull) {
+  const count = pull.lessons === 1 ? "1 lesson" : `${pull.lessons} lessons`;
+  const fate = pull.state === "open" ? "waits for a person" : pull.state === "merged" ? "merged: later sessions read them" : "closed without merging";
+  return `📚 ${count} proposed — ${link(pull.url, `#${pull.number}`)}, ${fate}.`;
 }
 function fitProgress(progress, notes2, limit) {
   const shapes = [
@@ -53345,6 +53381,7 @@ function notices(progress, set4 = false) {
     );
   }
   lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
+  if (progress.memoryPull) lines.push(memoryLine(progress.memoryPull));
   const final = progress.finalPull;
   if (final?.state === "open") {
     lines.push(
@@ -58032,7 +58069,13 @@ function buildProgress({
       reached: ctx.budgetReached,
       ...ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
     },
-    finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
+    finalPull: final ? {
+      number: final.number,
+      url: final.url,
+      state: final.state,
+      ...final.mergeState ? { mergeState: final.mergeState } : {}
+    } : null,
+    ...snapshot.memoryPull ? { memoryPull: snapshot.memoryPull } : {},
     ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
     history: commands.history.map(commandEntry),
     links: ctx.links,
@@ -59491,6 +59534,7 @@ var BUILD_QUERY = (
     $messagePrefix: String!
     $validationPrefix: String!
     $contractPath: String!
+    $memoryBranch: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
   }
@@ -59569,8 +59613,14 @@ var BUILD_QUERY = (
       orderBy: { field: CREATED_AT, direction: DESC }
     ) {
       pageInfo { hasNextPage }
-      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
+      nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } mergeStateStatus }
     }
+    memoryPulls: pullRequests(
+      headRefName: $memoryBranch
+      baseRefName: $defaultBranch
+      first: 5
+      orderBy: { field: CREATED_AT, direction: DESC }
+    ) { nodes { number state merged url isCrossRepository changedFiles } }
     plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
     contract: object(expression: $contractPath) { ... on Blob { byteSize isTruncated text } }
     workers: object(expression: $workersPath) {
@@ -60098,98 +60148,6 @@ function statusCommentOf(comment) {
   return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
 }
 
-// src/github/observe/read-issue-state.ts
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function readLabelEvents(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept2 = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept2.push(event);
-  }
-  return kept2;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
-}) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-async function readFinalPull(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found2 = data[0];
-  if (!found2) return null;
-  return finalPull({
-    number: found2.number,
-    merged: found2.merged_at !== null,
-    open: found2.state === "open",
-    url: found2.html_url,
-    autoMerge: found2.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
-}
-
 // src/core/sessions/evidence.ts
 var EVIDENCE_MAX_FILES = 300;
 var ChangeStatus = external_exports.enum(["added", "modified", "deleted", "renamed", "type-changed"]);
@@ -60457,6 +60415,100 @@ function actionsRunId(detailsUrl) {
   return match ? Number(match[1]) : null;
 }
 
+// src/github/observe/read-issue-state.ts
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function readLabelEvents(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept2 = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept2.push(event);
+  }
+  return kept2;
+}
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+async function readFinalPull(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null,
+    ...pull.mergeStateStatus && pull.state === "OPEN" ? { mergeState: mergeStateOf(pull.mergeStateStatus) } : {}
+  });
+}
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
+  });
+  const found2 = data[0];
+  if (!found2) return null;
+  return finalPull({
+    number: found2.number,
+    merged: found2.merged_at !== null,
+    open: found2.state === "open",
+    url: found2.html_url,
+    autoMerge: found2.auto_merge !== null
+  });
+}
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  const { number: number4, url: url2, autoMerge, mergeState } = pull;
+  return { number: number4, state, url: url2, autoMerge, ...mergeState ? { mergeState } : {} };
+}
+
 // src/core/records/research.ts
 var RESEARCH_RESULT_MAX_BYTES = 4 * 1024;
 var ResearchResult = external_exports.strictObject({
@@ -60681,6 +60733,7 @@ async function observeBuild(ctx, {
     runs: runsRead.installed ? runsRead.runs : [],
     commands: comments.commands,
     finalPull: finalPull2,
+    ...memoryPullOf(repository),
     statusComment: comments.statusComment,
     ...askOf(comments.statusComment),
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
@@ -60717,7 +60770,8 @@ function buildGraphVariables({ owner, repo }, { build, issue: issue2, defaultBra
     adaptPrefix: adaptationRefPrefix(build),
     messagePrefix: messageRefPrefix(build),
     validationPrefix: validationRefPrefix(build),
-    contractPath: `${integration}:${contractPath(build)}`
+    contractPath: `${integration}:${contractPath(build)}`,
+    memoryBranch: memoryBranch(build)
   };
 }
 function branchesOf(build, repository) {
@@ -60729,6 +60783,14 @@ function branchesOf(build, repository) {
     else if (branch?.kind === "worker") workers[branch.worker] = ref.target.oid;
   }
   return { integration, workers };
+}
+function memoryPullOf(repository) {
+  const pull = repository.memoryPulls?.nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return {};
+  const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
+  return {
+    memoryPull: { number: pull.number, state, url: pull.url, lessons: pull.changedFiles }
+  };
 }
 function askOf(status2) {
   const ask = status2 ? parseAskRecord(status2.body) : null;
@@ -65263,6 +65325,9 @@ function buildOfHints({
   for (const branch of branches) {
     const ref = buildOfBranch(branch);
     if (ref) return ref;
+    const learnt = buildOfMemoryBranch(branch);
+    const learntIssue = learnt ? parseBuildId(learnt)?.issue : void 0;
+    if (learnt && learntIssue) return { build: learnt, issue: learntIssue };
     const member = parseBatonBranch(branch ?? "");
     const set4 = setOfMember(member?.build);
     if (set4) return set4;

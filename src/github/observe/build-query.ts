@@ -470,14 +470,10 @@ export interface BuildQueryResult {
      * how many files it changes, never their content. Absent from a test's answer without it.
      */
     memoryPulls?: {
-      nodes: {
-        number: number;
-        state: string;
-        merged: boolean;
-        url: string;
+      nodes: ({ number: number; state: string; merged: boolean; url: string } & {
         isCrossRepository?: boolean;
         changedFiles: number;
-      }[];
+      })[];
     };
     plan: { oid: string; byteSize: number; isTruncated: boolean; text: string | null } | null;
     /** `contract.json` (src/core/plan/contract.ts), once the contract is on the build branch. */
