@@ -92,7 +92,7 @@ describe('baton check', () => {
     await config('verification:\n  autonomy:\n    waitFor: [workflow, workflows]\n');
     expect((await check([])).out.split('\n')).toEqual([
       '.github/baton.yml: 1 problem',
-      '  line 3: verification.autonomy.waitFor, item 2 ("workflows") must be one of: workflow, ownership, test-aware, build, dependency, security, interface, tests, size, rounds, disagreement',
+      '  line 3: verification.autonomy.waitFor, item 2 ("workflows") must be one of: memory, workflow, ownership, test-aware, build, dependency, security, interface, tests, size, rounds, disagreement',
     ]);
   });
 
