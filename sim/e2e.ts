@@ -391,6 +391,9 @@ function simulation(
         ),
       '--- webhooks ---',
       ...server.deliveries.map((d) => `${d.event} ${d.status}`),
+      // What the build said last: the status comment and the notices, as a person reads them.
+      '--- comments ---',
+      ...gh.comments.slice(-4).map((c) => `@${c.user.login}: ${c.body.slice(0, 3000)}`),
       ...(parts.conductor
         ? [
             '--- events → conductor runs ---',

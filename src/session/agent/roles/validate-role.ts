@@ -104,8 +104,13 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
         ...(report ? { report } : {}),
       },
     });
-    // The reports name the failures per check, whatever the exit status; without them, a pass asks no model.
-    if (judged) return result(judged.failures);
+    // The reports name the failures per check, whatever the exit status; without them, a pass asks
+    // no model. A red exit the reports place in no check (every due check passed: something else
+    // the command runs fails) is the model's to place from the output, as without reports.
+    const unplaced =
+      run.exitCode !== 0 &&
+      (judged?.failures ?? []).every((failure) => failure.check === 'command');
+    if (judged && !unplaced) return result(judged.failures);
     if (run.exitCode === 0) return result([]);
     const named = await nameFailures(ctx, {
       build,

@@ -4,7 +4,7 @@
  * (bounded, never trusted to parse), and the failures the judgement names, each
  * with its brief, written by code from the report rather than by a model.
  */
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   REPORT_MAX_BYTES,
@@ -29,7 +29,9 @@ export interface ReportFiles {
  */
 export async function reportFiles(workDir: string, run: 'before' | 'after'): Promise<ReportFiles> {
   const dir = path.join(workDir, '.git', 'baton-reports');
-  await mkdir(dir, { recursive: true, mode: 0o777 });
+  await mkdir(dir, { recursive: true });
+  // The runner runs as the tools user, who writes the report here: mkdir's mode is masked by the umask.
+  await chmod(dir, 0o777);
   const report = path.join(dir, `${run}.report`);
   const vitestReporter = path.join(dir, `${run}-vitest-reporter.mjs`);
   await writeFile(vitestReporter, vitestReporterSource(report), { mode: 0o644 });
