@@ -138,7 +138,12 @@ describe('a worker the plan gives the contract', () => {
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
-    expect(parseEvidenceMarker(openedBody(h))).toMatchObject({ head, contract: 'changed' });
+    // Publish takes the changed contract's seal in a commit of its own on top of the session's
+    // head: the evidence speaks for that head, the pull request's.
+    const evidence = parseEvidenceMarker(openedBody(h));
+    expect(evidence).toMatchObject({ contract: 'changed' });
+    expect(evidence?.head).toMatch(/^[0-9a-f]{40}$/);
+    expect(evidence?.head).not.toBe(head);
   });
 });
 
