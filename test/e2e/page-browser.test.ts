@@ -223,7 +223,9 @@ describe.skipIf(!RUN)(
       const rows = await page.locator('tr.waiting-final-pull').allTextContents();
       // acme/lib's, and acme/service#5's, which GitHub holds for its required checks: asked as a review.
       expect(rows.filter((row) => row.includes('review and merge'))).toHaveLength(1);
-      expect(rows.filter((row) => /review (and merge )?the final pull request/.test(row))).toHaveLength(2);
+      expect(
+        rows.filter((row) => /review (and merge )?the final pull request/.test(row)),
+      ).toHaveLength(2);
       expect(rows.filter((row) => row.includes('GitHub holds its merge'))).toHaveLength(1);
       expect(rows.filter((row) => row.includes('waits for'))).toHaveLength(2);
 
