@@ -6,7 +6,7 @@
  * Neither runner's own report tells an expected failure that failed from a
  * check that passed: Vitest reports an `it.fails` check that threw as
  * `passed`, and so does Jest a `test.failing` one. Baton's reporter for Vitest
- * (vitest-reporter.ts) writes the same shape with `fails: true` on such a
+ * (src/session/agent/roles/proof/vitest-reporter.ts) writes the same shape with `fails: true` on such a
  * check, which is read as `expected-failure`. Pure.
  */
 import type { CheckOutcome, ReportedCheck } from './check-outcome.js';

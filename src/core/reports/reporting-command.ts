@@ -19,7 +19,7 @@ export interface ReportingInput {
   command: string;
   /** Where the runner writes its report. */
   reportFile: string;
-  /** Where Baton's reporter for Vitest lies (vitest-reporter.ts). */
+  /** Where Baton's reporter for Vitest lies (src/session/agent/roles/proof/vitest-reporter.ts). */
   vitestReporter: string;
   /** The repository's `package.json` scripts, for a command that runs one. */
   scripts: Readonly<Record<string, string>>;

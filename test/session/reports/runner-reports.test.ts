@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { outcomeOf } from '../../../src/core/reports/check-outcome.js';
 import { readReport } from '../../../src/core/reports/read-report.js';
 import { reportingCommand } from '../../../src/core/reports/reporting-command.js';
-import { vitestReporterSource } from '../../../src/core/reports/vitest-reporter.js';
+import { vitestReporterSource } from '../../../src/session/agent/roles/proof/vitest-reporter.js';
 
 const run = promisify(execFile);
 const dirs: string[] = [];

@@ -12,9 +12,9 @@ import {
   type RunnerReport,
 } from '../../../../core/reports/check-outcome.js';
 import { readReport } from '../../../../core/reports/read-report.js';
-import { vitestReporterSource } from '../../../../core/reports/vitest-reporter.js';
 import type { CheckProof, Seen } from '../../../../core/verification/check-proof.js';
 import type { ValidationResult } from '../../../result.js';
+import { vitestReporterSource } from './vitest-reporter.js';
 
 /** Where a run writes its report and Baton's reporter for Vitest lies. */
 export interface ReportFiles {
