@@ -47,6 +47,7 @@ export async function dispatchSession(
 ): Promise<DispatchOutcome> {
   const lock = lockFor(request);
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const ref = sessionRef(request, snapshot.repo.defaultBranch);
   const { solo } = ctx;
   const start = async () => {
     const window = sendWindow(ctx);
@@ -58,7 +59,7 @@ export async function dispatchSession(
     for (let send = 1; ; send++) {
       if (!window.open()) throw window.late();
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request, snapshot, window));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, { request, ref, window }));
         const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
         const run = details?.workflow_run_id
           ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
@@ -70,7 +71,7 @@ export async function dispatchSession(
         // Its run may be listed yet: a process alone tells it from another's by its name.
         solo?.dispatched(request, null);
         if (!window.open()) throw window.late(error.cause);
-        const run = await findRunOf(ctx, request, snapshot).catch(() => {
+        const run = await findRunOf(ctx, { request, ref }).catch(() => {
           throw error;
         });
         if (run) return run;
@@ -94,7 +95,7 @@ export async function dispatchSession(
   // An earlier reconcile took the lock. A run it dispatched is listed: nothing to do. A process
   // alone that will not take the lock over yet looks once: its next look sees a run that comes.
   const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
-  const run = await findRunOf(ctx, request, snapshot, { again: !waiting }).catch(() => undefined);
+  const run = await findRunOf(ctx, { request, ref, again: !waiting }).catch(() => undefined);
   // A listing that failed tells nothing: a process alone looks again soon, where no lease would.
   if (run === undefined)
     return solo
@@ -225,9 +226,7 @@ const DISPATCH_SENDS = 3;
  */
 async function findRunOf(
   ctx: RepoContext,
-  request: SessionRequest,
-  snapshot: BuildSnapshot,
-  { again = true }: { again?: boolean } = {},
+  { request, ref, again = true }: { request: SessionRequest; ref: string; again?: boolean },
 ): Promise<{ id: number; url: string } | null> {
   const name = renderRunName(request);
   const look = async () => {
@@ -235,7 +234,7 @@ async function findRunOf(
       owner: ctx.owner,
       repo: ctx.repo,
       workflow_id: WORKFLOW_FILE,
-      branch: sessionRef(request, snapshot),
+      branch: ref,
       event: 'workflow_dispatch',
       per_page: 20,
     });
@@ -262,9 +261,7 @@ const withoutRunDetails = remembered(new Set<string>());
 
 async function dispatchWorkflow(
   ctx: RepoContext,
-  request: SessionRequest,
-  snapshot: BuildSnapshot,
-  window: SendWindow,
+  { request, ref, window }: { request: SessionRequest; ref: string; window: SendWindow },
 ): Promise<unknown> {
   const defaults = ctx.octokit.request.endpoint.DEFAULTS;
   const apiUrl = String(defaults.baseUrl);
@@ -284,7 +281,7 @@ async function dispatchWorkflow(
           owner: ctx.owner,
           repo: ctx.repo,
           workflow_id: WORKFLOW_FILE,
-          ref: sessionRef(request, snapshot),
+          ref,
           inputs: renderDispatchInputs(request),
           ...(details ? { return_run_details: true } : {}),
           request: { fetch },
@@ -335,9 +332,9 @@ function lockRefOf(lock: DispatchLock, build: string): string | null {
  * Plans and loop sessions (`L2`) run on the build branch; every worker session on its worker's branch;
  * a learn session on the default branch.
  */
-function sessionRef(request: SessionRequest, snapshot: BuildSnapshot): string {
+function sessionRef(request: SessionRequest, defaultBranch: string): string {
   // A learn session reads an ended build from the default branch: its build branch may be gone.
-  if (request.role === 'learn') return snapshot.repo.defaultBranch;
+  if (request.role === 'learn') return defaultBranch;
   // A loop's sessions and a milestone's validation run on the build branch, like the plan.
   return request.worker &&
     parseLoopSubject(request.worker) === null &&
