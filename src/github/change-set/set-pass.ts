@@ -62,7 +62,9 @@ export async function setPass(ctx: RepoContext, request: SetPassRequest): Promis
     freshFrom: request.freshFrom,
     ...(request.read ? { read: request.read } : {}),
   });
-  const spent = await withDaySpend(ctx, withDispatched(read, request), request);
+  const { dispatched, installationDailyUsd } = request;
+  const seen = withDispatched(read, { dispatched, now });
+  const spent = await withDaySpend(ctx, seen, { now, installationDailyUsd });
   // Judged on the read the set acts on: the 👀 only where the set takes every command.
   const { set, taken } = await takeSetComments(ctx, {
     set: spent,
@@ -93,18 +95,16 @@ export async function setPass(ctx: RepoContext, request: SetPassRequest): Promis
 }
 
 /** The set with what a first pass dispatched in each member put in its runs (a second pass's). */
-function withDispatched(set: SetSnapshot, request: SetPassRequest): SetSnapshot {
-  const { dispatched } = request;
+function withDispatched(
+  set: SetSnapshot,
+  { dispatched, now }: { dispatched: ReadonlyMap<string, ActOutcome[]> | undefined; now: string },
+): SetSnapshot {
   if (!dispatched) return set;
   return {
     ...set,
     members: set.members.map((member) => ({
       ...member,
-      snapshot: withDispatchedRuns(
-        member.snapshot,
-        dispatched.get(member.repository) ?? [],
-        request.now,
-      ),
+      snapshot: withDispatchedRuns(member.snapshot, dispatched.get(member.repository) ?? [], now),
     })),
   };
 }
@@ -156,19 +156,19 @@ export async function answerSetCommands(
 async function withDaySpend(
   ctx: RepoContext,
   set: SetSnapshot,
-  request: SetPassRequest,
+  { now, installationDailyUsd }: { now: string; installationDailyUsd: number | null | undefined },
 ): Promise<SetSnapshot> {
   const members = await Promise.all(
     set.members.map(async (member): Promise<SetMember> => {
       const facts = set.repositories.find((one) => one.name === member.repository);
       const repoCap = facts?.config?.ok === true && facts.config.config.budget.dailyUsd !== null;
-      if (!repoCap && !request.installationDailyUsd) return member;
+      if (!repoCap && !installationDailyUsd) return member;
       const there = await contextOf(ctx, member.repository);
       const { forged: _forged, ...spend } = await withReason('reconcile-read', () =>
         readDaySpend(there, {
-          now: request.now,
+          now,
           repoCap,
-          installationCapUsd: request.installationDailyUsd,
+          installationCapUsd: installationDailyUsd,
         }),
       );
       return { ...member, snapshot: { ...member.snapshot, ...spend } };
