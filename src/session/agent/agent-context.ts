@@ -21,7 +21,7 @@ import {
 } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
-import { loadConfig } from '../reads/load-config.js';
+import { type LoadedConfig, loadConfig } from '../reads/load-config.js';
 import { readRepositoryVisibility } from '../reads/repository-visibility.js';
 import { readSpentSoFar } from '../reads/spent-so-far.js';
 import type { SessionClientOptions } from '../session-octokit.js';
@@ -155,9 +155,10 @@ export async function openContext({
   ];
   const toolEnv = scrubEnv(process.env, secrets);
   const base = await git({ root, env: toolEnv }, ['rev-parse', 'HEAD']);
-  const steering = await openSteering({ root, env: toolEnv }, env.GITHUB_EVENT_PATH);
-  const { config, problems } = loadConfig(
-    await readSteeringFile({ root, env: toolEnv }, steering, `.github/${CONFIG_FILE}`),
+  const branch = sessionBranch(env);
+  const { steering, config, problems } = await openSteering(
+    { root, env: toolEnv },
+    env.GITHUB_EVENT_PATH,
   );
   // Models the config prices itself (models.prices) count at those prices, not as free.
   meter.prices = config.models.prices;
@@ -214,7 +215,7 @@ export async function openContext({
     env,
     root,
     base,
-    branch: sessionBranch(env),
+    branch,
     config,
     configProblems: problems,
     limits,
@@ -252,13 +253,13 @@ async function sessionEngine({
   root: string;
 }): Promise<Engine> {
   const settings = readEngineSettings(config.session.engine, config.verification.validation.engine);
+  // The plan is read only where the app chose no engine.
+  const planned = env.BATON_ENGINE
+    ? undefined
+    : await plannedEngine(root, env.BATON_BUILD, env.BATON_WORKER);
   const engine =
     (env.BATON_ENGINE as Engine | undefined) ??
-    engineFor({
-      settings,
-      role: env.BATON_ROLE,
-      planned: await plannedEngine(root, env.BATON_BUILD, env.BATON_WORKER),
-    });
+    engineFor({ settings, role: env.BATON_ROLE, planned });
   const problem = engineProblem(settings, engine);
   if (problem) throw new SessionSetupError(problem);
   return engine;
@@ -284,21 +285,24 @@ async function plannedEngine(
 
 /**
  * Settings and skills come from the default branch, never from the branch
- * under review (a worker must not write the rules of its own review).
+ * under review (a worker must not write the rules of its own review): the
+ * skills are put in the checkout, the settings read.
  */
 async function openSteering(
   options: { root: string; env: Record<string, string> },
   eventPath: string | undefined,
-): Promise<SteeringSource> {
+): Promise<{ steering: SteeringSource } & LoadedConfig> {
+  let steering: SteeringSource;
   try {
-    const source = await findSteeringSource(options, eventPath);
-    await installDefaultSkills(options, source);
-    return source;
+    steering = await findSteeringSource(options, eventPath);
+    await installDefaultSkills(options, steering);
   } catch (error) {
     throw new SessionSetupError(
       `cannot read the settings and skills of the default branch: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  const settings = await readSteeringFile(options, steering, `.github/${CONFIG_FILE}`);
+  return { steering, ...loadConfig(settings) };
 }
 
 /** The branch a role's commits are for; derived from the ids, like every Baton name. */
