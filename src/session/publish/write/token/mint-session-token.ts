@@ -12,6 +12,7 @@ import {
   createSessionOctokit,
   type SessionClientOptions,
   type SessionLog,
+  type SessionOctokit,
 } from '../../../session-octokit.js';
 import type { SessionToken } from './get-session-token.js';
 
@@ -119,10 +120,15 @@ export async function mintSessionToken({
   // A fix merges the build branch into its own: GitHub refuses the push without `workflows`
   // when that brings a workflow change, whoever made it on the build branch.
   const from = (env.GITHUB_REF ?? '').replace(/^refs\/heads\//, '');
-  const brings = await workflowFilesDiffer({
-    env,
+  // The minted token reads the two branches' workflows itself.
+  const client = createSessionOctokit({
+    apiUrl: env.GITHUB_API_URL,
     token: minted.token,
+    userAgent: 'baton-session',
     fetch,
+  });
+  const brings = await workflowFilesDiffer(client, {
+    repository: env.GITHUB_REPOSITORY,
     from,
     to: integrationBranch(env.BATON_BUILD),
   });
@@ -167,29 +173,14 @@ function checkRun(env: MintEnv, role: SessionRole | typeof DOCTOR_ROLE): string 
 const Listing = z.array(z.object({ path: z.string(), sha: z.string() }));
 
 /** Whether a file under `.github/workflows/` differs between two branches (the endpoint's test). */
-async function workflowFilesDiffer({
-  env,
-  token,
-  fetch,
-  from,
-  to,
-}: {
-  env: MintEnv;
-  token: string;
-  fetch: typeof globalThis.fetch;
-  from: string;
-  to: string;
-}): Promise<boolean> {
-  const octokit = createSessionOctokit({
-    apiUrl: env.GITHUB_API_URL,
-    token,
-    userAgent: 'baton-session',
-    fetch,
-  });
+async function workflowFilesDiffer(
+  octokit: SessionOctokit,
+  { repository, from, to }: { repository: string; from: string; to: string },
+): Promise<boolean> {
   const listing = async (ref: string) => {
     try {
       const { data } = await octokit.request(
-        `GET /repos/${env.GITHUB_REPOSITORY}/contents/.github/workflows`,
+        `GET /repos/${repository}/contents/.github/workflows`,
         { ref },
       );
       const parsed = Listing.safeParse(data);
