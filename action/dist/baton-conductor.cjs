@@ -61776,6 +61776,7 @@ async function writeOnceByRef(ctx, { ref, sha }, write) {
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const ref = sessionRef(request2, snapshot.repo.defaultBranch);
   const { solo } = ctx;
   const start = async () => {
     const window2 = sendWindow(ctx);
@@ -61785,7 +61786,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
     for (let send = 1; ; send++) {
       if (!window2.open()) throw window2.late();
       try {
-        const data = await sendOnce(() => dispatchWorkflow(ctx, request2, snapshot, window2));
+        const data = await sendOnce(() => dispatchWorkflow(ctx, { request: request2, ref, window: window2 }));
         const details = data;
         const run3 = details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
         solo?.dispatched(request2, run3);
@@ -61794,7 +61795,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
         solo?.dispatched(request2, null);
         if (!window2.open()) throw window2.late(error62.cause);
-        const run3 = await findRunOf(ctx, request2, snapshot).catch(() => {
+        const run3 = await findRunOf(ctx, { request: request2, ref }).catch(() => {
           throw error62;
         });
         if (run3) return run3;
@@ -61815,7 +61816,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   });
   if (!held3.taken) return { result: "dispatched", run: held3.value };
   const waiting = solo ? solo.orphanFor(lockRef) < solo.graceMs : false;
-  const run2 = await findRunOf(ctx, request2, snapshot, { again: !waiting }).catch(() => void 0);
+  const run2 = await findRunOf(ctx, { request: request2, ref, again: !waiting }).catch(() => void 0);
   if (run2 === void 0)
     return solo ? { result: "stood-down", retryInMs: LISTING_FAILED_RETRY_MS } : { result: "stood-down" };
   if (run2 !== null) {
@@ -61880,14 +61881,14 @@ var DispatchLateError = class extends AnswerLostError {
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
 var LISTING_FAILED_RETRY_MS = 5e3;
 var DISPATCH_SENDS = 3;
-async function findRunOf(ctx, request2, snapshot, { again = true } = {}) {
+async function findRunOf(ctx, { request: request2, ref, again = true }) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
       owner: ctx.owner,
       repo: ctx.repo,
       workflow_id: WORKFLOW_FILE,
-      branch: sessionRef(request2, snapshot),
+      branch: ref,
       event: "workflow_dispatch",
       per_page: 20
     });
@@ -61901,7 +61902,7 @@ async function findRunOf(ctx, request2, snapshot, { again = true } = {}) {
   return new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
-async function dispatchWorkflow(ctx, request2, snapshot, window2) {
+async function dispatchWorkflow(ctx, { request: request2, ref, window: window2 }) {
   const defaults2 = ctx.octokit.request.endpoint.DEFAULTS;
   const apiUrl = String(defaults2.baseUrl);
   const fetch = (input2, init2) => window2.open() ? (defaults2.request?.fetch ?? globalThis.fetch)(
@@ -61914,7 +61915,7 @@ async function dispatchWorkflow(ctx, request2, snapshot, window2) {
       owner: ctx.owner,
       repo: ctx.repo,
       workflow_id: WORKFLOW_FILE,
-      ref: sessionRef(request2, snapshot),
+      ref,
       inputs: renderDispatchInputs(request2),
       ...details ? { return_run_details: true } : {},
       request: { fetch }
@@ -61953,8 +61954,8 @@ function lockRefOf(lock, build) {
     }
   }
 }
-function sessionRef(request2, snapshot) {
-  if (request2.role === "learn") return snapshot.repo.defaultBranch;
+function sessionRef(request2, defaultBranch) {
+  if (request2.role === "learn") return defaultBranch;
   return request2.worker && parseLoopSubject(request2.worker) === null && parseMilestoneSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
 }
 function withDispatchedRuns(snapshot, outcomes, now) {
@@ -64287,7 +64288,9 @@ async function setPass(ctx, request2) {
     freshFrom: request2.freshFrom,
     ...request2.read ? { read: request2.read } : {}
   });
-  const spent = await withDaySpend(ctx, withDispatched(read, request2), request2);
+  const { dispatched, installationDailyUsd } = request2;
+  const seen = withDispatched(read, { dispatched, now });
+  const spent = await withDaySpend(ctx, seen, { now, installationDailyUsd });
   const { set: set4, taken: taken2 } = await takeSetComments(ctx, {
     set: spent,
     awaiting,
@@ -64315,18 +64318,13 @@ async function setPass(ctx, request2) {
   const links = await actSet(ctx, { links: decision.links, build: set4.home.build, log });
   return { set: set4, decision, outcomes, byRepository, links, taken: taken2 };
 }
-function withDispatched(set4, request2) {
-  const { dispatched } = request2;
+function withDispatched(set4, { dispatched, now }) {
   if (!dispatched) return set4;
   return {
     ...set4,
     members: set4.members.map((member) => ({
       ...member,
-      snapshot: withDispatchedRuns(
-        member.snapshot,
-        dispatched.get(member.repository) ?? [],
-        request2.now
-      )
+      snapshot: withDispatchedRuns(member.snapshot, dispatched.get(member.repository) ?? [], now)
     }))
   };
 }
@@ -64357,19 +64355,19 @@ async function answerSetCommands(ctx, {
     });
   }
 }
-async function withDaySpend(ctx, set4, request2) {
+async function withDaySpend(ctx, set4, { now, installationDailyUsd }) {
   const members2 = await Promise.all(
     set4.members.map(async (member) => {
       const facts = set4.repositories.find((one) => one.name === member.repository);
       const repoCap = facts?.config?.ok === true && facts.config.config.budget.dailyUsd !== null;
-      if (!repoCap && !request2.installationDailyUsd) return member;
+      if (!repoCap && !installationDailyUsd) return member;
       const there = await contextOf(ctx, member.repository);
       const { forged: _forged, ...spend } = await withReason(
         "reconcile-read",
         () => readDaySpend(there, {
-          now: request2.now,
+          now,
           repoCap,
-          installationCapUsd: request2.installationDailyUsd
+          installationCapUsd: installationDailyUsd
         })
       );
       return { ...member, snapshot: { ...member.snapshot, ...spend } };
