@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderValidationMessage, type ValidationRecord } from '../../src/core/plan/validation.js';
 import { failedValidations, publishRefusals } from '../../src/session/agent/learn/baton-records.js';
+import { GitHubReadError } from '../../src/session/reads/github-reads.js';
 import type { OneWorkflowRun } from '../../src/session/reads/github-shapes.js';
 
 const BUILD = '12-add-greeting';
@@ -156,5 +157,24 @@ describe("a learn session's publish refusals", () => {
       body: `<!-- baton:notice ${BUILD} plan-ready/abc -->\nThe plan is ready.`,
     };
     expect(publishRefusals([other], { build: BUILD, botLogin: BOT, issue: 12 })).toEqual([]);
+  });
+});
+
+describe("a learn session's reads refused", () => {
+  it('goes on without the validations where GitHub refuses to show a run, saying so', async () => {
+    const logged: string[] = [];
+    const found = await failedValidations(
+      {
+        listRecords: reads([{ ref: at(1, HEAD), record: record() }], []).listRecords,
+        getWorkflowRun: async () => {
+          throw new GitHubReadError('GET /actions/runs/501 answered 403');
+        },
+      },
+      { build: BUILD, botLogin: BOT, pulls: PULLS, log: (line) => logged.push(line) },
+    );
+    expect(found).toEqual([]);
+    expect(logged).toEqual([
+      "could not read the build's validations, so none is shown: GET /actions/runs/501 answered 403",
+    ]);
   });
 });

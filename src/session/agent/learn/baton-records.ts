@@ -17,7 +17,7 @@ import { parseRunName } from '../../../core/sessions/session.js';
 import { validationRecordProblem } from '../../../core/snapshot/validation-ties.js';
 import { milestoneSubject, WORKFLOW_FILE, workerBranch } from '../../../core/vocabulary/ids.js';
 import { findNotice } from '../../../core/vocabulary/notice.js';
-import type { GitHubReads } from '../../reads/github-reads.js';
+import { GitHubReadError, type GitHubReads } from '../../reads/github-reads.js';
 import type { Comment } from '../../reads/github-shapes.js';
 
 /** One thing Baton recorded, as a learn session quotes it and a lesson cites it (`url`). */
@@ -34,27 +34,42 @@ const BATON_REFS = 'refs/baton/';
 /** The words of Baton's notice for a worker whose publish was refused (src/core/workers/worker-note.ts). */
 const REFUSED = "publish refused the session's changes";
 
+type ValidationReads = Pick<GitHubReads, 'listRecords' | 'getWorkflowRun'>;
+
+/** The build whose validations are read, Baton's bot, and the build's pull requests. */
+interface ValidationsOf {
+  build: string;
+  botLogin: string;
+  /** The build's pull requests: a fix worker's is named by its branch. */
+  pulls: readonly { number: number; html_url: string; head: { ref: string } }[];
+  log: (line: string) => void;
+}
+
 /**
  * The build's failed milestone validations, each bound to Baton's validation
  * run it names (dispatched by `botLogin`, Baton's bot, from Baton's workflow),
  * with its failing checks, the fix worker each led to and that worker's pull
  * request, and whether a later validation of the milestone passed. A record
- * bound to no such run is left out, and logged.
+ * bound to no such run is left out, and logged. Where GitHub refuses the reads
+ * (a workflow installed before its agent job had `actions: read`), none is
+ * read, and the session goes on with the rest.
  */
 export async function failedValidations(
-  github: Pick<GitHubReads, 'listRecords' | 'getWorkflowRun'>,
-  {
-    build,
-    botLogin,
-    pulls,
-    log,
-  }: {
-    build: string;
-    botLogin: string;
-    /** The build's pull requests: a fix worker's is named by its branch. */
-    pulls: readonly { number: number; html_url: string; head: { ref: string } }[];
-    log: (line: string) => void;
-  },
+  github: ValidationReads,
+  of: ValidationsOf,
+): Promise<BatonRecord[]> {
+  try {
+    return await boundFailures(github, of);
+  } catch (error) {
+    if (!(error instanceof GitHubReadError)) throw error;
+    of.log(`could not read the build's validations, so none is shown: ${error.message}`);
+    return [];
+  }
+}
+
+async function boundFailures(
+  github: ValidationReads,
+  { build, botLogin, pulls, log }: ValidationsOf,
 ): Promise<BatonRecord[]> {
   const listed = await github.listRecords(validationRefPrefix(build), { restMax: RECORDS_MAX });
   const bound: { record: ValidationRecord; url: string }[] = [];
