@@ -1,7 +1,7 @@
 /**
  * The page (docs/mission-control.md): every build and change set of the
- * installations a signed-in person can see, what waits for them, and the
- * spend, at the app's URL, and the same as JSON. It reads no build from
+ * installations a signed-in person can see, what waits for them, the
+ * spend and what memory did, at the app's URL, and the same as JSON. It reads no build from
  * GitHub: it shows the builds as the reconciles last read them (`BuildBoard`),
  * and asks GitHub only what the person may read (`ViewerAccess`). It writes
  * nothing anywhere: commands stay comments on GitHub.
@@ -35,7 +35,7 @@ export interface PageDeps {
 }
 
 type Route =
-  | { kind: 'overview' | 'waiting' | 'spend' | 'json-overview' }
+  | { kind: 'overview' | 'waiting' | 'spend' | 'memory' | 'json-overview' }
   | { kind: 'build' | 'json-build'; key: string }
   | { kind: 'sign-in' | 'callback' | 'sign-out' };
 
@@ -45,6 +45,7 @@ export function routeOf(method: string, path: string): Route | null {
   if (get && path === '/') return { kind: 'overview' };
   if (get && path === '/waiting') return { kind: 'waiting' };
   if (get && path === '/spend') return { kind: 'spend' };
+  if (get && path === '/memory') return { kind: 'memory' };
   if (get && path === '/api/baton/overview') return { kind: 'json-overview' };
   if (get && path === '/sign-in') return { kind: 'sign-in' };
   if (get && path === '/sign-in/callback') return { kind: 'callback' };
@@ -153,6 +154,7 @@ function show({
     case 'overview':
     case 'waiting':
     case 'spend':
+    case 'memory':
     case 'json-overview': {
       const whole = overviewOf({ reads, access, now });
       const filter = filterOf({

@@ -94,6 +94,17 @@ describe('baton status', () => {
         `acme/service/${world.builds.diamond.build}`,
       ].sort(),
     );
+    expect(
+      overview.memoryByRepository.map(({ repository, counts, learnPulls }) => [
+        repository,
+        counts.proposed,
+        counts.merged,
+        learnPulls.map((pull) => pull.state),
+      ]),
+    ).toEqual([
+      ['acme/lib', 1, 1, ['merged']],
+      ['acme/service', 2, 0, ['open']],
+    ]);
   });
 
   it('offers the merge of the change set’s first final pull request only: the others wait in its landing order', async () => {
@@ -125,6 +136,8 @@ describe('baton status', () => {
     expect(html).toContain('<meta http-equiv="Content-Security-Policy"');
     expect(html).toContain(`id="build-acme-service-${world.builds.diamond.build}"`);
     expect(html).toContain('Sessions over time');
+    expect(html).toContain('<section id="memory">');
+    expect(html).toContain('waits for a person');
     expect(html).not.toContain('<script');
   });
 

@@ -168,6 +168,19 @@ describe.skipIf(!RUN)(
       expect(await page.locator('main').textContent()).toContain('per merged worker pull request');
       await page.screenshot({ path: join(shots, 'spend.png'), fullPage: true });
 
+      await page.getByRole('link', { name: 'Memory' }).click();
+      const rows = await page
+        .locator('#memory table.rows')
+        .first()
+        .locator('tbody tr')
+        .allTextContents();
+      expect(rows).toEqual(['acme/lib110not counted yet', 'acme/service200not counted yet']);
+      const pulls = (await page.locator('#memory table.rows').nth(1).textContent()) ?? '';
+      expect(pulls).toContain('Add OAuth login');
+      expect(pulls).toContain('waits for a person');
+      expect(pulls).toContain('merged: later sessions read them');
+      await page.screenshot({ path: join(shots, 'memory.png'), fullPage: true });
+
       await page.getByRole('button', { name: 'Sign out' }).click();
       await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to see your builds');
       const after = await page.goto(`${app.url}/api/baton/overview`);
@@ -192,6 +205,11 @@ describe.skipIf(!RUN)(
       const waiting = (await page.locator('main').textContent()) ?? '';
       expect(waiting).toContain(`acme/client#${world.builds.waiting.issue}`);
       expect(waiting).not.toContain('acme/lib');
+      await page.goto(`${app.url}/memory`);
+      const memory = (await page.locator('main').textContent()) ?? '';
+      expect(memory).toContain('Add OAuth login');
+      expect(memory).not.toContain('acme/lib');
+      expect(memory).not.toContain('Rotate the signing keys');
       expect(problems).toEqual([]);
       await page.close();
     });
@@ -373,6 +391,7 @@ describe.skipIf(!RUN)(
         .not.toContain('Add OAuth login, read again');
       for (const [path, name] of [
         ['/waiting', 'phone-waiting.png'],
+        ['/memory', 'phone-memory.png'],
         [`/builds/acme/service/${world.builds.set.build}`, 'phone-set.png'],
       ] as const) {
         await page.goto(`${app.url}${path}`);

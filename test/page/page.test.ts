@@ -36,6 +36,32 @@ describe('the page, signed in', () => {
     );
   });
 
+  it('shows memory per repository: lessons proposed, merged and applied, and each learn pull request', async () => {
+    const cookie = await signIn(page, world, 'alice');
+    const memory = await request(page, '/memory', { cookie });
+    expect(memory.status).toBe(200);
+    const rows = [...memory.body.matchAll(/<tr><td>(acme\/[a-z]+)<\/td>(.*?)<\/tr>/g)].map(
+      ([, repository, cells]) => [
+        repository,
+        [...(cells ?? '').matchAll(/>([^<]+)<\/td>/g)].map((cell) => cell[1]),
+      ],
+    );
+    expect(rows).toEqual([
+      ['acme/shop', ['3', '3', '1', 'not counted yet']],
+      ['acme/vault', ['2', '0', '0', 'not counted yet']],
+    ]);
+    expect(memory.body).toContain('href="https://github.com/acme/shop/pull/57"');
+    expect(memory.body).toContain('merged: later sessions read them');
+    expect(memory.body).toContain('href="https://github.com/acme/vault/pull/31"');
+    expect(memory.body).toContain('waits for a person');
+    const json = JSON.parse((await request(page, '/api/baton/overview', { cookie })).body);
+    expect(json.memory).toEqual({ proposed: 5, merged: 3, applied: 1 });
+    expect(json.memoryByRepository.map((one: { repository: string }) => one.repository)).toEqual([
+      'acme/shop',
+      'acme/vault',
+    ]);
+  });
+
   it('costs at most one listing of installations and one of repositories per installation, then none for a minute', async () => {
     const cookie = await signIn(page, world, 'bob');
     const before = world.server.requests.length;

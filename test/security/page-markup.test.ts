@@ -24,9 +24,15 @@ const TEXTS = {
 const MODEL = `m<iframe src="//evil.example">`;
 const INSTRUCTIONS = `<a href="javascript:alert('command')">click</a>`;
 
-/** acme/shop#12 with every text above in it. */
+/** acme/shop#12 with every text above in it, and a learn pull request whose address is a script. */
 function attacked() {
   const read = shopBuild(TEXTS);
+  read.snapshot.memoryPull = {
+    number: 57,
+    state: 'open',
+    url: `javascript:alert('learn')`,
+    lessons: 1,
+  };
   read.snapshot.commands = [
     make.command(
       { name: 'retry', worker: 'W1.2', instructions: INSTRUCTIONS },
@@ -94,11 +100,14 @@ afterAll(async () => {
 });
 
 describe('text from GitHub or a model reaches the page as text', () => {
-  it.each(['/', '/waiting', '/spend', '/builds/acme/shop/12-add-login'])('%s', async (path) => {
-    const answer = await request(page, path, { cookie: alice });
-    expect(answer.status).toBe(200);
-    expectOnlyText(answer.body);
-  });
+  it.each(['/', '/waiting', '/spend', '/memory', '/builds/acme/shop/12-add-login'])(
+    '%s',
+    async (path) => {
+      const answer = await request(page, path, { cookie: alice });
+      expect(answer.status).toBe(200);
+      expectOnlyText(answer.body);
+    },
+  );
 
   it('shows the texts escaped where they are shown', async () => {
     const home = await request(page, '/', { cookie: alice });

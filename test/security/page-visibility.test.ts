@@ -41,6 +41,14 @@ describe('a viewer reads no private repository’s build', () => {
     },
   );
 
+  it('shows bob memory of acme/shop alone: not acme/vault’s learn pull request, its lessons nor its count', async () => {
+    const answer = await request(page, '/memory', { cookie: bob });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('https://github.com/acme/shop/pull/57');
+    expectNothingPrivate(answer.body);
+    expect(answer.body).toContain('<b>3</b>lessons proposed');
+  });
+
   it.each(['/builds/acme/vault/3-rotate-keys', '/api/baton/builds/acme/vault/3-rotate-keys'])(
     '%s answers as if there were no such build',
     async (path) => {

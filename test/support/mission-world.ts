@@ -2,6 +2,7 @@ import { SimUserAuth } from '../../sim/github/oauth/user-auth.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../../sim/start-app.js';
 import type { Overview } from '../../src/core/overview/overview.js';
+import { memoryBranch } from '../../src/core/vocabulary/ids.js';
 import { startApp } from './app-harness.js';
 import { DIAMOND, labelledIssue, type PlanWorkerSpec, tickingClock } from './builds.js';
 import { driveSet, type SetRepos, setRepos, setScripts } from './change-sets.js';
@@ -15,8 +16,10 @@ import { driveBuild, type SessionScript } from './scripted-sessions.js';
  *
  * - the change set on acme/service#1 across acme/lib, acme/service and
  *   acme/client, approved and run until its final pull requests are open;
- * - acme/service#2 "Add OAuth login", a diamond delivered: its final pull request open;
- * - acme/lib#1 "Rotate the signing keys", private, its plan waiting for /approve;
+ * - acme/service#2 "Add OAuth login", a diamond delivered: its final pull request open,
+ *   and the pull request of two lessons a learn session proposed, waiting for a person;
+ * - acme/lib#1 "Rotate the signing keys", private, its plan waiting for /approve, and
+ *   a merged pull request of one lesson (a learn session's of an earlier round);
  * - acme/client#1 "Import the old orders", whose one worker fails at every
  *   attempt while a script retries it (`/retry W1.1`) in a loop: a runaway;
  * - acme/client#2 "Dark mode", its plan waiting for /approve.
@@ -89,6 +92,12 @@ export async function buildMissionWorld({
       await driveBuild({ gh: repos.client, apps: [app], script: runaway.script });
     }
     const waiting = await plannedBuild(repos.client, app, 'Dark mode');
+    // What learn sessions' publish leaves (docs/memory.md): a pull request of lessons from the build's own branch.
+    learnPull(repos.service, diamond.script.build, ['log-through-log', 'no-any']);
+    const libLessons = learnPull(repos.lib, lib.build, ['rotate-with-the-script']);
+    Object.assign(libLessons, { state: 'closed', mergedAt: now(), closedAt: now() });
+    await driveBuild({ gh: repos.service, apps: [app], script: diamond.script });
+    await driveBuild({ gh: repos.lib, apps: [app], script: lib.script });
     const order = [repos.service, repos.client, repos.lib];
     for (let n = 0; n < more; n++) {
       const gh = order[n % order.length] ?? repos.service;
@@ -115,6 +124,24 @@ export async function buildMissionWorld({
 }
 
 type App = Awaited<ReturnType<typeof startApp>>;
+
+/** A learn session's pull request of `lessons` for `build`, by Baton's bot, as its publish opens it. */
+function learnPull(gh: SetRepos['lib'], build: string, lessons: readonly string[]) {
+  const branch = memoryBranch(build);
+  gh.setBranch(branch, gh.git.resolve(gh.defaultBranch) ?? '');
+  gh.git.commitOn(
+    branch,
+    Object.fromEntries(lessons.map((slug) => [`.baton/memory/${slug}.md`, slug])),
+    'Lessons',
+  );
+  return gh.openPull({
+    title: `What build #${build} taught`,
+    body: `Build proposes ${lessons.length} lessons.`,
+    head: branch,
+    base: gh.defaultBranch,
+    user: gh.botLogin,
+  });
+}
 
 async function plannedBuild(
   gh: SetRepos['lib'],

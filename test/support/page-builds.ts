@@ -15,8 +15,9 @@ export interface BuildTexts {
 }
 
 /**
- * acme/shop#12 "Add login": W1.1 merged, W1.2's session failed with `reason`,
- * W2.1 waiting. Its texts may be given (an attack puts markup in them).
+ * acme/shop#12 "Add login": W1.1 merged (its report applied the lesson
+ * `log-it`), W1.2's session failed with `reason`, W2.1 waiting; its learn pull
+ * request #57 (3 lessons) merged. Its texts may be given (an attack puts markup in them).
  */
 export function shopBuild(texts: BuildTexts = {}): BuildRead {
   const plan = make.plan({
@@ -53,6 +54,15 @@ export function shopBuild(texts: BuildTexts = {}): BuildRead {
           mergedAt: ago(90),
         }),
       ],
+      completions: {
+        'W1.1': { kind: 'valid', completion: make.completion({ lessons: ['log-it'] }) },
+      },
+      memoryPull: {
+        number: 57,
+        state: 'merged',
+        url: 'https://github.com/acme/shop/pull/57',
+        lessons: 3,
+      },
       usage: [
         make.usageRecord({ run_id: 7000, cost: 1 }),
         make.usageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', cost: 2, engine: 'baton' }),
@@ -113,16 +123,26 @@ export function choreBuilds(count: number): BuildRead[] {
   );
 }
 
-/** acme/vault#3 "Rotate the vault keys", a private repository's build: its plan waits for /approve. */
+/**
+ * acme/vault#3 "Rotate the vault keys", a private repository's build: its plan
+ * waits for /approve, beside its open learn pull request #31 (2 lessons).
+ */
 export function vaultBuild(): BuildRead {
   const title = 'Rotate the vault keys';
-  return awaitingApproval({
+  const read = awaitingApproval({
     repository: 'acme/vault',
     build: '3-rotate-keys',
     issue: 3,
     title,
     minutes: 290,
   });
+  const memoryPull = {
+    number: 31,
+    state: 'open',
+    url: 'https://github.com/acme/vault/pull/31',
+    lessons: 2,
+  } as const;
+  return { ...read, snapshot: { ...read.snapshot, memoryPull } };
 }
 
 /** acme/docs#5 "A new guide", its plan waiting for /approve. */

@@ -34,7 +34,7 @@ export function filtering(filter: OverviewFilter): boolean {
   return filter.state !== null || filter.q !== null;
 }
 
-/** The overview with only the builds and change sets `filter` keeps; what waits and the spend stay whole. */
+/** The overview with only the builds and change sets `filter` keeps; what waits, the spend and memory stay whole. */
 export function filteredOverview(overview: Overview, filter: OverviewFilter): Overview {
   const total = overview.builds.length + overview.sets.length;
   return {

@@ -7,6 +7,7 @@ import { type Access, type BuildRead, canRead, permissionIn } from './build-read
 import { type BuildPhase, type BuildRow, buildRowOf, rowKeyOf } from './build-row.js';
 import { landingLinesOf, landingOf } from './landing.js';
 import { type MemoryCounts, memoryCountsOf } from './memory-counts.js';
+import { memoryByRepositoryOf, type RepositoryMemory } from './memory-view.js';
 import { type SetRow, setRowOf } from './set-row.js';
 import { type SetPart, type SpendView, spendOf } from './spend.js';
 import { sortWaiting, type WaitingItem, waitingOf } from './waiting.js';
@@ -51,6 +52,8 @@ export interface Overview {
   runaways: RunawayRow[];
   /** Lessons proposed, merged and applied across the builds shown (docs/memory.md). */
   memory: MemoryCounts;
+  /** The same per repository the viewer may read, with each learn pull request (the page's memory view). */
+  memoryByRepository: RepositoryMemory[];
   /** Where the list was narrowed (`filteredOverview`): by what, and how many builds and sets it held. */
   filtered?: Filtered;
 }
@@ -118,6 +121,13 @@ export function overviewOf({
     waitingForOthers,
     spend: spendOf(worked, now),
     memory: memoryCountsOf(worked.map(({ read }) => read.snapshot)),
+    memoryByRepository: memoryByRepositoryOf(
+      worked.map(({ read, row }) => ({
+        repository: read.repository,
+        snapshot: read.snapshot,
+        row,
+      })),
+    ),
     runaways: worked.flatMap(({ row, runaways }) =>
       runaways.map((runaway) => ({
         ...runaway,

@@ -4,6 +4,7 @@ import type { Overview } from '../../core/overview/overview.js';
 import { BuildView } from './build-view.js';
 import { when } from './format.js';
 import { documentOf, HOSTED_LINKS, Layout, type PageLinks, STATIC_LINKS } from './layout.js';
+import { MemoryView } from './memory-view.js';
 import { OverviewView } from './overview-view.js';
 import { SignInView } from './sign-in-view.js';
 import { SpendView } from './spend-view.js';
@@ -16,9 +17,10 @@ const OVERVIEW_VIEWS = {
   builds: { title: 'Builds', View: OverviewView },
   waiting: { title: 'Waiting for you', View: WaitingView },
   spend: { title: 'Spend', View: SpendView },
+  memory: { title: 'Memory', View: MemoryView },
 } as const;
 
-/** The overview's page of `section`: the builds, what waits, or the spend. */
+/** The overview's page of `section`: the builds, what waits, the spend, or memory. */
 export function overviewDocument({
   section,
   overview,
@@ -87,7 +89,7 @@ export function notFoundDocument(viewer: string | null): string {
 
 /**
  * Every view in one file, for `baton status --html` (nothing hosted): the
- * overview, what waits, the spend, then each build's own view, linked by anchors.
+ * overview, what waits, the spend, memory, then each build's own view, linked by anchors.
  */
 export function staticReport(overview: Overview, details: readonly BuildDetail[]): string {
   return documentOf(
@@ -96,6 +98,7 @@ export function staticReport(overview: Overview, details: readonly BuildDetail[]
       <OverviewView overview={overview} links={STATIC_LINKS} />
       <WaitingView overview={overview} links={STATIC_LINKS} />
       <SpendView overview={overview} links={STATIC_LINKS} />
+      <MemoryView overview={overview} links={STATIC_LINKS} />
       {details.map((detail) => (
         <BuildView detail={detail} links={STATIC_LINKS} now={overview.at} />
       ))}

@@ -8,6 +8,7 @@ export interface PageLinks {
   home: string;
   waiting: string;
   spend: string;
+  memory: string;
   build(key: string): string;
   /** Where the sign-out form posts; null in the static file. */
   signOut: string | null;
@@ -19,6 +20,7 @@ export const HOSTED_LINKS: PageLinks = {
   home: '/',
   waiting: '/waiting',
   spend: '/spend',
+  memory: '/memory',
   build: (key) => `/builds/${key.split('/').map(encodeURIComponent).join('/')}`,
   signOut: '/sign-out',
   live: true,
@@ -28,6 +30,7 @@ export const STATIC_LINKS: PageLinks = {
   home: '#builds',
   waiting: '#waiting',
   spend: '#spend',
+  memory: '#memory',
   build: (key) => `#build-${anchorOf(key)}`,
   signOut: null,
   live: false,
@@ -38,7 +41,7 @@ export function anchorOf(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
 }
 
-export type Section = 'builds' | 'waiting' | 'spend' | 'build' | 'sign-in';
+export type Section = 'builds' | 'waiting' | 'spend' | 'memory' | 'build' | 'sign-in';
 
 /**
  * Every page: the stylesheet (the one the Content Security Policy allows, by
@@ -91,6 +94,9 @@ export function Layout({
               </a>
               <a href={links.spend} class={active === 'spend' ? 'active' : undefined}>
                 Spend
+              </a>
+              <a href={links.memory} class={active === 'memory' ? 'active' : undefined}>
+                Memory
               </a>
             </nav>
           )}

@@ -28,7 +28,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .pill{display:inline-block;padding:0 .45rem;border-radius:1rem;font-size:.8rem;border:1px solid var(--line);background:var(--soft);white-space:nowrap}
 .s-merged,.s-done,.s-delivered{border-color:var(--ok);color:var(--ok)}
 .s-failed,.s-needs-human,.s-attention,.s-cancelled,.s-plan-failed,.s-plan-invalid,.s-config-invalid{border-color:var(--bad);color:var(--bad)}
-.s-partial,.s-awaiting-budget,.s-plan-ready,.s-held,.s-missing-workflow{border-color:var(--warn);color:var(--warn)}
+.s-open,.s-partial,.s-awaiting-budget,.s-plan-ready,.s-held,.s-missing-workflow{border-color:var(--warn);color:var(--warn)}
 .s-working,.s-reviewing,.s-fixing,.s-checks,.s-running,.s-queued,.s-planning,.s-landing{border-color:var(--run);color:var(--run)}
 .warning{border:1px solid var(--bad);background:#ffebe9;padding:.6rem .8rem;border-radius:6px;margin:.6rem 0}
 .note{border:1px solid var(--line);background:var(--soft);padding:.6rem .8rem;border-radius:6px;margin:.6rem 0}

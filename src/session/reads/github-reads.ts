@@ -23,6 +23,7 @@ import {
   Issue,
   LinkedIssueBody,
   ListedPull,
+  OneWorkflowRun,
   Pull,
   PullComment,
   PullFile,
@@ -97,6 +98,8 @@ export interface GitHubReads {
    * lists for such a filter (1,000) is an error, not a short list. Needs `actions: read`.
    */
   listWorkflowRuns(workflow: string, createdFrom: string): Promise<ListedWorkflowRun[]>;
+  /** One run of any workflow by its id; null where GitHub has none. Needs `actions: read`. */
+  getWorkflowRun(id: number): Promise<OneWorkflowRun | null>;
 }
 
 /** A hidden ref (its full name) and its commit's message. */
@@ -297,6 +300,7 @@ export function createGitHubReads({
         `more than ${RUNS_LISTED_MAX} runs of ${workflow} since ${createdFrom}: GitHub does not list them all`,
       );
     },
+    getWorkflowRun: (id) => orNullWhenGone(get(`/actions/runs/${id}`, OneWorkflowRun)),
     async listCommentReactions(id, content) {
       const reactions = await getAll(
         `/issues/comments/${id}/reactions?content=${encodeURIComponent(content)}`,

@@ -12,10 +12,18 @@ export const WorkflowRun = z.object({
   run_attempt: z.number().nullable().optional(),
   actor: z.object({ login: z.string() }).nullable().optional(),
 });
+/** One run read by its id: what ties a validation record to Baton's own run, and where a person sees it. */
+export const OneWorkflowRun = WorkflowRun.extend({
+  html_url: z.string(),
+  /** The workflow file it ran: `.github/workflows/baton.yml` for Baton's. */
+  path: z.string(),
+});
+export type OneWorkflowRun = z.infer<typeof OneWorkflowRun>;
 /** GitHub lists at most this many runs for a listing filtered by `created` or `event`. */
 export const RUNS_LISTED_MAX = 1000;
 
-const User = z.object({ login: z.string() }).nullable().optional();
+/** An account: `type` is `Bot` for an app's (Baton's own comments among them). */
+const User = z.object({ login: z.string(), type: z.string().optional() }).nullable().optional();
 /** The fields of an issue a plan session reads. */
 export const Issue = z.object({
   number: z.number(),

@@ -33,13 +33,23 @@ export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
   const remembered = rememberedComment(ctx.env.BATON_TRIGGER);
   const corrections = remembered
     ? await gatherRemembered(ctx.github, remembered)
-    : await gatherCorrections(ctx.github, { build, issue, repository: ctx.env.GITHUB_REPOSITORY });
+    : await gatherCorrections(ctx.github, {
+        build,
+        issue,
+        repository: ctx.env.GITHUB_REPOSITORY,
+        botLogin: ctx.env.GITHUB_ACTOR ?? null,
+        log: ctx.log,
+      });
   const most = remembered ? 1 : LESSONS_MAX;
   if (corrections.length === 0) {
-    ctx.log('no correction by a person with write access: nothing to learn, no model call');
+    ctx.log(
+      'no correction by a person with write access, nor a failed validation or refusal of Baton: nothing to learn, no model call',
+    );
     return { status: 'complete', reason: null, head: null };
   }
-  ctx.log(`${corrections.length} corrections by people with write access`);
+  ctx.log(
+    `${corrections.length} corrections: by people with write access, and Baton's failed validations and refusals`,
+  );
   const facts: LessonFacts = {
     evidence: new Set(corrections.map((correction) => correction.url)),
     lineOf: (file, line) => lineOf(ctx.root, file, line),
@@ -88,7 +98,7 @@ export function renderLearnPrompt({
   most?: number;
 }): string {
   return [
-    `Build \`${build}\` of ${repository} has ended. Below are the corrections people with write access made during it.`,
+    `Build \`${build}\` of ${repository} has ended. Below are the corrections people with write access made during it, and what Baton recorded of it: milestone validations that failed and the fixes they led to, and publish refusals.`,
     'Propose lessons: rules a later session should follow so that no one has to make the same correction again.',
     'A lesson holds beyond this one build, cites 1 to 5 lines of this checkout it applies to (read them first), and links the corrections that taught it.',
     'Propose none when the corrections were about this build alone.',
@@ -97,7 +107,9 @@ export function renderLearnPrompt({
     MATERIAL_LEAD,
     '',
     ...corrections.flatMap((correction, index) => [
-      `### ${index + 1}. A ${correction.kind} by @${correction.author}`,
+      correction.author === null
+        ? `### ${index + 1}. A ${correction.kind}, as Baton recorded it`
+        : `### ${index + 1}. A ${correction.kind} by @${correction.author}`,
       '',
       `Link: ${correction.url}`,
       '',

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { memoryByRepositoryOf } from '../../../src/core/overview/memory-view.js';
+import type { MemoryPull } from '../../../src/core/snapshot/snapshot.js';
+import { makeCompletion, makeSnapshot } from '../factories.js';
+
+const pull = (repository: string, number: number, state: MemoryPull['state'], lessons: number) => ({
+  number,
+  state,
+  url: `https://github.com/${repository}/pull/${number}`,
+  lessons,
+});
+
+const build = (
+  repository: string,
+  name: string,
+  snapshot: Parameters<typeof makeSnapshot>[0] = {},
+) => ({
+  repository,
+  snapshot: makeSnapshot(snapshot),
+  row: { key: `${repository}/${name}`, label: `${repository}#1`, title: name },
+});
+
+const applied = (lessons: string[]) => ({
+  'W1.1': { kind: 'valid' as const, completion: makeCompletion({ lessons }) },
+});
+
+describe('memoryByRepositoryOf', () => {
+  it('counts each repository over its own builds, and lists its learn pull requests newest first', () => {
+    const view = memoryByRepositoryOf([
+      build('acme/shop', '12-a', { memoryPull: pull('acme/shop', 57, 'merged', 3) }),
+      build('acme/lib', '4-b', { memoryPull: pull('acme/lib', 9, 'open', 2) }),
+      build('Acme/Shop', '13-c', {
+        memoryPull: pull('acme/shop', 61, 'closed', 1),
+        completions: applied(['log-it', 'log-it', 'no-any']),
+      }),
+    ]);
+    expect(view.map(({ repository, counts }) => [repository, counts])).toEqual([
+      ['acme/lib', { proposed: 2, merged: 0, applied: 0 }],
+      ['acme/shop', { proposed: 4, merged: 3, applied: 2 }],
+    ]);
+    expect(view[1]?.learnPulls.map(({ number, state, key }) => [number, state, key])).toEqual([
+      [61, 'closed', 'Acme/Shop/13-c'],
+      [57, 'merged', 'acme/shop/12-a'],
+    ]);
+  });
+
+  it('shows a repository whose workers applied a lesson without a learn pull request, and none with nothing to show', () => {
+    const view = memoryByRepositoryOf([
+      build('acme/shop', '12-a', { completions: applied(['log-it']) }),
+      build('acme/docs', '5-b'),
+    ]);
+    expect(view).toEqual([
+      { repository: 'acme/shop', counts: { proposed: 0, merged: 0, applied: 1 }, learnPulls: [] },
+    ]);
+  });
+});
