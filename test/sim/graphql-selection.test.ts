@@ -103,6 +103,32 @@ describe('the simulated GraphQL endpoint answers only what was selected', () => 
     });
   });
 
+  it('keeps of a git object only the fragments on its own type', () => {
+    const gh = new FakeGitHub();
+    const issue = gh.openIssue({ title: 'Add login' });
+    gh.pushCommit({ branch: 'baton/b1', changes: { '.baton/b1/plan.json': '{}' } });
+    const query = /* GraphQL */ `
+      query BatonBuild($owner: String!, $repo: String!, $issue: Int!, $planPath: String!) {
+        repository(owner: $owner, name: $repo) {
+          issue(number: $issue) { title }
+          plan: object(expression: $planPath) {
+            ... on Tree { oid }
+            ... on Blob { byteSize }
+          }
+        }
+      }
+    `;
+    const response = post(gh, query, {
+      owner: gh.owner,
+      repo: gh.repo,
+      issue,
+      planPath: 'baton/b1:.baton/b1/plan.json',
+    });
+    expect(response.body).toEqual({
+      data: { repository: { issue: { title: 'Add login' }, plan: { byteSize: 2 } } },
+    });
+  });
+
   it('refuses a field GitHub’s schema lacks as GitHub does, before charging the call', () => {
     const gh = new FakeGitHub();
     const issue = issueWithHistory(gh);
