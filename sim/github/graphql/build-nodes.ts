@@ -147,7 +147,7 @@ export function stateEventsNode(issue: SimIssue) {
 
 function refNode(gh: GitHubState, branch: string) {
   const oid = gh.git.resolve(branch);
-  return oid ? { target: { oid } } : null;
+  return oid ? { target: { __typename: 'Commit', oid } } : null;
 }
 
 function integrationRefNode(gh: GitHubState, { base, head }: { base: string; head: string }) {
@@ -355,13 +355,20 @@ export function blobAt(gh: GitHubState, expression: string) {
   const at = entryAt(gh, expression);
   const entry = at ? gh.git.entryAt(at.sha, at.path) : null;
   if (entry?.type !== 'blob') return null;
-  return { oid: entry.sha, byteSize: entry.size, isTruncated: false, text: entry.content ?? '' };
+  return {
+    __typename: 'Blob',
+    oid: entry.sha,
+    byteSize: entry.size,
+    isTruncated: false,
+    text: entry.content ?? '',
+  };
 }
 
 export function treeAt(gh: GitHubState, expression: string, withText: boolean) {
   const at = entryAt(gh, expression);
   if (!at || gh.git.entryAt(at.sha, at.path)?.type !== 'tree') return null;
   return {
+    __typename: 'Tree',
     entries: gh.git.listDir(at.sha, at.path).map((child) => {
       const blob = child.type === 'blob' ? gh.git.objects.get(child.sha) : undefined;
       const text = blob?.type === 'blob' ? blob.content : null;
@@ -369,7 +376,12 @@ export function treeAt(gh: GitHubState, expression: string, withText: boolean) {
         name: child.name,
         object:
           child.type === 'blob'
-            ? { oid: child.sha, byteSize: child.size, ...(withText ? { text } : {}) }
+            ? {
+                __typename: 'Blob',
+                oid: child.sha,
+                byteSize: child.size,
+                ...(withText ? { text } : {}),
+              }
             : null,
       };
     }),

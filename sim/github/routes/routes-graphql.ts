@@ -1,4 +1,4 @@
-import { type DocumentNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
+import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
 import type { GitHubState } from '../github-state.js';
 import {
   actorNode,
@@ -9,6 +9,7 @@ import {
   stateEventsNode,
 } from '../graphql/build-nodes.js';
 import { graphqlCost, graphqlRefusals } from '../graphql/graphql-cost.js';
+import { readDocument } from '../graphql/graphql-document.js';
 import { memberNode } from '../graphql/graphql-members.js';
 import { applyWindows } from '../graphql/graphql-windows.js';
 import { type ApiResponse, json, type Router } from '../router.js';
@@ -20,14 +21,17 @@ import { answerUpdateRefs } from './update-refs.js';
  * GitHub's GraphQL endpoint, for the documents Baton sends: the build query
  * and its pages (src/github/observe/build-query.ts), a plan session's issue history,
  * the auto-merge mutation and `updateRefs` (update-refs.ts). As on GitHub, a
- * document is refused before it runs when a connection lacks `first`/`last`
+ * document is refused before it runs when it does not hold against GitHub's
+ * published schema (a field or argument the schema lacks: graphql-document.ts),
+ * when a connection lacks `first`/`last`
  * or asks more than 100, or when it could request over 500,000 nodes; each
  * call is charged its points to the
  * installation's hourly budget (`gh.graphqlBudget`) with the `x-ratelimit-*`
  * headers of the `graphql` resource, and refused as rate limited once the
  * hour is spent (graphql-cost.ts, graphql-budget.ts). The answer is built
  * from the simulated state with every node of every connection, then cut to
- * the pages asked for (graphql-windows.ts). Anything else is an error.
+ * the fields the operation selected and the pages asked for
+ * (graphql-windows.ts). Anything else is an error.
  */
 export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
   router.on('POST', '/graphql', (_, request) => {
@@ -41,12 +45,9 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
       operationName?: string;
     };
     const vars = variables ?? {};
-    let doc: DocumentNode;
-    try {
-      doc = parse(query);
-    } catch (error) {
-      return json(200, { errors: [{ message: (error as Error).message }] });
-    }
+    const read = readDocument(query);
+    if (!read.document) return json(200, { errors: read.errors });
+    const doc = read.document;
     const operations = doc.definitions.filter(
       (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
     );
@@ -81,13 +82,18 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
         },
       };
     }
+    /** An answer built whole, cut to what the operation selected. */
+    const selected = <T extends { data?: unknown }>(answered: T): T => {
+      const data = answered.data as Record<string, unknown> | null | undefined;
+      return data ? { ...answered, data: applyWindows(doc, operation, data, vars) } : answered;
+    };
     if (rootFieldOf(operation) === 'updateRefs') {
       const grants = gh.grantsOfRequest(request);
       const answered = answerUpdateRefs(gh, { operation, variables: vars, grants });
-      return withHeaders(json(200, answered), charge.headers);
+      return withHeaders(json(200, selected(answered)), charge.headers);
     }
     const probe = answerProbeQuery(gh, query, vars);
-    if (probe) return withHeaders(json(200, probe), charge.headers);
+    if (probe) return withHeaders(json(200, selected(probe)), charge.headers);
     const errors: GraphError[] = [];
     const seen = (one: GitHubState, path: (string | number)[], what: string) => {
       if (gh.sees(request, one)) return true;
@@ -101,10 +107,7 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
         charge.headers,
       );
     return withHeaders(
-      json(200, {
-        data: applyWindows(doc, operation, data, vars),
-        ...(errors.length > 0 ? { errors } : {}),
-      }),
+      json(200, selected({ data, ...(errors.length > 0 ? { errors } : {}) })),
       charge.headers,
     );
   });

@@ -77,7 +77,7 @@ export function answerProbeQuery(
   gh: GitHubState,
   query: string,
   variables: Record<string, unknown>,
-): unknown | null {
+): { data: Record<string, unknown> } | null {
   if (/query BatonDoctorRefs\b/.test(query)) {
     const prefix = String(variables.prefix);
     const hidden = !prefix.startsWith('refs/heads/') && !prefix.startsWith('refs/tags/');
