@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { CONTRACT_WORKER } from '../../src/core/plan/contract.js';
-import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import {
+  briefPath,
+  integrationBranch,
+  planPath,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
-import { startAppEachTest } from '../support/app-tests.js';
+import { type AppOnRepo, startAppEachTest } from '../support/app-tests.js';
 import { BUILD, type PlanWorkerSpec, statusBody } from '../support/builds.js';
-import { makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
+import { doubledAndShuffled, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /** A diamond whose plan names criteria: the contract's worker first, which wave 1 waits for. */
 const WORKERS: PlanWorkerSpec[] = [
@@ -35,8 +40,9 @@ const PLAN = {
 describe('a build with a contract, through the app', () => {
   let gh: FakeGitHub;
   let apps: AppHarness[];
+  let addReplica: AppOnRepo['addReplica'];
 
-  startAppEachTest((started) => ({ gh, apps } = started));
+  startAppEachTest((started) => ({ gh, apps, addReplica } = started));
 
   it("runs the contract's session first, has its pull request reviewed and merged, and only then starts the workers", async () => {
     await runApprovedBuild({ gh, apps, script: makeScript({ workers: WORKERS, plan: PLAN }) });
@@ -77,4 +83,71 @@ describe('a build with a contract, through the app', () => {
       'W0.1 · “Contract: checks for the acceptance criteria”',
     );
   });
+
+  it.each([1, 2])(
+    'gives a check that passed before the work one contract fix, W0.2, run once as a contract session by two replicas given every event twice, then validates again (seed %i)',
+    async (seed) => {
+      await addReplica();
+      const script = makeScript({
+        workers: WORKERS,
+        plan: PLAN,
+        // The last milestone's first validation finds build:1's check passing on the contract's commit.
+        validate: (milestone, ordinal) =>
+          milestone === 2 && ordinal === 1 ? { unproven: ['build:1'] } : 'pass',
+        files: (worker) =>
+          worker === 'W0.2'
+            ? {
+                'test/contract.test.ts':
+                  "test('the build holds', () => { expect(login()).toBe(302); });\n",
+              }
+            : worker.startsWith('W0.')
+              ? {
+                  'test/contract.test.ts': "test('the build holds', () => {});\n",
+                  [`.baton/builds/${BUILD}/contract.json`]: `${JSON.stringify({
+                    version: 1,
+                    command: 'npm test',
+                    files: ['test/contract.test.ts'],
+                    checks: [
+                      {
+                        criterion: 'build:1',
+                        file: 'test/contract.test.ts',
+                        name: 'the build holds',
+                      },
+                    ],
+                  })}\n`,
+                }
+              : { [`src/${worker}.ts`]: `export const done = '${worker}';\n` },
+      });
+      await runApprovedBuild({ gh, apps, script, delivery: doubledAndShuffled(seed) });
+      for (const app of apps) expect(app.errors).toEqual([]);
+
+      const sessions = gh.runs.filter((run) => run.workflow === 'baton.yml');
+      const contracts = sessions.filter((run) => run.inputs.role === 'contract');
+      expect(contracts.map((run) => run.inputs.worker)).toEqual(['W0.1', 'W0.2']);
+      const head = gh.git.resolve(integrationBranch(BUILD)) ?? '';
+      const plan = JSON.parse(gh.git.filesOf(head).get(planPath(BUILD)) ?? '{}');
+      expect(plan.workers.at(-1)).toEqual({
+        id: 'W0.2',
+        title: 'Contract fix: build:1 passes before the work',
+        depends_on: [],
+        complexity: 'normal',
+        contract: true,
+      });
+      expect(gh.git.filesOf(head).get(briefPath(BUILD, 'W0.2'))).toContain(
+        'The check of criterion build:1 passed on both',
+      );
+      const fix = [...gh.pulls.values()].find((pull) => pull.head === workerBranch(BUILD, 'W0.2'));
+      expect(fix?.mergedAt).toBeTruthy();
+      // M2 validated again once the contract fix merged, and then the final pull request opened.
+      const validated = sessions
+        .filter((run) => run.inputs.role === 'validate')
+        .map((run) => `${run.inputs.worker} ${run.inputs.trigger}`);
+      expect(new Set(validated).size).toBe(3);
+      const final = [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+      expect(final?.base).toBe('main');
+      expect(statusBody(gh, BUILD)).toContain(
+        'W0.2 · “Contract fix: build:1 passes before the work”',
+      );
+    },
+  );
 });

@@ -249,7 +249,7 @@ describe('a validation where the command passes but a check due is still marked 
       const contractCommit = 'c'.repeat(40);
       const checks = [
         { criterion: 'W1.1:1', before: 'expected-failure', after: 'passed', verdict: 'proven' },
-        { criterion: 'W1.1:2', before: 'passed', after: 'passed', verdict: 'not-proven' },
+        { criterion: 'W1.1:2', before: 'failed', after: 'passed', verdict: 'proven' },
       ] as const;
       writeValidation(h, {
         command: 'npm test',
@@ -356,6 +356,107 @@ describe('a validation where the command passes but a check due is still marked 
         passed: false,
         failed: [{ check: 'command', worker: 'W2.1' }],
       });
+    });
+  });
+});
+
+describe('a validation whose check passed before the work', () => {
+  const [W11 = {}] = (contractOptions().plan?.workers as object[] | undefined) ?? [];
+  /** W0.1 wrote the contract and merged; W1.1's second criterion is a guard, and `more` follow. */
+  const options = (more: object[] = [], files: Record<string, string> = {}) => {
+    const base = merged(contractOptions());
+    return {
+      ...base,
+      plan: {
+        workers: [
+          { id: 'W0.1', title: 'Contract', depends_on: [], complexity: 'normal', contract: true },
+          {
+            ...W11,
+            depends_on: ['W0.1'],
+            criteria: ['A right password signs in', { text: 'Sign-in exists', guard: true }],
+          },
+          ...more,
+        ],
+      },
+      files: { ...base.files, ...files },
+    };
+  };
+  const unproven = (h: ReturnType<typeof usePublishHarness>) =>
+    writeValidation(h, {
+      command: 'npm test',
+      exit_code: 0,
+      tail: 'ok ```` a fence of its own',
+      checks: [
+        { criterion: 'W1.1:1', before: 'passed', after: 'passed', verdict: 'not-proven' },
+        { criterion: 'W1.1:2', before: 'failed', after: 'passed', verdict: 'not-proven' },
+      ],
+      contract_commit: 'c'.repeat(40),
+    });
+  const show = (h: ReturnType<typeof usePublishHarness>, path: string) =>
+    h.fixture.git(['--git-dir', h.fixture.remoteDir, 'show', `${INTEGRATION}:${path}`]);
+  const recordOf = (h: ReturnType<typeof usePublishHarness>) =>
+    parseValidationMessage(
+      h.fixture.git([
+        '--git-dir',
+        h.fixture.remoteDir,
+        'log',
+        '-1',
+        '--format=%B',
+        validationRef(BUILD, 1, h.fixture.base),
+      ]),
+    );
+
+  describe('the first time', () => {
+    const h = usePublishHarness(options());
+
+    it("fails the milestone and gives the criterion a contract fix, W0.2, after the contract's worker; a guard none", async () => {
+      unproven(h);
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: false,
+        failed: [{ check: 'W1.1:1', worker: 'W0.2' }],
+      });
+      const plan = JSON.parse(show(h, planPath(BUILD)));
+      expect(plan.workers.map((worker: { id: string }) => worker.id)).toEqual([
+        'W0.1',
+        'W1.1',
+        'W0.2',
+      ]);
+      expect(plan.workers.at(-1)).toEqual({
+        id: 'W0.2',
+        title: 'Contract fix: W1.1:1 passes before the work',
+        depends_on: [],
+        complexity: 'normal',
+        contract: true,
+      });
+      const brief = show(h, briefPath(BUILD, 'W0.2'));
+      expect(brief).toContain('The check of criterion W1.1:1 passed on both');
+      expect(brief).toContain(`\`login › accepts the right password\` in \`${CONTRACT_TEST}\``);
+      // The output is material, in a fence longer than any it holds.
+      expect(brief).toContain('`````\nok ```` a fence of its own\n`````');
+    });
+  });
+
+  describe('after its contract fix merged', () => {
+    const fix = {
+      id: 'W0.2',
+      title: 'Contract fix: W1.1:1 passes before the work',
+      depends_on: [],
+      complexity: 'normal',
+      contract: true,
+    };
+    const h = usePublishHarness(
+      options([fix], { [completionPath(BUILD, 'W0.2')]: `${JSON.stringify(makeCompletion())}\n` }),
+    );
+
+    it('adds no second: the criterion waits for a person', async () => {
+      unproven(h);
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: false,
+        failed: [{ check: 'W1.1:1', worker: null }],
+      });
+      expect(JSON.parse(show(h, planPath(BUILD))).workers).toHaveLength(3);
     });
   });
 });

@@ -14,7 +14,7 @@ import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import type { AppHarness } from './app-harness.js';
 import { BUILD, DIAMOND, labelledIssue, landPlan, type PlanWorkerSpec } from './builds.js';
 import type { ManualLooks } from './manual-looks.js';
-import { playValidation } from './scripted-validation.js';
+import { playValidation, type ValidationOutcome } from './scripted-validation.js';
 
 /**
  * What the Actions side does in app tests: each queued run of the Baton
@@ -65,9 +65,10 @@ export interface SessionScript {
   contract?: unknown;
   /**
    * How the validation of milestone `k` ends, the `ordinal`-th of that milestone (from 1):
-   * its command passes, or these checks (criterion ids) fail; default pass.
+   * its command passes, or these checks (criterion ids) fail, or these criteria's checks
+   * passed before the work; default pass.
    */
-  validate?: (milestone: number, ordinal: number) => 'pass' | { fail: string[] };
+  validate?: (milestone: number, ordinal: number) => ValidationOutcome;
   /**
    * Leave the ref a publish job's token exchange creates at the app
    * (`refs/baton-exchanges/<run>/<attempt>`), one per session; absent: none.

@@ -16,12 +16,15 @@ import {
 import { amendWithFixes } from '../../src/session/publish/write/fix-workers.js';
 import type { ValidationResult } from '../../src/session/result.js';
 
+/** How a scripted validation ends: its command passes, these checks fail, or these criteria's checks passed before the work. */
+export type ValidationOutcome = 'pass' | { fail: string[] } | { unproven: string[] };
+
 /**
  * A milestone's validation as its publish job leaves it (app tests' sessions,
  * scripted-sessions.ts): on a failure the fix workers appended to the plan on
  * the build branch (publish's own amendment, `amendWithFixes`), then the
  * record at its hidden ref. `outcome` (asked once it validates): the contract's command passes, or these
- * checks (criterion ids) fail. False: a twin run's, which found the record and ran nothing.
+ * checks (criterion ids) fail, or these criteria's checks passed before the work (each a contract fix). False: a twin run's, which found the record and ran nothing.
  */
 export function playValidation(
   gh: FakeGitHub,
@@ -29,7 +32,7 @@ export function playValidation(
     build,
     run,
     outcome: outcomeOf,
-  }: { build: string; run: SimRun; outcome: () => 'pass' | { fail: string[] } },
+  }: { build: string; run: SimRun; outcome: () => ValidationOutcome },
 ): boolean {
   const milestone = parseMilestoneSubject(run.inputs.worker) ?? 0;
   const branch = integrationBranch(build);
@@ -40,24 +43,46 @@ export function playValidation(
   const heads = asked ? [asked, head] : [head];
   if (heads.some((at) => gh.git.refs.has(validationRef(build, milestone, at)))) return false;
   const outcome = outcomeOf();
-  const passed = outcome === 'pass';
+  const fail = typeof outcome === 'object' && 'fail' in outcome ? outcome.fail : [];
+  const unproven = typeof outcome === 'object' && 'unproven' in outcome ? outcome.unproven : [];
   const validation: ValidationResult = {
     milestone,
     head,
     command: 'npm test -- test/contract',
-    exit_code: passed ? 0 : 1,
-    tail: passed ? '' : 'FAIL test/contract/login.test.ts\n[exit code 1]',
-    failures: passed
-      ? []
-      : outcome.fail.map((check) => ({
-          check: check as FailedCheck,
-          brief: `The check of ${check} fails.`,
-        })),
+    exit_code: fail.length === 0 ? 0 : 1,
+    tail: fail.length === 0 ? '' : 'FAIL test/contract/login.test.ts\n[exit code 1]',
+    failures: fail.map((check) => ({
+      check: check as FailedCheck,
+      brief: `The check of ${check} fails.`,
+    })),
+    // Checks that passed on the contract's commit, before the work, as the runner's reports judge them.
+    ...(unproven.length > 0
+      ? {
+          checks: unproven.map((criterion) => ({
+            criterion,
+            before: 'passed' as const,
+            after: 'passed' as const,
+            verdict: 'not-proven' as const,
+          })),
+        }
+      : {}),
   };
   let failed: ValidationRecord['failed'] = [];
-  if (!passed) {
-    const plan = Plan.parse(JSON.parse(gh.git.filesOf(head).get(planPath(build)) ?? '{}'));
-    const amendment = amendWithFixes({ plan, build, validation, contract: null });
+  if (outcome !== 'pass') {
+    const files = gh.git.filesOf(head);
+    const plan = Plan.parse(JSON.parse(files.get(planPath(build)) ?? '{}'));
+    const reported = [...files.keys()].flatMap((path) => {
+      const id = /\/completions\/(W\d+\.\d+)\.json$/.exec(path)?.[1];
+      return id ? [id] : [];
+    });
+    const amendment = amendWithFixes({
+      plan,
+      build,
+      validation,
+      contract: null,
+      unproven,
+      merged: new Set(reported),
+    });
     failed = amendment.fixed;
     if (amendment.plan) {
       gh.pushCommit({
@@ -77,9 +102,10 @@ export function playValidation(
     milestone,
     run_id: run.id,
     head,
-    passed,
+    passed: failed.length === 0,
     exit_code: validation.exit_code,
     failed,
+    ...(validation.checks ? { checks: validation.checks } : {}),
   };
   const sha = gh.git.commit({
     parent: null,

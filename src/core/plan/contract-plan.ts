@@ -6,7 +6,7 @@
  * `validatePlan` holds a plan to; the plan session's own code adds `W0.1`.
  */
 import { WORKER_ID } from '../vocabulary/ids.js';
-import { CONTRACT_WORKER } from './contract.js';
+import { CONTRACT_WORKER, isContractFix } from './contract.js';
 import { waveOf } from './plan.js';
 import { valueAt } from './plan-schema-problems.js';
 
@@ -19,6 +19,8 @@ interface LooseContractWorker {
   repository: string;
   /** Whether it names criteria of its own. */
   criteria: boolean;
+  /** Whether it is a contract fix (`isContractFix`), not a repository's contract. */
+  fix: boolean;
 }
 
 /**
@@ -31,10 +33,12 @@ interface LooseContractWorker {
  */
 export function contractProblems(raw: unknown, wanted: boolean | undefined): string[] {
   const workers = looseWorkers(raw);
-  const contracts = workers.filter((w) => waveOf(w.id) === 0);
+  const contracts = workers.filter((w) => waveOf(w.id) === 0 && !w.fix);
+  const fixes = workers.filter((w) => waveOf(w.id) === 0 && w.fix);
   const criteria = hasCriteria(raw);
   const code = (valueAt(raw, ['type']) ?? 'code') === 'code';
   const named = contracts.map((w) => w.id).join(', ');
+  if (contracts.length === 0 && fixes.length > 0) return fixProblems(contracts, fixes);
   if (contracts.length === 0) {
     return criteria && code && wanted === true
       ? [
@@ -54,7 +58,7 @@ export function contractProblems(raw: unknown, wanted: boolean | undefined): str
     return [
       `${named} ${contracts.length === 1 ? 'is' : 'are'} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named}.`,
     ];
-  const problems: string[] = [];
+  const problems: string[] = fixProblems(contracts, fixes);
   const numbered = contracts.map((_, index) => `W0.${index + 1}`);
   if (contracts.some((w, index) => w.id !== numbered[index]))
     problems.push(
@@ -104,6 +108,32 @@ export function contractProblems(raw: unknown, wanted: boolean | undefined): str
   return problems;
 }
 
+/**
+ * A contract fix (`isContractFix`) comes after every contract's worker, so
+ * that with k contracts the first is `W0.(k+1)` and no fix takes a number a
+ * change set's contract would; like them it has the contract and depends on nothing.
+ */
+function fixProblems(contracts: LooseContractWorker[], fixes: LooseContractWorker[]): string[] {
+  const last = Math.max(0, ...contracts.map((w) => sequenceOf(w.id)));
+  return fixes.flatMap((fix) => [
+    ...(sequenceOf(fix.id) <= last
+      ? [
+          `${fix.id} is a contract fix, numbered after every contract's worker (W0.1 to W0.${last}): renumber it W0.${last + 1} or later.`,
+        ]
+      : []),
+    ...(fix.contract !== true
+      ? [`${fix.id} is a contract fix: set "contract": true on it, as it rewrites the contract.`]
+      : []),
+    ...(fix.dependsOn.length > 0
+      ? [`${fix.id}, a contract fix, depends on nothing; empty its depends_on.`]
+      : []),
+  ]);
+}
+
+function sequenceOf(id: string): number {
+  return Number(id.slice(id.indexOf('.') + 1));
+}
+
 /** Whether the plan names a criterion of the build's or of any worker. */
 function hasCriteria(raw: unknown): boolean {
   const own = valueAt(raw, ['criteria']);
@@ -132,6 +162,7 @@ function looseWorkers(raw: unknown): LooseContractWorker[] {
         criteria:
           Array.isArray(valueAt(item, ['criteria'])) &&
           (valueAt(item, ['criteria']) as unknown[]).length > 0,
+        fix: isContractFix({ id, title: String(valueAt(item, ['title']) ?? '') }),
       },
     ];
   });

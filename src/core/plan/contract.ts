@@ -18,10 +18,27 @@ export const CONTRACT_WORKER = 'W0.1';
 
 /**
  * Whether a worker writes a contract: wave 0, `W0.1` in a build; in a change
- * set one per repository that has criteria, `W0.1`, `W0.2` … (docs/change-sets.md).
+ * set one per repository that has criteria, `W0.1`, `W0.2` … (docs/change-sets.md);
+ * and a contract fix numbered after them (`isContractFix`), which runs as a contract session too.
  */
 export function isContractWorker(worker: string): boolean {
   return parseWorkerId(worker)?.wave === 0;
+}
+
+/** `Contract fix: W1.2:1 passes before the work`: the title of a criterion's contract fix. */
+export function contractFixTitle(criterion: string): string {
+  return `${CONTRACT_FIX_PREFIX}${criterion} passes before the work`;
+}
+
+const CONTRACT_FIX_PREFIX = 'Contract fix: ';
+
+/**
+ * Whether a worker is a contract fix (docs/verification.md, "Contract fixes"):
+ * wave 0, after every contract's worker, titled for the criterion whose check
+ * passed on the contract's commit. It runs as a contract session.
+ */
+export function isContractFix(worker: { id: string; title: string }): boolean {
+  return isContractWorker(worker.id) && worker.title.startsWith(CONTRACT_FIX_PREFIX);
 }
 
 /** The largest `contract.json` the app or a session will read. */

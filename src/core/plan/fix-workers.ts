@@ -4,8 +4,11 @@
  * depending on every worker of wave k, titled "Fix: <check> fails". Written by
  * code, never a model: a build's validation publish (src/session/publish) and,
  * for a change set's member, the app (src/core/change-set/member-fixes.ts)
- * both place them here, so both number and name them alike.
+ * both place them here, so both number and name them alike. A check that
+ * passed before the work gets a contract fix instead, in wave 0 after every
+ * contract's worker (`placeContractFixes`), placed by the same publish.
  */
+import { contractFixTitle, criteriaOf } from './contract.js';
 import { MAX_WORKERS, type Plan, type PlanWorker, waveOf } from './plan.js';
 import { repositoryOf } from './set-plan.js';
 import { validatePlan } from './validate-plan.js';
@@ -84,6 +87,50 @@ export function placeFixWorkers({
       ...(place && repository ? { repository } : {}),
     });
     fixed.push({ check, worker: `W${wave}.${seq}` });
+  }
+  return { added, fixed };
+}
+
+/**
+ * The contract fixes of a milestone's criteria whose checks passed on the
+ * contract's commit (not proven), guards left out.
+ * Each is numbered in wave 0 after every worker there, so with k contracts
+ * (one per repository of a change set) the first fix is `W0.(k+1)`, and
+ * depends on nothing, as a contract's worker does; it has the contract. A
+ * criterion has at most one a build: one that is in the plan and not yet
+ * `merged` keeps it (publish run again), one that merged gets none, as a
+ * second not-proven after a fix waits for a person, never another session.
+ */
+export function placeContractFixes({
+  plan,
+  criteria,
+  merged,
+}: {
+  plan: Pick<Plan, 'workers' | 'criteria'>;
+  criteria: readonly string[];
+  /** The workers whose reports are on the build branch: merged (or skipped). */
+  merged: ReadonlySet<string>;
+}): PlacedFixes {
+  // A guard passes before the work by design (it held already): it never gets a contract fix.
+  const guards = new Set(criteriaOf(plan).flatMap((one) => (one.guard ? [one.id] : [])));
+  const contracts = plan.workers.filter((worker) => waveOf(worker.id) === 0);
+  let seq = Math.max(0, ...contracts.map((worker) => Number(worker.id.split('.')[1])));
+  const added: PlanWorker[] = [];
+  const fixed: FixedCheck[] = [];
+  for (const criterion of criteria.filter((one) => !guards.has(one))) {
+    const title = contractFixTitle(criterion);
+    const existing = [...contracts, ...added].find((worker) => worker.title === title);
+    if (existing) {
+      fixed.push({ check: criterion, worker: merged.has(existing.id) ? null : existing.id });
+      continue;
+    }
+    if (seq >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
+      fixed.push({ check: criterion, worker: null });
+      continue;
+    }
+    seq += 1;
+    added.push({ id: `W0.${seq}`, title, depends_on: [], complexity: 'normal', contract: true });
+    fixed.push({ check: criterion, worker: `W0.${seq}` });
   }
   return { added, fixed };
 }

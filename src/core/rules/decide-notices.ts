@@ -225,17 +225,38 @@ function validationNeeds(ctx: DecideContext, validations: ValidationView[]): Nee
         },
       ];
     }
-    if (validation.state !== 'failed' || validation.failed.every((failure) => failure.worker)) {
-      return [];
-    }
-    const checks = validation.failed.map((failure) => failure.check).join(', ');
+    if (validation.state !== 'failed') return [];
+    const stuck = validation.failed.filter((failure) => !failure.worker);
+    const failing = stuck.filter((failure) => !failure.unproven).map((failure) => failure.check);
+    const unproven = stuck.filter((failure) => failure.unproven).map((failure) => failure.check);
     return [
-      {
-        about,
-        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`,
-      },
+      ...(failing.length > 0
+        ? [
+            {
+              about,
+              text: `🧪 Milestone ${validation.milestone} failed validation (${failing.join(', ')}), and no fix worker could be added to the plan${run}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`,
+            },
+          ]
+        : []),
+      ...(unproven.length > 0
+        ? [{ about: [...about, 'unproven'], text: unprovenText(validation, unproven, branch, run) }]
+        : []),
     ];
   });
+}
+
+/**
+ * A criterion whose check still passes before the work after its one contract
+ * fix (or none could be added): Baton starts no second, so no loop; a person decides.
+ */
+function unprovenText(
+  validation: ValidationView,
+  criteria: string[],
+  branch: string,
+  run: string,
+): string {
+  const one = criteria.length === 1;
+  return `🧪 Milestone ${validation.milestone}: ${one ? 'the check' : 'the checks'} of ${criteria.join(', ')} passed on the contract's commit, before the work${run}, so ${one ? 'it proves' : 'they prove'} nothing, and ${one ? 'its criterion has had its' : 'their criteria have had their'} one contract fix (or the plan has no room for one): Baton adds no other. A person decides: push to ${branch} a check that fails before the work, committed with \`contract.json\`, and the milestone is validated again; the final pull request waits until it passes.`;
 }
 
 /** An improvement series that stopped without a final PR, or on a failed session. */

@@ -29,7 +29,9 @@ export interface ValidationDecision {
  * holds its next dispatch, and twin runs of two replicas settle on one record,
  * the second run ending when it finds it. A record settles the milestone: a
  * pass, or a failure whose fix workers publish appended to wave k+1, where the
- * next milestone's validation takes them in. A failure no fix worker could be
+ * next milestone's validation takes them in; a check that passed before the
+ * work gets a contract fix in wave 0 instead, and the milestone is validated
+ * again once it merged. A failure no fix worker could be
  * added for, or a session that ended without a record, waits for a new head;
  * one the budget stopped waits for money and runs again on a raise.
  * A pause or a reached budget holds it like any session; one runs at a time.
@@ -154,15 +156,25 @@ function lastMilestonePassed(snapshot: Pick<BuildSnapshot, 'validations'>, plan:
 /**
  * A milestone needs a validation at this head when none was asked for yet,
  * or when its last ended with nothing to go on (a session without a record,
- * a failure no fix worker could be added for) on another head.
+ * a failure no fix worker could be added for) on another head, or with a
+ * contract fix (which merged, or the milestone would not be reached).
  */
 function needsValidation(view: ValidationView | null, head: string): boolean {
   if (view === null) return true;
   const stuck =
     view.state === 'session-failed' ||
     view.state === 'awaiting-budget' ||
-    (view.state === 'failed' && view.failed.some((failure) => failure.worker === null));
+    (view.state === 'failed' &&
+      view.failed.some((failure) => failure.worker === null || isContractFixId(failure.worker)));
   return stuck && view.head !== head;
+}
+
+/**
+ * A contract fix is in wave 0, so the milestone whose failure it answers is
+ * reached again only once it merged: its new checks are validated there.
+ */
+function isContractFixId(worker: string): boolean {
+  return waveOf(worker) === 0;
 }
 
 /** The plan's milestones: its waves after the contract's (wave 0), in order. */
@@ -209,8 +221,22 @@ function milestoneView(
     state: record.passed ? 'passed' : 'failed',
     head: record.head,
     url: ran?.url ?? null,
-    failed: record.failed,
+    failed: record.failed.map((failure) =>
+      unproven(record, failure.check) ? { ...failure, unproven: true as const } : failure,
+    ),
   };
+}
+
+/**
+ * Whether a record's failure is a check that passed before the work: the
+ * runner's reports judged a check of its criterion not proven and none failing
+ * (publish gave it a contract fix, `placeContractFixes`, or a person is needed).
+ */
+function unproven(record: ValidationRecord, check: string): boolean {
+  const own = (record.checks ?? []).filter((one) => one.criterion === check);
+  return (
+    own.some((one) => one.verdict === 'not-proven') && !own.some((one) => one.verdict === 'failing')
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { CONTRACT_WORKER, criteriaOf, isContractWorker } from '../plan/contract.js';
+import { CONTRACT_WORKER, criteriaOf, isContractFix, isContractWorker } from '../plan/contract.js';
 import { type Plan, type PlanWorker, waveOf } from '../plan/plan.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
@@ -55,6 +55,7 @@ export function renderPlanTable({
  * so, which a person approves here with the plan.
  */
 function contractNote(worker: PlanWorker): string {
+  if (isContractFix(worker)) return ' (rewrites the contract)';
   if (isContractWorker(worker.id)) return ' (writes the contract)';
   return worker.contract ? ' (**may change the contract**)' : '';
 }
@@ -73,7 +74,9 @@ export function renderPlanCriteria(plan: Plan): string {
   if (criteria.length === 0) return '';
   const shown = criteria.slice(0, PLAN_MAX_CRITERIA);
   const more = criteria.length - shown.length;
-  const writers = plan.workers.filter((worker) => isContractWorker(worker.id)).length;
+  const writers = plan.workers.filter(
+    (worker) => isContractWorker(worker.id) && !isContractFix(worker),
+  ).length;
   return [
     writers > 1
       ? `**Acceptance criteria** (${criteria.length}): each repository's contract (W0.1 to W0.${writers}) writes a check for those it runs before any other worker there starts.`

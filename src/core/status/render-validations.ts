@@ -30,12 +30,32 @@ export function validationLine(view: ValidationView): string {
 
 /** `2 checks → fix workers W3.1, W3.2`, or what waits for a person when no fix worker could be added. */
 function failedText(failed: ValidationView['failed']): string {
+  const failing = failed.filter((f) => !f.unproven);
+  const unproven = failed.filter((f) => f.unproven);
+  return [
+    ...(failing.length > 0 ? [failingText(failing)] : []),
+    ...(unproven.length > 0 ? [unprovenText(unproven)] : []),
+  ].join('; ');
+}
+
+function failingText(failed: ValidationView['failed']): string {
   const checks = `${failed.length} ${failed.length === 1 ? 'check' : 'checks'} (${failed.map((f) => f.check).join(', ')})`;
   const fixes = [...new Set(failed.flatMap((f) => (f.worker ? [f.worker] : [])))];
   if (fixes.length > 0 && failed.every((f) => f.worker)) {
     return `${checks} → fix ${fixes.length === 1 ? 'worker' : 'workers'} ${fixes.join(', ')}`;
   }
   return `${checks}; no fix worker could be added to the plan: a person is needed (push a fix to the build branch, and it is validated again)`;
+}
+
+/** `W1.1:1 not proven (passed before the work) → contract fix W0.2`, or what a person must do. */
+function unprovenText(failed: ValidationView['failed']): string {
+  const criteria = failed.map((f) => f.check).join(', ');
+  const fixes = failed.flatMap((f) => (f.worker ? [f.worker] : []));
+  const not = `${criteria} not proven (${failed.length === 1 ? 'its check passes' : 'their checks pass'} before the work)`;
+  if (fixes.length === failed.length) {
+    return `${not} → contract ${fixes.length === 1 ? 'fix' : 'fixes'} ${fixes.join(', ')}`;
+  }
+  return `${not}; a criterion has one contract fix a build: a person is needed (/replan to mark it a guard, if it held before the work, or to word it so a check can fail)`;
 }
 
 /**

@@ -287,7 +287,7 @@ export interface BuildProgress {
 /**
  * A milestone's validation (docs/verification.md): `running` (dispatched, no
  * record yet), `passed`, `failed` with the checks that failed and the fix
- * worker each was given (null: none could be added, a person is needed), or
+ * worker each was given (null: none could be added; `unproven`: passed before the work), or
  * `session-failed` (the session ended without a record; a new build branch
  * head starts another), or `awaiting-budget` (the budget or the day's cap
  * stopped it; it runs again once there is money).
@@ -300,7 +300,7 @@ export interface ValidationView {
   /** The head validated (a record's) or being validated. */
   head: string;
   url: string | null;
-  failed: { check: string; worker: string | null }[];
+  failed: { check: string; worker: string | null; unproven?: true }[];
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Contract } from '../../../core/plan/contract.js';
 import { contractPath } from '../../../core/plan/contract.js';
 import {
   type FixedCheck,
+  placeContractFixes,
   placeFixWorkers,
   withFixWorkers,
 } from '../../../core/plan/fix-workers.js';
@@ -36,6 +37,8 @@ export function amendWithFixes({
   validation,
   failures = failuresOf(validation),
   contract,
+  unproven = [],
+  merged = new Set(),
 }: {
   plan: Plan;
   build: string;
@@ -44,6 +47,10 @@ export function amendWithFixes({
   failures?: ValidationResult['failures'];
   /** The contract the command ran, for the checks' names and files; null when it cannot be read. */
   contract: Contract | null;
+  /** Criteria whose checks passed before the work: each gets a contract fix, but a guard. */
+  unproven?: readonly string[];
+  /** The workers whose reports are on the build branch: a merged contract fix gets no second. */
+  merged?: ReadonlySet<string>;
 }): FixAmendment {
   // A change set's member runs the set's plan, which lies on the issue's repository, where
   // this repository's token cannot write: the app adds its fix workers there (docs/change-sets.md).
@@ -55,20 +62,35 @@ export function amendWithFixes({
       why: "this build is a change set's member, whose plan is the set's, on the issue's repository: the app adds its fix workers there",
     };
   }
-  const { added, fixed } = placeFixWorkers({
+  const failing = placeFixWorkers({
     plan,
     milestone: validation.milestone,
     checks: failures.map((failure) => failure.check),
   });
-  const checkOf = new Map(fixed.map((one) => [one.worker, one.check]));
+  // A check that passed before the work is the contract's to rewrite: a contract fix in wave 0.
+  const rewrites = placeContractFixes({
+    plan: { ...plan, workers: [...plan.workers, ...failing.added] },
+    criteria: unproven,
+    merged,
+  });
+  const added = [...failing.added, ...rewrites.added];
+  const fixed = [...failing.fixed, ...rewrites.fixed];
   const briefs = new Map<string, string>();
-  for (const worker of added) {
-    const failure = failures.find((one) => one.check === checkOf.get(worker.id));
+  for (const worker of failing.added) {
+    const check = failing.fixed.find((one) => one.worker === worker.id)?.check;
+    const failure = failures.find((one) => one.check === check);
     if (failure)
       briefs.set(
         worker.id,
         renderBriefFile(worker, fixBrief({ build, validation, failure, contract })),
       );
+  }
+  for (const worker of rewrites.added) {
+    const criterion = rewrites.fixed.find((one) => one.worker === worker.id)?.check ?? '';
+    briefs.set(
+      worker.id,
+      renderBriefFile(worker, contractFixBrief({ build, validation, criterion, contract })),
+    );
   }
   if (added.length === 0) {
     const why = fixed.some((f) => f.worker === null)
@@ -138,5 +160,47 @@ function fixBrief({
     '## What to deliver',
     '',
     `Make the check pass by fixing the code it tests: ${code(validation.command)} must exit 0. The contract's checks are not yours to change, and publish refuses a change that weakens one.`,
+  ].join('\n');
+}
+
+/**
+ * A contract fix's brief: the criterion whose check passed on the contract's
+ * commit, before any work, so that it passes whatever the work does; its checks
+ * with what the runner's reports showed on both; what to deliver. The
+ * command's output is material, in a fence.
+ */
+function contractFixBrief({
+  build,
+  validation,
+  criterion,
+  contract,
+}: {
+  build: string;
+  validation: ValidationResult;
+  criterion: string;
+  contract: Contract | null;
+}): string {
+  const judged = (validation.checks ?? []).filter((check) => check.criterion === criterion);
+  const named = (contract?.checks ?? []).filter((check) => check.criterion === criterion);
+  const before = judged.map((check) => check.before ?? 'no report').join(', ') || 'passed';
+  const commit = validation.contract_commit
+    ? ` \`${validation.contract_commit.slice(0, 12)}\``
+    : '';
+  return [
+    '## The check that proves nothing',
+    '',
+    `Milestone ${validation.milestone}'s validation ran the build's contract (\`${contractPath(build)}\`) twice: on the contract's commit${commit}, before any work, and on the build branch at \`${validation.head.slice(0, 12)}\`. The check of criterion ${criterion} passed on both (before the work: ${before}), so it passes whatever the work does: it proves nothing of it.`,
+    '',
+    ...(named.length > 0
+      ? named.map((check) => `- ${code(check.name)} in ${code(check.file)}`)
+      : ['- the contract names no check for it']),
+    '',
+    "## The end of the command's output on the head",
+    '',
+    quoteMaterial(validation.tail),
+    '',
+    '## What to deliver',
+    '',
+    `Rewrite the check of ${criterion} so that it fails on the contract's commit, before the work, for the reason the criterion names, and passes once the criterion holds: assert what the work changes, not what held already. Write it as a plain check, with no expected-failure mark: the work it checks is merged. Keep every other check as it is, and hand in the whole contract again (\`${contractPath(build)}\`, naming every criterion). The work is merged on this branch already, so your check passes here; the next validation runs it on the contract's commit again. A criterion that held before the work is a guard: say so in your report, and a person marks it in the plan.`,
   ].join('\n');
 }

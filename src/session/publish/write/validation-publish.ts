@@ -9,7 +9,9 @@ import {
 } from '../../../core/plan/validation.js';
 import {
   briefPath,
+  buildDir,
   integrationBranch,
+  parseMemberBuildId,
   parseMilestoneSubject,
   planPath,
 } from '../../../core/vocabulary/ids.js';
@@ -102,10 +104,13 @@ export async function publishValidation({
       ? await markedFailures(access, validation.head, validated)
       : [];
   const failures = [...named.filter((failure) => !skipped.includes(failure)), ...byLayout];
-  const passed = failures.length === 0;
-  const fixes = passed
-    ? { fixed: [] as FixedCheck[], lines: [] as string[] }
-    : await addFixWorkers(access, target.build, validation, failures);
+  const unproven = unprovenCriteria(target.build, validation, failures);
+  const fixes =
+    failures.length === 0 && unproven.length === 0
+      ? { fixed: [] as FixedCheck[], lines: [] as string[] }
+      : await addFixWorkers(access, target.build, validation, failures, unproven);
+  // A check that passed before the work (a guard apart) fails the milestone until its contract fix.
+  const passed = fixes.fixed.length === 0;
   const record: ValidationRecord = {
     version: 1,
     milestone,
@@ -136,6 +141,29 @@ export async function publishValidation({
 }
 
 /**
+ * The criteria whose checks the runner's reports judged not proven (passed on
+ * the contract's commit) and none failing: each is a contract fix's, where the
+ * plan does not mark it a guard. A change set's member has none yet: its plan
+ * is the set's, which the app amends, and it shows them only in the guide.
+ */
+function unprovenCriteria(
+  build: string,
+  validation: ValidationResult,
+  failures: ValidationResult['failures'],
+): string[] {
+  if (parseMemberBuildId(build)) return [];
+  const failing = new Set(failures.map((failure) => failure.check));
+  const checks = validation.checks ?? [];
+  return [
+    ...new Set(
+      checks
+        .filter((check) => check.verdict === 'not-proven' && !failing.has(check.criterion))
+        .map((check) => check.criterion),
+    ),
+  ];
+}
+
+/**
  * Appends the fix workers to the plan on the build branch, as a commit on its
  * newest head that only adds briefs and rewrites plan.json, pushed as a
  * fast-forward (never forced): fetched again when a merge moved the branch meanwhile.
@@ -145,6 +173,7 @@ async function addFixWorkers(
   build: string,
   validation: ValidationResult,
   failures: ValidationResult['failures'],
+  unproven: readonly string[],
 ): Promise<{ fixed: FixedCheck[]; lines: string[] }> {
   const { repo, remote, token } = access;
   const branch = integrationBranch(build);
@@ -156,7 +185,10 @@ async function addFixWorkers(
     });
     const base = (await repo.must({ args: ['rev-parse', BUILD_AT] })).trim();
     const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
-    const none = failures.map((f) => ({ check: f.check, worker: null }));
+    const none = [...failures.map((f) => f.check), ...unproven].map((check) => ({
+      check,
+      worker: null,
+    }));
     if (!plan.success)
       return {
         fixed: none,
@@ -171,6 +203,8 @@ async function addFixWorkers(
       validation,
       failures,
       contract: contract.success ? contract.data : null,
+      unproven,
+      merged: await reportedWorkers(access, build, base),
     });
     if (!amendment.plan) {
       const why = amendment.why ? [`No fix worker was added: ${amendment.why}`] : [];
@@ -199,9 +233,30 @@ async function addFixWorkers(
     last = pushed.stderr.trim().split('\n')[0] ?? '';
   }
   return {
-    fixed: failures.map((f) => ({ check: f.check, worker: null })),
+    fixed: [...failures.map((f) => f.check), ...unproven].map((check) => ({
+      check,
+      worker: null,
+    })),
     lines: [`Could not add the fix workers to ${branch}: ${last}`],
   };
+}
+
+/** The workers whose reports (`completions/<id>.json`) are on the build branch at `base`: merged, or skipped. */
+async function reportedWorkers(
+  { repo }: RemoteAccess,
+  build: string,
+  base: string,
+): Promise<Set<string>> {
+  const listed = await repo.run({
+    args: ['ls-tree', '--name-only', `${base}:${buildDir(build)}/completions`],
+  });
+  if (listed.code !== 0) return new Set();
+  return new Set(
+    listed.stdout
+      .split('\n')
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length)),
+  );
 }
 
 /** A commit on `base` whose tree is base's with `files` written, made in the scratch repository's own index. */
