@@ -122,6 +122,39 @@ describe('a validation judged by the runner reports', () => {
     expect(gitIn(root, 'rev-parse', 'HEAD')).toBe(base);
   });
 
+  it("node:test: a check a contract fix rewrote runs on the contract's first commit, and is proven", async () => {
+    const command = `node --test ${CHECKS}`;
+    const { root, contractCommit } = await twoCommits(
+      {
+        [contractPath(BUILD)]: contract(command),
+        [CHECKS]: nodeChecks(true),
+        'src/greet.mjs': BEFORE_CODE,
+      },
+      { [CHECKS]: nodeChecks(false), 'src/greet.mjs': DONE_CODE },
+    );
+    // W0.2's merge: 'adds numbers' (W1.1:2) asserted what held already; now it asserts the work.
+    const rewritten = nodeChecks(false).replace(
+      'assert.equal(1 + 1, 2)',
+      "assert.equal(greet('Bo'), 'Hello, Bo')",
+    );
+    await writeFiles(root, {
+      [CHECKS]: rewritten,
+      [contractPath(BUILD)]: `${contract(command)}\n`,
+      [completionPath(BUILD, 'W0.2')]: '{}\n',
+    });
+    gitIn(root, 'add', '-A');
+    gitIn(root, 'commit', '-q', '-m', 'W0.2: contract fix');
+    const { result } = await validate(root);
+    expect(result.validation).toMatchObject({
+      contract_commit: contractCommit,
+      checks: [
+        { criterion: 'W1.1:1', verdict: 'proven' },
+        { criterion: 'W1.1:2', before: 'failed', after: 'passed', verdict: 'proven' },
+        { criterion: 'W1.1:3', verdict: 'guard' },
+      ],
+    });
+  });
+
   it('node:test: a green exit with a check still marked to fail fails that check', async () => {
     const command = `node --test ${CHECKS}`;
     const { root } = await twoCommits(

@@ -19,6 +19,7 @@ import type { RunnerReport } from '../../../../core/reports/check-outcome.js';
 import { reportingCommand } from '../../../../core/reports/reporting-command.js';
 import { judgeChecks } from '../../../../core/verification/check-proof.js';
 import { planPath } from '../../../../core/vocabulary/ids.js';
+import type { GitRun } from '../../../publish/checks/contract/seal-tree.js';
 import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../../result.js';
 import type { AgentContext } from '../../agent-context.js';
 import { gitRaw } from '../../git/git.js';
@@ -30,6 +31,7 @@ import {
   recordedChecks,
   reportFiles,
 } from './check-outcomes.js';
+import { contractCommit as newestContractCommit } from './contract-commit.js';
 
 /** What the contract's command did, as the session's code ran it. */
 export interface ContractRun {
@@ -147,6 +149,11 @@ async function runBefore(
 ): Promise<RunnerReport> {
   const moved = await checkoutIn(ctx, sandbox, contractCommit);
   if (moved !== null) return { ok: false, reason: `the checkout could not move there: ${moved}` };
+  const rewritten = await rewrittenChecksIn(ctx, sandbox, { contract, contractCommit });
+  if (rewritten !== null) {
+    await checkoutIn(ctx, sandbox, ctx.base);
+    return { ok: false, reason: `the contract's checks could not be put there: ${rewritten}` };
+  }
   const report = await reportAt(ctx, sandbox, { contract, contractCommit, runCommand }).catch(
     (error: unknown): RunnerReport => ({
       ok: false,
@@ -179,6 +186,39 @@ async function reportAt(
   ctx.log(`running the contract's command on the contract's commit ${contractCommit.slice(0, 7)}`);
   await runCommand(planned.command);
   return readRunReport(before.report, planned.format);
+}
+
+/**
+ * Where the contract was published again after its first commit (a contract
+ * fix rewrote a check that passed before the work, docs/verification.md), its
+ * checks as that newest publish holds them are put over the first commit's
+ * tree: the checks as they stand now, run on the code before any work. Null
+ * when they were put there, or there was nothing to put.
+ */
+async function rewrittenChecksIn(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+  { contract, contractCommit }: { contract: Contract; contractCommit: string },
+): Promise<string | null> {
+  const git: GitRun = (args) =>
+    gitRaw({ root: ctx.root, env: ctx.toolEnv }, args).then(
+      (stdout) => ({ code: 0, stdout }),
+      () => ({ code: 1, stdout: '' }),
+    );
+  const newest = await newestContractCommit(git, ctx.env.BATON_BUILD, ctx.base);
+  if (newest === null || newest === contractCommit) return null;
+  ctx.log(
+    `the contract was published again at ${newest.slice(0, 7)}: its checks run on the contract's first commit`,
+  );
+  const paths = contract.files.map((file) => `'${file.replaceAll("'", `'\\''`)}'`).join(' ');
+  const run = await runBashCommand({
+    command: `git -c safe.directory='*' checkout --quiet ${newest} -- ${paths}`,
+    sandbox,
+    env: { ...ctx.toolEnv, ...sandbox.env },
+    timeoutMs: 120_000,
+    maxOutputChars: 2_000,
+  });
+  return run.exitCode === 0 && !run.timedOut ? null : run.output.trim() || 'git failed';
 }
 
 /** Moves the sandbox's checkout to `commit`, leaving untracked files (installed packages) be; null when it did. */
