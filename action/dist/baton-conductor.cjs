@@ -52818,6 +52818,10 @@ var CONTRACT_WORKER = "W0.1";
 function isContractWorker(worker) {
   return parseWorkerId(worker)?.wave === 0;
 }
+var CONTRACT_FIX_PREFIX = "Contract fix: ";
+function isContractFix(worker) {
+  return isContractWorker(worker.id) && worker.title.startsWith(CONTRACT_FIX_PREFIX);
+}
 var CONTRACT_MAX_BYTES = 64 * 1024;
 function contractPath(build) {
   return `${buildDir(build)}/contract.json`;
@@ -52924,6 +52928,7 @@ function renderPlanTable({
   ].join("\n");
 }
 function contractNote(worker) {
+  if (isContractFix(worker)) return " (rewrites the contract)";
   if (isContractWorker(worker.id)) return " (writes the contract)";
   return worker.contract ? " (**may change the contract**)" : "";
 }
@@ -52933,7 +52938,9 @@ function renderPlanCriteria(plan) {
   if (criteria.length === 0) return "";
   const shown = criteria.slice(0, PLAN_MAX_CRITERIA);
   const more = criteria.length - shown.length;
-  const writers = plan.workers.filter((worker) => isContractWorker(worker.id)).length;
+  const writers = plan.workers.filter(
+    (worker) => isContractWorker(worker.id) && !isContractFix(worker)
+  ).length;
   return [
     writers > 1 ? `**Acceptance criteria** (${criteria.length}): each repository's contract (W0.1 to W0.${writers}) writes a check for those it runs before any other worker there starts.` : `**Acceptance criteria** (${criteria.length}): ${CONTRACT_WORKER} writes a check for each before any other worker starts.`,
     "",
@@ -53266,12 +53273,29 @@ function validationLine(view) {
   }
 }
 function failedText(failed) {
+  const failing = failed.filter((f) => !f.unproven);
+  const unproven2 = failed.filter((f) => f.unproven);
+  return [
+    ...failing.length > 0 ? [failingText(failing)] : [],
+    ...unproven2.length > 0 ? [unprovenText(unproven2)] : []
+  ].join("; ");
+}
+function failingText(failed) {
   const checks = `${failed.length} ${failed.length === 1 ? "check" : "checks"} (${failed.map((f) => f.check).join(", ")})`;
   const fixes = [...new Set(failed.flatMap((f) => f.worker ? [f.worker] : []))];
   if (fixes.length > 0 && failed.every((f) => f.worker)) {
     return `${checks} → fix ${fixes.length === 1 ? "worker" : "workers"} ${fixes.join(", ")}`;
   }
   return `${checks}; no fix worker could be added to the plan: a person is needed (push a fix to the build branch, and it is validated again)`;
+}
+function unprovenText(failed) {
+  const criteria = failed.map((f) => f.check).join(", ");
+  const fixes = failed.flatMap((f) => f.worker ? [f.worker] : []);
+  const not = `${criteria} not proven (${failed.length === 1 ? "its check passes" : "their checks pass"} before the work)`;
+  if (fixes.length === failed.length) {
+    return `${not} → contract ${fixes.length === 1 ? "fix" : "fixes"} ${fixes.join(", ")}`;
+  }
+  return `${not}; a criterion has one contract fix a build: a person is needed (/replan to mark it a guard, if it held before the work, or to word it so a check can fail)`;
 }
 function ignoredValidationsLine(count) {
   if (!count) return [];
@@ -55701,10 +55725,12 @@ function shorten2(text) {
 // src/core/plan/contract-plan.ts
 function contractProblems(raw, wanted) {
   const workers = looseWorkers(raw);
-  const contracts = workers.filter((w) => waveOf(w.id) === 0);
+  const contracts = workers.filter((w) => waveOf(w.id) === 0 && !w.fix);
+  const fixes = workers.filter((w) => waveOf(w.id) === 0 && w.fix);
   const criteria = hasCriteria(raw);
   const code2 = (valueAt2(raw, ["type"]) ?? "code") === "code";
   const named3 = contracts.map((w) => w.id).join(", ");
+  if (contracts.length === 0 && fixes.length > 0) return fixProblems(contracts, fixes);
   if (contracts.length === 0) {
     return criteria && code2 && wanted === true ? [
       `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`
@@ -55722,7 +55748,7 @@ function contractProblems(raw, wanted) {
     return [
       `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named3}.`
     ];
-  const problems = [];
+  const problems = fixProblems(contracts, fixes);
   const numbered = contracts.map((_, index) => `W0.${index + 1}`);
   if (contracts.some((w, index) => w.id !== numbered[index]))
     problems.push(
@@ -55769,6 +55795,19 @@ function contractProblems(raw, wanted) {
     );
   return problems;
 }
+function fixProblems(contracts, fixes) {
+  const last = Math.max(0, ...contracts.map((w) => sequenceOf(w.id)));
+  return fixes.flatMap((fix) => [
+    ...sequenceOf(fix.id) <= last ? [
+      `${fix.id} is a contract fix, numbered after every contract's worker (W0.1 to W0.${last}): renumber it W0.${last + 1} or later.`
+    ] : [],
+    ...fix.contract !== true ? [`${fix.id} is a contract fix: set "contract": true on it, as it rewrites the contract.`] : [],
+    ...fix.dependsOn.length > 0 ? [`${fix.id}, a contract fix, depends on nothing; empty its depends_on.`] : []
+  ]);
+}
+function sequenceOf(id) {
+  return Number(id.slice(id.indexOf(".") + 1));
+}
 function hasCriteria(raw) {
   const own2 = valueAt2(raw, ["criteria"]);
   if (Array.isArray(own2) && own2.length > 0) return true;
@@ -55790,7 +55829,8 @@ function looseWorkers(raw) {
         dependsOn: Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string") : [],
         contract: valueAt2(item, ["contract"]),
         repository: repositoryNamed(valueAt2(item, ["repository"])),
-        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0
+        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0,
+        fix: isContractFix({ id, title: String(valueAt2(item, ["title"]) ?? "") })
       }
     ];
   });
@@ -57327,17 +57367,24 @@ function validationNeeds(ctx, validations) {
         }
       ];
     }
-    if (validation.state !== "failed" || validation.failed.every((failure2) => failure2.worker)) {
-      return [];
-    }
-    const checks = validation.failed.map((failure2) => failure2.check).join(", ");
+    if (validation.state !== "failed") return [];
+    const stuck = validation.failed.filter((failure2) => !failure2.worker);
+    const failing = stuck.filter((failure2) => !failure2.unproven).map((failure2) => failure2.check);
+    const unproven2 = stuck.filter((failure2) => failure2.unproven).map((failure2) => failure2.check);
     return [
-      {
-        about,
-        text: `🧪 Milestone ${validation.milestone} failed validation (${checks}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
-      }
+      ...failing.length > 0 ? [
+        {
+          about,
+          text: `🧪 Milestone ${validation.milestone} failed validation (${failing.join(", ")}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
+        }
+      ] : [],
+      ...unproven2.length > 0 ? [{ about: [...about, "unproven"], text: unprovenText2(validation, unproven2, branch, run2) }] : []
     ];
   });
+}
+function unprovenText2(validation, criteria, branch, run2) {
+  const one = criteria.length === 1;
+  return `🧪 Milestone ${validation.milestone}: ${one ? "the check" : "the checks"} of ${criteria.join(", ")} passed on the contract's commit, before the work${run2}, so ${one ? "it proves" : "they prove"} nothing, and ${one ? "its criterion has had its" : "their criteria have had their"} one contract fix (or the plan has no room for one): Baton adds no other. A person decides: push to ${branch} a check that fails before the work, committed with \`contract.json\`, and the milestone is validated again; the final pull request waits until it passes.`;
 }
 function seriesNeeds(view) {
   const last = view.series?.loops.at(-1);
@@ -58397,8 +58444,11 @@ function lastMilestonePassed(snapshot, plan) {
 }
 function needsValidation(view, head) {
   if (view === null) return true;
-  const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null);
+  const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null || isContractFixId(failure2.worker));
   return stuck && view.head !== head;
+}
+function isContractFixId(worker) {
+  return waveOf(worker) === 0;
 }
 function reachedMilestone(milestones, workers) {
   let reached = null;
@@ -58430,8 +58480,14 @@ function milestoneView(milestone, records, runs) {
     state: record2.passed ? "passed" : "failed",
     head: record2.head,
     url: ran?.url ?? null,
-    failed: record2.failed
+    failed: record2.failed.map(
+      (failure2) => unproven(record2, failure2.check) ? { ...failure2, unproven: true } : failure2
+    )
   };
+}
+function unproven(record2, check2) {
+  const own2 = (record2.checks ?? []).filter((one) => one.criterion === check2);
+  return own2.some((one) => one.verdict === "not-proven") && !own2.some((one) => one.verdict === "failing");
 }
 function answeredRun(run2, milestone, records, runs) {
   const twins = new Set(
