@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, memoryBranch } from '../../src/core/vocabulary/ids.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
-import { BUILD, CHAIN, installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import {
+  BUILD,
+  CHAIN,
+  installedRepo,
+  mergeByHand,
+  statusBody,
+  tickingClock,
+} from '../support/builds.js';
 import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 const SCRIPT = makeScript({ workers: CHAIN });
@@ -35,12 +42,7 @@ describe('the learn session of an ended build', () => {
     const pull = finalPull();
     if (!pull) throw new Error('no final pull request');
     if (how === 'merged') {
-      const main = gh.git.resolve(gh.defaultBranch) ?? '';
-      const head = gh.git.resolve(pull.head) ?? '';
-      const merged = gh.git.merge({ ours: main, theirs: head, message: `${pull.title} (#1)` });
-      Object.assign(pull, { state: 'closed', mergedAt: now(), closedAt: now() });
-      gh.events.pull('closed', pull, 'maintainer');
-      gh.setBranch(gh.defaultBranch, merged, 'maintainer');
+      mergeByHand(gh, pull, now);
     } else {
       Object.assign(pull, { state: 'closed', closedAt: now() });
       gh.events.pull('closed', pull, 'maintainer');

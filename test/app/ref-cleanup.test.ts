@@ -13,6 +13,7 @@ import {
   CHAIN,
   installedRepo,
   labelledIssue,
+  mergeByHand,
   statusBody,
   tickingClock,
 } from '../support/builds.js';
@@ -128,12 +129,7 @@ describe('the hidden refs of a finished build', () => {
   async function mergeFinal(script = SCRIPT): Promise<void> {
     const pull = finalPull();
     if (!pull) throw new Error('no final pull request');
-    const main = gh.git.resolve(gh.defaultBranch) ?? '';
-    const head = gh.git.resolve(pull.head) ?? '';
-    const merged = gh.git.merge({ ours: main, theirs: head, message: `${pull.title} (#1)` });
-    Object.assign(pull, { state: 'closed', mergedAt: now(), closedAt: now() });
-    gh.events.pull('closed', pull, 'maintainer');
-    gh.setBranch(gh.defaultBranch, merged, 'maintainer');
+    mergeByHand(gh, pull, now);
     setIssue('closed', pull.number);
     await driveBuild({ gh, apps, script });
   }

@@ -4,7 +4,7 @@ import { closeLinkedIssues } from '../../sim/github/routes/routes-pulls.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
+import { BUILD, labelledIssue, mergeByHand, statusBody } from '../support/builds.js';
 import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /**
@@ -106,12 +106,7 @@ describe('who may stop a build by closing its issue', () => {
     if (!final) throw new Error('no final pull request');
     expect(final.body).toMatch(/Closes #1\b/);
     // A maintainer merges it: GitHub closes the issue in their name, the PR as the closer.
-    const main = gh.git.resolve(gh.defaultBranch) ?? '';
-    const head = gh.git.resolve(final.head) ?? '';
-    const merged = gh.git.merge({ ours: main, theirs: head, message: `${final.title} (#1)` });
-    Object.assign(final, { state: 'closed', mergedAt: gh.now(), closedAt: gh.now() });
-    gh.events.pull('closed', final, 'maintainer');
-    gh.setBranch(gh.defaultBranch, merged, 'maintainer');
+    mergeByHand(gh, final, () => gh.now());
     closeLinkedIssues(gh, final, 'maintainer');
     expect(gh.issues.get(1)?.closedEvents?.at(-1)).toMatchObject({ pull: final.number });
     await drive();

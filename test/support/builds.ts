@@ -1,4 +1,5 @@
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { SimPull } from '../../sim/github/records.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/records/usage.js';
 import { findStatusBuild } from '../../src/core/status/render-status.js';
 import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
@@ -123,6 +124,20 @@ export function landPlan(
     { [planPath(build)]: JSON.stringify(plan, null, 2), ...briefs },
     `Plan ${build}`,
   );
+}
+
+/**
+ * A person merges `pull` on GitHub: its head merged into the default branch,
+ * the pull request closed as merged (at `now()`), its event and the branch's
+ * push sent as `by`. What GitHub closes through it is the test's to say.
+ */
+export function mergeByHand(gh: FakeGitHub, pull: SimPull, now: () => string, by = 'maintainer') {
+  const main = gh.git.resolve(gh.defaultBranch) ?? '';
+  const head = gh.git.resolve(pull.head) ?? '';
+  const merged = gh.git.merge({ ours: main, theirs: head, message: `${pull.title} (#1)` });
+  Object.assign(pull, { state: 'closed', mergedAt: now(), closedAt: now() });
+  gh.events.pull('closed', pull, by);
+  gh.setBranch(gh.defaultBranch, merged, by);
 }
 
 /** The status comment of a build, as people see it. */
