@@ -207,10 +207,15 @@ function merged(options: FixtureOptions): FixtureOptions {
 }
 
 describe('a validation where the command passes but a check due is still marked to fail', () => {
-  const validatedGreen = (h: ReturnType<typeof usePublishHarness>) =>
-    writeValidation(h, { command: 'npm test', exit_code: 0, tail: '' });
-  const recordOf = (h: ReturnType<typeof usePublishHarness>) =>
-    parseValidationMessage(
+  const GREEN = { command: 'npm test', exit_code: 0, tail: '' };
+  /** M1's validation published: its record, as the remote keeps it. */
+  async function publishedRecord(
+    h: ReturnType<typeof usePublishHarness>,
+    validation: Partial<ValidationResult> = GREEN,
+  ) {
+    writeValidation(h, validation);
+    expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+    return parseValidationMessage(
       h.fixture.git([
         '--git-dir',
         h.fixture.remoteDir,
@@ -220,21 +225,22 @@ describe('a validation where the command passes but a check due is still marked 
         validationRef(BUILD, 1, h.fixture.base),
       ]),
     );
+  }
+  /** The milestone failed though the command passed, each of W1.1's checks a fix worker. */
+  const EACH_CHECK_A_FIX = {
+    passed: false,
+    exit_code: 0,
+    failed: [
+      { check: 'W1.1:1', worker: 'W2.1' },
+      { check: 'W1.1:2', worker: 'W2.2' },
+    ],
+  };
 
   describe('W1.1 merged with its checks still marked', () => {
     const h = usePublishHarness(merged(contractOptions({ checkText: MARKED_TEST_TEXT })));
 
     it('fails the milestone, each such check a fix worker, for a green exit proves nothing of it', async () => {
-      validatedGreen(h);
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({
-        passed: false,
-        exit_code: 0,
-        failed: [
-          { check: 'W1.1:1', worker: 'W2.1' },
-          { check: 'W1.1:2', worker: 'W2.2' },
-        ],
-      });
+      expect(await publishedRecord(h)).toMatchObject(EACH_CHECK_A_FIX);
       const brief = h.fixture.git([
         '--git-dir',
         h.fixture.remoteDir,
@@ -251,16 +257,13 @@ describe('a validation where the command passes but a check due is still marked 
         { criterion: 'W1.1:1', before: 'expected-failure', after: 'passed', verdict: 'proven' },
         { criterion: 'W1.1:2', before: 'failed', after: 'passed', verdict: 'proven' },
       ] as const;
-      writeValidation(h, {
-        command: 'npm test',
-        exit_code: 0,
-        tail: '',
+      const record = await publishedRecord(h, {
+        ...GREEN,
         failures: [],
         checks: [...checks],
         contract_commit: contractCommit,
       });
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({
+      expect(record).toMatchObject({
         passed: true,
         failed: [],
         contract_commit: contractCommit,
@@ -269,10 +272,8 @@ describe('a validation where the command passes but a check due is still marked 
     });
 
     it('a check the reports judged failing gets its fix worker, though the command exited 0', async () => {
-      writeValidation(h, {
-        command: 'npm test',
-        exit_code: 0,
-        tail: '',
+      const record = await publishedRecord(h, {
+        ...GREEN,
         failures: [{ check: 'W1.1:2', brief: 'It is still marked to fail in the report.' }],
         checks: [
           { criterion: 'W1.1:1', before: 'failed', after: 'passed', verdict: 'proven' },
@@ -284,8 +285,7 @@ describe('a validation where the command passes but a check due is still marked 
           },
         ],
       });
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({
+      expect(record).toMatchObject({
         passed: false,
         exit_code: 0,
         failed: [{ check: 'W1.1:2', worker: 'W2.1' }],
@@ -297,16 +297,7 @@ describe('a validation where the command passes but a check due is still marked 
     const h = usePublishHarness(merged(contractOptions({ checkText: MOVED_MARK_TEXT })));
 
     it('fails the milestone all the same: the call declares the mark, however far from the name', async () => {
-      validatedGreen(h);
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({
-        passed: false,
-        exit_code: 0,
-        failed: [
-          { check: 'W1.1:1', worker: 'W2.1' },
-          { check: 'W1.1:2', worker: 'W2.2' },
-        ],
-      });
+      expect(await publishedRecord(h)).toMatchObject(EACH_CHECK_A_FIX);
     });
   });
 
@@ -314,9 +305,7 @@ describe('a validation where the command passes but a check due is still marked 
     const h = usePublishHarness(merged(contractOptions({ checkText: CONTRACT_TEST_TEXT })));
 
     it('passes', async () => {
-      validatedGreen(h);
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({ passed: true, failed: [] });
+      expect(await publishedRecord(h)).toMatchObject({ passed: true, failed: [] });
     });
   });
 
@@ -324,9 +313,7 @@ describe('a validation where the command passes but a check due is still marked 
     const h = usePublishHarness(contractOptions({ checkText: MARKED_TEST_TEXT }));
 
     it("passes: a skipped worker's criteria are not due, and no fix worker is added for them", async () => {
-      validatedGreen(h);
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({ passed: true, exit_code: 0, failed: [] });
+      expect(await publishedRecord(h)).toMatchObject({ passed: true, exit_code: 0, failed: [] });
       const plan = JSON.parse(
         h.fixture.git([
           '--git-dir',
@@ -339,20 +326,18 @@ describe('a validation where the command passes but a check due is still marked 
     });
 
     it('leaves out the failures named of its criteria: a command failing only on them passes', async () => {
-      writeValidation(h, {
+      const record = await publishedRecord(h, {
         command: 'npm test',
         exit_code: 1,
         tail: 'not ok - login › accepts the right password\n[exit code 1]',
         failures: [{ check: 'W1.1:1', brief: 'The login is not there.' }],
       });
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({ passed: true, exit_code: 1, failed: [] });
+      expect(record).toMatchObject({ passed: true, exit_code: 1, failed: [] });
     });
 
     it("still fails on the contract's command when no check is named", async () => {
-      writeValidation(h, { command: 'npm test', exit_code: 1, failures: [] });
-      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-      expect(recordOf(h)).toMatchObject({
+      const record = await publishedRecord(h, { command: 'npm test', exit_code: 1, failures: [] });
+      expect(record).toMatchObject({
         passed: false,
         failed: [{ check: 'command', worker: 'W2.1' }],
       });
