@@ -2,13 +2,11 @@ import type { MessagesRequest } from '../../fake-anthropic.js';
 import { type Block, textOf } from '../read-request.js';
 import {
   absolute,
-  type BatonCall,
+  asWritten,
   type CallBook,
-  type EnginePaths,
-  handedInLast,
-  listCommand,
-  patchFile,
-  readEnginePaths,
+  type EngineRequestRead,
+  type EngineTools,
+  readAsBaton,
   unnumbered,
 } from './engine-calls.js';
 
@@ -31,20 +29,18 @@ export function isClaudeCodeRequest(body: MessagesRequest): boolean {
  * tool call named as the turn wrote it, a failed command's result as Baton's
  * bash tool words it. `handedIn`: the newest turn wrote the hand-in.
  */
-export function readClaudeCodeRequest(
-  body: MessagesRequest,
-  book: CallBook,
-): { baton: MessagesRequest; paths: EnginePaths; handedIn: boolean } | string {
-  const paths = readEnginePaths(textOf(body.system));
-  if (!paths) return 'a Claude Code request whose system prompt is not a Baton session’s';
+export function readClaudeCodeRequest(body: MessagesRequest, book: CallBook): EngineRequestRead {
   const messages = withoutSystemMessages(body.messages).map((message) => ({
     role: message.role,
     content: Array.isArray(message.content)
       ? (message.content as Block[]).map((block) => batonBlock(block, book))
       : message.content,
   }));
-  const handedIn = handedInLast(messages);
-  return { baton: { ...body, messages }, paths, handedIn };
+  return readAsBaton(
+    { ...body, messages },
+    textOf(body.system),
+    'a Claude Code request whose system prompt is not a Baton session’s',
+  );
 }
 
 /**
@@ -75,10 +71,7 @@ function withoutSystemMessages(messages: MessagesRequest['messages']): MessagesR
 }
 
 function batonBlock(block: Block, book: CallBook): Block {
-  if (block.type === 'tool_use' && block.id) {
-    const call = book.get(block.id);
-    return call ? { ...block, name: call.name, input: call.input } : block;
-  }
+  if (block.type === 'tool_use') return asWritten(block, book);
   if (block.type !== 'tool_result' || !block.tool_use_id) return block;
   const call = book.get(block.tool_use_id);
   const text = textOf(block.content);
@@ -98,68 +91,20 @@ function batonBlock(block: Block, book: CallBook): Block {
  */
 const COMMAND_TIMEOUT_MS = 600_000;
 
-/** One of Baton's tool calls as Claude Code's tool and input. */
-export function claudeCall(call: BatonCall, paths: EnginePaths): [string, Record<string, unknown>] {
-  const { name, input } = call;
-  if (name.startsWith('submit_')) {
-    return ['Write', { file_path: paths.handIn, content: JSON.stringify(input, null, 2) }];
-  }
-  switch (name) {
-    case 'bash':
-      return [
-        'Bash',
-        {
-          command: String(input.command ?? ''),
-          description: 'Run a command',
-          timeout: COMMAND_TIMEOUT_MS,
-        },
-      ];
-    case 'read_file':
-      return ['Read', { file_path: absolute(paths, input.path) }];
-    case 'list_files':
-      return [
-        'Bash',
-        { command: listCommand(input), description: 'List files', timeout: COMMAND_TIMEOUT_MS },
-      ];
-    case 'search':
-      return [
-        'Grep',
-        {
-          pattern: String(input.pattern ?? ''),
-          path: absolute(paths, input.path),
-          output_mode: 'content',
-          '-n': true,
-        },
-      ];
-    case 'get_diff':
-      return ['Read', { file_path: patchFile(paths, input.path) }];
-    case 'str_replace_based_edit_tool':
-      return editorCall(input, paths);
-    default:
-      return [name, input];
-  }
-}
-
-function editorCall(
-  input: Record<string, unknown>,
-  paths: EnginePaths,
-): [string, Record<string, unknown>] {
-  const file_path = absolute(paths, input.path);
-  switch (input.command) {
-    case 'view':
-      return ['Read', { file_path }];
-    case 'create':
-      return ['Write', { file_path, content: String(input.file_text ?? '') }];
-    case 'str_replace':
-      return [
-        'Edit',
-        {
-          file_path,
-          old_string: String(input.old_str ?? ''),
-          new_string: String(input.new_str ?? ''),
-        },
-      ];
-    default:
-      return ['Read', { file_path }];
-  }
-}
+/** Claude Code's words for Baton's tools (engineCall). */
+export const CLAUDE_TOOLS: EngineTools = {
+  shell: (command, description) => ['Bash', { command, description, timeout: COMMAND_TIMEOUT_MS }],
+  read: (file_path) => ['Read', { file_path }],
+  write: (file_path, content) => ['Write', { file_path, content }],
+  handIn: (file_path, content) => ['Write', { file_path, content }],
+  edit: (file_path, old_string, new_string) => ['Edit', { file_path, old_string, new_string }],
+  search: (input, paths) => [
+    'Grep',
+    {
+      pattern: String(input.pattern ?? ''),
+      path: absolute(paths, input.path),
+      output_mode: 'content',
+      '-n': true,
+    },
+  ],
+};

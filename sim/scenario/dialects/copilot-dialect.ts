@@ -1,15 +1,13 @@
 import type { MessagesRequest } from '../../fake-anthropic.js';
 import { type Block, textOf } from '../read-request.js';
 import {
-  absolute,
-  type BatonCall,
+  asWritten,
   type CallBook,
-  type EnginePaths,
-  handedInLast,
-  listCommand,
-  patchFile,
+  type EngineCall,
+  type EngineRequestRead,
+  type EngineTools,
   quote,
-  readEnginePaths,
+  readAsBaton,
   searchCommand,
 } from './engine-calls.js';
 
@@ -45,13 +43,8 @@ const SHELL_END = /\n?<shellId: [^>]+ completed with exit code (\d+)>\s*$/;
  * wrote it, a command's result as Baton's bash tool words it.
  * `handedIn`: the newest turn wrote the hand-in.
  */
-export function readCopilotRequest(
-  body: MessagesRequest,
-  book: CallBook,
-): { baton: MessagesRequest; paths: EnginePaths; handedIn: boolean } | string {
+export function readCopilotRequest(body: MessagesRequest, book: CallBook): EngineRequestRead {
   const system = BATON_PROMPT.exec(textOf(body.system))?.[0] ?? '';
-  const paths = readEnginePaths(system);
-  if (!paths) return 'a Copilot request whose system prompt holds no Baton session’s';
   const messages: MessagesRequest['messages'] = [];
   for (const message of body.messages) {
     const content = Array.isArray(message.content)
@@ -62,16 +55,16 @@ export function readCopilotRequest(
       last.content = [...(last.content as Block[]), ...content];
     else messages.push({ role: message.role, content });
   }
-  const handedIn = handedInLast(messages);
-  return { baton: { ...body, system, messages }, paths, handedIn };
+  return readAsBaton(
+    { ...body, system, messages },
+    system,
+    'a Copilot request whose system prompt holds no Baton session’s',
+  );
 }
 
 function batonBlock(block: Block, book: CallBook): Block {
   if (block.type === 'text') return { ...block, text: (block.text ?? '').replace(DATETIME, '') };
-  if (block.type === 'tool_use' && block.id) {
-    const call = book.get(block.id);
-    return call ? { ...block, name: call.name, input: call.input } : block;
-  }
+  if (block.type === 'tool_use') return asWritten(block, book);
   if (block.type !== 'tool_result' || !block.tool_use_id) return block;
   const text = textOf(block.content) || (typeof block.content === 'string' ? block.content : '');
   const ended = SHELL_END.exec(text);
@@ -88,58 +81,25 @@ function batonBlock(block: Block, book: CallBook): Block {
  */
 const COMMAND_WAIT_S = 600;
 
-/** One of Baton's tool calls as Copilot's tool and input. */
-export function copilotCall(
-  call: BatonCall,
-  paths: EnginePaths,
-): [string, Record<string, unknown>] {
-  const { name, input } = call;
-  if (name.startsWith('submit_'))
-    return ['create', { path: paths.handIn, file_text: JSON.stringify(input, null, 2) }];
-  switch (name) {
-    case 'bash':
-      return shell(String(input.command ?? ''), 'Run a command');
-    case 'read_file':
-      return ['view', { path: absolute(paths, input.path) }];
-    case 'list_files':
-      return shell(listCommand(input), 'List files');
-    case 'search':
-      return shell(searchCommand(input), 'Search the files');
-    case 'get_diff':
-      return ['view', { path: patchFile(paths, input.path) }];
-    case 'str_replace_based_edit_tool':
-      return editorCall(input, paths);
-    default:
-      return [name, input];
-  }
-}
+/** Copilot's words for Baton's tools (engineCall). */
+export const COPILOT_TOOLS: EngineTools = {
+  shell,
+  read: (path) => ['view', { path }],
+  // Copilot's `create` refuses a file whose folder does not exist yet (a model makes it
+  // first, a turn before); the scenario's turn writes it in one: through the shell.
+  write: (path, text) => {
+    const bytes = Buffer.from(text).toString('base64');
+    const folder = path.slice(0, path.lastIndexOf('/')) || '/';
+    return shell(
+      `mkdir -p -- ${quote(folder)} && printf %s ${quote(bytes)} | base64 -d > ${quote(path)}`,
+      'Write a file',
+    );
+  },
+  handIn: (path, file_text) => ['create', { path, file_text }],
+  edit: (path, old_str, new_str) => ['edit', { path, old_str, new_str }],
+  search: (input) => shell(searchCommand(input), 'Search the files'),
+};
 
-function shell(command: string, description: string): [string, Record<string, unknown>] {
+function shell(command: string, description: string): EngineCall {
   return ['bash', { command, description, mode: 'sync', initial_wait: COMMAND_WAIT_S }];
-}
-
-function editorCall(
-  input: Record<string, unknown>,
-  paths: EnginePaths,
-): [string, Record<string, unknown>] {
-  const path = absolute(paths, input.path);
-  switch (input.command) {
-    case 'create': {
-      // Copilot's `create` refuses a file whose folder does not exist yet (a model makes it
-      // first, a turn before); the scenario's turn writes it in one: through the shell.
-      const bytes = Buffer.from(String(input.file_text ?? '')).toString('base64');
-      const folder = path.slice(0, path.lastIndexOf('/')) || '/';
-      return shell(
-        `mkdir -p -- ${quote(folder)} && printf %s ${quote(bytes)} | base64 -d > ${quote(path)}`,
-        'Write a file',
-      );
-    }
-    case 'str_replace':
-      return [
-        'edit',
-        { path, old_str: String(input.old_str ?? ''), new_str: String(input.new_str ?? '') },
-      ];
-    default:
-      return ['view', { path }];
-  }
 }

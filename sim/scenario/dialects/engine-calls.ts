@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { FakeBlock } from '../../fake-anthropic.js';
+import type { FakeBlock, MessagesRequest } from '../../fake-anthropic.js';
+import type { Block } from '../read-request.js';
 
 /**
  * What the scripted model keeps and reads to play an engine's side of a
@@ -131,4 +132,78 @@ export function toEngineToolUses(
     const [name, input] = translate(call);
     return { type: 'tool_use', id, name, input };
   });
+}
+
+/**
+ * A request of an engine that speaks the Messages API (Claude Code, Copilot)
+ * read as the one Baton's loop would have sent, or what makes it no Baton
+ * session's. `handedIn`: the newest turn wrote the hand-in.
+ */
+export type EngineRequestRead =
+  | { baton: MessagesRequest; paths: EnginePaths; handedIn: boolean }
+  | string;
+
+/**
+ * The end of reading an engine's request: Baton's request, with the paths the
+ * session's system prompt (`system`, its text) names and whether the newest
+ * turn handed in; `problem` when the prompt is not a Baton session's.
+ */
+export function readAsBaton(
+  baton: MessagesRequest,
+  system: string,
+  problem: string,
+): EngineRequestRead {
+  const paths = readEnginePaths(system);
+  if (!paths) return problem;
+  return { baton, paths, handedIn: handedInLast(baton.messages) };
+}
+
+/** An engine's tool call, named and shaped as the Baton call it stands for (as the turn wrote it). */
+export function asWritten(block: Block, book: CallBook): Block {
+  const call = block.id ? book.get(block.id) : undefined;
+  return call ? { ...block, name: call.name, input: call.input } : block;
+}
+
+/** One engine tool call: its name and input. */
+export type EngineCall = [string, Record<string, unknown>];
+
+/**
+ * How an engine that speaks the Messages API says each of Baton's tools:
+ * its shell, its file tools, its search. `engineCall` picks among them.
+ */
+export interface EngineTools {
+  shell(command: string, description: string): EngineCall;
+  read(file: string): EngineCall;
+  /** The editor's create. */
+  write(file: string, text: string): EngineCall;
+  /** Writing the hand-in file. */
+  handIn(file: string, text: string): EngineCall;
+  edit(file: string, before: string, after: string): EngineCall;
+  search(input: Record<string, unknown>, paths: EnginePaths): EngineCall;
+}
+
+/** One of Baton's tool calls as an engine's tool and input, in the words of its `tools`. */
+export function engineCall(call: BatonCall, paths: EnginePaths, tools: EngineTools): EngineCall {
+  const { name, input } = call;
+  if (name.startsWith('submit_')) return tools.handIn(paths.handIn, JSON.stringify(input, null, 2));
+  switch (name) {
+    case 'bash':
+      return tools.shell(String(input.command ?? ''), 'Run a command');
+    case 'read_file':
+      return tools.read(absolute(paths, input.path));
+    case 'list_files':
+      return tools.shell(listCommand(input), 'List files');
+    case 'search':
+      return tools.search(input, paths);
+    case 'get_diff':
+      return tools.read(patchFile(paths, input.path));
+    case 'str_replace_based_edit_tool': {
+      const file = absolute(paths, input.path);
+      if (input.command === 'create') return tools.write(file, String(input.file_text ?? ''));
+      if (input.command !== 'str_replace') return tools.read(file);
+      return tools.edit(file, String(input.old_str ?? ''), String(input.new_str ?? ''));
+    }
+    default:
+      return [name, input];
+  }
 }

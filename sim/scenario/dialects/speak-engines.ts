@@ -1,10 +1,10 @@
 import type { CapturedRequest, FakeReply, Respond } from '../../fake-anthropic.js';
 import type { RespondResponses, ResponsesReply } from '../../fake-openai.js';
 import type { ScriptedModel } from '../scripted-model.js';
-import { claudeCall, isClaudeCodeRequest, readClaudeCodeRequest } from './claude-code-dialect.js';
+import { CLAUDE_TOOLS, isClaudeCodeRequest, readClaudeCodeRequest } from './claude-code-dialect.js';
 import { readCodexRequest, toCodexItems, waitOnCodexCommand } from './codex-dialect.js';
-import { copilotCall, isCopilotRequest, readCopilotRequest } from './copilot-dialect.js';
-import { type CallBook, toEngineToolUses } from './engine-calls.js';
+import { COPILOT_TOOLS, isCopilotRequest, readCopilotRequest } from './copilot-dialect.js';
+import { type CallBook, engineCall, toEngineToolUses } from './engine-calls.js';
 
 /**
  * A scripted build's model that every engine can talk to: the Messages API's
@@ -24,9 +24,9 @@ export function speakEngines(model: ScriptedModel): EngineModels {
   const book: CallBook = new Map();
   const anthropic: Respond = async (captured, index) => {
     const engine = isClaudeCodeRequest(captured.body)
-      ? { read: readClaudeCodeRequest, prefix: 'toolu_engine', translate: claudeCall }
+      ? { read: readClaudeCodeRequest, prefix: 'toolu_engine', tools: CLAUDE_TOOLS }
       : isCopilotRequest(captured.body)
-        ? { read: readCopilotRequest, prefix: 'toolu_copilot', translate: copilotCall }
+        ? { read: readCopilotRequest, prefix: 'toolu_copilot', tools: COPILOT_TOOLS }
         : null;
     if (!engine) return model(captured, index);
     const read = engine.read(captured.body, book);
@@ -34,11 +34,11 @@ export function speakEngines(model: ScriptedModel): EngineModels {
     if (read.handedIn) return { message: { content: [{ type: 'text', text: 'Handed in.' }] } };
     const reply = await model(asBaton(captured, read.baton), index);
     if ('error' in reply) return reply;
-    const { prefix, translate } = engine;
+    const { prefix, tools } = engine;
     const content = toEngineToolUses(reply.message.content, {
       book,
       prefix,
-      translate: (call) => translate(call, read.paths),
+      translate: (call) => engineCall(call, read.paths, tools),
     });
     return { message: { ...reply.message, content } };
   };
