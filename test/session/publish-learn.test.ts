@@ -29,8 +29,8 @@ function lesson(commit: string): Lesson {
 describe('publish of a learn session', () => {
   const h = usePublishHarness();
 
-  function learn(files: Record<string, string | null>, overrides: Partial<SessionResult> = {}) {
-    const head = h.fixture.agentCommit({ branch: BRANCH, from: h.fixture.base, files });
+  /** What a learn session leaves for publish: its head (null when it proposed no lesson). */
+  function learnResult(head: string | null, overrides: Partial<SessionResult> = {}): void {
     h.fixture.writeResult(
       makeResult({
         role: 'learn',
@@ -42,6 +42,11 @@ describe('publish of a learn session', () => {
         ...overrides,
       }),
     );
+  }
+
+  function learn(files: Record<string, string | null>, overrides: Partial<SessionResult> = {}) {
+    const head = h.fixture.agentCommit({ branch: BRANCH, from: h.fixture.base, files });
+    learnResult(head, overrides);
     return head;
   }
 
@@ -135,16 +140,7 @@ describe('publish of a learn session', () => {
   });
 
   it('opens nothing when the session proposed no lesson', async () => {
-    h.fixture.writeResult(
-      makeResult({
-        role: 'learn',
-        worker: null,
-        branch: BRANCH,
-        base: h.fixture.base,
-        head: null,
-        completion: null,
-      }),
-    );
+    learnResult(null);
     expect(await h.publish(LEARN_ENV)).toBe(PUBLISH_EXIT.published);
     expect(h.writes()).toEqual([]);
     expect(h.summary()).toContain('No lesson proposed');

@@ -17,7 +17,14 @@ import {
   RUNNER_CONFIG,
   withSeal,
 } from './publish/contract-fixture.js';
-import { BUILD, GIT_ENV, makeCompletion, workSession } from './publish/fixture.js';
+import {
+  BUILD,
+  type Files,
+  type Fixture,
+  GIT_ENV,
+  makeCompletion,
+  workSession,
+} from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
 import { WORKER_COMPLETION } from './publish/worker-paths.js';
 
@@ -144,6 +151,21 @@ describe('a worker the plan gives the contract', () => {
   });
 });
 
+/**
+ * A session of the contract's worker (W0.1) on its branch, started from the
+ * base: it commits `files` and its report. Answers its head.
+ */
+function contractWork(fixture: Fixture, files: Files): string {
+  const branch = workerBranch(BUILD, 'W0.1');
+  fixture.git(['push', '--quiet', fixture.remoteDir, `${fixture.base}:refs/heads/${branch}`]);
+  const worker = makeCompletion({ worker_id: 'W0.1' });
+  return workSession(
+    fixture,
+    { ...files, [completionPath(BUILD, 'W0.1')]: JSON.stringify(worker) },
+    { worker: 'W0.1', result: { role: 'contract', worker: 'W0.1', branch, completion: worker } },
+  );
+}
+
 describe("the contract's publish", () => {
   const h = usePublishHarness({ files: { 'package.json': PACKAGE_JSON_TEXT } });
   const branch = workerBranch(BUILD, 'W0.1');
@@ -151,34 +173,22 @@ describe("the contract's publish", () => {
 
   /** W0.1's first session: its check importing a helper, and contract.json. Answers its head. */
   function contractSession(): string {
-    h.fixture.git([
-      'push',
-      '--quiet',
-      h.fixture.remoteDir,
-      `${h.fixture.base}:refs/heads/${branch}`,
-    ]);
-    const worker = makeCompletion({ worker_id: 'W0.1' });
-    return workSession(
-      h.fixture,
-      {
-        [CONTRACT_TEST]: CHECK_WITH_HELPER,
-        [HELPER]: HELPER_TEXT,
-        [contractPath(BUILD)]: JSON.stringify({
-          version: 1,
-          command: 'npx vitest run test/login.test.ts',
-          files: [CONTRACT_TEST],
-          checks: [
-            {
-              criterion: 'W1.1:1',
-              file: CONTRACT_TEST,
-              name: 'login › accepts the right password',
-            },
-          ],
-        }),
-        [completionPath(BUILD, 'W0.1')]: JSON.stringify(worker),
-      },
-      { worker: 'W0.1', result: { role: 'contract', worker: 'W0.1', branch, completion: worker } },
-    );
+    return contractWork(h.fixture, {
+      [CONTRACT_TEST]: CHECK_WITH_HELPER,
+      [HELPER]: HELPER_TEXT,
+      [contractPath(BUILD)]: JSON.stringify({
+        version: 1,
+        command: 'npx vitest run test/login.test.ts',
+        files: [CONTRACT_TEST],
+        checks: [
+          {
+            criterion: 'W1.1:1',
+            file: CONTRACT_TEST,
+            name: 'login › accepts the right password',
+          },
+        ],
+      }),
+    });
   }
 
   it('commits the seal of the head it pushes beside contract.json, and its pull request says so', async () => {
@@ -220,23 +230,10 @@ describe("the contract's session", () => {
   const h = usePublishHarness();
 
   it('may not write the seal itself', async () => {
-    const branch = workerBranch(BUILD, 'W0.1');
-    h.fixture.git([
-      'push',
-      '--quiet',
-      h.fixture.remoteDir,
-      `${h.fixture.base}:refs/heads/${branch}`,
-    ]);
-    const worker = makeCompletion({ worker_id: 'W0.1' });
-    workSession(
-      h.fixture,
-      {
-        [CONTRACT_TEST]: CONTRACT_TEST_TEXT,
-        [sealPath(BUILD)]: JSON.stringify({ version: 1, files: [] }),
-        [completionPath(BUILD, 'W0.1')]: JSON.stringify(worker),
-      },
-      { worker: 'W0.1', result: { role: 'contract', worker: 'W0.1', branch, completion: worker } },
-    );
+    contractWork(h.fixture, {
+      [CONTRACT_TEST]: CONTRACT_TEST_TEXT,
+      [sealPath(BUILD)]: JSON.stringify({ version: 1, files: [] }),
+    });
 
     expect(await h.publish({ BATON_ROLE: 'contract', BATON_WORKER: 'W0.1' })).toBe(
       PUBLISH_EXIT.refused,

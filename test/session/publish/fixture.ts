@@ -206,7 +206,7 @@ export function makePlan() {
   };
 }
 
-type Files = Record<string, FileContent>;
+export type Files = Record<string, FileContent>;
 
 /**
  * What W1.1's work session leaves for publish: `files` committed on its branch (or each of
