@@ -51,6 +51,9 @@ const counts = ({
 
 const nothing = counts(createUsageMeter());
 
+/** A row of answers read: its title, the answer's usage, and the counts it leaves. */
+type AnswerRow = [string, Record<string, unknown>, Partial<ReturnType<typeof counts>>];
+
 /** A meter's counts after one answer: these fields, the rest at zero. */
 const oneAnswer = (fields: Partial<ReturnType<typeof counts>>) => ({
   ...nothing,
@@ -182,51 +185,47 @@ describe('meterResponse: Anthropic', () => {
     expect(counts(meter)).toEqual({ ...counted, cost_usd: expect.closeTo(cost, 12) });
   });
 
-  it.each<[string, Record<string, unknown>, Partial<ReturnType<typeof counts>>]>([
-    [
+  /**
+   * A row of an answer that only wrote the cache (no input, no output): what
+   * its usage says of the writes, and the tokens counted written and the input
+   * tokens they cost as (at Sonnet's $3 a million).
+   */
+  const writesAlone = (
+    title: string,
+    writes: Record<string, unknown>,
+    [written, pricedAs]: [number, number],
+  ): AnswerRow => [
+    title,
+    { input_tokens: 0, output_tokens: 0, ...writes },
+    { cache_creation_input_tokens: written, cost_usd: (pricedAs * 3) / 1e6 },
+  ];
+
+  it.each<AnswerRow>([
+    writesAlone(
       'five-minute writes alone, at 1.25 times input',
-      {
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_creation_input_tokens: 100,
-        cache_creation: { ephemeral_5m_input_tokens: 100 },
-      },
-      { cache_creation_input_tokens: 100, cost_usd: (125 * 3) / 1e6 },
-    ],
-    [
+      { cache_creation_input_tokens: 100, cache_creation: { ephemeral_5m_input_tokens: 100 } },
+      [100, 125],
+    ),
+    writesAlone(
       'writes with no split, as five-minute ones',
-      { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 100 },
-      { cache_creation_input_tokens: 100, cost_usd: (125 * 3) / 1e6 },
-    ],
-    [
+      { cache_creation_input_tokens: 100 },
+      [100, 125],
+    ),
+    writesAlone(
       'one-hour writes, at twice input',
-      {
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_creation_input_tokens: 100,
-        cache_creation: { ephemeral_1h_input_tokens: 100 },
-      },
-      { cache_creation_input_tokens: 100, cost_usd: (200 * 3) / 1e6 },
-    ],
-    [
+      { cache_creation_input_tokens: 100, cache_creation: { ephemeral_1h_input_tokens: 100 } },
+      [100, 200],
+    ),
+    writesAlone(
       'writes of a lifetime it does not know, as one-hour ones',
-      {
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_creation: { ephemeral_24h_input_tokens: 100, ephemeral_5m_input_tokens: 10 },
-      },
-      { cache_creation_input_tokens: 110, cost_usd: ((200 + 12.5) * 3) / 1e6 },
-    ],
-    [
+      { cache_creation: { ephemeral_24h_input_tokens: 100, ephemeral_5m_input_tokens: 10 } },
+      [110, 200 + 12.5],
+    ),
+    writesAlone(
       'a split larger than the total: the split counts',
-      {
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_creation_input_tokens: 10,
-        cache_creation: { ephemeral_1h_input_tokens: 100 },
-      },
-      { cache_creation_input_tokens: 100, cost_usd: (200 * 3) / 1e6 },
-    ],
+      { cache_creation_input_tokens: 10, cache_creation: { ephemeral_1h_input_tokens: 100 } },
+      [100, 200],
+    ),
     [
       'web searches at $10 a thousand, and fetches',
       {
