@@ -35,6 +35,45 @@ const estimate = (
   prices = {},
 ) => estimateCost(PROVIDER_KITS[provider], body, bytes, prices, content);
 
+/** A row of what a request may cost: its title, provider, body and bytes, and the dollars and tokens held. */
+type CostRow = [string, Provider, Record<string, unknown>, number, number, number];
+
+/**
+ * A row on Sonnet whose `max_tokens` is `cap`, beside `body`'s fields: every
+ * byte of it counted at `writes` times input (a cache write's price), and the
+ * cap as output; it holds the bytes and the cap.
+ */
+const onSonnet = (
+  title: string,
+  bytes: number,
+  cap: number,
+  body: Record<string, unknown> = {},
+  writes = 1,
+): CostRow => [
+  title,
+  'anthropic',
+  { model: SONNET, max_tokens: cap, ...body },
+  bytes,
+  usd(writes * bytes, cap, 3, 15),
+  bytes + cap,
+];
+
+/** A row on GPT-5.5 whose `max_output_tokens` is `cap`, at `[input, output]` dollars a million (its list price unless told). */
+const onGpt = (
+  title: string,
+  bytes: number,
+  cap: number,
+  body: Record<string, unknown> = {},
+  [input, output] = [5, 30],
+): CostRow => [
+  title,
+  'openai',
+  { model: GPT, max_output_tokens: cap, ...body },
+  bytes,
+  usd(bytes, cap, input, output),
+  bytes + cap,
+];
+
 /** What a promise has settled to once everything already due has run, or 'pending'. */
 async function settled<T>(promise: Promise<T>): Promise<T | 'pending'> {
   let result: T | 'pending' = 'pending';
@@ -45,60 +84,42 @@ async function settled<T>(promise: Promise<T>): Promise<T | 'pending'> {
   return result;
 }
 
+/** One place, taken, with room for `waiting` more to wait. */
+async function taken(waiting: number): Promise<RequestsInFlight> {
+  const flight = new RequestsInFlight(1, waiting);
+  await flight.enter();
+  return flight;
+}
+
+/** `entering` waits, and is let in once the request in the place leaves. */
+async function letInOnLeave(flight: RequestsInFlight, entering: Promise<boolean>) {
+  expect(await settled(entering)).toBe('pending');
+  flight.leave();
+  expect(await settled(entering)).toBe(true);
+}
+
 describe('estimateCost', () => {
-  it.each<[string, Provider, Record<string, unknown>, number, number, number]>([
-    [
-      'every byte as input, the cap as output',
-      'anthropic',
-      { model: SONNET, max_tokens: 1_000 },
-      10_000,
-      usd(10_000, 1_000, 3, 15),
-      11_000,
-    ],
-    [
-      'OpenAI’s cap is max_output_tokens',
-      'openai',
-      { model: GPT, max_output_tokens: 2_000, max_tokens: 5 },
-      10_000,
-      usd(10_000, 2_000, 5, 30),
-      12_000,
-    ],
-    [
-      'Anthropic’s cap is max_tokens',
-      'anthropic',
-      { model: SONNET, max_tokens: 10, max_output_tokens: 5_000 },
-      100,
-      usd(100, 10, 3, 15),
-      110,
-    ],
-    [
+  it.each<CostRow>([
+    onSonnet('every byte as input, the cap as output', 10_000, 1_000),
+    onGpt('OpenAI’s cap is max_output_tokens', 10_000, 2_000, { max_tokens: 5 }),
+    onSonnet('Anthropic’s cap is max_tokens', 100, 10, { max_output_tokens: 5_000 }),
+    onSonnet(
       'an hour’s cache asked anywhere: every byte as a one-hour write, at twice input',
-      'anthropic',
-      {
-        model: SONNET,
-        max_tokens: 1_000,
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'x', cache_control: HOUR }] }],
-      },
       10_000,
-      usd(2 * 10_000, 1_000, 3, 15),
-      11_000,
-    ],
-    [
+      1_000,
+      { messages: [{ role: 'user', content: [{ type: 'text', text: 'x', cache_control: HOUR }] }] },
+      2,
+    ),
+    onSonnet(
       'five minutes’ cache asked anywhere: every byte as a five-minute write, a quarter dearer',
-      'anthropic',
-      { model: SONNET, max_tokens: 1_000, cache_control: { type: 'ephemeral', ttl: '5m' } },
       10_000,
-      usd(1.25 * 10_000, 1_000, 3, 15),
-      11_000,
-    ],
-    [
-      'no hour’s cache on OpenAI, whatever the body says',
-      'openai',
-      { model: GPT, max_output_tokens: 1_000, cache_control: HOUR },
-      10_000,
-      usd(10_000, 1_000, 5, 30),
-      11_000,
-    ],
+      1_000,
+      { cache_control: { type: 'ephemeral', ttl: '5m' } },
+      1.25,
+    ),
+    onGpt('no hour’s cache on OpenAI, whatever the body says', 10_000, 1_000, {
+      cache_control: HOUR,
+    }),
     [
       'an older, dearer model at its own price',
       'anthropic',
@@ -116,22 +137,14 @@ describe('estimateCost', () => {
       11_000,
     ],
     ['a body that names no model at nothing', 'openai', { max_output_tokens: 1 }, 10, 0, 11],
-    [
-      'GPT-5.5 at 272K tokens: its list price',
-      'openai',
-      { model: GPT, max_output_tokens: 1_000 },
-      272_000,
-      usd(272_000, 1_000, 5, 30),
-      273_000,
-    ],
-    [
+    onGpt('GPT-5.5 at 272K tokens: its list price', 272_000, 1_000),
+    onGpt(
       'GPT-5.5 past 272K tokens: all of it at twice input and one and a half times output',
-      'openai',
-      { model: GPT, max_output_tokens: 1_000 },
       272_001,
-      usd(272_001, 1_000, 10, 45),
-      273_001,
-    ],
+      1_000,
+      {},
+      [10, 45],
+    ),
   ])('%s', (_, provider, body, bytes, cost, tokens) => {
     const found = estimate(provider, body, bytes);
     expect(found.usd).toBeCloseTo(cost, 9);
@@ -242,40 +255,29 @@ describe('RequestsInFlight: places', () => {
   });
 
   it('queues the next ones and hands each place over in turn', async () => {
-    const flight = new RequestsInFlight(1, 5);
-    await flight.enter();
+    const flight = await taken(5);
     const second = flight.enter();
     const third = flight.enter();
-    expect(await settled(second)).toBe('pending');
-    flight.leave();
-    expect(await settled(second)).toBe(true);
-    expect(await settled(third)).toBe('pending');
-    flight.leave();
-    expect(await settled(third)).toBe(true);
+    await letInOnLeave(flight, second);
+    await letInOnLeave(flight, third);
   });
 
   it('keeps a handed-over place taken: a newcomer still waits', async () => {
-    const flight = new RequestsInFlight(1, 5);
-    await flight.enter();
+    const flight = await taken(5);
     const second = flight.enter();
     flight.leave();
     await second;
-    const third = flight.enter();
-    expect(await settled(third)).toBe('pending');
-    flight.leave();
-    expect(await settled(third)).toBe(true);
+    await letInOnLeave(flight, flight.enter());
   });
 
   it('frees the place when no one waits', async () => {
-    const flight = new RequestsInFlight(1, 5);
-    await flight.enter();
+    const flight = await taken(5);
     flight.leave();
     expect(await settled(flight.enter())).toBe(true);
   });
 
   it('refuses at once past the most that may wait, and takes them again once the queue moves', async () => {
-    const flight = new RequestsInFlight(1, 2);
-    await flight.enter();
+    const flight = await taken(2);
     const waiting = [flight.enter(), flight.enter()];
     expect(await flight.enter()).toBe(false);
     flight.leave();
@@ -321,8 +323,7 @@ describe('RequestsInFlight: reservations', () => {
   });
 
   it('wakes watchers when a request ends', async () => {
-    const flight = new RequestsInFlight(1, 4);
-    await flight.enter();
+    const flight = await taken(4);
     const watcher = flight.next();
     const entering = flight.enter();
     expect(await settled(watcher)).toBe('pending');
