@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { outcomeOf } from '../../../src/core/reports/check-outcome.js';
+import { outcomeOf, type ReportFormat } from '../../../src/core/reports/check-outcome.js';
 import { readReport } from '../../../src/core/reports/read-report.js';
 import { reportingCommand } from '../../../src/core/reports/reporting-command.js';
 import { vitestReporterSource } from '../../../src/session/agent/roles/proof/vitest-reporter.js';
@@ -46,6 +46,26 @@ async function runIn(root: string, command: string): Promise<number> {
   }
 }
 
+/**
+ * Runs a contract's command in `root` as `reportingCommand` makes it write
+ * the runner's report (planned as `expected`; one check fails, so it exits 1),
+ * and reads the report: its checks, and `of(name)`, the outcome of `file`'s.
+ */
+async function reportedChecks(
+  root: string,
+  asked: Parameters<typeof reportingCommand>[0],
+  expected: { format: ReportFormat; runner: string },
+  file: string,
+) {
+  const planned = reportingCommand(asked);
+  expect(planned).toMatchObject({ kind: 'report', ...expected });
+  expect(await runIn(root, planned.command)).toBe(1);
+  const report = readReport(expected.format, await readFile(asked.reportFile, 'utf8'));
+  if (!report.ok) throw new Error(report.reason);
+  const { checks } = report;
+  return { checks, of: (name: string) => outcomeOf(checks, { file, name }) };
+}
+
 /** One file's checks, every outcome a runner gives. */
 const VITEST_CHECKS = `import { describe, expect, it } from 'vitest';
 describe('login', () => {
@@ -79,18 +99,17 @@ describe('a runner report written by the runner', () => {
     const reportFile = path.join(root, '.git-report.json');
     const vitestReporter = path.join(root, '.baton-reporter.mjs');
     await writeFile(vitestReporter, vitestReporterSource(reportFile));
-    const planned = reportingCommand({
-      command: 'npm test -- test/contract',
-      reportFile,
-      vitestReporter,
-      scripts: { test: 'vitest run' },
-    });
-    expect(planned).toMatchObject({ kind: 'report', format: 'json', runner: 'vitest' });
-    expect(await runIn(root, planned.command)).toBe(1);
-    const report = readReport('json', await readFile(reportFile, 'utf8'));
-    if (!report.ok) throw new Error(report.reason);
-    const file = 'test/contract/login.test.ts';
-    const of = (name: string) => outcomeOf(report.checks, { file, name });
+    const { of } = await reportedChecks(
+      root,
+      {
+        command: 'npm test -- test/contract',
+        reportFile,
+        vitestReporter,
+        scripts: { test: 'vitest run' },
+      },
+      { format: 'json', runner: 'vitest' },
+      'test/contract/login.test.ts',
+    );
     expect({
       passes: of('login › passes'),
       fails: of('login > fails plainly'),
@@ -113,25 +132,24 @@ describe('a runner report written by the runner', () => {
   it("node:test's TAP: a `todo` check that throws is an expected failure, one that passes todo, `skip` skipped, a `#` in a name read back", async () => {
     const root = await project({ 'test/contract/login.test.mjs': NODE_CHECKS });
     const reportFile = path.join(root, 'report.tap');
-    const planned = reportingCommand({
-      command: 'node --test test/contract/login.test.mjs',
-      reportFile,
-      vitestReporter: '/nowhere.mjs',
-      scripts: {},
-    });
-    expect(planned).toMatchObject({ kind: 'report', format: 'tap', runner: 'node --test' });
-    expect(await runIn(root, planned.command)).toBe(1);
-    const report = readReport('tap', await readFile(reportFile, 'utf8'));
-    if (!report.ok) throw new Error(report.reason);
-    const file = 'test/contract/login.test.mjs';
-    const of = (name: string) => outcomeOf(report.checks, { file, name });
+    const { checks, of } = await reportedChecks(
+      root,
+      {
+        command: 'node --test test/contract/login.test.mjs',
+        reportFile,
+        vitestReporter: '/nowhere.mjs',
+        scripts: {},
+      },
+      { format: 'tap', runner: 'node --test' },
+      'test/contract/login.test.mjs',
+    );
     expect({
       passes: of('login > passes'),
       fails: of('login > fails # plainly'),
       todoThrows: of('login > is left to do and throws'),
       todoPasses: of('login > is left to do and passes'),
       skipped: of('login > is skipped'),
-      suite: report.checks.some((check) => check.name === 'login'),
+      suite: checks.some((check) => check.name === 'login'),
     }).toEqual({
       passes: 'passed',
       fails: 'failed',
