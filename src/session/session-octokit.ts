@@ -34,6 +34,16 @@ export type SessionOctokit = InstanceType<typeof SessionOctokitClass>;
 /** Retries after a rate limit, at most this many times. */
 const MAX_LIMIT_RETRIES = 3;
 
+/** What a session's client of GitHub is made of: the REST API's URL, the token, how it fetches, logs and retries. */
+export interface SessionClientInput {
+  apiUrl: string;
+  token: string | undefined;
+  /** Absent or undefined: globalThis.fetch, a log to stderr, the default retries. */
+  fetch?: typeof globalThis.fetch | undefined;
+  log?: SessionLog | undefined;
+  options?: SessionClientOptions | undefined;
+}
+
 /**
  * The one client a session talks to GitHub with, for the agent job's reads and
  * publish's writes alike: 5xx and connection errors are retried a bounded
@@ -47,15 +57,7 @@ export function createSessionOctokit({
   fetch = globalThis.fetch,
   log = (line) => process.stderr.write(`baton: ${line}\n`),
   options = {},
-}: {
-  apiUrl: string;
-  token: string | undefined;
-  userAgent: string;
-  /** Absent or undefined: globalThis.fetch, a log to stderr, the default retries. */
-  fetch?: typeof globalThis.fetch | undefined;
-  log?: SessionLog | undefined;
-  options?: SessionClientOptions | undefined;
-}): SessionOctokit {
+}: SessionClientInput & { userAgent: string }): SessionOctokit {
   const retries = options.retries ?? DEFAULT_RETRIES;
   const maxWait = options.maxRateLimitWaitSeconds ?? 120;
   const onLimit =

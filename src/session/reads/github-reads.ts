@@ -4,8 +4,7 @@ import { ListedReview, REVIEW_PAGES_MAX } from '../baton-review.js';
 import { CommitParents, Comparison } from '../review-head.js';
 import {
   createSessionOctokit,
-  type SessionClientOptions,
-  type SessionLog,
+  type SessionClientInput,
   statusOfError,
   triesOf,
   unreachableMessage,
@@ -156,32 +155,15 @@ const MAX_FILE_PAGES = 30;
 const LIST_PAGES_MAX = 30;
 
 /** The reads of one repository, with the job's read token (if any). */
-export function createGitHubReads({
-  apiUrl,
-  graphqlUrl = graphqlUrlOf(apiUrl),
-  repository,
-  token,
-  fetch = globalThis.fetch,
-  log,
-  options,
-}: {
-  apiUrl: string;
-  /** Actions' `GITHUB_GRAPHQL_URL`; on Enterprise Server it is not under the REST API's URL. */
-  graphqlUrl?: string;
-  repository: string;
-  token: string | undefined;
-  fetch?: typeof globalThis.fetch;
-  log?: SessionLog;
-  options?: SessionClientOptions;
-}): GitHubReads {
-  const octokit = createSessionOctokit({
-    apiUrl,
-    token,
-    fetch,
-    log,
-    options,
-    userAgent: 'baton-session',
-  });
+export function createGitHubReads(
+  client: SessionClientInput & {
+    /** Actions' `GITHUB_GRAPHQL_URL`; on Enterprise Server it is not under the REST API's URL. */
+    graphqlUrl?: string;
+    repository: string;
+  },
+): GitHubReads {
+  const { apiUrl, graphqlUrl = graphqlUrlOf(apiUrl), repository } = client;
+  const octokit = createSessionOctokit({ ...client, userAgent: 'baton-session' });
   const get = async <S extends z.ZodType>(route: string, schema: S): Promise<z.infer<S>> => {
     let data: unknown;
     try {

@@ -2,8 +2,7 @@ import { graphqlUrlOf } from '../../reads/github-reads.js';
 import {
   createSessionOctokit,
   DEFAULT_RETRIES,
-  type SessionClientOptions,
-  type SessionLog,
+  type SessionClientInput,
   statusOfError,
   triesOf,
   unreachableMessage,
@@ -51,30 +50,16 @@ export interface GitHubApi {
  * connection errors and rate limits are retried, bounded and logged, so one
  * transient error does not cost a session. Refusals and lost guards are not.
  */
-export function createGitHubApi({
-  apiUrl,
-  graphqlUrl = graphqlUrlOf(apiUrl),
-  token,
-  fetch,
-  log,
-  options,
-}: {
-  apiUrl: string;
-  /** Actions' `GITHUB_GRAPHQL_URL`; derived from `apiUrl` when absent. */
-  graphqlUrl?: string;
-  token: string;
-  fetch: typeof globalThis.fetch;
-  log?: SessionLog;
-  options?: SessionClientOptions;
-}): GitHubApi {
-  const octokit = createSessionOctokit({
-    apiUrl,
-    token,
-    fetch,
-    log,
-    options,
-    userAgent: 'baton-session-publish',
-  });
+export function createGitHubApi(
+  client: SessionClientInput & {
+    /** Actions' `GITHUB_GRAPHQL_URL`; derived from `apiUrl` when absent. */
+    graphqlUrl?: string;
+    token: string;
+    fetch: typeof globalThis.fetch;
+  },
+): GitHubApi {
+  const { apiUrl, graphqlUrl = graphqlUrlOf(apiUrl), options } = client;
+  const octokit = createSessionOctokit({ ...client, userAgent: 'baton-session-publish' });
   const retries = options?.retries ?? DEFAULT_RETRIES;
   const baseMs = options?.retryBaseMs ?? 1000;
   const send = async <T>(
