@@ -19,6 +19,7 @@ import type { RunnerReport } from '../../../../core/reports/check-outcome.js';
 import { reportingCommand } from '../../../../core/reports/reporting-command.js';
 import { judgeChecks } from '../../../../core/verification/check-proof.js';
 import { planPath } from '../../../../core/vocabulary/ids.js';
+import { readScripts } from '../../../publish/checks/contract/contract-command.js';
 import type { GitRun } from '../../../publish/checks/contract/seal-tree.js';
 import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../../result.js';
 import type { AgentContext } from '../../agent-context.js';
@@ -288,18 +289,9 @@ async function planOf(
   };
 }
 
+/** The scripts of `package.json` in `root`, read as publish reads them; none without one. */
 async function packageScripts(root: string): Promise<Record<string, string>> {
-  const parsed = parseOrNull(
-    await readFile(path.join(root, 'package.json'), 'utf8').catch(() => ''),
-  );
-  const scripts =
-    parsed && typeof parsed === 'object' ? (parsed as { scripts?: unknown }).scripts : null;
-  if (!scripts || typeof scripts !== 'object') return {};
-  return Object.fromEntries(
-    Object.entries(scripts).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    ),
-  );
+  return readScripts(await readFile(path.join(root, 'package.json'), 'utf8').catch(() => null));
 }
 
 function parseOrNull(text: string): unknown {
