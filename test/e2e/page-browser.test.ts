@@ -108,13 +108,27 @@ async function overviewOnceRead(page: Page, builds: number): Promise<Overview> {
   return last;
 }
 
+/** A new page with `login` signed in, once the overview shows the `builds` they may read. */
+async function signedIn(
+  login: string,
+  builds: number,
+): Promise<{ page: Page; overview: Overview }> {
+  const page = await browser.newPage();
+  await signIn(page, login);
+  return { page, overview: await overviewOnceRead(page, builds) };
+}
+
+/** The end of every walk: nothing went wrong in the browser, and the page closes. */
+async function closeClean(page: Page): Promise<void> {
+  expect(problems).toEqual([]);
+  await page.close();
+}
+
 describe.skipIf(!RUN)(
   'the page in headless Chromium, against the app and the simulated GitHub',
   () => {
     it('shows alice every build, follows one to its timeline, the waiting queue and the spend, and warns of the runaway', async () => {
-      const page = await browser.newPage();
-      await signIn(page, 'alice');
-      const overview = await overviewOnceRead(page, 5);
+      const { page, overview } = await signedIn('alice', 5);
       expect(overview.viewer).toBe('alice');
       await page.reload();
       await expect
@@ -185,14 +199,11 @@ describe.skipIf(!RUN)(
       await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to see your builds');
       const after = await page.goto(`${app.url}/api/baton/overview`);
       expect(after?.status()).toBe(401);
-      expect(problems).toEqual([]);
-      await page.close();
+      await closeClean(page);
     });
 
     it('shows bob, who cannot read acme/lib, nothing of it, and what waits for him in acme/client', async () => {
-      const page = await browser.newPage();
-      await signIn(page, 'bob');
-      const overview = await overviewOnceRead(page, 4);
+      const { page, overview } = await signedIn('bob', 4);
       const json = JSON.stringify(overview);
       expect(json).not.toContain('acme/lib');
       expect(json).not.toContain('Rotate the signing keys');
@@ -210,14 +221,11 @@ describe.skipIf(!RUN)(
       expect(memory).toContain('Add OAuth login');
       expect(memory).not.toContain('acme/lib');
       expect(memory).not.toContain('Rotate the signing keys');
-      expect(problems).toEqual([]);
-      await page.close();
+      await closeClean(page);
     });
 
     it('lands the change set in order: only its first final pull request is offered to merge, and the set’s figures agree', async () => {
-      const page = await browser.newPage();
-      await signIn(page, 'alice');
-      const overview = await overviewOnceRead(page, 5);
+      const { page, overview } = await signedIn('alice', 5);
       const [set] = overview.sets;
       expect(set?.repositories.map((line) => line.name)).toEqual([
         'acme/lib',
@@ -278,14 +286,11 @@ describe.skipIf(!RUN)(
       await page.goto(app.url);
       const diamond = page.locator('tr', { hasText: 'Add OAuth login' }).locator('.pill').first();
       expect(await diamond.textContent()).toBe('delivered: final pull request open');
-      expect(problems).toEqual([]);
-      await page.close();
+      await closeClean(page);
     });
 
     it('shows eve, who writes acme/client alone, the change set’s part there and nothing of its home', async () => {
-      const page = await browser.newPage();
-      await signIn(page, 'eve');
-      const overview = await overviewOnceRead(page, 3);
+      const { page, overview } = await signedIn('eve', 3);
       const member = overview.builds.find((row) => row.changeSet === 'hidden');
       expect(member?.label).toBe('acme/client (a change set)');
       expect(overview.waiting.find((item) => item.key === member?.key)?.text).toContain(
@@ -308,14 +313,11 @@ describe.skipIf(!RUN)(
       }
       const home = await page.goto(`${app.url}/builds/acme/service/${world.builds.set.build}`);
       expect(home?.status()).toBe(404);
-      expect(problems).toEqual([]);
-      await page.close();
+      await closeClean(page);
     });
 
     it('narrows the list without a script, fits a phone, and keeps itself current with 304s', async () => {
-      const page = await browser.newPage();
-      await signIn(page, 'alice');
-      await overviewOnceRead(page, 5);
+      const { page } = await signedIn('alice', 5);
       await page.setViewportSize({ width: 390, height: 1200 });
       await page.clock.install();
       const polls: number[] = [];
@@ -401,8 +403,7 @@ describe.skipIf(!RUN)(
         await page.screenshot({ path: join(shots, name), fullPage: true });
       }
       expect(polls).toEqual([304, 200, 200]);
-      expect(problems).toEqual([]);
-      await page.close();
+      await closeClean(page);
     });
   },
 );
