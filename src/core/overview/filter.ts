@@ -45,10 +45,8 @@ export function filteredOverview(overview: Overview, filter: OverviewFilter): Ov
   };
 }
 
-function keepsBuild(row: BuildRow, { state, q }: OverviewFilter): boolean {
-  if (state !== null && row.phase !== state) return false;
-  if (q === null) return true;
-  return matches(q, [
+function keepsBuild(row: BuildRow, filter: OverviewFilter): boolean {
+  return keeps(filter, row.phase, () => [
     row.title,
     row.repository,
     row.label,
@@ -57,16 +55,20 @@ function keepsBuild(row: BuildRow, { state, q }: OverviewFilter): boolean {
   ]);
 }
 
-function keepsSet(set: SetRow, { state, q }: OverviewFilter): boolean {
-  if (state !== null && set.phase !== state) return false;
-  if (q === null) return true;
-  return matches(q, [
+function keepsSet(set: SetRow, filter: OverviewFilter): boolean {
+  return keeps(filter, set.phase, () => [
     set.title,
     set.repository,
     `${set.repository}#${set.issue.number}`,
     `#${set.issue.number}`,
     ...set.repositories.map((line) => line.name),
   ]);
+}
+
+/** Whether a row in `phase` whose words are `texts` is kept: its state is the filter's, and it has every word. */
+function keeps({ state, q }: OverviewFilter, phase: BuildPhase, texts: () => string[]): boolean {
+  if (state !== null && phase !== state) return false;
+  return q === null || matches(q, texts());
 }
 
 /** Every word of `q` is in one of `texts` (case-insensitive); `#12` matches issue 12 exactly. */
