@@ -14,6 +14,7 @@ import {
   makeRun,
   NOW,
   planRun,
+  UNDER_WAY,
 } from './factories.js';
 
 const config = makeConfig({ approval: 'none' });
@@ -79,13 +80,7 @@ describe('decide: the hidden refs of a finished build', () => {
   });
 
   it('on a cancelled build keeps the exchange of a run under way, and the locks until none is', () => {
-    const running = makeRun({
-      id: 7012,
-      worker: 'W1.2',
-      status: 'in_progress',
-      conclusion: null,
-      createdAt: ago(5),
-    });
+    const running = makeRun({ id: 7012, worker: 'W1.2', ...UNDER_WAY, createdAt: ago(5) });
     const queued = makeRun({ id: 7013, worker: 'W2.1', status: 'queued', conclusion: null });
     const snapshot = delivered({
       runs: [planRun(), makeRun({ id: 7011, worker: 'W1.1' }), running, queued],

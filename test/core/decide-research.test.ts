@@ -3,7 +3,7 @@ import { decide } from '../../src/core/decide/decide.js';
 import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, kinds, viewOf } from './decide-helpers.js';
-import { ago, deliveredRuns, deliveredSnapshot, make, NOW, sha } from './factories.js';
+import { ago, deliveredRuns, deliveredSnapshot, make, NOW, sha, UNDER_WAY } from './factories.js';
 
 const config = make.config({ approval: 'none' });
 
@@ -45,7 +45,7 @@ describe('decide: a research build ends in its synthesis, then its report PR', (
   });
 
   it.each([
-    ['running', synthesisRun({ status: 'in_progress', conclusion: null })],
+    ['running', synthesisRun(UNDER_WAY)],
     ['failed', synthesisRun({ conclusion: 'failure' })],
   ])('waits while the synthesis is %s: no second synthesis, no final PR', (_state, run) => {
     const actions = decide({ snapshot: researched([run]), config, now: NOW });
@@ -83,7 +83,7 @@ describe('the status of a research build after its workers', () => {
 
   it.each([
     ['starting', [], 'null'],
-    ['running', [synthesisRun({ status: 'in_progress', conclusion: null })], '"running"'],
+    ['running', [synthesisRun(UNDER_WAY)], '"running"'],
     ['failed', [synthesisRun({ conclusion: 'failure' })], '"failed"'],
     ['succeeded', [synthesisRun()], '"succeeded"'],
   ])('shows the synthesis %s', (_name, runs, state) => {
@@ -92,7 +92,7 @@ describe('the status of a research build after its workers', () => {
 
   it.each([
     [[], 'the synthesis session is starting'],
-    [[synthesisRun({ status: 'in_progress', conclusion: null })], 'is writing the report'],
+    [[synthesisRun(UNDER_WAY)], 'is writing the report'],
     [[synthesisRun({ conclusion: 'failure' })], 'comment `/retry synthesis` to run it again'],
     [[synthesisRun()], 'the final pull request is being opened'],
   ])('says in the status comment what the synthesis does: %#', (runs, line) => {
@@ -123,8 +123,7 @@ describe('decide: /retry synthesis runs a failed synthesis again', () => {
     const answer = synthesisRun({
       id: 7101,
       trigger: 'comment-950',
-      status: 'in_progress',
-      conclusion: null,
+      ...UNDER_WAY,
       createdAt: ago(5),
     });
     const actions = run([failed, answer], [retry()]);
@@ -181,7 +180,7 @@ describe('decide: /retry synthesis runs a failed synthesis again', () => {
     const [notice] = notices([failed]);
     expect(notice?.key).toBe('synthesis-failed/1');
     expect(notice?.body).toContain('reply `/retry synthesis` to run it again');
-    expect(notices([synthesisRun({ status: 'in_progress', conclusion: null })])).toEqual([]);
+    expect(notices([synthesisRun(UNDER_WAY)])).toEqual([]);
   });
 });
 

@@ -93,6 +93,12 @@ export function makeRun(overrides: Partial<RunInfo> = {}): RunInfo {
   };
 }
 
+/** What a run under way says: GitHub's `in_progress`, no conclusion yet. */
+export const UNDER_WAY = {
+  status: 'in_progress',
+  conclusion: null,
+} as const satisfies Partial<RunInfo>;
+
 /** The plan session that wrote the plan, long done. */
 export function planRun(overrides: Partial<RunInfo> = {}): RunInfo {
   return makeRun({ id: 7000, role: 'plan', worker: null, createdAt: ago(120), ...overrides });
