@@ -97,100 +97,140 @@ export function changeSetScenario(): Scenario {
   };
 }
 
-function libWorker(): ScenarioWorker {
+/**
+ * A worker of the set that writes one module, `src/<name>.js` exporting
+ * `exported`, and its node:test test (`test`, after the test's imports), which
+ * is its check; `reExported`: the module is exported from `src/index.js` too.
+ */
+function moduleWorker(
+  module: { name: string; exported: string; source: string; test: string; reExported?: boolean },
+  worker: Omit<ScenarioWorker, 'files' | 'check'>,
+): ScenarioWorker {
+  const { name, exported, source, test, reExported } = module;
+  const { summary, reviews, ...rest } = worker;
   return {
-    id: 'W1.1',
-    repository: SET_REPOSITORIES.lib,
-    title: 'Rename fetchUser to getUser',
-    complexity: 'easy',
-    mission: 'Rename `fetchUser(id)` to `getUser(id)` in the library.',
-    context: '`src/users.js` exports `fetchUser(id)`; nothing else in lib calls it.',
-    requirements: ['`src/users.js` exports `getUser(id)`.', 'A test in `test/users.test.js`.'],
-    criteria: ['`getUser(7).id` is `7`', 'the test passes'],
+    ...rest,
     files: {
-      'src/users.js': 'export function getUser(id) {\n  return { id };\n}\n',
-      'test/users.test.js': `${TEST_IMPORTS}import { getUser } from '../src/users.js';\n\ntest('gets a user by id', () => {\n  assert.equal(getUser(7).id, 7);\n});\n`,
+      [`src/${name}.js`]: source,
+      [`test/${name}.test.js`]: `${TEST_IMPORTS}import { ${exported} } from '../src/${name}.js';\n\n${test}`,
+      ...(reExported ? { 'src/index.js': `export { ${exported} } from './${name}.js';\n` } : {}),
     },
-    check: 'node --test test/users.test.js',
-    summary: 'Renamed `fetchUser` to `getUser` in `src/users.js`, with its test.',
-    reviews: [
-      {
-        verdict: 'changes-requested',
-        on: 'return',
-        comment: 'An id given as a string comes back a string. Take `Number(id)`.',
-        fix: {
-          old: '  return { id };',
-          new: '  return { id: Number(id) };',
-          summary: 'After review, `getUser` takes `Number(id)`.',
-        },
-      },
-    ],
+    check: `node --test test/${name}.test.js`,
+    summary,
+    ...(reviews ? { reviews } : {}),
   };
 }
 
-function callsWorker(): ScenarioWorker {
-  return {
-    id: 'W2.1',
-    repository: SET_REPOSITORIES.service,
-    title: 'Call getUser',
-    depends_on: ['W1.1'],
-    mission: 'Make the service call `getUser`, as the library now names it.',
-    context:
-      "W1.1 renamed the library's `fetchUser` to `getUser`; its report is in the build record.",
-    requirements: ['`src/calls.js` exports `userName(id)`.', 'Re-export it from `src/index.js`.'],
-    criteria: ['`userName(7)` is `user 7`', 'the test passes'],
-    files: {
-      'src/calls.js': 'export function userName(id) {\n  return `user ${id}`;\n}\n',
-      'test/calls.test.js': `${TEST_IMPORTS}import { userName } from '../src/calls.js';\n\ntest('names a user', () => {\n  assert.equal(userName(7), 'user 7');\n});\n`,
-      'src/index.js': "export { userName } from './calls.js';\n",
+function libWorker(): ScenarioWorker {
+  return moduleWorker(
+    {
+      name: 'users',
+      exported: 'getUser',
+      source: 'export function getUser(id) {\n  return { id };\n}\n',
+      test: "test('gets a user by id', () => {\n  assert.equal(getUser(7).id, 7);\n});\n",
     },
-    check: 'node --test test/calls.test.js',
-    summary: 'Added `userName` in `src/calls.js`, exported from `src/index.js`.',
-  };
+    {
+      id: 'W1.1',
+      repository: SET_REPOSITORIES.lib,
+      title: 'Rename fetchUser to getUser',
+      complexity: 'easy',
+      mission: 'Rename `fetchUser(id)` to `getUser(id)` in the library.',
+      context: '`src/users.js` exports `fetchUser(id)`; nothing else in lib calls it.',
+      requirements: ['`src/users.js` exports `getUser(id)`.', 'A test in `test/users.test.js`.'],
+      criteria: ['`getUser(7).id` is `7`', 'the test passes'],
+      summary: 'Renamed `fetchUser` to `getUser` in `src/users.js`, with its test.',
+      reviews: [
+        {
+          verdict: 'changes-requested',
+          on: 'return',
+          comment: 'An id given as a string comes back a string. Take `Number(id)`.',
+          fix: {
+            old: '  return { id };',
+            new: '  return { id: Number(id) };',
+            summary: 'After review, `getUser` takes `Number(id)`.',
+          },
+        },
+      ],
+    },
+  );
+}
+
+/** Where the service's workers stand: in acme/service, after W1.1's rename in the library. */
+const AFTER_THE_RENAME = {
+  repository: SET_REPOSITORIES.service,
+  depends_on: ['W1.1'],
+  context:
+    "W1.1 renamed the library's `fetchUser` to `getUser`; its report is in the build record.",
+};
+
+function callsWorker(): ScenarioWorker {
+  return moduleWorker(
+    {
+      name: 'calls',
+      exported: 'userName',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+      source: 'export function userName(id) {\n  return `user ${id}`;\n}\n',
+      test: "test('names a user', () => {\n  assert.equal(userName(7), 'user 7');\n});\n",
+      reExported: true,
+    },
+    {
+      id: 'W2.1',
+      ...AFTER_THE_RENAME,
+      title: 'Call getUser',
+      mission: 'Make the service call `getUser`, as the library now names it.',
+      requirements: ['`src/calls.js` exports `userName(id)`.', 'Re-export it from `src/index.js`.'],
+      criteria: ['`userName(7)` is `user 7`', 'the test passes'],
+      summary: 'Added `userName` in `src/calls.js`, exported from `src/index.js`.',
+    },
+  );
 }
 
 function retryWorker(): ScenarioWorker {
-  return {
-    id: 'W2.2',
-    repository: SET_REPOSITORIES.service,
-    title: 'Retry getUser',
-    depends_on: ['W1.1'],
-    complexity: 'easy',
-    mission: 'Add a retry helper around `getUser` calls.',
-    context:
-      "W1.1 renamed the library's `fetchUser` to `getUser`; its report is in the build record.",
-    requirements: [
-      '`src/retry.js` exports `retry(fn, times)`.',
-      'Re-export it from `src/index.js`.',
-    ],
-    criteria: ['`retry` gives up after `times` tries', 'the test passes'],
-    files: {
-      'src/retry.js':
+  return moduleWorker(
+    {
+      name: 'retry',
+      exported: 'retry',
+      source:
         'export function retry(fn, times) {\n  for (let i = 1; ; i++) {\n    try {\n      return fn();\n    } catch (error) {\n      if (i >= times) throw error;\n    }\n  }\n}\n',
-      'test/retry.test.js': `${TEST_IMPORTS}import { retry } from '../src/retry.js';\n\ntest('gives up after the tries', () => {\n  let tries = 0;\n  assert.throws(() => retry(() => { tries++; throw new Error('no'); }, 3));\n  assert.equal(tries, 3);\n});\n`,
-      'src/index.js': "export { retry } from './retry.js';\n",
+      test: "test('gives up after the tries', () => {\n  let tries = 0;\n  assert.throws(() => retry(() => { tries++; throw new Error('no'); }, 3));\n  assert.equal(tries, 3);\n});\n",
+      reExported: true,
     },
-    check: 'node --test test/retry.test.js',
-    summary: 'Added `retry(fn, times)` in `src/retry.js`, exported from `src/index.js`.',
-  };
+    {
+      id: 'W2.2',
+      ...AFTER_THE_RENAME,
+      title: 'Retry getUser',
+      complexity: 'easy',
+      mission: 'Add a retry helper around `getUser` calls.',
+      requirements: [
+        '`src/retry.js` exports `retry(fn, times)`.',
+        'Re-export it from `src/index.js`.',
+      ],
+      criteria: ['`retry` gives up after `times` tries', 'the test passes'],
+      summary: 'Added `retry(fn, times)` in `src/retry.js`, exported from `src/index.js`.',
+    },
+  );
 }
 
 function clientWorker(): ScenarioWorker {
-  return {
-    id: 'W3.1',
-    repository: SET_REPOSITORIES.client,
-    title: 'Follow the service',
-    depends_on: ['W2.1'],
-    complexity: 'easy',
-    mission: "Show users by the service's `userName`.",
-    context: 'W2.1 added `userName(id)` to the service; its report is in the build record.',
-    requirements: ['`src/show.js` exports `show(id)`.', 'A test in `test/show.test.js`.'],
-    criteria: ['`show(7)` is `[user 7]`', 'the test passes'],
-    files: {
-      'src/show.js': 'export function show(id) {\n  return `[user ${id}]`;\n}\n',
-      'test/show.test.js': `${TEST_IMPORTS}import { show } from '../src/show.js';\n\ntest('shows a user', () => {\n  assert.equal(show(7), '[user 7]');\n});\n`,
+  return moduleWorker(
+    {
+      name: 'show',
+      exported: 'show',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+      source: 'export function show(id) {\n  return `[user ${id}]`;\n}\n',
+      test: "test('shows a user', () => {\n  assert.equal(show(7), '[user 7]');\n});\n",
     },
-    check: 'node --test test/show.test.js',
-    summary: 'Added `show(id)` in `src/show.js`, with its test.',
-  };
+    {
+      id: 'W3.1',
+      repository: SET_REPOSITORIES.client,
+      title: 'Follow the service',
+      depends_on: ['W2.1'],
+      complexity: 'easy',
+      mission: "Show users by the service's `userName`.",
+      context: 'W2.1 added `userName(id)` to the service; its report is in the build record.',
+      requirements: ['`src/show.js` exports `show(id)`.', 'A test in `test/show.test.js`.'],
+      criteria: ['`show(7)` is `[user 7]`', 'the test passes'],
+      summary: 'Added `show(id)` in `src/show.js`, with its test.',
+    },
+  );
 }
