@@ -81,34 +81,34 @@ describe('baton check', () => {
   });
 
   it('names the wrong engine inside a table of engines per role', async () => {
-    await config('session:\n  engine:\n    default: baton\n    work: codx\n');
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(await problemsOf('session:\n  engine:\n    default: baton\n    work: codx\n')).toEqual([
       '.github/baton.yml: 1 problem',
       '  line 4: session.engine.work ("codx") must be one of: baton, claude-code, codex, copilot',
     ]);
   });
 
   it('refuses a risk class Baton does not know in verification.autonomy.waitFor, naming the choices', async () => {
-    await config('verification:\n  autonomy:\n    waitFor: [workflow, workflows]\n');
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(
+      await problemsOf('verification:\n  autonomy:\n    waitFor: [workflow, workflows]\n'),
+    ).toEqual([
       '.github/baton.yml: 1 problem',
       '  line 3: verification.autonomy.waitFor, item 2 ("workflows") must be one of: memory, workflow, ownership, test-aware, build, dependency, security, interface, tests, size, rounds, disagreement',
     ]);
   });
 
   it('checks memory: a budget of tokens, days before expiry and the roles that read lessons', async () => {
-    await config(
-      'memory:\n  budgetTokens: 50\n  expireDays: 0\n  roles: [work, learn]\n  enable: false\n',
-    );
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(
+      await problemsOf(
+        'memory:\n  budgetTokens: 50\n  expireDays: 0\n  roles: [work, learn]\n  enable: false\n',
+      ),
+    ).toEqual([
       '.github/baton.yml: 4 problems',
       '  line 2: memory.budgetTokens (50) must be at least 100',
       '  line 3: memory.expireDays (0) must be at least 1',
       '  line 4: memory.roles, item 2 ("learn") must be one of: plan, contract, work, fix, review, validate',
       '  line 5: memory.enable is not a Baton setting; did you mean `enabled`?',
     ]);
-    await config('memory:\n  roles: [work, work]\n');
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(await problemsOf('memory:\n  roles: [work, work]\n')).toEqual([
       '.github/baton.yml: 1 problem',
       '  line 2: memory.roles lists a role twice',
     ]);
@@ -120,26 +120,26 @@ describe('baton check', () => {
 
   it('checks changeSets: each repository as owner/name, at most ten', async () => {
     const eleven = Array.from({ length: 11 }, (_, i) => `acme/r${i}`).join(', ');
-    await config(`changeSets:\n  repositories: [acme/lib, client]\n  sharewith: []\n`);
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(
+      await problemsOf(`changeSets:\n  repositories: [acme/lib, client]\n  sharewith: []\n`),
+    ).toEqual([
       '.github/baton.yml: 2 problems',
       '  line 2: changeSets.repositories, item 2 ("client") must be a repository as owner/name, like acme/lib',
       '  line 3: changeSets.sharewith is not a Baton setting; did you mean `shareWith`?',
     ]);
-    await config(`changeSets:\n  repositories: [${eleven}]\n`);
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(await problemsOf(`changeSets:\n  repositories: [${eleven}]\n`)).toEqual([
       '.github/baton.yml: 1 problem',
       '  line 2: changeSets.repositories lists 11 items; at most 10 may be listed',
     ]);
-    await config('changeSets:\n  repositories: acme/lib\n');
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(await problemsOf('changeSets:\n  repositories: acme/lib\n')).toEqual([
       '.github/baton.yml: 1 problem',
       '  line 2: changeSets.repositories must be a list, not "acme/lib"',
     ]);
-    await config(
-      'changeSets:\n  repositories:\n    - acme/lib\n    - acme/client\n    - acme/app.git\n',
-    );
-    expect((await check([])).out.split('\n')).toEqual([
+    expect(
+      await problemsOf(
+        'changeSets:\n  repositories:\n    - acme/lib\n    - acme/client\n    - acme/app.git\n',
+      ),
+    ).toEqual([
       '.github/baton.yml: 1 problem',
       '  line 5: changeSets.repositories, item 3 ("acme/app.git") must be owner/name without .git, like acme/lib',
     ]);
