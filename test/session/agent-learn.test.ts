@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { parseLesson } from '../../src/core/memory/lesson.js';
-import { renderValidationMessage, type ValidationRecord } from '../../src/core/plan/validation.js';
+import { renderValidationMessage } from '../../src/core/plan/validation.js';
 import { integrationBranch, memoryBranch } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
@@ -15,6 +15,7 @@ import {
   runSession,
   toolResultsSeen,
 } from './agent-fixtures.js';
+import { failedValidation, validateRun } from './learn-fixtures.js';
 
 afterEach(removeTempDirs);
 
@@ -267,23 +268,9 @@ describe('runAgent learn', () => {
     const { root } = await makeRepo({ files: FILES });
     const api = `GET /repos/${REPOSITORY}`;
     const head = 'a'.repeat(40);
-    const record = (run_id: number): ValidationRecord => ({
-      version: 1,
-      milestone: 1,
-      run_id,
-      head,
-      passed: false,
-      exit_code: 1,
-      failed: [{ check: 'W1.1:1', worker: 'W1.3' }],
-    });
-    const run = (id: number, actor: string) => ({
-      id,
-      display_title: `baton validate ${BUILD} M1 head-${head}`,
-      created_at: '2026-11-20T10:00:00Z',
-      html_url: `${REPO}/actions/runs/${id}`,
-      path: '.github/workflows/baton.yml',
-      actor: { login: actor },
-    });
+    const record = (run_id: number) => failedValidation(head, { run_id });
+    const run = (id: number, actor: string) =>
+      validateRun(id, { build: BUILD, head, repo: REPO }, { actor: { login: actor } });
     const refusal = `${REPO}/issues/12#issuecomment-401`;
     const routes = {
       ...corrections(),

@@ -3,6 +3,7 @@ import { renderValidationMessage, type ValidationRecord } from '../../src/core/p
 import { failedValidations, publishRefusals } from '../../src/session/agent/learn/baton-records.js';
 import { GitHubReadError } from '../../src/session/reads/github-reads.js';
 import type { OneWorkflowRun } from '../../src/session/reads/github-shapes.js';
+import { failedValidation, validateRun } from './learn-fixtures.js';
 
 const BUILD = '12-add-greeting';
 const BOT = 'baton[bot]';
@@ -10,26 +11,9 @@ const REPO = 'https://github.com/octo/demo';
 const HEAD = 'a'.repeat(40);
 const LATER = 'b'.repeat(40);
 
-const record = (over: Partial<ValidationRecord> = {}): ValidationRecord => ({
-  version: 1,
-  milestone: 1,
-  run_id: 501,
-  head: HEAD,
-  passed: false,
-  exit_code: 1,
-  failed: [{ check: 'W1.1:1', worker: 'W1.3' }],
-  ...over,
-});
-
-const run = (id: number, over: Partial<OneWorkflowRun> = {}): OneWorkflowRun => ({
-  id,
-  display_title: `baton validate ${BUILD} M1 head-${HEAD}`,
-  created_at: '2026-11-20T10:00:00Z',
-  html_url: `${REPO}/actions/runs/${id}`,
-  path: '.github/workflows/baton.yml',
-  actor: { login: BOT },
-  ...over,
-});
+const record = (over: Partial<ValidationRecord> = {}) => failedValidation(HEAD, over);
+const run = (id: number, over: Partial<OneWorkflowRun> = {}) =>
+  validateRun(id, { build: BUILD, head: HEAD, repo: REPO }, { actor: { login: BOT }, ...over });
 
 /** The build's validation refs and the runs GitHub has, by id. */
 function reads(records: { ref: string; record: ValidationRecord }[], runs: OneWorkflowRun[]) {
