@@ -3,6 +3,7 @@ import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
 import { manualClock } from '../support/builds.js';
 import { rateLimitHeaders } from '../support/rate-limit-headers.js';
+import { postGraphql } from './post-graphql.js';
 
 /**
  * The simulator's GraphQL refuses what GitHub refuses ("Rate limits and query
@@ -10,16 +11,6 @@ import { rateLimitHeaders } from '../support/rate-limit-headers.js';
  * 100, a call over 500,000 possible nodes, and calls past the installation's
  * hourly points; and it honours `first`/`last`/`after` on every connection.
  */
-function post(gh: FakeGitHub, query: string, variables: Record<string, unknown> = {}) {
-  return gh.handle({
-    method: 'POST',
-    path: '/graphql',
-    query: new URLSearchParams(),
-    body: { query, variables },
-    headers: {},
-  });
-}
-
 const OLD_BUILD_SHAPE = /* GraphQL */ `
   query BatonBuild($owner: String!, $repo: String!, $integration: String!) {
     repository(owner: $owner, name: $repo) {
@@ -63,7 +54,7 @@ const PULLS_PAGE = /* GraphQL */ `
 describe('the simulated GraphQL endpoint', () => {
   it('refuses a call over 500,000 possible nodes with GitHub’s error, before running it', () => {
     const gh = new FakeGitHub();
-    const response = post(gh, OLD_BUILD_SHAPE, {
+    const response = postGraphql(gh, OLD_BUILD_SHAPE, {
       owner: gh.owner,
       repo: gh.repo,
       integration: 'baton/b1',
@@ -84,7 +75,7 @@ describe('the simulated GraphQL endpoint', () => {
   it('refuses `first` or `last` over 100, given literally or by a variable', () => {
     const gh = new FakeGitHub();
     const issue = gh.openIssue({ title: 'x' });
-    const response = post(gh, COMMENTS, { owner: gh.owner, repo: gh.repo, issue, n: 101 });
+    const response = postGraphql(gh, COMMENTS, { owner: gh.owner, repo: gh.repo, issue, n: 101 });
     expect(response.body).toEqual({
       errors: [
         {
@@ -99,7 +90,7 @@ describe('the simulated GraphQL endpoint', () => {
 
   it('refuses a connection with neither `first` nor `last`', () => {
     const gh = new FakeGitHub();
-    const response = post(
+    const response = postGraphql(
       gh,
       `query BatonBuildRefs { repository(owner: "octo-org", name: "widgets") { refs(refPrefix: "refs/heads/") { nodes { name } } } }`,
     );
@@ -126,7 +117,7 @@ describe('the simulated GraphQL endpoint', () => {
     };
     const commentsOf = (query: string) =>
       (
-        post(gh, query, { owner: gh.owner, repo: gh.repo, issue, n: 100 }).body as {
+        postGraphql(gh, query, { owner: gh.owner, repo: gh.repo, issue, n: 100 }).body as {
           data: { repository: { issue: { comments: Comments } } };
         }
       ).data.repository.issue.comments;
@@ -167,7 +158,12 @@ describe('the simulated GraphQL endpoint', () => {
         ? PULLS_PAGE.replace(', $after: String!', '').replace(', after: $after', '')
         : PULLS_PAGE;
       first = false;
-      const response = post(gh, query, { owner: gh.owner, repo: gh.repo, integration, after });
+      const response = postGraphql(gh, query, {
+        owner: gh.owner,
+        repo: gh.repo,
+        integration,
+        after,
+      });
       const page = (
         response.body as {
           data: {
@@ -194,13 +190,13 @@ describe('the simulated GraphQL endpoint', () => {
     const gh = new FakeGitHub({ now: time.now, graphqlBudget: new GraphqlBudget(3) });
     const issue = gh.openIssue({ title: 'x' });
     const variables = { owner: gh.owner, repo: gh.repo, issue, n: 10 };
-    const first = post(gh, COMMENTS, variables);
+    const first = postGraphql(gh, COMMENTS, variables);
     expect(first.headers).toMatchObject(
       rateLimitHeaders(2, { limit: 3, reset: Date.parse('2026-01-01T01:00:00Z') / 1000 }),
     );
-    post(gh, COMMENTS, variables);
-    post(gh, COMMENTS, variables);
-    const refused = post(gh, COMMENTS, variables);
+    postGraphql(gh, COMMENTS, variables);
+    postGraphql(gh, COMMENTS, variables);
+    const refused = postGraphql(gh, COMMENTS, variables);
     expect(refused.status).toBe(200);
     expect(refused.body).toEqual({
       errors: [
@@ -215,14 +211,14 @@ describe('the simulated GraphQL endpoint', () => {
       'x-ratelimit-used': '3',
     });
     time.advance(3_600_000);
-    const next = post(gh, COMMENTS, variables);
+    const next = postGraphql(gh, COMMENTS, variables);
     expect((next.body as { data?: unknown }).data).toBeDefined();
     expect(next.headers).toMatchObject({ 'x-ratelimit-remaining': '2' });
   });
 
   it('charges a call by GitHub’s formula: a page of 100 PRs with nested connections costs more than one point', () => {
     const gh = new FakeGitHub();
-    post(
+    postGraphql(
       gh,
       `query BatonBuild { repository(owner: "octo-org", name: "widgets") {
         pullRequests(first: 100) { nodes { comments(last: 100) { nodes { body } } reviews(last: 100) { nodes { body } } } }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { postGraphql } from './post-graphql.js';
 
 /**
  * The simulated GraphQL endpoint answers as GitHub does: exactly the fields a
@@ -8,16 +9,6 @@ import { FakeGitHub } from '../../sim/github/fake-github.js';
  * naming what GitHub's schema does not have. A client that reads a field it
  * never asked for sees it missing here, as on GitHub.
  */
-function post(gh: FakeGitHub, query: string, variables: Record<string, unknown> = {}) {
-  return gh.handle({
-    method: 'POST',
-    path: '/graphql',
-    query: new URLSearchParams(),
-    body: { query, variables },
-    headers: {},
-  });
-}
-
 /** An issue with a label put on it and its title changed, each by a person. */
 function issueWithHistory(gh: FakeGitHub): number {
   const number = gh.openIssue({ title: 'Add login' });
@@ -52,7 +43,7 @@ describe('the simulated GraphQL endpoint answers only what was selected', () => 
   it('gives a query with an alias, a fragment and an inline fragment exactly its fields', () => {
     const gh = new FakeGitHub();
     const issue = issueWithHistory(gh);
-    const response = post(gh, HISTORY, { owner: gh.owner, repo: gh.repo, issue });
+    const response = postGraphql(gh, HISTORY, { owner: gh.owner, repo: gh.repo, issue });
     expect(response.status).toBe(200);
     // No `lastEditedAt`, `editor`, `createdAt` nor the rename's actor: none was selected.
     expect(response.body).toEqual({
@@ -89,7 +80,7 @@ describe('the simulated GraphQL endpoint answers only what was selected', () => 
     `;
     const nodesOf = (who: boolean) =>
       (
-        post(gh, query, { owner: gh.owner, repo: gh.repo, issue, who }).body as {
+        postGraphql(gh, query, { owner: gh.owner, repo: gh.repo, issue, who }).body as {
           data: { repository: { issue: { timelineItems: { nodes: object[] } } } };
         }
       ).data.repository.issue.timelineItems.nodes;
@@ -118,7 +109,7 @@ describe('the simulated GraphQL endpoint answers only what was selected', () => 
         }
       }
     `;
-    const response = post(gh, query, {
+    const response = postGraphql(gh, query, {
       owner: gh.owner,
       repo: gh.repo,
       issue,
@@ -139,7 +130,7 @@ describe('the simulated GraphQL endpoint answers only what was selected', () => 
     }
   }
 }`;
-    const response = post(gh, query, { owner: gh.owner, repo: gh.repo, issue });
+    const response = postGraphql(gh, query, { owner: gh.owner, repo: gh.repo, issue });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       errors: [
@@ -156,7 +147,7 @@ describe('the simulated GraphQL endpoint answers only what was selected', () => 
 
   it('refuses an argument the field does not take, and a document that does not parse', () => {
     const gh = new FakeGitHub();
-    const unknownArgument = post(
+    const unknownArgument = postGraphql(
       gh,
       `{ repository(owner: "o", name: "r", private: true) { name } }`,
     );
@@ -175,7 +166,7 @@ describe('the simulated GraphQL endpoint answers only what was selected', () => 
         },
       ],
     });
-    const broken = post(gh, '{ repository(owner: "o" { name } }');
+    const broken = postGraphql(gh, '{ repository(owner: "o" { name } }');
     expect(broken.body).toMatchObject({ errors: [{ locations: [{ line: 1, column: 25 }] }] });
     expect(broken.body).not.toHaveProperty('data');
     expect(gh.graphqlBudget.spent).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
+import { postGraphql } from './post-graphql.js';
 
 /**
  * GraphQL `updateRefs` as its schema describes it: atomic, each update guarded
@@ -28,13 +29,12 @@ function deleteRefs(
   refUpdates: { name: string; beforeOid?: string; afterOid: string }[],
   token = installationToken(gh.installationId),
 ) {
-  return gh.handle({
-    method: 'POST',
-    path: '/graphql',
-    query: new URLSearchParams(),
-    body: { query: DELETE_REFS, variables: { repositoryId: gh.nodeId, refUpdates } },
-    headers: { authorization: `token ${token}` },
-  });
+  return postGraphql(
+    gh,
+    DELETE_REFS,
+    { repositoryId: gh.nodeId, refUpdates },
+    { authorization: `token ${token}` },
+  );
 }
 
 const errorsOf = (body: unknown) =>
