@@ -206,6 +206,20 @@ function merged(options: FixtureOptions): FixtureOptions {
   };
 }
 
+/** M1's validation record of the base, as the remote keeps it. */
+function recordOf(h: ReturnType<typeof usePublishHarness>) {
+  return parseValidationMessage(
+    h.fixture.git([
+      '--git-dir',
+      h.fixture.remoteDir,
+      'log',
+      '-1',
+      '--format=%B',
+      validationRef(BUILD, 1, h.fixture.base),
+    ]),
+  );
+}
+
 describe('a validation where the command passes but a check due is still marked to fail', () => {
   const GREEN = { command: 'npm test', exit_code: 0, tail: '' };
   /** M1's validation published: its record, as the remote keeps it. */
@@ -215,16 +229,7 @@ describe('a validation where the command passes but a check due is still marked 
   ) {
     writeValidation(h, validation);
     expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
-    return parseValidationMessage(
-      h.fixture.git([
-        '--git-dir',
-        h.fixture.remoteDir,
-        'log',
-        '-1',
-        '--format=%B',
-        validationRef(BUILD, 1, h.fixture.base),
-      ]),
-    );
+    return recordOf(h);
   }
   /** The milestone failed though the command passed, each of W1.1's checks a fix worker. */
   const EACH_CHECK_A_FIX = {
@@ -379,17 +384,6 @@ describe('a validation whose check passed before the work', () => {
     });
   const show = (h: ReturnType<typeof usePublishHarness>, path: string) =>
     h.fixture.git(['--git-dir', h.fixture.remoteDir, 'show', `${INTEGRATION}:${path}`]);
-  const recordOf = (h: ReturnType<typeof usePublishHarness>) =>
-    parseValidationMessage(
-      h.fixture.git([
-        '--git-dir',
-        h.fixture.remoteDir,
-        'log',
-        '-1',
-        '--format=%B',
-        validationRef(BUILD, 1, h.fixture.base),
-      ]),
-    );
 
   describe('the first time', () => {
     const h = usePublishHarness(options());
