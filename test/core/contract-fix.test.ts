@@ -194,41 +194,42 @@ describe('decide: a milestone whose check passed before the work', () => {
     expect(dispatched(decide({ snapshot, config, now: NOW }))).toEqual([]);
   });
 
-  /** W0.2's pull request merged: the build branch moved to `head`. */
-  const fixMerged: Partial<BuildSnapshot> = {
-    pulls: [
-      make.pull({ number: 101, worker: 'W1.1', state: 'merged' }),
-      make.pull({ number: 103, worker: 'W2.1', state: 'merged' }),
-      make.pull({ number: 104, worker: 'W0.2', state: 'merged' }),
-    ],
-  };
-
-  it('validates the milestone again once the contract fix merged', () => {
-    const snapshot = contracted({
-      ...fixMerged,
+  /**
+   * W0.2's pull request merged after M2's validation at c1 proved nothing of
+   * W1.1's check: the build branch moved to `head`; `runs` and `validations`
+   * came after.
+   */
+  const fixMerged = (
+    runs: BuildSnapshot['runs'] = [],
+    validations: BuildSnapshot['validations'] = [],
+  ): BuildSnapshot =>
+    contracted({
+      pulls: [
+        make.pull({ number: 101, worker: 'W1.1', state: 'merged' }),
+        make.pull({ number: 103, worker: 'W2.1', state: 'merged' }),
+        make.pull({ number: 104, worker: 'W0.2', state: 'merged' }),
+      ],
       runs: [
         ...deliveredRuns(),
         validateRun(2, sha('c1')),
         make.run({ id: 7400, worker: 'W0.2', role: 'contract' }),
+        ...runs,
       ],
-      validations: [unprovenM2(sha('c1'), 'W0.2')],
+      validations: [unprovenM2(sha('c1'), 'W0.2'), ...validations],
     });
+
+  it('validates the milestone again once the contract fix merged', () => {
+    const snapshot = fixMerged();
     expect(dispatched(decide({ snapshot, config, now: NOW }))).toEqual([
       `validate M2 head-${head}`,
     ]);
   });
 
   it('asks a person, once, when the check passes before the work again after its fix, and starts nothing', () => {
-    const snapshot = contracted({
-      ...fixMerged,
-      runs: [
-        ...deliveredRuns(),
-        validateRun(2, sha('c1')),
-        make.run({ id: 7400, worker: 'W0.2', role: 'contract' }),
-        validateRun(2, head, { id: 7301 }),
-      ],
-      validations: [unprovenM2(sha('c1'), 'W0.2'), unprovenM2(head, null, 7301)],
-    });
+    const snapshot = fixMerged(
+      [validateRun(2, head, { id: 7301 })],
+      [unprovenM2(head, null, 7301)],
+    );
     const actions = decide({ snapshot, config, now: NOW });
     expect(dispatched(actions)).toEqual([]);
     expect(kinds(actions)).not.toContain('open-final-pull');
