@@ -78,33 +78,16 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
       ? refsNode(gh, String(variables.validationPrefix))
       : { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
     pullRequests: pullsNode(gh, integration),
-    finalPulls: {
-      nodes: pulls
-        .filter((p) => p.head === integration && p.base === defaultBranch)
-        .reverse()
-        .map((p) => ({
-          number: p.number,
-          state: stateOf(p),
-          merged: p.mergedAt !== null,
-          url: `${gh.htmlUrl}/pull/${p.number}`,
-          isCrossRepository: p.fork !== undefined,
-          autoMergeRequest: p.autoMerge ? { enabledAt: p.createdAt } : null,
-          mergeStateStatus: finalMergeState(gh, p),
-        })),
-    },
-    memoryPulls: {
-      nodes: pulls
-        .filter((p) => p.head === String(variables.memoryBranch) && p.base === defaultBranch)
-        .reverse()
-        .map((p) => ({
-          number: p.number,
-          state: stateOf(p),
-          merged: p.mergedAt !== null,
-          url: `${gh.htmlUrl}/pull/${p.number}`,
-          isCrossRepository: p.fork !== undefined,
-          changedFiles: changedFiles(gh, p),
-        })),
-    },
+    finalPulls: pullsInto(gh, pulls, { head: integration, base: defaultBranch }, (p) => ({
+      autoMergeRequest: p.autoMerge ? { enabledAt: p.createdAt } : null,
+      mergeStateStatus: finalMergeState(gh, p),
+    })),
+    memoryPulls: pullsInto(
+      gh,
+      pulls,
+      { head: String(variables.memoryBranch), base: defaultBranch },
+      (p) => ({ changedFiles: changedFiles(gh, p) }),
+    ),
     plan: blobAt(gh, String(variables.planPath)),
     contract: variables.contractPath ? blobAt(gh, String(variables.contractPath)) : null,
     workers: treeAt(gh, String(variables.workersPath), false),
@@ -115,6 +98,31 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
 }
 
 /** How many paths a pull request changes from where its head left its base (GitHub's `changedFiles`). */
+/**
+ * The pull requests from `head` into `base`, newest first: what the final and
+ * the learn pull requests' lists both read of each, and what `more` adds.
+ */
+function pullsInto(
+  gh: GitHubState,
+  pulls: SimPull[],
+  { head, base }: { head: string; base: string },
+  more: (pull: SimPull) => Record<string, unknown>,
+) {
+  return {
+    nodes: pulls
+      .filter((p) => p.head === head && p.base === base)
+      .reverse()
+      .map((p) => ({
+        number: p.number,
+        state: stateOf(p),
+        merged: p.mergedAt !== null,
+        url: `${gh.htmlUrl}/pull/${p.number}`,
+        isCrossRepository: p.fork !== undefined,
+        ...more(p),
+      })),
+  };
+}
+
 function changedFiles(gh: GitHubState, pull: SimPull): number {
   const head = gh.git.resolve(pull.head);
   const base = gh.git.resolve(pull.base);
