@@ -27,6 +27,7 @@ const LANGUAGES: Array<{ path: string; check: string; weakened: Record<string, s
       xit: "xit('works', () => {\n  expect(run()).toBe(1);\n  expect(run()).not.toBe(2);\n});\n",
       fewer: "it('works', () => {\n  expect(run()).toBe(1);\n});\n",
       emptied: "it('works', () => {});\nconst expected = [expect(1), expect(2)];\n",
+      tautology: "it('works', () => {\n  expect(1).toBe(1);\n  expect(run()).not.toBe(2);\n});\n",
     },
   },
   {
@@ -38,6 +39,7 @@ const LANGUAGES: Array<{ path: string; check: string; weakened: Record<string, s
       call: 'def test_works():\n    pytest.skip("later")\n    assert run() == 1\n',
       unittest: '@unittest.skip("x")\ndef test_works():\n    assert run() == 1\n',
       fewer: 'def test_works():\n    run()\n',
+      tautology: 'def test_works():\n    assert 1 == 1\n',
     },
   },
   {
@@ -54,6 +56,7 @@ const LANGUAGES: Array<{ path: string; check: string; weakened: Record<string, s
     weakened: {
       ignore: '#[test]\n#[ignore]\nfn works() {\n    assert_eq!(run(), 1);\n}\n',
       fewer: '#[test]\nfn works() {\n    run();\n}\n',
+      tautology: '#[test]\nfn works() {\n    assert_eq!(1, 1);\n}\n',
     },
   },
   {
@@ -63,6 +66,7 @@ const LANGUAGES: Array<{ path: string; check: string; weakened: Record<string, s
       disabled: '@Disabled\n@Test\nvoid works() {\n    assertEquals(1, run());\n}\n',
       ignore: '@Ignore\n@Test\nvoid works() {\n    assertEquals(1, run());\n}\n',
       fewer: '@Test\nvoid works() {\n    run();\n}\n',
+      tautology: '@Test\nvoid works() {\n    assertEquals(1, 1);\n}\n',
     },
   },
 ];
@@ -85,6 +89,33 @@ describe("a contract file's change", () => {
     );
     expect(stronger).not.toBe(check);
     expect(judgeContractFile({ path, before: file(check), after: file(stronger) })).toBeNull();
+  });
+
+  it('names the assertion a tautology replaced', () => {
+    const judged = judgeContractFile({
+      path: 'test/contract/a.test.js',
+      before: file("test('whispers', async () => {\n  assert.equal(whisper('HI'), '(hi)');\n});\n"),
+      after: file("test('whispers', async () => {\n  assert.equal('(hi)', '(hi)');\n});\n"),
+    });
+    expect(judged?.rule).toContain(
+      `its assertion "assert.equal(whisper('HI'), '(hi)');" is changed or gone`,
+    );
+  });
+
+  it.each([
+    {
+      how: 'node:test',
+      before: "test('works', { todo: 'W1.1:1' }, () => assert.equal(run(), 1));\n",
+      after: "test('works', () => assert.equal(run(), 1));\n",
+    },
+    {
+      how: 'Vitest',
+      before: "it.fails('works', () => expect(run()).toBe(1));\n",
+      after: "it('works', () => expect(run()).toBe(1));\n",
+    },
+  ])("$how: a mark taken off an assertion's own line is kept", ({ before, after }) => {
+    const path = 'test/contract/a.test.ts';
+    expect(judgeContractFile({ path, before: file(before), after: file(after) })).toBeNull();
   });
 
   it.each([

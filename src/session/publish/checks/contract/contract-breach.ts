@@ -3,8 +3,10 @@
  * "Workers cannot weaken the contract"), judged on a file's entry before and
  * after: pure, so each rule is tested by itself.
  */
+
+import { quotedValue } from '../../../../core/vocabulary/quoted-value.js';
 import { jsCallMarked, pythonDecorated } from './check-marks.js';
-import { countMatches, languageOf } from './test-languages.js';
+import { countMatches, languageOf, type TestLanguage } from './test-languages.js';
 
 /** A path's entry in a commit's tree: its mode and, for a file, its text. */
 export interface TreeEntry {
@@ -67,11 +69,45 @@ export function judgeContractFile({
   if ((asserts[1] ?? 0) < (asserts[0] ?? 0)) {
     return breach(`it asserts less: ${asserts[0]} assertions before, ${asserts[1]} after`);
   }
+  const changed = changedAssertion(before.text, after.text, language);
+  if (changed !== null) {
+    return breach(
+      `its assertion ${quotedValue(changed)} is changed or gone: a check asserts what its criterion says, not something that holds whatever the code does`,
+    );
+  }
   const empty = [
     countMatches(before.text, language.emptyBodies),
     countMatches(after.text, language.emptyBodies),
   ];
   if ((empty[1] ?? 0) > (empty[0] ?? 0)) return breach("a check's body is emptied");
+  return null;
+}
+
+/**
+ * The first line of `before` holding an assertion that `after` no longer holds
+ * as it was (trimmed; each line counted as often as it is there), or null. The
+ * count alone lets an assertion be rewritten as a tautology (`expect(1).toBe(1)`),
+ * which passes whatever the code does; a worker adds assertions, never rewrites one.
+ * A line that also marks its check to fail is left out: its worker removes the mark.
+ */
+function changedAssertion(
+  before: string,
+  after: string,
+  { assertions, expectFail }: TestLanguage,
+): string | null {
+  const left = new Map<string, number>();
+  for (const line of after.split('\n')) {
+    const kept = line.trim();
+    left.set(kept, (left.get(kept) ?? 0) + 1);
+  }
+  for (const line of before.split('\n')) {
+    const asserted = line.trim();
+    if (countMatches(asserted, assertions) === 0 || countMatches(asserted, expectFail) > 0)
+      continue;
+    const count = left.get(asserted) ?? 0;
+    if (count === 0) return asserted;
+    left.set(asserted, count - 1);
+  }
   return null;
 }
 
