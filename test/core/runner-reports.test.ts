@@ -132,6 +132,7 @@ describe('reportingCommand', () => {
     scripts: {
       test: 'vitest run',
       'test:node': 'node --test',
+      'test:tap': 'node --test --test-reporter=tap --test-concurrency=1',
       'test:files': 'node --test test/a.test.mjs',
       'test:two': 'vitest run; echo done',
       'test:go': 'go test ./...',
@@ -165,6 +166,10 @@ describe('reportingCommand', () => {
     [
       'npm run test:node',
       'npm run test:node -- --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination=/tmp/r/report',
+    ],
+    [
+      'npm run test:tap',
+      'npm run test:tap -- --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination=/tmp/r/report',
     ],
     ['go test ./pkg/login', 'go test ./pkg/login -json > /tmp/r/report'],
     [

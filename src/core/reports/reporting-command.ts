@@ -111,7 +111,8 @@ function plan(
   if (flags === null) return `${runner} writes no report Baton reads`;
   if (inScript && flags.notInScript) return flags.notInScript;
   if (flags.afterTest !== undefined) {
-    const own = nodeReporterFlags(part.words, flags.afterTest, input.reportFile);
+    // A script's arguments land at its end, after the script's own reporters: ours come last there.
+    const own = nodeReporterFlags(part.words, flags.afterTest, input.reportFile, inScript);
     if (own === null)
       return "it names node's reporters with fewer destinations than reporters, so Baton's could not be matched to its own";
     flags.afterTest = own;
@@ -119,10 +120,10 @@ function plan(
     const at = /(?:^|\s)--test(?=\s|$)/.exec(command.slice(start, part.end));
     if (!at) return '`node --test` is not written plainly';
     const after = start + at.index + at[0].length;
-    if (inScript && command.slice(after, part.end).trim() !== '')
+    if (inScript && part.words.slice(part.words.indexOf('--test') + 1).some(isFile))
       return "the script names files after `node --test`, and node reads a reporter's flags only before them";
     return {
-      command: insertAt(command, after, ` ${flags.afterTest}`),
+      command: insertAt(command, inScript ? part.end : after, ` ${flags.afterTest}`),
       format: flags.format,
       runner,
     };
@@ -133,7 +134,8 @@ function plan(
 /**
  * `node --test`'s reporter flags: the spec reporter on stdout and TAP to the
  * report where the command names none; where it names its own, TAP to the
- * report and each of its reporters still on stdout. Node pairs reporters and
+ * report and each of its reporters still on stdout, ours before its own or,
+ * `last` (added at a script's end), after them. Node pairs reporters and
  * destinations in order and refuses counts that differ: a command that names
  * some destinations but not all is left as it is (null).
  */
@@ -141,6 +143,7 @@ function nodeReporterFlags(
   words: readonly string[],
   plain: string,
   reportFile: string,
+  last: boolean,
 ): string | null {
   const reporters = words.filter((word) => /^--test-reporter(=|$)/.test(word)).length;
   const destinations = words.filter((word) =>
@@ -149,9 +152,14 @@ function nodeReporterFlags(
   if (reporters === 0) return plain;
   if (destinations !== 0 && destinations !== reporters) return null;
   const ours = `--test-reporter=tap --test-reporter-destination=${shellWord(reportFile)}`;
-  return destinations === reporters
-    ? ours
-    : `${ours}${' --test-reporter-destination=stdout'.repeat(reporters)}`;
+  if (destinations === reporters) return ours;
+  const theirs = Array.from({ length: reporters }, () => '--test-reporter-destination=stdout');
+  return (last ? [...theirs, ours] : [ours, ...theirs]).join(' ');
+}
+
+/** A word after `node --test` that is not a flag: a file or folder node would run (or a flag's own value). */
+function isFile(word: string): boolean {
+  return !word.startsWith('-');
 }
 
 /** The `package.json` script a runner such as `npm test`, `npm run x` or `pnpm x` runs, or null. */
