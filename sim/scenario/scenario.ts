@@ -127,6 +127,13 @@ export interface ScenarioWorker {
   /** How attempts end before the one that delivers: the model reports `failed`, or its API errors. */
   failures?: AttemptFailure[];
   /**
+   * What an `attack` attempt writes instead of its files, and the command it shows
+   * passing (default `check`): a way to make the contract's checks pass whatever the
+   * code does. A fix session a `/retry` asks for on its open pull request writes
+   * `files`, the honest work.
+   */
+  attack?: { files: Record<string, string>; check?: string; summary: string };
+  /**
    * What a fix session for failing checks (its first message says "These
    * checks failed on") writes before it runs the check again, and how it
    * reports it; without this, such a fix only runs the check.
@@ -169,8 +176,10 @@ export interface TalkScript {
  * `weaken-contract`: the model writes its files, deletes a contract check file
  * of another worker's criterion (the contract worker's, `W0.1`), and submits
  * `complete`, which publish refuses.
+ * `attack`: the model writes the worker's `attack` files instead, shows its
+ * check passing and submits `complete`.
  */
-export type AttemptFailure = 'failed' | 'error' | 'code-change' | 'weaken-contract';
+export type AttemptFailure = 'failed' | 'error' | 'code-change' | 'weaken-contract' | 'attack';
 
 /** What a `code-change` attempt writes besides its files: code, which a research build refuses. */
 export const STRAY_CODE = { path: 'src/stray.js', text: 'export const stray = true;\n' };

@@ -103,7 +103,8 @@ function checksOf(lint: Lint): Record<Checked, { criterion: string; name: string
   };
 }
 
-const IMPORTS = "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n\n";
+export const IMPORTS =
+  "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n\n";
 
 /** A check file: marked to fail (`todo`, naming its criterion) as the contract writes it, or plain as its worker leaves it. */
 function checkText(checks: Checks, worker: Checked, marked: boolean): string {
@@ -167,7 +168,7 @@ const CONTEXT = 'The project is plain ES modules under `src/`, tested with `node
  * before it takes a session's report; the contract's checks under
  * `test/contract/` run by the contract's command, in CI and in validation.
  */
-const PACKAGE = {
+export const PACKAGE = {
   name: 'widgets',
   private: true,
   type: 'module',
@@ -321,10 +322,17 @@ export function evidenceSettings({
   return `session:\n${allow}  engine:\n    default: baton\n    work: ${engine}\n    fix: ${engine}\n    allow: [baton, ${engine}]\nverification:\n  validation:\n    engine: ${engine}\n`;
 }
 
-/** The widgets project, its tests `test/*.test.js` apart from the contract's, with `evidenceSettings`. */
-export function setUpEvidence(settings: {
+/**
+ * The widgets project, its tests `test/*.test.js` apart from the contract's, with `evidenceSettings`;
+ * `files` are committed with its tests, over them.
+ */
+export function setUpEvidence({
+  files = {},
+  ...settings
+}: {
   workflows: boolean;
   engine?: Engine;
+  files?: Record<string, string>;
 }): (gh: FakeGitHub) => void {
   return (gh) => {
     setUpWidgetsWith(evidenceSettings(settings))(gh);
@@ -334,6 +342,7 @@ export function setUpEvidence(settings: {
         'package.json': `${JSON.stringify(PACKAGE, null, 2)}\n`,
         // A test from the start, so that `test/*.test.js` names one before any worker adds its own.
         'test/package.test.js': `${IMPORTS}import { readFileSync } from 'node:fs';\n\ntest('names the package', () => {\n  assert.equal(JSON.parse(readFileSync('package.json', 'utf8')).name, 'widgets');\n});\n`,
+        ...files,
       },
       'Run the project tests apart from the contract',
     );

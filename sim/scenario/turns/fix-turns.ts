@@ -24,7 +24,8 @@ const MARKERS = "'^(<<<<<<<|>>>>>>>)( |$)'";
  * the scenario's round asks for, runs the check, submits. For a conflict:
  * views each conflicted file, replaces every conflict block with a resolution
  * that keeps both sides, shows no marker is left and the check passes,
- * submits. For anything else: runs the check and submits.
+ * submits. For a `/retry` of an attack: writes the worker's own files, runs
+ * the check, submits. For anything else: runs the check and submits.
  */
 export function fixTurn(input: TurnInput): TurnAnswer {
   const worker = turnWorker(input, 'a fix session of no worker');
@@ -40,6 +41,16 @@ export function fixTurn(input: TurnInput): TurnAnswer {
       return conflictFix(input, worker);
     case 'checks':
       return worker.checksFix ? checksFix(input, worker, worker.checksFix) : recheck(input, worker);
+    case 'comment':
+      // A `/retry` of an attack that opened its pull request: the honest work this time.
+      return worker.attack
+        ? checksFix(
+            input,
+            worker,
+            { files: worker.files, summary: worker.summary },
+            'Another attempt is asked for on my pull request. Reading my earlier report, then writing the code the brief asks for.',
+          )
+        : recheck(input, worker);
     default:
       return recheck(input, worker);
   }
@@ -136,11 +147,12 @@ function checksFix(
   input: TurnInput,
   worker: ScenarioWorker,
   fix: NonNullable<ScenarioWorker['checksFix']>,
+  why = 'The checks named in my brief fail on my head. Reading my earlier report, then fixing it.',
 ): TurnAnswer {
   switch (input.request.turn) {
     case 0:
       return say(
-        'The checks named in my brief fail on my head. Reading my earlier report, then fixing it.',
+        why,
         ...viewEarlierReport(input),
         ...Object.entries(fix.files).map(([path, file_text]) => createCall(input, path, file_text)),
       );

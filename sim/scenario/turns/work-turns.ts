@@ -12,6 +12,7 @@ import {
   type TurnAnswer,
   type TurnInput,
   turnWorker,
+  unexpected,
   viewCall,
   workerFiles,
 } from './turn.js';
@@ -28,15 +29,25 @@ export function workTurn(input: TurnInput): TurnAnswer {
   if (!('id' in worker)) return worker;
   if (worker.talk) return talkWorkTurn(input, worker, worker.talk);
   const planned = worker.failures?.[input.ordinal - 1];
-  // A code change or a weakened contract is no failure the model knows of: it delivers, and publish refuses.
-  const fails = planned === 'code-change' || planned === 'weaken-contract' ? undefined : planned;
+  // A code change, a weakened contract or an attack is no failure the model knows of: it delivers, and publish judges.
+  const fails =
+    planned === 'code-change' || planned === 'weaken-contract' || planned === 'attack'
+      ? undefined
+      : planned;
   const weakened =
     planned === 'weaken-contract' ? contractFileOfAnother(input.scenario, worker) : null;
-  const files = [
-    ...workerFiles(input, worker),
-    ...(planned === 'code-change' ? [[STRAY_CODE.path, STRAY_CODE.text] as [string, string]] : []),
-  ];
-  const check = withBuild(worker.check, request.build);
+  const attack = planned === 'attack' ? worker.attack : undefined;
+  if (planned === 'attack' && !attack) return unexpected(input, `${worker.id} has no attack`);
+  const files = attack
+    ? workerFiles(input, { ...worker, files: attack.files })
+    : [
+        ...workerFiles(input, worker),
+        ...(planned === 'code-change'
+          ? [[STRAY_CODE.path, STRAY_CODE.text] as [string, string]]
+          : []),
+      ];
+  const check = withBuild(attack?.check ?? worker.check, request.build);
+  const marks = ownMarks(input.scenario, worker).filter(({ path }) => !attack?.files[path]);
   switch (request.turn) {
     case 0:
       return say(
@@ -62,7 +73,7 @@ export function workTurn(input: TurnInput): TurnAnswer {
           ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
             createCall(input, path, file_text),
           ),
-          ...ownMarks(input.scenario, worker).map(({ path, mark }) =>
+          ...marks.map(({ path, mark }) =>
             input.call(EDITOR, { command: 'str_replace', path, old_str: mark, new_str: '' }),
           ),
           ...(weakened
@@ -75,7 +86,9 @@ export function workTurn(input: TurnInput): TurnAnswer {
     case 3: {
       if (fails) return submitFailed(input, worker, resultOf(input, 'bash') ?? '');
       return reportIfPassed(input, 'The check passes; every success criterion is met.', () =>
-        submit(input, worker, worker.summary, request.build),
+        attack
+          ? submit(input, { ...worker, files: attack.files }, attack.summary, request.build)
+          : submit(input, worker, worker.summary, request.build),
       );
     }
     default:
