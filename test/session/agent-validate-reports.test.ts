@@ -226,6 +226,47 @@ it('keeps the plain greeting', () => { expect(greet()).toBe('Hello'); });
     });
   });
 
+  it("Vitest: the work's code cannot rig the run on the contract's commit: a runner setting it leaves behind is not read there", async () => {
+    const command = 'npx vitest run test/contract';
+    const file = 'test/contract/greet.test.ts';
+    const checks = `import { expect, it } from 'vitest';
+import { greet } from '../../src/greet.mjs';
+it('greets by name', () => { expect(greet('Ada')).toBe('Hello, Ada'); });
+it('adds numbers', () => { expect(1 + 1).toBe(2); });
+it('keeps the plain greeting', () => { expect(greet()).toBe('Hello'); });
+`;
+    // The work's code, when the checks import it, leaves a runner setting (sealed as absent, so never
+    // committed) whose setup fails every check: read by a later run, "adds numbers", which passed
+    // before any work, would read as failing before and so as proven.
+    const rigging = `import { writeFileSync } from 'node:fs';
+writeFileSync('vitest.config.ts', "export default { test: { setupFiles: ['./rig.mjs'] } };\\n");
+writeFileSync('rig.mjs', "import { beforeEach } from 'vitest';\\nbeforeEach(() => { throw new Error('rigged'); });\\n");
+${DONE_CODE}`;
+    const { root } = await twoCommits(
+      {
+        [contractPath(BUILD)]: contract(command, file),
+        [file]: checks,
+        'src/greet.mjs': BEFORE_CODE,
+        'vitest.config.mjs': 'export default {};\n',
+        'package.json': JSON.stringify({ type: 'module' }),
+      },
+      { 'src/greet.mjs': rigging },
+    );
+    await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
+    const { code, result, requests } = await validate(root);
+    expect(code).toBe(0);
+    expect(requests).toEqual([]);
+    expect(result.validation).toMatchObject({
+      exit_code: 0,
+      failures: [],
+      checks: [
+        { criterion: 'W1.1:1', before: 'failed', after: 'passed', verdict: 'proven' },
+        { criterion: 'W1.1:2', before: 'passed', after: 'passed', verdict: 'not-proven' },
+        { criterion: 'W1.1:3', before: 'passed', after: 'passed', verdict: 'guard' },
+      ],
+    });
+  });
+
   it('a green exit whose report does not parse is no pass: it fails `command`', async () => {
     // A runner that exits 0 and leaves a report that is not JSON where Baton reads it.
     const fake = `#!/bin/sh

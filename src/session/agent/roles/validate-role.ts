@@ -75,19 +75,18 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
     // What runs the checks is the contract's as it was sealed, whatever the head holds.
     const sealed = await restoreSeal(ctx, sandbox);
     if (!sealed.ok) return failedOutcome(sealed.problem);
-    // Run on the head and on the contract's commit, each check judged by the runner's reports.
+    // Run on the contract's commit, then on the head, each check judged by the runner's reports;
+    // the move there and back undoes the seal, which goes back over the head before it runs.
     const { run, judged, report } = await runContractTwice(ctx, sandbox, {
       build,
       milestone,
       contract: contract.contract,
       runCommand: (command) => runContract(ctx, sandbox, command),
+      reseal: async () => {
+        const again = await restoreSeal(ctx, sandbox);
+        if (!again.ok) throw new Error(again.problem);
+      },
     });
-    // The run on the contract's commit moved the checkout there and back: the seal again, so
-    // that what the model reads, where one is asked, is what ran.
-    if (judged?.contract_commit) {
-      const again = await restoreSeal(ctx, sandbox);
-      if (!again.ok) return failedOutcome(again.problem);
-    }
     const result = (failures: ValidationResult['failures']): RoleOutcome => ({
       status: 'complete',
       reason: null,

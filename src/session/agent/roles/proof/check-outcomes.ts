@@ -4,7 +4,7 @@
  * (bounded, never trusted to parse), and the failures the judgement names, each
  * with its brief, written by code from the report rather than by a model.
  */
-import { chmod, mkdir, open, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   REPORT_MAX_BYTES,
@@ -28,14 +28,25 @@ export interface ReportFiles {
  * never a file the repository's tests find or `git status` shows.
  */
 export async function reportFiles(workDir: string, run: 'before' | 'after'): Promise<ReportFiles> {
-  const dir = path.join(workDir, '.git', 'baton-reports');
+  const { report, vitestReporter } = reportPaths(workDir, run);
+  const dir = path.dirname(report);
   await mkdir(dir, { recursive: true });
   // The runner runs as the tools user, who writes the report here: mkdir's mode is masked by the umask.
   await chmod(dir, 0o777);
-  const report = path.join(dir, `${run}.report`);
-  const vitestReporter = path.join(dir, `${run}-vitest-reporter.mjs`);
-  await writeFile(vitestReporter, vitestReporterSource(report), { mode: 0o644 });
+  // Whatever an earlier run's code left at these paths (a report, a link) goes: the report read is the one this run wrote.
+  await rm(report, { force: true, recursive: true });
+  await rm(vitestReporter, { force: true, recursive: true });
+  await writeFile(vitestReporter, vitestReporterSource(report), { mode: 0o644, flag: 'wx' });
   return { report, vitestReporter };
+}
+
+/** Where a run's report and Baton's reporter for Vitest lie, nothing written. */
+export function reportPaths(workDir: string, run: 'before' | 'after'): ReportFiles {
+  const dir = path.join(workDir, '.git', 'baton-reports');
+  return {
+    report: path.join(dir, `${run}.report`),
+    vitestReporter: path.join(dir, `${run}-vitest-reporter.mjs`),
+  };
 }
 
 /** The report a run wrote, read at most one byte past the bound, so a report too large is no report. */

@@ -1,9 +1,9 @@
 /**
  * The contract's command run twice, each run writing its runner's report
- * (docs/verification.md, "Fails before, passes after"): on the head validated,
- * then on the contract's commit (the first-parent commit of the build branch
- * that brought `contract.json`: its checks before any work), in the same
- * sandbox, whose copy of the checkout is moved there and back. Each check is
+ * (docs/verification.md, "Fails before, passes after"): on the contract's
+ * commit (the first-parent commit of the build branch that brought
+ * `contract.json`: its checks before any work), then on the head validated, in
+ * the same sandbox, whose copy of the checkout is moved there and back. Each check is
  * judged from the two reports (src/core/verification/check-proof.ts); the
  * failures are per check, not the exit status. A command whose runner cannot
  * be made to report, or a red run without a report, is left to the exit status
@@ -31,6 +31,7 @@ import {
   readRunReport,
   recordedChecks,
   reportFiles,
+  reportPaths,
 } from './check-outcomes.js';
 import { contractCommit as newestContractCommit } from './contract-commit.js';
 
@@ -52,9 +53,14 @@ export interface TwoRuns {
 export type RunCommand = (command: string) => Promise<ContractRun>;
 
 /**
- * Runs the contract's command on the head and on the contract's commit, each
+ * Runs the contract's command on the contract's commit, then on the head, each
  * writing its report, and judges each check; where no report can judge them,
- * the head's run alone, as the command is.
+ * the head's run alone, as the command is. The contract's commit runs first,
+ * before any code of the work has run in the sandbox: what the work's code
+ * leaves in the checkout when it runs (an untracked runner setting, a file a
+ * check looks for) could otherwise rig that run so that a check that passed
+ * before the work reads as failing then, and so as proven. `reseal` puts the
+ * seal back over the head before it runs (the move there and back undid it).
  */
 export async function runContractTwice(
   ctx: AgentContext,
@@ -64,14 +70,21 @@ export async function runContractTwice(
     milestone,
     contract,
     runCommand,
-  }: { build: string; milestone: number; contract: Contract; runCommand: RunCommand },
+    reseal,
+  }: {
+    build: string;
+    milestone: number;
+    contract: Contract;
+    runCommand: RunCommand;
+    reseal: () => Promise<void>;
+  },
 ): Promise<TwoRuns> {
   const scripts = await packageScripts(sandbox.workDir);
-  const after = await reportFiles(sandbox.workDir, 'after');
+  const paths = reportPaths(sandbox.workDir, 'after');
   const planned = reportingCommand({
     command: contract.command,
-    reportFile: after.report,
-    vitestReporter: after.vitestReporter,
+    reportFile: paths.report,
+    vitestReporter: paths.vitestReporter,
     scripts,
   });
   if (planned.kind === 'exit-status') {
@@ -79,6 +92,14 @@ export async function runContractTwice(
     ctx.log(`no runner's report for the contract's command (${planned.why}): ${report}`);
     return { run: await runCommand(contract.command), judged: null, report };
   }
+  const contractCommit = await contractCommitOf(ctx, build);
+  const beforeReport =
+    contractCommit === null
+      ? ({ ok: false, reason: "the contract's commit is not in the checkout's history" } as const)
+      : await runBefore(ctx, sandbox, { contract, contractCommit, runCommand });
+  if (contractCommit !== null) await reseal();
+  // Written only now, at the paths the command names: nothing the first run left there stays.
+  const after = await reportFiles(sandbox.workDir, 'after');
   const run = await runCommand(planned.command);
   const afterReport = await readRunReport(after.report, planned.format);
   if (!afterReport.ok) {
@@ -100,11 +121,6 @@ export async function runContractTwice(
     }
     return { run, judged: null, report: afterReport.reason };
   }
-  const contractCommit = await contractCommitOf(ctx, build);
-  const beforeReport =
-    contractCommit === null
-      ? ({ ok: false, reason: "the contract's commit is not in the checkout's history" } as const)
-      : await runBefore(ctx, sandbox, { contract, contractCommit, runCommand });
   if (!beforeReport.ok) ctx.log(`no report on the contract's commit: ${beforeReport.reason}`);
   const { guards, due } = await planOf(ctx, build, milestone);
   const proofs = judgeChecks({
