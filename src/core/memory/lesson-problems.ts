@@ -1,15 +1,16 @@
 /**
  * What a lesson may never be, whatever a person approved: a lesson reaches
  * every session of its roles, so one that changes the contract, grants a
- * permission, names a secret, changes a workflow, reaches another repository
- * or claims to outrank the brief would be an instruction planted in the
- * repository. Such a lesson is left out when read, with the rule it breaks
+ * permission, names a secret, changes a workflow, reaches another repository,
+ * claims to outrank the brief or hides text a person on GitHub cannot see
+ * would be an instruction planted in the repository. Such a lesson is left out when read, with the rule it breaks
  * named. One table, each rule a name, what it refuses, and where it looks.
  */
 import { matchesGlob } from '../verification/path-glob.js';
 import type { Lesson } from './lesson.js';
 
 export type LessonRule =
+  | 'hidden'
   | 'contract'
   | 'permission'
   | 'secret'
@@ -126,8 +127,29 @@ function reachesOther(text: string, repository: string | undefined): boolean {
   return false;
 }
 
+/**
+ * Characters that render as nothing on GitHub but reach a model: format
+ * characters (zero-width spaces and joiners, bidi controls, the BOM, soft
+ * hyphens), every default ignorable code point (tag characters, which a model
+ * reads as the ASCII they shadow; variation selectors), control characters
+ * but line breaks and tabs, and the fillers that render blank. A lesson
+ * holding one would say to sessions what the person who approved it did not
+ * see, and its words would pass the other rules split by one.
+ */
+const HIDDEN =
+  /[\p{Cf}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0\u2800]|[^\P{Cc}\n\r\t]/u;
+
 /** The rules, each named; a lesson that breaks one is left out. */
 export const LESSON_RULES: readonly Rule[] = [
+  {
+    rule: 'hidden',
+    message:
+      'holds characters that render as nothing on GitHub (zero-width, bidi, tag, variation or control characters): a session would read what the person who approved it could not see',
+    reads: 'all',
+    patterns: [],
+    // A cited line is the checkout's own text, read by code (a BOM on a file's first line).
+    check: (text, field) => !/^citations\.\d+\.text$/.test(field) && HIDDEN.test(text),
+  },
   {
     rule: 'contract',
     message:
