@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
@@ -159,6 +159,10 @@ describe('runAgent learn', () => {
 
   it("sends back a lesson whose evidence is not a gathered correction's link, or whose citation is no line", async () => {
     const { root } = await makeRepo({ files: FILES });
+    // A link into .git on the branch the session reads (a person's; publish refuses a session's).
+    await symlink('../.git/config', path.join(root, 'src/cfg'));
+    gitIn(root, 'add', 'src/cfg');
+    gitIn(root, 'commit', '-q', '-m', 'A link');
     const { code, requests } = await runSession({
       root,
       env,
@@ -169,6 +173,10 @@ describe('runAgent learn', () => {
             lessons: [
               { ...LESSON, evidence: [OUTSIDER_COMMENT] },
               { ...LESSON, slug: 'second', citations: [{ path: '../etc/passwd', line: 1 }] },
+              // Git's own files (the remote, its credentials where a checkout keeps them) are no code
+              // to cite, and the model's read tools refuse them.
+              { ...LESSON, slug: 'third', citations: [{ path: '.git/config', line: 1 }] },
+              { ...LESSON, slug: 'fourth', citations: [{ path: 'src/cfg', line: 1 }] },
             ],
           }),
         ),
@@ -182,6 +190,12 @@ describe('runAgent learn', () => {
     );
     expect(answered).toContain(
       'lessons.1.citations.0: ../etc/passwd:1: name a path inside the repository',
+    );
+    expect(answered).toContain(
+      'lessons.2.citations.0: .git/config:1: .git/config is inside .git, which a lesson never cites',
+    );
+    expect(answered).toContain(
+      'lessons.3.citations.0: src/cfg:1: src/cfg is inside .git, which a lesson never cites',
     );
     expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(
       '.baton/memory/log-through-pino.md',

@@ -134,7 +134,8 @@ const CITED_LINE_MAX = 200;
 
 /**
  * Line `line` of `file` in the checkout, read by the session's code: a path
- * inside the checkout (no link out of it), a text file, a line with code.
+ * inside the checkout (no link out of it, nothing of `.git`), a text file, a
+ * line with code.
  */
 export function lineOf(
   root: string,
@@ -149,6 +150,9 @@ export function lineOf(
     const real = realpathSync(path.join(root, file));
     if (!real.startsWith(`${root}${path.sep}`) || !statSync(real).isFile())
       return { ok: false, why: `${named}: ${file} is not a file of the checkout` };
+    // Git's own files (the remote, what a checkout keeps of credentials) are no code, and the model's read tools refuse them.
+    if (path.relative(root, real).split(path.sep)[0] === '.git')
+      return { ok: false, why: `${named}: ${file} is inside .git, which a lesson never cites` };
     text = readFileSync(real, 'utf8');
   } catch {
     return { ok: false, why: `${named}: ${file} is not a file of the checkout` };
