@@ -71,6 +71,36 @@ const THROWS_FOR_A_NAME =
 const DONE_CODE = "export const greet = (name) => (name ? 'Hello, ' + name : 'Hello');\n";
 
 /**
+ * A Vitest project of two commits, the contract's (its checks in `file`, `src/greet.mjs`
+ * before the work) and the work's (`src/greet.mjs` as `work` writes it), with this
+ * repository's Vitest linked in.
+ */
+async function vitestProject({
+  command,
+  file,
+  checks,
+  work,
+}: {
+  command: string;
+  file: string;
+  checks: string;
+  work: string;
+}): Promise<string> {
+  const { root } = await twoCommits(
+    {
+      [contractPath(BUILD)]: contract(command, file),
+      [file]: checks,
+      'src/greet.mjs': BEFORE_CODE,
+      'vitest.config.mjs': 'export default {};\n',
+      'package.json': JSON.stringify({ type: 'module' }),
+    },
+    { 'src/greet.mjs': work },
+  );
+  await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
+  return root;
+}
+
+/**
  * The build branch: the contract's commit (its checks marked, the code before
  * any work), then the work's commit with `after`, W1.1's report among it.
  */
@@ -196,17 +226,12 @@ ${mark}(
 it('adds numbers', () => { expect(1 + 1).toBe(2); });
 it('keeps the plain greeting', () => { expect(greet()).toBe('Hello'); });
 `;
-    const { root } = await twoCommits(
-      {
-        [contractPath(BUILD)]: contract(command, file),
-        [file]: marked('it.fails'),
-        'src/greet.mjs': BEFORE_CODE,
-        'vitest.config.mjs': 'export default {};\n',
-        'package.json': JSON.stringify({ type: 'module' }),
-      },
-      { 'src/greet.mjs': THROWS_FOR_A_NAME },
-    );
-    await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
+    const root = await vitestProject({
+      command,
+      file,
+      checks: marked('it.fails'),
+      work: THROWS_FOR_A_NAME,
+    });
     const { code, result, requests } = await validate(root);
     expect(code).toBe(0);
     expect(requests).toEqual([]);
@@ -242,17 +267,7 @@ it('keeps the plain greeting', () => { expect(greet()).toBe('Hello'); });
 writeFileSync('vitest.config.ts', "export default { test: { setupFiles: ['./rig.mjs'] } };\\n");
 writeFileSync('rig.mjs', "import { beforeEach } from 'vitest';\\nbeforeEach(() => { throw new Error('rigged'); });\\n");
 ${DONE_CODE}`;
-    const { root } = await twoCommits(
-      {
-        [contractPath(BUILD)]: contract(command, file),
-        [file]: checks,
-        'src/greet.mjs': BEFORE_CODE,
-        'vitest.config.mjs': 'export default {};\n',
-        'package.json': JSON.stringify({ type: 'module' }),
-      },
-      { 'src/greet.mjs': rigging },
-    );
-    await symlink(path.resolve('node_modules'), path.join(root, 'node_modules'));
+    const root = await vitestProject({ command, file, checks, work: rigging });
     const { code, result, requests } = await validate(root);
     expect(code).toBe(0);
     expect(requests).toEqual([]);

@@ -1,8 +1,13 @@
-import { CONTRACT_WORKER } from '../../../src/core/plan/contract.js';
 import type { Engine } from '../../../src/core/vocabulary/engine-names.js';
 import type { FakeGitHub } from '../../github/fake-github.js';
 import type { Scenario, ScenarioWorker } from '../scenario.js';
-import { checkFile, IMPORTS, PACKAGE, setUpEvidence } from './evidence-scenario.js';
+import {
+  checkFile,
+  contractWorkerOf,
+  IMPORTS,
+  PACKAGE,
+  setUpEvidence,
+} from './evidence-scenario.js';
 
 /**
  * A build whose five workers each try, in their first session, to make the
@@ -210,27 +215,14 @@ function attacker(worker: Attacker): ScenarioWorker {
 
 /** The contract's worker: one check per criterion, each marked to fail until its worker delivers. */
 function contractWorker(): ScenarioWorker {
-  return {
-    id: CONTRACT_WORKER,
-    title: 'Contract: checks for the acceptance criteria',
-    mission: "Write the build's contract.",
-    context: 'Written by the plan session.',
-    requirements: [],
-    criteria: [],
-    files: Object.fromEntries(
-      ATTACKERS.map((worker) => [checkFile(worker), checkText(worker, true)]),
-    ),
-    check: ATTACK_COMMAND,
-    summary:
-      'One check per criterion under `test/contract/`, each failing until its worker delivers.',
-    contract: {
-      checks: ATTACKERS.map((worker) => ({
-        criterion: `${worker}:1`,
-        file: checkFile(worker),
-        name: TEXTS[worker].check,
-      })),
-    },
-  };
+  return contractWorkerOf(
+    ATTACKERS.map((worker) => ({
+      worker,
+      text: checkText(worker, true),
+      name: TEXTS[worker].check,
+    })),
+    ATTACK_COMMAND,
+  );
 }
 
 /** The contract's worker and the five attackers, all of wave 1. */

@@ -129,6 +129,24 @@ function contractWorker(
   workers: readonly Checked[] = CHECKED,
   command = EVIDENCE_COMMAND,
 ): ScenarioWorker {
+  return contractWorkerOf(
+    workers.map((worker) => ({
+      worker,
+      text: checkText(checks, worker, true),
+      name: checks[worker].name,
+    })),
+    command,
+  );
+}
+
+/**
+ * The contract's worker of a scenario whose workers each have one criterion and one
+ * check, `test/contract/<worker>.test.mjs`, marked to fail until its worker delivers.
+ */
+export function contractWorkerOf(
+  checks: readonly { worker: string; text: string; name: string }[],
+  command: string,
+): ScenarioWorker {
   return {
     id: CONTRACT_WORKER,
     title: 'Contract: checks for the acceptance criteria',
@@ -136,17 +154,15 @@ function contractWorker(
     context: 'Written by the plan session.',
     requirements: [],
     criteria: [],
-    files: Object.fromEntries(
-      workers.map((worker) => [checkFile(worker), checkText(checks, worker, true)]),
-    ),
+    files: Object.fromEntries(checks.map(({ worker, text }) => [checkFile(worker), text])),
     check: command,
     summary:
       'One check per criterion under `test/contract/`, each failing until its worker delivers.',
     contract: {
-      checks: workers.map((worker) => ({
+      checks: checks.map(({ worker, name }) => ({
         criterion: `${worker}:1`,
         file: checkFile(worker),
-        name: checks[worker].name,
+        name,
       })),
     },
   };
