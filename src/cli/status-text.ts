@@ -1,3 +1,4 @@
+import type { MemoryTotals } from '../core/overview/memory-counts.js';
 import type { Overview } from '../core/overview/overview.js';
 import type { SpendGroup } from '../core/overview/spend.js';
 import { ago, phaseText, usd } from '../page/render/format.js';
@@ -64,11 +65,25 @@ export function renderStatusText(overview: Overview): string {
     );
   }
   const { memory } = overview;
-  lines.push(
-    '',
-    `Memory: ${memory.proposed} lessons proposed (${memory.merged} merged), applied ${memory.applied} times; repeats not counted yet`,
-  );
+  lines.push('', `Memory: ${memoryText(memory)}`);
+  for (const { repository, counts } of overview.memoryByRepository) {
+    const lessons = counts.lessons.map(
+      (lesson) => `${lesson.slug} used ${lesson.uses}, repeated ${lesson.repeats}`,
+    );
+    lines.push(
+      `  ${repository}: ${memoryText(counts)}${lessons.length > 0 ? `; ${lessons.join('; ')}` : ''}`,
+    );
+  }
   return lines.join('\n');
+}
+
+/** "1 lessons proposed (1 merged), applied 2 times; 0 of 3 review findings repeated a lesson (0%)". */
+function memoryText(memory: MemoryTotals): string {
+  const repeats =
+    memory.rate === null
+      ? 'no review given a lesson made a finding yet'
+      : `${memory.repeats} of ${memory.findings} review findings repeated a lesson (${Math.round(memory.rate * 100)}%)`;
+  return `${memory.proposed} lessons proposed (${memory.merged} merged), applied ${memory.applied} times; ${repeats}`;
 }
 
 function groups(list: readonly SpendGroup[]): string {

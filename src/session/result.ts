@@ -25,6 +25,14 @@ export const ReviewComment = z.strictObject({
   line: z.number().int().positive(),
   side: z.enum(['RIGHT', 'LEFT']).default('RIGHT'),
   body: z.string().min(1).max(8000),
+  /** The slug of a lesson the session was given whose correction this finding asks for again (docs/memory.md). */
+  repeats: z
+    .string()
+    .regex(LESSON_SLUG)
+    .optional()
+    .describe(
+      "Only when this finding asks again for what a lesson of the first message teaches: that lesson's slug.",
+    ),
 });
 export type ReviewComment = z.infer<typeof ReviewComment>;
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/status.js';
 import type { Overview } from '../../src/core/overview/overview.js';
-import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
+import { type ReviewLessons, renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
+import { integrationBranch, planPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { testOctokit } from '../support/app-harness.js';
 import { TEST_PRIVATE_KEY } from '../support/app-key.js';
 import {
@@ -74,7 +75,35 @@ describe('baton status', () => {
     expect(out).toContain('copy: /approve');
     expect(out).toMatch(/Spend: \$\d+\.\d\d in \d+ sessions/);
     expect(out).toContain(
-      'Memory: 0 lessons proposed (0 merged), applied 0 times; repeats not counted yet',
+      'Memory: 0 lessons proposed (0 merged), applied 0 times; no review given a lesson made a finding yet',
+    );
+  });
+
+  it("prints how often Baton's reviews given a lesson found its mistake again, per repository", async () => {
+    const gh = world.repos.service;
+    const { build } = world.builds.diamond;
+    const reviewed = (worker: string, memory: ReviewLessons) => {
+      const pull = [...gh.pulls.values()].find((one) => one.head === workerBranch(build, worker));
+      if (!pull) throw new Error(`no pull request of ${worker}`);
+      gh.addReview({
+        pull: pull.number,
+        user: gh.botLogin,
+        body: `Reviewed.\n${renderVerdictMarker({ verdict: 'approve', costUsd: 0.01, memory })}`,
+        state: 'COMMENTED',
+        // The head its first review was given on: the branch is gone once the pull request merged.
+        commitId: gh.reviews.find((one) => one.pull === pull.number)?.commitId ?? '',
+        comments: [],
+      });
+    };
+    reviewed('W1.1', { lessons: 1, findings: 2, repeats: [] });
+    reviewed('W2.1', { lessons: 1, findings: 2, repeats: ['log-it'] });
+    const { code, out } = await status(['--repo', 'acme/service']);
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /^Memory: \d+ lessons proposed \(\d+ merged\), applied 0 times; 1 of 4 review findings repeated a lesson \(25%\)$/m,
+    );
+    expect(out).toMatch(
+      /^ {2}acme\/service: .*; 1 of 4 review findings repeated a lesson \(25%\); log-it used 0, repeated 1$/m,
     );
   });
 

@@ -24,6 +24,27 @@ describe('decide: the final pull request', () => {
     expect(open?.kind === 'open-final-pull' && open.body).toMatch(/^Closes #12\n/);
   });
 
+  it("says in the final PR how often Baton's reviews given lessons found one's mistake again", () => {
+    const reviewed = (number: number, worker: string, repeats: string[]) =>
+      make.pull({
+        number,
+        worker,
+        state: 'merged',
+        reviews: [make.review({ memory: { lessons: 1, findings: 2, repeats } })],
+      });
+    const body = (pulls: BuildSnapshot['pulls']) => {
+      const open = decide({ snapshot: delivered({ pulls }), config, now: NOW })[0];
+      return open?.kind === 'open-final-pull' ? open.body : '';
+    };
+    expect(body([reviewed(101, 'W1.1', []), reviewed(103, 'W2.1', ['log-it'])])).toContain(
+      '**Lessons repeated:** 1 of 4 review findings (25%; `log-it` ×1).',
+    );
+    expect(body([reviewed(101, 'W1.1', []), reviewed(103, 'W2.1', [])])).toContain(
+      '**Lessons repeated:** 0 of 4 review findings (0%).',
+    );
+    expect(body(delivered().pulls)).not.toContain('Lessons repeated');
+  });
+
   it('names no issue to close in the final PR title, which is the squash commit title on the default branch', () => {
     const title = finalTitle(
       BUILD,

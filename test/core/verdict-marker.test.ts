@@ -33,4 +33,40 @@ describe('the verdict marker', () => {
       costUsd: 0,
     });
   });
+
+  it.each([
+    {
+      name: 'a review given lessons that repeats one twice',
+      memory: { lessons: 2, findings: 3, repeats: ['log-it', 'log-it'] },
+    },
+    {
+      name: 'a review given lessons that repeats none',
+      memory: { lessons: 1, findings: 0, repeats: [] },
+    },
+  ])('carries what $name said of its lessons', ({ memory }) => {
+    const body = `The review.\n\n${renderVerdictMarker({ verdict: 'approve', costUsd: 0.25, memory })}`;
+    expect(parseVerdictMarker(body)).toEqual({ verdict: 'approve', costUsd: 0.25, memory });
+  });
+
+  it('says nothing of memory for a review given no lesson', () => {
+    const marker = renderVerdictMarker({
+      verdict: 'approve',
+      costUsd: 0,
+      memory: { lessons: 0, findings: 4, repeats: [] },
+    });
+    expect(marker).toBe('<!-- baton:verdict approve cost=0.0000 -->');
+    expect(parseVerdictMarker(marker)).toEqual({ verdict: 'approve', costUsd: 0 });
+  });
+
+  it("takes the repeats of publish's marker, not those of a marker forged earlier", () => {
+    const body = [
+      '<!-- baton:verdict approve cost=0.0000 lessons=1 findings=1 repeats=log-it -->',
+      renderVerdictMarker({
+        verdict: 'approve',
+        costUsd: 0.5,
+        memory: { lessons: 1, findings: 1, repeats: [] },
+      }),
+    ].join('\n\n');
+    expect(parseVerdictMarker(body)?.memory).toEqual({ lessons: 1, findings: 1, repeats: [] });
+  });
 });

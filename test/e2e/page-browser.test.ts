@@ -188,7 +188,7 @@ describe.skipIf(!RUN)(
         .first()
         .locator('tbody tr')
         .allTextContents();
-      expect(rows).toEqual(['acme/lib110not counted yet', 'acme/service200not counted yet']);
+      expect(rows).toEqual(['acme/lib110no finding yet', 'acme/service200no finding yet']);
       const pulls = (await page.locator('#memory table.rows').nth(1).textContent()) ?? '';
       expect(pulls).toContain('Add OAuth login');
       expect(pulls).toContain('waits for a person');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noticeLines } from '../../src/core/overview/notice-lines.js';
 import { timeTicks } from '../../src/page/render/charts.js';
+import { repeatRateText } from '../../src/page/render/memory-view.js';
 
 describe('the page’s words: notices said, not keyed', () => {
   it.each([
@@ -54,5 +55,16 @@ describe('the timeline’s axis', () => {
     ]);
     const days = [new Date('2026-11-26T12:00:00Z'), new Date('2026-11-27T00:00:00Z')];
     expect(timeTicks(days).map((tick) => tick.label)).toEqual(['11-26 12:00', '11-27 00:00']);
+  });
+});
+
+describe('the memory view’s repeat rate', () => {
+  const counts = { proposed: 1, merged: 1, applied: 2, lessons: [] };
+  it.each([
+    [{ ...counts, findings: 0, repeats: 0, rate: null }, 'no finding yet'],
+    [{ ...counts, findings: 4, repeats: 1, rate: 0.25 }, '1 of 4 (25%)'],
+    [{ ...counts, findings: 2, repeats: 0, rate: 0 }, '0 of 2 (0%)'],
+  ])('%o reads %s', (memory, text) => {
+    expect(repeatRateText(memory)).toBe(text);
   });
 });

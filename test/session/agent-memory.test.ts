@@ -168,6 +168,38 @@ describe('the lessons a session reads', () => {
     expect(result.review?.lessons).toEqual(['for-src']);
   });
 
+  it('lets a review finding repeat only a lesson the review was given, naming it by slug', async () => {
+    const { root } = await workerRepo({
+      files: {
+        'src/log.ts': LOG_TS,
+        ...lesson('for-src', { roles: ['review'] }),
+        ...lesson('for-docs', { roles: ['review'], paths: ['docs/**'] }),
+      },
+    });
+    const changed = { filename: 'src/hello.ts', status: 'modified', additions: 1, deletions: 0 };
+    const finding = (repeats: string) => ({
+      verdict: 'changes-requested',
+      body: 'console.log again.',
+      comments: [{ path: 'src/hello.ts', line: 1, body: 'Log through src/log.ts.', repeats }],
+    });
+    const { requests, result } = await runSession({
+      root,
+      env: { BATON_ROLE: 'review', BATON_WORKER: 'W1.1', BATON_PR: '5' },
+      routes: reviewedPullRoutes({
+        head: 'a'.repeat(40),
+        files: [{ ...changed, patch: '@@ -1 +1 @@\n+x' }],
+      }),
+      replies: [
+        reply(toolUse('submit_review', finding('for-docs'))),
+        reply(toolUse('submit_review', finding('for-src'))),
+      ],
+    });
+    expect(JSON.stringify(requests[1])).toContain(
+      'comments.0.repeats: for-docs is no lesson you were given (for-src)',
+    );
+    expect(result.review?.comments.map((comment) => comment.repeats)).toEqual(['for-src']);
+  });
+
   it('gives a change set’s plan its own repository’s lessons alone, never those of a repository it reads', async () => {
     const views = await viewsDir([
       {

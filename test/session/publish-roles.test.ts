@@ -90,6 +90,29 @@ describe('publish of a review session', () => {
     });
   });
 
+  it('says in the marker what the review found of the lessons it was given, and refuses a slug it was not', async () => {
+    servePull();
+    const [first, second] = makeReview().comments;
+    const given = (repeats: string) => ({
+      ...reviewResult(makeReview({ comments: [{ ...first!, repeats }, second!] })),
+      lessons: { read: ['log-it', 'no-any'], stale: [] },
+    });
+    h.fixture.writeResult(given('not-given'));
+    expect(await h.publish(reviewEnv)).toBe(PUBLISH_EXIT.refused);
+    expect(h.writes()).toEqual([]);
+
+    h.fixture.writeResult(given('log-it'));
+    expect(await h.publish(reviewEnv)).toBe(PUBLISH_EXIT.published);
+    expect(parseVerdictMarker(postedReview().body)?.memory).toEqual({
+      lessons: 2,
+      findings: 2,
+      repeats: ['log-it'],
+    });
+    expect(postedReview().comments).toEqual([
+      { path: 'src/login.ts', line: 2, side: 'RIGHT', body: 'Check the password length here.' },
+    ]);
+  });
+
   it('refuses to review a PR that belongs to another branch', async () => {
     servePull();
     h.github.routes.set(`GET ${PULLS}/7`, () => ({

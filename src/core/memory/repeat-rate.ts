@@ -1,79 +1,61 @@
 /**
  * Whether a lesson kept a mistake from coming back (docs/memory.md, "How it is measured"):
- * a review finding whose text names a lesson's slug, made after that lesson merged, is a
- * repeat of it. The slug must stand as a word of its own (`no-any` is not in
- * `no-any-cast`), and the finding must come strictly after the merge, so the corrections
- * that taught the lesson are never counted against it. Times are ISO 8601, compared as
- * instants. Nothing here reads where findings or merges come from.
+ * a finding of Baton's review that asks again for the correction a lesson it was given
+ * teaches is a repeat of that lesson. The review's session says so per finding, naming
+ * the lesson's slug in a structured field its code checks against the lessons it was
+ * given, and publish carries the counts in the review's marker (`ReviewLessons`): nothing
+ * here reads a review's words. A session is given only lessons on the default branch, so a
+ * repeat always comes after its lesson merged, and the findings that taught a lesson,
+ * made before it existed, are never counted against it.
  */
-
-/** A lesson that reached the default branch, and when its pull request merged. */
-export interface MergedLesson {
-  slug: string;
-  mergedAt: string;
-}
-
-/** A review finding: its text and when it was made. */
-export interface ReviewFinding {
-  text: string;
-  at: string;
-}
+import type { ReviewLessons } from '../sessions/verdict-marker.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import { code } from '../vocabulary/markdown.js';
 
 export interface RepeatRate {
-  /** Lessons merged. */
-  lessons: number;
-  /** Findings made after at least one lesson merged: the ones that could repeat one. */
+  /** Findings of reviews given at least one lesson: the ones that could repeat one. */
   findings: number;
-  /** Of those, the findings that name a lesson merged before them. */
+  /** Of those, the findings that repeat a lesson the review was given. */
   repeats: number;
-  /** `repeats / findings`; null when no finding came after a merge. */
+  /** `repeats / findings`; null when no review given a lesson made a finding. */
   rate: number | null;
-  /** Each lesson repeated, with how many findings named it (a finding may name two). */
+  /** Each lesson repeated, with how many findings repeat it, the most first (ties: by slug). */
   bySlug: { slug: string; repeats: number }[];
 }
 
-export function repeatRate(lessons: MergedLesson[], findings: ReviewFinding[]): RepeatRate {
-  const merged = lessons.map((lesson) => ({ ...lesson, ms: instant(lesson.mergedAt) }));
-  const first = Math.min(...merged.map((lesson) => lesson.ms));
+export function repeatRate(reviews: Iterable<ReviewLessons>): RepeatRate {
   const counts = new Map<string, number>();
-  let considered = 0;
+  let findings = 0;
   let repeats = 0;
-  for (const finding of findings) {
-    const at = instant(finding.at);
-    if (!(at > first)) continue;
-    considered += 1;
-    const named = merged.filter((lesson) => at > lesson.ms && names(finding.text, lesson.slug));
-    if (named.length > 0) repeats += 1;
-    for (const { slug } of named) counts.set(slug, (counts.get(slug) ?? 0) + 1);
+  for (const review of reviews) {
+    if (review.lessons <= 0) continue;
+    findings += review.findings;
+    // A finding repeats one lesson at most: a marker naming more than its findings counts no more than them.
+    for (const slug of review.repeats.slice(0, review.findings)) {
+      repeats += 1;
+      counts.set(slug, (counts.get(slug) ?? 0) + 1);
+    }
   }
   const bySlug = [...counts]
     .map(([slug, n]) => ({ slug, repeats: n }))
     .sort((a, b) => b.repeats - a.repeats || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  return {
-    lessons: lessons.length,
-    findings: considered,
-    repeats,
-    rate: considered === 0 ? null : repeats / considered,
-    bySlug,
-  };
+  return { findings, repeats, rate: findings === 0 ? null : repeats / findings, bySlug };
 }
 
-function instant(text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms))
-    throw new Error(
-      `"${text}" is no ISO 8601 time: give when it happened, e.g. 2026-11-20T10:00:00Z`,
-    );
-  return ms;
+/** What each of Baton's reviews of the build's worker pull requests said of the lessons it was given. */
+export function reviewLessonsOf(snapshot: Pick<BuildSnapshot, 'pulls'>): ReviewLessons[] {
+  return snapshot.pulls.flatMap((pull) =>
+    pull.reviews.flatMap((review) => (review.byBaton && review.memory ? [review.memory] : [])),
+  );
 }
 
-/** Whether `text` names `slug` as a word of its own: no letter, digit or `-` joined to either end. */
-function names(text: string, slug: string): boolean {
-  const lower = text.toLowerCase();
-  for (let from = lower.indexOf(slug); from !== -1; from = lower.indexOf(slug, from + 1)) {
-    const before = lower[from - 1] ?? '';
-    const after = lower[from + slug.length] ?? '';
-    if (!/[a-z0-9-]/.test(before) && !/[a-z0-9-]/.test(after)) return true;
-  }
-  return false;
+/** "Lessons repeated: 1 of 4 findings (25%; `log-it` ×1)."; null when no review given a lesson made a finding. */
+export function repeatLine({ findings, repeats, rate, bySlug }: RepeatRate): string | null {
+  if (rate === null) return null;
+  const slugs = bySlug.map(({ slug, repeats: n }) => `${code(slug)} ×${n}`);
+  return `**Lessons repeated:** ${repeats} of ${findings} review finding${findings === 1 ? '' : 's'} (${percent(rate)}${slugs.length > 0 ? `; ${slugs.join(', ')}` : ''}).`;
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
 }

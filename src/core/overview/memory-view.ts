@@ -19,7 +19,7 @@ export interface LearnPullLine extends MemoryPull {
 /** What memory did in one repository, over the builds of it the viewer may read. */
 export interface RepositoryMemory {
   repository: string;
-  /** The same counts as the overview's `memory`, of this repository's builds alone (repeats with them, where counted). */
+  /** The same counts as the overview's `memory`, of this repository's builds alone, repeats with them. */
   counts: MemoryCounts;
   /** Its builds' learn pull requests, the newest number first. */
   learnPulls: LearnPullLine[];
@@ -28,7 +28,7 @@ export interface RepositoryMemory {
 /** A build as the memory view reads it: its snapshot, and the row the viewer sees it by. */
 export interface MemoryBuild {
   repository: string;
-  snapshot: Pick<BuildSnapshot, 'memoryPull' | 'completions'>;
+  snapshot: Pick<BuildSnapshot, 'memoryPull' | 'completions' | 'pulls'>;
   row: { key: string; label: string; title: string };
 }
 
@@ -55,6 +55,9 @@ export function memoryByRepositoryOf(builds: readonly MemoryBuild[]): Repository
         )
         .sort((a, b) => b.number - a.number),
     }))
-    .filter(({ counts, learnPulls }) => learnPulls.length > 0 || counts.applied > 0)
+    .filter(
+      ({ counts, learnPulls }) =>
+        learnPulls.length > 0 || counts.applied > 0 || counts.rate !== null,
+    )
     .sort((a, b) => a.repository.localeCompare(b.repository));
 }

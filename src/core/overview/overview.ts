@@ -50,7 +50,7 @@ export interface Overview {
   waitingForOthers: number;
   spend: SpendView;
   runaways: RunawayRow[];
-  /** Lessons proposed, merged and applied across the builds shown (docs/memory.md). */
+  /** Lessons proposed, merged, applied and repeated across the builds shown (docs/memory.md). */
   memory: MemoryCounts;
   /** The same per repository the viewer may read, with each learn pull request (the page's memory view). */
   memoryByRepository: RepositoryMemory[];

@@ -1,6 +1,7 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { askAgainForMoney } from '../context/money-waits.js';
+import { repeatRate, reviewLessonsOf } from '../memory/repeat-rate.js';
 import { buildCriterionRepository, criteriaOf, type PlannedCriterion } from '../plan/contract.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { ValidationRecord } from '../plan/validation.js';
@@ -82,6 +83,7 @@ export function decideFinal({
             plan,
             progress,
             completions,
+            repeats: repeatRate(reviewLessonsOf(ctx.snapshot)),
             // A research build delivers a report, not code to review.
             ...(buildTypeOf(plan) === 'research' ? {} : { guide: reviewGuide(ctx, plan, workers) }),
             ...(seriesReport ? { seriesReport } : {}),

@@ -16,6 +16,7 @@ import type { UsageRecord } from '../records/usage.js';
 import type { Evidence } from '../sessions/evidence.js';
 import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
+import type { ReviewLessons } from '../sessions/verdict-marker.js';
 import type { AskRecord } from './ask-record.js';
 import type { DatedUsage } from './daily-spend.js';
 import type { UncountedUsage } from './usage-ties.js';
@@ -308,6 +309,8 @@ export interface ReviewInfo {
   submittedAt: string;
   /** What Baton's review session cost, from its hidden marker; counts towards `budget.maxUsd`. */
   costUsd?: number;
+  /** What Baton's review said of the lessons it was given, from its marker; absent: it was given none. */
+  memory?: ReviewLessons;
 }
 
 /** The rolled-up state of the checks on a PR's head, Baton's own excluded. */

@@ -1,4 +1,5 @@
 import { appliedLessons, appliedLessonsLine } from '../memory/applied-lessons.js';
+import { type RepeatRate, repeatLine } from '../memory/repeat-rate.js';
 import type { Plan } from '../plan/plan.js';
 import type { Completion } from '../records/completion.js';
 import type { MemberOfSet } from '../snapshot/snapshot.js';
@@ -27,6 +28,7 @@ export function renderReport({
   seriesReport,
   changeSet,
   guide,
+  repeats,
 }: {
   plan: Plan;
   progress: BuildProgress;
@@ -37,6 +39,8 @@ export function renderReport({
   changeSet?: MemberOfSet;
   /** The review guide (src/core/verification/review-guide.ts): the body opens with it, after the issue it closes. */
   guide?: string;
+  /** How often Baton's reviews given lessons found a lesson's mistake again (docs/memory.md). */
+  repeats?: RepeatRate;
 }): string {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
@@ -45,10 +49,11 @@ export function renderReport({
     header(plan, progress),
     ...(seriesReport ? [seriesReport] : []),
     usageTable(progress),
-    // Which lessons the workers said they applied (docs/memory.md, "How it is measured").
-    ...[appliedLessonsLine(appliedLessons(Object.values(completions)))].filter(
-      (line): line is string => line !== null,
-    ),
+    // Which lessons the workers said they applied, and how often reviews found one's mistake again (docs/memory.md, "How it is measured").
+    ...[
+      appliedLessonsLine(appliedLessons(Object.values(completions))),
+      repeats ? repeatLine(repeats) : null,
+    ].filter((line): line is string => line !== null),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
     `---\nThe build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`,
   ];

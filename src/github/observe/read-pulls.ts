@@ -162,6 +162,7 @@ async function reviewsOf(ctx: RepoContext, pull: GraphPull): Promise<ReviewInfo[
         commitSha: review.commit.oid,
         submittedAt: review.submittedAt ?? '',
         ...(marker ? { costUsd: marker.costUsd } : {}),
+        ...(marker?.memory ? { memory: marker.memory } : {}),
       },
     ];
   });

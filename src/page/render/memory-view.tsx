@@ -113,10 +113,10 @@ function LearnPulls({ pulls, links }: { pulls: readonly LearnPullLine[]; links: 
 }
 
 /**
- * The repeat rate: the share of review findings that repeat a merged lesson
- * (docs/memory.md, "Repeats"). The counts carry no repeats yet, so it says so;
- * this is the one place that shows them once `MemoryCounts` does.
+ * The repeat rate: the share of findings of reviews given lessons that repeat one
+ * (docs/memory.md, "Repeats"), "1 of 4 (25%)"; "no finding yet" before such a review made one.
  */
-export function repeatRateText(_counts: MemoryCounts): string {
-  return 'not counted yet';
+export function repeatRateText(counts: MemoryCounts): string {
+  if (counts.rate === null) return 'no finding yet';
+  return `${counts.repeats} of ${counts.findings} (${Math.round(counts.rate * 100)}%)`;
 }

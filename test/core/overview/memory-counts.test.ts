@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryCountsOf } from '../../../src/core/overview/memory-counts.js';
-import { makeCompletion, makeSnapshot } from '../factories.js';
+import { makeCompletion, makePull, makeReview, makeSnapshot } from '../factories.js';
 
 const pull = (state: 'open' | 'closed' | 'merged', lessons: number) => ({
   number: 57,
@@ -9,9 +9,19 @@ const pull = (state: 'open' | 'closed' | 'merged', lessons: number) => ({
   lessons,
 });
 
+const NONE = {
+  proposed: 0,
+  merged: 0,
+  applied: 0,
+  findings: 0,
+  repeats: 0,
+  rate: null,
+  lessons: [],
+};
+
 describe('memoryCountsOf', () => {
   it.each([
-    { name: 'no build', snapshots: [], expected: { proposed: 0, merged: 0, applied: 0 } },
+    { name: 'no build', snapshots: [], expected: NONE },
     {
       name: 'lessons proposed by every learn pull request, merged only by the merged ones',
       snapshots: [
@@ -20,7 +30,7 @@ describe('memoryCountsOf', () => {
         makeSnapshot({ memoryPull: pull('closed', 1) }),
         makeSnapshot(),
       ],
-      expected: { proposed: 6, merged: 3, applied: 0 },
+      expected: { ...NONE, proposed: 6, merged: 3 },
     },
     {
       name: "applied: each valid report's lessons once, an invalid report none",
@@ -43,7 +53,52 @@ describe('memoryCountsOf', () => {
           },
         }),
       ],
-      expected: { proposed: 0, merged: 0, applied: 3 },
+      expected: {
+        ...NONE,
+        applied: 3,
+        lessons: [
+          { slug: 'no-any', uses: 2, repeats: 0 },
+          { slug: 'log-it', uses: 1, repeats: 0 },
+        ],
+      },
+    },
+    {
+      name: "repeats: the findings of Baton's reviews given lessons, and those that repeat one",
+      snapshots: [
+        makeSnapshot({
+          memoryPull: pull('merged', 1),
+          completions: {
+            'W1.1': { kind: 'valid', completion: makeCompletion({ lessons: ['log-it'] }) },
+          },
+          pulls: [
+            makePull({
+              reviews: [
+                makeReview({ memory: { lessons: 1, findings: 2, repeats: [] } }),
+                makeReview({ memory: { lessons: 1, findings: 1, repeats: ['no-any'] } }),
+              ],
+            }),
+          ],
+        }),
+        makeSnapshot({
+          pulls: [
+            makePull({
+              reviews: [makeReview({ memory: { lessons: 2, findings: 1, repeats: [] } })],
+            }),
+          ],
+        }),
+      ],
+      expected: {
+        proposed: 1,
+        merged: 1,
+        applied: 1,
+        findings: 4,
+        repeats: 1,
+        rate: 0.25,
+        lessons: [
+          { slug: 'log-it', uses: 1, repeats: 0 },
+          { slug: 'no-any', uses: 0, repeats: 1 },
+        ],
+      },
     },
   ])('$name', ({ snapshots, expected }) => {
     expect(memoryCountsOf(snapshots)).toEqual(expected);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { memoryByRepositoryOf } from '../../../src/core/overview/memory-view.js';
 import type { MemoryPull } from '../../../src/core/snapshot/snapshot.js';
-import { makeCompletion, makeSnapshot } from '../factories.js';
+import { makeCompletion, makePull, makeReview, makeSnapshot } from '../factories.js';
+
+const NONE = {
+  proposed: 0,
+  merged: 0,
+  applied: 0,
+  findings: 0,
+  repeats: 0,
+  rate: null,
+  lessons: [],
+};
 
 const pull = (repository: string, number: number, state: MemoryPull['state'], lessons: number) => ({
   number,
@@ -35,8 +45,20 @@ describe('memoryByRepositoryOf', () => {
       }),
     ]);
     expect(view.map(({ repository, counts }) => [repository, counts])).toEqual([
-      ['acme/lib', { proposed: 2, merged: 0, applied: 0 }],
-      ['acme/shop', { proposed: 4, merged: 3, applied: 2 }],
+      ['acme/lib', { ...NONE, proposed: 2 }],
+      [
+        'acme/shop',
+        {
+          ...NONE,
+          proposed: 4,
+          merged: 3,
+          applied: 2,
+          lessons: [
+            { slug: 'log-it', uses: 1, repeats: 0 },
+            { slug: 'no-any', uses: 1, repeats: 0 },
+          ],
+        },
+      ],
     ]);
     expect(view[1]?.learnPulls.map(({ number, state, key }) => [number, state, key])).toEqual([
       [61, 'closed', 'Acme/Shop/13-c'],
@@ -44,13 +66,27 @@ describe('memoryByRepositoryOf', () => {
     ]);
   });
 
-  it('shows a repository whose workers applied a lesson without a learn pull request, and none with nothing to show', () => {
+  it('shows a repository whose workers applied a lesson or whose reviews given one made a finding, without a learn pull request, and none with nothing to show', () => {
     const view = memoryByRepositoryOf([
       build('acme/shop', '12-a', { completions: applied(['log-it']) }),
       build('acme/docs', '5-b'),
+      build('acme/lib', '6-c', {
+        pulls: [
+          makePull({ reviews: [makeReview({ memory: { lessons: 1, findings: 1, repeats: [] } })] }),
+        ],
+      }),
     ]);
     expect(view).toEqual([
-      { repository: 'acme/shop', counts: { proposed: 0, merged: 0, applied: 1 }, learnPulls: [] },
+      {
+        repository: 'acme/lib',
+        counts: { ...NONE, findings: 1, rate: 0 },
+        learnPulls: [],
+      },
+      {
+        repository: 'acme/shop',
+        counts: { ...NONE, applied: 1, lessons: [{ slug: 'log-it', uses: 1, repeats: 0 }] },
+        learnPulls: [],
+      },
     ]);
   });
 });

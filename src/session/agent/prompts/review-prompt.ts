@@ -98,6 +98,7 @@ export function renderReviewPrompt({
     'Then call submit_review with your verdict, a body, and inline comments on lines of the diff:',
     'line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.',
     'Comments on lines outside the diff are moved into the body.',
+    "Where this message gives lessons of the repository, a comment that asks again for what one of them teaches names that lesson's slug in `repeats`.",
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reviewRepeats } from '../../../core/memory/review-repeats.js';
 import { AppliedLessons } from '../../../core/records/completion.js';
 import {
   briefPath,
@@ -108,6 +109,15 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
       description:
         'Hand in the review: verdict, body, and inline comments on diff lines (path, line, side, body).',
       schema: ReviewSubmission,
+      // A finding repeats only a lesson the session was given (read as its conversation started).
+      check: (value) => {
+        const checked = reviewRepeats({
+          given: ctx.lessons?.read ?? [],
+          verdict: value.verdict,
+          comments: value.comments,
+        });
+        return checked.ok ? { ok: true, value } : checked;
+      },
     }),
     engineFiles: pullPatchFiles(files),
     // A review's lessons are those of the files the pull request changes.

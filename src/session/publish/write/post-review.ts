@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reviewRepeats } from '../../../core/memory/review-repeats.js';
 import type { Usage } from '../../../core/records/completion.js';
 import { renderVerdictMarker } from '../../../core/sessions/verdict-marker.js';
 import { code } from '../../../core/vocabulary/markdown.js';
@@ -63,6 +64,7 @@ export async function postReview({
   review,
   usage,
   runId,
+  given,
   log = () => undefined,
 }: {
   api: GitHubApi;
@@ -73,8 +75,13 @@ export async function postReview({
   usage: Usage;
   /** The Actions run; its marker lets a second try find the review the first one posted. */
   runId?: string | undefined;
+  /** The slugs of the lessons the session was given (`lessons.read` of its result). */
+  given: readonly string[];
   log?: ((line: string) => void) | undefined;
 }): Promise<PostedReviewOutcome> {
+  // What the review says of its lessons goes into its marker, checked again here as every field is.
+  const memory = reviewRepeats({ given, verdict: review.verdict, comments: review.comments });
+  if (!memory.ok) return { ok: false, problems: memory.problems };
   const base = `${repoPath(repository)}/pulls/${pr}`;
   const pull = Pull.parse(await api.request('GET', base));
   if (pull.head.ref !== branch) {
@@ -103,7 +110,14 @@ export async function postReview({
   const moved = review.comments.filter((comment) => !isInDiff(comment, diff));
   const body = fitBody(
     [neutralizeModelText(review.body), renderMoved(moved)].filter(Boolean).join('\n\n'),
-    [renderVerdictMarker({ verdict: review.verdict, costUsd: usage.cost_usd }), runMarker]
+    [
+      renderVerdictMarker({
+        verdict: review.verdict,
+        costUsd: usage.cost_usd,
+        memory: memory.memory ?? undefined,
+      }),
+      runMarker,
+    ]
       .filter(Boolean)
       .join('\n'),
   );

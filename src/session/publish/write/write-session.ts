@@ -254,6 +254,7 @@ async function review(checked: CheckedSession): Promise<PublishOutcome> {
     review: result.review,
     usage: result.usage,
     runId: env.GITHUB_RUN_ID,
+    given: result.lessons?.read ?? [],
     log: io.log,
   });
   if (!posted.ok) return { kind: 'refused', problems: posted.problems };
