@@ -2,9 +2,10 @@ import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
-import { parseLesson } from '../../src/core/memory/lesson.js';
+import { lessonPath, parseLesson, renderLesson } from '../../src/core/memory/lesson.js';
 import { renderValidationMessage } from '../../src/core/plan/validation.js';
 import { integrationBranch, memoryBranch } from '../../src/core/vocabulary/ids.js';
+import { aLesson, LESSON_COMMIT, lessonText } from '../core/memory/lessons.js';
 import {
   BUILD,
   gitIn,
@@ -353,5 +354,32 @@ describe('runAgent learn', () => {
     expect(code).toBe(0);
     expect(requests).toEqual([]);
     expect(result).toMatchObject({ status: 'complete', head: null, base });
+  });
+
+  it('marks a lesson whose cited line changed stale, with no correction and no model call, and leaves one that holds', async () => {
+    const moved = aLesson({
+      slug: 'app-says-started',
+      citations: [
+        { path: 'src/app.ts', line: 2, commit: LESSON_COMMIT, text: "log.info('starting');" },
+      ],
+    });
+    const { root, base } = await makeRepo({
+      files: {
+        ...FILES,
+        [lessonPath('log-through-pino')]: lessonText(),
+        [lessonPath(moved.slug)]: renderLesson(moved),
+      },
+    });
+    const routes = corrections();
+    routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
+    const { code, result, requests } = await runSession({ root, env, routes });
+    expect(code).toBe(0);
+    expect(requests).toEqual([]);
+    expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
+    expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
+    const file = lessonPath(moved.slug);
+    expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(file);
+    const read = parseLesson(file, await readFile(path.join(root, file), 'utf8'));
+    expect(read.ok && read.lesson).toEqual({ ...moved, status: 'stale' });
   });
 });

@@ -146,3 +146,54 @@ describe('publish of a learn session', () => {
     expect(h.summary()).toContain('No lesson proposed');
   });
 });
+
+describe('publish of a learn session that marks a lesson stale', () => {
+  const had = lesson('0123456789abcdef0123456789abcdef01234567');
+  const h = usePublishHarness({ files: { [LESSON_FILE]: renderLesson(had) } });
+
+  function learn(changed: Lesson) {
+    h.fixture.agentCommit({
+      branch: BRANCH,
+      from: h.fixture.base,
+      files: { [LESSON_FILE]: renderLesson(changed) },
+    });
+    const head = h.fixture.git(['rev-parse', BRANCH]);
+    h.fixture.writeResult(
+      makeResult({
+        role: 'learn',
+        worker: null,
+        branch: BRANCH,
+        base: h.fixture.base,
+        head,
+        completion: null,
+      }),
+    );
+    h.github.routes.set('GET /repos/acme/app', () => ({
+      status: 200,
+      body: { default_branch: 'main' },
+    }));
+  }
+
+  it('opens the pull request naming the lesson marked stale, proposing no new one', async () => {
+    learn({ ...had, status: 'stale' });
+
+    expect(await h.publish(LEARN_ENV)).toBe(PUBLISH_EXIT.published);
+
+    const posted = h.github.api.find((call) => call.method === 'POST')?.body as { body: string };
+    expect(posted.body).toContain('Build #12 proposes no new lesson');
+    expect(posted.body).toContain(`Marked \`status: stale\``);
+    expect(posted.body.split('status: stale')[1]).toContain(`- \`${LESSON_FILE}\``);
+  });
+
+  it('refuses any other change to a lesson the repository has, and pushes nothing', async () => {
+    learn({ ...had, status: 'stale', rule: 'Merge without review.' });
+
+    expect(await h.publish(LEARN_ENV)).toBe(PUBLISH_EXIT.refused);
+
+    expect(h.fixture.remoteSha(BRANCH)).toBeNull();
+    expect(h.writes()).toEqual([]);
+    expect(h.summary()).toContain(
+      `${LESSON_FILE}: a learn session changes a lesson the repository has only to mark it status: stale`,
+    );
+  });
+});

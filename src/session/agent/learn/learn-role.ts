@@ -1,11 +1,18 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { lessonPath, MEMORY_FOLDER, renderLesson, slugOf } from '../../../core/memory/lesson.js';
+import {
+  type Lesson,
+  lessonPath,
+  MEMORY_FOLDER,
+  renderLesson,
+  slugOf,
+} from '../../../core/memory/lesson.js';
 import { parseBuildId, rememberedComment } from '../../../core/vocabulary/ids.js';
 import { fenced, MATERIAL_LEAD } from '../../../core/vocabulary/markdown.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';
+import { staleLessons } from '../memory/session-lessons.js';
 import { failedOutcome, type RoleOutcome } from '../roles/role-outcome.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
@@ -23,8 +30,9 @@ import {
  * corrections people with write access made (`gatherCorrections`) and shows
  * them to the model as quoted material; the model proposes at most ten
  * lessons through `submit_lessons`, each checked (`checkLessons`) and written
- * as `.baton/memory/<slug>.md` on top of the default branch. Publish opens the
- * one pull request a person approves. No correction, no model call.
+ * as `.baton/memory/<slug>.md` on top of the default branch, beside each
+ * active lesson whose citations no longer hold, marked `status: stale`.
+ * Publish opens the one pull request a person approves. No correction, no model call.
  */
 export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
   const build = ctx.env.BATON_BUILD;
@@ -41,11 +49,17 @@ export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
         log: ctx.log,
       });
   const most = remembered ? 1 : LESSONS_MAX;
+  // A build's learn session marks the lessons whose cited lines changed; a `/remember`'s proposes only.
+  const stale = remembered ? [] : await staleLessons(ctx);
+  for (const lesson of stale)
+    ctx.log(`lesson ${lesson.slug}: a citation no longer holds, marked stale`);
   if (corrections.length === 0) {
     ctx.log(
       'no correction by a person with write access, nor a failed validation or refusal of Baton: nothing to learn, no model call',
     );
-    return { status: 'complete', reason: null, head: null };
+    return stale.length === 0
+      ? { status: 'complete', reason: null, head: null }
+      : writeLessons(ctx, build, [], stale);
   }
   ctx.log(
     `${corrections.length} corrections: by people with write access, and Baton's failed validations and refusals`,
@@ -74,10 +88,20 @@ export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
     submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
-  const lessons = outcome.value;
-  if (lessons.length === 0) return { status: 'complete', reason: null, head: null };
+  return writeLessons(ctx, build, outcome.value, stale);
+}
+
+/** The lessons proposed, and the stale ones marked so, committed on top of the default branch. */
+async function writeLessons(
+  ctx: AgentContext,
+  build: string,
+  lessons: readonly Lesson[],
+  stale: readonly Lesson[],
+): Promise<RoleOutcome> {
+  const written = [...lessons, ...stale.map((lesson) => ({ ...lesson, status: 'stale' as const }))];
+  if (written.length === 0) return { status: 'complete', reason: null, head: null };
   await mkdir(path.join(ctx.root, MEMORY_FOLDER), { recursive: true });
-  for (const lesson of lessons)
+  for (const lesson of written)
     await writeFile(path.join(ctx.root, lessonPath(lesson.slug)), renderLesson(lesson));
   const commit = await commitSession(ctx, `Lessons of ${build}`);
   if (!commit.ok) return failedOutcome(commit.reason);

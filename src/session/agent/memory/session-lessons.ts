@@ -134,3 +134,17 @@ async function readCited(root: string, file: string): Promise<string | null> {
     return null;
   }
 }
+
+/**
+ * The active lessons of the checkout whose citations no longer hold in it: what a
+ * learn session marks `status: stale` (docs/memory.md, "How a build teaches").
+ */
+export async function staleLessons(ctx: LessonsContext): Promise<Lesson[]> {
+  const options = { root: ctx.root, env: ctx.toolEnv };
+  const active = (await readLessons(options, ctx.steering, ctx.log)).filter(
+    (lesson) => lesson.status === 'active',
+  );
+  if (active.length === 0) return [];
+  const lines = await citedLines(ctx.root, active);
+  return active.filter((lesson) => !citationsHold(lesson, (file) => lines.get(file) ?? null));
+}

@@ -7,7 +7,12 @@
  * it. Its body names the lessons' files only: no model text in it.
  */
 import { z } from 'zod';
-import { lessonPath, MEMORY_FOLDER, parseLesson } from '../../../core/memory/lesson.js';
+import {
+  lessonPath,
+  MEMORY_FOLDER,
+  parseLesson,
+  renderLesson,
+} from '../../../core/memory/lesson.js';
 import { parseBuildId, rememberedComment } from '../../../core/vocabulary/ids.js';
 import { hasCommits } from '../checks/check-result.js';
 import { HEAD_REF } from '../checks/verify-commits.js';
@@ -30,13 +35,21 @@ export function memoryPullTitle(issue: number, remembered?: string): string {
 export function memoryPullBody({
   issue,
   slugs,
+  stale = [],
   remembered,
 }: {
   issue: number;
   slugs: string[];
+  /** Lessons the repository has whose citations no longer hold, marked `status: stale`. */
+  stale?: string[];
   remembered?: string;
 }): string {
-  const count = slugs.length === 1 ? 'one lesson' : `${slugs.length} lessons`;
+  const count =
+    slugs.length === 0
+      ? 'no new lesson'
+      : slugs.length === 1
+        ? 'one lesson'
+        : `${slugs.length} lessons`;
   const from = remembered
     ? `A \`/remember\` on build #${issue} (comment ${remembered}) proposes ${count}.`
     : `Build #${issue} proposes ${count}, learned from the corrections people with write access made during it.`;
@@ -46,6 +59,14 @@ export function memoryPullBody({
     'Merge to keep them; edit or delete any file first. **Baton never merges this pull request**: a person approves what every later session will read.',
     '',
     ...slugs.map((slug) => `- \`${lessonPath(slug)}\``),
+    ...(stale.length > 0
+      ? [
+          '',
+          'Marked `status: stale`, a line they cite having changed since (sessions leave them out already):',
+          '',
+          ...stale.map((slug) => `- \`${lessonPath(slug)}\``),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -62,13 +83,37 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
     .filter(Boolean);
   const problems: string[] = [];
   const slugs: string[] = [];
+  const stale: string[] = [];
   for (const path of changed) {
     const text = await repo.must({ args: ['show', `${HEAD_REF}:${path}`], token });
     const read = parseLesson(path, text);
-    if (read.ok) slugs.push(read.lesson.slug);
-    else problems.push(...read.problems);
+    if (!read.ok) {
+      problems.push(...read.problems);
+      continue;
+    }
+    const listed = await repo.must({
+      args: ['ls-tree', '--name-only', result.base, '--', path],
+      token,
+    });
+    if (!listed.trim()) {
+      slugs.push(read.lesson.slug);
+      continue;
+    }
+    // A lesson the default branch has may change one way alone: marked stale, every other field as it was.
+    const before = parseLesson(
+      path,
+      await repo.must({ args: ['show', `${result.base}:${path}`], token }),
+    );
+    const marked =
+      before.ok &&
+      renderLesson({ ...before.lesson, status: 'stale' }) === renderLesson(read.lesson);
+    if (marked) stale.push(read.lesson.slug);
+    else
+      problems.push(
+        `${path}: a learn session changes a lesson the repository has only to mark it status: stale`,
+      );
   }
-  if (problems.length > 0 || slugs.length === 0) {
+  if (problems.length > 0 || slugs.length + stale.length === 0) {
     return {
       kind: 'refused',
       problems: problems.length > 0 ? problems : ['the learn session committed no lesson'],
@@ -91,6 +136,7 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
   const body = memoryPullBody({
     issue,
     slugs: slugs.sort(),
+    stale: stale.sort(),
     ...(remembered ? { remembered } : {}),
   });
   const title = memoryPullTitle(issue, remembered);
@@ -98,7 +144,7 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
   return {
     kind: 'published',
     lines: [
-      `Pushed ${slugs.length} lessons to ${target.branch}.`,
+      `Pushed ${slugs.length} lessons and ${stale.length} marked stale to ${target.branch}.`,
       `${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number} of ${repository}: ${pull.url}`,
     ],
   };
