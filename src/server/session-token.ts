@@ -298,11 +298,13 @@ async function bindToRun(
     workflowSha: claims.workflow_sha,
     defaultBranch: repository.defaultBranch,
   });
-  // Off a Baton branch only a doctor session, and only on the default branch (docs/doctor.md).
+  // Off a Baton branch only a doctor session (docs/doctor.md) and a learn session, which reads an
+  // ended build whose branch may be gone (docs/memory.md), and only on the default branch.
   const doctor = parseDoctorRunName(facts.run?.displayTitle ?? '') !== null;
+  const learn = parseRunName(facts.run?.displayTitle ?? '')?.role === 'learn';
   if (
     !parseBatonBranch(claims.ref) &&
-    !(doctor && claims.ref === `refs/heads/${repository.defaultBranch}`)
+    !((doctor || learn) && claims.ref === `refs/heads/${repository.defaultBranch}`)
   ) {
     return notOnBatonBranch(claims.ref);
   }

@@ -5,7 +5,8 @@ import { attemptExchange, type TokenWorld, useTestIssuer } from '../server/token
  * A doctor session runs on the default branch, where no other session may get
  * a token: off a Baton branch, only a run the app dispatched under a doctor
  * run name, on the default branch, gets one, and only contents: write and
- * actions: read.
+ * actions: read. A learn session reads an ended build from the default branch
+ * too: under a learn run name there, it gets a session's token.
  */
 const issuer = useTestIssuer();
 
@@ -58,5 +59,28 @@ describe('the token endpoint and doctor sessions', () => {
     });
     expect(reply.status).toBe(200);
     expect(minted.map((m) => m.permissions)).toEqual([{ contents: 'write', actions: 'read' }]);
+  });
+});
+
+describe('the token endpoint and learn sessions', () => {
+  const LEARN_NAME = 'baton learn 12-add-login - -';
+
+  it('gives a learn session on the default branch the token of a session', async () => {
+    const { reply, minted } = await attempt('main', (world) => {
+      if (world.run) world.run.displayTitle = LEARN_NAME;
+    });
+    expect(reply.status).toBe(200);
+    expect(minted.map((m) => m.permissions)).toEqual([
+      { contents: 'write', pull_requests: 'write' },
+    ]);
+  });
+
+  it('refuses a learn-named run on a branch other than the default', async () => {
+    const { reply, minted } = await attempt('feature/x', (world) => {
+      if (world.run) world.run.displayTitle = LEARN_NAME;
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.body.message).toContain('not on a Baton branch');
+    expect(minted).toEqual([]);
   });
 });

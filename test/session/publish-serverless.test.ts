@@ -45,7 +45,10 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
   });
 
   /** Mints as publish would for `role`, on the harness's fake GitHub. */
-  function mintFor(role: 'plan' | 'fix', overrides: Record<string, string> = {}) {
+  function mintFor(
+    role: 'plan' | 'fix' | 'learn' | 'work',
+    overrides: Record<string, string> = {},
+  ) {
     return mintSessionToken({
       env: {
         ...(serverlessEnv() as Record<string, string>),
@@ -69,6 +72,23 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
       pull_requests: 'write',
       issues: 'read',
     });
+  });
+
+  it('mints for a learn session on the default branch, and for no other session there', async () => {
+    const minted = serveApp(h.github);
+    const main = { GITHUB_REF: 'refs/heads/main' };
+    expect(await mintFor('learn', main)).toMatchObject({ ok: true, token: INSTALLATION_TOKEN });
+    expect(minted[0]?.body.permissions).toEqual({ contents: 'write', pull_requests: 'write' });
+    expect(await mintFor('work', main)).toEqual({
+      ok: false,
+      message:
+        'The run is on refs/heads/main, not on a Baton branch (refs/heads/baton/<build>/...).',
+    });
+    expect(await mintFor('learn', { GITHUB_REF: 'refs/tags/v1' })).toEqual({
+      ok: false,
+      message: 'The run is on refs/tags/v1.',
+    });
+    expect(minted).toHaveLength(1);
   });
 
   it('widens a fix’s token with workflows only when its merge of the build branch brings a workflow change', async () => {

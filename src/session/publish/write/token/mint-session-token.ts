@@ -39,7 +39,7 @@ const KEY_SOURCE =
  * hosted: minted here from the app's key (an Actions secret on this one step),
  * with the scoping the token endpoint gives a session (this repository; the
  * permissions of the run's role, `sessionTokenPermissions`), only for a run
- * the app dispatched on a Baton branch. `session.allowWorkflowChanges` is not
+ * the app dispatched on a Baton branch (a learn session's on a branch: the default one). `session.allowWorkflowChanges` is not
  * honoured here: with the key in the repository's secrets, a session that
  * could push a workflow could read it (docs/security.md). A fix whose merge of
  * the build branch brings a workflow change still gets `workflows: write`, as
@@ -164,7 +164,9 @@ function checkRun(env: MintEnv, role: SessionRole | typeof DOCTOR_ROLE): string 
     return `Only runs started by workflow_dispatch publish as the app; this one came from ${env.GITHUB_EVENT_NAME ?? 'an unknown event'}.`;
   }
   const ref = env.GITHUB_REF ?? '';
-  if (role === DOCTOR_ROLE) return ref.startsWith('refs/heads/') ? null : `The run is on ${ref}.`;
+  // A doctor session, and a learn session reading an ended build, run on the default branch.
+  if (role === DOCTOR_ROLE || role === 'learn')
+    return ref.startsWith('refs/heads/') ? null : `The run is on ${ref}.`;
   return parseBatonBranch(ref)
     ? null
     : `The run is on ${ref || 'no ref'}, not on a Baton branch (refs/heads/baton/<build>/...).`;
