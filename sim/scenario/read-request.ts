@@ -88,7 +88,7 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
   if (!role || !SESSION_ROLES.includes(role as SessionRole)) {
     return `the system prompt names no Baton role: ${system.slice(0, 120)}`;
   }
-  const build = /build `([^`]+)`/.exec(first)?.[1];
+  const build = /[Bb]uild `([^`]+)`/.exec(first)?.[1];
   if (!build) return `the first message names no build: ${first.slice(0, 120)}`;
   const turn = body.messages.filter((m) => m.role === 'assistant').length;
   return {

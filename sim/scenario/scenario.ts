@@ -51,6 +51,21 @@ export interface Scenario {
    * named, it hands in the check `command`.
    */
   validation?: Record<number, { check: string; brief: string }[]>;
+  /**
+   * What a build's learn session proposes from the corrections its first message
+   * quotes: these lessons, each citing the lines given and linking every correction
+   * listed. Left out, it proposes none.
+   */
+  learn?: ScenarioLesson[];
+}
+
+/** A lesson a scripted learn session proposes (the evidence is every correction's link). */
+export interface ScenarioLesson {
+  slug: string;
+  rule: string;
+  why: string;
+  paths?: string[];
+  citations: { path: string; line: number }[];
 }
 
 /** Stands for the build id in a worker's paths and check, which the scenario cannot know. */

@@ -8,15 +8,28 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../sim/github/git/unified-diff.js';
 import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/builds/adapt-scenario.js';
 import { diamondScenario } from '../../sim/scenario/builds/greeting-scenario.js';
+import {
+  CITED_LINE,
+  CORRECTION,
+  TRIM_NAMES,
+  teachingScenario,
+} from '../../sim/scenario/builds/memory-scenario.js';
 import { renderBriefBody, type Scenario, scenarioWorker } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { addedLines, conflictBlocks, viewedLines } from '../../sim/scenario/text-reading.js';
+import { lessonPath, parseLesson } from '../../src/core/memory/lesson.js';
 import { renderBriefFile } from '../../src/core/records/brief.js';
-import { briefPath, completionPath, planPath } from '../../src/core/vocabulary/ids.js';
+import {
+  briefPath,
+  completionPath,
+  integrationBranch,
+  planPath,
+} from '../../src/core/vocabulary/ids.js';
 import {
   gitIn,
   makeRepo,
   makeTempDir,
+  REPOSITORY,
   removeTempDirs,
   reviewRoutes,
   runSession,
@@ -354,6 +367,57 @@ describe('how the scripted model reads tool answers', () => {
     ['a file without markers', ['a', '======= not a marker'], []],
   ])('resolves %s keeping both sides', (_, lines, blocks) => {
     expect(conflictBlocks(lines)).toEqual(blocks);
+  });
+
+  it("learns: proposes the scenario's lesson, citing the checkout and linking the writer's correction", async () => {
+    const scenario = teachingScenario();
+    const url = `https://github.com/${REPOSITORY}/pull/5#discussion_r101`;
+    const greeting = scenarioWorker(scenario, 'W1.1').files['src/greeting.js'] ?? '';
+    const { root } = await makeRepo({ files: { 'src/greeting.js': greeting } });
+    const api = `GET /repos/${REPOSITORY}`;
+    const pull = (number: number, head: string, base: string) => ({
+      number,
+      html_url: `https://github.com/${REPOSITORY}/pull/${number}`,
+      head: { ref: head },
+      base: { ref: base },
+    });
+    const { result, model } = await session({
+      scenario,
+      root,
+      env: { BATON_ROLE: 'learn', BATON_ISSUE: '12', BATON_WORKER: '' },
+      github: {
+        [`${api}/pulls`]: [
+          pull(5, `baton/${BUILD}/W1.1`, integrationBranch(BUILD)),
+          pull(9, integrationBranch(BUILD), 'main'),
+        ],
+        [`${api}/pulls/5/comments`]: [
+          {
+            id: 101,
+            html_url: url,
+            body: CORRECTION,
+            user: { login: 'maria', type: 'User' },
+            path: 'src/greeting.js',
+            line: 3,
+          },
+        ],
+        [`${api}/pulls/5/reviews`]: [],
+        [`${api}/pulls/9/comments`]: [],
+        [`${api}/pulls/9/reviews`]: [],
+        [`${api}/issues/12/comments`]: [],
+        [`${api}/issues/5/comments`]: [],
+        [`${api}/issues/9/comments`]: [],
+        [`${api}/collaborators/maria/permission`]: { permission: 'write' },
+      },
+    });
+    expect(model.problems).toEqual([]);
+    expect(result.status).toBe('complete');
+    const file = lessonPath(TRIM_NAMES.slug);
+    const read = parseLesson(file, await readFile(path.join(root, file), 'utf8'));
+    expect(read.ok && read.lesson).toMatchObject({
+      rule: TRIM_NAMES.rule,
+      evidence: [url],
+      citations: [{ path: 'src/greeting.js', line: 3, text: CITED_LINE }],
+    });
   });
 
   it('takes the line numbers off an editor view', () => {

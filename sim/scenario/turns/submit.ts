@@ -17,5 +17,17 @@ export function submit(
     decisions: worker.decisions ?? [],
     follow_up: worker.follow_up ?? [],
     affects: worker.affects ?? [],
+    ...appliedLessons(input),
   });
+}
+
+/**
+ * The lessons the session's first message gives (`### Lesson \`slug\``), which a scripted
+ * worker follows and so names as applied in its report; none given, none named.
+ */
+export function appliedLessons(input: TurnInput): { lessons?: string[] } {
+  const slugs = [...input.request.key.matchAll(/^### Lesson `([a-z0-9-]+)`$/gm)].flatMap((match) =>
+    match[1] ? [match[1]] : [],
+  );
+  return slugs.length > 0 ? { lessons: slugs } : {};
 }
