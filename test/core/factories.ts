@@ -12,6 +12,7 @@ import type {
   CommandInfo,
   ContractRead,
   IssueStateChange,
+  MemoryPull,
   NormalSnapshot,
   PullInfo,
   ReviewInfo,
@@ -429,4 +430,25 @@ export function validateRun(k: number, head: string, overrides: Partial<RunInfo>
     updatedAt: ago(10),
     ...overrides,
   });
+}
+
+/** What the memory counts say of no build: nothing proposed, applied or repeated. */
+export const NO_MEMORY = {
+  proposed: 0,
+  merged: 0,
+  applied: 0,
+  findings: 0,
+  repeats: 0,
+  rate: null,
+  lessons: [],
+};
+
+/** A build's learn pull request in `repository`, with its changed files as its lessons. */
+export function makeMemoryPull(
+  repository: string,
+  number: number,
+  state: MemoryPull['state'],
+  lessons: number,
+): MemoryPull {
+  return { number, state, url: `https://github.com/${repository}/pull/${number}`, lessons };
 }

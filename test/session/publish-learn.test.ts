@@ -5,7 +5,7 @@ import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { memoryPullTitle } from '../../src/session/publish/write/memory-pull.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { BUILD, makeResult } from './publish/fixture.js';
-import { PULLS, usePublishHarness } from './publish/harness.js';
+import { type Harness, PULLS, usePublishHarness } from './publish/harness.js';
 
 const BRANCH = memoryBranch(BUILD);
 const LEARN_ENV = { BATON_ROLE: 'learn', BATON_WORKER: '', BATON_ISSUE: '12' };
@@ -26,27 +26,31 @@ function lesson(commit: string): Lesson {
   };
 }
 
+/** What a learn session leaves for publish: its head (null when it proposed no lesson). */
+function learnResult(
+  h: Harness,
+  head: string | null,
+  overrides: Partial<SessionResult> = {},
+): void {
+  h.fixture.writeResult(
+    makeResult({
+      role: 'learn',
+      worker: null,
+      branch: BRANCH,
+      base: h.fixture.base,
+      head,
+      completion: null,
+      ...overrides,
+    }),
+  );
+}
+
 describe('publish of a learn session', () => {
   const h = usePublishHarness();
 
-  /** What a learn session leaves for publish: its head (null when it proposed no lesson). */
-  function learnResult(head: string | null, overrides: Partial<SessionResult> = {}): void {
-    h.fixture.writeResult(
-      makeResult({
-        role: 'learn',
-        worker: null,
-        branch: BRANCH,
-        base: h.fixture.base,
-        head,
-        completion: null,
-        ...overrides,
-      }),
-    );
-  }
-
   function learn(files: Record<string, string | null>, overrides: Partial<SessionResult> = {}) {
     const head = h.fixture.agentCommit({ branch: BRANCH, from: h.fixture.base, files });
-    learnResult(head, overrides);
+    learnResult(h, head, overrides);
     return head;
   }
 
@@ -140,7 +144,7 @@ describe('publish of a learn session', () => {
   });
 
   it('opens nothing when the session proposed no lesson', async () => {
-    learnResult(null);
+    learnResult(h, null);
     expect(await h.publish(LEARN_ENV)).toBe(PUBLISH_EXIT.published);
     expect(h.writes()).toEqual([]);
     expect(h.summary()).toContain('No lesson proposed');
@@ -158,16 +162,7 @@ describe('publish of a learn session that marks a lesson stale', () => {
       files: { [LESSON_FILE]: renderLesson(changed) },
     });
     const head = h.fixture.git(['rev-parse', BRANCH]);
-    h.fixture.writeResult(
-      makeResult({
-        role: 'learn',
-        worker: null,
-        branch: BRANCH,
-        base: h.fixture.base,
-        head,
-        completion: null,
-      }),
-    );
+    learnResult(h, head);
     h.github.routes.set('GET /repos/acme/app', () => ({
       status: 200,
       body: { default_branch: 'main' },

@@ -136,17 +136,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       const missing = gh.missingChecks({ base: pull.base, headSha: head });
       if (missing.length > 0)
         return json(405, { message: `Required status check "${missing[0]}" is expected.` });
-      const merged = gh.git.merge({
-        ours: base,
-        theirs: head,
-        message: `${pull.title} (#${pull.number})`,
-      });
-      pull.state = 'closed';
-      pull.mergedAt = gh.now();
-      pull.mergeCommitSha = merged;
-      pull.closedAt = pull.mergedAt;
-      gh.events.pull('closed', pull, gh.botLogin);
-      gh.setBranch(pull.base, merged);
+      const merged = mergePull(gh, pull, gh.botLogin);
       if (pull.base === gh.defaultBranch) closeLinkedIssues(gh, pull, gh.botLogin);
       return json(200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
     })
@@ -287,6 +277,26 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
 }
 
 /** The repository a pull request's head is in (`owner/name`): a fork's, or this one. */
+/**
+ * Merges a pull request's head into its base as GitHub's merge button does: a merge
+ * commit named for the pull request, the pull request closed as merged, its webhook (by
+ * `by`), then the base moved. Returns the merge commit.
+ */
+export function mergePull(gh: GitHubState, pull: SimPull, by: string): string {
+  const merged = gh.git.merge({
+    ours: gh.git.resolve(pull.base) ?? '',
+    theirs: gh.git.resolve(pull.head) ?? '',
+    message: `${pull.title} (#${pull.number})`,
+  });
+  pull.state = 'closed';
+  pull.mergedAt = gh.now();
+  pull.mergeCommitSha = merged;
+  pull.closedAt = pull.mergedAt;
+  gh.events.pull('closed', pull, by);
+  gh.setBranch(pull.base, merged);
+  return merged;
+}
+
 export function headRepoOf(gh: GitHubState, pull: SimPull): string {
   return pull.fork?.fullName ?? gh.fullName;
 }

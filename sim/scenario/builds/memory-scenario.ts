@@ -1,6 +1,7 @@
 import { MAINTAINER } from '../../e2e.js';
 import type { FakeGitHub } from '../../github/fake-github.js';
 import type { SimPull } from '../../github/records.js';
+import { mergePull } from '../../github/routes/routes-pulls.js';
 import type { Scenario, ScenarioLesson, ScenarioWorker } from '../scenario.js';
 
 /**
@@ -110,19 +111,7 @@ export function memorySettings(engine: string): string {
  * merge on its base, the pull request closed as merged, and its webhook.
  */
 export function mergeAsWriter(gh: FakeGitHub, pull: SimPull): void {
-  const base = gh.git.resolve(pull.base) ?? '';
-  const head = gh.git.resolve(pull.head) ?? '';
-  const merged = gh.git.merge({
-    ours: base,
-    theirs: head,
-    message: `${pull.title} (#${pull.number})`,
-  });
-  pull.state = 'closed';
-  pull.mergedAt = gh.now();
-  pull.mergeCommitSha = merged;
-  pull.closedAt = pull.mergedAt;
-  gh.setBranch(pull.base, merged);
-  gh.events.pull('closed', pull, MAINTAINER);
+  mergePull(gh, pull, MAINTAINER);
 }
 
 /** A writer's review of a pull request's head: an approval, or a comment on one line. */

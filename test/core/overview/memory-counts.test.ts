@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { memoryCountsOf } from '../../../src/core/overview/memory-counts.js';
-import { makeCompletion, makePull, makeReview, makeSnapshot } from '../factories.js';
+import type { MemoryPull } from '../../../src/core/snapshot/snapshot.js';
+import {
+  makeCompletion,
+  makeMemoryPull,
+  makePull,
+  makeReview,
+  makeSnapshot,
+  NO_MEMORY,
+} from '../factories.js';
 
-const pull = (state: 'open' | 'closed' | 'merged', lessons: number) => ({
-  number: 57,
-  state,
-  url: 'https://github.com/acme/shop/pull/57',
-  lessons,
-});
+const pull = (state: MemoryPull['state'], lessons: number) =>
+  makeMemoryPull('acme/shop', 57, state, lessons);
 
-const NONE = {
-  proposed: 0,
-  merged: 0,
-  applied: 0,
-  findings: 0,
-  repeats: 0,
-  rate: null,
-  lessons: [],
-};
+const NONE = NO_MEMORY;
 
 describe('memoryCountsOf', () => {
   it.each([

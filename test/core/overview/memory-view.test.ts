@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { memoryByRepositoryOf } from '../../../src/core/overview/memory-view.js';
-import type { MemoryPull } from '../../../src/core/snapshot/snapshot.js';
-import { makeCompletion, makePull, makeReview, makeSnapshot } from '../factories.js';
+import {
+  makeCompletion,
+  makeMemoryPull,
+  makePull,
+  makeReview,
+  makeSnapshot,
+  NO_MEMORY,
+} from '../factories.js';
 
-const NONE = {
-  proposed: 0,
-  merged: 0,
-  applied: 0,
-  findings: 0,
-  repeats: 0,
-  rate: null,
-  lessons: [],
-};
-
-const pull = (repository: string, number: number, state: MemoryPull['state'], lessons: number) => ({
-  number,
-  state,
-  url: `https://github.com/${repository}/pull/${number}`,
-  lessons,
-});
+const NONE = NO_MEMORY;
+const pull = makeMemoryPull;
 
 const build = (
   repository: string,
