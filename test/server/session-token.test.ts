@@ -235,11 +235,13 @@ describe('the session token endpoint with other settings', () => {
     expect(work.calls.some((call) => call.startsWith('workflowFilesDiffer'))).toBe(false);
   });
 
-  it("never gives the contract's session workflows, even where the repository lets sessions change them", async () => {
+  it("never gives the contract's session or a learn session workflows, even where the repository lets sessions change them", async () => {
     const contract = await mintedFor('baton contract 12-add-login W0.1 -', {
       allowsWorkflowChanges: true,
     });
     expect(contract.permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
+    const learn = await mintedFor('baton learn 12-add-login - -', { allowsWorkflowChanges: true });
+    expect(learn.permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
     const work = await mintedFor('baton work 12-add-login W1.1 -', { allowsWorkflowChanges: true });
     expect(work.permissions).toEqual({ ...SESSION_TOKEN_PERMISSIONS, workflows: 'write' });
   });

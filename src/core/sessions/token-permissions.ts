@@ -42,9 +42,11 @@ export function sessionTokenPermissions({
   allowWorkflowChanges: boolean;
   mergeBringsWorkflows: boolean;
 }): SessionTokenPermissions {
-  // The contract's session writes checks only (docs/verification.md): never a workflow.
+  // The contract's session writes checks only (docs/verification.md), a learn session lessons only
+  // (docs/memory.md): never a workflow.
   const workflows =
-    (allowWorkflowChanges && role !== 'contract') || (role === 'fix' && mergeBringsWorkflows);
+    (allowWorkflowChanges && role !== 'contract' && role !== 'learn') ||
+    (role === 'fix' && mergeBringsWorkflows);
   return {
     ...SESSION_TOKEN_PERMISSIONS,
     ...(role === 'synthesis' ? { issues: 'write' } : {}),
