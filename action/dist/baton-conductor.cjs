@@ -43032,7 +43032,10 @@ function briefPath(build, worker) {
   return `${buildDir(build)}/workers/${worker}.md`;
 }
 function completionPath(build, worker) {
-  return `${buildDir(build)}/completions/${worker}.json`;
+  return `${completionsDir(build)}/${worker}.json`;
+}
+function completionsDir(build) {
+  return `${buildDir(build)}/completions`;
 }
 function reportPath(build) {
   return `${buildDir(build)}/REPORT.md`;
@@ -53127,6 +53130,11 @@ function className(state) {
   return state.replace("-", "_");
 }
 
+// src/core/memory/most-first.ts
+function mostFirst(count) {
+  return (a, b) => count(b) - count(a) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+}
+
 // src/core/memory/applied-lessons.ts
 function appliedLessons(completions) {
   const counts = /* @__PURE__ */ new Map();
@@ -53135,7 +53143,7 @@ function appliedLessons(completions) {
       counts.set(slug, (counts.get(slug) ?? 0) + 1);
     }
   }
-  const bySlug = [...counts].map(([slug, times]) => ({ slug, times })).sort((a, b) => b.times - a.times || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const bySlug = [...counts].map(([slug, times]) => ({ slug, times })).sort(mostFirst((lesson) => lesson.times));
   return { times: bySlug.reduce((sum, lesson) => sum + lesson.times, 0), bySlug };
 }
 function appliedLessonsLine({ times, bySlug }) {
@@ -53157,7 +53165,7 @@ function repeatRate(reviews) {
       counts.set(slug, (counts.get(slug) ?? 0) + 1);
     }
   }
-  const bySlug = [...counts].map(([slug, n]) => ({ slug, repeats: n })).sort((a, b) => b.repeats - a.repeats || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const bySlug = [...counts].map(([slug, n]) => ({ slug, repeats: n })).sort(mostFirst((lesson) => lesson.repeats));
   return { findings, repeats, rate: findings === 0 ? null : repeats / findings, bySlug };
 }
 function reviewLessonsOf(snapshot) {
@@ -55838,7 +55846,7 @@ function fixProblems(contracts, fixes) {
   ]);
 }
 function sequenceOf(id) {
-  return Number(id.slice(id.indexOf(".") + 1));
+  return parseWorkerId(id)?.seq ?? 0;
 }
 function hasCriteria(raw) {
   const own2 = valueAt2(raw, ["criteria"]);

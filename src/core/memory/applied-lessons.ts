@@ -6,6 +6,7 @@
  */
 import type { Completion } from '../records/completion.js';
 import { code } from '../vocabulary/markdown.js';
+import { mostFirst } from './most-first.js';
 
 /** Each lesson applied and by how many reports, the most applied first (ties: by slug). */
 export interface AppliedLessons {
@@ -23,7 +24,7 @@ export function appliedLessons(completions: Iterable<Pick<Completion, 'lessons'>
   }
   const bySlug = [...counts]
     .map(([slug, times]) => ({ slug, times }))
-    .sort((a, b) => b.times - a.times || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+    .sort(mostFirst((lesson) => lesson.times));
   return { times: bySlug.reduce((sum, lesson) => sum + lesson.times, 0), bySlug };
 }
 

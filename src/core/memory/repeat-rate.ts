@@ -11,6 +11,7 @@
 import type { ReviewLessons } from '../sessions/verdict-marker.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { code } from '../vocabulary/markdown.js';
+import { mostFirst } from './most-first.js';
 
 export interface RepeatRate {
   /** Findings of reviews given at least one lesson: the ones that could repeat one. */
@@ -38,7 +39,7 @@ export function repeatRate(reviews: Iterable<ReviewLessons>): RepeatRate {
   }
   const bySlug = [...counts]
     .map(([slug, n]) => ({ slug, repeats: n }))
-    .sort((a, b) => b.repeats - a.repeats || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+    .sort(mostFirst((lesson) => lesson.repeats));
   return { findings, repeats, rate: findings === 0 ? null : repeats / findings, bySlug };
 }
 

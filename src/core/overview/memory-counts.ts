@@ -6,6 +6,7 @@
  * repository: `memoryByRepositoryOf`, memory-view.ts).
  */
 import { appliedLessons } from '../memory/applied-lessons.js';
+import { mostFirst } from '../memory/most-first.js';
 import { repeatRate, reviewLessonsOf } from '../memory/repeat-rate.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 
@@ -70,8 +71,6 @@ export function memoryCountsOf(
     findings: repeats.findings,
     repeats: repeats.repeats,
     rate: repeats.rate,
-    lessons: [...lessons.values()].sort(
-      (a, b) => b.uses - a.uses || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0),
-    ),
+    lessons: [...lessons.values()].sort(mostFirst((lesson) => lesson.uses)),
   };
 }

@@ -5,7 +5,7 @@
  * no work starts before the contract is merged. These are the rules
  * `validatePlan` holds a plan to; the plan session's own code adds `W0.1`.
  */
-import { WORKER_ID } from '../vocabulary/ids.js';
+import { parseWorkerId, WORKER_ID } from '../vocabulary/ids.js';
 import { CONTRACT_WORKER, isContractFix } from './contract.js';
 import { waveOf } from './plan.js';
 import { valueAt } from './plan-schema-problems.js';
@@ -131,7 +131,7 @@ function fixProblems(contracts: LooseContractWorker[], fixes: LooseContractWorke
 }
 
 function sequenceOf(id: string): number {
-  return Number(id.slice(id.indexOf('.') + 1));
+  return parseWorkerId(id)?.seq ?? 0;
 }
 
 /** Whether the plan names a criterion of the build's or of any worker. */

@@ -8,6 +8,7 @@
  * passed before the work gets a contract fix instead, in wave 0 after every
  * contract's worker (`placeContractFixes`), placed by the same publish.
  */
+import { parseWorkerId } from '../vocabulary/ids.js';
 import { contractFixTitle, criteriaOf } from './contract.js';
 import { MAX_WORKERS, type Plan, type PlanWorker, waveOf } from './plan.js';
 import { repositoryOf } from './set-plan.js';
@@ -114,7 +115,7 @@ export function placeContractFixes({
   // A guard passes before the work by design (it held already): it never gets a contract fix.
   const guards = new Set(criteriaOf(plan).flatMap((one) => (one.guard ? [one.id] : [])));
   const contracts = plan.workers.filter((worker) => waveOf(worker.id) === 0);
-  let seq = Math.max(0, ...contracts.map((worker) => Number(worker.id.split('.')[1])));
+  let seq = Math.max(0, ...contracts.map((worker) => parseWorkerId(worker.id)?.seq ?? 0));
   const added: PlanWorker[] = [];
   const fixed: FixedCheck[] = [];
   for (const criterion of criteria.filter((one) => !guards.has(one))) {

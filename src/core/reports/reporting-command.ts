@@ -186,6 +186,6 @@ function insertAt(command: string, at: number, text: string): string {
 }
 
 /** A path as one shell word. */
-function shellWord(path: string): string {
+export function shellWord(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }

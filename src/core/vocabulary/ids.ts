@@ -194,7 +194,22 @@ export function briefPath(build: string, worker: string): string {
 }
 
 export function completionPath(build: string, worker: string): string {
-  return `${buildDir(build)}/completions/${worker}.json`;
+  return `${completionsDir(build)}/${worker}.json`;
+}
+
+/** The folder of the workers' reports on the build branch: one a worker that merged (or was skipped). */
+export function completionsDir(build: string): string {
+  return `${buildDir(build)}/completions`;
+}
+
+/** The workers whose reports a listing of `completionsDir` (`git ls-tree --name-only`) names. */
+export function reportedWorkersIn(listing: string): Set<string> {
+  return new Set(
+    listing
+      .split('\n')
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length)),
+  );
 }
 
 /** A research worker's findings document: the only file besides its completion it may write. */

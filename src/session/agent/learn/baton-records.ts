@@ -116,7 +116,7 @@ function validationText(
     passed,
   }: {
     build: string;
-    pulls: readonly { number: number; html_url: string; head: { ref: string } }[];
+    pulls: ValidationsOf['pulls'];
     passed: ValidationRecord | undefined;
   },
 ): string {

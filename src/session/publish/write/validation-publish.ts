@@ -9,14 +9,17 @@ import {
 } from '../../../core/plan/validation.js';
 import {
   briefPath,
-  buildDir,
   integrationBranch,
   parseMemberBuildId,
   parseMilestoneSubject,
   planPath,
 } from '../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../result.js';
-import { markedFailures, readValidatedHead } from '../checks/contract/marked-checks.js';
+import {
+  markedFailures,
+  readValidatedHead,
+  reportedWorkers,
+} from '../checks/contract/marked-checks.js';
 import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
@@ -177,6 +180,11 @@ async function addFixWorkers(
 ): Promise<{ fixed: FixedCheck[]; lines: string[] }> {
   const { repo, remote, token } = access;
   const branch = integrationBranch(build);
+  // What a record says of each check where no worker could be added for it.
+  const none: FixedCheck[] = [...failures.map((f) => f.check), ...unproven].map((check) => ({
+    check,
+    worker: null,
+  }));
   let last = '';
   for (let attempt = 1; attempt <= PUSH_TRIES; attempt++) {
     await repo.must({
@@ -185,10 +193,6 @@ async function addFixWorkers(
     });
     const base = (await repo.must({ args: ['rev-parse', BUILD_AT] })).trim();
     const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
-    const none = [...failures.map((f) => f.check), ...unproven].map((check) => ({
-      check,
-      worker: null,
-    }));
     if (!plan.success)
       return {
         fixed: none,
@@ -233,30 +237,9 @@ async function addFixWorkers(
     last = pushed.stderr.trim().split('\n')[0] ?? '';
   }
   return {
-    fixed: [...failures.map((f) => f.check), ...unproven].map((check) => ({
-      check,
-      worker: null,
-    })),
+    fixed: none,
     lines: [`Could not add the fix workers to ${branch}: ${last}`],
   };
-}
-
-/** The workers whose reports (`completions/<id>.json`) are on the build branch at `base`: merged, or skipped. */
-async function reportedWorkers(
-  { repo }: RemoteAccess,
-  build: string,
-  base: string,
-): Promise<Set<string>> {
-  const listed = await repo.run({
-    args: ['ls-tree', '--name-only', `${base}:${buildDir(build)}/completions`],
-  });
-  if (listed.code !== 0) return new Set();
-  return new Set(
-    listed.stdout
-      .split('\n')
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => name.slice(0, -'.json'.length)),
-  );
 }
 
 /** A commit on `base` whose tree is base's with `files` written, made in the scratch repository's own index. */

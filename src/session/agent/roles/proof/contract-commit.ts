@@ -1,6 +1,17 @@
 import { contractPath } from '../../../../core/plan/contract.js';
 import { sealPath } from '../../../../core/verification/seal.js';
 import type { GitRun } from '../../../publish/checks/contract/seal-tree.js';
+import type { AgentContext } from '../../agent-context.js';
+import { gitRaw } from '../../git/git.js';
+
+/** Git in the session's checkout, as the seal's reads take it: a failure is a code, never a throw. */
+export function checkoutGit(ctx: Pick<AgentContext, 'root' | 'toolEnv'>): GitRun {
+  return (args) =>
+    gitRaw({ root: ctx.root, env: ctx.toolEnv }, args).then(
+      (stdout) => ({ code: 0, stdout }),
+      () => ({ code: 1, stdout: '' }),
+    );
+}
 
 /**
  * The contract's commit on the build branch: the newest commit of its first

@@ -11,7 +11,7 @@ import { type GitRun, readSealAt } from '../../../publish/checks/contract/seal-t
 import type { AgentContext } from '../../agent-context.js';
 import { type GitOptions, gitRaw, hashPaths } from '../../git/git.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import { contractCommit } from './contract-commit.js';
+import { checkoutGit, contractCommit } from './contract-commit.js';
 
 /** What restoring the seal did: how many paths it holds and those that differed (restored, or deleted). */
 export type RestoredSeal =
@@ -32,11 +32,7 @@ export type RestoredSeal =
  */
 export async function restoreSeal(ctx: AgentContext, sandbox: Sandbox): Promise<RestoredSeal> {
   const options: GitOptions = { root: ctx.root, env: ctx.toolEnv };
-  const git: GitRun = (args) =>
-    gitRaw(options, args).then(
-      (stdout) => ({ code: 0, stdout }),
-      () => ({ code: 1, stdout: '' }),
-    );
+  const git = checkoutGit(ctx);
   const build = ctx.env.BATON_BUILD;
   const commit = await contractCommit(git, build, ctx.base);
   if (commit === null) {

@@ -16,11 +16,10 @@ import { contractPath, criteriaOf } from '../../../../core/plan/contract.js';
 import { type DueAt, dueOnBranch } from '../../../../core/plan/due-criteria.js';
 import { Plan } from '../../../../core/plan/plan.js';
 import type { RunnerReport } from '../../../../core/reports/check-outcome.js';
-import { reportingCommand } from '../../../../core/reports/reporting-command.js';
+import { reportingCommand, shellWord } from '../../../../core/reports/reporting-command.js';
 import { judgeChecks } from '../../../../core/verification/check-proof.js';
-import { planPath } from '../../../../core/vocabulary/ids.js';
+import { completionsDir, planPath, reportedWorkersIn } from '../../../../core/vocabulary/ids.js';
 import { readScripts } from '../../../publish/checks/contract/contract-command.js';
-import type { GitRun } from '../../../publish/checks/contract/seal-tree.js';
 import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../../result.js';
 import type { AgentContext } from '../../agent-context.js';
 import { gitRaw } from '../../git/git.js';
@@ -33,7 +32,7 @@ import {
   reportFiles,
   reportPaths,
 } from './check-outcomes.js';
-import { contractCommit as newestContractCommit } from './contract-commit.js';
+import { checkoutGit, contractCommit as newestContractCommit } from './contract-commit.js';
 
 /** What the contract's command did, as the session's code ran it. */
 export interface ContractRun {
@@ -217,25 +216,16 @@ async function rewrittenChecksIn(
   sandbox: Sandbox,
   { contract, contractCommit }: { contract: Contract; contractCommit: string },
 ): Promise<string | null> {
-  const git: GitRun = (args) =>
-    gitRaw({ root: ctx.root, env: ctx.toolEnv }, args).then(
-      (stdout) => ({ code: 0, stdout }),
-      () => ({ code: 1, stdout: '' }),
-    );
-  const newest = await newestContractCommit(git, ctx.env.BATON_BUILD, ctx.base);
+  const newest = await newestContractCommit(checkoutGit(ctx), ctx.env.BATON_BUILD, ctx.base);
   if (newest === null || newest === contractCommit) return null;
   ctx.log(
     `the contract was published again at ${newest.slice(0, 7)}: its checks run on the contract's first commit`,
   );
-  const paths = contract.files.map((file) => `'${file.replaceAll("'", `'\\''`)}'`).join(' ');
-  const run = await runBashCommand({
-    command: `git -c safe.directory='*' checkout --quiet ${newest} -- ${paths}`,
+  return gitInSandbox(
+    ctx,
     sandbox,
-    env: { ...ctx.toolEnv, ...sandbox.env },
-    timeoutMs: 120_000,
-    maxOutputChars: 2_000,
-  });
-  return run.exitCode === 0 && !run.timedOut ? null : run.output.trim() || 'git failed';
+    `checkout --quiet ${newest} -- ${contract.files.map(shellWord).join(' ')}`,
+  );
 }
 
 /** Moves the sandbox's checkout to `commit`, leaving untracked files (installed packages) be; null when it did. */
@@ -244,9 +234,18 @@ async function checkoutIn(
   sandbox: Sandbox,
   commit: string,
 ): Promise<string | null> {
+  // No `git clean`: without a sandbox the copy is the checkout itself, whose untracked files are not Baton's to remove.
+  return gitInSandbox(ctx, sandbox, `checkout --quiet --force --detach ${commit}`);
+}
+
+/** Git run in the sandbox's copy of the checkout (`args` as shell words); null when it succeeded, else what it said. */
+async function gitInSandbox(
+  ctx: AgentContext,
+  sandbox: Sandbox,
+  args: string,
+): Promise<string | null> {
   const run = await runBashCommand({
-    // No `git clean`: without a sandbox the copy is the checkout itself, whose untracked files are not Baton's to remove.
-    command: `git -c safe.directory='*' checkout --quiet --force --detach ${commit}`,
+    command: `git -c safe.directory='*' ${args}`,
     sandbox,
     env: { ...ctx.toolEnv, ...sandbox.env },
     timeoutMs: 120_000,
@@ -282,7 +281,7 @@ async function planOf(
   const reported = await gitRaw({ root: ctx.root, env: ctx.toolEnv }, [
     'ls-tree',
     '--name-only',
-    `${ctx.base}:${path.posix.dirname(planPath(build))}/completions`,
+    `${ctx.base}:${completionsDir(build)}`,
   ]).catch(() => '');
   return {
     guards: new Set(
@@ -295,12 +294,7 @@ async function planOf(
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
       milestone,
-      reported: new Set(
-        reported
-          .split('\n')
-          .filter((name) => name.endsWith('.json'))
-          .map((name) => name.slice(0, -'.json'.length)),
-      ),
+      reported: reportedWorkersIn(reported),
     }),
   };
 }

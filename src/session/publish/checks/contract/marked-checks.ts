@@ -1,7 +1,12 @@
 import { Contract, contractPath } from '../../../../core/plan/contract.js';
 import { type DueAt, dueOnBranch, isDue } from '../../../../core/plan/due-criteria.js';
 import { Plan } from '../../../../core/plan/plan.js';
-import { buildDir, integrationBranch, planPath } from '../../../../core/vocabulary/ids.js';
+import {
+  completionsDir,
+  integrationBranch,
+  planPath,
+  reportedWorkersIn,
+} from '../../../../core/vocabulary/ids.js';
 import type { ValidationResult } from '../../../result.js';
 import type { RemoteAccess } from '../../scratch-repo.js';
 import { parseJson, readAt } from '../inputs/read-worker-title.js';
@@ -42,17 +47,7 @@ export async function readValidatedHead(
   const plan = Plan.safeParse(parseJson(await at(planPath(build))));
   const contract = Contract.safeParse(parseJson(await at(contractPath(build))));
   if (!plan.success || !contract.success) return null;
-  const listed = await repo.run({
-    args: ['ls-tree', '--name-only', `${validation.head}:${buildDir(build)}/completions`],
-  });
-  const reported = new Set(
-    listed.code === 0
-      ? listed.stdout
-          .split('\n')
-          .filter((name) => name.endsWith('.json'))
-          .map((name) => name.slice(0, -'.json'.length))
-      : [],
-  );
+  const reported = await reportedWorkers(access, build, validation.head);
   return {
     contract: contract.data,
     due: dueOnBranch({
@@ -90,4 +85,16 @@ export async function markedFailures(
     });
   }
   return [...failures.values()];
+}
+
+/** The workers whose reports (`completions/<id>.json`) are on the build branch at `commit`: merged, or skipped. */
+export async function reportedWorkers(
+  { repo }: Pick<RemoteAccess, 'repo'>,
+  build: string,
+  commit: string,
+): Promise<Set<string>> {
+  const listed = await repo.run({
+    args: ['ls-tree', '--name-only', `${commit}:${completionsDir(build)}`],
+  });
+  return listed.code === 0 ? reportedWorkersIn(listed.stdout) : new Set();
 }
