@@ -3,6 +3,7 @@ import type { Action } from '../../src/core/context/action.js';
 import { decide } from '../../src/core/decide/decide.js';
 import { finalTitle } from '../../src/core/rules/decide-final.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 import { closedBy } from '../support/closing-references.js';
 import { viewOf } from './decide-helpers.js';
 import { ago, BUILD, deliveredSnapshot, make, NOW, planRun } from './factories.js';
@@ -24,14 +25,15 @@ describe('decide: the final pull request', () => {
     expect(open?.kind === 'open-final-pull' && open.body).toMatch(/^Closes #12\n/);
   });
 
+  const reviewed = (number: number, worker: string, repeats: string[]) =>
+    make.pull({
+      number,
+      worker,
+      state: 'merged',
+      reviews: [make.review({ memory: { lessons: 1, findings: 2, repeats } })],
+    });
+
   it("says in the final PR how often Baton's reviews given lessons found one's mistake again", () => {
-    const reviewed = (number: number, worker: string, repeats: string[]) =>
-      make.pull({
-        number,
-        worker,
-        state: 'merged',
-        reviews: [make.review({ memory: { lessons: 1, findings: 2, repeats } })],
-      });
     const body = (pulls: BuildSnapshot['pulls']) => {
       const open = decide({ snapshot: delivered({ pulls }), config, now: NOW })[0];
       return open?.kind === 'open-final-pull' ? open.body : '';
@@ -43,6 +45,17 @@ describe('decide: the final pull request', () => {
       '**Lessons repeated:** 0 of 4 review findings (0%).',
     );
     expect(body(delivered().pulls)).not.toContain('Lessons repeated');
+  });
+
+  it('says it in the status comment too, while the build runs and once it is delivered', () => {
+    const pulls = [reviewed(101, 'W1.1', []), reviewed(103, 'W2.1', ['log-it'])];
+    const view = viewOf(decide({ snapshot: delivered({ pulls }), config, now: NOW }));
+    const line = '📚 **Lessons repeated:** 1 of 4 review findings (25%; `log-it` ×1).';
+    expect(renderStatus(view)).toContain(line);
+    if (view.phase !== 'running') throw new Error(`the build is ${view.phase}`);
+    expect(renderStatus({ phase: 'done', build: BUILD, progress: view.progress })).toContain(line);
+    const unreviewed = viewOf(decide({ snapshot: delivered(), config, now: NOW }));
+    expect(renderStatus(unreviewed)).not.toContain('Lessons repeated');
   });
 
   it('names no issue to close in the final PR title, which is the squash commit title on the default branch', () => {

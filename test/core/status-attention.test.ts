@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  attentionOf,
-  type BuildProgress,
-  type StatusView,
-  type ValidationView,
-  type WorkerRow,
+import { attentionOf } from '../../src/core/status/render-status.js';
+import type {
+  BuildProgress,
+  StatusView,
+  ValidationView,
+  WorkerRow,
 } from '../../src/core/status/status-view.js';
 import { BUILD, makeRunningView, makeTotals, makeWorkerRow } from './factories.js';
 

@@ -1,3 +1,4 @@
+import { repeatLine } from '../memory/repeat-rate.js';
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import type { MemoryPull } from '../snapshot/snapshot.js';
 import { contractStateLine } from '../verification/contract-state.js';
@@ -42,8 +43,7 @@ export function renderProgress(
       const lead = set
         ? "🎉 **Delivered.** Every repository's final pull request was merged, in order."
         : `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ''} was merged.`;
-      const memory = view.progress?.memoryPull;
-      const notes = memory ? [lead, memoryLine(memory)] : [lead];
+      const notes = [lead, ...memoryLines(view.progress)];
       return view.progress ? fitProgress(view.progress, notes, limit) : notes.join('\n\n');
     }
     case 'cancelled': {
@@ -65,6 +65,15 @@ export function renderProgress(
       return _exhaustive;
     }
   }
+}
+
+/** What the build's memory did: how often its reviews repeated a lesson, and its learn pull request. */
+function memoryLines(progress: BuildProgress | null | undefined): string[] {
+  const repeated = progress?.repeats ? repeatLine(progress.repeats) : null;
+  return [
+    ...(repeated ? [`📚 ${repeated}`] : []),
+    ...(progress?.memoryPull ? [memoryLine(progress.memoryPull)] : []),
+  ];
 }
 
 /** The learn pull request: how many lessons it proposes (its changed files), and what became of it. */
@@ -153,7 +162,7 @@ function notices(progress: BuildProgress, set = false): string[] {
     );
   }
   lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
-  if (progress.memoryPull) lines.push(memoryLine(progress.memoryPull));
+  lines.push(...memoryLines(progress));
   const final = progress.finalPull;
   if (final?.state === 'open') {
     lines.push(

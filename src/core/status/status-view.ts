@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { ConfigProblem } from '../config/config-problems.js';
+import type { RepeatRate } from '../memory/repeat-rate.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
 import type { DailyCapHold } from '../snapshot/daily-spend.js';
@@ -8,7 +9,6 @@ import type { Tally } from '../snapshot/ledger.js';
 import type { MemoryPull, PullInfo } from '../snapshot/snapshot.js';
 import type { ContractState } from '../verification/contract-state.js';
 import type { Engine } from '../vocabulary/engine-names.js';
-import { shortHash } from '../vocabulary/short-hash.js';
 
 /** A link to a run or PR, as the status comment shows it. */
 export interface Link {
@@ -245,6 +245,8 @@ export interface BuildProgress {
   } | null;
   /** The learn session's pull request and how many lessons it proposes, once opened. */
   memoryPull?: MemoryPull;
+  /** The findings of Baton's reviews given lessons, and those that repeat one; absent: no such review. */
+  repeats?: RepeatRate;
   /**
    * Follow-up questions the newest synthesis of a research build proposed (the
    * ids of the workers it would run), waiting for `/approve` or skipped by
@@ -421,80 +423,4 @@ export function firstShowsFinalPull(view: StatusView, shownBody: string | undefi
   if (view.phase !== 'running') return false;
   const final = view.progress.finalPull;
   return final !== null && !(shownBody ?? '').includes(final.url);
-}
-
-/**
- * What a running build's status shows that asks something of a person or
- * answers one: a pause, a spent budget or daily cap, a worker that needs a
- * person or failed, the final pull request, the commands taken, the follow-ups
- * and synthesis of research, briefs held for `/approve`, the loops of a
- * series. A change of any of these is edited at the pace of every edit; the
- * rest (a worker starting, in review, merged; runs, tokens, cost) is progress,
- * gathered into fewer edits (`PROGRESS_STATUS_EDIT_MS`, src/github/act/status-pacer.ts).
- * Null for every other phase: each of its changes is someone's to see at once.
- */
-export function attentionOf(view: StatusView): string | null {
-  if (view.phase !== 'running') return null;
-  const { progress } = view;
-  const failedValidations = (progress.validations ?? []).filter(
-    (validation) => validation.state === 'failed' || validation.state === 'session-failed',
-  );
-  return JSON.stringify([
-    progress.paused,
-    progress.budget.reached,
-    progress.budget.daily ?? [],
-    progress.workers
-      .filter(
-        (worker) =>
-          ['needs-human', 'failed', 'partial', 'awaiting-budget'].includes(worker.state) &&
-          !worker.waitsByRisk,
-      )
-      .map((worker) => [worker.id, worker.state, worker.note]),
-    progress.finalPull,
-    progress.history,
-    progress.followUps ?? null,
-    progress.synthesis?.state ?? null,
-    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
-    // A message's receipt is what its writer waits for.
-    (progress.messages ?? []).map((message) => [message.url, message.state, message.turn ?? null]),
-    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
-    view.series?.ended ?? null,
-    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
-    view.ignoredClose ?? null,
-    // A change set's repositories: what holds each, its final pull request, its revert.
-    (view.changeSet?.repositories ?? []).map((repo) => [
-      repo.name,
-      repo.state,
-      repo.note,
-      repo.final,
-      repo.released,
-      repo.revert,
-    ]),
-    view.changeSet?.rollback ?? null,
-    // A milestone's failed validation: the checks it names and their fix workers. One that runs
-    // or passed is progress, and so is the contract's arrival.
-    ...(failedValidations.length > 0
-      ? [
-          failedValidations.map((validation) => [
-            validation.milestone,
-            validation.state,
-            validation.failed,
-          ]),
-        ]
-      : []),
-    // Workers that wait for a person by risk show at once when the build can no longer go on
-    // without them: until then their rows are progress, and nobody is asked.
-    ...(progress.waitsForPerson ? [['waits for a person', progress.waitsForPerson]] : []),
-  ]);
-}
-
-/**
- * `attentionOf` as the status comment's marker carries it: eight hex digits
- * (FNV-1a), so any replica, a conductor job or a restarted process tells from
- * the comment alone whether a new render changes what asks or answers a
- * person. Null where every change is: phases other than running.
- */
-export function attentionMark(view: StatusView): string | null {
-  const attention = attentionOf(view);
-  return attention === null ? null : shortHash(attention);
 }

@@ -3,6 +3,7 @@ import { writeCommand } from '../commands/parse-commands.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
 import { runLink } from '../context/runs.js';
+import { repeatRate, reviewLessonsOf } from '../memory/repeat-rate.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from '../status/status-view.js';
@@ -26,6 +27,7 @@ export function buildProgress({
   const { snapshot, commands } = ctx;
   const final = snapshot.finalPull;
   const contract = contractState(plan, snapshot.contract);
+  const repeats = repeatRate(reviewLessonsOf(snapshot));
   return {
     build: snapshot.build,
     issue: snapshot.issue.number,
@@ -57,6 +59,7 @@ export function buildProgress({
         }
       : null,
     ...(snapshot.memoryPull ? { memoryPull: snapshot.memoryPull } : {}),
+    ...(repeats.rate === null ? {} : { repeats }),
     ...(buildTypeOf(plan) === 'research'
       ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
       : {}),
