@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
 import { type ChangeSetReport, measureChangeSet } from './change-set.js';
 import type { ContextReport } from './context.js';
+import { correctionsRows, measureCorrections } from './corrections.js';
 import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { evidenceRows, measureEvidence } from './evidence.js';
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
   const tokens = await inChild<TokenReport>('tokens.ts', 200_000);
   rows.push(...rowsOf(tokens, tokenRows));
   rows.push(...rowsOf(await part('bench/lessons.ts', () => measureLessons()), lessonRows));
+  rows.push(
+    ...rowsOf(await part('bench/corrections.ts', () => measureCorrections()), correctionsRows),
+  );
   rows.push(...rowsOf(await part('bench/proof.ts', () => measureProof()), proofRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [

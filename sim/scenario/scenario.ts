@@ -116,6 +116,11 @@ export interface ScenarioWorker {
   /** What the worker writes with the editor, path → content, in order. */
   files: Record<string, string>;
   /**
+   * What it writes instead when its first message gives the lesson `lesson`: a
+   * model that read the lesson follows it (the same paths as `files`).
+   */
+  followed?: { lesson: string; files: Record<string, string> };
+  /**
    * A research worker that searches the web first: the provider's `web_search`
    * runs (scripted here: its result is this page) in the reply before the files are written.
    */

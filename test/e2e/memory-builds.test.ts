@@ -4,15 +4,15 @@
 // with nothing hosted on Codex (the real binaries, against the scripted model in their
 // dialects), the plan, the reviews and the learn sessions on Baton's own loop. Three
 // builds of two workers on one repository (sim/scenario/builds/memory-scenario.ts):
-// build 1's pull requests get the same correction from a writer, and once its final
-// pull request merges its learn session proposes one lesson citing the code, in a pull
-// request that waits for a person until a writer approves and merges it; build 2's
-// sessions are given the lesson, its workers say they applied it, and no review finds
-// its mistake again (repeats 0 of its findings, in its final pull request); build 3
+// a writer reads the code build 1's workers merged and asks for the same correction on
+// both pull requests, and once its final pull request merges its learn session proposes
+// one lesson citing the code, in a pull request that waits for a person until a writer
+// approves and merges it; build 2's sessions are given the lesson, its workers follow it
+// and say they applied it, the writer reading its code finds nothing to correct, and no
+// review finds its mistake again (repeats 0 of its findings, in its final pull request); build 3
 // comes after a commit changed the cited line: no session is given the lesson, and
 // the learn session after it marks the lesson stale in its own pull request.
 import { describe, expect, it } from 'vitest';
-import { sessionRuns } from '../../sim/actions/runner.js';
 import {
   appNode,
   type Simulation,
@@ -21,13 +21,11 @@ import {
   startSimulation,
   WHOLE_BUILD_LIMIT_MS,
 } from '../../sim/e2e.js';
-import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import type { SimPull } from '../../sim/github/records.js';
 import { setUpWidgetsWith } from '../../sim/scenario/builds/greeting-scenario.js';
 import {
   CHANGED_LINE,
   CITED_LINE,
-  CORRECTION,
   followingScenario,
   MEMORY_ISSUES,
   memorySettings,
@@ -39,10 +37,15 @@ import {
 } from '../../sim/scenario/builds/memory-scenario.js';
 import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import {
+  buildByBuildModel,
+  correctFromCode,
+  endBuild,
+  learnPull,
+  settle,
+} from '../../sim/scenario/play-memory.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
-import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { type Lesson, lessonPath, parseLesson } from '../../src/core/memory/lesson.js';
-import { memoryBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { playBuildsAtOnce } from '../support/builds-at-once.js';
 
 const APP_NODE = appNode();
@@ -65,6 +68,8 @@ interface Played {
   /** The model's problems: turns no scenario expected. */
   problems: string[];
   builds: PlayedBuild[];
+  /** The corrections the writer made, reading the code each worker merged, in builds 1 and 2. */
+  corrections: number[];
   /** Each session's first message as the model read it. */
   firsts: FirstMessage[];
   /** Build 1's learn pull request once every session and delivery had ended, before a writer acted. */
@@ -74,59 +79,18 @@ interface Played {
   marked: SimPull;
 }
 
-/** The pull request of a build's worker. */
-function workerPull(sim: Simulation, build: string, worker: string): SimPull {
-  const pull = [...sim.gh.pulls.values()].find((one) => one.head === workerBranch(build, worker));
-  if (!pull) throw new Error(`no pull request of ${worker} in ${build}`);
-  return pull;
-}
-
-/** Everything the simulation does after a person's act: every session run, every delivery made. */
-async function settle(sim: Simulation): Promise<void> {
-  await sim.runner.idle();
-  await sim.server.idle();
-}
-
-/** Ends a build as a writer does, merging its final pull request, and waits for its learn session. */
-async function endBuild(sim: Simulation, played: PlayedBuild): Promise<void> {
-  mergeAsWriter(sim.gh, played.finalPull);
-  await sim.waitFor(
-    `the learn session of ${played.build}`,
-    () =>
-      sessionRuns(sim.gh.runs).find(
-        (run) => run.inputs.role === 'learn' && run.inputs.build === played.build && run.conclusion,
-      ),
-    PLAY_LIMIT_MS,
-  );
-  await settle(sim);
-}
-
-/** The learn pull request of a build, once publish opened it. */
-function learnPull(sim: Simulation, build: string): Promise<SimPull> {
-  return sim.waitFor(
-    `the learn pull request of ${build}`,
-    () => [...sim.gh.pulls.values()].find((pull) => pull.head === memoryBranch(build)),
-    STEP_LIMIT_MS,
-  );
-}
-
 async function play(started: Simulation[], mode: SimulationMode): Promise<Played> {
   const engine = ENGINES[mode];
-  const scenarios = [teachingScenario(), followingScenario(), staleScenario()];
-  const models = scenarios.map((scenario) => createScriptedModel(scenario));
-  let current = models[0] as ScriptedModel;
   const firsts: FirstMessage[] = [];
-  // One model for the simulation, playing each build's scenario in its turn.
-  const model: ScriptedModel = Object.assign(
-    (request: CapturedRequest, index: number) => {
+  const { model, next, problems } = buildByBuildModel(
+    [teachingScenario(), followingScenario(), staleScenario()],
+    (request) => {
       const read = readSessionRequest(request.body);
       if (typeof read !== 'string' && read.turn === 0) {
         const text = JSON.stringify(request.body.messages[0]?.content);
         firsts.push({ build: read.build, role: read.role, worker: read.worker, text });
       }
-      return current(request, index);
     },
-    { sessions: [], problems: [], errors: [] },
   );
   const engines = speakEngines(model);
   const sim = await startSimulation({
@@ -139,21 +103,13 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
   });
   started.push(sim);
   const timeoutMs = PLAY_LIMIT_MS;
+  const ended = { learn: true, limitMs: PLAY_LIMIT_MS };
 
-  // Build 1: the writer asks for the same correction on both text modules.
+  // Build 1: the writer, reading each worker's code, asks for the same correction on both text modules.
   const first = await playBuild({ sim, issue: MEMORY_ISSUES[0], timeoutMs });
-  for (const [worker, path] of [
-    ['W1.1', 'src/greeting.js'],
-    ['W1.2', 'src/farewell.js'],
-  ] as const)
-    reviewAsWriter(sim.gh, workerPull(sim, first.build, worker), {
-      path,
-      line: 3,
-      body: CORRECTION,
-    });
-  await settle(sim);
-  await endBuild(sim, first);
-  const taught = await learnPull(sim, first.build);
+  const corrections = [await correctFromCode(sim, first)];
+  await endBuild(sim, first, ended);
+  const taught = await learnPull(sim, first.build, STEP_LIMIT_MS);
   await settle(sim);
   // The status comment follows the pull request's opening (its edits are paced).
   const status = await sim.waitForStatus(first.issue, '📚 1 lesson proposed', STEP_LIMIT_MS);
@@ -163,9 +119,10 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
   await settle(sim);
 
   // Build 2: every session reads the lesson.
-  current = models[1] as ScriptedModel;
+  next();
   const second = await playBuild({ sim, issue: MEMORY_ISSUES[1], timeoutMs });
-  await endBuild(sim, second);
+  corrections.push(await correctFromCode(sim, second));
+  await endBuild(sim, second, ended);
 
   // Build 3: after the cited line changed on the default branch.
   const cited =
@@ -175,14 +132,15 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
     { 'src/greeting.js': cited.replace(CITED_LINE, CHANGED_LINE) },
     'Trim the greeted name',
   );
-  current = models[2] as ScriptedModel;
+  next();
   const third = await playBuild({ sim, issue: MEMORY_ISSUES[2], timeoutMs });
-  await endBuild(sim, third);
-  const marked = await learnPull(sim, third.build);
+  await endBuild(sim, third, ended);
+  const marked = await learnPull(sim, third.build, STEP_LIMIT_MS);
   return {
     sim,
-    problems: [...model.problems, ...models.flatMap((one) => one.problems)],
+    problems: problems(),
     builds: [first, second, third],
+    corrections,
     firsts,
     waiting,
     taught,
@@ -250,6 +208,13 @@ describe.each(['hosted', 'serverless'] as const)(
         for (const session of sessions) expect(session.text).toContain(TRIM_NAMES.rule);
         const report = builds[1]?.finalPull.body ?? '';
         expect(report).toContain('**Lessons applied:** 2 (`trim-names` ×2).');
+      },
+    );
+
+    itOnRun(
+      'leaves the writer, reading the code, nothing to correct in build 2 of what build 1 taught',
+      ({ corrections }) => {
+        expect(corrections).toEqual([2, 0]);
       },
     );
 

@@ -42,7 +42,10 @@ export const MEMORY_ISSUES = [
 
 const IMPORTS = "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n";
 
-/** A worker writing `src/<name>.js`, whose `<name>(name)` returns `text` of the name, and its test. */
+/**
+ * A worker writing `src/<name>.js`, whose `<name>(name)` returns `text` of the name, and its
+ * test; given the lesson `trim-names`, it trims the name first, as the lesson asks.
+ */
 function textWorker(
   id: string,
   name: string,
@@ -50,6 +53,13 @@ function textWorker(
   // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
   line: string = `  return \`${text('${name}')}\`;`,
 ): ScenarioWorker {
+  const module = (said: string) =>
+    `/** The ${name} text. */\nexport function ${name}(name) {\n${said}\n}\n`;
+  const test = `${IMPORTS}import { ${name} } from '../src/${name}.js';\n\ntest('${name} by name', () => {\n  assert.equal(${name}('Ada'), '${text('Ada')}');\n});\n`;
+  const files = (said: string) => ({
+    [`src/${name}.js`]: module(said),
+    [`test/${name}.test.js`]: test,
+  });
   return {
     id,
     title: `The ${name} text`,
@@ -61,10 +71,9 @@ function textWorker(
       `A test in \`test/${name}.test.js\`.`,
     ],
     criteria: [`\`${name}("Ada")\` is \`${text('Ada')}\``],
-    files: {
-      [`src/${name}.js`]: `/** The ${name} text. */\nexport function ${name}(name) {\n${line}\n}\n`,
-      [`test/${name}.test.js`]: `${IMPORTS}import { ${name} } from '../src/${name}.js';\n\ntest('${name} by name', () => {\n  assert.equal(${name}('Ada'), '${text('Ada')}');\n});\n`,
-    },
+    files: files(line),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+    followed: { lesson: TRIM_NAMES.slug, files: files(line.replace('${name}', '${name.trim()}')) },
     check: `node --test test/${name}.test.js`,
     summary: `Added \`${name}(name)\` in \`src/${name}.js\` with its test.`,
   };

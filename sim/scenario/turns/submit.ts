@@ -31,3 +31,12 @@ export function appliedLessons(input: TurnInput): { lessons?: string[] } {
   );
   return slugs.length > 0 ? { lessons: slugs } : {};
 }
+
+/** The worker as it writes: `followed`'s files when its first message gives that lesson. */
+export function asWritten(input: TurnInput, worker: ScenarioWorker): ScenarioWorker {
+  const { followed } = worker;
+  const given = appliedLessons(input).lessons ?? [];
+  return followed && given.includes(followed.lesson)
+    ? { ...worker, files: followed.files }
+    : worker;
+}

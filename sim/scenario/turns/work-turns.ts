@@ -1,6 +1,6 @@
 import { CONTRACT_WORKER } from '../../../src/core/plan/contract.js';
 import { type Scenario, type ScenarioWorker, STRAY_CODE, withBuild } from '../scenario.js';
-import { submit } from './submit.js';
+import { asWritten, submit } from './submit.js';
 import { talkWorkTurn } from './talk-turns.js';
 import {
   afterReport,
@@ -25,8 +25,9 @@ import {
  */
 export function workTurn(input: TurnInput): TurnAnswer {
   const { request } = input;
-  const worker = turnWorker(input, 'a work session of no worker');
-  if (!('id' in worker)) return worker;
+  const found = turnWorker(input, 'a work session of no worker');
+  if (!('id' in found)) return found;
+  const worker = asWritten(input, found);
   if (worker.talk) return talkWorkTurn(input, worker, worker.talk);
   const planned = worker.failures?.[input.ordinal - 1];
   // A code change, a weakened contract or an attack is no failure the model knows of: it delivers, and publish judges.
