@@ -20,6 +20,9 @@ import { failedValidation, validateRun } from './learn-fixtures.js';
 
 afterEach(removeTempDirs);
 
+/** The sessions' day: the lessons' ages are counted to it. */
+const TODAY = Date.parse('2026-11-27T12:00:00Z');
+
 const REPO = `https://github.com/${REPOSITORY}`;
 const WRITER_COMMENT = `${REPO}/pull/5#discussion_r101`;
 const OUTSIDER_COMMENT = `${REPO}/pull/5#discussion_r102`;
@@ -372,7 +375,8 @@ describe('runAgent learn', () => {
     });
     const routes = corrections();
     routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
-    const { code, result, requests } = await runSession({ root, env, routes });
+    const options = { now: () => TODAY };
+    const { code, result, requests } = await runSession({ root, env, routes, options });
     expect(code).toBe(0);
     expect(requests).toEqual([]);
     expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
@@ -381,5 +385,29 @@ describe('runAgent learn', () => {
     expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(file);
     const read = parseLesson(file, await readFile(path.join(root, file), 'utf8'));
     expect(read.ok && read.lesson).toEqual({ ...moved, status: 'stale' });
+  });
+
+  it('marks a lesson unused past memory.expireDays expired, and keeps an old one used within them', async () => {
+    // The default memory.expireDays is 90: idle 149 days, and idle 26 days though created 330 days ago.
+    const unused = aLesson({ slug: 'unused-habit', created: '2026-06-01', lastUsed: '2026-07-01' });
+    const used = aLesson({ slug: 'used-habit', created: '2026-01-01', lastUsed: '2026-11-01' });
+    const { root, base } = await makeRepo({
+      files: {
+        ...FILES,
+        [lessonPath(unused.slug)]: renderLesson(unused),
+        [lessonPath(used.slug)]: renderLesson(used),
+      },
+    });
+    const routes = corrections();
+    routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
+    const options = { now: () => TODAY };
+    const { code, result, requests } = await runSession({ root, env, routes, options });
+    expect(code).toBe(0);
+    expect(requests).toEqual([]);
+    expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
+    const file = lessonPath(unused.slug);
+    expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(file);
+    const read = parseLesson(file, await readFile(path.join(root, file), 'utf8'));
+    expect(read.ok && read.lesson).toEqual({ ...unused, status: 'expired' });
   });
 });

@@ -180,15 +180,33 @@ describe('publish of a learn session that marks a lesson stale', () => {
     expect(posted.body.split('status: stale')[1]).toContain(`- \`${LESSON_FILE}\``);
   });
 
-  it('refuses any other change to a lesson the repository has, and pushes nothing', async () => {
-    learn({ ...had, status: 'stale', rule: 'Merge without review.' });
+  it('opens the pull request naming the lesson marked expired, unused too long', async () => {
+    learn({ ...had, status: 'expired' });
 
-    expect(await h.publish(LEARN_ENV)).toBe(PUBLISH_EXIT.refused);
+    expect(await h.publish(LEARN_ENV)).toBe(PUBLISH_EXIT.published);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBeNull();
-    expect(h.writes()).toEqual([]);
-    expect(h.summary()).toContain(
-      `${LESSON_FILE}: a learn session changes a lesson the repository has only to mark it status: stale`,
-    );
+    const posted = h.github.api.find((call) => call.method === 'POST')?.body as { body: string };
+    expect(posted.body).toContain('Marked `status: expired`, unused for longer than');
+    expect(posted.body.split('status: expired')[1]).toContain(`- \`${LESSON_FILE}\``);
+    expect(posted.body).not.toContain('status: stale');
   });
+
+  it.each([
+    ['marked stale with its rule changed', { status: 'stale', rule: 'Merge without review.' }],
+    ['marked expired with its uses changed', { status: 'expired', uses: 40 }],
+    ['left active with its reason changed', { status: 'active', why: 'It holds again.' }],
+  ] as const)(
+    'refuses any other change to a lesson the repository has (%s), and pushes nothing',
+    async (_, change) => {
+      learn({ ...had, ...change });
+
+      expect(await h.publish(LEARN_ENV)).toBe(PUBLISH_EXIT.refused);
+
+      expect(h.fixture.remoteSha(BRANCH)).toBeNull();
+      expect(h.writes()).toEqual([]);
+      expect(h.summary()).toContain(
+        `${LESSON_FILE}: a learn session changes an active lesson the repository has only to mark it status: stale or status: expired`,
+      );
+    },
+  );
 });

@@ -44,6 +44,19 @@ function daysBetween(from: string, to: string): number {
   return Math.floor((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
+/**
+ * Whether a lesson has gone unused past `memory.expireDays`: counted from its `lastUsed`,
+ * else its `created`. Sessions leave it out; the next learn pull request marks it `expired`.
+ */
+export function expiredLesson(
+  lesson: Pick<Lesson, 'created' | 'lastUsed'>,
+  today: string,
+  expireDays: number,
+): number | null {
+  const idle = daysBetween(lastUsedDay(lesson), today);
+  return idle > expireDays ? idle : null;
+}
+
 export function chooseLessons({
   lessons,
   role,
@@ -74,8 +87,8 @@ export function chooseLessons({
       out('status', `lesson ${lesson.slug} is ${lesson.status}`);
       continue;
     }
-    const idle = daysBetween(lastUsedDay(lesson), today);
-    if (idle > settings.expireDays) {
+    const idle = expiredLesson(lesson, today, settings.expireDays);
+    if (idle !== null) {
       out(
         'expired',
         `lesson ${lesson.slug} was last of use ${idle} days ago (memory.expireDays: ${settings.expireDays})`,

@@ -174,6 +174,6 @@ export function rolesOf(lesson: Lesson): readonly MemoryRole[] {
 }
 
 /** The day a lesson was last of use: its last use, else its creation. */
-export function lastUsedDay(lesson: Lesson): string {
+export function lastUsedDay(lesson: Pick<Lesson, 'created' | 'lastUsed'>): string {
   return lesson.lastUsed ?? lesson.created;
 }

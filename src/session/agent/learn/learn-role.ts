@@ -12,7 +12,7 @@ import { parseBuildId, rememberedComment } from '../../../core/vocabulary/ids.js
 import { fenced, MATERIAL_LEAD } from '../../../core/vocabulary/markdown.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse, readOnlyParts } from '../agent-context.js';
-import { staleLessons } from '../memory/session-lessons.js';
+import { lessonsToMark } from '../memory/session-lessons.js';
 import { failedOutcome, type RoleOutcome } from '../roles/role-outcome.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
@@ -31,7 +31,8 @@ import {
  * them to the model as quoted material; the model proposes at most ten
  * lessons through `submit_lessons`, each checked (`checkLessons`) and written
  * as `.baton/memory/<slug>.md` on top of the default branch, beside each
- * active lesson whose citations no longer hold, marked `status: stale`.
+ * active lesson whose citations no longer hold, marked `status: stale`, and
+ * each unused past `memory.expireDays`, marked `status: expired`.
  * Publish opens the one pull request a person approves. No correction, no model call.
  */
 export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
@@ -49,17 +50,21 @@ export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
         log: ctx.log,
       });
   const most = remembered ? 1 : LESSONS_MAX;
-  // A build's learn session marks the lessons whose cited lines changed; a `/remember`'s proposes only.
-  const stale = remembered ? [] : await staleLessons(ctx);
-  for (const lesson of stale)
-    ctx.log(`lesson ${lesson.slug}: a citation no longer holds, marked stale`);
+  // A build's learn session marks the lessons whose cited lines changed or that went unused; a `/remember`'s proposes only.
+  const marked = remembered ? [] : await lessonsToMark(ctx);
+  for (const lesson of marked)
+    ctx.log(
+      lesson.status === 'expired'
+        ? `lesson ${lesson.slug}: unused past memory.expireDays, marked expired`
+        : `lesson ${lesson.slug}: a citation no longer holds, marked stale`,
+    );
   if (corrections.length === 0) {
     ctx.log(
       'no correction by a person with write access, nor a failed validation or refusal of Baton: nothing to learn, no model call',
     );
-    return stale.length === 0
+    return marked.length === 0
       ? { status: 'complete', reason: null, head: null }
-      : writeLessons(ctx, build, [], stale);
+      : writeLessons(ctx, build, [], marked);
   }
   ctx.log(
     `${corrections.length} corrections: by people with write access, and Baton's failed validations and refusals`,
@@ -88,17 +93,17 @@ export async function runLearnRole(ctx: AgentContext): Promise<RoleOutcome> {
     submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
-  return writeLessons(ctx, build, outcome.value, stale);
+  return writeLessons(ctx, build, outcome.value, marked);
 }
 
-/** The lessons proposed, and the stale ones marked so, committed on top of the default branch. */
+/** The lessons proposed, and the ones marked stale or expired, committed on top of the default branch. */
 async function writeLessons(
   ctx: AgentContext,
   build: string,
   lessons: readonly Lesson[],
-  stale: readonly Lesson[],
+  marked: readonly Lesson[],
 ): Promise<RoleOutcome> {
-  const written = [...lessons, ...stale.map((lesson) => ({ ...lesson, status: 'stale' as const }))];
+  const written = [...lessons, ...marked];
   if (written.length === 0) return { status: 'complete', reason: null, head: null };
   await mkdir(path.join(ctx.root, MEMORY_FOLDER), { recursive: true });
   for (const lesson of written)

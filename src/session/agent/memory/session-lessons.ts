@@ -8,7 +8,7 @@
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../../core/config/config.js';
-import { chooseLessons } from '../../../core/memory/choose-lessons.js';
+import { chooseLessons, expiredLesson } from '../../../core/memory/choose-lessons.js';
 import { citationsHold } from '../../../core/memory/citation.js';
 import {
   type Lesson,
@@ -136,15 +136,24 @@ async function readCited(root: string, file: string): Promise<string | null> {
 }
 
 /**
- * The active lessons of the checkout whose citations no longer hold in it: what a
- * learn session marks `status: stale` (docs/memory.md, "How a build teaches").
+ * The active lessons of the checkout a learn session marks (docs/memory.md, "How a build
+ * teaches"): one unused past `memory.expireDays` as `expired`, else one whose citations no
+ * longer hold in the checkout as `stale`; each as it will be written, its status changed alone.
  */
-export async function staleLessons(ctx: LessonsContext): Promise<Lesson[]> {
+export async function lessonsToMark(ctx: LessonsContext): Promise<Lesson[]> {
   const options = { root: ctx.root, env: ctx.toolEnv };
   const active = (await readLessons(options, ctx.steering, ctx.log)).filter(
     (lesson) => lesson.status === 'active',
   );
   if (active.length === 0) return [];
-  const lines = await citedLines(ctx.root, active);
-  return active.filter((lesson) => !citationsHold(lesson, (file) => lines.get(file) ?? null));
+  const today = new Date(ctx.now()).toISOString().slice(0, 10);
+  const { expireDays } = ctx.config.memory;
+  const expired = active.filter((lesson) => expiredLesson(lesson, today, expireDays) !== null);
+  const rest = active.filter((lesson) => !expired.includes(lesson));
+  const lines = await citedLines(ctx.root, rest);
+  const stale = rest.filter((lesson) => !citationsHold(lesson, (file) => lines.get(file) ?? null));
+  return [
+    ...expired.map((lesson) => ({ ...lesson, status: 'expired' as const })),
+    ...stale.map((lesson) => ({ ...lesson, status: 'stale' as const })),
+  ];
 }

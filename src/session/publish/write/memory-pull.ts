@@ -36,12 +36,15 @@ export function memoryPullBody({
   issue,
   slugs,
   stale = [],
+  expired = [],
   remembered,
 }: {
   issue: number;
   slugs: string[];
   /** Lessons the repository has whose citations no longer hold, marked `status: stale`. */
   stale?: string[];
+  /** Lessons the repository has unused past `memory.expireDays`, marked `status: expired`. */
+  expired?: string[];
   remembered?: string;
 }): string {
   const count =
@@ -59,15 +62,21 @@ export function memoryPullBody({
     'Merge to keep them; edit or delete any file first. **Baton never merges this pull request**: a person approves what every later session will read.',
     '',
     ...slugs.map((slug) => `- \`${lessonPath(slug)}\``),
-    ...(stale.length > 0
-      ? [
-          '',
-          'Marked `status: stale`, a line they cite having changed since (sessions leave them out already):',
-          '',
-          ...stale.map((slug) => `- \`${lessonPath(slug)}\``),
-        ]
-      : []),
+    ...markedLines(
+      stale,
+      'Marked `status: stale`, a line they cite having changed since (sessions leave them out already):',
+    ),
+    ...markedLines(
+      expired,
+      'Marked `status: expired`, unused for longer than `memory.expireDays` (sessions leave them out already):',
+    ),
   ].join('\n');
+}
+
+function markedLines(slugs: readonly string[], lead: string): string[] {
+  return slugs.length > 0
+    ? ['', lead, '', ...slugs.map((slug) => `- \`${lessonPath(slug)}\``)]
+    : [];
 }
 
 /** Publishes a learn session: nothing without lessons; else the lessons checked, pushed, and their pull request. */
@@ -83,7 +92,7 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
     .filter(Boolean);
   const problems: string[] = [];
   const slugs: string[] = [];
-  const stale: string[] = [];
+  const marked = { stale: [] as string[], expired: [] as string[] };
   for (const path of changed) {
     const text = await repo.must({ args: ['show', `${HEAD_REF}:${path}`], token });
     const read = parseLesson(path, text);
@@ -99,21 +108,25 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
       slugs.push(read.lesson.slug);
       continue;
     }
-    // A lesson the default branch has may change one way alone: marked stale, every other field as it was.
+    // A lesson the default branch has may change one way alone: marked stale or expired, every other field as it was.
     const before = parseLesson(
       path,
       await repo.must({ args: ['show', `${result.base}:${path}`], token }),
     );
-    const marked =
-      before.ok &&
-      renderLesson({ ...before.lesson, status: 'stale' }) === renderLesson(read.lesson);
-    if (marked) stale.push(read.lesson.slug);
+    const mark = (['stale', 'expired'] as const).find(
+      (status) =>
+        before.ok &&
+        before.lesson.status === 'active' &&
+        renderLesson({ ...before.lesson, status }) === renderLesson(read.lesson),
+    );
+    if (mark) marked[mark].push(read.lesson.slug);
     else
       problems.push(
-        `${path}: a learn session changes a lesson the repository has only to mark it status: stale`,
+        `${path}: a learn session changes an active lesson the repository has only to mark it status: stale or status: expired`,
       );
   }
-  if (problems.length > 0 || slugs.length + stale.length === 0) {
+  const { stale, expired } = marked;
+  if (problems.length > 0 || slugs.length + stale.length + expired.length === 0) {
     return {
       kind: 'refused',
       problems: problems.length > 0 ? problems : ['the learn session committed no lesson'],
@@ -137,6 +150,7 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
     issue,
     slugs: slugs.sort(),
     stale: stale.sort(),
+    expired: expired.sort(),
     ...(remembered ? { remembered } : {}),
   });
   const title = memoryPullTitle(issue, remembered);
@@ -144,7 +158,7 @@ export async function publishLessons(checked: CheckedLessons): Promise<PublishOu
   return {
     kind: 'published',
     lines: [
-      `Pushed ${slugs.length} lessons and ${stale.length} marked stale to ${target.branch}.`,
+      `Pushed ${slugs.length} lessons, ${stale.length} marked stale and ${expired.length} marked expired to ${target.branch}.`,
       `${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number} of ${repository}: ${pull.url}`,
     ],
   };
