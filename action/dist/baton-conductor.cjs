@@ -52178,6 +52178,16 @@ ${line}` : `${status2.slice(0, end)}
 ${line}${status2.slice(end)}`;
 }
 
+// src/core/vocabulary/short-hash.ts
+function shortHash(text) {
+  let hash2 = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    hash2 ^= text.charCodeAt(i);
+    hash2 = Math.imul(hash2, 16777619) >>> 0;
+  }
+  return hash2.toString(16).padStart(8, "0");
+}
+
 // src/core/commands/command-table.ts
 var WorkerId2 = external_exports.string().regex(/^W\d+\.\d+$/);
 function command(spec) {
@@ -53023,6 +53033,41 @@ function renderPlanEstimate({
   return lines.join("\n\n");
 }
 
+// src/core/memory/most-first.ts
+function mostFirst(count) {
+  return (a, b) => count(b) - count(a) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+}
+
+// src/core/memory/repeat-rate.ts
+function repeatRate(reviews) {
+  const counts = /* @__PURE__ */ new Map();
+  let findings = 0;
+  let repeats = 0;
+  for (const review of reviews) {
+    if (review.lessons <= 0) continue;
+    findings += review.findings;
+    for (const slug of review.repeats.slice(0, review.findings)) {
+      repeats += 1;
+      counts.set(slug, (counts.get(slug) ?? 0) + 1);
+    }
+  }
+  const bySlug = [...counts].map(([slug, n]) => ({ slug, repeats: n })).sort(mostFirst((lesson) => lesson.repeats));
+  return { findings, repeats, rate: findings === 0 ? null : repeats / findings, bySlug };
+}
+function reviewLessonsOf(snapshot) {
+  return snapshot.pulls.flatMap(
+    (pull) => pull.reviews.flatMap((review) => review.byBaton && review.memory ? [review.memory] : [])
+  );
+}
+function repeatLine({ findings, repeats, rate, bySlug }) {
+  if (rate === null) return null;
+  const slugs = bySlug.map(({ slug, repeats: n }) => `${code(slug)} ×${n}`);
+  return `**Lessons repeated:** ${repeats} of ${findings} review finding${findings === 1 ? "" : "s"} (${percent(rate)}${slugs.length > 0 ? `; ${slugs.join(", ")}` : ""}).`;
+}
+function percent(rate) {
+  return `${Math.round(rate * 100)}%`;
+}
+
 // src/core/verification/contract-state.ts
 function contractState(plan, contract) {
   const criteria = criteriaOf(plan).length;
@@ -53130,11 +53175,6 @@ function className(state) {
   return state.replace("-", "_");
 }
 
-// src/core/memory/most-first.ts
-function mostFirst(count) {
-  return (a, b) => count(b) - count(a) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
-}
-
 // src/core/memory/applied-lessons.ts
 function appliedLessons(completions) {
   const counts = /* @__PURE__ */ new Map();
@@ -53150,36 +53190,6 @@ function appliedLessonsLine({ times, bySlug }) {
   if (times === 0) return null;
   const slugs = bySlug.map(({ slug, times: n }) => n > 1 ? `${code(slug)} ×${n}` : code(slug));
   return `**Lessons applied:** ${times} (${slugs.join(", ")}).`;
-}
-
-// src/core/memory/repeat-rate.ts
-function repeatRate(reviews) {
-  const counts = /* @__PURE__ */ new Map();
-  let findings = 0;
-  let repeats = 0;
-  for (const review of reviews) {
-    if (review.lessons <= 0) continue;
-    findings += review.findings;
-    for (const slug of review.repeats.slice(0, review.findings)) {
-      repeats += 1;
-      counts.set(slug, (counts.get(slug) ?? 0) + 1);
-    }
-  }
-  const bySlug = [...counts].map(([slug, n]) => ({ slug, repeats: n })).sort(mostFirst((lesson) => lesson.repeats));
-  return { findings, repeats, rate: findings === 0 ? null : repeats / findings, bySlug };
-}
-function reviewLessonsOf(snapshot) {
-  return snapshot.pulls.flatMap(
-    (pull) => pull.reviews.flatMap((review) => review.byBaton && review.memory ? [review.memory] : [])
-  );
-}
-function repeatLine({ findings, repeats, rate, bySlug }) {
-  if (rate === null) return null;
-  const slugs = bySlug.map(({ slug, repeats: n }) => `${code(slug)} ×${n}`);
-  return `**Lessons repeated:** ${repeats} of ${findings} review finding${findings === 1 ? "" : "s"} (${percent(rate)}${slugs.length > 0 ? `; ${slugs.join(", ")}` : ""}).`;
-}
-function percent(rate) {
-  return `${Math.round(rate * 100)}%`;
 }
 
 // src/core/status/render-report.ts
@@ -53361,8 +53371,7 @@ function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
     case "done": {
       const final = view.progress?.finalPull;
       const lead = set4 ? "🎉 **Delivered.** Every repository's final pull request was merged, in order." : `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
-      const memory = view.progress?.memoryPull;
-      const notes2 = memory ? [lead, memoryLine(memory)] : [lead];
+      const notes2 = [lead, ...memoryLines(view.progress)];
       return view.progress ? fitProgress(view.progress, notes2, limit) : notes2.join("\n\n");
     }
     case "cancelled": {
@@ -53380,6 +53389,13 @@ function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
       return _exhaustive;
     }
   }
+}
+function memoryLines(progress) {
+  const repeated = progress?.repeats ? repeatLine(progress.repeats) : null;
+  return [
+    ...repeated ? [`📚 ${repeated}`] : [],
+    ...progress?.memoryPull ? [memoryLine(progress.memoryPull)] : []
+  ];
 }
 function memoryLine(pull) {
   const count = pull.lessons === 1 ? "1 lesson" : `${pull.lessons} lessons`;
@@ -53445,7 +53461,7 @@ function notices(progress, set4 = false) {
     );
   }
   lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
-  if (progress.memoryPull) lines.push(memoryLine(progress.memoryPull));
+  lines.push(...memoryLines(progress));
   const final = progress.finalPull;
   if (final?.state === "open") {
     lines.push(
@@ -53593,98 +53609,6 @@ function reportLine(series, loop) {
     fileLink(series, "summary", loop.summary)
   ].filter((link2) => link2 !== "—").join(" · ");
   return `- **Loop ${loop.loop}** (${STAGES[loop.stage]}): ${loop.workers.join(", ") || "no workers"}${files ? ` — ${files}` : ""}`;
-}
-
-// src/core/vocabulary/short-hash.ts
-function shortHash(text) {
-  let hash2 = 2166136261;
-  for (let i = 0; i < text.length; i++) {
-    hash2 ^= text.charCodeAt(i);
-    hash2 = Math.imul(hash2, 16777619) >>> 0;
-  }
-  return hash2.toString(16).padStart(8, "0");
-}
-
-// src/core/status/status-view.ts
-function waitingWorkerRow({
-  id,
-  title,
-  dependsOn,
-  engine
-}) {
-  return {
-    id,
-    title,
-    dependsOn,
-    state: "waiting",
-    note: null,
-    hint: null,
-    run: null,
-    pull: null,
-    attempts: 0,
-    tokens: null,
-    costUsd: null,
-    sessions: 0,
-    rounds: [],
-    engine
-  };
-}
-function firstShowsFinalPull(view, shownBody) {
-  if (view.phase !== "running") return false;
-  const final = view.progress.finalPull;
-  return final !== null && !(shownBody ?? "").includes(final.url);
-}
-function attentionOf(view) {
-  if (view.phase !== "running") return null;
-  const { progress } = view;
-  const failedValidations = (progress.validations ?? []).filter(
-    (validation) => validation.state === "failed" || validation.state === "session-failed"
-  );
-  return JSON.stringify([
-    progress.paused,
-    progress.budget.reached,
-    progress.budget.daily ?? [],
-    progress.workers.filter(
-      (worker) => ["needs-human", "failed", "partial", "awaiting-budget"].includes(worker.state) && !worker.waitsByRisk
-    ).map((worker) => [worker.id, worker.state, worker.note]),
-    progress.finalPull,
-    progress.history,
-    progress.followUps ?? null,
-    progress.synthesis?.state ?? null,
-    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
-    // A message's receipt is what its writer waits for.
-    (progress.messages ?? []).map((message2) => [message2.url, message2.state, message2.turn ?? null]),
-    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
-    view.series?.ended ?? null,
-    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
-    view.ignoredClose ?? null,
-    // A change set's repositories: what holds each, its final pull request, its revert.
-    (view.changeSet?.repositories ?? []).map((repo) => [
-      repo.name,
-      repo.state,
-      repo.note,
-      repo.final,
-      repo.released,
-      repo.revert
-    ]),
-    view.changeSet?.rollback ?? null,
-    // A milestone's failed validation: the checks it names and their fix workers. One that runs
-    // or passed is progress, and so is the contract's arrival.
-    ...failedValidations.length > 0 ? [
-      failedValidations.map((validation) => [
-        validation.milestone,
-        validation.state,
-        validation.failed
-      ])
-    ] : [],
-    // Workers that wait for a person by risk show at once when the build can no longer go on
-    // without them: until then their rows are progress, and nobody is asked.
-    ...progress.waitsForPerson ? [["waits for a person", progress.waitsForPerson]] : []
-  ]);
-}
-function attentionMark(view) {
-  const attention = attentionOf(view);
-  return attention === null ? null : shortHash(attention);
 }
 
 // src/core/status/render-status.ts
@@ -53838,6 +53762,58 @@ function renderMissingWorkflow(view) {
     "2. Add the `ANTHROPIC_API_KEY` secret (Settings → Secrets and variables → Actions); sessions use it, Baton never sees it.",
     "3. Remove the label from this issue and add it again, or reply `/status`."
   ].join("\n");
+}
+function attentionOf(view) {
+  if (view.phase !== "running") return null;
+  const { progress } = view;
+  const failedValidations = (progress.validations ?? []).filter(
+    (validation) => validation.state === "failed" || validation.state === "session-failed"
+  );
+  return JSON.stringify([
+    progress.paused,
+    progress.budget.reached,
+    progress.budget.daily ?? [],
+    progress.workers.filter(
+      (worker) => ["needs-human", "failed", "partial", "awaiting-budget"].includes(worker.state) && !worker.waitsByRisk
+    ).map((worker) => [worker.id, worker.state, worker.note]),
+    progress.finalPull,
+    progress.history,
+    progress.followUps ?? null,
+    progress.synthesis?.state ?? null,
+    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
+    // A message's receipt is what its writer waits for.
+    (progress.messages ?? []).map((message2) => [message2.url, message2.state, message2.turn ?? null]),
+    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
+    view.series?.ended ?? null,
+    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
+    view.ignoredClose ?? null,
+    // A change set's repositories: what holds each, its final pull request, its revert.
+    (view.changeSet?.repositories ?? []).map((repo) => [
+      repo.name,
+      repo.state,
+      repo.note,
+      repo.final,
+      repo.released,
+      repo.revert
+    ]),
+    view.changeSet?.rollback ?? null,
+    // A milestone's failed validation: the checks it names and their fix workers. One that runs
+    // or passed is progress, and so is the contract's arrival.
+    ...failedValidations.length > 0 ? [
+      failedValidations.map((validation) => [
+        validation.milestone,
+        validation.state,
+        validation.failed
+      ])
+    ] : [],
+    // Workers that wait for a person by risk show at once when the build can no longer go on
+    // without them: until then their rows are progress, and nobody is asked.
+    ...progress.waitsForPerson ? [["waits for a person", progress.waitsForPerson]] : []
+  ]);
+}
+function attentionMark(view) {
+  const attention = attentionOf(view);
+  return attention === null ? null : shortHash(attention);
 }
 
 // src/github/act/status-pacer.ts
@@ -58134,6 +58110,7 @@ function buildProgress({
   const { snapshot, commands } = ctx;
   const final = snapshot.finalPull;
   const contract = contractState(plan, snapshot.contract);
+  const repeats = repeatRate(reviewLessonsOf(snapshot));
   return {
     build: snapshot.build,
     issue: snapshot.issue.number,
@@ -58163,6 +58140,7 @@ function buildProgress({
       ...final.mergeState ? { mergeState: final.mergeState } : {}
     } : null,
     ...snapshot.memoryPull ? { memoryPull: snapshot.memoryPull } : {},
+    ...repeats.rate === null ? {} : { repeats },
     ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
     history: commands.history.map(commandEntry),
     links: ctx.links,
@@ -61757,6 +61735,36 @@ function deepMerge(base, override) {
 }
 function isPlainObject4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/core/status/status-view.ts
+function waitingWorkerRow({
+  id,
+  title,
+  dependsOn,
+  engine
+}) {
+  return {
+    id,
+    title,
+    dependsOn,
+    state: "waiting",
+    note: null,
+    hint: null,
+    run: null,
+    pull: null,
+    attempts: 0,
+    tokens: null,
+    costUsd: null,
+    sessions: 0,
+    rounds: [],
+    engine
+  };
+}
+function firstShowsFinalPull(view, shownBody) {
+  if (view.phase !== "running") return false;
+  const final = view.progress.finalPull;
+  return final !== null && !(shownBody ?? "").includes(final.url);
 }
 
 // src/github/act/locks/refs.ts
