@@ -225,6 +225,47 @@ describe('decide: a milestone whose check passed before the work', () => {
     ]);
   });
 
+  it('goes on without the proof when a writer skips the contract fix: the final pull request opens and says what was not proven', () => {
+    const skipped = (by: string) =>
+      contracted({
+        runs: [...deliveredRuns(), validateRun(2, sha('c1'))],
+        validations: [unprovenM2(sha('c1'), 'W0.2')],
+        commands: [
+          make.command({ name: 'skip', worker: 'W1.2' }),
+          make.command({ name: 'skip', worker: 'W0.2' }, { author: by, commentId: 901 }),
+        ],
+      });
+    const actions = decide({ snapshot: skipped('maria'), config, now: NOW });
+    expect(dispatched(actions)).toEqual([]);
+    expect(noticeKeys(actions).filter((key) => key.startsWith('validation'))).toEqual([]);
+    const open = actions.find((action) => action.kind === 'open-final-pull');
+    expect(open?.kind === 'open-final-pull' && open.body).toContain(
+      '⚠️ not proven: passed before the work',
+    );
+    const view = viewOf(actions);
+    const validations = view.phase === 'running' ? (view.progress.validations ?? []) : [];
+    expect(validations.map(validationLine)).toEqual([
+      expect.stringContaining(
+        '☑️ Milestone 2 goes on unproven on `0000000`: build:1 not proven (its check passes before the work), and maria skipped W0.2, its contract fix: the build goes on without that proof',
+      ),
+    ]);
+    // A check that failed is no one's to skip past: the milestone still waits for its fix.
+    const failing = contracted({
+      runs: [...deliveredRuns(), validateRun(2, sha('c1'))],
+      validations: [
+        makeValidation({
+          run_id: 7300,
+          head: sha('c1'),
+          passed: false,
+          failed: [{ check: 'build:1', worker: 'W0.2' }],
+          checks: [{ ...notProven, before: 'failed', after: 'failed', verdict: 'failing' }],
+        }),
+      ],
+      commands: skipped('maria').commands,
+    });
+    expect(kinds(decide({ snapshot: failing, config, now: NOW }))).not.toContain('open-final-pull');
+  });
+
   it('asks a person, once, when the check passes before the work again after its fix, and starts nothing', () => {
     const snapshot = fixMerged(
       [validateRun(2, head, { id: 7301 })],

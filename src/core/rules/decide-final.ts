@@ -14,7 +14,7 @@ import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { finalReviewers } from './decide-notices.js';
-import { validationHoldsFinal } from './decide-validate.js';
+import { settles, validationHoldsFinal } from './decide-validate.js';
 
 /**
  * Once every worker is merged or skipped, the build branch goes to the
@@ -126,7 +126,7 @@ function reviewGuide(ctx: DecideContext, plan: Plan, workers: WorkerState[]): st
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
-    ...lastPassed(ctx.snapshot.validations),
+    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips),
   });
 }
 
@@ -146,9 +146,15 @@ function guideCriteria(ctx: DecideContext, plan: Plan): PlannedCriterion[] {
   );
 }
 
-/** The passing validation of the highest milestone, the one the final pull request waited for. */
-function lastPassed(records: ValidationRecord[] | undefined): { validated?: ValidationRecord } {
-  const passed = (records ?? []).filter((record) => record.passed);
+/**
+ * The validation of the highest milestone that settled it (passed, or accepted unproven
+ * by a person), the one the final pull request waited for.
+ */
+function lastPassed(
+  records: ValidationRecord[] | undefined,
+  skips: Parameters<typeof settles>[1],
+): { validated?: ValidationRecord } {
+  const passed = (records ?? []).filter((record) => settles(record, skips));
   const last = passed.reduce<ValidationRecord | null>(
     (best, record) => (best === null || record.milestone >= best.milestone ? record : best),
     null,

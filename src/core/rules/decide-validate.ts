@@ -47,8 +47,9 @@ export function decideValidation(
   );
   const records = ctx.snapshot.validations ?? [];
   const milestones = milestonesOf(plan);
+  const skips = ctx.commands.skips;
   const views = milestones.flatMap((k) => {
-    const view = milestoneView(k, records, runs);
+    const view = milestoneView(k, records, runs, skips);
     return view ? [moneyView(ctx, view, runs)] : [];
   });
   const reached = reachedMilestone(milestones, workers);
@@ -128,7 +129,33 @@ function moneyView(ctx: DecideContext, view: ValidationView, runs: JudgedRun[]):
 export function validationHoldsFinal(ctx: DecideContext, plan: Plan): boolean {
   if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== 'valid') return false;
-  return !lastMilestonePassed(ctx.snapshot, plan);
+  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips);
+}
+
+/** Who skipped which worker (`/skip`), as the commands say. */
+type Skips = ReadonlyMap<string, { author: string }>;
+
+/**
+ * Whether a record settles its milestone: it passed, or a person accepted what it found,
+ * every failure being a check not proven whose contract fix they `/skip`ped
+ * (docs/verification.md, "Contract fixes"): the build goes on without that proof, and
+ * the guide and the status say so.
+ */
+export function settles(record: ValidationRecord, skips: Skips): boolean {
+  return record.passed || acceptedUnproven(record, skips);
+}
+
+function acceptedUnproven(record: ValidationRecord, skips: Skips): boolean {
+  return (
+    record.failed.length > 0 &&
+    record.failed.every(
+      (failure) =>
+        failure.worker !== null &&
+        isContractFixId(failure.worker) &&
+        skips.has(failure.worker) &&
+        unproven(record, failure.check),
+    )
+  );
 }
 
 /**
@@ -147,10 +174,16 @@ export function owesValidation(
   return snapshot.contract?.kind !== 'valid' || !lastMilestonePassed(snapshot, slice);
 }
 
-function lastMilestonePassed(snapshot: Pick<BuildSnapshot, 'validations'>, plan: Plan): boolean {
+function lastMilestonePassed(
+  snapshot: Pick<BuildSnapshot, 'validations'>,
+  plan: Plan,
+  skips: Skips = new Map(),
+): boolean {
   const last = milestonesOf(plan).at(-1);
   if (last === undefined) return true;
-  return (snapshot.validations ?? []).some((record) => record.milestone === last && record.passed);
+  return (snapshot.validations ?? []).some(
+    (record) => record.milestone === last && settles(record, skips),
+  );
 }
 
 /**
@@ -194,6 +227,7 @@ function milestoneView(
   milestone: number,
   records: ValidationRecord[],
   runs: JudgedRun[],
+  skips: Skips,
 ): ValidationView | null {
   const record =
     records
@@ -218,12 +252,18 @@ function milestoneView(
   const ran = runs.find((candidate) => candidate.id === record.run_id);
   return {
     milestone,
-    state: record.passed ? 'passed' : 'failed',
+    state: record.passed ? 'passed' : acceptedUnproven(record, skips) ? 'accepted' : 'failed',
     head: record.head,
     url: ran?.url ?? null,
-    failed: record.failed.map((failure) =>
-      unproven(record, failure.check) ? { ...failure, unproven: true as const } : failure,
-    ),
+    failed: record.failed.map((failure) => {
+      if (!unproven(record, failure.check)) return failure;
+      const skipped = failure.worker ? skips.get(failure.worker) : undefined;
+      return {
+        ...failure,
+        unproven: true as const,
+        ...(skipped ? { skippedBy: skipped.author } : {}),
+      };
+    }),
   };
 }
 

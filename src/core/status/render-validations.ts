@@ -1,3 +1,4 @@
+import { escapeText } from '../vocabulary/markdown.js';
 import { link } from './render-progress-table.js';
 import type { ValidationView } from './status-view.js';
 
@@ -15,6 +16,8 @@ export function validationLine(view: ValidationView): string {
       return `🧪 **Validating** milestone ${view.milestone}${at}: a session that wrote none of the code runs the contract's checks${run}.`;
     case 'passed':
       return `✅ ${milestone} validated${at}: the contract's checks pass${run}.`;
+    case 'accepted':
+      return `☑️ ${milestone} goes on unproven${at}: ${acceptedText(view.failed)}${run}.`;
     case 'failed':
       return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run}.`;
     case 'session-failed':
@@ -58,6 +61,14 @@ function unprovenText(failed: ValidationView['failed']): string {
   return `${not}; a criterion has one contract fix a build: a person is needed (/replan to mark it a guard, if it held before the work, or to word it so a check can fail)`;
 }
 
+/** `W1.1:1 not proven (its check passes before the work), and alice skipped W0.2, its contract fix: …`. */
+function acceptedText(failed: ValidationView['failed']): string {
+  const criteria = failed.map((f) => f.check).join(', ');
+  const skips = failed.map((f) => `${escapeText(f.skippedBy ?? 'a person')} skipped ${f.worker}`);
+  const one = failed.length === 1;
+  return `${criteria} not proven (${one ? 'its check passes' : 'their checks pass'} before the work), and ${[...new Set(skips)].join(', ')}, ${one ? 'its contract fix' : 'their contract fixes'}: the build goes on without that proof`;
+}
+
 /**
  * Records under the build's validation refs that no validation run of Baton's
  * wrote (src/core/snapshot/validation-ties.ts): they settle nothing, and the
@@ -74,5 +85,6 @@ export function ignoredValidationsLine(count: number | undefined): string[] {
 /** The final pull request waits for the last milestone's validation (absent: no contract). */
 export function awaitsValidation(validations: ValidationView[] | undefined): boolean {
   if (!validations) return false;
-  return validations.at(-1)?.state !== 'passed';
+  const last = validations.at(-1)?.state;
+  return last !== 'passed' && last !== 'accepted';
 }

@@ -296,13 +296,15 @@ export interface BuildProgress {
  */
 export interface ValidationView {
   milestone: number;
-  state: 'running' | 'passed' | 'failed' | 'session-failed' | 'awaiting-budget';
+  /** `accepted`: every failure a check not proven whose contract fix a person skipped. */
+  state: 'running' | 'passed' | 'accepted' | 'failed' | 'session-failed' | 'awaiting-budget';
   /** `awaiting-budget`: what the session's wait for money says (src/core/context/money-waits.ts). */
   note?: string;
   /** The head validated (a record's) or being validated. */
   head: string;
   url: string | null;
-  failed: { check: string; worker: string | null; unproven?: true }[];
+  /** Each check that failed or is not proven, its fix worker, and who skipped that worker. */
+  failed: { check: string; worker: string | null; unproven?: true; skippedBy?: string }[];
 }
 
 /**
