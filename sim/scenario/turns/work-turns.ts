@@ -74,8 +74,8 @@ export function workTurn(input: TurnInput): TurnAnswer {
           ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
             createCall(input, path, file_text),
           ),
-          ...marks.map(({ path, mark }) =>
-            input.call(EDITOR, { command: 'str_replace', path, old_str: mark, new_str: '' }),
+          ...marks.map(({ path, line, unmarked }) =>
+            input.call(EDITOR, { command: 'str_replace', path, old_str: line, new_str: unmarked }),
           ),
           ...(weakened
             ? [input.call('bash', { command: `rm ${weakened} && echo removed ${weakened}` })]
@@ -104,13 +104,19 @@ export function workTurn(input: TurnInput): TurnAnswer {
  * of its criteria, in the contract worker's files (a file the worker writes
  * whole itself is left to it).
  */
-function ownMarks(scenario: Scenario, worker: ScenarioWorker): { path: string; mark: string }[] {
+function ownMarks(
+  scenario: Scenario,
+  worker: ScenarioWorker,
+): { path: string; line: string; unmarked: string }[] {
   const contract = scenario.workers.find((one) => one.id === CONTRACT_WORKER);
   return (contract?.contract?.checks ?? []).flatMap((check) => {
     const mark = `{ todo: ${JSON.stringify(check.criterion)} }, `;
     const own = check.criterion.startsWith(`${worker.id}:`);
-    const marked = contract?.files[check.file]?.includes(mark) ?? false;
-    return own && marked && !(check.file in worker.files) ? [{ path: check.file, mark }] : [];
+    // The whole line the mark stands on: an engine that edits by patch (Codex) matches whole lines.
+    const line = contract?.files[check.file]?.split('\n').find((one) => one.includes(mark));
+    return own && line !== undefined && !(check.file in worker.files)
+      ? [{ path: check.file, line, unmarked: line.replace(mark, '') }]
+      : [];
   });
 }
 
