@@ -79,6 +79,8 @@ export const TEST_LANGUAGES: readonly TestLanguage[] = [
     assertions: [
       /\bt\.(?:Error|Errorf|Fatal|Fatalf|Fail|FailNow)\s*\(/g,
       /\b(?:assert|require)\.\w+\s*\(/g,
+      // Go asserts with `if got != want { t.Errorf(…) }`: the condition on the `if` line is the assertion.
+      /\bif\b[^{\n]*\{/g,
     ],
     emptyBodies: [/\bfunc\s+Test\w*\s*\(\s*\w+\s+\*testing\.T\s*\)\s*\{\s*\}/g],
   },
