@@ -117,6 +117,25 @@ const LESSON = {
 
 const env = { BATON_ROLE: 'learn', BATON_ISSUE: '12', BATON_WORKER: undefined };
 
+/**
+ * The learn session of a checkout holding `files`, on `TODAY`, where no person with write
+ * access corrected anything (maria only triages): it ends well without a model call.
+ */
+async function learnUncorrected(files: Record<string, string>) {
+  const { root, base } = await makeRepo({ files });
+  const routes = corrections();
+  routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
+  const { code, result, requests } = await runSession({
+    root,
+    env,
+    routes,
+    options: { now: () => TODAY },
+  });
+  expect(code).toBe(0);
+  expect(requests).toEqual([]);
+  return { root, base, result };
+}
+
 describe('runAgent learn', () => {
   it("shows the model a writer's corrections only, and commits the lesson with its cited line read from the checkout", async () => {
     const { root, base } = await makeRepo({ files: FILES });
@@ -350,12 +369,7 @@ describe('runAgent learn', () => {
   });
 
   it('calls no model when no person with write access corrected anything', async () => {
-    const { root, base } = await makeRepo({ files: FILES });
-    const routes = corrections();
-    routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
-    const { code, result, requests } = await runSession({ root, env, routes });
-    expect(code).toBe(0);
-    expect(requests).toEqual([]);
+    const { base, result } = await learnUncorrected(FILES);
     expect(result).toMatchObject({ status: 'complete', head: null, base });
   });
 
@@ -366,19 +380,11 @@ describe('runAgent learn', () => {
         { path: 'src/app.ts', line: 2, commit: LESSON_COMMIT, text: "log.info('starting');" },
       ],
     });
-    const { root, base } = await makeRepo({
-      files: {
-        ...FILES,
-        [lessonPath('log-through-pino')]: lessonText(),
-        [lessonPath(moved.slug)]: renderLesson(moved),
-      },
+    const { root, base, result } = await learnUncorrected({
+      ...FILES,
+      [lessonPath('log-through-pino')]: lessonText(),
+      [lessonPath(moved.slug)]: renderLesson(moved),
     });
-    const routes = corrections();
-    routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
-    const options = { now: () => TODAY };
-    const { code, result, requests } = await runSession({ root, env, routes, options });
-    expect(code).toBe(0);
-    expect(requests).toEqual([]);
     expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
     expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
     const file = lessonPath(moved.slug);
@@ -391,19 +397,11 @@ describe('runAgent learn', () => {
     // The default memory.expireDays is 90: idle 149 days, and idle 26 days though created 330 days ago.
     const unused = aLesson({ slug: 'unused-habit', created: '2026-06-01', lastUsed: '2026-07-01' });
     const used = aLesson({ slug: 'used-habit', created: '2026-01-01', lastUsed: '2026-11-01' });
-    const { root, base } = await makeRepo({
-      files: {
-        ...FILES,
-        [lessonPath(unused.slug)]: renderLesson(unused),
-        [lessonPath(used.slug)]: renderLesson(used),
-      },
+    const { root, base, result } = await learnUncorrected({
+      ...FILES,
+      [lessonPath(unused.slug)]: renderLesson(unused),
+      [lessonPath(used.slug)]: renderLesson(used),
     });
-    const routes = corrections();
-    routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
-    const options = { now: () => TODAY };
-    const { code, result, requests } = await runSession({ root, env, routes, options });
-    expect(code).toBe(0);
-    expect(requests).toEqual([]);
     expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
     const file = lessonPath(unused.slug);
     expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(file);
