@@ -13,16 +13,14 @@ import {
   ago,
   makeCommand,
   makeConfig,
-  makePlan,
   makePull,
   makeReview,
   makeRun,
   makeSnapshot,
   NOW,
+  planOf,
   planRun,
   sha,
-  validPlan,
-  workers,
 } from './factories.js';
 
 /**
@@ -137,7 +135,7 @@ function decideHeld({
 }) {
   return decide({
     snapshot: makeSnapshot({
-      plan: validPlan(makePlan({ workers: workers('W1.1', 'W1.2') })),
+      plan: planOf('W1.1', 'W1.2'),
       runs: [planRun(), ...runs],
       pulls,
       commands,
@@ -216,7 +214,7 @@ describe('/hold W2.1: no new session for the worker and no merge of its pull req
 
   it('is answered when it names a worker it cannot hold', () => {
     const snapshot = makeSnapshot({
-      plan: validPlan(makePlan({ workers: workers('W1.1') })),
+      plan: planOf('W1.1'),
       runs: [planRun(), workRun],
       pulls: [makePull({ state: 'merged' })],
     });

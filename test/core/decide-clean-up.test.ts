@@ -9,17 +9,17 @@ import {
   ago,
   BUILD,
   deliveredSnapshot,
+  finalPull,
   makeCommand,
   makeConfig,
   makeRun,
   NOW,
   planRun,
+  STATUS_COMMENT,
   UNDER_WAY,
 } from './factories.js';
 
 const config = makeConfig({ approval: 'none' });
-const STATUS = { id: 900, body: '<!-- baton:status build=12-add-login -->' };
-const FINAL = { number: 200, url: 'https://github.com/acme/shop/pull/200' };
 
 /**
  * W1.1 (its second attempt) and W2.1 merged, W1.2 skipped; its status comment in sight;
@@ -34,7 +34,7 @@ function delivered(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
       makeRun({ id: 7031, role: 'learn', worker: null, createdAt: ago(5), updatedAt: ago(4) }),
     ],
     commands: [makeCommand({ name: 'skip', worker: 'W1.2' }, { commentId: 1 })],
-    statusComment: STATUS,
+    statusComment: STATUS_COMMENT,
     ...overrides,
   });
 }
@@ -52,14 +52,14 @@ const ALL_RUNS = [
 
 describe('decide: the hidden refs of a finished build', () => {
   it('asks for them once the final PR is merged: every completed run, up to its attempt, and the locks', () => {
-    const snapshot = delivered({ finalPull: { ...FINAL, state: 'merged' } });
+    const snapshot = delivered({ finalPull: finalPull('merged') });
     const actions = decide({ snapshot, config, now: NOW });
     expect(kinds(actions)).toEqual(['clean-up-refs', 'render-status']);
     expect(cleanUpOf(actions)).toEqual([{ kind: 'clean-up-refs', runs: ALL_RUNS, locks: true }]);
   });
 
   it('asks for them once the final PR is closed without merging', () => {
-    const snapshot = delivered({ finalPull: { ...FINAL, state: 'closed' } });
+    const snapshot = delivered({ finalPull: finalPull('closed') });
     expect(cleanUpOf(decide({ snapshot, config, now: NOW }))).toEqual([
       { kind: 'clean-up-refs', runs: ALL_RUNS, locks: true },
     ]);
@@ -67,7 +67,7 @@ describe('decide: the hidden refs of a finished build', () => {
 
   it('asks for none while the final PR is open, nor for a running build', () => {
     for (const snapshot of [
-      delivered({ finalPull: { ...FINAL, state: 'open' } }),
+      delivered({ finalPull: finalPull('open') }),
       delivered({ commands: [] }),
     ]) {
       expect(cleanUpOf(decide({ snapshot, config, now: NOW }))).toEqual([]);
@@ -75,7 +75,7 @@ describe('decide: the hidden refs of a finished build', () => {
   });
 
   it('asks for none while the status comment is not in sight (its lock still guards its creation)', () => {
-    const snapshot = delivered({ finalPull: { ...FINAL, state: 'merged' }, statusComment: null });
+    const snapshot = delivered({ finalPull: finalPull('merged'), statusComment: null });
     expect(cleanUpOf(decide({ snapshot, config, now: NOW }))).toEqual([]);
   });
 
@@ -103,7 +103,7 @@ describe('decide: the hidden refs of a finished build', () => {
 
   it('asks for none beside a dispatch, whose lock must hold', () => {
     // No rule dispatches once the final PR is closed today; the guard holds if one ever does.
-    const snapshot = delivered({ finalPull: { ...FINAL, state: 'closed' } });
+    const snapshot = delivered({ finalPull: finalPull('closed') });
     if (!config.ok) throw new Error('bad config');
     const ctx = makeContext({ snapshot, config: config.config, now: NOW });
     const view = viewOf(decide({ snapshot, config, now: NOW }));

@@ -2,27 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
 import { decide } from '../../src/core/decide/decide.js';
 import { renderRunName } from '../../src/core/sessions/session.js';
-import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import {
   ago,
   BUILD,
   deliveredSnapshot,
+  endedSnapshot,
   makeCommand,
   makeConfig,
   makeRun,
   NOW,
 } from './factories.js';
-
-const FINAL = { number: 200, url: 'https://github.com/acme/shop/pull/200' };
-const STATUS = { id: 900, body: `<!-- baton:status build=${BUILD} -->` };
-
-function ended(
-  state: 'open' | 'merged' | 'closed',
-  overrides: Partial<BuildSnapshot> = {},
-): BuildSnapshot {
-  const base = deliveredSnapshot({ statusComment: STATUS });
-  return { ...base, finalPull: { ...FINAL, state }, ...overrides };
-}
 
 function learnDispatches(actions: Action[]) {
   return actions.flatMap((action) =>
@@ -34,7 +23,7 @@ const config = makeConfig({ approval: 'none' });
 
 describe('decide: the learn session of an ended build (docs/memory.md)', () => {
   it('asks for one once the final pull request is merged, by the build alone, named `baton learn <build> - -`', () => {
-    const actions = decide({ snapshot: ended('merged'), config, now: NOW });
+    const actions = decide({ snapshot: endedSnapshot('merged'), config, now: NOW });
     const [request, ...more] = learnDispatches(actions);
     expect(more).toEqual([]);
     expect(request).toMatchObject({ role: 'learn', build: BUILD, issue: 12 });
@@ -46,12 +35,12 @@ describe('decide: the learn session of an ended build (docs/memory.md)', () => {
   });
 
   it('asks for one once the final pull request is closed without merging', () => {
-    const actions = decide({ snapshot: ended('closed'), config, now: NOW });
+    const actions = decide({ snapshot: endedSnapshot('closed'), config, now: NOW });
     expect(learnDispatches(actions)).toHaveLength(1);
   });
 
   it('asks for none while the final pull request is open, or before there is one', () => {
-    for (const snapshot of [ended('open'), { ...ended('open'), finalPull: null }])
+    for (const snapshot of [endedSnapshot('open'), { ...endedSnapshot('open'), finalPull: null }])
       expect(learnDispatches(decide({ snapshot, config, now: NOW }))).toEqual([]);
   });
 
@@ -68,17 +57,17 @@ describe('decide: the learn session of an ended build (docs/memory.md)', () => {
         createdAt: ago(3),
         ...status,
       });
-      const snapshot = ended('merged', { runs: [...deliveredSnapshot().runs, learn] });
+      const snapshot = endedSnapshot('merged', { runs: [...deliveredSnapshot().runs, learn] });
       expect(learnDispatches(decide({ snapshot, config, now: NOW }))).toEqual([]);
     }
   });
 
   it('asks for none with memory.enabled: false, nor while the build is paused', () => {
     const off = makeConfig({ approval: 'none', memory: { enabled: false } });
-    expect(learnDispatches(decide({ snapshot: ended('merged'), config: off, now: NOW }))).toEqual(
-      [],
-    );
-    const paused = ended('closed', {
+    expect(
+      learnDispatches(decide({ snapshot: endedSnapshot('merged'), config: off, now: NOW })),
+    ).toEqual([]);
+    const paused = endedSnapshot('closed', {
       commands: [...deliveredSnapshot().commands, makeCommand({ name: 'pause' }, { commentId: 9 })],
     });
     expect(learnDispatches(decide({ snapshot: paused, config, now: NOW }))).toEqual([]);
@@ -90,7 +79,9 @@ describe('decide: the learn session of an ended build (docs/memory.md)', () => {
       { commentId: 77 },
     );
     for (const state of ['open', 'merged'] as const) {
-      const snapshot = ended(state, { commands: [...deliveredSnapshot().commands, remember] });
+      const snapshot = endedSnapshot(state, {
+        commands: [...deliveredSnapshot().commands, remember],
+      });
       const asked = learnDispatches(decide({ snapshot, config, now: NOW })).filter(
         (request) => request.trigger === 'comment-77',
       );

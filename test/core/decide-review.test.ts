@@ -10,9 +10,9 @@ import {
   INTEGRATION_SHA,
   make,
   NOW,
+  planOf,
   planRun,
   sha,
-  validPlan,
   workers,
 } from './factories.js';
 
@@ -39,7 +39,7 @@ function decideFor({
 }: Case): Action[] {
   return decide({
     snapshot: make.snapshot({
-      plan: validPlan(make.plan({ workers: workers('W1.1') })),
+      plan: planOf('W1.1'),
       runs: [planRun(), workRun, ...runs],
       pulls: pulls ?? [make.pull(pull)],
       commands,

@@ -280,6 +280,26 @@ export function deliveredSnapshot(overrides: Partial<BuildSnapshot> = {}): Build
   });
 }
 
+/** `BUILD`'s final pull request, #200, in `state`. */
+export function finalPull(state: 'open' | 'merged' | 'closed'): BuildSnapshot['finalPull'] {
+  return { number: 200, url: 'https://github.com/acme/shop/pull/200', state };
+}
+
+/** `BUILD`'s status comment, in sight. */
+export const STATUS_COMMENT = { id: 900, body: `<!-- baton:status build=${BUILD} -->` };
+
+/** The delivered build once its final pull request is `state`, its status comment in sight. */
+export function endedSnapshot(
+  state: 'open' | 'merged' | 'closed',
+  overrides: Partial<BuildSnapshot> = {},
+): BuildSnapshot {
+  return deliveredSnapshot({
+    statusComment: STATUS_COMMENT,
+    finalPull: finalPull(state),
+    ...overrides,
+  });
+}
+
 /** A worker's row in the status table: waiting, nothing run or spent, unless told. */
 export function makeWorkerRow(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
   return {
@@ -451,4 +471,14 @@ export function makeMemoryPull(
   lessons: number,
 ): MemoryPull {
   return { number, state, url: `https://github.com/${repository}/pull/${number}`, lessons };
+}
+
+/** W1.1's valid report, `lessons` the lessons it applied. */
+export function appliedLessons(lessons: string[]): BuildSnapshot['completions'] {
+  return { 'W1.1': { kind: 'valid', completion: makeCompletion({ lessons }) } };
+}
+
+/** A worker's pull request whose reviews were each given lessons: one review a `memories` entry. */
+export function pullReviewedWith(...memories: NonNullable<ReviewInfo['memory']>[]): PullInfo {
+  return makePull({ reviews: memories.map((memory) => makeReview({ memory })) });
 }

@@ -13,12 +13,12 @@ import {
   INTEGRATION_SHA,
   make,
   NOW,
+  planOf,
   planRun,
   sha,
   validateRun,
   validContract,
   validPlan,
-  workers,
 } from './factories.js';
 
 const HEAD = sha('a1');
@@ -90,7 +90,7 @@ function roleCase(
 function workCase(): RoleCase {
   const run = failedRun({ id: 7011, worker: 'W1.1' });
   return roleCase({ run, runs: [planRun(), run], again: 'work W1.1 -' }, (paid) =>
-    make.snapshot({ plan: validPlan(make.plan({ workers: workers('W1.1') })), ...paid }),
+    make.snapshot({ plan: planOf('W1.1'), ...paid }),
   );
 }
 
@@ -115,7 +115,7 @@ function reviewCase(): RoleCase {
   const runs = [planRun(), make.run({ id: 7011 }), run];
   return roleCase({ run, runs, again: `review W1.1 head-${HEAD}` }, (paid) =>
     make.snapshot({
-      plan: validPlan(make.plan({ workers: workers('W1.1') })),
+      plan: planOf('W1.1'),
       pulls: [make.pull()],
       ...paid,
     }),
@@ -134,7 +134,7 @@ function fixCase(): RoleCase {
   ];
   return roleCase({ run, runs, again: 'fix W1.1 review-501' }, (paid) =>
     make.snapshot({
-      plan: validPlan(make.plan({ workers: workers('W1.1') })),
+      plan: planOf('W1.1'),
       pulls: [make.pull({ reviews: [review] })],
       ...paid,
     }),

@@ -17,12 +17,7 @@
 // on the head; the build branch holds none of the attacks.
 import { describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import {
-  type Simulation,
-  type SimulationMode,
-  startSimulation,
-  WHOLE_BUILD_LIMIT_MS,
-} from '../../sim/e2e.js';
+import type { Simulation, SimulationMode } from '../../sim/e2e.js';
 import type { SimPull } from '../../sim/github/records.js';
 import {
   ATTACK_COMMAND,
@@ -34,19 +29,18 @@ import {
   setUpAttacks,
 } from '../../sim/scenario/builds/attack-scenario.js';
 import { checkFile } from '../../sim/scenario/builds/evidence-scenario.js';
-import { GREETING_ISSUE } from '../../sim/scenario/builds/greeting-scenario.js';
-import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
-import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import type { PlayedBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { Contract, contractPath } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { playBuildsAtOnce } from '../support/builds-at-once.js';
-
-/** Six workers, three builds at once on a busy machine: twice a whole build's limit. */
-const BUILD_LIMIT_MS = 2 * WHOLE_BUILD_LIMIT_MS;
-const TEST_LIMIT_MS = BUILD_LIMIT_MS + 60_000;
+import {
+  AT_ONCE_TEST_LIMIT_MS,
+  playBuildsAtOnce,
+  playGreetingAtOnce,
+  startSpeakingEngines,
+} from '../support/builds-at-once.js';
 
 /** The builds: where Baton runs, and the engine of the sessions that write and validate (none: Baton's loop). */
 const MODES = {
@@ -83,10 +77,7 @@ async function play(
   { mode, engine }: (typeof MODES)[Mode],
 ): Promise<Played> {
   const model = createScriptedModel(attackScenario());
-  const engines = speakEngines(model);
-  const sim = await startSimulation({
-    respond: engines.anthropic,
-    openai: engines.openai,
+  const sim = await startSpeakingEngines(model, {
     setup: setUpAttacks(engine),
     parallel: 2,
     mode,
@@ -94,29 +85,24 @@ async function play(
   started.push(sim);
   const said = new Set<string>();
   let waited: string | null = null;
-  const played = await playBuild({
-    sim,
-    issue: GREETING_ISSUE,
-    timeoutMs: BUILD_LIMIT_MS,
-    whileRunning: ({ issue, build, say }) => {
-      const status = sim.statusComment(issue) ?? '';
-      for (const worker of Object.keys(REFUSED)) {
-        if (said.has(worker) || !status.includes(`\`/retry ${worker}\``)) continue;
-        said.add(worker);
-        say(`/retry ${worker}`);
-      }
-      // The one notice on the issue once nothing else can go on, naming W1.5 and why it waits.
-      const asked = sim.gh.comments.some(
-        (c) =>
-          c.issue === issue &&
-          c.body.includes('**The build waits for a person:**') &&
-          c.body.includes('- **W1.5** ([#'),
-      );
-      if (said.has('W1.5') || !asked) return;
-      said.add('W1.5');
-      waited = pullOf(sim, build, 'W1.5').body;
-      say(HONEST);
-    },
+  const played = await playGreetingAtOnce(sim, ({ issue, build, say }) => {
+    const status = sim.statusComment(issue) ?? '';
+    for (const worker of Object.keys(REFUSED)) {
+      if (said.has(worker) || !status.includes(`\`/retry ${worker}\``)) continue;
+      said.add(worker);
+      say(`/retry ${worker}`);
+    }
+    // The one notice on the issue once nothing else can go on, naming W1.5 and why it waits.
+    const asked = sim.gh.comments.some(
+      (c) =>
+        c.issue === issue &&
+        c.body.includes('**The build waits for a person:**') &&
+        c.body.includes('- **W1.5** ([#'),
+    );
+    if (said.has('W1.5') || !asked) return;
+    said.add('W1.5');
+    waited = pullOf(sim, build, 'W1.5').body;
+    say(HONEST);
   });
   return { sim, model, played, waited };
 }
@@ -142,7 +128,7 @@ describe.each(Object.keys(MODES) as Mode[])(
   'workers attacking the proof, end to end (%s)',
   (mode) => {
     function itOnBuild(name: string, check: (built: Played) => void | Promise<void>): void {
-      it(name, async () => check(await builds()[mode]), TEST_LIMIT_MS);
+      it(name, async () => check(await builds()[mode]), AT_ONCE_TEST_LIMIT_MS);
     }
 
     itOnBuild(

@@ -22,14 +22,7 @@
 import { realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import {
-  appNode,
-  MAINTAINER,
-  type Simulation,
-  type SimulationMode,
-  startSimulation,
-  WHOLE_BUILD_LIMIT_MS,
-} from '../../sim/e2e.js';
+import { appNode, MAINTAINER, type Simulation, type SimulationMode } from '../../sim/e2e.js';
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import type { SimPull } from '../../sim/github/records.js';
 import {
@@ -40,9 +33,7 @@ import {
   RED_CHECK,
   setUpEvidence,
 } from '../../sim/scenario/builds/evidence-scenario.js';
-import { GREETING_ISSUE } from '../../sim/scenario/builds/greeting-scenario.js';
-import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
-import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import type { PlayedBuild } from '../../sim/scenario/play-build.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { Contract, contractPath } from '../../src/core/plan/contract.js';
@@ -55,15 +46,15 @@ import {
   planPath,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
-import { playBuildsAtOnce } from '../support/builds-at-once.js';
+import {
+  AT_ONCE_TEST_LIMIT_MS,
+  playBuildsAtOnce,
+  playGreetingAtOnce,
+  startSpeakingEngines,
+} from '../support/builds-at-once.js';
 
 /** The Node the hosted app runs on: `.ci/run`'s Node 22, the oldest the app supports (`appNode`). */
 const APP_NODE = appNode();
-
-/** Nine workers, two builds at once on a busy machine: twice a whole build's limit. */
-const BUILD_LIMIT_MS = 2 * WHOLE_BUILD_LIMIT_MS;
-/** A test awaits its build, which may take that long. */
-const TEST_LIMIT_MS = BUILD_LIMIT_MS + 60_000;
 
 /**
  * The engine of the sessions that write and validate, by mode (the plan and the reviews run
@@ -157,10 +148,7 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
     },
     { sessions: scripted.sessions, problems: scripted.problems, errors: scripted.errors },
   );
-  const engines = speakEngines(model);
-  const sim = await startSimulation({
-    respond: engines.anthropic,
-    openai: engines.openai,
+  const sim = await startSpeakingEngines(model, {
     setup: setUpEvidence({ workflows, engine }),
     parallel: 2,
     mode,
@@ -171,32 +159,27 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
   const red: string[] = [];
   scriptCi(sim, red);
   const released = new Set<string>();
-  const played = await playBuild({
-    sim,
-    issue: GREETING_ISSUE,
-    timeoutMs: BUILD_LIMIT_MS,
-    whileRunning: ({ issue, build, say }) => {
-      const status = sim.statusComment(issue) ?? '';
-      // The refused attempt: the maintainer starts the next session, once.
-      if (!released.has('retry') && status.includes('`/retry W1.2`')) {
-        released.add('retry');
-        say('/retry W1.2');
-      }
-      // A person acts on Baton's ask: the one notice on the issue, posted once nothing else
-      // can go on, that lists the workers waiting by risk.
-      const asks = sim.gh.comments.filter(
-        (c) => c.issue === issue && c.body.includes('**The build waits for a person:**'),
+  const played = await playGreetingAtOnce(sim, ({ issue, build, say }) => {
+    const status = sim.statusComment(issue) ?? '';
+    // The refused attempt: the maintainer starts the next session, once.
+    if (!released.has('retry') && status.includes('`/retry W1.2`')) {
+      released.add('retry');
+      say('/retry W1.2');
+    }
+    // A person acts on Baton's ask: the one notice on the issue, posted once nothing else
+    // can go on, that lists the workers waiting by risk.
+    const asks = sim.gh.comments.filter(
+      (c) => c.issue === issue && c.body.includes('**The build waits for a person:**'),
+    );
+    for (const [worker, { why, release }] of Object.entries(WAITING)) {
+      const waits = asks.some(
+        (c) => c.body.includes(`- **${worker}** ([#`) && c.body.includes(why),
       );
-      for (const [worker, { why, release }] of Object.entries(WAITING)) {
-        const waits = asks.some(
-          (c) => c.body.includes(`- **${worker}** ([#`) && c.body.includes(why),
-        );
-        if (released.has(worker) || !waits) continue;
-        released.add(worker);
-        if (release === 'merge') say(`/merge ${worker}`);
-        else approveHead(sim, build, worker);
-      }
-    },
+      if (released.has(worker) || !waits) continue;
+      released.add(worker);
+      if (release === 'merge') say(`/merge ${worker}`);
+      else approveHead(sim, build, worker);
+    }
   });
   return { sim, model, played, firsts, red, appProgram };
 }
@@ -229,7 +212,7 @@ describe.each([
 ] as const)('evidence before a person reads, end to end ($mode, $on)', ({ mode }) => {
   /** A test of the build played this way, given the time the build may take. */
   function itOnBuild(name: string, check: (built: Played) => void | Promise<void>): void {
-    it(name, async () => check(await builds()[mode]), TEST_LIMIT_MS);
+    it(name, async () => check(await builds()[mode]), AT_ONCE_TEST_LIMIT_MS);
   }
 
   itOnBuild('plays nine workers with no turn the scenario did not expect', (built) => {

@@ -11,12 +11,7 @@
 // deliver, and the final pull request's guide shows it skipped.
 import { describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import {
-  type Simulation,
-  type SimulationMode,
-  startSimulation,
-  WHOLE_BUILD_LIMIT_MS,
-} from '../../sim/e2e.js';
+import { type Simulation, type SimulationMode, startSimulation } from '../../sim/e2e.js';
 import {
   checkFile,
   lintOf,
@@ -24,18 +19,17 @@ import {
   setUpEvidence,
   skippedWorkflowScenario,
 } from '../../sim/scenario/builds/evidence-scenario.js';
-import { GREETING_ISSUE } from '../../sim/scenario/builds/greeting-scenario.js';
-import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import type { PlayedBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { Contract, contractPath } from '../../src/core/plan/contract.js';
 import { Plan } from '../../src/core/plan/plan.js';
 import { parseValidationMessage, validationRefPrefix } from '../../src/core/plan/validation.js';
 import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
-import { playBuildsAtOnce } from '../support/builds-at-once.js';
-
-/** Two builds at once on a busy machine: twice a whole build's limit. */
-const BUILD_LIMIT_MS = 2 * WHOLE_BUILD_LIMIT_MS;
-const TEST_LIMIT_MS = BUILD_LIMIT_MS + 60_000;
+import {
+  AT_ONCE_TEST_LIMIT_MS,
+  playBuildsAtOnce,
+  playGreetingAtOnce,
+} from '../support/builds-at-once.js';
 
 interface Played {
   sim: Simulation;
@@ -64,20 +58,15 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
   });
   started.push(sim);
   let skipped = false;
-  const played = await playBuild({
-    sim,
-    issue: GREETING_ISSUE,
-    timeoutMs: BUILD_LIMIT_MS,
-    whileRunning: ({ issue, build, say }) => {
-      if (!skipped && (sim.statusComment(issue) ?? '').includes('`/retry W1.3`')) {
-        skipped = true;
-        say('/skip W1.3');
-      }
-      // A fix worker for the skipped worker's criterion could only do what was skipped: no
-      // session of the scenario delivers it, so the build would wait until its time limit.
-      const fix = planOnBranch(sim, build)?.workers.find((worker) => worker.title.includes('W1.3'));
-      if (fix) throw new Error(`the validation filed ${fix.id} "${fix.title}" for skipped W1.3`);
-    },
+  const played = await playGreetingAtOnce(sim, ({ issue, build, say }) => {
+    if (!skipped && (sim.statusComment(issue) ?? '').includes('`/retry W1.3`')) {
+      skipped = true;
+      say('/skip W1.3');
+    }
+    // A fix worker for the skipped worker's criterion could only do what was skipped: no
+    // session of the scenario delivers it, so the build would wait until its time limit.
+    const fix = planOnBranch(sim, build)?.workers.find((worker) => worker.title.includes('W1.3'));
+    if (fix) throw new Error(`the validation filed ${fix.id} "${fix.title}" for skipped W1.3`);
   });
   return { sim, model, played };
 }
@@ -91,7 +80,7 @@ describe.each([{ mode: 'hosted' }, { mode: 'serverless' }] as const)(
   'a skipped worker whose criterion the contract checks, end to end ($mode)',
   ({ mode }) => {
     function itOnBuild(name: string, check: (built: Played) => void | Promise<void>): void {
-      it(name, async () => check(await builds()[mode]), TEST_LIMIT_MS);
+      it(name, async () => check(await builds()[mode]), AT_ONCE_TEST_LIMIT_MS);
     }
 
     itOnBuild("refuses W1.3's workflow, and the writer skips it", ({ sim, model, played }) => {

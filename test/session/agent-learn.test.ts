@@ -2,15 +2,10 @@ import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
-import {
-  type Lesson,
-  lessonPath,
-  parseLesson,
-  renderLesson,
-} from '../../src/core/memory/lesson.js';
+import { lessonPath, parseLesson, renderLesson } from '../../src/core/memory/lesson.js';
 import { renderValidationMessage } from '../../src/core/plan/validation.js';
 import { integrationBranch, memoryBranch } from '../../src/core/vocabulary/ids.js';
-import { aLesson, LESSON_COMMIT } from '../core/memory/lessons.js';
+import { aLesson, LESSON_COMMIT, lessonText } from '../core/memory/lessons.js';
 import {
   BUILD,
   gitIn,
@@ -121,6 +116,25 @@ const LESSON = {
 };
 
 const env = { BATON_ROLE: 'learn', BATON_ISSUE: '12', BATON_WORKER: undefined };
+
+/**
+ * The learn session of a checkout holding `files`, on `TODAY`, where no person with write
+ * access corrected anything (maria only triages): it ends well without a model call.
+ */
+async function learnUncorrected(files: Record<string, string>) {
+  const { root, base } = await makeRepo({ files });
+  const routes = corrections();
+  routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
+  const { code, result, requests } = await runSession({
+    root,
+    env,
+    routes,
+    options: { now: () => TODAY },
+  });
+  expect(code).toBe(0);
+  expect(requests).toEqual([]);
+  return { root, base, result };
+}
 
 describe('runAgent learn', () => {
   it("shows the model a writer's corrections only, and commits the lesson with its cited line read from the checkout", async () => {
@@ -355,38 +369,9 @@ describe('runAgent learn', () => {
   });
 
   it('calls no model when no person with write access corrected anything', async () => {
-    const { root, base } = await makeRepo({ files: FILES });
-    const routes = corrections();
-    routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
-    const { code, result, requests } = await runSession({ root, env, routes });
-    expect(code).toBe(0);
-    expect(requests).toEqual([]);
+    const { base, result } = await learnUncorrected(FILES);
     expect(result).toMatchObject({ status: 'complete', head: null, base });
   });
-
-  /**
-   * A learn session after a build no writer corrected, over the repository's `lessons`:
-   * it calls no model and commits on the default branch the one lesson it marks, read back.
-   */
-  async function markedWithoutCorrection(lessons: Lesson[]): Promise<Lesson | false> {
-    const { root, base } = await makeRepo({
-      files: {
-        ...FILES,
-        ...Object.fromEntries(lessons.map((one) => [lessonPath(one.slug), renderLesson(one)])),
-      },
-    });
-    const routes = corrections();
-    routes[`GET /repos/${REPOSITORY}/collaborators/maria/permission`] = { permission: 'triage' };
-    const options = { now: () => TODAY };
-    const { code, result, requests } = await runSession({ root, env, routes, options });
-    expect(code).toBe(0);
-    expect(requests).toEqual([]);
-    expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
-    expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
-    const file = gitIn(root, 'show', '--name-only', '--format=', 'HEAD');
-    const read = parseLesson(file, await readFile(path.join(root, file), 'utf8'));
-    return read.ok && read.lesson;
-  }
 
   it('marks a lesson whose cited line changed stale, with no correction and no model call, and leaves one that holds', async () => {
     const moved = aLesson({
@@ -395,19 +380,32 @@ describe('runAgent learn', () => {
         { path: 'src/app.ts', line: 2, commit: LESSON_COMMIT, text: "log.info('starting');" },
       ],
     });
-    expect(await markedWithoutCorrection([aLesson(), moved])).toEqual({
-      ...moved,
-      status: 'stale',
+    const { root, base, result } = await learnUncorrected({
+      ...FILES,
+      [lessonPath('log-through-pino')]: lessonText(),
+      [lessonPath(moved.slug)]: renderLesson(moved),
     });
+    expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
+    expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
+    const file = lessonPath(moved.slug);
+    expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(file);
+    const read = parseLesson(file, await readFile(path.join(root, file), 'utf8'));
+    expect(read.ok && read.lesson).toEqual({ ...moved, status: 'stale' });
   });
 
   it('marks a lesson unused past memory.expireDays expired, and keeps an old one used within them', async () => {
     // The default memory.expireDays is 90: idle 149 days, and idle 26 days though created 330 days ago.
     const unused = aLesson({ slug: 'unused-habit', created: '2026-06-01', lastUsed: '2026-07-01' });
     const used = aLesson({ slug: 'used-habit', created: '2026-01-01', lastUsed: '2026-11-01' });
-    expect(await markedWithoutCorrection([unused, used])).toEqual({
-      ...unused,
-      status: 'expired',
+    const { root, base, result } = await learnUncorrected({
+      ...FILES,
+      [lessonPath(unused.slug)]: renderLesson(unused),
+      [lessonPath(used.slug)]: renderLesson(used),
     });
+    expect(result).toMatchObject({ status: 'complete', base, branch: memoryBranch(BUILD) });
+    const file = lessonPath(unused.slug);
+    expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(file);
+    const read = parseLesson(file, await readFile(path.join(root, file), 'utf8'));
+    expect(read.ok && read.lesson).toEqual({ ...unused, status: 'expired' });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, toolUse } from '../../sim/fake-anthropic.js';
+import { type FakeReply, reply, toolUse } from '../../sim/fake-anthropic.js';
 import { type Lesson, lessonPath, renderLesson } from '../../src/core/memory/lesson.js';
 import { LESSONS_HEADING } from '../../src/core/memory/render-lessons.js';
 import { aLesson } from '../core/memory/lessons.js';
@@ -9,6 +9,7 @@ import {
   removeTempDirs,
   reviewedPullRoutes,
   runSession,
+  type SessionRun,
   workerCheckout,
   workerRepo,
 } from './agent-fixtures.js';
@@ -56,6 +57,33 @@ const COMPLETE = { status: 'complete', summary: 'Logged it.', artifacts: ['src/h
 const ENCODED_TOKEN = Buffer.from(
   `token=${['ghp', '_', 'R7k2Qz9WmX4vB8nL1pT6yH3sD5fJ0aCe1Abc'].join('')}`,
 ).toString('base64');
+
+/**
+ * The review of pull request #5, which changes `src/hello.ts`, in a repository with a lesson
+ * for reviews of `src/**` and one for reviews of `docs/**`: the model answering `replies`.
+ */
+async function reviewWithLessons(replies: FakeReply[]): Promise<SessionRun> {
+  const { root } = await workerRepo({
+    files: {
+      'src/log.ts': LOG_TS,
+      ...lesson('for-src', { roles: ['review'] }),
+      ...lesson('for-docs', { roles: ['review'], paths: ['docs/**'] }),
+    },
+  });
+  const changed = {
+    filename: 'src/hello.ts',
+    status: 'modified',
+    additions: 1,
+    deletions: 0,
+    patch: '@@ -1 +1 @@\n+x',
+  };
+  return runSession({
+    root,
+    env: { BATON_ROLE: 'review', BATON_WORKER: 'W1.1', BATON_PR: '5' },
+    routes: reviewedPullRoutes({ head: 'a'.repeat(40), files: [changed] }),
+    replies,
+  });
+}
 
 afterEach(removeTempDirs);
 
@@ -133,35 +161,9 @@ describe('the lessons a session reads', () => {
   });
 
   it('gives a review the lessons of the files its pull request changes', async () => {
-    const { root } = await workerRepo({
-      files: {
-        'src/log.ts': LOG_TS,
-        ...lesson('for-src', { roles: ['review'] }),
-        ...lesson('for-docs', { roles: ['review'], paths: ['docs/**'] }),
-      },
-    });
-    const head = 'a'.repeat(40);
-    const { requests, result } = await runSession({
-      root,
-      env: { BATON_ROLE: 'review', BATON_WORKER: 'W1.1', BATON_PR: '5' },
-      routes: reviewedPullRoutes({
-        head,
-        files: [
-          {
-            filename: 'src/hello.ts',
-            status: 'modified',
-            additions: 1,
-            deletions: 0,
-            patch: '@@ -1 +1 @@\n+x',
-          },
-        ],
-      }),
-      replies: [
-        reply(
-          toolUse('submit_review', { verdict: 'approve', body: 'Good.', lessons: ['for-src'] }),
-        ),
-      ],
-    });
+    const { requests, result } = await reviewWithLessons([
+      reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.', lessons: ['for-src'] })),
+    ]);
     const prompt = promptText(requests[0]!);
     expect(prompt).toContain('Rule of for-src.');
     expect(prompt).not.toContain('Rule of for-docs.');
@@ -169,31 +171,15 @@ describe('the lessons a session reads', () => {
   });
 
   it('lets a review finding repeat only a lesson the review was given, naming it by slug', async () => {
-    const { root } = await workerRepo({
-      files: {
-        'src/log.ts': LOG_TS,
-        ...lesson('for-src', { roles: ['review'] }),
-        ...lesson('for-docs', { roles: ['review'], paths: ['docs/**'] }),
-      },
-    });
-    const changed = { filename: 'src/hello.ts', status: 'modified', additions: 1, deletions: 0 };
     const finding = (repeats: string) => ({
       verdict: 'changes-requested',
       body: 'console.log again.',
       comments: [{ path: 'src/hello.ts', line: 1, body: 'Log through src/log.ts.', repeats }],
     });
-    const { requests, result } = await runSession({
-      root,
-      env: { BATON_ROLE: 'review', BATON_WORKER: 'W1.1', BATON_PR: '5' },
-      routes: reviewedPullRoutes({
-        head: 'a'.repeat(40),
-        files: [{ ...changed, patch: '@@ -1 +1 @@\n+x' }],
-      }),
-      replies: [
-        reply(toolUse('submit_review', finding('for-docs'))),
-        reply(toolUse('submit_review', finding('for-src'))),
-      ],
-    });
+    const { requests, result } = await reviewWithLessons([
+      reply(toolUse('submit_review', finding('for-docs'))),
+      reply(toolUse('submit_review', finding('for-src'))),
+    ]);
     expect(JSON.stringify(requests[1])).toContain(
       'comments.0.repeats: for-docs is no lesson you were given (for-src)',
     );

@@ -1,8 +1,23 @@
 import { afterAll, beforeAll } from 'vitest';
-import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
+import {
+  type Simulation,
+  type SimulationOptions,
+  startSimulation,
+  WHOLE_BUILD_LIMIT_MS,
+} from '../../sim/e2e.js';
 import { GREETING_ISSUE } from '../../sim/scenario/builds/greeting-scenario.js';
-import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
+import {
+  type PlayBuildOptions,
+  type PlayedBuild,
+  playBuild,
+} from '../../sim/scenario/play-build.js';
 import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
+
+/** A build's time limit where two or three are played at once on a busy machine: twice a whole build's. */
+export const AT_ONCE_LIMIT_MS = 2 * WHOLE_BUILD_LIMIT_MS;
+/** A test awaits its build, which may take that long. */
+export const AT_ONCE_TEST_LIMIT_MS = AT_ONCE_LIMIT_MS + 60_000;
 
 /**
  * An end-to-end file's builds, played at the same time: `play` starts them all before the
@@ -60,4 +75,27 @@ export async function playGreeting(sim: Simulation, model: ScriptedModel): Promi
     timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
   return { sim, model, build };
+}
+
+/**
+ * Starts a simulation whose model is `model` in every engine's dialect: the Messages API's for
+ * Baton's own loop, Claude Code and Copilot, the Responses API's for Codex.
+ */
+export function startSpeakingEngines(
+  model: ScriptedModel,
+  options: Omit<SimulationOptions, 'respond' | 'openai'>,
+): Promise<Simulation> {
+  const engines = speakEngines(model);
+  return startSimulation({ respond: engines.anthropic, openai: engines.openai, ...options });
+}
+
+/**
+ * Plays the greeting issue's build beside others, within `AT_ONCE_LIMIT_MS`, `whileRunning`
+ * acting as the maintainer at each look.
+ */
+export function playGreetingAtOnce(
+  sim: Simulation,
+  whileRunning: NonNullable<PlayBuildOptions['whileRunning']>,
+): Promise<PlayedBuild> {
+  return playBuild({ sim, issue: GREETING_ISSUE, timeoutMs: AT_ONCE_LIMIT_MS, whileRunning });
 }

@@ -5,6 +5,12 @@ import { json, notFound, type Router, unprocessable } from '../router.js';
 import { installationOfToken, isReadOnlyToken } from '../tokens.js';
 import { page } from './routes-issues.js';
 
+/** The state GitHub gives a review submitted with each event; any other event is a comment. */
+const REVIEW_STATES = new Map<string | undefined, SimReview['state']>([
+  ['APPROVE', 'APPROVED'],
+  ['REQUEST_CHANGES', 'CHANGES_REQUESTED'],
+]);
+
 /** Pull requests, reviews, merges and check runs. */
 export function registerPullRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
@@ -199,12 +205,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
         commit_id?: string;
         comments?: SimReview['comments'];
       };
-      const state =
-        body.event === 'APPROVE'
-          ? 'APPROVED'
-          : body.event === 'REQUEST_CHANGES'
-            ? 'CHANGES_REQUESTED'
-            : 'COMMENTED';
+      const state = REVIEW_STATES.get(body.event) ?? 'COMMENTED';
       const review = gh.addReview({
         pull: pull.number,
         user: gh.botLogin,

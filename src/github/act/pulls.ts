@@ -1,7 +1,7 @@
 import type { Action } from '../../core/context/action.js';
 import type { Verdict } from '../../core/snapshot/snapshot.js';
 import { REVIEW_CHECK_NAME } from '../../core/vocabulary/ids.js';
-import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
+import { ignoreStatus, type RepoContext } from '../client/types.js';
 import { deleteRef } from './locks/refs.js';
 
 /**
@@ -36,7 +36,7 @@ export async function openFinalPull(
   ctx: RepoContext,
   { title, body, head, base }: { title: string; body: string; head: string; base: string },
 ): Promise<{ number: number; url: string } | null> {
-  try {
+  return ignoreStatus([422], async () => {
     const { data } = await ctx.octokit.rest.pulls.create({
       owner: ctx.owner,
       repo: ctx.repo,
@@ -46,10 +46,7 @@ export async function openFinalPull(
       base,
     });
     return { number: data.number, url: data.html_url };
-  } catch (error) {
-    if (statusOf(error) === 422) return null;
-    throw error;
-  }
+  });
 }
 
 /** Brings a worker PR's branch up to date with its base; 422 (moved meanwhile, or no longer behind) is left to the next look. */

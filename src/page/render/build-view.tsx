@@ -4,7 +4,7 @@ import type { BuildDetail } from '../../core/overview/build-detail.js';
 import { BuildGraph } from './build-graph.js';
 import { Timeline } from './charts.js';
 import { ago, duration, phaseText, safeHref, usd, when } from './format.js';
-import { anchorOf, type PageLinks, TableHead } from './layout.js';
+import { anchorOf, LinksCell, type PageLinks, TableHead } from './layout.js';
 import { Runaways } from './overview-view.js';
 
 /** One build: its graph, its sessions over time and one by one, its review rounds, its notices and commands. */
@@ -94,15 +94,7 @@ export function BuildView({
               </td>
               <td>{worker.engine}</td>
               <td class="num">{usd(worker.costUsd)}</td>
-              <td>
-                {worker.pull ? <a href={safeHref(worker.pull.url)}>{worker.pull.label}</a> : null}
-                {worker.run ? (
-                  <>
-                    {' '}
-                    <a href={safeHref(worker.run.url)}>{worker.run.label}</a>
-                  </>
-                ) : null}
-              </td>
+              <LinksCell links={[worker.pull, worker.run]} between=" " />
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import type { Link } from '../../core/status/status-view.js';
+import { safeHref } from './format.js';
 import { PAGE_CSS, PAGE_META_CSP, POLL_SCRIPT, POLL_SECONDS } from './page-style.js';
 
 /** Where the views link to: the app's paths, or anchors of the one static file. */
@@ -130,6 +132,27 @@ export function TableHead({
         ))}
       </tr>
     </thead>
+  );
+}
+
+/** A cell of the links there are, `between` them: a build's issue and final pull request, a worker's pull request and run. */
+export function LinksCell({
+  links,
+  between,
+}: {
+  links: readonly (Link | null)[];
+  between: string;
+}) {
+  const shown = links.filter((link): link is Link => link !== null);
+  return (
+    <td>
+      {shown.map((link, index) => (
+        <>
+          {index > 0 ? between : ''}
+          <a href={safeHref(link.url)}>{link.label}</a>
+        </>
+      ))}
+    </td>
   );
 }
 

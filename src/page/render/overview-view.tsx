@@ -5,7 +5,7 @@ import type { Overview, RunawayRow } from '../../core/overview/overview.js';
 import type { SetRow } from '../../core/overview/set-row.js';
 import { Burndown } from './charts.js';
 import { ago, phaseText, safeHref, usd } from './format.js';
-import { type PageLinks, TableHead } from './layout.js';
+import { LinksCell, type PageLinks, TableHead } from './layout.js';
 
 /** The overview: runaways first, then what waits and what was spent in short, then every build and change set. */
 export function OverviewView({ overview, links }: { overview: Overview; links: PageLinks }) {
@@ -158,15 +158,13 @@ function BuildTable({
               {usd(row.spentUsd)}
             </td>
             <td data-label="Last activity">{ago(row.lastActivity, now)}</td>
-            <td>
-              {row.issue ? <a href={safeHref(row.issue.url)}>issue</a> : null}
-              {row.finalPull ? (
-                <>
-                  {row.issue ? ' · ' : ''}
-                  <a href={safeHref(row.finalPull.url)}>{`final ${row.finalPull.label}`}</a>
-                </>
-              ) : null}
-            </td>
+            <LinksCell
+              links={[
+                row.issue && { url: row.issue.url, label: 'issue' },
+                row.finalPull && { url: row.finalPull.url, label: `final ${row.finalPull.label}` },
+              ]}
+              between=" · "
+            />
           </tr>
         ))}
       </tbody>

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { memoryCountsOf } from '../../../src/core/overview/memory-counts.js';
 import type { MemoryPull } from '../../../src/core/snapshot/snapshot.js';
 import {
+  appliedLessons,
   makeCompletion,
   makeMemoryPull,
-  makePull,
-  makeReview,
   makeSnapshot,
   NO_MEMORY,
+  pullReviewedWith,
 } from '../factories.js';
 
 const pull = (state: MemoryPull['state'], lessons: number) =>
@@ -40,14 +40,7 @@ describe('memoryCountsOf', () => {
             'W1.2': { kind: 'invalid', problems: ['summary: required'] },
           },
         }),
-        makeSnapshot({
-          completions: {
-            'W1.1': {
-              kind: 'valid',
-              completion: makeCompletion({ lessons: ['no-any', 'log-it'] }),
-            },
-          },
-        }),
+        makeSnapshot({ completions: appliedLessons(['no-any', 'log-it']) }),
       ],
       expected: {
         ...NONE,
@@ -63,25 +56,15 @@ describe('memoryCountsOf', () => {
       snapshots: [
         makeSnapshot({
           memoryPull: pull('merged', 1),
-          completions: {
-            'W1.1': { kind: 'valid', completion: makeCompletion({ lessons: ['log-it'] }) },
-          },
+          completions: appliedLessons(['log-it']),
           pulls: [
-            makePull({
-              reviews: [
-                makeReview({ memory: { lessons: 1, findings: 2, repeats: [] } }),
-                makeReview({ memory: { lessons: 1, findings: 1, repeats: ['no-any'] } }),
-              ],
-            }),
+            pullReviewedWith(
+              { lessons: 1, findings: 2, repeats: [] },
+              { lessons: 1, findings: 1, repeats: ['no-any'] },
+            ),
           ],
         }),
-        makeSnapshot({
-          pulls: [
-            makePull({
-              reviews: [makeReview({ memory: { lessons: 2, findings: 1, repeats: [] } })],
-            }),
-          ],
-        }),
+        makeSnapshot({ pulls: [pullReviewedWith({ lessons: 2, findings: 1, repeats: [] })] }),
       ],
       expected: {
         proposed: 1,

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { memoryByRepositoryOf } from '../../../src/core/overview/memory-view.js';
 import {
-  makeCompletion,
+  appliedLessons,
   makeMemoryPull,
-  makePull,
-  makeReview,
   makeSnapshot,
   NO_MEMORY,
+  pullReviewedWith,
 } from '../factories.js';
 
 const NONE = NO_MEMORY;
@@ -22,10 +21,6 @@ const build = (
   row: { key: `${repository}/${name}`, label: `${repository}#1`, title: name },
 });
 
-const applied = (lessons: string[]) => ({
-  'W1.1': { kind: 'valid' as const, completion: makeCompletion({ lessons }) },
-});
-
 describe('memoryByRepositoryOf', () => {
   it('counts each repository over its own builds, and lists its learn pull requests newest first', () => {
     const view = memoryByRepositoryOf([
@@ -33,7 +28,7 @@ describe('memoryByRepositoryOf', () => {
       build('acme/lib', '4-b', { memoryPull: pull('acme/lib', 9, 'open', 2) }),
       build('Acme/Shop', '13-c', {
         memoryPull: pull('acme/shop', 61, 'closed', 1),
-        completions: applied(['log-it', 'log-it', 'no-any']),
+        completions: appliedLessons(['log-it', 'log-it', 'no-any']),
       }),
     ]);
     expect(view.map(({ repository, counts }) => [repository, counts])).toEqual([
@@ -60,12 +55,10 @@ describe('memoryByRepositoryOf', () => {
 
   it('shows a repository whose workers applied a lesson or whose reviews given one made a finding, without a learn pull request, and none with nothing to show', () => {
     const view = memoryByRepositoryOf([
-      build('acme/shop', '12-a', { completions: applied(['log-it']) }),
+      build('acme/shop', '12-a', { completions: appliedLessons(['log-it']) }),
       build('acme/docs', '5-b'),
       build('acme/lib', '6-c', {
-        pulls: [
-          makePull({ reviews: [makeReview({ memory: { lessons: 1, findings: 1, repeats: [] } })] }),
-        ],
+        pulls: [pullReviewedWith({ lessons: 1, findings: 1, repeats: [] })],
       }),
     ]);
     expect(view).toEqual([
