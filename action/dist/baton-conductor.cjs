@@ -53310,6 +53310,8 @@ function validationLine(view) {
       return `🧪 **Validating** milestone ${view.milestone}${at}: a session that wrote none of the code runs the contract's checks${run2}.`;
     case "passed":
       return `✅ ${milestone} validated${at}: the contract's checks pass${run2}.`;
+    case "accepted":
+      return `☑️ ${milestone} goes on unproven${at}: ${acceptedText(view.failed)}${run2}.`;
     case "failed":
       return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run2}.`;
     case "session-failed":
@@ -53347,6 +53349,12 @@ function unprovenText(failed) {
   }
   return `${not}; a criterion has one contract fix a build: a person is needed (/replan to mark it a guard, if it held before the work, or to word it so a check can fail)`;
 }
+function acceptedText(failed) {
+  const criteria = failed.map((f) => f.check).join(", ");
+  const skips = failed.map((f) => `${escapeText(f.skippedBy ?? "a person")} skipped ${f.worker}`);
+  const one = failed.length === 1;
+  return `${criteria} not proven (${one ? "its check passes" : "their checks pass"} before the work), and ${[...new Set(skips)].join(", ")}, ${one ? "its contract fix" : "their contract fixes"}: the build goes on without that proof`;
+}
 function ignoredValidationsLine(count) {
   if (!count) return [];
   const records = count === 1 ? "1 validation record" : `${count} validation records`;
@@ -53356,7 +53364,8 @@ function ignoredValidationsLine(count) {
 }
 function awaitsValidation(validations) {
   if (!validations) return false;
-  return validations.at(-1)?.state !== "passed";
+  const last = validations.at(-1)?.state;
+  return last !== "passed" && last !== "accepted";
 }
 
 // src/core/status/render-progress.ts
@@ -57786,8 +57795,8 @@ function conflictNeed(facts) {
   return { kind: "dispatch", role: "fix", trigger };
 }
 function fixedOrNot(facts, fix, failed) {
-  const settles = fix.settlesInMs;
-  if (settles !== null) return { kind: "wait", state: "fixing", settlesInMs: settles };
+  const settles2 = fix.settlesInMs;
+  if (settles2 !== null) return { kind: "wait", state: "fixing", settlesInMs: settles2 };
   return stoppedForMoney(facts, fix) ?? { kind: "needs-human", reason: failed };
 }
 function stoppedForMoney({ ctx }, run2) {
@@ -57824,8 +57833,8 @@ function reviewNeed(facts) {
   if (reviews.some((run2) => run2.outcome === "active")) {
     return { kind: "wait", state: "reviewing" };
   }
-  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
-  if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
+  const settles2 = soonest2(reviews.map((run2) => run2.settlesInMs));
+  if (settles2 !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles2 };
   const newest = reviews.at(-1);
   return stoppedForMoney(facts, newest) ?? { kind: "needs-human", reason: "review-failed" };
 }
@@ -58004,14 +58013,14 @@ function classify(ctx, base) {
   if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
   if (pull?.state === "open") {
     const assessment = assessPull({ ctx, pull, coding: base.coding });
-    const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
+    const settles3 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
     const state = stateOfPull(assessment);
     const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
     return {
       ...base,
       state,
       assessment,
-      settlesInMs: settles2,
+      settlesInMs: settles3,
       ...detail2 ? { failureDetail: detail2 } : {}
     };
   }
@@ -58021,8 +58030,8 @@ function classify(ctx, base) {
     return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
   }
   const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
-  const settles = closedSince ? null : latestWork.settlesInMs;
-  if (settles !== null) return { ...base, state: "working", settlesInMs: settles };
+  const settles2 = closedSince ? null : latestWork.settlesInMs;
+  if (settles2 !== null) return { ...base, state: "working", settlesInMs: settles2 };
   const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
   const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
   const wait2 = closedSince || retry2 ? null : moneyWaitOf(ctx, latestWork);
@@ -58397,8 +58406,9 @@ function decideValidation(ctx, plan, workers) {
   );
   const records = ctx.snapshot.validations ?? [];
   const milestones = milestonesOf(plan);
+  const skips = ctx.commands.skips;
   const views = milestones.flatMap((k) => {
-    const view2 = milestoneView(k, records, runs);
+    const view2 = milestoneView(k, records, runs, skips);
     return view2 ? [moneyView(ctx, view2, runs)] : [];
   });
   const reached = reachedMilestone(milestones, workers);
@@ -58448,17 +58458,27 @@ function moneyView(ctx, view, runs) {
 function validationHoldsFinal(ctx, plan) {
   if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== "valid") return false;
-  return !lastMilestonePassed(ctx.snapshot, plan);
+  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips);
+}
+function settles(record2, skips) {
+  return record2.passed || acceptedUnproven(record2, skips);
+}
+function acceptedUnproven(record2, skips) {
+  return record2.failed.length > 0 && record2.failed.every(
+    (failure2) => failure2.worker !== null && isContractFixId(failure2.worker) && skips.has(failure2.worker) && unproven(record2, failure2.check)
+  );
 }
 function owesValidation(snapshot, slice) {
   if (!slice.workers.some((worker) => isContractWorker(worker.id))) return false;
   if (snapshot.contract?.kind === "invalid") return false;
   return snapshot.contract?.kind !== "valid" || !lastMilestonePassed(snapshot, slice);
 }
-function lastMilestonePassed(snapshot, plan) {
+function lastMilestonePassed(snapshot, plan, skips = /* @__PURE__ */ new Map()) {
   const last = milestonesOf(plan).at(-1);
   if (last === void 0) return true;
-  return (snapshot.validations ?? []).some((record2) => record2.milestone === last && record2.passed);
+  return (snapshot.validations ?? []).some(
+    (record2) => record2.milestone === last && settles(record2, skips)
+  );
 }
 function needsValidation(view, head) {
   if (view === null) return true;
@@ -58477,7 +58497,7 @@ function reachedMilestone(milestones, workers) {
   }
   return reached;
 }
-function milestoneView(milestone, records, runs) {
+function milestoneView(milestone, records, runs, skips) {
   const record2 = records.filter((candidate) => candidate.milestone === milestone).sort((a, b) => a.run_id - b.run_id).at(-1) ?? null;
   const run2 = runs.filter((candidate) => parseMilestoneSubject(candidate.worker) === milestone).at(-1);
   const answered = run2 !== void 0 && answeredRun(run2, milestone, records, runs);
@@ -58495,12 +58515,18 @@ function milestoneView(milestone, records, runs) {
   const ran = runs.find((candidate) => candidate.id === record2.run_id);
   return {
     milestone,
-    state: record2.passed ? "passed" : "failed",
+    state: record2.passed ? "passed" : acceptedUnproven(record2, skips) ? "accepted" : "failed",
     head: record2.head,
     url: ran?.url ?? null,
-    failed: record2.failed.map(
-      (failure2) => unproven(record2, failure2.check) ? { ...failure2, unproven: true } : failure2
-    )
+    failed: record2.failed.map((failure2) => {
+      if (!unproven(record2, failure2.check)) return failure2;
+      const skipped = failure2.worker ? skips.get(failure2.worker) : void 0;
+      return {
+        ...failure2,
+        unproven: true,
+        ...skipped ? { skippedBy: skipped.author } : {}
+      };
+    })
   };
 }
 function unproven(record2, check2) {
@@ -58598,7 +58624,7 @@ function reviewGuide(ctx, plan, workers) {
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
-    ...lastPassed(ctx.snapshot.validations)
+    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips)
   });
 }
 function guideCriteria(ctx, plan) {
@@ -58610,8 +58636,8 @@ function guideCriteria(ctx, plan) {
     (criterion) => criterion.worker !== null || buildCriterionRepository(criterion.text, set4.repositories) === here
   );
 }
-function lastPassed(records) {
-  const passed = (records ?? []).filter((record2) => record2.passed);
+function lastPassed(records, skips) {
+  const passed = (records ?? []).filter((record2) => settles(record2, skips));
   const last = passed.reduce(
     (best, record2) => best === null || record2.milestone >= best.milestone ? record2 : best,
     null
@@ -58999,9 +59025,9 @@ function settledPlan(ctx, plan, planRuns) {
   }
 }
 function missingPlan(ctx, latest) {
-  const settles = latest.settlesInMs;
-  if (settles !== null) {
-    return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
+  const settles2 = latest.settlesInMs;
+  if (settles2 !== null) {
+    return decided(lookAgain([settles2]), planningView(ctx, latest, latest.trigger !== null));
   }
   const money = askAgainForMoney(ctx, latest);
   if (money) {
@@ -62498,7 +62524,7 @@ async function setReviewCheck(ctx, { sha, verdict }) {
   });
 }
 async function openFinalPull(ctx, { title, body, head, base }) {
-  try {
+  return ignoreStatus([422], async () => {
     const { data } = await ctx.octokit.rest.pulls.create({
       owner: ctx.owner,
       repo: ctx.repo,
@@ -62508,10 +62534,7 @@ async function openFinalPull(ctx, { title, body, head, base }) {
       base
     });
     return { number: data.number, url: data.html_url };
-  } catch (error62) {
-    if (statusOf(error62) === 422) return null;
-    throw error62;
-  }
+  });
 }
 async function updatePullBranch(ctx, { pull, expectedHeadSha }) {
   await ignoreStatus(
