@@ -11,7 +11,7 @@ import { checkPlanRecord } from './checks/check-plan-record.js';
 import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
 import { judgeClaims } from './checks/claims/claim-rules.js';
-import { checkContract, checkHandedContract } from './checks/contract/check-contract.js';
+import { checkContract } from './checks/contract/check-contract.js';
 import { type Sealed, sealContract } from './checks/contract/seal-commit.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/inputs/read-allow-workflow-changes.js';
 import { readGuidePaths } from './checks/inputs/read-guide-paths.js';
@@ -21,7 +21,7 @@ import { readDiff } from './checks/read-diff.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-worker-scope.js';
 import { maskResultSecrets } from './checks/secrets/mask-texts.js';
 import { describeHit, scanCommits, shortHit } from './checks/secrets/scan-secrets.js';
-import { fetchedBuildRef, verifyCommits } from './checks/verify-commits.js';
+import { verifyCommits } from './checks/verify-commits.js';
 import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
 import type { PublishIo, ReadSession } from './read-session.js';
 import { createScratchRepo } from './scratch-repo.js';
@@ -66,7 +66,8 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   if (!session.ok) return { kind: 'error', message: session.message };
   const token = session.token;
   try {
-    const outcome = await publishWithToken({ env, io, target, result, token });
+    const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
+    const outcome = await publishWithToken({ env, io, target, result, token, repo });
     return masked.reduce(withSummaryLine, outcome);
   } finally {
     // The token dies with the job that needed it, whatever the outcome.
@@ -74,11 +75,7 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   }
 }
 
-async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<PublishOutcome> {
-  const session: ReadSession = {
-    ...read,
-    repo: await createScratchRepo(read.env.GITHUB_WORKSPACE),
-  };
+async function publishWithToken(session: ReadSession): Promise<PublishOutcome> {
   const { env, io, target, result, repo, token } = session;
   try {
     // The checks only read; usage is recorded before anything is written, so a
@@ -199,7 +196,14 @@ async function checkCommits({
   const config = touchesWorkflows
     ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token })
     : { allowed: false, problem: null };
-  const scoped = await readScope({ repo, target, base: result.base });
+  // A work or fix session's worker: its scope and the contract that holds it are read from
+  // the build branch as verifyCommits fetched it (the base where it was not).
+  const worker = target.role === 'work' || target.role === 'fix' ? target.worker : null;
+  const buildCommit = verified.buildRef ?? result.base;
+  const scoped: ReadScope =
+    worker === null
+      ? { ok: true, scope: { type: 'code', outputs: [] } }
+      : await readWorkerScope({ repo, commit: buildCommit, build: target.build, worker });
   if (!scoped.ok) return unjudgedCommits([scoped.problem]);
   const adaptable = target.adapt
     ? await findAdaptable({
@@ -224,12 +228,13 @@ async function checkCommits({
     adaptable,
   });
   // The contract's checks and what runs them, whatever else the rules allow (workflows included).
-  const contract = await readContract({
+  const contract = await checkContract({
     repo,
-    target,
-    result,
-    base: result.base,
+    worker,
+    build: target.build,
+    commit: buildCommit,
     changes: verified.changes,
+    complete: result.completion?.status === 'complete',
   });
   problems.push(...contract.problems);
   // Submodules and unsafe links, in every commit: what they fetch or reach is not in the diff.
@@ -266,29 +271,6 @@ async function checkCommits({
 type WorkerContract = { guarded: string[] | null; command: string | null };
 
 const NO_CONTRACT: WorkerContract = { guarded: null, command: null };
-
-/** A work or fix session's contract check, read from the build branch as its scope is. */
-async function readContract({
-  repo,
-  target,
-  result,
-  base,
-  changes,
-}: Pick<ReadSession, 'repo' | 'target' | 'result'> & { base: string; changes: ChangedFile[] }) {
-  const handed = await checkHandedContract({ repo, build: target.build, changes });
-  if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
-    return { ...NO_CONTRACT, problems: handed };
-  }
-  const checked = await checkContract({
-    repo,
-    commit: (await fetchedBuildRef(repo)) ?? base,
-    build: target.build,
-    worker: target.worker,
-    changes,
-    complete: result.completion?.status === 'complete',
-  });
-  return { ...checked, problems: [...checked.problems, ...handed] };
-}
 
 /**
  * A worker's report against its pull request's diff, and the evidence its
@@ -369,21 +351,4 @@ async function recordAdaptation(
     workers: revisedWorkers(target.build, changes),
   });
   return { ...written, lines: [...written.lines, line] };
-}
-
-/** A worker's scope from the build branch's plan (fetched by verifyCommits); others write no scope. */
-async function readScope({
-  repo,
-  target,
-  base,
-}: Pick<ReadSession, 'repo' | 'target'> & { base: string }): Promise<ReadScope> {
-  if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
-    return { ok: true, scope: { type: 'code', outputs: [] } };
-  }
-  return readWorkerScope({
-    repo,
-    commit: (await fetchedBuildRef(repo)) ?? base,
-    build: target.build,
-    worker: target.worker,
-  });
 }

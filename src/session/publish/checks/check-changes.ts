@@ -160,12 +160,12 @@ function checkOne(
     case 'summary':
       return checkLoopFile(path, target);
     case 'contract':
-      return checkContractPath(path, target);
+      return checkContractPath(path, target.build, target.worker);
     case 'work':
     case 'fix':
       // The contract's fix sessions are held to what its first session may write.
       return target.worker !== null && isContractWorker(target.worker)
-        ? checkContractPath(path, target)
+        ? checkContractPath(path, target.build, target.worker)
         : checkWorkerPath(path, target, scope);
     case 'review':
     case 'validate':
@@ -278,9 +278,9 @@ function checkWorkerPath(path: string, target: SessionTarget, scope: WorkerScope
  * `test_x.py`), `contract.json` and its completion; never anything else under
  * `.baton/`, nor anything under `.github/`, whatever `session.allowWorkflowChanges` says.
  */
-function checkContractPath(path: string, target: SessionTarget): string | null {
-  const own = completionPath(target.build, target.worker ?? CONTRACT_WORKER);
-  const record = contractPath(target.build);
+function checkContractPath(path: string, build: string, worker: string | null): string | null {
+  const own = completionPath(build, worker ?? CONTRACT_WORKER);
+  const record = contractPath(build);
   if (path === own || path === record) return null;
   if (path.startsWith(BATON_DIR) || path.startsWith('.github/'))
     return `${path}: the contract's worker writes only checks, ${record} and its completion (${own}); nothing else under ${BATON_DIR} or .github/`;

@@ -46,14 +46,14 @@ export function getSessionTarget(env: SessionEnv): ParsedTarget {
     problems.push(`BATON_PR is required for a ${role} session`);
   }
   if (problems.length > 0) return { ok: false, problems };
-  const branch = branchOf(role, build, worker, env.BATON_TRIGGER);
-  return { ok: true, target: { role, build, worker, pr, branch, adapt: adaptOf(env) } };
+  const trigger = env.BATON_TRIGGER;
+  const branch = branchOf(role, build, worker, trigger);
+  return { ok: true, target: { role, build, worker, pr, branch, adapt: adaptOf(role, trigger) } };
 }
 
 /** The merged worker a plan session in adapt mode answers, from its trigger. */
-function adaptOf(env: SessionEnv): string | null {
-  const trigger = env.BATON_TRIGGER;
-  if (env.BATON_ROLE !== 'plan' || !trigger || !isSessionTrigger(trigger)) return null;
+function adaptOf(role: SessionRole, trigger: string | undefined): string | null {
+  if (role !== 'plan' || !trigger || !isSessionTrigger(trigger)) return null;
   const { kind, id } = parseTrigger(trigger);
   return kind === 'adapt' ? id : null;
 }

@@ -6,7 +6,13 @@ import { BUNDLE_MAX_BYTES } from './size-limits.js';
 
 /** The session's changed files once its bundle passed, or why it did not. */
 export type VerifiedCommits =
-  | { ok: true; changes: ChangedFile[]; alreadyPushed: boolean }
+  | {
+      ok: true;
+      changes: ChangedFile[];
+      alreadyPushed: boolean;
+      /** `BUILD_REF` where the build branch was fetched (a work or fix session's), else null. */
+      buildRef: string | null;
+    }
   | { ok: false; problems: string[] };
 
 /** Where the bundle's head is kept in the scratch repository once verified. */
@@ -86,7 +92,12 @@ export async function verifyCommits({
     build === null ? endState : await keepDifferentFrom(repo, BUILD_REF, endState);
   // Every commit, not only the end state: a change made and undone later still reached the branch.
   const everyCommit = await listCommitChanges(repo, base, build === null ? null : BUILD_REF);
-  return { ok: true, changes: mergeChanges([...ownEndState, ...everyCommit]), alreadyPushed };
+  return {
+    ok: true,
+    changes: mergeChanges([...ownEndState, ...everyCommit]),
+    alreadyPushed,
+    buildRef: build === null ? null : BUILD_REF,
+  };
 }
 
 /** Why `base` cannot start a new branch: it is not a commit of the remote's default branch (`HEAD`). */

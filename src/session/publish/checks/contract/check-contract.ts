@@ -52,44 +52,64 @@ const NO_CONTRACT: ContractCheck = { guarded: null, command: null, problems: [] 
 const PACKAGE_JSON = 'package.json';
 const WORKFLOWS = '.github/workflows/';
 
+/**
+ * A session's change against the contract. Every session: the contract its head
+ * brings, where its commits change it, must have a command that can fail and runs
+ * a test runner on the contract's files (`contractCommandProblem`, docs/verification.md
+ * "The contract's command"), whatever the session's own hand-in check let through.
+ * A work or fix session's worker: what its change does to the build branch's
+ * contract, unless the plan gives it the contract.
+ */
 export async function checkContract({
   repo,
-  commit,
   build,
   worker,
+  commit,
   changes,
   complete = false,
 }: {
   repo: ScratchRepo;
+  build: string;
+  /** The worker of a work or fix session, whose change the build branch's contract holds; null for any other session. */
+  worker: string | null;
   /** The build branch as fetched (or the session's base when it was not). */
   commit: string;
-  build: string;
-  worker: string;
   /** The paths the session's commits change (verifyCommits). */
   changes: readonly ChangedFile[];
   /** The session hands in its work complete: its own criteria's checks must be plain ones by now. */
   complete?: boolean;
 }): Promise<ContractCheck> {
-  const text = await readAt(repo, `${commit}:${contractPath(build)}`);
-  if (text === null) return NO_CONTRACT;
+  const record = contractPath(build);
+  const handedText = changes.some((change) => change.path === record)
+    ? await readAt(repo, `${HEAD_REF}:${record}`)
+    : null;
+  const handed = Contract.safeParse(parseJson(handedText));
+  const handedProblem = handed.success
+    ? contractCommandProblem(handed.data.command, handed.data.files)
+    : null;
+  const handedProblems = handedProblem ? [`${record}: ${handedProblem}`] : [];
+  if (worker === null) return { ...NO_CONTRACT, problems: handedProblems };
+  const text = await readAt(repo, `${commit}:${record}`);
+  if (text === null) return { ...NO_CONTRACT, problems: handedProblems };
   const plan = Plan.safeParse(parseJson(await readAt(repo, `${commit}:${planPath(build)}`)));
   const mayChange =
     worker === CONTRACT_WORKER || (plan.success && mayChangeContract(plan.data, worker));
   const contract = Contract.safeParse(parseJson(text));
   if (!contract.success) {
     return {
-      guarded: [contractPath(build)],
+      guarded: [record],
       command: null,
       problems: mayChange
-        ? []
+        ? handedProblems
         : [
-            `${contractPath(build)} on the build branch is not a valid contract, so which checks ${worker} must keep is unknown; /replan the build`,
+            `${record} on the build branch is not a valid contract, so which checks ${worker} must keep is unknown; /replan the build`,
+            ...handedProblems,
           ],
     };
   }
-  const guarded = [...contract.data.files, contractPath(build)];
+  const guarded = [...contract.data.files, record];
   const command = contract.data.command;
-  if (mayChange) return { guarded, command, problems: [] };
+  if (mayChange) return { guarded, command, problems: handedProblems };
   // The seal first: a path it holds is refused by the list; the word rules judge the rest.
   const sealed = await checkSeal({ repo, commit, build, changes });
   const breaches = (await findBreaches({ repo, commit, contract: contract.data, changes })).filter(
@@ -99,32 +119,8 @@ export async function checkContract({
   return {
     guarded,
     command,
-    problems: [...sealed.problems, ...breaches.map(describeBreach), ...marked],
+    problems: [...sealed.problems, ...breaches.map(describeBreach), ...marked, ...handedProblems],
   };
-}
-
-/**
- * The contract the session's head brings, where its commits change it (the
- * contract's worker, or a worker the plan gives the contract): a command that
- * cannot fail or runs no test runner on the contract's files is refused
- * (`contractCommandProblem`, docs/verification.md "The contract's command"),
- * whatever the session's own hand-in check let through.
- */
-export async function checkHandedContract({
-  repo,
-  build,
-  changes,
-}: {
-  repo: ScratchRepo;
-  build: string;
-  changes: readonly ChangedFile[];
-}): Promise<string[]> {
-  const record = contractPath(build);
-  if (!changes.some((change) => change.path === record)) return [];
-  const contract = Contract.safeParse(parseJson(await readAt(repo, `${HEAD_REF}:${record}`)));
-  if (!contract.success) return [];
-  const problem = contractCommandProblem(contract.data.command, contract.data.files);
-  return problem ? [`${record}: ${problem}`] : [];
 }
 
 /**
