@@ -20,7 +20,8 @@ import {
 } from './actions-runner-options.js';
 import { evaluateCondition, interpolate } from './expressions.js';
 import { endRun } from './play-run.js';
-import { ACTION_BUNDLE, REPO_ROOT, runStep, tsxArgs } from './run-step.js';
+import { ACTION_BUNDLE, REPO_ROOT, runStep } from './run-step.js';
+import { sourceBundle } from './source-bundle.js';
 
 interface WorkflowJob {
   name?: string;
@@ -176,7 +177,7 @@ async function playJob({
     command:
       code === 'action'
         ? [process.execPath, ACTION_BUNDLE]
-        : [process.execPath, ...tsxArgs('sim/actions/baton-conductor-cli.ts')],
+        : [process.execPath, await sourceBundle('sim/actions/baton-conductor-cli.ts')],
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

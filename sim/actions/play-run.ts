@@ -14,6 +14,7 @@ import {
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
 import { batonCommand, runStep, stepInputs } from './run-step.js';
+import { sourceBundle } from './source-bundle.js';
 import { canConfineSimJobs, removeSimToolUser, simToolUser } from './tool-user.js';
 
 /**
@@ -176,7 +177,10 @@ async function playJob({
   const toolUser =
     job === 'agent' && (options.toolUsers ?? canConfineSimJobs()) ? simToolUser() : null;
   const outcome = await runStep({
-    command: batonCommand(job, code),
+    command:
+      code === 'source'
+        ? [process.execPath, await sourceBundle('sim/actions/baton-cli.ts'), 'session', job]
+        : batonCommand(job, code),
     cwd: dirs.workspace,
     env: {
       ...jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),

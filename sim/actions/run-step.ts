@@ -7,7 +7,8 @@ import { compileCacheEnv } from '../node-compile-cache.js';
  * How the simulator runs Baton's code: `action`, the committed bundle of
  * Baton's session action as the workflow's `uses:` step runs it (node on
  * action/dist/baton-session.cjs, the command in INPUT_COMMAND); `source`, the
- * sources through tsx; `bin`, the package's bin (`npx baton session …`).
+ * sources: the app through tsx, the jobs' steps bundled from them once a
+ * process (source-bundle.ts); `bin`, the package's bin (`npx baton session …`).
  */
 export type CodeSource = 'action' | 'source' | 'bin';
 
