@@ -185,10 +185,20 @@ async function issue(
       deps.log?.warn(`session token refused (403): ${refused}`);
       return { status: 403, body: { message: refused } };
     }
-    if (refused.views) return await issueViews({ claims, deps, owner, repo, bound: refused });
-    const permissions = refused.doctor
-      ? { ...DOCTOR_TOKEN_PERMISSIONS }
-      : await permissionsFor({ claims, deps, owner, repo, bound: refused });
+    // Everything is read before the attempt's one exchange is taken: a read GitHub fails
+    // answers 502 and leaves the exchange to the job's next try (get-session-token.ts).
+    const permissions = refused.views
+      ? null
+      : refused.doctor
+        ? { ...DOCTOR_TOKEN_PERMISSIONS }
+        : await permissionsFor({ claims, deps, owner, repo, bound: refused });
+    const taken = await takeExchange(claims, deps, refused);
+    if (taken) {
+      deps.log?.warn(`session token refused (403): ${taken}`);
+      return { status: 403, body: { message: taken } };
+    }
+    if (permissions === null)
+      return await issueViews({ claims, deps, owner, repo, bound: refused });
     const minted = await mintRetryingFaults(() =>
       deps.createInstallationToken({
         installationId: refused.installationId,
@@ -268,15 +278,23 @@ async function mintRetryingFaults<T>(mint: () => Promise<T>): Promise<T> {
 
 /**
  * Ties the token to a run Baton dispatched, of the workflow Baton installed,
- * in its publish job, once per attempt. Returns why not, or the installation.
- * Only reads until the last step, which takes the attempt's one exchange.
+ * in its publish job. Returns why not, or the installation. Only reads: the
+ * attempt's one exchange is taken after (`takeExchange`).
  */
 async function bindToRun(
   claims: ActionsClaims,
   deps: SessionTokenDeps,
   { owner, repo }: { owner: string; repo: string },
 ): Promise<
-  string | { installationId: number; displayTitle: string | null; doctor: boolean; views: boolean }
+  | string
+  | {
+      owner: string;
+      repo: string;
+      installationId: number;
+      displayTitle: string | null;
+      doctor: boolean;
+      views: boolean;
+    }
 > {
   const appLogin = await deps.appLogin();
   if (claims.actor !== appLogin) {
@@ -313,17 +331,36 @@ async function bindToRun(
   const views = asking === VIEWS_JOB && deps.views !== undefined && !doctor;
   const problem = checkRunFacts({ claims, facts, appLogin, job: views ? VIEWS_JOB : PUBLISH_JOB });
   if (problem) return problem;
+  return {
+    owner,
+    repo,
+    installationId,
+    displayTitle: facts.run?.displayTitle ?? null,
+    doctor,
+    views,
+  };
+}
+
+/** Takes the run attempt's one exchange (once per attempt, and per purpose); why not, or null. */
+async function takeExchange(
+  claims: ActionsClaims,
+  deps: SessionTokenDeps,
+  bound: { owner: string; repo: string; installationId: number; views: boolean },
+): Promise<string | null> {
+  const runId = Number(claims.run_id);
+  const attempt = Number(claims.run_attempt);
   const claimed = await deps.claimExchange({
-    ...where,
+    owner: bound.owner,
+    repo: bound.repo,
+    installationId: bound.installationId,
     runId,
     attempt,
     sha: claims.workflow_sha,
-    ...(views ? { purpose: 'views' as const } : {}),
+    ...(bound.views ? { purpose: 'views' as const } : {}),
   });
-  if (!claimed) {
-    return `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
-  }
-  return { installationId, displayTitle: facts.run?.displayTitle ?? null, doctor, views };
+  return claimed
+    ? null
+    : `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
 }
 
 /**

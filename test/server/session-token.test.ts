@@ -275,6 +275,30 @@ describe('the session token endpoint with other settings', () => {
     expect(tries).toBe(2);
   });
 
+  it('takes the attempt’s one exchange only after its reads: a read GitHub fails leaves it to the job’s next try', async () => {
+    let reads = 0;
+    const endpoint = await startEndpoint({
+      issuer: issuer.url,
+      overrides: {
+        allowsWorkflowChanges: async () => {
+          reads += 1;
+          if (reads === 1) throw Object.assign(new Error('Server Error'), { status: 502 });
+          return false;
+        },
+      },
+    });
+    const token = `Bearer ${await sign()}`;
+    const failed = await exchange(endpoint, token);
+    const again = await exchange(endpoint, token);
+    await closeServer(endpoint.server);
+    expect(failed.status).toBe(502);
+    expect(again).toEqual({
+      status: 200,
+      body: { token: MINTED, expires_at: '2030-01-01T00:00:00Z' },
+    });
+    expect(endpoint.calls.filter((call) => call === 'claimExchange')).toHaveLength(1);
+  });
+
   it('does not mint again when GitHub refuses (a 4xx), and says why', async () => {
     const { reply, tries } = await exchangeMinting(() => {
       throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });

@@ -18,6 +18,15 @@ const Refusal = z.object({ message: z.string() });
 /** The app's token exchange endpoint (docs/sessions.md, "The token exchange"). */
 export const SESSION_TOKEN_PATH = '/api/baton/session-token';
 
+/**
+ * How often an exchange is tried while the app answers that GitHub failed it (502, 503, 504):
+ * the app takes the attempt's one exchange only once its reads passed, so a try again is
+ * answered afresh (src/server/session-token.ts).
+ */
+const EXCHANGE_TRIES = 3;
+/** The wait before the n-th try again is n times this. */
+const EXCHANGE_WAIT_MS = 2_000;
+
 /** What reading this job's OIDC token needs: the runtime's variables, fetch, and the log's mask. */
 interface IdTokenRequest {
   env: Pick<
@@ -29,6 +38,8 @@ interface IdTokenRequest {
   >;
   fetch: typeof globalThis.fetch;
   mask: (secret: string) => void;
+  /** The wait before a try again, times its number (tests make it short). */
+  waitMs?: number;
 }
 
 /**
@@ -36,11 +47,25 @@ interface IdTokenRequest {
  * app for an installation token scoped to this repository. Both tokens are
  * masked in the run's log the moment they are known.
  */
-export async function getSessionToken({ env, fetch, mask }: IdTokenRequest): Promise<SessionToken> {
+export async function getSessionToken({
+  env,
+  fetch,
+  mask,
+  waitMs = EXCHANGE_WAIT_MS,
+}: IdTokenRequest): Promise<SessionToken> {
   const jwt = await requestIdToken({ env, fetch, mask });
   if (!jwt.ok) return jwt;
-  return exchange({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, mask });
+  for (let attempt = 1; ; attempt++) {
+    const token = await exchange({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, mask });
+    if (token.ok || !('retry' in token) || !token.retry || attempt >= EXCHANGE_TRIES) {
+      return token.ok ? token : { ok: false, message: token.message };
+    }
+    await new Promise((resolve) => setTimeout(resolve, waitMs * attempt));
+  }
 }
+
+/** GitHub failed the app's reads or mint (its answer says so): the exchange may be tried again. */
+const GITHUB_FAULTS = new Set([502, 503, 504]);
 
 /**
  * This job's OIDC token from the Actions runtime, for the app's endpoint at
@@ -98,7 +123,7 @@ async function exchange({
   jwt: string;
   fetch: typeof globalThis.fetch;
   mask: (secret: string) => void;
-}): Promise<SessionToken> {
+}): Promise<SessionToken | { ok: false; message: string; retry: boolean }> {
   const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
   let response: Response;
   try {
@@ -123,7 +148,11 @@ async function exchange({
   }
   const refusal = Refusal.safeParse(body);
   const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
-  return { ok: false, message: `The app refused this run a token (${response.status}): ${reason}` };
+  return {
+    ok: false,
+    message: `The app refused this run a token (${response.status}): ${reason}`,
+    retry: GITHUB_FAULTS.has(response.status),
+  };
 }
 
 /** `cannot reach <host> (DNS: …); check … (the runner's network)`: a request that got no answer at all. */
