@@ -23,19 +23,17 @@ const READY_TIMEOUT_MS = 15_000;
  * namespace, so the forwarder starts once per session, not per command.
  */
 export async function openSessionNetwork({
-  name,
+  name: given,
   forwards,
   root = runAsRoot,
 }: {
-  /** Unique on the machine: `baton-<pid>-<n>`. */
+  /** Unique on the machine while this process lives: `baton-<pid>-<n>`. */
   name: string;
   forwards: readonly Forward[];
   root?: RootExec;
 }): Promise<SessionNetwork> {
+  const name = await addNamespace(given, root);
   const path = `/run/netns/${name}`;
-  const added = await root('ip', ['netns', 'add', name]);
-  if (!added.ok)
-    throw new SandboxSetupError(`\`ip netns add ${name}\` failed: ${added.stderr.trim()}`);
   const remove = async () => {
     await root('ip', ['netns', 'delete', name]);
   };
@@ -53,6 +51,24 @@ export async function openSessionNetwork({
   } catch (error) {
     await remove();
     throw error;
+  }
+}
+
+/** How many names a session tries past the ones dead processes left. */
+const NAME_TRIES = 4;
+
+/**
+ * Adds the namespace under `name`, or, where one of that name is there already, under
+ * `name-2`, `name-3`…: a process of this pid that was killed before it closed its
+ * session left it, and it is no one's to delete (`/run` is emptied at boot).
+ */
+async function addNamespace(name: string, root: RootExec): Promise<string> {
+  for (let tried = 1; ; tried++) {
+    const candidate = tried === 1 ? name : `${name}-${tried}`;
+    const added = await root('ip', ['netns', 'add', candidate]);
+    if (added.ok) return candidate;
+    if (!/File exists/.test(added.stderr) || tried >= NAME_TRIES)
+      throw new SandboxSetupError(`\`ip netns add ${candidate}\` failed: ${added.stderr.trim()}`);
   }
 }
 
