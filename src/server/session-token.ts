@@ -192,7 +192,7 @@ async function issue(
       : refused.doctor
         ? { ...DOCTOR_TOKEN_PERMISSIONS }
         : await permissionsFor({ claims, deps, owner, repo, bound: refused });
-    const taken = await takeExchange(claims, deps, refused);
+    const taken = await takeExchange(claims, deps, { owner, repo, ...refused });
     if (taken) {
       deps.log?.warn(`session token refused (403): ${taken}`);
       return { status: 403, body: { message: taken } };
@@ -286,15 +286,7 @@ async function bindToRun(
   deps: SessionTokenDeps,
   { owner, repo }: { owner: string; repo: string },
 ): Promise<
-  | string
-  | {
-      owner: string;
-      repo: string;
-      installationId: number;
-      displayTitle: string | null;
-      doctor: boolean;
-      views: boolean;
-    }
+  string | { installationId: number; displayTitle: string | null; doctor: boolean; views: boolean }
 > {
   const appLogin = await deps.appLogin();
   if (claims.actor !== appLogin) {
@@ -332,8 +324,6 @@ async function bindToRun(
   const problem = checkRunFacts({ claims, facts, appLogin, job: views ? VIEWS_JOB : PUBLISH_JOB });
   if (problem) return problem;
   return {
-    owner,
-    repo,
     installationId,
     displayTitle: facts.run?.displayTitle ?? null,
     doctor,

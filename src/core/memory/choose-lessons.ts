@@ -45,10 +45,11 @@ function daysBetween(from: string, to: string): number {
 }
 
 /**
- * Whether a lesson has gone unused past `memory.expireDays`: counted from its `lastUsed`,
- * else its `created`. Sessions leave it out; the next learn pull request marks it `expired`.
+ * The days a lesson has gone unused, where they pass `memory.expireDays` (counted from its
+ * `lastUsed`, else its `created`); null while it is in use. Sessions leave such a lesson
+ * out; the next learn pull request marks it `expired`.
  */
-export function expiredLesson(
+export function idleDaysPastExpiry(
   lesson: Pick<Lesson, 'created' | 'lastUsed'>,
   today: string,
   expireDays: number,
@@ -87,7 +88,7 @@ export function chooseLessons({
       out('status', `lesson ${lesson.slug} is ${lesson.status}`);
       continue;
     }
-    const idle = expiredLesson(lesson, today, settings.expireDays);
+    const idle = idleDaysPastExpiry(lesson, today, settings.expireDays);
     if (idle !== null) {
       out(
         'expired',

@@ -14,7 +14,7 @@ import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { finalReviewers } from './decide-notices.js';
-import { settles, validationHoldsFinal } from './decide-validate.js';
+import { type Skips, settles, validationHoldsFinal } from './decide-validate.js';
 
 /**
  * Once every worker is merged or skipped, the build branch goes to the
@@ -152,7 +152,7 @@ function guideCriteria(ctx: DecideContext, plan: Plan): PlannedCriterion[] {
  */
 function lastPassed(
   records: ValidationRecord[] | undefined,
-  skips: Parameters<typeof settles>[1],
+  skips: Skips,
 ): { validated?: ValidationRecord } {
   const passed = (records ?? []).filter((record) => settles(record, skips));
   const last = passed.reduce<ValidationRecord | null>(

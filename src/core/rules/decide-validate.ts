@@ -133,7 +133,7 @@ export function validationHoldsFinal(ctx: DecideContext, plan: Plan): boolean {
 }
 
 /** Who skipped which worker (`/skip`), as the commands say. */
-type Skips = ReadonlyMap<string, { author: string }>;
+export type Skips = ReadonlyMap<string, { author: string }>;
 
 /**
  * Whether a record settles its milestone: it passed, or a person accepted what it found,

@@ -8,7 +8,7 @@
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../../core/config/config.js';
-import { chooseLessons, expiredLesson } from '../../../core/memory/choose-lessons.js';
+import { chooseLessons, idleDaysPastExpiry } from '../../../core/memory/choose-lessons.js';
 import { citationsHold } from '../../../core/memory/citation.js';
 import {
   type Lesson,
@@ -148,7 +148,7 @@ export async function lessonsToMark(ctx: LessonsContext): Promise<Lesson[]> {
   if (active.length === 0) return [];
   const today = new Date(ctx.now()).toISOString().slice(0, 10);
   const { expireDays } = ctx.config.memory;
-  const expired = active.filter((lesson) => expiredLesson(lesson, today, expireDays) !== null);
+  const expired = active.filter((lesson) => idleDaysPastExpiry(lesson, today, expireDays) !== null);
   const rest = active.filter((lesson) => !expired.includes(lesson));
   const lines = await citedLines(ctx.root, rest);
   const stale = rest.filter((lesson) => !citationsHold(lesson, (file) => lines.get(file) ?? null));

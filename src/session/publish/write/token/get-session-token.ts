@@ -57,12 +57,16 @@ export async function getSessionToken({
   if (!jwt.ok) return jwt;
   for (let attempt = 1; ; attempt++) {
     const token = await exchange({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, mask });
-    if (token.ok || !('retry' in token) || !token.retry || attempt >= EXCHANGE_TRIES) {
-      return token.ok ? token : { ok: false, message: token.message };
-    }
+    if (token.ok) return token;
+    if (!token.retry || attempt >= EXCHANGE_TRIES) return { ok: false, message: token.message };
     await new Promise((resolve) => setTimeout(resolve, waitMs * attempt));
   }
 }
+
+/** An exchange's answer: a refusal says whether the exchange may be tried again. */
+type Exchanged =
+  | Extract<SessionToken, { ok: true }>
+  | { ok: false; message: string; retry?: boolean };
 
 /** GitHub failed the app's reads or mint (its answer says so): the exchange may be tried again. */
 const GITHUB_FAULTS = new Set([502, 503, 504]);
@@ -123,7 +127,7 @@ async function exchange({
   jwt: string;
   fetch: typeof globalThis.fetch;
   mask: (secret: string) => void;
-}): Promise<SessionToken | { ok: false; message: string; retry: boolean }> {
+}): Promise<Exchanged> {
   const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
   let response: Response;
   try {
