@@ -3,6 +3,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
+import { leastMinutesFor } from '../src/core/snapshot/estimate.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
 import { heapOf, rssMiB } from './app-memory.js';
 import { childMain, fastClockApp, flagValue, isMainModule, measureInChild } from './in-child.js';
@@ -384,7 +385,7 @@ async function runScenario({
     r.gh.log
       .slice(logFrom.get(r) ?? r.gh.log.length)
       .filter((e) => isWrite(e) && !e.route.includes('/access_tokens')).length + sessionWritesOf(r);
-  const limitMinutes = (Math.max(...repos.map(writesOf)) / 500) * 60;
+  const limitMinutes = leastMinutesFor(Math.max(...repos.map(writesOf)));
   const breakdown = {
     ...breakdownOf(calls),
     byReason: reasonsBetween(countsFrom ?? new Map(), await requestCountsOf(app)),
