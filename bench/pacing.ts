@@ -13,6 +13,7 @@ import { createWriteBudget, type WriteBudget } from '../src/github/client/pacing
 import { peakWindow } from '../src/github/client/pacing/write-windows.js';
 import { make, planRun, sha } from '../test/core/factories.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
+import { type Row, renderTable } from './parts.js';
 import { criticalPathMinutes, SESSION_MINUTES, wavesAndChain, workMinutes } from './scale-world.js';
 
 /**
@@ -30,7 +31,7 @@ import { criticalPathMinutes, SESSION_MINUTES, wavesAndChain, workMinutes } from
  * loaded machine on the fast clock, simulated minutes): the scale bench's rows
  * measure that.
  *
- * `npx tsx bench/pacing.ts` prints the figures.
+ * `npx tsx bench/pacing.ts` prints its row and each build's end.
  */
 export interface PacingFigures {
   builds: number;
@@ -215,6 +216,19 @@ export function measurePacing({ builds = 10 }: { builds?: number } = {}): Pacing
   };
 }
 
+/** The model's row of `npm run bench`'s table (bench/run.ts). */
+export function pacingRows(r: PacingFigures): Row[] {
+  const least = Math.max(r.limitMinutes, r.longestCriticalPathMinutes);
+  return [
+    {
+      figure: `The write budget alone, on a model of ${r.builds} builds of ${r.workers / r.builds} workers (waves of 4, 3, 2, 1) in one installation (the real budget and forecast, every event reconciled at once: no app time, no machine's load): makespan ÷ the later of the longest critical path and the limit-bound (the least time the ${r.writes} writes need at 500 an hour), simulated minutes; the busiest hour's writes`,
+      measured: `${r.makespanMinutes.toFixed(1)} ÷ ${least.toFixed(0)} = ${r.ratio.toFixed(3)} (longest critical path ${r.longestCriticalPathMinutes}, the limits ≥ ${r.limitMinutes.toFixed(0)}); ${r.peakHour}`,
+      target: '≤ 1.1; < 500',
+      met: r.ratio <= 1.1 && r.peakHour < 500,
+    },
+  ];
+}
+
 function planWorkers(specs: PlanWorkerSpec[]) {
   return specs.map((spec) => make.worker({ id: spec.id, depends_on: spec.depends_on ?? [] }));
 }
@@ -266,7 +280,6 @@ function iso(ms: number): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = measurePacing();
-  console.log(
-    JSON.stringify({ ...figures, ends: figures.ends.map((m) => Math.round(m * 10) / 10) }),
-  );
+  console.log(renderTable(pacingRows(figures)));
+  console.log(`each build's end, minutes: ${figures.ends.map((m) => m.toFixed(1)).join(' ')}`);
 }
