@@ -72,7 +72,7 @@ export function createTestGate({
         '',
         quoteMaterial(last.detail),
         '',
-        'Fix the code so that the tests pass, then call submit_completion again. If you cannot make them pass, call submit_completion with status blocked or failed and say why in concerns.',
+        'Fix the code so that the tests pass, then call submit_completion again. If you cannot make them pass, call submit_completion with status blocked or failed and say why in concerns; if a criterion cannot be met at all, with status impossible.',
       ].join('\n');
     },
   };
