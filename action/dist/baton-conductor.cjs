@@ -52507,6 +52507,7 @@ var STATE_LABELS = {
   partial: { emoji: "⏸️", text: "partial" },
   "awaiting-budget": { emoji: "💸", text: "waits for budget" },
   failed: { emoji: "❌", text: "failed" },
+  impossible: { emoji: "🚫", text: "says it cannot be done" },
   merged: { emoji: "✅", text: "merged" },
   skipped: { emoji: "⏭️", text: "skipped" }
 };
@@ -53145,6 +53146,7 @@ var STATE_STYLES = {
   partial: "fill:#fff5f5,stroke:#f76707,color:#7a3b00,stroke-dasharray:6 3",
   "awaiting-budget": "fill:#fff9db,stroke:#e67700,color:#5c3c00,stroke-dasharray:6 3",
   failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
+  impossible: "fill:#fff0f6,stroke:#a61e4d,color:#5c0a2a,stroke-dasharray:6 3",
   merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
   skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
 };
@@ -53783,7 +53785,9 @@ function attentionOf(view) {
     progress.budget.reached,
     progress.budget.daily ?? [],
     progress.workers.filter(
-      (worker) => ["needs-human", "failed", "partial", "awaiting-budget"].includes(worker.state) && !worker.waitsByRisk
+      (worker) => ["needs-human", "failed", "impossible", "partial", "awaiting-budget"].includes(
+        worker.state
+      ) && !worker.waitsByRisk
     ).map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,
     progress.history,
@@ -55174,6 +55178,581 @@ function adaptationsOf(messages) {
   return recordsOf(messages, parseAdaptationMessage);
 }
 
+// src/core/plan/plan-schema-problems.ts
+function planSchemaProblems(raw, issues) {
+  return issues.flatMap((issue2) => {
+    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
+    const where = renderPath(issue2.path);
+    const worker = workerNameAt(raw, issue2.path);
+    const place = `plan.json ${where || "(the whole file)"}${worker}`;
+    if (issue2.code === "unrecognized_keys") {
+      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
+      return [
+        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
+      ];
+    }
+    const value = valueAt2(raw, issue2.path);
+    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
+    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten2(JSON.stringify(value))})` : "";
+    return [`${place}: ${issue2.message}${got}.`];
+  });
+}
+function renderPath(path2) {
+  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+}
+function workerNameAt(raw, path2) {
+  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
+  const id = valueAt2(raw, ["workers", path2[1], "id"]);
+  return typeof id === "string" ? ` (worker ${id})` : "";
+}
+function valueAt2(raw, path2) {
+  let value = raw;
+  for (const key of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function shorten2(text) {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+// src/core/plan/contract-plan.ts
+function contractProblems(raw, wanted) {
+  const workers = looseWorkers(raw);
+  const contracts = workers.filter((w) => waveOf(w.id) === 0 && !w.fix);
+  const fixes = workers.filter((w) => waveOf(w.id) === 0 && w.fix);
+  const criteria = hasCriteria(raw);
+  const code2 = (valueAt2(raw, ["type"]) ?? "code") === "code";
+  const named3 = contracts.map((w) => w.id).join(", ");
+  if (contracts.length === 0 && fixes.length > 0) return fixProblems(contracts, fixes);
+  if (contracts.length === 0) {
+    return criteria && code2 && wanted === true ? [
+      `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`
+    ] : [];
+  }
+  if (!code2)
+    return [
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${named3}.`
+    ];
+  if (!criteria)
+    return [
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but the plan names no acceptance criteria; remove ${named3}, or give the build or its workers criteria.`
+    ];
+  if (wanted === false)
+    return [
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named3}.`
+    ];
+  const problems = fixProblems(contracts, fixes);
+  const numbered = contracts.map((_, index) => `W0.${index + 1}`);
+  if (contracts.some((w, index) => w.id !== numbered[index]))
+    problems.push(
+      `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named3} to ${numbered.join(", ")}.`
+    );
+  const byRepository = /* @__PURE__ */ new Map();
+  for (const worker of contracts) {
+    const other = byRepository.get(worker.repository);
+    if (other)
+      problems.push(
+        `${other.id} and ${worker.id} both write the contract of ${worker.repository || "the issue's repository"}; a repository has one contract: remove ${worker.id}.`
+      );
+    else byRepository.set(worker.repository, worker);
+    if (worker.contract !== true)
+      problems.push(
+        `${worker.id} is the contract's worker: set "contract": true on it, as it writes the contract.`
+      );
+    if (worker.dependsOn.length > 0)
+      problems.push(
+        `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
+      );
+  }
+  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
+  const free = workers.filter((w) => {
+    const own2 = byRepository.get(w.repository);
+    if (!own2 || waveOf(w.id) === 0) return false;
+    const local = w.dependsOn.some(
+      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository
+    );
+    return !local && !w.dependsOn.includes(own2.id);
+  });
+  for (const w of free)
+    problems.push(
+      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
+    );
+  const uncovered = [
+    ...new Set(
+      workers.filter((w) => w.criteria && !byRepository.has(w.repository)).map((w) => w.repository || "the issue's repository")
+    )
+  ];
+  if (wanted === true && uncovered.length > 0)
+    problems.push(
+      `${uncovered.join(", ")} ${uncovered.length === 1 ? "has" : "have"} workers with criteria but no contract's worker; add one in wave 0 for each, with "repository" naming it.`
+    );
+  return problems;
+}
+function fixProblems(contracts, fixes) {
+  const last = Math.max(0, ...contracts.map((w) => sequenceOf(w.id)));
+  return fixes.flatMap((fix) => [
+    ...sequenceOf(fix.id) <= last ? [
+      `${fix.id} is a contract fix, numbered after every contract's worker (W0.1 to W0.${last}): renumber it W0.${last + 1} or later.`
+    ] : [],
+    ...fix.contract !== true ? [`${fix.id} is a contract fix: set "contract": true on it, as it rewrites the contract.`] : [],
+    ...fix.dependsOn.length > 0 ? [`${fix.id}, a contract fix, depends on nothing; empty its depends_on.`] : []
+  ]);
+}
+function sequenceOf(id) {
+  return parseWorkerId(id)?.seq ?? 0;
+}
+function hasCriteria(raw) {
+  const own2 = valueAt2(raw, ["criteria"]);
+  if (Array.isArray(own2) && own2.length > 0) return true;
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).some((item) => {
+    const criteria = valueAt2(item, ["criteria"]);
+    return Array.isArray(criteria) && criteria.length > 0;
+  });
+}
+function looseWorkers(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
+    const deps = valueAt2(item, ["depends_on"]);
+    return [
+      {
+        id,
+        dependsOn: Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string") : [],
+        contract: valueAt2(item, ["contract"]),
+        repository: repositoryNamed(valueAt2(item, ["repository"])),
+        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0,
+        fix: isContractFix({ id, title: String(valueAt2(item, ["title"]) ?? "") })
+      }
+    ];
+  });
+}
+function repositoryNamed(value) {
+  return typeof value === "string" ? value.toLowerCase() : "";
+}
+
+// src/core/plan/sub-issue-graph.ts
+var LinkedIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  state: external_exports.enum(["open", "closed"])
+});
+var SubIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  title: external_exports.string().trim().min(1).max(256),
+  state: external_exports.enum(["open", "closed"]),
+  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
+});
+var SubIssueGraph = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The build's issue, whose sub-issues these are. */
+  parent: external_exports.number().int().positive(),
+  /** In GitHub's order (the parent's sub-issue list). */
+  sub_issues: external_exports.array(SubIssue).min(1).max(100)
+});
+function planFromSubIssues(graph) {
+  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
+  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
+  const problems = [];
+  if (open2.length === 0) {
+    problems.push(
+      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
+    );
+  }
+  if (open2.length > MAX_WORKERS) {
+    problems.push(
+      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
+    );
+  }
+  for (const sub of open2) {
+    for (const blocker of sub.blocked_by) {
+      if (blocker.state === "open" && !siblings.has(blocker.number)) {
+        problems.push(
+          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
+        );
+      }
+    }
+  }
+  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
+  const cycles = findCycles(
+    open2.map((sub) => ({
+      id: `#${sub.number}`,
+      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
+    }))
+  );
+  for (const cycle of cycles) {
+    const first = cycle[0] ?? "";
+    problems.push(
+      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, workers: numberWorkers(open2, deps) };
+}
+function openSiblingBlockers(sub, open2) {
+  const openNumbers = new Set(open2.map((s) => s.number));
+  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
+  return [...new Set(numbers)];
+}
+function numberWorkers(open2, deps) {
+  const waves = /* @__PURE__ */ new Map();
+  const waveOf2 = (n) => {
+    const known = waves.get(n);
+    if (known !== void 0) return known;
+    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
+    waves.set(n, wave);
+    return wave;
+  };
+  const ids = /* @__PURE__ */ new Map();
+  const seqs = /* @__PURE__ */ new Map();
+  for (const sub of open2) {
+    const wave = waveOf2(sub.number);
+    const seq2 = (seqs.get(wave) ?? 0) + 1;
+    seqs.set(wave, seq2);
+    ids.set(sub.number, `W${wave}.${seq2}`);
+  }
+  return open2.map((sub) => ({
+    id: ids.get(sub.number) ?? "",
+    sub_issue: sub.number,
+    title: sub.title.slice(0, 120),
+    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
+  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
+}
+function waveOfId(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function seqOfId(id) {
+  return Number(id.slice(id.indexOf(".") + 1));
+}
+function subIssuePlanProblems(workers, expected) {
+  const problems = [];
+  const byId = new Map(workers.map((w) => [w.id, w]));
+  for (const want of expected) {
+    const got = byId.get(want.id);
+    if (!got) {
+      problems.push(
+        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
+      );
+      continue;
+    }
+    if (got.sub_issue !== want.sub_issue) {
+      problems.push(
+        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
+      );
+    }
+    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
+    if (!same) {
+      problems.push(
+        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
+      );
+    }
+  }
+  const wanted = new Set(expected.map((w) => w.id));
+  for (const worker of workers) {
+    if (!wanted.has(worker.id)) {
+      problems.push(
+        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
+      );
+    }
+  }
+  return problems;
+}
+function parseSubIssueGraph(raw, issue2) {
+  const parsed = SubIssueGraph.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
+      )
+    };
+  }
+  if (parsed.data.parent !== issue2) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
+      ]
+    };
+  }
+  return { ok: true, graph: parsed.data };
+}
+
+// src/core/plan/validate-plan.ts
+var BRIEF_MAX_BYTES = 32 * 1024;
+function validatePlan({
+  raw,
+  build,
+  briefSizes,
+  subIssues,
+  engines,
+  member,
+  contract
+}) {
+  const parsed = Plan.safeParse(raw);
+  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
+  const workers = looseWorkers2(raw);
+  problems.push(
+    ...buildProblems(raw, build),
+    ...countProblems(raw),
+    ...duplicateProblems(workers),
+    ...dependencyProblems(workers),
+    ...findCycles(workers).map(
+      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
+    ),
+    ...briefProblems(
+      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
+      briefSizes
+    ),
+    ...followUpProblems(raw),
+    ...contractProblems(raw, contract),
+    ...engines ? engineProblems(raw, engines) : [],
+    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
+  );
+  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
+  return { ok: false, problems };
+}
+function subIssueGraphProblems(subIssues, build) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  return expected.ok ? [] : expected.problems;
+}
+function engineProblems(raw, engines) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const engine = valueAt2(item, ["engine"]);
+    if (typeof engine !== "string" || engines.includes(engine)) return [];
+    const id = String(valueAt2(item, ["id"]));
+    return [
+      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
+    ];
+  });
+}
+function strayProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const sub = valueAt2(item, ["sub_issue"]);
+    if (sub === void 0) return [];
+    const id = String(valueAt2(item, ["id"]));
+    return [
+      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
+    ];
+  });
+}
+function subIssueProblems(raw, build, subIssues) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  if (!expected.ok) return expected.problems;
+  const list2 = valueAt2(raw, ["workers"]);
+  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string") return [];
+    const sub = valueAt2(item, ["sub_issue"]);
+    const deps = valueAt2(item, ["depends_on"]);
+    return [
+      {
+        id,
+        sub_issue: typeof sub === "number" ? sub : void 0,
+        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
+      }
+    ];
+  });
+  return subIssuePlanProblems(loose, expected.workers);
+}
+function followUpProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    const round = valueAt2(item, ["follow_up"]);
+    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
+  });
+  const followUps = items.filter((entry) => entry.round > 0);
+  if (followUps.length === 0) return [];
+  const problems = [];
+  if (valueAt2(raw, ["type"]) !== "research") {
+    problems.push(
+      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
+    );
+  }
+  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
+  for (const [i, round] of rounds.entries()) {
+    if (round !== i + 1)
+      problems.push(
+        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
+      );
+  }
+  for (const { item, id, round } of followUps) {
+    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
+    const last = Math.max(0, ...earlier);
+    if (waveOf(id) <= last)
+      problems.push(
+        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
+      );
+    for (const field of ["outputs", "sub_issue", "loop"])
+      if (valueAt2(item, [field]) !== void 0)
+        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
+  }
+  return problems;
+}
+function looseWorkers2(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  if (!Array.isArray(list2)) return [];
+  return list2.flatMap((item, index) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
+    const deps = valueAt2(item, ["depends_on"]);
+    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
+    const named3 = valueAt2(item, ["repository"]);
+    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
+    return [{ index, id, dependsOn, repository }];
+  });
+}
+function buildProblems(raw, build) {
+  const problems = [];
+  const planBuild = valueAt2(raw, ["build"]);
+  if (typeof planBuild === "string" && planBuild !== build) {
+    problems.push(
+      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
+    );
+  }
+  const issue2 = valueAt2(raw, ["issue"]);
+  const expected = parseBuildId(build)?.issue;
+  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
+    problems.push(
+      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
+    );
+  }
+  return problems;
+}
+function countProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
+  return [
+    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
+  ];
+}
+function duplicateProblems(workers) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
+  return [...byId].flatMap(
+    ([id, same]) => same.length < 2 ? [] : [
+      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
+    ]
+  );
+}
+function dependencyProblems(workers) {
+  const known = new Set(workers.map((worker) => worker.id));
+  const problems = [];
+  for (const { id, dependsOn } of workers) {
+    for (const [i, dep] of dependsOn.entries()) {
+      if (dependsOn.indexOf(dep) !== i) {
+        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
+      } else if (dep === id) {
+        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
+      } else if (!known.has(dep)) {
+        problems.push(
+          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
+        );
+      } else if (waveOf(dep) >= waveOf(id)) {
+        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
+        problems.push(
+          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
+        );
+      }
+    }
+  }
+  return problems;
+}
+function briefProblems(workers, briefSizes) {
+  const ids = [...new Set(workers.map((worker) => worker.id))];
+  return ids.flatMap((id) => {
+    const path2 = `workers/${id}.md`;
+    const size = briefSizes[path2];
+    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
+    if (size <= BRIEF_MAX_BYTES) return [];
+    return [
+      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+    ];
+  });
+}
+
+// src/core/plan/fix-workers.ts
+function fixTitle(check2) {
+  return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
+}
+function placeFixWorkers({
+  plan,
+  milestone,
+  checks,
+  place
+}) {
+  const here = (worker) => !place || repositoryOf(worker, place.home) === place.repository.toLowerCase();
+  const wave = milestone + 1;
+  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
+  const before = plan.workers.filter((worker) => waveOf(worker.id) === milestone && here(worker));
+  let seq2 = Math.max(0, ...inWave.map((worker) => Number(worker.id.split(".")[1])));
+  const added = [];
+  const fixed = [];
+  for (const check2 of checks) {
+    const title = fixTitle(check2);
+    const existing = inWave.find((worker) => worker.title === title && here(worker)) ?? added.find((worker) => worker.title === title);
+    if (existing) {
+      fixed.push({ check: check2, worker: existing.id });
+      continue;
+    }
+    if (wave > 99 || seq2 >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
+      fixed.push({ check: check2, worker: null });
+      continue;
+    }
+    seq2 += 1;
+    const repository = before.find((worker) => worker.repository)?.repository;
+    added.push({
+      id: `W${wave}.${seq2}`,
+      title,
+      depends_on: before.map((worker) => worker.id),
+      complexity: "normal",
+      ...place && repository ? { repository } : {}
+    });
+    fixed.push({ check: check2, worker: `W${wave}.${seq2}` });
+  }
+  return { added, fixed };
+}
+function fixWorkerOf(plan, milestone, check2) {
+  const title = fixTitle(check2);
+  return plan.workers.find((worker) => waveOf(worker.id) === milestone + 1 && worker.title === title)?.id ?? null;
+}
+function withFixWorkers({
+  plan,
+  added,
+  briefs,
+  build
+}) {
+  const briefSizes = {};
+  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
+  for (const [id, text] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text);
+  const checked = validatePlan({
+    raw: { ...plan, workers: [...plan.workers, ...added] },
+    build,
+    briefSizes
+  });
+  return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
+}
+
+// src/core/records/impossible.ts
+var MAX_IMPOSSIBLE_CRITERIA = 20;
+var Impossible = external_exports.strictObject({
+  /** The criteria that cannot be met, by id (`W1.2:1`, `build:1`); none where the worker has none. */
+  criteria: external_exports.array(CriterionId).max(MAX_IMPOSSIBLE_CRITERIA),
+  /** Why: what the criterion contradicts (its brief, another criterion, the code it was given). */
+  reason: external_exports.string().trim().min(1).max(2e3),
+  /** What shows it: paths with their lines, commands with what they printed. */
+  evidence: external_exports.array(external_exports.string().trim().min(1).max(500)).min(1).max(10)
+});
+
 // src/core/records/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
 var Line = external_exports.string().max(2e3);
@@ -55209,7 +55788,7 @@ var TestRun = external_exports.strictObject({
   /** `failed`: the last lines of the output; `not-run`: why. */
   detail: external_exports.string().max(4e3).default("")
 });
-var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed", "impossible"]);
 var HandOff = external_exports.strictObject({
   done: Line,
   left: Line,
@@ -55222,7 +55801,8 @@ var Completion = external_exports.strictObject({
   worker_id: WorkerId,
   /**
    * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`;
+   * `impossible` when a criterion cannot be met, with `impossible`.
    */
   status: CompletionStatus,
   /** One paragraph: what was done, or why it could not be. */
@@ -55250,7 +55830,9 @@ var Completion = external_exports.strictObject({
   /** `partial`: the hand-off note the next session starts from. */
   handoff: HandOff.optional(),
   /** The lessons the worker applied, by slug (absent: none). */
-  lessons: AppliedLessons.optional()
+  lessons: AppliedLessons.optional(),
+  /** `impossible`: the criteria that cannot be met, why, and the evidence. */
+  impossible: Impossible.optional()
 });
 
 // src/core/records/usage.ts
@@ -55287,7 +55869,13 @@ var UsageRecord = external_exports.strictObject({
    * `partial`: it stopped short of its brief and handed in what works, with a
    * hand-off note (docs/sessions.md, "Wind-down").
    */
-  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "impossible", "no-result"]),
+  /**
+   * `impossible`: the criteria the session said cannot be met (its reason in
+   * `reason`), as publish checked them against the plan; a hand-in publish
+   * refused is recorded `failed`.
+   */
+  criteria: external_exports.array(CriterionId).max(MAX_IMPOSSIBLE_CRITERIA).optional(),
   /** The limit a session stopped at (or wound down before), when one did. */
   limit: SessionLimit.optional(),
   /**
@@ -55918,508 +56506,6 @@ function dailyCapsReached({
   return holds;
 }
 
-// src/core/plan/plan-schema-problems.ts
-function planSchemaProblems(raw, issues) {
-  return issues.flatMap((issue2) => {
-    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
-    const where = renderPath(issue2.path);
-    const worker = workerNameAt(raw, issue2.path);
-    const place = `plan.json ${where || "(the whole file)"}${worker}`;
-    if (issue2.code === "unrecognized_keys") {
-      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
-      return [
-        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
-      ];
-    }
-    const value = valueAt2(raw, issue2.path);
-    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
-    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten2(JSON.stringify(value))})` : "";
-    return [`${place}: ${issue2.message}${got}.`];
-  });
-}
-function renderPath(path2) {
-  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
-}
-function workerNameAt(raw, path2) {
-  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
-  const id = valueAt2(raw, ["workers", path2[1], "id"]);
-  return typeof id === "string" ? ` (worker ${id})` : "";
-}
-function valueAt2(raw, path2) {
-  let value = raw;
-  for (const key of path2) {
-    if (typeof value !== "object" || value === null) return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function shorten2(text) {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-
-// src/core/plan/contract-plan.ts
-function contractProblems(raw, wanted) {
-  const workers = looseWorkers(raw);
-  const contracts = workers.filter((w) => waveOf(w.id) === 0 && !w.fix);
-  const fixes = workers.filter((w) => waveOf(w.id) === 0 && w.fix);
-  const criteria = hasCriteria(raw);
-  const code2 = (valueAt2(raw, ["type"]) ?? "code") === "code";
-  const named3 = contracts.map((w) => w.id).join(", ");
-  if (contracts.length === 0 && fixes.length > 0) return fixProblems(contracts, fixes);
-  if (contracts.length === 0) {
-    return criteria && code2 && wanted === true ? [
-      `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`
-    ] : [];
-  }
-  if (!code2)
-    return [
-      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${named3}.`
-    ];
-  if (!criteria)
-    return [
-      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but the plan names no acceptance criteria; remove ${named3}, or give the build or its workers criteria.`
-    ];
-  if (wanted === false)
-    return [
-      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named3}.`
-    ];
-  const problems = fixProblems(contracts, fixes);
-  const numbered = contracts.map((_, index) => `W0.${index + 1}`);
-  if (contracts.some((w, index) => w.id !== numbered[index]))
-    problems.push(
-      `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named3} to ${numbered.join(", ")}.`
-    );
-  const byRepository = /* @__PURE__ */ new Map();
-  for (const worker of contracts) {
-    const other = byRepository.get(worker.repository);
-    if (other)
-      problems.push(
-        `${other.id} and ${worker.id} both write the contract of ${worker.repository || "the issue's repository"}; a repository has one contract: remove ${worker.id}.`
-      );
-    else byRepository.set(worker.repository, worker);
-    if (worker.contract !== true)
-      problems.push(
-        `${worker.id} is the contract's worker: set "contract": true on it, as it writes the contract.`
-      );
-    if (worker.dependsOn.length > 0)
-      problems.push(
-        `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
-      );
-  }
-  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
-  const free = workers.filter((w) => {
-    const own2 = byRepository.get(w.repository);
-    if (!own2 || waveOf(w.id) === 0) return false;
-    const local = w.dependsOn.some(
-      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository
-    );
-    return !local && !w.dependsOn.includes(own2.id);
-  });
-  for (const w of free)
-    problems.push(
-      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
-    );
-  const uncovered = [
-    ...new Set(
-      workers.filter((w) => w.criteria && !byRepository.has(w.repository)).map((w) => w.repository || "the issue's repository")
-    )
-  ];
-  if (wanted === true && uncovered.length > 0)
-    problems.push(
-      `${uncovered.join(", ")} ${uncovered.length === 1 ? "has" : "have"} workers with criteria but no contract's worker; add one in wave 0 for each, with "repository" naming it.`
-    );
-  return problems;
-}
-function fixProblems(contracts, fixes) {
-  const last = Math.max(0, ...contracts.map((w) => sequenceOf(w.id)));
-  return fixes.flatMap((fix) => [
-    ...sequenceOf(fix.id) <= last ? [
-      `${fix.id} is a contract fix, numbered after every contract's worker (W0.1 to W0.${last}): renumber it W0.${last + 1} or later.`
-    ] : [],
-    ...fix.contract !== true ? [`${fix.id} is a contract fix: set "contract": true on it, as it rewrites the contract.`] : [],
-    ...fix.dependsOn.length > 0 ? [`${fix.id}, a contract fix, depends on nothing; empty its depends_on.`] : []
-  ]);
-}
-function sequenceOf(id) {
-  return parseWorkerId(id)?.seq ?? 0;
-}
-function hasCriteria(raw) {
-  const own2 = valueAt2(raw, ["criteria"]);
-  if (Array.isArray(own2) && own2.length > 0) return true;
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).some((item) => {
-    const criteria = valueAt2(item, ["criteria"]);
-    return Array.isArray(criteria) && criteria.length > 0;
-  });
-}
-function looseWorkers(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt2(item, ["id"]);
-    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
-    const deps = valueAt2(item, ["depends_on"]);
-    return [
-      {
-        id,
-        dependsOn: Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string") : [],
-        contract: valueAt2(item, ["contract"]),
-        repository: repositoryNamed(valueAt2(item, ["repository"])),
-        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0,
-        fix: isContractFix({ id, title: String(valueAt2(item, ["title"]) ?? "") })
-      }
-    ];
-  });
-}
-function repositoryNamed(value) {
-  return typeof value === "string" ? value.toLowerCase() : "";
-}
-
-// src/core/plan/sub-issue-graph.ts
-var LinkedIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  state: external_exports.enum(["open", "closed"])
-});
-var SubIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  title: external_exports.string().trim().min(1).max(256),
-  state: external_exports.enum(["open", "closed"]),
-  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
-});
-var SubIssueGraph = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The build's issue, whose sub-issues these are. */
-  parent: external_exports.number().int().positive(),
-  /** In GitHub's order (the parent's sub-issue list). */
-  sub_issues: external_exports.array(SubIssue).min(1).max(100)
-});
-function planFromSubIssues(graph) {
-  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
-  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
-  const problems = [];
-  if (open2.length === 0) {
-    problems.push(
-      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
-    );
-  }
-  if (open2.length > MAX_WORKERS) {
-    problems.push(
-      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
-    );
-  }
-  for (const sub of open2) {
-    for (const blocker of sub.blocked_by) {
-      if (blocker.state === "open" && !siblings.has(blocker.number)) {
-        problems.push(
-          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
-        );
-      }
-    }
-  }
-  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
-  const cycles = findCycles(
-    open2.map((sub) => ({
-      id: `#${sub.number}`,
-      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
-    }))
-  );
-  for (const cycle of cycles) {
-    const first = cycle[0] ?? "";
-    problems.push(
-      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
-    );
-  }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, workers: numberWorkers(open2, deps) };
-}
-function openSiblingBlockers(sub, open2) {
-  const openNumbers = new Set(open2.map((s) => s.number));
-  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
-  return [...new Set(numbers)];
-}
-function numberWorkers(open2, deps) {
-  const waves = /* @__PURE__ */ new Map();
-  const waveOf2 = (n) => {
-    const known = waves.get(n);
-    if (known !== void 0) return known;
-    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
-    waves.set(n, wave);
-    return wave;
-  };
-  const ids = /* @__PURE__ */ new Map();
-  const seqs = /* @__PURE__ */ new Map();
-  for (const sub of open2) {
-    const wave = waveOf2(sub.number);
-    const seq2 = (seqs.get(wave) ?? 0) + 1;
-    seqs.set(wave, seq2);
-    ids.set(sub.number, `W${wave}.${seq2}`);
-  }
-  return open2.map((sub) => ({
-    id: ids.get(sub.number) ?? "",
-    sub_issue: sub.number,
-    title: sub.title.slice(0, 120),
-    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
-  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
-}
-function waveOfId(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function seqOfId(id) {
-  return Number(id.slice(id.indexOf(".") + 1));
-}
-function subIssuePlanProblems(workers, expected) {
-  const problems = [];
-  const byId = new Map(workers.map((w) => [w.id, w]));
-  for (const want of expected) {
-    const got = byId.get(want.id);
-    if (!got) {
-      problems.push(
-        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
-      );
-      continue;
-    }
-    if (got.sub_issue !== want.sub_issue) {
-      problems.push(
-        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
-      );
-    }
-    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
-    if (!same) {
-      problems.push(
-        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
-      );
-    }
-  }
-  const wanted = new Set(expected.map((w) => w.id));
-  for (const worker of workers) {
-    if (!wanted.has(worker.id)) {
-      problems.push(
-        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
-      );
-    }
-  }
-  return problems;
-}
-function parseSubIssueGraph(raw, issue2) {
-  const parsed = SubIssueGraph.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
-      )
-    };
-  }
-  if (parsed.data.parent !== issue2) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
-      ]
-    };
-  }
-  return { ok: true, graph: parsed.data };
-}
-
-// src/core/plan/validate-plan.ts
-var BRIEF_MAX_BYTES = 32 * 1024;
-function validatePlan({
-  raw,
-  build,
-  briefSizes,
-  subIssues,
-  engines,
-  member,
-  contract
-}) {
-  const parsed = Plan.safeParse(raw);
-  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
-  const workers = looseWorkers2(raw);
-  problems.push(
-    ...buildProblems(raw, build),
-    ...countProblems(raw),
-    ...duplicateProblems(workers),
-    ...dependencyProblems(workers),
-    ...findCycles(workers).map(
-      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
-    ),
-    ...briefProblems(
-      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
-      briefSizes
-    ),
-    ...followUpProblems(raw),
-    ...contractProblems(raw, contract),
-    ...engines ? engineProblems(raw, engines) : [],
-    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
-  );
-  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
-  return { ok: false, problems };
-}
-function subIssueGraphProblems(subIssues, build) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  return expected.ok ? [] : expected.problems;
-}
-function engineProblems(raw, engines) {
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const engine = valueAt2(item, ["engine"]);
-    if (typeof engine !== "string" || engines.includes(engine)) return [];
-    const id = String(valueAt2(item, ["id"]));
-    return [
-      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
-    ];
-  });
-}
-function strayProblems(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const sub = valueAt2(item, ["sub_issue"]);
-    if (sub === void 0) return [];
-    const id = String(valueAt2(item, ["id"]));
-    return [
-      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
-    ];
-  });
-}
-function subIssueProblems(raw, build, subIssues) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  if (!expected.ok) return expected.problems;
-  const list2 = valueAt2(raw, ["workers"]);
-  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt2(item, ["id"]);
-    if (typeof id !== "string") return [];
-    const sub = valueAt2(item, ["sub_issue"]);
-    const deps = valueAt2(item, ["depends_on"]);
-    return [
-      {
-        id,
-        sub_issue: typeof sub === "number" ? sub : void 0,
-        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
-      }
-    ];
-  });
-  return subIssuePlanProblems(loose, expected.workers);
-}
-function followUpProblems(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt2(item, ["id"]);
-    const round = valueAt2(item, ["follow_up"]);
-    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
-  });
-  const followUps = items.filter((entry) => entry.round > 0);
-  if (followUps.length === 0) return [];
-  const problems = [];
-  if (valueAt2(raw, ["type"]) !== "research") {
-    problems.push(
-      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
-    );
-  }
-  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
-  for (const [i, round] of rounds.entries()) {
-    if (round !== i + 1)
-      problems.push(
-        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
-      );
-  }
-  for (const { item, id, round } of followUps) {
-    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
-    const last = Math.max(0, ...earlier);
-    if (waveOf(id) <= last)
-      problems.push(
-        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
-      );
-    for (const field of ["outputs", "sub_issue", "loop"])
-      if (valueAt2(item, [field]) !== void 0)
-        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
-  }
-  return problems;
-}
-function looseWorkers2(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  if (!Array.isArray(list2)) return [];
-  return list2.flatMap((item, index) => {
-    const id = valueAt2(item, ["id"]);
-    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
-    const deps = valueAt2(item, ["depends_on"]);
-    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
-    const named3 = valueAt2(item, ["repository"]);
-    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
-    return [{ index, id, dependsOn, repository }];
-  });
-}
-function buildProblems(raw, build) {
-  const problems = [];
-  const planBuild = valueAt2(raw, ["build"]);
-  if (typeof planBuild === "string" && planBuild !== build) {
-    problems.push(
-      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
-    );
-  }
-  const issue2 = valueAt2(raw, ["issue"]);
-  const expected = parseBuildId(build)?.issue;
-  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
-    problems.push(
-      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
-    );
-  }
-  return problems;
-}
-function countProblems(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
-  return [
-    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
-  ];
-}
-function duplicateProblems(workers) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
-  return [...byId].flatMap(
-    ([id, same]) => same.length < 2 ? [] : [
-      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
-    ]
-  );
-}
-function dependencyProblems(workers) {
-  const known = new Set(workers.map((worker) => worker.id));
-  const problems = [];
-  for (const { id, dependsOn } of workers) {
-    for (const [i, dep] of dependsOn.entries()) {
-      if (dependsOn.indexOf(dep) !== i) {
-        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
-      } else if (dep === id) {
-        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
-      } else if (!known.has(dep)) {
-        problems.push(
-          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
-        );
-      } else if (waveOf(dep) >= waveOf(id)) {
-        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
-        problems.push(
-          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
-        );
-      }
-    }
-  }
-  return problems;
-}
-function briefProblems(workers, briefSizes) {
-  const ids = [...new Set(workers.map((worker) => worker.id))];
-  return ids.flatMap((id) => {
-    const path2 = `workers/${id}.md`;
-    const size = briefSizes[path2];
-    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
-    if (size <= BRIEF_MAX_BYTES) return [];
-    return [
-      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
-    ];
-  });
-}
-
 // src/core/snapshot/follow-ups.ts
 function followUpsOf(read, runs, commands) {
   if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
@@ -56812,6 +56898,31 @@ function decideRemembered(ctx) {
   });
 }
 
+// src/core/verification/impossible-notice.ts
+function impossibleNoticeAbout({ worker, word }) {
+  return ["impossible", worker, word.run.id];
+}
+function renderImpossibleNotice({
+  worker,
+  word,
+  criteria,
+  pull
+}) {
+  const named3 = word.criteria.map((id) => {
+    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
+    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
+  });
+  const where = pull ? `its pull request ${pull.url}` : "its branch";
+  return [
+    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
+    ...named3.length > 0 ? ["", ...named3] : [],
+    "",
+    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
+    "",
+    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
+  ].join("\n");
+}
+
 // src/core/verification/path-glob.ts
 function matchesGlob(glob, path2) {
   const pattern = glob.replace(/^\.?\/+/, "");
@@ -57100,11 +57211,22 @@ function unnamedText(count) {
 
 // src/core/plan/due-criteria.ts
 var LAST_WAVE = 99;
-function dueAtEnd(skipped) {
-  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped };
+function dueAtEnd(skipped, withdrawn = /* @__PURE__ */ new Map()) {
+  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped, withdrawn };
+}
+function withdrawnBy(plan, skipped) {
+  const withdrawn = /* @__PURE__ */ new Map();
+  for (const worker of plan.workers) {
+    if (!skipped.has(worker.id)) continue;
+    const check2 = /^Fix: (\S+) fails$/.exec(worker.title)?.[1];
+    if (check2 && check2 !== "command" && fixTitle(check2) === worker.title)
+      withdrawn.set(check2, worker.id);
+  }
+  return withdrawn;
 }
 function notDue(check2, at) {
   if (check2 === "command") return null;
+  if (at.withdrawn?.has(check2)) return "skipped";
   const owner = check2.split(":")[0] ?? "";
   if (owner === "build") return at.milestone >= at.last ? null : "later";
   if (waveOf(owner) > at.milestone) return "later";
@@ -57215,8 +57337,11 @@ function resultOf(criterion, { requireChecks, validated }, byId) {
     [...byId.values()].filter((one) => one.outcome === "skipped").map((one) => one.id)
   );
   if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
-  if (notDue(criterion.id, dueAtEnd(skipped)) === "skipped")
-    return `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  const withdrawn = withdrawnBy({ workers: [...byId.values()] }, skipped);
+  if (notDue(criterion.id, dueAtEnd(skipped, withdrawn)) === "skipped") {
+    const fixer = withdrawn.get(criterion.id);
+    return fixer ? `⏭️ not due: ${fixer}, its fix, was skipped, so no validation held the build to it` : `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  }
   if (validated) {
     const proven = provenText(criterion.id, validated);
     if (proven !== null) return proven;
@@ -57422,8 +57547,9 @@ function failingStreak({
   };
 }
 function delivered(run2, entries) {
-  if (run2.conclusion !== "success") return false;
   const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  if (record2?.outcome === "impossible") return true;
+  if (run2.conclusion !== "success") return false;
   return !record2 || record2.outcome === "complete";
 }
 function spendingHour({
@@ -57665,6 +57791,15 @@ function waitNeeds(view, workers) {
 function workerNeeds(ctx, state) {
   const id = state.worker.id;
   const need = state.assessment?.need;
+  if (state.impossible && (state.state === "impossible" || state.state === "needs-human")) {
+    const noticed = {
+      worker: id,
+      word: state.impossible,
+      criteria: ctx.snapshot.plan.kind === "valid" ? criteriaOf(ctx.snapshot.plan.plan) : [],
+      pull: state.state === "needs-human" ? state.pull : null
+    };
+    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
+  }
   if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
     return [
       {
@@ -57942,6 +58077,14 @@ function moneyWaitText(ctx, wait2) {
   return `the build's budget (\`budget.maxUsd\`) stopped ${role}${needs}${left}; raise \`budget.maxUsd\` in \`.github/baton.yml\`${by} and it runs again by itself`;
 }
 
+// src/core/context/impossible-words.ts
+function impossibleWordOf(ctx, run2) {
+  if (!run2) return null;
+  const record2 = ctx.records.get(run2.id);
+  if (record2?.outcome !== "impossible") return null;
+  return { criteria: record2.criteria ?? [], reason: record2.reason ?? null, run: run2 };
+}
+
 // src/core/workers/pull-state.ts
 function assessPull({
   ctx,
@@ -58007,6 +58150,7 @@ function conflictNeed(facts) {
 function fixedOrNot(facts, fix, failed) {
   const settles2 = fix.settlesInMs;
   if (settles2 !== null) return { kind: "wait", state: "fixing", settlesInMs: settles2 };
+  if (impossibleWordOf(facts.ctx, fix)) return { kind: "needs-human", reason: "impossible" };
   return stoppedForMoney(facts, fix) ?? { kind: "needs-human", reason: failed };
 }
 function stoppedForMoney({ ctx }, run2) {
@@ -58097,7 +58241,10 @@ function workerNote({
       return state.retry ? `retry asked by ${state.retry.author}` : null;
     case "failed":
       return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
+    case "impossible":
+      return state.impossible ? impossibleText(state.impossible) : null;
     case "needs-human":
+      if (state.impossible) return impossibleText(state.impossible);
       return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
     case "partial":
       return partialText(state);
@@ -58145,8 +58292,14 @@ function conclusionText(ctx, reason) {
   };
   return texts[reason];
 }
+function impossibleText(word) {
+  const what = word.criteria.length > 0 ? word.criteria.join(", ") : "its brief";
+  const why = word.reason ? `: ${code(word.reason.replace(/[<>]/g, " "))}` : "";
+  return `says ${what} cannot be met${why}; a person answers`;
+}
 function needsHumanText(ctx, reason) {
   const texts = {
+    impossible: "its fix session says a criterion cannot be met",
     "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
     "fix-failed": "the fix session did not change the pull request",
     "review-failed": "the review session ended without a review",
@@ -58226,12 +58379,14 @@ function classify(ctx, base) {
     const settles3 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
     const state = stateOfPull(assessment);
     const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
+    const word2 = assessment.need.kind === "needs-human" && assessment.need.reason === "impossible" ? impossibleWordOf(ctx, base.coding?.run ?? null) : null;
     return {
       ...base,
       state,
       assessment,
       settlesInMs: settles3,
-      ...detail2 ? { failureDetail: detail2 } : {}
+      ...detail2 ? { failureDetail: detail2 } : {},
+      ...word2 ? { impossible: word2 } : {}
     };
   }
   if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
@@ -58248,6 +58403,8 @@ function classify(ctx, base) {
   if (wait2) {
     return wait2.lifted ? { ...base, state: "ready", resume: latestWork } : { ...base, state: "awaiting-budget" };
   }
+  const word = closedSince || retry2 ? null : impossibleWordOf(ctx, latestWork);
+  if (word) return { ...base, state: "impossible", impossible: word };
   const detail = closedSince ? null : sessionReason(ctx, latestWork);
   return {
     ...base,
@@ -58368,7 +58525,7 @@ function buildProgress({
 }
 function workerRow(ctx, state) {
   const { worker, pull } = state;
-  const run2 = state.state === "merged" ? null : state.state === "failed" ? state.latestWork : state.latestRun;
+  const run2 = state.state === "merged" ? null : state.state === "failed" || state.state === "impossible" ? state.latestWork : state.latestRun;
   const spent = ctx.ledger.byWorker[worker.id];
   return {
     id: worker.id,
@@ -58405,6 +58562,7 @@ function reviewRounds(pull) {
 function hintFor(state) {
   const id = state.worker.id;
   if (state.state === "failed") return `/retry ${id}`;
+  if (state.state === "impossible") return `/retry ${id} <instructions> · /skip ${id} · /replan`;
   if (state.state === "partial")
     return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
   if (state.state === "needs-human")
@@ -63341,68 +63499,6 @@ function routeNotice(action, set4, repository) {
   return [{ kind: "notice", key, body }];
 }
 
-// src/core/plan/fix-workers.ts
-function fixTitle(check2) {
-  return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
-}
-function placeFixWorkers({
-  plan,
-  milestone,
-  checks,
-  place
-}) {
-  const here = (worker) => !place || repositoryOf(worker, place.home) === place.repository.toLowerCase();
-  const wave = milestone + 1;
-  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
-  const before = plan.workers.filter((worker) => waveOf(worker.id) === milestone && here(worker));
-  let seq2 = Math.max(0, ...inWave.map((worker) => Number(worker.id.split(".")[1])));
-  const added = [];
-  const fixed = [];
-  for (const check2 of checks) {
-    const title = fixTitle(check2);
-    const existing = inWave.find((worker) => worker.title === title && here(worker)) ?? added.find((worker) => worker.title === title);
-    if (existing) {
-      fixed.push({ check: check2, worker: existing.id });
-      continue;
-    }
-    if (wave > 99 || seq2 >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
-      fixed.push({ check: check2, worker: null });
-      continue;
-    }
-    seq2 += 1;
-    const repository = before.find((worker) => worker.repository)?.repository;
-    added.push({
-      id: `W${wave}.${seq2}`,
-      title,
-      depends_on: before.map((worker) => worker.id),
-      complexity: "normal",
-      ...place && repository ? { repository } : {}
-    });
-    fixed.push({ check: check2, worker: `W${wave}.${seq2}` });
-  }
-  return { added, fixed };
-}
-function fixWorkerOf(plan, milestone, check2) {
-  const title = fixTitle(check2);
-  return plan.workers.find((worker) => waveOf(worker.id) === milestone + 1 && worker.title === title)?.id ?? null;
-}
-function withFixWorkers({
-  plan,
-  added,
-  briefs,
-  build
-}) {
-  const briefSizes = {};
-  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
-  for (const [id, text] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text);
-  const checked = validatePlan({
-    raw: { ...plan, workers: [...plan.workers, ...added] },
-    build,
-    briefSizes
-  });
-  return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
-}
-
 // src/core/records/brief.ts
 var BriefFrontMatter = external_exports.object({
   /** The worker this brief is for. */
@@ -63853,11 +63949,11 @@ function lineState({
     };
   }
   const rows = rowsOf(view);
-  const stuck = rows.find((row) => row.state === "failed" || row.state === "needs-human");
+  const stuck = rows.find((row) => ["failed", "impossible", "needs-human"].includes(row.state));
   if (stuck)
     return {
       state: "attention",
-      note: `${stuck.id} ${stuck.state === "failed" ? "failed" : "needs a person"}`
+      note: `${stuck.id} ${stuck.state === "failed" ? "failed" : stuck.state === "impossible" ? "says it cannot be done" : "needs a person"}`
     };
   const validation = progressOf(view)?.validations?.at(-1);
   if (validation?.state === "failed" && validation.failed.some((one) => one.worker === null))
