@@ -37,7 +37,6 @@ export const TIERS = {
     'test/config-schema.test.ts',
     'test/templates.test.ts',
     'test/ci-workflow.test.ts',
-    'test/release-workflow.test.ts',
   ],
   processes: [
     'test/session',
@@ -47,6 +46,7 @@ export const TIERS = {
     'test/action-bundle.test.ts',
     'test/demo-args.test.ts',
     'test/docs-links.test.ts',
+    'test/release-workflow.test.ts',
     'test/app/enterprise-server-process.test.ts',
     'test/app/health-process.test.ts',
     'test/app/replicas-redis.test.ts',
