@@ -1,6 +1,7 @@
 import * as nodeModule from 'node:module';
 import { availableParallelism } from 'node:os';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { wallCeiling } from './sim/machine-time.js';
 import { ALONE, globOf, namedElsewhere, SHARED, TIERS, type Tier } from './test/tiers.js';
 
 /**
@@ -17,6 +18,15 @@ const nativeTypeScript =
 
 /** The options that make a tier's projects run as the fast tier's do, or as the others'. */
 function tierRun(tier: Tier): Partial<TestProjectInlineConfiguration['test']> {
+  if (tier === 'builds')
+    return {
+      sequence: { groupOrder: 1 },
+      // The whole builds wait in the machine's time (sim/machine-time.ts): unless a file says
+      // (`buildCeiling` of sim/e2e.ts), a simulation's start and one step (180 s each),
+      // stretched as far as the load stretches them, on the wall.
+      testTimeout: wallCeiling(2 * 180_000),
+      hookTimeout: wallCeiling(2 * 180_000),
+    };
   if (tier !== 'fast') return { sequence: { groupOrder: 1 } };
   return {
     // Its files start no process and wait on nothing: a worker a core, each loading the app once.
