@@ -125,6 +125,15 @@ function workerItem({
   const note = worker.note ? `: ${worker.note}` : '';
   switch (worker.state) {
     case 'needs-human':
+      // GitHub holds its approved pull request: what it asks is done there.
+      if (worker.heldByGitHub && worker.pull)
+        return {
+          ...base,
+          kind: 'needs-human',
+          text: `${worker.id} needs a person${note}. Baton merges it once GitHub takes it, or reply /skip ${worker.id}.`,
+          command: null,
+          where: worker.pull,
+        };
       return {
         ...base,
         kind: 'needs-human',
