@@ -173,7 +173,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
     leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
     throw error;
   });
-  afterReconcile(queued, { outcomes, starting, readAt, look });
+  afterReconcile(queued, { outcomes, starting, readAt, look, held: hold.held?.() ?? true });
 }
 
 /**
@@ -195,7 +195,15 @@ function afterReconcile(
     starting,
     readAt,
     look,
-  }: { outcomes: ActOutcome[]; starting: boolean; readAt: number | undefined; look: Look },
+    held,
+  }: {
+    outcomes: ActOutcome[];
+    starting: boolean;
+    readAt: number | undefined;
+    look: Look;
+    /** Whether the reconcile still surely held its build as it ended (`BuildHold.held`). */
+    held: boolean;
+  },
 ): void {
   const { deps, key, buildLog, budget } = queued;
   deps.onReconciled?.(key, outcomes);
@@ -214,7 +222,7 @@ function afterReconcile(
     deps.statusPacer?.trail(`${key} status`, render.retryInMs, () => queueHeldEdit(queued));
   }
   // The build's next look: a session settling, work GitHub is finishing, a failed write.
-  leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+  leaveNextLook(deps, { key, outcomes, look, log: buildLog, held });
   // A first dispatch that waits is woken by the budget when there is room: when builds pay
   // what they owe, or made writes leave the hour (one timer for all the waiting builds).
   // The build's place among those waiting is its most urgent waiting worker's (`chain`).
