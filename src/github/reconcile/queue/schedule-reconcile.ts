@@ -109,7 +109,14 @@ async function runQueued(queued: Queued): Promise<void> {
     return;
   }
   // One replica reconciles a build at a time; held elsewhere, this one asks again shortly.
-  const hold = await (deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD);
+  // A store that did not answer (Redis timed out) is asked again shortly too: no event may
+  // follow, and the look the store would have kept for the build is the store's.
+  const hold = await Promise.resolve(
+    deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD,
+  ).catch((error: unknown) => {
+    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    throw error;
+  });
   if (!hold) {
     buildLog.info({}, 'baton: another replica reconciles the build; asking again shortly');
     setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
