@@ -20,9 +20,9 @@ export function reasonShown(status: string): string | null {
 }
 
 /** The emojis of worker rows that wait for a person or for money, or failed. */
-const ROW_REASONS = (['needs-human', 'failed', 'partial', 'awaiting-budget'] as const).map(
-  (state) => STATE_LABELS[state].emoji,
-);
+const ROW_REASONS = (
+  ['needs-human', 'failed', 'partial', 'impossible', 'awaiting-budget'] as const
+).map((state) => STATE_LABELS[state].emoji);
 
 /** How the lines of the status that say what stops the build begin. */
 const LINE_REASONS = ['🙋', '❌', '⚠️', '💸', '⏸️'];
