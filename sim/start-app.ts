@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ export interface AppProcessOptions {
   node?: string;
   /** More variables for the app (they win). */
   env?: Record<string, string>;
+  /** A file that gets everything the app prints as it prints it (kept whatever becomes of the process). */
+  logFile?: string;
   /**
    * What "started" means: `ping`, the process answers HTTP (the default);
    * `ready`, its `/readyz` answers 200: it authenticated to GitHub as the app.
@@ -153,8 +155,14 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     env,
   });
   const output: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  const file = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
+  const keep = (chunk: Buffer) => {
+    output.push(chunk);
+    file?.write(chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.once('close', () => file?.end());
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

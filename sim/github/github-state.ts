@@ -23,6 +23,7 @@ import {
 import {
   type BranchMove,
   GITHUB_ACTIONS_APP,
+  type ReviewDecision,
   type SimActivity,
   type SimApp,
   type SimCheckRun,
@@ -161,6 +162,15 @@ export abstract class GitHubState {
    */
   readonly requiredCheckSources = new Map<string, number>();
   /**
+   * Branch protection's "Require approvals" (of "Require a pull request before merging"), on
+   * every base branch but the default: a pull request is `blocked` and its merge refused (405
+   * "At least 1 approving review is required by reviewers with write access.") until this many
+   * people with write access approve it, and while one of them asks for changes; GraphQL's
+   * `reviewDecision` says which (https://docs.github.com/en/pull-requests/collaborating-with-pull-requests/reviewing-changes-in-pull-requests/approving-a-pull-request-with-required-reviews).
+   * 0 by default: no rule, and `reviewDecision` null.
+   */
+  requiredApprovals = 0;
+  /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
    * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
    * node ids. No documentation says; false plays a GitHub that does neither
@@ -288,6 +298,35 @@ export abstract class GitHubState {
   /** The app as a check suite names it: what its installation tokens create check runs as. */
   get app(): SimApp {
     return { id: this.appId, slug: this.botLogin.replace(/\[bot\]$/, '') };
+  }
+
+  /**
+   * GitHub's `reviewDecision` of a pull request where its base asks for approvals
+   * (`requiredApprovals`), else null: the newest approving or change-asking review of each
+   * person with write access counts (a reader's, or an app's, does not).
+   */
+  reviewDecision(pull: { number: number; base: string }): ReviewDecision | null {
+    if (this.requiredApprovals === 0 || pull.base === this.defaultBranch) return null;
+    const newest = new Map<string, SimReview['state']>();
+    for (const review of this.reviews) {
+      if (review.pull !== pull.number || review.user.type === 'Bot') continue;
+      const permission = this.permissions.get(review.user.login);
+      if (permission !== 'write' && permission !== 'admin') continue;
+      if (review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED')
+        newest.set(review.user.login, review.state);
+      if (review.state === 'DISMISSED') newest.delete(review.user.login);
+    }
+    const states = [...newest.values()];
+    if (states.includes('CHANGES_REQUESTED')) return 'CHANGES_REQUESTED';
+    const approvals = states.filter((state) => state === 'APPROVED').length;
+    return approvals >= this.requiredApprovals ? 'APPROVED' : 'REVIEW_REQUIRED';
+  }
+
+  /** Why a rule of its base holds a pull request's merge by its reviews (`requiredApprovals`), or null. */
+  reviewHold(pull: { number: number; base: string }): string | null {
+    const decision = this.reviewDecision(pull);
+    if (decision === null || decision === 'APPROVED') return null;
+    return `At least ${this.requiredApprovals} approving review${this.requiredApprovals === 1 ? ' is' : 's are'} required by reviewers with write access.`;
   }
 
   /** The required checks (`requiredChecks`) a pull request's head lacks for a merge into `base`. */

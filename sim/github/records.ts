@@ -83,6 +83,9 @@ export interface SimPull {
   editor?: string;
 }
 
+/** GraphQL's `PullRequest.reviewDecision`, where a rule asks for reviews. */
+export type ReviewDecision = 'APPROVED' | 'CHANGES_REQUESTED' | 'REVIEW_REQUIRED';
+
 export interface SimReview {
   id: number;
   pull: number;

@@ -278,12 +278,21 @@ function askedOf(
   const retry = `/retry ${id} <instructions>`;
   const there = worker.pull ?? issue;
   const asks: Partial<Record<WorkerLine['state'], [WaitingKind, string, string | null, Link]>> = {
-    'needs-human': [
-      'needs-human',
-      `${id} needs a person${note}. Push a fix, or reply /merge ${id} or /skip ${id}.`,
-      retry,
-      there,
-    ],
+    // GitHub holds its approved pull request: what it asks is done there.
+    'needs-human':
+      worker.heldByGitHub && worker.pull
+        ? [
+            'needs-human',
+            `${id} needs a person${note}. Baton merges it once GitHub takes it, or reply /skip ${id}.`,
+            null,
+            worker.pull,
+          ]
+        : [
+            'needs-human',
+            `${id} needs a person${note}. Push a fix, or reply /merge ${id} or /skip ${id}.`,
+            retry,
+            there,
+          ],
     partial: ['partial', `${id} stopped short of its brief${note}.`, `/continue ${id}`, there],
     failed: [
       'failed',

@@ -13,6 +13,7 @@ import {
 import { renderWaitNotice, waitNoticeAbout } from '../verification/wait-notice.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
+import { isMergeHold } from '../workers/merge-hold.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { findRunaways, runawayNotice } from './runaway.js';
 
@@ -333,7 +334,9 @@ function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
     return [
       {
         about: ['needs-human', id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
+        text: isMergeHold(need.reason)
+          ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.`
+          : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
       },
     ];
   }

@@ -152,6 +152,8 @@ export interface WorkerRow {
   hint: string | null;
   /** It waits for a person by risk (`verification.autonomy`): news once the build stands for it. */
   waitsByRisk?: true;
+  /** Approved, and GitHub holds its merge until a person does what it asks (src/core/workers/merge-hold.ts). */
+  heldByGitHub?: true;
   /** The worker's latest session run. */
   run: Link | null;
   pull: Link | null;

@@ -9,6 +9,7 @@ import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from '../status/status-view.js';
 import { contractState } from '../verification/contract-state.js';
 import { deriveWorkers } from './derive-workers.js';
+import { isMergeHold } from './merge-hold.js';
 import type { WorkerState } from './worker-state.js';
 
 const COMMAND_TEXT_MAX = 80;
@@ -87,6 +88,7 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     note: state.note,
     hint: hintFor(state),
     ...(state.wait ? { waitsByRisk: true as const } : {}),
+    ...(heldByGitHub(state) ? { heldByGitHub: true as const } : {}),
     run: run ? runLink(run) : null,
     pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
     attempts: state.attempts,
@@ -124,9 +126,17 @@ function hintFor(state: WorkerState): string | null {
   if (state.state === 'impossible') return `/retry ${id} <instructions> · /skip ${id} · /replan`;
   if (state.state === 'partial')
     return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
+  // GitHub holds an approved one: what moves it is done on the pull request, or a skip.
+  if (heldByGitHub(state)) return `/skip ${id}`;
   if (state.state === 'needs-human')
     return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
   return null;
+}
+
+/** Whether it needs a person because GitHub holds its approved pull request. */
+function heldByGitHub(state: WorkerState): boolean {
+  const need = state.assessment?.need;
+  return state.state === 'needs-human' && need?.kind === 'needs-human' && isMergeHold(need.reason);
 }
 
 function commandEntry(info: CommandInfo): CommandEntry {

@@ -3,6 +3,7 @@ import type { ImpossibleWord } from '../context/impossible-words.js';
 import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
 import { LIMIT_NAMES } from '../records/usage.js';
 import { code } from '../vocabulary/markdown.js';
+import { MERGE_HOLD_TEXTS, mergeWaitText } from './merge-hold.js';
 import type { NeedsHumanReason } from './pull-state.js';
 import type { FailReason, WorkerState } from './worker-state.js';
 
@@ -115,6 +116,7 @@ export function needsHumanText(ctx: DecideContext, reason: NeedsHumanReason): st
     'checks-failed': 'checks still fail after a fix session',
     'continue-failed':
       'the session that went on from its partial work did not change the pull request',
+    ...MERGE_HOLD_TEXTS,
   };
   return texts[reason];
 }
@@ -135,14 +137,5 @@ function reviewingText(ctx: DecideContext, state: WorkerState): string | null {
 }
 
 function approvedText(state: WorkerState): string | null {
-  switch (state.pull?.mergeState) {
-    case 'behind':
-      return 'behind the build branch; updated when next in line';
-    case 'blocked':
-      return 'waiting for branch protection';
-    case 'unknown':
-      return 'waiting for GitHub to check mergeability';
-    default:
-      return null;
-  }
+  return state.pull ? mergeWaitText(state.pull) : null;
 }

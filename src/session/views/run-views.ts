@@ -42,15 +42,18 @@ export async function runViews(
     fetch = globalThis.fetch,
     mask = (secret: string) => process.stdout.write(`::add-mask::${secret}\n`),
     log = (line: string) => process.stdout.write(`${line}\n`),
+    waitMs,
   }: {
     fetch?: typeof globalThis.fetch;
     mask?: (secret: string) => void;
     log?: (line: string) => void;
+    /** The wait before asking the app again after its "try again later" (tests make it short). */
+    waitMs?: number;
   } = {},
 ): Promise<number> {
   const given = env.BATON_APP_PRIVATE_KEY
     ? await mintViews({ env, fetch, mask })
-    : await askViews({ env, fetch, mask });
+    : await askViews({ env, fetch, mask, ...(waitMs === undefined ? {} : { waitMs }) });
   if (!given.ok) {
     log(`baton: no views: ${given.message}`);
     return 1;
