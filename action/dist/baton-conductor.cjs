@@ -54917,7 +54917,8 @@ function paceRulesFrom(env) {
 }
 function paceRequests({
   registry: registry2,
-  now = Date.now,
+  // Read at each request, not taken once: the app's client is made when its module loads.
+  now = () => Date.now(),
   sleep: sleep2 = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 }) {
   return (octokit, options2) => {
@@ -57476,6 +57477,65 @@ function mentions(logins) {
   return logins.map((login) => `@${login} `).join("");
 }
 
+// src/core/workers/merge-hold.ts
+var HOLDS = /* @__PURE__ */ new Set([
+  "review-required",
+  "review-blocks",
+  "merge-blocked",
+  "checks-unseen"
+]);
+function isMergeHold(reason) {
+  return HOLDS.has(reason);
+}
+function mergesNow(pull, { requireChecks }) {
+  switch (pull.mergeState) {
+    case "clean":
+      return true;
+    case "blocked":
+      return awaitsReviewCheck(pull);
+    case "unstable":
+      return !requireChecks || pull.ownChecks === "failure";
+    default:
+      return false;
+  }
+}
+function mergeHold(pull, { requireChecks }) {
+  if (pull.mergeState === "blocked") {
+    if (pull.reviewDecision === "review-required") return "review-required";
+    if (pull.reviewDecision === "changes-requested") return "review-blocks";
+    return awaitsReviewCheck(pull) ? null : "merge-blocked";
+  }
+  if (pull.mergeState === "unstable" && !mergesNow(pull, { requireChecks })) {
+    return pull.ownChecks === "pending" ? null : "checks-unseen";
+  }
+  return null;
+}
+var MERGE_HOLD_TEXTS = {
+  "review-required": "GitHub requires an approving review by a person with write access before it merges (a rule of the build branch): approve the pull request",
+  "review-blocks": "a person's review asks for changes, and GitHub holds the merge until they approve or the review is dismissed",
+  "merge-blocked": "GitHub holds its merge by a rule of the build branch that Baton's approval does not meet (a required check, signed commits, resolved conversations, a merge queue): the pull request's merge box names it",
+  "checks-unseen": "GitHub calls a check on its head not passing that Baton does not read (merge.requireChecks): the pull request's checks name it"
+};
+function mergeWaitText(pull) {
+  switch (pull.mergeState) {
+    case "behind":
+      return "behind the build branch; updated when next in line";
+    case "blocked":
+      return "held by a rule of the build branch; Baton's approving baton/review check goes on its head and the merge is tried";
+    case "unstable":
+      return pull.ownChecks === "pending" ? "waiting for Baton's session on its head to end (GitHub counts its jobs as checks)" : null;
+    case "unknown":
+      return "waiting for GitHub to check mergeability";
+    default:
+      return null;
+  }
+}
+function awaitsReviewCheck(pull) {
+  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
+  const check2 = pull.reviewCheck;
+  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
+}
+
 // src/core/workers/worker-state.ts
 var MOVING = /* @__PURE__ */ new Set([
   "queued",
@@ -57804,7 +57864,7 @@ function workerNeeds(ctx, state) {
     return [
       {
         about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+        text: isMergeHold(need.reason) ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.` : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
       }
     ];
   }
@@ -58112,7 +58172,10 @@ function nextNeed(facts) {
     const need = verdictNeed(facts);
     if (need) return need;
   }
-  return checksNeed(facts);
+  const checks = checksNeed(facts);
+  if (checks.kind !== "merge-ready") return checks;
+  const held3 = mergeHold(pull, facts.ctx.config.merge);
+  return held3 ? { kind: "needs-human", reason: held3 } : checks;
 }
 function pendingRetry2(facts) {
   const { ctx, pull } = facts;
@@ -58305,7 +58368,8 @@ function needsHumanText(ctx, reason) {
     "review-failed": "the review session ended without a review",
     conflict: "it conflicts with the build branch and the fix session did not resolve it",
     "checks-failed": "checks still fail after a fix session",
-    "continue-failed": "the session that went on from its partial work did not change the pull request"
+    "continue-failed": "the session that went on from its partial work did not change the pull request",
+    ...MERGE_HOLD_TEXTS
   };
   return texts[reason];
 }
@@ -58322,16 +58386,7 @@ function reviewingText(ctx, state) {
   return ctx.config.review.enabled ? null : "waiting for a review";
 }
 function approvedText(state) {
-  switch (state.pull?.mergeState) {
-    case "behind":
-      return "behind the build branch; updated when next in line";
-    case "blocked":
-      return "waiting for branch protection";
-    case "unknown":
-      return "waiting for GitHub to check mergeability";
-    default:
-      return null;
-  }
+  return state.pull ? mergeWaitText(state.pull) : null;
 }
 
 // src/core/workers/derive-workers.ts
@@ -58535,6 +58590,7 @@ function workerRow(ctx, state) {
     note: state.note,
     hint: hintFor(state),
     ...state.wait ? { waitsByRisk: true } : {},
+    ...heldByGitHub(state) ? { heldByGitHub: true } : {},
     run: run2 ? runLink(run2) : null,
     pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
     attempts: state.attempts,
@@ -58565,9 +58621,14 @@ function hintFor(state) {
   if (state.state === "impossible") return `/retry ${id} <instructions> · /skip ${id} · /replan`;
   if (state.state === "partial")
     return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
+  if (heldByGitHub(state)) return `/skip ${id}`;
   if (state.state === "needs-human")
     return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
   return null;
+}
+function heldByGitHub(state) {
+  const need = state.assessment?.need;
+  return state.state === "needs-human" && need?.kind === "needs-human" && isMergeHold(need.reason);
 }
 function commandEntry(info) {
   return { author: info.author, text: commandText(info.command), at: info.createdAt };
@@ -59137,13 +59198,16 @@ function labelActions(ctx, state, pull, { need }) {
   }
   if (labelled) return [];
   const id = state.worker.id;
+  const ways = isMergeHold(need.reason) ? ["- do what GitHub asks on this pull request; Baton merges it then,"] : [
+    "- push a fix to this branch; Baton reviews the new head,",
+    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
+    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`
+  ];
   const body = [
     `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
     "",
     "You can:",
-    "- push a fix to this branch; Baton reviews the new head,",
-    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
-    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
+    ...ways,
     `- reply \`/skip ${id}\` to close it and let the build go on without it.`
   ].join("\n");
   const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
@@ -59159,11 +59223,6 @@ function reviewCheckActions(pull, assessment) {
   if (current2?.verdict === verdict) return [];
   if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
   return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
-}
-function awaitsReviewCheck(pull) {
-  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
-  const check2 = pull.reviewCheck;
-  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
 }
 function checkVerdict({ verdict, forced }) {
   if (forced || verdict.kind === "approve") return "approve";
@@ -59232,7 +59291,8 @@ function decideMerge({ ctx, workers, chains }) {
     ctx.snapshot.integration,
     workers.flatMap((state) => state.pull ? [state.pull] : [])
   );
-  const ready = line.filter((pull) => canMergeNow(ctx, pull));
+  const { requireChecks } = ctx.config.merge;
+  const ready = line.filter((pull) => mergesNow(pull, { requireChecks }));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
       kind: "merge-pull",
@@ -59244,11 +59304,6 @@ function decideMerge({ ctx, workers, chains }) {
   }
   const behind = line.find((pull) => pull.mergeState === "behind");
   return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
-}
-function canMergeNow(ctx, pull) {
-  if (pull.mergeState === "clean") return true;
-  if (awaitsReviewCheck(pull)) return true;
-  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
 }
 
 // src/core/rules/worker-holds.ts
@@ -59809,7 +59864,8 @@ function leaveNextLook(deps, {
   key,
   outcomes,
   look,
-  log
+  log,
+  held: held3 = true
 }) {
   const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
   const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
@@ -59824,6 +59880,7 @@ function leaveNextLook(deps, {
     ...failure2
   ];
   if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else if (!held3) for (const time3 of times) deps.looks?.within(key, time3, look);
   else deps.looks?.set(key, times, look);
   const next = soonest(times);
   if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
@@ -60052,6 +60109,7 @@ var BUILD_QUERY = (
     headRefName
     headRefOid
     mergeStateStatus
+    reviewDecision
     isDraft
     author { login __typename }
     body
@@ -60680,6 +60738,8 @@ async function toPullInfo(ctx, { build, pull, worker }) {
   );
   const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
   const open2 = state === "open";
+  const own2 = open2 ? ownChecksOf(runs) : null;
+  const decision = open2 ? reviewDecisionOf(pull.reviewDecision) : null;
   return {
     number: pull.number,
     worker,
@@ -60693,6 +60753,8 @@ async function toPullInfo(ctx, { build, pull, worker }) {
       runs: runs.filter((run2) => !isBatonCheck(run2.name)),
       statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
     }) : { state: "none", failedRuns: [] },
+    ...own2 ? { ownChecks: own2 } : {},
+    ...decision ? { reviewDecision: decision } : {},
     labels: pull.labels.nodes.map((label) => label.name),
     url: pull.url,
     createdAt: pull.createdAt,
@@ -60707,6 +60769,24 @@ function evidenceOf(ctx, pull) {
   if (pull.editor && loginOf(pull.editor) !== ctx.botLogin) return {};
   const evidence = parseEvidenceMarker(pull.body);
   return evidence ? { evidence } : {};
+}
+function ownChecksOf(runs) {
+  const own2 = runs.filter((run2) => isBatonCheck(run2.name) && run2.name !== REVIEW_CHECK_NAME);
+  if (own2.length === 0) return null;
+  if (own2.some((run2) => run2.status !== "COMPLETED")) return "pending";
+  return own2.every((run2) => run2.conclusion && PASSING.has(run2.conclusion)) ? "success" : "failure";
+}
+function reviewDecisionOf(decision) {
+  switch (decision) {
+    case "APPROVED":
+      return "approved";
+    case "CHANGES_REQUESTED":
+      return "changes-requested";
+    case "REVIEW_REQUIRED":
+      return "review-required";
+    default:
+      return null;
+  }
 }
 function mergeStateOf(status2) {
   switch (status2) {
@@ -65444,7 +65524,12 @@ async function runQueued(queued) {
     );
     return;
   }
-  const hold = await (deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD2);
+  const hold = await Promise.resolve(
+    deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD2
+  ).catch((error62) => {
+    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    throw error62;
+  });
   if (!hold) {
     buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
     setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
@@ -65502,7 +65587,7 @@ async function reconcileQueued(queued, hold) {
     leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
     throw error62;
   });
-  afterReconcile(queued, { outcomes, starting, readAt, look });
+  afterReconcile(queued, { outcomes, starting, readAt, look, held: hold.held?.() ?? true });
 }
 function keepAsk(deps, key, ask) {
   deps.asks ??= /* @__PURE__ */ new Map();
@@ -65512,7 +65597,8 @@ function afterReconcile(queued, {
   outcomes,
   starting,
   readAt,
-  look
+  look,
+  held: held3
 }) {
   const { deps, key, buildLog, budget } = queued;
   deps.onReconciled?.(key, outcomes);
@@ -65529,7 +65615,7 @@ function afterReconcile(queued, {
     deps.heldEdits.hold(key, render.held);
     deps.statusPacer?.trail(`${key} status`, render.retryInMs, () => queueHeldEdit(queued));
   }
-  leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+  leaveNextLook(deps, { key, outcomes, look, log: buildLog, held: held3 });
   const waitingChains = outcomes.flatMap(
     (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
   );
