@@ -37,7 +37,6 @@ export const TIERS = {
     'test/config-schema.test.ts',
     'test/templates.test.ts',
     'test/ci-workflow.test.ts',
-    'test/release-workflow.test.ts',
   ],
   processes: [
     'test/session',
@@ -45,6 +44,7 @@ export const TIERS = {
     'test/deploy',
     'test/bench',
     'test/action-bundle.test.ts',
+    'test/release-workflow.test.ts',
     'test/demo-args.test.ts',
     'test/docs-links.test.ts',
     'test/app/enterprise-server-process.test.ts',
