@@ -44,6 +44,7 @@ export const TIERS = {
     'test/deploy',
     'test/bench',
     'test/action-bundle.test.ts',
+    'test/release-workflow.test.ts',
     'test/demo-args.test.ts',
     'test/docs-links.test.ts',
     'test/release-workflow.test.ts',

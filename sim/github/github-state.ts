@@ -32,6 +32,7 @@ import {
   type SimIssue,
   type SimLabel,
   type SimPull,
+  type SimRelease,
   type SimReview,
   type SimRun,
   type SimStatus,
@@ -101,6 +102,8 @@ export abstract class GitHubState {
   readonly foreignSubIssues = new Map<number, Record<string, unknown>[]>();
   readonly comments: SimComment[] = [];
   readonly pulls = new Map<number, SimPull>();
+  /** Releases, drafts among them, oldest first (routes-releases.ts). */
+  readonly releases: SimRelease[] = [];
   /** Every push announced, oldest first, as the repository's activity lists them. */
   readonly activities: SimActivity[] = [];
   readonly reviews: SimReview[] = [];
@@ -248,6 +251,8 @@ export abstract class GitHubState {
   visibility: 'public' | 'private' | 'internal' = 'public';
   /** Where archive links point (`GET …/tarball/{ref}`'s redirect): GitHub's codeload host, or the server's. */
   codeloadUrl = 'https://codeload.github.com';
+  /** Where a release's `upload_url` points: GitHub's uploads host, this server when served. */
+  uploadsUrl = 'https://uploads.github.com';
   /** The archive links made for this repository while private, by their token (sim/github/archive.ts). */
   readonly archiveLinks = new Map<string, ArchiveLink>();
   /** Narrowed installation tokens minted, with their permissions. */

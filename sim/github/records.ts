@@ -195,3 +195,15 @@ export interface SimCommitComment {
   login: string;
   reactions: { login: string; content: string }[];
 }
+
+/** A GitHub release: its tag, notes, whether it is a draft, and its files. */
+export interface SimRelease {
+  id: number;
+  tagName: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  /** What a tag made for it names when the tag is absent at its publication: a branch or a commit. */
+  targetCommitish: string;
+  assets: { id: number; name: string; size: number; content: string }[];
+}

@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SessionLimit } from '../../../core/records/usage.js';
+import { formatUsd } from '../../../core/status/progress-format.js';
 import type { ProviderKit, ProviderRegistry } from '../engines/provider-kit.js';
 import { PROVIDER_KITS, priceTable, providerKit } from '../engines/provider-registry.js';
 import {
@@ -257,7 +258,7 @@ export async function startModelProxy({
           sent = Buffer.from(JSON.stringify(forwarded));
           estimate = estimateOf(forwarded, sent.length);
           log(
-            `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the $${roomUsd.toFixed(2)} left of the session's dollar limit`,
+            `model proxy: lowered the request's output cap to ${fit.outputTokens} tokens, so that it fits in the ${formatUsd(roomUsd)} left of the session's dollar limit`,
           );
           break;
         }
