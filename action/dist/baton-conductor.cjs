@@ -43677,9 +43677,10 @@ function problemsOf(issue2, { raw, keysAt, at = [] }) {
   switch (issue2.code) {
     case "unrecognized_keys": {
       const known = keysAt(path2.map(String));
+      const listed = known.length > 0 && path2.length > 0 ? `; ${renderConfigPath(path2)} takes ${known.map((name) => `\`${name}\``).join(", ")}` : " (check the spelling)";
       return issue2.keys.map((key) => ({
         field: renderConfigPath([...path2, key]),
-        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
+        message: `is not a Baton setting${renderDidYouMean(key, known) || listed}`,
         path: [...path2, key]
       }));
     }
@@ -52519,7 +52520,10 @@ function formatTokens(tokens) {
   return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 function formatUsd(usd) {
-  return `$${usd.toFixed(2)}`;
+  const size = Math.abs(usd);
+  if (size === 0 || size >= 5e-3) return `$${usd.toFixed(2)}`;
+  if (size < 1e-4) return usd < 0 ? "-<$0.0001" : "<$0.0001";
+  return `${usd < 0 ? "-" : ""}$${String(Number(size.toPrecision(2)))}`;
 }
 function formatTime(iso) {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
@@ -63819,7 +63823,7 @@ function repositoryProblems(facts, name) {
     ];
   if (!facts.workflow)
     return [
-      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx baton setup --repo ${name}\`).`
+      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx @baton-dev/baton setup --repo ${name}\` where the app runs).`
     ];
   if (facts.config && !facts.config.ok)
     return [
@@ -66989,7 +66993,7 @@ async function mintConductorToken({
   if (!env.BATON_APP_PRIVATE_KEY) {
     return {
       ok: false,
-      message: "BATON_APP_PRIVATE_KEY is empty: add the app's private key as the repository secret BATON_APP_PRIVATE_KEY (Settings → Secrets and variables → Actions; `npx baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY`)"
+      message: "BATON_APP_PRIVATE_KEY is empty: add the app's private key as the repository secret BATON_APP_PRIVATE_KEY (Settings → Secrets and variables → Actions; `npx @baton-dev/baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY` beside the app's .env)"
     };
   }
   if (!env.BATON_APP_ID) {
