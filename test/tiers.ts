@@ -47,7 +47,6 @@ export const TIERS = {
     'test/release-workflow.test.ts',
     'test/demo-args.test.ts',
     'test/docs-links.test.ts',
-    'test/release-workflow.test.ts',
     'test/app/enterprise-server-process.test.ts',
     'test/app/health-process.test.ts',
     'test/app/replicas-redis.test.ts',
