@@ -17,7 +17,7 @@ import { isTestPath } from './risk.js';
 /**
  * - `work`: brought from the head into the contract's tree.
  * - `package`: a manifest or lock file, the work's dependencies: brought only where the
- *   runner's own packages are proven the contract's (runner-world.ts); its change is the
+ *   runner's own packages are proven the contract's (src/core/reports/runner-world.ts); its change is the
  *   `dependency` class.
  * - `test`: a worker's own test (a test folder or a test's name, not the contract's):
  *   it runs in the project's CI, never in the proof, which takes the contract's commit's.

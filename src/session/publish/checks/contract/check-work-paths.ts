@@ -22,8 +22,7 @@ export interface WorkPathsCheck {
   waits: string[];
 }
 
-const INSTEAD =
-  'Workers change the work, and the contract\'s tree takes nothing else from their heads (docs/verification.md, "The contract\'s tree"); a change to what runs the contract goes through `/replan`, to a worker the plan gives the contract';
+const INSTEAD = `Workers change the work, and the contract's tree takes nothing else from their heads (docs/verification.md, "The contract's tree"); a change to what runs the contract goes through \`/replan\`, to a worker the plan gives the contract`;
 
 export async function checkWorkPaths({
   repo,
