@@ -1,6 +1,46 @@
+import * as nodeModule from 'node:module';
 import { availableParallelism } from 'node:os';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { wallCeiling } from './sim/machine-time.js';
 import { ALONE, globOf, namedElsewhere, SHARED, TIERS, type Tier } from './test/tiers.js';
+
+/**
+ * The fast tier's workers load the sources as Node does, with their types
+ * stripped (test/support/native-typescript.ts), not through Vite's module
+ * runner, which transforms every module in the main process and evaluates it
+ * in each worker through its own loader: on two cores the tier took 139
+ * CPU-seconds so, and the app's modules were loaded again in each of four
+ * workers. A Node that cannot strip types (before 22.18) keeps Vite's runner.
+ */
+const nativeTypeScript =
+  Boolean((process.features as { typescript?: unknown }).typescript) &&
+  'registerHooks' in nodeModule;
+
+/** The options that make a tier's projects run as the fast tier's do, or as the others'. */
+function tierRun(tier: Tier): Partial<TestProjectInlineConfiguration['test']> {
+  if (tier === 'builds')
+    return {
+      sequence: { groupOrder: 1 },
+      // The whole builds wait in the machine's time (sim/machine-time.ts): unless a file says
+      // (`buildCeiling` of sim/e2e.ts), a simulation's start and one step (180 s each),
+      // stretched as far as the load stretches them, on the wall.
+      testTimeout: wallCeiling(2 * 180_000),
+      hookTimeout: wallCeiling(2 * 180_000),
+    };
+  if (tier !== 'fast') return { sequence: { groupOrder: 1 } };
+  return {
+    // Its files start no process and wait on nothing: a worker a core, each loading the app once.
+    maxWorkers: availableParallelism(),
+    // Before the others, which run more files at once than there are cores (`maxWorkers` below).
+    sequence: { groupOrder: 0 },
+    ...(nativeTypeScript
+      ? {
+          experimental: { viteModuleRunner: false, nodeLoader: false },
+          execArgv: ['--import', './test/support/native-typescript.ts'],
+        }
+      : {}),
+  };
+}
 
 const within = (entry: string, folders: readonly string[]) =>
   folders.some((folder) => entry === folder || entry.startsWith(`${folder}/`));
@@ -26,6 +66,7 @@ function tierProjects(tier: Tier): TestProjectInlineConfiguration[] {
         include: shared.map(globOf),
         exclude: [...exclude, ...alone],
         isolate: false,
+        ...tierRun(tier),
         setupFiles: ['test/support/forget-each-test.ts', ...guard],
       },
     });
@@ -37,12 +78,16 @@ function tierProjects(tier: Tier): TestProjectInlineConfiguration[] {
         name: `${tier}-isolated`,
         include: isolated.map(globOf),
         exclude,
+        ...tierRun(tier),
         setupFiles: guard,
       },
     });
   }
   if (alone.length > 0) {
-    projects.push({ extends: true, test: { name: `${tier}-alone`, include: [...alone] } });
+    projects.push({
+      extends: true,
+      test: { name: `${tier}-alone`, include: [...alone], ...tierRun(tier) },
+    });
   }
   return projects;
 }

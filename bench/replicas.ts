@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type RedisServer, startRedisServer } from '../sim/redis-server.js';
@@ -51,6 +53,9 @@ import {
  * builds the dead replica held and how long after its death a live replica
  * finished a reconcile of each, against the lease.
  *
+ * Each app process's log goes to a file as it runs (`BENCH_APP_LOG`'s folder, else a temporary
+ * one), named in the report and on stderr at the start.
+ *
  * `npx tsx bench/replicas.ts [--options '{"k":120,"builds":3}']` prints the report; `--json` one line.
  */
 export type RunKind = 'one' | 'replicas' | 'replicas-killed';
@@ -79,6 +84,8 @@ export interface ReplicaRun extends BuildsOutcome {
     leaseMs: number;
   } | null;
   realSeconds: number;
+  /** Each app process's log, as it ran (a killed one's up to its death). */
+  logs: string[];
 }
 
 export interface ReplicasReport {
@@ -142,7 +149,21 @@ interface World {
   server: GitHubServer;
   redis: RedisServer | null;
   apps: AppProcess[];
+  /** Each app process's log file, by index. */
+  logs: string[];
   stop(): Promise<void>;
+}
+
+/**
+ * Where each app process's log goes as it runs (`<kind>-<n>.log`): `BENCH_APP_LOG`'s folder,
+ * else one of the run's own under the system's temporary folder; the report names each file.
+ */
+function logFolder(): string {
+  const folder = process.env.BENCH_APP_LOG ?? mkdtempSync(join(tmpdir(), 'baton-replicas-'));
+  mkdirSync(folder, { recursive: true });
+  // Said at once: a run cut short by its time limit prints no report.
+  console.error(`bench/replicas: the app processes' logs go to ${folder}`);
+  return folder;
 }
 
 async function startWorld(kind: RunKind, options: ReplicasOptions): Promise<World> {
@@ -161,36 +182,47 @@ async function startWorld(kind: RunKind, options: ReplicasOptions): Promise<Worl
     faults: { fanOut: false },
   });
   const k = options.k;
-  const apps = await Promise.all(
+  const folder = logFolder();
+  const logs = ports.map((_, n) => join(folder, `${kind}-${n}.log`));
+  const started = await Promise.allSettled(
     ports.map((port, index) =>
       startAppProcessOnFreePort(
-        fastClockApp({
-          gheHost: server.host,
-          webhookSecret: SECRET,
-          k,
-          env: redis
-            ? {
-                REDIS_URL: redis.url,
-                BATON_CLOCK_RATE: String(k),
-                BATON_LEASE_SECONDS: String(options.leaseSeconds),
-              }
-            : {},
-        }),
+        {
+          ...fastClockApp({
+            gheHost: server.host,
+            webhookSecret: SECRET,
+            k,
+            env: redis
+              ? {
+                  REDIS_URL: redis.url,
+                  BATON_CLOCK_RATE: String(k),
+                  BATON_LEASE_SECONDS: String(options.leaseSeconds),
+                }
+              : {},
+          }),
+          logFile: logs[index] ?? join(folder, `${kind}-${index}.log`),
+        },
         { first: port, onPort: (moved) => server.setWebhookUrl(index, hook(moved)) },
       ),
     ),
   );
+  const apps = started.flatMap((one) => (one.status === 'fulfilled' ? [one.value] : []));
+  const failed = started.find((one) => one.status === 'rejected');
+  if (failed) {
+    // One that did not start leaves none running behind it.
+    await Promise.all(apps.map((app) => app.stop()));
+    await server.close();
+    await redis?.stop();
+    throw failed.reason;
+  }
   return {
     gh,
     server,
     redis,
     apps,
+    logs,
     async stop() {
       await Promise.all(apps.map((app) => app.stop()));
-      // `BENCH_APP_LOG=prefix`: each app's log lines in `prefix-<kind>-<n>`, to see what it did.
-      if (process.env.BENCH_APP_LOG)
-        for (const [n, app] of apps.entries())
-          writeFileSync(`${process.env.BENCH_APP_LOG}-${kind}-${n}`, app.output());
       await server.close();
       await redis?.stop();
     },
@@ -273,6 +305,7 @@ async function runOnce(kind: RunKind, options: ReplicasOptions): Promise<Replica
         leaseMs: options.leaseSeconds * 1000,
       },
       realSeconds: Number(process.hrtime.bigint() - realFrom) / 1e9,
+      logs: world.logs,
     };
   } finally {
     counter?.disconnect();
@@ -400,6 +433,11 @@ function printRun(run: ReplicaRun): void {
               .join(', ')})`
           : ''
       }`,
+      ...run.unfinished.map(
+        ({ build, lastSaid }) =>
+          `  unfinished: ${build}${run.silent.includes(build) ? ' (its status says nothing of why)' : ''}, last said: ${lastSaid}`,
+      ),
+      `  the app's logs: ${run.logs.join(', ')}`,
       ...(run.kill
         ? [
             `  killed at ${run.kill.atMinutes.toFixed(1)} min holding ${held?.join(', ')} (lease ${run.kill.leaseMs / 1000} s)`,
@@ -485,6 +523,17 @@ export function replicasRows(report: ReplicasReport): BenchRow[] {
       target: '≤ 1.1',
     });
   }
+  rows.push({
+    figure: `Replicas: builds delivered (their final pull request opened), and those that were not whose status says nothing of why, every run (${size}; ${report.runs.map((run) => `${run.kind} ${run.replicas}`).join(', ')} processes)`,
+    measured: report.runs
+      .map(
+        (run) =>
+          `${run.buildEndMinutes.filter((m) => !Number.isNaN(m)).length} of ${report.builds}, ${run.silent.length} silent${run.silent.length > 0 ? ` (${run.silent.join(', ')})` : ''}`,
+      )
+      .join('; '),
+    target: `${report.builds} of ${report.builds}, 0 silent, each run`,
+    met: report.runs.every((run) => run.finished && run.silent.length === 0),
+  });
   rows.push({
     figure: `Replicas: what GitHub shows made twice (status comments, dispatches, branches, merges, reviews per head, final pull requests), every run (${size})`,
     measured: String(report.runs.reduce((sum, run) => sum + run.twice.length, 0)),

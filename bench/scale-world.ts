@@ -1,4 +1,5 @@
 import { checkInvariants } from '../sim/chaos/invariants.js';
+import { deliveredOrSaysWhy, SAYS_WHY } from '../sim/chaos/says-why.js';
 import { installBaton, MAINTAINER } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import type { SimRun } from '../sim/github/records.js';
@@ -243,7 +244,10 @@ export function madeTwice(build: ScaleBuild, completed: boolean): string[] {
     completed,
     personComments: ['/approve'],
   })
-    .filter((violation) => !violation.includes('merged after an approve verdict'))
+    .filter(
+      (violation) =>
+        !violation.includes('merged after an approve verdict') && !violation.includes(SAYS_WHY),
+    )
     .map((violation) => `${build.script.build}: ${violation}`);
 }
 
@@ -276,6 +280,8 @@ export interface BuildsOutcome {
   twice: string[];
   /** Each build with no final pull request, and the first line of Baton's last comment on its issue. */
   unfinished: { build: string; lastSaid: string }[];
+  /** The builds with no final pull request whose status shows nothing of why (sim/chaos/says-why.ts). */
+  silent: string[];
 }
 
 export function outcomeOf(repo: ScaleRepo, builds: ScaleBuild[], finished: boolean): BuildsOutcome {
@@ -295,6 +301,14 @@ export function outcomeOf(repo: ScaleRepo, builds: ScaleBuild[], finished: boole
     unfinished: builds
       .filter((b) => b.finalAt === null)
       .map((b) => ({ build: b.script.build, lastSaid: lastSaidOn(gh, b.issue) })),
+    silent: builds.flatMap((b) => {
+      const why = deliveredOrSaysWhy(gh, {
+        issue: b.issue,
+        build: b.script.build,
+        delivered: (b.finalAt ?? finalPullAt(b)) !== null,
+      });
+      return why ? [b.script.build] : [];
+    }),
   };
 }
 

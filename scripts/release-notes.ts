@@ -3,7 +3,8 @@
  * (.github/workflows/release.yml, docs/releasing.md): `changeset version`
  * bumps package.json; `cutRelease` then turns CHANGELOG.md's "Unreleased"
  * section into the version's (Keep a Changelog, with an empty "Unreleased"
- * above it), `pointReadme` moves the README's clone to the new tag (and drops its
+ * above it), opened by the changesets' one-line summaries (`changesetSummaries`,
+ * read before `changeset version` removes them), `pointReadme` moves the README's clone to the new tag (and drops its
  * notes of what waits for the release), and
  * `releaseNotes` reads a version's section back for its GitHub release.
  * Pure; scripts/release-version.ts and the workflow's last step call them.
@@ -11,8 +12,44 @@
 
 const UNRELEASED = '## [Unreleased]';
 
-/** CHANGELOG.md with "Unreleased" cut into `## [version] — date`; throws when there is nothing to release. */
-export function cutRelease(changelog: string, version: string, date: string): string {
+/** What a changeset asks of the package, the largest bump first in the notes. */
+const BUMPS = ['major', 'minor', 'patch'] as const;
+
+/**
+ * The one-line summaries of the changesets (`.changeset/<name>.md`: front
+ * matter naming the bump, then the line), the largest bump first and by file
+ * name within one: what a release's notes open with. Throws on a changeset
+ * with no summary or no bump of `@baton-dev/baton`.
+ */
+export function changesetSummaries(files: readonly { name: string; text: string }[]): string[] {
+  return files
+    .map(({ name, text }) => {
+      const found = /^---\n"@baton-dev\/baton": (major|minor|patch)\n---\n+([^\n]+)/.exec(
+        text.replaceAll('\r\n', '\n'),
+      );
+      if (!found?.[1] || !found[2]?.trim())
+        throw new Error(`.changeset/${name} asks for no bump of @baton-dev/baton with a summary`);
+      return {
+        name,
+        bump: BUMPS.indexOf(found[1] as (typeof BUMPS)[number]),
+        line: found[2].trim(),
+      };
+    })
+    .sort((a, b) => a.bump - b.bump || a.name.localeCompare(b.name))
+    .map((one) => one.line);
+}
+
+/**
+ * CHANGELOG.md with "Unreleased" cut into `## [version] — date`, opened by
+ * `summaries` ("In short:" and a line each) where there are any; throws when
+ * there is nothing to release.
+ */
+export function cutRelease(
+  changelog: string,
+  version: string,
+  date: string,
+  summaries: readonly string[] = [],
+): string {
   const start = changelog.indexOf(UNRELEASED);
   if (start < 0) throw new Error(`CHANGELOG.md has no "${UNRELEASED}" section`);
   if (changelog.includes(`## [${version}]`))
@@ -22,7 +59,11 @@ export function cutRelease(changelog: string, version: string, date: string): st
   const section = (next < 0 ? body : body.slice(0, next)).trim();
   if (section === '')
     throw new Error('CHANGELOG.md\'s "Unreleased" section is empty: nothing to release');
-  return `${changelog.slice(0, start)}${UNRELEASED}\n\n## [${version}] — ${date}\n\n${section}\n\n${next < 0 ? '' : body.slice(next)}`;
+  const short =
+    summaries.length > 0
+      ? `In short:\n\n${summaries.map((line) => `- ${line}`).join('\n')}\n\n`
+      : '';
+  return `${changelog.slice(0, start)}${UNRELEASED}\n\n## [${version}] — ${date}\n\n${short}${section}\n\n${next < 0 ? '' : body.slice(next)}`;
 }
 
 /** A version's section of CHANGELOG.md, without its heading: the GitHub release's notes. */

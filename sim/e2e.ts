@@ -15,10 +15,16 @@ import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from './fake-
 import { FakeGitHub } from './github/fake-github.js';
 import { GitRepoStore } from './github/git/git-repo-store.js';
 import type { SimComment } from './github/records.js';
+import { type MachineLimit, pollWithin, wallCeiling } from './machine-time.js';
 import { type OidcIssuer, startOidcIssuer } from './oidc/issuer.js';
 import type { FaultSettings } from './server/faults.js';
 import { type GitHubServer, startGitHubServer } from './server/github-server.js';
-import { type AppProcess, freePort, startAppProcessOnFreePort } from './start-app.js';
+import {
+  type AppProcess,
+  freePort,
+  READY_LIMIT_MS,
+  startAppProcessOnFreePort,
+} from './start-app.js';
 
 /**
  * How the repository runs Baton: `hosted`, the app as a process GitHub sends
@@ -144,34 +150,49 @@ export interface Simulation {
   /** The body of the build's status comment on an issue, if there is one. */
   statusComment(issue: number): string | undefined;
   /** Waits (`waitFor`) for the build's status comment on an issue to say `text`; answers its body. */
-  waitForStatus(issue: number, text: string, timeoutMs?: number): Promise<string>;
-  /** Polls `check` until it answers something truthy; throws with the diagnostics after `timeoutMs`. */
+  waitForStatus(issue: number, text: string, limit?: number | MachineLimit): Promise<string>;
+  /**
+   * Polls `check` until it answers something truthy; throws naming `what`, with the
+   * diagnostics, once `limit` of the machine's time ran out (sim/machine-time.ts):
+   * `STEP_LIMIT_MS` unless given, or a limit several waits share.
+   */
   waitFor<T>(
     what: string,
     check: () => T | null | undefined | false,
-    timeoutMs?: number,
+    limit?: number | MachineLimit,
   ): Promise<T>;
   /** The app's output, the jobs' output and the deliveries: what to read when something did not happen. */
   diagnostics(): string;
   stop(): Promise<void>;
 }
 
-/** The maintainer who labels and comments, with write access. */
 /**
- * How long a whole build may take before its test counts it as hung. A guard
- * against a build that never ends, not a measure: the tests wait on what the
- * build does. On two cores a diamond build took two minutes beside two
- * benchmarks, and ran past four (still moving) beside the whole suite.
+ * How long a whole build may take before its test counts it as hung, in the
+ * machine's time (sim/machine-time.ts: on the wall, as many times longer as the
+ * load is over the cores). A guard against a build that never ends, not a
+ * measure: the tests wait on what the build does. On two cores a diamond build
+ * took two minutes beside two benchmarks, and ran past four (still moving)
+ * beside the whole suite. A test's or hook's own limit is `wallCeiling` of it.
  */
 export const WHOLE_BUILD_LIMIT_MS = 600_000;
 
 /**
  * How long one step of a build (a session, an answer to an event) may take
- * before a test counts it as hung: a guard, not a measure. Beside the whole
- * suite on two cores a plan session alone took past 45 s.
+ * before a test counts it as hung, in the machine's time: a guard, not a
+ * measure. Beside the whole suite on two cores a plan session alone took past 45 s.
  */
 export const STEP_LIMIT_MS = 180_000;
 
+/**
+ * How long on the wall a test or hook gives a simulation's start (the app's
+ * `READY_LIMIT_MS`) and then waits that share `limitMs`, both in the machine's
+ * time: `wallCeiling` of the two, a guard only a wait that never looks again meets.
+ */
+export function buildCeiling(limitMs: number): number {
+  return wallCeiling(READY_LIMIT_MS + limitMs);
+}
+
+/** The maintainer who labels and comments, with write access. */
 export const MAINTAINER = 'maintainer';
 export const WEBHOOK_SECRET = 'simulated-webhook-secret';
 /** The ANTHROPIC_API_KEY every session's agent job gets. */
@@ -410,17 +431,8 @@ function simulation(
     ].join('\n');
   const statusComment = (issue: number) =>
     gh.comments.find((c) => c.issue === issue && c.body.includes('<!-- baton:status'))?.body;
-  const waitFor: Simulation['waitFor'] = async (what, check, timeoutMs = STEP_LIMIT_MS) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = check();
-      if (found) return found;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const waitFor: Simulation['waitFor'] = (what, check, limit = STEP_LIMIT_MS) =>
+    pollWithin({ what, limit, check, more: diagnostics });
   return {
     ...parts,
     labelIssue({ title, body = '', label = 'orchestrate', user = MAINTAINER, prepare }) {
@@ -431,14 +443,14 @@ function simulation(
     },
     comment: ({ issue, body, user = MAINTAINER }) => gh.addComment({ issue, body, user }),
     statusComment,
-    waitForStatus: (issue, text, timeoutMs) =>
+    waitForStatus: (issue, text, limit) =>
       waitFor(
         `the status comment of #${issue} to say "${text}"`,
         () => {
           const body = statusComment(issue);
           return body?.includes(text) ? body : null;
         },
-        timeoutMs,
+        limit,
       ),
     waitFor,
     diagnostics,

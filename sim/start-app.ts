@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CodeSource, REPO_ROOT, tsxArgs } from './actions/run-step.js';
+import { machineLimit } from './machine-time.js';
 import { compileCacheEnv } from './node-compile-cache.js';
 
 /** Where the app process finds the simulated world. */
@@ -27,6 +28,8 @@ export interface AppProcessOptions {
   node?: string;
   /** More variables for the app (they win). */
   env?: Record<string, string>;
+  /** A file that gets everything the app prints as it prints it (kept whatever becomes of the process). */
+  logFile?: string;
   /**
    * What "started" means: `ping`, the process answers HTTP (the default);
    * `ready`, its `/readyz` answers 200: it authenticated to GitHub as the app.
@@ -41,8 +44,9 @@ export interface AppProcessOptions {
 }
 
 /**
- * How long an app may take to be ready before it counts as hung. On two
- * cores at a load of 29 the app took past 30 s to answer at all.
+ * How long an app may take to be ready before it counts as hung, in the
+ * machine's time (sim/machine-time.ts). On two cores at a load of 29 the app
+ * took past 30 s to answer at all.
  */
 export const READY_LIMIT_MS = 180_000;
 
@@ -62,7 +66,7 @@ export interface AppProcess {
 
 /**
  * How long an app process may take to answer `/ping` before it counts as
- * never listening: a guard, not a measure. Started through tsx on two cores
+ * never listening, in the machine's time: a guard, not a measure. Started through tsx on two cores
  * beside two busy loops and other engineers' tests (load 24), an app answered
  * after 14 s; a hook's own limit is 180 s.
  */
@@ -151,8 +155,14 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     env,
   });
   const output: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  const file = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
+  const keep = (chunk: Buffer) => {
+    output.push(chunk);
+    file?.write(chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.once('close', () => file?.end());
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -184,7 +194,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   return app;
 }
 
-/** Polls `/ping` or `/readyz` until it answers 200; throws one line when the process exits or the guard passes. */
+/** Polls `/ping` or `/readyz` until it answers 200; throws one line when the process exits or the guard (in the machine's time) passes. */
 async function waitForStart({
   url,
   child,
@@ -197,9 +207,9 @@ async function waitForStart({
   timeoutMs: number;
 }): Promise<void> {
   const path = waitFor === 'ready' ? '/readyz' : '/ping';
-  const deadline = Date.now() + timeoutMs;
+  const limit = machineLimit(timeoutMs);
   let why = 'it did not answer';
-  while (Date.now() < deadline) {
+  while (!limit.ranOut()) {
     if (child.exitCode !== null)
       throw new Error(
         `the app exited with code ${child.exitCode} before it was ${waitFor === 'ready' ? 'ready' : 'listening'}`,
@@ -214,7 +224,7 @@ async function waitForStart({
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(
-    `the app was not ${waitFor === 'ready' ? 'ready' : 'listening'} within ${Math.round(timeoutMs / 1000)} s (${why})`,
+    `the app was not ${waitFor === 'ready' ? 'ready' : 'listening'} within ${limit.spent()}: ${why}`,
   );
 }
 

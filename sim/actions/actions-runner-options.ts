@@ -29,7 +29,8 @@ export interface JobRecord {
 /**
  * How long a job may run before the runner ends it, unless a test says: a
  * guard against a hung job, not a measure. As long as a whole build may take
- * (WHOLE_BUILD_LIMIT_MS of sim/e2e.ts), so that a test waiting on a step
+ * (WHOLE_BUILD_LIMIT_MS of sim/e2e.ts), in the machine's time as the tests'
+ * waits are (sim/machine-time.ts), so that a test waiting on a step
  * fails first, saying what it waited for, and a job a busy machine slowed is
  * never ended as hung; a test's end stops its jobs in any case. GitHub's own
  * limit is the workflow's `timeout-minutes` (65 minutes for an agent job).

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machineLimit } from '../machine-time.js';
 import { compileCacheEnv } from '../node-compile-cache.js';
 
 /**
@@ -60,6 +61,9 @@ export interface StepOutcome {
  * Runs one step's process in its own process group, so that stopping it also
  * stops what it started (an agent's shell commands). `cancelled` is asked
  * every 100 ms; a true answer stops the step, as cancelling a run does.
+ * `timeoutMs` is in the machine's time (sim/machine-time.ts), as the tests'
+ * waits on the step are, so a loaded machine does not end a step as hung
+ * before the test waiting on it says what it waited for.
  */
 export function runStep({
   command,
@@ -94,10 +98,12 @@ export function runStep({
       killGroup(child.pid, 'SIGTERM');
       setTimeout(() => killGroup(child.pid, 'SIGKILL'), 2000).unref();
     };
-    const deadline = setTimeout(() => stop('timeout'), timeoutMs);
-    const watch = setInterval(() => cancelled() && stop('cancelled'), 100);
+    const limit = machineLimit(timeoutMs);
+    const watch = setInterval(() => {
+      if (cancelled()) stop('cancelled');
+      else if (limit.ranOut()) stop('timeout');
+    }, 100);
     const finish = (code: number) => {
-      clearTimeout(deadline);
       clearInterval(watch);
       resolve({
         code,

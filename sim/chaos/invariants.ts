@@ -8,6 +8,7 @@ import {
 } from '../../src/core/vocabulary/ids.js';
 import type { FakeGitHub, SimRequestLog } from '../github/fake-github.js';
 import { botNoReplyEmail } from '../github/routes/routes-pulls.js';
+import { deliveredOrSaysWhy } from './says-why.js';
 
 /** One worker of the played plan, as plan.json has it. */
 interface PlannedWorker {
@@ -183,6 +184,13 @@ export function checkInvariants(played: PlayedChaos): string[] {
     finals.length === 1 && (finals[0]?.body ?? '').includes(`Closes #${issue}`),
     `one final PR with Closes #${issue} (${finals.length})`,
   );
+  // Standing: a build that did not deliver shows why on its status, as a person reads it.
+  const silent = deliveredOrSaysWhy(gh, {
+    issue,
+    build,
+    delivered: played.completed || finals.length > 0,
+  });
+  check(silent === null, silent ?? '');
   const steering = played.personComments.filter((body) => body.trim() !== '/approve');
   check(
     played.completed && steering.length === 0,

@@ -18,6 +18,7 @@ import { registerInstallationRoutes } from './routes/routes-installation.js';
 import { registerIssueRoutes } from './routes/routes-issues.js';
 import { registerProbeRoutes } from './routes/routes-probes.js';
 import { registerPullRoutes } from './routes/routes-pulls.js';
+import { registerReleaseRoutes } from './routes/routes-releases.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
 import { installationOfToken, isReadOnlyToken } from './tokens.js';
@@ -63,6 +64,7 @@ export class FakeGitHub extends GitHubState {
     registerIssueRoutes(this.#router, this);
     registerSubIssueRoutes(this.#router, this);
     registerPullRoutes(this.#router, this);
+    registerReleaseRoutes(this.#router, this);
     registerRunRoutes(this.#router, this);
     registerContentRoutes(this.#router, this);
     registerGraphqlRoutes(this.#router, this);

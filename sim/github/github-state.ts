@@ -23,6 +23,7 @@ import {
 import {
   type BranchMove,
   GITHUB_ACTIONS_APP,
+  type ReviewDecision,
   type SimActivity,
   type SimApp,
   type SimCheckRun,
@@ -31,6 +32,7 @@ import {
   type SimIssue,
   type SimLabel,
   type SimPull,
+  type SimRelease,
   type SimReview,
   type SimRun,
   type SimStatus,
@@ -100,6 +102,8 @@ export abstract class GitHubState {
   readonly foreignSubIssues = new Map<number, Record<string, unknown>[]>();
   readonly comments: SimComment[] = [];
   readonly pulls = new Map<number, SimPull>();
+  /** Releases, drafts among them, oldest first (routes-releases.ts). */
+  readonly releases: SimRelease[] = [];
   /** Every push announced, oldest first, as the repository's activity lists them. */
   readonly activities: SimActivity[] = [];
   readonly reviews: SimReview[] = [];
@@ -160,6 +164,15 @@ export abstract class GitHubState {
    * https://docs.github.com/pull-requests/reference/status-checks).
    */
   readonly requiredCheckSources = new Map<string, number>();
+  /**
+   * Branch protection's "Require approvals" (of "Require a pull request before merging"), on
+   * every base branch but the default: a pull request is `blocked` and its merge refused (405
+   * "At least 1 approving review is required by reviewers with write access.") until this many
+   * people with write access approve it, and while one of them asks for changes; GraphQL's
+   * `reviewDecision` says which (https://docs.github.com/en/pull-requests/collaborating-with-pull-requests/reviewing-changes-in-pull-requests/approving-a-pull-request-with-required-reviews).
+   * 0 by default: no rule, and `reviewDecision` null.
+   */
+  requiredApprovals = 0;
   /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
    * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
@@ -238,6 +251,8 @@ export abstract class GitHubState {
   visibility: 'public' | 'private' | 'internal' = 'public';
   /** Where archive links point (`GET …/tarball/{ref}`'s redirect): GitHub's codeload host, or the server's. */
   codeloadUrl = 'https://codeload.github.com';
+  /** Where a release's `upload_url` points: GitHub's uploads host, this server when served. */
+  uploadsUrl = 'https://uploads.github.com';
   /** The archive links made for this repository while private, by their token (sim/github/archive.ts). */
   readonly archiveLinks = new Map<string, ArchiveLink>();
   /** Narrowed installation tokens minted, with their permissions. */
@@ -288,6 +303,35 @@ export abstract class GitHubState {
   /** The app as a check suite names it: what its installation tokens create check runs as. */
   get app(): SimApp {
     return { id: this.appId, slug: this.botLogin.replace(/\[bot\]$/, '') };
+  }
+
+  /**
+   * GitHub's `reviewDecision` of a pull request where its base asks for approvals
+   * (`requiredApprovals`), else null: the newest approving or change-asking review of each
+   * person with write access counts (a reader's, or an app's, does not).
+   */
+  reviewDecision(pull: { number: number; base: string }): ReviewDecision | null {
+    if (this.requiredApprovals === 0 || pull.base === this.defaultBranch) return null;
+    const newest = new Map<string, SimReview['state']>();
+    for (const review of this.reviews) {
+      if (review.pull !== pull.number || review.user.type === 'Bot') continue;
+      const permission = this.permissions.get(review.user.login);
+      if (permission !== 'write' && permission !== 'admin') continue;
+      if (review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED')
+        newest.set(review.user.login, review.state);
+      if (review.state === 'DISMISSED') newest.delete(review.user.login);
+    }
+    const states = [...newest.values()];
+    if (states.includes('CHANGES_REQUESTED')) return 'CHANGES_REQUESTED';
+    const approvals = states.filter((state) => state === 'APPROVED').length;
+    return approvals >= this.requiredApprovals ? 'APPROVED' : 'REVIEW_REQUIRED';
+  }
+
+  /** Why a rule of its base holds a pull request's merge by its reviews (`requiredApprovals`), or null. */
+  reviewHold(pull: { number: number; base: string }): string | null {
+    const decision = this.reviewDecision(pull);
+    if (decision === null || decision === 'APPROVED') return null;
+    return `At least ${this.requiredApprovals} approving review${this.requiredApprovals === 1 ? ' is' : 's are'} required by reviewers with write access.`;
   }
 
   /** The required checks (`requiredChecks`) a pull request's head lacks for a merge into `base`. */

@@ -25,9 +25,14 @@ interface Listing {
  * installation token (`data/endpoint-permissions.json`, generated from
  * github/docs; `data/README.md` says from which commit and how).
  */
-const ENDPOINTS: Readonly<Record<string, Listing[]>> = JSON.parse(
-  readFileSync(new URL('./data/endpoint-permissions.json', import.meta.url), 'utf8'),
-);
+const ENDPOINTS: Readonly<Record<string, Listing[]>> = {
+  ...JSON.parse(readFileSync(new URL('./data/endpoint-permissions.json', import.meta.url), 'utf8')),
+  // On GitHub's uploads host, so absent from the data above; "Upload a release asset"
+  // (https://docs.github.com/rest/releases/assets#upload-a-release-asset) needs Contents: write.
+  'POST /repos/{owner}/{repo}/releases/{release_id}/assets': [
+    { permission: 'contents', access: 'write', additional: false },
+  ],
+};
 
 /**
  * Endpoints an installation token may call that GitHub lists under no

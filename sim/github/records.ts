@@ -83,6 +83,9 @@ export interface SimPull {
   editor?: string;
 }
 
+/** GraphQL's `PullRequest.reviewDecision`, where a rule asks for reviews. */
+export type ReviewDecision = 'APPROVED' | 'CHANGES_REQUESTED' | 'REVIEW_REQUIRED';
+
 export interface SimReview {
   id: number;
   pull: number;
@@ -191,4 +194,16 @@ export interface SimCommitComment {
   body: string;
   login: string;
   reactions: { login: string; content: string }[];
+}
+
+/** A GitHub release: its tag, notes, whether it is a draft, and its files. */
+export interface SimRelease {
+  id: number;
+  tagName: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  /** What a tag made for it names when the tag is absent at its publication: a branch or a commit. */
+  targetCommitish: string;
+  assets: { id: number; name: string; size: number; content: string }[];
 }

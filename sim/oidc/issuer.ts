@@ -23,6 +23,8 @@ export interface RunIdentity {
   eventName?: string;
   /** Default `.github/workflows/baton.yml`. */
   workflowPath?: string;
+  /** The GitHub environment the job names, if any: its `environment` claim, and the subject's. */
+  environment?: string;
 }
 
 /** Where a job asks for its token: ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN. */
@@ -73,7 +75,12 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
       .setIssuer(url)
       .setAudience(audience)
-      .setSubject(`repo:${run.repository}:ref:${fullRef(run.ref)}`)
+      // A job with an environment is that environment's subject (GitHub's "Example subject claims").
+      .setSubject(
+        run.environment
+          ? `repo:${run.repository}:environment:${run.environment}`
+          : `repo:${run.repository}:ref:${fullRef(run.ref)}`,
+      )
       .setIssuedAt()
       .setNotBefore('0s')
       .setExpirationTime(`${LIFETIME_SECONDS}s`)
@@ -156,6 +163,7 @@ export function actionsClaims(run: RunIdentity): Record<string, unknown> {
     job_workflow_sha: run.workflowSha ?? run.sha,
     ...(run.checkRunId === undefined ? {} : { check_run_id: String(run.checkRunId) }),
     runner_environment: 'github-hosted',
+    ...(run.environment === undefined ? {} : { environment: run.environment }),
   };
 }
 

@@ -4,6 +4,7 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { Simulation } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
 import type { SimPull } from '../github/records.js';
+import { type MachineLimit, machineLimit } from '../machine-time.js';
 
 /** How a maintainer plays a build: the issue, and what to do while it runs. */
 export interface PlayBuildOptions {
@@ -30,7 +31,7 @@ export interface PlayBuildOptions {
    * `/approve` and `/retry` are). Left out, nothing.
    */
   whileRunning?: (look: { issue: number; build: string; say: (body: string) => void }) => void;
-  /** The whole build's time limit; default 3 minutes. */
+  /** The whole build's time limit, in the machine's time (sim/machine-time.ts); default 3 minutes. */
   timeoutMs?: number;
 }
 
@@ -63,8 +64,7 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
     sim.comment({ issue, body });
     options.onComment?.(body, new Date());
   };
-  const timeoutMs = options.timeoutMs ?? 180_000;
-  const wait = waitWatching({ sim, watch, deadline: Date.now() + timeoutMs });
+  const wait = waitWatching({ sim, watch, limit: machineLimit(options.timeoutMs ?? 180_000) });
   await wait('the plan in the status comment', () =>
     sim.statusComment(issue)?.includes('Reply `/approve`'),
   );
@@ -136,16 +136,17 @@ function answerFailures({
 
 /**
  * A wait on the simulation that reads every status comment written meanwhile
- * (`watch`) before each check, all of its waits ending by `deadline`.
+ * (`watch`) before each check, all of its waits sharing one `limit` of the
+ * machine's time: the one that finds it run out names its stage.
  */
 export function waitWatching({
   sim,
   watch,
-  deadline,
+  limit,
 }: {
   sim: Simulation;
   watch: { poll(): void };
-  deadline: number;
+  limit: MachineLimit;
 }): <T>(what: string, check: () => T | null | undefined | false) => Promise<T> {
   return (what, check) =>
     sim.waitFor(
@@ -154,7 +155,7 @@ export function waitWatching({
         watch.poll();
         return check();
       },
-      Math.max(1, deadline - Date.now()),
+      limit,
     );
 }
 

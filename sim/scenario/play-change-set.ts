@@ -23,6 +23,7 @@ import {
 } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
 import type { SimPull } from '../github/records.js';
+import { machineLimit } from '../machine-time.js';
 import {
   CHANGE_SET_ISSUE,
   changeSetScenario,
@@ -132,7 +133,7 @@ export async function playChangeSet({
   const [lib, client] = sim.peers as [FakeGitHub, FakeGitHub];
   const repos = { service: sim.gh, lib, client };
   const watch = watchStatus(sim.gh, watchers.onStatus, watchers.onNotice);
-  const wait = waitWatching({ sim, watch, deadline: Date.now() + timeoutMs });
+  const wait = waitWatching({ sim, watch, limit: machineLimit(timeoutMs) });
   const issue = sim.labelIssue(CHANGE_SET_ISSUE);
   const say = (body: string) => {
     sim.comment({ issue, body });

@@ -1,5 +1,6 @@
 import type { Simulation } from '../e2e.js';
 import type { SimPull } from '../github/records.js';
+import { machineLimit } from '../machine-time.js';
 import { findFinalPull, watchStatus } from './play-build.js';
 
 /** How a maintainer plays an improvement series: the issue, the `/improve`, and what to watch. */
@@ -11,7 +12,7 @@ export interface PlayImproveOptions {
   onStatus?: (body: string, at: Date) => void;
   onNotice?: (body: string, at: Date) => void;
   onComment?: (body: string, at: Date) => void;
-  /** The whole series' time limit; default 4 minutes. */
+  /** The whole series' time limit, in the machine's time (sim/machine-time.ts); default 4 minutes. */
   timeoutMs?: number;
 }
 
@@ -37,11 +38,12 @@ export async function playImprove(options: PlayImproveOptions): Promise<PlayedSe
   };
   const issue = sim.gh.openIssue({ ...options.issue, user: 'maintainer', labels: [] });
   say(options.command);
-  const deadline = Date.now() + (options.timeoutMs ?? 240_000);
+  const limit = machineLimit(options.timeoutMs ?? 240_000);
   const approved = new Set<number>();
   const build = await sim.waitFor(
     'the build id',
     () => /baton:status build=([\w.-]+)/.exec(sim.statusComment(issue) ?? '')?.[1],
+    limit,
   );
   const finalPull = await sim.waitFor(
     'the final pull request',
@@ -55,9 +57,9 @@ export async function playImprove(options: PlayImproveOptions): Promise<PlayedSe
       }
       return findFinalPull(sim.gh, build);
     },
-    Math.max(1, deadline - Date.now()),
+    limit,
   );
-  await sim.waitForStatus(issue, `#${finalPull.number}`, Math.max(1, deadline - Date.now()));
+  await sim.waitForStatus(issue, `#${finalPull.number}`, limit);
   await sim.runner.idle();
   await sim.server.idle();
   watch.poll();

@@ -254,6 +254,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const url = `http://127.0.0.1:${port}`;
   apiUrl = `${url}/api/v3`;
   for (const one of served) one.codeloadUrl = `${url}${CODELOAD_PATH}`;
+  for (const one of served) one.uploadsUrl = `${url}/api/v3`;
   return {
     url,
     apiUrl,

@@ -10,7 +10,7 @@ import { messageOf, type RepoContext } from '../github/client/types.js';
 import { ensureLabels } from '../github/setup/ensure-labels.js';
 import { ensureSetupPull } from '../github/setup/ensure-setup-pull.js';
 import { loadSetupTemplates } from '../github/setup/setup-templates.js';
-import { findBatonSource } from '../github/setup/source-ref.js';
+import { cliCommand, findBatonSource } from '../github/setup/source-ref.js';
 import { loadConfig } from '../read-config.js';
 import { readStartEnv } from '../server/start-env.js';
 import { type AppCliOptions, type AppOctokit, appProbot } from './app-probot.js';
@@ -126,11 +126,12 @@ function nextSteps({
   serverless: boolean;
   appId: string;
 }): string {
+  const cli = cliCommand();
   const steps = serverless
     ? [
         `gh secret set ANTHROPIC_API_KEY --repo ${repo}`,
         `gh variable set BATON_APP_ID --body ${appId} --repo ${repo}`,
-        `npx baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY --repo ${repo}`,
+        `${cli} setup --private-key | gh secret set BATON_APP_PRIVATE_KEY --repo ${repo}`,
       ]
     : [
         `gh secret set ANTHROPIC_API_KEY --repo ${repo}`,
@@ -141,7 +142,7 @@ function nextSteps({
     'Next:',
     ...steps.map((step, i) => `  ${i + 1}. ${step}`),
     `  ${steps.length + 1}. merge the pull request`,
-    `  ${steps.length + 2}. npx baton doctor --repo ${repo}`,
+    `  ${steps.length + 2}. ${cli} doctor --repo ${repo}`,
     ...(serverless
       ? [
           '',

@@ -292,7 +292,7 @@ async function mintConductorToken({
     return {
       ok: false,
       message:
-        "BATON_APP_PRIVATE_KEY is empty: add the app's private key as the repository secret BATON_APP_PRIVATE_KEY (Settings → Secrets and variables → Actions; `npx baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY`)",
+        "BATON_APP_PRIVATE_KEY is empty: add the app's private key as the repository secret BATON_APP_PRIVATE_KEY (Settings → Secrets and variables → Actions; `npx @baton-dev/baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY` beside the app's .env)",
     };
   }
   if (!env.BATON_APP_ID) {

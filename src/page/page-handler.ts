@@ -8,7 +8,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BuildRead } from '../core/overview/build-read.js';
-import { filteredOverview, filtering, filterOf } from '../core/overview/filter.js';
+import {
+  filteredOverview,
+  filtering,
+  filterOf,
+  filterStates,
+  unknownStateOf,
+} from '../core/overview/filter.js';
 import { buildDetailFor, overviewOf } from '../core/overview/overview.js';
 import type { Handler } from '../server/session-token.js';
 import { answeredUnchanged, etagOf } from './live.js';
@@ -156,6 +162,12 @@ function show({
     case 'spend':
     case 'memory':
     case 'json-overview': {
+      // A state that is none is said, never silently dropped: 400 for a script, a note on the page.
+      const unknown = unknownStateOf(url.searchParams.get('state'));
+      const notice = unknown
+        ? `There is no state "${unknown}": every state is shown. The states are ${filterStates().join(', ')}.`
+        : undefined;
+      if (notice && route.kind === 'json-overview') return sendJson(res, 400, { message: notice });
       const whole = overviewOf({ reads, access, now });
       const filter = filterOf({
         state: url.searchParams.get('state'),
@@ -169,7 +181,7 @@ function show({
       if (answeredUnchanged(req, res, etag)) return true;
       if (route.kind === 'json-overview') return sendJson(res, 200, overview, etag);
       const section = route.kind === 'overview' ? 'builds' : route.kind;
-      const page = overviewDocument({ section, overview, links: HOSTED_LINKS, etag });
+      const page = overviewDocument({ section, overview, links: HOSTED_LINKS, etag, notice });
       return sendHtml(res, 200, page, etag);
     }
     default:

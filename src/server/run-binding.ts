@@ -122,7 +122,7 @@ function checkWorkflow(
 function checkShipped(atRun: WorkflowView | null, sha: string): string | null {
   if (!atRun) return `${WORKFLOW_PATH} does not exist at ${sha}.`;
   if (atRun.shipped) return null;
-  return `${WORKFLOW_PATH} at ${sha} is not a version Baton shipped: a change set's views go only to Baton's own workflow, and a changed one gets none. Merge Baton's setup pull request (or \`npx baton setup\`) to put it back.`;
+  return `${WORKFLOW_PATH} at ${sha} is not a version Baton shipped: a change set's views go only to Baton's own workflow, and a changed one gets none. Merge Baton's setup pull request (or \`npx @baton-dev/baton setup\` where the app runs) to put it back.`;
 }
 
 function checkJobs(

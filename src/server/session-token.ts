@@ -187,18 +187,19 @@ async function issue(
     }
     // Everything is read before the attempt's one exchange is taken: a read GitHub fails
     // answers 502 and leaves the exchange to the job's next try (get-session-token.ts).
-    const permissions = refused.views
-      ? null
-      : refused.doctor
-        ? { ...DOCTOR_TOKEN_PERMISSIONS }
-        : await permissionsFor({ claims, deps, owner, repo, bound: refused });
-    const taken = await takeExchange(claims, deps, { owner, repo, ...refused });
-    if (taken) {
-      deps.log?.warn(`session token refused (403): ${taken}`);
-      return { status: 403, body: { message: taken } };
+    if (refused.views && deps.views) {
+      const views = await viewsFor({ claims, deps, owner, repo, bound: refused });
+      if (!Array.isArray(views)) return views;
+      const taken = await takeExchange(claims, deps, { owner, repo, ...refused });
+      if (taken) return taken;
+      const { installationId } = refused;
+      return await issueViews({ source: deps.views, installationId, views });
     }
-    if (permissions === null)
-      return await issueViews({ claims, deps, owner, repo, bound: refused });
+    const permissions = refused.doctor
+      ? { ...DOCTOR_TOKEN_PERMISSIONS }
+      : await permissionsFor({ claims, deps, owner, repo, bound: refused });
+    const taken = await takeExchange(claims, deps, { owner, repo, ...refused });
+    if (taken) return taken;
     const minted = await mintRetryingFaults(() =>
       deps.createInstallationToken({
         installationId: refused.installationId,
@@ -331,12 +332,12 @@ async function bindToRun(
   };
 }
 
-/** Takes the run attempt's one exchange (once per attempt, and per purpose); why not, or null. */
+/** Takes the run attempt's one exchange (once per attempt, and per purpose); the refusal, or null. */
 async function takeExchange(
   claims: ActionsClaims,
   deps: SessionTokenDeps,
   bound: { owner: string; repo: string; installationId: number; views: boolean },
-): Promise<string | null> {
+): Promise<{ status: 403; body: { message: string } } | null> {
   const runId = Number(claims.run_id);
   const attempt = Number(claims.run_attempt);
   const claimed = await deps.claimExchange({
@@ -348,25 +349,25 @@ async function takeExchange(
     sha: claims.workflow_sha,
     ...(bound.views ? { purpose: 'views' as const } : {}),
   });
-  return claimed
-    ? null
-    : `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
+  if (claimed) return null;
+  const message = `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
+  deps.log?.warn(`session token refused (403): ${message}`);
+  return { status: 403, body: { message } };
 }
 
 /**
  * A change set's views (docs/change-sets.md): for each repository the session
- * may read (`viewsAllowed`), which branch, and the link GitHub makes for an
- * archive of that branch's files, asked here with the app's token; no token
- * at all is handed over. Only the workflow Baton shipped is answered
- * (`checkRunFacts`).
+ * may read (`viewsAllowed`), which branch; or the refusal. Only the workflow
+ * Baton shipped is answered (`checkRunFacts`). Reads only: the links are asked
+ * once the attempt's one exchange is taken (`issueViews`).
  */
-async function issueViews({
+async function viewsFor({
   claims,
   deps,
   owner,
   repo,
   bound,
-}: BoundRequest): Promise<{ status: number; body: Record<string, unknown> }> {
+}: BoundRequest): Promise<ViewTarget[] | { status: number; body: Record<string, unknown> }> {
   const views = deps.views;
   const name = bound.displayTitle === null ? null : parseRunName(bound.displayTitle);
   if (!views || name?.role !== 'plan') {
@@ -389,9 +390,22 @@ async function issueViews({
   deps.log?.info(
     `views for ${claims.repository} (run ${claims.run_id}): ${allowed.map((v) => v.repository).join(', ') || 'none'}`,
   );
+  return allowed;
+}
+
+/** Each allowed view with the link GitHub makes for an archive of its branch, asked with the app's token; no token at all is handed over. */
+async function issueViews({
+  source,
+  installationId,
+  views,
+}: {
+  source: NonNullable<SessionTokenDeps['views']>;
+  installationId: number;
+  views: ViewTarget[];
+}): Promise<{ status: number; body: Record<string, unknown> }> {
   const archives: ViewArchive[] = [];
-  for (const view of allowed) {
-    const archive = await mintRetryingFaults(() => views.archive({ installationId, ...view }));
+  for (const view of views) {
+    const archive = await mintRetryingFaults(() => source.archive({ installationId, ...view }));
     archives.push({ ...view, archive });
   }
   return { status: 200, body: { views: archives } };

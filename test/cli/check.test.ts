@@ -53,6 +53,16 @@ describe('baton check', () => {
     ]);
   });
 
+  it('names the settings a table takes where no one is near a misspelt key', async () => {
+    const problems = await problemsOf('models:\n  thinker: x\nsession:\n  timout: 5\n');
+    expect(problems[1]).toMatch(
+      /^ {2}line 2: models\.thinker is not a Baton setting; models takes `plan`, `easy`, `normal`, `complex`, `review`, .*`thinking`/,
+    );
+    expect(problems[2]).toMatch(
+      /^ {2}line 4: session\.timout is not a Baton setting; session takes .*`timeoutMinutes`, .*`maxTurns`/,
+    );
+  });
+
   it('names the known model id a misspelt one most likely meant', async () => {
     const problems = await problemsOf(
       'models:\n  normal: claude-sonet-5-5\n  openai:\n    plan: gtp-5.5\nsession:\n  engine: codex\n',

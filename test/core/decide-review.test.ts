@@ -181,15 +181,61 @@ describe('decide: merging', () => {
       'waiting for GitHub to check mergeability',
     ],
     [
-      'branch protection blocks it with the check on the head',
+      'a rule of the build branch holds it with the check on the head',
       { mergeState: 'blocked', reviewCheck: { sha: HEAD, verdict: 'approve' } },
+      'needs-human',
+      "GitHub holds its merge by a rule of the build branch that Baton's approval does not meet (a required check, signed commits, resolved conversations, a merge queue): the pull request's merge box names it",
+    ],
+    [
+      'a rule of the build branch asks for a person’s approving review',
+      { mergeState: 'blocked', reviewDecision: 'review-required' },
+      'needs-human',
+      'GitHub requires an approving review by a person with write access before it merges (a rule of the build branch): approve the pull request',
+    ],
+    [
+      'a person’s review asks for changes GitHub holds the merge for',
+      { mergeState: 'blocked', reviewDecision: 'changes-requested' },
+      'needs-human',
+      "a person's review asks for changes, and GitHub holds the merge until they approve or the review is dismissed",
+    ],
+    [
+      'a session of Baton’s own runs on its head',
+      { mergeState: 'unstable', ownChecks: 'pending' },
       'approved',
-      'waiting for branch protection',
+      "waiting for Baton's session on its head to end (GitHub counts its jobs as checks)",
+    ],
+    [
+      'GitHub calls a check Baton does not read not passing',
+      { mergeState: 'unstable', ownChecks: 'success' },
+      'needs-human',
+      "GitHub calls a check on its head not passing that Baton does not read (merge.requireChecks): the pull request's checks name it",
     ],
   ])('does not merge while %s', (_name, pull, state, note) => {
     const actions = decideFor({ pull: { reviews: [review(1)], ...pull } });
     expect(kinds(actions)).not.toContain('merge-pull');
     expect(rowsOf(actions)['W1.1']).toEqual({ state, note });
+  });
+
+  it('merges an unstable head whose only red row is a job of Baton’s own that ended', () => {
+    const actions = decideFor({
+      pull: { reviews: [review(1)], mergeState: 'unstable', ownChecks: 'failure' },
+    });
+    expect(actions).toContainEqual(merge);
+  });
+
+  it('merges on a writer’s /merge after a failed review, its red job left on the head', () => {
+    const failed = make.run({
+      id: 7300,
+      role: 'review',
+      trigger: `head-${HEAD}`,
+      conclusion: 'failure',
+      createdAt: ago(30),
+    });
+    const pull = { mergeState: 'unstable' as const, ownChecks: 'failure' as const };
+    expect(rowsOf(decideFor({ runs: [failed], pull }))['W1.1']?.state).toBe('needs-human');
+    const asked = make.command({ name: 'merge', worker: 'W1.1' }, { commentId: 901 });
+    const actions = decideFor({ runs: [failed], pull, commands: [asked] });
+    expect(actions).toContainEqual(merge);
   });
 
   it('merges with failing checks when merge.requireChecks is off', () => {

@@ -266,6 +266,14 @@ describe('a cap stops, a raise resumes: one rule for every role', () => {
     },
   );
 
+  it('says what is left as it is, never rounding a tenth of a cent to $0.00', () => {
+    const { snapshot } = workCase();
+    // The plan spent $1.50 of a budget of $1.501.
+    expect(statusText(decideAt(snapshot(), 1.501))).toContain(
+      'it needs $1.20 to go on and $0.001 is left',
+    );
+  });
+
   it.each(ROLES)('waits on for a %s session when the raise is less than it needs', (_, of) => {
     const { snapshot } = of();
     // $1.00 left now, and its next request needed $1.20.

@@ -18,6 +18,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../sim/actions/run-step.js';
+import { cliCommand } from '../../src/github/setup/source-ref.js';
 import {
   commitCopyOfClone,
   gitIn,
@@ -221,5 +222,22 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
       source: { ok: true, source: { repository: 'baton-dev/baton', ref: released } },
       drift: null,
     });
+  });
+
+  it('names itself as the package in its hints outside a checkout, never npm’s unrelated `baton`', async () => {
+    const installed = join(
+      project,
+      'node_modules',
+      manifest.name,
+      'dist/src/github/setup/source-ref.js',
+    );
+    const script = `console.log((await import(${JSON.stringify(installed)})).cliCommand());`;
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: project,
+      env: OFFLINE,
+    });
+    expect(stdout).toBe('npx @baton-dev/baton\n');
+    // In the clone, a checkout of Baton, `npx baton` runs the checkout's own bin.
+    expect(cliCommand(REPO_ROOT)).toBe('npx baton');
   });
 });

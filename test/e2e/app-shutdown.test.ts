@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, STEP_LIMIT_MS, startSimulation, WEBHOOK_SECRET } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
+import { wallCeiling } from '../../sim/machine-time.js';
 import { type AppProcess, startAppProcess } from '../../sim/start-app.js';
 
 const PLAN = {
@@ -22,7 +23,7 @@ const PLAN = {
 };
 
 describe('SIGTERM in the middle of a build, then /metrics', {
-  timeout: STEP_LIMIT_MS + 30_000,
+  timeout: wallCeiling(STEP_LIMIT_MS),
 }, () => {
   let sim: Simulation;
   let second: AppProcess | undefined;
@@ -42,7 +43,7 @@ describe('SIGTERM in the middle of a build, then /metrics', {
       },
       logLevel: 'info',
     });
-  }, STEP_LIMIT_MS);
+  }, wallCeiling(STEP_LIMIT_MS));
   afterAll(async () => {
     openGate();
     await second?.stop();

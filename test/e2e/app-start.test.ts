@@ -84,7 +84,7 @@ describe('the app process at start', () => {
     const [headline = '', ...rest] = (failed ?? '').split('\n');
     // Before it listens (a busy machine) or once it says why: one line either way, the log below it.
     expect(headline).toMatch(
-      /^the app was not ready within 8 s \((it did not answer|\/readyz answered \{"status":"not ready","reason":"cannot reach GitHub \([^)]*\)"\})\)(; it last said: .*)?$/,
+      /^the app was not ready within 8 s of the machine's time \(\d+ s on the wall, at a load of [\d.]+ on \d+ cores\): (it did not answer|\/readyz answered \{"status":"not ready","reason":"cannot reach GitHub \([^)]*\)"\})(; it last said: .*)?$/,
     );
     expect(rest[0]).toBe('--- app output ---');
   });

@@ -115,7 +115,7 @@ function reviews({ sim, build }: Played): UsageRecord[] {
 describe.each(['claude-code', 'copilot'] as const)(
   'a review the budget stopped, on %s',
   (engine) => {
-    const played = awaitBeforeAll(() => runs()[engine], WHOLE_BUILD_LIMIT_MS + 60_000);
+    const played = awaitBeforeAll(() => runs()[engine], WHOLE_BUILD_LIMIT_MS);
 
     it('records the review as stopped by the budget, with what it had and what it needed, and the status says so', () => {
       const [stopped] = reviews(played);

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
 import { canConfineSimJobs } from '../../sim/actions/tool-user.js';
 import {
+  buildCeiling,
   SIM_ANTHROPIC_KEY,
   type Simulation,
   type SimulationMode,
@@ -125,7 +126,7 @@ const MODES = [
 describe.each(MODES)(
   'a diamond build from the label to the final pull request ($mode)',
   ({ run }) => {
-    const played = awaitBeforeAll(run, WHOLE_BUILD_LIMIT_MS + 30_000);
+    const played = awaitBeforeAll(run, WHOLE_BUILD_LIMIT_MS);
 
     it('merges every worker into the build branch, with no turn the scenario did not expect', () => {
       expect(played.model.problems).toEqual([]);
@@ -231,7 +232,7 @@ describe.each(MODES)(
 );
 
 describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
-  const played = awaitBeforeAll(run, WHOLE_BUILD_LIMIT_MS + 30_000);
+  const played = awaitBeforeAll(run, WHOLE_BUILD_LIMIT_MS);
 
   it('shows none of the app’s, GitHub’s, Actions’ or Anthropic’s secrets in the app’s or the sessions’ output', async () => {
     const { sim } = played;
@@ -300,7 +301,7 @@ describe('the same build with doubled and reordered webhooks, 502s, a rate limit
   let faulted: Played;
   beforeAll(async () => {
     [clean, faulted] = await Promise.all([runs().clean, runs().faulted]);
-  }, WHOLE_BUILD_LIMIT_MS + 30_000);
+  }, buildCeiling(WHOLE_BUILD_LIMIT_MS));
 
   it('met every fault', () => {
     const { server } = faulted.sim;

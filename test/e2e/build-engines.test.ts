@@ -175,7 +175,7 @@ describe.each([
   ['codex', { work: 'codex', review: 'codex' }],
   ['copilot', { work: 'copilot', review: 'copilot' }],
 ] as const)('the diamond with every session on %s', (name, expected) => {
-  const played = awaitBeforeAll(() => runs()[name], WHOLE_BUILD_LIMIT_MS + 30_000);
+  const played = awaitBeforeAll(() => runs()[name], WHOLE_BUILD_LIMIT_MS);
 
   it('merges every worker with no turn the scenario did not expect, every session on that engine', () => {
     expect(played.model.problems).toEqual([]);
@@ -227,7 +227,7 @@ describe.each([
 });
 
 describe('a mixed build: one worker per engine, reviewed on Codex', () => {
-  const played = awaitBeforeAll(() => runs().mixed, WHOLE_BUILD_LIMIT_MS + 30_000);
+  const played = awaitBeforeAll(() => runs().mixed, WHOLE_BUILD_LIMIT_MS);
 
   it('runs each worker on its own engine and every review on Codex, and merges them all', () => {
     expect(played.model.problems).toEqual([]);

@@ -93,7 +93,7 @@ function sentToModels({ sim }: Played): string {
 }
 
 describe.each(ENGINES)('talking to a session on %s', (engine) => {
-  const played = awaitBeforeAll(() => runs()[engine], WHOLE_BUILD_LIMIT_MS + 60_000);
+  const played = awaitBeforeAll(() => runs()[engine], WHOLE_BUILD_LIMIT_MS);
 
   it('takes a writer’s /steer in between two turns, does what it asks, and shows the turn that took it in', () => {
     expect(played.model.problems).toEqual([]);

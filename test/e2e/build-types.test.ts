@@ -10,7 +10,12 @@
 // The content build (`orchestrate:content`) writes two chapters to the
 // outputs its plan declares, reviewed with the style guide in view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
+import {
+  buildCeiling,
+  type Simulation,
+  startSimulation,
+  WHOLE_BUILD_LIMIT_MS,
+} from '../../sim/e2e.js';
 import {
   CONTENT_ISSUE,
   contentScenario,
@@ -76,7 +81,7 @@ async function playContent(): Promise<void> {
 
 beforeAll(async () => {
   await Promise.all([playResearch(), playContent()]);
-}, WHOLE_BUILD_LIMIT_MS + 30_000);
+}, buildCeiling(WHOLE_BUILD_LIMIT_MS));
 afterAll(async () => {
   await Promise.all([sim?.stop(), content.sim?.stop()]);
 });

@@ -7,7 +7,7 @@
 // without `workflows`, as GitHub does: the fix lands only because the token
 // endpoint gives that fix `workflows: write`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { buildCeiling, type Simulation, startSimulation } from '../../sim/e2e.js';
 import {
   diamondScenario,
   GREETING_ISSUE,
@@ -43,7 +43,7 @@ beforeAll(async () => {
     });
   });
   build = await playBuild({ sim, issue: GREETING_ISSUE, timeoutMs: 300_000 });
-}, 330_000);
+}, buildCeiling(300_000));
 afterAll(async () => {
   await sim?.stop();
 });

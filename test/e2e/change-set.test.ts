@@ -15,7 +15,12 @@
 // on the issue and ends its conductor's job.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import { type Simulation, type SimulationMode, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
+import {
+  buildCeiling,
+  type Simulation,
+  type SimulationMode,
+  WHOLE_BUILD_LIMIT_MS,
+} from '../../sim/e2e.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimPull } from '../../sim/github/records.js';
 import {
@@ -90,7 +95,7 @@ describe('a change set that lists a repository the app is not installed on (noth
   let refused: Refused;
   beforeAll(async () => {
     refused = await runs().uninstalled;
-  }, WHOLE_BUILD_LIMIT_MS);
+  }, buildCeiling(WHOLE_BUILD_LIMIT_MS));
 
   it('says so on the issue in one line, and plans nothing', () => {
     expect(refused.problems).toEqual([
@@ -116,7 +121,7 @@ describe('a change set that lists a repository the app is not installed on (noth
 describe.each(['hosted', 'serverless'] as const)(
   'a change set across three repositories (%s)',
   (mode) => {
-    const played = awaitBeforeAll(() => runs()[mode], SET_LIMIT_MS + 60_000);
+    const played = awaitBeforeAll(() => runs()[mode], SET_LIMIT_MS);
 
     it('runs each worker in its repository, with no turn the scenario did not expect', () => {
       const { model, repos, sim } = played;

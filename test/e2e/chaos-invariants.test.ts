@@ -2,15 +2,18 @@
 // simulated GitHub, each case breaking one of them.
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../sim/chaos/invariants.js';
+import { SAYS_WHY } from '../../sim/chaos/says-why.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { botNoReplyEmail } from '../../sim/github/routes/routes-pulls.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 import {
   completionPath,
   integrationBranch,
   planPath,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
+import { makeRunningView, makeWorkerRow } from '../core/factories.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 
 const BUILD = '1-add-oauth-login';
@@ -231,5 +234,37 @@ describe('the chaos invariants', () => {
     expect(
       verdictBroken(mergedAfterUpdate({ author: botNoReplyEmail(gh.botLogin), signed: false })),
     ).toHaveLength(1);
+  });
+
+  it('catch a build that neither delivered nor says on its status why', () => {
+    const silent = (status: string | null) => {
+      const gh = playedRepo();
+      if (status !== null) gh.addComment({ issue: 1, body: status, user: gh.botLogin });
+      return checkInvariants({
+        gh,
+        issue: 1,
+        build: BUILD,
+        completed: false,
+        personComments: ['/approve'],
+      }).filter((failure) => failure.includes(SAYS_WHY));
+    };
+    const status = (state: 'working' | 'needs-human') =>
+      renderStatus({
+        ...makeRunningView({
+          build: BUILD,
+          workers: [
+            makeWorkerRow({ id: 'W1.1', state: 'merged' }),
+            makeWorkerRow({
+              id: 'W1.2',
+              state,
+              note: state === 'working' ? null : 'GitHub requires a review',
+            }),
+          ],
+        }),
+        build: BUILD,
+      });
+    expect(silent(null)).toHaveLength(1);
+    expect(silent(status('working'))).toHaveLength(1);
+    expect(silent(status('needs-human'))).toEqual([]);
   });
 });

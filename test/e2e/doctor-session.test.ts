@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
+import { buildCeiling, type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
 import { scripted } from '../../sim/fake-anthropic.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
@@ -24,7 +24,7 @@ type SimSwitch = {
   [K in keyof FakeGitHub]: FakeGitHub[K] extends boolean ? K : never;
 }[keyof FakeGitHub];
 
-describe('the doctor session', { timeout: STEP_LIMIT_MS + 30_000 }, () => {
+describe('the doctor session', { timeout: buildCeiling(STEP_LIMIT_MS) }, () => {
   let sim: Simulation;
 
   beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('the doctor session', { timeout: STEP_LIMIT_MS + 30_000 }, () => {
     );
     for (const ref of [...sim.gh.git.refs.keys()])
       if (ref.includes('doctor-')) sim.gh.git.refs.delete(ref);
-  }, STEP_LIMIT_MS + 30_000);
+  }, buildCeiling(STEP_LIMIT_MS));
 
   /** The session's checks, its report, and the refs its id names that are left. */
   async function doctorSession(): Promise<{ checks: DoctorCheck[]; text: string; left: string[] }> {

@@ -5,7 +5,12 @@
 // summary only; loop 3's research finds nothing worth doing, so the series
 // ends and one final pull request delivers both loops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
+import {
+  buildCeiling,
+  type Simulation,
+  startSimulation,
+  WHOLE_BUILD_LIMIT_MS,
+} from '../../sim/e2e.js';
 import { setUpWidgets } from '../../sim/scenario/builds/greeting-scenario.js';
 import {
   IMPROVE_COMMAND,
@@ -50,7 +55,7 @@ beforeAll(async () => {
     timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
   ({ issue, statuses } = played);
-}, WHOLE_BUILD_LIMIT_MS + 30_000);
+}, buildCeiling(WHOLE_BUILD_LIMIT_MS));
 
 afterAll(() => sim?.stop(), 30_000);
 

@@ -15,6 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appNode,
+  buildCeiling,
   type Simulation,
   type SimulationMode,
   STEP_LIMIT_MS,
@@ -51,7 +52,7 @@ import { playBuildsAtOnce } from '../support/builds-at-once.js';
 const APP_NODE = appNode();
 /** Three builds and three learn sessions, two simulations at once on a busy machine. */
 const PLAY_LIMIT_MS = 3 * WHOLE_BUILD_LIMIT_MS;
-const TEST_LIMIT_MS = PLAY_LIMIT_MS + 60_000;
+const TEST_LIMIT_MS = buildCeiling(PLAY_LIMIT_MS);
 
 /** The engine of the work and fix sessions, by mode; the rest run on Baton's own loop. */
 const ENGINES = { hosted: 'claude-code', serverless: 'codex' } as const;

@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  machineLimit,
+  pollWithin,
+  wallCeiling,
+  withinMachineTime,
+} from '../../sim/machine-time.js';
 import type { BuildDetail } from '../../src/core/overview/build-detail.js';
 import type { Overview } from '../../src/core/overview/overview.js';
 import {
@@ -36,40 +42,57 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/**
+ * The set-up's stages share one limit in the machine's time (sim/machine-time.ts): building
+ * the world in this process, the app's start (which has its own), Chromium's launch, each named
+ * when it is the one that ran out; the hook's own limit is the ceiling on the wall.
+ */
+const SET_UP_LIMIT_MS = 300_000;
+
 let world: MissionWorld;
 let mission: MissionPage;
 let served: MissionPage['served'];
 let app: MissionPage['app'];
+let launching: Promise<BrowserContext> | undefined;
 let browser: BrowserContext;
 let profile: string;
 let shots: string;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  world = await buildMissionWorld({ start: new Date(Date.now() - 3 * 3_600_000).toISOString() });
-  mission = await startMissionPage(world);
+  const limit = machineLimit(SET_UP_LIMIT_MS);
+  const start = new Date(Date.now() - 3 * 3_600_000).toISOString();
+  world = await withinMachineTime('the mission world', limit, buildMissionWorld({ start }));
+  mission = await withinMachineTime('the app serving the page', limit, startMissionPage(world));
   ({ served, app } = mission);
   profile = await mkdtemp(join(tmpdir(), 'baton-chromium-'));
   shots = process.env.BATON_WRITE_SCREENSHOTS
     ? join(import.meta.dirname, '../../docs/mission-control')
     : await mkdtemp(join(tmpdir(), 'baton-shots-'));
   await mkdir(shots, { recursive: true });
-  browser = await chromium.launchPersistentContext(profile, {
+  launching = chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1200, height: 820 },
+    // The machine's limit decides, not playwright's three minutes on the wall.
+    timeout: wallCeiling(SET_UP_LIMIT_MS),
   });
+  browser = await withinMachineTime('Chromium to open', limit, launching);
   browser.on('console', (message) => {
     // A page answered 401 or 404 on purpose logs "Failed to load resource"; anything else is a problem.
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
       problems.push(message.text());
   });
   browser.on('dialog', (dialog) => problems.push(`a dialog opened: ${dialog.message()}`));
-}, 300_000);
+}, wallCeiling(SET_UP_LIMIT_MS));
 
 afterAll(async () => {
-  await browser?.close();
+  // A launch the limit gave up on is closed once it opens.
+  await launching?.then(
+    (opened) => opened.close(),
+    () => undefined,
+  );
   await mission?.stop();
   if (profile) await rm(profile, { recursive: true, force: true });
   if (shots && !process.env.BATON_WRITE_SCREENSHOTS)
@@ -90,20 +113,23 @@ async function signIn(page: Page, login: string): Promise<void> {
 
 /**
  * The overview's JSON as the signed-in person sees it, once the app has read
- * every build it holds (its first resync): polled, as the app reads on its own.
+ * every build it holds (its first resync): polled, as the app reads on its own,
+ * within two minutes of the machine's time.
  */
 async function overviewOnceRead(page: Page, builds: number): Promise<Overview> {
   let last: Overview | null = null;
-  await expect
-    .poll(
-      async () => {
-        const answer = await page.request.get(`${app.url}/api/baton/overview`);
-        last = (await answer.json()) as Overview;
-        return last.builds.length + last.sets.length;
-      },
-      { timeout: 120_000, interval: 500 },
-    )
-    .toBe(builds);
+  const shown = () => (last ? last.builds.length + last.sets.length : 0);
+  await pollWithin({
+    what: `the overview to show ${builds} builds and sets`,
+    limit: 120_000,
+    lookMs: 500,
+    check: async () => {
+      const answer = await page.request.get(`${app.url}/api/baton/overview`);
+      last = (await answer.json()) as Overview;
+      return shown() === builds;
+    },
+    more: () => `it showed ${shown()}`,
+  });
   if (!last) throw new Error('no overview');
   return last;
 }

@@ -6,7 +6,13 @@
 // writes the plan: a plan of an issue an outsider edited after the label is
 // refused, a plan of an untouched issue lands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAINTAINER, type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
+import {
+  buildCeiling,
+  MAINTAINER,
+  type Simulation,
+  STEP_LIMIT_MS,
+  startSimulation,
+} from '../../sim/e2e.js';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { ONE_WORKER_PLAN } from '../support/plans.js';
@@ -41,7 +47,7 @@ beforeAll(async () => {
       2,
   );
   // The simulation's start, then its wait on the sessions (STEP_LIMIT_MS): the wait says what it waited for.
-}, STEP_LIMIT_MS + 60_000);
+}, buildCeiling(STEP_LIMIT_MS));
 afterAll(async () => {
   await sim?.stop();
 });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
+import { wallCeiling } from '../../sim/machine-time.js';
 import { GREETING_TEXT_WORKER } from '../support/plans.js';
 
 const PLAN = {
@@ -12,7 +13,7 @@ const PLAN = {
   workers: [GREETING_TEXT_WORKER],
 };
 
-describe('the simulator with faults on', { timeout: STEP_LIMIT_MS + 30_000 }, () => {
+describe('the simulator with faults on', { timeout: wallCeiling(STEP_LIMIT_MS) }, () => {
   let sim: Simulation;
 
   beforeAll(async () => {
@@ -21,7 +22,7 @@ describe('the simulator with faults on', { timeout: STEP_LIMIT_MS + 30_000 }, ()
       faults: { duplicateWebhooks: true, reorderWindow: 4 },
       seed: 3,
     });
-  }, STEP_LIMIT_MS);
+  }, wallCeiling(STEP_LIMIT_MS));
   afterAll(async () => {
     await sim?.stop();
   });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
+import { wallCeiling } from '../../sim/machine-time.js';
 import { GREETING_TEXT_WORKER } from '../support/plans.js';
 
 const PLAN = {
@@ -23,13 +24,13 @@ const PLAN = {
 };
 
 describe('the simulator runs a plan session end to end', {
-  timeout: STEP_LIMIT_MS + 30_000,
+  timeout: wallCeiling(STEP_LIMIT_MS),
 }, () => {
   let sim: Simulation;
 
   beforeAll(async () => {
     sim = await startSimulation({ respond: scripted([reply(toolUse('submit_plan', PLAN))]) });
-  }, STEP_LIMIT_MS);
+  }, wallCeiling(STEP_LIMIT_MS));
   afterAll(async () => {
     await sim?.stop();
   });

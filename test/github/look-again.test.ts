@@ -47,3 +47,35 @@ describe('leaveNextLook after a write GitHub failed', () => {
     ]);
   });
 });
+
+describe('leaveNextLook after a pass whose build another replica took meanwhile', () => {
+  /** What a pass that no longer held its build left, on a schedule where the taker's look stands. */
+  function leftBy(outcomes: ActOutcome[]): { set: LookTime[][]; within: LookTime[] } {
+    const left = { set: [] as LookTime[][], within: [] as LookTime[] };
+    const looks: LookSchedule = {
+      set: (_key, times) => left.set.push(times),
+      within: (_key, next) => left.within.push(next),
+      stop: () => undefined,
+    };
+    const deps = { looks, failedPasses: new Map<string, number>() };
+    leaveNextLook(deps, {
+      key: 'o/r#1-b',
+      outcomes,
+      look,
+      log: { info: () => undefined },
+      held: false,
+    });
+    return left;
+  }
+
+  it('forgets no look the replica that took the build left, when its own read awaited nothing', () => {
+    expect(leftBy([merged])).toEqual({ set: [], within: [] });
+  });
+
+  it('brings the look sooner for what it awaits, and puts none off', () => {
+    expect(leftBy([failed502])).toEqual({
+      set: [],
+      within: [{ ms: 5_000, why: 'GitHub failed a write or a read' }],
+    });
+  });
+});

@@ -81,6 +81,27 @@ describe("the app's pacing as `npm start` runs it", () => {
     expect(seen[3]?.[1]).toBeGreaterThanOrEqual(t0 + 1000);
     expect(scope.isDone()).toBe(true);
   });
+
+  it('reads the time its timers keep: a write a second after the last goes at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const seen: number[] = [];
+    const scope = nock(API)
+      .post('/repos/o/r/git/refs')
+      .times(2)
+      .reply(201, () => {
+        seen.push(Date.now());
+        return {};
+      });
+    const octokit = client(102);
+    const ref = { owner: 'o', repo: 'r', ref: 'refs/heads/x', sha: 'a'.repeat(40) };
+    await settle(octokit.rest.git.createRef(ref), 1);
+    // The clock moves five seconds that the machine's own clock does not.
+    await vi.advanceTimersByTimeAsync(5_000);
+    const issued = Date.now();
+    await settle(octokit.rest.git.createRef(ref), 1);
+    expect(seen[1]).toBeLessThan(issued + 100);
+    expect(scope.isDone()).toBe(true);
+  });
 });
 
 describe('paceRequests', () => {

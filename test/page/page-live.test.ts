@@ -50,6 +50,37 @@ describe('a hundred builds, filtered', () => {
   });
 });
 
+/** The overview's figures of builds running and change sets. */
+const figures = (html: string) =>
+  ['builds running', 'change sets'].map((label) =>
+    Number(new RegExp(`<b>(\\d+)</b>${label}`).exec(html)?.[1] ?? Number.NaN),
+  );
+
+describe('the query, said and counted', () => {
+  it('counts builds running and change sets whole under a filter, as what waits and the spend', async () => {
+    const cookie = await signIn(page, world, 'alice');
+    const whole = figures((await request(page, '/', { cookie })).body);
+    expect(whole[0]).toBeGreaterThan(0);
+    expect(whole[1]).toBe(1);
+    for (const query of ['/?state=plan-ready', '/?q=chore+57', '/?state=delivered&q=nothing'])
+      expect(figures((await request(page, query, { cookie })).body)).toEqual(whole);
+  });
+
+  it('says a state that is none instead of dropping it: a note on the page, 400 for the JSON', async () => {
+    const cookie = await signIn(page, world, 'alice');
+    const html = await request(page, '/?state=bogus', { cookie });
+    expect(html.status).toBe(200);
+    expect(html.body).toContain(
+      '<p class="note">There is no state &quot;bogus&quot;: every state is shown. The states are running, delivered,',
+    );
+    const json = await request(page, '/api/baton/overview?state=%3Cb%3Ebogus', { cookie });
+    expect(json.status).toBe(400);
+    expect(JSON.parse(json.body).message).toContain('There is no state "<b>bogus": every state');
+    const known = await request(page, '/?state=running', { cookie });
+    expect(known.body).not.toContain('There is no state');
+  });
+});
+
 describe('the page kept current', () => {
   it('answers a poll with what it holds 304, asking GitHub nothing, and a changed build with the new view', async () => {
     const cookie = await signIn(page, world, 'alice');

@@ -94,6 +94,26 @@ describe('the views of a change set’s plan session', () => {
     expect(replies[1]?.body.message).toContain('has had its token already');
   });
 
+  it('takes the attempt’s one exchange only after the views’ reads: a read GitHub fails leaves it to the job’s next try', async () => {
+    let reads = 0;
+    const { replies } = await askViews({
+      times: 2,
+      reads: (views) => ({
+        ...views,
+        facts: async (request) => {
+          reads += 1;
+          if (reads === 1) throw Object.assign(new Error('Server Error'), { status: 502 });
+          return views.facts(request);
+        },
+      }),
+    });
+
+    expect(replies.map((one) => one.status)).toEqual([502, 200]);
+    expect(replies[1]?.body).toMatchObject({
+      views: [{ repository: 'acme/lib' }, { repository: 'acme/client' }],
+    });
+  });
+
   it('refuses the views of a session that is not a plan’s', async () => {
     const { reply, archived } = await askViews({
       stage: (world) => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { normalizePrivateKey, readStartEnv } from '../../src/server/start-env.js';
 import { ProxyUnavailable, startWebhookProxy } from '../../src/server/webhook-proxy.js';
 
@@ -49,6 +49,14 @@ describe('readStartEnv', () => {
 });
 
 describe('startWebhookProxy', () => {
+  // The proxy's waits are timers: the tests move a fake clock through them rather than wait.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('tries again after 1, 2, 4 … s up to the cap, and from 1 s again after a connection that dropped', async () => {
     const warnings: string[] = [];
     const waits: number[] = [];
@@ -69,9 +77,12 @@ describe('startWebhookProxy', () => {
         return { close: () => {} };
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every wait until the connection opens, then every wait after it drops until one hangs.
+    await vi.runAllTimersAsync();
+    expect(lost).toBeDefined();
     lost?.('the channel closed');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.runAllTimersAsync();
+    expect(outcomes).toEqual([]);
     proxy.stop();
     for (const warning of warnings) waits.push(Number(/in (\d+) ms/.exec(warning)?.[1]));
     expect(waits).toEqual([1, 2, 4, 4, 1, 2]);
@@ -94,7 +105,9 @@ describe('startWebhookProxy', () => {
         throw new ProxyUnavailable('smee-client is not installed');
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Its refusal said, the proxy holds no timer that would try again.
+    await vi.runAllTimersAsync();
+    expect(vi.getTimerCount()).toBe(0);
     proxy.stop();
     expect({ tries, warnings }).toEqual({
       tries: 1,

@@ -165,6 +165,32 @@ describe('the engine cache', () => {
     ]);
   });
 
+  it('unpacks with the system’s gzip, never one a step put first on PATH (a checkout’s node_modules/.bin)', async () => {
+    const genuine = await packageTarball(GENUINE);
+    const pinned = await pinOf(genuine);
+    const planted = await makeTempDir('baton-planted-bin-');
+    const marker = path.join(await makeTempDir('baton-planted-proof-'), 'ran');
+    const real = spawnSync('sh', ['-c', 'command -v gzip'], { encoding: 'utf8' }).stdout.trim();
+    await writeFile(
+      path.join(planted, 'gzip'),
+      `#!/bin/sh\necho gzip >> ${marker}\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const testPath = process.env.PATH;
+    process.env.PATH = `${planted}:${testPath}`;
+    try {
+      const installed = await installFake({
+        cacheDir: await makeTempDir('baton-engine-cache-'),
+        pinned,
+        registry: registryOf(genuine),
+      });
+      expect(await readFile(installed.binary, 'utf8')).toBe(GENUINE);
+    } finally {
+      process.env.PATH = testPath;
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('refuses a pin whose files are not what its tarball unpacks into, and runs nothing', async () => {
     const genuine = await packageTarball(GENUINE);
     const pinned = await pinOf(genuine);

@@ -1,4 +1,4 @@
-import examples from '@octokit/webhooks-examples';
+import examples from '@octokit/webhooks-examples' with { type: 'json' };
 import nock from 'nock';
 import type { Logger } from 'pino';
 import { Probot } from 'probot';

@@ -9,10 +9,18 @@
  *   and refuses a version published already (403), as the registry does;
  * - `GET /<name>`: the packument, every version published, `dist-tags`, `time`;
  * - `GET` a version's `dist.tarball`: its bytes, which npm checks against
- *   `dist.integrity`.
+ *   `dist.integrity`;
+ * - trusted publishing (https://docs.npmjs.com/trusted-publishers), where a
+ *   trusted publisher is set: `POST /-/npm/v1/oidc/token/exchange/package/<name>`
+ *   with a GitHub Actions ID token (`Authorization: Bearer`, audience
+ *   `npm:<registry host>`) signed by the issuer's keys, whose repository,
+ *   workflow file and environment are the publisher's, answers a token that
+ *   publishes that package alone; npm asks for it before it looks for a token
+ *   of its own.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { closeServer, listenLocally } from './local-server.js';
 
 interface Dist {
@@ -48,6 +56,8 @@ export interface LocalRegistry {
   url: string;
   /** The only token a publish is taken with. */
   token: string;
+  /** Why each trusted-publishing exchange was refused. */
+  refusals: string[];
   /** Every request served: method, path and status. */
   requests: { method: string; path: string; status: number }[];
   packument(name: string): Packument | undefined;
@@ -56,9 +66,29 @@ export interface LocalRegistry {
 
 const TOKEN = 'npm_local-registry-token';
 
+/** A package's trusted publisher on npm: the GitHub workflow whose ID tokens may publish it. */
+export interface TrustedPublisher {
+  /** The ID tokens' issuer (`iss`), whose keys are at `<issuer>/.well-known/jwks`. */
+  issuer: string;
+  /** `owner/name`. */
+  repository: string;
+  /** The workflow's file name, `release.yml`. */
+  workflow: string;
+  /** The GitHub environment its job must name; none where unset. */
+  environment?: string;
+}
+
 /** Starts the registry; the test that starts it closes it. */
-export async function startLocalRegistry(): Promise<LocalRegistry> {
+export async function startLocalRegistry({
+  trusted,
+}: {
+  /** By package name. */
+  trusted?: Record<string, TrustedPublisher>;
+} = {}): Promise<LocalRegistry> {
   const packuments = new Map<string, Packument>();
+  /** Tokens the exchange gave, each for the one package it may publish. */
+  const exchanged = new Map<string, string>();
+  const refusals: string[] = [];
   const tarballs = new Map<string, Buffer>();
   const requests: LocalRegistry['requests'] = [];
   const server = createServer((req, res) => {
@@ -86,8 +116,21 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
       const found = packuments.get(name);
       return found ? reply(200, found) : reply(404, { error: 'Not found' });
     }
+    const exchange = /^\/-\/npm\/v1\/oidc\/token\/exchange\/package\/(.+)$/.exec(path);
+    if (req.method === 'POST' && exchange?.[1]) {
+      const pkg = decodeURIComponent(exchange[1]);
+      const refused = await refuseIdToken(pkg, req.headers.authorization);
+      if (refused) {
+        refusals.push(refused);
+        return reply(401, { message: refused });
+      }
+      const token = `npm_oidc_${randomBytes(12).toString('hex')}`;
+      exchanged.set(token, pkg);
+      return reply(201, { token });
+    }
     if (req.method !== 'PUT') return reply(405, { error: `${req.method} is not served` });
-    if (req.headers.authorization !== `Bearer ${TOKEN}`)
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (bearer !== TOKEN && exchanged.get(bearer) !== name)
       return reply(401, { error: 'You must be logged in to publish packages.' });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -124,10 +167,34 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
     return reply(201, { ok: true, id: name });
   }
 
+  /** Why an exchange is refused, or null: the token is the trusted publisher's, for this registry. */
+  async function refuseIdToken(pkg: string, authorization: string | undefined) {
+    const publisher = trusted?.[pkg];
+    if (!publisher) return `${pkg} has no trusted publisher`;
+    const jwt = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    if (!jwt) return 'no ID token';
+    try {
+      const keys = createRemoteJWKSet(new URL(`${publisher.issuer}/.well-known/jwks`));
+      const { payload } = await jwtVerify(jwt, keys, {
+        issuer: publisher.issuer,
+        audience: `npm:${new URL(base).hostname}`,
+      });
+      if (payload.repository !== publisher.repository) return 'another repository';
+      const workflow = `${publisher.repository}/.github/workflows/${publisher.workflow}@`;
+      if (!String(payload.workflow_ref ?? '').startsWith(workflow)) return 'another workflow';
+      if (publisher.environment !== undefined && payload.environment !== publisher.environment)
+        return `not the environment ${publisher.environment}`;
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
   base = `${await listenLocally(server)}/`;
   return {
     url: base,
     token: TOKEN,
+    refusals,
     requests,
     packument: (name) => packuments.get(name),
     close: () => closeServer(server),

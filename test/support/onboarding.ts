@@ -1,4 +1,4 @@
-import examples from '@octokit/webhooks-examples';
+import examples from '@octokit/webhooks-examples' with { type: 'json' };
 import { afterEach, beforeEach, vi } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimPull } from '../../sim/github/records.js';

@@ -11,12 +11,6 @@ import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../sim/actions/run-step.js';
 
-/**
- * The steps of scripts/release.ts the release workflow runs, in its order
- * (test/release-workflow.test.ts holds the workflow to it; the publish test plays them).
- */
-export const RELEASE_STEPS = ['published', 'tag', 'pack', 'publish'] as const;
-
 /** npm offline, and none of the variables a session, the app or a runner would set. */
 export const OFFLINE = {
   ...Object.fromEntries(

@@ -36,8 +36,11 @@ export interface SessionScript {
   work?: (worker: string, attempt: number) => 'deliver' | 'fail' | 'hold' | 'partial';
   /** How a worker's fix session number `round` (from 1) ends; default: it pushes its fix. */
   fix?: (worker: string, round: number) => 'deliver' | 'fail';
-  /** The verdict of Baton's review number `round` (from 1) of a worker's PR; default approve. */
-  review?: (worker: string, round: number) => 'approve' | 'changes-requested';
+  /**
+   * The verdict of Baton's review number `round` (from 1) of a worker's PR; default approve.
+   * `fail`: the session ends without a review, its jobs red on the pull request's head.
+   */
+  review?: (worker: string, round: number) => 'approve' | 'changes-requested' | 'fail';
   /** CI on a worker PR's head after `pushes` pushes (from 1), in run attempt `attempt`; default success. */
   ci?: (worker: string, pushes: number, attempt: number) => 'success' | 'failure';
   /**
@@ -292,6 +295,12 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       }
       const round = bump(count.reviews, worker);
       const verdict = script.review?.(worker, round) ?? 'approve';
+      if (verdict === 'fail') {
+        // Its jobs are checks on the head it was dispatched on (`checksOn`), red once it ends.
+        gh.beginRun(run.id, ['baton agent', 'baton publish']);
+        gh.finishRun(run.id, 'failure');
+        return;
+      }
       if (pull) {
         gh.addReview({
           pull: pull.number,

@@ -248,7 +248,8 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
         ? 'UNKNOWN'
         : pull.draft
           ? 'DRAFT'
-          : mergeStateStatus(gh, { headSha, baseSha, base: pull.base }),
+          : mergeStateStatus(gh, { headSha, baseSha, pull }),
+    reviewDecision: gh.reviewDecision(pull),
     isDraft: pull.draft === true,
     // `PullRequest.author` and `body` (https://docs.github.com/en/graphql/reference/objects#pullrequest):
     // who opened it, and the body as last edited (`PATCH …/pulls/{n}`, which only the author and
@@ -340,15 +341,16 @@ function finalMergeState(gh: GitHubState, pull: SimPull): string {
   if (pull.state !== 'open') return 'UNKNOWN';
   const headSha = gh.git.resolve(pull.head) ?? '';
   const baseSha = gh.git.resolve(pull.base) ?? '';
-  return mergeStateStatus(gh, { headSha, baseSha, base: pull.base });
+  return mergeStateStatus(gh, { headSha, baseSha, pull });
 }
 
 function mergeStateStatus(
   gh: GitHubState,
-  { headSha, baseSha, base }: { headSha: string; baseSha: string; base: string },
+  { headSha, baseSha, pull }: { headSha: string; baseSha: string; pull: SimPull },
 ): string {
+  const { base } = pull;
   if (gh.git.conflicts(baseSha, headSha).length > 0) return 'DIRTY';
-  if (gh.missingChecks({ base, headSha }).length > 0) return 'BLOCKED';
+  if (gh.missingChecks({ base, headSha }).length > 0 || gh.reviewHold(pull)) return 'BLOCKED';
   if (gh.requireUpToDate && !gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
   return gh.checksPassOn(headSha) ? 'CLEAN' : 'UNSTABLE';
 }

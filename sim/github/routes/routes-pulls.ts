@@ -142,6 +142,9 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       const missing = gh.missingChecks({ base: pull.base, headSha: head });
       if (missing.length > 0)
         return json(405, { message: `Required status check "${missing[0]}" is expected.` });
+      // One that asks for approvals refuses a pull request without them.
+      const held = gh.reviewHold(pull);
+      if (held) return json(405, { message: held });
       const merged = mergePull(gh, pull, gh.botLogin);
       if (pull.base === gh.defaultBranch) closeLinkedIssues(gh, pull, gh.botLogin);
       return json(200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
@@ -335,7 +338,8 @@ function mergeableState(gh: GitHubState, pull: SimPull): string {
   const head = gh.git.resolve(pull.head) ?? '';
   const base = gh.git.resolve(pull.base) ?? '';
   if (gh.git.conflicts(base, head).length > 0) return 'dirty';
-  if (gh.missingChecks({ base: pull.base, headSha: head }).length > 0) return 'blocked';
+  if (gh.missingChecks({ base: pull.base, headSha: head }).length > 0 || gh.reviewHold(pull))
+    return 'blocked';
   if (gh.requireUpToDate && !gh.git.isAncestor(base, head)) return 'behind';
   return gh.checksPassOn(head) ? 'clean' : 'unstable';
 }

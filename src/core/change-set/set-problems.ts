@@ -76,7 +76,7 @@ function repositoryProblems(facts: SetRepository | undefined, name: string): str
     ];
   if (!facts.workflow)
     return [
-      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx baton setup --repo ${name}\`).`,
+      `${name} is not set up for Baton: ${WORKFLOW_PATH} is missing on its default branch. Merge Baton's "Set up Baton" pull request there (or run \`npx @baton-dev/baton setup --repo ${name}\` where the app runs).`,
     ];
   if (facts.config && !facts.config.ok)
     return [

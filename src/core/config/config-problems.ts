@@ -161,9 +161,15 @@ export function problemsOf(
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = keysAt(path.map(String));
+      // No setting near enough: the ones the table takes (the file's own are docs/configuration.md's
+      // long list), so the right one is in front of the reader.
+      const listed =
+        known.length > 0 && path.length > 0
+          ? `; ${renderConfigPath(path)} takes ${known.map((name) => `\`${name}\``).join(', ')}`
+          : ' (check the spelling)';
       return issue.keys.map((key) => ({
         field: renderConfigPath([...path, key]),
-        message: `is not a Baton setting${renderDidYouMean(key, known) || ' (check the spelling)'}`,
+        message: `is not a Baton setting${renderDidYouMean(key, known) || listed}`,
         path: [...path, key],
       }));
     }

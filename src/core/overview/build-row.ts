@@ -29,6 +29,8 @@ export interface WorkerLine {
   repository: string;
   state: WorkerDisplayState;
   note: string | null;
+  /** Approved, and GitHub holds its merge until a person does what it asks. */
+  heldByGitHub?: true;
   engine: string;
   costUsd: number | null;
   run: Link | null;
@@ -189,6 +191,7 @@ function workerLines({ read, home }: { read: BuildRead; home: string }): WorkerL
       repository: repositoryOfId(row.id, row),
       state: row.state,
       note: row.note,
+      ...(row.heldByGitHub ? { heldByGitHub: true as const } : {}),
       engine: row.engine,
       costUsd: row.costUsd,
       run: row.run,

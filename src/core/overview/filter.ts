@@ -29,6 +29,15 @@ export function filterOf(query: { state?: string | null; q?: string | null }): O
   return { state, q };
 }
 
+/**
+ * The state a query asked for that is none of the states (its first 40
+ * characters), for the page to say so; null where it asked for none or a known one.
+ */
+export function unknownStateOf(state: string | null | undefined): string | null {
+  const asked = state?.trim() ?? '';
+  return asked === '' || PHASES.some((phase) => phase === asked) ? null : asked.slice(0, 40);
+}
+
 /** Whether `filter` narrows anything. */
 export function filtering(filter: OverviewFilter): boolean {
   return filter.state !== null || filter.q !== null;
@@ -37,11 +46,12 @@ export function filtering(filter: OverviewFilter): boolean {
 /** The overview with only the builds and change sets `filter` keeps; what waits, the spend and memory stay whole. */
 export function filteredOverview(overview: Overview, filter: OverviewFilter): Overview {
   const total = overview.builds.length + overview.sets.length;
+  const running = overview.builds.filter((row) => row.phase === 'running').length;
   return {
     ...overview,
     builds: overview.builds.filter((row) => keepsBuild(row, filter)),
     sets: overview.sets.filter((set) => keepsSet(set, filter)),
-    filtered: { filter, total },
+    filtered: { filter, total, running, sets: overview.sets.length },
   };
 }
 

@@ -30,10 +30,16 @@ export interface OverviewFilter {
   q: string | null;
 }
 
-/** The overview's list as filtered, and how many builds and sets it held before. */
+/**
+ * The overview's list as filtered, and what it held before: how many builds
+ * and sets, how many builds running, how many change sets (what the page's
+ * figures count, whole as what waits and the spend are).
+ */
 export interface Filtered {
   filter: OverviewFilter;
   total: number;
+  running: number;
+  sets: number;
 }
 
 /** Everything the page, the JSON and `baton status` show of the builds a viewer may see. */

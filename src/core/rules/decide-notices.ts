@@ -1,13 +1,19 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { criteriaOf } from '../plan/contract.js';
 import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView, ValidationView } from '../status/status-view.js';
+import {
+  impossibleNoticeAbout,
+  renderImpossibleNotice,
+} from '../verification/impossible-notice.js';
 import { renderWaitNotice, waitNoticeAbout } from '../verification/wait-notice.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
+import { isMergeHold } from '../workers/merge-hold.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { findRunaways, runawayNotice } from './runaway.js';
 
@@ -322,11 +328,23 @@ function waitNeeds(view: StatusView, workers: WorkerState[]): Need[] {
 function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
   const id = state.worker.id;
   const need = state.assessment?.need;
+  // A session's word that a criterion cannot be met: one notice, in place of a failure's.
+  if (state.impossible && (state.state === 'impossible' || state.state === 'needs-human')) {
+    const noticed = {
+      worker: id,
+      word: state.impossible,
+      criteria: ctx.snapshot.plan.kind === 'valid' ? criteriaOf(ctx.snapshot.plan.plan) : [],
+      pull: state.state === 'needs-human' ? state.pull : null,
+    };
+    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
+  }
   if (state.state === 'needs-human' && need?.kind === 'needs-human' && state.pull) {
     return [
       {
         about: ['needs-human', id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
+        text: isMergeHold(need.reason)
+          ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.`
+          : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
       },
     ];
   }

@@ -2,6 +2,7 @@ import { NEEDS_HUMAN_LABEL } from '../config/labels.js';
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import type { PullInfo, Verdict } from '../snapshot/snapshot.js';
+import { awaitsReviewCheck, isMergeHold } from '../workers/merge-hold.js';
 import type { PullAssessment } from '../workers/pull-state.js';
 import { needsHumanText } from '../workers/worker-note.js';
 import type { WorkerState } from '../workers/worker-state.js';
@@ -39,13 +40,19 @@ function labelActions(
   // Once labelled, people have been told; the comment goes first so a failed post is tried again.
   if (labelled) return [];
   const id = state.worker.id;
+  // GitHub holds an approved one: only what it asks moves it, or a skip.
+  const ways = isMergeHold(need.reason)
+    ? ['- do what GitHub asks on this pull request; Baton merges it then,']
+    : [
+        '- push a fix to this branch; Baton reviews the new head,',
+        `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
+        `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
+      ];
   const body = [
     `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
     '',
     'You can:',
-    '- push a fix to this branch; Baton reviews the new head,',
-    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
-    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`,
+    ...ways,
     `- reply \`/skip ${id}\` to close it and let the build go on without it.`,
   ].join('\n');
   const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
@@ -70,19 +77,6 @@ function reviewCheckActions(pull: PullInfo, assessment: PullAssessment): Action[
   if (current?.verdict === verdict) return [];
   if (!current && !(verdict === 'approve' && awaitsReviewCheck(pull))) return [];
   return [{ kind: 'set-review-check', pull: pull.number, sha: pull.headSha, verdict }];
-}
-
-/**
- * Whether GitHub holds an open PR that Baton's approval on its head might let
- * through: `blocked`, and no approving `baton/review` on the head yet. The
- * reconcile that publishes the check tries the merge at once (`decideMerge`),
- * since no event follows Baton's own check (src/github/reconcile/doors/echoes.ts);
- * a rule that asks for more (a person's review) refuses it, once per head.
- */
-export function awaitsReviewCheck(pull: PullInfo): boolean {
-  if (pull.state !== 'open' || pull.mergeState !== 'blocked') return false;
-  const check = pull.reviewCheck;
-  return !(check && check.sha === pull.headSha && check.verdict === 'approve');
 }
 
 function checkVerdict({ verdict, forced }: PullAssessment): Verdict | null {

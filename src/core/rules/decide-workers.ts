@@ -7,10 +7,9 @@ import type { Action, RuleAction, SessionAsk } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { workRoleOf } from '../plan/contract.js';
 import { compareByPriority, pickDispatches } from '../plan/schedule.js';
-import type { PullInfo } from '../snapshot/snapshot.js';
 import { asksUpToDate } from '../snapshot/up-to-date-rule.js';
+import { mergesNow } from '../workers/merge-hold.js';
 import { isRunning, type WorkerState } from '../workers/worker-state.js';
-import { awaitsReviewCheck } from './decide-review.js';
 
 /** What the rules that order workers read: the context, every worker's state, and each one's chain of dependents. */
 export interface ScheduleInput {
@@ -97,7 +96,8 @@ export function decideMerge({ ctx, workers, chains }: ScheduleInput): Action[] {
     ctx.snapshot.integration,
     workers.flatMap((state) => (state.pull ? [state.pull] : [])),
   );
-  const ready = line.filter((pull) => canMergeNow(ctx, pull));
+  const { requireChecks } = ctx.config.merge;
+  const ready = line.filter((pull) => mergesNow(pull, { requireChecks }));
   if (ready.length > 0) {
     return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
       kind: 'merge-pull',
@@ -111,15 +111,4 @@ export function decideMerge({ ctx, workers, chains }: ScheduleInput): Action[] {
   return behind
     ? [{ kind: 'update-pull-branch', pull: behind.number, expectedHeadSha: behind.headSha }]
     : [];
-}
-
-/**
- * `unstable` means a check that is not required failed; that only matters when
- * checks are required. A PR GitHub holds (`blocked`) is tried once, as the
- * approving `baton/review` check is published, which the rule may wait for.
- */
-function canMergeNow(ctx: DecideContext, pull: PullInfo): boolean {
-  if (pull.mergeState === 'clean') return true;
-  if (awaitsReviewCheck(pull)) return true;
-  return pull.mergeState === 'unstable' && !ctx.config.merge.requireChecks;
 }

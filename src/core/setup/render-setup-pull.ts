@@ -52,9 +52,12 @@ const PURPOSES: Record<string, string> = {
 export function renderSetupPullBody({
   files,
   source,
+  cli = 'npx @baton-dev/baton',
 }: {
   files: readonly SetupFile[];
   source: BatonSource;
+  /** How the CLI is named where the app runs (`cliCommand`): `npx baton` in a checkout of Baton. */
+  cli?: string;
 }): string {
   const changes = files.filter(isSetupChange);
   const customised = files.filter((file) => file.state === 'customised');
@@ -80,7 +83,7 @@ export function renderSetupPullBody({
     '',
     '1. Add the repository secret `ANTHROPIC_API_KEY` (Settings → Secrets and variables → Actions → Secrets). Sessions use it; the Baton app never sees it.',
     files.some((file) => file.path === CONDUCTOR_WORKFLOW_PATH)
-      ? '2. Add the app\'s private key as the repository secret `BATON_APP_PRIVATE_KEY` (`npx baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY`) and its id as the variable `BATON_APP_ID`. The conductor and each publish job mint their tokens from it; anyone who can push a workflow here can read it (Baton\'s docs/security.md, "Server-less mode").'
+      ? `2. Add the app's private key as the repository secret \`BATON_APP_PRIVATE_KEY\` (\`${cli} setup --private-key | gh secret set BATON_APP_PRIVATE_KEY\`, where the app runs) and its id as the variable \`BATON_APP_ID\`. The conductor and each publish job mint their tokens from it; anyone who can push a workflow here can read it (Baton's docs/security.md, "Server-less mode").`
       : "2. Set the repository variable `BATON_APP_URL` (same page → Variables) to the Baton app's public URL: where its webhooks go, without `/api/github/webhooks`. A session's publish job gets its token there.",
     '3. Merge this pull request.',
     '4. Label an issue `orchestrate` (or the label your `.github/baton.yml` sets). Baton answers with a plan.',

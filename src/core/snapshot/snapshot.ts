@@ -335,6 +335,18 @@ export interface PullInfo {
   mergeState: 'clean' | 'behind' | 'dirty' | 'blocked' | 'unstable' | 'unknown';
   reviews: ReviewInfo[];
   checks: ChecksInfo;
+  /**
+   * Baton's own session jobs on its head (a review's, a fix's `baton agent`), which GitHub
+   * counts as checks: `pending` while one runs, `failure` when one that ended did not pass,
+   * else `success`. Absent: none.
+   */
+  ownChecks?: 'pending' | 'failure' | 'success';
+  /**
+   * GitHub's `reviewDecision`, where a rule of its base asks for reviews: `review-required`
+   * until a person with write access approves, `changes-requested` while one's review asks
+   * for changes. Absent: no rule asks for a review.
+   */
+  reviewDecision?: 'approved' | 'changes-requested' | 'review-required';
   labels: string[];
   url: string;
   createdAt: string;

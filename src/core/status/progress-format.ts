@@ -14,6 +14,7 @@ export const STATE_LABELS: Record<WorkerDisplayState, { emoji: string; text: str
   partial: { emoji: '⏸️', text: 'partial' },
   'awaiting-budget': { emoji: '💸', text: 'waits for budget' },
   failed: { emoji: '❌', text: 'failed' },
+  impossible: { emoji: '🚫', text: 'says it cannot be done' },
   merged: { emoji: '✅', text: 'merged' },
   skipped: { emoji: '⏭️', text: 'skipped' },
 };
@@ -29,9 +30,16 @@ export function formatTokens(tokens: number): string {
   return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** `$0.42`: cents are enough for a status. */
+/**
+ * `$0.42`: cents are enough for a status, but never round an amount that is
+ * there to nothing: below half a cent it is said to two significant digits
+ * (`$0.001`, `$0.0049`), below a hundredth of a cent as `<$0.0001`.
+ */
 export function formatUsd(usd: number): string {
-  return `$${usd.toFixed(2)}`;
+  const size = Math.abs(usd);
+  if (size === 0 || size >= 0.005) return `$${usd.toFixed(2)}`;
+  if (size < 0.0001) return usd < 0 ? '-<$0.0001' : '<$0.0001';
+  return `${usd < 0 ? '-' : ''}$${String(Number(size.toPrecision(2)))}`;
 }
 
 /** `2026-03-01T09:30:12Z` → `2026-03-01 09:30 UTC`; anything else as it came. */

@@ -135,6 +135,8 @@ export type WorkerDisplayState =
   /** The budget or the day's cap stopped its session: it runs again once there is money. */
   | 'awaiting-budget'
   | 'failed'
+  /** Its session said a criterion cannot be met: nothing more runs for it until a person answers. */
+  | 'impossible'
   | 'merged'
   | 'skipped';
 
@@ -150,6 +152,8 @@ export interface WorkerRow {
   hint: string | null;
   /** It waits for a person by risk (`verification.autonomy`): news once the build stands for it. */
   waitsByRisk?: true;
+  /** Approved, and GitHub holds its merge until a person does what it asks (src/core/workers/merge-hold.ts). */
+  heldByGitHub?: true;
   /** The worker's latest session run. */
   run: Link | null;
   pull: Link | null;

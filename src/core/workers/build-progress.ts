@@ -9,6 +9,7 @@ import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from '../status/status-view.js';
 import { contractState } from '../verification/contract-state.js';
 import { deriveWorkers } from './derive-workers.js';
+import { isMergeHold } from './merge-hold.js';
 import type { WorkerState } from './worker-state.js';
 
 const COMMAND_TEXT_MAX = 80;
@@ -73,7 +74,11 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
   const { worker, pull } = state;
   // A merged row links its PR, which holds the review and the merge; no run is news any more.
   const run =
-    state.state === 'merged' ? null : state.state === 'failed' ? state.latestWork : state.latestRun;
+    state.state === 'merged'
+      ? null
+      : state.state === 'failed' || state.state === 'impossible'
+        ? state.latestWork
+        : state.latestRun;
   const spent = ctx.ledger.byWorker[worker.id];
   return {
     id: worker.id,
@@ -83,6 +88,7 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     note: state.note,
     hint: hintFor(state),
     ...(state.wait ? { waitsByRisk: true as const } : {}),
+    ...(heldByGitHub(state) ? { heldByGitHub: true as const } : {}),
     run: run ? runLink(run) : null,
     pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
     attempts: state.attempts,
@@ -117,11 +123,20 @@ export function reviewRounds(pull: PullInfo | null): ReviewRound[] {
 function hintFor(state: WorkerState): string | null {
   const id = state.worker.id;
   if (state.state === 'failed') return `/retry ${id}`;
+  if (state.state === 'impossible') return `/retry ${id} <instructions> · /skip ${id} · /replan`;
   if (state.state === 'partial')
     return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
+  // GitHub holds an approved one: what moves it is done on the pull request, or a skip.
+  if (heldByGitHub(state)) return `/skip ${id}`;
   if (state.state === 'needs-human')
     return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
   return null;
+}
+
+/** Whether it needs a person because GitHub holds its approved pull request. */
+function heldByGitHub(state: WorkerState): boolean {
+  const need = state.assessment?.need;
+  return state.state === 'needs-human' && need?.kind === 'needs-human' && isMergeHold(need.reason);
 }
 
 function commandEntry(info: CommandInfo): CommandEntry {

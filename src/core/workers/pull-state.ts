@@ -1,10 +1,12 @@
 import type { DecideContext } from '../context/decide-context.js';
+import { impossibleWordOf } from '../context/impossible-words.js';
 import { moneyLifted, moneyWaitOf } from '../context/money-waits.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
 import { isMoneyLimit, type UsageRecord } from '../records/usage.js';
 import type { SessionTrigger } from '../sessions/session.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
+import { type MergeHold, mergeHold } from './merge-hold.js';
 
 /**
  * A worker's newest session that changes its branch (work or fix), and the usage
@@ -17,12 +19,16 @@ export interface CodingSession {
 
 /** Why a worker PR waits for a person. */
 export type NeedsHumanReason =
+  /** Its fix session said a criterion cannot be met. */
+  | 'impossible'
   | 'fix-rounds'
   | 'fix-failed'
   | 'review-failed'
   | 'conflict'
   | 'checks-failed'
-  | 'continue-failed';
+  | 'continue-failed'
+  /** Approved, and GitHub holds its merge until a person acts (src/core/workers/merge-hold.ts). */
+  | MergeHold;
 
 /** The one next step an open worker PR needs. */
 export type PullNeed =
@@ -35,7 +41,7 @@ export type PullNeed =
   /** `resume`: the same session again, after the budget that stopped that run was raised. */
   | { kind: 'dispatch'; role: 'review' | 'fix'; trigger: SessionTrigger; resume?: number }
   | { kind: 'needs-human'; reason: NeedsHumanReason }
-  /** Approved (or `/merge`d) and green: it may merge when GitHub calls it clean. */
+  /** Approved (or `/merge`d) and green: it merges when GitHub takes it (`mergesNow`). */
   | { kind: 'merge-ready' };
 
 /** An open worker PR as `decide` reads it: its next step, its verdict, and what to re-run. */
@@ -99,7 +105,10 @@ function nextNeed(facts: PullFacts): PullNeed {
     const need = verdictNeed(facts);
     if (need) return need;
   }
-  return checksNeed(facts);
+  const checks = checksNeed(facts);
+  if (checks.kind !== 'merge-ready') return checks;
+  const held = mergeHold(pull, facts.ctx.config.merge);
+  return held ? { kind: 'needs-human', reason: held } : checks;
 }
 
 /** The newest `/retry` given since the PR opened, unless a fix session answered it. */
@@ -168,6 +177,8 @@ function conflictNeed(facts: PullFacts): PullNeed {
 function fixedOrNot(facts: PullFacts, fix: JudgedRun, failed: NeedsHumanReason): PullNeed {
   const settles = fix.settlesInMs;
   if (settles !== null) return { kind: 'wait', state: 'fixing', settlesInMs: settles };
+  // A fix that said a criterion cannot be met is no failure to fix again: a person answers.
+  if (impossibleWordOf(facts.ctx, fix)) return { kind: 'needs-human', reason: 'impossible' };
   return stoppedForMoney(facts, fix) ?? { kind: 'needs-human', reason: failed };
 }
 

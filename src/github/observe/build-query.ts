@@ -177,6 +177,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     headRefName
     headRefOid
     mergeStateStatus
+    reviewDecision
     isDraft
     author { login __typename }
     body
@@ -343,14 +344,13 @@ export interface GraphPull {
   headRefName: string;
   headRefOid: string;
   mergeStateStatus: string;
+  /** APPROVED, CHANGES_REQUESTED or REVIEW_REQUIRED where a rule asks for reviews; null or absent: none. */
+  reviewDecision?: string | null;
   /** Absent from answers of a query without it (a test's); read as not a draft. */
   isDraft?: boolean;
   /** Who opened it: publish opens a worker's as the app. Absent from a test's answer without it. */
   author?: { login: string; __typename: string } | null;
-  /**
-   * Its body as last edited, where publish leaves its evidence marker
-   * (src/core/sessions/evidence.ts). Absent from a test's answer without it.
-   */
+  /** Its body as last edited, with publish's evidence marker (src/core/sessions/evidence.ts); absent from a test's. */
   body?: string;
   /**
    * Who last edited the body (`PullRequest.editor`: "The actor who edited this pull

@@ -76,6 +76,8 @@ async function toPullInfo(
   );
   const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
   const open = state === 'open';
+  const own = open ? ownChecksOf(runs) : null;
+  const decision = open ? reviewDecisionOf(pull.reviewDecision) : null;
   return {
     number: pull.number,
     worker,
@@ -91,6 +93,8 @@ async function toPullInfo(
           statuses: statuses.filter((status) => !isBatonCheck(status.context)),
         })
       : { state: 'none', failedRuns: [] },
+    ...(own ? { ownChecks: own } : {}),
+    ...(decision ? { reviewDecision: decision } : {}),
     labels: pull.labels.nodes.map((label) => label.name),
     url: pull.url,
     createdAt: pull.createdAt,
@@ -120,6 +124,32 @@ function evidenceOf(ctx: RepoContext, pull: GraphPull): { evidence?: Evidence } 
   if (pull.editor && loginOf(pull.editor) !== ctx.botLogin) return {};
   const evidence = parseEvidenceMarker(pull.body);
   return evidence ? { evidence } : {};
+}
+
+/**
+ * Baton's own session jobs on a head (its `baton/review` verdict left out), as
+ * GitHub counts them in the merge state: one running, one that ended red, or
+ * all passed; null where there are none.
+ */
+function ownChecksOf(runs: GraphCheckRun[]): PullInfo['ownChecks'] | null {
+  const own = runs.filter((run) => isBatonCheck(run.name) && run.name !== REVIEW_CHECK_NAME);
+  if (own.length === 0) return null;
+  if (own.some((run) => run.status !== 'COMPLETED')) return 'pending';
+  return own.every((run) => run.conclusion && PASSING.has(run.conclusion)) ? 'success' : 'failure';
+}
+
+/** GitHub's `reviewDecision`, where a rule asks for reviews; null where none does. */
+function reviewDecisionOf(decision: string | null | undefined): PullInfo['reviewDecision'] | null {
+  switch (decision) {
+    case 'APPROVED':
+      return 'approved';
+    case 'CHANGES_REQUESTED':
+      return 'changes-requested';
+    case 'REVIEW_REQUIRED':
+      return 'review-required';
+    default:
+      return null;
+  }
 }
 
 export function mergeStateOf(status: string): PullInfo['mergeState'] {

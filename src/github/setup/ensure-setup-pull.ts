@@ -13,6 +13,7 @@ import {
   updateSetupPullBody,
 } from './setup-pulls.js';
 import { actionPinPattern, fingerprintTemplate, type SetupTemplates } from './setup-templates.js';
+import { cliCommand } from './source-ref.js';
 
 /** A setup pull request, as a status comment links it. */
 export interface SetupPullLink {
@@ -63,7 +64,7 @@ export async function ensureSetupPull(
     askedAgain,
     labelledAt,
   });
-  const body = renderSetupPullBody({ files, source: templates.source });
+  const body = renderSetupPullBody({ files, source: templates.source, cli: cliCommand() });
   const message = commitMessage(templates.source);
   switch (decision) {
     case 'none':

@@ -1,5 +1,6 @@
 import { statusOf } from '../client/types.js';
 import { actionPinPattern } from './setup-templates.js';
+import { cliCommand } from './source-ref.js';
 
 /** The commit a workflow's steps pin Baton's action at (`uses: <source>/action@<sha> # <version>`), if any. */
 export function readPin(workflow: string, sourceRepository: string): string | null {
@@ -59,11 +60,11 @@ export async function warnOnMissingPin({
     log.info(`baton: sessions run ${source.repository}@${source.ref}, which exists`);
   } else if (exists === false) {
     log.warn(
-      `baton: ${source.repository} has no commit ${source.ref} (or is private): every session would fail to fetch Baton's action. Push that commit to ${source.repository}, or set BATON_SOURCE_REF to a commit it has (an app checkout with local commits pins its HEAD); \`npx baton doctor --repo owner/name\` checks it through an installation`,
+      `baton: ${source.repository} has no commit ${source.ref} (or is private): every session would fail to fetch Baton's action. Push that commit to ${source.repository}, or set BATON_SOURCE_REF to a commit it has (an app checkout with local commits pins its HEAD); \`${cliCommand()} doctor --repo owner/name\` checks it through an installation`,
     );
   } else {
     log.warn(
-      `baton: could not ask ${source.repository} whether it has ${source.ref}; \`npx baton doctor --repo owner/name\` checks it`,
+      `baton: could not ask ${source.repository} whether it has ${source.ref}; \`${cliCommand()} doctor --repo owner/name\` checks it`,
     );
   }
 }

@@ -240,6 +240,19 @@ export function readReleaseStamp(root: string, version: unknown): ReleaseRead | 
   }
 }
 
+/**
+ * How a hint names the CLI to the person reading it: \`npx baton\` in a
+ * checkout of Baton (where npx runs the checkout's own bin), and
+ * \`npx @baton-dev/baton\` anywhere else (the installed package, npx's cache,
+ * the action's copy), where \`npx baton\` would run npm's unrelated package
+ * \`baton\`. Told by the package's own folder, not by npm's variables, which
+ * describe the project the person stands in: a checkout has \`.git\` at its
+ * root, and npm never packs one.
+ */
+export function cliCommand(root: string | null = packageRoot()): string {
+  return root && existsSync(join(root, '.git')) ? 'npx baton' : 'npx @baton-dev/baton';
+}
+
 /** The nearest folder above this module with a package.json: the Baton package. */
 export function packageRoot(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -26,18 +26,38 @@ export function overviewDocument({
   overview,
   links = HOSTED_LINKS,
   etag = null,
+  notice,
 }: {
   section: keyof typeof OVERVIEW_VIEWS;
   overview: Overview;
   links?: PageLinks;
   etag?: string | null;
+  /** What the builds' page says of its query (a state that is none). */
+  notice?: string | undefined;
 }): string {
-  const { title, View } = OVERVIEW_VIEWS[section];
+  const { title } = OVERVIEW_VIEWS[section];
   return documentOf(
     <Layout title={title} viewer={overview.viewer} links={links} active={section} etag={etag}>
-      <View overview={overview} links={links} />
+      {section === 'builds' ? (
+        <OverviewView overview={overview} links={links} notice={notice} />
+      ) : (
+        <ViewOf section={section} overview={overview} links={links} />
+      )}
     </Layout>,
   );
+}
+
+function ViewOf({
+  section,
+  overview,
+  links,
+}: {
+  section: Exclude<keyof typeof OVERVIEW_VIEWS, 'builds'>;
+  overview: Overview;
+  links: PageLinks;
+}) {
+  const { View } = OVERVIEW_VIEWS[section];
+  return <View overview={overview} links={links} />;
 }
 
 export function buildDocument({

@@ -1,8 +1,9 @@
 import type { BuildPhase } from '../../core/overview/build-row.js';
+import { formatUsd } from '../../core/status/progress-format.js';
 
-/** `$1.23`, or `–` for none. */
+/** `$1.23` (`$0.001` for what rounds to no cent, as the status says it), or `–` for none. */
 export function usd(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : `$${value.toFixed(2)}`;
+  return value === null || value === undefined ? '–' : formatUsd(value);
 }
 
 /** `42 s`, `3 min`, `1 h 5 min`. */

@@ -7,8 +7,24 @@ import { Burndown } from './charts.js';
 import { ago, phaseText, safeHref, usd } from './format.js';
 import { LinksCell, type PageLinks, TableHead } from './layout.js';
 
-/** The overview: runaways first, then what waits and what was spent in short, then every build and change set. */
-export function OverviewView({ overview, links }: { overview: Overview; links: PageLinks }) {
+/**
+ * The overview: runaways first, then what waits and what was spent in short,
+ * then every build and change set. The figures count everything the viewer
+ * may see, filtered or not; the list under them is what the filter kept.
+ */
+export function OverviewView({
+  overview,
+  links,
+  notice,
+}: {
+  overview: Overview;
+  links: PageLinks;
+  /** What the page says of its query (a state that is none), above the list. */
+  notice?: string | undefined;
+}) {
+  const running =
+    overview.filtered?.running ?? overview.builds.filter((row) => row.phase === 'running').length;
+  const sets = overview.filtered?.sets ?? overview.sets.length;
   return (
     <section id="builds">
       <h1>Builds</h1>
@@ -21,13 +37,13 @@ export function OverviewView({ overview, links }: { overview: Overview; links: P
           <b>{usd(overview.spend.total.costUsd)}</b>spent in all
         </a>
         <div class="card">
-          <b>{String(overview.builds.filter((row) => row.phase === 'running').length)}</b>builds
-          running
+          <b>{String(running)}</b>builds running
         </div>
         <div class="card">
-          <b>{String(overview.sets.length)}</b>change sets
+          <b>{String(sets)}</b>change sets
         </div>
       </div>
+      {notice ? <p class="note">{notice}</p> : null}
       {links.live ? <FilterForm overview={overview} links={links} /> : null}
       {overview.sets.length > 0 ? <h2>Change sets</h2> : null}
       {overview.sets.map((set) => (

@@ -10,6 +10,7 @@ import {
   readEngineSettings,
 } from '../../core/sessions/engines.js';
 import type { SessionRole } from '../../core/sessions/session.js';
+import { formatUsd } from '../../core/status/progress-format.js';
 import type { Engine } from '../../core/vocabulary/engine-names.js';
 import {
   CONFIG_FILE,
@@ -177,7 +178,7 @@ export async function openContext({
     env.BATON_SET_BUDGET_USD === undefined ? null : Number(env.BATON_SET_BUDGET_USD);
   if (setLeftUsd !== null)
     log(
-      `the change set's budget had $${setLeftUsd.toFixed(2)} left when this session was dispatched; it spends no more`,
+      `the change set's budget had ${formatUsd(setLeftUsd)} left when this session was dispatched; it spends no more`,
     );
   const limits = resolveLimits({
     config,

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import type { ViewArchive } from '../../core/change-set/views.js';
 import type { SessionEnv } from '../env.js';
-import {
-  jsonOf,
-  requestIdToken,
-  SESSION_TOKEN_PATH,
-  unreachable,
-} from '../publish/write/token/get-session-token.js';
+import { askApp, requestIdToken } from '../publish/write/token/get-session-token.js';
 
 /**
  * What a views job is given: each view's archive link, and with nothing hosted
@@ -28,6 +23,8 @@ export interface ViewsRequest {
   env: SessionEnv;
   fetch: typeof globalThis.fetch;
   mask: (secret: string) => void;
+  /** The wait before asking the app again after its "try again later" (tests make it short). */
+  waitMs?: number;
 }
 
 /**
@@ -37,26 +34,17 @@ export interface ViewsRequest {
  * src/server). A private repository's link carries a token of its own: each
  * is masked in the log.
  */
-export async function askViews({ env, fetch, mask }: ViewsRequest): Promise<GivenViews> {
+export async function askViews({ env, fetch, mask, waitMs }: ViewsRequest): Promise<GivenViews> {
   const jwt = await requestIdToken({ env, fetch, mask });
   if (!jwt.ok) return jwt;
-  const endpoint = `${jwt.appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
-  let response: Response;
-  try {
-    response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${jwt.value}` },
-    });
-  } catch (error) {
-    return { ok: false, message: unreachable(error, `the app at ${jwt.appUrl}`, 'the runner') };
-  }
-  const body = await jsonOf(response);
-  const answer = Answer.safeParse(body);
-  if (response.status !== 200 || !answer.success) {
-    const reason = (body as { message?: unknown } | null)?.message;
+  const asked = await askApp({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, waitMs });
+  if (!asked.ok) return asked;
+  const answer = Answer.safeParse(asked.body);
+  if (asked.status !== 200 || !answer.success) {
+    const reason = (asked.body as { message?: unknown } | null)?.message;
     return {
       ok: false,
-      message: `The app refused this run its views (${response.status}): ${typeof reason === 'string' ? reason : 'no reason given'}`,
+      message: `The app refused this run its views (${asked.status}): ${typeof reason === 'string' ? reason : 'no reason given'}`,
     };
   }
   for (const view of answer.data.views) maskArchive(view.archive, mask);

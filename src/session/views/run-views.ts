@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import type { ViewArchive, ViewTarget } from '../../core/change-set/views.js';
 import type { SessionEnv } from '../env.js';
-import { programPath, SYSTEM_PATH } from '../programs.js';
+import { programEnv, programPath } from '../programs.js';
 import { revokeSessionToken } from '../publish/write/token/get-session-token.js';
 import { askViews } from './ask-views.js';
 import { mintViews } from './mint-views.js';
@@ -42,15 +42,18 @@ export async function runViews(
     fetch = globalThis.fetch,
     mask = (secret: string) => process.stdout.write(`::add-mask::${secret}\n`),
     log = (line: string) => process.stdout.write(`${line}\n`),
+    waitMs,
   }: {
     fetch?: typeof globalThis.fetch;
     mask?: (secret: string) => void;
     log?: (line: string) => void;
+    /** The wait before asking the app again after its "try again later" (tests make it short). */
+    waitMs?: number;
   } = {},
 ): Promise<number> {
   const given = env.BATON_APP_PRIVATE_KEY
     ? await mintViews({ env, fetch, mask })
-    : await askViews({ env, fetch, mask });
+    : await askViews({ env, fetch, mask, ...(waitMs === undefined ? {} : { waitMs }) });
   if (!given.ok) {
     log(`baton: no views: ${given.message}`);
     return 1;
@@ -118,7 +121,7 @@ async function downloadView({
         '--no-same-owner',
         '--no-same-permissions',
       ],
-      { env: { PATH: SYSTEM_PATH } },
+      { env: programEnv() },
     );
   } finally {
     await rm(work, { recursive: true, force: true });

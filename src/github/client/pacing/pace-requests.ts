@@ -107,7 +107,8 @@ export function paceRulesFrom(env: Record<string, string | undefined>): PaceRule
  */
 export function paceRequests({
   registry,
-  now = Date.now,
+  // Read at each request, not taken once: the app's client is made when its module loads.
+  now = () => Date.now(),
   sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 }: {
   registry: PacerRegistry;

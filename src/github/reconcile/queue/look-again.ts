@@ -18,12 +18,18 @@ export function leaveNextLook(
     outcomes,
     look,
     log,
+    held = true,
   }: {
     key: string;
     /** What the reconcile did; null when it failed as a whole (a read GitHub answered 5xx). */
     outcomes: ActOutcome[] | null;
     look: Look;
     log: Pick<ActLog, 'info'>;
+    /**
+     * Whether the reconcile still surely holds its build (`BuildHold.held`): one whose lease
+     * lapsed read what the replica that took the build over may have moved past.
+     */
+    held?: boolean;
   },
 ): void {
   const retry = failedWriteRetryMs(deps, key, passOf(outcomes));
@@ -42,8 +48,11 @@ export function leaveNextLook(
     ),
     ...failure,
   ];
-  // A reconcile that failed as a whole leaves what the last one awaited, unless it retries sooner.
+  // A reconcile that failed as a whole leaves what the last one awaited, unless it retries sooner;
+  // one whose build another replica took meanwhile brings a look sooner, and never puts off or
+  // forgets the look the other left (a failed write's retry, a session settling: no event follows).
   if (outcomes === null) for (const time of failure) deps.looks?.within(key, time, look);
+  else if (!held) for (const time of times) deps.looks?.within(key, time, look);
   else deps.looks?.set(key, times, look);
   const next = soonest(times);
   if (next) log.info({ inMs: next.ms, awaits: next.why }, 'baton: looks at the build again');

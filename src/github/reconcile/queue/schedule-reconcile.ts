@@ -109,7 +109,14 @@ async function runQueued(queued: Queued): Promise<void> {
     return;
   }
   // One replica reconciles a build at a time; held elsewhere, this one asks again shortly.
-  const hold = await (deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD);
+  // A store that did not answer (Redis timed out) is asked again shortly too: no event may
+  // follow, and the look the store would have kept for the build is the store's.
+  const hold = await Promise.resolve(
+    deps.holdBuild?.(key, { again: () => queued.again() }) ?? HELD,
+  ).catch((error: unknown) => {
+    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    throw error;
+  });
   if (!hold) {
     buildLog.info({}, 'baton: another replica reconciles the build; asking again shortly');
     setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
@@ -173,7 +180,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
     leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
     throw error;
   });
-  afterReconcile(queued, { outcomes, starting, readAt, look });
+  afterReconcile(queued, { outcomes, starting, readAt, look, held: hold.held?.() ?? true });
 }
 
 /**
@@ -195,7 +202,15 @@ function afterReconcile(
     starting,
     readAt,
     look,
-  }: { outcomes: ActOutcome[]; starting: boolean; readAt: number | undefined; look: Look },
+    held,
+  }: {
+    outcomes: ActOutcome[];
+    starting: boolean;
+    readAt: number | undefined;
+    look: Look;
+    /** Whether the reconcile still surely held its build as it ended (`BuildHold.held`). */
+    held: boolean;
+  },
 ): void {
   const { deps, key, buildLog, budget } = queued;
   deps.onReconciled?.(key, outcomes);
@@ -214,7 +229,7 @@ function afterReconcile(
     deps.statusPacer?.trail(`${key} status`, render.retryInMs, () => queueHeldEdit(queued));
   }
   // The build's next look: a session settling, work GitHub is finishing, a failed write.
-  leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+  leaveNextLook(deps, { key, outcomes, look, log: buildLog, held });
   // A first dispatch that waits is woken by the budget when there is room: when builds pay
   // what they owe, or made writes leave the hour (one timer for all the waiting builds).
   // The build's place among those waiting is its most urgent waiting worker's (`chain`).

@@ -96,19 +96,8 @@ export async function checkTree(
   if (!top) return { result: 'missing' };
   const why = unsharedWhy(root, top, owner, true);
   if (why) return { result: 'refused', why };
-  const files: TreeFile[] = [];
-  const read = { bytes: 0 };
-  const stopped = await copyFolder({
-    from: root,
-    to: null,
-    relative: '',
-    files,
-    written: read,
-    limit,
-    owner,
-  });
-  if (stopped) return { result: 'refused', why: stopped };
-  return { result: 'checked', unpacked: { digest: treeDigest(files), bytes: read.bytes } };
+  const read = await readTree(root, limit, owner);
+  return 'why' in read ? { result: 'refused', why: read.why } : { result: 'checked', ...read };
 }
 
 /** Why an entry of a tree checked in place is not the owner's alone, or null. */
@@ -130,18 +119,29 @@ function unsharedWhy(
 
 /** The pin of a tree this process wrote and only it writes (a tarball it unpacked). */
 export async function pinOfTree(root: string): Promise<UnpackedPin> {
+  const read = await readTree(root, Number.POSITIVE_INFINITY);
+  if ('why' in read) throw new Error(`the unpacked engine at ${root}: ${read.why}`);
+  return read.unpacked;
+}
+
+/** Hashes the tree where it is (its entries `owner`'s alone, when given); why it stopped, or its pin. */
+async function readTree(
+  root: string,
+  limit: number,
+  owner?: number,
+): Promise<{ unpacked: UnpackedPin } | { why: string }> {
   const files: TreeFile[] = [];
-  const written = { bytes: 0 };
+  const read = { bytes: 0 };
   const why = await copyFolder({
     from: root,
     to: null,
     relative: '',
     files,
-    written,
-    limit: Number.POSITIVE_INFINITY,
+    written: read,
+    limit,
+    ...(owner === undefined ? {} : { owner }),
   });
-  if (why) throw new Error(`the unpacked engine at ${root}: ${why}`);
-  return { digest: treeDigest(files), bytes: written.bytes };
+  return why ? { why } : { unpacked: { digest: treeDigest(files), bytes: read.bytes } };
 }
 
 interface FolderCopy {

@@ -35,7 +35,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { promisify } from 'node:util';
 import type { CodingEngine } from '../../../core/sessions/engines.js';
-import { programPath } from '../../programs.js';
+import { programEnv, programPath } from '../../programs.js';
 import { type EnginePin, enginePlatform, installName, type PlatformPin } from './engine-pins.js';
 import { engineKit } from './engine-registry.js';
 import { checkTree, copyTree, pinOfTree, type TreeCheck, type UnpackedPin } from './engine-tree.js';
@@ -190,7 +190,7 @@ async function install(
       options: { cacheDir, registry, fetchImpl, log, pinned },
     });
     // The tools user runs it: every folder may be entered, every file read.
-    await run(programPath('chmod'), ['-R', 'u+rwX,go+rX,go-w', '--', root]);
+    await run(programPath('chmod'), ['-R', 'u+rwX,go+rX,go-w', '--', root], { env: programEnv() });
   }
   const binary = path.join(root, platform.binary);
   try {
@@ -247,14 +247,19 @@ async function unpackTarball({
     );
   }
   const downloaded = await ensureTarball(folder, options);
-  await run(programPath('tar'), [
-    '-xzf',
-    path.join(folder, CACHED_TARBALL),
-    '-C',
-    into,
-    '--no-same-owner',
-    '--no-same-permissions',
-  ]);
+  // tar starts gzip by name: with the system's PATH alone, never one a step put first on the job's.
+  await run(
+    programPath('tar'),
+    [
+      '-xzf',
+      path.join(folder, CACHED_TARBALL),
+      '-C',
+      into,
+      '--no-same-owner',
+      '--no-same-permissions',
+    ],
+    { env: programEnv() },
+  );
   // One read of the tree both checks it and stages the copy left for the next session.
   const staged = await stageUnpacked(root, folder, options.log);
   try {

@@ -1,5 +1,6 @@
 import type { Config } from '../../../core/config/config.js';
 import type { SessionLimit } from '../../../core/records/usage.js';
+import { formatUsd } from '../../../core/status/progress-format.js';
 import { totalTokens, type UsageMeter } from './usage-meter.js';
 
 /** What one session may spend before it stops and reports `failed`. */
@@ -169,7 +170,7 @@ export function exceededLimit(
 }
 
 function usdReason(meter: UsageMeter, limits: AgentLimits): string {
-  return `spent $${meter.cost_usd.toFixed(2)}, ${usdLimitText(limits)}`;
+  return `spent ${formatUsd(meter.cost_usd)}, ${usdLimitText(limits)}`;
 }
 
 /**
@@ -183,16 +184,16 @@ export function crossingLimit(
   limits: AgentLimits,
   { worstUsd, heldUsd }: { worstUsd: number; heldUsd: number },
 ): Exceeded {
-  const held = heldUsd > 0 ? ` (and $${heldUsd.toFixed(2)} held for requests under way)` : '';
+  const held = heldUsd > 0 ? ` (and ${formatUsd(heldUsd)} held for requests under way)` : '';
   return {
     limit: limits.usdLimit,
-    reason: `spent $${meter.cost_usd.toFixed(2)}${held}, and its next model request could cost up to $${worstUsd.toFixed(2)}, past ${usdLimitText(limits)}`,
+    reason: `spent ${formatUsd(meter.cost_usd)}${held}, and its next model request could cost up to ${formatUsd(worstUsd)}, past ${usdLimitText(limits)}`,
   };
 }
 
 /** The session's dollar limit in words: which it is, and how much. */
 function usdLimitText(limits: AgentLimits): string {
-  const left = `$${(limits.maxUsd ?? 0).toFixed(2)}`;
+  const left = formatUsd(limits.maxUsd ?? 0);
   switch (limits.usdLimit) {
     case 'budget':
       if (limits.budgetOf === 'set')

@@ -16,6 +16,7 @@ import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { tailOf } from './hand-in/test-run.js';
+import { type CheckProcess, openCheckProcess } from './proof/check-process.js';
 import { neutralEnv } from './proof/neutral-env.js';
 import { type ContractRun, runContractTwice } from './proof/two-runs.js';
 import { failedOutcome, type RoleOutcome } from './role-outcome.js';
@@ -68,8 +69,13 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
   }
   const contract = await readContract(ctx.root, build);
   if (!contract.ok) return failedOutcome(contract.problem);
-  const sandbox = await openRoleSandbox(ctx);
-  if (sandbox instanceof Error) return failedOutcome(sandbox.message);
+  // Baton's setup of the check's process, in a folder the command reads and cannot change.
+  const checks = await openCheckProcess();
+  const sandbox = await openRoleSandbox(ctx, { readOnly: [checks.dir] });
+  if (sandbox instanceof Error) {
+    await checks.close();
+    return failedOutcome(sandbox.message);
+  }
   try {
     // Run on the contract's commit, then in the contract's tree (its commit, the head's work
     // alone brought in), each check judged by the runner's reports.
@@ -77,7 +83,7 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
       build,
       milestone,
       contract: contract.contract,
-      runCommand: (command) => runContract(ctx, sandbox, command),
+      runCommand: (command) => runContract(ctx, sandbox, checks, command),
       workPaths: ctx.config.verification.workPaths,
     });
     if ('problem' in ran) return failedOutcome(ran.problem);
@@ -119,6 +125,7 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
     return result(named.failures);
   } finally {
     await sandbox.close();
+    await checks.close();
   }
 }
 
@@ -181,11 +188,13 @@ async function readContract(
 
 /**
  * Runs the contract's command as the model's commands run (sandbox, time limit), in the
- * contract's tree, with the environment's allowlist (neutral-env.ts).
+ * contract's tree, with the environment's allowlist (neutral-env.ts) and Baton's setup of
+ * the check's process named in it.
  */
 async function runContract(
   ctx: AgentContext,
   sandbox: Sandbox,
+  checks: CheckProcess,
   command: string,
 ): Promise<ContractRun> {
   const timeoutMs = Math.max(
@@ -196,7 +205,9 @@ async function runContract(
   const run = await runBashCommand({
     command,
     sandbox,
-    env: neutralEnv(ctx.toolEnv, { sandbox: sandbox.env, trees: [ctx.root, sandbox.workDir] }),
+    env: checks.env(
+      neutralEnv(ctx.toolEnv, { sandbox: sandbox.env, trees: [ctx.root, sandbox.workDir] }),
+    ),
     timeoutMs,
     maxOutputChars: 20_000,
   });

@@ -19,13 +19,16 @@ const Refusal = z.object({ message: z.string() });
 export const SESSION_TOKEN_PATH = '/api/baton/session-token';
 
 /**
- * How often an exchange is tried while the app answers that GitHub failed it (502, 503, 504):
- * the app takes the attempt's one exchange only once its reads passed, so a try again is
- * answered afresh (src/server/session-token.ts).
+ * How often the job asks the app while it answers "try again later" (502, 503, 504: GitHub
+ * failed its reads or mint, or the issuer's keys could not be fetched): the app takes the
+ * attempt's one exchange only once its reads passed, so a try again is answered afresh
+ * (src/server/session-token.ts).
  */
-const EXCHANGE_TRIES = 3;
+const APP_TRIES = 3;
 /** The wait before the n-th try again is n times this. */
-const EXCHANGE_WAIT_MS = 2_000;
+const APP_WAIT_MS = 2_000;
+/** The app's answers that say to try again later. */
+const TRY_AGAIN_LATER = new Set([502, 503, 504]);
 
 /** What reading this job's OIDC token needs: the runtime's variables, fetch, and the log's mask. */
 interface IdTokenRequest {
@@ -51,25 +54,70 @@ export async function getSessionToken({
   env,
   fetch,
   mask,
-  waitMs = EXCHANGE_WAIT_MS,
+  waitMs,
 }: IdTokenRequest): Promise<SessionToken> {
   const jwt = await requestIdToken({ env, fetch, mask });
   if (!jwt.ok) return jwt;
+  const answer = await askApp({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, waitMs });
+  if (!answer.ok) {
+    return {
+      ok: false,
+      message: `${answer.message}; BATON_APP_URL must be the app's public URL, and the app up`,
+    };
+  }
+  const { status, body, endpoint } = answer;
+  if (status === 200) {
+    const issued = Issued.safeParse(body);
+    if (issued.success) {
+      mask(issued.data.token);
+      return { ok: true, token: issued.data.token, expiresAt: issued.data.expires_at };
+    }
+    return { ok: false, message: `${endpoint} answered 200 without a token.` };
+  }
+  const refusal = Refusal.safeParse(body);
+  const reason = refusal.success ? refusal.data.message : `HTTP ${status}`;
+  return { ok: false, message: `The app refused this run a token (${status}): ${reason}` };
+}
+
+/** What the app's endpoint last answered (its status and JSON body), or that it could not be reached. */
+export type AppAnswer =
+  | { ok: true; status: number; body: unknown; endpoint: string }
+  | { ok: false; message: string };
+
+/**
+ * Trades this job's OIDC token at the app's endpoint, the one call a session
+ * makes to the app (publish's token, a change set's views), tried again while
+ * the app answers "try again later": `APP_TRIES` tries, 2 s and 4 s apart. Any
+ * other answer is the app's word and is not asked again.
+ */
+export async function askApp({
+  appUrl,
+  jwt,
+  fetch,
+  waitMs = APP_WAIT_MS,
+}: {
+  appUrl: string;
+  jwt: string;
+  fetch: typeof globalThis.fetch;
+  waitMs?: number | undefined;
+}): Promise<AppAnswer> {
+  const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
   for (let attempt = 1; ; attempt++) {
-    const token = await exchange({ appUrl: jwt.appUrl, jwt: jwt.value, fetch, mask });
-    if (token.ok) return token;
-    if (!token.retry || attempt >= EXCHANGE_TRIES) return { ok: false, message: token.message };
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${jwt}` },
+      });
+    } catch (error) {
+      return { ok: false, message: unreachable(error, `the app at ${appUrl}`, 'the runner') };
+    }
+    const body = await jsonOf(response);
+    if (!TRY_AGAIN_LATER.has(response.status) || attempt >= APP_TRIES)
+      return { ok: true, status: response.status, body, endpoint };
     await new Promise((resolve) => setTimeout(resolve, waitMs * attempt));
   }
 }
-
-/** An exchange's answer: a refusal says whether the exchange may be tried again. */
-type Exchanged =
-  | Extract<SessionToken, { ok: true }>
-  | { ok: false; message: string; retry?: boolean };
-
-/** GitHub failed the app's reads or mint (its answer says so): the exchange may be tried again. */
-const GITHUB_FAULTS = new Set([502, 503, 504]);
 
 /**
  * This job's OIDC token from the Actions runtime, for the app's endpoint at
@@ -115,48 +163,6 @@ export async function requestIdToken({
   }
   mask(idToken.data.value);
   return { ok: true, value: idToken.data.value, appUrl: env.BATON_APP_URL };
-}
-
-async function exchange({
-  appUrl,
-  jwt,
-  fetch,
-  mask,
-}: {
-  appUrl: string;
-  jwt: string;
-  fetch: typeof globalThis.fetch;
-  mask: (secret: string) => void;
-}): Promise<Exchanged> {
-  const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
-  let response: Response;
-  try {
-    response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${jwt}` },
-    });
-  } catch (error) {
-    return {
-      ok: false,
-      message: `${unreachable(error, `the app at ${appUrl}`, 'the runner')}; BATON_APP_URL must be the app's public URL, and the app up`,
-    };
-  }
-  const body = await jsonOf(response);
-  if (response.status === 200) {
-    const issued = Issued.safeParse(body);
-    if (issued.success) {
-      mask(issued.data.token);
-      return { ok: true, token: issued.data.token, expiresAt: issued.data.expires_at };
-    }
-    return { ok: false, message: `${endpoint} answered 200 without a token.` };
-  }
-  const refusal = Refusal.safeParse(body);
-  const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
-  return {
-    ok: false,
-    message: `The app refused this run a token (${response.status}): ${reason}`,
-    retry: GITHUB_FAULTS.has(response.status),
-  };
 }
 
 /** `cannot reach <host> (DNS: …); check … (the runner's network)`: a request that got no answer at all. */
