@@ -98,6 +98,13 @@ export const ValidationResult = z.strictObject({
     .optional(),
   /** Each check judged by the runner's reports; absent where the exit status alone decided. */
   checks: z.array(CheckRecord).max(500).optional(),
+  /** The contract's commits the session found, newest first (the record's `contract_commits`). */
+  contract_commits: z
+    .array(z.string().regex(/^[0-9a-f]{40}$/))
+    .max(20)
+    .optional(),
+  /** The run whose record's outcomes on the contract's commit were reused (the record's `before_from`). */
+  before_from: z.number().int().positive().optional(),
   /** Why no report judged the checks, where none did (the runner, or a report that did not parse). */
   report: z.string().max(1000).optional(),
 });

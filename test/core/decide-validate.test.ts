@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import type { Plan } from '../../src/core/plan/plan.js';
 import { owesValidation } from '../../src/core/rules/decide-validate.js';
-import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
+import type { BuildSnapshot, PullInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { validationLine } from '../../src/core/status/render-validations.js';
 import type { ValidationView } from '../../src/core/status/status-view.js';
 import { memberChangeSet } from './change-set/set-factories.js';
@@ -12,6 +12,7 @@ import {
   deliveredSnapshot,
   INTEGRATION_SHA,
   make,
+  makeEvidence,
   makeValidation,
   NOW,
   sha,
@@ -388,5 +389,123 @@ describe("a change set's validations: each member's in its repository, every fin
     ],
   ])('%s', (_name, slice, snapshot, owes) => {
     expect(owesValidation(snapshot, slice)).toBe(owes);
+  });
+});
+
+describe("the seal bound to its publish: only a contract worker's merge that Baton's publish pushed may change the contract", () => {
+  /** The contract's pull request, merged as `merge`, its head `head` with publish's evidence for it (unless `evidence` is false). */
+  const contractPull = (merge: string, { evidence = true, head: at = sha('c9') } = {}) =>
+    make.pull({
+      number: 100,
+      worker: 'W0.1',
+      state: 'merged',
+      headSha: at,
+      mergeSha: merge,
+      ...(evidence ? { evidence: makeEvidence([], { head: at }) } : {}),
+    });
+  /** The delivered build's merged pull requests, and `more`. */
+  const pullsWith = (...more: PullInfo[]) => [...deliveredSnapshot().pulls, ...more];
+  const passedAt = (overrides: Parameters<typeof makeValidation>[0]) =>
+    afterValidateRuns([validateRun(2, head)], {
+      pulls: pullsWith(contractPull(sha('c1'))),
+      validations: [makeValidation(overrides)],
+    });
+
+  it.each<[string, BuildSnapshot, boolean]>([
+    [
+      "opens the final PR on a record whose contract is the contract's merge",
+      passedAt({ contract_commits: [sha('c1')] }),
+      true,
+    ],
+    ['opens it on a record from before the binding, which names no commit', passedAt({}), true],
+    [
+      'holds it where a later commit rewrote the seal (a push, not a merge)',
+      passedAt({ contract_commits: [sha('e7'), sha('c1')] }),
+      false,
+    ],
+    [
+      "holds it where the contract's merge is of a head publish did not push",
+      afterValidateRuns([validateRun(2, head)], {
+        pulls: pullsWith(contractPull(sha('c1'), { evidence: false })),
+        validations: [makeValidation({ contract_commits: [sha('c1')] })],
+      }),
+      false,
+    ],
+    [
+      "holds it where the merge is a worker's not given the contract",
+      afterValidateRuns([validateRun(2, head)], {
+        pulls: [
+          make.pull({
+            number: 101,
+            worker: 'W1.1',
+            state: 'merged',
+            mergeSha: sha('c1'),
+            evidence: makeEvidence([]),
+          }),
+          make.pull({ number: 103, worker: 'W2.1', state: 'merged' }),
+        ],
+        validations: [makeValidation({ contract_commits: [sha('c1')] })],
+      }),
+      false,
+    ],
+  ])('%s', (_name, snapshot, opensFinal) => {
+    const actions = decide({ snapshot, config, now: NOW });
+    expect(kinds(actions).includes('open-final-pull')).toBe(opensFinal);
+    expect(dispatched(actions)).toEqual([]);
+  });
+
+  it('shows the breach, calls the people Baton notifies once, and validates the same head no more', () => {
+    const snapshot = passedAt({ contract_commits: [sha('e7'), sha('c1')] });
+    const actions = decide({ snapshot, config, now: NOW });
+    const view = viewOf(actions);
+    const validation = view?.phase === 'running' ? view.progress.validations?.at(-1) : undefined;
+    expect(validation).toMatchObject({ state: 'breach', head });
+    expect(validation?.note).toContain(`commit ${sha('e7').slice(0, 7)} changed the contract`);
+    expect(noticeKeys(actions).filter((key) => key.includes('breach'))).toHaveLength(1);
+    // A new head is validated again.
+    const moved = decide({
+      snapshot: { ...snapshot, integration: { sha: sha('f1'), containsDefault: true } },
+      config,
+      now: NOW,
+    });
+    expect(dispatched(moved)).toEqual([`validate M2 head-${sha('f1')}`]);
+  });
+
+  it('takes the commits a rebase lands below a bound merge, and only with a rebase', () => {
+    const snapshot = passedAt({ contract_commits: [sha('c1'), sha('c0')] });
+    const rebase = make.config({ approval: 'none', merge: { method: 'rebase' } });
+    expect(kinds(decide({ snapshot, config: rebase, now: NOW }))).toContain('open-final-pull');
+    expect(kinds(decide({ snapshot, config, now: NOW }))).not.toContain('open-final-pull');
+  });
+
+  it("believes the reused outcomes on the contract's commit only from a record of Baton's with the same ones", () => {
+    const checks = [
+      { criterion: 'W1.1:1', before: 'failed', after: 'passed', verdict: 'proven' },
+    ] as const;
+    const first = makeValidation({
+      milestone: 1,
+      run_id: 7200,
+      head: sha('e1'),
+      contract_commit: sha('c1'),
+      contract_commits: [sha('c1')],
+      checks: [...checks],
+    });
+    const reusing = {
+      contract_commit: sha('c1'),
+      contract_commits: [sha('c1')],
+      checks: [...checks],
+      before_from: 7200,
+    };
+    const withRecords = (records: ReturnType<typeof makeValidation>[]) =>
+      afterValidateRuns([validateRun(2, head)], {
+        pulls: pullsWith(contractPull(sha('c1'))),
+        validations: records,
+      });
+    const opens = (snapshot: BuildSnapshot) =>
+      kinds(decide({ snapshot, config, now: NOW })).includes('open-final-pull');
+    expect(opens(withRecords([first, makeValidation(reusing)]))).toBe(true);
+    expect(opens(withRecords([makeValidation(reusing)]))).toBe(false);
+    const forged = { ...first, checks: [{ ...checks[0], before: 'passed' as const }] };
+    expect(opens(withRecords([forged, makeValidation(reusing)]))).toBe(false);
   });
 });

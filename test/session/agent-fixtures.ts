@@ -25,7 +25,7 @@ import { closeServer, listenLocally } from '../support/local-server.js';
  * and `runSession`, which plays one session against a scripted model.
  */
 
-const IDENTITY = {
+export const IDENTITY = {
   GIT_AUTHOR_NAME: 'Test',
   GIT_AUTHOR_EMAIL: 'test@example.com',
   GIT_COMMITTER_NAME: 'Test',

@@ -102,6 +102,7 @@ describe('runAgent validate', () => {
       exit_code: 3,
       tail: 'FAIL greets by name: got Hello, undefined\n[exit code 3]',
       failures: [{ check: 'W1.1:1', brief: 'greet() ignores the name it is given.' }],
+      contract_commits: [base],
       report: 'the exit status decides: it runs no test runner Baton knows',
     });
     const prompt = promptOf(requests[0]!);

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { CONTRACT_TEST, CONTRACT_TEST_TEXT, contractOptions } from './publish/contract-fixture.js';
 import { FIX_ENV, fixSession, makeCompletion, workSession } from './publish/fixture.js';
-import { type Harness, PULLS, usePublishHarness } from './publish/harness.js';
+import { usePublishHarness } from './publish/harness.js';
 import { WORKER_COMPLETION } from './publish/worker-paths.js';
 
 const completion = JSON.stringify(makeCompletion());
-
-function lastBody(h: Harness): string {
-  const call = h.github.api.findLast(
-    (each) => each.method !== 'GET' && each.path.startsWith(PULLS),
-  );
-  return (call?.body as { body?: string } | undefined)?.body ?? '';
-}
 
 describe('a contract that names a folder', () => {
   const h = usePublishHarness(contractOptions({ files: ['test'] }));
@@ -28,14 +20,16 @@ describe('a contract that names a folder', () => {
     expect(h.summary()).toContain(`${CONTRACT_TEST} weakens the build's contract: it gains a skip`);
   });
 
-  it('takes a new test file in it, and says the contract changed', async () => {
-    const head = workSession(h.fixture, {
+  it('refuses a new test file in it: the contract is what it published, byte for byte', async () => {
+    workSession(h.fixture, {
       'test/logout.test.ts': "it('signs out', () => {\n  expect(logout()).toBe(true);\n});\n",
       [WORKER_COMPLETION]: completion,
     });
 
-    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
-    expect(parseEvidenceMarker(lastBody(h))).toMatchObject({ head, contract: 'changed' });
+    expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
+    expect(h.summary()).toContain(
+      "test/logout.test.ts changes the contract: it adds a file to the contract's folder",
+    );
   });
 });
 

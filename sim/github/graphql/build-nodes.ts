@@ -236,6 +236,8 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
     state: stateOf(pull),
     merged: pull.mergedAt !== null,
     mergedAt: pull.mergedAt,
+    // `PullRequest.mergeCommit`: the commit the merge made, null until it is merged.
+    mergeCommit: pull.mergeCommitSha ? { oid: pull.mergeCommitSha } : null,
     url: `${gh.htmlUrl}/pull/${pull.number}`,
     createdAt: pull.createdAt,
     updatedAt: pull.createdAt,

@@ -14,6 +14,7 @@ import { Engine } from '../sessions/engines.js';
  */
 export const RISK_CLASSES = [
   'memory',
+  'runs-contract',
   'workflow',
   'ownership',
   'test-aware',
@@ -62,6 +63,16 @@ export const VerificationSettings = z.strictObject({
   securityPaths: z.array(PathGlob).max(50).default([]),
   /** Paths that are public interfaces: their change is the `interface` class. */
   interfacePaths: z.array(PathGlob).max(50).default([]),
+  /**
+   * Paths a milestone's validation brings from the validated head into the
+   * contract's tree, beside the source and document files it brings by itself
+   * (docs/verification.md, "The contract's tree"): data the code reads, say
+   * `src/**\/*.json`. It adds to the allowlist and takes nothing from its
+   * refusals: a test path, a runner's or tool's settings, a package manager's
+   * file, a link or anything in a tool's folder stays the contract's commit's.
+   * A worker's change to a path neither names waits for a person.
+   */
+  workPaths: z.array(PathGlob).max(50).default([]),
   /** A plan's acceptance criteria get a contract of checks before any worker starts. */
   contract: z.boolean().default(true),
   validation: Validation.prefault({}),

@@ -7,6 +7,8 @@
  * (`;`, `&&`, `||`, `|`, `&`, quotes kept whole), never matched as words.
  */
 
+import { commandWorldProblem } from './command-world.js';
+
 /** A command's words between the shell's list and pipe operators, with the operator after each part. */
 export interface Part {
   words: string[];
@@ -118,6 +120,8 @@ export function contractCommandProblem(command: string, files: readonly string[]
   }
   const runners = parts.filter((part) => runnerOf(part.words) !== null);
   if (runners.length === 0) return refuse('runs no test runner');
+  const world = commandWorldProblem(parts, (part) => runners.includes(part));
+  if (world !== null) return refuse(world);
   // After `;` only the last list's status is the command's; a pipeline's status is its last program's.
   const lastList = parts.findLastIndex((part) => part.operator === ';');
   for (const part of runners) {

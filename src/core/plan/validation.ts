@@ -62,7 +62,24 @@ export const ValidationRecord = z.strictObject({
   contract_commit: Sha.optional(),
   /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
   checks: z.array(CheckRecord).max(500).optional(),
+  /**
+   * The commits of the build branch's first parents, from the head, that touched
+   * `contract.json` or `seal.json`, newest first (at most CONTRACT_COMMITS_MAX):
+   * the newest is the one the contract's tree was built from. Each must be the
+   * merge of a pull request whose head Baton's publish pushed for a worker
+   * given the contract; any other is a breach (src/core/verification/seal-binding.ts).
+   */
+  contract_commits: z.array(Sha).max(20).optional(),
+  /**
+   * The run whose record's outcomes on the contract's commit (each check's
+   * `before`) this one reused rather than run the commit again: bound to its
+   * run as this record is, or the reuse is a breach.
+   */
+  before_from: z.number().int().positive().optional(),
 });
+
+/** How many contract commits a record names: past them, the oldest are left out. */
+export const CONTRACT_COMMITS_MAX = 20;
 export type ValidationRecord = z.infer<typeof ValidationRecord>;
 
 export function validationRefPrefix(build: string): string {

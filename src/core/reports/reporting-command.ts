@@ -23,6 +23,8 @@ export interface ReportingInput {
   vitestReporter: string;
   /** The repository's `package.json` scripts, for a command that runs one. */
   scripts: Readonly<Record<string, string>>;
+  /** pytest's settings pinned: the flags added after its report's (`-c`, `--rootdir`, plugins turned off). */
+  pytestFlags?: string;
 }
 
 /** A runner's flags, and whether they may follow its other words (a script's arguments are added at its end). */
@@ -36,7 +38,10 @@ interface Flags {
   notInScript: string | null;
 }
 
-function flagsOf(runner: string, { reportFile, vitestReporter }: ReportingInput): Flags | null {
+function flagsOf(
+  runner: string,
+  { reportFile, vitestReporter, pytestFlags }: ReportingInput,
+): Flags | null {
   const file = shellWord(reportFile);
   switch (runner) {
     case 'vitest':
@@ -49,7 +54,11 @@ function flagsOf(runner: string, { reportFile, vitestReporter }: ReportingInput)
       return { format: 'json', append: `--json --outputFile=${file}`, notInScript: null };
     case 'pytest':
     case 'py.test':
-      return { format: 'junit', append: `--junitxml=${file}`, notInScript: null };
+      return {
+        format: 'junit',
+        append: `--junitxml=${file}${pytestFlags ? ` ${pytestFlags}` : ''}`,
+        notInScript: null,
+      };
     case 'node --test':
       return {
         format: 'tap',

@@ -126,7 +126,10 @@ function reviewGuide(ctx: DecideContext, plan: Plan, workers: WorkerState[]): st
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
-    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips),
+    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips, {
+      binding: ctx.snapshot,
+      method: ctx.config.merge.method,
+    }),
   });
 }
 
@@ -153,8 +156,9 @@ function guideCriteria(ctx: DecideContext, plan: Plan): PlannedCriterion[] {
 function lastPassed(
   records: ValidationRecord[] | undefined,
   skips: Skips,
+  facts: Parameters<typeof settles>[2],
 ): { validated?: ValidationRecord } {
-  const passed = (records ?? []).filter((record) => settles(record, skips));
+  const passed = (records ?? []).filter((record) => settles(record, skips, facts));
   const last = passed.reduce<ValidationRecord | null>(
     (best, record) => (best === null || record.milestone >= best.milestone ? record : best),
     null,

@@ -223,6 +223,14 @@ function validationNeeds(ctx: DecideContext, validations: ValidationView[]): Nee
         },
       ];
     }
+    if (validation.state === 'breach') {
+      return [
+        {
+          about: [...about, 'breach'],
+          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`,
+        },
+      ];
+    }
     if (validation.state === 'session-failed') {
       return [
         {

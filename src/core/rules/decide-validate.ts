@@ -1,3 +1,4 @@
+import type { Config } from '../config/config.js';
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
@@ -8,6 +9,7 @@ import { type ValidationRecord, validationRef } from '../plan/validation.js';
 import { isSessionTrigger, parseTrigger } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { ValidationView } from '../status/status-view.js';
+import { type BindingFacts, sealBreach } from '../verification/seal-binding.js';
 import { milestoneSubject, parseMilestoneSubject } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 
@@ -48,8 +50,10 @@ export function decideValidation(
   const records = ctx.snapshot.validations ?? [];
   const milestones = milestonesOf(plan);
   const skips = ctx.commands.skips;
+  const breach = (record: ValidationRecord) =>
+    sealBreach(record, ctx.snapshot, ctx.config.merge.method);
   const views = milestones.flatMap((k) => {
-    const view = milestoneView(k, records, runs, skips);
+    const view = milestoneView(k, records, runs, { skips, breach });
     return view ? [moneyView(ctx, view, runs)] : [];
   });
   const reached = reachedMilestone(milestones, workers);
@@ -129,7 +133,7 @@ function moneyView(ctx: DecideContext, view: ValidationView, runs: JudgedRun[]):
 export function validationHoldsFinal(ctx: DecideContext, plan: Plan): boolean {
   if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== 'valid') return false;
-  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips);
+  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method);
 }
 
 /** Who skipped which worker (`/skip`), as the commands say. */
@@ -139,9 +143,15 @@ export type Skips = ReadonlyMap<string, { author: string }>;
  * Whether a record settles its milestone: it passed, or a person accepted what it found,
  * every failure being a check not proven whose contract fix they `/skip`ped
  * (docs/verification.md, "Contract fixes"): the build goes on without that proof, and
- * the guide and the status say so.
+ * the guide and the status say so. A record whose contract was not the one Baton's
+ * publish sealed (`facts` given: src/core/verification/seal-binding.ts) settles nothing.
  */
-export function settles(record: ValidationRecord, skips: Skips): boolean {
+export function settles(
+  record: ValidationRecord,
+  skips: Skips,
+  facts?: { binding: BindingFacts; method?: Config['merge']['method'] },
+): boolean {
+  if (facts && sealBreach(record, facts.binding, facts.method) !== null) return false;
   return record.passed || acceptedUnproven(record, skips);
 }
 
@@ -166,7 +176,7 @@ function acceptedUnproven(record: ValidationRecord, skips: Skips): boolean {
  * on its build branch that cannot be read holds nothing, as in a build.
  */
 export function owesValidation(
-  snapshot: Pick<BuildSnapshot, 'contract' | 'validations'>,
+  snapshot: Pick<BuildSnapshot, 'contract'> & BindingFacts,
   slice: Plan,
 ): boolean {
   if (!slice.workers.some((worker) => isContractWorker(worker.id))) return false;
@@ -175,14 +185,15 @@ export function owesValidation(
 }
 
 function lastMilestonePassed(
-  snapshot: Pick<BuildSnapshot, 'validations'>,
+  snapshot: BindingFacts,
   plan: Plan,
   skips: Skips = new Map(),
+  method: Config['merge']['method'] = 'squash',
 ): boolean {
   const last = milestonesOf(plan).at(-1);
   if (last === undefined) return true;
   return (snapshot.validations ?? []).some(
-    (record) => record.milestone === last && settles(record, skips),
+    (record) => record.milestone === last && settles(record, skips, { binding: snapshot, method }),
   );
 }
 
@@ -197,6 +208,7 @@ function needsValidation(view: ValidationView | null, head: string): boolean {
   const stuck =
     view.state === 'session-failed' ||
     view.state === 'awaiting-budget' ||
+    view.state === 'breach' ||
     (view.state === 'failed' &&
       view.failed.some((failure) => failure.worker === null || isContractFixId(failure.worker)));
   return stuck && view.head !== head;
@@ -227,7 +239,7 @@ function milestoneView(
   milestone: number,
   records: ValidationRecord[],
   runs: JudgedRun[],
-  skips: Skips,
+  { skips, breach }: { skips: Skips; breach: (record: ValidationRecord) => string | null },
 ): ValidationView | null {
   const record =
     records
@@ -250,6 +262,17 @@ function milestoneView(
   }
   if (!record) return null;
   const ran = runs.find((candidate) => candidate.id === record.run_id);
+  const broken = breach(record);
+  if (broken !== null) {
+    return {
+      milestone,
+      state: 'breach',
+      note: broken,
+      head: record.head,
+      url: ran?.url ?? null,
+      failed: [],
+    };
+  }
   return {
     milestone,
     state: record.passed ? 'passed' : acceptedUnproven(record, skips) ? 'accepted' : 'failed',

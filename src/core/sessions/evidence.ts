@@ -27,6 +27,11 @@ export const ChangedLines = z.strictObject({
   link: z.string().min(1).max(500).optional(),
   /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/test-aware.ts). */
   testAware: z.literal(true).optional(),
+  /**
+   * The contract's tree takes it from the contract's commit and the allowlist
+   * cannot judge it (src/core/verification/work-paths.ts): it waits for a person.
+   */
+  runsContract: z.literal(true).optional(),
 });
 export type ChangedLines = z.infer<typeof ChangedLines>;
 

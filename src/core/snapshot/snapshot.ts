@@ -352,6 +352,8 @@ export interface PullInfo {
   createdAt: string;
   /** When it was merged (a merged pull request's; absent otherwise, or where not read). */
   mergedAt?: string;
+  /** The commit its merge made on the build branch (GraphQL's `mergeCommit`); absent where not merged or not read. */
+  mergeSha?: string;
   /**
    * The `baton/review` check run already published on this PR, if any: its head
    * and the verdict it carries. Absent or null: none, so `decide` publishes one.

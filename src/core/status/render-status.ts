@@ -244,7 +244,10 @@ export function attentionOf(view: StatusView): string | null {
   if (view.phase !== 'running') return null;
   const { progress } = view;
   const failedValidations = (progress.validations ?? []).filter(
-    (validation) => validation.state === 'failed' || validation.state === 'session-failed',
+    (validation) =>
+      validation.state === 'failed' ||
+      validation.state === 'breach' ||
+      validation.state === 'session-failed',
   );
   return JSON.stringify([
     progress.paused,

@@ -20,6 +20,8 @@ export function validationLine(view: ValidationView): string {
       return `☑️ ${milestone} goes on unproven${at}: ${acceptedText(view.failed)}${run}.`;
     case 'failed':
       return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run}.`;
+    case 'breach':
+      return `🚨 ${milestone}'s validation${at} does not count: ${view.note ?? "the contract it ran is not the one Baton's publish sealed"}${run}. A person decides; the final pull request waits.`;
     case 'session-failed':
       return `⚠️ ${milestone}'s validation session ended without a result${run}: its job summary says why; the next change to the build branch validates it again.`;
     case 'awaiting-budget':

@@ -300,9 +300,19 @@ export interface BuildProgress {
  */
 export interface ValidationView {
   milestone: number;
-  /** `accepted`: every failure a check not proven whose contract fix a person skipped. */
-  state: 'running' | 'passed' | 'accepted' | 'failed' | 'session-failed' | 'awaiting-budget';
-  /** `awaiting-budget`: what the session's wait for money says (src/core/context/money-waits.ts). */
+  /**
+   * `accepted`: every failure a check not proven whose contract fix a person skipped.
+   * `breach`: the contract it ran is not the one Baton's publish sealed (src/core/verification/seal-binding.ts).
+   */
+  state:
+    | 'running'
+    | 'passed'
+    | 'accepted'
+    | 'failed'
+    | 'breach'
+    | 'session-failed'
+    | 'awaiting-budget';
+  /** `awaiting-budget`: what the session's wait for money says (src/core/context/money-waits.ts); `breach`: what broke the seal's binding. */
   note?: string;
   /** The head validated (a record's) or being validated. */
   head: string;

@@ -60,6 +60,7 @@ export interface WorkerRisk {
  */
 const RISK_TABLE = {
   memory: { text: 'changes the lessons every later session reads' },
+  'runs-contract': { text: 'changes what runs the contract' },
   workflow: { text: 'changes a workflow' },
   security: { text: 'changes security-sensitive paths' },
   ownership: { text: 'changes who must review or what a review shows' },
@@ -76,9 +77,11 @@ const RISK_TABLE = {
 /**
  * Classes that wait for a person whatever `verification.autonomy.waitFor` says:
  * a lesson (`.baton/memory/`) is read by every later session, so only a person
- * lets one in (docs/memory.md, "Who approves").
+ * lets one in (docs/memory.md, "Who approves"); a path the contract's tree
+ * takes from the contract's commit that the allowlist cannot judge
+ * (work-paths.ts) is merged unproven, so only a person lets it in.
  */
-export const ALWAYS_WAIT: readonly RiskClass[] = ['memory'];
+export const ALWAYS_WAIT: readonly RiskClass[] = ['memory', 'runs-contract'];
 
 /** The classes that hold a pull request for a person: the settings' and `ALWAYS_WAIT`. */
 export function waitingClasses(settings: Pick<VerificationSettings, 'autonomy'>): Set<RiskClass> {
@@ -236,7 +239,7 @@ export function noRisk(worker: string): WorkerRisk {
 
 /** The classes a file carries by its path (and, for tests, by what happened to it). */
 export function fileClasses(
-  file: Pick<ChangedLines, 'path' | 'status' | 'from' | 'link' | 'testAware'>,
+  file: Pick<ChangedLines, 'path' | 'status' | 'from' | 'link' | 'testAware' | 'runsContract'>,
   settings: Pick<VerificationSettings, 'securityPaths' | 'interfacePaths'>,
 ): RiskClass[] {
   const paths = file.from ? [file.path, file.from] : [file.path];
@@ -245,6 +248,8 @@ export function fileClasses(
   if (file.link !== undefined && isWorkflowTarget(file.link)) found.add('workflow');
   // Code outside the tests that asks whether a test runs can pass its checks and do otherwise in use.
   if (file.testAware && !isTestPath(file.path)) found.add('test-aware');
+  // A path the proof leaves as the contract's commit holds it, which only a person can judge.
+  if (file.runsContract) found.add('runs-contract');
   for (const path of paths) {
     if (isLessonPath(path)) found.add('memory');
     if (isWorkflowPath(path)) found.add('workflow');

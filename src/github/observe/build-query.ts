@@ -170,7 +170,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     number
     state
     merged
-    mergedAt
+    mergedAt mergeCommit { oid }
     url
     createdAt
     updatedAt
@@ -335,8 +335,9 @@ export interface GraphPull {
   number: number;
   state: 'OPEN' | 'CLOSED' | 'MERGED';
   merged: boolean;
-  /** When it was merged; absent from answers of a query without it (a test's). */
+  /** When it was merged, and the commit its merge made; absent from answers of a query without them (a test's). */
   mergedAt?: string | null;
+  mergeCommit?: { oid: string } | null;
   url: string;
   createdAt: string;
   updatedAt: string;

@@ -99,6 +99,7 @@ async function toPullInfo(
     url: pull.url,
     createdAt: pull.createdAt,
     ...(state === 'merged' && pull.mergedAt ? { mergedAt: pull.mergedAt } : {}),
+    ...(state === 'merged' && pull.mergeCommit ? { mergeSha: pull.mergeCommit.oid } : {}),
     reviewCheck: review
       ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) }
       : null,

@@ -15,7 +15,7 @@ import { judgeClaims } from './checks/claims/claim-rules.js';
 import { checkContract } from './checks/contract/check-contract.js';
 import { type Sealed, sealContract } from './checks/contract/seal-commit.js';
 import { readDefaultBranchAllowWorkflowChanges } from './checks/inputs/read-allow-workflow-changes.js';
-import { readGuidePaths } from './checks/inputs/read-guide-paths.js';
+import { readGuidePaths, readWorkPaths } from './checks/inputs/read-guide-paths.js';
 import { readResult } from './checks/inputs/read-result.js';
 import { readDependencyChanges } from './checks/read-dependencies.js';
 import { readDiff } from './checks/read-diff.js';
@@ -237,6 +237,7 @@ async function checkCommits({
     commit: buildCommit,
     changes: verified.changes,
     complete: result.completion?.status === 'complete',
+    workPaths: () => readWorkPaths({ repo, remote: io.remote, token }),
   });
   problems.push(...contract.problems);
   // Submodules and unsafe links, in every commit: what they fetch or reach is not in the diff.
@@ -265,14 +266,14 @@ async function checkCommits({
     problems,
     alreadyPushed: verified.alreadyPushed,
     changes: verified.changes,
-    contract: { guarded: contract.guarded, command: contract.command },
+    contract: { guarded: contract.guarded, command: contract.command, waits: contract.waits },
   };
 }
 
 /** The contract's paths and command, as a worker's check read them; null paths when there is none. */
-type WorkerContract = { guarded: string[] | null; command: string | null };
+type WorkerContract = { guarded: string[] | null; command: string | null; waits: string[] };
 
-const NO_CONTRACT: WorkerContract = { guarded: null, command: null };
+const NO_CONTRACT: WorkerContract = { guarded: null, command: null, waits: [] };
 
 /**
  * A worker's report against its pull request's diff, and the evidence its
@@ -283,7 +284,11 @@ async function verifyWorker(
   contract: WorkerContract,
 ): Promise<WorkerVerification | null> {
   if (!result.completion || !result.base || !result.head || !hasCommits(result)) return null;
-  const diff = await readDiff({ repo, base: result.base });
+  // A path the contract's tree keeps out that the allowlist cannot judge waits for a person.
+  const waits = new Set(contract.waits);
+  const diff = (await readDiff({ repo, base: result.base })).map((file) =>
+    waits.has(file.path) ? { ...file, runsContract: true as const } : file,
+  );
   const paths = new Set(diff.flatMap((file) => (file.from ? [file.path, file.from] : [file.path])));
   const claims = judgeClaims(result.completion, {
     paths,

@@ -18,7 +18,6 @@ import { createSubmitTool } from '../tools/submit-tool.js';
 import { tailOf } from './hand-in/test-run.js';
 import { type CheckProcess, openCheckProcess } from './proof/check-process.js';
 import { neutralEnv } from './proof/neutral-env.js';
-import { restoreSeal } from './proof/restore-seal.js';
 import { type ContractRun, runContractTwice } from './proof/two-runs.js';
 import { failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { openRoleSandbox } from './role-sandbox.js';
@@ -78,21 +77,17 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
     return failedOutcome(sandbox.message);
   }
   try {
-    // What runs the checks is the contract's as it was sealed, whatever the head holds.
-    const sealed = await restoreSeal(ctx, sandbox);
-    if (!sealed.ok) return failedOutcome(sealed.problem);
-    // Run on the contract's commit, then on the head, each check judged by the runner's reports;
-    // the move there and back undoes the seal, which goes back over the head before it runs.
-    const { run, judged, report } = await runContractTwice(ctx, sandbox, {
+    // Run on the contract's commit, then in the contract's tree (its commit, the head's work
+    // alone brought in), each check judged by the runner's reports.
+    const ran = await runContractTwice(ctx, sandbox, {
       build,
       milestone,
       contract: contract.contract,
       runCommand: (command) => runContract(ctx, sandbox, checks, command),
-      reseal: async () => {
-        const again = await restoreSeal(ctx, sandbox);
-        if (!again.ok) throw new Error(again.problem);
-      },
+      workPaths: ctx.config.verification.workPaths,
     });
+    if ('problem' in ran) return failedOutcome(ran.problem);
+    const { run, judged, report, tree } = ran;
     const result = (failures: ValidationResult['failures']): RoleOutcome => ({
       status: 'complete',
       reason: null,
@@ -106,6 +101,8 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
         failures,
         ...(judged?.checks ? { checks: judged.checks } : {}),
         ...(judged?.contract_commit ? { contract_commit: judged.contract_commit } : {}),
+        ...(judged?.before_from ? { before_from: judged.before_from } : {}),
+        contract_commits: tree.contractCommits,
         ...(report ? { report } : {}),
       },
     });
@@ -190,9 +187,9 @@ async function readContract(
 }
 
 /**
- * Runs the contract's command as the model's commands run (sandbox, scrubbed environment, time limit),
- * over the restored seal, with the package manager's and Node's options neutralised and Baton's
- * setup of the check's process named in their place.
+ * Runs the contract's command as the model's commands run (sandbox, time limit), in the
+ * contract's tree, with the environment's allowlist (neutral-env.ts) and Baton's setup of
+ * the check's process named in it.
  */
 async function runContract(
   ctx: AgentContext,
@@ -208,7 +205,9 @@ async function runContract(
   const run = await runBashCommand({
     command,
     sandbox,
-    env: checks.env(neutralEnv({ ...ctx.toolEnv, ...sandbox.env })),
+    env: checks.env(
+      neutralEnv(ctx.toolEnv, { sandbox: sandbox.env, trees: [ctx.root, sandbox.workDir] }),
+    ),
     timeoutMs,
     maxOutputChars: 20_000,
   });

@@ -124,6 +124,8 @@ export async function publishValidation({
     failed: fixes.fixed,
     ...(validation.contract_commit ? { contract_commit: validation.contract_commit } : {}),
     ...(validation.checks ? { checks: validation.checks } : {}),
+    ...(validation.contract_commits ? { contract_commits: validation.contract_commits } : {}),
+    ...(validation.before_from ? { before_from: validation.before_from } : {}),
   };
   const problem = await pushRecordRef({ ...access, ref, message: renderValidationMessage(record) });
   if (problem !== null)

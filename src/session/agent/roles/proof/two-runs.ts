@@ -2,12 +2,15 @@
  * The contract's command run twice, each run writing its runner's report
  * (docs/verification.md, "Fails before, passes after"): on the contract's
  * commit (the first-parent commit of the build branch that brought
- * `contract.json`: its checks before any work), then on the head validated, in
- * the same sandbox, whose copy of the checkout is moved there and back. Each check is
- * judged from the two reports (src/core/verification/check-proof.ts); the
- * failures are per check, not the exit status. A command whose runner cannot
- * be made to report, or a red run without a report, is left to the exit status
- * and the model, as before, and says why.
+ * `contract.json`: its checks before any work), then on the contract's tree
+ * for the validated head (contract-tree.ts: the contract's commit with the
+ * work alone brought in), in the same sandbox, whose copy of the checkout is
+ * moved there and back. The run on the contract's commit is made once per
+ * contract: a later validation reuses its outcomes from the record of the run
+ * that made it (reuse-before.ts). Each check is judged from the two reports
+ * (src/core/verification/check-proof.ts); the failures are per check, not the
+ * exit status. A command whose runner cannot be made to report, or a red run
+ * without a report, is left to the exit status and the model, and says why.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +18,7 @@ import type { Contract } from '../../../../core/plan/contract.js';
 import { contractPath, criteriaOf } from '../../../../core/plan/contract.js';
 import { type DueAt, dueOnBranch } from '../../../../core/plan/due-criteria.js';
 import { Plan } from '../../../../core/plan/plan.js';
-import type { RunnerReport } from '../../../../core/reports/check-outcome.js';
+import type { ReportedCheck, RunnerReport } from '../../../../core/reports/check-outcome.js';
 import { reportingCommand, shellWord } from '../../../../core/reports/reporting-command.js';
 import { judgeChecks } from '../../../../core/verification/check-proof.js';
 import { completionsDir, planPath, reportedWorkersIn } from '../../../../core/vocabulary/ids.js';
@@ -24,7 +27,6 @@ import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../../result.
 import type { AgentContext } from '../../agent-context.js';
 import { gitRaw } from '../../git/git.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import { runBashCommand } from '../../tools/bash-tool.js';
 import {
   failuresFromProofs,
   readRunReport,
@@ -32,7 +34,15 @@ import {
   reportFiles,
   reportPaths,
 } from './check-outcomes.js';
-import { checkoutGit, contractCommit as newestContractCommit } from './contract-commit.js';
+import {
+  type ContractTree,
+  contractCommitsOf,
+  enterContractTree,
+  leaveContractTree,
+} from './contract-tree.js';
+import { pytestPin } from './pytest-pin.js';
+import { type ReusedBefore, reusedBefore } from './reuse-before.js';
+import { checkoutIn, gitInSandbox } from './sandbox-git.js';
 
 /** What the contract's command did, as the session's code ran it. */
 export interface ContractRun {
@@ -43,23 +53,27 @@ export interface ContractRun {
 /** The run on the head, and what the reports judged of each check (null: they judged nothing). */
 export interface TwoRuns {
   run: ContractRun;
-  judged: Pick<ValidationResult, 'failures' | 'checks' | 'contract_commit'> | null;
+  judged: Pick<ValidationResult, 'failures' | 'checks' | 'contract_commit' | 'before_from'> | null;
   /** Why the reports judged nothing, where they did not. */
   report: string | null;
+  /** The contract's tree the head's run ran in. */
+  tree: ContractTree;
 }
 
 /** How the role runs a command in its sandbox (validate-role.ts's `runContract`). */
 export type RunCommand = (command: string) => Promise<ContractRun>;
 
 /**
- * Runs the contract's command on the contract's commit, then on the head, each
- * writing its report, and judges each check; where no report can judge them,
- * the head's run alone, as the command is. The contract's commit runs first,
- * before any code of the work has run in the sandbox: what the work's code
- * leaves in the checkout when it runs (an untracked runner setting, a file a
- * check looks for) could otherwise rig that run so that a check that passed
- * before the work reads as failing then, and so as proven. `reseal` puts the
- * seal back over the head before it runs (the move there and back undid it).
+ * Runs the contract's command on the contract's commit (or takes its outcomes
+ * from the record of the run that did), then in the contract's tree for the
+ * head, each writing its report, and judges each check; where no report can
+ * judge them, the tree's run alone, as the command is. The contract's commit
+ * runs first, before any code of the work has run in the sandbox: what the
+ * work's code leaves in the checkout when it runs (an untracked runner setting,
+ * a file a check looks for) could otherwise rig that run so that a check that
+ * passed before the work reads as failing then, and so as proven. A problem
+ * where the contract's tree cannot be built (the runner's world is not the
+ * contract's): nothing is judged.
  */
 export async function runContractTwice(
   ctx: AgentContext,
@@ -69,38 +83,65 @@ export async function runContractTwice(
     milestone,
     contract,
     runCommand,
-    reseal,
+    workPaths,
   }: {
     build: string;
     milestone: number;
     contract: Contract;
     runCommand: RunCommand;
-    reseal: () => Promise<void>;
+    /** `verification.workPaths`: what else the contract's tree brings from the head. */
+    workPaths: readonly string[];
   },
-): Promise<TwoRuns> {
-  const scripts = await packageScripts(sandbox.workDir);
+): Promise<TwoRuns | { problem: string }> {
+  const sealedAt = (await contractCommitsOf(ctx, build))[0] ?? null;
   const paths = reportPaths(sandbox.workDir, 'after');
   const planned = reportingCommand({
     command: contract.command,
     reportFile: paths.report,
     vitestReporter: paths.vitestReporter,
-    scripts,
+    scripts: sealedAt === null ? {} : await scriptsAt(ctx, sealedAt),
   });
+  const inTree = async <T>(run: (tree: ContractTree) => Promise<T>) => {
+    const entered = await enterContractTree(ctx, sandbox, { build, contract, workPaths });
+    if (!entered.ok) return { problem: entered.problem };
+    try {
+      return { value: await run(entered.tree), tree: entered.tree };
+    } finally {
+      await leaveContractTree(ctx, sandbox);
+    }
+  };
   if (planned.kind === 'exit-status') {
     const report = `the exit status decides: ${planned.why}`;
     ctx.log(`no runner's report for the contract's command (${planned.why}): ${report}`);
-    return { run: await runCommand(contract.command), judged: null, report };
+    const ran = await inTree(() => runCommand(contract.command));
+    if ('problem' in ran) return { problem: ran.problem };
+    return { run: ran.value, judged: null, report, tree: ran.tree };
   }
   const contractCommit = await contractCommitOf(ctx, build);
-  const beforeReport =
+  const reused =
+    contractCommit === null || sealedAt === null
+      ? null
+      : await reusedBefore(ctx, { build, contractCommit, sealedAt, checks: contract.checks });
+  const beforeReport: RunnerReport =
     contractCommit === null
-      ? ({ ok: false, reason: "the contract's commit is not in the checkout's history" } as const)
-      : await runBefore(ctx, sandbox, { contract, contractCommit, runCommand });
-  if (contractCommit !== null) await reseal();
+      ? { ok: false, reason: "the contract's commit is not in the checkout's history" }
+      : reused !== null
+        ? reusedReport(contract, reused)
+        : await runBefore(ctx, sandbox, { contract, contractCommit, runCommand });
   // Written only now, at the paths the command names: nothing the first run left there stays.
-  const after = await reportFiles(sandbox.workDir, 'after');
-  const run = await runCommand(planned.command);
-  const afterReport = await readRunReport(after.report, planned.format);
+  const ran = await inTree(async () => {
+    const { files: after, planned: command } = await reportingHere(sandbox, contract, 'after');
+    const run = await runCommand(command.command);
+    const format = command.kind === 'report' ? command.format : null;
+    const report: RunnerReport =
+      format === null
+        ? { ok: false, reason: command.kind === 'exit-status' ? command.why : '' }
+        : await readRunReport(after.report, format);
+    return { run, report };
+  });
+  if ('problem' in ran) return { problem: ran.problem };
+  const { run, report: afterReport } = ran.value;
+  const tree = ran.tree;
   if (!afterReport.ok) {
     ctx.log(`no report on the head: ${afterReport.reason}`);
     // A green exit with no report proves nothing of any check.
@@ -116,9 +157,10 @@ export async function runContractTwice(
           ],
         },
         report: afterReport.reason,
+        tree,
       };
     }
-    return { run, judged: null, report: afterReport.reason };
+    return { run, judged: null, report: afterReport.reason, tree };
   }
   if (!beforeReport.ok) ctx.log(`no report on the contract's commit: ${beforeReport.reason}`);
   const { guards, due } = await planOf(ctx, build, milestone);
@@ -140,15 +182,28 @@ export async function runContractTwice(
       failures,
       checks: recordedChecks(proofs),
       ...(contractCommit ? { contract_commit: contractCommit } : {}),
+      ...(reused ? { before_from: reused.runId } : {}),
     },
     report: beforeReport.ok ? null : `no report on the contract's commit: ${beforeReport.reason}`,
+    tree,
   };
 }
 
+/** The reused outcomes as the report they came from: each check by its name, a missing one left out. */
+function reusedReport(contract: Contract, reused: ReusedBefore): RunnerReport {
+  const checks: ReportedCheck[] = contract.checks.flatMap((check, index) => {
+    const outcome = reused.before[index];
+    return outcome === undefined || outcome === 'missing'
+      ? []
+      : [{ name: check.name, file: check.file, outcome }];
+  });
+  return { ok: true, format: 'json', checks };
+}
+
 /**
- * The run on the contract's commit: the sandbox's checkout moved there, the
- * command run with its report, and the checkout moved back to the head,
- * whatever the run did (it must be there for the model, where one is asked).
+ * The run on the contract's commit: the sandbox's checkout moved there and the
+ * command run with its report. The checkout is left there: the contract's tree
+ * is built from another commit next, or the role moves it back to the head.
  */
 async function runBefore(
   ctx: AgentContext,
@@ -167,18 +222,14 @@ async function runBefore(
   if (moved !== null) return { ok: false, reason: `the checkout could not move there: ${moved}` };
   const rewritten = await rewrittenChecksIn(ctx, sandbox, { contract, contractCommit });
   if (rewritten !== null) {
-    await checkoutIn(ctx, sandbox, ctx.base);
     return { ok: false, reason: `the contract's checks could not be put there: ${rewritten}` };
   }
-  const report = await reportAt(ctx, sandbox, { contract, contractCommit, runCommand }).catch(
+  return reportAt(ctx, sandbox, { contract, contractCommit, runCommand }).catch(
     (error: unknown): RunnerReport => ({
       ok: false,
       reason: error instanceof Error ? error.message : String(error),
     }),
   );
-  const back = await checkoutIn(ctx, sandbox, ctx.base);
-  if (back !== null) throw new Error(`the checkout could not move back to ${ctx.base}: ${back}`);
-  return report;
 }
 
 /** The command run with its report where the checkout stands (the contract's commit), with the scripts that tree holds. */
@@ -191,13 +242,7 @@ async function reportAt(
     runCommand,
   }: { contract: Contract; contractCommit: string; runCommand: RunCommand },
 ): Promise<RunnerReport> {
-  const before = await reportFiles(sandbox.workDir, 'before');
-  const planned = reportingCommand({
-    command: contract.command,
-    reportFile: before.report,
-    vitestReporter: before.vitestReporter,
-    scripts: await packageScripts(sandbox.workDir),
-  });
+  const { files: before, planned } = await reportingHere(sandbox, contract, 'before');
   if (planned.kind === 'exit-status') return { ok: false, reason: planned.why };
   ctx.log(`running the contract's command on the contract's commit ${contractCommit.slice(0, 7)}`);
   await runCommand(planned.command);
@@ -216,7 +261,7 @@ async function rewrittenChecksIn(
   sandbox: Sandbox,
   { contract, contractCommit }: { contract: Contract; contractCommit: string },
 ): Promise<string | null> {
-  const newest = await newestContractCommit(checkoutGit(ctx), ctx.env.BATON_BUILD, ctx.base);
+  const newest = (await contractCommitsOf(ctx, ctx.env.BATON_BUILD))[0] ?? null;
   if (newest === null || newest === contractCommit) return null;
   ctx.log(
     `the contract was published again at ${newest.slice(0, 7)}: its checks run on the contract's first commit`,
@@ -228,30 +273,31 @@ async function rewrittenChecksIn(
   );
 }
 
-/** Moves the sandbox's checkout to `commit`, leaving untracked files (installed packages) be; null when it did. */
-async function checkoutIn(
-  ctx: AgentContext,
-  sandbox: Sandbox,
-  commit: string,
-): Promise<string | null> {
-  // No `git clean`: without a sandbox the copy is the checkout itself, whose untracked files are not Baton's to remove.
-  return gitInSandbox(ctx, sandbox, `checkout --quiet --force --detach ${commit}`);
+/**
+ * The report's files for run `which`, made afresh, and the command that writes
+ * them where the copy stands: with the scripts that tree holds, pytest pinned
+ * to its settings.
+ */
+async function reportingHere(sandbox: Sandbox, contract: Contract, which: 'before' | 'after') {
+  const files = await reportFiles(sandbox.workDir, which);
+  const planned = reportingCommand({
+    command: contract.command,
+    reportFile: files.report,
+    vitestReporter: files.vitestReporter,
+    scripts: await packageScripts(sandbox.workDir),
+    pytestFlags: await pytestPin(sandbox.workDir),
+  });
+  return { files, planned };
 }
 
-/** Git run in the sandbox's copy of the checkout (`args` as shell words); null when it succeeded, else what it said. */
-async function gitInSandbox(
-  ctx: AgentContext,
-  sandbox: Sandbox,
-  args: string,
-): Promise<string | null> {
-  const run = await runBashCommand({
-    command: `git -c safe.directory='*' ${args}`,
-    sandbox,
-    env: { ...ctx.toolEnv, ...sandbox.env },
-    timeoutMs: 120_000,
-    maxOutputChars: 2_000,
-  });
-  return run.exitCode === 0 && !run.timedOut ? null : run.output.trim() || 'git failed';
+/** The scripts of `package.json` at a commit of the checkout's history; none without one. */
+async function scriptsAt(ctx: AgentContext, commit: string): Promise<Record<string, string>> {
+  const text = await gitRaw({ root: ctx.root, env: ctx.toolEnv }, [
+    'cat-file',
+    'blob',
+    `${commit}:package.json`,
+  ]).catch(() => null);
+  return readScripts(text);
 }
 
 /** The first-parent commit of the build branch that brought `contract.json`, from the checkout's history. */

@@ -21,6 +21,7 @@ import type { ChangedFile } from '../check-changes.js';
 import { parseJson, readAt } from '../inputs/read-worker-title.js';
 import { FILE_MAX_BYTES } from '../size-limits.js';
 import { HEAD_REF } from '../verify-commits.js';
+import { checkWorkPaths } from './check-work-paths.js';
 import {
   type ContractBreach,
   describeBreach,
@@ -46,9 +47,11 @@ export interface ContractCheck {
   /** The command that runs the contract's checks; null when there is none to read. */
   command: string | null;
   problems: string[];
+  /** Paths the contract's tree keeps out that the allowlist cannot judge: they wait for a person. */
+  waits: string[];
 }
 
-const NO_CONTRACT: ContractCheck = { guarded: null, command: null, problems: [] };
+const NO_CONTRACT: ContractCheck = { guarded: null, command: null, problems: [], waits: [] };
 const PACKAGE_JSON = 'package.json';
 const WORKFLOWS = '.github/workflows/';
 
@@ -67,6 +70,7 @@ export async function checkContract({
   commit,
   changes,
   complete = false,
+  workPaths = async () => [],
 }: {
   repo: ScratchRepo;
   build: string;
@@ -78,6 +82,8 @@ export async function checkContract({
   changes: readonly ChangedFile[];
   /** The session hands in its work complete: its own criteria's checks must be plain ones by now. */
   complete?: boolean;
+  /** `verification.workPaths` of the default branch's `.github/baton.yml` (what else is work), read where a contract needs it. */
+  workPaths?: () => Promise<readonly string[]>;
 }): Promise<ContractCheck> {
   const record = contractPath(build);
   const handedText = changes.some((change) => change.path === record)
@@ -99,6 +105,7 @@ export async function checkContract({
     return {
       guarded: [record],
       command: null,
+      waits: [],
       problems: mayChange
         ? handedProblems
         : [
@@ -109,17 +116,35 @@ export async function checkContract({
   }
   const guarded = [...contract.data.files, record];
   const command = contract.data.command;
-  if (mayChange) return { guarded, command, problems: handedProblems };
+  if (mayChange) return { guarded, command, problems: handedProblems, waits: [] };
   // The seal first: a path it holds is refused by the list; the word rules judge the rest.
   const sealed = await checkSeal({ repo, commit, build, changes });
   const breaches = (await findBreaches({ repo, commit, contract: contract.data, changes })).filter(
     (breach) => !sealed.paths.has(breach.file),
   );
   const marked = complete ? await ownChecksMarked(repo, contract.data, worker) : [];
+  // What the contract's tree takes from the head: the work alone (check-work-paths.ts).
+  const paths = await checkWorkPaths({
+    repo,
+    commit,
+    build,
+    worker,
+    contract: contract.data,
+    changes,
+    workPaths: await workPaths(),
+    judged: new Set([...sealed.paths, ...breaches.map((breach) => breach.file)]),
+  });
   return {
     guarded,
     command,
-    problems: [...sealed.problems, ...breaches.map(describeBreach), ...marked, ...handedProblems],
+    problems: [
+      ...sealed.problems,
+      ...breaches.map(describeBreach),
+      ...paths.problems,
+      ...marked,
+      ...handedProblems,
+    ],
+    waits: paths.waits,
   };
 }
 

@@ -10,7 +10,7 @@
  */
 
 /** A test call's opening: its name and chain (`it.concurrent.fails`), then `(`. */
-const CALL = /\b(?:it|test|describe|suite|context)((?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/g;
+export const CALL = /\b(?:it|test|describe|suite|context)((?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/g;
 
 /** Modifiers that keep a check from failing: an expected failure, a skip, left to do. */
 const MARKING = /\.(?:fails|failing|skip|skipIf|todo)\b/;
@@ -71,7 +71,7 @@ function count(text: string, pattern: RegExp): number {
 }
 
 /** Past whitespace and comments. */
-function skipTrivia(text: string, from: number): number {
+export function skipTrivia(text: string, from: number): number {
   let at = from;
   for (;;) {
     while (at < text.length && /\s/.test(text[at] ?? '')) at++;
@@ -88,7 +88,7 @@ function skipTrivia(text: string, from: number): number {
 }
 
 /** A string literal at `at` (quotes of any kind), its value and where it ends; null when none is there. */
-function readString(text: string, at: number): { value: string; end: number } | null {
+export function readString(text: string, at: number): { value: string; end: number } | null {
   const quote = text[at];
   if (quote !== "'" && quote !== '"' && quote !== '`') return null;
   let value = '';
@@ -106,7 +106,7 @@ function readString(text: string, at: number): { value: string; end: number } | 
 }
 
 /** The object literal opening at `at`, to its matching brace (strings' braces not told apart: a bound, not a parser). */
-function objectAt(text: string, at: number): string {
+export function objectAt(text: string, at: number): string {
   let depth = 0;
   for (let index = at; index < text.length; index++) {
     if (text[index] === '{') depth++;

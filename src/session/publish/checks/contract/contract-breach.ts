@@ -133,11 +133,7 @@ export function stillMarkedToFail({
 }): boolean {
   const language = languageOf(path);
   if (language === null || language.expectFail.length === 0) return false;
-  const leaf =
-    name
-      .split(/\s+[›>]\s+|::|\s+\/\s+/)
-      .at(-1)
-      ?.trim() ?? '';
+  const leaf = checkLeaf(name);
   if (leaf === '') return false;
   // The call or the decorators that declare it, across lines and comments; the lines
   // around its name only where no declaration is found (a name built at run time).
@@ -156,6 +152,16 @@ export function stillMarkedToFail({
       countMatches(lines.slice(Math.max(0, index - MARK_REACH), index + 1).join('\n'), [
         ...language.expectFail,
       ]) > 0,
+  );
+}
+
+/** The last part of a check's name as a runner prints it (`describe › it`, `file::test`): what declares it in its file. */
+export function checkLeaf(name: string): string {
+  return (
+    name
+      .split(/\s+[›>]\s+|::|\s+\/\s+/)
+      .at(-1)
+      ?.trim() ?? ''
   );
 }
 

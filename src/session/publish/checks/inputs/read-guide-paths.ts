@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { parseConfig } from '../../../../core/config/config.js';
+import { type Config, parseConfig } from '../../../../core/config/config.js';
 import type { GuidePaths } from '../../../../core/verification/worker-guide.js';
 import type { RemoteAccess } from '../../scratch-repo.js';
 import { readAt } from './read-worker-title.js';
@@ -16,7 +16,30 @@ const GUIDE_DEFAULT_REF = 'refs/baton/guide-default';
  * when the file is absent: Probot's config, src/read-config.ts), which
  * publish's token cannot reach, the paths are unknown and the guide says so.
  */
-export async function readGuidePaths({ repo, remote, token }: RemoteAccess): Promise<GuidePaths> {
+export async function readGuidePaths(access: RemoteAccess): Promise<GuidePaths> {
+  const read = await readDefaultConfig(access);
+  if (read.kind === 'unread') return read;
+  const { securityPaths, interfacePaths } = read.config.verification;
+  return { kind: 'read', paths: { securityPaths, interfacePaths } };
+}
+
+/**
+ * `verification.workPaths` as the app reads it, from the same file: what the
+ * contract's tree brings from a head beside its source and document files
+ * (src/core/verification/work-paths.ts). None where the file cannot be read:
+ * a path only it would name then waits for a person.
+ */
+export async function readWorkPaths(access: RemoteAccess): Promise<string[]> {
+  const read = await readDefaultConfig(access);
+  return read.kind === 'read' ? read.config.verification.workPaths : [];
+}
+
+/** `.github/baton.yml` of the remote's default branch, parsed; or why it cannot be read as the app reads it. */
+async function readDefaultConfig({
+  repo,
+  remote,
+  token,
+}: RemoteAccess): Promise<{ kind: 'read'; config: Config } | { kind: 'unread'; why: string }> {
   const fetched = await repo.run({
     args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${GUIDE_DEFAULT_REF}`],
     token,
@@ -50,6 +73,5 @@ export async function readGuidePaths({ repo, remote, token }: RemoteAccess): Pro
       why: '`.github/baton.yml` on the default branch is not a valid Baton config',
     };
   }
-  const { securityPaths, interfacePaths } = parsed.config.verification;
-  return { kind: 'read', paths: { securityPaths, interfacePaths } };
+  return { kind: 'read', config: parsed.config };
 }
