@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
+import { attackRows, measureAttacks } from './attacks.js';
 import { type ChangeSetReport, measureChangeSet } from './change-set.js';
 import type { ContextReport } from './context.js';
 import { correctionsRows, measureCorrections } from './corrections.js';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     ...rowsOf(await part('bench/corrections.ts', () => measureCorrections()), correctionsRows),
   );
   rows.push(...rowsOf(await part('bench/proof.ts', () => measureProof()), proofRows));
+  rows.push(...rowsOf(await part('bench/attacks.ts', () => measureAttacks()), attackRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [
       contextRow(report),
