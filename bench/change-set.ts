@@ -5,6 +5,7 @@ import { freePort, startAppProcess } from '../sim/start-app.js';
 import { CHANGE_SET_CHECK_NAME, memberBuildId } from '../src/core/vocabulary/ids.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
 import { childMain, fastClockApp, flagValue, isMainModule, measureInChild } from './in-child.js';
+import { type WebhookWait, webhookWait } from './judged.js';
 import { type Breakdown, breakdownOf } from './scale-breakdown.js';
 import {
   createScaleRepo,
@@ -47,6 +48,8 @@ export interface ChangeSetReport extends Omit<Breakdown, 'byReason'> {
   finished: boolean;
   makespanMinutes: number;
   criticalPathMinutes: number;
+  /** Delivery to the end of its reconcile, the set's repositories' deliveries (bench/judged.ts). */
+  webhookWait: WebhookWait;
   realSeconds: number;
 }
 
@@ -203,6 +206,14 @@ async function runChangeSet(): Promise<ChangeSetReport> {
       byRoute,
       makespanMinutes: (end - (set.approvedAt ?? Number.NaN)) / 60_000,
       criticalPathMinutes: crossCriticalPath(set.script.build, home, workers),
+      webhookWait: webhookWait({
+        apps: [app],
+        server,
+        repos: repos.map((one) => one.gh.fullName),
+        from: startedAt,
+        to: Date.now(),
+        k,
+      }),
       realSeconds: (realNow() - realStart) / 1000,
     };
   } finally {
@@ -248,6 +259,7 @@ export function printChangeSet(r: ChangeSetReport): void {
       `change set of ${r.workers} workers across three repositories: ${r.finished ? 'finished' : 'NOT FINISHED'} in ${r.realSeconds.toFixed(0)} real s (K = ${r.k})`,
       `  ${per(r.requests)} requests, ${per(r.writes)} writes per worker (${per(r.notModified)} answered 304, not counted)`,
       `  makespan ${r.makespanMinutes.toFixed(1)} min ÷ cross-repository critical path ${r.criticalPathMinutes} min = ${(r.makespanMinutes / r.criticalPathMinutes).toFixed(3)}`,
+      `  webhook to reconcile: median ${r.webhookWait.medianRealMs.toFixed(0)} real ms, max ${r.webhookWait.maxRealMs.toFixed(0)}, ${r.webhookWait.count} deliveries`,
       '  by route: requests (writes) [304s] per worker',
       ...r.byRoute.map(
         (row) =>

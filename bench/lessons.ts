@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { getEncoding } from 'js-tiktoken';
 import { defaultConfig } from '../src/core/config/config.js';
 import { estimateTokens } from '../src/core/memory/choose-lessons.js';
 import { type Lesson, lessonPath, renderLesson } from '../src/core/memory/lesson.js';
@@ -15,12 +16,20 @@ import { type Row, renderTable } from './parts.js';
  * file of the checkout, read as a session reads them (`sessionLessons`: the
  * files, the rules, the citation check, the budget) for a worker, a review and
  * a plan, with the default settings (`memory.budgetTokens` 2,000). Tokens are
- * Baton's estimate, four characters a token, as the fake model counts them.
+ * counted by a real tokenizer, not by the estimate that chose the lessons (four
+ * characters a token, `estimateTokens`): js-tiktoken's o200k_base, the
+ * encoding of the OpenAI models the Codex engine runs, exact there. No
+ * tokenizer of the current Claude models runs offline (Anthropic counts them
+ * through its API; its npm tokenizer, last released in 2024, says it no longer
+ * matches them since Claude 3), so for Claude this is a real BPE count of the
+ * same text, not Claude's own. js-tiktoken is pure JavaScript and carries its
+ * ranks in the package: nothing is fetched at run time.
  */
 export interface LessonsReport {
   lessons: number;
   budget: number;
-  sessions: { role: string; read: number; tokens: number }[];
+  /** Per session: the lessons read, their section's tokens (o200k_base) and Baton's estimate of them. */
+  sessions: { role: string; read: number; tokens: number; estimated: number }[];
 }
 
 const LESSONS = 40;
@@ -66,6 +75,7 @@ export async function measureLessons(): Promise<LessonsReport> {
       await writeFile(path.join(root, lessonPath(lesson.slug)), renderLesson(lesson));
     }
     const config = defaultConfig();
+    const tokenizer = getEncoding('o200k_base');
     const sessions: LessonsReport['sessions'] = [];
     const asks: [string, MemoryAsk][] = [
       ['work', { paths: ['src/m1.ts', 'src/m2.ts'] }],
@@ -95,7 +105,13 @@ export async function measureLessons(): Promise<LessonsReport> {
         },
         ask,
       );
-      sessions.push({ role, read: read.read.length, tokens: estimateTokens(read.section ?? '') });
+      const section = read.section ?? '';
+      sessions.push({
+        role,
+        read: read.read.length,
+        tokens: tokenizer.encode(section).length,
+        estimated: estimateTokens(section),
+      });
     }
     return { lessons: LESSONS, budget: config.memory.budgetTokens, sessions };
   } finally {
@@ -108,8 +124,10 @@ export function lessonRows(report: LessonsReport): Row[] {
   const most = Math.max(...report.sessions.map((session) => session.tokens));
   return [
     {
-      figure: `Tokens a set of ${report.lessons} lessons adds to a session's first message (${report.sessions.map((s) => `${s.role}: ${s.read} lessons`).join(', ')}; memory.budgetTokens ${report.budget.toLocaleString('en')})`,
-      measured: report.sessions.map((s) => s.tokens.toLocaleString('en')).join(' / '),
+      figure: `Tokens a set of ${report.lessons} lessons adds to a session's first message, counted by a tokenizer (js-tiktoken, o200k_base; Baton's estimate that chose them, four characters a token, in brackets) (${report.sessions.map((s) => `${s.role}: ${s.read} lessons`).join(', ')}; memory.budgetTokens ${report.budget.toLocaleString('en')})`,
+      measured: report.sessions
+        .map((s) => `${s.tokens.toLocaleString('en')} (${s.estimated.toLocaleString('en')})`)
+        .join(' / '),
       target: `≤ ${report.budget.toLocaleString('en')}`,
       met: most <= report.budget,
     },

@@ -9,8 +9,10 @@ import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { evidenceRows, measureEvidence } from './evidence.js';
 import { measureInChild } from './in-child.js';
+import { judgedOnFastClock } from './judged.js';
 import { lessonRows, measureLessons } from './lessons.js';
 import { type MemoryReport, measureMemory } from './memory.js';
+import { measurePacing, pacingRows } from './pacing.js';
 import { type PageReport, pageRows } from './page.js';
 import {
   type MissedPart,
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
       serverlessScaleRows,
     ),
   );
+  // The write budget alone on a model of the ten builds, which no machine's load stretches.
+  rows.push(...rowsOf(await part('bench/pacing.ts', () => measurePacing()), pacingRows));
   rows.push(
     ...rowsOf(
       await part('bench/scheduling.ts', () => measureScheduling({ plans: 40 })),
@@ -125,23 +129,13 @@ async function main(): Promise<void> {
 /** The builds of bench/api-calls.ts: requests (and writes) per worker, status edits, and the 60 workers' peaks. */
 function apiCallRows([first, ...builds]: MeasuredBuild[]): Row[] {
   if (!first) return [];
-  const api = first.report;
-  const rows: Row[] = [
-    {
-      figure: `GitHub requests per worker, /approve to final PR (${first.name})`,
-      measured: api.perWorker.toFixed(1),
-      target: '≤ 12',
-      met: api.perWorker <= 12,
-    },
-  ];
-  for (const { name, report } of builds) {
-    rows.push({
-      figure: `GitHub requests / writes per worker, /approve to final PR (${name})`,
-      measured: `${report.perWorker.toFixed(1)} / ${report.writesPerWorker.toFixed(1)}`,
-      target: '≤ 12 / ≤ 6',
-      met: report.perWorker <= 12 && report.writesPerWorker <= 6,
-    });
-  }
+  // Every build's writes are judged beside its requests, the 4-worker build's too.
+  const rows: Row[] = [first, ...builds].map(({ name, report }) => ({
+    figure: `GitHub requests / writes per worker, /approve to final PR (${name})`,
+    measured: `${report.perWorker.toFixed(1)} / ${report.writesPerWorker.toFixed(2)}`,
+    target: '≤ 12 / ≤ 4.5',
+    met: report.perWorker <= 12 && report.writesPerWorker <= 4.5,
+  }));
   const edits = [first, ...builds].map(({ report }) => report.statusEdits);
   rows.push({
     figure:
@@ -354,15 +348,18 @@ function changeSetRows(r: ChangeSetReport): Row[] {
     {
       figure: `Through the app process: GitHub requests / Baton's writes per worker, /approve to the last final PR, every repository of the set (${tag})`,
       measured: `${perWorker.toFixed(1)} / ${writesPerWorker.toFixed(1)}`,
-      target: '≤ 12 / ≤ 6',
-      met: r.finished && perWorker <= 12 && writesPerWorker <= 6,
+      target: '≤ 12 / ≤ 4.5',
+      met: r.finished && perWorker <= 12 && writesPerWorker <= 4.5,
     },
     {
       figure:
         'Through the app process: makespan ÷ the cross-repository critical path (each worker after its dependencies, whichever repository they are in), simulated minutes (the same change set)',
-      measured: `${r.makespanMinutes.toFixed(1)} ÷ ${r.criticalPathMinutes} = ${ratio.toFixed(3)}`,
+      ...judgedOnFastClock({
+        measured: `${r.makespanMinutes.toFixed(1)} ÷ ${r.criticalPathMinutes} = ${ratio.toFixed(3)}`,
+        met: r.finished && ratio <= 1.1,
+        waits: [r.webhookWait.medianRealMs],
+      }),
       target: '≤ 1.1',
-      met: r.finished && ratio <= 1.1,
     },
   ];
 }
@@ -501,8 +498,9 @@ const SCALE_NOTES = [
   'adds the final PR, its reviewers, a reaction and a comment (0.2 per worker at 20 workers). A',
   'review takes no lock ref, the PRs a round of reviews approves merge in one reconcile, and an',
   "event whose news another event carries (a session's pull request or review, Baton's own merge,",
-  'an Actions check suite) starts no reconcile (src/github/reconcile/doors/echoes.ts). With the up-to-date rule 6 is',
-  'out of reach by design: each merge leaves the next sibling behind (merges then go one at a time),',
+  'an Actions check suite) starts no reconcile (src/github/reconcile/doors/echoes.ts). 4.5 is out of',
+  "reach while a worker's branch (its lock) and its review's dispatch are writes of their own; with the",
+  'up-to-date rule more so: each merge leaves the next sibling behind (merges then go one at a time),',
   'and bringing it up to date is a write (`update-branch`) that makes a new head, which needs its',
   'own `baton/review` check run (a check run belongs to one commit; it cannot be moved to the new',
   'head): about 2 writes more per worker. These builds run in one process on the simulator mounted',

@@ -1,3 +1,4 @@
+import { judgedOnFastClock } from './judged.js';
 import type { ScaleReport, ScenarioFigures } from './scale.js';
 import type { BreakdownRow } from './scale-breakdown.js';
 
@@ -25,12 +26,14 @@ export function scaleRows(report: ScaleReport, beforePerWorker: number): ScaleRo
     const tag = `${s.name}${s.finished ? '' : ' — DID NOT FINISH in time'}`;
     const perWorker = s.requests / s.workers;
     const writes = s.writes / s.workers;
+    // A ratio on the fast clock stands only beside the app's real webhook wait (bench/judged.ts).
+    const waits = [s.webhookWait.medianRealMs];
     rows.push(
       {
         figure: `Through the app process: GitHub requests / Baton's writes per worker, /approve to final PR (${tag}; the sessions' pull requests and reviews add ${(s.sessionWrites / s.workers).toFixed(1)})`,
         measured: `${n1(perWorker)} / ${n1(writes)}`,
-        target: '≤ 12 / ≤ 6',
-        met: s.finished && perWorker <= 12 && writes <= 6,
+        target: '≤ 12 / ≤ 4.5',
+        met: s.finished && perWorker <= 12 && writes <= 4.5,
       },
       {
         figure: `Through the app process: app CPU seconds per worker (${s.name}; the app process alone, /proc)`,
@@ -52,21 +55,31 @@ export function scaleRows(report: ScaleReport, beforePerWorker: number): ScaleRo
       },
       {
         figure: `Through the app process: makespan ÷ critical path with the limits applied (the longest plan's critical path, or the least time 500 writes an hour allow the busiest installation's writes, if longer), simulated minutes (${s.name})`,
-        measured: `${n1(s.makespan.spanMinutes)} ÷ ${s.makespan.leastMinutes.toFixed(0)} = ${s.makespan.limitedRatio.toFixed(3)} (longest critical path ${s.makespan.longestCriticalPathMinutes}, the limits ≥ ${s.limitMinutes.toFixed(0)})`,
+        ...judgedOnFastClock({
+          measured: `${n1(s.makespan.spanMinutes)} ÷ ${s.makespan.leastMinutes.toFixed(0)} = ${s.makespan.limitedRatio.toFixed(3)} (longest critical path ${s.makespan.longestCriticalPathMinutes}, the limits ≥ ${s.limitMinutes.toFixed(0)})`,
+          met: s.finished && s.makespan.limitedRatio <= 1.1,
+          waits,
+        }),
         target: '≤ 1.1',
-        met: s.finished && s.makespan.limitedRatio <= 1.1,
       },
     );
     if (s.builds > 1) {
       rows.push({
         figure: `Through the app process: each build's end (from the first /approve) ÷ the later of its own plan's critical path and the installation's limit-bound (the least time 500 writes an hour allow all builds' writes), in the order they started (${s.name})`,
-        measured: `${s.makespan.builds.map((b) => b.boundRatio.toFixed(2)).join(' · ')}; worst ${s.makespan.worstBoundRatio.toFixed(3)} (the limit-bound ${s.limitMinutes.toFixed(0)} min)`,
+        ...judgedOnFastClock({
+          measured: `${s.makespan.builds.map((b) => b.boundRatio.toFixed(2)).join(' · ')}; worst ${s.makespan.worstBoundRatio.toFixed(3)} (the limit-bound ${s.limitMinutes.toFixed(0)} min)`,
+          met: s.finished && s.makespan.worstBoundRatio <= 1.15,
+          waits,
+        }),
         target: 'worst ≤ 1.15',
-        met: s.finished && s.makespan.worstBoundRatio <= 1.15,
       });
       rows.push({
         figure: `Through the app process: each build's makespan ÷ its own plan's critical path, /approve to final PR, in the order they started; the worst in minutes; over 1.5 where the limit binds, as it must (${s.name})`,
-        measured: `${s.makespan.builds.map((b) => b.ratio.toFixed(2)).join(' · ')}; worst ${n1(s.makespan.minutes)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)}`,
+        measured: judgedOnFastClock({
+          measured: `${s.makespan.builds.map((b) => b.ratio.toFixed(2)).join(' · ')}; worst ${n1(s.makespan.minutes)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)}`,
+          met: true,
+          waits,
+        }).measured,
         target: 'reported',
         met: null,
       });

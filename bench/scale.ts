@@ -3,9 +3,11 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
+import { leastMinutesFor } from '../src/core/snapshot/estimate.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
 import { heapOf, rssMiB } from './app-memory.js';
 import { childMain, fastClockApp, flagValue, isMainModule, measureInChild } from './in-child.js';
+import { reconciledLines, type WebhookWait, webhookWait } from './judged.js';
 import {
   type Breakdown,
   breakdownOf,
@@ -135,17 +137,8 @@ export interface ScenarioFigures extends Breakdown {
    * installation's writes (Baton's and its sessions'), whatever the plan.
    */
   limitMinutes: number;
-  /** Delivery to the end of its reconcile: the longest and the median, simulated and real ms. */
-  webhookWait: {
-    maxMs: number;
-    maxRealMs: number;
-    medianMs: number;
-    medianRealMs: number;
-    p99Ms: number;
-    p99RealMs: number;
-    /** Deliveries that queued a reconcile of their own. */
-    count: number;
-  };
+  /** Delivery to the end of its reconcile: the longest, p99 and median, simulated and real ms. */
+  webhookWait: WebhookWait;
   /**
    * Reconciles of the scenario's builds by what started them: the webhook
    * (`pull_request.opened`, …) whose delivery queued it, `timed` for one a
@@ -384,7 +377,7 @@ async function runScenario({
     r.gh.log
       .slice(logFrom.get(r) ?? r.gh.log.length)
       .filter((e) => isWrite(e) && !e.route.includes('/access_tokens')).length + sessionWritesOf(r);
-  const limitMinutes = (Math.max(...repos.map(writesOf)) / 500) * 60;
+  const limitMinutes = leastMinutesFor(Math.max(...repos.map(writesOf)));
   const breakdown = {
     ...breakdownOf(calls),
     byReason: reasonsBetween(countsFrom ?? new Map(), await requestCountsOf(app)),
@@ -404,7 +397,14 @@ async function runScenario({
     graphqlPoints: graphqlPoints(repos, { from: startedAt, to: endedAt, workers }),
     makespan: makespanOf(builds, limitMinutes),
     limitMinutes,
-    webhookWait: webhookWait({ app, server, repos, from: startedAt, to: endedAt, k }),
+    webhookWait: webhookWait({
+      apps: [app],
+      server,
+      repos: repos.map((r) => r.gh.fullName),
+      from: startedAt,
+      to: endedAt,
+      k,
+    }),
     reconciles: reconcileCauses({ app, server, repos, from: startedAt, to: endedAt }),
     realSeconds: (realNow() - realFrom) / 1000,
     rssMiB: { before: rssBefore, after: rssAfter },
@@ -504,44 +504,6 @@ function makespanOf(builds: ScaleBuild[], limitMinutes: number): ScenarioFigures
   };
 }
 
-/** Delivery to the end of the reconcile that carries its id, from the app's log. */
-function webhookWait({
-  app,
-  server,
-  repos,
-  from,
-  to,
-  k,
-}: ScenarioLog & { k: number }): ScenarioFigures['webhookWait'] {
-  const names = new Set(repos.map((r) => r.gh.fullName));
-  const sent = new Map(
-    server.deliveries
-      .filter((d) => names.has(d.repository) && d.sentAt >= from && d.sentAt <= to)
-      .map((d) => [d.id, d.sentAt]),
-  );
-  // The first reconcile a delivery queued; a timed one it set off later (a trailing status
-  // edit, a deferred dispatch) logs the same id, and is not a wait for the webhook.
-  const reconciled = new Map<string, number>();
-  for (const { deliveryId, at } of reconciledLines(app)) {
-    if (deliveryId !== null && sent.has(deliveryId) && !reconciled.has(deliveryId))
-      reconciled.set(deliveryId, at);
-  }
-  const waits = [...reconciled].map(([id, at]) => at - (sent.get(id) ?? at));
-  waits.sort((a, b) => a - b);
-  const max = waits.at(-1) ?? Number.NaN;
-  const median = waits[Math.floor(waits.length / 2)] ?? Number.NaN;
-  const p99 = waits[Math.max(0, Math.ceil(waits.length * 0.99) - 1)] ?? Number.NaN;
-  return {
-    maxMs: max,
-    maxRealMs: max / k,
-    medianMs: median,
-    medianRealMs: median / k,
-    p99Ms: p99,
-    p99RealMs: p99 / k,
-    count: waits.length,
-  };
-}
-
 /** What started each reconcile of the scenario's builds (`ScenarioFigures['reconciles']`). */
 function reconcileCauses({
   app,
@@ -570,39 +532,6 @@ interface ScenarioLog {
   repos: ScaleRepo[];
   from: number;
   to: number;
-}
-
-/** The app's `baton: reconciled` lines, oldest first: the delivery that queued each (null for a resync), when it ended, and its repository. */
-function reconciledLines(
-  app: AppProcess,
-): { deliveryId: string | null; at: number; repo: string }[] {
-  return app
-    .output()
-    .split('\n')
-    .flatMap((line) => {
-      if (!line.includes('baton: reconciled')) return [];
-      const entry = parseLine(line);
-      if (!entry) return [];
-      return [
-        {
-          deliveryId: typeof entry.deliveryId === 'string' ? entry.deliveryId : null,
-          at: timeOf(entry.time),
-          repo: String(entry.build ?? '').split('#')[0] ?? '',
-        },
-      ];
-    });
-}
-
-function parseLine(line: string): { deliveryId?: unknown; time?: unknown; build?: unknown } | null {
-  try {
-    return JSON.parse(line) as { deliveryId?: unknown; time?: unknown; build?: unknown };
-  } catch {
-    return null;
-  }
-}
-
-function timeOf(time: unknown): number {
-  return typeof time === 'number' ? time : Date.parse(String(time));
 }
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;

@@ -9404,7 +9404,7 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error62, options2, reachedHWM, shifted, strategy;
+            var args, blocked, error62, options2, reachedHWM, shifted2, strategy;
             ({ args, options: options2 } = job);
             try {
               ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options2.weight));
@@ -9418,12 +9418,12 @@ var require_light = __commonJS({
               job.doDrop();
               return true;
             } else if (reachedHWM) {
-              shifted = strategy === Bottleneck5.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck5.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck5.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
+              shifted2 = strategy === Bottleneck5.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck5.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck5.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted2 != null) {
+                shifted2.doDrop();
               }
-              if (shifted == null || strategy === Bottleneck5.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
+              if (shifted2 == null || strategy === Bottleneck5.prototype.strategy.OVERFLOW) {
+                if (shifted2 == null) {
                   job.doDrop();
                 }
                 return reachedHWM;
@@ -12248,7 +12248,7 @@ var require_Bottleneck = __commonJS({
         _addToQueue(job) {
           var _this2 = this;
           return _asyncToGenerator2(function* () {
-            var args, blocked, error62, options2, reachedHWM, shifted, strategy;
+            var args, blocked, error62, options2, reachedHWM, shifted2, strategy;
             args = job.args;
             options2 = job.options;
             try {
@@ -12272,12 +12272,12 @@ var require_Bottleneck = __commonJS({
               job.doDrop();
               return true;
             } else if (reachedHWM) {
-              shifted = strategy === Bottleneck5.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck5.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck5.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
+              shifted2 = strategy === Bottleneck5.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck5.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck5.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted2 != null) {
+                shifted2.doDrop();
               }
-              if (shifted == null || strategy === Bottleneck5.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
+              if (shifted2 == null || strategy === Bottleneck5.prototype.strategy.OVERFLOW) {
+                if (shifted2 == null) {
                   job.doDrop();
                 }
                 return reachedHWM;
@@ -53016,7 +53016,7 @@ function renderPlanEstimate({
     `<sub>Per worker: one work session at its complexity's model, ${config3.review.enabled ? `a review per round at ${code(config3.models.review)} and half a fix round on average` : "no review (review.enabled is off)"}${validationsNote(estimate, config3)}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`
   ];
   lines.push(
-    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString("en")}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`
+    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString("en")}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so at a steady pace the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`
   );
   const { maxUsd } = config3.budget;
   if (maxUsd === null) {
@@ -53829,6 +53829,7 @@ function attentionMark(view) {
 var STRAINED_STATUS_EDIT_MS = 6e4;
 var SATURATED_STATUS_EDIT_MS = 10 * 6e4;
 var PROGRESS_STATUS_EDIT_MS = 10 * 6e4;
+var BINDING_PROGRESS_EDIT_MS = 30 * 6e4;
 function createStatusPacer({
   intervalMs,
   clock = Date.now,
@@ -53841,8 +53842,8 @@ function createStatusPacer({
   const lastEdit = /* @__PURE__ */ new Map();
   const timers = /* @__PURE__ */ new Map();
   return {
-    admit(key, leastMs = 0, { kind = "prompt", editedAgoMs = null } = {}) {
-      const progress = kind === "progress" && intervalMs > 0 ? PROGRESS_STATUS_EDIT_MS : 0;
+    admit(key, leastMs = 0, { kind = "prompt", editedAgoMs = null, progressMs = 0 } = {}) {
+      const progress = kind === "progress" && intervalMs > 0 ? Math.max(PROGRESS_STATUS_EDIT_MS, progressMs) : 0;
       const interval = Math.max(intervalMs, leastMs, progress);
       if (interval <= 0) return 0;
       const now = clock();
@@ -53852,7 +53853,7 @@ function createStatusPacer({
       lastEdit.set(key, now);
       forgetOld(
         lastEdit,
-        now - Math.max(interval, SATURATED_STATUS_EDIT_MS, PROGRESS_STATUS_EDIT_MS)
+        now - Math.max(interval, SATURATED_STATUS_EDIT_MS, BINDING_PROGRESS_EDIT_MS)
       );
       return 0;
     },
@@ -54100,6 +54101,67 @@ function isAuthPath(method, path2) {
   return method === "POST" && /^\/app\/installations\/[^/]+\/access_tokens$/.test(path2) || method === "POST" && /^\/applications\/[^/]+\/token$/.test(path2) || method === "PATCH" && /^\/applications\/[^/]+\/token\/scoped$/.test(path2);
 }
 
+// src/core/snapshot/estimate.ts
+var SESSION_SIZES = {
+  work: {
+    easy: { input: 2e5, output: 8e3 },
+    normal: { input: 5e5, output: 2e4 },
+    complex: { input: 12e5, output: 4e4 }
+  },
+  review: { input: 15e4, output: 5e3 }
+};
+var EXPECTED_FIX_ROUNDS = 0.5;
+var FIX_SHARE = 0.5;
+var WRITES_PER_WORKER = 7;
+var WRITES_OF_A_REVIEW_CHECK = 1;
+var WRITES_PER_FIX_ROUND = 7;
+var WRITES_PER_BUILD = 5;
+var WRITES_PER_VALIDATION = 1;
+var WRITES_AT_FIRST_DISPATCH = 3;
+var WRITES_OF_A_STATUS_EDIT = 1;
+var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
+var WRITES_OF_A_REVIEW = 2;
+var WRITES_AT_FIX_DISPATCH = 3;
+var WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
+var WRITE_LIMITS = { perMinute: 80, perHour: 500 };
+function leastMinutesFor(writes, limits = WRITE_LIMITS) {
+  if (writes <= 0) return 0;
+  return Math.max(writes / limits.perMinute, 60 * writes / limits.perHour);
+}
+function estimateBuild({ plan, config: config3 }) {
+  let usd = 0;
+  let sessions = 0;
+  const fixes = config3.review.enabled ? EXPECTED_FIX_ROUNDS : 0;
+  const reviews = config3.review.enabled ? 1 + fixes : 0;
+  for (const worker of plan.workers) {
+    const model = config3.models[worker.complexity];
+    const work = priceOf(model, SESSION_SIZES.work[worker.complexity], config3.models.prices);
+    usd += work + work * FIX_SHARE * fixes;
+    usd += reviews * priceOf(config3.models.review, SESSION_SIZES.review, config3.models.prices);
+    sessions += 1 + reviews + fixes;
+  }
+  const validations = plan.workers.some((worker) => isContractWorker(worker.id)) ? milestonesOf(plan).length : 0;
+  const validator = config3.verification.validation.model ?? config3.models.review;
+  usd += validations * priceOf(validator, SESSION_SIZES.review, config3.models.prices);
+  sessions += validations;
+  const writes = Math.round(
+    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes) + validations * WRITES_PER_VALIDATION
+  );
+  return { usd, sessions, validations, writes, leastMinutes: leastMinutesFor(writes) };
+}
+function priceOf(model, size, prices) {
+  return costOf(
+    model,
+    {
+      input_tokens: size.input,
+      output_tokens: size.output,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0
+    },
+    prices
+  ) ?? 0;
+}
+
 // src/core/plan/schedule.ts
 function dependentChainLengths(workers) {
   const dependents = /* @__PURE__ */ new Map();
@@ -54133,6 +54195,148 @@ function pickDispatches({
 }) {
   const slots = Math.max(0, maxParallel - running);
   return [...ready].sort(compareByPriority(chains)).slice(0, slots);
+}
+
+// src/core/snapshot/normalize-snapshot.ts
+function normalizeSnapshot(snapshot) {
+  return {
+    ...snapshot,
+    runs: uniqueSorted(snapshot.runs, (run2) => run2.id, compareRuns).map(timedRun),
+    // A comment may carry several commands: each counts, a comment listed twice once.
+    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands).map((info) => ({
+      ...info,
+      createdMs: instantOf(info.createdAt)
+    })),
+    pulls: uniqueSorted(
+      snapshot.pulls,
+      (pull) => pull.number,
+      (a, b) => a.number - b.number
+    ).map(normalizePull)
+  };
+}
+function timedRun(run2) {
+  return {
+    ...run2,
+    createdMs: instantOf(run2.createdAt),
+    updatedMs: instantOf(run2.updatedAt),
+    startedMs: instantOf(run2.startedAt ?? run2.createdAt)
+  };
+}
+function normalizePull(pull) {
+  return {
+    ...pull,
+    createdMs: instantOf(pull.createdAt),
+    reviews: uniqueSorted(pull.reviews, (review) => review.id, compareReviews),
+    checks: {
+      ...pull.checks,
+      failedRuns: uniqueSorted(
+        pull.checks.failedRuns,
+        (run2) => run2.id,
+        (a, b) => a.id - b.id
+      )
+    },
+    labels: [...new Set(pull.labels)].sort()
+  };
+}
+function compareRuns(a, b) {
+  return compareTimes(a.createdAt, b.createdAt) || a.id - b.id;
+}
+function compareCommands(a, b) {
+  return compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId;
+}
+function compareReviews(a, b) {
+  return compareTimes(a.submittedAt, b.submittedAt) || a.id - b.id;
+}
+function compareTimes(a, b) {
+  const diff = (timeOf(a) ?? Number.NEGATIVE_INFINITY) - (timeOf(b) ?? Number.NEGATIVE_INFINITY);
+  if (diff !== 0 && !Number.isNaN(diff)) return diff < 0 ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function timeOf(iso) {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+function instantOf(iso) {
+  return timeOf(iso) ?? Number.NEGATIVE_INFINITY;
+}
+function commandKey(info) {
+  return `${info.commentId} ${JSON.stringify(info.command)}`;
+}
+function uniqueSorted(items, key, compare) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique = [];
+  for (const item of [...items].sort(compare)) {
+    if (seen.has(key(item))) continue;
+    seen.add(key(item));
+    unique.push(item);
+  }
+  return unique;
+}
+
+// src/core/snapshot/awaited-work.ts
+var LOOK_MIN_MS = 5e3;
+var LOOK_MAX_MS = 10 * 6e4;
+var LOOK_GRACE_SHARE = 0.25;
+function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null
+}) {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits = [];
+  for (const run2 of snapshot.runs) {
+    if (run2.status === "completed") continue;
+    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
+    const typical = typicalRunMs(snapshot.runs, run2.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run2);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== "open") continue;
+    const computing = pull.mergeState === "unknown";
+    if (!computing && pull.checks.state !== "pending") continue;
+    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
+    });
+  }
+  return waits.reduce(
+    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
+    null
+  );
+}
+function expectedEnd({
+  started,
+  typical,
+  nowMs
+}) {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    const grace = Math.max(typical * LOOK_GRACE_SHARE, LOOK_MIN_MS);
+    return Math.min(started + typical + grace, nowMs + LOOK_MAX_MS);
+  }
+  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+function typicalRunMs(runs, role) {
+  const own2 = medianLength(runs.filter((run2) => run2.role === role));
+  if (own2 !== null) return own2;
+  const others = [...new Set(runs.map((run2) => run2.role))].flatMap((other) => {
+    const length = medianLength(runs.filter((run2) => run2.role === other));
+    return length === null ? [] : [length];
+  });
+  return others.length > 0 ? Math.min(...others) : null;
+}
+function medianLength(runs) {
+  const lengths = runs.filter((run2) => run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+function headPushedAt(runs, worker) {
+  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
+  return ended2.length > 0 ? Math.max(...ended2) : null;
 }
 
 // src/core/snapshot/command-state.ts
@@ -54237,82 +54441,6 @@ function askedByLabel(settings, label) {
   return null;
 }
 
-// src/core/snapshot/normalize-snapshot.ts
-function normalizeSnapshot(snapshot) {
-  return {
-    ...snapshot,
-    runs: uniqueSorted(snapshot.runs, (run2) => run2.id, compareRuns).map(timedRun),
-    // A comment may carry several commands: each counts, a comment listed twice once.
-    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands).map((info) => ({
-      ...info,
-      createdMs: instantOf(info.createdAt)
-    })),
-    pulls: uniqueSorted(
-      snapshot.pulls,
-      (pull) => pull.number,
-      (a, b) => a.number - b.number
-    ).map(normalizePull)
-  };
-}
-function timedRun(run2) {
-  return {
-    ...run2,
-    createdMs: instantOf(run2.createdAt),
-    updatedMs: instantOf(run2.updatedAt),
-    startedMs: instantOf(run2.startedAt ?? run2.createdAt)
-  };
-}
-function normalizePull(pull) {
-  return {
-    ...pull,
-    createdMs: instantOf(pull.createdAt),
-    reviews: uniqueSorted(pull.reviews, (review) => review.id, compareReviews),
-    checks: {
-      ...pull.checks,
-      failedRuns: uniqueSorted(
-        pull.checks.failedRuns,
-        (run2) => run2.id,
-        (a, b) => a.id - b.id
-      )
-    },
-    labels: [...new Set(pull.labels)].sort()
-  };
-}
-function compareRuns(a, b) {
-  return compareTimes(a.createdAt, b.createdAt) || a.id - b.id;
-}
-function compareCommands(a, b) {
-  return compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId;
-}
-function compareReviews(a, b) {
-  return compareTimes(a.submittedAt, b.submittedAt) || a.id - b.id;
-}
-function compareTimes(a, b) {
-  const diff = (timeOf(a) ?? Number.NEGATIVE_INFINITY) - (timeOf(b) ?? Number.NEGATIVE_INFINITY);
-  if (diff !== 0 && !Number.isNaN(diff)) return diff < 0 ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function timeOf(iso) {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
-function instantOf(iso) {
-  return timeOf(iso) ?? Number.NEGATIVE_INFINITY;
-}
-function commandKey(info) {
-  return `${info.commentId} ${JSON.stringify(info.command)}`;
-}
-function uniqueSorted(items, key, compare) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique = [];
-  for (const item of [...items].sort(compare)) {
-    if (seen.has(key(item))) continue;
-    seen.add(key(item));
-    unique.push(item);
-  }
-  return unique;
-}
-
 // src/core/snapshot/issue-close.ts
 function closeCancels(snapshot, config3) {
   return cancellingClose(snapshot, config3) !== null;
@@ -54368,110 +54496,149 @@ function latestByAuthor(reviews) {
   return [...latest.values()];
 }
 
-// src/core/snapshot/estimate.ts
-var SESSION_SIZES = {
-  work: {
-    easy: { input: 2e5, output: 8e3 },
-    normal: { input: 5e5, output: 2e4 },
-    complex: { input: 12e5, output: 4e4 }
-  },
-  review: { input: 15e4, output: 5e3 }
-};
-var EXPECTED_FIX_ROUNDS = 0.5;
-var FIX_SHARE = 0.5;
-var WRITES_PER_WORKER = 7;
-var WRITES_OF_A_REVIEW_CHECK = 1;
-var WRITES_PER_FIX_ROUND = 7;
-var WRITES_PER_BUILD = 5;
-var WRITES_PER_VALIDATION = 1;
-var WRITES_AT_FIRST_DISPATCH = 3;
-var WRITES_OF_A_STATUS_EDIT = 1;
-var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
-var WRITES_OF_A_REVIEW = 2;
-var WRITES_AT_FIX_DISPATCH = 3;
-var WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
-function writesOwed(snapshot) {
-  if (closeCancels(snapshot) || snapshot.plan.kind !== "valid") return 0;
+// src/core/workers/write-forecast.ts
+var DEFAULT_SESSION_MS = 10 * 6e4;
+function sessionLengths(runs) {
+  const of = (role) => typicalRunMs(runs, role) ?? DEFAULT_SESSION_MS;
+  return { work: of("work"), review: of("review"), fix: of("fix") };
+}
+function sessionLengthOf(lengths, role) {
+  if (role === "review" || role === "validate") return lengths.review;
+  if (role === "fix") return lengths.fix;
+  return lengths.work;
+}
+function startedWorkerWrites(at, lengths) {
+  const pull = at + lengths.work;
+  return [
+    { at, count: WRITES_AT_FIRST_DISPATCH - 1 },
+    { at: pull, count: 1 },
+    ...reviewAndMerge(pull, lengths)
+  ];
+}
+function dispatchedWorkerWrites(at, lengths) {
+  return reviewAndMerge(at + lengths.work, lengths);
+}
+function reviewAndMerge(from, lengths) {
+  return [
+    { at: from, count: WRITES_OF_A_REVIEW },
+    { at: from + lengths.review, count: WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW }
+  ];
+}
+function totalOf(forecast) {
+  return forecast.reduce((sum, due) => sum + due.count, 0);
+}
+function forecastWrites({
+  snapshot,
+  nowMs
+}) {
+  if (closeCancels(snapshot) || snapshot.plan.kind !== "valid") return [];
   const { workers } = snapshot.plan.plan;
+  const { runs, pulls } = normalizeSnapshot(snapshot);
+  const lengths = sessionLengths(runs);
   const { skips } = foldCommands(snapshot.commands);
-  const started = (id) => snapshot.branches[id] !== void 0 || snapshot.runs.some((run2) => isWorkRole(run2.role) && run2.worker === id);
-  const ended2 = (id) => snapshot.pulls.some(
+  const started = (id) => snapshot.branches[id] !== void 0 || runs.some((run2) => isWorkRole(run2.role) && run2.worker === id);
+  const ended2 = (id) => pulls.some(
     (pull) => pull.worker === id && (pull.state === "merged" || pull.state === "closed")
   );
+  const due = [];
+  const owe = (at, count) => {
+    if (count !== 0) due.push({ at: Math.max(at, nowMs), count });
+  };
+  const merges = /* @__PURE__ */ new Map();
+  for (const { id } of workers) {
+    if (!started(id) || ended2(id)) continue;
+    const own2 = runs.filter((run2) => run2.worker === id);
+    const pull = pulls.find((candidate) => candidate.worker === id && candidate.state === "open");
+    merges.set(id, oweWorker({ runs: own2, pull, lengths, nowMs, owe }));
+  }
   const chains = dependentChainLengths(workers);
   let waiting = false;
-  let owed = 0;
   for (const { id, depends_on } of workers) {
-    if (!started(id)) {
-      if (!skips.has(id)) waiting = true;
-      const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended2);
-      if (next) owed += WRITES_PER_STARTED_WORKER;
-      continue;
-    }
-    if (ended2(id)) continue;
-    owed += WRITES_OWED_PER_WORKER;
-    const runs = snapshot.runs.filter((run2) => run2.worker === id);
-    const pull = snapshot.pulls.find(
-      (candidate) => candidate.worker === id && candidate.state === "open"
-    );
-    if (pull) owed += owedByPull(pull, runs);
+    if (started(id)) continue;
+    if (!skips.has(id)) waiting = true;
+    const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended2);
+    if (!next) continue;
+    const from = Math.max(nowMs, ...depends_on.map((dep) => merges.get(dep) ?? nowMs));
+    for (const write of startedWorkerWrites(from, lengths)) owe(write.at, write.count);
   }
-  return owed + (!waiting && !snapshot.finalPull ? WRITES_PER_BUILD : 0);
+  if (!waiting && !snapshot.finalPull) owe(Math.max(nowMs, ...merges.values()), WRITES_PER_BUILD);
+  return due;
 }
-function owedByPull(pull, runs) {
+function oweWorker({
+  runs,
+  pull,
+  lengths,
+  nowMs,
+  owe
+}) {
+  const endOf = (run2, length) => run2 && run2.status !== "completed" ? Math.max(nowMs, run2.createdMs + length) : nowMs;
+  if (!pull) {
+    const work = runs.filter((run2) => isWorkRole(run2.role)).at(-1);
+    const review = endOf(work, lengths.work);
+    owe(review, WRITES_OF_A_REVIEW);
+    owe(review + lengths.review, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
+    return review + lengths.review;
+  }
   const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
-  const reviewed = runs.some((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
+  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
+  const reviewed = reviews.at(-1);
+  let merge5 = reviewed ? endOf(reviewed, lengths.review) : nowMs + lengths.review;
+  if (!reviewed) owe(nowMs, WRITES_OF_A_REVIEW);
   const verdict = pullVerdict({ pull, requireHuman: false });
   const fixFor = verdict.kind === "changes-requested" ? `review-${verdict.review.id}` : pull.checks.state === "failure" ? `checks-${pull.headSha}` : null;
-  const fix = runs.find((run2) => run2.role === "fix" && run2.trigger === fixFor);
-  const round = fixFor === null ? 0 : !fix ? WRITES_PER_FIX_ROUND : fix.status !== "completed" ? WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH : 0;
-  const check2 = pull.mergeState === "blocked" && !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === "approve") ? WRITES_OF_A_REVIEW_CHECK : 0;
-  return round + check2 - (reviewed ? WRITES_OF_A_REVIEW : 0);
-}
-var WRITE_LIMITS = { perMinute: 80, perHour: 500 };
-function leastMinutesFor(writes) {
-  if (writes <= 0) return 0;
-  const byMinute = writes / WRITE_LIMITS.perMinute;
-  const byHour = 60 * Math.floor((writes - 1) / WRITE_LIMITS.perHour);
-  return Math.max(byMinute, byHour);
-}
-function estimateBuild({ plan, config: config3 }) {
-  let usd = 0;
-  let sessions = 0;
-  const fixes = config3.review.enabled ? EXPECTED_FIX_ROUNDS : 0;
-  const reviews = config3.review.enabled ? 1 + fixes : 0;
-  for (const worker of plan.workers) {
-    const model = config3.models[worker.complexity];
-    const work = priceOf(model, SESSION_SIZES.work[worker.complexity], config3.models.prices);
-    usd += work + work * FIX_SHARE * fixes;
-    usd += reviews * priceOf(config3.models.review, SESSION_SIZES.review, config3.models.prices);
-    sessions += 1 + reviews + fixes;
+  if (fixFor !== null) {
+    const fix = runs.find((run2) => run2.role === "fix" && run2.trigger === fixFor);
+    const again = endOf(fix, lengths.fix) + lengths.review;
+    if (!fix) owe(nowMs, WRITES_AT_FIX_DISPATCH);
+    if (fix?.status !== "completed") {
+      owe(again, WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH);
+      merge5 = Math.max(merge5, again);
+    }
   }
-  const validations = plan.workers.some((worker) => isContractWorker(worker.id)) ? milestonesOf(plan).length : 0;
-  const validator = config3.verification.validation.model ?? config3.models.review;
-  usd += validations * priceOf(validator, SESSION_SIZES.review, config3.models.prices);
-  sessions += validations;
-  const writes = Math.round(
-    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes) + validations * WRITES_PER_VALIDATION
-  );
-  return { usd, sessions, validations, writes, leastMinutes: leastMinutesFor(writes) };
+  if (pull.mergeState === "blocked" && !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === "approve"))
+    owe(nowMs, WRITES_OF_A_REVIEW_CHECK);
+  owe(merge5, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
+  return merge5;
 }
-function priceOf(model, size, prices) {
-  return costOf(
-    model,
-    {
-      input_tokens: size.input,
-      output_tokens: size.output,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0
-    },
-    prices
-  ) ?? 0;
+
+// src/github/client/pacing/write-windows.ts
+var HOUR = 36e5;
+function peakWindow(points, {
+  from,
+  to = Number.POSITIVE_INFINITY,
+  windowMs = HOUR
+}) {
+  const sorted = [...points].sort((a, b) => a.at - b.at);
+  const ends = [from, ...sorted.map((point) => point.at).filter((at) => at >= from && at < to)];
+  let peak = 0;
+  let start = 0;
+  let end = 0;
+  let sum = 0;
+  for (const t of [...new Set(ends)].sort((a, b) => a - b)) {
+    while (end < sorted.length && (sorted[end]?.at ?? 0) <= t) sum += sorted[end++]?.count ?? 0;
+    while (start < end && (sorted[start]?.at ?? 0) <= t - windowMs)
+      sum -= sorted[start++]?.count ?? 0;
+    peak = Math.max(peak, sum);
+  }
+  return peak;
+}
+function shifted(writes, ms) {
+  return writes.map((write) => ({ at: write.at + ms, count: write.count }));
+}
+function peakWith(points, added) {
+  if (added.length === 0) return 0;
+  const times = added.map((write) => write.at);
+  return peakWindow([...points, ...added], {
+    from: Math.min(...times),
+    to: Math.max(...times) + HOUR
+  });
 }
 
 // src/github/client/pacing/write-budget.ts
-var GITHUB_WRITE_LIMITS = { perMinute: 80, perHour: 500 };
+var GITHUB_WRITE_LIMITS = WRITE_LIMITS;
 var DEFER_AT = { status: 0.8, dispatch: 0.9 };
+var PACE_SHARE = 0.96;
+var PACE_BURST_MS = 15 * 6e4;
 var SESSION_WRITES = {
   plan: 0,
   work: 1,
@@ -54485,7 +54652,6 @@ var SESSION_WRITES = {
   learn: 1
 };
 var MINUTE = 6e4;
-var HOUR = 36e5;
 var OWED_RETRY_MS = 10 * MINUTE;
 var TURN_MS = 2 * MINUTE;
 var PASSED_OVER_MS = 30 * MINUTE;
@@ -54501,7 +54667,11 @@ function createWriteBudget({
 } = {}) {
   const log = [];
   const owedBy = /* @__PURE__ */ new Map();
-  const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
+  const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + totalOf(writes), 0);
+  const cap = limits.perHour * PACE_SHARE;
+  let paceAt = 0;
+  let shape = [{ at: 0, count: WRITES_PER_STARTED_WORKER }];
+  const workerAt = (now, writes) => writes ? [...writes] : shifted(shape, now);
   const waiters = /* @__PURE__ */ new Map();
   const queue = () => {
     const overdue = clock() - PASSED_OVER_MS;
@@ -54512,36 +54682,64 @@ function createWriteBudget({
   const prune = (now) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };
-  const since = (from) => log.reduce((sum, [at, count]) => at > from ? sum + count : sum, 0);
+  const since = (from, now) => log.reduce((sum, [at, count]) => at > from && at <= now ? sum + count : sum, 0);
   const roomAt = (now, windowMs, allowed) => {
-    let used = since(now - windowMs);
+    let used = since(now - windowMs, now);
     for (const [at, count] of log) {
       if (used < allowed) break;
-      if (at <= now - windowMs) continue;
+      if (at <= now - windowMs || at > now) continue;
       used -= count;
       if (used < allowed) return at + windowMs;
     }
     return now;
   };
+  const points = () => [
+    ...log.map(([at, count]) => ({ at, count })),
+    ...[...owedBy.values()].flat()
+  ];
+  const fits = (workers) => peakWith(points(), workers) <= cap;
+  const paceWait = (now) => Math.max(0, paceAt - PACE_BURST_MS - now);
+  const windowWait = (now, writes) => {
+    if (peakWith([...owedBy.values()].flat(), writes) > cap) return OWED_RETRY_MS;
+    const minute = roomAt(now, MINUTE, Math.floor(limits.perMinute * DEFER_AT.dispatch));
+    for (let wait2 = Math.max(0, minute - now); wait2 <= HOUR; wait2 += MINUTE) {
+      if (fits(shifted(writes, wait2))) return wait2;
+    }
+    return OWED_RETRY_MS;
+  };
   const turns = /* @__PURE__ */ new Map();
-  const roomWait = (kind) => {
+  const roomWait = (kind, writes, paced = true) => {
     const now = clock();
     prune(now);
-    const share = DEFER_AT[kind];
-    const held3 = kind === "dispatch" ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
-    const hourAllowed = Math.floor(limits.perHour * share - held3);
-    if (hourAllowed <= 0) return OWED_RETRY_MS;
-    return Math.max(
-      roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
-      roomAt(now, HOUR, hourAllowed)
-    ) - now;
+    if (kind === "status") {
+      const share = DEFER_AT.status;
+      return Math.max(
+        roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
+        roomAt(now, HOUR, Math.floor(limits.perHour * share))
+      ) - now;
+    }
+    const windows = windowWait(now, workerAt(now, writes));
+    return paced ? Math.max(windows, paceWait(now)) : windows;
   };
   const freeWorkers = () => {
     const now = clock();
     for (const [key, until] of turns) if (until <= now) turns.delete(key);
-    const room = limits.perHour * DEFER_AT.dispatch - since(now - HOUR) - owedAll();
-    return Math.floor(room / WRITES_PER_STARTED_WORKER) - turns.size;
+    const interval = paceInterval();
+    const paced = Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1;
+    const most = Math.min(Math.max(0, paced), waiters.size + turns.size + 1);
+    let room = 0;
+    const added = [];
+    while (room < most) {
+      added.push(...workerAt(now));
+      if (!fits(added)) break;
+      room++;
+    }
+    return room - turns.size;
   };
+  const paceInterval = (writes = shape) => Math.max(
+    1,
+    leastMinutesFor(totalOf(writes), { perMinute: limits.perMinute, perHour: cap }) * MINUTE
+  );
   const ahead = (key) => {
     let count = 0;
     for (const [waiter] of queue()) {
@@ -54550,11 +54748,13 @@ function createWriteBudget({
     }
     return count;
   };
-  const waitFor = (kind, key) => {
-    const wait2 = roomWait(kind);
+  const waitFor = (kind, key, writes) => {
+    if (kind === "dispatch" && writes) shape = shifted(writes, -clock());
+    const turn = key !== void 0 && turns.has(key);
+    const wait2 = roomWait(kind, writes, !turn);
     if (wait2 > 0 || kind !== "dispatch" || key === void 0) return wait2;
-    if (turns.has(key) || waiters.size === 0 && turns.size === 0) return 0;
-    return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait("dispatch"));
+    if (turn || waiters.size === 0 && turns.size === 0) return 0;
+    return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait("dispatch", writes));
   };
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     if (roomWait("dispatch") > 0 && !atLeastOne) return;
@@ -54591,6 +54791,11 @@ function createWriteBudget({
       Math.max(wait2, 1)
     );
   };
+  const rearm = () => {
+    cancelTimer?.();
+    cancelTimer = null;
+    armTimer();
+  };
   const sync = async () => {
     if (!shared) return;
     const state = await shared.load().catch(() => null);
@@ -54600,6 +54805,7 @@ function createWriteBudget({
     for (const [key, writes] of state.owed) owedBy.set(key, writes);
     turns.clear();
     for (const [key, until] of state.turns) turns.set(key, until);
+    paceAt = Math.max(paceAt, state.pace);
     for (const key of waiters.keys()) if (!state.waiters.has(key)) waiters.delete(key);
     for (const [key, { chain, since: since2 }] of state.waiters) {
       const run2 = waiters.get(key)?.run ?? (() => shared.wakeElsewhere(key));
@@ -54608,36 +54814,39 @@ function createWriteBudget({
     armTimer();
   };
   return {
-    note(count = 1) {
-      const now = clock();
-      prune(now);
-      log.push([now, count]);
-      shared?.note(now, count);
+    now: clock,
+    note(count = 1, at = clock()) {
+      prune(clock());
+      const index = log.findIndex(([when]) => when > at);
+      log.splice(index < 0 ? log.length : index, 0, [at, count]);
+      shared?.note(at, count);
     },
     used() {
       const now = clock();
       prune(now);
-      return { minute: since(now - MINUTE), hour: since(now - HOUR) };
+      return { minute: since(now - MINUTE, now), hour: since(now - HOUR, now) };
     },
     owe(key, writes) {
-      const before = owedBy.get(key) ?? 0;
-      if (writes > 0) owedBy.set(key, writes);
+      const before = owedBy.get(key) ?? [];
+      const paid = totalOf(writes) < totalOf(before);
+      if (writes.length > 0) owedBy.set(key, [...writes]);
       else owedBy.delete(key);
-      if (writes !== before) shared?.owe(key, writes);
-      if (writes < before && waiters.size > 0) {
+      if (JSON.stringify(writes) !== JSON.stringify(before)) shared?.owe(key, writes);
+      if (paid && waiters.size > 0) {
         wakeWaiters();
-        cancelTimer?.();
-        cancelTimer = null;
-        armTimer();
+        rearm();
       }
     },
     owed(key) {
-      return key === void 0 ? owedAll() : owedBy.get(key) ?? 0;
+      return key === void 0 ? owedAll() : totalOf(owedBy.get(key) ?? []);
+    },
+    forecast(key) {
+      return [...owedBy.get(key) ?? []];
     },
     strained() {
       const now = clock();
       prune(now);
-      return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
+      return peakWindow(points(), { from: now }) >= limits.perHour * DEFER_AT.status;
     },
     wake(key, run2, chain = 1) {
       const waiting = waiters.get(key);
@@ -54649,7 +54858,10 @@ function createWriteBudget({
     waiting() {
       return waiters.size > 0;
     },
-    dispatched(key) {
+    dispatched(key, writes) {
+      const now = clock();
+      paceAt = Math.max(paceAt, now) + paceInterval(writes ?? shape);
+      shared?.pace(paceAt);
       if (turns.delete(key)) shared?.unturn(key);
     },
     settled(key) {
@@ -54657,9 +54869,7 @@ function createWriteBudget({
       shared?.unturn(key);
       if (waiters.size === 0) return;
       wakeWaiters();
-      cancelTimer?.();
-      cancelTimer = null;
-      armTimer();
+      rearm();
     },
     stop() {
       cancelTimer?.();
@@ -59356,72 +59566,6 @@ function status(view, { ask }) {
   return { kind: "render-status", view, ...ask ? { ask } : {} };
 }
 
-// src/core/snapshot/awaited-work.ts
-var LOOK_MIN_MS = 5e3;
-var LOOK_MAX_MS = 10 * 6e4;
-var LOOK_GRACE_SHARE = 0.25;
-function awaitedWork({
-  snapshot,
-  now,
-  overdueAtMs = () => null
-}) {
-  const nowMs = timeOf(now);
-  if (nowMs === null) return null;
-  const waits = [];
-  for (const run2 of snapshot.runs) {
-    if (run2.status === "completed") continue;
-    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
-    const typical = typicalRunMs(snapshot.runs, run2.role);
-    const due = expectedEnd({ started, typical, nowMs });
-    const overdue = overdueAtMs(run2);
-    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
-    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
-  }
-  for (const pull of snapshot.pulls) {
-    if (pull.state !== "open") continue;
-    const computing = pull.mergeState === "unknown";
-    if (!computing && pull.checks.state !== "pending") continue;
-    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
-    waits.push({
-      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
-      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
-    });
-  }
-  return waits.reduce(
-    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
-    null
-  );
-}
-function expectedEnd({
-  started,
-  typical,
-  nowMs
-}) {
-  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    const grace = Math.max(typical * LOOK_GRACE_SHARE, LOOK_MIN_MS);
-    return Math.min(started + typical + grace, nowMs + LOOK_MAX_MS);
-  }
-  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
-}
-function typicalRunMs(runs, role) {
-  const own2 = medianLength(runs.filter((run2) => run2.role === role));
-  if (own2 !== null) return own2;
-  const others = [...new Set(runs.map((run2) => run2.role))].flatMap((other) => {
-    const length = medianLength(runs.filter((run2) => run2.role === other));
-    return length === null ? [] : [length];
-  });
-  return others.length > 0 ? Math.min(...others) : null;
-}
-function medianLength(runs) {
-  const lengths = runs.filter((run2) => run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
-  return lengths[Math.floor(lengths.length / 2)] ?? null;
-}
-function headPushedAt(runs, worker) {
-  const ended2 = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
-  return ended2.length > 0 ? Math.max(...ended2) : null;
-}
-
 // src/github/act/next-look.ts
 function nextLook(asked) {
   return lookAfter(asked).look;
@@ -62649,10 +62793,21 @@ async function act(ctx, {
   statusEditWait,
   budget
 }) {
-  budget?.writes.owe(buildKey(ctx, snapshot.build), budget.owed);
   const writeBudget = budget?.writes;
+  writeBudget?.owe(
+    buildKey(ctx, snapshot.build),
+    forecastWrites({ snapshot, nowMs: writeBudget.now() })
+  );
+  const lengths = writeBudget ? sessionLengths(normalizeSnapshot(snapshot).runs) : null;
   const outcomes = [];
-  const pass = { outcomes, created: /* @__PURE__ */ new Map(), statusEditWait, writeBudget, log };
+  const pass = {
+    outcomes,
+    created: /* @__PURE__ */ new Map(),
+    statusEditWait,
+    writeBudget,
+    lengths,
+    log
+  };
   for (const action of actions) {
     if (action.kind === "merge-pull" && outcomes.some(isHeldMerge)) {
       outcomes.push({ action, result: "unchanged", detail: "an earlier merge did not go" });
@@ -62683,14 +62838,15 @@ async function act(ctx, {
 var isHeldMerge = (outcome) => outcome.action.kind === "merge-pull" && outcome.result !== "done";
 async function actOne(ctx, { snapshot, action, pass }) {
   const { owner, repo } = ctx;
-  const { outcomes, created, statusEditWait, writeBudget, log } = pass;
+  const { outcomes, created, statusEditWait, writeBudget, lengths, log } = pass;
   switch (action.kind) {
     case "dispatch": {
       const { role, trigger } = action.request;
       const first = isWorkRole(role) && !trigger;
       const key = buildKey(ctx, snapshot.build);
       if (first) await writeBudget?.sync();
-      const wait2 = first ? writeBudget?.waitFor("dispatch", key) ?? 0 : 0;
+      const writes = first && writeBudget && lengths ? startedWorkerWrites(writeBudget.now(), lengths) : null;
+      const wait2 = writes ? writeBudget?.waitFor("dispatch", key, writes) ?? 0 : 0;
       if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === "stood-down") {
@@ -62702,11 +62858,18 @@ async function actOne(ctx, { snapshot, action, pass }) {
           detail: "another process may be sending it"
         };
       }
-      const sessionWrites = SESSION_WRITES[role];
-      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
-      if (first && writeBudget) {
-        writeBudget.dispatched(key);
-        writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
+      if (writeBudget && lengths) {
+        const now = writeBudget.now();
+        const sessionWrites = SESSION_WRITES[role];
+        if (sessionWrites > 0)
+          writeBudget.note(sessionWrites, now + sessionLengthOf(lengths, role));
+        if (writes) {
+          writeBudget.dispatched(key, writes);
+          writeBudget.owe(key, [
+            ...writeBudget.forecast(key),
+            ...dispatchedWorkerWrites(now, lengths)
+          ]);
+        }
       }
       return { action, result: "done", ...outcome.run ? { run: outcome.run } : {} };
     }
@@ -64445,7 +64608,7 @@ async function setPass(ctx, request2) {
     const there = await contextOf(ctx, build.repository);
     const writes = build.actions.filter((action) => action.kind !== "render-status");
     if (writes.length === 0) continue;
-    const owed = writeBudget ? { writes: writeBudget, owed: writesOwed(build.snapshot) } : null;
+    const owed = writeBudget ? { writes: writeBudget } : null;
     const done = await act(there, {
       snapshot: build.snapshot,
       actions: writes,
@@ -64617,7 +64780,7 @@ async function setPasses(ctx, request2) {
     snapshot: set4.home,
     actions: lostRace && !set4.home.statusComment ? [] : render,
     log,
-    ...writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(set4.home) } } : {},
+    ...writeBudget ? { budget: { writes: writeBudget } } : {},
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
   log.info(
@@ -64745,7 +64908,7 @@ var UNLOCKED = /* @__PURE__ */ new Set([
 ]);
 async function actLater(ctx, { log, writeBudget }, snapshot, actions) {
   if (actions.length === 0) return [];
-  const budget = writeBudget ? { writes: writeBudget, owed: writesOwed(snapshot) } : void 0;
+  const budget = writeBudget ? { writes: writeBudget } : void 0;
   return act(ctx, { snapshot, actions, log, ...budget ? { budget } : {} });
 }
 async function actLaterPasses(ctx, pass) {
@@ -64953,7 +65116,7 @@ async function reconcileBuild(ctx, request2) {
     snapshot,
     actions: writes,
     log,
-    ...writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(snapshot) } } : {}
+    ...writeBudget ? { budget: { writes: writeBudget } } : {}
   });
   const later = await actLaterPasses(ctx, {
     snapshot,
@@ -64973,7 +65136,7 @@ async function reconcileBuild(ctx, request2) {
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
     // What the build owes once every pass is done, for the builds waiting on the budget.
-    ...writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(seen) } } : {},
+    ...writeBudget ? { budget: { writes: writeBudget } } : {},
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
   const { look, byRuns } = lookAfter({
@@ -65096,9 +65259,12 @@ function statusEditWaitOf(key, deps, budget) {
   return (now) => ({ kind, editedAt }) => {
     const wait2 = budget?.waitFor("status") ?? 0;
     if (wait2 > 0) return wait2;
-    const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
+    const waiting = budget?.waiting() ?? false;
+    const strained = !waiting && (budget?.strained() ?? false);
+    const least = waiting ? SATURATED_STATUS_EDIT_MS : strained ? STRAINED_STATUS_EDIT_MS : 0;
+    const progressMs = waiting || strained ? BINDING_PROGRESS_EDIT_MS : 0;
     const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
-    return deps.statusPacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
+    return deps.statusPacer?.admit(key, least, { kind, editedAgoMs, progressMs }) ?? 0;
   };
 }
 function queueHeldEdit(queued) {
@@ -66400,6 +66566,7 @@ function createRunsBudget(list2, clock = Date.now) {
     unwait: none,
     turn: none,
     unturn: none,
+    pace: none,
     wakeElsewhere: none,
     async load() {
       const now = clock();
@@ -66410,7 +66577,7 @@ function createRunsBudget(list2, clock = Date.now) {
         Date.parse(run2.createdAt),
         WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
       ]).concat(own2.filter(([at]) => at >= from)).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
-      return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map() };
+      return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map(), pace: 0 };
     }
   };
 }

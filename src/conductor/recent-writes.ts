@@ -63,6 +63,7 @@ export function createRunsBudget(
     unwait: none,
     turn: none,
     unturn: none,
+    pace: none,
     wakeElsewhere: none,
     async load(): Promise<SharedBudgetState> {
       const now = clock();
@@ -78,7 +79,7 @@ export function createRunsBudget(
         .concat(own.filter(([at]) => at >= from))
         .filter(([at]) => at > since)
         .sort((a, b) => a[0] - b[0]);
-      return { log, owed: new Map(), waiters: new Map(), turns: new Map() };
+      return { log, owed: new Map(), waiters: new Map(), turns: new Map(), pace: 0 };
     },
   };
 }

@@ -115,12 +115,12 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     await drive(chainOfThree);
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     let filled = false;
-    // Once W1.1's review is in, the next round merges it. The hour holds 440 writes by then
+    // Once W1.1's review is in, the next round merges it. The hour holds 470 writes by then
     // (none in the last minute), and W1.1 owes 1, room held for W2.1 (next of its chain) 6:
-    // 440 + 7 + W2.1's own 6 would pass 450, but once W1.1 is merged neither is owed.
+    // 470 + 7 + W2.1's own 6 would pass 480, but once W1.1 is merged neither is owed.
     await drive(chainOfThree, async () => {
       if (filled || !reviewed('W1.1')) return;
-      budget.note(440 - budget.used().hour);
+      budget.note(470 - budget.used().hour);
       time.advance(2 * 60_000);
       filled = true;
       expect(budget.owed()).toBe(
@@ -129,30 +129,30 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     });
     expect(filled).toBe(true);
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
-    // W2.1 started from the merge's reconcile: the hour's 440 have not left it.
+    // W2.1 started from the merge's reconcile: the hour's 470 have not left it.
     expect(workRuns('W2.1')).toHaveLength(1);
-    expect(budget.used().hour).toBeGreaterThanOrEqual(440);
+    expect(budget.used().hour).toBeGreaterThanOrEqual(470);
     expect(app.errors).toEqual([]);
   });
 
   it("defers a first dispatch while the hour's writes made and owed leave no room for it, and makes it once they are paid", async () => {
-    // 340 writes made earlier this hour (none this minute), and another build's workers owe 105.
+    // 340 writes made earlier this hour (none this minute), and another build's workers owe 140, due now.
     budget.note(340);
     time.advance(5 * 60_000);
-    budget.owe('acme/other#9-other-build', 105);
+    budget.owe('acme/other#9-other-build', [{ at: time.now(), count: 140 }]);
     const issue = labelledIssue(gh);
     await drive(SCRIPT);
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     await drive(SCRIPT);
-    // 340 + 105 + W1.1's own share is over 90% of 500: W1.1 waits, though the writes made alone leave room.
+    // 340 + 140 + W1.1's own share is over 96% of 500: W1.1 waits, though the writes made alone leave room.
     expect(workRuns('W1.1')).toHaveLength(0);
     // It waits as the head of a chain of two (W2.1 waits on it), ahead of any build's last worker.
     expect(wakes).toContain(2);
-    // 445 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
+    // 480 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
     expect(edits()).toBe(1);
     expect(time.pending().length).toBeGreaterThan(0);
     // The other build's workers merge: what it owed is paid, which wakes the build (no timer).
-    budget.owe('acme/other#9-other-build', 0);
+    budget.owe('acme/other#9-other-build', []);
     await app.idle();
     expect(workRuns('W1.1')).toHaveLength(1);
     // W2.1, the end of the chain, is not held room for; the final pull request is owed once it starts.

@@ -12,10 +12,14 @@ import {
   WRITES_PER_FIX_ROUND,
   WRITES_PER_STARTED_WORKER,
   WRITES_PER_VALIDATION,
-  writesOwed,
 } from '../../src/core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
-import { fixRun, make, planOf, planRun, sha } from './factories.js';
+import {
+  DEFAULT_SESSION_MS,
+  forecastWrites,
+  writesOwed,
+} from '../../src/core/workers/write-forecast.js';
+import { ago, fixRun, make, NOW, planOf, planRun, sha } from './factories.js';
 
 function normal(count: number): PlanWorker[] {
   return Array.from({ length: count }, (_, i) => make.worker({ id: `W1.${i + 1}` }));
@@ -108,14 +112,18 @@ describe('estimateBuild: the GitHub writes a build needs and the least time the 
 
   it.each([
     [0, 0],
-    [80, 1],
-    [400, 5],
-    [500, 6.25],
-    // The 501st write waits until an hour has passed since the first.
-    [501, 60],
-    [1_240, 120],
-  ])('%i writes take at least %d minutes', (writes, minutes) => {
+    [80, 9.6],
+    [400, 48],
+    [500, 60],
+    // At a steady pace: the 501st is no hour later, as a burst of 500 and a wait would have it.
+    [501, 60.12],
+    [1_240, 148.8],
+  ])('%i writes take at least %d minutes at a pace the hour holds', (writes, minutes) => {
     expect(leastMinutesFor(writes)).toBeCloseTo(minutes, 6);
+  });
+
+  it('takes the limits it is given: the write budget asks it at its own share of the hour', () => {
+    expect(leastMinutesFor(6, { perMinute: 80, perHour: 480 })).toBeCloseTo(0.75, 6);
   });
 });
 
@@ -324,5 +332,95 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
     // The estimate's per-worker writes without a fix round (a round is reserved once it is
     // certain) nor the status edit (status edits wait for the budget themselves).
     expect(WRITES_PER_STARTED_WORKER).toBe(6);
+  });
+});
+
+describe('forecastWrites: when each write a build owes is due', () => {
+  const MINUTE = 60_000;
+  const now = Date.parse(NOW);
+  /** W1.1's work session, dispatched `minutes` ago and under way. */
+  const working = (minutes: number) =>
+    make.run({
+      id: 1,
+      createdAt: ago(minutes),
+      updatedAt: ago(minutes),
+      status: 'in_progress',
+      conclusion: null,
+    });
+  /** A work session and a review that ended, 12 and 3 minutes long: the build's typical lengths. */
+  const learned = [
+    make.run({ id: 2, worker: 'W1.2', createdAt: ago(40), updatedAt: ago(28) }),
+    make.run({
+      id: 3,
+      role: 'review',
+      worker: 'W1.2',
+      trigger: 'head-x',
+      createdAt: ago(28),
+      updatedAt: ago(25),
+    }),
+  ];
+  const plan = planOf('W1.1', 'W1.2');
+  const merged = make.pull({ number: 102, worker: 'W1.2', state: 'merged' });
+
+  it('reviews a worker when its session typically ends, and merges it right after the review', () => {
+    const snapshot = make.snapshot({
+      plan,
+      runs: [planRun(), working(4), ...learned],
+      branches: { 'W1.2': sha('b2') },
+      pulls: [merged],
+    });
+    // The work session is 4 minutes into its 12: its review in 8, its merge 3 later; the
+    // build's final writes after that merge.
+    expect(forecastWrites({ snapshot, nowMs: now })).toEqual([
+      { at: now + 8 * MINUTE, count: WRITES_OF_A_REVIEW },
+      { at: now + 11 * MINUTE, count: WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW },
+      { at: now + 11 * MINUTE, count: WRITES_PER_BUILD },
+    ]);
+  });
+
+  it('expects an overdue write now, never in the past', () => {
+    const snapshot = make.snapshot({
+      plan,
+      runs: [planRun(), working(30), ...learned],
+      branches: { 'W1.2': sha('b2') },
+      pulls: [merged],
+    });
+    expect(forecastWrites({ snapshot, nowMs: now })[0]).toEqual({
+      at: now,
+      count: WRITES_OF_A_REVIEW,
+    });
+  });
+
+  it('holds room for the next worker of a chain from when its dependency should merge', () => {
+    const chain = planOf('W1.1', 'W2.1<W1.1', 'W3.1<W2.1');
+    const snapshot = make.snapshot({ plan: chain, runs: [planRun(), working(4), ...learned] });
+    const held = forecastWrites({ snapshot, nowMs: now }).slice(2);
+    // W2.1 starts when W1.1 merges (11 minutes on): its dispatch then, its pull request 12
+    // minutes later with its review, its merge 3 after.
+    expect(held).toEqual([
+      { at: now + 11 * MINUTE, count: WRITES_AT_FIRST_DISPATCH - 1 },
+      { at: now + 23 * MINUTE, count: 1 },
+      { at: now + 23 * MINUTE, count: WRITES_OF_A_REVIEW },
+      { at: now + 26 * MINUTE, count: WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW },
+    ]);
+  });
+
+  it('takes a session of the default length before any run of the build has ended', () => {
+    const snapshot = make.snapshot({
+      plan: planOf('W1.1'),
+      runs: [
+        make.run({
+          id: 1,
+          createdAt: NOW,
+          updatedAt: NOW,
+          status: 'in_progress',
+          conclusion: null,
+        }),
+      ],
+    });
+    expect(forecastWrites({ snapshot, nowMs: now })[0]).toEqual({
+      at: now + DEFAULT_SESSION_MS,
+      count: WRITES_OF_A_REVIEW,
+    });
   });
 });

@@ -53,7 +53,7 @@ function planReady(
     plan: makePlan(),
     config: defaultConfig(),
     links: LINKS,
-    estimate: { usd: 12.5, sessions: 9, validations: 0, writes: 1_240, leastMinutes: 120 },
+    estimate: { usd: 12.5, sessions: 9, validations: 0, writes: 1_240, leastMinutes: 149 },
     spent: { tokens: 84_000, costUsd: 0.9, sessions: 1, estimated: 0 },
     ...overrides,
   };
@@ -213,7 +213,7 @@ describe('renderStatus', () => {
 
       <sub>Per worker: one work session at its complexity's model, a review per round at \`claude-sonnet-5-5\` and half a fix round on average, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>
 
-      🚦 **GitHub writes:** about 1,240, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least 2 h however fast its sessions are.
+      🚦 **GitHub writes:** about 1,240, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so at a steady pace the build takes at least 2 h 29 min however fast its sessions are.
 
       Budget: $50.00 (\`budget.maxUsd\`); the build pauses if its sessions reach it.
 

@@ -109,21 +109,26 @@ describeWithRedis('replicas sharing a real Redis', () => {
     expect(taken).toEqual([KEY]);
   });
 
-  it('shares an installation’s write budget: writes made and owed on one replica hold back another’s dispatch', async () => {
+  it('shares an installation’s write budget: writes made, due and forecast on one replica hold back another’s dispatch', async () => {
     const [a, b] = [replica(), replica()];
     const onA = a.pacing.budgetForId('installation-7');
     const onB = b.pacing.budgetForId('installation-7');
+    const now = Date.now();
     onA.note(50);
-    onA.owe(KEY, 400);
+    // A session’s pull request, due in ten minutes, and a build’s forecast of 430 due in twenty.
+    onA.note(1, now + 600_000);
+    const forecast = [{ at: now + 1_200_000, count: 430 }];
+    onA.owe(KEY, forecast);
     // A's writes reach Redis in order on A's connection: its own read back follows them.
     await onA.sync();
     await onB.sync();
     expect(onB.used()).toEqual({ minute: 50, hour: 50 });
-    expect(onB.owed()).toBe(400);
-    // 50 made + 400 owed + a worker's share is past 90% of 500: B's first dispatch waits.
+    expect(onB.owed()).toBe(430);
+    expect(onB.forecast(KEY)).toEqual(forecast);
+    // 50 made + 1 due + 430 forecast + a worker's share pass 480 in the hour ahead: B's first dispatch waits.
     expect(onB.waitFor('dispatch', 'acme/shop#2-other')).toBeGreaterThan(0);
     // A's build pays what it owed: B sees room.
-    onA.owe(KEY, 0);
+    onA.owe(KEY, []);
     await onA.sync();
     await onB.sync();
     expect(onB.waitFor('dispatch', 'acme/shop#2-other')).toBe(0);
@@ -133,6 +138,41 @@ describeWithRedis('replicas sharing a real Redis', () => {
     expect(other.used().hour).toBe(0);
   });
 
+  it('shares the steady pace: a burst of first dispatches on one replica holds back another’s', async () => {
+    const [a, b] = [replica(), replica()];
+    const onA = a.pacing.budgetForId('installation-7');
+    const onB = b.pacing.budgetForId('installation-7');
+    const worker = [{ at: Date.now(), count: 6 }];
+    while (onA.waitFor('dispatch', 'acme/shop#1-a', worker) === 0)
+      onA.dispatched('acme/shop#1-a', worker);
+    await onA.sync();
+    await onB.sync();
+    expect(onB.waitFor('dispatch', 'acme/shop#2-b', worker)).toBeGreaterThan(0);
+  });
+
+  it('reads a forecast someone else wrote into Redis as none unless it is a list of times and counts', async () => {
+    const [a] = [replica()];
+    const onA = a.pacing.budgetForId('installation-9');
+    const raw = new Redis(server.url);
+    try {
+      await raw.hset(
+        'baton:budget:installation-9:owed',
+        'x/y#1-a',
+        '[{"at":1,"count":"9"}]',
+        'x/y#2-b',
+        'not json',
+        'x/y#3-c',
+        JSON.stringify([{ at: Date.now(), count: 7 }]),
+      );
+      await onA.sync();
+      expect(onA.owed('x/y#1-a')).toBe(0);
+      expect(onA.owed('x/y#2-b')).toBe(0);
+      expect(onA.owed('x/y#3-c')).toBe(7);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('wakes a build that waits on one replica from another, through a look', async () => {
     const [a, b] = [replica(), replica()];
     const taken: string[] = [];
@@ -140,7 +180,7 @@ describeWithRedis('replicas sharing a real Redis', () => {
     const onA = a.pacing.budgetForId('installation-7');
     const onB = b.pacing.budgetForId('installation-7');
     // What the big build owes leaves no room for a worker in the hour.
-    onA.owe('acme/shop#9-big', 460);
+    onA.owe('acme/shop#9-big', [{ at: Date.now(), count: 480 }]);
     // The waiting build's reconcile left its look for later, as a reconcile does.
     a.looks.set(KEY, [{ ms: 600_000, why: 'its run' }], LOOK);
     onA.wake(KEY, () => taken.push('woken in A itself'));
@@ -148,7 +188,7 @@ describeWithRedis('replicas sharing a real Redis', () => {
     await onB.sync();
     expect(onB.waiting()).toBe(true);
     // B's reconcile of the big build sees it paid: B wakes the waiter, which is A's: a look now.
-    onB.owe('acme/shop#9-big', 0);
+    onB.owe('acme/shop#9-big', []);
     await until(() => taken.length > 0, 'the waiting build is looked at');
     expect(taken[0]).toBe(KEY);
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { statusMarker } from '../../src/core/status/render-status.js';
 import {
+  BINDING_PROGRESS_EDIT_MS,
   createStatusPacer,
   PROGRESS_STATUS_EDIT_MS,
   statusEditKind,
   statusEditSecondsFrom,
 } from '../../src/github/act/status-pacer.js';
+import { createWriteBudget } from '../../src/github/client/pacing/write-budget.js';
+import { statusEditWaitOf } from '../../src/github/reconcile/queue/status-edit-queue.js';
 
 /** A pacer on a clock the test moves, with timers the test fires. */
 function pacer(intervalMs = 5000) {
@@ -163,5 +166,28 @@ describe('how a status edit is paced, from the comments alone', () => {
     ['no mark on either', null, null, 'prompt'],
   ])('%s', (_, shown, next, kind) => {
     expect(statusEditKind(body(shown), body(next))).toBe(kind);
+  });
+});
+
+describe('status edits while the write budget binds', () => {
+  const MINUTE = 60_000;
+  /** How long a progress edit of a comment last edited `ago` ms before waits, the budget strained or not. */
+  function progressWait({ strained, ago }: { strained: boolean; ago: number }) {
+    const now = 5_000_000;
+    const budget = createWriteBudget({ clock: () => now });
+    // A forecast of 450 writes due in the hour ahead: over 80% of 500.
+    if (strained) budget.owe('acme/shop#1-a', [{ at: now + 20 * MINUTE, count: 450 }]);
+    const statusPacer = createStatusPacer({ intervalMs: 5000, clock: () => now });
+    const wait = statusEditWaitOf('acme/shop#2-b', { statusPacer }, budget);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return wait(iso(now))({ kind: 'progress', editedAt: iso(now - ago) });
+  }
+
+  it('shows progress alone at most every half hour while the forecast binds, every ten minutes otherwise', () => {
+    expect(progressWait({ strained: false, ago: 11 * MINUTE })).toBe(0);
+    expect(progressWait({ strained: true, ago: 11 * MINUTE })).toBe(
+      BINDING_PROGRESS_EDIT_MS - 11 * MINUTE,
+    );
+    expect(progressWait({ strained: true, ago: BINDING_PROGRESS_EDIT_MS })).toBe(0);
   });
 });

@@ -3,9 +3,18 @@ import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
 import {
   createWriteBudget,
   OWED_RETRY_MS,
+  PACE_SHARE,
   TURN_MS,
 } from '../../src/github/client/pacing/write-budget.js';
 import { manualTimers } from '../support/manual-timers.js';
+
+/** The writes of an hour a first dispatch keeps the forecast within: 480 of 500. */
+const PACED = 500 * PACE_SHARE;
+
+/** `count` writes owed, all due at `at`. */
+function due(count: number, at: number) {
+  return [{ at, count }];
+}
 
 /** A budget on a clock the test moves. */
 function budget() {
@@ -13,6 +22,8 @@ function budget() {
   const writes = createWriteBudget({ clock: () => now });
   return {
     writes,
+    /** `count` writes owed, due now. */
+    owing: (count: number) => due(count, now),
     advance(ms: number) {
       now += ms;
     },
@@ -75,18 +86,18 @@ describe('the write budget of an installation', () => {
   });
 
   it('holds back what work under way owes: made + owed near the hour defers a first dispatch, not a status edit', () => {
-    const { writes, advance, spread } = budget();
+    const { writes, advance, spread, owing } = budget();
     spread(35, 10);
-    // 350 made: alone they leave room for a dispatch (under 90% of 500).
+    // 350 made: alone they leave room for a dispatch.
     expect(writes.waitFor('dispatch')).toBe(0);
-    // Two builds' workers under way owe 95 more: 350 + 95 + a new worker's 7 is over 450.
-    writes.owe('acme/shop#1-a', 60);
-    writes.owe('acme/shop#2-b', 35);
-    expect(writes.owed()).toBe(95);
+    // Two builds' workers under way owe 130 more, due now.
+    writes.owe('acme/shop#1-a', owing(60));
+    writes.owe('acme/shop#2-b', owing(70));
+    expect(writes.owed()).toBe(130);
     expect(writes.owed('acme/shop#1-a')).toBe(60);
-    // 350 + 95 + a new worker's 7 is over 450: the dispatch waits until the oldest 10 made
+    // 350 + 130 + a new worker's 6 is over 480: the dispatch waits until the oldest 10 made
     // writes leave the hour, 25 minutes on (unless owed ones are paid first: `wake`).
-    expect(350 + 95 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(450);
+    expect(350 + 130 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(PACED);
     const wait = writes.waitFor('dispatch');
     expect(wait).toBe(25 * 60_000);
     // A status edit waits for the writes made only (80%: 400), and 350 is under it.
@@ -97,45 +108,45 @@ describe('the write budget of an installation', () => {
   });
 
   it('lets a dispatch go as soon as a build pays what it owed (its workers merged)', () => {
-    const { writes, advance } = budget();
+    const { writes, advance, owing } = budget();
     writes.note(300);
     advance(120_000);
-    writes.owe('acme/shop#1-a', 150);
-    // 300 + 150 + 7 is over 450: by the made writes alone, the dispatch waits for them to leave the hour.
+    writes.owe('acme/shop#1-a', owing(180));
+    // 300 + 180 + 6 is over 480: by the made writes alone, the dispatch waits for them to leave the hour.
     expect(writes.waitFor('dispatch')).toBe(58 * 60_000);
-    // The build's workers merge, paying 50: now there is room.
-    writes.owe('acme/shop#1-a', 100);
+    // The build's workers merge, paying 30: now there is room.
+    writes.owe('acme/shop#1-a', owing(150));
     expect(writes.waitFor('dispatch')).toBe(0);
-    // 0 forgets the build.
-    writes.owe('acme/shop#1-a', 0);
+    // None forgets the build.
+    writes.owe('acme/shop#1-a', []);
     expect(writes.owed()).toBe(0);
   });
 
   it('asks no more room than the hour has: owed past the share waits the retry, never 0', () => {
-    const { writes } = budget();
-    writes.owe('acme/shop#1-a', 500);
+    const { writes, owing } = budget();
+    writes.owe('acme/shop#1-a', owing(500));
     expect(writes.waitFor('dispatch')).toBe(OWED_RETRY_MS);
   });
 
   it('wakes waiting builds when owed writes are paid, oldest first, as many as the hour has room for', () => {
-    const { writes, advance } = budget();
+    const { writes, advance, owing } = budget();
     writes.note(300);
     advance(120_000);
-    writes.owe('acme/shop#1-a', 146);
+    writes.owe('acme/shop#1-a', owing(176));
     const woken: string[] = [];
     for (const key of ['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d'])
       writes.wake(key, () => woken.push(key));
     // A second wish of the same build stands on the first.
     writes.wake('acme/shop#2-b', () => woken.push('again'));
     // More owed, or paid but still no room: nobody is woken.
-    writes.owe('acme/shop#1-a', 148);
-    writes.owe('acme/shop#1-a', 144);
+    writes.owe('acme/shop#1-a', owing(178));
+    writes.owe('acme/shop#1-a', owing(175));
     expect(woken).toEqual([]);
-    // 300 made + 125 owed leaves 25 of 450: room for three workers of 7, and three wait.
-    writes.owe('acme/shop#1-a', 125);
+    // 300 made + 155 owed leaves 25 of 480: room for four workers of 6, and three wait.
+    writes.owe('acme/shop#1-a', owing(155));
     expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d']);
     // Each is woken once.
-    writes.owe('acme/shop#1-a', 0);
+    writes.owe('acme/shop#1-a', []);
     expect(woken).toHaveLength(3);
   });
 
@@ -143,17 +154,22 @@ describe('the write budget of an installation', () => {
   function timedBudget() {
     const time = manualTimers(5_000_000);
     const writes = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
-    return { writes, timers: time.pending, advance: time.advance };
+    return {
+      writes,
+      timers: time.pending,
+      advance: time.advance,
+      owing: (count: number) => due(count, time.now()),
+    };
   }
 
   it('wakes waiting builds by one timer of its own when made writes leave the hour', () => {
     const { writes, timers, advance } = timedBudget();
-    writes.note(445);
+    writes.note(475);
     advance(120_000);
     const woken: string[] = [];
     writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
     writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'));
-    // One timer for both, set for when the 445 writes leave the hour.
+    // One timer for both, set for when the 475 writes leave the hour.
     expect(timers()).toHaveLength(1);
     advance(58 * 60_000 - 1);
     expect(woken).toEqual([]);
@@ -163,8 +179,8 @@ describe('the write budget of an installation', () => {
   });
 
   it('looks again after the retry when what is owed alone fills the hour', () => {
-    const { writes, timers, advance } = timedBudget();
-    writes.owe('acme/shop#1-a', 450);
+    const { writes, timers, advance, owing } = timedBudget();
+    writes.owe('acme/shop#1-a', owing(PACED));
     const woken: string[] = [];
     writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
     // What is owed alone fills the hour: the timer is the retry.
@@ -179,8 +195,17 @@ describe('the write budget of an installation', () => {
     const timed = timedBudget();
     timed.writes.note(300);
     timed.advance(120_000);
-    timed.writes.owe('acme/shop#1-a', 450 - 300 - workers * WRITES_PER_STARTED_WORKER - 1);
-    return timed;
+    timed.writes.owe(
+      'acme/shop#1-a',
+      timed.owing(PACED - 300 - workers * WRITES_PER_STARTED_WORKER - 1),
+    );
+    return {
+      ...timed,
+      /** Build `key` pays `count` of what it owes. */
+      pay(key: string, count: number) {
+        timed.writes.owe(key, timed.owing(timed.writes.owed(key) - count));
+      },
+    };
   }
 
   it('once a build waits, takes no room for another build’s dispatch that the waiting one needs', () => {
@@ -193,12 +218,12 @@ describe('the write budget of an installation', () => {
   });
 
   it('gives woken builds a turn each, one worker a turn, so no build waits behind another’s whole queue', () => {
-    const { writes } = roomFor(2);
+    const { writes, pay, owing } = roomFor(2);
     const woken: string[] = [];
     for (const key of ['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d'])
       writes.wake(key, () => woken.push(key));
     // A build pays a little: room for two workers, so the two oldest waiters are woken with a turn.
-    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    pay('acme/shop#1-a', 0.5);
     expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
     expect(writes.waitFor('dispatch', 'acme/shop#2-b')).toBe(0);
     expect(writes.waitFor('dispatch', 'acme/shop#3-c')).toBe(0);
@@ -206,12 +231,12 @@ describe('the write budget of an installation', () => {
     expect(writes.waitFor('dispatch', 'acme/shop#4-d')).toBeGreaterThan(0);
     // The first spends its turn on one worker; its next worker waits behind the build still waiting.
     writes.dispatched('acme/shop#2-b');
-    writes.owe('acme/shop#2-b', WRITES_PER_STARTED_WORKER);
+    writes.owe('acme/shop#2-b', owing(WRITES_PER_STARTED_WORKER));
     expect(writes.waitFor('dispatch', 'acme/shop#2-b')).toBeGreaterThan(0);
   });
 
   it('gives the turn to the waiting worker with the longest chain after it, then to the oldest', () => {
-    const { writes } = roomFor(1);
+    const { writes, pay } = roomFor(1);
     const woken: string[] = [];
     // b waits with a last worker, c and d (later) with the head of a chain of 3.
     writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'), 1);
@@ -219,7 +244,7 @@ describe('the write budget of an installation', () => {
     writes.wake('acme/shop#4-d', () => woken.push('acme/shop#4-d'), 3);
     // Before any turn is given, a dispatch of d's own goes only after c's: c is ahead of it.
     expect(writes.waitFor('dispatch', 'acme/shop#4-d')).toBeGreaterThan(0);
-    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    pay('acme/shop#1-a', 0.5);
     expect(woken).toEqual(['acme/shop#3-c']);
     writes.settled('acme/shop#3-c');
     expect(woken).toEqual(['acme/shop#3-c', 'acme/shop#4-d']);
@@ -229,10 +254,10 @@ describe('the write budget of an installation', () => {
   });
 
   it('hands a turn a reconcile did not spend to the next build waiting', () => {
-    const { writes } = roomFor(1);
+    const { writes, pay } = roomFor(1);
     const woken: string[] = [];
     for (const key of ['acme/shop#2-b', 'acme/shop#3-c']) writes.wake(key, () => woken.push(key));
-    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    pay('acme/shop#1-a', 0.5);
     expect(woken).toEqual(['acme/shop#2-b']);
     // Its reconcile found nothing to start: the turn goes on.
     writes.settled('acme/shop#2-b');
@@ -240,26 +265,92 @@ describe('the write budget of an installation', () => {
   });
 
   it('lets a turn lapse after TURN_MS, waking the next build waiting by its timer', () => {
-    const { writes, advance } = roomFor(1);
+    const { writes, advance, pay } = roomFor(1);
     const woken: string[] = [];
     for (const key of ['acme/shop#2-b', 'acme/shop#3-c']) writes.wake(key, () => woken.push(key));
-    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    pay('acme/shop#1-a', 0.5);
     expect(woken).toEqual(['acme/shop#2-b']);
     advance(TURN_MS);
     expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
   });
 
   it('is strained once the writes made this hour and those owed reach 80% of it', () => {
-    const { writes, advance } = budget();
+    const { writes, advance, owing } = budget();
     writes.note(300);
     advance(120_000);
     expect(writes.strained()).toBe(false);
-    writes.owe('acme/shop#1-a', 99);
+    writes.owe('acme/shop#1-a', owing(99));
     expect(writes.strained()).toBe(false);
-    writes.owe('acme/shop#1-a', 100);
+    writes.owe('acme/shop#1-a', owing(100));
     expect(writes.strained()).toBe(true);
     // The made writes leave the hour.
     advance(3_600_000);
     expect(writes.strained()).toBe(false);
+  });
+});
+
+describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
+  const MINUTE = 60_000;
+  /** A worker dispatched at `at`: its dispatch's 2 writes, its pull request 12 minutes on, its review and merge 3 more. */
+  const worker = (at: number) => [
+    { at, count: 2 },
+    { at: at + 12 * MINUTE, count: 1 },
+    { at: at + 12 * MINUTE, count: 2 },
+    { at: at + 15 * MINUTE, count: 1 },
+  ];
+
+  it('admits a dispatch the old gate refused when every hour its writes fall in has room', () => {
+    const { writes, advance } = budget();
+    // 300 writes 50 minutes ago; builds owe 150 more, due from 30 to 45 minutes from now.
+    writes.note(300);
+    advance(50 * MINUTE);
+    const now = 5_000_000 + 50 * MINUTE;
+    writes.owe('acme/shop#1-a', due(100, now + 30 * MINUTE));
+    writes.owe('acme/shop#2-b', due(50, now + 45 * MINUTE));
+    // Charged to the present, 300 + 150 and a worker's 6 pass 450 (the old gate's 90%)...
+    expect(300 + 150 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(450);
+    // ...but no hour holds both the 300 and the 150: the fullest has 300 + this worker's 2, and
+    // the 150 fall in hours the 300 have left.
+    expect(writes.waitFor('dispatch', 'acme/shop#3-c', worker(now))).toBe(0);
+  });
+
+  it('refuses a dispatch that would pass the limit in an hour to come, and says when it fits', () => {
+    const { writes, advance } = budget();
+    writes.note(200);
+    advance(5 * MINUTE);
+    const now = 5_000_000 + 5 * MINUTE;
+    // Due 40 minutes on: the hour that ends then holds the 200 made and these 278.
+    writes.owe('acme/shop#1-a', due(278, now + 40 * MINUTE));
+    // The window that ends now has room (200 of 480), the hour ahead does not: this
+    // worker's review and merge land in it, to 484.
+    expect(writes.used().hour).toBe(200);
+    expect(writes.waitFor('dispatch', 'acme/shop#2-b', worker(now))).toBeGreaterThan(0);
+    // It fits 43 minutes on: its dispatch's 2 writes fill the hour that holds the 200 and the
+    // 278 to 480, and its review and merge land once the 200 have left.
+    expect(writes.waitFor('dispatch', 'acme/shop#2-b', worker(now))).toBe(43 * MINUTE);
+  });
+
+  it('spaces first dispatches past a burst at the pace the hour holds a worker’s writes', () => {
+    const { writes, advance } = budget();
+    const now = () => 5_000_000 + elapsed;
+    let elapsed = 0;
+    const step = (ms: number) => {
+      elapsed += ms;
+      advance(ms);
+    };
+    // A worker's 6 writes at 480 an hour: one worker every 0.75 minutes, 15 minutes' worth at once.
+    const interval = (WRITES_PER_STARTED_WORKER / PACED) * 60 * MINUTE;
+    let started = 0;
+    while (writes.waitFor('dispatch', 'acme/shop#1-a', worker(now())) === 0 && started < 100) {
+      writes.dispatched('acme/shop#1-a', worker(now()));
+      started++;
+    }
+    expect(started).toBe(Math.floor(15 / 0.75) + 1);
+    // The next goes one interval after the last, not before.
+    expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(now()))).toBe(interval);
+    step(interval - 1);
+    expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(now()))).toBe(1);
+    step(1);
+    expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(now()))).toBe(0);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
-import { createWriteBudget, PASSED_OVER_MS } from '../../src/github/client/pacing/write-budget.js';
+import {
+  createWriteBudget,
+  PACE_SHARE,
+  PASSED_OVER_MS,
+} from '../../src/github/client/pacing/write-budget.js';
 import { manualTimers } from '../support/manual-timers.js';
 
 /**
@@ -20,14 +24,15 @@ describe('a plan of long chains cannot keep another build of the installation wa
     // Made and owed writes leave no room for a worker; none made this minute.
     budget.note(300);
     time.advance(5 * 60_000);
-    budget.owe('acme/lib#1-a', 450 - 300 - 1);
+    const owing = (count: number) => [{ at: time.now(), count }];
+    budget.owe('acme/lib#1-a', owing(500 * PACE_SHARE - 300 - 1));
     const woken: string[] = [];
     budget.wake(victim, () => woken.push(victim), 1);
     // Woken, the rival spends its turn at once: its worker now owes its share.
     const rivalTurn = () => {
       woken.push(rival);
       budget.dispatched(rival);
-      budget.owe(rival, budget.owed(rival) + WRITES_PER_STARTED_WORKER);
+      budget.owe(rival, owing(budget.owed(rival) + WRITES_PER_STARTED_WORKER));
       budget.settled(rival);
     };
     let victimWokenAfter: number | null = null;
@@ -35,7 +40,7 @@ describe('a plan of long chains cannot keep another build of the installation wa
     // room for one worker comes free (another build merged a worker): one turn each time.
     for (let minute = 0; minute < 90 && victimWokenAfter === null; minute += 2) {
       budget.wake(rival, rivalTurn, 50);
-      budget.owe('acme/lib#1-a', budget.owed('acme/lib#1-a') - WRITES_PER_STARTED_WORKER);
+      budget.owe('acme/lib#1-a', owing(budget.owed('acme/lib#1-a') - WRITES_PER_STARTED_WORKER));
       time.advance(2 * 60_000);
       if (woken.includes(victim)) victimWokenAfter = minute;
     }

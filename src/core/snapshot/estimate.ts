@@ -1,13 +1,7 @@
 import type { Config } from '../config/config.js';
 import { isContractWorker } from '../plan/contract.js';
 import { milestonesOf, type Plan } from '../plan/plan.js';
-import { dependentChainLengths } from '../plan/schedule.js';
-import { isWorkRole } from '../sessions/session.js';
 import { costOf, type ModelPrices } from '../vocabulary/pricing.js';
-import { foldCommands } from './command-state.js';
-import { closeCancels } from './issue-close.js';
-import { pullVerdict } from './pull-verdict.js';
-import type { BuildSnapshot, PullInfo, RunInfo } from './snapshot.js';
 
 /** Tokens one session is assumed to read and write: the basis of every estimate. */
 export interface SessionSize {
@@ -117,109 +111,27 @@ export const WRITES_AT_FIX_DISPATCH = 3;
 /** Everything a worker's first dispatch sets in motion, dispatch to merge, without a fix round. */
 export const WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 
-/**
- * What the write budget holds back of the hour for a build before a new first
- * dispatch, as its snapshot shows it: the writes its work under way still owes,
- * which never wait, and room for the next worker of each of its chains.
- *
- * Owed, for each worker started (its branch or a work run exists) whose pull
- * request is neither merged nor closed: `WRITES_OWED_PER_WORKER`, less
- * `WRITES_OF_A_REVIEW` once the review run of its pull request's head is
- * listed (made, so counted); plus a fix round (`WRITES_PER_FIX_ROUND`) while a
- * review requests changes on its head or its checks fail, less
- * `WRITES_AT_FIX_DISPATCH` once that fix runs, and the `baton/review` check
- * while a rule of the build branch holds it. And `WRITES_PER_BUILD` once every
- * worker has started or been skipped, and the final pull request is not open
- * yet: it comes after the last worker, whose own dispatch waits for room until
- * then.
- *
- * Held for the next worker of a chain (`WRITES_PER_STARTED_WORKER` each): a
- * worker not started that others wait on (its `dependentChainLengths` is 2 or
- * more) and whose dependencies have all started, not all ended. It starts when
- * they merge; without the room held, what they free would go to work with
- * slack (a chain's last worker, another build's), and the chain, which is what
- * the build's length is made of, would wait for the hour to turn.
- *
- * A build whose issue a writer closed (cancelled) holds nothing.
- */
-export function writesOwed(snapshot: BuildSnapshot): number {
-  if (closeCancels(snapshot) || snapshot.plan.kind !== 'valid') return 0;
-  const { workers } = snapshot.plan.plan;
-  const { skips } = foldCommands(snapshot.commands);
-  const started = (id: string) =>
-    snapshot.branches[id] !== undefined ||
-    snapshot.runs.some((run) => isWorkRole(run.role) && run.worker === id);
-  const ended = (id: string) =>
-    snapshot.pulls.some(
-      (pull) => pull.worker === id && (pull.state === 'merged' || pull.state === 'closed'),
-    );
-  const chains = dependentChainLengths(workers);
-  let waiting = false;
-  let owed = 0;
-  for (const { id, depends_on } of workers) {
-    if (!started(id)) {
-      // A worker skipped before it started is done without starting.
-      if (!skips.has(id)) waiting = true;
-      const next =
-        (chains.get(id) ?? 1) >= 2 &&
-        depends_on.length > 0 &&
-        depends_on.every(started) &&
-        !depends_on.every(ended);
-      if (next) owed += WRITES_PER_STARTED_WORKER;
-      continue;
-    }
-    if (ended(id)) continue;
-    owed += WRITES_OWED_PER_WORKER;
-    const runs = snapshot.runs.filter((run) => run.worker === id);
-    const pull = snapshot.pulls.find(
-      (candidate) => candidate.worker === id && candidate.state === 'open',
-    );
-    if (pull) owed += owedByPull(pull, runs);
-  }
-  return owed + (!waiting && !snapshot.finalPull ? WRITES_PER_BUILD : 0);
-}
-
-/** What an open worker pull request changes in its worker's share: a review made, a fix round or a check due. */
-function owedByPull(pull: PullInfo, runs: RunInfo[]): number {
-  const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
-  const reviewed = runs.some((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
-  const verdict = pullVerdict({ pull, requireHuman: false });
-  const fixFor =
-    verdict.kind === 'changes-requested'
-      ? `review-${verdict.review.id}`
-      : pull.checks.state === 'failure'
-        ? `checks-${pull.headSha}`
-        : null;
-  const fix = runs.find((run) => run.role === 'fix' && run.trigger === fixFor);
-  const round =
-    fixFor === null
-      ? 0
-      : !fix
-        ? WRITES_PER_FIX_ROUND
-        : fix.status !== 'completed'
-          ? WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH
-          : 0;
-  // GitHub holds it (`blocked`) without Baton's approving check on its head: the check is owed.
-  const check =
-    pull.mergeState === 'blocked' &&
-    !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === 'approve')
-      ? WRITES_OF_A_REVIEW_CHECK
-      : 0;
-  return round + check - (reviewed ? WRITES_OF_A_REVIEW : 0);
-}
-
 /** GitHub's secondary limits on content-creating requests, per installation. */
-export const WRITE_LIMITS = { perMinute: 80, perHour: 500 } as const;
+export const WRITE_LIMITS: WriteLimits = { perMinute: 80, perHour: 500 };
 
 /**
- * The least minutes `writes` take under GitHub's limits: 80 a minute, and 500
- * in any hour (the 501st waits for the hour to pass since the first).
+ * The least minutes `writes` take at a pace GitHub's limits hold for good: 80
+ * a minute, and 500 in any hour (a sliding window), made at a steady rate. A
+ * build's writes come with its sessions, over its whole length, never all at
+ * its start: 500 at once and the 501st an hour later is no pace a build can
+ * keep. One figure for all who ask: the plan's estimate, the write budget's
+ * pace between first dispatches (src/github/client/pacing/write-budget.ts) and
+ * the bench's limit-bound.
  */
-export function leastMinutesFor(writes: number): number {
+export function leastMinutesFor(writes: number, limits: WriteLimits = WRITE_LIMITS): number {
   if (writes <= 0) return 0;
-  const byMinute = writes / WRITE_LIMITS.perMinute;
-  const byHour = 60 * Math.floor((writes - 1) / WRITE_LIMITS.perHour);
-  return Math.max(byMinute, byHour);
+  return Math.max(writes / limits.perMinute, (60 * writes) / limits.perHour);
+}
+
+/** Content-creating requests an installation may make in a minute and in an hour. */
+export interface WriteLimits {
+  perMinute: number;
+  perHour: number;
 }
 
 /**

@@ -162,7 +162,7 @@ export function renderPlanEstimate({
     `<sub>Per worker: one work session at its complexity's model, ${config.review.enabled ? `a review per round at ${code(config.models.review)} and half a fix round on average` : 'no review (review.enabled is off)'}${validationsNote(estimate, config)}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`,
   ];
   lines.push(
-    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString('en')}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`,
+    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString('en')}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so at a steady pace the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`,
   );
   const { maxUsd } = config.budget;
   if (maxUsd === null) {

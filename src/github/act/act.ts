@@ -1,11 +1,19 @@
 import type { Action } from '../../core/context/action.js';
 import { isWorkRole } from '../../core/sessions/session.js';
-import { WRITES_OWED_PER_WORKER } from '../../core/snapshot/estimate.js';
+import { normalizeSnapshot } from '../../core/snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
+import {
+  dispatchedWorkerWrites,
+  forecastWrites,
+  type SessionLengths,
+  sessionLengthOf,
+  sessionLengths,
+  startedWorkerWrites,
+} from '../../core/workers/write-forecast.js';
 import { SESSION_WRITES, type WriteBudget } from '../client/pacing/write-budget.js';
 import { reasonOf, withReason } from '../client/request-reason.js';
 import type { RepoContext } from '../client/types.js';
@@ -89,10 +97,23 @@ export async function act(
     budget?: ActBudget;
   },
 ): Promise<ActOutcome[]> {
-  budget?.writes.owe(buildKey(ctx, snapshot.build), budget.owed);
   const writeBudget = budget?.writes;
+  // What the build owes as `snapshot` shows it, when each write is due: each pass of a reconcile
+  // acts on the build as the passes before left it.
+  writeBudget?.owe(
+    buildKey(ctx, snapshot.build),
+    forecastWrites({ snapshot, nowMs: writeBudget.now() }),
+  );
+  const lengths = writeBudget ? sessionLengths(normalizeSnapshot(snapshot).runs) : null;
   const outcomes: ActOutcome[] = [];
-  const pass: ActPass = { outcomes, created: new Map(), statusEditWait, writeBudget, log };
+  const pass: ActPass = {
+    outcomes,
+    created: new Map(),
+    statusEditWait,
+    writeBudget,
+    lengths,
+    log,
+  };
   for (const action of actions) {
     // Merges of one pass go in order; after one that did not go (a conflict an earlier merge
     // made, a branch that must be up to date), the rest wait for the next look at the truth.
@@ -124,13 +145,11 @@ export async function act(
 }
 
 /**
- * The installation's writes: near its budget, a worker's first dispatch waits. `owed` is what
- * the build owes as `snapshot` shows it (`writesOwed`), worked out by the caller beside its
- * decision: each pass of a reconcile acts on the build as the passes before left it.
+ * The installation's writes: near its budget, or ahead of its pace, a worker's first dispatch
+ * waits. `act` tells it first what the build owes as its snapshot shows it (`forecastWrites`).
  */
 export interface ActBudget {
   writes: WriteBudget;
-  owed: number;
 }
 
 const isHeldMerge = (outcome: ActOutcome) =>
@@ -143,6 +162,8 @@ interface ActPass {
   created: CreatedMirrors;
   statusEditWait: StatusEditWait | undefined;
   writeBudget: WriteBudget | undefined;
+  /** The build's sessions' typical lengths, where a budget is told when writes are due. */
+  lengths: SessionLengths | null;
   log: ActLog;
 }
 
@@ -151,7 +172,7 @@ async function actOne(
   { snapshot, action, pass }: { snapshot: BuildSnapshot; action: Action; pass: ActPass },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
-  const { outcomes, created, statusEditWait, writeBudget, log } = pass;
+  const { outcomes, created, statusEditWait, writeBudget, lengths, log } = pass;
   switch (action.kind) {
     case 'dispatch': {
       const { role, trigger } = action.request;
@@ -161,7 +182,9 @@ async function actOne(
       // Builds take turns when the budget binds (`WriteBudget`, fair between builds), on the
       // counts every replica left (`sync`: at once in one process).
       if (first) await writeBudget?.sync();
-      const wait = first ? (writeBudget?.waitFor('dispatch', key) ?? 0) : 0;
+      const writes =
+        first && writeBudget && lengths ? startedWorkerWrites(writeBudget.now(), lengths) : null;
+      const wait = writes ? (writeBudget?.waitFor('dispatch', key, writes) ?? 0) : 0;
       if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === 'stood-down') {
@@ -175,12 +198,20 @@ async function actOne(
               detail: 'another process may be sending it',
             };
       }
-      const sessionWrites = SESSION_WRITES[role];
-      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
-      // What the new worker owes counts at once, before the next dispatch of this pass asks.
-      if (first && writeBudget) {
-        writeBudget.dispatched(key);
-        writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
+      if (writeBudget && lengths) {
+        const now = writeBudget.now();
+        // The session's own writes count when they are due: once it typically ends.
+        const sessionWrites = SESSION_WRITES[role];
+        if (sessionWrites > 0)
+          writeBudget.note(sessionWrites, now + sessionLengthOf(lengths, role));
+        // What the new worker owes counts at once, before the next dispatch of this pass asks.
+        if (writes) {
+          writeBudget.dispatched(key, writes);
+          writeBudget.owe(key, [
+            ...writeBudget.forecast(key),
+            ...dispatchedWorkerWrites(now, lengths),
+          ]);
+        }
       }
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
     }

@@ -16,8 +16,9 @@ export interface StatusPacer {
   /**
    * 0 if the status of `key` may be edited now (the edit is counted); else the
    * ms to wait. `leastMs` lengthens the interval for this ask (a strained write
-   * budget); a `progress` edit waits `PROGRESS_STATUS_EDIT_MS` at least, unless
-   * the pacer edits at once (an interval of 0). The interval runs from this
+   * budget); a `progress` edit waits `PROGRESS_STATUS_EDIT_MS` at least, or
+   * `progressMs` where that is longer (`BINDING_PROGRESS_EDIT_MS` while the write
+   * budget binds), unless the pacer edits at once (an interval of 0). The interval runs from this
    * process's last edit or the comment's (`editedAgoMs` before now: the app's
    * clock and GitHub's times, not the pacer's), whichever is later: replicas
    * and conductor jobs pace one comment together.
@@ -25,7 +26,7 @@ export interface StatusPacer {
   admit(
     key: string,
     leastMs?: number,
-    edit?: { kind?: StatusEditKind; editedAgoMs?: number | null },
+    edit?: { kind?: StatusEditKind; editedAgoMs?: number | null; progressMs?: number },
   ): number;
   /**
    * Schedules `run` once for `key` after `ms`; a timer already set for `key`
@@ -66,6 +67,16 @@ export const SATURATED_STATUS_EDIT_MS = 10 * 60_000;
  */
 export const PROGRESS_STATUS_EDIT_MS = 10 * 60_000;
 
+/**
+ * How often a running build's status comment may change for progress alone
+ * while its installation's write budget binds (`WriteBudget.strained`: an hour
+ * of the forecast reaches 80% of the limit; or a first dispatch waits for
+ * room): every edit then takes a write a worker's review or merge needs, and
+ * progress shows within half an hour. What asks or answers a person keeps its
+ * own pace.
+ */
+export const BINDING_PROGRESS_EDIT_MS = 30 * 60_000;
+
 /** `prompt`: the edit changes what asks or answers a person; `progress`: only how far the build is. */
 export type StatusEditKind = 'prompt' | 'progress';
 
@@ -96,8 +107,9 @@ export function createStatusPacer({
   const lastEdit = new Map<string, number>();
   const timers = new Map<string, { at: number; cancel: () => void }>();
   return {
-    admit(key, leastMs = 0, { kind = 'prompt', editedAgoMs = null } = {}) {
-      const progress = kind === 'progress' && intervalMs > 0 ? PROGRESS_STATUS_EDIT_MS : 0;
+    admit(key, leastMs = 0, { kind = 'prompt', editedAgoMs = null, progressMs = 0 } = {}) {
+      const progress =
+        kind === 'progress' && intervalMs > 0 ? Math.max(PROGRESS_STATUS_EDIT_MS, progressMs) : 0;
       const interval = Math.max(intervalMs, leastMs, progress);
       if (interval <= 0) return 0;
       const now = clock();
@@ -107,7 +119,7 @@ export function createStatusPacer({
       lastEdit.set(key, now);
       forgetOld(
         lastEdit,
-        now - Math.max(interval, SATURATED_STATUS_EDIT_MS, PROGRESS_STATUS_EDIT_MS),
+        now - Math.max(interval, SATURATED_STATUS_EDIT_MS, BINDING_PROGRESS_EDIT_MS),
       );
       return 0;
     },

@@ -11,7 +11,6 @@ import type { Action } from '../../core/context/action.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
-import { writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { nextLook, standsForNothing } from '../act/next-look.js';
@@ -162,7 +161,7 @@ async function setPasses(ctx: RepoContext, request: SetPassRequest): Promise<Set
     snapshot: set.home,
     actions: lostRace && !set.home.statusComment ? [] : render,
     log,
-    ...(writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(set.home) } } : {}),
+    ...(writeBudget ? { budget: { writes: writeBudget } } : {}),
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   log.info(

@@ -5,7 +5,6 @@ import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import { awaitedCommands, withTakenCommands } from '../../core/decide/awaiting-comments.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
-import { writesOwed } from '../../core/snapshot/estimate.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { withDispatchedRuns } from '../act/dispatch-session.js';
 import { ensureNote } from '../act/ensure-note.js';
@@ -80,7 +79,7 @@ export async function setPass(ctx: RepoContext, request: SetPassRequest): Promis
     const there = await contextOf(ctx, build.repository);
     const writes = build.actions.filter((action) => action.kind !== 'render-status');
     if (writes.length === 0) continue;
-    const owed = writeBudget ? { writes: writeBudget, owed: writesOwed(build.snapshot) } : null;
+    const owed = writeBudget ? { writes: writeBudget } : null;
     const done = await act(there, {
       snapshot: build.snapshot,
       actions: writes,

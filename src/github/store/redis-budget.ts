@@ -1,16 +1,23 @@
 import type { Redis } from 'ioredis';
+import type { DueWrites } from '../../core/workers/write-forecast.js';
 import type { SharedBudget, SharedBudgetState } from '../client/pacing/write-budget.js';
 
 const HOUR = 3_600_000;
+/** The most writes one build's forecast is read with: a build of hundreds of workers forecasts fewer. */
+const FORECAST_MAX = 2_000;
 
 /**
  * An installation's write budget in Redis, for `createWriteBudget({ shared })`:
- * the writes made (a sorted set of `<time>:<count>:<unique>` by time, kept an
- * hour), what each build owes, the builds waiting and the turns held (hashes).
- * Every change is one command, sent without waiting (ioredis keeps them in
- * order on its connection); `load` reads all four in one round trip. A
- * failed write-through is logged: the budget then decides on what it read
- * last, and readiness says the store does not answer.
+ * the writes made and the sessions' writes due (a sorted set of
+ * `<time>:<count>:<unique>` by time, kept an hour past now), what each build
+ * owes (a hash of forecasts, JSON), the builds waiting and the turns held
+ * (hashes), and the steady pace's next slot (a sorted set of one member that
+ * only a later slot replaces, `ZADD GT`). Every change is one command, sent
+ * without waiting (ioredis keeps them in order on its connection); `load`
+ * reads all five in one round trip. A failed write-through is logged: the
+ * budget then decides on what it read last, and readiness says the store does
+ * not answer. What Redis holds is read as anyone who reaches it may have
+ * written it: a forecast that is not a list of times and counts is read as none.
  */
 export function createRedisBudget({
   redis,
@@ -30,6 +37,7 @@ export function createRedisBudget({
   const owed = `${base}:owed`;
   const waiters = `${base}:waiters`;
   const turns = `${base}:turns`;
+  const pace = `${base}:pace`;
   let unique = 0;
   const send = (sent: Promise<unknown>) => void sent.catch(onError);
   return {
@@ -38,13 +46,13 @@ export function createRedisBudget({
         redis
           .multi()
           .zadd(writes, at, `${at}:${count}:${process.pid}-${++unique}`)
-          .zremrangebyscore(writes, '-inf', at - HOUR)
-          .pexpire(writes, HOUR)
+          .zremrangebyscore(writes, '-inf', Date.now() - HOUR)
+          .pexpire(writes, Math.max(at - Date.now(), 0) + HOUR)
           .exec(),
       );
     },
-    owe(key, count) {
-      send(count > 0 ? redis.hset(owed, key, String(count)) : redis.hdel(owed, key));
+    owe(key, due) {
+      send(due.length > 0 ? redis.hset(owed, key, JSON.stringify(due)) : redis.hdel(owed, key));
     },
     wait(key, waiter) {
       send(redis.hset(waiters, key, JSON.stringify(waiter)));
@@ -58,6 +66,9 @@ export function createRedisBudget({
     unturn(key) {
       send(redis.hdel(turns, key));
     },
+    pace(at) {
+      send(redis.multi().zadd(pace, 'GT', at, 'next').pexpire(pace, HOUR).exec());
+    },
     wakeElsewhere,
     async load(): Promise<SharedBudgetState> {
       const since = Date.now() - HOUR;
@@ -67,18 +78,25 @@ export function createRedisBudget({
         .hgetall(owed)
         .hgetall(waiters)
         .hgetall(turns)
+        .zscore(pace, 'next')
         .exec();
       if (!answers) throw new Error('the budget read was refused');
-      const [made, owing, waiting, held] = answers.map(([error, value]) => {
+      const [made, owing, waiting, held, next] = answers.map(([error, value]) => {
         if (error) throw error;
         return value;
-      }) as [string[], Record<string, string>, Record<string, string>, Record<string, string>];
+      }) as [
+        string[],
+        Record<string, string>,
+        Record<string, string>,
+        Record<string, string>,
+        string | null,
+      ];
       return {
         log: made.map((member) => {
           const [at = '0', count = '1'] = member.split(':');
           return [Number(at), Number(count)];
         }),
-        owed: numbers(owing),
+        owed: new Map(Object.entries(owing).map(([key, value]) => [key, forecastOf(value)])),
         waiters: new Map(
           Object.entries(waiting).map(([key, value]) => [
             key,
@@ -86,6 +104,7 @@ export function createRedisBudget({
           ]),
         ),
         turns: numbers(held),
+        pace: Number(next ?? 0) || 0,
       };
     },
   };
@@ -93,4 +112,24 @@ export function createRedisBudget({
 
 function numbers(hash: Record<string, string>): Map<string, number> {
   return new Map(Object.entries(hash).map(([key, value]) => [key, Number(value)]));
+}
+
+/** A build's forecast as Redis holds it; anything but a list of finite times and counts is none. */
+function forecastOf(value: string): DueWrites[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed) || parsed.length > FORECAST_MAX) return [];
+  const due: DueWrites[] = [];
+  for (const item of parsed) {
+    const { at, count } = (item ?? {}) as { at?: unknown; count?: unknown };
+    if (typeof at !== 'number' || typeof count !== 'number') return [];
+    if (!Number.isFinite(at) || !Number.isFinite(count) || count < 0 || count > FORECAST_MAX)
+      return [];
+    due.push({ at, count });
+  }
+  return due;
 }

@@ -1,34 +1,48 @@
 import type { SessionRole } from '../../../core/sessions/session.js';
-import { WRITES_PER_STARTED_WORKER } from '../../../core/snapshot/estimate.js';
+import {
+  leastMinutesFor,
+  WRITE_LIMITS,
+  WRITES_PER_STARTED_WORKER,
+  type WriteLimits,
+} from '../../../core/snapshot/estimate.js';
+import { type DueWrites, totalOf } from '../../../core/workers/write-forecast.js';
+import { HOUR, peakWindow, peakWith, shifted } from './write-windows.js';
 
 /**
  * One installation's content-creating requests in GitHub's two windows (80 a
- * minute, 500 an hour: the secondary limits), so that Baton defers what can
- * wait before GitHub answers 403: status comment edits first, then the first
- * dispatch of a worker. Writes Baton owes (merges, the final pull request,
- * reviews and fixes of open pull requests) never wait for the budget.
+ * minute, 500 in any hour: the secondary limits, sliding windows), so that
+ * Baton defers what can wait before GitHub answers 403: status comment edits
+ * first, then the first dispatch of a worker. Writes Baton owes (merges, the
+ * final pull request, reviews and fixes of open pull requests) never wait for
+ * the budget.
  *
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
  *
- * Counted: every write of the app's own client, and, for each session it
- * dispatches, the writes such a session makes with the app's installation
- * token (`SESSION_WRITES`). GitHub's answers carry no header for the
- * secondary limits, so the sessions' share is the expected one.
+ * Counted: every write of the app's own client when it is made, and, for each
+ * session it dispatches, the writes such a session makes with the app's
+ * installation token (`SESSION_WRITES`), when they are due: after the role's
+ * typical length. GitHub's answers carry no header for the secondary limits,
+ * so the sessions' share is the expected one.
  *
- * Owed: a worker under way still owes writes that will not wait (its review,
- * merge, its sessions' pull request and review; a fix round once one is
- * certain), so a first dispatch goes only when the hour can hold what is
- * made, what is owed and everything the new worker sets in motion
- * (`WRITES_PER_STARTED_WORKER`); a build also holds room for the next worker
- * of each of its chains under way (`writesOwed`).
+ * Forecast: each build's work under way still owes writes that will not wait
+ * (its reviews, merges, its sessions' pull requests and reviews; a fix round
+ * once one is certain; room for the next worker of each chain under way), each
+ * with when it is expected to land (`forecastWrites`, src/core/workers/write-forecast.ts).
  * What is owed is derived from GitHub, not kept: each pass of a reconcile
- * (`act`) sets its build's figure from the build it acts on (`writesOwed`,
- * src/core/snapshot/estimate.ts), and
- * a dispatch adds its worker's share until the next reconcile sees the run.
- * A build whose first dispatch waits is woken (`wake`) when a reconcile of
- * any build sees owed writes paid, or, by one timer of the budget's, when
- * made writes leave the hour: the waiting builds do not poll, each with its
- * own timer and its own read of GitHub, for the same room.
+ * (`act`) sets its build's forecast from the build it acts on, and a dispatch
+ * adds its worker's until the next reconcile sees the run.
+ *
+ * A first dispatch goes while the writes made, those forecast and everything
+ * the new worker sets in motion (`startedWorkerWrites`) stay within
+ * `PACE_SHARE` of the limit in every hour its writes fall in, and at a steady
+ * pace: first dispatches are spaced by the least time the hour needs for a
+ * worker's writes (`leastMinutesFor`), with `PACE_BURST_MS` of them allowed at
+ * once, so that the hour's room is spread over the builds' length rather than
+ * spent at their start, when the work that follows (a chain's next worker)
+ * would find none. A build whose first dispatch waits is woken (`wake`) when a
+ * reconcile of any build sees owed writes paid, or, by one timer of the
+ * budget's, when the windows and the pace have room: the waiting builds do
+ * not poll, each with its own timer and its own read of GitHub, for the same room.
  *
  * Fair between builds: once any build waits, room goes by turns. The builds
  * that wait are woken by their most urgent waiting worker (the longest chain
@@ -36,11 +50,9 @@ import { WRITES_PER_STARTED_WORKER } from '../../../core/snapshot/estimate.js';
  * build passed over for `PASSED_OVER_MS` goes first), as many as the hour has
  * room for a worker each, and each holds a turn (room for one worker,
  * `TURN_MS` at most) until its reconcile dispatches or ends. Any other
- * dispatch goes only on room
- * beyond the turns held and the builds waiting before it, so a build whose own
- * events keep it reconciling takes no room from those waiting, and waits at
- * the back with one worker a turn. No build waits behind the others' whole
- * queues of workers: each gets a worker a round.
+ * dispatch goes only on room beyond the turns held and the builds waiting
+ * before it, so a build whose own events keep it reconciling takes no room
+ * from those waiting, and waits at the back with one worker a turn.
  *
  * In one process the counts live in its memory: it is pacing, and after a
  * restart the writes made start from nothing (the resync sets the owed ones
@@ -50,23 +62,32 @@ import { WRITES_PER_STARTED_WORKER } from '../../../core/snapshot/estimate.js';
  * written through, and the budget reads the installation's whole state back
  * (`sync`) before it decides: as a reconcile starts and before a first dispatch.
  */
-export interface WriteLimits {
-  perMinute: number;
-  perHour: number;
-}
-
-export const GITHUB_WRITE_LIMITS: WriteLimits = { perMinute: 80, perHour: 500 };
+export const GITHUB_WRITE_LIMITS: WriteLimits = WRITE_LIMITS;
 
 /** What may wait, and at which share of a window's budget it starts waiting. */
 export type DeferrableWrite = 'status' | 'dispatch';
 const DEFER_AT: Record<DeferrableWrite, number> = { status: 0.8, dispatch: 0.9 };
 
 /**
+ * The share of the hour's limit a first dispatch keeps the forecast within: a
+ * small margin for what the forecast cannot know (a session shorter than its
+ * role's typical length lands its writes sooner; a person's command writes).
+ */
+export const PACE_SHARE = 0.96;
+
+/**
+ * How far ahead of the steady pace first dispatches may run: so many minutes'
+ * worth of workers start at once, as builds approved together or a wave
+ * unlocked by a merge ask, and the pace holds only beyond them.
+ */
+export const PACE_BURST_MS = 15 * 60_000;
+
+/**
  * API writes a session of each role makes as the app (src/session/publish):
  * a work, contract or fix session opens or updates its PR, a review posts one review, a
- * synthesis one comment on the issue, a learn session its lessons' pull request. Pushes (a validation's record and fix workers too) (plans, findings, summaries,
- * usage and adaptation records) are git, not API requests. Every role is
- * named, so a new role must say what it writes.
+ * synthesis one comment on the issue, a learn session its lessons' pull request. Pushes (a
+ * validation's record and fix workers too; plans, findings, summaries, usage and adaptation
+ * records) are git, not API requests. Every role is named, so a new role must say what it writes.
  */
 export const SESSION_WRITES: Record<SessionRole, number> = {
   plan: 0,
@@ -82,7 +103,6 @@ export const SESSION_WRITES: Record<SessionRole, number> = {
 };
 
 const MINUTE = 60_000;
-const HOUR = 3_600_000;
 /**
  * A dispatch that waits while what is owed alone fills the hour's share is
  * made when builds pay some of it (`wake`); if none does, the budget's timer
@@ -101,36 +121,40 @@ export const TURN_MS = 2 * MINUTE;
 export const PASSED_OVER_MS = 30 * MINUTE;
 
 export interface WriteBudget {
-  /** Counts `count` content-creating requests made now. */
-  note(count?: number): void;
-  /** Writes in the last minute and the last hour. */
+  /** The budget's clock, ms. */
+  now(): number;
+  /** Counts `count` content-creating requests made now, or due at `at` (a session's). */
+  note(count?: number, at?: number): void;
+  /** Writes made in the last minute and the last hour. */
   used(): { minute: number; hour: number };
-  /** Sets the writes build `key`'s work under way still owes (`writesOwed`); 0 forgets the build. */
-  owe(key: string, writes: number): void;
-  /** What build `key` owes; without a key, every build of the installation. */
+  /** Sets the writes build `key`'s work under way still owes, when each is due (`forecastWrites`); none forgets the build. */
+  owe(key: string, writes: readonly DueWrites[]): void;
+  /** What build `key` owes, in writes; without a key, every build of the installation. */
   owed(key?: string): number;
+  /** What build `key` owes, when each is due. */
+  forecast(key: string): DueWrites[];
   /**
-   * Whether the writes made in the last hour and those owed reach the share at
-   * which status edits wait (80%): the status pacer then edits each build's
-   * status at most once a minute (`STRAINED_STATUS_EDIT_MS`).
+   * Whether the writes made and those forecast reach, in some hour from now on,
+   * the share at which status edits wait (80%): the status pacer then edits each
+   * build's status at most once a minute (`STRAINED_STATUS_EDIT_MS`).
    */
   strained(): boolean;
   /**
    * Calls `run` once, when a dispatch would go: build `key` has a first
-   * dispatch waiting. Woken when builds pay what they owed, or when made
-   * writes leave the windows (one timer for every waiter; after
-   * `OWED_RETRY_MS` at most, when what is owed alone fills the hour). One
-   * call per key stands (a later one sets its `chain`); waiters are woken
-   * the longest `chain` first (the most urgent waiting worker: the longest
-   * chain of workers waiting on it, itself included), then oldest first, as
-   * many as the hour has room for a worker each (at least one), each with a
-   * turn; a build waiting `PASSED_OVER_MS` or more goes before them all.
+   * dispatch waiting. Woken when builds pay what they owed, or when the windows
+   * and the pace have room (one timer for every waiter; after `OWED_RETRY_MS`
+   * at most, when what is owed alone fills the hour). One call per key stands
+   * (a later one sets its `chain`); waiters are woken the longest `chain` first
+   * (the most urgent waiting worker: the longest chain of workers waiting on
+   * it, itself included), then oldest first, as many as there is room for a
+   * worker each (at least one), each with a turn; a build waiting
+   * `PASSED_OVER_MS` or more goes before them all.
    */
   wake(key: string, run: () => void, chain?: number): void;
   /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
   waiting(): boolean;
-  /** Build `key` made a first dispatch: its turn, if it held one, is spent. */
-  dispatched(key: string): void;
+  /** Build `key` made a first dispatch of a worker whose writes are `writes`: its turn, if it held one, is spent, and the pace moves on. */
+  dispatched(key: string, writes?: readonly DueWrites[]): void;
   /** Build `key`'s reconcile ended: a turn it did not spend goes to the next waiter. */
   settled(key: string): void;
   /** Stops the budget's timer (shutdown, tests). */
@@ -141,33 +165,39 @@ export interface WriteBudget {
    */
   sync(): Promise<void>;
   /**
-   * 0 if a write of this kind may go now; else the ms until both windows have
-   * room for it. A dispatch needs room in the hour for the writes made, those
-   * owed and `WRITES_PER_STARTED_WORKER`; build `key`'s, when builds wait,
-   * its turn or room beyond the turns held and the builds waiting before it.
+   * 0 if a write of this kind may go now; else the ms until there is room for
+   * it. A dispatch of a worker whose writes are `writes` (`startedWorkerWrites`;
+   * unsaid, the last one asked about, or a worker's whole share at once) needs
+   * room for them in every hour they fall in, beside the writes made and
+   * forecast, and the pace; build `key`'s, when builds wait, its turn or room
+   * beyond the turns held and the builds waiting before it.
    */
-  waitFor(kind: DeferrableWrite, key?: string): number;
+  waitFor(kind: DeferrableWrite, key?: string, writes?: readonly DueWrites[]): number;
 }
 
 /** An installation's budget as replicas share it: what each change writes, and the whole read back. */
 export interface SharedBudget {
   note(at: number, count: number): void;
-  owe(key: string, writes: number): void;
+  owe(key: string, writes: readonly DueWrites[]): void;
   wait(key: string, waiter: { chain: number; since: number }): void;
   unwait(key: string): void;
   turn(key: string, until: number): void;
   unturn(key: string): void;
+  /** The steady pace's next slot (`dispatched`): only a later one replaces it. */
+  pace(at: number): void;
   /** Wakes a build that waits on another replica (it is looked at now, wherever). */
   wakeElsewhere(key: string): void;
   load(): Promise<SharedBudgetState>;
 }
 
 export interface SharedBudgetState {
-  /** [time, count], oldest first, within the hour. */
+  /** [time, count], oldest first, within the hour (a session's writes that are due later, too). */
   log: Array<[number, number]>;
-  owed: Map<string, number>;
+  owed: Map<string, DueWrites[]>;
   waiters: Map<string, { chain: number; since: number }>;
   turns: Map<string, number>;
+  /** The steady pace's next slot; 0 when none was taken. */
+  pace: number;
 }
 
 export function createWriteBudget({
@@ -187,10 +217,17 @@ export function createWriteBudget({
   /** Where replicas share the budget; none: this process's alone. */
   shared?: SharedBudget;
 } = {}): WriteBudget {
-  // [time, count], oldest first, never older than an hour.
+  // [time, count], by time, never older than an hour; a session's writes are kept at when they are due.
   const log: Array<[number, number]> = [];
-  const owedBy = new Map<string, number>();
-  const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
+  const owedBy = new Map<string, DueWrites[]>();
+  const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + totalOf(writes), 0);
+  const cap = limits.perHour * PACE_SHARE;
+  // The pace's next slot (the theoretical arrival time of a cell rate algorithm).
+  let paceAt = 0;
+  // A worker's writes as the last dispatch asked, from its dispatch: the shape of the next.
+  let shape: DueWrites[] = [{ at: 0, count: WRITES_PER_STARTED_WORKER }];
+  const workerAt = (now: number, writes?: readonly DueWrites[]) =>
+    writes ? [...writes] : shifted(shape, now);
   // Waiting builds: what wakes each, its most urgent waiting worker's chain, and since when it waits.
   const waiters = new Map<string, { run: () => void; chain: number; since: number }>();
   /**
@@ -209,43 +246,78 @@ export function createWriteBudget({
   const prune = (now: number) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };
-  const since = (from: number) =>
-    log.reduce((sum, [at, count]) => (at > from ? sum + count : sum), 0);
-  /** When the writes after `from` drop below `allowed`, as the oldest of them leave the window. */
+  /** Writes made after `from`, up to now. */
+  const since = (from: number, now: number) =>
+    log.reduce((sum, [at, count]) => (at > from && at <= now ? sum + count : sum), 0);
+  /** When the writes made after `from` drop below `allowed`, as the oldest of them leave the window. */
   const roomAt = (now: number, windowMs: number, allowed: number): number => {
-    let used = since(now - windowMs);
+    let used = since(now - windowMs, now);
     for (const [at, count] of log) {
       if (used < allowed) break;
-      if (at <= now - windowMs) continue;
+      if (at <= now - windowMs || at > now) continue;
       used -= count;
       if (used < allowed) return at + windowMs;
     }
     return now;
   };
+  /** Every write made, due or forecast. */
+  const points = (): DueWrites[] => [
+    ...log.map(([at, count]) => ({ at, count })),
+    ...[...owedBy.values()].flat(),
+  ];
+  /** Whether `workers` (each a worker's writes) fit beside the rest in every hour they fall in. */
+  const fits = (workers: readonly DueWrites[]) => peakWith(points(), workers) <= cap;
+  /** ms until the pace has a slot for a worker of `writes`. */
+  const paceWait = (now: number) => Math.max(0, paceAt - PACE_BURST_MS - now);
+  /** ms until `writes` (a worker's, from now) fit the windows, past the minute's writes made; `OWED_RETRY_MS` past an hour. */
+  const windowWait = (now: number, writes: readonly DueWrites[]): number => {
+    // What is owed alone leaves no room: looked at again once it may have changed.
+    if (peakWith([...owedBy.values()].flat(), writes) > cap) return OWED_RETRY_MS;
+    const minute = roomAt(now, MINUTE, Math.floor(limits.perMinute * DEFER_AT.dispatch));
+    for (let wait = Math.max(0, minute - now); wait <= HOUR; wait += MINUTE) {
+      if (fits(shifted(writes, wait))) return wait;
+    }
+    return OWED_RETRY_MS;
+  };
   // Woken builds' turns: room for one worker each, until they dispatch, settle or the turn expires.
   const turns = new Map<string, number>();
-  const roomWait = (kind: DeferrableWrite): number => {
+  const roomWait = (kind: DeferrableWrite, writes?: readonly DueWrites[], paced = true) => {
     const now = clock();
     prune(now);
-    const share = DEFER_AT[kind];
-    const held = kind === 'dispatch' ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
-    const hourAllowed = Math.floor(limits.perHour * share - held);
-    if (hourAllowed <= 0) return OWED_RETRY_MS;
-    // When made writes leave the windows; owed ones paid sooner wake the build (`wake`).
-    return (
-      Math.max(
-        roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
-        roomAt(now, HOUR, hourAllowed),
-      ) - now
-    );
+    if (kind === 'status') {
+      const share = DEFER_AT.status;
+      return (
+        Math.max(
+          roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
+          roomAt(now, HOUR, Math.floor(limits.perHour * share)),
+        ) - now
+      );
+    }
+    const windows = windowWait(now, workerAt(now, writes));
+    return paced ? Math.max(windows, paceWait(now)) : windows;
   };
-  /** Workers the hour has room to start, past the turns held. */
+  /** Workers there is room to start now, in the windows and the pace, past the turns held. */
   const freeWorkers = () => {
     const now = clock();
     for (const [key, until] of turns) if (until <= now) turns.delete(key);
-    const room = limits.perHour * DEFER_AT.dispatch - since(now - HOUR) - owedAll();
-    return Math.floor(room / WRITES_PER_STARTED_WORKER) - turns.size;
+    const interval = paceInterval();
+    const paced = Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1;
+    const most = Math.min(Math.max(0, paced), waiters.size + turns.size + 1);
+    let room = 0;
+    const added: DueWrites[] = [];
+    while (room < most) {
+      added.push(...workerAt(now));
+      if (!fits(added)) break;
+      room++;
+    }
+    return room - turns.size;
   };
+  /** The steady pace between first dispatches: the least time the paced hour needs for a worker's writes. */
+  const paceInterval = (writes: readonly DueWrites[] = shape) =>
+    Math.max(
+      1,
+      leastMinutesFor(totalOf(writes), { perMinute: limits.perMinute, perHour: cap }) * MINUTE,
+    );
   /** Waiting builds before `key` in the queue: all of them when it is not waiting. */
   const ahead = (key: string) => {
     let count = 0;
@@ -255,14 +327,17 @@ export function createWriteBudget({
     }
     return count;
   };
-  const waitFor = (kind: DeferrableWrite, key?: string): number => {
-    const wait = roomWait(kind);
+  const waitFor = (kind: DeferrableWrite, key?: string, writes?: readonly DueWrites[]): number => {
+    if (kind === 'dispatch' && writes) shape = shifted(writes, -clock());
+    // A build's turn is its slot of the pace: it waits only for the windows.
+    const turn = key !== undefined && turns.has(key);
+    const wait = roomWait(kind, writes, !turn);
     if (wait > 0 || kind !== 'dispatch' || key === undefined) return wait;
-    if (turns.has(key) || (waiters.size === 0 && turns.size === 0)) return 0;
+    if (turn || (waiters.size === 0 && turns.size === 0)) return 0;
     // Builds take turns: room beyond the turns held and those waiting before this one, or its turn.
-    return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait('dispatch'));
+    return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait('dispatch', writes));
   };
-  /** Wakes the first waiting builds (`queue`), as many as the hour now has room for a worker each, each with a turn. */
+  /** Wakes the first waiting builds (`queue`), as many as there is room for a worker each, each with a turn. */
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     if (roomWait('dispatch') > 0 && !atLeastOne) return;
     let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
@@ -275,9 +350,9 @@ export function createWriteBudget({
       run();
     }
   };
-  // One timer for every waiter: when made writes leave the windows, the first waiters are woken.
+  // One timer for every waiter: when the windows and the pace have room, the first waiters are woken.
   let cancelTimer: (() => void) | null = null;
-  /** When a waiter may be woken: room in the windows, then a turn that ends (or expires). */
+  /** When a waiter may be woken: room in the windows and the pace, then a turn that ends (or expires). */
   const wakeWait = () => {
     const wait = roomWait('dispatch');
     if (wait > 0 || freeWorkers() > 0) return wait;
@@ -302,6 +377,11 @@ export function createWriteBudget({
       Math.max(wait, 1),
     );
   };
+  const rearm = () => {
+    cancelTimer?.();
+    cancelTimer = null;
+    armTimer();
+  };
   /** Takes in the state the replicas share: a waiter of another replica is woken there. */
   const sync = async () => {
     if (!shared) return;
@@ -312,6 +392,7 @@ export function createWriteBudget({
     for (const [key, writes] of state.owed) owedBy.set(key, writes);
     turns.clear();
     for (const [key, until] of state.turns) turns.set(key, until);
+    paceAt = Math.max(paceAt, state.pace);
     for (const key of waiters.keys()) if (!state.waiters.has(key)) waiters.delete(key);
     for (const [key, { chain, since }] of state.waiters) {
       const run = waiters.get(key)?.run ?? (() => shared.wakeElsewhere(key));
@@ -320,37 +401,40 @@ export function createWriteBudget({
     armTimer();
   };
   return {
-    note(count = 1) {
-      const now = clock();
-      prune(now);
-      log.push([now, count]);
-      shared?.note(now, count);
+    now: clock,
+    note(count = 1, at = clock()) {
+      prune(clock());
+      const index = log.findIndex(([when]) => when > at);
+      log.splice(index < 0 ? log.length : index, 0, [at, count]);
+      shared?.note(at, count);
     },
     used() {
       const now = clock();
       prune(now);
-      return { minute: since(now - MINUTE), hour: since(now - HOUR) };
+      return { minute: since(now - MINUTE, now), hour: since(now - HOUR, now) };
     },
     owe(key, writes) {
-      const before = owedBy.get(key) ?? 0;
-      if (writes > 0) owedBy.set(key, writes);
+      const before = owedBy.get(key) ?? [];
+      const paid = totalOf(writes) < totalOf(before);
+      if (writes.length > 0) owedBy.set(key, [...writes]);
       else owedBy.delete(key);
-      if (writes !== before) shared?.owe(key, writes);
-      if (writes < before && waiters.size > 0) {
+      if (JSON.stringify(writes) !== JSON.stringify(before)) shared?.owe(key, writes);
+      if (paid && waiters.size > 0) {
         wakeWaiters();
         // Room may now come sooner than the timer was set for.
-        cancelTimer?.();
-        cancelTimer = null;
-        armTimer();
+        rearm();
       }
     },
     owed(key) {
-      return key === undefined ? owedAll() : (owedBy.get(key) ?? 0);
+      return key === undefined ? owedAll() : totalOf(owedBy.get(key) ?? []);
+    },
+    forecast(key) {
+      return [...(owedBy.get(key) ?? [])];
     },
     strained() {
       const now = clock();
       prune(now);
-      return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
+      return peakWindow(points(), { from: now }) >= limits.perHour * DEFER_AT.status;
     },
     wake(key, run, chain = 1) {
       const waiting = waiters.get(key);
@@ -363,7 +447,10 @@ export function createWriteBudget({
     waiting() {
       return waiters.size > 0;
     },
-    dispatched(key) {
+    dispatched(key, writes) {
+      const now = clock();
+      paceAt = Math.max(paceAt, now) + paceInterval(writes ?? shape);
+      shared?.pace(paceAt);
       if (turns.delete(key)) shared?.unturn(key);
     },
     settled(key) {
@@ -371,9 +458,7 @@ export function createWriteBudget({
       shared?.unturn(key);
       if (waiters.size === 0) return;
       wakeWaiters();
-      cancelTimer?.();
-      cancelTimer = null;
-      armTimer();
+      rearm();
     },
     stop() {
       cancelTimer?.();

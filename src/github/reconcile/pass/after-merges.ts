@@ -1,7 +1,6 @@
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { Action } from '../../../core/context/action.js';
 import { decide } from '../../../core/decide/decide.js';
-import { writesOwed } from '../../../core/snapshot/estimate.js';
 import { pullVerdict } from '../../../core/snapshot/pull-verdict.js';
 import type { BuildSnapshot, CompletionRead } from '../../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../../act/act.js';
@@ -42,7 +41,7 @@ async function actLater(
   if (actions.length === 0) return [];
   // The budget is told what the build owes as it now stands: a worker the merges unlocked
   // holds no room for itself.
-  const budget = writeBudget ? { writes: writeBudget, owed: writesOwed(snapshot) } : undefined;
+  const budget = writeBudget ? { writes: writeBudget } : undefined;
   return act(ctx, { snapshot, actions, log, ...(budget ? { budget } : {}) });
 }
 

@@ -5,7 +5,6 @@ import { type CommandAnswer, commandAnswers } from '../../../core/decide/check-c
 import { decide } from '../../../core/decide/decide.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
 import type { AskRecord } from '../../../core/snapshot/ask-record.js';
-import { writesOwed } from '../../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../../read-config.js';
 import { type ActLog, type ActOutcome, act } from '../../act/act.js';
@@ -209,14 +208,14 @@ export async function reconcileBuild(
     ...decide({ snapshot, config, now }).filter((action) => action.kind !== 'render-status'),
   ];
   // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
-  // each `act` tells the budget, from the build it acts on (`writesOwed`).
+  // each `act` tells the budget, from the build it acts on (`forecastWrites`).
   const { writeBudget } = request;
   const budget = writeBudget ? { writeBudget } : {};
   const first = await act(ctx, {
     snapshot,
     actions: writes,
     log,
-    ...(writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(snapshot) } } : {}),
+    ...(writeBudget ? { budget: { writes: writeBudget } } : {}),
   });
   // What its merges unlock and what follows a final pull request it opened are done now.
   const later = await actLaterPasses(ctx, {
@@ -238,7 +237,7 @@ export async function reconcileBuild(
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
     // What the build owes once every pass is done, for the builds waiting on the budget.
-    ...(writeBudget ? { budget: { writes: writeBudget, owed: writesOwed(seen) } } : {}),
+    ...(writeBudget ? { budget: { writes: writeBudget } } : {}),
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   // What GitHub is finishing for the build sets its next look: no build waits on an event.

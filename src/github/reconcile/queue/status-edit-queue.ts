@@ -1,4 +1,5 @@
 import {
+  BINDING_PROGRESS_EDIT_MS,
   SATURATED_STATUS_EDIT_MS,
   STRAINED_STATUS_EDIT_MS,
   type StatusEditWait,
@@ -24,8 +25,9 @@ export interface HeldEditTurn {
 
 /**
  * Near the installation's write budget a status edit waits first; else the pacer decides,
- * gathering a minute of changes into one edit while the hour is mostly made or owed, and ten
- * while a worker waits for room to start (each edit would take its room).
+ * gathering a minute of changes into one edit while an hour of the forecast is mostly made or
+ * owed, and ten while a worker waits for room to start (each edit would take its room); while
+ * either holds (the budget binds), progress alone shows at most every half hour.
  * `now`: the app's time of the ask, against which the comment's last edit is dated.
  */
 export function statusEditWaitOf(
@@ -37,14 +39,13 @@ export function statusEditWaitOf(
     ({ kind, editedAt }) => {
       const wait = budget?.waitFor('status') ?? 0;
       if (wait > 0) return wait;
-      const least = budget?.waiting()
-        ? SATURATED_STATUS_EDIT_MS
-        : budget?.strained()
-          ? STRAINED_STATUS_EDIT_MS
-          : 0;
+      const waiting = budget?.waiting() ?? false;
+      const strained = !waiting && (budget?.strained() ?? false);
+      const least = waiting ? SATURATED_STATUS_EDIT_MS : strained ? STRAINED_STATUS_EDIT_MS : 0;
+      const progressMs = waiting || strained ? BINDING_PROGRESS_EDIT_MS : 0;
       // How long ago the comment was written, on the app's clock and GitHub's times alike.
       const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
-      return deps.statusPacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
+      return deps.statusPacer?.admit(key, least, { kind, editedAgoMs, progressMs }) ?? 0;
     };
 }
 

@@ -1,0 +1,285 @@
+import { dependentChainLengths } from '../src/core/plan/schedule.js';
+import { leastMinutesFor } from '../src/core/snapshot/estimate.js';
+import { normalizeSnapshot } from '../src/core/snapshot/normalize-snapshot.js';
+import type { BuildSnapshot, PullInfo, RunInfo } from '../src/core/snapshot/snapshot.js';
+import {
+  dispatchedWorkerWrites,
+  forecastWrites,
+  sessionLengthOf,
+  sessionLengths,
+  startedWorkerWrites,
+} from '../src/core/workers/write-forecast.js';
+import { createWriteBudget, type WriteBudget } from '../src/github/client/pacing/write-budget.js';
+import { peakWindow } from '../src/github/client/pacing/write-windows.js';
+import { make, planRun, sha } from '../test/core/factories.js';
+import type { PlanWorkerSpec } from '../test/support/builds.js';
+import { type Row, renderTable } from './parts.js';
+import { criticalPathMinutes, SESSION_MINUTES, wavesAndChain, workMinutes } from './scale-world.js';
+
+/**
+ * The write budget's pacing alone, on a model of the scale bench's ten builds in
+ * one installation (bench/scale.ts): the real budget (`createWriteBudget`) and
+ * the real forecast (`forecastWrites` of each build's snapshot), on a clock of
+ * simulated minutes that no machine's load can stretch. Sessions take the scale
+ * world's lengths (work 8–16 minutes by worker, review 3); each worker's writes
+ * are those the app makes: its branch and dispatch at its first dispatch, its
+ * session's pull request when it lands, its review's dispatch when the pull
+ * request is seen and the review when it lands, its merge and a status edit
+ * when the review approves; a build's 5 when its last worker merges. Every
+ * event is reconciled at once. What this leaves out is the app's own time: a
+ * reconcile here takes none, where the real app's takes milliseconds (and, on a
+ * loaded machine on the fast clock, simulated minutes): the scale bench's rows
+ * measure that.
+ *
+ * `npx tsx bench/pacing.ts` prints its row and each build's end.
+ */
+export interface PacingFigures {
+  builds: number;
+  workers: number;
+  /** Every write GitHub counted (the app's and the sessions'), and per worker. */
+  writes: number;
+  /** Simulated minutes, the first /approve to the last final pull request. */
+  makespanMinutes: number;
+  /** The least time the writes need at a steady pace (`leastMinutesFor`). */
+  limitMinutes: number;
+  longestCriticalPathMinutes: number;
+  /** Makespan ÷ the later of the limit-bound and the longest critical path. */
+  ratio: number;
+  /** The most writes in any sliding hour. */
+  peakHour: number;
+  /** Each build's end, minutes after the first /approve. */
+  ends: number[];
+}
+
+const MINUTE = 60_000;
+const START = Date.UTC(2026, 2, 1, 12);
+/** Writes the app makes at a first dispatch: the worker branch (its lock) and the dispatch. */
+const AT_DISPATCH = 2;
+/** The build's writes after its last merge: the final pull request, its reviewers, a notice and its ref, a status edit. */
+const AT_END = 5;
+
+interface ModelBuild {
+  key: string;
+  workers: PlanWorkerSpec[];
+  snapshot: BuildSnapshot;
+  finalAt: number | null;
+}
+
+export function measurePacing({ builds = 10 }: { builds?: number } = {}): PacingFigures {
+  let now = START;
+  let seq = 0;
+  const events: { at: number; seq: number; run: () => void }[] = [];
+  const schedule = (at: number, run: () => void) => {
+    events.push({ at, seq: seq++, run });
+    return () => {
+      const index = events.findIndex((event) => event.run === run);
+      if (index >= 0) events.splice(index, 1);
+    };
+  };
+  const budget: WriteBudget = createWriteBudget({
+    clock: () => now,
+    setTimer: (run, ms) => schedule(now + ms, run),
+  });
+  const made: { at: number; count: number }[] = [];
+  /** A write of the app's: GitHub counts it, and so does the budget, as the app's client does. */
+  const write = (count: number) => {
+    made.push({ at: now, count });
+    budget.note(count);
+  };
+  const plan = wavesAndChain([4, 3, 2, 1]);
+  const all: ModelBuild[] = Array.from({ length: builds }, (_, i) => ({
+    key: `org/ten#${i + 1}-ten-workers-${i + 1}`,
+    workers: plan,
+    snapshot: make.snapshot({
+      build: `${i + 1}-ten-workers-${i + 1}`,
+      plan: { kind: 'valid', plan: make.plan({ workers: planWorkers(plan) }), sha: sha('p') },
+      runs: [planRun({ createdAt: iso(START - 4 * MINUTE), updatedAt: iso(START - MINUTE) })],
+      commands: [make.command({ name: 'approve' }, { createdAt: iso(START) })],
+      branches: {},
+      pulls: [],
+    }),
+    finalAt: null,
+  }));
+  let runId = 1;
+  // A build's status edit after a merge; one that must wait is made when the budget has room,
+  // with what changed meanwhile.
+  const held = new Set<string>();
+  const editStatus = (key: string) => {
+    const wait = budget.waitFor('status');
+    if (wait === 0) return write(1);
+    if (held.has(key)) return;
+    held.add(key);
+    schedule(now + wait, () => {
+      held.delete(key);
+      editStatus(key);
+    });
+  };
+  const reconcile = (build: ModelBuild) => {
+    const { snapshot } = build;
+    const lengths = sessionLengths(normalizeSnapshot(snapshot).runs);
+    budget.owe(build.key, forecastWrites({ snapshot, nowMs: now }));
+    for (const pull of snapshot.pulls) {
+      if (pull.state !== 'open') continue;
+      const reviewed = snapshot.runs.some(
+        (run) => run.role === 'review' && run.worker === pull.worker,
+      );
+      if (!reviewed) {
+        // Its review's dispatch, and the review it posts when it lands.
+        write(1);
+        budget.note(1, now + sessionLengthOf(lengths, 'review'));
+        const run = addRun(snapshot, {
+          id: runId++,
+          role: 'review',
+          worker: pull.worker,
+          at: now,
+          trigger: `head-${pull.headSha}`,
+        });
+        schedule(now + SESSION_MINUTES.review * MINUTE, () => {
+          made.push({ at: now, count: 1 });
+          finishRun(run);
+          pull.reviews.push(
+            make.review({ id: run.id, commitSha: pull.headSha, submittedAt: iso(now) }),
+          );
+          reconcile(build);
+        });
+      } else if (pull.reviews.length > 0) {
+        write(1);
+        pull.state = 'merged';
+        editStatus(build.key);
+      }
+    }
+    const chains = dependentChainLengths(planWorkers(build.workers));
+    const started = (id: string) => snapshot.branches[id] !== undefined;
+    const merged = (id: string) =>
+      snapshot.pulls.some((p) => p.worker === id && p.state === 'merged');
+    const ready = build.workers
+      .filter((w) => !started(w.id) && (w.depends_on ?? []).every(merged))
+      .sort((a, b) => (chains.get(b.id) ?? 0) - (chains.get(a.id) ?? 0));
+    for (const worker of ready) {
+      const writes = startedWorkerWrites(now, lengths);
+      const wait = budget.waitFor('dispatch', build.key, writes);
+      if (wait > 0) {
+        budget.wake(build.key, () => schedule(now, () => reconcile(build)), chains.get(worker.id));
+        break;
+      }
+      write(AT_DISPATCH);
+      snapshot.branches[worker.id] = sha(`${build.key}-${worker.id}`);
+      const run = addRun(snapshot, { id: runId++, role: 'work', worker: worker.id, at: now });
+      budget.note(1, now + sessionLengthOf(lengths, 'work'));
+      budget.dispatched(build.key, writes);
+      budget.owe(build.key, [
+        ...budget.forecast(build.key),
+        ...dispatchedWorkerWrites(now, lengths),
+      ]);
+      schedule(now + workMinutes(build.snapshot.build, worker.id) * MINUTE, () => {
+        made.push({ at: now, count: 1 });
+        finishRun(run);
+        snapshot.pulls.push(openPull(run, worker.id));
+        reconcile(build);
+      });
+    }
+    if (build.finalAt === null && build.workers.every((w) => merged(w.id))) {
+      write(AT_END);
+      build.finalAt = now;
+      snapshot.finalPull = { number: 9000, state: 'open', url: '' };
+    }
+    budget.owe(build.key, forecastWrites({ snapshot, nowMs: now }));
+    budget.settled(build.key);
+  };
+  const finishRun = (run: RunInfo) => {
+    Object.assign(run, { status: 'completed', conclusion: 'success', updatedAt: iso(now) });
+  };
+  for (const build of all) schedule(START, () => reconcile(build));
+  while (events.length > 0 && all.some((b) => b.finalAt === null)) {
+    events.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const event = events.shift();
+    if (!event) break;
+    now = Math.max(now, event.at);
+    event.run();
+  }
+  budget.stop();
+  const total = made.reduce((sum, w) => sum + w.count, 0);
+  const ends = all.map((b) => ((b.finalAt ?? Number.NaN) - START) / MINUTE);
+  const makespanMinutes = Math.max(...ends);
+  const limitMinutes = leastMinutesFor(total);
+  const longest = Math.max(...all.map((b) => criticalPathMinutes(b.snapshot.build, b.workers)));
+  return {
+    builds,
+    workers: builds * plan.length,
+    writes: total,
+    makespanMinutes,
+    limitMinutes,
+    longestCriticalPathMinutes: longest,
+    ratio: makespanMinutes / Math.max(limitMinutes, longest),
+    peakHour: peakWindow(made, { from: START }),
+    ends,
+  };
+}
+
+/** The model's row of `npm run bench`'s table (bench/run.ts). */
+export function pacingRows(r: PacingFigures): Row[] {
+  const least = Math.max(r.limitMinutes, r.longestCriticalPathMinutes);
+  return [
+    {
+      figure: `The write budget alone, on a model of ${r.builds} builds of ${r.workers / r.builds} workers (waves of 4, 3, 2, 1) in one installation (the real budget and forecast, every event reconciled at once: no app time, no machine's load): makespan ÷ the later of the longest critical path and the limit-bound (the least time the ${r.writes} writes need at 500 an hour), simulated minutes; the busiest hour's writes`,
+      measured: `${r.makespanMinutes.toFixed(1)} ÷ ${least.toFixed(0)} = ${r.ratio.toFixed(3)} (longest critical path ${r.longestCriticalPathMinutes}, the limits ≥ ${r.limitMinutes.toFixed(0)}); ${r.peakHour}`,
+      target: '≤ 1.1; < 500',
+      met: r.ratio <= 1.1 && r.peakHour < 500,
+    },
+  ];
+}
+
+function planWorkers(specs: PlanWorkerSpec[]) {
+  return specs.map((spec) => make.worker({ id: spec.id, depends_on: spec.depends_on ?? [] }));
+}
+
+function addRun(
+  snapshot: BuildSnapshot,
+  {
+    id,
+    role,
+    worker,
+    at,
+    trigger = null,
+  }: {
+    id: number;
+    role: RunInfo['role'];
+    worker: string;
+    at: number;
+    trigger?: RunInfo['trigger'];
+  },
+): RunInfo {
+  const run = make.run({
+    id,
+    role,
+    worker,
+    trigger,
+    status: 'in_progress',
+    conclusion: null,
+    createdAt: iso(at),
+    updatedAt: iso(at),
+  });
+  snapshot.runs.push(run);
+  return run;
+}
+
+function openPull(run: RunInfo, worker: string): PullInfo {
+  return make.pull({
+    number: 100 + run.id,
+    worker,
+    headSha: sha(`h${run.id}`),
+    state: 'open',
+    reviews: [],
+    createdAt: run.updatedAt,
+  });
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = measurePacing();
+  console.log(renderTable(pacingRows(figures)));
+  console.log(`each build's end, minutes: ${figures.ends.map((m) => m.toFixed(1)).join(' ')}`);
+}

@@ -1,0 +1,230 @@
+import { dependentChainLengths } from '../plan/schedule.js';
+import { isWorkRole, type SessionRole } from '../sessions/session.js';
+import { typicalRunMs } from '../snapshot/awaited-work.js';
+import { foldCommands } from '../snapshot/command-state.js';
+import {
+  WRITES_AT_FIRST_DISPATCH,
+  WRITES_AT_FIX_DISPATCH,
+  WRITES_OF_A_REVIEW,
+  WRITES_OF_A_REVIEW_CHECK,
+  WRITES_OWED_PER_WORKER,
+  WRITES_PER_BUILD,
+  WRITES_PER_FIX_ROUND,
+} from '../snapshot/estimate.js';
+import { closeCancels } from '../snapshot/issue-close.js';
+import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
+import { pullVerdict } from '../snapshot/pull-verdict.js';
+import type { BuildSnapshot, TimedPull, TimedRun } from '../snapshot/snapshot.js';
+
+/** `count` content-creating requests expected at `at` (ms since the epoch). */
+export interface DueWrites {
+  at: number;
+  count: number;
+}
+
+/** How long a session of each role a worker runs is expected to take, in ms. */
+export interface SessionLengths {
+  work: number;
+  review: number;
+  fix: number;
+}
+
+/** A session's expected length before any run of the build has ended to learn it from. */
+export const DEFAULT_SESSION_MS = 10 * 60_000;
+
+/**
+ * The sessions' typical lengths, as the build's looks learn them (`typicalRunMs`:
+ * the median of the role's successful runs, before any the quickest role's);
+ * `DEFAULT_SESSION_MS` before any run has ended.
+ */
+export function sessionLengths(runs: TimedRun[]): SessionLengths {
+  const of = (role: SessionRole) => typicalRunMs(runs, role) ?? DEFAULT_SESSION_MS;
+  return { work: of('work'), review: of('review'), fix: of('fix') };
+}
+
+/** A session of `role` that starts now: how long until its writes land. */
+export function sessionLengthOf(lengths: SessionLengths, role: SessionRole): number {
+  if (role === 'review' || role === 'validate') return lengths.review;
+  if (role === 'fix') return lengths.fix;
+  return lengths.work;
+}
+
+/**
+ * Everything a worker's first dispatch at `at` sets in motion, when each lands
+ * (`WRITES_PER_STARTED_WORKER` in all): its dispatch's own writes at once, its
+ * work session's pull request when the session typically ends, its review then
+ * (the review's dispatch and review), and its merge right after the review.
+ */
+export function startedWorkerWrites(at: number, lengths: SessionLengths): DueWrites[] {
+  const pull = at + lengths.work;
+  return [
+    { at, count: WRITES_AT_FIRST_DISPATCH - 1 },
+    { at: pull, count: 1 },
+    ...reviewAndMerge(pull, lengths),
+  ];
+}
+
+/**
+ * What a worker just dispatched still owes (`WRITES_OWED_PER_WORKER`): its
+ * review and merge, after its work session's typical length. Its dispatch's
+ * writes are made, and its session's pull request is counted when it is due.
+ */
+export function dispatchedWorkerWrites(at: number, lengths: SessionLengths): DueWrites[] {
+  return reviewAndMerge(at + lengths.work, lengths);
+}
+
+function reviewAndMerge(from: number, lengths: SessionLengths): DueWrites[] {
+  return [
+    { at: from, count: WRITES_OF_A_REVIEW },
+    { at: from + lengths.review, count: WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW },
+  ];
+}
+
+/** The writes of `forecast`, whenever they are due. */
+export function totalOf(forecast: readonly DueWrites[]): number {
+  return forecast.reduce((sum, due) => sum + due.count, 0);
+}
+
+/**
+ * What the write budget forecasts of a build before a new first dispatch, as
+ * its snapshot shows it: each write its work under way still owes, with when
+ * it is expected to land (the sessions' typical lengths, `sessionLengths`; a
+ * merge right after its review), and room for the next worker of each of its
+ * chains, from when its dependencies are expected to merge.
+ *
+ * Owed, for each worker started (its branch or a work run exists) whose pull
+ * request is neither merged nor closed: `WRITES_OWED_PER_WORKER`, less
+ * `WRITES_OF_A_REVIEW` once the review run of its pull request's head is
+ * listed (made, so counted); plus a fix round (`WRITES_PER_FIX_ROUND`) while a
+ * review requests changes on its head or its checks fail, less
+ * `WRITES_AT_FIX_DISPATCH` once that fix runs, and the `baton/review` check
+ * while a rule of the build branch holds it. A worker whose session is under
+ * way is reviewed when the session typically ends; a pull request not yet
+ * reviewed is reviewed now. And `WRITES_PER_BUILD` once every worker has
+ * started or been skipped, and the final pull request is not open yet: after
+ * the last worker's merge.
+ *
+ * Held for the next worker of a chain (`startedWorkerWrites`): a worker not
+ * started that others wait on (its `dependentChainLengths` is 2 or more) and
+ * whose dependencies have all started, not all ended, from when the last of
+ * them is expected to merge. Without the room held, what they free would go to
+ * work with slack (a chain's last worker, another build's), and the chain,
+ * which is what the build's length is made of, would wait for the hour to turn.
+ *
+ * A build whose issue a writer closed (cancelled) holds nothing. No write is
+ * due before `nowMs`: one overdue is expected now.
+ */
+export function forecastWrites({
+  snapshot,
+  nowMs,
+}: {
+  snapshot: BuildSnapshot;
+  nowMs: number;
+}): DueWrites[] {
+  if (closeCancels(snapshot) || snapshot.plan.kind !== 'valid') return [];
+  const { workers } = snapshot.plan.plan;
+  const { runs, pulls } = normalizeSnapshot(snapshot);
+  const lengths = sessionLengths(runs);
+  const { skips } = foldCommands(snapshot.commands);
+  const started = (id: string) =>
+    snapshot.branches[id] !== undefined ||
+    runs.some((run) => isWorkRole(run.role) && run.worker === id);
+  const ended = (id: string) =>
+    pulls.some(
+      (pull) => pull.worker === id && (pull.state === 'merged' || pull.state === 'closed'),
+    );
+  const due: DueWrites[] = [];
+  const owe = (at: number, count: number) => {
+    if (count !== 0) due.push({ at: Math.max(at, nowMs), count });
+  };
+  // When each started worker is expected to merge: its dependents start then.
+  const merges = new Map<string, number>();
+  for (const { id } of workers) {
+    if (!started(id) || ended(id)) continue;
+    const own = runs.filter((run) => run.worker === id);
+    const pull = pulls.find((candidate) => candidate.worker === id && candidate.state === 'open');
+    merges.set(id, oweWorker({ runs: own, pull, lengths, nowMs, owe }));
+  }
+  const chains = dependentChainLengths(workers);
+  let waiting = false;
+  for (const { id, depends_on } of workers) {
+    if (started(id)) continue;
+    // A worker skipped before it started is done without starting.
+    if (!skips.has(id)) waiting = true;
+    const next =
+      (chains.get(id) ?? 1) >= 2 &&
+      depends_on.length > 0 &&
+      depends_on.every(started) &&
+      !depends_on.every(ended);
+    if (!next) continue;
+    const from = Math.max(nowMs, ...depends_on.map((dep) => merges.get(dep) ?? nowMs));
+    for (const write of startedWorkerWrites(from, lengths)) owe(write.at, write.count);
+  }
+  if (!waiting && !snapshot.finalPull) owe(Math.max(nowMs, ...merges.values()), WRITES_PER_BUILD);
+  return due;
+}
+
+/** The total of `forecastWrites`: what a build's work under way still writes, whenever. */
+export function writesOwed(snapshot: BuildSnapshot): number {
+  return totalOf(forecastWrites({ snapshot, nowMs: 0 }));
+}
+
+/**
+ * What one started worker still owes, placed when due (`forecastWrites`); answers when it is
+ * expected to merge.
+ */
+function oweWorker({
+  runs,
+  pull,
+  lengths,
+  nowMs,
+  owe,
+}: {
+  runs: TimedRun[];
+  pull: TimedPull | undefined;
+  lengths: SessionLengths;
+  nowMs: number;
+  owe: (at: number, count: number) => void;
+}): number {
+  const endOf = (run: TimedRun | undefined, length: number) =>
+    run && run.status !== 'completed' ? Math.max(nowMs, run.createdMs + length) : nowMs;
+  if (!pull) {
+    // Its session is under way: reviewed once its pull request lands.
+    const work = runs.filter((run) => isWorkRole(run.role)).at(-1);
+    const review = endOf(work, lengths.work);
+    owe(review, WRITES_OF_A_REVIEW);
+    owe(review + lengths.review, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
+    return review + lengths.review;
+  }
+  const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const reviews = runs.filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
+  const reviewed = reviews.at(-1);
+  // Reviewed: its review's writes are counted; else its review goes now.
+  let merge = reviewed ? endOf(reviewed, lengths.review) : nowMs + lengths.review;
+  if (!reviewed) owe(nowMs, WRITES_OF_A_REVIEW);
+  const verdict = pullVerdict({ pull, requireHuman: false });
+  const fixFor =
+    verdict.kind === 'changes-requested'
+      ? `review-${verdict.review.id}`
+      : pull.checks.state === 'failure'
+        ? `checks-${pull.headSha}`
+        : null;
+  if (fixFor !== null) {
+    const fix = runs.find((run) => run.role === 'fix' && run.trigger === fixFor);
+    // A round: its fix's dispatch now, its second review and the rest once the fix typically ends.
+    const again = endOf(fix, lengths.fix) + lengths.review;
+    if (!fix) owe(nowMs, WRITES_AT_FIX_DISPATCH);
+    if (fix?.status !== 'completed') {
+      owe(again, WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH);
+      merge = Math.max(merge, again);
+    }
+  }
+  // GitHub holds it (`blocked`) without Baton's approving check on its head: the check is owed.
+  if (
+    pull.mergeState === 'blocked' &&
+    !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === 'approve')
+  )
+    owe(nowMs, WRITES_OF_A_REVIEW_CHECK);
+  owe(merge, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
+  return merge;
+}
