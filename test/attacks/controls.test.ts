@@ -19,7 +19,7 @@ describe.each([VITEST, NODE_TEST, PYTEST, GO])('the $runner project', (project) 
     expect(played.publish).toEqual([{ session: 'work W1.1', waits: [] }]);
     expect(played.validation).toMatchObject({ proven: true, passed: true, verdict: 'proven' });
     expect(played.merged).toBe(true);
-  }, 180_000);
+  }, 600_000);
 
   it('does not prove the wrong code with its check made plain', async () => {
     const played = await playAttack({
@@ -31,5 +31,5 @@ describe.each([VITEST, NODE_TEST, PYTEST, GO])('the $runner project', (project) 
     });
     expect(played.refused).toBe(false);
     expect(played.validation).toMatchObject({ proven: false, passed: false, verdict: 'failing' });
-  }, 180_000);
+  }, 600_000);
 });
