@@ -258,7 +258,7 @@ export const PYTEST: Project = {
   },
   checks: { [PY_CHECK]: pyCheck(true) },
   plain: { [PY_CHECK]: pyCheck(false) },
-  command: 'python3 -m pytest -p no:cacheprovider tests/contract',
+  command: '/usr/bin/python3 -m pytest -p no:cacheprovider tests/contract',
   contractFiles: ['tests/contract'],
   check: { file: PY_CHECK, name: 'test_greets_by_name' },
   honest: { 'greet.py': "def greet(name):\n    return f'Hello, {name}!'\n" },
@@ -290,7 +290,7 @@ func TestGreetsByName(t *testing.T) {
 `,
   },
   plain: {},
-  command: 'go test ./...',
+  command: '/usr/bin/go test ./...',
   contractFiles: [GO_CHECK],
   check: { file: GO_CHECK, name: 'TestGreetsByName' },
   honest: {

@@ -111,7 +111,8 @@ export const WHAT_RUNS: Attack[] = [
     project: PYTEST,
     found: 'issue 74',
     contract: {
-      command: 'python3 -m pytest -p no:cacheprovider -c tests/contract/pytest.ini tests/contract',
+      command:
+        '/usr/bin/python3 -m pytest -p no:cacheprovider -c tests/contract/pytest.ini tests/contract',
       files: {
         'tests/contract/pytest.ini': '[pytest]\naddopts = -p tests.contract.pass_all\n',
         'tests/contract/pass_all.py': PASS_ALL['tools/pass_all.py'] ?? '',
