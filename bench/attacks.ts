@@ -1,4 +1,5 @@
 import { ATTACKS } from '../test/attacks/corpus/index.js';
+import { missedAnswer } from '../test/attacks/expect-answer.js';
 import { cheatingMoves, IMPOSSIBLE } from '../test/attacks/impossible.js';
 import { type Attack, type Played, playAttack } from '../test/attacks/play-attack.js';
 import { type Row, renderTable } from './parts.js';
@@ -27,6 +28,8 @@ interface PlayedAttack {
   answer: string;
   proven: boolean;
   merged: boolean;
+  /** How it falls short of the answer the corpus expects once the defences hold, or null. */
+  missed: string | null;
 }
 
 /** What an attack came to, in a few words: the first thing that stopped it, or that nothing did. */
@@ -65,18 +68,19 @@ export async function measureAttacks({ only }: { only?: string } = {}): Promise<
   const attacks = chosen(ATTACKS);
   const cheating = chosen(cheatingMoves(ATTACKS));
   const played = await playAll([...attacks, ...cheating]);
-  const report = (attack: Attack, each: Played): PlayedAttack => ({
+  const report = (attack: Attack, each: Played, expected: boolean): PlayedAttack => ({
     name: attack.name,
     runner: attack.project.runner,
     found: attack.found,
     answer: answerOf(each),
     proven: each.proven,
     merged: each.merged,
+    missed: expected ? missedAnswer(attack, each) : null,
   });
   return {
-    attacks: attacks.map((attack, index) => report(attack, played[index] as Played)),
+    attacks: attacks.map((attack, index) => report(attack, played[index] as Played, true)),
     cheats: cheating.map((attack, index) =>
-      report(attack, played[attacks.length + index] as Played),
+      report(attack, played[attacks.length + index] as Played, false),
     ),
     impossible: IMPOSSIBLE.length,
   };
@@ -87,6 +91,7 @@ export function attackRows(report: AttackReport): Row[] {
   const proven = report.attacks.filter((attack) => attack.proven).length;
   const merged = report.attacks.filter((attack) => attack.merged).length;
   const runners = new Set(report.attacks.map((attack) => attack.runner));
+  const answered = report.attacks.filter((attack) => attack.missed === null).length;
   const cheats = report.cheats.length;
   const cheatsProven = report.cheats.filter((attack) => attack.proven).length;
   const cheatsMerged = report.cheats.filter((attack) => attack.merged).length;
@@ -96,6 +101,12 @@ export function attackRows(report: AttackReport): Row[] {
       measured: `attacks proven: ${proven} of ${n}; merged with no person: ${merged} of ${n}`,
       target: `0 of ${n}; 0 of ${n}`,
       met: proven === 0 && merged === 0,
+    },
+    {
+      figure: `attack corpus: attacks that came to the answer each expects (refused at publish, waits for a person, or not proven)`,
+      measured: `${answered} of ${n}`,
+      target: `${n} of ${n}`,
+      met: answered === n,
     },
     {
       figure: `impossible tasks (${report.impossible} contracts no honest code can satisfy): the cheating worker's ${cheats} moves proven; merged with no person`,
@@ -109,7 +120,7 @@ export function attackRows(report: AttackReport): Row[] {
 /** Each attack's answer, one line each: the record of what today's proof makes of the corpus. */
 export function attackLines(report: AttackReport): string[] {
   const line = (attack: PlayedAttack) =>
-    `- ${attack.runner} (${attack.found}): ${attack.name}: ${attack.answer}`;
+    `- ${attack.runner} (${attack.found}): ${attack.name}: ${attack.answer}${attack.missed ? ` (expected otherwise: ${attack.missed})` : ''}`;
   return [
     ...report.attacks.map(line),
     '',
