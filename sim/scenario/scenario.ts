@@ -154,6 +154,12 @@ export interface ScenarioWorker {
    */
   attack?: { files: Record<string, string>; check?: string; summary: string };
   /**
+   * What an `impossible` attempt hands in: the criteria it says cannot be met
+   * (ids; `{build}` allowed nowhere, they are the plan's), why, and its evidence
+   * (the check's output is added to it).
+   */
+  impossible?: { criteria: string[]; reason: string; evidence: string[] };
+  /**
    * What a fix session for failing checks (its first message says "These
    * checks failed on") writes before it runs the check again, and how it
    * reports it; without this, such a fix only runs the check.
@@ -198,8 +204,17 @@ export interface TalkScript {
  * `complete`, which publish refuses.
  * `attack`: the model writes the worker's `attack` files instead, shows its
  * check passing and submits `complete`.
+ * `impossible`: the model reads its brief, runs its check, writes nothing and
+ * hands in status `impossible` with the worker's `impossible` (a contract's
+ * session: `submit_contract` so, with no contract).
  */
-export type AttemptFailure = 'failed' | 'error' | 'code-change' | 'weaken-contract' | 'attack';
+export type AttemptFailure =
+  | 'failed'
+  | 'error'
+  | 'code-change'
+  | 'weaken-contract'
+  | 'attack'
+  | 'impossible';
 
 /** What a `code-change` attempt writes besides its files: code, which a research build refuses. */
 export const STRAY_CODE = { path: 'src/stray.js', text: 'export const stray = true;\n' };

@@ -10,6 +10,38 @@ import path from 'node:path';
  */
 export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/**
+ * The whole environment of a program the session runs itself (git has its own,
+ * git.ts): the system's `PATH` and a locale, nothing of the job's. A variable a
+ * step before the session set (`NODE_OPTIONS`, `LD_PRELOAD`, a `PATH` that
+ * names the checkout) never reaches them, nor does the model key.
+ */
+export function programEnv(): Record<string, string> {
+  return { PATH: SYSTEM_PATH, LANG: 'C.UTF-8' };
+}
+
+/**
+ * A search path without what would find a program of the checkout's: empty and
+ * relative entries (searched from the working directory, the checkout) and
+ * folders inside any of `trees` (a checkout's `node_modules/.bin`, put there by
+ * a setup step). What the model's commands and the engines run by name is then
+ * the toolchain's or the system's, never a file a worker committed.
+ */
+export function searchPathOutside(searchPath: string, trees: readonly string[]): string {
+  const inside = (dir: string) =>
+    trees.some((tree) => {
+      const relative = path.relative(tree, dir);
+      return (
+        relative === '' ||
+        (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+      );
+    });
+  return searchPath
+    .split(':')
+    .filter((dir) => path.isAbsolute(dir) && !inside(dir))
+    .join(':');
+}
+
 /** The programs the session runs; each is resolved once, from SYSTEM_PATH. */
 export type Program =
   | 'git'

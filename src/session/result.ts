@@ -111,9 +111,10 @@ export const SessionResult = z.strictObject({
   /**
    * `complete`; `partial` when a work or fix session stopped short of its brief
    * and hands in what works with a hand-off note; `blocked` or `failed` with the
-   * reason. A result is written even then.
+   * reason; `impossible` when a work, fix or contract session says a criterion
+   * cannot be met (its completion's `impossible`). A result is written even then.
    */
-  status: z.enum(['complete', 'partial', 'blocked', 'failed']),
+  status: z.enum(['complete', 'partial', 'blocked', 'failed', 'impossible']),
   /** The limit the session stopped at or wound down before, if one did. */
   limit: SessionLimit.nullable().default(null),
   /** Stopped at the build's budget or the day's cap: its dollar limit, what the cap had left when it started. */

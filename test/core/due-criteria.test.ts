@@ -5,6 +5,7 @@ import {
   dueOnBranch,
   isDue,
   notDue,
+  withdrawnBy,
 } from '../../src/core/plan/due-criteria.js';
 import { memberBuildId } from '../../src/core/vocabulary/ids.js';
 import { makePlan, makeWorker } from './factories.js';
@@ -31,6 +32,31 @@ describe('the criteria due at a milestone', () => {
   ] as const)('%s at %o: %s', (check, at, why) => {
     expect(notDue(check, at)).toBe(why);
     expect(isDue(check, at)).toBe(why === null);
+  });
+
+  it("holds a criterion whose fix worker was skipped not due from then on, the build's own too, never `command`", () => {
+    const plan = makePlan({
+      workers: [
+        makeWorker({ id: 'W1.1' }),
+        makeWorker({ id: 'W2.1', title: 'Fix: W1.1:1 fails' }),
+        makeWorker({ id: 'W2.2', title: 'Fix: build:1 fails' }),
+        makeWorker({ id: 'W2.3', title: "Fix: the contract's command fails" }),
+        makeWorker({ id: 'W2.4', title: 'Fix: W1.1:2 fails' }),
+      ],
+    });
+    const skipped = new Set(['W2.1', 'W2.2', 'W2.3']);
+    const withdrawn = withdrawnBy(plan, skipped);
+    expect(withdrawn).toEqual(
+      new Map([
+        ['W1.1:1', 'W2.1'],
+        ['build:1', 'W2.2'],
+      ]),
+    );
+    const at: DueAt = { milestone: 3, last: 3, skipped, withdrawn };
+    expect(notDue('W1.1:1', at)).toBe('skipped');
+    expect(notDue('build:1', at)).toBe('skipped');
+    expect(notDue('W1.1:2', at)).toBeNull();
+    expect(notDue('command', at)).toBeNull();
   });
 
   it("holds a skipped worker's criterion not due at the end, its kept neighbour due", () => {
@@ -68,6 +94,7 @@ describe('where a validation stands, read from the build branch', () => {
       milestone: 2,
       last: 3,
       skipped: new Set(['W1.3']),
+      withdrawn: new Map(),
     });
     expect(onBranch(1, ['W1.1']).skipped).toEqual(new Set(['W1.2', 'W1.3']));
     expect(onBranch(3, ['W1.1', 'W1.2', 'W1.3', 'W2.1', 'W3.1']).skipped).toEqual(new Set());
@@ -91,7 +118,12 @@ describe('where a validation stands, read from the build branch', () => {
       reported: new Set(['W2.1']),
     });
     // acme/lib's W1.1 has its report on acme/lib's branch: not skipped here; W1.2 has none.
-    expect(here).toEqual({ milestone: 2, last: 2, skipped: new Set(['W1.2']) });
+    expect(here).toEqual({
+      milestone: 2,
+      last: 2,
+      skipped: new Set(['W1.2']),
+      withdrawn: new Map(),
+    });
     expect(notDue('W1.2:1', here)).toBe('skipped');
     expect(notDue('build:1', here)).toBeNull();
   });

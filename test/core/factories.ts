@@ -387,6 +387,26 @@ export function makeUsageRecord(
 }
 
 /**
+ * The usage record of a session of `worker` (run `run_id`) that said its criteria cannot be met,
+ * as publish writes it once it checked them: outcome `impossible`, the criteria, the reason.
+ */
+export function makeImpossibleRecord({
+  run_id,
+  worker = 'W1.1',
+  role = 'work',
+  criteria = [`${worker}:1`],
+  reason = 'The criterion asks greet() to return two different strings for one name.',
+}: {
+  run_id: number;
+  worker?: string;
+  role?: UsageRecord['role'];
+  criteria?: string[];
+  reason?: string;
+}): UsageRecord {
+  return makeUsageRecord({ run_id, role, worker, outcome: 'impossible', criteria, reason });
+}
+
+/**
  * The builders by what they make, for tests that build whole snapshots and would otherwise import
  * a dozen of them: `make.snapshot({ runs: [make.run({ … })], pulls: [make.pull({ … })] })`.
  */
@@ -403,6 +423,7 @@ export const make = {
   normalSnapshot: makeNormalSnapshot,
   stateChange: makeStateChange,
   usageRecord: makeUsageRecord,
+  impossibleRecord: makeImpossibleRecord,
   worker: makeWorker,
 };
 

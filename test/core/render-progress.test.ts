@@ -131,7 +131,7 @@ describe('renderProgress', () => {
       | 🙋 | W1.3 · “Password rules” | needs a person: the review session ended without a review · \`/retry W1.3 <instructions>\` · \`/merge W1.3\` · \`/skip W1.3\` | [review run](https://github.com/acme/shop/actions/runs/13) | [#103](https://github.com/acme/shop/pull/103) | 1 | — | $0.10 |
       | ⏳ | W2.1 · “Login API” | waiting: waits for W1.2 | — | — | 0 | — | — |
 
-      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · 💸 waits for budget · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · 💸 waits for budget · ❌ failed · 🚫 says it cannot be done · ✅ merged · ⏭️ skipped</sub>
 
       **Total:** 1,200 tokens · $0.60
 
@@ -195,7 +195,7 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ⏭️ | W1.1 · “Work of W1.1” | skipped | — | — | 0 | — | — |
 
-      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · 💸 waits for budget · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · 💸 waits for budget · ❌ failed · 🚫 says it cannot be done · ✅ merged · ⏭️ skipped</sub>
 
       **Total:** 0 tokens · $12.50 of $10.00 budget
 
@@ -229,7 +229,7 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ✅ | W1.1 · “Work of W1.1” | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 10 | $0.01 |
 
-      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · 💸 waits for budget · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ⏸️ partial · 💸 waits for budget · ❌ failed · 🚫 says it cannot be done · ✅ merged · ⏭️ skipped</sub>
 
       **Total:** 10 tokens · $0.01
 

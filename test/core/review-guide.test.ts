@@ -54,7 +54,7 @@ function delivered(
       }),
       make.worker({
         id: 'W1.2',
-        title: 'Login form',
+        title: overrides.titles?.['W1.2'] ?? 'Login form',
         ...(overrides.skippedCriterion ? { criteria: ['The form shows its errors'] } : {}),
       }),
       make.worker({
@@ -155,6 +155,16 @@ describe('the review guide', () => {
     );
     for (const kept of ['build:1', 'W1.1:1'])
       expect(rows.find((row) => row.startsWith(`| ${kept} |`))).toContain("✅ passed in M2's");
+  });
+
+  it('shows a criterion whose fix worker was skipped as not due, naming that worker', () => {
+    const rows = tableRows(
+      guideOf(finalBody(delivered({ titles: { 'W1.2': 'Fix: build:1 fails' } }))),
+    );
+    expect(rows.find((row) => row.startsWith('| build:1 |'))).toContain(
+      '⏭️ not due: W1.2, its fix, was skipped, so no validation held the build to it',
+    );
+    expect(rows.find((row) => row.startsWith('| W1.1:1 |'))).toContain("✅ passed in M2's");
   });
 
   it("says per criterion what the runner's reports showed before and after the work", () => {

@@ -777,3 +777,24 @@ describe('the model proxy’s dollar limit is a cap', () => {
     expect(meter.cost_usd).toBeLessThanOrEqual(0.5);
   });
 });
+
+describe('the model proxy says why a provider could not be reached', () => {
+  it('answers 502 naming what failed (fetch says only "fetch failed"), and logs it', async () => {
+    const cause = Object.assign(new Error('Headers Timeout Error'), {
+      code: 'UND_ERR_HEADERS_TIMEOUT',
+    });
+    const { proxy, logs } = await startHarness({
+      fetchImpl: async () => {
+        throw new TypeError('fetch failed', { cause });
+      },
+    });
+    const answer = await send(proxy, '/v1/messages', message());
+    expect(answer.status).toBe(502);
+    expect(answer.text).toContain(
+      'the model proxy could not reach the provider (fetch failed: UND_ERR_HEADERS_TIMEOUT Headers Timeout Error)',
+    );
+    expect(logs).toContain(
+      'model proxy: fetch failed: UND_ERR_HEADERS_TIMEOUT Headers Timeout Error',
+    );
+  });
+});

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeReply, lastToolResults, reply, toolUse } from '../../sim/fake-anthropic.js';
+import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { Contract, contractPath } from '../../src/core/plan/contract.js';
 import { completionPath, planPath } from '../../src/core/vocabulary/ids.js';
 import {
@@ -154,6 +157,48 @@ describe('runAgent contract', () => {
     expect(String(lastToolResults(requests[2]!)[0]?.content)).toContain(problem);
     expect(code).toBe(0);
     expect(result.status).toBe('complete');
+  });
+
+  it('hands in impossible with no contract for a criterion no check can prove, played by the scripted model', async () => {
+    const { root } = await contractRepo();
+    const impossible = {
+      criteria: ['W1.1:1'],
+      reason: 'greet() must return "hello" and the brief forbids any string output.',
+      evidence: ['the brief: no string output'],
+    };
+    const model = createScriptedModel({
+      plan: { title: 'Greet', summary: 'One worker greets.' },
+      workers: [
+        {
+          id: 'W0.1',
+          title: 'Contract: checks for the acceptance criteria',
+          mission: 'Write the checks.',
+          context: '',
+          requirements: [],
+          criteria: [],
+          files: { 'test/greet.test.js': CHECK },
+          check: 'node --test test/',
+          summary: 'One check per criterion.',
+          contract: { checks: [] },
+          failures: ['impossible'],
+          impossible,
+        },
+      ],
+    });
+    const { code, result } = await runSession({
+      root,
+      env: { BATON_ROLE: 'contract', BATON_WORKER: 'W0.1' },
+      respond: model,
+    });
+    expect(model.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({
+      role: 'contract',
+      status: 'impossible',
+      reason: impossible.reason,
+    });
+    expect(result.completion?.impossible?.criteria).toEqual(['W1.1:1']);
+    expect(existsSync(path.join(root, contractPath(BUILD)))).toBe(false);
   });
 
   it("is not held to the repository's tests passing: its checks fail until the workers write the code", async () => {

@@ -5,6 +5,7 @@ import { LESSONS_HEADING } from '../../src/core/memory/render-lessons.js';
 import { aLesson } from '../core/memory/lessons.js';
 import {
   buildRepo,
+  gitIn,
   promptText,
   removeTempDirs,
   reviewedPullRoutes,
@@ -158,6 +159,44 @@ describe('the lessons a session reads', () => {
     expect(prompt).toContain('Rule of approved.');
     expect(prompt).not.toContain('Rule of planted-on-branch.');
     expect(result.lessons?.read).toEqual(['approved']);
+  });
+
+  it('checks citations against the default branch: a worker editing the cited line keeps the lesson in its review, and reviving a stale one brings it back to none', async () => {
+    const { root, eventPath } = await workerCheckout({
+      defaultFiles: {
+        'src/log.ts': LOG_TS,
+        'src/old.ts': 'export const old = 1;\n',
+        ...lesson('cited', { roles: ['review'] }),
+        ...lesson('gone', {
+          roles: ['review'],
+          citations: [{ ...aLesson().citations[0]!, path: 'src/old.ts', line: 1, text: 'gone();' }],
+        }),
+      },
+      // The worker rewrites the line the lesson stands on, and writes the stale one's back.
+      files: { 'src/log.ts': 'export const log = console;\n', 'src/old.ts': 'gone();\n' },
+    });
+    const changed = ['src/log.ts', 'src/old.ts'].map((filename) => ({
+      filename,
+      status: 'modified',
+      additions: 1,
+      deletions: 1,
+      patch: '@@ -1 +1 @@\n-x\n+y',
+    }));
+    const { requests, result } = await runSession({
+      root,
+      env: {
+        BATON_ROLE: 'review',
+        BATON_WORKER: 'W1.1',
+        BATON_PR: '5',
+        GITHUB_EVENT_PATH: eventPath,
+      },
+      routes: reviewedPullRoutes({ head: gitIn(root, 'rev-parse', 'HEAD'), files: changed }),
+      replies: [reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' }))],
+    });
+    const prompt = promptText(requests[0]!);
+    expect(prompt).toContain('Rule of cited.');
+    expect(prompt).not.toContain('Rule of gone.');
+    expect(result.lessons).toEqual({ read: ['cited'], stale: ['gone'] });
   });
 
   it('gives a review the lessons of the files its pull request changes', async () => {

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeReply, lastToolResults, reply, text, toolUse } from '../../sim/fake-anthropic.js';
+import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { Completion } from '../../src/core/records/completion.js';
-import { completionPath } from '../../src/core/vocabulary/ids.js';
+import { completionPath, planPath } from '../../src/core/vocabulary/ids.js';
 import { closedBy } from '../support/closing-references.js';
 import {
   API_KEY,
@@ -12,12 +13,14 @@ import {
   commentRoute,
   gitIn,
   makeRepo,
+  planJson,
   promptOf,
   removeTempDirs,
   requestText,
   runSession,
   type SessionRun,
   type SessionSpec,
+  toolResultsSeen,
   workerRepo,
 } from './agent-fixtures.js';
 
@@ -227,6 +230,112 @@ describe('runAgent work', () => {
       );
     },
   );
+
+  it('ends impossible with its word, after sending back a word without one or naming what is not its own', async () => {
+    const { root } = await workerRepo({
+      worker: 'W2.1',
+      brief: briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' }),
+      config: 'models:\n  easy: claude-haiku-test\n',
+      files: {
+        [planPath(BUILD)]: planJson({
+          workers: [
+            { id: 'W1.1', title: 'One', depends_on: [], criteria: ['reads the name'] },
+            {
+              id: 'W2.1',
+              title: 'Greet',
+              depends_on: ['W1.1'],
+              criteria: ['greets in English and in no language at once'],
+            },
+          ],
+        }),
+      },
+    });
+    const word = {
+      criteria: ['W2.1:1'],
+      reason: 'The criterion asks for English and for no language in one reply.',
+      evidence: [".baton/builds/12-add-greeting/plan.json: W2.1's only criterion"],
+    };
+    const handIn = (fields: Record<string, unknown>) =>
+      reply(
+        toolUse('submit_completion', {
+          status: 'impossible',
+          summary: 'It cannot be done.',
+          ...fields,
+        }),
+      );
+    const { code, result, requests } = await work(
+      [
+        handIn({}),
+        handIn({ impossible: { ...word, criteria: ['W1.1:1'] } }),
+        handIn({ impossible: word }),
+      ],
+      { root },
+    );
+    const sentBack = toolResultsSeen(requests);
+    expect(sentBack).toContain('status impossible needs impossible');
+    expect(sentBack).toContain(
+      'impossible names W1.1:1, which is not among the criteria W2.1 may name (W2.1:1)',
+    );
+    expect(code).toBe(0);
+    expect(result.status).toBe('impossible');
+    expect(result.reason).toBe(word.reason);
+    expect(result.completion).toMatchObject({ status: 'impossible', impossible: word });
+  });
+
+  it("is played by the scripted model: it reads its brief, runs its check and hands in the scenario's impossible", async () => {
+    const { root } = await workerRepo({
+      worker: 'W2.1',
+      brief: briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' }),
+      config: 'models:\n  easy: claude-haiku-test\n',
+      files: {
+        [planPath(BUILD)]: planJson({
+          workers: [
+            { id: 'W1.1', title: 'One', depends_on: [], criteria: ['reads the name'] },
+            {
+              id: 'W2.1',
+              title: 'Greet',
+              depends_on: ['W1.1'],
+              criteria: ['greets twice at once'],
+            },
+          ],
+        }),
+      },
+    });
+    const impossible = {
+      criteria: ['W2.1:1'],
+      reason: 'One reply cannot be two greetings.',
+      evidence: ['the brief: greets twice at once'],
+    };
+    const model = createScriptedModel({
+      plan: { title: 'Greet', summary: 'One worker greets.' },
+      workers: [
+        {
+          id: 'W2.1',
+          title: 'Greet',
+          mission: 'Greet.',
+          context: '',
+          requirements: [],
+          criteria: ['greets twice at once'],
+          files: { 'src/greet.js': 'export const greet = () => "hi";\n' },
+          check: 'echo "FAIL greets twice"; exit 1',
+          summary: 'Greets.',
+          failures: ['impossible'],
+          impossible,
+        },
+      ],
+    });
+    const { code, result } = await work([], { root, respond: model });
+    expect(model.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(result.status).toBe('impossible');
+    expect(result.completion?.impossible).toEqual({
+      ...impossible,
+      evidence: [
+        ...impossible.evidence,
+        expect.stringMatching(/^`echo "FAIL greets twice"; exit 1` printed: .*FAIL greets twice/),
+      ],
+    });
+  });
 
   it('fails with a clear reason when the brief is missing', async () => {
     const { result, requests } = await work([], { root: (await makeRepo()).root });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
   chmod,
+  chown,
   mkdir,
   mkdtemp,
   readdir,
@@ -117,7 +118,7 @@ describe('the engine cache', () => {
     await removeTempDirs();
   });
 
-  it('keeps the checked tarball and its unpacked copy; a later session copies the copy, checking what it writes', async () => {
+  it('keeps the checked tarball and its unpacked copy; a later session checks the copy and runs it where it is', async () => {
     const genuine = await packageTarball(GENUINE);
     const pinned = await pinOf(genuine);
     const registry = registryOf(genuine);
@@ -131,14 +132,16 @@ describe('the engine cache', () => {
     // The sandbox and every conversation of the session get the same install.
     expect(await installFake({ cacheDir, pinned, registry })).toBe(first);
 
-    // The next session (a new process): the unpacked copy, copied into a folder of its own.
+    // The next session (a new process): the unpacked copy, checked and run where it is.
     forgetInstalledEngines();
     expect(existsSync(first.root)).toBe(false);
     const next = await installFake({ cacheDir, pinned, registry, log: lines });
     expect(next.downloaded).toBe(false);
-    expect(next.root).not.toBe(first.root);
-    expect(next.root.startsWith(cacheDir)).toBe(false);
+    expect(next.root).toBe(path.join(cacheDir, pinned.dir, 'unpacked'));
     expect(await readFile(next.binary, 'utf8')).toBe(GENUINE);
+    // Its end removes nothing of the cache.
+    forgetInstalledEngines();
+    expect(await readdir(path.join(cacheDir, pinned.dir))).toEqual([CACHED_TARBALL, 'unpacked']);
 
     // With no unpacked copy, the tarball found in the cache is checked and unpacked.
     forgetInstalledEngines();
@@ -154,12 +157,38 @@ describe('the engine cache', () => {
         /^engine: downloaded @baton-test\/fake-engine@1.0.0 .* checked and unpacked in \d+ ms$/,
       ),
       expect.stringMatching(
-        /^engine: copied the unpacked @baton-test\/fake-engine@1.0.0 .* from the cache and checked it in \d+ ms$/,
+        /^engine: checked the unpacked @baton-test\/fake-engine@1.0.0 .* in the cache in \d+ ms$/,
       ),
       expect.stringMatching(
         /^engine: found in the cache @baton-test\/fake-engine@1.0.0 .* checked and unpacked in \d+ ms$/,
       ),
     ]);
+  });
+
+  it('unpacks with the system’s gzip, never one a step put first on PATH (a checkout’s node_modules/.bin)', async () => {
+    const genuine = await packageTarball(GENUINE);
+    const pinned = await pinOf(genuine);
+    const planted = await makeTempDir('baton-planted-bin-');
+    const marker = path.join(await makeTempDir('baton-planted-proof-'), 'ran');
+    const real = spawnSync('sh', ['-c', 'command -v gzip'], { encoding: 'utf8' }).stdout.trim();
+    await writeFile(
+      path.join(planted, 'gzip'),
+      `#!/bin/sh\necho gzip >> ${marker}\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const testPath = process.env.PATH;
+    process.env.PATH = `${planted}:${testPath}`;
+    try {
+      const installed = await installFake({
+        cacheDir: await makeTempDir('baton-engine-cache-'),
+        pinned,
+        registry: registryOf(genuine),
+      });
+      expect(await readFile(installed.binary, 'utf8')).toBe(GENUINE);
+    } finally {
+      process.env.PATH = testPath;
+    }
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('refuses a pin whose files are not what its tarball unpacks into, and runs nothing', async () => {
@@ -236,6 +265,31 @@ describe('the engine cache', () => {
         await truncate(path.join(unpacked, 'claude'), 1024 ** 3);
       },
       why: /more than the pinned \d+ bytes/,
+    },
+    // The genuine files, which another user could change after the session checked them.
+    {
+      name: 'a genuine unpacked copy whose binary other users may write',
+      plant: async (unpacked) => {
+        await writeFile(path.join(unpacked, 'claude'), GENUINE, { mode: 0o755 });
+        await chmod(path.join(unpacked, 'claude'), 0o777);
+      },
+      why: /claude may be written by other users/,
+    },
+    {
+      name: 'a genuine unpacked copy in a folder another user owns',
+      plant: async (unpacked) => {
+        await writeFile(path.join(unpacked, 'claude'), GENUINE, { mode: 0o755 });
+        await chown(unpacked, 65534, 65534);
+      },
+      why: /unpacked belongs to another user \(65534\)/,
+    },
+    {
+      name: 'a genuine unpacked copy in an engine folder other users may write',
+      plant: async (unpacked) => {
+        await writeFile(path.join(unpacked, 'claude'), GENUINE, { mode: 0o755 });
+        await chmod(path.dirname(unpacked), 0o777);
+      },
+      why: /linux-x64 may be written by other users/,
     },
   ];
 

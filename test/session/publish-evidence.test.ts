@@ -119,11 +119,23 @@ describe('the evidence at the end of a worker pull request', () => {
       'src/plus.ts': '++ b/test/x.test.ts\nexport const p = process.env.PYTEST_CURRENT_TEST;\n',
       'src/env.ts': "export const prod = process.env.NODE_ENV === 'production';\n",
       'test/setup.ts': 'if (process.env.VITEST) globalThis.x = 1;\n',
+      // Reaches no word list names: a variable's name built at run time, a matcher of its own,
+      // Object.is replaced, a pytest hook outside the tests.
+      'src/built.ts': "export const on = process.env['VITE' + 'ST'] ? 1 : 2;\n",
+      'src/greet.ts': 'export const greet = () => ({ asymmetricMatch: () => true });\n',
+      'src/is.js': 'Object.is = () => true;\n',
+      'app/hook.py': 'def pytest_collection_modifyitems(items):\n    items.clear()\n',
+      // Said only in a comment, or on a line the work did not add: nothing.
+      'src/quiet.ts': '// process.env[name] and Object.is = f\nexport const quiet = 1;\n',
     });
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
     const marked = (evidenceOf('POST')?.files ?? []).filter((file) => file.testAware);
     expect(marked.map((file) => file.path).sort()).toEqual([
+      'app/hook.py',
       'src/"odd".ts',
+      'src/built.ts',
+      'src/greet.ts',
+      'src/is.js',
       'src/login.ts',
       'src/plus.ts',
     ]);

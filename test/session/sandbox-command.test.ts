@@ -183,6 +183,20 @@ describe.skipIf(!INSTALLED)(
       expect(line.environment).not.toContain('_runner_file_commands');
     });
 
+    it('searches no folder of the copy and no relative or empty entry of PATH, where a worker’s node_modules/.bin would be found', () => {
+      const line = sandboxCommand(layout, {
+        ...run,
+        env: {
+          ...run.env,
+          PATH: `node_modules/.bin::.:${layout.workDir}/node_modules/.bin:${layout.workDir}:/srv/runner/_work/_tool/node/24/x64/bin:/usr/bin`,
+        },
+      });
+      const values = environment(line);
+      expect(values[values.indexOf('PATH') + 1]).toBe(
+        '/srv/runner/_work/_tool/node/24/x64/bin:/usr/bin',
+      );
+    });
+
     it('ends in the tools user with no capability, no new privileges, the filter, a timer and a process limit', () => {
       const { bwrap } = split(sandboxCommand(layout, run));
       const command = bwrap.slice(bwrap.indexOf('--') + 1);

@@ -11,6 +11,7 @@ import {
   viewCall,
   workerFiles,
 } from './turn.js';
+import { impossibleHandIn } from './work-turns.js';
 
 /**
  * A `contract` session (docs/verification.md): reads its brief, writes the
@@ -25,6 +26,20 @@ export function contractTurn(input: TurnInput): TurnAnswer {
   if (!worker.contract) return unexpected(input, `${worker.id} has no contract in the scenario`);
   const files = workerFiles(input, worker);
   const command = withBuild(worker.check, request.build);
+  if (worker.failures?.[input.ordinal - 1] === 'impossible') {
+    // A criterion no check can prove: it reads its brief, and says so before writing any.
+    if (request.turn === 0)
+      return say(
+        'I will read the brief and the criteria first.',
+        viewCall(input, request.paths.brief ?? ''),
+      );
+    if (request.turn === 1)
+      return say(
+        'A criterion here no code can meet; no check of it could be honest.',
+        impossibleHandIn(input, 'submit_contract', worker, ''),
+      );
+    return unexpected(input, 'the contract session said impossible already, yet it goes on');
+  }
   switch (request.turn) {
     case 0:
       return say(

@@ -30,6 +30,7 @@ export function workTurn(input: TurnInput): TurnAnswer {
   const worker = asWritten(input, found);
   if (worker.talk) return talkWorkTurn(input, worker, worker.talk);
   const planned = worker.failures?.[input.ordinal - 1];
+  if (planned === 'impossible') return impossibleTurn(input, worker);
   // A code change, a weakened contract or an attack is no failure the model knows of: it delivers, and publish judges.
   const fails =
     planned === 'code-change' || planned === 'weaken-contract' || planned === 'attack'
@@ -149,6 +150,63 @@ function withWebSearch(worker: ScenarioWorker, answer: TurnAnswer): TurnAnswer {
       ...answer.blocks,
     ],
   };
+}
+
+/**
+ * An honest worker whose criterion no code can meet: it reads its brief, runs
+ * its check to see what it asks, writes nothing, and says so with its evidence.
+ */
+function impossibleTurn(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
+  const { request } = input;
+  const word = worker.impossible;
+  if (!word) return unexpected(input, `${worker.id} has no impossible in the scenario`);
+  const check = withBuild(worker.check, request.build);
+  switch (request.turn) {
+    case 0:
+      return say('I will read my brief first.', viewCall(input, request.paths.brief ?? ''));
+    case 1:
+      return say(
+        'Running the check the brief names, to see what it asks.',
+        input.call('bash', { command: check }),
+      );
+    case 2:
+      return say(
+        'No code can meet this criterion as written; I will not make its check pass another way.',
+        impossibleHandIn(input, 'submit_completion', worker, resultOf(input, 'bash') ?? ''),
+      );
+    default:
+      return afterReport(input);
+  }
+}
+
+/** The hand-in of an `impossible` attempt, through `tool` (`submit_completion`, `submit_contract`). */
+export function impossibleHandIn(
+  input: TurnInput,
+  tool: string,
+  worker: ScenarioWorker,
+  output: string,
+): ReturnType<TurnInput['call']> {
+  const word = worker.impossible ?? { criteria: [], reason: 'no reason', evidence: [] };
+  const lines = output.split('\n').filter((line) => line.trim() !== '');
+  const tail = lines.slice(-3).join(' ').slice(0, 300);
+  return input.call(tool, {
+    status: 'impossible',
+    summary: `${worker.id} (${worker.title}) cannot be done as written: ${word.reason}`,
+    artifacts: [],
+    learnings: [],
+    concerns: [],
+    decisions: [],
+    follow_up: [],
+    affects: [],
+    impossible: {
+      criteria: word.criteria,
+      reason: word.reason,
+      evidence: [
+        ...word.evidence,
+        `\`${withBuild(worker.check, input.request.build)}\` printed: ${tail || 'nothing'}`,
+      ],
+    },
+  });
 }
 
 function submitFailed(input: TurnInput, worker: ScenarioWorker, output: string): TurnAnswer {

@@ -228,11 +228,11 @@ function lineState({
     };
   }
   const rows = rowsOf(view);
-  const stuck = rows.find((row) => row.state === 'failed' || row.state === 'needs-human');
+  const stuck = rows.find((row) => ['failed', 'impossible', 'needs-human'].includes(row.state));
   if (stuck)
     return {
       state: 'attention',
-      note: `${stuck.id} ${stuck.state === 'failed' ? 'failed' : 'needs a person'}`,
+      note: `${stuck.id} ${stuck.state === 'failed' ? 'failed' : stuck.state === 'impossible' ? 'says it cannot be done' : 'needs a person'}`,
     };
   const validation = progressOf(view)?.validations?.at(-1);
   if (validation?.state === 'failed' && validation.failed.some((one) => one.worker === null))

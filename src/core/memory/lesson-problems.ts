@@ -7,7 +7,9 @@
  * named. One table, each rule a name, what it refuses, and where it looks.
  */
 import { matchesGlob } from '../verification/path-glob.js';
+import { findHiddenMarkdown } from './hidden-markdown.js';
 import type { Lesson } from './lesson.js';
+import { namesOtherAddress } from './lesson-addresses.js';
 
 export type LessonRule =
   | 'hidden'
@@ -101,10 +103,6 @@ const OUTRANKS = [
 /** An `owner/name` said as a repository: after words that reach one, or with `#123` or `@ref` after it. */
 const OWNER_NAME = String.raw`([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100}?)`;
 const REPOSITORY_MENTIONS = [
-  new RegExp(
-    String.raw`https?:\/\/(?:www\.)?github\.com\/${OWNER_NAME}(?=[/#?\s)'"\x60]|\.git\b|$)`,
-    'gi',
-  ),
   new RegExp(String.raw`git@github\.com:${OWNER_NAME}(?=\.git\b|[\s'"\x60]|$)`, 'gi'),
   new RegExp(
     String.raw`\b(?:clone|cloning|fetch|fetching|pull|pulling|push|pushing|fork|forking|repo|repository|repositories|remote|submodule|uses:?)\s+(?:from\s+|to\s+|of\s+|into\s+)?\x60?${OWNER_NAME}(?=[\s.,;:'"\x60)@#]|$)`,
@@ -112,11 +110,14 @@ const REPOSITORY_MENTIONS = [
   ),
   new RegExp(String.raw`(?<![\w./@-])${OWNER_NAME}(?:#\d+|@[\w.-]+)`, 'gi'),
 ];
-/** Any address that is not GitHub's: a lesson links only its own repository's pages. */
-const OTHER_URL = /\b(?:https?|ftp|ssh|git):\/\/(?!(?:www\.)?github\.com\/)[^\s)'"`]+/i;
 
+/**
+ * Whether the text reaches another repository: an address other than a page
+ * of the repository's own on github.com (parsed, lesson-addresses.ts), or an
+ * `owner/name` said as a repository that is not its own.
+ */
 function reachesOther(text: string, repository: string | undefined): boolean {
-  if (OTHER_URL.test(text)) return true;
+  if (namesOtherAddress(text, repository)) return true;
   const own = repository?.toLowerCase();
   for (const pattern of REPOSITORY_MENTIONS) {
     for (const match of text.matchAll(pattern)) {
@@ -139,16 +140,22 @@ function reachesOther(text: string, repository: string | undefined): boolean {
 const HIDDEN =
   /[\p{Cf}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0\u2800]|[^\P{Cc}\n\r\t]/u;
 
+/** The fields a session reads as the lesson's words, written in Markdown. */
+const WORD_FIELDS: ReadonlySet<string> = new Set(['rule', 'why', 'body']);
+
 /** The rules, each named; a lesson that breaks one is left out. */
 export const LESSON_RULES: readonly Rule[] = [
   {
     rule: 'hidden',
     message:
-      'holds characters that render as nothing on GitHub (zero-width, bidi, tag, variation or control characters): a session would read what the person who approved it could not see',
+      'holds text that renders as nothing or other than written on GitHub (zero-width, bidi, tag, variation or control characters; in its words an HTML comment, a link reference definition or raw HTML): a session would read what the person who approved it could not see',
     reads: 'all',
     patterns: [],
-    // A cited line is the checkout's own text, read by code (a BOM on a file's first line).
-    check: (text, field) => !/^citations\.\d+\.text$/.test(field) && HIDDEN.test(text),
+    // A cited line is the checkout's own text, read by code (a BOM on a file's first line);
+    // the words are Markdown as GitHub renders them, paths and cited lines are not.
+    check: (text, field) =>
+      (!/^citations\.\d+\.text$/.test(field) && HIDDEN.test(text)) ||
+      (WORD_FIELDS.has(field) && findHiddenMarkdown(text) !== null),
   },
   {
     rule: 'contract',

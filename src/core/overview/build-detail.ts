@@ -15,6 +15,7 @@ export type SessionOutcome =
   | 'delivered'
   | 'partial'
   | 'blocked'
+  | 'impossible'
   | 'failed'
   | 'cancelled'
   | 'timed-out';
@@ -225,6 +226,8 @@ function barOf({
 function outcomeOf(run: RunInfo, entry: LedgerEntry | null): SessionOutcome {
   if (run.status === 'queued') return 'queued';
   if (run.status !== 'completed') return 'running';
+  // Its session said a criterion cannot be met (its publish ends the run red).
+  if (entry?.outcome === 'impossible') return 'impossible';
   switch (run.conclusion) {
     case 'success':
       return entry?.outcome === 'partial'

@@ -14,6 +14,7 @@ export type WaitingKind =
   | 'held-for-review'
   | 'partial'
   | 'failed'
+  | 'impossible'
   | 'runaway'
   | 'budget'
   | 'daily-cap'
@@ -123,40 +124,9 @@ function workerItem({
   const since = workerSince(snapshot, worker.id);
   const base = { worker: worker.id, since };
   const note = worker.note ? `: ${worker.note}` : '';
+  const asked = askedOf(worker, note, issue);
+  if (asked) return { ...base, ...asked };
   switch (worker.state) {
-    case 'needs-human':
-      return {
-        ...base,
-        kind: 'needs-human',
-        text: `${worker.id} needs a person${note}. Push a fix, or reply /merge ${worker.id} or /skip ${worker.id}.`,
-        command: `/retry ${worker.id} <instructions>`,
-        where: worker.pull ?? issue,
-      };
-    case 'partial':
-      return {
-        ...base,
-        kind: 'partial',
-        text: `${worker.id} stopped short of its brief${note}.`,
-        command: `/continue ${worker.id}`,
-        where: worker.pull ?? issue,
-      };
-    case 'failed':
-      return {
-        ...base,
-        kind: 'failed',
-        text: `${worker.id} failed${note}. Retry it, or /skip ${worker.id} to go on without it.`,
-        command: `/retry ${worker.id} <instructions>`,
-        where: issue,
-      };
-    case 'awaiting-budget':
-      // No command: a raise of the cap in the configuration starts it again by itself.
-      return {
-        ...base,
-        kind: 'budget',
-        text: `${worker.id} waits for budget${note}.`,
-        command: null,
-        where: issue,
-      };
     case 'reviewing':
       // Held by the autonomy rules: Baton approved, a person's approval is required.
       return worker.note?.includes('review.requireHuman') && worker.pull
@@ -296,4 +266,40 @@ export function sortWaiting(items: readonly WaitingItem[]): WaitingItem[] {
       (a.issue ?? 0) - (b.issue ?? 0) ||
       (a.worker ?? '').localeCompare(b.worker ?? ''),
   );
+}
+
+/** What a worker that waits for a person's answer asks: its kind, its text, the command to copy, where. */
+function askedOf(
+  worker: WorkerLine,
+  note: string,
+  issue: Link,
+): Pick<WaitingItem, 'kind' | 'text' | 'command' | 'where'> | null {
+  const { id } = worker;
+  const retry = `/retry ${id} <instructions>`;
+  const there = worker.pull ?? issue;
+  const asks: Partial<Record<WorkerLine['state'], [WaitingKind, string, string | null, Link]>> = {
+    'needs-human': [
+      'needs-human',
+      `${id} needs a person${note}. Push a fix, or reply /merge ${id} or /skip ${id}.`,
+      retry,
+      there,
+    ],
+    partial: ['partial', `${id} stopped short of its brief${note}.`, `/continue ${id}`, there],
+    failed: [
+      'failed',
+      `${id} failed${note}. Retry it, or /skip ${id} to go on without it.`,
+      retry,
+      issue,
+    ],
+    impossible: [
+      'impossible',
+      `${id} says it cannot be done${note}. Retry it with instructions, /skip ${id}, or /replan.`,
+      retry,
+      there,
+    ],
+    // No command: a raise of the cap in the configuration starts it again by itself.
+    'awaiting-budget': ['budget', `${id} waits for budget${note}.`, null, issue],
+  };
+  const ask = asks[worker.state];
+  return ask ? { kind: ask[0], text: ask[1], command: ask[2], where: ask[3] } : null;
 }

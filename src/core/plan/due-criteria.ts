@@ -13,9 +13,14 @@
  *   were skipped: they are the whole build's promise, not one worker's, and no
  *   skip says the build no longer makes it. A skipped worker whose work one
  *   needed leaves it failing, with its fix worker, for a person to see.
+ * - A criterion whose fix worker (`Fix: W1.2:1 fails`, which a validation
+ *   added) a writer skipped is not due from then on, the build's own too: the
+ *   person chose to go on without it (where, say, the fix worker said it
+ *   cannot be met), and another fix worker would be the same loop.
  * - `command` (the contract's command failed with no check named) is always due.
  */
 import { parseMemberBuildId } from '../vocabulary/ids.js';
+import { fixTitle } from './fix-workers.js';
 import { type Plan, waveOf } from './plan.js';
 import { lastWaveOf, sliceOf } from './set-plan.js';
 
@@ -26,6 +31,8 @@ export interface DueAt {
   last: number;
   /** The workers skipped by a writer's `/skip`. */
   skipped: ReadonlySet<string>;
+  /** The criteria whose fix worker was skipped, each with that worker (`withdrawnBy`). */
+  withdrawn?: ReadonlyMap<string, string>;
 }
 
 /** Why a criterion is not due: its wave is not reached yet, or its worker was skipped. */
@@ -35,13 +42,32 @@ export type NotDue = 'later' | 'skipped';
 const LAST_WAVE = 99;
 
 /** Where the final pull request stands: every milestone reached, `skipped` skipped. */
-export function dueAtEnd(skipped: ReadonlySet<string>): DueAt {
-  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped };
+export function dueAtEnd(
+  skipped: ReadonlySet<string>,
+  withdrawn: ReadonlyMap<string, string> = new Map(),
+): DueAt {
+  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped, withdrawn };
+}
+
+/** The criteria whose fix worker (by its title) is among `skipped`, each with that worker. */
+export function withdrawnBy(
+  plan: { workers: readonly { id: string; title: string }[] },
+  skipped: ReadonlySet<string>,
+): Map<string, string> {
+  const withdrawn = new Map<string, string>();
+  for (const worker of plan.workers) {
+    if (!skipped.has(worker.id)) continue;
+    const check = /^Fix: (\S+) fails$/.exec(worker.title)?.[1];
+    if (check && check !== 'command' && fixTitle(check) === worker.title)
+      withdrawn.set(check, worker.id);
+  }
+  return withdrawn;
 }
 
 /** Null when the check (a criterion id, or `command`) is due at `at`, else why not. */
 export function notDue(check: string, at: DueAt): NotDue | null {
   if (check === 'command') return null;
+  if (at.withdrawn?.has(check)) return 'skipped';
   const owner = check.split(':')[0] ?? '';
   if (owner === 'build') return at.milestone >= at.last ? null : 'later';
   if (waveOf(owner) > at.milestone) return 'later';
@@ -80,16 +106,18 @@ export function dueOnBranch({
 }): DueAt {
   const member = parseMemberBuildId(build);
   const own = member ? sliceOf(plan, repository.toLowerCase(), member.home) : plan;
+  const skipped = new Set(
+    own.workers
+      .map((worker) => worker.id)
+      .filter((id) => {
+        const wave = waveOf(id);
+        return wave >= 1 && wave <= milestone && !reported.has(id);
+      }),
+  );
   return {
     milestone,
     last: lastWaveOf(plan, { build, repository }),
-    skipped: new Set(
-      own.workers
-        .map((worker) => worker.id)
-        .filter((id) => {
-          const wave = waveOf(id);
-          return wave >= 1 && wave <= milestone && !reported.has(id);
-        }),
-    ),
+    skipped,
+    withdrawn: withdrawnBy(own, skipped),
   };
 }

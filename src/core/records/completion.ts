@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WorkerId } from '../plan/plan.js';
 import { LESSON_SLUG } from '../vocabulary/ids.js';
+import { Impossible } from './impossible.js';
 
 /** The largest `completions/<id>.json` the app or a session will read. */
 export const COMPLETION_MAX_BYTES = 64 * 1024;
@@ -51,7 +52,7 @@ export const TestRun = z.strictObject({
 });
 export type TestRun = z.infer<typeof TestRun>;
 
-export const CompletionStatus = z.enum(['complete', 'partial', 'blocked', 'failed']);
+export const CompletionStatus = z.enum(['complete', 'partial', 'blocked', 'failed', 'impossible']);
 export type CompletionStatus = z.infer<typeof CompletionStatus>;
 
 /**
@@ -85,7 +86,8 @@ export const Completion = z.strictObject({
   worker_id: WorkerId,
   /**
    * `complete`; `partial` when the session stopped short (a limit, an error)
-   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`;
+   * `impossible` when a criterion cannot be met, with `impossible`.
    */
   status: CompletionStatus,
   /** One paragraph: what was done, or why it could not be. */
@@ -114,5 +116,7 @@ export const Completion = z.strictObject({
   handoff: HandOff.optional(),
   /** The lessons the worker applied, by slug (absent: none). */
   lessons: AppliedLessons.optional(),
+  /** `impossible`: the criteria that cannot be met, why, and the evidence. */
+  impossible: Impossible.optional(),
 });
 export type Completion = z.infer<typeof Completion>;

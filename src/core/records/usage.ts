@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { CriterionId } from '../plan/contract.js';
 import { WorkerId } from '../plan/plan.js';
 import { parseRecordMessage, renderRecordMessage } from '../plan/record-message.js';
 import { Engine } from '../sessions/engines.js';
 import { SESSION_ROLES } from '../sessions/session.js';
 import { LOOP_SUBJECT, MILESTONE_SUBJECT } from '../vocabulary/ids.js';
 import { Usage } from './completion.js';
+import { MAX_IMPOSSIBLE_CRITERIA } from './impossible.js';
 
 /**
  * The limits a session winds down before (docs/sessions.md, "Wind-down"):
@@ -70,7 +72,13 @@ export const UsageRecord = z.strictObject({
    * `partial`: it stopped short of its brief and handed in what works, with a
    * hand-off note (docs/sessions.md, "Wind-down").
    */
-  outcome: z.enum(['complete', 'partial', 'blocked', 'failed', 'no-result']),
+  outcome: z.enum(['complete', 'partial', 'blocked', 'failed', 'impossible', 'no-result']),
+  /**
+   * `impossible`: the criteria the session said cannot be met (its reason in
+   * `reason`), as publish checked them against the plan; a hand-in publish
+   * refused is recorded `failed`.
+   */
+  criteria: z.array(CriterionId).max(MAX_IMPOSSIBLE_CRITERIA).optional(),
   /** The limit a session stopped at (or wound down before), when one did. */
   limit: SessionLimit.optional(),
   /**

@@ -1,10 +1,15 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { criteriaOf } from '../plan/contract.js';
 import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView, ValidationView } from '../status/status-view.js';
+import {
+  impossibleNoticeAbout,
+  renderImpossibleNotice,
+} from '../verification/impossible-notice.js';
 import { renderWaitNotice, waitNoticeAbout } from '../verification/wait-notice.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
@@ -314,6 +319,16 @@ function waitNeeds(view: StatusView, workers: WorkerState[]): Need[] {
 function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
   const id = state.worker.id;
   const need = state.assessment?.need;
+  // A session's word that a criterion cannot be met: one notice, in place of a failure's.
+  if (state.impossible && (state.state === 'impossible' || state.state === 'needs-human')) {
+    const noticed = {
+      worker: id,
+      word: state.impossible,
+      criteria: ctx.snapshot.plan.kind === 'valid' ? criteriaOf(ctx.snapshot.plan.plan) : [],
+      pull: state.state === 'needs-human' ? state.pull : null,
+    };
+    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
+  }
   if (state.state === 'needs-human' && need?.kind === 'needs-human' && state.pull) {
     return [
       {

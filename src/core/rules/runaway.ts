@@ -91,11 +91,13 @@ function failingStreak({
 
 /**
  * Whether a finished session delivered: its run succeeded and its newest
- * attempt's record, where it left one, says `complete`.
+ * attempt's record, where it left one, says `complete`; or it said a criterion
+ * cannot be met, an answer and no failure (its run ends red all the same).
  */
 function delivered(run: TimedRun, entries: readonly LedgerEntry[]): boolean {
-  if (run.conclusion !== 'success') return false;
   const record = entries.filter((entry) => entry.runId === run.id && entry.outcome !== null).at(-1);
+  if (record?.outcome === 'impossible') return true;
+  if (run.conclusion !== 'success') return false;
   return !record || record.outcome === 'complete';
 }
 

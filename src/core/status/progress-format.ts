@@ -14,6 +14,7 @@ export const STATE_LABELS: Record<WorkerDisplayState, { emoji: string; text: str
   partial: { emoji: '⏸️', text: 'partial' },
   'awaiting-budget': { emoji: '💸', text: 'waits for budget' },
   failed: { emoji: '❌', text: 'failed' },
+  impossible: { emoji: '🚫', text: 'says it cannot be done' },
   merged: { emoji: '✅', text: 'merged' },
   skipped: { emoji: '⏭️', text: 'skipped' },
 };

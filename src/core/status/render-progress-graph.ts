@@ -16,6 +16,7 @@ const STATE_STYLES: Record<WorkerDisplayState, string> = {
   partial: 'fill:#fff5f5,stroke:#f76707,color:#7a3b00,stroke-dasharray:6 3',
   'awaiting-budget': 'fill:#fff9db,stroke:#e67700,color:#5c3c00,stroke-dasharray:6 3',
   failed: 'fill:#ffe3e3,stroke:#e03131,color:#7d1111',
+  impossible: 'fill:#fff0f6,stroke:#a61e4d,color:#5c0a2a,stroke-dasharray:6 3',
   merged: 'fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17',
   skipped: 'fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3',
 };

@@ -253,8 +253,9 @@ export function attentionOf(view: StatusView): string | null {
     progress.workers
       .filter(
         (worker) =>
-          ['needs-human', 'failed', 'partial', 'awaiting-budget'].includes(worker.state) &&
-          !worker.waitsByRisk,
+          ['needs-human', 'failed', 'impossible', 'partial', 'awaiting-budget'].includes(
+            worker.state,
+          ) && !worker.waitsByRisk,
       )
       .map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,

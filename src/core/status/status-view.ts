@@ -135,6 +135,8 @@ export type WorkerDisplayState =
   /** The budget or the day's cap stopped its session: it runs again once there is money. */
   | 'awaiting-budget'
   | 'failed'
+  /** Its session said a criterion cannot be met: nothing more runs for it until a person answers. */
+  | 'impossible'
   | 'merged'
   | 'skipped';
 

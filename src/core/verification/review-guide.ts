@@ -9,7 +9,7 @@
  * can write a row of the guide or a risk label.
  */
 import type { PlannedCriterion } from '../plan/contract.js';
-import { dueAtEnd, notDue } from '../plan/due-criteria.js';
+import { dueAtEnd, notDue, withdrawnBy } from '../plan/due-criteria.js';
 import type { CheckRecord, ValidationRecord } from '../plan/validation.js';
 import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
 import { code, escapeLinkText } from '../vocabulary/markdown.js';
@@ -173,8 +173,13 @@ function resultOf(
     [...byId.values()].filter((one) => one.outcome === 'skipped').map((one) => one.id),
   );
   if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
-  if (notDue(criterion.id, dueAtEnd(skipped)) === 'skipped')
-    return `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  const withdrawn = withdrawnBy({ workers: [...byId.values()] }, skipped);
+  if (notDue(criterion.id, dueAtEnd(skipped, withdrawn)) === 'skipped') {
+    const fixer = withdrawn.get(criterion.id);
+    return fixer
+      ? `⏭️ not due: ${fixer}, its fix, was skipped, so no validation held the build to it`
+      : `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  }
   if (validated) {
     const proven = provenText(criterion.id, validated);
     if (proven !== null) return proven;

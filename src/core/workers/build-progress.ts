@@ -73,7 +73,11 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
   const { worker, pull } = state;
   // A merged row links its PR, which holds the review and the merge; no run is news any more.
   const run =
-    state.state === 'merged' ? null : state.state === 'failed' ? state.latestWork : state.latestRun;
+    state.state === 'merged'
+      ? null
+      : state.state === 'failed' || state.state === 'impossible'
+        ? state.latestWork
+        : state.latestRun;
   const spent = ctx.ledger.byWorker[worker.id];
   return {
     id: worker.id,
@@ -117,6 +121,7 @@ export function reviewRounds(pull: PullInfo | null): ReviewRound[] {
 function hintFor(state: WorkerState): string | null {
   const id = state.worker.id;
   if (state.state === 'failed') return `/retry ${id}`;
+  if (state.state === 'impossible') return `/retry ${id} <instructions> · /skip ${id} · /replan`;
   if (state.state === 'partial')
     return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
   if (state.state === 'needs-human')

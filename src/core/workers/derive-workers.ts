@@ -3,6 +3,7 @@
  * waits or failed, its pull request and its newest runs.
  */
 import type { DecideContext } from '../context/decide-context.js';
+import { impossibleWordOf } from '../context/impossible-words.js';
 import { moneyWaitOf } from '../context/money-waits.js';
 import { findRun, type JudgedRun } from '../context/runs.js';
 import { workRoleOf } from '../plan/contract.js';
@@ -63,12 +64,18 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
     const state = stateOfPull(assessment);
     // A partial worker shows why its newest session stopped short.
     const detail = state === 'partial' ? (base.coding?.record?.reason ?? null) : null;
+    // A fix session that said a criterion cannot be met: the person is asked with its word.
+    const word =
+      assessment.need.kind === 'needs-human' && assessment.need.reason === 'impossible'
+        ? impossibleWordOf(ctx, base.coding?.run ?? null)
+        : null;
     return {
       ...base,
       state,
       assessment,
       settlesInMs: settles,
       ...(detail ? { failureDetail: detail } : {}),
+      ...(word ? { impossible: word } : {}),
     };
   }
   if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
@@ -89,6 +96,9 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
       ? { ...base, state: 'ready', resume: latestWork }
       : { ...base, state: 'awaiting-budget' };
   }
+  // A session that said a criterion cannot be met is no failure to fix: it waits for a person.
+  const word = closedSince || retry ? null : impossibleWordOf(ctx, latestWork);
+  if (word) return { ...base, state: 'impossible', impossible: word };
   const detail = closedSince ? null : sessionReason(ctx, latestWork);
   return {
     ...base,

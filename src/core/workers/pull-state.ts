@@ -1,4 +1,5 @@
 import type { DecideContext } from '../context/decide-context.js';
+import { impossibleWordOf } from '../context/impossible-words.js';
 import { moneyLifted, moneyWaitOf } from '../context/money-waits.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
 import { isMoneyLimit, type UsageRecord } from '../records/usage.js';
@@ -17,6 +18,8 @@ export interface CodingSession {
 
 /** Why a worker PR waits for a person. */
 export type NeedsHumanReason =
+  /** Its fix session said a criterion cannot be met. */
+  | 'impossible'
   | 'fix-rounds'
   | 'fix-failed'
   | 'review-failed'
@@ -168,6 +171,8 @@ function conflictNeed(facts: PullFacts): PullNeed {
 function fixedOrNot(facts: PullFacts, fix: JudgedRun, failed: NeedsHumanReason): PullNeed {
   const settles = fix.settlesInMs;
   if (settles !== null) return { kind: 'wait', state: 'fixing', settlesInMs: settles };
+  // A fix that said a criterion cannot be met is no failure to fix again: a person answers.
+  if (impossibleWordOf(facts.ctx, fix)) return { kind: 'needs-human', reason: 'impossible' };
   return stoppedForMoney(facts, fix) ?? { kind: 'needs-human', reason: failed };
 }
 

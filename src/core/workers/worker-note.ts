@@ -1,4 +1,5 @@
 import type { DecideContext } from '../context/decide-context.js';
+import type { ImpossibleWord } from '../context/impossible-words.js';
 import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
 import { LIMIT_NAMES } from '../records/usage.js';
 import { code } from '../vocabulary/markdown.js';
@@ -28,7 +29,10 @@ export function workerNote({
       return state.retry ? `retry asked by ${state.retry.author}` : null;
     case 'failed':
       return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
+    case 'impossible':
+      return state.impossible ? impossibleText(state.impossible) : null;
     case 'needs-human':
+      if (state.impossible) return impossibleText(state.impossible);
       return state.assessment?.need.kind === 'needs-human'
         ? needsHumanText(ctx, state.assessment.need.reason)
         : null;
@@ -90,9 +94,20 @@ function conclusionText(ctx: DecideContext, reason: FailReason): string {
   return texts[reason];
 }
 
+/**
+ * What a session that said a criterion cannot be met said: the criteria, and
+ * its reason (model text) as a code span, as a failed session's reason is shown.
+ */
+function impossibleText(word: ImpossibleWord): string {
+  const what = word.criteria.length > 0 ? word.criteria.join(', ') : 'its brief';
+  const why = word.reason ? `: ${code(word.reason.replace(/[<>]/g, ' '))}` : '';
+  return `says ${what} cannot be met${why}; a person answers`;
+}
+
 /** Why a worker PR waits for a person. */
 export function needsHumanText(ctx: DecideContext, reason: NeedsHumanReason): string {
   const texts: Record<NeedsHumanReason, string> = {
+    impossible: 'its fix session says a criterion cannot be met',
     'fix-rounds': `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
     'fix-failed': 'the fix session did not change the pull request',
     'review-failed': 'the review session ended without a review',

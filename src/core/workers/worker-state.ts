@@ -1,3 +1,4 @@
+import type { ImpossibleWord } from '../context/impossible-words.js';
 import type { JudgedRun } from '../context/runs.js';
 import type { PlanWorker } from '../plan/plan.js';
 import type { Completion } from '../records/completion.js';
@@ -55,6 +56,12 @@ export interface WorkerState {
    * the review, the fix's push): ms until that counts as a failure (`SETTLE_MS`).
    */
   settlesInMs: number | null;
+  /**
+   * Its newest session's word that a criterion cannot be met (state `impossible`,
+   * or `needs-human` for a fix session's): the criteria and the one-line reason
+   * its publish recorded, which may quote a model.
+   */
+  impossible?: ImpossibleWord;
   /**
    * Why its approved pull request waits for a person by risk (`verification.autonomy`,
    * src/core/rules/autonomy-holds.ts); absent otherwise, and once a person's `/hold` outranks it.

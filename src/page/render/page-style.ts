@@ -27,7 +27,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:var(--muted)}
 .pill{display:inline-block;padding:0 .45rem;border-radius:1rem;font-size:.8rem;border:1px solid var(--line);background:var(--soft);white-space:nowrap}
 .s-merged,.s-done,.s-delivered{border-color:var(--ok);color:var(--ok)}
-.s-failed,.s-needs-human,.s-attention,.s-cancelled,.s-plan-failed,.s-plan-invalid,.s-config-invalid{border-color:var(--bad);color:var(--bad)}
+.s-failed,.s-impossible,.s-needs-human,.s-attention,.s-cancelled,.s-plan-failed,.s-plan-invalid,.s-config-invalid{border-color:var(--bad);color:var(--bad)}
 .s-open,.s-partial,.s-awaiting-budget,.s-plan-ready,.s-held,.s-missing-workflow{border-color:var(--warn);color:var(--warn)}
 .s-working,.s-reviewing,.s-fixing,.s-checks,.s-running,.s-queued,.s-planning,.s-landing{border-color:var(--run);color:var(--run)}
 .warning{border:1px solid var(--bad);background:#ffebe9;padding:.6rem .8rem;border-radius:6px;margin:.6rem 0}
@@ -45,7 +45,7 @@ svg .grid{stroke:var(--line)}
 svg .bar{fill:var(--accent)}
 svg .lane{fill:var(--soft)}
 svg .o-delivered{fill:var(--ok)}
-svg .o-failed,svg .o-timed-out,svg .o-blocked{fill:var(--bad)}
+svg .o-failed,svg .o-timed-out,svg .o-blocked,svg .o-impossible{fill:var(--bad)}
 svg .o-cancelled{fill:var(--muted)}
 svg .o-partial{fill:var(--warn)}
 svg .o-running,svg .o-queued{fill:var(--run)}
@@ -56,7 +56,7 @@ svg .used.near{fill:var(--warn)}
 svg .used.over{fill:var(--bad)}
 svg .node{fill:var(--bg);stroke:var(--line)}
 svg .node.merged,svg .node.skipped{stroke:var(--ok)}
-svg .node.failed,svg .node.needs-human{stroke:var(--bad)}
+svg .node.failed,svg .node.impossible,svg .node.needs-human{stroke:var(--bad)}
 svg .node.working,svg .node.reviewing,svg .node.fixing,svg .node.checks{stroke:var(--run)}
 svg .edge{stroke:var(--muted);fill:none}
 svg .repo{fill:none;stroke:var(--line);stroke-dasharray:4 3}

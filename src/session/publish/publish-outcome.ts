@@ -5,7 +5,7 @@ export type PublishOutcome =
   | { kind: 'published'; lines: string[] }
   | {
       kind: 'session-failed';
-      status: 'partial' | 'blocked' | 'failed';
+      status: 'partial' | 'blocked' | 'failed' | 'impossible';
       reason: string;
       usage: Usage;
       lines: string[];

@@ -6,6 +6,7 @@ import type { SessionEnv } from '../env.js';
 import { BUNDLE_FILE } from '../result.js';
 import { type ChangedFile, checkChanges } from './checks/check-changes.js';
 import { checkFollowUps } from './checks/check-follow-ups.js';
+import { checkImpossible } from './checks/check-impossible.js';
 import { checkLinks } from './checks/check-links.js';
 import { checkPlanRecord } from './checks/check-plan-record.js';
 import { checkPlanText } from './checks/check-plan-text.js';
@@ -89,6 +90,7 @@ async function publishWithToken(session: ReadSession): Promise<PublishOutcome> {
     try {
       commits = await checkCommits(session);
       refusal = commits.problems.length > 0 ? commits.problems : await checkPlan(session);
+      if (refusal.length === 0) refusal = await checkImpossible(session);
       // The contract's seal, taken of the head it pushes and committed on it in the
       // scratch repository (a session of the contract's worker): nothing is written yet.
       if (refusal.length === 0) sealed = await sealContract(session);

@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import type { ViewArchive, ViewTarget } from '../../core/change-set/views.js';
 import type { SessionEnv } from '../env.js';
-import { programPath, SYSTEM_PATH } from '../programs.js';
+import { programEnv, programPath } from '../programs.js';
 import { revokeSessionToken } from '../publish/write/token/get-session-token.js';
 import { askViews } from './ask-views.js';
 import { mintViews } from './mint-views.js';
@@ -118,7 +118,7 @@ async function downloadView({
         '--no-same-owner',
         '--no-same-permissions',
       ],
-      { env: { PATH: SYSTEM_PATH } },
+      { env: programEnv() },
     );
   } finally {
     await rm(work, { recursive: true, force: true });

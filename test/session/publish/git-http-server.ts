@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { findProgram, SYSTEM_PATH } from '../../../src/session/programs.js';
 
 /**
  * Serves the bare repositories under `root` over smart HTTP with git's own
@@ -33,7 +34,8 @@ export function serveGit({
   if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
   const protocol = req.headers['git-protocol'];
   if (typeof protocol === 'string') env.GIT_PROTOCOL = protocol;
-  const child = spawn('git', ['http-backend'], { env });
+  // The system's git, whatever PATH a test gives the session it serves.
+  const child = spawn(findProgram('git', SYSTEM_PATH) ?? 'git', ['http-backend'], { env });
   req.pipe(child.stdin);
   let head = Buffer.alloc(0);
   let headersDone = false;

@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { SANDBOX_MODEL_PORT } from '../../../core/sessions/egress.js';
-import { programPath } from '../../programs.js';
+import { programEnv, programPath } from '../../programs.js';
 import type { Forward } from '../sandbox/forwarder.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 
@@ -93,7 +93,7 @@ export async function confinementOf(
 ): Promise<Confinement | null> {
   const user = sandbox.user;
   if (!user || !sandbox.home) return null;
-  const { stdout } = await run(programPath('id'), ['-u', '--', user]);
+  const { stdout } = await run(programPath('id'), ['-u', '--', user], { env: programEnv() });
   return {
     workDir: sandbox.workDir,
     home: path.posix.join('/home', user),

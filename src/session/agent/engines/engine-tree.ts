@@ -4,13 +4,15 @@
  * mode (executable or not) and the sha256 of its bytes, listed in path order
  * and hashed into one digest, with the bytes of all its files counted.
  *
- * A session may start from an unpacked copy that an earlier session of the
- * same machine left in the engine cache (install-engine.ts) only by copying
- * it into a folder of its own and hashing the very bytes it writes there: the
- * copy runs only when its digest is the pinned one, and nothing another
- * process writes to the cache after that reaches it. Anything but folders and
- * regular files in the copy (a link, a pipe, a device) refuses it, and so
- * does a copy larger than the pin says, before it fills the disk.
+ * A session may run the unpacked copy that an earlier session of the same
+ * machine left in the engine cache (install-engine.ts) where it is, only when
+ * it hashes to the pinned digest and no other user can change it: the cache's
+ * folders and every entry of the tree are the session's user's own and
+ * writable by no one else (`checkTree`). A process of the same user could
+ * change a copy in a folder of the session's own just as well, so copying it
+ * there would buy nothing but 400 MB of writes a session. Anything but
+ * folders and regular files in the tree (a link, a pipe, a device) refuses
+ * it, and so does a tree larger than the pin says, before it is read whole.
  */
 
 import { createHash } from 'node:crypto';
@@ -48,6 +50,12 @@ export type TreeCopy =
   | { result: 'missing' }
   | { result: 'refused'; why: string };
 
+/** How a check in place went: the tree's pin, or why nothing may run of it. */
+export type TreeCheck =
+  | { result: 'checked'; unpacked: UnpackedPin }
+  | { result: 'missing' }
+  | { result: 'refused'; why: string };
+
 /**
  * Copies the tree at `from` into `to` (a folder this process made, empty),
  * hashing each file's bytes as they are written; stops at anything that is
@@ -66,20 +74,74 @@ export async function copyTree(from: string, to: string, limit: number): Promise
   return { result: 'copied', unpacked: { digest: treeDigest(files), bytes: written.bytes } };
 }
 
+/**
+ * The pin of the tree at `root`, read where it is, when only `owner` can change
+ * it: each of `parents` (the folders above it, outermost first) and every
+ * folder and file of the tree is owned by `owner` and writable by no group
+ * or other user, and every entry of the tree may be read (folders entered)
+ * by the tools user. Stops at anything else, and once more than `limit` bytes are read.
+ */
+export async function checkTree(
+  root: string,
+  { owner, parents, limit }: { owner: number; parents: readonly string[]; limit: number },
+): Promise<TreeCheck> {
+  for (const folder of parents) {
+    const stats = await lstat(folder).catch(() => null);
+    if (!stats) return { result: 'missing' };
+    // The folders above need not be readable: the sandbox makes its own above the tree.
+    const why = unsharedWhy(folder, stats, owner, true, false);
+    if (why) return { result: 'refused', why };
+  }
+  const top = await lstat(root).catch(() => null);
+  if (!top) return { result: 'missing' };
+  const why = unsharedWhy(root, top, owner, true);
+  if (why) return { result: 'refused', why };
+  const read = await readTree(root, limit, owner);
+  return 'why' in read ? { result: 'refused', why: read.why } : { result: 'checked', ...read };
+}
+
+/** Why an entry of a tree checked in place is not the owner's alone, or null. */
+function unsharedWhy(
+  name: string,
+  stats: { uid: number; mode: number; isDirectory(): boolean; isFile(): boolean },
+  owner: number,
+  folder: boolean,
+  readable = true,
+): string | null {
+  if (folder ? !stats.isDirectory() : !stats.isFile())
+    return `${name} is not a ${folder ? 'folder' : 'regular file'}`;
+  if (stats.uid !== owner) return `${name} belongs to another user (${stats.uid})`;
+  if ((stats.mode & 0o022) !== 0) return `${name} may be written by other users`;
+  const read = folder ? 0o005 : 0o004;
+  if (readable && (stats.mode & read) !== read) return `${name} cannot be read by the tools user`;
+  return null;
+}
+
 /** The pin of a tree this process wrote and only it writes (a tarball it unpacked). */
 export async function pinOfTree(root: string): Promise<UnpackedPin> {
+  const read = await readTree(root, Number.POSITIVE_INFINITY);
+  if ('why' in read) throw new Error(`the unpacked engine at ${root}: ${read.why}`);
+  return read.unpacked;
+}
+
+/** Hashes the tree where it is (its entries `owner`'s alone, when given); why it stopped, or its pin. */
+async function readTree(
+  root: string,
+  limit: number,
+  owner?: number,
+): Promise<{ unpacked: UnpackedPin } | { why: string }> {
   const files: TreeFile[] = [];
-  const written = { bytes: 0 };
+  const read = { bytes: 0 };
   const why = await copyFolder({
     from: root,
     to: null,
     relative: '',
     files,
-    written,
-    limit: Number.POSITIVE_INFINITY,
+    written: read,
+    limit,
+    ...(owner === undefined ? {} : { owner }),
   });
-  if (why) throw new Error(`the unpacked engine at ${root}: ${why}`);
-  return { digest: treeDigest(files), bytes: written.bytes };
+  return why ? { why } : { unpacked: { digest: treeDigest(files), bytes: read.bytes } };
 }
 
 interface FolderCopy {
@@ -90,6 +152,8 @@ interface FolderCopy {
   files: TreeFile[];
   written: { bytes: number };
   limit: number;
+  /** When set (a tree checked in place): the user every entry must belong to, writable by no one else. */
+  owner?: number;
 }
 
 /** Copies (or hashes) one folder, depth first; why it stopped, or null. */
@@ -102,6 +166,9 @@ async function copyFolder(copy: FolderCopy): Promise<string | null> {
     const relative = copy.relative ? `${copy.relative}/${name}` : name;
     const stats = await lstat(from).catch(() => null);
     if (stats?.isDirectory()) {
+      const unshared =
+        copy.owner === undefined ? null : unsharedWhy(relative, stats, copy.owner, true);
+      if (unshared) return unshared;
       if (to !== null) await mkdir(to, { mode: 0o755 });
       const why = await copyFolder({ ...copy, from, to, relative });
       if (why) return why;
@@ -135,6 +202,9 @@ async function copyFile({
   try {
     const stats = await source.stat();
     if (!stats.isFile()) return `${relative} is not a regular file`;
+    const unshared =
+      copy.owner === undefined ? null : unsharedWhy(relative, stats, copy.owner, false);
+    if (unshared) return unshared;
     const executable = (stats.mode & 0o111) !== 0;
     const target = to === null ? null : await open(to, 'wx', executable ? 0o755 : 0o644);
     try {

@@ -1,18 +1,16 @@
 /**
- * Installs a pinned engine on demand, the same way in Actions (where the
- * workflow keeps the engine cache between runs with `actions/cache`) and in
- * tests: the platform package's tarball from the npm registry, checked against
- * the pinned integrity before anything of it is unpacked. The cache is trusted
- * no more than the registry: an Actions cache of a branch can be written by
- * any run on that branch (the repository's CI running a worker's code among
- * them), and a runner's disk by the jobs it ran before. So every session
- * builds its engine in a fresh folder of its own, removed when the process
- * ends, and runs only bytes it checked itself: either it copies the unpacked
- * engine an earlier session of the machine left in the cache, hashing what it
- * writes against the pinned tree (engine-tree.ts), or it hashes the cached
- * tarball again against the pin (downloading it again when it does not
- * match), unpacks it, and checks the files against the pinned tree too.
- * Copying is about a quarter of the CPU of unpacking (no gzip).
+ * Installs a pinned engine on demand, the same way in Actions and in tests:
+ * the platform package's tarball from the npm registry, checked against the
+ * pinned integrity before anything of it is unpacked. The cache is trusted no
+ * more than the registry: a runner's disk may be written by the jobs it ran
+ * before. So a session runs only bytes it checked itself: either the unpacked
+ * engine an earlier session of the machine left in the cache, hashed where it
+ * is against the pinned tree and taken only when no other user can change it
+ * (engine-tree.ts), or the cached tarball hashed again against the pin
+ * (downloaded again when it does not match), unpacked into a folder of the
+ * session's own, removed when the process ends, and its files checked against
+ * the pinned tree too. Checking in place reads the tree once and writes
+ * nothing: a copy cost each session 364 to 404 MB of writes and as much to remove.
  */
 
 import { execFile } from 'node:child_process';
@@ -37,10 +35,10 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { promisify } from 'node:util';
 import type { CodingEngine } from '../../../core/sessions/engines.js';
-import { programPath } from '../../programs.js';
+import { programEnv, programPath } from '../../programs.js';
 import { type EnginePin, enginePlatform, installName, type PlatformPin } from './engine-pins.js';
 import { engineKit } from './engine-registry.js';
-import { copyTree, pinOfTree, type TreeCopy, type UnpackedPin } from './engine-tree.js';
+import { checkTree, copyTree, pinOfTree, type TreeCheck, type UnpackedPin } from './engine-tree.js';
 
 const run = promisify(execFile);
 
@@ -167,27 +165,33 @@ async function install(
   const started = performance.now();
   // The folder the workflow's cache step keeps (engine-cache.ts): the tarball, and its unpacked copy.
   const folder = path.join(cacheDir, dir);
-  // Unpacked afresh for this process, in a folder of its own that only it writes.
   await removeLeftUnpacked();
-  const into = await mkdtemp(path.join(tmpdir(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
-  unpacked.folder = into;
-  await chmod(into, 0o755);
-  const root = path.join(into, 'package');
-  await mkdir(root);
-  // The copy an earlier session of this machine left, taken only as the bytes this process wrote.
-  const copied = await copyTree(path.join(folder, UNPACKED), root, platform.unpacked.bytes);
-  const how =
-    copied.result === 'copied' && samePin(copied.unpacked, platform.unpacked)
-      ? 'copied'
-      : await unpackTarball({
-          into,
-          root,
-          folder,
-          copied,
-          options: { cacheDir, registry, fetchImpl, log, pinned },
-        });
-  // The tools user runs it: every folder may be entered, every file read.
-  await run(programPath('chmod'), ['-R', 'u+rwX,go+rX,go-w', '--', root]);
+  // The copy an earlier session of this machine left, run where it is when only this user can change it.
+  const found = await checkTree(path.join(folder, UNPACKED), {
+    owner: process.getuid?.() ?? -1,
+    parents: [cacheDir, folder],
+    limit: platform.unpacked.bytes,
+  });
+  let root: string;
+  let how: 'checked' | 'downloaded' | 'found';
+  if (found.result === 'checked' && samePin(found.unpacked, platform.unpacked)) {
+    root = path.join(folder, UNPACKED);
+    how = 'checked';
+  } else {
+    // Unpacked afresh for this process, in a folder of its own that only it writes.
+    const into = await mkdtemp(path.join(tmpdir(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
+    unpacked.folder = into;
+    await chmod(into, 0o755);
+    root = path.join(into, 'package');
+    how = await unpackTarball({
+      into,
+      folder,
+      found,
+      options: { cacheDir, registry, fetchImpl, log, pinned },
+    });
+    // The tools user runs it: every folder may be entered, every file read.
+    await run(programPath('chmod'), ['-R', 'u+rwX,go+rX,go-w', '--', root], { env: programEnv() });
+  }
   const binary = path.join(root, platform.binary);
   try {
     await access(binary, constants.X_OK);
@@ -198,8 +202,8 @@ async function install(
   }
   const ms = Math.round(performance.now() - started);
   log(
-    how === 'copied'
-      ? `engine: copied the unpacked ${pin.package}@${pin.version} (${dir}) from the cache and checked it in ${ms} ms`
+    how === 'checked'
+      ? `engine: checked the unpacked ${pin.package}@${pin.version} (${dir}) in the cache in ${ms} ms`
       : `engine: ${how === 'downloaded' ? 'downloaded' : 'found in the cache'} ${pin.package}@${pin.version} (${dir}), checked and unpacked in ${ms} ms`,
   );
   return {
@@ -226,33 +230,36 @@ function samePin(a: UnpackedPin, b: UnpackedPin): boolean {
  */
 async function unpackTarball({
   into,
-  root,
   folder,
-  copied,
+  found,
   options,
 }: {
   into: string;
-  root: string;
   folder: string;
-  copied: TreeCopy;
+  found: TreeCheck;
   options: TarballOptions;
 }): Promise<'downloaded' | 'found'> {
   const { pin, platform } = options.pinned;
-  if (copied.result !== 'missing') {
+  const root = path.join(into, 'package');
+  if (found.result !== 'missing') {
     options.log(
-      `engine: the unpacked ${pin.package}@${pin.version} in the cache is not the pinned one (${copied.result === 'refused' ? copied.why : 'other files'}); unpacking its tarball again`,
+      `engine: the unpacked ${pin.package}@${pin.version} in the cache is not the pinned one (${found.result === 'refused' ? found.why : 'other files'}); unpacking its tarball again`,
     );
   }
-  await rm(root, { recursive: true, force: true });
   const downloaded = await ensureTarball(folder, options);
-  await run(programPath('tar'), [
-    '-xzf',
-    path.join(folder, CACHED_TARBALL),
-    '-C',
-    into,
-    '--no-same-owner',
-    '--no-same-permissions',
-  ]);
+  // tar starts gzip by name: with the system's PATH alone, never one a step put first on the job's.
+  await run(
+    programPath('tar'),
+    [
+      '-xzf',
+      path.join(folder, CACHED_TARBALL),
+      '-C',
+      into,
+      '--no-same-owner',
+      '--no-same-permissions',
+    ],
+    { env: programEnv() },
+  );
   // One read of the tree both checks it and stages the copy left for the next session.
   const staged = await stageUnpacked(root, folder, options.log);
   try {
@@ -262,7 +269,12 @@ async function unpackTarball({
         `${pin.package}@${pin.version} unpacks into other files than its pin names (${found.digest}, ${found.bytes} bytes): the pin is wrong, and nothing of it runs`,
       );
     }
-    if (staged) await leaveUnpacked(staged.staging, folder, options.log);
+    if (staged)
+      await leaveUnpacked(
+        staged.staging,
+        { cacheDir: options.cacheDir, folder, pinned: options.pinned },
+        options.log,
+      );
   } finally {
     if (staged) await rm(staged.staging, { recursive: true, force: true });
   }
@@ -338,21 +350,46 @@ async function stageUnpacked(
 
 /**
  * Leaves the staged copy of the engine this process unpacked and checked in
- * the cache, for the next session of this machine to copy and check
- * (`copyTree`) rather than unpack: put in place whole, by a rename, or not at all.
+ * the cache, for the next session of this machine to check and run where it
+ * is (`checkTree`) rather than unpack: put in place whole, by a rename, or not
+ * at all. A genuine copy already there stays (a session may be running it);
+ * one that is not is moved aside whole, then removed.
  */
 async function leaveUnpacked(
   staging: string,
-  folder: string,
+  { cacheDir, folder, pinned }: { cacheDir: string; folder: string; pinned: PinnedPlatform },
   log: (line: string) => void,
 ): Promise<void> {
+  const target = path.join(folder, UNPACKED);
   try {
     await chmod(staging, 0o755);
-    await rm(path.join(folder, UNPACKED), { recursive: true, force: true });
-    await rename(staging, path.join(folder, UNPACKED));
+    if (await renamedInto(staging, target)) return;
+    const there = await checkTree(target, {
+      owner: process.getuid?.() ?? -1,
+      parents: [cacheDir, folder],
+      limit: pinned.platform.unpacked.bytes,
+    });
+    if (there.result === 'checked' && samePin(there.unpacked, pinned.platform.unpacked)) return;
+    const aside = await mkdtemp(path.join(folder, `.${UNPACKED}-refused-`));
+    await rename(target, path.join(aside, UNPACKED));
+    await rename(staging, target);
+    await rm(aside, { recursive: true, force: true });
   } catch (error) {
-    // Another session left its copy first, or the cache cannot be written: the next one unpacks.
+    // The cache cannot be written, or another session changed it meanwhile: the next one unpacks.
     log(noCopyLeft(error));
+  }
+}
+
+/** Renames `from` to `to` when nothing is at `to`; false when something is. */
+async function renamedInto(from: string, to: string): Promise<boolean> {
+  if (await lstat(to).catch(() => null)) return false;
+  try {
+    await rename(from, to);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
+    throw error;
   }
 }
 

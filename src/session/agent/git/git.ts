@@ -31,15 +31,18 @@ const SAFE_CONFIG = [
 ];
 
 /**
- * The environment every git command of Baton's gets on top of its own: no
- * system or global config (a machine's config is not Baton's to trust), no
- * system attributes, no prompts, the repository named explicitly so git
- * never discovers a `.git` of someone else's, and the system's PATH (never
- * one a setup step extended), for whatever git itself starts.
+ * The whole environment of every git command of Baton's: of the job's, only
+ * its home, temp folder, time zone, locale, proxy, certificates and the commit
+ * identity (never a `GIT_*` setting, `SSH_ASKPASS`, `LD_PRELOAD` or anything
+ * else a step before the session set); no system or global config (a
+ * machine's config is not Baton's to trust), no system attributes, no
+ * prompts, the repository named explicitly so git never discovers a `.git` of
+ * someone else's, and the system's PATH (never one a setup step extended),
+ * for whatever git itself starts.
  */
 export function safeGitEnv(env: Record<string, string>, root: string): Record<string, string> {
   const clean = Object.fromEntries(
-    Object.entries(env).filter(([name]) => !/^GIT_/.test(name) || IDENTITY.has(name)),
+    Object.entries(env).filter(([name]) => KEPT.has(name) || /^LC_[A-Z]+$/.test(name)),
   );
   return {
     ...clean,
@@ -54,7 +57,23 @@ export function safeGitEnv(env: Record<string, string>, root: string): Record<st
   };
 }
 
-const IDENTITY = new Set([
+/** What git takes of the job's environment (`LC_*` too); a fetch's proxy and certificates, as publish keeps them. */
+const KEPT: ReadonlySet<string> = new Set([
+  'HOME',
+  'TMPDIR',
+  'TZ',
+  'LANG',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'ALL_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'all_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'CURL_CA_BUNDLE',
   'GIT_AUTHOR_NAME',
   'GIT_AUTHOR_EMAIL',
   'GIT_COMMITTER_NAME',

@@ -2,8 +2,11 @@
  * The lessons one session reads (docs/memory.md), read once when its first
  * conversation starts: the lesson files of its steering source, chosen for its
  * role and the paths it touches (`chooseLessons`), each citation checked
- * against the checkout, and each file looked through for secrets as publish
- * looks through commits. What it read and what it found stale go in its result.
+ * against the same source's files (the default branch's blobs, never the
+ * branch under work or review: a worker that edits a cited line does not take
+ * the lesson out of its own review, nor bring a stale one back), and each file
+ * looked through for secrets as publish looks through commits. What it read
+ * and what it found stale go in its result.
  */
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +23,7 @@ import {
 import { renderLessonSection } from '../../../core/memory/render-lessons.js';
 import type { SessionEnv } from '../../env.js';
 import { findSecretsIn } from '../../publish/checks/secrets/secret-rules.js';
+import { type GitOptions, gitRaw } from '../git/git.js';
 import type { SteeringSource } from '../git/steering-files.js';
 import { readLessons } from './read-lessons.js';
 
@@ -67,7 +71,7 @@ export async function sessionLessons(ctx: LessonsContext, ask: MemoryAsk): Promi
   const options = { root: ctx.root, env: ctx.toolEnv };
   const lessons = await withoutSecrets(await readLessons(options, ctx.steering, ctx.log), ctx.log);
   if (lessons.length === 0) return none;
-  const lines = await citedLines(ctx.root, lessons);
+  const lines = await citedLines(options, ctx.steering, lessons);
   const result = chooseLessons({
     lessons,
     role,
@@ -106,22 +110,34 @@ async function withoutSecrets(lessons: Lesson[], log: (line: string) => void): P
 }
 
 /**
- * The lines of every file the lessons cite, read from the checkout once each;
- * a file that is gone, a link, outside the checkout or too large has none.
+ * The lines of every file the lessons cite, read once each from the steering
+ * source: the default branch's blobs in Actions, the checkout's files outside
+ * it. A file that is gone, not a regular file (a link), outside the checkout or
+ * too large has none.
  */
 async function citedLines(
-  root: string,
+  options: GitOptions,
+  source: SteeringSource,
   lessons: readonly Lesson[],
 ): Promise<Map<string, string[]>> {
-  const files = new Set(lessons.flatMap((lesson) => lesson.citations.map((c) => c.path)));
-  const lines = new Map<string, string[]>();
-  for (const file of files) {
-    const text = await readCited(root, file);
-    if (text !== null) lines.set(file, text.split(/\r?\n/));
-  }
-  return lines;
+  const files = [...new Set(lessons.flatMap((lesson) => lesson.citations.map((c) => c.path)))];
+  const texts =
+    source.kind === 'checkout'
+      ? await checkoutTexts(options.root, files)
+      : await blobTexts(options, source.ref, files);
+  return new Map([...texts].map(([file, text]) => [file, text.split(/\r?\n/)]));
 }
 
+async function checkoutTexts(root: string, files: readonly string[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    const text = await readCited(root, file);
+    if (text !== null) texts.set(file, text);
+  }
+  return texts;
+}
+
+/** A cited file of the checkout: a regular file inside it, not too large; else null. */
 async function readCited(root: string, file: string): Promise<string | null> {
   const full = path.join(root, file);
   try {
@@ -135,10 +151,37 @@ async function readCited(root: string, file: string): Promise<string | null> {
   }
 }
 
+/** The texts of `files` as `ref` has them: regular files' blobs alone, in one listing. */
+async function blobTexts(
+  options: GitOptions,
+  ref: string,
+  files: readonly string[],
+): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  if (files.length === 0) return texts;
+  // `ls-tree -l`: `<mode> blob <sha> <size>\t<path>`, one a NUL; a link is 120000, a submodule 160000.
+  const listing = await gitRaw(options, [
+    'ls-tree',
+    '-r',
+    '-z',
+    '-l',
+    ref,
+    '--',
+    ...files.map((file) => `:(literal)${file}`),
+  ]);
+  for (const entry of listing.split('\0')) {
+    const match = /^100(?:644|755) blob ([0-9a-f]+) +(\d+)\t(.+)$/.exec(entry);
+    if (!match?.[1] || !match[3] || Number(match[2]) > MAX_CITED_BYTES) continue;
+    if (!files.includes(match[3])) continue;
+    texts.set(match[3], await gitRaw(options, ['cat-file', 'blob', match[1]]));
+  }
+  return texts;
+}
+
 /**
- * The active lessons of the checkout a learn session marks (docs/memory.md, "How a build
- * teaches"): one unused past `memory.expireDays` as `expired`, else one whose citations no
- * longer hold in the checkout as `stale`; each as it will be written, its status changed alone.
+ * The active lessons a learn session marks (docs/memory.md, "How a build teaches"): one
+ * unused past `memory.expireDays` as `expired`, else one whose citations no longer hold in
+ * the default branch as `stale`; each as it will be written, its status changed alone.
  */
 export async function lessonsToMark(ctx: LessonsContext): Promise<Lesson[]> {
   const options = { root: ctx.root, env: ctx.toolEnv };
@@ -150,7 +193,7 @@ export async function lessonsToMark(ctx: LessonsContext): Promise<Lesson[]> {
   const { expireDays } = ctx.config.memory;
   const expired = active.filter((lesson) => idleDaysPastExpiry(lesson, today, expireDays) !== null);
   const rest = active.filter((lesson) => !expired.includes(lesson));
-  const lines = await citedLines(ctx.root, rest);
+  const lines = await citedLines(options, ctx.steering, rest);
   const stale = rest.filter((lesson) => !citationsHold(lesson, (file) => lines.get(file) ?? null));
   return [
     ...expired.map((lesson) => ({ ...lesson, status: 'expired' as const })),

@@ -315,9 +315,15 @@ export async function startModelProxy({
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
-      log(`model proxy: ${error instanceof Error ? error.message : String(error)}`);
+      const why = describeFailure(error);
+      log(`model proxy: ${why}`);
       if (!res.headersSent)
-        answerError(res, 502, 'the model proxy could not reach the provider', req.url ?? '');
+        answerError(
+          res,
+          502,
+          `the model proxy could not reach the provider (${why})`,
+          req.url ?? '',
+        );
       else res.destroy();
     });
   };
@@ -435,4 +441,16 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
+}
+
+/**
+ * A failed request in words, with what caused it: fetch says only "fetch failed",
+ * its cause says what (`UND_ERR_HEADERS_TIMEOUT`, `ECONNREFUSED 127.0.0.1:443`).
+ */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (!(cause instanceof Error)) return error.message;
+  const code = (cause as { code?: unknown }).code;
+  return `${error.message}: ${typeof code === 'string' ? `${code} ` : ''}${cause.message}`;
 }

@@ -72,6 +72,7 @@ export function renderWorkPrompt({
     '',
     'When the success criteria are met (run the checks the brief and the repository name), call submit_completion.',
     'If you cannot finish, call it with status "blocked" (you need something from people) or "failed", and say why in the summary.',
+    'If a criterion cannot be met at all (it contradicts your brief, another criterion, or the code you were given), do not make its check pass some other way: call it with status "impossible" and impossible (the criteria by id, the reason, the evidence: paths with lines, commands with what they printed). Baton stops there and asks a person.',
     'If Baton tells you a limit is near, call it with status "partial" and a handoff (what is done, what is left, what you were about to try): your work is kept and the next session starts from it.',
     'If what you learned changes what a later worker of the plan must do (a different API, a pitfall, a moved file), put the learning in learnings and name that worker in affects: its brief is revised before it starts.',
   );

@@ -9,7 +9,7 @@ import type { GoneHead } from '../../review-head.js';
 
 /** What a role hands back to runAgent, which adds the session's frame and usage. */
 export interface RoleOutcome {
-  status: 'complete' | 'partial' | 'blocked' | 'failed';
+  status: 'complete' | 'partial' | 'blocked' | 'failed' | 'impossible';
   reason: string | null;
   /** The new head inside the bundle, or null when nothing was committed. */
   head: string | null;

@@ -12,10 +12,14 @@ import {
 /**
  * The sandbox a role's model commands run in: as the tools user, behind the
  * egress proxy, with what the engine needs (an engine that cannot be installed,
- * as an error). A cancelled run stops its commands at once: the session then
+ * as an error), and `readOnly` more of Baton's folders the commands read and
+ * cannot change. A cancelled run stops its commands at once: the session then
  * keeps what it did.
  */
-export async function openRoleSandbox(ctx: AgentContext): Promise<Sandbox | Error> {
+export async function openRoleSandbox(
+  ctx: AgentContext,
+  { readOnly = [] }: { readOnly?: readonly string[] } = {},
+): Promise<Sandbox | Error> {
   const forEngine = await sandboxOptionsForEngine(ctx);
   if (forEngine instanceof Error) return forEngine;
   const sandbox = await openSandbox({
@@ -23,6 +27,7 @@ export async function openRoleSandbox(ctx: AgentContext): Promise<Sandbox | Erro
     user: toolsUser(ctx),
     egress: await egressOptions(ctx),
     ...forEngine,
+    readOnly: [...(forEngine.readOnly ?? []), ...readOnly],
   });
   ctx.onCancel(() => sandbox.stopAll());
   return sandbox;

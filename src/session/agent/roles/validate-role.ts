@@ -16,6 +16,7 @@ import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { tailOf } from './hand-in/test-run.js';
+import { type CheckProcess, openCheckProcess } from './proof/check-process.js';
 import { neutralEnv } from './proof/neutral-env.js';
 import { restoreSeal } from './proof/restore-seal.js';
 import { type ContractRun, runContractTwice } from './proof/two-runs.js';
@@ -69,8 +70,13 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
   }
   const contract = await readContract(ctx.root, build);
   if (!contract.ok) return failedOutcome(contract.problem);
-  const sandbox = await openRoleSandbox(ctx);
-  if (sandbox instanceof Error) return failedOutcome(sandbox.message);
+  // Baton's setup of the check's process, in a folder the command reads and cannot change.
+  const checks = await openCheckProcess();
+  const sandbox = await openRoleSandbox(ctx, { readOnly: [checks.dir] });
+  if (sandbox instanceof Error) {
+    await checks.close();
+    return failedOutcome(sandbox.message);
+  }
   try {
     // What runs the checks is the contract's as it was sealed, whatever the head holds.
     const sealed = await restoreSeal(ctx, sandbox);
@@ -81,7 +87,7 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
       build,
       milestone,
       contract: contract.contract,
-      runCommand: (command) => runContract(ctx, sandbox, command),
+      runCommand: (command) => runContract(ctx, sandbox, checks, command),
       reseal: async () => {
         const again = await restoreSeal(ctx, sandbox);
         if (!again.ok) throw new Error(again.problem);
@@ -122,6 +128,7 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
     return result(named.failures);
   } finally {
     await sandbox.close();
+    await checks.close();
   }
 }
 
@@ -184,11 +191,13 @@ async function readContract(
 
 /**
  * Runs the contract's command as the model's commands run (sandbox, scrubbed environment, time limit),
- * over the restored seal, with the package manager's and Node's options neutralised.
+ * over the restored seal, with the package manager's and Node's options neutralised and Baton's
+ * setup of the check's process named in their place.
  */
 async function runContract(
   ctx: AgentContext,
   sandbox: Sandbox,
+  checks: CheckProcess,
   command: string,
 ): Promise<ContractRun> {
   const timeoutMs = Math.max(
@@ -199,7 +208,7 @@ async function runContract(
   const run = await runBashCommand({
     command,
     sandbox,
-    env: neutralEnv({ ...ctx.toolEnv, ...sandbox.env }),
+    env: checks.env(neutralEnv({ ...ctx.toolEnv, ...sandbox.env })),
     timeoutMs,
     maxOutputChars: 20_000,
   });

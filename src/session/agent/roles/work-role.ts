@@ -4,6 +4,7 @@ import { type Contract, isContractWorker } from '../../../core/plan/contract.js'
 import { Plan } from '../../../core/plan/plan.js';
 import { type BriefFrontMatter, parseBrief } from '../../../core/records/brief.js';
 import type { Completion, Usage } from '../../../core/records/completion.js';
+import { nameableCriteria } from '../../../core/records/impossible.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   briefPath,
@@ -33,6 +34,7 @@ import {
   completionOf,
   completionText,
   createCompletionTool,
+  type PlanFacts,
   readCompletion,
 } from './hand-in/completion-submission.js';
 import {
@@ -214,7 +216,7 @@ async function converseAndCommit({
       contract: contract?.lines ?? null,
     }),
     tools: workTools(ctx, sandbox),
-    submit: contract?.tool ?? createCompletionTool(worker, await readPlanWorkers(ctx)),
+    submit: contract?.tool ?? createCompletionTool(worker, await readPlanFacts(ctx, worker)),
     verify: tests.verify,
     sandbox,
     interjections: messages.interjections,
@@ -358,18 +360,33 @@ async function finishWork({
   }
   if (outcome.kind === 'failed')
     return { status: 'failed', reason: outcome.reason, head, completion };
-  const reason = completion.status === 'complete' ? null : completion.summary;
+  const reason =
+    completion.status === 'complete' ? null : (completion.impossible?.reason ?? completion.summary);
   return { status: completion.status, reason, head, completion };
 }
 
 /** The ids of the plan's workers, from `plan.json` in the checkout; null when it cannot be read. */
 async function readPlanWorkers(ctx: AgentContext): Promise<string[] | null> {
+  return (await readPlan(ctx))?.workers.map((entry) => entry.id) ?? null;
+}
+
+/** What a report is checked against: the plan's workers and the criteria `worker` may call impossible. */
+async function readPlanFacts(ctx: AgentContext, worker: string): Promise<PlanFacts> {
+  const plan = await readPlan(ctx);
+  return {
+    workers: plan?.workers.map((entry) => entry.id) ?? null,
+    nameable: plan ? nameableCriteria(plan, worker) : [],
+  };
+}
+
+/** `plan.json` in the checkout, or null when it cannot be read. */
+async function readPlan(ctx: AgentContext): Promise<Plan | null> {
   const text = await readFile(path.join(ctx.root, planPath(ctx.env.BATON_BUILD)), 'utf8').catch(
     () => null,
   );
   try {
     const plan = Plan.safeParse(JSON.parse(text ?? ''));
-    return plan.success ? plan.data.workers.map((entry) => entry.id) : null;
+    return plan.success ? plan.data : null;
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { type Program, programPath } from '../../programs.js';
+import { type Program, programEnv, programPath } from '../../programs.js';
 
 /** A program and its arguments, ready for `spawn` or `execFile`. */
 export interface CommandLine {
@@ -36,7 +36,7 @@ export type RootExec = (program: Program, args: readonly string[]) => Promise<Ra
 export const runAsRoot: RootExec = (program, args) => {
   const { file, args: line } = asRoot(programPath(program), args);
   return new Promise((resolve) => {
-    execFile(file, line, { encoding: 'utf8' }, (error, stdout, stderr) =>
+    execFile(file, line, { encoding: 'utf8', env: programEnv() }, (error, stdout, stderr) =>
       resolve({ ok: !error, stdout, stderr }),
     );
   });

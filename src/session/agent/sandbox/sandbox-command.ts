@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { programPath } from '../../programs.js';
+import { programPath, searchPathOutside } from '../../programs.js';
 import { asRoot, type CommandLine } from './privileged.js';
 import type { ToolsUser } from './sandbox-setup.js';
 
@@ -155,6 +155,11 @@ function environmentArgs(layout: SandboxLayout, run: SandboxRun): string[] {
   const passed = Object.entries(run.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
   const env = {
     ...Object.fromEntries(passed),
+    // What runs by name (an engine's own git, the test command's npm) is never the copy's; the
+    // checkout itself is hidden inside, the toolchain's folders shown again (`readOnly`) stay.
+    ...(run.env.PATH === undefined
+      ? {}
+      : { PATH: searchPathOutside(run.env.PATH, [layout.workDir]) }),
     HOME: `/home/${user.name}`,
     USER: user.name,
     LOGNAME: user.name,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { programPath, SYSTEM_PATH } from '../../programs.js';
+import { programEnv, programPath, searchPathOutside } from '../../programs.js';
 import { type SandboxLayout, type SandboxRun, sandboxCommand } from './sandbox-command.js';
 import { SandboxSetupError } from './sandbox-setup.js';
 
@@ -30,7 +30,7 @@ export function startRun(layout: SandboxLayout, run: SandboxRun): SandboxProcess
   // sudo (or, as root, the shell) gets no variable of the session's: the run's are in its file.
   const child = spawn(file, args, {
     cwd: '/',
-    env: { PATH: SYSTEM_PATH },
+    env: programEnv(),
     detached: true,
     stdio: [run.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
@@ -66,7 +66,7 @@ export function startUnconfined(root: string, run: SandboxRun): SandboxProcess {
   const [file = programPath('true'), ...args] = run.argv;
   const child = spawn(file, args, {
     cwd: root,
-    env: { ...run.env },
+    env: withSearchPath(run.env, [root]),
     detached: true,
     stdio: [run.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
@@ -85,6 +85,14 @@ export function startUnconfined(root: string, run: SandboxRun): SandboxProcess {
       if (child.exitCode === null && child.signalCode === null) await exited;
     },
   };
+}
+
+/** `env` with its PATH searching nothing inside `trees` (programs.ts). */
+function withSearchPath(
+  env: Readonly<Record<string, string>>,
+  trees: readonly string[],
+): Record<string, string> {
+  return env.PATH === undefined ? { ...env } : { ...env, PATH: searchPathOutside(env.PATH, trees) };
 }
 
 /** The host pid of the run's pid 1, from bwrap's `--info-fd`; null when the run ended first. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { MissingProgramError, type Program, programPath } from '../../programs.js';
+import { MissingProgramError, type Program, programEnv, programPath } from '../../programs.js';
 import { isRoot, type Ran, type RootExec, runAsRoot } from './privileged.js';
 
 /** A runner that cannot confine the model's commands: what it needs. */
@@ -22,8 +22,11 @@ export type Exec = (program: Program, args: readonly string[]) => Promise<Ran>;
 
 const exec: Exec = (program, args) =>
   new Promise((resolve) => {
-    execFile(programPath(program), [...args], { encoding: 'utf8' }, (error, stdout, stderr) =>
-      resolve({ ok: !error, stdout, stderr }),
+    execFile(
+      programPath(program),
+      [...args],
+      { encoding: 'utf8', env: programEnv() },
+      (error, stdout, stderr) => resolve({ ok: !error, stdout, stderr }),
     );
   });
 

@@ -4,7 +4,7 @@ import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BlockedConnections } from '../../../core/sessions/egress.js';
-import { programPath } from '../../programs.js';
+import { programEnv, programPath } from '../../programs.js';
 import type { Forward } from './forwarder.js';
 import { openLoopbackPorts } from './loopback-ports.js';
 import { type Egress, openEgress } from './open-egress.js';
@@ -167,7 +167,10 @@ async function prepare({
   await cp(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   // The copy is the model's to change, and Baton's to read; nothing in it is trusted.
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(programPath('chmod'), ['-R', 'a+rwX', '--', workDir], { stdio: 'ignore' });
+    const child = spawn(programPath('chmod'), ['-R', 'a+rwX', '--', workDir], {
+      env: programEnv(),
+      stdio: 'ignore',
+    });
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { programPath } from '../../programs.js';
+import { programEnv, programPath } from '../../programs.js';
 import { FORWARDER_SOURCE, type Forward, forwarderArgs } from './forwarder.js';
 import { asRoot, type RootExec, runAsRoot } from './privileged.js';
 import { SandboxSetupError } from './sandbox-setup.js';
@@ -92,7 +92,11 @@ async function startForwarder(path: string, forwards: readonly Forward[]): Promi
     ...forwarderArgs(forwards),
   ]);
   // A session of its own: no terminal, so sudo allocates no pty between the pipes.
-  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn(file, args, {
+    env: programEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;

@@ -1,7 +1,9 @@
+import type { Impossible } from '../../../core/records/impossible.js';
 import type { DependencyChange } from '../../../core/sessions/dependencies.js';
 import type { Evidence } from '../../../core/sessions/evidence.js';
 import { isWorkRole } from '../../../core/sessions/session.js';
 import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
+import { fenced } from '../../../core/vocabulary/markdown.js';
 import type { SessionResult } from '../../result.js';
 import { describeGone, type GoneHead, goneHead, PullState } from '../../review-head.js';
 import { hasCommits } from '../checks/check-result.js';
@@ -68,6 +70,8 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
     // gets no half plan, which the app would read as the plan.
     const keep = isWorkRole(target.role) || target.role === 'fix';
     const lines = keep ? await push(checked) : [];
+    const impossible = result.status === 'impossible' ? result.completion?.impossible : undefined;
+    if (impossible) lines.push(...impossibleLines(impossible));
     const reason = result.reason ?? 'the session gave no reason';
     return { kind: 'session-failed', status: result.status, reason, usage: result.usage, lines };
   }
@@ -97,6 +101,14 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
       return _exhaustive;
     }
   }
+}
+
+/** What the job summary says of a word that a criterion cannot be met: its criteria, and its evidence fenced. */
+function impossibleLines(impossible: Impossible): string[] {
+  return [
+    `It says ${impossible.criteria.length === 0 ? 'its brief' : impossible.criteria.join(', ')} cannot be met; a person decides (\`/retry\`, \`/skip\` or \`/replan\` on the issue).`,
+    `Its evidence, as the session wrote it:\n\n${fenced(impossible.evidence.join('\n'), 'text')}`,
+  ];
 }
 
 /**

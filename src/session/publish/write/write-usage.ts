@@ -44,13 +44,17 @@ export async function writeUsageRecord({
     attempt,
     role: env.BATON_ROLE,
     worker: env.BATON_WORKER ?? null,
-    outcome: result.status,
+    // A word that a criterion cannot be met which publish refused is a failed session.
+    outcome: refusal && result.status === 'impossible' ? 'failed' : result.status,
     usage: result.usage,
     engine: result.engine,
     ...(result.limit ? { limit: result.limit } : {}),
     ...(result.limit_usd === null ? {} : { limit_usd: result.limit_usd }),
     ...(result.needed_usd === null ? {} : { needed_usd: result.needed_usd }),
     ...(result.messages.length > 0 ? { messages: result.messages } : {}),
+    ...(!refusal && result.status === 'impossible'
+      ? { criteria: result.completion?.impossible?.criteria ?? [] }
+      : {}),
   };
   const reason = refusal
     ? oneLineReason(`publish refused: ${refusal}`)

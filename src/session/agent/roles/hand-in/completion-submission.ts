@@ -5,6 +5,7 @@ import {
   Completion,
   type Usage,
 } from '../../../../core/records/completion.js';
+import { impossibleProblems } from '../../../../core/records/impossible.js';
 import { completionPath } from '../../../../core/vocabulary/ids.js';
 import type { LoopOutcome } from '../../model/model-loop.js';
 import { addUsage } from '../../model/usage-meter.js';
@@ -20,32 +21,35 @@ export type CompletionSubmission = ReturnType<typeof CompletionSubmission.parse>
 /** Room kept for the usage block when checking a submission's size. */
 const USAGE_ROOM = 512;
 
+/** What `submit_completion` checks a report against: the plan's workers, and the criteria this worker may call impossible. */
+export interface PlanFacts {
+  /** The plan's worker ids; null when the plan cannot be read (then only an empty `affects` passes). */
+  workers: readonly string[] | null;
+  /** The criteria `impossible` may name (`nameableCriteria`); none when the plan cannot be read. */
+  nameable: readonly string[];
+}
+
 /**
  * `submit_completion` for one worker; the report must fit COMPLETION_MAX_BYTES,
- * and `affects` may name only other workers of the plan (`planWorkers`; null when
- * the plan cannot be read, and then only an empty `affects` passes).
+ * `affects` may name only other workers of the plan, and `impossible` only
+ * criteria this worker may name.
  */
 export function createCompletionTool(
   worker: string,
-  planWorkers: readonly string[] | null,
+  plan: PlanFacts,
 ): SubmitTool<CompletionSubmission> {
   return createSubmitTool({
     name: 'submit_completion',
     description:
-      'Hand in your report: status (complete, partial, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. ' +
+      'Hand in your report: status (complete, partial, blocked, failed or impossible), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. ' +
       'In affects, name the later workers of the plan (ids like W2.1) whose briefs your learnings should change before they start; leave it empty when none. ' +
-      'Status partial (when Baton tells you a limit is near) hands in what works so far with a handoff: what is done, what is left, and what you were about to try next.',
+      'Status partial (when Baton tells you a limit is near) hands in what works so far with a handoff: what is done, what is left, and what you were about to try next. ' +
+      'Status impossible says a criterion cannot be met (it contradicts the brief, another criterion or the code you were given), with impossible: the criteria by id, the reason and the evidence.',
     schema: CompletionSubmission,
     check(value) {
-      if (value.status === 'partial' && !value.handoff) {
-        return {
-          ok: false,
-          problems: [
-            'status partial needs a handoff: done (what works now), left (what the brief still asks), next (what you were about to try)',
-          ],
-        };
-      }
-      const wrong = affectsProblems(worker, value.affects, planWorkers);
+      const problems = statusProblems(value, worker, plan.nameable);
+      if (problems.length > 0) return { ok: false, problems };
+      const wrong = affectsProblems(worker, value.affects, plan.workers);
       if (wrong.length > 0) return { ok: false, problems: wrong };
       const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;
       if (bytes > COMPLETION_MAX_BYTES) {
@@ -59,6 +63,30 @@ export function createCompletionTool(
       return { ok: true, value };
     },
   });
+}
+
+/** What a report's status asks of it: a handoff for `partial`, `impossible` with it and only with it. */
+export function statusProblems(
+  value: Pick<CompletionSubmission, 'status' | 'handoff' | 'impossible'>,
+  worker: string,
+  nameable: readonly string[],
+): string[] {
+  if (value.status === 'partial' && !value.handoff) {
+    return [
+      'status partial needs a handoff: done (what works now), left (what the brief still asks), next (what you were about to try)',
+    ];
+  }
+  if (value.status !== 'impossible') {
+    return value.impossible
+      ? ['impossible goes only with status impossible: leave it out, or hand in status impossible']
+      : [];
+  }
+  if (!value.impossible) {
+    return [
+      'status impossible needs impossible: the criteria that cannot be met (by id), the reason, and the evidence',
+    ];
+  }
+  return impossibleProblems(value.impossible, nameable, worker);
 }
 
 function affectsProblems(

@@ -50,7 +50,10 @@ export function createContractTool({
   /** The model's copy of the repository, where the check files must be. */
   workDir: string;
 }): ContractTool {
-  const report = createCompletionTool(worker, planWorkers);
+  const report = createCompletionTool(worker, {
+    workers: planWorkers,
+    nameable: criteria.map((criterion) => criterion.id),
+  });
   let accepted: Contract | null = null;
   const tool = createSubmitTool({
     name: 'submit_contract',
@@ -162,6 +165,8 @@ export function contractPromptLines({
     'Each check must fail now for the right reason (the behaviour is not there yet) and pass once the criterion holds; run them and read why each fails.',
     "Keep the repository's tests and CI green until then: mark each check as expected to fail with its framework's own mark where it has one (Vitest `it.fails`, Jest `test.failing`, pytest `xfail(strict=True)`, node:test `todo`), naming its criterion id, so that only the worker whose criterion it is turns it into a plain check when it makes it pass.",
     'A criterion no test can judge goes in unchecked with why, never a check that cannot fail.',
+    'A criterion no code can meet (it contradicts another, the brief or the code the build keeps) gets no check at all: hand in status impossible with impossible (the criteria by id, the reason, the evidence), and Baton asks a person.',
+    "Baton runs the checks with the language's built-ins locked (Object, Array, JSON, Reflect, Map, Set and their methods; pytest's builtins and pytest itself): a check may stand in for Math.random, Date or the code's own modules, never for a built-in (no vi.spyOn(JSON, 'parse')), and compares the code's plain values (a Proxy fails).",
     '',
     'The criteria, by id:',
     ...criteria.map((criterion) => `- ${criterion.id}: ${criterion.text}`),

@@ -1,5 +1,6 @@
 import type { TestRun } from '../../../../core/records/completion.js';
 import { code, quoteMaterial } from '../../../../core/vocabulary/markdown.js';
+import { programPath } from '../../../programs.js';
 import type { AgentContext } from '../../agent-context.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { TestCommand } from '../../test-command.js';
@@ -60,7 +61,8 @@ export function createTestGate({
       last = await runTestCommand({
         sandbox,
         command: command.command,
-        env: ctx.toolEnv,
+        // npm runs a script with `sh` found first in the checkout's node_modules/.bin: the system's instead.
+        env: { ...ctx.toolEnv, npm_config_script_shell: programPath('sh') },
         timeoutMs: Math.min(ctx.limits.commandTimeoutMs, left - MIN_TEST_MS / 2),
       });
       ctx.log(`tests ${last.status}`);
@@ -70,7 +72,7 @@ export function createTestGate({
         '',
         quoteMaterial(last.detail),
         '',
-        'Fix the code so that the tests pass, then call submit_completion again. If you cannot make them pass, call submit_completion with status blocked or failed and say why in concerns.',
+        'Fix the code so that the tests pass, then call submit_completion again. If you cannot make them pass, call submit_completion with status blocked or failed and say why in concerns; if a criterion cannot be met at all, with status impossible.',
       ].join('\n');
     },
   };

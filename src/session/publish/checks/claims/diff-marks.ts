@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import type { ChangedLines } from '../../../../core/sessions/evidence.js';
 import { isTestPath } from '../../../../core/verification/risk.js';
-import { readsTestRunner } from '../../../../core/verification/test-aware.js';
+import { runnerReaches } from '../../../../core/verification/runner-reach.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 
 const SYMLINK = '120000';
@@ -53,29 +53,54 @@ export function fromRoot(link: string, target: string): string {
   return resolved.replace(/^\.\/+/, '').slice(0, 500) || '.';
 }
 
-/** The files, tests apart, that gain a line reading a test runner's environment. */
+/** A file's text is judged for reach only up to this; a larger one (generated, minified) is read line by line. */
+const REACH_MAX_BYTES = 512 * 1024;
+
+/**
+ * The files, tests apart, whose added lines reach for the test runner
+ * (`runnerReaches`): each such file's text at the head is tokenized whole, and
+ * a reach on a line the range added marks it.
+ */
 async function readTestAware(repo: ScratchRepo, range: string[]): Promise<Set<string>> {
   const patch = await repo.must({
     args: ['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', ...range],
   });
+  const added = addedLines(patch);
+  const head = (range.at(-1) ?? '').split('...').at(-1) ?? '';
   const found = new Set<string>();
-  let current: string | null = null;
+  for (const [path, lines] of added) {
+    if (isTestPath(path)) continue;
+    const text = await repo.run({ args: ['cat-file', 'blob', `${head}:${path}`] });
+    const whole = text.code === 0 && text.stdout.length <= REACH_MAX_BYTES ? text.stdout : null;
+    const reaches = whole === null ? [] : runnerReaches(path, whole);
+    if (reaches.some((reach) => lines.has(reach.line))) found.add(path);
+  }
+  return found;
+}
+
+/** Each file's lines (from 1) that a `-U0` patch adds, by its path at the head. */
+function addedLines(patch: string): Map<string, Set<number>> {
+  const added = new Map<string, Set<number>>();
+  let current: Set<number> | null = null;
+  let next = 0;
   // A file's header runs from `diff --git` to its first hunk: an added line reading `++ b/x` shows
   // as `+++ b/x`, and is content, not a name.
   let header = false;
   for (const line of patch.split('\n')) {
     if (line.startsWith('diff --git ')) {
       [header, current] = [true, null];
-    } else if (header && line.startsWith('@@')) {
-      header = false;
     } else if (header && line.startsWith('+++ ')) {
       const path = unquote(line.slice(4));
-      current = path.startsWith('b/') ? path.slice(2) : null;
-    } else if (!header && current && line.startsWith('+') && !isTestPath(current)) {
-      if (readsTestRunner(line.slice(1))) found.add(current);
+      current = path.startsWith('b/') ? new Set() : null;
+      if (current) added.set(path.slice(2), current);
+    } else if (line.startsWith('@@')) {
+      header = false;
+      next = Number(/\+(\d+)/.exec(line)?.[1] ?? 0);
+    } else if (!header && current && line.startsWith('+')) {
+      current.add(next++);
     }
   }
-  return found;
+  return added;
 }
 
 /**

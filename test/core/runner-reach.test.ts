@@ -1,0 +1,189 @@
+/**
+ * The `test-aware` class judged by what code reaches (docs/verification.md,
+ * "Code that reads a test runner"): each attack a worker's code could make to
+ * know it is under test, or to vote on its own check, is found by its shape,
+ * however the names are spelled; ordinary code is not.
+ */
+import { describe, expect, it } from 'vitest';
+import { runnerReaches } from '../../src/core/verification/runner-reach.js';
+
+const whats = (path: string, text: string) => runnerReaches(path, text).map((one) => one.what);
+
+describe('what JavaScript and TypeScript code reaches', () => {
+  it.each<[string, string, string]>([
+    [
+      'a variable name built at run time',
+      "export const on = process.env['VITE' + 'ST'];",
+      'reads the environment by a name built at run time',
+    ],
+    [
+      'a name in a template',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the code under judgement
+      'const k = `VITE${"ST"}`; export const on = process.env[k];',
+      'reads the environment by a name built at run time',
+    ],
+    [
+      'the whole environment',
+      'export const on = Object.keys(process.env).some((k) => k.length === 6);',
+      'reads the whole environment',
+    ],
+    [
+      'process taken whole',
+      'const p = process; export const on = p.env.VITEST;',
+      "reads the runner's variable VITEST",
+    ],
+    [
+      'process aliased',
+      'const { env } = globalThis.process ?? process;',
+      'takes process whole, past what Baton can follow',
+    ],
+    [
+      "Vitest's worker state",
+      'export const under = typeof globalThis.__vitest_worker__ === "object";',
+      "reaches the runner's __vitest_worker__",
+    ],
+    [
+      'a global by a built name',
+      "export const under = globalThis['__vi' + 'test_worker__'] !== undefined;",
+      'reads globalThis by a name built at run time',
+    ],
+    [
+      'the command line',
+      "export const under = process.argv.some((a) => a.endsWith('.test.ts'));",
+      'reads the command line (process.argv)',
+    ],
+    [
+      'the loader',
+      'for (const key of Object.keys(require.cache)) delete require.cache[key];',
+      'reaches the module loader (require.cache)',
+    ],
+    ['Object.is replaced', 'Object.is = () => true;', 'assigns to a built-in (Object.is)'],
+    [
+      'a prototype patched',
+      'Array.prototype["includes"] = function () { return true; };',
+      'assigns to a built-in (Array.prototype["includes"])',
+    ],
+    [
+      'a built-in redefined',
+      "Object.defineProperty(Object, 'is', { value: () => true });",
+      'redefines a built-in (Object.defineProperty(Object…))',
+    ],
+    [
+      'JSON through Reflect',
+      "Reflect.defineProperty(JSON, 'stringify', { value: () => '{}' });",
+      'redefines a built-in (Reflect.defineProperty(JSON…))',
+    ],
+    [
+      'a matcher of its own',
+      'export const greet = () => ({ asymmetricMatch: () => true });',
+      "reaches the runner's asymmetricMatch",
+    ],
+    [
+      "Jest's matchers",
+      "const m = globalThis[Symbol.for('$$jest-matchers-object')];",
+      'names the runner ("$$jest-matchers-object")',
+    ],
+    ['import.meta.vitest', 'if (import.meta.vitest) run();', 'reads import.meta.vitest'],
+    [
+      'NODE_ENV compared with test',
+      "const t = 'test' === process.env.NODE_ENV;",
+      "compares NODE_ENV with 'test'",
+    ],
+    [
+      'a prototype by __proto__',
+      '({}).__proto__.toString = () => "";',
+      'reaches a prototype through __proto__',
+    ],
+  ])('%s', (_name, code, what) => {
+    expect(whats('src/greet.ts', code)).toContain(what);
+  });
+
+  it.each<[string, string]>([
+    [
+      'reads a named variable',
+      "export const port = Number(process.env.PORT ?? process.env['HOST_PORT']);",
+    ],
+    [
+      'builds objects',
+      'export const o = Object.assign({}, a); const n = JSON.stringify(o); const m = new Map();',
+    ],
+    ['compares', 'if (Object.is(a, b) && a === b) x = Array.from(y);'],
+    [
+      'says the words in comments and a regular expression',
+      '// process.env[k], Object.is = f, __vitest_worker__\nconst r = /process.env\\[/g;',
+    ],
+    ['has a string that only mentions them', "const help = 'set VITEST_MAX_THREADS to go faster';"],
+  ])('nothing where it %s', (_name, code) => {
+    expect(whats('src/app.ts', code)).toEqual([]);
+  });
+
+  it('gives each reach its line', () => {
+    const code =
+      'export const a = 1;\n/* a\ncomment */\nconst s = `x\ny`;\nObject.is = () => true;\n';
+    expect(runnerReaches('src/a.js', code)).toEqual([
+      { line: 6, what: 'assigns to a built-in (Object.is)' },
+    ]);
+  });
+});
+
+describe('what Python code reaches', () => {
+  it.each<[string, string, string]>([
+    [
+      'sys.modules',
+      "under = any(name.startswith('_py' + 'test') for name in sys.modules)",
+      'reaches sys.modules',
+    ],
+    ['sys.argv', 'under = sys.argv[0].endswith("py.test")', 'reaches sys.argv'],
+    [
+      'a pytest hook outside the tests',
+      'def pytest_collection_modifyitems(items):\n    items.clear()',
+      'defines a pytest hook (pytest_collection_modifyitems)',
+    ],
+    [
+      'a variable by a built name',
+      "under = os.environ.get('PYTEST_' + 'CURRENT_TEST')",
+      'reads the environment by a name built at run time',
+    ],
+    [
+      'the environment by a subscript',
+      'key = "PY" + "TEST_VERSION"\nunder = key in os.environ',
+      'reads the whole environment',
+    ],
+    ['getenv', 'under = os.getenv(NAME)', 'reads the environment by a name built at run time'],
+    [
+      'the environment imported whole',
+      'from os import environ',
+      'takes the environment whole (from os import environ)',
+    ],
+    ['builtins', 'import builtins\nbuiltins.len = lambda x: 0', 'reaches the builtins module'],
+    [
+      "the caller's frames",
+      'caller = inspect.stack()[1]',
+      "reaches the caller's frames (inspect.stack)",
+    ],
+    ['pytest itself', 'import pytest', 'imports pytest'],
+  ])('%s', (_name, code, what) => {
+    expect(whats('src/greet.py', code)).toContain(what);
+  });
+
+  it('finds nothing in ordinary code, nor in comments and strings that mention it', () => {
+    const code = [
+      'import os',
+      '# sys.modules and os.environ[k] are mentioned here only',
+      'PORT = int(os.environ.get("PORT", "8000"))',
+      'HOME = os.environ["HOME"]',
+      'DOC = """def pytest_configure(): sys.argv"""',
+      'def greet(name):',
+      "    return f'hello {name}'",
+    ].join('\n');
+    expect(whats('app/main.py', code)).toEqual([]);
+  });
+});
+
+describe('other languages', () => {
+  it("are read line by line against the runners' names", () => {
+    expect(runnerReaches('main.go', 'package main\n\nvar t = testing.Testing()\n')).toEqual([
+      { line: 3, what: "reads go test's environment" },
+    ]);
+  });
+});
