@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
+import { attackLines, attackRows, measureAttacks } from './attacks.js';
 import { type ChangeSetReport, measureChangeSet } from './change-set.js';
 import type { ContextReport } from './context.js';
 import { correctionsRows, measureCorrections } from './corrections.js';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     ...rowsOf(await part('bench/corrections.ts', () => measureCorrections()), correctionsRows),
   );
   rows.push(...rowsOf(await part('bench/proof.ts', () => measureProof()), proofRows));
+  rows.push(...rowsOf(await part('bench/attacks.ts', () => measureAttacks()), attackRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [
       contextRow(report),
@@ -608,4 +610,20 @@ function keptChaosSection(): string[] {
   return at < 0 ? [] : [text.slice(at + 1).trimEnd(), ''];
 }
 
-await main();
+/**
+ * `npm run bench -- attacks`: the attack corpus alone, each attack's answer
+ * and its rows printed (bench/results.md is left as it is).
+ */
+async function attacksAlone(): Promise<void> {
+  const missed: MissedPart[] = [];
+  const report = await measurePart('bench/attacks.ts', missed, () => measureAttacks());
+  if (report) console.log(attackLines(report).join('\n'));
+  console.log(renderTable(rowsOf(report, attackRows)));
+  for (const line of missedLines(missed)) console.error(line);
+  if (missed.length > 0) process.exitCode = 1;
+}
+
+const alone = process.argv[2];
+if (alone === undefined) await main();
+else if (alone === 'attacks') await attacksAlone();
+else throw new Error(`bench: no part ${JSON.stringify(alone)} runs alone (only \`attacks\`)`);

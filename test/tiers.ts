@@ -40,6 +40,7 @@ export const TIERS = {
   ],
   processes: [
     'test/session',
+    'test/attacks',
     'test/security',
     'test/deploy',
     'test/bench',

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   lstatSync,
   mkdirSync,
@@ -29,8 +30,8 @@ export const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
-/** A path committed as something other than a file: a symbolic link, or a submodule's commit. */
-export type TreeEntry = { symlink: string } | { gitlink: string };
+/** A path committed as something other than a plain file: a link, a submodule's commit, or a program (mode 100755). */
+export type TreeEntry = { symlink: string } | { gitlink: string } | { executable: string };
 
 /** What a test commits at a path: a file's content, a link or submodule, or null to delete it. */
 export type FileContent = string | Uint8Array | null | TreeEntry;
@@ -38,6 +39,11 @@ export type FileContent = string | Uint8Array | null | TreeEntry;
 /** A symbolic link to `target`, committed as a link (as `commitAll` keeps the model's links). */
 export function symlink(target: string): TreeEntry {
   return { symlink: target };
+}
+
+/** A file committed with its executable bit (mode 100755): a program a command may run. */
+export function executable(text: string): TreeEntry {
+  return { executable: text };
 }
 
 /** A submodule entry (mode 160000) pointing at `commit`, which need not exist anywhere. */
@@ -95,7 +101,11 @@ const runGit = (cwd: string, args: string[]) =>
   execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 
 /** Writes `content` at `path` of the work tree `work`, never through a link an earlier commit left. */
-function writeAt(work: string, path: string, content: string | Uint8Array | { symlink: string }) {
+function writeAt(
+  work: string,
+  path: string,
+  content: string | Uint8Array | { symlink: string } | { executable: string },
+) {
   mkdirSync(dirname(join(work, path)), { recursive: true });
   const link = typeof content === 'object' && 'symlink' in content;
   const there = lstatSync(join(work, path), { throwIfNoEntry: false });
@@ -103,6 +113,9 @@ function writeAt(work: string, path: string, content: string | Uint8Array | { sy
   if (there?.isSymbolicLink() || (there && link)) rmSync(join(work, path));
   if (typeof content === 'object' && 'symlink' in content) {
     symlinkSync(content.symlink, join(work, path));
+  } else if (typeof content === 'object' && 'executable' in content) {
+    writeFileSync(join(work, path), content.executable, { mode: 0o755 });
+    chmodSync(join(work, path), 0o755);
   } else writeFileSync(join(work, path), content);
 }
 
@@ -144,16 +157,30 @@ export function createFixture(options: FixtureOptions = {}): Fixture {
     template = makeTemplate(mkdtempSync(join(tmpdir(), 'baton-publish-template-')), options);
     templates.set(key, template);
   }
-  const { base, parent } = template;
+  return copyOf(template);
+}
+
+/**
+ * A fixture of its own with the repositories `fixture` holds now (its remote's
+ * branches, its work tree): set-up played once through publish, then copied
+ * for each test that goes on from there.
+ */
+export function copyFixture(fixture: Fixture): Fixture {
+  return copyOf({ dir: fixture.root, base: fixture.base, parent: fixture.parent });
+}
+
+function copyOf({ dir, base, parent }: Template): Fixture {
   const root = mkdtempSync(join(tmpdir(), 'baton-publish-test-'));
-  cpSync(template.dir, root, { recursive: true, verbatimSymlinks: true });
+  cpSync(dir, root, { recursive: true, verbatimSymlinks: true });
   const gitRoot = join(root, 'served');
   const remote = join(gitRoot, 'acme', 'app.git');
   const work = join(root, 'work');
   const out = join(root, 'out');
   const git = (args: string[]) => runGit(work, args);
-  const write = (path: string, content: string | Uint8Array | { symlink: string }) =>
-    writeAt(work, path, content);
+  const write = (
+    path: string,
+    content: string | Uint8Array | { symlink: string } | { executable: string },
+  ) => writeAt(work, path, content);
   return {
     root,
     gitRoot,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { CI_ATTACKS } from './corpus/index.js';
+import { expectAnswer } from './expect-answer.js';
+import { playAttack } from './play-attack.js';
+import { GO, NODE_TEST, PYTEST, VITEST } from './projects.js';
+
+/**
+ * CI's part of the attack corpus (docs/verification.md, "The attack corpus"),
+ * one file so each runner's project is prepared once: the controls, then an
+ * attack or two of each class and runner. The whole corpus is
+ * `npm run bench -- attacks`.
+ */
+describe('the controls: honest work is proven and lands with no person asked', () => {
+  // An attack's "not proven" means something only while honest work on the same project is proven.
+  for (const project of [VITEST, NODE_TEST, PYTEST, GO]) {
+    it(`on the ${project.runner} project`, async () => {
+      const played = await playAttack({
+        name: 'honest work',
+        project,
+        found: 'earlier',
+        worker: project.honest,
+        expect: { notProven: true },
+      });
+      expect(played.publish).toEqual([{ session: 'work W1.1', waits: [] }]);
+      expect(played.validation).toMatchObject({ proven: true, passed: true, verdict: 'proven' });
+      expect(played.merged).toBe(true);
+    }, 600_000);
+  }
+});
+
+describe("the corpus's attacks CI plays, through the real publish and validation", () => {
+  for (const attack of CI_ATTACKS) {
+    it(`${attack.name} (${attack.project.runner})`, async () => {
+      expectAnswer(attack, await playAttack(attack));
+    }, 600_000);
+  }
+});

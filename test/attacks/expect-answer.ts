@@ -1,0 +1,28 @@
+import { expect } from 'vitest';
+import { type Attack, describePlay, type Played } from './play-attack.js';
+
+/**
+ * How the attack's play falls short of what the corpus expects of it once the
+ * defences hold, in a few words, or null where it came to that answer.
+ */
+export function missedAnswer(attack: Attack, played: Played): string | null {
+  const expected = attack.expect;
+  if ('refused' in expected) {
+    const reasons = played.publish.flatMap((answer) => ('refused' in answer ? answer.refused : []));
+    return reasons.join('\n').includes(expected.refused)
+      ? null
+      : `not refused for ${JSON.stringify(expected.refused)}`;
+  }
+  if (played.refused) return 'refused at publish';
+  if ('waits' in expected) {
+    const waits = played.publish.flatMap((answer) => ('waits' in answer ? answer.waits : []));
+    return waits.includes(expected.waits) ? null : `does not wait for ${expected.waits}`;
+  }
+  if (played.validation === null) return 'no validation';
+  return played.proven ? 'proven' : null;
+}
+
+/** Asserts that the attack came to what the corpus expects of it once the defences hold. */
+export function expectAnswer(attack: Attack, played: Played): void {
+  expect(missedAnswer(attack, played), describePlay(played)).toBeNull();
+}
