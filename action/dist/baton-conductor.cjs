@@ -43909,6 +43909,7 @@ var Session = external_exports.strictObject({
 // src/core/config/verification-settings.ts
 var RISK_CLASSES = [
   "memory",
+  "runs-contract",
   "workflow",
   "ownership",
   "test-aware",
@@ -43943,6 +43944,16 @@ var VerificationSettings = external_exports.strictObject({
   securityPaths: external_exports.array(PathGlob).max(50).default([]),
   /** Paths that are public interfaces: their change is the `interface` class. */
   interfacePaths: external_exports.array(PathGlob).max(50).default([]),
+  /**
+   * Paths a milestone's validation brings from the validated head into the
+   * contract's tree, beside the source and document files it brings by itself
+   * (docs/verification.md, "The contract's tree"): data the code reads, say
+   * `src/**\/*.json`. It adds to the allowlist and takes nothing from its
+   * refusals: a test path, a runner's or tool's settings, a package manager's
+   * file, a link or anything in a tool's folder stays the contract's commit's.
+   * A worker's change to a path neither names waits for a person.
+   */
+  workPaths: external_exports.array(PathGlob).max(50).default([]),
   /** A plan's acceptance criteria get a contract of checks before any worker starts. */
   contract: external_exports.boolean().default(true),
   validation: Validation.prefault({})
@@ -53320,6 +53331,8 @@ function validationLine(view) {
       return `☑️ ${milestone} goes on unproven${at}: ${acceptedText(view.failed)}${run2}.`;
     case "failed":
       return `❌ ${milestone} failed validation${at}: ${failedText(view.failed)}${run2}.`;
+    case "breach":
+      return `🚨 ${milestone}'s validation${at} does not count: ${view.note ?? "the contract it ran is not the one Baton's publish sealed"}${run2}. A person decides; the final pull request waits.`;
     case "session-failed":
       return `⚠️ ${milestone}'s validation session ended without a result${run2}: its job summary says why; the next change to the build branch validates it again.`;
     case "awaiting-budget":
@@ -53782,7 +53795,7 @@ function attentionOf(view) {
   if (view.phase !== "running") return null;
   const { progress } = view;
   const failedValidations = (progress.validations ?? []).filter(
-    (validation) => validation.state === "failed" || validation.state === "session-failed"
+    (validation) => validation.state === "failed" || validation.state === "breach" || validation.state === "session-failed"
   );
   return JSON.stringify([
     progress.paused,
@@ -55146,7 +55159,21 @@ var ValidationRecord = external_exports.strictObject({
   /** The commit the contract's checks were run on before any work: the one that brought `contract.json`. */
   contract_commit: Sha.optional(),
   /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
-  checks: external_exports.array(CheckRecord).max(500).optional()
+  checks: external_exports.array(CheckRecord).max(500).optional(),
+  /**
+   * The commits of the build branch's first parents, from the head, that touched
+   * `contract.json` or `seal.json`, newest first (at most CONTRACT_COMMITS_MAX):
+   * the newest is the one the contract's tree was built from. Each must be the
+   * merge of a pull request whose head Baton's publish pushed for a worker
+   * given the contract; any other is a breach (src/core/verification/seal-binding.ts).
+   */
+  contract_commits: external_exports.array(Sha).max(20).optional(),
+  /**
+   * The run whose record's outcomes on the contract's commit (each check's
+   * `before`) this one reused rather than run the commit again: bound to its
+   * run as this record is, or the reuse is a breach.
+   */
+  before_from: external_exports.number().int().positive().optional()
 });
 function validationRefPrefix(build) {
   return `refs/baton/${build}/validation/`;
@@ -56961,6 +56988,7 @@ var LARGE_CHANGE_LINES = 400;
 var RISKY_ROUNDS = 2;
 var RISK_TABLE = {
   memory: { text: "changes the lessons every later session reads" },
+  "runs-contract": { text: "changes what runs the contract" },
   workflow: { text: "changes a workflow" },
   security: { text: "changes security-sensitive paths" },
   ownership: { text: "changes who must review or what a review shows" },
@@ -56973,7 +57001,7 @@ var RISK_TABLE = {
   rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
   size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` }
 };
-var ALWAYS_WAIT = ["memory"];
+var ALWAYS_WAIT = ["memory", "runs-contract"];
 function waitingClasses(settings) {
   return /* @__PURE__ */ new Set([...settings.autonomy.waitFor, ...ALWAYS_WAIT]);
 }
@@ -57060,6 +57088,7 @@ function fileClasses(file2, settings) {
   const found2 = /* @__PURE__ */ new Set();
   if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found2.add("workflow");
   if (file2.testAware && !isTestPath(file2.path)) found2.add("test-aware");
+  if (file2.runsContract) found2.add("runs-contract");
   for (const path2 of paths) {
     if (isLessonPath(path2)) found2.add("memory");
     if (isWorkflowPath(path2)) found2.add("workflow");
@@ -57781,6 +57810,14 @@ function validationNeeds(ctx, validations) {
         {
           about: ["validation-budget", validation.milestone, validation.head.slice(0, 12)],
           text: `💸 The validation of milestone ${validation.milestone} waits for budget${run2}: ${validation.note ?? "the budget stopped its session"}.`
+        }
+      ];
+    }
+    if (validation.state === "breach") {
+      return [
+        {
+          about: [...about, "breach"],
+          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run2}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`
         }
       ];
     }
@@ -58831,6 +58868,39 @@ function isUnstarted(ctx, state) {
   return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
 }
 
+// src/core/verification/seal-binding.ts
+function sealBreach(record2, facts, method = "squash") {
+  const commits2 = record2.contract_commits;
+  if (commits2 !== void 0) {
+    const bound = boundMerges(facts);
+    let newerBound = false;
+    for (const commit of commits2) {
+      if (bound.has(commit)) {
+        newerBound = true;
+        continue;
+      }
+      if (method === "rebase" && newerBound) continue;
+      return `commit ${commit.slice(0, 7)} changed the contract or its seal on the build branch, and it is no merge of a contract worker's pull request that Baton's publish pushed`;
+    }
+  }
+  if (record2.before_from !== void 0) return reuseBreach(record2, facts);
+  return null;
+}
+function boundMerges({ pulls = [], plan }) {
+  const given = (worker) => isContractWorker(worker) || plan?.kind === "valid" && mayChangeContract(plan.plan, worker);
+  return new Set(
+    pulls.flatMap(
+      (pull) => pull.state === "merged" && pull.mergeSha && given(pull.worker) && evidenceForHead(pull) ? [pull.mergeSha] : []
+    )
+  );
+}
+function reuseBreach(record2, { validations = [] }) {
+  const outcomes = (one) => JSON.stringify((one.checks ?? []).map((check2) => [check2.criterion, check2.before]));
+  const source = validations.find((one) => one.run_id === record2.before_from);
+  const same = source !== void 0 && source.before_from === void 0 && source.contract_commit === record2.contract_commit && source.contract_commits?.[0] === record2.contract_commits?.[0] && outcomes(source) === outcomes(record2);
+  return same ? null : `it reused the outcomes on the contract's commit of run ${record2.before_from}, whose record is no validation of Baton's of this contract`;
+}
+
 // src/core/rules/decide-validate.ts
 function decideValidation(ctx, plan, workers) {
   if (ctx.snapshot.contract?.kind !== "valid") return { actions: [], views: null };
@@ -58840,8 +58910,9 @@ function decideValidation(ctx, plan, workers) {
   const records = ctx.snapshot.validations ?? [];
   const milestones = milestonesOf(plan);
   const skips = ctx.commands.skips;
+  const breach = (record2) => sealBreach(record2, ctx.snapshot, ctx.config.merge.method);
   const views = milestones.flatMap((k) => {
-    const view2 = milestoneView(k, records, runs, skips);
+    const view2 = milestoneView(k, records, runs, { skips, breach });
     return view2 ? [moneyView(ctx, view2, runs)] : [];
   });
   const reached = reachedMilestone(milestones, workers);
@@ -58891,9 +58962,10 @@ function moneyView(ctx, view, runs) {
 function validationHoldsFinal(ctx, plan) {
   if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== "valid") return false;
-  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips);
+  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method);
 }
-function settles(record2, skips) {
+function settles(record2, skips, facts) {
+  if (facts && sealBreach(record2, facts.binding, facts.method) !== null) return false;
   return record2.passed || acceptedUnproven(record2, skips);
 }
 function acceptedUnproven(record2, skips) {
@@ -58906,16 +58978,16 @@ function owesValidation(snapshot, slice) {
   if (snapshot.contract?.kind === "invalid") return false;
   return snapshot.contract?.kind !== "valid" || !lastMilestonePassed(snapshot, slice);
 }
-function lastMilestonePassed(snapshot, plan, skips = /* @__PURE__ */ new Map()) {
+function lastMilestonePassed(snapshot, plan, skips = /* @__PURE__ */ new Map(), method = "squash") {
   const last = milestonesOf(plan).at(-1);
   if (last === void 0) return true;
   return (snapshot.validations ?? []).some(
-    (record2) => record2.milestone === last && settles(record2, skips)
+    (record2) => record2.milestone === last && settles(record2, skips, { binding: snapshot, method })
   );
 }
 function needsValidation(view, head) {
   if (view === null) return true;
-  const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null || isContractFixId(failure2.worker));
+  const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "breach" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null || isContractFixId(failure2.worker));
   return stuck && view.head !== head;
 }
 function isContractFixId(worker) {
@@ -58930,7 +59002,7 @@ function reachedMilestone(milestones, workers) {
   }
   return reached;
 }
-function milestoneView(milestone, records, runs, skips) {
+function milestoneView(milestone, records, runs, { skips, breach }) {
   const record2 = records.filter((candidate) => candidate.milestone === milestone).sort((a, b) => a.run_id - b.run_id).at(-1) ?? null;
   const run2 = runs.filter((candidate) => parseMilestoneSubject(candidate.worker) === milestone).at(-1);
   const answered = run2 !== void 0 && answeredRun(run2, milestone, records, runs);
@@ -58946,6 +59018,17 @@ function milestoneView(milestone, records, runs, skips) {
   }
   if (!record2) return null;
   const ran = runs.find((candidate) => candidate.id === record2.run_id);
+  const broken = breach(record2);
+  if (broken !== null) {
+    return {
+      milestone,
+      state: "breach",
+      note: broken,
+      head: record2.head,
+      url: ran?.url ?? null,
+      failed: []
+    };
+  }
   return {
     milestone,
     state: record2.passed ? "passed" : acceptedUnproven(record2, skips) ? "accepted" : "failed",
@@ -59057,7 +59140,10 @@ function reviewGuide(ctx, plan, workers) {
     contract: ctx.snapshot.contract,
     workers: shown,
     requireChecks: ctx.config.merge.requireChecks,
-    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips)
+    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips, {
+      binding: ctx.snapshot,
+      method: ctx.config.merge.method
+    })
   });
 }
 function guideCriteria(ctx, plan) {
@@ -59069,8 +59155,8 @@ function guideCriteria(ctx, plan) {
     (criterion) => criterion.worker !== null || buildCriterionRepository(criterion.text, set4.repositories) === here
   );
 }
-function lastPassed(records, skips) {
-  const passed = (records ?? []).filter((record2) => settles(record2, skips));
+function lastPassed(records, skips, facts) {
+  const passed = (records ?? []).filter((record2) => settles(record2, skips, facts));
   const last = passed.reduce(
     (best, record2) => best === null || record2.milestone >= best.milestone ? record2 : best,
     null
@@ -60106,7 +60192,7 @@ var BUILD_QUERY = (
     number
     state
     merged
-    mergedAt
+    mergedAt mergeCommit { oid }
     url
     createdAt
     updatedAt
@@ -60626,7 +60712,12 @@ var ChangedLines = external_exports.strictObject({
   /** A symbolic link at the head: where it points, from the repository's root (`.github/workflows/ci.yml`). */
   link: external_exports.string().min(1).max(500).optional(),
   /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/test-aware.ts). */
-  testAware: external_exports.literal(true).optional()
+  testAware: external_exports.literal(true).optional(),
+  /**
+   * The contract's tree takes it from the contract's commit and the allowlist
+   * cannot judge it (src/core/verification/work-paths.ts): it waits for a person.
+   */
+  runsContract: external_exports.literal(true).optional()
 });
 var Evidence = external_exports.strictObject({
   version: external_exports.literal(1),
@@ -60763,6 +60854,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
     url: pull.url,
     createdAt: pull.createdAt,
     ...state === "merged" && pull.mergedAt ? { mergedAt: pull.mergedAt } : {},
+    ...state === "merged" && pull.mergeCommit ? { mergeSha: pull.mergeCommit.oid } : {},
     reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
     baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null,
     ...evidenceOf(ctx, pull)
