@@ -10,13 +10,16 @@ import { type PageWorld, startPageWorld } from '../support/page-world.js';
  */
 let world: PageWorld;
 let page: PageServer;
+/** The page's clock: a test moves it. */
+let clock = Date.parse(READ_AT);
 
 beforeEach(async () => {
+  clock = Date.parse(READ_AT);
   world = await startPageWorld();
   page = await startPageServer({
     world,
     reads: [...pageReads(), ...choreBuilds(100)],
-    now: () => Date.parse(READ_AT),
+    now: () => clock,
   });
 });
 afterEach(async () => {
@@ -115,6 +118,31 @@ describe('the page kept current', () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect(changed.body).toContain('Add login, the chore');
+  });
+
+  it('answers a poll a minute later 304 with a change set on the page, its burndown drawn to the new now', async () => {
+    const cookie = await signIn(page, world, 'alice');
+    const addresses = [
+      '/',
+      '/api/baton/overview',
+      '/builds/acme/shop/20-rename-fetch',
+      '/api/baton/builds/acme/shop/20-rename-fetch',
+    ];
+    const first = await Promise.all(addresses.map((address) => request(page, address, { cookie })));
+    expect(first.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(first[0]?.body).toContain('Workers left');
+    for (const minutes of [1, 2, 10]) {
+      clock = Date.parse(READ_AT) + minutes * 60_000;
+      const polls = await Promise.all(
+        addresses.map((address, index) =>
+          request(page, address, {
+            cookie,
+            headers: { 'if-none-match': first[index]?.headers.get('etag') ?? '' },
+          }),
+        ),
+      );
+      expect(polls.map((answer) => answer.status)).toEqual([304, 304, 304, 304]);
+    }
   });
 
   it('gives each viewer and each address its own tag', async () => {
