@@ -231,6 +231,7 @@ describe('config', () => {
         interfacePaths: [],
         contract: true,
         validation: {},
+        workPaths: [],
       },
       memory: {
         enabled: true,

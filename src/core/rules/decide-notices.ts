@@ -1,16 +1,13 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import { impossibleNoticeAbout, renderImpossibleNotice } from '../context/impossible-notice.js';
+import { renderWaitNotice, waitNoticeAbout } from '../context/wait-notice.js';
 import { criteriaOf } from '../plan/contract.js';
 import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView, ValidationView } from '../status/status-view.js';
-import {
-  impossibleNoticeAbout,
-  renderImpossibleNotice,
-} from '../verification/impossible-notice.js';
-import { renderWaitNotice, waitNoticeAbout } from '../verification/wait-notice.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
 import { isMergeHold } from '../workers/merge-hold.js';

@@ -5,10 +5,11 @@
  * files (paths a session chose, shown inert), then how to let them all go on
  * in one reply.
  */
+
+import { type AutonomyWait, waitReasons } from '../verification/autonomy.js';
+import { quoted } from '../verification/quoted.js';
+import { GUIDE_MAX_FILES } from '../verification/review-guide.js';
 import { shortHash } from '../vocabulary/short-hash.js';
-import { type AutonomyWait, waitReasons } from './autonomy.js';
-import { quoted } from './quoted.js';
-import { GUIDE_MAX_FILES } from './review-guide.js';
 
 /** One waiting worker as the notice lists it. */
 export interface NoticedWait {

@@ -7,7 +7,7 @@
  * and a worker's title are a session's text: quoted, inert.
  */
 import type { PlannedCriterion } from '../plan/contract.js';
-import { quoted } from './quoted.js';
+import { quoted } from '../verification/quoted.js';
 
 export interface NoticedImpossible {
   worker: string;
