@@ -54660,6 +54660,7 @@ var GITHUB_WRITE_LIMITS = WRITE_LIMITS;
 var DEFER_AT = { status: 0.8, dispatch: 0.9 };
 var PACE_SHARE = 0.96;
 var PACE_BURST_MS = 15 * 6e4;
+var PACE_FROM = 0.5;
 var SESSION_WRITES = {
   plan: 0,
   work: 1,
@@ -54719,7 +54720,8 @@ function createWriteBudget({
     ...[...owedBy.values()].flat()
   ];
   const fits = (workers) => peakWith(points(), workers) <= cap;
-  const paceWait = (now) => Math.max(0, paceAt - PACE_BURST_MS - now);
+  const paceBinds = (now, writes) => peakWith(points(), workerAt(now, writes)) > cap * PACE_FROM;
+  const paceWait = (now, writes) => paceBinds(now, writes) ? Math.max(0, paceAt - PACE_BURST_MS - now) : 0;
   const windowWait = (now, writes) => {
     if (peakWith([...owedBy.values()].flat(), writes) > cap) return OWED_RETRY_MS;
     const minute = roomAt(now, MINUTE, Math.floor(limits.perMinute * DEFER_AT.dispatch));
@@ -54740,13 +54742,13 @@ function createWriteBudget({
       ) - now;
     }
     const windows = windowWait(now, workerAt(now, writes));
-    return paced ? Math.max(windows, paceWait(now)) : windows;
+    return paced ? Math.max(windows, paceWait(now, writes)) : windows;
   };
   const freeWorkers = () => {
     const now = clock();
     for (const [key, until] of turns) if (until <= now) turns.delete(key);
     const interval = paceInterval();
-    const paced = Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1;
+    const paced = paceBinds(now) ? Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1 : Number.POSITIVE_INFINITY;
     const most = Math.min(Math.max(0, paced), waiters.size + turns.size + 1);
     let room = 0;
     const added = [];
@@ -54881,8 +54883,10 @@ function createWriteBudget({
     },
     dispatched(key, writes) {
       const now = clock();
-      paceAt = Math.max(paceAt, now) + paceInterval(writes ?? shape);
-      shared?.pace(paceAt);
+      if (paceBinds(now, writes)) {
+        paceAt = Math.max(paceAt, now) + paceInterval(writes ?? shape);
+        shared?.pace(paceAt);
+      }
       if (turns.delete(key)) shared?.unturn(key);
     },
     settled(key) {
@@ -56930,7 +56934,7 @@ function decideRemembered(ctx) {
   });
 }
 
-// src/core/verification/impossible-notice.ts
+// src/core/context/impossible-notice.ts
 function impossibleNoticeAbout({ worker, word }) {
   return ["impossible", worker, word.run.id];
 }
@@ -57453,7 +57457,7 @@ function verdictOf(pull) {
   return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
 }
 
-// src/core/verification/wait-notice.ts
+// src/core/context/wait-notice.ts
 function waitNoticeAbout(waits) {
   const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
   return ["waiting", waits.length, shortHash(heads.join(" "))];

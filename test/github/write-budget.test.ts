@@ -338,6 +338,11 @@ describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
       elapsed += ms;
       advance(ms);
     };
+    // Half the paced hour made already, so the pace binds from the first worker.
+    for (let minute = 0; minute < 4; minute++) {
+      writes.note(60);
+      step(MINUTE);
+    }
     // A worker's 6 writes at 480 an hour: one worker every 0.75 minutes, 15 minutes' worth at once.
     const interval = (WRITES_PER_STARTED_WORKER / PACED) * 60 * MINUTE;
     let started = 0;
@@ -352,5 +357,14 @@ describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
     expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(now()))).toBe(1);
     step(1);
     expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(now()))).toBe(0);
+  });
+
+  it('holds no first dispatch to the pace while the hour has room to spare', () => {
+    const { writes } = budget();
+    // Thirty workers' 180 writes are under half the paced hour: each goes as soon as it may.
+    for (let started = 0; started < 30; started++) {
+      expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(5_000_000))).toBe(0);
+      writes.dispatched('acme/shop#1-a', worker(5_000_000));
+    }
   });
 });

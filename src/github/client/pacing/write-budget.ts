@@ -83,6 +83,15 @@ export const PACE_SHARE = 0.96;
 export const PACE_BURST_MS = 15 * 60_000;
 
 /**
+ * The share of the paced hour (`PACE_SHARE` of the limit) the forecast must
+ * pass, with the new worker's writes, before the steady pace holds a first
+ * dispatch: an installation whose hour has room to spare starts its workers
+ * as soon as they may go (a build of twelve workers paced by the hour's share
+ * for a worker would wait minutes for nothing).
+ */
+export const PACE_FROM = 0.5;
+
+/**
  * API writes a session of each role makes as the app (src/session/publish):
  * a work, contract or fix session opens or updates its PR, a review posts one review, a
  * synthesis one comment on the issue, a learn session its lessons' pull request. Pushes (a
@@ -267,8 +276,12 @@ export function createWriteBudget({
   ];
   /** Whether `workers` (each a worker's writes) fit beside the rest in every hour they fall in. */
   const fits = (workers: readonly DueWrites[]) => peakWith(points(), workers) <= cap;
-  /** ms until the pace has a slot for a worker of `writes`. */
-  const paceWait = (now: number) => Math.max(0, paceAt - PACE_BURST_MS - now);
+  /** Whether the hour's forecast with a worker of `writes` passes the share where the pace binds. */
+  const paceBinds = (now: number, writes?: readonly DueWrites[]) =>
+    peakWith(points(), workerAt(now, writes)) > cap * PACE_FROM;
+  /** ms until the pace has a slot for a worker of `writes`; none while the hour has room to spare. */
+  const paceWait = (now: number, writes?: readonly DueWrites[]) =>
+    paceBinds(now, writes) ? Math.max(0, paceAt - PACE_BURST_MS - now) : 0;
   /** ms until `writes` (a worker's, from now) fit the windows, past the minute's writes made; `OWED_RETRY_MS` past an hour. */
   const windowWait = (now: number, writes: readonly DueWrites[]): number => {
     // What is owed alone leaves no room: looked at again once it may have changed.
@@ -294,14 +307,16 @@ export function createWriteBudget({
       );
     }
     const windows = windowWait(now, workerAt(now, writes));
-    return paced ? Math.max(windows, paceWait(now)) : windows;
+    return paced ? Math.max(windows, paceWait(now, writes)) : windows;
   };
   /** Workers there is room to start now, in the windows and the pace, past the turns held. */
   const freeWorkers = () => {
     const now = clock();
     for (const [key, until] of turns) if (until <= now) turns.delete(key);
     const interval = paceInterval();
-    const paced = Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1;
+    const paced = paceBinds(now)
+      ? Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1
+      : Number.POSITIVE_INFINITY;
     const most = Math.min(Math.max(0, paced), waiters.size + turns.size + 1);
     let room = 0;
     const added: DueWrites[] = [];
@@ -449,8 +464,11 @@ export function createWriteBudget({
     },
     dispatched(key, writes) {
       const now = clock();
-      paceAt = Math.max(paceAt, now) + paceInterval(writes ?? shape);
-      shared?.pace(paceAt);
+      // The pace counts the workers it held back for: none while the hour has room to spare.
+      if (paceBinds(now, writes)) {
+        paceAt = Math.max(paceAt, now) + paceInterval(writes ?? shape);
+        shared?.pace(paceAt);
+      }
       if (turns.delete(key)) shared?.unturn(key);
     },
     settled(key) {
