@@ -5,7 +5,7 @@
  * however the names are spelled; ordinary code is not.
  */
 import { describe, expect, it } from 'vitest';
-import { runnerReaches } from '../../src/core/verification/runner-reach.js';
+import { runnerReaches } from '../../src/core/verification/reach/runner-reach.js';
 
 const whats = (path: string, text: string) => runnerReaches(path, text).map((one) => one.what);
 
