@@ -239,6 +239,28 @@ describe('what Python code reaches', () => {
     ].join('\n');
     expect(whats('app/main.py', code)).toEqual([]);
   });
+
+  it('reads sys.argv under the main-module guard as no reach, and nowhere else', () => {
+    const code = [
+      'import sys',
+      'def greet(name):',
+      "    return f'hello {name}'",
+      '',
+      'if __name__ == "__main__":',
+      '    name = sys.argv[1] if len(sys.argv) > 1 else ""',
+      '',
+      '    print(greet(name))',
+      'else:',
+      '    SPY = sys.argv[0]',
+      "if '__main__' == __name__ and sys.argv: pass",
+      'ARGS = sys.argv',
+    ].join('\n');
+    expect(runnerReaches('app/cli.py', code)).toEqual([
+      { line: 10, what: 'reaches sys.argv' },
+      { line: 11, what: 'reaches sys.argv' },
+      { line: 12, what: 'reaches sys.argv' },
+    ]);
+  });
 });
 
 describe('other languages', () => {

@@ -116,3 +116,30 @@ function statementEnd(tokens: Token[], from: number): number {
   }
   return tokens.length - 1;
 }
+
+/** Python's main-module guard, either way round, alone on its line. */
+const PYTHON_MAIN =
+  /^(\s*)if\s+(?:__name__\s*==\s*(['"])__main__\2|(['"])__main__\3\s*==\s*__name__)\s*:\s*(?:#.*)?$/;
+
+/**
+ * The lines (from 1) of Python's `if __name__ == "__main__":` guards and of
+ * the blocks they run, read by indentation: the module runs as the program
+ * there, never under pytest, which imports it.
+ */
+export function pythonMainLines(text: string): Set<number> {
+  const lines = text.split('\n');
+  const guarded = new Set<number>();
+  lines.forEach((line, at) => {
+    const guard = PYTHON_MAIN.exec(line);
+    if (!guard) return;
+    const indent = guard[1]?.length ?? 0;
+    guarded.add(at + 1);
+    for (let next = at + 1; next < lines.length; next++) {
+      const body = lines[next] ?? '';
+      if (body.trim() === '') continue;
+      if ((/^\s*/.exec(body)?.[0].length ?? 0) <= indent) break;
+      guarded.add(next + 1);
+    }
+  });
+  return guarded;
+}
