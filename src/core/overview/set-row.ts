@@ -80,7 +80,7 @@ export function setRowOf({
     repository: home.repository,
     issue: homeRow.issue ?? { number: home.snapshot.issue.number, title: '', url: '' },
     title: homeRow.title,
-    phase: homeRow.phase,
+    phase: setPhaseOf(homeRow.phase, all),
     repositories: lines,
     burndown: burndownOf({ home, homeRow, members: shown.map(({ read }) => read), now }),
     spentUsd: shown.reduce(
@@ -88,6 +88,18 @@ export function setRowOf({
       homeLedger.total.costUsd,
     ),
   };
+}
+
+/**
+ * A running set whose every repository is landing or merged, one landing at
+ * least, is delivered, as a build whose final pull request is open (its
+ * members' final pull requests wait for their merges, in order).
+ */
+function setPhaseOf(phase: BuildPhase, lines: readonly { state: string }[]): BuildPhase {
+  const landing =
+    lines.some((line) => line.state === 'landing') &&
+    lines.every((line) => line.state === 'landing' || line.state === 'merged');
+  return phase === 'running' && landing ? 'delivered' : phase;
 }
 
 /**
