@@ -16,6 +16,7 @@ import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-
 import { MemorySettings } from './memory-settings.js';
 import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
+import { Schedules } from './schedules.js';
 import { Session } from './session-settings.js';
 import { VerificationSettings } from './verification-settings.js';
 
@@ -233,6 +234,12 @@ export const Config = z
     verification: VerificationSettings.prefault({}),
     /** Lessons sessions read from `.baton/memory/`, and an ended build proposes (docs/memory.md). */
     memory: MemorySettings.prefault({}),
+    /**
+     * Scheduled builds (docs/intake.md): read only from this repository's own
+     * file on its default branch; each build's asker is the author of the
+     * commit that last changed its schedule there, who must have write access.
+     */
+    schedules: Schedules,
   })
   .superRefine((config, ctx) => {
     const { validation } = config.verification;
