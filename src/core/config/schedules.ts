@@ -22,7 +22,7 @@ const RepoFile = z
   .max(200)
   .regex(
     /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[\w./ -]+$/,
-    'a file of the repository, such as docs/nightly.md',
+    'a file of the repository, such as briefs/upkeep.md',
   );
 
 /** One scheduled build. */
