@@ -149,6 +149,48 @@ describe('a schedule of .github/baton.yml', () => {
     expect(plans()).toHaveLength(1);
   });
 
+  it('costs one request a resync with nothing due, and a handful for a firing', async () => {
+    commitBy('maintainer', { 'docs/upkeep.md': 'Tidy.\n', [CONFIG]: NIGHTLY });
+    commitBy('admin', { [CONFIG]: `label: build\n${NIGHTLY}` });
+    const [app] = apps;
+    if (!app) throw new Error('no app');
+    const ctx = {
+      octokit: await app.probot.auth(gh.installationId),
+      owner: gh.owner,
+      repo: gh.repo,
+      botLogin: gh.botLogin,
+    };
+    const asked: string[] = [];
+    const firingAt = async (at: string) => {
+      const before = gh.log.length;
+      await fireSchedules(ctx, {
+        defaultBranch: gh.defaultBranch,
+        now: at,
+        start: (ref) => asked.push(ref.build),
+      });
+      return gh.log
+        .slice(before)
+        .map((entry) => entry.route)
+        .filter((route) => !route.endsWith('/access_tokens'));
+    };
+
+    expect(await firingAt('2026-11-28T04:00:00.000Z')).toEqual([
+      'GET /repos/{owner}/{repo}/contents/{path}',
+    ]);
+    expect(await firingAt('2026-11-28T05:03:00.000Z')).toEqual([
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      'GET /repos/{owner}/{repo}/commits',
+      'POST /repos/{owner}/{repo}/git/refs',
+      // The file at the older commit: the schedule is as it was, so the newer commit did not set it.
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+      // The brief.
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      'POST /repos/{owner}/{repo}/issues',
+    ]);
+    expect(asked).toHaveLength(1);
+  });
+
   it('stops for a commit linked to no GitHub account', async () => {
     gh.git.commitOn(gh.defaultBranch, { 'docs/upkeep.md': 'Tidy.\n', [CONFIG]: NIGHTLY }, 'x');
     await bothAt('2026-11-28T05:03:00.000Z');
