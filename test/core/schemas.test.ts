@@ -241,6 +241,7 @@ describe('config', () => {
         roles: ['plan', 'contract', 'work', 'fix', 'review', 'validate'],
       },
       schedules: [],
+      events: { checkFailed: { workflows: [] } },
     });
   });
 

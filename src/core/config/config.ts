@@ -13,6 +13,7 @@ import { findNearest } from '../vocabulary/nearest.js';
 import { findModelPrice, LISTED_MODEL_IDS } from '../vocabulary/pricing.js';
 import { PROVIDERS } from '../vocabulary/provider-names.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
+import { EventDoors } from './event-doors.js';
 import { MemorySettings } from './memory-settings.js';
 import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
@@ -240,6 +241,8 @@ export const Config = z
      * commit that last changed its schedule there, who must have write access.
      */
     schedules: Schedules,
+    /** Builds events ask for, each off unless named here (docs/intake.md). */
+    events: EventDoors.prefault({}),
   })
   .superRefine((config, ctx) => {
     const { validation } = config.verification;
