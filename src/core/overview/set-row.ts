@@ -2,7 +2,7 @@ import { isWorkRole } from '../sessions/session.js';
 import type { Ledger } from '../snapshot/ledger.js';
 import type { Link, SetRepositoryState } from '../status/status-view.js';
 import { type Access, type BuildRead, canRead, hiddenOf, withoutNames } from './build-read.js';
-import type { BuildPhase, BuildRow } from './build-row.js';
+import type { AskedRow, BuildPhase, BuildRow } from './build-row.js';
 
 /** One repository of a change set, as its row shows it. */
 export interface SetRepositoryLine {
@@ -34,6 +34,8 @@ export interface SetRow {
   burndown: BurndownPoint[];
   /** What the set build and its members in those repositories cost. */
   spentUsd: number;
+  /** The ask of its set build: who, through which door. */
+  asked: AskedRow | null;
 }
 
 /**
@@ -87,6 +89,7 @@ export function setRowOf({
       (usd, { ledger }) => usd + ledger.total.costUsd,
       homeLedger.total.costUsd,
     ),
+    asked: homeRow.asked,
   };
 }
 
