@@ -23,7 +23,7 @@ import {
   renderTable,
   rowsOf,
 } from './parts.js';
-import { measureProof, proofRows } from './proof.js';
+import { measureProofs, proofRows } from './proof.js';
 import { measureReplicas, replicasRows } from './replicas.js';
 import { measureScale, type ScaleReport } from './scale.js';
 import { renderScaleSection, type ScaleBaseline, scaleRows } from './scale-report.js';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   rows.push(
     ...rowsOf(await part('bench/corrections.ts', () => measureCorrections()), correctionsRows),
   );
-  rows.push(...rowsOf(await part('bench/proof.ts', () => measureProof()), proofRows));
+  rows.push(...rowsOf(await part('bench/proof.ts', () => measureProofs()), proofRows));
   rows.push(...rowsOf(await part('bench/attacks.ts', () => measureAttacks()), attackRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [

@@ -13,6 +13,7 @@ import { withReason } from './github/client/request-reason.js';
 import { SoloProcess } from './github/client/solo-process.js';
 import type { RepoContext } from './github/client/types.js';
 import { installationCapProblem, installationDailyUsdFrom } from './github/observe/day-spend.js';
+import { fireSchedules, startFromSchedule } from './github/reconcile/doors/fire-schedules.js';
 import { startFromResync } from './github/reconcile/doors/heal-asks.js';
 import { oncePerDelivery } from './github/reconcile/doors/once-per-delivery.js';
 import { resyncAll, scheduleResync } from './github/reconcile/doors/resync.js';
@@ -281,6 +282,12 @@ function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
           ...(deps.known && !relist ? { known: deps.known } : {}),
           ...(deps.recent ? { recent: deps.recent } : {}),
           heal: (ctx, defaultBranch) => startFromResync(ctx, { defaultBranch, deps, log: app.log }),
+          fire: (ctx, defaultBranch) =>
+            fireSchedules(ctx, {
+              defaultBranch,
+              now: deps.now(),
+              start: startFromSchedule(ctx, { defaultBranch, deps, log: app.log }),
+            }),
         },
       ),
     ).catch((err: unknown) =>

@@ -60715,7 +60715,7 @@ var ChangedLines = external_exports.strictObject({
   lines: external_exports.number().int().nonnegative(),
   /** A symbolic link at the head: where it points, from the repository's root (`.github/workflows/ci.yml`). */
   link: external_exports.string().min(1).max(500).optional(),
-  /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/test-aware.ts). */
+  /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/reach/test-aware.ts). */
   testAware: external_exports.literal(true).optional(),
   /**
    * The contract's tree takes it from the contract's commit and the allowlist

@@ -114,6 +114,11 @@ export abstract class GitHubState {
   readonly statuses: SimStatus[] = [];
   readonly runs: SimRun[] = [];
   readonly permissions = new Map<string, 'admin' | 'write' | 'read' | 'none'>();
+  /**
+   * The GitHub account each commit's author is linked to, by commit sha (GitHub links
+   * a commit by its author's email); a commit not here has none (`author: null`).
+   */
+  readonly commitAuthors = new Map<string, string>();
   /** Workflows GitHub knows (on the default branch), by file name. */
   readonly workflows = new Set<string>();
   /** Webhooks GitHub would have sent, oldest first; whoever delivers them takes them out. */

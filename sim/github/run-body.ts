@@ -40,5 +40,6 @@ export function runBody(gh: RunRepository, run: SimRun) {
 export function workflowName(file: string): string {
   if (file === 'baton.yml') return 'Baton';
   if (file === 'baton-conductor.yml') return 'Baton conductor';
+  if (file === 'release.yml') return 'Release';
   return 'CI';
 }

@@ -1,7 +1,7 @@
 import type { MemoryTotals } from '../core/overview/memory-counts.js';
 import type { Overview } from '../core/overview/overview.js';
 import type { SpendGroup } from '../core/overview/spend.js';
-import { ago, phaseText, usd } from '../page/render/format.js';
+import { ago, askedText, phaseText, usd } from '../page/render/format.js';
 
 /**
  * The overview for a terminal (`baton status`): the page's views as lines.
@@ -28,6 +28,8 @@ export function renderStatusText(overview: Overview): string {
     lines.push(
       `  ${row.label}  ${row.title}  [${phaseText(row.phase)}]  ${waves}  ${usd(row.spentUsd)}  ${ago(row.lastActivity, now)}`,
     );
+    if (row.asked)
+      lines.push(`    ${askedText(row.asked)}${row.asked.link ? `  at: ${row.asked.link}` : ''}`);
     if (row.workers.length > 0)
       lines.push(`    ${row.workers.map((worker) => `${worker.id} ${worker.state}`).join('  ')}`);
   }

@@ -18,6 +18,7 @@ import { type BatonOctokit, batonOctokitWith } from '../github/client/octokit.js
 import { createPacerRegistry, paceRulesFrom } from '../github/client/pacing/pace-requests.js';
 import { createWriteBudget } from '../github/client/pacing/write-budget.js';
 import type { RepoContext } from '../github/client/types.js';
+import { fireSchedules, startFromSchedule } from '../github/reconcile/doors/fire-schedules.js';
 import { findOpenBuilds } from '../github/reconcile/doors/resync.js';
 import { wireBuildEvents } from '../github/reconcile/doors/wire-events.js';
 import type { HandlerDeps } from '../github/reconcile/queue/handler-deps.js';
@@ -56,6 +57,7 @@ export async function conduct({
   mask,
   Octokit,
   patienceMs = PATIENCE_MS,
+  now = () => new Date().toISOString(),
 }: {
   env: ConductEnv;
   event: { name: string; payload: Record<string, unknown> };
@@ -66,6 +68,8 @@ export async function conduct({
   Octokit?: typeof BatonOctokit;
   /** How long the job waits for a reconcile it scheduled; default `PATIENCE_MS`. */
   patienceMs?: number;
+  /** The clock (tests move it): when schedules are due. */
+  now?: () => string;
 }): Promise<number> {
   const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
   const repository = env.GITHUB_REPOSITORY ?? '';
@@ -85,7 +89,7 @@ export async function conduct({
   const timers = new Set<Promise<void>>();
   const deps: HandlerDeps = {
     queue,
-    now: () => new Date().toISOString(),
+    now,
     botLogin: () => Promise.resolve(credentials.botLogin),
     answers: new Map(),
     heldEdits: new HeldStatusEdits(),
@@ -205,6 +209,15 @@ async function dispatch({
       });
     }
     log.info({ builds: refs.map((ref) => ref.build) }, 'baton: looking again at open builds');
+    // The hourly run fires the schedules due (the hosted app's resync does where it runs).
+    if (event.name === 'schedule') {
+      const fired = await fireSchedules(ctx, {
+        defaultBranch: data.default_branch,
+        now: deps.now(),
+        start: startFromSchedule(ctx, { defaultBranch: data.default_branch, deps, log }),
+      });
+      if (fired.length > 0) log.info({ fired }, 'baton: schedules due fired');
+    }
     return;
   }
   // `pull_request_target` carries the `pull_request` payload, run as the base branch's workflow.

@@ -13,9 +13,11 @@ import {
   filtering,
   filterOf,
   filterStates,
+  unknownDoorOf,
   unknownStateOf,
 } from '../core/overview/filter.js';
 import { buildDetailFor, overviewOf } from '../core/overview/overview.js';
+import { DOORS } from '../core/snapshot/ask-record.js';
 import type { Handler } from '../server/session-token.js';
 import { answeredUnchanged, etagOf } from './live.js';
 import type { PageSettingsRead } from './page-settings.js';
@@ -164,14 +166,18 @@ function show({
     case 'json-overview': {
       // A state that is none is said, never silently dropped: 400 for a script, a note on the page.
       const unknown = unknownStateOf(url.searchParams.get('state'));
+      const unknownDoor = unknownDoorOf(url.searchParams.get('door'));
       const notice = unknown
         ? `There is no state "${unknown}": every state is shown. The states are ${filterStates().join(', ')}.`
-        : undefined;
+        : unknownDoor
+          ? `There is no door "${unknownDoor}": every door is shown. The doors are ${DOORS.join(', ')}.`
+          : undefined;
       if (notice && route.kind === 'json-overview') return sendJson(res, 400, { message: notice });
       const whole = overviewOf({ reads, access, now });
       const filter = filterOf({
         state: url.searchParams.get('state'),
         q: url.searchParams.get('q'),
+        door: url.searchParams.get('door'),
       });
       const overview =
         (route.kind === 'overview' || route.kind === 'json-overview') && filtering(filter)

@@ -102,7 +102,7 @@ describe('baton check', () => {
       await problemsOf('verification:\n  autonomy:\n    waitFor: [workflow, workflows]\n'),
     ).toEqual([
       '.github/baton.yml: 1 problem',
-      '  line 3: verification.autonomy.waitFor, item 2 ("workflows") must be one of: memory, workflow, ownership, test-aware, build, dependency, security, interface, tests, size, rounds, disagreement',
+      '  line 3: verification.autonomy.waitFor, item 2 ("workflows") must be one of: memory, runs-contract, workflow, ownership, test-aware, build, dependency, security, interface, tests, size, rounds, disagreement',
     ]);
   });
 

@@ -37,9 +37,12 @@ async function run(
     key = KEY,
     patienceMs,
     paced = false,
+    now,
   }: {
     key?: string;
     patienceMs?: number;
+    /** The job's clock; the machine's unless given. */
+    now?: () => string;
     /** With Baton's own Octokit, paced by the installation's runs (writes not spaced here). */
     paced?: boolean;
   } = {},
@@ -61,6 +64,7 @@ async function run(
     mask: () => {},
     ...(paced ? {} : { Octokit: testOctokit() }),
     ...(patienceMs === undefined ? {} : { patienceMs }),
+    ...(now ? { now } : {}),
   }).finally(() => {
     if (spacing === undefined) delete process.env.BATON_WRITE_SPACING_MS;
     else process.env.BATON_WRITE_SPACING_MS = spacing;
@@ -156,5 +160,30 @@ describe('the conduct job', () => {
     expect(log).toContain(`"builds":["${issue}-add-a-login-page"]`);
     // The build was read again: its one GraphQL query, at least.
     expect(gh.log.slice(before).some((entry) => entry.route === 'POST /graphql')).toBe(true);
+  });
+
+  it('fires a schedule due on the hourly run, once however often the run comes', async () => {
+    const sha = gh.git.commitOn(
+      gh.defaultBranch,
+      {
+        '.github/baton.yml': "schedules:\n  - name: weekly\n    cron: '0 9 * * 1'\n    issue: 1\n",
+      },
+      'A weekly build',
+    );
+    gh.commitAuthors.set(sha, 'maintainer');
+    const again = gh.openIssue({ title: 'Tidy the docs', user: 'maintainer' });
+    expect(again).toBe(1);
+    const hourly = { name: 'schedule', payload: { schedule: '17 * * * *' } };
+    const monday = () => '2026-11-30T09:17:00.000Z';
+
+    expect((await run(hourly, { now: () => '2026-11-30T08:17:00.000Z' })).code).toBe(0);
+    expect(gh.runs).toEqual([]);
+    expect((await run(hourly, { now: monday })).code).toBe(0);
+    expect((await run(hourly, { now: monday })).code).toBe(0);
+
+    expect(gh.runs.map((r) => r.displayTitle)).toEqual([
+      'baton plan 2-weekly-2026-11-30-09-00-utc - -',
+    ]);
+    expect(gh.issues.get(2)?.body).toContain('Again, as #1 asks: Tidy the docs');
   });
 });

@@ -3,6 +3,7 @@ import type { Config } from '../../src/core/config/config.js';
 import { decide } from '../../src/core/decide/decide.js';
 import {
   type AskRecord,
+  doorOf,
   parseAskRecord,
   renderAskRecord,
 } from '../../src/core/snapshot/ask-record.js';
@@ -45,6 +46,50 @@ describe('the record of the ask that started a build', () => {
     // A line that parses as no record records nothing.
     expect(parseAskRecord(`x\n<!-- baton:ask {"by":"a b"} -->`)).toBeNull();
     expect(parseAskRecord(`x\n<!-- baton:ask {not json} -->`)).toBeNull();
+  });
+
+  it.each<[string, AskRecord]>([
+    ['a label', { ...BY_IMPROVE, how: { way: 'label', label: 'orchestrate' } }],
+    [
+      'a schedule',
+      {
+        ...BY_IMPROVE,
+        how: { way: 'schedule', schedule: 'nightly' },
+        link: 'https://github.com/acme/shop/commit/0123abc',
+      },
+    ],
+    ['a red default branch', { ...BY_IMPROVE, how: { way: 'check-failed', head: 'abc1234' } }],
+    [
+      'a labelled pull request',
+      { ...BY_IMPROVE, how: { way: 'pull-label', pull: 4, label: 'orchestrate' } },
+    ],
+    [
+      'a tracker, its person mapped',
+      {
+        ...BY_IMPROVE,
+        how: { way: 'linear', key: 'ENG-12' },
+        link: 'https://linear.app/acme/issue/ENG-12',
+        mapped: { id: 'u-1', name: 'Ada Lovelace' },
+      },
+    ],
+  ])('reads back a record of %s with its door, link and mapped person', (_, record) => {
+    const body = `<!-- baton:status build=${BUILD} -->\n${renderAskRecord(record)}`;
+    expect(parseAskRecord(body)).toEqual(record);
+  });
+
+  it('reads a record written before the door, link and person were recorded', () => {
+    const old =
+      '<!-- baton:ask {"by":"alice","how":{"way":"command","comment":77},"at":"2026-01-01T00:00:00Z","what":{"kind":"improve"}} -->';
+    const record = parseAskRecord(`<!-- baton:status build=${BUILD} -->\n${old}`);
+    expect(record).toEqual({ ...BY_IMPROVE, at: '2026-01-01T00:00:00Z' });
+    expect(record && doorOf(record.how)).toBe('improve');
+  });
+
+  it('records no link that is not https, nor one that could leave its attribute', () => {
+    for (const link of ['javascript:alert(1)', 'http://x.test', 'https://x.test/"onmouseover=1']) {
+      const line = `<!-- baton:ask ${JSON.stringify({ ...BY_IMPROVE, link })} -->`;
+      expect(parseAskRecord(`<!-- baton:status build=${BUILD} -->\n${line}`)).toBeNull();
+    }
   });
 
   it('keeps a label name that spells the end of a comment inside its JSON', () => {

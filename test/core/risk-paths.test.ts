@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RiskClass } from '../../src/core/config/verification-settings.js';
 import type { ChangedLines } from '../../src/core/sessions/evidence.js';
 import { autonomyWait } from '../../src/core/verification/autonomy.js';
+import { readsTestRunner } from '../../src/core/verification/reach/test-aware.js';
 import { readFirst } from '../../src/core/verification/read-first.js';
 import { fileClasses, judgeRisk } from '../../src/core/verification/risk.js';
-import { readsTestRunner } from '../../src/core/verification/test-aware.js';
 import { make } from './factories.js';
 
 const NO_PATHS = { securityPaths: [], interfacePaths: [] };

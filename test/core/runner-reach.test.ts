@@ -5,7 +5,7 @@
  * however the names are spelled; ordinary code is not.
  */
 import { describe, expect, it } from 'vitest';
-import { runnerReaches } from '../../src/core/verification/runner-reach.js';
+import { runnerReaches } from '../../src/core/verification/reach/runner-reach.js';
 
 const whats = (path: string, text: string) => runnerReaches(path, text).map((one) => one.what);
 
@@ -117,6 +117,67 @@ describe('what JavaScript and TypeScript code reaches', () => {
     expect(whats('src/app.ts', code)).toEqual([]);
   });
 
+  describe("a program's main-module guard", () => {
+    const cli = (guard: string, imports = '') =>
+      `${imports}export const run = (args) => args.join(' ');\nif (${guard}) console.log(run(process.argv.slice(2)));\n`;
+    it.each<[string, string, string?]>([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the code under judgement
+      ['its URL against the command line', 'import.meta.url === `file://${process.argv[1]}`'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the code under judgement
+      ['the other way round', '`file://${process.argv[1]}` == import.meta.url'],
+      [
+        'its path through node:url',
+        'fileURLToPath(import.meta.url) === process.argv[1]',
+        "import { fileURLToPath } from 'node:url';\n",
+      ],
+      [
+        'the command line as a URL',
+        'import.meta.url === pathToFileURL(process.argv[1]).href',
+        "import { pathToFileURL } from 'url';\n",
+      ],
+      ['its file name', 'process.argv[1] === import.meta.filename'],
+      ['CommonJS', 'require.main === module'],
+    ])('is no reach: %s, and what it runs', (_name, guard, imports) => {
+      expect(whats('src/cli.js', cli(guard, imports))).toEqual([]);
+    });
+
+    it('guards a block as it guards a statement', () => {
+      const code =
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the code under judgement
+        'if (import.meta.url === `file://${process.argv[1]}`) {\n  const [command] = process.argv.slice(2);\n  run(command);\n}\n';
+      expect(whats('src/cli.ts', code)).toEqual([]);
+    });
+
+    it.each<[string, string]>([
+      // The guard's test is its whole: a comparison with a runner's name is a reach.
+      ['compared with a runner', "process.argv[1].includes('vitest')"],
+      ['a function of its own', 'fileURLToPath(import.meta.url) === process.argv[1]'],
+      ['a function of node:url bound again', 'fileURLToPath(import.meta.url) === process.argv[1]'],
+      ['another argument', 'import.meta.filename === process.argv[2]'],
+      ['turned round, so it runs under the runner', 'import.meta.filename !== process.argv[1]'],
+      ['joined with more', 'import.meta.filename === process.argv[1] && process.argv.length > 2'],
+    ])('is a reach: a guard %s', (name, guard) => {
+      const imports =
+        name === 'a function of its own'
+          ? "const fileURLToPath = () => '/node_modules/vitest/vitest.mjs';\n"
+          : name === 'a function of node:url bound again'
+            ? "import { fileURLToPath } from 'node:url';\nconst check = (fileURLToPath) => fileURLToPath;\n"
+            : '';
+      expect(whats('src/cli.js', cli(guard, imports))).toContain(
+        'reads the command line (process.argv)',
+      );
+    });
+
+    it('guards nothing after its statement, nor its else', () => {
+      const code =
+        'if (require.main === module) main();\nelse if (process.argv.length > 3) spy();\nexport const n = process.argv.length;\n';
+      expect(runnerReaches('src/cli.js', code)).toEqual([
+        { line: 2, what: 'reads the command line (process.argv)' },
+        { line: 3, what: 'reads the command line (process.argv)' },
+      ]);
+    });
+  });
+
   it('gives each reach its line', () => {
     const code =
       'export const a = 1;\n/* a\ncomment */\nconst s = `x\ny`;\nObject.is = () => true;\n';
@@ -177,6 +238,28 @@ describe('what Python code reaches', () => {
       "    return f'hello {name}'",
     ].join('\n');
     expect(whats('app/main.py', code)).toEqual([]);
+  });
+
+  it('reads sys.argv under the main-module guard as no reach, and nowhere else', () => {
+    const code = [
+      'import sys',
+      'def greet(name):',
+      "    return f'hello {name}'",
+      '',
+      'if __name__ == "__main__":',
+      '    name = sys.argv[1] if len(sys.argv) > 1 else ""',
+      '',
+      '    print(greet(name))',
+      'else:',
+      '    SPY = sys.argv[0]',
+      "if '__main__' == __name__ and sys.argv: pass",
+      'ARGS = sys.argv',
+    ].join('\n');
+    expect(runnerReaches('app/cli.py', code)).toEqual([
+      { line: 10, what: 'reaches sys.argv' },
+      { line: 11, what: 'reaches sys.argv' },
+      { line: 12, what: 'reaches sys.argv' },
+    ]);
   });
 });
 

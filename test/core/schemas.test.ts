@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Config, defaultConfig, parseConfig } from '../../src/core/config/config.js';
+import { dueFiring, firingSlot, Schedule } from '../../src/core/config/schedules.js';
 import { Plan, waveOf } from '../../src/core/plan/plan.js';
 import { parseBrief } from '../../src/core/records/brief.js';
 import { Completion } from '../../src/core/records/completion.js';
@@ -239,6 +240,8 @@ describe('config', () => {
         expireDays: 90,
         roles: ['plan', 'contract', 'work', 'fix', 'review', 'validate'],
       },
+      schedules: [],
+      events: { checkFailed: { workflows: [] } },
     });
   });
 
@@ -445,6 +448,49 @@ describe('config', () => {
     const parsed = parseConfig({ models });
     if (problems === null) expect(parsed.ok).toBe(true);
     else expect(parsed).toMatchObject({ ok: false, problems });
+  });
+});
+
+describe('config: schedules', () => {
+  const one = { name: 'upkeep', cron: '0 6 * * 1-5', brief: 'docs/upkeep.md' };
+  const problems = (schedule: Record<string, unknown>) => {
+    const parsed = parseConfig({ schedules: [schedule] });
+    return parsed.ok ? [] : parsed.problems.map((problem) => problem.message);
+  };
+
+  it('takes a five-field cron in a time zone, building an issue again or a brief file', () => {
+    expect(problems(one)).toEqual([]);
+    expect(problems({ ...one, brief: undefined, issue: 4, timeZone: 'Europe/Berlin' })).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'a cron oftener than hourly',
+      { ...one, cron: '*/30 * * * *' },
+      /more often than once an hour/,
+    ],
+    ['a six-field cron', { ...one, cron: '0 0 6 * * *' }, /five-field/],
+    ['an unknown time zone', { ...one, timeZone: 'Mars/Olympus' }, /time zone/],
+    ['both an issue and a brief', { ...one, issue: 4 }, /one of issue or brief/],
+    ['neither', { ...one, brief: undefined }, /one of issue or brief/],
+    [
+      'a brief outside the repository',
+      { ...one, brief: '../etc/passwd' },
+      /a file of the repository/,
+    ],
+  ])('refuses %s', (_, schedule, problem) => {
+    expect(problems(schedule).join('\n')).toMatch(problem);
+  });
+
+  it('finds the firing due: the newest run of the cron, two hours late at most', () => {
+    const schedule = Schedule.parse({ ...one, cron: '0 6 * * *', timeZone: 'Europe/Berlin' });
+    expect(dueFiring(schedule, '2026-11-28T04:59:00.000Z')).toBeNull();
+    expect(dueFiring(schedule, '2026-11-28T05:00:00.000Z')).toBe('2026-11-28T05:00:00.000Z');
+    expect(dueFiring(schedule, '2026-11-28T06:59:00.000Z')).toBe('2026-11-28T05:00:00.000Z');
+    expect(dueFiring(schedule, '2026-11-28T07:01:00.000Z')).toBeNull();
+    // Summer time: 06:00 in Berlin is 04:00 UTC.
+    expect(dueFiring(schedule, '2026-07-01T04:30:00.000Z')).toBe('2026-07-01T04:00:00.000Z');
+    expect(firingSlot('2026-11-28T05:00:00.000Z')).toBe('20261128T0500Z');
   });
 });
 

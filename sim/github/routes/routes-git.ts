@@ -97,6 +97,27 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
         content: Buffer.from(content).toString('base64'),
       });
     })
+    // "List commits" (https://docs.github.com/rest/commits/commits#list-commits): from `sha`
+    // (the default branch unless given) along first parents, newest first, only those that
+    // changed `path` where one is named; `author` is the linked account, or null.
+    .on('GET', `${repoPath}/commits`, (_, request) => {
+      const from = gh.git.resolve(request.query.get('sha') ?? gh.defaultBranch);
+      if (!from) return notFound();
+      const path = request.query.get('path');
+      const listed: unknown[] = [];
+      for (let sha: string | undefined = from; sha; ) {
+        const object = gh.git.objects.get(sha);
+        if (object?.type !== 'commit') break;
+        const parent = object.parents[0];
+        const changed =
+          path === null ||
+          (gh.git.entryAt(sha, path)?.sha ?? null) !==
+            (parent ? (gh.git.entryAt(parent, path)?.sha ?? null) : null);
+        if (changed) listed.push(commitBody(gh, sha, object));
+        sha = parent;
+      }
+      return page(listed, new URLSearchParams(request.query));
+    })
     .on('GET', `${repoPath}/git/matching-refs/{ref}`, ({ ref = '' }, request) => {
       const refs = [...gh.git.refs]
         .filter(([name]) => name.startsWith(`refs/${ref}`))
@@ -292,4 +313,29 @@ export function isValidRefName(ref: string): boolean {
     return false;
   if (ref.endsWith('/') || ref.endsWith('.')) return false;
   return ref.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
+}
+
+/** A commit as "List commits" gives it: its sha, git's author, the linked account, its parents, its page. */
+function commitBody(
+  gh: GitHubState,
+  sha: string,
+  object: {
+    parents: string[];
+    message: string;
+    committedAt?: string;
+    author?: { name: string; email: string };
+  },
+) {
+  const login = gh.commitAuthors.get(sha);
+  const author = object.author ?? { name: 'someone', email: 'someone@example.com' };
+  return {
+    sha,
+    html_url: `https://github.com/${gh.fullName}/commit/${sha}`,
+    commit: {
+      message: object.message,
+      author: { ...author, date: object.committedAt ?? '2026-01-01T00:00:00Z' },
+    },
+    author: login ? gh.user(login) : null,
+    parents: object.parents.map((parent) => ({ sha: parent })),
+  };
 }

@@ -13,9 +13,11 @@ import { findNearest } from '../vocabulary/nearest.js';
 import { findModelPrice, LISTED_MODEL_IDS } from '../vocabulary/pricing.js';
 import { PROVIDERS } from '../vocabulary/provider-names.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
+import { EventDoors } from './event-doors.js';
 import { MemorySettings } from './memory-settings.js';
 import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
+import { Schedules } from './schedules.js';
 import { Session } from './session-settings.js';
 import { VerificationSettings } from './verification-settings.js';
 
@@ -233,6 +235,14 @@ export const Config = z
     verification: VerificationSettings.prefault({}),
     /** Lessons sessions read from `.baton/memory/`, and an ended build proposes (docs/memory.md). */
     memory: MemorySettings.prefault({}),
+    /**
+     * Scheduled builds (docs/intake.md): read only from this repository's own
+     * file on its default branch; each build's asker is the author of the
+     * commit that last changed its schedule there, who must have write access.
+     */
+    schedules: Schedules,
+    /** Builds events ask for, each off unless named here (docs/intake.md). */
+    events: EventDoors.prefault({}),
   })
   .superRefine((config, ctx) => {
     const { validation } = config.verification;

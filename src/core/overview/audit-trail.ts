@@ -8,6 +8,7 @@
  * read give events (`canRead`), as on the page.
  */
 
+import { type Door, doorOf } from '../snapshot/ask-record.js';
 import { buildLedger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-trailers.js';
@@ -25,8 +26,8 @@ export interface AuditEvent {
   kind: AuditKind;
   /** The person accountable: who asked, commanded or approved; null where none did. */
   who: string | null;
-  /** Which way it came: `label`, `command` (a comment), `app` (Baton's own decision). */
-  door: 'label' | 'command' | 'app';
+  /** Which way it came: an ask's door (`label`, `schedule` …), `command` (a comment), `app` (Baton's own decision). */
+  door: Door | 'command' | 'app';
   /** What was done: a role and worker, a command, a merge. */
   what: string;
   /** Why, in Baton's words: the ask it serves, the approval it waited for. */
@@ -74,7 +75,7 @@ export function buildEvents({
       at: snapshot.ask.at,
       kind: 'ask',
       who: snapshot.ask.by,
-      door: how.way,
+      door: doorOf(how),
       what: what.kind === 'build' ? `${what.type} build` : 'improvement loops',
       why: how.way === 'label' ? `label ${how.label}` : null,
       evidence: [

@@ -1,5 +1,6 @@
 import { waveOf } from '../plan/plan.js';
 import { repositoryOf } from '../plan/set-plan.js';
+import { type AskRecord, type Door, doorOf } from '../snapshot/ask-record.js';
 import type { Ledger } from '../snapshot/ledger.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { Link, StatusView, WorkerDisplayState, WorkerRow } from '../status/status-view.js';
@@ -71,7 +72,19 @@ export interface BuildRow {
   estimated: number;
   /** A change set's member build: its set's issue where the viewer may read it, else `hidden`. */
   changeSet: { repository: string; issue: number; url: string } | 'hidden' | null;
+  /** Who asked, through which door, and what asked (its link; the tracker's person mapped); null before the record, or where its issue is hidden. */
+  asked: AskedRow | null;
   readAt: string;
+}
+
+/** The record of a build's ask, as a row shows it. */
+export interface AskedRow {
+  door: Door;
+  by: string;
+  at: string;
+  link: string | null;
+  /** The tracker's person `by` was mapped from, by their name there. */
+  mappedFrom: string | null;
 }
 
 const DONE: ReadonlySet<WorkerDisplayState> = new Set(['merged', 'skipped']);
@@ -149,6 +162,7 @@ export function buildRowOf({
       : homeHidden
         ? 'hidden'
         : { repository: set.issue.repository, issue: set.issue.number, url: set.issue.url },
+    asked: homeHidden || !snapshot.ask ? null : askedRowOf(snapshot.ask),
     readAt: read.readAt,
   };
 }
@@ -166,6 +180,16 @@ export function rowKeyOf(read: BuildRead, access: Access): string {
     set.issue.repository.toLowerCase() !== read.repository.toLowerCase() &&
     !canRead(access, { repository: set.issue.repository, installationId: read.installationId });
   return hidden ? `${read.repository}/part-${shortHash(buildKeyOf(read))}` : buildKeyOf(read);
+}
+
+function askedRowOf(ask: AskRecord): AskedRow {
+  return {
+    door: doorOf(ask.how),
+    by: ask.by,
+    at: ask.at,
+    link: ask.link ?? null,
+    mappedFrom: ask.mapped?.name ?? null,
+  };
 }
 
 function phaseOf(view: StatusView | null): BuildPhase {

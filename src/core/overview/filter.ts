@@ -1,4 +1,5 @@
-import type { BuildPhase, BuildRow } from './build-row.js';
+import { DOORS } from '../snapshot/ask-record.js';
+import type { AskedRow, BuildPhase, BuildRow } from './build-row.js';
 import type { Overview, OverviewFilter } from './overview.js';
 import type { SetRow } from './set-row.js';
 
@@ -22,11 +23,22 @@ export function filterStates(): readonly BuildPhase[] {
   return PHASES;
 }
 
-/** A filter from a query's `state` and `q`: an unknown state filters nothing, blank words neither. */
-export function filterOf(query: { state?: string | null; q?: string | null }): OverviewFilter {
+/** A filter from a query's `state`, `door` and `q`: an unknown state or door filters nothing, blank words neither. */
+export function filterOf(query: {
+  state?: string | null;
+  q?: string | null;
+  door?: string | null;
+}): OverviewFilter {
   const state = PHASES.find((phase) => phase === query.state) ?? null;
+  const door = DOORS.find((one) => one === query.door) ?? null;
   const q = query.q?.trim().slice(0, 200) || null;
-  return { state, q };
+  return { state, q, door };
+}
+
+/** The door a query asked for that is none of the doors (its first 40 characters); null where it asked for none or a known one. */
+export function unknownDoorOf(door: string | null | undefined): string | null {
+  const asked = door?.trim() ?? '';
+  return asked === '' || DOORS.some((one) => one === asked) ? null : asked.slice(0, 40);
 }
 
 /**
@@ -40,7 +52,7 @@ export function unknownStateOf(state: string | null | undefined): string | null 
 
 /** Whether `filter` narrows anything. */
 export function filtering(filter: OverviewFilter): boolean {
-  return filter.state !== null || filter.q !== null;
+  return filter.state !== null || filter.q !== null || filter.door !== null;
 }
 
 /** The overview with only the builds and change sets `filter` keeps; what waits, the spend and memory stay whole. */
@@ -56,7 +68,7 @@ export function filteredOverview(overview: Overview, filter: OverviewFilter): Ov
 }
 
 function keepsBuild(row: BuildRow, filter: OverviewFilter): boolean {
-  return keeps(filter, row.phase, () => [
+  return keeps(filter, row.phase, row.asked, () => [
     row.title,
     row.repository,
     row.label,
@@ -66,7 +78,7 @@ function keepsBuild(row: BuildRow, filter: OverviewFilter): boolean {
 }
 
 function keepsSet(set: SetRow, filter: OverviewFilter): boolean {
-  return keeps(filter, set.phase, () => [
+  return keeps(filter, set.phase, set.asked, () => [
     set.title,
     set.repository,
     `${set.repository}#${set.issue.number}`,
@@ -75,9 +87,19 @@ function keepsSet(set: SetRow, filter: OverviewFilter): boolean {
   ]);
 }
 
-/** Whether a row in `phase` whose words are `texts` is kept: its state is the filter's, and it has every word. */
-function keeps({ state, q }: OverviewFilter, phase: BuildPhase, texts: () => string[]): boolean {
+/**
+ * Whether a row in `phase` asked as `asked` whose words are `texts` is kept:
+ * its state and door are the filter's (a build with no record of its ask has
+ * no door), and it has every word.
+ */
+function keeps(
+  { state, q, door }: OverviewFilter,
+  phase: BuildPhase,
+  asked: AskedRow | null,
+  texts: () => string[],
+): boolean {
   if (state !== null && phase !== state) return false;
+  if (door !== null && asked?.door !== door) return false;
   return q === null || matches(q, texts());
 }
 

@@ -1,5 +1,6 @@
 import { RunawaySettings } from '../config/runaway.js';
 import { findRunaways, type Runaway } from '../rules/runaway.js';
+import type { Door } from '../snapshot/ask-record.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { type BuildDetail, buildDetailOf } from './build-detail.js';
@@ -28,6 +29,8 @@ export interface RunawayRow extends Runaway {
 export interface OverviewFilter {
   state: BuildPhase | null;
   q: string | null;
+  /** The door the builds kept were asked through (a change set by its set build's). */
+  door: Door | null;
 }
 
 /**

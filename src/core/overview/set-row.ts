@@ -2,7 +2,7 @@ import { isWorkRole } from '../sessions/session.js';
 import type { Ledger } from '../snapshot/ledger.js';
 import type { Link, SetRepositoryState } from '../status/status-view.js';
 import { type Access, type BuildRead, canRead, hiddenOf, withoutNames } from './build-read.js';
-import type { BuildPhase, BuildRow } from './build-row.js';
+import type { AskedRow, BuildPhase, BuildRow } from './build-row.js';
 
 /** One repository of a change set, as its row shows it. */
 export interface SetRepositoryLine {
@@ -34,6 +34,8 @@ export interface SetRow {
   burndown: BurndownPoint[];
   /** What the set build and its members in those repositories cost. */
   spentUsd: number;
+  /** The ask of its set build: who, through which door. */
+  asked: AskedRow | null;
 }
 
 /**
@@ -80,14 +82,27 @@ export function setRowOf({
     repository: home.repository,
     issue: homeRow.issue ?? { number: home.snapshot.issue.number, title: '', url: '' },
     title: homeRow.title,
-    phase: homeRow.phase,
+    phase: setPhaseOf(homeRow.phase, all),
     repositories: lines,
     burndown: burndownOf({ home, homeRow, members: shown.map(({ read }) => read), now }),
     spentUsd: shown.reduce(
       (usd, { ledger }) => usd + ledger.total.costUsd,
       homeLedger.total.costUsd,
     ),
+    asked: homeRow.asked,
   };
+}
+
+/**
+ * A running set whose every repository is landing or merged, one landing at
+ * least, is delivered, as a build whose final pull request is open (its
+ * members' final pull requests wait for their merges, in order).
+ */
+function setPhaseOf(phase: BuildPhase, lines: readonly { state: string }[]): BuildPhase {
+  const landing =
+    lines.some((line) => line.state === 'landing') &&
+    lines.every((line) => line.state === 'landing' || line.state === 'merged');
+  return phase === 'running' && landing ? 'delivered' : phase;
 }
 
 /**

@@ -25,7 +25,7 @@ export const ChangedLines = z.strictObject({
   lines: z.number().int().nonnegative(),
   /** A symbolic link at the head: where it points, from the repository's root (`.github/workflows/ci.yml`). */
   link: z.string().min(1).max(500).optional(),
-  /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/test-aware.ts). */
+  /** Its added lines read a test runner's environment (`VITEST`, `JEST_WORKER_ID` …: src/core/verification/reach/test-aware.ts). */
   testAware: z.literal(true).optional(),
   /**
    * The contract's tree takes it from the contract's commit and the allowlist

@@ -12,8 +12,56 @@ import { z } from 'zod';
 import type { AskedBuild } from '../config/build-labels.js';
 import { BuildType } from '../plan/plan.js';
 
-/** Which way a writer asked: a label (its name), or a comment's command (its id). */
-export type AskWay = { way: 'label'; label: string } | { way: 'command'; comment: number };
+/** A tracker's key for an issue or item (`ENG-12`, `PROJ-7`, a node id): letters, digits and `-_.#`. */
+const TrackerKey = z.string().regex(/^[\w.#-]{1,100}$/);
+
+/**
+ * Which way a writer asked: a label on the issue (its name), a comment's
+ * command (its id), a schedule of `.github/baton.yml` (its name), a required
+ * check that turned the default branch red (the head), a label on a pull
+ * request (its number), or a tracker's issue or item (its key).
+ */
+export type AskWay =
+  | { way: 'label'; label: string }
+  | { way: 'command'; comment: number }
+  | { way: 'schedule'; schedule: string }
+  | { way: 'check-failed'; head: string }
+  | { way: 'pull-label'; pull: number; label: string }
+  | { way: 'linear' | 'jira' | 'project'; key: string };
+
+/** The door an ask came through, as the page filters and `baton status` names it. */
+export type Door =
+  | 'label'
+  | 'improve'
+  | 'schedule'
+  | 'check-failed'
+  | 'pull-label'
+  | 'linear'
+  | 'jira'
+  | 'project';
+
+/** Every door, in the order the page's filter lists them. */
+export const DOORS: readonly Door[] = [
+  'label',
+  'improve',
+  'schedule',
+  'check-failed',
+  'pull-label',
+  'linear',
+  'jira',
+  'project',
+];
+
+/** The door of a way of asking: a comment's command is `/improve`, the one command that asks. */
+export function doorOf(how: AskWay): Door {
+  return how.way === 'command' ? 'improve' : how.way;
+}
+
+/** A tracker's person an asker was mapped from: the tracker's id for them and their name there. */
+export interface MappedPerson {
+  id: string;
+  name: string;
+}
 
 export interface AskRecord {
   /** Who asked (a REST login): a writer, as `askForBuild` checked. */
@@ -22,19 +70,48 @@ export interface AskRecord {
   /** When the ask was heard (ISO 8601). */
   at: string;
   what: AskedBuild;
+  /** What asked, where a person can open it (an https address): the schedule's commit, the red run, the tracker's issue. */
+  link?: string;
+  /** The tracker's person `by` was mapped from (a tracker's door only). */
+  mapped?: MappedPerson;
 }
+
+/** An https address with no quote, space or angle bracket: what a link may be before the page or a comment shows it. */
+const Link = z
+  .string()
+  .max(400)
+  .regex(/^https:\/\/[^\s"'<>`\\]+$/);
 
 const AskSchema = z.object({
   by: z.string().regex(/^[\w.[\]-]{1,100}$/),
   how: z.union([
     z.object({ way: z.literal('label'), label: z.string().min(1).max(100) }),
     z.object({ way: z.literal('command'), comment: z.number().int().positive() }),
+    z.object({ way: z.literal('schedule'), schedule: z.string().regex(/^[\w.-]{1,60}$/) }),
+    z.object({ way: z.literal('check-failed'), head: z.string().regex(/^[0-9a-f]{7,64}$/) }),
+    z.object({
+      way: z.literal('pull-label'),
+      pull: z.number().int().positive(),
+      label: z.string().min(1).max(100),
+    }),
+    z.object({ way: z.enum(['linear', 'jira', 'project']), key: TrackerKey }),
   ]),
   at: z.string().min(1).max(40),
   what: z.union([
     z.object({ kind: z.literal('build'), type: BuildType }),
     z.object({ kind: z.literal('improve') }),
   ]),
+  link: Link.optional(),
+  mapped: z
+    .object({
+      id: TrackerKey,
+      name: z
+        .string()
+        .min(1)
+        .max(100)
+        .refine((name) => !/[\p{Cc}<>]/u.test(name)),
+    })
+    .optional(),
 });
 
 const ASK_LINE = /^<!-- baton:ask (\{[^<>\n]*\}) -->$/;
@@ -66,7 +143,9 @@ export function parseAskRecord(statusBody: string): AskRecord | null {
     return null;
   }
   const parsed = AskSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  const { link, mapped, ...record } = parsed.data;
+  return { ...record, ...(link ? { link } : {}), ...(mapped ? { mapped } : {}) };
 }
 
 /** A status comment's body with the ask's line after its marker (the body as it was, with none). */

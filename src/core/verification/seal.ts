@@ -64,6 +64,8 @@ export type Seal = z.infer<typeof Seal>;
 export interface TreeFile {
   mode: '100644' | '100755' | '120000';
   blob: string;
+  /** Its size in bytes, where the listing gave it (`git ls-tree -l`). */
+  size?: number;
 }
 
 /** The runners' settings, by file name, wherever they are (Vitest reads `vite.config.*`). */

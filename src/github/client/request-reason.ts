@@ -46,7 +46,9 @@ export type RequestReason =
   /** A session's token exchange at the app. */
   | 'session-token'
   /** What links a change set's builds: reports delivered, `baton/change-set`, reverts (docs/change-sets.md). */
-  | 'change-set';
+  | 'change-set'
+  /** A schedule's firing: `.github/baton.yml` on the default branch, its commits, the guard, the issue. */
+  | 'schedule';
 
 /** Why an action's requests are made (`RequestReason`), as the bench counts them. */
 export function reasonOf(action: Action): RequestReason {

@@ -31,7 +31,8 @@ export async function readFilesAt(
   return new Map(reads);
 }
 
-async function readFileAt(
+/** A file's text at `ref` (a branch or a commit): absent, another thing (a folder, past 1 MB), or its text. */
+export async function readFileAt(
   ctx: RepoContext,
   { ref, path }: { ref: string; path: string },
 ): Promise<FileRead> {

@@ -1,4 +1,4 @@
-import type { BuildPhase } from '../../core/overview/build-row.js';
+import type { AskedRow, BuildPhase } from '../../core/overview/build-row.js';
 import { formatUsd } from '../../core/status/progress-format.js';
 
 /** `$1.23` (`$0.001` for what rounds to no cent, as the status says it), or `–` for none. */
@@ -65,4 +65,11 @@ const PHASES: Record<BuildPhase, string> = {
 
 export function phaseText(phase: BuildPhase): string {
   return PHASES[phase];
+}
+
+/** `asked by alice through schedule` (`alice, mapped from Ada in linear`): a build's ask in words; `–` before the record. */
+export function askedText(asked: AskedRow | null): string {
+  if (!asked) return '–';
+  const mapped = asked.mappedFrom ? `, mapped from ${asked.mappedFrom} in ${asked.door}` : '';
+  return `asked by ${asked.by}${mapped} through ${asked.door}`;
 }

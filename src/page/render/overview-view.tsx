@@ -3,8 +3,9 @@ import type { BuildRow } from '../../core/overview/build-row.js';
 import { filterStates } from '../../core/overview/filter.js';
 import type { Overview, RunawayRow } from '../../core/overview/overview.js';
 import type { SetRow } from '../../core/overview/set-row.js';
+import { DOORS } from '../../core/snapshot/ask-record.js';
 import { Burndown } from './charts.js';
-import { ago, phaseText, safeHref, usd } from './format.js';
+import { ago, askedText, phaseText, safeHref, usd } from './format.js';
 import { LinksCell, type PageLinks, TableHead } from './layout.js';
 
 /**
@@ -65,11 +66,12 @@ export function OverviewView({
 }
 
 /**
- * The list's filter: a state and words to find, sent as the page's query
- * (`?state=running&q=acme/lib`), so it works without a script.
+ * The list's filter: a state, the door a build was asked through and words
+ * to find, sent as the page's query (`?state=running&door=schedule&q=acme/lib`),
+ * so it works without a script.
  */
 function FilterForm({ overview, links }: { overview: Overview; links: PageLinks }) {
-  const filter = overview.filtered?.filter ?? { state: null, q: null };
+  const filter = overview.filtered?.filter ?? { state: null, q: null, door: null };
   const shown = overview.builds.length + overview.sets.length;
   return (
     <form method="get" action={links.home} class="filter">
@@ -80,6 +82,17 @@ function FilterForm({ overview, links }: { overview: Overview; links: PageLinks 
           {filterStates().map((state) => (
             <option value={state} selected={state === filter.state}>
               {phaseText(state)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Door
+        <select name="door">
+          <option value="">any</option>
+          {DOORS.map((door) => (
+            <option value={door} selected={door === filter.door}>
+              {door}
             </option>
           ))}
         </select>
@@ -151,6 +164,7 @@ function BuildTable({
             <td>
               <a href={links.build(row.key)}>{row.title}</a>
               <div class="muted">{row.label}</div>
+              {row.asked ? <div class="muted">{askedText(row.asked)}</div> : null}
               {row.changeSet === 'hidden' ? <div class="muted">part of a change set</div> : null}
             </td>
             <td>
@@ -178,6 +192,7 @@ function BuildTable({
               links={[
                 row.issue && { url: row.issue.url, label: 'issue' },
                 row.finalPull && { url: row.finalPull.url, label: `final ${row.finalPull.label}` },
+                row.asked?.link ? { url: row.asked.link, label: 'what asked' } : null,
               ]}
               between=" · "
             />

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { renderStatusText } from '../../../src/cli/status-text.js';
 import type { Access } from '../../../src/core/overview/build-read.js';
+import { filteredOverview, filterOf, unknownDoorOf } from '../../../src/core/overview/filter.js';
 import { buildDetailFor, overviewOf } from '../../../src/core/overview/overview.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import { shopBuild } from '../../support/page-builds.js';
@@ -109,6 +111,54 @@ describe('overviewOf: each build as a row', () => {
       'acme/shop/12-add-login',
       'acme/vault/3-rotate-keys',
     ]);
+  });
+});
+
+describe('overviewOf: who asked for each build, through which door', () => {
+  /** acme/ops#8, asked for by the nightly schedule, the asker the author of the schedule's commit. */
+  const nightly = readOf({
+    repository: 'acme/ops',
+    snapshot: make.snapshot({
+      build: '8-nightly',
+      issue: { ...make.snapshot().issue, number: 8, title: 'Nightly upkeep' },
+      runs: [planRun({ createdAt: ago(10), updatedAt: ago(5) })],
+      ask: {
+        by: 'carol',
+        how: { way: 'schedule', schedule: 'nightly' },
+        at: ago(10),
+        what: { kind: 'build', type: 'code' },
+        link: 'https://github.com/acme/ops/commit/abc1234',
+      },
+    }),
+  });
+  const all = { kind: 'all' } as const;
+  const overview = overviewOf({ reads: [...reads, nightly], access: all, now: NOW });
+
+  it('gives the record on the row: the door, the asker and the link to what asked', () => {
+    expect(overview.builds.find((row) => row.key === 'acme/ops/8-nightly')?.asked).toEqual({
+      door: 'schedule',
+      by: 'carol',
+      at: ago(10),
+      link: 'https://github.com/acme/ops/commit/abc1234',
+      mappedFrom: null,
+    });
+    // A build started before the record has no door.
+    expect(overview.builds.find((row) => row.key === 'acme/docs/5-new-guide')?.asked).toBeNull();
+  });
+
+  it('keeps only the builds of the door the filter names; an unknown door filters nothing', () => {
+    const kept = filteredOverview(overview, filterOf({ door: 'schedule' }));
+    expect(kept.builds.map((row) => row.key)).toEqual(['acme/ops/8-nightly']);
+    expect(filteredOverview(overview, filterOf({ door: 'label' })).builds).toEqual([]);
+    expect(filterOf({ door: 'javascript:alert(1)' }).door).toBeNull();
+    expect(unknownDoorOf('javascript:alert(1)')).toBe('javascript:alert(1)');
+    expect(unknownDoorOf('jira')).toBeNull();
+  });
+
+  it('says it in baton status: who asked, through which door, and where', () => {
+    expect(renderStatusText(overview)).toContain(
+      'asked by carol through schedule  at: https://github.com/acme/ops/commit/abc1234',
+    );
   });
 });
 

@@ -152,3 +152,36 @@ describe('overviewOf: a change set shows only the repositories the viewer may re
     ]);
   });
 });
+
+describe('a change set’s phase', () => {
+  const withLines = (states: SetRepositoryLine['state'][]): BuildRead => ({
+    ...home,
+    view: home.view?.changeSet
+      ? {
+          ...home.view,
+          changeSet: {
+            ...home.view.changeSet,
+            repositories: [LIB, HOME, CLIENT].map((name, at) =>
+              line(name, states[at] ?? 'planned', 1),
+            ),
+          },
+        }
+      : null,
+  });
+  it.each<[string, SetRepositoryLine['state'][], string]>([
+    [
+      'landing where every repository lands or has merged',
+      ['merged', 'landing', 'landing'],
+      'delivered',
+    ],
+    ['running while one repository still works', ['merged', 'landing', 'running'], 'running'],
+    [
+      'running with every repository merged but none landing',
+      ['merged', 'merged', 'merged'],
+      'running',
+    ],
+  ])('reads %s', (_name, states, phase) => {
+    const overview = overviewOf({ reads: [withLines(states)], access: maintainer, now: NOW });
+    expect(overview.sets[0]?.phase).toBe(phase);
+  });
+});

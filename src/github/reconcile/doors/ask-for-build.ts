@@ -1,7 +1,7 @@
 import type { AskedBuild } from '../../../core/config/build-labels.js';
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
-import type { AskRecord, AskWay } from '../../../core/snapshot/ask-record.js';
+import type { AskRecord, AskWay, MappedPerson } from '../../../core/snapshot/ask-record.js';
 import { buildIdFor } from '../../../core/vocabulary/ids.js';
 import { ensureNote } from '../../act/ensure-note.js';
 import { withReason } from '../../client/request-reason.js';
@@ -26,6 +26,10 @@ export interface BuildAsk {
   how: AskWay;
   /** When the ask was heard or made (ISO 8601): the delivery's time, or the comment's. */
   at: string;
+  /** What asked, where a person can open it (https), where it is not the issue itself. */
+  link?: string;
+  /** The tracker's person the asker was mapped from (a tracker's way only). */
+  mapped?: MappedPerson;
   /** The issue's build where the way looked for it already (null: it has none); left out, the seam looks. */
   found?: BuildRef | null;
   /** What a refused asker is told on the issue, once (a note by its key); none: nothing is said. */
@@ -55,9 +59,16 @@ export type StartBuild = (
   asked: { ask: BuildAsk; record: AskRecord; answer?: CommandAnswer | undefined },
 ) => void;
 
-/** The record of a writer's ask, as the build's status comment keeps it: who, how, when, what. */
+/** The record of a writer's ask, as the build's status comment keeps it: who, how, when, what, what asked. */
 export function askRecordOf(ask: BuildAsk): AskRecord {
-  return { by: ask.asker, how: ask.how, at: ask.at, what: ask.what };
+  return {
+    by: ask.asker,
+    how: ask.how,
+    at: ask.at,
+    what: ask.what,
+    ...(ask.link ? { link: ask.link } : {}),
+    ...(ask.mapped ? { mapped: ask.mapped } : {}),
+  };
 }
 
 /**

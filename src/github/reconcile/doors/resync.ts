@@ -94,6 +94,11 @@ export interface ResyncOptions {
    * heal-asks.ts: a reconcile queued with `start`); none: lost asks are not looked for.
    */
   heal?: (ctx: RepoContext, defaultBranch: string) => StartBuild;
+  /**
+   * Fires each repository's schedules that are due (`fireSchedules`, fire-schedules.ts: a
+   * reconcile queued with `start` for each); none: schedules are not looked at.
+   */
+  fire?: (ctx: RepoContext, defaultBranch: string) => Promise<unknown>;
 }
 
 /**
@@ -107,7 +112,8 @@ export interface ResyncOptions {
  * answers) is passed over until the next resync: its points are kept for
  * reconciles a webhook asks for, and a build it holds is read again then.
  * With `heal`, each repository's open issues whose build label outlived a
- * lost ask are asked for again (`healLostAsks`, heal-asks.ts).
+ * lost ask are asked for again (`healLostAsks`, heal-asks.ts); with `fire`,
+ * its schedules that are due start their builds.
  * Returns how many it queued.
  */
 export async function resyncAll(
@@ -115,7 +121,7 @@ export async function resyncAll(
   /** Queues a build's reconcile; `false` when it passed over the build (read lately). */
   schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => boolean | undefined,
   botLogin: () => Promise<string>,
-  { onRepository, now = Date.now, known, recent, heal }: ResyncOptions = {},
+  { onRepository, now = Date.now, known, recent, heal, fire }: ResyncOptions = {},
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
@@ -184,6 +190,12 @@ export async function resyncAll(
         );
         healed += asked.filter((one) => one.answer.result === 'started').length;
       }
+      await fire?.(ctx, repository.default_branch).catch((err: unknown) =>
+        app.log.warn(
+          { err, repository: `${ctx.owner}/${ctx.repo}` },
+          'baton: the resync could not fire the schedules due; the next one tries again',
+        ),
+      );
     }
   }
   app.log.info(

@@ -4,6 +4,7 @@ import { withReason } from '../../client/request-reason.js';
 import type { HandlerDeps } from '../queue/handler-deps.js';
 import { isPullEcho, isReviewEcho, isSuiteEcho } from './echoes.js';
 import { onBuildEvent, onDefaultBranchPush, runOfPayload } from './on-build-event.js';
+import { onCheckFailed } from './on-check-failed.js';
 import { onIssueLabeled, onIssueStateChange } from './on-issue.js';
 import { onIssueComment } from './on-issue-comment.js';
 
@@ -70,14 +71,18 @@ export function wireBuildEvents(app: Pick<Probot, 'on'>, deps: HandlerDeps): voi
     const { workflow_run: run, repository } = context.payload;
     // A fork's pull request runs carry its title and branch name: never a hint.
     if (isFromFork(run.head_repository, repository)) return;
-    return onBuildEvent(context, {
-      hints: {
-        runName: run.display_title,
-        branches: [run.head_branch],
-        completed: runOfPayload(run),
-      },
-      deps,
-    });
+    return Promise.all([
+      onBuildEvent(context, {
+        hints: {
+          runName: run.display_title,
+          branches: [run.head_branch],
+          completed: runOfPayload(run),
+        },
+        deps,
+      }),
+      // A named workflow that turned the default branch red asks for a fix build (off unless named).
+      reading(() => onCheckFailed(context, deps)),
+    ]).then(() => undefined);
   });
   app.on('check_suite.completed', async (context) => {
     if (isSuiteEcho(context.payload.check_suite.app?.slug, await deps.botLogin())) return;

@@ -83,7 +83,7 @@ export async function enterContractTree(
     };
   }
   const [before, after] = await Promise.all([readTree(git, sealedAt), readTree(git, ctx.base)]);
-  const text = (file: TreeFile | undefined) => (file ? blobText(git, file.blob) : null);
+  const text = (file: TreeFile | undefined) => (file ? blobText(git, file) : null);
   const scripts = readScripts(await text(before.get(MANIFEST)));
   const ecosystems = ecosystemsOf(contract.command, scripts);
   const rules = {
@@ -164,8 +164,20 @@ export async function leaveContractTree(ctx: AgentContext, sandbox: Sandbox): Pr
   if (back !== null) throw new Error(`the checkout could not move back to ${ctx.base}: ${back}`);
 }
 
+/** Each session's contract commits, by build and head: git is asked once for them. */
+const listedCommits = new WeakMap<AgentContext, Map<string, Promise<string[]>>>();
+
 /** The first-parent commits from the head that brought `contract.json` or `seal.json`, newest first. */
-export async function contractCommitsOf(ctx: AgentContext, build: string): Promise<string[]> {
+export function contractCommitsOf(ctx: AgentContext, build: string): Promise<string[]> {
+  const session = listedCommits.get(ctx) ?? new Map<string, Promise<string[]>>();
+  listedCommits.set(ctx, session);
+  const key = `${build}\0${ctx.base}`;
+  const listed = session.get(key) ?? listContractCommits(ctx, build);
+  session.set(key, listed);
+  return listed;
+}
+
+async function listContractCommits(ctx: AgentContext, build: string): Promise<string[]> {
   const listed = await gitRaw({ root: ctx.root, env: ctx.toolEnv }, [
     'log',
     '--first-parent',

@@ -7,8 +7,8 @@
  */
 import { posix } from 'node:path';
 import type { ChangedLines } from '../../../../core/sessions/evidence.js';
+import { runnerReaches } from '../../../../core/verification/reach/runner-reach.js';
 import { isTestPath } from '../../../../core/verification/risk.js';
-import { runnerReaches } from '../../../../core/verification/runner-reach.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 
 const SYMLINK = '120000';

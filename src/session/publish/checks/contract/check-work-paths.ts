@@ -9,6 +9,7 @@
  * runs the contract"). A worker's own new tests pass: they never reach the proof.
  */
 import type { Contract } from '../../../../core/plan/contract.js';
+import type { TreeFile } from '../../../../core/verification/seal.js';
 import { isContractPath, judgeWorkPath } from '../../../../core/verification/work-paths.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import type { ChangedFile } from '../check-changes.js';
@@ -76,7 +77,7 @@ export async function checkWorkPaths({
         was !== undefined &&
         now !== undefined &&
         was.mode === now.mode &&
-        (await markedOnly(git, path, was.blob, now.blob, own));
+        (await markedOnly(git, path, was, now, own));
       if (!kept) problems.push(contractFileRefusal(path, worker, was === undefined));
       continue;
     }
@@ -96,8 +97,8 @@ export async function checkWorkPaths({
 async function markedOnly(
   git: (args: string[]) => Promise<{ code: number; stdout: string }>,
   path: string,
-  was: string,
-  now: string,
+  was: TreeFile,
+  now: TreeFile,
   own: readonly { file: string; name: string }[],
 ): Promise<boolean> {
   const [before, after] = [await blobText(git, was), await blobText(git, now)];

@@ -60,7 +60,7 @@ export async function checkSeal({
     if (matchesSeal(entry, now)) continue;
     if (entry.kind === 'manifest' && entry.blob && now?.mode === entry.mode) {
       // The manifest's dependency lists stay the workers': only the rest is sealed.
-      const [sealed, after] = [await blobText(git, entry.blob), await blobText(git, now.blob)];
+      const [sealed, after] = [await blobText(git, entry.blob), await blobText(git, now)];
       if (sealed !== null && after !== null && !manifestDiffers(sealed, after)) continue;
     }
     broken.push(entry);

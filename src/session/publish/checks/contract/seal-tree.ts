@@ -23,27 +23,37 @@ export type GitRun = (args: string[]) => Promise<{ code: number; stdout: string 
 
 /** Every regular file and link of `commit`'s tree, by path. */
 export async function readTree(git: GitRun, commit: string): Promise<Map<string, TreeFile>> {
-  const listed = await git(['ls-tree', '-r', '-z', '--full-tree', commit]);
+  const listed = await git(['ls-tree', '-r', '-l', '-z', '--full-tree', commit]);
   const tree = new Map<string, TreeFile>();
   if (listed.code !== 0) return tree;
   for (const line of listed.stdout.split('\0')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
-    const [mode = '', type = '', blob = ''] = line.slice(0, tab).split(' ');
+    // `mode type blob size`, the size padded with spaces.
+    const [mode = '', type = '', blob = '', size = ''] = line.slice(0, tab).split(/ +/);
     if (type !== 'blob') continue;
     if (mode === '100644' || mode === '100755' || mode === '120000') {
-      tree.set(line.slice(tab + 1), { mode, blob });
+      tree.set(line.slice(tab + 1), { mode, blob, size: Number(size) });
     }
   }
   return tree;
 }
 
-/** A blob's text, or null past the size limit or when git cannot read it. */
-export async function blobText(git: GitRun, blob: string): Promise<string | null> {
-  const size = await git(['cat-file', '-s', blob]);
-  if (size.code !== 0 || Number(size.stdout.trim()) > FILE_MAX_BYTES) return null;
+/**
+ * A blob's text, or null past the size limit or when git cannot read it. A
+ * file of a listing (`readTree`) comes with its size, which git is not asked again.
+ */
+export async function blobText(git: GitRun, file: string | TreeFile): Promise<string | null> {
+  const [blob, listed] = typeof file === 'string' ? [file, undefined] : [file.blob, file.size];
+  const size = Number.isSafeInteger(listed) ? (listed as number) : await sizeOf(git, blob);
+  if (size === null || size > FILE_MAX_BYTES) return null;
   const read = await git(['cat-file', 'blob', blob]);
   return read.code === 0 ? read.stdout : null;
+}
+
+async function sizeOf(git: GitRun, blob: string): Promise<number | null> {
+  const size = await git(['cat-file', '-s', blob]);
+  return size.code === 0 ? Number(size.stdout.trim()) : null;
 }
 
 /**
@@ -73,7 +83,7 @@ export async function takeSeal(
     read.add(path);
     const file = tree.get(path);
     if (!file || file.mode === '120000') continue;
-    const text = await blobText(git, file.blob);
+    const text = await blobText(git, file);
     if (text === null) continue;
     for (const brought of broughtBy(path, text, files)) {
       if (!kinds.has(brought.path)) kinds.set(brought.path, 'sealed');

@@ -10,6 +10,7 @@
  * hook, a runner's variable by name. Other languages are read line by line
  * against the runner's names (`readsTestRunner`).
  */
+import { mainGuarded, pythonMainLines } from './main-guard.js';
 import { readsTestRunner } from './test-aware.js';
 
 /** One reach: its line (from 1) and what it reaches, in words. */
@@ -27,7 +28,7 @@ interface Token {
 /** The reaches of a file's text, by its path's language, in line order. */
 export function runnerReaches(path: string, text: string): Reach[] {
   if (/\.(?:[cm]?[jt]sx?)$/i.test(path)) return jsReaches(jsTokens(text));
-  if (/\.pyi?$/i.test(path)) return pythonReaches(pythonTokens(text));
+  if (/\.pyi?$/i.test(path)) return pythonReaches(pythonTokens(text), pythonMainLines(text));
   return text.split('\n').flatMap((line, at) => {
     const runner = readsTestRunner(line);
     return runner ? [{ line: at + 1, what: `reads ${runner}'s environment` }] : [];
@@ -84,6 +85,7 @@ const ASSIGNMENT = new Set(['=', '+=', '-=', '*=', '/=', '||=', '&&=', '??=', '|
 function jsReaches(tokens: Token[]): Reach[] {
   const reaches: Reach[] = [];
   const add = (token: Token, what: string) => reaches.push({ line: token.line, what });
+  const main = mainGuarded(tokens);
   const at = (i: number) => tokens[i];
   const isDot = (i: number) => at(i)?.value === '.' || at(i)?.value === '?.';
   for (let i = 0; i < tokens.length; i++) {
@@ -119,14 +121,15 @@ function jsReaches(tokens: Token[]): Reach[] {
           add(token, 'reads the whole environment');
         }
       } else if (member === 'argv' || member === 'execArgv' || member === 'argv0') {
-        add(token, `reads the command line (process.${member})`);
+        if (!(member === 'argv' && main.has(i)))
+          add(token, `reads the command line (process.${member})`);
       } else if (next?.value === '[') {
         add(token, 'reads process by a name built at run time');
       } else if (ALIASING.has(prev?.value ?? '') && !isDot(i + 1)) {
         add(token, 'takes process whole, past what Baton can follow');
       }
     }
-    if (token.value === 'require' && (member === 'cache' || member === 'main'))
+    if (token.value === 'require' && (member === 'cache' || (member === 'main' && !main.has(i))))
       add(token, `reaches the module loader (require.${member})`);
     if (member === '_load' || member === '_resolveFilename' || member === '_cache')
       add(token, `reaches the module loader (${token.value}.${member})`);
@@ -185,7 +188,7 @@ function isEnvName(name: string): boolean {
   return /^(?:NODE_TEST_CONTEXT|VITEST(?:_\w+)?|JEST_WORKER_ID|PYTEST_\w+)$/.test(name);
 }
 
-function pythonReaches(tokens: Token[]): Reach[] {
+function pythonReaches(tokens: Token[], main: ReadonlySet<number>): Reach[] {
   const reaches: Reach[] = [];
   const add = (token: Token, what: string) => reaches.push({ line: token.line, what });
   for (let i = 0; i < tokens.length; i++) {
@@ -211,7 +214,8 @@ function pythonReaches(tokens: Token[]): Reach[] {
       add(token, 'reaches the builtins module');
     if (
       token.value === 'sys' &&
-      ['modules', 'argv', '_getframe', 'meta_path'].includes(member ?? '')
+      ['modules', 'argv', '_getframe', 'meta_path'].includes(member ?? '') &&
+      !(member === 'argv' && main.has(token.line))
     )
       add(token, `reaches sys.${member}`);
     if (token.value === 'gc' && member?.startsWith('get_')) add(token, `reaches gc.${member}`);

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * The doors events open (docs/intake.md), each off until `.github/baton.yml`
+ * names it: the default branch turned red by a workflow it names.
+ */
+export const EventDoors = z.strictObject({
+  /**
+   * A run of a workflow named here (its `name:`) that fails on a push to the
+   * default branch, at the branch's head, asks for a fix build: one per head,
+   * one at a time, asked by whoever pushed. Empty: off.
+   */
+  checkFailed: z
+    .strictObject({
+      workflows: z.array(z.string().trim().min(1).max(100)).max(10).default([]),
+    })
+    .prefault({}),
+});
+export type EventDoors = z.infer<typeof EventDoors>;
