@@ -1,4 +1,4 @@
-import { auditTrail } from '../core/overview/audit-trail.js';
+import { auditTrail } from '../core/audit/audit-trail.js';
 import type { AppCliOptions } from './app-probot.js';
 import { readForCommand, type TargetArgs, takeTargetArg, targetProblem } from './status.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as audit } from '../../src/cli/audit.js';
 import { main } from '../../src/cli/status.js';
-import type { AuditEvent } from '../../src/core/overview/audit-trail.js';
+import type { AuditEvent } from '../../src/core/audit/audit-trail.js';
 import type { Overview } from '../../src/core/overview/overview.js';
 import { type ReviewLessons, renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { integrationBranch, planPath, workerBranch } from '../../src/core/vocabulary/ids.js';

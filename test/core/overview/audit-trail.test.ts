@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditTrail } from '../../../src/core/overview/audit-trail.js';
+import { auditTrail } from '../../../src/core/audit/audit-trail.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
 import {
   ago,

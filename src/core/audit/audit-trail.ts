@@ -8,11 +8,11 @@
  * read give events (`canRead`), as on the page.
  */
 
+import { type Access, type BuildRead, canRead } from '../overview/build-read.js';
 import { type Door, doorOf } from '../snapshot/ask-record.js';
 import { buildLedger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-trailers.js';
-import { type Access, type BuildRead, canRead } from './build-read.js';
 
 /** What kind of decision an event records. */
 export type AuditKind = 'ask' | 'dispatch' | 'command' | 'merge';
